@@ -1,0 +1,243 @@
+"""Command line: ``evaltui PATH…`` opens the app; ``summarize``/``export``/``compare``/``formats``
+work headless. The app is imported only in the branch that starts it, so ``--help`` and the
+headless commands stay fast."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+SUBCOMMANDS = ("summarize", "export", "compare", "formats")
+
+
+def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = True) -> None:
+    """The flags every loading command shares (the app, summarize, export, compare)."""
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="eval directories or files")
+    parser.add_argument("--input_data_dir", "--input-data-dir", action="append", default=[],
+                        metavar="DIR", help="same as a PATH (the batch script's flag)")
+    parser.add_argument("--pattern", "--input_file_pattern", "--input-file-pattern", dest="pattern",
+                        default=None, metavar="GLOB",
+                        help="file-name glob, e.g. 'inference_*.jsonl' (default: every file a reader "
+                        "accepts; '*.jsonl' with --input_data_dir)")
+    parser.add_argument("--format", default=None, metavar="NAME",
+                        help="force a reader (see 'evaltui formats'); default: detect per file")
+    parser.add_argument("--model", "--model_name_or_path", "--model-name-or-path", dest="model",
+                        default=None, metavar="PATH",
+                        help="local model dir or tokenizer.json for token lengths "
+                        "(default: the embedded DeepSeek-V4 tokenizer)")
+    parser.add_argument("--num-proc", "--num_proc", dest="num_proc", type=int, default=None,
+                        metavar="N", help="threads for reading and tokenizing (default: all cores)")
+    parser.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                        help="token-length cache (default: $XDG_CACHE_HOME/evaltui or ~/.cache/evaltui)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    parser.add_argument("--label", default=None, help="run label for every file (default: from the format or folder)")
+    parser.add_argument("--prompt-field", default=None, metavar="NAME")
+    parser.add_argument("--gen-field", default=None, metavar="NAME")
+    parser.add_argument("--answer-field", default=None, metavar="NAME")
+    parser.add_argument("--score-field", default=None, metavar="NAME")
+    parser.add_argument("--correct-threshold", type=float, default=0.5, metavar="X",
+                        help="a generation is correct when its score >= X (default 0.5)")
+
+
+def load_options(args: argparse.Namespace) -> Any:
+    from evaltui.data.formats import ReadOptions
+    from evaltui.data.loader import LoadOptions
+
+    pattern = args.pattern
+    if pattern is None and args.input_data_dir:
+        pattern = "*.jsonl"  # the batch script's default, kept for its users
+    return LoadOptions(
+        pattern=pattern,
+        format=args.format,
+        model=args.model,
+        num_proc=args.num_proc,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+        read=ReadOptions(args.prompt_field, args.gen_field, args.answer_field, args.score_field, args.label),
+        correct_threshold=args.correct_threshold,
+    )
+
+
+def input_paths(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[str]:
+    paths = list(args.paths) + list(args.input_data_dir)
+    if not paths:
+        parser.error("give at least one PATH (or --input_data_dir)")
+    return paths
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"evaltui: error: {message}", file=sys.stderr)
+    return code
+
+
+def run_load(paths: list[str], options: Any, *, quiet: bool = False) -> Any:
+    """Load with a rich progress bar on stderr when it is a terminal; returns the LoadResult."""
+    from evaltui.data.loader import load
+
+    if quiet or not sys.stderr.isatty():
+        return load(paths, options)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("generations"), TimeRemainingColumn(), console=console,
+                  transient=True) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def on_progress(p: Any) -> None:
+            if p.stage == "reading":
+                bar.update(task, description="reading", completed=p.files_read, total=p.files_total)
+            else:
+                bar.update(task, description="tokenizing", completed=p.generations_tokenized,
+                           total=p.generations)
+
+        return load(paths, options, on_progress=on_progress, cancelled=threading.Event())
+
+
+def print_summary(result: Any, output: Path | None, *, threshold: float) -> None:
+    """The one-screen end summary, on stderr (stdout stays free for data)."""
+    from evaltui.data.metrics import overall
+
+    head = overall(result.stats, result.generations, threshold)
+    read = result.read_files
+    skipped = [f for f in result.skipped_files if not f.companion]
+    companions = [f for f in result.skipped_files if f.companion]
+    lines = [
+        f"files        {len(read)} read"
+        + (f", {len(skipped)} skipped" if skipped else "")
+        + (f", {len(companions)} companion (config/results) files ignored" if companions else ""),
+        f"runs         {head['runs']}",
+        f"prompts      {head['prompts']}",
+        f"generations  {head['generations']}"
+        + (f" ({head['unscored']} unscored: counted, not in accuracy)" if head["unscored"] else ""),
+    ]
+    if head["accuracy"] is not None:
+        lines.append(f"accuracy     {head['accuracy']:.4f} mean score over scored generations")
+    lines.append(f"bad lines    {len(result.errors)}")
+    for error in result.errors[:5]:
+        lines.append(f"  {error}")
+    if len(result.errors) > 5:
+        lines.append(f"  … and {len(result.errors) - 5} more")
+    for report in skipped[:5]:
+        lines.append(f"skipped      {report.source}: {report.skipped}")
+    for note in result.notes[:5]:
+        lines.append(f"note         {note}")
+    lines.append(f"tokenizer    {result.tokenizer}")
+    lines.append(f"cache hits   {result.cache_hits} of {len(read)} files")
+    lines.append(f"seconds      {result.seconds:.2f}")
+    if output is not None:
+        lines.append(f"wrote        {output}")
+    print("\n".join(lines), file=sys.stderr)
+
+
+# --- summarize ------------------------------------------------------------------------------
+
+
+def summarize_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evaltui summarize",
+        description="Per-prompt stats of every generation under PATH, as the combined JSON.",
+    )
+    add_load_args(parser)
+    parser.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                        help="output file (default: OUTPUT_DATA_DIR/OUTPUT_FILENAME)")
+    parser.add_argument("--output_data_dir", "--output-data-dir", type=Path, default=Path("./summary"),
+                        metavar="DIR", help="default ./summary")
+    parser.add_argument("--output_filename", "--output-filename", default="combined_accuracy_summary.json",
+                        metavar="NAME", help="default combined_accuracy_summary.json")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    return parser
+
+
+def cmd_summarize(argv: Sequence[str]) -> int:
+    from evaltui.data.export import write_combined_json
+    from evaltui.data.loader import LoadFailure
+
+    parser = summarize_parser()
+    args = parser.parse_args(argv)
+    paths = input_paths(args, parser)
+    options = load_options(args)
+    output = args.output or args.output_data_dir / args.output_filename
+    try:
+        result = run_load(paths, options, quiet=args.quiet)
+    except LoadFailure as exc:
+        return fail(str(exc))
+    try:
+        write_combined_json(result.stats, output)
+    except OSError as exc:
+        return fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_FAILURE)
+    if not args.quiet:
+        print_summary(result, output, threshold=options.correct_threshold)
+    return EXIT_OK
+
+
+# --- formats --------------------------------------------------------------------------------
+
+
+def cmd_formats(argv: Sequence[str]) -> int:
+    from evaltui.data.formats import READERS
+
+    argparse.ArgumentParser(prog="evaltui formats", description="List the format readers.").parse_args(argv)
+    width = max(len(r.name) for r in READERS)
+    for reader in READERS:
+        print(f"{reader.name:<{width}}  {reader.description}  [{', '.join(reader.extensions)}]")
+    return EXIT_OK
+
+
+# --- the app --------------------------------------------------------------------------------
+
+
+def app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evaltui",
+        description="Explore LLM evaluation results: evaltui PATH… opens the app. "
+        "Headless: evaltui {summarize,export,compare,formats} --help.",
+    )
+    add_load_args(parser)
+    from evaltui import __version__
+
+    parser.add_argument("--version", action="version", version=f"evaltui {__version__}")
+    return parser
+
+
+def cmd_app(argv: Sequence[str]) -> int:
+    parser = app_parser()
+    args = parser.parse_args(argv)
+    paths = input_paths(args, parser)
+    options = load_options(args)
+    from evaltui.app.main import run_app
+
+    return run_app(paths, options)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    started = time.perf_counter()
+    del started
+    if argv and argv[0] in SUBCOMMANDS:
+        command, rest = argv[0], argv[1:]
+        if command == "summarize":
+            return cmd_summarize(rest)
+        if command == "formats":
+            return cmd_formats(rest)
+        if command == "export":
+            from evaltui.commands import cmd_export
+
+            return cmd_export(rest)
+        from evaltui.commands import cmd_compare
+
+        return cmd_compare(rest)
+    return cmd_app(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Find the input files: directories walked recursively, a glob pattern, plain file paths."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class InputError(Exception):
+    """The input paths cannot be used at all (missing, no matching file). One line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    path: Path
+    source: str
+    """Path shown to users and written to exports: relative to the common root of the inputs."""
+    size: int
+
+
+def _natural_key(text: str) -> list[object]:
+    # shard_2 before shard_10: people name files with unpadded numbers.
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _matches(rel: str, pattern: str | None, extensions: tuple[str, ...]) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    if pattern is None:
+        return name.lower().endswith(extensions)
+    if "/" in pattern:
+        return fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern.lstrip("*/"))
+    return fnmatch.fnmatch(name, pattern)
+
+
+def discover(
+    paths: Sequence[str | os.PathLike[str]],
+    pattern: str | None = None,
+    extensions: tuple[str, ...] = (".jsonl",),
+) -> list[InputFile]:
+    """Every matching file under ``paths``, in natural order of its path, without duplicates.
+
+    ``pattern`` is a glob on the file name (``inference_*.jsonl``), or on the relative path when it
+    holds a ``/``; None means any file whose name ends with one of ``extensions``. A file named
+    directly is always taken. Hidden directories (``.git``, ``.cache``) are not entered.
+    """
+    if not paths:
+        raise InputError("no input path given")
+    resolved: list[tuple[Path, bool]] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise InputError(f"{raw}: no such file or directory")
+        resolved.append((path.resolve(), path.is_dir()))
+    roots = [p if is_dir else p.parent for p, is_dir in resolved]
+    common = Path(os.path.commonpath([str(r) for r in roots]))
+    found: dict[Path, InputFile] = {}
+    for path, is_dir in resolved:
+        if not is_dir:
+            found.setdefault(path, InputFile(path, path.relative_to(common).as_posix(), path.stat().st_size))
+            continue
+        matched: list[InputFile] = []
+        for dirpath, dirnames, filenames in os.walk(path):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for filename in filenames:
+                full = Path(dirpath) / filename
+                rel = full.relative_to(path).as_posix()
+                if filename.startswith(".") or not _matches(rel, pattern, extensions):
+                    continue
+                if full.is_file():
+                    matched.append(InputFile(full, full.relative_to(common).as_posix(), full.stat().st_size))
+        if not matched:
+            what = f"matching {pattern!r}" if pattern else "with a known extension (" + ", ".join(extensions) + ")"
+            if len(resolved) == 1:
+                raise InputError(f"{path}: no file {what}")
+        for item in matched:
+            found.setdefault(item.path, item)
+    files = sorted(found.values(), key=lambda f: _natural_key(f.source))
+    if not files:
+        raise InputError("no matching input file in " + ", ".join(str(p) for p in paths))
+    return files

@@ -1,0 +1,234 @@
+"""Plain JSONL: one generation per line, ``{"prompt", "gen", "answer", "accuracy"}``.
+
+``gen`` may be a string or a list of strings. A list is one generation, its elements joined with a
+newline -- unless ``accuracy`` is a list of the same length, then each element is its own generation
+with its own score. Field names can be overridden, and a generic fallback maps the names other
+tools use (question/input, output/response/completion, gold/target, score/correct, ...).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from evaltui.data.formats.base import (
+    ReadOptions,
+    Reader,
+    ReadResult,
+    frame_from_rows,
+    prompt_hash,
+    stringify,
+    to_score,
+)
+from evaltui.data.schema import LoadError
+
+#: Candidate field names per role, most specific first. The first present in a record wins.
+PROMPT_FIELDS = ("prompt", "question", "input", "problem", "query", "instruction")
+GEN_FIELDS = ("gen", "generation", "output", "prediction", "response", "completion", "responses")
+ANSWER_FIELDS = ("answer", "gold", "target", "reference", "ground_truth", "label", "solution")
+SCORE_FIELDS = ("accuracy", "score", "correct", "acc", "exact_match", "is_correct", "reward")
+EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
+
+GEN_JOIN = "\n"
+"""Separator used when a ``gen`` list is one generation."""
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def iter_lines(data: bytes) -> Iterator[tuple[int, int, bytes, bool]]:
+    """Yield ``(line_no, offset, raw, has_newline)`` for each line of ``data``.
+
+    ``line_no`` is 1-based, ``offset`` the byte offset of the line's start; ``raw`` has no line
+    ending (LF or CRLF). A leading UTF-8 BOM is skipped but offsets stay true to the file.
+    """
+    start = 3 if data.startswith(_BOM) else 0
+    line_no = 0
+    size = len(data)
+    while start < size:
+        line_no += 1
+        end = data.find(b"\n", start)
+        if end == -1:
+            raw = data[start:]
+            yield line_no, start, raw.rstrip(b"\r"), False
+            return
+        yield line_no, start, data[start:end].rstrip(b"\r"), True
+        start = end + 1
+
+
+def decode_line(raw: bytes) -> tuple[str, bool]:
+    """UTF-8 decode; invalid bytes become U+FFFD. Returns ``(text, was_valid)``."""
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace"), False
+
+
+def parse_json_lines(
+    path: Path, source: str
+) -> tuple[list[tuple[int, int, Any]], list[LoadError], list[str]]:
+    """Parse a JSON-lines file into ``(line_no, offset, value)`` triples.
+
+    Blank lines are skipped; a line that is not JSON becomes an error entry (a truncated last line
+    is named as such). Shared by every JSON-lines reader.
+    """
+    data = path.read_bytes()
+    parsed: list[tuple[int, int, Any]] = []
+    errors: list[LoadError] = []
+    bad_utf8: list[int] = []
+    for line_no, offset, raw, has_newline in iter_lines(data):
+        if not raw.strip():
+            continue
+        text, valid = decode_line(raw)
+        if not valid:
+            bad_utf8.append(line_no)
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if not has_newline:
+                reason = f"truncated last line (file still being written?): {exc.msg}"
+            else:
+                reason = f"not valid JSON: {exc.msg} at column {exc.colno}"
+            errors.append(LoadError(source, line_no, reason))
+            continue
+        parsed.append((line_no, offset, value))
+    notes = []
+    if bad_utf8:
+        first = ", ".join(str(n) for n in bad_utf8[:5])
+        notes.append(
+            f"{source}: {len(bad_utf8)} line(s) with invalid UTF-8 bytes (shown as �), lines {first}"
+            + ("…" if len(bad_utf8) > 5 else "")
+        )
+    return parsed, errors, notes
+
+
+def _pick(record: dict[str, Any], override: str | None, candidates: tuple[str, ...]) -> str | None:
+    if override is not None:
+        return override if override in record else None
+    for name in candidates:
+        if name in record:
+            return name
+    return None
+
+
+def _is_plain(keys: set[str]) -> bool:
+    return "prompt" in keys and "gen" in keys and ("answer" in keys or "accuracy" in keys)
+
+
+def _first_object(head: bytes) -> dict[str, Any] | None:
+    for _no, _off, raw, has_newline in iter_lines(head):
+        if not raw.strip():
+            continue
+        try:
+            value = json.loads(raw.decode("utf-8", errors="replace"))
+        except json.JSONDecodeError:
+            if not has_newline:  # the head cut a long line: fall back to the key names seen
+                return None
+            return None
+        return value if isinstance(value, dict) else None
+    return None
+
+
+class PlainReader(Reader):
+    """``{"prompt", "gen", "answer", "accuracy"}`` JSON lines, and the generic field-name fallback."""
+
+    name = "plain"
+    description = "JSONL with prompt/gen/answer/accuracy (or question/output/gold/score, ...) per line"
+    extensions = (".jsonl", ".json")
+
+    def sniff(self, path: Path, head: bytes) -> int:
+        first = _first_object(head)
+        if first is None:
+            # A first line longer than the head: judge by the key names it starts with.
+            text = head[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+            if text.startswith("{") and '"prompt"' in text and '"gen"' in text:
+                return 60
+            return 0
+        keys = set(first)
+        if _is_plain(keys):
+            return 90
+        if any(k in keys for k in PROMPT_FIELDS) and any(k in keys for k in GEN_FIELDS):
+            return 30
+        return 0
+
+    def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        parsed, errors, notes = parse_json_lines(path, source)
+        run = options.label or path.resolve().parent.name
+        rows: dict[str, list[Any]] = {
+            name: []
+            for name in (
+                "run", "source", "line", "offset", "prompt_id", "prompt", "answer", "gen",
+                "accuracy", "extracted", "truncated",
+            )
+        }
+
+        def add(line_no: int, offset: int, prompt: str, answer: str | None, gen: str,
+                score: float | None, extracted: str | None, truncated: bool | None) -> None:
+            rows["run"].append(run)
+            rows["source"].append(source)
+            rows["line"].append(line_no)
+            rows["offset"].append(offset)
+            rows["prompt_id"].append(prompt_hash(prompt))
+            rows["prompt"].append(prompt)
+            rows["answer"].append(answer)
+            rows["gen"].append(gen)
+            rows["accuracy"].append(score)
+            rows["extracted"].append(extracted)
+            rows["truncated"].append(truncated)
+
+        for line_no, offset, record in parsed:
+            if not isinstance(record, dict):
+                errors.append(LoadError(source, line_no, f"not a JSON object ({type(record).__name__})"))
+                continue
+            try:
+                self._emit(record, line_no, offset, options, add)
+            except ValueError as exc:
+                errors.append(LoadError(source, line_no, str(exc)))
+        return ReadResult(frame_from_rows(rows), errors, notes)
+
+    @staticmethod
+    def _emit(record: dict[str, Any], line_no: int, offset: int, options: ReadOptions, add: Any) -> None:
+        prompt_key = _pick(record, options.prompt_field, PROMPT_FIELDS)
+        gen_key = _pick(record, options.gen_field, GEN_FIELDS)
+        if prompt_key is None or record[prompt_key] is None:
+            raise ValueError(f"no prompt field ({options.prompt_field or 'prompt'})")
+        if gen_key is None or record[gen_key] is None:
+            raise ValueError(f"no generation field ({options.gen_field or 'gen'})")
+        raw_prompt = record[prompt_key]
+        prompt = raw_prompt if isinstance(raw_prompt, str) else stringify(raw_prompt) or ""
+        answer_key = _pick(record, options.answer_field, ANSWER_FIELDS)
+        answer = stringify(record[answer_key]) if answer_key else None
+        score_key = _pick(record, options.score_field, SCORE_FIELDS)
+        raw_score = record[score_key] if score_key else None
+        extracted_key = _pick(record, None, EXTRACTED_FIELDS)
+        extracted = stringify(record[extracted_key]) if extracted_key else None
+        truncated: bool | None = None
+        if isinstance(record.get("truncated"), bool):
+            truncated = record["truncated"]
+        elif isinstance(record.get("finish_reason"), str):
+            truncated = record["finish_reason"] == "length"
+
+        gen = record[gen_key]
+        if isinstance(gen, list):
+            if not gen:
+                raise ValueError(f"'{gen_key}' is an empty list")
+            parts = [g if isinstance(g, str) else stringify(g) or "" for g in gen]
+            if isinstance(raw_score, list):
+                if len(raw_score) != len(parts):
+                    raise ValueError(
+                        f"'{gen_key}' has {len(parts)} elements but '{score_key}' has {len(raw_score)}"
+                    )
+                extracted_list = record.get(extracted_key) if extracted_key else None
+                for i, (part, score) in enumerate(zip(parts, raw_score, strict=True)):
+                    one_extracted = extracted
+                    if isinstance(extracted_list, list) and len(extracted_list) == len(parts):
+                        one_extracted = stringify(extracted_list[i])
+                    add(line_no, offset, prompt, answer, part, to_score(score), one_extracted, truncated)
+                return
+            add(line_no, offset, prompt, answer, GEN_JOIN.join(parts), to_score(raw_score), extracted, truncated)
+            return
+        if isinstance(raw_score, list):
+            raise ValueError(f"'{score_key}' is a list but '{gen_key}' is not")
+        text = gen if isinstance(gen, str) else stringify(gen) or ""
+        add(line_no, offset, prompt, answer, text, to_score(raw_score), extracted, truncated)

@@ -1,0 +1,83 @@
+"""The tables every stage agrees on: one row per generation, one error entry per bad input.
+
+Readers (``evaltui.data.formats``) produce frames with :data:`GENERATION_SCHEMA` minus
+``gen_length``; the loader adds token lengths; ``metrics`` aggregates to the Stats table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+#: One row per generation. Column order is the order of this dict.
+GENERATION_SCHEMA: dict[str, pl.DataType] = {
+    # model/run label: --label, the format's own model name, or the file's parent folder
+    "run": pl.String(),
+    # file path relative to the input root (what users see and what exports trace back to)
+    "source": pl.String(),
+    # 1-based line of the record in `source` (JSON lines), or 1-based record index for containers
+    "line": pl.Int64(),
+    # the format's own id (doc_id, id, problem key) or a hash of the prompt text
+    "prompt_id": pl.String(),
+    "prompt": pl.String(),
+    # reference answer, stringified
+    "answer": pl.String(),
+    # the generation text
+    "gen": pl.String(),
+    # stored score as float (bool/int/numeric string converted); null = unscored
+    "accuracy": pl.Float64(),
+    # extracted/parsed answer when the format has one
+    "extracted": pl.String(),
+    # 0-based index of this generation among its prompt's samples (within the run)
+    "sample": pl.Int64(),
+    # True when the generation hit the length cap, when the format says so
+    "truncated": pl.Boolean(),
+    # a doc-level score that belongs to the prompt, not to one generation (lm-eval maj@k, ...)
+    "prompt_score": pl.Float64(),
+    # byte offset of the record's line in `source` (JSON lines) or null for containers
+    "offset": pl.Int64(),
+    # token count of `gen` (no special tokens); filled by the loader
+    "gen_length": pl.UInt32(),
+}
+
+#: What a reader returns: everything but the token length.
+READER_COLUMNS: list[str] = [c for c in GENERATION_SCHEMA if c != "gen_length"]
+
+
+def conform(frame: pl.DataFrame, *, with_lengths: bool = False) -> pl.DataFrame:
+    """Return ``frame`` with exactly the generation columns, in order and with the schema's dtypes.
+
+    Missing optional columns become nulls, so a reader only builds the columns it knows.
+    """
+    columns = list(GENERATION_SCHEMA) if with_lengths else READER_COLUMNS
+    exprs = []
+    for name in columns:
+        dtype = GENERATION_SCHEMA[name]
+        if name in frame.columns:
+            exprs.append(pl.col(name).cast(dtype, strict=False))
+        else:
+            exprs.append(pl.lit(None, dtype=dtype).alias(name))
+    return frame.select(exprs)
+
+
+def empty_generations(*, with_lengths: bool = False) -> pl.DataFrame:
+    """An empty frame with the generation schema."""
+    columns = list(GENERATION_SCHEMA) if with_lengths else READER_COLUMNS
+    return pl.DataFrame(schema={c: GENERATION_SCHEMA[c] for c in columns})
+
+
+@dataclass(frozen=True, slots=True)
+class LoadError:
+    """A piece of input that could not be used: counted, shown, never silently dropped."""
+
+    source: str
+    """File path (relative to the input root when there is one)."""
+    line: int | None
+    """1-based line (or record index) in ``source``; None when the whole file is at fault."""
+    reason: str
+    """What is wrong, in words a user can act on."""
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.reason}"

