@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,30 +20,73 @@ SUBCOMMANDS = ("summarize", "export", "compare", "formats")
 def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = True) -> None:
     """The flags every loading command shares (the app, summarize, export, compare)."""
     parser.add_argument("paths", nargs="*", metavar="PATH", help="eval directories or files")
-    parser.add_argument("--input_data_dir", "--input-data-dir", action="append", default=[],
-                        metavar="DIR", help="same as a PATH (the batch script's flag)")
-    parser.add_argument("--pattern", "--input_file_pattern", "--input-file-pattern", dest="pattern",
-                        default=None, metavar="GLOB",
-                        help="file-name glob, e.g. 'inference_*.jsonl' (default: every file a reader "
-                        "accepts; '*.jsonl' with --input_data_dir)")
-    parser.add_argument("--format", default=None, metavar="NAME",
-                        help="force a reader (see 'evaltui formats'); default: detect per file")
-    parser.add_argument("--model", "--model_name_or_path", "--model-name-or-path", dest="model",
-                        default=None, metavar="PATH",
-                        help="local model dir or tokenizer.json for token lengths "
-                        "(default: the embedded DeepSeek-V4 tokenizer)")
-    parser.add_argument("--num-proc", "--num_proc", dest="num_proc", type=int, default=None,
-                        metavar="N", help="threads for reading and tokenizing (default: all cores)")
-    parser.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
-                        help="token-length cache (default: $XDG_CACHE_HOME/evaltui or ~/.cache/evaltui)")
+    parser.add_argument(
+        "--input_data_dir",
+        "--input-data-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="same as a PATH (the batch script's flag)",
+    )
+    parser.add_argument(
+        "--pattern",
+        "--input_file_pattern",
+        "--input-file-pattern",
+        dest="pattern",
+        default=None,
+        metavar="GLOB",
+        help="file-name glob, e.g. 'inference_*.jsonl' (default: every file a reader "
+        "accepts; '*.jsonl' with --input_data_dir)",
+    )
+    parser.add_argument(
+        "--format",
+        default=None,
+        metavar="NAME",
+        help="force a reader (see 'evaltui formats'); default: detect per file",
+    )
+    parser.add_argument(
+        "--model",
+        "--model_name_or_path",
+        "--model-name-or-path",
+        dest="model",
+        default=None,
+        metavar="PATH",
+        help="local model dir or tokenizer.json for token lengths "
+        "(default: the embedded DeepSeek-V4 tokenizer)",
+    )
+    parser.add_argument(
+        "--num-proc",
+        "--num_proc",
+        dest="num_proc",
+        type=int,
+        default=None,
+        metavar="N",
+        help="threads for reading and tokenizing (default: all cores)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="token-length cache (default: $XDG_CACHE_HOME/evaltui or ~/.cache/evaltui)",
+    )
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    parser.add_argument("--label", default=None, help="run label for every file (default: from the format or folder)")
+    parser.add_argument(
+        "--label",
+        default=None,
+        help="run label for every file (default: from the format or folder)",
+    )
     parser.add_argument("--prompt-field", default=None, metavar="NAME")
     parser.add_argument("--gen-field", default=None, metavar="NAME")
     parser.add_argument("--answer-field", default=None, metavar="NAME")
     parser.add_argument("--score-field", default=None, metavar="NAME")
-    parser.add_argument("--correct-threshold", type=float, default=0.5, metavar="X",
-                        help="a generation is correct when its score >= X (default 0.5)")
+    parser.add_argument(
+        "--correct-threshold",
+        type=float,
+        default=0.5,
+        metavar="X",
+        help="a generation is correct when its score >= X (default 0.5)",
+    )
 
 
 def load_options(args: argparse.Namespace) -> Any:
@@ -61,7 +103,9 @@ def load_options(args: argparse.Namespace) -> Any:
         num_proc=args.num_proc,
         cache_dir=args.cache_dir,
         use_cache=not args.no_cache,
-        read=ReadOptions(args.prompt_field, args.gen_field, args.answer_field, args.score_field, args.label),
+        read=ReadOptions(
+            args.prompt_field, args.gen_field, args.answer_field, args.score_field, args.label
+        ),
         correct_threshold=args.correct_threshold,
     )
 
@@ -85,20 +129,36 @@ def run_load(paths: list[str], options: Any, *, quiet: bool = False) -> Any:
     if quiet or not sys.stderr.isatty():
         return load(paths, options)
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("generations"), TimeRemainingColumn(), console=console,
-                  transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("generations"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("reading", total=None)
 
         def on_progress(p: Any) -> None:
             if p.stage == "reading":
                 bar.update(task, description="reading", completed=p.files_read, total=p.files_total)
             else:
-                bar.update(task, description="tokenizing", completed=p.generations_tokenized,
-                           total=p.generations)
+                bar.update(
+                    task,
+                    description="tokenizing",
+                    completed=p.generations_tokenized,
+                    total=p.generations,
+                )
 
         return load(paths, options, on_progress=on_progress, cancelled=threading.Event())
 
@@ -148,12 +208,29 @@ def summarize_parser() -> argparse.ArgumentParser:
         description="Per-prompt stats of every generation under PATH, as the combined JSON.",
     )
     add_load_args(parser)
-    parser.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
-                        help="output file (default: OUTPUT_DATA_DIR/OUTPUT_FILENAME)")
-    parser.add_argument("--output_data_dir", "--output-data-dir", type=Path, default=Path("./summary"),
-                        metavar="DIR", help="default ./summary")
-    parser.add_argument("--output_filename", "--output-filename", default="combined_accuracy_summary.json",
-                        metavar="NAME", help="default combined_accuracy_summary.json")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="output file (default: OUTPUT_DATA_DIR/OUTPUT_FILENAME)",
+    )
+    parser.add_argument(
+        "--output_data_dir",
+        "--output-data-dir",
+        type=Path,
+        default=Path("./summary"),
+        metavar="DIR",
+        help="default ./summary",
+    )
+    parser.add_argument(
+        "--output_filename",
+        "--output-filename",
+        default="combined_accuracy_summary.json",
+        metavar="NAME",
+        help="default combined_accuracy_summary.json",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     return parser
 
@@ -186,7 +263,9 @@ def cmd_summarize(argv: Sequence[str]) -> int:
 def cmd_formats(argv: Sequence[str]) -> int:
     from evaltui.data.formats import READERS
 
-    argparse.ArgumentParser(prog="evaltui formats", description="List the format readers.").parse_args(argv)
+    argparse.ArgumentParser(
+        prog="evaltui formats", description="List the format readers."
+    ).parse_args(argv)
     width = max(len(r.name) for r in READERS)
     for reader in READERS:
         print(f"{reader.name:<{width}}  {reader.description}  [{', '.join(reader.extensions)}]")
@@ -216,13 +295,12 @@ def cmd_app(argv: Sequence[str]) -> int:
     options = load_options(args)
     from evaltui.app.main import run_app
 
-    return run_app(paths, options)
+    code: int = run_app(paths, options)
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    started = time.perf_counter()
-    del started
     if argv and argv[0] in SUBCOMMANDS:
         command, rest = argv[0], argv[1:]
         if command == "summarize":
@@ -230,12 +308,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "formats":
             return cmd_formats(rest)
         if command == "export":
-            from evaltui.commands import cmd_export
+            from evaltui.commands.export import cmd_export
 
-            return cmd_export(rest)
-        from evaltui.commands import cmd_compare
+            code: int = cmd_export(rest)
+            return code
+        from evaltui.commands.compare import cmd_compare
 
-        return cmd_compare(rest)
+        compared: int = cmd_compare(rest)
+        return compared
     return cmd_app(argv)
 
 

@@ -60,7 +60,9 @@ def discover(
     found: dict[Path, InputFile] = {}
     for path, is_dir in resolved:
         if not is_dir:
-            found.setdefault(path, InputFile(path, path.relative_to(common).as_posix(), path.stat().st_size))
+            found.setdefault(
+                path, InputFile(path, path.relative_to(common).as_posix(), path.stat().st_size)
+            )
             continue
         matched: list[InputFile] = []
         for dirpath, dirnames, filenames in os.walk(path):
@@ -71,9 +73,15 @@ def discover(
                 if filename.startswith(".") or not _matches(rel, pattern, extensions):
                     continue
                 if full.is_file():
-                    matched.append(InputFile(full, full.relative_to(common).as_posix(), full.stat().st_size))
+                    matched.append(
+                        InputFile(full, full.relative_to(common).as_posix(), full.stat().st_size)
+                    )
         if not matched:
-            what = f"matching {pattern!r}" if pattern else "with a known extension (" + ", ".join(extensions) + ")"
+            what = (
+                f"matching {pattern!r}"
+                if pattern
+                else "with a known extension (" + ", ".join(extensions) + ")"
+            )
             if len(resolved) == 1:
                 raise InputError(f"{path}: no file {what}")
         for item in matched:

@@ -40,7 +40,9 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
         raise
 
 
-def write_with(path: str | os.PathLike[str], writer: Callable[[IO[Any]], None], mode: str = "w") -> Path:
+def write_with(
+    path: str | os.PathLike[str], writer: Callable[[IO[Any]], None], mode: str = "w"
+) -> Path:
     """Run ``writer`` on an atomically replaced file at ``path``; returns the path."""
     with atomic_open(path, mode) as handle:
         writer(handle)
@@ -58,7 +60,10 @@ def combined_records(stats: pl.DataFrame) -> list[dict[str, Any]]:
     """The combined-JSON objects: legacy keys first in their order, evaltui's own after."""
     columns = [c for c in STATS_COLUMNS if c in stats.columns]
     columns += [c for c in stats.columns if c not in columns]
-    return [{k: _clean(v) for k, v in row.items()} for row in stats.select(columns).iter_rows(named=True)]
+    return [
+        {k: _clean(v) for k, v in row.items()}
+        for row in stats.select(columns).iter_rows(named=True)
+    ]
 
 
 def write_combined_json(stats: pl.DataFrame, path: str | os.PathLike[str]) -> Path:

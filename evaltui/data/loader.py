@@ -20,7 +20,7 @@ import polars as pl
 
 from evaltui.data import metrics
 from evaltui.data.discover import InputError, InputFile, discover
-from evaltui.data.formats import ReadOptions, Reader, detect, known_extensions
+from evaltui.data.formats import Reader, ReadOptions, detect, known_extensions
 from evaltui.data.schema import LoadError, conform, empty_generations
 from evaltui.data.tokens import (
     LengthCache,
@@ -149,11 +149,15 @@ class _FileState:
     errors: int = 0
 
 
-def _read_one(item: InputFile, reader: Reader, options: ReadOptions) -> tuple[_FileState, list[LoadError], list[str]]:
+def _read_one(
+    item: InputFile, reader: Reader, options: ReadOptions
+) -> tuple[_FileState, list[LoadError], list[str]]:
     try:
         result = reader.read(item.path, item.source, options)
     except Exception as exc:  # a reader bug or an unreadable file must not sink the whole load
-        error = LoadError(item.source, None, f"{reader.name} reader failed: {type(exc).__name__}: {exc}")
+        error = LoadError(
+            item.source, None, f"{reader.name} reader failed: {type(exc).__name__}: {exc}"
+        )
         return _FileState(item, reader, empty_generations()), [error], []
     frame = conform(result.frame)
     return _FileState(item, reader, frame, errors=len(result.errors)), result.errors, result.notes
@@ -165,8 +169,9 @@ def _finish_generations(frames: list[pl.DataFrame]) -> pl.DataFrame:
     generations = pl.concat(frames, how="vertical")
     # Samples a reader did not number are numbered in order of appearance within (run, prompt).
     return generations.with_columns(
-        pl.coalesce(pl.col("sample"), pl.int_range(pl.len()).over(["run", "prompt_id"]).cast(pl.Int64))
-        .alias("sample")
+        pl.coalesce(
+            pl.col("sample"), pl.int_range(pl.len()).over(["run", "prompt_id"]).cast(pl.Int64)
+        ).alias("sample")
     )
 
 
@@ -199,23 +204,42 @@ def load(
     notes: list[str] = []
     reports: dict[str, FileReport] = {}
     bytes_total = sum(f.size for f in inputs)
-    counters = {"files_read": 0, "files_tokenized": 0, "generations": 0, "tokenized": 0,
-                "tokens": 0, "bytes_read": 0}
+    counters = {
+        "files_read": 0,
+        "files_tokenized": 0,
+        "generations": 0,
+        "tokenized": 0,
+        "tokens": 0,
+        "bytes_read": 0,
+    }
 
     def progress(stage: Stage) -> None:
         if on_progress is not None:
-            on_progress(LoadProgress(
-                stage, len(inputs), counters["files_read"], counters["files_tokenized"],
-                counters["generations"], counters["tokenized"], counters["tokens"], bytes_total,
-                counters["bytes_read"], time.perf_counter() - started,
-            ))
+            on_progress(
+                LoadProgress(
+                    stage,
+                    len(inputs),
+                    counters["files_read"],
+                    counters["files_tokenized"],
+                    counters["generations"],
+                    counters["tokenized"],
+                    counters["tokens"],
+                    bytes_total,
+                    counters["bytes_read"],
+                    time.perf_counter() - started,
+                )
+            )
 
     # The tokenizer loads while files are read: both take a moment, neither needs the other.
-    with ThreadPoolExecutor(max_workers=options.workers(), thread_name_prefix="evaltui-read") as pool:
+    with ThreadPoolExecutor(
+        max_workers=options.workers(), thread_name_prefix="evaltui-read"
+    ) as pool:
         tokenizer_future: Future[TokenizerInfo] | None = (
             pool.submit(load_tokenizer, options.model) if options.tokenize else None
         )
-        jobs: list[tuple[InputFile, Future[tuple[_FileState, list[LoadError], list[str]]] | None]] = []
+        jobs: list[
+            tuple[InputFile, Future[tuple[_FileState, list[LoadError], list[str]]] | None]
+        ] = []
         for item in inputs:
             detection = detect(item.path, options.format) if options.format is None else None
             if options.format is not None:
@@ -229,8 +253,9 @@ def load(
                 reader = detection.reader
             else:
                 assert detection is not None
-                reports[item.source] = FileReport(item.source, None, skipped=detection.reason,
-                                                  companion=detection.companion)
+                reports[item.source] = FileReport(
+                    item.source, None, skipped=detection.reason, companion=detection.companion
+                )
                 jobs.append((item, None))
                 continue
             jobs.append((item, pool.submit(_read_one, item, reader, options.read)))
@@ -267,10 +292,13 @@ def load(
         frames = []
         for state in states:
             lengths = state.lengths
-            frames.append(state.frame.with_columns(
-                pl.Series("gen_length", lengths, dtype=pl.UInt32) if lengths is not None
-                else pl.lit(None, dtype=pl.UInt32).alias("gen_length")
-            ))
+            frames.append(
+                state.frame.with_columns(
+                    pl.Series("gen_length", lengths, dtype=pl.UInt32)
+                    if lengths is not None
+                    else pl.lit(None, dtype=pl.UInt32).alias("gen_length")
+                )
+            )
         generations = _finish_generations(frames)
         stats = metrics.prompt_stats(generations, options.correct_threshold)
         files = []
@@ -278,14 +306,28 @@ def load(
             if item.source in reports:
                 files.append(reports[item.source])
         for state in states:
-            files.append(FileReport(state.input.source, state.reader.name, state.frame.height,
-                                    state.errors, state.cached))
+            files.append(
+                FileReport(
+                    state.input.source,
+                    state.reader.name,
+                    state.frame.height,
+                    state.errors,
+                    state.cached,
+                )
+            )
         order = {item.source: i for i, item in enumerate(inputs)}
         files.sort(key=lambda f: order.get(f.source, 0))
         return LoadResult(
-            generations, stats, list(errors), files, list(notes),
-            tokenizer.name if tokenizer else "none", sum(s.cached for s in states),
-            time.perf_counter() - started, complete, was_cancelled,
+            generations,
+            stats,
+            list(errors),
+            files,
+            list(notes),
+            tokenizer.name if tokenizer else "none",
+            sum(s.cached for s in states),
+            time.perf_counter() - started,
+            complete,
+            was_cancelled,
         )
 
     if cancel.is_set():
@@ -303,7 +345,9 @@ def load(
         if cache is None:
             continue
         try:
-            keys[index] = cache.key(tokenizer.fingerprint, state.input.path, state.reader.name, read_token)
+            keys[index] = cache.key(
+                tokenizer.fingerprint, state.input.path, state.reader.name, read_token
+            )
         except OSError:
             continue
         hit = cache.get(keys[index], state.frame.height)
@@ -327,8 +371,11 @@ def load(
             progress("tokenizing")
 
         lengths = count_in_batches(
-            tokenizer, state.frame.get_column("gen").to_list(), batch_chars=options.batch_chars,
-            on_batch=on_batch, cancelled=cancel.is_set,
+            tokenizer,
+            state.frame.get_column("gen").to_list(),
+            batch_chars=options.batch_chars,
+            on_batch=on_batch,
+            cancelled=cancel.is_set,
         )
         if lengths is None:
             progress("cancelled")

@@ -64,7 +64,9 @@ def correct_expr(threshold: float = DEFAULT_THRESHOLD) -> pl.Expr:
     return pl.col("accuracy") >= threshold
 
 
-def prompt_stats(generations: pl.DataFrame | pl.LazyFrame, threshold: float = DEFAULT_THRESHOLD) -> pl.DataFrame:
+def prompt_stats(
+    generations: pl.DataFrame | pl.LazyFrame, threshold: float = DEFAULT_THRESHOLD
+) -> pl.DataFrame:
     """Aggregate generation rows to one row per (run, prompt_id), in order of first appearance.
 
     ``gen_length`` may be null while tokenizing is under way: length columns are null then.
@@ -91,7 +93,9 @@ def prompt_stats(generations: pl.DataFrame | pl.LazyFrame, threshold: float = DE
     )
     frame = aggregated.with_columns(
         # A prompt with no scored generation has no accuracy (not 0): say unscored, don't invent.
-        pl.when(pl.col("n_scored") > 0).then(pl.col("total_accuracy_count")).otherwise(None)
+        pl.when(pl.col("n_scored") > 0)
+        .then(pl.col("total_accuracy_count"))
+        .otherwise(None)
         .alias("total_accuracy_count"),
         # While lengths are unknown the list holds nulls; show it empty rather than [null, ...].
         pl.when(pl.col("gen_lengths").list.drop_nulls().list.len() == pl.col("count"))
@@ -106,7 +110,9 @@ def empty_stats() -> pl.DataFrame:
     return pl.DataFrame(schema=STATS_SCHEMA)
 
 
-def overall(stats: pl.DataFrame, generations: pl.DataFrame, threshold: float = DEFAULT_THRESHOLD) -> dict[str, float | int | None]:
+def overall(
+    stats: pl.DataFrame, generations: pl.DataFrame, threshold: float = DEFAULT_THRESHOLD
+) -> dict[str, float | int | None]:
     """Headline numbers for summaries: counts and overall accuracy over scored generations."""
     scored = generations.filter(pl.col("accuracy").is_not_null())
     return {

@@ -17,7 +17,19 @@ _TABLE[0x7F] = "\u2421"
 for _code in range(0x80, 0xA0):
     _TABLE[_code] = "\ufffd"
 # Other invisible characters that can reorder or hide text (bidi overrides, line separators).
-for _code in (0x2028, 0x2029, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069):
+for _code in (
+    0x2028,
+    0x2029,
+    0x202A,
+    0x202B,
+    0x202C,
+    0x202D,
+    0x202E,
+    0x2066,
+    0x2067,
+    0x2068,
+    0x2069,
+):
     _TABLE[_code] = "\ufffd"
 
 _MULTILINE = dict(_TABLE)

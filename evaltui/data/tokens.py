@@ -104,12 +104,14 @@ def _from_model_dir(path: Path) -> TokenizerInfo:
         from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
+        hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
         hf = AutoTokenizer.from_pretrained(str(path), local_files_only=True, use_fast=True)
     except Exception as exc:  # transformers raises many kinds; the user needs the message
         if (path / "tokenizer.json").is_file():
             return _from_json_file(path / "tokenizer.json", str(path))
-        raise TokenizerError(f"{path}: cannot load a tokenizer from this directory ({exc})") from None
+        raise TokenizerError(
+            f"{path}: cannot load a tokenizer from this directory ({exc})"
+        ) from None
     backend = getattr(hf, "backend_tokenizer", None) or getattr(hf, "_tokenizer", None)
     if backend is None:
         raise TokenizerError(
@@ -161,8 +163,15 @@ class LengthCache:
     def key(self, fingerprint: str, path: Path, reader: str, options: str) -> str:
         stat = path.stat()
         identity = "\0".join(
-            [CACHE_FORMAT, fingerprint, str(path.resolve()), str(stat.st_size),
-             str(stat.st_mtime_ns), reader, options]
+            [
+                CACHE_FORMAT,
+                fingerprint,
+                str(path.resolve()),
+                str(stat.st_size),
+                str(stat.st_mtime_ns),
+                reader,
+                options,
+            ]
         )
         return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
@@ -176,7 +185,8 @@ class LengthCache:
             return None
         if lengths.dtype != np.uint32 or lengths.ndim != 1 or len(lengths) != rows:
             return None
-        return lengths
+        checked: np.ndarray = lengths
+        return checked
 
     def put(self, key: str, lengths: np.ndarray) -> None:
         target = self._path(key)

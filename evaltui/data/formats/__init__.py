@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaltui.data.formats.base import HEAD_BYTES, ReadOptions, Reader, ReadResult
+from evaltui.data.formats.base import HEAD_BYTES, Reader, ReadOptions, ReadResult
 from evaltui.data.formats.plain import PlainReader
 
 __all__ = ["READERS", "Detection", "ReadOptions", "ReadResult", "Reader", "detect", "get_reader"]
@@ -19,6 +19,7 @@ __all__ = ["READERS", "Detection", "ReadOptions", "ReadResult", "Reader", "detec
 READERS: list[Reader] = [
     PlainReader(),
 ]
+
 
 #: Every extension some reader accepts (for directory scans without a pattern).
 def known_extensions() -> tuple[str, ...]:
@@ -74,5 +75,7 @@ def detect(path: Path, forced: str | None = None) -> Detection:
         return Detection(best)
     for reader in READERS:
         if reader.companion(path, head):
-            return Detection(None, companion=True, reason=f"{reader.name} companion file (no samples)")
+            return Detection(
+                None, companion=True, reason=f"{reader.name} companion file (no samples)"
+            )
     return Detection(None, reason="no reader recognises this file")

@@ -30,7 +30,9 @@ class ReadOptions:
 
     def cache_token(self) -> str:
         """A stable string that changes whenever these options could change what a reader emits."""
-        return repr((self.prompt_field, self.gen_field, self.answer_field, self.score_field, self.label))
+        return repr(
+            (self.prompt_field, self.gen_field, self.answer_field, self.score_field, self.label)
+        )
 
 
 @dataclass(slots=True)

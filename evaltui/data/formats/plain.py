@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from evaltui.data.formats.base import (
-    ReadOptions,
     Reader,
+    ReadOptions,
     ReadResult,
     frame_from_rows,
     prompt_hash,
@@ -134,7 +134,9 @@ class PlainReader(Reader):
     """``{"prompt", "gen", "answer", "accuracy"}`` JSON lines, and the generic field-name fallback."""
 
     name = "plain"
-    description = "JSONL with prompt/gen/answer/accuracy (or question/output/gold/score, ...) per line"
+    description = (
+        "JSONL with prompt/gen/answer/accuracy (or question/output/gold/score, ...) per line"
+    )
     extensions = (".jsonl", ".json")
 
     def sniff(self, path: Path, head: bytes) -> int:
@@ -158,13 +160,30 @@ class PlainReader(Reader):
         rows: dict[str, list[Any]] = {
             name: []
             for name in (
-                "run", "source", "line", "offset", "prompt_id", "prompt", "answer", "gen",
-                "accuracy", "extracted", "truncated",
+                "run",
+                "source",
+                "line",
+                "offset",
+                "prompt_id",
+                "prompt",
+                "answer",
+                "gen",
+                "accuracy",
+                "extracted",
+                "truncated",
             )
         }
 
-        def add(line_no: int, offset: int, prompt: str, answer: str | None, gen: str,
-                score: float | None, extracted: str | None, truncated: bool | None) -> None:
+        def add(
+            line_no: int,
+            offset: int,
+            prompt: str,
+            answer: str | None,
+            gen: str,
+            score: float | None,
+            extracted: str | None,
+            truncated: bool | None,
+        ) -> None:
             rows["run"].append(run)
             rows["source"].append(source)
             rows["line"].append(line_no)
@@ -179,7 +198,9 @@ class PlainReader(Reader):
 
         for line_no, offset, record in parsed:
             if not isinstance(record, dict):
-                errors.append(LoadError(source, line_no, f"not a JSON object ({type(record).__name__})"))
+                errors.append(
+                    LoadError(source, line_no, f"not a JSON object ({type(record).__name__})")
+                )
                 continue
             try:
                 self._emit(record, line_no, offset, options, add)
@@ -188,7 +209,9 @@ class PlainReader(Reader):
         return ReadResult(frame_from_rows(rows), errors, notes)
 
     @staticmethod
-    def _emit(record: dict[str, Any], line_no: int, offset: int, options: ReadOptions, add: Any) -> None:
+    def _emit(
+        record: dict[str, Any], line_no: int, offset: int, options: ReadOptions, add: Any
+    ) -> None:
         prompt_key = _pick(record, options.prompt_field, PROMPT_FIELDS)
         gen_key = _pick(record, options.gen_field, GEN_FIELDS)
         if prompt_key is None or record[prompt_key] is None:
@@ -224,9 +247,27 @@ class PlainReader(Reader):
                     one_extracted = extracted
                     if isinstance(extracted_list, list) and len(extracted_list) == len(parts):
                         one_extracted = stringify(extracted_list[i])
-                    add(line_no, offset, prompt, answer, part, to_score(score), one_extracted, truncated)
+                    add(
+                        line_no,
+                        offset,
+                        prompt,
+                        answer,
+                        part,
+                        to_score(score),
+                        one_extracted,
+                        truncated,
+                    )
                 return
-            add(line_no, offset, prompt, answer, GEN_JOIN.join(parts), to_score(raw_score), extracted, truncated)
+            add(
+                line_no,
+                offset,
+                prompt,
+                answer,
+                GEN_JOIN.join(parts),
+                to_score(raw_score),
+                extracted,
+                truncated,
+            )
             return
         if isinstance(raw_score, list):
             raise ValueError(f"'{score_key}' is a list but '{gen_key}' is not")

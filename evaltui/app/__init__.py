@@ -1,0 +1,1 @@
+"""The Textual app. Only ``evaltui.cli`` imports this package, inside the branch that starts the app."""

@@ -1,0 +1,1 @@
+"""Headless subcommands other than ``summarize``: one module each (``export``, ``compare``)."""
