@@ -102,6 +102,8 @@ class FileReport:
     source: str
     format: str | None
     """Reader name; None when skipped."""
+    path: Path | None = None
+    """Absolute path of the file (for re-reading original records on export)."""
     generations: int = 0
     errors: int = 0
     cached: bool = False
