@@ -312,6 +312,7 @@ def load(
                 FileReport(
                     state.input.source,
                     state.reader.name,
+                    state.input.path,
                     state.frame.height,
                     state.errors,
                     state.cached,
