@@ -1,0 +1,218 @@
+"""The loader end to end on small data: stats, token lengths, cache, progress, partials, cancel."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from evaltui.data.loader import LoadFailure, LoadOptions, LoadProgress, LoadResult, load
+from evaltui.data.metrics import LEGACY_COLUMNS
+from tests.conftest import write_jsonl
+
+SIX = [
+    {"prompt": "What is 1+1?", "gen": "the answer is 2", "answer": "2", "accuracy": 1.0},
+    {"prompt": "What is 1+1?", "gen": "the answer is 3 hmm", "answer": "2", "accuracy": 0.0},
+    {"prompt": "What is 2+2?", "gen": "4", "answer": "4", "accuracy": 1},
+    {"prompt": "What is 2+2?", "gen": "four is the answer", "answer": "4", "accuracy": True},
+    {"prompt": "What is 2+2?", "gen": "it is 4", "answer": "4", "accuracy": "1.0"},
+    {"prompt": "Name a prime.", "gen": "7", "answer": "7", "accuracy": 1.0},
+]
+
+
+def options(tmp_path: Path, tokenizer: Path | None = None, **kw: object) -> LoadOptions:
+    return LoadOptions(
+        model=str(tokenizer) if tokenizer else None, cache_dir=tmp_path / "cache", **kw
+    )  # type: ignore[arg-type]
+
+
+def test_six_record_example(tmp_path: Path, word_tokenizer: Path) -> None:
+    write_jsonl(tmp_path / "data" / "model_a" / "out.jsonl", SIX)
+    result = load([tmp_path / "data"], options(tmp_path, word_tokenizer))
+    stats = result.stats
+    assert stats.columns[: len(LEGACY_COLUMNS)] == LEGACY_COLUMNS
+    assert stats["prompt"].to_list() == [
+        "What is 1+1?",
+        "What is 2+2?",
+        "Name a prime.",
+    ]  # first appearance
+    assert stats["count"].to_list() == [2, 3, 1]
+    assert stats["total_accuracy_count"].to_list() == [1.0, 3.0, 1.0]
+    assert stats["average_accuracy"].to_list() == [0.5, 1.0, 1.0]
+    # Word-level tokenizer: a length is the number of words.
+    assert stats["gen_lengths"].to_list() == [[4, 5], [1, 4, 3], [1]]
+    assert stats["max_gen_length"].to_list() == [5, 4, 1]  # the max, not the first/last
+    assert stats["avg_gen_length"].to_list() == [4.5, pytest.approx(8 / 3), 1.0]
+    assert stats["min_gen_length"].to_list() == [4, 1, 1]
+    assert stats["median_gen_length"].to_list() == [4.5, 3.0, 1.0]
+    assert stats["n_correct"].to_list() == [1, 3, 1]
+    assert stats["run"].to_list() == ["model_a"] * 3
+    assert result.complete and not result.cancelled and result.errors == []
+    assert result.generations["sample"].to_list() == [0, 1, 0, 1, 2, 0]
+
+
+def test_unscored_generations_count_but_stay_out_of_accuracy(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    write_jsonl(
+        tmp_path / "d" / "r" / "a.jsonl",
+        [
+            {"prompt": "p", "gen": "a", "answer": "1", "accuracy": 1},
+            {"prompt": "p", "gen": "b", "answer": "1"},
+            {"prompt": "q", "gen": "c", "answer": "2", "accuracy": None},
+        ],
+    )
+    stats = load([tmp_path / "d"], options(tmp_path, word_tokenizer)).stats
+    assert stats.select("count", "n_scored", "total_accuracy_count", "average_accuracy").rows() == [
+        (2, 1, 1.0, 1.0),
+        (1, 0, None, None),
+    ]
+
+
+def test_threshold_decides_correctness(tmp_path: Path, word_tokenizer: Path) -> None:
+    write_jsonl(
+        tmp_path / "d" / "r" / "a.jsonl",
+        [{"prompt": "p", "gen": "a", "accuracy": x} for x in (0.3, 0.6, 0.9)],
+    )
+    assert load([tmp_path / "d"], options(tmp_path, word_tokenizer)).stats[
+        "n_correct"
+    ].to_list() == [2]
+    strict = options(tmp_path, word_tokenizer, correct_threshold=0.8)
+    assert load([tmp_path / "d"], strict).stats["n_correct"].to_list() == [1]
+
+
+def test_runs_from_folders_and_samples_across_shards(tmp_path: Path, word_tokenizer: Path) -> None:
+    for run in ("m1", "m2"):
+        write_jsonl(
+            tmp_path / "d" / run / "shard_1.jsonl", [{"prompt": "p", "gen": "x", "accuracy": 1}]
+        )
+        write_jsonl(
+            tmp_path / "d" / run / "shard_2.jsonl", [{"prompt": "p", "gen": "x y", "accuracy": 0}]
+        )
+    result = load([tmp_path / "d"], options(tmp_path, word_tokenizer))
+    assert result.stats.select("run", "count", "average_accuracy").rows() == [
+        ("m1", 2, 0.5),
+        ("m2", 2, 0.5),
+    ]
+    assert result.generations.filter(pl.col("run") == "m2")["sample"].to_list() == [0, 1]
+    assert [f.source for f in result.files] == [
+        "m1/shard_1.jsonl",
+        "m1/shard_2.jsonl",
+        "m2/shard_1.jsonl",
+        "m2/shard_2.jsonl",
+    ]
+
+
+def test_bad_lines_are_collected_across_files(tmp_path: Path, word_tokenizer: Path) -> None:
+    write_jsonl(tmp_path / "d" / "r" / "a.jsonl", SIX[:2], raw_lines=["{oops"])
+    write_jsonl(tmp_path / "d" / "r" / "b.jsonl", SIX[2:], raw_lines=["[]"])
+    (tmp_path / "d" / "r" / "empty.jsonl").write_text("")
+    result = load([tmp_path / "d"], options(tmp_path, word_tokenizer))
+    assert result.generations.height == 6
+    assert sorted(str(e).split(":")[0] + ":" + str(e.line) for e in result.errors) == [
+        "r/a.jsonl:3",
+        "r/b.jsonl:5",
+    ]
+    assert [(f.source, f.skipped) for f in result.skipped_files] == [
+        ("r/empty.jsonl", "empty file")
+    ]
+
+
+def test_missing_path_and_no_matching_files_fail_clearly(tmp_path: Path) -> None:
+    with pytest.raises(LoadFailure, match="no such file or directory"):
+        load([tmp_path / "nope"], options(tmp_path))
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "notes.txt").write_text("hi")
+    with pytest.raises(LoadFailure, match="no file"):
+        load([tmp_path / "d"], options(tmp_path))
+    write_jsonl(tmp_path / "e" / "x.jsonl", [{"unrelated": 1}])
+    with pytest.raises(LoadFailure, match=r"no readable samples file.*no reader recognises"):
+        load([tmp_path / "e"], options(tmp_path))
+
+
+def test_bad_tokenizer_is_a_load_failure(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "d" / "r" / "a.jsonl", SIX)
+    with pytest.raises(LoadFailure, match="hub id"):
+        load([tmp_path / "d"], LoadOptions(model="org/not-local", cache_dir=tmp_path / "c"))
+
+
+def test_pattern_and_file_paths(tmp_path: Path, word_tokenizer: Path) -> None:
+    write_jsonl(tmp_path / "d" / "r" / "inference_1.jsonl", SIX[:2])
+    write_jsonl(tmp_path / "d" / "r" / "other.jsonl", SIX[2:])
+    picked = load([tmp_path / "d"], options(tmp_path, word_tokenizer, pattern="inference_*.jsonl"))
+    assert picked.generations.height == 2
+    single = load([tmp_path / "d" / "r" / "other.jsonl"], options(tmp_path, word_tokenizer))
+    assert single.generations.height == 4
+
+
+def test_cache_hit_miss_and_invalidation(tmp_path: Path, word_tokenizer: Path) -> None:
+    data = write_jsonl(tmp_path / "d" / "r" / "a.jsonl", SIX)
+    first = load([tmp_path / "d"], options(tmp_path, word_tokenizer))
+    second = load([tmp_path / "d"], options(tmp_path, word_tokenizer))
+    assert (first.cache_hits, second.cache_hits) == (0, 1)
+    assert second.stats.equals(first.stats)
+    # Another tokenizer misses (different fingerprint) and gives other lengths.
+    other = load([tmp_path / "d"], options(tmp_path, None))
+    assert other.cache_hits == 0
+    # A changed file misses, and its new lengths are right.
+    write_jsonl(data, [*SIX, {"prompt": "new", "gen": "a b c d e f g h", "accuracy": 1}])
+    os.utime(data, ns=(1, 1))  # a different mtime even on coarse-clock file systems
+    changed = load([tmp_path / "d"], options(tmp_path, word_tokenizer))
+    assert changed.cache_hits == 0
+    assert changed.stats["max_gen_length"].to_list()[-1] == 8
+    # A corrupt entry is ignored and rebuilt.
+    for entry in (tmp_path / "cache").rglob("*.npy"):
+        entry.write_bytes(b"\x93NUMPY garbage")
+    rebuilt = load([tmp_path / "d"], options(tmp_path, word_tokenizer))
+    assert rebuilt.cache_hits == 0 and rebuilt.stats.equals(changed.stats)
+    assert load([tmp_path / "d"], options(tmp_path, word_tokenizer)).cache_hits == 1
+    # --no-cache neither reads nor writes.
+    assert (
+        load([tmp_path / "d"], options(tmp_path, word_tokenizer, use_cache=False)).cache_hits == 0
+    )
+
+
+def test_progress_partials_and_cancel(tmp_path: Path, word_tokenizer: Path) -> None:
+    for i in range(4):
+        write_jsonl(
+            tmp_path / "d" / "r" / f"f{i}.jsonl",
+            [{"prompt": f"p{i}", "gen": "w " * 50, "accuracy": 1}] * 20,
+        )
+    seen: list[LoadProgress] = []
+    partials: list[LoadResult] = []
+    result = load(
+        [tmp_path / "d"],
+        options(tmp_path, word_tokenizer, batch_chars=500),
+        on_progress=seen.append,
+        on_partial=partials.append,
+        partial_interval=0.0,
+    )
+    assert (
+        seen[-1].stage == "done"
+        and seen[-1].generations_tokenized == 80
+        and seen[-1].tokens == 80 * 50
+    )
+    assert {p.stage for p in seen} >= {"reading", "tokenizing", "done"}
+    # The first partial has every row with accuracy but no lengths yet; lengths fill in later.
+    assert partials[0].stats["average_accuracy"].to_list() == [1.0] * 4
+    assert partials[0].generations["gen_length"].null_count() == 80 and not partials[0].complete
+    assert result.complete and result.generations["gen_length"].null_count() == 0
+
+    cancel = threading.Event()
+
+    def stop_when_tokenizing(progress: LoadProgress) -> None:
+        if progress.stage == "tokenizing":
+            cancel.set()
+
+    stopped = load(
+        [tmp_path / "d"],
+        options(tmp_path, word_tokenizer, batch_chars=500, use_cache=False),
+        on_progress=stop_when_tokenizing,
+        cancelled=cancel,
+    )
+    assert stopped.cancelled and not stopped.complete
+    assert stopped.stats.height == 4  # what was read is still there to look at
+    assert stopped.generations["gen_length"].null_count() > 0

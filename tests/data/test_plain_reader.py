@@ -1,0 +1,167 @@
+"""The plain JSONL reader: record shapes, score types, and every kind of bad line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from evaltui.data.formats import ReadOptions, detect
+from evaltui.data.formats.plain import GEN_JOIN, PlainReader
+from tests.conftest import write_jsonl
+
+READER = PlainReader()
+
+
+def read(path: Path, options: ReadOptions | None = None) -> tuple[pl.DataFrame, list[str]]:
+    result = READER.read(path, path.name, options or ReadOptions())
+    return result.frame, [str(e) for e in result.errors]
+
+
+def test_string_and_list_generations(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"prompt": "p", "gen": "one", "answer": "1", "accuracy": 1.0},
+            # A list without a list score is ONE generation, its chunks joined.
+            {"prompt": "p", "gen": ["chunk a", "chunk b"], "answer": "1", "accuracy": 0.5},
+            # A list score of the same length makes each element its own generation.
+            {"prompt": "q", "gen": ["x", "y", "z"], "answer": 7, "accuracy": [1, 0, True]},
+        ],
+    )
+    frame, errors = read(path)
+    assert errors == []
+    assert frame["gen"].to_list() == ["one", GEN_JOIN.join(["chunk a", "chunk b"]), "x", "y", "z"]
+    assert frame["accuracy"].to_list() == [1.0, 0.5, 1.0, 0.0, 1.0]
+    assert frame["answer"].to_list() == ["1", "1", "7", "7", "7"]
+    assert frame["line"].to_list() == [1, 2, 3, 3, 3]
+    assert frame["run"].unique().to_list() == ["m"]  # the parent folder
+    assert frame["prompt_id"][0] == frame["prompt_id"][1] != frame["prompt_id"][2]
+
+
+def test_score_types_and_unscored(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {"prompt": "p", "gen": "g", "accuracy": True},
+            {"prompt": "p", "gen": "g", "accuracy": False},
+            {"prompt": "p", "gen": "g", "accuracy": "0.25"},
+            {"prompt": "p", "gen": "g", "accuracy": 1},
+            {"prompt": "p", "gen": "g", "accuracy": None, "answer": "a"},
+            {"prompt": "p", "gen": "g", "answer": "a"},
+        ],
+    )
+    frame, errors = read(path)
+    assert errors == []
+    assert frame["accuracy"].to_list() == [1.0, 0.0, 0.25, 1.0, None, None]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "not a JSON object (list)"),
+        ('"text"', "not a JSON object (str)"),
+        ('{"gen": "g", "accuracy": 1}', "no prompt field"),
+        ('{"prompt": "p", "accuracy": 1}', "no generation field"),
+        ('{"prompt": "p", "gen": [], "accuracy": 1}', "empty list"),
+        (
+            '{"prompt": "p", "gen": ["a", "b"], "accuracy": [1]}',
+            "has 2 elements but 'accuracy' has 1",
+        ),
+        ('{"prompt": "p", "gen": "a", "accuracy": [1, 0]}', "is a list but 'gen' is not"),
+        ('{"prompt": "p", "gen": "a", "accuracy": "high"}', "is not a number or boolean"),
+    ],
+)
+def test_bad_lines_are_error_entries_with_file_and_line(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [{"prompt": "ok", "gen": "g", "accuracy": 1}],
+        raw_lines=[line, '{"prompt": "ok2", "gen": "g", "accuracy": 0}'],
+    )
+    frame, errors = read(path)
+    # The good lines around the bad one are kept; the bad one is reported, not dropped silently.
+    assert frame["prompt"].to_list() == ["ok", "ok2"]
+    assert len(errors) == 1
+    assert errors[0].startswith("a.jsonl:2: ")
+    assert reason in errors[0]
+
+
+def test_truncated_last_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(
+        '{"prompt": "p", "gen": "g", "accuracy": 1}\n{"prompt": "p", "ge', encoding="utf-8"
+    )
+    frame, errors = read(path)
+    assert frame.height == 1
+    assert len(errors) == 1
+    assert errors[0].startswith("a.jsonl:2: truncated last line (file still being written?)")
+
+
+def test_bom_crlf_blank_lines_and_offsets(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    lines = [
+        '{"prompt": "p1", "gen": "g1", "accuracy": 1}',
+        "",
+        '{"prompt": "p2", "gen": "g2", "accuracy": 0}',
+    ]
+    data = b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n"
+    path.write_bytes(data)
+    frame, errors = read(path)
+    assert errors == []
+    assert frame["prompt"].to_list() == ["p1", "p2"]
+    assert frame["line"].to_list() == [1, 3]
+    # Offsets point at each record's first byte (after the BOM for line 1).
+    records = list(
+        READER.records(path, zip(frame["line"].to_list(), frame["offset"].to_list(), strict=True))
+    )
+    assert records == [lines[0], lines[2]]
+
+
+def test_invalid_utf8_is_replaced_and_noted(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"prompt": "caf\xe9", "gen": "g", "accuracy": 1}\n')
+    result = READER.read(path, "a.jsonl", ReadOptions())
+    assert result.errors == []
+    assert result.frame["prompt"].to_list() == ["caf\ufffd"]
+    assert any("invalid UTF-8" in note and "a.jsonl" in note for note in result.notes)
+
+
+def test_unicode_is_kept(tmp_path: Path) -> None:
+    prompt = "Combien font 7 × 6 ? 答案放在 \\boxed{} 中。🙂"
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [{"prompt": prompt, "gen": "\\boxed{42} 🎉", "answer": "42", "accuracy": 1}],
+    )
+    frame, errors = read(path)
+    assert errors == []
+    assert frame["prompt"].to_list() == [prompt]
+    assert frame["gen"].to_list() == ["\\boxed{42} 🎉"]
+
+
+def test_field_overrides_and_generic_names(tmp_path: Path) -> None:
+    custom = write_jsonl(tmp_path / "c.jsonl", [{"q": "p", "out": "g", "ref": "r", "ok": 1}])
+    frame, errors = read(
+        custom, ReadOptions(prompt_field="q", gen_field="out", answer_field="ref", score_field="ok")
+    )
+    assert errors == []
+    assert frame.select("prompt", "gen", "answer", "accuracy").row(0) == ("p", "g", "r", 1.0)
+    generic = write_jsonl(
+        tmp_path / "g.jsonl", [{"question": "p", "response": "g", "gold": "r", "score": 0}]
+    )
+    frame, errors = read(generic)
+    assert frame.select("prompt", "gen", "answer", "accuracy").row(0) == ("p", "g", "r", 0.0)
+
+
+def test_detection(tmp_path: Path) -> None:
+    plain = write_jsonl(tmp_path / "a.jsonl", [{"prompt": "p", "gen": "g", "accuracy": 1}])
+    assert detect(plain).reader is not None and detect(plain).reader.name == "plain"  # type: ignore[union-attr]
+    empty = tmp_path / "e.jsonl"
+    empty.write_text("")
+    detection = detect(empty)
+    assert detection.reader is None and detection.reason == "empty file"
+    other = write_jsonl(tmp_path / "o.jsonl", [{"foo": 1}])
+    assert detect(other).reader is None

@@ -1,0 +1,29 @@
+"""Untrusted text is made safe for the terminal: no control character survives display."""
+
+from __future__ import annotations
+
+import re
+
+from evaltui.data.sanitize import one_line, visible
+
+HOSTILE = "a\x1b[2Jb\x1b]0;title\x07c\x00d\x7fe\x9bf\rg\u202eh"
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+
+
+def test_visible_replaces_every_control_but_keeps_layout() -> None:
+    shown = visible(HOSTILE + "\nnext\tcol")
+    assert not CONTROL.search(shown)
+    assert shown.startswith("a␛[2Jb␛]0;title␇c␀d␡e")
+    assert "␍g" in shown and shown.endswith("\nnext\tcol")
+    assert (
+        visible("[/] [bold]x[/bold] 答案 🙂") == "[/] [bold]x[/bold] 答案 🙂"
+    )  # brackets untouched
+
+
+def test_one_line_folds_cuts_and_sanitizes() -> None:
+    assert one_line("  two\n\nlines\tand  spaces ") == "two lines and spaces"
+    assert one_line(None) == "" and one_line("") == ""
+    assert not CONTROL.search(one_line(HOSTILE))
+    cut = one_line("x" * 2_000_000, limit=50)  # a 2 MB single line
+    assert len(cut) == 50 and cut.endswith("…")
+    assert one_line("short", limit=50) == "short"

@@ -1,0 +1,168 @@
+"""`evaltui summarize`: both command forms, the combined JSON, the summary, atomic writes, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from evaltui.cli import main
+from evaltui.data.export import atomic_open, write_combined_json
+from tests.conftest import write_jsonl
+from tests.data.test_loader import SIX
+
+
+@pytest.fixture
+def evals(tmp_path: Path) -> Path:
+    root = tmp_path / "evals"
+    write_jsonl(root / "model_a" / "inference_0.jsonl", SIX[:3])
+    write_jsonl(root / "model_a" / "inference_1.jsonl", SIX[3:], raw_lines=["{broken"])
+    write_jsonl(
+        root / "model_a" / "notes.jsonl",
+        [{"prompt": "ignored by pattern", "gen": "x", "accuracy": 1}],
+    )
+    return root
+
+
+def test_summarize_with_output_flag(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: Any
+) -> None:
+    out = tmp_path / "out" / "combined.json"
+    code = main(
+        [
+            "summarize",
+            str(evals),
+            "-o",
+            str(out),
+            "--model",
+            str(word_tokenizer),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "--pattern",
+            "inference_*.jsonl",
+        ]
+    )
+    assert code == 0
+    records = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["prompt"] for r in records] == ["What is 1+1?", "What is 2+2?", "Name a prime."]
+    assert list(records[0])[:8] == [
+        "prompt",
+        "answer",
+        "count",
+        "total_accuracy_count",
+        "average_accuracy",
+        "max_gen_length",
+        "avg_gen_length",
+        "gen_lengths",
+    ]
+    assert list(records[0])[8:14] == [
+        "run",
+        "prompt_id",
+        "min_gen_length",
+        "median_gen_length",
+        "n_correct",
+        "n_scored",
+    ]
+    assert [r["count"] for r in records] == [2, 3, 1]
+    assert [r["average_accuracy"] for r in records] == [0.5, 1.0, 1.0]
+    assert records[0]["gen_lengths"] == [4, 5] and records[0]["max_gen_length"] == 5
+    err = capsys.readouterr().err
+    assert "prompts      3" in err and "generations  6" in err
+    assert "bad lines    1" in err and "model_a/inference_1.jsonl:4: not valid JSON" in err
+    assert f"tokenizer    {word_tokenizer}" in err
+
+
+def test_batch_script_flags_and_defaults(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code = main(
+        [
+            "summarize",
+            "--input_data_dir",
+            str(evals),
+            "--model_name_or_path",
+            str(word_tokenizer),
+            "--num_proc",
+            "2",
+            "--cache-dir",
+            str(tmp_path / "c"),
+        ]
+    )
+    assert code == 0
+    # Defaults of the batch script: ./summary/combined_accuracy_summary.json, pattern *.jsonl.
+    records = json.loads((tmp_path / "summary" / "combined_accuracy_summary.json").read_text())
+    assert len(records) == 4  # notes.jsonl matches *.jsonl too
+    code = main(
+        [
+            "summarize",
+            "--input_data_dir",
+            str(evals),
+            "--input_file_pattern",
+            "inference_*.jsonl",
+            "--output_data_dir",
+            str(tmp_path / "s2"),
+            "--output_filename",
+            "final_report.json",
+            "--model_name_or_path",
+            str(word_tokenizer),
+            "--cache-dir",
+            str(tmp_path / "c"),
+        ]
+    )
+    assert code == 0
+    assert len(json.loads((tmp_path / "s2" / "final_report.json").read_text())) == 3
+
+
+def test_missing_input_exits_2_with_one_line(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evaltui.cli",
+            "summarize",
+            str(tmp_path / "nope"),
+            "-o",
+            str(tmp_path / "x.json"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"evaltui: error: {tmp_path / 'nope'}: no such file or directory"
+    (tmp_path / "empty_dir").mkdir()
+    code = main(["summarize", str(tmp_path / "empty_dir"), "-o", str(tmp_path / "x.json")])
+    assert code == 2
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_atomic_write_never_leaves_half_a_file(tmp_path: Path, monkeypatch: Any) -> None:
+    target = tmp_path / "combined.json"
+    target.write_text("previous content")
+    stats = pl.DataFrame({"prompt": ["p"], "count": [1]})
+
+    def explode(*_a: Any, **_k: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(json, "dump", explode)
+    with pytest.raises(OSError, match="disk full"):
+        write_combined_json(stats, target)
+    assert target.read_text() == "previous content"
+    assert [p.name for p in tmp_path.iterdir()] == ["combined.json"]  # no temp file left behind
+    monkeypatch.undo()
+    write_combined_json(stats, target)
+    assert json.loads(target.read_text()) == [{"prompt": "p", "count": 1}]
+
+
+def test_atomic_open_replaces_in_one_step(tmp_path: Path) -> None:
+    target = tmp_path / "f.txt"
+    target.write_text("old")
+    with atomic_open(target) as handle:
+        handle.write("new")
+        assert target.read_text() == "old"  # nothing visible until the write is complete
+    assert target.read_text() == "new"
