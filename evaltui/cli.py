@@ -5,6 +5,7 @@ headless commands stay fast."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import threading
 from collections.abc import Sequence
@@ -242,7 +243,8 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     parser = summarize_parser()
     args = parser.parse_args(argv)
     paths = input_paths(args, parser)
-    options = load_options(args)
+    # The combined JSON needs lengths, not text: stream files through and let their text go.
+    options = dataclasses.replace(load_options(args), keep_text=False)
     output = args.output or args.output_data_dir / args.output_filename
     try:
         result = run_load(paths, options, quiet=args.quiet)

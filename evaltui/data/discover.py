@@ -22,9 +22,12 @@ class InputFile:
     size: int
 
 
-def _natural_key(text: str) -> list[object]:
-    # shard_2 before shard_10: people name files with unpadded numbers.
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+def _natural_key(source: str) -> tuple[list[object], str]:
+    # shard_2 before shard_10 (people name files with unpadded numbers), and out.jsonl before
+    # out2.jsonl: the extension is compared last. re.split with a group keeps str/int alternating,
+    # so two keys never compare a str with an int.
+    stem = source.rsplit(".", 1)[0] if "." in source.rsplit("/", 1)[-1] else source
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", stem)], source
 
 
 def _matches(rel: str, pattern: str | None, extensions: tuple[str, ...]) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ import polars as pl
 
 from evaltui.data import metrics
 from evaltui.data.discover import InputError, InputFile, discover
-from evaltui.data.formats import Reader, ReadOptions, detect, known_extensions
+from evaltui.data.formats import Reader, ReadOptions, detect, get_reader, known_extensions
 from evaltui.data.schema import LoadError, conform, empty_generations
 from evaltui.data.tokens import (
     LengthCache,
@@ -57,6 +58,9 @@ class LoadOptions:
     """Characters per tokenizer batch: bounds memory and sets how often cancel is checked."""
     tokenize: bool = True
     """False skips token lengths entirely (they stay null)."""
+    keep_text: bool = True
+    """False drops each file's generation text once its lengths are known (headless summaries
+    need only the lengths): files then stream through, and memory stays near a few files' text."""
 
     def workers(self) -> int:
         return max(1, self.num_proc or os.cpu_count() or 1)
@@ -177,6 +181,248 @@ def _finish_generations(frames: list[pl.DataFrame]) -> pl.DataFrame:
     )
 
 
+class _Load:
+    """One load's state; :func:`load` is its public face."""
+
+    def __init__(
+        self,
+        inputs: list[InputFile],
+        options: LoadOptions,
+        on_progress: ProgressCallback | None,
+        cancel: threading.Event,
+        on_partial: PartialCallback | None,
+        partial_interval: float,
+    ) -> None:
+        self.inputs = inputs
+        self.options = options
+        self.on_progress = on_progress
+        self.cancel = cancel
+        self.on_partial = on_partial
+        self.partial_interval = partial_interval
+        self.started = time.perf_counter()
+        self.last_partial = self.started
+        self.errors: list[LoadError] = []
+        self.notes: list[str] = []
+        self.skipped: dict[str, FileReport] = {}
+        self.states: list[_FileState] = []
+        self.tokenizer: TokenizerInfo | None = None
+        self.cache = (
+            LengthCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
+        )
+        self.bytes_total = sum(f.size for f in inputs)
+        self.files_read = self.files_tokenized = self.generations = 0
+        self.tokenized = self.tokens = self.bytes_read = 0
+
+    def progress(self, stage: Stage) -> None:
+        if self.on_progress is not None:
+            self.on_progress(
+                LoadProgress(
+                    stage,
+                    len(self.inputs),
+                    self.files_read,
+                    self.files_tokenized,
+                    self.generations,
+                    self.tokenized,
+                    self.tokens,
+                    self.bytes_total,
+                    self.bytes_read,
+                    time.perf_counter() - self.started,
+                )
+            )
+
+    def reader_for(self, item: InputFile) -> Reader | None:
+        if self.options.format is not None:
+            try:
+                return get_reader(self.options.format)
+            except ValueError as exc:
+                raise LoadFailure(str(exc)) from None
+        detection = detect(item.path)
+        if detection.reader is None:
+            self.skipped[item.source] = FileReport(
+                item.source,
+                None,
+                item.path,
+                skipped=detection.reason,
+                companion=detection.companion,
+            )
+        return detection.reader
+
+    def take(
+        self, item: InputFile, read: tuple[_FileState, list[LoadError], list[str]]
+    ) -> _FileState:
+        state, file_errors, file_notes = read
+        self.states.append(state)
+        self.errors.extend(file_errors)
+        self.notes.extend(file_notes)
+        self.files_read += 1
+        self.generations += state.frame.height
+        self.bytes_read += item.size
+        self.progress("reading")
+        return state
+
+    def cache_key(self, state: _FileState) -> str | None:
+        if self.cache is None or self.tokenizer is None:
+            return None
+        try:
+            return self.cache.key(
+                self.tokenizer.fingerprint,
+                state.input.path,
+                state.reader.name,
+                self.options.read.cache_token(),
+            )
+        except OSError:
+            return None
+
+    def lengths_from_cache(self, state: _FileState) -> bool:
+        key = self.cache_key(state)
+        hit = self.cache.get(key, state.frame.height) if self.cache and key else None
+        if hit is None:
+            return False
+        self.finish_file(state, hit, cached=True)
+        return True
+
+    def finish_file(self, state: _FileState, lengths: np.ndarray, *, cached: bool) -> None:
+        state.lengths, state.cached = lengths, cached
+        self.files_tokenized += 1
+        if cached:
+            self.tokenized += len(lengths)
+            self.tokens += int(lengths.sum())
+        if not self.options.keep_text:
+            # Headless summaries need only the lengths: let the file's text go at once.
+            state.frame = state.frame.with_columns(pl.lit(None, dtype=pl.String).alias("gen"))
+
+    def tokenize(self, state: _FileState) -> bool:
+        """Count one file's tokens (cache first). False when cancelled midway."""
+        assert self.tokenizer is not None
+        if state.lengths is not None or self.lengths_from_cache(state):
+            return True
+        before = self.tokenized
+
+        def on_batch(done: int, tokens: int) -> None:
+            self.tokenized = before + done
+            self.tokens += tokens
+            self.progress("tokenizing")
+
+        lengths = count_in_batches(
+            self.tokenizer,
+            state.frame.get_column("gen"),
+            batch_chars=self.options.batch_chars,
+            on_batch=on_batch,
+            cancelled=self.cancel.is_set,
+        )
+        if lengths is None:
+            return False
+        key = self.cache_key(state)
+        if self.cache is not None and key is not None:
+            self.cache.put(key, lengths)
+        self.finish_file(state, lengths, cached=False)
+        return True
+
+    def partial(self, *, force: bool = False) -> None:
+        now = time.perf_counter()
+        if self.on_partial is not None and (
+            force or now - self.last_partial >= self.partial_interval
+        ):
+            self.on_partial(self.result(complete=False))
+            self.last_partial = now
+
+    def run(self) -> LoadResult:
+        options = self.options
+        workers = options.workers()
+        # Reading everything first lets a UI show accuracy at once; without the text kept, files
+        # stream through (bounded read-ahead) so only a few files' text is ever in memory.
+        window = len(self.inputs) if options.keep_text else workers + 1
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="evaltui-read") as pool:
+            # The tokenizer loads while files are read: both take a moment, neither needs the other.
+            tokenizer_job = pool.submit(load_tokenizer, options.model) if options.tokenize else None
+            pending: deque[tuple[InputFile, Future[tuple[_FileState, list[LoadError], list[str]]]]]
+            pending = deque()
+            queue = deque(self.inputs)
+
+            def fill() -> None:
+                while queue and len(pending) < window:
+                    item = queue.popleft()
+                    reader = self.reader_for(item)
+                    if reader is not None:
+                        pending.append((item, pool.submit(_read_one, item, reader, options.read)))
+
+            def tokenizer() -> TokenizerInfo:
+                assert tokenizer_job is not None
+                try:
+                    return tokenizer_job.result()
+                except TokenizerError as exc:
+                    raise LoadFailure(str(exc)) from None
+
+            self.progress("reading")
+            fill()
+            while pending and not self.cancel.is_set():
+                item, job = pending.popleft()
+                state = self.take(item, job.result())
+                fill()
+                if not options.keep_text and tokenizer_job is not None:
+                    self.tokenizer = self.tokenizer or tokenizer()
+                    if not self.tokenize(state):
+                        break
+            for _item, job in pending:
+                job.cancel()
+            if tokenizer_job is not None and not self.cancel.is_set():
+                self.tokenizer = tokenizer()
+
+        if not self.states and not self.cancel.is_set():
+            detail = "; ".join(f"{r.source}: {r.skipped}" for r in list(self.skipped.values())[:3])
+            raise LoadFailure("no readable samples file" + (f" ({detail})" if detail else ""))
+        if self.cancel.is_set():
+            return self.stop()
+        if self.tokenizer is not None and options.keep_text:
+            # Cache hits first: they are free, and a UI gets their lengths at once.
+            for state in self.states:
+                self.lengths_from_cache(state)
+            self.partial(force=True)
+            self.progress("tokenizing")
+            for state in self.states:
+                if not self.tokenize(state):
+                    return self.stop()
+                self.partial()
+        self.progress("done")
+        return self.result(complete=True)
+
+    def stop(self) -> LoadResult:
+        self.progress("cancelled")
+        return self.result(complete=False, cancelled=True)
+
+    def result(self, *, complete: bool, cancelled: bool = False) -> LoadResult:
+        frames = [
+            state.frame.with_columns(
+                pl.Series("gen_length", state.lengths, dtype=pl.UInt32)
+                if state.lengths is not None
+                else pl.lit(None, dtype=pl.UInt32).alias("gen_length")
+            )
+            for state in self.states
+        ]
+        generations = _finish_generations(frames)
+        stats = metrics.prompt_stats(generations, self.options.correct_threshold)
+        files = list(self.skipped.values()) + [
+            FileReport(
+                s.input.source, s.reader.name, s.input.path, s.frame.height, s.errors, s.cached
+            )
+            for s in self.states
+        ]
+        order = {item.source: i for i, item in enumerate(self.inputs)}
+        files.sort(key=lambda f: order.get(f.source, 0))
+        return LoadResult(
+            generations,
+            stats,
+            list(self.errors),
+            files,
+            list(self.notes),
+            self.tokenizer.name if self.tokenizer else "none",
+            sum(s.cached for s in self.states),
+            time.perf_counter() - self.started,
+            complete,
+            cancelled,
+        )
+
+
 def load(
     paths: Sequence[str | os.PathLike[str]],
     options: LoadOptions | None = None,
@@ -188,209 +434,19 @@ def load(
 ) -> LoadResult:
     """Load every matching file under ``paths`` into generations, stats and error entries.
 
-    Raises :class:`LoadFailure` when nothing can be loaded. ``on_partial`` receives results while
-    tokenizing is under way: first with every file read and lengths unknown, then as files finish
-    (at most one per ``partial_interval`` seconds), so a UI can show rows early.
+    Raises :class:`LoadFailure` when nothing can be loaded (no input, no tokenizer). With
+    ``options.keep_text`` (the default), every file is read first and ``on_partial`` receives a
+    result with accuracy but no lengths yet, then results as files are tokenized (at most one per
+    ``partial_interval`` seconds), so a UI can show rows early. ``cancelled`` is checked between
+    files and between token batches; a cancelled load returns what it has, ``cancelled=True``.
     """
     options = options or LoadOptions()
-    cancel = cancelled or threading.Event()
-    started = time.perf_counter()
     set_num_threads(options.num_proc)
-
     try:
         inputs = discover(paths, options.pattern, known_extensions())
     except InputError as exc:
         raise LoadFailure(str(exc)) from None
-
-    errors: list[LoadError] = []
-    notes: list[str] = []
-    reports: dict[str, FileReport] = {}
-    bytes_total = sum(f.size for f in inputs)
-    counters = {
-        "files_read": 0,
-        "files_tokenized": 0,
-        "generations": 0,
-        "tokenized": 0,
-        "tokens": 0,
-        "bytes_read": 0,
-    }
-
-    def progress(stage: Stage) -> None:
-        if on_progress is not None:
-            on_progress(
-                LoadProgress(
-                    stage,
-                    len(inputs),
-                    counters["files_read"],
-                    counters["files_tokenized"],
-                    counters["generations"],
-                    counters["tokenized"],
-                    counters["tokens"],
-                    bytes_total,
-                    counters["bytes_read"],
-                    time.perf_counter() - started,
-                )
-            )
-
-    # The tokenizer loads while files are read: both take a moment, neither needs the other.
-    with ThreadPoolExecutor(
-        max_workers=options.workers(), thread_name_prefix="evaltui-read"
-    ) as pool:
-        tokenizer_future: Future[TokenizerInfo] | None = (
-            pool.submit(load_tokenizer, options.model) if options.tokenize else None
-        )
-        jobs: list[
-            tuple[InputFile, Future[tuple[_FileState, list[LoadError], list[str]]] | None]
-        ] = []
-        for item in inputs:
-            detection = detect(item.path, options.format) if options.format is None else None
-            if options.format is not None:
-                from evaltui.data.formats import get_reader
-
-                try:
-                    reader = get_reader(options.format)
-                except ValueError as exc:
-                    raise LoadFailure(str(exc)) from None
-            elif detection is not None and detection.reader is not None:
-                reader = detection.reader
-            else:
-                assert detection is not None
-                reports[item.source] = FileReport(
-                    item.source, None, skipped=detection.reason, companion=detection.companion
-                )
-                jobs.append((item, None))
-                continue
-            jobs.append((item, pool.submit(_read_one, item, reader, options.read)))
-
-        states: list[_FileState] = []
-        progress("reading")
-        for item, job in jobs:
-            if job is None:
-                continue
-            state, file_errors, file_notes = job.result()
-            if cancel.is_set():
-                break
-            states.append(state)
-            errors.extend(file_errors)
-            notes.extend(file_notes)
-            counters["files_read"] += 1
-            counters["generations"] += state.frame.height
-            counters["bytes_read"] += item.size
-            progress("reading")
-
-        tokenizer: TokenizerInfo | None = None
-        if tokenizer_future is not None:
-            try:
-                tokenizer = tokenizer_future.result()
-            except TokenizerError as exc:
-                raise LoadFailure(str(exc)) from None
-
-    if not states and not cancel.is_set():
-        skipped = [r for r in reports.values() if r.skipped]
-        detail = "; ".join(f"{r.source}: {r.skipped}" for r in skipped[:3])
-        raise LoadFailure("no readable samples file" + (f" ({detail})" if detail else ""))
-
-    def result(complete: bool, was_cancelled: bool = False) -> LoadResult:
-        frames = []
-        for state in states:
-            lengths = state.lengths
-            frames.append(
-                state.frame.with_columns(
-                    pl.Series("gen_length", lengths, dtype=pl.UInt32)
-                    if lengths is not None
-                    else pl.lit(None, dtype=pl.UInt32).alias("gen_length")
-                )
-            )
-        generations = _finish_generations(frames)
-        stats = metrics.prompt_stats(generations, options.correct_threshold)
-        files = []
-        for item in inputs:
-            if item.source in reports:
-                files.append(reports[item.source])
-        for state in states:
-            files.append(
-                FileReport(
-                    state.input.source,
-                    state.reader.name,
-                    state.input.path,
-                    state.frame.height,
-                    state.errors,
-                    state.cached,
-                )
-            )
-        order = {item.source: i for i, item in enumerate(inputs)}
-        files.sort(key=lambda f: order.get(f.source, 0))
-        return LoadResult(
-            generations,
-            stats,
-            list(errors),
-            files,
-            list(notes),
-            tokenizer.name if tokenizer else "none",
-            sum(s.cached for s in states),
-            time.perf_counter() - started,
-            complete,
-            was_cancelled,
-        )
-
-    if cancel.is_set():
-        progress("cancelled")
-        return result(False, True)
-    if tokenizer is None:
-        progress("done")
-        return result(True)
-
-    cache = LengthCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
-    read_token = options.read.cache_token()
-    keys: dict[int, str] = {}
-    # Cache hits first: they are free, and the UI gets their lengths at once.
-    for index, state in enumerate(states):
-        if cache is None:
-            continue
-        try:
-            keys[index] = cache.key(
-                tokenizer.fingerprint, state.input.path, state.reader.name, read_token
-            )
-        except OSError:
-            continue
-        hit = cache.get(keys[index], state.frame.height)
-        if hit is not None:
-            state.lengths, state.cached = hit, True
-            counters["files_tokenized"] += 1
-            counters["tokenized"] += len(hit)
-            counters["tokens"] += int(hit.sum())
-    if on_partial is not None:
-        on_partial(result(False))
-    progress("tokenizing")
-    last_partial = time.perf_counter()
-
-    for index, state in enumerate(states):
-        if state.lengths is not None:
-            continue
-
-        def on_batch(_done: int, tokens: int, before: int = counters["tokenized"]) -> None:
-            counters["tokenized"] = before + _done
-            counters["tokens"] += tokens
-            progress("tokenizing")
-
-        lengths = count_in_batches(
-            tokenizer,
-            state.frame.get_column("gen").to_list(),
-            batch_chars=options.batch_chars,
-            on_batch=on_batch,
-            cancelled=cancel.is_set,
-        )
-        if lengths is None:
-            progress("cancelled")
-            return result(False, True)
-        state.lengths = lengths
-        counters["files_tokenized"] += 1
-        if cache is not None and index in keys:
-            cache.put(keys[index], lengths)
-        now = time.perf_counter()
-        if on_partial is not None and now - last_partial >= partial_interval:
-            on_partial(result(False))
-            last_partial = now
-
-    progress("done")
-    return result(True)
+    job = _Load(
+        inputs, options, on_progress, cancelled or threading.Event(), on_partial, partial_interval
+    )
+    return job.run()

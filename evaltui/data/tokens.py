@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import polars as pl
 
 # Threads, not forks, tokenize here; parallelism must stay on (it is off after a fork). Never let a
 # library reach for the network: the tokenizer comes from a local path or a shipped package.
@@ -201,32 +202,48 @@ class LengthCache:
             return
 
 
+def batch_bounds(sizes: np.ndarray, budget: int) -> list[tuple[int, int]]:
+    """Split rows with the given sizes into consecutive ``(start, end)`` batches of about ``budget``.
+
+    Every batch holds at least one row, so a single huge text is a batch of its own.
+    """
+    bounds: list[tuple[int, int]] = []
+    if len(sizes) == 0:
+        return bounds
+    cumulative = np.cumsum(sizes, dtype=np.int64)
+    start = 0
+    while start < len(sizes):
+        base = cumulative[start - 1] if start else 0
+        end = int(np.searchsorted(cumulative, base + budget, side="left")) + 1
+        end = min(max(end, start + 1), len(sizes))
+        bounds.append((start, end))
+        start = end
+    return bounds
+
+
 def count_in_batches(
     info: TokenizerInfo,
-    texts: Sequence[str],
+    texts: pl.Series | Sequence[str],
     *,
     batch_chars: int = 1_000_000,
     on_batch: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> np.ndarray | None:
-    """Token counts of ``texts`` in bounded batches (by characters), None when cancelled.
+    """Token counts of ``texts`` in bounded batches (by bytes of text), None when cancelled.
 
+    Only one batch at a time is turned into Python strings, so a file's text is not copied whole.
     ``on_batch(done, tokens)`` is called after each batch with the number of texts done so far and
     the tokens that batch counted. ``cancelled()`` is checked between batches.
     """
-    out = np.zeros(len(texts), dtype=np.uint32)
-    start = 0
-    while start < len(texts):
+    series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
+    sizes = series.str.len_bytes().fill_null(0).to_numpy()
+    out = np.zeros(len(series), dtype=np.uint32)
+    for start, end in batch_bounds(sizes, batch_chars):
         if cancelled is not None and cancelled():
             return None
-        end = start
-        chars = 0
-        while end < len(texts) and (end == start or chars < batch_chars):
-            chars += len(texts[end])
-            end += 1
-        counts = info.count(texts[start:end])
+        batch = series.slice(start, end - start).fill_null("").to_list()
+        counts = info.count(batch)
         out[start:end] = counts
-        start = end
         if on_batch is not None:
-            on_batch(start, int(counts.sum()))
+            on_batch(end, int(counts.sum()))
     return out

@@ -29,9 +29,13 @@ def options(tmp_path: Path, tokenizer: Path | None = None, **kw: object) -> Load
     )  # type: ignore[arg-type]
 
 
-def test_six_record_example(tmp_path: Path, word_tokenizer: Path) -> None:
-    write_jsonl(tmp_path / "data" / "model_a" / "out.jsonl", SIX)
-    result = load([tmp_path / "data"], options(tmp_path, word_tokenizer))
+@pytest.mark.parametrize("keep_text", [True, False])
+def test_six_record_example(tmp_path: Path, word_tokenizer: Path, keep_text: bool) -> None:
+    write_jsonl(tmp_path / "data" / "model_a" / "out.jsonl", SIX[:4])
+    write_jsonl(tmp_path / "data" / "model_a" / "out2.jsonl", SIX[4:])
+    result = load([tmp_path / "data"], options(tmp_path, word_tokenizer, keep_text=keep_text))
+    # Without keep_text the text is dropped once counted (headless), with it the app keeps it.
+    assert result.generations["gen"].null_count() == (0 if keep_text else 6)
     stats = result.stats
     assert stats.columns[: len(LEGACY_COLUMNS)] == LEGACY_COLUMNS
     assert stats["prompt"].to_list() == [
