@@ -27,9 +27,10 @@ from evaltui.data.tokens import (
     LengthCache,
     TokenizerError,
     TokenizerInfo,
+    TokenizerSpec,
     count_in_batches,
     default_cache_dir,
-    load_tokenizer,
+    resolve_tokenizer,
     set_num_threads,
 )
 
@@ -192,6 +193,7 @@ class _Load:
         cancel: threading.Event,
         on_partial: PartialCallback | None,
         partial_interval: float,
+        spec: TokenizerSpec | None,
     ) -> None:
         self.inputs = inputs
         self.options = options
@@ -205,7 +207,9 @@ class _Load:
         self.notes: list[str] = []
         self.skipped: dict[str, FileReport] = {}
         self.states: list[_FileState] = []
+        self.spec = spec
         self.tokenizer: TokenizerInfo | None = None
+        """Loaded on the first cache miss: a warm run never pays for it."""
         self.cache = (
             LengthCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
         )
@@ -261,11 +265,11 @@ class _Load:
         return state
 
     def cache_key(self, state: _FileState) -> str | None:
-        if self.cache is None or self.tokenizer is None:
+        if self.cache is None or self.spec is None:
             return None
         try:
             return self.cache.key(
-                self.tokenizer.fingerprint,
+                self.spec.fingerprint,
                 state.input.path,
                 state.reader.name,
                 self.options.read.cache_token(),
@@ -293,9 +297,14 @@ class _Load:
 
     def tokenize(self, state: _FileState) -> bool:
         """Count one file's tokens (cache first). False when cancelled midway."""
-        assert self.tokenizer is not None
+        assert self.spec is not None
         if state.lengths is not None or self.lengths_from_cache(state):
             return True
+        if self.tokenizer is None:
+            try:
+                self.tokenizer = self.spec.load()
+            except TokenizerError as exc:
+                raise LoadFailure(str(exc)) from None
         before = self.tokenized
 
         def on_batch(done: int, tokens: int) -> None:
@@ -330,11 +339,9 @@ class _Load:
         options = self.options
         workers = options.workers()
         # Reading everything first lets a UI show accuracy at once; without the text kept, files
-        # stream through (bounded read-ahead) so only a few files' text is ever in memory.
-        window = len(self.inputs) if options.keep_text else workers + 1
+        # stream through with one file read ahead, so only two files' text is ever in memory.
+        window = len(self.inputs) if options.keep_text else 2
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="evaltui-read") as pool:
-            # The tokenizer loads while files are read: both take a moment, neither needs the other.
-            tokenizer_job = pool.submit(load_tokenizer, options.model) if options.tokenize else None
             pending: deque[tuple[InputFile, Future[tuple[_FileState, list[LoadError], list[str]]]]]
             pending = deque()
             queue = deque(self.inputs)
@@ -346,34 +353,23 @@ class _Load:
                     if reader is not None:
                         pending.append((item, pool.submit(_read_one, item, reader, options.read)))
 
-            def tokenizer() -> TokenizerInfo:
-                assert tokenizer_job is not None
-                try:
-                    return tokenizer_job.result()
-                except TokenizerError as exc:
-                    raise LoadFailure(str(exc)) from None
-
             self.progress("reading")
             fill()
             while pending and not self.cancel.is_set():
                 item, job = pending.popleft()
                 state = self.take(item, job.result())
                 fill()
-                if not options.keep_text and tokenizer_job is not None:
-                    self.tokenizer = self.tokenizer or tokenizer()
-                    if not self.tokenize(state):
-                        break
+                if not options.keep_text and self.spec is not None and not self.tokenize(state):
+                    break
             for _item, job in pending:
                 job.cancel()
-            if tokenizer_job is not None and not self.cancel.is_set():
-                self.tokenizer = tokenizer()
 
         if not self.states and not self.cancel.is_set():
             detail = "; ".join(f"{r.source}: {r.skipped}" for r in list(self.skipped.values())[:3])
             raise LoadFailure("no readable samples file" + (f" ({detail})" if detail else ""))
         if self.cancel.is_set():
             return self.stop()
-        if self.tokenizer is not None and options.keep_text:
+        if self.spec is not None and options.keep_text:
             # Cache hits first: they are free, and a UI gets their lengths at once.
             for state in self.states:
                 self.lengths_from_cache(state)
@@ -415,7 +411,7 @@ class _Load:
             list(self.errors),
             files,
             list(self.notes),
-            self.tokenizer.name if self.tokenizer else "none",
+            self.spec.name if self.spec else "none",
             sum(s.cached for s in self.states),
             time.perf_counter() - self.started,
             complete,
@@ -446,7 +442,17 @@ def load(
         inputs = discover(paths, options.pattern, known_extensions())
     except InputError as exc:
         raise LoadFailure(str(exc)) from None
+    try:
+        spec = resolve_tokenizer(options.model) if options.tokenize else None
+    except TokenizerError as exc:
+        raise LoadFailure(str(exc)) from None
     job = _Load(
-        inputs, options, on_progress, cancelled or threading.Event(), on_partial, partial_interval
+        inputs,
+        options,
+        on_progress,
+        cancelled or threading.Event(),
+        on_partial,
+        partial_interval,
+        spec,
     )
     return job.run()

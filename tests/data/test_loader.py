@@ -220,3 +220,20 @@ def test_progress_partials_and_cancel(tmp_path: Path, word_tokenizer: Path) -> N
     assert stopped.cancelled and not stopped.complete
     assert stopped.stats.height == 4  # what was read is still there to look at
     assert stopped.generations["gen_length"].null_count() > 0
+
+
+def test_warm_run_never_loads_the_tokenizer(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_jsonl(tmp_path / "d" / "r" / "a.jsonl", SIX)
+    cold = load([tmp_path / "d"], options(tmp_path, word_tokenizer))
+    from evaltui.data import tokens
+
+    def refuse(_self: object) -> None:
+        raise AssertionError("the tokenizer was loaded on a warm run")
+
+    monkeypatch.setattr(tokens.TokenizerSpec, "load", refuse)
+    for keep_text in (True, False):
+        warm = load([tmp_path / "d"], options(tmp_path, word_tokenizer, keep_text=keep_text))
+        assert warm.cache_hits == 1 and warm.stats.drop("prompt").equals(cold.stats.drop("prompt"))
+        assert warm.tokenizer == str(word_tokenizer)

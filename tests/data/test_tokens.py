@@ -113,3 +113,9 @@ def test_length_cache_roundtrip_and_corruption(tmp_path: Path) -> None:
     )
     cache._path(key).write_bytes(b"garbage")
     assert cache.get(key, 3) is None
+
+
+def test_directory_without_tokenizer_files(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(TokenizerError, match="no tokenizer files here"):
+        load_tokenizer(str(tmp_path))
