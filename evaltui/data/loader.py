@@ -20,16 +20,15 @@ import numpy as np
 import polars as pl
 
 from evaltui.data import metrics
+from evaltui.data.cache import Cache, default_cache_dir
 from evaltui.data.discover import InputError, InputFile, discover
 from evaltui.data.formats import Reader, ReadOptions, detect, get_reader, known_extensions
 from evaltui.data.schema import LoadError, conform, empty_generations
 from evaltui.data.tokens import (
-    LengthCache,
     TokenizerError,
     TokenizerInfo,
     TokenizerSpec,
     count_in_batches,
-    default_cache_dir,
     resolve_tokenizer,
     set_num_threads,
 )
@@ -206,13 +205,13 @@ class _Load:
         self.errors: list[LoadError] = []
         self.notes: list[str] = []
         self.skipped: dict[str, FileReport] = {}
+        self.file_errors: dict[str, list[LoadError]] = {}
+        self.file_notes: dict[str, list[str]] = {}
         self.states: list[_FileState] = []
         self.spec = spec
         self.tokenizer: TokenizerInfo | None = None
         """Loaded on the first cache miss: a warm run never pays for it."""
-        self.cache = (
-            LengthCache(options.cache_dir or default_cache_dir()) if options.use_cache else None
-        )
+        self.cache = Cache(options.cache_dir or default_cache_dir()) if options.use_cache else None
         self.bytes_total = sum(f.size for f in inputs)
         self.files_read = self.files_tokenized = self.generations = 0
         self.tokenized = self.tokens = self.bytes_read = 0
@@ -255,31 +254,47 @@ class _Load:
         self, item: InputFile, read: tuple[_FileState, list[LoadError], list[str]]
     ) -> _FileState:
         state, file_errors, file_notes = read
+        if state.lengths is not None:  # rows and lengths straight from the cache
+            self.finish_file(state, state.lengths, cached=True)
         self.states.append(state)
         self.errors.extend(file_errors)
         self.notes.extend(file_notes)
+        if not self.options.keep_text:  # kept until the file's rows are cached
+            self.file_errors[item.source] = file_errors
+            self.file_notes[item.source] = file_notes
         self.files_read += 1
         self.generations += state.frame.height
         self.bytes_read += item.size
         self.progress("reading")
         return state
 
-    def cache_key(self, state: _FileState) -> str | None:
+    def cache_key(self, item: InputFile, reader: Reader) -> str | None:
         if self.cache is None or self.spec is None:
             return None
         try:
             return self.cache.key(
-                self.spec.fingerprint,
-                state.input.path,
-                state.reader.name,
-                self.options.read.cache_token(),
+                self.spec.fingerprint, item.path, reader.name, self.options.read.cache_token()
             )
         except OSError:
             return None
 
+    def rows_from_cache(
+        self, item: InputFile, reader: Reader
+    ) -> tuple[_FileState, list[LoadError], list[str]] | None:
+        """A headless warm run takes a file's rows and lengths from the cache without parsing it."""
+        key = self.cache_key(item, reader)
+        cached = self.cache.get_rows(key) if self.cache and key else None
+        if cached is None:
+            return None
+        lengths = cached.frame.get_column("gen_length").to_numpy()
+        state = _FileState(
+            item, reader, cached.frame.drop("gen_length"), lengths, True, len(cached.errors)
+        )
+        return state, cached.errors, cached.notes
+
     def lengths_from_cache(self, state: _FileState) -> bool:
-        key = self.cache_key(state)
-        hit = self.cache.get(key, state.frame.height) if self.cache and key else None
+        key = self.cache_key(state.input, state.reader)
+        hit = self.cache.get_lengths(key, state.frame.height) if self.cache and key else None
         if hit is None:
             return False
         self.finish_file(state, hit, cached=True)
@@ -321,10 +336,18 @@ class _Load:
         )
         if lengths is None:
             return False
-        key = self.cache_key(state)
-        if self.cache is not None and key is not None:
-            self.cache.put(key, lengths)
         self.finish_file(state, lengths, cached=False)
+        key = self.cache_key(state.input, state.reader)
+        if self.cache is not None and key is not None:
+            self.cache.put_lengths(key, lengths)
+            if not self.options.keep_text:
+                rows = state.frame.with_columns(pl.Series("gen_length", lengths, dtype=pl.UInt32))
+                self.cache.put_rows(
+                    key,
+                    rows,
+                    self.file_errors.get(state.input.source, []),
+                    self.file_notes.get(state.input.source, []),
+                )
         return True
 
     def partial(self, *, force: bool = False) -> None:
@@ -350,8 +373,15 @@ class _Load:
                 while queue and len(pending) < window:
                     item = queue.popleft()
                     reader = self.reader_for(item)
-                    if reader is not None:
-                        pending.append((item, pool.submit(_read_one, item, reader, options.read)))
+                    if reader is None:
+                        continue
+                    job: Future[tuple[_FileState, list[LoadError], list[str]]] = Future()
+                    cached = None if options.keep_text else self.rows_from_cache(item, reader)
+                    if cached is not None:
+                        job.set_result(cached)
+                    else:
+                        job = pool.submit(_read_one, item, reader, options.read)
+                    pending.append((item, job))
 
             self.progress("reading")
             fill()

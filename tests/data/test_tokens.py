@@ -10,7 +10,6 @@ from tokenizers import Tokenizer
 
 from evaltui.data.tokens import (
     DEFAULT_TOKENIZER_NAME,
-    LengthCache,
     TokenizerError,
     count_in_batches,
     default_tokenizer_path,
@@ -98,21 +97,23 @@ def test_batches_cover_every_text_and_stop_on_cancel(word_tokenizer: Path) -> No
 
 
 def test_length_cache_roundtrip_and_corruption(tmp_path: Path) -> None:
-    cache = LengthCache(tmp_path / "cache")
+    from evaltui.data.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
     data = tmp_path / "a.jsonl"
     data.write_text("x\n")
     key = cache.key("fp", data, "plain", "opts")
-    assert cache.get(key, 3) is None
-    cache.put(key, np.array([1, 2, 3], dtype=np.uint32))
-    assert cache.get(key, 3).tolist() == [1, 2, 3]  # type: ignore[union-attr]
-    assert cache.get(key, 4) is None  # a row-count mismatch is a miss
+    assert cache.get_lengths(key, 3) is None
+    cache.put_lengths(key, np.array([1, 2, 3], dtype=np.uint32))
+    assert cache.get_lengths(key, 3).tolist() == [1, 2, 3]  # type: ignore[union-attr]
+    assert cache.get_lengths(key, 4) is None  # a row-count mismatch is a miss
     # Any change of tokenizer, reader options or file identity changes the key.
     assert (
         len({key, cache.key("fp2", data, "plain", "opts"), cache.key("fp", data, "plain", "o2")})
         == 3
     )
-    cache._path(key).write_bytes(b"garbage")
-    assert cache.get(key, 3) is None
+    cache._path(key, ".npy").write_bytes(b"garbage")
+    assert cache.get_lengths(key, 3) is None
 
 
 def test_directory_without_tokenizer_files(tmp_path: Path) -> None:

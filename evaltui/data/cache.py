@@ -1,0 +1,119 @@
+"""The on-disk cache: token lengths per file, and (for headless runs) the file's rows without text.
+
+Entries are keyed by tokenizer fingerprint and file identity (absolute path, size, mtime), plus the
+reader and its options, so a changed file or tokenizer misses. An entry that cannot be read, or
+that does not match what it claims to describe, is a miss and gets rewritten. A cache that cannot
+be written only costs speed next time: it never fails a load.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import polars as pl
+
+from evaltui.data.schema import GENERATION_SCHEMA, LoadError
+
+CACHE_FORMAT = "2"
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/evaltui``, else ``~/.cache/evaltui``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "evaltui"
+
+
+@dataclass(frozen=True, slots=True)
+class CachedRows:
+    """A file's rows as its reader produced them, minus the generation text, plus lengths."""
+
+    frame: pl.DataFrame
+    errors: list[LoadError]
+    notes: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Cache:
+    directory: Path
+
+    def key(self, fingerprint: str, path: Path, reader: str, options: str) -> str:
+        stat = path.stat()
+        parts = [
+            CACHE_FORMAT,
+            fingerprint,
+            str(path.resolve()),
+            str(stat.st_size),
+            str(stat.st_mtime_ns),
+            reader,
+            options,
+        ]
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+    def _path(self, key: str, suffix: str) -> Path:
+        return self.directory / key[:2] / f"{key}{suffix}"
+
+    def _write(self, target: Path, write: Callable[[IO[bytes]], object]) -> None:
+        tmp = None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                write(handle)
+            os.replace(tmp, target)
+        except OSError:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+    # Token lengths, in the reader's row order.
+
+    def get_lengths(self, key: str, rows: int) -> np.ndarray | None:
+        try:
+            lengths = np.load(self._path(key, ".npy"), allow_pickle=False)
+        except (OSError, ValueError, EOFError):
+            return None
+        if lengths.dtype != np.uint32 or lengths.ndim != 1 or len(lengths) != rows:
+            return None
+        checked: np.ndarray = lengths
+        return checked
+
+    def put_lengths(self, key: str, lengths: np.ndarray) -> None:
+        array = lengths.astype(np.uint32, copy=False)
+        self._write(self._path(key, ".npy"), lambda h: np.save(h, array, allow_pickle=False))
+
+    # Whole rows without text: a warm headless run need not parse the file at all.
+
+    def get_rows(self, key: str) -> CachedRows | None:
+        try:
+            meta = json.loads(self._path(key, ".json").read_text(encoding="utf-8"))
+            frame = pl.read_ipc(self._path(key, ".arrow"))
+            errors = [LoadError(e["source"], e["line"], e["reason"]) for e in meta["errors"]]
+            notes = [str(n) for n in meta["notes"]]
+            rows = int(meta["rows"])
+        except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
+            return None
+        expected = {name: dtype for name, dtype in GENERATION_SCHEMA.items()}
+        if frame.height != rows or dict(frame.schema) != expected:
+            return None
+        return CachedRows(frame, errors, notes)
+
+    def put_rows(
+        self, key: str, frame: pl.DataFrame, errors: list[LoadError], notes: list[str]
+    ) -> None:
+        meta: dict[str, Any] = {
+            "rows": frame.height,
+            "errors": [{"source": e.source, "line": e.line, "reason": e.reason} for e in errors],
+            "notes": notes,
+        }
+        # The frame first, the metadata last: a reader sees both or treats the entry as a miss.
+        self._write(self._path(key, ".arrow"), lambda h: frame.write_ipc(h, compression="lz4"))
+        self._write(self._path(key, ".json"), lambda h: h.write(json.dumps(meta).encode("utf-8")))
