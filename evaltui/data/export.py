@@ -7,9 +7,10 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import polars as pl
 
@@ -75,3 +76,109 @@ def write_combined_json(stats: pl.DataFrame, path: str | os.PathLike[str]) -> Pa
         handle.write("\n")
 
     return write_with(path, writer)
+
+
+ExportKind = Literal["combined", "records", "csv", "parquet"]
+EXPORT_KINDS: dict[ExportKind, tuple[str, str]] = {
+    "combined": ("combined JSON (per-prompt stats, same schema as summarize)", ".json"),
+    "records": ("original records of the view's generations (JSONL, lines unchanged)", ".jsonl"),
+    "csv": ("per-prompt stats as CSV", ".csv"),
+    "parquet": ("per-prompt stats as Parquet", ".parquet"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    path: Path
+    kind: ExportKind
+    prompts: int
+    records: int
+    """Lines written: records for ``records``, prompts otherwise."""
+
+    def __str__(self) -> str:
+        what = (
+            f"{self.records} records of {self.prompts} prompts"
+            if self.kind == "records"
+            else f"{self.prompts} prompts"
+        )
+        return f"wrote {what} to {self.path}"
+
+
+def kind_for_path(path: str | os.PathLike[str], default: ExportKind = "combined") -> ExportKind:
+    """The export kind a file name asks for by its suffix (.csv, .parquet, .jsonl)."""
+    suffix = Path(path).suffix.lower()
+    return {".csv": "csv", ".parquet": "parquet", ".jsonl": "records"}.get(suffix, default)  # type: ignore[return-value]
+
+
+def record_rows(view_stats: pl.DataFrame, generations: pl.DataFrame) -> pl.DataFrame:
+    """(source, line, offset) of every input record behind the view's prompts, unique, in file order."""
+    keys = view_stats.select("run", "prompt_id").unique()
+    return (
+        generations.join(keys, on=["run", "prompt_id"], how="semi")
+        .select("source", "line", "offset")
+        .unique(subset=["source", "line"], maintain_order=True)
+        .sort(["source", "line"], maintain_order=True)
+    )
+
+
+def write_records(
+    view_stats: pl.DataFrame,
+    generations: pl.DataFrame,
+    files: Iterable[Any],
+    path: str | os.PathLike[str],
+) -> int:
+    """Write the original records of the view's generations as JSONL, each unchanged; returns how many.
+
+    ``files`` are the load's file reports (``source``, ``format``, ``path``): each record is read
+    back from its source by the reader that produced it, so nothing was kept in memory for this.
+    """
+    from evaltui.data.formats import get_reader
+
+    by_source = {f.source: f for f in files if f.format is not None and f.path is not None}
+    rows = record_rows(view_stats, generations)
+    count = 0
+    with atomic_open(path) as handle:
+        for (source,), group in rows.group_by("source", maintain_order=True):
+            report = by_source.get(str(source))
+            if report is None:
+                raise ValueError(
+                    f"{source}: no longer known to this load; cannot re-read its records"
+                )
+            reader = get_reader(report.format)
+            pairs = zip(group["line"].to_list(), group["offset"].to_list(), strict=True)
+            for text in reader.records(Path(report.path), pairs):
+                handle.write(text)
+                handle.write("\n")
+                count += 1
+    return count
+
+
+def _flat(view_stats: pl.DataFrame) -> pl.DataFrame:
+    # CSV has no lists: gen_lengths becomes space-separated numbers.
+    lists = [c for c, t in view_stats.schema.items() if isinstance(t, pl.List)]
+    return view_stats.with_columns(pl.col(c).cast(pl.List(pl.String)).list.join(" ") for c in lists)
+
+
+def export_view(
+    kind: ExportKind,
+    view_stats: pl.DataFrame,
+    generations: pl.DataFrame,
+    files: Iterable[Any],
+    path: str | os.PathLike[str],
+) -> ExportSummary:
+    """Write the current view in one of :data:`EXPORT_KINDS`, atomically."""
+    target = Path(path)
+    if kind == "combined":
+        write_combined_json(view_stats, target)
+        written = view_stats.height
+    elif kind == "records":
+        written = write_records(view_stats, generations, files, target)
+    elif kind == "csv":
+        write_with(target, lambda h: _flat(view_stats).write_csv(h), "wb")
+        written = view_stats.height
+    elif kind == "parquet":
+        write_with(target, lambda h: view_stats.write_parquet(h), "wb")
+        written = view_stats.height
+    else:
+        raise ValueError(f"unknown export kind {kind!r}")
+    return ExportSummary(target, kind, view_stats.height, written)

@@ -1,0 +1,97 @@
+"""``evaltui export PATH… --where EXPR -o FILE``: the app's export, headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from evaltui.cli import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    add_load_args,
+    fail,
+    input_paths,
+    load_options,
+    run_load,
+)
+
+
+def export_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evaltui export",
+        description="Write a filtered subset: the combined JSON of the matching prompts (default), "
+        "their original records (--records), or their stats as CSV/Parquet (by -o suffix).",
+    )
+    add_load_args(parser)
+    parser.add_argument(
+        "--where",
+        default="",
+        metavar="EXPR",
+        help="filter over the per-prompt stats, e.g. 'average_accuracy < 0.2 and count >= 8'",
+    )
+    parser.add_argument(
+        "--quick",
+        choices=["never", "flaky", "always"],
+        default=None,
+        help="only prompts never / sometimes / always solved",
+    )
+    parser.add_argument(
+        "--text", default="", help="case-insensitive substring of the prompt or answer"
+    )
+    parser.add_argument("--run", default=None, help="only this run's prompts")
+    parser.add_argument(
+        "--records",
+        action="store_true",
+        help="write the original input records (JSONL, lines unchanged)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="output file; .csv or .parquet write the stats in that format",
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    parser.add_argument("-q", "--quiet", action="store_true")
+    return parser
+
+
+def cmd_export(argv: Sequence[str]) -> int:
+    from evaltui.data.export import export_view, kind_for_path
+    from evaltui.data.loader import LoadFailure
+    from evaltui.data.query import QueryError, View
+
+    parser = export_parser()
+    args = parser.parse_args(argv)
+    paths = input_paths(args, parser)
+    if args.output.exists() and not args.force:
+        return fail(f"{args.output} exists (use --force to overwrite)")
+    view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)
+    kind = "records" if args.records else kind_for_path(args.output)
+    try:
+        result = run_load(paths, load_options(args), quiet=args.quiet)
+    except LoadFailure as exc:
+        return fail(str(exc))
+    try:
+        view_stats = view.apply(result.stats)
+    except QueryError as exc:
+        caret = ""
+        if exc.position is not None:
+            caret = f"\n  {args.where}\n  {' ' * exc.position}^"
+        return fail(f"--where: {exc.message}{caret}")
+    if args.run is not None and args.run not in set(result.stats["run"].to_list()):
+        runs = ", ".join(sorted(set(result.stats["run"].to_list())))
+        return fail(f"--run {args.run!r}: no such run (runs: {runs})")
+    try:
+        summary = export_view(kind, view_stats, result.generations, result.files, args.output)
+    except (OSError, ValueError) as exc:
+        return fail(f"cannot write {args.output}: {exc}", EXIT_FAILURE)
+    if not args.quiet:
+        print(
+            f"evaltui: {summary} ({view.describe()}; {result.stats.height} prompts loaded)",
+            file=sys.stderr,
+        )
+    return EXIT_OK
