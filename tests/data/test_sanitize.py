@@ -27,3 +27,14 @@ def test_one_line_folds_cuts_and_sanitizes() -> None:
     cut = one_line("x" * 2_000_000, limit=50)  # a 2 MB single line
     assert len(cut) == 50 and cut.endswith("…")
     assert one_line("short", limit=50) == "short"
+
+
+def test_one_line_expr_matches_one_line() -> None:
+    import polars as pl
+
+    from evaltui.data.sanitize import one_line_expr
+
+    values = [HOSTILE, "  two\n\nlines\tand  spaces ", "", None, "x" * 5000, "short", "答案 🙂 [/bold]", "a\u2028b", "x\x1cy\x1f z", "\x1fedge\x1c", "\u3000wide\u00a0space"]
+    for limit in (5, 50, 200):
+        frame = pl.DataFrame({"v": values}, schema={"v": pl.String}).select(one_line_expr("v", limit))
+        assert frame["v"].to_list() == [one_line(v, limit) for v in values]
