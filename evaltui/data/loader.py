@@ -141,8 +141,8 @@ class LoadResult:
         return [f for f in self.files if f.skipped is not None]
 
 
-ProgressCallback = Callable[[LoadProgress], None]
-PartialCallback = Callable[[LoadResult], None]
+ProgressCallback = Callable[[LoadProgress], object]
+PartialCallback = Callable[[LoadResult], object]
 
 
 @dataclass

@@ -1,0 +1,155 @@
+"""The Textual app: starts the loader in a thread worker, holds the results, answers views."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+import polars as pl
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from evaltui.app.display import display_frame
+from evaltui.app.messages import LoadFailed, LoadProgressed, LoadUpdated, ViewInvalid, ViewReady
+from evaltui.data.loader import LoadFailure, LoadOptions, LoadResult, load
+from evaltui.data.query import QueryError, View
+
+
+class EvalApp(App[int]):
+    """``evaltui PATH…``: per-prompt stats of an eval directory, to sort, filter, inspect, export."""
+
+    CSS_PATH = "evaltui.tcss"
+    TITLE = "evaltui"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
+
+    def __init__(
+        self, paths: Sequence[str], options: LoadOptions, *, partial_interval: float = 0.5
+    ) -> None:
+        super().__init__()
+        self.paths = [str(p) for p in paths]
+        """What the user asked to open."""
+        self.options = options
+        """Loading flags from the command line."""
+        self.partial_interval = partial_interval
+        """Seconds between partial results while tokenizing."""
+        self.result: LoadResult | None = None
+        """The latest (partial or final) load result; None until the first arrives."""
+        self.result_generation = 0
+        """Bumped on every new result, so a view computed from an older one is dropped."""
+        self.view = View()
+        """The filters and sort the user asked for (the last good one)."""
+        self.rows: pl.DataFrame | None = None
+        """The Stats rows the current view shows, in order."""
+        self.load_error: str | None = None
+        """Why nothing could be loaded, when that is the case."""
+        self.cancel_event: threading.Event | None = None
+
+    def on_mount(self) -> None:
+        from evaltui.app.screens.main import MainScreen
+
+        self.main = MainScreen()
+        self.push_screen(self.main)
+        self.start_load()
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def start_load(self) -> None:
+        self.load_data()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load", name="load")
+    def load_data(self) -> None:
+        """Runs in a thread: only posts messages, never touches widgets or reactives."""
+        worker = get_current_worker()
+        self.cancel_event = worker.cancelled_event
+        try:
+            result = load(
+                self.paths,
+                self.options,
+                on_progress=lambda p: self.post_message(LoadProgressed(p)),
+                cancelled=worker.cancelled_event,
+                on_partial=lambda r: self.post_message(LoadUpdated(r)),
+                partial_interval=self.partial_interval,
+            )
+        except LoadFailure as exc:
+            self.post_message(LoadFailed(str(exc)))
+            return
+        self.post_message(LoadUpdated(result))
+
+    def cancel_load(self) -> bool:
+        """Stop tokenizing; what was read stays on screen. False when nothing was loading."""
+        if self.cancel_event is None or self.cancel_event.is_set():
+            return False
+        if self.result is not None and self.result.complete:
+            return False
+        self.cancel_event.set()
+        return True
+
+    def on_load_progressed(self, message: LoadProgressed) -> None:
+        self.main.show_progress(message.progress)
+
+    def on_load_updated(self, message: LoadUpdated) -> None:
+        self.result = message.result
+        self.result_generation += 1
+        self.main.show_result(message.result)
+        self.request_view(self.view)
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        self.load_error = message.reason
+        self.main.show_failure(message.reason)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # One place for unexpected worker errors: a message on screen, never a traceback.
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            reason = f"{type(error).__name__}: {error}"
+            if event.worker.group == "load":
+                self.load_error = reason
+                self.post_message(LoadFailed(reason))
+            else:
+                self.notify(reason, title="error", severity="error", markup=False)
+
+    # --- views --------------------------------------------------------------------------------
+
+    def request_view(self, view: View) -> None:
+        """Compute ``view`` off the main thread; the screen updates when ViewReady arrives."""
+        if self.result is None:
+            self.view = view
+            return
+        self.compute_view(view, self.result.stats, self.result_generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="view", name="view")
+    def compute_view(self, view: View, stats: pl.DataFrame, generation: int) -> None:
+        try:
+            rows = view.apply(stats)
+        except QueryError as exc:
+            self.post_message(ViewInvalid(view, exc.message, exc.position))
+            return
+        self.post_message(ViewReady(view, rows, display_frame(rows), generation))
+
+    def on_view_ready(self, message: ViewReady) -> None:
+        if message.generation != self.result_generation:
+            return  # computed from an older load result; a newer one is on its way
+        self.view = message.view
+        self.rows = message.rows
+        self.main.show_view(message.view, message.rows, message.display)
+
+    def on_view_invalid(self, message: ViewInvalid) -> None:
+        self.main.show_view_error(message.error, message.position)
+
+    # --- screens ------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from evaltui.app.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def default_export_dir(self) -> Path:
+        return Path.cwd()

@@ -1,0 +1,110 @@
+"""Turning data into safe display values: every untrusted string goes through ``sanitize``."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+from rich.text import Text
+
+from evaltui.data.sanitize import one_line_expr, visible
+
+#: Table columns in order, when present in the Stats frame: (column, label, kind).
+TABLE_COLUMNS: list[tuple[str, str, str]] = [
+    ("prompt", "prompt", "text"),
+    ("run", "run", "text"),
+    ("count", "n", "int"),
+    ("average_accuracy", "accuracy", "float"),
+    ("n_correct", "correct", "int"),
+    ("max_gen_length", "max len", "int"),
+    ("avg_gen_length", "avg len", "float1"),
+    ("median_gen_length", "med len", "float1"),
+    ("answer", "answer", "text"),
+]
+#: Sampling metrics appear after the fixed columns when the Stats frame has them.
+METRIC_PATTERN = re.compile(r"^(pass|maj|cons|avg)@\d+$|^n_unique_answers$|^agreement$")
+PROMPT_WIDTH = 60
+ANSWER_WIDTH = 24
+
+
+def table_columns(stats: pl.DataFrame) -> list[tuple[str, str, str]]:
+    """The columns the prompt table shows for this Stats frame (new metric columns included)."""
+    fixed = [c for c in TABLE_COLUMNS if c[0] in stats.columns]
+    extra = [(c, c, "float") for c in stats.columns if METRIC_PATTERN.match(c)]
+    return fixed[:-1] + extra + fixed[-1:] + [("prompt_id", "id", "text")]
+
+
+def display_frame(rows: pl.DataFrame) -> pl.DataFrame:
+    """The table's frame: one line per cell, control characters made visible, numbers rounded."""
+    exprs = []
+    for column, label, kind in table_columns(rows):
+        col = pl.col(column)
+        if kind == "text":
+            width = PROMPT_WIDTH if column == "prompt" else ANSWER_WIDTH
+            exprs.append(one_line_expr(column, width).alias(label))
+        elif kind == "float":
+            exprs.append(col.round(3).alias(label))
+        elif kind == "float1":
+            exprs.append(col.round(1).alias(label))
+        else:
+            exprs.append(col.alias(label))
+    return rows.select(exprs)
+
+
+_BOXED = re.compile(r"\\(?:boxed|fbox)\{")
+
+
+def final_answer_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every ``\\boxed{…}`` with balanced braces, for highlighting."""
+    spans = []
+    for match in _BOXED.finditer(text):
+        depth, index = 1, match.end()
+        while index < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[index], 0)
+            index += 1
+        if depth == 0:
+            spans.append((match.start(), index))
+    return spans
+
+
+def boxed_answer(text: str | None) -> str | None:
+    """The content of the last ``\\boxed{…}`` in ``text`` (display only), None when there is none."""
+    if not text:
+        return None
+    tail = text[-20_000:]
+    spans = final_answer_spans(tail)
+    if not spans:
+        return None
+    start, end = spans[-1]
+    inner = tail[start:end]
+    return inner[inner.index("{") + 1 : -1]
+
+
+def has_final_answer(text: str | None) -> bool:
+    return bool(text) and bool(
+        _BOXED.search(text or "") or re.search(r"(?i)answer is", (text or "")[-2000:])
+    )
+
+
+MAX_SHOWN_CHARS = 200_000
+
+
+def generation_text(text: str | None) -> Text:
+    """A generation as a rich Text (never parsed as markup), controls visible, answers highlighted."""
+    raw = text or ""
+    shown = visible(raw[:MAX_SHOWN_CHARS])
+    result = Text(shown)
+    for start, end in final_answer_spans(shown):
+        result.stylize("bold reverse", start, end)
+    if len(raw) > MAX_SHOWN_CHARS:
+        result.append(
+            f"\n… {len(raw) - MAX_SHOWN_CHARS:,} more characters not shown (y copies the whole text)",
+            style="italic",
+        )
+    return result
+
+
+def score_mark(accuracy: float | None, threshold: float) -> str:
+    if accuracy is None:
+        return "–"
+    return "✓" if accuracy >= threshold else "✗"

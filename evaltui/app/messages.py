@@ -1,0 +1,55 @@
+"""App-wide messages. Posted from the loader's thread; handled on the main thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from textual.message import Message
+
+from evaltui.data.loader import LoadProgress, LoadResult
+from evaltui.data.query import View
+
+
+@dataclass
+class LoadProgressed(Message):
+    """A progress snapshot. A newer one replaces an unhandled older one in the queue."""
+
+    progress: LoadProgress
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LoadProgressed)
+
+
+@dataclass
+class LoadUpdated(Message):
+    """A (partial or final) load result to show."""
+
+    result: LoadResult
+
+
+@dataclass
+class LoadFailed(Message):
+    """Nothing could be loaded; ``reason`` is for the user."""
+
+    reason: str
+
+
+@dataclass
+class ViewReady(Message):
+    """A filter/sort was computed off the main thread: the rows to show, in order."""
+
+    view: View
+    rows: pl.DataFrame
+    display: pl.DataFrame
+    generation: int
+    """Which load result the rows came from (older answers are dropped)."""
+
+
+@dataclass
+class ViewInvalid(Message):
+    """The requested view's expression cannot be used; the last good view stays."""
+
+    view: View
+    error: str
+    position: int | None

@@ -1,0 +1,1 @@
+"""The app's screens: main (prompt table), prompt, plot, export, help, problems."""

@@ -1,0 +1,125 @@
+"""Export the current view: combined JSON, original records, or stats as CSV/Parquet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from evaltui.data.export import EXPORT_KINDS, ExportKind, ExportSummary, export_view
+
+if TYPE_CHECKING:
+    from evaltui.app.app import EvalApp
+
+
+class ExportScreen(ModalScreen[ExportSummary | None]):
+    """Choose what and where; the file is written in a worker, atomically."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="export_cancel"),
+        Binding("ctrl+s", "export", "Write", id="export_write"),
+    ]
+
+    @dataclass
+    class Done(Message):
+        summary: ExportSummary | None
+        error: str | None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.confirm_overwrite: Path | None = None
+        """Set after the user was told the file exists: writing again overwrites it."""
+
+    @property
+    def evalapp(self) -> EvalApp:
+        return cast("EvalApp", self.app)
+
+    def kind(self) -> ExportKind:
+        pressed = self.query_one("#export-kind", RadioSet).pressed_button
+        return (
+            cast(ExportKind, pressed.id.removeprefix("kind-"))
+            if pressed and pressed.id
+            else "combined"
+        )
+
+    def default_path(self, kind: ExportKind) -> str:
+        name = {"combined": "evaltui_view", "records": "evaltui_records"}.get(kind, "evaltui_stats")
+        return str(self.evalapp.default_export_dir() / f"{name}{EXPORT_KINDS[kind][1]}")
+
+    def compose(self) -> ComposeResult:
+        rows = self.evalapp.rows
+        count = 0 if rows is None else rows.height
+        with Vertical(id="export-dialog", classes="dialog"):
+            yield Label(
+                Text(
+                    f"Export the current view ({count:,} prompts · {self.evalapp.view.describe()})"
+                )
+            )
+            with RadioSet(id="export-kind"):
+                for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
+                    yield RadioButton(label, value=index == 0, id=f"kind-{kind}")
+            yield Input(self.default_path("combined"), id="export-path")
+            yield Static("", id="export-message")
+            with Horizontal(id="export-buttons"):
+                yield Button("Export", variant="primary", id="export-go")
+                yield Button("Cancel", id="export-cancel")
+
+    @on(RadioSet.Changed)
+    def kind_changed(self) -> None:
+        path = self.query_one("#export-path", Input)
+        old_default = any(path.value == self.default_path(k) for k in EXPORT_KINDS)
+        if old_default or not path.value.strip():
+            path.value = self.default_path(self.kind())
+        self.confirm_overwrite = None
+
+    @on(Input.Changed, "#export-path")
+    def path_changed(self) -> None:
+        self.confirm_overwrite = None
+        self.query_one("#export-message", Static).update("")
+
+    @on(Button.Pressed, "#export-go")
+    @on(Input.Submitted, "#export-path")
+    def action_export(self) -> None:
+        raw = self.query_one("#export-path", Input).value.strip()
+        message = self.query_one("#export-message", Static)
+        if not raw:
+            message.update("give a file path")
+            return
+        path = Path(raw).expanduser()
+        if path.exists() and self.confirm_overwrite != path:
+            self.confirm_overwrite = path
+            message.update(Text(f"{path} exists: press Export again to overwrite it"))
+            return
+        message.update("writing…")
+        self.write(self.kind(), path)
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def write(self, kind: ExportKind, path: Path) -> None:
+        app = self.evalapp
+        assert app.result is not None and app.rows is not None
+        try:
+            summary = export_view(kind, app.rows, app.result.generations, app.result.files, path)
+        except (OSError, ValueError) as exc:
+            self.post_message(self.Done(None, f"cannot write {path}: {exc}"))
+            return
+        self.post_message(self.Done(summary, None))
+
+    def on_export_screen_done(self, message: Done) -> None:
+        if message.error is not None:
+            self.query_one("#export-message", Static).update(Text(message.error))
+            return
+        self.app.notify(str(message.summary), title="exported", markup=False)
+        self.dismiss(message.summary)

@@ -1,0 +1,68 @@
+"""Every binding, and the filter language."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+FILTER_HELP = """\
+Filter language (the same as `evaltui export --where`):
+  average_accuracy < 0.2 and max_gen_length > 8000
+  count >= 8 and not (n_correct == 0)
+  prompt ~ "triangle"          regex match (!~ for no match; (?i) for any case)
+  answer == "42" or pass@1 > 0.3
+  prompt_score is not null
+Columns: any column of the table, by its full name (prompt, answer, count, average_accuracy,
+n_correct, n_scored, max_gen_length, avg_gen_length, median_gen_length, min_gen_length, run, …).
+"""
+
+
+def _bindings_text(title: str, bindings: list[BindingType]) -> str:
+    lines = [title]
+    for binding in bindings:
+        if isinstance(binding, Binding):
+            key = binding.key.replace("left_square_bracket", "[").replace(
+                "right_square_bracket", "]"
+            )
+            key = (
+                key.replace("full_stop", ".")
+                .replace("comma", ",")
+                .replace("slash", "/")
+                .replace("question_mark", "?")
+            )
+            lines.append(f"  {key:<12} {binding.description}")
+    return "\n".join(lines)
+
+
+class HelpScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="help_back"),
+        Binding("q", "app.pop_screen", "Back", id="help_back_q"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        from evaltui.app.app import EvalApp
+        from evaltui.app.screens.export import ExportScreen
+        from evaltui.app.screens.main import MainScreen
+        from evaltui.app.screens.plot import PlotScreen
+        from evaltui.app.screens.prompt import PromptScreen
+
+        sections = [
+            _bindings_text(
+                "Everywhere", [*EvalApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]
+            ),
+            _bindings_text("Prompt table", MainScreen.BINDINGS),
+            _bindings_text("Prompt", PromptScreen.BINDINGS),
+            _bindings_text("Plots", PlotScreen.BINDINGS),
+            _bindings_text("Export", ExportScreen.BINDINGS),
+            FILTER_HELP,
+        ]
+        with VerticalScroll(id="help"):
+            yield Static(Text("\n\n".join(sections)))
+        yield Footer()

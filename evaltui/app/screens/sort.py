@@ -1,0 +1,45 @@
+"""Pick a column to sort the prompt table by."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from evaltui.data.query import Sort
+
+
+class SortScreen(ModalScreen[str | None]):
+    """A list of the table's columns; enter sorts by one (again flips the direction)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_none", "Back", id="sort_back"),
+        Binding("q", "dismiss_none", "Back", id="sort_back_q"),
+    ]
+
+    def __init__(self, columns: list[str], current: Sort | None) -> None:
+        super().__init__()
+        self.columns = columns
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sort-dialog", classes="dialog"):
+            yield Label("Sort by (enter; the same column again flips ↑/↓)")
+            options = []
+            for column in self.columns:
+                mark = ""
+                if self.current is not None and self.current.column == column:
+                    mark = "  ↓" if self.current.descending else "  ↑"
+                options.append(Option(column + mark, id=column))
+            yield OptionList(*options, id="sort-options")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
