@@ -70,6 +70,7 @@ class MainScreen(Screen[None]):
         yield Input(
             placeholder='/ filter: average_accuracy < 0.2 and max_gen_length > 8000 · prompt ~ "triangle"',
             id="filter",
+            select_on_focus=False,
         )
         yield Static("", id="filter-error")
         yield Static("", id="status")

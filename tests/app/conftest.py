@@ -1,0 +1,77 @@
+"""Fixtures for Pilot tests: a small eval directory and a helper that waits for workers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from evaltui.app.app import EvalApp
+from evaltui.data.loader import LoadOptions
+
+HOSTILE_GEN = "before \x1b[2J [/] [bold]x[/bold] \x1b]0;title\x07 nul\x00 答案 🙂 \\boxed{7}"
+
+
+def write_evals(root: Path) -> Path:
+    """Two runs x 6 prompts x 4 generations with a known pattern of scores and lengths."""
+    for r, run in enumerate(("model_a", "model_b")):
+        lines = []
+        for p in range(6):
+            for s in range(4):
+                # prompt p of run a has p % 5 correct of 4 (capped); run b is one better where possible
+                correct = min(4, p % 5 + r) > s
+                words = " ".join(["step"] * (10 * (p + 1) + s))
+                lines.append(
+                    json.dumps(
+                        {
+                            "prompt": f"Problem {p}: what is {p} + {p}?",
+                            "gen": f"{words} \\boxed{{{2 * p if correct else 2 * p + 1}}}",
+                            "answer": str(2 * p),
+                            "accuracy": 1.0 if correct else 0.0,
+                        }
+                    )
+                )
+        lines.append("{this line is broken")
+        (root / run).mkdir(parents=True)
+        (root / run / "samples.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    hostile = root / "model_a" / "zz_hostile.jsonl"  # sorts after samples.jsonl
+    hostile.write_text(
+        json.dumps(
+            {
+                "prompt": "Hostile [red]x[/red] prompt \x1b[31m",
+                "gen": HOSTILE_GEN,
+                "answer": "[/]",
+                "accuracy": 1,
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture
+def evals(tmp_path: Path) -> Path:
+    return write_evals(tmp_path / "evals")
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+
+    def factory(*paths: Path) -> EvalApp:
+        return EvalApp(
+            [str(p) for p in paths],
+            LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "cache"),
+        )
+
+    return factory
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Wait until every worker is done and every message they posted has been handled."""
+    for _ in range(6):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

@@ -1,0 +1,302 @@
+"""Pilot tests: the app as a person drives it, key by key."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from rich.text import Text
+from textual.widgets import Input, OptionList, Static
+
+from evaltui.app.app import EvalApp
+from evaltui.app.screens.export import ExportScreen
+from evaltui.app.screens.help import HelpScreen
+from evaltui.app.screens.main import MainScreen
+from evaltui.app.screens.plot import PlotScreen
+from evaltui.app.screens.problems import ProblemsScreen
+from evaltui.app.screens.prompt import PromptScreen
+from evaltui.app.screens.sort import SortScreen
+from tests.app.conftest import HOSTILE_GEN, settle
+
+SIZE = (120, 36)
+
+
+def static_text(app: EvalApp, selector: str) -> str:
+    widget = app.screen.query_one(selector, Static)
+    rendered = widget.render()
+    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+
+
+def shown(app: EvalApp) -> list[tuple[str, str]]:
+    assert app.rows is not None
+    return list(zip(app.rows["run"].to_list(), app.rows["prompt"].to_list(), strict=True))
+
+
+async def test_loads_and_shows_every_prompt(evals: Path, make_app: Any) -> None:
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.result is not None and app.result.complete
+        summary = static_text(app, "#summary")
+        assert "files 3" in summary and "runs 2" in summary and "prompts 13" in summary
+        assert "generations 49" in summary and "bad lines 2" in summary
+        assert "Showing 13 of 13 prompts" in static_text(app, "#status")
+        table = app.screen.current_table()  # type: ignore[attr-defined]
+        assert table is not None and table.row_count == 13
+        # Cells hold sanitized one-line text, never raw control characters.
+        cells = [str(v) for row in range(table.row_count) for v in table.get_row_at(row)]
+        assert not any("\x1b" in c or "\x00" in c for c in cells)
+        assert any("Hostile [red]x[/red] prompt ␛[31m" in c for c in cells)
+
+
+async def test_filter_valid_invalid_and_clear(evals: Path, make_app: Any) -> None:
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert app.screen.query_one("#filter", Input).has_focus
+        await pilot.press(*"average_accuracy < 0.5", "enter")
+        await settle(pilot)
+        assert app.rows is not None
+        # By hand: run a solves p % 5 of 4 (prompts 0, 1, 5 < 0.5), run b one more (prompts 0, 5).
+        assert app.rows["average_accuracy"].to_list() == [0.0, 0.25, 0.0, 0.25, 0.25]
+        assert "Showing 5 of 13 prompts · average_accuracy < 0.5" in static_text(app, "#status")
+        # An invalid expression says why and keeps the last good view.
+        await pilot.press("slash", *" and bogus > 1", "enter")
+        await settle(pilot)
+        assert "unknown column 'bogus'" in static_text(app, "#filter-error")
+        assert app.rows.height == 5
+        await pilot.press("slash", "ctrl+u", *'prompt ~ "Problem [12]"', "enter")
+        await settle(pilot)
+        assert sorted(set(app.rows["prompt"].str.slice(0, 9).to_list())) == [
+            "Problem 1",
+            "Problem 2",
+        ]
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.rows.height == 13 and app.screen.query_one("#filter", Input).value == ""
+
+
+async def test_sort_by_keys_and_menu(evals: Path, make_app: Any) -> None:
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # Move the cursor to the accuracy column (prompt, run, n, accuracy) and sort descending.
+        await pilot.press("right", "right", "right", "right_square_bracket")
+        await settle(pilot)
+        accuracy = app.rows["average_accuracy"].to_list()  # type: ignore[index]
+        assert accuracy == sorted(accuracy, reverse=True)
+        assert "sort average_accuracy ↓" in static_text(app, "#status")
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.rows["average_accuracy"].to_list() == sorted(accuracy)  # type: ignore[index]
+        # The sort menu: pick max_gen_length; picking it again flips the direction.
+        await pilot.press("s")
+        assert isinstance(app.screen, SortScreen)
+        options = app.screen.query_one(OptionList)
+        options.highlighted = app.screen.columns.index("max_gen_length")
+        await pilot.press("enter")
+        await settle(pilot)
+        lengths = app.rows["max_gen_length"].to_list()  # type: ignore[index]
+        assert lengths == sorted(lengths)
+        app.screen.sort_by("max_gen_length")  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert app.rows["max_gen_length"].to_list() == sorted(lengths, reverse=True)  # type: ignore[index]
+
+
+async def test_quick_filters_and_runs(evals: Path, make_app: Any) -> None:
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert set(app.rows["n_correct"].to_list()) == {0}  # type: ignore[index]
+        await pilot.press("a")
+        await settle(pilot)
+        rows = app.rows
+        assert (
+            rows is not None and (rows["n_correct"] == rows["n_scored"]).all() and rows.height > 0
+        )
+        await pilot.press("f")
+        await settle(pilot)
+        assert all(0 < c < n for c, n in app.rows.select("n_correct", "n_scored").rows())  # type: ignore[union-attr]
+        await pilot.press("f")  # again: off
+        await settle(pilot)
+        assert app.rows.height == 13  # type: ignore[union-attr]
+        await pilot.press("r")
+        await settle(pilot)
+        assert set(app.rows["run"].to_list()) == {"model_a"}  # type: ignore[index]
+        await pilot.press("r")
+        await settle(pilot)
+        assert set(app.rows["run"].to_list()) == {"model_b"}  # type: ignore[index]
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.rows.height == 13  # type: ignore[union-attr]
+
+
+async def test_prompt_screen_navigation(evals: Path, make_app: Any) -> None:
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        assert screen.run == "model_a"
+        assert screen.generations.height == 4
+        assert "Problem 0" in static_text(app, "#prompt-text")
+        assert "reference: 0" in static_text(app, "#prompt-answer")
+        first = static_text(app, "#generation-text")
+        await pilot.press("j")
+        await pilot.pause()
+        assert static_text(app, "#generation-text") != first
+        await pilot.press("w")  # only wrong: prompt 0 of run a has 0 correct -> all 4 wrong
+        await pilot.pause()
+        assert screen.only == "wrong" and screen.generations.height == 4
+        await pilot.press("w")  # only right
+        await pilot.pause()
+        assert screen.generations.height == 0
+        await pilot.press("w", "full_stop")  # all again; next prompt in the table's order
+        await pilot.pause()
+        assert "Problem 1" in static_text(app, "#prompt-text")
+        await pilot.press("comma")
+        await pilot.pause()
+        assert "Problem 0" in static_text(app, "#prompt-text")
+        await pilot.press("y")
+        await pilot.press("q")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_hostile_text_renders_literally(evals: Path, make_app: Any) -> None:
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *'prompt ~ "Hostile"', "enter")
+        await settle(pilot)
+        assert app.rows is not None and app.rows.height == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        text = static_text(app, "#generation-text")
+        assert "␛[2J [/] [bold]x[/bold] ␛]0;title␇ nul␀ 答案 🙂 \\boxed{7}" in text
+        assert "\x1b" not in text and "\x00" not in text and "\x07" not in text
+        assert "Hostile [red]x[/red] prompt ␛[31m" in static_text(app, "#prompt-text")
+        assert "reference: [/]" in static_text(app, "#prompt-answer")
+        screenshot = app.export_screenshot()
+        assert "\x1b]0;title" not in screenshot
+
+
+async def test_plots(evals: Path, make_app: Any) -> None:
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlotScreen) and screen.last is not None
+        assert screen.last.kind == "lengths" and sum(screen.last.series[0].y) == 49
+        assert screen.last.xlabel == "generation length (tokens)"
+        await pilot.press("2")
+        await settle(pilot)
+        correct, wrong = screen.last.series
+        assert (correct.label, wrong.label) == ("correct", "wrong")
+        assert sum(correct.y) == int((app.result.generations["accuracy"] >= 0.5).sum())  # type: ignore[union-attr]
+        await pilot.press("3")
+        await settle(pilot)
+        assert screen.last.kind == "accuracy" and sum(screen.last.series[0].y) == 13
+        await pilot.press("4")
+        await settle(pilot)
+        assert screen.last.kind == "scatter" and len(screen.last.series[0].x) == 13
+        await pilot.press("q")
+        # The plot follows the filter: never-solved prompts only.
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert sum(app.screen.last.series[0].y) == 4 * app.rows.height  # type: ignore[attr-defined,union-attr]
+        await pilot.press("q", "enter", "p")
+        await settle(pilot)
+        assert app.screen.prompt is not None and sum(app.screen.last.series[0].y) == 0  # type: ignore[attr-defined]
+
+
+async def test_export_all_kinds(evals: Path, make_app: Any, tmp_path: Path) -> None:
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        never = app.rows.height  # type: ignore[union-attr]
+        for kind, name in (
+            ("combined", "v.json"),
+            ("records", "r.jsonl"),
+            ("csv", "s.csv"),
+            ("parquet", "s.parquet"),
+        ):
+            await pilot.press("e")
+            screen = app.screen
+            assert isinstance(screen, ExportScreen)
+            screen.query_one(f"#kind-{kind}").value = True  # type: ignore[attr-defined]
+            await pilot.pause()
+            screen.query_one("#export-path", Input).value = str(tmp_path / name)
+            await pilot.click("#export-go")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+        combined = json.loads((tmp_path / "v.json").read_text())
+        assert len(combined) == never and all(r["n_correct"] == 0 for r in combined)
+        records = (tmp_path / "r.jsonl").read_text().splitlines()
+        assert len(records) == 4 * never and all(json.loads(r)["accuracy"] == 0.0 for r in records)
+        assert pl.read_csv(tmp_path / "s.csv").height == never
+        assert pl.read_parquet(tmp_path / "s.parquet").height == never
+        # An existing file asks for confirmation before it is overwritten.
+        await pilot.press("e")
+        screen = app.screen
+        screen.query_one("#export-path", Input).value = str(tmp_path / "v.json")
+        await pilot.click("#export-go")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen) and "exists" in static_text(
+            app, "#export-message"
+        )
+        await pilot.click("#export-go")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_help_problems_and_quit(evals: Path, make_app: Any) -> None:
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = static_text(app, "#help Static")
+        for key in (
+            "enter",
+            "/",
+            "[",
+            "]",
+            "p",
+            "e",
+            "ctrl+q",
+            "Next prompt",
+            "average_accuracy < 0.2",
+        ):
+            assert key in help_text
+        await pilot.press("q")
+        await pilot.press("b")
+        assert isinstance(app.screen, ProblemsScreen)
+        problems = static_text(app, "#problems Static")
+        assert "2 bad lines" in problems and "model_a/samples.jsonl:25: not valid JSON" in problems
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_load_failure_is_a_message_not_a_traceback(tmp_path: Path, make_app: Any) -> None:
+    app = make_app(tmp_path / "missing")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.load_error is not None and "no such file or directory" in app.load_error
+        assert "Could not load" in static_text(app, "#failure")
+        await pilot.press("ctrl+q")
