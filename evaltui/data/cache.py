@@ -23,7 +23,7 @@ import polars as pl
 
 from evaltui.data.schema import GENERATION_SCHEMA, LoadError
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 
 
 def default_cache_dir() -> Path:

@@ -23,6 +23,7 @@ from evaltui.data import metrics
 from evaltui.data.cache import Cache, default_cache_dir
 from evaltui.data.discover import InputError, InputFile, discover
 from evaltui.data.formats import Reader, ReadOptions, detect, get_reader, known_extensions
+from evaltui.data.sampling import extract_answer_expr
 from evaltui.data.schema import LoadError, conform, empty_generations
 from evaltui.data.tokens import (
     TokenizerError,
@@ -165,7 +166,10 @@ def _read_one(
             item.source, None, f"{reader.name} reader failed: {type(exc).__name__}: {exc}"
         )
         return _FileState(item, reader, empty_generations()), [error], []
-    frame = conform(result.frame)
+    # Final answers are extracted now, while the text is here (headless loads drop it later).
+    frame = conform(result.frame).with_columns(
+        pl.coalesce(pl.col("extracted"), extract_answer_expr("gen")).alias("extracted")
+    )
     return _FileState(item, reader, frame, errors=len(result.errors)), result.errors, result.notes
 
 

@@ -72,6 +72,8 @@ def prompt_stats(
     ``gen_length`` may be null while tokenizing is under way: length columns are null then.
     """
     lazy = generations.lazy()
+    # After the fixed columns come the sampling metrics (evaltui.data.sampling): pass@k for
+    # k = 1, 2, 4, … up to the largest count, maj@n, n_unique_answers and agreement.
     correct = correct_expr(threshold)
     lengths = pl.col("gen_length")
     aggregated = lazy.group_by(["run", "prompt_id"], maintain_order=True).agg(
@@ -103,7 +105,9 @@ def prompt_stats(
         .otherwise(None)
         .alias("gen_lengths"),
     ).select([pl.col(c).cast(STATS_SCHEMA[c]) for c in STATS_COLUMNS])
-    return frame.collect()
+    from evaltui.data.sampling import sampling_columns
+
+    return sampling_columns(lazy.collect(), frame.collect(), threshold)
 
 
 def empty_stats() -> pl.DataFrame:

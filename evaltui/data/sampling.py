@@ -1,0 +1,125 @@
+"""Sampling metrics per prompt: pass@k (unbiased), majority vote, answer agreement.
+
+pass@k is the unbiased estimator of Chen et al. (2021): ``1 - C(n - c, k) / C(n, k)`` over the
+prompt's ``n`` scored generations of which ``c`` are correct, computed in the stable product form
+``1 - prod_{j < c} (1 - k / (n - j))`` for every prompt at once (numpy, no Python per prompt). It is
+null where ``n < k``. Majority vote (maj@n) takes the most common extracted answer (ties broken by
+first appearance) and is correct when a generation giving that answer was scored correct.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import polars as pl
+
+# The last \boxed{…} / \fbox{…}, with up to two levels of nested braces (\frac{a}{b} inside).
+_BOXED = r"\\(?:boxed|fbox)\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
+_ANSWER_IS = r"(?i)(?:final answer|the answer)\s*(?:is|:)\s*\$?([^\n$]{1,60}?)\$?\s*(?:\.|\n|$)"
+_NUMBER = r"(-?\d[\d,]*(?:\.\d+)?)"
+TAIL_CHARS = 4000
+"""The final answer sits at the end: only the last characters are searched."""
+
+
+def pass_at_k(n: np.ndarray, c: np.ndarray, k: int) -> np.ndarray:
+    """Unbiased pass@k per prompt; NaN where ``n < k``. ``n``, ``c``: scored and correct counts."""
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    n = n.astype(np.float64)
+    c = c.astype(np.float64)
+    result = np.ones_like(n)  # prod_{j < c} (1 - k / (n - j)); 1 when c = 0
+    for j in range(int(c.max()) if len(c) else 0):
+        active = j < c
+        factor = np.where(active, 1.0 - k / np.maximum(n - j, 1e-12), 1.0)
+        # Once n - j <= k the product is 0 (some sample of k must be correct): clamp, don't go negative.
+        result = np.where(active & (n - j <= k), 0.0, result * np.clip(factor, 0.0, 1.0))
+    out = 1.0 - result
+    out[n < k] = np.nan
+    return out
+
+
+def ks_for(max_n: int) -> list[int]:
+    """k = 1, 2, 4, … up to ``max_n``, and ``max_n`` itself."""
+    ks = []
+    k = 1
+    while k <= max_n:
+        ks.append(k)
+        k *= 2
+    if max_n >= 1 and ks[-1] != max_n:
+        ks.append(max_n)
+    return ks
+
+
+def extract_answer_expr(column: str = "gen") -> pl.Expr:
+    """The final answer of each generation: last \\boxed{}, else "the answer is …", else the last number."""
+    tail = pl.col(column).str.slice(-TAIL_CHARS)
+    boxed = tail.str.extract_all(_BOXED).list.last().str.extract(_BOXED, 1)
+    stated = tail.str.extract(_ANSWER_IS, 1)
+    number = tail.str.extract_all(_NUMBER).list.last()
+    return pl.coalesce(boxed, stated, number)
+
+
+def normalize_expr(expr: pl.Expr) -> pl.Expr:
+    """Answers that differ only in spacing, ``$``, ``\\left``/``\\right``, ``\\dfrac`` or a trailing
+    period vote together."""
+    return (
+        expr.str.replace_all(r"\\left|\\right|\\!|\$|\s", "")
+        .str.replace_all(r"\\[dt]frac", r"\frac")
+        .str.replace_all(r"^\{(.*)\}$", "$1")
+        .str.strip_chars_end(".")
+        .str.replace_all(r"^(-?\d+),(\d{3})", "$1$2")
+    )
+
+
+def sampling_columns(
+    generations: pl.DataFrame, stats: pl.DataFrame, threshold: float
+) -> pl.DataFrame:
+    """``stats`` with pass@k, maj@n, n_unique_answers and agreement appended (same row order)."""
+    n = stats["n_scored"].to_numpy().astype(np.int64)
+    c = stats["n_correct"].fill_null(0).to_numpy().astype(np.int64)
+    max_n = int(n.max()) if len(n) else 0
+    columns = [
+        pl.Series(f"pass@{k}", pass_at_k(n, c, k), dtype=pl.Float64).fill_nan(None)
+        for k in ks_for(max_n)
+    ]
+
+    answers = (
+        generations.with_row_index("_order")
+        .filter(pl.col("accuracy").is_not_null())
+        .select(
+            "run",
+            "prompt_id",
+            "_order",
+            normalize_expr(pl.coalesce(pl.col("extracted"), extract_answer_expr())).alias(
+                "_answer"
+            ),
+            (pl.col("accuracy") >= threshold).alias("_correct"),
+        )
+        .filter(pl.col("_answer").is_not_null() & (pl.col("_answer") != ""))
+    )
+    votes = (
+        answers.group_by("run", "prompt_id", "_answer")
+        .agg(
+            pl.len().alias("_votes"),
+            pl.col("_order").min().alias("_first"),
+            pl.col("_correct").any().alias("_ok"),
+        )
+        .sort(["run", "prompt_id", "_votes", "_first"], descending=[False, False, True, False])
+        .group_by("run", "prompt_id", maintain_order=True)
+        .agg(
+            pl.col("_ok").first().cast(pl.Float64).alias(f"maj@{max_n}" if max_n else "maj@n"),
+            pl.len().cast(pl.UInt32).alias("n_unique_answers"),
+            (pl.col("_votes").first() / pl.col("_votes").sum()).alias("agreement"),
+        )
+    )
+    with_pass = stats.with_columns(columns)
+    return with_pass.join(votes, on=["run", "prompt_id"], how="left", maintain_order="left")
+
+
+def maj_column(stats: pl.DataFrame) -> str | None:
+    """The name of the majority-vote column in ``stats`` (maj@N), if any."""
+    for name in stats.columns:
+        if re.fullmatch(r"maj@\d+", name):
+            return name
+    return None
