@@ -232,6 +232,15 @@ def summarize_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="default combined_accuracy_summary.json",
     )
+    parser.add_argument(
+        "--table",
+        nargs="?",
+        const="text",
+        default=None,
+        choices=["text", "markdown", "csv"],
+        help="also print run-level metrics (avg@n, pass@k, maj@n, cons@n, G-Pass@k with 95%% "
+        "CIs) to stdout, as text (default), markdown or csv",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     return parser
 
@@ -256,6 +265,10 @@ def cmd_summarize(argv: Sequence[str]) -> int:
         return fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_FAILURE)
     if not args.quiet:
         print_summary(result, output, threshold=options.correct_threshold)
+    if args.table is not None:
+        from evaltui.data.summary import render_table, summarize_runs
+
+        sys.stdout.write(render_table(summarize_runs(result.stats), args.table))
     return EXIT_OK
 
 

@@ -18,7 +18,7 @@ import polars as pl
 _BOXED = r"\\(?:boxed|fbox)\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
 _ANSWER_IS = r"(?i)(?:final answer|the answer)\s*(?:is|:)\s*\$?([^\n$]{1,60}?)\$?\s*(?:\.|\n|$)"
 _NUMBER = r"(-?\d[\d,]*(?:\.\d+)?)"
-TAIL_CHARS = 4000
+TAIL_CHARS = 1500
 """The final answer sits at the end: only the last characters are searched."""
 
 

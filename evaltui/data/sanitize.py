@@ -74,8 +74,14 @@ def one_line_expr(column: str, limit: int = 200) -> pl.Expr:
     controls = [chr(code) for code in _TABLE]
     pictures = [_TABLE[code] for code in _TABLE]
     head = pl.col(column).fill_null("").str.slice(0, limit * 4)
-    folded = head.str.replace_all(_WS_PATTERN, " ").str.strip_chars(" ").str.replace_many(controls, pictures)
-    too_long = (folded.str.len_chars() > limit) | (pl.col(column).fill_null("").str.len_chars() > limit * 4)
+    folded = (
+        head.str.replace_all(_WS_PATTERN, " ")
+        .str.strip_chars(" ")
+        .str.replace_many(controls, pictures)
+    )
+    too_long = (folded.str.len_chars() > limit) | (
+        pl.col(column).fill_null("").str.len_chars() > limit * 4
+    )
     return (
         pl.when(too_long)
         .then(folded.str.slice(0, max(limit - 1, 0)) + pl.lit("…"))

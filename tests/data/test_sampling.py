@@ -40,7 +40,12 @@ def test_pass_at_k_edge_cases() -> None:
     assert np.isnan(pass_at_k(n, c, 4)[4])  # n < k: undefined, not a number
     with pytest.raises(ValueError):
         pass_at_k(n, c, 0)
-    assert ks_for(8) == [1, 2, 4, 8] and ks_for(6) == [1, 2, 4, 6] and ks_for(1) == [1] and ks_for(0) == []
+    assert (
+        ks_for(8) == [1, 2, 4, 8]
+        and ks_for(6) == [1, 2, 4, 6]
+        and ks_for(1) == [1]
+        and ks_for(0) == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -62,14 +67,37 @@ def test_extraction(text: str, answer: str | None) -> None:
 
 
 def test_normalization_groups_equivalent_spellings() -> None:
-    raw = ["\\dfrac{5}{6}", " \\frac{5}{6} ", "$\\frac{5}{6}$", "\\left(2\\right)", "(2)", "1,024", "1024.", "{7}"]
+    raw = [
+        "\\dfrac{5}{6}",
+        " \\frac{5}{6} ",
+        "$\\frac{5}{6}$",
+        "\\left(2\\right)",
+        "(2)",
+        "1,024",
+        "1024.",
+        "{7}",
+    ]
     got = pl.DataFrame({"a": raw}).select(normalize_expr(pl.col("a")))["a"].to_list()
-    assert got == ["\\frac{5}{6}", "\\frac{5}{6}", "\\frac{5}{6}", "(2)", "(2)", "1024", "1024", "7"]
+    assert got == [
+        "\\frac{5}{6}",
+        "\\frac{5}{6}",
+        "\\frac{5}{6}",
+        "(2)",
+        "(2)",
+        "1024",
+        "1024",
+        "7",
+    ]
 
 
 def test_stats_carry_pass_at_k_and_majority_vote(tmp_path: Path, word_tokenizer: Path) -> None:
     def gen(answer: str, ok: bool) -> dict[str, object]:
-        return {"prompt": "p", "gen": f"work \\boxed{{{answer}}}", "answer": "5", "accuracy": float(ok)}
+        return {
+            "prompt": "p",
+            "gen": f"work \\boxed{{{answer}}}",
+            "answer": "5",
+            "accuracy": float(ok),
+        }
 
     def other(answer: str, ok: bool) -> dict[str, object]:
         return {**gen(answer, ok), "prompt": "q"}
@@ -79,10 +107,16 @@ def test_stats_carry_pass_at_k_and_majority_vote(tmp_path: Path, word_tokenizer:
     records += [other("6", False), other("6", False), other("5", True), other("7", False)]
     records += [{**gen(a, a == "5"), "prompt": "r"} for a in ("5", "6", "6", "5")]
     write_jsonl(tmp_path / "d" / "m" / "a.jsonl", records)
-    stats = load([tmp_path / "d"], LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "c")).stats
+    stats = load(
+        [tmp_path / "d"], LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "c")
+    ).stats
     assert stats["prompt"].to_list() == ["p", "q", "r"]
     assert stats["pass@1"].to_list() == [0.5, 0.25, 0.5]
-    assert stats["pass@2"].to_list() == [pytest.approx(exact(4, 2, 2)), pytest.approx(exact(4, 1, 2)), pytest.approx(exact(4, 2, 2))]
+    assert stats["pass@2"].to_list() == [
+        pytest.approx(exact(4, 2, 2)),
+        pytest.approx(exact(4, 1, 2)),
+        pytest.approx(exact(4, 2, 2)),
+    ]
     assert stats["pass@4"].to_list() == [1.0, 1.0, 1.0]
     assert stats["maj@4"].to_list() == [1.0, 0.0, 1.0]  # r: a tie goes to the answer seen first
     assert stats["n_unique_answers"].to_list() == [3, 3, 2]

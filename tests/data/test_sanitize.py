@@ -34,7 +34,21 @@ def test_one_line_expr_matches_one_line() -> None:
 
     from evaltui.data.sanitize import one_line_expr
 
-    values = [HOSTILE, "  two\n\nlines\tand  spaces ", "", None, "x" * 5000, "short", "答案 🙂 [/bold]", "a\u2028b", "x\x1cy\x1f z", "\x1fedge\x1c", "\u3000wide\u00a0space"]
+    values = [
+        HOSTILE,
+        "  two\n\nlines\tand  spaces ",
+        "",
+        None,
+        "x" * 5000,
+        "short",
+        "答案 🙂 [/bold]",
+        "a\u2028b",
+        "x\x1cy\x1f z",
+        "\x1fedge\x1c",
+        "\u3000wide\u00a0space",
+    ]
     for limit in (5, 50, 200):
-        frame = pl.DataFrame({"v": values}, schema={"v": pl.String}).select(one_line_expr("v", limit))
+        frame = pl.DataFrame({"v": values}, schema={"v": pl.String}).select(
+            one_line_expr("v", limit)
+        )
         assert frame["v"].to_list() == [one_line(v, limit) for v in values]

@@ -48,6 +48,7 @@ class HelpScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         from evaltui.app.app import EvalApp
+        from evaltui.app.screens.compare import CompareScreen
         from evaltui.app.screens.export import ExportScreen
         from evaltui.app.screens.main import MainScreen
         from evaltui.app.screens.plot import PlotScreen
@@ -61,6 +62,7 @@ class HelpScreen(Screen[None]):
             _bindings_text("Prompt", PromptScreen.BINDINGS),
             _bindings_text("Plots", PlotScreen.BINDINGS),
             _bindings_text("Export", ExportScreen.BINDINGS),
+            _bindings_text("Compare two runs", CompareScreen.BINDINGS),
             FILTER_HELP,
         ]
         with VerticalScroll(id="help"):

@@ -41,8 +41,8 @@ class MainScreen(Screen[None]):
         Binding("enter", "open_prompt", "Open", id="open"),
         Binding("slash", "focus_filter", "Filter", id="filter"),
         Binding("s", "sort_menu", "Sort", id="sort"),
-        Binding("left_square_bracket", "sort_column(False)", "Sort ↑", id="sort_asc", show=False),
-        Binding("right_square_bracket", "sort_column(True)", "Sort ↓", id="sort_desc", show=False),
+        Binding("left_square_bracket", "sort_column(False)", "Sort ↑", id="sort_asc"),
+        Binding("right_square_bracket", "sort_column(True)", "Sort ↓", id="sort_desc"),
         Binding("n", "quick('never')", "Never", id="quick_never"),
         Binding("f", "quick('flaky')", "Flaky", id="quick_flaky"),
         Binding("a", "quick('always')", "Always", id="quick_always"),
@@ -51,7 +51,9 @@ class MainScreen(Screen[None]):
         Binding("p", "plot", "Plot", id="plot"),
         Binding("e", "export", "Export", id="export"),
         Binding("b", "problems", "Bad lines", id="problems"),
-        Binding("x", "cancel_load", "Stop loading", id="cancel", show=False),
+        Binding("t", "summary", "Summary", id="summary"),
+        Binding("m", "compare", "Compare", id="compare"),
+        Binding("x", "cancel_load", "Stop loading", id="cancel"),
         Binding("q", "app.quit", "Quit", id="quit_q"),
     ]
 
@@ -311,6 +313,28 @@ class MainScreen(Screen[None]):
         from evaltui.app.screens.problems import ProblemsScreen
 
         self.app.push_screen(ProblemsScreen())
+
+    def action_summary(self) -> None:
+        if self.evalapp.rows is None:
+            return
+        from evaltui.app.screens.summary import SummaryScreen
+
+        self.app.push_screen(SummaryScreen())
+
+    def action_compare(self) -> None:
+        """Compare two runs: the only two loaded, or the current run picker's run and the next one."""
+        result = self.evalapp.result
+        if result is None:
+            return
+        runs = [str(r) for r in result.stats["run"].unique(maintain_order=True).to_list()]
+        if len(runs) < 2:
+            self.notify("comparing needs two runs; one is loaded", markup=False)
+            return
+        first = self.evalapp.view.run if self.evalapp.view.run in runs else runs[0]
+        second = runs[(runs.index(first) + 1) % len(runs)]
+        from evaltui.app.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(first, second))
 
     def action_cancel_load(self) -> None:
         if self.evalapp.cancel_load():

@@ -37,10 +37,12 @@ class PromptScreen(Screen[None]):
         Binding("p", "plot", "Plot", id="prompt_plot"),
     ]
 
-    def __init__(self, run: str, prompt_id: str) -> None:
+    def __init__(self, run: str, prompt_id: str, other_run: str | None = None) -> None:
         super().__init__()
         self.run = run
         self.prompt_id = prompt_id
+        self.other_run = other_run
+        """A second run whose generations of the same prompt are listed too (compare view)."""
         self.only: str | None = None
         """None = all generations, "wrong" or "right"."""
         self.generations = pl.DataFrame()
@@ -66,9 +68,12 @@ class PromptScreen(Screen[None]):
     def all_generations(self) -> pl.DataFrame:
         result = self.evalapp.result
         assert result is not None
-        return result.generations.filter(
-            (pl.col("run") == self.run) & (pl.col("prompt_id") == self.prompt_id)
-        ).sort("sample", maintain_order=True)
+        runs = [self.run] if self.other_run is None else [self.run, self.other_run]
+        gens = result.generations.filter(
+            pl.col("run").is_in(runs) & (pl.col("prompt_id") == self.prompt_id)
+        )
+        # The first run's generations first, then the other run's, each in sample order.
+        return gens.sort(pl.col("run") != self.run, "sample", maintain_order=True)
 
     def load_prompt(self) -> None:
         threshold = self.evalapp.options.correct_threshold
@@ -81,7 +86,8 @@ class PromptScreen(Screen[None]):
         first = self.all_generations().row(0, named=True) if self.all_generations().height else {}
         total = self.all_generations().height
         correct = int((self.all_generations()["accuracy"] >= threshold).sum()) if total else 0
-        title = f"run {one_line(self.run, 40)} · prompt {one_line(self.prompt_id, 30)} · {correct}/{total} correct"
+        runs = self.run if self.other_run is None else f"{self.run} + {self.other_run}"
+        title = f"run {one_line(runs, 60)} · prompt {one_line(self.prompt_id, 30)} · {correct}/{total} correct"
         if self.only:
             title += f" · showing only {self.only} ({gens.height})"
         self.query_one("#prompt-title", Static).update(Text(title))
@@ -99,8 +105,9 @@ class PromptScreen(Screen[None]):
             marker = "" if has_final_answer(row["gen"]) else "  ⚠ no final answer"
             if row.get("truncated"):
                 marker += "  ⚠ hit length cap"
+            run = f"{one_line(row['run'], 24):<25}" if self.other_run is not None else ""
             label = Text(
-                f"#{row['sample']:<3} {score_mark(row['accuracy'], threshold)}  {length:>8} tok  "
+                f"{run}#{row['sample']:<3} {score_mark(row['accuracy'], threshold)}  {length:>8} tok  "
                 f"{extracted:<30}{marker}"
             )
             options.add_option(Option(label))

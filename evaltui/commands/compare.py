@@ -1,0 +1,83 @@
+"""``evaltui compare PATH… [--runs A B] [-o FILE]``: two runs, prompt by prompt."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from evaltui.cli import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    add_load_args,
+    fail,
+    input_paths,
+    load_options,
+    run_load,
+)
+
+
+def compare_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evaltui compare",
+        description="Compare two runs prompt by prompt (joined on prompt id, never on row position): "
+        "delta with a paired 95%% CI and test, transitions between never/flaky/always solved.",
+    )
+    add_load_args(parser)
+    parser.add_argument(
+        "--runs",
+        nargs=2,
+        metavar=("A", "B"),
+        default=None,
+        help="the two run labels (default: the only two runs loaded)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the per-prompt comparison (.json or .csv)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true")
+    return parser
+
+
+def cmd_compare(argv: Sequence[str]) -> int:
+    from evaltui.data.compare import compare_runs, default_runs
+    from evaltui.data.export import write_with
+    from evaltui.data.loader import LoadFailure
+
+    parser = compare_parser()
+    args = parser.parse_args(argv)
+    paths = input_paths(args, parser)
+    try:
+        result = run_load(paths, load_options(args), quiet=args.quiet)
+    except LoadFailure as exc:
+        return fail(str(exc))
+    try:
+        run_a, run_b = args.runs if args.runs else default_runs(result.stats)
+        comparison = compare_runs(result.stats, run_a, run_b)
+    except ValueError as exc:
+        return fail(str(exc))
+    print(comparison.report())
+    if args.output is not None:
+        frame = comparison.joined
+        try:
+            if args.output.suffix.lower() == ".csv":
+                write_with(args.output, lambda h: frame.write_csv(h), "wb")
+            else:
+                write_with(
+                    args.output,
+                    lambda h: json.dump(frame.to_dicts(), h, ensure_ascii=False, indent=2),
+                )
+        except OSError as exc:
+            return fail(f"cannot write {args.output}: {exc.strerror or exc}", EXIT_FAILURE)
+        if not args.quiet:
+            print(
+                f"evaltui: wrote {frame.height:,} compared prompts to {args.output}",
+                file=sys.stderr,
+            )
+    return EXIT_OK

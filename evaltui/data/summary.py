@@ -1,0 +1,231 @@
+"""Run-level metrics like the harnesses print, with 95% bootstrap confidence intervals over prompts.
+
+Per run: prompts, generations, avg@n (mean per-prompt accuracy), pass@k, maj@n (when answers are
+known), cons@n as AISBench defines it (a majority of a prompt's samples correct, ``c > n / 2``),
+G-Pass@k_τ and mG-Pass@k as OpenCompass defines them (hypergeometric: the chance that at least
+``⌈τk⌉`` of ``k`` samples drawn without replacement are correct), and the difficulty spectrum
+(never / flaky / always solved). Intervals: percentile bootstrap over prompts, fixed seed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import polars as pl
+
+from evaltui.data.sampling import ks_for, maj_column
+
+BOOTSTRAP_SAMPLES = 1000
+SEED = 0
+G_PASS_TAUS = (0.5, 0.75, 1.0)
+
+
+@lru_cache(maxsize=65536)
+def _survival(n: int, c: int, k: int, m: int) -> float:
+    """P(X >= m) for X ~ Hypergeometric(n items, c marked, k draws)."""
+    total = math.comb(n, k)
+    return (
+        sum(math.comb(c, j) * math.comb(n - c, k - j) for j in range(max(m, 0), min(c, k) + 1))
+        / total
+    )
+
+
+def g_pass_at_k(n: np.ndarray, c: np.ndarray, k: int, tau: float) -> np.ndarray:
+    """G-Pass@k_τ per prompt (NaN where n < k); τ = 0 is pass@k."""
+    need = max(math.ceil(tau * k), 1)
+    return np.array(
+        [
+            _survival(int(a), int(b), k, need) if a >= k else np.nan
+            for a, b in zip(n, c, strict=True)
+        ]
+    )
+
+
+def mg_pass_at_k(n: np.ndarray, c: np.ndarray, k: int) -> np.ndarray:
+    """mG-Pass@k = (2/k) Σ_{m=⌈k/2⌉+1..k} P(X >= m) per prompt (NaN where n < k)."""
+    ms = range(math.ceil(k / 2) + 1, k + 1)
+    return np.array(
+        [
+            (2 / k) * sum(_survival(int(a), int(b), k, m) for m in ms) if a >= k else np.nan
+            for a, b in zip(n, c, strict=True)
+        ]
+    )
+
+
+def bootstrap_ci(
+    values: np.ndarray, *, samples: int = BOOTSTRAP_SAMPLES, seed: int = SEED
+) -> tuple[float, float]:
+    """95% percentile interval of the mean of ``values`` (NaNs dropped), resampling prompts."""
+    values = values[~np.isnan(values)]
+    if len(values) == 0:
+        return (math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    means = np.empty(samples)
+    chunk = max(1, 2_000_000 // len(values))  # bounded memory: at most ~2M indices at once
+    for start in range(0, samples, chunk):
+        stop = min(samples, start + chunk)
+        index = rng.integers(0, len(values), size=(stop - start, len(values)))
+        means[start:stop] = values[index].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    name: str
+    value: float
+    low: float
+    high: float
+    prompts: int
+    """Prompts the metric is defined for (pass@k needs n >= k)."""
+
+
+@dataclass(slots=True)
+class RunSummary:
+    run: str
+    prompts: int
+    generations: int
+    metrics: list[Metric] = field(default_factory=list)
+    spectrum: dict[str, int] = field(default_factory=dict)
+    """never / flaky / always solved / unscored prompt counts."""
+    pass_rates: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Per-prompt pass rates (for a histogram)."""
+
+
+def _metric(name: str, values: np.ndarray, seed: int) -> Metric:
+    defined = values[~np.isnan(values)]
+    value = float(defined.mean()) if len(defined) else math.nan
+    low, high = bootstrap_ci(values, seed=seed)
+    return Metric(name, value, low, high, len(defined))
+
+
+def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]:
+    """One :class:`RunSummary` per run, in order of first appearance."""
+    out = []
+    maj = maj_column(stats)
+    for (run,), frame in stats.group_by("run", maintain_order=True):
+        n = frame["n_scored"].to_numpy().astype(np.int64)
+        c = frame["n_correct"].fill_null(0).to_numpy().astype(np.int64)
+        scored = n > 0
+        summary = RunSummary(str(run), frame.height, int(frame["count"].sum()))
+        accuracy = frame["average_accuracy"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        summary.metrics.append(_metric(f"avg@{int(n.max()) if len(n) else 0}", accuracy, seed))
+        top = int(n.max()) if len(n) else 0
+        for k in ks_for(top):
+            column = f"pass@{k}"
+            if column in frame.columns:
+                summary.metrics.append(
+                    _metric(
+                        column, frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy(), seed
+                    )
+                )
+        if maj is not None and frame[maj].null_count() < frame.height:
+            summary.metrics.append(
+                _metric(maj, frame[maj].cast(pl.Float64).fill_null(np.nan).to_numpy(), seed)
+            )
+        cons = np.where(scored, (c > n / 2).astype(float), np.nan)
+        summary.metrics.append(_metric(f"cons@{top}", cons, seed))
+        if top >= 2:
+            for tau in G_PASS_TAUS:
+                summary.metrics.append(
+                    _metric(f"G-Pass@{top}_{tau}", g_pass_at_k(n, c, top, tau), seed)
+                )
+            summary.metrics.append(_metric(f"mG-Pass@{top}", mg_pass_at_k(n, c, top), seed))
+        rates = np.where(scored, c / np.maximum(n, 1), np.nan)
+        summary.pass_rates = rates[~np.isnan(rates)]
+        summary.spectrum = {
+            "never": int(((c == 0) & scored).sum()),
+            "flaky": int(((c > 0) & (c < n)).sum()),
+            "always": int(((c == n) & scored).sum()),
+            "unscored": int((~scored).sum()),
+        }
+        out.append(summary)
+    return out
+
+
+def _pct(value: float) -> str:
+    return "–" if math.isnan(value) else f"{100 * value:.1f}"
+
+
+def render_table(summaries: list[RunSummary], style: str = "text") -> str:
+    """A run × metric table: ``text`` (aligned), ``markdown`` or ``csv``. Values in percent."""
+    names: list[str] = []
+    for summary in summaries:
+        for metric in summary.metrics:
+            if metric.name not in names:
+                names.append(metric.name)
+    if style == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(
+            [
+                "run",
+                "prompts",
+                "generations",
+                "metric",
+                "value",
+                "ci_low",
+                "ci_high",
+                "prompts_defined",
+                "never",
+                "flaky",
+                "always",
+                "unscored",
+            ]
+        )
+        for s in summaries:
+            for m in s.metrics:
+                writer.writerow(
+                    [
+                        s.run,
+                        s.prompts,
+                        s.generations,
+                        m.name,
+                        _pct(m.value),
+                        _pct(m.low),
+                        _pct(m.high),
+                        m.prompts,
+                        *s.spectrum.values(),
+                    ]
+                )
+        return buffer.getvalue()
+    header = ["metric", *[s.run for s in summaries]]
+    rows = [
+        ["prompts", *[f"{s.prompts:,}" for s in summaries]],
+        ["generations", *[f"{s.generations:,}" for s in summaries]],
+    ]
+    for name in names:
+        cells = [name]
+        for s in summaries:
+            found = next((m for m in s.metrics if m.name == name), None)
+            cells.append(
+                "–"
+                if found is None
+                else f"{_pct(found.value)} [{_pct(found.low)}, {_pct(found.high)}]"
+            )
+        rows.append(cells)
+    rows.append(
+        [
+            "never/flaky/always",
+            *[
+                f"{s.spectrum['never']}/{s.spectrum['flaky']}/{s.spectrum['always']}"
+                for s in summaries
+            ],
+        ]
+    )
+    if style == "markdown":
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(lines) + "\n\nValues in %, 95% bootstrap CI over prompts in brackets.\n"
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip()
+        for r in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n(values in %, 95% bootstrap CI over prompts in brackets)\n"

@@ -1,0 +1,71 @@
+"""Pilot tests for the run summary (t) and the two-run comparison (m) screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from evaltui.app.app import EvalApp
+from evaltui.app.screens.compare import CompareScreen
+from evaltui.app.screens.main import MainScreen
+from evaltui.app.screens.prompt import PromptScreen
+from evaltui.app.screens.summary import SummaryScreen
+from tests.app.conftest import settle
+
+SIZE = (120, 36)
+
+
+def text_of(app: EvalApp, selector: str) -> str:
+    rendered = app.screen.query_one(selector, Static).render()
+    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+
+
+async def test_summary_screen_shows_metrics_with_intervals(evals: Path, make_app: Any) -> None:
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        shown = text_of(app, "#summary-table")
+        assert shown.splitlines()[2].split() == ["metric", "model_a", "model_b"]
+        for metric in ("avg@4", "pass@1", "pass@2", "pass@4", "maj@4", "cons@4", "mG-Pass@4"):
+            assert metric in shown
+        # model_b solves 1+2+3+4+4+1 = 15 of 24 -> 62.5 %
+        assert "62.5 [" in shown
+        assert "pass-rate spectrum of model_b" in shown
+        await pilot.press("q")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_compare_screen(evals: Path, make_app: Any) -> None:
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.comparison is not None
+        # model_b is one sample better on prompts 0-3 and 5, equal on 4: +5/24 points on average over 6
+        assert text_of(app, "#compare-headline").startswith("model_b vs model_a: +20.8 pts")
+        assert "only in model_a: 1 prompts" in text_of(
+            app, "#compare-details"
+        )  # the hostile prompt
+        assert screen.rows.height == 6
+        await pilot.press("g")
+        await settle(pilot)
+        assert screen.rows.height == 0  # nothing regressed
+        await pilot.press("g", "i")
+        await settle(pilot)
+        assert screen.rows.height == 5 and (screen.rows["delta"] > 0).all()
+        await pilot.press("enter")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen) and prompt.other_run == "model_b"
+        assert set(prompt.generations["run"].to_list()) == {"model_a", "model_b"}
+        assert prompt.generations.height == 8
+        await pilot.press("q", "q")
+        assert isinstance(app.screen, MainScreen)

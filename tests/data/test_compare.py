@@ -1,0 +1,194 @@
+"""Run comparison and run summaries against hand-worked cases."""
+
+from __future__ import annotations
+
+import json
+import math
+from math import comb
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from evaltui.data.compare import compare_runs, default_runs, mcnemar_exact, sign_test
+from evaltui.data.summary import (
+    bootstrap_ci,
+    g_pass_at_k,
+    mg_pass_at_k,
+    render_table,
+    summarize_runs,
+)
+
+
+def stats_frame(rows: list[tuple[str, str, str, int, int]]) -> pl.DataFrame:
+    """(run, prompt_id, prompt, n_correct, n_scored) -> a Stats-like frame."""
+    frame = pl.DataFrame(
+        rows, schema=["run", "prompt_id", "prompt", "n_correct", "n_scored"], orient="row"
+    )
+    return frame.with_columns(
+        pl.lit("x").alias("answer"),
+        pl.col("n_scored").alias("count"),
+        pl.when(pl.col("n_scored") > 0)
+        .then(pl.col("n_correct") / pl.col("n_scored"))
+        .alias("average_accuracy"),
+    )
+
+
+def test_join_on_id_not_position_with_missing_and_mismatched_prompts() -> None:
+    stats = stats_frame(
+        [
+            ("a", "1", "What is 1+1?", 0, 4),
+            ("a", "2", "What is 2+2?", 4, 4),
+            ("a", "3", "Only in A", 2, 4),
+            ("a", "9", "Same text, other id", 1, 4),
+            # run b lists its prompts in another order: a positional join would pair the wrong prompts
+            ("b", "2", "What is 2+2?", 2, 4),
+            ("b", "1", "What is  1+1? ", 4, 4),
+            ("b", "4", "Only in B", 1, 4),
+            ("b", "8", "same text, OTHER id", 1, 4),
+            ("b", "3x", "x", 0, 4),
+        ]
+    )
+    # Prompt 2 in B has different text under the same id: joined but reported.
+    stats = stats.with_columns(
+        pl.when((pl.col("run") == "b") & (pl.col("prompt_id") == "2"))
+        .then(pl.lit("What is 3+3?"))
+        .otherwise(pl.col("prompt"))
+        .alias("prompt")
+    )
+    result = compare_runs(stats, "a", "b")
+    assert result.joined["prompt_id"].to_list() == ["1", "2"]
+    assert result.joined["delta"].to_list() == [1.0, -0.5]
+    assert result.joined.select("class_a", "class_b").rows() == [
+        ("never", "always"),
+        ("always", "flaky"),
+    ]
+    assert sorted(result.only_a["prompt_id"].to_list()) == ["3", "9"]
+    assert sorted(result.only_b["prompt_id"].to_list()) == ["3x", "4", "8"]
+    assert result.text_differs["prompt_id"].to_list() == [
+        "2"
+    ]  # "What is  1+1? " matches after normalizing
+    assert result.same_text_other_id.select("prompt_id", "prompt_id_b").rows() == [("9", "8")]
+    matrix = {row["from"]: row for row in result.transitions.iter_rows(named=True)}
+    assert matrix["never"]["always"] == 1 and matrix["always"]["flaky"] == 1
+    assert sum(matrix[c][d] for c in matrix for d in ("never", "flaky", "always")) == 2
+    assert result.delta == pytest.approx(0.25)
+    assert result.test == "sign test on per-prompt pass rates" and result.p_value == 1.0
+    assert "b vs a: +25.0 pts" in result.headline()
+    with pytest.raises(ValueError, match="no run 'c'"):
+        compare_runs(stats, "a", "c")
+
+
+def test_mcnemar_on_single_samples() -> None:
+    # 10 prompts, one sample each: A right / B wrong on 1, A wrong / B right on 7, both same on 2.
+    rows = [("a", str(i), f"p{i}", 1 if i == 0 else 0 if i < 8 else 1, 1) for i in range(10)]
+    rows += [("b", str(i), f"p{i}", 0 if i == 0 else 1, 1) for i in range(10)]
+    result = compare_runs(stats_frame(rows), "a", "b")
+    assert result.test == "McNemar exact test"
+    # Exact two-sided binomial with 8 discordant pairs, 1 vs 7: 2 * (C(8,0) + C(8,1)) / 2^8
+    assert result.p_value == pytest.approx(2 * (1 + 8) / 256)
+    assert mcnemar_exact(1, 7) == result.p_value
+    assert sign_test(0, 0) == 1.0 and sign_test(5, 5) == 1.0
+
+
+def test_default_runs_needs_exactly_two() -> None:
+    assert default_runs(stats_frame([("a", "1", "p", 1, 1), ("b", "1", "p", 1, 1)])) == ("a", "b")
+    with pytest.raises(ValueError, match="name two with --runs"):
+        default_runs(stats_frame([("a", "1", "p", 1, 1)]))
+
+
+def test_bootstrap_is_reproducible_and_covers_the_truth() -> None:
+    values = np.random.default_rng(1).random(200)
+    assert bootstrap_ci(values, seed=3) == bootstrap_ci(values, seed=3)
+    assert math.isnan(bootstrap_ci(np.array([np.nan]))[0])
+    # Simulation: 200 data sets of 100 prompts with true mean 0.3; the 95% interval should cover
+    # 0.3 in about 95% of them (at least 90% allowing for simulation noise and percentile bias).
+    rng = np.random.default_rng(7)
+    covered = 0
+    for seed in range(200):
+        sample = (rng.random(100) < 0.3).astype(float)
+        low, high = bootstrap_ci(sample, samples=400, seed=seed)
+        covered += low <= 0.3 <= high
+    assert covered >= 180
+
+
+def test_g_pass_and_mg_pass_by_hand() -> None:
+    n, c = np.array([4, 4, 2]), np.array([2, 4, 1])
+    # G-Pass@4_1.0 with n = k = 4: all four drawn must be correct -> 1 only when c = 4
+    assert g_pass_at_k(n, c, 4, 1.0)[:2].tolist() == [0.0, 1.0]
+    assert math.isnan(g_pass_at_k(n, c, 4, 1.0)[2])  # n < k
+    # G-Pass@2_0.5 (need >= 1 of 2 draws) = pass@2 = 1 - C(2,2)/C(4,2) for c = 2
+    assert g_pass_at_k(n, c, 2, 0.5)[0] == pytest.approx(1 - comb(2, 2) / comb(4, 2))
+    # mG-Pass@4 = (2/4) * sum_{m=3..4} P(X >= m); with n = k = 4 X = c exactly
+    assert mg_pass_at_k(n, c, 4)[:2].tolist() == [0.0, 1.0]
+
+
+def test_summaries_and_table_styles() -> None:
+    stats = stats_frame(
+        [("a", "1", "p", 0, 4), ("a", "2", "q", 4, 4), ("a", "3", "r", 3, 4), ("b", "1", "p", 2, 4)]
+    )
+    stats = stats.with_columns(pl.col("average_accuracy").alias("pass@1"))
+    summaries = summarize_runs(stats)
+    a = summaries[0]
+    assert (a.run, a.prompts, a.generations) == ("a", 3, 12)
+    assert a.spectrum == {"never": 1, "flaky": 1, "always": 1, "unscored": 0}
+    values = {m.name: m.value for m in a.metrics}
+    assert values["avg@4"] == pytest.approx((0 + 1 + 0.75) / 3)
+    assert values["cons@4"] == pytest.approx(2 / 3)  # c > n/2 for 4/4 and 3/4
+    assert values["pass@1"] == pytest.approx(values["avg@4"])
+    text = render_table(summaries, "text")
+    assert text.splitlines()[0].split() == ["metric", "a", "b"] and "58.3 [" in text
+    markdown = render_table(summaries, "markdown")
+    assert markdown.startswith("| metric | a | b |")
+    csv = render_table(summaries, "csv")
+    assert csv.splitlines()[0].startswith("run,prompts,generations,metric,value")
+    assert any(line.startswith("a,3,12,cons@4,66.7") for line in csv.splitlines())
+
+
+def test_cli_compare_and_summarize_table(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evaltui.cli import main
+    from tests.conftest import write_jsonl
+
+    # Run "old" solves prompt p 1/2 and q 0/2; run "new" solves p 2/2 and q 0/2 — listed in another order.
+    def rec(prompt: str, ok: bool) -> dict[str, object]:
+        return {"prompt": prompt, "gen": "x \\boxed{1}", "answer": "1", "accuracy": float(ok)}
+
+    write_jsonl(
+        tmp_path / "d" / "old" / "a.jsonl",
+        [rec("p", True), rec("p", False), rec("q", False), rec("q", False)],
+    )
+    write_jsonl(
+        tmp_path / "d" / "new" / "a.jsonl",
+        [rec("q", False), rec("q", False), rec("p", True), rec("p", True)],
+    )
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    out = tmp_path / "cmp.json"
+    assert (
+        main(["compare", str(tmp_path / "d"), "--runs", "old", "new", "-o", str(out), *common]) == 0
+    )
+    report = capsys.readouterr().out
+    assert report.startswith("new vs old: +25.0 pts")
+    assert "improved 1 · regressed 0 · unchanged 1" in report
+    rows = {r["prompt_a"]: r for r in json.loads(out.read_text())}
+    assert (rows["p"]["rate_a"], rows["p"]["rate_b"], rows["p"]["class_b"]) == (0.5, 1.0, "always")
+    assert main(["compare", str(tmp_path / "d"), "--runs", "old", "nope", *common]) == 2
+    assert (
+        main(
+            [
+                "summarize",
+                str(tmp_path / "d"),
+                "-o",
+                str(tmp_path / "s.json"),
+                "--table",
+                "markdown",
+                *common,
+            ]
+        )
+        == 0
+    )
+    table = capsys.readouterr().out
+    assert table.startswith("| metric | new | old |") or table.startswith("| metric | old | new |")
+    assert "| pass@2 |" in table and "| cons@2 |" in table
