@@ -1,0 +1,87 @@
+"""End to end: the installed `evaltui` command in a real terminal (tmux), driven by keys."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.app.conftest import write_evals
+
+pytestmark = pytest.mark.e2e
+
+EVALTUI = Path(sys.executable).parent / "evaltui"
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def session(tmp_path: Path, word_tokenizer: Path) -> Iterator[tuple[str, Path]]:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (CI installs it with apt-get)")
+    if not EVALTUI.exists():
+        pytest.skip(f"no installed evaltui command next to {sys.executable}")
+    data = write_evals(tmp_path / "evals")
+    name = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
+    done = tmp_path / "exit-code"
+    command = (
+        f"{EVALTUI} {data} --model {word_tokenizer} --cache-dir {tmp_path / 'cache'}; "
+        f"echo $? > {done}; sleep 60"
+    )
+    env = {**os.environ, "TERM": "xterm-256color"}
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "36", command],
+        check=True,
+        env=env,
+    )
+    try:
+        yield name, done
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def screen(name: str) -> str:
+    return tmux("capture-pane", "-p", "-t", name)
+
+
+def wait_for(name: str, text: str, timeout: float = 30.0) -> str:
+    """Poll the pane until ``text`` shows (bounded), then return the screen."""
+    deadline = time.monotonic() + timeout
+    shown = ""
+    while time.monotonic() < deadline:
+        shown = screen(name)
+        if text in shown:
+            return shown
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} did not appear within {timeout}s; screen was:\n{shown}")
+
+
+def test_filter_open_prompt_and_quit(session: tuple[str, Path]) -> None:
+    name, done = session
+    shown = wait_for(name, "Showing 13 of 13 prompts")
+    assert "runs 2" in shown and "bad lines 2" in shown
+    tmux("send-keys", "-t", name, "/")
+    tmux("send-keys", "-t", name, "-l", "average_accuracy < 0.5")
+    tmux("send-keys", "-t", name, "Enter")
+    shown = wait_for(name, "Showing 5 of 13 prompts")
+    assert "Problem 0" in shown and "Problem 2" not in shown
+    tmux("send-keys", "-t", name, "Enter")
+    shown = wait_for(name, "reference: 0")
+    assert "\\boxed{1}" in shown  # the first generation of prompt 0 (wrong answer 1)
+    tmux("send-keys", "-t", name, "q")
+    wait_for(name, "Showing 5 of 13 prompts")
+    tmux("send-keys", "-t", name, "q")
+    deadline = time.monotonic() + 15
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert done.exists(), "evaltui did not exit after q"
+    assert done.read_text().strip() == "0"
