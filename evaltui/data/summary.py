@@ -113,9 +113,17 @@ def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]
         c = frame["n_correct"].fill_null(0).to_numpy().astype(np.int64)
         scored = n > 0
         summary = RunSummary(str(run), frame.height, int(frame["count"].sum()))
-        accuracy = frame["average_accuracy"].cast(pl.Float64).fill_null(np.nan).to_numpy()
-        summary.metrics.append(_metric(f"avg@{int(n.max()) if len(n) else 0}", accuracy, seed))
         top = int(n.max()) if len(n) else 0
+        if "prompt_score" in frame.columns and frame["prompt_score"].null_count() < frame.height:
+            # The harness's own per-document metric (e.g. lm-eval maj@k filters): shown as such.
+            doc = frame["prompt_score"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+            summary.metrics.append(_metric("doc score", doc, seed))
+        if top == 0:
+            summary.spectrum = {"never": 0, "flaky": 0, "always": 0, "unscored": frame.height}
+            out.append(summary)
+            continue
+        accuracy = frame["average_accuracy"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        summary.metrics.append(_metric(f"avg@{top}", accuracy, seed))
         for k in ks_for(top):
             column = f"pass@{k}"
             if column in frame.columns:

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaltui.data.formats.base import HEAD_BYTES, Reader, ReadOptions, ReadResult
+from evaltui.data.formats.lm_eval import LmEvalReader
 from evaltui.data.formats.plain import PlainReader
 
 __all__ = ["READERS", "Detection", "ReadOptions", "ReadResult", "Reader", "detect", "get_reader"]
 
 #: Every reader, most specific first (the generic plain reader is the fallback, last).
 READERS: list[Reader] = [
+    LmEvalReader(),
     PlainReader(),
 ]
 

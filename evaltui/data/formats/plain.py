@@ -116,15 +116,14 @@ def _is_plain(keys: set[str]) -> bool:
     return "prompt" in keys and "gen" in keys and ("answer" in keys or "accuracy" in keys)
 
 
-def _first_object(head: bytes) -> dict[str, Any] | None:
-    for _no, _off, raw, has_newline in iter_lines(head):
+def first_record(head: bytes) -> dict[str, Any] | None:
+    """The first JSON-lines record in a file's head, when it is an object that fits in the head."""
+    for _no, _off, raw, _has_newline in iter_lines(head):
         if not raw.strip():
             continue
         try:
             value = json.loads(raw.decode("utf-8", errors="replace"))
         except json.JSONDecodeError:
-            if not has_newline:  # the head cut a long line: fall back to the key names seen
-                return None
             return None
         return value if isinstance(value, dict) else None
     return None
@@ -140,7 +139,7 @@ class PlainReader(Reader):
     extensions = (".jsonl", ".json")
 
     def sniff(self, path: Path, head: bytes) -> int:
-        first = _first_object(head)
+        first = first_record(head)
         if first is None:
             # A first line longer than the head: judge by the key names it starts with.
             text = head[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
