@@ -11,14 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaltui.data.formats.base import HEAD_BYTES, Reader, ReadOptions, ReadResult
+from evaltui.data.formats.internbootcamp import InternBootcampReader
 from evaltui.data.formats.lm_eval import LmEvalReader
 from evaltui.data.formats.plain import PlainReader
+from evaltui.data.formats.skythought import SkyThoughtReader
 
 __all__ = ["READERS", "Detection", "ReadOptions", "ReadResult", "Reader", "detect", "get_reader"]
 
 #: Every reader, most specific first (the generic plain reader is the fallback, last).
 READERS: list[Reader] = [
     LmEvalReader(),
+    SkyThoughtReader(),
+    InternBootcampReader(),
     PlainReader(),
 ]
 

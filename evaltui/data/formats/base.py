@@ -159,3 +159,41 @@ def frame_from_rows(rows: dict[str, list[Any]]) -> pl.DataFrame:
     present = {name: values for name, values in rows.items() if name in GENERATION_SCHEMA}
     frame = pl.DataFrame(present, schema={n: GENERATION_SCHEMA[n] for n in present}, strict=False)
     return conform(frame)
+
+
+def json_document(path: Path, source: str) -> tuple[Any, LoadError | None]:
+    """Parse a whole-file JSON document (UTF-8, BOM allowed); a clear error instead of an exception."""
+    import json
+
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+        return json.loads(text), None
+    except OSError as exc:
+        return None, LoadError(source, None, f"cannot read: {exc.strerror or exc}")
+    except json.JSONDecodeError as exc:
+        return None, LoadError(
+            source, exc.lineno, f"not valid JSON (truncated?): {exc.msg} at column {exc.colno}"
+        )
+
+
+class ContainerReader(Reader):
+    """A format whose file is one JSON document holding many entries (rows' ``line`` = entry index)."""
+
+    def entries(self, data: Any) -> list[tuple[str, Any]]:
+        """(key, entry) pairs in file order; the row of entry i has ``line = i + 1``."""
+        if isinstance(data, dict):
+            return [(str(k), v) for k, v in data.items()]
+        if isinstance(data, list):
+            return [(str(i), v) for i, v in enumerate(data)]
+        return []
+
+    def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
+        import json
+
+        data, error = json_document(path, path.name)
+        if error is not None:
+            raise ValueError(f"{path}: {error.reason}")
+        entries = self.entries(data)
+        for line, _offset in rows:
+            key, entry = entries[line - 1]
+            yield json.dumps({key: entry} if isinstance(data, dict) else entry, ensure_ascii=False)
