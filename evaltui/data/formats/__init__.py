@@ -13,6 +13,7 @@ from pathlib import Path
 from evaltui.data.formats.base import HEAD_BYTES, Reader, ReadOptions, ReadResult
 from evaltui.data.formats.internbootcamp import InternBootcampReader
 from evaltui.data.formats.lm_eval import LmEvalReader
+from evaltui.data.formats.opencompass import AISBenchReader, OpenCompassReader
 from evaltui.data.formats.plain import PlainReader
 from evaltui.data.formats.skythought import SkyThoughtReader
 
@@ -23,6 +24,8 @@ READERS: list[Reader] = [
     LmEvalReader(),
     SkyThoughtReader(),
     InternBootcampReader(),
+    AISBenchReader(),
+    OpenCompassReader(),
     PlainReader(),
 ]
 

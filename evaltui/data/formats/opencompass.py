@@ -1,0 +1,384 @@
+"""AISBench and OpenCompass: ``predictions/<model>/<dataset>.json[l]`` + ``results/<model>/<dataset>.json``.
+
+Generations come from the predictions file; per-sample correctness from the sibling results file's
+``details`` (present with ``--dump-eval-details``), matched to samples by position:
+
+* AISBench JSONL: one line per generation, ``num_return_sequences`` lines share an ``id`` (file order
+  = sample order). Its n > 1 ``details`` are grouped wrongly by AISBench itself (each entry mixes
+  different questions), so they are flattened and re-associated as AISBench produced them:
+  element ``t`` is replica ``t // N`` of item ``t % N`` (FORMATS §5.1). A failed-requests file
+  (``<dataset>_failed.jsonl``) yields one error entry per failed request.
+* OpenCompass JSON object keyed "0", "1", …: dataset ``n`` replicates the test set replica-major
+  (item = key mod N); an HF model's ``num_return_sequences`` makes ``prediction`` a list. Its own
+  grouping of ``details`` is right: ``details[i].correct[r]``. ≤0.4.0 wrote ``details`` as an object
+  of scalars. PPL predictions (``label: X`` entries) are scored by ``prediction == gold`` when there
+  is no results file.
+
+Run label: the model abbr (the predictions folder). Prompt id: ``<dataset>:<item>``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from evaltui.data.formats.base import (
+    ContainerReader,
+    Reader,
+    ReadOptions,
+    ReadResult,
+    frame_from_rows,
+    json_document,
+    stringify,
+    to_score,
+)
+from evaltui.data.formats.plain import first_record, parse_json_lines
+from evaltui.data.schema import LoadError
+
+COLUMNS = (
+    "run",
+    "source",
+    "line",
+    "offset",
+    "prompt_id",
+    "prompt",
+    "answer",
+    "gen",
+    "accuracy",
+    "extracted",
+    "sample",
+)
+
+
+def results_path(path: Path) -> Path | None:
+    """``…/predictions/<model>/<ds>.json[l]`` -> ``…/results/<model>/<ds>.json`` when it exists."""
+    parts = list(path.parts)
+    if "predictions" not in parts:
+        return None
+    index = len(parts) - 1 - parts[::-1].index("predictions")
+    parts[index] = "results"
+    candidate = Path(*parts).with_suffix(".json")
+    return candidate if candidate.is_file() else None
+
+
+def predictions_exist(results: Path) -> bool:
+    parts = list(results.parts)
+    if "results" not in parts:
+        return False
+    index = len(parts) - 1 - parts[::-1].index("results")
+    parts[index] = "predictions"
+    base = Path(*parts)
+    return base.with_suffix(".json").is_file() or base.with_suffix(".jsonl").is_file()
+
+
+def _results(path: Path) -> dict[str, Any] | None:
+    found = results_path(path)
+    if found is None:
+        return None
+    data, error = json_document(found, found.name)
+    return data if error is None and isinstance(data, dict) else None
+
+
+def prompt_text(origin: Any) -> str:
+    """``origin_prompt``: a string, or chat messages ``[{role, prompt|content}]`` shown one per line."""
+    if isinstance(origin, list):
+        lines = []
+        for message in origin:
+            if isinstance(message, dict):
+                body = message.get("prompt", message.get("content"))
+                lines.append(f"{message.get('role', '?')}: {stringify(body) or ''}")
+            else:
+                lines.append(stringify(message) or "")
+        return "\n\n".join(lines)
+    return origin if isinstance(origin, str) else stringify(origin) or ""
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _score(value: Any) -> float | None:
+    try:
+        return to_score(value)
+    except ValueError:
+        return None
+
+
+class _Rows:
+    """Column lists for a reader frame."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+
+    def add(self, **values: Any) -> None:
+        for name in COLUMNS:
+            self.columns[name].append(values.get(name))
+
+
+class AISBenchReader(Reader):
+    name = "aisbench"
+    description = (
+        "AISBench predictions/<model>/<dataset>.jsonl (+ results/…json details; *_failed.jsonl)"
+    )
+    extensions = (".jsonl",)
+
+    def sniff(self, path: Path, head: bytes) -> int:
+        first = first_record(head)
+        if first is None:
+            return 0
+        keys = set(first)
+        if {"data_abbr", "id", "prediction"} <= keys and (
+            "origin_prompt" in keys or "uuid" in keys
+        ):
+            return 95
+        if {"data_abbr", "id", "error_info"} <= keys:
+            return 90
+        return 0
+
+    def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        parsed, errors, notes = parse_json_lines(path, source)
+        run = options.label or path.parent.name
+        rows = _Rows()
+        samples: dict[Any, list[tuple[int, int, dict[str, Any]]]] = {}
+        for line, offset, record in parsed:
+            if isinstance(record, dict) and "error_info" in record and "prediction" not in record:
+                errors.append(
+                    LoadError(
+                        source,
+                        line,
+                        f"request failed, no generation (id {record.get('id')}): "
+                        f"{stringify(record.get('error_info'))}",
+                    )
+                )
+                continue
+            if not isinstance(record, dict) or "id" not in record or "prediction" not in record:
+                errors.append(
+                    LoadError(source, line, "not an AISBench prediction (needs id, prediction)")
+                )
+                continue
+            samples.setdefault(record["id"], []).append((line, offset, record))
+        items = sorted(
+            samples, key=lambda i: (not isinstance(i, int), i if isinstance(i, int) else str(i))
+        )
+        position = {item: index for index, item in enumerate(items)}
+        replicas = max((len(v) for v in samples.values()), default=0)
+        # Details match samples by position only when every item has all its replicas (a failed
+        # request leaves a gap that shifts every later position).
+        complete = all(len(v) == replicas for v in samples.values())
+        scores = self._scores(_results(path), len(items), replicas) if complete else None
+        if scores is None and samples:
+            why = (
+                f"no usable results/…/{path.stem}.json details beside it"
+                if complete
+                else "items have different numbers of samples (failed requests?), so details cannot be matched"
+            )
+            notes.append(f"{source}: {why}: generations unscored")
+        for item in items:
+            for replica, (line, offset, record) in enumerate(samples[item]):
+                correct, pred, answer = (scores or {}).get(
+                    (position[item], replica), (None, None, None)
+                )
+                prediction = record["prediction"]
+                rows.add(
+                    run=run,
+                    source=source,
+                    line=line,
+                    offset=offset,
+                    prompt_id=f"{record.get('data_abbr') or path.stem}:{item}",
+                    prompt=prompt_text(record.get("origin_prompt")),
+                    answer=answer if answer is not None else stringify(record.get("gold")),
+                    gen=prediction if isinstance(prediction, str) else stringify(prediction) or "",
+                    accuracy=correct,
+                    extracted=pred,
+                    sample=replica,
+                )
+        return ReadResult(frame_from_rows(rows.columns), errors, notes)
+
+    @staticmethod
+    def _scores(
+        results: dict[str, Any] | None, n_items: int, n_replicas: int
+    ) -> dict[tuple[int, int], tuple[float | None, str | None, str | None]] | None:
+        """(item index, replica) -> (correct, extracted, reference) from AISBench ``details``."""
+        if not results or "details" not in results:
+            return None
+        details = results["details"]
+        out: dict[tuple[int, int], tuple[float | None, str | None, str | None]] = {}
+        if isinstance(details, dict):  # n = 1: keyed by item index, one-element lists (or scalars)
+            for key, entry in details.items():
+                if key.isdigit() and isinstance(entry, dict):
+                    correct = _as_list(entry.get("correct"))[0] if "correct" in entry else None
+                    pred = _as_list(entry.get("predictions"))[0] if "predictions" in entry else None
+                    ref = _as_list(entry.get("references"))[0] if "references" in entry else None
+                    out[(int(key), 0)] = (_score(correct), stringify(pred), stringify(ref))
+            return out
+        if isinstance(details, list):
+            correct = [
+                c for d in details if isinstance(d, dict) for c in _as_list(d.get("correct"))
+            ]
+            preds = [p for d in details if isinstance(d, dict) for p in _as_list(d.get("pred"))]
+            refs = [a for d in details if isinstance(d, dict) for a in _as_list(d.get("answer"))]
+            if len(correct) != n_items * n_replicas or n_items == 0:
+                return None
+            # Replica-major, as AISBench's evaluate() produced them (its own grouping is wrong).
+            for t, value in enumerate(correct):
+                pred = preds[t] if len(preds) == len(correct) else None
+                ref = refs[t] if len(refs) == len(correct) else None
+                out[(t % n_items, t // n_items)] = (_score(value), stringify(pred), stringify(ref))
+            return out
+        return None
+
+
+class OpenCompassReader(ContainerReader):
+    name = "opencompass"
+    description = (
+        "OpenCompass predictions/<model>/<dataset>.json (+ results/…json details; ≤0.4.0 results)"
+    )
+    extensions = (".json",)
+
+    def sniff(self, path: Path, head: bytes) -> int:
+        text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+        if not text.startswith("{"):
+            return 0
+        if '"origin_prompt"' in text and ('"prediction"' in text or '"label: ' in text):
+            return 90
+        if '"origin_prediction"' in text and '"details"' in text and not predictions_exist(path):
+            return 80  # ≤0.4.0 results whose details carry the predictions, and no predictions file
+        return 0
+
+    def companion(self, path: Path, head: bytes) -> bool:
+        text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+        return "results" in path.parts and text.startswith("{")
+
+    def entries(self, data: Any) -> list[tuple[str, Any]]:
+        pairs = super().entries(data)
+        numeric = [(k, v) for k, v in pairs if k.isdigit()]
+        return sorted(numeric, key=lambda kv: int(kv[0]))
+
+    def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        data, error = json_document(path, source)
+        if error is not None:
+            return ReadResult(frame_from_rows({}), [error])
+        if (
+            isinstance(data, dict)
+            and isinstance(data.get("details"), dict)
+            and "origin_prediction" in json.dumps(data["details"])[:100000]
+        ):
+            return self._legacy_results(data, path, source, options)
+        run = options.label or path.parent.name
+        entries = self.entries(data)
+        errors: list[LoadError] = []
+        if not entries:
+            return ReadResult(
+                frame_from_rows({}), [LoadError(source, None, "no numbered prediction entries")]
+            )
+        prompts = [
+            prompt_text(e.get("origin_prompt")) if isinstance(e, dict) else "" for _k, e in entries
+        ]
+        n_items = self._period(prompts)
+        details = (_results(path) or {}).get("details")
+        rows = _Rows()
+        seen: dict[int, int] = {}
+        for index, (key, entry) in enumerate(entries, start=1):
+            if not isinstance(entry, dict) or (
+                "prediction" not in entry and not any(k.startswith("label: ") for k in entry)
+            ):
+                errors.append(LoadError(source, index, f"entry {key!r} has no prediction"))
+                continue
+            item = int(key) % n_items
+            answer = stringify(entry.get("gold"))
+            predictions = _as_list(entry.get("prediction"))
+            ppl = any(k.startswith("label: ") for k in entry)
+            for text in predictions:
+                sample = seen.get(item, 0)
+                seen[item] = sample + 1
+                correct, pred, ref = self._detail(details, item, sample)
+                if correct is None and ppl and details is None and answer is not None:
+                    correct = 1.0 if stringify(text) == answer else 0.0
+                rows.add(
+                    run=run,
+                    source=source,
+                    line=index,
+                    prompt_id=f"{path.stem}:{item}",
+                    prompt=prompts[index - 1],
+                    answer=ref if ref is not None else answer,
+                    gen=text if isinstance(text, str) else stringify(text) or "",
+                    accuracy=correct,
+                    extracted=pred,
+                    sample=sample,
+                )
+        return ReadResult(frame_from_rows(rows.columns), errors)
+
+    @staticmethod
+    def _period(prompts: list[str]) -> int:
+        """N for dataset ``n`` replication (entry k is item k mod N): the smallest period of the prompts."""
+        total = len(prompts)
+        for n in range(1, total):
+            if total % n == 0 and all(prompts[k] == prompts[k % n] for k in range(total)):
+                return n
+        return total
+
+    @staticmethod
+    def _detail(
+        details: Any, item: int, sample: int
+    ) -> tuple[float | None, str | None, str | None]:
+        if isinstance(details, list) and item < len(details) and isinstance(details[item], dict):
+            entry = details[item]
+        elif isinstance(details, dict) and isinstance(details.get(str(item)), dict):
+            entry = details[str(item)]
+        else:
+            return None, None, None
+
+        def pick(key: str) -> Any:
+            values = _as_list(entry.get(key))
+            return values[sample] if sample < len(values) else None
+
+        pred_key = "pred" if "pred" in entry else "predictions"
+        ref_key = "answer" if "answer" in entry else "references"
+        return _score(pick("correct")), stringify(pick(pred_key)), stringify(pick(ref_key))
+
+    def _legacy_results(
+        self, data: dict[str, Any], path: Path, source: str, options: ReadOptions
+    ) -> ReadResult:
+        """≤0.4.0 results: ``details`` object of scalars carrying prompt and prediction."""
+        rows = _Rows()
+        errors: list[LoadError] = []
+        run = options.label or path.parent.name
+        for index, (key, entry) in enumerate(self.entries(data["details"]), start=1):
+            if not isinstance(entry, dict) or "origin_prediction" not in entry:
+                errors.append(
+                    LoadError(source, index, f"details entry {key!r} has no origin_prediction")
+                )
+                continue
+            rows.add(
+                run=run,
+                source=source,
+                line=index,
+                prompt_id=f"{path.stem}:{key}",
+                prompt=prompt_text(entry.get("prompt")),
+                answer=stringify(_as_list(entry.get("references"))[0]),
+                gen=stringify(entry.get("origin_prediction")) or "",
+                accuracy=_score(_as_list(entry.get("correct"))[0]) if "correct" in entry else None,
+                extracted=stringify(_as_list(entry.get("predictions"))[0]),
+                sample=0,
+            )
+        return ReadResult(frame_from_rows(rows.columns), errors)
+
+    def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
+        data, error = json_document(path, path.name)
+        if error is not None:
+            raise ValueError(f"{path}: {error.reason}")
+        entries = self.entries(data["details"] if _is_legacy_results(data) else data)
+        for line, _offset in rows:
+            key, entry = entries[line - 1]
+            yield json.dumps({key: entry}, ensure_ascii=False)
+
+
+def _is_legacy_results(data: Any) -> bool:
+    """≤0.4.0 results: metrics plus a ``details`` object (no numbered prediction entries at the top)."""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("details"), dict)
+        and not any(k.isdigit() for k in data)
+    )
