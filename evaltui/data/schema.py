@@ -50,6 +50,8 @@ def conform(frame: pl.DataFrame, *, with_lengths: bool = False) -> pl.DataFrame:
 
     Missing optional columns become nulls, so a reader only builds the columns it knows.
     """
+    if not frame.columns:  # literals alone would make a one-row frame of nulls
+        return empty_generations(with_lengths=with_lengths)
     columns = list(GENERATION_SCHEMA) if with_lengths else READER_COLUMNS
     exprs = []
     for name in columns:

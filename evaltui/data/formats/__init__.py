@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaltui.data.formats.base import HEAD_BYTES, Reader, ReadOptions, ReadResult
+from evaltui.data.formats.inspect_ai import InspectReader
 from evaltui.data.formats.internbootcamp import InternBootcampReader
+from evaltui.data.formats.lighteval import LightevalReader
 from evaltui.data.formats.lm_eval import LmEvalReader
 from evaltui.data.formats.opencompass import AISBenchReader, OpenCompassReader
 from evaltui.data.formats.plain import PlainReader
@@ -21,6 +23,8 @@ __all__ = ["READERS", "Detection", "ReadOptions", "ReadResult", "Reader", "detec
 
 #: Every reader, most specific first (the generic plain reader is the fallback, last).
 READERS: list[Reader] = [
+    InspectReader(),
+    LightevalReader(),
     LmEvalReader(),
     SkyThoughtReader(),
     InternBootcampReader(),

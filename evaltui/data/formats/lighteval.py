@@ -1,0 +1,159 @@
+"""lighteval details parquet: ``details/<model>/<date>/details_<task>_<date>.parquet``.
+
+≥0.11: three struct columns ``doc`` (query, choices, gold_index, id, task_name, num_samples, …),
+``metric`` (name -> value) and ``model_response`` (``text``: the k samples). ≤0.10: flat columns
+(``example``/``full_prompt``, ``predictions``, ``gold``, ``metrics``). The reference is
+``doc.choices[doc.gold_index]``. The metric scores the document: with one sample it is that
+sample's score, with several it is kept as the prompt's score (``prompt_score``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from evaltui.data.formats.base import (
+    Reader,
+    ReadOptions,
+    ReadResult,
+    frame_from_rows,
+    stringify,
+    to_score,
+)
+from evaltui.data.schema import LoadError
+
+NEW = {"doc", "metric", "model_response"}
+OLD = {"predictions", "gold"}
+
+
+def _columns(path: Path) -> set[str]:
+    import pyarrow.parquet as pq
+
+    return set(pq.read_schema(path).names)
+
+
+def _model(path: Path) -> str:
+    parts = path.parts
+    if "details" in parts:
+        start = len(parts) - 1 - parts[::-1].index("details")
+        inner = parts[start + 1 : -2]  # details/<model name, maybe org/model>/<date>/<file>
+        if inner:
+            return "/".join(inner)
+    return path.parent.parent.name
+
+
+def _first_metric(metrics: Any) -> float | None:
+    if isinstance(metrics, dict):
+        for value in metrics.values():
+            try:
+                score = to_score(value) if not isinstance(value, list | dict) else None
+            except ValueError:
+                continue
+            if score is not None:
+                return score
+    return None
+
+
+def _reference(choices: Any, gold: Any) -> str | None:
+    if isinstance(choices, list) and choices:
+        golds = gold if isinstance(gold, list) else [gold]
+        picked = [choices[g] for g in golds if isinstance(g, int) and 0 <= g < len(choices)]
+        if picked:
+            return " | ".join(stringify(p) or "" for p in picked)
+    return None
+
+
+class LightevalReader(Reader):
+    name = "lighteval"
+    description = (
+        "lighteval details parquet (≥0.11 doc/metric/model_response structs; ≤0.10 flat columns)"
+    )
+    extensions = (".parquet",)
+
+    def sniff(self, path: Path, head: bytes) -> int:
+        if not head.startswith(b"PAR1"):
+            return 0
+        try:
+            columns = _columns(path)
+        except Exception:  # an unreadable parquet is not ours to judge here
+            return 0
+        if columns >= NEW:
+            return 95
+        if columns >= OLD:
+            return 90
+        return 0
+
+    def companion(self, path: Path, head: bytes) -> bool:
+        return path.name.startswith("results_") and b'"config_general"' in head
+
+    def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        import polars as pl
+
+        try:
+            table = pl.read_parquet(path)
+        except Exception as exc:  # truncated or not parquet: one clear error
+            return ReadResult(
+                frame_from_rows({}),
+                [LoadError(source, None, f"not a readable parquet file: {exc}")],
+            )
+        run = options.label or _model(path)
+        rows: dict[str, list[Any]] = {
+            k: []
+            for k in (
+                "run",
+                "source",
+                "line",
+                "prompt_id",
+                "prompt",
+                "answer",
+                "gen",
+                "accuracy",
+                "sample",
+                "prompt_score",
+            )
+        }
+        errors: list[LoadError] = []
+        new = set(table.columns) >= NEW
+        for index, row in enumerate(table.iter_rows(named=True), start=1):
+            if new:
+                doc = row.get("doc") or {}
+                response = row.get("model_response") or {}
+                texts = response.get("text") or []
+                prompt = stringify(doc.get("query")) or stringify(response.get("input")) or ""
+                answer = _reference(doc.get("choices"), doc.get("gold_index"))
+                ident = f"{doc.get('task_name') or path.stem}:{doc.get('id', index - 1)}"
+                score = _first_metric(row.get("metric"))
+            else:
+                texts = row.get("predictions") or []
+                prompt = stringify(row.get("full_prompt") or row.get("example")) or ""
+                answer = stringify(row.get("gold"))
+                ident = f"{path.stem}:{index - 1}"
+                score = _first_metric(row.get("metrics"))
+            flat = [
+                t if isinstance(t, str) else stringify(t) or ""
+                for t in (texts if isinstance(texts, list) else [texts])
+            ]
+            if not flat:
+                errors.append(LoadError(source, index, "no model response text"))
+                continue
+            for j, text in enumerate(flat):
+                rows["run"].append(run)
+                rows["source"].append(source)
+                rows["line"].append(index)
+                rows["prompt_id"].append(ident)
+                rows["prompt"].append(prompt)
+                rows["answer"].append(answer)
+                rows["gen"].append(text)
+                rows["accuracy"].append(score if len(flat) == 1 else None)
+                rows["sample"].append(j)
+                rows["prompt_score"].append(score if len(flat) > 1 else None)
+        return ReadResult(frame_from_rows(rows), errors)
+
+    def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
+        import polars as pl
+
+        table = pl.read_parquet(path)
+        for line, _offset in rows:
+            yield json.dumps(table.row(line - 1, named=True), ensure_ascii=False, default=str)

@@ -1,0 +1,177 @@
+"""Inspect AI logs (the real .json log, and .eval archives built from it with zstd and deflate
+members) and lighteval details parquet (reconstructed from lighteval's code)."""
+
+from __future__ import annotations
+
+import json
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from evaltui.data.formats import ReadOptions, detect
+from evaltui.data.formats.inspect_ai import InspectReader
+from evaltui.data.formats.lighteval import LightevalReader
+from evaltui.data.loader import LoadOptions, load
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "formats"
+INSPECT_JSON = next((FIXTURES / "inspect_ai" / "logs_json").glob("*.json"))
+LIGHTEVAL = FIXTURES / "lighteval"
+
+# The real log (inspect-ai 0.3.285, mockllm): ids 3 (an int), p0, p1; epochs 1 and 2;
+# match scores C C C on epoch 1 and C I I on epoch 2 (ids 3, p0, p1).
+EXPECTED = {
+    ("toy_math_inspect:3", 0): 1.0,
+    ("toy_math_inspect:p0", 0): 1.0,
+    ("toy_math_inspect:p1", 0): 1.0,
+    ("toy_math_inspect:3", 1): 1.0,
+    ("toy_math_inspect:p0", 1): 0.0,
+    ("toy_math_inspect:p1", 1): 0.0,
+}
+
+
+def test_inspect_json_log() -> None:
+    result = InspectReader().read(INSPECT_JSON, INSPECT_JSON.name, ReadOptions())
+    assert result.errors == []
+    frame = result.frame
+    assert frame["run"].unique().to_list() == ["mockllm/model"]
+    got = {(p, s): a for p, s, a in frame.select("prompt_id", "sample", "accuracy").rows()}
+    assert got == EXPECTED
+    p1 = frame.filter(frame["prompt_id"] == "toy_math_inspect:p1").sort("sample")
+    assert p1["gen"].to_list() == ["7 × 6 = 42", "答案：42"] and p1["answer"].to_list() == [
+        "42",
+        "42",
+    ]
+
+
+def write_zip(archive: Path, members: list[tuple[str, bytes, int]]) -> None:
+    """A zip written by hand: zipfile cannot write zstd (method 93) members."""
+    with archive.open("wb") as out:
+        central = []
+        for name, data, method in members:
+            if method == 93:
+                body = zstandard.ZstdCompressor().compress(data)
+            elif method == 8:
+                body = zlib.compress(data)[2:-4]  # raw deflate
+            else:
+                body = data
+            crc = zlib.crc32(data)
+            encoded = name.encode()
+            offset = out.tell()
+            out.write(
+                struct.pack(
+                    "<4sHHHHHIIIHH",
+                    b"PK\x03\x04",
+                    20,
+                    0,
+                    method,
+                    0,
+                    0,
+                    crc,
+                    len(body),
+                    len(data),
+                    len(encoded),
+                    0,
+                )
+            )
+            out.write(encoded + body)
+            central.append(
+                struct.pack(
+                    "<4sHHHHHHIIIHHHHHII",
+                    b"PK\x01\x02",
+                    20,
+                    20,
+                    0,
+                    method,
+                    0,
+                    0,
+                    crc,
+                    len(body),
+                    len(data),
+                    len(encoded),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    offset,
+                )
+                + encoded
+            )
+        start = out.tell()
+        for record in central:
+            out.write(record)
+        out.write(
+            struct.pack(
+                "<4sHHHHIIH",
+                b"PK\x05\x06",
+                0,
+                0,
+                len(central),
+                len(central),
+                out.tell() - start,
+                start,
+                0,
+            )
+        )
+
+
+@pytest.mark.parametrize("method", [93, 8])
+def test_inspect_eval_archive_zstd_and_deflate(tmp_path: Path, method: int) -> None:
+    log = json.loads(INSPECT_JSON.read_text(encoding="utf-8"))
+    archive = tmp_path / "2026-11-23T19-59-31_toy-math-inspect_abc.eval"
+    header = json.dumps({k: v for k, v in log.items() if k != "samples"}).encode()
+    members = [("header.json", header, 0)]
+    members += [
+        (f"samples/{s['id']}_epoch_{s['epoch']}.json", json.dumps(s).encode(), method)
+        for s in log["samples"]
+    ]
+    write_zip(archive, members)
+    with zipfile.ZipFile(archive) as zf:
+        methods = {i.compress_type for i in zf.infolist() if i.filename.startswith("samples/")}
+    assert methods == {method}
+    assert detect(archive).reader is not None and detect(archive).reader.name == "inspect"  # type: ignore[union-attr]
+    result = InspectReader().read(archive, archive.name, ReadOptions())
+    assert result.errors == []
+    got = {(p, s): a for p, s, a in result.frame.select("prompt_id", "sample", "accuracy").rows()}
+    assert got == EXPECTED
+    record = json.loads(next(InspectReader().records(archive, [(1, None)])))
+    assert record["id"] in (3, "p0", "p1") and "output" in record
+
+
+def test_inspect_bad_files(tmp_path: Path) -> None:
+    truncated = tmp_path / "log.eval"
+    truncated.write_bytes(b"PK\x03\x04" + b"\x00" * 20)
+    result = InspectReader().read(truncated, truncated.name, ReadOptions())
+    assert result.frame.height == 0 and "not a readable .eval archive" in result.errors[0].reason
+    broken = tmp_path / "log.json"
+    broken.write_text(INSPECT_JSON.read_text(encoding="utf-8")[:500], encoding="utf-8")
+    result = InspectReader().read(broken, broken.name, ReadOptions())
+    assert "not valid JSON (truncated?)" in result.errors[0].reason
+
+
+def test_lighteval_details() -> None:
+    result = load([LIGHTEVAL], LoadOptions(tokenize=False))
+    assert [f.format for f in result.read_files] == ["lighteval"]
+    assert [f.companion for f in result.skipped_files] == [True]  # results_<date>.json
+    gens = result.generations
+    # two docs x num_samples 2; extractive_match 1.0 and 0.0 score the doc -> prompt_score
+    assert gens["run"].unique().to_list() == ["toy-org/toy-model-v1"]
+    assert gens.select("prompt_id", "sample", "gen", "answer", "prompt_score").rows() == [
+        ("lighteval|gsm8k|0:0", 0, " The answer is 5.", "5", 1.0),
+        ("lighteval|gsm8k|0:0", 1, " 6", "5", 1.0),
+        ("lighteval|gsm8k|0:1", 0, " 36", "42", 0.0),
+        ("lighteval|gsm8k|0:1", 1, " 42", "42", 0.0),
+    ]
+    assert gens["accuracy"].null_count() == 4
+
+
+def test_lighteval_truncated_parquet(tmp_path: Path) -> None:
+    source = next(LIGHTEVAL.rglob("*.parquet"))
+    broken = tmp_path / "details_x.parquet"
+    broken.write_bytes(source.read_bytes()[:200])
+    result = LightevalReader().read(broken, broken.name, ReadOptions())
+    assert result.frame.height == 0 and "not a readable parquet file" in result.errors[0].reason
