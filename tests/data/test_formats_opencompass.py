@@ -161,3 +161,13 @@ def test_bad_files(tmp_path: Path, name: str, content: str, reason: str) -> None
     result = reader.read(path, name, ReadOptions())
     assert any(reason in e.reason for e in result.errors), result.errors
     assert isinstance(result.frame, pl.DataFrame)
+
+
+def test_aisbench_n3_summary_metrics() -> None:
+    from evaltui.data.summary import summarize_runs
+
+    result = load([AIS_N3], LoadOptions(tokenize=False))
+    metrics = {m.name: m.value for m in summarize_runs(result.stats)[0].metrics}
+    assert round(100 * metrics["cons@3"], 1) == 66.7  # AISBench reports 33.3 for this file
+    assert round(100 * metrics["avg@3"], 1) == 55.6  # agrees with AISBench, where its numbers are right
+    assert metrics["pass@3"] == 1.0
