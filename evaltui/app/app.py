@@ -13,7 +13,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from evaltui.app.display import display_frame
+from evaltui.app.display import display_frame, prompt_width
 from evaltui.app.messages import LoadFailed, LoadProgressed, LoadUpdated, ViewInvalid, ViewReady
 from evaltui.data.loader import LoadFailure, LoadOptions, LoadResult, load
 from evaltui.data.query import QueryError, View
@@ -122,16 +122,17 @@ class EvalApp(App[int]):
         if self.result is None:
             self.view = view
             return
-        self.compute_view(view, self.result.stats, self.result_generation)
+        width = prompt_width(self.size.width)
+        self.compute_view(view, self.result.stats, self.result_generation, width)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="view", name="view")
-    def compute_view(self, view: View, stats: pl.DataFrame, generation: int) -> None:
+    def compute_view(self, view: View, stats: pl.DataFrame, generation: int, width: int) -> None:
         try:
             rows = view.apply(stats)
         except QueryError as exc:
             self.post_message(ViewInvalid(view, exc.message, exc.position))
             return
-        self.post_message(ViewReady(view, rows, display_frame(rows), generation))
+        self.post_message(ViewReady(view, rows, display_frame(rows, width), generation))
 
     def on_view_ready(self, message: ViewReady) -> None:
         if message.generation != self.result_generation:

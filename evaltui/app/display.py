@@ -34,14 +34,20 @@ def table_columns(stats: pl.DataFrame) -> list[tuple[str, str, str]]:
     return fixed[:-1] + extra + fixed[-1:] + [("prompt_id", "id", "text")]
 
 
-def display_frame(rows: pl.DataFrame) -> pl.DataFrame:
+def prompt_width(terminal_width: int) -> int:
+    """Room for the prompt column: what the numeric columns leave of the terminal (24–80 cells)."""
+    return max(24, min(80, terminal_width - 70))
+
+
+def display_frame(rows: pl.DataFrame, width: int = PROMPT_WIDTH) -> pl.DataFrame:
     """The table's frame: one line per cell, control characters made visible, numbers rounded."""
     exprs = []
     for column, label, kind in table_columns(rows):
         col = pl.col(column)
         if kind == "text":
-            width = PROMPT_WIDTH if column == "prompt" else ANSWER_WIDTH
-            exprs.append(one_line_expr(column, width).alias(label))
+            exprs.append(
+                one_line_expr(column, width if column == "prompt" else ANSWER_WIDTH).alias(label)
+            )
         elif kind == "float":
             exprs.append(col.round(3).alias(label))
         elif kind == "float1":
