@@ -22,8 +22,8 @@ import polars as pl
 from evaltui.data import metrics
 from evaltui.data.cache import Cache, default_cache_dir
 from evaltui.data.discover import InputError, InputFile, discover
+from evaltui.data.extract import fill_extracted
 from evaltui.data.formats import Reader, ReadOptions, detect, get_reader, known_extensions
-from evaltui.data.sampling import extract_answer_expr
 from evaltui.data.schema import LoadError, conform, empty_generations
 from evaltui.data.tokens import (
     TokenizerError,
@@ -167,9 +167,7 @@ def _read_one(
         )
         return _FileState(item, reader, empty_generations()), [error], []
     # Final answers are extracted now, while the text is here (headless loads drop it later).
-    frame = conform(result.frame).with_columns(
-        pl.coalesce(pl.col("extracted"), extract_answer_expr("gen")).alias("extracted")
-    )
+    frame = fill_extracted(conform(result.frame))
     return _FileState(item, reader, frame, errors=len(result.errors)), result.errors, result.notes
 
 

@@ -5,6 +5,7 @@ prompt's ``n`` scored generations of which ``c`` are correct, computed in the st
 ``1 - prod_{j < c} (1 - k / (n - j))`` for every prompt at once (numpy, no Python per prompt). It is
 null where ``n < k``. Majority vote (maj@n) takes the most common extracted answer (ties broken by
 first appearance) and is correct when a generation giving that answer was scored correct.
+Answers come from ``evaltui.data.extract`` (the format's own, else extracted from the text).
 """
 
 from __future__ import annotations
@@ -14,12 +15,7 @@ import re
 import numpy as np
 import polars as pl
 
-# The last \boxed{…} / \fbox{…}, with up to two levels of nested braces (\frac{a}{b} inside).
-_BOXED = r"\\(?:boxed|fbox)\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
-_ANSWER_IS = r"(?i)(?:final answer|the answer)\s*(?:is|:)\s*\$?([^\n$]{1,60}?)\$?\s*(?:\.|\n|$)"
-_NUMBER = r"(-?\d[\d,]*(?:\.\d+)?)"
-TAIL_CHARS = 1500
-"""The final answer sits at the end: only the last characters are searched."""
+from evaltui.data.extract import extract_answer_expr, normalize_expr
 
 
 def pass_at_k(n: np.ndarray, c: np.ndarray, k: int) -> np.ndarray:
@@ -49,27 +45,6 @@ def ks_for(max_n: int) -> list[int]:
     if max_n >= 1 and ks[-1] != max_n:
         ks.append(max_n)
     return ks
-
-
-def extract_answer_expr(column: str = "gen") -> pl.Expr:
-    """The final answer of each generation: last \\boxed{}, else "the answer is …", else the last number."""
-    tail = pl.col(column).str.slice(-TAIL_CHARS)
-    boxed = tail.str.extract_all(_BOXED).list.last().str.extract(_BOXED, 1)
-    stated = tail.str.extract(_ANSWER_IS, 1)
-    number = tail.str.extract_all(_NUMBER).list.last()
-    return pl.coalesce(boxed, stated, number)
-
-
-def normalize_expr(expr: pl.Expr) -> pl.Expr:
-    """Answers that differ only in spacing, ``$``, ``\\left``/``\\right``, ``\\dfrac`` or a trailing
-    period vote together."""
-    return (
-        expr.str.replace_all(r"\\left|\\right|\\!|\$|\s", "")
-        .str.replace_all(r"\\[dt]frac", r"\frac")
-        .str.replace_all(r"^\{(.*)\}$", "$1")
-        .str.strip_chars_end(".")
-        .str.replace_all(r"^(-?\d+),(\d{3})", "$1$2")
-    )
 
 
 def sampling_columns(

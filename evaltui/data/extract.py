@@ -1,0 +1,155 @@
+"""Final-answer extraction and normalization for majority voting, vectorized over polars columns.
+
+The final answer sits at the end of a generation, so only the last ``TAIL_CHARS`` characters are
+searched (a regex over the tail, never over a 16k-token text). Order of preference: the last
+``\\boxed{…}`` / ``\\fbox{…}``, else the last "the (final) answer is …", else the last line
+"Answer: …", else the last number. Boxed contents are matched by a regex allowing two levels of
+nested braces (``\\boxed{\\frac{a}{b}}``); only the rare rows with deeper nesting go through the
+Python brace scanner. ``extract_answer`` and ``normalize`` are the one-value forms of the same
+expressions, so the app, the tests and the vote can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+TAIL_CHARS = 4000
+"""The final answer sits at the end: only the last characters are searched."""
+
+_BOX_START = r"\\(?:boxed|fbox)\s*\{"
+# The whole \boxed{…} with up to two levels of nested braces inside.
+_BOXED = r"\\(?:boxed|fbox)\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
+_ANSWER_IS = r"(?i)(?:final answer|the answer)\s*(?:is|:)\s*\$?([^\n$]{1,60}?)\$?\s*(?:\.|\n|$)"
+_ANSWER_LINE = (
+    r"(?im)^[ \t*#>_-]*answer[*_]*[ \t]*:[*_]*[ \t]*\$?([^\n$]{1,60}?)\$?[ \t]*\.?[ \t*]*$"
+)
+_NUMBER = r"(-?\d[\d,]*(?:\.\d+)?)"
+_BOX_START_RE = re.compile(_BOX_START)
+
+
+def _last_match(text: pl.Expr, pattern: str) -> pl.Expr:
+    """Group 1 of the last match of ``pattern`` in ``text`` (null when none)."""
+    return text.str.extract_all(pattern).list.last().str.extract(pattern, 1)
+
+
+def _non_empty(expr: pl.Expr) -> pl.Expr:
+    """Null instead of an empty or blank answer (``\\boxed{}`` is no answer)."""
+    stripped = expr.str.strip_chars()
+    return pl.when(stripped != "").then(stripped)
+
+
+def extract_answer_expr(column: str = "gen") -> pl.Expr:
+    """The final answer of each generation (fast path: boxed with at most two nesting levels)."""
+    tail = pl.col(column).str.slice(-TAIL_CHARS)
+    return pl.coalesce(
+        _non_empty(_last_match(tail, _BOXED)),
+        _non_empty(_last_match(tail, _ANSWER_IS)),
+        _non_empty(_last_match(tail, _ANSWER_LINE)),
+        _last_match(tail, _NUMBER),
+    )
+
+
+def last_boxed(text: str) -> str | None:
+    """Contents of the last balanced ``\\boxed{…}``/``\\fbox{…}`` in ``text`` (any nesting depth).
+
+    An unclosed box (a truncated generation) is skipped in favour of the one before it.
+    """
+    for start in reversed([m.end() for m in _BOX_START_RE.finditer(text)]):
+        depth = 1
+        for index in range(start, len(text)):
+            char = text[index]
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth == 0:
+                    inner = text[start:index].strip()
+                    if inner:
+                        return inner
+                    break
+    return None
+
+
+def extract_answers(texts: pl.Series) -> pl.Series:
+    """:func:`extract_answer_expr` over ``texts``, with the Python brace scanner only for rows whose
+    tail has a box the regex could not match (nesting deeper than two levels)."""
+    frame = pl.DataFrame({"gen": texts.cast(pl.String)})
+    tail = pl.col("gen").str.slice(-TAIL_CHARS)
+    fast = frame.select(
+        extract_answer_expr("gen").alias("answer"),
+        (tail.str.count_matches(_BOX_START) > tail.str.count_matches(_BOXED)).alias("deep"),
+    )
+    deep = fast["deep"].fill_null(False)
+    answers = fast["answer"]
+    if bool(deep.any()):
+        rows = deep.arg_true()
+        slow = [last_boxed(text[-TAIL_CHARS:]) for text in texts.gather(rows).to_list()]
+        # A deep box wins over whatever the fast path found (it is the last box); if it is
+        # unbalanced too, the fast answer stands.
+        patched = answers.scatter(
+            rows,
+            [s if s is not None else a for s, a in zip(slow, answers.gather(rows), strict=True)],
+        )
+        answers = patched
+    return answers.alias(texts.name)
+
+
+def fill_extracted(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
+    """``frame`` with null ``extracted`` values filled from ``column`` (null when nothing found)."""
+    missing = frame["extracted"].is_null() & frame[column].is_not_null()
+    if frame.height == 0 or not bool(missing.any()):
+        return frame
+    rows = missing.arg_true()
+    found = extract_answers(frame[column].gather(rows))
+    return frame.with_columns(frame["extracted"].scatter(rows, found))
+
+
+def extract_answer(text: str) -> str | None:
+    """The final answer in ``text``, or None (same rules as :func:`extract_answers`)."""
+    return extract_answers(pl.Series("gen", [text], dtype=pl.String))[0]  # type: ignore[no-any-return]
+
+
+def _canonical_number(expr: pl.Expr) -> pl.Expr:
+    """Plain numbers in one spelling: ``0.50``, ``1/2``, ``\\frac{1}{2}`` → ``0.5``; ``2.0`` → ``2``.
+
+    Safe by construction: only integers (≤ 12 digits), decimals (≤ 6 places) and integer fractions
+    whose value is a decimal of at most 6 places are rewritten; ``1/3`` stays ``1/3``.
+    """
+    fraction = expr.str.replace(r"^(-?)\\frac\{(\d{1,9})\}\{(\d{1,9})\}$", "$1$2/$3")
+    numerator = fraction.str.extract(r"^(-?\d{1,9})/\d{1,9}$", 1).cast(pl.Float64, strict=False)
+    denominator = fraction.str.extract(r"^-?\d{1,9}/(\d{1,9})$", 1).cast(pl.Float64, strict=False)
+    ratio = numerator / denominator
+    scaled = ratio * 1e6
+    exact_ratio = pl.when((denominator != 0) & ((scaled - scaled.round()).abs() < 1e-6)).then(ratio)
+    decimal = fraction.str.extract(r"^(-?\d{1,12}(?:\.\d{1,6})?)$", 1).cast(
+        pl.Float64, strict=False
+    )
+    value = pl.coalesce(exact_ratio, decimal).round(6) + 0.0  # + 0.0 turns -0.0 into 0.0
+    text = value.cast(pl.String).str.replace(r"\.0$", "")
+    return pl.coalesce(text, expr)
+
+
+def normalize_expr(expr: pl.Expr) -> pl.Expr:
+    """Answers that differ only in spacing, ``$``, ``\\left``/``\\right``, ``\\!``, ``\\dfrac``,
+    thousands separators, a trailing period or the spelling of a plain number vote together."""
+    cleaned = (
+        expr.str.replace_all(r"\\left|\\right|\\!|\$|\s", "")
+        .str.replace_all(r"\\[dt]frac", r"\frac")
+        .str.replace_all(r"^\{(.*)\}$", "$1")
+        .str.strip_chars_end(".")
+    )
+    grouped = r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
+    cleaned = (
+        pl.when(cleaned.str.contains(grouped))
+        .then(cleaned.str.replace_all(",", ""))
+        .otherwise(cleaned)
+    )
+    return _canonical_number(cleaned)
+
+
+def normalize(answer: str) -> str:
+    """One answer normalized for voting (same rules as :func:`normalize_expr`)."""
+    result = pl.select(normalize_expr(pl.lit(answer, dtype=pl.String)).alias("a")).item()
+    return str(result)

@@ -1,0 +1,91 @@
+"""Answer extraction and vote normalization: the one-value and the vectorized forms agree."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from evaltui.data.extract import (
+    TAIL_CHARS,
+    extract_answer,
+    extract_answers,
+    fill_extracted,
+    last_boxed,
+    normalize,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("so \\boxed{42}.", "42"),
+        ("first \\boxed{1} then \\boxed{\\frac{5}{6}}", "\\frac{5}{6}"),
+        ("\\boxed{\\sqrt{\\frac{\\sqrt{3}}{2}}} deep", "\\sqrt{\\frac{\\sqrt{3}}{2}}"),
+        ("\\boxed{7} then truncated \\boxed{\\frac{1}{", "7"),
+        ("\\fbox{x+1}", "x+1"),
+        ("\\boxed{} but the answer is 9.", "9"),
+        ("The final answer is 17.", "17"),
+        ("Thus the answer is $\\pi$.", "\\pi"),
+        ("work\n**Answer:** x+1\n", "x+1"),
+        ("Answer: 3", "3"),
+        ("we get 12 and then 1,024 total", "1,024"),
+        ("no number here", None),
+        ("", None),
+    ],
+)
+def test_extract_answer(text: str, answer: str | None) -> None:
+    assert extract_answer(text) == answer
+
+
+def test_only_the_tail_is_searched() -> None:
+    # An early boxed answer far from the end is out of reach; the last number near the end wins.
+    text = "\\boxed{1}" + "x" * (TAIL_CHARS + 10) + " so 2"
+    assert extract_answer(text) == "2"
+
+
+def test_last_boxed_skips_unclosed_and_empty() -> None:
+    assert last_boxed("\\boxed{a{b}c} \\boxed{") == "a{b}c"
+    assert last_boxed("\\boxed{}") is None
+    assert last_boxed("nothing") is None
+
+
+def test_vectorized_matches_one_value_form() -> None:
+    texts = ["\\boxed{1}", "\\boxed{\\a{\\b{\\c{d}}}}", "Answer: 5", None, "none"]
+    got = extract_answers(pl.Series("gen", texts, dtype=pl.String)).to_list()
+    assert got == ["1", "\\a{\\b{\\c{d}}}", "5", None, None]
+    assert got[:3] == [extract_answer(t) for t in texts[:3] if t is not None]
+
+
+def test_fill_extracted_keeps_the_formats_answer_and_leaves_null_when_nothing_found() -> None:
+    frame = pl.DataFrame(
+        {"gen": ["\\boxed{2}", "\\boxed{3}", "words only"], "extracted": ["B", None, None]},
+        schema={"gen": pl.String, "extracted": pl.String},
+    )
+    assert fill_extracted(frame)["extracted"].to_list() == ["B", "3", None]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("\\dfrac{5}{6}", "\\frac{5}{6}"),
+        ("$\\frac{5}{6}$", "\\frac{5}{6}"),
+        ("\\left(2\\right)", "(2)"),
+        ("\\!3", "3"),
+        ("1,024", "1024"),
+        ("1,234,567", "1234567"),
+        ("1024.", "1024"),
+        ("{7}", "7"),
+        ("0.50", "0.5"),
+        ("1/2", "0.5"),
+        ("\\frac{1}{2}", "0.5"),
+        ("-\\frac{3}{4}", "-0.75"),
+        ("\\frac{5}{6}", "\\frac{5}{6}"),  # not a terminating decimal: kept as written
+        ("2.0", "2"),
+        ("-0", "0"),
+        ("1/3", "1/3"),  # not a terminating decimal: kept as written
+        ("(1,2)", "(1,2)"),  # a tuple, not a thousands separator
+        ("x^2+1", "x^2+1"),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
