@@ -14,9 +14,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from evaltui.data.sanitize import one_line
 from evaltui.data.summary import bootstrap_ci
 
 CLASSES = ("never", "flaky", "always")
+LISTED = 5
+"""Regressions and improvements listed by name in the text report (all of them go to ``-o``)."""
 
 
 def difficulty_expr(suffix: str = "") -> pl.Expr:
@@ -63,7 +66,18 @@ class Comparison:
             f"p = {self.p_value:.3g} ({self.test}; {self.joined.height:,} prompts in both runs)"
         )
 
+    def regressions(self) -> pl.DataFrame:
+        """Prompts whose pass rate fell, largest drop first."""
+        return self.joined.filter(pl.col("delta") < 0).sort("delta", maintain_order=True)
+
+    def improvements(self) -> pl.DataFrame:
+        """Prompts whose pass rate rose, largest gain first."""
+        return self.joined.filter(pl.col("delta") > 0).sort(
+            "delta", descending=True, maintain_order=True
+        )
+
     def report(self) -> str:
+        """The plain-words summary ``evaltui compare`` prints (prompt text made one safe line)."""
         lines = [self.headline()]
         improved = int((self.joined["delta"] > 0).sum())
         regressed = int((self.joined["delta"] < 0).sum())
@@ -82,6 +96,17 @@ class Comparison:
             lines.append(
                 f"{self.same_text_other_id.height:,} prompts have the same text under different ids (not joined)"
             )
+        for title, frame in (
+            ("largest regressions", self.regressions()),
+            ("largest improvements", self.improvements()),
+        ):
+            if frame.height:
+                lines.append(f"{title} ({self.run_a} → {self.run_b} pass rate):")
+                for row in frame.head(LISTED).iter_rows(named=True):
+                    lines.append(
+                        f"  {100 * row['rate_a']:5.1f} → {100 * row['rate_b']:5.1f}  "
+                        f"{one_line(str(row['prompt_id']), 24)}  {one_line(row['prompt_a'], 60)}"
+                    )
         lines.append(f"transitions ({self.run_a} → {self.run_b}):")
         lines.append("            " + "".join(f"{c:>8}" for c in CLASSES))
         for row in self.transitions.iter_rows(named=True):

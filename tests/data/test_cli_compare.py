@@ -1,0 +1,62 @@
+"""`evaltui compare`: two run directories given as paths, single samples (McNemar), CSV output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from evaltui.cli import main
+from tests.conftest import write_jsonl
+
+
+def rec(prompt: str, ok: bool) -> dict[str, object]:
+    return {"prompt": prompt, "gen": "so \\boxed{1}", "answer": "1", "accuracy": float(ok)}
+
+
+def test_compare_two_paths_single_samples_mcnemar_and_csv(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One sample per prompt. "old" solves p0..p5; "new" lists them in reverse order, solves only
+    # p0, and has an extra prompt "extra". Discordant pairs: 5 old-only, 0 new-only, so McNemar's
+    # exact two-sided p = 2 * (1/2)^5 = 0.0625; delta = (1 - 6) / 6 = -83.3 pts.
+    old = [rec(f"p{i}", True) for i in range(6)]
+    new = [rec("extra", True)] + [rec(f"p{i}", i == 0) for i in reversed(range(6))]
+    write_jsonl(tmp_path / "a" / "old" / "r.jsonl", old)
+    write_jsonl(tmp_path / "b" / "new" / "r.jsonl", new)
+    out = tmp_path / "cmp.csv"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    code = main(["compare", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), *common])
+    assert code == 0
+    report = capsys.readouterr().out
+    first = report.splitlines()[0]
+    assert "-83.3 pts" in first and "p = 0.0625" in first and "McNemar" in first
+    assert "6 prompts in both runs" in first
+    assert "improved 0 · regressed 5 · unchanged 1" in report
+    assert "only in" in report and ": 1 prompts" in report  # "extra" is reported, not compared
+    assert "largest regressions" in report and "largest improvements" not in report
+    table = pl.read_csv(out)
+    assert table.height == 6
+    rates = dict(zip(table["prompt_a"].to_list(), table["rate_b"].to_list(), strict=True))
+    assert rates == {"p0": 1.0, **{f"p{i}": 0.0 for i in range(1, 6)}}
+    assert set(table["class_a"].to_list()) == {"always"}
+    assert sorted(table["class_b"].to_list()) == ["always"] + ["never"] * 5
+
+
+def test_compare_needs_runs_named_among_three_and_reports_an_unwritable_output(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for run in ("x", "y", "z"):
+        write_jsonl(tmp_path / "d" / run / "r.jsonl", [rec("p", run == "x")])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["compare", str(tmp_path / "d"), *common]) == 2
+    assert "name two with --runs" in capsys.readouterr().err
+    (tmp_path / "a_file").write_text("not a directory")
+    missing_dir = tmp_path / "a_file" / "out.json"
+    code = main(
+        ["compare", str(tmp_path / "d"), "--runs", "x", "z", "-o", str(missing_dir), *common]
+    )
+    assert code == 1
+    assert "cannot write" in capsys.readouterr().err
+    assert not missing_dir.exists()
