@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,43 +36,76 @@ def _survival(n: int, c: int, k: int, m: int) -> float:
     )
 
 
+def _per_pair(
+    n: np.ndarray, c: np.ndarray, k: int, value: Callable[[int, int], float]
+) -> np.ndarray:
+    """``value(n, c)`` per prompt, computed once per distinct (n, c) pair (NaN where n < k).
+
+    Prompts share few distinct pairs (n is usually constant), so 100k prompts cost a handful of
+    exact hypergeometric sums, not 100k.
+    """
+    pairs, inverse = np.unique(
+        np.column_stack([n, c]).astype(np.int64), axis=0, return_inverse=True
+    )
+    table = np.array([value(int(a), int(b)) if a >= k else np.nan for a, b in pairs])
+    return table[inverse.reshape(-1)] if len(pairs) else np.zeros(0)
+
+
 def g_pass_at_k(n: np.ndarray, c: np.ndarray, k: int, tau: float) -> np.ndarray:
     """G-Pass@k_τ per prompt (NaN where n < k); τ = 0 is pass@k."""
     need = max(math.ceil(tau * k), 1)
-    return np.array(
-        [
-            _survival(int(a), int(b), k, need) if a >= k else np.nan
-            for a, b in zip(n, c, strict=True)
-        ]
-    )
+    return _per_pair(n, c, k, lambda a, b: _survival(a, b, k, need))
 
 
 def mg_pass_at_k(n: np.ndarray, c: np.ndarray, k: int) -> np.ndarray:
     """mG-Pass@k = (2/k) Σ_{m=⌈k/2⌉+1..k} P(X >= m) per prompt (NaN where n < k)."""
     ms = range(math.ceil(k / 2) + 1, k + 1)
-    return np.array(
-        [
-            (2 / k) * sum(_survival(int(a), int(b), k, m) for m in ms) if a >= k else np.nan
-            for a, b in zip(n, c, strict=True)
-        ]
-    )
+    return _per_pair(n, c, k, lambda a, b: (2 / k) * sum(_survival(a, b, k, m) for m in ms))
+
+
+def bootstrap_cis(
+    values: np.ndarray, *, samples: int = BOOTSTRAP_SAMPLES, seed: int = SEED
+) -> np.ndarray:
+    """95% percentile intervals (metrics × [low, high]) of the column means of ``values``.
+
+    ``values`` is prompts × metrics, NaN where a metric is undefined for a prompt (pass@k with
+    n < k); each mean is over the prompts where it is defined. Every metric uses the same resamples
+    of prompts, drawn once as per-prompt weights (bincount), so a run's whole table costs one
+    matrix product per chunk of resamples instead of one gather per metric.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1:
+        values = values[:, None]
+    prompts, metrics = values.shape
+    out = np.full((metrics, 2), np.nan)
+    defined = ~np.isnan(values)
+    if prompts == 0:
+        return out
+    filled = np.where(defined, values, 0.0)
+    mask = defined.astype(np.float64)
+    rng = np.random.default_rng(seed)
+    means = np.empty((samples, metrics))
+    chunk = max(1, 2_000_000 // prompts)  # bounded memory: at most ~2M weights at once
+    for start in range(0, samples, chunk):
+        rows = min(samples, start + chunk) - start
+        index = rng.integers(0, prompts, size=(rows, prompts))
+        index += np.arange(rows)[:, None] * prompts  # one bincount for all rows of the chunk
+        weights = np.bincount(index.ravel(), minlength=rows * prompts).reshape(rows, prompts)
+        weights = weights.astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means[start : start + rows] = (weights @ filled) / (weights @ mask)
+    for j in range(metrics):
+        column = means[:, j][~np.isnan(means[:, j])]
+        if defined[:, j].any() and len(column):
+            out[j] = np.percentile(column, [2.5, 97.5])
+    return out
 
 
 def bootstrap_ci(
     values: np.ndarray, *, samples: int = BOOTSTRAP_SAMPLES, seed: int = SEED
 ) -> tuple[float, float]:
-    """95% percentile interval of the mean of ``values`` (NaNs dropped), resampling prompts."""
-    values = values[~np.isnan(values)]
-    if len(values) == 0:
-        return (math.nan, math.nan)
-    rng = np.random.default_rng(seed)
-    means = np.empty(samples)
-    chunk = max(1, 2_000_000 // len(values))  # bounded memory: at most ~2M indices at once
-    for start in range(0, samples, chunk):
-        stop = min(samples, start + chunk)
-        index = rng.integers(0, len(values), size=(stop - start, len(values)))
-        means[start:stop] = values[index].mean(axis=1)
-    low, high = np.percentile(means, [2.5, 97.5])
+    """95% percentile interval of the mean of ``values`` (NaN = undefined), resampling prompts."""
+    low, high = bootstrap_cis(values, samples=samples, seed=seed)[0]
     return float(low), float(high)
 
 
@@ -97,11 +131,17 @@ class RunSummary:
     """Per-prompt pass rates (for a histogram)."""
 
 
-def _metric(name: str, values: np.ndarray, seed: int) -> Metric:
-    defined = values[~np.isnan(values)]
-    value = float(defined.mean()) if len(defined) else math.nan
-    low, high = bootstrap_ci(values, seed=seed)
-    return Metric(name, value, low, high, len(defined))
+def _metrics(named: list[tuple[str, np.ndarray]], seed: int) -> list[Metric]:
+    """Metrics with their intervals, all from the same bootstrap resamples of the run's prompts."""
+    if not named:
+        return []
+    cis = bootstrap_cis(np.column_stack([values for _, values in named]), seed=seed)
+    out = []
+    for (name, values), (low, high) in zip(named, cis, strict=True):
+        defined = values[~np.isnan(values)]
+        value = float(defined.mean()) if len(defined) else math.nan
+        out.append(Metric(name, value, float(low), float(high), len(defined)))
+    return out
 
 
 def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]:
@@ -114,36 +154,32 @@ def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]
         scored = n > 0
         summary = RunSummary(str(run), frame.height, int(frame["count"].sum()))
         top = int(n.max()) if len(n) else 0
+        pending: list[tuple[str, np.ndarray]] = []
         if "prompt_score" in frame.columns and frame["prompt_score"].null_count() < frame.height:
             # The harness's own per-document metric (e.g. lm-eval maj@k filters): shown as such.
             doc = frame["prompt_score"].cast(pl.Float64).fill_null(np.nan).to_numpy()
-            summary.metrics.append(_metric("doc score", doc, seed))
+            pending.append(("doc score", doc))
         if top == 0:
             summary.spectrum = {"never": 0, "flaky": 0, "always": 0, "unscored": frame.height}
+            summary.metrics = _metrics(pending, seed)
             out.append(summary)
             continue
         accuracy = frame["average_accuracy"].cast(pl.Float64).fill_null(np.nan).to_numpy()
-        summary.metrics.append(_metric(f"avg@{top}", accuracy, seed))
+        pending.append((f"avg@{top}", accuracy))
         for k in ks_for(top):
             column = f"pass@{k}"
             if column in frame.columns:
-                summary.metrics.append(
-                    _metric(
-                        column, frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy(), seed
-                    )
+                pending.append(
+                    (column, frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy())
                 )
         if maj is not None and frame[maj].null_count() < frame.height:
-            summary.metrics.append(
-                _metric(maj, frame[maj].cast(pl.Float64).fill_null(np.nan).to_numpy(), seed)
-            )
+            pending.append((maj, frame[maj].cast(pl.Float64).fill_null(np.nan).to_numpy()))
         cons = np.where(scored, (c > n / 2).astype(float), np.nan)
-        summary.metrics.append(_metric(f"cons@{top}", cons, seed))
+        pending.append((f"cons@{top}", cons))
         if top >= 2:
             for tau in G_PASS_TAUS:
-                summary.metrics.append(
-                    _metric(f"G-Pass@{top}_{tau}", g_pass_at_k(n, c, top, tau), seed)
-                )
-            summary.metrics.append(_metric(f"mG-Pass@{top}", mg_pass_at_k(n, c, top), seed))
+                pending.append((f"G-Pass@{top}_{tau}", g_pass_at_k(n, c, top, tau)))
+            pending.append((f"mG-Pass@{top}", mg_pass_at_k(n, c, top)))
         rates = np.where(scored, c / np.maximum(n, 1), np.nan)
         summary.pass_rates = rates[~np.isnan(rates)]
         summary.spectrum = {
@@ -152,6 +188,7 @@ def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]
             "always": int(((c == n) & scored).sum()),
             "unscored": int((~scored).sum()),
         }
+        summary.metrics = _metrics(pending, seed)
         out.append(summary)
     return out
 
