@@ -121,3 +121,33 @@ def test_stats_carry_pass_at_k_and_majority_vote(tmp_path: Path, word_tokenizer:
     assert stats["maj@4"].to_list() == [1.0, 0.0, 1.0]  # r: a tie goes to the answer seen first
     assert stats["n_unique_answers"].to_list() == [3, 3, 2]
     assert stats["agreement"].to_list() == [0.5, 0.5, 0.5]
+
+
+AIS_N3 = (
+    Path(__file__).parent.parent
+    / "fixtures"
+    / "formats"
+    / "aisbench"
+    / "outputs_n3"
+    / "20261123_200259"
+)
+
+
+def test_g_pass_matches_what_opencompass_printed_for_the_same_toy_set() -> None:
+    """OpenCompass's summary for its n=3 run of this toy GSM8K set printed G-Pass@3_0.5 66.67,
+    G-Pass@3_0.75 and _1.0 0, mG-Pass@3 0, G-Pass@1_τ 55.56 for every τ and mG-Pass@1 0
+    (tests/fixtures/formats/opencompass/.../summary_20261123_201019.txt). AISBench's n=3 run of the
+    same set has per-prompt correct counts 2, 2, 1 of 3: the same numbers must come out."""
+    from evaltui.data.summary import g_pass_at_k, mg_pass_at_k, summarize_runs
+
+    stats = load([AIS_N3], LoadOptions(tokenize=False)).stats
+    assert sorted(stats["n_correct"].to_list()) == [1, 2, 2]
+    metrics = {m.name: m.value for m in summarize_runs(stats)[0].metrics}
+    assert round(100 * metrics["G-Pass@3_0.5"], 2) == 66.67
+    assert metrics["G-Pass@3_0.75"] == 0.0 and metrics["G-Pass@3_1.0"] == 0.0
+    assert metrics["mG-Pass@3"] == 0.0
+    n, c = stats["n_scored"].to_numpy(), stats["n_correct"].to_numpy()
+    for tau in (0.0, 0.25, 0.5, 0.75, 1.0):
+        assert round(100 * float(g_pass_at_k(n, c, 1, tau).mean()), 2) == 55.56
+    assert round(100 * float(g_pass_at_k(n, c, 3, 0.25).mean()), 2) == 100.0
+    assert mg_pass_at_k(n, c, 1).tolist() == [0.0, 0.0, 0.0]  # empty sum for k = 1
