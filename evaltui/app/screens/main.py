@@ -200,7 +200,9 @@ class MainScreen(Screen[None]):
     # --- filter bar -----------------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        # Focus now, not on the next idle (Widget.focus defers): keys typed right after "/" in
+        # the same burst (a paste, a fast typist, tmux send-keys) must land in the filter.
+        self.set_focus(self.query_one("#filter", Input))
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
