@@ -59,6 +59,27 @@ def sampling_columns(
         for k in ks_for(max_n)
     ]
 
+    votes = (
+        vote_table(generations, threshold)
+        .group_by("run", "prompt_id", maintain_order=True)
+        .agg(
+            pl.col("correct").first().cast(pl.Float64).alias(f"maj@{max_n}" if max_n else "maj@n"),
+            pl.len().cast(pl.UInt32).alias("n_unique_answers"),
+            (pl.col("votes").first() / pl.col("votes").sum()).alias("agreement"),
+        )
+    )
+    with_pass = stats.with_columns(columns)
+    return with_pass.join(votes, on=["run", "prompt_id"], how="left", maintain_order="left")
+
+
+def vote_table(generations: pl.DataFrame, threshold: float) -> pl.DataFrame:
+    """Per run and prompt, each normalized answer with its vote count and whether it is correct.
+
+    Columns: run, prompt_id, answer, votes, first (row of its first appearance), correct (a
+    generation giving this answer was scored correct). Rows are ordered as the vote ranks them:
+    most votes first, ties by first appearance, so the first row of a prompt is its maj@n answer.
+    Unscored generations and generations without an answer do not vote.
+    """
     answers = (
         generations.with_row_index("_order")
         .filter(pl.col("accuracy").is_not_null())
@@ -66,30 +87,39 @@ def sampling_columns(
             "run",
             "prompt_id",
             "_order",
-            normalize_expr(pl.coalesce(pl.col("extracted"), extract_answer_expr())).alias(
-                "_answer"
-            ),
+            normalize_expr(pl.coalesce(pl.col("extracted"), extract_answer_expr())).alias("answer"),
             (pl.col("accuracy") >= threshold).alias("_correct"),
         )
-        .filter(pl.col("_answer").is_not_null() & (pl.col("_answer") != ""))
+        .filter(pl.col("answer").is_not_null() & (pl.col("answer") != ""))
     )
-    votes = (
-        answers.group_by("run", "prompt_id", "_answer")
+    return (
+        answers.group_by("run", "prompt_id", "answer")
         .agg(
-            pl.len().alias("_votes"),
-            pl.col("_order").min().alias("_first"),
-            pl.col("_correct").any().alias("_ok"),
+            pl.len().alias("votes"),
+            pl.col("_order").min().alias("first"),
+            pl.col("_correct").any().alias("correct"),
         )
-        .sort(["run", "prompt_id", "_votes", "_first"], descending=[False, False, True, False])
-        .group_by("run", "prompt_id", maintain_order=True)
-        .agg(
-            pl.col("_ok").first().cast(pl.Float64).alias(f"maj@{max_n}" if max_n else "maj@n"),
-            pl.len().cast(pl.UInt32).alias("n_unique_answers"),
-            (pl.col("_votes").first() / pl.col("_votes").sum()).alias("agreement"),
-        )
+        .sort(["run", "prompt_id", "votes", "first"], descending=[False, False, True, False])
     )
-    with_pass = stats.with_columns(columns)
-    return with_pass.join(votes, on=["run", "prompt_id"], how="left", maintain_order="left")
+
+
+def vote_summary(generations: pl.DataFrame, threshold: float, limit: int = 6) -> str:
+    """One line for a prompt's generations: ``votes: 42 ×5 ✓ · 41 ×2 ✗ · … (agreement 62%)``.
+
+    Answers are untrusted text: the caller renders the line without markup.
+    """
+    table = vote_table(generations, threshold)
+    if table.height == 0:
+        return "votes: no extracted answers"
+    total = int(table["votes"].sum())
+    parts = [
+        f"{row['answer'][:40]} ×{row['votes']} {'✓' if row['correct'] else '✗'}"
+        for row in table.head(limit).iter_rows(named=True)
+    ]
+    if table.height > limit:
+        parts.append(f"+{table.height - limit} more")
+    share = int(table["votes"][0]) / total
+    return f"votes: {' · '.join(parts)} (agreement {100 * share:.0f}%)"
 
 
 def maj_column(stats: pl.DataFrame) -> str | None:

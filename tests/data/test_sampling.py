@@ -151,3 +151,22 @@ def test_g_pass_matches_what_opencompass_printed_for_the_same_toy_set() -> None:
         assert round(100 * float(g_pass_at_k(n, c, 1, tau).mean()), 2) == 55.56
     assert round(100 * float(g_pass_at_k(n, c, 3, 0.25).mean()), 2) == 100.0
     assert mg_pass_at_k(n, c, 1).tolist() == [0.0, 0.0, 0.0]  # empty sum for k = 1
+
+
+def test_vote_table_ranks_by_votes_then_first_appearance() -> None:
+    from evaltui.data.sampling import vote_summary, vote_table
+
+    gens = pl.DataFrame(
+        {
+            "run": ["r"] * 6,
+            "prompt_id": ["p"] * 6,
+            "gen": ["\\boxed{6}", "\\boxed{\\dfrac{1}{2}}", "\\boxed{0.5}", "\\boxed{6}", "x", "y"],
+            "extracted": [None, None, None, None, None, "B"],
+            "accuracy": [0.0, 1.0, 1.0, 0.0, 0.0, None],
+        }
+    )
+    # "x" has no answer and "B" is unscored: neither votes. 6 and 0.5 tie 2-2; 6 came first.
+    table = vote_table(gens, 0.5)
+    assert table.select("answer", "votes", "correct").rows() == [("6", 2, False), ("0.5", 2, True)]
+    assert vote_summary(gens, 0.5) == "votes: 6 ×2 ✗ · 0.5 ×2 ✓ (agreement 50%)"
+    assert vote_summary(gens.head(0), 0.5) == "votes: no extracted answers"
