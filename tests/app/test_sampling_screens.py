@@ -69,3 +69,25 @@ async def test_compare_screen(evals: Path, make_app: Any) -> None:
         assert prompt.generations.height == 8
         await pilot.press("q", "q")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_hostile_run_names_render_literally(tmp_path: Path, make_app: Any) -> None:
+    import json
+
+    root = tmp_path / "evals"
+    for run, ok in (("[bold]a[red]", True), ("b\x1b[2Jx", False)):
+        (root / run).mkdir(parents=True)
+        line = {"prompt": "p", "gen": "\\boxed{1}", "answer": "1", "accuracy": float(ok)}
+        (root / run / "s.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        shown = text_of(app, "#summary-table")
+        assert "[bold]a[red]" in shown and "\x1b" not in shown and "b␛[2Jx" in shown
+        await pilot.press("q", "m")
+        await settle(pilot)
+        headline = text_of(app, "#compare-headline")
+        assert "b␛[2Jx vs [bold]a[red]: -100.0 pts" in headline
+        assert "\x1b" not in text_of(app, "#compare-details")

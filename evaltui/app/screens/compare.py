@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 from textual_fastdatatable import DataTable
 
 from evaltui.data.compare import Comparison, compare_runs
-from evaltui.data.sanitize import one_line_expr
+from evaltui.data.sanitize import one_line_expr, visible
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -86,13 +86,13 @@ class CompareScreen(Screen[None]):
     def on_compare_screen_ready(self, message: Ready) -> None:
         if message.comparison is None:
             self.query_one("#compare-headline", Static).update(
-                Text(message.error or "cannot compare")
+                Text(visible(message.error or "cannot compare"))
             )
             return
         self.comparison = message.comparison
         report = message.comparison.report().splitlines()
-        self.query_one("#compare-headline", Static).update(Text(report[0]))
-        self.query_one("#compare-details", Static).update(Text("\n".join(report[1:])))
+        self.query_one("#compare-headline", Static).update(Text(visible(report[0])))
+        self.query_one("#compare-details", Static).update(Text(visible("\n".join(report[1:]))))
         self.show()
 
     def show(self) -> None:

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from evaltui.data.sanitize import visible
 from evaltui.data.summary import render_table, summarize_runs
 
 if TYPE_CHECKING:
@@ -76,4 +77,4 @@ class SummaryScreen(Screen[None]):
         self.post_message(self.Ready("\n".join(parts)))
 
     def on_summary_screen_ready(self, message: Ready) -> None:
-        self.query_one("#summary-table", Static).update(Text(message.text))
+        self.query_one("#summary-table", Static).update(Text(visible(message.text)))
