@@ -15,7 +15,7 @@ import re
 import numpy as np
 import polars as pl
 
-from evaltui.data.extract import extract_answer_expr, normalize_expr
+from evaltui.data.extract import normalize_expr
 
 
 def pass_at_k(n: np.ndarray, c: np.ndarray, k: int) -> np.ndarray:
@@ -78,7 +78,9 @@ def vote_table(generations: pl.DataFrame, threshold: float) -> pl.DataFrame:
     Columns: run, prompt_id, answer, votes, first (row of its first appearance), correct (a
     generation giving this answer was scored correct). Rows are ordered as the vote ranks them:
     most votes first, ties by first appearance, so the first row of a prompt is its maj@n answer.
-    Unscored generations and generations without an answer do not vote.
+    Unscored generations and generations without an answer do not vote. Answers are read from
+    ``extracted`` only: the loader fills it from the text once (``extract.fill_extracted``); a
+    frame built elsewhere should go through ``fill_extracted`` first, so stats never re-scan text.
     """
     answers = (
         generations.with_row_index("_order")
@@ -87,9 +89,12 @@ def vote_table(generations: pl.DataFrame, threshold: float) -> pl.DataFrame:
             "run",
             "prompt_id",
             "_order",
-            normalize_expr(pl.coalesce(pl.col("extracted"), extract_answer_expr())).alias("answer"),
+            pl.col("extracted").alias("answer"),
             (pl.col("accuracy") >= threshold).alias("_correct"),
         )
+        # Normalized from a column, not from an expression: normalize_expr reuses its input
+        # several times and must not re-run anything costly each time.
+        .with_columns(normalize_expr(pl.col("answer")).alias("answer"))
         .filter(pl.col("answer").is_not_null() & (pl.col("answer") != ""))
     )
     return (

@@ -9,8 +9,9 @@ import numpy as np
 import polars as pl
 import pytest
 
+from evaltui.data.extract import extract_answer_expr, normalize_expr
 from evaltui.data.loader import LoadOptions, load
-from evaltui.data.sampling import extract_answer_expr, ks_for, normalize_expr, pass_at_k
+from evaltui.data.sampling import ks_for, pass_at_k
 from tests.conftest import write_jsonl
 
 
@@ -154,6 +155,7 @@ def test_g_pass_matches_what_opencompass_printed_for_the_same_toy_set() -> None:
 
 
 def test_vote_table_ranks_by_votes_then_first_appearance() -> None:
+    from evaltui.data.extract import fill_extracted
     from evaltui.data.sampling import vote_summary, vote_table
 
     gens = pl.DataFrame(
@@ -166,6 +168,7 @@ def test_vote_table_ranks_by_votes_then_first_appearance() -> None:
         }
     )
     # "x" has no answer and "B" is unscored: neither votes. 6 and 0.5 tie 2-2; 6 came first.
+    gens = fill_extracted(gens)
     table = vote_table(gens, 0.5)
     assert table.select("answer", "votes", "correct").rows() == [("6", 2, False), ("0.5", 2, True)]
     assert vote_summary(gens, 0.5) == "votes: 6 ×2 ✗ · 0.5 ×2 ✓ (agreement 50%)"
