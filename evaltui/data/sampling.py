@@ -22,8 +22,10 @@ def pass_at_k(n: np.ndarray, c: np.ndarray, k: int) -> np.ndarray:
     """Unbiased pass@k per prompt; NaN where ``n < k``. ``n``, ``c``: scored and correct counts."""
     if k < 1:
         raise ValueError("k must be at least 1")
-    n = n.astype(np.float64)
-    c = c.astype(np.float64)
+    n = np.atleast_1d(np.asarray(n, dtype=np.float64))
+    c = np.atleast_1d(np.asarray(c, dtype=np.float64))
+    if np.any(c < 0) or np.any(c > n):
+        raise ValueError("correct counts must lie between 0 and the number of samples")
     result = np.ones_like(n)  # prod_{j < c} (1 - k / (n - j)); 1 when c = 0
     for j in range(int(c.max()) if len(c) else 0):
         active = j < c

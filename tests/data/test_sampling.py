@@ -41,6 +41,9 @@ def test_pass_at_k_edge_cases() -> None:
     assert np.isnan(pass_at_k(n, c, 4)[4])  # n < k: undefined, not a number
     with pytest.raises(ValueError):
         pass_at_k(n, c, 0)
+    with pytest.raises(ValueError, match="correct counts"):
+        pass_at_k(np.array([2]), np.array([3]), 1)  # more correct than sampled
+    assert pass_at_k(5, 2, 2).tolist() == [pytest.approx(exact(5, 2, 2))]  # plain ints work too
     assert (
         ks_for(8) == [1, 2, 4, 8]
         and ks_for(6) == [1, 2, 4, 6]
