@@ -1,6 +1,6 @@
 """Deterministic benchmark data: N prompts x K sampled reasoning traces over several JSONL files.
 
-    python benchmarks/generate.py small            # 2,000 x 8   (~120 MB)
+    python benchmarks/generate.py small            # 2,000 x 8   (~155 MB)
     python benchmarks/generate.py medium           # 5,000 x 16  (~600 MB)
     python benchmarks/generate.py --prompts 500 --samples 4 --out /tmp/x
 
@@ -20,7 +20,7 @@ import numpy as np
 
 SIZES = {"small": (2000, 8), "medium": (5000, 16)}
 FILES = 10
-VOCAB = (
+VOCAB = (  # noqa: SIM905 (one readable block of words)
     "the of and to a in is that for it as with we let so then thus therefore since because "
     "compute solve equation value number answer check verify wait hmm first second next finally "
     "step case assume suppose note observe consider recall substitute simplify factor expand "
