@@ -20,8 +20,14 @@ pytestmark = pytest.mark.e2e
 EVALTUI = Path(sys.executable).parent / "evaltui"
 
 
+# A server of our own (-L): other tmux sessions on the machine, and their kill-server, don't touch it.
+SOCKET = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
+
+
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["tmux", "-L", SOCKET, *args], check=True, capture_output=True, text=True
+    ).stdout
 
 
 @pytest.fixture
@@ -39,14 +45,14 @@ def session(tmp_path: Path, word_tokenizer: Path) -> Iterator[tuple[str, Path]]:
     )
     env = {**os.environ, "TERM": "xterm-256color"}
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "36", command],
+        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "120", "-y", "36", command],
         check=True,
         env=env,
     )
     try:
         yield name, done
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
 
 
 def screen(name: str) -> str:
@@ -70,6 +76,9 @@ def test_filter_open_prompt_and_quit(session: tuple[str, Path]) -> None:
     shown = wait_for(name, "Showing 13 of 13 prompts")
     assert "runs 2" in shown and "bad lines 2" in shown
     tmux("send-keys", "-t", name, "/")
+    # Keys are routed to the widget focused when they are read: wait until the filter has focus
+    # (as a person would see it) before typing into it.
+    wait_for(name, "editing the filter")
     tmux("send-keys", "-t", name, "-l", "average_accuracy < 0.5")
     tmux("send-keys", "-t", name, "Enter")
     shown = wait_for(name, "Showing 5 of 13 prompts")

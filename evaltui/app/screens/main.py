@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 import polars as pl
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -61,6 +61,8 @@ class MainScreen(Screen[None]):
         super().__init__()
         self._debounce: Timer | None = None
         self._table_serial = 0
+        self._status = ""
+        """The status line's view part ("Showing N of M prompts · …")."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -133,10 +135,20 @@ class MainScreen(Screen[None]):
         self.query_one("#filter-error", Static).update("")
         self.query_one("#filter-error", Static).display = False
         total = self.evalapp.result.stats.height if self.evalapp.result else 0
-        self.query_one("#status", Static).update(
-            Text(f"Showing {rows.height:,} of {total:,} prompts · {view.describe()}")
-        )
+        self._status = f"Showing {rows.height:,} of {total:,} prompts · {view.describe()}"
+        self._show_status()
         self._replace_table(display)
+
+    def _show_status(self) -> None:
+        editing = self.query_one("#filter", Input).has_focus
+        hint = "editing the filter: enter applies, esc returns to the table · " if editing else ""
+        self.query_one("#status", Static).update(Text(hint + self._status))
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self._show_status()
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        self._show_status()
 
     def show_view_error(self, error: str, position: int | None) -> None:
         widget = self.query_one("#filter-error", Static)
@@ -166,7 +178,9 @@ class MainScreen(Screen[None]):
         if cursor is not None and display.height:
             table.move_cursor(row=min(cursor.row, display.height - 1), column=cursor.column)
         if had_focus or self._table_serial == 1 or not self.query_one("#filter", Input).has_focus:
-            table.focus()
+            # At once (Widget.focus would defer it): a deferred focus could land after a "/" the
+            # user has typed meanwhile, and take the filter's keys away from it.
+            self.set_focus(table)
 
     def current_table(self) -> DataTable | None:
         tables = self.query(".prompts")
@@ -218,7 +232,7 @@ class MainScreen(Screen[None]):
         self._apply_where(event.value)
         table = self.current_table()
         if table is not None:
-            table.focus()
+            self.set_focus(table)
 
     def _apply_where(self, text: str) -> None:
         self.evalapp.request_view(self.evalapp.view.replace(where=text))
@@ -227,7 +241,7 @@ class MainScreen(Screen[None]):
         if self.query_one("#filter", Input).has_focus:
             table = self.current_table()
             if table is not None:
-                table.focus()
+                self.set_focus(table)
 
     # --- sort, quick filters, runs ----------------------------------------------------------
 
