@@ -152,6 +152,28 @@ def stringify(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
+class Rows:
+    """Column lists for a reader frame: ``add`` one generation at a time, ``frame()`` at the end.
+
+    Columns not given are null (a reader names only what its format knows).
+    """
+
+    def __init__(self) -> None:
+        from evaltui.data.schema import READER_COLUMNS
+
+        self.columns: dict[str, list[Any]] = {name: [] for name in READER_COLUMNS}
+
+    def add(self, **values: Any) -> None:
+        unknown = set(values) - set(self.columns)
+        if unknown:
+            raise TypeError(f"not generation columns: {', '.join(sorted(unknown))}")
+        for name, column in self.columns.items():
+            column.append(values.get(name))
+
+    def frame(self) -> pl.DataFrame:
+        return frame_from_rows(self.columns)
+
+
 def frame_from_rows(rows: dict[str, list[Any]]) -> pl.DataFrame:
     """Build a conformed reader frame from column lists (missing columns become nulls)."""
     from evaltui.data.schema import GENERATION_SCHEMA

@@ -20,7 +20,7 @@ from evaltui.data.formats.base import (
     Reader,
     ReadOptions,
     ReadResult,
-    frame_from_rows,
+    Rows,
     json_document,
     stringify,
     to_score,
@@ -152,22 +152,7 @@ class InspectReader(Reader):
         info = header.get("eval") or {}
         run = options.label or stringify(info.get("model")) or path.parent.name
         task = stringify(info.get("task")) or path.stem
-        rows: dict[str, list[Any]] = {
-            k: []
-            for k in (
-                "run",
-                "source",
-                "line",
-                "prompt_id",
-                "prompt",
-                "answer",
-                "gen",
-                "accuracy",
-                "extracted",
-                "sample",
-                "truncated",
-            )
-        }
+        rows = Rows()
         for index, (_name, sample) in enumerate(samples, start=1):
             if not isinstance(sample, dict) or "id" not in sample:
                 errors.append(LoadError(source, index, "sample without an id"))
@@ -192,20 +177,22 @@ class InspectReader(Reader):
                 if choices and isinstance(choices[0], dict)
                 else None
             )
-            rows["run"].append(run)
-            rows["source"].append(source)
-            rows["line"].append(index)
-            rows["prompt_id"].append(f"{task}:{sample['id']}")
-            rows["prompt"].append(_input(sample.get("input")))
-            rows["answer"].append(
-                " | ".join(map(str, target)) if isinstance(target, list) else stringify(target)
+            rows.add(
+                run=run,
+                source=source,
+                line=index,
+                prompt_id=f"{task}:{sample['id']}",
+                prompt=_input(sample.get("input")),
+                answer=" | ".join(map(str, target))
+                if isinstance(target, list)
+                else stringify(target),
+                gen=gen,
+                accuracy=score,
+                extracted=answer,
+                sample=int(sample.get("epoch") or 1) - 1,
+                truncated=stop in {"max_tokens", "model_length"} if stop else None,
             )
-            rows["gen"].append(gen)
-            rows["accuracy"].append(score)
-            rows["extracted"].append(answer)
-            rows["sample"].append(int(sample.get("epoch") or 1) - 1)
-            rows["truncated"].append(stop in {"max_tokens", "model_length"} if stop else None)
-        return ReadResult(frame_from_rows(rows), errors)
+        return ReadResult(rows.frame(), errors)
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         _header, samples, errors = self._load(path, path.name)

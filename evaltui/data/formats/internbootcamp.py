@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from evaltui.data.formats.base import (
     Reader,
     ReadOptions,
     ReadResult,
-    frame_from_rows,
+    Rows,
     stringify,
     to_score,
 )
@@ -59,21 +58,7 @@ class InternBootcampReader(Reader):
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source)
         run = options.label or _model(path)
-        rows: dict[str, list[Any]] = {
-            k: []
-            for k in (
-                "run",
-                "source",
-                "line",
-                "offset",
-                "prompt_id",
-                "prompt",
-                "answer",
-                "gen",
-                "accuracy",
-                "extracted",
-            )
-        }
+        rows = Rows()
         for line, offset, record in parsed:
             if not isinstance(record, dict) or not set(record) >= REQUIRED:
                 errors.append(
@@ -89,14 +74,16 @@ class InternBootcampReader(Reader):
             except ValueError as exc:
                 errors.append(LoadError(source, line, str(exc)))
                 continue
-            rows["run"].append(run)
-            rows["source"].append(source)
-            rows["line"].append(line)
-            rows["offset"].append(offset)
-            rows["prompt_id"].append(f"{path.stem}:{record['id']}")
-            rows["prompt"].append(stringify(record["prompt"]) or "")
-            rows["answer"].append(stringify(record.get("ground_truth")))
-            rows["gen"].append(stringify(record["output"]) or "")
-            rows["accuracy"].append(score)
-            rows["extracted"].append(stringify(record.get("extracted_output")))
-        return ReadResult(frame_from_rows(rows), errors, notes)
+            rows.add(
+                run=run,
+                source=source,
+                line=line,
+                offset=offset,
+                prompt_id=f"{path.stem}:{record['id']}",
+                prompt=stringify(record["prompt"]) or "",
+                answer=stringify(record.get("ground_truth")),
+                gen=stringify(record["output"]) or "",
+                accuracy=score,
+                extracted=stringify(record.get("extracted_output")),
+            )
+        return ReadResult(rows.frame(), errors, notes)

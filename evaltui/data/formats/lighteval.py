@@ -18,6 +18,7 @@ from evaltui.data.formats.base import (
     Reader,
     ReadOptions,
     ReadResult,
+    Rows,
     frame_from_rows,
     stringify,
     to_score,
@@ -99,21 +100,7 @@ class LightevalReader(Reader):
                 [LoadError(source, None, f"not a readable parquet file: {exc}")],
             )
         run = options.label or _model(path)
-        rows: dict[str, list[Any]] = {
-            k: []
-            for k in (
-                "run",
-                "source",
-                "line",
-                "prompt_id",
-                "prompt",
-                "answer",
-                "gen",
-                "accuracy",
-                "sample",
-                "prompt_score",
-            )
-        }
+        rows = Rows()
         errors: list[LoadError] = []
         new = set(table.columns) >= NEW
         for index, row in enumerate(table.iter_rows(named=True), start=1):
@@ -139,17 +126,19 @@ class LightevalReader(Reader):
                 errors.append(LoadError(source, index, "no model response text"))
                 continue
             for j, text in enumerate(flat):
-                rows["run"].append(run)
-                rows["source"].append(source)
-                rows["line"].append(index)
-                rows["prompt_id"].append(ident)
-                rows["prompt"].append(prompt)
-                rows["answer"].append(answer)
-                rows["gen"].append(text)
-                rows["accuracy"].append(score if len(flat) == 1 else None)
-                rows["sample"].append(j)
-                rows["prompt_score"].append(score if len(flat) > 1 else None)
-        return ReadResult(frame_from_rows(rows), errors)
+                rows.add(
+                    run=run,
+                    source=source,
+                    line=index,
+                    prompt_id=ident,
+                    prompt=prompt,
+                    answer=answer,
+                    gen=text,
+                    accuracy=score if len(flat) == 1 else None,
+                    sample=j,
+                    prompt_score=score if len(flat) > 1 else None,
+                )
+        return ReadResult(rows.frame(), errors)
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         import polars as pl

@@ -24,7 +24,7 @@ from evaltui.data.formats.base import (
     Reader,
     ReadOptions,
     ReadResult,
-    frame_from_rows,
+    Rows,
     stringify,
     to_score,
 )
@@ -189,23 +189,7 @@ class LmEvalReader(Reader):
         filter_names = [
             f.get("name") for f in config.get("filter_list") or [] if isinstance(f, dict)
         ]
-        rows: dict[str, list[Any]] = {
-            k: []
-            for k in (
-                "run",
-                "source",
-                "line",
-                "offset",
-                "prompt_id",
-                "prompt",
-                "answer",
-                "gen",
-                "accuracy",
-                "extracted",
-                "sample",
-                "prompt_score",
-            )
-        }
+        rows = Rows()
         seen: dict[Any, int] = {}
         doc_level: set[str] = set()
         for line, offset, record in entries:
@@ -265,23 +249,25 @@ class LmEvalReader(Reader):
                     if metric is not None:
                         doc_level.add(f"{task} / {filter_name or 'none'}: {metric}")
             for j, (text, extracted, _score) in enumerate(generated):
-                rows["run"].append(run)
-                rows["source"].append(source)
-                rows["line"].append(line)
-                rows["offset"].append(offset)
-                rows["prompt_id"].append(f"{task}:{doc_id}")
-                rows["prompt"].append(prompt)
-                rows["answer"].append(answer)
-                rows["gen"].append(text)
-                rows["accuracy"].append(per_gen[j])
-                rows["extracted"].append(extracted)
-                rows["sample"].append(j)
-                rows["prompt_score"].append(prompt_score)
+                rows.add(
+                    run=run,
+                    source=source,
+                    line=line,
+                    offset=offset,
+                    prompt_id=f"{task}:{doc_id}",
+                    prompt=prompt,
+                    answer=answer,
+                    gen=text,
+                    accuracy=per_gen[j],
+                    extracted=extracted,
+                    sample=j,
+                    prompt_score=prompt_score,
+                )
         for item in sorted(doc_level):
             notes.append(
                 f"{source}: {item} scores the document, not each repeat: kept as prompt_score"
             )
-        return ReadResult(frame_from_rows(rows), errors, notes)
+        return ReadResult(rows.frame(), errors, notes)
 
     def _generations(self, record: dict[str, Any]) -> list[tuple[str, str | None, float | None]]:
         """(text, extracted answer, own score) per generation of the record."""

@@ -29,6 +29,7 @@ from evaltui.data.formats.base import (
     Reader,
     ReadOptions,
     ReadResult,
+    Rows,
     frame_from_rows,
     json_document,
     stringify,
@@ -36,20 +37,6 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
-
-COLUMNS = (
-    "run",
-    "source",
-    "line",
-    "offset",
-    "prompt_id",
-    "prompt",
-    "answer",
-    "gen",
-    "accuracy",
-    "extracted",
-    "sample",
-)
 
 
 def results_path(path: Path) -> Path | None:
@@ -106,17 +93,6 @@ def _score(value: Any) -> float | None:
         return None
 
 
-class _Rows:
-    """Column lists for a reader frame."""
-
-    def __init__(self) -> None:
-        self.columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-
-    def add(self, **values: Any) -> None:
-        for name in COLUMNS:
-            self.columns[name].append(values.get(name))
-
-
 class AISBenchReader(Reader):
     name = "aisbench"
     description = (
@@ -140,7 +116,7 @@ class AISBenchReader(Reader):
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source)
         run = options.label or path.parent.name
-        rows = _Rows()
+        rows = Rows()
         samples: dict[Any, list[tuple[int, int, dict[str, Any]]]] = {}
         for line, offset, record in parsed:
             if isinstance(record, dict) and "error_info" in record and "prediction" not in record:
@@ -194,7 +170,7 @@ class AISBenchReader(Reader):
                     extracted=pred,
                     sample=replica,
                 )
-        return ReadResult(frame_from_rows(rows.columns), errors, notes)
+        return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
     def _scores(
@@ -278,7 +254,7 @@ class OpenCompassReader(ContainerReader):
         ]
         n_items = self._period(prompts)
         details = (_results(path) or {}).get("details")
-        rows = _Rows()
+        rows = Rows()
         seen: dict[int, int] = {}
         for index, (key, entry) in enumerate(entries, start=1):
             if not isinstance(entry, dict) or (
@@ -308,7 +284,7 @@ class OpenCompassReader(ContainerReader):
                     extracted=pred,
                     sample=sample,
                 )
-        return ReadResult(frame_from_rows(rows.columns), errors)
+        return ReadResult(rows.frame(), errors)
 
     @staticmethod
     def _period(prompts: list[str]) -> int:
@@ -342,7 +318,7 @@ class OpenCompassReader(ContainerReader):
         self, data: dict[str, Any], path: Path, source: str, options: ReadOptions
     ) -> ReadResult:
         """≤0.4.0 results: ``details`` object of scalars carrying prompt and prediction."""
-        rows = _Rows()
+        rows = Rows()
         errors: list[LoadError] = []
         run = options.label or path.parent.name
         for index, (key, entry) in enumerate(self.entries(data["details"]), start=1):
@@ -363,7 +339,7 @@ class OpenCompassReader(ContainerReader):
                 extracted=stringify(_as_list(entry.get("predictions"))[0]),
                 sample=0,
             )
-        return ReadResult(frame_from_rows(rows.columns), errors)
+        return ReadResult(rows.frame(), errors)
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         data, error = json_document(path, path.name)

@@ -17,7 +17,7 @@ from evaltui.data.formats.base import (
     Reader,
     ReadOptions,
     ReadResult,
-    frame_from_rows,
+    Rows,
     prompt_hash,
     stringify,
     to_score,
@@ -156,22 +156,7 @@ class PlainReader(Reader):
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source)
         run = options.label or path.resolve().parent.name
-        rows: dict[str, list[Any]] = {
-            name: []
-            for name in (
-                "run",
-                "source",
-                "line",
-                "offset",
-                "prompt_id",
-                "prompt",
-                "answer",
-                "gen",
-                "accuracy",
-                "extracted",
-                "truncated",
-            )
-        }
+        rows = Rows()
 
         def add(
             line_no: int,
@@ -183,17 +168,19 @@ class PlainReader(Reader):
             extracted: str | None,
             truncated: bool | None,
         ) -> None:
-            rows["run"].append(run)
-            rows["source"].append(source)
-            rows["line"].append(line_no)
-            rows["offset"].append(offset)
-            rows["prompt_id"].append(prompt_hash(prompt))
-            rows["prompt"].append(prompt)
-            rows["answer"].append(answer)
-            rows["gen"].append(gen)
-            rows["accuracy"].append(score)
-            rows["extracted"].append(extracted)
-            rows["truncated"].append(truncated)
+            rows.add(
+                run=run,
+                source=source,
+                line=line_no,
+                offset=offset,
+                prompt_id=prompt_hash(prompt),
+                prompt=prompt,
+                answer=answer,
+                gen=gen,
+                accuracy=score,
+                extracted=extracted,
+                truncated=truncated,
+            )
 
         for line_no, offset, record in parsed:
             if not isinstance(record, dict):
@@ -205,7 +192,7 @@ class PlainReader(Reader):
                 self._emit(record, line_no, offset, options, add)
             except ValueError as exc:
                 errors.append(LoadError(source, line_no, str(exc)))
-        return ReadResult(frame_from_rows(rows), errors, notes)
+        return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
     def _emit(

@@ -18,6 +18,7 @@ from evaltui.data.formats.base import (
     ContainerReader,
     ReadOptions,
     ReadResult,
+    Rows,
     frame_from_rows,
     json_document,
     prompt_hash,
@@ -112,24 +113,11 @@ class SkyThoughtReader(ContainerReader):
         task_config = (configuration.get("task") or {}).get("config") or {}
         answer_key = task_config.get("answer_key") or "answer"
         errors: list[LoadError] = []
-        rows: dict[str, list[Any]] = {
-            k: []
-            for k in (
-                "run",
-                "source",
-                "line",
-                "prompt_id",
-                "prompt",
-                "answer",
-                "gen",
-                "accuracy",
-                "sample",
-            )
-        }
+        rows = Rows()
         entries = self.entries(data)
         if not entries:
             return ReadResult(
-                frame_from_rows(rows),
+                rows.frame(),
                 [LoadError(source, None, "no SkyThought entries in this file")],
             )
         for index, (key, entry) in enumerate(entries, start=1):
@@ -164,16 +152,18 @@ class SkyThoughtReader(ContainerReader):
                     except ValueError as exc:
                         errors.append(LoadError(source, index, f"entry {key!r}: {exc}"))
                         continue
-                    rows["run"].append(run)
-                    rows["source"].append(source)
-                    rows["line"].append(index)
-                    rows["prompt_id"].append(prompt_id)
-                    rows["prompt"].append(prompt)
-                    rows["answer"].append(answer)
-                    rows["gen"].append(stringify(response.get("content")) or "")
-                    rows["accuracy"].append(score)
-                    rows["sample"].append(j)
-        return ReadResult(frame_from_rows(rows), errors)
+                    rows.add(
+                        run=run,
+                        source=source,
+                        line=index,
+                        prompt_id=prompt_id,
+                        prompt=prompt,
+                        answer=answer,
+                        gen=stringify(response.get("content")) or "",
+                        accuracy=score,
+                        sample=j,
+                    )
+        return ReadResult(rows.frame(), errors)
 
     @staticmethod
     def _model_from_name(path: Path) -> str:
