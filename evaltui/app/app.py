@@ -22,7 +22,8 @@ from evaltui.data.query import QueryError, View
 class EvalApp(App[int]):
     """``evaltui PATH…``: per-prompt stats of an eval directory, to sort, filter, inspect, export."""
 
-    CSS_PATH = "evaltui.tcss"
+    # Absolute, so subclasses defined elsewhere (benchmarks, tests) find the same stylesheet.
+    CSS_PATH = Path(__file__).parent / "evaltui.tcss"
     TITLE = "evaltui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
