@@ -164,6 +164,13 @@ def run_load(paths: list[str], options: Any, *, quiet: bool = False) -> Any:
         return load(paths, options, on_progress=on_progress, cancelled=threading.Event())
 
 
+def headless_load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Any:
+    """Load for a headless command. The generations' text is not kept: stats, tables, comparisons
+    and record exports (which re-read their sources) need none. Raises LoadFailure."""
+    options = dataclasses.replace(load_options(args), keep_text=False)
+    return run_load(input_paths(args, parser), options, quiet=args.quiet)
+
+
 def print_summary(result: Any, output: Path | None, *, threshold: float) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import overall
@@ -251,12 +258,9 @@ def cmd_summarize(argv: Sequence[str]) -> int:
 
     parser = summarize_parser()
     args = parser.parse_args(argv)
-    paths = input_paths(args, parser)
-    # The combined JSON needs lengths, not text: stream files through and let their text go.
-    options = dataclasses.replace(load_options(args), keep_text=False)
     output = args.output or args.output_data_dir / args.output_filename
     try:
-        result = run_load(paths, options, quiet=args.quiet)
+        result = headless_load(args, parser)
     except LoadFailure as exc:
         return fail(str(exc))
     try:
@@ -264,7 +268,7 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     except OSError as exc:
         return fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_FAILURE)
     if not args.quiet:
-        print_summary(result, output, threshold=options.correct_threshold)
+        print_summary(result, output, threshold=args.correct_threshold)
     if args.table is not None:
         from evaltui.data.summary import render_table, summarize_runs
 

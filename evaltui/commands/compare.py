@@ -13,9 +13,7 @@ from evaltui.cli import (
     EXIT_OK,
     add_load_args,
     fail,
-    input_paths,
-    load_options,
-    run_load,
+    headless_load,
 )
 
 
@@ -52,9 +50,8 @@ def cmd_compare(argv: Sequence[str]) -> int:
 
     parser = compare_parser()
     args = parser.parse_args(argv)
-    paths = input_paths(args, parser)
     try:
-        result = run_load(paths, load_options(args), quiet=args.quiet)
+        result = headless_load(args, parser)
     except LoadFailure as exc:
         return fail(str(exc))
     try:

@@ -12,9 +12,7 @@ from evaltui.cli import (
     EXIT_OK,
     add_load_args,
     fail,
-    input_paths,
-    load_options,
-    run_load,
+    headless_load,
 )
 
 
@@ -66,13 +64,12 @@ def cmd_export(argv: Sequence[str]) -> int:
 
     parser = export_parser()
     args = parser.parse_args(argv)
-    paths = input_paths(args, parser)
     if args.output.exists() and not args.force:
         return fail(f"{args.output} exists (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)
     kind = "records" if args.records else kind_for_path(args.output)
     try:
-        result = run_load(paths, load_options(args), quiet=args.quiet)
+        result = headless_load(args, parser)
     except LoadFailure as exc:
         return fail(str(exc))
     try:
