@@ -267,7 +267,9 @@ class View:
 
     def apply(self, stats: pl.DataFrame) -> pl.DataFrame:
         """The rows of ``stats`` this view shows, in its order. Raises :class:`QueryError`."""
-        conditions = [parse_filter(self.where, stats.schema)]
+        # Only real conditions: a bare literal predicate trips polars on large frames
+        # ("filter predicate length of 2 doesn't match"), and filters nothing anyway.
+        conditions = [parse_filter(self.where, stats.schema)] if self.where.strip() else []
         if self.text:
             needle = self.text.lower()
             conditions.append(
@@ -281,7 +283,7 @@ class View:
             conditions.append(QUICK_FILTERS[self.quick][1])
         if self.run is not None:
             conditions.append(pl.col("run") == self.run)
-        frame = stats.filter(pl.all_horizontal(conditions).fill_null(False))
+        frame = stats.filter(pl.all_horizontal(conditions).fill_null(False)) if conditions else stats
         if self.sort is not None:
             if self.sort.column not in frame.columns:
                 raise QueryError(f"unknown sort column {self.sort.column!r}")
