@@ -147,6 +147,8 @@ async def test_prompt_screen_navigation(evals: Path, make_app: Any) -> None:
         assert screen.generations.height == 4
         assert "Problem 0" in static_text(app, "#prompt-text")
         assert "reference: 0" in static_text(app, "#prompt-answer")
+        # run a never solves prompt 0: all four samples answer \boxed{1}
+        assert "votes: 1 ×4 ✗" in static_text(app, "#prompt-answer")
         first = static_text(app, "#generation-text")
         await pilot.press("j")
         await pilot.pause()

@@ -14,6 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from evaltui.app.display import boxed_answer, generation_text, has_final_answer, score_mark
+from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import one_line, visible
 
 if TYPE_CHECKING:
@@ -83,9 +84,10 @@ class PromptScreen(Screen[None]):
         elif self.only == "right":
             gens = gens.filter(pl.col("accuracy") >= threshold)
         self.generations = gens
-        first = self.all_generations().row(0, named=True) if self.all_generations().height else {}
-        total = self.all_generations().height
-        correct = int((self.all_generations()["accuracy"] >= threshold).sum()) if total else 0
+        everything = self.all_generations()
+        first = everything.row(0, named=True) if everything.height else {}
+        total = everything.height
+        correct = int((everything["accuracy"] >= threshold).sum()) if total else 0
         runs = self.run if self.other_run is None else f"{self.run} + {self.other_run}"
         title = f"run {one_line(runs, 60)} · prompt {one_line(self.prompt_id, 30)} · {correct}/{total} correct"
         if self.only:
@@ -93,8 +95,11 @@ class PromptScreen(Screen[None]):
         self.query_one("#prompt-title", Static).update(Text(title))
         self.query_one("#prompt-text", Static).update(Text(visible(first.get("prompt") or "")))
         answer = first.get("answer")
+        # The majority vote of this run's samples (answers are untrusted: one safe line).
+        votes = vote_summary(everything.filter(pl.col("run") == self.run), threshold)
+        reference = "–" if answer is None else one_line(answer, 200)
         self.query_one("#prompt-answer", Static).update(
-            Text("reference: " + ("–" if answer is None else one_line(answer, 500)))
+            Text(f"reference: {reference} · {one_line(votes, 300)}")
         )
         options = self.query_one("#generations", OptionList)
         options.clear_options()
