@@ -91,3 +91,31 @@ async def test_hostile_run_names_render_literally(tmp_path: Path, make_app: Any)
         headline = text_of(app, "#compare-headline")
         assert "b␛[2Jx vs [bold]a[red]: -100.0 pts" in headline
         assert "\x1b" not in text_of(app, "#compare-details")
+
+
+async def test_compare_export_of_the_improved_set(
+    evals: Path, make_app: Any, tmp_path: Path
+) -> None:
+    import json
+
+    from textual.widgets import Input
+
+    from evaltui.app.screens.export import ExportScreen
+
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("i")  # the 5 improved prompts
+        await settle(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "improved.json")
+        await pilot.click("#export-go")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+    records = json.loads((tmp_path / "improved.json").read_text())
+    # both runs' rows of the 5 improved prompts (every prompt but 4, where both solve 4/4)
+    assert len(records) == 10 and {r["run"] for r in records} == {"model_a", "model_b"}
+    assert "Problem 4: what is 4 + 4?" not in {r["prompt"] for r in records}

@@ -45,6 +45,7 @@ class CompareScreen(Screen[None]):
         Binding("left_square_bracket", "sort(False)", "Sort ↑", id="compare_sort_asc"),
         Binding("right_square_bracket", "sort(True)", "Sort ↓", id="compare_sort_desc"),
         Binding("enter", "open", "Open", id="compare_open"),
+        Binding("e", "export", "Export", id="compare_export"),
     ]
 
     class Ready(Message):
@@ -147,6 +148,20 @@ class CompareScreen(Screen[None]):
         from evaltui.app.screens.prompt import PromptScreen
 
         self.app.push_screen(PromptScreen(self.run_a, prompt_id, other_run=self.run_b))
+
+    def action_export(self) -> None:
+        """Export the prompts shown (e.g. the regressed set), both runs' rows, like any view."""
+        app = cast("EvalApp", self.app)
+        if app.result is None or self.comparison is None:
+            return
+        ids = self.rows["prompt_id"].to_list()
+        rows = app.result.stats.filter(
+            pl.col("run").is_in([self.run_a, self.run_b]) & pl.col("prompt_id").is_in(ids)
+        )
+        what = f"{self.only or 'all'} prompts, {self.run_a} vs {self.run_b}"
+        from evaltui.app.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(rows, what))
 
     def on_data_table_cell_selected(self, _event: DataTable.CellSelected) -> None:
         self.action_open()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
+import polars as pl
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,14 +35,21 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         summary: ExportSummary | None
         error: str | None
 
-    def __init__(self) -> None:
+    def __init__(self, rows: pl.DataFrame | None = None, what: str | None = None) -> None:
         super().__init__()
+        self.rows = rows
+        """Stats rows to export; None = the main table's current view."""
+        self.what = what
+        """How the dialog names those rows; None = the main view's description."""
         self.confirm_overwrite: Path | None = None
         """Set after the user was told the file exists: writing again overwrites it."""
 
     @property
     def evalapp(self) -> EvalApp:
         return cast("EvalApp", self.app)
+
+    def export_rows(self) -> pl.DataFrame | None:
+        return self.rows if self.rows is not None else self.evalapp.rows
 
     def kind(self) -> ExportKind:
         pressed = self.query_one("#export-kind", RadioSet).pressed_button
@@ -56,14 +64,11 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         return str(self.evalapp.default_export_dir() / f"{name}{EXPORT_KINDS[kind][1]}")
 
     def compose(self) -> ComposeResult:
-        rows = self.evalapp.rows
+        rows = self.export_rows()
         count = 0 if rows is None else rows.height
+        what = self.what or self.evalapp.view.describe()
         with Vertical(id="export-dialog", classes="dialog"):
-            yield Label(
-                Text(
-                    f"Export the current view ({count:,} prompts · {self.evalapp.view.describe()})"
-                )
-            )
+            yield Label(Text(f"Export the current view ({count:,} prompts · {what})"))
             with RadioSet(id="export-kind"):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
                     yield RadioButton(label, value=index == 0, id=f"kind-{kind}")
@@ -109,9 +114,10 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def write(self, kind: ExportKind, path: Path) -> None:
         app = self.evalapp
-        assert app.result is not None and app.rows is not None
+        rows = self.export_rows()
+        assert app.result is not None and rows is not None
         try:
-            summary = export_view(kind, app.rows, app.result.generations, app.result.files, path)
+            summary = export_view(kind, rows, app.result.generations, app.result.files, path)
         except (OSError, ValueError) as exc:
             self.post_message(self.Done(None, f"cannot write {path}: {exc}"))
             return
