@@ -283,7 +283,9 @@ class View:
             conditions.append(QUICK_FILTERS[self.quick][1])
         if self.run is not None:
             conditions.append(pl.col("run") == self.run)
-        frame = stats.filter(pl.all_horizontal(conditions).fill_null(False)) if conditions else stats
+        frame = (
+            stats.filter(pl.all_horizontal(conditions).fill_null(False)) if conditions else stats
+        )
         if self.sort is not None:
             if self.sort.column not in frame.columns:
                 raise QueryError(f"unknown sort column {self.sort.column!r}")
