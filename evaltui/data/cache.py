@@ -23,7 +23,9 @@ import polars as pl
 
 from evaltui.data.schema import GENERATION_SCHEMA, LoadError
 
-CACHE_FORMAT = "3"
+# Part of every key: bump it when what readers or the answer extractor emit changes, since headless
+# warm runs reuse cached rows (extracted answers included) without parsing the file again.
+CACHE_FORMAT = "4"
 
 
 def default_cache_dir() -> Path:
