@@ -126,3 +126,14 @@ def test_cli_export(tmp_path: Path, word_tokenizer: Path, capsys: Any) -> None:
         == 0
     )
     assert pl.read_csv(tmp_path / "x.csv")["prompt"].to_list() == ["hard"]
+
+
+def test_a_failed_export_leaves_the_existing_file_and_no_temp(loaded: Any, tmp_path: Path) -> None:
+    out = tmp_path / "keep.jsonl"
+    out.write_text("old\n")
+    view = View().apply(loaded.stats)
+    # No file reports: the records cannot be re-read, so the writer raises inside atomic_open.
+    with pytest.raises(ValueError, match="no longer known"):
+        export_view("records", view, loaded.generations, [], out)
+    assert out.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".keep")) == []

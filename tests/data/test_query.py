@@ -137,7 +137,9 @@ def test_view_is_immutable_and_apply_returns_a_new_frame() -> None:
 
 
 def test_views_without_filters_on_a_large_frame() -> None:
-    big = pl.DataFrame({"prompt": ["p"] * 100_000, "answer": ["a"] * 100_000, "count": list(range(100_000))})
+    big = pl.DataFrame(
+        {"prompt": ["p"] * 100_000, "answer": ["a"] * 100_000, "count": list(range(100_000))}
+    )
     assert View(sort=Sort("count", descending=True)).apply(big)["count"][0] == 99_999
     assert View().apply(big).height == 100_000
     assert View(where="count < 10").apply(big).height == 10
