@@ -18,7 +18,7 @@ from evaltui.app.screens.plot import PlotScreen
 from evaltui.app.screens.problems import ProblemsScreen
 from evaltui.app.screens.prompt import PromptScreen
 from evaltui.app.screens.sort import SortScreen
-from tests.app.conftest import HOSTILE_GEN, settle
+from tests.app.conftest import settle
 
 SIZE = (120, 36)
 
