@@ -1,6 +1,11 @@
-"""lm-evaluation-harness --log_samples, on files the harness itself wrote (lm-eval 0.4.13).
+"""lm-evaluation-harness --log_samples, on files the harness itself wrote (lm-eval 0.4.13), and on
+variants built from them the way older/other harness set-ups write (pre-0.4.7, ≤0.4.2 JSON arrays,
+chat templates, predict-only, 0.5.0.dev1 scores_per_repeat).
 
-Expected values were worked out by reading the fixture files line by line (see the comments).
+Expected values were worked out by reading the fixture files line by line (each test says how):
+``results_<date>.json`` names the model ``toy-org/scripted-model-v1`` and the tasks' filter lists;
+every samples line holds ``doc_id``, ``filter``, ``resps`` (the k repeats), ``filtered_resps`` and
+the metric values listed in ``metrics``.
 """
 
 from __future__ import annotations
@@ -8,182 +13,428 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 
 from evaltui.data.formats import ReadOptions, detect
+from evaltui.data.formats.base import ReadResult
 from evaltui.data.formats.lm_eval import LmEvalReader
 from evaltui.data.loader import LoadOptions, load
 
-FIXTURES = (
-    Path(__file__).resolve().parent.parent
-    / "fixtures"
-    / "formats"
-    / "lm_eval"
-    / "outputs"
-    / "run_scripted"
-)
-MODEL_DIR = FIXTURES / "toy-org__scripted-model-v1"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "lm_eval"
+RUN_DIR = FIXTURES / "outputs" / "run_scripted"
+MODEL_DIR = RUN_DIR / "toy-org__scripted-model-v1"
 DATE = "2026-11-23T19-49-48.073567"
+RESULTS = MODEL_DIR / f"results_{DATE}.json"
 MODEL = "toy-org/scripted-model-v1"  # results JSON model_name, not the sanitized folder name
 READER = LmEvalReader()
 
 
-def read(name: str) -> pl.DataFrame:
-    path = MODEL_DIR / f"samples_{name}_{DATE}.jsonl"
-    result = READER.read(path, path.name, ReadOptions())
+def samples(task: str) -> Path:
+    return MODEL_DIR / f"samples_{task}_{DATE}.jsonl"
+
+
+def read(path: Path) -> ReadResult:
+    return READER.read(path, path.name, ReadOptions())
+
+
+def read_clean(task: str) -> pl.DataFrame:
+    result = read(samples(task))
     assert result.errors == []
     return result.frame
 
 
+def records(task: str) -> list[dict[str, Any]]:
+    lines = samples(task).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def by_run(frame: pl.DataFrame, column: str) -> dict[str, list[Any]]:
+    """``column`` per run label, rows in file order."""
+    return {
+        str(run): group[column].to_list()
+        for (run,), group in frame.group_by("run", maintain_order=True)
+    }
+
+
+def test_reader_identity() -> None:
+    assert READER.name == "lm_eval"
+    assert {".jsonl", ".json"} <= set(READER.extensions)
+
+
 def test_generate_until_one_run_per_filter() -> None:
-    frame = read("toy_math_gen")
-    # 4 docs x 2 filters (strict-match, flexible-extract), one generation each; doc 3 says "6.0" for 6.
-    assert frame["run"].unique(maintain_order=True).to_list() == [
-        f"{MODEL} · strict-match",
-        f"{MODEL} · flexible-extract",
-    ]
-    first = frame.filter(pl.col("run") == f"{MODEL} · strict-match")
-    assert first["prompt_id"].to_list() == [
+    frame = read_clean("toy_math_gen")
+    # 8 lines = 4 docs x filters strict-match then flexible-extract, repeats: 1 -> one generation
+    # per line. exact_match per line: 1, 1, 1, 0 for both filters (doc 3 extracts "6.0" for 6).
+    assert frame.height == 8
+    assert by_run(frame, "accuracy") == {
+        f"{MODEL} · strict-match": [1.0, 1.0, 1.0, 0.0],
+        f"{MODEL} · flexible-extract": [1.0, 1.0, 1.0, 0.0],
+    }
+    assert by_run(frame, "prompt_id")[f"{MODEL} · strict-match"] == [
         "toy_math_gen:0",
         "toy_math_gen:1",
         "toy_math_gen:2",
         "toy_math_gen:3",
     ]
-    assert first["accuracy"].to_list() == [1.0, 1.0, 1.0, 0.0]
-    assert first["extracted"].to_list() == ["5.", "42.", "15.", "6.0"]
-    assert first["answer"].to_list() == ["5", "42", "15", "6"]
-    assert first["prompt"][0] == "Question: What is 2 + 3?\nAnswer:"
-    assert first["gen"][0] == " The answer is 5."
-    assert first["line"].to_list() == [1, 2, 3, 4]
+    assert frame["prompt_id"].n_unique() == 4  # the same docs under both filters
+    assert frame["line"].to_list() == list(range(1, 9))
+    assert frame["sample"].to_list() == [0] * 8
+    assert frame["prompt_score"].null_count() == 8  # one generation: its own score is enough
+    # filtered_resps[0] is the extracted answer; target the reference; resps[0][0] the text.
+    assert frame["extracted"].to_list()[:4] == ["5.", "42.", "15.", "6.0"]
+    assert frame["answer"].to_list()[:4] == ["5", "42", "15", "6"]
+    assert frame["prompt"][0] == "Question: What is 2 + 3?\nAnswer:"
+    assert frame["gen"][0] == " The answer is 5."
+    assert frame["gen"][3] == " 4 × 1.5 = 6.0\nThe answer is 6.0"
+
+
+def test_offsets_give_back_each_original_line() -> None:
+    path = samples("toy_math_gen")
+    frame = read_clean("toy_math_gen")
+    raw_lines = path.read_bytes().split(b"\n")
+    starts = [0]
+    for raw in raw_lines[:-1]:
+        starts.append(starts[-1] + len(raw) + 1)
+    assert frame["offset"].to_list() == starts[:8]
+    rows = list(zip(frame["line"].to_list(), frame["offset"].to_list(), strict=True))
+    assert list(READER.records(path, rows)) == [r.decode("utf-8") for r in raw_lines[:8]]
 
 
 def test_repeats_with_reducing_filters_keep_the_doc_metric_as_prompt_score() -> None:
-    frame = read("toy_math_maj")
-    # repeats: 4 -> 4 generations per doc per filter; exact_match belongs to the filtered answer.
-    assert frame.height == 4 * 4 * 3
-    assert frame["accuracy"].null_count() == frame.height
+    result = read(samples("toy_math_maj"))
+    assert result.errors == []
+    frame = result.frame
+    # repeats: 4 -> 4 generations per line, 12 lines (4 docs x score-first, maj@4, maj@2) = 48.
+    # exact_match scores the filtered answer, not one repeat: generations unscored, the metric is
+    # the prompt's score. Per filter (lines 1-4, 5-8, 9-12): score-first 1,1,1,0 (doc 3's first
+    # repeat says 6.0); maj@4 1,1,1,1 (three of four say 6); maj@2 1,1,1,0 (6.0 vs 6, first wins).
+    assert frame.height == 48
+    assert frame["accuracy"].null_count() == 48
     per_doc = frame.group_by("run", "prompt_id", maintain_order=True).agg(
-        pl.col("prompt_score").first(), pl.len()
+        pl.col("prompt_score").first(), pl.len().alias("k"), pl.col("sample")
     )
-    scores = {
-        run: g["prompt_score"].to_list()
-        for (run,), g in per_doc.group_by("run", maintain_order=True)
+    assert by_run(per_doc, "prompt_score") == {
+        f"{MODEL} · score-first": [1.0, 1.0, 1.0, 0.0],
+        f"{MODEL} · maj@4": [1.0, 1.0, 1.0, 1.0],
+        f"{MODEL} · maj@2": [1.0, 1.0, 1.0, 0.0],
     }
-    assert scores == {
-        f"{MODEL} · score-first": [1.0, 1.0, 1.0, 0.0],  # doc 3's first repeat says 6.0
-        f"{MODEL} · maj@4": [1.0, 1.0, 1.0, 1.0],  # three of four say 6
-        f"{MODEL} · maj@2": [1.0, 1.0, 1.0, 0.0],  # 6.0 vs 6: a tie, the first wins
-    }
-    assert set(per_doc["len"].to_list()) == {4}
-    assert frame["sample"].to_list()[:4] == [0, 1, 2, 3]
+    assert per_doc["k"].to_list() == [4] * 12
+    assert per_doc["sample"].to_list() == [[0, 1, 2, 3]] * 12
+    # resps[0] of doc 1, in order
+    assert frame["gen"].to_list()[4:8] == [
+        " 7 × 6 = 42. The answer is 42.",
+        " The answer is 42.",
+        " Réponse : 36. The answer is 36.",
+        " 42",
+    ]
+    # The user is told, once per filter, that exact_match belongs to the document.
+    assert len(result.notes) == 3
+    assert all("exact_match" in n and "prompt_score" in n for n in result.notes)
+    assert any("maj@4: exact_match" in n for n in result.notes)
 
 
 def test_pass_at_k_filter_rescored_per_repeat_when_it_matches_the_harness() -> None:
-    frame = read("toy_math_passk")
-    # filtered_resps keeps each repeat's answer: doc 0 5,6,5,5 -> 3 of 4 (n_correct 3), doc 1
-    # 42,42,36,[invalid] -> 2, doc 2 15,35,15,15 -> 3, doc 3 6.0,6,6,6 -> 3.
+    result = read(samples("toy_math_passk"))
+    frame = result.frame
+    # filtered_resps keeps each repeat's answer; exact match with the target:
+    # doc 0 5,6,5,5 -> 1,0,1,1 (acc 0.75 = 3/4); doc 1 42,42,36,[invalid] -> 1,1,0,0 (acc 0.5);
+    # doc 2 15,35,15,15 -> 1,0,1,1 (0.75); doc 3 6.0,6,6,6 -> 0,1,1,1 (0.75). Each count agrees
+    # with the harness's acc, so the per-repeat scores are trusted; acc is the prompt's score.
+    assert frame["run"].unique().to_list() == [f"{MODEL} · all-extracted"]
     assert frame["accuracy"].to_list() == [1, 0, 1, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 1]
     assert frame["extracted"].to_list()[4:8] == ["42", "42", "36", "[invalid]"]
-    assert frame["prompt_score"].to_list()[0] == 0.75  # acc, the doc-level metric
+    assert frame["prompt_score"].to_list()[::4] == [0.75, 0.5, 0.75, 0.75]
+    assert len(result.notes) == 1 and "acc" in result.notes[0]
+
+
+def test_pass_at_k_not_rescored_when_exact_match_disagrees(tmp_path: Path) -> None:
+    # The same file with acc claiming 4/4 for doc 0: exact match finds 3, so no per-repeat scores.
+    lines = [json.dumps(r, ensure_ascii=False) for r in records("toy_math_passk")]
+    doc0 = json.loads(lines[0])
+    doc0["acc"] = 1.0
+    lines[0] = json.dumps(doc0, ensure_ascii=False)
+    path = tmp_path / f"samples_toy_math_passk_{DATE}.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame = read(path).frame
+    assert frame["accuracy"].to_list()[:4] == [None] * 4
+    assert frame["prompt_score"].to_list()[0] == 1.0
+    assert frame["accuracy"].to_list()[4:8] == [1, 1, 0, 0]  # doc 1 still agrees
 
 
 def test_multiple_choice_generation_is_the_chosen_continuation() -> None:
-    frame = read("toy_mc")
-    # doc 0: log-likelihoods -0.67, -0.01, -3.43 -> choice 1 " Mars" (target 1); doc 1: target 0.
+    frame = read_clean("toy_mc")
+    # doc 0: log-likelihoods -0.67, -0.01, -3.43 -> choice 1 " Mars", target "1" (Mars), acc 1;
+    # doc 1: -0.01, -3.582, -1.254 -> choice 0 " Rome", target "0" (Rome), acc 1.
     assert frame["run"].to_list() == [MODEL, MODEL]  # filter "none": just the model
-    assert frame["gen"].to_list()[0] == "Mars"
-    assert frame["answer"].to_list()[0] == "1: Mars"
+    assert frame["prompt_id"].to_list() == ["toy_mc:0", "toy_mc:1"]
+    assert frame["gen"].to_list() == ["Mars", "Rome"]
+    assert frame["extracted"].to_list() == ["1", "0"]
+    assert frame["answer"].to_list() == ["1: Mars", "0: Rome"]
     assert frame["accuracy"].to_list() == [1.0, 1.0]
+    assert frame["prompt"][1] == "Question: Quelle est la capitale de l'Italie ?\nAnswer:"
 
 
-def test_load_the_output_dir_skips_the_results_file(tmp_path: Path) -> None:
-    result = load([FIXTURES], LoadOptions(tokenize=False))
+def test_wrong_multiple_choice_scores_zero(tmp_path: Path) -> None:
+    # Doc 0 with Venus most likely: the generation is Venus and acc (as the harness would write) 0.
+    record = records("toy_mc")[0]
+    record["resps"] = [[["-0.01", "True"]], [["-0.67", "False"]], [["-3.4", "False"]]]
+    record["acc"] = 0.0
+    path = tmp_path / f"samples_toy_mc_{DATE}.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    frame = read(path).frame
+    assert frame.select("gen", "extracted", "answer", "accuracy").rows() == [
+        ("Venus", "0", "1: Mars", 0.0)
+    ]
+
+
+def test_load_the_output_dir_skips_the_results_file() -> None:
+    result = load([RUN_DIR], LoadOptions(tokenize=False))
     assert [f.format for f in result.read_files] == ["lm_eval"] * 4
     assert [(f.source, f.companion) for f in result.skipped_files] == [
         (f"toy-org__scripted-model-v1/results_{DATE}.json", True)
     ]
-    assert result.stats["run"].n_unique() == 7 and result.errors == []
+    assert result.errors == []
+    # generations: gen 8 + maj 48 + passk 16 + mc 2; runs: 2 + 3 + 1 filters + the MC model.
+    assert result.generations.height == 74
+    assert result.stats["run"].n_unique() == 7
+    assert result.stats.height == 4 * 6 + 2  # (run, prompt) pairs
 
 
-def test_chat_prompt_predict_only_and_pre_047_without_filter(tmp_path: Path) -> None:
-    folder = tmp_path / "m"
+def test_pre_047_lines_without_filter_take_the_filter_list_order(tmp_path: Path) -> None:
+    # 0.4.3-0.4.6 write no "filter"/"metrics": lines 1-4 are strict-match, 5-8 flexible-extract
+    # (the order of the task's filter_list in results_<date>.json).
+    folder = tmp_path / "toy-org__scripted-model-v1"
     folder.mkdir()
-    shutil.copy(MODEL_DIR / f"results_{DATE}.json", folder)
-    lines = (
-        (MODEL_DIR / f"samples_toy_math_gen_{DATE}.jsonl").read_text(encoding="utf-8").splitlines()
-    )
     old = []
-    for line in lines:
-        record = json.loads(line)
+    for record in records("toy_math_gen"):
         record.pop("filter")
         record.pop("metrics")
         old.append(json.dumps(record, ensure_ascii=False))
     path = folder / f"samples_toy_math_gen_{DATE}.jsonl"
     path.write_text("\n".join(old) + "\n", encoding="utf-8")
-    frame = READER.read(path, path.name, ReadOptions()).frame
-    # Without "filter", the second line of a doc is the second filter of the task's filter_list.
-    assert frame["run"].unique(maintain_order=True).to_list() == [
+
+    # Without the results file the filters are numbered, and the model is the folder.
+    frame = read(path).frame
+    assert by_run(frame, "accuracy") == {
+        "toy-org__scripted-model-v1 · filter 1": [1.0, 1.0, 1.0, 0.0],
+        "toy-org__scripted-model-v1 · filter 2": [1.0, 1.0, 1.0, 0.0],
+    }
+    shutil.copy(RESULTS, folder)
+    frame = read(path).frame
+    assert list(by_run(frame, "accuracy")) == [
         f"{MODEL} · strict-match",
         f"{MODEL} · flexible-extract",
     ]
+    assert frame["prompt_id"].to_list()[:4] == [f"toy_math_gen:{i}" for i in range(4)]
 
-    chat = json.loads(lines[0])
+
+def test_chat_prompt_and_predict_only(tmp_path: Path) -> None:
+    chat = records("toy_math_gen")[0]
     messages = [
         {"role": "system", "content": "Be brief."},
         {"role": "user", "content": "What is 2 + 3?"},
     ]
+    # --apply_chat_template with an API chat model: a one-element list holding a JSON string.
     chat["arguments"]["gen_args_0"]["arg_0"] = [json.dumps(messages)]
+    # --predict_only: the metric is "bypass" with a null value.
     chat["metrics"] = ["bypass"]
     chat.pop("exact_match")
-    chat["bypass"] = None  # --predict_only
-    path.write_text(json.dumps(chat) + "\n", encoding="utf-8")
-    frame = READER.read(path, path.name, ReadOptions()).frame
-    assert frame["prompt"].to_list() == ["system: Be brief.\n\nuser: What is 2 + 3?"]
-    assert frame["accuracy"].to_list() == [None]
+    chat["bypass"] = None
+    repeated = json.loads(json.dumps(chat))
+    repeated["doc_id"] = 1
+    repeated["resps"] = [["a", "b", "c"]]
+    path = tmp_path / f"samples_toy_math_gen_{DATE}.jsonl"
+    path.write_text(json.dumps(chat) + "\n" + json.dumps(repeated) + "\n", encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    frame = result.frame
+    assert frame["prompt"][0] == "system: Be brief.\n\nuser: What is 2 + 3?"
+    assert frame["gen"].to_list() == [" The answer is 5.", "a", "b", "c"]
+    assert frame["accuracy"].null_count() == 4 and frame["prompt_score"].null_count() == 4
+    assert result.notes == []  # nothing was scored, so no doc-level metric to explain
 
 
-def test_old_json_array_and_its_records(tmp_path: Path) -> None:
-    records = [
-        json.loads(line)
-        for line in (MODEL_DIR / f"samples_toy_math_gen_{DATE}.jsonl").read_text().splitlines()[:3]
-    ]
-    for record in records:
+def test_scores_per_repeat_give_each_repeat_its_score(tmp_path: Path) -> None:
+    # 0.5.0.dev1 adds scores_per_repeat when repeats > 1: doc 0 of maj@4, repeats say 5, 6, 5, 5.
+    record = records("toy_math_maj")[4]
+    assert record["filter"] == "maj@4"
+    record["scores_per_repeat"] = {"exact_match": [1.0, 0.0, 1.0, 1.0]}
+    path = tmp_path / f"samples_toy_math_maj_{DATE}.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = read(path)
+    assert result.frame["accuracy"].to_list() == [1.0, 0.0, 1.0, 1.0]
+    assert result.frame["prompt_score"].to_list() == [1.0] * 4
+    assert "scores_per_repeat" in result.notes[0]
+
+
+def _old_array(tmp_path: Path) -> tuple[Path, list[dict[str, Any]]]:
+    """A ≤0.4.2 run: <model_args>_<task>.jsonl holding a pretty-printed JSON array + results.json.
+
+    Records lack filter/metrics/hashes, ``arguments`` is a list of [context, gen_kwargs] pairs, MC
+    log-likelihoods are numbers and MC targets ints (not stringified yet).
+    """
+    gen = []
+    for record in records("toy_math_gen")[:4]:
         for key in ("filter", "metrics", "doc_hash", "prompt_hash", "target_hash"):
             record.pop(key)
         record["arguments"] = [[record["arguments"]["gen_args_0"]["arg_0"], {"until": ["Q:"]}]]
-    path = tmp_path / "pretrained__toy_toy_math_gen.jsonl"
-    path.write_text(json.dumps(records, indent=2), encoding="utf-8")
-    assert detect(path).reader is not None and detect(path).reader.name == "lm_eval"  # type: ignore[union-attr]
-    result = READER.read(path, path.name, ReadOptions())
-    assert result.errors == [] and result.frame["accuracy"].to_list() == [1.0, 1.0, 1.0]
-    assert result.frame["line"].to_list() == [1, 2, 3] and result.frame["offset"].null_count() == 3
-    assert [json.loads(r) for r in READER.records(path, [(2, None)])] == [records[1]]
+        gen.append(record)
+    mc = []
+    for record in records("toy_mc"):
+        for key in ("filter", "metrics", "doc_hash", "prompt_hash", "target_hash"):
+            record.pop(key)
+        record["arguments"] = [[a["arg_0"], a["arg_1"]] for a in record["arguments"].values()]
+        record["resps"] = [[[float(r[0][0]), r[0][1] == "True"]] for r in record["resps"]]
+        record["target"] = int(record["target"])
+        mc.append(record)
+    results = {
+        "results": {"toy_math_gen": {"exact_match,strict-match": 0.75}},
+        "configs": {
+            "toy_math_gen": {"filter_list": [{"name": "strict-match", "filter": []}]},
+            "toy_mc": {},
+        },
+        "versions": {"toy_math_gen": 1.0, "toy_mc": 1.0},
+        "n-shot": {"toy_math_gen": 0, "toy_mc": 0},
+        "config": {"model": "hf", "model_args": "pretrained=toy-org/scripted-model-v1"},
+        "git_hash": "abc1234",
+    }
+    (tmp_path / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    prefix = "pretrained__toy-org__scripted-model-v1"
+    (tmp_path / f"{prefix}_toy_mc.jsonl").write_text(json.dumps(mc, indent=2), encoding="utf-8")
+    path = tmp_path / f"{prefix}_toy_math_gen.jsonl"
+    path.write_text(json.dumps(gen, indent=2), encoding="utf-8")
+    return path, gen
+
+
+def test_old_json_array_and_its_records(tmp_path: Path) -> None:
+    path, written = _old_array(tmp_path)
+    detection = detect(path)
+    assert detection.reader is not None and detection.reader.name == "lm_eval"
+    assert detect(tmp_path / "results.json").companion
+    result = read(path)
+    assert result.errors == []
+    frame = result.frame
+    # The task comes from the file name's end matching a task in results.json, the model from
+    # config.model_args; the single filter strict-match is named by the task's filter_list.
+    assert frame["prompt_id"].to_list() == [f"toy_math_gen:{i}" for i in range(4)]
+    assert frame["run"].unique().to_list() == [f"{MODEL} · strict-match"]
+    assert frame["accuracy"].to_list() == [1.0, 1.0, 1.0, 0.0]
+    assert frame["prompt"][0] == "Question: What is 2 + 3?\nAnswer:"
+    # Containers: line = 1-based entry index, no byte offset; records are the entries unchanged.
+    assert frame["line"].to_list() == [1, 2, 3, 4] and frame["offset"].null_count() == 4
+    exported = list(READER.records(path, [(2, None), (4, None)]))
+    assert [json.loads(r) for r in exported] == [written[1], written[3]]
+    assert "×" in exported[0]  # ensure_ascii=False: the text is as written, not \u00d7
+
+    mc = read(tmp_path / "pretrained__toy-org__scripted-model-v1_toy_mc.jsonl").frame
+    assert mc.select("prompt_id", "gen", "answer", "accuracy").rows() == [
+        ("toy_mc:0", "Mars", "1: Mars", 1.0),
+        ("toy_mc:1", "Rome", "0: Rome", 1.0),
+    ]
+
+
+def test_load_an_old_run_dir(tmp_path: Path) -> None:
+    _old_array(tmp_path)
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert sorted(f.source for f in result.read_files) == [
+        "pretrained__toy-org__scripted-model-v1_toy_math_gen.jsonl",
+        "pretrained__toy-org__scripted-model-v1_toy_mc.jsonl",
+    ]
+    assert [(f.source, f.companion) for f in result.skipped_files] == [("results.json", True)]
+    assert result.generations.height == 6 and result.errors == []
+
+
+def test_results_file_is_a_companion_not_a_sample_file() -> None:
+    head = RESULTS.read_bytes()[:65536]
+    assert READER.sniff(RESULTS, head) == 0
+    assert READER.companion(RESULTS, head)
+    assert detect(RESULTS).reader is None and detect(RESULTS).companion
+
+
+def test_first_line_longer_than_the_head_is_still_detected(tmp_path: Path) -> None:
+    record = records("toy_math_gen")[0]
+    record["doc"]["context"] = "x" * 100_000  # long-context docs
+    path = tmp_path / f"samples_toy_math_gen_{DATE}.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    detection = detect(path)
+    assert detection.reader is not None and detection.reader.name == "lm_eval"
+    assert read(path).frame["accuracy"].to_list() == [1.0]
+
+
+def test_other_json_lines_are_not_lm_eval(tmp_path: Path) -> None:
+    data = FIXTURES / "data" / "toy_math.jsonl"  # the task's input dataset
+    assert READER.sniff(data, data.read_bytes()) == 0
+    plain = tmp_path / "p.jsonl"
+    plain.write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    assert READER.sniff(plain, plain.read_bytes()) == 0
+
+
+def _good_line() -> str:
+    return samples("toy_math_gen").read_text(encoding="utf-8").splitlines()[0]
 
 
 @pytest.mark.parametrize(
-    ("content", "reason"),
+    ("lines", "bad_line", "reason", "good_rows"),
     [
+        # a crashed run: the last line was cut off while being appended
+        (lambda g: g + "\n" + g[:40], 2, "truncated last line", 1),
+        (lambda g: g + "\n{not json\n" + g + "\n", 2, "not valid JSON", 2),
         (
-            '{"doc_id": 0, "resps": [["x"]]}\n',
-            "not an lm-eval sample record (missing arguments, filtered_resps)",
+            lambda g: '{"doc_id": 0, "resps": [["x"]]}\n' + g + "\n",
+            1,
+            "missing arguments, filtered_resps",
+            1,
         ),
-        (None, "truncated last line"),
-        ('[{"doc_id": 0, "resps"', "not a valid JSON array"),
+        (lambda g: "[1, 2]\n" + g + "\n", 2, "not valid JSON", 0),  # starts like a JSON array
+        (lambda g: g + "\n" + '"just a string"\n', 2, "not an object", 1),
+        (
+            lambda g: g.replace('"resps": [[" The answer is 5."]]', '"resps": []') + "\n" + g,
+            1,
+            "no generation",
+            1,
+        ),
+        (
+            lambda g: g.replace('"resps": [[" The answer is 5."]]', '"resps": 5') + "\n" + g,
+            1,
+            "unreadable lm-eval record",
+            1,
+        ),
     ],
 )
 def test_bad_and_truncated_files_are_errors(
-    tmp_path: Path, content: str | None, reason: str
+    tmp_path: Path, lines: Any, bad_line: int | None, reason: str, good_rows: int
 ) -> None:
     path = tmp_path / f"samples_t_{DATE}.jsonl"
-    if content is None:
-        good = (
-            (MODEL_DIR / f"samples_toy_math_gen_{DATE}.jsonl")
-            .read_text(encoding="utf-8")
-            .splitlines()[0]
-        )
-        content = good + "\n" + good[:40]
+    path.write_text(lines(_good_line()), encoding="utf-8")
+    result = read(path)
+    assert result.frame.height == good_rows
+    assert any(reason in e.reason and e.line == bad_line for e in result.errors), result.errors
+    assert all(e.source == path.name for e in result.errors)
+
+
+def test_bad_multiple_choice_log_likelihood_is_an_error(tmp_path: Path) -> None:
+    record = records("toy_mc")[0]
+    record["resps"][1] = [["not a number", "True"]]
+    path = tmp_path / f"samples_toy_mc_{DATE}.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = read(path)
+    assert result.frame.height == 0
+    assert [e.line for e in result.errors] == [1]
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        ('[\n  {\n    "doc_id": 0,\n    "resps"', 4),  # truncated pretty-printed array
+        ('[\n  {"doc_id": 0, "doc": {}, "arguments": [], "resps": [["x"]]}, 7\n]', 1),
+    ],
+)
+def test_bad_old_json_arrays_are_errors(tmp_path: Path, content: str, line: int) -> None:
+    path = tmp_path / "pretrained__m_task.jsonl"
     path.write_text(content, encoding="utf-8")
-    result = READER.read(path, path.name, ReadOptions())
-    assert any(reason in e.reason for e in result.errors), result.errors
+    result = read(path)
+    assert result.frame.height == 0
+    assert [e.line for e in result.errors][:1] == [line], result.errors

@@ -3,17 +3,21 @@
 One record per (doc, filter). Each filter becomes its own run label (``model · filter``), so filters
 can be compared side by side; ``resps[0]`` holds the ``repeats: k`` generations of the doc. Where the
 task's metric belongs to the document rather than to one generation (a ``take_first`` or
-``majority_vote`` filter over k repeats), it is kept as the prompt's score (``prompt_score``)
-and the generations stay unscored; where the filter kept every repeat's extracted answer and
-re-scoring them by exact match reproduces the harness's own count, each generation gets its score.
+``majority_vote`` filter over k repeats, pass@k), it is kept as the prompt's score (``prompt_score``)
+and the generations stay unscored -- unless the record says how each repeat scored
+(``scores_per_repeat``, 0.5.0.dev1), or the filter kept every repeat's extracted answer and
+re-scoring them by exact match reproduces the harness's own mean.
 
-Also read: multiple-choice/loglikelihood tasks (the generation is the chosen continuation),
-chat-templated prompts (a list holding a JSON string of messages), predict-only runs (no metric),
-pre-0.4.7 files without ``filter``/``metrics``, and the ≤0.4.2 pretty-printed JSON array.
+Also read: multiple-choice/loglikelihood tasks (the generation is the chosen continuation, the
+score ``acc``), chat-templated prompts (a list holding a JSON string of messages), predict-only runs
+(no metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
+n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON array
+(``<model_args>_<task>.jsonl``).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -25,14 +29,16 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    json_document,
     stringify,
     to_score,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 
-SAMPLES_NAME = re.compile(r"^samples_(?P<task>.+)_(?P<date>\d{4}-\d\d-\d\dT[\d-]+\.\d+)\.jsonl$")
-RESULTS_NAME = re.compile(r"^results_(?P<date>\d{4}-\d\d-\d\dT[\d-]+\.\d+)\.json$")
+DATE = r"\d{4}-\d\d-\d\dT[\d-]+\.\d+"
+SAMPLES_NAME = re.compile(rf"^samples_(?P<task>.+)_(?P<date>{DATE})\.jsonl$")
+RESULTS_NAME = re.compile(rf"^results_(?P<date>{DATE})\.json$")
 REQUIRED = {"doc_id", "arguments", "resps", "filtered_resps"}
 STANDARD_KEYS = REQUIRED | {
     "doc",
@@ -44,35 +50,89 @@ STANDARD_KEYS = REQUIRED | {
     "target_hash",
     "scores_per_repeat",
 }
+#: Metric names tried, in order, when a record does not list its metrics (before 0.4.7).
 PREFERRED_METRICS = ("exact_match", "acc", "em", "accuracy", "pass@1", "acc_norm", "f1", "score")
+#: Exceptions a malformed (but JSON-valid) record can raise while being taken apart.
+RECORD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_results(path: str, _mtime_ns: int, _size: int) -> dict[str, Any] | None:
+    # Keyed by identity too, so a rewritten file is read again. One results file serves every
+    # samples file of the run (mmlu has 57), so it is parsed once, not once per task.
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(data, dict) and ("configs" in data or "lm_eval_version" in data):
+        return data
+    return None
 
 
 def _results_for(path: Path) -> dict[str, Any] | None:
     """The results JSON written by the same run (same date id), else any beside the samples file."""
     match = SAMPLES_NAME.match(path.name)
-    candidates = []
+    candidates: list[Path] = []
     if match:
         candidates.append(path.with_name(f"results_{match['date']}.json"))
+        # --output_path X.json writes X_<date>.json beside the samples instead.
+        candidates += sorted(path.parent.glob(f"*_{match['date']}.json"))
     candidates += sorted(path.parent.glob("results*.json"))
     for candidate in candidates:
         try:
-            data = json.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            stat = candidate.stat()
+        except OSError:
             continue
-        if isinstance(data, dict) and ("configs" in data or "lm_eval_version" in data):
+        data = _parse_results(str(candidate), stat.st_mtime_ns, stat.st_size)
+        if data is not None:
             return data
     return None
 
 
 def _model_name(results: dict[str, Any] | None, path: Path) -> str:
+    """``model_name`` from the results JSON, else the model argument, else the folder's name."""
     if results:
         if isinstance(results.get("model_name"), str) and results["model_name"]:
             return str(results["model_name"])
-        args = str((results.get("config") or {}).get("model_args") or "")
-        found = re.search(r"(?:pretrained|model|path|engine)=([^,]+)", args)
-        if found:
-            return found.group(1)
+        args = (results.get("config") or {}).get("model_args")
+        if isinstance(args, dict):  # newer harnesses accept model_args as a dict
+            for key in ("pretrained", "model", "path", "engine"):
+                if isinstance(args.get(key), str) and args[key]:
+                    return str(args[key])
+        elif isinstance(args, str):
+            found = re.search(r"(?:^|,)\s*(?:pretrained|model|path|engine)=([^,]+)", args)
+            if found:
+                return found.group(1).strip()
     return path.parent.name
+
+
+def _task_name(path: Path, results: dict[str, Any] | None) -> str:
+    """The task: from ``samples_<task>_<date>.jsonl``; ≤0.4.2 names files ``<model_args>_<task>``."""
+    match = SAMPLES_NAME.match(path.name)
+    if match:
+        return match["task"]
+    stem = path.name.rsplit(".", 1)[0]
+    configs = (results or {}).get("configs")
+    if isinstance(configs, dict):
+        # The longest task name the file name ends with (task names contain underscores).
+        known = sorted((t for t in configs if isinstance(t, str)), key=len, reverse=True)
+        for task in known:
+            if stem == task or stem.endswith("_" + task):
+                return task
+    return stem
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else stringify(value) or ""
+
+
+def _content_text(content: Any) -> str:
+    """A chat message's content: a string, or the text parts of a multimodal part list."""
+    if isinstance(content, list) and all(isinstance(p, dict) for p in content):
+        texts = [p["text"] for p in content if isinstance(p.get("text"), str)]
+        if texts:
+            return "\n".join(texts)
+    return _text(content)
 
 
 def _prompt_text(arg: Any) -> str:
@@ -82,12 +142,16 @@ def _prompt_text(arg: Any) -> str:
             messages = json.loads(arg[0])
         except ValueError:
             return arg[0]
-        if isinstance(messages, list) and all(
-            isinstance(m, dict) and "content" in m for m in messages
+        if (
+            isinstance(messages, list)
+            and messages
+            and all(isinstance(m, dict) and "content" in m for m in messages)
         ):
-            return "\n\n".join(f"{m.get('role', '?')}: {stringify(m['content'])}" for m in messages)
+            return "\n\n".join(
+                f"{m.get('role', '?')}: {_content_text(m['content'])}" for m in messages
+            )
         return arg[0]
-    return arg if isinstance(arg, str) else stringify(arg) or ""
+    return _text(arg)
 
 
 def _requests(record: dict[str, Any]) -> list[tuple[Any, Any]]:
@@ -133,10 +197,49 @@ def _is_loglikelihood(record: dict[str, Any]) -> bool:
 
 
 def _same(a: str, b: str) -> bool:
+    """Exact match as the harness's default ``exact_match`` sees it (spaces, a final period)."""
     return a.strip().rstrip(".").strip() == b.strip().rstrip(".").strip()
 
 
+def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | None]]:
+    """(text, extracted answer, own score) per generation of the record; own score None = unknown."""
+    target = stringify(record.get("target")) or ""
+    filtered = record.get("filtered_resps") or []
+    if _is_loglikelihood(record):
+        # Multiple choice: the model's choice is the highest log-likelihood continuation (what
+        # `acc` scores); log-likelihoods are strings since 0.4.3, numbers before.
+        values = [float(r[0][0] if isinstance(r[0], list) else r[0]) for r in record["resps"]]
+        choice = max(range(len(values)), key=values.__getitem__)
+        requests = _requests(record)
+        continuation = requests[choice][1] if choice < len(requests) else None
+        return [(_text(continuation).strip(), str(choice), None)]
+    repeats = record["resps"][0] if record["resps"] else []
+    texts = [_text(r) for r in (repeats if isinstance(repeats, list) else [repeats])]
+    first = filtered[0] if isinstance(filtered, list) and filtered else None
+    if len(texts) <= 1:
+        return [(t, first if isinstance(first, str) else None, None) for t in texts]
+    metric, value = _metric(record)
+    per_repeat = record.get("scores_per_repeat")
+    if isinstance(per_repeat, dict) and isinstance(per_repeat.get(metric), list):
+        scores = per_repeat[metric]
+        if len(scores) == len(texts):
+            return [(t, None, to_score(s)) for t, s in zip(texts, scores, strict=True)]
+    if isinstance(first, list) and len(first) == len(texts):
+        # Every repeat's extracted answer was kept (pass@k-style filter): score them by exact
+        # match, and trust that only when it reproduces the harness's own mean over the repeats.
+        extracted = [_text(e) for e in first]
+        own = [1.0 if _same(e, target) else 0.0 for e in extracted]
+        mean = to_score(value) if not isinstance(value, list) else None
+        agrees = mean is not None and 0 <= mean <= 1 and round(mean * len(texts)) == sum(own)
+        return [
+            (t, e, s if agrees else None) for t, e, s in zip(texts, extracted, own, strict=True)
+        ]
+    return [(t, None, None) for t in texts]
+
+
 class LmEvalReader(Reader):
+    """lm-evaluation-harness ``--log_samples`` files (JSON lines, or a JSON array up to 0.4.2)."""
+
     name = "lm_eval"
     description = (
         "lm-evaluation-harness --log_samples (samples_<task>_<date>.jsonl; ≤0.4.2 JSON arrays)"
@@ -145,36 +248,40 @@ class LmEvalReader(Reader):
 
     def sniff(self, path: Path, head: bytes) -> int:
         first = first_record(head)
-        if first is not None and set(first) >= REQUIRED:
-            return 95
+        if first is not None:
+            return 95 if set(first) >= REQUIRED else 0
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-        if text.startswith("[") and all(
-            f'"{k}"' in text for k in ("doc_id", "resps", "filtered_resps")
-        ):
-            return 90  # ≤0.4.2: one pretty-printed JSON array
-        if SAMPLES_NAME.match(path.name) and '"doc_id"' in text:
-            return 70  # first record longer than the head
+        if text.startswith("["):
+            if all(f'"{k}"' in text for k in ("doc_id", "resps", "filtered_resps")):
+                return 90  # ≤0.4.2: one pretty-printed JSON array
+            if re.match(r'\[\s*\{\s*"doc_id"\s*:', text) and '"doc"' in text:
+                return 60  # the same, with a first record longer than the head
+            return 0
+        # A first line longer than the head (long documents): the harness writes doc_id first.
+        if re.match(r'\{"doc_id":\s*\d+,\s*"doc":', text):
+            return 85 if SAMPLES_NAME.match(path.name) else 70
         return 0
 
     def companion(self, path: Path, head: bytes) -> bool:
+        if RESULTS_NAME.match(path.name):
+            return True
         text = head.decode("utf-8", errors="replace")
-        return bool(RESULTS_NAME.match(path.name)) or (
-            '"lm_eval_version"' in text and '"configs"' in text
+        return '"lm_eval_version"' in text or (
+            # ≤0.4.2 results.json: results, configs, versions, n-shot, config, git_hash.
+            '"results"' in text and '"configs"' in text and '"versions"' in text
         )
 
     def _entries(
         self, path: Path, source: str
     ) -> tuple[list[tuple[int, int | None, Any]], list[LoadError], list[str]]:
-        text = path.read_bytes().lstrip(b"\xef\xbb\xbf \t\r\n")
-        if text.startswith(b"["):
-            try:
-                data = json.loads(text.decode("utf-8", errors="replace"))
-            except ValueError as exc:
-                return (
-                    [],
-                    [LoadError(source, None, f"not a valid JSON array (truncated?): {exc}")],
-                    [],
-                )
+        with path.open("rb") as handle:
+            start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if start.startswith(b"["):
+            data, error = json_document(path, source)
+            if error is not None:
+                return [], [error], []
+            if not isinstance(data, list):
+                return [], [LoadError(source, None, "not a JSON array of sample records")], []
             return [(i + 1, None, item) for i, item in enumerate(data)], [], []
         parsed, errors, notes = parse_json_lines(path, source)
         return [(line, offset, value) for line, offset, value in parsed], errors, notes
@@ -183,145 +290,137 @@ class LmEvalReader(Reader):
         entries, errors, notes = self._entries(path, source)
         results = _results_for(path)
         model = options.label or _model_name(results, path)
-        match = SAMPLES_NAME.match(path.name)
-        task = match["task"] if match else path.stem
-        config = ((results or {}).get("configs") or {}).get(task) or {}
+        task = _task_name(path, results)
+        configs = (results or {}).get("configs")
+        config = configs.get(task) if isinstance(configs, dict) else None
+        filter_list = config.get("filter_list") if isinstance(config, dict) else None
         filter_names = [
-            f.get("name") for f in config.get("filter_list") or [] if isinstance(f, dict)
+            str(f.get("name")) for f in filter_list or [] if isinstance(f, dict) and f.get("name")
         ]
-        rows = Rows()
-        seen: dict[Any, int] = {}
-        doc_level: set[str] = set()
+        records: list[tuple[int, int | None, dict[str, Any]]] = []
         for line, offset, record in entries:
-            if not isinstance(record, dict) or not set(record) >= REQUIRED:
-                missing = (
-                    sorted(REQUIRED - set(record))
-                    if isinstance(record, dict)
-                    else ["(not an object)"]
-                )
-                errors.append(
-                    LoadError(
-                        source, line, f"not an lm-eval sample record (missing {', '.join(missing)})"
-                    )
-                )
+            if isinstance(record, dict) and set(record) >= REQUIRED:
+                records.append((line, offset, record))
                 continue
-            doc_id = record["doc_id"]
-            occurrence = seen.get(doc_id, 0)
-            seen[doc_id] = occurrence + 1
+            missing = (
+                ", ".join(sorted(REQUIRED - set(record)))
+                if isinstance(record, dict)
+                else f"a JSON {type(record).__name__}, not an object"
+            )
+            errors.append(
+                LoadError(source, line, f"not an lm-eval sample record (missing {missing})")
+            )
+        unnamed = self._unnamed_filters(records, filter_names)
+        rows = Rows()
+        doc_level: dict[str, str] = {}  # "filter: metric" -> how per-generation scores were found
+        for line, offset, record in records:
             filter_name = record.get("filter")
-            if filter_name is None and (occurrence or len(filter_names) > 1):
-                # Before 0.4.7 the filter is not named: lines come in filter_list order per doc.
-                filter_name = (
-                    filter_names[occurrence]
-                    if occurrence < len(filter_names)
-                    else f"filter {occurrence + 1}"
-                )
+            if not isinstance(filter_name, str):
+                filter_name = unnamed.get(line)
             run = model if filter_name in (None, "none") else f"{model} · {filter_name}"
             try:
-                generated = self._generations(record)
-            except (ValueError, TypeError, IndexError, KeyError) as exc:
+                found = self._rows(record, task)
+            except RECORD_ERRORS as exc:
                 errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
                 continue
-            requests = _requests(record)
-            prompt = _prompt_text(requests[0][0]) if requests else ""
-            metric, value = _metric(record)
-            try:
-                score = to_score(value)
-            except ValueError:
-                score = None
-            answer = stringify(record.get("target"))
-            if (
-                _is_loglikelihood(record)
-                and answer is not None
-                and answer.isdigit()
-                and int(answer) < len(requests)
-            ):
-                answer = f"{answer}: {(stringify(requests[int(answer)][1]) or '').strip()}"
-            k = len(generated)
-            per_gen: list[float | None]
-            if k == 1:
-                per_gen, prompt_score = [score], None
-            else:
-                per_gen = [g[2] for g in generated]
-                prompt_score = score
-                if any(s is None for s in per_gen):
-                    per_gen = [None] * k
-                    if metric is not None:
-                        doc_level.add(f"{task} / {filter_name or 'none'}: {metric}")
-            for j, (text, extracted, _score) in enumerate(generated):
-                rows.add(
-                    run=run,
-                    source=source,
-                    line=line,
-                    offset=offset,
-                    prompt_id=f"{task}:{doc_id}",
-                    prompt=prompt,
-                    answer=answer,
-                    gen=text,
-                    accuracy=per_gen[j],
-                    extracted=extracted,
-                    sample=j,
-                    prompt_score=prompt_score,
-                )
-        for item in sorted(doc_level):
-            notes.append(
-                f"{source}: {item} scores the document, not each repeat: kept as prompt_score"
-            )
+            generated, how, metric = found
+            if how is not None and metric is not None:
+                doc_level.setdefault(f"{filter_name or 'none'}: {metric}", how)
+            for values in generated:
+                rows.add(run=run, source=source, line=line, offset=offset, **values)
+        for item, how in sorted(doc_level.items()):
+            notes.append(f"{source}: {task} / {item} scores the whole document: {how}")
         return ReadResult(rows.frame(), errors, notes)
 
-    def _generations(self, record: dict[str, Any]) -> list[tuple[str, str | None, float | None]]:
-        """(text, extracted answer, own score) per generation of the record."""
-        target = stringify(record.get("target")) or ""
-        filtered = record.get("filtered_resps") or []
-        if _is_loglikelihood(record):
-            # Multiple choice: the model's choice is the highest log-likelihood continuation.
-            values = [float(r[0][0] if isinstance(r[0], list) else r[0]) for r in record["resps"]]
-            choice = max(range(len(values)), key=values.__getitem__)
-            continuation = _requests(record)[choice][1]
-            return [((stringify(continuation) or "").strip(), str(choice), None)]
-        repeats = record["resps"][0] if record["resps"] else []
-        texts = [
-            r if isinstance(r, str) else stringify(r) or ""
-            for r in (repeats if isinstance(repeats, list) else [repeats])
-        ]
-        first = filtered[0] if filtered else None
-        if len(texts) == 1:
-            return [(texts[0], stringify(first) if isinstance(first, str) else None, None)]
-        per_repeat = record.get("scores_per_repeat")
+    @staticmethod
+    def _unnamed_filters(
+        records: list[tuple[int, int | None, dict[str, Any]]], filter_names: list[str]
+    ) -> dict[int, str | None]:
+        """Filter names for records without a ``filter`` key (before 0.4.7), by line.
+
+        The harness writes one line per doc per filter, in ``filter_list`` order, so a doc's n-th
+        line is the n-th filter. Without the task's config the filters are numbered.
+        """
+        seen: dict[str, int] = {}
+        order: list[tuple[int, int]] = []
+        for line, _offset, record in records:
+            if isinstance(record.get("filter"), str):
+                continue
+            key = json.dumps(record["doc_id"], sort_keys=True, default=str)
+            occurrence = seen.get(key, 0)
+            seen[key] = occurrence + 1
+            order.append((line, occurrence))
+        several = any(count > 1 for count in seen.values())
+        names: dict[int, str | None] = {}
+        for line, occurrence in order:
+            if occurrence < len(filter_names):
+                names[line] = filter_names[occurrence]
+            else:
+                names[line] = f"filter {occurrence + 1}" if several else None
+        return names
+
+    @staticmethod
+    def _rows(
+        record: dict[str, Any], task: str
+    ) -> tuple[list[dict[str, Any]], str | None, str | None]:
+        """The record's generation rows, and (when its metric is doc-level) how that was handled."""
+        generated = _generations(record)
+        if not generated:
+            raise ValueError("no generation in resps")
+        requests = _requests(record)
+        prompt = _prompt_text(requests[0][0]) if requests else ""
         metric, value = _metric(record)
-        if (
-            isinstance(per_repeat, dict)
-            and metric in per_repeat
-            and len(per_repeat[metric]) == len(texts)
-        ):
-            scores = [to_score(s) for s in per_repeat[metric]]
-            return [(t, None, s) for t, s in zip(texts, scores, strict=True)]
-        if isinstance(first, list) and len(first) == len(texts):
-            # Every repeat's extracted answer was kept (pass@k-style filter): score them by exact match,
-            # and trust that only when it reproduces the harness's own count.
-            extracted = [stringify(e) or "" for e in first]
-            own = [1.0 if _same(e, target) else 0.0 for e in extracted]
-            harness = record.get("n_correct")
-            expected = (
-                harness
-                if isinstance(harness, int)
-                else (
-                    round(float(value) * len(texts))
-                    if isinstance(value, int | float) and 0 <= value <= 1
-                    else None
+        try:
+            score = to_score(value)
+        except ValueError:
+            score = None
+        answer = stringify(record.get("target"))
+        if _is_loglikelihood(record) and answer is not None and re.fullmatch(r"[0-9]+", answer):
+            gold = int(answer)  # multiple choice: the target is the gold choice's index
+            if gold < len(requests):
+                answer = f"{answer}: {_text(requests[gold][1]).strip()}"
+        how: str | None = None
+        if len(generated) == 1:
+            per_gen: list[float | None] = [score]
+            prompt_score = None
+        else:
+            prompt_score = score
+            per_gen = [own for _text_, _extracted, own in generated]
+            if any(own is None for own in per_gen):
+                per_gen = [None] * len(generated)
+                how = "kept as prompt_score; the repeats are unscored"
+            elif "scores_per_repeat" in record:
+                how = "kept as prompt_score; each repeat scored from scores_per_repeat"
+            else:
+                how = (
+                    "kept as prompt_score; each repeat scored by exact match of its filtered"
+                    " answer (agrees with the harness's mean)"
                 )
-            )
-            ok = expected is not None and int(sum(own)) == expected
-            return [
-                (t, e, s if ok else None) for t, e, s in zip(texts, extracted, own, strict=True)
-            ]
-        return [(t, None, None) for t in texts]
+            if score is None:
+                how = None  # predict-only: nothing doc-level to tell
+        doc_id = record["doc_id"]
+        rows = [
+            {
+                "prompt_id": f"{task}:{doc_id}",
+                "prompt": prompt,
+                "answer": answer,
+                "gen": text,
+                "accuracy": per_gen[j],
+                "extracted": extracted,
+                "sample": j,
+                "prompt_score": prompt_score,
+            }
+            for j, (text, extracted, _own) in enumerate(generated)
+        ]
+        return rows, how, metric
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         pairs = list(rows)
         if all(offset is not None for _line, offset in pairs):
             yield from super().records(path, pairs)
             return
-        data = json.loads(path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff"))
+        data, error = json_document(path, path.name)
+        if error is not None or not isinstance(data, list):
+            raise ValueError(f"{path}: {error.reason if error else 'not a JSON array'}")
         for line, _offset in pairs:
             yield json.dumps(data[line - 1], ensure_ascii=False)
