@@ -2,13 +2,19 @@
 
 One line per prompt, in completion order: ``id`` (line number in the test file), ``prompt``,
 ``output``, ``score`` (float or int, partial credit possible), ``extracted_output`` (any JSON),
-``ground_truth`` (usually an object, shown as JSON), and ``output_len`` — a whitespace word count,
-not tokens, so evaltui's own token length is the one shown.
+``ground_truth`` (usually an object, shown as JSON), and ``output_len`` -- a whitespace word count,
+not tokens, so it is not read: evaltui's own token length is the one shown.
+
+Run label: ``eval_args.json``'s ``model_name``, else the output folder
+(``<model>_<test dir>_<YYYYMMDD_HHMMSS>``) without its time stamp. The script writes one sample per
+prompt; several output dirs of one model (its way of sampling k times) share the label, so their
+lines become the k samples of each prompt.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from evaltui.data.formats.base import (
@@ -23,20 +29,35 @@ from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 
 REQUIRED = {"id", "prompt", "output", "score"}
+#: Keys only run_eval.py writes (with REQUIRED they tell its lines from generic prompt/output files).
+OWN_KEYS = {"ground_truth", "extracted_output", "output_len"}
+TIME_STAMP = re.compile(r"_\d{8}_\d{6}$")
+#: How run_eval.py starts a line (its key order), for lines longer than the detector's head.
+LINE_START = re.compile(r'\{"id":\s*\d+,\s*"prompt":\s*"')
+
+
+def _output_dir(path: Path) -> Path:
+    return path.parent.parent if path.parent.name == "details" else path.parent
 
 
 def _model(path: Path) -> str:
-    root = path.parent.parent if path.parent.name == "details" else path.parent
+    root = _output_dir(path)
     try:
         args = json.loads((root / "eval_args.json").read_text(encoding="utf-8"))
-        if isinstance(args, dict) and isinstance(args.get("model_name"), str):
+        if (
+            isinstance(args, dict)
+            and isinstance(args.get("model_name"), str)
+            and args["model_name"]
+        ):
             return str(args["model_name"])
     except (OSError, ValueError):
         pass
-    return root.name
+    return TIME_STAMP.sub("", root.name) or root.name
 
 
 class InternBootcampReader(Reader):
+    """InternBootcamp ``examples/unittests/run_eval.py`` details files."""
+
     name = "internbootcamp"
     description = (
         "InternBootcamp run_eval.py details/<file>.jsonl (meta.jsonl, eval_args.json beside)"
@@ -45,8 +66,17 @@ class InternBootcampReader(Reader):
 
     def sniff(self, path: Path, head: bytes) -> int:
         first = first_record(head)
-        if first is not None and set(first) >= REQUIRED:
-            return 92 if "ground_truth" in first or "extracted_output" in first else 80
+        if first is not None:
+            if not set(first) >= REQUIRED:
+                return 0
+            # Above the plain reader's generic prompt/output guess (30) either way.
+            return 92 if set(first) & OWN_KEYS else 80
+        text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+        if LINE_START.match(text):
+            # A first line longer than the head (ARC grids): trust the layout of the output dir.
+            root = _output_dir(path)
+            beside = (root / "meta.jsonl").is_file() or (root / "eval_args.json").is_file()
+            return 75 if path.parent.name == "details" and beside else 0
         return 0
 
     def companion(self, path: Path, head: bytes) -> bool:
@@ -60,12 +90,18 @@ class InternBootcampReader(Reader):
         run = options.label or _model(path)
         rows = Rows()
         for line, offset, record in parsed:
-            if not isinstance(record, dict) or not set(record) >= REQUIRED:
+            if not isinstance(record, dict):
+                errors.append(
+                    LoadError(source, line, f"a JSON {type(record).__name__}, not an object")
+                )
+                continue
+            missing = sorted(REQUIRED - set(record))
+            if missing:
                 errors.append(
                     LoadError(
                         source,
                         line,
-                        "not an InternBootcamp record (needs id, prompt, output, score)",
+                        f"not an InternBootcamp record (missing {', '.join(missing)})",
                     )
                 )
                 continue
@@ -79,7 +115,7 @@ class InternBootcampReader(Reader):
                 source=source,
                 line=line,
                 offset=offset,
-                prompt_id=f"{path.stem}:{record['id']}",
+                prompt_id=f"{path.stem}:{stringify(record['id'])}",
                 prompt=stringify(record["prompt"]) or "",
                 answer=stringify(record.get("ground_truth")),
                 gen=stringify(record["output"]) or "",

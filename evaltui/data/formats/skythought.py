@@ -2,9 +2,15 @@
 
 Current CLI: a JSON object keyed by ``_index`` ("0", "1", …), each entry a dataset row plus
 ``prompt``, ``input_conversation`` and ``responses: [{content, correctness, reason}, …]`` (correctness
-null after ``skythought generate``). Older layouts: keyed by the problem text with responses per
-temperature (one dict per temperature in Jan 2025, a list in Feb 2025), and a JSON list of records.
-Several temperatures become separate runs (``model · T=0.7``).
+null after ``skythought generate``: unscored). Older layouts: keyed by the problem text with
+responses per temperature (one dict per temperature in Jan 2025, a list in Feb 2025), and a JSON
+list of records carrying ``_index``. Several temperatures become separate runs (``model · T=0.7``).
+
+Run label: ``summary.json``'s model name, else the result folder (``<model>_<task>_<hash>`` without
+the hash) or, for legacy files, the model part of the file name. With a summary the run is the
+model alone, so the task goes into the prompt id (``<task>:<index>``): a result dir holding several
+tasks of one model must not merge their "0"s. Legacy entries are keyed by the problem text, whose
+hash is the prompt id.
 """
 
 from __future__ import annotations
@@ -19,13 +25,24 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
-    frame_from_rows,
     json_document,
     prompt_hash,
     stringify,
     to_score,
 )
 from evaltui.data.schema import LoadError
+
+#: Where the reference answer is, when ``summary.json`` does not name the ``answer_key``.
+ANSWER_KEYS = ("answer", "Answer", "expected_answer", "final_answer", "target", "ground_truth")
+#: Where the question is, when there is neither ``prompt`` nor ``input_conversation``.
+QUESTION_KEYS = ("problem", "question", "Question", "query")
+#: The CLI's result folder ends in a 6-hex parameter hash.
+HASH_SUFFIX = re.compile(r"_[0-9a-f]{6}$")
+#: Jan 2025 file names: <model>_<dataset>_<split>_<source>_<start>_<end>.json
+LEGACY_JAN = re.compile(r"^(?P<model>.+)_[^_]+_[^_]+_[^_]+_-?\d+_-?\d+$")
+#: Feb 2025 file names: <model>_<task>_<split>_subset_<subset>_filter_<bool>_s<start>_e<end>_t…_n<n>.json
+LEGACY_FEB = re.compile(r"^(?P<model>.+?)_[^_]+_[^_]+_subset_.*_filter_.*$")
+RESPONSES = re.compile(r'"responses"\s*:\s*[\[{]')
 
 
 def _summary(path: Path) -> dict[str, Any]:
@@ -36,7 +53,12 @@ def _summary(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _prompt(entry: dict[str, Any], key: str) -> str:
+    """The user message: ``prompt``, else the last user turn of ``input_conversation``, else the row."""
     if isinstance(entry.get("prompt"), str):
         return str(entry["prompt"])
     conversation = entry.get("input_conversation")
@@ -48,7 +70,19 @@ def _prompt(entry: dict[str, Any], key: str) -> str:
         ]
         if users:
             return stringify(users[-1]) or ""
-    return stringify(entry.get("problem")) or key
+    for name in QUESTION_KEYS:
+        if entry.get(name) is not None:
+            return stringify(entry[name]) or ""
+    return key
+
+
+def _answer(entry: dict[str, Any], answer_key: str | None) -> str | None:
+    if answer_key is not None:
+        return stringify(entry.get(answer_key))
+    for name in ANSWER_KEYS:
+        if entry.get(name) is not None:
+            return stringify(entry[name])
+    return None  # code tasks: test cases, no single answer
 
 
 def _responses(value: Any) -> list[tuple[str | None, list[Any]]]:
@@ -59,10 +93,24 @@ def _responses(value: Any) -> list[tuple[str | None, list[Any]]]:
         if "content" in value:  # a single response
             return [(None, [value])]
         return [(str(t), r if isinstance(r, list) else [r]) for t, r in value.items()]
-    raise ValueError("'responses' is neither a list nor an object")
+    raise ValueError(f"'responses' is a {type(value).__name__}, neither a list nor an object")
+
+
+def _model_from_path(path: Path) -> str:
+    """A run label from the file's place: ``<model id>_<task>_<hash>/results.json`` or legacy names."""
+    if path.name == "results.json":
+        return HASH_SUFFIX.sub("", path.parent.name) or path.parent.name
+    stem = path.name.rsplit(".", 1)[0]
+    for pattern in (LEGACY_FEB, LEGACY_JAN):
+        match = pattern.match(stem)
+        if match:
+            return match["model"]
+    return stem
 
 
 class SkyThoughtReader(ContainerReader):
+    """SkyThought ``results.json`` (CLI) and the Jan/Feb 2025 result files."""
+
     name = "skythought"
     description = (
         "SkyThought results.json (keyed by _index or problem text, or a list; + summary.json)"
@@ -71,68 +119,68 @@ class SkyThoughtReader(ContainerReader):
 
     def sniff(self, path: Path, head: bytes) -> int:
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-        if not text.startswith(("{", "[")) or '"responses"' not in text:
-            if (
-                path.name == "results.json"
-                and (path.parent / "summary.json").is_file()
-                and text.startswith("{")
-            ):
-                return 60  # the first entry is longer than the head
+        if not text.startswith(("{", "[")):
             return 0
-        if re.search(r'"responses"\s*:\s*[\[{]', text) and (
-            '"correctness"' in text or '"token_usages"' in text
-        ):
+        if RESPONSES.search(text) and ('"correctness"' in text or '"token_usages"' in text):
             return 85
+        if (
+            path.name == "results.json"
+            and text.startswith("{")
+            and '"responses"' not in text
+            and (path.parent / "summary.json").is_file()
+        ):
+            return 60  # the first entry (a whole dataset row) is longer than the head
         return 0
 
     def companion(self, path: Path, head: bytes) -> bool:
         text = head.decode("utf-8", errors="replace")
         if path.name == "summary.json" and '"configuration"' in text:
             return True
+        # Legacy metrics/<name>.json and token_usage/<name>.json beside the results file.
         return path.parent.name in {"metrics", "token_usage"} and (
             '"pass_at_k"' in text or '"completion_tokens"' in text
         )
 
-    def entries(self, data: Any) -> list[tuple[str, Any]]:
-        pairs = super().entries(data)
-        if isinstance(data, dict) and all(k.isdigit() for k, _ in pairs):
-            pairs.sort(key=lambda kv: int(kv[0]))  # "10" after "9", not after "1"
-        return pairs
-
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        rows = Rows()
         data, error = json_document(path, source)
         if error is not None:
-            return ReadResult(frame_from_rows({}), [error])
-        summary = _summary(path)
-        configuration = summary.get("configuration") or {}
-        model = (
-            options.label
-            or (configuration.get("model") or {}).get("name")
-            or self._model_from_name(path)
-        )
-        task_config = (configuration.get("task") or {}).get("config") or {}
-        answer_key = task_config.get("answer_key") or "answer"
-        errors: list[LoadError] = []
-        rows = Rows()
+            return ReadResult(rows.frame(), [error])
         entries = self.entries(data)
         if not entries:
+            what = "an empty container" if isinstance(data, dict | list) else "not an object/list"
             return ReadResult(
-                rows.frame(),
-                [LoadError(source, None, "no SkyThought entries in this file")],
+                rows.frame(), [LoadError(source, None, f"no SkyThought entries ({what})")]
             )
+        configuration = _as_dict(_summary(path).get("configuration"))
+        model_name = _as_dict(configuration.get("model")).get("name")
+        task = _as_dict(configuration.get("task"))
+        task_name = task.get("name") if isinstance(task.get("name"), str) else None
+        answer_key = _as_dict(task.get("config")).get("answer_key")
+        model = options.label or (
+            model_name if isinstance(model_name, str) and model_name else _model_from_path(path)
+        )
+        errors: list[LoadError] = []
         for index, (key, entry) in enumerate(entries, start=1):
+            where = f"entry {key[:60]!r}"
             if not isinstance(entry, dict) or "responses" not in entry:
-                errors.append(LoadError(source, index, f"entry {key!r} has no 'responses'"))
+                errors.append(LoadError(source, index, f"{where} has no 'responses'"))
                 continue
             try:
                 groups = _responses(entry["responses"])
             except ValueError as exc:
-                errors.append(LoadError(source, index, f"entry {key!r}: {exc}"))
+                errors.append(LoadError(source, index, f"{where}: {exc}"))
                 continue
-            ident = entry.get("_index", key if key.isdigit() else None)
+            if not any(responses for _t, responses in groups):
+                errors.append(LoadError(source, index, f"{where}: 'responses' is empty"))
+                continue
+            ident = entry.get("_index", key if isinstance(data, dict) and key.isdigit() else None)
+            if ident is not None and isinstance(ident, str | int) and not isinstance(ident, bool):
+                prompt_id = f"{task_name}:{ident}" if task_name else str(ident)
+            else:
+                prompt_id = prompt_hash(key if isinstance(data, dict) else _prompt(entry, key))
             prompt = _prompt(entry, key)
-            prompt_id = str(ident) if ident is not None else prompt_hash(key)
-            answer = stringify(entry.get(answer_key))
+            answer = _answer(entry, answer_key if isinstance(answer_key, str) else None)
             for temperature, responses in groups:
                 run = (
                     model
@@ -140,17 +188,9 @@ class SkyThoughtReader(ContainerReader):
                     else f"{model} · T={temperature}"
                 )
                 for j, response in enumerate(responses):
-                    if not isinstance(response, dict):
-                        errors.append(
-                            LoadError(
-                                source, index, f"entry {key!r}: response {j} is not an object"
-                            )
-                        )
-                        continue
-                    try:
-                        score = to_score(response.get("correctness"))
-                    except ValueError as exc:
-                        errors.append(LoadError(source, index, f"entry {key!r}: {exc}"))
+                    problem = self._response_problem(response)
+                    if problem is not None:
+                        errors.append(LoadError(source, index, f"{where}, response {j}: {problem}"))
                         continue
                     rows.add(
                         run=run,
@@ -159,14 +199,21 @@ class SkyThoughtReader(ContainerReader):
                         prompt_id=prompt_id,
                         prompt=prompt,
                         answer=answer,
-                        gen=stringify(response.get("content")) or "",
-                        accuracy=score,
+                        gen=stringify(response["content"]) or "",
+                        accuracy=to_score(response.get("correctness")),
                         sample=j,
                     )
         return ReadResult(rows.frame(), errors)
 
     @staticmethod
-    def _model_from_name(path: Path) -> str:
-        # Legacy files are named <model>_<dataset>_…; the CLI's folder is <model id>_<task>_<hash>.
-        name = path.parent.name if path.name == "results.json" else path.stem
-        return name.split("_")[0] or name
+    def _response_problem(response: Any) -> str | None:
+        """Why a response cannot be a generation row; None when it can."""
+        if not isinstance(response, dict):
+            return f"a JSON {type(response).__name__}, not an object"
+        if "content" not in response:
+            return "no 'content'"
+        try:
+            to_score(response.get("correctness"))
+        except ValueError as exc:
+            return str(exc)
+        return None

@@ -1,0 +1,193 @@
+"""InternBootcamp ``examples/unittests/run_eval.py`` (@18a5525) output, written by the script itself.
+
+Expected values were read off the fixture files by hand (each test says how): two details files of
+three lines each, ``eval_args.json`` naming the model ``toy-model``, ``meta.jsonl`` with the averages.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from evaltui.data.formats import ReadOptions, detect
+from evaltui.data.formats.base import ReadResult
+from evaltui.data.formats.internbootcamp import InternBootcampReader
+from evaltui.data.formats.plain import PlainReader
+from evaltui.data.loader import LoadOptions, load
+
+BOOTCAMP = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "internbootcamp"
+OUTPUT = BOOTCAMP / "output" / "toy-model_test_dir_20261123_195835"
+GAME24 = OUTPUT / "details" / "game24.jsonl"
+BBEH = OUTPUT / "details" / "bbehbooleanexpressions.jsonl"
+READER = InternBootcampReader()
+
+
+def read(path: Path) -> ReadResult:
+    return READER.read(path, path.name, ReadOptions())
+
+
+def test_reader_identity() -> None:
+    assert READER.name == "internbootcamp"
+    assert ".jsonl" in READER.extensions
+
+
+def test_game24_details() -> None:
+    result = read(GAME24)
+    assert result.errors == []
+    frame = result.frame
+    # Lines in completion order: ids 0, 2, 1; scores 1.0, 1.0 and the int 0 (extraction worked,
+    # the check failed); ground truths are objects, shown as JSON.
+    assert frame["prompt_id"].to_list() == ["game24:0", "game24:2", "game24:1"]
+    assert frame["accuracy"].to_list() == [1.0, 1.0, 0.0]
+    assert frame["run"].unique().to_list() == ["toy-model"]  # eval_args.json model_name
+    assert [json.loads(a) for a in frame["answer"]] == [
+        {"puzzle": "0 4 5 6 9", "target": 0},
+        {"puzzle": "0 3 4 6 6", "target": 0},
+        {"puzzle": "2 6 6 6 8 9", "target": 25},
+    ]
+    assert frame["extracted"].to_list() == ["0*(4+5+6+9)", "0 \\times (3+4+6+6)", "2+6+6+6+8+9"]
+    assert (
+        frame["gen"][0]
+        == "<think>\n任何数乘以 0 都得 0。\n</think>\nFinal Answer: \\boxed{0*(4+5+6+9)}"
+    )
+    assert frame["prompt"][2].startswith(
+        "请解决以下问题：使用数字 2 6 6 6 8 9 通过加减乘除得到 25。"
+    )
+    assert frame["line"].to_list() == [1, 2, 3]
+
+
+def test_bbeh_details() -> None:
+    frame = read(BBEH).frame
+    # ids 0, 1, 2 in order; scores 1.0, int 0 (answered A, truth index 2 = C), 0.0 with a null
+    # extracted_output (no [answer] tags); ground_truth["answer"] 3, 2, 1.
+    assert frame["prompt_id"].to_list() == [
+        "bbehbooleanexpressions:0",
+        "bbehbooleanexpressions:1",
+        "bbehbooleanexpressions:2",
+    ]
+    assert frame["accuracy"].to_list() == [1.0, 0.0, 0.0]
+    assert frame["extracted"].to_list() == ["D", "A", None]
+    assert [json.loads(a)["answer"] for a in frame["answer"]] == [3, 2, 1]
+
+
+def test_offsets_give_back_each_original_line() -> None:
+    frame = read(GAME24).frame
+    rows = list(zip(frame["line"].to_list(), frame["offset"].to_list(), strict=True))
+    assert list(READER.records(GAME24, rows)) == GAME24.read_text(encoding="utf-8").splitlines()
+
+
+def test_beats_the_plain_readers_generic_guess() -> None:
+    # prompt + output are generic field names the plain reader would take at 30.
+    for path in (GAME24, BBEH):
+        head = path.read_bytes()[:65536]
+        assert READER.sniff(path, head) > PlainReader().sniff(path, head) > 0
+        detection = detect(path)
+        assert detection.reader is not None and detection.reader.name == "internbootcamp"
+
+
+def test_companions_and_inputs() -> None:
+    for name in ("meta.jsonl", "eval_args.json"):
+        path = OUTPUT / name
+        assert READER.sniff(path, path.read_bytes()) == 0
+        detection = detect(path)
+        assert detection.reader is None and detection.companion, name
+    # The script's input test files (data_source, prompt, ground_truth) hold no outputs.
+    for path in sorted((BOOTCAMP / "test_dir").glob("*.jsonl")):
+        assert READER.sniff(path, path.read_bytes()) == 0
+        assert detect(path).reader is None and not detect(path).companion
+
+
+def test_load_the_output_dir() -> None:
+    result = load([OUTPUT], LoadOptions(tokenize=False))
+    assert [(f.source, f.format) for f in result.read_files] == [
+        ("details/bbehbooleanexpressions.jsonl", "internbootcamp"),
+        ("details/game24.jsonl", "internbootcamp"),
+    ]
+    assert {(f.source, f.companion) for f in result.skipped_files} == {
+        ("eval_args.json", True),
+        ("meta.jsonl", True),
+    }
+    assert result.errors == []
+    # bbeh: 1.0, 0, 0.0; game24: 1.0, 1.0, 0 -> 6 prompts of one sample, 3 correct
+    assert result.generations.height == 6
+    assert sorted(result.generations["accuracy"].to_list()) == [0.0, 0.0, 0.0, 1.0, 1.0, 1.0]
+    assert result.stats["prompt_id"].n_unique() == 6
+
+
+def test_output_len_is_not_the_token_length(tmp_path: Path, word_tokenizer: Path) -> None:
+    # output_len is the script's word count; evaltui's gen_length comes from the tokenizer.
+    folder = tmp_path / "toy-model_test_dir_20261123_195835"
+    (folder / "details").mkdir(parents=True)
+    shutil.copy(OUTPUT / "eval_args.json", folder)
+    record = json.loads(GAME24.read_text(encoding="utf-8").splitlines()[0])
+    record["output_len"] = 4242
+    record["output"] = "the answer is 0"
+    (folder / "details" / "game24.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "cache")
+    result = load([folder], options)
+    assert result.generations["gen_length"].to_list() == [4]  # four words, not 4242
+
+
+def test_without_eval_args_the_run_is_the_output_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "toy-model_test_dir_20261123_195835" / "details"
+    folder.mkdir(parents=True)
+    shutil.copy(GAME24, folder)
+    frame = read(folder / "game24.jsonl").frame
+    assert frame["run"].unique().to_list() == ["toy-model_test_dir"]  # time stamp dropped
+
+
+def test_two_output_dirs_of_one_model_are_two_samples(tmp_path: Path) -> None:
+    # The script samples once per prompt; repeating it writes another output dir.
+    for stamp in ("20261123_195835", "20261123_205835"):
+        shutil.copytree(OUTPUT, tmp_path / f"toy-model_test_dir_{stamp}")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert result.stats.height == 6
+    assert set(result.stats["count"].to_list()) == {2}
+
+
+def test_first_line_longer_than_the_head(tmp_path: Path) -> None:
+    # ARC-style prompts can be longer than the detector's head.
+    folder = tmp_path / "out" / "details"
+    folder.mkdir(parents=True)
+    shutil.copy(OUTPUT / "meta.jsonl", folder.parent)
+    record = json.loads(GAME24.read_text(encoding="utf-8").splitlines()[0])
+    record["prompt"] = "0 1 2 3\n" * 20_000
+    path = folder / "arc.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    detection = detect(path)
+    assert detection.reader is not None and detection.reader.name == "internbootcamp"
+
+
+def test_truncated_line_left_by_a_failed_dump(tmp_path: Path) -> None:
+    lines = GAME24.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "details" / "game24.jsonl"
+    path.parent.mkdir()
+    # json.dump failing half way leaves a truncated line followed by a newline
+    path.write_text(lines[0] + "\n" + lines[1][:50] + "\n" + lines[2] + "\n", encoding="utf-8")
+    result = read(path)
+    assert result.frame["prompt_id"].to_list() == ["game24:0", "game24:1"]
+    assert [(e.source, e.line) for e in result.errors] == [("game24.jsonl", 2)]
+    assert "not valid JSON" in result.errors[0].reason
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ('{"id": 5, "prompt": "p", "output": "o"}', "missing score"),
+        ('{"id": 5, "prompt": "p", "output": "o", "score": "high"}', "'high'"),
+        ('{"id": 5, "prompt": "p", "output": "o", "score": [1]}', "list"),
+        ("[1]", "not an object"),
+        ('{"id": 5, "prompt": "p", "out', "truncated last line"),
+    ],
+)
+def test_bad_lines_are_errors(tmp_path: Path, bad: str, reason: str) -> None:
+    good = GAME24.read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "game24.jsonl"
+    path.write_text(good + "\n" + bad, encoding="utf-8")
+    result = read(path)
+    assert result.frame.height == 1
+    assert len(result.errors) == 1 and result.errors[0].line == 2
+    assert reason in result.errors[0].reason, result.errors

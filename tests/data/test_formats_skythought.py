@@ -1,0 +1,267 @@
+"""SkyThought: the real CLI output (``results.json`` + ``summary.json``, SkyThought @0d190f1) and the
+reconstructed older layouts (Jan 2025 keyed by problem text with one response per temperature,
+Feb 2025 with a list per temperature, the short-lived JSON list of records).
+
+Expected values were read off the fixture files by hand (each test says how).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from evaltui.data.formats import ReadOptions, detect
+from evaltui.data.formats.base import ReadResult, prompt_hash
+from evaltui.data.formats.skythought import SkyThoughtReader
+from evaltui.data.loader import LoadOptions, load
+
+SKY = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "skythought"
+CLI_DIR = SKY / "results" / "toy-org_toy-reasoner-7b_toy_math500_e23a3b"
+CLI_RESULTS = CLI_DIR / "results.json"
+JAN = SKY / "v0_jan2025" / "Sky-T1-32B-Preview_MATH500_test_None_0_-1.json"
+FEB = (
+    SKY
+    / "v1_feb2025"
+    / "Sky-T1-32B-Preview_math500_test_subset_None_filter_False_s0_e-1_t0.7_n2.json"
+)
+LISTED = SKY / "v1b_list_feb2025" / "results.json"
+READER = SkyThoughtReader()
+TWO_PLUS_THREE = "What is $2 + 3$?"
+SEVEN_TIMES_SIX = "Combien font $7 \\times 6$ ? 请给出答案。"
+
+
+def read(path: Path) -> ReadResult:
+    return READER.read(path, path.name, ReadOptions())
+
+
+def read_clean(path: Path) -> pl.DataFrame:
+    result = read(path)
+    assert result.errors == []
+    return result.frame
+
+
+def test_reader_identity() -> None:
+    assert READER.name == "skythought"
+    assert ".json" in READER.extensions
+
+
+def test_cli_results() -> None:
+    frame = read_clean(CLI_RESULTS)
+    # 3 entries ("0", "1", "2") x 4 responses. correctness: "0" T F T T, "1" T F T F, "2" T T F T.
+    # summary.json: model name toy-org/toy-reasoner-7b, task toy_math500, answer_key "answer".
+    assert frame.height == 12
+    assert frame["run"].unique().to_list() == ["toy-org/toy-reasoner-7b"]
+    assert frame["prompt_id"].to_list() == [f"toy_math500:{i}" for i in (0, 1, 2) for _ in range(4)]
+    assert frame["accuracy"].to_list() == [1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 0, 1]
+    assert frame["sample"].to_list() == [0, 1, 2, 3] * 3
+    assert frame["answer"].unique(maintain_order=True).to_list() == ["5", "\\frac{5}{6}", "42"]
+    assert frame["prompt"][0] == "Return your final response within \\boxed{}. What is $2 + 3$?"
+    assert frame["gen"][1] == "I get \\boxed{6}."
+    # Container: line = the entry's 1-based index in the file, no byte offset.
+    assert frame["line"].to_list() == [1] * 4 + [2] * 4 + [3] * 4
+    assert frame["offset"].null_count() == 12
+    assert frame["prompt_score"].null_count() == 12
+
+
+def test_records_are_the_entries_unchanged() -> None:
+    original = json.loads(CLI_RESULTS.read_text(encoding="utf-8"))
+    exported = list(READER.records(CLI_RESULTS, [(3, None), (1, None)]))
+    assert [json.loads(r) for r in exported] == [{"2": original["2"]}, {"0": original["0"]}]
+    assert "请给出答案" in exported[0]  # ensure_ascii=False
+
+
+def test_generate_only_run_is_unscored(tmp_path: Path) -> None:
+    # `skythought generate` leaves correctness and reason null.
+    folder = tmp_path / CLI_DIR.name
+    folder.mkdir()
+    shutil.copy(CLI_DIR / "summary.json", folder)
+    data = json.loads(CLI_RESULTS.read_text(encoding="utf-8"))
+    for entry in data.values():
+        for response in entry["responses"]:
+            response["correctness"] = None
+            response["reason"] = None
+    (folder / "results.json").write_text(json.dumps(data, indent=4), encoding="utf-8")
+    frame = read_clean(folder / "results.json")
+    assert frame.height == 12 and frame["accuracy"].null_count() == 12
+
+
+def test_without_summary_the_run_is_the_result_folder(tmp_path: Path) -> None:
+    # <model id with / -> _>_<task>_<hash6>: the hash is dropped; the ids stay the bare _index
+    # (the run label already holds the task); the answer is read from the usual "answer" key.
+    folder = tmp_path / CLI_DIR.name
+    folder.mkdir()
+    shutil.copy(CLI_RESULTS, folder)
+    frame = read_clean(folder / "results.json")
+    assert frame["run"].unique().to_list() == ["toy-org_toy-reasoner-7b_toy_math500"]
+    assert frame["prompt_id"].unique(maintain_order=True).to_list() == ["0", "1", "2"]
+    assert frame["answer"].unique(maintain_order=True).to_list() == ["5", "\\frac{5}{6}", "42"]
+
+
+def test_jan_2025_keyed_by_problem_text_one_response_per_temperature() -> None:
+    frame = read_clean(JAN)
+    # 2 problems, responses {"0.7": {...}}: "What is $2 + 3$?" correct, the 7 x 6 one wrong (36).
+    # The model is the file name up to _<dataset>_<split>_<source>_<start>_<end>.
+    assert frame.select("run", "prompt_id", "answer", "accuracy").rows() == [
+        ("Sky-T1-32B-Preview", prompt_hash(TWO_PLUS_THREE), "5", 1.0),
+        ("Sky-T1-32B-Preview", prompt_hash(SEVEN_TIMES_SIX), "42", 0.0),
+    ]
+    assert frame["prompt"][0] == "What is $2 + 3$?\nReturn your final response within \\boxed{{}}"
+    assert frame["gen"][1] == "7 × 6 = \\boxed{36}"
+
+
+def test_feb_2025_list_per_temperature() -> None:
+    frame = read_clean(FEB)
+    # {"0.7": [T, F]} for both problems; one temperature -> the run is just the model.
+    assert frame["run"].unique().to_list() == ["Sky-T1-32B-Preview"]
+    assert frame["accuracy"].to_list() == [1.0, 0.0, 1.0, 0.0]
+    assert (
+        frame["prompt_id"].to_list()
+        == [prompt_hash(TWO_PLUS_THREE)] * 2 + [prompt_hash(SEVEN_TIMES_SIX)] * 2
+    )
+    assert frame["answer"].to_list() == ["5", "5", "42", "42"]
+    assert frame["sample"].to_list() == [0, 1, 0, 1]
+
+
+def test_list_of_records() -> None:
+    frame = read_clean(LISTED)
+    # [ {_index: 0, responses [T, F]}, {_index: 1, responses [T, F]} ]; no summary: the folder.
+    assert frame["run"].unique().to_list() == ["v1b_list_feb2025"]
+    assert frame["prompt_id"].to_list() == ["0", "0", "1", "1"]
+    assert frame["accuracy"].to_list() == [1.0, 0.0, 1.0, 0.0]
+    assert frame["line"].to_list() == [1, 1, 2, 2]
+    record = next(READER.records(LISTED, [(2, None)]))
+    assert json.loads(record) == json.loads(LISTED.read_text(encoding="utf-8"))[1]
+
+
+def test_several_temperatures_are_runs(tmp_path: Path) -> None:
+    data = {
+        "What?": {
+            "answer": 1,
+            "prompt": "What?",
+            "responses": {
+                "0.0": [{"content": "1", "correctness": True, "reason": ""}],
+                "0.7": [
+                    {"content": "2", "correctness": False, "reason": "Solution is incorrect."},
+                    {"content": "1", "correctness": None},
+                ],
+            },
+        }
+    }
+    path = tmp_path / "Sky-T1_math500_test_subset_None_filter_False_s0_e-1_t0.0,0.7_n2.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    frame = read_clean(path)
+    assert frame.select("run", "answer", "gen", "accuracy", "sample").rows() == [
+        ("Sky-T1 · T=0.0", "1", "1", 1.0, 0),
+        ("Sky-T1 · T=0.7", "1", "2", 0.0, 0),
+        ("Sky-T1 · T=0.7", "1", "1", None, 1),
+    ]
+
+
+def test_numeric_keys_keep_file_order_so_lines_trace_back(tmp_path: Path) -> None:
+    data = {
+        str(i): {"_index": str(i), "prompt": f"p{i}", "responses": [{"content": "x"}]}
+        for i in (10, 2, 1)
+    }
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    frame = read_clean(path)
+    assert frame.select("line", "prompt_id").rows() == [(1, "10"), (2, "2"), (3, "1")]
+    assert json.loads(next(READER.records(path, [(2, None)]))) == {"2": data["2"]}
+
+
+def test_load_the_result_dirs_skips_summary_and_metrics() -> None:
+    result = load([SKY], LoadOptions(tokenize=False))
+    assert sorted(f.source for f in result.read_files) == sorted(
+        p.relative_to(SKY).as_posix() for p in (CLI_RESULTS, JAN, FEB, LISTED)
+    )
+    assert {f.format for f in result.read_files} == {"skythought"}
+    companions = sorted(f.source for f in result.skipped_files if f.companion)
+    assert companions == [
+        "results/toy-org_toy-reasoner-7b_toy_math500_e23a3b/summary.json",
+        "v0_jan2025/token_usage/Sky-T1-32B-Preview_MATH500_test_None_0_-1.json",
+        "v1_feb2025/metrics/"
+        "Sky-T1-32B-Preview_math500_test_subset_None_filter_False_s0_e-1_t0.7_n2.json",
+    ]
+    # The task's input dataset is not a samples file: reported as such, not read, not fatal.
+    others = [(f.source, f.skipped) for f in result.skipped_files if not f.companion]
+    assert others == [("data/toy_math500.jsonl", "no reader recognises this file")]
+    assert result.errors == []
+    # 12 (CLI) + 2 (Jan) + 4 (Feb) + 4 (list) generations
+    assert result.generations.height == 22
+
+
+def test_first_entry_longer_than_the_head_is_detected_beside_summary(tmp_path: Path) -> None:
+    folder = tmp_path / CLI_DIR.name
+    folder.mkdir()
+    shutil.copy(CLI_DIR / "summary.json", folder)
+    data = json.loads(CLI_RESULTS.read_text(encoding="utf-8"))
+    data["0"] = {"tests": "x" * 100_000, **data["0"]}  # code tasks carry their test cases
+    path = folder / "results.json"
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    detection = detect(path)
+    assert detection.reader is not None and detection.reader.name == "skythought"
+    assert read_clean(path).height == 12
+
+
+def test_other_json_is_not_skythought(tmp_path: Path) -> None:
+    summary = CLI_DIR / "summary.json"
+    assert READER.sniff(summary, summary.read_bytes()) == 0 and detect(summary).companion
+    other = tmp_path / "results.json"
+    other.write_text(json.dumps({"results": {"gsm8k": {"acc": 1}}}), encoding="utf-8")
+    assert READER.sniff(other, other.read_bytes()) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "reason", "rows"),
+    [
+        ('{\n "0": {"prompt": "x", "responses": [\n', 3, "not valid JSON (truncated?)", 0),
+        ('{"0": {"prompt": "x"}, "1": {"responses": [{"content": "y"}]}}', 1, "no 'responses'", 1),
+        ('{"0": {"prompt": "x", "responses": "oops"}}', 1, "neither a list nor an object", 0),
+        ('{"0": {"prompt": "x", "responses": []}}', 1, "'responses' is empty", 0),
+        ('{"0": {"responses": [{"content": "a"}, 5]}}', 1, "response 1: a JSON int", 1),
+        ('{"0": {"responses": [{"reason": "", "correctness": true}]}}', 1, "no 'content'", 0),
+        ('{"0": {"responses": [{"content": "a", "correctness": "maybe"}]}}', 1, "'maybe'", 0),
+        ("[1, 2]", 1, "has no 'responses'", 0),
+        ("5", None, "no SkyThought entries", 0),
+        ("{}", None, "no SkyThought entries", 0),
+    ],
+)
+def test_bad_files_are_errors(
+    tmp_path: Path, content: str, line: int | None, reason: str, rows: int
+) -> None:
+    path = tmp_path / "results.json"
+    path.write_text(content, encoding="utf-8")
+    result = read(path)
+    assert result.frame.height == rows
+    assert any(reason in e.reason and e.line == line for e in result.errors), result.errors
+    assert all(e.source == "results.json" for e in result.errors)
+
+
+def test_truncated_real_file_is_an_error(tmp_path: Path) -> None:
+    text = CLI_RESULTS.read_text(encoding="utf-8")
+    path = tmp_path / "results.json"
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    result = read(path)
+    assert result.frame.height == 0
+    assert len(result.errors) == 1 and "truncated" in result.errors[0].reason
+    assert result.errors[0].line is not None
+
+
+def test_summary_answer_key_names_the_reference(tmp_path: Path) -> None:
+    # A task whose answer_key is "solution": the reference is that column of the dataset row.
+    folder = tmp_path / CLI_DIR.name
+    folder.mkdir()
+    shutil.copy(CLI_RESULTS, folder)
+    summary = json.loads((CLI_DIR / "summary.json").read_text(encoding="utf-8"))
+    summary["configuration"]["task"]["config"]["answer_key"] = "solution"
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    frame = read_clean(folder / "results.json")
+    assert frame["answer"].unique(maintain_order=True).to_list() == [
+        "$2+3=\\boxed{5}$.",
+        "$\\frac{5}{6}$",
+        "$42$",
+    ]
