@@ -354,6 +354,20 @@ def test_results_file_is_a_companion_not_a_sample_file() -> None:
     assert detect(RESULTS).reader is None and detect(RESULTS).companion
 
 
+def test_results_named_after_output_path_are_companions(tmp_path: Path) -> None:
+    # --output_path out.json writes out_<date>.json; with many tasks, configs push
+    # lm_eval_version (written last) far beyond the detector's head.
+    results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    results["configs"] = {f"task_{i}": {"description": "x" * 1000} for i in range(200)}
+    path = tmp_path / f"out_{DATE}.json"
+    path.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    assert path.read_bytes()[:65536].find(b"lm_eval_version") == -1
+    assert detect(path).reader is None and detect(path).companion
+    # ... and it still names the model of the samples beside it.
+    shutil.copy(samples("toy_mc"), tmp_path)
+    assert read(tmp_path / samples("toy_mc").name).frame["run"].to_list() == [MODEL, MODEL]
+
+
 def test_first_line_longer_than_the_head_is_still_detected(tmp_path: Path) -> None:
     record = records("toy_math_gen")[0]
     record["doc"]["context"] = "x" * 100_000  # long-context docs

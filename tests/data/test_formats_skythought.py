@@ -207,6 +207,20 @@ def test_first_entry_longer_than_the_head_is_detected_beside_summary(tmp_path: P
     assert read_clean(path).height == 12
 
 
+@pytest.mark.parametrize("layout", ["cli", "per-temperature"])
+def test_first_response_longer_than_the_head_is_detected(tmp_path: Path, layout: str) -> None:
+    # A 32k-token reasoning trace: the head ends inside the first response's content, before
+    # its correctness and the token usages; there is no summary.json beside it.
+    response = {"content": "thinking " * 20_000, "correctness": True, "reason": ""}
+    responses = [response] if layout == "cli" else {"0.7": [response]}
+    data = {"0": {"_index": "0", "prompt": "p", "responses": responses}}
+    path = tmp_path / "m_task.json"
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    detection = detect(path)
+    assert detection.reader is not None and detection.reader.name == "skythought"
+    assert read_clean(path)["accuracy"].to_list() == [1.0]
+
+
 def test_other_json_is_not_skythought(tmp_path: Path) -> None:
     summary = CLI_DIR / "summary.json"
     assert READER.sniff(summary, summary.read_bytes()) == 0 and detect(summary).companion

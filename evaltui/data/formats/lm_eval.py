@@ -266,10 +266,9 @@ class LmEvalReader(Reader):
         if RESULTS_NAME.match(path.name):
             return True
         text = head.decode("utf-8", errors="replace")
-        return '"lm_eval_version"' in text or (
-            # ≤0.4.2 results.json: results, configs, versions, n-shot, config, git_hash.
-            '"results"' in text and '"configs"' in text and '"versions"' in text
-        )
+        # lm_eval_version is written last, often beyond the head; results and configs come first
+        # in every version (≤0.4.2 results.json, --output_path X.json -> X_<date>.json).
+        return '"lm_eval_version"' in text or ('"results"' in text and '"configs"' in text)
 
     def _entries(
         self, path: Path, source: str

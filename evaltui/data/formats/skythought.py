@@ -43,6 +43,11 @@ LEGACY_JAN = re.compile(r"^(?P<model>.+)_[^_]+_[^_]+_[^_]+_-?\d+_-?\d+$")
 #: Feb 2025 file names: <model>_<task>_<split>_subset_<subset>_filter_<bool>_s<start>_e<end>_t…_n<n>.json
 LEGACY_FEB = re.compile(r"^(?P<model>.+?)_[^_]+_[^_]+_subset_.*_filter_.*$")
 RESPONSES = re.compile(r'"responses"\s*:\s*[\[{]')
+#: ``responses`` opening with a response object, as a list or per temperature. Responses are
+#: written content first, so this is all a head shows when the first trace is longer than it.
+RESPONSE_START = re.compile(
+    r'"responses"\s*:\s*(?:\[\s*\{\s*"content"|\{\s*"[0-9.]+"\s*:\s*(?:\[\s*)?\{\s*"content")'
+)
 
 
 def _summary(path: Path) -> dict[str, Any]:
@@ -123,12 +128,9 @@ class SkyThoughtReader(ContainerReader):
             return 0
         if RESPONSES.search(text) and ('"correctness"' in text or '"token_usages"' in text):
             return 85
-        if (
-            path.name == "results.json"
-            and text.startswith("{")
-            and '"responses"' not in text
-            and (path.parent / "summary.json").is_file()
-        ):
+        if RESPONSE_START.search(text):
+            return 75  # the first response (a long reasoning trace) is longer than the head
+        if path.name == "results.json" and (path.parent / "summary.json").is_file():
             return 60  # the first entry (a whole dataset row) is longer than the head
         return 0
 
