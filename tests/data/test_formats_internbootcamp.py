@@ -17,6 +17,7 @@ from evaltui.data.formats.base import ReadResult
 from evaltui.data.formats.internbootcamp import InternBootcampReader
 from evaltui.data.formats.plain import PlainReader
 from evaltui.data.loader import LoadOptions, load
+from tests.data.damage import damaged
 
 BOOTCAMP = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "internbootcamp"
 OUTPUT = BOOTCAMP / "output" / "toy-model_test_dir_20261123_195835"
@@ -191,3 +192,17 @@ def test_bad_lines_are_errors(tmp_path: Path, bad: str, reason: str) -> None:
     assert result.frame.height == 1
     assert len(result.errors) == 1 and result.errors[0].line == 2
     assert reason in result.errors[0].reason, result.errors
+
+
+@pytest.mark.parametrize("path", [GAME24, BBEH], ids=["game24", "bbeh"])
+def test_damaged_records_give_rows_or_errors_never_exceptions(tmp_path: Path, path: Path) -> None:
+    first, good = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[:2]]
+    target = tmp_path / "details" / path.name
+    target.parent.mkdir()
+    for what, bad in damaged(first):
+        text = json.dumps(bad, ensure_ascii=False) + "\n" + json.dumps(good, ensure_ascii=False)
+        target.write_text(text + "\n", encoding="utf-8")
+        result = read(target)  # must not raise
+        lines = set(result.frame["line"].to_list())
+        assert 2 in lines, what
+        assert (1 in lines) != any(e.line == 1 for e in result.errors), what

@@ -22,6 +22,7 @@ from evaltui.data.formats import ReadOptions, detect
 from evaltui.data.formats.base import ReadResult
 from evaltui.data.formats.lm_eval import LmEvalReader
 from evaltui.data.loader import LoadOptions, load
+from tests.data.damage import damaged
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "lm_eval"
 RUN_DIR = FIXTURES / "outputs" / "run_scripted"
@@ -452,3 +453,16 @@ def test_bad_old_json_arrays_are_errors(tmp_path: Path, content: str, line: int)
     result = read(path)
     assert result.frame.height == 0
     assert [e.line for e in result.errors][:1] == [line], result.errors
+
+
+@pytest.mark.parametrize("task", ["toy_math_gen", "toy_math_maj", "toy_math_passk", "toy_mc"])
+def test_damaged_records_give_rows_or_errors_never_exceptions(tmp_path: Path, task: str) -> None:
+    good = records(task)[1]
+    path = tmp_path / f"samples_{task}_{DATE}.jsonl"
+    for what, bad in damaged(records(task)[0]):
+        text = json.dumps(bad, ensure_ascii=False) + "\n" + json.dumps(good, ensure_ascii=False)
+        path.write_text(text + "\n", encoding="utf-8")
+        result = read(path)  # must not raise
+        lines = set(result.frame["line"].to_list())
+        assert 2 in lines, what  # the good record after it is unaffected
+        assert (1 in lines) != any(e.line == 1 for e in result.errors), what

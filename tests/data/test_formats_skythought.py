@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -18,6 +19,7 @@ from evaltui.data.formats import ReadOptions, detect
 from evaltui.data.formats.base import ReadResult, prompt_hash
 from evaltui.data.formats.skythought import SkyThoughtReader
 from evaltui.data.loader import LoadOptions, load
+from tests.data.damage import damaged
 
 SKY = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "skythought"
 CLI_DIR = SKY / "results" / "toy-org_toy-reasoner-7b_toy_math500_e23a3b"
@@ -279,3 +281,28 @@ def test_summary_answer_key_names_the_reference(tmp_path: Path) -> None:
         "$\\frac{5}{6}$",
         "$42$",
     ]
+
+
+@pytest.mark.parametrize(
+    "source", [CLI_RESULTS, JAN, FEB, LISTED], ids=["cli", "jan", "feb", "list"]
+)
+def test_damaged_entries_give_rows_or_errors_never_exceptions(tmp_path: Path, source: Path) -> None:
+    data = json.loads(source.read_text(encoding="utf-8"))
+    entries = data if isinstance(data, list) else list(data.values())
+    first, good = entries[0], entries[1]
+    responses = first["responses"]
+    response = responses[0] if isinstance(responses, list) else next(iter(responses.values()))
+    response = response[0] if isinstance(response, list) else response
+    variants = list(damaged(first))
+    for what, bad_response in damaged(response):
+        entry = json.loads(json.dumps(first))
+        entry["responses"] = [bad_response]
+        variants.append((f"response {what}", entry))
+    path = tmp_path / source.name
+    for what, bad in variants:
+        content: Any = [bad, good] if isinstance(data, list) else {"a": bad, "b": good}
+        path.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+        result = read(path)  # must not raise
+        lines = set(result.frame["line"].to_list())
+        assert 2 in lines, what
+        assert 1 in lines or any(e.line == 1 for e in result.errors), what
