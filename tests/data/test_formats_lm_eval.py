@@ -204,6 +204,28 @@ def test_load_the_output_dir_skips_the_results_file() -> None:
     assert result.stats.height == 4 * 6 + 2  # (run, prompt) pairs
 
 
+def test_two_runs_of_a_task_in_one_folder_are_told_apart_by_date(tmp_path: Path) -> None:
+    # The harness names every file of a run by its date id; a second run of toy_mc into the same
+    # folder must not merge with the first (each doc would look like two samples).
+    folder = tmp_path / MODEL_DIR.name
+    shutil.copytree(MODEL_DIR, folder)
+    later = "2026-11-24T08-00-00.000001"
+    shutil.copy(samples("toy_mc"), folder / f"samples_toy_mc_{later}.jsonl")
+    shutil.copy(RESULTS, folder / f"results_{later}.json")
+    result = load([folder], LoadOptions(tokenize=False))
+    assert result.errors == []
+    mc_runs = result.stats.filter(pl.col("prompt_id").str.starts_with("toy_mc:"))["run"]
+    assert sorted(mc_runs.unique().to_list()) == [f"{MODEL} @ {DATE}", f"{MODEL} @ {later}"]
+    assert set(
+        result.stats["count"].filter(result.stats["run"].str.contains(" @ ", literal=True))
+    ) == {1}
+    gen_runs = result.stats.filter(pl.col("prompt_id").str.starts_with("toy_math_gen:"))["run"]
+    assert sorted(gen_runs.unique().to_list()) == [
+        f"{MODEL} · flexible-extract",
+        f"{MODEL} · strict-match",
+    ]  # one run of that task: no date
+
+
 def test_pre_047_lines_without_filter_take_the_filter_list_order(tmp_path: Path) -> None:
     # 0.4.3-0.4.6 write no "filter"/"metrics": lines 1-4 are strict-match, 5-8 flexible-extract
     # (the order of the task's filter_list in results_<date>.json).

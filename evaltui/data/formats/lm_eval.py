@@ -13,11 +13,15 @@ score ``acc``), chat-templated prompts (a list holding a JSON string of messages
 (no metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
 n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON array
 (``<model_args>_<task>.jsonl``).
+
+The model is the results JSON's ``model_name`` (the results file of the same date id), else the
+folder; when the folder holds several runs of one task, the run label gets the date id too.
 """
 
 from __future__ import annotations
 
 import functools
+import glob
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -104,6 +108,19 @@ def _model_name(results: dict[str, Any] | None, path: Path) -> str:
             if found:
                 return found.group(1).strip()
     return path.parent.name
+
+
+def _run_date(path: Path) -> str:
+    """`` @ <date>`` when the folder holds several runs of this task (else their docs would merge)."""
+    match = SAMPLES_NAME.match(path.name)
+    if match is None:
+        return ""
+    dates = {
+        other["date"]
+        for sibling in path.parent.glob(f"samples_{glob.escape(match['task'])}_*.jsonl")
+        if (other := SAMPLES_NAME.match(sibling.name)) and other["task"] == match["task"]
+    }
+    return f" @ {match['date']}" if len(dates) > 1 else ""
 
 
 def _task_name(path: Path, results: dict[str, Any] | None) -> str:
@@ -288,7 +305,7 @@ class LmEvalReader(Reader):
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         entries, errors, notes = self._entries(path, source)
         results = _results_for(path)
-        model = options.label or _model_name(results, path)
+        model = options.label or _model_name(results, path) + _run_date(path)
         task = _task_name(path, results)
         configs = (results or {}).get("configs")
         config = configs.get(task) if isinstance(configs, dict) else None
