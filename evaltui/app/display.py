@@ -7,6 +7,7 @@ import re
 import polars as pl
 from rich.text import Text
 
+from evaltui.data.extract import box_spans
 from evaltui.data.sanitize import one_line_expr, visible
 
 #: Table columns in order, when present in the Stats frame: (column, label, kind).
@@ -60,32 +61,6 @@ def display_frame(rows: pl.DataFrame, width: int = PROMPT_WIDTH) -> pl.DataFrame
 _BOXED = re.compile(r"\\(?:boxed|fbox)\{")
 
 
-def final_answer_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every ``\\boxed{…}`` with balanced braces, for highlighting."""
-    spans = []
-    for match in _BOXED.finditer(text):
-        depth, index = 1, match.end()
-        while index < len(text) and depth:
-            depth += {"{": 1, "}": -1}.get(text[index], 0)
-            index += 1
-        if depth == 0:
-            spans.append((match.start(), index))
-    return spans
-
-
-def boxed_answer(text: str | None) -> str | None:
-    """The content of the last ``\\boxed{…}`` in ``text`` (display only), None when there is none."""
-    if not text:
-        return None
-    tail = text[-20_000:]
-    spans = final_answer_spans(tail)
-    if not spans:
-        return None
-    start, end = spans[-1]
-    inner = tail[start:end]
-    return inner[inner.index("{") + 1 : -1]
-
-
 def has_final_answer(text: str | None) -> bool:
     return bool(text) and bool(
         _BOXED.search(text or "") or re.search(r"(?i)answer is", (text or "")[-2000:])
@@ -100,7 +75,7 @@ def generation_text(text: str | None) -> Text:
     raw = text or ""
     shown = visible(raw[:MAX_SHOWN_CHARS])
     result = Text(shown)
-    for start, end in final_answer_spans(shown):
+    for start, _inner, end in box_spans(shown):
         result.stylize("bold reverse", start, end)
     if len(raw) > MAX_SHOWN_CHARS:
         result.append(

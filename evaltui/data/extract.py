@@ -51,24 +51,34 @@ def extract_answer_expr(column: str = "gen") -> pl.Expr:
     )
 
 
-def last_boxed(text: str) -> str | None:
-    """Contents of the last balanced ``\\boxed{…}``/``\\fbox{…}`` in ``text`` (any nesting depth).
-
-    An unclosed box (a truncated generation) is skipped in favour of the one before it.
-    """
-    for start in reversed([m.end() for m in _BOX_START_RE.finditer(text)]):
+def box_spans(text: str) -> list[tuple[int, int, int]]:
+    """Every balanced ``\\boxed{…}``/``\\fbox{…}`` in ``text`` (any nesting depth), in order of
+    its start: ``(start of the command, start of its contents, end after the closing brace)``.
+    An unclosed box (a truncated generation) has no span."""
+    spans = []
+    for match in _BOX_START_RE.finditer(text):
         depth = 1
-        for index in range(start, len(text)):
+        for index in range(match.end(), len(text)):
             char = text[index]
             if char == "{":
                 depth += 1
             elif char == "}":
                 depth -= 1
                 if depth == 0:
-                    inner = text[start:index].strip()
-                    if inner:
-                        return inner
+                    spans.append((match.start(), match.end(), index + 1))
                     break
+    return spans
+
+
+def last_boxed(text: str) -> str | None:
+    """Contents of the last non-empty balanced ``\\boxed{…}``/``\\fbox{…}`` in ``text``.
+
+    An unclosed box (a truncated generation) is skipped in favour of the one before it.
+    """
+    for _start, inner, end in reversed(box_spans(text)):
+        contents = text[inner : end - 1].strip()
+        if contents:
+            return contents
     return None
 
 

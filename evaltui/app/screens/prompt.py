@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from evaltui.app.display import boxed_answer, generation_text, has_final_answer, score_mark
+from evaltui.app.display import generation_text, has_final_answer, score_mark
 from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import one_line, visible
 
@@ -105,7 +105,8 @@ class PromptScreen(Screen[None]):
         options.clear_options()
         for row in gens.iter_rows(named=True):
             length = "…" if row["gen_length"] is None else f"{row['gen_length']:,}"
-            answer = row.get("extracted") or boxed_answer(row["gen"])
+            # The loader extracted final answers while reading (the format's own, else the text's).
+            answer = row.get("extracted")
             extracted = one_line(answer, 30) if answer else ""
             marker = "" if has_final_answer(row["gen"]) else "  ⚠ no final answer"
             if row.get("truncated"):
