@@ -67,6 +67,24 @@ def one_line(text: str | None, limit: int = 200) -> str:
     return folded
 
 
+def one_line_middle(text: str | None, limit: int = 40) -> str:
+    """:func:`one_line`, but cut in the middle: run labels and file names differ at their ends.
+
+    ``toy-org/scripted-model-2024-06-01`` and ``…-2024-06-02`` stay distinguishable at 24 cells
+    (``toy-org/scr…2024-06-01``), where cutting from the right would make them read the same.
+    """
+    if not text:
+        return ""
+    folded = one_line(text, max(len(text), 1))
+    if len(folded) <= limit:
+        return folded
+    if limit <= 1:
+        return "…"[:limit]
+    tail = (limit - 1) // 2
+    head = limit - 1 - tail
+    return folded[:head] + "…" + folded[len(folded) - tail :]
+
+
 def one_line_expr(column: str, limit: int = 200) -> pl.Expr:
     """:func:`one_line` as a polars expression: the same result, without Python per row."""
     import polars as pl

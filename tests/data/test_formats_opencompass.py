@@ -169,5 +169,7 @@ def test_aisbench_n3_summary_metrics() -> None:
     result = load([AIS_N3], LoadOptions(tokenize=False))
     metrics = {m.name: m.value for m in summarize_runs(result.stats)[0].metrics}
     assert round(100 * metrics["cons@3"], 1) == 66.7  # AISBench reports 33.3 for this file
-    assert round(100 * metrics["avg@3"], 1) == 55.6  # agrees with AISBench, where its numbers are right
+    assert (
+        round(100 * metrics["avg@3"], 1) == 55.6
+    )  # agrees with AISBench, where its numbers are right
     assert metrics["pass@3"] == 1.0

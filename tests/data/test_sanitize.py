@@ -52,3 +52,15 @@ def test_one_line_expr_matches_one_line() -> None:
             one_line_expr("v", limit)
         )
         assert frame["v"].to_list() == [one_line(v, limit) for v in values]
+
+
+def test_one_line_middle_keeps_both_ends() -> None:
+    from evaltui.data.sanitize import one_line_middle
+
+    a = one_line_middle("toy-org/scripted-model-2024-06-01", 21)
+    b = one_line_middle("toy-org/scripted-model-2024-06-02", 21)
+    assert len(a) == 21 and a != b
+    assert a == "toy-org/sc…2024-06-01" and a.endswith("2024-06-01") and "…" in a
+    assert one_line_middle("short", 21) == "short"
+    assert one_line_middle("a\x1b[2Jb\nc" * 20, 11).count("\x1b") == 0
+    assert one_line_middle(None) == "" and len(one_line_middle("x" * 100, 1)) == 1
