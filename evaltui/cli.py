@@ -248,8 +248,25 @@ def summarize_parser() -> argparse.ArgumentParser:
         help="also print run-level metrics (avg@n, pass@k, maj@n, cons@n, G-Pass@k with 95%% "
         "CIs) to stdout, as text (default), markdown or csv",
     )
+    add_follow_args(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     return parser
+
+
+def add_follow_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--follow",
+        action="store_true",
+        help="keep watching the inputs (appended lines, new files, rewrites) and keep the "
+        "results up to date until Ctrl-C",
+    )
+    parser.add_argument(
+        "--follow-interval",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="with --follow: rewrite the output at most this often (default 5)",
+    )
 
 
 def cmd_summarize(argv: Sequence[str]) -> int:
@@ -259,6 +276,10 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     parser = summarize_parser()
     args = parser.parse_args(argv)
     output = args.output or args.output_data_dir / args.output_filename
+    if args.follow:
+        from evaltui.commands.follow import follow_summarize
+
+        return follow_summarize(args, parser, output)
     try:
         result = headless_load(args, parser)
     except LoadFailure as exc:

@@ -156,19 +156,26 @@ class _FileState:
     errors: int = 0
 
 
-def _read_one(
+def read_input(
     item: InputFile, reader: Reader, options: ReadOptions
-) -> tuple[_FileState, list[LoadError], list[str]]:
+) -> tuple[pl.DataFrame, list[LoadError], list[str]]:
+    """One file's rows (final answers extracted), bad-line errors and notes; never raises."""
     try:
         result = reader.read(item.path, item.source, options)
     except Exception as exc:  # a reader bug or an unreadable file must not sink the whole load
         error = LoadError(
             item.source, None, f"{reader.name} reader failed: {type(exc).__name__}: {exc}"
         )
-        return _FileState(item, reader, empty_generations()), [error], []
+        return empty_generations(), [error], []
     # Final answers are extracted now, while the text is here (headless loads drop it later).
-    frame = fill_extracted(conform(result.frame))
-    return _FileState(item, reader, frame, errors=len(result.errors)), result.errors, result.notes
+    return fill_extracted(conform(result.frame)), result.errors, result.notes
+
+
+def _read_one(
+    item: InputFile, reader: Reader, options: ReadOptions
+) -> tuple[_FileState, list[LoadError], list[str]]:
+    frame, errors, notes = read_input(item, reader, options)
+    return _FileState(item, reader, frame, errors=len(errors)), errors, notes
 
 
 def _release_freed_memory() -> None:
@@ -185,7 +192,8 @@ def _release_freed_memory() -> None:
         return
 
 
-def _finish_generations(frames: list[pl.DataFrame]) -> pl.DataFrame:
+def finish_generations(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Every file's rows (with lengths) as one table, samples numbered where readers did not."""
     if not frames:
         return empty_generations(with_lengths=True)
     generations = pl.concat(frames, how="vertical")
@@ -444,7 +452,7 @@ class _Load:
             )
             for state in self.states
         ]
-        generations = _finish_generations(frames)
+        generations = finish_generations(frames)
         stats = metrics.prompt_stats(generations, self.options.correct_threshold)
         files = list(self.skipped.values()) + [
             FileReport(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaltui.data.formats.base import HEAD_BYTES, Reader, ReadOptions, ReadResult
+from evaltui.data.formats.base import HEAD_BYTES, Reader, ReadOptions, ReadResult, Window
 from evaltui.data.formats.inspect_ai import InspectReader
 from evaltui.data.formats.internbootcamp import InternBootcampReader
 from evaltui.data.formats.lighteval import LightevalReader
@@ -19,7 +19,16 @@ from evaltui.data.formats.opencompass import AISBenchReader, OpenCompassReader
 from evaltui.data.formats.plain import PlainReader
 from evaltui.data.formats.skythought import SkyThoughtReader
 
-__all__ = ["READERS", "Detection", "ReadOptions", "ReadResult", "Reader", "detect", "get_reader"]
+__all__ = [
+    "READERS",
+    "Detection",
+    "ReadOptions",
+    "ReadResult",
+    "Reader",
+    "Window",
+    "detect",
+    "get_reader",
+]
 
 #: Every reader, most specific first (the generic plain reader is the fallback, last).
 READERS: list[Reader] = [

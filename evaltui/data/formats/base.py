@@ -18,6 +18,22 @@ HEAD_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
+class Window:
+    """A byte range of a line-based file to read: whole lines from ``start`` up to ``end``.
+
+    Following a file that is still being written reads only what was appended: ``start`` is the
+    offset just after the last complete line already read, ``first_line`` that line's number.
+    """
+
+    start: int
+    """Byte offset of a line start."""
+    first_line: int
+    """The 1-based number of the line at ``start``."""
+    end: int | None = None
+    """Exclusive end offset (just after a newline); None = the end of the file."""
+
+
+@dataclass(frozen=True, slots=True)
 class ReadOptions:
     """What the user told us about field names and labels (CLI flags)."""
 
@@ -27,6 +43,8 @@ class ReadOptions:
     score_field: str | None = None
     label: str | None = None
     """Run label override (``--label``); None = the format's own model name / the parent folder."""
+    window: Window | None = None
+    """Read only these lines (readers with ``appendable``); None = the whole file. Not cached."""
 
     def cache_token(self) -> str:
         """A stable string that changes whenever these options could change what a reader emits."""
@@ -56,6 +74,9 @@ class Reader(ABC):
     """One line for ``evaltui formats``."""
     extensions: ClassVar[tuple[str, ...]] = (".jsonl",)
     """File name endings this reader may accept (lower case)."""
+    appendable: ClassVar[bool] = False
+    """True when each line is read on its own (no file-wide state): lines appended later can be
+    read alone through ``ReadOptions.window`` and added to the rows already read."""
 
     @abstractmethod
     def sniff(self, path: Path, head: bytes) -> int:

@@ -63,6 +63,7 @@ class InternBootcampReader(Reader):
         "InternBootcamp run_eval.py details/<file>.jsonl (meta.jsonl, eval_args.json beside)"
     )
     extensions = (".jsonl", ".json")
+    appendable = True
 
     def sniff(self, path: Path, head: bytes) -> int:
         first = first_record(head)
@@ -86,7 +87,7 @@ class InternBootcampReader(Reader):
         return path.name == "meta.jsonl" and first is not None and "bootcamp" in first
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
-        parsed, errors, notes = parse_json_lines(path, source)
+        parsed, errors, notes = parse_json_lines(path, source, options.window)
         run = options.label or _model(path)
         rows = Rows()
         for line, offset, record in parsed:

@@ -18,6 +18,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    Window,
     prompt_hash,
     stringify,
     to_score,
@@ -37,24 +38,36 @@ GEN_JOIN = "\n"
 _BOM = b"\xef\xbb\xbf"
 
 
-def iter_lines(data: bytes) -> Iterator[tuple[int, int, bytes, bool]]:
+def iter_lines(
+    data: bytes, base: int = 0, first_line: int = 1
+) -> Iterator[tuple[int, int, bytes, bool]]:
     """Yield ``(line_no, offset, raw, has_newline)`` for each line of ``data``.
 
     ``line_no`` is 1-based, ``offset`` the byte offset of the line's start; ``raw`` has no line
-    ending (LF or CRLF). A leading UTF-8 BOM is skipped but offsets stay true to the file.
+    ending (LF or CRLF). A leading UTF-8 BOM is skipped but offsets stay true to the file. ``data``
+    may be a slice of a file that starts at offset ``base`` with line ``first_line``.
     """
-    start = 3 if data.startswith(_BOM) else 0
-    line_no = 0
+    start = 3 if base == 0 and data.startswith(_BOM) else 0
+    line_no = first_line - 1
     size = len(data)
     while start < size:
         line_no += 1
         end = data.find(b"\n", start)
         if end == -1:
             raw = data[start:]
-            yield line_no, start, raw.rstrip(b"\r"), False
+            yield line_no, base + start, raw.rstrip(b"\r"), False
             return
-        yield line_no, start, data[start:end].rstrip(b"\r"), True
+        yield line_no, base + start, data[start:end].rstrip(b"\r"), True
         start = end + 1
+
+
+def read_window(path: Path, window: Window | None) -> bytes:
+    """The bytes of ``path`` in ``window`` (the whole file when None)."""
+    if window is None:
+        return path.read_bytes()
+    with path.open("rb") as handle:
+        handle.seek(window.start)
+        return handle.read(-1 if window.end is None else max(0, window.end - window.start))
 
 
 def decode_line(raw: bytes) -> tuple[str, bool]:
@@ -66,18 +79,19 @@ def decode_line(raw: bytes) -> tuple[str, bool]:
 
 
 def parse_json_lines(
-    path: Path, source: str
+    path: Path, source: str, window: Window | None = None
 ) -> tuple[list[tuple[int, int, Any]], list[LoadError], list[str]]:
-    """Parse a JSON-lines file into ``(line_no, offset, value)`` triples.
+    """Parse a JSON-lines file (or the lines in ``window``) into ``(line_no, offset, value)``.
 
     Blank lines are skipped; a line that is not JSON becomes an error entry (a truncated last line
     is named as such). Shared by every JSON-lines reader.
     """
-    data = path.read_bytes()
+    data = read_window(path, window)
     parsed: list[tuple[int, int, Any]] = []
     errors: list[LoadError] = []
     bad_utf8: list[int] = []
-    for line_no, offset, raw, has_newline in iter_lines(data):
+    base, first_line = (window.start, window.first_line) if window else (0, 1)
+    for line_no, offset, raw, has_newline in iter_lines(data, base, first_line):
         if not raw.strip():
             continue
         text, valid = decode_line(raw)
@@ -137,6 +151,7 @@ class PlainReader(Reader):
         "JSONL with prompt/gen/answer/accuracy (or question/output/gold/score, ...) per line"
     )
     extensions = (".jsonl", ".json")
+    appendable = True
 
     def sniff(self, path: Path, head: bytes) -> int:
         first = first_record(head)
@@ -154,7 +169,7 @@ class PlainReader(Reader):
         return 0
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
-        parsed, errors, notes = parse_json_lines(path, source)
+        parsed, errors, notes = parse_json_lines(path, source, options.window)
         run = options.label or path.resolve().parent.name
         rows = Rows()
 

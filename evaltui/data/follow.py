@@ -1,0 +1,486 @@
+"""Follow inputs while an eval is still writing them: appended lines, new files, rewrites.
+
+A :class:`Follower` starts from a full :func:`~evaltui.data.loader.load`, then each :meth:`poll`
+looks at the inputs again and returns a new :class:`~evaltui.data.loader.LoadResult` when
+something changed:
+
+- lines appended to a line-based file (a reader with ``appendable``) are read alone, from the end
+  of the last complete line already read; a partial last line waits for its newline;
+- a new file (a new run's folder too) is detected and read; a file that disappeared is dropped;
+- a file rewritten in place (truncated, replaced, or its head/last read line changed) and every
+  file of a whole-document format (SkyThought, OpenCompass, Inspect ``.eval``) is read again
+  whole, so nothing is counted twice.
+
+Only new generations are tokenized. Stats are recomputed from all generations, so a followed load
+ends with exactly the stats of loading the final files from scratch. Identity is taken before
+reading: a file that grows while it is read is read again from where its snapshot ended.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from evaltui.data import metrics
+from evaltui.data.discover import InputError, InputFile, discover
+from evaltui.data.formats import Reader, Window, detect, get_reader, known_extensions
+from evaltui.data.loader import (
+    FileReport,
+    LoadFailure,
+    LoadOptions,
+    LoadResult,
+    PartialCallback,
+    ProgressCallback,
+    finish_generations,
+    load,
+    read_input,
+)
+from evaltui.data.schema import LoadError, empty_generations
+from evaltui.data.tokens import TokenizerError, TokenizerInfo, count_in_batches, resolve_tokenizer
+
+#: Bytes compared at a file's head and before the end of what was read, to tell an append
+#: (both unchanged) from a rewrite.
+_PROBE = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamp:
+    """What a file looked like: an append changes size/mtime, a replacement changes the inode."""
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> _Stamp | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@dataclass(slots=True)
+class _Tracked:
+    """One followed file and the rows read from it so far."""
+
+    item: InputFile
+    reader: Reader | None
+    """None for a file that is skipped (unknown, companion): its report is kept instead."""
+    stamp: _Stamp | None
+    """None when unknown (it appeared during the first load): the next poll reads it whole."""
+    frame: pl.DataFrame
+    errors: list[LoadError]
+    notes: list[str]
+    report: FileReport | None = None
+    """The skip report of a skipped file."""
+    consumed: int = 0
+    """Appendable files: bytes read, up to and including the last complete line's newline."""
+    next_line: int = 1
+    """Appendable files: the number of the line that starts at ``consumed``."""
+    head: bytes = b""
+    tail: bytes = b""
+    """The bytes at the start of the file and just before ``consumed`` when it was read."""
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpdate:
+    """What one :meth:`Follower.poll` found."""
+
+    result: LoadResult
+    new_generations: int
+    """Generations added by this update (a re-read file counts its rows again)."""
+    notes: list[str]
+    """What happened worth saying (a file rewritten and read again, a file gone)."""
+
+
+def _probe(path: Path, consumed: int) -> tuple[bytes, bytes]:
+    """The first bytes of ``path`` and the bytes just before ``consumed``."""
+    with path.open("rb") as handle:
+        head = handle.read(min(_PROBE, consumed))
+        start = max(0, consumed - _PROBE)
+        handle.seek(start)
+        tail = handle.read(consumed - start)
+    return head, tail
+
+
+def _complete_lines(path: Path, start: int, size: int) -> tuple[int, int]:
+    """``(end, newlines)``: the offset just after the last newline in ``path[start:size]``
+    (``start`` when there is none) and how many newlines lie in ``path[start:end]``."""
+    end = start
+    newlines = 0
+    chunk = 1 << 22
+    with path.open("rb") as handle:
+        handle.seek(start)
+        position = start
+        while position < size:
+            data = handle.read(min(chunk, size - position))
+            if not data:
+                break
+            count = data.count(b"\n")
+            if count:
+                newlines += count
+                end = position + data.rfind(b"\n") + 1
+            position += len(data)
+    return end, newlines
+
+
+class Follower:
+    """Keeps a load up to date with its input files. Not thread-safe: one thread polls."""
+
+    def __init__(
+        self, paths: Sequence[str | os.PathLike[str]], options: LoadOptions | None = None
+    ) -> None:
+        self.paths = list(paths)
+        self.options = options or LoadOptions()
+        self.files: dict[Path, _Tracked] = {}
+        self.order: list[Path] = []
+        self.tokenizer: TokenizerInfo | None = None
+        self.notes: list[str] = []
+        self.tokenizer_name = "none"
+        self.started = time.perf_counter()
+        self.arrivals: deque[tuple[float, int]] = deque()
+        """(monotonic time, generations) of each update, for "N new in the last minute"."""
+        self.last_write: float | None = None
+        """Wall-clock mtime of the newest change seen (seconds since the epoch)."""
+        self._watch: Iterator[object] | None = None
+
+    # --- the first, full load -------------------------------------------------------------
+
+    def load(
+        self,
+        on_progress: ProgressCallback | None = None,
+        cancelled: threading.Event | None = None,
+        on_partial: PartialCallback | None = None,
+        *,
+        partial_interval: float = 1.0,
+    ) -> LoadResult:
+        """The full load, as :func:`~evaltui.data.loader.load`; later changes come from :meth:`poll`."""
+        try:
+            before = {f.path: _Stamp.of(f.path) for f in self._discover()}
+        except LoadFailure:
+            before = {}
+        result = load(
+            self.paths,
+            self.options,
+            on_progress,
+            cancelled,
+            on_partial,
+            partial_interval=partial_interval,
+        )
+        self.tokenizer_name = result.tokenizer
+        self.notes = list(result.notes)
+        by_source: dict[str, pl.DataFrame] = {
+            str(key[0]): frame
+            for key, frame in result.generations.partition_by(
+                "source", as_dict=True, maintain_order=True
+            ).items()
+        }
+        errors: dict[str, list[LoadError]] = {}
+        for error in result.errors:
+            errors.setdefault(error.source, []).append(error)
+        for report in result.files:
+            if report.path is None:
+                continue
+            item = InputFile(report.path, report.source, 0)
+            stamp = before.get(report.path)
+            if report.skipped is not None:
+                self._track(_Tracked(item, None, stamp, empty_generations(), [], [], report))
+                continue
+            reader = get_reader(report.format or "plain")
+            frame = by_source.get(report.source, empty_generations(with_lengths=True))
+            tracked = _Tracked(item, reader, stamp, frame, errors.get(report.source, []), [])
+            if stamp is not None and reader.appendable:
+                # Keep only what lies before the snapshot's last newline: a partial last line,
+                # or lines appended while the load ran, are read on the first poll.
+                end, newlines = _complete_lines(report.path, 0, stamp.size)
+                tracked.consumed, tracked.next_line = end, newlines + 1
+                tracked.frame = frame.filter(pl.col("offset") < end)
+                tracked.errors = [
+                    e for e in tracked.errors if e.line is None or e.line < tracked.next_line
+                ]
+                tracked.head, tracked.tail = _probe(report.path, end)
+            self._track(tracked)
+        return result
+
+    def _track(self, tracked: _Tracked) -> None:
+        if tracked.item.path not in self.files:
+            self.order.append(tracked.item.path)
+        self.files[tracked.item.path] = tracked
+
+    def _discover(self) -> list[InputFile]:
+        try:
+            return discover(self.paths, self.options.pattern, known_extensions())
+        except InputError as exc:
+            raise LoadFailure(str(exc)) from None
+
+    # --- later changes --------------------------------------------------------------------
+
+    def wait(self, timeout: float, stop: threading.Event | None = None) -> None:
+        """Sleep until an input may have changed (file-system events when ``watchfiles`` can
+        watch the inputs; otherwise polling) or ``timeout`` seconds pass, or ``stop`` is set."""
+        deadline = time.monotonic() + timeout
+        if self._watch is None:
+            self._watch = self._watcher(stop)
+        if self._watch is not None:
+            try:
+                next(self._watch)
+                return
+            except (StopIteration, RuntimeError, OSError):
+                self._watch = None  # fall back to polling from now on
+        remaining = deadline - time.monotonic()
+        if remaining > 0:
+            if stop is not None:
+                stop.wait(remaining)
+            else:
+                time.sleep(remaining)
+
+    def _watcher(self, stop: threading.Event | None) -> Iterator[object] | None:
+        if os.environ.get("EVALTUI_FOLLOW_POLLING"):
+            return None
+        try:
+            import watchfiles
+        except ImportError:
+            return None
+        roots = [Path(p).expanduser() for p in self.paths]
+        watched = [str(p if p.is_dir() else p.parent) for p in roots if p.exists()]
+        if not watched:
+            return None
+        # One event batch (or a 1 s heartbeat) per next(): polling still decides what changed.
+        return iter(
+            watchfiles.watch(
+                *watched,
+                stop_event=stop,
+                rust_timeout=1000,
+                yield_on_timeout=True,
+                debounce=50,
+                step=50,
+                raise_interrupt=True,
+            )
+        )
+
+    def poll(self) -> FollowUpdate | None:
+        """Look at the inputs again; a new result when anything changed, else None."""
+        try:
+            current = self._discover()
+        except LoadFailure:
+            current = []
+        notes: list[str] = []
+        added = 0
+        changed = False
+        seen = set()
+        for item in current:
+            seen.add(item.path)
+            tracked = self.files.get(item.path)
+            stamp = _Stamp.of(item.path)
+            if stamp is None:
+                continue
+            if tracked is not None and tracked.stamp == stamp:
+                continue
+            changed = True
+            self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
+            if tracked is None:
+                added += self._read_new(item, stamp)
+            elif self._appended(tracked, stamp):
+                added += self._read_appended(tracked, stamp)
+            else:
+                if tracked.reader is not None and tracked.stamp is not None:
+                    notes.append(f"{item.source} was rewritten: read again")
+                added += self._read_new(item, stamp)
+        for path in [p for p in self.order if p not in seen]:
+            changed = True
+            notes.append(f"{self.files[path].item.source} is gone: its rows were removed")
+            del self.files[path]
+            self.order.remove(path)
+        if not changed:
+            return None
+        if added:
+            self.arrivals.append((time.monotonic(), added))
+        self.notes.extend(notes)
+        return FollowUpdate(self.result(), added, notes)
+
+    def _appended(self, tracked: _Tracked, stamp: _Stamp) -> bool:
+        """True when ``stamp`` shows only lines added after what was read."""
+        old = tracked.stamp
+        if tracked.reader is None or not tracked.reader.appendable or old is None:
+            return False
+        if (old.device, old.inode) != (stamp.device, stamp.inode) or stamp.size < tracked.consumed:
+            return False
+        try:
+            return _probe(tracked.item.path, tracked.consumed) == (tracked.head, tracked.tail)
+        except OSError:
+            return False
+
+    def _read_appended(self, tracked: _Tracked, stamp: _Stamp) -> int:
+        assert tracked.reader is not None
+        path = tracked.item.path
+        try:
+            end, newlines = _complete_lines(path, tracked.consumed, stamp.size)
+        except OSError:
+            return 0
+        tracked.stamp = stamp
+        if end == tracked.consumed:  # only a partial line so far
+            return 0
+        window = Window(tracked.consumed, tracked.next_line, end)
+        frame, errors, notes = self._read(tracked.item, tracked.reader, window)
+        tracked.frame = pl.concat([tracked.frame, frame], how="vertical")
+        tracked.errors.extend(errors)
+        tracked.notes.extend(notes)
+        tracked.consumed, tracked.next_line = end, tracked.next_line + newlines
+        tracked.head, tracked.tail = _probe(path, end)
+        return frame.height
+
+    def _read_new(self, item: InputFile, stamp: _Stamp) -> int:
+        """Read ``item`` whole (a new or rewritten file); a partial last line waits."""
+        item = InputFile(item.path, item.source, stamp.size)
+        if self.options.format is not None:
+            reader: Reader | None = get_reader(self.options.format)
+            reason, companion = "", False
+        else:
+            detection = detect(item.path)
+            reader, reason, companion = detection.reader, detection.reason, detection.companion
+        if reader is None:
+            report = FileReport(item.source, None, item.path, skipped=reason, companion=companion)
+            self._track(_Tracked(item, None, stamp, empty_generations(), [], [], report))
+            return 0
+        tracked = _Tracked(item, reader, stamp, empty_generations(with_lengths=True), [], [])
+        window = None
+        if reader.appendable:
+            try:
+                end, newlines = _complete_lines(item.path, 0, stamp.size)
+                tracked.head, tracked.tail = _probe(item.path, end)
+            except OSError:
+                end, newlines = 0, 0
+            tracked.consumed, tracked.next_line = end, newlines + 1
+            window = Window(0, 1, end)
+        tracked.frame, tracked.errors, tracked.notes = self._read(item, reader, window)
+        self._track(tracked)
+        return tracked.frame.height
+
+    def _read(
+        self, item: InputFile, reader: Reader, window: Window | None
+    ) -> tuple[pl.DataFrame, list[LoadError], list[str]]:
+        """Read (a window of) one file and count its new generations' tokens."""
+        read_options = dataclasses.replace(self.options.read, window=window)
+        frame, errors, notes = read_input(item, reader, read_options)
+        lengths: np.ndarray | None = None
+        if self.options.tokenize and frame.height:
+            lengths = count_in_batches(
+                self._tokenizer(), frame.get_column("gen"), batch_chars=self.options.batch_chars
+            )
+        frame = frame.with_columns(
+            pl.Series("gen_length", lengths, dtype=pl.UInt32)
+            if lengths is not None
+            else pl.lit(None, dtype=pl.UInt32).alias("gen_length")
+        )
+        if not self.options.keep_text:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("gen"))
+        return frame, errors, notes
+
+    def _tokenizer(self) -> TokenizerInfo:
+        if self.tokenizer is None:
+            try:
+                self.tokenizer = resolve_tokenizer(self.options.model).load()
+            except TokenizerError as exc:
+                raise LoadFailure(str(exc)) from None
+        return self.tokenizer
+
+    def result(self) -> LoadResult:
+        """The current state as one load result (files in discovery order)."""
+        tracked = [self.files[p] for p in self._ordered()]
+        generations = finish_generations([t.frame for t in tracked if t.reader is not None])
+        stats = metrics.prompt_stats(generations, self.options.correct_threshold)
+        files = [
+            t.report
+            if t.report is not None
+            else FileReport(
+                t.item.source,
+                t.reader.name if t.reader else None,
+                t.item.path,
+                t.frame.height,
+                len(t.errors),
+            )
+            for t in tracked
+        ]
+        errors = [e for t in tracked for e in t.errors]
+        notes = self.notes + [n for t in tracked for n in t.notes]
+        notes += [
+            f"{t.item.source}: its last line is still being written (read once it ends)"
+            for t in tracked
+            if t.reader is not None
+            and t.reader.appendable
+            and t.stamp is not None
+            and t.stamp.size > t.consumed
+        ]
+        return LoadResult(
+            generations,
+            stats,
+            errors,
+            files,
+            notes,
+            self.tokenizer_name,
+            0,
+            time.perf_counter() - self.started,
+            True,
+        )
+
+    def _ordered(self) -> list[Path]:
+        """Tracked files in the order a fresh load would list them."""
+        try:
+            fresh = [f.path for f in self._discover()]
+        except LoadFailure:
+            fresh = []
+        rank = {p: i for i, p in enumerate(fresh)}
+        return sorted(self.order, key=lambda p: rank.get(p, len(rank)))
+
+    # --- activity, for a status line ------------------------------------------------------
+
+    def recent(self, seconds: float = 60.0) -> int:
+        """Generations that arrived in the last ``seconds``."""
+        cutoff = time.monotonic() - seconds
+        while self.arrivals and self.arrivals[0][0] < cutoff:
+            self.arrivals.popleft()
+        return sum(n for _t, n in self.arrivals)
+
+    def status(self) -> str:
+        """``following · N new generations in the last minute · last write 3 s ago``."""
+        parts = ["following", f"{self.recent():,} new generations in the last minute"]
+        if self.last_write is not None:
+            ago = max(0.0, time.time() - self.last_write)
+            parts.append(f"last write {_ago(ago)} ago")
+        return " · ".join(parts)
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def follow_forever(
+    follower: Follower,
+    on_update: Callable[[FollowUpdate], object],
+    stop: threading.Event,
+    *,
+    interval: float = 1.0,
+) -> None:
+    """Poll ``follower`` until ``stop`` is set, calling ``on_update`` for every change."""
+    while not stop.is_set():
+        follower.wait(interval, stop)
+        if stop.is_set():
+            return
+        update = follower.poll()
+        if update is not None:
+            on_update(update)

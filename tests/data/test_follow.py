@@ -1,0 +1,311 @@
+"""Following inputs while they are written: appends (cut mid-line too), new files, rewrites.
+
+Every scenario ends by comparing the followed result with a fresh load of the final files: the
+same stats (every column, row order included), the same generations and the same bad lines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from evaltui.data.follow import Follower
+from evaltui.data.formats import plain
+from evaltui.data.loader import LoadOptions, LoadResult, load
+from tests.conftest import write_jsonl
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
+
+
+def record(i: int, j: int) -> dict[str, Any]:
+    """Generation j of prompt i: j + 2 words, correct when j is even."""
+    words = " ".join(["answer"] * (j + 1))
+    return {"prompt": f"prompt {i}", "gen": f"{words} {j}", "answer": "0", "accuracy": j % 2 == 0}
+
+
+def line(i: int, j: int) -> str:
+    return json.dumps(record(i, j)) + "\n"
+
+
+def options(tmp_path: Path, tokenizer: Path, **kw: Any) -> LoadOptions:
+    return LoadOptions(model=str(tokenizer), use_cache=False, **kw)
+
+
+def assert_same(followed: LoadResult, paths: list[Path], opts: LoadOptions) -> None:
+    """``followed`` equals a fresh load of the files as they are now."""
+    fresh = load(paths, opts)
+    assert followed.stats.equals(fresh.stats), (followed.stats, fresh.stats)
+    columns = [c for c in fresh.generations.columns if c != "gen" or opts.keep_text]
+    assert followed.generations.select(columns).equals(fresh.generations.select(columns))
+    assert [str(e) for e in followed.errors] == [str(e) for e in fresh.errors]
+
+
+def append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def test_appended_lines_are_read_alone_and_merged(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    out = write_jsonl(
+        data / "model-a" / "out.jsonl", [record(i, j) for i in range(3) for j in (0, 1)]
+    )
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    first = follower.load()
+    assert first.stats["count"].to_list() == [2, 2, 2]
+    assert follower.poll() is None  # nothing changed: no update
+
+    windows: list[plain.Window | None] = []
+    real = plain.read_window
+
+    def spy(path: Path, window: plain.Window | None) -> bytes:
+        windows.append(window)
+        return real(path, window)
+
+    monkeypatch.setattr(plain, "read_window", spy)
+    size = out.stat().st_size
+    append(out, line(0, 2) + line(3, 0))
+    update = follower.poll()
+    assert update is not None and update.new_generations == 2
+    # Only the appended bytes were read, numbered as lines 7 and 8 of the file.
+    assert windows == [plain.Window(size, 7, out.stat().st_size)]
+    stats = update.result.stats
+    assert stats["prompt"].to_list() == [f"prompt {i}" for i in range(4)]
+    assert stats["count"].to_list() == [3, 2, 2, 1]
+    assert stats["n_correct"].to_list() == [2, 1, 1, 1]
+    assert update.result.generations.filter(pl.col("line") == 8)["offset"].to_list() == [
+        size + len(line(0, 2).encode())
+    ]
+    assert_same(update.result, [data], opts)
+
+
+def test_a_line_cut_mid_way_waits_for_its_newline(tmp_path: Path, word_tokenizer: Path) -> None:
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    whole = line(0, 1)
+    append(out, whole[:12])  # a writer flushed half a line
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    first = follower.load()
+    # The fresh load saw a truncated last line; following waits for it instead of an error.
+    assert first.stats["count"].to_list() == [1]
+    update = follower.poll()
+    assert update is None or update.result.errors == []
+    result = follower.result()
+    assert result.errors == []
+    assert any("still being written" in note for note in result.notes)
+    append(out, whole[12:-5])
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    append(out, whole[-5:] + line(1, 0))
+    update = follower.poll()
+    assert update is not None and update.new_generations == 2
+    assert update.result.stats["count"].to_list() == [2, 1]
+    assert not any("still being written" in note for note in update.result.notes)
+    assert_same(update.result, [data], opts)
+
+
+def test_new_files_new_runs_rewrites_and_removals(tmp_path: Path, word_tokenizer: Path) -> None:
+    data = tmp_path / "data"
+    a = write_jsonl(data / "model-a" / "out.jsonl", [record(i, 0) for i in range(4)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+
+    b = write_jsonl(data / "model-b" / "out.jsonl", [record(0, 1), record(1, 2)])
+    update = follower.poll()
+    assert update is not None and update.new_generations == 2
+    assert sorted(update.result.stats["run"].unique().to_list()) == ["model-a", "model-b"]
+    assert_same(update.result, [data], opts)
+
+    # Rewritten in place, shorter: read again whole, nothing counted twice.
+    a.write_text(line(7, 0) + line(7, 1), encoding="utf-8")
+    update = follower.poll()
+    assert update is not None
+    assert any("model-a/out.jsonl was rewritten" in n for n in update.notes)
+    assert update.result.stats.filter(pl.col("run") == "model-a")["count"].to_list() == [2]
+    assert_same(update.result, [data], opts)
+
+    # Replaced by a different file of the same size and head: the last line read differs.
+    replacement = line(7, 0) + line(8, 1)
+    assert len(replacement) == a.stat().st_size
+    tmp = a.with_suffix(".new")
+    tmp.write_text(replacement, encoding="utf-8")
+    os.replace(tmp, a)
+    update = follower.poll()
+    assert update is not None
+    assert update.result.stats.filter(pl.col("run") == "model-a")["prompt"].to_list() == [
+        "prompt 7",
+        "prompt 8",
+    ]
+    assert_same(update.result, [data], opts)
+
+    b.unlink()
+    update = follower.poll()
+    assert update is not None
+    assert any("model-b/out.jsonl is gone" in n for n in update.notes)
+    assert update.result.stats["run"].unique().to_list() == ["model-a"]
+    assert_same(update.result, [data], opts)
+
+
+def test_whole_document_formats_are_read_again_when_they_change(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """SkyThought writes one JSON document at the end: picked up when it appears, re-read whole
+    (never appended to what was read) when it changes."""
+    data = tmp_path / "data"
+    write_jsonl(data / "plain" / "out.jsonl", [record(0, 0)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    source = FIXTURES / "skythought" / "v1b_list_feb2025" / "results.json"
+    target = data / "sky" / "results.json"
+    target.parent.mkdir()
+    target.write_bytes(source.read_bytes()[:200])  # still being written: not valid JSON yet
+    update = follower.poll()
+    assert update is not None
+    assert assert_same(update.result, [data], opts) is None
+    shutil.copyfile(source, target)
+    update = follower.poll()
+    assert update is not None and update.new_generations > 0
+    formats = {f.source: f.format for f in update.result.files}
+    assert formats["sky/results.json"] == "skythought"
+    assert update.result.errors == []
+    assert_same(update.result, [data], opts)
+
+
+def test_a_writer_thread_racing_the_follower(tmp_path: Path, word_tokenizer: Path) -> None:
+    """Appends in random-sized pieces (lines cut anywhere) while the follower polls; a new file
+    and a truncation on the way. The end state equals a fresh load of the final files."""
+    import random
+
+    data = tmp_path / "data"
+    a = write_jsonl(data / "model-a" / "out.jsonl", [record(0, 0)])
+    opts = options(tmp_path, word_tokenizer, keep_text=False)
+    follower = Follower([data], opts)
+    follower.load()
+    rng = random.Random(7)
+    done = threading.Event()
+
+    def writer() -> None:
+        text = "".join(line(i % 9, i) for i in range(1, 120))
+        position = 0
+        while position < len(text):
+            step = rng.randint(1, 90)
+            append(a, text[position : position + step])
+            position += step
+            if position > len(text) // 3 and not (data / "model-b").exists():
+                write_jsonl(data / "model-b" / "out.jsonl", [record(1, 1)])
+            time.sleep(0.001)
+        # Truncated and started again, as a restarted eval does.
+        a.write_text(line(5, 5), encoding="utf-8")
+        append(a, line(6, 6))
+        done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    updates = 0
+    while not done.is_set():
+        updates += follower.poll() is not None
+    thread.join()
+    follower.poll()
+    assert updates > 1
+    assert_same(follower.result(), [data], opts)
+
+
+def test_status_line_counts_recent_generations(tmp_path: Path, word_tokenizer: Path) -> None:
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    follower = Follower([data], options(tmp_path, word_tokenizer))
+    follower.load()
+    append(out, line(0, 1) + line(0, 2) + line(1, 0))
+    follower.poll()
+    status = follower.status()
+    assert status.startswith("following · 3 new generations in the last minute · last write ")
+    follower.arrivals[0] = (time.monotonic() - 61, 3)
+    assert follower.recent() == 0
+
+
+def test_wait_returns_on_a_change(tmp_path: Path, word_tokenizer: Path) -> None:
+    """With watchfiles, a write wakes the follower well before the timeout."""
+    pytest.importorskip("watchfiles")
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    follower = Follower([data], options(tmp_path, word_tokenizer))
+    follower.load()
+    timer = threading.Timer(0.3, append, (out, line(0, 1)))
+    timer.start()
+    started = time.monotonic()
+    # Heartbeats come every second; wait until the one that carries the change.
+    while follower.poll() is None and time.monotonic() - started < 20:
+        follower.wait(30)
+    assert follower.result().stats["count"].to_list() == [2]
+
+
+@pytest.mark.parametrize("polling", [False, True])
+def test_summarize_follow_keeps_the_combined_json_up_to_date(
+    tmp_path: Path, word_tokenizer: Path, polling: bool
+) -> None:
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 0)])
+    combined = tmp_path / "combined.json"
+    env = dict(os.environ)
+    if polling:
+        env["EVALTUI_FOLLOW_POLLING"] = "1"
+    args = [str(data), "--model", str(word_tokenizer), "--no-cache", "-o", str(combined)]
+    command = [sys.executable, "-m", "evaltui.cli", "summarize", *args]
+    proc = subprocess.Popen(
+        [*command, "--follow", "--follow-interval", "0.2"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+
+        def counts() -> list[int]:
+            try:
+                return [r["count"] for r in json.loads(combined.read_text(encoding="utf-8"))]
+            except (OSError, ValueError):
+                return []
+
+        deadline = time.monotonic() + 60
+        while counts() != [1, 1] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert counts() == [1, 1]
+        append(out, line(0, 1) + line(2, 0)[:10])
+        while counts() != [2, 1] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert counts() == [2, 1]
+        append(out, line(2, 0)[10:])
+        write_jsonl(data / "n" / "out.jsonl", [record(0, 3)])
+        while counts() != [2, 1, 1, 1] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert counts() == [2, 1, 1, 1]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "stopped following" in stderr
+    fresh = tmp_path / "fresh.json"
+    subprocess.run(
+        [sys.executable, "-m", "evaltui.cli", "summarize", *args[:-1], str(fresh), "-q"],
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert json.loads(combined.read_text()) == json.loads(fresh.read_text())
