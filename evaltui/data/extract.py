@@ -107,13 +107,34 @@ def extract_answers(texts: pl.Series) -> pl.Series:
 
 
 def fill_extracted(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
-    """``frame`` with null ``extracted`` values filled from ``column`` (null when nothing found)."""
+    """``frame`` with null ``extracted`` values filled from ``column`` (null when nothing found),
+    and their normalized form in ``vote_answer`` (see :func:`fill_vote_answers`)."""
     missing = frame["extracted"].is_null() & frame[column].is_not_null()
+    if frame.height and bool(missing.any()):
+        rows = missing.arg_true()
+        found = extract_answers(frame[column].gather(rows))
+        frame = frame.with_columns(frame["extracted"].scatter(rows, found))
+    return fill_vote_answers(frame)
+
+
+def fill_vote_answers(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with ``vote_answer`` = normalized ``extracted`` wherever it is still missing.
+
+    Normalizing is most of what a majority vote costs; the loader does it once per file, so stats
+    recomputed on every partial result (or every followed append) only group and count.
+    """
+    if "vote_answer" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("vote_answer"))
+    missing = frame["vote_answer"].is_null() & frame["extracted"].is_not_null()
     if frame.height == 0 or not bool(missing.any()):
         return frame
     rows = missing.arg_true()
-    found = extract_answers(frame[column].gather(rows))
-    return frame.with_columns(frame["extracted"].scatter(rows, found))
+    normalized = (
+        frame.select(pl.col("extracted").gather(rows))
+        .select(normalize_expr(pl.col("extracted")))
+        .to_series()
+    )
+    return frame.with_columns(frame["vote_answer"].scatter(rows, normalized))
 
 
 def extract_answer(text: str) -> str | None:

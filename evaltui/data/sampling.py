@@ -15,7 +15,7 @@ import re
 import numpy as np
 import polars as pl
 
-from evaltui.data.extract import normalize_expr
+from evaltui.data.extract import fill_vote_answers
 
 
 def pass_at_k(n: np.ndarray, c: np.ndarray, k: int) -> np.ndarray:
@@ -85,18 +85,17 @@ def vote_table(generations: pl.DataFrame, threshold: float) -> pl.DataFrame:
     frame built elsewhere should go through ``fill_extracted`` first, so stats never re-scan text.
     """
     answers = (
-        generations.with_row_index("_order")
+        # Normalized once per generation (the loader's frames come with it already).
+        fill_vote_answers(generations)
+        .with_row_index("_order")
         .filter(pl.col("accuracy").is_not_null())
         .select(
             "run",
             "prompt_id",
             "_order",
-            pl.col("extracted").alias("answer"),
+            pl.col("vote_answer").alias("answer"),
             (pl.col("accuracy") >= threshold).alias("_correct"),
         )
-        # Normalized from a column, not from an expression: normalize_expr reuses its input
-        # several times and must not re-run anything costly each time.
-        .with_columns(normalize_expr(pl.col("answer")).alias("answer"))
         .filter(pl.col("answer").is_not_null() & (pl.col("answer") != ""))
     )
     return (

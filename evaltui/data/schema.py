@@ -29,6 +29,8 @@ GENERATION_SCHEMA: dict[str, pl.DataType] = {
     "accuracy": pl.Float64(),
     # extracted/parsed answer when the format has one
     "extracted": pl.String(),
+    # `extracted` normalized for majority voting (extract.normalize_expr), computed once at load
+    "vote_answer": pl.String(),
     # 0-based index of this generation among its prompt's samples (within the run)
     "sample": pl.Int64(),
     # True when the generation hit the length cap, when the format says so

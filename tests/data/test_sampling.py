@@ -176,3 +176,27 @@ def test_vote_table_ranks_by_votes_then_first_appearance() -> None:
     assert table.select("answer", "votes", "correct").rows() == [("6", 2, False), ("0.5", 2, True)]
     assert vote_summary(gens, 0.5) == "votes: 6 ×2 ✗ · 0.5 ×2 ✓ (agreement 50%)"
     assert vote_summary(gens.head(0), 0.5) == "votes: no extracted answers"
+
+
+def test_votes_use_the_answers_normalized_at_load_and_fill_in_missing_ones() -> None:
+    """The loader normalizes answers once (``vote_answer``); a frame with only ``extracted``
+    (built elsewhere) votes the same, and a partly filled column is completed, not trusted."""
+    from evaltui.data.extract import fill_extracted
+    from evaltui.data.sampling import vote_table
+
+    gens = pl.DataFrame(
+        {
+            "run": ["r"] * 4,
+            "prompt_id": ["p"] * 4,
+            "gen": ["", "", "", ""],
+            "extracted": ["1,000", "1000", "\\frac{1}{2}", "0.5"],
+            "accuracy": [1.0, 1.0, 0.0, 0.0],
+        }
+    )
+    loaded = fill_extracted(gens)
+    assert loaded["vote_answer"].to_list() == ["1000", "1000", "0.5", "0.5"]
+    expected = [("1000", 2, True), ("0.5", 2, False)]
+    assert vote_table(loaded, 0.5).select("answer", "votes", "correct").rows() == expected
+    assert vote_table(gens, 0.5).select("answer", "votes", "correct").rows() == expected
+    partly = loaded.with_columns(pl.Series("vote_answer", ["1000", None, None, "0.5"]))
+    assert vote_table(partly, 0.5).select("answer", "votes", "correct").rows() == expected
