@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from evaltui.app.display import display_frame, prompt_width
 from evaltui.app.messages import LoadFailed, LoadProgressed, LoadUpdated, ViewInvalid, ViewReady
 from evaltui.data.loader import LoadFailure, LoadOptions, LoadResult, load
-from evaltui.data.query import QueryError, View
+from evaltui.data.query import QueryCancelled, QueryError, View
 
 
 class EvalApp(App[int]):
@@ -128,12 +128,18 @@ class EvalApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="view", name="view")
     def compute_view(self, view: View, stats: pl.DataFrame, generation: int, width: int) -> None:
+        # exclusive: a newer request cancels this worker, and the cancel stops the polars query
+        # itself (a monster filter must not keep a core busy after the next keystroke).
+        cancelled = get_current_worker().cancelled_event
         try:
-            rows = view.apply(stats)
+            rows = view.apply(stats, cancelled)
+        except QueryCancelled:
+            return
         except QueryError as exc:
             self.post_message(ViewInvalid(view, exc.message, exc.position))
             return
-        self.post_message(ViewReady(view, rows, display_frame(rows, width), generation))
+        if not cancelled.is_set():
+            self.post_message(ViewReady(view, rows, display_frame(rows, width), generation))
 
     def on_view_ready(self, message: ViewReady) -> None:
         if message.generation != self.result_generation:

@@ -27,7 +27,8 @@ def export_parser() -> argparse.ArgumentParser:
         "--where",
         default="",
         metavar="EXPR",
-        help="filter over the per-prompt stats, e.g. 'average_accuracy < 0.2 and count >= 8'",
+        help="filter over the per-prompt stats, by the names on screen or the combined JSON's "
+        "keys, e.g. 'accuracy < 0.2 and n >= 8', 'prompt ~ \"triangle\"' (smart case)",
     )
     parser.add_argument(
         "--quick",
@@ -36,7 +37,9 @@ def export_parser() -> argparse.ArgumentParser:
         help="only prompts never / sometimes / always solved",
     )
     parser.add_argument(
-        "--text", default="", help="case-insensitive substring of the prompt or answer"
+        "--text",
+        default="",
+        help="substring of the prompt or answer (smart case: a capital letter makes it exact)",
     )
     parser.add_argument("--run", default=None, help="only this run's prompts")
     parser.add_argument(

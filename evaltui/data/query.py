@@ -1,26 +1,45 @@
 """One expression language for the app's filter bar and ``evaltui export --where``.
 
-    average_accuracy < 0.2 and max_gen_length > 8000
-    count >= 8 and not (n_correct == 0)
-    prompt ~ "triangle"            (regex, case-sensitive; use (?i) for case-insensitive)
+    accuracy < 0.2 and max_len > 8000               (the names on screen)
+    average_accuracy < 0.2 and max_gen_length > 8000 (the combined JSON's keys)
+    n >= 8 and not (correct == 0)
+    prompt ~ "triangle"          (regex, smart case: case-insensitive unless it has a capital)
+    answer in ["12", "42"]  ·  run not in ["a"]
+    max_gen_length - avg_gen_length > 1000   (+ - * / and parentheses)
     answer != "42" or pass@1 > 0.3
     prompt_score is not null
 
-Names are the Stats table's columns (``pass@1``, ``maj@8`` included; backquotes for anything
-else). A hand-written tokenizer and recursive-descent parser turn the text into a polars
-expression: nothing is evaluated as Python, no SQL is built from strings. Errors say what is
-wrong and where (a 0-based character position).
+Names are the Stats table's columns or the names the app shows for them
+(:mod:`evaltui.data.columns`); backquotes for anything else (`` `max len` ``). A hand-written
+tokenizer and parser turn the text into a polars expression: nothing is evaluated as Python, no
+SQL is built from strings. Every malformed text is a :class:`QueryError` saying what is wrong and
+where (a 0-based character position), never another exception. ``and``/``or`` chains become one
+flat ``all_horizontal``/``any_horizontal`` (a left-deep chain costs polars' optimiser ~n³), and
+length, nesting and term counts are bounded so a pasted monster fails fast with a clear message.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
+
+from evaltui.data.columns import known_names, resolve_column
+
+MAX_LENGTH = 100_000
+"""Characters in one filter."""
+MAX_DEPTH = 40
+"""Nested parentheses."""
+MAX_CONDITIONS = 2_000
+"""Comparisons and tests in one filter (each is cheap: and/or are flat)."""
+MAX_ARITHMETIC = 100
+"""Arithmetic operators in one filter (polars' cost grows with their nesting)."""
 
 
 class QueryError(ValueError):
@@ -32,18 +51,22 @@ class QueryError(ValueError):
         self.position = position
 
 
+class QueryCancelled(Exception):
+    """A view computation stopped because a newer one was asked for."""
+
+
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
-  | (?P<number>-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)
+  | (?P<number>(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)
   | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
   | (?P<quoted>`[^`]+`)
-  | (?P<op><=|>=|==|!=|!~|&&|\|\||[<>=~!()])
+  | (?P<op><=|>=|==|!=|!~|&&|\|\||[<>=~!()\[\],+*/-])
   | (?P<name>[A-Za-z_][A-Za-z0-9_@.]*)
     """,
     re.VERBOSE,
 )
-_KEYWORDS = {"and", "or", "not", "is", "null", "true", "false", "none"}
+_KEYWORDS = {"and", "or", "not", "is", "in", "null", "true", "false", "none"}
 _COMPARE = {"<", "<=", ">", ">=", "==", "=", "!=", "~", "!~"}
 
 
@@ -52,6 +75,7 @@ class _Tok:
     kind: str
     text: str
     pos: int
+    end: int
 
 
 def _tokenize(text: str) -> list[_Tok]:
@@ -60,6 +84,10 @@ def _tokenize(text: str) -> list[_Tok]:
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if match is None:
+            if text[pos] in "\"'":
+                raise QueryError(f"unterminated string (no closing {text[pos]})", pos)
+            if text[pos] == "`":
+                raise QueryError("unterminated `name` (no closing `)", pos)
             raise QueryError(f"unexpected character {text[pos]!r}", pos)
         kind = match.lastgroup or ""
         value = match.group()
@@ -68,26 +96,83 @@ def _tokenize(text: str) -> list[_Tok]:
         elif kind == "op" and value in {"&&", "||", "!"}:
             kind, value = "kw", {"&&": "and", "||": "or", "!": "not"}[value]
         if kind != "ws":
-            tokens.append(_Tok(kind, value, pos))
+            tokens.append(_Tok(kind, value, pos, match.end()))
         pos = match.end()
-    tokens.append(_Tok("end", "", len(text)))
+    tokens.append(_Tok("end", "", len(text), len(text)))
     return tokens
 
 
 def _unquote(text: str) -> str:
-    body = text[1:-1]
-    return re.sub(r"\\(.)", r"\1", body)
+    """The string's value: ``\\"``, ``\\'`` and ``\\\\`` are escapes; any other backslash stays, so a
+    regex can be written as is (``"\\d+"``, ``"\\S*"``)."""
+    return re.sub(r"\\([\\\"'])", r"\1", text[1:-1])
+
+
+_ESCAPES = re.compile(r"\\[pP]\{[^}]*\}|\\.")
+
+
+def is_case_sensitive(pattern: str, *, regex: bool = True) -> bool:
+    """Smart case, as in ripgrep and less: a pattern with a capital letter matches case; one
+    without ignores it. In a regex, escapes (``\\S``, ``\\W``, ``\\p{Lu}``) are not capitals."""
+    literal = _ESCAPES.sub("", pattern) if regex else pattern
+    return any(c.isupper() for c in literal)
+
+
+def smart_case_regex(pattern: str) -> str:
+    """``pattern`` for polars' regex engine with smart case applied (``(?-i)`` inside still wins)."""
+    return pattern if is_case_sensitive(pattern) else f"(?i){pattern}"
+
+
+def check_regex(pattern: str) -> str | None:
+    """Why polars' (Rust) regex engine rejects ``pattern``, or None when it accepts it.
+
+    Python's ``re`` accepts look-around and back-references that the Rust engine does not, so
+    a filter is checked with the engine that will run it."""
+    try:
+        pl.select(pl.lit("").str.contains(pattern))
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+        text = str(exc)
+        if "size limit" in text:
+            return "the regex is too large for the regex engine (repetitions multiply)"
+        for line in text.splitlines():
+            if line.strip().startswith("error:"):
+                return line.strip()[len("error:") :].strip()
+        first = text.splitlines()[0] if text else type(exc).__name__
+        return first.removeprefix("regex error:").strip()
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Val:
+    """A parsed operand: its expression, kind (num, str, bool, null, list) and where it is."""
+
+    expr: Any
+    kind: str
+    pos: int
+    end: int
+    literal: Any = None
+    """The Python value of a literal (strings stay strings for regexes and lists)."""
+    is_literal: bool = False
 
 
 class _Parser:
-    """expr := or ; or := and ('or' and)* ; and := not ('and' not)* ; not := 'not' not | atom
-    atom := '(' expr ')' | operand (compare operand | 'is' ['not'] 'null')?"""
+    """or := and ('or' and)* ; and := not ('and' not)* ; not := 'not'* test
+    test := sum (CMP sum | 'is' ['not'] 'null' | ['not'] 'in' '[' literals ']')?
+    sum := prod (('+'|'-') prod)* ; prod := unary (('*'|'/') unary)* ; unary := '-'* atom
+    atom := '(' or ')' | number | string | true | false | null | name"""
 
     def __init__(self, text: str, columns: Mapping[str, pl.DataType]) -> None:
+        if len(text) > MAX_LENGTH:
+            raise QueryError(
+                f"the filter is {len(text):,} characters long; at most {MAX_LENGTH:,}", MAX_LENGTH
+            )
         self.text = text
         self.columns = columns
         self.tokens = _tokenize(text)
         self.index = 0
+        self.depth = 0
+        self.conditions = 0
+        self.arithmetic = 0
 
     def peek(self) -> _Tok:
         return self.tokens[self.index]
@@ -96,6 +181,10 @@ class _Parser:
         token = self.tokens[self.index]
         self.index += 1
         return token
+
+    def at(self, kind: str, *texts: str) -> bool:
+        token = self.peek()
+        return token.kind == kind and (not texts or token.text in texts)
 
     def expect(self, kind: str, text: str | None = None) -> _Tok:
         token = self.take()
@@ -106,114 +195,273 @@ class _Parser:
         return token
 
     def parse(self) -> pl.Expr:
-        if self.peek().kind == "end":
+        if self.at("end"):
             return pl.lit(True)
-        expr = self.or_()
+        value = self.or_()
         token = self.peek()
         if token.kind != "end":
             raise QueryError(f"unexpected {token.text!r} (missing 'and'/'or'?)", token.pos)
+        expr: pl.Expr = self.condition(value).expr
         return expr
 
-    def or_(self) -> pl.Expr:
-        expr = self.and_()
-        while self.peek().kind == "kw" and self.peek().text == "or":
-            self.take()
-            expr = expr | self.and_()
-        return expr
+    # --- boolean structure (flat, no recursion per term) -------------------------------------
 
-    def and_(self) -> pl.Expr:
-        expr = self.not_()
-        while self.peek().kind == "kw" and self.peek().text == "and":
-            self.take()
-            expr = expr & self.not_()
-        return expr
+    def condition(self, value: _Val) -> _Val:
+        if value.kind != "bool":
+            shown = self.text[value.pos : value.end].strip()
+            if len(shown) > 40:
+                shown = shown[:39] + "…"
+            raise QueryError(
+                f"expected a comparison after {shown!r} (e.g. '< 0.5', '~ \"regex\"')",
+                self.peek().pos,
+            )
+        return value
 
-    def not_(self) -> pl.Expr:
-        if self.peek().kind == "kw" and self.peek().text == "not":
+    def or_(self) -> _Val:
+        terms = [self.and_()]
+        while self.at("kw", "or"):
+            self.condition(terms[-1])
             self.take()
-            return ~self.not_()
-        return self.atom()
+            terms.append(self.condition(self.and_()))
+        if len(terms) == 1:
+            return terms[0]
+        expr = pl.any_horizontal([t.expr for t in terms])
+        return _Val(expr, "bool", terms[0].pos, terms[-1].end, is_literal=_all_literal(terms))
 
-    def atom(self) -> pl.Expr:
-        token = self.peek()
-        if token.kind == "op" and token.text == "(":
+    def and_(self) -> _Val:
+        terms = [self.not_()]
+        while self.at("kw", "and"):
+            self.condition(terms[-1])
             self.take()
-            expr = self.or_()
-            self.expect("op", ")")
-            return expr
-        left, left_type = self.operand()
+            terms.append(self.condition(self.not_()))
+        if len(terms) == 1:
+            return terms[0]
+        expr = pl.all_horizontal([t.expr for t in terms])
+        return _Val(expr, "bool", terms[0].pos, terms[-1].end, is_literal=_all_literal(terms))
+
+    def not_(self) -> _Val:
+        start = self.peek().pos
+        negations = 0
+        while self.at("kw", "not"):
+            self.take()
+            negations += 1
+        value = self.test()
+        if negations == 0:
+            return value  # a condition, or arithmetic inside parentheses
+        value = self.condition(value)
+        if negations % 2 == 0:
+            return value
+        return _Val(~value.expr, "bool", start, value.end, is_literal=value.is_literal)
+
+    # --- tests -------------------------------------------------------------------------------
+
+    def count_condition(self, token: _Tok) -> None:
+        self.conditions += 1
+        if self.conditions > MAX_CONDITIONS:
+            raise QueryError(
+                f"too many conditions in one filter (at most {MAX_CONDITIONS:,})", token.pos
+            )
+
+    def test(self) -> _Val:
+        left = self.sum_()
         token = self.peek()
         if token.kind == "kw" and token.text == "is":
             self.take()
-            negate = self.peek().kind == "kw" and self.peek().text == "not"
+            negate = self.at("kw", "not")
             if negate:
                 self.take()
-            self.expect("kw", "null")
-            tested: pl.Expr = left.is_not_null() if negate else left.is_null()
-            return tested
+            end = self.expect("kw", "null").end
+            self.count_condition(token)
+            if left.is_literal or left.kind == "null":
+                raise QueryError("'is null' tests a column, e.g. 'answer is null'", token.pos)
+            tested = left.expr.is_not_null() if negate else left.expr.is_null()
+            return _Val(tested, "bool", left.pos, end)
+        if token.kind == "kw" and token.text in {"in", "not"}:
+            if token.text == "not":
+                if (
+                    self.tokens[self.index + 1].kind != "kw"
+                    or self.tokens[self.index + 1].text != "in"
+                ):
+                    return left
+                self.take()
+            self.take()
+            self.count_condition(token)
+            return self.membership(left, token, negate=token.text == "not")
         if token.kind == "op" and token.text in _COMPARE:
             self.take()
-            right_token = self.peek()
-            right, right_type = self.operand()
-            return self.compare(token, left, left_type, right, right_type, right_token)
-        if left_type == "bool":
-            flag: pl.Expr = left
-            return flag
-        raise QueryError(
-            f"expected a comparison after {self.text[self.tokens[self.index - 1].pos : token.pos].strip()!r}"
-            " (e.g. '< 0.5', '~ \"regex\"')",
-            token.pos,
-        )
+            right = self.sum_()
+            self.count_condition(token)
+            return self.compare(token, left, right)
+        return left
 
-    def operand(self) -> tuple[Any, str]:
-        """An expression (column or literal) and its kind: num, str, bool, null, list."""
+    def membership(self, left: _Val, op: _Tok, *, negate: bool) -> _Val:
+        self.expect("op", "[")
+        items: list[_Val] = []
+        while not self.at("op", "]"):
+            if items:
+                self.expect("op", ",")
+                if self.at("op", "]"):
+                    break  # a trailing comma
+            token = self.peek()
+            sign = 1.0
+            if self.at("op", "-"):
+                self.take()
+                sign = -1.0
+            item = self.atom()
+            if not item.is_literal or item.kind in {"null", "list"}:
+                raise QueryError("a list holds quoted texts or numbers, e.g. [1, 2]", token.pos)
+            if sign < 0:
+                if item.kind != "num":
+                    raise QueryError("'-' applies to numbers", token.pos)
+                item = replace(item, literal=-item.literal)
+            items.append(item)
+        end = self.expect("op", "]").end
+        if left.kind in {"null", "list"}:
+            raise QueryError(f"'in' cannot test a {_KIND_NAMES[left.kind]}", op.pos)
+        kinds = {item.kind for item in items}
+        if kinds - {left.kind} and not (left.kind in {"num", "bool"} and kinds <= {"num", "bool"}):
+            found = ", ".join(sorted(_KIND_NAMES[k] for k in kinds))
+            raise QueryError(
+                f"cannot look for a {_KIND_NAMES[left.kind]} among {found} values", op.pos
+            )
+        if left.kind == "str":
+            values = pl.Series([item.literal for item in items], dtype=pl.String)
+            tested = left.expr.is_in(values.implode())
+        else:
+            values = pl.Series([float(item.literal) for item in items], dtype=pl.Float64)
+            tested = left.expr.cast(pl.Float64).is_in(values.implode())
+        expr = ~tested if negate else tested
+        return _Val(expr, "bool", left.pos, end, is_literal=left.is_literal)
+
+    def compare(self, op: _Tok, left: _Val, right: _Val) -> _Val:
+        literal = left.is_literal and right.is_literal
+        if op.text in {"~", "!~"}:
+            if left.kind != "str" or left.is_literal or right.kind != "str" or not right.is_literal:
+                raise QueryError(
+                    "'~' matches a text column against a quoted regex, e.g. prompt ~ \"x\"",
+                    op.pos,
+                )
+            pattern = smart_case_regex(right.literal)
+            problem = check_regex(pattern)
+            if problem is not None:
+                raise QueryError(f"invalid regex: {problem}", right.pos)
+            match = left.expr.str.contains(pattern)
+            return _Val(~match if op.text == "!~" else match, "bool", left.pos, right.end)
+        if "null" in (left.kind, right.kind):
+            raise QueryError("compare with null using 'is null' / 'is not null'", op.pos)
+        if "list" in (left.kind, right.kind):
+            raise QueryError("list columns (gen_lengths) cannot be compared", op.pos)
+        if {left.kind, right.kind} - {"num", "bool"} and left.kind != right.kind:
+            raise QueryError(f"cannot compare {left.kind} with {right.kind}", op.pos)
+        lhs, rhs = left.expr, right.expr
+        ops = {
+            "<": lambda: lhs < rhs,
+            "<=": lambda: lhs <= rhs,
+            ">": lambda: lhs > rhs,
+            ">=": lambda: lhs >= rhs,
+            "==": lambda: lhs == rhs,
+            "=": lambda: lhs == rhs,
+            "!=": lambda: lhs != rhs,
+        }
+        return _Val(ops[op.text](), "bool", left.pos, right.end, is_literal=literal)
+
+    # --- arithmetic --------------------------------------------------------------------------
+
+    def arithmetic_operator(self, op: _Tok, *values: _Val) -> None:
+        self.arithmetic += 1
+        if self.arithmetic > MAX_ARITHMETIC:
+            raise QueryError(
+                f"too many arithmetic operators in one filter (at most {MAX_ARITHMETIC})", op.pos
+            )
+        for value in values:
+            if value.kind != "num":
+                raise QueryError(
+                    f"'{op.text}' works on numbers, not on a {_KIND_NAMES[value.kind]}", op.pos
+                )
+
+    @staticmethod
+    def number(value: _Val) -> pl.Expr:
+        # Arithmetic in floats: UInt32 counts would wrap below zero and cannot be negated.
+        expr: pl.Expr = value.expr.cast(pl.Float64)
+        return expr
+
+    def sum_(self) -> _Val:
+        value = self.product()
+        while self.at("op", "+", "-"):
+            op = self.take()
+            right = self.product()
+            self.arithmetic_operator(op, value, right)
+            left, other = self.number(value), self.number(right)
+            expr = left + other if op.text == "+" else left - other
+            value = _Val(expr, "num", value.pos, right.end, is_literal=_all_literal([value, right]))
+        return value
+
+    def product(self) -> _Val:
+        value = self.unary()
+        while self.at("op", "*", "/"):
+            op = self.take()
+            right = self.unary()
+            self.arithmetic_operator(op, value, right)
+            left, other = self.number(value), self.number(right)
+            # x / 0 is null ("unknown"), not NaN, which polars orders above every number.
+            expr = left * other if op.text == "*" else pl.when(other != 0).then(left / other)
+            value = _Val(expr, "num", value.pos, right.end, is_literal=_all_literal([value, right]))
+        return value
+
+    def unary(self) -> _Val:
+        start = self.peek()
+        negations = 0
+        while self.at("op", "-"):
+            self.take()
+            negations += 1
+        value = self.atom()
+        if negations == 0:
+            return value
+        self.arithmetic_operator(start, value)
+        if negations % 2 == 0:
+            return value
+        if value.is_literal:
+            return _Val(pl.lit(-value.literal), "num", start.pos, value.end, -value.literal, True)
+        return _Val(-self.number(value), "num", start.pos, value.end)
+
+    def atom(self) -> _Val:
         token = self.take()
+        if token.kind == "op" and token.text == "(":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError(f"parentheses nested too deeply (at most {MAX_DEPTH})", token.pos)
+            value = self.or_()
+            end = self.expect("op", ")").end
+            self.depth -= 1
+            return replace(value, pos=token.pos, end=end)
         if token.kind == "number":
-            return pl.lit(float(token.text)), "num"
+            number = float(token.text)
+            return _Val(pl.lit(number), "num", token.pos, token.end, number, True)
         if token.kind == "string":
-            return _unquote(token.text), "str"
+            text = _unquote(token.text)
+            return _Val(pl.lit(text), "str", token.pos, token.end, text, True)
         if token.kind == "kw" and token.text in {"true", "false"}:
-            return pl.lit(token.text == "true"), "bool"
+            flag = token.text == "true"
+            return _Val(pl.lit(flag), "bool", token.pos, token.end, flag, True)
         if token.kind == "kw" and token.text in {"null", "none"}:
-            return None, "null"
+            return _Val(None, "null", token.pos, token.end, None, True)
         if token.kind in {"name", "quoted"}:
-            name = token.text.strip("`")
-            if name not in self.columns:
-                close = difflib.get_close_matches(name, list(self.columns), n=3, cutoff=0.5)
+            name = token.text.strip("`") if token.kind == "quoted" else token.text
+            column = resolve_column(name, self.columns)
+            if column is None:
+                close = difflib.get_close_matches(name, known_names(self.columns), n=3, cutoff=0.5)
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
                 raise QueryError(f"unknown column {name!r}{hint}", token.pos)
-            return pl.col(name), _kind(self.columns[name])
+            return _Val(pl.col(column), _kind(self.columns[column]), token.pos, token.end)
         found = token.text or "the end"
         raise QueryError(f"expected a column name or a value, found {found!r}", token.pos)
 
-    def compare(self, op: _Tok, left: Any, lt: str, right: Any, rt: str, rtok: _Tok) -> pl.Expr:
-        if op.text in {"~", "!~"}:
-            if lt != "str" or rt != "str" or isinstance(right, pl.Expr):
-                raise QueryError("'~' matches a text column against a quoted regex", op.pos)
-            try:
-                re.compile(right)
-            except re.error as exc:
-                raise QueryError(f"invalid regex: {exc.msg}", rtok.pos) from None
-            match: pl.Expr = left.str.contains(right)
-            return ~match if op.text == "!~" else match
-        if rt == "null" or lt == "null":
-            raise QueryError("compare with null using 'is null' / 'is not null'", op.pos)
-        if "list" in (lt, rt):
-            raise QueryError("list columns (gen_lengths) cannot be compared", op.pos)
-        if {lt, rt} - {"num", "bool"} and lt != rt:
-            raise QueryError(f"cannot compare {lt} with {rt}", op.pos)
-        rhs = pl.lit(right) if isinstance(right, str) else right
-        lhs = pl.lit(left) if isinstance(left, str) else left
-        ops = {
-            "<": lhs < rhs,
-            "<=": lhs <= rhs,
-            ">": lhs > rhs,
-            ">=": lhs >= rhs,
-            "==": lhs == rhs,
-            "=": lhs == rhs,
-            "!=": lhs != rhs,
-        }
-        return ops[op.text]
+
+_KIND_NAMES = {"num": "number", "str": "text", "bool": "true/false", "null": "null", "list": "list"}
+
+
+def _all_literal(values: list[_Val]) -> bool:
+    return all(v.is_literal for v in values)
 
 
 def _kind(dtype: pl.DataType) -> str:
@@ -227,8 +475,22 @@ def _kind(dtype: pl.DataType) -> str:
 
 
 def parse_filter(text: str, columns: Mapping[str, pl.DataType]) -> pl.Expr:
-    """The polars expression for ``text`` over ``columns``; empty text keeps every row."""
-    return _Parser(text, columns).parse()
+    """The polars expression for ``text`` over ``columns``; empty text keeps every row.
+
+    Raises :class:`QueryError` for anything that is not a valid filter, whatever the text."""
+    try:
+        return _Parser(text, columns).parse()
+    except RecursionError:  # bounded above; a deep caller stack could still get here
+        raise QueryError("the filter is nested too deeply", 0) from None
+
+
+def text_condition(needle: str) -> pl.Expr:
+    """Rows whose prompt or answer contains ``needle`` (literally), smart case."""
+    columns = [pl.col("prompt"), pl.col("answer").fill_null("")]
+    if not is_case_sensitive(needle, regex=False):
+        needle = needle.lower()
+        columns = [c.str.to_lowercase() for c in columns]
+    return pl.any_horizontal([c.str.contains(needle, literal=True) for c in columns])
 
 
 #: One-key quick filters: key -> (label, expression over the Stats table).
@@ -255,7 +517,7 @@ class View:
     where: str = ""
     """The filter expression text."""
     text: str = ""
-    """Case-insensitive substring search over the prompt and answer."""
+    """Substring search over the prompt and answer, smart case (see :func:`is_case_sensitive`)."""
     quick: str | None = None
     """A :data:`QUICK_FILTERS` key."""
     run: str | None = None
@@ -265,37 +527,50 @@ class View:
     def replace(self, **changes: Any) -> View:
         return replace(self, **changes)
 
-    def apply(self, stats: pl.DataFrame) -> pl.DataFrame:
-        """The rows of ``stats`` this view shows, in its order. Raises :class:`QueryError`."""
-        # Only real conditions: a bare literal predicate trips polars on large frames
-        # ("filter predicate length of 2 doesn't match"), and filters nothing anyway.
-        conditions = [parse_filter(self.where, stats.schema)] if self.where.strip() else []
+    def conditions(self, schema: Mapping[str, pl.DataType]) -> list[pl.Expr] | None:
+        """The view's row conditions over ``schema``; None when no row can match. Raises
+        :class:`QueryError`."""
+        conditions: list[pl.Expr] = []
+        if self.where.strip():
+            where = parse_filter(self.where, schema)
+            if where.meta.root_names():
+                conditions.append(where)
+            # A filter without a column (``1 < 2``) is decided here: polars rejects a bare
+            # literal predicate on large frames ("filter predicate length of 2 doesn't match").
+            elif pl.select(where.fill_null(False)).item() is not True:
+                return None
         if self.text:
-            needle = self.text.lower()
-            conditions.append(
-                pl.col("prompt").str.to_lowercase().str.contains(needle, literal=True)
-                | pl.col("answer")
-                .fill_null("")
-                .str.to_lowercase()
-                .str.contains(needle, literal=True)
-            )
+            conditions.append(text_condition(self.text))
         if self.quick is not None:
             conditions.append(QUICK_FILTERS[self.quick][1])
         if self.run is not None:
             conditions.append(pl.col("run") == self.run)
-        frame = (
-            stats.filter(pl.all_horizontal(conditions).fill_null(False)) if conditions else stats
-        )
+        return conditions
+
+    def apply(self, stats: pl.DataFrame, cancelled: threading.Event | None = None) -> pl.DataFrame:
+        """The rows of ``stats`` this view shows, in its order. Raises :class:`QueryError`, or
+        :class:`QueryCancelled` as soon as ``cancelled`` is set (the query is stopped, not waited
+        for)."""
+        conditions = self.conditions(stats.schema)
+        lazy = stats.lazy()
+        if conditions is None:
+            lazy = lazy.clear()
+        elif conditions:
+            lazy = lazy.filter(pl.all_horizontal(conditions).fill_null(False))
         if self.sort is not None:
-            if self.sort.column not in frame.columns:
+            column = resolve_column(self.sort.column, stats.columns)
+            if column is None:
                 raise QueryError(f"unknown sort column {self.sort.column!r}")
-            frame = frame.sort(
-                self.sort.column,
-                descending=self.sort.descending,
-                nulls_last=True,
-                maintain_order=True,
+            lazy = lazy.sort(
+                column, descending=self.sort.descending, nulls_last=True, maintain_order=True
             )
-        return frame
+        try:
+            return _collect(lazy, cancelled)
+        except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+            # The parser rules out what it can; anything the engine still refuses is the
+            # filter's fault, said as such rather than as a traceback.
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise QueryError(f"cannot evaluate this filter: {reason}") from None
 
     def describe(self) -> str:
         parts = []
@@ -310,3 +585,29 @@ class View:
         if self.sort is not None:
             parts.append(f"sort {self.sort.column} {'↓' if self.sort.descending else '↑'}")
         return " · ".join(parts) if parts else "all prompts"
+
+
+def _collect(lazy: pl.LazyFrame, cancelled: threading.Event | None) -> pl.DataFrame:
+    if cancelled is None:
+        return lazy.collect()
+    if cancelled.is_set():
+        raise QueryCancelled
+    query = lazy.collect(background=True)
+    pause = 0.001
+    while (frame := query.fetch()) is None:
+        if cancelled.is_set():
+            query.cancel()
+            # The engine sends its (cancelled) result to this handle when it stops, and aborts
+            # the process if the handle is gone by then: keep it alive until that happens.
+            threading.Thread(target=_drain, args=(query,), daemon=True).start()
+            raise QueryCancelled
+        time.sleep(pause)
+        pause = min(pause * 2, 0.02)
+    return frame
+
+
+def _drain(query: Any) -> None:
+    try:
+        query.fetch_blocking()
+    except BaseException:
+        return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import polars as pl
 import pytest
 
@@ -57,10 +59,15 @@ def test_precedence_and_binds_tighter_than_or() -> None:
     assert rows("(count == 2 or count == 8) and n_correct == 4") == ["Solve x"]
 
 
-def test_regex_match() -> None:
-    assert rows('prompt ~ "triangle"') == ["Find the triangle area"]
-    assert rows('prompt ~ "(?i)triangle"') == ["Find the triangle area", "Triangle sides"]
-    assert rows('prompt !~ "(?i)triangle"') == ["Solve x", "Count paths", "Other"]
+def test_regex_match_is_smart_case() -> None:
+    # No capital: case-insensitive; a capital: exact case; (?-i)/(?i) still override.
+    assert rows('prompt ~ "triangle"') == ["Find the triangle area", "Triangle sides"]
+    assert rows('prompt ~ "Triangle"') == ["Triangle sides"]
+    assert rows('prompt ~ "(?-i)triangle"') == ["Find the triangle area"]
+    assert rows('prompt ~ "(?i)TRIANGLE"') == ["Find the triangle area", "Triangle sides"]
+    assert rows('prompt !~ "triangle"') == ["Solve x", "Count paths", "Other"]
+    # Escapes are not capitals: \S is a class, not an upper-case S.
+    assert rows(r'prompt ~ "triangle\S*"') == ["Find the triangle area", "Triangle sides"]
 
 
 @pytest.mark.parametrize(
@@ -100,8 +107,14 @@ def test_quick_filters() -> None:
 
 
 def test_view_composes_filters_and_sorts_stably_with_nulls_last() -> None:
-    view = View(where="count >= 2", text="TRIANGLE", run="b")
+    view = View(where="count >= 2", text="triangle", run="b")
     assert view.apply(STATS)["prompt"].to_list() == ["Triangle sides"]
+    # --text is smart case like the regexes: a capital makes it exact.
+    assert View(text="triangle").apply(STATS)["prompt"].to_list() == [
+        "Find the triangle area",
+        "Triangle sides",
+    ]
+    assert View(text="Triangle").apply(STATS)["prompt"].to_list() == ["Triangle sides"]
     by_acc = View(sort=Sort("average_accuracy", descending=True)).apply(STATS)
     assert by_acc["prompt"].to_list() == [
         "Count paths",
@@ -143,3 +156,136 @@ def test_views_without_filters_on_a_large_frame() -> None:
     assert View(sort=Sort("count", descending=True)).apply(big)["count"][0] == 99_999
     assert View().apply(big).height == 100_000
     assert View(where="count < 10").apply(big).height == 10
+
+
+def test_screen_names_and_json_keys_both_work() -> None:
+    # The headers the app shows (n, accuracy, correct, max len, id) and the combined JSON's keys.
+    assert rows("accuracy < 0.2 and max_len > 8000") == rows(
+        "average_accuracy < 0.2 and max_gen_length > 8000"
+    )
+    assert rows("`max len` > 8000") == ["Find the triangle area", "Triangle sides"]
+    assert rows("n >= 8 and correct == 0") == ["Find the triangle area"]
+    assert rows("N >= 8 and Correct == 0") == ["Find the triangle area"]
+    frame = STATS.with_columns(prompt_id=pl.Series(["p1", "p2", "p3", "p4", "p5"]))
+    picked = frame.filter(parse_filter('id in ["p2", "p5"]', frame.schema))
+    assert picked["prompt"].to_list() == ["Solve x", "Other"]
+    # ...and in the sort (the app's sort menu passes either).
+    by_len = View(sort=Sort("max len", descending=True)).apply(STATS)["prompt"].to_list()
+    assert by_len[:2] == ["Triangle sides", "Find the triangle area"]
+    with pytest.raises(QueryError) as info:
+        parse_filter("acuracy > 1", STATS.schema)
+    assert "did you mean accuracy" in info.value.message
+
+
+def test_membership_lists() -> None:
+    assert rows('answer in ["12", "7"]') == ["Find the triangle area", "Triangle sides"]
+    assert rows("count in [2, 4]") == ["Count paths", "Other"]
+    assert rows("count not in [2, 4,]") == ["Find the triangle area", "Solve x", "Triangle sides"]
+    assert rows("not count in [8]") == ["Count paths", "Other"]
+    assert rows("count in []") == []
+    assert rows("run in ['b'] and count in [-1, 8]") == ["Triangle sides"]
+
+
+def test_arithmetic_with_precedence() -> None:
+    assert rows("max_gen_length - count * 1000 > 3000") == ["Triangle sides"]  # 12000-8000
+    assert rows("(max_gen_length - count) * 2 > 20000") == ["Triangle sides"]
+    assert rows("n_correct / n_scored >= 0.5") == ["Solve x", "Count paths"]
+    assert rows("-count < -7") == ["Find the triangle area", "Solve x", "Triangle sides"]
+    assert rows("count-4 == 0") == ["Count paths"]  # '-' is an operator, not a sign of 4
+    assert len(rows("count - 9 < 0")) == 5  # in floats: UInt32 counts do not wrap around
+    assert View(where="1 < 2").apply(STATS).height == 5
+    assert View(where="1 > 2 or false").apply(STATS).height == 0
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ('"a" ~ "a"', "'~' matches a text column"),
+        ("prompt ~ answer", "'~' matches a text column"),
+        ("null is null", "'is null' tests a column"),
+        ('"a" is null', "'is null' tests a column"),
+        ("prompt ~ '(?=a)'", "invalid regex: look-around"),
+        (r"prompt ~ '(a)\1'", "invalid regex: backreferences"),
+        ("prompt ~ '(a{1000}){1000}'", "invalid regex: the regex is too large"),
+        ("prompt - 1 > 0", "'-' works on numbers"),
+        ('count in ["a"]', "cannot look for a number among text"),
+        ("count in [count]", "a list holds"),
+        ("count in [1", "expected ','"),
+        ('prompt ~ "abc', "unterminated string"),
+        ("`max len > 3", "unterminated `name`"),
+        ("(" * 5000 + "count > 1" + ")" * 5000, "nested too deeply"),
+        ("count > 1 and " * 3000 + "count > 1", "too many conditions"),
+        ("count" + " + count" * 200 + " > 1", "too many arithmetic operators"),
+        ("x" * 200_000, "characters long"),
+    ],
+)
+def test_malformed_filters_are_query_errors_with_a_position(where: str, message: str) -> None:
+    with pytest.raises(QueryError) as info:
+        View(where=where).apply(STATS)
+    assert message in info.value.message
+    assert info.value.position is not None and 0 <= info.value.position <= len(where)
+
+
+def test_thousands_of_nots_are_fine() -> None:
+    # Consecutive 'not's are counted, not recursed into: 5,000 is even, 5,001 is odd.
+    assert rows("not " * 5000 + "count == 4") == ["Count paths"]
+    assert rows("not " * 5001 + "count == 4") == [
+        "Find the triangle area",
+        "Solve x",
+        "Triangle sides",
+        "Other",
+    ]
+    assert rows("-" * 5000 + "count == 4") == ["Count paths"]  # a run of signs is one operator
+
+
+def _depth(expr: pl.Expr) -> int:
+    depth = best = 0
+    for char in str(expr):
+        if char in "([":
+            depth += 1
+            best = max(best, depth)
+        elif char in ")]":
+            depth -= 1
+    return best
+
+
+def test_and_or_chains_are_flat() -> None:
+    # A left-deep chain of n terms costs polars' optimiser ~n^3 (1,000 terms: 71 s); one
+    # all_horizontal/any_horizontal of n terms is as deep as one term.
+    ten = parse_filter(" and ".join(f"count > {i}" for i in range(10)), STATS.schema)
+    thousand = parse_filter(" and ".join(f"count > {i}" for i in range(1000)), STATS.schema)
+    ors = parse_filter(" or ".join(f"count == {i}" for i in range(1000)), STATS.schema)
+    assert _depth(thousand) == _depth(ten) == _depth(ors)
+    assert View(where=" or ".join(f"count == {i}" for i in range(1000))).apply(STATS).height == 5
+
+
+def test_a_cancelled_view_stops() -> None:
+    import threading
+
+    from evaltui.data.query import QueryCancelled
+
+    cancelled = threading.Event()
+    assert View(where="count > 2").apply(STATS, cancelled).height == 4
+    cancelled.set()
+    with pytest.raises(QueryCancelled):
+        View(where="count > 2").apply(STATS, cancelled)
+
+
+def test_a_running_query_is_abandoned_when_cancelled() -> None:
+    # The app's view worker passes its cancelled_event: a new keystroke must not wait for the
+    # old filter. A query that takes 5 s is left as soon as the event is set (after 50 ms).
+    import threading
+
+    from evaltui.data.query import QueryCancelled, _collect
+
+    def slow(series: pl.Series) -> pl.Series:
+        time.sleep(5)
+        return series
+
+    lazy = STATS.lazy().select(pl.col("count").map_batches(slow, return_dtype=pl.UInt32))
+    cancelled = threading.Event()
+    threading.Timer(0.05, cancelled.set).start()
+    started = time.monotonic()
+    with pytest.raises(QueryCancelled):
+        _collect(lazy, cancelled)
+    assert time.monotonic() - started < 4  # returned without the query's result
