@@ -206,7 +206,8 @@ def test_load_the_output_dir_skips_the_results_file() -> None:
 
 def test_two_runs_of_a_task_in_one_folder_are_told_apart_by_date(tmp_path: Path) -> None:
     # The harness names every file of a run by its date id; a second run of toy_mc into the same
-    # folder must not merge with the first (each doc would look like two samples).
+    # folder must not merge with the first (each doc would look like two samples). One run is one
+    # date id: the first run's other tasks carry its date too, so it stays one run.
     folder = tmp_path / MODEL_DIR.name
     shutil.copytree(MODEL_DIR, folder)
     later = "2026-11-24T08-00-00.000001"
@@ -216,14 +217,64 @@ def test_two_runs_of_a_task_in_one_folder_are_told_apart_by_date(tmp_path: Path)
     assert result.errors == []
     mc_runs = result.stats.filter(pl.col("prompt_id").str.starts_with("toy_mc:"))["run"]
     assert sorted(mc_runs.unique().to_list()) == [f"{MODEL} @ {DATE}", f"{MODEL} @ {later}"]
-    assert set(
-        result.stats["count"].filter(result.stats["run"].str.contains(" @ ", literal=True))
-    ) == {1}
+    # toy_mc has 2 docs, one generation each, in each run: never 2 "samples" of one doc.
+    mc = result.stats.filter(pl.col("prompt_id").str.starts_with("toy_mc:"))
+    assert mc["count"].to_list() == [1, 1, 1, 1]
     gen_runs = result.stats.filter(pl.col("prompt_id").str.starts_with("toy_math_gen:"))["run"]
     assert sorted(gen_runs.unique().to_list()) == [
-        f"{MODEL} · flexible-extract",
-        f"{MODEL} · strict-match",
-    ]  # one run of that task: no date
+        f"{MODEL} @ {DATE} · flexible-extract",
+        f"{MODEL} @ {DATE} · strict-match",
+    ]  # the first run's other task: its date too
+    assert not any(" @ " not in run for run in result.stats["run"].to_list())
+
+
+MID_2024 = FIXTURES / "mid2024_json" / "meta-llama__Meta-Llama-3-8B-Instruct"
+MID_DATES = ("2024-06-01T10-00-00.000001", "2024-06-02T11-30-00.000002")
+LLAMA = "meta-llama/Meta-Llama-3-8B-Instruct"
+
+
+def test_mid_2024_json_named_samples_take_task_and_date_from_the_name() -> None:
+    # samples_asdiv_<date>.json holds JSON lines (lm-eval main, mid 2024): the task is asdiv
+    # (prompt ids asdiv:<doc_id>), not the whole file stem.
+    path = MID_2024 / f"samples_asdiv_{MID_DATES[0]}.json"
+    detected = detect(path).reader
+    assert detected is not None and detected.name == "lm_eval"
+    result = read(path)
+    assert result.errors == []
+    # 10 lines = doc_id 0..9, one loglikelihood-free generation each, acc 1 on every line.
+    assert result.frame["prompt_id"].to_list() == [f"asdiv:{i}" for i in range(10)]
+    assert result.frame["accuracy"].to_list() == [1.0] * 10
+    # model_name from the results file of the same date; two runs of asdiv here: dated label.
+    assert set(result.frame["run"]) == {f"{LLAMA} @ {MID_DATES[0]}"}
+
+
+def test_two_mid_2024_runs_in_one_folder_are_two_runs() -> None:
+    result = load([MID_2024], LoadOptions(tokenize=False))
+    assert result.errors == []
+    assert sorted(f.source for f in result.skipped_files) == [
+        f"results_{d}.json" for d in MID_DATES
+    ]
+    assert all(f.companion for f in result.skipped_files)
+    # run 1: 10 docs, all acc 1 -> 1.0; run 2: the same docs with acc 0 on doc_id 0, 1, 2 -> 0.7.
+    per_run = {
+        run: (group.height, group["average_accuracy"].mean(), group["count"].max())
+        for (run,), group in result.stats.group_by("run", maintain_order=True)
+    }
+    assert per_run == {
+        f"{LLAMA} @ {MID_DATES[0]}": (10, 1.0, 1),
+        f"{LLAMA} @ {MID_DATES[1]}": (10, 0.7, 1),
+    }
+
+
+def test_compare_two_mid_2024_runs_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    from evaltui.cli import main
+
+    code = main(["compare", str(MID_2024), "--no-cache", "--format", "lm_eval", "-q"])
+    out = capsys.readouterr().out
+    assert code == 0
+    # 10 shared prompts; doc_id 0, 1, 2 solved in run 1 and not in run 2: 3 of 10 = 30 points.
+    assert "30.0 pts" in out and "10 prompts in both runs" in out
+    assert "improved 0 · regressed 3 · unchanged 7" in out
 
 
 def test_pre_047_lines_without_filter_take_the_filter_list_order(tmp_path: Path) -> None:

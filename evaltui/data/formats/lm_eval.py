@@ -1,5 +1,8 @@
 """lm-evaluation-harness ``--log_samples``: ``samples_<task>_<date>.jsonl`` (+ ``results_<date>.json``).
 
+Mid-2024 harnesses named the samples files ``samples_<task>_<date>.json`` (JSON lines, or a
+pretty-printed JSON array before that): task and date come from that name too.
+
 One record per (doc, filter). Each filter becomes its own run label (``model · filter``), so filters
 can be compared side by side; ``resps[0]`` holds the ``repeats: k`` generations of the doc. Where the
 task's metric belongs to the document rather than to one generation (a ``take_first`` or
@@ -15,7 +18,8 @@ n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON
 (``<model_args>_<task>.jsonl``).
 
 The model is the results JSON's ``model_name`` (the results file of the same date id), else the
-folder; when the folder holds several runs of one task, the run label gets the date id too.
+folder; when the folder holds several runs of one task, each of those runs gets its date id in the
+label (all its tasks), so the runs stay apart and can be compared.
 """
 
 from __future__ import annotations
@@ -41,7 +45,9 @@ from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 
 DATE = r"\d{4}-\d\d-\d\dT[\d-]+\.\d+"
-SAMPLES_NAME = re.compile(rf"^samples_(?P<task>.+)_(?P<date>{DATE})\.jsonl$")
+#: ``.jsonl`` since mid 2024; lm-eval's main branch before that named the same files ``.json``
+#: (a pretty-printed JSON array at first, then JSON lines), so both are samples files.
+SAMPLES_NAME = re.compile(rf"^samples_(?P<task>.+)_(?P<date>{DATE})\.jsonl?$")
 RESULTS_NAME = re.compile(rf"^results_(?P<date>{DATE})\.json$")
 REQUIRED = {"doc_id", "arguments", "resps", "filtered_resps"}
 STANDARD_KEYS = REQUIRED | {
@@ -79,8 +85,13 @@ def _results_for(path: Path) -> dict[str, Any] | None:
     candidates: list[Path] = []
     if match:
         candidates.append(path.with_name(f"results_{match['date']}.json"))
-        # --output_path X.json writes X_<date>.json beside the samples instead.
-        candidates += sorted(path.parent.glob(f"*_{match['date']}.json"))
+        # --output_path X.json writes X_<date>.json beside the samples instead (the samples
+        # files of that date, named samples_*.json in mid 2024, are not results files).
+        candidates += sorted(
+            p
+            for p in path.parent.glob(f"*_{glob.escape(match['date'])}.json")
+            if not p.name.startswith("samples_")
+        )
     candidates += sorted(path.parent.glob("results*.json"))
     for candidate in candidates:
         try:
@@ -110,17 +121,34 @@ def _model_name(results: dict[str, Any] | None, path: Path) -> str:
     return path.parent.name
 
 
+@functools.lru_cache(maxsize=64)
+def _folder_runs(folder: str, _mtime_ns: int) -> frozenset[str]:
+    """The date ids of a folder that need telling apart: those of runs sharing a task there.
+
+    One run is one date id (every samples file of a run carries it). When two runs evaluated the
+    same task into one folder, their docs would merge as extra samples of one prompt, so each of
+    those runs -- all its tasks, not only the shared one -- gets its date in the label.
+    """
+    dates_by_task: dict[str, set[str]] = {}
+    for sibling in Path(folder).glob("samples_*.json*"):
+        match = SAMPLES_NAME.match(sibling.name)
+        if match:
+            dates_by_task.setdefault(match["task"], set()).add(match["date"])
+    return frozenset(
+        date for dates in dates_by_task.values() if len(dates) > 1 for date in dates
+    )
+
+
 def _run_date(path: Path) -> str:
-    """`` @ <date>`` when the folder holds several runs of this task (else their docs would merge)."""
+    """`` @ <date>`` when the folder holds several runs of one task (else their docs would merge)."""
     match = SAMPLES_NAME.match(path.name)
     if match is None:
         return ""
-    dates = {
-        other["date"]
-        for sibling in path.parent.glob(f"samples_{glob.escape(match['task'])}_*.jsonl")
-        if (other := SAMPLES_NAME.match(sibling.name)) and other["task"] == match["task"]
-    }
-    return f" @ {match['date']}" if len(dates) > 1 else ""
+    try:
+        mtime = path.parent.stat().st_mtime_ns  # a file added to the folder changes its mtime
+    except OSError:
+        return ""
+    return f" @ {match['date']}" if match["date"] in _folder_runs(str(path.parent), mtime) else ""
 
 
 def _task_name(path: Path, results: dict[str, Any] | None) -> str:

@@ -1,0 +1,82 @@
+"""Published eval outputs of other projects (tests/fixtures/real_world, see SOURCES.md there): the
+right runs, prompts, generations, scored counts and means, at the data layer and through the CLI.
+
+Every expected value was worked out from the files themselves, independently of evaltui (each test
+says how: line counts, the score fields summed, the harness's own metrics files).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from evaltui.cli import main
+from evaltui.data.loader import LoadOptions, LoadResult, load
+
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real_world"
+NEGOTIATIONTOM = (
+    REAL / "lm_eval/lm-evaluation-harness/outputs/qwen3-8b/negotiationtom/Qwen__Qwen3-8B"
+)
+
+
+def load_real(path: Path, **options: Any) -> LoadResult:
+    return load([path], LoadOptions(tokenize=False, use_cache=False, **options))
+
+
+def run_table(result: LoadResult) -> dict[str, tuple[int, int, int, float | None]]:
+    """run -> (prompts, generations, scored generations, mean score over scored generations)."""
+    out: dict[str, tuple[int, int, int, float | None]] = {}
+    for (run,), group in result.generations.group_by("run", maintain_order=True):
+        scored = group["accuracy"].drop_nulls()
+        mean = round(float(scored.mean()), 4) if scored.len() else None  # type: ignore[arg-type]
+        out[str(run)] = (group["prompt_id"].n_unique(), group.height, scored.len(), mean)
+    return out
+
+
+def summarize(path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """``evaltui summarize PATH`` 's end summary (stderr), with the combined JSON in tmp_path."""
+    code = main(["summarize", str(path), "-o", str(tmp_path / "combined.json"), "--no-cache"])
+    assert code == 0
+    return capsys.readouterr().err
+
+
+# --- lm-eval --------------------------------------------------------------------------------
+
+
+def test_lm_eval_two_runs_of_a_task_group_in_one_folder() -> None:
+    # Two runs (date ids 16-04-34 and 18-15-33) of the 3-task group negotiationtom, 20 docs per
+    # task, one line per doc (filter "none"). The score is the first numeric metric listed:
+    # belief/desire `acc` (9 and 12 of 20 lines are 1.0), intention `exact_match` (4 of 20; its
+    # first metric micro_f1 is a passthrough list). So each run: 60 prompts, 25/60 = 0.4167.
+    result = load_real(NEGOTIATIONTOM)
+    assert result.errors == []
+    assert sorted(f.source for f in result.skipped_files if f.companion) == [
+        "results_2026-07-08T16-04-34.219874.json",
+        "results_2026-07-08T18-15-33.115417.json",
+    ]
+    assert run_table(result) == {
+        "Qwen/Qwen3-8B @ 2026-07-08T16-04-34.219874": (60, 60, 60, 0.4167),
+        "Qwen/Qwen3-8B @ 2026-07-08T18-15-33.115417": (60, 60, 60, 0.4167),
+    }
+
+
+def test_lm_eval_two_runs_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = summarize(NEGOTIATIONTOM, tmp_path, capsys)
+    assert "runs         2\n" in err and "prompts      120\n" in err
+    assert "accuracy     0.4167" in err
+    combined = json.loads((tmp_path / "combined.json").read_text(encoding="utf-8"))
+    assert len(combined) == 120 and {row["count"] for row in combined} == {1}
+    assert main(["compare", str(NEGOTIATIONTOM), "--no-cache", "-q"]) == 0
+    assert "60 prompts in both runs" in capsys.readouterr().out
+
+
+def test_runs_are_never_merged_into_extra_samples() -> None:
+    # Whatever the folder, a (run, prompt) of these one-generation-per-doc files has one sample.
+    result = load_real(NEGOTIATIONTOM)
+    assert result.stats.filter(pl.col("count") > 1).height == 0
