@@ -134,9 +134,7 @@ def _folder_runs(folder: str, _mtime_ns: int) -> frozenset[str]:
         match = SAMPLES_NAME.match(sibling.name)
         if match:
             dates_by_task.setdefault(match["task"], set()).add(match["date"])
-    return frozenset(
-        date for dates in dates_by_task.values() if len(dates) > 1 for date in dates
-    )
+    return frozenset(date for dates in dates_by_task.values() if len(dates) > 1 for date in dates)
 
 
 def _run_date(path: Path) -> str:
