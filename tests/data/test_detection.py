@@ -21,6 +21,7 @@ COMPANION = "companion"
 
 LM = "lm_eval/outputs/run_scripted/toy-org__scripted-model-v1"
 LM_DATE = "2026-11-23T19-49-48.073567"
+LM_MID = "lm_eval/mid2024_json/meta-llama__Meta-Llama-3-8B-Instruct"
 SKY_CLI = "skythought/results/toy-org_toy-reasoner-7b_toy_math500_e23a3b"
 SKY_FEB = "Sky-T1-32B-Preview_math500_test_subset_None_filter_False_s0_e-1_t0.7_n2.json"
 SKY_JAN = "Sky-T1-32B-Preview_MATH500_test_None_0_-1.json"
@@ -37,6 +38,12 @@ EXPECTED: dict[str, str | None] = {
     f"{LM}/samples_toy_math_passk_{LM_DATE}.jsonl": "lm_eval",
     f"{LM}/samples_toy_mc_{LM_DATE}.jsonl": "lm_eval",
     f"{LM}/results_{LM_DATE}.json": COMPANION,
+    # mid-2024 lm-eval: samples_<task>_<date>.json holding JSON lines, two runs in one folder
+    f"{LM_MID}/samples_asdiv_2024-06-01T10-00-00.000001.json": "lm_eval",
+    f"{LM_MID}/samples_asdiv_2024-06-02T11-30-00.000002.json": "lm_eval",
+    f"{LM_MID}/results_2024-06-01T10-00-00.000001.json": COMPANION,
+    f"{LM_MID}/results_2024-06-02T11-30-00.000002.json": COMPANION,
+    "lm_eval/mid2024_json/README.md": None,
     # the tasks' input datasets: no outputs in them
     "lm_eval/data/toy_math.jsonl": None,
     "lm_eval/data/toy_mc.jsonl": None,

@@ -17,6 +17,7 @@ from evaltui.data.formats.lighteval import LightevalReader
 from evaltui.data.formats.lm_eval import LmEvalReader
 from evaltui.data.formats.opencompass import AISBenchReader, OpenCompassReader
 from evaltui.data.formats.plain import PlainReader
+from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.formats.skythought import SkyThoughtReader
 
 __all__ = [
@@ -39,6 +40,7 @@ READERS: list[Reader] = [
     InternBootcampReader(),
     AISBenchReader(),
     OpenCompassReader(),
+    QwenMathReader(),
     PlainReader(),
 ]
 

@@ -1,0 +1,144 @@
+"""The Qwen2.5-Math evaluation harness (``evaluation/math_eval.py``; also used by SkyThought,
+DeepScaleR, simpleRL and other reasoning-model projects).
+
+One JSON line per problem: ``idx``, ``question``, ``gt_cot``, ``gt`` (the parsed reference), dataset
+fields (``level``, ``type``, ``solution``, ``answer``, …), then ``code`` (the ``n_sampling``
+generations), ``pred`` (the answer extracted from each), ``report`` (code-execution reports) and
+``score`` (one bool per generation, added by ``evaluate``). Position ``j`` of those lists is one
+generation. Forks add per-generation lists (``finish_reason``, ``output_token``…) or keep ``prompt``.
+
+Files: ``<output_dir>/<data_name>/<split>_<prompt_type>_<num>_seed<s>_t<temp>_s<start>_e<end>.jsonl``,
+and ``…_<prompt_type>_metrics.json`` beside it (``num_samples``, ``acc`` in percent: a companion).
+Prompt id: ``<data_name>:<idx>`` (one run evaluates several datasets, one folder each). Run label:
+the output dir (at most its last three folders, below ``outputs/``), the way the harness names its
+model by the last two parts of its path.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from evaltui.data.formats.base import Reader, ReadOptions, ReadResult, Rows, stringify, to_score
+from evaltui.data.formats.plain import first_record, parse_json_lines
+from evaltui.data.schema import LoadError
+
+#: The harness writes these first; ``code`` (the generations) and ``pred`` always.
+REQUIRED = {"idx", "question", "code", "pred"}
+#: A first line longer than the head: the harness starts every line with idx then question.
+HEAD_START = re.compile(r'^\{"idx":\s*(?:-?\d+|"[^"]*"),\s*"question":')
+#: Per-generation lists some forks add, whose element says the generation hit the length cap.
+FINISH_FIELDS = ("finish_reason", "stop_reason", "finish_reasons")
+LABEL_DEPTH = 3
+
+
+def _label(path: Path) -> str:
+    """The harness's output dir (the data folder's parent), below ``outputs/``, at most 3 deep."""
+    output_dir = path.resolve().parent.parent
+    parts = list(output_dir.parts)
+    if "outputs" in parts:
+        parts = parts[len(parts) - parts[::-1].index("outputs") :]
+    parts = [p for p in parts if p not in ("/", "")][-LABEL_DEPTH:]
+    return "/".join(parts) or path.parent.name
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _truncated(record: dict[str, Any], j: int, n: int) -> bool | None:
+    for name in FINISH_FIELDS:
+        value = record.get(name)
+        if isinstance(value, list) and len(value) == n and isinstance(value[j], str):
+            return bool(value[j] == "length")
+        if isinstance(value, str):
+            return value == "length"
+    return None
+
+
+class QwenMathReader(Reader):
+    """Qwen2.5-Math ``math_eval.py`` outputs: lists of generations, predictions and scores per line."""
+
+    name = "qwen_math"
+    description = (
+        "Qwen2.5-Math evaluation harness JSONL (idx, question, gt, code/pred/score lists; "
+        "+ *_metrics.json)"
+    )
+    extensions = (".jsonl",)
+
+    def sniff(self, path: Path, head: bytes) -> int:
+        first = first_record(head)
+        if first is not None:
+            return 92 if set(first) >= REQUIRED else 0
+        text = head[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+        if HEAD_START.match(text) and ('"gt"' in text or '"gt_cot"' in text):
+            return 80  # a problem statement or a first generation longer than the head
+        return 0
+
+    def companion(self, path: Path, head: bytes) -> bool:
+        text = head.decode("utf-8", errors="replace")
+        return path.name.endswith("_metrics.json") and '"num_samples"' in text and '"acc"' in text
+
+    def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        parsed, errors, notes = parse_json_lines(path, source)
+        run = options.label or _label(path)
+        dataset = path.parent.name
+        rows = Rows()
+        for line, offset, record in parsed:
+            if not isinstance(record, dict) or not set(record) >= REQUIRED:
+                missing = (
+                    ", ".join(sorted(REQUIRED - set(record)))
+                    if isinstance(record, dict)
+                    else f"a JSON {type(record).__name__}, not an object"
+                )
+                errors.append(
+                    LoadError(source, line, f"not a Qwen2.5-Math output line (missing {missing})")
+                )
+                continue
+            problem = self._problem(record)
+            if problem is not None:
+                errors.append(LoadError(source, line, problem))
+                continue
+            codes = _list(record["code"])
+            preds = _list(record["pred"])
+            score = record.get("score")  # absent or null before `evaluate` scored the line
+            scores = [None] * len(codes) if score is None else _list(score)
+            question = record["question"]
+            answer = record.get("gt", record.get("answer"))
+            for j, code in enumerate(codes):
+                rows.add(
+                    run=run,
+                    source=source,
+                    line=line,
+                    offset=offset,
+                    prompt_id=f"{dataset}:{stringify(record['idx'])}",
+                    prompt=question if isinstance(question, str) else stringify(question) or "",
+                    answer=stringify(answer),
+                    gen=code if isinstance(code, str) else stringify(code) or "",
+                    accuracy=to_score(scores[j]),
+                    extracted=stringify(preds[j]),
+                    sample=j,
+                    truncated=_truncated(record, j, len(codes)),
+                )
+        return ReadResult(rows.frame(), errors, notes)
+
+    @staticmethod
+    def _problem(record: dict[str, Any]) -> str | None:
+        """Why this line cannot be taken apart into generations; None when it can."""
+        codes = _list(record["code"])
+        if not codes:
+            return "'code' is an empty list (no generation)"
+        preds = _list(record["pred"])
+        if len(preds) != len(codes):
+            return f"'code' has {len(codes)} generations but 'pred' has {len(preds)}"
+        if record.get("score") is not None:
+            scores = _list(record["score"])
+            if len(scores) != len(codes):
+                return f"'code' has {len(codes)} generations but 'score' has {len(scores)}"
+            for value in scores:
+                try:
+                    to_score(value)
+                except ValueError as exc:
+                    return str(exc)
+        return None

@@ -1,0 +1,147 @@
+"""The Qwen2.5-Math evaluation harness (``evaluation/math_eval.py``): the published SkyThought run of
+Qwen2.5-14B-Instruct on aime24, and variants written the way the harness and its forks write them
+(``n_sampling`` > 1, ``prompt`` kept, ``finish_reason``, unscored lines, a long first line).
+
+Expected values come from the file itself: 30 lines, ``idx`` 0..29, each ``code``/``pred``/``score``
+a one-element list; ``score`` is ``[true]`` on idx 0, 7, 9, 22, 23, 26 (6 of 30 = 20.0 %, the ``acc``
+of the ``*_metrics.json`` beside it).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaltui.cli import main
+from evaltui.data.formats import ReadOptions, detect
+from evaltui.data.formats.qwen_math import QwenMathReader
+from evaltui.data.loader import LoadOptions, load
+
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real_world"
+OUTPUT_DIR = (
+    REAL / "plain/SkyThought-Qwen2.5-Math-eval/skythought/Qwen2.5-Math/evaluation/outputs"
+    "/Qwen/Qwen2.5-14B-Instruct/aime24_eval"
+)
+STEM = "test_qwen25-math-cot_-1_seed0_t0.0_s0_e-1"
+SAMPLES = OUTPUT_DIR / "aime24" / f"{STEM}.jsonl"
+METRICS = OUTPUT_DIR / "aime24" / f"{STEM}_qwen25-math-cot_metrics.json"
+CORRECT = [0, 7, 9, 22, 23, 26]
+READER = QwenMathReader()
+
+
+def lines() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in SAMPLES.read_text(encoding="utf-8").splitlines()]
+
+
+def write(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_detected_by_default_and_metrics_file_is_a_companion() -> None:
+    found = detect(SAMPLES)
+    assert found.reader is not None and found.reader.name == "qwen_math"
+    metrics = detect(METRICS)
+    assert metrics.reader is None and metrics.companion
+
+
+def test_published_run_one_generation_per_line() -> None:
+    result = READER.read(SAMPLES, SAMPLES.name, ReadOptions())
+    assert result.errors == []
+    frame = result.frame
+    assert frame.height == 30
+    assert frame["prompt_id"].to_list() == [f"aime24:{i}" for i in range(30)]
+    assert frame["sample"].to_list() == [0] * 30
+    assert frame["accuracy"].to_list() == [1.0 if i in CORRECT else 0.0 for i in range(30)]
+    first = lines()[0]
+    # the problem itself (question), its parsed reference (gt), the generation (code[0]) and the
+    # harness's extracted answer (pred[0])
+    row = frame.row(0, named=True)
+    assert row["prompt"] == first["question"]
+    assert row["answer"] == "204" == first["gt"]
+    assert row["gen"] == first["code"][0]
+    assert row["extracted"] == "204"
+    # run: the output dir below outputs/, as the harness names models by their last path parts
+    assert set(frame["run"]) == {"Qwen/Qwen2.5-14B-Instruct/aime24_eval"}
+    assert frame["offset"].to_list()[0] == 0
+
+
+def test_published_run_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "combined.json"
+    assert main(["summarize", str(REAL / "plain"), "-o", str(out), "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    # the metrics file is a companion, not 9 bad lines
+    assert "1 read, 1 companion" in err and "bad lines    0" in err
+    assert "prompts      30\n" in err and "accuracy     0.2000" in err
+    combined = json.loads(out.read_text(encoding="utf-8"))
+    assert sum(row["total_accuracy_count"] for row in combined) == 6
+
+
+def test_each_list_position_is_one_generation(tmp_path: Path) -> None:
+    # n_sampling = 4 (a fork that also keeps prompt and finish_reason): line 1 has 4 codes,
+    # preds 204/204/17/204, scores T/T/F/T, the third generation cut at the length cap.
+    record = dict(lines()[0])
+    record["prompt"] = "<|im_start|>user\n" + record["question"]
+    record["code"] = ["a \\boxed{204}", "b \\boxed{204}", "c \\boxed{17", "d \\boxed{204}"]
+    record["pred"] = ["204", "204", "17", "204"]
+    record["report"] = [None] * 4
+    record["score"] = [True, True, False, True]
+    record["finish_reason"] = ["stop", "stop", "length", "stop"]
+    path = write(tmp_path / "out" / "m" / "aime24" / f"{STEM}.jsonl", [record])
+    assert detect(path).reader is not None
+    frame = READER.read(path, path.name, ReadOptions()).frame
+    assert frame["sample"].to_list() == [0, 1, 2, 3]
+    assert frame["gen"].to_list() == record["code"]
+    assert frame["extracted"].to_list() == record["pred"]
+    assert frame["accuracy"].to_list() == [1.0, 1.0, 0.0, 1.0]
+    assert frame["truncated"].to_list() == [False, False, True, False]
+    assert set(frame["prompt"]) == {record["question"]}  # the problem, not the templated prompt
+    result = load([path], LoadOptions(tokenize=False, use_cache=False))
+    stats = result.stats.row(0, named=True)
+    assert (stats["count"], stats["total_accuracy_count"]) == (4, 3)
+
+
+def test_unscored_and_malformed_lines(tmp_path: Path) -> None:
+    base = lines()[:4]
+    unscored = {k: v for k, v in base[0].items() if k != "score"}  # before `evaluate` ran
+    short = dict(base[1], score=[True, False])  # 1 code, 2 scores
+    no_code = dict(base[2], code=[], pred=[], score=[])
+    path = tmp_path / "outputs" / "x" / "math_eval" / "aime24" / f"{STEM}.jsonl"
+    write(path, [unscored, short, no_code, base[3]])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"idx": 4, "question": "cut')  # a truncated last line
+    result = READER.read(path, "f.jsonl", ReadOptions())
+    assert result.frame["accuracy"].to_list() == [None, 0.0]  # line 1 unscored, line 4 idx 3
+    assert result.frame["line"].to_list() == [1, 4]
+    assert sorted((e.line, e.reason.split(":")[0]) for e in result.errors) == [
+        (2, "'code' has 1 generations but 'score' has 2"),
+        (3, "'code' is an empty list (no generation)"),
+        (5, "truncated last line (file still being written?)"),
+    ]
+    assert set(result.frame["run"]) == {"x/math_eval"}
+
+
+def test_a_first_line_longer_than_the_head_is_detected(tmp_path: Path) -> None:
+    record = dict(lines()[0], code=["x" * 70_000])
+    path = write(tmp_path / "aime24" / f"{STEM}.jsonl", [record])
+    found = detect(path)
+    assert found.reader is not None and found.reader.name == "qwen_math"
+
+
+def test_several_datasets_of_one_run(tmp_path: Path) -> None:
+    # The harness writes one folder per dataset under its output dir: one run, prompt ids per
+    # dataset (aime24:0 and math500:0 are different problems).
+    root = tmp_path / "outputs" / "org" / "model" / "eval"
+    shutil.copytree(OUTPUT_DIR / "aime24", root / "aime24")
+    write(root / "math500" / f"{STEM}.jsonl", lines()[:2])
+    result = load([tmp_path / "outputs"], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert result.stats["run"].unique().to_list() == ["org/model/eval"]
+    assert result.stats.height == 32
+    assert {"aime24:0", "math500:0"} <= set(result.stats["prompt_id"])
