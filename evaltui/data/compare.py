@@ -16,6 +16,7 @@ import polars as pl
 
 from evaltui.data.sanitize import one_line
 from evaltui.data.summary import bootstrap_ci
+from evaltui.data.wording import plural
 
 CLASSES = ("never", "flaky", "always")
 LISTED = 5
@@ -86,7 +87,8 @@ class Comparison:
         )
         if self.only_a.height or self.only_b.height:
             lines.append(
-                f"only in {self.run_a}: {self.only_a.height:,} prompts · only in {self.run_b}: {self.only_b.height:,} prompts (not compared)"
+                f"only in {self.run_a}: {plural(self.only_a.height, 'prompt')} · "
+                f"only in {self.run_b}: {plural(self.only_b.height, 'prompt')} (not compared)"
             )
         if self.text_differs.height:
             lines.append(

@@ -34,7 +34,7 @@ def test_compare_two_paths_single_samples_mcnemar_and_csv(
     assert "-83.3 pts" in first and "p = 0.0625" in first and "McNemar" in first
     assert "6 prompts in both runs" in first
     assert "improved 0 · regressed 5 · unchanged 1" in report
-    assert "only in" in report and ": 1 prompts" in report  # "extra" is reported, not compared
+    assert ": 1 prompt" in report and "1 prompts" not in report  # "extra" is reported, not compared
     assert "largest regressions" in report and "largest improvements" not in report
     table = pl.read_csv(out)
     assert table.height == 6

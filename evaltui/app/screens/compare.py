@@ -1,37 +1,144 @@
-"""Two runs side by side, prompt by prompt: rates, delta, transitions, regressions."""
+"""Two runs side by side, prompt by prompt: rates, change, transitions, regressions.
+
+Every string from the input (run labels, prompt text, prompt ids) reaches the screen as a
+``Text`` built from :mod:`evaltui.data.sanitize` output, never as markup: a run folder named
+``[link=…]a`` or a model name holding OSC 52 is shown as the characters it is.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
 import polars as pl
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container
+from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
 from textual_fastdatatable import DataTable
 
-from evaltui.data.compare import Comparison, compare_runs
-from evaltui.data.sanitize import one_line_expr, visible
+from evaltui.data.compare import CLASSES, Comparison, compare_runs
+from evaltui.data.sanitize import one_line, one_line_expr, one_line_middle
+from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from evaltui.app.app import EvalApp
 
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    source: str
+    """The column of ``Comparison.joined`` shown (and sorted by)."""
+    header: str
+    kind: str
+    """``pct`` (a rate or change in points, one decimal), ``text``, ``prompt`` or ``raw``."""
+
+
 COLUMNS = [
-    "prompt_a",
-    "rate_a",
-    "rate_b",
-    "delta",
-    "class_a",
-    "class_b",
-    "count_a",
-    "count_b",
-    "prompt_id",
+    Column("delta", "Δ pts", "pct"),
+    Column("rate_a", "A %", "pct"),
+    Column("rate_b", "B %", "pct"),
+    Column("prompt_a", "prompt", "prompt"),
+    Column("class_a", "A solved", "raw"),
+    Column("class_b", "B solved", "raw"),
+    Column("count_a", "A gens", "raw"),
+    Column("count_b", "B gens", "raw"),
+    Column("prompt_id", "id", "text"),
 ]
+LABEL_WIDTH = 40
+"""Cells a run label gets in the headline and the pair picker (cut in the middle)."""
+SORT = Binding.Group("Sort", compact=True)
+ONLY = {
+    None: "all prompts in both runs",
+    "regressed": "regressed only (g)",
+    "improved": "improved only (i)",
+}
+
+
+def percent_expr(column: str) -> pl.Expr:
+    """A rate (0–1) or a change of rates as percent with exactly one decimal, right-aligned.
+
+    A one-decimal Decimal renders as ``62.5`` and ``75.0`` alike (a float shows ``75`` beside
+    ``62.5``, and a narrow column cut ``-0.625`` to ``-0.62``).
+    """
+    return (pl.col(column) * 100).round(1).cast(pl.Decimal(7, 1)).alias(column)
+
+
+def prompt_width(terminal_width: int) -> int:
+    """Room for the prompt: after the three number columns, up to 60 cells."""
+    return max(20, min(60, terminal_width - 40))
+
+
+def display_frame(rows: pl.DataFrame, width: int) -> pl.DataFrame:
+    """The table's frame: numbers in one format per column, text made one safe line."""
+    exprs = []
+    for column in COLUMNS:
+        if column.kind == "pct":
+            expr = percent_expr(column.source)
+        elif column.kind == "prompt":
+            expr = one_line_expr(column.source, width)
+        elif column.kind == "text":
+            expr = one_line_expr(column.source, 24)
+        else:
+            expr = pl.col(column.source)
+        exprs.append(expr.alias(column.header))
+    return rows.select(exprs)
+
+
+def _points(value: float) -> str:
+    return "–" if math.isnan(value) else f"{100 * value:+.1f}"
+
+
+def headline(comparison: Comparison) -> str:
+    """The overall change of B against A, its interval and test (labels are given separately)."""
+    low, high = comparison.ci
+    both = comparison.joined.height
+    return (
+        f"B vs A: {_points(comparison.delta)} pts, 95% CI [{_points(low)}, {_points(high)}], "
+        f"p = {comparison.p_value:.3g} · {plural(both, 'prompt')} in both runs"
+    )
+
+
+def counts_text(comparison: Comparison) -> str:
+    joined = comparison.joined
+    improved = int((joined["delta"] > 0).sum())
+    regressed = int((joined["delta"] < 0).sum())
+    lines = [
+        f"improved {improved:,} · regressed {regressed:,} · "
+        f"unchanged {joined.height - improved - regressed:,}",
+        f"p: {comparison.test}",
+    ]
+    if comparison.only_a.height or comparison.only_b.height:
+        lines.append(
+            f"only in A: {plural(comparison.only_a.height, 'prompt')} · "
+            f"only in B: {plural(comparison.only_b.height, 'prompt')} (not compared)"
+        )
+    if comparison.text_differs.height:
+        lines.append(
+            f"{plural(comparison.text_differs.height, 'prompt')} share an id but not their text"
+        )
+    if comparison.same_text_other_id.height:
+        lines.append(
+            f"{plural(comparison.same_text_other_id.height, 'prompt')} have the same text under "
+            "different ids (not joined)"
+        )
+    return "\n".join(lines)
+
+
+def transitions_text(comparison: Comparison) -> str:
+    """The 3 × 3 matrix of prompt classes: A's class (rows) → B's class (columns)."""
+    lines = ["A ↓  B →" + "".join(f"{c:>8}" for c in CLASSES)]
+    for row in comparison.transitions.iter_rows(named=True):
+        lines.append(f"{row['from']:<8}" + "".join(f"{row[c]:>8,}" for c in CLASSES))
+    return "\n".join(lines)
 
 
 class CompareScreen(Screen[None]):
@@ -42,9 +149,10 @@ class CompareScreen(Screen[None]):
         Binding("q", "app.pop_screen", "Back", id="compare_back_q"),
         Binding("g", "only('regressed')", "Regressed", id="compare_regressed"),
         Binding("i", "only('improved')", "Improved", id="compare_improved"),
-        Binding("left_square_bracket", "sort(False)", "Sort ↑", id="compare_sort_asc"),
-        Binding("right_square_bracket", "sort(True)", "Sort ↓", id="compare_sort_desc"),
+        Binding("left_square_bracket", "sort(False)", "Sort ↑", id="compare_sort_asc", group=SORT),
+        Binding("right_square_bracket", "sort(True)", "Sort ↓", id="compare_sort_desc", group=SORT),
         Binding("enter", "open", "Open", id="compare_open"),
+        Binding("m", "pick_runs", "Runs", id="compare_pick"),
         Binding("e", "export", "Export", id="compare_export"),
     ]
 
@@ -57,21 +165,39 @@ class CompareScreen(Screen[None]):
     def __init__(self, run_a: str, run_b: str) -> None:
         super().__init__()
         self.run_a = run_a
+        """The baseline run (A)."""
         self.run_b = run_b
+        """The run compared with it (B): a positive change means B solves the prompt more often."""
         self.comparison: Comparison | None = None
         self.only: str | None = None
+        """None, "regressed" or "improved"."""
         self.sort: tuple[str, bool] = ("delta", False)
+        """(column, descending): largest regression first until the user sorts."""
         self.rows = pl.DataFrame()
-        """The compared prompts shown now, in order."""
+        """The compared prompts the table shows, in its order (the keys behind its rows)."""
+
+    def labels_text(self) -> Text:
+        return Text(
+            f"A = {one_line_middle(self.run_a, 200)}   B = {one_line_middle(self.run_b, 200)}"
+        )
 
     def compose(self) -> ComposeResult:
-        yield Static(f"comparing {self.run_b} with {self.run_a}…", id="compare-headline")
-        yield Static("", id="compare-details")
+        yield Static(Text("comparing…"), id="compare-headline")
+        yield Static(self.labels_text(), id="compare-labels")
+        with Horizontal(id="compare-top"):
+            yield Static(Text(""), id="compare-details")
+            yield Static(Text(""), id="compare-transitions")
+        yield Static(Text(""), id="compare-status")
         yield Container(id="compare-box")
         yield Footer()
 
     def on_mount(self) -> None:
         self.compute()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick_runs":
+            return len(run_names(cast("EvalApp", self.app))) > 2
+        return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="compare")
     def compute(self) -> None:
@@ -87,14 +213,25 @@ class CompareScreen(Screen[None]):
     def on_compare_screen_ready(self, message: Ready) -> None:
         if message.comparison is None:
             self.query_one("#compare-headline", Static).update(
-                Text(visible(message.error or "cannot compare"))
+                Text(one_line(message.error or "cannot compare", 2000))
             )
             return
         self.comparison = message.comparison
-        report = message.comparison.report().splitlines()
-        self.query_one("#compare-headline", Static).update(Text(visible(report[0])))
-        self.query_one("#compare-details", Static).update(Text(visible("\n".join(report[1:]))))
+        self.query_one("#compare-headline", Static).update(Text(headline(message.comparison)))
+        self.query_one("#compare-details", Static).update(Text(counts_text(message.comparison)))
+        self.query_one("#compare-transitions", Static).update(
+            Text(transitions_text(message.comparison))
+        )
         self.show()
+
+    def status_text(self) -> str:
+        column, descending = self.sort
+        header = next((c.header for c in COLUMNS if c.source == column), column)
+        order = "↓" if descending else "↑"
+        if column == "delta":
+            order += " (largest gain first)" if descending else " (largest drop first)"
+        shown = plural(self.rows.height, "prompt")
+        return f"showing {ONLY[self.only]}: {shown} · sorted by {header} {order}"
 
     def show(self) -> None:
         if self.comparison is None:
@@ -106,25 +243,28 @@ class CompareScreen(Screen[None]):
             rows = rows.filter(pl.col("delta") > 0)
         column, descending = self.sort
         self.rows = rows.sort(column, descending=descending, nulls_last=True, maintain_order=True)
-        display = self.rows.select(
-            one_line_expr("prompt_a", 60),
-            pl.col("rate_a").round(3),
-            pl.col("rate_b").round(3),
-            pl.col("delta").round(3),
-            *COLUMNS[4:],
-        )
-        box = self.query_one("#compare-box", Container)
-        box.remove_children()
+        self.query_one("#compare-status", Static).update(Text(self.status_text()))
+        old = self.current_table()
+        cursor_column = old.cursor_column if old is not None else 0
         table = DataTable(
-            data=display,
+            data=display_frame(self.rows, prompt_width(self.size.width or self.app.size.width)),
             render_markup=False,
             cursor_type="cell",
             zebra_stripes=True,
             show_row_labels=False,
+            null_rep="–",
             classes="compare-table",
         )
+        box = self.query_one("#compare-box", Container)
+        box.remove_children()
         box.mount(table)
+        if self.rows.height:
+            table.move_cursor(row=0, column=min(cursor_column, len(COLUMNS) - 1))
         table.focus()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        # The prompt column follows the terminal's width.
+        self.show()
 
     def current_table(self) -> DataTable | None:
         tables = self.query(".compare-table")
@@ -132,22 +272,39 @@ class CompareScreen(Screen[None]):
 
     def action_only(self, which: str) -> None:
         self.only = None if self.only == which else which
+        if self.only == "regressed":
+            self.sort = ("delta", False)
+        elif self.only == "improved":
+            self.sort = ("delta", True)
         self.show()
 
     def action_sort(self, descending: bool) -> None:
         table = self.current_table()
         if table is not None and 0 <= table.cursor_column < len(COLUMNS):
-            self.sort = (COLUMNS[table.cursor_column], descending)
+            self.sort = (COLUMNS[table.cursor_column].source, descending)
             self.show()
 
-    def action_open(self) -> None:
+    def cursor_prompt_id(self) -> str | None:
+        """The prompt id behind the cursor's row: from the frame the table was built from."""
         table = self.current_table()
-        if table is None or not table.row_count or not self.rows.height:
+        if table is None or not table.row_count or not 0 <= table.cursor_row < self.rows.height:
+            return None
+        return str(self.rows["prompt_id"][table.cursor_row])
+
+    def action_open(self) -> None:
+        prompt_id = self.cursor_prompt_id()
+        if prompt_id is None:
             return
-        prompt_id = str(table.get_row_at(table.cursor_row)[-1])
         from evaltui.app.screens.prompt import PromptScreen
 
         self.app.push_screen(PromptScreen(self.run_a, prompt_id, other_run=self.run_b))
+
+    def action_pick_runs(self) -> None:
+        def chosen(pair: tuple[str, str] | None) -> None:
+            if pair is not None and pair != (self.run_a, self.run_b):
+                self.app.switch_screen(CompareScreen(*pair))
+
+        self.app.push_screen(RunPairScreen(run_names(cast("EvalApp", self.app))), chosen)
 
     def action_export(self) -> None:
         """Export the prompts shown (e.g. the regressed set), both runs' rows, like any view."""
@@ -165,3 +322,71 @@ class CompareScreen(Screen[None]):
 
     def on_data_table_cell_selected(self, _event: DataTable.CellSelected) -> None:
         self.action_open()
+
+
+def run_names(app: EvalApp) -> list[str]:
+    if app.result is None:
+        return []
+    return [str(r) for r in app.result.stats["run"].unique(maintain_order=True).to_list()]
+
+
+class RunPairScreen(ModalScreen[tuple[str, str] | None]):
+    """Pick the two runs to compare: first the baseline (A), then the run compared with it (B)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="pair_cancel"),
+        Binding("q", "cancel", "Cancel", id="pair_cancel_q"),
+    ]
+
+    def __init__(self, runs: list[str]) -> None:
+        super().__init__()
+        self.runs = runs
+        self.first: str | None = None
+        """The baseline, once picked."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pair-dialog", classes="dialog"):
+            yield Label(Text("Compare: pick the baseline run (A), enter"), id="pair-prompt")
+            yield OptionList(*self.options(), id="pair-options")
+
+    def options(self) -> list[Option]:
+        return [
+            Option(Text(one_line_middle(run, 90)), id=f"run-{index}")
+            for index, run in enumerate(self.runs)
+            if run != self.first
+        ]
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        index = int((event.option.id or "run-0").removeprefix("run-"))
+        run = self.runs[index]
+        if self.first is None:
+            self.first = run
+            self.query_one("#pair-prompt", Label).update(
+                Text(f"A = {one_line_middle(run, LABEL_WIDTH)}: compare with which run (B)?")
+            )
+            options = self.query_one("#pair-options", OptionList)
+            options.clear_options()
+            options.add_options(self.options())
+            options.highlighted = 0
+            return
+        self.dismiss((self.first, run))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def open_compare(app: App[int], runs: list[str], preferred: str | None) -> None:
+    """Compare two runs: with two loaded, those (``preferred`` as A); with more, the user picks."""
+    if len(runs) < 2:
+        app.notify("comparing needs two runs; one is loaded", markup=False)
+        return
+    if len(runs) == 2:
+        first = preferred if preferred in runs else runs[0]
+        app.push_screen(CompareScreen(first, runs[1] if first == runs[0] else runs[0]))
+        return
+
+    def chosen(pair: tuple[str, str] | None) -> None:
+        if pair is not None:
+            app.push_screen(CompareScreen(*pair))
+
+    app.push_screen(RunPairScreen(runs), chosen)

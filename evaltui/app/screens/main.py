@@ -338,19 +338,14 @@ class MainScreen(Screen[None]):
         self.app.push_screen(SummaryScreen())
 
     def action_compare(self) -> None:
-        """Compare two runs: the only two loaded, or the current run picker's run and the next one."""
+        """Compare two runs: the two loaded (the run picker's as A), or a pair the user picks."""
         result = self.evalapp.result
         if result is None:
             return
-        runs = [str(r) for r in result.stats["run"].unique(maintain_order=True).to_list()]
-        if len(runs) < 2:
-            self.notify("comparing needs two runs; one is loaded", markup=False)
-            return
-        first = self.evalapp.view.run if self.evalapp.view.run in runs else runs[0]
-        second = runs[(runs.index(first) + 1) % len(runs)]
-        from evaltui.app.screens.compare import CompareScreen
+        from evaltui.app.screens.compare import open_compare
 
-        self.app.push_screen(CompareScreen(first, second))
+        runs = [str(r) for r in result.stats["run"].unique(maintain_order=True).to_list()]
+        open_compare(self.app, runs, self.evalapp.view.run)
 
     def action_cancel_load(self) -> None:
         if self.evalapp.cancel_load():

@@ -1,0 +1,125 @@
+"""Bins and axis ticks people can read: round steps, integer counts, pass rates at k/n.
+
+Pure numpy; the plot and summary screens call these from their workers and only draw the result.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_DENOMINATOR = 32
+"""Pass rates are shown one bar per k/n when every rate is a multiple of 1/n for some n up to this."""
+RATE_BINS = 10
+"""Otherwise (continuous scores, or many different sample counts): ten bins of 10 points."""
+
+
+def nice_step(span: float, count: int, *, integer: bool = False) -> float:
+    """A round step (1, 2, 2.5 or 5 × 10^k) that cuts ``span`` into about ``count`` pieces."""
+    if not math.isfinite(span) or span <= 0 or count < 1:
+        return 1.0
+    raw = span / count
+    power = 10 ** math.floor(math.log10(raw))
+    # The candidate whose piece count is nearest ``count`` (in ratio, so 3 vs 5 = 5 vs 8.3).
+    step = min(
+        (factor * power for factor in (1, 2, 2.5, 5, 10)),
+        key=lambda s: abs(math.log(span / s / count)),
+    )
+    if integer:
+        step = max(1.0, float(round(step))) if step >= 1 else 1.0
+    return float(step)
+
+
+def nice_ticks(low: float, high: float, count: int = 5, *, integer: bool = False) -> list[float]:
+    """Round tick positions covering [low, high] (multiples of one :func:`nice_step`)."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return []
+    if high < low:
+        low, high = high, low
+    if high == low:
+        return [low]
+    step = nice_step(high - low, count, integer=integer)
+    first = math.ceil(low / step - 1e-9) * step
+    ticks = []
+    value = first
+    while value <= high + 1e-9 * step:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def tick_label(value: float) -> str:
+    """A tick as people write it: ``2,500``, ``0.25``, ``12k`` for large round values."""
+    if value == 0:
+        return "0"
+    if abs(value) >= 10_000 and value % 1000 == 0:
+        return f"{value / 1000:,.0f}k"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.10g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Bins:
+    """Histogram bins: ``edges`` (len = bins + 1), where each bar is drawn, and its label."""
+
+    edges: np.ndarray
+    centers: list[float]
+    labels: list[str]
+
+
+def length_bins(values: np.ndarray, bins: int = 40, *, upper: float | None = None) -> Bins:
+    """Bins of one round width starting at a round value, covering ``values`` (up to ``upper``).
+
+    Integer data (token counts) gets integer widths, so no bin straddles a value it cannot hold.
+    """
+    finite = values[np.isfinite(values)] if len(values) else values
+    if not len(finite):
+        edges = np.array([0.0, 1.0])
+        return Bins(edges, [0.5], ["0"])
+    low = float(finite.min())
+    high = float(finite.max()) if upper is None else min(float(finite.max()), upper)
+    integer = bool(np.all(np.equal(np.mod(finite, 1), 0)))
+    step = nice_step(max(high - low, 1.0 if integer else 1e-9), bins, integer=integer)
+    start = math.floor(low / step) * step
+    count = max(1, math.floor((high - start) / step) + 1)
+    edges = start + step * np.arange(count + 1, dtype=float)
+    centers = [float(c) for c in (edges[:-1] + edges[1:]) / 2]
+    return Bins(edges, centers, [tick_label(float(e)) for e in edges[:-1]])
+
+
+def rate_denominator(rates: np.ndarray, limit: int = MAX_DENOMINATOR) -> int | None:
+    """The smallest n ≤ ``limit`` such that every rate is some k/n; None if there is none."""
+    distinct = np.unique(rates[np.isfinite(rates)]) if len(rates) else rates
+    if not len(distinct):
+        return None
+    if np.any(distinct < 0) or np.any(distinct > 1):
+        return None
+    for n in range(1, limit + 1):
+        scaled = distinct * n
+        if np.all(np.abs(scaled - np.round(scaled)) < 1e-6):
+            return n
+    return None
+
+
+def rate_bins(rates: np.ndarray) -> Bins:
+    """One bin per k/n when the rates are fractions of a common n (8 samples: 0/8 … 8/8), else
+    ten bins of 10 points; the last bin includes 1.0 either way."""
+    n = rate_denominator(rates)
+    if n is not None:
+        # Edges half-way between the k/n values: each bin holds exactly one of them.
+        edges = (np.arange(n + 2, dtype=float) - 0.5) / n
+        edges[0], edges[-1] = min(edges[0], 0.0), max(edges[-1], 1.0)
+        return Bins(edges, [k / n for k in range(n + 1)], [f"{k}/{n}" for k in range(n + 1)])
+    edges = np.linspace(0.0, 1.0, RATE_BINS + 1)
+    labels = [f"{10 * k}–{10 * (k + 1)}%" for k in range(RATE_BINS)]
+    return Bins(edges, [float(c) for c in (edges[:-1] + edges[1:]) / 2], labels)
+
+
+def counts(values: np.ndarray, bins: Bins) -> list[int]:
+    """How many ``values`` fall in each bin (the last bin includes its upper edge)."""
+    finite = values[np.isfinite(values)] if len(values) else values
+    result, _ = np.histogram(finite, bins=bins.edges)
+    return [int(c) for c in result]

@@ -1,0 +1,53 @@
+"""Bins and ticks for plots: round steps, k/n pass-rate bins, integer counts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from evaltui.data.bins import (
+    counts,
+    length_bins,
+    nice_step,
+    nice_ticks,
+    rate_bins,
+    rate_denominator,
+    tick_label,
+)
+
+
+def test_nice_ticks_are_round() -> None:
+    assert nice_ticks(0, 2794.7875000000004) == [0, 500, 1000, 1500, 2000, 2500]
+    assert nice_ticks(0, 1) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert nice_ticks(0, 3.4, integer=True) == [0, 1, 2, 3]  # counts: never 0.5 or 2.5
+    assert nice_step(237, 5, integer=True) == 50
+    assert (
+        tick_label(2500.0) == "2,500"
+        and tick_label(20000.0) == "20k"
+        and tick_label(0.25) == "0.25"
+    )
+
+
+def test_length_bins_have_round_integer_widths() -> None:
+    lengths = np.array([113.0, 2794.0, 512.0, 1999.0])
+    bins = length_bins(lengths, 40)
+    widths = np.diff(bins.edges)
+    assert np.all(widths == widths[0]) and widths[0] in (50.0, 100.0)
+    assert bins.edges[0] % widths[0] == 0 and bins.edges[0] <= 113 and bins.edges[-1] > 2794
+    assert sum(counts(lengths, bins)) == 4
+    # A constant length is one bar, not a division by zero.
+    one = length_bins(np.array([7.0, 7.0]), 40)
+    assert sum(counts(np.array([7.0, 7.0]), one)) == 2
+
+
+def test_rate_bins_at_k_over_n() -> None:
+    rates = np.array([k / 8 for k in (0, 0, 1, 3, 8, 8, 8)])
+    assert rate_denominator(rates) == 8
+    bins = rate_bins(rates)
+    assert bins.labels == [f"{k}/8" for k in range(9)]
+    got = counts(rates, bins)
+    assert got == [2, 1, 0, 1, 0, 0, 0, 0, 3] and sum(got) == len(rates)
+    # Mixed 4 and 8 samples: still eighths; every bin is reachable (no always-empty bin).
+    assert rate_denominator(np.array([0.25, 0.375, 1.0])) == 8
+    # Continuous scores fall back to ten 10-point bins, 1.0 in the last one.
+    fallback = rate_bins(np.array([0.123, 0.5, 1.0]))
+    assert len(fallback.labels) == 10 and counts(np.array([0.123, 0.5, 1.0]), fallback)[-1] == 1
