@@ -197,29 +197,35 @@ async def test_plots(evals: Path, make_app: Any) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PlotScreen) and screen.last is not None
-        assert screen.last.kind == "lengths" and sum(screen.last.series[0].y) == 49
+        assert screen.last.kind == "lengths"
+        assert sum(sum(s.y) for s in screen.last.panels[0].series) == 49
         assert screen.last.xlabel == "generation length (tokens)"
         await pilot.press("2")
         await settle(pilot)
-        correct, wrong = screen.last.series
+        correct, wrong = screen.last.panels[0].series
         assert (correct.label, wrong.label) == ("correct", "wrong")
-        assert sum(correct.y) == int((app.result.generations["accuracy"] >= 0.5).sum())  # type: ignore[union-attr]
+        right = sum(sum(p.series[0].y) for p in screen.last.panels)
+        assert right == int((app.result.generations["accuracy"] >= 0.5).sum())  # type: ignore[union-attr]
         await pilot.press("3")
         await settle(pilot)
-        assert screen.last.kind == "accuracy" and sum(screen.last.series[0].y) == 13
+        assert screen.last.kind == "accuracy"
+        assert sum(sum(s.y) for s in screen.last.panels[0].series) == 13
         await pilot.press("4")
         await settle(pilot)
-        assert screen.last.kind == "scatter" and len(screen.last.series[0].x) == 13
+        assert screen.last.kind == "scatter"
+        assert sum(len(s.x) for s in screen.last.panels[0].series) == 13
         await pilot.press("q")
         # The plot follows the filter: never-solved prompts only.
         await pilot.press("n")
         await settle(pilot)
         await pilot.press("p")
         await settle(pilot)
-        assert sum(app.screen.last.series[0].y) == 4 * app.rows.height  # type: ignore[attr-defined,union-attr]
+        panel = app.screen.last.panels[0]  # type: ignore[attr-defined]
+        assert sum(sum(s.y) for s in panel.series) == 4 * app.rows.height  # type: ignore[union-attr]
         await pilot.press("q", "enter", "p")
         await settle(pilot)
-        assert app.screen.prompt is not None and sum(app.screen.last.series[0].y) == 0  # type: ignore[attr-defined]
+        assert app.screen.prompt is not None  # type: ignore[attr-defined]
+        assert sum(app.screen.last.panels[0].series[0].y) == 0  # type: ignore[attr-defined]
 
 
 async def test_export_all_kinds(evals: Path, make_app: Any, tmp_path: Path) -> None:

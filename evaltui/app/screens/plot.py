@@ -1,12 +1,20 @@
-"""Plots of the current view (or of one prompt): lengths, accuracy, length vs accuracy."""
+"""Plots of the current view (or of one prompt): lengths, correct vs wrong, accuracy, scatter.
+
+The worker bins in numpy (the bin and tick rules are pure, in :mod:`evaltui.data.bins`) and posts
+a small :class:`Figure`; the main thread only hands it to plotext. Correct is green and wrong red
+on every plot; runs get the other colours, one series (or one panel) per run. Run labels are
+untrusted: they reach plotext and the legend only as sanitised one-line text.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import numpy as np
 import polars as pl
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,6 +22,17 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
+
+from evaltui.data.bins import (
+    Bins,
+    counts,
+    length_bins,
+    nice_ticks,
+    rate_bins,
+    tick_label,
+)
+from evaltui.data.sanitize import one_line_middle
+from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -24,20 +43,87 @@ KINDS = {
     "accuracy": "per-prompt accuracy",
     "scatter": "mean token length vs accuracy (per prompt)",
 }
+PROMPT_KINDS = ("lengths", "split")
+"""What one prompt's plot can show (it has one accuracy value, so no histogram or scatter)."""
 BINS = 40
 MAX_POINTS = 5000
+MAX_PANELS = 4
+"""Correct-vs-wrong with several runs: one panel per run, up to this many."""
+CLIP_QUANTILE = 0.99
+CORRECT = "green"
+WRONG = "red"
+RUN_COLOURS = ("blue", "magenta", "cyan", "orange", "yellow", "white", "gray")
+"""Series colours for runs: never green or red, which mean correct and wrong."""
+LABEL_WIDTH = 32
 
 
 @dataclass
 class Series:
     label: str
+    """Sanitised, one line."""
     x: list[float]
     y: list[float]
+    color: str
 
 
-def histogram(values: np.ndarray, edges: np.ndarray) -> list[float]:
-    counts, _ = np.histogram(values, bins=edges)
-    return [float(c) for c in counts]
+@dataclass
+class Panel:
+    title: str
+    series: list[Series]
+    xticks: tuple[list[float], list[str]]
+    yticks: tuple[list[float], list[str]]
+    ymax: float
+    bars: bool
+    """Bars (counts over a few discrete bins) rather than lines or points."""
+
+
+@dataclass
+class Figure:
+    kind: str
+    title: str
+    xlabel: str
+    ylabel: str
+    panels: list[Panel]
+    scatter: bool = False
+    legend: list[tuple[str, str]] = field(default_factory=list)
+    """(label, colour) for the line above the plot."""
+    note: str = ""
+    """What the plot leaves out (clipped values, sampled points, runs not shown)."""
+
+
+def count_axis(values: list[list[float]], log: bool) -> tuple[tuple[list[float], list[str]], float]:
+    """Integer round ticks for counts (at 0, 1, 10, 100… on a log10(1 + count) axis), and the top."""
+    top = max((max(v) for v in values if v), default=0.0)
+    if not log:
+        ticks = nice_ticks(0, max(top, 1), 5, integer=True)
+        return (ticks, [tick_label(t) for t in ticks]), max(top, ticks[-1] if ticks else 1)
+    powers = [0.0] + [10.0**p for p in range(0, int(math.log10(max(top, 1))) + 2)]
+    positions = [math.log10(1 + p) for p in powers]
+    keep = [(pos, tick_label(p)) for pos, p in zip(positions, powers, strict=True)]
+    limit = math.log10(1 + max(top, 1))
+    keep = [k for k in keep if k[0] <= limit * 1.05] or keep[:2]
+    return ([k[0] for k in keep], [k[1] for k in keep]), limit
+
+
+def scaled(y: list[float], log: bool) -> list[float]:
+    return [math.log10(1 + v) for v in y] if log else y
+
+
+def x_ticks(bins: Bins) -> tuple[list[float], list[str]]:
+    """Round ticks along a length axis (values, not bin centres)."""
+    ticks = nice_ticks(float(bins.edges[0]), float(bins.edges[-1]), 6)
+    return ticks, [tick_label(t) for t in ticks]
+
+
+def rate_ticks(bins: Bins) -> tuple[list[float], list[str]]:
+    """Every k/n label when they fit, else every few (always the first and last)."""
+    every = max(1, math.ceil(len(bins.labels) / 11))
+    picked = [i for i in range(len(bins.labels)) if i % every == 0 or i == len(bins.labels) - 1]
+    return [float(i) for i in picked], [bins.labels[i] for i in picked]
+
+
+def run_colour(index: int) -> str:
+    return RUN_COLOURS[index % len(RUN_COLOURS)]
 
 
 class PlotScreen(Screen[None]):
@@ -47,45 +133,69 @@ class PlotScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="plot_back"),
         Binding("q", "app.pop_screen", "Back", id="plot_back_q"),
         Binding("1", "kind('lengths')", "Lengths", id="plot_lengths"),
-        Binding("2", "kind('split')", "Correct vs wrong", id="plot_split"),
+        Binding("2", "kind('split')", "Right/wrong", id="plot_split"),
         Binding("3", "kind('accuracy')", "Accuracy", id="plot_accuracy"),
-        Binding("4", "kind('scatter')", "Length vs acc", id="plot_scatter"),
+        Binding("4", "kind('scatter')", "Scatter", id="plot_scatter"),
+        Binding("l", "mode('log')", "Log", id="plot_log", tooltip="counts on a log scale"),
+        Binding(
+            "c",
+            "mode('clip')",
+            "Clip",
+            id="plot_clip",
+            tooltip="cut lengths at the 99th percentile",
+        ),
     ]
 
-    @dataclass
     class Ready(Message):
-        kind: str
-        title: str
-        xlabel: str
-        ylabel: str
-        series: list[Series]
-        scatter: bool
+        def __init__(self, figure: Figure) -> None:
+            super().__init__()
+            self.figure = figure
 
     def __init__(self, prompt: tuple[str, str] | None = None) -> None:
         super().__init__()
         self.prompt = prompt
         """(run, prompt_id) to plot one prompt's generations; None = the table's current view."""
         self.kind = "split" if prompt else "lengths"
-        self.last: PlotScreen.Ready | None = None
+        self.log_counts = False
+        """Counts on a log scale (long tails of rare lengths stay visible)."""
+        self.clip = False
+        """Lengths cut at the 99th percentile (the mass is not squeezed into the first bins)."""
+        self.last: Figure | None = None
 
     @property
     def evalapp(self) -> EvalApp:
         return cast("EvalApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="plot-title")
+        yield Static(Text(""), id="plot-title")
+        yield Static(Text(""), id="plot-legend")
         yield PlotextPlot(id="plot")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.compute(self.kind)
+        self.compute(self.kind, self.log_counts, self.clip)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # One prompt has no accuracy histogram or scatter: those keys are not offered at all.
+        if action == "kind" and self.prompt is not None and parameters[0] not in PROMPT_KINDS:
+            return False
+        if action == "mode" and parameters and parameters[0] == "log":
+            return self.kind != "scatter"
+        if action == "mode" and parameters and parameters[0] == "clip":
+            return self.kind != "accuracy"
+        return True
 
     def action_kind(self, kind: str) -> None:
-        if self.prompt is not None and kind in {"accuracy", "scatter"}:
-            self.notify("one prompt: only length plots (1, 2)", markup=False)
-            return
         self.kind = kind
-        self.compute(kind)
+        self.refresh_bindings()
+        self.compute(kind, self.log_counts, self.clip)
+
+    def action_mode(self, what: str) -> None:
+        if what == "log":
+            self.log_counts = not self.log_counts
+        else:
+            self.clip = not self.clip
+        self.compute(self.kind, self.log_counts, self.clip)
 
     def generations(self) -> pl.DataFrame:
         result = self.evalapp.result
@@ -101,103 +211,235 @@ class PlotScreen(Screen[None]):
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plot")
-    def compute(self, kind: str) -> None:
+    def compute(self, kind: str, log: bool, clip: bool) -> None:
         """Bin in numpy off the main thread; plotext only draws the few bins."""
-        threshold = self.evalapp.options.correct_threshold
         rows = self.evalapp.rows
         assert rows is not None
-        scope = "this prompt" if self.prompt else f"{rows.height:,} prompts in view"
+        scope = "this prompt" if self.prompt else f"{plural(rows.height, 'prompt')} in view"
         if kind in {"lengths", "split"}:
-            gens = self.generations().filter(pl.col("gen_length").is_not_null())
-            lengths = gens["gen_length"].to_numpy().astype(float)
-            if not len(lengths):
-                self.post_message(
-                    self.Ready(
-                        kind,
-                        f"{KINDS[kind]} · {scope} · no lengths yet",
-                        "tokens",
-                        "generations",
-                        [],
-                        False,
+            figure = self.length_figure(kind, scope, log, clip)
+        elif kind == "accuracy":
+            figure = self.accuracy_figure(rows, scope, log)
+        else:
+            figure = self.scatter_figure(rows, scope, clip)
+        modes = [
+            m
+            for m, on in (
+                ("log counts", log and kind != "scatter"),
+                ("clipped", clip and kind != "accuracy"),
+            )
+            if on
+        ]
+        if modes:
+            figure.title += f" · {', '.join(modes)}"
+        self.post_message(self.Ready(figure))
+
+    def length_figure(self, kind: str, scope: str, log: bool, clip: bool) -> Figure:
+        threshold = self.evalapp.options.correct_threshold
+        gens = self.generations().filter(pl.col("gen_length").is_not_null())
+        lengths = gens["gen_length"].to_numpy().astype(float)
+        xlabel, ylabel = "generation length (tokens)", "generations"
+        if not len(lengths):
+            return Figure(kind, f"{KINDS[kind]} · {scope} · no lengths yet", xlabel, ylabel, [])
+        upper = float(np.quantile(lengths, CLIP_QUANTILE)) if clip else None
+        bins = length_bins(lengths, BINS, upper=upper)
+        hidden = int((lengths > bins.edges[-1]).sum())
+        note = (
+            f"{plural(hidden, 'generation')} longer than {tick_label(float(bins.edges[-1]))} not shown (c shows all)"
+            if hidden
+            else ""
+        )
+        runs = gens["run"].to_numpy()
+        names = list(dict.fromkeys(gens["run"].to_list()))
+        accuracy = gens["accuracy"].to_numpy(allow_copy=True).astype(float)
+        scored = ~np.isnan(accuracy)
+        correct = scored & (np.nan_to_num(accuracy, nan=-math.inf) >= threshold)
+        wrong = scored & ~correct
+        title = f"{KINDS[kind]} · {scope} · {plural(len(lengths), 'generation')}"
+        panels: list[Panel] = []
+        legend: list[tuple[str, str]] = []
+        if kind == "lengths":
+            series = []
+            for index, run in enumerate(names):
+                label = one_line_middle(str(run), LABEL_WIDTH)
+                colour = run_colour(index) if len(names) > 1 else "blue"
+                series.append(
+                    Series(
+                        label,
+                        bins.centers,
+                        [float(c) for c in counts(lengths[runs == run], bins)],
+                        colour,
                     )
                 )
-                return
-            edges = np.histogram_bin_edges(lengths, bins=min(BINS, max(1, len(np.unique(lengths)))))
-            centers = [float(c) for c in (edges[:-1] + edges[1:]) / 2]
-            if kind == "lengths":
-                series = [Series("all", centers, histogram(lengths, edges))]
-            else:
-                correct = gens["accuracy"].to_numpy() >= threshold
-                scored = ~np.isnan(gens["accuracy"].to_numpy(allow_copy=True).astype(float))
-                series = [
-                    Series("correct", centers, histogram(lengths[correct & scored], edges)),
-                    Series("wrong", centers, histogram(lengths[~correct & scored], edges)),
-                ]
-            title = f"{KINDS[kind]} · {scope} · {len(lengths):,} generations"
-            self.post_message(
-                self.Ready(
-                    kind,
-                    title,
-                    "generation length (tokens)",
-                    "number of generations",
-                    series,
-                    False,
-                )
-            )
-        elif kind == "accuracy":
-            accuracy = rows["average_accuracy"].drop_nulls().to_numpy().astype(float)
-            edges = np.linspace(0, 1, 11)
-            centers = [float(c) for c in (edges[:-1] + edges[1:]) / 2]
-            title = f"{KINDS[kind]} · {scope}"
-            self.post_message(
-                self.Ready(
-                    kind,
-                    title,
-                    "average accuracy of the prompt",
-                    "number of prompts",
-                    [Series("prompts", centers, histogram(accuracy, edges))],
-                    False,
-                )
-            )
+                if len(names) > 1:
+                    legend.append((label, colour))
+            panels.append(self.length_panel("", series, bins, log, bars=len(series) == 1))
         else:
-            both = rows.select("avg_gen_length", "average_accuracy").drop_nulls()
-            if both.height > MAX_POINTS:
-                both = both.sample(MAX_POINTS, seed=0)
-            title = f"{KINDS[kind]} · {scope}" + (
-                f" (sample of {MAX_POINTS:,})" if rows.height > MAX_POINTS else ""
-            )
-            self.post_message(
-                self.Ready(
-                    kind,
-                    title,
-                    "mean generation length (tokens)",
-                    "average accuracy",
-                    [
-                        Series(
-                            "prompts",
-                            both["avg_gen_length"].to_list(),
-                            both["average_accuracy"].to_list(),
-                        )
-                    ],
-                    True,
+            legend = [("correct", CORRECT), ("wrong", WRONG)]
+            shown = names[:MAX_PANELS]
+            for run in shown:
+                mine = runs == run
+                series = [
+                    Series(
+                        "correct",
+                        bins.centers,
+                        [float(c) for c in counts(lengths[mine & correct], bins)],
+                        CORRECT,
+                    ),
+                    Series(
+                        "wrong",
+                        bins.centers,
+                        [float(c) for c in counts(lengths[mine & wrong], bins)],
+                        WRONG,
+                    ),
+                ]
+                panel_title = one_line_middle(str(run), 60) if len(names) > 1 else ""
+                panels.append(self.length_panel(panel_title, series, bins, log, bars=False))
+            if len(names) > len(shown):
+                extra = f"{len(names) - len(shown)} more runs not shown (r picks one run)"
+                note = f"{note} · {extra}" if note else extra
+        return Figure(kind, title, xlabel, ylabel, panels, legend=legend, note=note)
+
+    @staticmethod
+    def length_panel(
+        title: str, series: list[Series], bins: Bins, log: bool, *, bars: bool
+    ) -> Panel:
+        yticks, top = count_axis([s.y for s in series], log)
+        for s in series:
+            s.y = scaled(s.y, log)
+        return Panel(title, series, x_ticks(bins), yticks, top, bars)
+
+    def accuracy_figure(self, rows: pl.DataFrame, scope: str, log: bool) -> Figure:
+        scored = rows.filter(pl.col("average_accuracy").is_not_null())
+        rates = scored["average_accuracy"].cast(pl.Float64).to_numpy()
+        bins = rate_bins(rates)
+        names = list(dict.fromkeys(scored["run"].to_list()))
+        runs = scored["run"].to_numpy()
+        positions = [float(i) for i in range(len(bins.labels))]
+        series = []
+        legend = []
+        for index, run in enumerate(names):
+            label = one_line_middle(str(run), LABEL_WIDTH)
+            colour = run_colour(index) if len(names) > 1 else "blue"
+            series.append(
+                Series(
+                    label, positions, [float(c) for c in counts(rates[runs == run], bins)], colour
                 )
             )
+            if len(names) > 1:
+                legend.append((label, colour))
+        yticks, top = count_axis([s.y for s in series], log)
+        for s in series:
+            s.y = scaled(s.y, log)
+        unit = "correct of n samples" if "/" in bins.labels[0] else "pass rate"
+        panel = Panel("", series, rate_ticks(bins), yticks, top, True)
+        title = f"{KINDS['accuracy']} · {scope}"
+        return Figure(
+            "accuracy", title, f"per-prompt accuracy ({unit})", "prompts", [panel], legend=legend
+        )
+
+    def scatter_figure(self, rows: pl.DataFrame, scope: str, clip: bool) -> Figure:
+        both = rows.select("run", "avg_gen_length", "average_accuracy").drop_nulls()
+        note = ""
+        if clip and both.height:
+            upper = float(both["avg_gen_length"].quantile(CLIP_QUANTILE) or 0)
+            hidden = int((both["avg_gen_length"] > upper).sum())
+            both = both.filter(pl.col("avg_gen_length") <= upper)
+            if hidden:
+                note = f"{plural(hidden, 'prompt')} with mean length over {tick_label(round(upper))} not shown (c shows all)"
+        if both.height > MAX_POINTS:
+            both = both.sample(MAX_POINTS, seed=0)
+            note = (note + " · " if note else "") + f"a sample of {MAX_POINTS:,} prompts"
+        names = list(dict.fromkeys(both["run"].to_list()))
+        series = []
+        legend = []
+        for index, run in enumerate(names):
+            mine = both.filter(pl.col("run") == run)
+            label = one_line_middle(str(run), LABEL_WIDTH)
+            colour = run_colour(index) if len(names) > 1 else "blue"
+            series.append(
+                Series(
+                    label,
+                    mine["avg_gen_length"].to_list(),
+                    mine["average_accuracy"].to_list(),
+                    colour,
+                )
+            )
+            if len(names) > 1:
+                legend.append((label, colour))
+        lengths = both["avg_gen_length"].to_numpy() if both.height else np.zeros(0)
+        xt = nice_ticks(float(lengths.min()), float(lengths.max()), 6) if len(lengths) else []
+        yt = [0.0, 0.25, 0.5, 0.75, 1.0]
+        panel = Panel(
+            "",
+            series,
+            (xt, [tick_label(t) for t in xt]),
+            (yt, [tick_label(t) for t in yt]),
+            1.0,
+            False,
+        )
+        return Figure(
+            "scatter",
+            f"{KINDS['scatter']} · {scope}",
+            "mean generation length (tokens)",
+            "accuracy",
+            [panel],
+            scatter=True,
+            legend=legend,
+            note=note,
+        )
 
     def on_plot_screen_ready(self, message: Ready) -> None:
-        self.last = message
-        self.query_one("#plot-title", Static).update(message.title)
+        figure = message.figure
+        self.last = figure
+        self.query_one("#plot-title", Static).update(Text(figure.title))
+        legend = Text()
+        for label, colour in figure.legend:
+            legend.append("■ ", style=colour)
+            legend.append(label + "   ")
+        if figure.note:
+            legend.append(figure.note, style="italic")
+        self.query_one("#plot-legend", Static).update(legend)
         widget = self.query_one("#plot", PlotextPlot)
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()
-        plt.title(message.title)
-        plt.xlabel(message.xlabel)
-        plt.ylabel(message.ylabel)
-        for series in message.series:
-            if message.scatter:
-                plt.scatter(series.x, series.y, label=series.label, marker="dot")
-            elif len(message.series) == 1:
-                plt.bar(series.x, series.y, label=series.label, width=0.8)
-            else:
-                plt.plot(series.x, series.y, label=series.label, marker="braille")
+        if len(figure.panels) > 1:
+            plt.subplots(len(figure.panels), 1)
+        for index, panel in enumerate(figure.panels):
+            target = plt.subplot(index + 1, 1) if len(figure.panels) > 1 else plt
+            self.draw_panel(target, figure, panel, last=index == len(figure.panels) - 1)
         widget.refresh()
+
+    @staticmethod
+    def draw_panel(target: Any, figure: Figure, panel: Panel, *, last: bool) -> None:
+        """Draw one panel on plotext's figure or one of its subplots (untyped plotext API)."""
+        if panel.title:
+            target.title(panel.title)
+        if last:
+            target.xlabel(figure.xlabel)
+        target.ylabel(figure.ylabel)
+        if panel.bars and len(panel.series) > 1:
+            target.multiple_bar(
+                panel.series[0].x,
+                [s.y for s in panel.series],
+                color=[s.color for s in panel.series],
+                width=0.8,
+            )
+        for series in panel.series:
+            if not series.x:
+                continue
+            if figure.scatter:
+                target.scatter(series.x, series.y, color=series.color, marker="dot")
+            elif panel.bars and len(panel.series) == 1:
+                target.bar(series.x, series.y, color=series.color, width=0.8)
+            elif not panel.bars:
+                target.plot(series.x, series.y, color=series.color, marker="braille")
+        if panel.xticks[0]:
+            target.xticks(*panel.xticks)
+        if panel.yticks[0]:
+            target.yticks(*panel.yticks)
+        if not figure.scatter:
+            target.ylim(0, panel.ymax * 1.05 if panel.ymax else 1)
+        else:
+            target.ylim(-0.02, 1.02)
