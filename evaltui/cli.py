@@ -253,13 +253,15 @@ def summarize_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_follow_args(parser: argparse.ArgumentParser) -> None:
+def add_follow_args(parser: argparse.ArgumentParser, *, interval: bool = True) -> None:
     parser.add_argument(
         "--follow",
         action="store_true",
         help="keep watching the inputs (appended lines, new files, rewrites) and keep the "
-        "results up to date until Ctrl-C",
+        "results up to date" + (" until Ctrl-C" if interval else " (F toggles it in the app)"),
     )
+    if not interval:
+        return
     parser.add_argument(
         "--follow-interval",
         type=float,
@@ -325,6 +327,7 @@ def app_parser() -> argparse.ArgumentParser:
     from evaltui import __version__
 
     parser.add_argument("--version", action="version", version=f"evaltui {__version__}")
+    add_follow_args(parser, interval=False)
     return parser
 
 
@@ -335,7 +338,7 @@ def cmd_app(argv: Sequence[str]) -> int:
     options = load_options(args)
     from evaltui.app.main import run_app
 
-    code: int = run_app(paths, options)
+    code: int = run_app(paths, options, follow=args.follow)
     return code
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -14,9 +15,20 @@ from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from evaltui.app.display import display_frame, prompt_width
-from evaltui.app.messages import LoadFailed, LoadProgressed, LoadUpdated, ViewInvalid, ViewReady
-from evaltui.data.loader import LoadFailure, LoadOptions, LoadResult, load
+from evaltui.app.messages import (
+    FollowStatus,
+    LoadFailed,
+    LoadProgressed,
+    LoadUpdated,
+    ViewInvalid,
+    ViewReady,
+)
+from evaltui.data.follow import Follower
+from evaltui.data.loader import LoadFailure, LoadOptions, LoadResult
 from evaltui.data.query import QueryCancelled, QueryError, View
+
+FOLLOW_MIN_INTERVAL = 0.5
+"""Seconds between two followed updates at the most often."""
 
 
 class EvalApp(App[int]):
@@ -28,10 +40,16 @@ class EvalApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("question_mark", "help", "Help", id="help"),
+        Binding("F", "toggle_follow", "Follow", id="follow"),
     ]
 
     def __init__(
-        self, paths: Sequence[str], options: LoadOptions, *, partial_interval: float = 0.5
+        self,
+        paths: Sequence[str],
+        options: LoadOptions,
+        *,
+        partial_interval: float = 0.5,
+        follow: bool = False,
     ) -> None:
         super().__init__()
         self.paths = [str(p) for p in paths]
@@ -51,6 +69,13 @@ class EvalApp(App[int]):
         self.load_error: str | None = None
         """Why nothing could be loaded, when that is the case."""
         self.cancel_event: threading.Event | None = None
+        self.following = threading.Event()
+        """Set while the inputs are followed (``--follow``, toggled with ``F``): appended lines,
+        new files and rewrites flow into the view. Read by the load worker's thread."""
+        if follow:
+            self.following.set()
+        self.follower: Follower | None = None
+        """The finished load's follower (None until the load is done)."""
 
     def on_mount(self) -> None:
         from evaltui.app.screens.main import MainScreen
@@ -69,10 +94,9 @@ class EvalApp(App[int]):
         """Runs in a thread: only posts messages, never touches widgets or reactives."""
         worker = get_current_worker()
         self.cancel_event = worker.cancelled_event
+        follower = Follower(self.paths, self.options)
         try:
-            result = load(
-                self.paths,
-                self.options,
+            result = follower.load(
                 on_progress=lambda p: self.post_message(LoadProgressed(p)),
                 cancelled=worker.cancelled_event,
                 on_partial=lambda r: self.post_message(LoadUpdated(r)),
@@ -82,6 +106,39 @@ class EvalApp(App[int]):
             self.post_message(LoadFailed(str(exc)))
             return
         self.post_message(LoadUpdated(result))
+        self.follower = follower
+        if not result.cancelled and self.following.is_set():
+            self.call_from_thread(self.follow_inputs)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="follow", name="follow")
+    def follow_inputs(self) -> None:
+        """While ``following`` is set, keep the view up to date with the inputs.
+
+        At most one update every ``FOLLOW_MIN_INTERVAL`` seconds, and never sooner than twice the
+        time the last poll (reading, tokenizing, stats) took, so a fast writer cannot keep the app
+        rebuilding. Runs in a thread: only posts messages.
+        """
+        follower = self.follower
+        stop = get_current_worker().cancelled_event
+        if follower is None:
+            return
+        status = ""
+        while not stop.is_set() and self.following.is_set():
+            started = time.monotonic()
+            update = follower.poll()
+            took = time.monotonic() - started
+            if update is not None:
+                self.post_message(LoadUpdated(update.result))
+                for note in update.notes:
+                    self.post_message(FollowStatus(note, note=True))
+            if follower.status() != status:
+                status = follower.status()
+                self.post_message(FollowStatus(status))
+            pause = max(FOLLOW_MIN_INTERVAL, 2 * took) - (time.monotonic() - started)
+            if pause > 0:
+                stop.wait(pause)
+            follower.wait(1.0, stop)
+        self.post_message(FollowStatus(""))
 
     def cancel_load(self) -> bool:
         """Stop tokenizing; what was read stays on screen. False when nothing was loading."""
@@ -100,6 +157,32 @@ class EvalApp(App[int]):
         self.result_generation += 1
         self.main.show_result(message.result)
         self.request_view(self.view)
+
+    def action_toggle_follow(self) -> None:
+        """``F``: follow the inputs (from the end of the load on), or stop following them."""
+        if self.following.is_set():
+            self.following.clear()
+            self.notify("stopped following the inputs", markup=False)
+            return
+        if self.result is not None and self.result.cancelled:
+            self.notify(
+                "loading was stopped, so there is nothing to follow from: reopen to follow",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.following.set()
+        self.notify(
+            "following the inputs: new lines and files appear as they are written", markup=False
+        )
+        if self.follower is not None:  # the load is done; otherwise it starts following itself
+            self.follow_inputs()
+
+    def on_follow_status(self, message: FollowStatus) -> None:
+        if message.note:
+            self.notify(message.text, title="follow", markup=False)
+        else:
+            self.main.show_follow_status(message.text)
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.load_error = message.reason

@@ -38,11 +38,11 @@ def stderr_to_file() -> Iterator[str]:
         terminal.close()
 
 
-def run_app(paths: Sequence[str], options: LoadOptions) -> int:
+def run_app(paths: Sequence[str], options: LoadOptions, *, follow: bool = False) -> int:
     from evaltui.app.app import EvalApp
 
     with stderr_to_file() as log:
-        app = EvalApp(paths, options)
+        app = EvalApp(paths, options, follow=follow)
         app.run()
     with contextlib.suppress(OSError):
         if os.path.getsize(log) == 0:

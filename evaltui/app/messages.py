@@ -29,6 +29,15 @@ class LoadUpdated(Message):
 
 
 @dataclass
+class FollowStatus(Message):
+    """While following: the status line ("following · 12 new generations …"), or a ``note``
+    worth a notification (a file rewritten and read again)."""
+
+    text: str
+    note: bool = False
+
+
+@dataclass
 class LoadFailed(Message):
     """Nothing could be loaded; ``reason`` is for the user."""
 

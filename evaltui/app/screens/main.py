@@ -122,6 +122,12 @@ class MainScreen(Screen[None]):
             parts.append("lengths pending" if not result.cancelled else "lengths incomplete")
         self.query_one("#summary", Static).update(Text(" · ".join(parts)))
 
+    def show_follow_status(self, text: str) -> None:
+        """The follow line ("following · N new generations in the last minute · …"); empty hides it."""
+        widget = self.query_one("#progress", Static)
+        widget.update(Text(text))
+        widget.display = bool(text)
+
     def show_failure(self, reason: str) -> None:
         self.query_one("#progress", Static).display = False
         box = self.query_one("#table-box", Container)

@@ -1,0 +1,104 @@
+"""Following in the app: appended lines and new files reach the table; F stops and resumes."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from evaltui.app.app import EvalApp
+from evaltui.data.loader import LoadOptions, load
+
+SIZE = (100, 30)
+
+
+def line(prompt: int, correct: bool) -> str:
+    return (
+        json.dumps(
+            {
+                "prompt": f"Problem {prompt}",
+                "gen": f"the answer is {prompt if correct else -1}",
+                "answer": str(prompt),
+                "accuracy": correct,
+            }
+        )
+        + "\n"
+    )
+
+
+async def wait_until(pilot: Pilot[int], condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+def counts(app: EvalApp) -> dict[str, int]:
+    if app.rows is None:
+        return {}
+    return dict(zip(app.rows["prompt"].to_list(), app.rows["count"].to_list(), strict=True))
+
+
+async def test_follow_appends_new_files_and_the_toggle(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    data = tmp_path / "data"
+    (data / "model-a").mkdir(parents=True)
+    out = data / "model-a" / "out.jsonl"
+    out.write_text(line(1, True) + line(2, False), encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1, "Problem 2": 1})
+        status = app.main.query_one("#progress", Static)
+        await wait_until(pilot, lambda: "following" in str(status.render()))
+
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(1, False) + line(3, True)[:9])  # the last line is cut mid-way
+        await wait_until(pilot, lambda: counts(app).get("Problem 1") == 2)
+        assert "Problem 3" not in counts(app)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(3, True)[9:])
+        (data / "model-b").mkdir()
+        (data / "model-b" / "out.jsonl").write_text(line(1, True), encoding="utf-8")
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 4)
+        assert "new generations in the last minute" in str(status.render())
+
+        await pilot.press("F")  # stop following: later writes wait
+        await wait_until(pilot, lambda: not status.display)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(4, True))
+        await pilot.pause(2.5)
+        assert "Problem 4" not in counts(app)
+        await pilot.press("F")  # and again: what was written meanwhile arrives
+        await wait_until(pilot, lambda: "Problem 4" in counts(app))
+
+        assert app.result is not None
+        fresh = load([data], options)
+        assert app.result.stats.equals(fresh.stats)
+        await pilot.press("ctrl+q")
+
+
+async def test_follow_starts_from_the_key_after_a_normal_load(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    data = tmp_path / "data"
+    (data / "m").mkdir(parents=True)
+    out = data / "m" / "out.jsonl"
+    out.write_text(line(1, True), encoding="utf-8")
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), use_cache=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1})
+        await app.workers.wait_for_complete()  # not following: the load worker ends
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(1, False))
+        await pilot.pause(1.5)
+        assert counts(app) == {"Problem 1": 1}
+        await pilot.press("F")
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 2})
+        await pilot.press("F")
+        await pilot.press("ctrl+q")
