@@ -243,4 +243,6 @@ class EvalApp(App[int]):
             self.push_screen(HelpScreen())
 
     def default_export_dir(self) -> Path:
-        return Path.cwd()
+        from evaltui.data.export import default_export_dir
+
+        return default_export_dir(self.paths)

@@ -45,7 +45,7 @@ def compare_parser() -> argparse.ArgumentParser:
 
 def cmd_compare(argv: Sequence[str]) -> int:
     from evaltui.data.compare import compare_runs, default_runs
-    from evaltui.data.export import write_with
+    from evaltui.data.export import mark_output, write_with
     from evaltui.data.loader import LoadFailure
 
     parser = compare_parser()
@@ -70,6 +70,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
                     args.output,
                     lambda h: json.dump(frame.to_dicts(), h, ensure_ascii=False, indent=2),
                 )
+            mark_output(args.output, "compare", runs=[run_a, run_b], prompts=frame.height)
         except OSError as exc:
             return fail(f"cannot write {args.output}: {exc.strerror or exc}", EXIT_FAILURE)
         if not args.quiet:

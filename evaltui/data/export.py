@@ -75,7 +75,35 @@ def write_combined_json(stats: pl.DataFrame, path: str | os.PathLike[str]) -> Pa
         json.dump(records, handle, ensure_ascii=False, indent=2)
         handle.write("\n")
 
-    return write_with(path, writer)
+    written = write_with(path, writer)
+    mark_output(written, "combined", prompts=stats.height)
+    return written
+
+
+def mark_output(path: str | os.PathLike[str], kind: str, **details: Any) -> None:
+    """Write the manifest beside a just-written output, so evaltui never reads it back as data."""
+    from evaltui.data.marks import manifest, manifest_path
+
+    target = Path(path)
+    if not target.is_file():  # stdout, a device: nothing on disk to mark
+        return
+    data = manifest(target, kind, **details)
+    write_with(manifest_path(target), lambda h: json.dump(data, h, indent=2))
+
+
+def default_export_dir(
+    inputs: Iterable[str | os.PathLike[str]], cwd: Path | None = None, home: Path | None = None
+) -> Path:
+    """Where the app offers to write exports: the working directory, like any command-line tool,
+    unless that is inside the data being explored (``cd results && evaltui .``); then
+    ``~/evaltui-exports``, so exports never land among the eval files they summarise."""
+    cwd = (cwd or Path.cwd()).resolve()
+    for raw in inputs:
+        path = (cwd / Path(raw).expanduser()).resolve()  # an absolute path stays itself
+        folder = path if path.is_dir() else path.parent
+        if cwd == folder or folder in cwd.parents:
+            return (home or Path.home()) / "evaltui-exports"
+    return cwd
 
 
 ExportKind = Literal["combined", "records", "csv", "parquet"]
@@ -181,4 +209,6 @@ def export_view(
         written = view_stats.height
     else:
         raise ValueError(f"unknown export kind {kind!r}")
+    if kind != "combined":  # write_combined_json marks its own output
+        mark_output(target, kind, prompts=view_stats.height, records=written)
     return ExportSummary(target, kind, view_stats.height, written)

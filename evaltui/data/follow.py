@@ -343,12 +343,8 @@ class Follower:
     def _read_new(self, item: InputFile, stamp: _Stamp) -> int:
         """Read ``item`` whole (a new or rewritten file); a partial last line waits."""
         item = InputFile(item.path, item.source, stamp.size)
-        if self.options.format is not None:
-            reader: Reader | None = get_reader(self.options.format)
-            reason, companion = "", False
-        else:
-            detection = detect(item.path)
-            reader, reason, companion = detection.reader, detection.reason, detection.companion
+        detection = detect(item.path, self.options.format, self.options.read)
+        reader, reason, companion = detection.reader, detection.reason, detection.companion
         if reader is None:
             report = FileReport(item.source, None, item.path, skipped=reason, companion=companion)
             self._track(_Tracked(item, None, stamp, empty_generations(), [], [], report))

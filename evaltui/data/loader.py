@@ -23,7 +23,7 @@ from evaltui.data import metrics
 from evaltui.data.cache import Cache, default_cache_dir
 from evaltui.data.discover import InputError, InputFile, discover
 from evaltui.data.extract import fill_extracted
-from evaltui.data.formats import Reader, ReadOptions, detect, get_reader, known_extensions
+from evaltui.data.formats import Reader, ReadOptions, detect, known_extensions
 from evaltui.data.schema import LoadError, conform, empty_generations
 from evaltui.data.tokens import (
     TokenizerError,
@@ -258,12 +258,10 @@ class _Load:
             )
 
     def reader_for(self, item: InputFile) -> Reader | None:
-        if self.options.format is not None:
-            try:
-                return get_reader(self.options.format)
-            except ValueError as exc:
-                raise LoadFailure(str(exc)) from None
-        detection = detect(item.path)
+        try:
+            detection = detect(item.path, self.options.format, self.options.read)
+        except ValueError as exc:  # an unknown --format
+            raise LoadFailure(str(exc)) from None
         if detection.reader is None:
             self.skipped[item.source] = FileReport(
                 item.source,

@@ -19,6 +19,7 @@ from evaltui.data.formats.opencompass import AISBenchReader, OpenCompassReader
 from evaltui.data.formats.plain import PlainReader
 from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.formats.skythought import SkyThoughtReader
+from evaltui.data.marks import is_manifest, written_by_evaltui
 
 __all__ = [
     "READERS",
@@ -76,30 +77,53 @@ def get_reader(name: str) -> Reader:
     raise ValueError(f"unknown format {name!r} (known: {names})")
 
 
-def detect(path: Path, forced: str | None = None) -> Detection:
-    """Pick the reader for ``path``: content first, path hints second; ``forced`` wins outright."""
-    if forced is not None:
-        return Detection(get_reader(forced))
+def detect(path: Path, forced: str | None = None, options: ReadOptions | None = None) -> Detection:
+    """Pick the reader for ``path``: content first, path hints second.
+
+    ``forced`` (``--format``) reads every file with that reader except the companions (config,
+    results, metrics files) that its own detection does not claim. Field flags (``--prompt-field``,
+    …, in ``options``) imply the plain reader for JSON files no other reader recognises. Files
+    evaltui itself wrote are never read as eval data, whatever the flags.
+    """
+    reader = get_reader(forced) if forced is not None else None
+    if is_manifest(path):
+        return Detection(None, companion=True, reason="evaltui export manifest")
     try:
         head = read_head(path)
     except OSError as exc:
         return Detection(None, reason=f"cannot read: {exc.strerror or exc}")
+    own = written_by_evaltui(path, head)
+    if own is not None:
+        return Detection(None, reason=own)
     if not head.strip(b"\xef\xbb\xbf \t\r\n"):
         return Detection(None, reason="empty file")
     suffix = "".join(path.suffixes[-1:]).lower()
+    if reader is not None:
+        if reader.sniff(path, head) > 0 or _companion(path, head) is None:
+            return Detection(reader)
+        return Detection(None, companion=True, reason=_companion(path, head) or "")
     best: Reader | None = None
     best_score = 0
-    for reader in READERS:
-        if reader.extensions and suffix not in reader.extensions:
+    for candidate in READERS:
+        if candidate.extensions and suffix not in candidate.extensions:
             continue
-        score = reader.sniff(path, head)
+        score = candidate.sniff(path, head)
         if score > best_score:
-            best, best_score = reader, score
+            best, best_score = candidate, score
     if best is not None:
         return Detection(best)
+    companion = _companion(path, head)
+    if companion is not None:
+        return Detection(None, companion=True, reason=companion)
+    plain = get_reader("plain")
+    if options is not None and options.fields_given() and suffix in plain.extensions:
+        return Detection(plain)
+    return Detection(None, reason="no reader recognises this file")
+
+
+def _companion(path: Path, head: bytes) -> str | None:
+    """Why ``path`` is a companion file of some format (skipped quietly); None when it is not."""
     for reader in READERS:
         if reader.companion(path, head):
-            return Detection(
-                None, companion=True, reason=f"{reader.name} companion file (no samples)"
-            )
-    return Detection(None, reason="no reader recognises this file")
+            return f"{reader.name} companion file (no samples)"
+    return None

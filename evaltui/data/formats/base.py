@@ -46,6 +46,13 @@ class ReadOptions:
     window: Window | None = None
     """Read only these lines (readers with ``appendable``); None = the whole file. Not cached."""
 
+    def fields_given(self) -> bool:
+        """True when the user named any field (``--prompt-field``, …): plain JSONL is implied."""
+        return any(
+            f is not None
+            for f in (self.prompt_field, self.gen_field, self.answer_field, self.score_field)
+        )
+
     def cache_token(self) -> str:
         """A stable string that changes whenever these options could change what a reader emits."""
         return repr(

@@ -1,0 +1,91 @@
+"""What evaltui writes is marked, so evaltui never reads it back as eval data.
+
+Every output (combined JSON, exported records, CSV/Parquet stats, a comparison) gets a manifest
+beside it, ``<output name>.evaltui.json``: ``{"evaltui": {"kind", "file", "bytes", "version", ...}}``.
+A record export keeps each source line unchanged, so the mark cannot go inside it; the manifest
+names the file and its size, and a file of that name and size is skipped with a note when a folder
+is opened again. A manifest whose file was since replaced by something else (other size) no longer
+marks it. The manifest itself is a companion, skipped quietly. Combined JSON written without a
+manifest (older evaltui, the batch script it replaces) is recognised by its keys.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+MANIFEST_SUFFIX = ".evaltui.json"
+#: The combined JSON's first keys, in order (the batch script's schema, kept by evaltui).
+COMBINED_START = re.compile(
+    r'^\[\s*\{\s*"prompt"\s*:.*?"answer"\s*:.*?"count"\s*:.*?"total_accuracy_count"\s*:', re.S
+)
+KIND_NAMES = {
+    "combined": "combined JSON",
+    "records": "exported records",
+    "csv": "CSV stats",
+    "parquet": "Parquet stats",
+    "compare": "run comparison",
+}
+
+
+def manifest_path(output: str | os.PathLike[str]) -> Path:
+    """Where the manifest of ``output`` goes: beside it, ``<name>.evaltui.json``."""
+    path = Path(output)
+    return path.with_name(path.name + MANIFEST_SUFFIX)
+
+
+def manifest(output: str | os.PathLike[str], kind: str, **details: Any) -> dict[str, Any]:
+    """The manifest of a just-written ``output`` (its name and size tie the mark to it)."""
+    from evaltui import __version__
+
+    path = Path(output)
+    return {
+        "evaltui": {
+            "kind": kind,
+            "file": path.name,
+            "bytes": path.stat().st_size,
+            "version": __version__,
+            "written": datetime.now(UTC).isoformat(timespec="seconds"),
+            "note": "written by evaltui, not eval data: evaltui skips this file when reading",
+            **details,
+        }
+    }
+
+
+def _read_manifest(path: Path) -> dict[str, Any] | None:
+    try:
+        if path.stat().st_size > 1_000_000:
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    inner = data.get("evaltui") if isinstance(data, dict) else None
+    return inner if isinstance(inner, dict) else None
+
+
+def is_manifest(path: Path) -> bool:
+    return path.name.endswith(MANIFEST_SUFFIX) and _read_manifest(path) is not None
+
+
+def written_by_evaltui(path: Path, head: bytes | None = None) -> str | None:
+    """Why ``path`` is evaltui's own output (to skip, with this note), or None when it is not."""
+    mark = _read_manifest(manifest_path(path))
+    if mark is not None and mark.get("file") == path.name:
+        try:
+            same = mark.get("bytes") == path.stat().st_size
+        except OSError:
+            same = False
+        if same:
+            kind = KIND_NAMES.get(str(mark.get("kind")), "an export")
+            return f"written by evaltui ({kind}; see {path.name}{MANIFEST_SUFFIX}), not eval data"
+    if head is not None and COMBINED_START.match(
+        head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    ):
+        return (
+            "a combined per-prompt summary (evaltui summarize or the batch script), not eval data"
+        )
+    return None
