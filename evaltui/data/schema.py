@@ -6,6 +6,7 @@ Readers (``evaltui.data.formats``) produce frames with :data:`GENERATION_SCHEMA`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -85,3 +86,23 @@ class LoadError:
     def __str__(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}"
         return f"{where}: {self.reason}"
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _visible_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    # U+DC80..U+DCFF is how Python keeps an undecodable byte of a file name (surrogateescape).
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
+
+
+def clean_text(text: str) -> str:
+    """``text`` storable as UTF-8: lone surrogates made visible (``text`` itself when it has none).
+
+    An undecodable file-name byte (Python's surrogateescape) shows as ``\\xNN``; any other lone
+    surrogate (a JSON ``"\\ud800"`` escape) as U+FFFD. Polars, files and terminals accept neither.
+    """
+    if text.isascii():
+        return text
+    return _SURROGATES.sub(_visible_surrogate, text) if _SURROGATES.search(text) else text

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 import polars as pl
 
-from evaltui.data.schema import LoadError, conform
+from evaltui.data.schema import LoadError, clean_text, conform
 
 #: How many bytes of a file's head the detectors get to look at.
 HEAD_BYTES = 64 * 1024
@@ -113,11 +117,144 @@ class Reader(ABC):
             for _line, offset in rows:
                 if offset is None:
                     raise ValueError(f"{path}: record has no byte offset")
-                handle.seek(offset)
-                raw = handle.readline().rstrip(b"\r\n")
+                raw = line_at(handle, offset)
                 if offset == 0 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
                 yield raw.decode("utf-8", errors="replace")
+
+
+def line_at(handle: Any, offset: int) -> bytes:
+    """The line of a binary file that starts at ``offset``, without its line ending.
+
+    Lines end with LF (or CRLF); a file without any LF has CR-only line endings (old Mac style),
+    which :func:`evaltui.data.formats.plain.iter_lines` splits the same way.
+    """
+    cr_only = False
+    if offset > 0:
+        handle.seek(offset - 1)
+        cr_only = handle.read(1) == b"\r"  # after LF files' line endings this byte is LF
+    handle.seek(offset)
+    if not cr_only:
+        raw: bytes = handle.readline()
+        if raw.endswith(b"\n"):
+            return raw.rstrip(b"\r\n")
+        if offset > 0:  # the last line of an LF file
+            return raw.rstrip(b"\r")
+        # From the start to the end without an LF: the whole file has CR-only line endings.
+        return raw.split(b"\r", 1)[0]
+    chunks = []
+    while chunk := handle.read(65536):
+        end = chunk.find(b"\r")
+        if end != -1:
+            chunks.append(chunk[:end])
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# --- one bad entry is that entry's error, never the file's ---------------------------------
+
+
+class EntryError(ValueError):
+    """One line/entry of a file cannot be used; the message says why, in the user's words."""
+
+
+def describe_failure(exc: BaseException) -> str:
+    """The reason an entry failed, for its :class:`LoadError` (one line, bounded)."""
+    if isinstance(exc, RecursionError):
+        reason = "nested too deeply to read"
+    elif isinstance(exc, ValueError):
+        reason = str(exc) or type(exc).__name__
+    else:  # a shape the reader did not expect: say what broke, not a traceback
+        reason = f"unexpected record shape ({type(exc).__name__}: {exc})"
+    reason = clean_text(" ".join(reason.split()))
+    return reason if len(reason) <= 300 else reason[:299] + "…"
+
+
+@contextmanager
+def entry_guard(
+    errors: list[LoadError], source: str, line: int | None, rows: Rows | None = None
+) -> Iterator[None]:
+    """Run one entry's work; any exception becomes that entry's error and its rows are taken back.
+
+    Every reader wraps the handling of each line/entry in this (``with rows.entry(...)``), so a
+    value of a shape nobody anticipated costs that entry, never the whole file. With ``rows``,
+    an entry that added no row and no error of its own gets one ("no generation").
+    """
+    mark = rows.height if rows is not None else 0
+    reported = len(errors)
+    try:
+        yield
+    except Exception as exc:
+        if rows is not None:
+            rows.truncate(mark)
+        errors.append(LoadError(source, line, describe_failure(exc)))
+        return
+    if rows is not None and rows.height == mark and len(errors) == reported:
+        # Nothing came of this entry and the reader did not say why: say it, never drop silently.
+        errors.append(LoadError(source, line, "no generation in this entry"))
+
+
+_JSON = json.JSONDecoder()
+#: A ``\uD800``-``\uDFFF`` escape: the only way JSON text decoded with replacement can hold a
+#: lone surrogate, which no UTF-8 consumer (polars, files, terminals) accepts.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def parse_json(text: str) -> Any:
+    """``json.loads`` whose non-syntax failures are :class:`EntryError` with a clear reason.
+
+    ``json.JSONDecodeError`` (bad syntax) passes through for the caller's own message.
+    """
+    try:
+        return _JSON.decode(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise EntryError("JSON nested too deeply to read (about 1,000 levels at most)") from None
+    except ValueError as exc:  # integers beyond Python's int/str conversion limit
+        if "digits" in str(exc):
+            raise EntryError("integer too long to read (more than 4,300 digits)") from None
+        raise EntryError(f"unreadable JSON value: {exc}") from None
+
+
+def has_surrogate_escape(text: str) -> bool:
+    """True when ``text`` (JSON) may decode to lone surrogates (see :func:`replace_surrogates`)."""
+    return _SURROGATE_ESCAPE.search(text) is not None
+
+
+def replace_surrogates(value: Any) -> tuple[Any, bool]:
+    """``value`` with lone surrogates in every string (keys too) made visible; True if any were.
+
+    A JSON ``"\\ud800"`` escape decodes to a lone surrogate that cannot be stored or shown.
+    """
+    changed = False
+
+    def fix(item: Any) -> Any:
+        nonlocal changed
+        if isinstance(item, str):
+            fixed = clean_text(item)
+            changed = changed or fixed is not item
+            return fixed
+        return item
+
+    if not isinstance(value, dict | list):
+        return fix(value), changed
+    root: list[Any] = [value]
+    stack: list[dict[Any, Any] | list[Any]] = [root]
+    while stack:  # iterative: the value may be as deep as the parser allows
+        node = stack.pop()
+        pairs = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        if isinstance(node, dict):
+            node.clear()
+        for key, item in pairs:
+            if isinstance(item, dict | list):
+                stack.append(item)
+            if isinstance(node, dict):
+                node[fix(key)] = fix(item)
+            else:
+                node[key] = fix(item)
+    return root[0], changed
 
 
 # --- helpers shared by readers -------------------------------------------------------------
@@ -165,8 +302,6 @@ def to_score(value: Any) -> float | None:
 
 def stringify(value: Any) -> str | None:
     """A reference answer as text: strings unchanged, numbers without '.0' noise, others as JSON."""
-    import json
-
     if value is None:
         return None
     if isinstance(value, str):
@@ -198,6 +333,21 @@ class Rows:
         for name, column in self.columns.items():
             column.append(values.get(name))
 
+    @property
+    def height(self) -> int:
+        return len(self.columns["run"])
+
+    def truncate(self, height: int) -> None:
+        """Drop every row added after the first ``height`` (an entry that failed midway)."""
+        for column in self.columns.values():
+            del column[height:]
+
+    def entry(
+        self, errors: list[LoadError], source: str, line: int | None
+    ) -> contextlib.AbstractContextManager[None]:
+        """``with rows.entry(errors, source, line):`` -- see :func:`entry_guard`."""
+        return entry_guard(errors, source, line, self)
+
     def frame(self) -> pl.DataFrame:
         return frame_from_rows(self.columns)
 
@@ -207,23 +357,139 @@ def frame_from_rows(rows: dict[str, list[Any]]) -> pl.DataFrame:
     from evaltui.data.schema import GENERATION_SCHEMA
 
     present = {name: values for name, values in rows.items() if name in GENERATION_SCHEMA}
-    frame = pl.DataFrame(present, schema={n: GENERATION_SCHEMA[n] for n in present}, strict=False)
+    schema = {n: GENERATION_SCHEMA[n] for n in present}
+    try:
+        frame = pl.DataFrame(present, schema=schema, strict=False)
+    except UnicodeEncodeError:
+        # Lone surrogates (a non-UTF-8 file or folder name in a label, say) cannot be stored;
+        # they are made visible instead (JSON escapes were already fixed, with a note, on parsing).
+        fixed = {
+            name: [clean_text(v) if isinstance(v, str) else v for v in values]
+            for name, values in present.items()
+        }
+        frame = pl.DataFrame(fixed, schema=schema, strict=False)
     return conform(frame)
 
 
 def json_document(path: Path, source: str) -> tuple[Any, LoadError | None]:
-    """Parse a whole-file JSON document (UTF-8, BOM allowed); a clear error instead of an exception."""
-    import json
+    """Parse a whole-file JSON document (UTF-8, BOM allowed); a clear error instead of an exception.
 
+    A value nested too deeply or an integer too long spoils only its own entry: the document is
+    then parsed entry by entry and each such entry becomes an :class:`Unreadable` placeholder,
+    which raises its reason when a reader touches it (so the entry guard reports that entry).
+    Lone surrogate escapes are made visible (see :func:`replace_surrogates`).
+    """
     try:
         text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
-        return json.loads(text), None
     except OSError as exc:
         return None, LoadError(source, None, f"cannot read: {exc.strerror or exc}")
+    try:
+        try:
+            data = parse_json(text)
+        except EntryError:
+            data = _tolerant(text, 0, len(text), 0)
     except json.JSONDecodeError as exc:
         return None, LoadError(
             source, exc.lineno, f"not valid JSON (truncated?): {exc.msg} at column {exc.colno}"
         )
+    except IndexError:  # the entry-by-entry parse ran off the end
+        return None, LoadError(source, None, "not valid JSON (truncated?)")
+    if has_surrogate_escape(text):
+        data, _changed = replace_surrogates(data)
+    return data, None
+
+
+class Unreadable(dict[str, Any]):
+    """Placeholder for a JSON value that could not be parsed; any use raises its reason.
+
+    It is a dict so that readers' shape checks (``isinstance(entry, dict)``) let it through to
+    the first real access, which raises :class:`EntryError` inside that entry's guard.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> NoReturn:
+        raise EntryError(self.reason)
+
+    __getitem__ = __contains__ = __iter__ = __len__ = get = keys = values = items = _refuse  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<unreadable: {self.reason}>"
+
+
+#: How deep :func:`_tolerant` descends before a failing value becomes one :class:`Unreadable`.
+#: 2 reaches every reader's entries: top-level items, and Inspect's ``samples[i]``.
+TOLERANT_DEPTH = 2
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SPECIAL = re.compile(r'["\[\]{}]')
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _value_end(text: str, start: int) -> int:
+    """The end of the JSON value starting at ``start`` (iterative: any depth)."""
+    char = text[start]
+    if char == '"':
+        match = _STRING.match(text, start)
+        if match is None:
+            raise json.JSONDecodeError("unterminated string", text, start)
+        return match.end()
+    if char not in "[{":
+        end = start
+        while end < len(text) and text[end] not in ",]} \t\n\r":
+            end += 1
+        return end
+    depth = 0
+    pos = start
+    while True:
+        match = _SPECIAL.search(text, pos)
+        if match is None:
+            raise json.JSONDecodeError("unterminated container", text, start)
+        found = match.group()
+        if found == '"':
+            string = _STRING.match(text, match.start())
+            if string is None:
+                raise json.JSONDecodeError("unterminated string", text, match.start())
+            pos = string.end()
+            continue
+        depth += 1 if found in "[{" else -1
+        pos = match.end()
+        if depth == 0:
+            return pos
+
+
+def _tolerant(text: str, start: int, end: int, depth: int) -> Any:
+    """Parse ``text[start:end]`` (one JSON value); values that fail become :class:`Unreadable`."""
+    start = _WHITESPACE.match(text, start).end()  # type: ignore[union-attr]
+    try:
+        return parse_json(text[start:end])
+    except EntryError as exc:
+        if depth >= TOLERANT_DEPTH or text[start] not in "[{":
+            return Unreadable(str(exc))
+    is_object = text[start] == "{"
+    closing = "}" if is_object else "]"
+    items: dict[str, Any] = {}
+    elements: list[Any] = []
+    pos = _WHITESPACE.match(text, start + 1).end()  # type: ignore[union-attr]
+    while text[pos] != closing:
+        key = ""
+        if is_object:
+            key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
+            pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if text[pos] != ":":
+                raise json.JSONDecodeError("Expecting ':' delimiter", text, pos)
+            pos = _WHITESPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+        value_end = _value_end(text, pos)
+        value = _tolerant(text, pos, value_end, depth + 1)
+        if is_object:
+            items[key] = value
+        else:
+            elements.append(value)
+        pos = _WHITESPACE.match(text, value_end).end()  # type: ignore[union-attr]
+        if text[pos] == ",":
+            pos = _WHITESPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+    return items if is_object else elements
 
 
 class ContainerReader(Reader):
@@ -238,8 +504,6 @@ class ContainerReader(Reader):
         return []
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
-        import json
-
         data, error = json_document(path, path.name)
         if error is not None:
             raise ValueError(f"{path}: {error.reason}")

@@ -154,44 +154,45 @@ class InspectReader(Reader):
         task = stringify(info.get("task")) or path.stem
         rows = Rows()
         for index, (_name, sample) in enumerate(samples, start=1):
-            if not isinstance(sample, dict) or "id" not in sample:
-                errors.append(LoadError(source, index, "sample without an id"))
-                continue
-            output = sample.get("output") or {}
-            choices = output.get("choices") or []
-            message = (
-                (choices[0] or {}).get("message")
-                if choices and isinstance(choices[0], dict)
-                else None
-            )
-            completion = output.get("completion")
-            gen = (
-                completion
-                if isinstance(completion, str) and completion
-                else _text((message or {}).get("content"))
-            )
-            score, answer = _score(sample.get("scores"))
-            target = sample.get("target")
-            stop = (
-                (choices[0] or {}).get("stop_reason")
-                if choices and isinstance(choices[0], dict)
-                else None
-            )
-            rows.add(
-                run=run,
-                source=source,
-                line=index,
-                prompt_id=f"{task}:{sample['id']}",
-                prompt=_input(sample.get("input")),
-                answer=" | ".join(map(str, target))
-                if isinstance(target, list)
-                else stringify(target),
-                gen=gen,
-                accuracy=score,
-                extracted=answer,
-                sample=int(sample.get("epoch") or 1) - 1,
-                truncated=stop in {"max_tokens", "model_length"} if stop else None,
-            )
+            with rows.entry(errors, source, index):
+                if not isinstance(sample, dict) or "id" not in sample:
+                    errors.append(LoadError(source, index, "sample without an id"))
+                    continue
+                output = sample.get("output") or {}
+                choices = output.get("choices") or []
+                message = (
+                    (choices[0] or {}).get("message")
+                    if choices and isinstance(choices[0], dict)
+                    else None
+                )
+                completion = output.get("completion")
+                gen = (
+                    completion
+                    if isinstance(completion, str) and completion
+                    else _text((message or {}).get("content"))
+                )
+                score, answer = _score(sample.get("scores"))
+                target = sample.get("target")
+                stop = (
+                    (choices[0] or {}).get("stop_reason")
+                    if choices and isinstance(choices[0], dict)
+                    else None
+                )
+                rows.add(
+                    run=run,
+                    source=source,
+                    line=index,
+                    prompt_id=f"{task}:{sample['id']}",
+                    prompt=_input(sample.get("input")),
+                    answer=" | ".join(map(str, target))
+                    if isinstance(target, list)
+                    else stringify(target),
+                    gen=gen,
+                    accuracy=score,
+                    extracted=answer,
+                    sample=int(sample.get("epoch") or 1) - 1,
+                    truncated=stop in {"max_tokens", "model_length"} if stop else None,
+                )
         return ReadResult(rows.frame(), errors)
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:

@@ -91,36 +91,37 @@ class InternBootcampReader(Reader):
         run = options.label or _model(path)
         rows = Rows()
         for line, offset, record in parsed:
-            if not isinstance(record, dict):
-                errors.append(
-                    LoadError(source, line, f"a JSON {type(record).__name__}, not an object")
-                )
-                continue
-            missing = sorted(REQUIRED - set(record))
-            if missing:
-                errors.append(
-                    LoadError(
-                        source,
-                        line,
-                        f"not an InternBootcamp record (missing {', '.join(missing)})",
+            with rows.entry(errors, source, line):
+                if not isinstance(record, dict):
+                    errors.append(
+                        LoadError(source, line, f"a JSON {type(record).__name__}, not an object")
                     )
+                    continue
+                missing = sorted(REQUIRED - set(record))
+                if missing:
+                    errors.append(
+                        LoadError(
+                            source,
+                            line,
+                            f"not an InternBootcamp record (missing {', '.join(missing)})",
+                        )
+                    )
+                    continue
+                try:
+                    score = to_score(record["score"])
+                except ValueError as exc:
+                    errors.append(LoadError(source, line, str(exc)))
+                    continue
+                rows.add(
+                    run=run,
+                    source=source,
+                    line=line,
+                    offset=offset,
+                    prompt_id=f"{path.stem}:{stringify(record['id'])}",
+                    prompt=stringify(record["prompt"]) or "",
+                    answer=stringify(record.get("ground_truth")),
+                    gen=stringify(record["output"]) or "",
+                    accuracy=score,
+                    extracted=stringify(record.get("extracted_output")),
                 )
-                continue
-            try:
-                score = to_score(record["score"])
-            except ValueError as exc:
-                errors.append(LoadError(source, line, str(exc)))
-                continue
-            rows.add(
-                run=run,
-                source=source,
-                line=line,
-                offset=offset,
-                prompt_id=f"{path.stem}:{stringify(record['id'])}",
-                prompt=stringify(record["prompt"]) or "",
-                answer=stringify(record.get("ground_truth")),
-                gen=stringify(record["output"]) or "",
-                accuracy=score,
-                extracted=stringify(record.get("extracted_output")),
-            )
         return ReadResult(rows.frame(), errors, notes)

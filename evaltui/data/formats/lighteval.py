@@ -104,40 +104,41 @@ class LightevalReader(Reader):
         errors: list[LoadError] = []
         new = set(table.columns) >= NEW
         for index, row in enumerate(table.iter_rows(named=True), start=1):
-            if new:
-                doc = row.get("doc") or {}
-                response = row.get("model_response") or {}
-                texts = response.get("text") or []
-                prompt = stringify(doc.get("query")) or stringify(response.get("input")) or ""
-                answer = _reference(doc.get("choices"), doc.get("gold_index"))
-                ident = f"{doc.get('task_name') or path.stem}:{doc.get('id', index - 1)}"
-                score = _first_metric(row.get("metric"))
-            else:
-                texts = row.get("predictions") or []
-                prompt = stringify(row.get("full_prompt") or row.get("example")) or ""
-                answer = stringify(row.get("gold"))
-                ident = f"{path.stem}:{index - 1}"
-                score = _first_metric(row.get("metrics"))
-            flat = [
-                t if isinstance(t, str) else stringify(t) or ""
-                for t in (texts if isinstance(texts, list) else [texts])
-            ]
-            if not flat:
-                errors.append(LoadError(source, index, "no model response text"))
-                continue
-            for j, text in enumerate(flat):
-                rows.add(
-                    run=run,
-                    source=source,
-                    line=index,
-                    prompt_id=ident,
-                    prompt=prompt,
-                    answer=answer,
-                    gen=text,
-                    accuracy=score if len(flat) == 1 else None,
-                    sample=j,
-                    prompt_score=score if len(flat) > 1 else None,
-                )
+            with rows.entry(errors, source, index):
+                if new:
+                    doc = row.get("doc") or {}
+                    response = row.get("model_response") or {}
+                    texts = response.get("text") or []
+                    prompt = stringify(doc.get("query")) or stringify(response.get("input")) or ""
+                    answer = _reference(doc.get("choices"), doc.get("gold_index"))
+                    ident = f"{doc.get('task_name') or path.stem}:{doc.get('id', index - 1)}"
+                    score = _first_metric(row.get("metric"))
+                else:
+                    texts = row.get("predictions") or []
+                    prompt = stringify(row.get("full_prompt") or row.get("example")) or ""
+                    answer = stringify(row.get("gold"))
+                    ident = f"{path.stem}:{index - 1}"
+                    score = _first_metric(row.get("metrics"))
+                flat = [
+                    t if isinstance(t, str) else stringify(t) or ""
+                    for t in (texts if isinstance(texts, list) else [texts])
+                ]
+                if not flat:
+                    errors.append(LoadError(source, index, "no model response text"))
+                    continue
+                for j, text in enumerate(flat):
+                    rows.add(
+                        run=run,
+                        source=source,
+                        line=index,
+                        prompt_id=ident,
+                        prompt=prompt,
+                        answer=answer,
+                        gen=text,
+                        accuracy=score if len(flat) == 1 else None,
+                        sample=j,
+                        prompt_score=score if len(flat) > 1 else None,
+                    )
         return ReadResult(rows.frame(), errors)
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:

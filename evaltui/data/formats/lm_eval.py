@@ -37,6 +37,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    entry_guard,
     json_document,
     stringify,
     to_score,
@@ -341,35 +342,37 @@ class LmEvalReader(Reader):
         ]
         records: list[tuple[int, int | None, dict[str, Any]]] = []
         for line, offset, record in entries:
-            if isinstance(record, dict) and set(record) >= REQUIRED:
-                records.append((line, offset, record))
-                continue
-            missing = (
-                ", ".join(sorted(REQUIRED - set(record)))
-                if isinstance(record, dict)
-                else f"a JSON {type(record).__name__}, not an object"
-            )
-            errors.append(
-                LoadError(source, line, f"not an lm-eval sample record (missing {missing})")
-            )
+            with entry_guard(errors, source, line):
+                if isinstance(record, dict) and set(record) >= REQUIRED:
+                    records.append((line, offset, record))
+                    continue
+                missing = (
+                    ", ".join(sorted(REQUIRED - set(record)))
+                    if isinstance(record, dict)
+                    else f"a JSON {type(record).__name__}, not an object"
+                )
+                errors.append(
+                    LoadError(source, line, f"not an lm-eval sample record (missing {missing})")
+                )
         unnamed = self._unnamed_filters(records, filter_names)
         rows = Rows()
         doc_level: dict[str, str] = {}  # "filter: metric" -> how per-generation scores were found
         for line, offset, record in records:
-            filter_name = record.get("filter")
-            if not isinstance(filter_name, str):
-                filter_name = unnamed.get(line)
-            run = model if filter_name in (None, "none") else f"{model} · {filter_name}"
-            try:
-                found = self._rows(record, task)
-            except RECORD_ERRORS as exc:
-                errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
-                continue
-            generated, how, metric = found
-            if how is not None and metric is not None:
-                doc_level.setdefault(f"{filter_name or 'none'}: {metric}", how)
-            for values in generated:
-                rows.add(run=run, source=source, line=line, offset=offset, **values)
+            with rows.entry(errors, source, line):
+                filter_name = record.get("filter")
+                if not isinstance(filter_name, str):
+                    filter_name = unnamed.get(line)
+                run = model if filter_name in (None, "none") else f"{model} · {filter_name}"
+                try:
+                    found = self._rows(record, task)
+                except RECORD_ERRORS as exc:
+                    errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
+                    continue
+                generated, how, metric = found
+                if how is not None and metric is not None:
+                    doc_level.setdefault(f"{filter_name or 'none'}: {metric}", how)
+                for values in generated:
+                    rows.add(run=run, source=source, line=line, offset=offset, **values)
         for item, how in sorted(doc_level.items()):
             notes.append(f"{source}: {task} / {item} scores the whole document: {how}")
         return ReadResult(rows.frame(), errors, notes)

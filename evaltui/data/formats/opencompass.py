@@ -30,6 +30,8 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    Unreadable,
+    entry_guard,
     frame_from_rows,
     json_document,
     stringify,
@@ -82,6 +84,14 @@ def prompt_text(origin: Any) -> str:
     return origin if isinstance(origin, str) else stringify(origin) or ""
 
 
+def _prompt_of(entry: Any) -> str:
+    """An entry's prompt for telling items apart; "" when it has none (its own row reports why)."""
+    try:
+        return prompt_text(entry.get("origin_prompt")) if isinstance(entry, dict) else ""
+    except Exception:  # an unreadable entry: reported when its rows are made
+        return ""
+
+
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
@@ -119,22 +129,27 @@ class AISBenchReader(Reader):
         rows = Rows()
         samples: dict[Any, list[tuple[int, int, dict[str, Any]]]] = {}
         for line, offset, record in parsed:
-            if isinstance(record, dict) and "error_info" in record and "prediction" not in record:
-                errors.append(
-                    LoadError(
-                        source,
-                        line,
-                        f"request failed, no generation (id {record.get('id')}): "
-                        f"{stringify(record.get('error_info'))}",
+            with entry_guard(errors, source, line):
+                if (
+                    isinstance(record, dict)
+                    and "error_info" in record
+                    and "prediction" not in record
+                ):
+                    errors.append(
+                        LoadError(
+                            source,
+                            line,
+                            f"request failed, no generation (id {record.get('id')}): "
+                            f"{stringify(record.get('error_info'))}",
+                        )
                     )
-                )
-                continue
-            if not isinstance(record, dict) or "id" not in record or "prediction" not in record:
-                errors.append(
-                    LoadError(source, line, "not an AISBench prediction (needs id, prediction)")
-                )
-                continue
-            samples.setdefault(record["id"], []).append((line, offset, record))
+                    continue
+                if not isinstance(record, dict) or "id" not in record or "prediction" not in record:
+                    errors.append(
+                        LoadError(source, line, "not an AISBench prediction (needs id, prediction)")
+                    )
+                    continue
+                samples.setdefault(record["id"], []).append((line, offset, record))
         items = sorted(
             samples, key=lambda i: (not isinstance(i, int), i if isinstance(i, int) else str(i))
         )
@@ -153,23 +168,26 @@ class AISBenchReader(Reader):
             notes.append(f"{source}: {why}: generations unscored")
         for item in items:
             for replica, (line, offset, record) in enumerate(samples[item]):
-                correct, pred, answer = (scores or {}).get(
-                    (position[item], replica), (None, None, None)
-                )
-                prediction = record["prediction"]
-                rows.add(
-                    run=run,
-                    source=source,
-                    line=line,
-                    offset=offset,
-                    prompt_id=f"{record.get('data_abbr') or path.stem}:{item}",
-                    prompt=prompt_text(record.get("origin_prompt")),
-                    answer=answer if answer is not None else stringify(record.get("gold")),
-                    gen=prediction if isinstance(prediction, str) else stringify(prediction) or "",
-                    accuracy=correct,
-                    extracted=pred,
-                    sample=replica,
-                )
+                with rows.entry(errors, source, line):
+                    correct, pred, answer = (scores or {}).get(
+                        (position[item], replica), (None, None, None)
+                    )
+                    prediction = record["prediction"]
+                    rows.add(
+                        run=run,
+                        source=source,
+                        line=line,
+                        offset=offset,
+                        prompt_id=f"{record.get('data_abbr') or path.stem}:{item}",
+                        prompt=prompt_text(record.get("origin_prompt")),
+                        answer=answer if answer is not None else stringify(record.get("gold")),
+                        gen=prediction
+                        if isinstance(prediction, str)
+                        else stringify(prediction) or "",
+                        accuracy=correct,
+                        extracted=pred,
+                        sample=replica,
+                    )
         return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
@@ -239,7 +257,12 @@ class OpenCompassReader(ContainerReader):
         if (
             isinstance(data, dict)
             and isinstance(data.get("details"), dict)
-            and "origin_prediction" in json.dumps(data["details"])[:100000]
+            and any(
+                isinstance(entry, dict)
+                and not isinstance(entry, Unreadable)
+                and "origin_prediction" in entry
+                for entry in data["details"].values()
+            )
         ):
             return self._legacy_results(data, path, source, options)
         run = options.label or path.parent.name
@@ -249,41 +272,40 @@ class OpenCompassReader(ContainerReader):
             return ReadResult(
                 frame_from_rows({}), [LoadError(source, None, "no numbered prediction entries")]
             )
-        prompts = [
-            prompt_text(e.get("origin_prompt")) if isinstance(e, dict) else "" for _k, e in entries
-        ]
+        prompts = [_prompt_of(entry) for _key, entry in entries]
         n_items = self._period(prompts)
         details = (_results(path) or {}).get("details")
         rows = Rows()
         seen: dict[int, int] = {}
         for index, (key, entry) in enumerate(entries, start=1):
-            if not isinstance(entry, dict) or (
-                "prediction" not in entry and not any(k.startswith("label: ") for k in entry)
-            ):
-                errors.append(LoadError(source, index, f"entry {key!r} has no prediction"))
-                continue
-            item = int(key) % n_items
-            answer = stringify(entry.get("gold"))
-            predictions = _as_list(entry.get("prediction"))
-            ppl = any(k.startswith("label: ") for k in entry)
-            for text in predictions:
-                sample = seen.get(item, 0)
-                seen[item] = sample + 1
-                correct, pred, ref = self._detail(details, item, sample)
-                if correct is None and ppl and details is None and answer is not None:
-                    correct = 1.0 if stringify(text) == answer else 0.0
-                rows.add(
-                    run=run,
-                    source=source,
-                    line=index,
-                    prompt_id=f"{path.stem}:{item}",
-                    prompt=prompts[index - 1],
-                    answer=ref if ref is not None else answer,
-                    gen=text if isinstance(text, str) else stringify(text) or "",
-                    accuracy=correct,
-                    extracted=pred,
-                    sample=sample,
-                )
+            with rows.entry(errors, source, index):
+                if not isinstance(entry, dict) or (
+                    "prediction" not in entry and not any(k.startswith("label: ") for k in entry)
+                ):
+                    errors.append(LoadError(source, index, f"entry {key!r} has no prediction"))
+                    continue
+                item = int(key) % n_items
+                answer = stringify(entry.get("gold"))
+                predictions = _as_list(entry.get("prediction"))
+                ppl = any(k.startswith("label: ") for k in entry)
+                for text in predictions:
+                    sample = seen.get(item, 0)
+                    seen[item] = sample + 1
+                    correct, pred, ref = self._detail(details, item, sample)
+                    if correct is None and ppl and details is None and answer is not None:
+                        correct = 1.0 if stringify(text) == answer else 0.0
+                    rows.add(
+                        run=run,
+                        source=source,
+                        line=index,
+                        prompt_id=f"{path.stem}:{item}",
+                        prompt=prompt_text(entry.get("origin_prompt")),
+                        answer=ref if ref is not None else answer,
+                        gen=text if isinstance(text, str) else stringify(text) or "",
+                        accuracy=correct,
+                        extracted=pred,
+                        sample=sample,
+                    )
         return ReadResult(rows.frame(), errors)
 
     @staticmethod
@@ -322,23 +344,26 @@ class OpenCompassReader(ContainerReader):
         errors: list[LoadError] = []
         run = options.label or path.parent.name
         for index, (key, entry) in enumerate(self.entries(data["details"]), start=1):
-            if not isinstance(entry, dict) or "origin_prediction" not in entry:
-                errors.append(
-                    LoadError(source, index, f"details entry {key!r} has no origin_prediction")
+            with rows.entry(errors, source, index):
+                if not isinstance(entry, dict) or "origin_prediction" not in entry:
+                    errors.append(
+                        LoadError(source, index, f"details entry {key!r} has no origin_prediction")
+                    )
+                    continue
+                rows.add(
+                    run=run,
+                    source=source,
+                    line=index,
+                    prompt_id=f"{path.stem}:{key}",
+                    prompt=prompt_text(entry.get("prompt")),
+                    answer=stringify(_as_list(entry.get("references"))[0]),
+                    gen=stringify(entry.get("origin_prediction")) or "",
+                    accuracy=_score(_as_list(entry.get("correct"))[0])
+                    if "correct" in entry
+                    else None,
+                    extracted=stringify(_as_list(entry.get("predictions"))[0]),
+                    sample=0,
                 )
-                continue
-            rows.add(
-                run=run,
-                source=source,
-                line=index,
-                prompt_id=f"{path.stem}:{key}",
-                prompt=prompt_text(entry.get("prompt")),
-                answer=stringify(_as_list(entry.get("references"))[0]),
-                gen=stringify(entry.get("origin_prediction")) or "",
-                accuracy=_score(_as_list(entry.get("correct"))[0]) if "correct" in entry else None,
-                extracted=stringify(_as_list(entry.get("predictions"))[0]),
-                sample=0,
-            )
         return ReadResult(rows.frame(), errors)
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:

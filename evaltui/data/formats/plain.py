@@ -9,17 +9,23 @@ tools use (question/input, output/response/completion, gold/target, score/correc
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from evaltui.data.formats.base import (
+    HEAD_BYTES,
+    EntryError,
     Reader,
     ReadOptions,
     ReadResult,
     Rows,
     Window,
+    has_surrogate_escape,
+    parse_json,
     prompt_hash,
+    replace_surrogates,
     stringify,
     to_score,
 )
@@ -44,15 +50,17 @@ def iter_lines(
     """Yield ``(line_no, offset, raw, has_newline)`` for each line of ``data``.
 
     ``line_no`` is 1-based, ``offset`` the byte offset of the line's start; ``raw`` has no line
-    ending (LF or CRLF). A leading UTF-8 BOM is skipped but offsets stay true to the file. ``data``
-    may be a slice of a file that starts at offset ``base`` with line ``first_line``.
+    ending (LF or CRLF; data without any LF has CR-only line endings, as old Mac tools wrote).
+    A leading UTF-8 BOM is skipped but offsets stay true to the file. ``data`` may be a slice of
+    a file that starts at offset ``base`` with line ``first_line``.
     """
     start = 3 if base == 0 and data.startswith(_BOM) else 0
+    newline = b"\n" if b"\n" in data else b"\r"
     line_no = first_line - 1
     size = len(data)
     while start < size:
         line_no += 1
-        end = data.find(b"\n", start)
+        end = data.find(newline, start)
         if end == -1:
             raw = data[start:]
             yield line_no, base + start, raw.rstrip(b"\r"), False
@@ -83,13 +91,15 @@ def parse_json_lines(
 ) -> tuple[list[tuple[int, int, Any]], list[LoadError], list[str]]:
     """Parse a JSON-lines file (or the lines in ``window``) into ``(line_no, offset, value)``.
 
-    Blank lines are skipped; a line that is not JSON becomes an error entry (a truncated last line
-    is named as such). Shared by every JSON-lines reader.
+    Blank lines are skipped; a line that is not JSON, or too deep or with too long a number to
+    read, becomes an error entry (a truncated last line is named as such). Invalid UTF-8 and
+    lone surrogate escapes are made visible and noted. Shared by every JSON-lines reader.
     """
     data = read_window(path, window)
     parsed: list[tuple[int, int, Any]] = []
     errors: list[LoadError] = []
     bad_utf8: list[int] = []
+    surrogates: list[int] = []
     base, first_line = (window.start, window.first_line) if window else (0, 1)
     for line_no, offset, raw, has_newline in iter_lines(data, base, first_line):
         if not raw.strip():
@@ -98,7 +108,7 @@ def parse_json_lines(
         if not valid:
             bad_utf8.append(line_no)
         try:
-            value = json.loads(text)
+            value = parse_json(text)
         except json.JSONDecodeError as exc:
             if not has_newline:
                 reason = f"truncated last line (file still being written?): {exc.msg}"
@@ -106,14 +116,25 @@ def parse_json_lines(
                 reason = f"not valid JSON: {exc.msg} at column {exc.colno}"
             errors.append(LoadError(source, line_no, reason))
             continue
+        except EntryError as exc:
+            errors.append(LoadError(source, line_no, str(exc)))
+            continue
+        if has_surrogate_escape(text):
+            value, changed = replace_surrogates(value)
+            if changed:
+                surrogates.append(line_no)
         parsed.append((line_no, offset, value))
     notes = []
-    if bad_utf8:
-        first = ", ".join(str(n) for n in bad_utf8[:5])
-        notes.append(
-            f"{source}: {len(bad_utf8)} line(s) with invalid UTF-8 bytes (shown as �), lines {first}"
-            + ("…" if len(bad_utf8) > 5 else "")
-        )
+    for lines, what in (
+        (bad_utf8, "invalid UTF-8 bytes (shown as �)"),
+        (surrogates, "unpaired surrogate escapes like \\ud800 (shown as �)"),
+    ):
+        if lines:
+            first = ", ".join(str(n) for n in lines[:5])
+            notes.append(
+                f"{source}: {len(lines)} line(s) with {what}, lines {first}"
+                + ("…" if len(lines) > 5 else "")
+            )
     return parsed, errors, notes
 
 
@@ -130,17 +151,39 @@ def _is_plain(keys: set[str]) -> bool:
     return "prompt" in keys and "gen" in keys and ("answer" in keys or "accuracy" in keys)
 
 
+#: How many of the head's lines detection looks at.
+HEAD_RECORDS = 16
+
+
 def first_record(head: bytes) -> dict[str, Any] | None:
-    """The first JSON-lines record in a file's head, when it is an object that fits in the head."""
-    for _no, _off, raw, _has_newline in iter_lines(head):
+    """The record that stands for a JSON-lines file's head, for detection; None when there is none.
+
+    Detection must not hinge on one line: a first line that is broken, too deep to parse, or
+    valid JSON but not a sample (``{}``, ``{"meta": 1}``, a record missing a field) would reject
+    every good line after it. So this takes the complete lines among the head's first
+    :data:`HEAD_RECORDS` that are JSON objects and returns the first one with the most common set
+    of keys (ties: the larger set). A line cut off by the end of the head is not used.
+    """
+    complete = len(head) < HEAD_BYTES
+    records: list[dict[str, Any]] = []
+    looked = 0
+    for _no, _off, raw, has_newline in iter_lines(head):
         if not raw.strip():
             continue
+        looked += 1
+        if looked > HEAD_RECORDS or not (has_newline or complete):
+            break
         try:
-            value = json.loads(raw.decode("utf-8", errors="replace"))
-        except json.JSONDecodeError:
-            return None
-        return value if isinstance(value, dict) else None
-    return None
+            value = parse_json(raw.decode("utf-8", errors="replace"))
+        except ValueError:  # JSONDecodeError or EntryError: this line does not count
+            continue
+        if isinstance(value, dict):
+            records.append(value)
+    if not records:
+        return None
+    shapes = Counter(frozenset(record) for record in records)
+    best = max(shapes, key=lambda keys: (shapes[keys], len(keys)))
+    return next(record for record in records if frozenset(record) == best)
 
 
 class PlainReader(Reader):
@@ -203,10 +246,8 @@ class PlainReader(Reader):
                     LoadError(source, line_no, f"not a JSON object ({type(record).__name__})")
                 )
                 continue
-            try:
+            with rows.entry(errors, source, line_no):
                 self._emit(record, line_no, offset, options, add)
-            except ValueError as exc:
-                errors.append(LoadError(source, line_no, str(exc)))
         return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod

@@ -164,47 +164,56 @@ class SkyThoughtReader(ContainerReader):
         )
         errors: list[LoadError] = []
         for index, (key, entry) in enumerate(entries, start=1):
-            where = f"entry {key[:60]!r}"
-            if not isinstance(entry, dict) or "responses" not in entry:
-                errors.append(LoadError(source, index, f"{where} has no 'responses'"))
-                continue
-            try:
-                groups = _responses(entry["responses"])
-            except ValueError as exc:
-                errors.append(LoadError(source, index, f"{where}: {exc}"))
-                continue
-            if not any(responses for _t, responses in groups):
-                errors.append(LoadError(source, index, f"{where}: 'responses' is empty"))
-                continue
-            ident = entry.get("_index", key if isinstance(data, dict) and key.isdigit() else None)
-            if ident is not None and isinstance(ident, str | int) and not isinstance(ident, bool):
-                prompt_id = f"{task_name}:{ident}" if task_name else str(ident)
-            else:
-                prompt_id = prompt_hash(key if isinstance(data, dict) else _prompt(entry, key))
-            prompt = _prompt(entry, key)
-            answer = _answer(entry, answer_key if isinstance(answer_key, str) else None)
-            for temperature, responses in groups:
-                run = (
-                    model
-                    if temperature is None or len(groups) == 1
-                    else f"{model} · T={temperature}"
+            with rows.entry(errors, source, index):
+                where = f"entry {key[:60]!r}"
+                if not isinstance(entry, dict) or "responses" not in entry:
+                    errors.append(LoadError(source, index, f"{where} has no 'responses'"))
+                    continue
+                try:
+                    groups = _responses(entry["responses"])
+                except ValueError as exc:
+                    errors.append(LoadError(source, index, f"{where}: {exc}"))
+                    continue
+                if not any(responses for _t, responses in groups):
+                    errors.append(LoadError(source, index, f"{where}: 'responses' is empty"))
+                    continue
+                ident = entry.get(
+                    "_index", key if isinstance(data, dict) and key.isdigit() else None
                 )
-                for j, response in enumerate(responses):
-                    problem = self._response_problem(response)
-                    if problem is not None:
-                        errors.append(LoadError(source, index, f"{where}, response {j}: {problem}"))
-                        continue
-                    rows.add(
-                        run=run,
-                        source=source,
-                        line=index,
-                        prompt_id=prompt_id,
-                        prompt=prompt,
-                        answer=answer,
-                        gen=stringify(response["content"]) or "",
-                        accuracy=to_score(response.get("correctness")),
-                        sample=j,
+                if (
+                    ident is not None
+                    and isinstance(ident, str | int)
+                    and not isinstance(ident, bool)
+                ):
+                    prompt_id = f"{task_name}:{ident}" if task_name else str(ident)
+                else:
+                    prompt_id = prompt_hash(key if isinstance(data, dict) else _prompt(entry, key))
+                prompt = _prompt(entry, key)
+                answer = _answer(entry, answer_key if isinstance(answer_key, str) else None)
+                for temperature, responses in groups:
+                    run = (
+                        model
+                        if temperature is None or len(groups) == 1
+                        else f"{model} · T={temperature}"
                     )
+                    for j, response in enumerate(responses):
+                        problem = self._response_problem(response)
+                        if problem is not None:
+                            errors.append(
+                                LoadError(source, index, f"{where}, response {j}: {problem}")
+                            )
+                            continue
+                        rows.add(
+                            run=run,
+                            source=source,
+                            line=index,
+                            prompt_id=prompt_id,
+                            prompt=prompt,
+                            answer=answer,
+                            gen=stringify(response["content"]) or "",
+                            accuracy=to_score(response.get("correctness")),
+                            sample=j,
+                        )
         return ReadResult(rows.frame(), errors)
 
     @staticmethod
