@@ -97,11 +97,17 @@ class _Tracked:
 class FollowUpdate:
     """What one :meth:`Follower.poll` found."""
 
-    result: LoadResult
+    follower: Follower
     new_generations: int
     """Generations added by this update (a re-read file counts its rows again)."""
     notes: list[str]
     """What happened worth saying (a file rewritten and read again, a file gone)."""
+
+    @property
+    def result(self) -> LoadResult:
+        """The follower's current result. Stats are rebuilt only when asked for (and once per
+        change), so a caller that writes every few seconds pays for one rebuild per write."""
+        return self.follower.result()
 
 
 def _probe(path: Path, consumed: int) -> tuple[bytes, bytes]:
@@ -154,6 +160,8 @@ class Follower:
         self.last_write: float | None = None
         """Wall-clock mtime of the newest change seen (seconds since the epoch)."""
         self._watch: Iterator[object] | None = None
+        self._result: LoadResult | None = None
+        """The result of the current state, once built (None after a change)."""
 
     # --- the first, full load -------------------------------------------------------------
 
@@ -307,7 +315,8 @@ class Follower:
         if added:
             self.arrivals.append((time.monotonic(), added))
         self.notes.extend(notes)
-        return FollowUpdate(self.result(), added, notes)
+        self._result = None
+        return FollowUpdate(self, added, notes)
 
     def _appended(self, tracked: _Tracked, stamp: _Stamp) -> bool:
         """True when ``stamp`` shows only lines added after what was read."""
@@ -392,7 +401,12 @@ class Follower:
         return self.tokenizer
 
     def result(self) -> LoadResult:
-        """The current state as one load result (files in discovery order)."""
+        """The current state as one load result (files in discovery order); built once per change."""
+        if self._result is None:
+            self._result = self._build()
+        return self._result
+
+    def _build(self) -> LoadResult:
         tracked = [self.files[p] for p in self._ordered()]
         generations = finish_generations([t.frame for t in tracked if t.reader is not None])
         stats = metrics.prompt_stats(generations, self.options.correct_threshold)

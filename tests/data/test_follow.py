@@ -309,3 +309,27 @@ def test_summarize_follow_keeps_the_combined_json_up_to_date(
         cwd=Path(__file__).resolve().parents[2],
     )
     assert json.loads(combined.read_text()) == json.loads(fresh.read_text())
+
+
+def test_a_published_qwen_math_output_written_line_by_line(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """The Qwen2.5-Math harness file that SkyThought published, written out a few lines at a time
+    (the last one cut mid-way), followed to the end: the same as reading the whole file."""
+    source = next((FIXTURES.parent / "real_world" / "plain").rglob("*_s0_e-1.jsonl"))
+    lines = source.read_bytes().splitlines(keepends=True)
+    target = tmp_path / "data" / "aime24" / source.name
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"".join(lines[:3]))
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([tmp_path / "data"], opts)
+    assert follower.load().stats.height == 3
+    rest = b"".join(lines[3:])
+    for start in range(0, len(rest), 5000):
+        with target.open("ab") as handle:
+            handle.write(rest[start : start + 5000])
+        follower.poll()
+    result = follower.result()
+    assert {f.format for f in result.files} == {"qwen_math"}
+    assert result.stats.height == len(lines) == 30
+    assert_same(result, [tmp_path / "data"], opts)

@@ -66,6 +66,7 @@ class QwenMathReader(Reader):
         "+ *_metrics.json)"
     )
     extensions = (".jsonl",)
+    appendable = True
 
     def sniff(self, path: Path, head: bytes) -> int:
         first = first_record(head)
@@ -81,7 +82,7 @@ class QwenMathReader(Reader):
         return path.name.endswith("_metrics.json") and '"num_samples"' in text and '"acc"' in text
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
-        parsed, errors, notes = parse_json_lines(path, source)
+        parsed, errors, notes = parse_json_lines(path, source, options.window)
         run = options.label or _label(path)
         dataset = path.parent.name
         rows = Rows()

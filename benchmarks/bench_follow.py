@@ -1,0 +1,130 @@
+"""Following a directory while an eval appends to it: CPU per appended MB and write-to-result delay.
+
+    python benchmarks/generate.py medium                     # the directory to follow (~600 MB)
+    python benchmarks/bench_follow.py --data benchmarks/data/medium --rate-mb 1 --seconds 30
+
+A writer process appends reasoning-trace lines (like generate.py's) at ``--rate-mb`` MB/s to a new
+run folder inside ``--data`` (removed at the end). This process follows the directory the way
+``summarize --follow`` and the app do (``Follower.wait`` + ``poll``) and, ``--consumer app``
+(default), builds the stats after every update as the app does, or ``--consumer summarize``,
+every ``--interval`` seconds as ``summarize --follow`` does. Reported: CPU seconds of this process
+(all its threads, the tokenizer's included) per appended MB and as a share of one core over the
+window, and the delay from a line's write to the first result that holds it (median, p95, max).
+The first load uses the cache (run ``evaltui summarize`` on the data once before).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.generate import VOCAB
+from evaltui.data.follow import Follower
+from evaltui.data.loader import LoadOptions
+
+
+def writer(path: str, rate_mb: float, seconds: float, samples: int) -> None:
+    """Append lines at ``rate_mb`` MB/s for ``seconds``; each prompt carries its write time."""
+    rng = np.random.default_rng(1)
+    vocab = np.array(VOCAB)
+    target = Path(path)
+    written = 0
+    started = time.monotonic()
+    with target.open("a", encoding="utf-8") as handle:
+        p = 0
+        while time.monotonic() - started < seconds:
+            lines = []
+            for s in range(samples):
+                words = vocab[rng.integers(0, len(vocab), int(rng.lognormal(np.log(1200), 0.6)))]
+                record = {
+                    "prompt": f"live {p} written at {time.time():.6f}",
+                    "gen": " ".join(words.tolist()) + f"\nso \\boxed{{{s}}}",
+                    "answer": "0",
+                    "accuracy": float(s == 0),
+                }
+                lines.append(json.dumps(record) + "\n")
+            data = "".join(lines)
+            handle.write(data)
+            handle.flush()
+            written += len(data.encode())
+            p += 1
+            # Keep to the rate: sleep until the bytes written so far are due.
+            due = started + written / (rate_mb * 1e6)
+            time.sleep(max(0.0, due - time.monotonic()))
+    print(f"writer: {written / 1e6:.1f} MB in {time.monotonic() - started:.1f} s", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--rate-mb", type=float, default=1.0)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--samples", type=int, default=8, help="generations per appended prompt")
+    parser.add_argument("--consumer", choices=["app", "summarize"], default="app")
+    parser.add_argument("--interval", type=float, default=5.0)
+    args = parser.parse_args()
+
+    live = args.data / "zz_live_run"
+    shutil.rmtree(live, ignore_errors=True)
+    live.mkdir()
+    out = live / "inference_live.jsonl"
+    out.write_text("", encoding="utf-8")
+    follower = Follower([args.data], LoadOptions(keep_text=False))
+    t0 = time.perf_counter()
+    first = follower.load()
+    print(
+        f"first load: {first.generations.height:,} generations, {first.cache_hits} cached files, "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
+    process = multiprocessing.get_context("spawn").Process(
+        target=writer, args=(str(out), args.rate_mb, args.seconds, args.samples)
+    )
+    delays: list[float] = []
+    seen = 0
+    cpu0, wall0 = time.process_time(), time.monotonic()
+    process.start()
+    last_build = time.monotonic()
+    try:
+        while process.is_alive() or follower.poll() is not None:
+            follower.wait(1.0)
+            update = follower.poll()
+            due = args.consumer == "app" or time.monotonic() - last_build >= args.interval
+            if update is None or not due:
+                continue
+            result = update.result
+            last_build = time.monotonic()
+            now = time.time()
+            live_rows = result.stats.filter(result.stats["prompt"].str.starts_with("live "))
+            for prompt in live_rows["prompt"].to_list()[seen:]:
+                delays.append(now - float(prompt.rsplit(" ", 1)[1]))
+            seen = live_rows.height
+    finally:
+        process.join()
+    cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+    appended = out.stat().st_size / 1e6
+    shutil.rmtree(live, ignore_errors=True)
+    delays.sort()
+    print(
+        f"consumer {args.consumer}: appended {appended:.1f} MB in {wall:.1f} s; "
+        f"CPU {cpu:.2f} s = {cpu / appended:.3f} CPU-s per MB = {100 * cpu / wall:.1f}% of one core"
+    )
+    if delays:
+        p95 = delays[min(len(delays) - 1, int(0.95 * len(delays)))]
+        print(
+            f"delay write -> result: median {statistics.median(delays):.2f} s, "
+            f"p95 {p95:.2f} s, max {delays[-1]:.2f} s over {len(delays)} prompts"
+        )
+
+
+if __name__ == "__main__":
+    main()
