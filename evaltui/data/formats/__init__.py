@@ -99,7 +99,7 @@ def detect(path: Path, forced: str | None = None, options: ReadOptions | None = 
         return Detection(None, reason="empty file")
     suffix = "".join(path.suffixes[-1:]).lower()
     if reader is not None:
-        if reader.sniff(path, head) > 0 or _companion(path, head) is None:
+        if _sniff(reader, path, head) > 0 or _companion(path, head) is None:
             return Detection(reader)
         return Detection(None, companion=True, reason=_companion(path, head) or "")
     best: Reader | None = None
@@ -107,7 +107,7 @@ def detect(path: Path, forced: str | None = None, options: ReadOptions | None = 
     for candidate in READERS:
         if candidate.extensions and suffix not in candidate.extensions:
             continue
-        score = candidate.sniff(path, head)
+        score = _sniff(candidate, path, head)
         if score > best_score:
             best, best_score = candidate, score
     if best is not None:
@@ -121,9 +121,25 @@ def detect(path: Path, forced: str | None = None, options: ReadOptions | None = 
     return Detection(None, reason="no reader recognises this file")
 
 
+def _sniff(reader: Reader, path: Path, head: bytes) -> int:
+    """``reader.sniff``; a detector that fails on odd content just does not claim the file.
+
+    Detection runs before any reader and for every file: an exception here must never end the
+    load (the file would still be reported, as not recognised, if no reader claims it).
+    """
+    try:
+        return reader.sniff(path, head)
+    except Exception:
+        return 0
+
+
 def _companion(path: Path, head: bytes) -> str | None:
     """Why ``path`` is a companion file of some format (skipped quietly); None when it is not."""
     for reader in READERS:
-        if reader.companion(path, head):
+        try:
+            claimed = reader.companion(path, head)
+        except Exception:  # as in _sniff: not this reader's companion
+            claimed = False
+        if claimed:
             return f"{reader.name} companion file (no samples)"
     return None

@@ -1,0 +1,206 @@
+"""One bad line or entry costs that line, never its file or the load (issue 10, "Data lost").
+
+Each input is generated here: lines nested 10,000 deep, integers of 5,000 digits, a 400-digit
+score, lone surrogates, values of the wrong type in AISBench and Inspect records, a NaN epoch,
+the same lines first in their files (detection), and CR-only line endings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaltui.data.export import write_records
+from evaltui.data.formats import detect
+from evaltui.data.loader import LoadOptions, LoadResult, load
+
+DEEP = "[" * 10_000 + "]" * 10_000
+HUGE_INT = "9" * 5_000
+GOOD = [{"prompt": f"q{i}", "gen": f"g{i}", "answer": str(i), "accuracy": i % 2} for i in range(3)]
+
+#: (name, a bad line as raw JSON text)
+BAD_LINES = [
+    ("nested 10,000 deep", '{"prompt": "p", "gen": ' + DEEP + ', "answer": "1"}'),
+    ("integer of 5,000 digits", '{"prompt": "p", "gen": "g", "answer": ' + HUGE_INT + "}"),
+    ("400-digit score", '{"prompt": "p", "gen": "g", "accuracy": 1' + "0" * 400 + "}"),
+    ("deep object", '{"a":' * 3_000 + "1" + "}" * 3_000),
+]
+
+
+def _load(paths: list[Path], tmp_path: Path) -> LoadResult:
+    options = LoadOptions(tokenize=False, cache_dir=tmp_path / "cache", use_cache=False)
+    return load(paths, options)
+
+
+def _write(path: Path, lines: list[str], ending: str = "\n") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((ending.join(lines) + ending).encode("utf-8", "surrogatepass"))
+    return path
+
+
+def _good_lines() -> list[str]:
+    return [json.dumps(record) for record in GOOD]
+
+
+@pytest.mark.parametrize("first", [False, True], ids=["later line", "first line"])
+@pytest.mark.parametrize(("what", "bad"), BAD_LINES, ids=[name for name, _ in BAD_LINES])
+def test_a_bad_line_is_its_own_error(tmp_path: Path, what: str, bad: str, first: bool) -> None:
+    lines = [bad, *_good_lines()] if first else [*_good_lines(), bad]
+    path = _write(tmp_path / "run" / "out.jsonl", lines)
+    # Another file with good lines: its generations must survive too.
+    other = _write(tmp_path / "run" / "other.jsonl", _good_lines())
+    result = _load([path.parent], tmp_path)
+    assert [f.format for f in result.files] == ["plain", "plain"], what
+    bad_line = 1 if first else 4
+    assert [(e.source, e.line) for e in result.errors] == [("out.jsonl", bad_line)]
+    assert result.generations.filter(source="out.jsonl")["gen"].to_list() == ["g0", "g1", "g2"]
+    assert result.generations.filter(source=other.name).height == 3
+
+
+def test_error_reasons_say_what_is_wrong(tmp_path: Path) -> None:
+    lines = [bad for _name, bad in BAD_LINES[:3]] + _good_lines()
+    result = _load([_write(tmp_path / "out.jsonl", lines)], tmp_path)
+    reasons = [e.reason for e in result.errors]
+    assert "nested too deeply" in reasons[0]
+    assert "more than 4,300 digits" in reasons[1]
+    assert "float" in reasons[2]  # the 400-digit score cannot be a float
+    assert result.generations.height == 3
+
+
+def test_lone_surrogates_are_made_visible_and_noted(tmp_path: Path) -> None:
+    lines = [
+        '{"prompt": "p\\ud800", "gen": "a\\udfffb", "answer": "1", "accuracy": 1}',
+        '{"prompt": "fine \\ud83d\\ude00", "gen": "g", "answer": "1", "accuracy": 0}',
+        '{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 0, "\\ud800": 1}',
+    ]
+    result = _load([_write(tmp_path / "out.jsonl", lines)], tmp_path)
+    assert result.errors == []
+    assert result.generations["prompt"].to_list() == ["p\ufffd", "fine 😀", "p"]
+    assert result.generations["gen"][0] == "a\ufffdb"
+    assert any("lines 1, 3" in note and "surrogate" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    ["{}", '{"meta": 1}', '{"prompt": "p", "answer": "1"}', "[1, 2]", DEEP, "not json"],
+)
+def test_a_first_line_that_is_not_a_sample_does_not_reject_the_file(
+    tmp_path: Path, first_line: str
+) -> None:
+    path = _write(tmp_path / "out.jsonl", [first_line, *_good_lines()])
+    assert detect(path).reader is not None
+    result = _load([path], tmp_path)
+    assert result.generations.height == 3
+    assert [(e.line) for e in result.errors] == [1]
+
+
+def test_a_detector_that_fails_is_one_files_skip_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evaltui.data.formats import get_reader
+
+    def broken(*_args: Any) -> int:
+        raise RuntimeError("detector bug")
+
+    # lm_eval's detector looks at every .jsonl file before the plain reader's does.
+    monkeypatch.setattr(type(get_reader("lm_eval")), "sniff", broken)
+    monkeypatch.setattr(type(get_reader("lm_eval")), "companion", broken)
+    _write(tmp_path / "a.jsonl", _good_lines())
+    _write(tmp_path / "b.jsonl", ["{}"])
+    result = _load([tmp_path], tmp_path)
+    assert result.generations.height == 3
+    assert [(f.source, f.skipped) for f in result.files] == [
+        ("a.jsonl", None),
+        ("b.jsonl", "no reader recognises this file"),
+    ]
+
+
+def _aisbench(tmp_path: Path, ids: list[Any]) -> Path:
+    lines = [
+        json.dumps(
+            {
+                "id": ident,
+                "data_abbr": "toy",
+                "origin_prompt": f"q{n}",
+                "prediction": f"p{n}",
+                "gold": "1",
+            }
+        )
+        for n, ident in enumerate(ids)
+    ]
+    return _write(tmp_path / "predictions" / "model" / "toy.jsonl", lines)
+
+
+def test_aisbench_unhashable_id_is_that_lines_error(tmp_path: Path) -> None:
+    path = _aisbench(tmp_path, [0, [1, 2], 2, {"x": 1}])
+    result = _load([path], tmp_path)
+    assert result.files[0].format == "aisbench"
+    assert sorted(e.line for e in result.errors if e.line is not None) == [2, 4]
+    assert result.generations["gen"].to_list() == ["p0", "p2"]
+
+
+def _inspect_log(tmp_path: Path, samples: list[str]) -> Path:
+    text = (
+        '{"version": 2, "status": "success", "eval": {"task": "t", "model": "m"}, "samples": ['
+        + ", ".join(samples)
+        + "]}"
+    )
+    path = tmp_path / "logs" / "log.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _sample(ident: int, output: str = '{"completion": "c"}', epoch: str = "1") -> str:
+    return (
+        f'{{"id": {ident}, "epoch": {epoch}, "input": "q{ident}", "target": "1",'
+        f' "output": {output}, "scores": {{"match": {{"value": "C"}}}}}}'
+    )
+
+
+def test_inspect_samples_of_the_wrong_shape_are_their_own_errors(tmp_path: Path) -> None:
+    samples = [
+        _sample(1),
+        _sample(2, output='"a string"'),
+        _sample(3, output="2.5"),
+        _sample(4, epoch="NaN"),
+        _sample(5, output='{"completion": ' + DEEP + "}"),
+        _sample(6, epoch=HUGE_INT),
+        _sample(7),
+    ]
+    result = _load([_inspect_log(tmp_path, samples)], tmp_path)
+    assert result.files[0].format == "inspect"
+    assert sorted(e.line for e in result.errors if e.line is not None) == [2, 3, 4, 5, 6]
+    assert all(e.line is not None for e in result.errors), result.errors
+    assert result.generations["prompt_id"].to_list() == ["t:1", "t:7"]
+    deep = next(e for e in result.errors if e.line == 5)
+    assert "nested too deeply" in deep.reason
+
+
+def test_skythought_entry_nested_too_deep_is_that_entrys_error(tmp_path: Path) -> None:
+    def entry(n: int, content: str) -> str:
+        return f'"{n}": {{"prompt": "q{n}", "answer": "1", "responses": [{{"content": {content}, "correctness": true}}]}}'
+
+    text = "{" + ", ".join([entry(0, '"a"'), entry(1, DEEP), entry(2, '"c"')]) + "}"
+    folder = tmp_path / "results" / "org_model_task_abcdef"
+    folder.mkdir(parents=True)
+    (folder / "results.json").write_text(text, encoding="utf-8")
+    result = _load([folder / "results.json"], tmp_path)
+    assert result.files[0].format == "skythought"
+    assert [(e.line, "nested too deeply" in e.reason) for e in result.errors] == [(2, True)]
+    assert result.generations["gen"].to_list() == ["a", "c"]
+
+
+def test_cr_only_line_endings_are_lines(tmp_path: Path) -> None:
+    path = _write(tmp_path / "run" / "mac.jsonl", _good_lines(), ending="\r")
+    result = _load([path], tmp_path)
+    assert result.errors == []
+    assert result.generations["gen"].to_list() == ["g0", "g1", "g2"]
+    # Exporting the original records re-reads them line by line, CR-only too.
+    target = tmp_path / "records.jsonl"
+    written = write_records(result.stats, result.generations, result.files, target)
+    assert written == 3
+    assert target.read_text(encoding="utf-8").splitlines() == _good_lines()
