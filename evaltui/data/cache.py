@@ -21,6 +21,7 @@ from typing import IO, Any
 import numpy as np
 import polars as pl
 
+from evaltui.data.discover import FileIdentity
 from evaltui.data.schema import GENERATION_SCHEMA, LoadError
 
 # Part of every key: bump it when what readers or the answer extractor emit changes, since headless
@@ -47,18 +48,31 @@ class CachedRows:
 class Cache:
     directory: Path
 
-    def key(self, fingerprint: str, path: Path, reader: str, options: str) -> str:
-        stat = path.stat()
+    def key(
+        self,
+        fingerprint: str,
+        path: Path,
+        reader: str,
+        options: str,
+        identity: FileIdentity | None = None,
+    ) -> str:
+        """The entry for ``path`` as it was when ``identity`` was taken (now, when not given).
+
+        Pass the identity taken *before* reading the file: a key taken afterwards would file
+        rows read from an older version under a newer one's name.
+        """
+        identity = identity or FileIdentity.of(path)
         parts = [
             CACHE_FORMAT,
             fingerprint,
             str(path.resolve()),
-            str(stat.st_size),
-            str(stat.st_mtime_ns),
+            str(identity.size),
+            str(identity.mtime_ns),
             reader,
             options,
         ]
-        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+        # surrogatepass: a path with undecodable bytes is still one key, not an exception.
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def _path(self, key: str, suffix: str) -> Path:
         return self.directory / key[:2] / f"{key}{suffix}"

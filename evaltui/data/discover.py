@@ -15,6 +15,33 @@ class InputError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class FileIdentity:
+    """Which version of a file was read: taken before reading, compared before trusting it again.
+
+    The cache keys a file's rows by it, and exporting original records re-reads the file at the
+    byte offsets of this version, so both must notice a file that was appended to or replaced.
+    """
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileIdentity:
+        """The file's identity now (``OSError`` when it cannot be looked at)."""
+        stat = path.stat()
+        return cls(stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    def changed(self, path: Path) -> bool:
+        """True when ``path`` is no longer this version (or is gone)."""
+        try:
+            return FileIdentity.of(path) != self
+        except OSError:
+            return True
+
+
+@dataclass(frozen=True, slots=True)
 class InputFile:
     path: Path
     source: str

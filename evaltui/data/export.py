@@ -164,21 +164,39 @@ def write_records(
 
     by_source = {f.source: f for f in files if f.format is not None and f.path is not None}
     rows = record_rows(view_stats, generations)
+    groups = [
+        (str(source), group) for (source,), group in rows.group_by("source", maintain_order=True)
+    ]
+    for source, _group in groups:  # all checked before anything is written
+        _check_unchanged(source, by_source.get(source))
     count = 0
     with atomic_open(path) as handle:
-        for (source,), group in rows.group_by("source", maintain_order=True):
-            report = by_source.get(str(source))
-            if report is None:
-                raise ValueError(
-                    f"{source}: no longer known to this load; cannot re-read its records"
-                )
+        for source, group in groups:
+            report = by_source[source]
             reader = get_reader(report.format)
             pairs = zip(group["line"].to_list(), group["offset"].to_list(), strict=True)
             for text in reader.records(Path(report.path), pairs):
                 handle.write(text)
                 handle.write("\n")
                 count += 1
+            _check_unchanged(source, report)  # replaced while we read it: the temp file goes
     return count
+
+
+def _check_unchanged(source: str, report: Any) -> None:
+    """Refuse to re-read records of a file that is gone from the load or no longer the one read.
+
+    Records are re-read at the byte offsets (or entry indexes) found when loading: in a file
+    rewritten since, those point into other lines, and their fragments must never be exported.
+    """
+    if report is None:
+        raise ValueError(f"{source}: no longer known to this load; cannot re-read its records")
+    identity = getattr(report, "identity", None)
+    if identity is not None and identity.changed(Path(report.path)):
+        raise ValueError(
+            f"{source} has changed since it was loaded: reload before exporting its original"
+            " records (nothing was written)"
+        )
 
 
 def _flat(view_stats: pl.DataFrame) -> pl.DataFrame:

@@ -21,7 +21,7 @@ import polars as pl
 
 from evaltui.data import metrics
 from evaltui.data.cache import Cache, default_cache_dir
-from evaltui.data.discover import InputError, InputFile, discover
+from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.extract import fill_extracted
 from evaltui.data.formats import Reader, ReadOptions, detect, known_extensions
 from evaltui.data.schema import LoadError, conform, empty_generations
@@ -117,6 +117,9 @@ class FileReport:
     """Why the file was skipped (None when read)."""
     companion: bool = False
     """A format's companion file (config/results/log): skipped quietly, not an error."""
+    identity: FileIdentity | None = None
+    """The file's version when it was read (taken before reading): exporting original records
+    re-reads it by byte offset, so that is refused once the file is no longer this version."""
 
 
 @dataclass(slots=True)
@@ -154,6 +157,17 @@ class _FileState:
     lengths: np.ndarray | None = None
     cached: bool = False
     errors: int = 0
+    identity: FileIdentity | None = None
+    """Taken before reading; None when the file could not be looked at."""
+    cacheable: bool = True
+    """False when the file changed while it was being read: its rows match no one version."""
+
+
+def _identity(path: Path) -> FileIdentity | None:
+    try:
+        return FileIdentity.of(path)
+    except OSError:
+        return None
 
 
 def read_input(
@@ -174,8 +188,15 @@ def read_input(
 def _read_one(
     item: InputFile, reader: Reader, options: ReadOptions
 ) -> tuple[_FileState, list[LoadError], list[str]]:
+    identity = _identity(item.path)  # before reading: what was read is at most this version
     frame, errors, notes = read_input(item, reader, options)
-    return _FileState(item, reader, frame, errors=len(errors)), errors, notes
+    state = _FileState(item, reader, frame, errors=len(errors), identity=identity)
+    if identity is None or identity.changed(item.path):
+        # Appended to or replaced while being read: caching these rows under either version
+        # would make later runs miss lines silently.
+        state.cacheable = False
+        notes = [*notes, f"{item.source}: changed while it was being read; not cached"]
+    return state, errors, notes
 
 
 def _release_freed_memory() -> None:
@@ -292,32 +313,51 @@ class _Load:
         self.progress("reading")
         return state
 
-    def cache_key(self, item: InputFile, reader: Reader) -> str | None:
-        if self.cache is None or self.spec is None:
+    def cache_key(
+        self, item: InputFile, reader: Reader, identity: FileIdentity | None
+    ) -> str | None:
+        """The cache entry for the version ``identity`` of ``item`` (None: don't use the cache)."""
+        if self.cache is None or self.spec is None or identity is None:
             return None
         try:
             return self.cache.key(
-                self.spec.fingerprint, item.path, reader.name, self.options.read.cache_token()
+                self.spec.fingerprint,
+                item.path,
+                reader.name,
+                self.options.read.cache_token(),
+                identity,
             )
         except OSError:
             return None
+
+    def state_key(self, state: _FileState) -> str | None:
+        return self.cache_key(
+            state.input, state.reader, state.identity if state.cacheable else None
+        )
 
     def rows_from_cache(
         self, item: InputFile, reader: Reader
     ) -> tuple[_FileState, list[LoadError], list[str]] | None:
         """A headless warm run takes a file's rows and lengths from the cache without parsing it."""
-        key = self.cache_key(item, reader)
+        identity = _identity(item.path)
+        key = self.cache_key(item, reader, identity)
         cached = self.cache.get_rows(key) if self.cache and key else None
         if cached is None:
             return None
         lengths = cached.frame.get_column("gen_length").to_numpy()
         state = _FileState(
-            item, reader, cached.frame.drop("gen_length"), lengths, True, len(cached.errors)
+            item,
+            reader,
+            cached.frame.drop("gen_length"),
+            lengths,
+            True,
+            len(cached.errors),
+            identity,
         )
         return state, cached.errors, cached.notes
 
     def lengths_from_cache(self, state: _FileState) -> bool:
-        key = self.cache_key(state.input, state.reader)
+        key = self.state_key(state)
         hit = self.cache.get_lengths(key, state.frame.height) if self.cache and key else None
         if hit is None:
             return False
@@ -362,7 +402,7 @@ class _Load:
         if lengths is None:
             return False
         self.finish_file(state, lengths, cached=False)
-        key = self.cache_key(state.input, state.reader)
+        key = self.state_key(state)
         if self.cache is not None and key is not None:
             self.cache.put_lengths(key, lengths)
             if not self.options.keep_text:
@@ -454,7 +494,13 @@ class _Load:
         stats = metrics.prompt_stats(generations, self.options.correct_threshold)
         files = list(self.skipped.values()) + [
             FileReport(
-                s.input.source, s.reader.name, s.input.path, s.frame.height, s.errors, s.cached
+                s.input.source,
+                s.reader.name,
+                s.input.path,
+                s.frame.height,
+                s.errors,
+                s.cached,
+                identity=s.identity,
             )
             for s in self.states
         ]

@@ -204,3 +204,53 @@ def test_cr_only_line_endings_are_lines(tmp_path: Path) -> None:
     written = write_records(result.stats, result.generations, result.files, target)
     assert written == 3
     assert target.read_text(encoding="utf-8").splitlines() == _good_lines()
+
+
+def test_a_file_appended_while_being_read_is_not_cached(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evaltui.data.formats.plain import PlainReader
+
+    path = _write(tmp_path / "run" / "out.jsonl", _good_lines())
+    original = PlainReader.read
+    appended = json.dumps({"prompt": "late", "gen": "g", "answer": "1", "accuracy": 1})
+
+    def read_then_append(self: PlainReader, *args: Any, **kwargs: Any) -> Any:
+        result = original(self, *args, **kwargs)
+        with path.open("a", encoding="utf-8") as handle:  # another process appends meanwhile
+            handle.write(appended + "\n")
+        return result
+
+    options = LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "cache", keep_text=False)
+    with monkeypatch.context() as patch:
+        patch.setattr(PlainReader, "read", read_then_append)
+        first = load([path], options)
+    assert first.generations.height == 3
+    assert any("changed while it was being read" in note for note in first.notes)
+    # The next run must see the appended line, not rows cached under the new size/mtime.
+    second = load([path], options)
+    assert second.generations.height == 4
+    assert sorted(second.stats["prompt"].to_list()) == ["late", "q0", "q1", "q2"]
+
+
+@pytest.mark.parametrize("how", ["rewritten", "replaced", "removed"])
+def test_records_of_a_file_changed_since_loading_are_refused(tmp_path: Path, how: str) -> None:
+    path = _write(tmp_path / "run" / "out.jsonl", _good_lines())
+    result = _load([path], tmp_path)
+    if how == "rewritten":  # other lines, other lengths: the offsets point into them
+        lines = [json.dumps({"prompt": "p" * 40, "gen": "g", "answer": "1"})] * 5
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif how == "replaced":  # same bytes, a new file put in place (a fresh copy, say)
+        fresh = path.with_name("fresh.jsonl")
+        fresh.write_bytes(path.read_bytes())
+        fresh.replace(path)
+    else:
+        path.unlink()
+    target = tmp_path / "records.jsonl"
+    with pytest.raises(ValueError, match=r"out\.jsonl has changed since it was loaded"):
+        write_records(result.stats, result.generations, result.files, target)
+    assert not target.exists()
+    # Loaded again, the export goes through.
+    if how != "removed":
+        again = _load([path], tmp_path)
+        assert write_records(again.stats, again.generations, again.files, target) > 0
