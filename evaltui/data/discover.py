@@ -5,9 +5,12 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG as stat_is_file
+
+from evaltui.data.schema import clean_text
 
 
 class InputError(Exception):
@@ -70,53 +73,118 @@ def discover(
     paths: Sequence[str | os.PathLike[str]],
     pattern: str | None = None,
     extensions: tuple[str, ...] = (".jsonl",),
+    unreadable: list[tuple[str, str]] | None = None,
 ) -> list[InputFile]:
     """Every matching file under ``paths``, in natural order of its path, without duplicates.
 
     ``pattern`` is a glob on the file name (``inference_*.jsonl``), or on the relative path when it
     holds a ``/``; None means any file whose name ends with one of ``extensions``. A file named
-    directly is always taken. Hidden directories (``.git``, ``.cache``) are not entered.
+    directly is always taken. Hidden directories (``.git``, ``.cache``) are not entered; symbolic
+    links to directories are followed (each directory once, so loops end).
+
+    Nothing is left out silently: a directory that cannot be listed, or whose files cannot be
+    looked at, is appended to ``unreadable`` as ``(source, reason)``. Names that are not UTF-8
+    are read all the same and shown with their odd bytes as ``\\xNN``.
     """
     if not paths:
         raise InputError("no input path given")
+    problems: list[tuple[str, str]] = []
     resolved: list[tuple[Path, bool]] = []
     for raw in paths:
         path = Path(raw).expanduser()
         if not path.exists():
-            raise InputError(f"{raw}: no such file or directory")
+            raise InputError(f"{_shown(raw)}: no such file or directory")
         resolved.append((path.resolve(), path.is_dir()))
     roots = [p if is_dir else p.parent for p, is_dir in resolved]
     common = Path(os.path.commonpath([str(r) for r in roots]))
+
+    def source(path: Path) -> str:
+        return _shown(path.relative_to(common).as_posix())
+
     found: dict[Path, InputFile] = {}
     for path, is_dir in resolved:
         if not is_dir:
-            found.setdefault(
-                path, InputFile(path, path.relative_to(common).as_posix(), path.stat().st_size)
-            )
+            try:
+                size = path.stat().st_size
+            except OSError as exc:
+                raise InputError(f"{_shown(path)}: cannot read: {exc.strerror or exc}") from None
+            found.setdefault(path, InputFile(path, source(path), size))
             continue
-        matched: list[InputFile] = []
-        for dirpath, dirnames, filenames in os.walk(path):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for filename in filenames:
-                full = Path(dirpath) / filename
-                rel = full.relative_to(path).as_posix()
-                if filename.startswith(".") or not _matches(rel, pattern, extensions):
-                    continue
-                if full.is_file():
-                    matched.append(
-                        InputFile(full, full.relative_to(common).as_posix(), full.stat().st_size)
-                    )
-        if not matched:
+        matched = _walk(path, pattern, extensions, source, problems)
+        if not matched and len(resolved) == 1:
             what = (
                 f"matching {pattern!r}"
                 if pattern
                 else "with a known extension (" + ", ".join(extensions) + ")"
             )
-            if len(resolved) == 1:
-                raise InputError(f"{path}: no file {what}")
+            detail = "; ".join(f"{where}: {why}" for where, why in problems[:3])
+            raise InputError(f"{_shown(path)}: no file {what}" + (f" ({detail})" if detail else ""))
         for item in matched:
             found.setdefault(item.path, item)
+    if unreadable is not None:
+        unreadable.extend(problems)
     files = sorted(found.values(), key=lambda f: _natural_key(f.source))
     if not files:
-        raise InputError("no matching input file in " + ", ".join(str(p) for p in paths))
+        detail = "; ".join(f"{where}: {why}" for where, why in problems[:3])
+        raise InputError(
+            "no matching input file in "
+            + ", ".join(_shown(p) for p in paths)
+            + (f" ({detail})" if detail else "")
+        )
     return files
+
+
+def _shown(path: str | os.PathLike[str]) -> str:
+    """A path as text that can be printed: undecodable name bytes become ``\\xNN``."""
+    return clean_text(os.fspath(path))
+
+
+def _walk(
+    root: Path,
+    pattern: str | None,
+    extensions: tuple[str, ...],
+    source: Callable[[Path], str],
+    problems: list[tuple[str, str]],
+) -> list[InputFile]:
+    """The matching files under ``root``; directories that cannot be read go to ``problems``."""
+
+    def cannot_list(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else root
+        problems.append((source(where) + "/", f"cannot list directory: {exc.strerror or exc}"))
+
+    matched: list[InputFile] = []
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, onerror=cannot_list, followlinks=True):
+        here = Path(dirpath)
+        try:
+            stat = here.stat()
+        except OSError as exc:
+            problems.append((source(here) + "/", f"cannot read directory: {exc.strerror or exc}"))
+            dirnames[:] = []
+            continue
+        if (stat.st_dev, stat.st_ino) in seen:  # a symlink back to a directory already walked
+            dirnames[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        failed: list[str] = []
+        for filename in filenames:
+            full = here / filename
+            rel = full.relative_to(root).as_posix()
+            if filename.startswith(".") or not _matches(rel, pattern, extensions):
+                continue
+            try:
+                info = full.stat()
+            except OSError as exc:  # not searchable directory, broken link, vanished
+                failed.append(exc.strerror or str(exc))
+                continue
+            if stat_is_file(info.st_mode):
+                matched.append(InputFile(full, source(full), info.st_size))
+        if failed:
+            problems.append(
+                (
+                    source(here) + "/",
+                    f"{len(failed)} matching file(s) here cannot be looked at: {failed[0]}",
+                )
+            )
+    return matched

@@ -540,7 +540,8 @@ def load(
     options = options or LoadOptions()
     set_num_threads(options.num_proc)
     try:
-        inputs = discover(paths, options.pattern, known_extensions())
+        unreadable: list[tuple[str, str]] = []
+        inputs = discover(paths, options.pattern, known_extensions(), unreadable)
     except InputError as exc:
         raise LoadFailure(str(exc)) from None
     try:
@@ -556,4 +557,6 @@ def load(
         partial_interval,
         spec,
     )
+    for where, why in unreadable:  # directories that could not be read: shown with the skips
+        job.skipped[where] = FileReport(where, None, skipped=why)
     return job.run()

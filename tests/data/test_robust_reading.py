@@ -8,6 +8,7 @@ the same lines first in their files (detection), and CR-only line endings.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -254,3 +255,106 @@ def test_records_of_a_file_changed_since_loading_are_refused(tmp_path: Path, how
     if how != "removed":
         again = _load([path], tmp_path)
         assert write_records(again.stats, again.generations, again.files, target) > 0
+
+
+def _records(n: int, tag: str = "q") -> list[str]:
+    return [
+        json.dumps({"prompt": f"{tag}{i}", "gen": "g", "answer": "1", "accuracy": 1})
+        for i in range(n)
+    ]
+
+
+def test_non_utf8_file_and_folder_names_are_read_and_shown(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    folder = os.path.join(os.fsencode(tmp_path), b"data", b"caf\xe9")
+    os.makedirs(folder)
+    with open(os.path.join(folder, b"r\xe9sults.jsonl"), "w", encoding="utf-8") as handle:
+        handle.write("\n".join(_records(3)) + "\n")
+    options = LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "cache")
+    for _run in range(2):  # cold, then from the cache
+        result = load([tmp_path / "data"], options)
+        assert result.errors == [] and result.skipped_files == []
+        assert result.generations["source"].unique().to_list() == ["caf\\xe9/r\\xe9sults.jsonl"]
+        assert result.stats["run"].unique().to_list() == ["caf\\xe9"]
+        assert result.stats.height == 3
+    assert result.cache_hits == 1
+    target = tmp_path / "records.jsonl"
+    assert write_records(result.stats, result.generations, result.files, target) == 3
+
+
+def test_symlinked_run_directories_are_followed_once(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere" / "model_b"
+    _write(elsewhere / "out.jsonl", _records(2, "b"))
+    root = tmp_path / "runs"
+    _write(root / "model_a" / "out.jsonl", _records(3, "a"))
+    (root / "model_b").symlink_to(elsewhere, target_is_directory=True)
+    (root / "model_a" / "again").symlink_to(root / "model_a", target_is_directory=True)  # a loop
+    (root / "up").symlink_to(root, target_is_directory=True)  # another
+    result = _load([root], tmp_path)
+    assert sorted(result.generations["source"].unique().to_list()) == [
+        "model_a/out.jsonl",
+        "model_b/out.jsonl",
+    ]
+    assert sorted(result.stats["run"].unique().to_list()) == ["model_a", "model_b"]
+    assert result.generations.height == 5
+
+
+def test_a_directory_that_cannot_be_listed_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(tmp_path / "a" / "out.jsonl", _records(2))
+    locked = tmp_path / "b"
+    _write(locked / "out.jsonl", _records(2))
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = _load([tmp_path], tmp_path)
+    assert result.generations.height == 2
+    assert [(f.source, f.skipped) for f in result.skipped_files] == [
+        ("b/", "cannot list directory: Permission denied")
+    ]
+
+
+def test_files_that_cannot_be_looked_at_are_reported_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A directory with read but no search permission lists its names, but stat on them fails.
+    _write(tmp_path / "a" / "out.jsonl", _records(2))
+    locked = tmp_path / "b"
+    _write(locked / "one.jsonl", _records(1))
+    _write(locked / "two.jsonl", _records(1))
+    real_stat = Path.stat
+
+    def stat(self: Path, *args: Any, **kwargs: Any) -> os.stat_result:
+        if self.parent == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    result = _load([tmp_path], tmp_path)
+    assert result.generations.height == 2
+    assert [(f.source, f.skipped) for f in result.skipped_files] == [
+        ("b/", "2 matching file(s) here cannot be looked at: Permission denied")
+    ]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every directory")
+def test_real_directory_permissions(tmp_path: Path) -> None:
+    _write(tmp_path / "a" / "out.jsonl", _records(2))
+    _write(tmp_path / "b" / "out.jsonl", _records(1))
+    _write(tmp_path / "c" / "out.jsonl", _records(1))
+    (tmp_path / "b").chmod(0o600)  # listable, not searchable
+    (tmp_path / "c").chmod(0o000)  # not even listable
+    try:
+        result = _load([tmp_path], tmp_path)
+    finally:
+        (tmp_path / "b").chmod(0o700)
+        (tmp_path / "c").chmod(0o700)
+    assert result.generations.height == 2
+    assert sorted(f.source for f in result.skipped_files) == ["b/", "c/"]
