@@ -83,16 +83,20 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
     parser.add_argument("--score-field", default=None, metavar="NAME")
     parser.add_argument(
         "--correct-threshold",
-        type=float,
-        default=0.5,
-        metavar="X",
-        help="a generation is correct when its score >= X (default 0.5)",
+        action="append",
+        default=[],
+        metavar="[RUN=]X",
+        help="a generation is correct when its score >= X (<= X when lower is better): X for "
+        "every run, RUN=X for one run (repeat the flag). Default: 0.5 for runs whose score is an "
+        "accuracy (0/1 or 0-1); none for other scores (bleu 0-100, mae, ...), which then show "
+        "their mean, min and max but no correct/pass@k/maj@k",
     )
 
 
 def load_options(args: argparse.Namespace) -> Any:
     from evaltui.data.formats import ReadOptions
     from evaltui.data.loader import LoadOptions
+    from evaltui.data.metrics import Thresholds
 
     pattern = args.pattern
     if pattern is None and args.input_data_dir:
@@ -107,7 +111,7 @@ def load_options(args: argparse.Namespace) -> Any:
         read=ReadOptions(
             args.prompt_field, args.gen_field, args.answer_field, args.score_field, args.label
         ),
-        correct_threshold=args.correct_threshold,
+        correct_threshold=Thresholds.parse(args.correct_threshold),
     )
 
 
@@ -164,18 +168,51 @@ def run_load(paths: list[str], options: Any, *, quiet: bool = False) -> Any:
         return load(paths, options, on_progress=on_progress, cancelled=threading.Event())
 
 
+def parsed_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Any:
+    """:func:`load_options`, a malformed flag value (``--correct-threshold``) a usage error."""
+    try:
+        return load_options(args)
+    except ValueError as exc:
+        parser.error(str(exc))
+
+
+def unknown_threshold_runs(options: Any, result: Any) -> str | None:
+    """The message when ``--correct-threshold RUN=X`` names a run that was not loaded."""
+    from evaltui.data.sanitize import one_line
+
+    runs = [str(r) for r in result.stats["run"].unique(maintain_order=True).to_list()]
+    unknown = options.correct_threshold.unknown_runs(runs)
+    if not unknown:
+        return None
+    return (
+        f"--correct-threshold names {len(unknown)} run(s) not loaded: "
+        + ", ".join(repr(one_line(r, 60)) for r in unknown)
+        + " (runs: "
+        + ", ".join(one_line(r, 60) for r in runs)
+        + ")"
+    )
+
+
 def headless_load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Any:
     """Load for a headless command. The generations' text is not kept: stats, tables, comparisons
-    and record exports (which re-read their sources) need none. Raises LoadFailure."""
-    options = dataclasses.replace(load_options(args), keep_text=False)
-    return run_load(input_paths(args, parser), options, quiet=args.quiet)
+    and record exports (which re-read their sources) need none. Raises LoadFailure (also when
+    ``--correct-threshold RUN=X`` names no loaded run)."""
+    from evaltui.data.loader import LoadFailure
+
+    options = dataclasses.replace(parsed_options(args, parser), keep_text=False)
+    result = run_load(input_paths(args, parser), options, quiet=args.quiet)
+    message = unknown_threshold_runs(options, result)
+    if message is not None:
+        raise LoadFailure(message)
+    return result
 
 
-def print_summary(result: Any, output: Path | None, *, threshold: float) -> None:
+def print_summary(result: Any, output: Path | None) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
-    from evaltui.data.metrics import overall
+    from evaltui.data.metrics import overall, run_kinds
+    from evaltui.data.sanitize import one_line
 
-    head = overall(result.stats, result.generations, threshold)
+    head = overall(result.stats, result.generations)
     read = result.read_files
     skipped = [f for f in result.skipped_files if not f.companion]
     companions = [f for f in result.skipped_files if f.companion]
@@ -189,7 +226,19 @@ def print_summary(result: Any, output: Path | None, *, threshold: float) -> None
         + (f" ({head['unscored']} unscored: counted, not in accuracy)" if head["unscored"] else ""),
     ]
     if head["accuracy"] is not None:
-        lines.append(f"accuracy     {head['accuracy']:.4f} mean score over scored generations")
+        lines.append(
+            f"accuracy     {head['accuracy']:.4f} mean score over scored generations"
+            " (runs whose score is an accuracy)"
+        )
+    kinds = run_kinds(result.stats)
+    described = {run: one_line(kind.describe(), 120) for run, kind in kinds.items()}
+    if len(set(described.values())) == 1 and len(described) > 1:
+        lines.append(f"score        {next(iter(described.values()))} (every run)")
+    else:
+        for run, text in list(described.items())[:10]:
+            lines.append(f"score        {one_line(run, 60)}: {text}")
+        if len(described) > 10:
+            lines.append(f"  … and {len(described) - 10} more runs")
     lines.append(f"bad lines    {len(result.errors)}")
     for error in result.errors[:5]:
         lines.append(f"  {error}")
@@ -291,7 +340,7 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     except OSError as exc:
         return fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_FAILURE)
     if not args.quiet:
-        print_summary(result, output, threshold=args.correct_threshold)
+        print_summary(result, output)
     if args.table is not None:
         from evaltui.data.summary import render_table, summarize_runs
 
@@ -335,7 +384,7 @@ def cmd_app(argv: Sequence[str]) -> int:
     parser = app_parser()
     args = parser.parse_args(argv)
     paths = input_paths(args, parser)
-    options = load_options(args)
+    options = parsed_options(args, parser)
     from evaltui.app.main import run_app
 
     code: int = run_app(paths, options, follow=args.follow)

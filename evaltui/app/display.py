@@ -8,6 +8,7 @@ import polars as pl
 from rich.text import Text
 
 from evaltui.data.extract import box_spans
+from evaltui.data.metrics import format_score
 from evaltui.data.sanitize import one_line_expr, visible
 
 #: Table columns in order, when present in the Stats frame: (column, label, kind).
@@ -85,7 +86,11 @@ def generation_text(text: str | None) -> Text:
     return result
 
 
-def score_mark(accuracy: float | None, threshold: float) -> str:
+def score_mark(accuracy: float | None, correct: bool | None) -> str:
+    """✓/✗ when the generation was judged; its score itself (``inf`` too) when its run has no
+    threshold (a continuous score); – when unscored."""
     if accuracy is None:
         return "–"
-    return "✓" if accuracy >= threshold else "✗"
+    if correct is None:
+        return format_score(accuracy)
+    return "✓" if correct else "✗"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,7 +44,7 @@ def compare_parser() -> argparse.ArgumentParser:
 
 def cmd_compare(argv: Sequence[str]) -> int:
     from evaltui.data.compare import compare_runs, default_runs
-    from evaltui.data.export import mark_output, write_with
+    from evaltui.data.export import mark_output, write_json, write_with
     from evaltui.data.loader import LoadFailure
 
     parser = compare_parser()
@@ -66,10 +65,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
             if args.output.suffix.lower() == ".csv":
                 write_with(args.output, lambda h: frame.write_csv(h), "wb")
             else:
-                write_with(
-                    args.output,
-                    lambda h: json.dump(frame.to_dicts(), h, ensure_ascii=False, indent=2),
-                )
+                write_json(frame.to_dicts(), args.output)
             mark_output(args.output, "compare", runs=[run_a, run_b], prompts=frame.height)
         except OSError as exc:
             return fail(f"cannot write {args.output}: {exc.strerror or exc}", EXIT_FAILURE)

@@ -4,7 +4,13 @@ The join key is the prompt's id (the format's own id within its dataset, or the 
 text). Prompts present in only one run are reported, not silently dropped; so are prompts whose
 text differs under the same id, and prompts whose text matches under different ids. The overall
 delta comes with a paired bootstrap CI over prompts and a paired test: McNemar's exact test when
-every prompt has one sample in each run, a sign test on the per-prompt pass rates otherwise.
+every prompt has one judged sample in each run, a sign test on the per-prompt deltas otherwise.
+
+What is compared is each prompt's mean score (``average_accuracy``): a pass rate for an accuracy,
+the metric itself for a continuous score (:class:`~evaltui.data.metrics.ScoreKind`), where
+"improved" follows the metric's direction (a lower ``mae`` is an improvement). A delta that is not
+a number (both runs Infinity, or a NaN score) is neither improved nor regressed: it is counted as
+"not comparable", and the mean delta is over the prompts whose delta is finite.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from evaltui.data.metrics import ScoreKind, format_score, run_kinds
 from evaltui.data.sanitize import one_line
 from evaltui.data.summary import bootstrap_ci
 from evaltui.data.wording import plural
@@ -59,31 +66,96 @@ class Comparison:
     ci: tuple[float, float]
     p_value: float
     test: str
+    kind_a: ScoreKind | None = None
+    """What run A's score is (None: a frame without score columns, read as an accuracy)."""
+    kind_b: ScoreKind | None = None
+
+    @property
+    def accuracy(self) -> bool:
+        """Both scores are accuracies: deltas are in percentage points."""
+        return all(k is None or k.accuracy for k in (self.kind_a, self.kind_b))
+
+    @property
+    def lower_is_better(self) -> bool:
+        return any(
+            k is not None and k.higher_is_better is False for k in (self.kind_a, self.kind_b)
+        )
+
+    def _amount(self, value: float, *, signed: bool = True) -> str:
+        if self.accuracy:
+            return f"{100 * value:+.1f}" if signed else f"{100 * value:5.1f}"
+        text = format_score(value)
+        return ("+" + text) if signed and not text.startswith(("-", "n")) else text
 
     def headline(self) -> str:
         low, high = self.ci
+        unit = " pts" if self.accuracy else ""
+        what = "" if self.accuracy else f" in mean {self._metric_words()}"
         return (
-            f"{self.run_b} vs {self.run_a}: {100 * self.delta:+.1f} pts, 95% CI [{100 * low:+.1f}, {100 * high:+.1f}], "
+            f"{one_line(self.run_b, 60)} vs {one_line(self.run_a, 60)}{what}: "
+            f"{self._amount(self.delta)}{unit}, 95% CI [{self._amount(low)}, {self._amount(high)}], "
             f"p = {self.p_value:.3g} ({self.test}; {self.joined.height:,} prompts in both runs)"
         )
 
+    def _metric_words(self) -> str:
+        kind = self.kind_b or self.kind_a
+        name = one_line(kind.metric, 40) if kind is not None and kind.metric else "score"
+        if self.lower_is_better:
+            return f"{name} (lower is better)"
+        return name
+
+    def gain_expr(self) -> pl.Expr:
+        """Per joined prompt: the delta signed so that positive is better (NaN stays NaN)."""
+        return -pl.col("delta") if self.lower_is_better else pl.col("delta")
+
     def regressions(self) -> pl.DataFrame:
-        """Prompts whose pass rate fell, largest drop first."""
-        return self.joined.filter(pl.col("delta") < 0).sort("delta", maintain_order=True)
+        """Prompts whose score got worse, largest drop first (NaN deltas are not regressions)."""
+        gain = self.gain_expr()
+        return (
+            self.joined.filter(~pl.col("delta").is_nan() & (gain < 0))
+            .with_columns(gain.alias("_gain"))
+            .sort("_gain", maintain_order=True)
+            .drop("_gain")
+        )
 
     def improvements(self) -> pl.DataFrame:
-        """Prompts whose pass rate rose, largest gain first."""
-        return self.joined.filter(pl.col("delta") > 0).sort(
-            "delta", descending=True, maintain_order=True
+        """Prompts whose score got better, largest gain first (NaN deltas are not improvements)."""
+        gain = self.gain_expr()
+        return (
+            self.joined.filter(~pl.col("delta").is_nan() & (gain > 0))
+            .with_columns(gain.alias("_gain"))
+            .sort("_gain", descending=True, maintain_order=True)
+            .drop("_gain")
         )
 
     def report(self) -> str:
         """The plain-words summary ``evaltui compare`` prints (prompt text made one safe line)."""
         lines = [self.headline()]
-        improved = int((self.joined["delta"] > 0).sum())
-        regressed = int((self.joined["delta"] < 0).sum())
+        for kind in (self.kind_a, self.kind_b):
+            if kind is not None and not kind.accuracy:
+                lines.append(f"score of {one_line(kind.run, 60)}: {one_line(kind.describe(), 120)}")
+        if (
+            self.kind_a is not None
+            and self.kind_b is not None
+            and (
+                self.kind_a.accuracy != self.kind_b.accuracy
+                or (self.kind_a.metric or "") != (self.kind_b.metric or "")
+            )
+        ):
+            lines.append(
+                "warning: the two runs' scores are not the same metric: "
+                f"{one_line(self.kind_a.describe(), 80)} vs {one_line(self.kind_b.describe(), 80)}"
+            )
+        improved = self.improvements().height
+        regressed = self.regressions().height
+        delta = self.joined["delta"]
+        missing = int(delta.is_null().sum())
+        nan = int(delta.is_nan().sum())
+        unchanged = self.joined.height - improved - regressed - nan - missing
         lines.append(
-            f"improved {improved:,} · regressed {regressed:,} · unchanged {self.joined.height - improved - regressed:,}"
+            f"improved {improved:,} · regressed {regressed:,} · unchanged {unchanged:,}"
+            + (f" · not comparable {nan:,} (a NaN or an infinity in both runs)" if nan else "")
+            + (f" · unscored in a run {missing:,}" if missing else "")
         )
         if self.only_a.height or self.only_b.height:
             lines.append(
@@ -103,17 +175,33 @@ class Comparison:
             ("largest improvements", self.improvements()),
         ):
             if frame.height:
-                lines.append(f"{title} ({self.run_a} → {self.run_b} pass rate):")
+                what = "pass rate" if self.accuracy else f"mean {self._metric_words()}"
+                lines.append(
+                    f"{title} ({one_line(self.run_a, 60)} → {one_line(self.run_b, 60)} {what}):"
+                )
                 for row in frame.head(LISTED).iter_rows(named=True):
+                    a = self._amount(row["rate_a"], signed=False)
+                    b = self._amount(row["rate_b"], signed=False)
                     lines.append(
-                        f"  {100 * row['rate_a']:5.1f} → {100 * row['rate_b']:5.1f}  "
+                        f"  {a:>5} → {b:>5}  "
                         f"{one_line(str(row['prompt_id']), 24)}  {one_line(row['prompt_a'], 60)}"
                     )
-        lines.append(f"transitions ({self.run_a} → {self.run_b}):")
+        if not self.judged:
+            lines.append(
+                "transitions: none (a run's score has no threshold for 'correct'; "
+                "give one with --correct-threshold)"
+            )
+            return "\n".join(lines)
+        lines.append(f"transitions ({one_line(self.run_a, 60)} → {one_line(self.run_b, 60)}):")
         lines.append("            " + "".join(f"{c:>8}" for c in CLASSES))
         for row in self.transitions.iter_rows(named=True):
             lines.append(f"  {row['from']:<10}" + "".join(f"{row[c]:>8}" for c in CLASSES))
         return "\n".join(lines)
+
+    @property
+    def judged(self) -> bool:
+        """Both runs have a notion of "correct" (never/flaky/always transitions make sense)."""
+        return all(k is None or k.threshold is not None for k in (self.kind_a, self.kind_b))
 
 
 def mcnemar_exact(b: int, c: int) -> float:
@@ -182,12 +270,21 @@ def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) 
             for to in CLASSES
         }
     )
+    kinds = run_kinds(stats)
+    kind_a, kind_b = kinds.get(run_a), kinds.get(run_b)
+    accuracy = all(k is None or k.accuracy for k in (kind_a, kind_b))
+    lower = any(k is not None and k.higher_is_better is False for k in (kind_a, kind_b))
     scored = joined.filter(pl.col("rate_a").is_not_null() & pl.col("rate_b").is_not_null())
-    deltas = scored["delta"].to_numpy().astype(float)
+    # The mean delta and its CI are over finite deltas; infinite ones still count in the test.
+    finite = scored.filter(pl.col("delta").is_finite())
+    deltas = finite["delta"].to_numpy().astype(float)
     delta = float(deltas.mean()) if len(deltas) else math.nan
     ci = bootstrap_ci(deltas, seed=seed)
-    single = scored.height > 0 and bool(
-        ((scored["n_scored_a"] == 1) & (scored["n_scored_b"] == 1)).all()
+    judged = all(k is None or k.threshold is not None for k in (kind_a, kind_b))
+    single = (
+        judged
+        and scored.height > 0
+        and bool(((scored["n_scored_a"] == 1) & (scored["n_scored_b"] == 1)).all())
     )
     if single:
         right_a = scored["n_correct_a"] == 1
@@ -195,8 +292,13 @@ def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) 
         p = mcnemar_exact(int((right_a & ~right_b).sum()), int((~right_a & right_b).sum()))
         test = "McNemar exact test"
     else:
-        p = sign_test(int((scored["delta"] > 0).sum()), int((scored["delta"] < 0).sum()))
-        test = "sign test on per-prompt pass rates"
+        gains = scored.filter(~pl.col("delta").is_nan())["delta"] * (-1 if lower else 1)
+        p = sign_test(int((gains > 0).sum()), int((gains < 0).sum()))
+        test = (
+            "sign test on per-prompt pass rates"
+            if accuracy
+            else "sign test on per-prompt mean scores"
+        )
     return Comparison(
         run_a,
         run_b,
@@ -210,6 +312,8 @@ def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) 
         ci,
         p,
         test,
+        kind_a,
+        kind_b,
     )
 
 

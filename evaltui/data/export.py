@@ -50,10 +50,21 @@ def write_with(
     return Path(path)
 
 
-def _clean(value: Any) -> Any:
-    # JSON has no NaN/Infinity: a stat that is not a number is null.
+#: How a non-finite number is written: JSON has no NaN/Infinity (Python's ``json`` writes them
+#: anyway, and strict readers reject the file), so they become these strings; ``float(s)`` and
+#: polars' ``.cast(pl.Float64)`` read them back as the numbers they were.
+NON_FINITE = {math.inf: "Infinity", -math.inf: "-Infinity"}
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every non-finite float (nested in lists/dicts too) as "Infinity",
+    "-Infinity" or "NaN": valid JSON that round-trips, instead of a silent null."""
     if isinstance(value, float) and not math.isfinite(value):
-        return None
+        return "NaN" if math.isnan(value) else NON_FINITE[value]
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
     return value
 
 
@@ -61,21 +72,23 @@ def combined_records(stats: pl.DataFrame) -> list[dict[str, Any]]:
     """The combined-JSON objects: legacy keys first in their order, evaltui's own after."""
     columns = [c for c in STATS_COLUMNS if c in stats.columns]
     columns += [c for c in stats.columns if c not in columns]
-    return [
-        {k: _clean(v) for k, v in row.items()}
-        for row in stats.select(columns).iter_rows(named=True)
-    ]
+    return [json_safe(row) for row in stats.select(columns).iter_rows(named=True)]
+
+
+def write_json(value: Any, path: str | os.PathLike[str]) -> Path:
+    """Write ``value`` as strict JSON (non-finite numbers as strings, see :func:`json_safe`),
+    UTF-8, atomically."""
+
+    def writer(handle: IO[Any]) -> None:
+        json.dump(json_safe(value), handle, ensure_ascii=False, indent=2, allow_nan=False)
+        handle.write("\n")
+
+    return write_with(path, writer)
 
 
 def write_combined_json(stats: pl.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write the combined JSON (a list, one object per prompt per run) atomically, UTF-8."""
-    records = combined_records(stats)
-
-    def writer(handle: IO[Any]) -> None:
-        json.dump(records, handle, ensure_ascii=False, indent=2)
-        handle.write("\n")
-
-    written = write_with(path, writer)
+    written = write_json(combined_records(stats), path)
     mark_output(written, "combined", prompts=stats.height)
     return written
 

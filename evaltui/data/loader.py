@@ -54,7 +54,8 @@ class LoadOptions:
     cache_dir: Path | None = None
     use_cache: bool = True
     read: ReadOptions = field(default_factory=ReadOptions)
-    correct_threshold: float = metrics.DEFAULT_THRESHOLD
+    correct_threshold: metrics.Thresholds = field(default_factory=metrics.Thresholds)
+    """``--correct-threshold``: per run, or one for all; none = 0.5 for accuracies only."""
     batch_chars: int = 262_144
     """Characters per tokenizer batch: bounds memory and sets how often cancel is checked."""
     tokenize: bool = True

@@ -1,12 +1,30 @@
-"""Per-prompt statistics: the Stats table (one row per prompt, per run).
+"""Per-prompt statistics: the Stats table (one row per prompt, per run), and what each run's score is.
 
 The first eight columns are exactly the combined-JSON schema users already have, in its key order;
-evaltui's own columns follow. A generation is correct when ``accuracy >= threshold`` (0.5 unless
-``--correct-threshold`` says otherwise); unscored generations (accuracy null) count in ``count``
-but not in the accuracy sums.
+evaltui's own columns follow. ``average_accuracy`` is the prompt's mean score, whatever the score is.
+
+Each run's score has a kind (:class:`ScoreKind`, decided by :func:`score_kinds`): ``binary`` (every
+score 0 or 1) or ``fraction`` (every score within 0–1) is an accuracy, where "correct", pass@k and
+maj@k make sense; anything else -- another scale (lm-eval ``bleu_max`` 0–100), a metric where lower
+is better (``mae``), non-finite values -- is ``continuous``: its mean, min and max are shown, and a
+generation is correct only against a threshold the user gives (``--correct-threshold``). The
+direction comes from the format (lm-eval's ``higher_is_better``), else from a well-known metric
+name (mae, loss, perplexity, ...), else it is unknown (null; higher is assumed for ordering).
+
+A generation is correct when its score is at least the run's threshold (at most, when lower is
+better): 0.5 for an accuracy unless ``--correct-threshold`` says otherwise, none for a continuous
+score. Unscored generations (null) count in ``count`` but not in the score sums. Non-finite scores
+(kept only where the format documents them) count in ``n_scored`` and in ``n_nonfinite`` and stay in
+the sums: a prompt with an Infinity ``mae`` has mean Infinity, as the harness reports it.
 """
 
 from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
 
 import polars as pl
 
@@ -32,6 +50,13 @@ OWN_COLUMNS = [
     "n_truncated",
     "answer_conflict",
     "prompt_score",
+    "min_score",
+    "max_score",
+    "n_nonfinite",
+    "score_kind",
+    "score_metric",
+    "higher_is_better",
+    "correct_threshold",
 ]
 STATS_COLUMNS = LEGACY_COLUMNS + OWN_COLUMNS
 
@@ -56,58 +81,368 @@ STATS_SCHEMA: dict[str, pl.DataType] = {
     "n_truncated": pl.UInt32(),
     "answer_conflict": pl.Boolean(),
     "prompt_score": pl.Float64(),
+    "min_score": pl.Float64(),
+    "max_score": pl.Float64(),
+    # scores that are inf, -inf or NaN (counted in n_scored and kept in the sums)
+    "n_nonfinite": pl.UInt32(),
+    # the run's score kind (the same on every row of a run): binary, fraction, continuous, unscored
+    "score_kind": pl.String(),
+    "score_metric": pl.String(),
+    # null when unknown (a continuous score without metadata or a telling metric name)
+    "higher_is_better": pl.Boolean(),
+    # the score that makes a generation correct in this run; null = no correctness (n_correct,
+    # pass@k and maj@n are null then)
+    "correct_threshold": pl.Float64(),
 }
 
 
-def correct_expr(threshold: float = DEFAULT_THRESHOLD) -> pl.Expr:
-    """Per generation: True when correct, False when wrong, null when unscored."""
-    return pl.col("accuracy") >= threshold
+Kind = Literal["binary", "fraction", "continuous", "unscored"]
+ACCURACY_KINDS: tuple[Kind, ...] = ("binary", "fraction")
+
+#: Metric names whose lower values are better, when the format does not say (word-bounded).
+LOWER_IS_BETTER_NAME = re.compile(
+    r"(?:^|[_\-\s])(?:mae|mse|rmse|msle|mape|loss|nll|perplexity|ppl|bpb|bits_per_byte|wer|cer|ter|"
+    r"error|err|distance|latency)(?:$|[_\-\s,@])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """``--correct-threshold``: one value for every run, and/or ``RUN=VALUE`` for one run.
+
+    Without any, an accuracy run uses 0.5 and a continuous run has no "correct" at all.
+    """
+
+    default: float | None = None
+    per_run: tuple[tuple[str, float], ...] = ()
+
+    @classmethod
+    def parse(cls, values: Iterable[str]) -> Thresholds:
+        """From the flag's values (``0.5``, ``RUN=0.5``; the last word wins). Raises ValueError."""
+        default: float | None = None
+        per_run: dict[str, float] = {}
+        for value in values:
+            run, equals, number = value.rpartition("=")
+            try:
+                threshold = float(number)
+            except ValueError:
+                raise ValueError(
+                    f"--correct-threshold {value!r}: expected a number or RUN=NUMBER"
+                ) from None
+            if not math.isfinite(threshold):
+                raise ValueError(f"--correct-threshold {value!r}: the number must be finite")
+            if equals and not run:
+                raise ValueError(f"--correct-threshold {value!r}: the run label is empty")
+            if equals:
+                per_run[run] = threshold
+            else:
+                default = threshold
+        return cls(default, tuple(per_run.items()))
+
+    def for_run(self, run: str, accuracy: bool) -> float | None:
+        for name, value in self.per_run:
+            if name == run:
+                return value
+        if self.default is not None:
+            return self.default
+        return DEFAULT_THRESHOLD if accuracy else None
+
+    def unknown_runs(self, runs: Iterable[str]) -> list[str]:
+        """Runs named in ``RUN=VALUE`` that are not loaded (a typo the user should hear about)."""
+        known = set(runs)
+        return [name for name, _value in self.per_run if name not in known]
+
+
+def as_thresholds(value: Thresholds | float | None) -> Thresholds:
+    """A bare number is the threshold for every run (what the float API always meant)."""
+    if isinstance(value, Thresholds):
+        return value
+    return Thresholds() if value is None else Thresholds(float(value))
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreKind:
+    """What one run's score is, and what makes a generation of it correct."""
+
+    run: str
+    kind: Kind
+    metric: str | None
+    """The format's name for the score (``mae``), several joined by ", ", or None."""
+    higher_is_better: bool | None
+    """None = unknown (higher is assumed for ordering, and said so)."""
+    threshold: float | None
+    """The score that makes a generation correct; None = no correctness for this run."""
+    low: float | None = None
+    """Smallest finite score (None when there is none)."""
+    high: float | None = None
+    nonfinite: int = 0
+    """Scores that are inf, -inf or NaN."""
+
+    @property
+    def accuracy(self) -> bool:
+        return self.kind in ACCURACY_KINDS
+
+    def short(self) -> str:
+        """A table cell: ``accuracy 0/1``, ``mae continuous ↓`` (↑ higher is better, ? unknown)."""
+        prefix = f"{self.metric} " if self.metric else ""
+        if self.kind == "unscored":
+            return prefix + "unscored"
+        if self.accuracy:
+            return prefix + ("accuracy 0/1" if self.kind == "binary" else "accuracy 0–1")
+        arrow = {True: "↑", False: "↓", None: "?"}[self.higher_is_better]
+        return f"{prefix}continuous {arrow}"
+
+    def is_correct(self, score: float | None) -> bool | None:
+        """One generation: True/False, None when unscored or the run has no threshold."""
+        if score is None or self.threshold is None:
+            return None
+        if math.isnan(score):
+            return False
+        if self.higher_is_better is False:
+            return score <= self.threshold
+        return score >= self.threshold
+
+    def describe(self) -> str:
+        """A few words for headers and tables, e.g. ``mae: continuous 103.4–259.6 and 17
+        non-finite, lower is better``. The metric name comes from input files: sanitize it."""
+        prefix = f"{self.metric}: " if self.metric else ""
+        if self.kind == "unscored":
+            return prefix + "unscored"
+        if self.kind == "binary":
+            words = ["accuracy (0/1)"]
+        elif self.kind == "fraction":
+            words = ["accuracy (0–1)"]
+        else:
+            span = (
+                f" {format_score(self.low)}–{format_score(self.high)}"
+                if self.low is not None and self.high is not None
+                else ""
+            )
+            words = [f"continuous{span}"]
+        if self.nonfinite:
+            words[-1] += f" and {self.nonfinite:,} non-finite"
+        if not self.accuracy:
+            words.append(
+                "direction unknown"
+                if self.higher_is_better is None
+                else ("higher is better" if self.higher_is_better else "lower is better")
+            )
+        if self.threshold is not None and (
+            not self.accuracy or self.threshold != DEFAULT_THRESHOLD
+        ):
+            sign = "≤" if self.higher_is_better is False else "≥"
+            words.append(f"correct {sign} {format_score(self.threshold)}")
+        return prefix + ", ".join(words)
+
+
+def format_score(value: float | None) -> str:
+    """A score for display: ``inf``, ``-inf``, ``nan`` as such, others with 4 significant digits."""
+    if value is None:
+        return "–"
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return f"{value:.4g}"
+
+
+def score_kinds(
+    generations: pl.DataFrame | pl.LazyFrame, thresholds: Thresholds | float | None = None
+) -> dict[str, ScoreKind]:
+    """Each run's :class:`ScoreKind`, from its scores and the format's metadata (run order kept)."""
+    thresholds = as_thresholds(thresholds)
+    score = pl.col("accuracy")
+    finite = score.filter(score.is_finite())
+    schema = generations.collect_schema()
+    has_meta = "metric" in schema and "higher_is_better" in schema
+    aggs = [
+        score.is_not_null().sum().alias("scored"),
+        (score.is_not_null() & ~score.is_finite()).sum().alias("nonfinite"),
+        finite.min().alias("low"),
+        finite.max().alias("high"),
+        finite.is_in([0.0, 1.0]).all().alias("binary"),
+    ]
+    if has_meta:
+        aggs += [
+            pl.col("metric").drop_nulls().unique(maintain_order=True).alias("metrics"),
+            pl.col("higher_is_better").drop_nulls().unique(maintain_order=True).alias("stated"),
+        ]
+    runs = generations.lazy().group_by("run", maintain_order=True).agg(aggs).collect()
+    out: dict[str, ScoreKind] = {}
+    for row in runs.iter_rows(named=True):
+        run = str(row["run"])
+        names = [str(m) for m in row.get("metrics") or []]
+        metric = ", ".join(names) or None
+        stated = row.get("stated") or []
+        hib: bool | None = stated[0] if len(stated) == 1 else None
+        if hib is None and names and all(LOWER_IS_BETTER_NAME.search(n) for n in names):
+            hib = False
+        low, high = row["low"], row["high"]
+        if row["scored"] == 0:
+            out[run] = ScoreKind(run, "unscored", metric, hib, None)
+            continue
+        in_unit = row["nonfinite"] == 0 and low is not None and low >= 0.0 and high <= 1.0
+        if in_unit and hib is not False:
+            kind: Kind = "binary" if row["binary"] else "fraction"
+            out[run] = ScoreKind(
+                run, kind, metric, True, thresholds.for_run(run, True), low, high, 0
+            )
+            continue
+        out[run] = ScoreKind(
+            run,
+            "continuous",
+            metric,
+            hib,
+            thresholds.for_run(run, False),
+            low,
+            high,
+            int(row["nonfinite"]),
+        )
+    return out
+
+
+def correct_expr(kinds: Mapping[str, ScoreKind] | float = DEFAULT_THRESHOLD) -> pl.Expr:
+    """Per generation: True when correct, False when wrong, null when unscored or when its run
+    has no threshold. A NaN score is never correct. A float is one threshold for every row."""
+    score = pl.col("accuracy")
+    if not isinstance(kinds, Mapping):
+        return pl.when(score.is_nan()).then(False).otherwise(score >= kinds)
+    if not kinds:
+        return pl.lit(None, dtype=pl.Boolean)
+    threshold = pl.col("run").replace_strict(
+        {run: k.threshold for run, k in kinds.items()}, default=None, return_dtype=pl.Float64
+    )
+    lower = pl.col("run").is_in([run for run, k in kinds.items() if k.higher_is_better is False])
+    return (
+        pl.when(threshold.is_null() | score.is_null())
+        .then(None)
+        .when(score.is_nan())
+        .then(False)
+        .when(lower)
+        .then(score <= threshold)
+        .otherwise(score >= threshold)
+    )
+
+
+def _kind_columns(kinds: Mapping[str, ScoreKind]) -> list[pl.Expr]:
+    """The per-run columns (score_kind … correct_threshold), mapped from ``run``."""
+    run = pl.col("run")
+
+    def mapped(name: str, values: dict[str, object], dtype: pl.DataType) -> pl.Expr:
+        if not values:
+            return pl.lit(None, dtype=dtype).alias(name)
+        return run.replace_strict(values, default=None, return_dtype=dtype).alias(name)
+
+    return [
+        mapped("score_kind", {r: k.kind for r, k in kinds.items()}, pl.String()),
+        mapped("score_metric", {r: k.metric for r, k in kinds.items()}, pl.String()),
+        mapped("higher_is_better", {r: k.higher_is_better for r, k in kinds.items()}, pl.Boolean()),
+        mapped("correct_threshold", {r: k.threshold for r, k in kinds.items()}, pl.Float64()),
+    ]
 
 
 def prompt_stats(
-    generations: pl.DataFrame | pl.LazyFrame, threshold: float = DEFAULT_THRESHOLD
+    generations: pl.DataFrame | pl.LazyFrame, threshold: Thresholds | float | None = None
 ) -> pl.DataFrame:
     """Aggregate generation rows to one row per (run, prompt_id), in order of first appearance.
 
+    ``threshold``: :class:`Thresholds` (``--correct-threshold``), or one number for every run.
     ``gen_length`` may be null while tokenizing is under way: length columns are null then.
     """
     lazy = generations.lazy()
+    kinds = score_kinds(lazy, threshold)
     # After the fixed columns come the sampling metrics (evaltui.data.sampling): pass@k for
     # k = 1, 2, 4, … up to the largest count, maj@n, n_unique_answers and agreement.
-    correct = correct_expr(threshold)
+    correct = correct_expr(kinds)
+    score = pl.col("accuracy")
     lengths = pl.col("gen_length")
     aggregated = lazy.group_by(["run", "prompt_id"], maintain_order=True).agg(
         pl.col("prompt").first(),
         pl.col("answer").drop_nulls().first().alias("answer"),
         pl.len().cast(pl.UInt32).alias("count"),
-        pl.col("accuracy").sum().alias("total_accuracy_count"),
-        pl.col("accuracy").mean().alias("average_accuracy"),
+        score.sum().alias("total_accuracy_count"),
+        score.mean().alias("average_accuracy"),
         lengths.max().alias("max_gen_length"),
         lengths.mean().alias("avg_gen_length"),
         lengths.alias("gen_lengths"),
         lengths.min().alias("min_gen_length"),
         lengths.median().cast(pl.Float64).alias("median_gen_length"),
         correct.sum().cast(pl.UInt32).alias("n_correct"),
-        pl.col("accuracy").is_not_null().sum().cast(pl.UInt32).alias("n_scored"),
+        score.is_not_null().sum().cast(pl.UInt32).alias("n_scored"),
         pl.col("truncated").sum().cast(pl.UInt32).alias("n_truncated"),
         (pl.col("answer").drop_nulls().n_unique() > 1).alias("answer_conflict"),
         pl.col("prompt_score").drop_nulls().first().alias("prompt_score"),
+        score.min().alias("min_score"),
+        score.max().alias("max_score"),
+        (score.is_not_null() & ~score.is_finite()).sum().cast(pl.UInt32).alias("n_nonfinite"),
     )
-    frame = aggregated.with_columns(
-        # A prompt with no scored generation has no accuracy (not 0): say unscored, don't invent.
-        pl.when(pl.col("n_scored") > 0)
-        .then(pl.col("total_accuracy_count"))
-        .otherwise(None)
-        .alias("total_accuracy_count"),
-        # While lengths are unknown the list holds nulls; show it empty rather than [null, ...].
-        pl.when(pl.col("gen_lengths").list.drop_nulls().list.len() == pl.col("count"))
-        .then(pl.col("gen_lengths"))
-        .otherwise(None)
-        .alias("gen_lengths"),
-    ).select([pl.col(c).cast(STATS_SCHEMA[c]) for c in STATS_COLUMNS])
+    frame = (
+        aggregated.with_columns(
+            # A prompt with no scored generation has no accuracy (not 0): say unscored, don't invent.
+            pl.when(pl.col("n_scored") > 0)
+            .then(pl.col("total_accuracy_count"))
+            .otherwise(None)
+            .alias("total_accuracy_count"),
+            # While lengths are unknown the list holds nulls; show it empty rather than [null, ...].
+            pl.when(pl.col("gen_lengths").list.drop_nulls().list.len() == pl.col("count"))
+            .then(pl.col("gen_lengths"))
+            .otherwise(None)
+            .alias("gen_lengths"),
+            *_kind_columns(kinds),
+        )
+        .with_columns(
+            # No threshold, no correctness: null, not 0 (a continuous score is not "never solved").
+            pl.when(pl.col("correct_threshold").is_null())
+            .then(None)
+            .otherwise(pl.col("n_correct"))
+            .alias("n_correct"),
+            # min/max skip NaN: a prompt whose scores are all NaN has NaN, not null (it is scored).
+            pl.when((pl.col("n_scored") > 0) & pl.col("min_score").is_null())
+            .then(float("nan"))
+            .otherwise(pl.col("min_score"))
+            .alias("min_score"),
+            pl.when((pl.col("n_scored") > 0) & pl.col("max_score").is_null())
+            .then(float("nan"))
+            .otherwise(pl.col("max_score"))
+            .alias("max_score"),
+        )
+        .select([pl.col(c).cast(STATS_SCHEMA[c]) for c in STATS_COLUMNS])
+    )
     from evaltui.data.sampling import sampling_columns
 
-    return sampling_columns(lazy.collect(), frame.collect(), threshold)
+    return sampling_columns(lazy.collect(), frame.collect(), correct_expr(kinds))
+
+
+def run_kinds(stats: pl.DataFrame) -> dict[str, ScoreKind]:
+    """Each run's :class:`ScoreKind` read back from a Stats frame (its score_* columns), run order
+    kept; the range and non-finite count are those of the rows given (a filtered view's)."""
+    if stats.height == 0 or "score_kind" not in stats.columns:
+        return {}
+    finite_min = pl.col("min_score").filter(pl.col("min_score").is_finite())
+    finite_max = pl.col("max_score").filter(pl.col("max_score").is_finite())
+    runs = stats.group_by("run", maintain_order=True).agg(
+        pl.col("score_kind").first(),
+        pl.col("score_metric").first(),
+        pl.col("higher_is_better").first(),
+        pl.col("correct_threshold").first(),
+        finite_min.min().alias("low"),
+        finite_max.max().alias("high"),
+        pl.col("n_nonfinite").sum().alias("nonfinite"),
+    )
+    return {
+        str(row["run"]): ScoreKind(
+            str(row["run"]),
+            row["score_kind"] or "unscored",
+            row["score_metric"],
+            row["higher_is_better"],
+            row["correct_threshold"],
+            row["low"],
+            row["high"],
+            int(row["nonfinite"] or 0),
+        )
+        for row in runs.iter_rows(named=True)
+    }
 
 
 def empty_stats() -> pl.DataFrame:
@@ -115,15 +450,35 @@ def empty_stats() -> pl.DataFrame:
 
 
 def overall(
-    stats: pl.DataFrame, generations: pl.DataFrame, threshold: float = DEFAULT_THRESHOLD
+    stats: pl.DataFrame, generations: pl.DataFrame, threshold: Thresholds | float | None = None
 ) -> dict[str, float | int | None]:
-    """Headline numbers for summaries: counts and overall accuracy over scored generations."""
+    """Headline numbers for summaries: counts, and accuracy over the scored generations of the
+    runs whose score is an accuracy (a mean mixing an accuracy with a bleu or an mae means
+    nothing: those runs are described by :func:`run_kinds` instead). ``threshold`` is unused
+    (each run's threshold is in ``stats``) and kept for callers."""
+    del threshold
+    kinds = run_kinds(stats)
+    accuracy_runs = [run for run, kind in kinds.items() if kind.accuracy]
     scored = generations.filter(pl.col("accuracy").is_not_null())
+    counted = scored.filter(pl.col("run").is_in(accuracy_runs))
+    correct = correct_expr(kinds) if kinds else pl.lit(None, dtype=pl.Boolean)
     return {
         "runs": stats["run"].n_unique() if stats.height else 0,
         "prompts": stats.height,
         "generations": generations.height,
         "unscored": generations.height - scored.height,
-        "accuracy": float(scored["accuracy"].mean()) if scored.height else None,  # type: ignore[arg-type]
-        "correct": int((scored["accuracy"] >= threshold).sum()) if scored.height else 0,
+        "accuracy": float(counted["accuracy"].mean()) if counted.height else None,  # type: ignore[arg-type]
+        "correct": int(scored.select(correct.sum()).item() or 0) if scored.height else 0,
     }
+
+
+def kinds_summary(kinds: Mapping[str, ScoreKind]) -> str:
+    """What the runs' scores are (:func:`run_kinds`), in one line: ``score: accuracy (0/1)`` when
+    every run's is the same, else ``scores: RUN: DESCRIPTION; RUN: …``. Run labels and metric
+    names come from input: the caller sanitizes for display."""
+    if not kinds:
+        return ""
+    described = {run: kind.describe() for run, kind in kinds.items()}
+    if len(set(described.values())) == 1:
+        return "score: " + next(iter(described.values()))
+    return "scores: " + "; ".join(f"{run} ({text})" for run, text in described.items())

@@ -49,15 +49,31 @@ def ks_for(max_n: int) -> list[int]:
     return ks
 
 
+def _correct(threshold: float | pl.Expr) -> pl.Expr:
+    """Per generation correctness: an expression (per-run thresholds, ``metrics.correct_expr``)
+    or one threshold for every row."""
+    if isinstance(threshold, pl.Expr):
+        return threshold
+    score = pl.col("accuracy")
+    return pl.when(score.is_nan()).then(False).otherwise(score >= threshold)
+
+
 def sampling_columns(
-    generations: pl.DataFrame, stats: pl.DataFrame, threshold: float
+    generations: pl.DataFrame, stats: pl.DataFrame, threshold: float | pl.Expr
 ) -> pl.DataFrame:
-    """``stats`` with pass@k, maj@n, n_unique_answers and agreement appended (same row order)."""
+    """``stats`` with pass@k, maj@n, n_unique_answers and agreement appended (same row order).
+
+    Where ``n_correct`` is null (a continuous score without a threshold) pass@k and maj@n are
+    null: there is no "correct" to count.
+    """
     n = stats["n_scored"].to_numpy().astype(np.int64)
     c = stats["n_correct"].fill_null(0).to_numpy().astype(np.int64)
+    unjudged = stats["n_correct"].is_null().to_numpy()
     max_n = int(n.max()) if len(n) else 0
     columns = [
-        pl.Series(f"pass@{k}", pass_at_k(n, c, k), dtype=pl.Float64).fill_nan(None)
+        pl.Series(
+            f"pass@{k}", np.where(unjudged, np.nan, pass_at_k(n, c, k)), dtype=pl.Float64
+        ).fill_nan(None)
         for k in ks_for(max_n)
     ]
 
@@ -71,10 +87,14 @@ def sampling_columns(
         )
     )
     with_pass = stats.with_columns(columns)
-    return with_pass.join(votes, on=["run", "prompt_id"], how="left", maintain_order="left")
+    joined = with_pass.join(votes, on=["run", "prompt_id"], how="left", maintain_order="left")
+    maj = f"maj@{max_n}" if max_n else "maj@n"
+    return joined.with_columns(
+        pl.when(pl.col("n_correct").is_null()).then(None).otherwise(pl.col(maj)).alias(maj)
+    )
 
 
-def vote_table(generations: pl.DataFrame, threshold: float) -> pl.DataFrame:
+def vote_table(generations: pl.DataFrame, threshold: float | pl.Expr) -> pl.DataFrame:
     """Per run and prompt, each normalized answer with its vote count and whether it is correct.
 
     Columns: run, prompt_id, answer, votes, first (row of its first appearance), correct (a
@@ -94,7 +114,7 @@ def vote_table(generations: pl.DataFrame, threshold: float) -> pl.DataFrame:
             "prompt_id",
             "_order",
             pl.col("vote_answer").alias("answer"),
-            (pl.col("accuracy") >= threshold).alias("_correct"),
+            _correct(threshold).alias("_correct"),
         )
         .filter(pl.col("answer").is_not_null() & (pl.col("answer") != ""))
     )
@@ -103,13 +123,17 @@ def vote_table(generations: pl.DataFrame, threshold: float) -> pl.DataFrame:
         .agg(
             pl.len().alias("votes"),
             pl.col("_order").min().alias("first"),
-            pl.col("_correct").any().alias("correct"),
+            # null when no generation could be judged (a continuous score without threshold)
+            pl.when(pl.col("_correct").is_null().all())
+            .then(None)
+            .otherwise(pl.col("_correct").any())
+            .alias("correct"),
         )
         .sort(["run", "prompt_id", "votes", "first"], descending=[False, False, True, False])
     )
 
 
-def vote_summary(generations: pl.DataFrame, threshold: float, limit: int = 6) -> str:
+def vote_summary(generations: pl.DataFrame, threshold: float | pl.Expr, limit: int = 6) -> str:
     """One line for a prompt's generations: ``votes: 42 ×5 ✓ · 41 ×2 ✗ · … (agreement 62%)``.
 
     Answers are untrusted text: the caller renders the line without markup.
@@ -119,13 +143,17 @@ def vote_summary(generations: pl.DataFrame, threshold: float, limit: int = 6) ->
         return "votes: no extracted answers"
     total = int(table["votes"].sum())
     parts = [
-        f"{row['answer'][:40]} ×{row['votes']} {'✓' if row['correct'] else '✗'}"
+        f"{row['answer'][:40]} ×{row['votes']} {_mark(row['correct'])}"
         for row in table.head(limit).iter_rows(named=True)
     ]
     if table.height > limit:
         parts.append(f"+{table.height - limit} more")
     share = int(table["votes"][0]) / total
     return f"votes: {' · '.join(parts)} (agreement {100 * share:.0f}%)"
+
+
+def _mark(correct: bool | None) -> str:
+    return "–" if correct is None else ("✓" if correct else "✗")
 
 
 def maj_column(stats: pl.DataFrame) -> str | None:

@@ -26,8 +26,14 @@ GENERATION_SCHEMA: dict[str, pl.DataType] = {
     "answer": pl.String(),
     # the generation text
     "gen": pl.String(),
-    # stored score as float (bool/int/numeric string converted); null = unscored
+    # stored score as float (bool/int/numeric string converted); null = unscored. Non-finite
+    # values (inf, -inf, NaN) only where the format documents them (lm-eval's mae reaches Infinity)
     "accuracy": pl.Float64(),
+    # the score's metric as the format names it (lm-eval "mae", "bleu_max"), null when unsaid
+    "metric": pl.String(),
+    # the format's own word on the score's direction (lm-eval's higher_is_better); null = unsaid,
+    # then evaltui.data.metrics decides from the metric's name and the values
+    "higher_is_better": pl.Boolean(),
     # extracted/parsed answer when the format has one
     "extracted": pl.String(),
     # `extracted` normalized for majority voting (extract.normalize_expr), computed once at load

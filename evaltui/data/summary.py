@@ -5,6 +5,11 @@ known), cons@n as AISBench defines it (a majority of a prompt's samples correct,
 G-Pass@k_τ and mG-Pass@k as OpenCompass defines them (hypergeometric: the chance that at least
 ``⌈τk⌉`` of ``k`` samples drawn without replacement are correct), and the difficulty spectrum
 (never / flaky / always solved). Intervals: percentile bootstrap over prompts, fixed seed.
+
+Those all count "correct" generations, so they exist only for runs whose score is an accuracy or
+that got a threshold (``--correct-threshold``). A continuous score (:class:`ScoreKind`) gets its
+mean instead, in its own units (not percent), and -- when some scores are non-finite -- the mean
+over the prompts whose mean is finite beside it, so an Infinity never hides the rest.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 import polars as pl
 
+from evaltui.data.metrics import ScoreKind, format_score, kinds_summary, run_kinds
 from evaltui.data.sampling import ks_for, maj_column
 
 BOOTSTRAP_SAMPLES = 1000
@@ -117,6 +123,8 @@ class Metric:
     high: float
     prompts: int
     """Prompts the metric is defined for (pass@k needs n >= k)."""
+    percent: bool = True
+    """A rate shown in percent; False for a score in its own units (a continuous mean)."""
 
 
 @dataclass(slots=True)
@@ -129,18 +137,31 @@ class RunSummary:
     """never / flaky / always solved / unscored prompt counts."""
     pass_rates: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """Per-prompt pass rates (for a histogram)."""
+    kind: ScoreKind | None = None
+    """What the run's score is (None for a frame without score columns: read as an accuracy)."""
 
 
-def _metrics(named: list[tuple[str, np.ndarray]], seed: int) -> list[Metric]:
-    """Metrics with their intervals, all from the same bootstrap resamples of the run's prompts."""
+def _metrics(
+    named: list[tuple[str, np.ndarray]], seed: int, raw: frozenset[str] = frozenset()
+) -> list[Metric]:
+    """Metrics with their intervals, all from the same bootstrap resamples of the run's prompts.
+
+    ``raw``: names of metrics in the score's own units (not percent). A metric whose value is
+    infinite has no interval (it is shown as ``inf [–, –]``).
+    """
     if not named:
         return []
-    cis = bootstrap_cis(np.column_stack([values for _, values in named]), seed=seed)
+    finite = [
+        np.where(np.isfinite(values) | np.isnan(values), values, np.nan) for _, values in named
+    ]
+    cis = bootstrap_cis(np.column_stack(finite), seed=seed)
     out = []
     for (name, values), (low, high) in zip(named, cis, strict=True):
         defined = values[~np.isnan(values)]
         value = float(defined.mean()) if len(defined) else math.nan
-        out.append(Metric(name, value, float(low), float(high), len(defined)))
+        if not math.isfinite(value):
+            low = high = math.nan
+        out.append(Metric(name, value, float(low), float(high), len(defined), name not in raw))
     return out
 
 
@@ -148,24 +169,49 @@ def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]
     """One :class:`RunSummary` per run, in order of first appearance."""
     out = []
     maj = maj_column(stats)
+    kinds = run_kinds(stats)
     for (run,), frame in stats.group_by("run", maintain_order=True):
         n = frame["n_scored"].to_numpy().astype(np.int64)
         c = frame["n_correct"].fill_null(0).to_numpy().astype(np.int64)
         scored = n > 0
-        summary = RunSummary(str(run), frame.height, int(frame["count"].sum()))
+        kind = kinds.get(str(run))
+        summary = RunSummary(str(run), frame.height, int(frame["count"].sum()), kind=kind)
         top = int(n.max()) if len(n) else 0
         pending: list[tuple[str, np.ndarray]] = []
+        raw: set[str] = set()
         if "prompt_score" in frame.columns and frame["prompt_score"].null_count() < frame.height:
             # The harness's own per-document metric (e.g. lm-eval maj@k filters): shown as such.
             doc = frame["prompt_score"].cast(pl.Float64).fill_null(np.nan).to_numpy()
             pending.append(("doc score", doc))
+            if kind is not None and not kind.accuracy:
+                raw.add("doc score")
         if top == 0:
             summary.spectrum = {"never": 0, "flaky": 0, "always": 0, "unscored": frame.height}
-            summary.metrics = _metrics(pending, seed)
+            summary.metrics = _metrics(pending, seed, frozenset(raw))
             out.append(summary)
             continue
         accuracy = frame["average_accuracy"].cast(pl.Float64).fill_null(np.nan).to_numpy()
-        pending.append((f"avg@{top}", accuracy))
+        if kind is not None and not kind.accuracy:
+            # A continuous score: its mean in its own units; and beside an Infinity, the mean
+            # over the prompts whose mean is finite (the rest would vanish in it).
+            pending.append(("mean", accuracy))
+            raw.add("mean")
+            finite = np.where(np.isfinite(accuracy), accuracy, np.nan)
+            if np.isfinite(accuracy[~np.isnan(accuracy)]).all() is np.False_:
+                pending.append(("mean of finite", finite))
+                raw.add("mean of finite")
+            if kind.threshold is None:
+                summary.spectrum = {
+                    "never": 0,
+                    "flaky": 0,
+                    "always": 0,
+                    "unscored": int((~scored).sum()),
+                }
+                summary.metrics = _metrics(pending, seed, frozenset(raw))
+                out.append(summary)
+                continue
+        else:
+            pending.append((f"avg@{top}", accuracy))
         for k in ks_for(top):
             column = f"pass@{k}"
             if column in frame.columns:
@@ -188,13 +234,25 @@ def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]
             "always": int(((c == n) & scored).sum()),
             "unscored": int((~scored).sum()),
         }
-        summary.metrics = _metrics(pending, seed)
+        summary.metrics = _metrics(pending, seed, frozenset(raw))
         out.append(summary)
     return out
 
 
+def judged(summary: RunSummary) -> bool:
+    """The run has a notion of "correct" (the never/flaky/always spectrum means something)."""
+    return summary.kind is None or summary.kind.threshold is not None
+
+
 def _pct(value: float) -> str:
     return "–" if math.isnan(value) else f"{100 * value:.1f}"
+
+
+def _value(metric: Metric, value: float) -> str:
+    """A metric's value: percent for rates, the score's own units (``inf`` as such) otherwise."""
+    if metric.percent:
+        return _pct(value)
+    return "–" if math.isnan(value) else format_score(value)
 
 
 def render_table(summaries: list[RunSummary], style: str = "text") -> str:
@@ -221,26 +279,43 @@ def render_table(summaries: list[RunSummary], style: str = "text") -> str:
                 "flaky",
                 "always",
                 "unscored",
+                "unit",
+                "score_kind",
+                "score_metric",
+                "higher_is_better",
+                "correct_threshold",
             ]
         )
         for s in summaries:
+            kind = s.kind
             for m in s.metrics:
+                spectrum: list[int | str] = list(s.spectrum.values())
+                if not judged(s):  # no "correct": never/flaky/always are not zero, they are n/a
+                    spectrum = ["", "", "", spectrum[-1]]
                 writer.writerow(
                     [
                         s.run,
                         s.prompts,
                         s.generations,
                         m.name,
-                        _pct(m.value),
-                        _pct(m.low),
-                        _pct(m.high),
+                        _value(m, m.value),
+                        _value(m, m.low),
+                        _value(m, m.high),
                         m.prompts,
-                        *s.spectrum.values(),
+                        *spectrum,
+                        "%" if m.percent else "score",
+                        kind.kind if kind else "",
+                        (kind.metric or "") if kind else "",
+                        ""
+                        if kind is None or kind.higher_is_better is None
+                        else str(kind.higher_is_better).lower(),
+                        "" if kind is None or kind.threshold is None else kind.threshold,
                     ]
                 )
         return buffer.getvalue()
     header = ["metric", *[s.run for s in summaries]]
     rows = [
+        ["score", *[s.kind.short() if s.kind else "accuracy" for s in summaries]],
         ["prompts", *[f"{s.prompts:,}" for s in summaries]],
         ["generations", *[f"{s.generations:,}" for s in summaries]],
     ]
@@ -251,7 +326,8 @@ def render_table(summaries: list[RunSummary], style: str = "text") -> str:
             cells.append(
                 "–"
                 if found is None
-                else f"{_pct(found.value)} [{_pct(found.low)}, {_pct(found.high)}]"
+                else f"{_value(found, found.value)} "
+                f"[{_value(found, found.low)}, {_value(found, found.high)}]"
             )
         rows.append(cells)
     rows.append(
@@ -259,18 +335,31 @@ def render_table(summaries: list[RunSummary], style: str = "text") -> str:
             "never/flaky/always",
             *[
                 f"{s.spectrum['never']}/{s.spectrum['flaky']}/{s.spectrum['always']}"
+                if judged(s)
+                else "–"
                 for s in summaries
             ],
         ]
     )
+    kinds = {s.run: s.kind for s in summaries if s.kind is not None}
+    raw = any(not m.percent for s in summaries for m in s.metrics)
+    rates = any(m.percent for s in summaries for m in s.metrics)
+    units = (
+        "rates in %, a continuous score's mean in its own units"
+        if raw and rates
+        else ("values in the score's own units" if raw else "values in %")
+    )
+    note = units + ", 95% bootstrap CI over prompts in brackets"
+    scores = kinds_summary(kinds)
     if style == "markdown":
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(r) + " |" for r in rows]
-        return "\n".join(lines) + "\n\nValues in %, 95% bootstrap CI over prompts in brackets.\n"
+        tail = f"\n\n{note[0].upper()}{note[1:]}.\n" + (f"\n{scores}\n" if scores else "")
+        return "\n".join(lines) + tail
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [
         "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip()
         for r in [header, *rows]
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines) + "\n(values in %, 95% bootstrap CI over prompts in brackets)\n"
+    return "\n".join(lines) + f"\n({note})\n" + (f"{scores}\n" if scores else "")

@@ -17,7 +17,7 @@ from textual_fastdatatable import DataTable
 
 from evaltui.app.display import table_columns
 from evaltui.data.loader import LoadProgress, LoadResult
-from evaltui.data.metrics import overall
+from evaltui.data.metrics import kinds_summary, overall, run_kinds
 from evaltui.data.query import Sort, View
 from evaltui.data.sanitize import one_line
 
@@ -105,22 +105,25 @@ class MainScreen(Screen[None]):
         widget.update(text)
 
     def show_result(self, result: LoadResult) -> None:
-        head = overall(result.stats, result.generations, self.evalapp.options.correct_threshold)
+        head = overall(result.stats, result.generations)
         accuracy = "–" if head["accuracy"] is None else f"{head['accuracy']:.3f}"
+        kinds = run_kinds(result.stats)
         skipped = [f for f in result.skipped_files if not f.companion]
         parts = [
             f"files {len(result.read_files)}" + (f" (+{len(skipped)} skipped)" if skipped else ""),
             f"runs {head['runs']}",
             f"prompts {head['prompts']:,}",
             f"generations {head['generations']:,}",
-            f"accuracy {accuracy}",
+            # Accuracy over the runs whose score is one; what every run's score is, after.
+            *([f"accuracy {accuracy}"] if any(k.accuracy for k in kinds.values()) else []),
             f"unscored {head['unscored']:,}",
             f"bad lines {len(result.errors):,}",
             f"tokenizer {one_line(result.tokenizer, 40)}",
         ]
         if not result.complete:
             parts.append("lengths pending" if not result.cancelled else "lengths incomplete")
-        self.query_one("#summary", Static).update(Text(" · ".join(parts)))
+        parts.append(one_line(kinds_summary(kinds), 400))
+        self.query_one("#summary", Static).update(Text(" · ".join(p for p in parts if p)))
 
     def show_follow_status(self, text: str) -> None:
         """The follow line ("following · N new generations in the last minute · …"); empty hides it."""

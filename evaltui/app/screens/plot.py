@@ -31,6 +31,7 @@ from evaltui.data.bins import (
     rate_bins,
     tick_label,
 )
+from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.sanitize import one_line_middle
 from evaltui.data.wording import plural
 
@@ -235,7 +236,8 @@ class PlotScreen(Screen[None]):
         self.post_message(self.Ready(figure))
 
     def length_figure(self, kind: str, scope: str, log: bool, clip: bool) -> Figure:
-        threshold = self.evalapp.options.correct_threshold
+        result = self.evalapp.result
+        assert result is not None
         gens = self.generations().filter(pl.col("gen_length").is_not_null())
         lengths = gens["gen_length"].to_numpy().astype(float)
         xlabel, ylabel = "generation length (tokens)", "generations"
@@ -251,10 +253,11 @@ class PlotScreen(Screen[None]):
         )
         runs = gens["run"].to_numpy()
         names = list(dict.fromkeys(gens["run"].to_list()))
-        accuracy = gens["accuracy"].to_numpy(allow_copy=True).astype(float)
-        scored = ~np.isnan(accuracy)
-        correct = scored & (np.nan_to_num(accuracy, nan=-math.inf) >= threshold)
-        wrong = scored & ~correct
+        # Each run's own threshold and direction; a generation without one (a continuous score
+        # with no --correct-threshold) is in neither series.
+        judged = gens.select(correct_expr(run_kinds(result.stats)).alias("c"))["c"]
+        correct = judged.fill_null(False).to_numpy()
+        wrong = (~judged).fill_null(False).to_numpy()
         title = f"{KINDS[kind]} · {scope} · {plural(len(lengths), 'generation')}"
         panels: list[Panel] = []
         legend: list[tuple[str, str]] = []

@@ -14,6 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from evaltui.app.display import generation_text, has_final_answer, score_mark
+from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import one_line, visible
 
@@ -77,17 +78,20 @@ class PromptScreen(Screen[None]):
         return gens.sort(pl.col("run") != self.run, "sample", maintain_order=True)
 
     def load_prompt(self) -> None:
-        threshold = self.evalapp.options.correct_threshold
-        gens = self.all_generations()
+        result = self.evalapp.result
+        assert result is not None
+        # Each run's own threshold and direction (none for a continuous score without one).
+        threshold = correct_expr(run_kinds(result.stats))
+        everything = self.all_generations().with_columns(threshold.alias("_correct"))
+        gens = everything
         if self.only == "wrong":
-            gens = gens.filter(pl.col("accuracy") < threshold)
+            gens = gens.filter(pl.col("_correct").not_())
         elif self.only == "right":
-            gens = gens.filter(pl.col("accuracy") >= threshold)
+            gens = gens.filter(pl.col("_correct"))
         self.generations = gens
-        everything = self.all_generations()
         first = everything.row(0, named=True) if everything.height else {}
         total = everything.height
-        correct = int((everything["accuracy"] >= threshold).sum()) if total else 0
+        correct = int(everything["_correct"].sum() or 0) if total else 0
         runs = self.run if self.other_run is None else f"{self.run} + {self.other_run}"
         title = f"run {one_line(runs, 60)} · prompt {one_line(self.prompt_id, 30)} · {correct}/{total} correct"
         if self.only:
@@ -113,7 +117,7 @@ class PromptScreen(Screen[None]):
                 marker += "  ⚠ hit length cap"
             run = f"{one_line(row['run'], 24):<25}" if self.other_run is not None else ""
             label = Text(
-                f"{run}#{row['sample']:<3} {score_mark(row['accuracy'], threshold)}  {length:>8} tok  "
+                f"{run}#{row['sample']:<3} {score_mark(row['accuracy'], row['_correct'])}  {length:>8} tok  "
                 f"{extracted:<30}{marker}"
             )
             options.add_option(Option(label))

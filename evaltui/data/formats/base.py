@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
@@ -269,21 +270,24 @@ _TRUE = {"true", "t", "yes", "y", "c", "correct", "pass", "passed"}
 _FALSE = {"false", "f", "no", "n", "i", "incorrect", "fail", "failed"}
 
 
-def to_score(value: Any) -> float | None:
+def to_score(value: Any, *, non_finite: bool = False) -> float | None:
     """Turn a stored score (bool, int, float, numeric string, 'C'/'I') into a float; None = unscored.
 
-    Raises ValueError for a value that is present but cannot be a score.
+    Raises ValueError for a value that is present but cannot be a score. A non-finite number
+    (``Infinity``, ``1e999``, ``NaN``) is a score only for formats that document such values
+    (``non_finite=True``: lm-eval's ``mae`` reaches Infinity, Inspect writes NaN) and is kept
+    as it is; anywhere else it is the line's error, never a silent unscored row.
     """
     if value is None:
         return None
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, int | float):
-        number = float(value)
-        if number != number:  # NaN: the harness could not score it
-            return None
-        return number
-    if isinstance(value, str):
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float
+            raise ValueError("score is too large for a number") from None
+    elif isinstance(value, str):
         text = value.strip()
         if not text:
             return None
@@ -296,8 +300,11 @@ def to_score(value: Any) -> float | None:
             number = float(text)
         except ValueError:
             raise ValueError(f"score {value!r} is not a number or boolean") from None
-        return None if number != number else number
-    raise ValueError(f"score of type {type(value).__name__} is not a number or boolean")
+    else:
+        raise ValueError(f"score of type {type(value).__name__} is not a number or boolean")
+    if not non_finite and not math.isfinite(number):
+        raise ValueError(f"score {number} is not a finite number (this format writes none)")
+    return number
 
 
 def stringify(value: Any) -> str | None:

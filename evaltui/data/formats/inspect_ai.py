@@ -83,7 +83,9 @@ def _score(scores: Any) -> tuple[float | None, str | None]:
         score: float | None = LETTER_SCORES[value.upper()]
     else:
         try:
-            score = to_score(value) if not isinstance(value, list) else None
+            score = (
+                to_score(value, non_finite=True) if not isinstance(value, list) else None
+            )  # NaN: documented
         except ValueError:
             score = None
     return score, stringify(first.get("answer")) or None

@@ -166,6 +166,24 @@ def _task_name(path: Path, results: dict[str, Any] | None) -> str:
     return stem
 
 
+def _directions(results: dict[str, Any] | None, task: str) -> dict[str, bool]:
+    """metric -> higher is better, as the results file states it for ``task`` (top-level
+    ``higher_is_better``, else the task config's ``metric_list``); empty without a results file."""
+    out: dict[str, bool] = {}
+    configs = (results or {}).get("configs")
+    config = configs.get(task) if isinstance(configs, dict) else None
+    metric_list = config.get("metric_list") if isinstance(config, dict) else None
+    for entry in metric_list if isinstance(metric_list, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("higher_is_better"), bool):
+            out[str(entry.get("metric"))] = entry["higher_is_better"]
+    stated = (results or {}).get("higher_is_better")
+    per_task = stated.get(task) if isinstance(stated, dict) else None
+    for name, value in per_task.items() if isinstance(per_task, dict) else []:
+        if isinstance(value, bool):
+            out[str(name)] = value
+    return out
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else stringify(value) or ""
 
@@ -267,13 +285,15 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
     if isinstance(per_repeat, dict) and isinstance(per_repeat.get(metric), list):
         scores = per_repeat[metric]
         if len(scores) == len(texts):
-            return [(t, None, to_score(s)) for t, s in zip(texts, scores, strict=True)]
+            return [
+                (t, None, to_score(s, non_finite=True)) for t, s in zip(texts, scores, strict=True)
+            ]
     if isinstance(first, list) and len(first) == len(texts):
         # Every repeat's extracted answer was kept (pass@k-style filter): score them by exact
         # match, and trust that only when it reproduces the harness's own mean over the repeats.
         extracted = [_text(e) for e in first]
         own = [1.0 if _same(e, target) else 0.0 for e in extracted]
-        mean = to_score(value) if not isinstance(value, list) else None
+        mean = to_score(value, non_finite=True) if not isinstance(value, list) else None
         agrees = mean is not None and 0 <= mean <= 1 and round(mean * len(texts)) == sum(own)
         return [
             (t, e, s if agrees else None) for t, e, s in zip(texts, extracted, own, strict=True)
@@ -354,6 +374,7 @@ class LmEvalReader(Reader):
                 errors.append(
                     LoadError(source, line, f"not an lm-eval sample record (missing {missing})")
                 )
+        directions = _directions(results, task)
         unnamed = self._unnamed_filters(records, filter_names)
         rows = Rows()
         doc_level: dict[str, str] = {}  # "filter: metric" -> how per-generation scores were found
@@ -364,7 +385,7 @@ class LmEvalReader(Reader):
                     filter_name = unnamed.get(line)
                 run = model if filter_name in (None, "none") else f"{model} · {filter_name}"
                 try:
-                    found = self._rows(record, task)
+                    found = self._rows(record, task, directions)
                 except RECORD_ERRORS as exc:
                     errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
                     continue
@@ -406,7 +427,7 @@ class LmEvalReader(Reader):
 
     @staticmethod
     def _rows(
-        record: dict[str, Any], task: str
+        record: dict[str, Any], task: str, directions: dict[str, bool]
     ) -> tuple[list[dict[str, Any]], str | None, str | None]:
         """The record's generation rows, and (when its metric is doc-level) how that was handled."""
         generated = _generations(record)
@@ -416,7 +437,7 @@ class LmEvalReader(Reader):
         prompt = _prompt_text(requests[0][0]) if requests else ""
         metric, value = _metric(record)
         try:
-            score = to_score(value)
+            score = to_score(value, non_finite=True)  # mae & co. reach Infinity in real files
         except ValueError:
             score = None
         answer = stringify(record.get("target"))
@@ -454,6 +475,8 @@ class LmEvalReader(Reader):
                 "extracted": extracted,
                 "sample": j,
                 "prompt_score": prompt_score,
+                "metric": metric,
+                "higher_is_better": directions.get(metric) if metric else None,
             }
             for j, (text, extracted, _own) in enumerate(generated)
         ]
