@@ -237,10 +237,11 @@ class CompareScreen(Screen[None]):
         if self.comparison is None:
             return
         rows = self.comparison.joined
+        # Worse/better in the score's own direction (a lower mae is better); NaN deltas in neither.
         if self.only == "regressed":
-            rows = rows.filter(pl.col("delta") < 0)
+            rows = self.comparison.regressions()
         elif self.only == "improved":
-            rows = rows.filter(pl.col("delta") > 0)
+            rows = self.comparison.improvements()
         column, descending = self.sort
         self.rows = rows.sort(column, descending=descending, nulls_last=True, maintain_order=True)
         self.query_one("#compare-status", Static).update(Text(self.status_text()))

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from evaltui.data.sanitize import visible
-from evaltui.data.summary import render_table, summarize_runs
+from evaltui.data.summary import judged, render_table, summarize_runs
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -69,6 +69,8 @@ class SummaryScreen(Screen[None]):
             render_table(summaries, "text"),
         ]
         for summary in summaries:
+            if not judged(summary):  # a continuous score without threshold has no pass rate
+                continue
             parts.append(
                 f"pass-rate spectrum of {summary.run} (prompts per bin of per-prompt pass rate):"
             )

@@ -1,0 +1,51 @@
+"""Pilot: the header and the summary screen (t) say what each run's score is.
+
+Fixtures: the published lm-eval runs in tests/fixtures/real_world (hand-worked values in
+tests/data/test_scores.py): tgpred's ``mae`` (lower is better; 7 finite values 103.4–259.6, 17
+Infinity) and truthfulqa's ``bleu_max`` (0–100, mean 19.68).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.text import Text
+from textual.widgets import Static
+
+from evaltui.app.app import EvalApp
+from evaltui.app.screens.summary import SummaryScreen
+from tests.app.conftest import settle
+from tests.data.test_scores import TGPRED, truthfulqa
+
+
+def text_of(app: EvalApp, selector: str) -> str:
+    rendered = app.screen.query_one(selector, Static).render()
+    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+async def test_header_and_summary_screen_show_each_runs_score_kind(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    app = make_app(TGPRED, truthfulqa(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        header = text_of(app, "#summary")
+        assert (
+            "gpt-4o-mini (mae: continuous 103.4–259.6 and 17 non-finite, lower is better)" in header
+        )
+        assert "EleutherAI/gpt-neo-125M (bleu_max: continuous 2.84–61.48, higher is better)" in (
+            header
+        )
+        assert "accuracy" not in header  # neither run's score is an accuracy: no "accuracy inf"
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        shown = text_of(app, "#summary-table")
+        rows = {line.split("  ")[0]: line for line in shown.splitlines() if "  " in line}
+        assert "mae continuous ↓" in rows["score"] and "bleu_max continuous ↑" in rows["score"]
+        assert "inf [–, –]" in rows["mean"] and "19.68 [" in rows["mean"]
+        assert "186.9 [" in rows["mean of finite"]
+        assert "pass@1" not in shown and "pass-rate spectrum" not in shown

@@ -1,0 +1,447 @@
+"""Score kinds: accuracies vs continuous metrics, thresholds per run, non-finite scores.
+
+The two published lm-eval runs (copied from /work/shared/formats/real-world, see
+tests/fixtures/real_world) are worked out by hand:
+
+* tgpred (polymer_tg_prediction, gpt-4o-mini, lm-eval 0.4.8): 24 docs, one generation each, metric
+  ``mae``; the results file says ``higher_is_better: {"mae": false}``. 17 docs have ``"mae":
+  Infinity`` (the answer was "Tg: 200", not a number), 7 are finite: 259.6069226, 238.413054,
+  140.4411622, 175.526682925, 144.0828985, 103.42511779, 246.8012872 (docs 1, 8, 10, 11, 13, 14,
+  17). Sum 1308.29589769..., mean of the finite ones 186.89941395...; min 103.42511779, max
+  259.6069226. The harness's own aggregate (results file) is ``"mae,none": Infinity``.
+* truthfulqa_gen (EleutherAI/gpt-neo-125M, lm-eval 0.4.8): 20 docs, one generation each; the first
+  listed metric is ``bleu_max`` (0–100 scale), higher is better. Mean 19.68360650111544 -- exactly
+  the results file's ``"bleu_max,none"`` --, min 2.8398387225677895 (doc 16), max
+  61.47881529512643 (doc 17).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from evaltui.data.compare import compare_runs
+from evaltui.data.export import combined_records, write_combined_json, write_json
+from evaltui.data.loader import LoadOptions, load
+from evaltui.data.metrics import (
+    ScoreKind,
+    Thresholds,
+    prompt_stats,
+    run_kinds,
+    score_kinds,
+)
+from evaltui.data.schema import conform
+from evaltui.data.summary import render_table, summarize_runs
+from tests.conftest import write_jsonl
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "real_world" / "lm_eval"
+RESULTS = FIXTURES / "lm-evaluation-harness" / "results"
+TGPRED = RESULTS / "tgpred.json" / "gpt-4o-mini"
+TGPRED_FINITE = [
+    259.6069226,
+    238.413054,
+    140.4411622,
+    175.526682925,
+    144.0828985,
+    103.42511779,
+    246.8012872,
+]
+BLEU_MEAN = 19.68360650111544  # the results file's "bleu_max,none"
+
+
+def truthfulqa(tmp_path: Path) -> Path:
+    """The truthfulqa samples and its (renamed) results file, alone in a folder."""
+    folder = tmp_path / "tq"
+    folder.mkdir()
+    for name in (
+        "samples_truthfulqa_gen_2025-05-31T14-30-51.983293.jsonl",
+        "truthfulqa_gen_neo125_2025-05-31T14-30-51.983293.json",
+    ):
+        (folder / name).write_bytes((RESULTS / name).read_bytes())
+    return folder
+
+
+def load_quick(paths: list[Path], thresholds: Thresholds | None = None):  # type: ignore[no-untyped-def]
+    options = LoadOptions(
+        tokenize=False, use_cache=False, correct_threshold=thresholds or Thresholds()
+    )
+    return load(paths, options)
+
+
+# --- the published runs -----------------------------------------------------------------------
+
+
+def test_tgpred_mae_is_continuous_lower_is_better_with_infinities_kept() -> None:
+    result = load_quick([TGPRED])
+    assert result.errors == []
+    kind = run_kinds(result.stats)["gpt-4o-mini"]
+    assert kind == ScoreKind(
+        "gpt-4o-mini",
+        "continuous",
+        "mae",
+        False,  # from the results file's higher_is_better
+        None,  # no threshold given: no "correct"
+        103.42511779,
+        259.6069226,
+        17,
+    )
+    stats = result.stats
+    assert stats.height == 24
+    assert stats["n_scored"].to_list() == [1] * 24  # Infinity is a score, counted
+    assert int(stats["n_nonfinite"].sum()) == 17
+    # Never "correct", pass@1 or maj@1 without a threshold (they were 24/24 = 100 % before).
+    assert stats["n_correct"].null_count() == 24
+    assert stats["pass@1"].null_count() == 24
+    assert stats["maj@1"].null_count() == 24
+    by_doc = dict(zip(stats["prompt_id"], stats["average_accuracy"], strict=True))
+    assert by_doc["polymer_tg_prediction:0"] == math.inf  # kept, not dropped from the sum
+    assert by_doc["polymer_tg_prediction:1"] == 259.6069226
+    assert stats["total_accuracy_count"].to_list() == stats["average_accuracy"].to_list()
+    assert stats.filter(pl.col("average_accuracy").is_finite())["min_score"].to_list() == (
+        TGPRED_FINITE
+    )
+
+
+def test_tgpred_run_summary_mean_is_inf_and_mean_of_finite_is_hand_worked() -> None:
+    (summary,) = summarize_runs(load_quick([TGPRED]).stats)
+    metrics = {m.name: m for m in summary.metrics}
+    assert set(metrics) == {"mean", "mean of finite"}  # no pass@k, maj@k, cons@k, G-Pass
+    assert metrics["mean"].value == math.inf  # what the harness reports too ("mae,none": Infinity)
+    assert math.isnan(metrics["mean"].low) and not metrics["mean"].percent
+    assert metrics["mean of finite"].value == pytest.approx(sum(TGPRED_FINITE) / 7)
+    assert metrics["mean of finite"].value == pytest.approx(186.89941395)
+    assert metrics["mean of finite"].prompts == 7
+    text = render_table([summary])
+    assert "mae continuous ↓" in text
+    assert "inf [–, –]" in text and "186.9 [" in text
+    assert "pass@1" not in text and "never/flaky/always  –" in text
+
+
+def test_threshold_per_run_makes_mae_correct_at_most_the_threshold() -> None:
+    # mae <= 150: 140.4411622, 144.0828985, 103.42511779 -> 3 of 24; Infinity is never correct.
+    result = load_quick([TGPRED], Thresholds.parse(["gpt-4o-mini=150"]))
+    kind = run_kinds(result.stats)["gpt-4o-mini"]
+    assert kind.threshold == 150.0 and kind.kind == "continuous"
+    assert int(result.stats["n_correct"].sum()) == 3
+    (summary,) = summarize_runs(result.stats)
+    metrics = {m.name: m.value for m in summary.metrics}
+    assert metrics["pass@1"] == pytest.approx(3 / 24)
+    assert metrics["mean"] == math.inf  # the mean is still shown
+    assert summary.spectrum == {"never": 21, "flaky": 0, "always": 3, "unscored": 0}
+
+
+def test_truthfulqa_bleu_max_is_continuous_0_100_with_the_harness_mean(tmp_path: Path) -> None:
+    result = load_quick([truthfulqa(tmp_path)])
+    (run,) = run_kinds(result.stats)
+    kind = run_kinds(result.stats)[run]
+    assert run == "EleutherAI/gpt-neo-125M"
+    assert (kind.kind, kind.metric, kind.higher_is_better, kind.threshold) == (
+        "continuous",
+        "bleu_max",
+        True,
+        None,
+    )
+    assert kind.low == pytest.approx(2.8398387225677895)
+    assert kind.high == pytest.approx(61.47881529512643)
+    (summary,) = summarize_runs(result.stats)
+    metrics = {m.name: m for m in summary.metrics}
+    assert list(metrics) == ["mean"]  # no "avg@1 1968.4 %", no pass@1 100 %
+    assert metrics["mean"].value == pytest.approx(BLEU_MEAN)
+    text = render_table([summary])
+    assert "19.68 [" in text and "%" not in text.split("\n")[4]
+
+
+def test_one_threshold_for_every_run_applies_to_continuous_runs_too(tmp_path: Path) -> None:
+    # bleu_max >= 20: 41.113, 47.022, 42.401, 39.108, 33.472, 61.479 -> 6 of 20 docs.
+    result = load_quick([truthfulqa(tmp_path), TGPRED], Thresholds.parse(["20"]))
+    kinds = run_kinds(result.stats)
+    assert {k.threshold for k in kinds.values()} == {20.0}
+    per_run = result.stats.group_by("run").agg(pl.col("n_correct").sum()).rows()
+    # mae <= 20: none of the finite ones.
+    assert dict(per_run) == {"EleutherAI/gpt-neo-125M": 6, "gpt-4o-mini": 0}
+
+
+# --- kinds from values and names --------------------------------------------------------------
+
+
+def generations(rows: list[tuple[str, str, float | None]], **extra: list[object]) -> pl.DataFrame:
+    """(run, prompt_id, score) rows as a generation frame (extra columns by name)."""
+    runs, ids, scores = zip(*rows, strict=True)
+    data: dict[str, object] = {
+        "run": list(runs),
+        "prompt_id": list(ids),
+        "prompt": [f"q{i}" for i in ids],
+        "gen": ["x"] * len(rows),
+        "accuracy": list(scores),
+        **extra,
+    }
+    return conform(pl.DataFrame(data, strict=False), with_lengths=True)
+
+
+def test_kinds_from_values_when_the_format_says_nothing() -> None:
+    gens = generations(
+        [
+            ("bin", "1", 1.0),
+            ("bin", "2", 0.0),
+            ("frac", "1", 0.5),  # Inspect "P" partial credit
+            ("frac", "2", 1.0),
+            ("pct", "1", 87.5),  # a 0-100 score: never a fraction
+            ("none", "1", None),
+        ]
+    )
+    kinds = score_kinds(gens)
+    assert [(k.kind, k.threshold, k.higher_is_better) for k in kinds.values()] == [
+        ("binary", 0.5, True),
+        ("fraction", 0.5, True),
+        ("continuous", None, None),  # direction unknown: said, not invented
+        ("unscored", None, None),
+    ]
+    assert kinds["pct"].describe() == "continuous 87.5–87.5, direction unknown"
+    assert kinds["bin"].describe() == "accuracy (0/1)"
+
+
+def test_direction_from_a_well_known_metric_name_and_from_the_format() -> None:
+    gens = generations(
+        [("a", "1", 0.2), ("a", "2", 0.4), ("b", "1", 0.2), ("c", "1", 0.2)],
+        metric=["eval_loss", "eval_loss", "wer", "f1"],
+        higher_is_better=[None, None, None, None],
+    )
+    kinds = score_kinds(gens)
+    # 0-1 values, but lower is better: not an accuracy ("correct >= 0.5" would be backwards).
+    assert (kinds["a"].kind, kinds["a"].higher_is_better) == ("continuous", False)
+    assert (kinds["b"].kind, kinds["b"].higher_is_better) == ("continuous", False)
+    assert (kinds["c"].kind, kinds["c"].higher_is_better) == ("fraction", True)
+    stated = generations([("a", "1", 0.2)], metric=["mystery"], higher_is_better=[False])
+    assert score_kinds(stated)["a"].higher_is_better is False
+
+
+def test_nan_scores_are_counted_kept_and_never_correct() -> None:
+    gens = generations([("r", "1", math.nan), ("r", "1", 3.0), ("r", "2", 2.0)])
+    stats = prompt_stats(gens, Thresholds(1.0))
+    first = stats.row(0, named=True)
+    assert first["n_scored"] == 2 and first["n_nonfinite"] == 1
+    assert math.isnan(first["total_accuracy_count"])  # not 3.0 with n_scored 2
+    assert first["n_correct"] == 1  # 3.0 >= 1; NaN is not (polars would say NaN >= 1)
+    assert (first["min_score"], first["max_score"]) == (3.0, 3.0)
+
+
+def test_thresholds_parse() -> None:
+    parsed = Thresholds.parse(["0.7", "model=a=3", "b=0.1", "b=0.2"])
+    assert parsed.default == 0.7
+    assert parsed.for_run("model=a", accuracy=False) == 3.0  # a label holding "=" stays whole
+    assert parsed.for_run("b", accuracy=True) == 0.2  # the last one wins
+    assert parsed.for_run("other", accuracy=False) == 0.7
+    assert Thresholds().for_run("x", accuracy=True) == 0.5
+    assert Thresholds().for_run("x", accuracy=False) is None
+    assert parsed.unknown_runs(["b"]) == ["model=a"]
+    for bad in ("high", "=0.5", "r=inf", "nan"):
+        with pytest.raises(ValueError, match="--correct-threshold"):
+            Thresholds.parse([bad])
+
+
+# --- non-finite values in files and in what evaltui writes -------------------------------------
+
+
+def test_non_finite_scores_are_a_line_error_where_the_format_has_none(tmp_path: Path) -> None:
+    path = tmp_path / "d" / "r" / "a.jsonl"
+    write_jsonl(path, [{"prompt": "p", "gen": "g", "accuracy": 1}])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"prompt": "q", "gen": "g", "accuracy": Infinity}\n')
+        handle.write('{"prompt": "s", "gen": "g", "accuracy": 1e999}\n')
+        handle.write('{"prompt": "t", "gen": "g", "accuracy": NaN}\n')
+        handle.write('{"prompt": "u", "gen": "g", "accuracy": "-inf"}\n')
+        handle.write('{"prompt": "v", "gen": "g", "accuracy": 0}\n')
+    result = load_quick([tmp_path / "d"])
+    assert result.stats["prompt"].to_list() == ["p", "v"]
+    assert [e.line for e in result.errors] == [2, 3, 4, 5]
+    assert all("not a finite number" in e.reason for e in result.errors)
+
+
+def test_combined_json_writes_non_finite_as_strings_that_round_trip(tmp_path: Path) -> None:
+    stats = load_quick([TGPRED]).stats
+    out = write_combined_json(stats, tmp_path / "c.json")
+    text = out.read_text(encoding="utf-8")
+
+    def reject(constant: str) -> None:
+        raise AssertionError(f"invalid JSON constant {constant}")
+
+    records = json.loads(text, parse_constant=reject)  # strict JSON: no bare Infinity/NaN
+    first = records[0]
+    assert first["average_accuracy"] == "Infinity" and first["total_accuracy_count"] == "Infinity"
+    assert first["n_nonfinite"] == 1 and first["n_scored"] == 1 and first["n_correct"] is None
+    assert (first["score_kind"], first["score_metric"], first["higher_is_better"]) == (
+        "continuous",
+        "mae",
+        False,
+    )
+    assert first["correct_threshold"] is None and first["pass@1"] is None
+    # Round trip: float() in the stdlib, a cast in polars, give back the very numbers.
+    back = [float(r["average_accuracy"]) for r in records]
+    assert back == stats["average_accuracy"].to_list()
+    frame = pl.read_json(io.StringIO(text), infer_schema_length=None)
+    assert frame["average_accuracy"].cast(pl.Float64).to_list() == back
+    assert combined_records(stats.head(2))[1]["average_accuracy"] == 259.6069226
+
+
+def test_write_json_nested_non_finite(tmp_path: Path) -> None:
+    out = write_json({"a": [math.inf, -math.inf, math.nan, 1.5]}, tmp_path / "x.json")
+    assert json.loads(out.read_text()) == {"a": ["Infinity", "-Infinity", "NaN", 1.5]}
+
+
+# --- comparing continuous runs ----------------------------------------------------------------
+
+
+def mae_runs() -> pl.DataFrame:
+    """Two runs of an mae task (lower is better), one generation per prompt."""
+    rows = [
+        ("a", "1", math.inf),
+        ("b", "1", math.inf),  # inf - inf = NaN: not comparable, never "improved"
+        ("a", "2", 10.0),
+        ("b", "2", 5.0),  # -5: improved (lower)
+        ("a", "3", 1.0),
+        ("b", "3", 2.0),  # +1: regressed
+        ("a", "4", math.inf),
+        ("b", "4", 3.0),  # -inf: improved
+        ("a", "5", 4.0),
+        ("b", "5", 4.0),  # unchanged
+    ]
+    gens = generations(rows, metric=["mae"] * 10, higher_is_better=[False] * 10)
+    return prompt_stats(gens)
+
+
+def test_compare_continuous_follows_direction_and_never_counts_nan(tmp_path: Path) -> None:
+    comparison = compare_runs(mae_runs(), "a", "b")
+    assert comparison.improvements()["prompt_id"].to_list() == ["4", "2"]  # largest gain first
+    assert comparison.regressions()["prompt_id"].to_list() == ["3"]
+    # Mean delta over finite deltas: (-5 + 1 + 0) / 3.
+    assert comparison.delta == pytest.approx(-4 / 3)
+    # Sign test on gains: 2 better (prompt 2 and 4), 1 worse -> p = 2 * (1 + 3) / 8 = 1.
+    assert comparison.p_value == 1.0 and comparison.test == "sign test on per-prompt mean scores"
+    report = comparison.report()
+    assert "improved 2 · regressed 1 · unchanged 1 · not comparable 1" in report
+    assert "in mean mae (lower is better): -1.333" in report
+    assert "transitions: none" in report
+    out = write_json(comparison.joined.to_dicts(), tmp_path / "cmp.json")
+    rows = json.loads(out.read_text(), parse_constant=lambda c: pytest.fail(c))
+    assert (rows[0]["rate_a"], rows[0]["delta"]) == ("Infinity", "NaN")
+    assert rows[3]["delta"] == "-Infinity"
+
+
+# --- through the CLI ----------------------------------------------------------------------------
+
+
+def cli(*args: str) -> list[str]:
+    return [*args, "--no-cache", "-q"]
+
+
+def test_summarize_cli_table_json_and_threshold_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evaltui.cli import main
+
+    out = tmp_path / "combined.json"
+    assert (
+        main(cli("summarize", str(TGPRED), str(truthfulqa(tmp_path)), "-o", str(out), "--table"))
+        == 0
+    )
+    table = capsys.readouterr().out
+    lines = {line.split("  ")[0]: line for line in table.splitlines()}
+    # Runs in input order (the temp folder sorts first): truthfulqa, then tgpred.
+    assert lines["metric"].split()[1:] == ["EleutherAI/gpt-neo-125M", "gpt-4o-mini"]
+    assert lines["score"].split()[1:] == ["bleu_max", "continuous", "↑", "mae", "continuous", "↓"]
+    # mean: 19.68 and inf (+ bootstrap CIs; none for inf); the finite mean only for tgpred.
+    mean = lines["mean"].split()
+    assert mean[1] == "19.68" and mean[4:] == ["inf", "[–,", "–]"]
+    assert lines["mean of finite"].split()[3:5] == ["–", "186.9"]
+    assert not any(name.startswith(("avg@", "pass@", "maj@", "cons@")) for name in lines)
+    assert "lower is better" in table and "(values in the score's own units" in table
+    records = json.loads(out.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(c))
+    assert {r["score_kind"] for r in records} == {"continuous"}
+    assert sum(r["average_accuracy"] == "Infinity" for r in records) == 17
+
+    # One threshold for one run (csv): tgpred's mae <= 150 on 3 docs -> pass@1 = 12.5 %.
+    code = main(
+        cli(
+            "summarize",
+            str(TGPRED),
+            "-o",
+            str(out),
+            "--table",
+            "csv",
+            "--correct-threshold",
+            "gpt-4o-mini=150",
+        )
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    by_metric = {r["metric"]: r for r in rows}
+    assert by_metric["pass@1"]["value"] == "12.5" and by_metric["pass@1"]["unit"] == "%"
+    assert by_metric["mean"]["value"] == "inf" and by_metric["mean"]["unit"] == "score"
+    assert by_metric["mean"]["higher_is_better"] == "false"
+    assert by_metric["mean"]["correct_threshold"] == "150.0"
+    assert by_metric["mean"]["never"] == "21" and by_metric["mean"]["always"] == "3"
+
+    # A run label that is not loaded, and a value that is not a number: clear errors.
+    assert main(cli("summarize", str(TGPRED), "-o", str(out), "--correct-threshold", "gpt4=1")) == 2
+    assert "--correct-threshold names 1 run(s) not loaded: 'gpt4' (runs: gpt-4o-mini)" in (
+        capsys.readouterr().err
+    )
+    with pytest.raises(SystemExit) as exit_info:
+        main(cli("summarize", str(TGPRED), "-o", str(out), "--correct-threshold", "high"))
+    assert exit_info.value.code == 2
+    assert "expected a number or RUN=NUMBER" in capsys.readouterr().err
+
+
+def second_tgpred_run(tmp_path: Path) -> Path:
+    """tgpred again as "gpt-4o" with doc 0 -> 50.0 (was Infinity), doc 1 -> Infinity (was
+    259.6069226), doc 8 -> 200.0 (was 238.413054); every other doc unchanged."""
+    folder = tmp_path / "gpt-4o"
+    folder.mkdir()
+    for source in TGPRED.iterdir():
+        text = source.read_text(encoding="utf-8")
+        if source.name.startswith("results_"):
+            data = json.loads(text)
+            data["model_name"] = "gpt-4o"
+            text = json.dumps(data)
+        else:
+            records = [json.loads(line) for line in text.splitlines()]
+            for record in records:
+                record["mae"] = {0: 50.0, 1: math.inf, 8: 200.0}.get(
+                    record["doc_id"], record["mae"]
+                )
+            text = "".join(json.dumps(r) + "\n" for r in records)  # Infinity, as lm-eval writes
+        (folder / source.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_compare_cli_continuous_runs_strict_json_and_nan_deltas_not_improved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evaltui.cli import main
+
+    out = tmp_path / "cmp.json"
+    second = str(second_tgpred_run(tmp_path))
+    code = main(
+        cli("compare", str(TGPRED), second, "--runs", "gpt-4o-mini", "gpt-4o", "-o", str(out))
+    )
+    assert code == 0
+    report = capsys.readouterr().out
+    # Lower mae is better: docs 0 (inf -> 50) and 8 (238.4 -> 200) improved, doc 1 (259.6 -> inf)
+    # regressed, 5 finite docs unchanged, 16 docs Infinity in both (inf - inf = NaN) not
+    # comparable (they were all "improved" before). Mean of the 6 finite deltas: -38.413054 / 6.
+    assert "improved 2 · regressed 1 · unchanged 5 · not comparable 16" in report
+    first = report.splitlines()[0]
+    assert first.startswith("gpt-4o vs gpt-4o-mini in mean mae (lower is better): -6.402,")
+    assert "p = 1 (sign test on per-prompt mean scores; 24 prompts in both runs)" in first
+    rows = json.loads(out.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(c))
+    deltas = {r["prompt_id"]: r["delta"] for r in rows}
+    assert deltas["polymer_tg_prediction:0"] == "-Infinity"
+    assert deltas["polymer_tg_prediction:1"] == "Infinity"
+    assert deltas["polymer_tg_prediction:2"] == "NaN"
+    assert float(deltas["polymer_tg_prediction:8"]) == pytest.approx(-38.413054)
