@@ -463,6 +463,18 @@ class _Load:
         if not self.states and not self.cancel.is_set():
             detail = "; ".join(f"{r.source}: {r.skipped}" for r in list(self.skipped.values())[:3])
             raise LoadFailure("no readable samples file" + (f" ({detail})" if detail else ""))
+        if self.states and not self.generations and not self.cancel.is_set():
+            # Files were read but held no generation (a cancelled or failed log, only bad lines):
+            # say why instead of showing "runs 0".
+            why = self.notes[:2]
+            if self.errors:
+                count = len(self.errors)
+                why.append(
+                    f"{count} bad line{'s' if count > 1 else ''}, the first {self.errors[0]}"
+                )
+            raise LoadFailure(
+                "no generation in the input: " + "; ".join(why or ["the files hold no samples"])
+            )
         if self.cancel.is_set():
             return self.stop()
         if self.spec is not None and options.keep_text:

@@ -118,6 +118,7 @@ class MainScreen(Screen[None]):
             *([f"accuracy {accuracy}"] if any(k.accuracy for k in kinds.values()) else []),
             f"unscored {head['unscored']:,}",
             f"bad lines {len(result.errors):,}",
+            *([f"notes {len(result.notes):,} (b)"] if result.notes else []),
             f"tokenizer {one_line(result.tokenizer, 40)}",
         ]
         if not result.complete:

@@ -5,14 +5,25 @@ One EvalSample per (sample id, epoch): ``--epochs k`` gives k samples of the sam
 scorer's ``answer`` is the extracted answer. ``.eval`` members are zstd-compressed (zip method 93)
 in current versions, which Python's zipfile cannot read: those members are decompressed here with
 ``zstandard``; older archives use deflate. Ids may be strings or ints in the same log.
+
+Runs: the run label is the model. Separate logs of the same task and model in one folder (distinct
+eval ids, or run ids before eval ids existed) are separate runs, told apart by the log's start time
+(``model @ created``); their samples never become "several generations of one prompt". One log
+saved twice (same eval id, or ``X.eval`` beside ``X.json``) is read once, with a note; the finished,
+fuller, ``.eval`` copy is the one read. A log's status other
+than ``success`` is told in a note, and errored samples are error entries, not empty generations.
+Eval-set bookkeeping (``logs.json``, ``eval-set.json``) is a companion.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import struct
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +59,135 @@ def read_member(archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo) -> 
     return zstandard.ZstdDecompressor().decompress(
         compressed, max_output_size=max(info.file_size, 1)
     )
+
+
+#: A JSON log starts with its format version (EvalLog field order: version, status, eval, …).
+JSON_LOG_START = re.compile(r'^\{\s*"version"\s*:\s*\d+\s*,')
+#: An eval set's logs.json: log file names mapped to their headers.
+LOGS_INDEX_START = re.compile(r'^\{\s*"[^"]+\.(?:eval|json)"\s*:\s*\{')
+EVAL_KEY = re.compile(r'"eval"\s*:\s*\{')
+#: How far into a JSON log to look for its ``eval`` header (it comes right after version/status).
+HEADER_BYTES = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class LogId:
+    """Who a log is: enough to tell one evaluation from another without reading its samples."""
+
+    name: str
+    key: str
+    """The evaluation's identity: eval id, else run id and task id (logs before 0.3.5x)."""
+    task: str
+    model: str
+    created: str
+    status: str
+    completed: int
+
+
+def _header_of(path: Path) -> dict[str, Any] | None:
+    """A log's header (version, status, eval, results, …) without its samples; None if unreadable."""
+    try:
+        if path.suffix == ".eval":
+            with zipfile.ZipFile(path) as archive:
+                infos = {i.filename: i for i in archive.infolist()}
+                for member in ("header.json", "_journal/start.json"):  # start.json while running
+                    if member in infos:
+                        data = json.loads(read_member(archive, path, infos[member]))
+                        return data if isinstance(data, dict) else None
+            return None
+        with path.open("rb") as handle:
+            text = handle.read(HEADER_BYTES).decode("utf-8", errors="replace").lstrip("\ufeff")
+    except (OSError, ValueError, zipfile.BadZipFile, KeyError):
+        return None
+    if not JSON_LOG_START.match(text):
+        return None
+    found = EVAL_KEY.search(text)
+    if found is None:
+        return None
+    try:
+        info, _end = json.JSONDecoder().raw_decode(text, found.end() - 1)
+    except ValueError:
+        return None
+    status = re.search(r'"status"\s*:\s*"([^"]*)"', text[: found.start()])
+    return {"eval": info, "status": status.group(1) if status else ""}
+
+
+def _log_id(path: Path, header: dict[str, Any]) -> LogId | None:
+    info = header.get("eval")
+    if not isinstance(info, dict):
+        return None
+    key = info.get("eval_id") or f"{info.get('run_id')}/{info.get('task_id')}"
+    results = header.get("results")
+    completed = results.get("completed_samples") if isinstance(results, dict) else None
+    return LogId(
+        path.name,
+        str(key),
+        str(info.get("task") or ""),
+        str(info.get("model") or ""),
+        str(info.get("created") or ""),
+        str(header.get("status") or ""),
+        completed if isinstance(completed, int) else 0,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_id(path: str, _mtime_ns: int, _size: int) -> LogId | None:
+    header = _header_of(Path(path))
+    return _log_id(Path(path), header) if header is not None else None
+
+
+def _folder_logs(folder: Path) -> list[LogId]:
+    """Every Inspect log in ``folder`` (each header read once while the file is unchanged)."""
+    logs = []
+    for sibling in sorted(folder.iterdir()):
+        if sibling.suffix not in (".eval", ".json") or sibling.name.startswith("."):
+            continue
+        try:
+            stat = sibling.stat()
+        except OSError:
+            continue
+        found = _cached_id(str(sibling), stat.st_mtime_ns, stat.st_size)
+        if found is not None:
+            logs.append(found)
+    return logs
+
+
+def _same_log(a: LogId, b: LogId) -> bool:
+    """One log saved twice: the same eval id, or ``X.eval`` beside ``X.json`` of the same task and
+    model (``--log-format`` both ways; ``inspect log convert`` keeps the id)."""
+    if a.key == b.key:
+        return True
+    stem_a, _, ext_a = a.name.rpartition(".")
+    stem_b, _, ext_b = b.name.rpartition(".")
+    return stem_a == stem_b and ext_a != ext_b and (a.task, a.model) == (b.task, b.model)
+
+
+def _rank(log: LogId) -> tuple[bool, int, bool, str]:
+    """Which copy of one log to read: a finished one, the most samples, the .eval, then by name."""
+    return (log.status != "success", -log.completed, not log.name.endswith(".eval"), log.name)
+
+
+def place_in_folder(path: Path, own: LogId) -> tuple[LogId | None, str]:
+    """(the copy read instead of this one, or None) and the label suffix that keeps this log's
+    run apart from other logs of the same task and model in its folder ("" when there are none)."""
+    try:
+        logs = [log for log in _folder_logs(path.parent) if log.name != own.name] + [own]
+    except OSError:
+        return None, ""
+    copies = sorted((log for log in logs if _same_log(log, own)), key=_rank)
+    if copies[0].name != own.name:
+        return copies[0], ""
+    rivals = [
+        log
+        for log in logs
+        if log.task == own.task and log.model == own.model and not _same_log(log, own)
+    ]
+    if not rivals:
+        return None, ""
+    tag = own.created or own.key
+    if any(log.created == own.created for log in rivals):
+        tag = f"{tag} {own.key}"
+    return None, f" @ {tag}"
 
 
 def _text(value: Any) -> str:
@@ -91,6 +231,13 @@ def _score(scores: Any) -> tuple[float | None, str | None]:
     return score, stringify(first.get("answer")) or None
 
 
+def _error_message(error: Any) -> str:
+    """An EvalError's message (one line of it), or the value as text."""
+    message = error.get("message") if isinstance(error, dict) else error
+    text = stringify(message) or "unknown error"
+    return text.strip().splitlines()[0] if text.strip() else "unknown error"
+
+
 class InspectReader(Reader):
     name = "inspect"
     description = "Inspect AI logs (.eval zip archives, zstd or deflate; .json with inline samples)"
@@ -101,13 +248,19 @@ class InspectReader(Reader):
             return 95
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
         if (
-            text.startswith("{")
+            JSON_LOG_START.match(text)
             and '"eval"' in text
             and ('"samples"' in text or '"plan"' in text)
             and '"status"' in text
         ):
             return 90
         return 0
+
+    def companion(self, path: Path, head: bytes) -> bool:
+        text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+        if path.name == "logs.json":  # an eval set's index of its logs' headers
+            return bool(LOGS_INDEX_START.match(text)) or text.startswith("{}")
+        return path.name == "eval-set.json" and '"eval_set_id"' in text
 
     def _load(
         self, path: Path, source: str
@@ -118,11 +271,11 @@ class InspectReader(Reader):
             try:
                 with zipfile.ZipFile(path) as archive:
                     infos = {i.filename: i for i in archive.infolist()}
-                    header = (
-                        json.loads(read_member(archive, path, infos["header.json"]))
-                        if "header.json" in infos
-                        else {}
+                    # header.json is written when the log ends; start.json while it runs
+                    member = next(
+                        (m for m in ("header.json", "_journal/start.json") if m in infos), None
                     )
+                    header = json.loads(read_member(archive, path, infos[member])) if member else {}
                     samples = []
                     for name in sorted(
                         n for n in infos if n.startswith("samples/") and n.endswith(".json")
@@ -150,15 +303,36 @@ class InspectReader(Reader):
         return data, [(str(i), s) for i, s in enumerate(data["samples"])], errors
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        own = self._own_id(path)
+        duplicate, tag = place_in_folder(path, own) if own is not None else (None, "")
+        if duplicate is not None:
+            note = (
+                f"{source}: the same Inspect log as {duplicate.name} (same eval id or name,"
+                " saved twice), read once from there"
+            )
+            return ReadResult(Rows().frame(), [], [note])
         header, samples, errors = self._load(path, source)
         info = header.get("eval") or {}
-        run = options.label or stringify(info.get("model")) or path.parent.name
+        run = options.label or (stringify(info.get("model")) or path.parent.name) + tag
         task = stringify(info.get("task")) or path.stem
+        notes = self._status_notes(header, source, len(samples))
         rows = Rows()
         for index, (_name, sample) in enumerate(samples, start=1):
             with rows.entry(errors, source, index):
                 if not isinstance(sample, dict) or "id" not in sample:
                     errors.append(LoadError(source, index, "sample without an id"))
+                    continue
+                if sample.get("error"):
+                    # The sample failed (the model call or the solver raised): an error entry, not an
+                    # empty generation that would count as unscored and 0 tokens.
+                    errors.append(
+                        LoadError(
+                            source,
+                            index,
+                            f"sample {sample['id']} (epoch {sample.get('epoch') or 1}) errored: "
+                            + _error_message(sample["error"]),
+                        )
+                    )
                     continue
                 output = sample.get("output") or {}
                 choices = output.get("choices") or []
@@ -195,7 +369,34 @@ class InspectReader(Reader):
                     sample=int(sample.get("epoch") or 1) - 1,
                     truncated=stop in {"max_tokens", "model_length"} if stop else None,
                 )
-        return ReadResult(rows.frame(), errors)
+        return ReadResult(rows.frame(), errors, notes)
+
+    @staticmethod
+    def _own_id(path: Path) -> LogId | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return _cached_id(str(path), stat.st_mtime_ns, stat.st_size)
+
+    @staticmethod
+    def _status_notes(header: dict[str, Any], source: str, samples: int) -> list[str]:
+        """What the log's status says, when it is not a finished run."""
+        status = header.get("status")
+        if not isinstance(status, str) or status in ("success", ""):
+            return []
+        what = {
+            "cancelled": "cancelled",
+            "error": "stopped by an error",
+            "started": "still running (or killed)",
+        }.get(status, status)
+        note = f"{source}: Inspect log {what} (status {status!r})"
+        error = header.get("error")
+        if error:
+            note += f": {_error_message(error)}"
+        if samples == 0:
+            note += "; no sample was logged"
+        return [note]
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         _header, samples, errors = self._load(path, path.name)

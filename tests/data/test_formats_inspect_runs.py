@@ -1,0 +1,167 @@
+"""Inspect AI: what one run is. Separate logs are separate runs, one log saved twice is read once,
+epochs stay generations of one prompt, errored samples and log status are told, eval-set files are
+companions. Logs are built from the real toy log (tests/fixtures/formats/inspect_ai: ids 3, p0, p1,
+epochs 1 and 2, match scores C C C then C I I) the way Inspect writes them, and the published
+logs in tests/fixtures/real_world are checked with values read off their headers and samples.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaltui.cli import main
+from evaltui.data.formats import detect
+from evaltui.data.loader import LoadFailure, LoadOptions, LoadResult, load
+from tests.data.test_formats_inspect_lighteval import INSPECT_JSON
+from tests.data.test_real_world import REAL, run_table
+
+LOG: dict[str, Any] = json.loads(INSPECT_JSON.read_text(encoding="utf-8"))
+MODEL = "mockllm/model"
+
+
+def log(eval_id: str, created: str, **changes: Any) -> dict[str, Any]:
+    data = json.loads(json.dumps(LOG))
+    data["eval"].update(eval_id=eval_id, run_id=f"run-{eval_id}", created=created)
+    data.update(changes)
+    return data
+
+
+def write_json(path: Path, data: dict[str, Any]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def write_eval(path: Path, data: dict[str, Any]) -> Path:
+    """An .eval archive as Inspect writes it: header.json plus one member per (id, epoch)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        header = {k: v for k, v in data.items() if k not in ("samples", "reductions")}
+        archive.writestr("header.json", json.dumps(header))
+        for sample in data.get("samples") or []:
+            archive.writestr(
+                f"samples/{sample['id']}_epoch_{sample['epoch']}.json", json.dumps(sample)
+            )
+    return path
+
+
+def load_dir(path: Path) -> LoadResult:
+    return load([path], LoadOptions(tokenize=False, use_cache=False))
+
+
+def test_separate_logs_of_one_task_and_model_are_separate_runs(tmp_path: Path) -> None:
+    write_eval(tmp_path / "2026-01-01T10-00-00_toy_AAA.eval", log("AAA", "2026-01-01T10:00:00"))
+    write_json(tmp_path / "2026-01-02T10-00-00_toy_BBB.json", log("BBB", "2026-01-02T10:00:00"))
+    result = load_dir(tmp_path)
+    assert result.errors == [] and result.notes == []
+    # each log: 3 ids x 2 epochs, 6 scored, C C C + C I I = 4 of 6
+    assert run_table(result) == {
+        f"{MODEL} @ 2026-01-01T10:00:00": (3, 6, 6, 0.6667),
+        f"{MODEL} @ 2026-01-02T10:00:00": (3, 6, 6, 0.6667),
+    }
+    # epochs stay generations of one prompt: 2 per (run, prompt), never 4
+    assert set(result.stats["count"]) == {2}
+
+
+def test_one_log_saved_as_eval_and_json_is_read_once(tmp_path: Path) -> None:
+    same = log("AAA", "2026-01-01T10:00:00")
+    write_eval(tmp_path / "a" / "2026-01-01T10-00-00_toy_AAA.eval", same)
+    write_json(tmp_path / "a" / "converted.json", same)  # inspect log convert keeps the eval id
+    result = load_dir(tmp_path / "a")
+    assert run_table(result) == {MODEL: (3, 6, 6, 0.6667)}
+    assert result.notes == [
+        "converted.json: the same Inspect log as 2026-01-01T10-00-00_toy_AAA.eval"
+        " (same eval id or name, saved twice), read once from there"
+    ]
+
+
+def test_logs_of_other_tasks_stay_one_run_per_model(tmp_path: Path) -> None:
+    other = log("BBB", "2026-01-02T10:00:00")
+    other["eval"]["task"] = "other_task"
+    write_eval(tmp_path / "x_AAA.eval", log("AAA", "2026-01-01T10:00:00"))
+    write_eval(tmp_path / "y_BBB.eval", other)
+    result = load_dir(tmp_path)
+    # prompt ids carry the task, so nothing merges: one run of 6 prompts
+    assert run_table(result) == {MODEL: (6, 12, 12, 0.6667)}
+
+
+def test_errored_samples_are_errors_and_the_status_is_told(tmp_path: Path) -> None:
+    data = log("AAA", "2026-01-01T10:00:00", status="error", error={"message": "boom\ntrace"})
+    errored = next(s for s in data["samples"] if s["id"] == "p1" and s["epoch"] == 2)
+    errored["error"] = {"message": "RuntimeError('rate limited')", "traceback": "..."}
+    errored["scores"], errored["output"] = {}, {"model": MODEL, "choices": []}
+    path = write_eval(tmp_path / "x_AAA.eval", data)
+    result = load_dir(tmp_path)
+    # p1 epoch 2 (an I) is gone from the generations: 5 left, C C C C I -> 4/5
+    assert run_table(result) == {MODEL: (3, 5, 5, 0.8)}
+    assert [e.reason for e in result.errors] == [
+        "sample p1 (epoch 2) errored: RuntimeError('rate limited')"
+    ]
+    assert result.notes == [f"{path.name}: Inspect log stopped by an error (status 'error'): boom"]
+
+
+def test_an_empty_cancelled_log_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_eval(
+        tmp_path / "x_AAA.eval", log("AAA", "2026-01-01T10:00:00", status="cancelled", samples=[])
+    )
+    with pytest.raises(LoadFailure, match=r"Inspect log cancelled .*no sample was logged"):
+        load_dir(tmp_path)
+    assert main(["summarize", str(tmp_path), "-o", str(tmp_path / "c.json"), "--no-cache"]) == 2
+    assert "cancelled" in capsys.readouterr().err
+
+
+def test_a_json_log_is_told_from_an_eval_set_index(tmp_path: Path) -> None:
+    index = write_json(
+        tmp_path / "logs.json", {"x_AAA.eval": {k: v for k, v in LOG.items() if k != "samples"}}
+    )
+    found = detect(index)
+    assert found.reader is None and found.companion
+
+
+# --- published logs ---------------------------------------------------------------------------
+
+
+def test_published_eval_set_folder() -> None:
+    # eval-set1: one .eval (popularity, openai/gpt-5, 1 sample scored I: accuracy 0.0 in its
+    # header) and the eval set's logs.json / eval-set.json (.eval-set-id is hidden).
+    result = load_dir(REAL / "inspect_ai/inspect_ai/eval-set1")
+    assert result.errors == [] and result.notes == []
+    assert sorted((f.source, f.companion) for f in result.skipped_files) == [
+        ("eval-set.json", True),
+        ("logs.json", True),
+    ]
+    assert run_table(result) == {"openai/gpt-5": (1, 1, 1, 0.0)}
+
+
+def test_published_separate_logs_and_a_log_saved_twice() -> None:
+    # Two popularity logs of openai/gpt-4o-mini (run ids nnS4… and 2wRu…, no eval ids, 10 samples
+    # each): the 15:17 one has no scorer (results.scores is empty), the 15:18 one scores 8 of 10
+    # (its header: accuracy 0.8). log_read_sample.eval/.json: ollama/gemma3, 1 sample scored C,
+    # saved in both formats: read once.
+    result = load_dir(REAL / "repro_inspect_merge")
+    assert result.errors == []
+    assert run_table(result) == {
+        "openai/gpt-4o-mini @ 2025-02-11T15:17:00-05:00": (10, 10, 0, None),
+        "openai/gpt-4o-mini @ 2025-02-11T15:18:04-05:00": (10, 10, 10, 0.8),
+        "ollama/gemma3": (1, 1, 1, 1.0),
+    }
+    assert len(result.notes) == 1 and result.notes[0].startswith("log_read_sample.json: the same")
+    assert set(result.stats["count"]) == {1}  # no "several generations of one prompt"
+
+
+def test_published_log_whose_samples_all_errored(capsys: pytest.CaptureFixture[str]) -> None:
+    # A2UI: status "error" (TypeError in the model client), 27 samples each with an error and no
+    # output: no generation at all, and the reason is said instead of "runs 0".
+    folder = REAL / "inspect_ai/A2UI/logs"
+    with pytest.raises(LoadFailure) as failure:
+        load_dir(folder)
+    message = str(failure.value)
+    assert "Inspect log stopped by an error (status 'error'): TypeError(" in message
+    assert "27 bad lines" in message
+    assert main(["summarize", str(folder), "-o", "-", "--no-cache", "-q"]) == 2
+    assert "27 bad lines" in capsys.readouterr().err
