@@ -21,6 +21,7 @@ COMPANION = "companion"
 
 LM = "lm_eval/outputs/run_scripted/toy-org__scripted-model-v1"
 LM_DATE = "2026-11-23T19-49-48.073567"
+QWEN = "qwen_math/outputs/Qwen/Qwen2.5-14B-Instruct/aime24_eval/aime24"
 LM_MID = "lm_eval/mid2024_json/meta-llama__Meta-Llama-3-8B-Instruct"
 SKY_CLI = "skythought/results/toy-org_toy-reasoner-7b_toy_math500_e23a3b"
 SKY_FEB = "Sky-T1-32B-Preview_math500_test_subset_None_filter_False_s0_e-1_t0.7_n2.json"
@@ -64,6 +65,10 @@ EXPECTED: dict[str, str | None] = {
     f"{BOOT}/progress.log": None,
     "internbootcamp/test_dir/bbehbooleanexpressions.jsonl": None,
     "internbootcamp/test_dir/game24.jsonl": None,
+    # the Qwen2.5-Math evaluation harness (first lines of a published run) and its metrics file
+    f"{QWEN}/test_qwen25-math-cot_-1_seed0_t0.0_s0_e-1.jsonl": "qwen_math",
+    f"{QWEN}/test_qwen25-math-cot_-1_seed0_t0.0_s0_e-1_qwen25-math-cot_metrics.json": COMPANION,
+    "qwen_math/README.md": None,
     # plain JSONL (the brief's vLLM sampling format)
     "plain/samples.jsonl": "plain",
     # AISBench 3.x: predictions per line, results and summaries beside; the FAQ's old layout is
@@ -104,6 +109,7 @@ FAMILY: dict[str, set[str]] = {
     "inspect_ai": {"inspect"},
     "lighteval": {"lighteval"},
     "plain": {"plain"},
+    "qwen_math": {"qwen_math"},
 }
 #: Folders filled by the engineer writing those readers: their files may not be there yet.
 OTHER_ENGINEER = {"aisbench", "opencompass", "inspect_ai", "lighteval"}

@@ -87,41 +87,44 @@ class QwenMathReader(Reader):
         dataset = path.parent.name
         rows = Rows()
         for line, offset, record in parsed:
-            if not isinstance(record, dict) or not set(record) >= REQUIRED:
-                missing = (
-                    ", ".join(sorted(REQUIRED - set(record)))
-                    if isinstance(record, dict)
-                    else f"a JSON {type(record).__name__}, not an object"
-                )
-                errors.append(
-                    LoadError(source, line, f"not a Qwen2.5-Math output line (missing {missing})")
-                )
-                continue
-            problem = self._problem(record)
-            if problem is not None:
-                errors.append(LoadError(source, line, problem))
-                continue
-            codes = _list(record["code"])
-            preds = _list(record["pred"])
-            score = record.get("score")  # absent or null before `evaluate` scored the line
-            scores = [None] * len(codes) if score is None else _list(score)
-            question = record["question"]
-            answer = record.get("gt", record.get("answer"))
-            for j, code in enumerate(codes):
-                rows.add(
-                    run=run,
-                    source=source,
-                    line=line,
-                    offset=offset,
-                    prompt_id=f"{dataset}:{stringify(record['idx'])}",
-                    prompt=question if isinstance(question, str) else stringify(question) or "",
-                    answer=stringify(answer),
-                    gen=code if isinstance(code, str) else stringify(code) or "",
-                    accuracy=to_score(scores[j]),
-                    extracted=stringify(preds[j]),
-                    sample=j,
-                    truncated=_truncated(record, j, len(codes)),
-                )
+            with rows.entry(errors, source, line):
+                if not isinstance(record, dict) or not set(record) >= REQUIRED:
+                    missing = (
+                        ", ".join(sorted(REQUIRED - set(record)))
+                        if isinstance(record, dict)
+                        else f"a JSON {type(record).__name__}, not an object"
+                    )
+                    errors.append(
+                        LoadError(
+                            source, line, f"not a Qwen2.5-Math output line (missing {missing})"
+                        )
+                    )
+                    continue
+                problem = self._problem(record)
+                if problem is not None:
+                    errors.append(LoadError(source, line, problem))
+                    continue
+                codes = _list(record["code"])
+                preds = _list(record["pred"])
+                score = record.get("score")  # absent or null before `evaluate` scored the line
+                scores = [None] * len(codes) if score is None else _list(score)
+                question = record["question"]
+                answer = record.get("gt", record.get("answer"))
+                for j, code in enumerate(codes):
+                    rows.add(
+                        run=run,
+                        source=source,
+                        line=line,
+                        offset=offset,
+                        prompt_id=f"{dataset}:{stringify(record['idx'])}",
+                        prompt=question if isinstance(question, str) else stringify(question) or "",
+                        answer=stringify(answer),
+                        gen=code if isinstance(code, str) else stringify(code) or "",
+                        accuracy=to_score(scores[j]),
+                        extracted=stringify(preds[j]),
+                        sample=j,
+                        truncated=_truncated(record, j, len(codes)),
+                    )
         return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
