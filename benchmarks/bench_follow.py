@@ -10,12 +10,16 @@ run folder inside ``--data`` (removed at the end). This process follows the dire
 every ``--interval`` seconds as ``summarize --follow`` does. Reported: CPU seconds of this process
 (all its threads, the tokenizer's included) per appended MB and as a share of one core over the
 window, and the delay from a line's write to the first result that holds it (median, p95, max).
-The first load uses the cache (run ``evaltui summarize`` on the data once before).
+The first load uses the cache (run ``evaltui summarize`` on the data once before), or, with
+``--skip-initial-lengths``, counts no tokens for the files already there (a cold 1 GB load costs
+tens of CPU-minutes): every appended line is still tokenized, and the stats are rebuilt over every
+row either way.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import multiprocessing
 import shutil
@@ -72,6 +76,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=8, help="generations per appended prompt")
     parser.add_argument("--consumer", choices=["app", "summarize"], default="app")
     parser.add_argument("--interval", type=float, default=5.0)
+    parser.add_argument("--skip-initial-lengths", action="store_true")
     args = parser.parse_args()
 
     live = args.data / "zz_live_run"
@@ -79,9 +84,13 @@ def main() -> None:
     live.mkdir()
     out = live / "inference_live.jsonl"
     out.write_text("", encoding="utf-8")
-    follower = Follower([args.data], LoadOptions(keep_text=False))
+    options = LoadOptions(keep_text=False)
+    follower = Follower([args.data], options)
     t0 = time.perf_counter()
+    if args.skip_initial_lengths:
+        follower.options = dataclasses.replace(options, tokenize=False)
     first = follower.load()
+    follower.options = options
     print(
         f"first load: {first.generations.height:,} generations, {first.cache_hits} cached files, "
         f"{time.perf_counter() - t0:.1f} s"
