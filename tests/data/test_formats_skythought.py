@@ -61,7 +61,9 @@ def test_cli_results() -> None:
     assert frame["accuracy"].to_list() == [1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 0, 1]
     assert frame["sample"].to_list() == [0, 1, 2, 3] * 3
     assert frame["answer"].unique(maintain_order=True).to_list() == ["5", "\\frac{5}{6}", "42"]
-    assert frame["prompt"][0] == "Return your final response within \\boxed{}. What is $2 + 3$?"
+    # the problem itself (the row's `problem`, summary.json's question_key), not the templated
+    # prompt "Return your final response within \\boxed{}. What is $2 + 3$?"
+    assert frame["prompt"][0] == "What is $2 + 3$?"
     assert frame["gen"][1] == "I get \\boxed{6}."
     # Container: line = the entry's 1-based index in the file, no byte offset.
     assert frame["line"].to_list() == [1] * 4 + [2] * 4 + [3] * 4
@@ -111,7 +113,9 @@ def test_jan_2025_keyed_by_problem_text_one_response_per_temperature() -> None:
         ("Sky-T1-32B-Preview", prompt_hash(TWO_PLUS_THREE), "5", 1.0),
         ("Sky-T1-32B-Preview", prompt_hash(SEVEN_TIMES_SIX), "42", 0.0),
     ]
-    assert frame["prompt"][0] == "What is $2 + 3$?\nReturn your final response within \\boxed{{}}"
+    # the problem (its `problem` field, also the entry's key), not the templated `prompt`
+    # "What is $2 + 3$?\nReturn your final response within \\boxed{{}}"
+    assert frame["prompt"][0] == "What is $2 + 3$?"
     assert frame["gen"][1] == "7 × 6 = \\boxed{36}"
 
 

@@ -80,3 +80,63 @@ def test_runs_are_never_merged_into_extra_samples() -> None:
     # Whatever the folder, a (run, prompt) of these one-generation-per-doc files has one sample.
     result = load_real(NEGOTIATIONTOM)
     assert result.stats.filter(pl.col("count") > 1).height == 0
+
+
+# --- OpenCompass ----------------------------------------------------------------------------
+
+COREV2 = REAL / "opencompass/opencompass/trash/corev2/subject/20231208_194351"
+
+
+def test_opencompass_subjective_judge_output_is_not_a_model() -> None:
+    # predictions/<model>/COREV2_6A_.json: keys "0".."7" for each of the two models, no
+    # results/<model>/ details (the run is judged pairwise): 8 unscored generations per model.
+    # results/baichuan2-7b-chat-hf_qwen-7b-chat-hf/COREV2_6A_.json is the judge's verdicts.
+    result = load_real(COREV2)
+    assert result.errors == []
+    assert [(f.source, f.companion) for f in result.skipped_files] == [
+        ("results/baichuan2-7b-chat-hf_qwen-7b-chat-hf/COREV2_6A_.json", True)
+    ]
+    assert run_table(result) == {
+        "baichuan2-7b-chat-hf": (8, 8, 0, None),
+        "qwen-7b-chat-hf": (8, 8, 0, None),
+    }
+
+
+def test_opencompass_subjective_run_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = summarize(COREV2, tmp_path, capsys)
+    assert "runs         2\n" in err and "prompts      16\n" in err
+    assert "1 companion" in err
+
+
+# --- SkyThought -----------------------------------------------------------------------------
+
+SKY_TOOLS = (
+    REAL
+    / "skythought/SkyThought/skythought/tools"
+    / "Qwen2.5-32B-Instruct_MATH500_test_None_0_-1_still2_sys_zero.json"
+)
+
+
+def test_skythought_tools_results_show_the_problem() -> None:
+    # 500 entries keyed by the problem text, one response at temperature 0.0 each; 370 have
+    # "correctness": true (counted with json + sum). Every `prompt` starts with the template
+    # "Return your final response within \\boxed{{}}."; the problem is in `problem`.
+    data = json.loads(SKY_TOOLS.read_text(encoding="utf-8"))
+    result = load_real(SKY_TOOLS)
+    assert result.errors == []
+    assert run_table(result) == {"Qwen2.5-32B-Instruct": (500, 500, 500, 0.74)}
+    prompts = result.generations["prompt"].to_list()
+    assert prompts == [entry["problem"] for entry in data.values()]
+    assert not any(p.startswith("Return your final response") for p in prompts)
+
+
+def test_predictions_kept_in_a_folder_called_results_are_still_read(tmp_path: Path) -> None:
+    # Only a results/ beside predictions/ (an OpenCompass work dir) holds judge output.
+    import shutil
+
+    copy = tmp_path / "results" / "my-eval" / "qwen-7b-chat-hf"
+    shutil.copytree(COREV2 / "predictions" / "qwen-7b-chat-hf", copy)
+    result = load_real(tmp_path / "results")
+    assert run_table(result) == {"qwen-7b-chat-hf": (8, 8, 0, None)}

@@ -14,7 +14,9 @@ Generations come from the predictions file; per-sample correctness from the sibl
   of scalars. PPL predictions (``label: X`` entries) are scored by ``prediction == gold`` when there
   is no results file.
 
-Run label: the model abbr (the predictions folder). Prompt id: ``<dataset>:<item>``.
+Run label: the model abbr (the predictions folder). Prompt id: ``<dataset>:<item>``. A subjective
+run's judge output (``results/<models>/<dataset>.json`` in the predictions format, beside
+``predictions/``) is a results file, a companion, not another model.
 """
 
 from __future__ import annotations
@@ -60,6 +62,23 @@ def predictions_exist(results: Path) -> bool:
     parts[index] = "predictions"
     base = Path(*parts)
     return base.with_suffix(".json").is_file() or base.with_suffix(".jsonl").is_file()
+
+
+def under_results(path: Path) -> bool:
+    """True for ``<work dir>/results/…/<file>`` beside ``<work dir>/predictions/``.
+
+    A subjective (LLM-judge) run writes the judge's verdicts there in the predictions format
+    (``results/<model>_judged-by--<judge>/`` or ``results/<modelA>_<modelB>/``): they are results of
+    the run, not a model's predictions. The nearest of the two folder names decides, so a work dir
+    kept under a folder the user called ``results`` still reads its predictions.
+    """
+    parts = path.parts[:-1]
+    for index in range(len(parts) - 1, -1, -1):
+        if parts[index] == "predictions":
+            return False
+        if parts[index] == "results":
+            return Path(*parts[:index], "predictions").is_dir()
+    return False
 
 
 def _results(path: Path) -> dict[str, Any] | None:
@@ -236,7 +255,7 @@ class OpenCompassReader(ContainerReader):
         if not text.startswith("{"):
             return 0
         if '"origin_prompt"' in text and ('"prediction"' in text or '"label: ' in text):
-            return 90
+            return 0 if under_results(path) else 90
         if '"origin_prediction"' in text and '"details"' in text and not predictions_exist(path):
             return 80  # ≤0.4.0 results whose details carry the predictions, and no predictions file
         return 0

@@ -38,8 +38,10 @@ ANSWER_KEYS = ("answer", "Answer", "expected_answer", "final_answer", "target", 
 QUESTION_KEYS = ("problem", "question", "Question", "query")
 #: The CLI's result folder ends in a 6-hex parameter hash.
 HASH_SUFFIX = re.compile(r"_[0-9a-f]{6}$")
-#: Jan 2025 file names: <model>_<dataset>_<split>_<source>_<start>_<end>.json
-LEGACY_JAN = re.compile(r"^(?P<model>.+)_[^_]+_[^_]+_[^_]+_-?\d+_-?\d+$")
+#: Jan 2025 file names: <model>_<dataset>_<split>_<source>_<start>_<end>.json, some with a prompt
+#: style after it (``…_0_-1_still2_sys_zero.json``). The model is what comes before the first
+#: place where that pattern (two integers) fits.
+LEGACY_JAN = re.compile(r"^(?P<model>.+?)_[^_]+_[^_]+_[^_]+_-?\d+_-?\d+(?:_.+)?$")
 #: Feb 2025 file names: <model>_<task>_<split>_subset_<subset>_filter_<bool>_s<start>_e<end>_t…_n<n>.json
 LEGACY_FEB = re.compile(r"^(?P<model>.+?)_[^_]+_[^_]+_subset_.*_filter_.*$")
 RESPONSES = re.compile(r'"responses"\s*:\s*[\[{]')
@@ -62,8 +64,17 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _prompt(entry: dict[str, Any], key: str) -> str:
-    """The user message: ``prompt``, else the last user turn of ``input_conversation``, else the row."""
+def _prompt(entry: dict[str, Any], key: str, question_key: str | None = None) -> str:
+    """The problem itself: the task's question field (``question_key`` from ``summary.json``, else
+    ``problem``/``question``/…), else the user message (``prompt``, the last user turn of
+    ``input_conversation``), else the entry's key (legacy files are keyed by the problem text).
+
+    ``prompt`` is the templated instruction ("Return your final response within \\boxed{}. …"):
+    the same opening on every row, so the problem is what a prompt column should show.
+    """
+    for name in ((question_key,) if question_key else ()) + QUESTION_KEYS:
+        if isinstance(entry.get(name), str) and entry[name].strip():
+            return str(entry[name])
     if isinstance(entry.get("prompt"), str):
         return str(entry["prompt"])
     conversation = entry.get("input_conversation")
@@ -159,6 +170,9 @@ class SkyThoughtReader(ContainerReader):
         task = _as_dict(configuration.get("task"))
         task_name = task.get("name") if isinstance(task.get("name"), str) else None
         answer_key = _as_dict(task.get("config")).get("answer_key")
+        question_key = _as_dict(task.get("config")).get("question_key")
+        if not isinstance(question_key, str):
+            question_key = None
         model = options.label or (
             model_name if isinstance(model_name, str) and model_name else _model_from_path(path)
         )
@@ -187,8 +201,10 @@ class SkyThoughtReader(ContainerReader):
                 ):
                     prompt_id = f"{task_name}:{ident}" if task_name else str(ident)
                 else:
-                    prompt_id = prompt_hash(key if isinstance(data, dict) else _prompt(entry, key))
-                prompt = _prompt(entry, key)
+                    prompt_id = prompt_hash(
+                        key if isinstance(data, dict) else _prompt(entry, key, question_key)
+                    )
+                prompt = _prompt(entry, key, question_key)
                 answer = _answer(entry, answer_key if isinstance(answer_key, str) else None)
                 for temperature, responses in groups:
                     run = (
