@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from evaltui.app.app import EvalApp
+from evaltui.app.screens.plot import PlotScreen
 from evaltui.app.screens.summary import SummaryScreen
 from tests.app.conftest import settle
 from tests.data.test_scores import TGPRED, truthfulqa
@@ -49,3 +50,11 @@ async def test_header_and_summary_screen_show_each_runs_score_kind(
         assert "inf [–, –]" in rows["mean"] and "19.68 [" in rows["mean"]
         assert "186.9 [" in rows["mean of finite"]
         assert "pass@1" not in shown and "pass-rate spectrum" not in shown
+        # The per-prompt accuracy histogram (0–1 axis) names the runs it cannot show.
+        await pilot.press("q", "p", "3")
+        await settle(pilot)
+        assert isinstance(app.screen, PlotScreen) and app.screen.last is not None
+        assert app.screen.last.kind == "accuracy"
+        note = text_of(app, "#plot-legend")
+        assert "not shown (score not an accuracy)" in note and "gpt-4o-mini" in note
+        assert all(y == 0 for s in app.screen.last.panels[0].series for y in s.y)

@@ -313,6 +313,12 @@ class PlotScreen(Screen[None]):
         return Panel(title, series, x_ticks(bins), yticks, top, bars)
 
     def accuracy_figure(self, rows: pl.DataFrame, scope: str, log: bool) -> Figure:
+        # Pass rates on a 0–1 axis: only runs whose score is an accuracy (a bleu of 19.7 or an
+        # mae of inf is not a rate); the others are named in the note, not dropped silently.
+        kinds = run_kinds(rows)
+        other = [run for run, kind in kinds.items() if not kind.accuracy]
+        if other:
+            rows = rows.filter(~pl.col("run").is_in(other))
         scored = rows.filter(pl.col("average_accuracy").is_not_null())
         rates = scored["average_accuracy"].cast(pl.Float64).to_numpy()
         bins = rate_bins(rates)
@@ -337,8 +343,20 @@ class PlotScreen(Screen[None]):
         unit = "correct of n samples" if "/" in bins.labels[0] else "pass rate"
         panel = Panel("", series, rate_ticks(bins), yticks, top, True)
         title = f"{KINDS['accuracy']} · {scope}"
+        note = (
+            "not shown (score not an accuracy): "
+            + ", ".join(one_line_middle(str(run), LABEL_WIDTH) for run in other)
+            if other
+            else ""
+        )
         return Figure(
-            "accuracy", title, f"per-prompt accuracy ({unit})", "prompts", [panel], legend=legend
+            "accuracy",
+            title,
+            f"per-prompt accuracy ({unit})",
+            "prompts",
+            [panel],
+            legend=legend,
+            note=note,
         )
 
     def scatter_figure(self, rows: pl.DataFrame, scope: str, clip: bool) -> Figure:
