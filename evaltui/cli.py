@@ -176,23 +176,6 @@ def parsed_options(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         parser.error(str(exc))
 
 
-def unknown_threshold_runs(options: Any, result: Any) -> str | None:
-    """The message when ``--correct-threshold RUN=X`` names a run that was not loaded."""
-    from evaltui.data.sanitize import one_line
-
-    runs = [str(r) for r in result.stats["run"].unique(maintain_order=True).to_list()]
-    unknown = options.correct_threshold.unknown_runs(runs)
-    if not unknown:
-        return None
-    return (
-        f"--correct-threshold names {len(unknown)} run(s) not loaded: "
-        + ", ".join(repr(one_line(r, 60)) for r in unknown)
-        + " (runs: "
-        + ", ".join(one_line(r, 60) for r in runs)
-        + ")"
-    )
-
-
 def headless_load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Any:
     """Load for a headless command. The generations' text is not kept: stats, tables, comparisons
     and record exports (which re-read their sources) need none. Raises LoadFailure (also when
@@ -201,7 +184,8 @@ def headless_load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
     options = dataclasses.replace(parsed_options(args, parser), keep_text=False)
     result = run_load(input_paths(args, parser), options, quiet=args.quiet)
-    message = unknown_threshold_runs(options, result)
+    runs = result.stats["run"].unique(maintain_order=True).to_list()
+    message = options.correct_threshold.unknown_message(runs)
     if message is not None:
         raise LoadFailure(message)
     return result

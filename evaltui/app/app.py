@@ -155,6 +155,11 @@ class EvalApp(App[int]):
     def on_load_updated(self, message: LoadUpdated) -> None:
         self.result = message.result
         self.result_generation += 1
+        if self.result_generation == 1:  # every run is known once the files are read
+            runs = message.result.stats["run"].unique(maintain_order=True).to_list()
+            unknown = self.options.correct_threshold.unknown_message(runs)
+            if unknown is not None:
+                self.notify(unknown, severity="warning", markup=False, timeout=15)
         self.main.show_result(message.result)
         self.request_view(self.view)
 

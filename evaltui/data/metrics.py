@@ -153,6 +153,22 @@ class Thresholds:
         known = set(runs)
         return [name for name, _value in self.per_run if name not in known]
 
+    def unknown_message(self, runs: Iterable[str]) -> str | None:
+        """The user's message when ``RUN=X`` names runs that are not loaded (labels made safe)."""
+        from evaltui.data.sanitize import one_line
+
+        loaded = [str(r) for r in runs]
+        unknown = self.unknown_runs(loaded)
+        if not unknown:
+            return None
+        return (
+            f"--correct-threshold names {len(unknown)} run(s) not loaded: "
+            + ", ".join(repr(one_line(r, 60)) for r in unknown)
+            + " (runs: "
+            + ", ".join(one_line(r, 60) for r in loaded)
+            + ")"
+        )
+
 
 def as_thresholds(value: Thresholds | float | None) -> Thresholds:
     """A bare number is the threshold for every run (what the float API always meant)."""

@@ -17,6 +17,8 @@ from textual.widgets import Static
 from evaltui.app.app import EvalApp
 from evaltui.app.screens.plot import PlotScreen
 from evaltui.app.screens.summary import SummaryScreen
+from evaltui.data.loader import LoadOptions
+from evaltui.data.metrics import Thresholds
 from tests.app.conftest import settle
 from tests.data.test_scores import TGPRED, truthfulqa
 
@@ -58,3 +60,22 @@ async def test_header_and_summary_screen_show_each_runs_score_kind(
         note = text_of(app, "#plot-legend")
         assert "not shown (score not an accuracy)" in note and "gpt-4o-mini" in note
         assert all(y == 0 for s in app.screen.last.panels[0].series for y in s.y)
+
+
+async def test_threshold_per_run_in_header_and_an_unknown_run_warned(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    options = LoadOptions(
+        model=str(word_tokenizer),
+        cache_dir=tmp_path / "cache",
+        correct_threshold=Thresholds.parse(["gpt-4o-mini=150", "gpt4=1"]),
+    )
+    app = EvalApp([str(TGPRED)], options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = text_of(app, "#summary")
+        # mae <= 150 is correct: 3 of the 24 docs (see tests/data/test_scores.py).
+        assert "lower is better, correct ≤ 150" in header
+        assert app.result is not None and int(app.result.stats["n_correct"].sum()) == 3
+        messages = [n.message for n in app._notifications]
+        assert any("names 1 run(s) not loaded: 'gpt4'" in m for m in messages)

@@ -256,11 +256,13 @@ def test_non_finite_scores_are_a_line_error_where_the_format_has_none(tmp_path: 
         handle.write('{"prompt": "s", "gen": "g", "accuracy": 1e999}\n')
         handle.write('{"prompt": "t", "gen": "g", "accuracy": NaN}\n')
         handle.write('{"prompt": "u", "gen": "g", "accuracy": "-inf"}\n')
+        handle.write('{"prompt": "w", "gen": "g", "accuracy": 1' + "0" * 400 + "}\n")
         handle.write('{"prompt": "v", "gen": "g", "accuracy": 0}\n')
     result = load_quick([tmp_path / "d"])
-    assert result.stats["prompt"].to_list() == ["p", "v"]
-    assert [e.line for e in result.errors] == [2, 3, 4, 5]
-    assert all("not a finite number" in e.reason for e in result.errors)
+    assert result.stats["prompt"].to_list() == ["p", "v"]  # the good lines stay
+    assert [e.line for e in result.errors] == [2, 3, 4, 5, 6]
+    assert all("not a finite number" in e.reason for e in result.errors[:4])
+    assert "too large" in result.errors[4].reason
 
 
 def test_combined_json_writes_non_finite_as_strings_that_round_trip(tmp_path: Path) -> None:
