@@ -358,3 +358,36 @@ def test_real_directory_permissions(tmp_path: Path) -> None:
         (tmp_path / "c").chmod(0o700)
     assert result.generations.height == 2
     assert sorted(f.source for f in result.skipped_files) == ["b/", "c/"]
+
+
+@pytest.mark.parametrize("method", [93, 8], ids=["zstd", "deflate"])
+def test_eval_archive_members_are_read_up_to_a_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: int
+) -> None:
+    import zipfile
+
+    from evaltui.data.formats import inspect_ai
+    from tests.data.test_formats_inspect_lighteval import write_zip
+
+    monkeypatch.setattr(inspect_ai, "MEMBER_LIMIT", 1024 * 1024)
+
+    def sample(ident: int, padding: int = 0) -> bytes:
+        return json.loads(_sample(ident)) | {"metadata": {"pad": "x" * padding}}
+
+    header = {"version": 2, "status": "success", "eval": {"task": "t", "model": "m"}}
+    members = [("header.json", json.dumps(header).encode(), 0)]
+    for ident, padding in [(1, 0), (2, 3 * 1024 * 1024), (3, 0)]:  # 2 expands to 3 MiB
+        members.append((f"samples/{ident}_epoch_1.json", json.dumps(sample(ident, padding)).encode(), method))
+    archive = tmp_path / "log.eval"
+    write_zip(archive, members)
+    result = _load([archive], tmp_path)
+    assert result.generations["prompt_id"].to_list() == ["t:1", "t:3"]
+    [error] = result.errors
+    assert error.line == 2
+    assert "samples/2_epoch_1.json expands to more than 1 MiB" in error.reason
+    # The directory's sizes may lie: what is counted is what comes out.
+    with zipfile.ZipFile(archive) as handle:
+        info = handle.getinfo("samples/2_epoch_1.json")
+        info.file_size = 100
+        with pytest.raises(Exception, match="more than 1 MiB|CRC"):
+            inspect_ai.read_member(handle, archive, info)

@@ -18,6 +18,7 @@ Eval-set bookkeeping (``logs.json``, ``eval-set.json``) is a companion.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import re
 import struct
@@ -28,11 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from evaltui.data.formats.base import (
+    EntryError,
     Reader,
     ReadOptions,
     ReadResult,
     Rows,
+    Unreadable,
+    has_surrogate_escape,
     json_document,
+    parse_json,
+    replace_surrogates,
     stringify,
     to_score,
 )
@@ -42,10 +48,43 @@ ZSTD_METHOD = 93
 LETTER_SCORES = {"C": 1.0, "I": 0.0, "P": 0.5, "N": 0.0}
 
 
-def read_member(archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo) -> bytes:
-    """A zip member's bytes; zstd members (method 93) are decompressed by hand."""
+#: The most one archive member may expand to. A sample is read whole to be parsed, so a member
+#: of gigabytes (a zip bomb, or a runaway log) would take the machine's memory with it.
+MEMBER_LIMIT = 256 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+def read_member(
+    archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo, limit: int | None = None
+) -> bytes:
+    """A zip member's bytes, decompressed in chunks and never more than ``limit`` of them.
+
+    zstd members (method 93) are decompressed by hand. A member that is, or claims to be, larger
+    than the limit raises :class:`EntryError` saying so (sizes in the directory may lie, so the
+    count is of what comes out).
+    """
+    limit = MEMBER_LIMIT if limit is None else limit
+    too_big = EntryError(
+        f"{info.filename} expands to more than {limit // (1024 * 1024)} MiB; not read"
+        f" (evaltui reads archive members up to that size)"
+    )
+    if info.file_size > limit or info.compress_size > limit:
+        raise too_big
+    chunks: list[bytes] = []
+    size = 0
+    with _open_member(archive, path, info) as stream:
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise too_big
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _open_member(archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo) -> Any:
+    """A readable stream of the member's decompressed bytes."""
     if info.compress_type != ZSTD_METHOD:
-        return archive.read(info)
+        return archive.open(info)
     import zstandard
 
     with path.open("rb") as handle:
@@ -55,10 +94,15 @@ def read_member(archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo) -> 
             raise ValueError(f"bad local header for {info.filename}")
         name_length, extra_length = struct.unpack("<HH", header[26:30])
         handle.seek(info.header_offset + 30 + name_length + extra_length)
-        compressed = handle.read(info.compress_size)
-    return zstandard.ZstdDecompressor().decompress(
-        compressed, max_output_size=max(info.file_size, 1)
-    )
+        compressed = handle.read(info.compress_size)  # no larger than the limit (checked)
+    return zstandard.ZstdDecompressor().stream_reader(io.BytesIO(compressed))
+
+
+def _member_json(archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo) -> Any:
+    """A member parsed as JSON (bounded by :data:`MEMBER_LIMIT`; lone surrogates made visible)."""
+    text = read_member(archive, path, info).decode("utf-8", errors="replace")
+    value = parse_json(text)
+    return replace_surrogates(value)[0] if has_surrogate_escape(text) else value
 
 
 #: A JSON log starts with its format version (EvalLog field order: version, status, eval, …).
@@ -267,7 +311,9 @@ class InspectReader(Reader):
     ) -> tuple[dict[str, Any], list[tuple[str, Any]], list[LoadError]]:
         """(eval header, [(member or index, sample)], errors)."""
         errors: list[LoadError] = []
-        if path.suffix == ".eval" or path.read_bytes()[:4] == b"PK\x03\x04":
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+        if path.suffix == ".eval" or magic == b"PK\x03\x04":
             try:
                 with zipfile.ZipFile(path) as archive:
                     infos = {i.filename: i for i in archive.infolist()}
@@ -275,19 +321,25 @@ class InspectReader(Reader):
                     member = next(
                         (m for m in ("header.json", "_journal/start.json") if m in infos), None
                     )
-                    header = json.loads(read_member(archive, path, infos[member])) if member else {}
-                    samples = []
+                    header: Any = {}
+                    if member is not None:
+                        try:
+                            header = _member_json(archive, path, infos[member])
+                        except Exception as exc:  # the samples are still worth reading
+                            errors.append(
+                                LoadError(source, None, f"{member} unreadable, ignored: {exc}")
+                            )
+                    samples: list[tuple[str, Any]] = []
                     for name in sorted(
                         n for n in infos if n.startswith("samples/") and n.endswith(".json")
                     ):
                         try:
-                            samples.append(
-                                (name, json.loads(read_member(archive, path, infos[name])))
-                            )
-                        except (ValueError, OSError, zipfile.BadZipFile) as exc:
-                            errors.append(
-                                LoadError(source, len(samples) + 1, f"{name}: unreadable ({exc})")
-                            )
+                            sample = _member_json(archive, path, infos[name])
+                        except EntryError as exc:
+                            sample = Unreadable(str(exc))
+                        except Exception as exc:  # corrupt member: its entry's error, in place
+                            sample = Unreadable(f"{name}: unreadable ({exc})")
+                        samples.append((name, sample))
             except (zipfile.BadZipFile, OSError, ValueError) as exc:
                 return (
                     {},
