@@ -377,7 +377,9 @@ def test_eval_archive_members_are_read_up_to_a_limit(
     header = {"version": 2, "status": "success", "eval": {"task": "t", "model": "m"}}
     members = [("header.json", json.dumps(header).encode(), 0)]
     for ident, padding in [(1, 0), (2, 3 * 1024 * 1024), (3, 0)]:  # 2 expands to 3 MiB
-        members.append((f"samples/{ident}_epoch_1.json", json.dumps(sample(ident, padding)).encode(), method))
+        members.append(
+            (f"samples/{ident}_epoch_1.json", json.dumps(sample(ident, padding)).encode(), method)
+        )
     archive = tmp_path / "log.eval"
     write_zip(archive, members)
     result = _load([archive], tmp_path)
@@ -389,5 +391,5 @@ def test_eval_archive_members_are_read_up_to_a_limit(
     with zipfile.ZipFile(archive) as handle:
         info = handle.getinfo("samples/2_epoch_1.json")
         info.file_size = 100
-        with pytest.raises(Exception, match="more than 1 MiB|CRC"):
+        with pytest.raises(Exception, match=r"more than 1 MiB|CRC"):
             inspect_ai.read_member(handle, archive, info)
