@@ -67,7 +67,7 @@ def test_error_reasons_say_what_is_wrong(tmp_path: Path) -> None:
     reasons = [e.reason for e in result.errors]
     assert "nested too deeply" in reasons[0]
     assert "more than 4,300 digits" in reasons[1]
-    assert "float" in reasons[2]  # the 400-digit score cannot be a float
+    assert "score" in reasons[2]  # the 400-digit score cannot be a number
     assert result.generations.height == 3
 
 

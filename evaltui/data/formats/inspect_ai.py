@@ -136,7 +136,7 @@ def _header_of(path: Path) -> dict[str, Any] | None:
                 infos = {i.filename: i for i in archive.infolist()}
                 for member in ("header.json", "_journal/start.json"):  # start.json while running
                     if member in infos:
-                        data = json.loads(read_member(archive, path, infos[member]))
+                        data = _member_json(archive, path, infos[member])
                         return data if isinstance(data, dict) else None
             return None
         with path.open("rb") as handle:
