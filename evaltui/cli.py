@@ -91,6 +91,24 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         "accuracy (0/1 or 0-1); none for other scores (bleu 0-100, mae, ...), which then show "
         "their mean, min and max but no correct/pass@k/maj@k",
     )
+    parser.add_argument(
+        "--triage",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a triage threshold (repeatable): cap_margin (0.01), min_tail_repeats (4), "
+        "max_ngram_diversity (0.2), consensus (0.75), min_votes (3), wrong_share (0.5)",
+    )
+
+
+def triage_thresholds(args: argparse.Namespace) -> Any:
+    """``--triage NAME=VALUE`` items as Thresholds; a bad item exits with a usage error."""
+    from evaltui.data.triage import Thresholds
+
+    try:
+        return Thresholds.parse(list(args.triage))
+    except ValueError as exc:
+        raise SystemExit(fail(str(exc))) from None
 
 
 def load_options(args: argparse.Namespace) -> Any:
@@ -112,6 +130,7 @@ def load_options(args: argparse.Namespace) -> Any:
             args.prompt_field, args.gen_field, args.answer_field, args.score_field, args.label
         ),
         correct_threshold=Thresholds.parse(args.correct_threshold),
+        triage=triage_thresholds(args),
     )
 
 
@@ -223,6 +242,11 @@ def print_summary(result: Any, output: Path | None) -> None:
             lines.append(f"score        {one_line(run, 60)}: {text}")
         if len(described) > 10:
             lines.append(f"  … and {len(described) - 10} more runs")
+    from evaltui.data.triage import render_triage, run_triage
+
+    triage = render_triage(run_triage(result.generations, result.stats, result.triage))
+    for index, line in enumerate(triage):
+        lines.append(("triage       " if index == 0 else "             ") + line)
     lines.append(f"bad lines    {len(result.errors)}")
     for error in result.errors[:5]:
         lines.append(f"  {error}")

@@ -51,6 +51,20 @@ def extract_answer_expr(column: str = "gen") -> pl.Expr:
     )
 
 
+def final_answer_marked_expr(column: str = "gen") -> pl.Expr:
+    """True when the text states a final answer: a non-empty closed ``\\boxed{…}`` (any depth), "the
+    (final) answer is …" or an "Answer: …" line — the last-number fallback of
+    :func:`extract_answer_expr` is a guess, not a stated answer. Null when the text is null."""
+    tail = pl.col(column).str.slice(-TAIL_CHARS)
+    return (
+        _non_empty(_last_match(tail, _BOXED)).is_not_null()
+        | _non_empty(_last_match(tail, _ANSWER_IS)).is_not_null()
+        | _non_empty(_last_match(tail, _ANSWER_LINE)).is_not_null()
+        # a box nested deeper than the regex follows (closed or not: rare, counted as stated)
+        | (tail.str.count_matches(_BOX_START) > tail.str.count_matches(_BOXED))
+    )
+
+
 def box_spans(text: str) -> list[tuple[int, int, int]]:
     """Every balanced ``\\boxed{…}``/``\\fbox{…}`` in ``text`` (any nesting depth), in order of
     its start: ``(start of the command, start of its contents, end after the closing brace)``.

@@ -33,6 +33,7 @@ from evaltui.data.tokens import (
     resolve_tokenizer,
     set_num_threads,
 )
+from evaltui.data.triage import Thresholds, prompt_flags, with_text_measures
 
 
 class LoadFailure(Exception):
@@ -63,6 +64,12 @@ class LoadOptions:
     keep_text: bool = True
     """False drops each file's generation text once its lengths are known (headless summaries
     need only the lengths): files then stream through, and memory stays near a few files' text."""
+
+    triage: Thresholds = field(default_factory=Thresholds)
+    """Triage thresholds (``--triage NAME=VALUE``); correctness follows ``correct_threshold``."""
+
+    def triage_thresholds(self) -> Thresholds:
+        return self.triage
 
     def workers(self) -> int:
         return max(1, self.num_proc or os.cpu_count() or 1)
@@ -136,6 +143,8 @@ class LoadResult:
     complete: bool
     """False while partial: some token lengths are not known yet (or the load was cancelled)."""
     cancelled: bool = False
+    triage: Thresholds = field(default_factory=Thresholds)
+    """The thresholds the stats' triage flags were computed with."""
 
     @property
     def read_files(self) -> list[FileReport]:
@@ -181,9 +190,10 @@ def read_input(
         error = LoadError(
             item.source, None, f"{reader.name} reader failed: {type(exc).__name__}: {exc}"
         )
-        return empty_generations(), [error], []
-    # Final answers are extracted now, while the text is here (headless loads drop it later).
-    return fill_extracted(conform(result.frame)), result.errors, result.notes
+        return with_text_measures(empty_generations()), [error], []
+    # Final answers and the triage text measures are taken now, while the text is here (headless
+    # loads drop it later). The measures read the format's own answer, so they come first.
+    return fill_extracted(with_text_measures(conform(result.frame))), result.errors, result.notes
 
 
 def _read_one(
@@ -505,6 +515,7 @@ class _Load:
         ]
         generations = finish_generations(frames)
         stats = metrics.prompt_stats(generations, self.options.correct_threshold)
+        stats = prompt_flags(stats, generations, self.options.triage_thresholds())
         files = list(self.skipped.values()) + [
             FileReport(
                 s.input.source,
@@ -530,6 +541,7 @@ class _Load:
             time.perf_counter() - self.started,
             complete,
             cancelled,
+            self.options.triage_thresholds(),
         )
 
 

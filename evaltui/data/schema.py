@@ -46,12 +46,25 @@ GENERATION_SCHEMA: dict[str, pl.DataType] = {
     "prompt_score": pl.Float64(),
     # byte offset of the record's line in `source` (JSON lines) or null for containers
     "offset": pl.Int64(),
+    # text measures for triage (evaltui.data.triage), filled by the loader while the text is here:
+    # characters after stripping whitespace (0 = empty generation)
+    "gen_chars": pl.UInt32(),
+    # how often the last 60 characters occur in the last 4,000 (a repetition loop repeats them)
+    "tail_repeats": pl.UInt32(),
+    # distinct word 4-grams / all 4-grams in the last 1,500 characters (null when too short)
+    "ngram_diversity": pl.Float32(),
+    # the generation states a final answer (the format's own, a box, "the answer is", "Answer:")
+    "has_answer": pl.Boolean(),
     # token count of `gen` (no special tokens); filled by the loader
     "gen_length": pl.UInt32(),
 }
 
-#: What a reader returns: everything but the token length.
-READER_COLUMNS: list[str] = [c for c in GENERATION_SCHEMA if c != "gen_length"]
+#: Columns the loader fills (readers leave them out).
+LOADER_COLUMNS = ("gen_chars", "tail_repeats", "ngram_diversity", "has_answer", "gen_length")
+#: What a reader returns: everything the loader does not compute.
+READER_COLUMNS: list[str] = [c for c in GENERATION_SCHEMA if c not in LOADER_COLUMNS]
+#: What the loader holds before token lengths are known.
+MEASURED_COLUMNS: list[str] = [c for c in GENERATION_SCHEMA if c != "gen_length"]
 
 
 def conform(frame: pl.DataFrame, *, with_lengths: bool = False) -> pl.DataFrame:

@@ -1,0 +1,355 @@
+"""Why a prompt looks hard: triage flags per generation and per prompt, vectorised over polars.
+
+A prompt at 0/8 may be hard, or its reference may be wrong, or the grader may have missed an
+equivalent form, or every generation may have hit the token cap. These flags tell them apart.
+
+Per generation (counted per prompt as ``n_<flag>``):
+
+- ``length_cap``: hit the length cap. The format's own ``finish_reason``/``stop_reason`` when it
+  has one (the ``truncated`` column); otherwise the generation is within ``cap_margin`` (1 %) of its
+  run's longest generation *and* has no final answer.
+- ``no_answer``: a non-empty generation with no final answer (nothing extracted).
+- ``repetition``: a repetition loop — the last :data:`PROBE_CHARS` characters occur at least
+  ``min_tail_repeats`` times in the last :data:`TAIL_CHARS` (a repeated n-gram tail), or the
+  share of distinct word :data:`NGRAM`-grams in the tail is at most ``max_ngram_diversity`` (the
+  vectorised stand-in for a high compression ratio: a loop compresses well because it has few
+  distinct n-grams).
+- ``empty``: no text at all, or only whitespace.
+
+Per prompt (``flag_<name>``, booleans):
+
+- ``suspect_reference``: the majority answer agrees with itself (at least ``consensus`` of the
+  answering generations give it, and at least ``min_votes`` of them) but is scored wrong on most of
+  its generations: the reference or the grader is suspect, not the model.
+- ``grader_mismatch``: some generation's extracted answer equals the reference (after the vote's
+  normalisation) yet is scored wrong.
+- ``inconsistent_scores``: generations with the same (normalised) extracted answer got different
+  scores.
+- ``all_truncated``: every generation hit the length cap.
+
+The text measures (``gen_chars``, ``tail_repeats``, ``ngram_diversity``) are computed once per file
+while its text is in memory (:func:`with_text_measures`, called by the loader) and cached with the
+rows; the thresholds apply afterwards, so changing them never needs the text again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, fields
+
+import polars as pl
+
+from evaltui.data.extract import final_answer_marked_expr, normalize_expr
+from evaltui.data.metrics import DEFAULT_THRESHOLD, correct_expr, run_kinds
+from evaltui.data.sanitize import one_line
+
+TAIL_CHARS = 4000
+"""Repetition is looked for in the last characters of a generation only."""
+PROBE_CHARS = 60
+"""The tail probe: how often the last characters recur in the tail."""
+NGRAM = 4
+"""Word n-gram size for the diversity measure."""
+DIVERSITY_CHARS = 1500
+"""The diversity measure reads the last characters only (about 250 words)."""
+_GRAM_FACTORS = (1, 1_000_003, 998_244_353, 2_147_483_647)
+MIN_NGRAMS = 64
+"""Below this many n-grams in the tail, diversity is not measured (null): too short to tell."""
+
+#: Measures the loader adds per generation (computed from the text, kept without it).
+MEASURE_COLUMNS = ["gen_chars", "tail_repeats", "ngram_diversity", "has_answer"]
+
+#: Per-generation flags, in the order they are counted per prompt (``n_<flag>``).
+GENERATION_FLAGS = ["length_cap", "no_answer", "repetition", "empty"]
+#: Per-prompt flags (``flag_<name>`` in the Stats table and the combined JSON).
+PROMPT_FLAGS = ["suspect_reference", "grader_mismatch", "inconsistent_scores", "all_truncated"]
+#: The columns :func:`prompt_flags` adds to the Stats table, in order.
+STATS_FLAG_COLUMNS = [f"n_{f}" for f in GENERATION_FLAGS] + [f"flag_{f}" for f in PROMPT_FLAGS]
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Every threshold the flags use (``--triage NAME=VALUE`` on the command line)."""
+
+    cap_margin: float = 0.01
+    """Without a stop reason: within this fraction of the run's longest generation counts as
+    hitting the cap (when there is also no final answer)."""
+    min_tail_repeats: int = 4
+    """The last 60 characters occurring this often in the last 4,000 is a loop."""
+    max_ngram_diversity: float = 0.2
+    """Distinct word 4-grams / all 4-grams in the last 1,500 characters at or below this is a
+    loop (ordinary reasoning text measures above 0.6)."""
+    consensus: float = 0.75
+    """Share of answering generations the majority answer needs to "agree with itself"."""
+    min_votes: int = 3
+    """Generations the majority answer needs before a consensus counts."""
+    wrong_share: float = 0.5
+    """The majority answer is "scored wrong on most generations" above this share."""
+
+    @classmethod
+    def parse(cls, items: list[str]) -> Thresholds:
+        """From ``NAME=VALUE`` strings; a ValueError names the bad item and the known names."""
+        values: dict[str, float | int] = {}
+        known = {f.name: f.type for f in fields(cls)}
+        for item in items:
+            name, sep, raw = item.partition("=")
+            name = name.strip().replace("-", "_")
+            if not sep or name not in known:
+                raise ValueError(
+                    f"--triage {item!r}: expected NAME=VALUE with NAME one of {', '.join(known)}"
+                )
+            try:
+                value: float | int = int(raw) if known[name] == "int" else float(raw)
+            except ValueError:
+                raise ValueError(f"--triage {item!r}: {raw!r} is not a number") from None
+            if value < 0:
+                raise ValueError(f"--triage {item!r}: must not be negative")
+            values[name] = value
+        return dataclasses.replace(cls(), **values)  # type: ignore[arg-type]
+
+    def describe(self) -> str:
+        """One line stating the thresholds in force (for summaries)."""
+        return (
+            f"length cap: stop reason, else within {100 * self.cap_margin:g}% of the run's max "
+            f"with no answer; loop: tail repeated >= {self.min_tail_repeats}x or 4-gram "
+            f"diversity <= {self.max_ngram_diversity:g}; suspect reference: majority >= "
+            f"{100 * self.consensus:g}% (>= {self.min_votes} votes) scored wrong on > "
+            f"{100 * self.wrong_share:g}%"
+        )
+
+
+def text_measures_exprs(column: str = "gen") -> list[pl.Expr]:
+    """:data:`MEASURE_COLUMNS` from the text (null text: null). ``has_answer`` reads the format's
+    own ``extracted``: take the measures before the loader fills it from the text."""
+    text = pl.col(column)
+    tail = text.str.slice(-TAIL_CHARS)
+    probe = tail.str.slice(-PROBE_CHARS)
+    # A tail shorter than two probes cannot repeat; an empty probe would match everywhere.
+    repeats = (
+        pl.when(tail.str.len_chars() >= 2 * PROBE_CHARS)
+        .then(tail.str.count_matches(probe, literal=True))
+        .otherwise(pl.lit(1, dtype=pl.UInt32))
+    )
+    # Words split on spaces and n-grams as sums of shifted word hashes: strings are never built
+    # per n-gram (a hash collision can only make a text look more diverse, never flag it).
+    words = text.str.slice(-DIVERSITY_CHARS).str.split(" ").list.eval(pl.element().hash())
+    gram = pl.element()
+    for i, factor in enumerate(_GRAM_FACTORS[1:NGRAM], start=1):
+        gram = gram + pl.element().shift(-i) * factor
+    grams = words.list.eval(gram.drop_nulls())
+    diversity = pl.when(grams.list.len() >= MIN_NGRAMS).then(
+        grams.list.n_unique() / grams.list.len()
+    )
+    return [
+        # no text at all is an empty generation too
+        text.str.strip_chars().str.len_chars().fill_null(0).cast(pl.UInt32).alias("gen_chars"),
+        repeats.cast(pl.UInt32).alias("tail_repeats"),
+        diversity.cast(pl.Float32).alias("ngram_diversity"),
+        (pl.col("extracted").is_not_null() | final_answer_marked_expr(column)).alias("has_answer"),
+    ]
+
+
+def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
+    """``frame`` with the text measures computed from ``column`` (replacing any already there)."""
+    return frame.with_columns(text_measures_exprs(column))
+
+
+def generation_flags_exprs(thresholds: Thresholds) -> list[pl.Expr]:
+    """The per-generation flags as boolean expressions over a generations frame.
+
+    Null where it cannot be told yet (lengths still being counted, text measures unknown).
+    """
+    t = thresholds
+    empty = pl.col("gen_chars") == 0
+    no_answer = ~pl.col("has_answer").fill_null(False) & ~empty.fill_null(False)
+    run_max = pl.col("gen_length").max().over("run")
+    near_max = pl.col("gen_length").cast(pl.Float64) >= (1.0 - t.cap_margin) * run_max
+    # The format's stop reason wins; without one, near the run's longest and unanswered.
+    length_cap = pl.coalesce(pl.col("truncated"), near_max & no_answer & (run_max > 0))
+    repetition = (pl.col("tail_repeats") >= t.min_tail_repeats) | (
+        pl.col("ngram_diversity") <= t.max_ngram_diversity
+    )
+    return [
+        length_cap.alias("length_cap"),
+        no_answer.alias("no_answer"),
+        repetition.fill_null(False).alias("repetition"),
+        empty.alias("empty"),
+    ]
+
+
+def generation_flags(generations: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
+    """``generations`` with the per-generation flag columns appended."""
+    return _with_measures(generations).with_columns(generation_flags_exprs(thresholds))
+
+
+def _with_measures(generations: pl.DataFrame) -> pl.DataFrame:
+    """Frames built without the loader (tests, exports) get their measures from the text."""
+    missing = [c for c in MEASURE_COLUMNS if c not in generations.columns]
+    if not missing:
+        return generations
+    if "gen" in generations.columns:
+        return with_text_measures(generations)
+    return generations.with_columns(
+        pl.lit(None, dtype=pl.UInt32).alias("gen_chars"),
+        pl.lit(None, dtype=pl.UInt32).alias("tail_repeats"),
+        pl.lit(None, dtype=pl.Float32).alias("ngram_diversity"),
+        pl.col("extracted").is_not_null().alias("has_answer"),
+    )
+
+
+def prompt_flag_table(
+    generations: pl.DataFrame, thresholds: Thresholds, correct: pl.Expr | None = None
+) -> pl.DataFrame:
+    """One row per (run, prompt_id): the ``n_<flag>`` counts and ``flag_<name>`` booleans.
+
+    ``correct``: per generation, True/False/null (metrics.correct_expr of the runs' score kinds);
+    default: a score of at least 0.5. A run with no notion of correct (a continuous score) raises
+    neither the suspect-reference nor the grader-mismatch flag.
+    """
+    t = thresholds
+    if correct is None:
+        correct = correct_expr(DEFAULT_THRESHOLD)
+    flagged = generation_flags(generations, t).with_columns(
+        # the loader normalised each answer once (vote_answer); other frames get it here
+        (
+            pl.col("vote_answer")
+            if "vote_answer" in generations.columns
+            else normalize_expr(pl.col("extracted"))
+        ).alias("_answer"),
+        normalize_expr(pl.col("answer")).alias("_reference"),
+        correct.alias("_correct"),
+    )
+    keys = ["run", "prompt_id"]
+    counts = flagged.group_by(keys, maintain_order=True).agg(
+        *[pl.col(f).sum().cast(pl.UInt32).alias(f"n_{f}") for f in GENERATION_FLAGS],
+        # null while lengths are unknown: "all truncated" cannot be told yet
+        pl.col("length_cap").all(ignore_nulls=False).alias("flag_all_truncated"),
+        ((pl.col("_answer") == pl.col("_reference")) & ~pl.col("_correct") & pl.col("has_answer"))
+        .any()
+        .alias("flag_grader_mismatch"),
+    )
+    answered = flagged.filter(
+        pl.col("accuracy").is_not_null()
+        & pl.col("has_answer").fill_null(False)
+        & pl.col("_answer").is_not_null()
+        & (pl.col("_answer") != "")
+    )
+    per_answer = answered.group_by([*keys, "_answer"]).agg(
+        pl.len().alias("votes"),
+        (~pl.col("_correct")).sum().alias("wrong"),
+        (pl.col("accuracy").n_unique() > 1).alias("mixed"),
+    )
+    per_prompt = (
+        per_answer.sort("votes", descending=True)
+        .group_by(keys)
+        .agg(
+            pl.col("votes").sum().alias("answering"),
+            pl.col("votes").first().alias("top_votes"),
+            pl.col("wrong").first().alias("top_wrong"),
+            pl.col("mixed").any().alias("flag_inconsistent_scores"),
+        )
+        .select(
+            *keys,
+            (
+                (pl.col("top_votes") >= t.min_votes)
+                & (pl.col("top_votes") >= t.consensus * pl.col("answering"))
+                & (pl.col("top_wrong") > t.wrong_share * pl.col("top_votes"))
+            ).alias("flag_suspect_reference"),
+            "flag_inconsistent_scores",
+        )
+    )
+    table = counts.join(per_prompt, on=keys, how="left", maintain_order="left").with_columns(
+        pl.col("flag_suspect_reference").fill_null(False),
+        pl.col("flag_inconsistent_scores").fill_null(False),
+        pl.col("flag_grader_mismatch").fill_null(False),
+        # all_truncated is null only while lengths are unknown; an empty count is never "all"
+    )
+    return table.select(*keys, *STATS_FLAG_COLUMNS)
+
+
+def prompt_flags(
+    stats: pl.DataFrame, generations: pl.DataFrame, thresholds: Thresholds
+) -> pl.DataFrame:
+    """``stats`` with :data:`STATS_FLAG_COLUMNS` appended (same row order; replaced if present)."""
+    base = stats.drop([c for c in STATS_FLAG_COLUMNS if c in stats.columns])
+    if generations.height == 0:
+        return base.with_columns(
+            *[pl.lit(None, dtype=pl.UInt32).alias(f"n_{f}") for f in GENERATION_FLAGS],
+            *[pl.lit(None, dtype=pl.Boolean).alias(f"flag_{f}") for f in PROMPT_FLAGS],
+        )
+    table = prompt_flag_table(generations, thresholds, correct_expr(run_kinds(stats)))
+    return base.join(table, on=["run", "prompt_id"], how="left", maintain_order="left")
+
+
+@dataclass(frozen=True, slots=True)
+class RunTriage:
+    """Per-run counts of every flag, and accuracy on completed vs truncated generations."""
+
+    run: str
+    generations: int
+    flagged: dict[str, int]
+    """Per-generation flag -> generations flagged; per-prompt flag -> prompts flagged."""
+    accuracy_completed: float | None
+    """Mean score over scored generations that did not hit the length cap."""
+    accuracy_truncated: float | None
+    """Mean score over scored generations that hit the length cap."""
+    truncated_known: bool
+    """False while token lengths are not known (and the format has no stop reason)."""
+
+
+def run_triage(
+    generations: pl.DataFrame, stats: pl.DataFrame, thresholds: Thresholds
+) -> list[RunTriage]:
+    """One :class:`RunTriage` per run, in order of first appearance."""
+    if generations.height == 0:
+        return []
+    flagged = generation_flags(generations, thresholds)
+    per_gen = flagged.group_by("run", maintain_order=True).agg(
+        pl.len().alias("generations"),
+        *[pl.col(f).sum().alias(f) for f in GENERATION_FLAGS],
+        pl.col("length_cap").is_not_null().all().alias("known"),
+        pl.col("accuracy").filter(pl.col("length_cap") == False).mean().alias("acc_done"),  # noqa: E712
+        pl.col("accuracy").filter(pl.col("length_cap")).mean().alias("acc_cut"),
+    )
+    with_flags = (
+        stats
+        if "flag_all_truncated" in stats.columns
+        else prompt_flags(stats, generations, thresholds)
+    )
+    per_prompt = with_flags.group_by("run", maintain_order=True).agg(
+        pl.col(f"flag_{f}").sum().alias(f) for f in PROMPT_FLAGS
+    )
+    rows = per_gen.join(per_prompt, on="run", how="left", maintain_order="left")
+    out = []
+    for row in rows.iter_rows(named=True):  # one row per run: a handful at most
+        out.append(
+            RunTriage(
+                str(row["run"]),
+                int(row["generations"]),
+                {f: int(row[f] or 0) for f in GENERATION_FLAGS + PROMPT_FLAGS},
+                row["acc_done"],
+                row["acc_cut"],
+                bool(row["known"]),
+            )
+        )
+    return out
+
+
+def render_triage(runs: list[RunTriage]) -> list[str]:
+    """Summary lines, one per run: flag counts and accuracy on completed vs truncated."""
+    lines = []
+    for r in runs:
+        f = r.flagged
+
+        def pct(value: float | None) -> str:
+            return "–" if value is None else f"{100 * value:.1f}%"
+
+        cap = f"{f['length_cap']}" if r.truncated_known else "? (lengths not counted)"
+        lines.append(
+            f"{one_line(r.run, 80)}: length cap {cap}, no answer {f['no_answer']}, loop {f['repetition']}, "
+            f"empty {f['empty']} of {r.generations} generations; accuracy completed "
+            f"{pct(r.accuracy_completed)} vs truncated {pct(r.accuracy_truncated)}; prompts: "
+            f"suspect reference {f['suspect_reference']}, grader mismatch "
+            f"{f['grader_mismatch']}, inconsistent scores {f['inconsistent_scores']}, "
+            f"all truncated {f['all_truncated']}"
+        )
+    return lines

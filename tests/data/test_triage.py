@@ -1,0 +1,285 @@
+"""Triage flags: for each flag, generated cases that must trigger it and near misses that must not."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from evaltui.data.extract import fill_extracted
+from evaltui.data.loader import LoadOptions, load
+from evaltui.data.schema import conform
+from evaltui.data.triage import (
+    STATS_FLAG_COLUMNS,
+    Thresholds,
+    generation_flags,
+    prompt_flag_table,
+    run_triage,
+    with_text_measures,
+)
+from tests.conftest import write_jsonl
+
+ROOT = Path(__file__).resolve().parents[2]
+WORDS = (  # noqa: SIM905 (one readable block of words)
+    "the of and to we let so then thus compute solve value number check verify first next "
+    "step case assume note consider substitute simplify factor expand sum product total each "
+    "triangle circle area angle prime integer fraction probability ways choose x y z n k"
+).split()
+
+
+def prose(seed: int, words: int = 300) -> str:
+    """Ordinary varied text (random words), no final answer."""
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) for _ in range(words))
+
+
+def frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """Generations as the loader builds them: measures from the text, then answers extracted."""
+    defaults = {"run": "r", "prompt_id": "p", "prompt": "q", "answer": "8", "accuracy": 0.0}
+    data = [{**defaults, **row} for row in rows]
+    built = pl.DataFrame(data, infer_schema_length=None)
+    lengths = built["gen_length"] if "gen_length" in built.columns else None
+    generations = fill_extracted(with_text_measures(conform(built)))
+    if lengths is not None:
+        generations = generations.with_columns(lengths.cast(pl.UInt32).alias("gen_length"))
+    else:
+        generations = generations.with_columns(pl.lit(None, dtype=pl.UInt32).alias("gen_length"))
+    return generations
+
+
+def flags(rows: list[dict[str, Any]], **thresholds: Any) -> pl.DataFrame:
+    return generation_flags(frame(rows), Thresholds(**thresholds))
+
+
+def prompt_table(rows: list[dict[str, Any]], **thresholds: Any) -> dict[str, Any]:
+    table = prompt_flag_table(frame(rows), Thresholds(**thresholds))
+    assert table.height == 1
+    return table.row(0, named=True)
+
+
+# --- per generation ---------------------------------------------------------------------------
+
+
+def test_length_cap_uses_the_stop_reason_when_the_format_has_one() -> None:
+    got = flags(
+        [
+            {"gen": "so \\boxed{8}", "truncated": True, "gen_length": 10},  # cut, answer or not
+            {
+                "gen": prose(1),
+                "truncated": False,
+                "gen_length": 1000,
+            },  # longest, no answer: stopped
+        ]
+    )
+    assert got["length_cap"].to_list() == [True, False]
+
+
+def test_length_cap_without_a_stop_reason_is_near_the_runs_longest_and_unanswered() -> None:
+    rows = [
+        {"gen": prose(1), "gen_length": 1000},  # the longest, no answer
+        {"gen": prose(2), "gen_length": 991},  # within 1 % of 1000, no answer
+        {"gen": prose(3), "gen_length": 989},  # 1.1 % short of it
+        {"gen": prose(4) + " \\boxed{8}", "gen_length": 1000},  # as long, but it answered
+        {"gen": prose(5), "gen_length": 1000, "run": "other"},  # another run's maximum is its own
+        {"gen": prose(6), "gen_length": 5000, "run": "other"},
+    ]
+    assert flags(rows)["length_cap"].to_list() == [True, True, False, False, False, True]
+    wider = flags(rows, cap_margin=0.02)["length_cap"].to_list()
+    assert wider[:3] == [True, True, True]  # the threshold is configurable
+    # Lengths not counted yet and no stop reason: cannot be told (null), not "no".
+    unknown = flags([{"gen": prose(1)}])["length_cap"].to_list()
+    assert unknown == [None]
+
+
+def test_no_answer_means_no_stated_final_answer() -> None:
+    got = flags(
+        [
+            {"gen": prose(1)},
+            {"gen": prose(2) + " so the total is 12 and"},  # a number is a guess, not a statement
+            {"gen": prose(3) + " \\boxed{12}"},
+            {"gen": prose(4) + "\nThe final answer is 12."},
+            {"gen": prose(5) + "\nAnswer: 12"},
+            {"gen": prose(6), "extracted": "B"},  # the format's own extracted answer
+            {"gen": "   "},  # empty, not "no answer"
+            {"gen": prose(7) + " \\boxed{}"},  # an empty box states nothing
+        ]
+    )
+    assert got["no_answer"].to_list() == [True, True, False, False, False, False, False, True]
+
+
+def test_repetition_loop_by_repeated_tail_and_by_low_ngram_diversity() -> None:
+    loop = "Wait, let me recompute the sum of the two terms again. " * 80
+    rng = random.Random(0)
+    varied_loop = "".join(
+        f"Step {i}: we add {rng.randint(1, 9)} and check it again. " for i in range(200)
+    )
+    got = flags(
+        [
+            {"gen": prose(1) + " " + loop},  # exact loop at the end
+            {"gen": prose(2) + " " + loop + "but then zq vb xu we finally stop here, done now!!"},
+            {"gen": "ha " * 2000},  # a tight loop
+            {"gen": prose(3, 2000)},  # long varied text
+            {"gen": "ha ha ha"},  # too short to tell
+            {"gen": loop[:100]},  # one repeat is not a loop
+            {"gen": varied_loop},
+        ]
+    )
+    assert got["repetition"].to_list()[:6] == [True, True, True, False, False, False]
+    assert got["tail_repeats"][0] >= 4 and got["tail_repeats"][1] == 1  # second: by diversity
+    assert got["ngram_diversity"][1] <= 0.2 and got["ngram_diversity"][3] > 0.6
+    # Steps that differ only in their numbers: diversity between a loop and prose.
+    assert 0.2 < got["ngram_diversity"][6] < 0.6
+    assert flags([{"gen": varied_loop}], max_ngram_diversity=0.6)["repetition"].to_list() == [True]
+
+
+def test_empty_generation() -> None:
+    got = flags([{"gen": ""}, {"gen": " \n\t"}, {"gen": None}, {"gen": "0"}, {"gen": prose(1)}])
+    assert got["empty"].to_list() == [True, True, True, False, False]
+    assert got["no_answer"].to_list() == [False, False, False, True, True]  # "0" states nothing
+
+
+# --- per prompt --------------------------------------------------------------------------------
+
+
+def boxed(given: str, score: float, **more: Any) -> dict[str, Any]:
+    return {"gen": f"{prose(len(given))}\nSo \\boxed{{{given}}}.", "accuracy": score, **more}
+
+
+def test_suspect_reference_needs_a_consensus_scored_wrong() -> None:
+    assert prompt_table([boxed("7", 0)] * 8)["flag_suspect_reference"] is True
+    assert prompt_table([boxed("7", 0)] * 6 + [boxed("9", 0)] * 2)["flag_suspect_reference"]
+    # 5 of 8 is below the 75 % consensus; a split vote is just a hard prompt.
+    assert not prompt_table([boxed("7", 0)] * 5 + [boxed("9", 0)] * 3)["flag_suspect_reference"]
+    assert not prompt_table([boxed("7", 0)] * 4 + [boxed("9", 0)] * 4)["flag_suspect_reference"]
+    assert prompt_table([boxed("7", 0)] * 5 + [boxed("9", 0)] * 3, consensus=0.6)[
+        "flag_suspect_reference"
+    ]
+    # The consensus scored right is no suspect; too few votes are no consensus.
+    assert not prompt_table([boxed("8", 1)] * 8)["flag_suspect_reference"]
+    assert not prompt_table([boxed("7", 0)] * 2)["flag_suspect_reference"]
+    # Unanswered generations do not vote: 3 agreeing answers among 8 generations still agree.
+    rows = [boxed("7", 0)] * 3 + [{"gen": prose(9), "accuracy": 0.0}] * 5
+    assert prompt_table(rows)["flag_suspect_reference"] is True
+
+
+def test_grader_mismatch_when_the_reference_itself_is_scored_wrong() -> None:
+    half = {"answer": "\\frac{1}{2}"}
+    assert prompt_table([boxed("0.5", 0, **half), boxed("7", 0, **half)])["flag_grader_mismatch"]
+    assert prompt_table([boxed("\\dfrac{1}{2}", 0, **half)])["flag_grader_mismatch"]
+    assert not prompt_table([boxed("1/2", 1, **half)])["flag_grader_mismatch"]
+    assert not prompt_table([boxed("0.25", 0, **half)])["flag_grader_mismatch"]
+    # The reference as a last-number guess in an unanswered trace is not "the answer".
+    guessed = {"gen": prose(1) + " and 8", "accuracy": 0.0}
+    assert not prompt_table([guessed])["flag_grader_mismatch"]
+
+
+def test_inconsistent_scores_for_the_same_answer() -> None:
+    assert prompt_table([boxed("5", 1), boxed("5", 0)])["flag_inconsistent_scores"]
+    assert prompt_table([boxed("5", 1), boxed("5.0", 0)])["flag_inconsistent_scores"]
+    assert not prompt_table([boxed("5", 1), boxed("6", 0)])["flag_inconsistent_scores"]
+    assert not prompt_table([boxed("5", 1), boxed("5", 1)])["flag_inconsistent_scores"]
+    # Unscored generations have no score to disagree with.
+    assert not prompt_table([boxed("5", 1), {**boxed("5", 0), "accuracy": None}])[
+        "flag_inconsistent_scores"
+    ]
+
+
+def test_all_truncated() -> None:
+    cut = {"truncated": True, "gen_length": 100}
+    assert prompt_table([boxed("1", 0, **cut), boxed("2", 0, **cut)])["flag_all_truncated"]
+    assert not prompt_table([boxed("1", 0, **cut), boxed("2", 0, truncated=False, gen_length=5)])[
+        "flag_all_truncated"
+    ]
+    row = prompt_table([{"gen": prose(1)}, {"gen": prose(2)}])
+    assert row["flag_all_truncated"] is None  # lengths unknown, no stop reason: cannot tell
+    assert row["n_no_answer"] == 2 and row["n_length_cap"] is not None
+
+
+def test_counts_per_prompt_and_runs_accuracy_on_completed_vs_truncated() -> None:
+    rows = [
+        boxed("8", 1, prompt_id="a", truncated=False, gen_length=50),
+        boxed("8", 1, prompt_id="a", truncated=False, gen_length=50),
+        boxed("7", 0, prompt_id="a", truncated=False, gen_length=50),
+        {"gen": prose(1), "prompt_id": "a", "truncated": True, "gen_length": 100},
+        {"gen": "", "prompt_id": "b", "truncated": False, "gen_length": 0},
+        {"gen": prose(2), "prompt_id": "b", "truncated": True, "gen_length": 100, "accuracy": 1},
+    ]
+    generations = frame(rows)
+    table = prompt_flag_table(generations, Thresholds())
+    assert table.columns == ["run", "prompt_id", *STATS_FLAG_COLUMNS]
+    a, b = table.rows(named=True)
+    assert (a["n_length_cap"], a["n_no_answer"], a["n_empty"]) == (1, 1, 0)
+    assert (b["n_length_cap"], b["n_no_answer"], b["n_empty"]) == (1, 1, 1)
+    (run,) = run_triage(generations, table, Thresholds())
+    assert run.generations == 6 and run.flagged["length_cap"] == 2
+    assert run.accuracy_completed == pytest.approx(2 / 4)  # 1, 1, 0 and the empty 0
+    assert run.accuracy_truncated == pytest.approx(1 / 2)
+
+
+def test_thresholds_parse_and_reject() -> None:
+    got = Thresholds.parse(["cap_margin=0.05", "min-votes=4"])
+    assert (got.cap_margin, got.min_votes, got.consensus) == (0.05, 4, 0.75)
+    for bad in ["cap_margin", "nope=1", "min_votes=x", "consensus=-1"]:
+        with pytest.raises(ValueError, match="--triage"):
+            Thresholds.parse([bad])
+    assert "1%" in Thresholds().describe()
+
+
+# --- through the loader and the CLI -------------------------------------------------------------
+
+
+def test_loader_stats_and_combined_json_carry_the_flags(tmp_path: Path) -> None:
+    records = [
+        {"prompt": "P1", "answer": "8", "accuracy": 0.0, "gen": "so \\boxed{7}"} for _ in range(4)
+    ] + [
+        {"prompt": "P2", "answer": "3", "accuracy": 0.0, "gen": "again and " * 500},
+        {"prompt": "P2", "answer": "3", "accuracy": 0.0, "gen": "x", "finish_reason": "length"},
+    ]
+    write_jsonl(tmp_path / "run" / "a.jsonl", records)
+    result = load([tmp_path], LoadOptions(use_cache=False, tokenize=False))
+    stats = {row["prompt"]: row for row in result.stats.iter_rows(named=True)}
+    assert stats["P1"]["flag_suspect_reference"] is True
+    assert stats["P2"]["n_repetition"] == 1 and stats["P2"]["n_length_cap"] == 1
+    from evaltui.cli import main
+
+    out = tmp_path / "combined.json"
+    assert main(["summarize", str(tmp_path), "-o", str(out), "--no-cache", "-q"]) == 0
+    combined = {r["prompt"]: r for r in json.loads(out.read_text())}
+    assert combined["P1"]["flag_suspect_reference"] is True
+    assert all(key in combined["P2"] for key in STATS_FLAG_COLUMNS)
+    # A threshold from the command line changes the flags.
+    assert (
+        main(
+            ["summarize", str(tmp_path), "-o", str(out), "--no-cache", "-q", "--triage=min_votes=5"]
+        )
+        == 0
+    )
+    assert json.loads(out.read_text())[0]["flag_suspect_reference"] is False
+
+
+def test_summarize_prints_triage_counts_per_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evaltui.cli import main
+
+    assert main(["summarize", str(ROOT / "sample_data"), "-o", str(tmp_path / "s.json")]) == 0
+    err = capsys.readouterr().err
+    assert "triage" in err and "accuracy completed" in err and "vs truncated 0.0%" in err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["summarize", "x", "--triage", "bogus=1"])
+    assert exit_info.value.code == 2
+    assert "expected NAME=VALUE" in capsys.readouterr().err
+
+
+def test_sample_data_has_no_false_loops_or_empties_and_its_cut_traces_are_found() -> None:
+    result = load([ROOT / "sample_data"], LoadOptions(use_cache=False))
+    flagged = generation_flags(result.generations, Thresholds())
+    assert flagged["repetition"].sum() == 0 and flagged["empty"].sum() == 0
+    # The sample's cut-off traces carry finish_reason "length" and never reach an answer.
+    cut = flagged.filter(pl.col("length_cap"))
+    assert cut.height == int(result.generations["truncated"].sum()) > 0
+    assert cut["no_answer"].all()
