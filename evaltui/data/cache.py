@@ -26,7 +26,7 @@ from evaltui.data.schema import GENERATION_SCHEMA, LoadError
 
 # Part of every key: bump it when what readers or the answer extractor emit changes, since headless
 # warm runs reuse cached rows (extracted answers included) without parsing the file again.
-CACHE_FORMAT = "5"
+CACHE_FORMAT = "6"
 
 
 def default_cache_dir() -> Path:

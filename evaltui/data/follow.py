@@ -30,7 +30,6 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from evaltui.data import metrics
 from evaltui.data.discover import InputError, InputFile, discover
 from evaltui.data.formats import Reader, Window, detect, get_reader, known_extensions
 from evaltui.data.loader import (
@@ -40,6 +39,7 @@ from evaltui.data.loader import (
     LoadResult,
     PartialCallback,
     ProgressCallback,
+    compute_stats,
     finish_generations,
     load,
     read_input,
@@ -409,7 +409,7 @@ class Follower:
     def _build(self) -> LoadResult:
         tracked = [self.files[p] for p in self._ordered()]
         generations = finish_generations([t.frame for t in tracked if t.reader is not None])
-        stats = metrics.prompt_stats(generations, self.options.correct_threshold)
+        stats = compute_stats(generations, self.options)
         files = [
             t.report
             if t.report is not None
@@ -442,6 +442,7 @@ class Follower:
             0,
             time.perf_counter() - self.started,
             True,
+            triage=self.options.triage_thresholds(),
         )
 
     def _ordered(self) -> list[Path]:

@@ -210,6 +210,12 @@ def _read_one(
     return state, errors, notes
 
 
+def compute_stats(generations: pl.DataFrame, options: LoadOptions) -> pl.DataFrame:
+    """The Stats table of ``generations``: per-prompt stats, then the triage flags."""
+    stats = metrics.prompt_stats(generations, options.correct_threshold)
+    return prompt_flags(stats, generations, options.triage_thresholds())
+
+
 def _release_freed_memory() -> None:
     """Hand memory that Python and the tokenizer freed back to the OS (glibc keeps it otherwise).
 
@@ -514,8 +520,7 @@ class _Load:
             for state in self.states
         ]
         generations = finish_generations(frames)
-        stats = metrics.prompt_stats(generations, self.options.correct_threshold)
-        stats = prompt_flags(stats, generations, self.options.triage_thresholds())
+        stats = compute_stats(generations, self.options)
         files = list(self.skipped.values()) + [
             FileReport(
                 s.input.source,
