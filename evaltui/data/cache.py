@@ -14,7 +14,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -47,6 +47,8 @@ class CachedRows:
 @dataclass(frozen=True, slots=True)
 class Cache:
     directory: Path
+    write_errors: list[str] = field(default_factory=list)
+    """Why writing failed (the first failure only): the load says it once, not per file."""
 
     def key(
         self,
@@ -85,7 +87,9 @@ class Cache:
             with os.fdopen(fd, "wb") as handle:
                 write(handle)
             os.replace(tmp, target)
-        except OSError:
+        except OSError as exc:
+            if not self.write_errors:
+                self.write_errors.append(exc.strerror or str(exc))
             if tmp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)

@@ -535,12 +535,19 @@ class _Load:
         ]
         order = {item.source: i for i, item in enumerate(self.inputs)}
         files.sort(key=lambda f: order.get(f.source, 0))
+        notes = list(self.notes)
+        if self.cache is not None and self.cache.write_errors:
+            notes.insert(
+                0,
+                f"the cache directory {self.cache.directory} cannot be written "
+                f"({self.cache.write_errors[0]}): nothing is cached; see --cache-dir, --no-cache",
+            )
         return LoadResult(
             generations,
             stats,
             list(self.errors),
             files,
-            list(self.notes),
+            notes,
             self.spec.name if self.spec else "none",
             sum(s.cached for s in self.states),
             time.perf_counter() - self.started,
