@@ -5,7 +5,9 @@ headless commands stay fast."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import os
 import sys
 import threading
 from collections.abc import Sequence
@@ -15,6 +17,7 @@ from typing import Any
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 SUBCOMMANDS = ("summarize", "export", "compare", "formats")
 
 
@@ -161,7 +164,7 @@ def run_load(paths: list[str], options: Any, *, quiet: bool = False) -> Any:
         TimeRemainingColumn,
     )
 
-    console = Console(stderr=True)
+    console = Console(file=getattr(sys.stderr, "unsanitized", sys.stderr))
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -260,7 +263,7 @@ def print_summary(result: Any, output: Path | None) -> None:
     lines.append(f"cache hits   {result.cache_hits} of {len(read)} files")
     lines.append(f"seconds      {result.seconds:.2f}")
     if output is not None:
-        lines.append(f"wrote        {output}")
+        lines.append(f"wrote        {'(standard output)' if str(output) == '-' else output}")
     print("\n".join(lines), file=sys.stderr)
 
 
@@ -279,7 +282,7 @@ def summarize_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="FILE",
-        help="output file (default: OUTPUT_DATA_DIR/OUTPUT_FILENAME)",
+        help="output file, - for stdout (default: OUTPUT_DATA_DIR/OUTPUT_FILENAME)",
     )
     parser.add_argument(
         "--output_data_dir",
@@ -329,12 +332,14 @@ def add_follow_args(parser: argparse.ArgumentParser, *, interval: bool = True) -
 
 
 def cmd_summarize(argv: Sequence[str]) -> int:
-    from evaltui.data.export import write_combined_json
+    from evaltui.data.export import is_stdout, write_combined_json
     from evaltui.data.loader import LoadFailure
 
     parser = summarize_parser()
     args = parser.parse_args(argv)
     output = args.output or args.output_data_dir / args.output_filename
+    if is_stdout(output) and args.table is not None:
+        parser.error("-o - and --table both write to stdout: choose one")
     if args.follow:
         from evaltui.commands.follow import follow_summarize
 
@@ -352,7 +357,7 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     if args.table is not None:
         from evaltui.data.summary import render_table, summarize_runs
 
-        sys.stdout.write(render_table(summarize_runs(result.stats), args.table))
+        say(render_table(summarize_runs(result.stats), args.table))
     return EXIT_OK
 
 
@@ -367,7 +372,7 @@ def cmd_formats(argv: Sequence[str]) -> int:
     ).parse_args(argv)
     width = max(len(r.name) for r in READERS)
     for reader in READERS:
-        print(f"{reader.name:<{width}}  {reader.description}  [{', '.join(reader.extensions)}]")
+        say(f"{reader.name:<{width}}  {reader.description}  [{', '.join(reader.extensions)}]\n")
     return EXIT_OK
 
 
@@ -399,8 +404,65 @@ def cmd_app(argv: Sequence[str]) -> int:
     return code
 
 
+class VisibleStream:
+    """``sys.stderr`` while evaltui runs: every message is made visible text on its way out.
+
+    Messages carry file and folder names, run labels and reader notes from the input; whichever
+    code path prints one, an escape sequence in it cannot retitle the terminal or write the
+    clipboard (it shows as ``␛]52;…``). ``unsanitized`` is the stream itself, for the progress
+    bar's own control codes."""
+
+    def __init__(self, stream: Any) -> None:
+        self.unsanitized = stream
+
+    def write(self, text: str) -> int:
+        from evaltui.data.sanitize import visible
+
+        written: int = self.unsanitized.write(visible(text))
+        return written
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.unsanitized, name)
+
+
+def say(text: str) -> None:
+    """Print human-readable text built from input (a report, a table) on stdout, made visible."""
+    from evaltui.data.sanitize import visible
+
+    sys.stdout.write(visible(text))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    saved = sys.stderr
+    if not isinstance(saved, VisibleStream):
+        sys.stderr = VisibleStream(saved)
+    try:
+        return dispatch(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        print("evaltui: interrupted", file=sys.stderr)
+        return interrupted()
+    except BrokenPipeError:
+        # `evaltui export … -o - | head`: the reader left; not an error worth a traceback.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
+    finally:
+        sys.stderr = saved
+
+
+def interrupted() -> int:
+    """Exit code 130 after Ctrl-C. Reader threads may still be busy; waiting for them at exit
+    would make Ctrl-C slow, so when there are some the process ends here (files being written
+    have already been removed on the way up)."""
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate()[1:]):
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+    return EXIT_INTERRUPTED
+
+
+def dispatch(argv: list[str]) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         command, rest = argv[0], argv[1:]
         if command == "summarize":

@@ -13,6 +13,7 @@ from evaltui.cli import (
     add_load_args,
     fail,
     headless_load,
+    say,
 )
 
 
@@ -20,7 +21,7 @@ def compare_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evaltui compare",
         description="Compare two runs prompt by prompt (joined on prompt id, never on row position): "
-        "delta with a paired 95%% CI and test, transitions between never/flaky/always solved.",
+        "delta with a paired 95% CI and test, transitions between never/flaky/always solved.",
     )
     add_load_args(parser)
     parser.add_argument(
@@ -44,7 +45,7 @@ def compare_parser() -> argparse.ArgumentParser:
 
 def cmd_compare(argv: Sequence[str]) -> int:
     from evaltui.data.compare import compare_runs, default_runs
-    from evaltui.data.export import mark_output, write_json, write_with
+    from evaltui.data.export import csv_safe, mark_output, write_json, write_with
     from evaltui.data.loader import LoadFailure
 
     parser = compare_parser()
@@ -58,12 +59,12 @@ def cmd_compare(argv: Sequence[str]) -> int:
         comparison = compare_runs(result.stats, run_a, run_b)
     except ValueError as exc:
         return fail(str(exc))
-    print(comparison.report())
+    say(comparison.report() + "\n")
     if args.output is not None:
         frame = comparison.joined
         try:
             if args.output.suffix.lower() == ".csv":
-                write_with(args.output, lambda h: frame.write_csv(h), "wb")
+                write_with(args.output, lambda h: csv_safe(frame).write_csv(h), "wb")
             else:
                 write_json(frame.to_dicts(), args.output)
             mark_output(args.output, "compare", runs=[run_a, run_b], prompts=frame.height)

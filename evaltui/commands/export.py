@@ -14,6 +14,7 @@ from evaltui.cli import (
     fail,
     headless_load,
 )
+from evaltui.data.sanitize import visible
 
 
 def export_parser() -> argparse.ArgumentParser:
@@ -53,21 +54,32 @@ def export_parser() -> argparse.ArgumentParser:
         type=Path,
         required=True,
         metavar="FILE",
-        help="output file; .csv or .parquet write the stats in that format",
+        help="output file, - for stdout; .csv or .parquet write the stats in that format",
     )
     parser.add_argument("--force", action="store_true", help="overwrite an existing output file")
     parser.add_argument("-q", "--quiet", action="store_true")
     return parser
 
 
+def caret_lines(text: str, position: int | None, width: int = 72) -> str:
+    """Two lines pointing at ``position`` in ``text`` (a window of it when it is long)."""
+    if position is None:
+        return ""
+    start = max(0, min(position - width // 2, len(text) - width))
+    shown = visible(text[start : start + width], multiline=False)  # one symbol per character
+    lead = "…" if start else ""
+    tail = "…" if start + width < len(text) else ""
+    return f"\n  {lead}{shown}{tail}\n  {' ' * (len(lead) + position - start)}^"
+
+
 def cmd_export(argv: Sequence[str]) -> int:
-    from evaltui.data.export import export_view, kind_for_path
+    from evaltui.data.export import export_view, is_stdout, kind_for_path
     from evaltui.data.loader import LoadFailure
     from evaltui.data.query import QueryError, View
 
     parser = export_parser()
     args = parser.parse_args(argv)
-    if args.output.exists() and not args.force:
+    if not is_stdout(args.output) and args.output.exists() and not args.force:
         return fail(f"{args.output} exists (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)
     kind = "records" if args.records else kind_for_path(args.output)
@@ -78,10 +90,7 @@ def cmd_export(argv: Sequence[str]) -> int:
     try:
         view_stats = view.apply(result.stats)
     except QueryError as exc:
-        caret = ""
-        if exc.position is not None:
-            caret = f"\n  {args.where}\n  {' ' * exc.position}^"
-        return fail(f"--where: {exc.message}{caret}")
+        return fail(f"--where: {exc.message}{caret_lines(args.where, exc.position)}")
     if args.run is not None and args.run not in set(result.stats["run"].to_list()):
         runs = ", ".join(sorted(set(result.stats["run"].to_list())))
         return fail(f"--run {args.run!r}: no such run (runs: {runs})")

@@ -3,18 +3,88 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import math
 import os
+import stat
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
 import polars as pl
 
 from evaltui.data.metrics import STATS_COLUMNS
+from evaltui.data.sanitize import FORMULA_START, visible
+
+STDOUT = "-"
+"""The output name that means standard output (``-o -``)."""
+_TEMP_TAG = "evaltui-"
+#: Temp files of an interrupted write older than this are removed even when their writer's id
+#: cannot be told (files of an older evaltui, or from another machine on a shared disk).
+STALE_SECONDS = 24 * 3600
+
+
+def is_stdout(path: str | os.PathLike[str]) -> bool:
+    return os.fspath(path) == STDOUT
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows."""
+    with (
+        contextlib.suppress(OSError, ValueError),
+        open("/proc/self/status", encoding="ascii") as status,
+    ):
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it (and back)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(target: Path) -> int:
+    """What a new file gets from ``open()``: 0666 minus the umask; an existing file keeps its own."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _clean_stale_temps(target: Path) -> None:
+    """Remove temp files an earlier write of ``target`` left when it was killed (kill -9, power
+    loss): ours are ``.<name>.evaltui-<pid>.<random>.tmp``; a live writer's are left alone."""
+    pattern = f".{glob.escape(target.name)}.*.tmp"
+    for temp in target.parent.glob(pattern):
+        middle = temp.name[len(target.name) + 2 : -len(".tmp")]
+        pid = (
+            middle.split(".", 1)[0].removeprefix(_TEMP_TAG) if middle.startswith(_TEMP_TAG) else ""
+        )
+        try:
+            if pid.isdigit():
+                if _alive(int(pid)):
+                    continue
+            elif time.time() - temp.stat().st_mtime < STALE_SECONDS:
+                continue
+            temp.unlink()
+        except OSError:
+            continue
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 @contextlib.contextmanager
@@ -22,12 +92,17 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
     """Open a temp file beside ``path``; on success it replaces ``path`` in one ``os.replace``.
 
     On any exception the temp file is removed and ``path`` is untouched: an existing file is never
-    half-overwritten, and a failed export leaves nothing behind.
+    half-overwritten, and a failed export leaves nothing behind. The file gets the mode ``open()``
+    would give it (the umask; an existing file keeps its mode); a symlink is written through (its
+    target is replaced, the link stays); temp files a killed earlier write left are removed.
     """
-    target = Path(path)
+    target = Path(os.path.realpath(path))
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    _clean_stale_temps(target)
+    prefix = f".{target.name}.{_TEMP_TAG}{os.getpid()}."
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
     try:
+        os.fchmod(fd, _mode_for(target))
         encoding = None if "b" in mode else "utf-8"
         newline = None if "b" in mode else "\n"
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
@@ -41,13 +116,51 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
         raise
 
 
+@contextlib.contextmanager
+def open_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
+    """:func:`atomic_open`, or standard output when ``path`` is ``-``."""
+    if not is_stdout(path):
+        with atomic_open(path, mode) as handle:
+            yield handle
+        return
+    sys.stdout.flush()
+    if "b" in mode:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+    else:
+        yield sys.stdout
+        sys.stdout.flush()
+
+
 def write_with(
     path: str | os.PathLike[str], writer: Callable[[IO[Any]], None], mode: str = "w"
 ) -> Path:
-    """Run ``writer`` on an atomically replaced file at ``path``; returns the path."""
-    with atomic_open(path, mode) as handle:
+    """Run ``writer`` on an atomically replaced file at ``path`` (or stdout for ``-``)."""
+    with open_output(path, mode) as handle:
         writer(handle)
     return Path(path)
+
+
+# JSON leaves DEL, C1 controls and invisible format characters raw in strings (with
+# ensure_ascii=False); written as \u escapes they are the same JSON values and cannot act on a
+# terminal that shows the file (or stdout).
+_JSON_ESCAPES = {
+    code: f"\\u{code:04x}"
+    for code in [
+        0x7F,
+        *range(0x80, 0xA0),
+        0x061C,
+        *range(0x200B, 0x2010),
+        *range(0x2028, 0x202F),
+        *range(0x2066, 0x206A),
+        0xFEFF,
+    ]
+}
+
+
+def json_text(value: Any, **options: Any) -> str:
+    """``json.dumps`` (UTF-8 text kept) with the characters above escaped."""
+    return json.dumps(value, ensure_ascii=False, **options).translate(_JSON_ESCAPES)
 
 
 #: How a non-finite number is written: JSON has no NaN/Infinity (Python's ``json`` writes them
@@ -80,7 +193,7 @@ def write_json(value: Any, path: str | os.PathLike[str]) -> Path:
     UTF-8, atomically."""
 
     def writer(handle: IO[Any]) -> None:
-        json.dump(json_safe(value), handle, ensure_ascii=False, indent=2, allow_nan=False)
+        handle.write(json_text(json_safe(value), indent=2, allow_nan=False))
         handle.write("\n")
 
     return write_with(path, writer)
@@ -98,7 +211,7 @@ def mark_output(path: str | os.PathLike[str], kind: str, **details: Any) -> None
     from evaltui.data.marks import manifest, manifest_path
 
     target = Path(path)
-    if not target.is_file():  # stdout, a device: nothing on disk to mark
+    if is_stdout(path) or not target.is_file():  # stdout, a device: nothing on disk to mark
         return
     data = manifest(target, kind, **details)
     write_with(manifest_path(target), lambda h: json.dump(data, h, indent=2))
@@ -135,6 +248,8 @@ class ExportSummary:
     prompts: int
     records: int
     """Lines written: records for ``records``, prompts otherwise."""
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    """For ``records``: where each written line came from (see :func:`write_records`)."""
 
     def __str__(self) -> str:
         what = (
@@ -142,7 +257,8 @@ class ExportSummary:
             if self.kind == "records"
             else f"{self.prompts} prompts"
         )
-        return f"wrote {what} to {self.path}"
+        where = "standard output" if is_stdout(self.path) else str(self.path)
+        return f"wrote {what} to {where}"
 
 
 def kind_for_path(path: str | os.PathLike[str], default: ExportKind = "combined") -> ExportKind:
@@ -167,11 +283,17 @@ def write_records(
     generations: pl.DataFrame,
     files: Iterable[Any],
     path: str | os.PathLike[str],
+    sources: list[dict[str, Any]] | None = None,
 ) -> int:
     """Write the original records of the view's generations as JSONL, each unchanged; returns how many.
 
     ``files`` are the load's file reports (``source``, ``format``, ``path``): each record is read
     back from its source by the reader that produced it, so nothing was kept in memory for this.
+    Records are written source by source, so where each came from fits in one entry per source,
+    appended to ``sources``: ``{"source", "path", "format", "runs", "first_line", "last_line",
+    "source_lines"}`` (output lines 1-based and inclusive; ``source_lines`` the records' line or
+    entry numbers in their source, in output order, as ``[first, last]`` ranges). A multi-run view's records stay unchanged and
+    can still be told apart.
     """
     from evaltui.data.formats import get_reader
 
@@ -182,17 +304,39 @@ def write_records(
     ]
     for source, _group in groups:  # all checked before anything is written
         _check_unchanged(source, by_source.get(source))
+    keys = view_stats.select("run", "prompt_id").unique()
+    runs = dict(
+        generations.join(keys, on=["run", "prompt_id"], how="semi")
+        .group_by("source")
+        .agg(pl.col("run").unique().sort())
+        .iter_rows()
+    )
     count = 0
-    with atomic_open(path) as handle:
+    tty = is_stdout(path) and sys.stdout.isatty()
+    with open_output(path) as handle:
         for source, group in groups:
             report = by_source[source]
             reader = get_reader(report.format)
-            pairs = zip(group["line"].to_list(), group["offset"].to_list(), strict=True)
-            for text in reader.records(Path(report.path), pairs):
-                handle.write(text)
+            lines = group["line"].to_list()
+            first = count + 1
+            for text in reader.records(Path(report.path), zip(lines, group["offset"], strict=True)):
+                # Unchanged into a file or a pipe; a terminal sees control characters made visible.
+                handle.write(visible(text) if tty else text)
                 handle.write("\n")
                 count += 1
             _check_unchanged(source, report)  # replaced while we read it: the temp file goes
+            if sources is not None:
+                sources.append(
+                    {
+                        "source": str(source),
+                        "path": str(report.path),
+                        "format": report.format,
+                        "runs": runs.get(source, []),
+                        "first_line": first,
+                        "last_line": count,
+                        "source_lines": line_ranges(lines),
+                    }
+                )
     return count
 
 
@@ -212,6 +356,34 @@ def _check_unchanged(source: str, report: Any) -> None:
         )
 
 
+def line_ranges(lines: list[int]) -> list[list[int]]:
+    """Ascending line numbers as inclusive ``[first, last]`` runs: [1, 2, 3, 7] -> [[1, 3], [7, 7]]."""
+    ranges: list[list[int]] = []
+    for line in lines:
+        if ranges and line == ranges[-1][1] + 1:
+            ranges[-1][1] = line
+        else:
+            ranges.append([line, line])
+    return ranges
+
+
+def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells a spreadsheet would run as a formula get a leading ``'`` (OWASP's advice).
+
+    Cells that start with ``=``, ``+``, ``-``, ``@``, a tab or a CR, and cells that start with
+    ``'`` themselves, get one ``'`` in front; to recover the value, drop one leading ``'`` from
+    every text cell that starts with it. Numbers are written as numbers and left alone.
+    """
+    texts = [c for c, t in frame.schema.items() if t == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.slice(0, 1).is_in(list(FORMULA_START)))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in texts
+    )
+
+
 def _flat(view_stats: pl.DataFrame) -> pl.DataFrame:
     # CSV has no lists: gen_lengths becomes space-separated numbers.
     lists = [c for c, t in view_stats.schema.items() if isinstance(t, pl.List)]
@@ -227,13 +399,16 @@ def export_view(
 ) -> ExportSummary:
     """Write the current view in one of :data:`EXPORT_KINDS`, atomically."""
     target = Path(path)
+    sources: list[dict[str, Any]] = []
+    if kind == "parquet" and is_stdout(path) and sys.stdout.isatty():
+        raise ValueError("Parquet is binary: write it to a file or a pipe, not to the terminal")
     if kind == "combined":
         write_combined_json(view_stats, target)
         written = view_stats.height
     elif kind == "records":
-        written = write_records(view_stats, generations, files, target)
+        written = write_records(view_stats, generations, files, target, sources)
     elif kind == "csv":
-        write_with(target, lambda h: _flat(view_stats).write_csv(h), "wb")
+        write_with(target, lambda h: csv_safe(_flat(view_stats)).write_csv(h), "wb")
         written = view_stats.height
     elif kind == "parquet":
         write_with(target, lambda h: view_stats.write_parquet(h), "wb")
@@ -241,5 +416,7 @@ def export_view(
     else:
         raise ValueError(f"unknown export kind {kind!r}")
     if kind != "combined":  # write_combined_json marks its own output
-        mark_output(target, kind, prompts=view_stats.height, records=written)
-    return ExportSummary(target, kind, view_stats.height, written)
+        # A records export says where each line came from in its manifest (see write_records).
+        where = {"sources": sources} if kind == "records" else {}
+        mark_output(target, kind, prompts=view_stats.height, records=written, **where)
+    return ExportSummary(target, kind, view_stats.height, written, sources)

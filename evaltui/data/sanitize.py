@@ -3,7 +3,9 @@
 Control characters would otherwise reach the terminal through Textual/Rich (they pass ESC and NUL
 through), so a model that emitted ``\\x1b[2J`` could clear or retitle the user's screen. Every C0
 control (except newline and tab, which layout needs), DEL and every C1 control becomes a visible
-symbol. The raw text is kept for export; this is applied at the display boundary only.
+symbol, and so do the invisible characters that reorder or hide text (bidi controls, zero-width
+characters) and long runs of combining marks. The raw text is kept for export; this is applied at
+the display boundary only — in the app and in headless output alike.
 """
 
 from __future__ import annotations
@@ -20,8 +22,18 @@ _TABLE[0x7F] = "\u2421"
 # C1 controls (U+0080..U+009F) have no pictures: show them as a replacement char.
 for _code in range(0x80, 0xA0):
     _TABLE[_code] = "\ufffd"
-# Other invisible characters that can reorder or hide text (bidi overrides, line separators).
+# Other invisible characters that can reorder or hide text: bidi marks, embeddings, overrides and
+# isolates, zero-width space/joiners, word joiner, byte-order mark, line separators. They would
+# misalign table rows or make a label read as something else (a "Trojan Source" label).
 for _code in (
+    0x061C,
+    0x200B,
+    0x200C,
+    0x200D,
+    0x200E,
+    0x200F,
+    0x2060,
+    0xFEFF,
     0x2028,
     0x2029,
     0x202A,
@@ -46,13 +58,25 @@ _WS_PATTERN = "[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u20
 _WS = re.compile(_WS_PATTERN)
 
 
+# Combining marks stack on the character before them: a few are ordinary (diacritics, Vietnamese
+# tones); a long run ("Zalgo" text) paints over neighbouring rows. A run of four or more keeps its
+# first two and shows the rest as one U+FFFD. Same pattern for Python and polars (Rust regex).
+_MARKS = "[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_MARK_RUN_PATTERN = f"({_MARKS}{{2}}){_MARKS}{{2,}}"
+_MARK_RUN = re.compile(_MARK_RUN_PATTERN)
+
+
+def _marks(text: str) -> str:
+    return _MARK_RUN.sub("\\1\ufffd", text)
+
+
 def visible(text: str, *, multiline: bool = True) -> str:
     """Return ``text`` with control characters replaced by visible symbols.
 
     With ``multiline=True`` newlines and tabs are kept (for scrollable text views); CR becomes
     ``␍`` so a ``\\r`` cannot move the cursor back over what was drawn.
     """
-    return text.translate(_MULTILINE if multiline else _TABLE)
+    return _marks(text.translate(_MULTILINE if multiline else _TABLE))
 
 
 def one_line(text: str | None, limit: int = 200) -> str:
@@ -61,7 +85,7 @@ def one_line(text: str | None, limit: int = 200) -> str:
         return ""
     # Fold only the head: a 2 MB single-line generation must not be processed whole for a cell.
     head = text[: limit * 4]
-    folded = _WS.sub(" ", head).strip(" ").translate(_TABLE)
+    folded = _marks(_WS.sub(" ", head).strip(" ").translate(_TABLE))
     if len(folded) > limit or len(text) > len(head):
         return folded[: max(limit - 1, 0)] + "…"
     return folded
@@ -96,6 +120,7 @@ def one_line_expr(column: str, limit: int = 200) -> pl.Expr:
         head.str.replace_all(_WS_PATTERN, " ")
         .str.strip_chars(" ")
         .str.replace_many(controls, pictures)
+        .str.replace_all(_MARK_RUN_PATTERN, "${1}\ufffd")
     )
     too_long = (folded.str.len_chars() > limit) | (
         pl.col(column).fill_null("").str.len_chars() > limit * 4
@@ -106,3 +131,23 @@ def one_line_expr(column: str, limit: int = 200) -> pl.Expr:
         .otherwise(folded)
         .alias(column)
     )
+
+
+#: First characters a spreadsheet takes as the start of a formula (OWASP "CSV injection"), and the
+#: quote that marks an escaped cell (so the escape can be undone without ambiguity).
+FORMULA_START = "=+-@\t\r'"
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` for a CSV cell: one ``'`` in front when it starts with :data:`FORMULA_START`.
+    To recover the value, drop one leading ``'`` from a cell that starts with one."""
+    return "'" + text if text[:1] and text[0] in FORMULA_START else text
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def markdown_cell(text: str | None, limit: int = 200) -> str:
+    """One safe line for a markdown table cell: pipes and inline markup escaped, so a run label
+    cannot add columns, links or HTML to the rendered table."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text, limit))

@@ -26,6 +26,7 @@ import polars as pl
 
 from evaltui.data.metrics import ScoreKind, format_score, kinds_summary, run_kinds
 from evaltui.data.sampling import ks_for, maj_column
+from evaltui.data.sanitize import markdown_cell, one_line, one_line_middle, spreadsheet_safe
 
 BOOTSTRAP_SAMPLES = 1000
 SEED = 0
@@ -294,7 +295,7 @@ def render_table(summaries: list[RunSummary], style: str = "text") -> str:
                     spectrum = ["", "", "", spectrum[-1]]
                 writer.writerow(
                     [
-                        s.run,
+                        spreadsheet_safe(one_line(s.run, 10_000)),
                         s.prompts,
                         s.generations,
                         m.name,
@@ -313,7 +314,9 @@ def render_table(summaries: list[RunSummary], style: str = "text") -> str:
                     ]
                 )
         return buffer.getvalue()
-    header = ["metric", *[s.run for s in summaries]]
+    # Run labels come from input files: one safe line each (escaped for markdown), never raw.
+    label = markdown_cell if style == "markdown" else (lambda run: one_line_middle(run, 40))
+    header = ["metric", *[label(s.run) for s in summaries]]
     rows = [
         ["score", *[s.kind.short() if s.kind else "accuracy" for s in summaries]],
         ["prompts", *[f"{s.prompts:,}" for s in summaries]],

@@ -64,3 +64,55 @@ def test_one_line_middle_keeps_both_ends() -> None:
     assert one_line_middle("short", 21) == "short"
     assert one_line_middle("a\x1b[2Jb\nc" * 20, 11).count("\x1b") == 0
     assert one_line_middle(None) == "" and len(one_line_middle("x" * 100, 1)) == 1
+
+
+INVISIBLE = "\u200b\u200c\u200d\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
+
+
+def test_zero_width_and_bidi_controls_are_made_visible() -> None:
+    # Each would reorder or hide text (a label reading as another) or misalign table rows.
+    text = "a" + INVISIBLE + "b"
+    for shown in (visible(text), visible(text, multiline=False), one_line(text)):
+        assert shown == "a" + "\ufffd" * len(INVISIBLE) + "b"
+
+
+def test_long_runs_of_combining_marks_are_cut_short() -> None:
+    zalgo = "Z" + "\u0301\u0302\u0303\u0304\u0305\u0306\u0307" + "al" + "\u0300" * 40 + "go"
+    assert one_line(zalgo) == "Z\u0301\u0302\ufffdal\u0300\u0300\ufffdgo"
+    assert visible(zalgo) == one_line(zalgo)
+    # Ordinary text keeps its marks: French, Vietnamese (two stacked marks), decomposed forms.
+    for ordinary in ("é", "Tiếng Việt ệ", "e\u0301", "a\u0323\u0302"):
+        assert one_line(ordinary) == ordinary
+
+
+def test_one_line_expr_matches_one_line_on_invisible_characters_and_marks() -> None:
+    import polars as pl
+
+    from evaltui.data.sanitize import one_line_expr
+
+    values = [
+        "a" + INVISIBLE + "b",
+        "Z" + "\u0301" * 9 + "x",
+        "\u0301" * 5,
+        "Tiếng Việt",
+        "x" * 48 + "\u0301" * 8,  # a run across the cut
+        "👨\u200d👩\u200d👧",
+    ]
+    for limit in (5, 50, 200):
+        frame = pl.DataFrame({"v": values}).select(one_line_expr("v", limit))
+        assert frame["v"].to_list() == [one_line(v, limit) for v in values]
+
+
+def test_markdown_cells_and_spreadsheet_cells() -> None:
+    from evaltui.data.sanitize import markdown_cell, spreadsheet_safe
+
+    assert markdown_cell("a|b [x](y) <img> *e*\x1b[2J") == (
+        "a\\|b \\[x\\](y) \\<img\\> \\*e\\*␛\\[2J"
+    )
+    assert [spreadsheet_safe(v) for v in ("=1", "-2", "'x", "ok", "")] == [
+        "'=1",
+        "'-2",
+        "''x",
+        "ok",
+        "",
+    ]

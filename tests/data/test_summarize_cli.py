@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from evaltui.cli import main
+from evaltui.data import export
 from evaltui.data.export import atomic_open, write_combined_json
 from tests.conftest import write_jsonl
 from tests.data.test_loader import SIX
@@ -149,7 +150,7 @@ def test_atomic_write_never_leaves_half_a_file(tmp_path: Path, monkeypatch: Any)
     def explode(*_a: Any, **_k: Any) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(json, "dump", explode)
+    monkeypatch.setattr(export, "json_text", explode)
     with pytest.raises(OSError, match="disk full"):
         write_combined_json(stats, target)
     assert target.read_text() == "previous content"

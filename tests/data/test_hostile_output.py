@@ -1,0 +1,135 @@
+"""Headless output never passes input text raw to the terminal.
+
+File names, folder names and run labels come from the input (a folder name, ``--label``, a
+harness's model name). Every command prints them through the one sanitising path: whatever they
+hold (OSC 52 clipboard writes, OSC 0 titles, ESC[2J, Rich markup, zero-width and bidi controls),
+no escape or control byte reaches stdout or stderr, and nothing is interpreted as markup."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from evaltui.cli import main
+from tests.conftest import write_jsonl
+
+OSC52 = "\x1b]52;c;cm0gLXJmIH4gIw==\x07"  # "rm -rf ~ #" to the clipboard
+OSC0 = "\x1b]0;pwned\x07"  # terminal title
+CLEAR = "\x1b[2J"
+HOSTILE_FOLDERS = [
+    f"clip{OSC52}a",
+    f"title{OSC0}b",
+    f"clear{CLEAR}c",
+    "[link=https://example.invalid]d",
+    "e[/]",
+    "[@click=app.screenshot('x')]f\u202e\u200b",
+]
+HOSTILE_LABEL = f"lab{OSC52}{OSC0}{CLEAR}[/][link=x]\u2066el\u0301\u0302\u0303\u0304\u0305"
+# Any C0 control but newline and tab (CR only before a newline: CSV line ends), DEL, C1, and the
+# invisible characters that reorder or hide text.
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+    "|\r(?!\n)"
+)
+
+
+def rec(prompt: str, ok: bool) -> dict[str, object]:
+    return {"prompt": prompt, "gen": "so \\boxed{1}", "answer": "1", "accuracy": float(ok)}
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    root = tmp_path / "evals"
+    for i, folder in enumerate(HOSTILE_FOLDERS):
+        name = f"inference{CLEAR}{i}.jsonl"
+        write_jsonl(root / folder / name, [rec("p1", i % 2 == 0), rec("p2", True)], raw_lines=["{"])
+    return root
+
+
+def clean(text: str) -> None:
+    found = FORBIDDEN.search(text)
+    assert found is None, f"{found.group()!r} reached the terminal in {text[:400]!r}"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    clean(out)
+    clean(err)
+    return code, out, err
+
+
+def test_every_command_with_hostile_names_and_labels(
+    hostile: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    out = tmp_path / "o"
+    code, _, err = run(capsys, "summarize", str(hostile), "-o", str(out / "s.json"), *common)
+    assert code == 0 and "bad lines    6" in err and "␛]52;" in err  # shown, inert
+    for style in ("text", "markdown", "csv"):
+        code, table, _ = run(
+            capsys,
+            "summarize",
+            str(hostile),
+            "-o",
+            str(out / f"{style}.json"),
+            "--table",
+            style,
+            *common,
+        )
+        assert code == 0 and "␛" in table
+    # The label from --label (as a harness's model name would be), in every output.
+    labelled = [*common, "--label", HOSTILE_LABEL]
+    code, table, _ = run(
+        capsys,
+        "summarize",
+        str(hostile / HOSTILE_FOLDERS[0]),
+        "-o",
+        str(out / "l.json"),
+        "--table",
+        "markdown",
+        *labelled,
+    )
+    assert code == 0 and "\\[/\\]\\[link=x\\]" in table  # markdown syntax escaped too
+    code, _, err = run(capsys, "compare", str(hostile), *common)
+    assert code == 2 and "6 runs loaded (" in err and "␛]0;pwned␇" in err
+    code, report, _ = run(
+        capsys, "compare", str(hostile), "--runs", HOSTILE_FOLDERS[0], HOSTILE_FOLDERS[1], *common
+    )
+    assert code == 0 and "clip␛]52;" in report
+    code, _, err = run(capsys, "compare", str(hostile), "--runs", OSC52, OSC0, *common)
+    assert code == 2 and "no run" in err
+    for extra in (["--run", OSC52], ["--where", f"prompt ~ '{OSC0}' and"], []):
+        for target in ("x.json", "x.csv", "x.jsonl", "-"):
+            code, _, _ = run(
+                capsys,
+                "export",
+                str(hostile),
+                *extra,
+                "-o",
+                str(out / target) if target != "-" else "-",
+                "--force",
+                *common,
+            )
+            assert code == (0 if not extra else 2)
+    code, _, err = run(capsys, "export", str(hostile), "--records", "-o", "-", *common)
+    assert code == 0 and "records of" in err
+    code, _, err = run(capsys, "summarize", str(tmp_path / f"missing{OSC52}"), *common)
+    assert code == 2 and "missing␛]52;" in err
+
+
+def test_json_written_escapes_invisible_characters_but_keeps_the_values(
+    hostile: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "s.json"
+    argv = ["summarize", str(hostile), "-o", str(out), "--model", str(word_tokenizer)]
+    code = main([*argv, "-q", "--no-cache"])
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    clean(text)
+    assert "\\u202e" in text and "\\u001b" in text
+    runs = {row["run"] for row in json.loads(text)}
+    assert any(OSC52 in r for r in runs) and any("\u202e\u200b" in r for r in runs)
