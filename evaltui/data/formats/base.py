@@ -286,7 +286,7 @@ def to_score(value: Any, *, non_finite: bool = False) -> float | None:
         try:
             number = float(value)
         except OverflowError:  # an integer beyond any float
-            raise ValueError("score is too large for a number") from None
+            raise ValueError("score is too large to be a float") from None
     elif isinstance(value, str):
         text = value.strip()
         if not text:
