@@ -11,6 +11,7 @@ or an error entry naming its line -- never a whole-file loss. Fixed seed, bounde
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import time
@@ -27,7 +28,7 @@ from evaltui.data.schema import conform
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "formats"
 SEED = 20261201
-BUDGET_SECONDS = 6.0
+BUDGET_SECONDS = float(os.environ.get("EVALTUI_FUZZ_SECONDS", "6"))
 """For all files together (at least a few cases per file however slow the machine)."""
 
 #: Raw JSON text spliced in where a value can't be written by json.dumps.

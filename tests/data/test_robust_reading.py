@@ -393,3 +393,12 @@ def test_eval_archive_members_are_read_up_to_a_limit(
         info.file_size = 100
         with pytest.raises(Exception, match=r"more than 1 MiB|CRC"):
             inspect_ai.read_member(handle, archive, info)
+
+
+def test_a_file_whose_head_is_mostly_not_samples_is_still_read(tmp_path: Path) -> None:
+    header = ['{"meta": 1}', '{"meta": 2}', '{"prompt": "p", "answer": "1"}', "{}"]
+    path = _write(tmp_path / "out.jsonl", [*header, *_good_lines()[:1]])
+    result = _load([path], tmp_path)
+    assert result.files[0].format == "plain"
+    assert result.generations["gen"].to_list() == ["g0"]
+    assert [e.line for e in result.errors] == [1, 2, 3, 4]

@@ -16,7 +16,7 @@ from evaltui.data.formats.internbootcamp import InternBootcampReader
 from evaltui.data.formats.lighteval import LightevalReader
 from evaltui.data.formats.lm_eval import LmEvalReader
 from evaltui.data.formats.opencompass import AISBenchReader, OpenCompassReader
-from evaltui.data.formats.plain import PlainReader
+from evaltui.data.formats.plain import HEAD_RECORDS, PlainReader, iter_lines
 from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.formats.skythought import SkyThoughtReader
 from evaltui.data.marks import is_manifest, written_by_evaltui
@@ -102,6 +102,29 @@ def detect(path: Path, forced: str | None = None, options: ReadOptions | None = 
         if _sniff(reader, path, head) > 0 or _companion(path, head) is None:
             return Detection(reader)
         return Detection(None, companion=True, reason=_companion(path, head) or "")
+    best = _best(path, head, suffix)
+    if best is not None:
+        return Detection(best)
+    companion = _companion(path, head)
+    if companion is not None:
+        return Detection(None, companion=True, reason=companion)
+    # JSON lines whose head is mostly not samples (a header line, bad lines): a file is claimed
+    # when any of its first lines, alone, is a sample some reader recognises.
+    for _no, _offset, raw, has_newline in iter_lines(head):
+        if _no > HEAD_RECORDS:
+            break
+        if has_newline and raw.strip():
+            best = _best(path, raw + b"\n", suffix)
+            if best is not None:
+                return Detection(best)
+    plain = get_reader("plain")
+    if options is not None and options.fields_given() and suffix in plain.extensions:
+        return Detection(plain)
+    return Detection(None, reason="no reader recognises this file")
+
+
+def _best(path: Path, head: bytes, suffix: str) -> Reader | None:
+    """The reader most confident that ``head`` is its samples (ties: the earlier); None if none."""
     best: Reader | None = None
     best_score = 0
     for candidate in READERS:
@@ -110,15 +133,7 @@ def detect(path: Path, forced: str | None = None, options: ReadOptions | None = 
         score = _sniff(candidate, path, head)
         if score > best_score:
             best, best_score = candidate, score
-    if best is not None:
-        return Detection(best)
-    companion = _companion(path, head)
-    if companion is not None:
-        return Detection(None, companion=True, reason=companion)
-    plain = get_reader("plain")
-    if options is not None and options.fields_given() and suffix in plain.extensions:
-        return Detection(plain)
-    return Detection(None, reason="no reader recognises this file")
+    return best
 
 
 def _sniff(reader: Reader, path: Path, head: bytes) -> int:
