@@ -265,7 +265,8 @@ def render_table(summaries: list[RunSummary], style: str = "text") -> str:
                 names.append(metric.name)
     if style == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        # "\n" line ends: the table goes to stdout as text (a "\r" would be shown as ␍ there).
+        writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(
             [
                 "run",
