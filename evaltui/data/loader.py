@@ -23,7 +23,15 @@ from evaltui.data import metrics
 from evaltui.data.cache import Cache, default_cache_dir
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.extract import fill_extracted
-from evaltui.data.formats import Reader, ReadOptions, detect, known_extensions
+from evaltui.data.formats import (
+    Detection,
+    Reader,
+    ReadOptions,
+    detect,
+    get_reader,
+    known_extensions,
+)
+from evaltui.data.formats.base import describe_failure
 from evaltui.data.schema import LoadError, conform, empty_generations
 from evaltui.data.tokens import (
     TokenizerError,
@@ -296,10 +304,15 @@ class _Load:
             )
 
     def reader_for(self, item: InputFile) -> Reader | None:
+        if self.options.format is not None:
+            try:
+                get_reader(self.options.format)
+            except ValueError as exc:  # an unknown --format: nothing can be read
+                raise LoadFailure(str(exc)) from None
         try:
             detection = detect(item.path, self.options.format, self.options.read)
-        except ValueError as exc:  # an unknown --format
-            raise LoadFailure(str(exc)) from None
+        except Exception as exc:  # odd content or metadata: this file's skip reason, not the load's
+            detection = Detection(None, reason=f"cannot tell its format: {describe_failure(exc)}")
         if detection.reader is None:
             self.skipped[item.source] = FileReport(
                 item.source,

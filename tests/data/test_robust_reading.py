@@ -402,3 +402,27 @@ def test_a_file_whose_head_is_mostly_not_samples_is_still_read(tmp_path: Path) -
     assert result.files[0].format == "plain"
     assert result.generations["gen"].to_list() == ["g0"]
     assert [e.line for e in result.errors] == [1, 2, 3, 4]
+
+
+def test_detection_failing_on_one_file_is_that_files_skip_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evaltui.data import loader
+
+    _write(tmp_path / "a.jsonl", _good_lines())
+    _write(tmp_path / "b.jsonl", _good_lines())
+    real = loader.detect
+
+    def detect(path: Path, *args: Any) -> Any:
+        if path.name == "b.jsonl":
+            raise ValueError("odd metadata")
+        return real(path, *args)
+
+    monkeypatch.setattr(loader, "detect", detect)
+    result = _load([tmp_path], tmp_path)
+    assert result.generations.height == 3
+    assert [(f.source, f.skipped) for f in result.skipped_files] == [
+        ("b.jsonl", "cannot tell its format: odd metadata")
+    ]
+    with pytest.raises(loader.LoadFailure, match="unknown format"):
+        load([tmp_path], LoadOptions(tokenize=False, use_cache=False, format="nope"))
