@@ -153,6 +153,8 @@ class Follower:
         self.order: list[Path] = []
         self.tokenizer: TokenizerInfo | None = None
         self.notes: list[str] = []
+        self.unreadable: list[tuple[str, str]] = []
+        """Directories that could not be read at the last look: (source, reason), shown as skips."""
         self.tokenizer_name = "none"
         self.started = time.perf_counter()
         self.arrivals: deque[tuple[float, int]] = deque()
@@ -227,10 +229,15 @@ class Follower:
         self.files[tracked.item.path] = tracked
 
     def _discover(self) -> list[InputFile]:
+        unreadable: list[tuple[str, str]] = []
         try:
-            return discover(self.paths, self.options.pattern, known_extensions())
+            found = discover(self.paths, self.options.pattern, known_extensions(), unreadable)
         except InputError as exc:
             raise LoadFailure(str(exc)) from None
+        if unreadable != self.unreadable:
+            self.unreadable = unreadable
+            self._result = None  # the skipped list changed
+        return found
 
     # --- later changes --------------------------------------------------------------------
 
@@ -410,7 +417,7 @@ class Follower:
         tracked = [self.files[p] for p in self._ordered()]
         generations = finish_generations([t.frame for t in tracked if t.reader is not None])
         stats = compute_stats(generations, self.options)
-        files = [
+        files = [FileReport(where, None, skipped=why) for where, why in self.unreadable] + [
             t.report
             if t.report is not None
             else FileReport(

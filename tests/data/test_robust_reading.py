@@ -426,3 +426,32 @@ def test_detection_failing_on_one_file_is_that_files_skip_reason(
     ]
     with pytest.raises(loader.LoadFailure, match="unknown format"):
         load([tmp_path], LoadOptions(tokenize=False, use_cache=False, format="nope"))
+
+
+def test_following_reports_unreadable_directories_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evaltui.data.follow import Follower
+
+    _write(tmp_path / "a" / "out.jsonl", _good_lines())
+    locked = tmp_path / "b"
+    _write(locked / "out.jsonl", _good_lines())
+    real_scandir = os.scandir
+    refuse = [True]
+
+    def scandir(path: Any = ".") -> Any:
+        if refuse[0] and os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    follower = Follower([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    first = follower.load()
+    assert [(f.source, f.skipped) for f in first.skipped_files] == [
+        ("b/", "cannot list directory: Permission denied")
+    ]
+    refuse[0] = False  # permissions fixed: the directory's files arrive, the skip goes
+    update = follower.poll()
+    assert update is not None
+    assert update.result.skipped_files == []
+    assert update.result.generations.height == 6
