@@ -27,6 +27,7 @@ def stderr_to_file() -> Iterator[str]:
     saved = os.dup(2)
     terminal = os.fdopen(os.dup(2), "w", encoding="utf-8", errors="replace")
     original = sys.__stderr__
+    messages = sys.stderr  # the CLI's sanitising stream: restored as it was, not as __stderr__
     try:
         sys.stderr.flush()
         sys.__stderr__ = terminal  # type: ignore[misc]
@@ -40,7 +41,7 @@ def stderr_to_file() -> Iterator[str]:
         os.close(saved)
         os.close(fd)
         sys.__stderr__ = original  # type: ignore[misc]
-        sys.stderr = original
+        sys.stderr = messages
         terminal.close()
 
 

@@ -234,3 +234,17 @@ def test_compare_help_says_95_percent(capsys: pytest.CaptureFixture[str]) -> Non
         main(["compare", "--help"])
     out = capsys.readouterr().out
     assert "95% CI" in " ".join(out.split()) and "%%" not in out
+
+
+def test_after_the_app_messages_still_go_through_the_sanitising_stream() -> None:
+    from evaltui.app.main import stderr_to_file
+
+    wrapped = cli.VisibleStream(sys.stderr)
+    saved = sys.stderr
+    sys.stderr = wrapped
+    try:
+        with stderr_to_file():
+            pass
+        assert sys.stderr is wrapped  # was reset to the raw sys.__stderr__
+    finally:
+        sys.stderr = saved
