@@ -7,21 +7,26 @@ import re
 import polars as pl
 from rich.text import Text
 
+from evaltui.data.columns import display_name
 from evaltui.data.extract import box_spans
 from evaltui.data.metrics import format_score
 from evaltui.data.sanitize import one_line_expr, visible
 
-#: Table columns in order, when present in the Stats frame: (column, label, kind).
+#: Table columns in order, when present in the Stats frame: (column, label, kind). Labels are the
+#: data layer's display names, which filters and sorts accept too (evaltui.data.columns).
 TABLE_COLUMNS: list[tuple[str, str, str]] = [
-    ("prompt", "prompt", "text"),
-    ("run", "run", "text"),
-    ("count", "n", "int"),
-    ("average_accuracy", "accuracy", "float"),
-    ("n_correct", "correct", "int"),
-    ("max_gen_length", "max len", "int"),
-    ("avg_gen_length", "avg len", "float1"),
-    ("median_gen_length", "med len", "float1"),
-    ("answer", "answer", "text"),
+    (column, display_name(column), kind)
+    for column, kind in [
+        ("prompt", "text"),
+        ("run", "text"),
+        ("count", "int"),
+        ("average_accuracy", "float"),
+        ("n_correct", "int"),
+        ("max_gen_length", "int"),
+        ("avg_gen_length", "float1"),
+        ("median_gen_length", "float1"),
+        ("answer", "text"),
+    ]
 ]
 #: Sampling metrics appear after the fixed columns when the Stats frame has them.
 METRIC_PATTERN = re.compile(r"^(pass|maj|cons|avg)@\d+$|^n_unique_answers$|^agreement$")
@@ -32,8 +37,8 @@ ANSWER_WIDTH = 24
 def table_columns(stats: pl.DataFrame) -> list[tuple[str, str, str]]:
     """The columns the prompt table shows for this Stats frame (new metric columns included)."""
     fixed = [c for c in TABLE_COLUMNS if c[0] in stats.columns]
-    extra = [(c, c, "float") for c in stats.columns if METRIC_PATTERN.match(c)]
-    return fixed[:-1] + extra + fixed[-1:] + [("prompt_id", "id", "text")]
+    extra = [(c, display_name(c), "float") for c in stats.columns if METRIC_PATTERN.match(c)]
+    return fixed[:-1] + extra + fixed[-1:] + [("prompt_id", display_name("prompt_id"), "text")]
 
 
 def prompt_width(terminal_width: int) -> int:

@@ -25,7 +25,7 @@ DISPLAY_NAMES: dict[str, str] = {
     "median_gen_length": "med len",
     "gen_lengths": "lengths",
     "prompt_id": "id",
-    "n_unique_answers": "answers",
+    "n_unique_answers": "distinct",
     "answer_conflict": "conflict",
     "prompt_score": "prompt score",
 }

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from evaltui.data.columns import display_name
 from evaltui.data.query import Sort
 
 
@@ -35,7 +36,7 @@ class SortScreen(ModalScreen[str | None]):
                 mark = ""
                 if self.current is not None and self.current.column == column:
                     mark = "  ↓" if self.current.descending else "  ↑"
-                options.append(Option(column + mark, id=column))
+                options.append(Option(display_name(column) + mark, id=column))
             yield OptionList(*options, id="sort-options")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
