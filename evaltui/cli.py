@@ -260,6 +260,7 @@ def print_summary(result: Any, output: Path | None) -> None:
     for note in result.notes[:5]:
         lines.append(f"note         {note}")
     lines.append(f"tokenizer    {result.tokenizer}")
+    lines.append(f"counting     {result.counting}")
     lines.append(f"cache hits   {result.cache_hits} of {len(read)} files")
     lines.append(f"seconds      {result.seconds:.2f}")
     if output is not None:

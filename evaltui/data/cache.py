@@ -110,6 +110,12 @@ class Cache:
         array = lengths.astype(np.uint32, copy=False)
         self._write(self._path(key, ".npy"), lambda h: np.save(h, array, allow_pickle=False))
 
+    def discard(self, key: str) -> None:
+        """Remove an entry (lengths and rows), e.g. lengths a failed self-check no longer trusts."""
+        for suffix in (".json", ".npy", ".arrow"):
+            with contextlib.suppress(OSError):
+                self._path(key, suffix).unlink()
+
     # Whole rows without text: a warm headless run need not parse the file at all.
 
     def get_rows(self, key: str) -> CachedRows | None:

@@ -34,8 +34,10 @@ from evaltui.data.formats import (
 from evaltui.data.formats.base import describe_failure
 from evaltui.data.schema import LoadError, conform, empty_generations
 from evaltui.data.tokens import (
+    FAST_PATH,
+    HF_PATH,
+    LengthCounter,
     TokenizerError,
-    TokenizerInfo,
     TokenizerSpec,
     count_in_batches,
     resolve_tokenizer,
@@ -59,7 +61,8 @@ class LoadOptions:
     model: str | None = None
     """Local model dir or tokenizer.json (``--model``); None = the embedded default."""
     num_proc: int | None = None
-    """Worker threads for reading and tokenizing; None = all cores."""
+    """Worker threads for reading and tokenizing; None = all cores. Never more than the cores
+    (nor, for reading, than the files): see :meth:`workers`."""
     cache_dir: Path | None = None
     use_cache: bool = True
     read: ReadOptions = field(default_factory=ReadOptions)
@@ -80,7 +83,18 @@ class LoadOptions:
         return self.triage
 
     def workers(self) -> int:
-        return max(1, self.num_proc or os.cpu_count() or 1)
+        """Threads to use: ``num_proc`` bounded by the machine's cores (all cores when unset)."""
+        cores = os.cpu_count() or 1
+        return max(1, min(self.num_proc or cores, cores))
+
+    def workers_note(self) -> str | None:
+        """What a load says when ``--num-proc`` asked for more threads than there are cores."""
+        if self.num_proc is not None and self.num_proc > self.workers():
+            return (
+                f"--num-proc {self.num_proc} bounded to {self.workers()} threads "
+                "(the machine's cores)"
+            )
+        return None
 
 
 Stage = Literal["reading", "tokenizing", "done", "cancelled"]
@@ -153,6 +167,8 @@ class LoadResult:
     cancelled: bool = False
     triage: Thresholds = field(default_factory=Thresholds)
     """The thresholds the stats' triage flags were computed with."""
+    counting: str = ""
+    """Which path counted this load's token lengths (and why, when it is ``tokenizers``)."""
 
     @property
     def read_files(self) -> list[FileReport]:
@@ -279,8 +295,11 @@ class _Load:
         self.file_notes: dict[str, list[str]] = {}
         self.states: list[_FileState] = []
         self.spec = spec
-        self.tokenizer: TokenizerInfo | None = None
+        self.counter: LengthCounter | None = None
         """Loaded on the first cache miss: a warm run never pays for it."""
+        self.fast_counted: list[_FileState] = []
+        """Files this load counted by the count-only path (recounted if its self-check fails)."""
+        self.cached_paths: set[str] = set()
         self.cache = Cache(options.cache_dir or default_cache_dir()) if options.use_cache else None
         self.bytes_total = sum(f.size for f in inputs)
         self.files_read = self.files_tokenized = self.generations = 0
@@ -344,14 +363,15 @@ class _Load:
         return state
 
     def cache_key(
-        self, item: InputFile, reader: Reader, identity: FileIdentity | None
+        self, item: InputFile, reader: Reader, identity: FileIdentity | None, path: str
     ) -> str | None:
-        """The cache entry for the version ``identity`` of ``item`` (None: don't use the cache)."""
+        """The entry for the version ``identity`` of ``item`` as counted by ``path`` (either
+        path's entry is exact; None: don't use the cache)."""
         if self.cache is None or self.spec is None or identity is None:
             return None
         try:
             return self.cache.key(
-                self.spec.fingerprint,
+                f"{self.spec.fingerprint}:{path}",
                 item.path,
                 reader.name,
                 self.options.read.cache_token(),
@@ -360,9 +380,9 @@ class _Load:
         except OSError:
             return None
 
-    def state_key(self, state: _FileState) -> str | None:
+    def state_key(self, state: _FileState, path: str) -> str | None:
         return self.cache_key(
-            state.input, state.reader, state.identity if state.cacheable else None
+            state.input, state.reader, state.identity if state.cacheable else None, path
         )
 
     def rows_from_cache(
@@ -370,29 +390,34 @@ class _Load:
     ) -> tuple[_FileState, list[LoadError], list[str]] | None:
         """A headless warm run takes a file's rows and lengths from the cache without parsing it."""
         identity = _identity(item.path)
-        key = self.cache_key(item, reader, identity)
-        cached = self.cache.get_rows(key) if self.cache and key else None
-        if cached is None:
-            return None
-        lengths = cached.frame.get_column("gen_length").to_numpy()
-        state = _FileState(
-            item,
-            reader,
-            cached.frame.drop("gen_length"),
-            lengths,
-            True,
-            len(cached.errors),
-            identity,
-        )
-        return state, cached.errors, cached.notes
+        for path in (FAST_PATH, HF_PATH):
+            key = self.cache_key(item, reader, identity, path)
+            cached = self.cache.get_rows(key) if self.cache and key else None
+            if cached is None:
+                continue
+            self.cached_paths.add(path)
+            lengths = cached.frame.get_column("gen_length").to_numpy()
+            state = _FileState(
+                item,
+                reader,
+                cached.frame.drop("gen_length"),
+                lengths,
+                True,
+                len(cached.errors),
+                identity,
+            )
+            return state, cached.errors, cached.notes
+        return None
 
     def lengths_from_cache(self, state: _FileState) -> bool:
-        key = self.state_key(state)
-        hit = self.cache.get_lengths(key, state.frame.height) if self.cache and key else None
-        if hit is None:
-            return False
-        self.finish_file(state, hit, cached=True)
-        return True
+        for path in (FAST_PATH, HF_PATH):
+            key = self.state_key(state, path)
+            hit = self.cache.get_lengths(key, state.frame.height) if self.cache and key else None
+            if hit is not None:
+                self.cached_paths.add(path)
+                self.finish_file(state, hit, cached=True)
+                return True
+        return False
 
     def finish_file(self, state: _FileState, lengths: np.ndarray, *, cached: bool) -> None:
         state.lengths, state.cached = lengths, cached
@@ -410,11 +435,13 @@ class _Load:
         assert self.spec is not None
         if state.lengths is not None or self.lengths_from_cache(state):
             return True
-        if self.tokenizer is None:
+        if self.counter is None:
             try:
-                self.tokenizer = self.spec.load()
+                info = self.spec.load()
             except TokenizerError as exc:
                 raise LoadFailure(str(exc)) from None
+            self.counter = LengthCounter(info, threads=self.options.workers())
+        counter = self.counter
         before = self.tokenized
 
         def on_batch(done: int, tokens: int) -> None:
@@ -422,27 +449,70 @@ class _Load:
             self.tokens += tokens
             self.progress("tokenizing")
 
+        path = counter.path
         lengths = count_in_batches(
-            self.tokenizer,
+            counter,
             state.frame.get_column("gen"),
             batch_chars=self.options.batch_chars,
             on_batch=on_batch,
             cancelled=self.cancel.is_set,
+            source=state.input.source,
         )
         if lengths is None:
             return False
+        self.store(state, lengths, counter.path)
         self.finish_file(state, lengths, cached=False)
-        key = self.state_key(state)
-        if self.cache is not None and key is not None:
-            self.cache.put_lengths(key, lengths)
-            if not self.options.keep_text:
-                rows = state.frame.with_columns(pl.Series("gen_length", lengths, dtype=pl.UInt32))
-                self.cache.put_rows(
-                    key,
-                    rows,
-                    self.file_errors.get(state.input.source, []),
-                    self.file_notes.get(state.input.source, []),
-                )
+        if counter.path == FAST_PATH:
+            self.fast_counted.append(state)
+        elif path == FAST_PATH:  # the self-check failed on this file: recount the earlier ones
+            return self.recount_fast_counted()
+        return True
+
+    def store(self, state: _FileState, lengths: np.ndarray, path: str) -> None:
+        """Cache a file's lengths (and, headless, its rows) under the path that counted them."""
+        key = self.state_key(state, path)
+        if self.cache is None or key is None:
+            return
+        self.cache.put_lengths(key, lengths)
+        if not self.options.keep_text:
+            rows = state.frame.with_columns(pl.Series("gen_length", lengths, dtype=pl.UInt32))
+            self.cache.put_rows(
+                key,
+                rows,
+                self.file_errors.get(state.input.source, []),
+                self.file_notes.get(state.input.source, []),
+            )
+
+    def recount_fast_counted(self) -> bool:
+        """After a failed self-check: count again by ``tokenizers`` what the fast path counted."""
+        assert self.counter is not None
+        if self.counter.switched is not None:
+            self.notes.append(self.counter.switched)
+        for state in self.fast_counted:
+            if self.cancel.is_set():
+                return False
+            texts = state.frame.get_column("gen")
+            if texts.null_count() == len(texts) and len(texts):  # headless: text already dropped
+                frame, _errors, _notes = read_input(state.input, state.reader, self.options.read)
+                texts = frame.get_column("gen")
+            lengths = count_in_batches(
+                self.counter,
+                texts,
+                batch_chars=self.options.batch_chars,
+                cancelled=self.cancel.is_set,
+            )
+            if lengths is None:
+                return False
+            fast_key = self.state_key(state, FAST_PATH)
+            if self.cache is not None and fast_key is not None:
+                self.cache.discard(fast_key)
+            if len(lengths) != state.frame.height:
+                # The file changed since it was read: its old lengths stay, nothing is cached.
+                self.notes.append(f"{state.input.source}: changed while loading; not recounted")
+                continue
+            self.store(state, lengths, HF_PATH)
+            state.lengths = lengths
+        self.fast_counted.clear()
         return True
 
     def partial(self, *, force: bool = False) -> None:
@@ -455,7 +525,10 @@ class _Load:
 
     def run(self) -> LoadResult:
         options = self.options
-        workers = options.workers()
+        workers = min(options.workers(), max(1, len(self.inputs)))
+        note = options.workers_note()
+        if note is not None:
+            self.notes.append(note)
         # Reading everything first lets a UI show accuracy at once; without the text kept, files
         # stream through one at a time (reading is ~1% of the time), so one file's text is in memory.
         window = len(self.inputs) if options.keep_text else 1
@@ -567,7 +640,14 @@ class _Load:
             complete,
             cancelled,
             self.options.triage_thresholds(),
+            self.counting(),
         )
+
+    def counting(self) -> str:
+        parts = [self.counter.describe()] if self.counter is not None else []
+        if self.cached_paths:
+            parts.append("cached lengths from " + " and ".join(sorted(self.cached_paths)))
+        return "; ".join(parts) if parts else "none"
 
 
 def load(
@@ -588,7 +668,7 @@ def load(
     files and between token batches; a cancelled load returns what it has, ``cancelled=True``.
     """
     options = options or LoadOptions()
-    set_num_threads(options.num_proc)
+    set_num_threads(options.workers())
     try:
         unreadable: list[tuple[str, str]] = []
         inputs = discover(paths, options.pattern, known_extensions(), unreadable)

@@ -1,8 +1,12 @@
 """Tokenizer loading and batch token lengths, with an on-disk cache of the lengths.
 
-Lengths are the generation's own tokens: ``encode(text, add_special_tokens=False)``, no truncation,
-no padding. Encoding goes through the Rust ``encode_batch_fast`` path (Rayon threads over all cores,
-no Python per row); nothing is ever downloaded.
+Lengths are the generation's own tokens: ``len(encode(text, add_special_tokens=False))``, no
+truncation, no padding; nothing is ever downloaded. Two paths count them:
+
+- ``tiktoken``: for the tokenizers :mod:`evaltui.data.bpecount` accepts, a count-only path several
+  times faster than building encodings; every load self-checks it against ``tokenizers`` (the
+  first texts it counts and each new longest text) and switches to ``tokenizers`` on any difference;
+- ``tokenizers``: the Rust ``encode_batch_fast`` path (Rayon threads), for everything else.
 """
 
 from __future__ import annotations
@@ -11,12 +15,20 @@ import hashlib
 import importlib.util
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
+
+from evaltui.data.bpecount import (
+    FastCounter,
+    bounded_pieces,
+    plan,
+    splits_cuttable,
+    tokenizer_spec,
+)
 
 # Threads, not forks, tokenize here; parallelism must stay on (it is off after a fork). Never let a
 # library reach for the network: the tokenizer comes from a local path or a shipped package.
@@ -36,6 +48,11 @@ class TokenizerError(Exception):
     """The tokenizer could not be loaded; the message says why, for the user."""
 
 
+#: Names of the two counting paths (part of the length cache key).
+FAST_PATH = "tiktoken"
+HF_PATH = "tokenizers"
+
+
 @dataclass(frozen=True, slots=True)
 class TokenizerInfo:
     """A loaded tokenizer and how to name and fingerprint it."""
@@ -45,13 +62,103 @@ class TokenizerInfo:
     """What summaries call it: a path, or the embedded default's name."""
     fingerprint: str
     """See :attr:`TokenizerSpec.fingerprint`."""
+    fast: FastCounter | None = None
+    """The count-only path, when this tokenizer is one it accepts."""
+    fast_reason: str = ""
+    """Why there is no count-only path (empty when there is one)."""
+    cuttable: bool = False
+    """True when long texts may be cut before a space + ASCII letter without changing the count."""
 
     def count(self, texts: Sequence[str]) -> np.ndarray:
-        """Token counts of ``texts`` (one Rust batch call; parallel over the Rayon pool)."""
+        """Token counts of ``texts`` by ``tokenizers`` (one Rust batch call over the Rayon pool).
+
+        Long texts are counted in bounded pieces when the pre-tokenizer allows it: one encoding of
+        a 10 MB text costs ~480 bytes per token.
+        """
         if not texts:
             return np.zeros(0, dtype=np.uint32)
-        encodings = self.tokenizer.encode_batch_fast(list(texts), add_special_tokens=False)
-        return np.fromiter((len(e) for e in encodings), dtype=np.uint32, count=len(encodings))
+        pieces: list[str] = []
+        owners: list[int] = []
+        for row, text in enumerate(texts):
+            parts = bounded_pieces(text) if self.cuttable else [text]
+            pieces.extend(parts)
+            owners.extend([row] * len(parts))
+        encodings = self.tokenizer.encode_batch_fast(pieces, add_special_tokens=False)
+        lengths = np.fromiter((len(e) for e in encodings), dtype=np.int64, count=len(encodings))
+        if len(pieces) == len(texts):
+            return lengths.astype(np.uint32)
+        counts = np.zeros(len(texts), dtype=np.int64)
+        np.add.at(counts, np.asarray(owners, dtype=np.int64), lengths)
+        return counts.astype(np.uint32)
+
+
+@dataclass(slots=True)
+class LengthCounter:
+    """One load's counting: the count-only path while it agrees with ``tokenizers``, else HF.
+
+    Self-check: the first :attr:`check_first` texts counted, and every text longer than any
+    checked so far, are also counted by ``tokenizers``; one difference switches the rest of the
+    load to ``tokenizers`` (:attr:`switched` says why; the loader recounts what came before).
+    """
+
+    info: TokenizerInfo
+    threads: int = 1
+    check_first: int = 256
+    path: str = HF_PATH
+    reason: str = ""
+    switched: str | None = None
+    checked: int = 0
+    longest_checked: int = -1
+    _fast: FastCounter | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._fast = self.info.fast
+        if self._fast is not None:
+            self._fast.set_threads(self.threads)
+            self.path = FAST_PATH
+        else:
+            self.reason = self.info.fast_reason
+
+    def count(self, texts: Sequence[str]) -> np.ndarray:
+        """Counts by the current path (no self-check: see :meth:`check`)."""
+        if self._fast is not None:
+            return self._fast.count(texts)
+        return self.info.count(texts)
+
+    def check(self, series: pl.Series, counts: np.ndarray, source: str = "") -> bool:
+        """Self-check one file's counts (rows in file order). False when the path just switched."""
+        if self._fast is None or len(series) == 0:
+            return True
+        rows = list(range(min(len(series), max(0, self.check_first - self.checked))))
+        sizes = series.str.len_bytes().fill_null(0).to_numpy()
+        longest = int(np.argmax(sizes))
+        if int(sizes[longest]) > self.longest_checked:
+            self.longest_checked = int(sizes[longest])
+            if longest not in rows:
+                rows.append(longest)
+        if not rows:
+            return True
+        texts = series.gather(rows).fill_null("").to_list()
+        expected = self.info.count(texts)
+        self.checked += len(rows)
+        differ = np.flatnonzero(expected != counts[rows])
+        if len(differ) == 0:
+            return True
+        row = rows[int(differ[0])]
+        where = f"{source} row {row + 1}" if source else f"row {row + 1}"
+        self.switched = (
+            f"the {FAST_PATH} count path differed from tokenizers on {where} "
+            f"({int(counts[row])} vs {int(expected[int(differ[0])])} tokens): "
+            f"this load is counted by tokenizers"
+        )
+        self.path, self.reason, self._fast = HF_PATH, self.switched, None
+        return False
+
+    def describe(self) -> str:
+        """Which path counted, for summaries: e.g. ``tiktoken (self-checked on 257 texts)``."""
+        if self.path == FAST_PATH:
+            return f"{FAST_PATH} (self-checked against tokenizers on {self.checked} texts)"
+        return f"{HF_PATH} ({self.reason})" if self.reason else HF_PATH
 
 
 def set_num_threads(num_proc: int | None) -> None:
@@ -144,9 +251,14 @@ class TokenizerSpec:
     fingerprint: str
     """sha256 over the files that decide tokenization: same files, same fingerprint."""
 
-    def load(self) -> TokenizerInfo:
+    def load(self, *, fast: bool = True) -> TokenizerInfo:
+        """Load it; with ``fast``, also build the count-only path when the tokenizer allows one."""
         tokenizer = _from_model_dir(self.path) if self.path.is_dir() else _from_json_file(self.path)
-        return TokenizerInfo(tokenizer, self.name, self.fingerprint)
+        spec = tokenizer_spec(tokenizer)
+        counter, reason = plan(spec) if fast else (None, "count-only path not requested")
+        return TokenizerInfo(
+            tokenizer, self.name, self.fingerprint, counter, reason, splits_cuttable(spec)
+        )
 
 
 def _hash_files(paths: Sequence[Path]) -> str:
@@ -211,18 +323,21 @@ def batch_bounds(sizes: np.ndarray, budget: int) -> list[tuple[int, int]]:
 
 
 def count_in_batches(
-    info: TokenizerInfo,
+    info: TokenizerInfo | LengthCounter,
     texts: pl.Series | Sequence[str],
     *,
     batch_chars: int = 1_000_000,
     on_batch: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    source: str = "",
 ) -> np.ndarray | None:
     """Token counts of ``texts`` in bounded batches (by bytes of text), None when cancelled.
 
     Only one batch at a time is turned into Python strings, so a file's text is not copied whole.
     ``on_batch(done, tokens)`` is called after each batch with the number of texts done so far and
-    the tokens that batch counted. ``cancelled()`` is checked between batches.
+    the tokens that batch counted. ``cancelled()`` is checked between batches. A
+    :class:`LengthCounter` self-checks the result and recounts it if its path switched (``source``
+    names the file in that message).
     """
     series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
     sizes = series.str.len_bytes().fill_null(0).to_numpy()
@@ -240,4 +355,6 @@ def count_in_batches(
         done += len(rows)
         if on_batch is not None:
             on_batch(done, int(counts.sum()))
+    if isinstance(info, LengthCounter) and not info.check(series, out, source):
+        return count_in_batches(info, series, batch_chars=batch_chars, cancelled=cancelled)
     return out

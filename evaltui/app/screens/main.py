@@ -120,6 +120,7 @@ class MainScreen(Screen[None]):
             f"bad lines {len(result.errors):,}",
             *([f"notes {len(result.notes):,} (b)"] if result.notes else []),
             f"tokenizer {one_line(result.tokenizer, 40)}",
+            f"counted by {one_line(result.counting, 40)}",
         ]
         if not result.complete:
             parts.append("lengths pending" if not result.cancelled else "lengths incomplete")

@@ -1,0 +1,315 @@
+"""Exact token counts without building ``tokenizers`` encodings: tiktoken over the tokenizer's ranks.
+
+A length only needs the number of tokens, not ids, offsets or strings. For the tokenizers this
+module accepts (byte-level BPE, no normalizer, a pre-tokenizer whose Split regexes it knows), the
+count is built from the same parts ``tokenizers`` uses, in the same order:
+
+1. added tokens (``<think>``, ``<｜end▁of▁sentence｜>``, …) are matched first, leftmost-longest,
+   the non-normalized ones before the normalized ones, exactly as ``tokenizers``' AddedVocabulary
+   does; each is one token;
+2. the text between them is split by the pre-tokenizer's regexes and each piece is BPE-merged,
+   which ``tiktoken`` does in Rust given the vocabulary as ranks and the split as one pattern.
+
+What is accepted is decided from the loaded tokenizer's own ``to_str()`` (a model directory can
+carry added tokens the tokenizer.json lacks), by :func:`plan`: anything else gets a reason and the
+caller counts with ``tokenizers``. Known differences between the engines are handled in the
+pattern table: Oniguruma's ``\\p{N}{1,3}+`` is a repeated group, ``$`` is end of line, tiktoken
+drops text its pattern does not match (every pattern here matches every character), and a
+Sequence of Splits is one pattern only when each step's classes exclude what earlier steps isolated.
+The loader self-checks every load against ``tokenizers`` (see :mod:`evaltui.data.tokens`).
+
+Long texts are counted in bounded pieces: cut only before a space that is followed by an ASCII
+letter, which every known pattern treats as the start of a new piece (the space is the optional
+prefix of the word that follows; nothing before it can absorb it), so the sum is unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import tiktoken
+    from tokenizers import Tokenizer
+
+#: Characters per piece when a long text is counted in pieces (memory stays near this, not the text).
+PIECE_CHARS = 1 << 20
+
+_CJK = "一-龥぀-ゟ゠-ヿ"
+_DEEPSEEK_STEP3 = (
+    "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+"
+    "| ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+"
+)
+# DeepSeek-V3/V4: Split(\p{N}{1,3}) → Split(CJK runs) → Split(step 3) → ByteLevel. As one pattern:
+# digits first; inside a CJK run step 3 still splits letters/marks from punctuation/symbols (and
+# keeps unassigned code points as gaps); outside, step 3's classes exclude digits and CJK, and its
+# lookahead treats a digit or CJK character as the end of the piece, as the separate steps do.
+# Characters no alternative of step 3 takes (controls, format, unassigned) form gap pieces, which
+# tokenizers keeps and tiktoken would drop: the last alternatives match those gaps.
+_LM = f"[[\\p{{L}}\\p{{M}}]--[{_CJK}]]"
+_DEEPSEEK_PATTERN = (
+    "\\p{N}{1,3}"
+    f"|[{_CJK}&&[^\\p{{L}}\\p{{M}}\\p{{P}}\\p{{S}}]]?[{_CJK}&&[\\p{{L}}\\p{{M}}]]+"
+    f"|[{_CJK}&&[\\p{{P}}\\p{{S}}]]+"
+    f"|(?:[{_CJK}&&[^\\p{{L}}\\p{{M}}\\p{{P}}\\p{{S}}]](?![{_CJK}&&[\\p{{L}}\\p{{M}}]]))+"
+    "|[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+"
+    f"|[^\\r\\n\\p{{L}}\\p{{P}}\\p{{S}}\\p{{N}}{_CJK}]?{_LM}+"
+    f"| ?[[\\p{{P}}\\p{{S}}]--[{_CJK}]]+[\\r\\n]*"
+    "|\\s*[\\r\\n]+"
+    f"|\\s+(?![^\\s\\p{{N}}{_CJK}])"
+    "|\\s+"
+    f"|(?:[^\\s\\p{{L}}\\p{{M}}\\p{{P}}\\p{{S}}\\p{{N}}{_CJK}](?!{_LM}))+"
+)
+# Llama-3 (and cl100k written the same way): one Split whose pattern tiktoken reads as Oniguruma does.
+_LLAMA3_PATTERN = (
+    "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
+    "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"
+)
+
+#: The Split regexes of a pre-tokenizer (in order) -> the one tiktoken pattern that splits the same.
+KNOWN_SPLITS: dict[tuple[str, ...], str] = {
+    ("\\p{N}{1,3}", f"[{_CJK}]+", _DEEPSEEK_STEP3): _DEEPSEEK_PATTERN,
+    (_LLAMA3_PATTERN,): _LLAMA3_PATTERN,
+}
+
+# A space followed by an ASCII letter starts a piece under every known pattern.
+_CUT = re.compile(" [A-Za-z]")
+
+
+def _byte_decoder() -> dict[str, int]:
+    """GPT-2's byte-level alphabet: the printable character standing for each byte."""
+    printable = [
+        *range(ord("!"), ord("~") + 1),
+        *range(ord("¡"), ord("¬") + 1),
+        *range(ord("®"), ord("ÿ") + 1),
+    ]
+    chars = printable[:]
+    extra = 0
+    for byte in range(256):
+        if byte not in printable:
+            printable.append(byte)
+            chars.append(256 + extra)
+            extra += 1
+    return {chr(c): b for b, c in zip(printable, chars, strict=True)}
+
+
+@dataclass(frozen=True, slots=True)
+class _AddedPass:
+    pattern: re.Pattern[str]
+    contents: tuple[str, ...]
+
+
+def _added_pass(contents: Sequence[str]) -> _AddedPass | None:
+    if not contents:
+        return None
+    # Longest first at each position = leftmost-longest (tokenizers' aho-corasick match kind); the
+    # lookahead on first characters keeps the scan from trying every alternative everywhere.
+    ordered = sorted(set(contents), key=lambda c: (-len(c), c))
+    firsts = "".join(sorted({re.escape(c[0]) for c in ordered}))
+    body = "|".join(re.escape(c) for c in ordered)
+    return _AddedPass(re.compile(f"(?=[{firsts}])(?:{body})"), tuple(ordered))
+
+
+def _merge_result(merge: Any) -> str | None:
+    if isinstance(merge, str):
+        left, sep, right = merge.partition(" ")
+        return left + right if sep else None
+    if isinstance(merge, list) and len(merge) == 2 and all(isinstance(m, str) for m in merge):
+        return str(merge[0]) + str(merge[1])
+    return None
+
+
+def _split_regexes(pre: Any) -> tuple[tuple[str, ...], str | None]:
+    """The Split regexes of a byte-level pre-tokenizer, or a reason it is not one we know."""
+    steps = pre.get("pretokenizers") if isinstance(pre, dict) else None
+    if not isinstance(pre, dict) or pre.get("type") != "Sequence" or not isinstance(steps, list):
+        return (
+            (),
+            f"pre-tokenizer {pre.get('type') if isinstance(pre, dict) else pre!r} is not a Sequence of Splits",
+        )
+    *splits, last = steps or [None]
+    if not (
+        isinstance(last, dict)
+        and last.get("type") == "ByteLevel"
+        and not last.get("add_prefix_space")
+        and not last.get("use_regex")
+    ):
+        return (), "the pre-tokenizer does not end in a plain ByteLevel step"
+    regexes: list[str] = []
+    for step in splits:
+        pattern = step.get("pattern") if isinstance(step, dict) else None
+        if not (
+            isinstance(step, dict)
+            and step.get("type") == "Split"
+            and step.get("behavior") == "Isolated"
+            and not step.get("invert")
+            and isinstance(pattern, dict)
+            and isinstance(pattern.get("Regex"), str)
+        ):
+            return (), "a pre-tokenizer step is not an isolated regex Split"
+        regexes.append(pattern["Regex"])
+    if tuple(regexes) not in KNOWN_SPLITS:
+        return (), "its pre-tokenizer regexes are not among the ones the count path knows"
+    return tuple(regexes), None
+
+
+def splits_cuttable(spec: dict[str, Any]) -> bool:
+    """True when ``tokenizers`` itself may count a long text in :func:`bounded_pieces`.
+
+    That needs a known pre-tokenizer and no added token containing a space (a cut inside one
+    would stop it matching).
+    """
+    _regexes, reason = _split_regexes(spec.get("pre_tokenizer"))
+    added = spec.get("added_tokens") or []
+    return reason is None and not any(" " in str(a.get("content", "")) for a in added)
+
+
+def tokenizer_spec(tokenizer: Tokenizer) -> dict[str, Any]:
+    """The loaded tokenizer's own description (what gates are built from, never the file on disk)."""
+    spec: dict[str, Any] = json.loads(tokenizer.to_str())
+    return spec
+
+
+def plan(spec: dict[str, Any]) -> tuple[FastCounter | None, str]:
+    """A :class:`FastCounter` for a tokenizer's :func:`tokenizer_spec`, or None and the reason."""
+    try:
+        import tiktoken
+    except ImportError:
+        return None, "tiktoken is not installed"
+    model = spec.get("model") or {}
+    if model.get("type") != "BPE":
+        return None, f"model type {model.get('type')} is not BPE"
+    if model.get("dropout") or model.get("byte_fallback"):
+        return None, "BPE with dropout or byte fallback"
+    if model.get("continuing_subword_prefix") or model.get("end_of_word_suffix"):
+        return None, "BPE with subword prefixes/suffixes"
+    normalizer = spec.get("normalizer")
+    if normalizer is not None and not (
+        normalizer.get("type") == "Sequence" and not normalizer.get("normalizers")
+    ):
+        return None, f"normalizer {normalizer.get('type')}"
+    regexes, reason = _split_regexes(spec.get("pre_tokenizer"))
+    if reason is not None:
+        return None, reason
+    added = spec.get("added_tokens") or []
+    if any(a.get("lstrip") or a.get("rstrip") or a.get("single_word") for a in added):
+        return None, "added tokens with lstrip/rstrip/single_word"
+    decode = _byte_decoder()
+    vocab: dict[str, int] = model.get("vocab") or {}
+    added_contents = {a.get("content") for a in added}
+    ranks: dict[bytes, int] = {}
+    for token, rank in vocab.items():
+        if all(ch in decode for ch in token):
+            ranks[bytes(decode[ch] for ch in token)] = rank
+        elif token not in added_contents:
+            return None, f"vocabulary entry {token!r} is not byte-level"
+    if any(bytes([b]) not in ranks for b in range(256)):
+        return None, "the vocabulary lacks some of the 256 byte tokens"
+    # tiktoken merges the pair whose result has the lowest rank, tokenizers the earliest merge:
+    # the same only when merges produce tokens in id order.
+    previous = -1
+    for merge in model.get("merges") or []:
+        result = _merge_result(merge)
+        merged = vocab.get(result) if result is not None else None
+        if merged is None or merged < previous:
+            return None, "merges are not in token-id order"
+        previous = merged
+    encoding = tiktoken.Encoding(
+        "evaltui-count",
+        pat_str=KNOWN_SPLITS[regexes],
+        mergeable_ranks=ranks,
+        special_tokens={},
+    )
+    raw = [a["content"] for a in added if not a.get("normalized") and a.get("content")]
+    normalized = [a["content"] for a in added if a.get("normalized") and a.get("content")]
+    return FastCounter(encoding, _added_pass(raw), _added_pass(normalized)), ""
+
+
+def bounded_pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
+    """``text`` cut into pieces of about ``limit`` characters, only where a cut keeps the count.
+
+    A piece runs past ``limit`` when no safe cut follows soon (a long run of CJK, say).
+    """
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        found = _CUT.search(text, start + limit)
+        if found is None:
+            break
+        pieces.append(text[start : found.start()])
+        start = found.start()
+    pieces.append(text[start:])
+    return pieces
+
+
+class FastCounter:
+    """Count-only BPE for an accepted tokenizer (see :func:`plan`)."""
+
+    def __init__(
+        self, encoding: tiktoken.Encoding, raw: _AddedPass | None, normalized: _AddedPass | None
+    ) -> None:
+        self.encoding = encoding
+        self.raw = raw
+        self.normalized = normalized
+        self.threads = 1
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_threads = 0
+
+    def set_threads(self, threads: int) -> None:
+        self.threads = max(1, threads)
+
+    def _segments(self, text: str) -> tuple[list[str], int]:
+        """The text between added tokens, and how many added tokens there were."""
+        segments = [text]
+        added = 0
+        for step in (self.raw, self.normalized):
+            if step is None:
+                continue
+            out: list[str] = []
+            for segment in segments:
+                parts = step.pattern.split(segment)
+                added += len(parts) - 1
+                out.extend(p for p in parts if p)
+            segments = out
+        return segments, added
+
+    def count(self, texts: Sequence[str]) -> np.ndarray:
+        """Token counts of ``texts``, as ``len(encode(text, add_special_tokens=False))``."""
+        counts = np.zeros(len(texts), dtype=np.int64)
+        pieces: list[str] = []
+        owners: list[int] = []
+        for row, text in enumerate(texts):
+            if not text:
+                continue
+            segments, added = self._segments(text)
+            counts[row] += added
+            for segment in segments:
+                for piece in bounded_pieces(segment):
+                    pieces.append(piece)
+                    owners.append(row)
+        if pieces:
+            lengths = self._encode_lengths(pieces)
+            np.add.at(counts, np.asarray(owners, dtype=np.int64), lengths)
+        return counts.astype(np.uint32)
+
+    def _encode_lengths(self, pieces: list[str]) -> np.ndarray:
+        encode = self.encoding.encode_ordinary
+        if self.threads <= 1 or len(pieces) < 2:
+            return np.fromiter((len(encode(p)) for p in pieces), dtype=np.int64, count=len(pieces))
+        if self._pool is None or self._pool_threads != self.threads:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False)
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="evaltui-count")
+            self._pool_threads = self.threads
+        # tiktoken releases the GIL while it encodes: pieces run on every thread at once.
+        return np.fromiter(
+            (len(ids) for ids in self._pool.map(encode, pieces)), dtype=np.int64, count=len(pieces)
+        )
