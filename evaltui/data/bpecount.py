@@ -80,6 +80,12 @@ KNOWN_SPLITS: dict[tuple[str, ...], str] = {
 
 # A space followed by an ASCII letter starts a piece under every known pattern.
 _CUT = re.compile(" [A-Za-z]")
+_CHUNKS = re.compile(" (?=[A-Za-z])")  # splits there, dropping the space (restored when counted)
+#: Bounds of the chunk -> count cache (entries, characters held); past either it starts over.
+CACHE_ENTRIES = 1_000_000
+CACHE_CHARS = 32_000_000
+#: Below this many characters to encode, threads cost more than they save.
+PARALLEL_CHARS = 65_536
 
 
 def _byte_decoder() -> dict[str, int]:
@@ -102,18 +108,17 @@ def _byte_decoder() -> dict[str, int]:
 @dataclass(frozen=True, slots=True)
 class _AddedPass:
     pattern: re.Pattern[str]
-    contents: tuple[str, ...]
+    firsts: str
+    """Every first character of the tokens: a text holding none of them has none of the tokens."""
 
 
 def _added_pass(contents: Sequence[str]) -> _AddedPass | None:
     if not contents:
         return None
-    # Longest first at each position = leftmost-longest (tokenizers' aho-corasick match kind); the
-    # lookahead on first characters keeps the scan from trying every alternative everywhere.
+    # Longest first at each position = leftmost-longest (tokenizers' aho-corasick match kind).
     ordered = sorted(set(contents), key=lambda c: (-len(c), c))
-    firsts = "".join(sorted({re.escape(c[0]) for c in ordered}))
     body = "|".join(re.escape(c) for c in ordered)
-    return _AddedPass(re.compile(f"(?=[{firsts}])(?:{body})"), tuple(ordered))
+    return _AddedPass(re.compile(body), "".join(sorted({c[0] for c in ordered})))
 
 
 def _merge_result(merge: Any) -> str | None:
@@ -262,6 +267,8 @@ class FastCounter:
         self.threads = 1
         self._pool: ThreadPoolExecutor | None = None
         self._pool_threads = 0
+        self._cache: dict[str, dict[str, int]] = {}
+        self._cache_chars = 0
 
     def set_threads(self, threads: int) -> None:
         self.threads = max(1, threads)
@@ -275,6 +282,9 @@ class FastCounter:
                 continue
             out: list[str] = []
             for segment in segments:
+                if len(step.firsts) <= 16 and not any(ch in segment for ch in step.firsts):
+                    out.append(segment)
+                    continue
                 parts = step.pattern.split(segment)
                 added += len(parts) - 1
                 out.extend(p for p in parts if p)
@@ -282,10 +292,19 @@ class FastCounter:
         return segments, added
 
     def count(self, texts: Sequence[str]) -> np.ndarray:
-        """Token counts of ``texts``, as ``len(encode(text, add_special_tokens=False))``."""
+        """Token counts of ``texts``, as ``len(encode(text, add_special_tokens=False))``.
+
+        Texts are cut into chunks where the pre-tokenizer always cuts (before a space + ASCII
+        letter: mostly words), each distinct chunk is counted once (and remembered), and the
+        chunks' counts are summed per text. Work is flushed every :data:`PIECE_CHARS` characters,
+        so memory stays bounded whatever the length of one text.
+        """
         counts = np.zeros(len(texts), dtype=np.int64)
-        pieces: list[str] = []
-        owners: list[int] = []
+        heads: list[str] = []  # the first chunk of each piece, counted as it is
+        head_rows: list[int] = []
+        tails: list[str] = []  # the other chunks, without the space they start with
+        tail_rows: list[int] = []
+        pending = 0
         for row, text in enumerate(texts):
             if not text:
                 continue
@@ -293,23 +312,60 @@ class FastCounter:
             counts[row] += added
             for segment in segments:
                 for piece in bounded_pieces(segment):
-                    pieces.append(piece)
-                    owners.append(row)
-        if pieces:
-            lengths = self._encode_lengths(pieces)
-            np.add.at(counts, np.asarray(owners, dtype=np.int64), lengths)
+                    first, *rest = _CHUNKS.split(piece)
+                    heads.append(first)
+                    head_rows.append(row)
+                    tails.extend(rest)
+                    tail_rows.extend([row] * len(rest))
+                    pending += len(piece)
+                    if pending >= PIECE_CHARS:
+                        counts += self._flush(heads, head_rows, "", len(texts))
+                        counts += self._flush(tails, tail_rows, " ", len(texts))
+                        heads, head_rows, tails, tail_rows, pending = [], [], [], [], 0
+        counts += self._flush(heads, head_rows, "", len(texts))
+        counts += self._flush(tails, tail_rows, " ", len(texts))
         return counts.astype(np.uint32)
+
+    def _flush(self, chunks: list[str], rows: list[int], prefix: str, total: int) -> np.ndarray:
+        """Per-row sums of the counts of ``prefix + chunk`` (each distinct chunk counted once)."""
+        if not chunks:
+            return np.zeros(total, dtype=np.int64)
+        cache = self._cache.setdefault(prefix, {})
+        missing = [c for c in set(chunks) if c not in cache]
+        if missing:
+            if len(cache) + len(missing) > CACHE_ENTRIES or self._cache_chars > CACHE_CHARS:
+                cache.clear()
+                self._cache_chars = 0
+            counted = self._encode_lengths([prefix + c for c in missing]).tolist()
+            cache.update(zip(missing, counted, strict=True))
+            self._cache_chars += sum(map(len, missing))
+        lengths = np.fromiter(map(cache.__getitem__, chunks), dtype=np.int64, count=len(chunks))
+        summed = np.bincount(np.asarray(rows, dtype=np.int64), weights=lengths, minlength=total)
+        return summed.astype(np.int64)
+
+    def reset(self) -> None:
+        """Forget the counted chunks (a benchmark's fresh start)."""
+        self._cache.clear()
+        self._cache_chars = 0
 
     def _encode_lengths(self, pieces: list[str]) -> np.ndarray:
         encode = self.encoding.encode_ordinary
-        if self.threads <= 1 or len(pieces) < 2:
-            return np.fromiter((len(encode(p)) for p in pieces), dtype=np.int64, count=len(pieces))
+
+        def lengths(batch: list[str]) -> list[int]:
+            return [len(encode(p)) for p in batch]
+
+        size = sum(map(len, pieces))
+        if self.threads <= 1 or size < PARALLEL_CHARS:
+            return np.asarray(lengths(pieces), dtype=np.int64)
         if self._pool is None or self._pool_threads != self.threads:
             if self._pool is not None:
                 self._pool.shutdown(wait=False)
             self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="evaltui-count")
             self._pool_threads = self.threads
-        # tiktoken releases the GIL while it encodes: pieces run on every thread at once.
-        return np.fromiter(
-            (len(ids) for ids in self._pool.map(encode, pieces)), dtype=np.int64, count=len(pieces)
-        )
+        # tiktoken releases the GIL while it encodes: one slice of the pieces per thread (strided,
+        # so long and short pieces spread evenly), results put back in order.
+        slices = [pieces[i :: self.threads] for i in range(self.threads)]
+        out = np.zeros(len(pieces), dtype=np.int64)
+        for i, counted in enumerate(self._pool.map(lengths, slices)):
+            out[i :: self.threads] = counted
+        return out

