@@ -165,3 +165,23 @@ def test_published_log_whose_samples_all_errored(capsys: pytest.CaptureFixture[s
     assert "27 bad lines" in message
     assert main(["summarize", str(folder), "-o", "-", "--no-cache", "-q"]) == 2
     assert "27 bad lines" in capsys.readouterr().err
+
+
+def test_separate_logs_compare_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two logs of toy_math_inspect by the same model; in the second, p0 epoch 1 is scored I
+    # instead of C: the model's p0 pass rate goes 1/2 -> 0/2 (all 3 prompts are in both runs).
+    second = log("BBB", "2026-01-02T10:00:00")
+    changed = next(s for s in second["samples"] if s["id"] == "p0" and s["epoch"] == 1)
+    changed["scores"]["match"]["value"] = "I"
+    write_eval(tmp_path / "2026-01-01T10-00-00_toy_AAA.eval", log("AAA", "2026-01-01T10:00:00"))
+    write_eval(tmp_path / "2026-01-02T10-00-00_toy_BBB.eval", second)
+    assert main(["compare", str(tmp_path), "--no-cache", "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "3 prompts in both runs" in out
+    assert "improved 0 · regressed 1 · unchanged 2" in out
+    err_code = main(["summarize", str(tmp_path), "-o", str(tmp_path / "c.json"), "--no-cache"])
+    assert err_code == 0
+    err = capsys.readouterr().err
+    assert "runs         2\n" in err and "prompts      6\n" in err

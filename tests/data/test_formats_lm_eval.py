@@ -539,3 +539,22 @@ def test_damaged_records_give_rows_or_errors_never_exceptions(tmp_path: Path, ta
         lines = set(result.frame["line"].to_list())
         assert 2 in lines, what  # the good record after it is unaffected
         assert (1 in lines) != any(e.line == 1 for e in result.errors), what
+
+
+def test_early_2024_json_array_named_samples_take_task_from_the_name(tmp_path: Path) -> None:
+    # Before the JSON-lines writer, EvaluationTracker wrote samples_<task>_<date>.json as one
+    # pretty-printed array (indent=2, raw arguments: a list of [context, gen_kwargs] pairs).
+    lines = (MID_2024 / f"samples_asdiv_{MID_DATES[0]}.json").read_text(encoding="utf-8")
+    records = [json.loads(line) for line in lines.splitlines()[:3]]
+    for record in records:
+        record["arguments"] = [list(a.values()) for a in record["arguments"].values()]
+    folder = tmp_path / "meta-llama__Meta-Llama-3-8B-Instruct"
+    folder.mkdir()
+    path = folder / f"samples_asdiv_{MID_DATES[0]}.json"
+    path.write_text(json.dumps(records, indent=2, ensure_ascii=False), encoding="utf-8")
+    shutil.copy(MID_2024 / f"results_{MID_DATES[0]}.json", folder)
+    result = load([folder], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert result.generations["prompt_id"].to_list() == ["asdiv:0", "asdiv:1", "asdiv:2"]
+    assert set(result.generations["run"]) == {LLAMA}  # one run in this folder: no date
+    assert result.generations["accuracy"].to_list() == [1.0, 1.0, 1.0]
