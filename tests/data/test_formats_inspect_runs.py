@@ -136,6 +136,9 @@ def test_published_eval_set_folder() -> None:
         ("logs.json", True),
     ]
     assert run_table(result) == {"openai/gpt-5": (1, 1, 1, 0.0)}
+    # .eval-set-id is hidden (never walked); named directly it is a companion too
+    named = detect(REAL / "inspect_ai/inspect_ai/eval-set1/.eval-set-id")
+    assert named.reader is None and named.companion
 
 
 def test_published_separate_logs_and_a_log_saved_twice() -> None:

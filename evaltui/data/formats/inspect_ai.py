@@ -174,16 +174,26 @@ def _log_id(path: Path, header: dict[str, Any]) -> LogId | None:
     )
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=8192)
 def _cached_id(path: str, _mtime_ns: int, _size: int) -> LogId | None:
     header = _header_of(Path(path))
     return _log_id(Path(path), header) if header is not None else None
 
 
-def _folder_logs(folder: Path) -> list[LogId]:
-    """Every Inspect log in ``folder`` (each header read once while the file is unchanged)."""
+def _folder_logs(folder: Path) -> tuple[LogId, ...]:
+    """Every Inspect log in ``folder``, each header read once (see :func:`_scan_folder`)."""
+    try:
+        mtime = folder.stat().st_mtime_ns  # a log added, removed or replaced changes it
+    except OSError:
+        return ()
+    return _scan_folder(str(folder), mtime)
+
+
+@functools.lru_cache(maxsize=64)
+def _scan_folder(folder: str, _mtime_ns: int) -> tuple[LogId, ...]:
+    # Once per folder version, not once per log read: a folder of n logs costs n header reads.
     logs = []
-    for sibling in sorted(folder.iterdir()):
+    for sibling in sorted(Path(folder).iterdir()):
         if sibling.suffix not in (".eval", ".json") or sibling.name.startswith("."):
             continue
         try:
@@ -193,7 +203,7 @@ def _folder_logs(folder: Path) -> list[LogId]:
         found = _cached_id(str(sibling), stat.st_mtime_ns, stat.st_size)
         if found is not None:
             logs.append(found)
-    return logs
+    return tuple(logs)
 
 
 def _same_log(a: LogId, b: LogId) -> bool:
@@ -302,6 +312,8 @@ class InspectReader(Reader):
 
     def companion(self, path: Path, head: bytes) -> bool:
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+        if path.name == ".eval-set-id":  # an eval set's id, when named directly
+            return True
         if path.name == "logs.json":  # an eval set's index of its logs' headers
             return bool(LOGS_INDEX_START.match(text)) or text.startswith("{}")
         return path.name == "eval-set.json" and '"eval_set_id"' in text
