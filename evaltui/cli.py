@@ -18,7 +18,7 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-SUBCOMMANDS = ("summarize", "export", "compare", "formats")
+SUBCOMMANDS = ("summarize", "export", "compare", "rescore", "formats")
 
 
 def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = True) -> None:
@@ -384,7 +384,7 @@ def app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evaltui",
         description="Explore LLM evaluation results: evaltui PATH… opens the app. "
-        "Headless: evaltui {summarize,export,compare,formats} --help.",
+        "Headless: evaltui {summarize,export,compare,rescore,formats} --help.",
     )
     add_load_args(parser)
     from evaltui import __version__
@@ -475,6 +475,11 @@ def dispatch(argv: list[str]) -> int:
 
             code: int = cmd_export(rest)
             return code
+        if command == "rescore":
+            from evaltui.commands.rescore import cmd_rescore
+
+            rescored: int = cmd_rescore(rest)
+            return rescored
         from evaltui.commands.compare import cmd_compare
 
         compared: int = cmd_compare(rest)

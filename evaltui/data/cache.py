@@ -143,3 +143,15 @@ class Cache:
         # The frame first, the metadata last: a reader sees both or treats the entry as a miss.
         self._write(self._path(key, ".arrow"), lambda h: frame.write_ipc(h, compression="lz4"))
         self._write(self._path(key, ".json"), lambda h: h.write(json.dumps(meta).encode("utf-8")))
+
+    # Any per-row frame keyed like the rows (re-scored scores): one Arrow file per entry.
+
+    def get_frame(self, key: str, rows: int, suffix: str = ".scores.arrow") -> pl.DataFrame | None:
+        try:
+            frame = pl.read_ipc(self._path(key, suffix))
+        except (OSError, ValueError, pl.exceptions.PolarsError):
+            return None
+        return frame if frame.height == rows else None
+
+    def put_frame(self, key: str, frame: pl.DataFrame, suffix: str = ".scores.arrow") -> None:
+        self._write(self._path(key, suffix), lambda h: frame.write_ipc(h, compression="lz4"))

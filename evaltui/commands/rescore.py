@@ -1,0 +1,241 @@
+"""``evaltui rescore PATH… --scorer NAME -o FILE``: a new score for every saved generation.
+
+The inputs are never touched. The output is the combined JSON computed with the new scores, the
+stored ones beside them as ``stored_*`` keys and a per-prompt count of flipped verdicts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from evaltui.cli import (
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    add_load_args,
+    fail,
+    input_paths,
+    parsed_options,
+    run_load,
+    say,
+)
+
+
+def rescore_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evaltui rescore",
+        description="Score every generation under PATH again with another scorer (the inputs are "
+        "not touched) and write the combined JSON under the new scores, the stored ones beside "
+        "as stored_* keys, with per-prompt counts of flipped verdicts.",
+    )
+    add_load_args(parser)
+    parser.add_argument(
+        "--scorer",
+        required=True,
+        metavar="NAME",
+        help="math-verify (Hugging Face math-verify: parse + verify), exact (the extracted "
+        "answer equals the reference after normalisation), lm-eval:TASK, or module:function / "
+        "file.py:function for your own scorer(generation, reference, record) -> float|bool",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FILE", help="combined JSON to write"
+    )
+    parser.add_argument(
+        "--generations",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write one line per generation (source, line, stored and new score, status) "
+        "as JSONL, or CSV/Parquet by suffix",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=15.0,
+        metavar="S",
+        help="seconds one generation may take before it is marked 'timeout' (default 15: "
+        "math-verify's own 5 s for each of reference, generation and comparison)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="scorer processes (default: all cores)",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="also print, per run, the comparison of stored vs new scores (as evaltui compare)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
+    return parser
+
+
+def _score_with_progress(result: Any, options: Any, quiet: bool, read_token: str) -> Any:
+    from evaltui.data.rescore import rescore
+
+    cancel = threading.Event()
+    if quiet or not sys.stderr.isatty():
+        return rescore(result, options, cancelled=cancel, read_options=read_token)
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("scoring"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeRemainingColumn(),
+        console=Console(file=getattr(sys.stderr, "unsanitized", sys.stderr)),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=result.generations.height)
+
+        def on_progress(p: Any) -> None:
+            extra = f"{p.errors} errors, {p.timeouts} timeouts" if p.errors or p.timeouts else ""
+            bar.update(task, completed=p.done, total=p.total, description=extra)
+
+        return rescore(
+            result, options, on_progress=on_progress, cancelled=cancel, read_options=read_token
+        )
+
+
+def _summary(stats: Any, rescored: Any, output: Path) -> str:
+    import polars as pl
+
+    from evaltui.data.sanitize import one_line
+
+    per_run = stats.group_by("run", maintain_order=True).agg(
+        pl.col("stored_total_accuracy_count").sum().alias("stored"),
+        pl.col("stored_n_scored").sum().alias("stored_n"),
+        pl.col("total_accuracy_count").sum().alias("new"),
+        pl.col("n_scored").sum().alias("new_n"),
+        pl.col("n_flipped").sum().alias("flipped"),
+        (pl.col("n_flipped") > 0).sum().alias("prompts_flipped"),
+        pl.col("n_flipped_to_correct").sum().alias("up"),
+        pl.col("n_flipped_to_wrong").sum().alias("down"),
+    )
+    lines = [f"scorer       {rescored.scorer}"]
+    for row in per_run.iter_rows(named=True):
+        stored = row["stored"] / row["stored_n"] if row["stored_n"] else None
+        new = row["new"] / row["new_n"] if row["new_n"] else None
+        text = "–" if stored is None else f"{stored:.4f}"
+        text += " stored → " + ("–" if new is None else f"{new:.4f}") + " new"
+        lines.append(
+            f"run          {one_line(str(row['run']), 60)}: {text}; {row['flipped']} verdicts "
+            f"flipped ({row['up']} to correct, {row['down']} to wrong) in "
+            f"{row['prompts_flipped']} prompts"
+        )
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(rescored.counts.items()))
+    lines.append(f"generations  {counts}")
+    lines.append(f"cache hits   {rescored.cached_files} files")
+    lines.append(f"seconds      {rescored.seconds:.2f} scoring")
+    lines.append(f"wrote        {output}")
+    return "\n".join(lines)
+
+
+def _compare(stats_stored: Any, stats_new: Any, scorer: str) -> str:
+    """Per run: the comparison report of stored vs new scores, as ``evaltui compare`` prints."""
+    import polars as pl
+
+    from evaltui.data.compare import compare_runs
+
+    reports = []
+    for run in stats_stored["run"].unique(maintain_order=True).to_list():
+        a, b = f"{run} (stored)", f"{run} ({scorer})"
+        both = pl.concat(
+            [
+                stats_stored.filter(pl.col("run") == run).with_columns(pl.lit(a).alias("run")),
+                stats_new.filter(pl.col("run") == run)
+                .select(stats_stored.columns)
+                .with_columns(pl.lit(b).alias("run")),
+            ],
+            how="vertical_relaxed",
+        )
+        try:
+            reports.append(compare_runs(both, a, b).report())
+        except ValueError as exc:
+            reports.append(f"{run}: cannot compare: {exc}")
+    return "\n\n".join(reports)
+
+
+def cmd_rescore(argv: Sequence[str]) -> int:
+    from evaltui.data.export import write_combined_json
+    from evaltui.data.loader import LoadFailure, compute_stats
+    from evaltui.data.rescore import (
+        RescoreOptions,
+        ScorerUnavailable,
+        rescored_stats,
+        verdict_columns,
+    )
+
+    parser = rescore_parser()
+    args = parser.parse_args(argv)
+    if args.timeout <= 0:
+        return fail("--timeout must be positive")
+    options = parsed_options(args, parser)  # the text is kept: the scorer reads it
+    try:
+        result = run_load(input_paths(args, parser), options, quiet=args.quiet)
+    except LoadFailure as exc:
+        return fail(str(exc))
+    rescore_options = RescoreOptions(
+        args.scorer,
+        timeout=args.timeout,
+        workers=args.workers or args.num_proc,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+    )
+    try:
+        rescored = _score_with_progress(
+            result, rescore_options, args.quiet, options.read.cache_token()
+        )
+    except ScorerUnavailable as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        print("evaltui: rescore interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+    def compute(generations: Any) -> Any:
+        return compute_stats(generations, options)
+
+    stats = rescored_stats(result.generations, rescored, compute)
+    try:
+        write_combined_json(stats, args.output)
+        if args.generations is not None:
+            _write_generations(args.generations, verdict_columns(result.generations, rescored))
+    except OSError as exc:
+        return fail(f"cannot write: {exc.strerror or exc}", EXIT_FAILURE)
+    if not args.quiet:
+        print(_summary(stats, rescored, args.output), file=sys.stderr)
+    if args.compare:
+        stored = compute(result.generations)
+        from evaltui.data.rescore import with_new_scores
+
+        new_generations = with_new_scores(result.generations, rescored)
+        new = compute(new_generations.drop("stored_accuracy", "score_status", "score_message"))
+        say(_compare(stored, new, rescored.scorer) + "\n")
+    return EXIT_OK
+
+
+def _write_generations(path: Path, frame: Any) -> None:
+    from evaltui.data.export import write_with
+
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        write_with(path, lambda h: frame.write_csv(h), "wb")
+    elif suffix == ".parquet":
+        write_with(path, lambda h: frame.write_parquet(h), "wb")
+    else:
+        write_with(path, lambda h: frame.write_ndjson(h), "wb")

@@ -1,0 +1,526 @@
+"""Re-score saved generations with another scorer, without touching the inputs.
+
+A new score per generation comes from its text and the reference: ``exact`` (the extractor and
+normalisation the vote uses, vectorised in-process), ``math-verify`` or a user's ``module:function``
+(in worker processes, spawn context: math-verify is pure Python and holds the GIL), or
+``lm-eval:<task>``. Workers get chunks of generations; the parent watches the time each generation
+has been running and kills a worker whose generation outlives the timeout (its rest of the chunk
+goes to a fresh worker), so a pathological LaTeX never hangs the run. A scorer that raises marks
+that generation "scorer error" with the message. Results are cached per input file, keyed by the
+file's identity, the reader, the scorer and its version, and the timeout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from evaltui.data.cache import Cache, default_cache_dir
+from evaltui.data.extract import normalize_expr
+from evaltui.data.metrics import correct_expr, run_kinds
+from evaltui.data.score_worker import (
+    ERROR,
+    OK,
+    TAIL_CHARS,
+    TIMEOUT,
+    Item,
+    Result,
+    ScorerUnavailable,
+    resolve,
+    scorer_version,
+    worker_main,
+)
+
+__all__ = [
+    "ERROR",
+    "OK",
+    "TIMEOUT",
+    "RescoreOptions",
+    "RescoreProgress",
+    "Rescored",
+    "ScorerUnavailable",
+    "rescore",
+    "rescored_stats",
+]
+
+NO_REFERENCE = "no reference"
+CANCELLED = "cancelled"
+SCORE_SCHEMA: dict[str, pl.DataType] = {
+    "new_accuracy": pl.Float64(),
+    "score_status": pl.String(),
+    "score_message": pl.String(),
+}
+#: Stats compared between the stored and the new scores (``stored_<name>`` beside each).
+COMPARED = ["total_accuracy_count", "average_accuracy", "n_correct", "n_scored"]
+GRACE_SECONDS = 2.0
+"""Beyond the timeout, how long the parent waits before it kills a worker."""
+
+
+@dataclass(frozen=True, slots=True)
+class RescoreOptions:
+    scorer: str
+    """``math-verify``, ``exact``, ``lm-eval:<task>``, ``module:function`` or ``file.py:function``."""
+    timeout: float = 15.0
+    """Seconds one generation may take; beyond it, it is marked "timeout"."""
+    workers: int | None = None
+    """Worker processes; None = all cores."""
+    chunk: int = 32
+    """Generations per task sent to a worker (fewer when there are few)."""
+    cache_dir: Path | None = None
+    use_cache: bool = True
+
+    def worker_count(self) -> int:
+        return max(1, self.workers or os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class RescoreProgress:
+    done: int
+    total: int
+    cached: int
+    """Generations whose scores came from the cache."""
+    errors: int
+    timeouts: int
+    elapsed: float
+
+
+@dataclass(slots=True)
+class Rescored:
+    scores: pl.DataFrame
+    """One row per generation, aligned with the load's generations: new_accuracy, score_status,
+    score_message."""
+    scorer: str
+    seconds: float
+    cached_files: int = 0
+    cancelled: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+    """Generations per status."""
+
+
+ProgressCallback = Callable[[RescoreProgress], object]
+
+
+# --- the scorers that need no worker -------------------------------------------------------------
+
+
+def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
+    """The extracted answer equals the reference after the vote's normalisation: 1, else 0."""
+    answer = (
+        pl.col("vote_answer")
+        if "vote_answer" in generations.columns
+        else normalize_expr(pl.col("extracted"))
+    )
+    reference = normalize_expr(pl.col("answer"))
+    return generations.select(
+        pl.when(pl.col("answer").is_null())
+        .then(None)
+        .otherwise((answer == reference).fill_null(False).cast(pl.Float64))
+        .alias("new_accuracy"),
+        pl.when(pl.col("answer").is_null())
+        .then(pl.lit(NO_REFERENCE))
+        .otherwise(pl.lit(OK))
+        .alias("score_status"),
+        pl.lit(None, dtype=pl.String).alias("score_message"),
+    )
+
+
+def _lm_eval_unavailable(task: str) -> ScorerUnavailable:
+    import importlib.util
+
+    if importlib.util.find_spec("lm_eval") is None:
+        return ScorerUnavailable(
+            f"lm-eval:{task} re-applies the task's filters and process_results and needs the "
+            "lm_eval package: pip install 'evaltui[lm-eval]' (or pip install lm-eval)"
+        )
+    return ScorerUnavailable(
+        f"lm-eval:{task}: re-scoring through lm-eval tasks is not implemented yet; "
+        "use math-verify, exact or module:function"
+    )
+
+
+# --- the worker pool ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Worker:
+    process: Any
+    tasks: Any
+    results: Connection
+    inflight: deque[int] = field(default_factory=deque)
+    ready: bool = False
+
+
+class _Pool:
+    """Processes scoring chunks; the parent hands out chunks and enforces the timeout."""
+
+    def __init__(self, name: str, options: RescoreOptions, workers: int) -> None:
+        self.ctx = multiprocessing.get_context("spawn")
+        self.name, self.options = name, options
+        self.started = self.ctx.Array("d", workers, lock=False)
+        self.current = self.ctx.Array("q", workers, lock=False)
+        self.workers: list[_Worker | None] = [None] * workers
+        self.chunks: dict[int, list[Item]] = {}
+        self.queue: deque[int] = deque()
+        self.next_id = 0
+        self.failed_starts = 0
+
+    def add(self, items: list[Item]) -> None:
+        chunk_id = self.next_id
+        self.next_id += 1
+        self.chunks[chunk_id] = items
+        self.queue.append(chunk_id)
+
+    def start(self, wid: int) -> None:
+        tasks = self.ctx.Queue()
+        receive, send = self.ctx.Pipe(duplex=False)
+        self.started[wid] = 0.0
+        process = self.ctx.Process(
+            target=worker_main,
+            args=(wid, self.name, self.options.timeout, tasks, send, self.started, self.current),
+            daemon=True,
+            name=f"evaltui-score-{wid}",
+        )
+        process.start()
+        send.close()  # the child holds its end; EOF here means it died
+        self.workers[wid] = _Worker(process, tasks, receive)
+
+    def feed(self, wid: int) -> None:
+        worker = self.workers[wid]
+        while worker is not None and worker.ready and self.queue and len(worker.inflight) < 2:
+            chunk_id = self.queue.popleft()
+            worker.inflight.append(chunk_id)
+            worker.tasks.put((chunk_id, self.chunks[chunk_id]))
+
+    def retire(self, wid: int, row_result: Result | None) -> list[Result]:
+        """Kill worker ``wid``; its unfinished chunks go back to the queue (without the row that
+        hung, which gets ``row_result``); a fresh worker takes its place."""
+        worker = self.workers[wid]
+        assert worker is not None
+        out = [row_result] if row_result is not None else []
+        worker.process.kill()
+        worker.process.join(5)
+        worker.tasks.cancel_join_thread()  # nobody reads it any more: never block on its pipe
+        worker.tasks.close()
+        worker.results.close()
+        hung = row_result[0] if row_result is not None else None
+        for chunk_id in reversed(worker.inflight):
+            rest = [item for item in self.chunks.pop(chunk_id) if item[0] != hung]
+            if rest:
+                new_id = self.next_id
+                self.next_id += 1
+                self.chunks[new_id] = rest
+                self.queue.appendleft(new_id)
+        self.start(wid)
+        return out
+
+    def run(self, on_results: Callable[[list[Result]], None], cancelled: threading.Event) -> bool:
+        """Score every chunk; False when cancelled. Raises ScorerUnavailable from a worker."""
+        limit = self.options.timeout + GRACE_SECONDS
+        try:
+            for wid in range(len(self.workers)):
+                self.start(wid)
+            while self.chunks:
+                if cancelled.is_set():
+                    return False
+                live = {w.results: wid for wid, w in enumerate(self.workers) if w is not None}
+                ready: list[Any] = wait(list(live), timeout=0.1)
+                for conn in ready:
+                    wid = live[conn]
+                    try:
+                        kind, _wid, payload = conn.recv()
+                    except (EOFError, OSError):
+                        on_results(self._died(wid))
+                        continue
+                    if kind == "unavailable":
+                        raise ScorerUnavailable(str(payload))
+                    worker = self.workers[wid]
+                    assert worker is not None
+                    if kind == "ready":
+                        worker.ready = True
+                    elif kind == "done":
+                        chunk_id, results = payload
+                        with contextlib.suppress(ValueError):
+                            worker.inflight.remove(chunk_id)
+                        if self.chunks.pop(chunk_id, None) is not None:
+                            on_results(results)
+                    self.feed(wid)
+                now = time.monotonic()
+                for wid, worker in enumerate(self.workers):
+                    if worker is None:
+                        continue
+                    began = self.started[wid]
+                    if began and now - began > limit:
+                        row = int(self.current[wid])
+                        message = f"no result within {self.options.timeout:g} s"
+                        on_results(self.retire(wid, (row, None, TIMEOUT, message)))
+                    elif not worker.process.is_alive() and worker.process.exitcode is not None:
+                        on_results(self._died(wid))
+                    self.feed(wid)
+            return True
+        finally:
+            self.close()
+
+    def _died(self, wid: int) -> list[Result]:
+        """A worker that exited on its own (crash, out of memory): its current row is an error."""
+        worker = self.workers[wid]
+        assert worker is not None
+        worker.process.join(1)
+        code = worker.process.exitcode
+        if not worker.ready:
+            self.failed_starts += 1
+            if self.failed_starts >= 3:  # never respawn a worker that cannot start
+                raise ScorerUnavailable(
+                    f"scorer worker processes exit while starting (exit code {code})"
+                )
+        row = int(self.current[wid]) if self.started[wid] else None
+        if row is None:
+            return self.retire(wid, None)
+        return self.retire(wid, (row, None, ERROR, f"worker process died (exit code {code})"))
+
+    def close(self) -> None:
+        for worker in self.workers:
+            if worker is None:
+                continue
+            with contextlib.suppress(Exception):
+                worker.tasks.put(None)
+        for worker in self.workers:
+            if worker is None:
+                continue
+            worker.process.join(0.5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(5)
+            worker.tasks.cancel_join_thread()
+            worker.tasks.close()
+            worker.results.close()
+        self.workers = [None] * len(self.workers)
+
+
+# --- the re-score -------------------------------------------------------------------------------
+
+
+def _record(row: dict[str, Any]) -> dict[str, Any]:
+    """What a user scorer gets as ``record``: the generation's row without its (large) text."""
+    return {k: v for k, v in row.items() if k not in {"gen", "prompt"}} | {"prompt": row["prompt"]}
+
+
+def _file_paths(files: list[Any]) -> dict[str, tuple[Path, str]]:
+    return {
+        f.source: (Path(f.path), str(f.format))
+        for f in files
+        if f.format is not None and f.path is not None
+    }
+
+
+def rescore(
+    result: Any,
+    options: RescoreOptions,
+    on_progress: ProgressCallback | None = None,
+    cancelled: threading.Event | None = None,
+    *,
+    read_options: str = "",
+) -> Rescored:
+    """A new score for every generation of ``result`` (a LoadResult that kept the text).
+
+    ``read_options`` is the load's reader-options token (part of the cache key). Raises
+    :class:`ScorerUnavailable` when the scorer cannot run here (missing package, bad name).
+    """
+    started = time.perf_counter()
+    cancel = cancelled or threading.Event()
+    generations: pl.DataFrame = result.generations
+    name = options.scorer.strip()
+    total = generations.height
+    if name == "exact":
+        scores = _exact_scores(generations)
+        return _finish(scores, name, started, 0, cancelled=False)
+    if name.startswith("lm-eval:"):
+        raise _lm_eval_unavailable(name.partition(":")[2])
+    if generations.height and generations["gen"].null_count() == generations.height:
+        raise ScorerUnavailable("the load did not keep the generations' text (keep_text=False)")
+    resolve(name, options.timeout)  # fail here, with the message, rather than in every worker
+
+    score: list[float | None] = [None] * total
+    status: list[str | None] = [None] * total
+    message: list[str | None] = [None] * total
+    version = scorer_version(name)
+    cache = (
+        Cache(options.cache_dir or default_cache_dir())
+        if options.use_cache and version is not None
+        else None
+    )
+    fingerprint = f"rescore\0{name}\0{version}\0{options.timeout:g}"
+    indexed = generations.with_row_index("_row")
+    paths = _file_paths(result.files)
+    pending: dict[str, tuple[str | None, list[int]]] = {}
+    cached_files = cached_rows = 0
+    todo: list[Item] = []
+    for (source,), group in indexed.group_by("source", maintain_order=True):
+        rows = group["_row"].to_list()
+        key = None
+        if cache is not None and str(source) in paths:
+            path, reader = paths[str(source)]
+            with contextlib.suppress(OSError):
+                key = cache.key(fingerprint, path, reader, read_options)
+        hit = cache.get_frame(key, len(rows)) if cache is not None and key else None
+        if hit is not None:
+            for row, s, st, m in zip(
+                rows,
+                hit["new_accuracy"].to_list(),
+                hit["score_status"].to_list(),
+                hit["score_message"].to_list(),
+                strict=True,
+            ):
+                score[row], status[row], message[row] = s, st, m
+            cached_files += 1
+            cached_rows += len(rows)
+            continue
+        pending[str(source)] = (key, rows)
+        for record in group.iter_rows(named=True):
+            row = record["_row"]
+            if record["answer"] is None:
+                status[row] = NO_REFERENCE
+                continue
+            text = record["gen"] or ""
+            if name == "math-verify":  # it reads the tail only: send no more
+                text = text[-TAIL_CHARS:]
+            todo.append((row, text, record["answer"], _record(record)))
+
+    done = cached_rows + status.count(NO_REFERENCE)
+    counts = {ERROR: 0, TIMEOUT: 0}
+
+    def report() -> None:
+        if on_progress is not None:
+            elapsed = time.perf_counter() - started
+            on_progress(
+                RescoreProgress(done, total, cached_rows, counts[ERROR], counts[TIMEOUT], elapsed)
+            )
+
+    def take(results: list[Result]) -> None:
+        nonlocal done
+        for row, s, st, m in results:
+            if status[row] is None:  # a row re-sent after a worker was replaced counts once
+                done += 1
+                if st in counts:
+                    counts[st] += 1
+            score[row], status[row], message[row] = s, st, m
+        report()
+
+    report()
+    complete = True
+    if todo:
+        workers = min(options.worker_count(), max(1, math.ceil(len(todo) / 4)))
+        size = max(1, min(options.chunk, math.ceil(len(todo) / (workers * 4))))
+        pool = _Pool(name, options, workers)
+        for start in range(0, len(todo), size):
+            pool.add(todo[start : start + size])
+        complete = pool.run(take, cancel)
+    for row, st in enumerate(status):
+        if st is None:
+            status[row] = CANCELLED
+    scores = pl.DataFrame(
+        {"new_accuracy": score, "score_status": status, "score_message": message},
+        schema=SCORE_SCHEMA,
+    )
+    if cache is not None and complete:
+        for key, rows in pending.values():
+            if key is not None:
+                cache.put_frame(key, scores[rows])
+    return _finish(scores, name, started, cached_files, cancelled=not complete)
+
+
+def _finish(
+    scores: pl.DataFrame, name: str, started: float, cached_files: int, *, cancelled: bool
+) -> Rescored:
+    counts = {
+        str(k): int(v)
+        for k, v in scores["score_status"].value_counts().iter_rows()
+        if k is not None
+    }
+    return Rescored(scores, name, time.perf_counter() - started, cached_files, cancelled, counts)
+
+
+# --- stats under both scores ------------------------------------------------------------------
+
+
+def with_new_scores(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFrame:
+    """``generations`` with ``accuracy`` replaced by the new score, the stored one kept beside it
+    as ``stored_accuracy``, and the status columns."""
+    return generations.with_columns(
+        pl.col("accuracy").alias("stored_accuracy"),
+        rescored.scores["new_accuracy"].alias("accuracy"),
+        rescored.scores["score_status"],
+        rescored.scores["score_message"],
+    )
+
+
+def rescored_stats(
+    generations: pl.DataFrame,
+    rescored: Rescored,
+    compute: Callable[[pl.DataFrame], pl.DataFrame],
+) -> pl.DataFrame:
+    """The Stats table under the new scores, with the stored scores' stats beside as
+    ``stored_<name>`` (accuracy sums and means, correct and scored counts, pass@k, maj@n), and per
+    prompt: ``n_flipped`` (generations whose verdict changed, both known), ``n_flipped_to_correct``
+    and ``n_flipped_to_wrong``, ``n_scorer_errors`` and ``n_timeouts``.
+
+    ``compute`` builds a Stats table from generations (the loader's ``compute_stats``); each score
+    is judged by its own run's notion of correct (metrics.correct_expr of its score kind).
+    """
+    stored = compute(generations)
+    new_generations = with_new_scores(generations, rescored)
+    new = compute(new_generations.drop("stored_accuracy", "score_status", "score_message"))
+    compared = [
+        c for c in stored.columns if c in COMPARED or c.startswith("pass@") or c.startswith("maj@")
+    ]
+    beside = stored.select("run", "prompt_id", *[pl.col(c).alias(f"stored_{c}") for c in compared])
+    verdicts = pl.DataFrame(
+        {
+            "run": generations["run"],
+            "prompt_id": generations["prompt_id"],
+            "was": generations.select(correct_expr(run_kinds(stored))).to_series(),
+            "now": new_generations.select(correct_expr(run_kinds(new))).to_series(),
+            "status": rescored.scores["score_status"],
+        }
+    )
+    was, now = pl.col("was"), pl.col("now")
+    flips = verdicts.group_by(["run", "prompt_id"], maintain_order=True).agg(
+        (was != now).sum().cast(pl.UInt32).alias("n_flipped"),
+        (~was & now).sum().cast(pl.UInt32).alias("n_flipped_to_correct"),
+        (was & ~now).sum().cast(pl.UInt32).alias("n_flipped_to_wrong"),
+        (pl.col("status") == ERROR).sum().cast(pl.UInt32).alias("n_scorer_errors"),
+        (pl.col("status") == TIMEOUT).sum().cast(pl.UInt32).alias("n_timeouts"),
+    )
+    keys = ["run", "prompt_id"]
+    return new.join(beside, on=keys, how="left", maintain_order="left").join(
+        flips, on=keys, how="left", maintain_order="left"
+    )
+
+
+def verdict_columns(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFrame:
+    """Per generation, for a per-generation export: where it came from, both scores, the status."""
+    return generations.select(
+        "run",
+        "source",
+        "line",
+        "prompt_id",
+        "sample",
+        "answer",
+        "extracted",
+        pl.col("accuracy").alias("stored_accuracy"),
+    ).with_columns(
+        rescored.scores["new_accuracy"],
+        rescored.scores["score_status"],
+        rescored.scores["score_message"],
+    )

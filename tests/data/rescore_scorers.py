@@ -1,0 +1,29 @@
+"""User scorers for the re-score tests (imported by name in spawned worker processes)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+def contains_reference(generation: str, reference: str, record: dict[str, Any]) -> bool:
+    """Correct when the reference appears in the generation."""
+    return reference in generation
+
+
+def picky(generation: str, reference: str, record: dict[str, Any]) -> float | str | None:
+    """Raises on "RAISE", returns a string on "STRING", None on "SKIP", else 0.25."""
+    if "RAISE" in generation:
+        raise ValueError(f"cannot score line {record['line']}")
+    if "STRING" in generation:
+        return "yes"
+    if "SKIP" in generation:
+        return None
+    return 0.25
+
+
+def catastrophic(generation: str, reference: str, record: dict[str, Any]) -> bool:
+    """A regex with catastrophic backtracking on "HANG": C code no signal interrupts."""
+    if "HANG" in generation:
+        return re.fullmatch(r"(a+)+$", "a" * 64 + "b") is not None
+    return reference in generation

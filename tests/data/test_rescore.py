@@ -1,0 +1,331 @@
+"""Re-scoring: hand-worked verdicts, the worker pool's timeout and error handling, the cache, the
+stats under both scores, and the command on sample_data/ and published files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from evaltui.cli import main
+from evaltui.data import extract, score_worker
+from evaltui.data.loader import LoadOptions, LoadResult, compute_stats, load
+from evaltui.data.rescore import (
+    CANCELLED,
+    ERROR,
+    NO_REFERENCE,
+    OK,
+    TIMEOUT,
+    Rescored,
+    RescoreOptions,
+    ScorerUnavailable,
+    rescore,
+    rescored_stats,
+)
+from tests.conftest import write_jsonl
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = ROOT / "tests" / "fixtures" / "real_world"
+MATH500 = REAL / "skythought"
+AIME = REAL / "plain" / "SkyThought-Qwen2.5-Math-eval"
+try:
+    import math_verify  # noqa: F401
+
+    HAVE_MATH_VERIFY = True
+except ImportError:
+    HAVE_MATH_VERIFY = False
+needs_math_verify = pytest.mark.skipif(
+    not HAVE_MATH_VERIFY, reason="math-verify is not installed (pip install -e '.[test]')"
+)
+OPTS = LoadOptions(use_cache=False, tokenize=False)
+
+
+def loaded(tmp_path: Path, records: list[dict[str, Any]]) -> LoadResult:
+    write_jsonl(tmp_path / "in" / "run" / "a.jsonl", records)
+    return load([tmp_path / "in"], OPTS)
+
+
+def statuses(rescored: Rescored) -> list[str]:
+    return rescored.scores["score_status"].to_list()
+
+
+# --- math-verify verdicts, worked by hand -------------------------------------------------------
+
+
+@needs_math_verify
+@pytest.mark.parametrize(
+    ("generation", "reference", "verdict"),
+    [
+        # equivalent forms of one half
+        ("so $\\boxed{0.5}$", "\\frac{1}{2}", True),
+        ("so $\\boxed{1/2}$", "\\frac{1}{2}", True),
+        ("the answer is $\\frac12$", "0.5", True),
+        ("so $\\boxed{\\dfrac{2}{4}}$", "\\frac{1}{2}", True),
+        ("so $\\boxed{0.49}$", "\\frac{1}{2}", False),
+        # sets: order does not matter, a missing element does
+        ("so $\\boxed{\\{1, 2, 3\\}}$", "\\{3,2,1\\}", True),
+        ("so $\\boxed{\\{1, 2\\}}$", "\\{3,2,1\\}", False),
+        # intervals: the brackets matter
+        ("so $\\boxed{(0, 1]}$", "(0,1]", True),
+        ("so $\\boxed{[0, 1]}$", "(0,1]", False),
+        ("so $\\boxed{x \\in [2, \\infty)}$", "[2,\\infty)", True),
+        # units and degree signs are not part of the value
+        ("so $\\boxed{5 \\text{ cm}}$", "5", True),
+        ("so $\\boxed{5}$", "5 \\text{ cm}", True),
+        ("so $\\boxed{90^\\circ}$", "90", True),
+        ("so $\\boxed{6 \\text{ cm}}$", "5", False),
+        # symbolic equality
+        ("so $\\boxed{2\\sqrt{2}}$", "\\sqrt{8}", True),
+        ("so $\\boxed{10,\\!080}$", "10080", True),
+    ],
+)
+def test_math_verify_hand_worked_verdicts(generation: str, reference: str, verdict: bool) -> None:
+    scorer = score_worker.MathVerify(timeout=60)
+    assert scorer(generation, reference, {}) is verdict
+
+
+def test_math_verify_reads_the_extractors_window() -> None:
+    assert score_worker.TAIL_CHARS == extract.TAIL_CHARS
+
+
+# --- the pool: errors, timeouts, bad scorers ----------------------------------------------------
+
+
+def test_a_raising_scorer_marks_that_generation_and_the_run_continues(tmp_path: Path) -> None:
+    result = loaded(
+        tmp_path,
+        [
+            {"prompt": "p", "answer": "1", "accuracy": 1, "gen": "fine"},
+            {"prompt": "p", "answer": "1", "accuracy": 1, "gen": "RAISE please"},
+            {"prompt": "p", "answer": "1", "accuracy": 1, "gen": "STRING"},
+            {"prompt": "p", "answer": "1", "accuracy": 1, "gen": "SKIP"},
+            {"prompt": "q", "accuracy": 1, "gen": "no reference here"},
+        ],
+    )
+    got = rescore(result, RescoreOptions("tests.data.rescore_scorers:picky", use_cache=False))
+    assert statuses(got) == [OK, ERROR, ERROR, OK, NO_REFERENCE]
+    assert got.scores["new_accuracy"].to_list() == [0.25, None, None, None, None]
+    messages = got.scores["score_message"].to_list()
+    assert messages[1] == "ValueError: cannot score line 2"  # the record reached the scorer
+    assert "not a number or bool" in messages[2]
+    assert got.counts == {OK: 2, ERROR: 2, NO_REFERENCE: 1}
+
+
+def test_a_hanging_generation_times_out_and_the_rest_is_scored(tmp_path: Path) -> None:
+    records = [
+        {"prompt": f"p{i}", "answer": "42", "accuracy": 0, "gen": f"it is 42 ({i})"}
+        for i in range(12)
+    ]
+    records[5]["gen"] = "HANG"  # catastrophic backtracking: C code, no signal stops it
+    result = loaded(tmp_path, records)
+    began = time.monotonic()
+    got = rescore(
+        result,
+        RescoreOptions(
+            "tests.data.rescore_scorers:catastrophic", timeout=1, workers=2, use_cache=False
+        ),
+    )
+    assert time.monotonic() - began < 60  # the regex alone would run for ages
+    expected = [OK] * 12
+    expected[5] = TIMEOUT
+    assert statuses(got) == expected
+    assert got.scores["new_accuracy"].to_list()[:5] == [1.0] * 5
+    assert "no result within 1 s" in got.scores["score_message"][5]
+
+
+def test_unusable_scorers_say_why(tmp_path: Path) -> None:
+    result = loaded(tmp_path, [{"prompt": "p", "answer": "1", "accuracy": 1, "gen": "1"}])
+    cases = {
+        "nope": "unknown scorer",
+        "tests.data.no_such_module:f": "cannot import scorer module",
+        "tests.data.rescore_scorers:missing": "has no function 'missing'",
+        "lm-eval:gsm8k": "lm-eval:gsm8k",
+    }
+    for name, message in cases.items():
+        with pytest.raises(ScorerUnavailable, match=message):
+            rescore(result, RescoreOptions(name, use_cache=False))
+
+
+def test_a_scorer_from_a_file_path(tmp_path: Path) -> None:
+    scorer = tmp_path / "my_scorer.py"
+    scorer.write_text("def score(g, r, rec):\n    return float(g.strip() == r)\n")
+    result = loaded(
+        tmp_path,
+        [
+            {"prompt": "p", "answer": "7", "accuracy": 0, "gen": " 7 "},
+            {"prompt": "p", "answer": "7", "accuracy": 1, "gen": "8"},
+        ],
+    )
+    got = rescore(result, RescoreOptions(f"{scorer}:score", cache_dir=tmp_path / "cache"))
+    assert got.scores["new_accuracy"].to_list() == [1.0, 0.0]
+
+
+def test_cancel_stops_and_caches_nothing(tmp_path: Path) -> None:
+    records = [{"prompt": f"p{i}", "answer": "1", "accuracy": 1, "gen": "1"} for i in range(200)]
+    result = loaded(tmp_path, records)
+    cancel = threading.Event()
+    options = RescoreOptions(
+        "tests.data.rescore_scorers:contains_reference",
+        workers=1,
+        chunk=1,
+        cache_dir=tmp_path / "cache",
+    )
+
+    def on_progress(progress: Any) -> None:
+        if progress.done >= 3:
+            cancel.set()
+
+    got = rescore(result, options, on_progress=on_progress, cancelled=cancel)
+    assert got.cancelled and CANCELLED in statuses(got) and OK in statuses(got)
+    assert not list((tmp_path / "cache").rglob("*.scores.arrow"))
+
+
+# --- exact, the cache, stats under both scores --------------------------------------------------
+
+
+def test_exact_scorer_is_the_extractor_and_normalisation(tmp_path: Path) -> None:
+    result = loaded(
+        tmp_path,
+        [
+            {"prompt": "p", "answer": "0.5", "accuracy": 0, "gen": "so \\boxed{\\frac{1}{2}}"},
+            {"prompt": "p", "answer": "0.5", "accuracy": 1, "gen": "so \\boxed{2}"},
+            {"prompt": "p", "answer": "1,000", "accuracy": 0, "gen": "The answer is 1000."},
+            {"prompt": "q", "accuracy": 1, "gen": "\\boxed{2}"},
+        ],
+    )
+    got = rescore(result, RescoreOptions("exact"))
+    assert got.scores["new_accuracy"].to_list() == [1.0, 0.0, 1.0, None]
+    assert statuses(got) == [OK, OK, OK, NO_REFERENCE]
+
+
+def test_results_are_cached_per_file_and_keyed_by_the_scorer_version(tmp_path: Path) -> None:
+    scorer = tmp_path / "s.py"
+    scorer.write_text("def score(g, r, rec):\n    return r in g\n")
+    records = [
+        {"prompt": f"p{i}", "answer": str(i), "accuracy": 0, "gen": "0 1 2"} for i in range(5)
+    ]
+    write_jsonl(tmp_path / "in" / "run" / "a.jsonl", records)
+    write_jsonl(tmp_path / "in" / "run" / "b.jsonl", records[:2])
+    result = load([tmp_path / "in"], OPTS)
+    options = RescoreOptions(f"{scorer}:score", cache_dir=tmp_path / "cache")
+    first = rescore(result, options)
+    assert first.cached_files == 0
+    assert first.scores["new_accuracy"].to_list() == [1, 1, 1, 0, 0, 1, 1]
+    again = rescore(result, options)
+    assert again.cached_files == 2 and again.scores.equals(first.scores)
+    # Another version of the scorer (its source changed) is another key.
+    scorer.write_text("def score(g, r, rec):\n    return 0.5\n")
+    changed = rescore(result, options)
+    assert changed.cached_files == 0 and changed.scores["new_accuracy"].to_list() == [0.5] * 7
+    # A longer timeout is another key too (a timeout's verdict depends on it).
+    longer = rescore(
+        result, RescoreOptions(f"{scorer}:score", timeout=99, cache_dir=options.cache_dir)
+    )
+    assert longer.cached_files == 0
+
+
+def test_stats_under_both_scores_with_flip_counts(tmp_path: Path) -> None:
+    result = loaded(
+        tmp_path,
+        [
+            {"prompt": "p", "answer": "1", "accuracy": 1, "gen": "1"},
+            {"prompt": "p", "answer": "1", "accuracy": 0, "gen": "x 1"},  # wrong → right
+            {"prompt": "p", "answer": "1", "accuracy": 1, "gen": "2"},  # right → wrong
+            {"prompt": "p", "answer": "1", "accuracy": 0, "gen": "3"},
+            {"prompt": "q", "answer": "5", "accuracy": 0, "gen": "RAISE"},
+        ],
+    )
+    got = rescore(result, RescoreOptions("tests.data.rescore_scorers:contains_reference"))
+    stats = rescored_stats(result.generations, got, lambda g: compute_stats(g, OPTS))
+    p, q = stats.rows(named=True)
+    assert (p["average_accuracy"], p["stored_average_accuracy"]) == (0.5, 0.5)
+    assert (p["n_flipped"], p["n_flipped_to_correct"], p["n_flipped_to_wrong"]) == (2, 1, 1)
+    assert p["stored_n_correct"] == 2 and p["n_correct"] == 2
+    assert "stored_pass@1" in stats.columns and "stored_total_accuracy_count" in stats.columns
+    assert q["n_flipped"] == 0 and q["stored_average_accuracy"] == 0.0
+    # "RAISE" contains no "5": scored 0 by this scorer (it does not raise); stored was 0 too.
+    assert q["n_scorer_errors"] == 0
+
+
+# --- the command, on sample_data/ and on published files ----------------------------------------
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@needs_math_verify
+def test_rescore_sample_data_with_math_verify(tmp_path: Path) -> None:
+    sample = ROOT / "sample_data"
+    before = _digest(sample)
+    out, per_gen = tmp_path / "r.json", tmp_path / "g.jsonl"
+    argv = ["rescore", str(sample), "--scorer", "math-verify", "-o", str(out), "-q"]
+    argv += ["--generations", str(per_gen), "--timeout", "120", "--cache-dir", str(tmp_path)]
+    assert main(argv) == 0
+    assert _digest(sample) == before  # the inputs are not touched
+    combined = json.loads(out.read_text())
+    assert len(combined) == 120
+    assert all("stored_average_accuracy" in row and "n_flipped" in row for row in combined)
+    rows = pl.read_ndjson(per_gen)
+    assert rows.height == 960 and set(rows["score_status"]) == {OK}
+    # The stored grader and math-verify agree but on three cut-off traces (finish_reason
+    # "length") whose last number happens to be the reference: math-verify reads that number as
+    # the answer (it falls back to any number), the stored grader wanted a final answer.
+    flipped = rows.filter(pl.col("stored_accuracy") != pl.col("new_accuracy"))
+    assert flipped.height == 3 and flipped["new_accuracy"].to_list() == [1.0] * 3
+    assert sorted(flipped["answer"].to_list()) == ["23", "34", "5"]
+    by_prompt = {(r["run"], r["prompt_id"]): r["n_flipped"] for r in combined}
+    assert sum(by_prompt.values()) == 3
+
+
+@needs_math_verify
+def test_rescore_published_math500_finds_the_graders_misses(tmp_path: Path) -> None:
+    out, per_gen = tmp_path / "r.json", tmp_path / "g.jsonl"
+    argv = ["rescore", str(MATH500), "--scorer", "math-verify", "-o", str(out), "-q"]
+    argv += ["--generations", str(per_gen), "--timeout", "120", "--cache-dir", str(tmp_path)]
+    assert main(argv) == 0
+    rows = pl.read_ndjson(per_gen)
+    assert rows.height == 500 and set(rows["score_status"]) == {OK}
+    flipped = rows.filter(pl.col("stored_accuracy") != pl.col("new_accuracy"))
+    # Checked by hand: every flip is the stored grader missing an equal answer — thousands
+    # separators (10,\!080 = 10080), \dfrac{17}{50} = \frac{34}{100} = \frac{17}{50}, an interval
+    # "x \in [-2,7]" = [-2, 7], identical strings (3; three pmatrix vectors) — except 308, where
+    # math-verify drops the base subscript of 4343_6 (a leniency of math-verify, not an equality).
+    assert sorted(flipped["line"].to_list()) == [180, 200, 308, 371, 474, 477, 493, 495, 496]
+    assert flipped["new_accuracy"].to_list() == [1.0] * 9
+    stats = json.loads(out.read_text())
+    assert sum(r["n_flipped"] for r in stats) == 9
+    assert sum(r["stored_total_accuracy_count"] for r in stats) == 370
+    assert sum(r["total_accuracy_count"] for r in stats) == 379
+
+
+@needs_math_verify
+def test_rescore_published_aime24_agrees_with_its_grader(tmp_path: Path) -> None:
+    out, per_gen = tmp_path / "r.json", tmp_path / "g.jsonl"
+    argv = ["rescore", str(AIME), "--scorer", "math-verify", "-o", str(out), "-q"]
+    argv += ["--generations", str(per_gen), "--timeout", "120", "--cache-dir", str(tmp_path)]
+    assert main(argv) == 0
+    rows = pl.read_ndjson(per_gen)
+    # 30 problems, 6 right (the harness's own *_metrics.json says acc 20.0); math-verify agrees.
+    assert rows.height == 30 and rows["new_accuracy"].sum() == 6
+    assert rows.filter(pl.col("stored_accuracy") != pl.col("new_accuracy")).height == 0
+
+
+def test_rescore_command_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sample = str(ROOT / "sample_data")
+    out = tmp_path / "x.json"
+    assert main(["rescore", sample, "--scorer", "nope", "-o", str(out), "-q"]) == 2
+    assert "unknown scorer" in capsys.readouterr().err and not out.exists()
+    assert main(["rescore", sample, "--scorer", "lm-eval:gsm8k", "-o", str(out), "-q"]) == 2
+    assert "lm-eval:gsm8k" in capsys.readouterr().err
+    assert main(["rescore", sample, "--scorer", "exact", "-o", str(out), "--timeout", "0"]) == 2
