@@ -142,7 +142,7 @@ def _lm_eval_unavailable(task: str) -> ScorerUnavailable:
     if importlib.util.find_spec("lm_eval") is None:
         return ScorerUnavailable(
             f"lm-eval:{task} re-applies the task's filters and process_results and needs the "
-            "lm_eval package: pip install 'evaltui[lm-eval]' (or pip install lm-eval)"
+            "lm_eval package (pip install lm-eval), which is not installed"
         )
     return ScorerUnavailable(
         f"lm-eval:{task}: re-scoring through lm-eval tasks is not implemented yet; "

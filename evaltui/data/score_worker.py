@@ -62,7 +62,7 @@ class MathVerify:
         except ImportError:
             raise ScorerUnavailable(
                 "the math-verify scorer needs the math-verify package: "
-                "pip install 'evaltui[rescore]' (or pip install 'math-verify[antlr4_13_2]')"
+                "pip install -e '.[rescore]' (or pip install 'math-verify[antlr4_13_2]')"
             ) from None
         self.parse, self.verify = parse, verify
         # Three steps (reference, generation, comparison) share the per-generation budget.
