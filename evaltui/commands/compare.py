@@ -45,7 +45,7 @@ def compare_parser() -> argparse.ArgumentParser:
 
 def cmd_compare(argv: Sequence[str]) -> int:
     from evaltui.data.compare import compare_runs, default_runs
-    from evaltui.data.export import csv_safe, mark_output, write_json, write_with
+    from evaltui.data.export import csv_safe, mark_output, marked, write_json, write_with
     from evaltui.data.loader import LoadFailure
 
     parser = compare_parser()
@@ -63,11 +63,12 @@ def cmd_compare(argv: Sequence[str]) -> int:
     if args.output is not None:
         frame = comparison.joined
         try:
-            if args.output.suffix.lower() == ".csv":
-                write_with(args.output, lambda h: csv_safe(frame).write_csv(h), "wb")
-            else:
-                write_json(frame.to_dicts(), args.output)
-            mark_output(args.output, "compare", runs=[run_a, run_b], prompts=frame.height)
+            with marked(args.output, "compare"):
+                if args.output.suffix.lower() == ".csv":
+                    write_with(args.output, lambda h: csv_safe(frame).write_csv(h), "wb")
+                else:
+                    write_json(frame.to_dicts(), args.output)
+                mark_output(args.output, "compare", runs=[run_a, run_b], prompts=frame.height)
         except OSError as exc:
             return fail(f"cannot write {args.output}: {exc.strerror or exc}", EXIT_FAILURE)
         if not args.quiet:

@@ -201,9 +201,43 @@ def write_json(value: Any, path: str | os.PathLike[str]) -> Path:
 
 def write_combined_json(stats: pl.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write the combined JSON (a list, one object per prompt per run) atomically, UTF-8."""
-    written = write_json(combined_records(stats), path)
-    mark_output(written, "combined", prompts=stats.height)
+    with marked(path, "combined"):
+        written = write_json(combined_records(stats), path)
+        mark_output(written, "combined", prompts=stats.height)
     return written
+
+
+@contextlib.contextmanager
+def marked(path: str | os.PathLike[str], kind: str) -> Iterator[None]:
+    """Mark ``path`` as evaltui's before it is written, so a folder being followed never sees the
+    output without its mark; :func:`mark_output` completes the manifest after the write. A write
+    that fails puts back the manifest that was there (or none)."""
+    from evaltui.data.marks import manifest_path, pending_manifest
+
+    if is_stdout(path):
+        yield
+        return
+    target = manifest_path(path)
+    try:
+        before: bytes | None = target.read_bytes()
+    except OSError:
+        before = None
+    data = pending_manifest(path, kind)
+    write_with(target, lambda h: json.dump(data, h, indent=2))
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(OSError):
+            if before is None:
+                target.unlink()
+            else:
+                saved = before
+
+                def restore(handle: IO[Any]) -> None:
+                    handle.write(saved)
+
+                write_with(target, restore, "wb")
+        raise
 
 
 def mark_output(path: str | os.PathLike[str], kind: str, **details: Any) -> None:
@@ -399,13 +433,24 @@ def export_view(
 ) -> ExportSummary:
     """Write the current view in one of :data:`EXPORT_KINDS`, atomically."""
     target = Path(path)
-    sources: list[dict[str, Any]] = []
     if kind == "parquet" and is_stdout(path) and sys.stdout.isatty():
         raise ValueError("Parquet is binary: write it to a file or a pipe, not to the terminal")
-    if kind == "combined":
+    if kind == "combined":  # write_combined_json marks its own output
         write_combined_json(view_stats, target)
-        written = view_stats.height
-    elif kind == "records":
+        return ExportSummary(target, kind, view_stats.height, view_stats.height, [])
+    with marked(target, kind):
+        return _export_marked(kind, view_stats, generations, files, target)
+
+
+def _export_marked(
+    kind: ExportKind,
+    view_stats: pl.DataFrame,
+    generations: pl.DataFrame,
+    files: Iterable[Any],
+    target: Path,
+) -> ExportSummary:
+    sources: list[dict[str, Any]] = []
+    if kind == "records":
         written = write_records(view_stats, generations, files, target, sources)
     elif kind == "csv":
         write_with(target, lambda h: csv_safe(_flat(view_stats)).write_csv(h), "wb")
@@ -415,8 +460,7 @@ def export_view(
         written = view_stats.height
     else:
         raise ValueError(f"unknown export kind {kind!r}")
-    if kind != "combined":  # write_combined_json marks its own output
-        # A records export says where each line came from in its manifest (see write_records).
-        where = {"sources": sources} if kind == "records" else {}
-        mark_output(target, kind, prompts=view_stats.height, records=written, **where)
+    # A records export says where each line came from in its manifest (see write_records).
+    where = {"sources": sources} if kind == "records" else {}
+    mark_output(target, kind, prompts=view_stats.height, records=written, **where)
     return ExportSummary(target, kind, view_stats.height, written, sources)

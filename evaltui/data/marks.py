@@ -56,6 +56,21 @@ def manifest(output: str | os.PathLike[str], kind: str, **details: Any) -> dict[
     }
 
 
+def pending_manifest(output: str | os.PathLike[str], kind: str) -> dict[str, Any]:
+    """The manifest written before ``output`` is: it marks the name until the size is known."""
+    from evaltui import __version__
+
+    return {
+        "evaltui": {
+            "kind": kind,
+            "file": Path(output).name,
+            "bytes": None,
+            "version": __version__,
+            "note": "being written by evaltui, not eval data",
+        }
+    }
+
+
 def _read_manifest(path: Path) -> dict[str, Any] | None:
     try:
         if path.stat().st_size > 1_000_000:
@@ -76,7 +91,8 @@ def written_by_evaltui(path: Path, head: bytes | None = None) -> str | None:
     mark = _read_manifest(manifest_path(path))
     if mark is not None and mark.get("file") == path.name:
         try:
-            same = mark.get("bytes") == path.stat().st_size
+            # bytes None: announced before the write (a followed folder sees the mark first)
+            same = mark.get("bytes") in (None, path.stat().st_size)
         except OSError:
             same = False
         if same:

@@ -181,3 +181,31 @@ def test_field_flags_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "accuracy     0.5000" in capsys.readouterr().err
     combined = pl.DataFrame(json.loads((tmp_path / "c.json").read_text(encoding="utf-8")))
     assert combined["total_accuracy_count"].to_list() == [1, 0]
+
+
+def test_an_output_is_marked_before_it_appears(data: Path) -> None:
+    # A followed folder must never see an export without its mark: the manifest comes first.
+    from evaltui.data.export import marked
+
+    target = data / "r.jsonl"
+    source = next(data.glob("samples_negotiationtom_belief_*.jsonl"))
+    with marked(target, "records"):
+        target.write_bytes(source.read_bytes())  # lm-eval lines, as a records export holds
+        found = detect(target)
+        assert found.reader is None and "written by evaltui" in found.reason
+
+
+def test_a_failed_export_takes_its_mark_back(data: Path) -> None:
+    before = load_dir(data)
+    target = data / "r.jsonl"
+    with pytest.raises(ValueError):  # no file reports: the records cannot be re-read
+        export_view("records", before.stats, before.generations, [], target)
+    assert not target.exists() and not (data / ("r.jsonl" + MANIFEST_SUFFIX)).exists()
+    # over an earlier export, the earlier manifest is put back as it was
+    export_view("csv", before.stats, before.generations, before.files, data / "s.csv")
+    manifest = data / ("s.csv" + MANIFEST_SUFFIX)
+    kept = manifest.read_bytes()
+    with pytest.raises(ValueError):
+        export_view("records", before.stats, before.generations, [], data / "s.csv")
+    assert manifest.read_bytes() == kept
+    assert load_dir(data).stats.height == 120
