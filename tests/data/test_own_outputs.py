@@ -209,3 +209,22 @@ def test_a_failed_export_takes_its_mark_back(data: Path) -> None:
         export_view("records", before.stats, before.generations, [], data / "s.csv")
     assert manifest.read_bytes() == kept
     assert load_dir(data).stats.height == 120
+
+
+def test_rescore_outputs_in_the_data_folder_are_not_read_back(tmp_path: Path) -> None:
+    rows = [
+        {"prompt": "1+1?", "gen": "\\boxed{2}", "answer": "2", "accuracy": 0},
+        {"prompt": "1+2?", "gen": "\\boxed{4}", "answer": "3", "accuracy": 0},
+    ]
+    data = tmp_path / "m"
+    write_jsonl(data / "out.jsonl", rows)
+    before = shape(load_dir(data))
+    argv = ["rescore", str(data), "--scorer", "exact", "-o", str(data / "r.json"), "-q"]
+    argv += ["--generations", str(data / "g.jsonl"), "--cache-dir", str(tmp_path / "cache")]
+    assert main(argv) == 0
+    assert json.loads((data / ("g.jsonl" + MANIFEST_SUFFIX)).read_text())["evaltui"]["kind"] == (
+        "rescore"
+    )
+    after = load_dir(data, pattern="*")
+    assert shape(after) == before
+    assert {f.source for f in after.skipped_files if not f.companion} == {"r.json", "g.jsonl"}
