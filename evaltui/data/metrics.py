@@ -238,6 +238,9 @@ class ScoreKind:
             words = [f"continuous{span}"]
         if self.nonfinite:
             words[-1] += f" and {self.nonfinite:,} non-finite"
+        if not self.accuracy and self.metric and ", " in self.metric:
+            # e.g. an lm-eval group run (truthfulqa: bleu_max 0–100 and mc acc 0/1 in one run)
+            words.append("several metrics in one mean (filter by task)")
         if not self.accuracy:
             words.append(
                 "direction unknown"

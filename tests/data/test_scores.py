@@ -217,6 +217,16 @@ def test_direction_from_a_well_known_metric_name_and_from_the_format() -> None:
     assert (kinds["a"].kind, kinds["a"].higher_is_better) == ("continuous", False)
     assert (kinds["b"].kind, kinds["b"].higher_is_better) == ("continuous", False)
     assert (kinds["c"].kind, kinds["c"].higher_is_better) == ("fraction", True)
+    # An lm-eval group run: bleu_max (0-100) and acc (0/1) of its tasks under one run label.
+    mixed = generations(
+        [("g", "1", 19.5), ("g", "2", 1.0)],
+        metric=["bleu_max", "acc"],
+        higher_is_better=[True, True],
+    )
+    assert score_kinds(mixed)["g"].describe() == (
+        "bleu_max, acc: continuous 1–19.5, several metrics in one mean (filter by task), "
+        "higher is better"
+    )
     stated = generations([("a", "1", 0.2)], metric=["mystery"], higher_is_better=[False])
     assert score_kinds(stated)["a"].higher_is_better is False
 
