@@ -457,3 +457,29 @@ def test_compare_cli_continuous_runs_strict_json_and_nan_deltas_not_improved(
     assert deltas["polymer_tg_prediction:1"] == "Infinity"
     assert deltas["polymer_tg_prediction:2"] == "NaN"
     assert float(deltas["polymer_tg_prediction:8"]) == pytest.approx(-38.413054)
+
+
+def test_aisbench_non_finite_correct_is_kept_and_counted_not_unscored(tmp_path: Path) -> None:
+    """AISBench results read outside any one entry: a non-finite "correct" stays a (counted)
+    non-finite score instead of turning silently into an unscored generation."""
+    from evaltui.data.formats import ReadOptions
+    from evaltui.data.formats.opencompass import AISBenchReader
+
+    source = (
+        Path(__file__).parent.parent / "fixtures" / "formats" / "aisbench" / "outputs_n3"
+    ) / "20261123_200259"
+    root = tmp_path / "run"
+    (root / "predictions" / "m").mkdir(parents=True)
+    (root / "results" / "m").mkdir(parents=True)
+    predictions = root / "predictions" / "m" / "toy_gsm8k.jsonl"
+    predictions.write_bytes(
+        (source / "predictions" / "toy-vllm-api-chat-n3" / "toy_gsm8k.jsonl").read_bytes()
+    )
+    results = json.loads(
+        (source / "results" / "toy-vllm-api-chat-n3" / "toy_gsm8k.json").read_text()
+    )
+    results["details"][0]["correct"][0] = math.inf  # written by json.dumps as Infinity
+    (root / "results" / "m" / "toy_gsm8k.json").write_text(json.dumps(results))
+    frame = AISBenchReader().read(predictions, "x", ReadOptions()).frame
+    assert frame["accuracy"].null_count() == 0
+    assert int(frame["accuracy"].is_infinite().sum()) == 1

@@ -49,7 +49,10 @@ def _first_metric(metrics: Any) -> float | None:
     if isinstance(metrics, dict):
         for value in metrics.values():
             try:
-                score = to_score(value) if not isinstance(value, list | dict) else None
+                # Non-finite kept (perplexity-like metrics), counted by the stats, never dropped.
+                score = (
+                    to_score(value, non_finite=True) if not isinstance(value, list | dict) else None
+                )
             except ValueError:
                 continue
             if score is not None:

@@ -116,8 +116,10 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _score(value: Any) -> float | None:
+    # A non-finite value is kept (counted and shown as such by the stats), never silently
+    # unscored: some of these values are read outside any one entry's error guard.
     try:
-        return to_score(value)
+        return to_score(value, non_finite=True)
     except ValueError:
         return None
 
