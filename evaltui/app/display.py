@@ -26,6 +26,7 @@ TABLE_COLUMNS: list[tuple[str, str, str]] = [
         ("avg_gen_length", "float1"),
         ("median_gen_length", "float1"),
         ("answer", "text"),
+        ("triage", "text"),
     ]
 ]
 #: Sampling metrics appear after the fixed columns when the Stats frame has them.
@@ -38,7 +39,11 @@ def table_columns(stats: pl.DataFrame) -> list[tuple[str, str, str]]:
     """The columns the prompt table shows for this Stats frame (new metric columns included)."""
     fixed = [c for c in TABLE_COLUMNS if c[0] in stats.columns]
     extra = [(c, display_name(c), "float") for c in stats.columns if METRIC_PATTERN.match(c)]
-    return fixed[:-1] + extra + fixed[-1:] + [("prompt_id", display_name("prompt_id"), "text")]
+    # The answer and the triage flags come after the metrics, the id last.
+    last = {"answer", "triage"}
+    head = [c for c in fixed if c[0] not in last]
+    tail = [c for c in fixed if c[0] in last]
+    return head + extra + tail + [("prompt_id", display_name("prompt_id"), "text")]
 
 
 def prompt_width(terminal_width: int) -> int:

@@ -18,6 +18,8 @@ from evaltui.data.sanitize import visible
 
 
 def export_parser() -> argparse.ArgumentParser:
+    from evaltui.data.query import QUICK_FILTERS
+
     parser = argparse.ArgumentParser(
         prog="evaltui export",
         description="Write a filtered subset: the combined JSON of the matching prompts (default), "
@@ -33,9 +35,10 @@ def export_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--quick",
-        choices=["never", "flaky", "always"],
+        choices=list(QUICK_FILTERS),
         default=None,
-        help="only prompts never / sometimes / always solved",
+        help="only prompts never / sometimes / always solved, with a suspect reference or "
+        "grader (triage flags), or with a generation that hit the length cap",
     )
     parser.add_argument(
         "--text",

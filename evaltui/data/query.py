@@ -31,6 +31,7 @@ from typing import Any
 import polars as pl
 
 from evaltui.data.columns import known_names, resolve_column
+from evaltui.data.triage import SUSPECT_EXPR, TRUNCATED_EXPR
 
 MAX_LENGTH = 100_000
 """Characters in one filter."""
@@ -501,6 +502,9 @@ QUICK_FILTERS: dict[str, tuple[str, pl.Expr]] = {
         "always solved",
         (pl.col("n_scored") > 0) & (pl.col("n_correct") == pl.col("n_scored")),
     ),
+    # triage (evaltui.data.triage): the reference or the grader looks wrong; hit the length cap
+    "suspect": ("suspect reference or grader", SUSPECT_EXPR),
+    "truncated": ("some generation hit the length cap", TRUNCATED_EXPR),
 }
 
 

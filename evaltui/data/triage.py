@@ -62,8 +62,42 @@ MEASURE_COLUMNS = ["gen_chars", "tail_repeats", "ngram_diversity", "has_answer"]
 GENERATION_FLAGS = ["length_cap", "no_answer", "repetition", "empty"]
 #: Per-prompt flags (``flag_<name>`` in the Stats table and the combined JSON).
 PROMPT_FLAGS = ["suspect_reference", "grader_mismatch", "inconsistent_scores", "all_truncated"]
-#: The columns :func:`prompt_flags` adds to the Stats table, in order.
-STATS_FLAG_COLUMNS = [f"n_{f}" for f in GENERATION_FLAGS] + [f"flag_{f}" for f in PROMPT_FLAGS]
+#: The columns :func:`prompt_flags` adds to the Stats table, in order (``triage``: all of them in
+#: a few words, for the app's table).
+STATS_FLAG_COLUMNS = [
+    *[f"n_{f}" for f in GENERATION_FLAGS],
+    *[f"flag_{f}" for f in PROMPT_FLAGS],
+    "triage",
+]
+#: Short words for the ``triage`` column: counts for generation flags, a word for prompt flags.
+LABELS = {
+    "length_cap": "cut",
+    "no_answer": "noans",
+    "repetition": "loop",
+    "empty": "empty",
+    "suspect_reference": "ref?",
+    "grader_mismatch": "grader?",
+    "inconsistent_scores": "mixed",
+    "all_truncated": "allcut",
+}
+#: Quick filters over the flags (evaltui.data.query.QUICK_FILTERS takes them).
+SUSPECT_EXPR = (
+    pl.col("flag_suspect_reference")
+    | pl.col("flag_grader_mismatch")
+    | pl.col("flag_inconsistent_scores")
+).fill_null(False)
+TRUNCATED_EXPR = (pl.col("n_length_cap") > 0).fill_null(False)
+
+
+def triage_label_expr() -> pl.Expr:
+    """The flags of a prompt in a few words: ``cut×3 loop×1 ref?`` (empty when none)."""
+    parts = [
+        pl.when(pl.col(f"n_{f}") > 0).then(
+            pl.lit(f"{LABELS[f]}×") + pl.col(f"n_{f}").cast(pl.String)
+        )
+        for f in GENERATION_FLAGS
+    ] + [pl.when(pl.col(f"flag_{f}")).then(pl.lit(LABELS[f])) for f in PROMPT_FLAGS]
+    return pl.concat_str(parts, separator=" ", ignore_nulls=True).alias("triage")
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,11 +291,15 @@ def prompt_flag_table(
             "flag_inconsistent_scores",
         )
     )
-    table = counts.join(per_prompt, on=keys, how="left", maintain_order="left").with_columns(
-        pl.col("flag_suspect_reference").fill_null(False),
-        pl.col("flag_inconsistent_scores").fill_null(False),
-        pl.col("flag_grader_mismatch").fill_null(False),
-        # all_truncated is null only while lengths are unknown; an empty count is never "all"
+    table = (
+        counts.join(per_prompt, on=keys, how="left", maintain_order="left")
+        .with_columns(
+            pl.col("flag_suspect_reference").fill_null(False),
+            pl.col("flag_inconsistent_scores").fill_null(False),
+            pl.col("flag_grader_mismatch").fill_null(False),
+            # all_truncated is null only while lengths are unknown; an empty count is never "all"
+        )
+        .with_columns(triage_label_expr())
     )
     return table.select(*keys, *STATS_FLAG_COLUMNS)
 
@@ -275,6 +313,7 @@ def prompt_flags(
         return base.with_columns(
             *[pl.lit(None, dtype=pl.UInt32).alias(f"n_{f}") for f in GENERATION_FLAGS],
             *[pl.lit(None, dtype=pl.Boolean).alias(f"flag_{f}") for f in PROMPT_FLAGS],
+            pl.lit(None, dtype=pl.String).alias("triage"),
         )
     table = prompt_flag_table(generations, thresholds, correct_expr(run_kinds(stats)))
     return base.join(table, on=["run", "prompt_id"], how="left", maintain_order="left")

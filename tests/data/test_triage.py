@@ -283,3 +283,17 @@ def test_sample_data_has_no_false_loops_or_empties_and_its_cut_traces_are_found(
     cut = flagged.filter(pl.col("length_cap"))
     assert cut.height == int(result.generations["truncated"].sum()) > 0
     assert cut["no_answer"].all()
+
+
+def test_triage_label_and_quick_filters(tmp_path: Path) -> None:
+    from evaltui.data.query import View
+
+    rows = [boxed("7", 0, prompt_id="a")] * 4 + [
+        {"gen": prose(1), "prompt_id": "b", "truncated": True, "gen_length": 9},
+        {"gen": "", "prompt_id": "b", "truncated": False, "gen_length": 0},
+        boxed("8", 1, prompt_id="c", truncated=False, gen_length=5),
+    ]
+    table = prompt_flag_table(frame(rows), Thresholds())
+    assert table["triage"].to_list() == ["ref?", "cut×1 noans×1 empty×1", ""]
+    assert View(quick="suspect").apply(table)["prompt_id"].to_list() == ["a"]
+    assert View(quick="truncated").apply(table)["prompt_id"].to_list() == ["b"]

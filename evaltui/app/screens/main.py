@@ -46,6 +46,9 @@ class MainScreen(Screen[None]):
         Binding("n", "quick('never')", "Never", id="quick_never"),
         Binding("f", "quick('flaky')", "Flaky", id="quick_flaky"),
         Binding("a", "quick('always')", "Always", id="quick_always"),
+        # Triage quick filters (evaltui.data.triage); out of the footer, listed under ? help.
+        Binding("u", "quick('suspect')", "Suspect ref/grader", id="quick_suspect", show=False),
+        Binding("l", "quick('truncated')", "Length cap", id="quick_truncated", show=False),
         Binding("r", "next_run", "Run", id="run"),
         Binding("c", "clear_view", "Clear", id="clear"),
         Binding("p", "plot", "Plot", id="plot"),
