@@ -20,6 +20,7 @@ import polars as pl
 
 from evaltui.data.metrics import STATS_COLUMNS
 from evaltui.data.sanitize import FORMULA_START, visible
+from evaltui.data.schema import clean_text
 
 STDOUT = "-"
 """The output name that means standard output (``-o -``)."""
@@ -355,6 +356,8 @@ def write_records(
             first = count + 1
             for text in reader.records(Path(report.path), zip(lines, group["offset"], strict=True)):
                 # Unchanged into a file or a pipe; a terminal sees control characters made visible.
+                # (A record re-encoded from JSON may hold a lone "\ud800" no file can store.)
+                text = clean_text(text)
                 handle.write(visible(text) if tty else text)
                 handle.write("\n")
                 count += 1

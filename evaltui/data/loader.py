@@ -32,7 +32,7 @@ from evaltui.data.formats import (
     known_extensions,
 )
 from evaltui.data.formats.base import describe_failure
-from evaltui.data.schema import LoadError, conform, empty_generations
+from evaltui.data.schema import LoadError, clean_text, conform, empty_generations
 from evaltui.data.tokens import (
     FAST_PATH,
     HF_PATH,
@@ -217,7 +217,8 @@ def read_input(
         return with_text_measures(empty_generations()), [error], []
     # Final answers and the triage text measures are taken now, while the text is here (headless
     # loads drop it later). The measures read the format's own answer, so they come first.
-    return fill_extracted(with_text_measures(conform(result.frame))), result.errors, result.notes
+    notes = [clean_text(note) for note in result.notes]  # notes may quote input values
+    return fill_extracted(with_text_measures(conform(result.frame))), result.errors, notes
 
 
 def _read_one(

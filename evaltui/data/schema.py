@@ -102,6 +102,11 @@ class LoadError:
     reason: str
     """What is wrong, in words a user can act on."""
 
+    def __post_init__(self) -> None:
+        # Reasons quote input values: a lone surrogate there could not be printed or stored.
+        object.__setattr__(self, "source", clean_text(self.source))
+        object.__setattr__(self, "reason", clean_text(self.reason))
+
     def __str__(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}"
         return f"{where}: {self.reason}"

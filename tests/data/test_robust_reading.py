@@ -71,7 +71,7 @@ def test_error_reasons_say_what_is_wrong(tmp_path: Path) -> None:
     assert result.generations.height == 3
 
 
-def test_lone_surrogates_are_made_visible_and_noted(tmp_path: Path) -> None:
+def test_lone_surrogates_are_made_visible(tmp_path: Path) -> None:
     lines = [
         '{"prompt": "p\\ud800", "gen": "a\\udfffb", "answer": "1", "accuracy": 1}',
         '{"prompt": "fine \\ud83d\\ude00", "gen": "g", "answer": "1", "accuracy": 0}',
@@ -81,7 +81,10 @@ def test_lone_surrogates_are_made_visible_and_noted(tmp_path: Path) -> None:
     assert result.errors == []
     assert result.generations["prompt"].to_list() == ["p\ufffd", "fine 😀", "p"]
     assert result.generations["gen"][0] == "a\ufffdb"
-    assert any("lines 1, 3" in note and "surrogate" in note for note in result.notes)
+    # Exported, the records are the file's lines, unchanged.
+    target = tmp_path / "records.jsonl"
+    assert write_records(result.stats, result.generations, result.files, target) == 3
+    assert target.read_text(encoding="utf-8").splitlines() == lines
 
 
 @pytest.mark.parametrize(
@@ -455,3 +458,19 @@ def test_following_reports_unreadable_directories_too(
     assert update is not None
     assert update.result.skipped_files == []
     assert update.result.generations.height == 6
+
+
+def test_lone_surrogates_in_json_documents_and_error_reasons(tmp_path: Path) -> None:
+    samples = [
+        _sample(1, output='{"completion": "c\\ud800"}'),
+        '{"id": 2, "epoch": 1, "input": "q", "output": {"error": "x"}, "error": "bad \\udfff"}',
+        _sample(3),
+    ]
+    log = _inspect_log(tmp_path, samples)
+    result = _load([log], tmp_path)
+    assert result.generations.filter(prompt_id="t:1")["gen"].to_list() == ["c\ufffd"]
+    for text in [str(e) for e in result.errors] + result.notes:
+        text.encode("utf-8")  # printable: no lone surrogate left
+    target = tmp_path / "records.jsonl"
+    assert write_records(result.stats, result.generations, result.files, target) >= 1
+    assert "c\ufffd" in target.read_text(encoding="utf-8")

@@ -197,9 +197,6 @@ def entry_guard(
 
 
 _JSON = json.JSONDecoder()
-#: A ``\uD800``-``\uDFFF`` escape: the only way JSON text decoded with replacement can hold a
-#: lone surrogate, which no UTF-8 consumer (polars, files, terminals) accepts.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def parse_json(text: str) -> Any:
@@ -217,45 +214,6 @@ def parse_json(text: str) -> Any:
         if "digits" in str(exc):
             raise EntryError("integer too long to read (more than 4,300 digits)") from None
         raise EntryError(f"unreadable JSON value: {exc}") from None
-
-
-def has_surrogate_escape(text: str) -> bool:
-    """True when ``text`` (JSON) may decode to lone surrogates (see :func:`replace_surrogates`)."""
-    return _SURROGATE_ESCAPE.search(text) is not None
-
-
-def replace_surrogates(value: Any) -> tuple[Any, bool]:
-    """``value`` with lone surrogates in every string (keys too) made visible; True if any were.
-
-    A JSON ``"\\ud800"`` escape decodes to a lone surrogate that cannot be stored or shown.
-    """
-    changed = False
-
-    def fix(item: Any) -> Any:
-        nonlocal changed
-        if isinstance(item, str):
-            fixed = clean_text(item)
-            changed = changed or fixed is not item
-            return fixed
-        return item
-
-    if not isinstance(value, dict | list):
-        return fix(value), changed
-    root: list[Any] = [value]
-    stack: list[dict[Any, Any] | list[Any]] = [root]
-    while stack:  # iterative: the value may be as deep as the parser allows
-        node = stack.pop()
-        pairs = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
-        if isinstance(node, dict):
-            node.clear()
-        for key, item in pairs:
-            if isinstance(item, dict | list):
-                stack.append(item)
-            if isinstance(node, dict):
-                node[fix(key)] = fix(item)
-            else:
-                node[key] = fix(item)
-    return root[0], changed
 
 
 # --- helpers shared by readers -------------------------------------------------------------
@@ -368,8 +326,8 @@ def frame_from_rows(rows: dict[str, list[Any]]) -> pl.DataFrame:
     try:
         frame = pl.DataFrame(present, schema=schema, strict=False)
     except UnicodeEncodeError:
-        # Lone surrogates (a non-UTF-8 file or folder name in a label, say) cannot be stored;
-        # they are made visible instead (JSON escapes were already fixed, with a note, on parsing).
+        # Lone surrogates (a JSON "\\ud800" escape, a non-UTF-8 folder name in a label) cannot be
+        # stored: they are made visible instead. Checked only on failure, so reading costs nothing.
         fixed = {
             name: [clean_text(v) if isinstance(v, str) else v for v in values]
             for name, values in present.items()
@@ -384,7 +342,6 @@ def json_document(path: Path, source: str) -> tuple[Any, LoadError | None]:
     A value nested too deeply or an integer too long spoils only its own entry: the document is
     then parsed entry by entry and each such entry becomes an :class:`Unreadable` placeholder,
     which raises its reason when a reader touches it (so the entry guard reports that entry).
-    Lone surrogate escapes are made visible (see :func:`replace_surrogates`).
     """
     try:
         text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
@@ -401,8 +358,6 @@ def json_document(path: Path, source: str) -> tuple[Any, LoadError | None]:
         )
     except IndexError:  # the entry-by-entry parse ran off the end
         return None, LoadError(source, None, "not valid JSON (truncated?)")
-    if has_surrogate_escape(text):
-        data, _changed = replace_surrogates(data)
     return data, None
 
 

@@ -35,10 +35,8 @@ from evaltui.data.formats.base import (
     ReadResult,
     Rows,
     Unreadable,
-    has_surrogate_escape,
     json_document,
     parse_json,
-    replace_surrogates,
     stringify,
     to_score,
 )
@@ -99,10 +97,8 @@ def _open_member(archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo) ->
 
 
 def _member_json(archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo) -> Any:
-    """A member parsed as JSON (bounded by :data:`MEMBER_LIMIT`; lone surrogates made visible)."""
-    text = read_member(archive, path, info).decode("utf-8", errors="replace")
-    value = parse_json(text)
-    return replace_surrogates(value)[0] if has_surrogate_escape(text) else value
+    """A member parsed as JSON (bounded by :data:`MEMBER_LIMIT`)."""
+    return parse_json(read_member(archive, path, info).decode("utf-8", errors="replace"))
 
 
 #: A JSON log starts with its format version (EvalLog field order: version, status, eval, …).

@@ -22,10 +22,8 @@ from evaltui.data.formats.base import (
     ReadResult,
     Rows,
     Window,
-    has_surrogate_escape,
     parse_json,
     prompt_hash,
-    replace_surrogates,
     stringify,
     to_score,
 )
@@ -92,14 +90,14 @@ def parse_json_lines(
     """Parse a JSON-lines file (or the lines in ``window``) into ``(line_no, offset, value)``.
 
     Blank lines are skipped; a line that is not JSON, or too deep or with too long a number to
-    read, becomes an error entry (a truncated last line is named as such). Invalid UTF-8 and
-    lone surrogate escapes are made visible and noted. Shared by every JSON-lines reader.
+    read, becomes an error entry (a truncated last line is named as such). Invalid UTF-8 is made
+    visible and noted (lone surrogate escapes are made visible by the frame). Shared by every
+    JSON-lines reader.
     """
     data = read_window(path, window)
     parsed: list[tuple[int, int, Any]] = []
     errors: list[LoadError] = []
     bad_utf8: list[int] = []
-    surrogates: list[int] = []
     base, first_line = (window.start, window.first_line) if window else (0, 1)
     for line_no, offset, raw, has_newline in iter_lines(data, base, first_line):
         if not raw.strip():
@@ -119,22 +117,14 @@ def parse_json_lines(
         except EntryError as exc:
             errors.append(LoadError(source, line_no, str(exc)))
             continue
-        if has_surrogate_escape(text):
-            value, changed = replace_surrogates(value)
-            if changed:
-                surrogates.append(line_no)
         parsed.append((line_no, offset, value))
     notes = []
-    for lines, what in (
-        (bad_utf8, "invalid UTF-8 bytes (shown as �)"),
-        (surrogates, "unpaired surrogate escapes like \\ud800 (shown as �)"),
-    ):
-        if lines:
-            first = ", ".join(str(n) for n in lines[:5])
-            notes.append(
-                f"{source}: {len(lines)} line(s) with {what}, lines {first}"
-                + ("…" if len(lines) > 5 else "")
-            )
+    if bad_utf8:
+        first = ", ".join(str(n) for n in bad_utf8[:5])
+        notes.append(
+            f"{source}: {len(bad_utf8)} line(s) with invalid UTF-8 bytes (shown as �), lines {first}"
+            + ("…" if len(bad_utf8) > 5 else "")
+        )
     return parsed, errors, notes
 
 
