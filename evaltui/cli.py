@@ -455,7 +455,8 @@ def interrupted() -> int:
     """Exit code 130 after Ctrl-C. Reader threads may still be busy; waiting for them at exit
     would make Ctrl-C slow, so when there are some the process ends here (files being written
     have already been removed on the way up)."""
-    if any(t.is_alive() and not t.daemon for t in threading.enumerate()[1:]):
+    main = threading.main_thread()
+    if any(t is not main and t.is_alive() and not t.daemon for t in threading.enumerate()):
         with contextlib.suppress(Exception):
             sys.stdout.flush()
             sys.stderr.flush()
