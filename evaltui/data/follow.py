@@ -45,7 +45,12 @@ from evaltui.data.loader import (
     read_input,
 )
 from evaltui.data.schema import LoadError, empty_generations
-from evaltui.data.tokens import TokenizerError, TokenizerInfo, count_in_batches, resolve_tokenizer
+from evaltui.data.tokens import (
+    LengthCounter,
+    TokenizerError,
+    count_in_batches,
+    resolve_tokenizer,
+)
 
 #: Bytes compared at a file's head and before the end of what was read, to tell an append
 #: (both unchanged) from a rewrite.
@@ -151,7 +156,12 @@ class Follower:
         self.options = options or LoadOptions()
         self.files: dict[Path, _Tracked] = {}
         self.order: list[Path] = []
-        self.tokenizer: TokenizerInfo | None = None
+        self.counter: LengthCounter | None = None
+        """Counts new rows' tokens; made on the first new row (a quiet follow loads nothing)."""
+        self._recount = False
+        """Set when the count path switched to tokenizers: every file is counted again."""
+        self.counting = ""
+        """How the first load counted (its result's ``counting``)."""
         self.notes: list[str] = []
         self.unreadable: list[tuple[str, str]] = []
         """Directories that could not be read at the last look: (source, reason), shown as skips."""
@@ -188,7 +198,7 @@ class Follower:
             on_partial,
             partial_interval=partial_interval,
         )
-        self.tokenizer_name = result.tokenizer
+        self.tokenizer_name, self.counting = result.tokenizer, result.counting
         self.notes = list(result.notes)
         by_source: dict[str, pl.DataFrame] = {
             str(key[0]): frame
@@ -317,6 +327,14 @@ class Follower:
             notes.append(f"{self.files[path].item.source} is gone: its rows were removed")
             del self.files[path]
             self.order.remove(path)
+        if self._recount:
+            self._recount = False
+            for path in list(self.order):
+                tracked = self.files[path]
+                stamp = _Stamp.of(path)
+                if tracked.reader is not None and stamp is not None:
+                    self._read_new(tracked.item, stamp)
+            changed = True
         if not changed:
             return None
         if added:
@@ -387,9 +405,19 @@ class Follower:
         frame, errors, notes = read_input(item, reader, read_options)
         lengths: np.ndarray | None = None
         if self.options.tokenize and frame.height:
+            counter = self._counter()
+            path = counter.path
             lengths = count_in_batches(
-                self._tokenizer(), frame.get_column("gen"), batch_chars=self.options.batch_chars
+                counter,
+                frame.get_column("gen"),
+                batch_chars=self.options.batch_chars,
+                source=item.source,
             )
+            if counter.path != path and counter.switched is not None:
+                # The count-only path disagreed with tokenizers: every earlier count of this
+                # session is suspect, so every file is read and counted again (see poll).
+                self.notes.append(counter.switched)
+                self._recount = True
         frame = frame.with_columns(
             pl.Series("gen_length", lengths, dtype=pl.UInt32)
             if lengths is not None
@@ -399,13 +427,15 @@ class Follower:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("gen"))
         return frame, errors, notes
 
-    def _tokenizer(self) -> TokenizerInfo:
-        if self.tokenizer is None:
+    def _counter(self) -> LengthCounter:
+        """The lengths counter for new rows (the count-only path while it agrees with HF)."""
+        if self.counter is None:
             try:
-                self.tokenizer = resolve_tokenizer(self.options.model).load()
+                info = resolve_tokenizer(self.options.model).load()
             except TokenizerError as exc:
                 raise LoadFailure(str(exc)) from None
-        return self.tokenizer
+            self.counter = LengthCounter(info, threads=self.options.workers())
+        return self.counter
 
     def result(self) -> LoadResult:
         """The current state as one load result (files in discovery order); built once per change."""
@@ -450,6 +480,14 @@ class Follower:
             time.perf_counter() - self.started,
             True,
             triage=self.options.triage_thresholds(),
+            counting="; ".join(
+                part
+                for part in (
+                    self.counting,
+                    f"followed lines: {self.counter.describe()}" if self.counter else "",
+                )
+                if part
+            ),
         )
 
     def _ordered(self) -> list[Path]:

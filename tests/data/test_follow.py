@@ -333,3 +333,33 @@ def test_a_published_qwen_math_output_written_line_by_line(
     assert {f.format for f in result.files} == {"qwen_math"}
     assert result.stats.height == len(lines) == 30
     assert_same(result, [tmp_path / "data"], opts)
+
+
+def test_followed_lines_are_self_checked_and_a_disagreement_recounts_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the default tokenizer the count-only path counts new lines and is checked against
+    tokenizers; when it disagrees, the load switches and every file is counted again by HF."""
+    from evaltui.data.bpecount import FastCounter
+
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 1)])
+    opts = LoadOptions(use_cache=False)
+    follower = Follower([data], opts)
+    follower.load()
+    append(out, line(2, 2))
+    update = follower.poll()
+    assert update is not None
+    assert "followed lines: tiktoken (self-checked" in update.result.counting
+    assert_same(update.result, [data], opts)
+
+    real = FastCounter.count
+    monkeypatch.setattr(FastCounter, "count", lambda self, texts: real(self, texts) + 1)
+    append(out, line(3, 3))
+    update = follower.poll()
+    assert update is not None
+    result = update.result
+    assert any("differed from tokenizers" in note for note in result.notes)
+    assert "followed lines: tokenizers" in result.counting
+    monkeypatch.setattr(FastCounter, "count", real)
+    assert_same(result, [data], opts)
