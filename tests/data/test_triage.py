@@ -297,3 +297,25 @@ def test_triage_label_and_quick_filters(tmp_path: Path) -> None:
     assert table["triage"].to_list() == ["ref?", "cut×1 noans×1 empty×1", ""]
     assert View(quick="suspect").apply(table)["prompt_id"].to_list() == ["a"]
     assert View(quick="truncated").apply(table)["prompt_id"].to_list() == ["b"]
+
+
+def test_published_math500_flags_its_graders_misses_and_loops() -> None:
+    folder = ROOT / "tests" / "fixtures" / "real_world" / "skythought"
+    result = load([folder], LoadOptions(use_cache=False, tokenize=False))
+    flagged = generation_flags(result.generations, Thresholds())
+    loops = set(flagged.filter(pl.col("repetition"))["line"].to_list())
+    # Read by hand: 379 repeats "167 * 12 = 2004 - remainder." 64 times, 457 repeats
+    # "= 324 - 324 + d^2" to the end; the others repeat a paragraph 5-17 times.
+    assert {379, 457} <= loops and len(loops) == 8
+    mismatched = sorted(result.stats.filter(pl.col("flag_grader_mismatch"))["answer"].to_list())
+    # The reference itself, stated as the final answer, scored 0 (math-verify agrees: equal).
+    assert mismatched == sorted(
+        [
+            "10,\\!080",
+            "11,\\! 111,\\! 111,\\! 100",
+            "3",
+            "\\begin{pmatrix} -18 \\\\ -49 \\\\ 96 \\end{pmatrix}",
+            "\\begin{pmatrix} -7 \\\\ 16 \\\\ 5 \\end{pmatrix}",
+            "\\begin{pmatrix} -2 \\\\ -14 \\\\ -7 \\end{pmatrix}",
+        ]
+    )
