@@ -64,6 +64,7 @@ SCORE_SCHEMA: dict[str, pl.DataType] = {
 }
 #: Stats compared between the stored and the new scores (``stored_<name>`` beside each).
 COMPARED = ["total_accuracy_count", "average_accuracy", "n_correct", "n_scored"]
+WORKER_DIED = "worker process died"
 GRACE_SECONDS = 2.0
 """Beyond the timeout, how long the parent waits before it kills a worker."""
 
@@ -287,7 +288,7 @@ class _Pool:
         row = int(self.current[wid]) if self.started[wid] else None
         if row is None:
             return self.retire(wid, None)
-        return self.retire(wid, (row, None, ERROR, f"worker process died (exit code {code})"))
+        return self.retire(wid, (row, None, ERROR, f"{WORKER_DIED} (exit code {code})"))
 
     def close(self) -> None:
         for worker in self.workers:
@@ -435,8 +436,12 @@ def rescore(
     )
     if cache is not None and complete:
         for key, rows in pending.values():
-            if key is not None:
-                cache.put_frame(key, scores[rows])
+            part = scores[rows]
+            # A crashed worker (out of memory, a segfault) is this machine's accident, not the
+            # scorer's verdict: that file is scored again next time.
+            crashed = part["score_message"].str.starts_with(WORKER_DIED).any()
+            if key is not None and not crashed:
+                cache.put_frame(key, part)
     return _finish(scores, name, started, cached_files, cancelled=not complete)
 
 

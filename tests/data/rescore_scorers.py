@@ -27,3 +27,12 @@ def catastrophic(generation: str, reference: str, record: dict[str, Any]) -> boo
     if "HANG" in generation:
         return re.fullmatch(r"(a+)+$", "a" * 64 + "b") is not None
     return reference in generation
+
+
+def dies(generation: str, reference: str, record: dict[str, Any]) -> bool:
+    """The worker process exits on "DIE" (as an out-of-memory kill or a segfault would)."""
+    if "DIE" in generation:
+        import os
+
+        os._exit(3)
+    return reference in generation

@@ -329,3 +329,17 @@ def test_rescore_command_errors(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["rescore", sample, "--scorer", "lm-eval:gsm8k", "-o", str(out), "-q"]) == 2
     assert "lm-eval:gsm8k" in capsys.readouterr().err
     assert main(["rescore", sample, "--scorer", "exact", "-o", str(out), "--timeout", "0"]) == 2
+
+
+def test_a_worker_that_dies_costs_one_generation_and_is_not_cached(tmp_path: Path) -> None:
+    records = [{"prompt": f"p{i}", "answer": "1", "accuracy": 0, "gen": "1"} for i in range(8)]
+    records[3]["gen"] = "DIE"
+    result = loaded(tmp_path, records)
+    options = RescoreOptions("tests.data.rescore_scorers:dies", cache_dir=tmp_path / "cache")
+    got = rescore(result, options)
+    expected = [OK] * 8
+    expected[3] = ERROR
+    assert statuses(got) == expected
+    assert got.scores["score_message"][3] == "worker process died (exit code 3)"
+    assert got.scores["new_accuracy"].to_list()[:3] == [1.0] * 3
+    assert rescore(result, options).cached_files == 0  # scored again, not taken from the cache
