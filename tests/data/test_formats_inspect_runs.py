@@ -188,3 +188,10 @@ def test_separate_logs_compare_through_the_cli(
     assert err_code == 0
     err = capsys.readouterr().err
     assert "runs         2\n" in err and "prompts      6\n" in err
+
+
+def test_a_json_log_with_other_key_order_is_still_a_log(tmp_path: Path) -> None:
+    data = log("AAA", "2026-01-01T10:00:00")
+    reordered = {"status": data["status"], **{k: v for k, v in data.items() if k != "status"}}
+    found = detect(write_json(tmp_path / "x_AAA.json", reordered))
+    assert found.reader is not None and found.reader.name == "inspect"

@@ -297,8 +297,12 @@ class InspectReader(Reader):
         if head.startswith(b"PK\x03\x04") and (b"header.json" in head or path.suffix == ".eval"):
             return 95
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+        # A log starts with its version; an eval set's logs.json (file name -> header) is not one.
         if (
-            JSON_LOG_START.match(text)
+            (
+                JSON_LOG_START.match(text)
+                or (text.startswith("{") and not LOGS_INDEX_START.match(text))
+            )
             and '"eval"' in text
             and ('"samples"' in text or '"plan"' in text)
             and '"status"' in text
