@@ -192,7 +192,8 @@ class Follower:
             before = {}
         result = load(
             self.paths,
-            self.options,
+            # a followed eval may have written no sample yet: later polls bring them
+            dataclasses.replace(self.options, allow_empty=True),
             on_progress,
             cancelled,
             on_partial,

@@ -75,6 +75,9 @@ class LoadOptions:
     keep_text: bool = True
     """False drops each file's generation text once its lengths are known (headless summaries
     need only the lengths): files then stream through, and memory stays near a few files' text."""
+    allow_empty: bool = False
+    """True returns a load whose files hold no generation yet (following a log that has just
+    started); False fails saying why (a cancelled or failed log, only bad lines)."""
 
     triage: Thresholds = field(default_factory=Thresholds)
     """Triage thresholds (``--triage NAME=VALUE``); correctness follows ``correct_threshold``."""
@@ -566,7 +569,12 @@ class _Load:
         if not self.states and not self.cancel.is_set():
             detail = "; ".join(f"{r.source}: {r.skipped}" for r in list(self.skipped.values())[:3])
             raise LoadFailure("no readable samples file" + (f" ({detail})" if detail else ""))
-        if self.states and not self.generations and not self.cancel.is_set():
+        if (
+            self.states
+            and not self.generations
+            and not self.cancel.is_set()
+            and not options.allow_empty
+        ):
             # Files were read but held no generation (a cancelled or failed log, only bad lines):
             # say why instead of showing "runs 0".
             why = self.notes[:2]

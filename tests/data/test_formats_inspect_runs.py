@@ -195,3 +195,21 @@ def test_a_json_log_with_other_key_order_is_still_a_log(tmp_path: Path) -> None:
     reordered = {"status": data["status"], **{k: v for k, v in data.items() if k != "status"}}
     found = detect(write_json(tmp_path / "x_AAA.json", reordered))
     assert found.reader is not None and found.reader.name == "inspect"
+
+
+def test_following_a_log_that_has_no_sample_yet(tmp_path: Path) -> None:
+    # A just-started log (status "started", no sample written yet) is not a failure when the
+    # inputs are followed: the samples come with later polls. The note says where it stands.
+    from evaltui.data.follow import Follower
+
+    write_eval(
+        tmp_path / "x_AAA.eval", log("AAA", "2026-01-01T10:00:00", status="started", samples=[])
+    )
+    follower = Follower([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    result = follower.load()
+    assert result.generations.height == 0
+    assert result.notes == [
+        "x_AAA.eval: Inspect log still running (or killed) (status 'started'); no sample was logged"
+    ]
+    with pytest.raises(LoadFailure, match="still running"):
+        load_dir(tmp_path)  # a plain load says why there is nothing
