@@ -39,8 +39,9 @@ print(json.dumps({"code": code, "wall": wall, "rss_kib": resource.getrusage(reso
 """
 
 
-def measure(command: list[str]) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
+def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True,
+                         check=True, env=env)
     result = json.loads(out.stdout)
     if result["code"] != 0:
         raise SystemExit(f"command failed ({result['code']}): {' '.join(command)}")

@@ -51,6 +51,10 @@ class TokenizerError(Exception):
 #: Names of the two counting paths (part of the length cache key).
 FAST_PATH = "tiktoken"
 HF_PATH = "tokenizers"
+#: ``EVALTUI_COUNT_PATH=tokenizers`` counts every length with ``tokenizers`` (no count-only path).
+COUNT_PATH_ENV = "EVALTUI_COUNT_PATH"
+#: How many of a load's first texts the count-only path's self-check also counts by tokenizers.
+SELF_CHECK_FIRST = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +107,7 @@ class LengthCounter:
 
     info: TokenizerInfo
     threads: int = 1
-    check_first: int = 256
+    check_first: int = field(default_factory=lambda: SELF_CHECK_FIRST)
     path: str = HF_PATH
     reason: str = ""
     switched: str | None = None
@@ -113,7 +117,9 @@ class LengthCounter:
 
     def __post_init__(self) -> None:
         self._fast = self.info.fast
-        if self._fast is not None:
+        if os.environ.get(COUNT_PATH_ENV) == HF_PATH:
+            self._fast, self.reason = None, f"{COUNT_PATH_ENV}={HF_PATH}"
+        elif self._fast is not None:
             self._fast.set_threads(self.threads)
             self.path = FAST_PATH
         else:

@@ -304,3 +304,45 @@ def test_num_proc_is_bounded_by_cores_and_says_so(tmp_path: Path) -> None:
     assert options.workers() <= (__import__("os").cpu_count() or 1)
     result = load([data], options)
     assert any("--num-proc 5000 bounded to" in note for note in result.notes)
+
+
+def test_env_forces_tokenizers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVALTUI_COUNT_PATH", "tokenizers")
+    counter = LengthCounter(info_for(None))
+    assert counter.path == HF_PATH and "EVALTUI_COUNT_PATH" in counter.describe()
+
+
+def test_a_failed_self_check_recounts_earlier_files_and_drops_their_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Headless (text dropped after each file): file 1 passes its check, file 2 fails; file 1's
+    lengths are recounted by tokenizers (re-read from disk) and its fast-path cache entry goes."""
+    from evaltui.data import tokens
+
+    real = bpecount.FastCounter.count
+
+    def off_for_short(self: bpecount.FastCounter, texts: list[str]) -> np.ndarray:
+        counts = real(self, texts)
+        return np.where([len(t) < 30 or "BAD" in t for t in texts], counts + 1, counts)
+
+    monkeypatch.setattr(bpecount.FastCounter, "count", off_for_short)
+    monkeypatch.setattr(tokens, "SELF_CHECK_FIRST", 0)  # only the longest texts are checked
+    data = tmp_path / "run"
+    data.mkdir()
+    first = ["short one", "a much longer text that the check will look at " * 3]
+    second = ["BAD and the longest text of the whole load, so it is checked " * 5]
+    for name, gens in (("a.jsonl", first), ("b.jsonl", second)):
+        lines = [
+            json.dumps({"prompt": f"{name}{i}", "gen": g, "accuracy": 1})
+            for i, g in enumerate(gens)
+        ]
+        (data / name).write_text("\n".join(lines) + "\n")
+    options = LoadOptions(cache_dir=tmp_path / "cache", keep_text=False, num_proc=1)
+    result = load([data], options)
+    expected = reference(info_for(None), first + second)
+    assert sorted(result.generations.get_column("gen_length").to_list()) == sorted(expected)
+    assert any("differed from tokenizers on b.jsonl" in n for n in result.notes)
+    assert result.counting.startswith(HF_PATH)
+    warm = load([data], options)
+    assert warm.cache_hits == 2 and warm.counting == "cached lengths from tokenizers"
+    assert sorted(warm.generations.get_column("gen_length").to_list()) == sorted(expected)

@@ -1,0 +1,78 @@
+"""Peak RSS of a cold `evaltui summarize` over one very long generation (10 MB, 50 MB).
+
+    python benchmarks/bench_long.py --sizes 10 50 --runs 3
+
+One JSONL file with a single record whose generation is trace-like text of the given size (words,
+numbers, LaTeX, newlines). Each run is a fresh subprocess with a fresh cache; peak RSS is the
+child's ru_maxrss, read in a fresh helper process (as bench_summarize.py does). Both counting paths
+run, interleaved: the count-only path (default) and `EVALTUI_COUNT_PATH=tokenizers`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from bench_summarize import BIN, measure  # type: ignore[import-not-found]
+
+WORDS = (
+    "the of and to a in is that for it as with we let so then thus compute solve equation value "
+    "answer check wait hmm x y z n k \\frac{1}{2} \\sqrt{2} = + - ( ) , . 12 345 6789"
+).split()
+
+
+def write(path: Path, megabytes: int, seed: int = 0) -> None:
+    rng = np.random.default_rng(seed)
+    vocab = np.array(WORDS)
+    words = vocab[rng.integers(0, len(vocab), megabytes * 200_000)]
+    text = " ".join(words.tolist())
+    step = 2_000
+    text = "\n".join(text[i : i + step] for i in range(0, len(text), step))[: megabytes * 1_000_000]
+    record = {"prompt": "long", "gen": text, "answer": "1", "accuracy": 1.0}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f} at start")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for megabytes in args.sizes:
+            data = work / f"long{megabytes}"
+            data.mkdir()
+            write(data / "samples.jsonl", megabytes)
+            results: dict[str, list[dict[str, float]]] = {"tiktoken": [], "tokenizers": []}
+            for run in range(args.runs):
+                for path in results:
+                    env = dict(os.environ)
+                    if path == "tokenizers":
+                        env["EVALTUI_COUNT_PATH"] = "tokenizers"
+                    command = [str(BIN / "evaltui"), "summarize", str(data), "-q",
+                               "--cache-dir", str(work / f"c-{megabytes}-{path}-{run}"),
+                               "-o", str(work / f"out-{megabytes}-{path}.json")]
+                    results[path].append(measure(command, env))
+            for path, runs in results.items():
+                rss = statistics.median(r["rss_kib"] for r in runs) / 1024
+                wall = statistics.median(r["wall"] for r in runs)
+                print(f"{megabytes} MB generation, {path}: peak RSS {rss:.0f} MiB "
+                      f"({rss * 1.048576 / megabytes:.1f}x the text), {wall:.1f} s; runs {len(runs)}")
+            outs = [json.loads((work / f"out-{megabytes}-{p}.json").read_text()) for p in results]
+            same = outs[0][0]["gen_lengths"] == outs[1][0]["gen_lengths"]
+            print(f"  lengths {outs[0][0]['gen_lengths']} / {outs[1][0]['gen_lengths']}: "
+                  f"{'identical' if same else 'DIFFERENT'}")
+    print(f"load average {os.getloadavg()[0]:.1f} at end")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    main()
