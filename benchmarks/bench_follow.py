@@ -77,6 +77,7 @@ def main() -> None:
     parser.add_argument("--consumer", choices=["app", "summarize"], default="app")
     parser.add_argument("--interval", type=float, default=5.0)
     parser.add_argument("--skip-initial-lengths", action="store_true")
+    parser.add_argument("--num-proc", type=int, default=None)
     args = parser.parse_args()
 
     live = args.data / "zz_live_run"
@@ -84,7 +85,7 @@ def main() -> None:
     live.mkdir()
     out = live / "inference_live.jsonl"
     out.write_text("", encoding="utf-8")
-    options = LoadOptions(keep_text=False)
+    options = LoadOptions(keep_text=False, num_proc=args.num_proc)
     follower = Follower([args.data], options)
     t0 = time.perf_counter()
     if args.skip_initial_lengths:
