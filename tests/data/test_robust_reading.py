@@ -474,3 +474,30 @@ def test_lone_surrogates_in_json_documents_and_error_reasons(tmp_path: Path) -> 
     target = tmp_path / "records.jsonl"
     assert write_records(result.stats, result.generations, result.files, target) >= 1
     assert "c\ufffd" in target.read_text(encoding="utf-8")
+
+
+def test_a_json_document_is_read_entry_by_entry_around_a_bad_one(tmp_path: Path) -> None:
+    from evaltui.data.formats.base import Unreadable, json_document
+
+    tricky = '"brackets ] } [ { and \\" quotes \\\\"'
+    text = (
+        '{"a": {"x": ' + tricky + ', "y": [1, {"z": "}"}]},\n'
+        ' "b": {"deep": ' + DEEP + ', "ok": 1},\n'
+        ' "c": [' + tricky + ", " + HUGE_INT + "],\n"
+        ' "d": ' + HUGE_INT + ', "e": "fine"}'
+    )
+    path = tmp_path / "doc.json"
+    path.write_text(text, encoding="utf-8")
+    data, error = json_document(path, "doc.json")
+    assert error is None
+    assert data["a"] == {"x": json.loads(tricky), "y": [1, {"z": "}"}]}
+    assert data["e"] == "fine"
+    assert isinstance(data["b"]["deep"], Unreadable) and data["b"]["ok"] == 1
+    assert data["c"][0] == json.loads(tricky) and isinstance(data["c"][1], Unreadable)
+    assert isinstance(data["d"], Unreadable)
+    with pytest.raises(ValueError, match="more than 4,300 digits"):
+        _ = "key" in data["d"]
+    # A document cut short is still one clear error, not an exception.
+    path.write_text(text[:-40], encoding="utf-8")
+    data, error = json_document(path, "doc.json")
+    assert data is None and error is not None and "not valid JSON" in error.reason

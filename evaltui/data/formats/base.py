@@ -384,7 +384,7 @@ class Unreadable(dict[str, Any]):
 #: How deep :func:`_tolerant` descends before a failing value becomes one :class:`Unreadable`.
 #: 2 reaches every reader's entries: top-level items, and Inspect's ``samples[i]``.
 TOLERANT_DEPTH = 2
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _SPECIAL = re.compile(r'["\[\]{}]')
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
