@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,10 +31,15 @@ from evaltui.data.rescore import RescoreOptions, rescore  # noqa: E402
 
 def timed_rescore(result: object, workers: int) -> tuple[float, str, dict[str, int]]:
     before = os.getloadavg()[0]
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     got = rescore(result, RescoreOptions("math-verify", workers=workers, use_cache=False))
     seconds = time.perf_counter() - started
-    load = f"{before:.1f}->{os.getloadavg()[0]:.1f}"
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, joined by now
+    worker_cpu = (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
+    # With the kernel's autogroup scheduling, a saturated machine gives this session a fixed
+    # share whatever the number of workers: the CPU seconds show the work is the same.
+    load = f"{before:.1f}->{os.getloadavg()[0]:.1f}, worker CPU {worker_cpu:.0f} s"
     return seconds, load, got.counts
 
 
