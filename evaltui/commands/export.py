@@ -59,6 +59,13 @@ def export_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="output file, - for stdout; .csv or .parquet write the stats in that format",
     )
+    parser.add_argument(
+        "--as",
+        dest="kind",
+        choices=["combined", "records", "csv", "parquet"],
+        default=None,
+        help="what to write, whatever the file name says (e.g. -o - --as csv)",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite an existing output file")
     parser.add_argument("-q", "--quiet", action="store_true")
     return parser
@@ -85,7 +92,7 @@ def cmd_export(argv: Sequence[str]) -> int:
     if not is_stdout(args.output) and args.output.exists() and not args.force:
         return fail(f"{args.output} exists (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)
-    kind = "records" if args.records else kind_for_path(args.output)
+    kind = args.kind or ("records" if args.records else kind_for_path(args.output))
     try:
         result = headless_load(args, parser)
     except LoadFailure as exc:

@@ -74,6 +74,8 @@ def test_dash_writes_to_stdout(
     assert main(["export", str(evals), "--records", "--run", "model_b", "-o", "-", *common]) == 0
     out = capsys.readouterr().out.splitlines()
     assert [json.loads(line)["accuracy"] for line in out] == [0.0, 1.0]
+    assert main(["export", str(evals), "--run", "model_a", "-o", "-", "--as", "csv", *common]) == 0
+    assert pl.read_csv(capsys.readouterr().out.encode())["prompt"].to_list() == ["p1", "p2"]
     assert not Path("-").exists() and not (tmp_path / "-").exists()
     with pytest.raises(SystemExit):
         main(["summarize", str(evals), "-o", "-", "--table", *common])
