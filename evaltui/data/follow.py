@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from evaltui.data.discover import InputError, InputFile, discover
+from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.formats import Reader, Window, detect, get_reader, known_extensions
 from evaltui.data.loader import (
     FileReport,
@@ -57,22 +57,34 @@ from evaltui.data.tokens import (
 _PROBE = 1024
 
 
+def _stamp(path: Path) -> FileIdentity | None:
+    """What ``path`` looks like now (an append changes size/mtime, a replacement the inode)."""
+    try:
+        return FileIdentity.of(path)
+    except OSError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
-class _Stamp:
-    """What a file looked like: an append changes size/mtime, a replacement changes the inode."""
+class AppendedIdentity(FileIdentity):
+    """The version of a followed line-based file that was read: lines appended since leave every
+    record read where it was, so only a rewrite (another inode, a shorter file, other bytes at its
+    head or before the end of what was read) counts as a change (e.g. for exporting records)."""
 
-    device: int
-    inode: int
-    size: int
-    mtime_ns: int
+    consumed: int = 0
+    head: bytes = b""
+    tail: bytes = b""
 
-    @classmethod
-    def of(cls, path: Path) -> _Stamp | None:
+    def changed(self, path: Path) -> bool:
+        now = _stamp(path)
+        if now is None or (now.device, now.inode) != (self.device, self.inode):
+            return True
+        if now.size < self.consumed:
+            return True
         try:
-            st = path.stat()
+            return _probe(path, self.consumed) != (self.head, self.tail)
         except OSError:
-            return None
-        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+            return True
 
 
 @dataclass(slots=True)
@@ -82,7 +94,7 @@ class _Tracked:
     item: InputFile
     reader: Reader | None
     """None for a file that is skipped (unknown, companion): its report is kept instead."""
-    stamp: _Stamp | None
+    stamp: FileIdentity | None
     """None when unknown (it appeared during the first load): the next poll reads it whole."""
     frame: pl.DataFrame
     errors: list[LoadError]
@@ -96,6 +108,21 @@ class _Tracked:
     head: bytes = b""
     tail: bytes = b""
     """The bytes at the start of the file and just before ``consumed`` when it was read."""
+
+    def identity(self) -> FileIdentity | None:
+        """The version that was read (what an export of its records must still find)."""
+        if self.stamp is None or self.reader is None or not self.reader.appendable:
+            return self.stamp
+        stamp = self.stamp
+        return AppendedIdentity(
+            stamp.device,
+            stamp.inode,
+            stamp.size,
+            stamp.mtime_ns,
+            self.consumed,
+            self.head,
+            self.tail,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +214,7 @@ class Follower:
     ) -> LoadResult:
         """The full load, as :func:`~evaltui.data.loader.load`; later changes come from :meth:`poll`."""
         try:
-            before = {f.path: _Stamp.of(f.path) for f in self._discover()}
+            before = {f.path: _stamp(f.path) for f in self._discover()}
         except LoadFailure:
             before = {}
         result = load(
@@ -308,7 +335,7 @@ class Follower:
         for item in current:
             seen.add(item.path)
             tracked = self.files.get(item.path)
-            stamp = _Stamp.of(item.path)
+            stamp = _stamp(item.path)
             if stamp is None:
                 continue
             if tracked is not None and tracked.stamp == stamp:
@@ -317,7 +344,7 @@ class Follower:
             self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
             if tracked is None:
                 added += self._read_new(item, stamp)
-            elif self._appended(tracked, stamp):
+            elif self._appended(tracked):
                 added += self._read_appended(tracked, stamp)
             else:
                 if tracked.reader is not None and tracked.stamp is not None:
@@ -332,7 +359,7 @@ class Follower:
             self._recount = False
             for path in list(self.order):
                 tracked = self.files[path]
-                stamp = _Stamp.of(path)
+                stamp = _stamp(path)
                 if tracked.reader is not None and stamp is not None:
                     self._read_new(tracked.item, stamp)
             changed = True
@@ -344,19 +371,13 @@ class Follower:
         self._result = None
         return FollowUpdate(self, added, notes)
 
-    def _appended(self, tracked: _Tracked, stamp: _Stamp) -> bool:
-        """True when ``stamp`` shows only lines added after what was read."""
-        old = tracked.stamp
-        if tracked.reader is None or not tracked.reader.appendable or old is None:
-            return False
-        if (old.device, old.inode) != (stamp.device, stamp.inode) or stamp.size < tracked.consumed:
-            return False
-        try:
-            return _probe(tracked.item.path, tracked.consumed) == (tracked.head, tracked.tail)
-        except OSError:
-            return False
+    @staticmethod
+    def _appended(tracked: _Tracked) -> bool:
+        """True when the file only has lines added after what was read."""
+        identity = tracked.identity()
+        return isinstance(identity, AppendedIdentity) and not identity.changed(tracked.item.path)
 
-    def _read_appended(self, tracked: _Tracked, stamp: _Stamp) -> int:
+    def _read_appended(self, tracked: _Tracked, stamp: FileIdentity) -> int:
         assert tracked.reader is not None
         path = tracked.item.path
         try:
@@ -375,7 +396,7 @@ class Follower:
         tracked.head, tracked.tail = _probe(path, end)
         return frame.height
 
-    def _read_new(self, item: InputFile, stamp: _Stamp) -> int:
+    def _read_new(self, item: InputFile, stamp: FileIdentity) -> int:
         """Read ``item`` whole (a new or rewritten file); a partial last line waits."""
         item = InputFile(item.path, item.source, stamp.size)
         detection = detect(item.path, self.options.format, self.options.read)
@@ -457,6 +478,7 @@ class Follower:
                 t.item.path,
                 t.frame.height,
                 len(t.errors),
+                identity=t.identity(),
             )
             for t in tracked
         ]

@@ -363,3 +363,28 @@ def test_followed_lines_are_self_checked_and_a_disagreement_recounts_everything(
     assert "followed lines: tokenizers" in result.counting
     monkeypatch.setattr(FastCounter, "count", real)
     assert_same(result, [data], opts)
+
+
+def test_records_of_a_followed_file_export_after_appends_but_not_after_a_rewrite(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Lines appended since the last look leave every record's offset valid: the export goes
+    ahead. A rewrite moves them: the export refuses instead of writing fragments."""
+    from evaltui.data.export import write_records
+
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 1)])
+    follower = Follower([data], options(tmp_path, word_tokenizer))
+    follower.load()
+    append(out, line(2, 2))
+    follower.poll()
+    append(out, line(3, 3))  # not looked at yet
+    result = follower.result()
+    target = tmp_path / "records.jsonl"
+    assert write_records(result.stats, result.generations, result.files, target) == 3
+    assert target.read_text(encoding="utf-8") == line(0, 0) + line(1, 1) + line(2, 2)
+
+    out.write_text(line(1, 1) + line(0, 0) + line(2, 2) + line(3, 3), encoding="utf-8")
+    with pytest.raises(ValueError, match="has changed since it was loaded"):
+        write_records(result.stats, result.generations, result.files, tmp_path / "again.jsonl")
+    assert not (tmp_path / "again.jsonl").exists()
