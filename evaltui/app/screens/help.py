@@ -53,6 +53,7 @@ class HelpScreen(Screen[None]):
         from evaltui.app.screens.main import MainScreen
         from evaltui.app.screens.plot import PlotScreen
         from evaltui.app.screens.prompt import PromptScreen
+        from evaltui.data.definitions import definitions_help
 
         sections = [
             _bindings_text(
@@ -64,6 +65,7 @@ class HelpScreen(Screen[None]):
             _bindings_text("Export", ExportScreen.BINDINGS),
             _bindings_text("Compare two runs", CompareScreen.BINDINGS),
             FILTER_HELP,
+            definitions_help(),
         ]
         with VerticalScroll(id="help"):
             yield Static(Text("\n\n".join(sections)))

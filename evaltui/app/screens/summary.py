@@ -1,37 +1,108 @@
-"""Run-level metrics with confidence intervals, and the difficulty spectrum of each run."""
+"""Run-level metrics with confidence intervals, what each metric means, and each run's spectrum.
+
+Values are percent with one decimal everywhere on this screen (like the compare screen); run labels
+are untrusted and reach the screen only as sanitised ``Text``.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, ClassVar, cast
 
 import numpy as np
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from evaltui.data.sanitize import visible
-from evaltui.data.summary import judged, render_table, summarize_runs
+from evaltui.data.bins import counts, rate_bins
+from evaltui.data.definitions import metric_definition
+from evaltui.data.sanitize import one_line, one_line_middle
+from evaltui.data.metrics import format_score
+from evaltui.data.summary import Metric, RunSummary, judged, summarize_runs
+from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
 
 BAR_WIDTH = 40
+LABEL_WIDTH = 28
+"""Cells a run label gets as a column header (cut in the middle; the full label is listed)."""
+SPECTRUM = "never/flaky/always"
 
 
-def spectrum_text(rates: np.ndarray) -> str:
-    """A text histogram of per-prompt pass rates in ten bins."""
-    counts, edges = np.histogram(rates, bins=10, range=(0.0, 1.0))
-    top = max(int(counts.max()), 1) if len(counts) else 1
-    lines = []
-    for count, low, high in zip(counts, edges[:-1], edges[1:], strict=True):
-        bar = "█" * round(BAR_WIDTH * count / top)
-        lines.append(f"  {low:4.1f}–{high:3.1f}  {bar} {count}")
-    return "\n".join(lines)
+def percent(value: float) -> str:
+    return "–" if math.isnan(value) else f"{100 * value:.1f}"
+
+
+def metric_cell(metric: Metric) -> str:
+    """``62.5 [52.7, 72.9]``: one decimal, fixed widths, so a column lines up on its digits."""
+    return f"{percent(metric.value):>5} [{percent(metric.low):>5}, {percent(metric.high):>5}]"
+
+
+def spectrum_lines(rates: np.ndarray) -> list[str]:
+    """A text histogram of per-prompt pass rates, one bar per k/n (or per 10 points)."""
+    bins = rate_bins(rates)
+    found = counts(rates, bins)
+    top = max(max(found, default=0), 1)
+    width = max(len(label) for label in bins.labels)
+    return [
+        f"  {label:>{width}}  {'█' * round(BAR_WIDTH * count / top)} {count:,}"
+        for label, count in zip(bins.labels, found, strict=True)
+    ]
+
+
+def metrics_table(summaries: list[RunSummary]) -> Table:
+    """Run × metric, every cell a Text (never markup), numbers right-aligned."""
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column(Text("metric"), no_wrap=True)
+    for summary in summaries:
+        table.add_column(
+            Text(one_line_middle(summary.run, LABEL_WIDTH)), justify="right", no_wrap=True
+        )
+    table.add_row(Text("prompts"), *[Text(f"{s.prompts:,}") for s in summaries])
+    table.add_row(Text("generations"), *[Text(f"{s.generations:,}") for s in summaries])
+    names: list[str] = []
+    for summary in summaries:
+        names += [m.name for m in summary.metrics if m.name not in names]
+    for name in names:
+        cells = []
+        for summary in summaries:
+            found = next((m for m in summary.metrics if m.name == name), None)
+            cells.append(Text("–" if found is None else metric_cell(found)))
+        table.add_row(Text(name), *cells)
+    table.add_row(
+        Text(SPECTRUM),
+        *[
+            Text(f"{s.spectrum['never']:,}/{s.spectrum['flaky']:,}/{s.spectrum['always']:,}")
+            for s in summaries
+        ],
+    )
+    return table
+
+
+def definitions_table(summaries: list[RunSummary]) -> Table:
+    """Each metric's one-line definition, once per family (pass@1, pass@2, … share one line)."""
+    names: list[str] = []
+    for summary in summaries:
+        names += [m.name for m in summary.metrics if m.name not in names]
+    families: dict[str, list[str]] = {}
+    for name in [*names, SPECTRUM]:
+        definition = metric_definition(name)
+        if definition is not None:
+            families.setdefault(definition, []).append(name)
+    table = Table(box=None, pad_edge=False, show_edge=False, show_header=False)
+    table.add_column(max_width=20)
+    table.add_column(ratio=1)
+    for definition, members in families.items():
+        table.add_row(Text(", ".join(members)), Text(definition))
+    return table
 
 
 class SummaryScreen(Screen[None]):
@@ -43,13 +114,15 @@ class SummaryScreen(Screen[None]):
     ]
 
     class Ready(Message):
-        def __init__(self, text: str) -> None:
+        def __init__(self, heading: str, summaries: list[RunSummary]) -> None:
             super().__init__()
-            self.text = text
+            self.heading = heading
+            self.summaries = summaries
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="summary-view"):
-            yield Static("computing (bootstrap over prompts)…", id="summary-table")
+        yield Static(Text("computing (bootstrap over prompts)…"), id="summary-heading")
+        with ScrollableContainer(id="summary-view"):
+            yield Static(Text(""), id="summary-table")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -60,23 +133,27 @@ class SummaryScreen(Screen[None]):
         app = cast("EvalApp", self.app)
         rows = app.rows
         if rows is None or rows.height == 0:
-            self.post_message(self.Ready("no prompts in view"))
+            self.post_message(self.Ready("no prompts in view", []))
             return
         summaries = summarize_runs(rows)
-        parts = [
-            f"{app.view.describe()} · {rows.height:,} prompts",
-            "",
-            render_table(summaries, "text"),
-        ]
-        for summary in summaries:
-            if not judged(summary):  # a continuous score without threshold has no pass rate
-                continue
-            parts.append(
-                f"pass-rate spectrum of {summary.run} (prompts per bin of per-prompt pass rate):"
-            )
-            parts.append(spectrum_text(summary.pass_rates))
-            parts.append("")
-        self.post_message(self.Ready("\n".join(parts)))
+        heading = (
+            f"{one_line(app.view.describe(), 200)} · {plural(len(summaries), 'run')} · "
+            f"{plural(rows.height, 'prompt')} · values in % [95% bootstrap CI]"
+        )
+        self.post_message(self.Ready(heading, summaries))
 
     def on_summary_screen_ready(self, message: Ready) -> None:
-        self.query_one("#summary-table", Static).update(Text(visible(message.text)))
+        self.query_one("#summary-heading", Static).update(Text(message.heading))
+        parts: list[RenderableType] = []
+        if message.summaries:
+            parts += [
+                metrics_table(message.summaries),
+                Text("\nWhat the metrics mean:"),
+                definitions_table(message.summaries),
+            ]
+        for summary in message.summaries:
+            if not judged(summary):  # a continuous score without threshold has no pass rate
+                continue
+            parts.append(Text(f"\nprompts by pass rate · {one_line_middle(summary.run, 200)}:"))
+            parts.append(Text("\n".join(spectrum_lines(summary.pass_rates))))
+        self.query_one("#summary-table", Static).update(Group(*parts))
