@@ -13,7 +13,7 @@ import numpy as np
 MAX_DENOMINATOR = 32
 """Pass rates are shown one bar per k/n when every rate is a multiple of 1/n for some n up to this."""
 RATE_BINS = 10
-"""Otherwise (continuous scores, or many different sample counts): ten bins of 10 points."""
+"""Otherwise (continuous scores, or many different sample counts): ten bins of 0.1."""
 
 
 def nice_step(span: float, count: int, *, integer: bool = False) -> float:
@@ -70,8 +70,8 @@ class Bins:
     labels: list[str]
 
 
-def length_bins(values: np.ndarray, bins: int = 40, *, upper: float | None = None) -> Bins:
-    """Bins of one round width starting at a round value, covering ``values`` (up to ``upper``).
+def length_bins(values: np.ndarray, bins: int = 40) -> Bins:
+    """Bins of one round width starting at a round value, covering ``values``.
 
     Integer data (token counts) gets integer widths, so no bin straddles a value it cannot hold.
     """
@@ -80,7 +80,7 @@ def length_bins(values: np.ndarray, bins: int = 40, *, upper: float | None = Non
         edges = np.array([0.0, 1.0])
         return Bins(edges, [0.5], ["0"])
     low = float(finite.min())
-    high = float(finite.max()) if upper is None else min(float(finite.max()), upper)
+    high = float(finite.max())
     integer = bool(np.all(np.equal(np.mod(finite, 1), 0)))
     step = nice_step(max(high - low, 1.0 if integer else 1e-9), bins, integer=integer)
     start = math.floor(low / step) * step
@@ -106,7 +106,7 @@ def rate_denominator(rates: np.ndarray, limit: int = MAX_DENOMINATOR) -> int | N
 
 def rate_bins(rates: np.ndarray) -> Bins:
     """One bin per k/n when the rates are fractions of a common n (8 samples: 0/8 … 8/8), else
-    ten bins of 10 points; the last bin includes 1.0 either way."""
+    ten bins of 0.1; the last bin includes 1.0 either way."""
     n = rate_denominator(rates)
     if n is not None:
         # Edges half-way between the k/n values: each bin holds exactly one of them.
@@ -114,7 +114,7 @@ def rate_bins(rates: np.ndarray) -> Bins:
         edges[0], edges[-1] = min(edges[0], 0.0), max(edges[-1], 1.0)
         return Bins(edges, [k / n for k in range(n + 1)], [f"{k}/{n}" for k in range(n + 1)])
     edges = np.linspace(0.0, 1.0, RATE_BINS + 1)
-    labels = [f"{10 * k}–{10 * (k + 1)}%" for k in range(RATE_BINS)]
+    labels = [f"{k / RATE_BINS:.1f}–{(k + 1) / RATE_BINS:.1f}" for k in range(RATE_BINS)]
     return Bins(edges, [float(c) for c in (edges[:-1] + edges[1:]) / 2], labels)
 
 

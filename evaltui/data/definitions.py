@@ -63,7 +63,7 @@ def definitions_help() -> str:
     """Every definition, for the help screen (names written generically)."""
     names = ["avg@n", "pass@k", "maj@n", "cons@n", "G-Pass@k_τ", "mG-Pass@k", "doc score"]
     examples = ["avg@8", "pass@4", "maj@8", "cons@8", "G-Pass@8_0.5", "mG-Pass@8", "doc score"]
-    lines = ["Metrics (summary screen t; values in %, 95% bootstrap CI over prompts):"]
+    lines = ["Metrics (summary screen t; fractions, 95% bootstrap CI over prompts):"]
     for name, example in zip(names, examples, strict=True):
         lines.append(f"  {name:<12} {metric_definition(example)}")
     return "\n".join(lines)

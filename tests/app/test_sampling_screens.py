@@ -23,6 +23,13 @@ def text_of(app: EvalApp, selector: str) -> str:
     return rendered.plain if isinstance(rendered, Text) else str(rendered)
 
 
+def screen_text(app: EvalApp) -> str:
+    """What the terminal shows now, as plain text."""
+    from tests.app.test_screens import screen_text as render
+
+    return render(app)
+
+
 async def test_summary_screen_shows_metrics_with_intervals(evals: Path, make_app: Any) -> None:
     app = make_app(evals)
     async with app.run_test(size=SIZE) as pilot:
@@ -30,13 +37,12 @@ async def test_summary_screen_shows_metrics_with_intervals(evals: Path, make_app
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
-        shown = text_of(app, "#summary-table")
-        assert shown.splitlines()[2].split() == ["metric", "model_a", "model_b"]
+        shown = screen_text(app)
+        assert shown.splitlines()[1].split() == ["metric", "model_a", "model_b"]
         for metric in ("avg@4", "pass@1", "pass@2", "pass@4", "maj@4", "cons@4", "mG-Pass@4"):
             assert metric in shown
-        # model_b solves 1+2+3+4+4+1 = 15 of 24 -> 62.5 %
-        assert "62.5 [" in shown
-        assert "pass-rate spectrum of model_b" in shown
+        # model_b solves 1+2+3+4+4+1 = 15 of 24 -> 0.625
+        assert "0.625 [" in shown
         await pilot.press("q")
         assert isinstance(app.screen, MainScreen)
 
@@ -50,7 +56,7 @@ async def test_compare_screen(evals: Path, make_app: Any) -> None:
         screen = app.screen
         assert isinstance(screen, CompareScreen) and screen.comparison is not None
         # model_b is one sample better on prompts 0-3 and 5, equal on 4: +5/24 points on average over 6
-        assert text_of(app, "#compare-headline").startswith("B vs A: +20.8 pts")
+        assert text_of(app, "#compare-headline").startswith("B − A accuracy: +0.208")
         assert text_of(app, "#compare-labels") == "A = model_a   B = model_b"
         # the hostile prompt, in words that agree with the count
         assert "only in A: 1 prompt · only in B: 0 prompts" in text_of(app, "#compare-details")
@@ -84,11 +90,11 @@ async def test_hostile_run_names_render_literally(tmp_path: Path, make_app: Any)
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
-        shown = text_of(app, "#summary-table")
+        shown = screen_text(app)
         assert "[bold]a[red]" in shown and "\x1b" not in shown and "b␛[2Jx" in shown
         await pilot.press("q", "m")
         await settle(pilot)
-        assert text_of(app, "#compare-headline").startswith("B vs A: -100.0 pts")
+        assert text_of(app, "#compare-headline").startswith("B − A accuracy: -1.000")
         assert text_of(app, "#compare-labels") == "A = [bold]a[red]   B = b␛[2Jx"
         assert "\x1b" not in text_of(app, "#compare-details")
 

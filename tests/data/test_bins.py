@@ -51,3 +51,13 @@ def test_rate_bins_at_k_over_n() -> None:
     # Continuous scores fall back to ten 10-point bins, 1.0 in the last one.
     fallback = rate_bins(np.array([0.123, 0.5, 1.0]))
     assert len(fallback.labels) == 10 and counts(np.array([0.123, 0.5, 1.0]), fallback)[-1] == 1
+
+
+def test_plot_colours_are_understood_by_rich_and_never_mean_right_or_wrong() -> None:
+    from rich.color import Color
+
+    from evaltui.app.screens.plot import CORRECT, RUN_COLOURS, WRONG
+
+    for colour in (*RUN_COLOURS, CORRECT, WRONG):
+        Color.parse(colour)  # the legend draws them with Rich, the plot with plotext
+    assert (CORRECT, WRONG) == ("green", "red") and not {CORRECT, WRONG} & set(RUN_COLOURS)

@@ -39,13 +39,14 @@ class Column:
     """The column of ``Comparison.joined`` shown (and sorted by)."""
     header: str
     kind: str
-    """``pct`` (a rate or change in points, one decimal), ``text``, ``prompt`` or ``raw``."""
+    """``rate`` (an accuracy or a change of one, a fraction with three decimals), ``text``,
+    ``prompt`` or ``raw``."""
 
 
 COLUMNS = [
-    Column("delta", "Δ pts", "pct"),
-    Column("rate_a", "A %", "pct"),
-    Column("rate_b", "B %", "pct"),
+    Column("delta", "Δ B−A", "rate"),
+    Column("rate_a", "A acc", "rate"),
+    Column("rate_b", "B acc", "rate"),
     Column("prompt_a", "prompt", "prompt"),
     Column("class_a", "A solved", "raw"),
     Column("class_b", "B solved", "raw"),
@@ -63,13 +64,26 @@ ONLY = {
 }
 
 
-def percent_expr(column: str) -> pl.Expr:
-    """A rate (0–1) or a change of rates as percent with exactly one decimal, right-aligned.
+FRACTION_DECIMALS = 3
+"""Rates are fractions with three decimals on every screen (0.750), as filters write them."""
 
-    A one-decimal Decimal renders as ``62.5`` and ``75.0`` alike (a float shows ``75`` beside
-    ``62.5``, and a narrow column cut ``-0.625`` to ``-0.62``).
+
+def fraction_expr(column: str) -> pl.Expr:
+    """A rate (0–1) or a change of rates with exactly three decimals, right-aligned.
+
+    A fixed-scale Decimal renders as ``0.750`` and ``0.625`` alike (a float shows ``0.75`` beside
+    ``0.625``, and a narrow column cut ``-0.625`` to ``-0.62``).
     """
-    return (pl.col(column) * 100).round(1).cast(pl.Decimal(7, 1)).alias(column)
+    return (
+        pl.col(column)
+        .round(FRACTION_DECIMALS)
+        .cast(pl.Decimal(12, FRACTION_DECIMALS))
+        .alias(column)
+    )
+
+
+def signed(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:+.{FRACTION_DECIMALS}f}"
 
 
 def prompt_width(terminal_width: int) -> int:
@@ -81,8 +95,8 @@ def display_frame(rows: pl.DataFrame, width: int) -> pl.DataFrame:
     """The table's frame: numbers in one format per column, text made one safe line."""
     exprs = []
     for column in COLUMNS:
-        if column.kind == "pct":
-            expr = percent_expr(column.source)
+        if column.kind == "rate":
+            expr = fraction_expr(column.source)
         elif column.kind == "prompt":
             expr = one_line_expr(column.source, width)
         elif column.kind == "text":
@@ -93,17 +107,12 @@ def display_frame(rows: pl.DataFrame, width: int) -> pl.DataFrame:
     return rows.select(exprs)
 
 
-def _points(value: float) -> str:
-    return "–" if math.isnan(value) else f"{100 * value:+.1f}"
-
-
 def headline(comparison: Comparison) -> str:
-    """The overall change of B against A, its interval and test (labels are given separately)."""
+    """The overall change of B's accuracy against A's, its interval and test."""
     low, high = comparison.ci
-    both = comparison.joined.height
     return (
-        f"B vs A: {_points(comparison.delta)} pts, 95% CI [{_points(low)}, {_points(high)}], "
-        f"p = {comparison.p_value:.3g} · {plural(both, 'prompt')} in both runs"
+        f"B − A accuracy: {signed(comparison.delta)} · 95% CI [{signed(low)}, {signed(high)}] · "
+        f"p = {comparison.p_value:.3g}"
     )
 
 
@@ -112,8 +121,8 @@ def counts_text(comparison: Comparison) -> str:
     improved = int((joined["delta"] > 0).sum())
     regressed = int((joined["delta"] < 0).sum())
     lines = [
-        f"improved {improved:,} · regressed {regressed:,} · "
-        f"unchanged {joined.height - improved - regressed:,}",
+        f"{plural(joined.height, 'prompt')} in both runs: improved {improved:,} · "
+        f"regressed {regressed:,} · unchanged {joined.height - improved - regressed:,}",
         f"p: {comparison.test}",
     ]
     if comparison.only_a.height or comparison.only_b.height:
@@ -176,9 +185,11 @@ class CompareScreen(Screen[None]):
         self.rows = pl.DataFrame()
         """The compared prompts the table shows, in its order (the keys behind its rows)."""
 
-    def labels_text(self) -> Text:
+    def labels_text(self, width: int = 200) -> Text:
+        """Both labels on one line, each cut in the middle to half the width if need be."""
+        room = max(8, (width - 14) // 2)
         return Text(
-            f"A = {one_line_middle(self.run_a, 200)}   B = {one_line_middle(self.run_b, 200)}"
+            f"A = {one_line_middle(self.run_a, room)}   B = {one_line_middle(self.run_b, room)}"
         )
 
     def compose(self) -> ComposeResult:
@@ -263,8 +274,9 @@ class CompareScreen(Screen[None]):
             table.move_cursor(row=0, column=min(cursor_column, len(COLUMNS) - 1))
         table.focus()
 
-    def on_resize(self, _event: events.Resize) -> None:
-        # The prompt column follows the terminal's width.
+    def on_resize(self, event: events.Resize) -> None:
+        # The labels and the prompt column follow the terminal's width.
+        self.query_one("#compare-labels", Static).update(self.labels_text(event.size.width))
         self.show()
 
     def current_table(self) -> DataTable | None:

@@ -53,8 +53,8 @@ MAX_PANELS = 4
 CLIP_QUANTILE = 0.99
 CORRECT = "green"
 WRONG = "red"
-RUN_COLOURS = ("blue", "magenta", "cyan", "orange", "yellow", "white", "gray")
-"""Series colours for runs: never green or red, which mean correct and wrong."""
+RUN_COLOURS = ("blue", "magenta", "cyan", "yellow", "white")
+"""Series colours for runs: never green or red (correct and wrong); names plotext and Rich share."""
 LABEL_WIDTH = 32
 
 
@@ -243,14 +243,20 @@ class PlotScreen(Screen[None]):
         xlabel, ylabel = "generation length (tokens)", "generations"
         if not len(lengths):
             return Figure(kind, f"{KINDS[kind]} · {scope} · no lengths yet", xlabel, ylabel, [])
-        upper = float(np.quantile(lengths, CLIP_QUANTILE)) if clip else None
-        bins = length_bins(lengths, BINS, upper=upper)
-        hidden = int((lengths > bins.edges[-1]).sum())
-        note = (
-            f"{plural(hidden, 'generation')} longer than {tick_label(float(bins.edges[-1]))} not shown (c shows all)"
-            if hidden
-            else ""
-        )
+        note = ""
+        if clip:
+            # Cut at the 99th percentile: the few longest no longer squeeze the rest into a bin.
+            upper = float(np.floor(np.quantile(lengths, CLIP_QUANTILE)))
+            keep = lengths <= upper
+            hidden = int((~keep).sum())
+            if hidden:
+                gens = gens.filter(pl.Series(keep))
+                lengths = lengths[keep]
+                note = (
+                    f"{plural(hidden, 'generation')} longer than {tick_label(upper)} "
+                    "not shown (c shows all)"
+                )
+        bins = length_bins(lengths, BINS)
         runs = gens["run"].to_numpy()
         names = list(dict.fromkeys(gens["run"].to_list()))
         # Each run's own threshold and direction; a generation without one (a continuous score

@@ -1,7 +1,7 @@
 """Run-level metrics with confidence intervals, what each metric means, and each run's spectrum.
 
-Values are percent with one decimal everywhere on this screen (like the compare screen); run labels
-are untrusted and reach the screen only as sanitised ``Text``.
+Rates are fractions with three decimals, as on every screen (0.625, like the filter language
+writes them); run labels are untrusted and reach the screen only as sanitised ``Text``.
 """
 
 from __future__ import annotations
@@ -32,18 +32,19 @@ if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
 
 BAR_WIDTH = 40
-LABEL_WIDTH = 28
+LABEL_WIDTH = 40
 """Cells a run label gets as a column header (cut in the middle; the full label is listed)."""
 SPECTRUM = "never/flaky/always"
+CELL_WIDTH = len("0.625 [0.527, 0.729]")
 
 
-def percent(value: float) -> str:
-    return "–" if math.isnan(value) else f"{100 * value:.1f}"
+def fraction(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:.3f}"
 
 
 def metric_cell(metric: Metric) -> str:
-    """``62.5 [52.7, 72.9]``: one decimal, fixed widths, so a column lines up on its digits."""
-    return f"{percent(metric.value):>5} [{percent(metric.low):>5}, {percent(metric.high):>5}]"
+    """``0.625 [0.527, 0.729]``: three decimals, so a column lines up on its digits."""
+    return f"{fraction(metric.value):>5} [{fraction(metric.low):>5}, {fraction(metric.high):>5}]"
 
 
 def spectrum_lines(rates: np.ndarray) -> list[str]:
@@ -58,13 +59,18 @@ def spectrum_lines(rates: np.ndarray) -> list[str]:
     ]
 
 
-def metrics_table(summaries: list[RunSummary]) -> Table:
-    """Run × metric, every cell a Text (never markup), numbers right-aligned."""
+def metrics_table(summaries: list[RunSummary], width: int = 200) -> Table:
+    """Run × metric, every cell a Text (never markup), numbers right-aligned; run labels cut in
+    the middle to what ``width`` cells leave them (never under a cell's 21)."""
+    label = max(CELL_WIDTH, min(LABEL_WIDTH, (width - 24) // max(len(summaries), 1) - 2))
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    table.add_column(Text("metric"), no_wrap=True)
+    table.add_column(Text("metric"), no_wrap=True, min_width=len(SPECTRUM))
     for summary in summaries:
         table.add_column(
-            Text(one_line_middle(summary.run, LABEL_WIDTH)), justify="right", no_wrap=True
+            Text(one_line_middle(summary.run, label)),
+            justify="right",
+            no_wrap=True,
+            min_width=CELL_WIDTH,
         )
     table.add_row(Text("prompts"), *[Text(f"{s.prompts:,}") for s in summaries])
     table.add_row(Text("generations"), *[Text(f"{s.generations:,}") for s in summaries])
@@ -119,6 +125,11 @@ class SummaryScreen(Screen[None]):
             self.heading = heading
             self.summaries = summaries
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: Group | None = None
+        """What the screen shows below the heading (tables and spectra), once computed."""
+
     def compose(self) -> ComposeResult:
         yield Static(Text("computing (bootstrap over prompts)…"), id="summary-heading")
         with ScrollableContainer(id="summary-view"):
@@ -138,7 +149,7 @@ class SummaryScreen(Screen[None]):
         summaries = summarize_runs(rows)
         heading = (
             f"{one_line(app.view.describe(), 200)} · {plural(len(summaries), 'run')} · "
-            f"{plural(rows.height, 'prompt')} · values in % [95% bootstrap CI]"
+            f"{plural(rows.height, 'prompt')} · fractions [95% bootstrap CI]"
         )
         self.post_message(self.Ready(heading, summaries))
 
@@ -147,7 +158,7 @@ class SummaryScreen(Screen[None]):
         parts: list[RenderableType] = []
         if message.summaries:
             parts += [
-                metrics_table(message.summaries),
+                metrics_table(message.summaries, self.size.width),
                 Text("\nWhat the metrics mean:"),
                 definitions_table(message.summaries),
             ]
@@ -156,4 +167,5 @@ class SummaryScreen(Screen[None]):
                 continue
             parts.append(Text(f"\nprompts by pass rate · {one_line_middle(summary.run, 200)}:"))
             parts.append(Text("\n".join(spectrum_lines(summary.pass_rates))))
-        self.query_one("#summary-table", Static).update(Group(*parts))
+        self.report = Group(*parts)
+        self.query_one("#summary-table", Static).update(self.report)

@@ -1,0 +1,470 @@
+"""User journeys through the compare, plot and summary screens at 80×24 and 120×35.
+
+The runs are Inspect logs (the shipped fixture, rewritten) whose model names are real, long labels
+(``meta-llama/Meta-Llama-3.1-70B-Instruct``), 10 prompts × 8 samples with a known pattern of
+correct samples, so every count below is worked out by hand. Hostile runs carry OSC 52 / OSC 0,
+Rich markup, ``[/]`` and ``[@click=…]`` in their folder names and model names.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import itertools
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.widgets import Static
+
+from evaltui.app.app import EvalApp
+from evaltui.app.screens.compare import CompareScreen, RunPairScreen
+from evaltui.app.screens.main import MainScreen
+from evaltui.app.screens.plot import CORRECT, WRONG, PlotScreen
+from evaltui.app.screens.prompt import PromptScreen
+from evaltui.app.screens.summary import SummaryScreen
+from tests.app.conftest import settle
+
+FIXTURE = next((Path(__file__).parents[1] / "fixtures/formats/inspect_ai/logs_json").glob("*.json"))
+LONG_A = "meta-llama/Meta-Llama-3.1-70B-Instruct"
+LONG_B = "meta-llama/Meta-Llama-3.1-8B-Instruct"
+THIRD = "Qwen/Qwen2.5-72B-Instruct"
+#: Correct samples (of 8) per prompt q0…q9.
+CORRECT_COUNTS = {
+    LONG_A: [0, 1, 2, 3, 4, 5, 6, 7, 8, 0],
+    LONG_B: [1, 3, 2, 8, 4, 5, 0, 7, 8, 4],
+    THIRD: [8, 8, 8, 8, 8, 8, 8, 8, 8, 8],
+}
+# B − A per prompt, in eighths: +1 +2 0 +5 0 0 -6 0 0 +4 → improved q3 (0.625), q9 (0.500),
+# q1 (0.250), q0 (0.125); regressed q6 (-0.750); unchanged 5.
+OSC_MODEL = "evil\x1b]52;c;cm0gLXJmIH4gIw==\x07\x1b]0;pwned\x07[link=https://x]a[/]"
+CLICK = "[@click=app.screenshot('pwned.svg')]click"
+# A folder name cannot hold "/": `[/]` reaches the app through the model name instead.
+HOSTILE_FOLDERS = ("[link=https:evil.example]a", "[bold]b[i]\x1b[2J", CLICK)
+SIZES = [(80, 24), (120, 35)]
+
+
+def write_log(path: Path, model: str, correct: list[int], samples: int = 8) -> None:
+    """An Inspect JSON log of ``model``: prompt q<p> has ``correct[p]`` of ``samples`` right."""
+    log = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    template = log["samples"][0]
+    log["eval"]["model"] = model
+    rows = []
+    for p, right in enumerate(correct):
+        for epoch in range(samples):
+            ok = epoch < right
+            text = " ".join(["w"] * (20 * (p + 1) + epoch)) + f" answer {p if ok else -1}"
+            sample = copy.deepcopy(template)
+            sample.update(id=f"q{p}", epoch=epoch + 1, input=f"Question {p}?", target=str(p))
+            sample["output"]["choices"][0]["message"]["content"] = text
+            sample["output"]["completion"] = text
+            sample["messages"][-1]["content"] = text
+            sample["scores"]["match"].update(value="C" if ok else "I", answer=str(p if ok else -1))
+            rows.append(sample)
+    log["samples"] = rows
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(log), encoding="utf-8")
+
+
+def write_runs(root: Path, *models: str) -> Path:
+    for index, model in enumerate(models):
+        write_log(root / f"log{index}.json", model, CORRECT_COUNTS[model])
+    return root
+
+
+def write_hostile(root: Path) -> Path:
+    """Plain runs in hostile folders plus an Inspect log whose model name holds OSC 52/OSC 0."""
+    for index, folder in enumerate(HOSTILE_FOLDERS):
+        lines = [
+            json.dumps(
+                {
+                    "prompt": f"Question {p}?",
+                    "gen": f"\\boxed{{{p}}}",
+                    "answer": str(p),
+                    "accuracy": float((p + index) % 2),
+                }
+            )
+            for p in range(4)
+        ]
+        (root / folder).mkdir(parents=True)
+        (root / folder / "s.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_log(root / "logs" / "hostile.json", OSC_MODEL, [1, 0, 1, 0], samples=1)
+    return root
+
+
+def screen_text(app: EvalApp) -> str:
+    """What the terminal shows now, as plain text (the whole screen, every layer)."""
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False
+    )
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text()
+
+
+def static(app: EvalApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def open_compare(pilot: Any) -> CompareScreen:
+    await settle(pilot)
+    await pilot.press("m")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CompareScreen) and screen.comparison is not None
+    return screen
+
+
+# --- compare -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_compare_layout_shows_matrix_and_change(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        screen = await open_compare(pilot)
+        assert (screen.run_a, screen.run_b) == (LONG_A, LONG_B)
+        shown = screen_text(app)
+        lines = shown.splitlines()
+        # The transitions matrix, every row of it (at 120×35 only its header showed).
+        assert any(re.search(r"A ↓  B →\s+never\s+flaky\s+always", line) for line in lines)
+        assert any(re.search(r"never\s+0\s+2\s+0\s*$", line) for line in lines)
+        assert any(re.search(r"flaky\s+1\s+5\s+1\s*$", line) for line in lines)
+        assert any(re.search(r"always\s+0\s+0\s+1\s*$", line) for line in lines)
+        # Human headers; the change column is on screen at 80 columns, first row -0.750 (q6).
+        header = next(line for line in lines if "prompt" in line and "A acc" in line)
+        assert header.split()[:3] == ["Δ", "B−A", "A"] and "B acc" in header
+        for internal in ("prompt_a", "rate_a", "class_a", "count_a"):
+            assert internal not in shown
+        first = lines[lines.index(header) + 1].split()
+        assert first[:3] == ["-0.750", "0.750", "0.000"] and "Question" in first[3]
+        # Both labels fully distinguishable, on one line, even at 80 columns.
+        labels = static(app, "#compare-labels")
+        assert "70B-Instruct" in labels and "8B-Instruct" in labels and "\n" not in labels
+        assert "10 prompts in both runs" in shown and "1 prompts" not in shown
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_compare_numbers_have_one_format(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        await open_compare(pilot)
+        lines = screen_text(app).splitlines()
+        start = next(i for i, line in enumerate(lines) if "A acc  B acc" in line) + 1
+        rows = [line for line in lines[start:] if re.match(r"\s*-?\d", line)]
+        assert len(rows) >= 8
+        for row in rows:
+            # Δ, A and B: always three decimals (never -0.62 beside -0.625, or 1 beside 0.750).
+            assert re.match(r"\s*-?\d\.\d{3}\s+\d\.\d{3}\s+\d\.\d{3}\s", row), row
+        assert static(app, "#compare-headline").startswith("B − A accuracy: +0.075 · 95% CI [")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_compare_g_and_i_say_they_are_on_and_sort_by_size(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        screen = await open_compare(pilot)
+        assert "showing all prompts" in static(app, "#compare-status")
+        await pilot.press("i")
+        await settle(pilot)
+        # Largest improvement first: q3 (+5/8), q9 (+4/8), q1 (+2/8), q0 (+1/8).
+        assert [p.split(":")[-1] for p in screen.rows["prompt_id"]] == ["q3", "q9", "q1", "q0"]
+        status = static(app, "#compare-status")
+        assert "improved only (i): 4 prompts" in status and "largest gain first" in status
+        assert "0.625" in screen_text(app).split("A acc  B acc")[1].splitlines()[1]
+        await pilot.press("g")
+        await settle(pilot)
+        assert screen.rows["prompt_id"].to_list() == ["toy_math_inspect:q6"]
+        assert "regressed only (g): 1 prompt ·" in static(app, "#compare-status")
+        await pilot.press("g")
+        await settle(pilot)
+        assert "showing all prompts in both runs: 10 prompts" in static(app, "#compare-status")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_compare_opens_the_row_under_the_cursor_with_long_labels(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        screen = await open_compare(pilot)
+        await pilot.press("i", "down")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        assert (prompt.run, prompt.other_run, prompt.prompt_id) == (
+            LONG_A,
+            LONG_B,
+            "toy_math_inspect:q9",
+        )
+        # Both runs' 8 generations, not the empty screen a cut label used to give.
+        assert prompt.generations.height == 16
+        assert screen.rows.height == 4
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_compare_with_three_runs_lets_the_user_pick_the_pair(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B, THIRD))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, RunPairScreen) and picker.runs == [LONG_A, LONG_B, THIRD]
+        assert "70B-Instruct" in screen_text(app) and "Qwen2.5-72B-Instruct" in screen_text(app)
+        await pilot.press("down", "down", "enter")  # A = Qwen
+        await pilot.press("down", "enter")  # B = the second of the remaining: 8B
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        assert (screen.run_a, screen.run_b) == (THIRD, LONG_B)
+        # q0…q9: 8/8 → (1,3,2,8,4,5,0,7,8,4)/8: 8 regressed, 2 unchanged.
+        assert "improved 0 · regressed 8 · unchanged 2" in static(app, "#compare-details")
+        # m again picks another pair; esc keeps this one.
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, RunPairScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("q")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_compare_with_two_runs_needs_no_picker(tmp_path: Path, make_app: Any) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(pilot)
+        # No pair to pick: the key is not offered.
+        assert "Runs" not in screen_text(app).splitlines()[-1]
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+# --- plots ---------------------------------------------------------------------------------
+
+
+def plot(app: EvalApp) -> PlotScreen:
+    screen = app.screen
+    assert isinstance(screen, PlotScreen) and screen.last is not None
+    return screen
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_plots_are_readable(tmp_path: Path, make_app: Any, size: tuple[int, int]) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        figure = plot(app).last
+        assert figure is not None and figure.kind == "lengths"
+        # One series per run, told apart by colour and named in the legend above the plot.
+        (panel,) = figure.panels
+        assert len(panel.series) == 2
+        assert {s.color for s in panel.series}.isdisjoint({CORRECT, WRONG})
+        assert len({s.color for s in panel.series}) == 2
+        legend = static(app, "#plot-legend")
+        assert "70B-Instruct" in legend and "8B-Instruct" in legend
+        # Integer counts, round ticks: 10 prompts × 8 generations per run.
+        assert all(float(y).is_integer() for s in panel.series for y in s.y)
+        assert [sum(s.y) for s in panel.series] == [80, 80]
+        ticks, labels = panel.yticks
+        assert all(float(t).is_integer() for t in ticks) and labels[0] == "0"
+        xticks, xlabels = panel.xticks
+        steps = {round(b - a, 9) for a, b in itertools.pairwise(xticks)}
+        assert len(steps) == 1 and steps.pop() in {10, 20, 25, 50, 100}
+        assert all(re.fullmatch(r"[\d,]+", label) for label in xlabels)
+        # The legend is not drawn over the data: plotext gets no labels.
+        canvas = plot(app).query_one("#plot").render()
+        assert "Instruct" not in str(getattr(canvas, "plain", canvas))
+
+        await pilot.press("2")
+        await settle(pilot)
+        figure = plot(app).last
+        assert figure is not None and len(figure.panels) == 2  # one panel per run
+        for panel in figure.panels:
+            assert [(s.label, s.color) for s in panel.series] == [
+                ("correct", CORRECT),
+                ("wrong", WRONG),
+            ]
+        right = sum(sum(p.series[0].y) for p in figure.panels)
+        assert right == sum(CORRECT_COUNTS[LONG_A]) + sum(CORRECT_COUNTS[LONG_B])
+
+        await pilot.press("3")
+        await settle(pilot)
+        figure = plot(app).last
+        assert figure is not None
+        (panel,) = figure.panels
+        # One bar per k/8: nine bins, none always empty.
+        assert panel.xticks[1] == [f"{k}/8" for k in range(9)]
+        per_run = {s.label: s.y for s in panel.series}
+        assert next(y for label, y in per_run.items() if "70B" in label) == [2] + [1] * 8
+        assert next(y for label, y in per_run.items() if "8B" in label) == [
+            1,
+            1,
+            1,
+            1,
+            2,
+            1,
+            0,
+            1,
+            2,
+        ]
+
+
+async def test_plot_log_and_clip_modes(tmp_path: Path, make_app: Any) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "l")
+        await settle(pilot)
+        figure = plot(app).last
+        assert figure is not None and "log counts" in figure.title
+        assert figure.panels[0].yticks[1][:2] == ["0", "1"]
+        await pilot.press("l", "c")
+        await settle(pilot)
+        figure = plot(app).last
+        assert figure is not None and "clipped" in figure.title and "log" not in figure.title
+        # 80 lengths from 22 to 209: the longest (above the 99th percentile) is left out, said so.
+        shown = sum(sum(s.y) for s in figure.panels[0].series)
+        assert shown == 79 and "1 generation longer than 208 not shown (c shows all)" in figure.note
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_one_prompt_plot_offers_only_keys_that_work(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = plot(app)
+        assert screen.prompt is not None and screen.kind == "split"
+        footer = screen_text(app).splitlines()[-1]
+        assert "Accuracy" not in footer and "Scatter" not in footer and "Lengths" in footer
+        await pilot.press("3")
+        await settle(pilot)
+        assert screen.kind == "split"
+
+
+# --- summary -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_summary_defines_its_metrics_and_bins_at_k_over_n(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        shown = screen_text(app)
+        header = next(line for line in shown.splitlines() if line.startswith(" metric"))
+        assert "70B-Instruct" in header and "8B-Instruct" in header
+        # A: (0+1+…+8+0)/80 = 36/80 = 0.450; B: 42/80 = 0.525. One format: three decimals.
+        avg = next(line for line in shown.splitlines() if line.startswith(" avg@8"))
+        assert re.search(r"0\.450 \[\d\.\d{3}, \d\.\d{3}\]\s+0\.525 \[\d\.\d{3}, \d\.\d{3}\]", avg)
+        console = Console(width=200, file=io.StringIO(), record=True)
+        console.print(app.screen.report)
+        full = console.export_text()
+        # cons@8 and maj@8 side by side are explained, naming whose definitions they are.
+        definitions = full.split("What the metrics mean:")[1].splitlines()
+        cons = next(line for line in definitions if line.startswith("cons@8 "))
+        assert "AISBench" in cons and "more than half" in cons
+        maj = next(line for line in definitions if line.startswith("maj@8 "))
+        assert "majority vote" in maj and "DeepSeek-R1 calls this cons@64" in maj
+        # The spectrum: one bar per k/8, counts per bar (A has two prompts with 0 of 8).
+        spectrum = [line.split() for line in full.splitlines() if re.match(r"\s+\d/8\s", line)]
+        assert [row[0] for row in spectrum[:9]] == [f"{k}/8" for k in range(9)]
+        assert spectrum[0][-1] == "2" and len(spectrum) == 18
+
+
+async def test_help_defines_the_metrics(tmp_path: Path, make_app: Any) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = str(app.screen.query_one("#help Static", Static).render())
+        assert "cons@n" in text and "AISBench" in text and "maj@n" in text
+
+
+# --- hostile labels ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_hostile_labels_stay_text_on_every_screen(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    app = make_app(write_hostile(tmp_path / "evil"))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert app.result is not None
+        runs = app.result.stats["run"].unique(maintain_order=True).to_list()
+        assert set(runs) == {*HOSTILE_FOLDERS, OSC_MODEL}
+        seen = []
+
+        def check() -> None:
+            shown = screen_text(app)
+            seen.append(shown)
+            assert "\x1b" not in shown and "\x07" not in shown
+            assert "\x1b]" not in app.export_screenshot()
+
+        for keys in (["t"], ["p"], ["p", "2"], ["p", "3"], ["p", "4"]):
+            await pilot.press(*keys)
+            await settle(pilot)
+            check()
+            await pilot.press("q")
+        # m with four runs: the picker, then every pair's screen is Text.
+        await pilot.press("m")
+        await settle(pilot)
+        check()
+        osc = runs.index(OSC_MODEL)
+        await pilot.press(*["down"] * osc, "enter", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.comparison is not None
+        check()
+        labels = static(app, "#compare-labels")
+        assert "evil␛]52;c;" in labels or "evil␛]52" in labels
+        # A click on the labels or headline runs nothing ([@click=…] is not markup here).
+        await pilot.click("#compare-labels")
+        await pilot.click("#compare-headline")
+        await settle(pilot)
+        assert not list(tmp_path.rglob("pwned.svg"))
+        for _ in range(3):
+            await pilot.press("m")
+            await settle(pilot)
+            await pilot.press("down", "enter", "down", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, CompareScreen)
+            check()
+            await pilot.press("enter")
+            await settle(pilot)
+            check()
+            await pilot.press("q")
+        assert any("[link=https:evil.example]a" in s for s in seen)
+        assert any("[bold]b[i]␛[2J" in s for s in seen)
+        assert any("[link=https:x]a[/]" in s or "a[/]" in s for s in seen)
+        assert any("[@click=app.screenshot('pwned.svg')]" in s for s in seen)
+        assert not list(tmp_path.rglob("pwned.svg"))
