@@ -45,6 +45,16 @@ DEFINITIONS: list[tuple[re.Pattern[str], str]] = [
         "the harness's own per-prompt metric (e.g. an lm-eval filter's score), averaged over prompts",
     ),
     (
+        re.compile(r"^mean$"),
+        "mean over prompts of each prompt's mean score, in the score's own units (a continuous "
+        "metric such as mae or bleu, read from the harness)",
+    ),
+    (
+        re.compile(r"^mean of finite$"),
+        "the same mean over the prompts whose mean is finite (one Infinity makes the mean "
+        "infinite)",
+    ),
+    (
         re.compile(r"^never/flaky/always$"),
         "prompts no sample solved / some but not all solved / every sample solved",
     ),

@@ -28,6 +28,17 @@ def text_of(app: EvalApp, selector: str) -> str:
     return rendered.plain if isinstance(rendered, Text) else str(rendered)
 
 
+def summary_text(screen: SummaryScreen) -> str:
+    """The summary screen's tables and spectra as plain text (wide: no label is cut)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=300, file=io.StringIO(), record=True)
+    console.print(screen.report)
+    return console.export_text()
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 35)])
 async def test_header_and_summary_screen_show_each_runs_score_kind(
     tmp_path: Path, make_app: Any, size: tuple[int, int]
@@ -46,8 +57,9 @@ async def test_header_and_summary_screen_show_each_runs_score_kind(
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
-        shown = text_of(app, "#summary-table")
-        rows = {line.split("  ")[0]: line for line in shown.splitlines() if "  " in line}
+        shown = summary_text(app.screen)
+        table = shown.split("What the metrics mean:")[0]
+        rows = {line.split("  ")[0]: line for line in table.splitlines() if "  " in line}
         assert "mae continuous ↓" in rows["score"] and "bleu_max continuous ↑" in rows["score"]
         assert "inf [–, –]" in rows["mean"] and "19.68 [" in rows["mean"]
         assert "186.9 [" in rows["mean of finite"]

@@ -52,6 +52,9 @@ def write_log(path: Path, model: str, correct: list[int], samples: int = 8) -> N
     log = json.loads(FIXTURE.read_text(encoding="utf-8"))
     template = log["samples"][0]
     log["eval"]["model"] = model
+    # Each log its own eval (the reader reads one eval saved twice only once).
+    for key in ("eval_id", "run_id"):
+        log["eval"][key] = f"{log['eval'].get(key, key)}-{path.stem}"
     rows = []
     for p, right in enumerate(correct):
         for epoch in range(samples):
@@ -59,6 +62,7 @@ def write_log(path: Path, model: str, correct: list[int], samples: int = 8) -> N
             text = " ".join(["w"] * (20 * (p + 1) + epoch)) + f" answer {p if ok else -1}"
             sample = copy.deepcopy(template)
             sample.update(id=f"q{p}", epoch=epoch + 1, input=f"Question {p}?", target=str(p))
+            sample["uuid"] = f"{path.stem}-{p}-{epoch}"
             sample["output"]["choices"][0]["message"]["content"] = text
             sample["output"]["completion"] = text
             sample["messages"][-1]["content"] = text

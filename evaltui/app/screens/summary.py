@@ -23,8 +23,8 @@ from textual.widgets import Footer, Static
 
 from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
-from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.metrics import format_score
+from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.summary import Metric, RunSummary, judged, summarize_runs
 from evaltui.data.wording import plural
 
@@ -43,7 +43,12 @@ def fraction(value: float) -> str:
 
 
 def metric_cell(metric: Metric) -> str:
-    """``0.625 [0.527, 0.729]``: three decimals, so a column lines up on its digits."""
+    """``0.625 [0.527, 0.729]``: rates with three decimals, so a column lines up on its digits;
+    a continuous score (mae, bleu) in its own units, ``inf`` as such."""
+    if not metric.percent:
+        low = "–" if math.isnan(metric.low) else format_score(metric.low)
+        high = "–" if math.isnan(metric.high) else format_score(metric.high)
+        return f"{format_score(metric.value)} [{low}, {high}]"
     return f"{fraction(metric.value):>5} [{fraction(metric.low):>5}, {fraction(metric.high):>5}]"
 
 
@@ -72,6 +77,10 @@ def metrics_table(summaries: list[RunSummary], width: int = 200) -> Table:
             no_wrap=True,
             min_width=CELL_WIDTH,
         )
+    table.add_row(
+        Text("score"),
+        *[Text(one_line(s.kind.short(), 60) if s.kind else "accuracy") for s in summaries],
+    )
     table.add_row(Text("prompts"), *[Text(f"{s.prompts:,}") for s in summaries])
     table.add_row(Text("generations"), *[Text(f"{s.generations:,}") for s in summaries])
     names: list[str] = []
@@ -86,7 +95,11 @@ def metrics_table(summaries: list[RunSummary], width: int = 200) -> Table:
     table.add_row(
         Text(SPECTRUM),
         *[
-            Text(f"{s.spectrum['never']:,}/{s.spectrum['flaky']:,}/{s.spectrum['always']:,}")
+            Text(
+                f"{s.spectrum['never']:,}/{s.spectrum['flaky']:,}/{s.spectrum['always']:,}"
+                if judged(s)
+                else "–"  # no notion of correct: not zero, not applicable
+            )
             for s in summaries
         ],
     )
