@@ -58,6 +58,13 @@ def test_plot_colours_are_understood_by_rich_and_never_mean_right_or_wrong() -> 
 
     from evaltui.app.screens.plot import CORRECT, RUN_COLOURS, WRONG
 
-    for colour in (*RUN_COLOURS, CORRECT, WRONG):
-        Color.parse(colour)  # the legend draws them with Rich, the plot with plotext
-    assert (CORRECT, WRONG) == ("green", "red") and not {CORRECT, WRONG} & set(RUN_COLOURS)
+    colours = [*RUN_COLOURS, CORRECT, WRONG]
+    assert len(set(colours)) == len(colours)
+    for r, g, b in colours:
+        Color.parse(f"rgb({r},{g},{b})")  # the legend draws them with Rich, the plot with plotext
+    red, green = WRONG, CORRECT
+    assert red[0] > 2 * max(red[1:]) and green[1] > 2 * max(green[0], green[2])
+    # No run colour can be taken for the red or the green.
+    for colour in RUN_COLOURS:
+        for meaning in (CORRECT, WRONG):
+            assert sum((a - b) ** 2 for a, b in zip(colour, meaning, strict=True)) ** 0.5 > 120

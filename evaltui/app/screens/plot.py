@@ -51,10 +51,21 @@ MAX_POINTS = 5000
 MAX_PANELS = 4
 """Correct-vs-wrong with several runs: one panel per run, up to this many."""
 CLIP_QUANTILE = 0.99
-CORRECT = "green"
-WRONG = "red"
-RUN_COLOURS = ("blue", "magenta", "cyan", "yellow", "white")
-"""Series colours for runs: never green or red (correct and wrong); names plotext and Rich share."""
+Colour = tuple[int, int, int]
+# True colours, not ANSI names: a terminal theme maps ANSI colours as it likes (Textual's default
+# draws magenta and red alike), and correct/wrong and the runs must never be confused.
+CORRECT: Colour = (44, 160, 44)
+WRONG: Colour = (214, 39, 40)
+RUN_COLOURS: tuple[Colour, ...] = (
+    (31, 119, 180),  # blue
+    (255, 187, 0),  # gold
+    (148, 103, 189),  # purple
+    (23, 190, 207),  # cyan
+    (227, 119, 194),  # pink
+    (188, 189, 34),  # olive
+    (127, 127, 127),  # grey
+)
+"""Series colours for runs, far from the green and red that mean correct and wrong."""
 LABEL_WIDTH = 32
 
 
@@ -64,7 +75,7 @@ class Series:
     """Sanitised, one line."""
     x: list[float]
     y: list[float]
-    color: str
+    color: Colour
 
 
 @dataclass
@@ -86,7 +97,7 @@ class Figure:
     ylabel: str
     panels: list[Panel]
     scatter: bool = False
-    legend: list[tuple[str, str]] = field(default_factory=list)
+    legend: list[tuple[str, Colour]] = field(default_factory=list)
     """(label, colour) for the line above the plot."""
     note: str = ""
     """What the plot leaves out (clipped values, sampled points, runs not shown)."""
@@ -123,7 +134,7 @@ def rate_ticks(bins: Bins) -> tuple[list[float], list[str]]:
     return [float(i) for i in picked], [bins.labels[i] for i in picked]
 
 
-def run_colour(index: int) -> str:
+def run_colour(index: int) -> Colour:
     return RUN_COLOURS[index % len(RUN_COLOURS)]
 
 
@@ -266,12 +277,12 @@ class PlotScreen(Screen[None]):
         wrong = (~judged).fill_null(False).to_numpy()
         title = f"{KINDS[kind]} · {scope} · {plural(len(lengths), 'generation')}"
         panels: list[Panel] = []
-        legend: list[tuple[str, str]] = []
+        legend: list[tuple[str, Colour]] = []
         if kind == "lengths":
             series = []
             for index, run in enumerate(names):
                 label = one_line_middle(str(run), LABEL_WIDTH)
-                colour = run_colour(index) if len(names) > 1 else "blue"
+                colour = run_colour(index) if len(names) > 1 else RUN_COLOURS[0]
                 series.append(
                     Series(
                         label,
@@ -335,7 +346,7 @@ class PlotScreen(Screen[None]):
         legend = []
         for index, run in enumerate(names):
             label = one_line_middle(str(run), LABEL_WIDTH)
-            colour = run_colour(index) if len(names) > 1 else "blue"
+            colour = run_colour(index) if len(names) > 1 else RUN_COLOURS[0]
             series.append(
                 Series(
                     label, positions, [float(c) for c in counts(rates[runs == run], bins)], colour
@@ -383,7 +394,7 @@ class PlotScreen(Screen[None]):
         for index, run in enumerate(names):
             mine = both.filter(pl.col("run") == run)
             label = one_line_middle(str(run), LABEL_WIDTH)
-            colour = run_colour(index) if len(names) > 1 else "blue"
+            colour = run_colour(index) if len(names) > 1 else RUN_COLOURS[0]
             series.append(
                 Series(
                     label,
@@ -422,7 +433,7 @@ class PlotScreen(Screen[None]):
         self.query_one("#plot-title", Static).update(Text(figure.title))
         legend = Text()
         for label, colour in figure.legend:
-            legend.append("■ ", style=colour)
+            legend.append("■ ", style="rgb({},{},{})".format(*colour))
             legend.append(label + "   ")
         if figure.note:
             legend.append(figure.note, style="italic")
@@ -451,7 +462,7 @@ class PlotScreen(Screen[None]):
                 panel.series[0].x,
                 [s.y for s in panel.series],
                 color=[s.color for s in panel.series],
-                width=0.8,
+                width=0.6,  # a gap between the groups
             )
         for series in panel.series:
             if not series.x:
@@ -462,6 +473,11 @@ class PlotScreen(Screen[None]):
                 target.bar(series.x, series.y, color=series.color, width=0.8)
             elif not panel.bars:
                 target.plot(series.x, series.y, color=series.color, marker="braille")
+        xs = panel.series[0].x if panel.series else []
+        if panel.bars and len(xs) > 1:
+            # Room for the first and last bars, which plotext would cut at the frame.
+            margin = 0.6 * (xs[1] - xs[0])
+            target.xlim(xs[0] - margin, xs[-1] + margin)
         if panel.xticks[0]:
             target.xticks(*panel.xticks)
         if panel.yticks[0]:
