@@ -279,6 +279,9 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
     texts = [_text(r) for r in (repeats if isinstance(repeats, list) else [repeats])]
     first = filtered[0] if isinstance(filtered, list) and filtered else None
     if len(texts) <= 1:
+        # A filter without take_first keeps the list of repeats even for one repeat: [["x"]].
+        if isinstance(first, list) and len(first) == 1:
+            first = _text(first[0])
         return [(t, first if isinstance(first, str) else None, None) for t in texts]
     metric, value = _metric(record)
     per_repeat = record.get("scores_per_repeat")
