@@ -7,8 +7,10 @@ reading the records themselves (each test says how), not by running evaltui.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from evaltui.data.formats import detect
 from evaltui.data.loader import LoadOptions, LoadResult, load
 
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real_world"
@@ -64,3 +66,23 @@ def test_lm_eval_chat_prompt_and_empty_generations() -> None:
     prompt = gens["prompt"][0]
     assert prompt.startswith("user: Αυτό είναι μια ερώτηση Κανόνων Οδικής Κυκλοφορίας.\n\nΕρώτηση:")
     assert prompt.endswith("\nΑπάντηση:")
+
+
+def test_a_git_lfs_pointer_is_named_as_such(tmp_path: Path) -> None:
+    # The published samples file is a 132-byte Git LFS pointer ("version https://git-lfs…",
+    # "oid sha256:…", "size 6900387"): a clone without `git lfs pull`. It is skipped, saying so
+    # and how big the real file is, instead of "no reader recognises this file".
+    folder = REAL / "lm_eval/csabakecskemeti/lm_eval_results/meta-llama__Llama-3.1-8B-Instruct"
+    pointer = folder / "samples_leaderboard_ifeval_2025-01-25T04-48-43.622918.jsonl"
+    assert pointer.stat().st_size == 132
+    detection = detect(pointer)
+    assert detection.reader is None and not detection.companion
+    assert detection.reason == (
+        "a Git LFS pointer to a 6,900,387-byte file, not the file itself (fetch it with git lfs pull)"
+    )
+    # Beside a readable samples file it is listed as skipped; the other file is still read.
+    shutil.copytree(folder, tmp_path / "lfs")
+    shutil.copytree(GREEK, tmp_path / "greek")
+    result = load_real(tmp_path)
+    assert result.generations.height == 2
+    assert [f.skipped for f in result.skipped_files] == [detection.reason]

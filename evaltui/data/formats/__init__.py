@@ -7,6 +7,7 @@ confident; ties go to the earlier reader in the list.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,20 @@ def read_head(path: Path) -> bytes:
         return handle.read(HEAD_BYTES)
 
 
+LFS_POINTER = re.compile(rb"\Aversion https://git-lfs\.github\.com/spec/v\d+\n(?:.*\n)*?size (\d+)")
+
+
+def _lfs_pointer(head: bytes) -> str | None:
+    """Why a Git LFS pointer (a clone without ``git lfs pull``) is not read, or None."""
+    match = LFS_POINTER.match(head[:1024])
+    if match is None:
+        return None
+    return (
+        f"a Git LFS pointer to a {int(match.group(1)):,}-byte file, not the file itself "
+        "(fetch it with git lfs pull)"
+    )
+
+
 def get_reader(name: str) -> Reader:
     """The reader called ``name``; ValueError listing the names when there is none."""
     for reader in READERS:
@@ -97,6 +112,9 @@ def detect(path: Path, forced: str | None = None, options: ReadOptions | None = 
         return Detection(None, reason=own)
     if not head.strip(b"\xef\xbb\xbf \t\r\n"):
         return Detection(None, reason="empty file")
+    lfs = _lfs_pointer(head)
+    if lfs is not None:
+        return Detection(None, reason=lfs)
     suffix = "".join(path.suffixes[-1:]).lower()
     if reader is not None:
         if _sniff(reader, path, head) > 0 or _companion(path, head) is None:
