@@ -363,7 +363,9 @@ async def test_one_prompt_plot_offers_only_keys_that_work(
         screen = plot(app)
         assert screen.prompt is not None and screen.kind == "split"
         footer = screen_text(app).splitlines()[-1]
-        assert "Accuracy" not in footer and "Scatter" not in footer and "Lengths" in footer
+        assert "3 Acc" not in footer and "4 Scatter" not in footer and "1 Lengths" in footer
+        assert "3" not in screen.active_bindings and "4" not in screen.active_bindings
+        assert "1" in screen.active_bindings and "2" in screen.active_bindings
         await pilot.press("3")
         await settle(pilot)
         assert screen.kind == "split"

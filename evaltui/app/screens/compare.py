@@ -56,7 +56,6 @@ COLUMNS = [
 ]
 LABEL_WIDTH = 40
 """Cells a run label gets in the headline and the pair picker (cut in the middle)."""
-SORT = Binding.Group("Sort", compact=True)
 ONLY = {
     None: "all prompts in both runs",
     "regressed": "regressed only (g)",
@@ -158,8 +157,9 @@ class CompareScreen(Screen[None]):
         Binding("q", "app.pop_screen", "Back", id="compare_back_q"),
         Binding("g", "only('regressed')", "Regressed", id="compare_regressed"),
         Binding("i", "only('improved')", "Improved", id="compare_improved"),
-        Binding("left_square_bracket", "sort(False)", "Sort ↑", id="compare_sort_asc", group=SORT),
-        Binding("right_square_bracket", "sort(True)", "Sort ↓", id="compare_sort_desc", group=SORT),
+        # One of the pair in the footer (the help lists both): room for ? at 80 columns.
+        Binding("left_square_bracket", "sort(False)", "Sort ↑", id="compare_sort_asc", show=False),
+        Binding("right_square_bracket", "sort(True)", "Sort ↓", id="compare_sort_desc"),
         Binding("enter", "open", "Open", id="compare_open"),
         Binding("m", "pick_runs", "Runs", id="compare_pick"),
         Binding("e", "export", "Export", id="compare_export"),
@@ -200,7 +200,7 @@ class CompareScreen(Screen[None]):
             yield Static(Text(""), id="compare-transitions")
         yield Static(Text(""), id="compare-status")
         yield Container(id="compare-box")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.compute()

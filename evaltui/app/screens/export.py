@@ -17,6 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from evaltui.data.export import EXPORT_KINDS, ExportKind, ExportSummary, export_view
+from evaltui.data.sanitize import one_line
+from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -68,7 +70,9 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         count = 0 if rows is None else rows.height
         what = self.what or self.evalapp.view.describe()
         with Vertical(id="export-dialog", classes="dialog"):
-            yield Label(Text(f"Export the current view ({count:,} prompts · {what})"))
+            yield Label(
+                Text(f"Export the current view ({plural(count, 'prompt')} · {one_line(what, 300)})")
+            )
             with RadioSet(id="export-kind"):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
                     yield RadioButton(label, value=index == 0, id=f"kind-{kind}")

@@ -145,8 +145,14 @@ class PlotScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="plot_back"),
         Binding("q", "app.pop_screen", "Back", id="plot_back_q"),
         Binding("1", "kind('lengths')", "Lengths", id="plot_lengths"),
-        Binding("2", "kind('split')", "Right/wrong", id="plot_split"),
-        Binding("3", "kind('accuracy')", "Accuracy", id="plot_accuracy"),
+        Binding(
+            "2",
+            "kind('split')",
+            "✓/✗",
+            id="plot_split",
+            tooltip="lengths of correct vs wrong generations",
+        ),
+        Binding("3", "kind('accuracy')", "Acc", id="plot_accuracy", tooltip="per-prompt accuracy"),
         Binding("4", "kind('scatter')", "Scatter", id="plot_scatter"),
         Binding("l", "mode('log')", "Log", id="plot_log", tooltip="counts on a log scale"),
         Binding(
@@ -182,7 +188,7 @@ class PlotScreen(Screen[None]):
         yield Static(Text(""), id="plot-title")
         yield Static(Text(""), id="plot-legend")
         yield PlotextPlot(id="plot")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.compute(self.kind, self.log_counts, self.clip)

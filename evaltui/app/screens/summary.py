@@ -147,7 +147,7 @@ class SummaryScreen(Screen[None]):
         yield Static(Text("computing (bootstrap over prompts)…"), id="summary-heading")
         with ScrollableContainer(id="summary-view"):
             yield Static(Text(""), id="summary-table")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.compute()
