@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    print(f"load average {os.getloadavg()[0]:.1f} at start")
+    print(f"load average {os.getloadavg()[0]:.1f} at start", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for megabytes in args.sizes:
@@ -65,7 +65,7 @@ def main() -> None:
                 rss = statistics.median(r["rss_kib"] for r in runs) / 1024
                 wall = statistics.median(r["wall"] for r in runs)
                 print(f"{megabytes} MB generation, {path}: peak RSS {rss:.0f} MiB "
-                      f"({rss * 1.048576 / megabytes:.1f}x the text), {wall:.1f} s; runs {len(runs)}")
+                      f"({rss * 1.048576 / megabytes:.1f}x the text), {wall:.1f} s; runs {len(runs)}", flush=True)
             outs = [json.loads((work / f"out-{megabytes}-{p}.json").read_text()) for p in results]
             same = outs[0][0]["gen_lengths"] == outs[1][0]["gen_lengths"]
             print(f"  lengths {outs[0][0]['gen_lengths']} / {outs[1][0]['gen_lengths']}: "

@@ -53,6 +53,10 @@ FAST_PATH = "tiktoken"
 HF_PATH = "tokenizers"
 #: ``EVALTUI_COUNT_PATH=tokenizers`` counts every length with ``tokenizers`` (no count-only path).
 COUNT_PATH_ENV = "EVALTUI_COUNT_PATH"
+#: Long texts go to ``tokenizers`` in pieces of about this many characters, a few per call (one
+#: encoding costs ~480 bytes per token, so a call stays near 100 MB whatever the text's length).
+HF_PIECE_CHARS = 262_144
+HF_PIECES_PER_CALL = 4
 #: How many of a load's first texts the count-only path's self-check also counts by tokenizers.
 SELF_CHECK_FIRST = 256
 
@@ -81,19 +85,21 @@ class TokenizerInfo:
         """
         if not texts:
             return np.zeros(0, dtype=np.uint32)
-        pieces: list[str] = []
-        owners: list[int] = []
-        for row, text in enumerate(texts):
-            parts = bounded_pieces(text) if self.cuttable else [text]
-            pieces.extend(parts)
-            owners.extend([row] * len(parts))
-        encodings = self.tokenizer.encode_batch_fast(pieces, add_special_tokens=False)
-        lengths = np.fromiter((len(e) for e in encodings), dtype=np.int64, count=len(encodings))
-        if len(pieces) == len(texts):
-            return lengths.astype(np.uint32)
+        if not self.cuttable or max(map(len, texts)) <= HF_PIECE_CHARS:
+            return self._encode_lengths(list(texts)).astype(np.uint32)
         counts = np.zeros(len(texts), dtype=np.int64)
-        np.add.at(counts, np.asarray(owners, dtype=np.int64), lengths)
+        for row, text in enumerate(texts):
+            pieces = bounded_pieces(text, HF_PIECE_CHARS)
+            # A few pieces per call: every Encoding of a call is alive until it returns.
+            for start in range(0, len(pieces), HF_PIECES_PER_CALL):
+                counts[row] += int(
+                    self._encode_lengths(pieces[start : start + HF_PIECES_PER_CALL]).sum()
+                )
         return counts.astype(np.uint32)
+
+    def _encode_lengths(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch_fast(texts, add_special_tokens=False)
+        return np.fromiter((len(e) for e in encodings), dtype=np.int64, count=len(encodings))
 
 
 @dataclass(slots=True)

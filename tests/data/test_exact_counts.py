@@ -346,3 +346,28 @@ def test_a_failed_self_check_recounts_earlier_files_and_drops_their_cache(
     warm = load([data], options)
     assert warm.cache_hits == 2 and warm.counting == "cached lengths from tokenizers"
     assert sorted(warm.generations.get_column("gen_length").to_list()) == sorted(expected)
+
+
+class _RecordingTokenizer:
+    """Forwards encode_batch_fast and records the characters of each call."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+        self.calls: list[int] = []
+
+    def encode_batch_fast(self, texts: list[str], add_special_tokens: bool) -> list[object]:
+        self.calls.append(sum(map(len, texts)))
+        return self.real.encode_batch_fast(texts, add_special_tokens=add_special_tokens)  # type: ignore[attr-defined,no-any-return]
+
+
+def test_tokenizers_counts_a_long_text_in_bounded_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evaltui.data import tokens
+
+    monkeypatch.setattr(tokens, "HF_PIECE_CHARS", 1_000)
+    info = info_for(None)
+    recording = _RecordingTokenizer(info.tokenizer)
+    bounded = TokenizerInfo(recording, info.name, info.fingerprint, None, "test", cuttable=True)  # type: ignore[arg-type]
+    text = " ".join(corpus([], seed=5)[40:]) * 2
+    assert bounded.count([text, "short"]).tolist() == reference(info, [text, "short"])
+    assert len(recording.calls) > 3
+    assert max(recording.calls) < tokens.HF_PIECES_PER_CALL * 1_000 + 20_000
