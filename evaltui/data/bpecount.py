@@ -255,6 +255,12 @@ def bounded_pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
     return pieces
 
 
+def safe_prefix(text: str, limit: int) -> str:
+    """The start of ``text``, about ``limit`` characters, ending where the pre-tokenizer cuts."""
+    found = _CUT.search(text, limit)
+    return text if found is None else text[: found.start()]
+
+
 class FastCounter:
     """Count-only BPE for an accepted tokenizer (see :func:`plan`)."""
 

@@ -26,6 +26,7 @@ from evaltui.data.bpecount import (
     FastCounter,
     bounded_pieces,
     plan,
+    safe_prefix,
     splits_cuttable,
     tokenizer_spec,
 )
@@ -57,6 +58,8 @@ COUNT_PATH_ENV = "EVALTUI_COUNT_PATH"
 #: encoding costs ~480 bytes per token, so a call stays near 100 MB whatever the text's length).
 HF_PIECE_CHARS = 262_144
 HF_PIECES_PER_CALL = 4
+#: The self-check counts at most about this many characters of one text by both paths.
+CHECK_CHARS = 1_000_000
 #: How many of a load's first texts the count-only path's self-check also counts by tokenizers.
 SELF_CHECK_FIRST = 256
 
@@ -151,16 +154,22 @@ class LengthCounter:
         if not rows:
             return True
         texts = series.gather(rows).fill_null("").to_list()
+        ours = counts[rows]
+        if len(texts[-1]) > CHECK_CHARS and self.info.cuttable:
+            # A very long text is checked on its first ~1M characters (cut where the pre-tokenizer
+            # cuts), counted by both paths: checking all of it would cost a full HF count.
+            texts[-1] = safe_prefix(texts[-1], CHECK_CHARS)
+            ours = np.concatenate([ours[:-1], self._fast.count(texts[-1:])])
         expected = self.info.count(texts)
         self.checked += len(rows)
-        differ = np.flatnonzero(expected != counts[rows])
+        differ = np.flatnonzero(expected != ours)
         if len(differ) == 0:
             return True
         row = rows[int(differ[0])]
         where = f"{source} row {row + 1}" if source else f"row {row + 1}"
         self.switched = (
             f"the {FAST_PATH} count path differed from tokenizers on {where} "
-            f"({int(counts[row])} vs {int(expected[int(differ[0])])} tokens): "
+            f"({int(ours[int(differ[0])])} vs {int(expected[int(differ[0])])} tokens): "
             f"this load is counted by tokenizers"
         )
         self.path, self.reason, self._fast = HF_PATH, self.switched, None

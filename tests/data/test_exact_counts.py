@@ -371,3 +371,24 @@ def test_tokenizers_counts_a_long_text_in_bounded_calls(monkeypatch: pytest.Monk
     assert bounded.count([text, "short"]).tolist() == reference(info, [text, "short"])
     assert len(recording.calls) > 3
     assert max(recording.calls) < tokens.HF_PIECES_PER_CALL * 1_000 + 20_000
+
+
+def test_self_check_of_a_very_long_text_counts_only_its_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from evaltui.data import tokens
+
+    monkeypatch.setattr(tokens, "CHECK_CHARS", 300)
+    info = info_for(None)
+    assert info.fast is not None
+    recording = _RecordingTokenizer(info.tokenizer)
+    spied = TokenizerInfo(recording, info.name, info.fingerprint, info.fast, "", cuttable=True)  # type: ignore[arg-type]
+    texts = pl.Series([" ".join(WORDS) * 20])
+    counter = LengthCounter(spied)
+    counts = count_in_batches(counter, texts)
+    assert counter.path == FAST_PATH and counts is not None
+    assert counts.tolist() == reference(info, texts.to_list())
+    assert recording.calls and max(recording.calls) < 300 + 50  # only the start went to tokenizers
+    broken = LengthCounter(spied)
+    broken._fast = _Broken(info.fast)  # type: ignore[assignment]
+    assert count_in_batches(broken, texts) is not None and broken.path == HF_PATH
