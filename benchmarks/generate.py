@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 
 SIZES = {"small": (2000, 8), "medium": (5000, 16)}
+#: Many prompts, few short samples: the app's table at scale (1M prompts, ~300 MB), not tokenizing.
+WIDE = {"million": (1_000_000, 2, 20)}
 FILES = 10
 VOCAB = (  # noqa: SIM905 (one readable block of words)
     "the of and to a in is that for it as with we let so then thus therefore since because "
@@ -66,14 +68,59 @@ def generate(out: Path, prompts: int, samples: int, seed: int = 0) -> int:
     return written
 
 
+def generate_wide(out: Path, prompts: int, samples: int, words: int, seed: int = 0) -> int:
+    """``prompts`` prompts x ``samples`` short generations (``words`` words each), 20 files."""
+    rng = np.random.default_rng(seed)
+    vocab = np.array(VOCAB)
+    out.mkdir(parents=True, exist_ok=True)
+    files = 20
+    handles = [(out / f"inference_{i}.jsonl").open("w", encoding="utf-8") for i in range(files)]
+    written = 0
+    try:
+        for p in range(prompts):
+            a, b = int(rng.integers(2, 999)), int(rng.integers(2, 999))
+            prompt = f"Problem {p}: compute {a} times {b}."
+            difficulty = float(rng.random())
+            handle = handles[p * files // prompts]
+            lines = []
+            for _s in range(samples):
+                n_words = int(rng.integers(words // 2, words * 2))
+                text = " ".join(vocab[rng.integers(0, len(vocab), n_words)].tolist())
+                correct = bool(rng.random() < difficulty)
+                final = a * b if correct else a * b + 1
+                lines.append(
+                    json.dumps(
+                        {
+                            "prompt": prompt,
+                            "answer": str(a * b),
+                            "gen": f"{text} \\boxed{{{final}}}",
+                            "accuracy": float(correct),
+                        }
+                    )
+                )
+                written += 1
+            handle.write("\n".join(lines) + "\n")
+    finally:
+        for handle in handles:
+            handle.close()
+    return written
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("size", nargs="?", choices=sorted(SIZES), default="small")
+    parser.add_argument("size", nargs="?", choices=sorted(SIZES) + sorted(WIDE), default="small")
     parser.add_argument("--prompts", type=int, default=None)
     parser.add_argument("--samples", type=int, default=None)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    if args.size in WIDE:
+        prompts, samples, words = WIDE[args.size]
+        out = args.out or Path(__file__).resolve().parent / "data" / args.size
+        n = generate_wide(out, args.prompts or prompts, args.samples or samples, words, args.seed)
+        size = sum(f.stat().st_size for f in out.glob("*.jsonl"))
+        print(f"{out}: {n:,} records, {size / 1e6:.1f} MB")
+        return
     prompts, samples = SIZES[args.size]
     prompts = args.prompts or prompts
     samples = args.samples or samples

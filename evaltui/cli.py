@@ -399,6 +399,18 @@ def cmd_app(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     paths = input_paths(args, parser)
     options = parsed_options(args, parser)
+    # What can be checked at once fails like `summarize` (one line, exit 2) before the
+    # full-screen app starts: a mistyped path or --model.
+    for raw in paths:
+        if not Path(raw).expanduser().exists():
+            return fail(f"{raw}: no such file or directory")
+    if options.model is not None:
+        from evaltui.data.tokens import TokenizerError, resolve_tokenizer
+
+        try:
+            resolve_tokenizer(options.model)
+        except TokenizerError as exc:
+            return fail(str(exc))
     from evaltui.app.main import run_app
 
     code: int = run_app(paths, options, follow=args.follow)

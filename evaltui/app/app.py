@@ -12,9 +12,11 @@ import polars as pl
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from evaltui.app.display import display_frame, prompt_width
+from evaltui.app.commands import AppCommands
+from evaltui.app.display import Eta, column_widths, display_frame
 from evaltui.app.messages import (
     FollowStatus,
     LoadFailed,
@@ -37,11 +39,14 @@ class EvalApp(App[int]):
     # Absolute, so subclasses defined elsewhere (benchmarks, tests) find the same stylesheet.
     CSS_PATH = Path(__file__).parent / "evaltui.tcss"
     TITLE = "evaltui"
+    COMMANDS = App.COMMANDS | {AppCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("F", "toggle_follow", "Follow", id="follow"),
     ]
+    MIN_REFRESH = 2.0
+    """Seconds at least between two table rebuilds for partial load results."""
 
     def __init__(
         self,
@@ -59,11 +64,13 @@ class EvalApp(App[int]):
         self.partial_interval = partial_interval
         """Seconds between partial results while tokenizing."""
         self.result: LoadResult | None = None
-        """The latest (partial or final) load result; None until the first arrives."""
+        """The latest (partial or final) load result shown; None until the first arrives."""
         self.result_generation = 0
         """Bumped on every new result, so a view computed from an older one is dropped."""
         self.view = View()
-        """The filters and sort the user asked for (the last good one)."""
+        """The filters and sort of the rows shown (the last good view)."""
+        self.wanted = View()
+        """The view asked for last (may still be computing); keys build on this one."""
         self.rows: pl.DataFrame | None = None
         """The Stats rows the current view shows, in order."""
         self.load_error: str | None = None
@@ -76,6 +83,17 @@ class EvalApp(App[int]):
             self.following.set()
         self.follower: Follower | None = None
         """The finished load's follower (None until the load is done)."""
+        self.loading = True
+        """True until the load ended (complete, stopped or failed)."""
+        self.eta = Eta()
+        """Time left for tokenizing, from the recent byte rate, smoothed."""
+        self._pending: LoadResult | None = None
+        """A partial result held back because the table was rebuilt a moment ago."""
+        self._pending_timer: Timer | None = None
+        self._building_since: float | None = None
+        """When the view being computed for a new load result was asked for."""
+        self._next_refresh = 0.0
+        """No partial result rebuilds the table before this time (monotonic seconds)."""
 
     def on_mount(self) -> None:
         from evaltui.app.screens.main import MainScreen
@@ -83,6 +101,23 @@ class EvalApp(App[int]):
         self.main = MainScreen()
         self.push_screen(self.main)
         self.start_load()
+
+    def notify(self, message: str, **kwargs: object) -> None:  # type: ignore[override]
+        """A new message replaces the plain messages shown (and any copy of itself); warnings
+        and errors stay until their time is up. Never a stack of the same words."""
+        for shown in list(self._notifications):
+            if shown.severity == "information" or shown.message == message:
+                self._unnotify(shown, refresh=False)
+        super().notify(message, **kwargs)  # type: ignore[arg-type]
+
+    def say(self, message: str) -> None:
+        """A short message to the user; the text is shown literally."""
+        self.notify(message, markup=False)
+
+    def back_to_main(self) -> None:
+        """Close the screens above the prompt table."""
+        while len(self.screen_stack) > 1 and self.screen is not self.main:
+            self.pop_screen()
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -142,26 +177,52 @@ class EvalApp(App[int]):
 
     def cancel_load(self) -> bool:
         """Stop tokenizing; what was read stays on screen. False when nothing was loading."""
-        if self.cancel_event is None or self.cancel_event.is_set():
-            return False
-        if self.result is not None and self.result.complete:
+        if not self.loading or self.cancel_event is None or self.cancel_event.is_set():
             return False
         self.cancel_event.set()
         return True
 
     def on_load_progressed(self, message: LoadProgressed) -> None:
-        self.main.show_progress(message.progress)
+        progress = message.progress
+        self.main.show_progress(progress, self.eta.update(progress, time.monotonic()))
 
     def on_load_updated(self, message: LoadUpdated) -> None:
-        self.result = message.result
+        if message.result.complete or message.result.cancelled:
+            self.loading = False
+            self._pending = None
+            self.show_load_result(message.result)
+            return
+        # A partial result: at most one table rebuild per MIN_REFRESH, and never more often than
+        # a rebuild takes; in between, the newest result waits (older ones are dropped).
+        self._pending = message.result
+        wait = self._next_refresh - time.monotonic()
+        if self.result is None or (wait <= 0 and self._building_since is None):
+            self.show_pending()
+        elif self._pending_timer is None:
+            self._pending_timer = self.set_timer(max(wait, 0.1), self.show_pending)
+
+    def show_pending(self) -> None:
+        self._pending_timer = None
+        if self._pending is None:
+            return
+        if self._building_since is not None or time.monotonic() < self._next_refresh:
+            wait = max(self._next_refresh - time.monotonic(), 0.1)
+            self._pending_timer = self.set_timer(wait, self.show_pending)
+            return
+        result, self._pending = self._pending, None
+        self.show_load_result(result)
+
+    def show_load_result(self, result: LoadResult) -> None:
+        self.result = result
         self.result_generation += 1
         if self.result_generation == 1:  # every run is known once the files are read
-            runs = message.result.stats["run"].unique(maintain_order=True).to_list()
+            runs = result.stats["run"].unique(maintain_order=True).to_list()
             unknown = self.options.correct_threshold.unknown_message(runs)
             if unknown is not None:
                 self.notify(unknown, severity="warning", markup=False, timeout=15)
-        self.main.show_result(message.result)
-        self.request_view(self.view)
+        self.main.show_result(result)
+        self._building_since = time.monotonic()
+        self.request_view(self.wanted)
 
     def action_toggle_follow(self) -> None:
         """``F``: follow the inputs (from the end of the load on), or stop following them."""
@@ -190,6 +251,7 @@ class EvalApp(App[int]):
             self.main.show_follow_status(message.text)
 
     def on_load_failed(self, message: LoadFailed) -> None:
+        self.loading = False
         self.load_error = message.reason
         self.main.show_failure(message.reason)
 
@@ -208,14 +270,16 @@ class EvalApp(App[int]):
 
     def request_view(self, view: View) -> None:
         """Compute ``view`` off the main thread; the screen updates when ViewReady arrives."""
+        self.wanted = view
         if self.result is None:
-            self.view = view
             return
-        width = prompt_width(self.size.width)
-        self.compute_view(view, self.result.stats, self.result_generation, width)
+        prompt, run = column_widths(self.size.width)
+        self.compute_view(view, self.result.stats, self.result_generation, prompt, run)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="view", name="view")
-    def compute_view(self, view: View, stats: pl.DataFrame, generation: int, width: int) -> None:
+    def compute_view(
+        self, view: View, stats: pl.DataFrame, generation: int, width: int, run_width: int
+    ) -> None:
         # exclusive: a newer request cancels this worker, and the cancel stops the polars query
         # itself (a monster filter must not keep a core busy after the next keystroke).
         cancelled = get_current_worker().cancelled_event
@@ -227,17 +291,34 @@ class EvalApp(App[int]):
             self.post_message(ViewInvalid(view, exc.message, exc.position))
             return
         if not cancelled.is_set():
-            self.post_message(ViewReady(view, rows, display_frame(rows, width), generation))
+            display = display_frame(rows, width, run_width)
+            self.post_message(ViewReady(view, rows, display, generation))
 
     def on_view_ready(self, message: ViewReady) -> None:
         if message.generation != self.result_generation:
             return  # computed from an older load result; a newer one is on its way
+        if message.view != self.wanted:
+            return  # the user asked for another view meanwhile; it is on its way
         self.view = message.view
         self.rows = message.rows
         self.main.show_view(message.view, message.rows, message.display)
+        if self._building_since is not None:
+            # The next partial result waits at least as long as this one took to show.
+            now = time.monotonic()
+            self._next_refresh = now + max(self.MIN_REFRESH, now - self._building_since)
+            self._building_since = None
 
     def on_view_invalid(self, message: ViewInvalid) -> None:
+        if message.view != self.wanted:
+            return
         self.main.show_view_error(message.error, message.position)
+        # The error never hides the table: the last valid filter (or none, before the first
+        # table) is shown with the rest of what was asked.
+        fallback = message.view.replace(where=self.view.where if self.rows is not None else "")
+        if fallback != message.view:
+            self.request_view(fallback)
+        elif self._building_since is not None:
+            self._building_since = None
 
     # --- screens ------------------------------------------------------------------------------
 

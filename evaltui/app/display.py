@@ -9,36 +9,47 @@ from rich.text import Text
 
 from evaltui.data.columns import display_name
 from evaltui.data.extract import box_spans
+from evaltui.data.loader import LoadProgress
 from evaltui.data.metrics import format_score
-from evaltui.data.sanitize import one_line_expr, visible
+from evaltui.data.sanitize import one_line, one_line_expr, visible
 
-#: Table columns in order, when present in the Stats frame: (column, label, kind). Labels are the
-#: data layer's display names, which filters and sorts accept too (evaltui.data.columns).
-TABLE_COLUMNS: list[tuple[str, str, str]] = [
-    (column, display_name(column), kind)
-    for column, kind in [
-        ("prompt", "text"),
-        ("run", "text"),
-        ("count", "int"),
-        ("average_accuracy", "float"),
-        ("n_correct", "int"),
-        ("max_gen_length", "int"),
-        ("avg_gen_length", "float1"),
-        ("median_gen_length", "float1"),
-        ("answer", "text"),
-        ("triage", "text"),
-    ]
+#: Table columns in order, when present in the Stats frame: (column, kind). Kinds: "text";
+#: "fraction" (a rate in [0, 1], always three decimals); "count" (an integer; lengths are whole
+#: tokens, averages rounded to one).
+TABLE_COLUMNS: list[tuple[str, str]] = [
+    ("prompt", "text"),
+    ("run", "text"),
+    ("count", "count"),
+    ("average_accuracy", "fraction"),
+    ("n_correct", "count"),
+    ("max_gen_length", "count"),
+    ("avg_gen_length", "count"),
+    ("median_gen_length", "count"),
+    ("answer", "text"),
+    ("triage", "text"),
 ]
 #: Sampling metrics appear after the fixed columns when the Stats frame has them.
 METRIC_PATTERN = re.compile(r"^(pass|maj|cons|avg)@\d+$|^n_unique_answers$|^agreement$")
 PROMPT_WIDTH = 60
 ANSWER_WIDTH = 24
+FRACTION_DECIMALS = 3
+"""Every rate on every screen is a fraction in [0, 1] with three decimals (0.750), as the filter
+language writes it (``accuracy < 0.2``); no screen shows percentages."""
+
+
+def fraction(value: float | None) -> str:
+    """A rate as every screen shows it: ``0.750``; ``–`` when unknown."""
+    return "–" if value is None else f"{value:.{FRACTION_DECIMALS}f}"
 
 
 def table_columns(stats: pl.DataFrame) -> list[tuple[str, str, str]]:
-    """The columns the prompt table shows for this Stats frame (new metric columns included)."""
-    fixed = [c for c in TABLE_COLUMNS if c[0] in stats.columns]
-    extra = [(c, display_name(c), "float") for c in stats.columns if METRIC_PATTERN.match(c)]
+    """The columns the prompt table shows for this Stats frame: (column, header, kind)."""
+    fixed = [(c, display_name(c), k) for c, k in TABLE_COLUMNS if c in stats.columns]
+    extra = [
+        (c, display_name(c), "count" if c == "n_unique_answers" else "fraction")
+        for c in stats.columns
+        if METRIC_PATTERN.match(c)
+    ]
     # The answer and the triage flags come after the metrics, the id last.
     last = {"answer", "triage"}
     head = [c for c in fixed if c[0] not in last]
@@ -46,27 +57,80 @@ def table_columns(stats: pl.DataFrame) -> list[tuple[str, str, str]]:
     return head + extra + tail + [("prompt_id", display_name("prompt_id"), "text")]
 
 
+def column_widths(terminal_width: int) -> tuple[int, int]:
+    """(prompt, run) column widths for a terminal this wide: the run label gets about a fifth
+    (12–40 cells), the prompt what the first number columns leave (20–100 cells)."""
+    run = max(12, min(40, terminal_width // 5))
+    prompt = max(20, min(100, terminal_width - run - 44))
+    return prompt, run
+
+
 def prompt_width(terminal_width: int) -> int:
-    """Room for the prompt column: what the numeric columns leave of the terminal (24–80 cells)."""
-    return max(24, min(80, terminal_width - 70))
+    """Room for the prompt column on a terminal this wide."""
+    return column_widths(terminal_width)[0]
 
 
-def display_frame(rows: pl.DataFrame, width: int = PROMPT_WIDTH) -> pl.DataFrame:
-    """The table's frame: one line per cell, control characters made visible, numbers rounded."""
+def elide_middle(text: str | None, limit: int) -> str:
+    """One safe display line of at most ``limit`` cells, cut in the middle (``meta-…-Instruct``)
+    so that both the common prefix and the distinguishing end of run labels stay readable."""
+    line = one_line(text, 100_000)
+    if len(line) <= limit:
+        return line
+    if limit <= 1:
+        return "…"[:limit]
+    head = limit // 2
+    tail = limit - 1 - head
+    return line[:head] + "…" + (line[-tail:] if tail else "")
+
+
+def fraction_text(column: str) -> pl.Expr:
+    """A rate column as text with three decimals (``0.750``; ``inf``/``nan`` for the non-finite
+    scores some metrics have), so a column never mixes ``1`` with ``0.75``."""
+    value = pl.col(column)
+    finite = pl.when(value.is_finite()).then(value.round(FRACTION_DECIMALS))
+    text = finite.cast(pl.Decimal(38, FRACTION_DECIMALS), strict=False).cast(pl.String)
+    special = (
+        pl.when(value.is_nan())
+        .then(pl.lit("nan"))
+        .when(value.is_infinite())
+        .then(pl.when(value > 0).then(pl.lit("inf")).otherwise(pl.lit("-inf")))
+    )
+    return pl.coalesce(text, special)
+
+
+def display_frame(
+    rows: pl.DataFrame, width: int = PROMPT_WIDTH, run_width: int = 24
+) -> pl.DataFrame:
+    """The table's frame: one line per cell, control characters made visible, one number format
+    per column, numbers right-aligned, run labels elided in the middle."""
     exprs = []
+    padded = []
     for column, label, kind in table_columns(rows):
         col = pl.col(column)
-        if kind == "text":
+        if column == "run":
+            runs = rows["run"].unique().to_list()
+            shown = {r: elide_middle(r, run_width) for r in runs}
+            exprs.append(col.replace_strict(shown, return_dtype=pl.String).alias(label))
+        elif kind == "text":
             exprs.append(
                 one_line_expr(column, width if column == "prompt" else ANSWER_WIDTH).alias(label)
             )
-        elif kind == "float":
-            exprs.append(col.round(3).alias(label))
-        elif kind == "float1":
-            exprs.append(col.round(1).alias(label))
+        elif kind == "fraction":
+            exprs.append(fraction_text(column).alias(label))
+            padded.append(label)
+        elif rows.schema[column].is_float():
+            whole = pl.when(col.is_finite()).then(col.round(0))
+            exprs.append(whole.cast(pl.Int64, strict=False).alias(label))
         else:
             exprs.append(col.alias(label))
-    return rows.select(exprs)
+    frame = rows.select(exprs)
+    # Text cells align left: padded to the column's width (its header's at least), the numbers
+    # end at the right edge like the integer columns'.
+    widths = frame.select(pl.col(padded).str.len_chars().max()).row(0) if padded else ()
+    return frame.with_columns(
+        pl.col(label).str.pad_start(max(int(w or 0), len(label)))
+        for label, w in zip(padded, widths, strict=True)
+    )
 
 
 _BOXED = re.compile(r"\\(?:boxed|fbox)\{")
@@ -104,3 +168,40 @@ def score_mark(accuracy: float | None, correct: bool | None) -> str:
     if correct is None:
         return format_score(accuracy)
     return "✓" if correct else "✗"
+
+
+class Eta:
+    """Time left for tokenizing, from the rate of the last ``window`` seconds in bytes of input
+    (generations differ a hundredfold in length; bytes track the tokenizer's work), smoothed so
+    it does not jump with each batch. Nothing is estimated from the first ``warmup`` seconds: the
+    tokenizer's start-up and the cache hits would give a rate far off the steady one."""
+
+    def __init__(self, window: float = 20.0, warmup: float = 2.0, smoothing: float = 0.2) -> None:
+        self.window = window
+        self.warmup = warmup
+        self.smoothing = smoothing
+        self.samples: list[tuple[float, float]] = []
+        """(time, bytes tokenized) since tokenizing started, the last ``window`` seconds."""
+        self.started: float | None = None
+        self.shown: tuple[float, float] | None = None
+        """(time, seconds left) last estimated."""
+
+    def update(self, progress: LoadProgress, now: float) -> float | None:
+        """Seconds left after this progress snapshot, or None while it cannot be estimated."""
+        if progress.stage != "tokenizing":
+            return None
+        done = progress.bytes_tokenized
+        self.samples.append((now, done))
+        if self.started is None:
+            self.started = now
+        while len(self.samples) > 2 and self.samples[1][0] <= now - self.window:
+            self.samples.pop(0)
+        then, before = self.samples[0]
+        if now - self.started < self.warmup or now <= then or done <= before:
+            return None if self.shown is None else max(0.0, self.shown[1] - (now - self.shown[0]))
+        left = max(0.0, progress.bytes_total - done) / ((done - before) / (now - then))
+        if self.shown is not None:
+            previous = max(0.0, self.shown[1] - (now - self.shown[0]))
+            left = previous + self.smoothing * (left - previous)
+        self.shown = (now, left)
+        return left

@@ -119,6 +119,9 @@ class LoadProgress:
     bytes_total: int
     bytes_read: int
     elapsed: float
+    bytes_tokenized: float = 0.0
+    """Input bytes whose generations have token lengths (cache hits included; a file in
+    progress counts by the share of its generations done): the measure for a time estimate."""
 
     @property
     def rate(self) -> float:
@@ -292,6 +295,8 @@ class _Load:
         self.partial_interval = partial_interval
         self.started = time.perf_counter()
         self.last_partial = self.started
+        self.next_wait = partial_interval
+        """Seconds from the end of one partial result to the next."""
         self.errors: list[LoadError] = []
         self.notes: list[str] = []
         self.skipped: dict[str, FileReport] = {}
@@ -308,6 +313,9 @@ class _Load:
         self.bytes_total = sum(f.size for f in inputs)
         self.files_read = self.files_tokenized = self.generations = 0
         self.tokenized = self.tokens = self.bytes_read = 0
+        self.bytes_tokenized = 0.0
+        self.bytes_done = 0
+        """Bytes of the files whose lengths are all known."""
 
     def progress(self, stage: Stage) -> None:
         if self.on_progress is not None:
@@ -323,6 +331,7 @@ class _Load:
                     self.bytes_total,
                     self.bytes_read,
                     time.perf_counter() - self.started,
+                    self.bytes_tokenized,
                 )
             )
 
@@ -426,6 +435,8 @@ class _Load:
     def finish_file(self, state: _FileState, lengths: np.ndarray, *, cached: bool) -> None:
         state.lengths, state.cached = lengths, cached
         self.files_tokenized += 1
+        self.bytes_done += state.input.size
+        self.bytes_tokenized = float(self.bytes_done)
         if cached:
             self.tokenized += len(lengths)
             self.tokens += int(lengths.sum())
@@ -447,10 +458,12 @@ class _Load:
             self.counter = LengthCounter(info, threads=self.options.workers())
         counter = self.counter
         before = self.tokenized
+        file_rows = max(state.frame.height, 1)
 
         def on_batch(done: int, tokens: int) -> None:
             self.tokenized = before + done
             self.tokens += tokens
+            self.bytes_tokenized = self.bytes_done + state.input.size * done / file_rows
             self.progress("tokenizing")
 
         path = counter.path
@@ -520,12 +533,14 @@ class _Load:
         return True
 
     def partial(self, *, force: bool = False) -> None:
+        # The wait is counted from the end of the last build and is at least twice what the
+        # build took: a 1M-prompt table costs seconds to build, and builds back to back would
+        # leave no time for tokenizing.
         now = time.perf_counter()
-        if self.on_partial is not None and (
-            force or now - self.last_partial >= self.partial_interval
-        ):
+        if self.on_partial is not None and (force or now - self.last_partial >= self.next_wait):
             self.on_partial(self.result(complete=False))
-            self.last_partial = now
+            self.last_partial = time.perf_counter()
+            self.next_wait = max(self.partial_interval, 2 * (self.last_partial - now))
 
     def run(self) -> LoadResult:
         options = self.options
@@ -592,7 +607,10 @@ class _Load:
             # Cache hits first: they are free, and a UI gets their lengths at once.
             for state in self.states:
                 self.lengths_from_cache(state)
-            self.partial(force=True)
+            if any(state.lengths is None for state in self.states):
+                # Accuracy first, lengths later; with every length cached, the complete result
+                # is next (a large table is not built twice).
+                self.partial(force=True)
             self.progress("tokenizing")
             for state in self.states:
                 if not self.tokenize(state):

@@ -40,7 +40,9 @@ async def test_loads_and_shows_every_prompt(evals: Path, make_app: Any) -> None:
         await settle(pilot)
         assert app.result is not None and app.result.complete
         summary = static_text(app, "#summary")
-        assert "files 3" in summary and "runs 2" in summary and "prompts 13" in summary
+        # Two runs: prompts per run (7 and 6), accuracy per run, never one pooled number.
+        assert "files 3" in summary and "runs 2" in summary and "prompts 7/6 per run" in summary
+        assert "accuracy model_a 0.440 / model_b 0.625" in summary
         assert "generations 49" in summary and "bad lines 2" in summary
         assert "Showing 13 of 13 prompts" in static_text(app, "#status")
         table = app.screen.current_table()  # type: ignore[attr-defined]

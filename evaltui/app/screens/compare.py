@@ -310,7 +310,9 @@ class CompareScreen(Screen[None]):
             return
         from evaltui.app.screens.prompt import PromptScreen
 
-        self.app.push_screen(PromptScreen(self.run_a, prompt_id, other_run=self.run_b))
+        # `.`/`,` walk this list (the compare table's order), not the main table.
+        keys = [(self.run_a, str(p)) for p in self.rows["prompt_id"].to_list()]
+        self.app.push_screen(PromptScreen(self.run_a, prompt_id, other_run=self.run_b, keys=keys))
 
     def action_pick_runs(self) -> None:
         def chosen(pair: tuple[str, str] | None) -> None:

@@ -11,6 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from evaltui.data.columns import DISPLAY_NAMES
+
 FILTER_HELP = """\
 Filter language (the same as `evaltui export --where`):
   average_accuracy < 0.2 and max_gen_length > 8000
@@ -67,6 +69,12 @@ class HelpScreen(Screen[None]):
             FILTER_HELP,
             definitions_help(),
         ]
+        sections.append(
+            "Table headers and the combined JSON's keys name the same columns (in a filter, a\n"
+            "header with a space is written with _ or `backquotes`):\n"
+            + "\n".join(f"  {name:<16} {column}" for column, name in DISPLAY_NAMES.items())
+            + "\nRates (accuracy, pass@k, maj@k, …) are fractions 0–1, shown with three decimals."
+        )
         with VerticalScroll(id="help"):
             yield Static(Text("\n\n".join(sections)))
         yield Footer()

@@ -15,7 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual_fastdatatable import DataTable
 
-from evaltui.app.display import table_columns
+from evaltui.app.display import elide_middle, fraction, table_columns
 from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.metrics import kinds_summary, overall, run_kinds
 from evaltui.data.query import Sort, View
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
 
 FILTER_DEBOUNCE = 0.3
+QUICK = Binding.Group("Quick filter", compact=True)
+SORT_COLUMN = Binding.Group("Sort column", compact=True)
 
 
 def _seconds(value: float | None) -> str:
@@ -34,29 +36,101 @@ def _seconds(value: float | None) -> str:
     return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
 
 
+def header_text(result: LoadResult, width: int) -> str:
+    """The one-line header, most telling first: prompts and accuracy (per run when several are
+    loaded), generations, bad lines, files, tokenizer."""
+    stats, gens = result.stats, result.generations
+    head = overall(stats, gens)
+    kinds = run_kinds(stats)
+    # Accuracy only over runs whose score is one; what every run's score is, at the end.
+    accuracies = any(k.accuracy for k in kinds.values())
+    skipped = [f for f in result.skipped_files if not f.companion]
+    runs = stats["run"].unique(maintain_order=True).to_list() if stats.height else []
+    parts = []
+    if len(runs) <= 1:
+        parts.append(f"prompts {head['prompts']:,}")
+        if accuracies:
+            parts.append(f"accuracy {fraction(head['accuracy'])}")  # type: ignore[arg-type]
+        parts.append(f"generations {head['generations']:,}")
+    else:
+        # Several runs: a prompt×run row count and a pooled accuracy would mislead, so say what
+        # each run has (prompt counts once if equal; accuracy run by run, or its range).
+        per_run = stats.group_by("run", maintain_order=True).agg(pl.len().alias("prompts"))
+        counts = set(per_run["prompts"].to_list())
+        prompts = (
+            f"{counts.pop():,}"
+            if len(counts) == 1
+            else "/".join(f"{c:,}" for c in per_run["prompts"].to_list())
+        )
+        parts.append(f"runs {len(runs)} · prompts {prompts} per run")
+        accuracy_runs = [run for run, kind in kinds.items() if kind.accuracy]
+        scored = gens.filter(pl.col("accuracy").is_not_null() & pl.col("run").is_in(accuracy_runs))
+        accuracy = scored.group_by("run", maintain_order=True).agg(pl.col("accuracy").mean())
+        values = dict(zip(accuracy["run"].to_list(), accuracy["accuracy"].to_list(), strict=True))
+        if not values:
+            pass
+        elif len(runs) <= 3:
+            label = max(8, min(20, (width - 60) // len(runs)))
+            parts.append(
+                "accuracy "
+                + " / ".join(
+                    f"{elide_middle(r, label)} {fraction(values[r])}" for r in runs if r in values
+                )
+            )
+        else:
+            parts.append(
+                f"accuracy {fraction(min(values.values()))}–{fraction(max(values.values()))} by run"
+            )
+        parts.append(f"generations {head['generations']:,}")
+    if head["unscored"]:
+        parts.append(f"unscored {head['unscored']:,}")
+    parts.append(f"bad lines {len(result.errors):,}")
+    if result.notes:
+        parts.append(f"notes {len(result.notes):,} (b)")
+    if not result.complete:
+        parts.append("lengths pending" if not result.cancelled else "lengths incomplete")
+    parts.append(
+        f"files {len(result.read_files)}" + (f" (+{len(skipped)} skipped)" if skipped else "")
+    )
+    parts.append(f"tokenizer {one_line(result.tokenizer, 40)}")
+    parts.append(f"counted by {one_line(result.counting, 40)}")
+    parts.append(one_line(kinds_summary(kinds), 400))
+    return " · ".join(p for p in parts if p)
+
+
 class MainScreen(Screen[None]):
     """Every prompt of the load, one row each; filter, sort, open, plot, export."""
 
+    # Nothing takes keys by itself: until the table exists (and after), keys are commands; only
+    # "/" gives the filter box the keyboard.
+    AUTO_FOCUS = None
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_prompt", "Open", id="open"),
+        # priority: shown in the footer (and run) although the focused table binds enter too.
+        Binding("enter", "open_prompt", "Open", id="open", priority=True),
         Binding("slash", "focus_filter", "Filter", id="filter"),
         Binding("s", "sort_menu", "Sort", id="sort"),
-        Binding("left_square_bracket", "sort_column(False)", "Sort ↑", id="sort_asc"),
-        Binding("right_square_bracket", "sort_column(True)", "Sort ↓", id="sort_desc"),
-        Binding("n", "quick('never')", "Never", id="quick_never"),
-        Binding("f", "quick('flaky')", "Flaky", id="quick_flaky"),
-        Binding("a", "quick('always')", "Always", id="quick_always"),
+        Binding("question_mark", "app.help", "Help", id="main_help"),
+        Binding("t", "summary", "Summary", id="summary"),
+        Binding("m", "compare", "Compare", id="compare"),
+        Binding("p", "plot", "Plot", id="plot"),
+        Binding("e", "export", "Export", id="export"),
+        Binding("x", "cancel_load", "Stop loading", id="cancel"),
+        Binding("c", "clear_view", "Clear", id="clear"),
+        Binding("r", "next_run", "Run", id="run"),
+        Binding("n", "quick('never')", "Never solved", id="quick_never", group=QUICK),
+        Binding("f", "quick('flaky')", "Flaky", id="quick_flaky", group=QUICK),
+        Binding("a", "quick('always')", "Always solved", id="quick_always", group=QUICK),
         # Triage quick filters (evaltui.data.triage); out of the footer, listed under ? help.
         Binding("u", "quick('suspect')", "Suspect ref/grader", id="quick_suspect", show=False),
         Binding("l", "quick('truncated')", "Length cap", id="quick_truncated", show=False),
-        Binding("r", "next_run", "Run", id="run"),
-        Binding("c", "clear_view", "Clear", id="clear"),
-        Binding("p", "plot", "Plot", id="plot"),
-        Binding("e", "export", "Export", id="export"),
+        Binding(
+            "left_square_bracket", "sort_column(False)", "Sort ↑", id="sort_asc", group=SORT_COLUMN
+        ),
+        Binding(
+            "right_square_bracket", "sort_column(True)", "Sort ↓", id="sort_desc", group=SORT_COLUMN
+        ),
         Binding("b", "problems", "Bad lines", id="problems"),
-        Binding("t", "summary", "Summary", id="summary"),
-        Binding("m", "compare", "Compare", id="compare"),
-        Binding("x", "cancel_load", "Stop loading", id="cancel"),
         Binding("q", "app.quit", "Quit", id="quit_q"),
     ]
 
@@ -66,6 +140,10 @@ class MainScreen(Screen[None]):
         self._table_serial = 0
         self._status = ""
         """The status line's view part ("Showing N of M prompts · …")."""
+        self.shown_rows: pl.DataFrame | None = None
+        """The Stats rows the table shows, in table order: a cursor row's key is read here."""
+        self.failed = False
+        """Nothing could be loaded: the failure message replaces the table."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -74,19 +152,31 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("evaltui · loading…", id="summary")
         yield Static("", id="progress")
-        yield Input(
-            placeholder='/ filter: average_accuracy < 0.2 and max_gen_length > 8000 · prompt ~ "triangle"',
+        filter_box = Input(
+            placeholder='/ filter: accuracy < 0.2 and max_len > 8000 · prompt ~ "triangle"',
             id="filter",
             select_on_focus=False,
+            compact=True,
         )
+        filter_box.can_focus = False  # until "/" (see action_focus_filter)
+        yield filter_box
         yield Static("", id="filter-error")
         yield Static("", id="status")
         yield Container(Static("Reading files…", id="placeholder"), id="table-box")
-        yield Footer()
+        yield Footer(compact=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_load":
+            return self.evalapp.loading  # shown only while there is something to stop
+        if action == "open_prompt" and self.query_one("#filter", Input).has_focus:
+            return False  # enter submits the filter
+        if self.failed and action not in {"help", "problems"}:
+            return None  # nothing loaded: keys other than help, bad lines and quit do nothing
+        return True
 
     # --- fed by the app -------------------------------------------------------------------
 
-    def show_progress(self, progress: LoadProgress) -> None:
+    def show_progress(self, progress: LoadProgress, eta: float | None) -> None:
         widget = self.query_one("#progress", Static)
         if progress.stage in {"done", "cancelled"}:
             widget.update(
@@ -95,6 +185,7 @@ class MainScreen(Screen[None]):
                 else ""
             )
             widget.display = progress.stage == "cancelled"
+            self.refresh_bindings()
             return
         widget.display = True
         if progress.stage == "reading":
@@ -102,33 +193,15 @@ class MainScreen(Screen[None]):
         else:
             text = (
                 f"tokenizing {progress.generations_tokenized:,}/{progress.generations:,} generations · "
-                f"{progress.tokens:,} tokens · {progress.rate:,.0f} gen/s · ETA {_seconds(progress.eta)}"
-                "   (x stops; accuracy columns are ready, lengths fill in)"
+                f"{progress.tokens:,} tokens · ETA {_seconds(eta) if eta is not None else 'estimating…'}"
+                " · x stops (accuracy is ready, lengths fill in)"
             )
-        widget.update(text)
+        widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
 
     def show_result(self, result: LoadResult) -> None:
-        head = overall(result.stats, result.generations)
-        accuracy = "–" if head["accuracy"] is None else f"{head['accuracy']:.3f}"
-        kinds = run_kinds(result.stats)
-        skipped = [f for f in result.skipped_files if not f.companion]
-        parts = [
-            f"files {len(result.read_files)}" + (f" (+{len(skipped)} skipped)" if skipped else ""),
-            f"runs {head['runs']}",
-            f"prompts {head['prompts']:,}",
-            f"generations {head['generations']:,}",
-            # Accuracy over the runs whose score is one; what every run's score is, after.
-            *([f"accuracy {accuracy}"] if any(k.accuracy for k in kinds.values()) else []),
-            f"unscored {head['unscored']:,}",
-            f"bad lines {len(result.errors):,}",
-            *([f"notes {len(result.notes):,} (b)"] if result.notes else []),
-            f"tokenizer {one_line(result.tokenizer, 40)}",
-            f"counted by {one_line(result.counting, 40)}",
-        ]
-        if not result.complete:
-            parts.append("lengths pending" if not result.cancelled else "lengths incomplete")
-        parts.append(one_line(kinds_summary(kinds), 400))
-        self.query_one("#summary", Static).update(Text(" · ".join(p for p in parts if p)))
+        text = header_text(result, self.size.width)
+        self.query_one("#summary", Static).update(Text(text, no_wrap=True, overflow="ellipsis"))
+        self.refresh_bindings()
 
     def show_follow_status(self, text: str) -> None:
         """The follow line ("following · N new generations in the last minute · …"); empty hides it."""
@@ -137,26 +210,37 @@ class MainScreen(Screen[None]):
         widget.display = bool(text)
 
     def show_failure(self, reason: str) -> None:
+        self.failed = True
         self.query_one("#progress", Static).display = False
+        self.query_one("#filter", Input).display = False
         box = self.query_one("#table-box", Container)
         box.remove_children()
         box.mount(
             Static(Text("Could not load: " + one_line(reason, 2000) + "\n\nq quits."), id="failure")
         )
         self.query_one("#summary", Static).update(Text("evaltui · nothing loaded"))
+        self.set_focus(None)
+        self.refresh_bindings()
 
     def show_view(self, view: View, rows: pl.DataFrame, display: pl.DataFrame) -> None:
-        self.query_one("#filter-error", Static).update("")
-        self.query_one("#filter-error", Static).display = False
+        if view.where.strip() == self.query_one("#filter", Input).value.strip():
+            # The filter box's expression is the one shown: any earlier error is past. (A view
+            # shown instead of an invalid expression keeps the error in sight.)
+            self.query_one("#filter-error", Static).update("")
+            self.query_one("#filter-error", Static).display = False
         total = self.evalapp.result.stats.height if self.evalapp.result else 0
         self._status = f"Showing {rows.height:,} of {total:,} prompts · {view.describe()}"
+        if not rows.height and total:
+            self._status += " — no prompt matches (c clears the filters)"
         self._show_status()
-        self._replace_table(display)
+        self._replace_table(rows, display)
 
     def _show_status(self) -> None:
         editing = self.query_one("#filter", Input).has_focus
         hint = "editing the filter: enter applies, esc returns to the table · " if editing else ""
-        self.query_one("#status", Static).update(Text(hint + self._status))
+        self.query_one("#status", Static).update(
+            Text(hint + self._status, no_wrap=True, overflow="ellipsis")
+        )
 
     def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
         self._show_status()
@@ -167,15 +251,31 @@ class MainScreen(Screen[None]):
     def show_view_error(self, error: str, position: int | None) -> None:
         widget = self.query_one("#filter-error", Static)
         where = "" if position is None else f" at column {position + 1}"
-        widget.update(Text(f"✗ {error}{where} — still showing the last valid filter"))
+        kept = "the last valid filter" if self.shown_rows is not None else "all prompts"
+        widget.update(Text(f"✗ {error}{where} — showing {kept}", no_wrap=True, overflow="ellipsis"))
         widget.display = True
 
-    def _replace_table(self, display: pl.DataFrame) -> None:
-        # A filter or sort builds a new frame and a new table; the table keeps no row maps.
+    def _replace_table(self, rows: pl.DataFrame, display: pl.DataFrame) -> None:
+        # A filter or sort builds a new frame and a new table; the table keeps no row maps. The
+        # cursor follows its prompt (its key, not its row number), keeps its column by name and
+        # its line on screen; when the prompt left the view, the row now at its place takes it.
         box = self.query_one("#table-box", Container)
         old = self.current_table()
-        cursor = old.cursor_coordinate if old is not None else None
+        key = self.cursor_key()
+        column = self.cursor_column()
+        row_index, column_index, screen_line, scroll_x = 0, 0, 0, 0.0
+        if old is not None:
+            row_index, column_index = old.cursor_coordinate
+            screen_line = max(0, row_index - round(old.scroll_y))
+            scroll_x = old.scroll_x
         had_focus = old is not None and old.has_focus
+        if key is not None:
+            found = row_of(rows, key)
+            if found is not None:
+                row_index = found
+        columns = [c for c, _l, _k in table_columns(rows)]
+        if column is not None and column in columns:
+            column_index = columns.index(column)
         self._table_serial += 1
         table = DataTable(
             data=display,
@@ -183,54 +283,80 @@ class MainScreen(Screen[None]):
             cursor_type="cell",
             zebra_stripes=True,
             show_row_labels=False,
-            max_column_content_width=60,
+            max_column_content_width=100,
             id=f"prompts-{self._table_serial}",
             classes="prompts",
         )
+        self.shown_rows = rows
         box.remove_children()
         box.mount(table)
-        if cursor is not None and display.height:
-            table.move_cursor(row=min(cursor.row, display.height - 1), column=cursor.column)
-        if had_focus or self._table_serial == 1 or not self.query_one("#filter", Input).has_focus:
-            # At once (Widget.focus would defer it): a deferred focus could land after a "/" the
-            # user has typed meanwhile, and take the filter's keys away from it.
-            self.set_focus(table)
+        filter_box = self.query_one("#filter", Input)
+        take_focus = had_focus or not filter_box.can_focus
+        row_index = min(row_index, max(0, display.height - 1))
+        column_index = min(column_index, max(0, len(columns) - 1))
+
+        def place() -> None:
+            # Once mounted and laid out: the cursor's row on the same screen line as before, then
+            # its cell scrolled into view (a column the user can see), and the keys to the table
+            # unless the user went to the filter box meanwhile.
+            if display.height:
+                table.scroll_to(
+                    x=scroll_x, y=max(0, row_index - screen_line), animate=False, immediate=True
+                )
+                table.move_cursor(row=row_index, column=column_index)
+            if take_focus and not filter_box.can_focus:  # can_focus: the user pressed "/"
+                self.set_focus(table)
+
+        table.call_after_refresh(place)
 
     def current_table(self) -> DataTable | None:
         tables = self.query(".prompts")
         return cast(DataTable, tables.first()) if tables else None
 
     def cursor_key(self) -> tuple[str, str] | None:
-        """(run, prompt_id) of the row under the cursor, read from the row itself."""
+        """(run, prompt_id) of the row under the cursor, from the rows the table was built from
+        (never from the displayed cells, which are shortened and sanitized)."""
         table = self.current_table()
-        if table is None or not table.row_count:
+        rows = self.shown_rows
+        if table is None or rows is None or not 0 <= table.cursor_row < rows.height:
             return None
-        row = table.get_row_at(table.cursor_row)
-        labels = (
-            [label for _c, label, _k in table_columns(self.evalapp.rows)]
-            if self.evalapp.rows is not None
-            else []
-        )
-        values = dict(zip(labels, row, strict=False))
-        if "run" not in values or "id" not in values:
-            return None
-        return str(values["run"]), str(values["id"])
+        return str(rows["run"][table.cursor_row]), str(rows["prompt_id"][table.cursor_row])
+
+    def view_keys(self) -> list[tuple[str, str]]:
+        """Every (run, prompt_id) of the table, in its order (the list `.`/`,` walk)."""
+        rows = self.shown_rows
+        if rows is None:
+            return []
+        return list(zip(rows["run"].to_list(), rows["prompt_id"].to_list(), strict=True))
 
     def cursor_column(self) -> str | None:
         table = self.current_table()
-        rows = self.evalapp.rows
+        rows = self.shown_rows
         if table is None or rows is None:
             return None
         columns = table_columns(rows)
         index = table.cursor_column
         return columns[index][0] if 0 <= index < len(columns) else None
 
+    def on_resize(self, _event: events.Resize) -> None:
+        # Widths follow the terminal: the prompt and run columns are cut for the new width.
+        if self.evalapp.result is not None:
+            self.show_result(self.evalapp.result)
+            self.evalapp.request_view(self.evalapp.wanted)
+
     # --- filter bar -----------------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
-        # Focus now, not on the next idle (Widget.focus defers): keys typed right after "/" in
-        # the same burst (a paste, a fast typist, tmux send-keys) must land in the filter.
-        self.set_focus(self.query_one("#filter", Input))
+        # The filter box takes focus only from "/" (never as the next widget in line when the
+        # table is replaced). Focus now, not on the next idle (Widget.focus defers): keys typed
+        # right after "/" in the same burst (a paste, tmux send-keys) must land in the filter.
+        box = self.query_one("#filter", Input)
+        box.can_focus = True
+        self.set_focus(box)
+
+    @on(Input.Blurred, "#filter")
+    def filter_left(self) -> None:
+        self.query_one("#filter", Input).can_focus = False
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
@@ -244,66 +370,80 @@ class MainScreen(Screen[None]):
         if self._debounce is not None:
             self._debounce.stop()
         self._apply_where(event.value)
-        table = self.current_table()
-        if table is not None:
-            self.set_focus(table)
+        self.back_to_table()
 
     def _apply_where(self, text: str) -> None:
-        self.evalapp.request_view(self.evalapp.view.replace(where=text))
+        if text != self.evalapp.wanted.where:
+            self.evalapp.request_view(self.evalapp.wanted.replace(where=text))
+
+    def back_to_table(self) -> None:
+        """Leave the filter box: the table gets the keys (nothing does before it exists)."""
+        self.query_one("#filter", Input).can_focus = False
+        self.set_focus(self.current_table())
 
     def key_escape(self) -> None:
-        if self.query_one("#filter", Input).has_focus:
-            table = self.current_table()
-            if table is not None:
-                self.set_focus(table)
+        self.back_to_table()
 
     # --- sort, quick filters, runs ----------------------------------------------------------
 
     def action_sort_column(self, descending: bool) -> None:
         column = self.cursor_column()
         if column is not None:
-            self.evalapp.request_view(self.evalapp.view.replace(sort=Sort(column, descending)))
+            self.evalapp.request_view(self.evalapp.wanted.replace(sort=Sort(column, descending)))
 
-    def sort_by(self, column: str) -> None:
-        """Sort by ``column``; again on the same column flips the direction."""
-        current = self.evalapp.view.sort
-        descending = current is not None and current.column == column and not current.descending
-        self.evalapp.request_view(self.evalapp.view.replace(sort=Sort(column, descending)))
+    def sort_by(self, column: str, descending: bool | None = None) -> None:
+        """Sort by ``column``; without a direction, the same column again flips it."""
+        current = self.evalapp.wanted.sort
+        if descending is None:
+            descending = current is not None and current.column == column and not current.descending
+        self.evalapp.request_view(self.evalapp.wanted.replace(sort=Sort(column, descending)))
 
     @on(DataTable.HeaderSelected)
     def header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        rows = self.evalapp.rows
+        rows = self.shown_rows
         if rows is not None and 0 <= event.column_index < len(table_columns(rows)):
             self.sort_by(table_columns(rows)[event.column_index][0])
+
+    def sortable_columns(self) -> list[tuple[str, str]]:
+        """(column, display name) of every column the table shows."""
+        rows = self.shown_rows
+        return [] if rows is None else [(c, label) for c, label, _k in table_columns(rows)]
 
     def action_sort_menu(self) -> None:
         from evaltui.app.screens.sort import SortScreen
 
-        rows = self.evalapp.rows
-        if rows is None:
+        columns = self.sortable_columns()
+        if not columns:
             return
-        columns = [c for c, _l, _k in table_columns(rows)]
 
         def chosen(column: str | None) -> None:
             if column is not None:
                 self.sort_by(column)
 
-        self.app.push_screen(SortScreen(columns, self.evalapp.view.sort), chosen)
+        self.app.push_screen(SortScreen(columns, self.evalapp.wanted.sort), chosen)
 
     def action_quick(self, key: str) -> None:
-        view = self.evalapp.view
+        view = self.evalapp.wanted
         self.evalapp.request_view(view.replace(quick=None if view.quick == key else key))
 
-    def action_next_run(self) -> None:
+    def runs(self) -> list[str]:
         result = self.evalapp.result
         if result is None:
-            return
-        runs: list[str | None] = [None, *result.stats["run"].unique(maintain_order=True).to_list()]
+            return []
+        return [str(r) for r in result.stats["run"].unique(maintain_order=True).to_list()]
+
+    def action_next_run(self) -> None:
+        runs: list[str | None] = [None, *self.runs()]
         if len(runs) <= 2:
-            self.notify("only one run is loaded", markup=False)
+            self.evalapp.say("only one run is loaded")
             return
-        current = runs.index(self.evalapp.view.run) if self.evalapp.view.run in runs else 0
-        self.evalapp.request_view(self.evalapp.view.replace(run=runs[(current + 1) % len(runs)]))
+        wanted = self.evalapp.wanted.run
+        current = runs.index(wanted) if wanted in runs else 0
+        self.show_run(runs[(current + 1) % len(runs)])
+
+    def show_run(self, run: str | None) -> None:
+        """Only ``run``'s prompts (None: every run's)."""
+        self.evalapp.request_view(self.evalapp.wanted.replace(run=run))
 
     def action_clear_view(self) -> None:
         self.query_one("#filter", Input).value = ""
@@ -319,7 +459,7 @@ class MainScreen(Screen[None]):
             return
         from evaltui.app.screens.prompt import PromptScreen
 
-        self.app.push_screen(PromptScreen(*key))
+        self.app.push_screen(PromptScreen(*key, keys=self.view_keys()))
 
     @on(DataTable.CellSelected)
     def cell_selected(self, _event: DataTable.CellSelected) -> None:
@@ -353,14 +493,25 @@ class MainScreen(Screen[None]):
 
     def action_compare(self) -> None:
         """Compare two runs: the two loaded (the run picker's as A), or a pair the user picks."""
-        result = self.evalapp.result
-        if result is None:
+        runs = self.runs()
+        if not runs:
             return
         from evaltui.app.screens.compare import open_compare
 
-        runs = [str(r) for r in result.stats["run"].unique(maintain_order=True).to_list()]
-        open_compare(self.app, runs, self.evalapp.view.run)
+        open_compare(self.app, runs, self.evalapp.wanted.run)
 
     def action_cancel_load(self) -> None:
         if self.evalapp.cancel_load():
-            self.notify("stopping: token lengths so far are kept", markup=False)
+            self.evalapp.say("stopping: token lengths so far are kept")
+            self.refresh_bindings()
+
+
+def row_of(rows: pl.DataFrame, key: tuple[str, str]) -> int | None:
+    """The index of the row with this (run, prompt_id), if the frame has it."""
+    run, prompt_id = key
+    hits = (
+        rows.select(pl.col("run"), pl.col("prompt_id"))
+        .with_row_index("_row")
+        .filter((pl.col("run") == run) & (pl.col("prompt_id") == prompt_id))
+    )
+    return int(hits["_row"][0]) if hits.height else None

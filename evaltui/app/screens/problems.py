@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
 
 MAX_LISTED = 5000
+LINE_LIMIT = 2000
 
 
 class ProblemsScreen(Screen[None]):
@@ -33,17 +34,20 @@ class ProblemsScreen(Screen[None]):
             lines.append(app.load_error or "still loading")
         else:
             lines.append(f"{len(result.errors):,} bad lines (counted, not used)")
-            lines.extend(one_line(str(e), 300) for e in result.errors[:MAX_LISTED])
+            # In file order, line by line (readers and threads report them in any order); each
+            # whole, wrapped at the screen's width.
+            errors = sorted(result.errors, key=lambda e: (e.source, e.line or 0))
+            lines.extend(one_line(str(e), LINE_LIMIT) for e in errors[:MAX_LISTED])
             if len(result.errors) > MAX_LISTED:
                 lines.append(f"… and {len(result.errors) - MAX_LISTED:,} more")
             skipped = result.skipped_files
             lines.append("")
             lines.append(f"{len(skipped):,} files skipped")
-            lines.extend(one_line(f"{f.source}: {f.skipped}", 300) for f in skipped)
+            lines.extend(one_line(f"{f.source}: {f.skipped}", LINE_LIMIT) for f in skipped)
             if result.notes:
                 lines.append("")
                 lines.append("notes")
-                lines.extend(one_line(n, 300) for n in result.notes)
+                lines.extend(one_line(n, LINE_LIMIT) for n in result.notes)
         with VerticalScroll(id="problems"):
             yield Static(Text("\n".join(lines)))
         yield Footer()

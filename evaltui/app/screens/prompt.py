@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from evaltui.app.display import generation_text, has_final_answer, score_mark
+from evaltui.app.display import elide_middle, generation_text, has_final_answer, score_mark
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import one_line, visible
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
 
 FILTERS = (None, "wrong", "right")
+PROMPTS = Binding.Group("Prompt", compact=True)
+GENERATIONS = Binding.Group("Gen", compact=True)
 
 
 class PromptScreen(Screen[None]):
@@ -30,21 +32,40 @@ class PromptScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="prompt_back"),
         Binding("q", "back", "Back", id="prompt_back_q"),
-        Binding("j", "generation(1)", "Next gen", id="gen_next"),
-        Binding("k", "generation(-1)", "Prev gen", id="gen_prev"),
-        Binding("full_stop", "prompt(1)", "Next prompt", id="prompt_next"),
-        Binding("comma", "prompt(-1)", "Prev prompt", id="prompt_prev"),
+        Binding("question_mark", "app.help", "Help", id="prompt_help"),
+        Binding("full_stop", "prompt(1)", "Next prompt", id="prompt_next", group=PROMPTS),
+        Binding("comma", "prompt(-1)", "Prev prompt", id="prompt_prev", group=PROMPTS),
+        Binding("j", "generation(1)", "Next gen", id="gen_next", group=GENERATIONS),
+        Binding("k", "generation(-1)", "Prev gen", id="gen_prev", group=GENERATIONS),
+        Binding("slash", "search", "Search gen", id="gen_search"),
         Binding("w", "cycle_filter", "Wrong/right", id="gen_filter"),
+        Binding("v", "toggle_prompt", "Whole prompt", id="prompt_whole"),
         Binding("y", "copy", "Copy", id="copy"),
         Binding("p", "plot", "Plot", id="prompt_plot"),
     ]
 
-    def __init__(self, run: str, prompt_id: str, other_run: str | None = None) -> None:
+    def __init__(
+        self,
+        run: str,
+        prompt_id: str,
+        other_run: str | None = None,
+        *,
+        keys: list[tuple[str, str]] | None = None,
+    ) -> None:
         super().__init__()
         self.run = run
         self.prompt_id = prompt_id
         self.other_run = other_run
         """A second run whose generations of the same prompt are listed too (compare view)."""
+        self.keys = keys if keys is not None else [(run, prompt_id)]
+        """The (run, prompt_id) list the user came from, in its order: `.`/`,` walk it (the
+        main table's rows, or a compare list)."""
+        self.search = ""
+        """The text searched for in the shown generation ("" = none)."""
+        self.whole_prompt = False
+        """True shows the whole prompt text; False caps it at a few lines, with a marker."""
+        self._match = -1
+        """Where the last search match shown starts in the generation text."""
         self.only: str | None = None
         """None = all generations, "wrong" or "right"."""
         self.generations = pl.DataFrame()
@@ -58,11 +79,17 @@ class PromptScreen(Screen[None]):
         yield Static("", id="prompt-title")
         with VerticalScroll(id="prompt-text-box"):
             yield Static("", id="prompt-text")
+        yield Static("", id="prompt-more")
         yield Static("", id="prompt-answer")
         yield OptionList(id="generations")
         with VerticalScroll(id="generation-box"):
             yield Static("", id="generation-text")
-        yield Footer()
+        yield Input(
+            placeholder="/ search this generation (enter: next match, esc: back)",
+            id="gen-search",
+            compact=True,
+        )
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load_prompt()
@@ -90,21 +117,44 @@ class PromptScreen(Screen[None]):
             gens = gens.filter(pl.col("_correct"))
         self.generations = gens
         first = everything.row(0, named=True) if everything.height else {}
-        total = everything.height
-        correct = int(everything["_correct"].sum() or 0) if total else 0
-        runs = self.run if self.other_run is None else f"{self.run} + {self.other_run}"
-        title = f"run {one_line(runs, 60)} · prompt {one_line(self.prompt_id, 30)} · {correct}/{total} correct"
+        runs = [self.run] if self.other_run is None else [self.run, self.other_run]
+        key = (self.run, self.prompt_id)
+        position = (
+            f"prompt {self.keys.index(key) + 1} of {len(self.keys):,}" if key in self.keys else ""
+        )
+        label_width = max(12, (self.size.width - 60) // len(runs))
+        counts = []
+        for run in runs:
+            mine = everything.filter(pl.col("run") == run)
+            scored = int(mine["accuracy"].is_not_null().sum())
+            correct = int(mine["_correct"].sum() or 0)
+            count = f"{correct}/{scored} correct"
+            if mine.height > scored:
+                count += f" ({mine.height - scored} unscored)"
+            counts.append(count if len(runs) == 1 else f"{elide_middle(run, label_width)} {count}")
+        parts = [position, *counts, f"id {one_line(self.prompt_id, 16)}"]
+        if len(runs) == 1:
+            parts.insert(1, elide_middle(self.run, label_width))
         if self.only:
-            title += f" · showing only {self.only} ({gens.height})"
-        self.query_one("#prompt-title", Static).update(Text(title))
+            parts.append(f"only {self.only} ({gens.height})")
+        self.query_one("#prompt-title", Static).update(
+            Text(" · ".join(p for p in parts if p), no_wrap=True, overflow="ellipsis")
+        )
         self.query_one("#prompt-text", Static).update(Text(visible(first.get("prompt") or "")))
         answer = first.get("answer")
-        # The majority vote of this run's samples (answers are untrusted: one safe line).
-        votes = vote_summary(everything.filter(pl.col("run") == self.run), threshold)
         reference = "–" if answer is None else one_line(answer, 200)
+        # The majority vote of each run's samples (answers are untrusted: one safe line).
+        votes = []
+        for run in runs:
+            mine = everything.filter(pl.col("run") == run)
+            line = one_line(vote_summary(mine, threshold), 300)
+            if mine["accuracy"].is_null().any():
+                line += " (unscored generations do not vote)"
+            votes.append(line if len(runs) == 1 else f"{elide_middle(run, label_width)} {line}")
         self.query_one("#prompt-answer", Static).update(
-            Text(f"reference: {reference} · {one_line(votes, 300)}")
+            Text(f"reference: {reference} · {' | '.join(votes)}", no_wrap=True, overflow="ellipsis")
         )
+        self.call_after_refresh(self.mark_cut_prompt)
         options = self.query_one("#generations", OptionList)
         options.clear_options()
         for row in gens.iter_rows(named=True):
@@ -124,15 +174,85 @@ class PromptScreen(Screen[None]):
         if gens.height:
             options.highlighted = 0
         else:
-            self.query_one("#generation-text", Static).update(Text("(no generation matches)"))
+            empty = (
+                f"No {self.only} generation for this prompt (w shows the others)."
+                if self.only
+                else "This prompt has no generations."
+            )
+            self.query_one("#generation-text", Static).update(Text(empty))
         options.focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        index = event.option_index
-        if 0 <= index < self.generations.height:
-            text = self.generations["gen"][index]
-            self.query_one("#generation-text", Static).update(generation_text(text))
+        if 0 <= event.option_index < self.generations.height:
+            self.show_generation()
             self.query_one("#generation-box", VerticalScroll).scroll_home(animate=False)
+
+    def show_generation(self) -> Text | None:
+        """Show the highlighted generation, search matches marked; returns what is shown."""
+        index = self.query_one("#generations", OptionList).highlighted
+        if index is None or not 0 <= index < self.generations.height:
+            return None
+        text = generation_text(self.generations["gen"][index])
+        if self.search:
+            text.highlight_words([self.search], "black on yellow", case_sensitive=False)
+        self.query_one("#generation-text", Static).update(text)
+        return text
+
+    def mark_cut_prompt(self) -> None:
+        """Say when the prompt box does not show the whole prompt (never cut silently)."""
+        box = self.query_one("#prompt-text-box", VerticalScroll)
+        hidden = box.virtual_size.height - box.scrollable_content_region.height
+        more = self.query_one("#prompt-more", Static)
+        more.display = hidden > 0 and not self.whole_prompt
+        if more.display:
+            more.update(Text(f"▼ {hidden} more prompt lines (v shows the whole prompt)"))
+
+    def action_toggle_prompt(self) -> None:
+        self.whole_prompt = not self.whole_prompt
+        self.query_one("#prompt-text-box").set_class(self.whole_prompt, "whole")
+        self.call_after_refresh(self.mark_cut_prompt)
+
+    # --- search inside the generation ------------------------------------------------------
+
+    def action_search(self) -> None:
+        box = self.query_one("#gen-search", Input)
+        box.display = True
+        self.set_focus(box)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.search = event.value
+        self._match = -1
+        self.show_generation()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.search = event.value
+        self.next_match()
+
+    def next_match(self) -> None:
+        """Scroll to the next match of the search in the shown generation (wrapping around)."""
+        text = self.show_generation()
+        if text is None or not self.search:
+            return
+        plain = text.plain.lower()
+        needle = self.search.lower()
+        start = plain.find(needle, self._match + 1)
+        if start < 0:
+            start = plain.find(needle)
+        count = plain.count(needle)
+        if start < 0:
+            self.app.notify(
+                f"“{one_line(self.search, 40)}” is not in this generation", markup=False
+            )
+            return
+        self._match = start
+        box = self.query_one("#generation-box", VerticalScroll)
+        width = max(1, box.scrollable_content_region.width)
+        # The line the match is on, counting wrapped lines of the text above it.
+        lines = plain[:start].split("\n")
+        row = sum(max(1, -(-len(line) // width)) for line in lines[:-1]) + len(lines[-1]) // width
+        box.scroll_to(y=max(0, row - 2), animate=False)
+        index = plain.count(needle, 0, start) + 1
+        self.app.notify(f"match {index} of {count}", markup=False)
 
     def selected_text(self) -> str | None:
         index = self.query_one("#generations", OptionList).highlighted
@@ -142,6 +262,11 @@ class PromptScreen(Screen[None]):
         return None if value is None else str(value)
 
     def action_back(self) -> None:
+        box = self.query_one("#gen-search", Input)
+        if box.display:  # esc first closes the search, then leaves the prompt
+            box.display = False
+            self.set_focus(self.query_one("#generations", OptionList))
+            return
         self.app.pop_screen()
 
     def action_generation(self, step: int) -> None:
@@ -151,17 +276,15 @@ class PromptScreen(Screen[None]):
             options.highlighted = max(0, min(self.generations.height - 1, current + step))
 
     def action_prompt(self, step: int) -> None:
-        rows = self.evalapp.rows
-        if rows is None or not rows.height:
-            return
-        keys = list(zip(rows["run"].to_list(), rows["prompt_id"].to_list(), strict=True))
         here = (self.run, self.prompt_id)
-        index = keys.index(here) if here in keys else -1
+        index = self.keys.index(here) if here in self.keys else -1
         target = index + step
-        if not 0 <= target < len(keys):
-            self.notify("no more prompts in this view", markup=False)
+        if not 0 <= target < len(self.keys):
+            self.app.notify(
+                "last prompt of the list" if step > 0 else "first prompt of the list", markup=False
+            )
             return
-        self.run, self.prompt_id = keys[target]
+        self.run, self.prompt_id = self.keys[target]
         self.load_prompt()
 
     def action_cycle_filter(self) -> None:

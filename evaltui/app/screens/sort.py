@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -11,7 +12,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from evaltui.data.columns import display_name
 from evaltui.data.query import Sort
 
 
@@ -23,9 +23,12 @@ class SortScreen(ModalScreen[str | None]):
         Binding("q", "dismiss_none", "Back", id="sort_back_q"),
     ]
 
-    def __init__(self, columns: list[str], current: Sort | None) -> None:
+    def __init__(self, columns: list[tuple[str, str]], current: Sort | None) -> None:
         super().__init__()
-        self.columns = columns
+        self.columns = [column for column, _name in columns]
+        """The Stats columns, in menu order."""
+        self.names = dict(columns)
+        """Column -> the name its table header shows (the menu shows the same)."""
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -36,7 +39,7 @@ class SortScreen(ModalScreen[str | None]):
                 mark = ""
                 if self.current is not None and self.current.column == column:
                     mark = "  ↓" if self.current.descending else "  ↑"
-                options.append(Option(display_name(column) + mark, id=column))
+                options.append(Option(Text(self.names[column] + mark), id=column))
             yield OptionList(*options, id="sort-options")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -1,0 +1,448 @@
+"""User journeys: the app driven as people drive it (issue 9), at 80×24 and 120×35, with long run
+labels, several runs, keys arriving while data still loads, resizes and published files."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.text import Text
+from textual.widgets import Input, Static
+from textual.widgets._footer import FooterKey
+
+from evaltui.app.app import EvalApp
+from evaltui.app.messages import LoadUpdated
+from evaltui.app.screens.export import ExportScreen
+from evaltui.app.screens.main import MainScreen
+from evaltui.app.screens.problems import ProblemsScreen
+from evaltui.app.screens.prompt import PromptScreen
+from evaltui.data.formats import ReadOptions
+from evaltui.data.loader import LoadOptions, load
+from evaltui.data.schema import LoadError
+from tests.app.conftest import settle
+
+SMALL = (80, 24)
+LARGE = (120, 35)
+LONG = "meta-llama/Meta-Llama-3.1-70B-Instruct"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "app"
+
+
+def text_of(app: EvalApp, selector: str) -> str:
+    rendered = app.screen.query_one(selector, Static).render()
+    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+
+
+def main_screen(app: EvalApp) -> MainScreen:
+    assert isinstance(app.main, MainScreen)
+    return app.main
+
+
+@pytest.fixture
+def options(tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.chdir(tmp_path)
+
+    def factory(label: str | None = None) -> LoadOptions:
+        return LoadOptions(
+            model=str(word_tokenizer), cache_dir=tmp_path / "cache", read=ReadOptions(label=label)
+        )
+
+    return factory
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """Holds the app's load until the test sets the event: the user is faster than the files."""
+    from evaltui.data.follow import Follower
+
+    event = threading.Event()
+    real = Follower.load
+
+    def gated(self: Follower, *args: Any, **kwargs: Any) -> Any:
+        event.wait(60)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Follower, "load", gated)
+    yield event
+    event.set()
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE])
+async def test_enter_opens_the_row_of_a_long_run_label(
+    evals: Path, options: Any, size: tuple[int, int]
+) -> None:
+    # The repro of issue 9: a label longer than the run column (25 characters) opened an empty
+    # prompt screen, because the key was read back from the shortened cells.
+    app = EvalApp([str(evals / "model_a")], options("exactly-25-chars-label-xy"))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        assert (screen.run, screen.generations.height) == ("exactly-25-chars-label-xy", 4)
+        assert "Problem 2" in text_of(app, "#prompt-text")
+        # prompt 2 of run a: 2 of 4 correct; the reference is its answer
+        assert "2/4 correct" in text_of(app, "#prompt-title")
+        assert "reference: 4" in text_of(app, "#prompt-answer")
+
+
+async def test_long_labels_are_cut_in_the_middle(evals: Path, options: Any) -> None:
+    app = EvalApp([str(evals / "model_a")], options(LONG))
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        table = main_screen(app).current_table()
+        assert table is not None
+        run_cell = str(table.get_row_at(0)[1])
+        # Both ends stay: the organisation and the size/variant that tell runs apart.
+        assert run_cell.startswith("meta-") and run_cell.endswith("struct") and "…" in run_cell
+        await pilot.press("enter")
+        assert isinstance(app.screen, PromptScreen) and app.screen.run == LONG
+
+
+async def test_cursor_keeps_its_prompt_through_refreshes_sorts_and_filters(
+    evals: Path, options: Any
+) -> None:
+    app = EvalApp([str(evals)], options())
+    async with app.run_test(size=LARGE) as pilot:
+        await settle(pilot)
+        main = main_screen(app)
+        main.sort_by("max_gen_length", True)
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "down", "right", "right", "right")
+        await settle(pilot)
+        key = main.cursor_key()
+        assert key is not None and main.cursor_column() == "average_accuracy"
+        full = app.result
+        assert full is not None
+        # A partial result (lengths not counted yet) re-sorts the rows: the cursor follows.
+        partial = lengths_pending(evals)
+        for result in (partial, full):
+            app.show_load_result(result)
+            await settle(pilot)
+            assert main.cursor_key() == key
+            assert main.cursor_column() == "average_accuracy"
+            table = main.current_table()
+            assert table is not None and table.has_focus
+            assert table.scroll_y <= table.cursor_row < table.scroll_y + table.size.height - 1
+        # A filter that drops the prompt: the row now at its place takes the cursor.
+        index = main.current_table().cursor_row  # type: ignore[union-attr]
+        last = app.rows.height - 2  # type: ignore[union-attr]  # after the filter
+        run, prompt_id = key
+        where = f'not (run == "{run}" and prompt_id == "{prompt_id}")'
+        app.request_view(app.wanted.replace(where=where))
+        await settle(pilot)
+        assert main.current_table().cursor_row == min(index, last)  # type: ignore[union-attr]
+        neighbour = main.cursor_key()
+        assert neighbour != key and main.cursor_column() == "average_accuracy"
+        await pilot.press("c")
+        await settle(pilot)
+        assert main.cursor_key() == neighbour and main.cursor_column() == "average_accuracy"
+
+
+async def test_keys_while_loading_are_commands(
+    evals: Path, options: Any, gate: threading.Event
+) -> None:
+    app = EvalApp([str(evals)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        main = main_screen(app)
+        assert "x" in app.screen.active_bindings  # something to stop
+        # Before the table exists, keys are commands: nothing is typed into the filter box.
+        await pilot.press("n", "s", "left_square_bracket", "e", "p")
+        await pilot.pause()
+        box = main.query_one("#filter", Input)
+        assert box.value == "" and not box.has_focus and isinstance(app.screen, MainScreen)
+        # "/" gives the filter the keys; an unfinished expression is still there after loading...
+        await pilot.press("slash", *"accuracy <", "enter")
+        await pilot.pause()
+        assert box.value == "accuracy <" and not box.has_focus
+        gate.set()
+        await settle(pilot)
+        # ...and never hides the table: it shows what else was asked (never solved), with the error.
+        table = main.current_table()
+        assert table is not None and table.has_focus
+        # by hand: run a never solves prompts 0 and 5; run b solves one of 4 of each
+        assert app.rows is not None and app.rows.height == 2
+        assert set(app.rows["n_correct"].to_list()) == {0}
+        assert "✗" in text_of(app, "#filter-error") and "showing all prompts" in text_of(
+            app, "#filter-error"
+        )
+        assert "x" not in app.screen.active_bindings  # loading is over: no "Stop loading"
+        # esc always gets back to the table.
+        await pilot.press("slash", "escape")
+        assert table.has_focus and not box.has_focus
+        await pilot.press("slash", "ctrl+u", *"n_correct == 0", "enter")
+        await settle(pilot)
+        assert not main.query_one("#filter-error", Static).display
+
+
+async def test_could_not_load_q_quits(tmp_path: Path, options: Any) -> None:
+    app = EvalApp([str(tmp_path / "missing")], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert "Could not load" in text_of(app, "#failure")
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_messages_replace_each_other_and_the_palette_has_every_action(
+    evals: Path, options: Any
+) -> None:
+    app = EvalApp([str(evals)], options())
+    async with app.run_test(size=LARGE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", *["comma"] * 5)
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["first prompt of the list"]
+        await pilot.press("q")
+        for query, check in (
+            ("never solved", lambda: app.view.quick == "never"),
+            (
+                "sort by avg len",
+                lambda: app.view.sort is not None and app.view.sort.column == "avg_gen_length",
+            ),
+            ("run model_b only", lambda: app.view.run == "model_b"),
+            ("export", lambda: isinstance(app.screen, ExportScreen)),
+        ):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*query)
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert check(), query
+
+
+async def test_one_number_format_per_column_and_header_names(evals: Path, options: Any) -> None:
+    app = EvalApp([str(evals)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        table = main_screen(app).current_table()
+        assert table is not None
+        labels = [str(c.label) for c in table.ordered_columns]
+        assert labels[:8] == [
+            "prompt",
+            "run",
+            "n",
+            "accuracy",
+            "correct",
+            "max len",
+            "avg len",
+            "med len",
+        ]
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        accuracy = [str(r[3]).strip() for r in rows]
+        assert {len(str(r[3])) for r in rows} == {len("accuracy")}  # right-aligned under it
+        assert all(len(a) == 5 and a[1] == "." for a in accuracy)  # 0.250, 1.000, never 1
+        assert "1.000" in accuracy and "0.250" in accuracy
+        assert all(isinstance(r[6], int) for r in rows)  # avg_len: whole tokens
+
+
+async def test_layout_at_80x24_and_widths_that_follow_resizes(evals: Path, options: Any) -> None:
+    app = EvalApp([str(evals)], options(LONG))
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        main = main_screen(app)
+        assert main.query_one("#summary").size.height == 1
+        assert main.query_one("#filter").size.height == 1
+        table = main.current_table()
+        assert table is not None and table.size.height >= 19
+        keys = {k.key: k.region for k in main.query(FooterKey)}
+        for key in ("enter", "slash", "question_mark"):
+            assert keys[key].right <= 80, key
+        narrow = max(len(str(table.get_row_at(i)[0])) for i in range(table.row_count))
+        await pilot.resize_terminal(*LARGE)
+        await settle(pilot)
+        table = main.current_table()
+        assert table is not None
+        wide = max(len(str(table.get_row_at(i)[0])) for i in range(table.row_count))
+        assert narrow == 20 and wide > narrow
+
+
+async def test_prompt_screen_position_search_marker_and_empty_state(
+    tmp_path: Path, options: Any
+) -> None:
+    root = tmp_path / "data"
+    root.mkdir()
+    long_prompt = "\n".join(f"line {i} of a long prompt" for i in range(40))
+    records = [
+        {
+            "prompt": long_prompt,
+            "gen": "wait, the answer is \\boxed{1}",
+            "answer": "1",
+            "accuracy": 1,
+        },
+        {
+            "prompt": long_prompt,
+            "gen": "the answer is \\boxed{1} again",
+            "answer": "1",
+            "accuracy": 1,
+        },
+        {"prompt": "short one", "gen": "answer \\boxed{3}", "answer": "2", "accuracy": None},
+        {"prompt": "third", "gen": "\\boxed{5}", "answer": "5", "accuracy": 0},
+    ]
+    (root / "s.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    app = EvalApp([str(root)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        assert text_of(app, "#prompt-title").startswith("prompt 1 of 3")
+        await pilot.pause()
+        assert screen.query_one("#prompt-more").display
+        assert "more prompt lines" in text_of(app, "#prompt-more")
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.pause()
+        assert not screen.query_one("#prompt-more").display
+        # Search inside the generation: both matches counted, the first shown.
+        await pilot.press("slash", *"answer", "enter")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["match 1 of 1"]
+        await pilot.press("escape")  # closes the search, stays on the prompt
+        assert isinstance(app.screen, PromptScreen)
+        # No wrong generation here: the list says so.
+        await pilot.press("w")
+        await pilot.pause()
+        assert "No wrong generation" in text_of(app, "#generation-text")
+        # The unscored generation: counted as unscored, not as 0/1 correct, and its vote explained.
+        await pilot.press("w", "w", "full_stop")
+        await pilot.pause()
+        title = text_of(app, "#prompt-title")
+        assert title.startswith("prompt 2 of 3") and "0/0 correct (1 unscored)" in title
+        assert "unscored generations do not vote" in text_of(app, "#prompt-answer")
+
+
+async def test_next_and_previous_follow_the_list_the_user_came_from(
+    evals: Path, options: Any
+) -> None:
+    app = EvalApp([str(evals)], options())
+    async with app.run_test(size=LARGE) as pilot:
+        await settle(pilot)
+        keys = main_screen(app).view_keys()
+        chosen = [keys[5], keys[1], keys[9]]
+        app.push_screen(PromptScreen(*chosen[0], keys=chosen))
+        await pilot.pause()
+        assert text_of(app, "#prompt-title").startswith("prompt 1 of 3")
+        await pilot.press("full_stop")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        assert (screen.run, screen.prompt_id) == chosen[1]
+        await pilot.press("full_stop", "full_stop")
+        await pilot.pause()
+        assert (screen.run, screen.prompt_id) == chosen[2]
+        assert [n.message for n in app._notifications] == ["last prompt of the list"]
+
+
+async def test_bad_lines_in_order_and_whole(evals: Path, options: Any) -> None:
+    app = EvalApp([str(evals)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert app.result is not None
+        reason = "a long reason " + "x" * 150 + " END"
+        app.result.errors[:] = [
+            LoadError("b.jsonl", 1604, "late"),
+            LoadError("a.jsonl", 9, reason),
+            LoadError("b.jsonl", 1601, "early"),
+            LoadError("b.jsonl", 1602, "middle"),
+        ]
+        await pilot.press("b")
+        assert isinstance(app.screen, ProblemsScreen)
+        shown = text_of(app, "#problems Static")
+        order = [
+            shown.index(s) for s in ("a.jsonl:9", "b.jsonl:1601", "b.jsonl:1602", "b.jsonl:1604")
+        ]
+        assert order == sorted(order)
+        assert "END" in shown  # not cut at the screen width
+
+
+def test_a_mistyped_path_fails_before_the_app_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import evaltui.app.main
+    from evaltui.cli import main
+
+    def no_app(*_args: Any) -> int:
+        raise AssertionError("the app started")
+
+    monkeypatch.setattr(evaltui.app.main, "run_app", no_app)
+    assert main([str(tmp_path / "evals-typo")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "evals-typo: no such file or directory" in err
+
+
+async def test_partial_results_are_coalesced(
+    evals: Path, options: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = EvalApp([str(evals)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        main = main_screen(app)
+        rebuilds: list[float] = []
+        replace = main._replace_table
+
+        def timed(*args: Any) -> None:
+            rebuilds.append(time.monotonic())
+            replace(*args)
+
+        monkeypatch.setattr(main, "_replace_table", timed)
+        partial = lengths_pending(evals)
+        app._next_refresh = 0.0
+        for _ in range(10):
+            app.post_message(LoadUpdated(partial))
+        deadline = time.monotonic() + 60
+        while (app._pending is not None or app._building_since is not None) and (
+            time.monotonic() < deadline
+        ):
+            await pilot.pause(0.1)
+        await settle(pilot)
+        # Ten results in a burst: the first is shown, the newest of the rest once, no sooner than
+        # MIN_REFRESH after it (the old code rebuilt the table for every one).
+        assert len(rebuilds) == 2
+        assert rebuilds[1] - rebuilds[0] >= app.MIN_REFRESH - 0.05
+
+
+def lengths_pending(path: Path) -> Any:
+    """A partial load result as the loader sends before tokenizing: every length still null."""
+    result = load([str(path)], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations["gen_length"].null_count() == result.generations.height
+    return dataclasses.replace(result, complete=False)
+
+
+async def test_published_files_long_label_and_two_runs(tmp_path: Path, options: Any) -> None:
+    # lm-evaluation-harness output whose run label is the model's long name.
+    app = EvalApp([str(FIXTURES / "lm_eval_asdiv")], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert app.rows is not None and app.rows.height == 50
+        await pilot.press("down", "enter")
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        assert screen.run == "meta-llama/Meta-Llama-3-8B-Instruct"
+        assert screen.generations.height == 1
+        assert text_of(app, "#prompt-title").startswith("prompt 2 of 50")
+    inspect = tmp_path / "inspect"
+    inspect.mkdir()
+    for log in FIXTURES.glob("*.eval"):
+        shutil.copy(log, inspect)
+    app = EvalApp([str(inspect)], options())
+    async with app.run_test(size=LARGE) as pilot:
+        await settle(pilot)
+        # Two logs of one task and model, one of them unscored: two runs, accuracy for the scored.
+        header = text_of(app, "#summary")
+        assert "runs 2 · prompts 10 per run" in header and "unscored 10" in header
+        assert ":04-05:00 0.800" in header  # the scored run, its label cut in the middle
+        await pilot.press("end", "enter")
+        screen = app.screen
+        assert isinstance(screen, PromptScreen) and screen.generations.height == 1
+        assert screen.run == app.rows["run"][-1]  # type: ignore[index]
+        assert text_of(app, "#prompt-title").startswith("prompt 20 of 20")
