@@ -474,3 +474,27 @@ async def test_hostile_labels_stay_text_on_every_screen(
         assert any("[link=https:x]a[/]" in s or "a[/]" in s for s in seen)
         assert any("[@click=app.screenshot('pwned.svg')]" in s for s in seen)
         assert not list(tmp_path.rglob("pwned.svg"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_next_and_previous_prompt_follow_the_compare_list(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        await open_compare(pilot)
+        await pilot.press("i")  # improved, largest gain first: q3, q9, q1, q0
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen) and prompt.prompt_id.endswith(":q3")
+        seen = []
+        for key in (".", ".", ".", ",", ","):
+            await pilot.press(key)
+            await settle(pilot)
+            seen.append(prompt.prompt_id.split(":")[-1])
+            assert (prompt.run, prompt.other_run) == (LONG_A, LONG_B)
+        # Along the compare list (not the main table's q0, q1, … of one run).
+        assert seen == ["q9", "q1", "q0", "q1", "q9"]
+        assert prompt.generations.height == 16  # both runs, on every step
