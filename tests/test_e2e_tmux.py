@@ -94,3 +94,45 @@ def test_filter_open_prompt_and_quit(session: tuple[str, Path]) -> None:
         time.sleep(0.2)
     assert done.exists(), "evaltui did not exit after q"
     assert done.read_text().strip() == "0"
+
+
+def test_long_label_keys_while_loading_and_a_resize(tmp_path: Path, word_tokenizer: Path) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (CI installs it with apt-get)")
+    if not EVALTUI.exists():
+        pytest.skip(f"no installed evaltui command next to {sys.executable}")
+    data = write_evals(tmp_path / "evals") / "model_a"
+    name = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
+    done = tmp_path / "exit-code"
+    label = "meta-llama/Meta-Llama-3.1-70B-Instruct"
+    command = (
+        f"{EVALTUI} {data} --label {label} --model {word_tokenizer} "
+        f"--cache-dir {tmp_path / 'cache'}; echo $? > {done}; sleep 60"
+    )
+    env = {**os.environ, "TERM": "xterm-256color"}
+    subprocess.run(
+        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command],
+        check=True,
+        env=env,
+    )
+    try:
+        # "n" as soon as the app draws, before the files are read: a command, not filter text.
+        wait_for(name, "evaltui", timeout=30)
+        tmux("send-keys", "-t", name, "n")
+        shown = wait_for(name, "Showing 2 of 7 prompts")
+        assert "never solved" in shown and "meta-lla…nstruct" in shown
+        # Wider terminal: the run column grows, the label still cut in the middle.
+        tmux("resize-window", "-t", name, "-x", "120", "-y", "35")
+        wait_for(name, "meta-llama/M…0B-Instruct")
+        tmux("send-keys", "-t", name, "Enter")
+        shown = wait_for(name, "0/4 correct")
+        assert "prompt 1 of 2" in shown
+        tmux("send-keys", "-t", name, "q")
+        wait_for(name, "Showing 2 of 7 prompts")
+        tmux("send-keys", "-t", name, "q")
+        deadline = time.monotonic() + 15
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert done.exists() and done.read_text().strip() == "0"
+    finally:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)
