@@ -6,7 +6,8 @@
 A writer process appends reasoning-trace lines (like generate.py's) at ``--rate-mb`` MB/s to a new
 run folder inside ``--data`` (removed at the end). This process follows the directory the way
 ``summarize --follow`` and the app do (``Follower.wait`` + ``poll``) and, ``--consumer app``
-(default), builds the stats after every update as the app does, or ``--consumer summarize``,
+(default), builds the stats after an update as the app does (waiting at least twice as long as
+the last poll and rebuild took), or ``--consumer summarize``,
 every ``--interval`` seconds as ``summarize --follow`` does. Reported: CPU seconds of this process
 (all its threads, the tokenizer's included) per appended MB and as a share of one core over the
 window, and the delay from a line's write to the first result that holds it (median, p95, max).
@@ -107,12 +108,16 @@ def main() -> None:
     try:
         while process.is_alive() or follower.poll() is not None:
             follower.wait(1.0)
+            started = time.monotonic()
             update = follower.poll()
             due = args.consumer == "app" or time.monotonic() - last_build >= args.interval
             if update is None or not due:
                 continue
             result = update.result
             last_build = time.monotonic()
+            if args.consumer == "app":
+                # As the app's follow worker: never sooner than twice the last poll + rebuild.
+                time.sleep(max(0.0, max(0.5, 2 * (last_build - started)) - 1.0))
             now = time.time()
             live_rows = result.stats.filter(result.stats["prompt"].str.starts_with("live "))
             for prompt in live_rows["prompt"].to_list()[seen:]:

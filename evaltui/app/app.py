@@ -150,7 +150,7 @@ class EvalApp(App[int]):
         """While ``following`` is set, keep the view up to date with the inputs.
 
         At most one update every ``FOLLOW_MIN_INTERVAL`` seconds, and never sooner than twice the
-        time the last poll (reading, tokenizing, stats) took, so a fast writer cannot keep the app
+        time the last poll and stats rebuild took, so a fast writer cannot keep the app
         rebuilding. Runs in a thread: only posts messages.
         """
         follower = self.follower
@@ -161,11 +161,11 @@ class EvalApp(App[int]):
         while not stop.is_set() and self.following.is_set():
             started = time.monotonic()
             update = follower.poll()
-            took = time.monotonic() - started
             if update is not None:
-                self.post_message(LoadUpdated(update.result))
+                self.post_message(LoadUpdated(update.result))  # the stats are built here
                 for note in update.notes:
                     self.post_message(FollowStatus(note, note=True))
+            took = time.monotonic() - started
             if follower.status() != status:
                 status = follower.status()
                 self.post_message(FollowStatus(status))
