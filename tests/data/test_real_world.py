@@ -140,3 +140,25 @@ def test_predictions_kept_in_a_folder_called_results_are_still_read(tmp_path: Pa
     shutil.copytree(COREV2 / "predictions" / "qwen-7b-chat-hf", copy)
     result = load_real(tmp_path / "results")
     assert run_table(result) == {"qwen-7b-chat-hf": (8, 8, 0, None)}
+
+
+def test_skythought_tools_results_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = summarize(SKY_TOOLS, tmp_path, capsys)
+    # 500 problems, 370 correct (see above)
+    assert "runs         1\n" in err and "prompts      500\n" in err
+    assert "accuracy     0.7400" in err
+    combined = json.loads((tmp_path / "combined.json").read_text(encoding="utf-8"))
+    assert not any(row["prompt"].startswith("Return your final response") for row in combined)
+
+
+def test_inspect_separate_logs_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # repro_inspect_merge (see test_formats_inspect_runs): 3 runs, 10 + 10 + 1 prompts; scored
+    # generations: 8 of 10 correct and 1 of 1 -> 9/11 = 0.8182; the .json copy is a note.
+    err = summarize(REAL / "repro_inspect_merge", tmp_path, capsys)
+    assert "runs         3\n" in err and "prompts      21\n" in err
+    assert "accuracy     0.8182" in err
+    assert "log_read_sample.json: the same Inspect log as log_read_sample.eval" in err
