@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from evaltui.app.display import elide_middle
+from evaltui.data.sanitize import one_line_middle
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -44,7 +44,7 @@ def app_commands(main: MainScreen) -> Iterator[Command]:
     if len(runs) > 1:
         yield Command("Run: all runs", "r cycles runs", lambda m: m.show_run(None))
         for run in runs:
-            yield Command(f"Run: {elide_middle(run, 80)} only", "r cycles runs", _run_only(run))
+            yield Command(f"Run: {one_line_middle(run, 80)} only", "r cycles runs", _run_only(run))
         yield Command("Compare two runs", "m", lambda m: m.action_compare())
     yield Command("Plot lengths and accuracy", "p", lambda m: m.action_plot())
     yield Command("Export the prompts shown…", "e", lambda m: m.action_export())

@@ -11,7 +11,7 @@ from evaltui.data.columns import display_name
 from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
 from evaltui.data.metrics import format_score
-from evaltui.data.sanitize import one_line, one_line_expr, visible
+from evaltui.data.sanitize import distinct_middle, one_line_expr, visible
 
 #: Table columns in order, when present in the Stats frame: (column, kind). Kinds: "text";
 #: "fraction" (a rate in [0, 1], always three decimals); "count" (an integer; lengths are whole
@@ -70,19 +70,6 @@ def prompt_width(terminal_width: int) -> int:
     return column_widths(terminal_width)[0]
 
 
-def elide_middle(text: str | None, limit: int) -> str:
-    """One safe display line of at most ``limit`` cells, cut in the middle (``meta-…-Instruct``)
-    so that both the common prefix and the distinguishing end of run labels stay readable."""
-    line = one_line(text, 100_000)
-    if len(line) <= limit:
-        return line
-    if limit <= 1:
-        return "…"[:limit]
-    head = limit // 2
-    tail = limit - 1 - head
-    return line[:head] + "…" + (line[-tail:] if tail else "")
-
-
 def fraction_text(column: str) -> pl.Expr:
     """A rate column as text with three decimals (``0.750``; ``inf``/``nan`` for the non-finite
     scores some metrics have), so a column never mixes ``1`` with ``0.75``."""
@@ -109,7 +96,7 @@ def display_frame(
         col = pl.col(column)
         if column == "run":
             runs = rows["run"].unique().to_list()
-            shown = {r: elide_middle(r, run_width) for r in runs}
+            shown = distinct_middle(runs, run_width)
             exprs.append(col.replace_strict(shown, return_dtype=pl.String).alias(label))
         elif kind == "text":
             exprs.append(

@@ -10,7 +10,9 @@ the display boundary only — in the app and in headless output alike.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -107,6 +109,31 @@ def one_line_middle(text: str | None, limit: int = 40) -> str:
     tail = (limit - 1) // 2
     head = limit - 1 - tail
     return folded[:head] + "…" + folded[len(folded) - tail :]
+
+
+def distinct_middle(labels: Iterable[str], limit: int) -> dict[str, str]:
+    """Each label as :func:`one_line_middle` at ``limit`` cells, unless that makes two read the
+    same: those show the part where they differ (``…T15:17:00-05:00`` and ``…T15:18:04-05:00``
+    for two runs that differ only inside a time stamp), so every run can be told apart."""
+    full = {label: one_line(label, max(len(label), 1)) for label in labels}
+    shown = {label: one_line_middle(label, limit) for label in full}
+    groups: dict[str, list[str]] = {}
+    for label, text in shown.items():
+        groups.setdefault(text, []).append(label)
+    for members in groups.values():
+        if len(members) < 2 or limit < 4:
+            continue
+        texts = [full[m] for m in members]
+        start = len(os.path.commonprefix(texts))  # noqa: RUF071 (characters, not paths)
+        begin = max(0, start - 2)  # two characters of context before the difference
+        for member, text in zip(members, texts, strict=True):
+            if len(text) - begin <= limit - 1:  # the end holds the difference: show the end
+                shown[member] = "…" + text[len(text) - (limit - 1) :]
+            elif begin == 0:
+                shown[member] = text[: limit - 1] + "…"
+            else:
+                shown[member] = "…" + text[begin : begin + limit - 2] + "…"
+    return shown
 
 
 def one_line_expr(column: str, limit: int = 200) -> pl.Expr:

@@ -116,3 +116,26 @@ def test_markdown_cells_and_spreadsheet_cells() -> None:
         "ok",
         "",
     ]
+
+
+def test_distinct_middle_keeps_runs_apart_that_differ_inside_the_label() -> None:
+    from evaltui.data.sanitize import distinct_middle
+
+    a = "openai/gpt-4o-mini @ 2025-02-11T15:17:00-05:00"
+    b = "openai/gpt-4o-mini @ 2025-03-11T15:17:00-05:00"
+    c = "meta-llama/Meta-Llama-3.1-70B-Instruct"
+    shown = distinct_middle([a, b, c, "short"], 17)
+    # Cut in the middle, a and b would both read "openai/g…00-05:00".
+    assert "02-11" in shown[a] and "03-11" in shown[b]
+    assert len(set(shown.values())) == 4
+    assert all(len(text) <= 17 for text in shown.values())
+    assert shown[c] == "meta-lla…Instruct" and shown["short"] == "short"
+    # A difference far from the end: a window around it, cut on both sides.
+    x, y = "prefix-" * 5 + "AAA" + "-suffix" * 5, "prefix-" * 5 + "BBB" + "-suffix" * 5
+    both = distinct_middle([x, y], 12)
+    assert both[x].startswith("…") and both[x].endswith("…") and "AAA" in both[x]
+    assert "BBB" in both[y] and len(both[x]) == 12
+    # Control characters stay visible in the distinguishing part too.
+    esc, dash = "a" * 10 + "\x1b]0;x" + "b" * 10, "a" * 10 + "-]0;x" + "b" * 10
+    hostile = distinct_middle([esc, dash], 10)
+    assert "␛" in hostile[esc] and "\x1b" not in hostile[esc] and hostile[esc] != hostile[dash]

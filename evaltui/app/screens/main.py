@@ -15,11 +15,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual_fastdatatable import DataTable
 
-from evaltui.app.display import elide_middle, fraction, table_columns
+from evaltui.app.display import fraction, table_columns
 from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.metrics import kinds_summary, overall, run_kinds
 from evaltui.data.query import Sort, View
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import one_line, one_line_middle
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -74,7 +74,9 @@ def header_text(result: LoadResult, width: int) -> str:
             parts.append(
                 "accuracy "
                 + " / ".join(
-                    f"{elide_middle(r, label)} {fraction(values[r])}" for r in runs if r in values
+                    f"{one_line_middle(r, label)} {fraction(values[r])}"
+                    for r in runs
+                    if r in values
                 )
             )
         else:

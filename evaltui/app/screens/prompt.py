@@ -13,10 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from evaltui.app.display import elide_middle, generation_text, has_final_answer, score_mark
+from evaltui.app.display import generation_text, has_final_answer, score_mark
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.sampling import vote_summary
-from evaltui.data.sanitize import one_line, visible
+from evaltui.data.sanitize import one_line, one_line_middle, visible
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -131,10 +131,12 @@ class PromptScreen(Screen[None]):
             count = f"{correct}/{scored} correct"
             if mine.height > scored:
                 count += f" ({mine.height - scored} unscored)"
-            counts.append(count if len(runs) == 1 else f"{elide_middle(run, label_width)} {count}")
+            counts.append(
+                count if len(runs) == 1 else f"{one_line_middle(run, label_width)} {count}"
+            )
         parts = [position, *counts, f"id {one_line(self.prompt_id, 16)}"]
         if len(runs) == 1:
-            parts.insert(1, elide_middle(self.run, label_width))
+            parts.insert(1, one_line_middle(self.run, label_width))
         if self.only:
             parts.append(f"only {self.only} ({gens.height})")
         self.query_one("#prompt-title", Static).update(
@@ -150,7 +152,7 @@ class PromptScreen(Screen[None]):
             line = one_line(vote_summary(mine, threshold), 300)
             if mine["accuracy"].is_null().any():
                 line += " (unscored generations do not vote)"
-            votes.append(line if len(runs) == 1 else f"{elide_middle(run, label_width)} {line}")
+            votes.append(line if len(runs) == 1 else f"{one_line_middle(run, label_width)} {line}")
         self.query_one("#prompt-answer", Static).update(
             Text(f"reference: {reference} · {' | '.join(votes)}", no_wrap=True, overflow="ellipsis")
         )
