@@ -75,13 +75,16 @@ class EvalApp(App[int]):
         """The Stats rows the current view shows, in order."""
         self.load_error: str | None = None
         """Why nothing could be loaded, when that is the case."""
-        self.cancel_event: threading.Event | None = None
         self.following = threading.Event()
         """Set while the inputs are followed (``--follow``, toggled with ``F``): appended lines,
         new files and rewrites flow into the view. Read by the load worker's thread."""
         if follow:
             self.following.set()
         self.follower: Follower | None = None
+        self.stage = "reading"
+        """The load's stage as last reported (reading, tokenizing, done, cancelled)."""
+        self.stop_lengths = threading.Event()
+        """Set by ``x``: the load skips the token lengths still to count (it reads every file)."""
         """The finished load's follower (None until the load is done)."""
         self.loading = True
         """True until the load ended (complete, stopped or failed)."""
@@ -128,7 +131,6 @@ class EvalApp(App[int]):
     def load_data(self) -> None:
         """Runs in a thread: only posts messages, never touches widgets or reactives."""
         worker = get_current_worker()
-        self.cancel_event = worker.cancelled_event
         follower = Follower(self.paths, self.options)
         try:
             result = follower.load(
@@ -136,6 +138,7 @@ class EvalApp(App[int]):
                 cancelled=worker.cancelled_event,
                 on_partial=lambda r: self.post_message(LoadUpdated(r)),
                 partial_interval=self.partial_interval,
+                stop_lengths=self.stop_lengths,
             )
         except LoadFailure as exc:
             self.post_message(LoadFailed(str(exc)))
@@ -176,14 +179,16 @@ class EvalApp(App[int]):
         self.post_message(FollowStatus(""))
 
     def cancel_load(self) -> bool:
-        """Stop tokenizing; what was read stays on screen. False when nothing was loading."""
-        if not self.loading or self.cancel_event is None or self.cancel_event.is_set():
+        """Stop tokenizing; what was read stays on screen (files still being read are read: that
+        is ~1% of a load). False when nothing was loading."""
+        if not self.loading or self.stop_lengths.is_set():
             return False
-        self.cancel_event.set()
+        self.stop_lengths.set()
         return True
 
     def on_load_progressed(self, message: LoadProgressed) -> None:
         progress = message.progress
+        self.stage = progress.stage
         self.main.show_progress(progress, self.eta.update(progress, time.monotonic()))
 
     def on_load_updated(self, message: LoadUpdated) -> None:

@@ -211,6 +211,7 @@ class Follower:
         on_partial: PartialCallback | None = None,
         *,
         partial_interval: float = 1.0,
+        stop_lengths: threading.Event | None = None,
     ) -> LoadResult:
         """The full load, as :func:`~evaltui.data.loader.load`; later changes come from :meth:`poll`."""
         try:
@@ -225,6 +226,7 @@ class Follower:
             cancelled,
             on_partial,
             partial_interval=partial_interval,
+            stop_lengths=stop_lengths,
         )
         self.tokenizer_name, self.counting = result.tokenizer, result.counting
         self.notes = list(result.notes)

@@ -291,6 +291,8 @@ class _Load:
         self.options = options
         self.on_progress = on_progress
         self.cancel = cancel
+        self.stop_lengths = threading.Event()
+        """Set to skip token lengths (the app's ``x``): unlike ``cancel``, reading goes on."""
         self.on_partial = on_partial
         self.partial_interval = partial_interval
         self.started = time.perf_counter()
@@ -472,7 +474,7 @@ class _Load:
             state.frame.get_column("gen"),
             batch_chars=self.options.batch_chars,
             on_batch=on_batch,
-            cancelled=self.cancel.is_set,
+            cancelled=self.lengths_stopped,
             source=state.input.source,
         )
         if lengths is None:
@@ -506,7 +508,7 @@ class _Load:
         if self.counter.switched is not None:
             self.notes.append(self.counter.switched)
         for state in self.fast_counted:
-            if self.cancel.is_set():
+            if self.lengths_stopped():
                 return False
             texts = state.frame.get_column("gen")
             if texts.null_count() == len(texts) and len(texts):  # headless: text already dropped
@@ -516,7 +518,7 @@ class _Load:
                 self.counter,
                 texts,
                 batch_chars=self.options.batch_chars,
-                cancelled=self.cancel.is_set,
+                cancelled=self.lengths_stopped,
             )
             if lengths is None:
                 return False
@@ -601,7 +603,7 @@ class _Load:
             raise LoadFailure(
                 "no generation in the input: " + "; ".join(why or ["the files hold no samples"])
             )
-        if self.cancel.is_set():
+        if self.lengths_stopped():
             return self.stop()
         if self.spec is not None and options.keep_text:
             # Cache hits first: they are free, and a UI gets their lengths at once.
@@ -618,6 +620,10 @@ class _Load:
                 self.partial()
         self.progress("done")
         return self.result(complete=True)
+
+    def lengths_stopped(self) -> bool:
+        """True once no more token lengths are wanted (cancelled, or lengths skipped)."""
+        return self.cancel.is_set() or self.stop_lengths.is_set()
 
     def stop(self) -> LoadResult:
         self.progress("cancelled")
@@ -685,6 +691,7 @@ def load(
     on_partial: PartialCallback | None = None,
     *,
     partial_interval: float = 1.0,
+    stop_lengths: threading.Event | None = None,
 ) -> LoadResult:
     """Load every matching file under ``paths`` into generations, stats and error entries.
 
@@ -693,6 +700,8 @@ def load(
     result with accuracy but no lengths yet, then results as files are tokenized (at most one per
     ``partial_interval`` seconds), so a UI can show rows early. ``cancelled`` is checked between
     files and between token batches; a cancelled load returns what it has, ``cancelled=True``.
+    ``stop_lengths`` stops only the token lengths: every file is still read (the result is
+    ``cancelled`` with the lengths counted so far).
     """
     options = options or LoadOptions()
     set_num_threads(options.workers())
@@ -714,6 +723,8 @@ def load(
         partial_interval,
         spec,
     )
+    if stop_lengths is not None:
+        job.stop_lengths = stop_lengths
     for where, why in unreadable:  # directories that could not be read: shown with the skips
         job.skipped[where] = FileReport(where, None, skipped=why)
     return job.run()

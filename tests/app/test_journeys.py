@@ -445,3 +445,32 @@ async def test_published_files_long_label_and_two_runs(tmp_path: Path, options: 
         assert isinstance(screen, PromptScreen) and screen.generations.height == 1
         assert screen.run == app.rows["run"][-1]  # type: ignore[index]
         assert text_of(app, "#prompt-title").startswith("prompt 20 of 20")
+
+
+async def test_x_while_files_are_read_keeps_every_prompt_and_skips_lengths(
+    tmp_path: Path, options: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`x` pressed before the files are read must not throw the prompts away: reading goes on
+    (it is ~1% of a load) and tokenizing is skipped."""
+    from evaltui.data import loader
+    from tests.app.conftest import write_evals
+
+    data = write_evals(tmp_path / "evals")
+    release = threading.Event()
+    real = loader.read_input
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "read_input", slow)
+    app = EvalApp([str(data)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("x")
+        release.set()
+        await settle(pilot)
+        assert app.result is not None and app.result.cancelled
+        assert app.result.stats.height == load([data], options()).stats.height == 13
+        assert app.result.generations["gen_length"].null_count() == app.result.generations.height
+        assert "lengths" in text_of(app, "#summary")

@@ -504,7 +504,11 @@ class MainScreen(Screen[None]):
 
     def action_cancel_load(self) -> None:
         if self.evalapp.cancel_load():
-            self.evalapp.say("stopping: token lengths so far are kept")
+            self.evalapp.say(
+                "token lengths will be skipped: the files are read first"
+                if self.evalapp.stage == "reading"
+                else "stopping: token lengths so far are kept"
+            )
             self.refresh_bindings()
 
 
