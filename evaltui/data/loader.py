@@ -261,11 +261,45 @@ def _release_freed_memory() -> None:
         return
 
 
+def split_mixed_metrics(generations: pl.DataFrame) -> pl.DataFrame:
+    """One run, one scale: a run whose rows carry metrics that cannot share a mean (an lm-eval
+    group scoring one task by ``bleu_max`` 0–100 and another by ``acc`` 0/1, or one metric where
+    lower is better beside one where higher is) becomes one run per metric (``model · bleu_max``).
+    Accuracies of different tasks (``acc`` beside ``exact_match``) stay one run, as the harness
+    pools them for the group."""
+    score = pl.col("accuracy")
+    per_metric = (
+        generations.filter(pl.col("metric").is_not_null())
+        .group_by("run", "metric")
+        .agg(
+            (score.is_null() | (score.is_finite() & (score >= 0) & (score <= 1)))
+            .all()
+            .alias("accuracy_like"),
+            pl.col("higher_is_better").drop_nulls().first().alias("higher"),
+        )
+    )
+    mixed = per_metric.group_by("run").agg(
+        (
+            (pl.len() > 1)
+            & (~pl.col("accuracy_like").all() | (pl.col("higher").drop_nulls().n_unique() > 1))
+        ).alias("mixed")
+    )
+    runs = mixed.filter("mixed")["run"]
+    if runs.is_empty():
+        return generations
+    return generations.with_columns(
+        pl.when(pl.col("run").is_in(runs.implode()) & pl.col("metric").is_not_null())
+        .then(pl.col("run") + " · " + pl.col("metric"))
+        .otherwise(pl.col("run"))
+        .alias("run")
+    )
+
+
 def finish_generations(frames: list[pl.DataFrame]) -> pl.DataFrame:
     """Every file's rows (with lengths) as one table, samples numbered where readers did not."""
     if not frames:
         return empty_generations(with_lengths=True)
-    generations = pl.concat(frames, how="vertical")
+    generations = split_mixed_metrics(pl.concat(frames, how="vertical"))
     # Samples a reader did not number are numbered in order of appearance within (run, prompt).
     return generations.with_columns(
         pl.coalesce(

@@ -487,3 +487,32 @@ def test_aisbench_non_finite_correct_is_kept_and_counted_not_unscored(tmp_path: 
     frame = AISBenchReader().read(predictions, "x", ReadOptions()).frame
     assert frame["accuracy"].null_count() == 0
     assert int(frame["accuracy"].is_infinite().sum()) == 1
+
+
+def test_a_run_scored_by_two_metrics_becomes_one_run_per_metric() -> None:
+    """An lm-eval group under one model label (bleu_max 0–100 for one task, acc 0/1 for
+    another) is not one mean over both scales: each metric is its own run."""
+    from evaltui.data.loader import finish_generations
+
+    frame = conform(
+        pl.DataFrame(
+            {
+                "run": ["m", "m", "m", "other"],
+                "prompt_id": ["tq:0", "tq:1", "gsm:0", "x:0"],
+                "prompt": ["a", "b", "c", "d"],
+                "gen": ["", "", "", ""],
+                "accuracy": [40.0, 20.0, 1.0, 1.0],
+                "metric": ["bleu_max", "bleu_max", "acc", "acc"],
+            }
+        ),
+        with_lengths=True,
+    )
+    runs = finish_generations([frame])["run"].to_list()
+    assert runs == ["m · bleu_max", "m · bleu_max", "m · acc", "other"]
+    stats = prompt_stats(finish_generations([frame]))
+    kinds = dict(zip(stats["run"], stats["score_kind"], strict=True))
+    assert kinds == {"m · bleu_max": "continuous", "m · acc": "binary", "other": "binary"}
+    # Accuracies of two tasks (acc, exact_match) stay one run, as the harness pools the group.
+    pooled = frame.with_columns(pl.Series("metric", ["exact_match", "exact_match", "acc", "acc"]))
+    pooled = pooled.with_columns(pl.Series("accuracy", [0.0, 1.0, 1.0, 1.0]))
+    assert finish_generations([pooled])["run"].to_list() == ["m", "m", "m", "other"]
