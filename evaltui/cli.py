@@ -252,13 +252,14 @@ def print_summary(result: Any, output: Path | None) -> None:
         lines.append(("triage       " if index == 0 else "             ") + line)
     lines.append(f"bad lines    {len(result.errors)}")
     for error in result.errors[:5]:
-        lines.append(f"  {error}")
+        # One line each: a reason can quote a whole prompt (an Inspect sample's error message).
+        lines.append(f"  {one_line(str(error), 300)}")
     if len(result.errors) > 5:
         lines.append(f"  … and {len(result.errors) - 5} more")
     for report in skipped[:5]:
-        lines.append(f"skipped      {report.source}: {report.skipped}")
+        lines.append(f"skipped      {one_line(f'{report.source}: {report.skipped}', 300)}")
     for note in result.notes[:5]:
-        lines.append(f"note         {note}")
+        lines.append(f"note         {one_line(note, 300)}")
     lines.append(f"tokenizer    {result.tokenizer}")
     lines.append(f"counting     {result.counting}")
     lines.append(f"cache hits   {result.cache_hits} of {len(read)} files")

@@ -167,3 +167,28 @@ def test_atomic_open_replaces_in_one_step(tmp_path: Path) -> None:
         handle.write("new")
         assert target.read_text() == "old"  # nothing visible until the write is complete
     assert target.read_text() == "new"
+
+
+def test_the_end_summary_keeps_each_bad_line_note_and_skip_to_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], word_tokenizer: Path
+) -> None:
+    """A reason can quote a whole multi-line prompt (an Inspect sample's error message): the
+    summary on stderr shows it on one line, cut, instead of flooding the terminal."""
+    from evaltui.cli import main
+
+    data = tmp_path / "data" / "m"
+    data.mkdir(parents=True)
+    (data / "out.jsonl").write_text(
+        json.dumps({"prompt": "p", "gen": "g", "accuracy": 1})
+        + "\n"
+        + json.dumps({"prompt": "q", "gen": "g", "accuracy": "x" * 2000 + "\nsecond line"})
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.json"
+    args = ["summarize", str(tmp_path / "data"), "--model", str(word_tokenizer), "-o", str(out)]
+    assert main([*args, "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    bad = [line for line in err.splitlines() if "out.jsonl:" in line]
+    assert bad and all(len(line) <= 310 for line in bad)
+    assert "second line" not in err
