@@ -342,6 +342,7 @@ class FastCounter:
             if len(cache) + len(missing) > CACHE_ENTRIES or self._cache_chars > CACHE_CHARS:
                 cache.clear()
                 self._cache_chars = 0
+                missing = list(set(chunks))  # what was cached a moment ago is gone too
             counted = self._encode_lengths([prefix + c for c in missing]).tolist()
             cache.update(zip(missing, counted, strict=True))
             self._cache_chars += sum(map(len, missing))

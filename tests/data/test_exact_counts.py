@@ -392,3 +392,21 @@ def test_self_check_of_a_very_long_text_counts_only_its_start(
     broken = LengthCounter(spied)
     broken._fast = _Broken(info.fast)  # type: ignore[assignment]
     assert count_in_batches(broken, texts) is not None and broken.path == HF_PATH
+
+
+def test_a_full_chunk_cache_is_emptied_without_losing_the_chunks_in_hand(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the remembered chunks overflow the cache it is emptied; the chunks of the batch at
+    hand that were remembered a moment ago must be counted again, not looked up (KeyError seen
+    on 1M short prompts)."""
+    info = info_for(None)
+    assert info.fast is not None
+    monkeypatch.setattr(bpecount, "CACHE_ENTRIES", 8)
+    info.fast.reset()
+    first = ["expand the sum", "expand each term"]
+    assert info.fast.count(first).tolist() == reference(info, first)
+    # " the" is cached; the new chunks beside it overflow the cache of 8.
+    second = ["expand the one two three four five six seven eight nine ten"]
+    assert info.fast.count(second).tolist() == reference(info, second)
+    info.fast.reset()
