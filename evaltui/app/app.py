@@ -279,11 +279,19 @@ class EvalApp(App[int]):
         if self.result is None:
             return
         prompt, run = column_widths(self.size.width)
-        self.compute_view(view, self.result.stats, self.result_generation, prompt, run)
+        self.compute_view(
+            view, self.result.stats, self.result_generation, prompt, run, self.size.width
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="view", name="view")
     def compute_view(
-        self, view: View, stats: pl.DataFrame, generation: int, width: int, run_width: int
+        self,
+        view: View,
+        stats: pl.DataFrame,
+        generation: int,
+        width: int,
+        run_width: int,
+        fit: int | None = None,
     ) -> None:
         # exclusive: a newer request cancels this worker, and the cancel stops the polars query
         # itself (a monster filter must not keep a core busy after the next keystroke).
@@ -296,7 +304,7 @@ class EvalApp(App[int]):
             self.post_message(ViewInvalid(view, exc.message, exc.position))
             return
         if not cancelled.is_set():
-            display = display_frame(rows, width, run_width)
+            display = display_frame(rows, width, run_width, fit)
             self.post_message(ViewReady(view, rows, display, generation))
 
     def on_view_ready(self, message: ViewReady) -> None:

@@ -86,10 +86,12 @@ def fraction_text(column: str) -> pl.Expr:
 
 
 def display_frame(
-    rows: pl.DataFrame, width: int = PROMPT_WIDTH, run_width: int = 24
+    rows: pl.DataFrame, width: int = PROMPT_WIDTH, run_width: int = 24, fit: int | None = None
 ) -> pl.DataFrame:
     """The table's frame: one line per cell, control characters made visible, one number format
-    per column, numbers right-aligned, run labels elided in the middle."""
+    per column, numbers right-aligned, run labels elided in the middle. With ``fit`` (the table's
+    width in cells), the prompt column (``width`` cells at least) also takes the room that the
+    columns that fit whole leave, so the last column on screen is never cut mid-value."""
     exprs = []
     padded = []
     for column, label, kind in table_columns(rows):
@@ -114,10 +116,40 @@ def display_frame(
     # Text cells align left: padded to the column's width (its header's at least), the numbers
     # end at the right edge like the integer columns'.
     widths = frame.select(pl.col(padded).str.len_chars().max()).row(0) if padded else ()
-    return frame.with_columns(
+    frame = frame.with_columns(
         pl.col(label).str.pad_start(max(int(w or 0), len(label)))
         for label, w in zip(padded, widths, strict=True)
     )
+    return fit_prompt(frame, rows, fit, width) if fit is not None else frame
+
+
+#: Cells a table column takes beyond its text (one of padding each side), and the table's
+#: vertical scrollbar plus one spare cell.
+CELL_PADDING = 2
+TABLE_CHROME = 3
+
+
+def fit_prompt(frame: pl.DataFrame, rows: pl.DataFrame, fit: int, prompt: int) -> pl.DataFrame:
+    """``frame`` with its first (prompt) column ``prompt`` cells wide or wider: it takes the
+    room that the columns after it which fit whole leave, so a column at the right edge of a
+    table ``fit`` cells wide is shown whole or not at all (never ``16`` for ``1695``)."""
+    label = display_name("prompt")
+    if not frame.columns or frame.columns[0] != label or frame.height == 0:
+        return frame
+    texts = frame.select(pl.all().cast(pl.String).str.len_chars().max()).row(0)
+    others = [
+        max(int(w or 0), len(name)) + CELL_PADDING
+        for name, w in zip(frame.columns[1:], texts[1:], strict=True)
+    ]
+    room = fit - TABLE_CHROME - CELL_PADDING
+    taken = shown = 0
+    while shown < len(others) and room - taken - others[shown] >= prompt:
+        taken += others[shown]
+        shown += 1
+    if shown < len(others):  # the prompt takes what the next column cannot use whole
+        prompt = max(prompt, room - taken)
+    cut = rows.select(one_line_expr("prompt", prompt).str.pad_end(prompt)).to_series()
+    return frame.with_columns(cut.alias(label))
 
 
 _BOXED = re.compile(r"\\(?:boxed|fbox)\{")

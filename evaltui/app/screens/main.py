@@ -285,7 +285,7 @@ class MainScreen(Screen[None]):
             cursor_type="cell",
             zebra_stripes=True,
             show_row_labels=False,
-            max_column_content_width=100,
+            max_column_content_width=400,  # cells are cut by display_frame; the prompt may fill a wide screen
             id=f"prompts-{self._table_serial}",
             classes="prompts",
         )
