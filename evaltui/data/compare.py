@@ -108,6 +108,21 @@ class Comparison:
         """Per joined prompt: the delta signed so that positive is better (NaN stays NaN)."""
         return -pl.col("delta") if self.lower_is_better else pl.col("delta")
 
+    def outcome_line(self) -> str:
+        """``improved 3 · regressed 1 · unchanged 5`` (+ not comparable, unscored when any), with
+        the metric's direction and NaN deltas counted as :meth:`improvements` counts them."""
+        improved = self.improvements().height
+        regressed = self.regressions().height
+        delta = self.joined["delta"]
+        missing = int(delta.is_null().sum())
+        nan = int(delta.is_nan().sum())
+        unchanged = self.joined.height - improved - regressed - nan - missing
+        return (
+            f"improved {improved:,} · regressed {regressed:,} · unchanged {unchanged:,}"
+            + (f" · not comparable {nan:,} (a NaN or an infinity in both runs)" if nan else "")
+            + (f" · unscored in a run {missing:,}" if missing else "")
+        )
+
     def regressions(self) -> pl.DataFrame:
         """Prompts whose score got worse, largest drop first (NaN deltas are not regressions)."""
         gain = self.gain_expr()
@@ -146,17 +161,7 @@ class Comparison:
                 "warning: the two runs' scores are not the same metric: "
                 f"{one_line(self.kind_a.describe(), 80)} vs {one_line(self.kind_b.describe(), 80)}"
             )
-        improved = self.improvements().height
-        regressed = self.regressions().height
-        delta = self.joined["delta"]
-        missing = int(delta.is_null().sum())
-        nan = int(delta.is_nan().sum())
-        unchanged = self.joined.height - improved - regressed - nan - missing
-        lines.append(
-            f"improved {improved:,} · regressed {regressed:,} · unchanged {unchanged:,}"
-            + (f" · not comparable {nan:,} (a NaN or an infinity in both runs)" if nan else "")
-            + (f" · unscored in a run {missing:,}" if missing else "")
-        )
+        lines.append(self.outcome_line())
         if self.only_a.height or self.only_b.height:
             lines.append(
                 f"only in {self.run_a}: {plural(self.only_a.height, 'prompt')} · "

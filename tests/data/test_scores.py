@@ -338,6 +338,11 @@ def test_compare_continuous_follows_direction_and_never_counts_nan(tmp_path: Pat
     assert comparison.p_value == 1.0 and comparison.test == "sign test on per-prompt mean scores"
     report = comparison.report()
     assert "improved 2 · regressed 1 · unchanged 1 · not comparable 1" in report
+    # The app's compare screen counts the same way (it counted NaN and lower-is-better gains
+    # by the sign of the delta: "improved 2 · regressed 2 · unchanged 1").
+    from evaltui.app.screens.compare import counts_text
+
+    assert "improved 2 · regressed 1 · unchanged 1 · not comparable 1" in counts_text(comparison)
     assert "in mean mae (lower is better): -1.333" in report
     assert "transitions: none" in report
     out = write_json(comparison.joined.to_dicts(), tmp_path / "cmp.json")

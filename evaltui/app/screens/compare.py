@@ -116,12 +116,8 @@ def headline(comparison: Comparison) -> str:
 
 
 def counts_text(comparison: Comparison) -> str:
-    joined = comparison.joined
-    improved = int((joined["delta"] > 0).sum())
-    regressed = int((joined["delta"] < 0).sum())
     lines = [
-        f"{plural(joined.height, 'prompt')} in both runs: improved {improved:,} · "
-        f"regressed {regressed:,} · unchanged {joined.height - improved - regressed:,}",
+        f"{plural(comparison.joined.height, 'prompt')} in both runs: {comparison.outcome_line()}",
         f"p: {comparison.test}",
     ]
     if comparison.only_a.height or comparison.only_b.height:
