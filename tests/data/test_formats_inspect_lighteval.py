@@ -175,3 +175,49 @@ def test_lighteval_truncated_parquet(tmp_path: Path) -> None:
     broken.write_bytes(source.read_bytes()[:200])
     result = LightevalReader().read(broken, broken.name, ReadOptions())
     assert result.frame.height == 0 and "not a readable parquet file" in result.errors[0].reason
+
+
+def _lighteval_parquet(path: Path, metrics: list[dict[str, object]]) -> Path:
+    """A ≥0.11 details parquet (doc / metric / model_response structs), one doc per metric."""
+    import polars as pl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pl.DataFrame(
+        {
+            "doc": [
+                {
+                    "query": f"Q{i}",
+                    "choices": [str(i)],
+                    "gold_index": 0,
+                    "id": str(i),
+                    "task_name": "t|0",
+                }
+                for i in range(len(metrics))
+            ],
+            "metric": metrics,
+            "model_response": [{"text": [f"A{i}"]} for i in range(len(metrics))],
+        }
+    ).write_parquet(path)
+    return path
+
+
+def test_lighteval_non_finite_metric_is_that_docs_error(tmp_path: Path) -> None:
+    """lighteval documents no non-finite score: Infinity / NaN was kept as the doc's score."""
+    path = _lighteval_parquet(
+        tmp_path / "details" / "m" / "2026-01-01T00-00-00" / "details_t|0_x.parquet",
+        [
+            {"em": 1.0, "note": None},
+            {"em": float("inf"), "note": None},
+            {"em": float("nan"), "note": None},
+            {"em": 0.0, "note": None},
+        ],
+    )
+    result = LightevalReader().read(path, "d.parquet", ReadOptions())
+    assert result.frame.select("prompt_id", "accuracy").rows() == [("t|0:0", 1.0), ("t|0:3", 0.0)]
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (2, "metric em: score inf is not a finite number (lighteval writes none)"),
+        (3, "metric em: score nan is not a finite number (lighteval writes none)"),
+    ]
+    # Through the loader and the CLI's report: the two docs are bad lines, the others kept.
+    loaded = load([tmp_path], LoadOptions(tokenize=False))
+    assert loaded.generations.height == 2 and len(loaded.errors) == 2

@@ -173,3 +173,157 @@ def test_aisbench_n3_summary_metrics() -> None:
         round(100 * metrics["avg@3"], 1) == 55.6
     )  # agrees with AISBench, where its numbers are right
     assert metrics["pass@3"] == 1.0
+
+
+# --- a bad details value is that generation's error, never a kept score or a lost file --------
+
+
+def _aisbench_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the real n = 3 AISBench run: (its work dir, its results file)."""
+    root = tmp_path / "ais"
+    for path in AIS_N3.rglob("*"):
+        if path.is_file():
+            target = root / path.relative_to(AIS_N3)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    return root, root / "results" / "toy-vllm-api-chat-n3" / "toy_gsm8k.json"
+
+
+def test_aisbench_non_finite_and_unreadable_details_are_their_generations_errors(
+    tmp_path: Path,
+) -> None:
+    root, results = _aisbench_copy(tmp_path)
+    data = json.loads(results.read_text(encoding="utf-8"))
+    # Flattened replica-major (t -> item t % 3, replica t // 3; item i replica r is line 3i+r+1):
+    # details[0].correct[1] is t = 1 -> item 1 replica 0 -> line 4;
+    # details[1].correct[2] is t = 5 -> item 2 replica 1 -> line 8;
+    # details[2] (t = 6, 7, 8) is replica 2 of items 0, 1, 2 -> lines 3, 6, 9.
+    data["details"][0]["correct"][1] = "@INF@"
+    data["details"][1]["correct"][2] = "@BIG@"
+    data["details"][2] = "@DEEP@"
+    text = (
+        json.dumps(data)
+        .replace('"@INF@"', "Infinity")
+        .replace('"@BIG@"', "1e999")
+        .replace('"@DEEP@"', "[" * 10_000 + "]" * 10_000)
+    )
+    results.write_text(text, encoding="utf-8")
+    path = root / "predictions" / "toy-vllm-api-chat-n3" / "toy_gsm8k.jsonl"
+    result = AISBenchReader().read(path, "p.jsonl", ReadOptions())
+    # The other generations keep their scores (lines 1, 2, 5, 7 of [0,1,1,1,1,0,0,1,0]).
+    assert result.frame.select("line", "accuracy").rows() == [
+        (1, 0.0),
+        (2, 1.0),
+        (5, 1.0),
+        (7, 0.0),
+    ]
+    errors = {e.line: e.reason for e in result.errors}
+    assert sorted(errors) == [3, 4, 6, 8, 9]
+    where = "results/toy-vllm-api-chat-n3/toy_gsm8k.json"
+    assert (
+        errors[4]
+        == f"{where} details[0]: score inf is not a finite number (this format writes none)"
+    )
+    assert errors[8].startswith(f"{where} details[1]: score inf is not a finite number")
+    assert errors[3].startswith(f"{where} details[2]: ") and "nested too deeply" in errors[3]
+
+
+def test_aisbench_non_finite_detail_through_the_cli(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evaltui.cli import main
+
+    root, results = _aisbench_copy(tmp_path)
+    text = results.read_text(encoding="utf-8")
+    start = text.index('"correct"')
+    first = text.index("false", start)  # details[0].correct[0]: item 0, replica 0 -> line 1
+    results.write_text(text[:first] + "NaN" + text[first + 5 :], encoding="utf-8")
+    out = tmp_path / "combined.json"
+    argv = [str(root), "-o", str(out), "--model", str(word_tokenizer), "--no-cache"]
+    assert main(["summarize", *argv]) == 0
+    printed = capsys.readouterr().err
+    assert "bad lines    1" in printed
+    assert (
+        "predictions/toy-vllm-api-chat-n3/toy_gsm8k.jsonl:1: results/toy-vllm-api-chat-n3/"
+        "toy_gsm8k.json details[0]: score nan is not a finite number" in printed
+    )
+    records = json.loads(out.read_text(encoding="utf-8"))
+    # item 0 keeps replicas 1 and 2 (both correct); no NaN anywhere in what was written.
+    assert [r["count"] for r in records] == [2, 3, 3]
+    assert records[0]["total_accuracy_count"] == 2
+    assert "NaN" not in out.read_text(encoding="utf-8")
+
+
+def test_aisbench_n1_details_object_with_bad_values(tmp_path: Path) -> None:
+    """n = 1 details (an object keyed by item): an empty ``correct`` list lost the whole file
+    (IndexError outside any entry's guard); a NaN was kept as a score."""
+    root = tmp_path / "work"
+    lines = [
+        {"data_abbr": "ds", "id": i, "uuid": f"u{i}", "origin_prompt": f"Q{i}", "prediction": "p"}
+        for i in range(4)
+    ]
+    write = root / "predictions" / "m" / "ds.jsonl"
+    write.parent.mkdir(parents=True)
+    write.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    details = (
+        '{"0": {"predictions": ["1"], "references": ["1"], "correct": [true]},'
+        ' "1": {"predictions": ["2"], "references": ["3"], "correct": []},'
+        ' "2": {"predictions": ["3"], "references": ["3"], "correct": [NaN]},'
+        ' "3": {"predictions": ["4"], "references": ["5"], "correct": [false]}, "type": "GEN"}'
+    )
+    results = root / "results" / "m" / "ds.json"
+    results.parent.mkdir(parents=True)
+    results.write_text(f'{{"accuracy": 50.0, "details": {details}}}', encoding="utf-8")
+    result = AISBenchReader().read(write, "ds.jsonl", ReadOptions())
+    assert result.frame.select("line", "accuracy", "extracted").rows() == [
+        (1, 1.0, "1"),
+        (4, 0.0, "4"),
+    ]
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (2, "results/m/ds.json details['1']: correct is an empty list"),
+        (
+            3,
+            "results/m/ds.json details['2']: score nan is not a finite number (this format writes none)",
+        ),
+    ]
+
+
+def test_opencompass_non_finite_details_are_entry_errors(tmp_path: Path) -> None:
+    source = OC / "outputs" / "20261123_201019"
+    root = tmp_path / "oc"
+    for path in source.rglob("*.json"):
+        target = root / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    results = root / "results" / "toy-openai-sdk" / "toy_gsm8k.json"
+    # details[2] (item 2, "000" vs 1000) scored Infinity instead of false
+    text = results.read_text(encoding="utf-8")
+    results.write_text(text[::-1].replace("eslaf", "ytinifnI", 1)[::-1], encoding="utf-8")
+    predictions = root / "predictions" / "toy-openai-sdk" / "toy_gsm8k.json"
+    result = OpenCompassReader().read(predictions, "p.json", ReadOptions())
+    assert result.frame.select("prompt_id", "accuracy").rows() == [
+        ("toy_gsm8k:0", 1.0),
+        ("toy_gsm8k:1", 1.0),
+    ]
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (
+            3,
+            "results/toy-openai-sdk/toy_gsm8k.json details[2]: score inf is not a finite number"
+            " (this format writes none)",
+        )
+    ]
+
+
+def test_opencompass_legacy_results_non_finite_correct_is_an_entry_error(tmp_path: Path) -> None:
+    legacy = OC / "legacy_le_0.4.0" / "results" / "hf-toy-model" / "toy_gsm8k.json"
+    data = json.loads(legacy.read_text(encoding="utf-8"))
+    first = next(iter(data["details"]))
+    data["details"][first]["correct"] = "@NAN@"
+    path = tmp_path / "results" / "m" / "toy_gsm8k.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(data).replace('"@NAN@"', "-Infinity"), encoding="utf-8")
+    result = OpenCompassReader().read(path, "r.json", ReadOptions())
+    assert result.frame.select("gen", "accuracy").rows() == [(" 36", 0.0)]
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (1, "correct: score -inf is not a finite number (this format writes none)")
+    ]

@@ -468,9 +468,9 @@ def test_compare_cli_continuous_runs_strict_json_and_nan_deltas_not_improved(
     assert float(deltas["polymer_tg_prediction:8"]) == pytest.approx(-38.413054)
 
 
-def test_aisbench_non_finite_correct_is_kept_and_counted_not_unscored(tmp_path: Path) -> None:
-    """AISBench results read outside any one entry: a non-finite "correct" stays a (counted)
-    non-finite score instead of turning silently into an unscored generation."""
+def test_aisbench_non_finite_correct_is_that_generations_error_not_unscored(tmp_path: Path) -> None:
+    """AISBench writes booleans in ``correct``: a non-finite one is that generation's error
+    (FORMATS documents none), never a kept score nor a silently unscored generation."""
     from evaltui.data.formats import ReadOptions
     from evaltui.data.formats.opencompass import AISBenchReader
 
@@ -489,9 +489,12 @@ def test_aisbench_non_finite_correct_is_kept_and_counted_not_unscored(tmp_path: 
     )
     results["details"][0]["correct"][0] = math.inf  # written by json.dumps as Infinity
     (root / "results" / "m" / "toy_gsm8k.json").write_text(json.dumps(results))
-    frame = AISBenchReader().read(predictions, "x", ReadOptions()).frame
-    assert frame["accuracy"].null_count() == 0
-    assert int(frame["accuracy"].is_infinite().sum()) == 1
+    result = AISBenchReader().read(predictions, "x", ReadOptions())
+    frame = result.frame
+    assert frame.height == 8 and frame["accuracy"].null_count() == 0
+    assert int(frame["accuracy"].is_infinite().sum()) == 0
+    # details[0].correct[0] is replica 0 of item 0: the file's first line
+    assert [(e.line, "not a finite number" in e.reason) for e in result.errors] == [(1, True)]
 
 
 def test_a_run_scored_by_two_metrics_becomes_one_run_per_metric() -> None:

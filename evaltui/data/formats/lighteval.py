@@ -10,11 +10,13 @@ sample's score, with several it is kept as the prompt's score (``prompt_score``)
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from evaltui.data.formats.base import (
+    EntryError,
     Reader,
     ReadOptions,
     ReadResult,
@@ -46,17 +48,26 @@ def _model(path: Path) -> str:
 
 
 def _first_metric(metrics: Any) -> float | None:
+    """The first numeric metric of a doc (a non-numeric one, e.g. a text, is passed over).
+
+    lighteval's metrics are means of per-sample scores and documents no non-finite value: an
+    ``Infinity``/``NaN`` there is the doc's error (raised inside its entry guard), never a score.
+    """
     if isinstance(metrics, dict):
-        for value in metrics.values():
+        for name, value in metrics.items():
+            if isinstance(value, list | dict):
+                continue
             try:
-                # Non-finite kept (perplexity-like metrics), counted by the stats, never dropped.
-                score = (
-                    to_score(value, non_finite=True) if not isinstance(value, list | dict) else None
-                )
+                score = to_score(value, non_finite=True)
             except ValueError:
                 continue
-            if score is not None:
-                return score
+            if score is None:
+                continue
+            if not math.isfinite(score):
+                raise EntryError(
+                    f"metric {name}: score {score} is not a finite number (lighteval writes none)"
+                )
+            return score
     return None
 
 
@@ -106,8 +117,11 @@ class LightevalReader(Reader):
         rows = Rows()
         errors: list[LoadError] = []
         new = set(table.columns) >= NEW
-        for index, row in enumerate(table.iter_rows(named=True), start=1):
+        for index in range(1, table.height + 1):
             with rows.entry(errors, source, index):
+                # Each row is taken out of the table inside its own guard: a value Python
+                # cannot hold costs that row, never the file.
+                row = table.row(index - 1, named=True)
                 if new:
                     doc = row.get("doc") or {}
                     response = row.get("model_response") or {}

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from evaltui.data.formats.base import (
     ContainerReader,
+    EntryError,
     Reader,
     ReadOptions,
     ReadResult,
@@ -115,13 +117,34 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _score(value: Any) -> float | None:
-    # A non-finite value is kept (counted and shown as such by the stats), never silently
-    # unscored: some of these values are read outside any one entry's error guard.
+def _score(value: Any, where: str) -> float | None:
+    """A details ``correct`` value as a score. These formats write booleans (or 0/1): a
+    non-finite number is not documented, so it is the entry's error (raised inside the entry's
+    guard), never a score and never a silent unscored row."""
     try:
-        return to_score(value, non_finite=True)
-    except ValueError:
-        return None
+        return to_score(value)
+    except ValueError as exc:
+        raise EntryError(f"{where}: {exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Detail:
+    """One generation's part of an AISBench results ``details``, resolved inside that
+    generation's entry guard: a bad value (or a details entry that could not be read) costs
+    that generation, never the file."""
+
+    where: str
+    """Where in the results file, for the error message (``results/m/ds.json details[2]``)."""
+    correct: Any = None
+    pred: Any = None
+    ref: Any = None
+    problem: str | None = None
+    """Why this details entry cannot be used (None = usable)."""
+
+    def resolve(self) -> tuple[float | None, str | None, str | None]:
+        if self.problem is not None:
+            raise EntryError(f"{self.where}: {self.problem}")
+        return _score(self.correct, self.where), stringify(self.pred), stringify(self.ref)
 
 
 class AISBenchReader(Reader):
@@ -179,7 +202,9 @@ class AISBenchReader(Reader):
         # Details match samples by position only when every item has all its replicas (a failed
         # request leaves a gap that shifts every later position).
         complete = all(len(v) == replicas for v in samples.values())
-        scores = self._scores(_results(path), len(items), replicas) if complete else None
+        found = results_path(path)
+        where = _shown(found) if found is not None else ""
+        scores = self._scores(_results(path), where, len(items), replicas) if complete else None
         if scores is None and samples:
             why = (
                 f"no usable results/…/{path.stem}.json details beside it"
@@ -190,8 +215,9 @@ class AISBenchReader(Reader):
         for item in items:
             for replica, (line, offset, record) in enumerate(samples[item]):
                 with rows.entry(errors, source, line):
-                    correct, pred, answer = (scores or {}).get(
-                        (position[item], replica), (None, None, None)
+                    detail = (scores or {}).get((position[item], replica))
+                    correct, pred, answer = (
+                        detail.resolve() if detail is not None else (None, None, None)
                     )
                     prediction = record["prediction"]
                     rows.add(
@@ -213,36 +239,70 @@ class AISBenchReader(Reader):
 
     @staticmethod
     def _scores(
-        results: dict[str, Any] | None, n_items: int, n_replicas: int
-    ) -> dict[tuple[int, int], tuple[float | None, str | None, str | None]] | None:
-        """(item index, replica) -> (correct, extracted, reference) from AISBench ``details``."""
+        results: dict[str, Any] | None, where: str, n_items: int, n_replicas: int
+    ) -> dict[tuple[int, int], _Detail] | None:
+        """(item index, replica) -> that generation's :class:`_Detail` from AISBench ``details``.
+
+        Values are only gathered here, outside any entry's guard; each is checked when its
+        generation's row is made, so one bad value (a non-finite score, an empty list, an entry
+        that could not be parsed) is that generation's error.
+        """
         if not results or "details" not in results:
             return None
         details = results["details"]
-        out: dict[tuple[int, int], tuple[float | None, str | None, str | None]] = {}
+        out: dict[tuple[int, int], _Detail] = {}
         if isinstance(details, dict):  # n = 1: keyed by item index, one-element lists (or scalars)
             for key, entry in details.items():
-                if key.isdigit() and isinstance(entry, dict):
-                    correct = _as_list(entry.get("correct"))[0] if "correct" in entry else None
-                    pred = _as_list(entry.get("predictions"))[0] if "predictions" in entry else None
-                    ref = _as_list(entry.get("references"))[0] if "references" in entry else None
-                    out[(int(key), 0)] = (_score(correct), stringify(pred), stringify(ref))
+                if not key.isdecimal():
+                    continue  # "type": "GEN" and other metadata
+                at = f"{where} details[{key!r}]"
+                if not isinstance(entry, dict) or isinstance(entry, Unreadable):
+                    why = entry.reason if isinstance(entry, Unreadable) else "not an object"
+                    out[(int(key), 0)] = _Detail(at, problem=why)
+                    continue
+                picked: list[Any] = []
+                problem = None
+                for name in ("correct", "predictions", "references"):
+                    values = _as_list(entry[name]) if name in entry else [None]
+                    if not values:
+                        problem = f"{name} is an empty list"
+                    picked.append(values[0] if values else None)
+                correct, pred, ref = picked
+                out[(int(key), 0)] = _Detail(at, correct, pred, ref, problem)
             return out
         if isinstance(details, list):
-            correct = [
-                c for d in details if isinstance(d, dict) for c in _as_list(d.get("correct"))
-            ]
-            preds = [p for d in details if isinstance(d, dict) for p in _as_list(d.get("pred"))]
-            refs = [a for d in details if isinstance(d, dict) for a in _as_list(d.get("answer"))]
-            if len(correct) != n_items * n_replicas or n_items == 0:
+            flat: list[_Detail] = []
+            for index, entry in enumerate(details):
+                at = f"{where} details[{index}]"
+                if not isinstance(entry, dict) or isinstance(entry, Unreadable):
+                    # AISBench groups n values per entry: this one stands for n generations.
+                    why = entry.reason if isinstance(entry, Unreadable) else "not an object"
+                    flat += [_Detail(at, problem=why)] * n_replicas
+                    continue
+                correct = _as_list(entry.get("correct"))
+                preds = _as_list(entry.get("pred"))
+                refs = _as_list(entry.get("answer"))
+                flat += [
+                    _Detail(
+                        at,
+                        value,
+                        preds[j] if len(preds) == len(correct) else None,
+                        refs[j] if len(refs) == len(correct) else None,
+                    )
+                    for j, value in enumerate(correct)
+                ]
+            if len(flat) != n_items * n_replicas or n_items == 0:
                 return None
             # Replica-major, as AISBench's evaluate() produced them (its own grouping is wrong).
-            for t, value in enumerate(correct):
-                pred = preds[t] if len(preds) == len(correct) else None
-                ref = refs[t] if len(refs) == len(correct) else None
-                out[(t % n_items, t // n_items)] = (_score(value), stringify(pred), stringify(ref))
-            return out
+            return {(t % n_items, t // n_items): detail for t, detail in enumerate(flat)}
         return None
+
+
+def _shown(results: Path) -> str:
+    """The results file as the user knows it: from the work dir (``results/<model>/<ds>.json``)."""
+    parts = results.parts
+    index = len(parts) - 1 - parts[::-1].index("results")
+    return "/".join(parts[index:])
 
 
 class OpenCompassReader(ContainerReader):
@@ -296,6 +356,8 @@ class OpenCompassReader(ContainerReader):
         prompts = [_prompt_of(entry) for _key, entry in entries]
         n_items = self._period(prompts)
         details = (_results(path) or {}).get("details")
+        found = results_path(path)
+        detail_name = _shown(found) if found is not None else ""
         rows = Rows()
         seen: dict[int, int] = {}
         for index, (key, entry) in enumerate(entries, start=1):
@@ -312,7 +374,7 @@ class OpenCompassReader(ContainerReader):
                 for text in predictions:
                     sample = seen.get(item, 0)
                     seen[item] = sample + 1
-                    correct, pred, ref = self._detail(details, item, sample)
+                    correct, pred, ref = self._detail(details, detail_name, item, sample)
                     if correct is None and ppl and details is None and answer is not None:
                         correct = 1.0 if stringify(text) == answer else 0.0
                     rows.add(
@@ -340,8 +402,10 @@ class OpenCompassReader(ContainerReader):
 
     @staticmethod
     def _detail(
-        details: Any, item: int, sample: int
+        details: Any, where: str, item: int, sample: int
     ) -> tuple[float | None, str | None, str | None]:
+        """Item ``item``'s ``sample``-th (correct, extracted, reference) from the results
+        ``details``; called inside the generation's entry guard (a bad value is its error)."""
         if isinstance(details, list) and item < len(details) and isinstance(details[item], dict):
             entry = details[item]
         elif isinstance(details, dict) and isinstance(details.get(str(item)), dict):
@@ -355,7 +419,8 @@ class OpenCompassReader(ContainerReader):
 
         pred_key = "pred" if "pred" in entry else "predictions"
         ref_key = "answer" if "answer" in entry else "references"
-        return _score(pick("correct")), stringify(pick(pred_key)), stringify(pick(ref_key))
+        at = f"{where} details[{item}]"
+        return _score(pick("correct"), at), stringify(pick(pred_key)), stringify(pick(ref_key))
 
     def _legacy_results(
         self, data: dict[str, Any], path: Path, source: str, options: ReadOptions
@@ -379,7 +444,7 @@ class OpenCompassReader(ContainerReader):
                     prompt=prompt_text(entry.get("prompt")),
                     answer=stringify(_as_list(entry.get("references"))[0]),
                     gen=stringify(entry.get("origin_prediction")) or "",
-                    accuracy=_score(_as_list(entry.get("correct"))[0])
+                    accuracy=_score(_as_list(entry.get("correct"))[0], "correct")
                     if "correct" in entry
                     else None,
                     extracted=stringify(_as_list(entry.get("predictions"))[0]),
