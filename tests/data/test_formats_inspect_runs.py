@@ -213,3 +213,48 @@ def test_following_a_log_that_has_no_sample_yet(tmp_path: Path) -> None:
     ]
     with pytest.raises(LoadFailure, match="still running"):
         load_dir(tmp_path)  # a plain load says why there is nothing
+
+
+# --- a sample whose output is empty: the generation from where the model's text is --------------
+
+
+def _without_output(sample: dict[str, Any], *, keep_reply: bool) -> None:
+    """Empty the sample's output as agents' logs have it; drop the model's reply from its
+    messages too unless ``keep_reply``."""
+    sample["output"] = {"model": MODEL, "choices": [], "completion": ""}
+    if not keep_reply:
+        sample["messages"] = [m for m in sample["messages"] if m.get("role") != "assistant"]
+        sample["messages"].append({"role": "assistant", "content": "", "tool_calls": []})
+
+
+@pytest.mark.parametrize("writer", [write_json, write_eval])
+def test_empty_output_falls_back_to_messages_then_to_the_scorers_answer(
+    tmp_path: Path, writer: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = log("AAA", "2026-01-01T10:00:00")
+    by_key = {(s["id"], s["epoch"]): s for s in data["samples"]}
+    # p0 epoch 1 ("The answer is 5", scored C, answer "5"): no output, no reply in messages.
+    _without_output(by_key[("p0", 1)], keep_reply=False)
+    # p1 epoch 1 ("7 × 6 = 42"): no output, but the reply is still the last assistant message.
+    _without_output(by_key[("p1", 1)], keep_reply=True)
+    suffix = ".json" if writer is write_json else ".eval"
+    path = writer(tmp_path / f"x_AAA{suffix}", data)
+    result = load_dir(tmp_path)
+    gens = {(r["prompt_id"], r["sample"]): r for r in result.generations.iter_rows(named=True)}
+    assert gens[("toy_math_inspect:p0", 0)]["gen"] == "5"
+    assert gens[("toy_math_inspect:p0", 0)]["extracted"] == "5"
+    assert gens[("toy_math_inspect:p1", 0)]["gen"] == "7 × 6 = 42"
+    assert gens[("toy_math_inspect:3", 0)]["gen"] == "4x = 6.0"  # output.completion as before
+    assert sorted(result.notes) == [
+        f"{path.name}: 1 sample has no model output (output.completion and output.choices"
+        " empty): the generation shown is the last assistant message in its messages",
+        f"{path.name}: 1 sample has no model output (output.completion and output.choices"
+        " empty): the generation shown is the scorer's answer (the extracted answer, not the"
+        " full model output)",
+    ]
+    # The CLI says it too, and counts no empty generation.
+    out = tmp_path / "c.json"
+    assert main(["summarize", str(tmp_path), "-o", str(out), "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert "the generation shown is the scorer's answer" in err
+    assert "empty 0 of 6 generations" in err

@@ -2,7 +2,9 @@
 
 One EvalSample per (sample id, epoch): ``--epochs k`` gives k samples of the same id. Scores
 ``scores.<scorer>.value`` are ``"C"``/``"I"``/``"P"``/``"N"`` (1, 0, 0.5, 0), numbers or bools; the
-scorer's ``answer`` is the extracted answer. ``.eval`` members are zstd-compressed (zip method 93)
+scorer's ``answer`` is the extracted answer. The generation is ``output.completion`` (else
+``output.choices[0]``); a sample whose output is empty shows the last assistant message of its
+``messages``, else its scorer's answer, and a note says so. ``.eval`` members are zstd-compressed (zip method 93)
 in current versions, which Python's zipfile cannot read: those members are decompressed here with
 ``zstandard``; older archives use deflate. Ids may be strings or ints in the same log.
 
@@ -259,6 +261,45 @@ def _input(value: Any) -> str:
     return _text(value)
 
 
+#: Where a generation came from when the sample's ``output`` holds no text (see _generation).
+FROM_MESSAGES = "the last assistant message in its messages"
+FROM_ANSWER = "the scorer's answer (the extracted answer, not the full model output)"
+
+
+def _generation(sample: dict[str, Any]) -> tuple[str, str | None]:
+    """A sample's generation text, and where it came from when not from ``output`` (None).
+
+    The model output is ``output.completion``, else ``output.choices[0].message.content``. A
+    sample whose output is empty (an agent that answered through a tool call, a solver that
+    wrote the output elsewhere) still holds the conversation in ``messages``: the last
+    assistant message is the model's last reply. Failing that, the scorer's ``answer`` (the
+    extracted answer) is the only text the model produced, shown as such rather than as an
+    empty generation.
+    """
+    output = sample.get("output") or {}
+    completion = output.get("completion")
+    if isinstance(completion, str) and completion:
+        return completion, None
+    choices = output.get("choices") or []
+    message = choices[0].get("message") if choices and isinstance(choices[0], dict) else None
+    text = _text(message.get("content")) if isinstance(message, dict) else ""
+    if text:
+        return text, None
+    messages = sample.get("messages")
+    for item in reversed(messages if isinstance(messages, list) else []):
+        if isinstance(item, dict) and item.get("role") == "assistant":
+            text = _text(item.get("content"))
+            if text:
+                return text, FROM_MESSAGES
+            break  # the last reply is empty: an earlier one is not the output
+    scores = sample.get("scores")
+    for score in scores.values() if isinstance(scores, dict) else ():
+        answer = score.get("answer") if isinstance(score, dict) else None
+        if isinstance(answer, str) and answer.strip():
+            return answer, FROM_ANSWER
+    return "", None
+
+
 def _score(scores: Any) -> tuple[float | None, str | None]:
     """The first scorer's value as a number, and its extracted answer."""
     if not isinstance(scores, dict) or not scores:
@@ -381,6 +422,7 @@ class InspectReader(Reader):
         task = stringify(info.get("task")) or path.stem
         notes = self._status_notes(header, source, len(samples))
         rows = Rows()
+        fallbacks: dict[str, int] = {}  # where generations without model output came from
         for index, (_name, sample) in enumerate(samples, start=1):
             with rows.entry(errors, source, index):
                 if not isinstance(sample, dict) or "id" not in sample:
@@ -400,17 +442,9 @@ class InspectReader(Reader):
                     continue
                 output = sample.get("output") or {}
                 choices = output.get("choices") or []
-                message = (
-                    (choices[0] or {}).get("message")
-                    if choices and isinstance(choices[0], dict)
-                    else None
-                )
-                completion = output.get("completion")
-                gen = (
-                    completion
-                    if isinstance(completion, str) and completion
-                    else _text((message or {}).get("content"))
-                )
+                gen, origin = _generation(sample)
+                if origin is not None:
+                    fallbacks[origin] = fallbacks.get(origin, 0) + 1
                 score, answer = _score(sample.get("scores"))
                 target = sample.get("target")
                 stop = (
@@ -433,6 +467,12 @@ class InspectReader(Reader):
                     sample=int(sample.get("epoch") or 1) - 1,
                     truncated=stop in {"max_tokens", "model_length"} if stop else None,
                 )
+        for origin, count in fallbacks.items():
+            samples_word = "sample has" if count == 1 else "samples have"
+            notes.append(
+                f"{source}: {count} {samples_word} no model output (output.completion and"
+                f" output.choices empty): the generation shown is {origin}"
+            )
         return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
