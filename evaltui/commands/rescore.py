@@ -39,8 +39,18 @@ def rescore_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="NAME",
         help="math-verify (Hugging Face math-verify: parse + verify), exact (the extracted "
-        "answer equals the reference after normalisation), lm-eval:TASK, or module:function / "
-        "file.py:function for your own scorer(generation, reference, record) -> float|bool",
+        "answer equals the reference after normalisation), lm-eval:TASK (the task's own filters "
+        "and process_results on its lm-eval samples files; lm-eval alone: each file's own task), "
+        "or module:function / file.py:function for your own "
+        "scorer(generation, reference, record) -> float|bool",
+    )
+    parser.add_argument(
+        "--include-path",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="lm-eval: a folder of task YAMLs beyond the installed lm_eval's (as lm_eval "
+        "--include_path), for custom tasks",
     )
     parser.add_argument(
         "-o", "--output", type=Path, required=True, metavar="FILE", help="combined JSON to write"
@@ -140,6 +150,8 @@ def _summary(stats: Any, rescored: Any, output: Path) -> str:
         )
     counts = ", ".join(f"{n} {status}" for status, n in sorted(rescored.counts.items()))
     lines.append(f"generations  {counts}")
+    for note in rescored.notes:
+        lines.append(f"not scored   {one_line(note, 300)}")
     lines.append(f"cache hits   {rescored.cached_files} files")
     lines.append(f"seconds      {rescored.seconds:.2f} scoring")
     lines.append(f"wrote        {output}")
@@ -185,6 +197,8 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     if args.timeout <= 0:
         return fail("--timeout must be positive")
+    if args.include_path is not None and not args.include_path.is_dir():
+        return fail(f"--include-path {args.include_path}: not a folder")
     options = parsed_options(args, parser)  # the text is kept: the scorer reads it
     try:
         result = run_load(input_paths(args, parser), options, quiet=args.quiet)
@@ -196,6 +210,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         workers=args.workers or args.num_proc,
         cache_dir=args.cache_dir,
         use_cache=not args.no_cache,
+        include_path=args.include_path,
     )
     try:
         rescored = _score_with_progress(

@@ -81,6 +81,8 @@ class RescoreOptions:
     """Generations per task sent to a worker (fewer when there are few)."""
     cache_dir: Path | None = None
     use_cache: bool = True
+    include_path: Path | None = None
+    """lm-eval task YAMLs beyond the installed lm_eval's (its ``--include_path``)."""
 
     def worker_count(self) -> int:
         return max(1, self.workers or os.cpu_count() or 1)
@@ -108,6 +110,8 @@ class Rescored:
     cancelled: bool = False
     counts: dict[str, int] = field(default_factory=dict)
     """Generations per status."""
+    notes: list[str] = field(default_factory=list)
+    """Per file, why it was not scored (lm-eval: another task, a task lm_eval does not know)."""
 
 
 ProgressCallback = Callable[[RescoreProgress], object]
@@ -134,20 +138,6 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit(OK))
         .alias("score_status"),
         pl.lit(None, dtype=pl.String).alias("score_message"),
-    )
-
-
-def _lm_eval_unavailable(task: str) -> ScorerUnavailable:
-    import importlib.util
-
-    if importlib.util.find_spec("lm_eval") is None:
-        return ScorerUnavailable(
-            f"lm-eval:{task} re-applies the task's filters and process_results and needs the "
-            "lm_eval package (pip install lm-eval), which is not installed"
-        )
-    return ScorerUnavailable(
-        f"lm-eval:{task}: re-scoring through lm-eval tasks is not implemented yet; "
-        "use math-verify, exact or module:function"
     )
 
 
@@ -346,8 +336,8 @@ def rescore(
     if name == "exact":
         scores = _exact_scores(generations)
         return _finish(scores, name, started, 0, cancelled=False)
-    if name.startswith("lm-eval:"):
-        raise _lm_eval_unavailable(name.partition(":")[2])
+    if name == "lm-eval" or name.startswith("lm-eval:"):
+        return _lm_eval(result, options, name, started, on_progress, cancel, read_options)
     if generations.height and generations["gen"].null_count() == generations.height:
         raise ScorerUnavailable("the load did not keep the generations' text (keep_text=False)")
     resolve(name, options.timeout)  # fail here, with the message, rather than in every worker
@@ -445,6 +435,105 @@ def rescore(
     return _finish(scores, name, started, cached_files, cancelled=not complete)
 
 
+def _lm_eval(
+    result: Any,
+    options: RescoreOptions,
+    name: str,
+    started: float,
+    on_progress: ProgressCallback | None,
+    cancel: threading.Event,
+    read_options: str,
+) -> Rescored:
+    """``lm-eval[:TASK]``: each lm-eval samples file through its task's filters and
+    ``process_results`` (in-process; see :mod:`evaltui.data.lm_eval_scorer`), cached per file."""
+    from evaltui.data import lm_eval_scorer as lm
+    from evaltui.data.formats import get_reader
+
+    version = lm.check_available(name)
+    wanted = name.partition(":")[2].strip() or None
+    include = options.include_path
+    fingerprint = f"rescore\0{name}\0lm_eval {version}\0{lm.tasks_digest(include)}"
+    cache = Cache(options.cache_dir or default_cache_dir()) if options.use_cache else None
+    generations: pl.DataFrame = result.generations
+    total = generations.height
+    files = {f.source: f for f in result.files if f.format is not None and f.path is not None}
+    builder = lm.TaskBuilder(include)
+    parts: list[pl.DataFrame] = []
+    notes: list[str] = []
+    done = cached_files = cached_rows = 0
+    errors = 0
+
+    def report() -> None:
+        if on_progress is not None:
+            elapsed = time.perf_counter() - started
+            on_progress(RescoreProgress(done, total, cached_rows, errors, 0, elapsed))
+
+    def advanced(count: int) -> None:
+        nonlocal done
+        done += count
+        report()
+
+    indexed = generations.with_row_index("_row")
+    ours = indexed.filter(
+        pl.col("source").is_in([s for s, f in files.items() if f.format == "lm_eval"])
+    )
+    tasks = sorted({p.rpartition(":")[0] for p in ours["prompt_id"].unique().to_list()})
+    if not tasks:
+        raise ScorerUnavailable(
+            f"{name} re-scores lm-eval samples files (--log_samples); none was loaded"
+        )
+    if wanted is not None and wanted not in tasks:
+        raise ScorerUnavailable(
+            f"{name}: no loaded lm-eval samples file holds task {wanted!r} "
+            f"(they hold {', '.join(repr(t) for t in tasks[:8])}"
+            + (", …)" if len(tasks) > 8 else ")")
+        )
+    for (source,), rows in indexed.group_by("source", maintain_order=True):
+        report()
+        file = files.get(str(source))
+        frame: pl.DataFrame | None = None
+        note: str | None = None
+        key = None
+        if file is None or file.format != "lm_eval":
+            frame, note = lm.not_scored(rows.height, "not an lm-eval samples file")
+        elif cancel.is_set():
+            break
+        else:
+            if cache is not None:
+                with contextlib.suppress(OSError):
+                    key = cache.key(fingerprint, Path(file.path), "lm_eval", read_options)
+            frame = cache.get_frame(key, rows.height) if cache is not None and key else None
+            if frame is not None:
+                cached_files += 1
+                cached_rows += rows.height
+                note = frame["score_message"][0] if frame.height else None
+                note = note if frame.height and frame["score_status"][0] == lm.NOT_SCORED else None
+            else:
+                frame, note = lm.score_file(
+                    builder, Path(file.path), get_reader("lm_eval"), rows, wanted, cancel, advanced
+                )
+                if cache is not None and key is not None and not cancel.is_set():
+                    cache.put_frame(key, frame)
+        if note is not None:
+            notes.append(f"{source}: {note}")
+        errors += int((frame["score_status"] == ERROR).sum())
+        parts.append(frame.with_columns(rows["_row"].alias("_row")))
+        done = sum(p.height for p in parts)
+    report()
+    cancelled = cancel.is_set()
+    scores = (
+        pl.concat(parts, how="vertical")
+        if parts
+        else pl.DataFrame(schema=lm.SCHEMA | {"_row": pl.UInt32()})
+    )
+    # Rows not reached (cancelled) are marked so; every generation has one row, in load order.
+    full = indexed.select("_row").join(scores, on="_row", how="left", maintain_order="left")
+    full = full.with_columns(pl.col("score_status").fill_null(CANCELLED)).drop("_row")
+    out = _finish(full, name, started, cached_files, cancelled=cancelled)
+    out.notes = notes
+    return out
+
+
 def _finish(
     scores: pl.DataFrame, name: str, started: float, cached_files: int, *, cancelled: bool
 ) -> Rescored:
@@ -462,12 +551,15 @@ def _finish(
 def with_new_scores(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFrame:
     """``generations`` with ``accuracy`` replaced by the new score, the stored one kept beside it
     as ``stored_accuracy``, and the status columns."""
-    return generations.with_columns(
+    new = generations.with_columns(
         pl.col("accuracy").alias("stored_accuracy"),
         rescored.scores["new_accuracy"].alias("accuracy"),
         rescored.scores["score_status"],
         rescored.scores["score_message"],
     )
+    if "new_prompt_score" in rescored.scores.columns:  # lm-eval: the doc's own metric, re-applied
+        new = new.with_columns(rescored.scores["new_prompt_score"].alias("prompt_score"))
+    return new
 
 
 def rescored_stats(
