@@ -11,7 +11,7 @@ from evaltui.data.columns import display_name
 from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
 from evaltui.data.metrics import format_score
-from evaltui.data.sanitize import distinct_middle, one_line_expr, visible
+from evaltui.data.sanitize import distinct_middle, max_cells, one_line_expr, visible
 
 #: Table columns in order, when present in the Stats frame: (column, kind). Kinds: "text";
 #: "fraction" (a rate in [0, 1], always three decimals); "count" (an integer; lengths are whole
@@ -136,10 +136,9 @@ def fit_prompt(frame: pl.DataFrame, rows: pl.DataFrame, fit: int, prompt: int) -
     label = display_name("prompt")
     if not frame.columns or frame.columns[0] != label or frame.height == 0:
         return frame
-    texts = frame.select(pl.all().cast(pl.String).str.len_chars().max()).row(0)
     others = [
-        max(int(w or 0), len(name)) + CELL_PADDING
-        for name, w in zip(frame.columns[1:], texts[1:], strict=True)
+        max(max_cells(frame[name].cast(pl.String)), len(name)) + CELL_PADDING
+        for name in frame.columns[1:]
     ]
     room = fit - TABLE_CHROME - CELL_PADDING
     taken = shown = 0
@@ -148,7 +147,7 @@ def fit_prompt(frame: pl.DataFrame, rows: pl.DataFrame, fit: int, prompt: int) -
         shown += 1
     if shown < len(others):  # the prompt takes what the next column cannot use whole
         prompt = max(prompt, room - taken)
-    cut = rows.select(one_line_expr("prompt", prompt).str.pad_end(prompt)).to_series()
+    cut = rows.select(one_line_expr("prompt", prompt, pad=True)).to_series()
     return frame.with_columns(cut.alias(label))
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -81,15 +83,61 @@ def visible(text: str, *, multiline: bool = True) -> str:
     return _marks(text.translate(_MULTILINE if multiline else _TABLE))
 
 
+#: Every character below U+0300 takes one terminal cell (controls are made visible first); above
+#: it, CJK and most emoji take two and combining marks none.
+_ONE_CELL_PATTERN = "^[\x00-\u02ff]*$"
+_ONE_CELL = re.compile(_ONE_CELL_PATTERN)
+
+
+@lru_cache(maxsize=4096)
+def _char_cells(char: str) -> int:
+    if char < "\u0300":
+        return 1
+    if unicodedata.category(char) in ("Mn", "Me", "Mc", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells ``text`` takes: two for CJK and emoji, none for combining marks (as Rich
+    and terminals count them, up to Unicode-version differences in rare symbols)."""
+    if _ONE_CELL.match(text):
+        return len(text)
+    return sum(_char_cells(char) for char in text)
+
+
+def head_cells(text: str, cells: int) -> str:
+    """The longest start of ``text`` that fits in ``cells`` terminal cells."""
+    if _ONE_CELL.match(text):
+        return text[:cells]
+    taken = 0
+    for index, char in enumerate(text):
+        taken += _char_cells(char)
+        if taken > cells:
+            return text[:index]
+    return text
+
+
+def tail_cells(text: str, cells: int) -> str:
+    """The longest end of ``text`` that fits in ``cells`` terminal cells."""
+    return head_cells(text[::-1], cells)[::-1]
+
+
+def pad_cells(text: str, cells: int) -> str:
+    """``text`` with spaces after it up to ``cells`` terminal cells (``str.ljust`` in cells)."""
+    return text + " " * max(0, cells - cell_width(text))
+
+
 def one_line(text: str | None, limit: int = 200) -> str:
-    """A single display line: whitespace runs folded to one space, controls made visible, cut."""
+    """A single display line of at most ``limit`` terminal cells: whitespace runs folded to one
+    space, controls made visible, cut with ``…``."""
     if not text:
         return ""
     # Fold only the head: a 2 MB single-line generation must not be processed whole for a cell.
     head = text[: limit * 4]
     folded = _marks(_WS.sub(" ", head).strip(" ").translate(_TABLE))
-    if len(folded) > limit or len(text) > len(head):
-        return folded[: max(limit - 1, 0)] + "…"
+    if len(text) > len(head) or cell_width(folded) > limit:
+        return head_cells(folded, max(limit - 1, 0)) + "…"
     return folded
 
 
@@ -101,21 +149,20 @@ def one_line_middle(text: str | None, limit: int = 40) -> str:
     """
     if not text:
         return ""
-    folded = one_line(text, max(len(text), 1))
-    if len(folded) <= limit:
+    folded = one_line(text, max(len(text), 1) * 2)
+    if cell_width(folded) <= limit:
         return folded
     if limit <= 1:
         return "…"[:limit]
     tail = (limit - 1) // 2
-    head = limit - 1 - tail
-    return folded[:head] + "…" + folded[len(folded) - tail :]
+    return head_cells(folded, limit - 1 - tail) + "…" + tail_cells(folded, tail)
 
 
 def distinct_middle(labels: Iterable[str], limit: int) -> dict[str, str]:
     """Each label as :func:`one_line_middle` at ``limit`` cells, unless that makes two read the
     same: those show the part where they differ (``…T15:17:00-05:00`` and ``…T15:18:04-05:00``
     for two runs that differ only inside a time stamp), so every run can be told apart."""
-    full = {label: one_line(label, max(len(label), 1)) for label in labels}
+    full = {label: one_line(label, max(len(label), 1) * 2) for label in labels}
     shown = {label: one_line_middle(label, limit) for label in full}
     groups: dict[str, list[str]] = {}
     for label, text in shown.items():
@@ -127,17 +174,19 @@ def distinct_middle(labels: Iterable[str], limit: int) -> dict[str, str]:
         start = len(os.path.commonprefix(texts))  # noqa: RUF071 (characters, not paths)
         begin = max(0, start - 2)  # two characters of context before the difference
         for member, text in zip(members, texts, strict=True):
-            if len(text) - begin <= limit - 1:  # the end holds the difference: show the end
-                shown[member] = "…" + text[len(text) - (limit - 1) :]
+            if cell_width(text[begin:]) <= limit - 1:  # the end holds the difference: show it
+                shown[member] = "…" + tail_cells(text, limit - 1)
             elif begin == 0:
-                shown[member] = text[: limit - 1] + "…"
+                shown[member] = head_cells(text, limit - 1) + "…"
             else:
-                shown[member] = "…" + text[begin : begin + limit - 2] + "…"
+                shown[member] = "…" + head_cells(text[begin:], limit - 2) + "…"
     return shown
 
 
-def one_line_expr(column: str, limit: int = 200) -> pl.Expr:
-    """:func:`one_line` as a polars expression: the same result, without Python per row."""
+def one_line_expr(column: str, limit: int = 200, *, pad: bool = False) -> pl.Expr:
+    """:func:`one_line` as a polars expression: the same result, without Python per row (only
+    rows with characters that may not take one cell each, such as CJK, are measured in
+    Python). With ``pad``, every value is filled with spaces to ``limit`` cells."""
     import polars as pl
 
     controls = [chr(code) for code in _TABLE]
@@ -149,15 +198,51 @@ def one_line_expr(column: str, limit: int = 200) -> pl.Expr:
         .str.replace_many(controls, pictures)
         .str.replace_all(_MARK_RUN_PATTERN, "${1}\ufffd")
     )
-    too_long = (folded.str.len_chars() > limit) | (
-        pl.col(column).fill_null("").str.len_chars() > limit * 4
-    )
-    return (
+    beyond_head = pl.col(column).fill_null("").str.len_chars() > limit * 4
+    too_long = (folded.str.len_chars() > limit) | beyond_head
+    fast = (
         pl.when(too_long)
         .then(folded.str.slice(0, max(limit - 1, 0)) + pl.lit("…"))
         .otherwise(folded)
-        .alias(column)
     )
+    if pad:
+        fast = fast.str.pad_end(limit)
+    # A cut by characters is right for one-cell text: the other rows (CJK, emoji, combining
+    # marks) are cut again from the whole fold, by cells, in Python.
+    fields = pl.struct(
+        fast.alias("fast"),
+        folded.alias("folded"),
+        beyond_head.alias("cut"),
+        folded.str.contains(_ONE_CELL_PATTERN).alias("narrow"),
+    )
+    return fields.map_batches(
+        lambda batch: _fit_cells(batch, limit, pad), return_dtype=pl.String
+    ).alias(column)
+
+
+def max_cells(values: pl.Series) -> int:
+    """The most terminal cells any value of a string series takes (0 when all are null)."""
+    narrow = values.str.contains(_ONE_CELL_PATTERN).fill_null(True)
+    widest = values.filter(narrow).str.len_chars().max()
+    best = int(widest) if isinstance(widest, int) else 0
+    for text in values.filter(~narrow).to_list():
+        best = max(best, cell_width(text))
+    return best
+
+
+def _fit_cells(fields: pl.Series, limit: int, pad: bool) -> pl.Series:
+    fast = fields.struct.field("fast")
+    wide = (~fields.struct.field("narrow")).arg_true()
+    if wide.len() == 0:
+        return fast
+    fixed = []
+    folded = fields.struct.field("folded").gather(wide).to_list()
+    cut = fields.struct.field("cut").gather(wide).to_list()
+    for text, beyond_head in zip(folded, cut, strict=True):
+        if beyond_head or cell_width(text) > limit:
+            text = head_cells(text, max(limit - 1, 0)) + "…"
+        fixed.append(pad_cells(text, limit) if pad else text)
+    return fast.scatter(wide, fixed)
 
 
 #: First characters a spreadsheet takes as the start of a formula (OWASP "CSV injection"), and the

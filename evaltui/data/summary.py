@@ -26,7 +26,14 @@ import polars as pl
 
 from evaltui.data.metrics import ScoreKind, format_score, kinds_summary, run_kinds
 from evaltui.data.sampling import ks_for, maj_column
-from evaltui.data.sanitize import markdown_cell, one_line, one_line_middle, spreadsheet_safe
+from evaltui.data.sanitize import (
+    cell_width,
+    markdown_cell,
+    one_line,
+    one_line_middle,
+    pad_cells,
+    spreadsheet_safe,
+)
 
 BOOTSTRAP_SAMPLES = 1000
 SEED = 0
@@ -360,9 +367,9 @@ def render_table(summaries: list[RunSummary], style: str = "text") -> str:
         lines += ["| " + " | ".join(r) + " |" for r in rows]
         tail = f"\n\n{note[0].upper()}{note[1:]}.\n" + (f"\n{scores}\n" if scores else "")
         return "\n".join(lines) + tail
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(cell_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [
-        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip()
+        "  ".join(pad_cells(cell, widths[i]) for i, cell in enumerate(r)).rstrip()
         for r in [header, *rows]
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -500,3 +500,27 @@ def test_the_prompt_column_takes_the_room_of_a_column_that_would_be_cut() -> Non
         assert whole[last] == room or last == len(widths) - 1, (fit, whole)
         assert fitted["prompt"].str.len_chars().min() >= 20
         assert fitted.drop("prompt").equals(plain.drop("prompt"))
+
+
+@pytest.mark.parametrize("size", [SMALL, (200, 30)])
+async def test_chinese_prompts_leave_the_other_columns_on_screen(
+    options: Any, size: tuple[int, int]
+) -> None:
+    """OpenCompass's published Chinese prompts: a prompt cut at N characters took 2N cells, so
+    at 200 cells the table showed only the prompt and at 80 the last column read `corre`. The
+    columns the table measures (as Rich counts cells) end exactly at its edge, or all fit."""
+    data = Path(__file__).parent.parent / "fixtures" / "real_world" / "opencompass"
+    app = EvalApp([str(data)], options())
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        table = main_screen(app).current_table()
+        assert table is not None and table.row_count > 0
+        assert (
+            app.rows is not None and app.rows["prompt"].str.contains("[\u4e00-\u9fff]").sum() > 10
+        )
+        widths = [column.render_width for column in table.ordered_columns]
+        room = table.scrollable_content_region.width
+        ends = [sum(widths[: i + 1]) for i in range(len(widths))]
+        assert ends[1] <= room  # at least the prompt and the run are whole on screen
+        whole = [end for end in ends if end <= room]
+        assert whole[-1] >= room - 1 or len(whole) == len(ends), (room, ends)

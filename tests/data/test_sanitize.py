@@ -139,3 +139,50 @@ def test_distinct_middle_keeps_runs_apart_that_differ_inside_the_label() -> None
     esc, dash = "a" * 10 + "\x1b]0;x" + "b" * 10, "a" * 10 + "-]0;x" + "b" * 10
     hostile = distinct_middle([esc, dash], 10)
     assert "␛" in hostile[esc] and "\x1b" not in hostile[esc] and hostile[esc] != hostile[dash]
+
+
+def test_cuts_and_pads_count_terminal_cells_not_characters() -> None:
+    """CJK and emoji take two cells: a prompt cut at 20 characters took 40 cells and pushed the
+    table's other columns off screen (OpenCompass's Chinese prompts)."""
+    import polars as pl
+    from rich.cells import cell_len
+
+    from evaltui.data.sanitize import (
+        cell_width,
+        distinct_middle,
+        max_cells,
+        one_line_expr,
+        one_line_middle,
+        pad_cells,
+    )
+
+    chinese = "如果我在空中垂直抛球，球最初向哪个方向行进？" * 3
+    mixed = "answer: 答案是 42 🙂 done, é and e\u0301"
+    values = [chinese, mixed, "plain ascii " * 10, "", "短"]
+    for text in values:
+        assert cell_width(text) == cell_len(text)
+    for limit in (1, 7, 20, 61):
+        for text in values:
+            cut = one_line(text, limit)
+            assert cell_len(cut) <= limit
+            assert cut == text or cut.endswith("…")
+            # The cut keeps as much as fits: one more character would not.
+            if cut.endswith("…") and limit > 2:
+                kept = cut[:-1]
+                assert cell_len(text[: len(kept) + 1]) > limit - 1
+        frame = pl.DataFrame({"v": values})
+        assert frame.select(one_line_expr("v", limit))["v"].to_list() == [
+            one_line(v, limit) for v in values
+        ]
+        padded = frame.select(one_line_expr("v", limit, pad=True))["v"].to_list()
+        assert {cell_len(v) for v in padded} == {limit}
+        assert max_cells(frame.select(one_line_expr("v", limit))["v"]) == max(
+            cell_len(one_line(v, limit)) for v in values
+        )
+        middle = one_line_middle(chinese, limit)
+        assert cell_len(middle) <= limit
+    assert pad_cells("答案", 6) == "答案  " and cell_len(pad_cells("答案", 6)) == 6
+    # Two runs that differ only at their end stay apart, within the width, in cells.
+    runs = [f"组织/模型名称很长很长很长-{day}" for day in ("2024-06-01", "2024-06-02")]
+    shown = distinct_middle(runs, 16)
+    assert len(set(shown.values())) == 2 and all(cell_len(v) <= 16 for v in shown.values())

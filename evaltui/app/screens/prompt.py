@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from evaltui.app.display import generation_text, has_final_answer, score_mark
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.sampling import vote_summary
-from evaltui.data.sanitize import one_line, one_line_middle, visible
+from evaltui.data.sanitize import one_line, one_line_middle, pad_cells, visible
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -167,10 +167,10 @@ class PromptScreen(Screen[None]):
             marker = "" if has_final_answer(row["gen"]) else "  ⚠ no final answer"
             if row.get("truncated"):
                 marker += "  ⚠ hit length cap"
-            run = f"{one_line(row['run'], 24):<25}" if self.other_run is not None else ""
+            run = pad_cells(one_line(row["run"], 24), 25) if self.other_run is not None else ""
             label = Text(
                 f"{run}#{row['sample']:<3} {score_mark(row['accuracy'], row['_correct'])}  {length:>8} tok  "
-                f"{extracted:<30}{marker}"
+                f"{pad_cells(extracted, 30)}{marker}"
             )
             options.add_option(Option(label))
         if gens.height:
