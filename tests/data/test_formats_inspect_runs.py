@@ -258,3 +258,88 @@ def test_empty_output_falls_back_to_messages_then_to_the_scorers_answer(
     err = capsys.readouterr().err
     assert "the generation shown is the scorer's answer" in err
     assert "empty 0 of 6 generations" in err
+
+
+# --- header fields nobody needs cannot cost the log; one it needs is one clear error ------------
+
+DEEP = "[" * 10_000 + "]" * 10_000
+LONG_INT = "9" * 5_000
+SENTINEL = "@@spliced@@"
+
+
+def write_spliced(path: Path, data: dict[str, Any], raw: str) -> Path:
+    """Write ``data`` as a .json or .eval log (by the suffix) with ``raw`` JSON text where the
+    value ``SENTINEL`` is (json.dumps cannot write what the parser then chokes on)."""
+    (write_json if path.suffix == ".json" else write_eval)(path, data)
+    if path.suffix == ".json":
+        path.write_text(path.read_text(encoding="utf-8").replace(f'"{SENTINEL}"', raw))
+        return path
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name).decode("utf-8") for name in archive.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in members.items():
+            archive.writestr(name, text.replace(f'"{SENTINEL}"', raw))
+    return path
+
+
+def _spoil(data: dict[str, Any], where: str) -> None:
+    if where == "eval.metadata":
+        data["eval"]["metadata"] = SENTINEL
+    elif where == "eval.model_args":
+        data["eval"]["model_args"] = {"nested": SENTINEL}
+    elif where == "plan":
+        data["plan"] = SENTINEL
+    elif where == "stats":
+        data["stats"]["model_usage"] = SENTINEL
+    elif where == "eval.model":
+        data["eval"]["model"] = SENTINEL
+    else:
+        raise AssertionError(where)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".eval"])
+@pytest.mark.parametrize("raw", [DEEP, LONG_INT], ids=["10k deep", "5k digits"])
+@pytest.mark.parametrize("where", ["eval.metadata", "eval.model_args", "plan", "stats"])
+def test_header_fields_evaltui_does_not_need_cannot_lose_the_log(
+    tmp_path: Path, suffix: str, raw: str, where: str
+) -> None:
+    first = log("AAA", "2026-01-01T10:00:00")
+    second = log("BBB", "2026-01-02T10:00:00")
+    _spoil(first, where)
+    _spoil(second, where)
+    write_spliced(tmp_path / f"2026-01-01T10-00-00_toy_AAA{suffix}", first, raw)
+    write_spliced(tmp_path / f"2026-01-02T10-00-00_toy_BBB{suffix}", second, raw)
+    result = load_dir(tmp_path)
+    assert result.errors == [] and result.notes == []
+    # Both logs read whole, under their model, and still told apart (their ids were read).
+    assert run_table(result) == {
+        f"{MODEL} @ 2026-01-01T10:00:00": (3, 6, 6, 0.6667),
+        f"{MODEL} @ 2026-01-02T10:00:00": (3, 6, 6, 0.6667),
+    }
+
+
+@pytest.mark.parametrize("suffix", [".json", ".eval"])
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (DEEP, "JSON nested too deeply to read (about 1,000 levels at most)"),
+        (LONG_INT, "integer too long to read (more than 4,300 digits)"),
+    ],
+    ids=["10k deep", "5k digits"],
+)
+def test_an_unreadable_header_field_evaltui_needs_is_one_clear_error(
+    tmp_path: Path, suffix: str, raw: str, why: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = log("AAA", "2026-01-01T10:00:00")
+    _spoil(bad, "eval.model")
+    write_spliced(tmp_path / f"bad{suffix}", bad, raw)
+    write_eval(tmp_path / "good.eval", log("BBB", "2026-01-02T10:00:00"))
+    result = load_dir(tmp_path)
+    assert run_table(result) == {MODEL: (3, 6, 6, 0.6667)}  # the good log, whole
+    assert [str(e) for e in result.errors] == [
+        f"bad{suffix}: Inspect log not read: its eval.model cannot be read ({why})"
+    ]
+    assert main(["summarize", str(tmp_path), "-o", str(tmp_path / "c.json"), "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert "bad lines    1" in err and f"bad{suffix}: Inspect log not read: its eval.model" in err
+    assert "Traceback" not in err

@@ -271,6 +271,8 @@ def stringify(value: Any) -> str | None:
         return None
     if isinstance(value, str):
         return value
+    if isinstance(value, Unreadable):  # json.dumps would write it as "{}"
+        raise EntryError(value.reason)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
@@ -348,10 +350,7 @@ def json_document(path: Path, source: str) -> tuple[Any, LoadError | None]:
     except OSError as exc:
         return None, LoadError(source, None, f"cannot read: {exc.strerror or exc}")
     try:
-        try:
-            data = parse_json(text)
-        except EntryError:
-            data = _tolerant(text, 0, len(text), 0)
+        data = parse_tolerant(text)
     except json.JSONDecodeError as exc:
         return None, LoadError(
             source, exc.lineno, f"not valid JSON (truncated?): {exc.msg} at column {exc.colno}"
@@ -359,6 +358,17 @@ def json_document(path: Path, source: str) -> tuple[Any, LoadError | None]:
     except IndexError:  # the entry-by-entry parse ran off the end
         return None, LoadError(source, None, "not valid JSON (truncated?)")
     return data, None
+
+
+def parse_tolerant(text: str) -> Any:
+    """One JSON document whose values nested too deeply or holding too long an integer spoil
+    only themselves: such a value (at most :data:`TOLERANT_DEPTH` levels down) becomes an
+    :class:`Unreadable` placeholder. Raises ``json.JSONDecodeError`` for bad syntax (and
+    ``IndexError`` when the entry-by-entry parse runs off the end of a truncated text)."""
+    try:
+        return parse_json(text)
+    except EntryError:
+        return _tolerant(text, 0, len(text), 0)
 
 
 class Unreadable(dict[str, Any]):
@@ -389,7 +399,7 @@ _SPECIAL = re.compile(r'["\[\]{}]')
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
-def _value_end(text: str, start: int) -> int:
+def value_end(text: str, start: int) -> int:
     """The end of the JSON value starting at ``start`` (iterative: any depth)."""
     char = text[start]
     if char == '"':
@@ -442,13 +452,13 @@ def _tolerant(text: str, start: int, end: int, depth: int) -> Any:
             if text[pos] != ":":
                 raise json.JSONDecodeError("Expecting ':' delimiter", text, pos)
             pos = _WHITESPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
-        value_end = _value_end(text, pos)
-        value = _tolerant(text, pos, value_end, depth + 1)
+        end_of_value = value_end(text, pos)
+        value = _tolerant(text, pos, end_of_value, depth + 1)
         if is_object:
             items[key] = value
         else:
             elements.append(value)
-        pos = _WHITESPACE.match(text, value_end).end()  # type: ignore[union-attr]
+        pos = _WHITESPACE.match(text, end_of_value).end()  # type: ignore[union-attr]
         if text[pos] == ",":
             pos = _WHITESPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
     return items if is_object else elements

@@ -39,8 +39,10 @@ from evaltui.data.formats.base import (
     Unreadable,
     json_document,
     parse_json,
+    parse_tolerant,
     stringify,
     to_score,
+    value_end,
 )
 from evaltui.data.schema import LoadError
 
@@ -98,9 +100,27 @@ def _open_member(archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo) ->
     return zstandard.ZstdDecompressor().stream_reader(io.BytesIO(compressed))
 
 
-def _member_json(archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo) -> Any:
-    """A member parsed as JSON (bounded by :data:`MEMBER_LIMIT`)."""
-    return parse_json(read_member(archive, path, info).decode("utf-8", errors="replace"))
+def _member_json(
+    archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo, *, tolerant: bool = False
+) -> Any:
+    """A member parsed as JSON (bounded by :data:`MEMBER_LIMIT`). ``tolerant``: a value nested
+    too deeply or an integer too long spoils only itself (:func:`parse_tolerant`) -- for the
+    header, whose fields evaltui mostly does not need."""
+    text = read_member(archive, path, info).decode("utf-8", errors="replace")
+    return parse_tolerant(text) if tolerant else parse_json(text)
+
+
+def _plain(value: Any) -> Any:
+    """A header value evaltui can do without: None when it could not be read."""
+    return None if isinstance(value, Unreadable) else value
+
+
+def _needed(info: dict[str, Any], key: str) -> Any:
+    """A header value evaltui needs (``eval.model``, ``eval.task``); raises when unreadable."""
+    value = info.get(key)
+    if isinstance(value, Unreadable):
+        raise EntryError(f"its eval.{key} cannot be read ({value.reason})")
+    return value
 
 
 #: A JSON log starts with its format version (EvalLog field order: version, status, eval, …).
@@ -134,40 +154,47 @@ def _header_of(path: Path) -> dict[str, Any] | None:
                 infos = {i.filename: i for i in archive.infolist()}
                 for member in ("header.json", "_journal/start.json"):  # start.json while running
                     if member in infos:
-                        data = _member_json(archive, path, infos[member])
+                        data = _member_json(archive, path, infos[member], tolerant=True)
                         return data if isinstance(data, dict) else None
             return None
         with path.open("rb") as handle:
             text = handle.read(HEADER_BYTES).decode("utf-8", errors="replace").lstrip("\ufeff")
-    except (OSError, ValueError, zipfile.BadZipFile, KeyError):
-        return None
-    if not JSON_LOG_START.match(text):
-        return None
-    found = EVAL_KEY.search(text)
-    if found is None:
-        return None
-    try:
-        info, _end = json.JSONDecoder().raw_decode(text, found.end() - 1)
-    except ValueError:
-        return None
+        if not JSON_LOG_START.match(text):
+            return None
+        found = EVAL_KEY.search(text)
+        if found is None:
+            return None
+        # The eval object alone, any depth: a field nested too deeply (metadata, model args)
+        # or an integer too long spoils only that field.
+        start = found.end() - 1
+        info = parse_tolerant(text[start : value_end(text, start)])
+    except (OSError, ValueError, IndexError, RecursionError, zipfile.BadZipFile, KeyError):
+        return None  # who the log is stays unknown; reading it says what is wrong
     status = re.search(r'"status"\s*:\s*"([^"]*)"', text[: found.start()])
     return {"eval": info, "status": status.group(1) if status else ""}
 
 
 def _log_id(path: Path, header: dict[str, Any]) -> LogId | None:
     info = header.get("eval")
-    if not isinstance(info, dict):
+    if not isinstance(info, dict) or isinstance(info, Unreadable):
         return None
-    key = info.get("eval_id") or f"{info.get('run_id')}/{info.get('task_id')}"
-    results = header.get("results")
-    completed = results.get("completed_samples") if isinstance(results, dict) else None
+
+    def field(value: Any) -> str:
+        value = _plain(value)
+        return value if isinstance(value, str) else stringify(value) or ""
+
+    key = field(info.get("eval_id")) or (
+        f"{field(info.get('run_id')) or None}/{field(info.get('task_id')) or None}"
+    )
+    results = _plain(header.get("results"))
+    completed = _plain(results.get("completed_samples")) if isinstance(results, dict) else None
     return LogId(
         path.name,
-        str(key),
-        str(info.get("task") or ""),
-        str(info.get("model") or ""),
-        str(info.get("created") or ""),
-        str(header.get("status") or ""),
+        key,
+        field(info.get("task")),
+        field(info.get("model")),
+        field(info.get("created")),
+        field(header.get("status")),
         completed if isinstance(completed, int) else 0,
     )
 
@@ -324,7 +351,7 @@ def _score(scores: Any) -> tuple[float | None, str | None]:
 
 def _error_message(error: Any) -> str:
     """An EvalError's message (one line of it), or the value as text."""
-    message = error.get("message") if isinstance(error, dict) else error
+    message = _plain(error.get("message")) if isinstance(error, dict) else error
     text = stringify(message) or "unknown error"
     return text.strip().splitlines()[0] if text.strip() else "unknown error"
 
@@ -377,7 +404,7 @@ class InspectReader(Reader):
                     header: Any = {}
                     if member is not None:
                         try:
-                            header = _member_json(archive, path, infos[member])
+                            header = _member_json(archive, path, infos[member], tolerant=True)
                         except Exception as exc:  # the samples are still worth reading
                             errors.append(
                                 LoadError(source, None, f"{member} unreadable, ignored: {exc}")
@@ -417,9 +444,15 @@ class InspectReader(Reader):
             )
             return ReadResult(Rows().frame(), [], [note])
         header, samples, errors = self._load(path, source)
-        info = header.get("eval") or {}
-        run = options.label or (stringify(info.get("model")) or path.parent.name) + tag
-        task = stringify(info.get("task")) or path.stem
+        try:
+            model, task = self._model_and_task(header)
+        except EntryError as exc:
+            # What the run is called, or which task its prompts belong to, is unknowable:
+            # one clear error for the file rather than rows under a made-up name.
+            reason = f"Inspect log not read: {exc}"
+            return ReadResult(Rows().frame(), [*errors, LoadError(source, None, reason)])
+        run = options.label or (model or path.parent.name) + tag
+        task = task or path.stem
         notes = self._status_notes(header, source, len(samples))
         rows = Rows()
         fallbacks: dict[str, int] = {}  # where generations without model output came from
@@ -484,9 +517,21 @@ class InspectReader(Reader):
         return _cached_id(str(path), stat.st_mtime_ns, stat.st_size)
 
     @staticmethod
+    def _model_and_task(header: dict[str, Any]) -> tuple[str | None, str | None]:
+        """The header fields a log cannot be read without (the run label and the prompts'
+        task); raises :class:`EntryError` when one is there but unreadable. Every other header
+        field is optional: unreadable, it is as if absent."""
+        info = header.get("eval")
+        if isinstance(info, Unreadable):
+            raise EntryError(f"its eval header cannot be read ({info.reason})")
+        if not isinstance(info, dict):
+            return None, None
+        return stringify(_needed(info, "model")) or None, stringify(_needed(info, "task")) or None
+
+    @staticmethod
     def _status_notes(header: dict[str, Any], source: str, samples: int) -> list[str]:
         """What the log's status says, when it is not a finished run."""
-        status = header.get("status")
+        status = _plain(header.get("status"))
         if not isinstance(status, str) or status in ("success", ""):
             return []
         what = {
@@ -495,7 +540,7 @@ class InspectReader(Reader):
             "started": "still running (or killed)",
         }.get(status, status)
         note = f"{source}: Inspect log {what} (status {status!r})"
-        error = header.get("error")
+        error = _plain(header.get("error"))
         if error:
             note += f": {_error_message(error)}"
         if samples == 0:
