@@ -151,15 +151,6 @@ def fit_prompt(frame: pl.DataFrame, rows: pl.DataFrame, fit: int, prompt: int) -
     return frame.with_columns(cut.alias(label))
 
 
-_BOXED = re.compile(r"\\(?:boxed|fbox)\{")
-
-
-def has_final_answer(text: str | None) -> bool:
-    return bool(text) and bool(
-        _BOXED.search(text or "") or re.search(r"(?i)answer is", (text or "")[-2000:])
-    )
-
-
 MAX_SHOWN_CHARS = 200_000
 
 

@@ -310,3 +310,30 @@ async def test_load_failure_is_a_message_not_a_traceback(tmp_path: Path, make_ap
         assert app.load_error is not None and "no such file or directory" in app.load_error
         assert "Could not load" in static_text(app, "#failure")
         await pilot.press("ctrl+q")
+
+
+async def test_prompt_screen_marks_answers_as_the_triage_flags_do(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """The prompt screen's "no final answer" follows the triage rule (the loader's has_answer):
+    an "Answer: 42" line is an answer, and an empty generation is "empty", not "no answer"."""
+    from textual.widgets import OptionList
+
+    data = tmp_path / "evals.jsonl"
+    gens = ["Work it out.\nAnswer: 42", "I keep thinking about it", "", "so \\boxed{42}"]
+    data.write_text(
+        "".join(
+            json.dumps({"prompt": "What is 6*7?", "gen": g, "answer": "42", "accuracy": 1}) + "\n"
+            for g in gens
+        )
+    )
+    app = make_app(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        options = app.screen.query_one("#generations", OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        marks = ["no final answer" in label for label in labels]
+        assert marks == [False, True, False, False], labels
+        assert ["⚠ empty" in label for label in labels] == [False, False, True, False]

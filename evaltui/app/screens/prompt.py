@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from evaltui.app.display import generation_text, has_final_answer, score_mark
+from evaltui.app.display import generation_text, score_mark
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import one_line, one_line_middle, pad_cells, visible
@@ -164,7 +164,14 @@ class PromptScreen(Screen[None]):
             # The loader extracted final answers while reading (the format's own, else the text's).
             answer = row.get("extracted")
             extracted = one_line(answer, 30) if answer else ""
-            marker = "" if has_final_answer(row["gen"]) else "  ⚠ no final answer"
+            # The same rule as the triage flags: the loader's has_answer (the format's own or
+            # the extracted answer, or a stated one), and an empty text is "empty", not that.
+            if not row["gen"]:
+                marker = "  ⚠ empty"
+            elif row.get("has_answer") is False:
+                marker = "  ⚠ no final answer"
+            else:
+                marker = ""
             if row.get("truncated"):
                 marker += "  ⚠ hit length cap"
             run = pad_cells(one_line(row["run"], 24), 25) if self.other_run is not None else ""
