@@ -120,25 +120,32 @@ def main() -> None:
     for name, texts in corpora.items():
         mb = sum(len(t.encode()) for t in texts) / 1e6
         times: dict[str, list[float]] = {"hf": [], "fast1": [], "fast2": []}
+        cpu: dict[str, list[float]] = {"hf": [], "fast1": [], "fast2": []}
         for _run in range(args.runs):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             encodings = info.tokenizer.encode_batch_fast(texts, add_special_tokens=False)
             expected = np.fromiter((len(e) for e in encodings), dtype=np.int64)
             times["hf"].append(time.perf_counter() - start)
+            cpu["hf"].append(time.process_time() - cpu_start)
             del encodings
             for threads in (1, 2):
                 info.fast.set_threads(threads)
                 info.fast.reset()  # each run is a fresh load: no chunk counted yet
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), time.process_time()
                 counts = info.fast.count(texts)
                 times[f"fast{threads}"].append(time.perf_counter() - start)
+                cpu[f"fast{threads}"].append(time.process_time() - cpu_start)
                 assert (counts == expected).all(), f"{name}: counts differ"
         med = {k: statistics.median(v) for k, v in times.items()}
+        busy = {k: statistics.median(c / w for c, w in zip(cpu[k], times[k], strict=True)) for k in cpu}
         print(
             f"{name}: {len(texts):,} texts, {mb:.1f} MB, {args.runs} runs, identical counts | "
             f"HF {med['hf']:.2f} s {times['hf']} | fast 1 thread {med['fast1']:.2f} s "
             f"({med['hf'] / med['fast1']:.1f}x HF) | fast 2 threads {med['fast2']:.2f} s "
-            f"({med['hf'] / med['fast2']:.1f}x HF; {med['fast1'] / med['fast2']:.2f}x from 1 to 2 threads)"
+            f"({med['hf'] / med['fast2']:.1f}x HF; {med['fast1'] / med['fast2']:.2f}x from 1 to 2 threads) | "
+            f"CPU-seconds per wall second (process, all threads): HF {busy['hf']:.2f}, "
+            f"fast 1 thread {busy['fast1']:.2f}, fast 2 threads {busy['fast2']:.2f}; "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
     print(f"load average {os.getloadavg()[0]:.1f} at end")
 

@@ -27,12 +27,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+import string
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import polars as pl
 
 if TYPE_CHECKING:
     import tiktoken
@@ -81,11 +84,16 @@ KNOWN_SPLITS: dict[tuple[str, ...], str] = {
 # A space followed by an ASCII letter starts a piece under every known pattern.
 _CUT = re.compile(" [A-Za-z]")
 _CHUNKS = re.compile(" (?=[A-Za-z])")  # splits there, dropping the space (restored when counted)
+#: Marks a cut in the native path (a text holding one is counted on the Python path).
+SENTINEL = "\x00"
+_CUT_FROM = [" " + c for c in string.ascii_letters]
+_CUT_TO = [SENTINEL + " " + c for c in string.ascii_letters]
 #: Bounds of the chunk -> count cache (entries, characters held); past either it starts over.
 CACHE_ENTRIES = 1_000_000
 CACHE_CHARS = 32_000_000
-#: Below this many characters to encode, threads cost more than they save.
-PARALLEL_CHARS = 65_536
+#: Bytes of text per unit of work (one polars pass, one thread): memory per thread stays near a
+#: few times this.
+UNIT_CHARS = 131_072
 
 
 def _byte_decoder() -> dict[str, int]:
@@ -110,6 +118,7 @@ class _AddedPass:
     pattern: re.Pattern[str]
     firsts: str
     """Every first character of the tokens: a text holding none of them has none of the tokens."""
+    contents: tuple[str, ...]
 
 
 def _added_pass(contents: Sequence[str]) -> _AddedPass | None:
@@ -118,7 +127,7 @@ def _added_pass(contents: Sequence[str]) -> _AddedPass | None:
     # Longest first at each position = leftmost-longest (tokenizers' aho-corasick match kind).
     ordered = sorted(set(contents), key=lambda c: (-len(c), c))
     body = "|".join(re.escape(c) for c in ordered)
-    return _AddedPass(re.compile(body), "".join(sorted({c[0] for c in ordered})))
+    return _AddedPass(re.compile(body), "".join(sorted({c[0] for c in ordered})), tuple(ordered))
 
 
 def _merge_result(merge: Any) -> str | None:
@@ -241,18 +250,22 @@ def bounded_pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
 
     A piece runs past ``limit`` when no safe cut follows soon (a long run of CJK, say).
     """
+    return list(iter_pieces(text, limit))
+
+
+def iter_pieces(text: str, limit: int = PIECE_CHARS) -> Iterator[str]:
+    """:func:`bounded_pieces`, one piece at a time (only one piece's copy is alive)."""
     if len(text) <= limit:
-        return [text]
-    pieces: list[str] = []
+        yield text
+        return
     start = 0
     while len(text) - start > limit:
         found = _CUT.search(text, start + limit)
         if found is None:
             break
-        pieces.append(text[start : found.start()])
+        yield text[start : found.start()]
         start = found.start()
-    pieces.append(text[start:])
-    return pieces
+    yield text[start:]
 
 
 def safe_prefix(text: str, limit: int) -> str:
@@ -262,7 +275,14 @@ def safe_prefix(text: str, limit: int) -> str:
 
 
 class FastCounter:
-    """Count-only BPE for an accepted tokenizer (see :func:`plan`)."""
+    """Count-only BPE for an accepted tokenizer (see :func:`plan`).
+
+    Texts are cut into chunks where the pre-tokenizer always cuts (before a space + ASCII letter:
+    mostly words) and at added tokens; each distinct chunk is counted by tiktoken once per load
+    (and remembered) and the chunks' counts are summed per text. The cutting, the deduplication
+    and the sums run in polars (Rust, without the GIL), so several threads count at once; only
+    the distinct chunks not seen before cross into Python.
+    """
 
     def __init__(
         self, encoding: tiktoken.Encoding, raw: _AddedPass | None, normalized: _AddedPass | None
@@ -273,11 +293,148 @@ class FastCounter:
         self.threads = 1
         self._pool: ThreadPoolExecutor | None = None
         self._pool_threads = 0
-        self._cache: dict[str, dict[str, int]] = {}
+        self._cache: dict[str, int] = {}
         self._cache_chars = 0
+        passes = [p for p in (raw, normalized) if p is not None]
+        # The native path marks cuts with NUL: an added token holding one keeps every text on the
+        # Python path (a text holding one takes that path on its own).
+        self._native = not any(SENTINEL in p.contents for p in passes)
+        self._added_regexes = [_rust_alternation(p.contents) for p in passes]
+        # Pieces of a long text may be cut before added tokens are matched only when no added
+        # token holds a space (a cut inside one would stop it matching).
+        self._pieces_first = not any(" " in c for p in passes for c in p.contents)
 
     def set_threads(self, threads: int) -> None:
         self.threads = max(1, threads)
+
+    def count(self, texts: Sequence[str] | pl.Series) -> np.ndarray:
+        """Token counts of ``texts``, as ``len(encode(text, add_special_tokens=False))``.
+
+        Work goes out in units of about :data:`UNIT_CHARS` (a long text in pieces cut where the
+        pre-tokenizer cuts), over :attr:`threads` threads, so memory stays bounded whatever the
+        length of one text.
+        """
+        series = _as_series(texts)
+        total = len(series)
+        counts = np.zeros(total, dtype=np.int64)
+        if total == 0:
+            return counts.astype(np.uint32)
+        sizes = series.str.len_bytes().to_numpy().astype(np.int64)
+        python = np.zeros(total, dtype=bool) if self._native else np.ones(total, dtype=bool)
+        if self._native:
+            python |= series.str.contains(SENTINEL, literal=True).to_numpy()
+        long_rows = np.flatnonzero((sizes > PIECE_CHARS) & ~python)
+        if not self._pieces_first:
+            python[long_rows] = True
+            long_rows = long_rows[:0]
+        short = np.flatnonzero((sizes <= PIECE_CHARS) & ~python)
+        units = self._units(series, sizes, short, long_rows)
+        for part in self._run(units, total):
+            counts += part
+        for row in np.flatnonzero(python):
+            counts[row] += self._count_python(str(series[int(row)]))
+        return counts.astype(np.uint32)
+
+    def _units(
+        self, series: pl.Series, sizes: np.ndarray, short: np.ndarray, long_rows: np.ndarray
+    ) -> Iterator[tuple[np.ndarray, pl.Series]]:
+        """(row of each text, texts) in units of about :data:`UNIT_CHARS` bytes."""
+        if len(short):
+            # Consecutive rows per unit (callers pass them longest first: units of similar texts).
+            cumulative = np.cumsum(sizes[short])
+            cuts = np.searchsorted(cumulative, np.arange(UNIT_CHARS, cumulative[-1], UNIT_CHARS))
+            for part in np.split(short, np.unique(cuts + 1)):
+                if len(part):
+                    yield part, series.gather(part)
+        for row in long_rows:
+            text = str(series[int(row)])
+            group: list[str] = []
+            held = 0
+            for piece in iter_pieces(text, UNIT_CHARS):
+                group.append(piece)
+                held += len(piece)
+                if held >= UNIT_CHARS:
+                    yield np.full(len(group), row), pl.Series(group, dtype=pl.String)
+                    group, held = [], 0
+            if group:
+                yield np.full(len(group), row), pl.Series(group, dtype=pl.String)
+
+    def _run(
+        self, units: Iterator[tuple[np.ndarray, pl.Series]], total: int
+    ) -> Iterator[np.ndarray]:
+        """Per-row counts of each unit, over the thread pool (a few units in flight at most)."""
+        if self.threads <= 1:
+            for rows, texts in units:
+                yield self._count_unit(rows, texts, total)
+            return
+        if self._pool is None or self._pool_threads != self.threads:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False)
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="evaltui-count")
+            self._pool_threads = self.threads
+        pending: deque[Future[np.ndarray]] = deque()
+        for rows, texts in units:
+            pending.append(self._pool.submit(self._count_unit, rows, texts, total))
+            if len(pending) >= 2 * self.threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def _count_unit(self, rows: np.ndarray, texts: pl.Series, total: int) -> np.ndarray:
+        """Per-row sums over ``total`` rows of one unit's counts (texts free of NUL)."""
+        text = pl.col("text")
+        added: list[pl.Expr] = []
+        for pattern in self._added_regexes:
+            added.append(text.str.count_matches(pattern))
+            text = text.str.replace_all(pattern, SENTINEL)
+        chunks = text.str.replace_many(_CUT_FROM, _CUT_TO).str.split(SENTINEL).alias("chunk")
+        frame = pl.DataFrame({"row": rows.astype(np.int64), "text": texts})
+        counts = np.zeros(total, dtype=np.int64)
+        if added:
+            per_text = frame.select(pl.sum_horizontal(added)).to_series().to_numpy()
+            np.add.at(counts, rows, per_text)
+        exploded = (
+            frame.select("row", chunks).explode("chunk").filter(pl.col("chunk").str.len_bytes() > 0)
+        )
+        distinct = exploded.get_column("chunk").unique()
+        lengths = pl.Series("n", self._chunk_lengths(distinct.to_list()), dtype=pl.Int64)
+        joined = exploded.join(pl.DataFrame([distinct, lengths]), on="chunk", how="left")
+        summed = np.bincount(
+            joined.get_column("row").to_numpy(),
+            weights=joined.get_column("n").to_numpy(),
+            minlength=total,
+        )
+        return counts + summed.astype(np.int64)
+
+    def _chunk_lengths(self, chunks: list[str]) -> list[int]:
+        """The token count of each chunk: remembered ones looked up, the others encoded."""
+        cache = self._cache  # a full cache is replaced, never emptied under another thread
+        known = [cache.get(c) for c in chunks]
+        missing = [c for c, n in zip(chunks, known, strict=True) if n is None]
+        if not missing:
+            return known  # type: ignore[return-value]
+        encode = self.encoding.encode_ordinary
+        counted = [len(encode(c)) for c in missing]
+        if len(cache) + len(missing) > CACHE_ENTRIES or self._cache_chars > CACHE_CHARS:
+            self._cache = {}
+            self._cache_chars = 0
+        self._cache.update(zip(missing, counted, strict=True))
+        self._cache_chars += sum(map(len, missing))
+        found = iter(counted)
+        return [n if n is not None else next(found) for n in known]
+
+    def _count_python(self, text: str) -> int:
+        """One text's count, cut and looked up in Python (a text holding NUL, or when added
+        tokens forbid the native path)."""
+        if not text:
+            return 0
+        segments, count = self._segments(text)
+        for segment in segments:
+            for piece in iter_pieces(segment, PIECE_CHARS):
+                first, *rest = _CHUNKS.split(piece)
+                chunks = [first, *(" " + c for c in rest)]
+                count += sum(self._chunk_lengths([c for c in chunks if c]))
+        return count
 
     def _segments(self, text: str) -> tuple[list[str], int]:
         """The text between added tokens, and how many added tokens there were."""
@@ -297,82 +454,21 @@ class FastCounter:
             segments = out
         return segments, added
 
-    def count(self, texts: Sequence[str]) -> np.ndarray:
-        """Token counts of ``texts``, as ``len(encode(text, add_special_tokens=False))``.
-
-        Texts are cut into chunks where the pre-tokenizer always cuts (before a space + ASCII
-        letter: mostly words), each distinct chunk is counted once (and remembered), and the
-        chunks' counts are summed per text. Work is flushed every :data:`PIECE_CHARS` characters,
-        so memory stays bounded whatever the length of one text.
-        """
-        counts = np.zeros(len(texts), dtype=np.int64)
-        heads: list[str] = []  # the first chunk of each piece, counted as it is
-        head_rows: list[int] = []
-        tails: list[str] = []  # the other chunks, without the space they start with
-        tail_rows: list[int] = []
-        pending = 0
-        for row, text in enumerate(texts):
-            if not text:
-                continue
-            segments, added = self._segments(text)
-            counts[row] += added
-            for segment in segments:
-                for piece in bounded_pieces(segment):
-                    first, *rest = _CHUNKS.split(piece)
-                    heads.append(first)
-                    head_rows.append(row)
-                    tails.extend(rest)
-                    tail_rows.extend([row] * len(rest))
-                    pending += len(piece)
-                    if pending >= PIECE_CHARS:
-                        counts += self._flush(heads, head_rows, "", len(texts))
-                        counts += self._flush(tails, tail_rows, " ", len(texts))
-                        heads, head_rows, tails, tail_rows, pending = [], [], [], [], 0
-        counts += self._flush(heads, head_rows, "", len(texts))
-        counts += self._flush(tails, tail_rows, " ", len(texts))
-        return counts.astype(np.uint32)
-
-    def _flush(self, chunks: list[str], rows: list[int], prefix: str, total: int) -> np.ndarray:
-        """Per-row sums of the counts of ``prefix + chunk`` (each distinct chunk counted once)."""
-        if not chunks:
-            return np.zeros(total, dtype=np.int64)
-        cache = self._cache.setdefault(prefix, {})
-        missing = [c for c in set(chunks) if c not in cache]
-        if missing:
-            if len(cache) + len(missing) > CACHE_ENTRIES or self._cache_chars > CACHE_CHARS:
-                cache.clear()
-                self._cache_chars = 0
-                missing = list(set(chunks))  # what was cached a moment ago is gone too
-            counted = self._encode_lengths([prefix + c for c in missing]).tolist()
-            cache.update(zip(missing, counted, strict=True))
-            self._cache_chars += sum(map(len, missing))
-        lengths = np.fromiter(map(cache.__getitem__, chunks), dtype=np.int64, count=len(chunks))
-        summed = np.bincount(np.asarray(rows, dtype=np.int64), weights=lengths, minlength=total)
-        return summed.astype(np.int64)
-
     def reset(self) -> None:
         """Forget the counted chunks (a benchmark's fresh start)."""
-        self._cache.clear()
+        self._cache = {}
         self._cache_chars = 0
 
-    def _encode_lengths(self, pieces: list[str]) -> np.ndarray:
-        encode = self.encoding.encode_ordinary
 
-        def lengths(batch: list[str]) -> list[int]:
-            return [len(encode(p)) for p in batch]
+def _as_series(texts: Sequence[str] | pl.Series) -> pl.Series:
+    series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
+    return series.fill_null("")
 
-        size = sum(map(len, pieces))
-        if self.threads <= 1 or size < PARALLEL_CHARS:
-            return np.asarray(lengths(pieces), dtype=np.int64)
-        if self._pool is None or self._pool_threads != self.threads:
-            if self._pool is not None:
-                self._pool.shutdown(wait=False)
-            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="evaltui-count")
-            self._pool_threads = self.threads
-        # tiktoken releases the GIL while it encodes: one slice of the pieces per thread (strided,
-        # so long and short pieces spread evenly), results put back in order.
-        slices = [pieces[i :: self.threads] for i in range(self.threads)]
-        out = np.zeros(len(pieces), dtype=np.int64)
-        for i, counted in enumerate(self._pool.map(lengths, slices)):
-            out[i :: self.threads] = counted
-        return out
+
+def _rust_alternation(contents: Sequence[str]) -> str:
+    """A Rust-regex alternation of literal strings, longest first (leftmost-longest, as
+    tokenizers' AddedVocabulary matches), every non-alphanumeric character escaped by code point."""
+    ordered = sorted(set(contents), key=lambda c: (-len(c), c))
+    return "|".join(
+        "".join(ch if ch.isalnum() else f"\\x{{{ord(ch):x}}}" for ch in c) for c in ordered
+    )

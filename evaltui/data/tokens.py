@@ -80,12 +80,14 @@ class TokenizerInfo:
     cuttable: bool = False
     """True when long texts may be cut before a space + ASCII letter without changing the count."""
 
-    def count(self, texts: Sequence[str]) -> np.ndarray:
+    def count(self, texts: Sequence[str] | pl.Series) -> np.ndarray:
         """Token counts of ``texts`` by ``tokenizers`` (one Rust batch call over the Rayon pool).
 
         Long texts are counted in bounded pieces when the pre-tokenizer allows it: one encoding of
         a 10 MB text costs ~480 bytes per token.
         """
+        if isinstance(texts, pl.Series):
+            texts = texts.fill_null("").to_list()
         if not texts:
             return np.zeros(0, dtype=np.uint32)
         if not self.cuttable or max(map(len, texts)) <= HF_PIECE_CHARS:
@@ -134,7 +136,7 @@ class LengthCounter:
         else:
             self.reason = self.info.fast_reason
 
-    def count(self, texts: Sequence[str]) -> np.ndarray:
+    def count(self, texts: Sequence[str] | pl.Series) -> np.ndarray:
         """Counts by the current path (no self-check: see :meth:`check`)."""
         if self._fast is not None:
             return self._fast.count(texts)
@@ -371,7 +373,7 @@ def count_in_batches(
         if cancelled is not None and cancelled():
             return None
         rows = order[start:end]
-        counts = info.count(series.gather(rows).fill_null("").to_list())
+        counts = info.count(series.gather(rows).fill_null(""))
         out[rows] = counts
         done += len(rows)
         if on_batch is not None:

@@ -410,3 +410,35 @@ def test_a_full_chunk_cache_is_emptied_without_losing_the_chunks_in_hand(
     second = ["expand the one two three four five six seven eight nine ten"]
     assert info.fast.count(second).tolist() == reference(info, second)
     info.fast.reset()
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_units_threads_and_pieces_give_the_same_counts(
+    monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    """Small units and pieces force every route of the native path: many units over the thread
+    pool, long texts cut into pieces (added tokens inside), texts holding NUL on the Python path."""
+    info = info_for(None)
+    assert info.fast is not None
+    monkeypatch.setattr(bpecount, "UNIT_CHARS", 3_000)
+    monkeypatch.setattr(bpecount, "PIECE_CHARS", 5_000)
+    added = added_tokens(info)
+    texts = corpus(added, seed=7)
+    long = " ".join(texts[40:]) + "<think> the end </think>"
+    texts += [long, "a\x00b <think> c", long + "\x00"]
+    fast = info.fast
+    fast.reset()
+    fast.set_threads(threads)
+    try:
+        counts = fast.count(pl.Series(texts)).tolist()
+    finally:
+        fast.set_threads(1)
+        fast.reset()
+    assert len(long) > 10 * 5_000
+    assert counts == reference(info, texts)
+
+
+def test_a_null_text_counts_zero() -> None:
+    info = info_for(None)
+    assert info.fast is not None
+    assert info.fast.count(pl.Series(["the end", None, ""])).tolist()[1:] == [0, 0]
