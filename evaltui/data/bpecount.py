@@ -190,10 +190,76 @@ def tokenizer_spec(tokenizer: Tokenizer) -> dict[str, Any]:
     return spec
 
 
+@dataclass(frozen=True, slots=True)
+class CountPlan:
+    """What a :class:`FastCounter` is built from (small enough to cache per tokenizer)."""
+
+    pattern: str
+    """The one tiktoken pattern (a value of :data:`KNOWN_SPLITS`)."""
+    tokens: list[bytes]
+    """Every byte-level vocabulary entry, as bytes..."""
+    ids: list[int]
+    """...and its id (its rank)."""
+    raw: list[str]
+    """Added tokens matched on the raw text, then the normalized ones (there is no normalizer)."""
+    normalized: list[str]
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The plan as plain arrays (for ``np.savez``; no pickling)."""
+        meta = {"pattern": self.pattern, "raw": self.raw, "normalized": self.normalized}
+        return {
+            "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+            "blob": np.frombuffer(b"".join(self.tokens), dtype=np.uint8),
+            "sizes": np.fromiter(map(len, self.tokens), dtype=np.uint32, count=len(self.tokens)),
+            "ids": np.asarray(self.ids, dtype=np.int64),
+        }
+
+    @staticmethod
+    def from_arrays(arrays: Any) -> CountPlan:
+        """The inverse of :meth:`to_arrays`; ValueError/KeyError/TypeError when it does not fit."""
+        meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
+        blob = bytes(arrays["blob"])
+        sizes, ids = arrays["sizes"], arrays["ids"]
+        if sizes.ndim != 1 or ids.shape != sizes.shape or int(sizes.sum()) != len(blob):
+            raise ValueError("inconsistent plan arrays")
+        ends = np.cumsum(sizes, dtype=np.int64).tolist()
+        starts = [0, *ends[:-1]]
+        tokens = [blob[a:b] for a, b in zip(starts, ends, strict=True)]
+        pattern, raw, normalized = meta["pattern"], meta["raw"], meta["normalized"]
+        if pattern not in KNOWN_SPLITS.values():
+            raise ValueError("unknown pattern")
+        if not all(isinstance(c, str) for c in [*raw, *normalized]):
+            raise TypeError("added tokens are not strings")
+        return CountPlan(pattern, tokens, ids.tolist(), list(raw), list(normalized))
+
+    def build(self) -> FastCounter:
+        import tiktoken
+
+        ranks = dict(zip(self.tokens, self.ids, strict=True))
+        encoding = tiktoken.Encoding(
+            "evaltui-count", pat_str=self.pattern, mergeable_ranks=ranks, special_tokens={}
+        )
+        return FastCounter(encoding, _added_pass(self.raw), _added_pass(self.normalized))
+
+
+def _byte_table() -> dict[int, int]:
+    """str.translate table: each byte-level character to the code point of its byte; every other
+    character below 256 to U+FFFF, so that encoding the result as latin-1 fails for it."""
+    table = dict.fromkeys(range(256), 0xFFFF)
+    table.update({ord(ch): byte for ch, byte in _byte_decoder().items()})
+    return table
+
+
 def plan(spec: dict[str, Any]) -> tuple[FastCounter | None, str]:
     """A :class:`FastCounter` for a tokenizer's :func:`tokenizer_spec`, or None and the reason."""
+    parts, reason = plan_parts(spec)
+    return (parts.build(), "") if parts is not None else (None, reason)
+
+
+def plan_parts(spec: dict[str, Any]) -> tuple[CountPlan | None, str]:
+    """What :func:`plan` builds from, or None and the reason the tokenizer is not accepted."""
     try:
-        import tiktoken
+        import tiktoken  # noqa: F401
     except ImportError:
         return None, "tiktoken is not installed"
     model = spec.get("model") or {}
@@ -214,35 +280,40 @@ def plan(spec: dict[str, Any]) -> tuple[FastCounter | None, str]:
     added = spec.get("added_tokens") or []
     if any(a.get("lstrip") or a.get("rstrip") or a.get("single_word") for a in added):
         return None, "added tokens with lstrip/rstrip/single_word"
-    decode = _byte_decoder()
+    table = _byte_table()
     vocab: dict[str, int] = model.get("vocab") or {}
     added_contents = {a.get("content") for a in added}
-    ranks: dict[bytes, int] = {}
+    tokens: list[bytes] = []
+    ids: list[int] = []
     for token, rank in vocab.items():
-        if all(ch in decode for ch in token):
-            ranks[bytes(decode[ch] for ch in token)] = rank
-        elif token not in added_contents:
-            return None, f"vocabulary entry {token!r} is not byte-level"
-    if any(bytes([b]) not in ranks for b in range(256)):
+        try:
+            tokens.append(token.translate(table).encode("latin-1"))
+        except UnicodeEncodeError:
+            if token not in added_contents:
+                return None, f"vocabulary entry {token!r} is not byte-level"
+            continue
+        ids.append(rank)
+    if not {bytes([b]) for b in range(256)} <= set(tokens):
         return None, "the vocabulary lacks some of the 256 byte tokens"
     # tiktoken merges the pair whose result has the lowest rank, tokenizers the earliest merge:
     # the same only when merges produce tokens in id order.
-    previous = -1
-    for merge in model.get("merges") or []:
-        result = _merge_result(merge)
-        merged = vocab.get(result) if result is not None else None
-        if merged is None or merged < previous:
-            return None, "merges are not in token-id order"
-        previous = merged
-    encoding = tiktoken.Encoding(
-        "evaltui-count",
-        pat_str=KNOWN_SPLITS[regexes],
-        mergeable_ranks=ranks,
-        special_tokens={},
-    )
+    merged = [vocab.get(r, -1) if r is not None else -1 for r in _merge_results(model)]
+    order = np.asarray(merged, dtype=np.int64)
+    if len(order) and (order.min() < 0 or bool((np.diff(order) < 0).any())):
+        return None, "merges are not in token-id order"
     raw = [a["content"] for a in added if not a.get("normalized") and a.get("content")]
     normalized = [a["content"] for a in added if a.get("normalized") and a.get("content")]
-    return FastCounter(encoding, _added_pass(raw), _added_pass(normalized)), ""
+    return CountPlan(KNOWN_SPLITS[regexes], tokens, ids, raw, normalized), ""
+
+
+def _merge_results(model: dict[str, Any]) -> list[str | None]:
+    """What each merge produces (None for a malformed merge), in merge order."""
+    merges = model.get("merges") or []
+    if all(type(m) is list and len(m) == 2 and type(m[0]) is type(m[1]) is str for m in merges):
+        return [a + b for a, b in merges]
+    if all(type(m) is str and m.count(" ") == 1 for m in merges):
+        return [m.replace(" ", "", 1) for m in merges]
+    return [_merge_result(m) for m in merges]
 
 
 def bounded_pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:

