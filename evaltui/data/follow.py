@@ -11,8 +11,9 @@ something changed:
   file of a whole-document format (SkyThought, OpenCompass, Inspect ``.eval``) is read again
   whole, so nothing is counted twice.
 
-Only new generations are tokenized. Stats are recomputed from all generations, so a followed load
-ends with exactly the stats of loading the final files from scratch. Identity is taken before
+Only new generations are tokenized. Only the prompts an update touched (and every prompt of a run
+whose run-level values it changed) are computed again (:mod:`evaltui.data.livestats`), and a
+followed load ends with exactly the stats of loading the final files from scratch. Identity is taken before
 reading: a file that grows while it is read is read again from where its snapshot ended.
 """
 
@@ -32,6 +33,7 @@ import polars as pl
 
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.formats import Reader, Window, detect, get_reader, known_extensions
+from evaltui.data.livestats import LiveStats, Part
 from evaltui.data.loader import (
     FileReport,
     LoadFailure,
@@ -39,9 +41,9 @@ from evaltui.data.loader import (
     LoadResult,
     PartialCallback,
     ProgressCallback,
-    compute_stats,
     finish_generations,
     load,
+    mixed_metric_runs,
     read_input,
 )
 from evaltui.data.schema import LoadError, empty_generations
@@ -201,6 +203,13 @@ class Follower:
         self._watch: Iterator[object] | None = None
         self._result: LoadResult | None = None
         """The result of the current state, once built (None after a change)."""
+        self.live = LiveStats(self.options)
+        """The Stats table, recomputed per update only where the update touched it."""
+        self._added: list[pl.DataFrame] = []
+        self._removed: list[pl.DataFrame] = []
+        """Rows read and rows dropped since the last build (what the next build recomputes)."""
+        self._full = True
+        """Set when the next build must compute every prompt (the first, or after a recount)."""
 
     # --- the first, full load -------------------------------------------------------------
 
@@ -261,7 +270,23 @@ class Follower:
                 ]
                 tracked.head, tracked.tail = _probe(report.path, end)
             self._track(tracked)
+        self._seed(result)
         return result
+
+    def _seed(self, result: LoadResult) -> None:
+        """Start the live stats from the load's when the followed rows are exactly its rows
+        (none was held back as appended during the load), so the first update is partial."""
+        tracked = [self.files[p] for p in self._ordered() if self.files[p].reader is not None]
+        frames = [t.frame for t in tracked]
+        if sum(f.height for f in frames) != result.generations.height or not frames:
+            return
+        sources = pl.concat([f.select("source", "line") for f in frames])
+        if not sources.equals(result.generations.select("source", "line")):
+            return
+        self.live.options = self.options
+        mixed = mixed_metric_runs(pl.concat(frames))
+        self.live.seed(result.generations, result.stats, self._parts(tracked), mixed)
+        self._full = False
 
     def _track(self, tracked: _Tracked) -> None:
         if tracked.item.path not in self.files:
@@ -351,10 +376,12 @@ class Follower:
             else:
                 if tracked.reader is not None and tracked.stamp is not None:
                     notes.append(f"{item.source} was rewritten: read again")
+                self._removed.append(tracked.frame)
                 added += self._read_new(item, stamp)
         for path in [p for p in self.order if p not in seen]:
             changed = True
             notes.append(f"{self.files[path].item.source} is gone: its rows were removed")
+            self._removed.append(self.files[path].frame)
             del self.files[path]
             self.order.remove(path)
         if self._recount:
@@ -365,6 +392,7 @@ class Follower:
                 if tracked.reader is not None and stamp is not None:
                     self._read_new(tracked.item, stamp)
             changed = True
+            self._full = True
         if not changed:
             return None
         if added:
@@ -392,6 +420,7 @@ class Follower:
         window = Window(tracked.consumed, tracked.next_line, end)
         frame, errors, notes = self._read(tracked.item, tracked.reader, window)
         tracked.frame = pl.concat([tracked.frame, frame], how="vertical")
+        self._added.append(frame)
         tracked.errors.extend(errors)
         tracked.notes.extend(notes)
         tracked.consumed, tracked.next_line = end, tracked.next_line + newlines
@@ -419,6 +448,7 @@ class Follower:
             window = Window(0, 1, end)
         tracked.frame, tracked.errors, tracked.notes = self._read(item, reader, window)
         self._track(tracked)
+        self._added.append(tracked.frame)
         return tracked.frame.height
 
     def _read(
@@ -469,8 +499,18 @@ class Follower:
 
     def _build(self) -> LoadResult:
         tracked = [self.files[p] for p in self._ordered()]
-        generations = finish_generations([t.frame for t in tracked if t.reader is not None])
-        stats = compute_stats(generations, self.options)
+        read = [t for t in tracked if t.reader is not None]
+        frames = [t.frame for t in read]
+        mixed = mixed_metric_runs(pl.concat(frames)) if frames else []
+        generations = finish_generations(frames, mixed)
+        self.live.options = self.options
+        if self._full:
+            stats = self.live.rebuild(generations, self._parts(read), mixed)
+        else:
+            stats = self.live.update(
+                generations, self._parts(read), mixed, self._added, self._removed
+            )
+        self._added, self._removed, self._full = [], [], False
         files = [FileReport(where, None, skipped=why) for where, why in self.unreadable] + [
             t.report
             if t.report is not None
@@ -514,6 +554,10 @@ class Follower:
                 if part
             ),
         )
+
+    @staticmethod
+    def _parts(tracked: list[_Tracked]) -> list[Part]:
+        return [Part(str(t.item.path), t.frame.height) for t in tracked]
 
     def _ordered(self) -> list[Path]:
         """Tracked files in the order a fresh load would list them."""

@@ -10,7 +10,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +43,7 @@ from evaltui.data.tokens import (
     resolve_tokenizer,
     set_num_threads,
 )
-from evaltui.data.triage import Thresholds, prompt_flags, with_text_measures
+from evaltui.data.triage import RunMax, Thresholds, prompt_flags, with_text_measures
 
 
 class LoadFailure(Exception):
@@ -241,10 +241,22 @@ def _read_one(
     return state, errors, notes
 
 
-def compute_stats(generations: pl.DataFrame, options: LoadOptions) -> pl.DataFrame:
-    """The Stats table of ``generations``: per-prompt stats, then the triage flags."""
-    stats = metrics.prompt_stats(generations, options.correct_threshold)
-    return prompt_flags(stats, generations, options.triage_thresholds())
+def compute_stats(
+    generations: pl.DataFrame,
+    options: LoadOptions,
+    *,
+    kinds: Mapping[str, metrics.ScoreKind] | None = None,
+    max_n: int | None = None,
+    run_max: RunMax | None = None,
+) -> pl.DataFrame:
+    """The Stats table of ``generations``: per-prompt stats, then the triage flags.
+
+    The run-level values a prompt's row depends on (each run's score kind, the largest scored
+    count, each run's longest generation) default to those of ``generations``; given those of a
+    whole load, the rows of a subset of its prompts are that load's rows of them.
+    """
+    stats = metrics.prompt_stats(generations, options.correct_threshold, kinds=kinds, max_n=max_n)
+    return prompt_flags(stats, generations, options.triage_thresholds(), run_max)
 
 
 def _release_freed_memory() -> None:
@@ -261,12 +273,27 @@ def _release_freed_memory() -> None:
         return
 
 
-def split_mixed_metrics(generations: pl.DataFrame) -> pl.DataFrame:
+def split_mixed_metrics(generations: pl.DataFrame, runs: list[str] | None = None) -> pl.DataFrame:
     """One run, one scale: a run whose rows carry metrics that cannot share a mean (an lm-eval
     group scoring one task by ``bleu_max`` 0–100 and another by ``acc`` 0/1, or one metric where
     lower is better beside one where higher is) becomes one run per metric (``model · bleu_max``).
     Accuracies of different tasks (``acc`` beside ``exact_match``) stay one run, as the harness
-    pools them for the group."""
+    pools them for the group. ``runs``: the runs to split (:func:`mixed_metric_runs` of the
+    whole load, for a frame holding part of it); default: those of ``generations``."""
+    if runs is None:
+        runs = mixed_metric_runs(generations)
+    if not runs:
+        return generations
+    return generations.with_columns(
+        pl.when(pl.col("run").is_in(runs) & pl.col("metric").is_not_null())
+        .then(pl.col("run") + " · " + pl.col("metric"))
+        .otherwise(pl.col("run"))
+        .alias("run")
+    )
+
+
+def mixed_metric_runs(generations: pl.DataFrame) -> list[str]:
+    """The runs :func:`split_mixed_metrics` splits (sorted)."""
     score = pl.col("accuracy")
     per_metric = (
         generations.filter(pl.col("metric").is_not_null())
@@ -284,22 +311,17 @@ def split_mixed_metrics(generations: pl.DataFrame) -> pl.DataFrame:
             & (~pl.col("accuracy_like").all() | (pl.col("higher").drop_nulls().n_unique() > 1))
         ).alias("mixed")
     )
-    runs = mixed.filter("mixed")["run"]
-    if runs.is_empty():
-        return generations
-    return generations.with_columns(
-        pl.when(pl.col("run").is_in(runs.implode()) & pl.col("metric").is_not_null())
-        .then(pl.col("run") + " · " + pl.col("metric"))
-        .otherwise(pl.col("run"))
-        .alias("run")
-    )
+    return sorted(str(run) for run in mixed.filter("mixed")["run"])
 
 
-def finish_generations(frames: list[pl.DataFrame]) -> pl.DataFrame:
-    """Every file's rows (with lengths) as one table, samples numbered where readers did not."""
+def finish_generations(
+    frames: list[pl.DataFrame], mixed_runs: list[str] | None = None
+) -> pl.DataFrame:
+    """Every file's rows (with lengths) as one table, samples numbered where readers did not.
+    ``mixed_runs``: :func:`mixed_metric_runs` of these rows, when the caller has it already."""
     if not frames:
         return empty_generations(with_lengths=True)
-    generations = split_mixed_metrics(pl.concat(frames, how="vertical"))
+    generations = split_mixed_metrics(pl.concat(frames, how="vertical"), mixed_runs)
     # Samples a reader did not number are numbered in order of appearance within (run, prompt).
     return generations.with_columns(
         pl.coalesce(

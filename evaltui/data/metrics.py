@@ -270,7 +270,29 @@ def score_kinds(
     generations: pl.DataFrame | pl.LazyFrame, thresholds: Thresholds | float | None = None
 ) -> dict[str, ScoreKind]:
     """Each run's :class:`ScoreKind`, from its scores and the format's metadata (run order kept)."""
-    thresholds = as_thresholds(thresholds)
+    return kinds_from_summaries(run_score_summaries(generations), thresholds)
+
+
+#: The per-run summaries :func:`run_score_summaries` returns (what a run's kind is decided from).
+RUN_SUMMARY_SCHEMA: dict[str, pl.DataType] = {
+    "run": pl.String(),
+    "scored": pl.UInt32(),
+    "nonfinite": pl.UInt32(),
+    "low": pl.Float64(),
+    "high": pl.Float64(),
+    "binary": pl.Boolean(),
+    "metrics": pl.List(pl.String()),
+    "stated": pl.List(pl.Boolean()),
+    "max_length": pl.UInt32(),
+}
+
+
+def run_score_summaries(generations: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Per run (order of first appearance): scored and non-finite counts, the finite range,
+    whether every finite score is 0 or 1, and the format's metric names and stated directions
+    (each in order of first appearance), and the longest generation (triage's length cap; null
+    while lengths are unknown). Summaries of two parts of a run merge
+    (:func:`merge_run_summaries`), so a growing run is never summarised again from scratch."""
     score = pl.col("accuracy")
     finite = score.filter(score.is_finite())
     schema = generations.collect_schema()
@@ -281,13 +303,59 @@ def score_kinds(
         finite.min().alias("low"),
         finite.max().alias("high"),
         finite.is_in([0.0, 1.0]).all().alias("binary"),
+        pl.col("gen_length").max().alias("max_length")
+        if "gen_length" in schema
+        else pl.lit(None, dtype=pl.UInt32).alias("max_length"),
     ]
     if has_meta:
         aggs += [
             pl.col("metric").drop_nulls().unique(maintain_order=True).alias("metrics"),
             pl.col("higher_is_better").drop_nulls().unique(maintain_order=True).alias("stated"),
         ]
+    else:
+        aggs += [
+            pl.lit([], dtype=pl.List(pl.String())).first().alias("metrics"),
+            pl.lit([], dtype=pl.List(pl.Boolean())).first().alias("stated"),
+        ]
     runs = generations.lazy().group_by("run", maintain_order=True).agg(aggs).collect()
+    return runs.select([pl.col(c).cast(t) for c, t in RUN_SUMMARY_SCHEMA.items()])
+
+
+def merge_run_summaries(old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
+    """The summaries of runs whose rows are ``old``'s followed by ``new``'s (run order: old's,
+    then runs only ``new`` has). The metric and direction lists keep old's order then new's
+    additions: the order a fresh summary has when the new rows come after the old ones."""
+    both = pl.concat([old, new], how="vertical")
+    return (
+        both.group_by("run", maintain_order=True)
+        .agg(
+            pl.col("scored").sum(),
+            pl.col("nonfinite").sum(),
+            pl.col("low").min(),
+            pl.col("high").max(),
+            pl.col("binary").all(),
+            _merged_list("metrics"),
+            _merged_list("stated"),
+            pl.col("max_length").max(),
+        )
+        .select([pl.col(c).cast(t) for c, t in RUN_SUMMARY_SCHEMA.items()])
+    )
+
+
+def _merged_list(name: str) -> pl.Expr:
+    return (
+        pl.col(name)
+        .list.explode(keep_nulls=False, empty_as_null=False)
+        .unique(maintain_order=True)
+        .drop_nulls()
+    )
+
+
+def kinds_from_summaries(
+    runs: pl.DataFrame, thresholds: Thresholds | float | None = None
+) -> dict[str, ScoreKind]:
+    """Each run's :class:`ScoreKind` from its :func:`run_score_summaries` row."""
+    thresholds = as_thresholds(thresholds)
     out: dict[str, ScoreKind] = {}
     for row in runs.iter_rows(named=True):
         run = str(row["run"])
@@ -362,15 +430,26 @@ def _kind_columns(kinds: Mapping[str, ScoreKind]) -> list[pl.Expr]:
 
 
 def prompt_stats(
-    generations: pl.DataFrame | pl.LazyFrame, threshold: Thresholds | float | None = None
+    generations: pl.DataFrame | pl.LazyFrame,
+    threshold: Thresholds | float | None = None,
+    *,
+    kinds: Mapping[str, ScoreKind] | None = None,
+    max_n: int | None = None,
 ) -> pl.DataFrame:
     """Aggregate generation rows to one row per (run, prompt_id), in order of first appearance.
 
     ``threshold``: :class:`Thresholds` (``--correct-threshold``), or one number for every run.
     ``gen_length`` may be null while tokenizing is under way: length columns are null then.
+
+    A prompt's row depends on its own generations and on run-level values only: each run's
+    :class:`ScoreKind` (``kinds``; default: :func:`score_kinds` of these rows) and the largest
+    scored count over all prompts (``max_n``: which pass@k columns exist and maj@n's name;
+    default: these rows' largest). Given those of a whole load, the rows of some of its prompts
+    equal that load's rows of them (what following uses to recompute only what changed).
     """
     lazy = generations.lazy()
-    kinds = score_kinds(lazy, threshold)
+    if kinds is None:
+        kinds = score_kinds(lazy, threshold)
     # After the fixed columns come the sampling metrics (evaltui.data.sampling): pass@k for
     # k = 1, 2, 4, … up to the largest count, maj@n, n_unique_answers and agreement.
     correct = correct_expr(kinds)
@@ -430,7 +509,7 @@ def prompt_stats(
     )
     from evaltui.data.sampling import sampling_columns
 
-    return sampling_columns(lazy.collect(), frame.collect(), correct_expr(kinds))
+    return sampling_columns(lazy.collect(), frame.collect(), correct_expr(kinds), max_n=max_n)
 
 
 def run_kinds(stats: pl.DataFrame) -> dict[str, ScoreKind]:

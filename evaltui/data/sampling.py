@@ -58,37 +58,54 @@ def _correct(threshold: float | pl.Expr) -> pl.Expr:
     return pl.when(score.is_nan()).then(False).otherwise(score >= threshold)
 
 
+def pass_columns(stats: pl.DataFrame, ks: list[int]) -> list[pl.Series]:
+    """``pass@k`` for each of ``ks`` over the rows of ``stats`` (null where ``n_scored < k`` or
+    the run has no notion of correct)."""
+    n = stats["n_scored"].to_numpy().astype(np.int64)
+    c = stats["n_correct"].fill_null(0).to_numpy().astype(np.int64)
+    unjudged = stats["n_correct"].is_null().to_numpy()
+    return [
+        pl.Series(
+            f"pass@{k}", np.where(unjudged, np.nan, pass_at_k(n, c, k)), dtype=pl.Float64
+        ).fill_nan(None)
+        for k in ks
+    ]
+
+
+def maj_name(max_n: int) -> str:
+    """The majority-vote column's name when the largest scored count is ``max_n``."""
+    return f"maj@{max_n}" if max_n else "maj@n"
+
+
 def sampling_columns(
-    generations: pl.DataFrame, stats: pl.DataFrame, threshold: float | pl.Expr
+    generations: pl.DataFrame,
+    stats: pl.DataFrame,
+    threshold: float | pl.Expr,
+    *,
+    max_n: int | None = None,
 ) -> pl.DataFrame:
     """``stats`` with pass@k, maj@n, n_unique_answers and agreement appended (same row order).
 
     Where ``n_correct`` is null (a continuous score without a threshold) pass@k and maj@n are
-    null: there is no "correct" to count.
+    null: there is no "correct" to count. ``max_n``: the largest scored count the columns are
+    named for (k = 1, 2, 4, … up to it); default: the largest in ``stats``.
     """
-    n = stats["n_scored"].to_numpy().astype(np.int64)
-    c = stats["n_correct"].fill_null(0).to_numpy().astype(np.int64)
-    unjudged = stats["n_correct"].is_null().to_numpy()
-    max_n = int(n.max()) if len(n) else 0
-    columns = [
-        pl.Series(
-            f"pass@{k}", np.where(unjudged, np.nan, pass_at_k(n, c, k)), dtype=pl.Float64
-        ).fill_nan(None)
-        for k in ks_for(max_n)
-    ]
+    if max_n is None:
+        max_n = int(stats["n_scored"].max() or 0) if stats.height else 0  # type: ignore[arg-type]
+    columns = pass_columns(stats, ks_for(max_n))
 
     votes = (
         vote_table(generations, threshold)
         .group_by("run", "prompt_id", maintain_order=True)
         .agg(
-            pl.col("correct").first().cast(pl.Float64).alias(f"maj@{max_n}" if max_n else "maj@n"),
+            pl.col("correct").first().cast(pl.Float64).alias(maj_name(max_n)),
             pl.len().cast(pl.UInt32).alias("n_unique_answers"),
             (pl.col("votes").first() / pl.col("votes").sum()).alias("agreement"),
         )
     )
     with_pass = stats.with_columns(columns)
     joined = with_pass.join(votes, on=["run", "prompt_id"], how="left", maintain_order="left")
-    maj = f"maj@{max_n}" if max_n else "maj@n"
+    maj = maj_name(max_n)
     return joined.with_columns(
         pl.when(pl.col("n_correct").is_null()).then(None).otherwise(pl.col(maj)).alias(maj)
     )

@@ -35,6 +35,7 @@ rows; the thresholds apply afterwards, so changing them never needs the text aga
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import polars as pl
@@ -187,18 +188,33 @@ def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame
     return frame.with_columns(text_measures_exprs(column))
 
 
-def generation_flags_exprs(thresholds: Thresholds) -> list[pl.Expr]:
+RunMax = Mapping[str, "int | None"]
+"""Each run's longest generation in tokens (None while unknown): the length cap's reference."""
+
+
+def run_max_expr(run_max: RunMax | None) -> pl.Expr:
+    """Per row, its run's longest generation: from ``run_max`` when given (the value over a
+    whole load, for a frame holding some of its prompts), else over the rows at hand."""
+    if run_max is None:
+        return pl.col("gen_length").max().over("run")
+    if not run_max:
+        return pl.lit(None, dtype=pl.UInt32)
+    return pl.col("run").replace_strict(dict(run_max), default=None, return_dtype=pl.UInt32)
+
+
+def generation_flags_exprs(thresholds: Thresholds, run_max: RunMax | None = None) -> list[pl.Expr]:
     """The per-generation flags as boolean expressions over a generations frame.
 
     Null where it cannot be told yet (lengths still being counted, text measures unknown).
+    ``run_max``: each run's longest generation (default: over the frame's own rows).
     """
     t = thresholds
     empty = pl.col("gen_chars") == 0
     no_answer = ~pl.col("has_answer").fill_null(False) & ~empty.fill_null(False)
-    run_max = pl.col("gen_length").max().over("run")
-    near_max = pl.col("gen_length").cast(pl.Float64) >= (1.0 - t.cap_margin) * run_max
+    run_max_value = run_max_expr(run_max)
+    near_max = pl.col("gen_length").cast(pl.Float64) >= (1.0 - t.cap_margin) * run_max_value
     # The format's stop reason wins; without one, near the run's longest and unanswered.
-    length_cap = pl.coalesce(pl.col("truncated"), near_max & no_answer & (run_max > 0))
+    length_cap = pl.coalesce(pl.col("truncated"), near_max & no_answer & (run_max_value > 0))
     repetition = (pl.col("tail_repeats") >= t.min_tail_repeats) | (
         pl.col("ngram_diversity") <= t.max_ngram_diversity
     )
@@ -210,9 +226,11 @@ def generation_flags_exprs(thresholds: Thresholds) -> list[pl.Expr]:
     ]
 
 
-def generation_flags(generations: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
+def generation_flags(
+    generations: pl.DataFrame, thresholds: Thresholds, run_max: RunMax | None = None
+) -> pl.DataFrame:
     """``generations`` with the per-generation flag columns appended."""
-    return _with_measures(generations).with_columns(generation_flags_exprs(thresholds))
+    return _with_measures(generations).with_columns(generation_flags_exprs(thresholds, run_max))
 
 
 def _with_measures(generations: pl.DataFrame) -> pl.DataFrame:
@@ -231,18 +249,22 @@ def _with_measures(generations: pl.DataFrame) -> pl.DataFrame:
 
 
 def prompt_flag_table(
-    generations: pl.DataFrame, thresholds: Thresholds, correct: pl.Expr | None = None
+    generations: pl.DataFrame,
+    thresholds: Thresholds,
+    correct: pl.Expr | None = None,
+    run_max: RunMax | None = None,
 ) -> pl.DataFrame:
     """One row per (run, prompt_id): the ``n_<flag>`` counts and ``flag_<name>`` booleans.
 
     ``correct``: per generation, True/False/null (metrics.correct_expr of the runs' score kinds);
     default: a score of at least 0.5. A run with no notion of correct (a continuous score) raises
-    neither the suspect-reference nor the grader-mismatch flag.
+    neither the suspect-reference nor the grader-mismatch flag. ``run_max``: each run's longest
+    generation (default: over ``generations``).
     """
     t = thresholds
     if correct is None:
         correct = correct_expr(DEFAULT_THRESHOLD)
-    flagged = generation_flags(generations, t).with_columns(
+    flagged = generation_flags(generations, t, run_max).with_columns(
         # the loader normalised each answer once (vote_answer); other frames get it here
         (
             pl.col("vote_answer")
@@ -305,9 +327,15 @@ def prompt_flag_table(
 
 
 def prompt_flags(
-    stats: pl.DataFrame, generations: pl.DataFrame, thresholds: Thresholds
+    stats: pl.DataFrame,
+    generations: pl.DataFrame,
+    thresholds: Thresholds,
+    run_max: RunMax | None = None,
 ) -> pl.DataFrame:
-    """``stats`` with :data:`STATS_FLAG_COLUMNS` appended (same row order; replaced if present)."""
+    """``stats`` with :data:`STATS_FLAG_COLUMNS` appended (same row order; replaced if present).
+
+    ``run_max``: each run's longest generation, when ``generations`` holds only some prompts
+    of the runs (default: over ``generations``)."""
     base = stats.drop([c for c in STATS_FLAG_COLUMNS if c in stats.columns])
     if generations.height == 0:
         return base.with_columns(
@@ -315,7 +343,7 @@ def prompt_flags(
             *[pl.lit(None, dtype=pl.Boolean).alias(f"flag_{f}") for f in PROMPT_FLAGS],
             pl.lit(None, dtype=pl.String).alias("triage"),
         )
-    table = prompt_flag_table(generations, thresholds, correct_expr(run_kinds(stats)))
+    table = prompt_flag_table(generations, thresholds, correct_expr(run_kinds(stats)), run_max)
     return base.join(table, on=["run", "prompt_id"], how="left", maintain_order="left")
 
 

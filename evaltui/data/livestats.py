@@ -1,0 +1,246 @@
+"""The Stats table of a load that keeps growing (following): only what an update touched is
+computed again.
+
+A prompt's row depends on its own generations and on run-level values only: each run's score kind
+(kind, metric, direction, threshold), each run's longest generation (triage's length cap), and the
+largest scored count over all prompts (which pass@k columns exist, maj@n's name). :class:`LiveStats`
+keeps each run's summary (``metrics.run_score_summaries``), merges the new rows' summaries into it,
+and on each update recomputes, from the current generations:
+
+- the prompts that gained or lost rows;
+- every prompt of a run whose run-level values changed (a new longest generation, a score that
+  is no longer 0/1, a new metric name);
+- everything, when the run labels themselves change (``loader.split_mixed_metrics`` splits a run
+  once a second metric appears).
+
+A changed largest count adds (or drops) pass@k columns: untouched prompts get them from their own
+counts, and maj@n is renamed. Rows stay in order of first appearance: each row remembers the file
+and the position in it of its prompt's first generation. The result equals, column for column
+and row for row, the Stats table a fresh load of the same generations computes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from evaltui.data import metrics
+from evaltui.data.loader import LoadOptions, compute_stats, split_mixed_metrics
+from evaltui.data.sampling import ks_for, maj_name, pass_columns
+from evaltui.data.schema import empty_generations
+
+KEYS = ["run", "prompt_id"]
+_FILE, _POS, _ROW = "_live_file", "_live_pos", "_live_row"
+"""Hidden columns: the file index and the position in it of a prompt's first generation; the
+row index of a generation in the whole table."""
+_PASS = re.compile(r"pass@(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One file's share of the generations table, in table order."""
+
+    key: str
+    """What identifies the file across updates (its path)."""
+    rows: int
+
+
+def _signature(kind: metrics.ScoreKind) -> tuple[object, ...]:
+    """What of a run's score kind the per-prompt rows show or use."""
+    return (kind.kind, kind.metric, kind.higher_is_better, kind.threshold)
+
+
+class LiveStats:
+    """The Stats table of a generations table that grows, kept up to date per update.
+
+    ``rebuild`` computes it from scratch; ``update`` is told which rows were added and removed
+    since the last build (each file's new lines, a file read again whole) and recomputes only
+    what those rows touch. Not thread-safe.
+    """
+
+    def __init__(self, options: LoadOptions) -> None:
+        self.options = options
+        self.table: pl.DataFrame | None = None
+        """The Stats table with the hidden position columns (None before the first build)."""
+        self.summaries = metrics.run_score_summaries(empty_generations(with_lengths=True))
+        """Each run's score summary and longest generation."""
+        self.kinds: dict[str, metrics.ScoreKind] = {}
+        self.max_n = 0
+        self.mixed: list[str] = []
+        """The runs split by metric (``loader.mixed_metric_runs``) at the last build."""
+        self.file_ids: dict[str, int] = {}
+        """A number per file key, for the position columns."""
+        self.rebuilds = 0
+        """Builds from scratch so far (the others were partial)."""
+        self.recomputed = 0
+        """Prompts the last build computed."""
+
+    def stats(self) -> pl.DataFrame:
+        """The current Stats table (empty before the first build)."""
+        if self.table is None:
+            return metrics.empty_stats()
+        return self.table.drop(_FILE, _POS)
+
+    def rebuild(
+        self, generations: pl.DataFrame, parts: Sequence[Part], mixed: list[str]
+    ) -> pl.DataFrame:
+        """The Stats table of ``generations`` (whose rows are ``parts``' rows, in order)."""
+        self.rebuilds += 1
+        self.mixed = list(mixed)
+        self.summaries = metrics.run_score_summaries(generations)
+        self.kinds = metrics.kinds_from_summaries(self.summaries, self.options.correct_threshold)
+        stats = compute_stats(generations, self.options, kinds=self.kinds)
+        self.max_n = _max(stats["n_scored"])
+        firsts = _first_rows(generations.with_row_index(_ROW))
+        self.table = self._with_positions(stats, firsts, parts)
+        self.recomputed = stats.height
+        return self.stats()
+
+    def seed(
+        self,
+        generations: pl.DataFrame,
+        stats: pl.DataFrame,
+        parts: Sequence[Part],
+        mixed: list[str],
+    ) -> None:
+        """Start from a load's ``stats`` of ``generations`` (computed by ``compute_stats``)."""
+        self.mixed = list(mixed)
+        self.summaries = metrics.run_score_summaries(generations)
+        self.kinds = metrics.kinds_from_summaries(self.summaries, self.options.correct_threshold)
+        self.max_n = _max(stats["n_scored"])
+        firsts = _first_rows(generations.with_row_index(_ROW))
+        self.table = self._with_positions(stats, firsts, parts)
+
+    def update(
+        self,
+        generations: pl.DataFrame,
+        parts: Sequence[Part],
+        mixed: list[str],
+        added: Sequence[pl.DataFrame],
+        removed: Sequence[pl.DataFrame],
+    ) -> pl.DataFrame:
+        """The Stats table of ``generations`` (whose rows are ``parts``' rows, in order) after
+        ``added`` rows came in and ``removed`` rows went away since the last build (each a
+        file's frame as read, before run labels; a row of a file's first version counts as
+        removed even when that version was never built)."""
+        table = self.table
+        if table is None or table.height == 0 or list(mixed) != self.mixed:
+            return self.rebuild(generations, parts, mixed)
+        new_rows = _labelled(added, mixed)
+        gone_rows = _labelled(removed, mixed)
+
+        # Run-level values: merged from the new rows' summaries; runs that lost rows, or that
+        # gained rows and name several metrics (the names are listed in the order the whole run
+        # first gives them, and new rows may lie before old ones), summarised from their rows.
+        old = self.summaries
+        merged = metrics.merge_run_summaries(old, metrics.run_score_summaries(new_rows))
+        redo = set(gone_rows["run"].unique().to_list())
+        grown = set(new_rows["run"].unique().to_list())
+        for run, names in merged.select("run", "metrics").rows():
+            if run in grown and len(names) > 1:
+                redo.add(run)
+        if redo:
+            runs = sorted(redo)
+            fresh = metrics.run_score_summaries(generations.filter(pl.col("run").is_in(runs)))
+            merged = pl.concat([merged.filter(~pl.col("run").is_in(runs)), fresh])
+        kinds = metrics.kinds_from_summaries(merged, self.options.correct_threshold)
+        old_max = dict(old.select("run", "max_length").rows())
+        run_max = dict(merged.select("run", "max_length").rows())
+        changed = [
+            run
+            for run, kind in kinds.items()
+            if run in self.kinds
+            and (_signature(kind) != _signature(self.kinds[run]) or run_max[run] != old_max[run])
+        ]
+
+        # The prompts to compute again: those that gained or lost rows, and every prompt of a
+        # run whose run-level values changed.
+        touched = pl.concat(
+            [
+                new_rows.select(KEYS),
+                gone_rows.select(KEYS),
+                table.filter(pl.col("run").is_in(changed)).select(KEYS),
+            ]
+        ).unique(maintain_order=True)
+        keep = table.join(touched, on=KEYS, how="anti", maintain_order="left")
+        rows = generations.with_row_index(_ROW).join(
+            touched, on=KEYS, how="semi", maintain_order="left"
+        )
+        firsts = _first_rows(rows)
+        max_n = max(_max(keep["n_scored"]), _max(firsts["_scored"]))
+        keep = _with_max_n(keep, self.max_n, max_n)
+        if rows.height:
+            stats = compute_stats(
+                rows.drop(_ROW), self.options, kinds=kinds, max_n=max_n, run_max=run_max
+            )
+            recomputed = self._with_positions(stats, firsts, parts).select(keep.columns)
+            table = pl.concat([keep, recomputed])
+        else:
+            table = keep
+        table = table.sort(self._order(parts))
+        self.table, self.summaries, self.kinds, self.max_n = table, merged, kinds, max_n
+        self.recomputed = firsts.height
+        return self.stats()
+
+    # --- row positions --------------------------------------------------------------------
+
+    def _file_id(self, key: str) -> int:
+        return self.file_ids.setdefault(key, len(self.file_ids))
+
+    def _with_positions(
+        self, stats: pl.DataFrame, firsts: pl.DataFrame, parts: Sequence[Part]
+    ) -> pl.DataFrame:
+        """``stats`` with its prompts' first rows as (file id, position in the file)."""
+        starts = np.cumsum([0] + [p.rows for p in parts])
+        ids = np.array([self._file_id(p.key) for p in parts] + [-1], dtype=np.int64)
+        first = firsts.join(stats.select(KEYS), on=KEYS, how="right", maintain_order="right")
+        index = first[_ROW].to_numpy().astype(np.int64)
+        file = np.searchsorted(starts, index, side="right") - 1
+        return stats.with_columns(
+            pl.Series(_FILE, ids[file], dtype=pl.Int64),
+            pl.Series(_POS, index - starts[file], dtype=pl.Int64),
+        )
+
+    def _order(self, parts: Sequence[Part]) -> pl.Expr:
+        """Each row's first generation's index in the table ``parts`` make up now."""
+        starts = np.cumsum([0] + [p.rows for p in parts])
+        where = {self._file_id(p.key): int(start) for p, start in zip(parts, starts, strict=False)}
+        return pl.col(_FILE).replace_strict(where, return_dtype=pl.Int64) + pl.col(_POS)
+
+
+def _max(column: pl.Series) -> int:
+    return int(column.max() or 0) if len(column) else 0  # type: ignore[arg-type]
+
+
+def _labelled(frames: Sequence[pl.DataFrame], mixed: list[str]) -> pl.DataFrame:
+    """``frames`` as one frame with the run labels of the whole load."""
+    if not frames:
+        return empty_generations(with_lengths=True)
+    return split_mixed_metrics(pl.concat(frames, how="diagonal_relaxed"), mixed)
+
+
+def _first_rows(rows: pl.DataFrame) -> pl.DataFrame:
+    """Per prompt (order of first appearance): its first row's index and its scored count."""
+    return rows.group_by(KEYS, maintain_order=True).agg(
+        pl.col(_ROW).first(), pl.col("accuracy").is_not_null().sum().alias("_scored")
+    )
+
+
+def _with_max_n(stats: pl.DataFrame, old: int, new: int) -> pl.DataFrame:
+    """Rows computed when the largest scored count was ``old``, with the columns it being
+    ``new`` makes: pass@k for the new ks (from each row's counts), none for the ks gone, and
+    maj@n renamed."""
+    if old == new:
+        return stats
+    columns = stats.columns
+    start = next(i for i, c in enumerate(columns) if _PASS.fullmatch(c) or c == maj_name(old))
+    end = columns.index(maj_name(old))
+    old_ks = ks_for(old)
+    added = [k for k in ks_for(new) if k not in old_ks]
+    stats = stats.with_columns(pass_columns(stats, added)).rename({maj_name(old): maj_name(new)})
+    order = [*columns[:start], *[f"pass@{k}" for k in ks_for(new)], maj_name(new)]
+    return stats.select(*order, *columns[end + 1 :])

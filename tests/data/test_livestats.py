@@ -1,0 +1,212 @@
+"""Incremental stats (evaltui.data.livestats): after any sequence of appends, new files, rewrites
+and removals, the Stats table equals a from-scratch computation exactly (values, columns, order),
+while recomputing only the prompts an update touched unless a run-level value changed."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import polars as pl
+import pytest
+
+from evaltui.data.extract import fill_extracted
+from evaltui.data.livestats import LiveStats, Part
+from evaltui.data.loader import (
+    LoadOptions,
+    compute_stats,
+    finish_generations,
+    mixed_metric_runs,
+)
+from evaltui.data.metrics import Thresholds
+from evaltui.data.schema import conform
+from evaltui.data.triage import with_text_measures
+
+WORDS = ["the", "answer", "is", "so", "we", "get", "loop", "step"]
+
+
+def frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """Generation rows as a reader's frame after the loader's steps (answers, measures, lengths)."""
+    base = conform(pl.DataFrame(rows, infer_schema_length=None))
+    done = fill_extracted(with_text_measures(base))
+    return done.with_columns(
+        pl.when(pl.col("gen").str.contains("nolength"))
+        .then(None)
+        .otherwise(pl.col("gen").str.count_matches(" ") + 1)
+        .cast(pl.UInt32)
+        .alias("gen_length")
+    )
+
+
+class World:
+    """Files (in order) of generation rows, changed at random; the state a follower sees."""
+
+    def __init__(self, rng: random.Random, metrics: bool) -> None:
+        self.rng = rng
+        self.metrics = metrics
+        self.files: dict[str, pl.DataFrame] = {}
+        self.order: list[str] = []
+        self.made = 0
+
+    def rows(self, run: str, count: int) -> list[dict[str, Any]]:
+        rng = self.rng
+        out = []
+        for _ in range(count):
+            p = rng.randrange(12)
+            length = rng.choice([2, 3, 5, 8, 8, 13, 40]) if rng.random() < 0.9 else 80
+            words = " ".join(rng.choice(WORDS) for _ in range(length))
+            if rng.random() < 0.05:
+                words += " nolength"
+            if rng.random() < 0.7:
+                words += f" \\boxed{{{rng.choice(['1', '2', '2', '3'])}}}"
+            score: float | None = rng.choice([0.0, 1.0, 1.0, 0.0])
+            roll = rng.random()
+            if roll < 0.04:
+                score = 0.25  # the run becomes a fraction
+            elif roll < 0.06:
+                score = 7.5  # the run becomes continuous
+            elif roll < 0.1:
+                score = None
+            row: dict[str, Any] = {
+                "run": run,
+                "source": "x",
+                "line": 1,
+                "prompt_id": f"p{p}",
+                "prompt": f"prompt {p}",
+                "answer": rng.choice(["2", "2", "2", None, "3"]),
+                "gen": words,
+                "accuracy": score,
+                "truncated": rng.choice([None, None, None, True, False]),
+            }
+            if self.metrics:
+                metric = rng.choice(["acc", "acc", "acc", "exact_match", "bleu"])
+                row["metric"] = metric
+                if metric == "bleu" and score is not None:
+                    row["accuracy"] = score * 30
+            out.append(row)
+        return out
+
+    def step(self) -> tuple[str, list[pl.DataFrame], list[pl.DataFrame]]:
+        """One random change: (what, rows added, rows removed)."""
+        rng = self.rng
+        roll = rng.random()
+        if not self.order or roll < 0.15:
+            self.made += 1
+            key = f"f{self.made}"
+            run = rng.choice(["a", "b", f"run{self.made}"])
+            new = frame(self.rows(run, rng.randrange(1, 10)))
+            self.files[key] = new
+            self.order.insert(rng.randrange(len(self.order) + 1), key)
+            return "new file", [new], []
+        key = rng.choice(self.order)
+        old = self.files[key]
+        run = str(old["run"][0]) if old.height else "a"
+        if roll < 0.22:
+            new = frame(self.rows(run, rng.randrange(0, 8)))
+            self.files[key] = new
+            return "rewrite", [new], [old]
+        if roll < 0.27 and len(self.order) > 1:
+            self.order.remove(key)
+            del self.files[key]
+            return "removed", [], [old]
+        if roll < 0.3:
+            return "nothing", [], []
+        new = frame(self.rows(run, rng.randrange(1, 6)))
+        self.files[key] = pl.concat([old, new], how="vertical")
+        return "append", [new], []
+
+    def state(self) -> tuple[pl.DataFrame, list[Part], list[str]]:
+        frames = [self.files[k] for k in self.order]
+        mixed = mixed_metric_runs(pl.concat(frames))
+        return (
+            finish_generations(frames, mixed),
+            [Part(k, self.files[k].height) for k in self.order],
+            mixed,
+        )
+
+
+OPTIONS = [
+    LoadOptions(),
+    LoadOptions(correct_threshold=Thresholds(0.5, (("b", 0.2),))),
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_incremental_stats_equal_a_full_computation_after_random_changes(seed: int) -> None:
+    rng = random.Random(seed)
+    options = OPTIONS[seed % 2]
+    world = World(rng, metrics=seed >= 4)
+    live = LiveStats(options)
+    world.step()
+    generations, parts, mixed = world.state()
+    live.rebuild(generations, parts, mixed)
+    partial_appends = 0
+    for step in range(40):
+        what, added, removed = world.step()
+        generations, parts, mixed = world.state()
+        rebuilds = live.rebuilds
+        got = live.update(generations, parts, mixed, added, removed)
+        want = compute_stats(generations, options)
+        assert got.columns == want.columns, (step, what)
+        assert got.equals(want), (step, what, got, want)
+        if what == "append" and live.rebuilds == rebuilds:
+            partial_appends += 1
+            assert live.recomputed < want.height or want.height <= 12
+    assert partial_appends > 5  # most appends were not rebuilt from scratch
+
+
+def test_an_append_recomputes_only_the_prompts_it_touched() -> None:
+    rows = [
+        {"run": "r", "prompt_id": f"p{i}", "prompt": f"q{i}", "gen": "a b \\boxed{1}",
+         "accuracy": float(j % 2), "answer": "1"}
+        for i in range(50)
+        for j in range(4)
+    ]  # fmt: skip
+    first = frame(rows)
+    live = LiveStats(LoadOptions())
+    live.rebuild(finish_generations([first]), [Part("f", first.height)], [])
+    more = frame([{**rows[0], "accuracy": 1.0}, {**rows[4], "gen": "x \\boxed{2}"}])
+    both = pl.concat([first, more])
+    got = live.update(finish_generations([both]), [Part("f", both.height)], [], [more], [])
+    assert live.rebuilds == 1 and live.recomputed == 2
+    assert got.equals(compute_stats(finish_generations([both]), LoadOptions()))
+    assert got.filter(pl.col("prompt_id") == "p0")["count"].item() == 5
+
+
+def test_a_new_longest_generation_recomputes_its_run_only() -> None:
+    """The length cap is relative to the run's longest generation: when that grows, every prompt
+    of the run may lose its cut flag, so the run is recomputed; another run is not."""
+    long = " ".join(["w"] * 10)
+    rows = [
+        {"run": run, "prompt_id": f"p{i}", "prompt": f"q{i}", "gen": long, "accuracy": 0.0}
+        for run in ("r", "s")
+        for i in range(5)
+    ]
+    first = frame(rows)
+    live = LiveStats(LoadOptions())
+    stats = live.rebuild(finish_generations([first]), [Part("f", first.height)], [])
+    assert stats["n_length_cap"].to_list() == [1] * 10
+    more = frame([{**rows[0], "prompt_id": "new", "gen": long + long}])
+    both = pl.concat([first, more])
+    got = live.update(finish_generations([both]), [Part("f", both.height)], [], [more], [])
+    assert live.recomputed == 6  # run r's five prompts and the new one
+    assert got.filter(pl.col("run") == "r")["n_length_cap"].to_list() == [0] * 5 + [1]
+    assert got.equals(compute_stats(finish_generations([both]), LoadOptions()))
+
+
+def test_a_larger_count_adds_pass_columns_to_untouched_prompts() -> None:
+    rows = [
+        {"run": "r", "prompt_id": f"p{i}", "prompt": f"q{i}", "gen": "a", "accuracy": 1.0}
+        for i in range(3)
+        for _ in range(2)
+    ]
+    first = frame(rows)
+    live = LiveStats(LoadOptions())
+    stats = live.rebuild(finish_generations([first]), [Part("f", first.height)], [])
+    assert [c for c in stats.columns if "@" in c] == ["pass@1", "pass@2", "maj@2"]
+    more = frame([rows[0]] * 3)
+    both = pl.concat([first, more])
+    got = live.update(finish_generations([both]), [Part("f", both.height)], [], [more], [])
+    assert live.recomputed == 1
+    assert [c for c in got.columns if "@" in c] == ["pass@1", "pass@2", "pass@4", "pass@5", "maj@5"]
+    assert got.equals(compute_stats(finish_generations([both]), LoadOptions()))
