@@ -23,6 +23,7 @@ import argparse
 import dataclasses
 import json
 import multiprocessing
+import os
 import shutil
 import statistics
 import sys
@@ -69,23 +70,94 @@ def writer(path: str, rate_mb: float, seconds: float, samples: int) -> None:
     print(f"writer: {written / 1e6:.1f} MB in {time.monotonic() - started:.1f} s", flush=True)
 
 
+def measure(
+    follower: Follower, data: Path, args: argparse.Namespace, consumer: str, rep: int
+) -> dict[str, float]:
+    """One window: a writer appends for ``args.seconds`` to a new run folder; this process
+    follows as ``consumer`` does. Returns CPU and delay figures."""
+    live = data / f"zz_live_run_{rep}"
+    shutil.rmtree(live, ignore_errors=True)
+    live.mkdir()
+    out = live / "inference_live.jsonl"
+    out.write_text("", encoding="utf-8")
+    if follower.poll() is not None:  # the new (empty) folder, the last window's folder gone
+        follower.result()
+    process = multiprocessing.get_context("spawn").Process(
+        target=writer, args=(str(out), args.rate_mb, args.seconds, args.samples)
+    )
+    delays: list[float] = []
+    seen = 0
+    poll_cpu = build_cpu = 0.0
+    builds = polls = 0
+    cpu0, wall0 = time.process_time(), time.monotonic()
+    process.start()
+    last_build = time.monotonic()
+    try:
+        while True:
+            alive = process.is_alive()
+            follower.wait(1.0)
+            started, c0 = time.monotonic(), time.process_time()
+            update = follower.poll()
+            poll_cpu += time.process_time() - c0
+            polls += 1
+            if update is None and not alive:
+                break
+            due = consumer == "app" or time.monotonic() - last_build >= args.interval or not alive
+            if update is None or not due:
+                continue
+            c0 = time.process_time()
+            result = update.result
+            build_cpu += time.process_time() - c0
+            builds += 1
+            last_build = time.monotonic()
+            now = time.time()
+            live_rows = result.stats.filter(result.stats["prompt"].str.starts_with("live "))
+            for prompt in live_rows["prompt"].to_list()[seen:]:
+                delays.append(now - float(prompt.rsplit(" ", 1)[1]))
+            seen = live_rows.height
+            if consumer == "app":
+                # As the app's follow worker: never sooner than twice the last poll + rebuild.
+                time.sleep(max(0.0, max(0.5, 2 * (last_build - started)) - 1.0))
+    finally:
+        process.join()
+    cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+    appended = out.stat().st_size / 1e6
+    shutil.rmtree(live, ignore_errors=True)
+    delays.sort()
+    median = statistics.median(delays) if delays else float("nan")
+    p95 = delays[min(len(delays) - 1, int(0.95 * len(delays)))] if delays else float("nan")
+    print(
+        f"[{rep}] consumer {consumer}: appended {appended:.1f} MB in {wall:.1f} s; CPU {cpu:.2f} s"
+        f" = {cpu / appended:.3f} CPU-s per MB = {100 * cpu / wall:.1f}% of one core "
+        f"(polls {poll_cpu:.2f} s in {polls}, builds {build_cpu:.2f} s in {builds}); "
+        f"delay write -> result median {median:.2f} s, p95 {p95:.2f} s over {len(delays)} "
+        f"prompts; {_builds(follower)}load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    return {"cpu_per_mb": cpu / appended, "share": cpu / wall, "delay": median, "p95": p95}
+
+
+def _builds(follower: Follower) -> str:
+    live = getattr(follower, "live", None)  # absent before the incremental stats
+    if live is None:
+        return ""
+    return f"full builds {live.rebuilds}, prompts in the last build {live.recomputed}; "
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--rate-mb", type=float, default=1.0)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--samples", type=int, default=8, help="generations per appended prompt")
-    parser.add_argument("--consumer", choices=["app", "summarize"], default="app")
+    parser.add_argument("--consumer", choices=["app", "summarize"], nargs="+", default=["app"])
+    parser.add_argument("--repeat", type=int, default=1, help="windows per consumer")
     parser.add_argument("--interval", type=float, default=5.0)
     parser.add_argument("--skip-initial-lengths", action="store_true")
     parser.add_argument("--num-proc", type=int, default=None)
     args = parser.parse_args()
 
-    live = args.data / "zz_live_run"
-    shutil.rmtree(live, ignore_errors=True)
-    live.mkdir()
-    out = live / "inference_live.jsonl"
-    out.write_text("", encoding="utf-8")
+    print(f"load average at start: {os.getloadavg()}", flush=True)
     options = LoadOptions(keep_text=False, num_proc=args.num_proc)
     follower = Follower([args.data], options)
     t0 = time.perf_counter()
@@ -95,50 +167,22 @@ def main() -> None:
     follower.options = options
     print(
         f"first load: {first.generations.height:,} generations, {first.cache_hits} cached files, "
-        f"{time.perf_counter() - t0:.1f} s"
+        f"{time.perf_counter() - t0:.1f} s",
+        flush=True,
     )
-    process = multiprocessing.get_context("spawn").Process(
-        target=writer, args=(str(out), args.rate_mb, args.seconds, args.samples)
-    )
-    delays: list[float] = []
-    seen = 0
-    cpu0, wall0 = time.process_time(), time.monotonic()
-    process.start()
-    last_build = time.monotonic()
-    try:
-        while process.is_alive() or follower.poll() is not None:
-            follower.wait(1.0)
-            started = time.monotonic()
-            update = follower.poll()
-            due = args.consumer == "app" or time.monotonic() - last_build >= args.interval
-            if update is None or not due:
-                continue
-            result = update.result
-            last_build = time.monotonic()
-            if args.consumer == "app":
-                # As the app's follow worker: never sooner than twice the last poll + rebuild.
-                time.sleep(max(0.0, max(0.5, 2 * (last_build - started)) - 1.0))
-            now = time.time()
-            live_rows = result.stats.filter(result.stats["prompt"].str.starts_with("live "))
-            for prompt in live_rows["prompt"].to_list()[seen:]:
-                delays.append(now - float(prompt.rsplit(" ", 1)[1]))
-            seen = live_rows.height
-    finally:
-        process.join()
-    cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
-    appended = out.stat().st_size / 1e6
-    shutil.rmtree(live, ignore_errors=True)
-    delays.sort()
-    print(
-        f"consumer {args.consumer}: appended {appended:.1f} MB in {wall:.1f} s; "
-        f"CPU {cpu:.2f} s = {cpu / appended:.3f} CPU-s per MB = {100 * cpu / wall:.1f}% of one core"
-    )
-    if delays:
-        p95 = delays[min(len(delays) - 1, int(0.95 * len(delays)))]
+    results: dict[str, list[dict[str, float]]] = {c: [] for c in args.consumer}
+    for rep in range(args.repeat):
+        for consumer in args.consumer:
+            results[consumer].append(measure(follower, args.data, args, consumer, rep))
+    for consumer, runs in results.items():
         print(
-            f"delay write -> result: median {statistics.median(delays):.2f} s, "
-            f"p95 {p95:.2f} s, max {delays[-1]:.2f} s over {len(delays)} prompts"
+            f"{consumer}, median of {len(runs)}: "
+            + ", ".join(
+                f"{name} {statistics.median(r[name] for r in runs):.3f}"
+                for name in ("cpu_per_mb", "share", "delay", "p95")
+            )
         )
+    print(f"load average at end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":
