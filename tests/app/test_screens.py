@@ -498,3 +498,34 @@ async def test_next_and_previous_prompt_follow_the_compare_list(
         # Along the compare list (not the main table's q0, q1, … of one run).
         assert seen == ["q9", "q1", "q0", "q1", "q9"]
         assert prompt.generations.height == 16  # both runs, on every step
+
+
+@pytest.mark.parametrize(
+    "note", ["", "12 prompts with mean length over 30k not shown (c shows all)"]
+)
+@pytest.mark.parametrize("width", [40, 78, 200])
+def test_plot_legend_of_many_runs_says_how_many_it_leaves_out(note: str, width: int) -> None:
+    """15 published runs: the legend's two lines showed five labels and dropped the rest
+    without a word. Whole entries only, within the width, and "+N more" for the others."""
+    from rich.cells import cell_len
+
+    from evaltui.app.screens.plot import Figure, legend_text
+    from evaltui.data.sanitize import one_line_middle
+
+    runs = [f"Qwen/Qwen3-8B @ 2026-07-08T16-04-{i:02d}.219874" for i in range(12)]
+    runs += ["openai/gpt-5", "模型/通义千问-7B", "gpt-4o-mini"]
+    labels = [one_line_middle(run, 30) for run in runs]
+    figure = Figure(
+        "lengths", "t", "x", "y", [], legend=[(label, (1, 2, 3)) for label in labels], note=note
+    )
+    lines = legend_text(figure, width, 2).plain.split("\n")
+    assert len(lines) <= 2
+    if note:  # the note has the last line (cut with … on screen when narrower)
+        assert lines[-1] == note
+        lines = lines[:-1]
+    assert all(cell_len(line) <= width for line in lines)
+    body = " ".join(lines)
+    shown = [label for label in labels if f"■ {label}   " in body + "   "]
+    match = re.search(r"\+(\d+) more", body)
+    assert shown == labels[: len(shown)] and (shown or width < 78)
+    assert (int(match.group(1)) if match else 0) == len(labels) - len(shown)

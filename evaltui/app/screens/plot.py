@@ -32,7 +32,7 @@ from evaltui.data.bins import (
     tick_label,
 )
 from evaltui.data.metrics import correct_expr, run_kinds
-from evaltui.data.sanitize import one_line_middle
+from evaltui.data.sanitize import cell_width, one_line_middle
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
@@ -136,6 +136,48 @@ def rate_ticks(bins: Bins) -> tuple[list[float], list[str]]:
 
 def run_colour(index: int) -> Colour:
     return RUN_COLOURS[index % len(RUN_COLOURS)]
+
+
+#: Lines the legend may take above the plot (the CSS max-height of #plot-legend).
+LEGEND_LINES = 2
+
+
+def legend_text(figure: Figure, width: int, lines: int) -> Text:
+    """The legend in at most ``lines`` lines of ``width`` cells, the note (if any) on the last:
+    whole entries only, and when some do not fit, how many are left out (never a silently
+    shorter list of runs)."""
+    room = max(1, lines - 1) if figure.note else lines
+    entries = [(f"{label}   ", colour) for label, colour in figure.legend]
+    rows: list[list[tuple[str, Colour]]] = [[]]
+    used = shown = 0
+    for index, (entry, colour) in enumerate(entries):
+        cells = 2 + cell_width(entry)
+        left = len(entries) - index - 1
+        # The last row keeps room to say how many entries are left out after this one.
+        reserve = len(f"+{left} more") if left and len(rows) == room else 0
+        if used + cells + reserve > width:
+            if len(rows) == room or not rows[-1]:
+                break
+            rows.append([])
+            used = 0
+            reserve = len(f"+{left} more") if left and len(rows) == room else 0
+            if cells + reserve > width:
+                break
+        rows[-1].append((entry, colour))
+        used += cells
+        shown += 1
+    legend = Text(no_wrap=True, overflow="ellipsis")
+    for number, row in enumerate(rows):
+        if number:
+            legend.append("\n")
+        for entry, colour in row:
+            legend.append("■ ", style="rgb({},{},{})".format(*colour))
+            legend.append(entry)
+    if shown < len(entries):
+        legend.append(f"+{len(entries) - shown} more", style="italic")
+    if figure.note:
+        legend.append(("\n" if entries else "") + figure.note, style="italic")
+    return legend
 
 
 class PlotScreen(Screen[None]):
@@ -437,13 +479,9 @@ class PlotScreen(Screen[None]):
         figure = message.figure
         self.last = figure
         self.query_one("#plot-title", Static).update(Text(figure.title))
-        legend = Text()
-        for label, colour in figure.legend:
-            legend.append("■ ", style="rgb({},{},{})".format(*colour))
-            legend.append(label + "   ")
-        if figure.note:
-            legend.append(figure.note, style="italic")
-        self.query_one("#plot-legend", Static).update(legend)
+        self.query_one("#plot-legend", Static).update(
+            legend_text(figure, max(20, self.size.width - 2), LEGEND_LINES)
+        )
         widget = self.query_one("#plot", PlotextPlot)
         plt = widget.plt
         plt.clear_data()
