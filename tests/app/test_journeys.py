@@ -524,3 +524,30 @@ async def test_chinese_prompts_leave_the_other_columns_on_screen(
         assert ends[1] <= room  # at least the prompt and the run are whole on screen
         whole = [end for end in ends if end <= room]
         assert whole[-1] >= room - 1 or len(whole) == len(ends), (room, ends)
+
+
+async def test_keys_for_screens_before_the_prompts_are_in_say_why_they_wait(
+    evals: Path, options: Any, gate: threading.Event
+) -> None:
+    """t, p, e, m, s and enter pressed while the files are still read did nothing, silently."""
+    app = EvalApp([str(evals)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        for key, what in [
+            ("t", "the summary opens"),
+            ("p", "the plots open"),
+            ("e", "export opens"),
+            ("m", "compare opens"),
+            ("s", "sorting opens"),
+            ("enter", "a prompt opens"),
+        ]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
+            said = [n.message for n in app._notifications]
+            assert f"still reading the files: {what} once the prompts are shown" in said, said
+        gate.set()
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert not isinstance(app.screen, MainScreen)  # once the prompts are in, t opens it

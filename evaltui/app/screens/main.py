@@ -416,6 +416,7 @@ class MainScreen(Screen[None]):
 
         columns = self.sortable_columns()
         if not columns:
+            self.prompts_shown("sorting opens")
             return
 
         def chosen(column: str | None) -> None:
@@ -453,11 +454,20 @@ class MainScreen(Screen[None]):
 
     # --- other screens ----------------------------------------------------------------------
 
+    def prompts_shown(self, what: str) -> bool:
+        """True once the table has had prompts; before that, tells the user why a key they
+        pressed while the files are still read does nothing yet."""
+        if self.evalapp.rows is not None:
+            return True
+        self.evalapp.say(f"still reading the files: {what} once the prompts are shown")
+        return False
+
     def action_open_prompt(self) -> None:
         if self.query_one("#filter", Input).has_focus:
             return
         key = self.cursor_key()
         if key is None:
+            self.prompts_shown("a prompt opens")
             return
         from evaltui.app.screens.prompt import PromptScreen
 
@@ -468,14 +478,14 @@ class MainScreen(Screen[None]):
         self.action_open_prompt()
 
     def action_plot(self) -> None:
-        if self.evalapp.rows is None:
+        if not self.prompts_shown("the plots open"):
             return
         from evaltui.app.screens.plot import PlotScreen
 
         self.app.push_screen(PlotScreen())
 
     def action_export(self) -> None:
-        if self.evalapp.rows is None:
+        if not self.prompts_shown("export opens"):
             return
         from evaltui.app.screens.export import ExportScreen
 
@@ -487,7 +497,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(ProblemsScreen())
 
     def action_summary(self) -> None:
-        if self.evalapp.rows is None:
+        if not self.prompts_shown("the summary opens"):
             return
         from evaltui.app.screens.summary import SummaryScreen
 
@@ -497,6 +507,7 @@ class MainScreen(Screen[None]):
         """Compare two runs: the two loaded (the run picker's as A), or a pair the user picks."""
         runs = self.runs()
         if not runs:
+            self.prompts_shown("compare opens")
             return
         from evaltui.app.screens.compare import open_compare
 
