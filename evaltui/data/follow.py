@@ -33,6 +33,7 @@ import polars as pl
 
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.formats import Reader, Window, detect, get_reader, known_extensions
+from evaltui.data.formats.base import RunIdentity
 from evaltui.data.livestats import LiveStats, Part
 from evaltui.data.loader import (
     FileReport,
@@ -45,7 +46,9 @@ from evaltui.data.loader import (
     load,
     mixed_metric_runs,
     read_input,
+    run_identity,
 )
+from evaltui.data.runs import retag, run_key, run_tags
 from evaltui.data.schema import LoadError, empty_generations
 from evaltui.data.tokens import (
     LengthCounter,
@@ -110,6 +113,8 @@ class _Tracked:
     head: bytes = b""
     tail: bytes = b""
     """The bytes at the start of the file and just before ``consumed`` when it was read."""
+    run: RunIdentity | None = None
+    """The evaluation run its rows belong to, when its format says (see evaltui.data.runs)."""
 
     def identity(self) -> FileIdentity | None:
         """The version that was read (what an export of its records must still find)."""
@@ -210,6 +215,9 @@ class Follower:
         """Rows read and rows dropped since the last build (what the next build recomputes)."""
         self._full = True
         """Set when the next build must compute every prompt (the first, or after a recount)."""
+        self._tags: dict[tuple[str, str, str], str] = {}
+        """The tags in the followed rows' labels that tell separate runs of one label apart
+        (evaltui.data.runs): a new run that changes them relabels every file's rows."""
 
     # --- the first, full load -------------------------------------------------------------
 
@@ -259,6 +267,7 @@ class Follower:
             reader = get_reader(report.format or "plain")
             frame = by_source.get(report.source, empty_generations(with_lengths=True))
             tracked = _Tracked(item, reader, stamp, frame, errors.get(report.source, []), [])
+            tracked.run = run_identity(item, reader, self.options.read)
             if stamp is not None and reader.appendable:
                 # Keep only what lies before the snapshot's last newline: a partial last line,
                 # or lines appended while the load ran, are read on the first poll.
@@ -270,6 +279,10 @@ class Follower:
                 ]
                 tracked.head, tracked.tail = _probe(report.path, end)
             self._track(tracked)
+        # The load's labels already carry these tags; later rows get the same.
+        self._tags = run_tags(
+            [(t.run, t.item.source) for t in self.files.values() if t.frame.height]
+        )
         self._seed(result)
         return result
 
@@ -419,6 +432,7 @@ class Follower:
             return 0
         window = Window(tracked.consumed, tracked.next_line, end)
         frame, errors, notes = self._read(tracked.item, tracked.reader, window)
+        frame = self._labelled(frame, tracked)
         tracked.frame = pl.concat([tracked.frame, frame], how="vertical")
         self._added.append(frame)
         tracked.errors.extend(errors)
@@ -447,6 +461,8 @@ class Follower:
             tracked.consumed, tracked.next_line = end, newlines + 1
             window = Window(0, 1, end)
         tracked.frame, tracked.errors, tracked.notes = self._read(item, reader, window)
+        tracked.run = run_identity(item, reader, self.options.read)
+        tracked.frame = self._labelled(tracked.frame, tracked)
         self._track(tracked)
         self._added.append(tracked.frame)
         return tracked.frame.height
@@ -497,9 +513,32 @@ class Follower:
             self._result = self._build()
         return self._result
 
+    def _labelled(self, frame: pl.DataFrame, tracked: _Tracked) -> pl.DataFrame:
+        """New rows of ``tracked`` with the tag its run has in the labels now."""
+        if tracked.run is None:
+            return frame
+        return retag(
+            frame, tracked.run, None, self._tags.get(run_key(tracked.run, tracked.item.source))
+        )
+
+    def _retag(self, read: list[_Tracked]) -> None:
+        """Tell separate runs of one label apart as the files now followed require (a second
+        run of a model arrived, or one went): each file whose tag changed is relabelled, and
+        the stats are computed afresh (every prompt of those runs changed its key)."""
+        tags = run_tags([(t.run, t.item.source) for t in read if t.frame.height])
+        if tags == self._tags:
+            return
+        for t in read:
+            if t.run is not None:
+                key = run_key(t.run, t.item.source)
+                t.frame = retag(t.frame, t.run, self._tags.get(key), tags.get(key))
+        self._tags = tags
+        self._full = True
+
     def _build(self) -> LoadResult:
         tracked = [self.files[p] for p in self._ordered()]
         read = [t for t in tracked if t.reader is not None]
+        self._retag(read)
         frames = [t.frame for t in read]
         mixed = mixed_metric_runs(pl.concat(frames)) if frames else []
         generations = finish_generations(frames, mixed)

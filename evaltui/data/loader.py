@@ -31,7 +31,8 @@ from evaltui.data.formats import (
     get_reader,
     known_extensions,
 )
-from evaltui.data.formats.base import describe_failure
+from evaltui.data.formats.base import RunIdentity, describe_failure
+from evaltui.data.runs import label_runs
 from evaltui.data.schema import LoadError, clean_text, conform, empty_generations
 from evaltui.data.tokens import (
     FAST_PATH,
@@ -201,6 +202,8 @@ class _FileState:
     """Taken before reading; None when the file could not be looked at."""
     cacheable: bool = True
     """False when the file changed while it was being read: its rows match no one version."""
+    run: RunIdentity | None = None
+    """The evaluation run its rows belong to, when its format says (see evaltui.data.runs)."""
 
 
 def _identity(path: Path) -> FileIdentity | None:
@@ -227,12 +230,21 @@ def read_input(
     return fill_extracted(with_text_measures(conform(result.frame))), result.errors, notes
 
 
+def run_identity(item: InputFile, reader: Reader, options: ReadOptions) -> RunIdentity | None:
+    """The run ``item``'s rows belong to (None when its format does not say or cannot tell)."""
+    try:
+        return reader.run_identity(item.path, options)
+    except Exception:  # an odd header: the file's rows keep their label, nothing is lost
+        return None
+
+
 def _read_one(
     item: InputFile, reader: Reader, options: ReadOptions
 ) -> tuple[_FileState, list[LoadError], list[str]]:
     identity = _identity(item.path)  # before reading: what was read is at most this version
     frame, errors, notes = read_input(item, reader, options)
     state = _FileState(item, reader, frame, errors=len(errors), identity=identity)
+    state.run = run_identity(item, reader, options)
     if identity is None or identity.changed(item.path):
         # Appended to or replaced while being read: caching these rows under either version
         # would make later runs miss lines silently.
@@ -315,13 +327,17 @@ def mixed_metric_runs(generations: pl.DataFrame) -> list[str]:
 
 
 def finish_generations(
-    frames: list[pl.DataFrame], mixed_runs: list[str] | None = None
+    frames: Sequence[pl.DataFrame | tuple[pl.DataFrame, RunIdentity | None, str]],
+    mixed_runs: list[str] | None = None,
 ) -> pl.DataFrame:
     """Every file's rows (with lengths) as one table, samples numbered where readers did not.
-    ``mixed_runs``: :func:`mixed_metric_runs` of these rows, when the caller has it already."""
+    Frames given with their file's run identity and source have separate runs that share a
+    label told apart (:func:`evaltui.data.runs.label_runs`). ``mixed_runs``:
+    :func:`mixed_metric_runs` of these rows, when the caller has it already."""
     if not frames:
         return empty_generations(with_lengths=True)
-    generations = split_mixed_metrics(pl.concat(frames, how="vertical"), mixed_runs)
+    files = [item if isinstance(item, tuple) else (item, None, "") for item in frames]
+    generations = split_mixed_metrics(pl.concat(label_runs(files), how="vertical"), mixed_runs)
     # Samples a reader did not number are numbered in order of appearance within (run, prompt).
     return generations.with_columns(
         pl.coalesce(
@@ -476,6 +492,7 @@ class _Load:
                 True,
                 len(cached.errors),
                 identity,
+                run=run_identity(item, reader, self.options.read),
             )
             return state, cached.errors, cached.notes
         return None
@@ -687,10 +704,14 @@ class _Load:
 
     def result(self, *, complete: bool, cancelled: bool = False) -> LoadResult:
         frames = [
-            state.frame.with_columns(
-                pl.Series("gen_length", state.lengths, dtype=pl.UInt32)
-                if state.lengths is not None
-                else pl.lit(None, dtype=pl.UInt32).alias("gen_length")
+            (
+                state.frame.with_columns(
+                    pl.Series("gen_length", state.lengths, dtype=pl.UInt32)
+                    if state.lengths is not None
+                    else pl.lit(None, dtype=pl.UInt32).alias("gen_length")
+                ),
+                state.run,
+                state.input.source,
             )
             for state in self.states
         ]

@@ -244,8 +244,12 @@ def test_mid_2024_json_named_samples_take_task_and_date_from_the_name() -> None:
     # 10 lines = doc_id 0..9, one loglikelihood-free generation each, acc 1 on every line.
     assert result.frame["prompt_id"].to_list() == [f"asdiv:{i}" for i in range(10)]
     assert result.frame["accuracy"].to_list() == [1.0] * 10
-    # model_name from the results file of the same date; two runs of asdiv here: dated label.
-    assert set(result.frame["run"]) == {f"{LLAMA} @ {MID_DATES[0]}"}
+    # model_name from the results file of the same date; the run is its date id (two runs of
+    # asdiv here: the load dates their labels, see the next test).
+    assert set(result.frame["run"]) == {LLAMA}
+    identity = detected.run_identity(path, ReadOptions())
+    assert identity is not None
+    assert (identity.label, identity.key, identity.task) == (LLAMA, MID_DATES[0], "asdiv")
 
 
 def test_two_mid_2024_runs_in_one_folder_are_two_runs() -> None:

@@ -77,6 +77,23 @@ class ReadResult:
     """Things worth telling the user that are not errors (e.g. 'doc-level metric maj@8 kept as prompt score')."""
 
 
+@dataclass(frozen=True, slots=True)
+class RunIdentity:
+    """Which evaluation run a file's rows belong to, so that separate runs given the same label
+    (one model evaluated twice, in one folder or in two) stay apart (see
+    :func:`evaltui.data.runs.label_runs`)."""
+
+    label: str
+    """The run label the reader gave the file's rows (a filter or metric may follow it,
+    ``label · strict-match``)."""
+    key: str
+    """The run itself (Inspect's eval id, lm-eval's date id): files with equal keys are one run."""
+    task: str
+    """What the run evaluated: runs of one label that share a task would merge their prompts."""
+    started: str = ""
+    """When the run started, as the file says it ("" unknown): the readable way to tell runs apart."""
+
+
 class Reader(ABC):
     """One on-disk format. Instances are stateless; one instance serves every file."""
 
@@ -107,6 +124,14 @@ class Reader(ABC):
     @abstractmethod
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         """Read ``path`` (shown to the user as ``source``) into generation rows."""
+
+    def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        """The run ``path``'s rows belong to, for formats that say (None: a file is its label's).
+
+        Cheap (a header or the file name, not the samples) and independent of other files, so
+        that the rows a reader caches per file never depend on what else is loaded.
+        """
+        return None
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         """The original record text of each ``(line, offset)`` row, unchanged, in the given order.

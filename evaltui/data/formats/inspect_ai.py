@@ -8,11 +8,11 @@ scorer's ``answer`` is the extracted answer. The generation is ``output.completi
 in current versions, which Python's zipfile cannot read: those members are decompressed here with
 ``zstandard``; older archives use deflate. Ids may be strings or ints in the same log.
 
-Runs: the run label is the model. Separate logs of the same task and model in one folder (distinct
-eval ids, or run ids before eval ids existed) are separate runs, told apart by the log's start time
-(``model @ created``); their samples never become "several generations of one prompt". One log
-saved twice (same eval id, or ``X.eval`` beside ``X.json``) is read once, with a note; the finished,
-fuller, ``.eval`` copy is the one read. A log's status other
+Runs: the run label is the model. Separate logs of the same task and model (distinct eval ids, or
+run ids before eval ids existed), in one folder or in several, are separate runs, told apart by
+the log's start time (``model @ created``; see evaltui.data.runs); their samples never become
+"several generations of one prompt". One log saved twice in a folder (same eval id, or ``X.eval``
+beside ``X.json``) is read once, with a note; the finished, fuller, ``.eval`` copy is the one read. A log's status other
 than ``success`` is told in a note, and errored samples are error entries, not empty generations.
 Eval-set bookkeeping (``logs.json``, ``eval-set.json``) is a companion.
 """
@@ -36,6 +36,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    RunIdentity,
     Unreadable,
     json_document,
     parse_json,
@@ -246,27 +247,14 @@ def _rank(log: LogId) -> tuple[bool, int, bool, str]:
     return (log.status != "success", -log.completed, not log.name.endswith(".eval"), log.name)
 
 
-def place_in_folder(path: Path, own: LogId) -> tuple[LogId | None, str]:
-    """(the copy read instead of this one, or None) and the label suffix that keeps this log's
-    run apart from other logs of the same task and model in its folder ("" when there are none)."""
+def place_in_folder(path: Path, own: LogId) -> LogId | None:
+    """The copy of this log that is read instead of this one (None: this one is read)."""
     try:
         logs = [log for log in _folder_logs(path.parent) if log.name != own.name] + [own]
     except OSError:
-        return None, ""
+        return None
     copies = sorted((log for log in logs if _same_log(log, own)), key=_rank)
-    if copies[0].name != own.name:
-        return copies[0], ""
-    rivals = [
-        log
-        for log in logs
-        if log.task == own.task and log.model == own.model and not _same_log(log, own)
-    ]
-    if not rivals:
-        return None, ""
-    tag = own.created or own.key
-    if any(log.created == own.created for log in rivals):
-        tag = f"{tag} {own.key}"
-    return None, f" @ {tag}"
+    return copies[0] if copies[0].name != own.name else None
 
 
 def _text(value: Any) -> str:
@@ -436,7 +424,7 @@ class InspectReader(Reader):
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         own = self._own_id(path)
-        duplicate, tag = place_in_folder(path, own) if own is not None else (None, "")
+        duplicate = place_in_folder(path, own) if own is not None else None
         if duplicate is not None:
             note = (
                 f"{source}: the same Inspect log as {duplicate.name} (same eval id or name,"
@@ -451,7 +439,7 @@ class InspectReader(Reader):
             # one clear error for the file rather than rows under a made-up name.
             reason = f"Inspect log not read: {exc}"
             return ReadResult(Rows().frame(), [*errors, LoadError(source, None, reason)])
-        run = options.label or (model or path.parent.name) + tag
+        run = options.label or model or path.parent.name
         task = task or path.stem
         notes = self._status_notes(header, source, len(samples))
         rows = Rows()
@@ -507,6 +495,14 @@ class InspectReader(Reader):
                 f" output.choices empty): the generation shown is {origin}"
             )
         return ReadResult(rows.frame(), errors, notes)
+
+    def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        """The log's eval id (run and task id before eval ids), task and start time: separate
+        logs of one task and model are separate runs, wherever they are."""
+        own = self._own_id(path)
+        if own is None or options.label:
+            return None
+        return RunIdentity(own.model or path.parent.name, own.key, own.task, own.created)
 
     @staticmethod
     def _own_id(path: Path) -> LogId | None:

@@ -18,8 +18,9 @@ n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON
 (``<model_args>_<task>.jsonl``).
 
 The model is the results JSON's ``model_name`` (the results file of the same date id), else the
-folder; when the folder holds several runs of one task, each of those runs gets its date id in the
-label (all its tasks), so the runs stay apart and can be compared.
+folder. One run is one date id: when several runs of one task are loaded (in one folder or in
+several), each of those runs gets its date id in the label (all its tasks), so the runs stay
+apart and can be compared (see evaltui.data.runs).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    RunIdentity,
     entry_guard,
     json_document,
     stringify,
@@ -120,34 +122,6 @@ def _model_name(results: dict[str, Any] | None, path: Path) -> str:
             if found:
                 return found.group(1).strip()
     return path.parent.name
-
-
-@functools.lru_cache(maxsize=64)
-def _folder_runs(folder: str, _mtime_ns: int) -> frozenset[str]:
-    """The date ids of a folder that need telling apart: those of runs sharing a task there.
-
-    One run is one date id (every samples file of a run carries it). When two runs evaluated the
-    same task into one folder, their docs would merge as extra samples of one prompt, so each of
-    those runs -- all its tasks, not only the shared one -- gets its date in the label.
-    """
-    dates_by_task: dict[str, set[str]] = {}
-    for sibling in Path(folder).glob("samples_*.json*"):
-        match = SAMPLES_NAME.match(sibling.name)
-        if match:
-            dates_by_task.setdefault(match["task"], set()).add(match["date"])
-    return frozenset(date for dates in dates_by_task.values() if len(dates) > 1 for date in dates)
-
-
-def _run_date(path: Path) -> str:
-    """`` @ <date>`` when the folder holds several runs of one task (else their docs would merge)."""
-    match = SAMPLES_NAME.match(path.name)
-    if match is None:
-        return ""
-    try:
-        mtime = path.parent.stat().st_mtime_ns  # a file added to the folder changes its mtime
-    except OSError:
-        return ""
-    return f" @ {match['date']}" if match["date"] in _folder_runs(str(path.parent), mtime) else ""
 
 
 def _task_name(path: Path, results: dict[str, Any] | None) -> str:
@@ -355,7 +329,7 @@ class LmEvalReader(Reader):
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         entries, errors, notes = self._entries(path, source)
         results = _results_for(path)
-        model = options.label or _model_name(results, path) + _run_date(path)
+        model = options.label or _model_name(results, path)
         task = _task_name(path, results)
         configs = (results or {}).get("configs")
         config = configs.get(task) if isinstance(configs, dict) else None
@@ -400,6 +374,16 @@ class LmEvalReader(Reader):
         for item, how in sorted(doc_level.items()):
             notes.append(f"{source}: {task} / {item} scores the whole document: {how}")
         return ReadResult(rows.frame(), errors, notes)
+
+    def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        """One run is one date id (every samples file of a run carries it, and its results
+        file); files without one (≤0.4.2) are one run per folder."""
+        if options.label:
+            return None
+        results = _results_for(path)
+        match = SAMPLES_NAME.match(path.name)
+        key = started = match["date"] if match else ""
+        return RunIdentity(_model_name(results, path), key, _task_name(path, results), started)
 
     @staticmethod
     def _unnamed_filters(
