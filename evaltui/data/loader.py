@@ -567,7 +567,11 @@ class _Load:
             return
         self.cache.put_lengths(key, lengths)
         if not self.options.keep_text:
-            rows = state.frame.with_columns(pl.Series("gen_length", lengths, dtype=pl.UInt32))
+            # Without the text: a headless warm run never reads it (it drops it at once).
+            rows = state.frame.with_columns(
+                pl.Series("gen_length", lengths, dtype=pl.UInt32),
+                pl.lit(None, dtype=pl.String).alias("gen"),
+            )
             self.cache.put_rows(
                 key,
                 rows,

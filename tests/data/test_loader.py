@@ -261,6 +261,9 @@ def test_headless_warm_run_reuses_rows_and_still_reports_bad_lines(
             "r/a.jsonl:7: not valid JSON: Expecting property name enclosed in double quotes at column 2"
         ]
     )
+    # The rows are cached without their text (a warm headless run never reads it).
+    entries = list((tmp_path / "cache").rglob("*.arrow"))
+    assert entries and all(pl.read_ipc(e).get_column("gen").null_count() == 6 for e in entries)
     # A damaged rows entry is a miss: the file is parsed again, with the same result.
     for entry in (tmp_path / "cache").rglob("*.arrow"):
         entry.write_bytes(b"not arrow")

@@ -60,8 +60,7 @@ def iter_lines(
         line_no += 1
         end = data.find(newline, start)
         if end == -1:
-            raw = data[start:]
-            yield line_no, base + start, raw.rstrip(b"\r"), False
+            yield line_no, base + start, data[start:].rstrip(b"\r"), False
             return
         yield line_no, base + start, data[start:end].rstrip(b"\r"), True
         start = end + 1
@@ -92,17 +91,33 @@ def parse_json_lines(
     Blank lines are skipped; a line that is not JSON, or too deep or with too long a number to
     read, becomes an error entry (a truncated last line is named as such). Invalid UTF-8 is made
     visible and noted (lone surrogate escapes are made visible by the frame). Shared by every
-    JSON-lines reader.
+    JSON-lines reader; :func:`iter_json_lines` is the same one record at a time.
+    """
+    errors: list[LoadError] = []
+    notes: list[str] = []
+    parsed = list(iter_json_lines(path, source, window, errors, notes))
+    return parsed, errors, notes
+
+
+def iter_json_lines(
+    path: Path,
+    source: str,
+    window: Window | None,
+    errors: list[LoadError],
+    notes: list[str],
+) -> Iterator[tuple[int, int, Any]]:
+    """:func:`parse_json_lines` one record at a time: ``errors`` and ``notes`` fill as it goes
+    (the notes at the end). Only the current line's bytes, text and value are held beside the
+    file's bytes, so a reader that keeps what it needs of each record holds one record at most.
     """
     data = read_window(path, window)
-    parsed: list[tuple[int, int, Any]] = []
-    errors: list[LoadError] = []
     bad_utf8: list[int] = []
     base, first_line = (window.start, window.first_line) if window else (0, 1)
     for line_no, offset, raw, has_newline in iter_lines(data, base, first_line):
         if not raw.strip():
             continue
         text, valid = decode_line(raw)
+        del raw  # a 50 MB line must not be held three times over
         if not valid:
             bad_utf8.append(line_no)
         try:
@@ -117,15 +132,17 @@ def parse_json_lines(
         except EntryError as exc:
             errors.append(LoadError(source, line_no, str(exc)))
             continue
-        parsed.append((line_no, offset, value))
-    notes = []
+        finally:
+            del text
+        yield line_no, offset, value
+        del value
+    del data
     if bad_utf8:
         first = ", ".join(str(n) for n in bad_utf8[:5])
         notes.append(
             f"{source}: {len(bad_utf8)} line(s) with invalid UTF-8 bytes (shown as �), lines {first}"
             + ("…" if len(bad_utf8) > 5 else "")
         )
-    return parsed, errors, notes
 
 
 def _pick(record: dict[str, Any], override: str | None, candidates: tuple[str, ...]) -> str | None:
@@ -202,7 +219,9 @@ class PlainReader(Reader):
         return 0
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
-        parsed, errors, notes = parse_json_lines(path, source, options.window)
+        errors: list[LoadError] = []
+        notes: list[str] = []
+        parsed = iter_json_lines(path, source, options.window, errors, notes)
         run = options.label or path.resolve().parent.name
         rows = Rows()
 
