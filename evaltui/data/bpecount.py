@@ -533,7 +533,7 @@ class FastCounter:
 
 def _as_series(texts: Sequence[str] | pl.Series) -> pl.Series:
     series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
-    return series.fill_null("")
+    return series.fill_null("") if series.null_count() else series
 
 
 def _rust_alternation(contents: Sequence[str]) -> str:

@@ -63,8 +63,9 @@ COUNT_PATH_ENV = "EVALTUI_COUNT_PATH"
 #: encoding costs ~480 bytes per token, so a call stays near 100 MB whatever the text's length).
 HF_PIECE_CHARS = 262_144
 HF_PIECES_PER_CALL = 4
-#: The self-check counts at most about this many characters of one text by both paths.
-CHECK_CHARS = 1_000_000
+#: The self-check counts at most about this many characters of one text by both paths (one HF
+#: call: ~35 MB of encodings).
+CHECK_CHARS = 262_144
 #: How many of a load's first texts the count-only path's self-check also counts by tokenizers.
 SELF_CHECK_FIRST = 256
 #: Part of a count plan's cache key: bump it when what :func:`plan_parts` decides changes.
@@ -162,13 +163,22 @@ class LengthCounter:
                 rows.append(longest)
         if not rows:
             return True
-        texts = series.gather(rows).fill_null("").to_list()
+        picked = _no_nulls(series.gather(rows))
+        texts = picked.head(len(rows) - 1).to_list()
         ours = counts[rows]
-        if len(texts[-1]) > CHECK_CHARS and self.info.cuttable:
+        last = picked.tail(1)
+        if int(last.str.len_chars()[0]) > CHECK_CHARS and self.info.cuttable:
             # A very long text is checked on its first ~1M characters (cut where the pre-tokenizer
-            # cuts), counted by both paths: checking all of it would cost a full HF count.
-            texts[-1] = safe_prefix(texts[-1], CHECK_CHARS)
-            ours = np.concatenate([ours[:-1], self._fast.count(texts[-1:])])
+            # cuts), counted by both paths: checking all of it would cost a full HF count. Only
+            # a window of it becomes a Python string.
+            window = str(last.str.slice(0, 2 * CHECK_CHARS)[0])
+            prefix = safe_prefix(window, CHECK_CHARS)
+            if len(prefix) == len(window):  # no cut in the window: the whole text, rarely
+                prefix = str(last[0])
+            texts.append(prefix)
+            ours = np.concatenate([ours[:-1], self._fast.count([prefix])])
+        else:
+            texts.append(str(last[0]))
         expected = self.info.count(texts)
         self.checked += len(rows)
         differ = np.flatnonzero(expected != ours)
@@ -431,11 +441,20 @@ def count_in_batches(
         if cancelled is not None and cancelled():
             return None
         rows = order[start:end]
-        counts = info.count(series.gather(rows).fill_null(""))
-        out[rows] = counts
+        if start == 0 and end == len(series):  # one batch: the texts as they are, no copy
+            counts = info.count(_no_nulls(series))
+            out[:] = counts
+        else:
+            counts = info.count(_no_nulls(series.gather(rows)))
+            out[rows] = counts
         done += len(rows)
         if on_batch is not None:
             on_batch(done, int(counts.sum()))
     if isinstance(info, LengthCounter) and not info.check(series, out, source):
         return count_in_batches(info, series, batch_chars=batch_chars, cancelled=cancelled)
     return out
+
+
+def _no_nulls(series: pl.Series) -> pl.Series:
+    """Nulls as empty texts (without copying a column that has none)."""
+    return series.fill_null("") if series.null_count() else series
