@@ -41,7 +41,7 @@ from dataclasses import dataclass, fields
 import polars as pl
 
 from evaltui.data.extract import final_answer_marked_expr, normalize_expr
-from evaltui.data.metrics import DEFAULT_THRESHOLD, correct_expr, run_kinds
+from evaltui.data.metrics import DEFAULT_THRESHOLD, correct_expr, format_score, run_kinds
 from evaltui.data.sanitize import one_line
 
 TAIL_CHARS = 4000
@@ -190,6 +190,12 @@ def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame
 
 RunMax = Mapping[str, "int | None"]
 """Each run's longest generation in tokens (None while unknown): the length cap's reference."""
+
+
+def longest_by_run(generations: pl.DataFrame) -> dict[str, int | None]:
+    """:data:`RunMax` of a whole load, for flags computed over some of its prompts."""
+    frame = generations.group_by("run").agg(pl.col("gen_length").max())
+    return {str(run): (None if n is None else int(n)) for run, n in frame.rows()}
 
 
 def run_max_expr(run_max: RunMax | None) -> pl.Expr:
@@ -361,15 +367,26 @@ class RunTriage:
     """Mean score over scored generations that hit the length cap."""
     truncated_known: bool
     """False while token lengths are not known (and the format has no stop reason)."""
+    score: str = "accuracy"
+    """What the means are: ``accuracy`` (a rate, shown in %) or a continuous score's mean in its
+    own units (``mean bleu_max``), never a bleu of 19.68 shown as "1968.4%"."""
+
+    @property
+    def percent(self) -> bool:
+        return self.score == "accuracy"
 
 
 def run_triage(
-    generations: pl.DataFrame, stats: pl.DataFrame, thresholds: Thresholds
+    generations: pl.DataFrame,
+    stats: pl.DataFrame,
+    thresholds: Thresholds,
+    run_max: RunMax | None = None,
 ) -> list[RunTriage]:
-    """One :class:`RunTriage` per run, in order of first appearance."""
+    """One :class:`RunTriage` per run, in order of first appearance. ``run_max``: each run's
+    longest generation when ``generations`` holds only some of its prompts (a filtered view)."""
     if generations.height == 0:
         return []
-    flagged = generation_flags(generations, thresholds)
+    flagged = generation_flags(generations, thresholds, run_max)
     per_gen = flagged.group_by("run", maintain_order=True).agg(
         pl.len().alias("generations"),
         *[pl.col(f).sum().alias(f) for f in GENERATION_FLAGS],
@@ -380,14 +397,17 @@ def run_triage(
     with_flags = (
         stats
         if "flag_all_truncated" in stats.columns
-        else prompt_flags(stats, generations, thresholds)
+        else prompt_flags(stats, generations, thresholds, run_max)
     )
     per_prompt = with_flags.group_by("run", maintain_order=True).agg(
         pl.col(f"flag_{f}").sum().alias(f) for f in PROMPT_FLAGS
     )
     rows = per_gen.join(per_prompt, on="run", how="left", maintain_order="left")
+    kinds = run_kinds(stats)
     out = []
     for row in rows.iter_rows(named=True):  # one row per run: a handful at most
+        kind = kinds.get(str(row["run"]))
+        continuous = kind is not None and not kind.accuracy
         out.append(
             RunTriage(
                 str(row["run"]),
@@ -396,6 +416,7 @@ def run_triage(
                 row["acc_done"],
                 row["acc_cut"],
                 bool(row["known"]),
+                f"mean {kind.metric or 'score'}" if continuous and kind else "accuracy",
             )
         )
     return out
@@ -407,13 +428,15 @@ def render_triage(runs: list[RunTriage]) -> list[str]:
     for r in runs:
         f = r.flagged
 
-        def pct(value: float | None) -> str:
-            return "–" if value is None else f"{100 * value:.1f}%"
+        def pct(value: float | None, percent: bool = r.percent) -> str:
+            if value is None:
+                return "–"
+            return f"{100 * value:.1f}%" if percent else format_score(value)
 
         cap = f"{f['length_cap']}" if r.truncated_known else "? (lengths not counted)"
         lines.append(
             f"{one_line(r.run, 80)}: length cap {cap}, no answer {f['no_answer']}, loop {f['repetition']}, "
-            f"empty {f['empty']} of {r.generations} generations; accuracy completed "
+            f"empty {f['empty']} of {r.generations} generations; {one_line(r.score, 40)} completed "
             f"{pct(r.accuracy_completed)} vs truncated {pct(r.accuracy_truncated)}; prompts: "
             f"suspect reference {f['suspect_reference']}, grader mismatch "
             f"{f['grader_mismatch']}, inconsistent scores {f['inconsistent_scores']}, "

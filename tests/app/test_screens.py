@@ -403,6 +403,10 @@ async def test_summary_defines_its_metrics_and_bins_at_k_over_n(
         spectrum = [line.split() for line in full.splitlines() if re.match(r"\s+\d/8\s", line)]
         assert [row[0] for row in spectrum[:9]] == [f"{k}/8" for k in range(9)]
         assert spectrum[0][-1] == "2" and len(spectrum) == 18
+        # Why prompts look hard: the triage counts of each run, as `summarize` prints them.
+        triage = full.split("Why prompts look hard (triage flags, per run):")[1]
+        assert "70B-Instruct" in triage and "8B-Instruct" in triage
+        assert triage.count("accuracy completed") == 2 and "all truncated" in triage
 
 
 async def test_help_defines_the_metrics(tmp_path: Path, make_app: Any) -> None:

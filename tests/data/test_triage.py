@@ -18,6 +18,7 @@ from evaltui.data.triage import (
     Thresholds,
     generation_flags,
     prompt_flag_table,
+    render_triage,
     run_triage,
     with_text_measures,
 )
@@ -319,3 +320,29 @@ def test_published_math500_flags_its_graders_misses_and_loops() -> None:
             "\\begin{pmatrix} -2 \\\\ -14 \\\\ -7 \\end{pmatrix}",
         ]
     )
+
+
+def test_a_continuous_runs_completed_vs_truncated_mean_is_in_its_own_units(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bleu_max run (0–100) printed "accuracy completed 1968.4%"; a mae run with Infinity
+    values "inf%". A continuous score's mean is in its own units, named after the metric."""
+    from evaltui.cli import main
+
+    data = tmp_path / "bleu.jsonl"
+    scores = [12.5, 30.0, 40.0, 17.5]  # by hand: mean 25.0
+    write_jsonl(
+        data,
+        [
+            {"prompt": f"q{i}", "gen": f"so \\boxed{{{i}}}", "answer": str(i), "accuracy": s}
+            for i, s in enumerate(scores)
+        ],
+    )
+    result = load([data], LoadOptions(use_cache=False))
+    (run,) = run_triage(result.generations, result.stats, Thresholds())
+    assert run.score == "mean score" and not run.percent
+    assert run.accuracy_completed == pytest.approx(25.0)
+    (line,) = render_triage([run])
+    assert "mean score completed 25 vs truncated –" in line and "%" not in line
+    assert main(["summarize", str(data), "-o", str(tmp_path / "s.json"), "--no-cache"]) == 0
+    assert "mean score completed 25 vs" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from evaltui.app.display import generation_text, score_mark
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import one_line, one_line_middle, pad_cells, visible
+from evaltui.data.triage import generation_flags, longest_by_run
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -24,6 +25,16 @@ if TYPE_CHECKING:
 FILTERS = (None, "wrong", "right")
 PROMPTS = Binding.Group("Prompt", compact=True)
 GENERATIONS = Binding.Group("Gen", compact=True)
+
+
+#: The triage flags a generation's line shows, in this order (the same rules as the table's
+#: triage column and quick filters).
+GENERATION_MARKS = {
+    "empty": "empty",
+    "no_answer": "no final answer",
+    "length_cap": "hit length cap",
+    "repetition": "repetition loop",
+}
 
 
 class PromptScreen(Screen[None]):
@@ -110,6 +121,8 @@ class PromptScreen(Screen[None]):
         # Each run's own threshold and direction (none for a continuous score without one).
         threshold = correct_expr(run_kinds(result.stats))
         everything = self.all_generations().with_columns(threshold.alias("_correct"))
+        # The triage flags of each generation, against its whole run's longest generation.
+        everything = generation_flags(everything, result.triage, longest_by_run(result.generations))
         gens = everything
         if self.only == "wrong":
             gens = gens.filter(pl.col("_correct").not_())
@@ -164,16 +177,7 @@ class PromptScreen(Screen[None]):
             # The loader extracted final answers while reading (the format's own, else the text's).
             answer = row.get("extracted")
             extracted = one_line(answer, 30) if answer else ""
-            # The same rule as the triage flags: the loader's has_answer (the format's own or
-            # the extracted answer, or a stated one), and an empty text is "empty", not that.
-            if not row["gen"]:
-                marker = "  ⚠ empty"
-            elif row.get("has_answer") is False:
-                marker = "  ⚠ no final answer"
-            else:
-                marker = ""
-            if row.get("truncated"):
-                marker += "  ⚠ hit length cap"
+            marker = "".join(f"  ⚠ {GENERATION_MARKS[f]}" for f in GENERATION_MARKS if row[f])
             run = pad_cells(one_line(row["run"], 24), 25) if self.other_run is not None else ""
             label = Text(
                 f"{run}#{row['sample']:<3} {score_mark(row['accuracy'], row['_correct'])}  {length:>8} tok  "

@@ -26,6 +26,7 @@ from evaltui.data.definitions import metric_definition
 from evaltui.data.metrics import format_score
 from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.summary import Metric, RunSummary, judged, summarize_runs
+from evaltui.data.triage import longest_by_run, render_triage, run_triage
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
@@ -133,10 +134,13 @@ class SummaryScreen(Screen[None]):
     ]
 
     class Ready(Message):
-        def __init__(self, heading: str, summaries: list[RunSummary]) -> None:
+        def __init__(
+            self, heading: str, summaries: list[RunSummary], triage: list[str] | None = None
+        ) -> None:
             super().__init__()
             self.heading = heading
             self.summaries = summaries
+            self.triage = triage or []
 
     def __init__(self) -> None:
         super().__init__()
@@ -164,7 +168,16 @@ class SummaryScreen(Screen[None]):
             f"{one_line(app.view.describe(), 200)} · {plural(len(summaries), 'run')} · "
             f"{plural(rows.height, 'prompt')} · fractions [95% bootstrap CI]"
         )
-        self.post_message(self.Ready(heading, summaries))
+        triage: list[str] = []
+        result = app.result
+        if result is not None:
+            # The view's generations, flagged against each whole run's longest generation.
+            shown = result.generations.join(
+                rows.select("run", "prompt_id"), on=["run", "prompt_id"], how="semi"
+            )
+            runs = run_triage(shown, rows, result.triage, longest_by_run(result.generations))
+            triage = render_triage(runs)
+        self.post_message(self.Ready(heading, summaries, triage))
 
     def on_summary_screen_ready(self, message: Ready) -> None:
         self.query_one("#summary-heading", Static).update(Text(message.heading))
@@ -180,5 +193,8 @@ class SummaryScreen(Screen[None]):
                 continue
             parts.append(Text(f"\nprompts by pass rate · {one_line_middle(summary.run, 200)}:"))
             parts.append(Text("\n".join(spectrum_lines(summary.pass_rates))))
+        if message.triage:
+            parts.append(Text("\nWhy prompts look hard (triage flags, per run):"))
+            parts.append(Text("\n".join(message.triage)))
         self.report = Group(*parts)
         self.query_one("#summary-table", Static).update(self.report)
