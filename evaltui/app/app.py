@@ -16,7 +16,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from evaltui.app.commands import AppCommands
-from evaltui.app.display import Eta, column_widths, display_frame
+from evaltui.app.display import Eta, TextCells, column_widths, display_frame
 from evaltui.app.messages import (
     FollowStatus,
     LoadFailed,
@@ -97,6 +97,9 @@ class EvalApp(App[int]):
         """When the view being computed for a new load result was asked for."""
         self._next_refresh = 0.0
         """No partial result rebuilds the table before this time (monotonic seconds)."""
+        self.cells = TextCells()
+        """Text cells of earlier tables: a table rebuilt for a followed update or a partial load
+        result cuts only the texts it has not shown yet."""
 
     def on_mount(self) -> None:
         from evaltui.app.screens.main import MainScreen
@@ -304,7 +307,7 @@ class EvalApp(App[int]):
             self.post_message(ViewInvalid(view, exc.message, exc.position))
             return
         if not cancelled.is_set():
-            display = display_frame(rows, width, run_width, fit)
+            display = display_frame(rows, width, run_width, fit, self.cells)
             self.post_message(ViewReady(view, rows, display, generation))
 
     def on_view_ready(self, message: ViewReady) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import polars as pl
 from rich.text import Text
@@ -85,14 +86,60 @@ def fraction_text(column: str) -> pl.Expr:
     return pl.coalesce(text, special)
 
 
+class TextCells:
+    """One-line cells of text columns (:func:`~evaltui.data.sanitize.one_line_expr`), remembered
+    by text and width: a table rebuilt because a few rows changed (following an eval) cuts and
+    measures only the texts it has not shown before. Safe to share between view workers."""
+
+    KEEP = 4
+    """Widths remembered (a resize asks for new ones)."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[int, bool], pl.DataFrame] = {}
+        self._lock = threading.Lock()
+
+    def cells(self, values: pl.Series, limit: int, *, pad: bool = False) -> pl.Series:
+        """``values`` as :func:`one_line_expr` cells (null is the empty text)."""
+        texts = pl.DataFrame({"text": values.cast(pl.String).fill_null("")})
+        with self._lock:
+            known = self._known.pop((limit, pad), None)
+        if known is None:
+            missing = texts.unique(maintain_order=True)
+        else:
+            missing = texts.join(known, on="text", how="anti").unique(maintain_order=True)
+        if missing.height:
+            made = missing.select("text", one_line_expr("text", limit, pad=pad).alias("cell"))
+            if known is None or known.height > 2 * texts.height + 10_000:
+                # Bounded: texts no longer shown are forgotten now and then.
+                known = (
+                    made
+                    if known is None
+                    else pl.concat([known.join(texts, on="text", how="semi"), made])
+                )
+            else:
+                known = pl.concat([known, made])
+        assert known is not None
+        with self._lock:
+            self._known[(limit, pad)] = known
+            while len(self._known) > self.KEEP:
+                del self._known[next(iter(self._known))]
+        joined = texts.join(known, on="text", how="left", maintain_order="left")
+        return joined.get_column("cell")
+
+
 def display_frame(
-    rows: pl.DataFrame, width: int = PROMPT_WIDTH, run_width: int = 24, fit: int | None = None
+    rows: pl.DataFrame,
+    width: int = PROMPT_WIDTH,
+    run_width: int = 24,
+    fit: int | None = None,
+    cells: TextCells | None = None,
 ) -> pl.DataFrame:
     """The table's frame: one line per cell, control characters made visible, one number format
     per column, numbers right-aligned, run labels elided in the middle. With ``fit`` (the table's
     width in cells), the prompt column (``width`` cells at least) also takes the room that the
-    columns that fit whole leave, so the last column on screen is never cut mid-value."""
-    exprs = []
+    columns that fit whole leave, so the last column on screen is never cut mid-value.
+    ``cells``: text cells already cut for an earlier table (the same result, less work)."""
+    exprs: list[pl.Expr | pl.Series] = []
     padded = []
     for column, label, kind in table_columns(rows):
         col = pl.col(column)
@@ -101,9 +148,11 @@ def display_frame(
             shown = distinct_middle(runs, run_width)
             exprs.append(col.replace_strict(shown, return_dtype=pl.String).alias(label))
         elif kind == "text":
-            exprs.append(
-                one_line_expr(column, width if column == "prompt" else ANSWER_WIDTH).alias(label)
-            )
+            limit = width if column == "prompt" else ANSWER_WIDTH
+            if cells is not None:
+                exprs.append(cells.cells(rows.get_column(column), limit).alias(label))
+            else:
+                exprs.append(one_line_expr(column, limit).alias(label))
         elif kind == "fraction":
             exprs.append(fraction_text(column).alias(label))
             padded.append(label)
@@ -120,7 +169,7 @@ def display_frame(
         pl.col(label).str.pad_start(max(int(w or 0), len(label)))
         for label, w in zip(padded, widths, strict=True)
     )
-    return fit_prompt(frame, rows, fit, width) if fit is not None else frame
+    return fit_prompt(frame, rows, fit, width, cells) if fit is not None else frame
 
 
 #: Cells a table column takes beyond its text (one of padding each side), and the table's
@@ -129,7 +178,13 @@ CELL_PADDING = 2
 TABLE_CHROME = 3
 
 
-def fit_prompt(frame: pl.DataFrame, rows: pl.DataFrame, fit: int, prompt: int) -> pl.DataFrame:
+def fit_prompt(
+    frame: pl.DataFrame,
+    rows: pl.DataFrame,
+    fit: int,
+    prompt: int,
+    cells: TextCells | None = None,
+) -> pl.DataFrame:
     """``frame`` with its first (prompt) column ``prompt`` cells wide or wider: it takes the
     room that the columns after it which fit whole leave, so a column at the right edge of a
     table ``fit`` cells wide is shown whole or not at all (never ``16`` for ``1695``)."""
@@ -147,7 +202,10 @@ def fit_prompt(frame: pl.DataFrame, rows: pl.DataFrame, fit: int, prompt: int) -
         shown += 1
     if shown < len(others):  # the prompt takes what the next column cannot use whole
         prompt = max(prompt, room - taken)
-    cut = rows.select(one_line_expr("prompt", prompt, pad=True)).to_series()
+    if cells is not None:
+        cut = cells.cells(rows.get_column("prompt"), prompt, pad=True)
+    else:
+        cut = rows.select(one_line_expr("prompt", prompt, pad=True)).to_series()
     return frame.with_columns(cut.alias(label))
 
 
