@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -56,6 +57,10 @@ from evaltui.data.tokens import (
     count_in_batches,
     resolve_tokenizer,
 )
+
+#: Seconds between two polls that list the directories and stat every input even when the
+#: watcher reported nothing else (a safety net for events a file system does not deliver).
+FULL_LOOK = 5.0
 
 #: Bytes compared at a file's head and before the end of what was read, to tell an append
 #: (both unchanged) from a rewrite.
@@ -205,7 +210,15 @@ class Follower:
         """(monotonic time, generations) of each update, for "N new in the last minute"."""
         self.last_write: float | None = None
         """Wall-clock mtime of the newest change seen (seconds since the epoch)."""
-        self._watch: Iterator[object] | None = None
+        self._watch: Iterator[set[tuple[Any, str]]] | None = None
+        self._events: set[Path] | None = None
+        """Paths the watcher reported changed since the last poll; None when the next poll
+        must look at every input (no watcher, or something other than a followed file
+        changed): then it lists the directories and stats every file."""
+        self._listed: list[Path] = []
+        """The input files in the order the last directory listing found them."""
+        self._looked = 0.0
+        """When the last poll looked at every input (monotonic seconds)."""
         self._result: LoadResult | None = None
         """The result of the current state, once built (None after a change)."""
         self.live = LiveStats(self.options)
@@ -315,6 +328,7 @@ class Follower:
         if unreadable != self.unreadable:
             self.unreadable = unreadable
             self._result = None  # the skipped list changed
+        self._listed = [f.path for f in found]
         return found
 
     # --- later changes --------------------------------------------------------------------
@@ -327,10 +341,13 @@ class Follower:
             self._watch = self._watcher(stop)
         if self._watch is not None:
             try:
-                next(self._watch)
-                return
+                changes = next(self._watch)
             except (StopIteration, RuntimeError, OSError):
                 self._watch = None  # fall back to polling from now on
+                self._events = None
+            else:
+                self._note_events(changes)
+                return
         remaining = deadline - time.monotonic()
         if remaining > 0:
             if stop is not None:
@@ -338,14 +355,27 @@ class Follower:
             else:
                 time.sleep(remaining)
 
-    def _watcher(self, stop: threading.Event | None) -> Iterator[object] | None:
+    def _note_events(self, changes: set[tuple[Any, str]]) -> None:
+        """Remember which followed files the watcher saw change; anything else (a file added or
+        deleted, a path not followed) makes the next poll look at every input."""
+        paths = self._events
+        if paths is None:
+            return  # the next poll looks at every input anyway
+        for change, where in changes:
+            path = Path(where)
+            if getattr(change, "name", "") != "modified" or path not in self.files:
+                self._events = None
+                return
+            paths.add(path)
+
+    def _watcher(self, stop: threading.Event | None) -> Iterator[set[tuple[Any, str]]] | None:
         if os.environ.get("EVALTUI_FOLLOW_POLLING"):
             return None
         try:
             import watchfiles
         except ImportError:
             return None
-        roots = [Path(p).expanduser() for p in self.paths]
+        roots = [Path(p).expanduser().resolve() for p in self.paths]
         watched = [str(p if p.is_dir() else p.parent) for p in roots if p.exists()]
         if not watched:
             return None
@@ -363,11 +393,29 @@ class Follower:
         )
 
     def poll(self) -> FollowUpdate | None:
-        """Look at the inputs again; a new result when anything changed, else None."""
+        """Look at the inputs again; a new result when anything changed, else None.
+
+        After :meth:`wait` returned on file-system events that only modified followed files,
+        only those files are looked at (no directory listing, no stat of the others); every
+        :data:`FULL_LOOK` seconds, and after any other event or without a watcher, every input
+        is listed and statted."""
+        events, self._events = self._events, None
+        now = time.monotonic()
+        if events is not None and now - self._looked < FULL_LOOK:
+            self._events = set()  # the watcher keeps reporting into a fresh set
+            return self._look([self.files[p].item for p in self.order if p in events], False)
         try:
             current = self._discover()
         except LoadFailure:
             current = []
+        self._looked = now
+        if self._watch is not None:
+            self._events = set()
+        return self._look(current, True)
+
+    def _look(self, current: list[InputFile], everything: bool) -> FollowUpdate | None:
+        """Compare ``current`` with what was read; with ``everything``, a followed file missing
+        from ``current`` is gone."""
         notes: list[str] = []
         added = 0
         changed = False
@@ -391,7 +439,7 @@ class Follower:
                     notes.append(f"{item.source} was rewritten: read again")
                 self._removed.append(tracked.frame)
                 added += self._read_new(item, stamp)
-        for path in [p for p in self.order if p not in seen]:
+        for path in [p for p in self.order if everything and p not in seen]:
             changed = True
             notes.append(f"{self.files[path].item.source} is gone: its rows were removed")
             self._removed.append(self.files[path].frame)
@@ -599,12 +647,9 @@ class Follower:
         return [Part(str(t.item.path), t.frame.height) for t in tracked]
 
     def _ordered(self) -> list[Path]:
-        """Tracked files in the order a fresh load would list them."""
-        try:
-            fresh = [f.path for f in self._discover()]
-        except LoadFailure:
-            fresh = []
-        rank = {p: i for i, p in enumerate(fresh)}
+        """Tracked files in the order a fresh load lists them (as of the last directory listing:
+        a poll that looked only at followed files found no new one)."""
+        rank = {p: i for i, p in enumerate(self._listed)}
         return sorted(self.order, key=lambda p: rank.get(p, len(rank)))
 
     # --- activity, for a status line ------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 import pytest
 
+from evaltui.data import follow as follow_module
 from evaltui.data.follow import Follower
 from evaltui.data.formats import plain
 from evaltui.data.loader import LoadOptions, LoadResult, load
@@ -451,3 +452,62 @@ def test_random_changes_recompute_only_what_they_touch(
     # The load's stats were the start, and rewrites and truncations recompute their prompts:
     # nothing here needed every prompt computed again.
     assert follower.live.rebuilds == 0
+
+
+def test_watcher_events_look_only_at_the_files_they_name(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With watchfiles, lines appended to a followed file are read without listing directories
+    or statting the other files; a new file (an event for a path not followed) makes the poll
+    list everything again, and so does the periodic full look."""
+    pytest.importorskip("watchfiles")
+    data = tmp_path / "data"
+    a = write_jsonl(data / "m" / "a.jsonl", [record(0, 0)])
+    write_jsonl(data / "m" / "b.jsonl", [record(1, 0)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    looks: list[int] = []
+    real = Follower._discover
+
+    def counted(self: Follower) -> Any:
+        looks.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Follower, "_discover", counted)
+    follower.wait(0.1)  # the watcher starts: what happened before it is found by a full look
+    assert follower.poll() is None and len(looks) == 1
+    statted: list[Path] = []
+    real_stamp = follow_module._stamp
+
+    def stamp(path: Path) -> Any:
+        statted.append(path)
+        return real_stamp(path)
+
+    monkeypatch.setattr(follow_module, "_stamp", stamp)
+
+    def wait_for(check: Any) -> None:
+        started = time.monotonic()
+        while time.monotonic() - started < 20:
+            follower.wait(5)
+            update = follower.poll()
+            if update is not None and check(update):
+                return
+        raise AssertionError("no update")
+
+    threading.Timer(0.2, append, (a, line(0, 1))).start()
+    wait_for(lambda u: u.new_generations == 1)
+    assert len(looks) == 1  # no directory listing
+    assert set(statted) <= {a.resolve(), a}  # only the file the event named
+    assert follower.result().stats["count"].to_list() == [2, 1]
+
+    statted.clear()
+    threading.Timer(0.2, write_jsonl, (data / "n" / "c.jsonl", [record(2, 0)])).start()
+    wait_for(lambda u: u.new_generations == 1)
+    assert len(looks) == 2  # a new file: everything listed again
+    assert_same(follower.result(), [data], opts)
+
+    monkeypatch.setattr(follow_module, "FULL_LOOK", 0.0)
+    follower.wait(0.1)
+    follower.poll()
+    assert len(looks) == 3  # the safety net: every input looked at now and then
