@@ -29,7 +29,7 @@ def compare_parser() -> argparse.ArgumentParser:
         nargs=2,
         metavar=("A", "B"),
         default=None,
-        help="the two run labels (default: the only two runs loaded)",
+        help="the two runs: labels, or a unique part of each (default: the only two runs loaded)",
     )
     parser.add_argument(
         "-o",

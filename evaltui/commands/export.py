@@ -45,7 +45,9 @@ def export_parser() -> argparse.ArgumentParser:
         default="",
         help="substring of the prompt or answer (smart case: a capital letter makes it exact)",
     )
-    parser.add_argument("--run", default=None, help="only this run's prompts")
+    parser.add_argument(
+        "--run", default=None, help="only this run's prompts (its label, or a unique part of it)"
+    )
     parser.add_argument(
         "--records",
         action="store_true",
@@ -86,6 +88,7 @@ def cmd_export(argv: Sequence[str]) -> int:
     from evaltui.data.export import export_view, is_stdout, kind_for_path
     from evaltui.data.loader import LoadFailure
     from evaltui.data.query import QueryError, View
+    from evaltui.data.runs import resolve_run
 
     parser = export_parser()
     args = parser.parse_args(argv)
@@ -97,13 +100,16 @@ def cmd_export(argv: Sequence[str]) -> int:
         result = headless_load(args, parser)
     except LoadFailure as exc:
         return fail(str(exc))
+    if args.run is not None:
+        try:
+            runs = [str(r) for r in result.stats["run"].unique(maintain_order=True).to_list()]
+            view = view.replace(run=resolve_run(runs, args.run))
+        except ValueError as exc:
+            return fail(f"--run: {exc}")
     try:
         view_stats = view.apply(result.stats)
     except QueryError as exc:
         return fail(f"--where: {exc.message}{caret_lines(args.where, exc.position)}")
-    if args.run is not None and args.run not in set(result.stats["run"].to_list()):
-        runs = ", ".join(sorted(set(result.stats["run"].to_list())))
-        return fail(f"--run {args.run!r}: no such run (runs: {runs})")
     try:
         summary = export_view(kind, view_stats, result.generations, result.files, args.output)
     except (OSError, ValueError) as exc:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
+from evaltui.data.runs import resolve_run
 from evaltui.data.sanitize import one_line
 from evaltui.data.summary import bootstrap_ci
 from evaltui.data.wording import plural
@@ -226,10 +227,8 @@ def sign_test(positive: int, negative: int) -> float:
 
 def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) -> Comparison:
     """Join ``run_a`` and ``run_b`` of a Stats frame on prompt id and compare them."""
-    runs = set(stats["run"].unique().to_list())
-    for run in (run_a, run_b):
-        if run not in runs:
-            raise ValueError(f"no run {run!r} (runs: {', '.join(sorted(runs))})")
+    runs = [str(r) for r in stats["run"].unique(maintain_order=True).to_list()]
+    run_a, run_b = resolve_run(runs, run_a), resolve_run(runs, run_b)
     keep = ["prompt_id", "prompt", "answer", "count", "n_correct", "n_scored", "average_accuracy"]
     a = stats.filter(pl.col("run") == run_a).select(keep)
     b = stats.filter(pl.col("run") == run_b).select(keep)

@@ -139,3 +139,19 @@ def label_runs(
         else frame
         for frame, identity, source in files
     ]
+
+
+def resolve_run(runs: Sequence[str], name: str) -> str:
+    """The run ``name`` names: its exact label, else the one label that contains ``name``
+    (case-insensitive: ``--runs 16-04 18-15`` for two runs of one model told apart by start
+    time). Raises ValueError naming the candidates when none or several match."""
+    if name in runs:
+        return name
+    wanted = name.casefold()
+    matches = [run for run in runs if wanted in run.casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    listed = ", ".join(repr(r) for r in (matches or sorted(runs)))
+    if matches:
+        raise ValueError(f"{name!r} matches {len(matches)} runs ({listed}): say which")
+    raise ValueError(f"no run {name!r} (runs: {listed})")

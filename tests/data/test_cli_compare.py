@@ -60,3 +60,33 @@ def test_compare_needs_runs_named_among_three_and_reports_an_unwritable_output(
     assert code == 1
     assert "cannot write" in capsys.readouterr().err
     assert not missing_dir.exists()
+
+
+def test_runs_are_named_by_a_unique_part_of_their_label(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Typing 'Qwen/Qwen3-8B @ 2026-07-08T16-04-34.219874' in full was the only way to pick a
+    run: a unique part (any case) names it too, and an ambiguous part lists its matches."""
+    from evaltui.data.runs import resolve_run
+
+    runs = ["Qwen/Qwen3-8B @ 2026-07-08T16-04-34", "Qwen/Qwen3-8B @ 2026-07-08T18-15-33", "gpt-4o"]
+    assert resolve_run(runs, "16-04") == runs[0] and resolve_run(runs, "GPT") == "gpt-4o"
+    assert resolve_run(runs, "gpt-4o") == "gpt-4o"
+    with pytest.raises(ValueError, match="matches 2 runs"):
+        resolve_run(runs, "qwen3")
+    with pytest.raises(ValueError, match="no run 'llama'"):
+        resolve_run(runs, "llama")
+
+    for run, solved in (("model-2024-06-01", 3), ("model-2024-06-02", 1), ("other", 0)):
+        write_jsonl(tmp_path / run / "r.jsonl", [rec(f"p{i}", i < solved) for i in range(4)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["compare", str(tmp_path), "--runs", "06-01", "06-02", *common]) == 0
+    report = capsys.readouterr().out
+    assert "model-2024-06-02 vs model-2024-06-01: -50.0 pts" in report  # by hand: 1/4 - 3/4
+    assert main(["compare", str(tmp_path), "--runs", "model", "other", *common]) == 2
+    assert "'model' matches 2 runs" in capsys.readouterr().err
+    out = tmp_path / "one.jsonl"
+    assert (
+        main(["export", str(tmp_path), "--run", "06-02", "--records", "-o", str(out), *common]) == 0
+    )
+    assert len(out.read_text().splitlines()) == 4
