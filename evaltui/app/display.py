@@ -8,10 +8,10 @@ import threading
 import polars as pl
 from rich.text import Text
 
-from evaltui.data.columns import display_name
+from evaltui.data.columns import MEAN_SCORE, display_name
 from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
-from evaltui.data.metrics import format_score
+from evaltui.data.metrics import ACCURACY_KINDS, format_score
 from evaltui.data.sanitize import distinct_middle, max_cells, one_line_expr, visible
 
 #: Table columns in order, when present in the Stats frame: (column, kind). Kinds: "text";
@@ -43,9 +43,26 @@ def fraction(value: float | None) -> str:
     return "–" if value is None else f"{value:.{FRACTION_DECIMALS}f}"
 
 
+def mean_header(stats: pl.DataFrame) -> str:
+    """What the per-prompt mean score column is called for these rows: ``accuracy`` only when
+    every scored run's score is an accuracy (0/1 or a 0–1 fraction); ``mean score`` when a run's
+    is a continuous metric (a mean mae of 186.9 is no accuracy), whose name the header line says.
+    """
+    if "score_kind" not in stats.columns or stats.height == 0:
+        return display_name("average_accuracy")
+    kinds = set(stats["score_kind"].unique().to_list())
+    if kinds <= {*ACCURACY_KINDS, "unscored", None}:
+        return display_name("average_accuracy")
+    return MEAN_SCORE
+
+
 def table_columns(stats: pl.DataFrame) -> list[tuple[str, str, str]]:
     """The columns the prompt table shows for this Stats frame: (column, header, kind)."""
-    fixed = [(c, display_name(c), k) for c, k in TABLE_COLUMNS if c in stats.columns]
+    fixed = [
+        (c, mean_header(stats) if c == "average_accuracy" else display_name(c), k)
+        for c, k in TABLE_COLUMNS
+        if c in stats.columns
+    ]
     extra = [
         (c, display_name(c), "count" if c == "n_unique_answers" else "fraction")
         for c in stats.columns

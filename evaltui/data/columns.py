@@ -31,6 +31,12 @@ DISPLAY_NAMES: dict[str, str] = {
 }
 
 
+#: What the per-prompt mean score (``average_accuracy``) is shown as when a run's score is not an
+#: accuracy (a continuous metric); accepted wherever a column name is, like display names.
+MEAN_SCORE = "mean score"
+ALIASES: dict[str, str] = {MEAN_SCORE: "average_accuracy"}
+
+
 def display_name(column: str) -> str:
     """The name a column is shown under (its own name when it has no shorter one)."""
     return DISPLAY_NAMES.get(column, column)
@@ -47,6 +53,7 @@ def resolve_column(name: str, columns: Iterable[str]) -> str | None:
     if name in present:
         return name
     by_display = {display_name(c): c for c in present}
+    by_display.update({alias: c for alias, c in ALIASES.items() if c in present})
     if name in by_display:
         return by_display[name]
     wanted = _spelled(name)
@@ -67,4 +74,5 @@ def known_names(columns: Iterable[str]) -> list[str]:
         label = display_name(column)
         if label != column:
             names.append(label.replace(" ", "_"))
+        names += [alias.replace(" ", "_") for alias, c in ALIASES.items() if c == column]
     return names

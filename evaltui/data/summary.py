@@ -173,6 +173,16 @@ def _metrics(
     return out
 
 
+def value_units(summaries: list[RunSummary], rates: str) -> str:
+    """What the metrics' values are: rates (``rates``: "in %", "as fractions"), a continuous
+    score's mean in its own units, or both -- never "accuracy" for a mean mae."""
+    raw = any(not m.percent for s in summaries for m in s.metrics)
+    rated = any(m.percent for s in summaries for m in s.metrics)
+    if raw and rated:
+        return f"rates {rates}, a continuous score's mean in its own units"
+    return "values in the score's own units" if raw else f"values {rates}"
+
+
 def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]:
     """One :class:`RunSummary` per run, in order of first appearance."""
     out = []
@@ -353,14 +363,7 @@ def render_table(summaries: list[RunSummary], style: str = "text") -> str:
         ]
     )
     kinds = {s.run: s.kind for s in summaries if s.kind is not None}
-    raw = any(not m.percent for s in summaries for m in s.metrics)
-    rates = any(m.percent for s in summaries for m in s.metrics)
-    units = (
-        "rates in %, a continuous score's mean in its own units"
-        if raw and rates
-        else ("values in the score's own units" if raw else "values in %")
-    )
-    note = units + ", 95% bootstrap CI over prompts in brackets"
+    note = value_units(summaries, "in %") + ", 95% bootstrap CI over prompts in brackets"
     scores = kinds_summary(kinds)
     if style == "markdown":
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

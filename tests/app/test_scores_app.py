@@ -91,3 +91,60 @@ async def test_threshold_per_run_in_header_and_an_unknown_run_warned(
         assert app.result is not None and int(app.result.stats["n_correct"].sum()) == 3
         messages = [n.message for n in app._notifications]
         assert any("names 1 run(s) not loaded: 'gpt4'" in m for m in messages)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+async def test_the_mean_column_is_no_accuracy_for_a_continuous_score(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """A mean mae (186.9, inf) headed "accuracy" in the prompt table and the sort menu, and
+    the summary screen called it a fraction: it is "mean score" (a name the filter accepts),
+    and the values are said to be in the score's own units."""
+    from textual.widgets import Input
+
+    from evaltui.app.screens.main import MainScreen
+
+    app = make_app(TGPRED, truthfulqa(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        table = app.screen.current_table()
+        assert table is not None
+        labels = [str(c.label) for c in table.ordered_columns]
+        assert "mean score" in labels and "accuracy" not in labels
+        assert ("average_accuracy", "mean score") in app.screen.sortable_columns()
+        # tgpred: 7 finite mae values, 4 above 150 (259.6, 238.4, 175.5, 246.8; see
+        # tests/data/test_scores.py); bleu_max: none (max 61.48). The shown name filters.
+        await pilot.press("slash", *"mean_score > 150 and mean_score < 1000", "enter")
+        await settle(pilot)
+        assert app.screen.query_one("#filter", Input).value.startswith("mean_score")
+        assert app.rows is not None
+        assert sorted(app.rows["average_accuracy"].round(1).to_list()) == [
+            175.5,
+            238.4,
+            246.8,
+            259.6,
+        ]
+        await pilot.press("escape", "t")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        heading = text_of(app, "#summary-heading")
+        assert "values in the score's own units [95% bootstrap CI]" in heading
+        assert "fractions" not in heading
+
+
+async def test_the_mean_column_stays_accuracy_for_accuracies(tmp_path: Path, make_app: Any) -> None:
+    from evaltui.app.screens.main import MainScreen
+    from tests.data.test_formats_lm_eval import MID_2024
+
+    app = make_app(MID_2024)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        table = app.screen.current_table()
+        assert table is not None
+        labels = [str(c.label) for c in table.ordered_columns]
+        assert "accuracy" in labels and "mean score" not in labels
+        await pilot.press("t")
+        await settle(pilot)
+        assert "· fractions [95% bootstrap CI]" in text_of(app, "#summary-heading")

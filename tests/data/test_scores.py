@@ -524,3 +524,46 @@ def test_a_run_scored_by_two_metrics_becomes_one_run_per_metric() -> None:
     pooled = frame.with_columns(pl.Series("metric", ["exact_match", "exact_match", "acc", "acc"]))
     pooled = pooled.with_columns(pl.Series("accuracy", [0.0, 1.0, 1.0, 1.0]))
     assert finish_generations([pooled])["run"].to_list() == ["m", "m", "m", "other"]
+
+
+def test_no_accuracy_wording_for_a_continuous_metric_in_the_cli(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The end summary's triage line said "accuracy completed inf%" for tgpred's mae: it is the
+    mean mae (in its own units, no percent); an accuracy run beside it keeps its percent."""
+    from evaltui.cli import main
+
+    mid = Path(__file__).parent.parent / "fixtures" / "formats" / "lm_eval" / "mid2024_json"
+    out = tmp_path / "c.json"
+    argv = ["summarize", str(TGPRED), str(mid), "-o", str(out), "--model", str(word_tokenizer)]
+    assert main([*argv, "--no-cache", "--table", "markdown"]) == 0
+    captured = capsys.readouterr()
+    triage = {
+        line.split(": length cap")[0].replace("triage", "").strip(): line
+        for line in captured.err.splitlines()
+        if ": length cap" in line
+    }
+    # mae on the 17 Infinity docs and 7 finite ones: the mean over completed generations is inf
+    assert "mean mae completed inf vs truncated –;" in triage["gpt-4o-mini"]
+    assert "accuracy" not in triage["gpt-4o-mini"]
+    # the asdiv runs: acc 1 on 10 of 10, and on 7 of 10 (see test_formats_lm_eval)
+    dated = [line for run, line in triage.items() if run.startswith("meta-llama")]
+    assert sorted("accuracy completed 100.0%" in line for line in dated) == [False, True]
+    # --table: the score row names each run's kind; the note says which values are in % and
+    # which in the score's own units.
+    score_row = next(line for line in captured.out.splitlines() if line.startswith("| score |"))
+    assert "| mae continuous ↓ |" in score_row and score_row.count(" acc accuracy 0/1 ") == 2
+    assert "Rates in %, a continuous score's mean in its own units" in captured.out
+    # The combined JSON keeps its schema's keys and says per row what the score is.
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    kinds = {(row["run"], row["score_kind"], row["score_metric"]) for row in rows}
+    assert ("gpt-4o-mini", "continuous", "mae") in kinds
+
+
+def test_the_shown_name_of_a_continuous_mean_is_a_column_name() -> None:
+    from evaltui.data.columns import known_names, resolve_column
+
+    columns = ["prompt", "average_accuracy", "count"]
+    assert resolve_column("mean score", columns) == "average_accuracy"
+    assert resolve_column("mean_score", columns) == "average_accuracy"
+    assert "mean_score" in known_names(columns)

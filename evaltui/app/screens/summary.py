@@ -25,7 +25,7 @@ from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
 from evaltui.data.metrics import format_score
 from evaltui.data.sanitize import one_line, one_line_middle
-from evaltui.data.summary import Metric, RunSummary, judged, summarize_runs
+from evaltui.data.summary import Metric, RunSummary, judged, summarize_runs, value_units
 from evaltui.data.triage import longest_by_run, render_triage, run_triage
 from evaltui.data.wording import plural
 
@@ -164,9 +164,12 @@ class SummaryScreen(Screen[None]):
             self.post_message(self.Ready("no prompts in view", []))
             return
         summaries = summarize_runs(rows)
+        # "fractions" only when every value is a rate: a mean mae is in its own units.
+        raw = any(not m.percent for s in summaries for m in s.metrics)
+        units = value_units(summaries, "as fractions") if raw else "fractions"
         heading = (
             f"{one_line(app.view.describe(), 200)} · {plural(len(summaries), 'run')} · "
-            f"{plural(rows.height, 'prompt')} · fractions [95% bootstrap CI]"
+            f"{plural(rows.height, 'prompt')} · {units} [95% bootstrap CI]"
         )
         triage: list[str] = []
         result = app.result
