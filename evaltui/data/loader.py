@@ -660,6 +660,7 @@ class _Load:
             for _item, job in pending:
                 job.cancel()
 
+        self.drop_copies()
         if not self.states and not self.cancel.is_set():
             detail = "; ".join(f"{r.source}: {r.skipped}" for r in list(self.skipped.values())[:3])
             raise LoadFailure("no readable samples file" + (f" ({detail})" if detail else ""))
@@ -697,6 +698,36 @@ class _Load:
                 self.partial()
         self.progress("done")
         return self.result(complete=True)
+
+    def drop_copies(self) -> None:
+        """One run saved twice in different folders (an Inspect log copied or converted, same
+        eval id) is read once, from its fullest copy, with a note; its samples are never
+        counted twice. (Copies in one folder are the reader's to tell: it reads one of them.)"""
+        copies: dict[tuple[str, str], list[_FileState]] = {}
+        for state in self.states:
+            if state.run is not None and state.run.document and state.frame.height:
+                key = (state.reader.name, state.run.document)
+                copies.setdefault(key, []).append(state)
+        for (_reader, document), states in copies.items():
+            if len(states) < 2:
+                continue
+            kept = max(states, key=lambda s: s.frame.height)  # the first of the fullest
+            for state in states:
+                if state is kept:
+                    continue
+                # Its bad lines and notes are the kept copy's too: told once.
+                source = state.input.source
+                self.errors = [e for e in self.errors if e.source != source]
+                self.notes = [n for n in self.notes if not n.startswith(f"{source}: ")]
+                self.notes.append(
+                    f"{source}: the same run as {kept.input.source} (id"
+                    f" {document}, saved twice), read once from there"
+                )
+                self.generations -= state.frame.height
+                state.errors = 0
+                state.frame = state.frame.clear()
+                if state.lengths is not None:
+                    state.lengths = state.lengths[:0]
 
     def lengths_stopped(self) -> bool:
         """True once no more token lengths are wanted (cancelled, or lengths skipped)."""

@@ -61,13 +61,35 @@ def test_inspect_runs_started_at_the_same_time_are_told_apart_by_their_folder(
     assert run_table(result) == {f"{MODEL} @ node1": ONE_LOG, f"{MODEL} @ node2": ONE_LOG}
 
 
-def test_a_log_copied_into_another_folder_is_never_extra_samples(tmp_path: Path) -> None:
+def test_a_log_copied_into_another_folder_is_read_once(tmp_path: Path) -> None:
+    # The same eval id in two folders is one evaluation saved twice (a backup, a conversion to
+    # .json elsewhere): read once, from the fullest copy, never as extra samples of its prompts.
     same = log("X", "2024-05-01T10:00:00")
-    write_eval(tmp_path / "logs" / "x.eval", same)
     write_eval(tmp_path / "backup" / "x.eval", same)
+    short = json.loads(json.dumps(same))
+    short["samples"] = short["samples"][:4]  # a copy taken while it still ran: 4 samples
+    write_json(tmp_path / "converted" / "x.json", short)
+    write_eval(tmp_path / "logs" / "x.eval", same)
     result = load_dir(tmp_path)
-    assert run_table(result) == {f"{MODEL} @ backup": ONE_LOG, f"{MODEL} @ logs": ONE_LOG}
+    assert run_table(result) == {MODEL: ONE_LOG}
     assert set(result.stats["count"]) == {2}
+    assert sorted(result.notes) == [
+        "converted/x.json: the same run as backup/x.eval (id X, saved twice), read once from there",
+        "logs/x.eval: the same run as backup/x.eval (id X, saved twice), read once from there",
+    ]
+    assert {f.source: f.generations for f in result.read_files} == {
+        "backup/x.eval": 6,
+        "converted/x.json": 0,
+        "logs/x.eval": 0,
+    }
+    # A copy with errored samples tells its errors once (sample 3 epoch 1, a C, errored:
+    # C C + C I I left = 3 of 5).
+    errored = log("Y", "2024-05-02T10:00:00")
+    errored["samples"][0]["error"] = {"message": "boom"}
+    write_eval(tmp_path / "more" / "a" / "y.eval", errored)
+    write_eval(tmp_path / "more" / "b" / "y.eval", errored)
+    again = load_dir(tmp_path / "more")
+    assert len(again.errors) == 1 and run_table(again) == {MODEL: (3, 5, 5, 0.6)}
 
 
 def test_inspect_logs_of_other_tasks_in_two_folders_stay_one_run(tmp_path: Path) -> None:

@@ -92,6 +92,10 @@ class RunIdentity:
     """What the run evaluated: runs of one label that share a task would merge their prompts."""
     started: str = ""
     """When the run started, as the file says it ("" unknown): the readable way to tell runs apart."""
+    document: str = ""
+    """For formats whose file is the whole run (an Inspect log): the run's own unique id. Two
+    files of one format with the same ``document`` are one run saved twice (a log copied or
+    converted into another folder): read once. "" = not such a format."""
 
 
 class Reader(ABC):

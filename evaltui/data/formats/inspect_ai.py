@@ -502,7 +502,8 @@ class InspectReader(Reader):
         own = self._own_id(path)
         if own is None or options.label:
             return None
-        return RunIdentity(own.model or path.parent.name, own.key, own.task, own.created)
+        document = own.key if own.key != "None/None" else ""  # eval id, else run/task id
+        return RunIdentity(own.model or path.parent.name, own.key, own.task, own.created, document)
 
     @staticmethod
     def _own_id(path: Path) -> LogId | None:
