@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Sequence
@@ -28,6 +29,7 @@ from evaltui.app.messages import (
 from evaltui.data.follow import Follower
 from evaltui.data.loader import LoadFailure, LoadOptions, LoadResult
 from evaltui.data.query import QueryCancelled, QueryError, View
+from evaltui.data.texts import TextSource, TextUnavailable
 
 FOLLOW_MIN_INTERVAL = 0.5
 """Seconds between two followed updates at the most often."""
@@ -59,8 +61,12 @@ class EvalApp(App[int]):
         super().__init__()
         self.paths = [str(p) for p in paths]
         """What the user asked to open."""
-        self.options = options
+        # The table needs only the rows: a file's rows come from the cache when they are there,
+        # and the text of a prompt's generations is read back when the prompt is opened.
+        self.options = dataclasses.replace(options, text_on_demand=True)
         """Loading flags from the command line."""
+        self._texts: TextSource | None = None
+        """Reads generation text back for the current result's rows (made per result)."""
         self.partial_interval = partial_interval
         """Seconds between partial results while tokenizing."""
         self.result: LoadResult | None = None
@@ -343,6 +349,19 @@ class EvalApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def with_texts(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
+        """``rows`` of the current result's generations (with their ``_row`` index) with every
+        generation's text, read back from its file where the load did not keep it; when that
+        cannot be done (the file changed since it was loaded), the rows as they are and why."""
+        result = self.result
+        assert result is not None
+        if self._texts is None or self._texts.files is not result.files:
+            self._texts = TextSource(result.files, self.options.read)
+        try:
+            return self._texts.fill(rows, result.generations), None
+        except TextUnavailable as exc:
+            return rows, str(exc)
 
     def default_export_dir(self) -> Path:
         from evaltui.data.export import default_export_dir

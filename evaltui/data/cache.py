@@ -25,9 +25,10 @@ import polars as pl
 from evaltui.data.discover import FileIdentity
 from evaltui.data.schema import GENERATION_SCHEMA, LoadError
 
-# Part of every key: bump it when what readers or the answer extractor emit changes, since headless
-# warm runs reuse cached rows (extracted answers included) without parsing the file again.
-CACHE_FORMAT = "6"
+# Part of every key: bump it when what readers or the answer extractor emit changes, since warm
+# runs reuse cached rows (extracted answers included) without parsing the file again.
+# 7: rows are stored without their generation text (6 kept it by mistake).
+CACHE_FORMAT = "7"
 
 
 def default_cache_dir() -> Path:
@@ -133,9 +134,14 @@ class Cache:
             return None
         return CachedRows(frame, errors, notes)
 
+    def has_rows(self, key: str) -> bool:
+        return self._path(key, ".json").is_file()
+
     def put_rows(
         self, key: str, frame: pl.DataFrame, errors: list[LoadError], notes: list[str]
     ) -> None:
+        """Store a file's rows; the generation text is left out (read back when needed)."""
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("gen"))
         meta: dict[str, Any] = {
             "rows": frame.height,
             "errors": [{"source": e.source, "line": e.line, "reason": e.reason} for e in errors],

@@ -338,7 +338,7 @@ def write_records(
         (str(source), group) for (source,), group in rows.group_by("source", maintain_order=True)
     ]
     for source, _group in groups:  # all checked before anything is written
-        _check_unchanged(source, by_source.get(source))
+        check_unchanged(source, by_source.get(source))
     keys = view_stats.select("run", "prompt_id").unique()
     runs = dict(
         generations.join(keys, on=["run", "prompt_id"], how="semi")
@@ -361,7 +361,7 @@ def write_records(
                 handle.write(visible(text) if tty else text)
                 handle.write("\n")
                 count += 1
-            _check_unchanged(source, report)  # replaced while we read it: the temp file goes
+            check_unchanged(source, report)  # replaced while we read it: the temp file goes
             if sources is not None:
                 sources.append(
                     {
@@ -377,20 +377,20 @@ def write_records(
     return count
 
 
-def _check_unchanged(source: str, report: Any) -> None:
+def check_unchanged(
+    source: str, report: Any, doing: str = "exporting its original records (nothing was written)"
+) -> None:
     """Refuse to re-read records of a file that is gone from the load or no longer the one read.
 
-    Records are re-read at the byte offsets (or entry indexes) found when loading: in a file
-    rewritten since, those point into other lines, and their fragments must never be exported.
+    Records (and generation text, :mod:`evaltui.data.texts`) are re-read at the byte offsets (or
+    entry indexes) found when loading: in a file rewritten since, those point into other lines,
+    and their fragments must never be exported or shown. ``doing`` ends the message.
     """
     if report is None:
         raise ValueError(f"{source}: no longer known to this load; cannot re-read its records")
     identity = getattr(report, "identity", None)
     if identity is not None and identity.changed(Path(report.path)):
-        raise ValueError(
-            f"{source} has changed since it was loaded: reload before exporting its original"
-            " records (nothing was written)"
-        )
+        raise ValueError(f"{source} has changed since it was loaded: reload before {doing}")
 
 
 def line_ranges(lines: list[int]) -> list[list[int]]:

@@ -76,6 +76,10 @@ class LoadOptions:
     keep_text: bool = True
     """False drops each file's generation text once its lengths are known (headless summaries
     need only the lengths): files then stream through, and memory stays near a few files' text."""
+    text_on_demand: bool = False
+    """True (the app): with ``keep_text``, a file's rows may still come from the cache without
+    their generation text (``gen`` null), to be read back when needed
+    (:class:`evaltui.data.texts.TextSource`); False: every row holds its text (re-scoring)."""
     allow_empty: bool = False
     """True returns a load whose files hold no generation yet (following a log that has just
     started); False fails saying why (a cancelled or failed log, only bad lines)."""
@@ -440,7 +444,7 @@ class _Load:
         self.states.append(state)
         self.errors.extend(file_errors)
         self.notes.extend(file_notes)
-        if not self.options.keep_text:  # kept until the file's rows are cached
+        if self.cache is not None:  # kept until the file's rows are cached
             self.file_errors[item.source] = file_errors
             self.file_notes[item.source] = file_notes
         self.files_read += 1
@@ -500,9 +504,13 @@ class _Load:
     def lengths_from_cache(self, state: _FileState) -> bool:
         for path in (FAST_PATH, HF_PATH):
             key = self.state_key(state, path)
-            hit = self.cache.get_lengths(key, state.frame.height) if self.cache and key else None
+            if self.cache is None or key is None:
+                return False
+            hit = self.cache.get_lengths(key, state.frame.height)
             if hit is not None:
                 self.cached_paths.add(path)
+                if self.options.text_on_demand and not self.cache.has_rows(key):
+                    self.store_rows(state, key, hit)  # lengths cached by an older load
                 self.finish_file(state, hit, cached=True)
                 return True
         return False
@@ -561,23 +569,23 @@ class _Load:
         return True
 
     def store(self, state: _FileState, lengths: np.ndarray, path: str) -> None:
-        """Cache a file's lengths (and, headless, its rows) under the path that counted them."""
+        """Cache a file's lengths and its rows (without text) under the path that counted them."""
         key = self.state_key(state, path)
         if self.cache is None or key is None:
             return
         self.cache.put_lengths(key, lengths)
-        if not self.options.keep_text:
-            # Without the text: a headless warm run never reads it (it drops it at once).
-            rows = state.frame.with_columns(
-                pl.Series("gen_length", lengths, dtype=pl.UInt32),
-                pl.lit(None, dtype=pl.String).alias("gen"),
-            )
-            self.cache.put_rows(
-                key,
-                rows,
-                self.file_errors.get(state.input.source, []),
-                self.file_notes.get(state.input.source, []),
-            )
+        self.store_rows(state, key, lengths)
+
+    def store_rows(self, state: _FileState, key: str, lengths: np.ndarray) -> None:
+        """Cache a file's rows (without text), so later loads need not parse the file."""
+        assert self.cache is not None
+        rows = state.frame.with_columns(pl.Series("gen_length", lengths, dtype=pl.UInt32))
+        self.cache.put_rows(
+            key,
+            rows,
+            self.file_errors.get(state.input.source, []),
+            self.file_notes.get(state.input.source, []),
+        )
 
     def recount_fast_counted(self) -> bool:
         """After a failed self-check: count again by ``tokenizers`` what the fast path counted."""
@@ -642,7 +650,11 @@ class _Load:
                     if reader is None:
                         continue
                     job: Future[tuple[_FileState, list[LoadError], list[str]]] = Future()
-                    cached = None if options.keep_text else self.rows_from_cache(item, reader)
+                    cached = (
+                        self.rows_from_cache(item, reader)
+                        if options.text_on_demand or not options.keep_text
+                        else None
+                    )
                     if cached is not None:
                         job.set_result(cached)
                     else:

@@ -81,6 +81,8 @@ class PromptScreen(Screen[None]):
         """None = all generations, "wrong" or "right"."""
         self.generations = pl.DataFrame()
         """This prompt's generations shown in the list, in sample order."""
+        self.text_error: str | None = None
+        """Why the generations' text could not be read back (the file changed), if so."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -109,11 +111,14 @@ class PromptScreen(Screen[None]):
         result = self.evalapp.result
         assert result is not None
         runs = [self.run] if self.other_run is None else [self.run, self.other_run]
-        gens = result.generations.filter(
+        gens = result.generations.with_row_index("_row").filter(
             pl.col("run").is_in(runs) & (pl.col("prompt_id") == self.prompt_id)
         )
         # The first run's generations first, then the other run's, each in sample order.
-        return gens.sort(pl.col("run") != self.run, "sample", maintain_order=True)
+        gens = gens.sort(pl.col("run") != self.run, "sample", maintain_order=True)
+        # A warm load keeps no generation text: this prompt's is read back from its files.
+        gens, self.text_error = self.evalapp.with_texts(gens)
+        return gens
 
     def load_prompt(self) -> None:
         result = self.evalapp.result
@@ -205,7 +210,11 @@ class PromptScreen(Screen[None]):
         index = self.query_one("#generations", OptionList).highlighted
         if index is None or not 0 <= index < self.generations.height:
             return None
-        text = generation_text(self.generations["gen"][index])
+        value = self.generations["gen"][index]
+        if value is None and self.text_error is not None:
+            text = Text(visible(self.text_error), style="italic")
+        else:
+            text = generation_text(value)
         if self.search:
             text.highlight_words([self.search], "black on yellow", case_sensitive=False)
         self.query_one("#generation-text", Static).update(text)

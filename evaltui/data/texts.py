@@ -1,0 +1,128 @@
+"""Generation text read back from the input files, for rows loaded without it.
+
+A warm app load takes each file's rows from the cache (:class:`~evaltui.data.cache.CachedRows`:
+every column but the generation text, ``gen`` null) instead of parsing the file again; only the
+prompt being looked at needs its generations' text. :class:`TextSource` reads that text back from
+the file the rows came from: the lines at the rows' byte offsets for line-based formats (the
+reader run on just those lines), the whole file for formats that are one document. Only the
+version of the file that was loaded is read (its :class:`~evaltui.data.discover.FileIdentity`, as
+for exporting original records): a file changed since is refused with a clear message, never shown
+with another version's text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from evaltui.data.export import check_unchanged
+from evaltui.data.formats import ReadOptions, Window, get_reader
+from evaltui.data.formats.base import line_at
+
+
+class TextUnavailable(ValueError):
+    """The text cannot be read back (the file changed or is gone); the message is for the user."""
+
+
+@dataclasses.dataclass
+class TextSource:
+    """Reads generation text back for a load's rows. Not thread-safe: one caller at a time.
+
+    The last whole-document file read is kept (its texts only), so walking the prompts of a
+    container format does not parse it again for each prompt.
+    """
+
+    files: list[Any]
+    """The load's file reports (``source``, ``format``, ``path``, ``identity``)."""
+    options: ReadOptions = dataclasses.field(default_factory=ReadOptions)
+    """The load's reader options (field names, label): the text is read as it was loaded."""
+    _whole: tuple[str, Any, dict[int, list[str | None]]] | None = None
+
+    def fill(self, rows: pl.DataFrame, generations: pl.DataFrame) -> pl.DataFrame:
+        """``rows`` (a subset of ``generations`` with its ``_row`` index column) with every null
+        ``gen`` read back from its file. Raises :class:`TextUnavailable`."""
+        missing = rows.filter(pl.col("gen").is_null())
+        if missing.height == 0:
+            return rows
+        by_source = {f.source: f for f in self.files if f.format is not None and f.path}
+        # Rows of one line are told apart by their order within that line (a record with a list
+        # of scores holds several generations), counted over every row the line produced.
+        lines = missing.select("source", "line").unique()
+        siblings = (
+            generations.with_row_index("_row")
+            .join(lines, on=["source", "line"], how="semi")
+            .select(
+                "_row",
+                "source",
+                "line",
+                "offset",
+                pl.int_range(pl.len()).over("source", "line").alias("_nth"),
+                pl.len().over("source", "line").alias("_of"),
+            )
+        )
+        found: dict[int, str | None] = {}
+        for (source,), group in siblings.group_by("source", maintain_order=True):
+            texts = self._read(str(source), group, by_source.get(str(source)))
+            for row, line, nth, of in group.select("_row", "line", "_nth", "_of").iter_rows():
+                got = texts.get(line, [])
+                if len(got) != of:
+                    raise TextUnavailable(
+                        f"{source} has changed since it was loaded: line {line} no longer holds"
+                        " the same records (reload to see its text)"
+                    )
+                found[row] = got[nth]
+        filled = [found.get(row, text) for row, text in rows.select("_row", "gen").iter_rows()]
+        return rows.with_columns(pl.Series("gen", filled, dtype=pl.String))
+
+    def _read(self, source: str, group: pl.DataFrame, report: Any) -> dict[int, list[str | None]]:
+        """The generation texts of each line in ``group`` (by line, in the reader's order)."""
+        self._check(source, report)
+        reader = get_reader(report.format)
+        path = Path(report.path)
+        identity = getattr(report, "identity", None)
+        offsets = group.select("line", "offset").unique(maintain_order=True)
+        if reader.appendable and offsets["offset"].null_count() == 0:
+            texts = self._read_lines(reader, path, source, offsets)
+        elif self._whole is not None and self._whole[:2] == (source, identity):
+            texts = self._whole[2]
+        else:
+            frame = reader.read(path, source, self.options).frame
+            texts = _by_line(frame)
+            self._whole = (source, identity, texts)
+        self._check(source, report)  # replaced while we read it: nothing shown
+        return texts
+
+    @staticmethod
+    def _check(source: str, report: Any) -> None:
+        try:
+            check_unchanged(source, report, "showing its text")
+        except ValueError as exc:
+            raise TextUnavailable(str(exc)) from None
+
+    def _read_lines(
+        self, reader: Any, path: Path, source: str, offsets: pl.DataFrame
+    ) -> dict[int, list[str | None]]:
+        texts: dict[int, list[str | None]] = {}
+        try:
+            with path.open("rb") as handle:
+                spans = [
+                    (line, offset, offset + len(line_at(handle, offset)))
+                    for line, offset in offsets.sort("offset").iter_rows()
+                ]
+        except OSError as exc:
+            raise TextUnavailable(f"{source}: cannot read: {exc.strerror or exc}") from None
+        for line, start, end in spans:
+            window = dataclasses.replace(self.options, window=Window(start, line, end))
+            texts.update(_by_line(reader.read(path, source, window).frame))
+        return texts
+
+
+def _by_line(frame: pl.DataFrame) -> dict[int, list[str | None]]:
+    """Each line's generation texts, in the reader's order."""
+    texts: dict[int, list[str | None]] = {}
+    for line, text in frame.select("line", "gen").iter_rows():
+        texts.setdefault(line, []).append(text)
+    return texts

@@ -1,0 +1,160 @@
+"""A warm app load takes its rows from the cache and reads generation text back on demand: it must
+show exactly what a cold load shows, and never another version's text."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from evaltui.app.app import EvalApp
+from evaltui.app.screens.prompt import PromptScreen
+from evaltui.data.export import export_view
+from evaltui.data.loader import LoadOptions
+from tests.app.conftest import settle, write_evals
+
+SIZE = (80, 24)
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
+
+
+def make_data(root: Path) -> Path:
+    """Plain JSONL (line-based: read back by offset), a SkyThought results.json (one document:
+    read back whole) and an lm-eval samples file (line-based, read whole by its reader)."""
+    write_evals(root)
+    shutil.copy(
+        FIXTURES / "skythought" / "v1b_list_feb2025" / "results.json",
+        root / "model_a" / "results.json",
+    )
+    lm_eval = FIXTURES / "lm_eval" / "outputs" / "run_scripted" / "toy-org__scripted-model-v1"
+    target = root / "lm" / "toy-org__scripted-model-v1"
+    target.mkdir(parents=True)
+    for name in os.listdir(lm_eval):
+        if name.startswith("samples_toy_math_gen") or name.startswith("results_"):
+            shutil.copy(lm_eval / name, target / name)
+    return root
+
+
+def app_for(data: Path, cache: Path, tokenizer: Path) -> EvalApp:
+    return EvalApp([str(data)], LoadOptions(model=str(tokenizer), cache_dir=cache))
+
+
+async def snapshot(app: EvalApp, out: Path) -> dict[str, Any]:
+    """What the app shows and exports: stats, every prompt screen's texts, every export."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        result = app.result
+        assert result is not None and result.complete and app.rows is not None
+        texts = {}
+        for run, prompt_id in result.stats.select("run", "prompt_id").iter_rows():
+            screen = PromptScreen(run, prompt_id)
+            app.push_screen(screen)
+            await pilot.pause()
+            assert screen.text_error is None
+            shown = screen.show_generation()
+            texts[(run, prompt_id)] = (
+                screen.generations["gen"].to_list(),
+                screen.generations["sample"].to_list(),
+                None if shown is None else shown.plain,
+                screen.query_one("#prompt-text").render().plain,  # type: ignore[attr-defined]
+            )
+            app.pop_screen()
+            await pilot.pause()
+        exports = {}
+        for kind, name in (("combined", "c.json"), ("records", "r.jsonl"), ("csv", "s.csv")):
+            path = out / name
+            export_view(kind, app.rows, result.generations, result.files, path)  # type: ignore[arg-type]
+            exports[kind] = path.read_bytes()
+        return {
+            "stats": result.stats,
+            "texts": texts,
+            "exports": exports,
+            "hits": result.cache_hits,
+            "held": result.generations["gen"].null_count(),
+            "rows": result.generations.height,
+        }
+
+
+async def test_warm_app_shows_what_a_cold_one_does(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    data = make_data(tmp_path / "evals")
+    cache = tmp_path / "cache"
+    (tmp_path / "cold").mkdir()
+    (tmp_path / "warm").mkdir()
+    cold = await snapshot(app_for(data, cache, word_tokenizer), tmp_path / "cold")
+    warm = await snapshot(app_for(data, cache, word_tokenizer), tmp_path / "warm")
+    files = len(list(data.rglob("samples*.jsonl"))) + 2  # two plain files, results.json
+    assert cold["hits"] == 0 and cold["held"] == 0
+    # The warm load took every file's rows from the cache and held no generation text...
+    assert warm["hits"] == files and warm["held"] == warm["rows"] > 0
+    # ... and shows the same stats, the same texts on every prompt screen, the same exports.
+    assert warm["stats"].equals(cold["stats"])
+    assert len(warm["texts"]) == cold["stats"].height > 10
+    assert warm["texts"] == cold["texts"]
+    assert all(gens and None not in gens for gens, *_ in warm["texts"].values())
+    assert warm["exports"] == cold["exports"]
+
+
+async def test_a_file_changed_since_caching_is_read_again(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    data = write_evals(tmp_path / "evals")
+    cache = tmp_path / "cache"
+    app = app_for(data, cache, word_tokenizer)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    samples = data / "model_b" / "samples.jsonl"
+    lines = samples.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["gen"] = "rewritten since it was cached \\boxed{0}"
+    lines[0] = json.dumps(first)
+    samples.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = app_for(data, cache, word_tokenizer)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.result is not None
+        report = next(f for f in app.result.files if f.source.endswith("model_b/samples.jsonl"))
+        assert not report.cached  # the cached rows are another version's
+        prompt_id = app.result.generations.filter(pl.col("source") == report.source)["prompt_id"][0]
+        screen = PromptScreen("model_b", prompt_id)
+        app.push_screen(screen)
+        await pilot.pause()
+        assert screen.generations["gen"][0] == "rewritten since it was cached \\boxed{0}"
+        assert screen.generations["gen_length"][0] == 6  # counted again, not the old length
+
+
+async def test_text_of_a_file_rewritten_after_loading_is_refused(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    data = write_evals(tmp_path / "evals")
+    cache = tmp_path / "cache"
+    app = app_for(data, cache, word_tokenizer)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    app = app_for(data, cache, word_tokenizer)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.result is not None and app.result.cache_hits == 3
+        samples = data / "model_a" / "samples.jsonl"
+        # Same lines, other texts: offsets now point into other records.
+        text = samples.read_text(encoding="utf-8").replace("step", "STEP")
+        samples.write_text(text, encoding="utf-8")
+        prompt_id = app.result.generations.filter(pl.col("run") == "model_a")["prompt_id"][0]
+        screen = PromptScreen("model_a", prompt_id)
+        app.push_screen(screen)
+        await pilot.pause()
+        assert screen.text_error is not None and "has changed since it was loaded" in (
+            screen.text_error
+        )
+        assert screen.generations["gen"].null_count() == screen.generations.height
+        shown = screen.show_generation()
+        assert shown is not None and "has changed since it was loaded" in shown.plain
+        assert "STEP" not in shown.plain and "step" not in shown.plain
