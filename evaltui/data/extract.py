@@ -132,23 +132,28 @@ def fill_extracted(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
 
 
 def fill_vote_answers(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with ``vote_answer`` = normalized ``extracted`` wherever it is still missing.
+    """``frame`` with ``vote_answer`` = normalized ``extracted`` and ``vote_reference`` =
+    normalized ``answer`` (the reference) wherever they are still missing.
 
-    Normalizing is most of what a majority vote costs; the loader does it once per file, so stats
-    recomputed on every partial result (or every followed append) only group and count.
+    Normalizing is most of what a majority vote costs; the loader does it once per file (and the
+    cache keeps it), so stats recomputed on every partial result, every followed append or every
+    warm load only group and count.
     """
-    if "vote_answer" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("vote_answer"))
-    missing = frame["vote_answer"].is_null() & frame["extracted"].is_not_null()
-    if frame.height == 0 or not bool(missing.any()):
-        return frame
-    rows = missing.arg_true()
-    normalized = (
-        frame.select(pl.col("extracted").gather(rows))
-        .select(normalize_expr(pl.col("extracted")))
-        .to_series()
-    )
-    return frame.with_columns(frame["vote_answer"].scatter(rows, normalized))
+    for target, source in (("vote_answer", "extracted"), ("vote_reference", "answer")):
+        if target not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(target))
+        if source not in frame.columns:
+            continue
+        missing = frame[target].is_null() & frame[source].is_not_null()
+        if frame.height == 0 or not bool(missing.any()):
+            continue
+        rows = missing.arg_true()
+        # Each distinct value once: a prompt's reference repeats on every generation.
+        values = frame[source].gather(rows).unique()
+        normalized = pl.select(normalize_expr(pl.lit(values))).to_series()
+        found = frame[source].gather(rows).replace_strict(values, normalized, default=None)
+        frame = frame.with_columns(frame[target].scatter(rows, found))
+    return frame
 
 
 def extract_answer(text: str) -> str | None:

@@ -38,6 +38,8 @@ GENERATION_SCHEMA: dict[str, pl.DataType] = {
     "extracted": pl.String(),
     # `extracted` normalized for majority voting (extract.normalize_expr), computed once at load
     "vote_answer": pl.String(),
+    # `answer` normalized the same way (for the grader-mismatch flag), computed once at load
+    "vote_reference": pl.String(),
     # 0-based index of this generation among its prompt's samples (within the run)
     "sample": pl.Int64(),
     # True when the generation hit the length cap, when the format says so

@@ -40,7 +40,7 @@ from dataclasses import dataclass, fields
 
 import polars as pl
 
-from evaltui.data.extract import final_answer_marked_expr, normalize_expr
+from evaltui.data.extract import fill_vote_answers, final_answer_marked_expr
 from evaltui.data.metrics import DEFAULT_THRESHOLD, correct_expr, format_score, run_kinds
 from evaltui.data.sanitize import one_line
 
@@ -270,14 +270,11 @@ def prompt_flag_table(
     t = thresholds
     if correct is None:
         correct = correct_expr(DEFAULT_THRESHOLD)
-    flagged = generation_flags(generations, t, run_max).with_columns(
-        # the loader normalised each answer once (vote_answer); other frames get it here
-        (
-            pl.col("vote_answer")
-            if "vote_answer" in generations.columns
-            else normalize_expr(pl.col("extracted"))
-        ).alias("_answer"),
-        normalize_expr(pl.col("answer")).alias("_reference"),
+    # The loader normalised each answer and reference once (vote_answer, vote_reference);
+    # frames built elsewhere get them here.
+    flagged = generation_flags(fill_vote_answers(generations), t, run_max).with_columns(
+        pl.col("vote_answer").alias("_answer"),
+        pl.col("vote_reference").alias("_reference"),
         correct.alias("_correct"),
     )
     keys = ["run", "prompt_id"]
