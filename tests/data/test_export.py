@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from evaltui.cli import main
-from evaltui.data.export import export_view, kind_for_path
+from evaltui.data.export import export_view, kind_for_path, write_combined_json
 from evaltui.data.loader import LoadOptions, load
 from evaltui.data.query import View
 
@@ -137,3 +137,67 @@ def test_a_failed_export_leaves_the_existing_file_and_no_temp(loaded: Any, tmp_p
         export_view("records", view, loaded.generations, [], out)
     assert out.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".keep")) == []
+
+
+def _python_combined(stats: pl.DataFrame) -> bytes:
+    """The combined JSON as the Python encoder writes it (the reference the fast writer keeps)."""
+    from evaltui.data.export import combined_records, json_safe, json_text
+
+    return (
+        json_text(json_safe(combined_records(stats)), indent=2, allow_nan=False) + "\n"
+    ).encode()
+
+
+def test_combined_json_column_writer_is_byte_identical_to_the_python_encoder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import evaltui.data.export as export
+
+    every_escape = "".join(chr(c) for c in range(0xA2)) + '"\\ \u061c\u200b\u200e\u2028\u202e'
+    stats = pl.DataFrame(
+        {
+            "prompt": [every_escape + "\u2066\ufeff 答案 🙂 \U0010ffff", "", None, "plain", "x"],
+            "answer": ["a", None, "b", "c", "[/]"],
+            "count": pl.Series([1, 2, None, 4294967295, 0], dtype=pl.UInt32),
+            "total_accuracy_count": [0.1, -0.0, float("nan"), float("inf"), 0.0],
+            "average_accuracy": [1e-05, 1e16, 1e22, None, 123456789.125],
+            "avg_gen_length": [
+                5e-324,
+                1.7976931348623157e308,
+                -float("inf"),
+                0.30000000000000004,
+                2.5,
+            ],
+            "gen_lengths": pl.Series([[1, 2], [], None, [3, None], [7]], dtype=pl.List(pl.UInt32)),
+            "run": ["r"] * 5,
+            "ngram": pl.Series([0.3, None, 1.5, float("nan"), 2.0], dtype=pl.Float32),
+            "flag": [True, False, None, True, False],
+            "big": pl.Series([-(2**63), 2**63 - 1, None, 0, 1], dtype=pl.Int64),
+            "nothing": pl.Series([None] * 5, dtype=pl.Null),
+            "bools": pl.Series([[True], [], None, [False, None], []], dtype=pl.List(pl.Boolean)),
+            "pass@1": [1.0, 2.0, 3.0, 4.0, 5.0],
+            'odd "key"\n': ["v"] * 5,
+        }
+    )
+    expected = _python_combined(stats)
+    assert write_combined_json(stats, tmp_path / "a.json").read_bytes() == expected
+    # Across chunk boundaries (every chunk size up to the whole frame), and with no rows.
+    for size in (1, 2, 3, 5):
+        monkeypatch.setattr(export, "_ROWS_PER_CHUNK", size)
+        assert write_combined_json(stats, tmp_path / "b.json").read_bytes() == expected
+    empty = stats.head(0)
+    assert write_combined_json(empty, tmp_path / "c.json").read_bytes() == _python_combined(empty)
+    # A column type the column writer does not know goes through the Python encoder, whole.
+    odd = stats.select("run", pl.Series("when", [[1.5], [], None, [2.0], [0.1]]))
+    assert write_combined_json(odd, tmp_path / "d.json").read_bytes() == _python_combined(odd)
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))[0]["prompt"].startswith(
+        "\x00\x01"
+    )
+
+
+def test_combined_json_of_loaded_stats_matches_the_python_encoder(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parents[2] / "sample_data"
+    result = load([sample], LoadOptions(tokenize=False, use_cache=False))
+    assert result.stats.height > 0
+    out = write_combined_json(result.stats, tmp_path / "s.json")
+    assert out.read_bytes() == _python_combined(result.stats)
