@@ -94,13 +94,16 @@ def sampling_columns(
         max_n = int(stats["n_scored"].max() or 0) if stats.height else 0  # type: ignore[arg-type]
     columns = pass_columns(stats, ks_for(max_n))
 
+    # Each prompt's top answer as vote_table ranks them (most votes, then first to appear), taken
+    # within each prompt's few answers: no sort of the whole table by its string keys.
+    ranked = pl.col("correct").sort_by(["votes", "first"], descending=[True, False])
     votes = (
-        vote_table(generations, threshold)
-        .group_by("run", "prompt_id", maintain_order=True)
+        _vote_counts(generations, threshold)
+        .group_by("run", "prompt_id")
         .agg(
-            pl.col("correct").first().cast(pl.Float64).alias(maj_name(max_n)),
+            ranked.first().cast(pl.Float64).alias(maj_name(max_n)),
             pl.len().cast(pl.UInt32).alias("n_unique_answers"),
-            (pl.col("votes").first() / pl.col("votes").sum()).alias("agreement"),
+            (pl.col("votes").max() / pl.col("votes").sum()).alias("agreement"),
         )
     )
     with_pass = stats.with_columns(columns)
@@ -121,6 +124,13 @@ def vote_table(generations: pl.DataFrame, threshold: float | pl.Expr) -> pl.Data
     ``extracted`` only: the loader fills it from the text once (``extract.fill_extracted``); a
     frame built elsewhere should go through ``fill_extracted`` first, so stats never re-scan text.
     """
+    return _vote_counts(generations, threshold).sort(
+        ["run", "prompt_id", "votes", "first"], descending=[False, False, True, False]
+    )
+
+
+def _vote_counts(generations: pl.DataFrame, threshold: float | pl.Expr) -> pl.DataFrame:
+    """:func:`vote_table`'s rows, in no particular order."""
     answers = (
         # Normalized once per generation (the loader's frames come with it already).
         fill_vote_answers(generations)
@@ -135,18 +145,14 @@ def vote_table(generations: pl.DataFrame, threshold: float | pl.Expr) -> pl.Data
         )
         .filter(pl.col("answer").is_not_null() & (pl.col("answer") != ""))
     )
-    return (
-        answers.group_by("run", "prompt_id", "answer")
-        .agg(
-            pl.len().alias("votes"),
-            pl.col("_order").min().alias("first"),
-            # null when no generation could be judged (a continuous score without threshold)
-            pl.when(pl.col("_correct").is_null().all())
-            .then(None)
-            .otherwise(pl.col("_correct").any())
-            .alias("correct"),
-        )
-        .sort(["run", "prompt_id", "votes", "first"], descending=[False, False, True, False])
+    return answers.group_by("run", "prompt_id", "answer").agg(
+        pl.len().alias("votes"),
+        pl.col("_order").min().alias("first"),
+        # null when no generation could be judged (a continuous score without threshold)
+        pl.when(pl.col("_correct").is_null().all())
+        .then(None)
+        .otherwise(pl.col("_correct").any())
+        .alias("correct"),
     )
 
 

@@ -297,13 +297,15 @@ def prompt_flag_table(
         (~pl.col("_correct")).sum().alias("wrong"),
         (pl.col("accuracy").n_unique() > 1).alias("mixed"),
     )
+    # The top answer within each prompt's few answers (ties: the smaller answer text, so the
+    # flag never depends on hash order); no sort of the whole table.
+    top = ["votes", "_answer"], [True, False]
     per_prompt = (
-        per_answer.sort("votes", descending=True)
-        .group_by(keys)
+        per_answer.group_by(keys)
         .agg(
             pl.col("votes").sum().alias("answering"),
-            pl.col("votes").first().alias("top_votes"),
-            pl.col("wrong").first().alias("top_wrong"),
+            pl.col("votes").max().alias("top_votes"),
+            pl.col("wrong").sort_by(top[0], descending=top[1]).first().alias("top_wrong"),
             pl.col("mixed").any().alias("flag_inconsistent_scores"),
         )
         .select(
