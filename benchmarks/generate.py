@@ -19,8 +19,10 @@ from pathlib import Path
 import numpy as np
 
 SIZES = {"small": (2000, 8), "medium": (5000, 16)}
-#: Many prompts, few short samples: the app's table at scale (1M prompts, ~300 MB), not tokenizing.
-WIDE = {"million": (1_000_000, 2, 20)}
+#: Many prompts, few short samples: the app's table at scale (1M prompts, ~300 MB), not tokenizing;
+#: and many small files (5,000 of 10 prompts x 4 short samples): per-file costs of a warm run.
+#: (prompts, samples, words per sample, files)
+WIDE = {"million": (1_000_000, 2, 20, 20), "files": (50_000, 4, 20, 5_000)}
 FILES = 10
 VOCAB = (  # noqa: SIM905 (one readable block of words)
     "the of and to a in is that for it as with we let so then thus therefore since because "
@@ -68,13 +70,21 @@ def generate(out: Path, prompts: int, samples: int, seed: int = 0) -> int:
     return written
 
 
-def generate_wide(out: Path, prompts: int, samples: int, words: int, seed: int = 0) -> int:
-    """``prompts`` prompts x ``samples`` short generations (``words`` words each), 20 files."""
+def generate_wide(
+    out: Path, prompts: int, samples: int, words: int, seed: int = 0, files: int = 20
+) -> int:
+    """``prompts`` prompts x ``samples`` short generations (``words`` words each) in ``files``
+    files (a file's prompts are consecutive; many files go in folders of 500)."""
     rng = np.random.default_rng(seed)
     vocab = np.array(VOCAB)
     out.mkdir(parents=True, exist_ok=True)
-    files = 20
-    handles = [(out / f"inference_{i}.jsonl").open("w", encoding="utf-8") for i in range(files)]
+    names = [
+        out / (f"part_{i // 500:03d}/inference_{i}.jsonl" if files > 500 else f"inference_{i}.jsonl")
+        for i in range(files)
+    ]
+    for name in names:
+        name.parent.mkdir(parents=True, exist_ok=True)
+    handles = [name.open("w", encoding="utf-8") for name in names]
     written = 0
     try:
         for p in range(prompts):
@@ -115,10 +125,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if args.size in WIDE:
-        prompts, samples, words = WIDE[args.size]
+        prompts, samples, words, files = WIDE[args.size]
         out = args.out or Path(__file__).resolve().parent / "data" / args.size
-        n = generate_wide(out, args.prompts or prompts, args.samples or samples, words, args.seed)
-        size = sum(f.stat().st_size for f in out.glob("*.jsonl"))
+        n = generate_wide(
+            out, args.prompts or prompts, args.samples or samples, words, args.seed, files
+        )
+        size = sum(f.stat().st_size for f in out.rglob("*.jsonl"))
         print(f"{out}: {n:,} records, {size / 1e6:.1f} MB")
         return
     prompts, samples = SIZES[args.size]
