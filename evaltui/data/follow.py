@@ -164,6 +164,29 @@ def _probe(path: Path, consumed: int) -> tuple[bytes, bytes]:
     return head, tail
 
 
+#: A followed file's rows gain one chunk per poll that found lines; past this many, recent
+#: chunks are joined (see :func:`_compacted`), so hours of following do not leave every later
+#: operation on the table walking thousands of small chunks.
+MAX_CHUNKS = 32
+
+
+def _compacted(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its last chunks joined into one when it has more than :data:`MAX_CHUNKS`:
+    the last two, and every chunk before them no longer than what is being joined. Chunk sizes
+    then shrink towards the end (a binary counter's way), so a row is copied a few times in
+    all (about log2 of the rows), never once per poll."""
+    if frame.n_chunks() <= MAX_CHUNKS:
+        return frame
+    lengths = [len(c) for c in frame.get_column(frame.columns[0]).get_chunks()]
+    start = len(lengths) - 2
+    tail = lengths[-1] + lengths[-2]
+    while start > 0 and lengths[start - 1] <= tail:
+        start -= 1
+        tail += lengths[start]
+    keep = sum(lengths[:start])
+    return pl.concat([frame.slice(0, keep), frame.slice(keep).rechunk()], how="vertical")
+
+
 def _complete_lines(path: Path, start: int, size: int) -> tuple[int, int]:
     """``(end, newlines)``: the offset just after the last newline in ``path[start:size]``
     (``start`` when there is none) and how many newlines lie in ``path[start:end]``."""
@@ -481,7 +504,7 @@ class Follower:
         window = Window(tracked.consumed, tracked.next_line, end)
         frame, errors, notes = self._read(tracked.item, tracked.reader, window)
         frame = self._labelled(frame, tracked)
-        tracked.frame = pl.concat([tracked.frame, frame], how="vertical")
+        tracked.frame = _compacted(pl.concat([tracked.frame, frame], how="vertical"))
         self._added.append(frame)
         tracked.errors.extend(errors)
         tracked.notes.extend(notes)

@@ -511,3 +511,23 @@ def test_watcher_events_look_only_at_the_files_they_name(
     follower.wait(0.1)
     follower.poll()
     assert len(looks) == 3  # the safety net: every input looked at now and then
+
+
+def test_a_followed_file_keeps_few_chunks_however_many_polls() -> None:
+    """Each poll's lines arrive as one more chunk; recent chunks are joined (a binary counter's
+    way), so the rows stay the same and in order, the chunks few, and old rows are not copied
+    again on every poll."""
+    frame = pl.DataFrame({"a": [0], "b": ["x"]})
+    first_chunk_rows = None
+    for i in range(1, 2000):
+        frame = follow_module._compacted(
+            pl.concat([frame, pl.DataFrame({"a": [i] * 3, "b": [str(i)] * 3})])
+        )
+        assert frame.n_chunks() <= follow_module.MAX_CHUNKS + 1
+        if i == 200:
+            first_chunk_rows = len(frame.get_column("a").get_chunks()[0])
+    assert frame["a"].to_list() == [0] + [i for i in range(1, 2000) for _ in range(3)]
+    assert frame["b"].to_list()[-1] == "1999"
+    # the oldest rows, once joined into a big chunk, stay in it
+    assert first_chunk_rows is not None
+    assert len(frame.get_column("a").get_chunks()[0]) >= first_chunk_rows
