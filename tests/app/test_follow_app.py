@@ -7,11 +7,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import polars as pl
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from evaltui.app.app import EvalApp
 from evaltui.data.loader import LoadOptions, load
+from evaltui.data.query import Sort
 
 SIZE = (100, 30)
 
@@ -101,4 +104,54 @@ async def test_follow_starts_from_the_key_after_a_normal_load(
         await pilot.press("F")
         await wait_until(pilot, lambda: counts(app) == {"Problem 1": 2})
         await pilot.press("F")
+        await pilot.press("ctrl+q")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+async def test_followed_updates_keep_the_filter_the_sort_and_the_cursor_prompt(
+    tmp_path: Path, word_tokenizer: Path, size: tuple[int, int]
+) -> None:
+    """Lines arriving while the user looks at a filtered, sorted table: the new and changed
+    prompts take their places in that order, and the cursor stays on its prompt (at its new row)."""
+    data = tmp_path / "data"
+    (data / "m").mkdir(parents=True)
+    out = data / "m" / "out.jsonl"
+    out.write_text("".join(line(p, False) for p in (1, 2, 3, 4)), encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 4)
+        await pilot.press("slash", "ctrl+u", *"n_correct == 0", "enter")
+        app.request_view(app.wanted.replace(sort=Sort("count", descending=True)))
+        await wait_until(pilot, lambda: app.view.sort is not None and app.view.where != "")
+        table = app.main.current_table()
+        assert table is not None
+        table.focus()
+        await pilot.press("down", "down")
+        await wait_until(pilot, lambda: app.main.cursor_key() is not None)
+        key = app.main.cursor_key()
+        assert key is not None and app.main.current_table().cursor_row == 2  # type: ignore[union-attr]
+        watched = key[1]
+        prompt = app.rows.filter(pl.col("prompt_id") == watched)["prompt"].item()  # type: ignore[union-attr]
+
+        # Prompt 1 gains two wrong generations (sorted first now), prompt 2 a right one (it
+        # leaves the filter), a new prompt 9 arrives wrong.
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(1, False) + line(1, False) + line(2, True) + line(9, False))
+        await wait_until(pilot, lambda: "Problem 9" in counts(app))
+        await pilot.pause(0.3)
+        rows = app.rows
+        assert rows is not None
+        assert app.view.where == "n_correct == 0" and app.view.sort == Sort("count", True)
+        assert "Problem 2" not in counts(app)
+        assert rows["count"].to_list() == sorted(rows["count"].to_list(), reverse=True)
+        assert counts(app)["Problem 1"] == 3
+        # Problem 3 was on the third row; with Problem 1 first and Problem 2 gone, it is the
+        # second row now, and the cursor went with it.
+        assert prompt == "Problem 3"
+        assert app.main.cursor_key() == key
+        assert rows["prompt"].to_list() == ["Problem 1", "Problem 3", "Problem 4", "Problem 9"]
+        assert app.main.current_table().cursor_row == 1  # type: ignore[union-attr]
+        fresh = load([data], options)
+        assert app.result is not None and app.result.stats.equals(fresh.stats)
         await pilot.press("ctrl+q")
