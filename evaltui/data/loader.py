@@ -704,10 +704,15 @@ class _Load:
                 # is next (a large table is not built twice).
                 self.partial(force=True)
             self.progress("tokenizing")
+            last = self.states[-1] if self.states else None
             for state in self.states:
+                known = state.lengths is not None
                 if not self.tokenize(state):
                     return self.stop()
-                self.partial()
+                # A partial result only for lengths just counted, and never right before the
+                # complete one: with every length cached, the table is built once, not twice.
+                if not known and state is not last:
+                    self.partial()
         self.progress("done")
         return self.result(complete=True)
 

@@ -269,3 +269,22 @@ def test_headless_warm_run_reuses_rows_and_still_reports_bad_lines(
         entry.write_bytes(b"not arrow")
     again = load([tmp_path / "d"], headless)
     assert again.stats.equals(cold.stats) and len(again.errors) == 1
+
+
+@pytest.mark.parametrize("on_demand", [True, False])
+def test_a_warm_load_builds_its_stats_once(
+    tmp_path: Path, word_tokenizer: Path, on_demand: bool
+) -> None:
+    """Every length cached: no partial result (each costs a whole stats build, seconds at 1M
+    prompts) before the complete one, whether the rows come from the cache or are parsed."""
+    for name in ("a", "b", "c"):
+        write_jsonl(tmp_path / "d" / "r" / f"{name}.jsonl", SIX)
+    opts = options(tmp_path, word_tokenizer, text_on_demand=on_demand)
+    cold_partials: list[LoadResult] = []
+    cold = load([tmp_path / "d"], opts, on_partial=cold_partials.append, partial_interval=0)
+    assert cold.cache_hits == 0 and cold_partials  # accuracy first, lengths later
+    partials: list[LoadResult] = []
+    warm = load([tmp_path / "d"], opts, on_partial=partials.append, partial_interval=0)
+    assert warm.cache_hits == 3 and partials == [] and warm.stats.equals(cold.stats)
+    # Rows from the cache hold no text (read back when needed); parsed rows hold it.
+    assert warm.generations["gen"].null_count() == (warm.generations.height if on_demand else 0)
