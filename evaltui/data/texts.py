@@ -51,8 +51,13 @@ class TextSource:
         # Rows of one line are told apart by their order within that line (a record with a list
         # of scores holds several generations), counted over every row the line produced.
         lines = missing.select("source", "line").unique()
+        # A cheap filter first: the join then looks at a few rows, not the whole load's.
+        near = pl.col("source").is_in(lines["source"].implode()) & pl.col("line").is_in(
+            lines["line"].implode()
+        )
         siblings = (
             generations.with_row_index("_row")
+            .filter(near)
             .join(lines, on=["source", "line"], how="semi")
             .select(
                 "_row",
