@@ -392,6 +392,21 @@ def app_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"evaltui {__version__}")
     add_follow_args(parser, interval=False)
+    parser.add_argument(
+        "--rescore",
+        default=None,
+        metavar="NAME",
+        help="once loaded, score every generation again with this scorer (as evaltui rescore: "
+        "math-verify, exact, lm-eval:TASK, module:function) and show both: the new scores as "
+        "accuracy, 'stored acc' and 'disagree' beside, d filters the prompts that flipped",
+    )
+    parser.add_argument(
+        "--include-path",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="with --rescore lm-eval:TASK: a folder of custom task YAMLs (as lm_eval --include_path)",
+    )
     return parser
 
 
@@ -412,9 +427,22 @@ def cmd_app(argv: Sequence[str]) -> int:
             resolve_tokenizer(options.model)
         except TokenizerError as exc:
             return fail(str(exc))
+    rescore = None
+    if args.rescore is not None:
+        from evaltui.data.rescore import RescoreOptions
+
+        if args.include_path is not None and not args.include_path.is_dir():
+            return fail(f"--include-path {args.include_path}: not a folder")
+        rescore = RescoreOptions(
+            args.rescore,
+            workers=args.num_proc,
+            cache_dir=args.cache_dir,
+            use_cache=not args.no_cache,
+            include_path=args.include_path,
+        )
     from evaltui.app.main import run_app
 
-    code: int = run_app(paths, options, follow=args.follow)
+    code: int = run_app(paths, options, follow=args.follow, rescore=rescore)
     return code
 
 

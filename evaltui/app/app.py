@@ -23,12 +23,16 @@ from evaltui.app.messages import (
     LoadFailed,
     LoadProgressed,
     LoadUpdated,
+    RescoreDone,
+    RescoreFailed,
+    RescoreProgressed,
     ViewInvalid,
     ViewReady,
 )
 from evaltui.data.follow import Follower
 from evaltui.data.loader import LoadFailure, LoadOptions, LoadResult
 from evaltui.data.query import QueryCancelled, QueryError, View
+from evaltui.data.rescore import Rescored, RescoreOptions
 from evaltui.data.texts import TextSource, TextUnavailable
 
 FOLLOW_MIN_INTERVAL = 0.5
@@ -57,6 +61,7 @@ class EvalApp(App[int]):
         *,
         partial_interval: float = 0.5,
         follow: bool = False,
+        rescore: RescoreOptions | None = None,
     ) -> None:
         super().__init__()
         self.paths = [str(p) for p in paths]
@@ -106,6 +111,13 @@ class EvalApp(App[int]):
         self.cells = TextCells()
         """Text cells of earlier tables: a table rebuilt for a followed update or a partial load
         result cuts only the texts it has not shown yet."""
+        self.rescore_options = rescore
+        """``--rescore NAME``: every final load result is re-scored with this scorer."""
+        self.rescored: Rescored | None = None
+        """The re-score the shown result carries (None: stored scores only)."""
+        self.rescoring = False
+        """True while a re-score runs (``x`` stops it; the stored scores stay shown)."""
+        self.rescore_error: str | None = None
 
     def on_mount(self) -> None:
         from evaltui.app.screens.main import MainScreen
@@ -195,6 +207,95 @@ class EvalApp(App[int]):
         self.stop_lengths.set()
         return True
 
+    # --- re-scoring ---------------------------------------------------------------------------
+
+    def start_rescore(self, result: LoadResult) -> None:
+        """Re-score a final load result with ``--rescore``'s scorer, in a worker (a cached file
+        is instant); until it is done the stored scores are shown."""
+        if self.rescore_options is None or self.rescore_error is not None:
+            return
+        self.rescoring = True
+        self.main.refresh_bindings()
+        self.rescore_data(result, self.rescore_options)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rescore", name="rescore")
+    def rescore_data(self, result: LoadResult, options: RescoreOptions) -> None:
+        """Runs in a thread: only posts messages. Cancelling the worker stops the scorer's
+        processes (what was scored is dropped: nothing half-done is shown or cached)."""
+        from evaltui.data.loader import compute_stats
+        from evaltui.data.rescore import ScorerUnavailable, rescore, rescored_load
+
+        cancelled = get_current_worker().cancelled_event
+        scored = result
+        gens = result.generations
+        needs_text = options.scorer.strip() != "exact" and not options.scorer.startswith("lm-eval")
+        if needs_text and gens.height and gens["gen"].null_count():
+            # A warm load keeps no generation text (its rows come from the cache): the scorer
+            # reads it, so it is read back from the files, for this re-score only.
+            from evaltui.data.texts import TextSource
+
+            try:
+                filled = TextSource(result.files, self.options.read).fill(
+                    gens.with_row_index("_row"), gens
+                )
+            except TextUnavailable as exc:
+                self.post_message(RescoreFailed(f"cannot re-score: {exc}"))
+                return
+            scored = dataclasses.replace(result, generations=filled.drop("_row"))
+        if cancelled.is_set():
+            return
+        try:
+            rescored = rescore(
+                scored,
+                options,
+                on_progress=lambda p: self.post_message(RescoreProgressed(p)),
+                cancelled=cancelled,
+                read_options=self.options.read.cache_token(),
+            )
+        except ScorerUnavailable as exc:
+            self.post_message(RescoreFailed(str(exc)))
+            return
+        if rescored.cancelled or cancelled.is_set():
+            self.post_message(RescoreFailed(""))
+            return
+        load_options = self.options
+        shown = rescored_load(result, rescored, lambda g: compute_stats(g, load_options))
+        self.post_message(RescoreDone(result, shown, rescored))
+
+    def cancel_rescore(self) -> bool:
+        """Stop re-scoring (``x``); the stored scores stay. False when none runs."""
+        if not self.rescoring:
+            return False
+        self.workers.cancel_group(self, "rescore")
+        self.rescoring = False
+        self.main.show_rescore_progress(None)
+        self.main.refresh_bindings()
+        return True
+
+    def on_rescore_progressed(self, message: RescoreProgressed) -> None:
+        if self.rescoring:
+            self.main.show_rescore_progress(message.progress)
+
+    def on_rescore_done(self, message: RescoreDone) -> None:
+        self.rescoring = False
+        self.main.show_rescore_progress(None)
+        if message.base is not self.result:
+            return  # a newer load result came meanwhile; its own re-score is on its way
+        self.rescored = message.rescored
+        for note in message.rescored.notes[:3]:
+            self.notify(note, title="not re-scored", severity="warning", markup=False)
+        self.show_load_result(message.result)
+
+    def on_rescore_failed(self, message: RescoreFailed) -> None:
+        self.rescoring = False
+        self.main.show_rescore_progress(None)
+        self.main.refresh_bindings()
+        if message.reason:
+            self.rescore_error = message.reason
+            self.notify(
+                message.reason, title="re-score", severity="error", markup=False, timeout=15
+            )
+
     def on_load_progressed(self, message: LoadProgressed) -> None:
         progress = message.progress
         self.stage = progress.stage
@@ -205,6 +306,7 @@ class EvalApp(App[int]):
             self.loading = False
             self._pending = None
             self.show_load_result(message.result)
+            self.start_rescore(message.result)
             return
         # A partial result: at most one table rebuild per MIN_REFRESH, and never more often than
         # a rebuild takes; in between, the newest result waits (older ones are dropped).

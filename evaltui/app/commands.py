@@ -36,6 +36,11 @@ def app_commands(main: MainScreen) -> Iterator[Command]:
         "Filter suspect reference or grader (triage)", "u", lambda m: m.action_quick("suspect")
     )
     yield Command("Filter hit the length cap (triage)", "l", lambda m: m.action_quick("truncated"))
+    yield Command(
+        "Filter stored and new scores disagree (after --rescore)",
+        "d",
+        lambda m: m.action_quick("disagree"),
+    )
     yield Command("Clear filters and sort", "c", lambda m: m.action_clear_view())
     for column, name in main.sortable_columns():
         yield Command(f"Sort by {name} ↑ (ascending)", "s, [", _sorter(column, False))

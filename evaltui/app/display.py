@@ -22,6 +22,10 @@ TABLE_COLUMNS: list[tuple[str, str]] = [
     ("run", "text"),
     ("count", "count"),
     ("average_accuracy", "fraction"),
+    # after a re-score (evaltui PATH --rescore NAME): the stored scores' accuracy and the
+    # generations whose verdict flipped ("disagree")
+    ("stored_average_accuracy", "fraction"),
+    ("n_flipped", "count"),
     ("n_correct", "count"),
     ("max_gen_length", "count"),
     ("avg_gen_length", "count"),

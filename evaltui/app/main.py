@@ -67,11 +67,13 @@ def _remove_on_hangup(path: str) -> dict[int, Any]:
     return previous
 
 
-def run_app(paths: Sequence[str], options: LoadOptions, *, follow: bool = False) -> int:
+def run_app(
+    paths: Sequence[str], options: LoadOptions, *, follow: bool = False, rescore: Any = None
+) -> int:
     from evaltui.app.app import EvalApp
 
     with stderr_to_file() as log:
-        app = EvalApp(paths, options, follow=follow)
+        app = EvalApp(paths, options, follow=follow, rescore=rescore)
         app.run()
     _remove_if_empty(log)
     if os.path.exists(log):

@@ -9,6 +9,7 @@ from textual.message import Message
 
 from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.query import View
+from evaltui.data.rescore import Rescored, RescoreProgress
 
 
 @dataclass
@@ -62,3 +63,29 @@ class ViewInvalid(Message):
     view: View
     error: str
     position: int | None
+
+
+@dataclass
+class RescoreProgressed(Message):
+    """A re-score progress snapshot (``evaltui PATH --rescore NAME``)."""
+
+    progress: RescoreProgress
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RescoreProgressed)
+
+
+@dataclass
+class RescoreDone(Message):
+    """``base`` re-scored: ``result`` is it under the new scores (stored ones beside)."""
+
+    base: LoadResult
+    result: LoadResult
+    rescored: Rescored
+
+
+@dataclass
+class RescoreFailed(Message):
+    """The scorer cannot run here (or the run failed); ``reason`` is for the user."""
+
+    reason: str

@@ -123,29 +123,17 @@ def _score_with_progress(result: Any, options: Any, quiet: bool, read_token: str
 
 
 def _summary(stats: Any, rescored: Any, output: Path) -> str:
-    import polars as pl
-
+    from evaltui.data.rescore import per_run_comparison
     from evaltui.data.sanitize import one_line
 
-    per_run = stats.group_by("run", maintain_order=True).agg(
-        pl.col("stored_total_accuracy_count").sum().alias("stored"),
-        pl.col("stored_n_scored").sum().alias("stored_n"),
-        pl.col("total_accuracy_count").sum().alias("new"),
-        pl.col("n_scored").sum().alias("new_n"),
-        pl.col("n_flipped").sum().alias("flipped"),
-        (pl.col("n_flipped") > 0).sum().alias("prompts_flipped"),
-        pl.col("n_flipped_to_correct").sum().alias("up"),
-        pl.col("n_flipped_to_wrong").sum().alias("down"),
-    )
     lines = [f"scorer       {rescored.scorer}"]
-    for row in per_run.iter_rows(named=True):
-        stored = row["stored"] / row["stored_n"] if row["stored_n"] else None
-        new = row["new"] / row["new_n"] if row["new_n"] else None
+    for row in per_run_comparison(stats).iter_rows(named=True):
+        stored, new = row["stored_accuracy"], row["accuracy"]
         text = "–" if stored is None else f"{stored:.4f}"
         text += " stored → " + ("–" if new is None else f"{new:.4f}") + " new"
         lines.append(
             f"run          {one_line(str(row['run']), 60)}: {text}; {row['flipped']} verdicts "
-            f"flipped ({row['up']} to correct, {row['down']} to wrong) in "
+            f"flipped ({row['to_correct']} to correct, {row['to_wrong']} to wrong) in "
             f"{row['prompts_flipped']} prompts"
         )
     counts = ", ".join(f"{n} {status}" for status, n in sorted(rescored.counts.items()))

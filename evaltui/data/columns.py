@@ -28,6 +28,8 @@ DISPLAY_NAMES: dict[str, str] = {
     "n_unique_answers": "distinct",
     "answer_conflict": "conflict",
     "prompt_score": "prompt score",
+    "stored_average_accuracy": "stored acc",
+    "n_flipped": "disagree",
 }
 
 

@@ -505,6 +505,8 @@ QUICK_FILTERS: dict[str, tuple[str, pl.Expr]] = {
     # triage (evaltui.data.triage): the reference or the grader looks wrong; hit the length cap
     "suspect": ("suspect reference or grader", SUSPECT_EXPR),
     "truncated": ("some generation hit the length cap", TRUNCATED_EXPR),
+    # after a re-score: the stored and the new score disagree on some generation's verdict
+    "disagree": ("stored and new scores disagree", pl.col("n_flipped") > 0),
 }
 
 

@@ -621,3 +621,63 @@ def verdict_columns(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFra
         rescored.scores["score_status"],
         rescored.scores["score_message"],
     )
+
+
+# --- what the app and the report show ---------------------------------------------------------
+
+
+def rescored_load(
+    result: Any, rescored: Rescored, compute: Callable[[pl.DataFrame], pl.DataFrame]
+) -> Any:
+    """``result`` (a LoadResult) under the new scores: generations scored by the new scorer (the
+    stored score beside as ``stored_accuracy``, with ``score_status``/``score_message``), stats as
+    :func:`rescored_stats` (``stored_*`` beside, ``n_flipped`` per prompt). The app shows this,
+    and exports it, as ``evaltui rescore`` writes it."""
+    import dataclasses
+
+    return dataclasses.replace(
+        result,
+        generations=with_new_scores(result.generations, rescored),
+        stats=rescored_stats(result.generations, rescored, compute),
+    )
+
+
+def is_rescored(frame: pl.DataFrame) -> bool:
+    """Stats (or generations) that carry the stored scores beside re-scored ones."""
+    return "n_flipped" in frame.columns or "stored_accuracy" in frame.columns
+
+
+def per_run_comparison(stats: pl.DataFrame) -> pl.DataFrame:
+    """Per run of re-scored stats: accuracy under the stored and the new scores (mean over scored
+    generations, null when none), verdicts flipped (to correct, to wrong) and the prompts where
+    any did."""
+    per_run = stats.group_by("run", maintain_order=True).agg(
+        pl.col("stored_total_accuracy_count").sum().alias("stored_total"),
+        pl.col("stored_n_scored").sum().alias("stored_n"),
+        pl.col("total_accuracy_count").sum().alias("new_total"),
+        pl.col("n_scored").sum().alias("new_n"),
+        pl.col("n_flipped").sum().alias("flipped"),
+        (pl.col("n_flipped") > 0).sum().alias("prompts_flipped"),
+        pl.col("n_flipped_to_correct").sum().alias("to_correct"),
+        pl.col("n_flipped_to_wrong").sum().alias("to_wrong"),
+        pl.col("n_scorer_errors").sum().alias("scorer_errors"),
+    )
+    return per_run.with_columns(
+        pl.when(pl.col("stored_n") > 0)
+        .then(pl.col("stored_total") / pl.col("stored_n"))
+        .alias("stored_accuracy"),
+        pl.when(pl.col("new_n") > 0).then(pl.col("new_total") / pl.col("new_n")).alias("accuracy"),
+    )
+
+
+def verdicts(generations: pl.DataFrame, kinds: Any) -> pl.DataFrame:
+    """Re-scored generations with ``_stored_correct`` and ``_correct`` (each score judged by its
+    run's notion of correct, ``kinds`` as metrics.run_kinds gives) and ``_flipped`` (both known,
+    they differ)."""
+    was = generations.select(pl.col("run"), pl.col("stored_accuracy").alias("accuracy")).select(
+        correct_expr(kinds).alias("_stored_correct")
+    )
+    out = generations.with_columns(was["_stored_correct"], correct_expr(kinds).alias("_correct"))
+    return out.with_columns(
+        (pl.col("_stored_correct") != pl.col("_correct")).fill_null(False).alias("_flipped")
+    )

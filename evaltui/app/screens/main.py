@@ -19,6 +19,7 @@ from evaltui.app.display import fraction, table_columns
 from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.metrics import kinds_summary, overall, run_kinds
 from evaltui.data.query import Sort, View
+from evaltui.data.rescore import RescoreProgress, per_run_comparison
 from evaltui.data.sanitize import one_line, one_line_middle
 
 if TYPE_CHECKING:
@@ -34,6 +35,27 @@ def _seconds(value: float | None) -> str:
         return "?"
     minutes, seconds = divmod(int(value), 60)
     return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
+
+
+def rescore_part(stats: pl.DataFrame, width: int) -> str:
+    """After a re-score (the accuracy shown is the new scores'): accuracy under the stored scores,
+    per run (their range with 4+ runs), and the verdicts that flipped; "" before."""
+    if "n_flipped" not in stats.columns or not stats.height:
+        return ""
+    rows = list(per_run_comparison(stats).iter_rows(named=True))
+    label = max(8, min(20, (width - 60) // max(1, len(rows))))
+    if len(rows) == 1:
+        values = fraction(rows[0]["stored_accuracy"])
+    elif len(rows) <= 3:
+        values = " / ".join(
+            f"{one_line_middle(str(r['run']), label)} {fraction(r['stored_accuracy'])}"
+            for r in rows
+        )
+    else:
+        stored = [r["stored_accuracy"] for r in rows if r["stored_accuracy"] is not None]
+        values = f"{fraction(min(stored))}–{fraction(max(stored))} by run" if stored else "–"
+    flipped = sum(int(r["flipped"]) for r in rows)
+    return f"stored accuracy {values} · {flipped:,} verdicts flipped (d)"
 
 
 def header_text(result: LoadResult, width: int) -> str:
@@ -84,6 +106,7 @@ def header_text(result: LoadResult, width: int) -> str:
                 f"accuracy {fraction(min(values.values()))}–{fraction(max(values.values()))} by run"
             )
         parts.append(f"generations {head['generations']:,}")
+    parts.insert(len(parts) - 1, rescore_part(stats, width))  # beside the accuracy
     if head["unscored"]:
         parts.append(f"unscored {head['unscored']:,}")
     parts.append(f"bad lines {len(result.errors):,}")
@@ -126,6 +149,8 @@ class MainScreen(Screen[None]):
         # Triage quick filters (evaltui.data.triage); out of the footer, listed under ? help.
         Binding("u", "quick('suspect')", "Suspect ref/grader", id="quick_suspect", show=False),
         Binding("l", "quick('truncated')", "Length cap", id="quick_truncated", show=False),
+        # After a re-score (--rescore): prompts where stored and new verdicts disagree.
+        Binding("d", "quick('disagree')", "Disagree", id="quick_disagree", show=False),
         Binding(
             "left_square_bracket", "sort_column(False)", "Sort ↑", id="sort_asc", group=SORT_COLUMN
         ),
@@ -169,7 +194,8 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_load":
-            return self.evalapp.loading  # shown only while there is something to stop
+            # shown only while there is something to stop
+            return self.evalapp.loading or self.evalapp.rescoring
         if action == "open_prompt" and self.query_one("#filter", Input).has_focus:
             return False  # enter submits the filter
         if self.failed and action not in {"help", "problems"}:
@@ -198,6 +224,24 @@ class MainScreen(Screen[None]):
                 f"{progress.tokens:,} tokens · ETA {_seconds(eta) if eta is not None else 'estimating…'}"
                 " · x stops (accuracy is ready, lengths fill in)"
             )
+        widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
+
+    def show_rescore_progress(self, progress: RescoreProgress | None) -> None:
+        """The re-score's progress line (None hides it)."""
+        widget = self.query_one("#progress", Static)
+        if progress is None:
+            widget.update("")
+            widget.display = False
+            return
+        scorer = self.evalapp.rescore_options
+        name = one_line(scorer.scorer, 40) if scorer is not None else ""
+        text = f"re-scoring ({name}) {progress.done:,}/{progress.total:,} generations"
+        if progress.cached:
+            text += f" · {progress.cached:,} from the cache"
+        if progress.errors or progress.timeouts:
+            text += f" · {progress.errors:,} scorer errors, {progress.timeouts:,} timeouts"
+        text += f" · {_seconds(progress.elapsed)} · x stops (the stored scores stay)"
+        widget.display = True
         widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
 
     def show_result(self, result: LoadResult) -> None:
@@ -426,6 +470,15 @@ class MainScreen(Screen[None]):
         self.app.push_screen(SortScreen(columns, self.evalapp.wanted.sort), chosen)
 
     def action_quick(self, key: str) -> None:
+        result = self.evalapp.result
+        if key == "disagree" and (result is None or "n_flipped" not in result.stats.columns):
+            self.evalapp.say(
+                "still re-scoring: d works when it is done"
+                if self.evalapp.rescoring
+                else "nothing was re-scored: open with evaltui PATH --rescore NAME "
+                "(math-verify, exact, lm-eval:TASK, module:function)"
+            )
+            return
         view = self.evalapp.wanted
         self.evalapp.request_view(view.replace(quick=None if view.quick == key else key))
 
@@ -514,6 +567,9 @@ class MainScreen(Screen[None]):
         open_compare(self.app, runs, self.evalapp.wanted.run)
 
     def action_cancel_load(self) -> None:
+        if not self.evalapp.loading and self.evalapp.cancel_rescore():
+            self.evalapp.say("re-scoring stopped: the stored scores stay")
+            return
         if self.evalapp.cancel_load():
             self.evalapp.say(
                 "token lengths will be skipped: the files are read first"

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from evaltui.app.display import generation_text, score_mark
 from evaltui.data.metrics import correct_expr, run_kinds
+from evaltui.data.rescore import OK, verdicts
 from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import one_line, one_line_middle, pad_cells, visible
 from evaltui.data.triage import generation_flags, longest_by_run
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
 
 FILTERS = (None, "wrong", "right")
+RESCORED_FILTERS = (*FILTERS, "flipped")
+"""After a re-score, ``w`` also shows only the generations whose verdict flipped."""
 PROMPTS = Binding.Group("Prompt", compact=True)
 GENERATIONS = Binding.Group("Gen", compact=True)
 
@@ -35,6 +38,20 @@ GENERATION_MARKS = {
     "length_cap": "hit length cap",
     "repetition": "repetition loop",
 }
+
+
+def flipped_summary(gens: pl.DataFrame, most: int = 6) -> str:
+    """``2 flipped (stored→new): #3 ✗→✓, #5 ✓→✗`` for a prompt's re-scored generations."""
+    flipped = gens.filter(pl.col("_flipped"))
+    if not flipped.height:
+        return "no verdict flipped"
+    shown = [
+        f"#{row['sample']} {score_mark(row['stored_accuracy'], row['_stored_correct'])}→"
+        f"{score_mark(row['accuracy'], row['_correct'])}"
+        for row in flipped.head(most).iter_rows(named=True)
+    ]
+    more = f", +{flipped.height - most}" if flipped.height > most else ""
+    return f"{flipped.height} flipped (stored→new): {', '.join(shown)}{more}"
 
 
 class PromptScreen(Screen[None]):
@@ -128,11 +145,16 @@ class PromptScreen(Screen[None]):
         everything = self.all_generations().with_columns(threshold.alias("_correct"))
         # The triage flags of each generation, against its whole run's longest generation.
         everything = generation_flags(everything, result.triage, longest_by_run(result.generations))
+        rescored = "stored_accuracy" in everything.columns
+        if rescored:  # both verdicts, stored and new, and whether they differ
+            everything = verdicts(everything, run_kinds(result.stats))
         gens = everything
         if self.only == "wrong":
             gens = gens.filter(pl.col("_correct").not_())
         elif self.only == "right":
             gens = gens.filter(pl.col("_correct"))
+        elif self.only == "flipped" and rescored:
+            gens = gens.filter(pl.col("_flipped"))
         self.generations = gens
         first = everything.row(0, named=True) if everything.height else {}
         runs = [self.run] if self.other_run is None else [self.run, self.other_run]
@@ -152,7 +174,10 @@ class PromptScreen(Screen[None]):
             counts.append(
                 count if len(runs) == 1 else f"{one_line_middle(run, label_width)} {count}"
             )
-        parts = [position, *counts, f"id {one_line(self.prompt_id, 16)}"]
+        parts = [position, *counts]
+        if rescored:
+            parts.append(flipped_summary(everything))
+        parts.append(f"id {one_line(self.prompt_id, 16)}")
         if len(runs) == 1:
             parts.insert(1, one_line_middle(self.run, label_width))
         if self.only:
@@ -184,8 +209,18 @@ class PromptScreen(Screen[None]):
             extracted = one_line(answer, 30) if answer else ""
             marker = "".join(f"  ⚠ {GENERATION_MARKS[f]}" for f in GENERATION_MARKS if row[f])
             run = pad_cells(one_line(row["run"], 24), 25) if self.other_run is not None else ""
+            mark = score_mark(row["accuracy"], row["_correct"])
+            if rescored:  # stored → new, the flipped ones said so
+                stored = score_mark(row["stored_accuracy"], row["_stored_correct"])
+                mark = f"{stored}→{mark}" if row["_flipped"] else f" {mark} "
+                if row.get("score_status") not in (None, OK):
+                    marker += f"  ⚠ {one_line(str(row['score_status']), 20)}"
+                    if row.get("score_message"):
+                        marker += f": {one_line(str(row['score_message']), 60)}"
+                elif row["_flipped"]:
+                    marker += "  ⇄ flipped"
             label = Text(
-                f"{run}#{row['sample']:<3} {score_mark(row['accuracy'], row['_correct'])}  {length:>8} tok  "
+                f"{run}#{row['sample']:<3} {mark}  {length:>8} tok  "
                 f"{pad_cells(extracted, 30)}{marker}"
             )
             options.add_option(Option(label))
@@ -310,7 +345,11 @@ class PromptScreen(Screen[None]):
         self.load_prompt()
 
     def action_cycle_filter(self) -> None:
-        self.only = FILTERS[(FILTERS.index(self.only) + 1) % len(FILTERS)]
+        result = self.evalapp.result
+        rescored = result is not None and "stored_accuracy" in result.generations.columns
+        cycle = RESCORED_FILTERS if rescored else FILTERS
+        index = cycle.index(self.only) if self.only in cycle else 0
+        self.only = cycle[(index + 1) % len(cycle)]
         self.load_prompt()
 
     def action_copy(self) -> None:

@@ -10,6 +10,7 @@ import math
 from typing import TYPE_CHECKING, ClassVar, cast
 
 import numpy as np
+import polars as pl
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -24,6 +25,7 @@ from textual.widgets import Footer, Static
 from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
 from evaltui.data.metrics import format_score
+from evaltui.data.rescore import per_run_comparison
 from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.summary import Metric, RunSummary, judged, summarize_runs, value_units
 from evaltui.data.triage import longest_by_run, render_triage, run_triage
@@ -125,6 +127,28 @@ def definitions_table(summaries: list[RunSummary]) -> Table:
     return table
 
 
+def rescore_lines(rows: pl.DataFrame, app: EvalApp) -> list[str]:
+    """After a re-score, per run of the view: accuracy under the stored and the new scores and
+    the verdicts that flipped (the metrics below are under the new scores)."""
+    if "n_flipped" not in rows.columns or not rows.height:
+        return []
+    scorer = app.rescore_options.scorer if app.rescore_options is not None else "the new scorer"
+    lines = [f"Re-scored with {one_line(scorer, 60)} (the metrics below use the new scores):"]
+    for row in per_run_comparison(rows).iter_rows(named=True):
+        lines.append(
+            f"  {one_line_middle(str(row['run']), 60)}: accuracy {fraction_or_dash(row['stored_accuracy'])}"
+            f" stored → {fraction_or_dash(row['accuracy'])} new · {row['flipped']:,} verdicts "
+            f"flipped ({row['to_correct']:,} to correct, {row['to_wrong']:,} to wrong) in "
+            f"{row['prompts_flipped']:,} prompts"
+            + (f" · {row['scorer_errors']:,} scorer errors" if row["scorer_errors"] else "")
+        )
+    return lines
+
+
+def fraction_or_dash(value: float | None) -> str:
+    return "–" if value is None else fraction(value)
+
+
 class SummaryScreen(Screen[None]):
     """The table the harnesses print (run × metric), for the rows the main table shows."""
 
@@ -135,12 +159,18 @@ class SummaryScreen(Screen[None]):
 
     class Ready(Message):
         def __init__(
-            self, heading: str, summaries: list[RunSummary], triage: list[str] | None = None
+            self,
+            heading: str,
+            summaries: list[RunSummary],
+            triage: list[str] | None = None,
+            rescore: list[str] | None = None,
         ) -> None:
             super().__init__()
             self.heading = heading
             self.summaries = summaries
             self.triage = triage or []
+            self.rescore = rescore or []
+            """After a re-score: per run, accuracy under the stored and the new scores."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -180,11 +210,13 @@ class SummaryScreen(Screen[None]):
             )
             runs = run_triage(shown, rows, result.triage, longest_by_run(result.generations))
             triage = render_triage(runs)
-        self.post_message(self.Ready(heading, summaries, triage))
+        self.post_message(self.Ready(heading, summaries, triage, rescore_lines(rows, app)))
 
     def on_summary_screen_ready(self, message: Ready) -> None:
         self.query_one("#summary-heading", Static).update(Text(message.heading))
         parts: list[RenderableType] = []
+        if message.rescore:
+            parts.append(Text("\n".join(message.rescore) + "\n"))
         if message.summaries:
             parts += [
                 metrics_table(message.summaries, self.size.width),

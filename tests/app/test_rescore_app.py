@@ -1,0 +1,204 @@
+"""The app with ``--rescore``: stored and new scores side by side (Pilot)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from rich.console import Console
+from textual.widgets import OptionList, Static
+
+from evaltui.app.app import EvalApp
+from evaltui.data.loader import LoadOptions
+from evaltui.data.rescore import RescoreOptions
+from tests.app.conftest import settle
+
+
+def write_graded(root: Path) -> Path:
+    """One run, 3 prompts x 4 generations, every generation boxes an answer. The stored grader
+    missed two right answers of p0 (scored 0) and passed a wrong one of p1 (scored 1); p2 agrees.
+    The exact scorer (extracted answer = reference) flips those three verdicts."""
+    rows = []
+    plan = {
+        0: [("4", 1), ("4", 0), ("4", 0), ("5", 0)],  # two misses: ✗→✓ twice
+        1: [("6", 1), ("7", 1), ("6", 1), ("9", 0)],  # a wrong one passed: ✓→✗ once
+        2: [("8", 1), ("8", 1), ("1", 0), ("8", 1)],  # agrees
+    }
+    for p, gens in plan.items():
+        for answer, stored in gens:
+            rows.append(
+                {
+                    "prompt": f"Problem {p}: what is {p + 2} + {p + 2}?",
+                    "gen": f"adding gives \\boxed{{{answer}}}",
+                    "answer": str(2 * (p + 2)),
+                    "accuracy": stored,
+                }
+            )
+    (root / "graded").mkdir(parents=True)
+    text = "\n".join(json.dumps(r) for r in rows) + "\n"
+    (root / "graded" / "samples.jsonl").write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def graded(tmp_path: Path) -> Path:
+    return write_graded(tmp_path / "evals")
+
+
+@pytest.fixture
+def rescore_app(tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.chdir(tmp_path)
+
+    def factory(path: Path, scorer: str | None = "exact") -> EvalApp:
+        cache = tmp_path / "cache"
+        rescore = RescoreOptions(scorer, cache_dir=cache) if scorer else None
+        options = LoadOptions(model=str(word_tokenizer), cache_dir=cache)
+        return EvalApp([str(path)], options, rescore=rescore)
+
+    return factory
+
+
+def header(app: EvalApp) -> str:
+    return str(app.main.query_one("#summary", Static).render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+async def test_disagree_column_filter_and_both_accuracies(
+    graded: Path, rescore_app: Any, size: tuple[int, int]
+) -> None:
+    app = rescore_app(graded)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        rows = app.rows
+        assert rows is not None and rows.height == 3
+        by_prompt = {r["prompt"][:9]: r for r in rows.iter_rows(named=True)}
+        # new scores are the accuracy, the stored ones beside, disagree = flipped verdicts
+        assert by_prompt["Problem 0"]["average_accuracy"] == 0.75
+        assert by_prompt["Problem 0"]["stored_average_accuracy"] == 0.25
+        assert [by_prompt[f"Problem {p}"]["n_flipped"] for p in range(3)] == [2, 1, 0]
+        table = app.main.current_table()
+        assert table is not None
+        labels = [str(c.label) for c in table.ordered_columns]
+        assert "stored acc" in labels and "disagree" in labels
+        # stored 7/12 → exact 8/12, 3 verdicts flipped
+        assert "accuracy 0.667 · stored accuracy 0.583 · 3 verdicts flipped (d)" in header(app)
+        await pilot.press("d")
+        await settle(pilot)
+        assert sorted(app.rows["prompt"].str.slice(0, 9).to_list()) == ["Problem 0", "Problem 1"]  # type: ignore[index]
+        await pilot.press("d")  # again: off
+        await settle(pilot)
+        assert app.rows.height == 3  # type: ignore[union-attr]
+        # the filter language knows the columns by their shown names
+        app.main.action_focus_filter()
+        await pilot.press(*"disagree >= 2", "enter")
+        await settle(pilot)
+        assert app.rows["prompt"].to_list() == ["Problem 0: what is 2 + 2?"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+async def test_prompt_screen_lists_the_flipped_generations_with_both_verdicts(
+    graded: Path, rescore_app: Any, size: tuple[int, int]
+) -> None:
+    app = rescore_app(graded)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.main.action_focus_filter()
+        await pilot.press(*'prompt ~ "Problem 0"', "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        title = str(app.screen.query_one("#prompt-title", Static).render())
+        assert "3/4 correct" in title
+        assert "2 flipped (stored→new): #1 ✗→✓, #2 ✗→✓" in title
+        options = app.screen.query_one("#generations", OptionList)
+        lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert lines[0].startswith("#0    ✓ ") and "flipped" not in lines[0]
+        assert lines[1].startswith("#1   ✗→✓") and "⇄ flipped" in lines[1]
+        assert lines[3].startswith("#3    ✗ ")
+        # w cycles all → wrong → right → flipped
+        for _ in range(3):
+            await pilot.press("w")
+        await pilot.pause()
+        assert app.screen.generations["sample"].to_list() == [1, 2]  # type: ignore[attr-defined]
+        await pilot.press("w")  # back to all
+        await pilot.pause()
+        assert app.screen.generations.height == 4  # type: ignore[attr-defined]
+
+
+async def test_summary_screen_accuracy_under_both(graded: Path, rescore_app: Any) -> None:
+    app = rescore_app(graded)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        console = Console(width=200, file=io.StringIO(), record=True)
+        console.print(app.screen.report)  # type: ignore[attr-defined]
+        shown = console.export_text()
+        assert "Re-scored with exact" in shown
+        assert "accuracy 0.583 stored → 0.667 new · 3 verdicts flipped (2 to correct, 1 to" in shown
+
+
+async def test_keys_pressed_while_loading_and_rescoring(graded: Path, rescore_app: Any) -> None:
+    app = rescore_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        # before anything is shown, and while re-scoring: the disagree filter (says to wait,
+        # or applies), help and back, moves
+        await pilot.press("d", "question_mark", "escape", "j", "k", "d", "s", "escape")
+        await settle(pilot)
+        assert app.result is not None and "n_flipped" in app.result.stats.columns
+        assert app.screen is app.main and not app.rescoring
+        await pilot.press("c", "d")
+        await settle(pilot)
+        assert app.rows is not None and app.rows.height == 2
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "flipped (stored→new)" in str(app.screen.query_one("#prompt-title").render())
+
+
+async def test_without_rescore_d_says_how(graded: Path, rescore_app: Any) -> None:
+    app = rescore_app(graded, scorer=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert app.rows.height == 3  # type: ignore[union-attr]
+        shown = [n.message for n in app._notifications]
+        assert any("--rescore NAME" in m for m in shown)
+
+
+async def test_an_unusable_scorer_keeps_the_stored_scores(graded: Path, rescore_app: Any) -> None:
+    app = rescore_app(graded, scorer="no_such_module_here:f")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.rows is not None and app.rows.height == 3
+        assert "n_flipped" not in app.rows.columns
+        assert app.rescoring is False
+        assert any("cannot import scorer module" in n.message for n in app._notifications)
+
+
+async def test_x_stops_a_running_rescore(graded: Path, rescore_app: Any) -> None:
+    # a user scorer in worker processes, slow enough that x comes first
+    scorer = graded / "slow.py"
+    scorer.write_text(
+        "import time\ndef score(g, r, rec):\n    time.sleep(30)\n    return True\n",
+        encoding="utf-8",
+    )
+    app = rescore_app(graded / "graded", scorer=f"{scorer}:score")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "load"])
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if app.rescoring:
+                break
+        assert app.rescoring
+        assert app.main.check_action("cancel_load", ()) is True
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.rescoring is False
+        assert "n_flipped" not in app.result.stats.columns  # type: ignore[union-attr]
+        assert app.rows is not None and app.rows.height == 3
+        assert pl.Series(app.rows["average_accuracy"]).round(3).to_list() == [0.25, 0.75, 0.75]
