@@ -512,6 +512,7 @@ def write_records(
     )
     count = 0
     tty = is_stdout(path) and sys.stdout.isatty()
+    beside = _new_scores(generations, keys)
     with open_output(path) as handle:
         for source, group in groups:
             report = by_source[source]
@@ -527,18 +528,57 @@ def write_records(
                 count += 1
             check_unchanged(source, report)  # replaced while we read it: the temp file goes
             if sources is not None:
-                sources.append(
-                    {
-                        "source": str(source),
-                        "path": str(report.path),
-                        "format": report.format,
-                        "runs": runs.get(source, []),
-                        "first_line": first,
-                        "last_line": count,
-                        "source_lines": line_ranges(lines),
-                    }
-                )
+                entry = {
+                    "source": str(source),
+                    "path": str(report.path),
+                    "format": report.format,
+                    "runs": runs.get(source, []),
+                    "first_line": first,
+                    "last_line": count,
+                    "source_lines": line_ranges(lines),
+                }
+                if beside is not None:
+                    entry["rescored"] = _rescored_entries(beside, source, lines)
+                sources.append(entry)
     return count
+
+
+def _new_scores(generations: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame | None:
+    """After a re-score: per (source, line) of the view, the new and the stored score of each of
+    the record's generations (in sample order) and their statuses; None without a re-score."""
+    if "stored_accuracy" not in generations.columns:
+        return None
+    status = pl.col("score_status") if "score_status" in generations.columns else pl.lit(None)
+    return (
+        generations.join(keys, on=["run", "prompt_id"], how="semi")
+        .sort("source", "line", "sample", maintain_order=True)
+        .group_by("source", "line", maintain_order=True)
+        .agg(
+            pl.col("accuracy").alias("new_accuracy"),
+            pl.col("stored_accuracy"),
+            status.alias("score_status"),
+        )
+    )
+
+
+def _rescored_entries(beside: pl.DataFrame, source: str, lines: list[int]) -> list[dict[str, Any]]:
+    """The new scores beside the records of ``source`` written (one entry per output line, in
+    order): ``{"line", "new_accuracy", "stored_accuracy", "score_status"}``, lists with one
+    element per generation of the record."""
+    mine = beside.filter(pl.col("source") == source)
+    by_line = {row["line"]: row for row in mine.iter_rows(named=True)}
+    out = []
+    for line in lines:
+        row = by_line.get(line, {})
+        out.append(
+            {
+                "line": line,
+                "new_accuracy": json_safe(row.get("new_accuracy") or []),
+                "stored_accuracy": json_safe(row.get("stored_accuracy") or []),
+                "score_status": row.get("score_status") or [],
+            }
+        )
+    return out
 
 
 def check_unchanged(
@@ -597,8 +637,14 @@ def export_view(
     generations: pl.DataFrame,
     files: Iterable[Any],
     path: str | os.PathLike[str],
+    rescored_with: str | None = None,
 ) -> ExportSummary:
-    """Write the current view in one of :data:`EXPORT_KINDS`, atomically."""
+    """Write the current view in one of :data:`EXPORT_KINDS`, atomically.
+
+    After a re-score (``rescored_with`` names the scorer; ``generations`` carry
+    ``stored_accuracy``), the stats hold the new scores with ``stored_*`` beside, and a records
+    export's manifest gives, per record written, its generations' new and stored scores (the
+    records themselves stay unchanged)."""
     target = Path(path)
     if kind == "parquet" and is_stdout(path) and sys.stdout.isatty():
         raise ValueError("Parquet is binary: write it to a file or a pipe, not to the terminal")
@@ -606,7 +652,7 @@ def export_view(
         write_combined_json(view_stats, target)
         return ExportSummary(target, kind, view_stats.height, view_stats.height, [])
     with marked(target, kind):
-        return _export_marked(kind, view_stats, generations, files, target)
+        return _export_marked(kind, view_stats, generations, files, target, rescored_with)
 
 
 def _export_marked(
@@ -615,6 +661,7 @@ def _export_marked(
     generations: pl.DataFrame,
     files: Iterable[Any],
     target: Path,
+    rescored_with: str | None = None,
 ) -> ExportSummary:
     sources: list[dict[str, Any]] = []
     if kind == "records":
@@ -628,6 +675,8 @@ def _export_marked(
     else:
         raise ValueError(f"unknown export kind {kind!r}")
     # A records export says where each line came from in its manifest (see write_records).
-    where = {"sources": sources} if kind == "records" else {}
+    where: dict[str, Any] = {"sources": sources} if kind == "records" else {}
+    if rescored_with is not None:
+        where["rescored_with"] = rescored_with
     mark_output(target, kind, prompts=view_stats.height, records=written, **where)
     return ExportSummary(target, kind, view_stats.height, written, sources)

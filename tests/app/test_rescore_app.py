@@ -202,3 +202,47 @@ async def test_x_stops_a_running_rescore(graded: Path, rescore_app: Any) -> None
         assert "n_flipped" not in app.result.stats.columns  # type: ignore[union-attr]
         assert app.rows is not None and app.rows.height == 3
         assert pl.Series(app.rows["average_accuracy"]).round(3).to_list() == [0.25, 0.75, 0.75]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+async def test_exports_after_a_rescore(
+    graded: Path, rescore_app: Any, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from textual.widgets import Input
+
+    from evaltui.app.screens.export import ExportScreen
+    from evaltui.data.marks import manifest_path
+
+    app = rescore_app(graded)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("d")  # the two prompts that disagree
+        await settle(pilot)
+        for kind, name in (("combined", "v.json"), ("records", "r.jsonl")):
+            await pilot.press("e")
+            screen = app.screen
+            assert isinstance(screen, ExportScreen)
+            screen.query_one(f"#kind-{kind}").value = True  # type: ignore[attr-defined]
+            await pilot.pause()
+            screen.query_one("#export-path", Input).value = str(tmp_path / name)
+            await pilot.click("#export-go")
+            await settle(pilot)
+    # the combined JSON: re-scored stats, the stored ones beside, the flips
+    combined = {r["prompt"][:9]: r for r in json.loads((tmp_path / "v.json").read_text())}
+    assert set(combined) == {"Problem 0", "Problem 1"}
+    p0 = combined["Problem 0"]
+    assert (p0["average_accuracy"], p0["stored_average_accuracy"]) == (0.75, 0.25)
+    assert (p0["n_flipped"], p0["n_flipped_to_correct"], p0["n_flipped_to_wrong"]) == (2, 2, 0)
+    assert combined["Problem 1"]["n_flipped_to_wrong"] == 1
+    # the records: the original lines unchanged (the stored scores), the new ones in the manifest
+    original = (graded / "graded" / "samples.jsonl").read_text().splitlines()
+    records = (tmp_path / "r.jsonl").read_text().splitlines()
+    assert records == original[:8]
+    mark = json.loads(manifest_path(tmp_path / "r.jsonl").read_text())["evaltui"]
+    assert mark["rescored_with"] == "exact"
+    (source,) = mark["sources"]
+    beside = source["rescored"]
+    assert [b["line"] for b in beside] == list(range(1, 9))
+    assert [b["stored_accuracy"] for b in beside] == [[json.loads(r)["accuracy"]] for r in records]
+    assert [b["new_accuracy"][0] for b in beside] == [1, 1, 1, 0, 1, 0, 1, 0]
+    assert all(b["score_status"] == ["ok"] for b in beside)

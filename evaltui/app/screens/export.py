@@ -120,8 +120,13 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         app = self.evalapp
         rows = self.export_rows()
         assert app.result is not None and rows is not None
+        generations = app.result.generations
+        scorer = app.rescore_options.scorer if app.rescore_options is not None else None
+        rescored_with = scorer if "stored_accuracy" in generations.columns else None
         try:
-            summary = export_view(kind, rows, app.result.generations, app.result.files, path)
+            summary = export_view(
+                kind, rows, generations, app.result.files, path, rescored_with=rescored_with
+            )
         except (OSError, ValueError) as exc:
             self.post_message(self.Done(None, f"cannot write {path}: {exc}"))
             return
