@@ -112,6 +112,10 @@ class EvalApp(App[int]):
         """Text cells of earlier tables: a table rebuilt for a followed update or a partial load
         result cuts only the texts it has not shown yet."""
         self.rescore_options = rescore
+        if rescore is not None:  # scorer processes: set up before Textual captures sys.stderr
+            from evaltui.data.rescore import prepare_workers
+
+            prepare_workers()
         """``--rescore NAME``: every final load result is re-scored with this scorer."""
         self.rescored: Rescored | None = None
         """The re-score the shown result carries (None: stored scores only)."""

@@ -144,6 +144,18 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
 # --- the worker pool ----------------------------------------------------------------------------
 
 
+def prepare_workers() -> None:
+    """Start multiprocessing's resource tracker now, while ``sys.stderr`` is a real file.
+
+    Worker processes need it (their queues' locks register with it), and it is started on first
+    use, passing on ``sys.stderr``'s file descriptor: inside a terminal UI ``sys.stderr`` is the
+    UI's capture object without one, and starting it there fails ("bad value(s) in
+    fds_to_keep"). Call this before such a UI starts."""
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+
+
 @dataclass
 class _Worker:
     process: Any

@@ -246,3 +246,21 @@ async def test_exports_after_a_rescore(
     assert [b["stored_accuracy"] for b in beside] == [[json.loads(r)["accuracy"]] for r in records]
     assert [b["new_accuracy"][0] for b in beside] == [1, 1, 1, 0, 1, 0, 1, 0]
     assert all(b["score_status"] == ["ok"] for b in beside)
+
+
+async def test_a_warm_load_reads_the_text_back_for_the_scorer(
+    graded: Path, rescore_app: Any
+) -> None:
+    # the first run caches the rows (a warm app load then keeps no generation text); the second
+    # re-scores with a scorer that reads the text, in worker processes
+    first = rescore_app(graded, scorer=None)
+    async with first.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    app = rescore_app(graded, scorer="tests.data.rescore_scorers:contains_reference")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.result is not None and "n_flipped" in app.result.stats.columns, [
+            n.message for n in app._notifications
+        ]
+        by_prompt = {r["prompt"][:9]: r["n_flipped"] for r in app.rows.iter_rows(named=True)}  # type: ignore[union-attr]
+        assert by_prompt == {"Problem 0": 2, "Problem 1": 1, "Problem 2": 0}
