@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from evaltui.app.app import EvalApp
+from evaltui.app.screens.main import MainScreen
 from evaltui.app.screens.plot import PlotScreen
 from evaltui.app.screens.summary import SummaryScreen
 from evaltui.data.loader import LoadOptions
@@ -93,6 +94,14 @@ async def test_threshold_per_run_in_header_and_an_unknown_run_warned(
         assert any("names 1 run(s) not loaded: 'gpt4'" in m for m in messages)
 
 
+def column_labels(app: EvalApp) -> list[str]:
+    """The prompt table's column headers, as shown."""
+    assert isinstance(app.screen, MainScreen)
+    table = app.screen.current_table()
+    assert table is not None
+    return [str(c.label) for c in table.ordered_columns]
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 35)])
 async def test_the_mean_column_is_no_accuracy_for_a_continuous_score(
     tmp_path: Path, make_app: Any, size: tuple[int, int]
@@ -102,16 +111,12 @@ async def test_the_mean_column_is_no_accuracy_for_a_continuous_score(
     and the values are said to be in the score's own units."""
     from textual.widgets import Input
 
-    from evaltui.app.screens.main import MainScreen
-
     app = make_app(TGPRED, truthfulqa(tmp_path))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        assert isinstance(app.screen, MainScreen)
-        table = app.screen.current_table()
-        assert table is not None
-        labels = [str(c.label) for c in table.ordered_columns]
+        labels = column_labels(app)
         assert "mean score" in labels and "accuracy" not in labels
+        assert isinstance(app.screen, MainScreen)
         assert ("average_accuracy", "mean score") in app.screen.sortable_columns()
         # tgpred: 7 finite mae values, 4 above 150 (259.6, 238.4, 175.5, 246.8; see
         # tests/data/test_scores.py); bleu_max: none (max 61.48). The shown name filters.
@@ -134,16 +139,12 @@ async def test_the_mean_column_is_no_accuracy_for_a_continuous_score(
 
 
 async def test_the_mean_column_stays_accuracy_for_accuracies(tmp_path: Path, make_app: Any) -> None:
-    from evaltui.app.screens.main import MainScreen
     from tests.data.test_formats_lm_eval import MID_2024
 
     app = make_app(MID_2024)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert isinstance(app.screen, MainScreen)
-        table = app.screen.current_table()
-        assert table is not None
-        labels = [str(c.label) for c in table.ordered_columns]
+        labels = column_labels(app)
         assert "accuracy" in labels and "mean score" not in labels
         await pilot.press("t")
         await settle(pilot)
