@@ -116,8 +116,11 @@ def measure(
                 delays.append(now - float(prompt.rsplit(" ", 1)[1]))
             seen = live_rows.height
             if consumer == "app":
-                # As the app's follow worker: never sooner than twice the last poll + rebuild.
-                time.sleep(max(0.0, max(0.5, 2 * (last_build - started)) - 1.0))
+                # As the app's follow worker (app.follow_inputs): the next poll comes at least
+                # FOLLOW_MIN_INTERVAL (0.5 s) and twice this poll + rebuild after this poll began,
+                # then waits for the next file-system event.
+                took = last_build - started
+                time.sleep(max(0.0, max(0.5, 2 * took) - (time.monotonic() - started)))
     finally:
         process.join()
     cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
