@@ -39,8 +39,12 @@ class _Run:
     tasks: set[str] = field(default_factory=set)
 
 
-def _folder(source: str) -> str:
-    return PurePosixPath(source.replace("\\", "/")).parent.as_posix()
+def _folder(source: str, depth: int = 0) -> str:
+    """The run's folder: the file's, or ``depth`` above it (see RunIdentity.depth)."""
+    folder = PurePosixPath(source.replace("\\", "/")).parent
+    for _ in range(depth):
+        folder = folder.parent
+    return folder.as_posix()
 
 
 def short_folders(folders: list[str]) -> list[str]:
@@ -83,7 +87,7 @@ def run_tags(files: Sequence[tuple[RunIdentity | None, str]]) -> dict[tuple[str,
     for identity, source in files:
         if identity is None:
             continue
-        folder = _folder(source)
+        folder = _folder(source, identity.depth)
         runs = groups.setdefault(identity.label, {})
         run = runs.setdefault((identity.key, folder), _Run(identity.key, folder, identity.started))
         run.started = run.started or identity.started
@@ -106,7 +110,7 @@ def run_tags(files: Sequence[tuple[RunIdentity | None, str]]) -> dict[tuple[str,
 
 def run_key(identity: RunIdentity, source: str) -> tuple[str, str, str]:
     """The key of :func:`run_tags` for a file of ``identity`` at ``source``."""
-    return identity.label, identity.key, _folder(source)
+    return identity.label, identity.key, _folder(source, identity.depth)
 
 
 def retag(

@@ -145,3 +145,47 @@ def test_several_datasets_of_one_run(tmp_path: Path) -> None:
     assert result.stats["run"].unique().to_list() == ["org/model/eval"]
     assert result.stats.height == 32
     assert {"aime24:0", "math500:0"} <= set(result.stats["prompt_id"])
+
+
+def test_two_runs_in_one_dataset_folder_stay_two_runs(tmp_path: Path) -> None:
+    # The same output dir evaluated greedily and then with 2 samples at t0.6 (seed 1): the harness
+    # writes both files into aime24/ under different names. They are two runs of the same
+    # problems, not 3 generations of each (sample 0 twice). Worked out by hand: the greedy run
+    # has idx 0 with score [true] (1 of 1); the sampled run idx 0 with [true, false] (mean 0.5)
+    # and idx 1 with [false, false] (0.0), so its accuracy is 1/4.
+    folder = tmp_path / "outputs" / "org" / "model" / "eval" / "aime24"
+    write(
+        folder / "test_cot_-1_seed0_t0.0_s0_e-1.jsonl",
+        [{"idx": 0, "question": "Q0", "gt": "5", "code": ["a"], "pred": ["5"], "score": [True]}],
+    )
+    write(
+        folder / "test_cot_-1_seed1_t0.6_s0_e-1.jsonl",
+        [
+            {"idx": 0, "question": "Q0", "gt": "5", "code": ["a", "b"], "pred": ["5", "6"],
+             "score": [True, False]},
+            {"idx": 1, "question": "Q1", "gt": "2", "code": ["c", "d"], "pred": ["3", "4"],
+             "score": [False, False]},
+        ],
+    )  # fmt: skip
+    # A second dataset of the sampled run keeps that run's label (one run, two datasets).
+    write(
+        folder.parent / "math500" / "test_cot_-1_seed1_t0.6_s0_e-1.jsonl",
+        [{"idx": 0, "question": "M0", "gt": "1", "code": ["e"], "pred": ["1"], "score": [True]}],
+    )
+    result = load([tmp_path / "outputs"], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations
+    greedy, sampled = "org/model/eval @ seed0 t0.0", "org/model/eval @ seed1 t0.6"
+    assert sorted(gens["run"].unique().to_list()) == [greedy, sampled]
+    by_run = {
+        run: sorted(zip(part["prompt_id"], part["sample"], part["accuracy"], strict=True))
+        for (run,), part in gens.group_by("run")
+    }
+    assert by_run[greedy] == [("aime24:0", 0, 1.0)]
+    assert by_run[sampled] == [
+        ("aime24:0", 0, 1.0),
+        ("aime24:0", 1, 0.0),
+        ("aime24:1", 0, 0.0),
+        ("aime24:1", 1, 0.0),
+        ("math500:0", 0, 1.0),
+    ]

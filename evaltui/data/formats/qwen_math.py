@@ -11,7 +11,10 @@ Files: ``<output_dir>/<data_name>/<split>_<prompt_type>_<num>_seed<s>_t<temp>_s<
 and ``…_<prompt_type>_metrics.json`` beside it (``num_samples``, ``acc`` in percent: a companion).
 Prompt id: ``<data_name>:<idx>`` (one run evaluates several datasets, one folder each). Run label:
 the output dir (at most its last three folders, below ``outputs/``), the way the harness names its
-model by the last two parts of its path.
+model by the last two parts of its path. One run is one file name (split, prompt type, sample
+count, seed, temperature, range): the same model run at two temperatures or seeds writes two files
+into each dataset folder, which stay two runs (``label @ seed1 t0.6``, see evaltui.data.runs), never
+extra generations of the same problems; the files of one run share that name across datasets.
 """
 
 from __future__ import annotations
@@ -20,7 +23,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from evaltui.data.formats.base import Reader, ReadOptions, ReadResult, Rows, stringify, to_score
+from evaltui.data.formats.base import (
+    Reader,
+    ReadOptions,
+    ReadResult,
+    Rows,
+    RunIdentity,
+    stringify,
+    to_score,
+)
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 
@@ -31,6 +42,9 @@ HEAD_START = re.compile(r'^\{"idx":\s*(?:-?\d+|"[^"]*"),\s*"question":')
 #: Per-generation lists some forks add, whose element says the generation hit the length cap.
 FINISH_FIELDS = ("finish_reason", "stop_reason", "finish_reasons")
 LABEL_DEPTH = 3
+#: ``<split>_<prompt_type>_<num_test_sample>_seed<seed>_t<temperature>_s<start>_e<end>.jsonl``:
+#: the seed and temperature are what usually tells two runs of one model apart.
+RUN_NAME = re.compile(r"_seed(?P<seed>-?\d+)_t(?P<temp>[0-9.]+)_s-?\d+_e-?\d+$")
 
 
 def _label(path: Path) -> str:
@@ -55,6 +69,12 @@ def _truncated(record: dict[str, Any], j: int, n: int) -> bool | None:
         if isinstance(value, str):
             return value == "length"
     return None
+
+
+def _started(stem: str) -> str:
+    """The readable part of a run's file name that usually tells it apart: ``seed0 t0.6``."""
+    found = RUN_NAME.search(stem)
+    return f"seed{found['seed']} t{found['temp']}" if found else stem
 
 
 class QwenMathReader(Reader):
@@ -126,6 +146,14 @@ class QwenMathReader(Reader):
                         truncated=_truncated(record, j, len(codes)),
                     )
         return ReadResult(rows.frame(), errors, notes)
+
+    def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        """One run is one file name in the output dir (a dataset folder holds one file per run)."""
+        if options.label:
+            return None
+        stem = path.name.rsplit(".", 1)[0]
+        # The run's files are <output dir>/<dataset>/<name>: its folder is the output dir.
+        return RunIdentity(_label(path), stem, path.parent.name, _started(stem), depth=1)
 
     @staticmethod
     def _problem(record: dict[str, Any]) -> str | None:
