@@ -327,3 +327,76 @@ def test_opencompass_legacy_results_non_finite_correct_is_an_entry_error(tmp_pat
     assert [(e.line, e.reason) for e in result.errors] == [
         (1, "correct: score -inf is not a finite number (this format writes none)")
     ]
+
+
+def _dump(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
+
+
+def test_opencompass_predictions_in_shards_are_one_dataset(tmp_path: Path) -> None:
+    # A large dataset split by the size partitioner: predictions/m/gsm8k_0.json (items 0, 1) and
+    # gsm8k_1.json (item 2, keyed from "0" again), no gsm8k.json; the eval task reads the shards
+    # in order as one file and writes one results/m/gsm8k.json whose details are items 0, 1, 2.
+    # By hand: item 0 correct, 1 wrong, 2 correct (2 of 3); shard 1's "0" is item 2.
+    work = tmp_path / "outputs" / "default" / "20240101_000000"
+    preds = work / "predictions" / "m"
+    _dump(
+        preds / "gsm8k_0.json",
+        {
+            "0": {"origin_prompt": "Q0", "prediction": "5", "gold": "5"},
+            "1": {"origin_prompt": "Q1", "prediction": "7", "gold": "6"},
+        },
+    )
+    _dump(preds / "gsm8k_1.json", {"0": {"origin_prompt": "Q2", "prediction": "8", "gold": "8"}})
+    details = [
+        {"example_abbr": f"gsm8k_test_{i}", "pred": [p], "answer": [a], "correct": [c]}
+        for i, (p, a, c) in enumerate([("5", "5", True), ("7", "6", False), ("8", "8", True)])
+    ]
+    _dump(work / "results" / "m" / "gsm8k.json", {"accuracy": 66.67, "details": details})
+    result = load([work], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert sorted(f.format for f in result.read_files) == ["opencompass", "opencompass"]
+    gens = result.generations.sort("prompt_id")
+    assert gens["prompt_id"].to_list() == ["gsm8k:0", "gsm8k:1", "gsm8k:2"]
+    assert gens["prompt"].to_list() == ["Q0", "Q1", "Q2"]
+    assert gens["accuracy"].to_list() == [1.0, 0.0, 1.0]
+    assert gens["extracted"].to_list() == ["5", "7", "8"]
+
+
+def test_opencompass_dataset_n_replicas_across_shards(tmp_path: Path) -> None:
+    # Dataset n=2 over 2 items, replica-major (keys 0..3 = item 0, 1, 0, 1), split into shards of
+    # 3 and 1 entries: shard 1's "0" is global entry 3 = item 1, replica 1. details[i].correct[r]:
+    # item 0 [T, F], item 1 [F, T] -> shard 0 gives (0,r0)=T, (1,r0)=F, (0,r1)=F; shard 1 (1,r1)=T.
+    preds = tmp_path / "predictions" / "m"
+    _dump(
+        preds / "ds_0.json",
+        {
+            "0": {"origin_prompt": "A", "prediction": "a0"},
+            "1": {"origin_prompt": "B", "prediction": "b0"},
+            "2": {"origin_prompt": "A", "prediction": "a1"},
+        },
+    )
+    _dump(preds / "ds_1.json", {"0": {"origin_prompt": "B", "prediction": "b1"}})
+    details = [
+        {"example_abbr": "ds_test_0", "pred": ["x", "y"], "answer": ["a", "a"], "correct": [True, False]},
+        {"example_abbr": "ds_test_1", "pred": ["z", "b"], "answer": ["b", "b"], "correct": [False, True]},
+    ]  # fmt: skip
+    _dump(tmp_path / "results" / "m" / "ds.json", {"details": details})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    rows = sorted(
+        zip(
+            result.generations["prompt_id"],
+            result.generations["sample"],
+            result.generations["gen"],
+            result.generations["accuracy"],
+            strict=True,
+        )
+    )
+    assert rows == [
+        ("ds:0", 0, "a0", 1.0),
+        ("ds:0", 1, "a1", 0.0),
+        ("ds:1", 0, "b0", 0.0),
+        ("ds:1", 1, "b1", 1.0),
+    ]

@@ -21,7 +21,9 @@ run's judge output (``results/<models>/<dataset>.json`` in the predictions forma
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,15 +47,72 @@ from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 
 
-def results_path(path: Path) -> Path | None:
-    """``…/predictions/<model>/<ds>.json[l]`` -> ``…/results/<model>/<ds>.json`` when it exists."""
+def results_path(path: Path, dataset: str | None = None) -> Path | None:
+    """``…/predictions/<model>/<ds>.json[l]`` -> ``…/results/<model>/<ds>.json`` when it exists
+    (``dataset``: the results of that dataset instead, for a shard of its predictions)."""
     parts = list(path.parts)
     if "predictions" not in parts:
         return None
     index = len(parts) - 1 - parts[::-1].index("predictions")
     parts[index] = "results"
     candidate = Path(*parts).with_suffix(".json")
+    if dataset is not None:
+        candidate = candidate.with_name(f"{dataset}.json")
     return candidate if candidate.is_file() else None
+
+
+SHARD_NAME = re.compile(r"^(?P<dataset>.+)_(?P<index>\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Shard:
+    """Where a predictions shard sits among its dataset's shards."""
+
+    dataset: str
+    """The dataset abbr (``gsm8k`` for ``gsm8k_1.json``): its prompt ids and results file."""
+    before: tuple[Path, ...]
+    """The shards before this one, in order."""
+    after: tuple[Path, ...]
+    """The shards after it."""
+
+
+def shard_of(path: Path) -> _Shard | None:
+    """``<ds>_<i>.json`` when OpenCompass split the dataset into shards ``<ds>_0.json``,
+    ``<ds>_1.json``, … (there is no ``<ds>.json``; its eval task reads the shards in order as one
+    predictions file keyed from 0, and writes one ``results/<model>/<ds>.json``); else None."""
+    found = SHARD_NAME.match(path.stem) if path.suffix == ".json" else None
+    if found is None:
+        return None
+    dataset = found["dataset"]
+    if path.with_name(f"{dataset}.json").exists():
+        return None
+    shards: list[Path] = []
+    while (candidate := path.with_name(f"{dataset}_{len(shards)}.json")).is_file():
+        shards.append(candidate)
+    own = int(found["index"])
+    if len(shards) < 2 or own >= len(shards) or str(own) != found["index"]:
+        return None
+    return _Shard(dataset, tuple(shards[:own]), tuple(shards[own + 1 :]))
+
+
+@functools.lru_cache(maxsize=16)
+def _shard_prompts(path: str, _mtime_ns: int, _size: int) -> tuple[str, ...]:
+    """The prompts of a shard's entries, in order (each shard is read by every other one)."""
+    data, error = json_document(Path(path), Path(path).name)
+    if error is not None:
+        return ()
+    return tuple(_prompt_of(entry) for _key, entry in OpenCompassReader().entries(data))
+
+
+def _prompts_of(paths: Iterable[Path]) -> list[str]:
+    out: list[str] = []
+    for shard in paths:
+        try:
+            stat = shard.stat()
+        except OSError:
+            continue
+        out += _shard_prompts(str(shard), stat.st_mtime_ns, stat.st_size)
+    return out
 
 
 def predictions_exist(results: Path) -> bool:
@@ -63,7 +122,11 @@ def predictions_exist(results: Path) -> bool:
     index = len(parts) - 1 - parts[::-1].index("results")
     parts[index] = "predictions"
     base = Path(*parts)
-    return base.with_suffix(".json").is_file() or base.with_suffix(".jsonl").is_file()
+    return (
+        base.with_suffix(".json").is_file()
+        or base.with_suffix(".jsonl").is_file()
+        or base.with_name(f"{base.name}_0.json").is_file()  # split into shards
+    )
 
 
 def under_results(path: Path) -> bool:
@@ -83,8 +146,8 @@ def under_results(path: Path) -> bool:
     return False
 
 
-def _results(path: Path) -> dict[str, Any] | None:
-    found = results_path(path)
+def _results(path: Path, dataset: str | None = None) -> dict[str, Any] | None:
+    found = results_path(path, dataset)
     if found is None:
         return None
     data, error = json_document(found, found.name)
@@ -354,12 +417,22 @@ class OpenCompassReader(ContainerReader):
                 frame_from_rows({}), [LoadError(source, None, "no numbered prediction entries")]
             )
         prompts = [_prompt_of(entry) for _key, entry in entries]
+        shard = shard_of(path)
+        dataset = shard.dataset if shard is not None else path.stem
+        offset = 0
+        if shard is not None:
+            # One dataset in shards: entry k of this shard is entry offset + k of the whole.
+            earlier = _prompts_of(shard.before)
+            offset = len(earlier)
+            prompts = earlier + prompts + _prompts_of(shard.after)
         n_items = self._period(prompts)
-        details = (_results(path) or {}).get("details")
-        found = results_path(path)
+        details = (_results(path, dataset) or {}).get("details")
+        found = results_path(path, dataset)
         detail_name = _shown(found) if found is not None else ""
         rows = Rows()
         seen: dict[int, int] = {}
+        for earlier_index in range(offset):  # replicas of an item in the shards before
+            seen[earlier_index % n_items] = seen.get(earlier_index % n_items, 0) + 1
         for index, (key, entry) in enumerate(entries, start=1):
             with rows.entry(errors, source, index):
                 if not isinstance(entry, dict) or (
@@ -367,7 +440,7 @@ class OpenCompassReader(ContainerReader):
                 ):
                     errors.append(LoadError(source, index, f"entry {key!r} has no prediction"))
                     continue
-                item = int(key) % n_items
+                item = (offset + int(key)) % n_items
                 answer = stringify(entry.get("gold"))
                 predictions = _as_list(entry.get("prediction"))
                 ppl = any(k.startswith("label: ") for k in entry)
@@ -381,7 +454,7 @@ class OpenCompassReader(ContainerReader):
                         run=run,
                         source=source,
                         line=index,
-                        prompt_id=f"{path.stem}:{item}",
+                        prompt_id=f"{dataset}:{item}",
                         prompt=prompt_text(entry.get("origin_prompt")),
                         answer=ref if ref is not None else answer,
                         gen=text if isinstance(text, str) else stringify(text) or "",
