@@ -562,3 +562,24 @@ def test_early_2024_json_array_named_samples_take_task_from_the_name(tmp_path: P
     assert result.generations["prompt_id"].to_list() == ["asdiv:0", "asdiv:1", "asdiv:2"]
     assert set(result.generations["run"]) == {LLAMA}  # one run in this folder: no date
     assert result.generations["accuracy"].to_list() == [1.0, 1.0, 1.0]
+
+
+def test_a_metric_written_as_a_numeric_string_is_a_score(tmp_path: Path) -> None:
+    # A converted or hand-made samples file with "exact_match": "1.0" / "0" (strings): still the
+    # listed metric's score (was: no metric found, every line silently unscored). A document
+    # field holding a string ("answer": "5") is never taken for the metric. By hand: 1 of 2.
+    path = tmp_path / "m" / f"samples_t_{DATE}.jsonl"
+    path.parent.mkdir()
+    base = {"doc": {}, "target": "5", "arguments": {"gen_args_0": {"arg_0": "Q", "arg_1": {}}}}
+    lines = [
+        {**base, "doc_id": 0, "resps": [["5"]], "filtered_resps": ["5"], "filter": "none",
+         "metrics": ["exact_match"], "exact_match": "1.0"},
+        {**base, "doc_id": 1, "resps": [["6"]], "filtered_resps": ["6"], "filter": "none",
+         "exact_match": "0"},
+        {**base, "doc_id": 2, "resps": [["6"]], "filtered_resps": ["6"], "filter": "none",
+         "answer": "5"},
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    frame = read(path).frame.sort("prompt_id")
+    assert frame["accuracy"].to_list() == [1.0, 0.0, None]
+    assert frame["metric"].to_list() == ["exact_match", "exact_match", None]

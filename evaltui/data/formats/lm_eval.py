@@ -212,16 +212,33 @@ def _requests(record: dict[str, Any]) -> list[tuple[Any, Any]]:
     return []
 
 
+def _score_text(value: Any) -> bool:
+    """A number or boolean written as a string (``"1.0"``, ``"true"``): hand-made or converted files."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    try:
+        to_score(value, non_finite=True)
+    except ValueError:
+        return False
+    return True
+
+
 def _metric(record: dict[str, Any]) -> tuple[str | None, Any]:
-    """The record's main per-sample metric: the first listed in ``metrics``, else a known name."""
-    names = [m for m in record.get("metrics") or [] if isinstance(m, str)]
-    names += [m for m in PREFERRED_METRICS if m not in names]
-    names += [k for k in record if k not in STANDARD_KEYS and k not in names]
-    for name in names:
-        if name in record and (
-            record[name] is None or isinstance(record[name], bool | int | float)
-        ):
-            return name, record[name]
+    """The record's main per-sample metric: the first listed in ``metrics``, else a known name.
+
+    A listed or known metric may hold its value as a numeric string; any other key must hold a
+    number (a document field such as ``"answer": "5"`` is not a metric)."""
+    known = [m for m in record.get("metrics") or [] if isinstance(m, str)]
+    known += [m for m in PREFERRED_METRICS if m not in known]
+    others = [k for k in record if k not in STANDARD_KEYS and k not in known]
+    for name in known + others:
+        if name not in record:
+            continue
+        value = record[name]
+        if value is None or isinstance(value, bool | int | float):
+            return name, value
+        if name in known and _score_text(value):
+            return name, value
     return None, None
 
 
