@@ -45,6 +45,12 @@ EXPECTED: dict[str, str | None] = {
     f"{LM_MID}/results_2024-06-01T10-00-00.000001.json": COMPANION,
     f"{LM_MID}/results_2024-06-02T11-30-00.000002.json": COMPANION,
     "lm_eval/mid2024_json/README.md": None,
+    # the task definitions the toy runs were made with (rescore's lm-eval scorer reads them)
+    "lm_eval/tasks/toy_math_gen.yaml": None,
+    "lm_eval/tasks/toy_math_maj.yaml": None,
+    "lm_eval/tasks/toy_math_passk.yaml": None,
+    "lm_eval/tasks/toy_mc.yaml": None,
+    "lm_eval/tasks/utils_toy.py": None,
     # the tasks' input datasets: no outputs in them
     "lm_eval/data/toy_math.jsonl": None,
     "lm_eval/data/toy_mc.jsonl": None,
