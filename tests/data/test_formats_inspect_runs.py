@@ -343,3 +343,30 @@ def test_an_unreadable_header_field_evaltui_needs_is_one_clear_error(
     err = capsys.readouterr().err
     assert "bad lines    1" in err and f"bad{suffix}: Inspect log not read: its eval.model" in err
     assert "Traceback" not in err
+
+
+def test_an_empty_cancelled_json_log_says_so(tmp_path: Path) -> None:
+    # The .json form of an empty cancelled log has no "samples" key at all: the status says why,
+    # as for .eval (was: "Inspect log without samples", counted as a bad line).
+    data = log("AAA", "2026-01-01T10:00:00", status="cancelled")
+    del data["samples"]
+    write_json(tmp_path / "x_AAA.json", data)
+    with pytest.raises(LoadFailure) as failure:
+        load_dir(tmp_path)
+    assert "Inspect log cancelled (status 'cancelled'); no sample was logged" in str(failure.value)
+    assert "bad line" not in str(failure.value)
+
+
+def test_a_log_from_before_0_3_scores_with_its_single_score(tmp_path: Path) -> None:
+    # Logs before Inspect 0.3 (May 2024) give each sample one "score" instead of a "scores" dict:
+    # still its score. By hand, from LOG: C on ids 3, p0, p1 epoch 1 and 3 epoch 2, I on p0 and p1
+    # epoch 2 -> 4 of 6.
+    data = log("AAA", "2026-01-01T10:00:00")
+    for sample in data["samples"]:
+        sample["score"] = next(iter(sample.pop("scores").values()))
+    write_json(tmp_path / "x_AAA.json", data)
+    gens = load_dir(tmp_path).generations
+    letters = [next(iter(s["scores"].values()))["value"] for s in LOG["samples"]]
+    assert gens.height == len(letters) == 6
+    assert sorted(gens["accuracy"].to_list()) == sorted(1.0 if v == "C" else 0.0 for v in letters)
+    assert gens["accuracy"].sum() == 4

@@ -418,6 +418,14 @@ class InspectReader(Reader):
         data, error = json_document(path, source)
         if error is not None:
             return {}, [], [error]
+        if (
+            isinstance(data, dict)
+            and data.get("samples") is None
+            and isinstance(data.get("eval"), dict)
+        ):
+            # A log that ended before any sample (cancelled, errored, still starting) has no
+            # ``samples`` at all: its status says why (see _status_notes), it is not a bad line.
+            return data, [], errors
         if not isinstance(data, dict) or not isinstance(data.get("samples"), list):
             return {}, [], [LoadError(source, None, "Inspect log without samples")]
         return data, [(str(i), s) for i, s in enumerate(data["samples"])], errors
@@ -466,7 +474,10 @@ class InspectReader(Reader):
                 gen, origin = _generation(sample)
                 if origin is not None:
                     fallbacks[origin] = fallbacks.get(origin, 0) + 1
-                score, answer = _score(sample.get("scores"))
+                scores = sample.get("scores")
+                if scores is None and isinstance(sample.get("score"), dict):
+                    scores = {"score": sample["score"]}  # logs before 0.3: one ``score``
+                score, answer = _score(scores)
                 target = sample.get("target")
                 stop = (
                     (choices[0] or {}).get("stop_reason")
