@@ -258,8 +258,12 @@ def print_summary(result: Any, output: Path | None) -> None:
         lines.append(f"  … and {len(result.errors) - 5} more")
     for report in skipped[:5]:
         lines.append(f"skipped      {one_line(f'{report.source}: {report.skipped}', 300)}")
+    if len(skipped) > 5:
+        lines.append(f"  … and {len(skipped) - 5} more skipped files")
     for note in result.notes[:5]:
         lines.append(f"note         {one_line(note, 300)}")
+    if len(result.notes) > 5:
+        lines.append(f"  … and {len(result.notes) - 5} more notes")
     lines.append(f"tokenizer    {result.tokenizer}")
     lines.append(f"counting     {result.counting}")
     lines.append(f"cache hits   {result.cache_hits} of {len(read)} files")

@@ -192,3 +192,22 @@ def test_the_end_summary_keeps_each_bad_line_note_and_skip_to_one_line(
     bad = [line for line in err.splitlines() if "out.jsonl:" in line]
     assert bad and all(len(line) <= 310 for line in bad)
     assert "second line" not in err
+
+
+def test_the_end_summary_says_how_many_skips_and_notes_it_does_not_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], word_tokenizer: Path
+) -> None:
+    # One readable file beside 7 that no reader recognises (dataset inputs: lines without a
+    # generation): the summary lists the first 5 skips and says "… and 2 more skipped files"
+    # (notes the same way), never stops at 5 without a word.
+    data = tmp_path / "data" / "m"
+    write_jsonl(data / "out.jsonl", SIX[:2])
+    for i in range(7):
+        write_jsonl(data / f"input_{i}.jsonl", [{"question": f"q{i}", "solution": "s"}])
+    out = tmp_path / "o.json"
+    args = ["summarize", str(tmp_path / "data"), "--model", str(word_tokenizer), "-o", str(out)]
+    assert main([*args, "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert "7 skipped" in err
+    assert sum(line.startswith("skipped ") for line in err.splitlines()) == 5
+    assert "  … and 2 more skipped files" in err.splitlines()
