@@ -400,3 +400,34 @@ def test_opencompass_dataset_n_replicas_across_shards(tmp_path: Path) -> None:
         ("ds:1", 0, "b0", 0.0),
         ("ds:1", 1, "b1", 1.0),
     ]
+
+
+def test_opencompass_running_tmp_predictions_are_read_unscored(tmp_path: Path) -> None:
+    # While a run goes (or after it was killed) OpenCompass writes predictions/m/tmp_gsm8k.jsonl,
+    # one {idx, origin_prompt, prediction} line per finished entry, in completion order (was: "no
+    # reader recognises this file"). By hand: entries 1 and 0, no results yet -> 2 prompts,
+    # unscored, with a note. Once gsm8k.json is written beside it, the tmp file is a companion.
+    preds = tmp_path / "predictions" / "m"
+    preds.mkdir(parents=True)
+    tmp = preds / "tmp_gsm8k.jsonl"
+    lines = [
+        {"idx": 1, "origin_prompt": [{"role": "HUMAN", "prompt": "Q1"}], "prediction": "6"},
+        {"idx": 0, "origin_prompt": "Q0", "prediction": "5", "gold": "5"},
+    ]
+    tmp.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens["prompt_id"].to_list() == ["gsm8k:0", "gsm8k:1"]
+    assert gens["prompt"].to_list() == ["Q0", "HUMAN: Q1"]
+    assert gens["gen"].to_list() == ["5", "6"]
+    assert gens["answer"].to_list() == ["5", None]
+    assert gens["accuracy"].to_list() == [None, None]
+    assert any(
+        "tmp_gsm8k.jsonl: OpenCompass predictions of a run not finished" in n for n in result.notes
+    )
+    _dump(preds / "gsm8k.json", {"0": {"origin_prompt": "Q0", "prediction": "5", "gold": "5"}})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations["prompt_id"].to_list() == ["gsm8k:0"]
+    skipped = {f.source: f.companion for f in result.skipped_files}
+    assert skipped == {"predictions/m/tmp_gsm8k.jsonl": True}

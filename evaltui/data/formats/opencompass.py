@@ -115,6 +115,15 @@ def _prompts_of(paths: Iterable[Path]) -> list[str]:
     return out
 
 
+def _finished(tmp: Path) -> Path | None:
+    """The finished predictions file (or its first shard) of a running ``tmp_<ds>.jsonl``."""
+    dataset = tmp.stem.removeprefix("tmp_")
+    for name in (f"{dataset}.json", f"{dataset}_0.json"):
+        if tmp.with_name(name).is_file():
+            return tmp.with_name(name)
+    return None
+
+
 def predictions_exist(results: Path) -> bool:
     parts = list(results.parts)
     if "results" not in parts:
@@ -373,9 +382,16 @@ class OpenCompassReader(ContainerReader):
     description = (
         "OpenCompass predictions/<model>/<dataset>.json (+ results/…json details; ≤0.4.0 results)"
     )
-    extensions = (".json",)
+    extensions = (".json", ".jsonl")
 
     def sniff(self, path: Path, head: bytes) -> int:
+        if path.suffix == ".jsonl":
+            first = first_record(head)
+            if first is None or not {"idx", "origin_prompt", "prediction"} <= set(first):
+                return 0
+            if _finished(path) is not None:
+                return 0  # the finished predictions file beside it is read instead
+            return 90 if path.name.startswith("tmp_") else 70
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
         if not text.startswith("{"):
             return 0
@@ -387,6 +403,8 @@ class OpenCompassReader(ContainerReader):
 
     def companion(self, path: Path, head: bytes) -> bool:
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+        if path.suffix == ".jsonl":  # a running file left beside the finished predictions
+            return path.name.startswith("tmp_") and _finished(path) is not None
         return "results" in path.parts and text.startswith("{")
 
     def entries(self, data: Any) -> list[tuple[str, Any]]:
@@ -395,6 +413,8 @@ class OpenCompassReader(ContainerReader):
         return sorted(numeric, key=lambda kv: int(kv[0]))
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        if path.suffix == ".jsonl":
+            return self._running(path, source, options)
         data, error = json_document(path, source)
         if error is not None:
             return ReadResult(frame_from_rows({}), [error])
@@ -525,7 +545,51 @@ class OpenCompassReader(ContainerReader):
                 )
         return ReadResult(rows.frame(), errors)
 
+    def _running(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        """``tmp_<dataset>.jsonl``: the predictions of a run still going (or killed), one
+        ``{idx, origin_prompt, prediction[, gold]}`` line per entry, in completion order. The
+        entry index is the item (dataset ``n`` replicas cannot be told apart before the run
+        ends); there are no results yet, so the generations are unscored."""
+        parsed, errors, notes = parse_json_lines(path, source)
+        run = options.label or path.parent.name
+        dataset = path.stem.removeprefix("tmp_")
+        rows = Rows()
+        for line, offset, record in parsed:
+            with rows.entry(errors, source, line):
+                if (
+                    not isinstance(record, dict)
+                    or "idx" not in record
+                    or "prediction" not in record
+                ):
+                    errors.append(
+                        LoadError(
+                            source, line, "not an OpenCompass prediction (needs idx, prediction)"
+                        )
+                    )
+                    continue
+                for sample, text in enumerate(_as_list(record["prediction"])):
+                    rows.add(
+                        run=run,
+                        source=source,
+                        line=line,
+                        offset=offset,
+                        prompt_id=f"{dataset}:{stringify(record['idx'])}",
+                        prompt=prompt_text(record.get("origin_prompt")),
+                        answer=stringify(record.get("gold")),
+                        gen=text if isinstance(text, str) else stringify(text) or "",
+                        sample=sample,
+                    )
+        if rows.height:
+            notes.append(
+                f"{source}: OpenCompass predictions of a run not finished (tmp_ file):"
+                " generations unscored"
+            )
+        return ReadResult(rows.frame(), errors, notes)
+
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
+        if path.suffix == ".jsonl":
+            yield from Reader.records(self, path, rows)
+            return
         data, error = json_document(path, path.name)
         if error is not None:
             raise ValueError(f"{path}: {error.reason}")
