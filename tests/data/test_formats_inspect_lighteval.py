@@ -221,3 +221,34 @@ def test_lighteval_non_finite_metric_is_that_docs_error(tmp_path: Path) -> None:
     # Through the loader and the CLI's report: the two docs are bad lines, the others kept.
     loaded = load([tmp_path], LoadOptions(tokenize=False))
     assert loaded.generations.height == 2 and len(loaded.errors) == 2
+
+
+def test_lighteval_multiple_choice_answers_with_the_likeliest_choice(tmp_path: Path) -> None:
+    # A log-likelihood task (MMLU, ARC, …) in ≥0.11 details: model_response.text is [] and
+    # logprobs holds one value per choice (was: every doc "no model response text", a bad line).
+    # By hand: doc 0 logprobs [-3, -0.5, -2] -> choice 1 "B", gold 1, acc 1.0; doc 1 [-0.1, -4]
+    # -> choice 0 "yes", gold 1 ("no"), acc 0.0. A doc with neither text nor usable logprobs
+    # (one value for two choices) stays the doc's error.
+    import polars as pl
+
+    path = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00" / "details_mmlu|0_x.parquet"
+    path.parent.mkdir(parents=True)
+    docs = [
+        {"query": "Q0", "choices": ["A", "B", "C"], "gold_index": 1, "id": "0", "task_name": "mmlu|0"},
+        {"query": "Q1", "choices": ["yes", "no"], "gold_index": 1, "id": "1", "task_name": "mmlu|0"},
+        {"query": "Q2", "choices": ["yes", "no"], "gold_index": 0, "id": "2", "task_name": "mmlu|0"},
+    ]  # fmt: skip
+    responses = [
+        {"text": [], "logprobs": [-3.0, -0.5, -2.0], "argmax_logits_eq_gold": [False, True, False]},
+        {"text": [], "logprobs": [-0.1, -4.0], "argmax_logits_eq_gold": [False, False]},
+        {"text": [], "logprobs": [-0.1], "argmax_logits_eq_gold": [False]},
+    ]  # fmt: skip
+    metrics = [{"acc": 1.0}, {"acc": 0.0}, {"acc": 0.0}]
+    pl.DataFrame({"doc": docs, "metric": metrics, "model_response": responses}).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("run", "prompt_id", "gen", "extracted", "answer", "accuracy").rows() == [
+        ("org/m", "mmlu|0:0", "B", "1", "B", 1.0),
+        ("org/m", "mmlu|0:1", "yes", "0", "no", 0.0),
+    ]
+    assert [(e.line, e.reason) for e in result.errors] == [(3, "no model response text")]

@@ -80,6 +80,18 @@ def _reference(choices: Any, gold: Any) -> str | None:
     return None
 
 
+def _chosen(logprobs: Any, choices: Any) -> int | None:
+    """A multiple-choice doc's choice: the highest log-probability one (what ``acc`` scores)."""
+    if not isinstance(logprobs, list) or not isinstance(choices, list) or not choices:
+        return None
+    if len(logprobs) != len(choices):
+        return None
+    values = [v for v in logprobs if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(values) != len(logprobs):
+        return None
+    return max(range(len(values)), key=values.__getitem__)
+
+
 class LightevalReader(Reader):
     name = "lighteval"
     description = (
@@ -140,6 +152,15 @@ class LightevalReader(Reader):
                     t if isinstance(t, str) else stringify(t) or ""
                     for t in (texts if isinstance(texts, list) else [texts])
                 ]
+                extracted = None
+                if not flat and new:
+                    # A log-likelihood (multiple-choice) task generates no text: the response is
+                    # one log-probability per choice, and the model's answer is the likeliest.
+                    choices = doc.get("choices")
+                    choice = _chosen(response.get("logprobs"), choices)
+                    if choice is not None:
+                        flat = [stringify(choices[choice]) or ""]
+                        extracted = str(choice)
                 if not flat:
                     errors.append(LoadError(source, index, "no model response text"))
                     continue
@@ -152,6 +173,7 @@ class LightevalReader(Reader):
                         prompt=prompt,
                         answer=answer,
                         gen=text,
+                        extracted=extracted,
                         accuracy=score if len(flat) == 1 else None,
                         sample=j,
                         prompt_score=score if len(flat) > 1 else None,
