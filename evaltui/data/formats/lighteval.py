@@ -152,13 +152,13 @@ class LightevalReader(Reader):
                     t if isinstance(t, str) else stringify(t) or ""
                     for t in (texts if isinstance(texts, list) else [texts])
                 ]
-                extracted = None
+                extracted: str | None = None
                 if not flat and new:
                     # A log-likelihood (multiple-choice) task generates no text: the response is
                     # one log-probability per choice, and the model's answer is the likeliest.
                     choices = doc.get("choices")
                     choice = _chosen(response.get("logprobs"), choices)
-                    if choice is not None:
+                    if choice is not None and isinstance(choices, list):
                         flat = [stringify(choices[choice]) or ""]
                         extracted = str(choice)
                 if not flat:
