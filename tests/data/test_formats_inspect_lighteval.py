@@ -252,3 +252,32 @@ def test_lighteval_multiple_choice_answers_with_the_likeliest_choice(tmp_path: P
         ("org/m", "mmlu|0:1", "yes", "0", "no", 0.0),
     ]
     assert [(e.line, e.reason) for e in result.errors] == [(3, "no model response text")]
+
+
+def test_lighteval_old_multiple_choice_answers_with_the_likeliest_choice(tmp_path: Path) -> None:
+    # ≤0.10 flat details of a log-likelihood task: `predictions` holds one [logprob, is_greedy]
+    # per choice, `choices` and `gold_index` the question (was: each pair shown as one of k
+    # "generations", "[-3.0, false]"; Arrow stores each pair as floats). By hand: [-3, -0.5] ->
+    # choice 1 "B" = gold 1, acc 1.0.
+    import polars as pl
+
+    path = tmp_path / "details" / "m" / "2024-01-01T00-00-00" / "details_arc|0_x.parquet"
+    path.parent.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "example": ["Q0"],
+            "full_prompt": ["Question: Q0\nAnswer:"],
+            "predictions": [[[-3.0, False], [-0.5, True]]],
+            "gold": [[]],
+            "choices": [["A", "B"]],
+            "gold_index": [[1]],
+            "metrics": [{"acc": 1.0}],
+        },
+        schema_overrides={"gold": pl.List(pl.String)},
+    ).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations
+    assert gens.select("prompt", "gen", "extracted", "answer", "accuracy", "sample").rows() == [
+        ("Question: Q0\nAnswer:", "B", "1", "B", 1.0, 0)
+    ]

@@ -92,6 +92,20 @@ def _chosen(logprobs: Any, choices: Any) -> int | None:
     return max(range(len(values)), key=values.__getitem__)
 
 
+def _old_logprobs(predictions: Any) -> list[Any] | None:
+    """≤0.10 log-likelihood predictions ``[[logprob, is_greedy], …]`` (one per choice) as the
+    log-probabilities; None for generated text."""
+    if not isinstance(predictions, list) or not predictions:
+        return None
+    # is_greedy is a bool, or 0.0/1.0 once Arrow stored the pair as one list of floats.
+    if all(
+        isinstance(p, list) and len(p) == 2 and not isinstance(p[0], bool) and p[1] in (0, 1)
+        for p in predictions
+    ):
+        return [p[0] for p in predictions]
+    return None
+
+
 class LightevalReader(Reader):
     name = "lighteval"
     description = (
@@ -134,6 +148,7 @@ class LightevalReader(Reader):
                 # Each row is taken out of the table inside its own guard: a value Python
                 # cannot hold costs that row, never the file.
                 row = table.row(index - 1, named=True)
+                choice: int | None = None  # a multiple-choice doc's likeliest choice
                 if new:
                     doc = row.get("doc") or {}
                     response = row.get("model_response") or {}
@@ -148,11 +163,20 @@ class LightevalReader(Reader):
                     answer = stringify(row.get("gold"))
                     ident = f"{path.stem}:{index - 1}"
                     score = _first_metric(row.get("metrics"))
+                    choices = row.get("choices")
+                    logprobs = _old_logprobs(texts)
+                    choice = _chosen(logprobs, choices)
+                    if choice is not None and isinstance(choices, list):
+                        # ≤0.10 multiple choice: one (log-probability, is-greedy) per choice.
+                        texts = [stringify(choices[choice]) or ""]
+                        answer = _reference(choices, row.get("gold_index")) or answer
                 flat = [
                     t if isinstance(t, str) else stringify(t) or ""
                     for t in (texts if isinstance(texts, list) else [texts])
                 ]
                 extracted: str | None = None
+                if choice is not None:
+                    extracted = str(choice)
                 if not flat and new:
                     # A log-likelihood (multiple-choice) task generates no text: the response is
                     # one log-probability per choice, and the model's answer is the likeliest.
