@@ -310,3 +310,24 @@ def test_damaged_entries_give_rows_or_errors_never_exceptions(tmp_path: Path, so
         lines = set(result.frame["line"].to_list())
         assert 2 in lines, what
         assert 1 in lines or any(e.line == 1 for e in result.errors), what
+
+
+def test_a_code_task_shows_its_problem_not_the_template(tmp_path: Path) -> None:
+    # A LiveCodeBench result without summary.json (older tools/ runs): the problem is in
+    # `question_content`, `prompt` is the templated instruction around it, and there is no
+    # single answer (test cases). The prompt column shows the problem; the reference is empty.
+    path = tmp_path / "m_livecodebench_test_None_0_-1.json"
+    entry = {
+        "question_title": "Two Sum",
+        "question_content": "Given n numbers, print the sum of the first two.",
+        "public_test_cases": "[]",
+        "prompt": "Generate an executable Python function generated from the given prompt. …"
+        " Given n numbers, print the sum of the first two.",
+        "responses": {"0.7": {"content": "def f(): ...", "correctness": False, "reason": "x"}},
+        "token_usages": {"0.7": {"completion_tokens": 5, "prompt_tokens": 9}},
+    }
+    path.write_text(json.dumps({entry["question_content"]: entry}), encoding="utf-8")
+    frame = read_clean(path)
+    assert frame["prompt"].to_list() == ["Given n numbers, print the sum of the first two."]
+    assert frame["answer"].to_list() == [None]
+    assert frame["accuracy"].to_list() == [0.0]

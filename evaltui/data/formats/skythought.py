@@ -34,8 +34,8 @@ from evaltui.data.schema import LoadError
 
 #: Where the reference answer is, when ``summary.json`` does not name the ``answer_key``.
 ANSWER_KEYS = ("answer", "Answer", "expected_answer", "final_answer", "target", "ground_truth")
-#: Where the question is, when there is neither ``prompt`` nor ``input_conversation``.
-QUESTION_KEYS = ("problem", "question", "Question", "query")
+#: Where the problem is (LiveCodeBench: ``question_content``), shown rather than the templated ``prompt``.
+QUESTION_KEYS = ("problem", "question", "Question", "question_content", "query")
 #: The CLI's result folder ends in a 6-hex parameter hash.
 HASH_SUFFIX = re.compile(r"_[0-9a-f]{6}$")
 #: Jan 2025 file names: <model>_<dataset>_<split>_<source>_<start>_<end>.json, some with a prompt
