@@ -43,7 +43,7 @@ def write_json_times(data: Path, cache: Path, runs: int) -> None:
     result = load([data], LoadOptions(cache_dir=cache, keep_text=False))
     stats = result.stats
     new, old = [], []
-    for _ in range(runs):
+    for run in range(runs):
         start = time.perf_counter()
         with tempfile.TemporaryFile() as handle:
             write_combined_json_to(stats, handle)
@@ -51,6 +51,8 @@ def write_json_times(data: Path, cache: Path, runs: int) -> None:
             os.fsync(handle.fileno())
             size = handle.tell()
         new.append(time.perf_counter() - start)
+        if run:  # the Python encoder once: minutes and gigabytes at a million prompts
+            continue
         start = time.perf_counter()
         with tempfile.TemporaryFile("w", encoding="utf-8") as text:
             text.writelines(_json_chunks(combined_records(stats)))
@@ -73,16 +75,22 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--write-json", action="store_true")
+    parser.add_argument("--no-prime", action="store_true", help="the cache is warm for both codes")
+    parser.add_argument("--base-runs", type=int, default=None, help="baseline runs (default --runs)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="evaltui-warm-"))
     cache = args.cache_dir or work / "cache"
     print(f"load average at start: {os.getloadavg()}")
     codes = {"candidate": None} if args.base is None else {"baseline": args.base, "candidate": None}
     for name, base in codes.items():  # fill each code's cache entries (not timed)
-        summarize(args.data, cache, work / f"{name}.json", base)
+        if not args.no_prime:
+            summarize(args.data, cache, work / f"{name}.json", base)
     times: dict[str, list[float]] = {name: [] for name in codes}
-    for _ in range(args.runs):
+    base_runs = args.runs if args.base_runs is None else args.base_runs
+    for run in range(args.runs):
         for name, base in codes.items():
+            if name == "baseline" and run >= base_runs:
+                continue
             times[name].append(summarize(args.data, cache, work / f"{name}.json", base))
     for name, values in times.items():
         print(f"warm summarize, {name}: median {statistics.median(values):.2f} s "
