@@ -431,3 +431,29 @@ def test_opencompass_running_tmp_predictions_are_read_unscored(tmp_path: Path) -
     assert result.generations["prompt_id"].to_list() == ["gsm8k:0"]
     skipped = {f.source: f.companion for f in result.skipped_files}
     assert skipped == {"predictions/m/tmp_gsm8k.jsonl": True}
+
+
+def test_opencompass_unscored_predictions_say_why(tmp_path: Path) -> None:
+    # Predictions without a results file (the eval step not run), then with one whose details
+    # carry no 'correct' (an evaluator without per-sample verdicts): unscored either way, and a
+    # note says why, as the AISBench reader does (was: unscored without a word).
+    preds = tmp_path / "predictions" / "m"
+    _dump(preds / "ds.json", {"0": {"origin_prompt": "Q0", "prediction": "5", "gold": "5"}})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations["accuracy"].to_list() == [None]
+    assert result.notes == [
+        "predictions/m/ds.json: no results/m/ds.json beside it: generations unscored"
+    ]
+    _dump(tmp_path / "results" / "m" / "ds.json", {"bleu": 12.5, "details": [{"pred": ["5"]}]})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations["accuracy"].to_list() == [None]
+    assert result.notes == [
+        "predictions/m/ds.json: results/m/ds.json details have no per-sample 'correct':"
+        " generations unscored"
+    ]
+    _dump(tmp_path / "results" / "m" / "ds.json", {"accuracy": 100.0})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.notes == [
+        "predictions/m/ds.json: results/m/ds.json has no details (written with"
+        " --dump-eval-details): generations unscored"
+    ]

@@ -450,6 +450,7 @@ class OpenCompassReader(ContainerReader):
         found = results_path(path, dataset)
         detail_name = _shown(found) if found is not None else ""
         rows = Rows()
+        scored = False
         seen: dict[int, int] = {}
         for earlier_index in range(offset):  # replicas of an item in the shards before
             seen[earlier_index % n_items] = seen.get(earlier_index % n_items, 0) + 1
@@ -482,7 +483,17 @@ class OpenCompassReader(ContainerReader):
                         extracted=pred,
                         sample=sample,
                     )
-        return ReadResult(rows.frame(), errors)
+                    scored = scored or correct is not None
+        notes: list[str] = []
+        if rows.height and not scored:
+            if found is None:
+                why = f"no results/{path.parent.name}/{dataset}.json beside it"
+            elif details is None:
+                why = f"{detail_name} has no details (written with --dump-eval-details)"
+            else:
+                why = f"{detail_name} details have no per-sample 'correct'"
+            notes.append(f"{source}: {why}: generations unscored")
+        return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
     def _period(prompts: list[str]) -> int:
