@@ -406,7 +406,7 @@ def run_triage(
     out = []
     for row in rows.iter_rows(named=True):  # one row per run: a handful at most
         kind = kinds.get(str(row["run"]))
-        continuous = kind is not None and not kind.accuracy
+        continuous = kind is not None and kind.kind == "continuous"
         out.append(
             RunTriage(
                 str(row["run"]),
