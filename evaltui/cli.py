@@ -486,7 +486,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return dispatch(list(sys.argv[1:] if argv is None else argv))
     except KeyboardInterrupt:
         print("evaltui: interrupted", file=sys.stderr)
-        return interrupted()
+        # Only the program itself (the console script calls main() without arguments) may end
+        # its process: a caller that passes argv -- a test runner, a script -- gets 130 back.
+        return interrupted(standalone=argv is None)
     except BrokenPipeError:
         # `evaltui export … -o - | head`: the reader left; not an error worth a traceback.
         with contextlib.suppress(OSError):
@@ -496,12 +498,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr = saved
 
 
-def interrupted() -> int:
+def interrupted(*, standalone: bool) -> int:
     """Exit code 130 after Ctrl-C. Reader threads may still be busy; waiting for them at exit
     would make Ctrl-C slow, so when there are some the process ends here (files being written
-    have already been removed on the way up)."""
+    have already been removed on the way up) -- when it is evaltui's own process (``standalone``).
+    Called in another program's process, it returns instead: ``os._exit`` there ended a whole
+    test run silently when some earlier code had left an idle worker thread alive."""
     main = threading.main_thread()
-    if any(t is not main and t.is_alive() and not t.daemon for t in threading.enumerate()):
+    if standalone and any(t is not main and t.is_alive() and not t.daemon for t in threading.enumerate()):
         with contextlib.suppress(Exception):
             sys.stdout.flush()
             sys.stderr.flush()

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +165,16 @@ def test_ctrl_c_prints_one_line_and_exits_130(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "headless_load", interrupted)
-    assert main(["summarize", str(evals), "-o", "x.json", *common]) == 130
+    # An idle thread left alive (as a finished test's thread pool may leave one in this test
+    # run's process): main() called with argv returns 130 and never ends its caller's process.
+    idle = threading.Event()
+    lingering = threading.Thread(target=idle.wait, name="lingering")
+    lingering.start()
+    try:
+        assert main(["summarize", str(evals), "-o", "x.json", *common]) == 130
+    finally:
+        idle.set()
+        lingering.join()
     assert capsys.readouterr().err == "evaltui: interrupted\n"
 
 
@@ -183,7 +193,8 @@ def test_ctrl_c_while_reader_threads_are_busy(tmp_path: Path) -> None:
                 time.sleep(0.05)
 
         cli.headless_load = busy_load
-        sys.exit(cli.main(["summarize", "anything", "-o", "x.json"]))
+        sys.argv = ["evaltui", "summarize", "anything", "-o", "x.json"]
+        sys.exit(cli.main())  # as the console script calls it
         """
     )
     proc = subprocess.Popen(
