@@ -505,7 +505,9 @@ def interrupted(*, standalone: bool) -> int:
     Called in another program's process, it returns instead: ``os._exit`` there ended a whole
     test run silently when some earlier code had left an idle worker thread alive."""
     main = threading.main_thread()
-    if standalone and any(t is not main and t.is_alive() and not t.daemon for t in threading.enumerate()):
+    if standalone and any(
+        t is not main and t.is_alive() and not t.daemon for t in threading.enumerate()
+    ):
         with contextlib.suppress(Exception):
             sys.stdout.flush()
             sys.stderr.flush()
