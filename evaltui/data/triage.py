@@ -192,9 +192,10 @@ RunMax = Mapping[str, "int | None"]
 """Each run's longest generation in tokens (None while unknown): the length cap's reference."""
 
 
-def longest_by_run(generations: pl.DataFrame) -> dict[str, int | None]:
-    """:data:`RunMax` of a whole load, for flags computed over some of its prompts."""
-    frame = generations.group_by("run").agg(pl.col("gen_length").max())
+def longest_by_run(stats: pl.DataFrame) -> dict[str, int | None]:
+    """:data:`RunMax` of a whole load from its Stats table (each prompt's ``max_gen_length``:
+    one row per prompt, not per generation), for flags computed over some of its prompts."""
+    frame = stats.group_by("run").agg(pl.col("max_gen_length").max())
     return {str(run): (None if n is None else int(n)) for run, n in frame.rows()}
 
 

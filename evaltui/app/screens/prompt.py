@@ -144,7 +144,7 @@ class PromptScreen(Screen[None]):
         threshold = correct_expr(run_kinds(result.stats))
         everything = self.all_generations().with_columns(threshold.alias("_correct"))
         # The triage flags of each generation, against its whole run's longest generation.
-        everything = generation_flags(everything, result.triage, longest_by_run(result.generations))
+        everything = generation_flags(everything, result.triage, longest_by_run(result.stats))
         rescored = "stored_accuracy" in everything.columns
         if rescored:  # both verdicts, stored and new, and whether they differ
             everything = verdicts(everything, run_kinds(result.stats))

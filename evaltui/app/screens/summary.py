@@ -208,7 +208,7 @@ class SummaryScreen(Screen[None]):
             shown = result.generations.join(
                 rows.select("run", "prompt_id"), on=["run", "prompt_id"], how="semi"
             )
-            runs = run_triage(shown, rows, result.triage, longest_by_run(result.generations))
+            runs = run_triage(shown, rows, result.triage, longest_by_run(result.stats))
             triage = render_triage(runs)
         self.post_message(self.Ready(heading, summaries, triage, rescore_lines(rows, app)))
 
