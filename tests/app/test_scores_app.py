@@ -149,3 +149,31 @@ async def test_the_mean_column_stays_accuracy_for_accuracies(tmp_path: Path, mak
         await pilot.press("t")
         await settle(pilot)
         assert "· fractions [95% bootstrap CI]" in text_of(app, "#summary-heading")
+
+
+QWEN3 = (
+    Path(__file__).parents[1]
+    / "fixtures/real_world/lm_eval/lm-evaluation-harness/outputs/qwen3-8b/negotiationtom/Qwen__Qwen3-8B"
+)
+
+
+async def test_summary_of_three_runs_fits_80_columns(make_app: Any) -> None:
+    """Two published lm-eval runs of Qwen3-8B and gpt-4o-mini's at 80×24: the score row
+    ("acc, exact_match accuracy 0/1 ...") was cut at 60 cells, which widened the run columns
+    past the screen, cropped without a scroll: the second run's values read "0.417 [0.300,
+    0.550" and "35/0/2" (for 35/0/25), the third run was not there. The score is cut to its
+    run's column, and runs that do not fit beside the others go in a table below."""
+    app = make_app(QWEN3, TGPRED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        view = app.screen.query_one("#summary-view")
+        assert view.max_scroll_x == 0
+        lines = summary_text(app.screen).split("What the metrics mean:")[0].splitlines()
+        spectrum = next(line for line in lines if line.startswith("never/flaky/always"))
+        assert spectrum.split()[1:] == ["35/0/25", "35/0/25"]
+        assert any(line.split() == ["metric", "gpt-4o-mini"] for line in lines)
+        assert any(line.endswith("186.9 [142.5, 230.7]") for line in lines)
+        assert all(len(line.rstrip()) <= view.scrollable_content_region.width for line in lines)

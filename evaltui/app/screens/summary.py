@@ -67,9 +67,19 @@ def spectrum_lines(rates: np.ndarray) -> list[str]:
     ]
 
 
+def metrics_tables(summaries: list[RunSummary], width: int = 200) -> list[Table]:
+    """As many runs side by side as ``width`` cells hold whole (at least one), the rest in
+    further tables below: a cropped column showed "35/0/2" for 35/0/25 at 80 columns."""
+    per_table = max(1, (width - len(SPECTRUM) - 2) // (CELL_WIDTH + 2))
+    return [
+        metrics_table(summaries[start : start + per_table], width)
+        for start in range(0, len(summaries), per_table)
+    ]
+
+
 def metrics_table(summaries: list[RunSummary], width: int = 200) -> Table:
-    """Run × metric, every cell a Text (never markup), numbers right-aligned; run labels cut in
-    the middle to what ``width`` cells leave them (never under a cell's 21)."""
+    """Run × metric, every cell a Text (never markup), numbers right-aligned; run labels (and
+    the score's name) cut to what ``width`` cells leave them (never under a cell's 21)."""
     label = max(CELL_WIDTH, min(LABEL_WIDTH, (width - 24) // max(len(summaries), 1) - 2))
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
     table.add_column(Text("metric"), no_wrap=True, min_width=len(SPECTRUM))
@@ -82,7 +92,7 @@ def metrics_table(summaries: list[RunSummary], width: int = 200) -> Table:
         )
     table.add_row(
         Text("score"),
-        *[Text(one_line(s.kind.short(), 60) if s.kind else "accuracy") for s in summaries],
+        *[Text(one_line(s.kind.short(), label) if s.kind else "accuracy") for s in summaries],
     )
     table.add_row(Text("prompts"), *[Text(f"{s.prompts:,}") for s in summaries])
     table.add_row(Text("generations"), *[Text(f"{s.generations:,}") for s in summaries])
@@ -218,8 +228,10 @@ class SummaryScreen(Screen[None]):
         if message.rescore:
             parts.append(Text("\n".join(message.rescore) + "\n"))
         if message.summaries:
+            view = self.query_one("#summary-view").scrollable_content_region.width
+            for index, table in enumerate(metrics_tables(message.summaries, view)):
+                parts += [Text("")] * (index > 0) + [table]
             parts += [
-                metrics_table(message.summaries, self.size.width),
                 Text("\nWhat the metrics mean:"),
                 definitions_table(message.summaries),
             ]
