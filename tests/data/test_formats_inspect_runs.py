@@ -370,3 +370,22 @@ def test_a_log_from_before_0_3_scores_with_its_single_score(tmp_path: Path) -> N
     assert gens.height == len(letters) == 6
     assert sorted(gens["accuracy"].to_list()) == sorted(1.0 if v == "C" else 0.0 for v in letters)
     assert gens["accuracy"].sum() == 4
+
+
+def test_a_score_value_that_is_no_score_is_unscored_with_a_note(tmp_path: Path) -> None:
+    # Inspect lets a scorer return any string, list or dict; FORMATS.md maps C/I/P/N, booleans
+    # and numbers. A choice letter ("B") or a list is no score: unscored, and a note says why
+    # (it was silently unscored). yes/no and numeric strings still score.
+    data = log("AAA", "2026-01-01T10:00:00")
+    values: list[Any] = ["B", "B", [1, 0], "yes", "0.5", "C"]
+    for sample, value in zip(data["samples"], values, strict=True):
+        next(iter(sample["scores"].values()))["value"] = value
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    scores = sorted(result.generations["accuracy"].to_list(), key=lambda v: (v is None, v))
+    assert scores == [0.5, 1.0, 1.0, None, None, None]
+    notes = [note for note in result.notes if "unscored" in note]
+    assert notes == [
+        "x_AAA.json: 3 samples are unscored: the score value ('B', [1, 0]) is not"
+        " C/I/P/N, a boolean, yes/no or a number"
+    ]

@@ -315,26 +315,38 @@ def _generation(sample: dict[str, Any]) -> tuple[str, str | None]:
     return "", None
 
 
-def _score(scores: Any) -> tuple[float | None, str | None]:
-    """The first scorer's value as a number, and its extracted answer."""
+def _score(scores: Any) -> tuple[float | None, str | None, str | None]:
+    """The first scorer's value as a number, its extracted answer, and why a value is no score.
+
+    The third item is the offending value, shown (``repr``) when a present value is none of the
+    documented kinds (C/I/P/N, a boolean, yes/no, a number): Inspect allows any string, a list
+    or a dict, and such a sample is left unscored -- with a note, never silently.
+    """
     if not isinstance(scores, dict) or not scores:
-        return None, None
+        return None, None, None
     first = next(iter(scores.values()))
     if not isinstance(first, dict):
-        return None, None
+        return None, None, None
     value = first.get("value")
     if isinstance(value, dict) and value:
         value = next(iter(value.values()))
+    unusable: str | None = None
     if isinstance(value, str) and value.upper() in LETTER_SCORES:
         score: float | None = LETTER_SCORES[value.upper()]
+    elif isinstance(value, list | dict):
+        score, unusable = None, _shown_value(value)
     else:
         try:
-            score = (
-                to_score(value, non_finite=True) if not isinstance(value, list) else None
-            )  # NaN: documented
+            score = to_score(value, non_finite=True)  # NaN: documented
         except ValueError:
-            score = None
-    return score, stringify(first.get("answer")) or None
+            score, unusable = None, _shown_value(value)
+    return score, stringify(first.get("answer")) or None, unusable
+
+
+def _shown_value(value: Any) -> str:
+    """A score value for a note: its repr, cut to a readable length."""
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
 def _error_message(error: Any) -> str:
@@ -452,6 +464,7 @@ class InspectReader(Reader):
         notes = self._status_notes(header, source, len(samples))
         rows = Rows()
         fallbacks: dict[str, int] = {}  # where generations without model output came from
+        unscored: dict[str, int] = {}  # score values that are no score -> samples with them
         for index, (_name, sample) in enumerate(samples, start=1):
             with rows.entry(errors, source, index):
                 if not isinstance(sample, dict) or "id" not in sample:
@@ -477,7 +490,10 @@ class InspectReader(Reader):
                 scores = sample.get("scores")
                 if scores is None and isinstance(sample.get("score"), dict):
                     scores = {"score": sample["score"]}  # logs before 0.3: one ``score``
-                score, answer = _score(scores)
+                score, answer, unusable = _score(scores)
+                if unusable is not None:
+                    unscored.setdefault(unusable, 0)
+                    unscored[unusable] += 1
                 target = sample.get("target")
                 stop = (
                     (choices[0] or {}).get("stop_reason")
@@ -504,6 +520,14 @@ class InspectReader(Reader):
             notes.append(
                 f"{source}: {count} {samples_word} no model output (output.completion and"
                 f" output.choices empty): the generation shown is {origin}"
+            )
+        if unscored:
+            count = sum(unscored.values())
+            samples_word = "sample is" if count == 1 else "samples are"
+            shown = ", ".join(list(unscored)[:3]) + (", …" if len(unscored) > 3 else "")
+            notes.append(
+                f"{source}: {count} {samples_word} unscored: the score value ({shown}) is not"
+                " C/I/P/N, a boolean, yes/no or a number"
             )
         return ReadResult(rows.frame(), errors, notes)
 
