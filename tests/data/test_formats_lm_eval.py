@@ -583,3 +583,21 @@ def test_a_metric_written_as_a_numeric_string_is_a_score(tmp_path: Path) -> None
     frame = read(path).frame.sort("prompt_id")
     assert frame["accuracy"].to_list() == [1.0, 0.0, None]
     assert frame["metric"].to_list() == ["exact_match", "exact_match", None]
+
+
+def test_bare_string_filtered_resps_and_resps_are_one_generation(tmp_path: Path) -> None:
+    # FORMATS.md 3.7: a filtered_resps element may be a string -- and some writers (older
+    # harness copies, hand-converted logs) give the whole field as a bare string, "5." rather
+    # than ["5."]. It is still the extracted answer (was: none); a bare-string resps is the
+    # one generation (was: its first character).
+    wrapped = records("toy_math_gen")[0]
+    bare = dict(wrapped, filtered_resps=wrapped["filtered_resps"][0])
+    bare_resps = dict(bare, doc_id=7, resps=wrapped["resps"][0][0])
+    path = tmp_path / f"samples_toy_math_gen_{DATE}.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in (wrapped, bare, bare_resps)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    frame = result.frame
+    assert frame["gen"].to_list() == [wrapped["resps"][0][0]] * 3
+    assert frame["extracted"].to_list() == [wrapped["filtered_resps"][0]] * 3

@@ -258,6 +258,8 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
     """(text, extracted answer, own score) per generation of the record; own score None = unknown."""
     target = stringify(record.get("target")) or ""
     filtered = record.get("filtered_resps") or []
+    if isinstance(filtered, str):
+        filtered = [filtered]  # a bare string is the one request's filtered response
     if _is_loglikelihood(record):
         # Multiple choice: the model's choice is the highest log-likelihood continuation (what
         # `acc` scores); log-likelihoods are strings since 0.4.3, numbers before.
@@ -266,7 +268,10 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
         requests = _requests(record)
         continuation = requests[choice][1] if choice < len(requests) else None
         return [(_text(continuation).strip(), str(choice), None)]
-    repeats = record["resps"][0] if record["resps"] else []
+    resps = record["resps"]
+    if isinstance(resps, str):
+        resps = [[resps]]  # a bare string is the one generation, not a list of characters
+    repeats = resps[0] if resps else []
     texts = [_text(r) for r in (repeats if isinstance(repeats, list) else [repeats])]
     first = filtered[0] if isinstance(filtered, list) and filtered else None
     if len(texts) <= 1:
