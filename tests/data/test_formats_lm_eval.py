@@ -172,10 +172,29 @@ def test_multiple_choice_generation_is_the_chosen_continuation() -> None:
     assert frame["run"].to_list() == [MODEL, MODEL]  # filter "none": just the model
     assert frame["prompt_id"].to_list() == ["toy_mc:0", "toy_mc:1"]
     assert frame["gen"].to_list() == ["Mars", "Rome"]
-    assert frame["extracted"].to_list() == ["1", "0"]
+    # The choice is written as the reference is, so votes read alike and `exact` can match them.
+    assert frame["extracted"].to_list() == ["1: Mars", "0: Rome"]
     assert frame["answer"].to_list() == ["1: Mars", "0: Rome"]
     assert frame["accuracy"].to_list() == [1.0, 1.0]
     assert frame["prompt"][1] == "Question: Quelle est la capitale de l'Italie ?\nAnswer:"
+
+
+def test_exact_rescoring_of_multiple_choice_agrees_with_acc(tmp_path: Path) -> None:
+    """The model's choice was extracted as its index ("1") against the reference "1: Mars":
+    `rescore --scorer exact` turned every correct multiple-choice answer wrong."""
+    from evaltui.data.loader import LoadOptions, load
+    from evaltui.data.rescore import RescoreOptions, rescore
+
+    folder = tmp_path / "mc"
+    folder.mkdir()
+    path = folder / f"samples_toy_mc_{DATE}.jsonl"
+    path.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in records("toy_mc")) + "\n",
+        encoding="utf-8",
+    )
+    result = load([folder], LoadOptions(use_cache=False, tokenize=False))
+    got = rescore(result, RescoreOptions("exact", use_cache=False))
+    assert got.scores["new_accuracy"].to_list() == [1.0, 1.0]
 
 
 def test_wrong_multiple_choice_scores_zero(tmp_path: Path) -> None:
@@ -187,7 +206,7 @@ def test_wrong_multiple_choice_scores_zero(tmp_path: Path) -> None:
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     frame = read(path).frame
     assert frame.select("gen", "extracted", "answer", "accuracy").rows() == [
-        ("Venus", "0", "1: Mars", 0.0)
+        ("Venus", "0: Venus", "1: Mars", 0.0)
     ]
 
 

@@ -254,6 +254,14 @@ def _same(a: str, b: str) -> bool:
     return a.strip().rstrip(".").strip() == b.strip().rstrip(".").strip()
 
 
+def _choice(index: int, requests: list[tuple[Any, Any]]) -> str:
+    """A multiple-choice answer as both the reference and the model's choice are shown, voted
+    and re-scored: ``3: D`` (the index alone when the request is missing)."""
+    if index < len(requests):
+        return f"{index}: {_text(requests[index][1]).strip()}"
+    return str(index)
+
+
 def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | None]]:
     """(text, extracted answer, own score) per generation of the record; own score None = unknown."""
     target = stringify(record.get("target")) or ""
@@ -267,7 +275,7 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
         choice = max(range(len(values)), key=values.__getitem__)
         requests = _requests(record)
         continuation = requests[choice][1] if choice < len(requests) else None
-        return [(_text(continuation).strip(), str(choice), None)]
+        return [(_text(continuation).strip(), _choice(choice, requests), None)]
     resps = record["resps"]
     if isinstance(resps, str):
         resps = [[resps]]  # a bare string is the one generation, not a list of characters
@@ -451,9 +459,7 @@ class LmEvalReader(Reader):
             score = None
         answer = stringify(record.get("target"))
         if _is_loglikelihood(record) and answer is not None and re.fullmatch(r"[0-9]+", answer):
-            gold = int(answer)  # multiple choice: the target is the gold choice's index
-            if gold < len(requests):
-                answer = f"{answer}: {_text(requests[gold][1]).strip()}"
+            answer = _choice(int(answer), requests)  # the target is the gold choice's index
         how: str | None = None
         if len(generated) == 1:
             per_gen: list[float | None] = [score]
