@@ -248,10 +248,16 @@ def test_lighteval_multiple_choice_answers_with_the_likeliest_choice(tmp_path: P
     result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
     gens = result.generations.sort("prompt_id")
     assert gens.select("run", "prompt_id", "gen", "extracted", "answer", "accuracy").rows() == [
-        ("org/m", "mmlu|0:0", "B", "1", "B", 1.0),
-        ("org/m", "mmlu|0:1", "yes", "0", "no", 0.0),
+        ("org/m", "mmlu|0:0", "B", "B", "B", 1.0),
+        ("org/m", "mmlu|0:1", "yes", "yes", "no", 0.0),
     ]
     assert [(e.line, e.reason) for e in result.errors] == [(3, "no model response text")]
+    # The choice is extracted as its text, as the reference is: `exact` re-scoring agrees with
+    # acc (the index "1" against "B" made every answer wrong).
+    from evaltui.data.rescore import RescoreOptions, rescore
+
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False)).scores
+    assert rescored["new_accuracy"].to_list() == result.generations["accuracy"].to_list()
 
 
 def test_lighteval_old_multiple_choice_answers_with_the_likeliest_choice(tmp_path: Path) -> None:
@@ -279,5 +285,5 @@ def test_lighteval_old_multiple_choice_answers_with_the_likeliest_choice(tmp_pat
     assert result.errors == []
     gens = result.generations
     assert gens.select("prompt", "gen", "extracted", "answer", "accuracy", "sample").rows() == [
-        ("Question: Q0\nAnswer:", "B", "1", "B", 1.0, 0)
+        ("Question: Q0\nAnswer:", "B", "B", "B", 1.0, 0)
     ]

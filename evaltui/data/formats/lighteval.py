@@ -174,9 +174,6 @@ class LightevalReader(Reader):
                     t if isinstance(t, str) else stringify(t) or ""
                     for t in (texts if isinstance(texts, list) else [texts])
                 ]
-                extracted: str | None = None
-                if choice is not None:
-                    extracted = str(choice)
                 if not flat and new:
                     # A log-likelihood (multiple-choice) task generates no text: the response is
                     # one log-probability per choice, and the model's answer is the likeliest.
@@ -184,7 +181,9 @@ class LightevalReader(Reader):
                     choice = _chosen(response.get("logprobs"), choices)
                     if choice is not None and isinstance(choices, list):
                         flat = [stringify(choices[choice]) or ""]
-                        extracted = str(choice)
+                # The choice's text, as the reference is written: votes read alike, and
+                # `rescore --scorer exact` matches it (its index never equalled the reference).
+                extracted = flat[0] if choice is not None and flat else None
                 if not flat:
                     errors.append(LoadError(source, index, "no model response text"))
                     continue
