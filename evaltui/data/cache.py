@@ -28,7 +28,9 @@ from evaltui.data.schema import GENERATION_SCHEMA, LoadError
 # Part of every key: bump it when what readers or the answer extractor emit changes, since warm
 # runs reuse cached rows (extracted answers included) without parsing the file again.
 # 7: rows are stored without their generation text (6 kept it by mistake).
-CACHE_FORMAT = "7"
+# 8: multiple-choice answers extracted as the reference is written (lm-eval "3: D", lighteval the
+#    choice's text); lm-eval bare-string resps/filtered_resps; Inspect's unknown score values noted.
+CACHE_FORMAT = "8"
 
 
 def default_cache_dir() -> Path:
