@@ -533,3 +533,36 @@ def test_plot_legend_of_many_runs_says_how_many_it_leaves_out(note: str, width: 
     match = re.search(r"\+(\d+) more", body)
     assert shown == labels[: len(shown)] and (shown or width < 78)
     assert (int(match.group(1)) if match else 0) == len(labels) - len(shown)
+
+
+LATEX_PROMPTS = [
+    "Define\n\\[p = \\sum_{k = 1}^\\infty \\frac{1}{k^2}",  # MATH500, as SkyThought writes it
+    "Plain \\[x\\] and \\[1, 2) here",
+    "Ends with a backslash \\",
+]
+
+
+async def test_backslash_before_a_bracket_is_shown_in_both_tables(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """``\\[`` with no ``]`` after it lost its backslash in the prompt and compare tables
+    (``Define [p = \\sum…``): textual-fastdatatable escaped a literal cell with
+    ``rich.markup.escape``, which leaves it, and Rich read it as an escaped bracket."""
+    for run in ("model-a", "model-b"):
+        lines = [
+            json.dumps({"prompt": p, "gen": "7", "answer": "7", "accuracy": i % 2})
+            for i, p in enumerate(LATEX_PROMPTS)
+        ]
+        (tmp_path / run).mkdir()
+        (tmp_path / run / "s.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(tmp_path / "model-a", tmp_path / "model-b")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Define \\[p = \\sum_{k" in shown and "Plain \\[x\\] and \\[1" in shown
+        assert "backslash \\ " in shown
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        shown = screen_text(app)
+        assert "Define \\[p = \\sum" in shown and "Plain \\[x\\] and" in shown

@@ -21,8 +21,8 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
-from textual_fastdatatable import DataTable
 
+from evaltui.app.tables import DataTable
 from evaltui.data.compare import CLASSES, Comparison, compare_runs
 from evaltui.data.sanitize import one_line, one_line_expr, one_line_middle
 from evaltui.data.wording import plural

@@ -13,9 +13,9 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
-from textual_fastdatatable import DataTable
 
 from evaltui.app.display import fraction, table_columns
+from evaltui.app.tables import DataTable
 from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.metrics import kinds_summary, overall, run_kinds
 from evaltui.data.query import Sort, View
