@@ -198,13 +198,19 @@ def parsed_options(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         parser.error(str(exc))
 
 
-def headless_load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Any:
+def headless_load(
+    args: argparse.Namespace, parser: argparse.ArgumentParser, *, stats_only: bool = False
+) -> Any:
     """Load for a headless command. The generations' text is not kept: stats, tables, comparisons
-    and record exports (which re-read their sources) need none. Raises LoadFailure (also when
-    ``--correct-threshold RUN=X`` names no loaded run)."""
+    and record exports (which re-read their sources) need none. ``stats_only``: the command uses
+    only the Stats table and the load's headline (a cached snapshot of unchanged inputs is used
+    without reading them). Raises LoadFailure (also when ``--correct-threshold RUN=X`` names no
+    loaded run)."""
     from evaltui.data.loader import LoadFailure
 
-    options = dataclasses.replace(parsed_options(args, parser), keep_text=False)
+    options = dataclasses.replace(
+        parsed_options(args, parser), keep_text=False, stats_only=stats_only
+    )
     result = run_load(input_paths(args, parser), options, quiet=args.quiet)
     runs = result.stats["run"].unique(maintain_order=True).to_list()
     message = options.correct_threshold.unknown_message(runs)
@@ -215,10 +221,10 @@ def headless_load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
 def print_summary(result: Any, output: Path | None) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
-    from evaltui.data.metrics import overall, run_kinds
+    from evaltui.data.metrics import run_kinds
     from evaltui.data.sanitize import one_line
 
-    head = overall(result.stats, result.generations)
+    head = result.headline()
     read = result.read_files
     skipped = [f for f in result.skipped_files if not f.companion]
     companions = [f for f in result.skipped_files if f.companion]
@@ -245,9 +251,9 @@ def print_summary(result: Any, output: Path | None) -> None:
             lines.append(f"score        {one_line(run, 60)}: {text}")
         if len(described) > 10:
             lines.append(f"  … and {len(described) - 10} more runs")
-    from evaltui.data.triage import render_triage, run_triage
+    from evaltui.data.triage import render_triage
 
-    triage = render_triage(run_triage(result.generations, result.stats, result.triage))
+    triage = render_triage(result.run_triage())
     for index, line in enumerate(triage):
         lines.append(("triage       " if index == 0 else "             ") + line)
     lines.append(f"bad lines    {len(result.errors)}")
@@ -351,7 +357,7 @@ def cmd_summarize(argv: Sequence[str]) -> int:
 
         return follow_summarize(args, parser, output)
     try:
-        result = headless_load(args, parser)
+        result = headless_load(args, parser, stats_only=True)
     except LoadFailure as exc:
         return fail(str(exc))
     try:

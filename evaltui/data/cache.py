@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -164,6 +165,31 @@ class Cache:
 
     def put_frame(self, key: str, frame: pl.DataFrame, suffix: str = ".scores.arrow") -> None:
         self._write(self._path(key, suffix), lambda h: frame.write_ipc(h, compression="lz4"))
+
+    # A whole load's outcome (the Stats table and what is said about the load), keyed by every
+    # input file's identity and every option: a warm load of an unchanged input set reads this
+    # instead of the rows. The metadata holds a digest of the table's bytes, so a damaged or
+    # half-written entry is a miss, never wrong stats.
+
+    def get_snapshot(self, key: str) -> tuple[pl.DataFrame, dict[str, Any]] | None:
+        try:
+            meta = json.loads(self._path(key, ".snap.json").read_text(encoding="utf-8"))
+            data = self._path(key, ".snap.arrow").read_bytes()
+            if not isinstance(meta, dict) or meta.get("digest") != hashlib.sha256(data).hexdigest():
+                return None
+            frame = pl.read_ipc(io.BytesIO(data))
+        except (OSError, ValueError, pl.exceptions.PolarsError):
+            return None
+        return frame, meta
+
+    def put_snapshot(self, key: str, stats: pl.DataFrame, meta: dict[str, Any]) -> None:
+        buffer = io.BytesIO()
+        stats.write_ipc(buffer, compression="lz4")
+        data = buffer.getvalue()
+        text = json.dumps({**meta, "digest": hashlib.sha256(data).hexdigest()})
+        # The table first, the metadata (with the table's digest) last.
+        self._write(self._path(key, ".snap.arrow"), lambda h: h.write(data))
+        self._write(self._path(key, ".snap.json"), lambda h: h.write(text.encode("utf-8")))
 
     # Plain arrays under a key of their own (a tokenizer's count plan): written with a digest
     # over every array, so a damaged or half-written entry is a miss, never a wrong plan.

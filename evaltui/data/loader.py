@@ -6,6 +6,8 @@ results go out through callbacks; ``cancelled`` is checked between files and bet
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import threading
 import time
@@ -14,13 +16,13 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
 from evaltui.data import metrics
-from evaltui.data.cache import Cache, default_cache_dir
+from evaltui.data.cache import CACHE_FORMAT, Cache, default_cache_dir
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.extract import fill_extracted
 from evaltui.data.formats import (
@@ -44,7 +46,14 @@ from evaltui.data.tokens import (
     resolve_tokenizer,
     set_num_threads,
 )
-from evaltui.data.triage import RunMax, Thresholds, prompt_flags, with_text_measures
+from evaltui.data.triage import (
+    RunMax,
+    RunTriage,
+    Thresholds,
+    prompt_flags,
+    run_triage,
+    with_text_measures,
+)
 
 
 class LoadFailure(Exception):
@@ -86,6 +95,12 @@ class LoadOptions:
 
     triage: Thresholds = field(default_factory=Thresholds)
     """Triage thresholds (``--triage NAME=VALUE``); correctness follows ``correct_threshold``."""
+    stats_only: bool = False
+    """True (``summarize``): the caller needs the Stats table and what is said about the load,
+    not the generations. When the cache holds a snapshot of this very input set (every file's
+    identity, every option), the load reads it and no file at all: ``generations`` is then
+    empty and :meth:`LoadResult.headline` and :meth:`LoadResult.run_triage` come from the
+    snapshot."""
 
     def triage_thresholds(self) -> Thresholds:
         return self.triage
@@ -180,6 +195,30 @@ class LoadResult:
     """The thresholds the stats' triage flags were computed with."""
     counting: str = ""
     """Which path counted this load's token lengths (and why, when it is ``tokenizers``)."""
+    headline_numbers: dict[str, float | int | None] | None = None
+    """:func:`metrics.overall` of the whole load, when known already (see :meth:`headline`)."""
+    triage_rows: list[RunTriage] | None = None
+    """:func:`run_triage` of the whole load, when known already (see :meth:`run_triage`)."""
+    from_snapshot: bool = False
+    """True when the stats came from the cache's snapshot of this input set (not recomputed)."""
+
+    @property
+    def generations_pending(self) -> bool:
+        """True for the first result of a warm load: the stats from the cache's snapshot, the
+        generation rows still being read (a prompt's generations, plots, exports wait)."""
+        return self.from_snapshot and not self.complete and not self.cancelled
+
+    def headline(self) -> dict[str, float | int | None]:
+        """The load's headline numbers (:func:`metrics.overall`), computed once."""
+        if self.headline_numbers is None:
+            self.headline_numbers = metrics.overall(self.stats, self.generations)
+        return self.headline_numbers
+
+    def run_triage(self) -> list[RunTriage]:
+        """Per-run triage counts of the whole load (:func:`run_triage`), computed once."""
+        if self.triage_rows is None:
+            self.triage_rows = run_triage(self.generations, self.stats, self.triage)
+        return self.triage_rows
 
     @property
     def read_files(self) -> list[FileReport]:
@@ -394,6 +433,12 @@ class _Load:
         self.bytes_tokenized = 0.0
         self.bytes_done = 0
         """Bytes of the files whose lengths are all known."""
+        self.identities: list[FileIdentity | None] = []
+        """Every input file's identity when the load started (for the snapshot's key)."""
+        self.snapshot_key: str | None = None
+        self.snapshot_stats: pl.DataFrame | None = None
+        """The snapshot's Stats table (this input set unchanged): used for the complete result
+        when every file's rows and lengths came from the cache, instead of computing them."""
 
     def progress(self, stage: Stage) -> None:
         if self.on_progress is not None:
@@ -629,8 +674,109 @@ class _Load:
             self.last_partial = time.perf_counter()
             self.next_wait = max(self.partial_interval, 2 * (self.last_partial - now))
 
+    # --- the snapshot: a whole load's stats, keyed by every input's identity and every option ---
+
+    def make_snapshot_key(self) -> str | None:
+        """The snapshot entry of this input set as it is now (None: no snapshot for it)."""
+        if self.cache is None or (self.options.tokenize and self.spec is None):
+            return None
+        self.identities = [_identity(item.path) for item in self.inputs]
+        if any(identity is None for identity in self.identities):
+            return None
+        options = self.options
+        parts = [
+            SNAPSHOT_FORMAT,
+            CACHE_FORMAT,
+            self.spec.fingerprint if self.spec is not None else "no lengths",
+            repr((options.format, options.pattern, options.read.cache_token())),
+            repr((options.correct_threshold, options.triage_thresholds())),
+            repr(sorted((r.source, r.skipped) for r in self.skipped.values())),
+        ]
+        for item, identity in zip(self.inputs, self.identities, strict=True):
+            assert identity is not None
+            parts.append(
+                repr((str(item.path), item.source, identity.device, identity.inode))
+                + f"{identity.size}:{identity.mtime_ns}"
+            )
+        text = "\0".join(parts).encode("utf-8", "surrogatepass")
+        return hashlib.sha256(text).hexdigest()
+
+    def inputs_unchanged(self) -> bool:
+        """True when every input file is still the version the load started with."""
+        return len(self.identities) == len(self.inputs) and all(
+            _identity(item.path) == identity
+            for item, identity in zip(self.inputs, self.identities, strict=True)
+        )
+
+    def read_snapshot(self) -> LoadResult | None:
+        """This input set's snapshot as a result without generations (None: a miss)."""
+        if self.cache is None or self.snapshot_key is None:
+            return None
+        hit = self.cache.get_snapshot(self.snapshot_key)
+        if hit is None:
+            return None
+        stats, meta = hit
+        try:
+            result = _result_from_snapshot(stats, meta, self.options)
+        except (KeyError, TypeError, ValueError):  # not what this version writes: a miss
+            return None
+        if (
+            len(result.read_files) + len(result.skipped_files) != len(result.files)
+            or sum(f.generations for f in result.read_files) != result.headline()["generations"]
+            or stats.height != result.headline()["prompts"]
+        ):
+            return None
+        note = self.options.workers_note()
+        if note is not None:
+            result.notes.insert(0, note)
+        result.seconds = time.perf_counter() - self.started
+        return result
+
+    def write_snapshot(self, result: LoadResult) -> None:
+        """Keep a complete load's outcome for the next load of the same, unchanged input set."""
+        if (
+            self.cache is None
+            or self.snapshot_key is None
+            or not result.complete
+            or result.cancelled
+            or not result.generations.height
+            or not all(state.cacheable for state in self.states)
+            or not self.inputs_unchanged()
+        ):
+            return
+        note = self.options.workers_note()
+        meta: dict[str, Any] = {
+            "errors": [[e.source, e.line, e.reason] for e in result.errors],
+            "notes": [n for n in result.notes if n != note and n not in self.cache_notes()],
+            "files": [_file_json(f) for f in result.files],
+            "tokenizer": result.tokenizer,
+            "counting": result.counting,
+            "headline": result.headline(),
+            "triage": [dataclasses.asdict(row) for row in result.run_triage()],
+        }
+        self.cache.put_snapshot(self.snapshot_key, result.stats, meta)
+
+    def cache_notes(self) -> list[str]:
+        """What :meth:`result` says about the cache itself (never part of a snapshot)."""
+        if self.cache is None or not self.cache.write_errors:
+            return []
+        return [
+            f"the cache directory {self.cache.directory} cannot be written "
+            f"({self.cache.write_errors[0]}): nothing is cached; see --cache-dir, --no-cache"
+        ]
+
     def run(self) -> LoadResult:
         options = self.options
+        self.snapshot_key = self.make_snapshot_key()
+        snapshot = self.read_snapshot()
+        if snapshot is not None:
+            if options.stats_only:
+                return snapshot
+            # The table at once; the rows follow (a UI needs them for text, filters, exports).
+            self.snapshot_stats = snapshot.stats
+            if self.on_partial is not None:
+                self.on_partial(dataclasses.replace(snapshot, complete=False))
+                self.last_partial = time.perf_counter()
         workers = min(options.workers(), max(1, len(self.inputs)))
         note = options.workers_note()
         if note is not None:
@@ -714,7 +860,10 @@ class _Load:
                 if not known and state is not last:
                     self.partial()
         self.progress("done")
-        return self.result(complete=True)
+        result = self.result(complete=True)
+        if not result.from_snapshot:
+            self.write_snapshot(result)
+        return result
 
     def drop_copies(self) -> None:
         """One run saved twice in different folders (an Inspect log copied or converted, same
@@ -768,7 +917,18 @@ class _Load:
             for state in self.states
         ]
         generations = finish_generations(frames)
-        stats = compute_stats(generations, self.options)
+        from_snapshot = (
+            complete
+            and not cancelled
+            and self.snapshot_stats is not None
+            and all(state.cached and state.cacheable for state in self.states)
+            and self.inputs_unchanged()
+        )
+        if from_snapshot:
+            assert self.snapshot_stats is not None
+            stats = self.snapshot_stats
+        else:
+            stats = compute_stats(generations, self.options)
         files = list(self.skipped.values()) + [
             FileReport(
                 s.input.source,
@@ -783,13 +943,7 @@ class _Load:
         ]
         order = {item.source: i for i, item in enumerate(self.inputs)}
         files.sort(key=lambda f: order.get(f.source, 0))
-        notes = list(self.notes)
-        if self.cache is not None and self.cache.write_errors:
-            notes.insert(
-                0,
-                f"the cache directory {self.cache.directory} cannot be written "
-                f"({self.cache.write_errors[0]}): nothing is cached; see --cache-dir, --no-cache",
-            )
+        notes = self.cache_notes() + list(self.notes)
         return LoadResult(
             generations,
             stats,
@@ -803,6 +957,7 @@ class _Load:
             cancelled,
             self.options.triage_thresholds(),
             self.counting(),
+            from_snapshot=from_snapshot,
         )
 
     def counting(self) -> str:
@@ -810,6 +965,63 @@ class _Load:
         if self.cached_paths:
             parts.append("cached lengths from " + " and ".join(sorted(self.cached_paths)))
         return "; ".join(parts) if parts else "none"
+
+
+# Part of every snapshot key: bump it when what a load computes after reading changes (the stats,
+# the notes, the headline numbers or the triage counts), since a snapshot hit skips all of that.
+SNAPSHOT_FORMAT = "1"
+
+
+def _file_json(report: FileReport) -> dict[str, Any]:
+    identity = report.identity
+    return {
+        "source": report.source,
+        "format": report.format,
+        "path": None if report.path is None else str(report.path),
+        "generations": report.generations,
+        "errors": report.errors,
+        "skipped": report.skipped,
+        "companion": report.companion,
+        "identity": None if identity is None else dataclasses.astuple(identity),
+    }
+
+
+def _result_from_snapshot(
+    stats: pl.DataFrame, meta: dict[str, Any], options: LoadOptions
+) -> LoadResult:
+    """A snapshot's load result: no generation rows; every file's outcome as it was told."""
+    files = [
+        FileReport(
+            str(f["source"]),
+            None if f["format"] is None else str(f["format"]),
+            None if f["path"] is None else Path(f["path"]),
+            int(f["generations"]),
+            int(f["errors"]),
+            # Nothing of a read file was read again: its rows are the snapshot's.
+            f["skipped"] is None,
+            None if f["skipped"] is None else str(f["skipped"]),
+            bool(f["companion"]),
+            None if f["identity"] is None else FileIdentity(*(int(v) for v in f["identity"])),
+        )
+        for f in meta["files"]
+    ]
+    headline = {str(k): v for k, v in dict(meta["headline"]).items()}
+    return LoadResult(
+        empty_generations(with_lengths=True),
+        stats,
+        [LoadError(str(s), None if n is None else int(n), str(r)) for s, n, r in meta["errors"]],
+        files,
+        [str(note) for note in meta["notes"]],
+        str(meta["tokenizer"]),
+        sum(f.skipped is None for f in files),
+        0.0,
+        True,
+        triage=options.triage_thresholds(),
+        counting=f"{meta['counting']}; stats from the cache (inputs unchanged)",
+        headline_numbers=headline,
+        triage_rows=[RunTriage(**row) for row in meta["triage"]],
+        from_snapshot=True,
+    )
 
 
 def load(

@@ -651,6 +651,8 @@ def rescored_load(
         result,
         generations=with_new_scores(result.generations, rescored),
         stats=rescored_stats(result.generations, rescored, compute),
+        headline_numbers=None,  # the stored scores' numbers: computed again from the new ones
+        triage_rows=None,
     )
 
 

@@ -62,7 +62,8 @@ def header_text(result: LoadResult, width: int) -> str:
     """The one-line header, most telling first: prompts and accuracy (per run when several are
     loaded), generations, bad lines, files, tokenizer."""
     stats, gens = result.stats, result.generations
-    head = overall(stats, gens)
+    # The snapshot's result holds no generation rows yet: its numbers are the snapshot's.
+    head = result.headline() if result.generations_pending else overall(stats, gens)
     kinds = run_kinds(stats)
     # Accuracy only over runs whose score is one; what every run's score is, at the end.
     accuracies = any(k.accuracy for k in kinds.values())
@@ -112,7 +113,9 @@ def header_text(result: LoadResult, width: int) -> str:
     parts.append(f"bad lines {len(result.errors):,}")
     if result.notes:
         parts.append(f"notes {len(result.notes):,} (b)")
-    if not result.complete:
+    if result.generations_pending:
+        parts.append("generations loading")
+    elif not result.complete:
         parts.append("lengths pending" if not result.cancelled else "lengths incomplete")
     parts.append(
         f"files {len(result.read_files)}" + (f" (+{len(skipped)} skipped)" if skipped else "")
@@ -515,12 +518,25 @@ class MainScreen(Screen[None]):
         self.evalapp.say(f"still reading the files: {what} once the prompts are shown")
         return False
 
+    def generations_loaded(self, what: str) -> bool:
+        """True once the generations are loaded; a warm load shows its table from the cache's
+        snapshot first and reads the generations behind it: until then, says so."""
+        if not self.prompts_shown(what):
+            return False
+        result = self.evalapp.result
+        if result is None or not result.generations_pending:
+            return True
+        self.evalapp.say(f"still reading the generations: {what} once they are loaded")
+        return False
+
     def action_open_prompt(self) -> None:
         if self.query_one("#filter", Input).has_focus:
             return
         key = self.cursor_key()
         if key is None:
             self.prompts_shown("a prompt opens")
+            return
+        if not self.generations_loaded("a prompt opens"):
             return
         from evaltui.app.screens.prompt import PromptScreen
 
@@ -531,14 +547,14 @@ class MainScreen(Screen[None]):
         self.action_open_prompt()
 
     def action_plot(self) -> None:
-        if not self.prompts_shown("the plots open"):
+        if not self.generations_loaded("the plots open"):
             return
         from evaltui.app.screens.plot import PlotScreen
 
         self.app.push_screen(PlotScreen())
 
     def action_export(self) -> None:
-        if not self.prompts_shown("export opens"):
+        if not self.generations_loaded("export opens"):
             return
         from evaltui.app.screens.export import ExportScreen
 
@@ -550,7 +566,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(ProblemsScreen())
 
     def action_summary(self) -> None:
-        if not self.prompts_shown("the summary opens"):
+        if not self.generations_loaded("the summary opens"):
             return
         from evaltui.app.screens.summary import SummaryScreen
 
@@ -561,6 +577,8 @@ class MainScreen(Screen[None]):
         runs = self.runs()
         if not runs:
             self.prompts_shown("compare opens")
+            return
+        if not self.generations_loaded("compare opens"):
             return
         from evaltui.app.screens.compare import open_compare
 
