@@ -173,8 +173,8 @@ class Cache:
 
     def get_snapshot(self, key: str) -> tuple[pl.DataFrame, dict[str, Any]] | None:
         try:
-            meta = json.loads(self._path(key, ".snap.json").read_text(encoding="utf-8"))
-            data = self._path(key, ".snap.arrow").read_bytes()
+            meta = json.loads(self._path(key, ".snapshot-meta").read_text(encoding="utf-8"))
+            data = self._path(key, ".snapshot").read_bytes()
             if not isinstance(meta, dict) or meta.get("digest") != hashlib.sha256(data).hexdigest():
                 return None
             frame = pl.read_ipc(io.BytesIO(data))
@@ -188,8 +188,8 @@ class Cache:
         data = buffer.getvalue()
         text = json.dumps({**meta, "digest": hashlib.sha256(data).hexdigest()})
         # The table first, the metadata (with the table's digest) last.
-        self._write(self._path(key, ".snap.arrow"), lambda h: h.write(data))
-        self._write(self._path(key, ".snap.json"), lambda h: h.write(text.encode("utf-8")))
+        self._write(self._path(key, ".snapshot"), lambda h: h.write(data))
+        self._write(self._path(key, ".snapshot-meta"), lambda h: h.write(text.encode("utf-8")))
 
     # Plain arrays under a key of their own (a tokenizer's count plan): written with a digest
     # over every array, so a damaged or half-written entry is a miss, never a wrong plan.

@@ -158,3 +158,54 @@ async def test_text_of_a_file_rewritten_after_loading_is_refused(
         shown = screen.show_generation()
         assert shown is not None and "has changed since it was loaded" in shown.plain
         assert "STEP" not in shown.plain and "step" not in shown.plain
+
+
+async def test_the_snapshot_table_comes_first_and_keys_needing_generations_wait(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm load of unchanged inputs shows the cache's snapshot of the stats at once, while
+    the generation rows are read behind it: the keys that need them say so, none crashes."""
+    import threading
+
+    from evaltui.app.screens.main import header_text
+    from evaltui.data.cache import Cache
+
+    monkeypatch.chdir(tmp_path)
+    data = write_evals(tmp_path / "evals")
+    cache = tmp_path / "cache"
+    app = app_for(data, cache, word_tokenizer)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.result is not None
+        cold_stats = app.result.stats
+    release = threading.Event()
+    get_rows = Cache.get_rows
+
+    def slow_rows(self: Cache, key: str) -> Any:
+        release.wait(30)  # the rows arrive only when the test says so
+        return get_rows(self, key)
+
+    monkeypatch.setattr(Cache, "get_rows", slow_rows)
+    app = app_for(data, cache, word_tokenizer)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.rows is not None:
+                break
+        result = app.result
+        assert result is not None and result.generations_pending and app.rows is not None
+        assert result.stats.equals(cold_stats) and result.generations.height == 0
+        assert "generations loading" in header_text(result, 80)
+        for key in ("enter", "p", "e", "t", "m"):
+            await pilot.press(key)
+            await pilot.pause()
+            said = [n.message for n in app._notifications]
+            assert any(m.startswith("still reading the generations: ") for m in said), (key, said)
+            assert len(app.screen_stack) == 2  # nothing opened
+        release.set()
+        await settle(pilot)
+        assert app.result is not None and app.result.complete and app.result.from_snapshot
+        assert app.result.stats.equals(cold_stats) and app.result.generations.height > 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen) and app.screen.generations.height > 0

@@ -186,7 +186,7 @@ def test_ctrl_c_while_reader_threads_are_busy(tmp_path: Path) -> None:
         import sys, threading, time
         from evaltui import cli
 
-        def busy_load(*_args):
+        def busy_load(*_args, **_kwargs):
             threading.Thread(target=time.sleep, args=(600,), name="reader").start()
             print("loading", flush=True)
             while True:

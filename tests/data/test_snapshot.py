@@ -189,8 +189,8 @@ def test_tokenizer_and_options(runner: Runner, capsys: Any, tmp_path: Path) -> N
 @pytest.mark.parametrize("damage", ["truncate-table", "flip-table", "truncate-meta", "empty"])
 def test_a_damaged_snapshot_is_a_miss(runner: Runner, capsys: Any, damage: str) -> None:
     runner.same_as_no_cache(capsys)
-    tables = sorted(runner.cache.rglob("*.snap.arrow"))
-    metas = sorted(runner.cache.rglob("*.snap.json"))
+    tables = sorted(runner.cache.rglob("*.snapshot"))
+    metas = sorted(runner.cache.rglob("*.snapshot-meta"))
     assert len(tables) == 1 and len(metas) == 1
     table, meta = tables[0], metas[0]
     if damage == "truncate-table":
