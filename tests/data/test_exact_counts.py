@@ -412,6 +412,22 @@ def test_a_full_chunk_cache_is_emptied_without_losing_the_chunks_in_hand(
     info.fast.reset()
 
 
+@pytest.mark.parametrize("model", TOKENIZERS)
+def test_chunks_counted_in_one_call_get_each_their_own_count(model: str | None) -> None:
+    """New chunks are encoded in one tiktoken call, joined by the separator token: each chunk's
+    count must be what encoding it alone gives, whatever it ends or starts with (spaces, newlines,
+    nothing at all), and chunks holding the separator character itself are counted one by one."""
+    info = info_for(model)
+    assert info.fast is not None
+    encode = info.fast.encoding.encode_ordinary
+    chunks = ["", "word      ", " is", "\r\n", "  \n\n ", "12345", " é", "中文", "", "x"]
+    chunks += [c + "<think>" for c in chunks[:3]]
+    assert info.fast._encode_counts(chunks) == [len(encode(c)) for c in chunks]
+    with_nul = ["a\x00b", " the\x00", "\x00", "plain"]
+    assert info.fast._encode_counts(with_nul) == [len(encode(c)) for c in with_nul]
+    assert info.fast._encode_counts([]) == []
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_units_threads_and_pieces_give_the_same_counts(
     monkeypatch: pytest.MonkeyPatch, threads: int
