@@ -44,6 +44,7 @@ from evaltui.data.loader import (
     PartialCallback,
     ProgressCallback,
     finish_generations,
+    length_counter,
     load,
     mixed_metric_runs,
     read_input,
@@ -53,9 +54,7 @@ from evaltui.data.runs import retag, run_key, run_tags
 from evaltui.data.schema import LoadError, empty_generations
 from evaltui.data.tokens import (
     LengthCounter,
-    TokenizerError,
     count_in_batches,
-    resolve_tokenizer,
 )
 
 #: Seconds between two polls that list the directories and stat every input even when the
@@ -571,11 +570,8 @@ class Follower:
     def _counter(self) -> LengthCounter:
         """The lengths counter for new rows (the count-only path while it agrees with HF)."""
         if self.counter is None:
-            try:
-                info = resolve_tokenizer(self.options.model).load()
-            except TokenizerError as exc:
-                raise LoadFailure(str(exc)) from None
-            self.counter = LengthCounter(info, threads=self.options.workers())
+            # As the first load does: the count plan from the cache when it holds one.
+            self.counter = length_counter(None, self.options, self.options.open_cache())
         return self.counter
 
     def result(self) -> LoadResult:

@@ -110,6 +110,10 @@ class LoadOptions:
         cores = os.cpu_count() or 1
         return max(1, min(self.num_proc or cores, cores))
 
+    def open_cache(self) -> Cache | None:
+        """The token-length cache these options name (None with ``--no-cache``)."""
+        return Cache(self.cache_dir or default_cache_dir()) if self.use_cache else None
+
     def workers_note(self) -> str | None:
         """What a load says when ``--num-proc`` asked for more threads than there are cores."""
         if self.num_proc is not None and self.num_proc > self.workers():
@@ -118,6 +122,21 @@ class LoadOptions:
                 "(the machine's cores)"
             )
         return None
+
+
+def length_counter(
+    spec: TokenizerSpec | None, options: LoadOptions, cache: Cache | None
+) -> LengthCounter:
+    """Load the tokenizer (``spec``, or the one ``options.model`` names) and one load's counter.
+
+    The count-only path's plan comes from ``cache`` when it holds one (a load, a followed load and
+    its later lines all build it the same way). LoadFailure when the tokenizer cannot be loaded.
+    """
+    try:
+        info = (spec or resolve_tokenizer(options.model)).load(cache=cache)
+    except TokenizerError as exc:
+        raise LoadFailure(str(exc)) from None
+    return LengthCounter(info, threads=options.workers())
 
 
 Stage = Literal["reading", "tokenizing", "done", "cancelled"]
@@ -426,7 +445,7 @@ class _Load:
         self.fast_counted: list[_FileState] = []
         """Files this load counted by the count-only path (recounted if its self-check fails)."""
         self.cached_paths: set[str] = set()
-        self.cache = Cache(options.cache_dir or default_cache_dir()) if options.use_cache else None
+        self.cache = options.open_cache()
         self.bytes_total = sum(f.size for f in inputs)
         self.files_read = self.files_tokenized = self.generations = 0
         self.tokenized = self.tokens = self.bytes_read = 0
@@ -579,11 +598,7 @@ class _Load:
         if state.lengths is not None or self.lengths_from_cache(state):
             return True
         if self.counter is None:
-            try:
-                info = self.spec.load(cache=self.cache)
-            except TokenizerError as exc:
-                raise LoadFailure(str(exc)) from None
-            self.counter = LengthCounter(info, threads=self.options.workers())
+            self.counter = length_counter(self.spec, self.options, self.cache)
         counter = self.counter
         before = self.tokenized
         file_rows = max(state.frame.height, 1)

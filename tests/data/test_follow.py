@@ -531,3 +531,30 @@ def test_a_followed_file_keeps_few_chunks_however_many_polls() -> None:
     # the oldest rows, once joined into a big chunk, stay in it
     assert first_chunk_rows is not None
     assert len(frame.get_column("a").get_chunks()[0]) >= first_chunk_rows
+
+
+def test_followed_lines_use_the_cached_count_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New lines of a followed load get the count-only path from the plan cached by a plain
+    load, as a plain load does, instead of parsing the tokenizer's JSON into a plan again."""
+    from evaltui.data import tokens
+
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 1)])
+    opts = LoadOptions(cache_dir=tmp_path / "cache")
+    load([data], opts)  # builds the plan and caches it (and the lengths)
+
+    def no_plan(spec: object) -> object:
+        raise AssertionError("the count plan was built again instead of read from the cache")
+
+    monkeypatch.setattr(tokens, "plan_parts", no_plan)
+    follower = Follower([data], opts)
+    follower.load()  # every length cached: no tokenizer loaded yet
+    assert follower.counter is None
+    append(out, line(2, 2))
+    update = follower.poll()
+    assert update is not None
+    assert follower.counter is not None and follower.counter.path == tokens.FAST_PATH
+    assert "followed lines: tiktoken (self-checked" in update.result.counting
+    assert_same(update.result, [data], opts)
