@@ -65,7 +65,9 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         type=int,
         default=None,
         metavar="N",
-        help="threads for reading and tokenizing (default: all cores)",
+        help="threads for reading and tokenizing, and the size of every thread pool evaltui "
+        "starts: polars', the tokenizer's (Rayon) and its own (default: all cores; never more "
+        "than the cores)",
     )
     parser.add_argument(
         "--cache-dir",
@@ -484,12 +486,51 @@ def say(text: str) -> None:
     sys.stdout.write(visible(text))
 
 
+def num_proc_flag(argv: Sequence[str]) -> int | None:
+    """The value of ``--num-proc``/``--num_proc`` in ``argv`` (or a prefix argparse accepts),
+    found before any parser runs; None when absent or not a positive integer (the command's
+    parser then reports a bad value)."""
+    found: int | None = None
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if len(name) < len("--num-") or not any(
+            flag.startswith(name) for flag in ("--num-proc", "--num_proc")
+        ):
+            continue
+        if not eq:
+            value = argv[index + 1] if index + 1 < len(argv) else ""
+        try:
+            number = int(value)
+        except ValueError:
+            continue
+        if number > 0:
+            found = number  # the last one counts, as with argparse
+    return found
+
+
+def bound_pools(argv: Sequence[str]) -> None:
+    """``--num-proc N`` sizes every thread pool evaltui starts, not only its own: polars sizes its
+    pool once, from ``POLARS_MAX_THREADS``, when it is first imported, and the tokenizer's Rayon
+    pool from ``RAYON_NUM_THREADS`` on its first batch. So this runs before any command imports
+    either (in a process that imported polars already, its pool stays as it is)."""
+    num_proc = num_proc_flag(argv)
+    if num_proc is None:
+        return
+    threads = str(max(1, min(num_proc, os.cpu_count() or 1)))
+    for name in ("POLARS_MAX_THREADS", "RAYON_NUM_THREADS", "RAYON_RS_NUM_CPUS"):
+        os.environ[name] = threads
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     saved = sys.stderr
     if not isinstance(saved, VisibleStream):
         sys.stderr = VisibleStream(saved)
     try:
-        return dispatch(list(sys.argv[1:] if argv is None else argv))
+        args = list(sys.argv[1:] if argv is None else argv)
+        bound_pools(args)
+        return dispatch(args)
     except KeyboardInterrupt:
         print("evaltui: interrupted", file=sys.stderr)
         # Only the program itself (the console script calls main() without arguments) may end

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -211,3 +212,58 @@ def test_the_end_summary_says_how_many_skips_and_notes_it_does_not_list(
     assert "7 skipped" in err
     assert sum(line.startswith("skipped ") for line in err.splitlines()) == 5
     assert "  … and 2 more skipped files" in err.splitlines()
+
+
+# Runs `evaltui ARGS…` in this process (polars not imported before), then reports the pools.
+POOLS = """
+import json, os, sys, threading
+from evaltui.cli import main
+code = main(sys.argv[1:])
+import polars
+print(json.dumps({
+    "code": code,
+    "polars": polars.thread_pool_size(),
+    "rayon": os.environ.get("RAYON_NUM_THREADS"),
+    "count_threads": sum(t.name.startswith("evaltui-count") for t in threading.enumerate()),
+}))
+"""
+
+
+def test_num_proc_bounds_every_thread_pool(evals: Path, tmp_path: Path) -> None:
+    """--num-proc N sizes polars' pool (fixed when polars is first imported), the tokenizer's
+    Rayon pool and the count path's threads, not only the reading threads."""
+    cores = os.cpu_count() or 1
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("POLARS_MAX_THREADS", "RAYON_NUM_THREADS", "RAYON_RS_NUM_CPUS")
+    }
+    runs = [("--num-proc", 1), ("--num_proc=", 1), ("--num-p", 1), ("--num-proc", 2)]
+    for flag, n in [*runs, ("--num_proc", 64)]:
+        number = [f"{flag}{n}"] if flag.endswith("=") else [flag, str(n)]
+        args = ["summarize", str(evals), "-q", "--no-cache", *number]
+        args += ["-o", str(tmp_path / f"out{n}.json")]
+        proc = subprocess.run(
+            [sys.executable, "-c", POOLS, *args], capture_output=True, text=True, env=env
+        )
+        assert proc.returncode == 0, proc.stderr
+        pools = json.loads(proc.stdout.splitlines()[-1])
+        expected = min(n, cores)
+        assert pools["code"] == 0
+        assert pools["polars"] == expected
+        assert pools["rayon"] == str(expected)
+        assert pools["count_threads"] <= (expected if expected > 1 else 0)
+    proc = subprocess.run(
+        [sys.executable, "-c", POOLS, "summarize", str(evals), "-q", "--no-cache", "-o", "-"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert json.loads(proc.stdout.splitlines()[-1])["polars"] == cores  # default: all cores
+
+
+def test_num_proc_help_says_it_bounds_every_pool(capsys: Any) -> None:
+    with pytest.raises(SystemExit):
+        main(["summarize", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "the size of every thread pool evaltui starts: polars'" in help_text
