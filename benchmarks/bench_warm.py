@@ -28,7 +28,7 @@ BIN = Path(sys.executable).parent
 
 def summarize(data: Path, cache: Path, out: Path, base: Path | None) -> float:
     env = dict(os.environ)
-    if base is not None:  # the baseline's package first on the path, same interpreter
+    if base is not None:  # that checkout's package first on the path, same interpreter
         env["PYTHONPATH"] = str(base)
     command = [str(BIN / "evaltui"), "summarize", str(data), "-q", "--cache-dir", str(cache)]
     start = time.perf_counter()
@@ -72,6 +72,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--base", type=Path, default=None, help="checkout of the baseline code")
+    parser.add_argument(
+        "--candidate", type=Path, default=None, help="checkout of the candidate (default: this one)"
+    )
     parser.add_argument("--cache-dir", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--write-json", action="store_true")
@@ -81,7 +84,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="evaltui-warm-"))
     cache = args.cache_dir or work / "cache"
     print(f"load average at start: {os.getloadavg()}")
-    codes = {"candidate": None} if args.base is None else {"baseline": args.base, "candidate": None}
+    codes = {"candidate": args.candidate}
+    if args.base is not None:
+        codes = {"baseline": args.base, **codes}
     for name, base in codes.items():  # fill each code's cache entries (not timed)
         if not args.no_prime:
             summarize(args.data, cache, work / f"{name}.json", base)

@@ -50,6 +50,8 @@ class InputFile:
     source: str
     """Path shown to users and written to exports: relative to the common root of the inputs."""
     size: int
+    identity: FileIdentity | None = None
+    """The file's version when it was found (None when not taken)."""
 
 
 def _natural_key(source: str) -> tuple[list[object], str]:
@@ -98,17 +100,22 @@ def discover(
     roots = [p if is_dir else p.parent for p, is_dir in resolved]
     common = Path(os.path.commonpath([str(r) for r in roots]))
 
-    def source(path: Path) -> str:
-        return _shown(path.relative_to(common).as_posix())
+    prefix = os.path.join(str(common), "")  # "/a/b/" (or "/" for the root itself)
+
+    def source(path: Path | str) -> str:
+        text = str(path)
+        if text.startswith(prefix):  # the common case, without pathlib's parsing
+            return _shown(text[len(prefix) :].replace(os.sep, "/"))
+        return _shown(Path(path).relative_to(common).as_posix())
 
     found: dict[Path, InputFile] = {}
     for path, is_dir in resolved:
         if not is_dir:
             try:
-                size = path.stat().st_size
+                info = path.stat()
             except OSError as exc:
                 raise InputError(f"{_shown(path)}: cannot read: {exc.strerror or exc}") from None
-            found.setdefault(path, InputFile(path, source(path), size))
+            found.setdefault(path, InputFile(path, source(path), info.st_size, _of_stat(info)))
             continue
         matched = _walk(path, pattern, extensions, source, problems)
         if not matched and len(resolved) == 1:
@@ -134,6 +141,10 @@ def discover(
     return files
 
 
+def _of_stat(info: os.stat_result) -> FileIdentity:
+    return FileIdentity(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
 def _shown(path: str | os.PathLike[str]) -> str:
     """A path as text that can be printed: undecodable name bytes become ``\\xNN``."""
     return clean_text(os.fspath(path))
@@ -143,7 +154,7 @@ def _walk(
     root: Path,
     pattern: str | None,
     extensions: tuple[str, ...],
-    source: Callable[[Path], str],
+    source: Callable[[Path | str], str],
     problems: list[tuple[str, str]],
 ) -> list[InputFile]:
     """The matching files under ``root``; directories that cannot be read go to ``problems``."""
@@ -152,14 +163,17 @@ def _walk(
         where = Path(exc.filename) if exc.filename else root
         problems.append((source(where) + "/", f"cannot list directory: {exc.strerror or exc}"))
 
+    # Plain strings in the loop, not pathlib: thousands of small files are walked per load.
     matched: list[InputFile] = []
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, onerror=cannot_list, followlinks=True):
-        here = Path(dirpath)
+    top = str(root)
+    for dirpath, dirnames, filenames in os.walk(top, onerror=cannot_list, followlinks=True):
         try:
-            stat = here.stat()
+            stat = os.stat(dirpath)
         except OSError as exc:
-            problems.append((source(here) + "/", f"cannot read directory: {exc.strerror or exc}"))
+            problems.append(
+                (source(dirpath) + "/", f"cannot read directory: {exc.strerror or exc}")
+            )
             dirnames[:] = []
             continue
         if (stat.st_dev, stat.st_ino) in seen:  # a symlink back to a directory already walked
@@ -168,22 +182,23 @@ def _walk(
         seen.add((stat.st_dev, stat.st_ino))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         failed: list[str] = []
+        below = os.path.relpath(dirpath, top)
+        rel_dir = "" if below == "." else below.replace(os.sep, "/") + "/"
         for filename in filenames:
-            full = here / filename
-            rel = full.relative_to(root).as_posix()
-            if filename.startswith(".") or not _matches(rel, pattern, extensions):
+            if filename.startswith(".") or not _matches(rel_dir + filename, pattern, extensions):
                 continue
+            full = os.path.join(dirpath, filename)
             try:
-                info = full.stat()
+                info = os.stat(full)
             except OSError as exc:  # not searchable directory, broken link, vanished
                 failed.append(exc.strerror or str(exc))
                 continue
             if stat_is_file(info.st_mode):
-                matched.append(InputFile(full, source(full), info.st_size))
+                matched.append(InputFile(Path(full), source(full), info.st_size, _of_stat(info)))
         if failed:
             problems.append(
                 (
-                    source(here) + "/",
+                    source(dirpath) + "/",
                     f"{len(failed)} matching file(s) here cannot be looked at: {failed[0]}",
                 )
             )

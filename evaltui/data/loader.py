@@ -695,7 +695,8 @@ class _Load:
         """The snapshot entry of this input set as it is now (None: no snapshot for it)."""
         if self.cache is None or (self.options.tokenize and self.spec is None):
             return None
-        self.identities = [_identity(item.path) for item in self.inputs]
+        # Taken by discovery (one stat per file, before anything was read), else now.
+        self.identities = [item.identity or _identity(item.path) for item in self.inputs]
         if any(identity is None for identity in self.identities):
             return None
         options = self.options

@@ -332,14 +332,14 @@ def test_files_that_cannot_be_looked_at_are_reported_not_a_crash(
     locked = tmp_path / "b"
     _write(locked / "one.jsonl", _records(1))
     _write(locked / "two.jsonl", _records(1))
-    real_stat = Path.stat
+    real_stat = os.stat
 
-    def stat(self: Path, *args: Any, **kwargs: Any) -> os.stat_result:
-        if self.parent == locked:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_stat(self, *args, **kwargs)
+    def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        if os.path.dirname(os.fspath(path)) == str(locked):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_stat(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "stat", stat)
+    monkeypatch.setattr(os, "stat", stat)  # what Path.stat calls too
     result = _load([tmp_path], tmp_path)
     assert result.generations.height == 2
     assert [(f.source, f.skipped) for f in result.skipped_files] == [
