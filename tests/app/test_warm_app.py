@@ -202,9 +202,11 @@ async def test_the_snapshot_table_comes_first_and_keys_needing_generations_wait(
             said = [n.message for n in app._notifications]
             assert any(m.startswith("still reading the generations: ") for m in said), (key, said)
             assert len(app.screen_stack) == 2  # nothing opened
+        shown = app.rows
         release.set()
         await settle(pilot)
         assert app.result is not None and app.result.complete and app.result.from_snapshot
+        assert app.rows is shown  # the same Stats table: its rows are not computed again
         assert app.result.stats.equals(cold_stats) and app.result.generations.height > 0
         await pilot.press("enter")
         await pilot.pause()
