@@ -745,6 +745,8 @@ class _Load:
         note = self.options.workers_note()
         if note is not None:
             result.notes.insert(0, note)
+        # The same tokenizer files may be named by another path this time.
+        result.tokenizer = self.spec.name if self.spec is not None else "none"
         result.seconds = time.perf_counter() - self.started
         return result
 

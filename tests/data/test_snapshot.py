@@ -177,6 +177,14 @@ def test_tokenizer_and_options(runner: Runner, capsys: Any, tmp_path: Path) -> N
     word = runner.tokenizer
     runner.tokenizer = other_tokenizer(tmp_path)
     runner.same_as_no_cache(capsys)
+    # The same tokenizer file under another name: the snapshot is used, the name is today's.
+    copy = tmp_path / "elsewhere" / "tokenizer.json"
+    copy.parent.mkdir()
+    shutil.copy(word, copy)
+    runner.tokenizer = copy
+    runner.summarize()
+    err = capsys.readouterr().err
+    assert "stats from the cache" in err and f"tokenizer    {copy}" in err
     runner.tokenizer = word
     runner.same_as_no_cache(capsys, "--correct-threshold", "0.9")
     runner.same_as_no_cache(capsys, "--triage", "cap_margin=0.5")
