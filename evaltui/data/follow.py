@@ -550,7 +550,7 @@ class Follower:
             lengths = count_in_batches(
                 counter,
                 frame.get_column("gen"),
-                batch_chars=self.options.batch_chars,
+                batch_chars=self.options.batch_for(path),
                 source=item.source,
             )
             if counter.path != path and counter.switched is not None:

@@ -80,6 +80,9 @@ class LoadOptions:
     """``--correct-threshold``: per run, or one for all; none = 0.5 for accuracies only."""
     batch_chars: int = 262_144
     """Characters per tokenizer batch: bounds memory and sets how often cancel is checked."""
+    fast_batch_chars: int = 2_000_000
+    """The same on the count-only path, whose memory its own units bound: a batch of many units
+    keeps every thread busy instead of waiting at each batch's end (~15 % faster on 2 threads)."""
     tokenize: bool = True
     """False skips token lengths entirely (they stay null)."""
     keep_text: bool = True
@@ -109,6 +112,12 @@ class LoadOptions:
         """Threads to use: ``num_proc`` bounded by the machine's cores (all cores when unset)."""
         cores = os.cpu_count() or 1
         return max(1, min(self.num_proc or cores, cores))
+
+    def batch_for(self, path: str) -> int:
+        """Characters per batch for a counter on ``path`` (:data:`FAST_PATH` or HF)."""
+        return (
+            max(self.batch_chars, self.fast_batch_chars) if path == FAST_PATH else self.batch_chars
+        )
 
     def open_cache(self) -> Cache | None:
         """The token-length cache these options name (None with ``--no-cache``)."""
@@ -613,7 +622,7 @@ class _Load:
         lengths = count_in_batches(
             counter,
             state.frame.get_column("gen"),
-            batch_chars=self.options.batch_chars,
+            batch_chars=self.options.batch_for(counter.path),
             on_batch=on_batch,
             cancelled=self.lengths_stopped,
             source=state.input.source,

@@ -294,6 +294,38 @@ def test_load_reports_the_path_and_caches_under_it(tmp_path: Path) -> None:
     assert hf.generations.get_column("gen_length").to_list() == expected
 
 
+def test_the_count_path_takes_a_file_in_few_large_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the count-only path a file goes out in batches of fast_batch_chars (its units bound
+    memory; each batch's end is a wait for the slowest thread), on tokenizers in batch_chars."""
+    from evaltui.data.bpecount import FastCounter
+
+    data = tmp_path / "run"
+    data.mkdir()
+    word = "the quick answer is forty two, so the sum is done. "
+    rows = [{"prompt": f"p{i}", "gen": word * 200, "accuracy": 1.0} for i in range(60)]
+    (data / "samples.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    batches: list[int] = []
+    real = FastCounter.count
+
+    def spy(self: FastCounter, texts: pl.Series) -> np.ndarray:
+        batches.append(len(texts))
+        return real(self, texts)
+
+    monkeypatch.setattr(FastCounter, "count", spy)
+    options = LoadOptions(use_cache=False, batch_chars=100_000, fast_batch_chars=400_000)
+    result = load([data], options)
+    assert result.counting.startswith(FAST_PATH)
+    # 60 texts of 10,400 characters in batches of ~400k (a batch ends past its budget); with
+    # batch_chars they were six batches of ~100k.
+    assert batches == [40, 20]
+    assert options.batch_for(HF_PATH) == 100_000
+    info = info_for(None)
+    expected = reference(info, [r["gen"] for r in rows])
+    assert result.generations.get_column("gen_length").to_list() == expected
+
+
 def test_num_proc_is_bounded_by_cores_and_says_so(tmp_path: Path) -> None:
     data = tmp_path / "run"
     data.mkdir()
