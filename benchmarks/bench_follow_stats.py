@@ -25,6 +25,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from evaltui.data.extract import fill_vote_answers
 from evaltui.data.livestats import LiveStats, Part
 from evaltui.data.loader import LoadOptions, compute_stats, finish_generations, mixed_metric_runs
 
@@ -38,7 +39,9 @@ def main() -> None:
     parser.add_argument("--old", type=int, default=2)
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}", flush=True)
-    base = pl.read_parquet(args.generations)
+    # As a load's rows are now (a table written by an older version lacks vote_reference, and
+    # every update would normalize it again inside compute_stats).
+    base = fill_vote_answers(pl.read_parquet(args.generations))
     options = LoadOptions()
     files: dict[str, pl.DataFrame] = {
         str(k[0]): f for k, f in base.partition_by("source", as_dict=True).items()

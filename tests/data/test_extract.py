@@ -10,6 +10,7 @@ from evaltui.data.extract import (
     extract_answer,
     extract_answers,
     fill_extracted,
+    fill_vote_answers,
     last_boxed,
     normalize,
 )
@@ -89,3 +90,33 @@ def test_fill_extracted_keeps_the_formats_answer_and_leaves_null_when_nothing_fo
 )
 def test_normalize(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
+
+
+def test_vote_answers_and_references_are_filled_together_and_only_where_missing() -> None:
+    """Both columns are normalized in one evaluation (the same value in either column gets the
+    same spelling); a value already there stays, a null source stays null."""
+    frame = pl.DataFrame(
+        {
+            "extracted": ["1,000", "\\dfrac{1}{2}", None, "0.50", "kept"],
+            "answer": ["1000", "1,000", "$3$", None, "x"],
+            "vote_answer": [None, None, None, None, "already"],
+        },
+        schema={"extracted": pl.String, "answer": pl.String, "vote_answer": pl.String},
+    )
+    filled = fill_vote_answers(frame)
+    assert filled["vote_answer"].to_list() == [
+        normalize("1,000"),
+        normalize("\\dfrac{1}{2}"),
+        None,
+        normalize("0.50"),
+        "already",
+    ]
+    assert filled["vote_reference"].to_list() == [
+        normalize("1000"),
+        normalize("1,000"),
+        normalize("$3$"),
+        None,
+        normalize("x"),
+    ]
+    assert filled["vote_answer"][0] == filled["vote_reference"][0] == "1000"
+    assert fill_vote_answers(filled).equals(filled)  # nothing left to fill
