@@ -570,6 +570,22 @@ def overall(
     }
 
 
+def run_accuracies(stats: pl.DataFrame, kinds: Mapping[str, ScoreKind]) -> dict[str, float]:
+    """Each run whose score is an accuracy and that has scored generations: the mean score over
+    them, pooled from the Stats table (each prompt's score sum and scored count), run order kept.
+    Equal to the mean over the generations (up to float rounding in the last digit) without a
+    pass over them: the app's header is redrawn on every followed update."""
+    runs = [run for run, kind in kinds.items() if kind.accuracy]
+    if not runs or stats.height == 0:
+        return {}
+    per_run = (
+        stats.filter(pl.col("run").is_in(runs))
+        .group_by("run", maintain_order=True)
+        .agg(pl.col("total_accuracy_count").sum(), pl.col("n_scored").cast(pl.Int64).sum())
+    )
+    return {str(run): float(total) / int(n) for run, total, n in per_run.iter_rows() if n}
+
+
 def kinds_summary(kinds: Mapping[str, ScoreKind]) -> str:
     """What the runs' scores are (:func:`run_kinds`), in one line: ``score: accuracy (0/1)`` when
     every run's is the same, else ``scores: RUN: DESCRIPTION; RUN: …``. Run labels and metric

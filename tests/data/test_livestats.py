@@ -18,7 +18,7 @@ from evaltui.data.loader import (
     finish_generations,
     mixed_metric_runs,
 )
-from evaltui.data.metrics import Thresholds
+from evaltui.data.metrics import Thresholds, run_accuracies, run_kinds
 from evaltui.data.schema import conform
 from evaltui.data.triage import with_text_measures
 
@@ -210,3 +210,28 @@ def test_a_larger_count_adds_pass_columns_to_untouched_prompts() -> None:
     assert live.recomputed == 1
     assert [c for c in got.columns if "@" in c] == ["pass@1", "pass@2", "pass@4", "pass@5", "maj@5"]
     assert got.equals(compute_stats(finish_generations([both]), LoadOptions()))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_each_runs_accuracy_from_the_stats_is_the_mean_over_its_generations(seed: int) -> None:
+    """The app's header takes each run's accuracy from the Stats table (no pass over the
+    generations on every followed update): the same number as the mean over the scored rows."""
+    rng = random.Random(seed)
+    world = World(rng, metrics=seed % 2 == 1)
+    for _ in range(30):
+        world.step()
+    generations, _parts, _mixed = world.state()
+    stats = compute_stats(generations, LoadOptions())
+    kinds = run_kinds(stats)
+    scored = generations.filter(pl.col("accuracy").is_not_null())
+    want = {
+        run: float(scored.filter(pl.col("run") == run)["accuracy"].mean())  # type: ignore[arg-type]
+        for run, kind in kinds.items()
+        if kind.accuracy and scored.filter(pl.col("run") == run).height
+    }
+    got = run_accuracies(stats, kinds)
+    assert want, "the world has a run scored by accuracy"
+    assert list(got) == list(want)
+    assert got == pytest.approx(want, rel=1e-12)
+    # A run whose score is no accuracy (a continuous metric) gets none.
+    assert not any(not kinds[run].accuracy for run in got)

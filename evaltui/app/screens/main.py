@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Static
 from evaltui.app.display import fraction, table_columns
 from evaltui.app.tables import DataTable
 from evaltui.data.loader import LoadProgress, LoadResult
-from evaltui.data.metrics import kinds_summary, overall, run_kinds
+from evaltui.data.metrics import kinds_summary, run_accuracies, run_kinds
 from evaltui.data.query import Sort, View
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
 from evaltui.data.sanitize import one_line, one_line_middle
@@ -60,21 +60,23 @@ def rescore_part(stats: pl.DataFrame, width: int) -> str:
 
 def header_text(result: LoadResult, width: int) -> str:
     """The one-line header, most telling first: prompts and accuracy (per run when several are
-    loaded), generations, bad lines, files, tokenizer."""
-    stats, gens = result.stats, result.generations
-    # The snapshot's result holds no generation rows yet: its numbers are the snapshot's.
-    head = result.headline() if result.generations_pending else overall(stats, gens)
+    loaded), generations, bad lines, files, tokenizer. Every count comes from the Stats table (one
+    row per prompt), never from a pass over the generations: it is redrawn on each followed
+    update, and a warm load's snapshot result has the table before its generation rows."""
+    stats = result.stats
     kinds = run_kinds(stats)
     # Accuracy only over runs whose score is one; what every run's score is, at the end.
-    accuracies = any(k.accuracy for k in kinds.values())
+    values = run_accuracies(stats, kinds)
     skipped = [f for f in result.skipped_files if not f.companion]
     runs = stats["run"].unique(maintain_order=True).to_list() if stats.height else []
+    generations = int(stats["count"].sum()) if stats.height else 0
+    unscored = generations - (int(stats["n_scored"].sum()) if stats.height else 0)
     parts = []
     if len(runs) <= 1:
-        parts.append(f"prompts {head['prompts']:,}")
-        if accuracies:
-            parts.append(f"accuracy {fraction(head['accuracy'])}")  # type: ignore[arg-type]
-        parts.append(f"generations {head['generations']:,}")
+        parts.append(f"prompts {stats.height:,}")
+        if any(k.accuracy for k in kinds.values()):
+            parts.append(f"accuracy {fraction(values.get(runs[0]) if runs else None)}")
+        parts.append(f"generations {generations:,}")
     else:
         # Several runs: a prompt×run row count and a pooled accuracy would mislead, so say what
         # each run has (prompt counts once if equal; accuracy run by run, or its range).
@@ -86,10 +88,6 @@ def header_text(result: LoadResult, width: int) -> str:
             else "/".join(f"{c:,}" for c in per_run["prompts"].to_list())
         )
         parts.append(f"runs {len(runs)} · prompts {prompts} per run")
-        accuracy_runs = [run for run, kind in kinds.items() if kind.accuracy]
-        scored = gens.filter(pl.col("accuracy").is_not_null() & pl.col("run").is_in(accuracy_runs))
-        accuracy = scored.group_by("run", maintain_order=True).agg(pl.col("accuracy").mean())
-        values = dict(zip(accuracy["run"].to_list(), accuracy["accuracy"].to_list(), strict=True))
         if not values:
             pass
         elif len(runs) <= 3:
@@ -106,10 +104,10 @@ def header_text(result: LoadResult, width: int) -> str:
             parts.append(
                 f"accuracy {fraction(min(values.values()))}–{fraction(max(values.values()))} by run"
             )
-        parts.append(f"generations {head['generations']:,}")
+        parts.append(f"generations {generations:,}")
     parts.insert(len(parts) - 1, rescore_part(stats, width))  # beside the accuracy
-    if head["unscored"]:
-        parts.append(f"unscored {head['unscored']:,}")
+    if unscored:
+        parts.append(f"unscored {unscored:,}")
     parts.append(f"bad lines {len(result.errors):,}")
     if result.notes:
         parts.append(f"notes {len(result.notes):,} (b)")
