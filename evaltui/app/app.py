@@ -38,6 +38,9 @@ from evaltui.data.texts import TextSource, TextUnavailable
 FOLLOW_MIN_INTERVAL = 0.5
 """Seconds between two followed updates at the most often."""
 
+FOLLOW_HOLD_MAX = 5.0
+"""Seconds at most a followed update waits for the table of the one before it to be built."""
+
 
 class EvalApp(App[int]):
     """``evaltui PATH…``: per-prompt stats of an eval directory, to sort, filter, inspect, export."""
@@ -309,10 +312,19 @@ class EvalApp(App[int]):
 
     def on_load_updated(self, message: LoadUpdated) -> None:
         if message.result.complete or message.result.cancelled:
-            self.loading = False
-            self._pending = None
-            self.show_load_result(message.result)
-            self.start_rescore(message.result)
+            building = self._building_since
+            if (
+                not self.loading
+                and building is not None
+                and time.monotonic() - building < FOLLOW_HOLD_MAX
+            ):
+                # Following, and the table of the last update is still being built: this one
+                # waits for it (a newer update replaces it), then shows at once. Asking for its
+                # view now would cancel that build, and updates coming faster than a build (a
+                # busy machine, a large table) would leave the table showing none of them.
+                self._pending = message.result
+                return
+            self.show_final_result(message.result)
             return
         # A partial result: at most one table rebuild per MIN_REFRESH, and never more often than
         # a rebuild takes; in between, the newest result waits (older ones are dropped).
@@ -322,6 +334,21 @@ class EvalApp(App[int]):
             self.show_pending()
         elif self._pending_timer is None:
             self._pending_timer = self.set_timer(max(wait, 0.1), self.show_pending)
+
+    def show_final_result(self, result: LoadResult) -> None:
+        """A complete (or stopped) load result, or a followed update: shown now."""
+        self.loading = False
+        self._pending = None
+        self.show_load_result(result)
+        self.start_rescore(result)
+
+    def table_built(self) -> None:
+        """The table of the current result is shown (or its view failed): a followed update
+        held back meanwhile shows now."""
+        self._building_since = None
+        pending = self._pending
+        if pending is not None and (pending.complete or pending.cancelled):
+            self.show_final_result(pending)
 
     def show_pending(self) -> None:
         self._pending_timer = None
@@ -451,7 +478,7 @@ class EvalApp(App[int]):
             # The next partial result waits at least as long as this one took to show.
             now = time.monotonic()
             self._next_refresh = now + max(self.MIN_REFRESH, now - self._building_since)
-            self._building_since = None
+            self.table_built()
 
     def on_view_invalid(self, message: ViewInvalid) -> None:
         if message.view != self.wanted:
@@ -463,7 +490,7 @@ class EvalApp(App[int]):
         if fallback != message.view:
             self.request_view(fallback)
         elif self._building_since is not None:
-            self._building_since = None
+            self.table_built()
 
     # --- screens ------------------------------------------------------------------------------
 

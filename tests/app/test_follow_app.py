@@ -155,3 +155,56 @@ async def test_followed_updates_keep_the_filter_the_sort_and_the_cursor_prompt(
         fresh = load([data], options)
         assert app.result is not None and app.result.stats.equals(fresh.stats)
         await pilot.press("ctrl+q")
+
+
+async def test_updates_faster_than_the_table_builds_still_reach_the_table(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a busy machine a table takes longer to build than the follower takes to bring the next
+    update. Each update used to cancel the table being built for the one before, so while lines
+    kept coming the table showed none of them; now an update waits for that build and shows
+    right after it (the newest of those that came meanwhile)."""
+    import threading
+
+    import evaltui.app.app as app_module
+
+    built = app_module.display_frame
+
+    def slow_display_frame(*args: object, **kwargs: object) -> pl.DataFrame:
+        time.sleep(1.2)  # longer than the follower's 0.5 s between updates
+        return built(*args, **kwargs)  # type: ignore[arg-type]
+
+    data = tmp_path / "data"
+    (data / "m").mkdir(parents=True)
+    out = data / "m" / "out.jsonl"
+    out.write_text(line(1, True), encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    writing = threading.Event()
+    writing.set()
+
+    def writer() -> None:
+        for prompt in range(2, 40):
+            with out.open("a", encoding="utf-8") as handle:
+                handle.write(line(prompt, prompt % 3 == 0))
+            time.sleep(0.2)
+        writing.clear()
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1})
+        status = app.main.query_one("#progress", Static)
+        await wait_until(pilot, lambda: "following" in str(status.render()))
+        monkeypatch.setattr(app_module, "display_frame", slow_display_frame)
+        thread = threading.Thread(target=writer)
+        thread.start()
+        seen = {len(counts(app))}
+        while writing.is_set():
+            seen.add(len(counts(app)))
+            await pilot.pause(0.05)
+        thread.join()
+        # Tables were shown while the writer wrote (several, growing), not only after it ended.
+        assert len(seen) >= 3, seen
+        await wait_until(pilot, lambda: len(counts(app)) == 39)
+        fresh = load([data], options)
+        assert app.result is not None and app.result.stats.equals(fresh.stats)
+        await pilot.press("ctrl+q")
