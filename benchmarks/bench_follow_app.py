@@ -1,0 +1,236 @@
+"""Following in the app itself: from a line written to it on screen, hop by hop, and the app's CPU.
+
+    python benchmarks/generate.py medium
+    python benchmarks/bench_follow_app.py --data benchmarks/data/medium --seconds 30 --repeat 3
+
+The app (``EvalApp(..., follow=True)``, headless ``App.run_test`` at 120×35) loads ``--data``
+(no token counts for the files already there: a cold 1 GB count costs tens of CPU-minutes; every
+appended line is counted), then per window a writer process (``bench_follow.writer``) appends
+trace-like lines at ``--rate-mb`` MB/s to a new run folder inside ``--data`` (removed at the end).
+Each appended prompt carries its write time; for each one this records when it was first
+
+- in a result the follow worker built (``Follower.result``, in the follow thread),
+- in the rows of a view the app showed (``on_view_ready``, main thread),
+- painted (the first screen refresh after that view: ``call_after_refresh``),
+
+and reports the medians of each hop, the CPU of the whole process (all threads) per appended MB
+and as a share of one core, and how many polls, builds and views there were. Window -1 is a
+short warm-up (the token counter is made and self-checks the first texts), not counted.
+``--code TREE`` imports evaltui from another checkout (the baseline's) instead of this one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+from textual.worker import Worker, WorkerState
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if "--code" in sys.argv:  # evaltui from another checkout (e.g. the baseline's)
+    sys.path.insert(0, sys.argv[sys.argv.index("--code") + 1])
+
+from evaltui.app.app import EvalApp
+from evaltui.app.messages import ViewReady
+from evaltui.data import follow
+from evaltui.data.loader import LoadOptions, LoadResult
+
+_LIVE = "live "
+
+
+def _written(prompts: list[str]) -> dict[str, float]:
+    return {p: float(p.rsplit(" ", 1)[1]) for p in prompts}
+
+
+class FollowTimes:
+    """First time each live prompt reached each hop (wall clock, seconds since the epoch)."""
+
+    def __init__(self) -> None:
+        self.written: dict[str, float] = {}
+        self.built: dict[str, float] = {}
+        self.viewed: dict[str, float] = {}
+        self.painted: dict[str, float] = {}
+        self.polls = 0
+        self.builds = 0
+        self.views = 0
+
+    def note(self, where: dict[str, float], prompts: list[str]) -> None:
+        now = time.time()
+        for prompt in prompts:
+            if prompt not in where:
+                where[prompt] = now
+                self.written.setdefault(prompt, float(prompt.rsplit(" ", 1)[1]))
+
+
+TIMES = FollowTimes()
+
+
+def _live_prompts(stats: pl.DataFrame) -> list[str]:
+    if not stats.height:
+        return []
+    return stats.filter(pl.col("prompt").str.starts_with(_LIVE))["prompt"].to_list()
+
+
+def _instrument() -> None:
+    """Time marks in the follower (the follow worker's thread) and a first load without counts."""
+    original_load = follow.Follower.load
+    original_result = follow.Follower.result
+    original_poll = follow.Follower.poll
+
+    def load(self: follow.Follower, *args: object, **kwargs: object) -> LoadResult:
+        import dataclasses
+
+        options = self.options
+        self.options = dataclasses.replace(options, tokenize=False)
+        try:
+            return original_load(self, *args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            self.options = options
+
+    def result(self: follow.Follower) -> LoadResult:
+        fresh = self._result is None
+        built = original_result(self)
+        if fresh:
+            TIMES.builds += 1
+            TIMES.note(TIMES.built, _live_prompts(built.stats))
+        return built
+
+    def poll(self: follow.Follower) -> follow.FollowUpdate | None:
+        TIMES.polls += 1
+        return original_poll(self)
+
+    follow.Follower.load = load  # type: ignore[method-assign]
+    follow.Follower.result = result  # type: ignore[method-assign]
+    follow.Follower.poll = poll  # type: ignore[method-assign]
+
+
+class TimedApp(EvalApp):
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.state == WorkerState.ERROR:
+            print(f"worker {event.worker.name} failed: {event.worker.error!r}", file=sys.__stderr__)
+
+    def on_view_ready(self, message: ViewReady) -> None:
+        super().on_view_ready(message)
+        if self.rows is not message.rows:
+            return
+        TIMES.views += 1
+        live = _live_prompts(message.rows)
+        TIMES.note(TIMES.viewed, live)
+        self.call_after_refresh(lambda: TIMES.note(TIMES.painted, live))
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+async def run(args: argparse.Namespace) -> list[dict[str, float]]:
+    app = TimedApp([str(args.data)], LoadOptions(keep_text=False), follow=True)
+    windows: list[dict[str, float]] = []
+    async with app.run_test(size=(120, 35)):
+        started = time.perf_counter()
+        while app.follower is None or app.loading:
+            await asyncio.sleep(0.2)
+        print(f"first load {time.perf_counter() - started:.1f} s", flush=True)
+        await asyncio.sleep(3)
+        for rep in range(-1, args.repeat):  # window -1: a short warm-up (the counter is made)
+            live = args.data / f"zz_live_app_{rep}"
+            shutil.rmtree(live, ignore_errors=True)
+            live.mkdir()
+            out = live / "inference_live.jsonl"
+            out.write_text("", encoding="utf-8")
+            await asyncio.sleep(args.settle)  # the new folder seen, the old one gone
+            global TIMES
+            TIMES = FollowTimes()
+            # A process of its own (not multiprocessing: the test driver holds the std streams).
+            code = (
+                "import sys; sys.path.insert(0, sys.argv[1]); from benchmarks.bench_follow import "
+                "writer; writer(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]))"
+            )
+            root = str(Path(__file__).resolve().parents[1])
+            command = [sys.executable, "-c", code, root, str(out)]
+            seconds = args.seconds if rep >= 0 else min(5.0, args.seconds)
+            command += [str(args.rate_mb), str(seconds), str(args.samples)]
+            cpu0, wall0 = time.process_time(), time.monotonic()
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+            while process.poll() is None:
+                await asyncio.sleep(0.1)
+            # Until the last prompt written is on screen (or 20 s).
+            written = pl.read_ndjson(out).get_column("prompt").unique().to_list()
+            deadline = time.monotonic() + (20 if rep >= 0 else 120)
+            while time.monotonic() < deadline and not set(written) <= set(TIMES.painted):
+                await asyncio.sleep(0.05)
+            cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+            appended = out.stat().st_size / 1e6
+            shutil.rmtree(live, ignore_errors=True)
+            hops = {
+                "built": [
+                    TIMES.built[p] - w for p, w in _written(written).items() if p in TIMES.built
+                ],
+                "viewed": [
+                    TIMES.viewed[p] - w for p, w in _written(written).items() if p in TIMES.viewed
+                ],
+                "painted": [
+                    TIMES.painted[p] - w for p, w in _written(written).items() if p in TIMES.painted
+                ],
+            }
+            window = {
+                "cpu_per_mb": cpu / appended,
+                "share": cpu / wall,
+                **{f"{hop}_median": _median(v) for hop, v in hops.items()},
+                "painted_p95": sorted(hops["painted"])[int(0.95 * (len(hops["painted"]) - 1))]
+                if hops["painted"]
+                else float("nan"),
+            }
+            print(
+                f"[{rep}] appended {appended:.1f} MB in {wall:.1f} s; CPU {cpu:.2f} s = "
+                f"{window['cpu_per_mb']:.3f} CPU-s per MB = {100 * window['share']:.1f}% of one core; "
+                f"delay from the write, median: built {window['built_median']:.2f} s, "
+                f"viewed {window['viewed_median']:.2f} s, painted {window['painted_median']:.2f} s "
+                f"(p95 {window['painted_p95']:.2f} s; {len(hops['painted'])}/{len(written)} prompts); "
+                f"polls {TIMES.polls}, builds {TIMES.builds}, views {TIMES.views}; "
+                f"load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+            if rep >= 0:
+                windows.append(window)
+            await asyncio.sleep(args.settle)
+        app.exit(0)
+    return windows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--rate-mb", type=float, default=1.0)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--samples", type=int, default=8, help="generations per appended prompt")
+    parser.add_argument("--repeat", type=int, default=3, help="windows")
+    parser.add_argument("--code", type=Path, help="import evaltui from this checkout instead")
+    parser.add_argument("--settle", type=float, default=3.0, help="seconds between windows")
+    args = parser.parse_args()
+    import evaltui
+
+    print(f"evaltui from {Path(evaltui.__file__).parent}", flush=True)
+    print(f"load average at start: {os.getloadavg()}", flush=True)
+    _instrument()
+    windows = asyncio.run(run(args))
+    print(
+        f"median of {len(windows)} windows: "
+        + ", ".join(
+            f"{name} {statistics.median(w[name] for w in windows):.3f}" for name in windows[0]
+        )
+    )
+    print(f"load average at end: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
