@@ -508,7 +508,13 @@ class Follower:
         tracked.errors.extend(errors)
         tracked.notes.extend(notes)
         tracked.consumed, tracked.next_line = end, tracked.next_line + newlines
-        tracked.head, tracked.tail = _probe(path, end)
+        try:
+            tracked.head, tracked.tail = _probe(path, end)
+        except OSError:
+            # Gone (or unreadable) since its lines were read: no probe bytes match any more, so
+            # the next poll drops it, or reads it again whole if it is back (the follow worker
+            # used to stop here on FileNotFoundError when a run's folder was deleted mid-poll).
+            tracked.head, tracked.tail = b"", b"\0"
         return frame.height
 
     def _read_new(self, item: InputFile, stamp: FileIdentity) -> int:

@@ -558,3 +558,39 @@ def test_followed_lines_use_the_cached_count_plan(
     assert follower.counter is not None and follower.counter.path == tokens.FAST_PATH
     assert "followed lines: tiktoken (self-checked" in update.result.counting
     assert_same(update.result, [data], opts)
+
+
+def test_a_file_deleted_while_its_new_lines_are_read(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run's folder deleted while the follower reads its appended lines (the probe of the
+    file's bytes after reading finds it gone): no exception (it stopped the app's follow worker);
+    the next poll drops the file, and the result is a fresh load's."""
+    opts = options(tmp_path, word_tokenizer)
+    keep = tmp_path / "a" / "out.jsonl"
+    gone = tmp_path / "b" / "out.jsonl"
+    write_jsonl(keep, [record(1, 0)])
+    write_jsonl(gone, [record(2, 0)])
+    follower = Follower([tmp_path], opts)
+    follower.load()
+    append(gone, line(2, 1))
+    probe = follow_module._probe
+    probes: list[int] = []
+
+    def probe_after_delete(path: Path, consumed: int) -> tuple[bytes, bytes]:
+        # The first probe tells an append from a rewrite; the second follows the reading.
+        if path == gone:
+            probes.append(consumed)
+            if len(probes) == 2:
+                shutil.rmtree(gone.parent)
+        return probe(path, consumed)
+
+    monkeypatch.setattr(follow_module, "_probe", probe_after_delete)
+    update = follower.poll()
+    assert update is not None
+    assert len(probes) == 2  # the lines were read as appended, then the file went
+    update.result  # noqa: B018 -- built without raising
+    monkeypatch.setattr(follow_module, "_probe", probe)
+    update = follower.poll()
+    assert update is not None and any("is gone" in note for note in update.notes)
+    assert_same(update.result, [tmp_path], opts)
