@@ -165,3 +165,28 @@ def test_detection(tmp_path: Path) -> None:
     assert detection.reader is None and detection.reason == "empty file"
     other = write_jsonl(tmp_path / "o.jsonl", [{"foo": 1}])
     assert detect(other).reader is None
+
+
+@pytest.mark.parametrize(
+    ("folders", "label"),
+    [
+        (("meta-llama__Llama-3.3-70B-Instruct", "2025-02-01T09-00-00"), None),
+        (("Qwen2.5-7B", "20250201_090000"), None),
+        (("out", "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B-2025-01-20T12-33-01.123456"), 1),
+        (("out", "qwen2.5-7b-instruct"), 1),
+    ],
+)
+def test_a_time_stamped_folder_is_labelled_with_its_model_folder(
+    tmp_path: Path, folders: tuple[str, str], label: int | None
+) -> None:
+    # model/<time stamp>/samples.jsonl was labelled by the time stamp alone: three such runs
+    # of three models read "2025-02-01T09-00-00", "2025-02-03T…", nothing saying which model.
+    # A folder named with a model and a time stamp is its own label.
+    path = write_jsonl(
+        tmp_path.joinpath(*folders) / "samples.jsonl",
+        [{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}],
+    )
+    frame, errors = read(path)
+    assert errors == []
+    expected = "/".join(folders) if label is None else folders[label]
+    assert frame["run"].to_list() == [expected]

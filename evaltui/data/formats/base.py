@@ -261,6 +261,21 @@ _TRUE = {"true", "t", "yes", "y", "c", "correct", "pass", "passed"}
 _FALSE = {"false", "f", "no", "n", "i", "incorrect", "fail", "failed"}
 
 
+#: A folder name that only says when: digits and date/time separators (``2025-02-01T09-00-00``,
+#: ``20250201_090000``, ``2025-01-20T12-33-01.123456``).
+_TIME_ONLY = re.compile(r"^(?=(?:\D*\d){4})[\d_.:T\-+Z]+$")
+
+
+def folder_label(folder: Path) -> str:
+    """A run label from the folder its files sit in: the folder's name, or ``parent/name`` when
+    the name is only a time stamp (``meta-llama__Llama-3.3-70B-Instruct/2025-02-01T09-00-00``):
+    the model a time-stamped output folder belongs to is the folder above it."""
+    name = folder.name
+    if _TIME_ONLY.match(name) and folder.parent.name:
+        return f"{folder.parent.name}/{name}"
+    return name
+
+
 def to_score(value: Any, *, non_finite: bool = False) -> float | None:
     """Turn a stored score (bool, int, float, numeric string, 'C'/'I') into a float; None = unscored.
 

@@ -22,6 +22,7 @@ from evaltui.data.formats.base import (
     ReadResult,
     Rows,
     Window,
+    folder_label,
     parse_json,
     prompt_hash,
     stringify,
@@ -222,7 +223,7 @@ class PlainReader(Reader):
         errors: list[LoadError] = []
         notes: list[str] = []
         parsed = iter_json_lines(path, source, options.window, errors, notes)
-        run = options.label or path.resolve().parent.name
+        run = options.label or folder_label(path.resolve().parent)
         rows = Rows()
 
         def add(
