@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import json
 import math
@@ -99,6 +100,9 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
     target is replaced, the link stays); temp files a killed earlier write left are removed.
     """
     target = Path(os.path.realpath(path))
+    if target.is_dir():
+        # Before any work or temp file: the replace at the end could only fail.
+        raise IsADirectoryError(errno.EISDIR, "a folder, not a file: give a file path", str(path))
     target.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale_temps(target)
     prefix = f".{target.name}.{_TEMP_TAG}{os.getpid()}."

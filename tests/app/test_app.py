@@ -270,6 +270,17 @@ async def test_export_all_kinds(evals: Path, make_app: Any, tmp_path: Path) -> N
         await pilot.click("#export-go")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
+        # A folder is no file to overwrite: it said "exists: press Export again to overwrite it",
+        # and the second press failed with a temp-file name in the folder's parent.
+        await pilot.press("e")
+        app.screen.query_one("#export-path", Input).value = str(tmp_path)
+        for _ in range(2):
+            await pilot.click("#export-go")
+            await settle(pilot)
+            assert isinstance(app.screen, ExportScreen)
+            assert (
+                static_text(app, "#export-message") == f"{tmp_path} is a folder: give a file path"
+            )
 
 
 async def test_help_problems_and_quit(evals: Path, make_app: Any) -> None:

@@ -139,6 +139,16 @@ def test_a_failed_export_leaves_the_existing_file_and_no_temp(loaded: Any, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".keep")) == []
 
 
+def test_an_export_to_a_folder_fails_before_any_work(loaded: Any, tmp_path: Path) -> None:
+    # A folder as the output path: one clear error, before a temp file is made beside it.
+    folder = tmp_path / "out"
+    folder.mkdir()
+    view = View().apply(loaded.stats)
+    with pytest.raises(IsADirectoryError, match="a folder, not a file"):
+        export_view("csv", view, loaded.generations, loaded.files, folder)
+    assert list(folder.iterdir()) == [] and not list(tmp_path.glob(".out.*"))
+
+
 def _python_combined(stats: pl.DataFrame) -> bytes:
     """The combined JSON as the Python encoder writes it (the reference the fast writer keeps)."""
     from evaltui.data.export import combined_records, json_safe, json_text

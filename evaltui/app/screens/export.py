@@ -104,6 +104,9 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
             message.update("give a file path")
             return
         path = Path(raw).expanduser()
+        if path.is_dir():
+            message.update(Text(f"{path} is a folder: give a file path"))
+            return
         if path.exists() and self.confirm_overwrite != path:
             self.confirm_overwrite = path
             message.update(Text(f"{path} exists: press Export again to overwrite it"))
