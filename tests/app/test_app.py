@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pytest
 from rich.text import Text
 from textual.widgets import Input, OptionList, Static
 
@@ -18,7 +19,7 @@ from evaltui.app.screens.plot import PlotScreen
 from evaltui.app.screens.problems import ProblemsScreen
 from evaltui.app.screens.prompt import PromptScreen
 from evaltui.app.screens.sort import SortScreen
-from tests.app.conftest import settle
+from tests.app.conftest import settle, write_evals
 
 SIZE = (120, 36)
 
@@ -348,3 +349,36 @@ async def test_prompt_screen_marks_answers_as_the_triage_flags_do(
         marks = ["no final answer" in label for label in labels]
         assert marks == [False, True, False, False], labels
         assert ["⚠ empty" in label for label in labels] == [False, False, True, False]
+
+
+LONG_RUNS = (
+    "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B-2025-01-20T12-33-01.123456",
+    "meta-llama__Llama-3.3-70B-Instruct-2025-02-01T09-00-00",
+    "Qwen__Qwen2.5-Math-72B-Instruct",
+)
+
+
+@pytest.mark.parametrize(("runs", "width"), [(3, 80), (2, 80), (2, 120)])
+async def test_header_with_long_run_labels_fits_the_width(
+    tmp_path: Path, make_app: Any, runs: int, width: int
+) -> None:
+    # Three runs named as real model folders are: at 80 columns the third run's accuracy and the
+    # bad-line count fell off the header line. Now every run's accuracy fits (labels cut to fit)
+    # or, when labels would be too short to tell runs apart, their range; the bad lines always show.
+    root = tmp_path / "long"
+    evals = write_evals(tmp_path / "base")
+    for name in LONG_RUNS[:runs]:
+        (root / name).mkdir(parents=True)
+        lines = (evals / "model_a" / "samples.jsonl").read_text(encoding="utf-8")
+        (root / name / "samples.jsonl").write_text(lines, encoding="utf-8")
+    app = make_app(root)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        line = app.screen.query_one("#summary", Static).render_line(0).text
+        assert f"bad lines {runs}" in line, line
+        if width == 120:
+            # Labels cut in the middle to fit, every run's accuracy and the bad lines on the line.
+            assert "accuracy deepseek…1.123456 0.417 / meta-lla…09-00-00 0.417 · gen" in line
+            assert line.index("bad lines") > line.index("generations"), line
+        else:
+            assert "accuracy 0.417–0.417 by run (t) · bad lines" in line, line

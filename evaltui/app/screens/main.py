@@ -20,7 +20,7 @@ from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.metrics import kinds_summary, run_accuracies, run_kinds
 from evaltui.data.query import Sort, View
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
-from evaltui.data.sanitize import one_line, one_line_middle
+from evaltui.data.sanitize import cell_width, one_line, one_line_middle
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -58,6 +58,54 @@ def rescore_part(stats: pl.DataFrame, width: int) -> str:
     return f"stored accuracy {values} · {flipped:,} verdicts flipped (d)"
 
 
+def _accuracy_range(values: dict[str, float]) -> str:
+    low, high = min(values.values()), max(values.values())
+    return f"accuracy {fraction(low)}–{fraction(high)} by run (t)"
+
+
+def _fit_run_accuracy(
+    parts: list[str], runs: list[str], values: dict[str, float], width: int
+) -> None:
+    """Size the several runs' accuracy (``parts[1]``) so the header up to its bad-line and note
+    counts (when not 0) fits ``width``.
+
+    Run labels are cut (in the middle) to fit, down to 8 cells; shorter would not tell runs
+    apart, so then the accuracy is given as its range by run (``t`` lists each run). Before that,
+    and when even the range leaves them off the line, the bad-line and note counts move before
+    the generation count: a malformed line is counted where it is seen, at any width.
+    """
+    index = 1
+    bad = next(i for i, part in enumerate(parts) if part.startswith("bad lines "))
+    generations = next(i for i, part in enumerate(parts) if part.startswith("generations "))
+
+    notes = bad + 1 < len(parts) and parts[bad + 1].startswith("notes ")
+    # What must be on the line: the bad-line and note counts when there are any.
+    last = bad + 1 if notes else bad if parts[bad] != "bad lines 0" else bad - 1
+
+    def fits(*, with_generations: bool) -> bool:
+        shown = [p for i, p in enumerate(parts[: last + 1]) if with_generations or i != generations]
+        return cell_width(" · ".join(p for p in shown if p)) <= width
+
+    def move_generations() -> None:
+        # Unscored, bad lines and notes first, the generation count after them.
+        parts.insert(bad + (1 if notes else 0), parts.pop(generations))
+
+    # Shorter labels before a moved generation count, both before the range.
+    for with_generations in (True, False) if len(runs) <= 3 else ():
+        for label in range(20, 7, -1):
+            parts[index] = "accuracy " + " / ".join(
+                f"{one_line_middle(r, label)} {fraction(values[r])}" for r in runs if r in values
+            )
+            if fits(with_generations=with_generations):
+                if not with_generations:
+                    move_generations()
+                return
+    if len(runs) <= 3:
+        parts[index] = _accuracy_range(values)
+    if not fits(with_generations=True):
+        move_generations()
+
+
 def header_text(result: LoadResult, width: int) -> str:
     """The one-line header, most telling first: prompts and accuracy (per run when several are
     loaded), generations, bad lines, files, tokenizer. Every count comes from the Stats table (one
@@ -91,19 +139,9 @@ def header_text(result: LoadResult, width: int) -> str:
         if not values:
             pass
         elif len(runs) <= 3:
-            label = max(8, min(20, (width - 60) // len(runs)))
-            parts.append(
-                "accuracy "
-                + " / ".join(
-                    f"{one_line_middle(r, label)} {fraction(values[r])}"
-                    for r in runs
-                    if r in values
-                )
-            )
+            parts.append("")  # the accuracy, sized below once the parts after it are known
         else:
-            parts.append(
-                f"accuracy {fraction(min(values.values()))}–{fraction(max(values.values()))} by run"
-            )
+            parts.append(_accuracy_range(values))
         parts.append(f"generations {generations:,}")
     parts.insert(len(parts) - 1, rescore_part(stats, width))  # beside the accuracy
     if unscored:
@@ -111,6 +149,8 @@ def header_text(result: LoadResult, width: int) -> str:
     parts.append(f"bad lines {len(result.errors):,}")
     if result.notes:
         parts.append(f"notes {len(result.notes):,} (b)")
+    if len(runs) > 1 and values:
+        _fit_run_accuracy(parts, runs, values, width)
     if result.generations_pending:
         parts.append("generations loading")
     elif not result.complete:
@@ -246,7 +286,7 @@ class MainScreen(Screen[None]):
         widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
 
     def show_result(self, result: LoadResult) -> None:
-        text = header_text(result, self.size.width)
+        text = header_text(result, self.size.width - 2)  # #summary's padding: 1 cell each side
         self.query_one("#summary", Static).update(Text(text, no_wrap=True, overflow="ellipsis"))
         self.refresh_bindings()
 
