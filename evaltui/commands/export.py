@@ -92,6 +92,8 @@ def cmd_export(argv: Sequence[str]) -> int:
 
     parser = export_parser()
     args = parser.parse_args(argv)
+    if not is_stdout(args.output) and args.output.is_dir():
+        return fail(f"{args.output} is a folder: give a file path")
     if not is_stdout(args.output) and args.output.exists() and not args.force:
         return fail(f"{args.output} exists (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)

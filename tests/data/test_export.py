@@ -149,6 +149,17 @@ def test_an_export_to_a_folder_fails_before_any_work(loaded: Any, tmp_path: Path
     assert list(folder.iterdir()) == [] and not list(tmp_path.glob(".out.*"))
 
 
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_cli_export_to_a_folder_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], force: list[str]
+) -> None:
+    # Was: "exists (use --force to overwrite)", and with --force an error naming a temp file.
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "a.jsonl").write_text(LINES[0] + "\n", encoding="utf-8")
+    assert main(["export", str(tmp_path / "run"), "-o", str(tmp_path), *force]) == 2
+    assert f"{tmp_path} is a folder: give a file path" in capsys.readouterr().err
+
+
 def _python_combined(stats: pl.DataFrame) -> bytes:
     """The combined JSON as the Python encoder writes it (the reference the fast writer keeps)."""
     from evaltui.data.export import combined_records, json_safe, json_text
