@@ -9,6 +9,7 @@ be written only costs speed next time: it never fails a load.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -32,6 +33,27 @@ from evaltui.data.schema import GENERATION_SCHEMA, LoadError
 # 8: multiple-choice answers extracted as the reference is written (lm-eval "3: D", lighteval the
 #    choice's text); lm-eval bare-string resps/filtered_resps; Inspect's unknown score values noted.
 CACHE_FORMAT = "8"
+#: The code that decides a file's cached rows (and so their order, which the cached token lengths
+#: follow): the readers, and what the loader applies to their frames. Its hash is part of every
+#: key, so a fixed reader never serves the rows its earlier version read from a warm cache.
+ROW_CODE = ("formats", "schema.py", "extract.py", "triage.py", "sanitize.py", "runs.py")
+
+
+def code_version(root: Path) -> str:
+    """A hash over the :data:`ROW_CODE` sources under ``root`` (names and bytes)."""
+    digest = hashlib.sha256()
+    for name in ROW_CODE:
+        path = root / name
+        for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+            with contextlib.suppress(OSError):
+                digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def rows_code_version() -> str:
+    """:func:`code_version` of this installation's data layer (read once per process)."""
+    return code_version(Path(__file__).resolve().parent)
 
 
 def default_cache_dir() -> Path:
@@ -71,6 +93,7 @@ class Cache:
         identity = identity or FileIdentity.of(path)
         parts = [
             CACHE_FORMAT,
+            rows_code_version(),
             fingerprint,
             str(path.resolve()),
             str(identity.size),

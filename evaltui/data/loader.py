@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 
 from evaltui.data import metrics
-from evaltui.data.cache import CACHE_FORMAT, Cache, default_cache_dir
+from evaltui.data.cache import CACHE_FORMAT, Cache, default_cache_dir, rows_code_version
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.extract import fill_extracted
 from evaltui.data.formats import (
@@ -712,6 +712,7 @@ class _Load:
         parts = [
             SNAPSHOT_FORMAT,
             CACHE_FORMAT,
+            rows_code_version(),  # the readers' rows are what the snapshot's stats came from
             self.spec.fingerprint if self.spec is not None else "no lengths",
             repr((options.format, options.pattern, options.read.cache_token())),
             repr((options.correct_threshold, options.triage_thresholds())),

@@ -290,3 +290,34 @@ def test_a_warm_load_builds_its_stats_once(
     assert len(partials) == 1 and partials[0].generations_pending and warm.from_snapshot
     # Rows from the cache hold no text (read back when needed); parsed rows hold it.
     assert warm.generations["gen"].null_count() == (warm.generations.height if on_demand else 0)
+
+
+def test_cached_rows_are_keyed_by_the_code_that_read_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A reader fix (a new label, an extracted answer) was invisible on a warm cache: rows were
+    # keyed by file, reader name and options only. The hash of the row-making code is in the key.
+    import shutil
+
+    import evaltui.data
+    from evaltui.data import cache
+
+    source = Path(evaltui.data.__file__).resolve().parent
+    copy = tmp_path / "data"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache.code_version(copy)
+    assert before == cache.code_version(source) == cache.rows_code_version()
+    plain = copy / "formats" / "plain.py"
+    plain.write_text(plain.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert cache.code_version(copy) != before
+    (copy / "metrics.py").write_text("# not row code\n", encoding="utf-8")
+    plain.write_text(plain.read_text(encoding="utf-8").removesuffix("\n# changed\n"))
+    assert cache.code_version(copy) == before
+
+    store = cache.Cache(tmp_path / "c")
+    sample = write_jsonl(tmp_path / "m" / "a.jsonl", [{"prompt": "p", "gen": "g", "answer": "1"}])
+    key = store.key("fp", sample, "plain", "")
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "rows_code_version", lambda: "other code")
+        assert store.key("fp", sample, "plain", "") != key
+    assert store.key("fp", sample, "plain", "") == key
