@@ -358,7 +358,7 @@ LONG_RUNS = (
 )
 
 
-@pytest.mark.parametrize(("runs", "width"), [(3, 80), (2, 80), (2, 120)])
+@pytest.mark.parametrize(("runs", "width"), [(3, 80), (2, 80), (2, 120), (3, 200)])
 async def test_header_with_long_run_labels_fits_the_width(
     tmp_path: Path, make_app: Any, runs: int, width: int
 ) -> None:
@@ -376,7 +376,11 @@ async def test_header_with_long_run_labels_fits_the_width(
         await settle(pilot)
         line = app.screen.query_one("#summary", Static).render_line(0).text
         assert f"bad lines {runs}" in line, line
-        if width == 120:
+        if width == 200:
+            # Room for whole labels up to 40 cells (they were cut at 20 at any width).
+            assert "accuracy Qwen__Qwen2.5-Math-72B-Instruct 0.417 / deepseek-ai__DeepS…" in line
+            assert "…025-02-01T09-00-00 0.417 · generations 72 · bad lines 3" in line, line
+        elif width == 120:
             # Labels cut in the middle to fit, every run's accuracy and the bad lines on the line.
             assert "accuracy deepseek…1.123456 0.417 / meta-lla…09-00-00 0.417 · gen" in line
             assert line.index("bad lines") > line.index("generations"), line

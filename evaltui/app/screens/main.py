@@ -69,7 +69,7 @@ def _fit_run_accuracy(
     """Size the several runs' accuracy (``parts[1]``) so the header up to its bad-line and note
     counts (when not 0) fits ``width``.
 
-    Run labels are cut (in the middle) to fit, down to 8 cells; shorter would not tell runs
+    Run labels are cut (in the middle) to fit, 40 cells down to 8; shorter would not tell runs
     apart, so then the accuracy is given as its range by run (``t`` lists each run). Before that,
     and when even the range leaves them off the line, the bad-line and note counts move before
     the generation count: a malformed line is counted where it is seen, at any width.
@@ -92,7 +92,7 @@ def _fit_run_accuracy(
 
     # Shorter labels before a moved generation count, both before the range.
     for with_generations in (True, False) if len(runs) <= 3 else ():
-        for label in range(20, 7, -1):
+        for label in range(40, 7, -1):
             parts[index] = "accuracy " + " / ".join(
                 f"{one_line_middle(r, label)} {fraction(values[r])}" for r in runs if r in values
             )
