@@ -500,18 +500,14 @@ class EvalApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def with_texts(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
-        """``rows`` of the current result's generations (with their ``_row`` index) with every
-        generation's text, read back from its file where the load did not keep it; when that
-        cannot be done (the file changed since it was loaded), the rows as they are and why."""
+    def text_source(self) -> TextSource:
+        """What reads generation text back for the current result's rows, where the load did
+        not keep it (one per result: it keeps the whole-document files it parsed)."""
         result = self.result
         assert result is not None
         if self._texts is None or self._texts.files is not result.files:
             self._texts = TextSource(result.files, self.options.read)
-        try:
-            return self._texts.fill(rows, result.generations), None
-        except TextUnavailable as exc:
-            return rows, str(exc)
+        return self._texts
 
     def default_export_dir(self) -> Path:
         from evaltui.data.export import default_export_dir

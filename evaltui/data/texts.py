@@ -13,6 +13,8 @@ with another version's text.
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -22,28 +24,56 @@ from evaltui.data.export import check_unchanged
 from evaltui.data.formats import ReadOptions, Window, get_reader
 from evaltui.data.formats.base import line_at
 
+#: Whole-document files whose texts are kept (the least recently used goes first): a compare
+#: view walks the prompts of two such files at once without parsing either again per prompt.
+KEPT_DOCUMENTS = 3
+
 
 class TextUnavailable(ValueError):
     """The text cannot be read back (the file changed or is gone); the message is for the user."""
 
 
+class TextCancelled(Exception):
+    """The caller no longer wants the text (``cancelled`` was set): nothing is returned."""
+
+
 @dataclasses.dataclass
 class TextSource:
-    """Reads generation text back for a load's rows. Not thread-safe: one caller at a time.
+    """Reads generation text back for a load's rows. Thread-safe: callers take turns, so a
+    caller that gave up (its ``cancelled`` set) still leaves the document it was parsing in the
+    cache for the next one.
 
-    The last whole-document file read is kept (its texts only), so walking the prompts of a
-    container format does not parse it again for each prompt.
+    The texts of the last few whole-document files read are kept (:data:`KEPT_DOCUMENTS`, each
+    under the file version it was read from), so walking the prompts of a container format does
+    not parse it again for each prompt.
     """
 
     files: list[Any]
     """The load's file reports (``source``, ``format``, ``path``, ``identity``)."""
     options: ReadOptions = dataclasses.field(default_factory=ReadOptions)
     """The load's reader options (field names, label): the text is read as it was loaded."""
-    _whole: tuple[str, Any, dict[int, list[str | None]]] | None = None
+    _documents: OrderedDict[tuple[str, Any], dict[int, list[str | None]]] = dataclasses.field(
+        default_factory=OrderedDict
+    )
+    _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
 
-    def fill(self, rows: pl.DataFrame, generations: pl.DataFrame) -> pl.DataFrame:
+    def fill(
+        self,
+        rows: pl.DataFrame,
+        generations: pl.DataFrame,
+        cancelled: threading.Event | None = None,
+    ) -> pl.DataFrame:
         """``rows`` (a subset of ``generations`` with its ``_row`` index column) with every null
-        ``gen`` read back from its file. Raises :class:`TextUnavailable`."""
+        ``gen`` read back from its file. Raises :class:`TextUnavailable`, or
+        :class:`TextCancelled` once ``cancelled`` is set (checked between files and lines)."""
+        with self._lock:
+            return self._fill(rows, generations, cancelled or threading.Event())
+
+    def _fill(
+        self, rows: pl.DataFrame, generations: pl.DataFrame, cancelled: threading.Event
+    ) -> pl.DataFrame:
+        if cancelled.is_set():
+            raise TextCancelled
         missing = rows.filter(pl.col("gen").is_null())
         if missing.height == 0:
             return rows
@@ -70,7 +100,9 @@ class TextSource:
         )
         found: dict[int, str | None] = {}
         for (source,), group in siblings.group_by("source", maintain_order=True):
-            texts = self._read(str(source), group, by_source.get(str(source)))
+            if cancelled.is_set():
+                raise TextCancelled
+            texts = self._read(str(source), group, by_source.get(str(source)), cancelled)
             for row, line, nth, of in group.select("_row", "line", "_nth", "_of").iter_rows():
                 got = texts.get(line, [])
                 if len(got) != of:
@@ -82,7 +114,9 @@ class TextSource:
         filled = [found.get(row, text) for row, text in rows.select("_row", "gen").iter_rows()]
         return rows.with_columns(pl.Series("gen", filled, dtype=pl.String))
 
-    def _read(self, source: str, group: pl.DataFrame, report: Any) -> dict[int, list[str | None]]:
+    def _read(
+        self, source: str, group: pl.DataFrame, report: Any, cancelled: threading.Event
+    ) -> dict[int, list[str | None]]:
         """The generation texts of each line in ``group`` (by line, in the reader's order)."""
         self._check(source, report)
         reader = get_reader(report.format)
@@ -90,13 +124,16 @@ class TextSource:
         identity = getattr(report, "identity", None)
         offsets = group.select("line", "offset").unique(maintain_order=True)
         if reader.appendable and offsets["offset"].null_count() == 0:
-            texts = self._read_lines(reader, path, source, offsets)
-        elif self._whole is not None and self._whole[:2] == (source, identity):
-            texts = self._whole[2]
+            texts = self._read_lines(reader, path, source, offsets, cancelled)
+        elif (source, identity) in self._documents:
+            texts = self._documents[(source, identity)]
+            self._documents.move_to_end((source, identity))
         else:
-            frame = reader.read(path, source, self.options).frame
-            texts = _by_line(frame)
-            self._whole = (source, identity, texts)
+            texts = _by_line(reader.read(path, source, self.options).frame)
+            # Kept even when the caller gave up meanwhile: the next prompt opened likely wants it.
+            self._documents[(source, identity)] = texts
+            while len(self._documents) > KEPT_DOCUMENTS:
+                self._documents.popitem(last=False)
         self._check(source, report)  # replaced while we read it: nothing shown
         return texts
 
@@ -108,7 +145,12 @@ class TextSource:
             raise TextUnavailable(str(exc)) from None
 
     def _read_lines(
-        self, reader: Any, path: Path, source: str, offsets: pl.DataFrame
+        self,
+        reader: Any,
+        path: Path,
+        source: str,
+        offsets: pl.DataFrame,
+        cancelled: threading.Event,
     ) -> dict[int, list[str | None]]:
         texts: dict[int, list[str | None]] = {}
         try:
@@ -120,6 +162,8 @@ class TextSource:
         except OSError as exc:
             raise TextUnavailable(f"{source}: cannot read: {exc.strerror or exc}") from None
         for line, start, end in spans:
+            if cancelled.is_set():
+                raise TextCancelled
             window = dataclasses.replace(self.options, window=Window(start, line, end))
             texts.update(_by_line(reader.read(path, source, window).frame))
         return texts

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from evaltui.app.app import EvalApp
-from evaltui.app.screens.prompt import PromptScreen
+from evaltui.app.screens.prompt import TEXT_LOADING, PromptScreen
 from evaltui.data.export import export_view
 from evaltui.data.loader import LoadOptions
 from tests.app.conftest import settle, write_evals
@@ -53,8 +53,8 @@ async def snapshot(app: EvalApp, out: Path) -> dict[str, Any]:
         for run, prompt_id in result.stats.select("run", "prompt_id").iter_rows():
             screen = PromptScreen(run, prompt_id)
             app.push_screen(screen)
-            await pilot.pause()
-            assert screen.text_error is None
+            await settle(pilot)  # a warm load's text is read back in a worker
+            assert screen.text_error is None and not screen.text_loading
             shown = screen.show_generation()
             texts[(run, prompt_id)] = (
                 screen.generations["gen"].to_list(),
@@ -125,7 +125,7 @@ async def test_a_file_changed_since_caching_is_read_again(
         prompt_id = app.result.generations.filter(pl.col("source") == report.source)["prompt_id"][0]
         screen = PromptScreen("model_b", prompt_id)
         app.push_screen(screen)
-        await pilot.pause()
+        await settle(pilot)
         assert screen.generations["gen"][0] == "rewritten since it was cached \\boxed{0}"
         assert screen.generations["gen_length"][0] == 6  # counted again, not the old length
 
@@ -150,7 +150,7 @@ async def test_text_of_a_file_rewritten_after_loading_is_refused(
         prompt_id = app.result.generations.filter(pl.col("run") == "model_a")["prompt_id"][0]
         screen = PromptScreen("model_a", prompt_id)
         app.push_screen(screen)
-        await pilot.pause()
+        await settle(pilot)
         assert screen.text_error is not None and "has changed since it was loaded" in (
             screen.text_error
         )
@@ -211,3 +211,173 @@ async def test_the_snapshot_table_comes_first_and_keys_needing_generations_wait(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen) and app.screen.generations.height > 0
+
+
+def write_big_document(root: Path, prompts: int = 400) -> Path:
+    """A SkyThought results.json (one JSON document, read back whole) of ``prompts`` prompts,
+    each with two generations whose text names its prompt."""
+    entries = []
+    for p in range(prompts):
+        entries.append(
+            {
+                "problem": f"What is {p} + 1?",
+                "answer": str(p + 1),
+                "unique_id": f"test/big/{p:04d}.json",
+                "prompt": f"What is {p} + 1?",
+                "responses": [
+                    {
+                        "content": f"text of prompt {p} sample {s} "
+                        + "word " * 200
+                        + f"\\boxed{{{p + s}}}",
+                        "correctness": s == 1,
+                    }
+                    for s in range(2)
+                ],
+            }
+        )
+    run = root / "sky"
+    run.mkdir(parents=True)
+    (run / "results.json").write_text(json.dumps(entries), encoding="utf-8")
+    return root
+
+
+class Gate:
+    """Makes a reader's whole-document reads wait until opened; counts them."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+        import threading
+
+        from evaltui.data.formats import get_reader
+
+        self.opened = threading.Event()
+        self.reads = 0
+        reader = get_reader(name)
+        original = reader.read
+
+        def read(path: Path, source: str, options: Any = None) -> Any:
+            self.reads += 1
+            assert self.opened.wait(30), "the test never opened the gate"
+            return original(path, source, options)
+
+        monkeypatch.setattr(reader, "read", read)
+
+
+def shown_text(screen: PromptScreen) -> str:
+    return screen.query_one("#generation-text").render().plain  # type: ignore[attr-defined]
+
+
+async def warm_app(data: Path, tmp_path: Path, tokenizer: Path) -> tuple[EvalApp, dict[Any, Any]]:
+    """A cold load (every text kept: the expected texts per prompt), then a warm app."""
+    cold = app_for(data, tmp_path / "cache", tokenizer)
+    expected: dict[tuple[str, str], list[str]] = {}
+    async with cold.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert cold.result is not None and cold.result.generations["gen"].null_count() == 0
+        for (run, prompt_id), frame in cold.result.generations.group_by(
+            "run", "prompt_id", maintain_order=True
+        ):
+            expected[(str(run), str(prompt_id))] = frame.sort("sample")["gen"].to_list()
+    return app_for(data, tmp_path / "cache", tokenizer), expected
+
+
+async def test_a_big_document_is_read_in_a_worker_and_never_shows_another_prompt(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    data = write_big_document(tmp_path / "evals")
+    app, expected = await warm_app(data, tmp_path, word_tokenizer)
+    gate = Gate(monkeypatch, "skythought")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.result is not None and app.result.cache_hits == 1
+        keys = [
+            (str(r), str(p))
+            for r, p in app.result.stats.sort("prompt_id").select("run", "prompt_id").iter_rows()
+        ]
+        assert len(keys) == 400
+        screen = PromptScreen(*keys[0], keys=keys)
+        app.push_screen(screen)
+        await pilot.pause()
+        # The app is not frozen: the prompt shows at once, its text says it is loading.
+        assert screen.text_loading
+        assert shown_text(screen) == TEXT_LOADING
+        # Keys work while it loads: next prompt twice, next generation, previous prompt.
+        await pilot.press("full_stop", "full_stop", "j", "comma")
+        await pilot.pause()
+        assert (screen.run, screen.prompt_id) == keys[1]
+        assert shown_text(screen) == TEXT_LOADING
+        gate.opened.set()
+        await settle(pilot)
+        # Only the prompt shown gets its text; the document was parsed once for all of them.
+        assert not screen.text_loading and screen.text_error is None
+        assert screen.generations["gen"].to_list() == expected[keys[1]]
+        assert shown_text(screen).startswith(expected[keys[1]][0][:30])
+        assert gate.reads == 1
+        for key in keys[2:5]:  # the next prompts come from the kept document
+            await pilot.press("full_stop")
+            await pilot.pause()
+            assert (screen.run, screen.prompt_id) == key
+            assert screen.generations["gen"].to_list() == expected[key]
+            assert not screen.text_loading
+        assert gate.reads == 1
+
+
+async def test_leaving_a_prompt_while_its_document_loads(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    data = write_big_document(tmp_path / "evals")
+    app, expected = await warm_app(data, tmp_path, word_tokenizer)
+    gate = Gate(monkeypatch, "skythought")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert app.result is not None
+        run, prompt_id = (str(v) for v in app.result.stats.select("run", "prompt_id").row(0))
+        main = app.screen
+        screen = PromptScreen(run, prompt_id)
+        app.push_screen(screen)
+        await pilot.pause()
+        assert screen.text_loading
+        await pilot.press("escape")  # leaves at once: the read is cancelled
+        await pilot.pause()
+        assert app.screen is main
+        gate.opened.set()
+        await settle(pilot)
+        assert app.screen is main and app.return_code is None
+        # The document parsed meanwhile is kept: opening the prompt again reads nothing more.
+        again = PromptScreen(run, prompt_id)
+        app.push_screen(again)
+        await settle(pilot)
+        assert gate.reads == 1 and not again.text_loading
+        assert again.generations["gen"].to_list() == expected[(run, prompt_id)]
+        assert shown_text(again).startswith(expected[(run, prompt_id)][0][:30])
+
+
+async def test_a_document_rewritten_while_it_loads_is_refused(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    data = write_big_document(tmp_path / "evals", prompts=20)
+    app, _ = await warm_app(data, tmp_path, word_tokenizer)
+    gate = Gate(monkeypatch, "skythought")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.result is not None
+        run, prompt_id = (str(v) for v in app.result.stats.select("run", "prompt_id").row(0))
+        screen = PromptScreen(run, prompt_id)
+        app.push_screen(screen)
+        await pilot.pause()
+        document = data / "sky" / "results.json"
+        document.write_text(
+            document.read_text(encoding="utf-8").replace("text of prompt", "REWRITTEN"),
+            encoding="utf-8",
+        )
+        gate.opened.set()
+        await settle(pilot)
+        assert not screen.text_loading
+        assert screen.text_error is not None and "has changed since it was loaded" in (
+            screen.text_error
+        )
+        shown = shown_text(screen)
+        assert "has changed since it was loaded" in shown and "REWRITTEN" not in shown
+        assert screen.generations["gen"].null_count() == screen.generations.height

@@ -6,28 +6,37 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 import polars as pl
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from evaltui.app.display import generation_text, score_mark
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.rescore import OK, verdicts
 from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import one_line, one_line_middle, pad_cells, visible
+from evaltui.data.texts import TextCancelled, TextUnavailable
 from evaltui.data.triage import generation_flags, longest_by_run
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
+    from evaltui.data.loader import LoadResult
 
 FILTERS = (None, "wrong", "right")
 RESCORED_FILTERS = (*FILTERS, "flipped")
 """After a re-score, ``w`` also shows only the generations whose verdict flipped."""
 PROMPTS = Binding.Group("Prompt", compact=True)
 GENERATIONS = Binding.Group("Gen", compact=True)
+
+
+#: Shown in place of a generation whose text is still being read back from its file.
+TEXT_LOADING = "loading this generation's text from its file…"
 
 
 #: The triage flags a generation's line shows, in this order (the same rules as the table's
@@ -72,6 +81,21 @@ class PromptScreen(Screen[None]):
         Binding("p", "plot", "Plot", id="prompt_plot"),
     ]
 
+    class TextsRead(Message):
+        """The text of a prompt's generations, read back from their files in a worker."""
+
+        def __init__(
+            self, ticket: int, result: LoadResult, texts: pl.DataFrame | None, error: str | None
+        ) -> None:
+            super().__init__()
+            self.ticket = ticket
+            """The :attr:`PromptScreen.ticket` of the request (an older one is dropped)."""
+            self.result = result
+            """The load result whose rows (``_row``) the texts belong to."""
+            self.texts = texts
+            """``_row`` and ``gen`` of every generation asked for; None when ``error``."""
+            self.error = error
+
     def __init__(
         self,
         run: str,
@@ -100,6 +124,13 @@ class PromptScreen(Screen[None]):
         """This prompt's generations shown in the list, in sample order."""
         self.text_error: str | None = None
         """Why the generations' text could not be read back (the file changed), if so."""
+        self.text_loading = False
+        """True while the shown prompt's generation text is being read back in a worker."""
+        self.ticket = 0
+        """Bumped each time a prompt is shown: the text read for an earlier one is dropped."""
+        self._texts: tuple[LoadResult, str, str, pl.DataFrame] | None = None
+        """The texts read back for the shown prompt (result, run, prompt, ``_row`` + ``gen``),
+        kept while the user cycles its filters."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -125,6 +156,8 @@ class PromptScreen(Screen[None]):
         self.load_prompt()
 
     def all_generations(self) -> pl.DataFrame:
+        """The prompt's generations (of both runs in a compare view), texts as loaded: a warm
+        load keeps none, and :meth:`read_texts` reads them back from their files."""
         result = self.evalapp.result
         assert result is not None
         runs = [self.run] if self.other_run is None else [self.run, self.other_run]
@@ -133,16 +166,49 @@ class PromptScreen(Screen[None]):
         )
         # The first run's generations first, then the other run's, each in sample order.
         gens = gens.sort(pl.col("run") != self.run, "sample", maintain_order=True)
-        # A warm load keeps no generation text: this prompt's is read back from its files.
-        gens, self.text_error = self.evalapp.with_texts(gens)
+        known = self._texts
+        if known is not None and known[:3] == (result, self.run, self.prompt_id):
+            gens = _with_texts(gens, known[3])
         return gens
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="prompt-text")
+    def read_texts(self, ticket: int, result: LoadResult, gens: pl.DataFrame) -> None:
+        """Runs in a thread: reads the generations' text back (a whole document may take a
+        while), then posts it. Leaving the screen or the prompt cancels it."""
+        source = self.evalapp.text_source()
+        cancelled = get_current_worker().cancelled_event
+        try:
+            filled = source.fill(gens, result.generations, cancelled)
+        except TextCancelled:
+            return
+        except TextUnavailable as exc:
+            self.post_message(self.TextsRead(ticket, result, None, str(exc)))
+            return
+        if not cancelled.is_set():
+            self.post_message(self.TextsRead(ticket, result, filled.select("_row", "gen"), None))
+
+    def on_prompt_screen_texts_read(self, message: TextsRead) -> None:
+        if message.ticket != self.ticket or message.result is not self.evalapp.result:
+            return  # another prompt (or another load's rows) is shown now
+        self.text_loading = False
+        self.text_error = message.error
+        if message.texts is not None:
+            self._texts = (message.result, self.run, self.prompt_id, message.texts)
+            self.generations = _with_texts(self.generations, message.texts)
+        self.show_generation()
 
     def load_prompt(self) -> None:
         result = self.evalapp.result
         assert result is not None
+        self.ticket += 1
         # Each run's own threshold and direction (none for a continuous score without one).
         threshold = correct_expr(run_kinds(result.stats))
-        everything = self.all_generations().with_columns(threshold.alias("_correct"))
+        prompt = self.all_generations()
+        self.text_error = None
+        self.text_loading = bool(prompt["gen"].null_count())
+        if self.text_loading:  # shown as "loading…" until the worker's answer arrives
+            self.read_texts(self.ticket, result, prompt)
+        everything = prompt.with_columns(threshold.alias("_correct"))
         # The triage flags of each generation, against its whole run's longest generation.
         everything = generation_flags(everything, result.triage, longest_by_run(result.stats))
         rescored = "stored_accuracy" in everything.columns
@@ -248,6 +314,8 @@ class PromptScreen(Screen[None]):
         value = self.generations["gen"][index]
         if value is None and self.text_error is not None:
             text = Text(visible(self.text_error), style="italic")
+        elif value is None and self.text_loading:
+            text = Text(TEXT_LOADING, style="italic")
         else:
             text = generation_text(value)
         if self.search:
@@ -355,6 +423,8 @@ class PromptScreen(Screen[None]):
     def action_copy(self) -> None:
         text = self.selected_text()
         if text is None:
+            if self.text_loading:
+                self.notify("the text is still being read from its file", markup=False)
             return
         self.app.copy_to_clipboard(text)
         self.notify(f"copied {len(text):,} characters (OSC 52)", markup=False)
@@ -363,3 +433,9 @@ class PromptScreen(Screen[None]):
         from evaltui.app.screens.plot import PlotScreen
 
         self.app.push_screen(PlotScreen(prompt=(self.run, self.prompt_id)))
+
+
+def _with_texts(gens: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
+    """``gens`` with the ``gen`` of each ``_row`` in ``texts`` (the others as they are)."""
+    found = gens.select("_row").join(texts, on="_row", how="left", maintain_order="left")
+    return gens.with_columns(pl.coalesce(gens["gen"], found["gen"]).alias("gen"))
