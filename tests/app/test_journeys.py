@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from rich.text import Text
 from textual.widgets import Input, Static
@@ -327,7 +328,7 @@ async def test_next_and_previous_follow_the_list_the_user_came_from(
     app = EvalApp([str(evals)], options())
     async with app.run_test(size=LARGE) as pilot:
         await settle(pilot)
-        keys = main_screen(app).view_keys()
+        keys = main_screen(app).view_keys().rows()
         chosen = [keys[5], keys[1], keys[9]]
         app.push_screen(PromptScreen(*chosen[0], keys=chosen))
         await pilot.pause()
@@ -341,6 +342,48 @@ async def test_next_and_previous_follow_the_list_the_user_came_from(
         await pilot.pause()
         assert (screen.run, screen.prompt_id) == chosen[2]
         assert [n.message for n in app._notifications] == ["last prompt of the list"]
+
+
+async def test_opening_and_walking_prompts_never_copies_the_view_to_python(
+    tmp_path: Path, options: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter, `.` and `,` on a big view cost O(1) in its size: the view's columns are never turned
+    into Python lists (a million-row view took ~2 s per enter) nor searched as one."""
+    data = tmp_path / "many" / "run"
+    data.mkdir(parents=True)
+    prompts = 600
+    lines = [
+        json.dumps({"prompt": f"q{p}", "gen": f"\\boxed{{{p}}}", "answer": str(p), "accuracy": 1})
+        for p in range(prompts)
+    ]
+    (data / "samples.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = EvalApp([str(data.parent)], options())
+    async with app.run_test(size=LARGE) as pilot:
+        await settle(pilot)
+        assert app.rows is not None and app.rows.height == prompts
+        lists: list[int] = []
+        to_list = pl.Series.to_list
+
+        def counted(series: pl.Series, *args: Any, **kwargs: Any) -> list[Any]:
+            lists.append(len(series))
+            return to_list(series, *args, **kwargs)
+
+        monkeypatch.setattr(pl.Series, "to_list", counted)
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        rows = main_screen(app).shown_rows
+        assert rows is not None
+        assert (screen.run, screen.prompt_id) == tuple(rows.select("run", "prompt_id").row(2))
+        assert text_of(app, "#prompt-title").startswith(f"prompt 3 of {prompts}")
+        await pilot.press("full_stop", "full_stop", "comma")
+        await pilot.pause()
+        assert (screen.run, screen.prompt_id) == tuple(rows.select("run", "prompt_id").row(3))
+        assert text_of(app, "#prompt-title").startswith(f"prompt 4 of {prompts}")
+        number = str(screen.generations["prompt"][0]).removeprefix("q")
+        assert screen.generations["gen"].to_list() == [f"\\boxed{{{number}}}"]
+        assert max(lists, default=0) < prompts  # no column of the whole view became a list
 
 
 async def test_bad_lines_in_order_and_whole(evals: Path, options: Any) -> None:

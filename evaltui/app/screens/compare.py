@@ -307,8 +307,12 @@ class CompareScreen(Screen[None]):
         from evaltui.app.screens.prompt import PromptScreen
 
         # `.`/`,` walk this list (the compare table's order), not the main table.
-        keys = [(self.run_a, str(p)) for p in self.rows["prompt_id"].to_list()]
-        self.app.push_screen(PromptScreen(self.run_a, prompt_id, other_run=self.run_b, keys=keys))
+        keys = self.rows.select(pl.lit(self.run_a, dtype=pl.String).alias("run"), "prompt_id")
+        table = self.current_table()
+        position = None if table is None else table.cursor_row
+        self.app.push_screen(
+            PromptScreen(self.run_a, prompt_id, other_run=self.run_b, keys=keys, position=position)
+        )
 
     def action_pick_runs(self) -> None:
         def chosen(pair: tuple[str, str] | None) -> None:

@@ -409,12 +409,13 @@ class MainScreen(Screen[None]):
             return None
         return str(rows["run"][table.cursor_row]), str(rows["prompt_id"][table.cursor_row])
 
-    def view_keys(self) -> list[tuple[str, str]]:
-        """Every (run, prompt_id) of the table, in its order (the list `.`/`,` walk)."""
+    def view_keys(self) -> pl.DataFrame:
+        """Every (run, prompt_id) of the table, in its order (the rows `.`/`,` walk): a
+        projection of the rows shown, never a Python list (a million rows on each enter)."""
         rows = self.shown_rows
         if rows is None:
-            return []
-        return list(zip(rows["run"].to_list(), rows["prompt_id"].to_list(), strict=True))
+            return pl.DataFrame(schema={"run": pl.String, "prompt_id": pl.String})
+        return rows.select("run", "prompt_id")
 
     def cursor_column(self) -> str | None:
         table = self.current_table()
@@ -578,7 +579,9 @@ class MainScreen(Screen[None]):
             return
         from evaltui.app.screens.prompt import PromptScreen
 
-        self.app.push_screen(PromptScreen(*key, keys=self.view_keys()))
+        table = self.current_table()
+        position = None if table is None else table.cursor_row
+        self.app.push_screen(PromptScreen(*key, keys=self.view_keys(), position=position))
 
     @on(DataTable.CellSelected)
     def cell_selected(self, _event: DataTable.CellSelected) -> None:

@@ -102,16 +102,26 @@ class PromptScreen(Screen[None]):
         prompt_id: str,
         other_run: str | None = None,
         *,
-        keys: list[tuple[str, str]] | None = None,
+        keys: pl.DataFrame | list[tuple[str, str]] | None = None,
+        position: int | None = None,
     ) -> None:
         super().__init__()
         self.run = run
         self.prompt_id = prompt_id
         self.other_run = other_run
         """A second run whose generations of the same prompt are listed too (compare view)."""
-        self.keys = keys if keys is not None else [(run, prompt_id)]
-        """The (run, prompt_id) list the user came from, in its order: `.`/`,` walk it (the
-        main table's rows, or a compare list)."""
+        if keys is None:
+            keys = [(run, prompt_id)]
+        if isinstance(keys, list):
+            keys = pl.DataFrame(keys, schema=["run", "prompt_id"], orient="row")
+        self.keys = keys.select("run", "prompt_id")
+        """The (run, prompt_id) rows the user came from, in their order: `.`/`,` walk them (the
+        main table's rows, or a compare list). Kept as a frame: a million-row view is never
+        turned into a Python list, nor searched, on a key press."""
+        if position is None or _key_at(self.keys, position) != (run, prompt_id):
+            position = _position(self.keys, (run, prompt_id))
+        self.position = position
+        """Where the shown prompt is in :attr:`keys` (None: not in it)."""
         self.search = ""
         """The text searched for in the shown generation ("" = none)."""
         self.whole_prompt = False
@@ -224,9 +234,10 @@ class PromptScreen(Screen[None]):
         self.generations = gens
         first = everything.row(0, named=True) if everything.height else {}
         runs = [self.run] if self.other_run is None else [self.run, self.other_run]
-        key = (self.run, self.prompt_id)
         position = (
-            f"prompt {self.keys.index(key) + 1} of {len(self.keys):,}" if key in self.keys else ""
+            f"prompt {self.position + 1} of {self.keys.height:,}"
+            if self.position is not None
+            else ""
         )
         label_width = max(12, (self.size.width - 60) // len(runs))
         counts = []
@@ -401,15 +412,16 @@ class PromptScreen(Screen[None]):
             options.highlighted = max(0, min(self.generations.height - 1, current + step))
 
     def action_prompt(self, step: int) -> None:
-        here = (self.run, self.prompt_id)
-        index = self.keys.index(here) if here in self.keys else -1
-        target = index + step
-        if not 0 <= target < len(self.keys):
+        target = (-1 if self.position is None else self.position) + step
+        if not 0 <= target < self.keys.height:
             self.app.notify(
                 "last prompt of the list" if step > 0 else "first prompt of the list", markup=False
             )
             return
-        self.run, self.prompt_id = self.keys[target]
+        key = _key_at(self.keys, target)
+        assert key is not None
+        self.run, self.prompt_id = key
+        self.position = target
         self.load_prompt()
 
     def action_cycle_filter(self) -> None:
@@ -439,3 +451,20 @@ def _with_texts(gens: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
     """``gens`` with the ``gen`` of each ``_row`` in ``texts`` (the others as they are)."""
     found = gens.select("_row").join(texts, on="_row", how="left", maintain_order="left")
     return gens.with_columns(pl.coalesce(gens["gen"], found["gen"]).alias("gen"))
+
+
+def _key_at(keys: pl.DataFrame, index: int) -> tuple[str, str] | None:
+    """The (run, prompt_id) at ``index`` of ``keys`` (None when out of range)."""
+    if not 0 <= index < keys.height:
+        return None
+    run, prompt_id = keys.row(index)
+    return str(run), str(prompt_id)
+
+
+def _position(keys: pl.DataFrame, key: tuple[str, str]) -> int | None:
+    """Where ``key`` first is in ``keys`` (None: not there)."""
+    run, prompt_id = key
+    hits = keys.with_row_index("_at").filter(
+        (pl.col("run") == run) & (pl.col("prompt_id") == prompt_id)
+    )
+    return int(hits["_at"][0]) if hits.height else None
