@@ -2,10 +2,10 @@
 
     python benchmarks/bench_long.py --sizes 10 50 --runs 3
 
-One JSONL file with a single record whose generation is trace-like text of the given size (words,
-numbers, LaTeX, newlines). Each run is a fresh subprocess with a fresh cache; peak RSS is the
+One JSONL file with a single record whose generation is trace-like text of exactly the given size
+(words, numbers, LaTeX, newlines; ``--siblings N`` adds N short records after it). Each run is a fresh subprocess with a fresh cache; peak RSS is the
 child's ru_maxrss, read in a fresh helper process (as bench_summarize.py does). Both counting paths
-run, interleaved: the count-only path (default) and `EVALTUI_COUNT_PATH=tokenizers`.
+run, interleaved (``--paths``): the count-only path (default) and `EVALTUI_COUNT_PATH=tokenizers`.
 """
 
 from __future__ import annotations
@@ -28,21 +28,32 @@ WORDS = (
 ).split()
 
 
-def write(path: Path, megabytes: int, seed: int = 0) -> None:
+def write(path: Path, megabytes: int, seed: int = 0, siblings: int = 0) -> None:
     rng = np.random.default_rng(seed)
     vocab = np.array(WORDS)
-    words = vocab[rng.integers(0, len(vocab), megabytes * 200_000)]
+    # ~4.1 characters a word with its space: enough words that the cut below applies, so the
+    # text is exactly ``megabytes`` MB (before 2026-12-02 it was 200k words a MB: 81% of that).
+    words = vocab[rng.integers(0, len(vocab), megabytes * 260_000)]
     text = " ".join(words.tolist())
     step = 2_000
     text = "\n".join(text[i : i + step] for i in range(0, len(text), step))[: megabytes * 1_000_000]
+    assert len(text) == megabytes * 1_000_000, len(text)
     record = {"prompt": "long", "gen": text, "answer": "1", "accuracy": 1.0}
-    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    # ``siblings`` short records after the long one: the long text is then not a file's only row
+    # (polars evaluates a one-row column as a scalar, copying a long string ~4 times per step).
+    short = [{"prompt": f"p{i}", "gen": "short \\boxed{1}", "answer": "1", "accuracy": 1.0}
+             for i in range(siblings)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in [record, *short]), encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--siblings", type=int, default=0,
+                        help="short records in the file after the long one (default: none)")
+    parser.add_argument("--paths", nargs="+", default=["tiktoken", "tokenizers"],
+                        choices=["tiktoken", "tokenizers"], help="counting paths to measure")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} at start", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -50,8 +61,8 @@ def main() -> None:
         for megabytes in args.sizes:
             data = work / f"long{megabytes}"
             data.mkdir()
-            write(data / "samples.jsonl", megabytes)
-            results: dict[str, list[dict[str, float]]] = {"tiktoken": [], "tokenizers": []}
+            write(data / "samples.jsonl", megabytes, siblings=args.siblings)
+            results: dict[str, list[dict[str, float]]] = {p: [] for p in args.paths}
             for run in range(args.runs):
                 for path in results:
                     env = dict(os.environ)
@@ -65,10 +76,12 @@ def main() -> None:
                 rss = statistics.median(r["rss_kib"] for r in runs) / 1024
                 wall = statistics.median(r["wall"] for r in runs)
                 print(f"{megabytes} MB generation, {path}: peak RSS {rss:.0f} MiB "
-                      f"({rss * 1.048576 / megabytes:.1f}x the text), {wall:.1f} s; runs {len(runs)}", flush=True)
+                      f"({rss * 2**20 / (megabytes * 1e6):.1f}x the text), {wall:.1f} s; runs {len(runs)}", flush=True)
             outs = [json.loads((work / f"out-{megabytes}-{p}.json").read_text()) for p in results]
-            same = outs[0][0]["gen_lengths"] == outs[1][0]["gen_lengths"]
-            print(f"  lengths {outs[0][0]['gen_lengths']} / {outs[1][0]['gen_lengths']}: "
+            # The long generation's length by each path (the entry with the most tokens).
+            lengths = [max((e["gen_lengths"] for e in out), key=sum) for out in outs]
+            same = all(one == lengths[0] for one in lengths)
+            print(f"  lengths {' / '.join(str(one) for one in lengths)}: "
                   f"{'identical' if same else 'DIFFERENT'}")
     print(f"load average {os.getloadavg()[0]:.1f} at end")
 
