@@ -426,6 +426,32 @@ def test_self_check_of_a_very_long_text_counts_only_its_start(
     assert count_in_batches(broken, texts) is not None and broken.path == HF_PATH
 
 
+def test_self_check_of_a_very_long_text_among_the_first_counts_only_its_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first texts of a load are all checked: a very long one among them (not the last one
+    picked) is checked on its start too, not counted whole by tokenizers."""
+    from evaltui.data import tokens
+
+    monkeypatch.setattr(tokens, "CHECK_CHARS", 300)
+    info = info_for(None)
+    assert info.fast is not None
+    recording = _RecordingTokenizer(info.tokenizer)
+    spied = TokenizerInfo(recording, info.name, info.fingerprint, info.fast, "", cuttable=True)  # type: ignore[arg-type]
+    long = " ".join(WORDS) * 20
+    texts = pl.Series(["a short one first", long, "and " + long, "short again"])
+    counter = LengthCounter(spied)
+    counts = count_in_batches(counter, texts)
+    assert counter.path == FAST_PATH and counts is not None
+    assert counts.tolist() == reference(info, texts.to_list())
+    assert counter.checked == 4
+    # one call: the two short texts and the two long ones' starts
+    assert recording.calls and max(recording.calls) < 2 * (300 + 50) + 40
+    broken = LengthCounter(spied)  # a difference on the long texts' starts is still caught
+    broken._fast = _Broken(info.fast)  # type: ignore[assignment]
+    assert count_in_batches(broken, texts) is not None and broken.path == HF_PATH
+
+
 def test_a_full_chunk_cache_is_emptied_without_losing_the_chunks_in_hand(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
