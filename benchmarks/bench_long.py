@@ -6,6 +6,8 @@ One JSONL file with a single record whose generation is trace-like text of exact
 (words, numbers, LaTeX, newlines; ``--siblings N`` adds N short records after it). Each run is a fresh subprocess with a fresh cache; peak RSS is the
 child's ru_maxrss, read in a fresh helper process (as bench_summarize.py does). Both counting paths
 run, interleaved (``--paths``): the count-only path (default) and `EVALTUI_COUNT_PATH=tokenizers`.
+``--baseline DIR`` also runs the evaltui source tree in DIR (a checkout of other code, put first on
+``PYTHONPATH``), alternating with this one, run by run.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--siblings", type=int, default=0,
                         help="short records in the file after the long one (default: none)")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="an evaltui source tree to measure too, alternating (via PYTHONPATH)")
     parser.add_argument("--paths", nargs="+", default=["tiktoken", "tokenizers"],
                         choices=["tiktoken", "tokenizers"], help="counting paths to measure")
     args = parser.parse_args()
@@ -62,16 +66,22 @@ def main() -> None:
             data = work / f"long{megabytes}"
             data.mkdir()
             write(data / "samples.jsonl", megabytes, siblings=args.siblings)
-            results: dict[str, list[dict[str, float]]] = {p: [] for p in args.paths}
+            codes = ["", "baseline "] if args.baseline else [""]
+            results: dict[str, list[dict[str, float]]] = {
+                f"{code}{path}": [] for code in codes for path in args.paths
+            }
             for run in range(args.runs):
-                for path in results:
+                for key in results:
+                    path = key.removeprefix("baseline ")
                     env = dict(os.environ)
+                    if key.startswith("baseline "):
+                        env["PYTHONPATH"] = str(args.baseline.resolve())
                     if path == "tokenizers":
                         env["EVALTUI_COUNT_PATH"] = "tokenizers"
                     command = [str(BIN / "evaltui"), "summarize", str(data), "-q",
-                               "--cache-dir", str(work / f"c-{megabytes}-{path}-{run}"),
-                               "-o", str(work / f"out-{megabytes}-{path}.json")]
-                    results[path].append(measure(command, env))
+                               "--cache-dir", str(work / f"c-{megabytes}-{key}-{run}"),
+                               "-o", str(work / f"out-{megabytes}-{key}.json")]
+                    results[key].append(measure(command, env))
             for path, runs in results.items():
                 rss = statistics.median(r["rss_kib"] for r in runs) / 1024
                 wall = statistics.median(r["wall"] for r in runs)
