@@ -121,12 +121,20 @@ class EvalApp(App[int]):
             from evaltui.data.rescore import prepare_workers
 
             prepare_workers()
-        """``--rescore NAME``: every final load result is re-scored with this scorer."""
+        """``--rescore NAME`` or the re-score dialog's (``R``): every final load result is
+        re-scored with this scorer."""
+        self.rescore_scope: pl.DataFrame | None = None
+        """The prompts (``run``, ``prompt_id``) the dialog asked to re-score; None: all."""
+        self.loaded: LoadResult | None = None
+        """The latest load result as read (stored scores): what a re-score starts from."""
         self.rescored: Rescored | None = None
         """The re-score the shown result carries (None: stored scores only)."""
         self.rescoring = False
-        """True while a re-score runs (``x`` stops it; the stored scores stay shown)."""
+        """True while a re-score runs (``x`` or ``esc`` stops it; the scores shown stay)."""
         self.rescore_error: str | None = None
+        """Why the scorer cannot run: no re-score is tried again until the dialog asks."""
+        self.rescore_serial = 0
+        """Bumped for every re-score started: messages of an older (stopped) one are dropped."""
 
     def on_mount(self) -> None:
         from evaltui.app.screens.main import MainScreen
@@ -219,20 +227,55 @@ class EvalApp(App[int]):
     # --- re-scoring ---------------------------------------------------------------------------
 
     def start_rescore(self, result: LoadResult) -> None:
-        """Re-score a final load result with ``--rescore``'s scorer, in a worker (a cached file
-        is instant); until it is done the stored scores are shown."""
+        """Re-score a final load result with the chosen scorer (``--rescore`` or the dialog's),
+        in a worker (a cached file is instant); until it is done the scores shown stay."""
         if self.rescore_options is None or self.rescore_error is not None:
             return
+        if self.rescoring:  # a newer request (or load result) replaces the running re-score
+            self.workers.cancel_group(self, "rescore")
+        self.rescore_serial += 1
         self.rescoring = True
         self.main.refresh_bindings()
-        self.rescore_data(result, self.rescore_options)
+        self.rescore_data(result, self.rescore_options, self.rescore_scope, self.rescore_serial)
+
+    def rescore_from_dialog(self, scorer: str, only: pl.DataFrame | None) -> None:
+        """The re-score dialog's request: ``scorer`` on the prompts of ``only`` (None: all),
+        now, or once the load is done when it is still going."""
+        from evaltui.data.rescore import prepare_workers
+
+        base = self.rescore_options
+        self.rescore_options = (
+            dataclasses.replace(base, scorer=scorer)
+            if base is not None
+            else RescoreOptions(
+                scorer,
+                workers=self.options.num_proc,
+                cache_dir=self.options.cache_dir,
+                use_cache=self.options.use_cache,
+            )
+        )
+        self.rescore_scope = only
+        self.rescore_error = None
+        prepare_workers()
+        if self.loading or self.loaded is None:
+            self.notify(
+                f"re-scores with {scorer} once the files are loaded", markup=False, timeout=6
+            )
+            return
+        self.start_rescore(self.loaded)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="rescore", name="rescore")
-    def rescore_data(self, result: LoadResult, options: RescoreOptions) -> None:
+    def rescore_data(
+        self,
+        result: LoadResult,
+        options: RescoreOptions,
+        only: pl.DataFrame | None,
+        serial: int,
+    ) -> None:
         """Runs in a thread: only posts messages. Cancelling the worker stops the scorer's
         processes (what was scored is dropped: nothing half-done is shown or cached)."""
         from evaltui.data.loader import compute_stats
-        from evaltui.data.rescore import ScorerUnavailable, rescore, rescored_load
+        from evaltui.data.rescore import ScorerUnavailable, in_scope, rescore, rescored_load
 
         cancelled = get_current_worker().cancelled_event
         scored = result
@@ -240,55 +283,63 @@ class EvalApp(App[int]):
         needs_text = options.scorer.strip() != "exact" and not options.scorer.startswith("lm-eval")
         if needs_text and gens.height and gens["gen"].null_count():
             # A warm load keeps no generation text (its rows come from the cache): the scorer
-            # reads it, so it is read back from the files, for this re-score only.
+            # reads it, so it is read back from the files (the prompts re-scored only), for
+            # this re-score only.
             from evaltui.data.texts import TextSource
 
+            rows = gens.with_row_index("_row")
+            if only is not None:
+                rows = rows.filter(in_scope(gens, only))
             try:
-                filled = TextSource(result.files, self.options.read).fill(
-                    gens.with_row_index("_row"), gens
-                )
+                filled = TextSource(result.files, self.options.read).fill(rows, gens)
             except TextUnavailable as exc:
-                self.post_message(RescoreFailed(f"cannot re-score: {exc}"))
+                self.post_message(RescoreFailed(f"cannot re-score: {exc}", serial))
                 return
-            scored = dataclasses.replace(result, generations=filled.drop("_row"))
+            text = gens["gen"].clone().scatter(filled["_row"], filled["gen"])
+            scored = dataclasses.replace(result, generations=gens.with_columns(text))
         if cancelled.is_set():
             return
         try:
             rescored = rescore(
                 scored,
                 options,
-                on_progress=lambda p: self.post_message(RescoreProgressed(p)),
+                on_progress=lambda p: self.post_message(RescoreProgressed(p, serial)),
                 cancelled=cancelled,
                 read_options=self.options.read.cache_token(),
+                only=only,
             )
         except ScorerUnavailable as exc:
-            self.post_message(RescoreFailed(str(exc)))
+            self.post_message(RescoreFailed(str(exc), serial))
             return
         if rescored.cancelled or cancelled.is_set():
-            self.post_message(RescoreFailed(""))
+            self.post_message(RescoreFailed("", serial))
             return
         load_options = self.options
         shown = rescored_load(result, rescored, lambda g: compute_stats(g, load_options))
-        self.post_message(RescoreDone(result, shown, rescored))
+        self.post_message(RescoreDone(result, shown, rescored, serial))
 
     def cancel_rescore(self) -> bool:
-        """Stop re-scoring (``x``); the stored scores stay. False when none runs."""
+        """Stop re-scoring (``x``, ``esc``); the scores shown stay. False when none runs."""
         if not self.rescoring:
             return False
         self.workers.cancel_group(self, "rescore")
+        self.rescore_serial += 1  # whatever the stopped worker still posts is dropped
         self.rescoring = False
         self.main.show_rescore_progress(None)
         self.main.refresh_bindings()
         return True
 
     def on_rescore_progressed(self, message: RescoreProgressed) -> None:
-        if self.rescoring:
+        if self.rescoring and message.serial == self.rescore_serial:
             self.main.show_rescore_progress(message.progress)
 
     def on_rescore_done(self, message: RescoreDone) -> None:
+        if message.serial != self.rescore_serial:
+            return  # a stopped or replaced re-score
         self.rescoring = False
         self.main.show_rescore_progress(None)
-        if message.base is not self.result:
+        self.main.refresh_bindings()
+        if message.base is not self.loaded:
             return  # a newer load result came meanwhile; its own re-score is on its way
         self.rescored = message.rescored
         for note in message.rescored.notes[:3]:
@@ -296,6 +347,8 @@ class EvalApp(App[int]):
         self.show_load_result(message.result)
 
     def on_rescore_failed(self, message: RescoreFailed) -> None:
+        if message.serial != self.rescore_serial:
+            return
         self.rescoring = False
         self.main.show_rescore_progress(None)
         self.main.refresh_bindings()
@@ -311,6 +364,7 @@ class EvalApp(App[int]):
         self.main.show_progress(progress, self.eta.update(progress, time.monotonic()))
 
     def on_load_updated(self, message: LoadUpdated) -> None:
+        self.loaded = message.result
         if message.result.complete or message.result.cancelled:
             building = self._building_since
             if (
@@ -426,6 +480,9 @@ class EvalApp(App[int]):
             if event.worker.group == "load":
                 self.load_error = reason
                 self.post_message(LoadFailed(reason))
+            elif event.worker.group == "rescore":  # never left "re-scoring" for ever
+                failed = f"re-scoring failed: {reason}"
+                self.post_message(RescoreFailed(failed, self.rescore_serial))
             else:
                 self.notify(reason, title="error", severity="error", markup=False)
 

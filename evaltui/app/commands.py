@@ -37,7 +37,12 @@ def app_commands(main: MainScreen) -> Iterator[Command]:
     )
     yield Command("Filter hit the length cap (triage)", "l", lambda m: m.action_quick("truncated"))
     yield Command(
-        "Filter stored and new scores disagree (after --rescore)",
+        "Re-score: a scorer on the view's prompts or all…", "R", lambda m: m.action_rescore()
+    )
+    if main.evalapp.rescoring:
+        yield Command("Stop re-scoring", "x, esc", lambda m: m.action_cancel_load())
+    yield Command(
+        "Filter stored and new scores disagree (after a re-score)",
         "d",
         lambda m: m.action_quick("disagree"),
     )

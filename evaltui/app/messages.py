@@ -70,6 +70,8 @@ class RescoreProgressed(Message):
     """A re-score progress snapshot (``evaltui PATH --rescore NAME``)."""
 
     progress: RescoreProgress
+    serial: int = 0
+    """Which re-score (EvalApp.rescore_serial) it reports on."""
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, RescoreProgressed)
@@ -82,10 +84,13 @@ class RescoreDone(Message):
     base: LoadResult
     result: LoadResult
     rescored: Rescored
+    serial: int = 0
 
 
 @dataclass
 class RescoreFailed(Message):
-    """The scorer cannot run here (or the run failed); ``reason`` is for the user."""
+    """The scorer cannot run here (or the run failed, or was stopped: no reason); ``reason`` is
+    for the user."""
 
     reason: str
+    serial: int = 0

@@ -13,6 +13,7 @@ file's identity, the reader, the scorer and its version, and the timeout.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import multiprocessing
 import os
@@ -46,17 +47,22 @@ from evaltui.data.score_worker import (
 __all__ = [
     "ERROR",
     "OK",
+    "OUT_OF_SCOPE",
     "TIMEOUT",
     "RescoreOptions",
     "RescoreProgress",
     "Rescored",
     "ScorerUnavailable",
+    "in_scope",
     "rescore",
     "rescored_stats",
 ]
 
 NO_REFERENCE = "no reference"
 CANCELLED = "cancelled"
+OUT_OF_SCOPE = "not re-scored"
+"""A generation outside the prompts asked for (``rescore(..., only=…)``): it keeps its stored
+score as the new one."""
 SCORE_SCHEMA: dict[str, pl.DataType] = {
     "new_accuracy": pl.Float64(),
     "score_status": pl.String(),
@@ -150,10 +156,20 @@ def prepare_workers() -> None:
     Worker processes need it (their queues' locks register with it), and it is started on first
     use, passing on ``sys.stderr``'s file descriptor: inside a terminal UI ``sys.stderr`` is the
     UI's capture object without one, and starting it there fails ("bad value(s) in
-    fds_to_keep"). Call this before such a UI starts."""
+    fds_to_keep"). Call this before such a UI starts; called from inside one, the tracker gets
+    ``/dev/null`` for its standard error (its warnings must not draw over the UI)."""
+    import sys
     from multiprocessing import resource_tracker
 
-    resource_tracker.ensure_running()
+    try:
+        usable = sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        resource_tracker.ensure_running()
+        return
+    with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
+        resource_tracker.ensure_running()
 
 
 @dataclass
@@ -334,12 +350,84 @@ def rescore(
     cancelled: threading.Event | None = None,
     *,
     read_options: str = "",
+    only: pl.DataFrame | None = None,
 ) -> Rescored:
     """A new score for every generation of ``result`` (a LoadResult that kept the text).
 
-    ``read_options`` is the load's reader-options token (part of the cache key). Raises
-    :class:`ScorerUnavailable` when the scorer cannot run here (missing package, bad name).
+    ``read_options`` is the load's reader-options token (part of the cache key). ``only`` (a
+    frame with ``run`` and ``prompt_id``) limits the re-score to those prompts' generations: the
+    others keep their stored score as the new one, with the status :data:`OUT_OF_SCOPE`, so both
+    accuracies count them alike and none of them flips. Raises :class:`ScorerUnavailable` when
+    the scorer cannot run here (missing package, bad name).
     """
+    if only is None:
+        return _rescore(result, options, on_progress, cancelled, read_options, frozenset())
+    generations: pl.DataFrame = result.generations
+    inside = in_scope(generations, only)
+    if inside.all():
+        return _rescore(result, options, on_progress, cancelled, read_options, frozenset())
+    # A file scored in part is never cached (nor read from the cache): its entry is the whole
+    # file's scores.
+    per_source = (
+        generations.select("source")
+        .with_columns(inside)
+        .group_by("source")
+        .agg(pl.len().alias("all"), pl.col("_in").sum())
+    )
+    partial = frozenset(
+        str(s) for s in per_source.filter(pl.col("_in") != pl.col("all"))["source"].to_list()
+    )
+    subset = dataclasses.replace(result, generations=generations.filter(inside))
+    part = _rescore(subset, options, on_progress, cancelled, read_options, partial)
+    return _widen(part, generations, inside)
+
+
+def in_scope(generations: pl.DataFrame, only: pl.DataFrame) -> pl.Series:
+    """Per generation: whether its prompt (``run``, ``prompt_id``) is one of ``only``'s."""
+    keys = only.select(pl.col("run").cast(pl.String), pl.col("prompt_id").cast(pl.String))
+    return (
+        generations.select(pl.col("run").cast(pl.String), pl.col("prompt_id").cast(pl.String))
+        .join(
+            keys.unique().with_columns(pl.lit(True).alias("_in")),
+            on=["run", "prompt_id"],
+            how="left",
+            maintain_order="left",
+        )["_in"]
+        .fill_null(False)
+        .alias("_in")
+    )
+
+
+def _widen(part: Rescored, generations: pl.DataFrame, inside: pl.Series) -> Rescored:
+    """``part`` (the scores of the generations ``inside`` marks) for every generation: the others
+    keep their stored score, marked :data:`OUT_OF_SCOPE`."""
+    n = generations.height
+    keep = {
+        "new_accuracy": generations["accuracy"].cast(pl.Float64),
+        "score_status": pl.repeat(OUT_OF_SCOPE, n, dtype=pl.String, eager=True),
+        "score_message": pl.repeat(None, n, dtype=pl.String, eager=True),
+    }
+    if "new_prompt_score" in part.scores.columns:
+        keep["new_prompt_score"] = (
+            generations["prompt_score"].cast(pl.Float64)
+            if "prompt_score" in generations.columns
+            else pl.repeat(None, n, dtype=pl.Float64, eager=True)
+        )
+    rows = inside.arg_true()
+    full = pl.DataFrame([keep[c].clone().scatter(rows, part.scores[c]).alias(c) for c in keep])
+    out = _finish(full, part.scorer, 0.0, part.cached_files, cancelled=part.cancelled)
+    out.seconds, out.notes = part.seconds, part.notes
+    return out
+
+
+def _rescore(
+    result: Any,
+    options: RescoreOptions,
+    on_progress: ProgressCallback | None,
+    cancelled: threading.Event | None,
+    read_options: str,
+    uncached: frozenset[str],
+) -> Rescored:
     started = time.perf_counter()
     cancel = cancelled or threading.Event()
     generations: pl.DataFrame = result.generations
@@ -349,7 +437,7 @@ def rescore(
         scores = _exact_scores(generations)
         return _finish(scores, name, started, 0, cancelled=False)
     if name == "lm-eval" or name.startswith("lm-eval:"):
-        return _lm_eval(result, options, name, started, on_progress, cancel, read_options)
+        return _lm_eval(result, options, name, started, on_progress, cancel, read_options, uncached)
     if generations.height and generations["gen"].null_count() == generations.height:
         raise ScorerUnavailable("the load did not keep the generations' text (keep_text=False)")
     resolve(name, options.timeout)  # fail here, with the message, rather than in every worker
@@ -372,7 +460,7 @@ def rescore(
     for (source,), group in indexed.group_by("source", maintain_order=True):
         rows = group["_row"].to_list()
         key = None
-        if cache is not None and str(source) in paths:
+        if cache is not None and str(source) in paths and str(source) not in uncached:
             path, reader = paths[str(source)]
             with contextlib.suppress(OSError):
                 key = cache.key(fingerprint, path, reader, read_options)
@@ -455,6 +543,7 @@ def _lm_eval(
     on_progress: ProgressCallback | None,
     cancel: threading.Event,
     read_options: str,
+    uncached: frozenset[str],
 ) -> Rescored:
     """``lm-eval[:TASK]``: each lm-eval samples file through its task's filters and
     ``process_results`` (in-process; see :mod:`evaltui.data.lm_eval_scorer`), cached per file."""
@@ -511,7 +600,7 @@ def _lm_eval(
         elif cancel.is_set():
             break
         else:
-            if cache is not None:
+            if cache is not None and str(source) not in uncached:
                 with contextlib.suppress(OSError):
                     key = cache.key(fingerprint, Path(file.path), "lm_eval", read_options)
             frame = cache.get_frame(key, rows.height) if cache is not None and key else None

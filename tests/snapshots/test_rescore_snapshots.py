@@ -45,3 +45,24 @@ def test_prompt_screen_rescored(snap_compare: Any, rescored_app: EvalApp) -> Non
         await pilot.pause()
 
     assert snap_compare(rescored_app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_rescore_dialog(
+    snap_compare: Any, tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dialog ``R`` opens (without --rescore), over a filtered view: the scorers, the
+    user's own module:function box, the view's prompts or all."""
+    data = write_graded(tmp_path / "evals")
+    monkeypatch.chdir(tmp_path)
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "c"))
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        pilot.app.main.action_focus_filter()
+        await pilot.press(*'prompt ~ "Problem 0"', "enter")
+        await settle(pilot)
+        _steady(pilot.app)
+        await pilot.press("R")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

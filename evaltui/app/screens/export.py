@@ -124,7 +124,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         rows = self.export_rows()
         assert app.result is not None and rows is not None
         generations = app.result.generations
-        scorer = app.rescore_options.scorer if app.rescore_options is not None else None
+        scorer = app.rescored.scorer if app.rescored is not None else None
         rescored_with = scorer if "stored_accuracy" in generations.columns else None
         try:
             summary = export_view(

@@ -192,6 +192,8 @@ class MainScreen(Screen[None]):
         Binding("l", "quick('truncated')", "Length cap", id="quick_truncated", show=False),
         # After a re-score (--rescore): prompts where stored and new verdicts disagree.
         Binding("d", "quick('disagree')", "Disagree", id="quick_disagree", show=False),
+        # Out of the footer (full at 80 columns); under ? help and in the command palette.
+        Binding("R", "rescore", "Re-score…", id="rescore", show=False),
         Binding(
             "left_square_bracket", "sort_column(False)", "Sort ↑", id="sort_asc", group=SORT_COLUMN
         ),
@@ -281,7 +283,7 @@ class MainScreen(Screen[None]):
             text += f" · {progress.cached:,} from the cache"
         if progress.errors or progress.timeouts:
             text += f" · {progress.errors:,} scorer errors, {progress.timeouts:,} timeouts"
-        text += f" · {_seconds(progress.elapsed)} · x stops (the stored scores stay)"
+        text += f" · {_seconds(progress.elapsed)} · x or esc stops (the scores shown stay)"
         widget.display = True
         widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
 
@@ -470,6 +472,9 @@ class MainScreen(Screen[None]):
         self.set_focus(self.current_table())
 
     def key_escape(self) -> None:
+        leaving_filter = self.query_one("#filter", Input).has_focus
+        if not leaving_filter and self.evalapp.cancel_rescore():
+            self.evalapp.say("re-scoring stopped: the scores shown stay")
         self.back_to_table()
 
     # --- sort, quick filters, runs ----------------------------------------------------------
@@ -517,8 +522,8 @@ class MainScreen(Screen[None]):
             self.evalapp.say(
                 "still re-scoring: d works when it is done"
                 if self.evalapp.rescoring
-                else "nothing was re-scored: open with evaltui PATH --rescore NAME "
-                "(math-verify, exact, lm-eval:TASK, module:function)"
+                else "nothing was re-scored: R re-scores (math-verify, exact, lm-eval:TASK, "
+                "module:function), or open with evaltui PATH --rescore NAME"
             )
             return
         view = self.evalapp.wanted
@@ -625,9 +630,28 @@ class MainScreen(Screen[None]):
 
         open_compare(self.app, runs, self.evalapp.wanted.run)
 
+    def action_rescore(self) -> None:
+        """``R``: the re-score dialog (scorer; the current view's prompts or all)."""
+        app = self.evalapp
+        if app.result is None:
+            self.prompts_shown("re-scoring opens")
+            return
+        from evaltui.app.screens.rescore import RescoreRequest, RescoreScreen
+
+        def chosen(request: RescoreRequest | None) -> None:
+            if request is None:
+                return
+            rows = app.rows
+            only = None
+            if request.scope == "view" and rows is not None:
+                only = rows.select("run", "prompt_id")
+            app.rescore_from_dialog(request.scorer, only)
+
+        self.app.push_screen(RescoreScreen(), chosen)
+
     def action_cancel_load(self) -> None:
         if not self.evalapp.loading and self.evalapp.cancel_rescore():
-            self.evalapp.say("re-scoring stopped: the stored scores stay")
+            self.evalapp.say("re-scoring stopped: the scores shown stay")
             return
         if self.evalapp.cancel_load():
             self.evalapp.say(

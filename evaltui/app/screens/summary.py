@@ -142,7 +142,7 @@ def rescore_lines(rows: pl.DataFrame, app: EvalApp) -> list[str]:
     the verdicts that flipped (the metrics below are under the new scores)."""
     if "n_flipped" not in rows.columns or not rows.height:
         return []
-    scorer = app.rescore_options.scorer if app.rescore_options is not None else "the new scorer"
+    scorer = app.rescored.scorer if app.rescored is not None else "the new scorer"
     lines = [f"Re-scored with {one_line(scorer, 60)} (the metrics below use the new scores):"]
     for row in per_run_comparison(rows).iter_rows(named=True):
         lines.append(

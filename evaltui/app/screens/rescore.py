@@ -1,0 +1,172 @@
+"""Re-score from the app: choose a scorer and the prompts (the current view's, or all)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
+
+import polars as pl
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from evaltui.data.sanitize import one_line
+from evaltui.data.wording import plural
+
+if TYPE_CHECKING:
+    from evaltui.app.app import EvalApp
+
+MAX_TASKS = 4
+"""lm-eval tasks offered one by one; with more loaded, ``lm-eval`` (each file's own task)."""
+OWN = "own"
+"""The radio button of a user's module:function (typed into the box)."""
+
+Scope = Literal["view", "all"]
+
+
+@dataclass(frozen=True)
+class RescoreRequest:
+    scorer: str
+    """A scorer name as ``evaltui rescore --scorer`` takes it."""
+    scope: Scope
+    """The current view's prompts or every prompt."""
+
+
+def lm_eval_tasks(app: EvalApp) -> list[str]:
+    """The tasks of the loaded lm-eval samples files (their prompt ids are ``<task>:<doc_id>``)."""
+    result = app.loaded or app.result
+    if result is None:
+        return []
+    sources = [f.source for f in result.files if f.format == "lm_eval"]
+    if not sources:
+        return []
+    ids = result.generations.filter(pl.col("source").is_in(sources))["prompt_id"]
+    tasks = ids.str.replace(r":[^:]*$", "").unique(maintain_order=True).sort()
+    return [str(t) for t in tasks.to_list() if t]
+
+
+def scorer_choices(app: EvalApp) -> list[tuple[str, str]]:
+    """(scorer name, what it does) offered in the dialog, before the user's own."""
+    choices = [
+        ("math-verify", "math-verify: parse + verify (\\frac12 = 0.5, sets, intervals)"),
+        ("exact", "exact: the extracted answer equals the reference"),
+    ]
+    tasks = lm_eval_tasks(app)
+    if tasks:
+        if len(tasks) <= MAX_TASKS:
+            choices += [
+                (f"lm-eval:{t}", f"lm-eval:{one_line(t, 50)}: the task's own metric") for t in tasks
+            ]
+        choices.append(("lm-eval", "lm-eval: each samples file through its own task"))
+    return choices
+
+
+class RescoreScreen(ModalScreen[RescoreRequest | None]):
+    """The scorer and the prompts to re-score; the re-score itself runs on the main screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="rescore_cancel"),
+        Binding("ctrl+s", "go", "Re-score", id="rescore_go"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choices: list[tuple[str, str]] = []
+        """(scorer name, label) of the radio buttons before the user's own, in order."""
+
+    @property
+    def evalapp(self) -> EvalApp:
+        return cast("EvalApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        app = self.evalapp
+        self.choices = scorer_choices(app)
+        previous = app.rescore_options.scorer if app.rescore_options is not None else None
+        known = [name for name, _label in self.choices]
+        own = previous if previous is not None and previous not in known else ""
+        chosen = previous if previous in known else ("" if own else known[0])
+        shown = 0 if app.rows is None else app.rows.height
+        total = 0 if app.result is None else app.result.stats.height
+        with Vertical(id="rescore-dialog", classes="dialog"):
+            yield Label("Re-score the generations (the files are not touched) with")
+            with RadioSet(id="rescore-scorer"):
+                for index, (name, label) in enumerate(self.choices):
+                    yield RadioButton(Content(label), value=name == chosen, id=f"scorer-{index}")
+                yield RadioButton("your own module:function", value=bool(own), id="scorer-own")
+            yield Input(
+                own,
+                placeholder="module:function or file.py:function",
+                id="rescore-module",
+                compact=True,
+            )
+            yield Label("on")
+            with RadioSet(id="rescore-scope"):
+                yield RadioButton(
+                    Content(
+                        f"the current view's {plural(shown, 'prompt')} "
+                        f"({one_line(app.view.describe(), 40)})"
+                    ),
+                    value=shown < total,
+                    id="scope-view",
+                )
+                yield RadioButton(
+                    Content(f"all {plural(total, 'prompt')}"), value=shown >= total, id="scope-all"
+                )
+            yield Static("", id="rescore-message")
+            with Horizontal(id="rescore-buttons"):
+                yield Button("Re-score", variant="primary", id="rescore-go", compact=True)
+                yield Button("Cancel", id="rescore-cancel", compact=True)
+
+    def scorer(self) -> str | None:
+        """The scorer chosen; None (and a message) when the user's own is chosen but not typed."""
+        pressed = self.query_one("#rescore-scorer", RadioSet).pressed_button
+        if pressed is not None and pressed.id != "scorer-own" and pressed.id:
+            return self.choices[int(pressed.id.removeprefix("scorer-"))][0]
+        typed = self.query_one("#rescore-module", Input).value.strip()
+        module, sep, function = typed.rpartition(":")
+        if not (sep and module and function):
+            self.query_one("#rescore-message", Static).update(
+                "type your scorer as module:function or path/to/file.py:function"
+            )
+            self.set_focus(self.query_one("#rescore-module", Input))
+            return None
+        return typed
+
+    def scope(self) -> Scope:
+        pressed = self.query_one("#rescore-scope", RadioSet).pressed_button
+        return "all" if pressed is not None and pressed.id == "scope-all" else "view"
+
+    @on(Input.Changed, "#rescore-module")
+    def module_typed(self, event: Input.Changed) -> None:
+        self.query_one("#rescore-message", Static).update("")
+        if event.value.strip():
+            self.query_one("#scorer-own", RadioButton).value = True
+
+    @on(RadioSet.Changed, "#rescore-scorer")
+    def scorer_changed(self, event: RadioSet.Changed) -> None:
+        self.query_one("#rescore-message", Static).update("")
+        if event.pressed.id == "scorer-own":
+            box = self.query_one("#rescore-module", Input)
+            self.set_focus(box)
+
+    @on(Button.Pressed, "#rescore-go")
+    @on(Input.Submitted, "#rescore-module")
+    def action_go(self) -> None:
+        scorer = self.scorer()
+        if scorer is None:
+            return
+        if self.scope() == "view" and (self.evalapp.rows is None or not self.evalapp.rows.height):
+            self.query_one("#rescore-message", Static).update(
+                Text("the current view has no prompts: choose all, or change the view")
+            )
+            return
+        self.dismiss(RescoreRequest(scorer, self.scope()))
+
+    @on(Button.Pressed, "#rescore-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

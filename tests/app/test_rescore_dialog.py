@@ -1,0 +1,359 @@
+"""Re-scoring from the app (``R``): the dialog, the current view or all, stop, twice, errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, RadioButton, Static
+
+from evaltui.app.app import EvalApp
+from evaltui.app.screens.prompt import PromptScreen
+from evaltui.app.screens.rescore import RescoreScreen
+from evaltui.data.loader import LoadOptions
+from tests.app.conftest import settle
+from tests.app.test_rescore_app import write_graded
+
+SIZES = [(80, 24), (120, 35)]
+
+
+@pytest.fixture
+def graded(tmp_path: Path) -> Path:
+    return write_graded(tmp_path / "evals")
+
+
+@pytest.fixture
+def plain_app(tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The app opened without --rescore (the re-score is asked for in the app)."""
+    monkeypatch.chdir(tmp_path)
+
+    def factory(path: Path) -> EvalApp:
+        options = LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "cache")
+        return EvalApp([str(path)], options)
+
+    return factory
+
+
+@pytest.fixture
+def slow_scorer(graded: Path) -> str:
+    """A user scorer slow enough that the test acts while it runs."""
+    scorer = graded / "slow.py"
+    scorer.write_text(
+        "import time\ndef score(g, r, rec):\n    time.sleep(30)\n    return True\n",
+        encoding="utf-8",
+    )
+    return f"{scorer}:score"
+
+
+def header(app: EvalApp) -> str:
+    return str(app.main.query_one("#summary", Static).render())
+
+
+def messages(app: EvalApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def by_prompt(app: EvalApp) -> dict[str, dict[str, Any]]:
+    assert app.rows is not None
+    return {r["prompt"][:9]: r for r in app.rows.iter_rows(named=True)}
+
+
+async def ask(pilot: Any, scorer: str, scope: str | None = None) -> None:
+    """``R``, choose ``scorer`` (a button's name, or typed as module:function) and the scope
+    (None: the dialog's default), then Re-score."""
+    await pilot.press("R")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, RescoreScreen)
+    names = [name for name, _label in screen.choices]
+    if scorer in names:
+        screen.query_one(f"#scorer-{names.index(scorer)}", RadioButton).value = True
+    else:
+        screen.query_one("#rescore-module", Input).value = scorer
+    if scope is not None:
+        screen.query_one(f"#scope-{scope}", RadioButton).value = True
+    await pilot.pause()
+    await pilot.click("#rescore-go")
+    await pilot.pause()
+
+
+async def until_rescoring(pilot: Any) -> None:
+    for _ in range(100):
+        await pilot.pause(0.1)
+        if pilot.app.rescoring:
+            return
+    raise AssertionError("the re-score did not start")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_current_view_is_rescored_and_shown_beside_the_stored_scores(
+    graded: Path, plain_app: Any, size: tuple[int, int]
+) -> None:
+    app = plain_app(graded)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert "n_flipped" not in app.rows.columns  # type: ignore[union-attr]
+        app.main.action_focus_filter()
+        await pilot.press(*'prompt ~ "Problem 0"', "enter")
+        await settle(pilot)
+        await ask(pilot, "exact")  # the view (1 of 3 prompts) is the default scope
+        await settle(pilot)
+        assert not app.rescoring and app.screen is app.main, messages(app)
+        rows = by_prompt(app)
+        assert list(rows) == ["Problem 0"]  # the view is kept
+        assert (rows["Problem 0"]["average_accuracy"], rows["Problem 0"]["n_flipped"]) == (0.75, 2)
+        assert rows["Problem 0"]["stored_average_accuracy"] == 0.25
+        table = app.main.current_table()
+        assert table is not None
+        labels = [str(c.label) for c in table.ordered_columns]
+        assert "stored acc" in labels and "disagree" in labels
+        # per run under both: only Problem 0 changed (stored 7/12 → 9/12)
+        assert "accuracy 0.750 · stored accuracy 0.583 · 2 verdicts flipped (d)" in header(app)
+        # the other prompts keep their stored scores: none of them flips
+        await pilot.press("c")
+        await settle(pilot)
+        rows = by_prompt(app)
+        assert [rows[f"Problem {p}"]["n_flipped"] for p in range(3)] == [2, 0, 0]
+        assert rows["Problem 1"]["average_accuracy"] == rows["Problem 1"]["stored_average_accuracy"]
+        assert app.result is not None
+        statuses = app.result.generations["score_status"].value_counts().sort("score_status")
+        assert dict(statuses.iter_rows()) == {"ok": 4, "not re-scored": 8}
+        await pilot.press("d")  # the disagree quick filter
+        await settle(pilot)
+        assert list(by_prompt(app)) == ["Problem 0"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        title = str(app.screen.query_one("#prompt-title", Static).render())
+        assert "2 flipped (stored→new): #1 ✗→✓, #2 ✗→✓" in title
+
+
+async def test_rescoring_twice_shows_the_second_scorer(graded: Path, plain_app: Any) -> None:
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await ask(pilot, "exact", "all")
+        await settle(pilot)
+        assert [by_prompt(app)[f"Problem {p}"]["n_flipped"] for p in range(3)] == [2, 1, 0]
+        # again, another scorer on all: it starts from the stored scores, not the exact ones
+        await ask(pilot, "tests.data.rescore_scorers:picky", "all")
+        await settle(pilot)
+        assert app.rescored is not None and app.rescored.scorer.endswith(":picky")
+        rows = by_prompt(app)
+        assert rows["Problem 0"]["average_accuracy"] == 0.25  # picky gives 0.25 to each
+        assert rows["Problem 0"]["stored_average_accuracy"] == 0.25
+        assert app.result is not None
+        assert app.result.generations["stored_accuracy"].to_list()[:4] == [1, 0, 0, 0]
+        # the dialog opens on the scorer used last, typed in its box
+        await pilot.press("R")
+        await pilot.pause()
+        box = app.screen.query_one("#rescore-module", Input)
+        assert box.value == "tests.data.rescore_scorers:picky"
+        assert app.screen.query_one("#scorer-own", RadioButton).value
+        await pilot.press("escape")  # cancels the dialog: nothing changes
+        await pilot.pause()
+        assert app.screen is app.main and not app.rescoring
+
+
+async def test_esc_stops_a_running_rescore_and_the_next_one_runs(
+    graded: Path, plain_app: Any, slow_scorer: str
+) -> None:
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await ask(pilot, "exact", "all")
+        await settle(pilot)
+        first = app.result
+        await ask(pilot, slow_scorer, "all")
+        await until_rescoring(pilot)
+        progress = app.main.query_one("#progress", Static)
+        for _ in range(50):  # the progress line, with how to stop it
+            await pilot.pause(0.1)
+            if "re-scoring" in str(progress.render()):
+                break
+        assert "x or esc stops" in str(progress.render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.rescoring and not progress.display
+        assert any("re-scoring stopped" in m for m in messages(app))
+        await pilot.pause(1.0)  # the stopped worker's last messages are dropped
+        await settle(pilot)
+        assert app.result is first  # the first re-score stays shown
+        assert app.rescored is not None and app.rescored.scorer == "exact"
+        # another re-score after the stop runs to its end
+        await ask(pilot, "tests.data.rescore_scorers:contains_reference", "all")
+        await settle(pilot)
+        assert app.rescored is not None and app.rescored.scorer.endswith(":contains_reference")
+        assert [by_prompt(app)[f"Problem {p}"]["n_flipped"] for p in range(3)] == [2, 1, 0]
+
+
+async def test_keys_pressed_while_a_rescore_runs(
+    graded: Path, plain_app: Any, slow_scorer: str
+) -> None:
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await ask(pilot, slow_scorer, "all")
+        await until_rescoring(pilot)
+        # moves, the disagree filter (says to wait), a prompt and back, the summary and back,
+        # the dialog opened and closed, help and back: the re-score goes on
+        await pilot.press("j", "k", "d")
+        await pilot.pause()
+        assert any("still re-scoring" in m for m in messages(app)), messages(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("escape", "t")
+        await pilot.pause()
+        await pilot.press("escape", "R")
+        await pilot.pause()
+        assert isinstance(app.screen, RescoreScreen)
+        await pilot.press("escape", "question_mark", "escape", "s", "escape")
+        await pilot.pause()
+        assert app.screen is app.main and app.rescoring
+        await pilot.press("x")
+        await settle(pilot)
+        assert not app.rescoring
+        assert "n_flipped" not in app.rows.columns  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def held_load(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The load shows a partial result (prompts and accuracy) and holds until the test sets the
+    event: the user asks for a re-score while tokens are still counted."""
+    from evaltui.data.follow import Follower
+
+    release = threading.Event()
+    real = Follower.load
+
+    def held(self: Follower, *args: Any, **kwargs: Any) -> Any:
+        result = real(self, *args, **kwargs)
+        kwargs["on_partial"](dataclasses.replace(result, complete=False))
+        release.wait(60)
+        return result
+
+    monkeypatch.setattr(Follower, "load", held)
+    yield release
+    release.set()
+
+
+async def test_a_rescore_asked_for_while_loading_runs_once_loaded(
+    graded: Path, plain_app: Any, held_load: threading.Event
+) -> None:
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if app.rows is not None:
+                break
+        assert app.loading and app.rows is not None and app.rows.height == 3
+        await ask(pilot, "exact", "all")
+        assert any("once the files are loaded" in m for m in messages(app))
+        assert not app.rescoring
+        held_load.set()
+        await settle(pilot)
+        assert not app.loading and app.result is not None
+        assert "n_flipped" in app.result.stats.columns
+        assert [by_prompt(app)[f"Problem {p}"]["n_flipped"] for p in range(3)] == [2, 1, 0]
+
+
+async def test_r_before_any_prompt_is_shown_says_to_wait(
+    graded: Path, plain_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evaltui.data.follow import Follower
+
+    release = threading.Event()
+    real = Follower.load
+
+    def gated(self: Follower, *args: Any, **kwargs: Any) -> Any:
+        release.wait(60)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Follower, "load", gated)
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        assert app.screen is app.main
+        assert any("re-scoring opens once the prompts are shown" in m for m in messages(app))
+        release.set()
+        await settle(pilot)
+
+
+@pytest.mark.parametrize(
+    ("scorer", "expected"),
+    [
+        ("no_such_module_here:f", "cannot import scorer module 'no_such_module_here'"),
+        ("tests.data.rescore_scorers:nothing", "has no function 'nothing'"),
+        ("lm-eval", "needs the lm_eval package, which is not installed"),
+        ("lm-eval:gsm8k", "none was loaded"),
+        ("math-verify", "needs the math-verify package"),
+    ],
+)
+async def test_a_scorer_that_cannot_run_is_a_message(
+    graded: Path,
+    plain_app: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    scorer: str,
+    expected: str,
+) -> None:
+    monkeypatch.setitem(sys.modules, "math_verify", None)  # as if not installed
+    if scorer == "lm-eval":
+        monkeypatch.setitem(sys.modules, "lm_eval", None)
+    else:
+        pytest.importorskip("lm_eval", reason="lm_eval (the test extra) is not installed")
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if scorer.startswith("lm-eval"):  # offered only for lm-eval files: asked for by name
+            app.rescore_from_dialog(scorer, None)
+        else:
+            await ask(pilot, scorer, "all")
+        await settle(pilot)
+        assert any(expected in m for m in messages(app)), messages(app)
+        assert not app.rescoring and app.screen is app.main
+        assert "n_flipped" not in app.rows.columns  # type: ignore[union-attr]
+        # the app goes on: another scorer still works
+        await ask(pilot, "exact", "all")
+        await settle(pilot)
+        assert "n_flipped" in app.rows.columns  # type: ignore[union-attr]
+
+
+async def test_own_scorer_chosen_but_not_typed_says_how(graded: Path, plain_app: Any) -> None:
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        app.screen.query_one("#scorer-own", RadioButton).value = True
+        await pilot.pause()
+        await pilot.click("#rescore-go")
+        await pilot.pause()
+        assert isinstance(app.screen, RescoreScreen)
+        message = str(app.screen.query_one("#rescore-message", Static).render())
+        assert "module:function" in message
+        # the box takes the name; enter in it re-scores
+        await pilot.press(*"tests.data.rescore_scorers:contains_reference", "enter")
+        await settle(pilot)
+        assert app.screen is app.main
+        assert app.rescored is not None and app.rescored.scorer.endswith(":contains_reference")
+
+
+async def test_the_palette_offers_rescoring(graded: Path, plain_app: Any) -> None:
+    from evaltui.app.commands import app_commands
+
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        (command,) = [c for c in app_commands(app.main) if c.title.startswith("Re-score")]
+        assert command.help == "R"
+        command.run(app.main)
+        await pilot.pause()
+        assert isinstance(app.screen, RescoreScreen)
+        options = app.screen.query_one("#rescore-scorer")
+        assert "math-verify" in str(options.query(RadioButton).first().label)
