@@ -357,3 +357,29 @@ async def test_the_palette_offers_rescoring(graded: Path, plain_app: Any) -> Non
         assert isinstance(app.screen, RescoreScreen)
         options = app.screen.query_one("#rescore-scorer")
         assert "math-verify" in str(options.query(RadioButton).first().label)
+
+
+async def test_lm_eval_files_offer_their_task_and_reproduce_it(
+    tmp_path: Path, plain_app: Any
+) -> None:
+    pytest.importorskip("lm_eval", reason="lm_eval (the test extra) is not installed")
+    import shutil
+
+    from tests.data.test_rescore_lm_eval import ASDIV
+
+    shutil.copytree(ASDIV, tmp_path / "asdiv")
+    app = plain_app(tmp_path / "asdiv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RescoreScreen)
+        names = [name for name, _label in screen.choices]
+        assert names == ["math-verify", "exact", "lm-eval:asdiv", "lm-eval"]
+        await pilot.press("escape")
+        await ask(pilot, "lm-eval:asdiv", "all")
+        await settle(pilot)
+        assert app.rescored is not None, messages(app)
+        assert app.rescored.counts == {"ok": 50}
+        assert app.rows is not None and app.rows["n_flipped"].sum() == 0

@@ -343,3 +343,54 @@ def test_a_worker_that_dies_costs_one_generation_and_is_not_cached(tmp_path: Pat
     assert got.scores["score_message"][3] == "worker process died (exit code 3)"
     assert got.scores["new_accuracy"].to_list()[:3] == [1.0] * 3
     assert rescore(result, options).cached_files == 0  # scored again, not taken from the cache
+
+
+# --- part of the prompts (the app's "current view") -----------------------------------------------
+
+
+def test_only_some_prompts_the_others_keep_their_stored_scores(tmp_path: Path) -> None:
+    scorer = tmp_path / "s.py"
+    scorer.write_text("def score(g, r, rec):\n    return r in g\n")
+    records = [
+        {"prompt": f"p{i}", "answer": str(i), "accuracy": 0, "gen": "0 1 2"} for i in range(5)
+    ]
+    write_jsonl(tmp_path / "in" / "run" / "a.jsonl", records)  # p0..p4: in part
+    write_jsonl(tmp_path / "in" / "run" / "b.jsonl", records[:2])  # p0, p1: whole
+    result = load([tmp_path / "in"], OPTS)
+    gens = result.generations
+    wanted = gens.filter(pl.col("prompt").is_in(["p0", "p1", "p3"])).select("run", "prompt_id")
+    options = RescoreOptions(f"{scorer}:score", cache_dir=tmp_path / "cache")
+    part = rescore(result, options, only=wanted.unique())
+    # a.jsonl p0..p4, then b.jsonl p0, p1: p2 and p4 are left with their stored 0
+    assert part.scores["new_accuracy"].to_list() == [1, 1, 0, 0, 0, 1, 1]
+    assert statuses(part) == [OK, OK, "not re-scored", OK, "not re-scored", OK, OK]
+    assert part.counts == {OK: 5, "not re-scored": 2}
+    # the stats: nothing flips outside the prompts asked for
+    stats = rescored_stats(gens, part, lambda g: compute_stats(g, OPTS))
+    flips = dict(zip(stats["prompt"].to_list(), stats["n_flipped"].to_list(), strict=True))
+    assert flips == {"p0": 2, "p1": 2, "p2": 0, "p3": 0, "p4": 0}
+    # a file scored in part was not cached (its entry would stand for the whole file); the
+    # whole one was
+    everything = rescore(result, options)
+    assert everything.cached_files == 1
+    assert everything.scores["new_accuracy"].to_list() == [1, 1, 1, 0, 0, 1, 1]
+    assert rescore(result, options).cached_files == 2
+    # every prompt asked for is a plain re-score; none is every generation kept
+    assert rescore(result, options, only=gens.select("run", "prompt_id")).cached_files == 2
+    none = rescore(result, options, only=wanted.clear())
+    assert statuses(none) == ["not re-scored"] * 7
+    assert none.scores["new_accuracy"].to_list() == [0.0] * 7
+
+
+def test_only_some_prompts_with_the_exact_scorer(tmp_path: Path) -> None:
+    result = loaded(
+        tmp_path,
+        [
+            {"prompt": "p", "answer": "7", "gen": "\\boxed{7}", "accuracy": 0},
+            {"prompt": "q", "answer": "8", "gen": "\\boxed{8}", "accuracy": 0},
+        ],
+    )
+    only = result.generations.filter(pl.col("prompt") == "q").select("run", "prompt_id")
+    got = rescore(result, RescoreOptions("exact"), only=only)
+    assert got.scores["new_accuracy"].to_list() == [0.0, 1.0]
+    assert statuses(got) == ["not re-scored", OK]
