@@ -68,7 +68,8 @@ def rescore_parser() -> argparse.ArgumentParser:
         type=float,
         default=15.0,
         metavar="S",
-        help="seconds one generation may take before it is marked 'timeout' (default 15: "
+        help="seconds one generation (lm-eval: one logged record) may take before it is marked "
+        "'timeout' (default 15: "
         "math-verify's own 5 s for each of reference, generation and comparison)",
     )
     parser.add_argument(

@@ -13,7 +13,11 @@ generations gets, per repeat, the metric of that repeat alone through the same f
 record's own metric (majority vote, pass@k, ...) becomes the prompt's score (``new_prompt_score``).
 
 Needs ``lm_eval`` 0.4.13 or later in 0.4.x (``pip install -e '.[lmeval]'``); its core install has
-no torch. Runs in-process (scoring logged responses is cheap; building a task takes seconds).
+no torch. The records are read in the parent and scored in the re-score's worker processes, one
+record per item (:class:`RecordScorer`), with the per-generation timeout applied to each record:
+a ``process_results`` that hangs or raises marks that record's generations "timeout" or "scorer
+error" and the run continues. Task objects are not sent between processes: each worker builds
+the tasks it meets from their names (once each).
 """
 
 from __future__ import annotations
@@ -24,14 +28,13 @@ import hashlib
 import importlib.util
 import json
 import logging
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from evaltui.data.score_worker import ERROR, OK, ScorerUnavailable, as_score
+from evaltui.data.score_worker import ERROR, OK, TIMEOUT, Item, Result, ScorerUnavailable, as_score
 
 NOT_SCORED = "not scored"
 """A generation the scorer does not apply to (another task's file, a task lm_eval lacks)."""
@@ -361,65 +364,84 @@ def file_task(prompt_ids: list[str]) -> str | None:
     return tasks.pop() if len(tasks) == 1 else None
 
 
-def score_file(
-    builder: TaskBuilder,
-    path: Path,
-    reader: Any,
-    rows: pl.DataFrame,
-    wanted: str | None,
-    cancelled: threading.Event,
-    on_record: Callable[[int], object] | None = None,
-) -> tuple[pl.DataFrame, str | None]:
-    """New scores for the rows of one lm-eval samples file (its generation rows, in order), and a
-    note when the file as a whole is not scored (another task, a task lm_eval lacks)."""
-    task_name = file_task(rows["prompt_id"].to_list())
-    n = rows.height
-    if task_name is None:
-        return not_scored(n, "not one lm-eval task's samples")
-    if wanted is not None and task_name != wanted:
-        return not_scored(n, f"holds task {task_name!r}, not {wanted!r}")
-    new: list[float | None] = [None] * n
-    status: list[str | None] = [None] * n
-    message: list[str | None] = [None] * n
-    prompt_score: list[float | None] = [None] * n
+def file_items(
+    path: Path, reader: Any, rows: pl.DataFrame, task_name: str
+) -> tuple[list[Item], list[Result]]:
+    """The records of one lm-eval samples file as worker items, one per record (``rows``: the
+    file's generation rows with their load-wide ``_row``), and results for the rows whose
+    record cannot be read back."""
     position: dict[int, list[int]] = {}
-    for i, line in enumerate(rows["line"].to_list()):
-        position.setdefault(line, []).append(i)
+    for line, row in zip(rows["line"].to_list(), rows["_row"].to_list(), strict=True):
+        position.setdefault(line, []).append(row)
     lines = rows.select("line", "offset").unique(subset="line", maintain_order=True)
     metrics = dict(zip(rows["line"].to_list(), rows["metric"].to_list(), strict=True))
     seen: dict[str, int] = {}
+    items: list[Item] = []
+    failed: list[Result] = []
     texts = reader.records(path, zip(lines["line"], lines["offset"], strict=True))
     for line, text in zip(lines["line"].to_list(), texts, strict=True):
-        if cancelled.is_set():
-            break
         where = position[line]
-        record = json.loads(text)
+        try:
+            record = json.loads(text)
+        except ValueError as exc:
+            message = f"line {line} cannot be read again: {exc}"[:500]
+            failed += [(row, None, ERROR, message, None) for row in where]
+            continue
         key = json.dumps(record.get("doc_id"), default=str)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
+        payload = {
+            "task": task_name,
+            "record": record,
+            "metric": metrics[line],
+            "occurrence": occurrence,
+            "rows": where,
+        }
+        items.append((where[0], "", "", payload))
+    return items, failed
+
+
+class RecordScorer:
+    """In a worker: one logged record through its task's filter and ``process_results``."""
+
+    many = True
+    """An item is a record: :meth:`score_item` gives a result for each of its rows."""
+
+    def __init__(self, include_path: str | None) -> None:
+        self.builder = TaskBuilder(Path(include_path) if include_path else None)
+
+    def warm(self) -> None:
+        """lm_eval's imports (seconds) before the clock runs."""
+        with quiet_logs():
+            import lm_eval.api.instance
+            import lm_eval.api.task  # noqa: F401
+
+    def prepare(self, payload: dict[str, Any]) -> None:
+        """Build the record's task (once per worker), outside the per-record timeout; a task
+        that cannot be built is remembered and said per record."""
+        with contextlib.suppress(TaskUnavailable):
+            self.builder.task(payload["task"], payload["record"].get("doc") or {})
+
+    def __call__(self, generation: str, reference: str, record: dict[str, Any]) -> Any:
+        raise TypeError("an lm-eval record is scored whole (score_item)")
+
+    def score_item(self, item: Item) -> list[Result]:
+        _row, _generation, _reference, payload = item
+        rows: list[int] = payload["rows"]
+        record = payload["record"]
         try:
-            task = builder.task(task_name, record.get("doc") or {})
+            task = self.builder.task(payload["task"], record.get("doc") or {})
         except TaskUnavailable as exc:
-            return not_scored(n, str(exc))
+            return [(row, None, NOT_SCORED, str(exc), None) for row in rows]
         try:
             with quiet_logs():
                 whole, each, note = score_record(
-                    task, record, metrics[line], occurrence, len(where)
+                    task, record, payload["metric"], payload["occurrence"], len(rows)
                 )
+        except TimeoutError as exc:
+            return [(row, None, TIMEOUT, str(exc) or "timed out", None) for row in rows]
         except Exception as exc:
-            text_ = f"{type(exc).__name__}: {exc}"[:500]
-            for i in where:
-                status[i], message[i] = ERROR, text_
-        else:
-            for i, value in zip(where, each, strict=True):
-                new[i], status[i], message[i] = value, OK, note
-                prompt_score[i] = whole if len(where) > 1 else None
-        if on_record is not None:
-            on_record(len(where))
-    frame = {
-        "new_accuracy": new,
-        "score_status": status,
-        "score_message": message,
-        "new_prompt_score": prompt_score,
-    }
-    return pl.DataFrame(frame, schema=SCHEMA), None
+            message = f"{type(exc).__name__}: {exc}"[:500]
+            return [(row, None, ERROR, message, None) for row in rows]
+        prompt = whole if len(rows) > 1 else None
+        return [(row, value, OK, note, prompt) for row, value in zip(rows, each, strict=True)]

@@ -3,7 +3,7 @@
 A new score per generation comes from its text and the reference: ``exact`` (the extractor and
 normalisation the vote uses, vectorised in-process), ``math-verify`` or a user's ``module:function``
 (in worker processes, spawn context: math-verify is pure Python and holds the GIL), or
-``lm-eval:<task>``. Workers get chunks of generations; the parent watches the time each generation
+``lm-eval:<task>`` (in the same workers, one logged record per item). Workers get chunks of generations; the parent watches the time each generation
 has been running and kills a worker whose generation outlives the timeout (its rest of the chunk
 goes to a fresh worker), so a pathological LaTeX never hangs the run. A scorer that raises marks
 that generation "scorer error" with the message. Results are cached per input file, keyed by the
@@ -184,9 +184,17 @@ class _Worker:
 class _Pool:
     """Processes scoring chunks; the parent hands out chunks and enforces the timeout."""
 
-    def __init__(self, name: str, options: RescoreOptions, workers: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        options: RescoreOptions,
+        workers: int,
+        groups: dict[int, list[int]] | None = None,
+    ) -> None:
         self.ctx = multiprocessing.get_context("spawn")
         self.name, self.options = name, options
+        self.groups = groups or {}
+        """An item's row -> every row it scores: a record's verdict covers them all."""
         self.started = self.ctx.Array("d", workers, lock=False)
         self.current = self.ctx.Array("q", workers, lock=False)
         self.workers: list[_Worker | None] = [None] * workers
@@ -207,7 +215,16 @@ class _Pool:
         self.started[wid] = 0.0
         process = self.ctx.Process(
             target=worker_main,
-            args=(wid, self.name, self.options.timeout, tasks, send, self.started, self.current),
+            args=(
+                wid,
+                self.name,
+                self.options.timeout,
+                tasks,
+                send,
+                self.started,
+                self.current,
+                str(self.options.include_path) if self.options.include_path else None,
+            ),
             daemon=True,
             name=f"evaltui-score-{wid}",
         )
@@ -223,11 +240,15 @@ class _Pool:
             worker.tasks.put((chunk_id, self.chunks[chunk_id]))
 
     def retire(self, wid: int, row_result: Result | None) -> list[Result]:
-        """Kill worker ``wid``; its unfinished chunks go back to the queue (without the row that
-        hung, which gets ``row_result``); a fresh worker takes its place."""
+        """Kill worker ``wid``; its unfinished chunks go back to the queue (without the item
+        that hung, whose rows get ``row_result``); a fresh worker takes its place."""
         worker = self.workers[wid]
         assert worker is not None
-        out = [row_result] if row_result is not None else []
+        out: list[Result] = []
+        if row_result is not None:
+            first, score, status, message, prompt = row_result
+            rows = self.groups.get(first, [first])
+            out = [(row, score, status, message, prompt) for row in rows]
         worker.process.kill()
         worker.process.join(5)
         worker.tasks.cancel_join_thread()  # nobody reads it any more: never block on its pipe
@@ -283,7 +304,7 @@ class _Pool:
                     if began and now - began > limit:
                         row = int(self.current[wid])
                         message = f"no result within {self.options.timeout:g} s"
-                        on_results(self.retire(wid, (row, None, TIMEOUT, message)))
+                        on_results(self.retire(wid, (row, None, TIMEOUT, message, None)))
                     elif not worker.process.is_alive() and worker.process.exitcode is not None:
                         on_results(self._died(wid))
                     self.feed(wid)
@@ -306,7 +327,7 @@ class _Pool:
         row = int(self.current[wid]) if self.started[wid] else None
         if row is None:
             return self.retire(wid, None)
-        return self.retire(wid, (row, None, ERROR, f"{WORKER_DIED} (exit code {code})"))
+        return self.retire(wid, (row, None, ERROR, f"{WORKER_DIED} (exit code {code})", None))
 
     def close(self) -> None:
         for worker in self.workers:
@@ -442,9 +463,6 @@ def _rescore(
         raise ScorerUnavailable("the load did not keep the generations' text (keep_text=False)")
     resolve(name, options.timeout)  # fail here, with the message, rather than in every worker
 
-    score: list[float | None] = [None] * total
-    status: list[str | None] = [None] * total
-    message: list[str | None] = [None] * total
     version = scorer_version(name)
     cache = (
         Cache(options.cache_dir or default_cache_dir())
@@ -455,7 +473,8 @@ def _rescore(
     indexed = generations.with_row_index("_row")
     paths = _file_paths(result.files)
     pending: dict[str, tuple[str | None, list[int]]] = {}
-    cached_files = cached_rows = 0
+    cached_files = 0
+    scoring = _Scoring(total, started, on_progress)
     todo: list[Item] = []
     for (source,), group in indexed.group_by("source", maintain_order=True):
         rows = group["_row"].to_list()
@@ -466,73 +485,121 @@ def _rescore(
                 key = cache.key(fingerprint, path, reader, read_options)
         hit = cache.get_frame(key, len(rows)) if cache is not None and key else None
         if hit is not None:
-            for row, s, st, m in zip(
-                rows,
-                hit["new_accuracy"].to_list(),
-                hit["score_status"].to_list(),
-                hit["score_message"].to_list(),
-                strict=True,
-            ):
-                score[row], status[row], message[row] = s, st, m
+            scoring.put(rows, hit, cached=True)
             cached_files += 1
-            cached_rows += len(rows)
             continue
         pending[str(source)] = (key, rows)
         for record in group.iter_rows(named=True):
             row = record["_row"]
             if record["answer"] is None:
-                status[row] = NO_REFERENCE
+                scoring.set(row, None, NO_REFERENCE, None)
                 continue
             text = record["gen"] or ""
             if name == "math-verify":  # it reads the tail only: send no more
                 text = text[-TAIL_CHARS:]
             todo.append((row, text, record["answer"], _record(record)))
 
-    done = cached_rows + status.count(NO_REFERENCE)
-    counts = {ERROR: 0, TIMEOUT: 0}
+    complete = scoring.run(name, options, todo, cancel)
+    scores = scoring.frame(SCORE_SCHEMA)
+    if cache is not None and complete:
+        _cache_files(cache, scores, pending)
+    return _finish(scores, name, started, cached_files, cancelled=not complete)
 
-    def report() -> None:
-        if on_progress is not None:
-            elapsed = time.perf_counter() - started
-            on_progress(
-                RescoreProgress(done, total, cached_rows, counts[ERROR], counts[TIMEOUT], elapsed)
+
+class _Scoring:
+    """The per-generation results being filled in (from the cache, at once, or by the worker
+    pool), and the progress they make."""
+
+    def __init__(self, total: int, started: float, on_progress: ProgressCallback | None) -> None:
+        self.score: list[float | None] = [None] * total
+        self.status: list[str | None] = [None] * total
+        self.message: list[str | None] = [None] * total
+        self.prompt: list[float | None] = [None] * total
+        """A record's own metric over its several generations (lm-eval), beside each."""
+        self.total, self.started, self.on_progress = total, started, on_progress
+        self.done = self.cached = 0
+        self.counts = {ERROR: 0, TIMEOUT: 0}
+        self.groups: dict[int, list[int]] = {}
+        """An item's row -> every row it scores (an lm-eval record's generations)."""
+
+    def set(self, row: int, score: float | None, status: str, message: str | None) -> None:
+        if self.status[row] is None:  # a row re-sent after a worker was replaced counts once
+            self.done += 1
+            if status in self.counts:
+                self.counts[status] += 1
+        self.score[row], self.status[row], self.message[row] = score, status, message
+
+    def put(self, rows: list[int], frame: pl.DataFrame, *, cached: bool = False) -> None:
+        """Results for ``rows`` from a frame (the cache's, or a file's not-scored rows)."""
+        prompt = frame["new_prompt_score"] if "new_prompt_score" in frame.columns else None
+        for i, (row, score, status, message) in enumerate(
+            zip(
+                rows,
+                frame["new_accuracy"].to_list(),
+                frame["score_status"].to_list(),
+                frame["score_message"].to_list(),
+                strict=True,
             )
+        ):
+            self.set(row, score, status, message)
+            if prompt is not None:
+                self.prompt[row] = prompt[i]
+        if cached:
+            self.cached += len(rows)
+        self.report()
 
-    def take(results: list[Result]) -> None:
-        nonlocal done
-        for row, s, st, m in results:
-            if status[row] is None:  # a row re-sent after a worker was replaced counts once
-                done += 1
-                if st in counts:
-                    counts[st] += 1
-            score[row], status[row], message[row] = s, st, m
-        report()
+    def take(self, results: list[Result]) -> None:
+        for row, score, status, message, prompt in results:
+            self.set(row, score, status, message)
+            self.prompt[row] = prompt
+        self.report()
 
-    report()
-    complete = True
-    if todo:
+    def report(self) -> None:
+        if self.on_progress is not None:
+            elapsed = time.perf_counter() - self.started
+            errors, timeouts = self.counts[ERROR], self.counts[TIMEOUT]
+            progress = RescoreProgress(
+                self.done, self.total, self.cached, errors, timeouts, elapsed
+            )
+            self.on_progress(progress)
+
+    def run(
+        self, name: str, options: RescoreOptions, todo: list[Item], cancel: threading.Event
+    ) -> bool:
+        """Score ``todo`` in worker processes; False when cancelled."""
+        self.report()
+        if not todo:
+            return True
         workers = min(options.worker_count(), max(1, math.ceil(len(todo) / 4)))
         size = max(1, min(options.chunk, math.ceil(len(todo) / (workers * 4))))
-        pool = _Pool(name, options, workers)
+        pool = _Pool(name, options, workers, self.groups)
         for start in range(0, len(todo), size):
             pool.add(todo[start : start + size])
-        complete = pool.run(take, cancel)
-    for row, st in enumerate(status):
-        if st is None:
-            status[row] = CANCELLED
-    scores = pl.DataFrame(
-        {"new_accuracy": score, "score_status": status, "score_message": message},
-        schema=SCORE_SCHEMA,
-    )
-    if cache is not None and complete:
-        for key, rows in pending.values():
-            part = scores[rows]
-            # A crashed worker (out of memory, a segfault) is this machine's accident, not the
-            # scorer's verdict: that file is scored again next time.
-            crashed = part["score_message"].str.starts_with(WORKER_DIED).any()
-            if key is not None and not crashed:
-                cache.put_frame(key, part)
-    return _finish(scores, name, started, cached_files, cancelled=not complete)
+        return pool.run(self.take, cancel)
+
+    def frame(self, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+        """Every generation's result, in load order (rows never reached: cancelled)."""
+        status = [CANCELLED if st is None else st for st in self.status]
+        columns: dict[str, list[Any]] = {
+            "new_accuracy": self.score,
+            "score_status": status,
+            "score_message": self.message,
+            "new_prompt_score": self.prompt,
+        }
+        return pl.DataFrame({c: columns[c] for c in schema}, schema=schema)
+
+
+def _cache_files(
+    cache: Cache, scores: pl.DataFrame, pending: dict[str, tuple[str | None, list[int]]]
+) -> None:
+    """Each file's scores under its key (``pending``: source -> key, rows)."""
+    for key, rows in pending.values():
+        part = scores[rows]
+        # A crashed worker (out of memory, a segfault) is this machine's accident, not the
+        # scorer's verdict: that file is scored again next time.
+        crashed = part["score_message"].str.starts_with(WORKER_DIED).any()
+        if key is not None and not crashed:
+            cache.put_frame(key, part)
 
 
 def _lm_eval(
@@ -546,7 +613,8 @@ def _lm_eval(
     uncached: frozenset[str],
 ) -> Rescored:
     """``lm-eval[:TASK]``: each lm-eval samples file through its task's filters and
-    ``process_results`` (in-process; see :mod:`evaltui.data.lm_eval_scorer`), cached per file."""
+    ``process_results`` (see :mod:`evaltui.data.lm_eval_scorer`), one record per item in the
+    worker processes, with the timeout per record; cached per file."""
     from evaltui.data import lm_eval_scorer as lm
     from evaltui.data.formats import get_reader
 
@@ -554,26 +622,10 @@ def _lm_eval(
     wanted = name.partition(":")[2].strip() or None
     include = options.include_path
     fingerprint = f"rescore\0{name}\0lm_eval {version}\0{lm.tasks_digest(include)}"
+    fingerprint += f"\0{options.timeout:g}"
     cache = Cache(options.cache_dir or default_cache_dir()) if options.use_cache else None
     generations: pl.DataFrame = result.generations
-    total = generations.height
     files = {f.source: f for f in result.files if f.format is not None and f.path is not None}
-    builder = lm.TaskBuilder(include)
-    parts: list[pl.DataFrame] = []
-    notes: list[str] = []
-    done = cached_files = cached_rows = 0
-    errors = 0
-
-    def report() -> None:
-        if on_progress is not None:
-            elapsed = time.perf_counter() - started
-            on_progress(RescoreProgress(done, total, cached_rows, errors, 0, elapsed))
-
-    def advanced(count: int) -> None:
-        nonlocal done
-        done += count
-        report()
-
     indexed = generations.with_row_index("_row")
     ours = indexed.filter(
         pl.col("source").is_in([s for s, f in files.items() if f.format == "lm_eval"])
@@ -589,48 +641,56 @@ def _lm_eval(
             f"(they hold {', '.join(repr(t) for t in tasks[:8])}"
             + (", …)" if len(tasks) > 8 else ")")
         )
+    scoring = _Scoring(generations.height, started, on_progress)
+    reader = get_reader("lm_eval")
+    notes: list[str] = []
+    pending: dict[str, tuple[str | None, list[int]]] = {}
+    cached_files = 0
+    todo: list[Item] = []
     for (source,), rows in indexed.group_by("source", maintain_order=True):
-        report()
+        row_ids = rows["_row"].to_list()
         file = files.get(str(source))
-        frame: pl.DataFrame | None = None
-        note: str | None = None
-        key = None
+        task = lm.file_task(rows["prompt_id"].to_list())
+        why = None
         if file is None or file.format != "lm_eval":
-            frame, note = lm.not_scored(rows.height, "not an lm-eval samples file")
-        elif cancel.is_set():
+            why = "not an lm-eval samples file"
+        elif task is None:
+            why = "not one lm-eval task's samples"
+        elif wanted is not None and task != wanted:
+            why = f"holds task {task!r}, not {wanted!r}"
+        if why is not None or file is None or task is None:
+            scoring.put(row_ids, lm.not_scored(rows.height, why or "")[0])
+            notes.append(f"{source}: {why}")
+            continue
+        key = None
+        if cache is not None and str(source) not in uncached:
+            with contextlib.suppress(OSError):
+                key = cache.key(fingerprint, Path(file.path), "lm_eval", read_options)
+        frame = cache.get_frame(key, rows.height) if cache is not None and key else None
+        if frame is not None:
+            scoring.put(row_ids, frame, cached=True)
+            cached_files += 1
+            unscored = frame.filter(pl.col("score_status") == lm.NOT_SCORED)
+            if unscored.height:
+                notes.append(f"{source}: {unscored['score_message'][0]}")
+            continue
+        if cancel.is_set():
             break
-        else:
-            if cache is not None and str(source) not in uncached:
-                with contextlib.suppress(OSError):
-                    key = cache.key(fingerprint, Path(file.path), "lm_eval", read_options)
-            frame = cache.get_frame(key, rows.height) if cache is not None and key else None
-            if frame is not None:
-                cached_files += 1
-                cached_rows += rows.height
-                note = frame["score_message"][0] if frame.height else None
-                note = note if frame.height and frame["score_status"][0] == lm.NOT_SCORED else None
-            else:
-                frame, note = lm.score_file(
-                    builder, Path(file.path), get_reader("lm_eval"), rows, wanted, cancel, advanced
-                )
-                if cache is not None and key is not None and not cancel.is_set():
-                    cache.put_frame(key, frame)
-        if note is not None:
-            notes.append(f"{source}: {note}")
-        errors += int((frame["score_status"] == ERROR).sum())
-        parts.append(frame.with_columns(rows["_row"].alias("_row")))
-        done = sum(p.height for p in parts)
-    report()
-    cancelled = cancel.is_set()
-    scores = (
-        pl.concat(parts, how="vertical")
-        if parts
-        else pl.DataFrame(schema=lm.SCHEMA | {"_row": pl.UInt32()})
-    )
-    # Rows not reached (cancelled) are marked so; every generation has one row, in load order.
-    full = indexed.select("_row").join(scores, on="_row", how="left", maintain_order="left")
-    full = full.with_columns(pl.col("score_status").fill_null(CANCELLED)).drop("_row")
-    out = _finish(full, name, started, cached_files, cancelled=cancelled)
+        items, failed = lm.file_items(Path(file.path), reader, rows, task)
+        scoring.take(failed)
+        for item in items:
+            scoring.groups[item[0]] = item[3]["rows"]
+        todo += items
+        pending[str(source)] = (key, row_ids)
+    complete = scoring.run(name, options, todo, cancel) and not cancel.is_set()
+    scores = scoring.frame(lm.SCHEMA)
+    for source, (_key, row_ids) in pending.items():
+        part = scores[row_ids].filter(pl.col("score_status") == lm.NOT_SCORED)
+        if part.height:  # the task cannot be built here: said once per file
+            notes.append(f"{source}: {part['score_message'][0]}")
+    if cache is not None and complete:
+        _cache_files(cache, scores, pending)
+    out = _finish(scores, name, started, cached_files, cancelled=not complete)
     out.notes = notes
     return out
 

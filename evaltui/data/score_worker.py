@@ -132,10 +132,18 @@ def _module_file(module: str) -> str | None:
     return spec.origin if spec is not None and spec.origin not in (None, "built-in") else None
 
 
-def resolve(name: str, timeout: float) -> Scorer:
-    """The scorer called ``name``; raises :class:`ScorerUnavailable` with a message saying why not."""
+def resolve(name: str, timeout: float, include_path: str | None = None) -> Scorer:
+    """The scorer called ``name``; raises :class:`ScorerUnavailable` with a message saying why not.
+
+    ``lm-eval[:TASK]`` gives a record scorer (``many``: one item is one logged record, its
+    generation rows scored together) that builds each task in the worker from its name
+    (``include_path``: a folder of custom task YAMLs)."""
     if name == "math-verify":
         return MathVerify(timeout)
+    if name == "lm-eval" or name.startswith("lm-eval:"):
+        from evaltui.data.lm_eval_scorer import RecordScorer
+
+        return RecordScorer(include_path)
     module_name, sep, function = name.rpartition(":")
     if not sep or not module_name or not function:
         raise ScorerUnavailable(
@@ -190,9 +198,11 @@ def score_one(
 
 
 Item = tuple[int, str, str, dict[str, Any]]
-"""(row, generation, reference, record) sent to a worker."""
-Result = tuple[int, float | None, str, str | None]
-"""(row, score, status, message) sent back."""
+"""(row, generation, reference, record) sent to a worker; for a record scorer (``many``), the
+row is the first of the record's rows, all of them in ``record["rows"]``."""
+Result = tuple[int, float | None, str, str | None, float | None]
+"""(row, score, status, message, prompt score) sent back; the prompt score is a record
+scorer's metric of the whole record (several generations), else None."""
 
 
 def worker_main(
@@ -203,19 +213,21 @@ def worker_main(
     results: Any,
     started: Any,
     current: Any,
+    include_path: str | None = None,
 ) -> None:
     """A worker process: resolve the scorer, then score chunks until it gets None.
 
     Before each generation it writes the row and the start time into the shared arrays, so the
     parent can kill it when one generation outlives the timeout (a hang in C code or a scorer that
-    ignores signals) and hand the rest of its chunk to a fresh worker.
+    ignores signals) and hand the rest of its chunk to a fresh worker. A record scorer's
+    ``prepare`` (building the record's task, once per worker) runs before the clock starts.
     """
     import signal
 
     # Ctrl-C reaches the whole process group: the parent decides, the workers keep quiet.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        scorer = resolve(name, timeout)
+        scorer = resolve(name, timeout, include_path)
     except ScorerUnavailable as exc:
         results.send(("unavailable", wid, str(exc)))
         return
@@ -226,16 +238,24 @@ def worker_main(
         except Exception as exc:  # a broken warm-up shows up again, per generation
             del exc
     results.send(("ready", wid, None))
+    many = getattr(scorer, "many", False)
+    prepare = getattr(scorer, "prepare", None)
     while True:
         chunk = tasks.get()
         if chunk is None:
             return
         chunk_id, items = chunk
         out: list[Result] = []
-        for row, generation, reference, record in items:
+        for item in items:
+            row, generation, reference, record = item
             current[wid] = row
+            if callable(prepare):
+                prepare(record)
             started[wid] = time.monotonic()
-            score, status, message = score_one(scorer, generation, reference, record)
+            if many:
+                out.extend(scorer.score_item(item))  # type: ignore[attr-defined]
+            else:
+                score, status, message = score_one(scorer, generation, reference, record)
+                out.append((row, score, status, message, None))
             started[wid] = 0.0
-            out.append((row, score, status, message))
         results.send(("done", wid, (chunk_id, out)))

@@ -14,7 +14,7 @@ import pytest
 from evaltui.cli import main
 from evaltui.data import lm_eval_scorer
 from evaltui.data.loader import LoadOptions, LoadResult, load
-from evaltui.data.rescore import OK, RescoreOptions, ScorerUnavailable, rescore
+from evaltui.data.rescore import ERROR, OK, TIMEOUT, RescoreOptions, ScorerUnavailable, rescore
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -175,3 +175,53 @@ def test_without_lm_eval_the_message_names_the_extra(
     monkeypatch.setattr(importlib.util, "find_spec", missing)
     with pytest.raises(ScorerUnavailable, match=r"needs the lm_eval package.*\.\[lmeval\]"):
         rescore(result, RescoreOptions("lm-eval:asdiv", use_cache=False))
+
+
+@needs_lm_eval
+def test_a_hanging_or_raising_process_results_costs_its_record_only(tmp_path: Path) -> None:
+    # toy_math_gen with its own process_results: it hangs on doc p0 (a loop no signal stops
+    # from Python's side of things: the worker is killed at the timeout) and raises on p1; the
+    # other records are scored by exact match as the task would, in the worker processes
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    yaml = (TOY_TASKS / "toy_math_gen.yaml").read_text(encoding="utf-8")
+    yaml = yaml.replace(
+        "metric_list:", "process_results: !function utils_odd.process\nmetric_list:"
+    )
+    (tasks / "toy_math_gen.yaml").write_text(yaml, encoding="utf-8")
+    (tasks / "utils_odd.py").write_text(
+        "import time\n"
+        "def process(doc, results):\n"
+        "    if doc['id'] == 'p0':\n"
+        "        while True:\n"
+        "            time.sleep(0.01)\n"
+        "    if doc['id'] == 'p1':\n"
+        "        raise ValueError('no answer for p1')\n"
+        "    return {'exact_match': float(results[0].strip().rstrip('.') == doc['answer'])}\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "gen"
+    folder.mkdir()
+    for path in (LM_EVAL / "outputs" / "run_scripted").rglob("samples_toy_math_gen_*.jsonl"):
+        shutil.copy(path, folder)
+    result = copied(tmp_path, folder)
+    options = RescoreOptions(
+        "lm-eval:toy_math_gen", use_cache=False, include_path=tasks, timeout=2, workers=2
+    )
+    rescored = rescore(result, options)
+    frame = pl.concat(
+        [result.generations.select("prompt_id", "accuracy"), rescored.scores], how="horizontal"
+    )
+    docs = frame["prompt_id"].str.extract(r":(\d+)$").cast(pl.Int64)
+    frame = frame.with_columns(docs.alias("doc"))
+    assert frame.height == 8  # 4 docs x 2 filters
+    hung = frame.filter(pl.col("doc") == 0)
+    assert hung["score_status"].to_list() == [TIMEOUT, TIMEOUT]
+    assert hung["score_message"].str.contains("no result within 2 s").all()
+    raised = frame.filter(pl.col("doc") == 1)
+    assert raised["score_status"].to_list() == [ERROR, ERROR]
+    assert raised["score_message"].str.contains("ValueError: no answer for p1").all()
+    rest = frame.filter(pl.col("doc") >= 2)
+    assert rest["score_status"].to_list() == [OK] * 4
+    assert rest["new_accuracy"].to_list() == rest["accuracy"].to_list()
+    assert rescored.counts == {TIMEOUT: 2, ERROR: 2, OK: 4}
