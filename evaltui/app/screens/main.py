@@ -633,8 +633,7 @@ class MainScreen(Screen[None]):
     def action_rescore(self) -> None:
         """``R``: the re-score dialog (scorer; the current view's prompts or all)."""
         app = self.evalapp
-        if app.result is None:
-            self.prompts_shown("re-scoring opens")
+        if not self.generations_loaded("re-scoring opens"):
             return
         from evaltui.app.screens.rescore import RescoreRequest, RescoreScreen
 
