@@ -417,24 +417,27 @@ class EvalApp(App[int]):
 
     def show_load_result(self, result: LoadResult) -> None:
         previous = self.result
+        # The same Stats table (a warm load's snapshot, then its rows): views computed from it,
+        # shown or still in flight, are this result's views too (seconds at a million prompts).
+        same_table = previous is not None and previous.stats is result.stats
         self.result = result
-        self.result_generation += 1
-        if self.result_generation == 1:  # every run is known once the files are read
+        if not same_table:
+            self.result_generation += 1
+        if self.result_generation == 1 and not same_table:  # every run is known once read
             runs = result.stats["run"].unique(maintain_order=True).to_list()
             unknown = self.options.correct_threshold.unknown_message(runs)
             if unknown is not None:
                 self.notify(unknown, severity="warning", markup=False, timeout=15)
         self.main.show_result(result)
+        if same_table and self._building_since is not None:
+            return  # the view being computed lands with this result
         self._building_since = time.monotonic()
         if (
-            previous is not None
-            and previous.stats is result.stats
+            same_table
             and self.rows is not None
             and self.shown_display is not None
             and self.view == self.wanted
         ):
-            # The same Stats table (a warm load's snapshot, then its rows): the rows shown are
-            # this result's rows, not computed again (seconds at a million prompts).
             self.post_message(
                 ViewReady(self.view, self.rows, self.shown_display, self.result_generation)
             )
