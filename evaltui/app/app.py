@@ -530,10 +530,18 @@ class EvalApp(App[int]):
             return  # computed from an older load result; a newer one is on its way
         if message.view != self.wanted:
             return  # the user asked for another view meanwhile; it is on its way
+        # The very rows already on screen (a warm load's rows arriving with the snapshot's
+        # table): the table stays as it is, not built again.
+        shown = (
+            message.rows is self.rows
+            and message.display is self.shown_display
+            and message.view == self.view
+        )
         self.view = message.view
         self.rows = message.rows
         self.shown_display = message.display
-        self.main.show_view(message.view, message.rows, message.display)
+        if not shown:
+            self.main.show_view(message.view, message.rows, message.display)
         if self._building_since is not None:
             # The next partial result waits at least as long as this one took to show.
             now = time.monotonic()
