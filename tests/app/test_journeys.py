@@ -440,8 +440,8 @@ async def test_partial_results_are_coalesced(
         monkeypatch.setattr(main, "_replace_table", timed)
         partial = lengths_pending(evals)
         app._next_refresh = 0.0
-        for _ in range(10):
-            app.post_message(LoadUpdated(partial))
+        for _ in range(10):  # each with its own Stats table, as the loader sends them
+            app.post_message(LoadUpdated(dataclasses.replace(partial, stats=partial.stats.clone())))
         deadline = time.monotonic() + 60
         while len(rebuilds) < 2 and time.monotonic() < deadline:
             await pilot.pause(0.1)
