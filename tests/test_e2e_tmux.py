@@ -59,16 +59,18 @@ def screen(name: str) -> str:
     return tmux("capture-pane", "-p", "-t", name)
 
 
-def wait_for(name: str, text: str, timeout: float = 30.0) -> str:
-    """Poll the pane until ``text`` shows (bounded), then return the screen."""
+def wait_for(name: str, *texts: str, timeout: float = 30.0) -> str:
+    """Poll the pane until every one of ``texts`` shows at once (bounded), then return the
+    screen. (The status line of a new view is drawn a frame before its table: a capture in
+    between shows "Showing 2 of 7 prompts" over empty rows.)"""
     deadline = time.monotonic() + timeout
     shown = ""
     while time.monotonic() < deadline:
         shown = screen(name)
-        if text in shown:
+        if all(text in shown for text in texts):
             return shown
         time.sleep(0.2)
-    raise AssertionError(f"{text!r} did not appear within {timeout}s; screen was:\n{shown}")
+    raise AssertionError(f"{texts!r} did not all appear within {timeout}s; screen was:\n{shown}")
 
 
 def test_filter_open_prompt_and_quit(session: tuple[str, Path]) -> None:
@@ -81,11 +83,11 @@ def test_filter_open_prompt_and_quit(session: tuple[str, Path]) -> None:
     wait_for(name, "editing the filter")
     tmux("send-keys", "-t", name, "-l", "average_accuracy < 0.5")
     tmux("send-keys", "-t", name, "Enter")
-    shown = wait_for(name, "Showing 5 of 13 prompts")
-    assert "Problem 0" in shown and "Problem 2" not in shown
+    shown = wait_for(name, "Showing 5 of 13 prompts", "Problem 0")
+    assert "Problem 2" not in shown
     tmux("send-keys", "-t", name, "Enter")
-    shown = wait_for(name, "reference: 0")
-    assert "\\boxed{1}" in shown  # the first generation of prompt 0 (wrong answer 1)
+    # the first generation of prompt 0 (wrong answer 1)
+    wait_for(name, "reference: 0", "\\boxed{1}")
     tmux("send-keys", "-t", name, "q")
     wait_for(name, "Showing 5 of 13 prompts")
     tmux("send-keys", "-t", name, "q")
@@ -119,8 +121,7 @@ def test_long_label_keys_while_loading_and_a_resize(tmp_path: Path, word_tokeniz
         # "n" as soon as the app draws, before the files are read: a command, not filter text.
         wait_for(name, "evaltui", timeout=30)
         tmux("send-keys", "-t", name, "n")
-        shown = wait_for(name, "Showing 2 of 7 prompts")
-        assert "never solved" in shown and "meta-lla…nstruct" in shown
+        wait_for(name, "Showing 2 of 7 prompts", "never solved", "meta-lla…nstruct")
         # Wider terminal: the run column grows, the label still cut in the middle.
         tmux("resize-window", "-t", name, "-x", "120", "-y", "35")
         wait_for(name, "meta-llama/M…0B-Instruct")
