@@ -381,3 +381,74 @@ async def test_a_document_rewritten_while_it_loads_is_refused(
         shown = shown_text(screen)
         assert "has changed since it was loaded" in shown and "REWRITTEN" not in shown
         assert screen.generations["gen"].null_count() == screen.generations.height
+
+
+async def test_a_warm_load_reads_its_rows_after_the_snapshot_table_is_shown(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot's table first, alone: reading the generation rows meanwhile took the GIL
+    from the thread building the first view, so at a million prompts the table came with the
+    rows (15.8 s) instead of when its view was ready."""
+    import time
+
+    from evaltui.app import app as app_module
+    from evaltui.data.cache import Cache
+
+    monkeypatch.chdir(tmp_path)
+    data = write_evals(tmp_path / "evals")
+    cache = tmp_path / "cache"
+    async with app_for(data, cache, word_tokenizer).run_test(size=SIZE) as pilot:
+        await settle(pilot)  # cold: caches the rows and the snapshot
+    app = app_for(data, cache, word_tokenizer)
+    table_on_screen: list[bool] = []
+    get_rows = Cache.get_rows
+
+    def watched_rows(self: Cache, key: str) -> Any:
+        table_on_screen.append(app.rows is not None)
+        return get_rows(self, key)
+
+    display_frame = app_module.display_frame
+
+    def slow_display(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.5)  # a first view that takes a while, as at a million prompts
+        return display_frame(*args, **kwargs)
+
+    monkeypatch.setattr(Cache, "get_rows", watched_rows)
+    monkeypatch.setattr(app_module, "display_frame", slow_display)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.result is not None and app.result.complete and app.result.from_snapshot
+        assert table_on_screen and all(table_on_screen)
+
+
+async def test_a_resize_to_the_same_width_computes_no_view(
+    tmp_path: Path, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screen's first Resize can come after the first view was asked for at that very
+    width; it asked again, so two views were computed side by side at start-up and the first
+    table built twice (a warm "small": first rows at 1.3 s). Only a new width cuts again."""
+    from textual import events
+    from textual.geometry import Size
+
+    from evaltui.app import app as app_module
+
+    data = write_evals(tmp_path / "evals")
+    app = make_app(data)
+    frames: list[int] = []
+    display_frame = app_module.display_frame
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        frames.append(app.size.width)
+        return display_frame(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "display_frame", counted)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.result is not None and app.result.complete
+        before = len(frames)
+        app.main.post_message(events.Resize(Size(*SIZE), Size(*SIZE)))
+        await settle(pilot)
+        assert len(frames) == before
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert frames[before:] and set(frames[before:]) == {100}

@@ -429,10 +429,14 @@ class MainScreen(Screen[None]):
         return columns[index][0] if 0 <= index < len(columns) else None
 
     def on_resize(self, _event: events.Resize) -> None:
-        # Widths follow the terminal: the prompt and run columns are cut for the new width.
-        if self.evalapp.result is not None:
-            self.show_result(self.evalapp.result)
-            self.evalapp.request_view(self.evalapp.wanted)
+        # Widths follow the terminal: the prompt and run columns are cut for the new width. The
+        # first Resize comes after the first view was asked for at this very width: asking
+        # again built the first table twice (two views competing for the GIL at start-up).
+        app = self.evalapp
+        if app.result is not None:
+            self.show_result(app.result)
+            if app.view_width != app.size.width:
+                app.request_view(app.wanted)
 
     # --- filter bar -----------------------------------------------------------------------
 
