@@ -1,4 +1,5 @@
-"""textual-fastdatatable's ``DataTable``, with string cells rendered literally.
+"""textual-fastdatatable's ``DataTable``, with string cells rendered literally, and its enter
+shown in the footer as "Open".
 
 With ``render_markup=False`` the library still hands a string cell to Rich as markup, escaped by
 ``rich.markup.escape`` -- which only escapes what looks like a tag. A ``\\[`` with no closing
@@ -10,11 +11,12 @@ meets the markup parser (the cell, the width measure and the tooltip all call th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual_fastdatatable import DataTable
+from textual.binding import Binding, BindingType
+from textual_fastdatatable import DataTable as _LibraryTable
 from textual_fastdatatable import data_table as _module
 from textual_fastdatatable.format import cell_formatter as _library_formatter
 
@@ -29,3 +31,14 @@ def _literal_cell_formatter(obj: object, *args: Any, **kwargs: Any) -> Renderabl
 
 if getattr(_module, "cell_formatter", None) is _library_formatter:
     setattr(_module, "cell_formatter", _literal_cell_formatter)  # noqa: B010 (not re-exported)
+
+
+class DataTable(_LibraryTable):
+    """The prompt and compare tables: enter (select the cell: the screen opens its row) is in
+    the footer. The screens' own enter binding cannot be a priority one: it would run ahead of
+    arrow keys the table has not handled yet ("down down enter" typed at once opened the first
+    row), and a table's binding hides a screen's for the same key."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", id="open"),
+    ]

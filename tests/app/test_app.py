@@ -386,3 +386,21 @@ async def test_header_with_long_run_labels_fits_the_width(
             assert line.index("bad lines") > line.index("generations"), line
         else:
             assert "accuracy 0.417–0.417 by run (t) · bad lines" in line, line
+
+
+async def test_keys_typed_at_once_open_the_row_they_move_to(evals: Path, make_app: Any) -> None:
+    """ "down down enter" arriving in one read (typed fast, pasted, or sent by tmux) opened the
+    first prompt and dropped the arrows: enter was a priority binding, run as the key arrived,
+    ahead of the arrows the table had not handled yet."""
+    from textual import events
+
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.rows is not None
+        third = app.rows.row(2, named=True)
+        for key, character in (("down", None), ("down", None), ("enter", "\r")):
+            app.post_message(events.Key(key, character))  # one burst, as the driver posts them
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert (app.screen.run, app.screen.prompt_id) == (third["run"], third["prompt_id"])

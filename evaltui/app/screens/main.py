@@ -172,8 +172,12 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = None
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # priority: shown in the footer (and run) although the focused table binds enter too.
-        Binding("enter", "open_prompt", "Open", id="open", priority=True),
+        # Not a priority binding: with the table focused, its own enter (select_cursor, then
+        # CellSelected) opens the prompt, in order with the keys before it. As a priority
+        # binding it ran as the key arrived, ahead of arrow keys the table had not handled yet:
+        # "down down enter" typed at once opened the first prompt and the arrows were lost.
+        # The footer still shows this one.
+        Binding("enter", "open_prompt", "Open", id="open"),
         Binding("slash", "focus_filter", "Filter", id="filter"),
         Binding("s", "sort_menu", "Sort", id="sort"),
         Binding("question_mark", "app.help", "Help", id="main_help"),
