@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -386,6 +387,34 @@ async def test_header_with_long_run_labels_fits_the_width(
             assert line.index("bad lines") > line.index("generations"), line
         else:
             assert "accuracy 0.417–0.417 by run (t) · bad lines" in line, line
+
+
+async def test_header_of_runs_with_different_prompt_counts_keeps_its_counts(
+    tmp_path: Path, make_app: Any
+) -> None:
+    # As three published Inspect logs load (runs of 1, 4 and 6 prompts, 33 errored samples): at
+    # 80 columns the line ended "… accuracy 0.000–0.221 by run (t) · bad lines", the count cut off.
+    for name, prompts in zip(LONG_RUNS, (1, 4, 6), strict=True):
+        lines = [
+            json.dumps({"prompt": f"q{p}", "gen": "x", "answer": "1", "accuracy": p % 2})
+            for p in range(prompts)
+        ]
+        if prompts == 6:
+            lines += ["{not json"] * 33
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "samples.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        line = app.screen.query_one("#summary", Static).render_line(0).text
+        assert line.startswith("runs 3 · prompts 1–6 · accuracy 0.000–0.500 (t) · "), line
+        assert "bad lines 33 ·" in line, line
+        # Wider, the long spelling comes back.
+        await pilot.resize_terminal(120, 24)
+        await settle(pilot)
+        line = app.screen.query_one("#summary", Static).render_line(0).text
+        assert re.search(r"prompts [146]/[146]/[146] per run · accuracy Qwen", line), line
+        assert "bad lines 33" in line, line
 
 
 async def test_keys_typed_at_once_open_the_row_they_move_to(evals: Path, make_app: Any) -> None:

@@ -45,10 +45,14 @@ CLICK = "[@click=app.screenshot('pwned.svg')]click"
 # A folder name cannot hold "/": `[/]` reaches the app through the model name instead.
 HOSTILE_FOLDERS = ("[link=https:evil.example]a", "[bold]b[i]\x1b[2J", CLICK)
 SIZES = [(80, 24), (120, 35)]
+WORDY = " Find the number of ordered pairs (a, b) of positive integers that satisfy the equation."
 
 
-def write_log(path: Path, model: str, correct: list[int], samples: int = 8) -> None:
-    """An Inspect JSON log of ``model``: prompt q<p> has ``correct[p]`` of ``samples`` right."""
+def write_log(
+    path: Path, model: str, correct: list[int], samples: int = 8, *, wordy: bool = False
+) -> None:
+    """An Inspect JSON log of ``model``: prompt q<p> has ``correct[p]`` of ``samples`` right
+    (``wordy``: each prompt a long sentence, as real ones are, after its "Question p?")."""
     log = json.loads(FIXTURE.read_text(encoding="utf-8"))
     template = log["samples"][0]
     log["eval"]["model"] = model
@@ -61,7 +65,9 @@ def write_log(path: Path, model: str, correct: list[int], samples: int = 8) -> N
             ok = epoch < right
             text = " ".join(["w"] * (20 * (p + 1) + epoch)) + f" answer {p if ok else -1}"
             sample = copy.deepcopy(template)
-            sample.update(id=f"q{p}", epoch=epoch + 1, input=f"Question {p}?", target=str(p))
+            sample.update(
+                id=f"q{p}", epoch=epoch + 1, input=f"Question {p}?" + WORDY * wordy, target=str(p)
+            )
             sample["uuid"] = f"{path.stem}-{p}-{epoch}"
             sample["output"]["choices"][0]["message"]["content"] = text
             sample["output"]["completion"] = text
@@ -73,9 +79,9 @@ def write_log(path: Path, model: str, correct: list[int], samples: int = 8) -> N
     path.write_text(json.dumps(log), encoding="utf-8")
 
 
-def write_runs(root: Path, *models: str) -> Path:
+def write_runs(root: Path, *models: str, wordy: bool = False) -> Path:
     for index, model in enumerate(models):
-        write_log(root / f"log{index}.json", model, CORRECT_COUNTS[model])
+        write_log(root / f"log{index}.json", model, CORRECT_COUNTS[model], wordy=wordy)
     return root
 
 
@@ -129,7 +135,7 @@ async def open_compare(pilot: Any) -> CompareScreen:
 async def test_compare_layout_shows_matrix_and_change(
     tmp_path: Path, make_app: Any, size: tuple[int, int]
 ) -> None:
-    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B, wordy=True))
     async with app.run_test(size=size) as pilot:
         screen = await open_compare(pilot)
         assert (screen.run_a, screen.run_b) == (LONG_A, LONG_B)
@@ -143,6 +149,8 @@ async def test_compare_layout_shows_matrix_and_change(
         # Human headers; the change column is on screen at 80 columns, first row -0.750 (q6).
         header = next(line for line in lines if "prompt" in line and "A acc" in line)
         assert header.split()[:3] == ["Δ", "B−A", "A"] and "B acc" in header
+        # Both runs' verdicts without scrolling sideways (at 80 columns "B solved" was cut off).
+        assert re.search(r"A solved\s+B solved", header), header
         for internal in ("prompt_a", "rate_a", "class_a", "count_a"):
             assert internal not in shown
         first = lines[lines.index(header) + 1].split()

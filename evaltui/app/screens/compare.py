@@ -86,8 +86,8 @@ def signed(value: float) -> str:
 
 
 def prompt_width(terminal_width: int) -> int:
-    """Room for the prompt: after the three number columns, up to 60 cells."""
-    return max(20, min(60, terminal_width - 40))
+    """Room for the prompt: beside the three number columns and both verdicts, up to 60 cells."""
+    return max(20, min(60, terminal_width - 46))
 
 
 def display_frame(rows: pl.DataFrame, width: int) -> pl.DataFrame:

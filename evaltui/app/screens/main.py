@@ -58,13 +58,13 @@ def rescore_part(stats: pl.DataFrame, width: int) -> str:
     return f"stored accuracy {values} · {flipped:,} verdicts flipped (d)"
 
 
-def _accuracy_range(values: dict[str, float]) -> str:
+def _accuracy_range(values: dict[str, float], *, by_run: bool = True) -> str:
     low, high = min(values.values()), max(values.values())
-    return f"accuracy {fraction(low)}–{fraction(high)} by run (t)"
+    return f"accuracy {fraction(low)}–{fraction(high)}" + (" by run (t)" if by_run else " (t)")
 
 
 def _fit_run_accuracy(
-    parts: list[str], runs: list[str], values: dict[str, float], width: int
+    parts: list[str], runs: list[str], values: dict[str, float], width: int, compact: str
 ) -> None:
     """Size the several runs' accuracy (``parts[1]``) so the header up to its bad-line and note
     counts (when not 0) fits ``width``.
@@ -72,7 +72,9 @@ def _fit_run_accuracy(
     Run labels are cut (in the middle) to fit, 40 cells down to 8; shorter would not tell runs
     apart, so then the accuracy is given as its range by run (``t`` lists each run). Before that,
     and when even the range leaves them off the line, the bad-line and note counts move before
-    the generation count: a malformed line is counted where it is seen, at any width.
+    the generation count: a malformed line is counted where it is seen, at any width. When even
+    that is too long, the runs part (``parts[0]``) becomes ``compact`` and the range loses its
+    "by run".
     """
     index = 1
     bad = next(i for i, part in enumerate(parts) if part.startswith("bad lines "))
@@ -104,6 +106,10 @@ def _fit_run_accuracy(
         parts[index] = _accuracy_range(values)
     if not fits(with_generations=True):
         move_generations()
+        # The generation count now follows the bad-line and note counts, at index ``last``.
+        if cell_width(" · ".join(p for p in parts[:last] if p)) > width:
+            parts[0] = compact
+            parts[index] = _accuracy_range(values, by_run=False)
 
 
 def header_text(result: LoadResult, width: int) -> str:
@@ -136,6 +142,8 @@ def header_text(result: LoadResult, width: int) -> str:
             else "/".join(f"{c:,}" for c in per_run["prompts"].to_list())
         )
         parts.append(f"runs {len(runs)} · prompts {prompts} per run")
+        low, high = min(per_run["prompts"]), max(per_run["prompts"])
+        compact = f"runs {len(runs)} · prompts {low:,}" + (f"–{high:,}" if high != low else "")
         if not values:
             pass
         elif len(runs) <= 3:
@@ -150,7 +158,7 @@ def header_text(result: LoadResult, width: int) -> str:
     if result.notes:
         parts.append(f"notes {len(result.notes):,} (b)")
     if len(runs) > 1 and values:
-        _fit_run_accuracy(parts, runs, values, width)
+        _fit_run_accuracy(parts, runs, values, width, compact)
     if result.generations_pending:
         parts.append("generations loading")
     elif not result.complete:
