@@ -304,6 +304,8 @@ async def test_help_problems_and_quit(evals: Path, make_app: Any) -> None:
             "average_accuracy < 0.2",
         ):
             assert key in help_text
+        # "? Help" once, under "Everywhere", not again under every screen that also binds it.
+        assert len(re.findall(r"^  \?\s+Help$", help_text, flags=re.MULTILINE)) == 1, help_text
         await pilot.press("q")
         await pilot.press("b")
         assert isinstance(app.screen, ProblemsScreen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -25,10 +26,17 @@ n_correct, n_scored, max_gen_length, avg_gen_length, median_gen_length, min_gen_
 """
 
 
-def _bindings_text(title: str, bindings: list[BindingType]) -> str:
+def _bindings_text(
+    title: str, bindings: Sequence[BindingType], everywhere: Sequence[BindingType] = ()
+) -> str:
+    """One section; a key that does the same everywhere is listed once, under "Everywhere"."""
     lines = [title]
+    common = {(b.key, b.action) for b in everywhere if isinstance(b, Binding)}
     for binding in bindings:
-        if isinstance(binding, Binding):
+        if (
+            isinstance(binding, Binding)
+            and (binding.key, binding.action.removeprefix("app.")) not in common
+        ):
             key = binding.key.replace("left_square_bracket", "[").replace(
                 "right_square_bracket", "]"
             )
@@ -57,15 +65,14 @@ class HelpScreen(Screen[None]):
         from evaltui.app.screens.prompt import PromptScreen
         from evaltui.data.definitions import definitions_help
 
+        everywhere = [*EvalApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]
         sections = [
-            _bindings_text(
-                "Everywhere", [*EvalApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]
-            ),
-            _bindings_text("Prompt table", MainScreen.BINDINGS),
-            _bindings_text("Prompt", PromptScreen.BINDINGS),
-            _bindings_text("Plots", PlotScreen.BINDINGS),
-            _bindings_text("Export", ExportScreen.BINDINGS),
-            _bindings_text("Compare two runs", CompareScreen.BINDINGS),
+            _bindings_text("Everywhere", everywhere),
+            _bindings_text("Prompt table", MainScreen.BINDINGS, everywhere),
+            _bindings_text("Prompt", PromptScreen.BINDINGS, everywhere),
+            _bindings_text("Plots", PlotScreen.BINDINGS, everywhere),
+            _bindings_text("Export", ExportScreen.BINDINGS, everywhere),
+            _bindings_text("Compare two runs", CompareScreen.BINDINGS, everywhere),
             FILTER_HELP,
             definitions_help(),
         ]
