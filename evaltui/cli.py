@@ -223,8 +223,8 @@ def headless_load(
 
 def print_summary(result: Any, output: Path | None) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
-    from evaltui.data.metrics import run_kinds
-    from evaltui.data.sanitize import one_line
+    from evaltui.data.metrics import run_accuracies, run_kinds
+    from evaltui.data.sanitize import cell_width, one_line
 
     head = result.headline()
     read = result.read_files
@@ -239,12 +239,25 @@ def print_summary(result: Any, output: Path | None) -> None:
         f"generations  {head['generations']}"
         + (f" ({head['unscored']} unscored: counted, not in accuracy)" if head["unscored"] else ""),
     ]
-    if head["accuracy"] is not None:
+    kinds = run_kinds(result.stats)
+    by_run = run_accuracies(result.stats, kinds)
+    if head["accuracy"] is not None and len(by_run) > 1:
+        # Pooled over runs of different sizes it is no run's accuracy: each run's follows.
+        lines.append(
+            f"accuracy     {head['accuracy']:.4f} pooled over every run's scored generations;"
+            " by run:"
+        )
+        width = min(60, max(cell_width(one_line(run, 60)) for run in by_run))
+        for run, value in list(by_run.items())[:10]:
+            label = one_line(run, 60)
+            lines.append(f"  {label}{' ' * (width - cell_width(label))}  {value:.4f}")
+        if len(by_run) > 10:
+            lines.append(f"  … and {len(by_run) - 10} more runs (summarize --table)")
+    elif head["accuracy"] is not None:
         lines.append(
             f"accuracy     {head['accuracy']:.4f} mean score over scored generations"
             " (runs whose score is an accuracy)"
         )
-    kinds = run_kinds(result.stats)
     described = {run: one_line(kind.describe(), 120) for run, kind in kinds.items()}
     if len(set(described.values())) == 1 and len(described) > 1:
         lines.append(f"score        {next(iter(described.values()))} (every run)")

@@ -160,5 +160,8 @@ def test_inspect_separate_logs_through_the_cli(
     # generations: 8 of 10 correct and 1 of 1 -> 9/11 = 0.8182; the .json copy is a note.
     err = summarize(REAL / "repro_inspect_merge", tmp_path, capsys)
     assert "runs         3\n" in err and "prompts      21\n" in err
-    assert "accuracy     0.8182" in err
+    assert "accuracy     0.8182 pooled over every run's scored generations; by run:\n" in err
+    # Each run's own accuracy (the unscored run has none), labels aligned.
+    assert "  openai/gpt-4o-mini @ 2025-02-11T15:18:04-05:00  0.8000\n" in err
+    assert "  ollama/gemma3                                   1.0000\n" in err
     assert "log_read_sample.json: the same Inspect log as log_read_sample.eval" in err
