@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from evaltui.data.schema import byte_sizes, elementwise
+
 if TYPE_CHECKING:
     import tiktoken
     from tokenizers import Tokenizer
@@ -405,10 +407,12 @@ class FastCounter:
         counts = np.zeros(total, dtype=np.int64)
         if total == 0:
             return counts.astype(np.uint32)
-        sizes = series.str.len_bytes().to_numpy().astype(np.int64)
+        sizes = byte_sizes(series)
         python = np.zeros(total, dtype=bool) if self._native else np.ones(total, dtype=bool)
         if self._native:
-            python |= series.str.contains(SENTINEL, literal=True).to_numpy()
+            python |= elementwise(
+                series, lambda s: s.str.contains(SENTINEL, literal=True)
+            ).to_numpy()
         long_rows = np.flatnonzero((sizes > PIECE_CHARS) & ~python)
         if not self._pieces_first:
             python[long_rows] = True

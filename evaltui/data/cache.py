@@ -25,7 +25,7 @@ import numpy as np
 import polars as pl
 
 from evaltui.data.discover import FileIdentity
-from evaltui.data.schema import GENERATION_SCHEMA, LoadError
+from evaltui.data.schema import GENERATION_SCHEMA, LoadError, nulls, set_columns
 
 # Part of every key: bump it when what readers or the answer extractor emit changes, since warm
 # runs reuse cached rows (extracted answers included) without parsing the file again.
@@ -167,7 +167,7 @@ class Cache:
         self, key: str, frame: pl.DataFrame, errors: list[LoadError], notes: list[str]
     ) -> None:
         """Store a file's rows; the generation text is left out (read back when needed)."""
-        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("gen"))
+        frame = set_columns(frame, nulls("gen", pl.String(), frame.height))
         meta: dict[str, Any] = {
             "rows": frame.height,
             "errors": [{"source": e.source, "line": e.line, "reason": e.reason} for e in errors],

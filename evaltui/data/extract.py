@@ -15,6 +15,8 @@ import re
 
 import polars as pl
 
+from evaltui.data.schema import elementwise, nulls, set_columns
+
 TAIL_CHARS = 4000
 """The final answer sits at the end: only the last characters are searched."""
 
@@ -96,10 +98,18 @@ def last_boxed(text: str) -> str | None:
     return None
 
 
+def tail_texts(texts: pl.Series) -> pl.Series:
+    """The last :data:`TAIL_CHARS` characters of each text: all that extraction reads (every
+    expression here starts by taking them), so extracting from them gives the same answers."""
+    return elementwise(texts.cast(pl.String), lambda s: s.str.slice(-TAIL_CHARS))
+
+
 def extract_answers(texts: pl.Series) -> pl.Series:
     """:func:`extract_answer_expr` over ``texts``, with the Python brace scanner only for rows whose
-    tail has a box the regex could not match (nesting deeper than two levels)."""
-    frame = pl.DataFrame({"gen": texts.cast(pl.String)})
+    tail has a box the regex could not match (nesting deeper than two levels). Only the texts'
+    tails are read (a very long generation is never copied whole)."""
+    tails = tail_texts(texts)
+    frame = pl.DataFrame({"gen": tails})
     tail = pl.col("gen").str.slice(-TAIL_CHARS)
     fast = frame.select(
         extract_answer_expr("gen").alias("answer"),
@@ -109,7 +119,7 @@ def extract_answers(texts: pl.Series) -> pl.Series:
     answers = fast["answer"]
     if bool(deep.any()):
         rows = deep.arg_true()
-        slow = [last_boxed(text[-TAIL_CHARS:]) for text in texts.gather(rows).to_list()]
+        slow = [last_boxed(text[-TAIL_CHARS:]) for text in tails.gather(rows).to_list()]
         # A deep box wins over whatever the fast path found (it is the last box); if it is
         # unbalanced too, the fast answer stands.
         patched = answers.scatter(
@@ -123,11 +133,14 @@ def extract_answers(texts: pl.Series) -> pl.Series:
 def fill_extracted(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
     """``frame`` with null ``extracted`` values filled from ``column`` (null when nothing found),
     and their normalized form in ``vote_answer`` (see :func:`fill_vote_answers`)."""
-    missing = frame["extracted"].is_null() & frame[column].is_not_null()
-    if frame.height and bool(missing.any()):
+    if not frame.height:
+        return fill_vote_answers(frame)
+    texts = frame.get_column(column)
+    missing = frame["extracted"].is_null() & elementwise(texts, pl.Series.is_not_null)
+    if bool(missing.any()):
         rows = missing.arg_true()
-        found = extract_answers(frame[column].gather(rows))
-        frame = frame.with_columns(frame["extracted"].scatter(rows, found))
+        found = extract_answers(tail_texts(texts).gather(rows))
+        frame = set_columns(frame, frame["extracted"].scatter(rows, found))
     return fill_vote_answers(frame)
 
 
@@ -144,7 +157,7 @@ def fill_vote_answers(frame: pl.DataFrame) -> pl.DataFrame:
     missing: dict[str, tuple[str, pl.Series]] = {}
     for target, source in (("vote_answer", "extracted"), ("vote_reference", "answer")):
         if target not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(target))
+            frame = set_columns(frame, nulls(target, pl.String(), frame.height))
         if source not in frame.columns or frame.height == 0:
             continue
         rows = (frame[target].is_null() & frame[source].is_not_null()).arg_true()
@@ -158,7 +171,7 @@ def fill_vote_answers(frame: pl.DataFrame) -> pl.DataFrame:
     for target, (source, rows) in missing.items():
         found = frame[source].gather(rows)
         found = found.replace_strict(values, normalized, default=None)
-        frame = frame.with_columns(frame[target].scatter(rows, found))
+        frame = set_columns(frame, frame[target].scatter(rows, found))
     return frame
 
 

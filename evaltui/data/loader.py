@@ -35,7 +35,14 @@ from evaltui.data.formats import (
 )
 from evaltui.data.formats.base import RunIdentity, describe_failure
 from evaltui.data.runs import label_runs
-from evaltui.data.schema import LoadError, clean_text, conform, empty_generations
+from evaltui.data.schema import (
+    LoadError,
+    clean_text,
+    conform,
+    empty_generations,
+    nulls,
+    set_columns,
+)
 from evaltui.data.tokens import (
     FAST_PATH,
     HF_PATH,
@@ -598,7 +605,7 @@ class _Load:
             self.tokens += int(lengths.sum())
         if not self.options.keep_text:
             # Headless summaries need only the lengths: let the file's text go at once.
-            state.frame = state.frame.with_columns(pl.lit(None, dtype=pl.String).alias("gen"))
+            state.frame = set_columns(state.frame, nulls("gen", pl.String(), state.frame.height))
             _release_freed_memory()
 
     def tokenize(self, state: _FileState) -> bool:
@@ -648,7 +655,7 @@ class _Load:
     def store_rows(self, state: _FileState, key: str, lengths: np.ndarray) -> None:
         """Cache a file's rows (without text), so later loads need not parse the file."""
         assert self.cache is not None
-        rows = state.frame.with_columns(pl.Series("gen_length", lengths, dtype=pl.UInt32))
+        rows = set_columns(state.frame, pl.Series("gen_length", lengths, dtype=pl.UInt32))
         self.cache.put_rows(
             key,
             rows,

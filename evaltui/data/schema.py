@@ -7,8 +7,11 @@ Readers (``evaltui.data.formats``) produce frames with :data:`GENERATION_SCHEMA`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
+import numpy as np
 import polars as pl
 
 #: One row per generation. Column order is the order of this dict.
@@ -72,19 +75,77 @@ MEASURED_COLUMNS: list[str] = [c for c in GENERATION_SCHEMA if c != "gen_length"
 def conform(frame: pl.DataFrame, *, with_lengths: bool = False) -> pl.DataFrame:
     """Return ``frame`` with exactly the generation columns, in order and with the schema's dtypes.
 
-    Missing optional columns become nulls, so a reader only builds the columns it knows.
+    Missing optional columns become nulls, so a reader only builds the columns it knows. A frame
+    that already conforms is returned as it is (rebuilding it would copy a long text: see
+    :func:`set_columns`).
     """
-    if not frame.columns:  # literals alone would make a one-row frame of nulls
+    names = list(GENERATION_SCHEMA) if with_lengths else READER_COLUMNS
+    if frame.columns == names and all(frame.schema[n] == GENERATION_SCHEMA[n] for n in names):
+        return frame
+    return conform_columns(frame.get_columns(), frame.height, with_lengths=with_lengths)
+
+
+def conform_columns(
+    columns: Sequence[pl.Series], height: int, *, with_lengths: bool = False
+) -> pl.DataFrame:
+    """:func:`conform` for a frame given as its columns, each cast (only when its dtype differs)
+    and the frame built once, without an expression."""
+    if not columns:  # nulls alone would make a frame of nulls
         return empty_generations(with_lengths=with_lengths)
-    columns = list(GENERATION_SCHEMA) if with_lengths else READER_COLUMNS
-    exprs = []
-    for name in columns:
+    given = {column.name: column for column in columns}
+    out = []
+    for name in list(GENERATION_SCHEMA) if with_lengths else READER_COLUMNS:
         dtype = GENERATION_SCHEMA[name]
-        if name in frame.columns:
-            exprs.append(pl.col(name).cast(dtype, strict=False))
+        column = given.get(name)
+        if column is None:
+            out.append(nulls(name, dtype, height))
         else:
-            exprs.append(pl.lit(None, dtype=dtype).alias(name))
-    return frame.select(exprs)
+            out.append(column if column.dtype == dtype else column.cast(dtype, strict=False))
+    return pl.DataFrame(out)
+
+
+def nulls(name: str, dtype: pl.DataType, height: int) -> pl.Series:
+    """A column of ``height`` nulls."""
+    return pl.repeat(None, height, dtype=dtype, eager=True).alias(name)
+
+
+# Polars 2.1 runs an expression over a one-row frame as over a scalar: every expression step
+# (even one that never reads the text: ``with_columns``, ``drop``, ``select("a")``) copies a long
+# string held in that row 2-4 times, ~200 MB for one 50 MB generation, while on two rows it copies
+# nothing (benchmarks/polars_one_row.py). A file of one very long generation is such a frame, so
+# the stages that hold the text go through the helpers below instead.
+
+_Result = TypeVar("_Result", pl.Series, pl.DataFrame)
+
+
+def elementwise(series: pl.Series, op: Callable[[pl.Series], _Result]) -> _Result:
+    """``op(series)`` for an ``op`` that works row by row, never run on exactly one row (a
+    null row is added for it and its result dropped): see the note above."""
+    if len(series) != 1:
+        return op(series)
+    padded = pl.concat([series, nulls(series.name, series.dtype, 1)])
+    return op(padded).slice(0, 1)
+
+
+def set_columns(frame: pl.DataFrame, *columns: pl.Series) -> pl.DataFrame:
+    """``frame`` with ``columns`` replacing its columns of the same name (the others appended),
+    built from the columns rather than by ``with_columns``: nothing is copied."""
+    new = {column.name: column for column in columns}
+    kept = [new.pop(column.name, column) for column in frame.get_columns()]
+    return pl.DataFrame([*kept, *new.values()])
+
+
+def take_rows(series: pl.Series, rows: Sequence[int] | np.ndarray) -> pl.Series:
+    """``series.gather(rows)`` without copying the texts (a gather copies every string it takes)."""
+    if len(rows) == 0:
+        return series.clear()
+    return pl.concat([series.slice(int(row), 1) for row in rows])
+
+
+def byte_sizes(texts: pl.Series) -> np.ndarray:
+    """Each text's size in UTF-8 bytes (a null text: 0), as int64."""
+    sizes = elementwise(texts, lambda s: s.str.len_bytes().fill_null(0))
+    return sizes.to_numpy().astype(np.int64)
 
 
 def empty_generations(*, with_lengths: bool = False) -> pl.DataFrame:

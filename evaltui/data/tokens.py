@@ -33,6 +33,7 @@ from evaltui.data.bpecount import (
     splits_cuttable,
     tokenizer_spec,
 )
+from evaltui.data.schema import byte_sizes, elementwise, take_rows
 
 # Threads, not forks, tokenize here; parallelism must stay on (it is off after a fork). Never let a
 # library reach for the network: the tokenizer comes from a local path or a shipped package.
@@ -155,7 +156,7 @@ class LengthCounter:
         if self._fast is None or len(series) == 0:
             return True
         rows = list(range(min(len(series), max(0, self.check_first - self.checked))))
-        sizes = series.str.len_bytes().fill_null(0).to_numpy()
+        sizes = byte_sizes(series)
         longest = int(np.argmax(sizes))
         if int(sizes[longest]) > self.longest_checked:
             self.longest_checked = int(sizes[longest])
@@ -163,15 +164,23 @@ class LengthCounter:
                 rows.append(longest)
         if not rows:
             return True
-        picked = _no_nulls(series.gather(rows))
+        picked = _no_nulls(take_rows(series, rows))  # a gather would copy a long text
         ours = counts[rows]
         # A very long text is checked on its first CHECK_CHARS characters (cut where the
         # pre-tokenizer cuts), counted by both paths: checking all of it would cost a full HF
         # count. Any picked text, not only the longest: one among the first texts of a load was
         # counted whole (~150 s for 50 MB). Only a window of it becomes a Python string.
         cut = self.info.cuttable
-        long = picked.str.len_chars() > CHECK_CHARS if cut else pl.Series([False] * len(rows))
-        windows = picked.str.slice(0, 2 * CHECK_CHARS) if cut and long.any() else picked
+        long = (
+            elementwise(picked, lambda s: s.str.len_chars() > CHECK_CHARS)
+            if cut
+            else pl.Series([False] * len(rows))
+        )
+        windows = (
+            elementwise(picked, lambda s: s.str.slice(0, 2 * CHECK_CHARS))
+            if cut and long.any()
+            else picked
+        )
         texts: list[str] = []
         for index, (is_long, window) in enumerate(zip(long, windows, strict=True)):
             if not is_long:
@@ -434,7 +443,7 @@ def count_in_batches(
     names the file in that message).
     """
     series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
-    sizes = series.str.len_bytes().fill_null(0).to_numpy()
+    sizes = byte_sizes(series)
     # Longest first: each batch then holds texts of similar size, so Rayon's threads finish a
     # batch together instead of one core idling while the other works through one long text.
     order = np.argsort(-sizes, kind="stable")

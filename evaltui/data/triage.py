@@ -38,11 +38,14 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+import numpy as np
 import polars as pl
 
+from evaltui.data.extract import TAIL_CHARS as ANSWER_TAIL_CHARS
 from evaltui.data.extract import fill_vote_answers, final_answer_marked_expr
 from evaltui.data.metrics import DEFAULT_THRESHOLD, correct_expr, format_score, run_kinds
 from evaltui.data.sanitize import one_line
+from evaltui.data.schema import elementwise, set_columns, take_rows
 
 TAIL_CHARS = 4000
 """Repetition is looked for in the last characters of a generation only."""
@@ -55,6 +58,8 @@ DIVERSITY_CHARS = 1500
 _GRAM_FACTORS = (1, 1_000_003, 998_244_353, 2_147_483_647)
 MIN_NGRAMS = 64
 """Below this many n-grams in the tail, diversity is not measured (null): too short to tell."""
+MEASURED_TAIL = max(TAIL_CHARS, DIVERSITY_CHARS, ANSWER_TAIL_CHARS)
+"""Every measure but ``gen_chars`` reads only a text's last characters, at most this many."""
 
 #: Measures the loader adds per generation (computed from the text, kept without it).
 MEASURE_COLUMNS = ["gen_chars", "tail_repeats", "ngram_diversity", "has_answer"]
@@ -152,9 +157,11 @@ class Thresholds:
         )
 
 
-def text_measures_exprs(column: str = "gen") -> list[pl.Expr]:
-    """:data:`MEASURE_COLUMNS` from the text (null text: null). ``has_answer`` reads the format's
-    own ``extracted``: take the measures before the loader fills it from the text."""
+def tail_measures_exprs(column: str = "gen") -> list[pl.Expr]:
+    """:data:`MEASURE_COLUMNS` but ``gen_chars``, from the text (null text: null); each reads at
+    most the last :data:`MEASURED_TAIL` characters, so the text's tail gives the same values.
+    ``has_answer`` reads the format's own ``extracted``: take the measures before the loader
+    fills it from the text."""
     text = pl.col(column)
     tail = text.str.slice(-TAIL_CHARS)
     probe = tail.str.slice(-PROBE_CHARS)
@@ -175,17 +182,57 @@ def text_measures_exprs(column: str = "gen") -> list[pl.Expr]:
         grams.list.n_unique() / grams.list.len()
     )
     return [
-        # no text at all is an empty generation too
-        text.str.strip_chars().str.len_chars().fill_null(0).cast(pl.UInt32).alias("gen_chars"),
         repeats.cast(pl.UInt32).alias("tail_repeats"),
         diversity.cast(pl.Float32).alias("ngram_diversity"),
         (pl.col("extracted").is_not_null() | final_answer_marked_expr(column)).alias("has_answer"),
     ]
 
 
+def stripped_chars(texts: pl.Series) -> pl.Series:
+    """``gen_chars``: each text's characters once the whitespace at both ends is stripped (no
+    text: 0), as ``len(text.strip())`` counts them, without copying a long text: the whitespace
+    runs are measured at the ends, and only a text whose run at an end is longer than
+    :data:`MEASURED_TAIL` characters (or that is all whitespace) is stripped whole."""
+    text = pl.col("t")
+    head = text.str.slice(0, MEASURED_TAIL)
+    tail = text.str.slice(-MEASURED_TAIL)
+    ends = elementwise(
+        texts.cast(pl.String),
+        lambda s: pl.DataFrame({"t": s}).select(
+            text.str.len_chars().alias("n"),
+            head.str.len_chars().alias("seen"),
+            (head.str.len_chars() - head.str.strip_chars_start().str.len_chars()).alias("lead"),
+            (tail.str.len_chars() - tail.str.strip_chars_end().str.len_chars()).alias("trail"),
+        ),
+    )
+    n, seen, lead, trail = (
+        ends.get_column(name).fill_null(0).to_numpy().astype(np.int64)
+        for name in ("n", "seen", "lead", "trail")
+    )
+    chars = n - lead - trail
+    # A run that fills its whole window may go on past it (or the text is only whitespace).
+    whole = np.flatnonzero((n > 0) & ((lead >= seen) | (trail >= seen)))
+    if len(whole):
+        exact = elementwise(
+            take_rows(texts.cast(pl.String), whole),
+            lambda s: s.str.strip_chars().str.len_chars(),
+        )
+        chars[whole] = exact.to_numpy()
+    return pl.Series("gen_chars", chars, dtype=pl.UInt32)
+
+
 def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
-    """``frame`` with the text measures computed from ``column`` (replacing any already there)."""
-    return frame.with_columns(text_measures_exprs(column))
+    """``frame`` with the text measures computed from ``column`` (replacing any already there).
+
+    A long text is never copied: the measures read its tail, ``gen_chars`` its ends (see
+    :func:`stripped_chars`); the columns are set without an expression over ``frame``.
+    """
+    texts = frame.get_column(column).cast(pl.String)
+    tails = elementwise(texts, lambda s: s.str.slice(-MEASURED_TAIL))
+    measured = pl.DataFrame([tails.alias(column), frame.get_column("extracted")]).select(
+        tail_measures_exprs(column)
+    )
+    return set_columns(frame, stripped_chars(texts), *measured.get_columns())
 
 
 RunMax = Mapping[str, "int | None"]

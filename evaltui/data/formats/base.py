@@ -16,7 +16,7 @@ from typing import Any, ClassVar, NoReturn
 
 import polars as pl
 
-from evaltui.data.schema import LoadError, clean_text, conform
+from evaltui.data.schema import LoadError, clean_text, conform_columns
 
 #: How many bytes of a file's head the detectors get to look at.
 HEAD_BYTES = 64 * 1024
@@ -372,18 +372,21 @@ def frame_from_rows(rows: dict[str, list[Any]]) -> pl.DataFrame:
     from evaltui.data.schema import GENERATION_SCHEMA
 
     present = {name: values for name, values in rows.items() if name in GENERATION_SCHEMA}
-    schema = {n: GENERATION_SCHEMA[n] for n in present}
-    try:
-        frame = pl.DataFrame(present, schema=schema, strict=False)
-    except UnicodeEncodeError:
-        # Lone surrogates (a JSON "\\ud800" escape, a non-UTF-8 folder name in a label) cannot be
-        # stored: they are made visible instead. Checked only on failure, so reading costs nothing.
-        fixed = {
-            name: [clean_text(v) if isinstance(v, str) else v for v in values]
-            for name, values in present.items()
-        }
-        frame = pl.DataFrame(fixed, schema=schema, strict=False)
-    return conform(frame)
+    columns = []
+    # Column by column: a frame built from a dict of lists holds a long text twice meanwhile.
+    for name, values in present.items():
+        dtype = GENERATION_SCHEMA[name]
+        try:
+            column = pl.Series(name, values, dtype=dtype, strict=False)
+        except UnicodeEncodeError:
+            # Lone surrogates (a JSON "\\ud800" escape, a non-UTF-8 folder name in a label) cannot
+            # be stored: they are made visible instead. Checked only on failure, so reading costs
+            # nothing.
+            fixed = [clean_text(v) if isinstance(v, str) else v for v in values]
+            column = pl.Series(name, fixed, dtype=dtype, strict=False)
+        columns.append(column)
+    height = len(next(iter(present.values()))) if present else 0
+    return conform_columns(columns, height)
 
 
 def json_document(path: Path, source: str) -> tuple[Any, LoadError | None]:
