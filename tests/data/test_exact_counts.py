@@ -201,6 +201,33 @@ def test_added_tokens_are_matched_first_and_longest() -> None:
     assert counts[0] == 1 and counts[1] == 2
 
 
+def test_added_token_regex_matches_leftmost_longest_like_tokenizers() -> None:
+    """The added tokens' regex is a trie (it compiles ~4x faster than a flat alternation): at
+    every position it must still take the longest token, whatever the order, prefixes and
+    overlaps of the tokens."""
+    import re
+
+    rng = random.Random(3)
+    for _ in range(200):
+        tokens = {"".join(rng.choice("<a|b>.") for _ in range(rng.randint(1, 5))) for _ in range(6)}
+        ordered = sorted(tokens, key=lambda t: (-len(t), t))
+        reference_re = re.compile("|".join(re.escape(t) for t in ordered))
+        text = "".join(rng.choice("<a|b>. x") for _ in range(60))
+        expected = reference_re.sub("\x00", text)
+        got = pl.Series([text]).str.replace_all(bpecount._rust_alternation(tokens), "\x00")
+        assert got.to_list() == [expected], (sorted(tokens), text)
+
+
+def test_texts_of_adjacent_added_tokens_count_each_token() -> None:
+    """Empty chunks (between two added tokens, before a first cut) count nothing."""
+    info = info_for(None)
+    assert info.fast is not None
+    texts = ["<think><think>", " <think>", "<think> Hi", " Hi", "<｜User｜><think></think>x", ""]
+    counts = info.fast.count(texts).tolist()
+    assert counts == reference(info, texts)
+    assert counts[0] == 2 and counts[-1] == 0
+
+
 def test_long_text_is_counted_in_bounded_pieces_with_the_same_count() -> None:
     info = info_for(None)
     assert info.fast is not None
