@@ -493,15 +493,12 @@ class FastCounter:
             .explode("chunk")
             .group_by("chunk")
             .agg(pl.col("row"))
+            # The empty chunk (before a text's first cut, between adjacent added tokens) counts 0.
+            .filter(pl.col("chunk").str.len_bytes() > 0)
         )
-        # The empty chunk (before a text's first cut, between adjacent added tokens) counts 0.
-        distinct = grouped.get_column("chunk").to_list()
-        lengths = np.zeros(len(distinct), dtype=np.int64)
-        nonempty = [i for i, chunk in enumerate(distinct) if chunk]
-        if len(nonempty) == len(distinct):
-            lengths[:] = self._chunk_lengths(distinct)
-        elif nonempty:
-            lengths[nonempty] = self._chunk_lengths([distinct[i] for i in nonempty])
+        lengths = np.asarray(
+            self._chunk_lengths(grouped.get_column("chunk").to_list()), dtype=np.int64
+        )
         where = grouped.get_column("row")
         summed = np.bincount(
             where.explode().to_numpy(),
