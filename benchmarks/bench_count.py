@@ -5,7 +5,10 @@
 Corpora: the generated traces under ``--data`` (texts in file order, up to ``--max-mb``), and a
 seeded multilingual mix (English prose, code, LaTeX, CJK, Korean, Arabic, emoji). Per run, in
 this order (interleaved, so both see the same machine load): HF ``encode_batch_fast`` on all
-cores, the count path on 1 thread, the count path on 2 threads. Every count is compared.
+cores, the count path on 1 thread, the count path on 2 threads. Every count is compared. Then the
+traces once more on 1 thread in calls of ``--call-kb`` KB (how following a file counts appended
+text: one counter, its chunk cache kept between calls). CPU ms per MB is process CPU time (all
+threads) per MB counted.
 """
 
 from __future__ import annotations
@@ -106,12 +109,31 @@ def multilingual(mb: float, seed: int = 0) -> list[str]:
     return texts
 
 
+def in_calls(texts: list[str], size: float) -> list[list[str]]:
+    """The texts in consecutive calls of about ``size`` bytes each."""
+    calls: list[list[str]] = [[]]
+    held = 0
+    for text in texts:
+        calls[-1].append(text)
+        held += len(text.encode())
+        if held >= size:
+            calls.append([])
+            held = 0
+    return [call for call in calls if call]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=Path(__file__).parent / "data" / "small")
     parser.add_argument("--max-mb", type=float, default=16.0)
     parser.add_argument("--mix-mb", type=float, default=8.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--call-kb",
+        type=float,
+        default=64.0,
+        help="also count the traces in calls of about this many KB (as following a file does)",
+    )
     args = parser.parse_args()
     info = load_tokenizer(None)
     assert info.fast is not None, info.fast_reason
@@ -136,15 +158,29 @@ def main() -> None:
                 times[f"fast{threads}"].append(time.perf_counter() - start)
                 cpu[f"fast{threads}"].append(time.process_time() - cpu_start)
                 assert (counts == expected).all(), f"{name}: counts differ"
+        if name == "traces":
+            calls = in_calls(texts, args.call_kb * 1e3)
+            for _run in range(args.runs):
+                info.fast.set_threads(1)
+                info.fast.reset()
+                cpu_start = time.process_time()
+                counted = [info.fast.count(call) for call in calls]
+                cpu["calls"] = [*cpu.get("calls", []), time.process_time() - cpu_start]
+                assert (np.concatenate(counted) == expected).all(), f"{name}: counts differ"
         med = {k: statistics.median(v) for k, v in times.items()}
-        busy = {k: statistics.median(c / w for c, w in zip(cpu[k], times[k], strict=True)) for k in cpu}
+        per_mb = {k: 1e3 * statistics.median(v) / mb for k, v in cpu.items()}
+        busy = {
+            k: statistics.median(c / w for c, w in zip(cpu[k], times[k], strict=True))
+            for k in times
+        }
         print(
             f"{name}: {len(texts):,} texts, {mb:.1f} MB, {args.runs} runs, identical counts | "
             f"HF {med['hf']:.2f} s {times['hf']} | fast 1 thread {med['fast1']:.2f} s "
             f"({med['hf'] / med['fast1']:.1f}x HF) | fast 2 threads {med['fast2']:.2f} s "
             f"({med['hf'] / med['fast2']:.1f}x HF; {med['fast1'] / med['fast2']:.2f}x from 1 to 2 threads) | "
             f"CPU-seconds per wall second (process, all threads): HF {busy['hf']:.2f}, "
-            f"fast 1 thread {busy['fast1']:.2f}, fast 2 threads {busy['fast2']:.2f}; "
+            f"fast 1 thread {busy['fast1']:.2f}, fast 2 threads {busy['fast2']:.2f} | "
+            "CPU ms per MB: " + ", ".join(f"{k} {v:.0f}" for k, v in per_mb.items()) + "; "
             f"load average {os.getloadavg()[0]:.1f}"
         )
     print(f"load average {os.getloadavg()[0]:.1f} at end")
