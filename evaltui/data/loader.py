@@ -655,7 +655,12 @@ class _Load:
     def store_rows(self, state: _FileState, key: str, lengths: np.ndarray) -> None:
         """Cache a file's rows (without text), so later loads need not parse the file."""
         assert self.cache is not None
-        rows = set_columns(state.frame, pl.Series("gen_length", lengths, dtype=pl.UInt32))
+        # The text left out here already: a frame built around a one-row long text copies it.
+        rows = set_columns(
+            state.frame,
+            nulls("gen", pl.String(), state.frame.height),
+            pl.Series("gen_length", lengths, dtype=pl.UInt32),
+        )
         self.cache.put_rows(
             key,
             rows,

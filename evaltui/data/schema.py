@@ -82,7 +82,8 @@ def conform(frame: pl.DataFrame, *, with_lengths: bool = False) -> pl.DataFrame:
     names = list(GENERATION_SCHEMA) if with_lengths else READER_COLUMNS
     if frame.columns == names and all(frame.schema[n] == GENERATION_SCHEMA[n] for n in names):
         return frame
-    return conform_columns(frame.get_columns(), frame.height, with_lengths=with_lengths)
+    columns = [frame.get_column(name) for name in frame.columns]  # see set_columns
+    return conform_columns(columns, frame.height, with_lengths=with_lengths)
 
 
 def conform_columns(
@@ -131,7 +132,8 @@ def set_columns(frame: pl.DataFrame, *columns: pl.Series) -> pl.DataFrame:
     """``frame`` with ``columns`` replacing its columns of the same name (the others appended),
     built from the columns rather than by ``with_columns``: nothing is copied."""
     new = {column.name: column for column in columns}
-    kept = [new.pop(column.name, column) for column in frame.get_columns()]
+    # Column by column: ``get_columns`` copies a one-row long text, ``get_column`` does not.
+    kept = [new.pop(name) if name in new else frame.get_column(name) for name in frame.columns]
     return pl.DataFrame([*kept, *new.values()])
 
 
