@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from evaltui.app.commands import AppCommands
-from evaltui.app.display import Eta, TextCells, column_widths, display_frame
+from evaltui.app.display import Eta, TableLayout, column_widths, table_layout
 from evaltui.app.messages import (
     FollowStatus,
     LoadFailed,
@@ -91,8 +91,8 @@ class EvalApp(App[int]):
         """The view asked for last (may still be computing); keys build on this one."""
         self.rows: pl.DataFrame | None = None
         """The Stats rows the current view shows, in order."""
-        self.shown_display: pl.DataFrame | None = None
-        """The shown rows' display frame (what the table was built from)."""
+        self.shown_layout: TableLayout | None = None
+        """How the table shows those rows (what it was built from)."""
         self.load_error: str | None = None
         """Why nothing could be loaded, when that is the case."""
         self.following = threading.Event()
@@ -122,9 +122,6 @@ class EvalApp(App[int]):
         """When the view being computed for a new load result was asked for."""
         self._next_refresh = 0.0
         """No partial result rebuilds the table before this time (monotonic seconds)."""
-        self.cells = TextCells()
-        """Text cells of earlier tables: a table rebuilt for a followed update or a partial load
-        result cuts only the texts it has not shown yet."""
         self.rescore_options = rescore
         if rescore is not None:  # scorer processes: set up before Textual captures sys.stderr
             from evaltui.data.rescore import prepare_workers
@@ -459,11 +456,11 @@ class EvalApp(App[int]):
         if (
             same_table
             and self.rows is not None
-            and self.shown_display is not None
+            and self.shown_layout is not None
             and self.view == self.wanted
         ):
             self.post_message(
-                ViewReady(self.view, self.rows, self.shown_display, self.result_generation)
+                ViewReady(self.view, self.rows, self.shown_layout, self.result_generation)
             )
             return
         self.request_view(self.wanted)
@@ -547,8 +544,9 @@ class EvalApp(App[int]):
             self.post_message(ViewInvalid(view, exc.message, exc.position))
             return
         if not cancelled.is_set():
-            display = display_frame(rows, width, run_width, fit, self.cells)
-            self.post_message(ViewReady(view, rows, display, generation))
+            # The columns' widths and cuts only: the table makes the cells of the rows it shows.
+            layout = table_layout(rows, width, run_width, fit)
+            self.post_message(ViewReady(view, rows, layout, generation))
 
     def on_view_ready(self, message: ViewReady) -> None:
         if message.generation != self.result_generation:
@@ -559,14 +557,14 @@ class EvalApp(App[int]):
         # table): the table stays as it is, not built again.
         shown = (
             message.rows is self.rows
-            and message.display is self.shown_display
+            and message.layout is self.shown_layout
             and message.view == self.view
         )
         self.view = message.view
         self.rows = message.rows
-        self.shown_display = message.display
+        self.shown_layout = message.layout
         if not shown:
-            self.main.show_view(message.view, message.rows, message.display)
+            self.main.show_view(message.view, message.rows, message.layout)
         self.table_shown.set()
         if self._building_since is not None:
             # The next partial result waits at least as long as this one took to show.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
+from dataclasses import dataclass
 
 import polars as pl
 from rich.text import Text
@@ -12,7 +14,14 @@ from evaltui.data.columns import MEAN_SCORE, display_name
 from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
 from evaltui.data.metrics import ACCURACY_KINDS, format_score
-from evaltui.data.sanitize import distinct_middle, max_cells, one_line_expr, visible
+from evaltui.data.sanitize import (
+    cell_width,
+    cells_at_most,
+    distinct_middle,
+    max_cells,
+    one_line_expr,
+    visible,
+)
 
 #: Table columns in order, when present in the Stats frame: (column, kind). Kinds: "text";
 #: "fraction" (a rate in [0, 1], always three decimals); "count" (an integer; lengths are whole
@@ -128,7 +137,7 @@ class TextCells:
             missing = texts.unique(maintain_order=True)
         else:
             missing = texts.join(known, on="text", how="anti").unique(maintain_order=True)
-        if missing.height:
+        if missing.height or known is None:
             made = missing.select("text", one_line_expr("text", limit, pad=pad).alias("cell"))
             if known is None or known.height > 2 * texts.height + 10_000:
                 # Bounded: texts no longer shown are forgotten now and then.
@@ -155,42 +164,9 @@ def display_frame(
     fit: int | None = None,
     cells: TextCells | None = None,
 ) -> pl.DataFrame:
-    """The table's frame: one line per cell, control characters made visible, one number format
-    per column, numbers right-aligned, run labels elided in the middle. With ``fit`` (the table's
-    width in cells), the prompt column (``width`` cells at least) also takes the room that the
-    columns that fit whole leave, so the last column on screen is never cut mid-value.
-    ``cells``: text cells already cut for an earlier table (the same result, less work)."""
-    exprs: list[pl.Expr | pl.Series] = []
-    padded = []
-    for column, label, kind in table_columns(rows):
-        col = pl.col(column)
-        if column == "run":
-            runs = rows["run"].unique().to_list()
-            shown = distinct_middle(runs, run_width)
-            exprs.append(col.replace_strict(shown, return_dtype=pl.String).alias(label))
-        elif kind == "text":
-            limit = width if column == "prompt" else ANSWER_WIDTH
-            if cells is not None:
-                exprs.append(cells.cells(rows.get_column(column), limit).alias(label))
-            else:
-                exprs.append(one_line_expr(column, limit).alias(label))
-        elif kind == "fraction":
-            exprs.append(fraction_text(column).alias(label))
-            padded.append(label)
-        elif rows.schema[column].is_float():
-            whole = pl.when(col.is_finite()).then(col.round(0))
-            exprs.append(whole.cast(pl.Int64, strict=False).alias(label))
-        else:
-            exprs.append(col.alias(label))
-    frame = rows.select(exprs)
-    # Text cells align left: padded to the column's width (its header's at least), the numbers
-    # end at the right edge like the integer columns'.
-    widths = frame.select(pl.col(padded).str.len_chars().max()).row(0) if padded else ()
-    frame = frame.with_columns(
-        pl.col(label).str.pad_start(max(int(w or 0), len(label)))
-        for label, w in zip(padded, widths, strict=True)
-    )
-    return fit_prompt(frame, rows, fit, width, cells) if fit is not None else frame
+    """The table's frame for every row of ``rows`` (see :class:`TableLayout`, which the app
+    uses to make the cells of the rows on screen only)."""
+    return table_layout(rows, width, run_width, fit).frame(cells=cells)
 
 
 #: Cells a table column takes beyond its text (one of padding each side), and the table's
@@ -198,23 +174,154 @@ def display_frame(
 CELL_PADDING = 2
 TABLE_CHROME = 3
 
+FIRST_CANDIDATES = 256
+"""Values whose cell is made first when a text column's width is measured: those that could be
+widest; more only when none of them reaches what the next could."""
 
-def fit_prompt(
-    frame: pl.DataFrame,
+
+@dataclass(frozen=True)
+class TableLayout:
+    """How the prompt table shows a view's rows: its columns, their widths and the cuts, decided
+    once from every row (in polars, from lengths and extremes: no cell is made for that); the
+    cells themselves are made by :meth:`frame` for the rows asked for, so a table of a million
+    prompts makes the cells of the screen it shows, not a million rows of them.
+
+    Every cell is one line, control characters made visible (:func:`one_line_expr`), one number
+    format per column, rates right-aligned, run labels elided in the middle. With ``fit`` (the
+    table's width in cells), the prompt column (``width`` cells at least) also takes the room
+    that the columns that fit whole leave, so the last column on screen is never cut mid-value.
+    """
+
+    rows: pl.DataFrame
+    columns: list[tuple[str, str, str]]
+    """(column, label, kind) as :func:`table_columns` gives them."""
+    widths: list[int]
+    """Each column's cells' widest (in terminal cells; not its header's)."""
+    limits: dict[str, int]
+    """Text columns: the cells they are cut to."""
+    runs: dict[str, str]
+    """Each run label as shown."""
+    pad_prompt: bool
+    """Prompt cells filled to their column's width (a fitted table)."""
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for _c, label, _k in self.columns]
+
+    def frame(
+        self, start: int = 0, length: int | None = None, cells: TextCells | None = None
+    ) -> pl.DataFrame:
+        """The cells of ``length`` rows (all by default) from row ``start``. ``cells``: text
+        cells already cut for an earlier table (the same result, less work)."""
+        rows = self.rows.slice(start, length)
+        exprs: list[pl.Expr | pl.Series] = []
+        for (column, label, kind), width in zip(self.columns, self.widths, strict=True):
+            col = pl.col(column)
+            if column == "run":
+                exprs.append(col.replace_strict(self.runs, return_dtype=pl.String).alias(label))
+            elif kind == "text":
+                limit, pad = self.limits[column], column == "prompt" and self.pad_prompt
+                if cells is not None:
+                    exprs.append(cells.cells(rows.get_column(column), limit, pad=pad).alias(label))
+                else:
+                    exprs.append(one_line_expr(column, limit, pad=pad).alias(label))
+            elif kind == "fraction":
+                # Rates align right: padded to the column's width (its header's at least), they
+                # end at the right edge like the integer columns.
+                pad_to = max(width, len(label))
+                exprs.append(fraction_text(column).str.pad_start(pad_to).alias(label))
+            elif rows.schema[column].is_float():
+                exprs.append(_whole(col).alias(label))
+            else:
+                exprs.append(col.alias(label))
+        return rows.select(exprs)
+
+
+def _whole(col: pl.Expr) -> pl.Expr:
+    """A float count column as whole numbers (null where not finite)."""
+    return pl.when(col.is_finite()).then(col.round(0)).cast(pl.Int64, strict=False)
+
+
+def _number_width(values: pl.Series) -> int:
+    """The widest of a number column's cells, as the table formats an integer (``f"{v:n}"``)."""
+    ends = [values.min(), values.max()]
+    return max((len(f"{int(v):n}") for v in ends if isinstance(v, int | float)), default=0)
+
+
+def _fraction_width(values: pl.Series) -> int:
+    """The widest of a rate column's cells (:func:`fraction_text`): that of its smallest or
+    largest finite value, or of ``nan``/``-inf``/``inf`` when it has them."""
+    values = values.cast(pl.Float64)  # all null: the Null type
+    finite = values.filter(values.is_finite())
+    probe = [finite.min(), finite.max()]
+    probe += [v for v in (float("-inf"), float("inf")) if (values == v).any()]
+    if values.is_nan().any():
+        probe.append(float("nan"))
+    texts = pl.DataFrame({"v": pl.Series(probe, dtype=pl.Float64)}).select(fraction_text("v"))
+    return max((len(t) for t in texts.to_series().to_list() if t is not None), default=0)
+
+
+def _text_width(values: pl.Series, limit: int) -> int:
+    """The widest :func:`one_line_expr` cell (at ``limit`` cells) of ``values``, cutting only
+    the values that could be widest (:func:`cells_at_most`; never more than ``limit``)."""
+    candidates = (
+        pl.DataFrame({"text": values.cast(pl.String)})
+        .with_columns(cells_at_most("text").clip(upper_bound=limit).alias("bound"))
+        .sort("bound", descending=True)
+    )
+    best, taken, take = 0, 0, FIRST_CANDIDATES
+    while taken < candidates.height and best < candidates["bound"][taken]:
+        batch = candidates.slice(taken, take).select(one_line_expr("text", limit))
+        best = max(best, max_cells(batch.to_series()))
+        taken += take
+        take *= 4
+    return best
+
+
+def table_layout(
     rows: pl.DataFrame,
-    fit: int,
-    prompt: int,
-    cells: TextCells | None = None,
-) -> pl.DataFrame:
-    """``frame`` with its first (prompt) column ``prompt`` cells wide or wider: it takes the
+    width: int = PROMPT_WIDTH,
+    run_width: int = 24,
+    fit: int | None = None,
+) -> TableLayout:
+    """The layout of the prompt table for ``rows`` (see :class:`TableLayout`): the prompt cut to
+    ``width`` cells (more with ``fit``), run labels to ``run_width``."""
+    columns = table_columns(rows)
+    runs = (
+        distinct_middle(rows["run"].unique().to_list(), run_width) if "run" in rows.columns else {}
+    )
+    limits = {
+        column: width if column == "prompt" else ANSWER_WIDTH
+        for column, _label, kind in columns
+        if kind == "text" and column != "run"
+    }
+    widths = []
+    for column, _label, kind in columns:
+        values = rows.get_column(column)
+        if column == "run":
+            present = values.unique().to_list()
+            widths.append(max((cell_width(runs[r]) for r in present if r is not None), default=0))
+        elif kind == "text":
+            widths.append(_text_width(values, limits[column]))
+        elif kind == "fraction":
+            widths.append(_fraction_width(values))
+        elif values.dtype.is_float():
+            widths.append(_number_width(rows.select(_whole(pl.col(column))).to_series()))
+        else:
+            widths.append(_number_width(values))
+    layout = TableLayout(rows, columns, widths, limits, runs, pad_prompt=False)
+    return fit_prompt(layout, fit, width) if fit is not None else layout
+
+
+def fit_prompt(layout: TableLayout, fit: int, prompt: int) -> TableLayout:
+    """``layout`` with its first (prompt) column ``prompt`` cells wide or wider: it takes the
     room that the columns after it which fit whole leave, so a column at the right edge of a
     table ``fit`` cells wide is shown whole or not at all (never ``16`` for ``1695``)."""
-    label = display_name("prompt")
-    if not frame.columns or frame.columns[0] != label or frame.height == 0:
-        return frame
+    if not layout.columns or layout.columns[0][0] != "prompt" or layout.rows.height == 0:
+        return layout
     others = [
-        max(max_cells(frame[name].cast(pl.String)), len(name)) + CELL_PADDING
-        for name in frame.columns[1:]
+        max(w, len(label)) + CELL_PADDING
+        for (_c, label, _k), w in zip(layout.columns[1:], layout.widths[1:], strict=True)
     ]
     room = fit - TABLE_CHROME - CELL_PADDING
     taken = shown = 0
@@ -223,11 +330,12 @@ def fit_prompt(
         shown += 1
     if shown < len(others):  # the prompt takes what the next column cannot use whole
         prompt = max(prompt, room - taken)
-    if cells is not None:
-        cut = cells.cells(rows.get_column("prompt"), prompt, pad=True)
-    else:
-        cut = rows.select(one_line_expr("prompt", prompt, pad=True)).to_series()
-    return frame.with_columns(cut.alias(label))
+    return dataclasses.replace(
+        layout,
+        widths=[prompt, *layout.widths[1:]],
+        limits={**layout.limits, "prompt": prompt},
+        pad_prompt=True,
+    )
 
 
 MAX_SHOWN_CHARS = 200_000

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 from textual.message import Message
 
+from evaltui.app.display import TableLayout
 from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.query import View
 from evaltui.data.rescore import Rescored, RescoreProgress
@@ -51,7 +52,8 @@ class ViewReady(Message):
 
     view: View
     rows: pl.DataFrame
-    display: pl.DataFrame
+    layout: TableLayout
+    """How the table shows them (its cells are made for the rows on screen)."""
     generation: int
     """Which load result the rows came from (older answers are dropped)."""
 

@@ -11,16 +11,22 @@ meets the markup parser (the cell, the width measure and the tooltip all call th
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Literal, NoReturn
 
+import polars as pl
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual_fastdatatable import DataTable as _LibraryTable
 from textual_fastdatatable import data_table as _module
+from textual_fastdatatable.backend import DataTableBackend
 from textual_fastdatatable.format import cell_formatter as _library_formatter
 
-__all__ = ["DataTable"]
+from evaltui.app.display import TableLayout
+
+__all__ = ["DataTable", "LayoutBackend"]
 
 
 def _literal_cell_formatter(obj: object, *args: Any, **kwargs: Any) -> RenderableType:
@@ -42,3 +48,90 @@ class DataTable(_LibraryTable):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Open", id="open"),
     ]
+
+
+class LayoutBackend(DataTableBackend[pl.DataFrame]):
+    """The prompt table's rows, as a :class:`~evaltui.app.display.TableLayout` makes them: the
+    column widths are the layout's (measured once, without making a cell), and a row's cells
+    are made when the table draws it, a block of rows at a time, the last few blocks kept. A
+    million-prompt view shows its first screen after making ~100 rows of cells, not a million.
+
+    Read only: a new view (filter, sort, new load result) is a new layout and a new backend."""
+
+    BLOCK = 128
+    """Rows whose cells are made at once (a screen, and the rows a page key goes to)."""
+    KEEP = 32
+    """Blocks kept."""
+
+    def __init__(self, layout: TableLayout) -> None:
+        self._render_markup: bool | None = None
+        self.layout = layout
+        self.data = layout.rows
+        self._blocks: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
+
+    @classmethod
+    def from_pydict(
+        cls,
+        data: Mapping[str, Sequence[Any]],
+        max_rows: int | None = None,
+        column_names: Sequence[str] | None = None,
+    ) -> LayoutBackend:
+        raise NotImplementedError("a LayoutBackend is made from a TableLayout")
+
+    @property
+    def source_data(self) -> pl.DataFrame:
+        return self.layout.rows
+
+    @property
+    def source_row_count(self) -> int:
+        return self.layout.rows.height
+
+    @property
+    def row_count(self) -> int:
+        return self.layout.rows.height
+
+    @property
+    def columns(self) -> Sequence[str]:
+        return self.layout.labels
+
+    @property
+    def column_content_widths(self) -> Sequence[int]:
+        return self.layout.widths
+
+    def get_row_at(self, index: int) -> Sequence[Any]:
+        if not 0 <= index < self.row_count:
+            raise IndexError(index)
+        block = index // self.BLOCK
+        rows = self._blocks.get(block)
+        if rows is None:
+            rows = self.layout.frame(block * self.BLOCK, self.BLOCK).rows()
+            self._blocks[block] = rows
+            while len(self._blocks) > self.KEEP:
+                self._blocks.popitem(last=False)
+        else:
+            self._blocks.move_to_end(block)
+        return rows[index - block * self.BLOCK]
+
+    def get_column_at(self, index: int) -> Sequence[Any]:
+        return self.layout.frame().to_series(index).to_list()
+
+    def get_cell_at(self, row_index: int, column_index: int) -> Any:
+        return self.get_row_at(row_index)[column_index]
+
+    def _read_only(self) -> NoReturn:
+        raise NotImplementedError("the prompt table shows a view: a new view makes a new table")
+
+    def append_column(self, label: str, default: Any | None = None) -> int:
+        self._read_only()
+
+    def append_rows(self, records: Iterable[Iterable[Any]]) -> list[int]:
+        self._read_only()
+
+    def drop_row(self, row_index: int) -> None:
+        self._read_only()
+
+    def update_cell(self, row_index: int, column_index: int, value: Any) -> None:
+        self._read_only()
+
+    def sort(self, by: list[tuple[str, Literal["ascending", "descending"]]] | str) -> None:
+        self._read_only()

@@ -168,9 +168,9 @@ async def test_updates_faster_than_the_table_builds_still_reach_the_table(
 
     import evaltui.app.app as app_module
 
-    built = app_module.display_frame
+    built = app_module.table_layout
 
-    def slow_display_frame(*args: object, **kwargs: object) -> pl.DataFrame:
+    def slow_layout(*args: object, **kwargs: object) -> object:
         time.sleep(1.2)  # longer than the follower's 0.5 s between updates
         return built(*args, **kwargs)  # type: ignore[arg-type]
 
@@ -194,7 +194,7 @@ async def test_updates_faster_than_the_table_builds_still_reach_the_table(
         await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1})
         status = app.main.query_one("#progress", Static)
         await wait_until(pilot, lambda: "following" in str(status.render()))
-        monkeypatch.setattr(app_module, "display_frame", slow_display_frame)
+        monkeypatch.setattr(app_module, "table_layout", slow_layout)
         thread = threading.Thread(target=writer)
         thread.start()
         seen = {len(counts(app))}

@@ -407,14 +407,14 @@ async def test_a_warm_load_reads_its_rows_after_the_snapshot_table_is_shown(
         table_on_screen.append(app.rows is not None)
         return get_rows(self, key)
 
-    display_frame = app_module.display_frame
+    table_layout = app_module.table_layout
 
     def slow_display(*args: Any, **kwargs: Any) -> Any:
         time.sleep(0.5)  # a first view that takes a while, as at a million prompts
-        return display_frame(*args, **kwargs)
+        return table_layout(*args, **kwargs)
 
     monkeypatch.setattr(Cache, "get_rows", watched_rows)
-    monkeypatch.setattr(app_module, "display_frame", slow_display)
+    monkeypatch.setattr(app_module, "table_layout", slow_display)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.result is not None and app.result.complete and app.result.from_snapshot
@@ -435,13 +435,13 @@ async def test_a_resize_to_the_same_width_computes_no_view(
     data = write_evals(tmp_path / "evals")
     app = make_app(data)
     frames: list[int] = []
-    display_frame = app_module.display_frame
+    table_layout = app_module.table_layout
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         frames.append(app.size.width)
-        return display_frame(*args, **kwargs)
+        return table_layout(*args, **kwargs)
 
-    monkeypatch.setattr(app_module, "display_frame", counted)
+    monkeypatch.setattr(app_module, "table_layout", counted)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.result is not None and app.result.complete

@@ -14,8 +14,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from evaltui.app.display import fraction, table_columns
-from evaltui.app.tables import DataTable
+from evaltui.app.display import TableLayout, fraction, table_columns
+from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.metrics import kinds_summary, run_accuracies, run_kinds
 from evaltui.data.query import Sort, View
@@ -323,7 +323,7 @@ class MainScreen(Screen[None]):
         self.set_focus(None)
         self.refresh_bindings()
 
-    def show_view(self, view: View, rows: pl.DataFrame, display: pl.DataFrame) -> None:
+    def show_view(self, view: View, rows: pl.DataFrame, layout: TableLayout) -> None:
         if view.where.strip() == self.query_one("#filter", Input).value.strip():
             # The filter box's expression is the one shown: any earlier error is past. (A view
             # shown instead of an invalid expression keeps the error in sight.)
@@ -334,7 +334,7 @@ class MainScreen(Screen[None]):
         if not rows.height and total:
             self._status += " — no prompt matches (c clears the filters)"
         self._show_status()
-        self._replace_table(rows, display)
+        self._replace_table(rows, layout)
 
     def _show_status(self) -> None:
         editing = self.query_one("#filter", Input).has_focus
@@ -356,7 +356,7 @@ class MainScreen(Screen[None]):
         widget.update(Text(f"✗ {error}{where} — showing {kept}", no_wrap=True, overflow="ellipsis"))
         widget.display = True
 
-    def _replace_table(self, rows: pl.DataFrame, display: pl.DataFrame) -> None:
+    def _replace_table(self, rows: pl.DataFrame, layout: TableLayout) -> None:
         # A filter or sort builds a new frame and a new table; the table keeps no row maps. The
         # cursor follows its prompt (its key, not its row number), keeps its column by name and
         # its line on screen; when the prompt left the view, the row now at its place takes it.
@@ -379,12 +379,12 @@ class MainScreen(Screen[None]):
             column_index = columns.index(column)
         self._table_serial += 1
         table = DataTable(
-            data=display,
+            backend=LayoutBackend(layout),
             render_markup=False,
             cursor_type="cell",
             zebra_stripes=True,
             show_row_labels=False,
-            max_column_content_width=400,  # cells are cut by display_frame; the prompt may fill a wide screen
+            max_column_content_width=400,  # cells are cut by the layout; the prompt may fill a wide screen
             id=f"prompts-{self._table_serial}",
             classes="prompts",
         )
@@ -393,14 +393,14 @@ class MainScreen(Screen[None]):
         box.mount(table)
         filter_box = self.query_one("#filter", Input)
         take_focus = had_focus or not filter_box.can_focus
-        row_index = min(row_index, max(0, display.height - 1))
+        row_index = min(row_index, max(0, rows.height - 1))
         column_index = min(column_index, max(0, len(columns) - 1))
 
         def place() -> None:
             # Once mounted and laid out: the cursor's row on the same screen line as before, then
             # its cell scrolled into view (a column the user can see), and the keys to the table
             # unless the user went to the filter box meanwhile.
-            if display.height:
+            if rows.height:
                 table.scroll_to(
                     x=scroll_x, y=max(0, row_index - screen_line), animate=False, immediate=True
                 )
