@@ -171,9 +171,13 @@ class PromptScreen(Screen[None]):
         result = self.evalapp.result
         assert result is not None
         runs = [self.run] if self.other_run is None else [self.run, self.other_run]
-        gens = result.generations.with_row_index("_row").filter(
-            pl.col("run").is_in(runs) & (pl.col("prompt_id") == self.prompt_id)
-        )
+        index = self.evalapp.prompt_index
+        if index is not None and index.generations is result.generations:
+            gens = index.generations_of(runs, self.prompt_id)
+        else:
+            gens = result.generations.with_row_index("_row").filter(
+                pl.col("run").is_in(runs) & (pl.col("prompt_id") == self.prompt_id)
+            )
         # The first run's generations first, then the other run's, each in sample order.
         gens = gens.sort(pl.col("run") != self.run, "sample", maintain_order=True)
         known = self._texts
