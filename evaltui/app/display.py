@@ -15,8 +15,8 @@ from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
 from evaltui.data.metrics import ACCURACY_KINDS, format_score
 from evaltui.data.sanitize import (
+    _ONE_CELL_PATTERN,  # (not in sanitize.py: its code is part of the rows cache's key)
     cell_width,
-    cells_at_most,
     distinct_middle,
     max_cells,
     one_line_expr,
@@ -259,6 +259,15 @@ def _fraction_width(values: pl.Series) -> int:
         probe.append(float("nan"))
     texts = pl.DataFrame({"v": pl.Series(probe, dtype=pl.Float64)}).select(fraction_text("v"))
     return max((len(t) for t in texts.to_series().to_list() if t is not None), default=0)
+
+
+def cells_at_most(column: str) -> pl.Expr:
+    """At least the cells :func:`one_line_expr` makes of each value of ``column`` (any limit):
+    its length when every character takes one cell, twice that otherwise (folding and making
+    controls visible never lengthen a text). Cheap: no value is folded or cut."""
+    text = pl.col(column).cast(pl.String).fill_null("")
+    length = text.str.len_chars()
+    return pl.when(text.str.contains(_ONE_CELL_PATTERN)).then(length).otherwise(length * 2)
 
 
 def _text_width(values: pl.Series, limit: int) -> int:

@@ -220,17 +220,6 @@ def one_line_expr(column: str, limit: int = 200, *, pad: bool = False) -> pl.Exp
     ).alias(column)
 
 
-def cells_at_most(column: str) -> pl.Expr:
-    """At least the cells :func:`one_line_expr` makes of each value of ``column`` (any limit):
-    its length when every character takes one cell, twice that otherwise (folding and making
-    controls visible never lengthen a text). Cheap: no value is folded or cut."""
-    import polars as pl
-
-    text = pl.col(column).cast(pl.String).fill_null("")
-    length = text.str.len_chars()
-    return pl.when(text.str.contains(_ONE_CELL_PATTERN)).then(length).otherwise(length * 2)
-
-
 def max_cells(values: pl.Series) -> int:
     """The most terminal cells any value of a string series takes (0 when all are null)."""
     narrow = values.str.contains(_ONE_CELL_PATTERN).fill_null(True)
