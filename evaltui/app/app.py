@@ -62,9 +62,13 @@ class EvalApp(App[int]):
     MIN_REFRESH = 2.0
     """Seconds at least between two table rebuilds for partial load results."""
     INDEX_FROM = 200_000
-    """Generations from which a complete load result's are indexed by prompt (in a worker):
-    opening a prompt filtered them all on the UI thread (~0.2 s at 2M); below, that is a few
-    milliseconds and a followed update is not indexed again."""
+    """Generations from which a result's are indexed by prompt (in a worker, once a prompt of
+    it was opened): opening a prompt filtered them all on the UI thread (~0.2 s at 2M, more on
+    a busy machine); below, that is a few milliseconds."""
+    INDEX_DELAY = 1.0
+    """Seconds after the first prompt is shown before its result's generations are indexed:
+    built right away, the index took the cores from the prompt being opened (at 1M prompts,
+    load ~13: 1.2-1.5 s to open, 3-7 s with the index built as the load completed)."""
 
     def __init__(
         self,
@@ -130,6 +134,8 @@ class EvalApp(App[int]):
         self.prompt_index: PromptIndex | None = None
         """Where each prompt's generations are, for the rows of the result it was built for
         (:attr:`PromptIndex.generations`); a prompt is opened without it until it is ready."""
+        self._indexing: pl.DataFrame | None = None
+        """The generations an index was asked for last."""
         self.rescore_options = rescore
         if rescore is not None:  # scorer processes: set up before Textual captures sys.stderr
             from evaltui.data.rescore import prepare_workers
@@ -424,8 +430,23 @@ class EvalApp(App[int]):
         self._pending = None
         self.show_load_result(result)
         self.start_rescore(result)
-        if result.generations.height >= self.INDEX_FROM and not result.generations_pending:
-            self.index_prompts(result.generations)
+
+    def want_prompt_index(self) -> None:
+        """A prompt is being opened: the current result's generations are indexed by prompt
+        soon after (once per result, when there are enough of them to be worth it)."""
+        result = self.result
+        if result is None or result.generations.height < self.INDEX_FROM:
+            return
+        generations = result.generations
+        if result.generations_pending or generations is self._indexing:
+            return
+        self._indexing = generations
+
+        def start() -> None:
+            if self.result is not None and self.result.generations is generations:
+                self.index_prompts(generations)
+
+        self.set_timer(self.INDEX_DELAY, start)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="index", name="index")
     def index_prompts(self, generations: pl.DataFrame) -> None:

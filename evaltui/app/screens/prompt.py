@@ -178,6 +178,7 @@ class PromptScreen(Screen[None]):
             gens = result.generations.with_row_index("_row").filter(
                 pl.col("run").is_in(runs) & (pl.col("prompt_id") == self.prompt_id)
             )
+            self.evalapp.want_prompt_index()  # the next prompts are found in the index
         # The first run's generations first, then the other run's, each in sample order.
         gens = gens.sort(pl.col("run") != self.run, "sample", maintain_order=True)
         known = self._texts
