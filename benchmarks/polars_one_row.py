@@ -6,8 +6,9 @@ Each step runs in a fresh interpreter (peak RSS is per process and polars' alloc
 freed): the frame is ``gen`` = one text of the given size plus ``a`` = 1, with no other row or with
 one short row after it. Prints the peak RSS growth of each step over building the frame. In polars
 2.1.0 (2026-12-02) every step on the one-row frame costs 2-4x the text, even steps that never
-touch ``gen`` (``drop``, ``select(pl.col("a") + 1)``); with a second row they cost ~nothing. This is
-what keeps `bench_long.py` (one record) above 10x the text.
+touch ``gen`` (``drop``, ``select(pl.col("a") + 1)``); with a second row they cost ~nothing. This
+kept `bench_long.py` (one record) above 10x the text until the loader stopped running such steps on
+a long text's one-row frame (see the note above ``elementwise`` in evaltui/data/schema.py).
 """
 
 from __future__ import annotations
