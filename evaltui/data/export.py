@@ -5,12 +5,15 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
+import io
 import json
 import math
 import os
+import queue
 import stat
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -332,6 +335,18 @@ _BETWEEN_OBJECTS = "\n  },\n  {\n"
 _AFTER_LAST = "\n  }\n]\n"
 
 
+def _objects(fields: pl.DataFrame, last: bool) -> memoryview:
+    """The bytes of ``fields``' objects; after the last, the list's end."""
+    buffer = io.BytesIO()
+    if not last:
+        _write_objects(buffer, fields, _BETWEEN_OBJECTS)
+    else:
+        if fields.height > 1:
+            _write_objects(buffer, fields.head(fields.height - 1), _BETWEEN_OBJECTS)
+        _write_objects(buffer, fields.tail(1), _AFTER_LAST)
+    return buffer.getbuffer()
+
+
 def _write_objects(handle: IO[bytes], fields: pl.DataFrame, terminator: str) -> None:
     # A CSV writer without quoting is a fast row-major join: keys on lines of their own
     # (separator), each object closed and the next opened by the line terminator.
@@ -344,28 +359,89 @@ def _write_objects(handle: IO[bytes], fields: pl.DataFrame, terminator: str) -> 
     )
 
 
+class _BackgroundWriter:
+    """Writes chunks to ``handle`` in a thread while the caller encodes the next (polars and the
+    write both release the GIL). A regular file's chunks are also synced to disk as they come
+    (``fdatasync`` in the thread, not waited for by the encoder), so the final fsync of
+    :func:`atomic_open` finds little left: the disk works while the rest is encoded. The first
+    error of the thread is raised in the caller, at its next :meth:`put` or at the end."""
+
+    _QUEUED = 1  # one chunk waits while one is written and the next built: memory stays low
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self._queue: queue.Queue[memoryview | None] = queue.Queue(maxsize=self._QUEUED)
+        self._error: BaseException | None = None
+        self._sync = _is_regular(handle)
+        self._thread = threading.Thread(target=self._run, name="evaltui-json-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain, so the caller never blocks on a full queue
+            try:
+                self._handle.write(chunk)
+                if self._sync:
+                    self._handle.flush()
+                    _datasync(self._handle.fileno())
+            except BaseException as exc:  # raised again in the caller
+                self._error = exc
+            finally:
+                chunk.release()
+
+    def put(self, chunk: memoryview) -> None:
+        self._raise()
+        self._queue.put(chunk)
+
+    def close(self, check: bool = True) -> None:
+        """Wait for every chunk to be written; raise the thread's error, if any (``check``)."""
+        self._queue.put(None)
+        self._thread.join()
+        if check:
+            self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+
+def _is_regular(handle: IO[bytes]) -> bool:
+    try:
+        return stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False  # a pipe, a terminal, an in-memory buffer: nothing to sync
+
+
+#: ``fdatasync`` where the system has it (not macOS), else ``fsync``.
+_datasync = getattr(os, "fdatasync", os.fsync)
+
+
 def write_combined_json_to(stats: pl.DataFrame, handle: IO[bytes]) -> None:
     """Write the combined JSON's bytes: exactly those of ``json_text(json_safe(
-    combined_records(stats)), indent=2)`` and a newline, built column by column."""
+    combined_records(stats)), indent=2)`` and a newline, built column by column, a chunk of
+    rows at a time; each chunk is written (in a thread) while the next is built."""
     try:
-        chunks = [
-            _fields(stats.slice(start, _ROWS_PER_CHUNK))
-            for start in range(0, min(stats.height, _ROWS_PER_CHUNK), _ROWS_PER_CHUNK)
-        ]
+        first = _fields(stats.slice(0, _ROWS_PER_CHUNK)) if stats.height else None
     except _NotVectorised:
-        chunks = []
-    if not chunks:  # no rows, or a column type only the Python encoder knows
+        first = None
+    if first is None:  # no rows, or a column type only the Python encoder knows
         handle.writelines(chunk.encode("utf-8") for chunk in _json_chunks(combined_records(stats)))
         return
-    handle.write(b"[\n  {\n")
-    for start in range(0, stats.height, _ROWS_PER_CHUNK):
-        fields = chunks.pop() if start == 0 else _fields(stats.slice(start, _ROWS_PER_CHUNK))
-        if start + _ROWS_PER_CHUNK < stats.height:
-            _write_objects(handle, fields, _BETWEEN_OBJECTS)
-            continue
-        if fields.height > 1:
-            _write_objects(handle, fields.head(fields.height - 1), _BETWEEN_OBJECTS)
-        _write_objects(handle, fields.tail(1), _AFTER_LAST)
+    writer = _BackgroundWriter(handle)
+    try:
+        writer.put(memoryview(b"[\n  {\n"))
+        fields: pl.DataFrame | None = first
+        del first  # not kept alive past its chunk
+        for start in range(0, stats.height, _ROWS_PER_CHUNK):
+            if fields is None:
+                fields = _fields(stats.slice(start, _ROWS_PER_CHUNK))
+            writer.put(_objects(fields, last=start + _ROWS_PER_CHUNK >= stats.height))
+            fields = None
+    except BaseException:
+        writer.close(check=False)  # this error, not a later one of the thread
+        raise
+    writer.close()
 
 
 def write_combined_json(stats: pl.DataFrame, path: str | os.PathLike[str]) -> Path:

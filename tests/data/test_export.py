@@ -216,6 +216,145 @@ def test_combined_json_column_writer_is_byte_identical_to_the_python_encoder(
     )
 
 
+def _generated_stats(rows: int, seed: int) -> pl.DataFrame:
+    """Random stats with every kind of value the combined JSON meets: any unicode (controls,
+    C1, bidi, zero-width, astral), quotes and backslashes, NaN/infinities/-0.0/subnormals and
+    nulls, integers at their types' limits, empty and null lists."""
+    import random
+
+    rng = random.Random(seed)
+    alphabet = [*map(chr, range(0xA2)), *'"\\', "\u061c", "\u200b", "\u2028", "\u202e"]
+    alphabet += ["\u2066", "\ufeff", "答", "é", "🙂", "\U0010ffff", "\ud7ff", "\ue000"]
+
+    def text() -> str | None:
+        if rng.random() < 0.05:
+            return None
+        return "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+
+    specials = [float("nan"), float("inf"), -float("inf"), -0.0, 0.0, 5e-324, 1e16, 1e22]
+    specials += [0.1 + 0.2, 1.7976931348623157e308, 1 / 3, 123456789.125]
+
+    def number() -> float | None:
+        pick = rng.random()
+        if pick < 0.05:
+            return None
+        if pick < 0.35:
+            return rng.choice(specials)
+        return rng.choice([rng.random(), rng.uniform(-1e6, 1e6), float(rng.randrange(100))])
+
+    def ints(low: int, high: int) -> list[int | None]:
+        edges = [low, high, 0, 1]
+        return [
+            None if rng.random() < 0.05 else rng.choice([*edges, rng.randint(low, high)])
+            for _ in range(rows)
+        ]
+
+    return pl.DataFrame(
+        {
+            "prompt": [text() for _ in range(rows)],
+            "answer": [text() for _ in range(rows)],
+            "count": pl.Series(ints(0, 2**32 - 1), dtype=pl.UInt32),
+            "average_accuracy": [number() for _ in range(rows)],
+            "avg_gen_length": [number() for _ in range(rows)],
+            "gen_lengths": pl.Series(
+                [
+                    None
+                    if rng.random() < 0.05
+                    else [rng.choice([None, 0, 2**64 - 1, rng.randrange(10**6)]) for _ in range(n)]
+                    for n in (rng.randrange(0, 5) for _ in range(rows))
+                ],
+                dtype=pl.List(pl.UInt64),
+            ),
+            "run": [text() for _ in range(rows)],
+            "ratio": pl.Series([number() for _ in range(rows)], dtype=pl.Float32),
+            "huge": pl.Series(ints(0, 2**64 - 1), dtype=pl.UInt64),
+            "signed": pl.Series(ints(-(2**63), 2**63 - 1), dtype=pl.Int64),
+            "flag": [None if rng.random() < 0.1 else rng.random() < 0.5 for _ in range(rows)],
+        }
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_combined_json_pipelined_writer_matches_the_python_encoder_on_generated_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    # Many small chunks: each is written by the writer thread while the next is built.
+    import io
+
+    import evaltui.data.export as export
+
+    stats = _generated_stats(500, seed)
+    expected = _python_combined(stats)
+    json.loads(expected)  # the reference itself is strict JSON
+    for size in (7, 499, 500, 10_000):
+        monkeypatch.setattr(export, "_ROWS_PER_CHUNK", size)
+        assert write_combined_json(stats, tmp_path / "g.json").read_bytes() == expected
+        buffer = io.BytesIO()  # not a file: nothing to sync, same bytes
+        export.write_combined_json_to(stats, buffer)
+        assert buffer.getvalue() == expected
+
+
+def _writer_threads() -> list[str]:
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name == "evaltui-json-writer"]
+
+
+def test_combined_json_write_error_in_the_writer_thread_is_raised_and_nothing_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    import evaltui.data.export as export
+
+    monkeypatch.setattr(export, "_ROWS_PER_CHUNK", 10)
+    stats = _generated_stats(100, 4)
+    synced: list[int] = []
+
+    def full_disk(fd: int) -> None:
+        synced.append(fd)
+        if len(synced) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(export, "_datasync", full_disk)
+    target = tmp_path / "c.json"
+    target.write_text("previous")
+    with pytest.raises(OSError, match="No space left"):
+        write_combined_json(stats, target)
+    assert target.read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json"]  # no temp file, no manifest
+    assert _writer_threads() == []
+    assert len(synced) == 3  # the first error stops the writing; the rest was drained, unwritten
+
+
+def test_combined_json_encoding_error_mid_way_stops_the_writer_and_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import evaltui.data.export as export
+
+    monkeypatch.setattr(export, "_ROWS_PER_CHUNK", 10)
+    stats = _generated_stats(100, 5)
+    built = 0
+    fields = export._fields
+
+    def fail_at_the_fourth_chunk(frame: pl.DataFrame) -> pl.DataFrame:
+        nonlocal built
+        built += 1
+        if built == 4:
+            raise MemoryError("out of memory")
+        return fields(frame)
+
+    monkeypatch.setattr(export, "_fields", fail_at_the_fourth_chunk)
+    target = tmp_path / "c.json"
+    target.write_text("previous")
+    with pytest.raises(MemoryError):
+        write_combined_json(stats, target)
+    assert target.read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json"]
+    assert _writer_threads() == []
+
+
 def test_combined_json_of_loaded_stats_matches_the_python_encoder(tmp_path: Path) -> None:
     sample = Path(__file__).resolve().parents[2] / "sample_data"
     result = load([sample], LoadOptions(tokenize=False, use_cache=False))
