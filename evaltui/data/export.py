@@ -245,7 +245,7 @@ class _NotVectorised(Exception):
     """A column type the vectorised writer does not handle: use the Python encoder."""
 
 
-def _string_json(series: pl.Series, prefix: str, suffix: str) -> pl.Series:
+def _string_json(series: pl.Series) -> pl.Expr:
     text = series.cast(pl.String)
     # Most strings need no escape: only those that do go through the (slower) replacement.
     needs = text.str.contains(_NEEDS_ESCAPE).fill_null(False)
@@ -255,41 +255,37 @@ def _string_json(series: pl.Series, prefix: str, suffix: str) -> pl.Series:
             list(_STRING_ESCAPES), list(_STRING_ESCAPES.values())
         )
         text = text.scatter(rows, escaped)
-    quoted = pl.select(
-        pl.concat_str(pl.lit(prefix + '"'), pl.lit(text), pl.lit('"' + suffix))
-    ).to_series()
-    return quoted.fill_null(prefix + "null" + suffix)
+    return pl.concat_str(pl.lit('"'), pl.lit(text), pl.lit('"'))
 
 
-def _float_json(series: pl.Series, prefix: str, suffix: str) -> pl.Series:
+def _float_json(series: pl.Series) -> pl.Series:
     """Each float as ``json.dumps`` writes it after :func:`json_safe` (``repr``; NaN and the
-    infinities as strings; null as null). Each distinct bit pattern is formatted once."""
+    infinities as strings; null left null). Each distinct bit pattern is formatted once."""
     values = series.cast(pl.Float64).to_numpy()
     bits = np.ascontiguousarray(values).view(np.uint64)
     distinct, inverse = np.unique(bits, return_inverse=True)
     texts = []
     for value in distinct.view(np.float64).tolist():
         safe = json_safe(value)
-        text = json.dumps(safe) if isinstance(safe, str) else float.__repr__(value)
-        texts.append(prefix + text + suffix)
+        texts.append(json.dumps(safe) if isinstance(safe, str) else float.__repr__(value))
     formatted = pl.Series(texts, dtype=pl.String).gather(inverse.reshape(-1))
     if series.null_count() == 0:
         return formatted
-    return formatted.zip_with(series.is_not_null(), pl.Series([prefix + "null" + suffix]))
+    return formatted.zip_with(series.is_not_null(), pl.Series([None], dtype=pl.String))
 
 
-def _value_json(series: pl.Series, indent: str, prefix: str = "", suffix: str = "") -> pl.Series:
-    """The JSON text of every value of ``series`` (``indent``: the value's own indentation),
-    between ``prefix`` and ``suffix``."""
+def _value_json(series: pl.Series, indent: str) -> pl.Expr:
+    """The JSON text of every value of ``series`` (``indent``: the value's own indentation)."""
     dtype = series.dtype
-    null = prefix + "null" + suffix
     if dtype.is_float():
-        return _float_json(series, prefix, suffix)
-    if dtype == pl.String or dtype == pl.Categorical or isinstance(dtype, pl.Enum):
-        return _string_json(series, prefix, suffix)
-    if dtype == pl.Null:
-        return pl.Series([null] * len(series), dtype=pl.String)
-    if dtype.is_integer() or dtype == pl.Boolean:
+        text = pl.lit(_float_json(series))
+    elif dtype == pl.String or dtype == pl.Categorical or isinstance(dtype, pl.Enum):
+        text = _string_json(series)
+    elif dtype == pl.Null:
+        return pl.lit("null")
+    elif dtype.is_integer():
+        text = pl.lit(series).cast(pl.String)
+    elif dtype == pl.Boolean:
         text = pl.lit(series).cast(pl.String).str.to_lowercase()  # true/false
     elif isinstance(dtype, pl.List) and (dtype.inner.is_integer() or dtype.inner == pl.Boolean):
         inner = indent + "  "
@@ -309,24 +305,20 @@ def _value_json(series: pl.Series, indent: str, prefix: str = "", suffix: str = 
         )
     else:
         raise _NotVectorised(f"{series.name}: {dtype}")
-    return (
-        pl.select(pl.concat_str(pl.lit(prefix), text, pl.lit(suffix))).to_series().fill_null(null)
-    )
+    return text.fill_null("null")
 
 
 def _fields(stats: pl.DataFrame) -> pl.DataFrame:
-    """One text column per key: ``    "key": VALUE,`` (no comma after the last key)."""
+    """One text column per key: ``    "key": VALUE,`` (no comma after the last key), all built
+    in one ``select`` (polars builds them side by side)."""
     columns = _combined_columns(stats)
-    return pl.DataFrame(
-        [
-            _value_json(
-                stats.get_column(column),
-                "    ",
-                "    " + json_text(column) + ": ",
-                "," if i < len(columns) - 1 else "",
-            ).alias(f"_{i}")
-            for i, column in enumerate(columns)
-        ]
+    return stats.select(
+        pl.concat_str(
+            pl.lit("    " + json_text(column) + ": "),
+            _value_json(stats.get_column(column), "    "),
+            pl.lit("," if i < len(columns) - 1 else ""),
+        ).alias(f"_{i}")
+        for i, column in enumerate(columns)
     )
 
 
