@@ -327,16 +327,14 @@ _BETWEEN_OBJECTS = "\n  },\n  {\n"
 _AFTER_LAST = "\n  }\n]\n"
 
 
-def _objects(fields: pl.DataFrame, last: bool) -> memoryview:
-    """The bytes of ``fields``' objects; after the last, the list's end."""
-    buffer = io.BytesIO()
+def _write_chunk(handle: IO[bytes], fields: pl.DataFrame, last: bool) -> None:
+    """Write ``fields``' objects; after the last, the list's end."""
     if not last:
-        _write_objects(buffer, fields, _BETWEEN_OBJECTS)
-    else:
-        if fields.height > 1:
-            _write_objects(buffer, fields.head(fields.height - 1), _BETWEEN_OBJECTS)
-        _write_objects(buffer, fields.tail(1), _AFTER_LAST)
-    return buffer.getbuffer()
+        _write_objects(handle, fields, _BETWEEN_OBJECTS)
+        return
+    if fields.height > 1:
+        _write_objects(handle, fields.head(fields.height - 1), _BETWEEN_OBJECTS)
+    _write_objects(handle, fields.tail(1), _AFTER_LAST)
 
 
 def _write_objects(handle: IO[bytes], fields: pl.DataFrame, terminator: str) -> None:
@@ -352,17 +350,18 @@ def _write_objects(handle: IO[bytes], fields: pl.DataFrame, terminator: str) -> 
 
 
 class _BackgroundWriter:
-    """Writes chunks to ``handle`` in a thread while the caller encodes the next (polars and the
-    write both release the GIL). A regular file's chunks are also synced to disk as they come
-    (``fdatasync`` in the thread, not waited for by the encoder), so the final fsync of
-    :func:`atomic_open` finds little left: the disk works while the rest is encoded. The first
-    error of the thread is raised in the caller, at its next :meth:`put` or at the end."""
+    """Joins and writes chunks of fields (:func:`_fields`) to ``handle`` in a thread while the
+    caller builds the next (polars releases the GIL). A regular file's chunks are also synced
+    to disk as they come (``fdatasync`` in the thread, not waited for by the encoder), so the
+    final fsync of :func:`atomic_open` finds little left: the disk works while the rest is
+    encoded. The first error of the thread is raised in the caller, at its next :meth:`put` or
+    at the end."""
 
     _QUEUED = 1  # one chunk waits while one is written and the next built: memory stays low
 
     def __init__(self, handle: IO[bytes]) -> None:
         self._handle = handle
-        self._queue: queue.Queue[memoryview | None] = queue.Queue(maxsize=self._QUEUED)
+        self._queue: queue.Queue[tuple[pl.DataFrame, bool] | None] = queue.Queue(self._QUEUED)
         self._error: BaseException | None = None
         self._sync = _is_regular(handle)
         self._thread = threading.Thread(target=self._run, name="evaltui-json-writer", daemon=True)
@@ -373,16 +372,15 @@ class _BackgroundWriter:
             if self._error is not None:
                 continue  # drain, so the caller never blocks on a full queue
             try:
-                self._handle.write(chunk)
+                _write_chunk(self._handle, *chunk)
                 if self._sync:
                     self._handle.flush()
                     _datasync(self._handle.fileno())
             except BaseException as exc:  # raised again in the caller
                 self._error = exc
-            finally:
-                chunk.release()
+            del chunk
 
-    def put(self, chunk: memoryview) -> None:
+    def put(self, chunk: tuple[pl.DataFrame, bool]) -> None:
         self._raise()
         self._queue.put(chunk)
 
@@ -420,15 +418,15 @@ def write_combined_json_to(stats: pl.DataFrame, handle: IO[bytes]) -> None:
     if first is None:  # no rows, or a column type only the Python encoder knows
         handle.writelines(chunk.encode("utf-8") for chunk in _json_chunks(combined_records(stats)))
         return
+    handle.write(b"[\n  {\n")
     writer = _BackgroundWriter(handle)
     try:
-        writer.put(memoryview(b"[\n  {\n"))
         fields: pl.DataFrame | None = first
         del first  # not kept alive past its chunk
         for start in range(0, stats.height, _ROWS_PER_CHUNK):
             if fields is None:
                 fields = _fields(stats.slice(start, _ROWS_PER_CHUNK))
-            writer.put(_objects(fields, last=start + _ROWS_PER_CHUNK >= stats.height))
+            writer.put((fields, start + _ROWS_PER_CHUNK >= stats.height))
             fields = None
     except BaseException:
         writer.close(check=False)  # this error, not a later one of the thread
