@@ -236,7 +236,7 @@ for _code in range(0x20):
 for _code, _escape in _JSON_ESCAPES.items():
     _STRING_ESCAPES[chr(_code)] = _escape
 
-_ROWS_PER_CHUNK = 100_000
+_ROWS_PER_CHUNK = 50_000
 #: Characters a string needs escaped for (the keys of :data:`_STRING_ESCAPES`), as a regex class.
 _NEEDS_ESCAPE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _STRING_ESCAPES) + "]"
 
@@ -357,11 +357,9 @@ class _BackgroundWriter:
     encoded. The first error of the thread is raised in the caller, at its next :meth:`put` or
     at the end."""
 
-    _QUEUED = 1  # one chunk waits while one is written and the next built: memory stays low
-
     def __init__(self, handle: IO[bytes]) -> None:
         self._handle = handle
-        self._queue: queue.Queue[tuple[pl.DataFrame, bool] | None] = queue.Queue(self._QUEUED)
+        self._queue: queue.Queue[tuple[pl.DataFrame, bool] | None] = queue.Queue(1)
         self._error: BaseException | None = None
         self._sync = _is_regular(handle)
         self._thread = threading.Thread(target=self._run, name="evaltui-json-writer", daemon=True)
@@ -379,8 +377,12 @@ class _BackgroundWriter:
             except BaseException as exc:  # raised again in the caller
                 self._error = exc
             del chunk
+            self._queue.task_done()
 
     def put(self, chunk: tuple[pl.DataFrame, bool]) -> None:
+        """Hand ``chunk`` over once the previous one is written: at most two chunks are alive
+        (one written, one built), as memory goes."""
+        self._queue.join()
         self._raise()
         self._queue.put(chunk)
 
