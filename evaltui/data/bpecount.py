@@ -434,7 +434,11 @@ class FastCounter:
             cumulative = np.cumsum(sizes[short])
             cuts = np.searchsorted(cumulative, np.arange(UNIT_CHARS, cumulative[-1], UNIT_CHARS))
             for part in np.split(short, np.unique(cuts + 1)):
-                if len(part):
+                if not len(part):
+                    continue
+                if part[-1] - part[0] + 1 == len(part):  # adjacent rows: a view, not a copy
+                    yield part, series.slice(int(part[0]), len(part))
+                else:
                     yield part, series.gather(part)
         for row in long_rows:
             text = str(series[int(row)])
@@ -510,10 +514,10 @@ class FastCounter:
     def _chunk_lengths(self, chunks: list[str]) -> list[int]:
         """The token count of each chunk: remembered ones looked up, the others encoded."""
         cache = self._cache  # a full cache is replaced, never emptied under another thread
-        known = [cache.get(c) for c in chunks]
-        missing = [c for c, n in zip(chunks, known, strict=True) if n is None]
-        if not missing:
+        known = list(map(cache.get, chunks))
+        if None not in known:
             return known  # type: ignore[return-value]
+        missing = [c for c, n in zip(chunks, known, strict=True) if n is None]
         counted = self._encode_counts(missing)
         if len(cache) + len(missing) > CACHE_ENTRIES or self._cache_chars > CACHE_CHARS:
             self._cache = {}

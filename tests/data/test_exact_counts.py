@@ -527,6 +527,9 @@ def test_units_threads_and_pieces_give_the_same_counts(
     texts = corpus(added, seed=7)
     long = " ".join(texts[40:]) + "<think> the end </think>"
     texts += [long, "a\x00b <think> c", long + "\x00"]
+    # Long and NUL texts among the short ones: units of rows that are not adjacent (gathered),
+    # besides runs of adjacent rows (sliced).
+    texts[10:10] = [long, "x\x00y z"]
     fast = info.fast
     fast.reset()
     fast.set_threads(threads)
