@@ -15,7 +15,6 @@ from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
 from evaltui.data.metrics import ACCURACY_KINDS, format_score
 from evaltui.data.sanitize import (
-    _ONE_CELL_PATTERN,  # (not in sanitize.py: its code is part of the rows cache's key)
     cell_width,
     distinct_middle,
     max_cells,
@@ -263,25 +262,34 @@ def _fraction_width(values: pl.Series) -> int:
 
 def cells_at_most(column: str) -> pl.Expr:
     """At least the cells :func:`one_line_expr` makes of each value of ``column`` (any limit):
-    its length when every character takes one cell, twice that otherwise (folding and making
-    controls visible never lengthen a text). Cheap: no value is folded or cut."""
+    its length when it is ASCII, twice that otherwise (folding and making controls visible
+    never lengthen a text, and no character takes more than two cells). Cheap: no value is
+    folded or cut."""
     text = pl.col(column).cast(pl.String).fill_null("")
     length = text.str.len_chars()
-    return pl.when(text.str.contains(_ONE_CELL_PATTERN)).then(length).otherwise(length * 2)
+    return pl.when(text.str.len_bytes() == length).then(length).otherwise(length * 2)
 
 
 def _text_width(values: pl.Series, limit: int) -> int:
     """The widest :func:`one_line_expr` cell (at ``limit`` cells) of ``values``, cutting only
     the values that could be widest (:func:`cells_at_most`; never more than ``limit``)."""
-    candidates = (
-        pl.DataFrame({"text": values.cast(pl.String)})
-        .with_columns(cells_at_most("text").clip(upper_bound=limit).alias("bound"))
-        .sort("bound", descending=True)
-    )
-    best, taken, take = 0, 0, FIRST_CANDIDATES
-    while taken < candidates.height and best < candidates["bound"][taken]:
-        batch = candidates.slice(taken, take).select(one_line_expr("text", limit))
-        best = max(best, max_cells(batch.to_series()))
+    texts = pl.DataFrame({"text": values.cast(pl.String)})
+    bound = texts.select(cells_at_most("text").clip(upper_bound=limit)).to_series()
+    if not len(bound):
+        return 0
+
+    def widest(rows: pl.DataFrame) -> int:
+        return max_cells(rows.select(one_line_expr("text", limit)).to_series())
+
+    # Usually some of the values that could be widest are: they alone are cut.
+    top = bound.max()
+    best = widest(texts.filter(bound == top).head(FIRST_CANDIDATES))
+    if best == top:
+        return best
+    order = bound.arg_sort(descending=True)  # the numbers sorted, not the texts
+    taken, take = 0, FIRST_CANDIDATES
+    while taken < len(order) and best < bound[order[taken]]:
+        best = max(best, widest(texts[order.slice(taken, take)]))
         taken += take
         take *= 4
     return best
@@ -310,6 +318,8 @@ def table_layout(
         if column == "run":
             present = values.unique().to_list()
             widths.append(max((cell_width(runs[r]) for r in present if r is not None), default=0))
+        elif column == "prompt" and fit is not None:
+            widths.append(0)  # fit_prompt sets it (a fitted prompt is padded to its width)
         elif kind == "text":
             widths.append(_text_width(values, limits[column]))
         elif kind == "fraction":
