@@ -382,10 +382,10 @@ async def test_header_with_long_run_labels_fits_the_width(
         if width == 200:
             # Room for whole labels up to 40 cells (they were cut at 20 at any width).
             assert "accuracy Qwen__Qwen2.5-Math-72B-Instruct 0.417 / deepseek-ai__DeepS…" in line
-            assert "…025-02-01T09-00-00 0.417 · generations 72 · bad lines 3" in line, line
+            assert "…25-02-01T09-00-00 0.417 · generations 72 · bad lines 3" in line, line
         elif width == 120:
             # Labels cut in the middle to fit, every run's accuracy and the bad lines on the line.
-            assert "accuracy deepseek…1.123456 0.417 / meta-lla…09-00-00 0.417 · gen" in line
+            assert "accuracy deepseek….123456 0.417 / meta-lla…9-00-00 0.417 · gen" in line, line
             assert line.index("bad lines") > line.index("generations"), line
         else:
             assert "accuracy 0.417–0.417 by run (t) · bad lines" in line, line
@@ -417,6 +417,40 @@ async def test_header_of_runs_with_different_prompt_counts_keeps_its_counts(
         line = app.screen.query_one("#summary", Static).render_line(0).text
         assert re.search(r"prompts [146]/[146]/[146] per run · accuracy Qwen", line), line
         assert "bad lines 33" in line, line
+
+
+async def test_header_takes_a_second_line_to_keep_the_bad_line_count(
+    tmp_path: Path, make_app: Any
+) -> None:
+    # As all of the published files load at once (15 runs, unscored generations, 33 bad lines,
+    # notes): even the shortest spelling left "bad lines" without its count at 80 columns.
+    for index in range(15):
+        lines = [
+            json.dumps(
+                {"prompt": f"q{p}", "gen": "x", "answer": "1"}
+                | ({"accuracy": p % 2} if index else {})
+            )
+            for p in range(index + 1 if index else 100)
+        ]
+        if index == 14:
+            lines += ["{not json"] * 33
+        folder = tmp_path / f"{LONG_RUNS[index % 3]}-{index}"
+        folder.mkdir()
+        (folder / "samples.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        summary = app.screen.query_one("#summary", Static)
+        first, second = (summary.render_line(y).text.rstrip() for y in (0, 1))
+        assert first.startswith(
+            "runs 15 · prompts 2–100 · accuracy 0.333–0.500 (t) · unscored 100"
+        ), first
+        assert second.startswith("bad lines 33 · generations 219"), second
+        assert summary.size.height == 2
+        # Wide enough for the counts on one line: one line again.
+        await pilot.resize_terminal(200, 24)
+        await settle(pilot)
+        assert "bad lines 33" in summary.render_line(0).text and summary.size.height == 1
 
 
 async def test_keys_typed_at_once_open_the_row_they_move_to(evals: Path, make_app: Any) -> None:

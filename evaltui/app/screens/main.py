@@ -113,7 +113,7 @@ def _fit_run_accuracy(
 
 
 def header_text(result: LoadResult, width: int) -> str:
-    """The one-line header, most telling first: prompts and accuracy (per run when several are
+    """The header (one line; two only to keep the bad-line counts on screen), most telling first: prompts and accuracy (per run when several are
     loaded), generations, bad lines, files, tokenizer. Every count comes from the Stats table (one
     row per prompt), never from a pass over the generations: it is redrawn on each followed
     update, and a warm load's snapshot result has the table before its generation rows."""
@@ -169,7 +169,24 @@ def header_text(result: LoadResult, width: int) -> str:
     parts.append(f"tokenizer {one_line(result.tokenizer, 40)}")
     parts.append(f"counted by {one_line(result.counting, 40)}")
     parts.append(one_line(kinds_summary(kinds), 400))
-    return " · ".join(p for p in parts if p)
+    return _lines([p for p in parts if p], width)
+
+
+def _lines(parts: list[str], width: int) -> str:
+    """The parts on one line; on two when the bad-line and note counts (when not 0) would not fit
+    on the first even after the shorter spellings (many runs, unscored generations, a narrow
+    terminal): a malformed line is counted where it is seen, at any width."""
+    counts = [
+        i
+        for i, part in enumerate(parts)
+        if (part.startswith("bad lines ") and part != "bad lines 0") or part.startswith("notes ")
+    ]
+    if not counts or cell_width(" · ".join(parts[: counts[-1] + 1])) <= width:
+        return " · ".join(parts)
+    first = 1
+    while first < len(parts) and cell_width(" · ".join(parts[: first + 1])) <= width:
+        first += 1
+    return " · ".join(parts[:first]) + "\n" + " · ".join(parts[first:])
 
 
 class MainScreen(Screen[None]):
@@ -300,7 +317,8 @@ class MainScreen(Screen[None]):
         widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
 
     def show_result(self, result: LoadResult) -> None:
-        text = header_text(result, self.size.width - 2)  # #summary's padding: 1 cell each side
+        # #summary's padding (1 cell each side), and a cell for the "…" that ends a longer line.
+        text = header_text(result, self.size.width - 3)
         self.query_one("#summary", Static).update(Text(text, no_wrap=True, overflow="ellipsis"))
         self.refresh_bindings()
 
