@@ -117,10 +117,10 @@ def measure(
             seen = live_rows.height
             if consumer == "app":
                 # As the app's follow worker (app.follow_inputs): the next poll comes at least
-                # FOLLOW_MIN_INTERVAL (0.5 s) and twice this poll + rebuild after this poll began,
-                # then waits for the next file-system event.
+                # FOLLOW_MIN_INTERVAL (1 s; 0.5 s before 2026-12-02 07:00) and twice this poll +
+                # rebuild after this poll began, then waits for the next file-system event.
                 took = last_build - started
-                time.sleep(max(0.0, max(0.5, 2 * took) - (time.monotonic() - started)))
+                time.sleep(max(0.0, max(1.0, 2 * took) - (time.monotonic() - started)))
     finally:
         process.join()
     cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0

@@ -14,7 +14,8 @@ Each appended prompt carries its write time; for each one this records when it w
 - painted (the first screen refresh after that view: ``call_after_refresh``),
 
 and reports the medians of each hop, the CPU of the whole process (all threads) per appended MB
-and as a share of one core, and how many polls, builds and views there were. Window -1 is a
+and as a share of one core, the UI thread's CPU (the event loop's: Textual and the app's handlers) per
+view shown, and how many polls, builds and views there were. Window -1 is a
 short warm-up (the token counter is made and self-checks the first texts), not counted.
 ``--code TREE`` imports evaltui from another checkout (the baseline's) instead of this one.
 """
@@ -160,6 +161,7 @@ async def run(args: argparse.Namespace) -> list[dict[str, float]]:
             seconds = args.seconds if rep >= 0 else min(5.0, args.seconds)
             command += [str(args.rate_mb), str(seconds), str(args.samples)]
             cpu0, wall0 = time.process_time(), time.monotonic()
+            ui0 = time.thread_time()  # this thread runs the app's event loop: the UI's CPU
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
             while process.poll() is None:
                 await asyncio.sleep(0.1)
@@ -169,6 +171,7 @@ async def run(args: argparse.Namespace) -> list[dict[str, float]]:
             while time.monotonic() < deadline and not set(written) <= set(TIMES.painted):
                 await asyncio.sleep(0.05)
             cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+            ui = time.thread_time() - ui0
             appended = out.stat().st_size / 1e6
             shutil.rmtree(live, ignore_errors=True)
             hops = {
@@ -185,6 +188,8 @@ async def run(args: argparse.Namespace) -> list[dict[str, float]]:
             window = {
                 "cpu_per_mb": cpu / appended,
                 "share": cpu / wall,
+                "ui_share": ui / wall,
+                "ui_ms_per_view": 1000 * ui / max(1, TIMES.views),
                 **{f"{hop}_median": _median(v) for hop, v in hops.items()},
                 "painted_p95": sorted(hops["painted"])[int(0.95 * (len(hops["painted"]) - 1))]
                 if hops["painted"]
@@ -192,7 +197,9 @@ async def run(args: argparse.Namespace) -> list[dict[str, float]]:
             }
             print(
                 f"[{rep}] appended {appended:.1f} MB in {wall:.1f} s; CPU {cpu:.2f} s = "
-                f"{window['cpu_per_mb']:.3f} CPU-s per MB = {100 * window['share']:.1f}% of one core; "
+                f"{window['cpu_per_mb']:.3f} CPU-s per MB = {100 * window['share']:.1f}% of one core "
+                f"(UI thread {ui:.2f} s = {100 * window['ui_share']:.1f}%, "
+                f"{window['ui_ms_per_view']:.0f} ms per view shown); "
                 f"delay from the write, median: built {window['built_median']:.2f} s, "
                 f"viewed {window['viewed_median']:.2f} s, painted {window['painted_median']:.2f} s "
                 f"(p95 {window['painted_p95']:.2f} s; {len(hops['painted'])}/{len(written)} prompts); "

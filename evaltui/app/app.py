@@ -36,8 +36,11 @@ from evaltui.data.query import QueryCancelled, QueryError, View
 from evaltui.data.rescore import Rescored, RescoreOptions
 from evaltui.data.texts import TextSource, TextUnavailable
 
-FOLLOW_MIN_INTERVAL = 0.5
-"""Seconds between two followed updates at the most often."""
+FOLLOW_MIN_INTERVAL = 1.0
+"""Seconds between two followed updates at the most often. Each costs ~0.1-0.2 s of CPU whatever
+its size (the stats, the view, the table), so at 2 a second following a busy eval took a third of
+a core before any new line was counted; a line waits 0.5 s for its poll on average, and then
+~0.2-0.3 s to be on screen (the target is 1 s)."""
 
 FOLLOW_HOLD_MAX = 5.0
 """Seconds at most a followed update waits for the table of the one before it to be built."""

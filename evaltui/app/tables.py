@@ -1,5 +1,5 @@
-"""textual-fastdatatable's ``DataTable``, with string cells rendered literally, and its enter
-shown in the footer as "Open".
+"""textual-fastdatatable's ``DataTable``, with string cells rendered literally, its enter shown in
+the footer as "Open", and its rows replaceable in place (a followed update).
 
 With ``render_markup=False`` the library still hands a string cell to Rich as markup, escaped by
 ``rich.markup.escape`` -- which only escapes what looks like a tag. A ``\\[`` with no closing
@@ -49,6 +49,27 @@ class DataTable(_LibraryTable):
         Binding("enter", "select_cursor", "Open", id="open"),
     ]
 
+    def replace_data(self, backend: DataTableBackend[Any]) -> None:
+        """Show ``backend``'s rows in this table, in place.
+
+        The library has no such call (``clear()`` raises: "mount a new one instead"), and a new
+        table per followed update cost the app most of a core (Textual styled, laid out and
+        composited the whole screen again for each). Here the data, the render caches and the
+        column list are swapped; the virtual size is set again, which relays the screen out only
+        when it changed (rows came or went, a column grew). The cursor is clamped to the new
+        rows; the caller puts it back on its prompt."""
+        backend.render_markup = self.render_markup
+        self.backend = backend
+        self._ordered_columns = None  # rebuilt from the backend's labels and widths
+        self._clear_caches()
+        self._update_count += 1
+        self._require_update_dimensions = False
+        self._update_dimensions([])  # the virtual size: a reactive, a no-op when unchanged
+        # validated: clamped to the new rows
+        self.cursor_coordinate = self.cursor_coordinate
+        self.selection_anchor_coordinate = self.selection_anchor_coordinate
+        self.refresh()
+
 
 class LayoutBackend(DataTableBackend[pl.DataFrame]):
     """The prompt table's rows, as a :class:`~evaltui.app.display.TableLayout` makes them: the
@@ -56,7 +77,8 @@ class LayoutBackend(DataTableBackend[pl.DataFrame]):
     are made when the table draws it, a block of rows at a time, the last few blocks kept. A
     million-prompt view shows its first screen after making ~100 rows of cells, not a million.
 
-    Read only: a new view (filter, sort, new load result) is a new layout and a new backend."""
+    Read only: a new view (filter, sort, new load result) is a new layout and a new backend, put
+    into the table on screen (:meth:`DataTable.replace_data`)."""
 
     BLOCK = 128
     """Rows whose cells are made at once (a screen, and the rows a page key goes to)."""
@@ -119,7 +141,7 @@ class LayoutBackend(DataTableBackend[pl.DataFrame]):
         return self.get_row_at(row_index)[column_index]
 
     def _read_only(self) -> NoReturn:
-        raise NotImplementedError("the prompt table shows a view: a new view makes a new table")
+        raise NotImplementedError("the prompt table shows a view: a new view is a new backend")
 
     def append_column(self, label: str, default: Any | None = None) -> int:
         self._read_only()

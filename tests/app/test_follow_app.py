@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections.abc import Callable
@@ -171,7 +172,7 @@ async def test_updates_faster_than_the_table_builds_still_reach_the_table(
     built = app_module.table_layout
 
     def slow_layout(*args: object, **kwargs: object) -> object:
-        time.sleep(1.2)  # longer than the follower's 0.5 s between updates
+        time.sleep(1.2)  # longer than the follower's 1 s between updates
         return built(*args, **kwargs)  # type: ignore[arg-type]
 
     data = tmp_path / "data"
@@ -207,4 +208,214 @@ async def test_updates_faster_than_the_table_builds_still_reach_the_table(
         await wait_until(pilot, lambda: len(counts(app)) == 39)
         fresh = load([data], options)
         assert app.result is not None and app.result.stats.equals(fresh.stats)
+        await pilot.press("ctrl+q")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+async def test_keys_while_a_writer_appends_and_the_same_table_takes_the_updates(
+    tmp_path: Path, word_tokenizer: Path, size: tuple[int, int]
+) -> None:
+    """A writer appends while the user moves, opens a prompt (j/k there), leaves it, opens the
+    filter box and the sort menu: nothing crashes, every followed update goes into the very table
+    widget on screen (a new widget per update cost the app most of a core), the filter and sort
+    stay, new prompts appear, the cursor stays on its prompt, and the counts end as a load of the
+    final files from scratch has them."""
+    import threading
+
+    from evaltui.app.screens.prompt import PromptScreen
+    from evaltui.app.screens.sort import SortScreen
+
+    data = tmp_path / "data"
+    (data / "m").mkdir(parents=True)
+    out = data / "m" / "out.jsonl"
+    out.write_text("".join(line(p, p % 4 == 0) for p in range(1, 41)), encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    writing = threading.Event()
+
+    def writer(first: int, last: int) -> None:
+        # Existing prompts gain generations (the sort moves them), new ones arrive; some lines
+        # are written in two parts.
+        for prompt in range(first, last):
+            text = line(prompt % 40 + 1, prompt % 3 == 0) + line(prompt, False)
+            with out.open("a", encoding="utf-8") as handle:
+                handle.write(text[:20])
+                handle.flush()
+                time.sleep(0.02)
+                handle.write(text[20:])
+            time.sleep(0.08)
+        writing.clear()
+
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 40)
+        status = app.main.query_one("#progress", Static)
+        await wait_until(pilot, lambda: "following" in str(status.render()))
+        await pilot.press("slash", "ctrl+u", *"n_correct == 0", "enter")
+        app.request_view(app.wanted.replace(sort=Sort("count", descending=True)))
+        await wait_until(pilot, lambda: app.view.sort is not None and app.view.where != "")
+        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        table = app.main.current_table()
+
+        writing.set()
+        thread = threading.Thread(target=writer, args=(41, 91))
+        thread.start()
+        try:
+            views = 0
+            shown = app.rows
+
+            def count_views() -> None:
+                nonlocal views, shown
+                if app.rows is not shown:
+                    views, shown = views + 1, app.rows
+
+            while writing.is_set():
+                await pilot.press("down", "down", "up")
+                count_views()
+                await pilot.press("enter")  # the prompt under the cursor opens
+                await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
+                await pilot.press("j", "k", "escape")
+                await wait_until(pilot, lambda: app.screen is app.main)
+                count_views()
+                await pilot.press("slash", "escape")  # the filter box, and back to the table
+                count_views()
+                await pilot.press("s")  # the sort menu, closed unchanged
+                await wait_until(pilot, lambda: isinstance(app.screen, SortScreen))
+                await pilot.press("escape")
+                await wait_until(pilot, lambda: app.screen is app.main)
+                count_views()
+        finally:
+            thread.join()
+        assert views >= 2, views  # updates came while the keys were pressed
+        assert app.screen is app.main and app.main.current_table() is table
+
+        # Quiet keys now: the cursor on a prompt, then more lines; it stays on that prompt.
+        await pilot.press("down")
+        await wait_until(pilot, lambda: app.main.cursor_key() is not None)
+        key = app.main.cursor_key()
+        writing.set()
+        thread = threading.Thread(target=writer, args=(91, 101))
+        thread.start()
+        thread.join()
+        await wait_until(pilot, lambda: "Problem 100" in counts(app))
+        await pilot.pause(0.3)
+
+        assert app.main.current_table() is table and table.has_focus
+        assert len(app.main.query(".prompts")) == 1
+        assert app.view.where == "n_correct == 0" and app.view.sort == Sort("count", True)
+        assert app.main.cursor_key() == key
+        rows = app.rows
+        assert rows is not None
+        assert rows["count"].to_list() == sorted(rows["count"].to_list(), reverse=True)
+        assert table.row_count == rows.height
+        fresh = load([data], options)
+        assert app.result is not None and app.result.stats.equals(fresh.stats)
+        expected = fresh.stats.filter(pl.col("n_correct") == 0)
+        assert counts(app) == dict(
+            zip(expected["prompt"].to_list(), expected["count"].to_list(), strict=True)
+        )
+        # What the table shows is the new rows, drawn: the first row's prompt and count.
+        first = table.get_row_at(0)
+        assert str(rows["prompt"][0]) in str(first[0]) and int(first[2]) == rows["count"][0]
+        await pilot.press("ctrl+q")
+
+
+async def test_an_update_that_changes_no_size_relays_nothing_out(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A followed update that changes cells but no size (a count 1 -> 2 under another prompt's 3, the same rows and
+    widths) repaints the table and the header; the screen is not laid out again, and the footer
+    keeps its keys (it was made anew, restyled and relaid out on every update)."""
+    from textual.screen import Screen
+    from textual.widgets._footer import FooterKey
+
+    data = tmp_path / "data"
+    (data / "m").mkdir(parents=True)
+    out = data / "m" / "out.jsonl"
+    out.write_text(line(1, True) * 3 + line(2, True), encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    layouts: list[bool] = []
+    relayout = Screen._refresh_layout
+
+    def counted(screen: Screen[object], size: object = None, scroll: bool = False) -> None:
+        if screen is app.main and not scroll:
+            layouts.append(scroll)
+        relayout(screen, size, scroll)  # type: ignore[arg-type]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 3, "Problem 2": 1})
+        status = app.main.query_one("#progress", Static)
+        await wait_until(pilot, lambda: "following" in str(status.render()))
+        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        await pilot.pause(1.0)  # the follow line's first texts drawn
+        table = app.main.current_table()
+        assert table is not None
+        keys = list(app.main.query(FooterKey))
+        header = str(app.main.query_one("#summary", Static).render())
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(2, True))
+        await wait_until(pilot, lambda: counts(app).get("Problem 2") == 2)
+        await pilot.pause(0.5)
+        assert str(app.main.query_one("#summary", Static).render()) != header  # 5 generations
+        row = table.get_row_at(app.rows["prompt"].to_list().index("Problem 2"))  # type: ignore[union-attr]
+        assert 2 in row  # the table shows the new count
+        assert layouts == []
+        assert app.main.current_table() is table and list(app.main.query(FooterKey)) == keys
+        await pilot.press("ctrl+q")
+
+
+async def test_a_fast_writer_gets_at_most_one_table_update_a_second(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines written every 0.1 s arrive together, at most one update a second (each costs the
+    stats, the view and the table whatever its size), and the last of them is shown."""
+    import threading
+
+    from evaltui.app.app import FOLLOW_MIN_INTERVAL
+    from evaltui.data.follow import Follower
+
+    polls: list[float] = []
+    poll = Follower.poll
+
+    def timed_poll(follower: Follower) -> object:
+        polls.append(time.monotonic())
+        return poll(follower)
+
+    data = tmp_path / "data"
+    (data / "m").mkdir(parents=True)
+    out = data / "m" / "out.jsonl"
+    out.write_text(line(1, True), encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    writing = threading.Event()
+    writing.set()
+
+    def writer() -> None:
+        for prompt in range(2, 52):
+            with out.open("a", encoding="utf-8") as handle:
+                handle.write(line(prompt, True))
+            time.sleep(0.1)
+        writing.clear()
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1})
+        status = app.main.query_one("#progress", Static)
+        await wait_until(pilot, lambda: "following" in str(status.render()))
+        monkeypatch.setattr(Follower, "poll", timed_poll)
+        thread = threading.Thread(target=writer)
+        started = time.monotonic()
+        thread.start()
+        shown = [app.rows]
+        while writing.is_set():
+            if app.rows is not shown[-1]:
+                shown.append(app.rows)
+            await pilot.pause(0.02)
+        took = time.monotonic() - started
+        thread.join()
+        assert FOLLOW_MIN_INTERVAL >= 1.0
+        assert 1 <= len(shown) - 1 <= took / FOLLOW_MIN_INTERVAL + 1, (len(shown), took)
+        gaps = [b - a for a, b in itertools.pairwise(polls)]
+        assert len(gaps) >= 2 and min(gaps) >= 0.95 * FOLLOW_MIN_INTERVAL, gaps
+        await wait_until(pilot, lambda: len(counts(app)) == 51)
         await pilot.press("ctrl+q")

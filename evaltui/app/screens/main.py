@@ -243,6 +243,10 @@ class MainScreen(Screen[None]):
         """The Stats rows the table shows, in table order: a cursor row's key is read here."""
         self.failed = False
         """Nothing could be loaded: the failure message replaces the table."""
+        self._keys_shown_for: tuple[bool, bool, bool] | None = None
+        """(loading, rescoring, failed) when a result last refreshed the footer's keys."""
+        self._summary_lines = 0
+        """Lines of the header last shown."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -319,13 +323,26 @@ class MainScreen(Screen[None]):
     def show_result(self, result: LoadResult) -> None:
         # #summary's padding (1 cell each side), and a cell for the "…" that ends a longer line.
         text = header_text(result, self.size.width - 3)
-        self.query_one("#summary", Static).update(Text(text, no_wrap=True, overflow="ellipsis"))
-        self.refresh_bindings()
+        # One or two lines: the screen is laid out again only when that changes (the header is
+        # redrawn on every followed update).
+        lines = text.count("\n") + 1
+        summary = self.query_one("#summary", Static)
+        summary.update(
+            Text(text, no_wrap=True, overflow="ellipsis"), layout=lines != self._summary_lines
+        )
+        self._summary_lines = lines
+        # The keys shown depend on whether the load is still going (x); a followed update
+        # changes nothing there, and each refresh makes the footer anew (its keys restyled,
+        # the screen relaid out).
+        keys = (self.evalapp.loading, self.evalapp.rescoring, self.failed)
+        if keys != self._keys_shown_for:
+            self._keys_shown_for = keys
+            self.refresh_bindings()
 
     def show_follow_status(self, text: str) -> None:
         """The follow line ("following · N new generations in the last minute · …"); empty hides it."""
         widget = self.query_one("#progress", Static)
-        widget.update(Text(text))
+        widget.update(Text(text), layout=False)  # one line high (showing it relays the screen out)
         widget.display = bool(text)
 
     def show_failure(self, reason: str) -> None:
@@ -345,8 +362,10 @@ class MainScreen(Screen[None]):
         if view.where.strip() == self.query_one("#filter", Input).value.strip():
             # The filter box's expression is the one shown: any earlier error is past. (A view
             # shown instead of an invalid expression keeps the error in sight.)
-            self.query_one("#filter-error", Static).update("")
-            self.query_one("#filter-error", Static).display = False
+            error = self.query_one("#filter-error", Static)
+            if error.display:  # (an update of the hidden line would relay the screen out)
+                error.update("")
+                error.display = False
         total = self.evalapp.result.stats.height if self.evalapp.result else 0
         self._status = f"Showing {rows.height:,} of {total:,} prompts · {view.describe()}"
         if not rows.height and total:
@@ -358,7 +377,7 @@ class MainScreen(Screen[None]):
         editing = self.query_one("#filter", Input).has_focus
         hint = "editing the filter: enter applies, esc returns to the table · " if editing else ""
         self.query_one("#status", Static).update(
-            Text(hint + self._status, no_wrap=True, overflow="ellipsis")
+            Text(hint + self._status, no_wrap=True, overflow="ellipsis"), layout=False
         )
 
     def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
@@ -375,10 +394,11 @@ class MainScreen(Screen[None]):
         widget.display = True
 
     def _replace_table(self, rows: pl.DataFrame, layout: TableLayout) -> None:
-        # A filter or sort builds a new frame and a new table; the table keeps no row maps. The
-        # cursor follows its prompt (its key, not its row number), keeps its column by name and
-        # its line on screen; when the prompt left the view, the row now at its place takes it.
-        box = self.query_one("#table-box", Container)
+        # A filter, a sort or a followed update shows new rows. The first table is mounted; later
+        # rows go into that same table (a new widget per update restyled, relaid and redrew the
+        # whole screen: following cost the app 99 % of a core). The cursor follows its prompt
+        # (its key, not its row number), keeps its column by name and its line on screen; when
+        # the prompt left the view, the row now at its place takes it.
         old = self.current_table()
         key = self.cursor_key()
         column = self.cursor_column()
@@ -387,7 +407,6 @@ class MainScreen(Screen[None]):
             row_index, column_index = old.cursor_coordinate
             screen_line = max(0, row_index - round(old.scroll_y))
             scroll_x = old.scroll_x
-        had_focus = old is not None and old.has_focus
         if key is not None:
             found = row_of(rows, key)
             if found is not None:
@@ -395,6 +414,26 @@ class MainScreen(Screen[None]):
         columns = [c for c, _l, _k in table_columns(rows)]
         if column is not None and column in columns:
             column_index = columns.index(column)
+        row_index = min(row_index, max(0, rows.height - 1))
+        column_index = min(column_index, max(0, len(columns) - 1))
+        self.shown_rows = rows
+        filter_box = self.query_one("#filter", Input)
+
+        def place(table: DataTable) -> None:
+            # The cursor's row on the same screen line as before, then its cell scrolled into
+            # view (a column the user can see).
+            if rows.height:
+                table.scroll_to(
+                    x=scroll_x, y=max(0, row_index - screen_line), animate=False, immediate=True
+                )
+                table.move_cursor(row=row_index, column=column_index)
+
+        if old is not None:
+            old.replace_data(LayoutBackend(layout))
+            place(old)
+            if self.focused is None and not filter_box.can_focus:
+                self.set_focus(old)
+            return
         self._table_serial += 1
         table = DataTable(
             backend=LayoutBackend(layout),
@@ -406,27 +445,18 @@ class MainScreen(Screen[None]):
             id=f"prompts-{self._table_serial}",
             classes="prompts",
         )
-        self.shown_rows = rows
+        box = self.query_one("#table-box", Container)
         box.remove_children()
         box.mount(table)
-        filter_box = self.query_one("#filter", Input)
-        take_focus = had_focus or not filter_box.can_focus
-        row_index = min(row_index, max(0, rows.height - 1))
-        column_index = min(column_index, max(0, len(columns) - 1))
 
-        def place() -> None:
-            # Once mounted and laid out: the cursor's row on the same screen line as before, then
-            # its cell scrolled into view (a column the user can see), and the keys to the table
-            # unless the user went to the filter box meanwhile.
-            if rows.height:
-                table.scroll_to(
-                    x=scroll_x, y=max(0, row_index - screen_line), animate=False, immediate=True
-                )
-                table.move_cursor(row=row_index, column=column_index)
-            if take_focus and not filter_box.can_focus:  # can_focus: the user pressed "/"
+        def placed() -> None:
+            # Once mounted and laid out; the keys go to the table unless the user went to the
+            # filter box meanwhile.
+            place(table)
+            if not filter_box.can_focus:  # can_focus: the user pressed "/"
                 self.set_focus(table)
 
-        table.call_after_refresh(place)
+        table.call_after_refresh(placed)
 
     def current_table(self) -> DataTable | None:
         tables = self.query(".prompts")
