@@ -94,6 +94,12 @@ async def test_a_big_table_shows_each_rows_own_text(tmp_path: Path, make_app: An
         app.main.sort_by("average_accuracy", descending=True)
         await settle(pilot)
         assert app.rows["average_accuracy"][0] == 1.0
+        # The cursor stays on its prompt (Q49999, still the last row: a stable sort) and on
+        # screen; then the first rows.
+        assert shown(PROMPTS - 1) in screen_text(app)
+        assert app.main.current_table().cursor_row == PROMPTS - 1
+        await pilot.press("ctrl+home")
+        await settle(pilot)
         text = screen_text(app)
         first = app.rows["prompt"].to_list()[:3]
         for value in first:
