@@ -233,11 +233,11 @@ async def test_keys_while_a_writer_appends_and_the_same_table_takes_the_updates(
     app = EvalApp([str(data)], options, follow=True)
     writing = threading.Event()
 
-    def writer(first: int, last: int) -> None:
-        # Existing prompts gain generations (the sort moves them), new ones arrive; some lines
-        # are written in two parts.
+    def writer(first: int, last: int, correct: bool = True) -> None:
+        # Existing prompts gain generations (the sort moves them; a correct one takes its prompt
+        # out of the view), new ones arrive; some lines are written in two parts.
         for prompt in range(first, last):
-            text = line(prompt % 40 + 1, prompt % 3 == 0) + line(prompt, False)
+            text = line(prompt % 40 + 1, correct and prompt % 3 == 0) + line(prompt, False)
             with out.open("a", encoding="utf-8") as handle:
                 handle.write(text[:20])
                 handle.flush()
@@ -288,12 +288,13 @@ async def test_keys_while_a_writer_appends_and_the_same_table_takes_the_updates(
         assert views >= 2, views  # updates came while the keys were pressed
         assert app.screen is app.main and app.main.current_table() is table
 
-        # Quiet keys now: the cursor on a prompt, then more lines; it stays on that prompt.
+        # Quiet keys now: the cursor on a prompt, then more lines, none correct (a prompt that
+        # leaves the view hands the cursor to the row at its place); it stays on that prompt.
         await pilot.press("down")
         await wait_until(pilot, lambda: app.main.cursor_key() is not None)
         key = app.main.cursor_key()
         writing.set()
-        thread = threading.Thread(target=writer, args=(91, 101))
+        thread = threading.Thread(target=writer, args=(91, 101, False))
         thread.start()
         thread.join()
         await wait_until(pilot, lambda: "Problem 100" in counts(app))
