@@ -1,14 +1,30 @@
 """The count-only path against HF ``encode_batch_fast``: speed, thread scaling, identical counts.
 
-    python benchmarks/bench_count.py --data benchmarks/data/small --max-mb 16 --runs 3
+    python benchmarks/bench_count.py --data benchmarks/data/small --max-mb 8 --mix-mb 4 --runs 3
 
 Corpora: the generated traces under ``--data`` (texts in file order, up to ``--max-mb``), and a
-seeded multilingual mix (English prose, code, LaTeX, CJK, Korean, Arabic, emoji). Per run, in
-this order (interleaved, so both see the same machine load): HF ``encode_batch_fast`` on all
-cores, the count path on 1 thread, the count path on 2 threads. Every count is compared. Then the
-traces once more on 1 thread in calls of ``--call-kb`` KB (how following a file counts appended
-text: one counter, its chunk cache kept between calls). CPU ms per MB is process CPU time (all
-threads) per MB counted.
+seeded multilingual mix (English prose, code, LaTeX, CJK, Korean, Arabic, emoji).
+
+Every configuration runs in **its own process**, with every thread pool sized before polars,
+tokenizers or the counter start, so "1 thread" is one core and not one counting thread beside
+polars' own pool:
+
+- ``hf1`` / ``hf2``: HF ``encode_batch_fast`` with ``RAYON_NUM_THREADS`` (and polars) at 1 / 2;
+- ``count1`` / ``count2``: the count path with ``POLARS_MAX_THREADS``, ``RAYON_NUM_THREADS`` and
+  the counter's threads at 1 / 2;
+- ``calls``: the traces on 1 core in calls of ``--call-kb`` KB (how following a file counts
+  appended text: one counter, its chunk cache kept between calls).
+
+Per run the configurations alternate (hf1, hf2, count1, count2, calls, then again), so all see
+the same machine load. In each process, a warm-up call on the first texts comes first (pools
+started, regexes compiled), then the counter's chunk cache is emptied and the whole corpus is
+counted once, timed: wall (``perf_counter``) and process CPU (all threads). Each process writes
+its counts; every configuration's counts are compared with ``hf2``'s text by text.
+
+The table: medians of the runs; "CPU/wall" is CPU-seconds per wall second (the cores a
+configuration used; below its thread count means the machine was busy); "threads" is how many
+OS threads the process held at the end. The 1 -> 2 ratio is count1 wall / count2 wall; on a
+loaded machine prefer the CPU columns.
 """
 
 from __future__ import annotations
@@ -18,12 +34,11 @@ import json
 import os
 import random
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
-
-import numpy as np
-
-from evaltui.data.tokens import load_tokenizer
 
 
 def traces(data: Path, max_mb: float) -> list[str]:
@@ -122,68 +137,183 @@ def in_calls(texts: list[str], size: float) -> list[list[str]]:
     return [call for call in calls if call]
 
 
+#: configuration -> (threads: polars, Rayon and the counter; what it runs)
+CONFIGS = {
+    "hf1": (1, "hf"),
+    "hf2": (2, "hf"),
+    "count1": (1, "count"),
+    "count2": (2, "count"),
+    "calls": (1, "calls"),
+}
+WARMUP_TEXTS = 64
+
+
+def child(config: str, corpus: Path, out: Path, call_kb: float) -> None:
+    """One timed count of ``corpus`` in this process (its pools sized by the parent's env)."""
+    import numpy as np
+    import polars as pl
+
+    from evaltui.data.tokens import load_tokenizer
+
+    threads, what = CONFIGS[config]
+    texts = pl.read_ipc(corpus).get_column("text").to_list()
+    info = load_tokenizer(None)
+    assert info.fast is not None, info.fast_reason
+    fast = info.fast
+    fast.set_threads(threads)
+    warm = texts[:WARMUP_TEXTS]
+    if what == "hf":
+
+        def run() -> np.ndarray:
+            encodings = info.tokenizer.encode_batch_fast(texts, add_special_tokens=False)
+            return np.fromiter((len(e) for e in encodings), dtype=np.int64, count=len(texts))
+
+        info.tokenizer.encode_batch_fast(warm, add_special_tokens=False)
+    elif what == "count":
+
+        def run() -> np.ndarray:
+            return fast.count(texts).astype(np.int64)
+
+        fast.count(warm)
+    else:
+        calls = in_calls(texts, call_kb * 1e3)
+
+        def run() -> np.ndarray:
+            return np.concatenate([fast.count(call) for call in calls]).astype(np.int64)
+
+        fast.count(warm)
+    fast.reset()  # a fresh load: no chunk counted yet
+    load = os.getloadavg()[0]
+    start, cpu_start = time.perf_counter(), time.process_time()
+    counts = run()
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    np.save(out, counts)
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "cpu": cpu,
+                "load": load,
+                "os_threads": len(os.listdir("/proc/self/task")),
+                "polars_threads": pl.thread_pool_size(),
+                "counter_threads": fast.threads if what != "hf" else None,
+                "rayon": os.environ.get("RAYON_NUM_THREADS"),
+                "tokenizers_parallelism": os.environ.get("TOKENIZERS_PARALLELISM"),
+            }
+        )
+    )
+
+
+def spawn(config: str, corpus: Path, out: Path, call_kb: float) -> dict[str, float]:
+    threads = str(CONFIGS[config][0])
+    env = dict(os.environ)
+    env.update(
+        POLARS_MAX_THREADS=threads,
+        RAYON_NUM_THREADS=threads,
+        RAYON_RS_NUM_CPUS=threads,
+        TOKENIZERS_PARALLELISM="true",
+        PYTHONPATH=os.pathsep.join(
+            p for p in (str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH")) if p
+        ),
+    )
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", config, str(corpus), str(out), str(call_kb)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"{config} failed:\n{done.stderr}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), float(sys.argv[5]))
+        return
+    import numpy as np
+    import polars as pl
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=Path(__file__).parent / "data" / "small")
-    parser.add_argument("--max-mb", type=float, default=16.0)
-    parser.add_argument("--mix-mb", type=float, default=8.0)
+    parser.add_argument("--max-mb", type=float, default=8.0)
+    parser.add_argument("--mix-mb", type=float, default=4.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--configs",
+        default="hf1,hf2,count1,count2,calls",
+        help="comma-separated, of: " + ", ".join(CONFIGS),
+    )
     parser.add_argument(
         "--call-kb",
         type=float,
         default=64.0,
-        help="also count the traces in calls of about this many KB (as following a file does)",
+        help="the 'calls' configuration counts the traces in calls of about this many KB",
     )
     args = parser.parse_args()
-    info = load_tokenizer(None)
-    assert info.fast is not None, info.fast_reason
+    configs = [c for c in args.configs.split(",") if c]
+    assert all(c in CONFIGS for c in configs), f"unknown configuration in {configs}"
+    if "hf2" not in configs:
+        configs.insert(0, "hf2")  # the counts every configuration is compared with
     corpora = {"traces": traces(args.data, args.max_mb), "multilingual": multilingual(args.mix_mb)}
     print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} at start")
-    for name, texts in corpora.items():
-        mb = sum(len(t.encode()) for t in texts) / 1e6
-        times: dict[str, list[float]] = {"hf": [], "fast1": [], "fast2": []}
-        cpu: dict[str, list[float]] = {"hf": [], "fast1": [], "fast2": []}
-        for _run in range(args.runs):
-            start, cpu_start = time.perf_counter(), time.process_time()
-            encodings = info.tokenizer.encode_batch_fast(texts, add_special_tokens=False)
-            expected = np.fromiter((len(e) for e in encodings), dtype=np.int64)
-            times["hf"].append(time.perf_counter() - start)
-            cpu["hf"].append(time.process_time() - cpu_start)
-            del encodings
-            for threads in (1, 2):
-                info.fast.set_threads(threads)
-                info.fast.reset()  # each run is a fresh load: no chunk counted yet
-                start, cpu_start = time.perf_counter(), time.process_time()
-                counts = info.fast.count(texts)
-                times[f"fast{threads}"].append(time.perf_counter() - start)
-                cpu[f"fast{threads}"].append(time.process_time() - cpu_start)
-                assert (counts == expected).all(), f"{name}: counts differ"
-        if name == "traces":
-            calls = in_calls(texts, args.call_kb * 1e3)
+    with tempfile.TemporaryDirectory(prefix="bench-count-") as scratch:
+        for name, texts in corpora.items():
+            mb = sum(len(t.encode()) for t in texts) / 1e6
+            corpus = Path(scratch) / f"{name}.arrow"
+            pl.DataFrame({"text": texts}, schema={"text": pl.String}).write_ipc(corpus)
+            del texts
+            here = [c for c in configs if c != "calls" or name == "traces"]
+            results: dict[str, list[dict[str, float]]] = {c: [] for c in here}
+            counted: list[tuple[str, np.ndarray]] = []
             for _run in range(args.runs):
-                info.fast.set_threads(1)
-                info.fast.reset()
-                cpu_start = time.process_time()
-                counted = [info.fast.count(call) for call in calls]
-                cpu["calls"] = [*cpu.get("calls", []), time.process_time() - cpu_start]
-                assert (np.concatenate(counted) == expected).all(), f"{name}: counts differ"
-        med = {k: statistics.median(v) for k, v in times.items()}
-        per_mb = {k: 1e3 * statistics.median(v) / mb for k, v in cpu.items()}
-        busy = {
-            k: statistics.median(c / w for c, w in zip(cpu[k], times[k], strict=True))
-            for k in times
-        }
-        print(
-            f"{name}: {len(texts):,} texts, {mb:.1f} MB, {args.runs} runs, identical counts | "
-            f"HF {med['hf']:.2f} s {times['hf']} | fast 1 thread {med['fast1']:.2f} s "
-            f"({med['hf'] / med['fast1']:.1f}x HF) | fast 2 threads {med['fast2']:.2f} s "
-            f"({med['hf'] / med['fast2']:.1f}x HF; {med['fast1'] / med['fast2']:.2f}x from 1 to 2 threads) | "
-            f"CPU-seconds per wall second (process, all threads): HF {busy['hf']:.2f}, "
-            f"fast 1 thread {busy['fast1']:.2f}, fast 2 threads {busy['fast2']:.2f} | "
-            "CPU ms per MB: " + ", ".join(f"{k} {v:.0f}" for k, v in per_mb.items()) + "; "
-            f"load average {os.getloadavg()[0]:.1f}"
-        )
+                for config in here:
+                    out = Path(scratch) / f"{config}.npy"
+                    results[config].append(spawn(config, corpus, out, args.call_kb))
+                    counted.append((config, np.load(out)))
+            reference = next(counts for config, counts in counted if config == "hf2")
+            for config, counts in counted:
+                differ = np.flatnonzero(counts != reference)
+                assert not len(differ), (
+                    f"{name}: {config} differs from hf2 on {len(differ)} texts, "
+                    f"first text {differ[0]}: {counts[differ[0]]} vs {reference[differ[0]]}"
+                )
+            report(name, mb, len(reference), results, args.runs)
     print(f"load average {os.getloadavg()[0]:.1f} at end")
+
+
+def report(
+    name: str, mb: float, n: int, results: dict[str, list[dict[str, float]]], runs: int
+) -> None:
+    med = {
+        c: {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "load")}
+        for c, rs in results.items()
+    }
+    print(
+        f"\n{name}: {n:,} texts, {mb:.1f} MB, {runs} runs per configuration, counts identical to hf2 on every text"
+    )
+    print(
+        f"{'config':<8} {'threads':>7} {'wall s (median)':>15} {'x hf2':>6} {'CPU s':>6} "
+        f"{'CPU/wall':>8} {'CPU ms/MB':>9} {'OS thr':>6} {'load':>5}  walls"
+    )
+    for config, rs in results.items():
+        m = med[config]
+        busy = statistics.median(r["cpu"] / r["wall"] for r in rs)
+        print(
+            f"{config:<8} {CONFIGS[config][0]:>7} {m['wall']:>15.3f} "
+            f"{med['hf2']['wall'] / m['wall']:>6.2f} {m['cpu']:>6.2f} {busy:>8.2f} "
+            f"{1e3 * m['cpu'] / mb:>9.0f} {rs[-1]['os_threads']:>6} {m['load']:>5.1f}  "
+            + ", ".join(f"{r['wall']:.3f}" for r in rs)
+        )
+    if "count1" in med and "count2" in med:
+        print(
+            f"{name}: count path 1 -> 2 threads {med['count1']['wall'] / med['count2']['wall']:.2f}x "
+            f"(wall medians); count2 {med['hf2']['wall'] / med['count2']['wall']:.2f}x hf2"
+        )
+    if "hf1" in med and "hf2" in med:
+        print(f"{name}: HF 1 -> 2 threads {med['hf1']['wall'] / med['hf2']['wall']:.2f}x")
 
 
 if __name__ == "__main__":
