@@ -16,9 +16,10 @@ polars' own pool:
   appended text: one counter, its chunk cache kept between calls).
 
 Per run the configurations alternate (hf1, hf2, count1, count2, calls, then again), so all see
-the same machine load. In each process, a warm-up call on the first texts comes first (pools
-started, regexes compiled), then the counter's chunk cache is emptied and the whole corpus is
-counted once, timed: wall (``perf_counter``) and process CPU (all threads). Each process writes
+the same machine load. In each process, ``--warmup`` untimed passes over the whole corpus come
+first (pools started, regexes compiled, the allocators' memory mapped: what a long load runs
+in), then the counter's chunk cache is emptied (a fresh load: no chunk counted yet) and the
+whole corpus is counted once, timed: wall (``perf_counter``) and process CPU (all threads). Each process writes
 its counts; every configuration's counts are compared with ``hf2``'s text by text.
 
 The table: medians of the runs; "CPU/wall" is CPU-seconds per wall second (the cores a
@@ -145,10 +146,9 @@ CONFIGS = {
     "count2": (2, "count"),
     "calls": (1, "calls"),
 }
-WARMUP_TEXTS = 64
 
 
-def child(config: str, corpus: Path, out: Path, call_kb: float) -> None:
+def child(config: str, corpus: Path, out: Path, call_kb: float, warmup: int) -> None:
     """One timed count of ``corpus`` in this process (its pools sized by the parent's env)."""
     import numpy as np
     import polars as pl
@@ -161,27 +161,27 @@ def child(config: str, corpus: Path, out: Path, call_kb: float) -> None:
     assert info.fast is not None, info.fast_reason
     fast = info.fast
     fast.set_threads(threads)
-    warm = texts[:WARMUP_TEXTS]
     if what == "hf":
 
         def run() -> np.ndarray:
             encodings = info.tokenizer.encode_batch_fast(texts, add_special_tokens=False)
             return np.fromiter((len(e) for e in encodings), dtype=np.int64, count=len(texts))
 
-        info.tokenizer.encode_batch_fast(warm, add_special_tokens=False)
     elif what == "count":
 
         def run() -> np.ndarray:
             return fast.count(texts).astype(np.int64)
 
-        fast.count(warm)
     else:
         calls = in_calls(texts, call_kb * 1e3)
 
         def run() -> np.ndarray:
             return np.concatenate([fast.count(call) for call in calls]).astype(np.int64)
 
-        fast.count(warm)
+    # Warm-up: the whole corpus once, untimed (pools started, regexes compiled, the allocators'
+    # memory mapped: the steady state of a long load), then the chunk cache emptied.
+    for _ in range(warmup):
+        run()
     fast.reset()  # a fresh load: no chunk counted yet
     load = os.getloadavg()[0]
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -204,7 +204,7 @@ def child(config: str, corpus: Path, out: Path, call_kb: float) -> None:
     )
 
 
-def spawn(config: str, corpus: Path, out: Path, call_kb: float) -> dict[str, float]:
+def spawn(config: str, corpus: Path, out: Path, call_kb: float, warmup: int) -> dict[str, float]:
     threads = str(CONFIGS[config][0])
     env = dict(os.environ)
     env.update(
@@ -217,7 +217,16 @@ def spawn(config: str, corpus: Path, out: Path, call_kb: float) -> dict[str, flo
         ),
     )
     done = subprocess.run(
-        [sys.executable, __file__, "--child", config, str(corpus), str(out), str(call_kb)],
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            config,
+            str(corpus),
+            str(out),
+            str(call_kb),
+            str(warmup),
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -231,7 +240,9 @@ def spawn(config: str, corpus: Path, out: Path, call_kb: float) -> dict[str, flo
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), float(sys.argv[5]))
+        child(
+            sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+        )
         return
     import numpy as np
     import polars as pl
@@ -252,6 +263,13 @@ def main() -> None:
         default=64.0,
         help="the 'calls' configuration counts the traces in calls of about this many KB",
     )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=1,
+        help="untimed passes over the whole corpus in each process before the timed one "
+        "(0: the timed pass is the process's first, allocators and pools cold)",
+    )
     args = parser.parse_args()
     configs = [c for c in args.configs.split(",") if c]
     assert all(c in CONFIGS for c in configs), f"unknown configuration in {configs}"
@@ -271,7 +289,7 @@ def main() -> None:
             for _run in range(args.runs):
                 for config in here:
                     out = Path(scratch) / f"{config}.npy"
-                    results[config].append(spawn(config, corpus, out, args.call_kb))
+                    results[config].append(spawn(config, corpus, out, args.call_kb, args.warmup))
                     counted.append((config, np.load(out)))
             reference = next(counts for config, counts in counted if config == "hf2")
             for config, counts in counted:
