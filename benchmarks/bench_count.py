@@ -18,8 +18,10 @@ polars' own pool:
 Per run the configurations alternate (hf1, hf2, count1, count2, calls, then again), so all see
 the same machine load. In each process, ``--warmup`` untimed passes over the whole corpus come
 first (pools started, regexes compiled, the allocators' memory mapped: what a long load runs
-in), then the counter's chunk cache is emptied (a fresh load: no chunk counted yet) and the
-whole corpus is counted once, timed: wall (``perf_counter``) and process CPU (all threads). Each process writes
+in), then ``--passes`` timed passes, the counter's chunk cache emptied before each (a fresh
+load: no chunk counted yet): wall (``perf_counter``) and process CPU (all threads), the median
+pass per process. A count-path pass is ~0.2 s: one pass alone is at the mercy of any other
+process. Each process writes
 its counts; every configuration's counts are compared with ``hf2``'s text by text.
 
 The table: medians of the runs; "CPU/wall" is CPU-seconds per wall second (the cores a
@@ -148,7 +150,7 @@ CONFIGS = {
 }
 
 
-def child(config: str, corpus: Path, out: Path, call_kb: float, warmup: int) -> None:
+def child(config: str, corpus: Path, out: Path, call_kb: float, warmup: int, passes: int) -> None:
     """One timed count of ``corpus`` in this process (its pools sized by the parent's env)."""
     import numpy as np
     import polars as pl
@@ -182,17 +184,21 @@ def child(config: str, corpus: Path, out: Path, call_kb: float, warmup: int) -> 
     # memory mapped: the steady state of a long load), then the chunk cache emptied.
     for _ in range(warmup):
         run()
-    fast.reset()  # a fresh load: no chunk counted yet
     load = os.getloadavg()[0]
-    start, cpu_start = time.perf_counter(), time.process_time()
-    counts = run()
-    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    walls: list[float] = []
+    cpus: list[float] = []
+    for _ in range(passes):
+        fast.reset()  # a fresh load: no chunk counted yet
+        start, cpu_start = time.perf_counter(), time.process_time()
+        counts = run()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu_start)
     np.save(out, counts)
     print(
         json.dumps(
             {
-                "wall": wall,
-                "cpu": cpu,
+                "wall": statistics.median(walls),
+                "cpu": statistics.median(cpus),
                 "load": load,
                 "os_threads": len(os.listdir("/proc/self/task")),
                 "polars_threads": pl.thread_pool_size(),
@@ -204,7 +210,9 @@ def child(config: str, corpus: Path, out: Path, call_kb: float, warmup: int) -> 
     )
 
 
-def spawn(config: str, corpus: Path, out: Path, call_kb: float, warmup: int) -> dict[str, float]:
+def spawn(
+    config: str, corpus: Path, out: Path, call_kb: float, warmup: int, passes: int
+) -> dict[str, float]:
     threads = str(CONFIGS[config][0])
     env = dict(os.environ)
     env.update(
@@ -226,6 +234,7 @@ def spawn(config: str, corpus: Path, out: Path, call_kb: float, warmup: int) -> 
             str(out),
             str(call_kb),
             str(warmup),
+            str(passes),
         ],
         env=env,
         capture_output=True,
@@ -241,7 +250,12 @@ def spawn(config: str, corpus: Path, out: Path, call_kb: float, warmup: int) -> 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(
-            sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+            sys.argv[2],
+            Path(sys.argv[3]),
+            Path(sys.argv[4]),
+            float(sys.argv[5]),
+            int(sys.argv[6]),
+            int(sys.argv[7]),
         )
         return
     import numpy as np
@@ -270,6 +284,12 @@ def main() -> None:
         help="untimed passes over the whole corpus in each process before the timed one "
         "(0: the timed pass is the process's first, allocators and pools cold)",
     )
+    parser.add_argument(
+        "--passes",
+        type=int,
+        default=3,
+        help="timed passes per process (chunk cache emptied before each); a run reports their median",
+    )
     args = parser.parse_args()
     configs = [c for c in args.configs.split(",") if c]
     assert all(c in CONFIGS for c in configs), f"unknown configuration in {configs}"
@@ -289,7 +309,9 @@ def main() -> None:
             for _run in range(args.runs):
                 for config in here:
                     out = Path(scratch) / f"{config}.npy"
-                    results[config].append(spawn(config, corpus, out, args.call_kb, args.warmup))
+                    results[config].append(
+                        spawn(config, corpus, out, args.call_kb, args.warmup, args.passes)
+                    )
                     counted.append((config, np.load(out)))
             reference = next(counts for config, counts in counted if config == "hf2")
             for config, counts in counted:
@@ -310,7 +332,7 @@ def report(
         for c, rs in results.items()
     }
     print(
-        f"\n{name}: {n:,} texts, {mb:.1f} MB, {runs} runs per configuration, counts identical to hf2 on every text"
+        f"\n{name}: {n:,} texts, {mb:.1f} MB, {runs} runs (processes) per configuration, each the median of its timed passes, counts identical to hf2 on every text"
     )
     print(
         f"{'config':<8} {'threads':>7} {'wall s (median)':>15} {'x hf2':>6} {'CPU s':>6} "
