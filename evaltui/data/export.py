@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import glob
 import io
 import json
@@ -18,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, NamedTuple
 
 import numpy as np
 import polars as pl
@@ -237,15 +238,26 @@ for _code, _escape in _JSON_ESCAPES.items():
     _STRING_ESCAPES[chr(_code)] = _escape
 
 _ROWS_PER_CHUNK = 50_000
+#: Each chunk is encoded as this many slices side by side (``pl.collect_all``: polars' threads).
+_SLICES_PER_CHUNK = 2
 #: Characters a string needs escaped for (the keys of :data:`_STRING_ESCAPES`), as a regex class.
 _NEEDS_ESCAPE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _STRING_ESCAPES) + "]"
 
 
-class _NotVectorised(Exception):
-    """A column type the vectorised writer does not handle: use the Python encoder."""
+def _vectorised(dtype: pl.DataType) -> bool:
+    """Whether :func:`_value_parts` encodes values of ``dtype``."""
+    if isinstance(dtype, pl.List):
+        return dtype.inner.is_integer() or dtype.inner == pl.Boolean
+    return (
+        dtype.is_float()
+        or dtype.is_integer()
+        or dtype in (pl.String, pl.Categorical, pl.Boolean, pl.Null)
+        or isinstance(dtype, pl.Enum)
+    )
 
 
-def _string_json(series: pl.Series) -> pl.Expr:
+def _string_json(series: pl.Series) -> pl.Series:
+    """Each string escaped as :func:`json_text` escapes it, without its quotes (null stays null)."""
     text = series.cast(pl.String)
     # Most strings need no escape: only those that do go through the (slower) replacement.
     needs = text.str.contains(_NEEDS_ESCAPE).fill_null(False)
@@ -255,71 +267,190 @@ def _string_json(series: pl.Series) -> pl.Expr:
             list(_STRING_ESCAPES), list(_STRING_ESCAPES.values())
         )
         text = text.scatter(rows, escaped)
-    return pl.concat_str(pl.lit('"'), pl.lit(text), pl.lit('"'))
+    return text
 
 
-def _float_json(series: pl.Series) -> pl.Series:
+def _python_float_json(values: pl.Series) -> pl.Series:
     """Each float as ``json.dumps`` writes it after :func:`json_safe` (``repr``; NaN and the
-    infinities as strings; null left null). Each distinct bit pattern is formatted once."""
-    values = series.cast(pl.Float64).to_numpy()
-    bits = np.ascontiguousarray(values).view(np.uint64)
+    infinities as strings; null left null), formatted by Python: each distinct bit pattern once."""
+    array = values.to_numpy()
+    bits = np.ascontiguousarray(array).view(np.uint64)
     distinct, inverse = np.unique(bits, return_inverse=True)
     texts = []
     for value in distinct.view(np.float64).tolist():
         safe = json_safe(value)
         texts.append(json.dumps(safe) if isinstance(safe, str) else float.__repr__(value))
     formatted = pl.Series(texts, dtype=pl.String).gather(inverse.reshape(-1))
-    if series.null_count() == 0:
+    if values.null_count() == 0:
         return formatted
-    return formatted.zip_with(series.is_not_null(), pl.Series([None], dtype=pl.String))
+    return formatted.zip_with(values.is_not_null(), pl.Series([None], dtype=pl.String))
 
 
-def _value_json(series: pl.Series, indent: str) -> pl.Expr:
-    """The JSON text of every value of ``series`` (``indent``: the value's own indentation)."""
-    dtype = series.dtype
-    if dtype.is_float():
-        text = pl.lit(_float_json(series))
-    elif dtype == pl.String or dtype == pl.Categorical or isinstance(dtype, pl.Enum):
-        text = _string_json(series)
-    elif dtype == pl.Null:
-        return pl.lit("null")
-    elif dtype.is_integer():
-        text = pl.lit(series).cast(pl.String)
-    elif dtype == pl.Boolean:
-        text = pl.lit(series).cast(pl.String).str.to_lowercase()  # true/false
-    elif isinstance(dtype, pl.List) and (dtype.inner.is_integer() or dtype.inner == pl.Boolean):
-        inner = indent + "  "
-        items = pl.lit(series).list.eval(
-            pl.element().cast(pl.String).str.to_lowercase().fill_null("null")
-        )
-        text = (
-            pl.when(pl.lit(series).list.len() == 0)
-            .then(pl.lit("[]"))
-            .otherwise(
-                pl.concat_str(
-                    pl.lit("[\n" + inner),
-                    items.list.join(",\n" + inner),
-                    pl.lit("\n" + indent + "]"),
-                )
+#: Floats whose magnitude is in [low, high) (and zeros) Python's ``repr`` writes in positional
+#: notation with the shortest digits that read back the same, as polars' cast to text does;
+#: outside it ``repr`` switches to ``1e-05`` / ``1e+16`` forms polars does not write.
+_PLAIN_FLOATS = (1e-4, 1e16)
+#: Values on both sides of every rule of the two formats (checked once per process).
+_FLOAT_PROBES = [
+    *(0.0, -0.0, 1e-4, -1e-4, 0.00011, 0.1, 0.2, 0.1 + 0.2, 1 / 3, 2 / 3, 0.5, 1.0, -1.0, 2.5),
+    *(100.0, 1e15, 1e15 + 0.5, 9007199254740993.0, 9999999999999998.0, 123456789.125),
+    *(5e-324 * 2**1000, 1.7976931348623157e308 / 2**960, 4.35, 0.07, 1234.5678, 98765.4321e3),
+    *(float(2**53), 0.1 * 3, 3.141592653589793, 2.718281828459045, 1e-3, 0.000123456789),
+]
+
+
+@functools.cache
+def _polars_floats_are_repr() -> bool:
+    """Whether this polars writes plain floats as Python's ``repr`` does (else Python does)."""
+    low, high = _PLAIN_FLOATS
+    probes = [v for v in _FLOAT_PROBES if v == 0 or low <= abs(v) < high]
+    texts = pl.Series(probes, dtype=pl.Float64).cast(pl.String).to_list()
+    return texts == [float.__repr__(v) for v in probes]
+
+
+def _float_json(values: pl.Series) -> pl.Series:
+    """Each float (Float64) as ``json.dumps`` writes it after :func:`json_safe`: polars' text
+    where it is Python's (:data:`_PLAIN_FLOATS`), Python's own for the rest (NaN, infinities,
+    tiny, huge)."""
+    if not _polars_floats_are_repr():
+        return _python_float_json(values)
+    text = values.cast(pl.String)
+    odd = (~_plain_float(pl.col(values.name))).fill_null(False)  # null stays null
+    rows = values.to_frame().select(odd).to_series().arg_true()
+    if rows.len():
+        text = text.scatter(rows, _python_float_json(values.gather(rows)))
+    return text
+
+
+def _plain_float(values: pl.Expr) -> pl.Expr:
+    """Whether each float (Float64) is one polars writes as ``repr`` does (:data:`_PLAIN_FLOATS`)."""
+    low, high = _PLAIN_FLOATS
+    magnitude = values.abs()
+    return values.is_finite() & (((magnitude >= low) & (magnitude < high)) | (values == 0))
+
+
+class _Facts(NamedTuple):
+    """What the writer needs to know of one column of a chunk (:func:`_facts`)."""
+
+    nulls: int
+    #: every value the same (floats by bit pattern: -0.0 and 0.0 are written apart; NaN never)
+    same: bool
+    #: a value needs more than the plain per-row text: a float polars does not write as
+    #: ``repr``, a string to escape, an empty list or a null item
+    special: bool
+    #: a list column whose lists all have this many items (else -1)
+    width: int
+
+
+def _facts(frame: pl.DataFrame) -> list[_Facts]:
+    """The :class:`_Facts` of every column of ``frame``, in one ``select`` (polars computes the
+    columns side by side)."""
+    exprs: list[pl.Expr] = []
+    for name, dtype in frame.schema.items():
+        values = pl.col(name)
+        width = pl.lit(-1)
+        if dtype.is_float():
+            values = values.cast(pl.Float64)
+            inverse = 1.0 / values  # -inf for -0.0, +inf for 0.0
+            same = (
+                ~values.is_nan().any()
+                & (values.min() == values.max())
+                & (inverse.min() == inverse.max())
             )
-        )
+            special = (~_plain_float(values)).any() | pl.lit(not _polars_floats_are_repr())
+        elif isinstance(dtype, pl.List):
+            same = pl.lit(False)
+            lengths = values.list.len()
+            special = (lengths == 0).any() | values.explode().is_null().any()
+            width = pl.when(lengths.min() == lengths.max()).then(lengths.min()).otherwise(-1)
+        elif dtype == pl.Null:
+            same, special = pl.lit(True), pl.lit(False)
+        elif dtype == pl.String or dtype == pl.Categorical or isinstance(dtype, pl.Enum):
+            values = values.cast(pl.String)
+            same = (values == values.first()).all()
+            special = values.str.contains(_NEEDS_ESCAPE).any()
+        else:  # integers, booleans
+            same, special = (values == values.first()).all(), pl.lit(False)
+        i = len(exprs)
+        exprs += [
+            values.null_count().alias(f"n{i}"),
+            same.fill_null(False).alias(f"s{i}"),
+            special.fill_null(False).alias(f"x{i}"),
+            width.fill_null(-1).cast(pl.Int64).alias(f"w{i}"),
+        ]
+    row = frame.select(exprs).row(0)
+    return [
+        _Facts(int(row[i]), bool(row[i + 1]), bool(row[i + 2]), int(row[i + 3]))
+        for i in range(0, len(row), 4)
+    ]
+
+
+#: Lists of at most this many items, all of one length, are written item by item (no join).
+_ITEMWISE_LISTS = 16
+
+
+def _value_parts(
+    frame: pl.DataFrame, name: str, facts: _Facts, texts: dict[str, pl.Series]
+) -> list[str | pl.Expr]:
+    """The JSON text of every value of ``frame[name]`` (a key's value, indented by 4) as literal
+    texts and per-row texts to concatenate. Texts Python made (floats outside
+    :data:`_PLAIN_FLOATS`, escaped strings) go into ``texts``, as columns."""
+    dtype = frame.schema[name]
+    values = pl.col(name)
+    nulls = facts.nulls
+    if dtype.is_float():
+        if facts.special:
+            texts["t" + name] = _float_json(frame.get_column(name).cast(pl.Float64))
+            values = pl.col("t" + name)
+        else:
+            values = values.cast(pl.Float64).cast(pl.String)
+        return [values.fill_null("null") if nulls else values]
+    if dtype.is_integer():
+        values = values.cast(pl.String)
+        return [values.fill_null("null") if nulls else values]
+    if dtype == pl.Boolean:
+        text = pl.when(values).then(pl.lit("true")).when(~values).then(pl.lit("false"))
+        return [text.otherwise(pl.lit("null"))]
+    if isinstance(dtype, pl.List):
+        return _list_parts(values, dtype, facts)
+    if facts.special:
+        texts["t" + name] = _string_json(frame.get_column(name))
+        values = pl.col("t" + name)
     else:
-        raise _NotVectorised(f"{series.name}: {dtype}")
-    return text.fill_null("null")
+        values = values.cast(pl.String)
+    if nulls == 0:  # the quotes go into the template
+        return ['"', values, '"']
+    return [pl.concat_str(pl.lit('"'), values, pl.lit('"')).fill_null("null")]
 
 
-def _fields(stats: pl.DataFrame) -> pl.DataFrame:
-    """One text column per key: ``    "key": VALUE,`` (no comma after the last key), all built
-    in one ``select`` (polars builds them side by side)."""
-    columns = _combined_columns(stats)
-    return stats.select(
-        pl.concat_str(
-            pl.lit("    " + json_text(column) + ": "),
-            _value_json(stats.get_column(column), "    "),
-            pl.lit("," if i < len(columns) - 1 else ""),
-        ).alias(f"_{i}")
-        for i, column in enumerate(columns)
+def _list_parts(lists: pl.Expr, dtype: pl.DataType, facts: _Facts) -> list[str | pl.Expr]:
+    """A list of integers or booleans, one item per line as ``json.dumps(indent=2)`` writes it
+    (a key's value: items indented by 6)."""
+    inner = dtype.inner  # type: ignore[attr-defined]
+    odd = facts.nulls > 0 or facts.special  # null or empty lists, or null items
+    opening, separator, closing = "[\n      ", ",\n      ", "\n    ]"
+    if not odd and 0 < facts.width <= _ITEMWISE_LISTS and inner != pl.Boolean:
+        # Every list has the same few items: each item is a part, the brackets and
+        # separators go into the template.
+        parts: list[str | pl.Expr] = [opening]
+        for item in range(facts.width):
+            parts += [separator] if item else []
+            parts.append(lists.list.get(item).cast(pl.String))
+        return [*parts, closing]
+    items = lists.cast(pl.List(pl.String))
+    if inner == pl.Boolean:
+        items = items.list.eval(pl.element().str.to_lowercase())  # true/false on every polars
+    if odd:
+        items = items.list.eval(pl.element().fill_null("null"))
+    joined = items.list.join(separator)
+    if not odd:
+        return [opening, joined, closing]
+    text = (
+        pl.when(lists.list.len() == 0)
+        .then(pl.lit("[]"))
+        .otherwise(pl.concat_str(pl.lit(opening), joined, pl.lit(closing)))
     )
+    return [text.fill_null("null")]
 
 
 #: Each object's keys on lines of their own, objects separated as ``json.dumps(indent=2)`` does.
@@ -327,39 +458,77 @@ _BETWEEN_OBJECTS = "\n  },\n  {\n"
 _AFTER_LAST = "\n  }\n]\n"
 
 
-def _write_chunk(handle: IO[bytes], fields: pl.DataFrame, last: bool) -> None:
-    """Write ``fields``' objects; after the last, the list's end."""
-    if not last:
-        _write_objects(handle, fields, _BETWEEN_OBJECTS)
-        return
-    if fields.height > 1:
-        _write_objects(handle, fields.head(fields.height - 1), _BETWEEN_OBJECTS)
-    _write_objects(handle, fields.tail(1), _AFTER_LAST)
+def _objects(chunk: pl.DataFrame) -> tuple[pl.DataFrame, pl.Expr | str]:
+    """Each row's whole object (its key lines, then :data:`_BETWEEN_OBJECTS`) as one
+    ``concat_str`` of literal and per-row parts over the returned frame: the keys, punctuation
+    and the values that are the same on every row of ``chunk`` are literals of one template.
+    A string instead of an expression: every row's object is that text."""
+    columns = _combined_columns(chunk)
+    frame = chunk.select(pl.col(c).alias(f"c{i}") for i, c in enumerate(columns))
+    texts: dict[str, pl.Series] = {}
+    parts: list[pl.Expr] = []
+    literal = ""
+    for (i, column), facts in zip(enumerate(columns), _facts(frame), strict=True):
+        literal += ("    " if i == 0 else ",\n    ") + json_text(column) + ": "
+        if facts.nulls == frame.height or (facts.same and not facts.nulls):
+            # one value on every row: the template has it
+            literal += json_text(json_safe(frame.get_column(f"c{i}")[0]))
+            continue
+        for part in _value_parts(frame, f"c{i}", facts, texts):
+            if isinstance(part, str):
+                literal += part
+                continue
+            if literal:
+                parts.append(pl.lit(literal))
+            parts.append(part)
+            literal = ""
+    literal += _BETWEEN_OBJECTS
+    if not parts:
+        return frame, literal
+    if texts:
+        frame = frame.with_columns(series.alias(name) for name, series in texts.items())
+    return frame, pl.concat_str([*parts, pl.lit(literal)])
 
 
-def _write_objects(handle: IO[bytes], fields: pl.DataFrame, terminator: str) -> None:
-    # A CSV writer without quoting is a fast row-major join: keys on lines of their own
-    # (separator), each object closed and the next opened by the line terminator.
-    fields.write_csv(
-        handle,
-        include_header=False,
-        separator="\n",
-        line_terminator=terminator,
-        quote_style="never",
-    )
+def _encode(chunk: pl.DataFrame) -> list[memoryview | bytes]:
+    """The bytes of ``chunk``'s objects, each followed by :data:`_BETWEEN_OBJECTS`: slices of
+    the chunk built side by side, their texts' UTF-8 buffers handed out without a copy."""
+    frame, objects = _objects(chunk)
+    if isinstance(objects, str):
+        return [objects.encode("utf-8") * chunk.height]
+    step = -(-chunk.height // _SLICES_PER_CHUNK)
+    slices = [frame.slice(s, step).lazy().select(objects) for s in range(0, chunk.height, step)]
+    return [view for texts in pl.collect_all(slices) for view in _text_bytes(texts.to_series())]
+
+
+def _text_bytes(texts: pl.Series) -> list[memoryview]:
+    """The concatenated UTF-8 bytes of ``texts`` (no nulls), as views of Arrow buffers."""
+    import pyarrow as pa
+
+    array = texts.to_arrow()
+    views = []
+    for part in array.chunks if isinstance(array, pa.ChunkedArray) else [array]:
+        if part.type != pa.large_string():
+            part = part.cast(pa.large_string())
+        if len(part) == 0:
+            continue
+        _, offsets, data = part.buffers()
+        bounds = np.frombuffer(offsets, dtype=np.int64)[part.offset : part.offset + len(part) + 1]
+        views.append(memoryview(data)[int(bounds[0]) : int(bounds[-1])])
+    return views
 
 
 class _BackgroundWriter:
-    """Joins and writes chunks of fields (:func:`_fields`) to ``handle`` in a thread while the
-    caller builds the next (polars releases the GIL). A regular file's chunks are also synced
-    to disk as they come (``fdatasync`` in the thread, not waited for by the encoder), so the
-    final fsync of :func:`atomic_open` finds little left: the disk works while the rest is
-    encoded. The first error of the thread is raised in the caller, at its next :meth:`put` or
-    at the end."""
+    """Writes chunks of bytes (:func:`_encode`) to ``handle`` in a thread while the caller
+    builds the next (polars releases the GIL). A regular file's chunks are also synced to disk
+    as they come (``fdatasync`` in the thread, not waited for by the encoder), so the final
+    fsync of :func:`atomic_open` finds little left: the disk works while the rest is encoded.
+    The first error of the thread is raised in the caller, at its next :meth:`put` or at the
+    end."""
 
     def __init__(self, handle: IO[bytes]) -> None:
         self._handle = handle
-        self._queue: queue.Queue[tuple[pl.DataFrame, bool] | None] = queue.Queue(1)
+        self._queue: queue.Queue[list[memoryview | bytes] | None] = queue.Queue(1)
         self._error: BaseException | None = None
         self._sync = _is_regular(handle)
         self._thread = threading.Thread(target=self._run, name="evaltui-json-writer", daemon=True)
@@ -370,7 +539,8 @@ class _BackgroundWriter:
             if self._error is not None:
                 continue  # drain, so the caller never blocks on a full queue
             try:
-                _write_chunk(self._handle, *chunk)
+                for piece in chunk:
+                    self._handle.write(piece)
                 if self._sync:
                     self._handle.flush()
                     _datasync(self._handle.fileno())
@@ -379,7 +549,7 @@ class _BackgroundWriter:
             del chunk
             self._queue.task_done()
 
-    def put(self, chunk: tuple[pl.DataFrame, bool]) -> None:
+    def put(self, chunk: list[memoryview | bytes]) -> None:
         """Hand ``chunk`` over once the previous one is written: at most two chunks are alive
         (one written, one built), as memory goes."""
         self._queue.join()
@@ -411,25 +581,24 @@ _datasync = getattr(os, "fdatasync", os.fsync)
 
 def write_combined_json_to(stats: pl.DataFrame, handle: IO[bytes]) -> None:
     """Write the combined JSON's bytes: exactly those of ``json_text(json_safe(
-    combined_records(stats)), indent=2)`` and a newline, built column by column, a chunk of
-    rows at a time; each chunk is written (in a thread) while the next is built."""
-    try:
-        first = _fields(stats.slice(0, _ROWS_PER_CHUNK)) if stats.height else None
-    except _NotVectorised:
-        first = None
-    if first is None:  # no rows, or a column type only the Python encoder knows
+    combined_records(stats)), indent=2)`` and a newline, built a chunk of rows at a time (each
+    object one text made by polars); each chunk is written (in a thread) while the next is
+    built."""
+    if stats.height == 0 or not all(_vectorised(dtype) for dtype in stats.dtypes):
+        # no rows, or a column type only the Python encoder knows
         handle.writelines(chunk.encode("utf-8") for chunk in _json_chunks(combined_records(stats)))
         return
     handle.write(b"[\n  {\n")
+    between = len(_BETWEEN_OBJECTS.encode("utf-8"))
     writer = _BackgroundWriter(handle)
     try:
-        fields: pl.DataFrame | None = first
-        del first  # not kept alive past its chunk
         for start in range(0, stats.height, _ROWS_PER_CHUNK):
-            if fields is None:
-                fields = _fields(stats.slice(start, _ROWS_PER_CHUNK))
-            writer.put((fields, start + _ROWS_PER_CHUNK >= stats.height))
-            fields = None
+            chunk: list[memoryview | bytes] = [*_encode(stats.slice(start, _ROWS_PER_CHUNK))]
+            if start + _ROWS_PER_CHUNK >= stats.height:  # the last object closes the list
+                chunk[-1] = chunk[-1][:-between]
+                chunk.append(_AFTER_LAST.encode("utf-8"))
+            writer.put(chunk)
+            del chunk  # not kept alive past its write
     except BaseException:
         writer.close(check=False)  # this error, not a later one of the thread
         raise

@@ -294,6 +294,90 @@ def test_combined_json_pipelined_writer_matches_the_python_encoder_on_generated_
         assert buffer.getvalue() == expected
 
 
+def test_combined_json_values_the_same_on_every_row_of_a_chunk_keep_their_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A value the same on every row of a chunk is written once into the chunk's template:
+    # -0.0 and 0.0 apart, NaN, infinities, strings to escape, categoricals, all-null columns of
+    # every type, columns the same in one chunk and not in the next.
+    import evaltui.data.export as export
+
+    rows = 6
+    stats = pl.DataFrame(
+        {
+            "prompt": ['a"b\n\u2028' + "\x7f"] * rows,
+            "zero": [0.0] * 3 + [-0.0] * 3,
+            "nan": [float("nan")] * rows,
+            "inf": [-float("inf")] * 4 + [float("inf")] * 2,
+            "tiny": [1e-300] * rows,
+            "f32": pl.Series([0.1] * rows, dtype=pl.Float32),
+            "no_float": pl.Series([None] * rows, dtype=pl.Float64),
+            "no_text": pl.Series([None] * rows, dtype=pl.String),
+            "no_list": pl.Series([None] * rows, dtype=pl.List(pl.UInt32)),
+            "no_flag": pl.Series([None] * rows, dtype=pl.Boolean),
+            "some_null": [1, 1, 1, None, None, None],
+            "cat": pl.Series(["x{}", "x{}", "x{}", "y", "y", "y"], dtype=pl.Categorical),
+            "enum": pl.Series(["b"] * rows, dtype=pl.Enum(["a", "b"])),
+            "flag": [True, True, True, True, False, True],
+            "big": pl.Series([2**64 - 1] * rows, dtype=pl.UInt64),
+            "same_lists": pl.Series([[1, 2]] * rows, dtype=pl.List(pl.UInt32)),
+            "empty": pl.Series([[]] * rows, dtype=pl.List(pl.Int8)),
+            # lists all of one length are written item by item
+            "pairs": pl.Series([[i, 2**64 - 1 - i] for i in range(rows)], dtype=pl.List(pl.UInt64)),
+            "wide": pl.Series(
+                [list(range(i, i + 17)) for i in range(rows)], dtype=pl.List(pl.Int32)
+            ),
+            "bool_pairs": pl.Series([[i % 2 == 0, True] for i in range(rows)]),
+            "ragged": pl.Series([[1], [1, 2]] * 3, dtype=pl.List(pl.UInt32)),
+            "run": ["r"] * rows,
+        }
+    )
+    expected = _python_combined(stats)
+    for size in (1, 2, 3, 4, 6):
+        monkeypatch.setattr(export, "_ROWS_PER_CHUNK", size)
+        assert write_combined_json(stats, tmp_path / "s.json").read_bytes() == expected
+    every_row_the_same = stats.select("prompt", "nan", "tiny", "enum", "no_text", "run")
+    assert write_combined_json(
+        every_row_the_same, tmp_path / "t.json"
+    ).read_bytes() == _python_combined(every_row_the_same)
+
+
+@pytest.mark.parametrize("polars_text", [True, False])
+def test_combined_json_floats_of_every_magnitude_are_written_as_python_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, polars_text: bool
+) -> None:
+    # polars writes the plain ones (1e-4 <= |x| < 1e16, zeros), Python the rest; any bit
+    # pattern (subnormals, NaN payloads, infinities) and the values on both sides of the bounds.
+    import math
+
+    import numpy as np
+
+    import evaltui.data.export as export
+
+    if not polars_text:  # a polars that writes floats its own way: Python writes them all
+        monkeypatch.setattr(export, "_polars_floats_are_repr", lambda: False)
+    rng = np.random.default_rng(7)
+    bits = rng.integers(0, 2**64, 20_000, dtype=np.uint64, endpoint=False)
+    edges = []
+    for bound in (1e-4, 1e16, 1e-5, 1e15, 1.0, 5e-324, 1.7976931348623157e308):
+        for sign in (1.0, -1.0):
+            edges.append(sign * bound)
+            edges += [math.nextafter(sign * bound, target) for target in (0.0, sign * math.inf)]
+    scale = 10.0 ** rng.integers(0, 6, 5_000)
+    values = np.concatenate(
+        [
+            bits.view(np.float64),
+            10.0 ** rng.uniform(-6, 18, 20_000),
+            np.round(rng.uniform(0, 1000, 5_000) * scale) / scale,  # few digits
+            edges,
+        ]
+    )
+    stats = pl.DataFrame({"value": values, "negative": -values})
+    expected = _python_combined(stats)
+    monkeypatch.setattr(export, "_ROWS_PER_CHUNK", 9_999)
+    assert write_combined_json(stats, tmp_path / "f.json").read_bytes() == expected
+
+
 def _writer_threads() -> list[str]:
     import threading
 
@@ -336,16 +420,16 @@ def test_combined_json_encoding_error_mid_way_stops_the_writer_and_keeps_the_old
     monkeypatch.setattr(export, "_ROWS_PER_CHUNK", 10)
     stats = _generated_stats(100, 5)
     built = 0
-    fields = export._fields
+    encode = export._encode
 
-    def fail_at_the_fourth_chunk(frame: pl.DataFrame) -> pl.DataFrame:
+    def fail_at_the_fourth_chunk(frame: pl.DataFrame) -> list[memoryview]:
         nonlocal built
         built += 1
         if built == 4:
             raise MemoryError("out of memory")
-        return fields(frame)
+        return encode(frame)
 
-    monkeypatch.setattr(export, "_fields", fail_at_the_fourth_chunk)
+    monkeypatch.setattr(export, "_encode", fail_at_the_fourth_chunk)
     target = tmp_path / "c.json"
     target.write_text("previous")
     with pytest.raises(MemoryError):
