@@ -343,10 +343,12 @@ class _Facts(NamedTuple):
 
 
 def _facts(frame: pl.DataFrame) -> list[_Facts]:
-    """The :class:`_Facts` of every column of ``frame``, in one ``select`` (polars computes the
-    columns side by side)."""
-    exprs: list[pl.Expr] = []
-    for name, dtype in frame.schema.items():
+    """The :class:`_Facts` of every column of ``frame``, in two ``select``s (polars computes the
+    columns side by side): first the null counts, sameness and list widths; then whether a value
+    is special, only for the columns not written as one value (it scans every string)."""
+    first: list[pl.Expr] = []
+    special: dict[int, pl.Expr] = {}
+    for i, (name, dtype) in enumerate(frame.schema.items()):
         values = pl.col(name)
         width = pl.lit(-1)
         if dtype.is_float():
@@ -357,31 +359,33 @@ def _facts(frame: pl.DataFrame) -> list[_Facts]:
                 & (values.min() == values.max())
                 & (inverse.min() == inverse.max())
             )
-            special = (~_plain_float(values)).any() | pl.lit(not _polars_floats_are_repr())
+            special[i] = (~_plain_float(values)).any() | pl.lit(not _polars_floats_are_repr())
         elif isinstance(dtype, pl.List):
             same = pl.lit(False)
             lengths = values.list.len()
-            special = (lengths == 0).any() | values.explode().is_null().any()
+            special[i] = (lengths == 0).any() | values.explode().is_null().any()
             width = pl.when(lengths.min() == lengths.max()).then(lengths.min()).otherwise(-1)
         elif dtype == pl.Null:
-            same, special = pl.lit(True), pl.lit(False)
+            same = pl.lit(True)
         elif dtype == pl.String or dtype == pl.Categorical or isinstance(dtype, pl.Enum):
             values = values.cast(pl.String)
             same = (values == values.first()).all()
-            special = values.str.contains(_NEEDS_ESCAPE).any()
+            special[i] = values.str.contains(_NEEDS_ESCAPE).any()
         else:  # integers, booleans
-            same, special = (values == values.first()).all(), pl.lit(False)
-        i = len(exprs)
-        exprs += [
+            same = (values == values.first()).all()
+        first += [
             values.null_count().alias(f"n{i}"),
             same.fill_null(False).alias(f"s{i}"),
-            special.fill_null(False).alias(f"x{i}"),
             width.fill_null(-1).cast(pl.Int64).alias(f"w{i}"),
         ]
-    row = frame.select(exprs).row(0)
+    row = frame.select(first).row(0)
+    nulls, same, width = row[0::3], row[1::3], row[2::3]
+    varying = [i for i in special if not (nulls[i] == frame.height or (same[i] and not nulls[i]))]
+    found = frame.select(special[i].fill_null(False).alias(f"x{i}") for i in varying)
+    odd = dict(zip(varying, found.row(0) if varying else (), strict=True))
     return [
-        _Facts(int(row[i]), bool(row[i + 1]), bool(row[i + 2]), int(row[i + 3]))
-        for i in range(0, len(row), 4)
+        _Facts(int(nulls[i]), bool(same[i]), bool(odd.get(i, False)), int(width[i]))
+        for i in range(len(nulls))
     ]
 
 
