@@ -506,20 +506,57 @@ def _encode(chunk: pl.DataFrame) -> list[memoryview | bytes]:
 
 
 def _text_bytes(texts: pl.Series) -> list[memoryview]:
-    """The concatenated UTF-8 bytes of ``texts`` (no nulls), as views of Arrow buffers."""
+    """The concatenated UTF-8 bytes of ``texts`` (no nulls), as views of Arrow buffers: read
+    where polars keeps them when they lie there back to back (:func:`_view_runs`), else from a
+    ``large_string`` copy."""
     import pyarrow as pa
 
-    array = texts.to_arrow()
-    views = []
+    array = texts.to_arrow(compat_level=pl.CompatLevel.newest())
+    views: list[memoryview] = []
     for part in array.chunks if isinstance(array, pa.ChunkedArray) else [array]:
-        if part.type != pa.large_string():
-            part = part.cast(pa.large_string())
         if len(part) == 0:
             continue
+        runs = _view_runs(part) if part.type == pa.string_view() else None
+        if runs is not None:
+            views += runs
+            continue
+        part = part.cast(pa.large_string())
         _, offsets, data = part.buffers()
         bounds = np.frombuffer(offsets, dtype=np.int64)[part.offset : part.offset + len(part) + 1]
         views.append(memoryview(data)[int(bounds[0]) : int(bounds[-1])])
     return views
+
+
+#: An Arrow string view: the string's length, its first 4 bytes, then (strings longer than 12
+#: bytes) the index of the data buffer that holds it and its offset there.
+_STRING_VIEW = np.dtype(
+    [("length", "<i4"), ("prefix", "<i4"), ("buffer", "<i4"), ("offset", "<i4")]
+)
+
+
+def _view_runs(array: Any) -> list[memoryview] | None:
+    """The bytes of a ``string_view`` array's strings in row order, as slices of its data
+    buffers, when consecutive rows lie back to back in them (as polars builds a column: no
+    copy); None when they do not (a short string kept in its view, nulls, another order)."""
+    buffers = array.buffers()
+    if array.null_count or buffers[1] is None:
+        return None
+    views = np.frombuffer(buffers[1], dtype=_STRING_VIEW)[array.offset : array.offset + len(array)]
+    lengths = views["length"].astype(np.int64)
+    if int(lengths.min()) <= 12:
+        return None
+    which = views["buffer"].astype(np.int64)
+    starts = views["offset"].astype(np.int64)
+    ends = starts + lengths
+    same = which[1:] == which[:-1]
+    if not bool((starts[1:] == ends[:-1])[same].all()):
+        return None
+    firsts = np.concatenate([[0], np.flatnonzero(~same) + 1])
+    lasts = np.concatenate([firsts[1:] - 1, [len(views) - 1]])
+    return [
+        memoryview(buffers[2 + int(which[first])])[int(starts[first]) : int(ends[last])]
+        for first, last in zip(firsts.tolist(), lasts.tolist(), strict=True)
+    ]
 
 
 class _BackgroundWriter:

@@ -378,6 +378,36 @@ def test_combined_json_floats_of_every_magnitude_are_written_as_python_writes_th
     assert write_combined_json(stats, tmp_path / "f.json").read_bytes() == expected
 
 
+def test_combined_json_text_bytes_read_in_place_only_when_rows_lie_back_to_back() -> None:
+    # The objects' bytes are read where polars keeps them (no copy) when consecutive rows lie
+    # back to back in its buffers; any other layout is copied out: the bytes are the same.
+    import pyarrow as pa
+
+    import evaltui.data.export as export
+
+    words = [f"object {i} " + "é" * (i % 7) + "x" * 20 for i in range(3000)]
+    built = pl.select(pl.concat_str(pl.lit("<"), pl.Series(words), pl.lit(">"))).to_series()
+    expected = "".join(f"<{w}>" for w in words).encode()
+    arrow = built.to_arrow(compat_level=pl.CompatLevel.newest())
+    assert arrow.type == pa.string_view()
+    assert export._view_runs(arrow) is not None  # read in place
+    cases = {
+        "built": (built, expected),
+        "reversed": (built.reverse(), "".join(f"<{w}>" for w in reversed(words)).encode()),
+        "short": (pl.Series(["ab", "c" * 12, "d" * 13]), ("ab" + "c" * 12 + "d" * 13).encode()),
+        "sliced": (built.slice(5, 7), "".join(f"<{w}>" for w in words[5:12]).encode()),
+        "chunks": (
+            pl.concat([built.slice(0, 3), built.reverse().slice(0, 2)], rechunk=False),
+            "".join(f"<{w}>" for w in [*words[:3], *words[:-3:-1]]).encode(),
+        ),
+        "empty": (built.head(0), b""),
+    }
+    for name, (texts, want) in cases.items():
+        assert b"".join(export._text_bytes(texts)) == want, name
+    reversed_arrow = built.reverse().to_arrow(compat_level=pl.CompatLevel.newest())
+    assert export._view_runs(reversed_arrow) is None
+
+
 def _writer_threads() -> list[str]:
     import threading
 
