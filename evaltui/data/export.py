@@ -379,13 +379,15 @@ def _facts(frame: pl.DataFrame) -> list[_Facts]:
             width.fill_null(-1).cast(pl.Int64).alias(f"w{i}"),
         ]
     row = frame.select(first).row(0)
-    nulls, same, width = row[0::3], row[1::3], row[2::3]
-    varying = [i for i in special if not (nulls[i] == frame.height or (same[i] and not nulls[i]))]
+    counts, sames, widths = row[0::3], row[1::3], row[2::3]
+    varying = [
+        i for i in special if not (counts[i] == frame.height or (sames[i] and not counts[i]))
+    ]
     found = frame.select(special[i].fill_null(False).alias(f"x{i}") for i in varying)
     odd = dict(zip(varying, found.row(0) if varying else (), strict=True))
     return [
-        _Facts(int(nulls[i]), bool(same[i]), bool(odd.get(i, False)), int(width[i]))
-        for i in range(len(nulls))
+        _Facts(int(counts[i]), bool(sames[i]), bool(odd.get(i, False)), int(widths[i]))
+        for i in range(len(counts))
     ]
 
 
