@@ -417,12 +417,14 @@ def _writer_threads() -> list[str]:
 def test_combined_json_write_error_in_the_writer_thread_is_raised_and_nothing_is_left(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Through the page cache (no O_DIRECT): the third chunk's fdatasync finds the disk full.
     import errno
     import os
 
     import evaltui.data.export as export
 
     monkeypatch.setattr(export, "_ROWS_PER_CHUNK", 10)
+    monkeypatch.setattr(export, "_O_DIRECT", 0)
     stats = _generated_stats(100, 4)
     synced: list[int] = []
 
@@ -440,6 +442,85 @@ def test_combined_json_write_error_in_the_writer_thread_is_raised_and_nothing_is
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json"]  # no temp file, no manifest
     assert _writer_threads() == []
     assert len(synced) == 3  # the first error stops the writing; the rest was drained, unwritten
+
+
+def test_combined_json_direct_write_error_is_raised_and_nothing_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Direct writes (a small aligned buffer: many of them): the third finds the disk full.
+    import errno
+    import os
+
+    import evaltui.data.export as export
+
+    monkeypatch.setattr(export, "_ROWS_PER_CHUNK", 10)
+    monkeypatch.setattr(export, "_STAGING_BYTES", 2 * export._DIRECT_BLOCK)
+    stats = _generated_stats(100, 4)
+    writes: list[int] = []
+    modes: list[bool] = []
+    set_direct = export._set_direct
+
+    def full_disk(fd: int, data: memoryview) -> int:
+        writes.append(len(data))
+        if len(writes) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return os.write(fd, data)
+
+    def record(fd: int, on: bool) -> bool:
+        modes.append(on and set_direct(fd, on))
+        return modes[-1] if on else set_direct(fd, on)
+
+    monkeypatch.setattr(export, "_os_write", full_disk)
+    monkeypatch.setattr(export, "_set_direct", record)
+    target = tmp_path / "c.json"
+    target.write_text("previous")
+    with pytest.raises(OSError, match="No space left"):
+        write_combined_json(stats, target)
+    assert target.read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json"]
+    assert _writer_threads() == []
+    assert len(writes) == 3
+    if modes[0]:  # the file system took O_DIRECT: whole aligned blocks were written
+        assert writes[:2] == [2 * export._DIRECT_BLOCK] * 2
+
+
+@pytest.mark.parametrize("staging_blocks", [1, 3, 64])
+def test_combined_json_written_directly_or_through_the_page_cache_has_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, staging_blocks: int
+) -> None:
+    # Direct writes of whole blocks with the tail through the page cache, a file system that
+    # refuses O_DIRECT (EINVAL) mid-way, and no O_DIRECT at all: the same bytes.
+    import errno
+    import os
+
+    import evaltui.data.export as export
+
+    monkeypatch.setattr(export, "_ROWS_PER_CHUNK", 7)
+    monkeypatch.setattr(export, "_STAGING_BYTES", staging_blocks * export._DIRECT_BLOCK)
+    stats = _generated_stats(300, 6)
+    expected = _python_combined(stats)
+    assert write_combined_json(stats, tmp_path / "d.json").read_bytes() == expected
+    calls = 0
+
+    def refuses_later(fd: int, data: memoryview) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            import fcntl
+
+            if fcntl.fcntl(fd, fcntl.F_GETFL) & export._O_DIRECT:
+                raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        return os.write(fd, data)
+
+    # a file that does not start on a block boundary is written through the page cache
+    with (tmp_path / "g.json").open("wb") as handle:
+        handle.write(b"x")
+        export.write_combined_json_to(stats, handle)
+    assert (tmp_path / "g.json").read_bytes() == b"x" + expected
+    monkeypatch.setattr(export, "_os_write", refuses_later)
+    assert write_combined_json(stats, tmp_path / "e.json").read_bytes() == expected
+    monkeypatch.setattr(export, "_O_DIRECT", 0)
+    assert write_combined_json(stats, tmp_path / "f.json").read_bytes() == expected
 
 
 def test_combined_json_encoding_error_mid_way_stops_the_writer_and_keeps_the_old_file(
