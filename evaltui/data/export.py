@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import glob
 import io
 import json
 import math
+import mmap
 import os
 import queue
 import stat
@@ -18,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, NamedTuple
 
 import numpy as np
 import polars as pl
@@ -237,15 +239,26 @@ for _code, _escape in _JSON_ESCAPES.items():
     _STRING_ESCAPES[chr(_code)] = _escape
 
 _ROWS_PER_CHUNK = 50_000
+#: Each chunk is encoded as this many slices side by side (``pl.collect_all``: polars' threads).
+_SLICES_PER_CHUNK = 2
 #: Characters a string needs escaped for (the keys of :data:`_STRING_ESCAPES`), as a regex class.
 _NEEDS_ESCAPE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _STRING_ESCAPES) + "]"
 
 
-class _NotVectorised(Exception):
-    """A column type the vectorised writer does not handle: use the Python encoder."""
+def _vectorised(dtype: pl.DataType) -> bool:
+    """Whether :func:`_value_parts` encodes values of ``dtype``."""
+    if isinstance(dtype, pl.List):
+        return dtype.inner.is_integer() or dtype.inner == pl.Boolean
+    return (
+        dtype.is_float()
+        or dtype.is_integer()
+        or dtype in (pl.String, pl.Categorical, pl.Boolean, pl.Null)
+        or isinstance(dtype, pl.Enum)
+    )
 
 
-def _string_json(series: pl.Series) -> pl.Expr:
+def _string_json(series: pl.Series) -> pl.Series:
+    """Each string escaped as :func:`json_text` escapes it, without its quotes (null stays null)."""
     text = series.cast(pl.String)
     # Most strings need no escape: only those that do go through the (slower) replacement.
     needs = text.str.contains(_NEEDS_ESCAPE).fill_null(False)
@@ -255,71 +268,196 @@ def _string_json(series: pl.Series) -> pl.Expr:
             list(_STRING_ESCAPES), list(_STRING_ESCAPES.values())
         )
         text = text.scatter(rows, escaped)
-    return pl.concat_str(pl.lit('"'), pl.lit(text), pl.lit('"'))
+    return text
 
 
-def _float_json(series: pl.Series) -> pl.Series:
+def _python_float_json(values: pl.Series) -> pl.Series:
     """Each float as ``json.dumps`` writes it after :func:`json_safe` (``repr``; NaN and the
-    infinities as strings; null left null). Each distinct bit pattern is formatted once."""
-    values = series.cast(pl.Float64).to_numpy()
-    bits = np.ascontiguousarray(values).view(np.uint64)
+    infinities as strings; null left null), formatted by Python: each distinct bit pattern once."""
+    array = values.to_numpy()
+    bits = np.ascontiguousarray(array).view(np.uint64)
     distinct, inverse = np.unique(bits, return_inverse=True)
     texts = []
     for value in distinct.view(np.float64).tolist():
         safe = json_safe(value)
         texts.append(json.dumps(safe) if isinstance(safe, str) else float.__repr__(value))
     formatted = pl.Series(texts, dtype=pl.String).gather(inverse.reshape(-1))
-    if series.null_count() == 0:
+    if values.null_count() == 0:
         return formatted
-    return formatted.zip_with(series.is_not_null(), pl.Series([None], dtype=pl.String))
+    return formatted.zip_with(values.is_not_null(), pl.Series([None], dtype=pl.String))
 
 
-def _value_json(series: pl.Series, indent: str) -> pl.Expr:
-    """The JSON text of every value of ``series`` (``indent``: the value's own indentation)."""
-    dtype = series.dtype
-    if dtype.is_float():
-        text = pl.lit(_float_json(series))
-    elif dtype == pl.String or dtype == pl.Categorical or isinstance(dtype, pl.Enum):
-        text = _string_json(series)
-    elif dtype == pl.Null:
-        return pl.lit("null")
-    elif dtype.is_integer():
-        text = pl.lit(series).cast(pl.String)
-    elif dtype == pl.Boolean:
-        text = pl.lit(series).cast(pl.String).str.to_lowercase()  # true/false
-    elif isinstance(dtype, pl.List) and (dtype.inner.is_integer() or dtype.inner == pl.Boolean):
-        inner = indent + "  "
-        items = pl.lit(series).list.eval(
-            pl.element().cast(pl.String).str.to_lowercase().fill_null("null")
-        )
-        text = (
-            pl.when(pl.lit(series).list.len() == 0)
-            .then(pl.lit("[]"))
-            .otherwise(
-                pl.concat_str(
-                    pl.lit("[\n" + inner),
-                    items.list.join(",\n" + inner),
-                    pl.lit("\n" + indent + "]"),
-                )
+#: Floats whose magnitude is in [low, high) (and zeros) Python's ``repr`` writes in positional
+#: notation with the shortest digits that read back the same, as polars' cast to text does;
+#: outside it ``repr`` switches to ``1e-05`` / ``1e+16`` forms polars does not write.
+_PLAIN_FLOATS = (1e-4, 1e16)
+#: Values on both sides of every rule of the two formats (checked once per process).
+_FLOAT_PROBES = [
+    *(0.0, -0.0, 1e-4, -1e-4, 0.00011, 0.1, 0.2, 0.1 + 0.2, 1 / 3, 2 / 3, 0.5, 1.0, -1.0, 2.5),
+    *(100.0, 1e15, 1e15 + 0.5, 9007199254740993.0, 9999999999999998.0, 123456789.125),
+    *(5e-324 * 2**1000, 1.7976931348623157e308 / 2**960, 4.35, 0.07, 1234.5678, 98765.4321e3),
+    *(float(2**53), 0.1 * 3, 3.141592653589793, 2.718281828459045, 1e-3, 0.000123456789),
+]
+
+
+@functools.cache
+def _polars_floats_are_repr() -> bool:
+    """Whether this polars writes plain floats as Python's ``repr`` does (else Python does)."""
+    low, high = _PLAIN_FLOATS
+    probes = [v for v in _FLOAT_PROBES if v == 0 or low <= abs(v) < high]
+    texts = pl.Series(probes, dtype=pl.Float64).cast(pl.String).to_list()
+    return texts == [float.__repr__(v) for v in probes]
+
+
+def _float_json(values: pl.Series) -> pl.Series:
+    """Each float (Float64) as ``json.dumps`` writes it after :func:`json_safe`: polars' text
+    where it is Python's (:data:`_PLAIN_FLOATS`), Python's own for the rest (NaN, infinities,
+    tiny, huge)."""
+    if not _polars_floats_are_repr():
+        return _python_float_json(values)
+    text = values.cast(pl.String)
+    odd = (~_plain_float(pl.col(values.name))).fill_null(False)  # null stays null
+    rows = values.to_frame().select(odd).to_series().arg_true()
+    if rows.len():
+        text = text.scatter(rows, _python_float_json(values.gather(rows)))
+    return text
+
+
+def _plain_float(values: pl.Expr) -> pl.Expr:
+    """Whether each float (Float64) is one polars writes as ``repr`` does (:data:`_PLAIN_FLOATS`)."""
+    low, high = _PLAIN_FLOATS
+    magnitude = values.abs()
+    return values.is_finite() & (((magnitude >= low) & (magnitude < high)) | (values == 0))
+
+
+class _Facts(NamedTuple):
+    """What the writer needs to know of one column of a chunk (:func:`_facts`)."""
+
+    nulls: int
+    #: every value the same (floats by bit pattern: -0.0 and 0.0 are written apart; NaN never)
+    same: bool
+    #: a value needs more than the plain per-row text: a float polars does not write as
+    #: ``repr``, a string to escape, an empty list or a null item
+    special: bool
+    #: a list column whose lists all have this many items (else -1)
+    width: int
+
+
+def _facts(frame: pl.DataFrame) -> list[_Facts]:
+    """The :class:`_Facts` of every column of ``frame``, in two ``select``s (polars computes the
+    columns side by side): first the null counts, sameness and list widths; then whether a value
+    is special, only for the columns not written as one value (it scans every string)."""
+    first: list[pl.Expr] = []
+    special: dict[int, pl.Expr] = {}
+    for i, (name, dtype) in enumerate(frame.schema.items()):
+        values = pl.col(name)
+        width = pl.lit(-1)
+        if dtype.is_float():
+            values = values.cast(pl.Float64)
+            inverse = 1.0 / values  # -inf for -0.0, +inf for 0.0
+            same = (
+                ~values.is_nan().any()
+                & (values.min() == values.max())
+                & (inverse.min() == inverse.max())
             )
-        )
+            special[i] = (~_plain_float(values)).any() | pl.lit(not _polars_floats_are_repr())
+        elif isinstance(dtype, pl.List):
+            same = pl.lit(False)
+            lengths = values.list.len()
+            special[i] = (lengths == 0).any() | values.explode().is_null().any()
+            width = pl.when(lengths.min() == lengths.max()).then(lengths.min()).otherwise(-1)
+        elif dtype == pl.Null:
+            same = pl.lit(True)
+        elif dtype == pl.String or dtype == pl.Categorical or isinstance(dtype, pl.Enum):
+            values = values.cast(pl.String)
+            same = (values == values.first()).all()
+            special[i] = values.str.contains(_NEEDS_ESCAPE).any()
+        else:  # integers, booleans
+            same = (values == values.first()).all()
+        first += [
+            values.null_count().alias(f"n{i}"),
+            same.fill_null(False).alias(f"s{i}"),
+            width.fill_null(-1).cast(pl.Int64).alias(f"w{i}"),
+        ]
+    row = frame.select(first).row(0)
+    counts, sames, widths = row[0::3], row[1::3], row[2::3]
+    varying = [
+        i for i in special if not (counts[i] == frame.height or (sames[i] and not counts[i]))
+    ]
+    found = frame.select(special[i].fill_null(False).alias(f"x{i}") for i in varying)
+    odd = dict(zip(varying, found.row(0) if varying else (), strict=True))
+    return [
+        _Facts(int(counts[i]), bool(sames[i]), bool(odd.get(i, False)), int(widths[i]))
+        for i in range(len(counts))
+    ]
+
+
+#: Lists of at most this many items, all of one length, are written item by item (no join).
+_ITEMWISE_LISTS = 16
+
+
+def _value_parts(
+    frame: pl.DataFrame, name: str, facts: _Facts, texts: dict[str, pl.Series]
+) -> list[str | pl.Expr]:
+    """The JSON text of every value of ``frame[name]`` (a key's value, indented by 4) as literal
+    texts and per-row texts to concatenate. Texts Python made (floats outside
+    :data:`_PLAIN_FLOATS`, escaped strings) go into ``texts``, as columns."""
+    dtype = frame.schema[name]
+    values = pl.col(name)
+    nulls = facts.nulls
+    if dtype.is_float():
+        if facts.special:
+            texts["t" + name] = _float_json(frame.get_column(name).cast(pl.Float64))
+            values = pl.col("t" + name)
+        else:
+            values = values.cast(pl.Float64).cast(pl.String)
+        return [values.fill_null("null") if nulls else values]
+    if dtype.is_integer():
+        values = values.cast(pl.String)
+        return [values.fill_null("null") if nulls else values]
+    if dtype == pl.Boolean:
+        text = pl.when(values).then(pl.lit("true")).when(~values).then(pl.lit("false"))
+        return [text.otherwise(pl.lit("null"))]
+    if isinstance(dtype, pl.List):
+        return _list_parts(values, dtype, facts)
+    if facts.special:
+        texts["t" + name] = _string_json(frame.get_column(name))
+        values = pl.col("t" + name)
     else:
-        raise _NotVectorised(f"{series.name}: {dtype}")
-    return text.fill_null("null")
+        values = values.cast(pl.String)
+    if nulls == 0:  # the quotes go into the template
+        return ['"', values, '"']
+    return [pl.concat_str(pl.lit('"'), values, pl.lit('"')).fill_null("null")]
 
 
-def _fields(stats: pl.DataFrame) -> pl.DataFrame:
-    """One text column per key: ``    "key": VALUE,`` (no comma after the last key), all built
-    in one ``select`` (polars builds them side by side)."""
-    columns = _combined_columns(stats)
-    return stats.select(
-        pl.concat_str(
-            pl.lit("    " + json_text(column) + ": "),
-            _value_json(stats.get_column(column), "    "),
-            pl.lit("," if i < len(columns) - 1 else ""),
-        ).alias(f"_{i}")
-        for i, column in enumerate(columns)
+def _list_parts(lists: pl.Expr, dtype: pl.DataType, facts: _Facts) -> list[str | pl.Expr]:
+    """A list of integers or booleans, one item per line as ``json.dumps(indent=2)`` writes it
+    (a key's value: items indented by 6)."""
+    inner = dtype.inner  # type: ignore[attr-defined]
+    odd = facts.nulls > 0 or facts.special  # null or empty lists, or null items
+    opening, separator, closing = "[\n      ", ",\n      ", "\n    ]"
+    if not odd and 0 < facts.width <= _ITEMWISE_LISTS and inner != pl.Boolean:
+        # Every list has the same few items: each item is a part, the brackets and
+        # separators go into the template.
+        parts: list[str | pl.Expr] = [opening]
+        for item in range(facts.width):
+            parts += [separator] if item else []
+            parts.append(lists.list.get(item).cast(pl.String))
+        return [*parts, closing]
+    items = lists.cast(pl.List(pl.String))
+    if inner == pl.Boolean:
+        items = items.list.eval(pl.element().str.to_lowercase())  # true/false on every polars
+    if odd:
+        items = items.list.eval(pl.element().fill_null("null"))
+    joined = items.list.join(separator)
+    if not odd:
+        return [opening, joined, closing]
+    text = (
+        pl.when(lists.list.len() == 0)
+        .then(pl.lit("[]"))
+        .otherwise(pl.concat_str(pl.lit(opening), joined, pl.lit(closing)))
     )
+    return [text.fill_null("null")]
 
 
 #: Each object's keys on lines of their own, objects separated as ``json.dumps(indent=2)`` does.
@@ -327,41 +465,220 @@ _BETWEEN_OBJECTS = "\n  },\n  {\n"
 _AFTER_LAST = "\n  }\n]\n"
 
 
-def _write_chunk(handle: IO[bytes], fields: pl.DataFrame, last: bool) -> None:
-    """Write ``fields``' objects; after the last, the list's end."""
-    if not last:
-        _write_objects(handle, fields, _BETWEEN_OBJECTS)
-        return
-    if fields.height > 1:
-        _write_objects(handle, fields.head(fields.height - 1), _BETWEEN_OBJECTS)
-    _write_objects(handle, fields.tail(1), _AFTER_LAST)
+def _objects(chunk: pl.DataFrame) -> tuple[pl.DataFrame, pl.Expr | str]:
+    """Each row's whole object (its key lines, then :data:`_BETWEEN_OBJECTS`) as one
+    ``concat_str`` of literal and per-row parts over the returned frame: the keys, punctuation
+    and the values that are the same on every row of ``chunk`` are literals of one template.
+    A string instead of an expression: every row's object is that text."""
+    columns = _combined_columns(chunk)
+    frame = chunk.select(pl.col(c).alias(f"c{i}") for i, c in enumerate(columns))
+    texts: dict[str, pl.Series] = {}
+    parts: list[pl.Expr] = []
+    literal = ""
+    for (i, column), facts in zip(enumerate(columns), _facts(frame), strict=True):
+        literal += ("    " if i == 0 else ",\n    ") + json_text(column) + ": "
+        if facts.nulls == frame.height or (facts.same and not facts.nulls):
+            # one value on every row: the template has it
+            literal += json_text(json_safe(frame.get_column(f"c{i}")[0]))
+            continue
+        for part in _value_parts(frame, f"c{i}", facts, texts):
+            if isinstance(part, str):
+                literal += part
+                continue
+            if literal:
+                parts.append(pl.lit(literal))
+            parts.append(part)
+            literal = ""
+    literal += _BETWEEN_OBJECTS
+    if not parts:
+        return frame, literal
+    if texts:
+        frame = frame.with_columns(series.alias(name) for name, series in texts.items())
+    return frame, pl.concat_str([*parts, pl.lit(literal)])
 
 
-def _write_objects(handle: IO[bytes], fields: pl.DataFrame, terminator: str) -> None:
-    # A CSV writer without quoting is a fast row-major join: keys on lines of their own
-    # (separator), each object closed and the next opened by the line terminator.
-    fields.write_csv(
-        handle,
-        include_header=False,
-        separator="\n",
-        line_terminator=terminator,
-        quote_style="never",
-    )
+def _encode(chunk: pl.DataFrame) -> list[memoryview | bytes]:
+    """The bytes of ``chunk``'s objects, each followed by :data:`_BETWEEN_OBJECTS`: slices of
+    the chunk built side by side, their texts' UTF-8 buffers handed out without a copy."""
+    frame, objects = _objects(chunk)
+    if isinstance(objects, str):
+        return [objects.encode("utf-8") * chunk.height]
+    step = -(-chunk.height // _SLICES_PER_CHUNK)
+    slices = [frame.slice(s, step).lazy().select(objects) for s in range(0, chunk.height, step)]
+    return [view for texts in pl.collect_all(slices) for view in _text_bytes(texts.to_series())]
+
+
+def _text_bytes(texts: pl.Series) -> list[memoryview]:
+    """The concatenated UTF-8 bytes of ``texts`` (no nulls), as views of Arrow buffers: read
+    where polars keeps them when they lie there back to back (:func:`_view_runs`), else from a
+    ``large_string`` copy."""
+    import pyarrow as pa
+
+    array = texts.to_arrow(compat_level=pl.CompatLevel.newest())
+    views: list[memoryview] = []
+    for part in array.chunks if isinstance(array, pa.ChunkedArray) else [array]:
+        if len(part) == 0:
+            continue
+        runs = _view_runs(part) if part.type == pa.string_view() else None
+        if runs is not None:
+            views += runs
+            continue
+        part = part.cast(pa.large_string())
+        _, offsets, data = part.buffers()
+        bounds = np.frombuffer(offsets, dtype=np.int64)[part.offset : part.offset + len(part) + 1]
+        views.append(memoryview(data)[int(bounds[0]) : int(bounds[-1])])
+    return views
+
+
+#: An Arrow string view: the string's length, its first 4 bytes, then (strings longer than 12
+#: bytes) the index of the data buffer that holds it and its offset there.
+_STRING_VIEW = np.dtype(
+    [("length", "<i4"), ("prefix", "<i4"), ("buffer", "<i4"), ("offset", "<i4")]
+)
+
+
+def _view_runs(array: Any) -> list[memoryview] | None:
+    """The bytes of a ``string_view`` array's strings in row order, as slices of its data
+    buffers, when consecutive rows lie back to back in them (as polars builds a column: no
+    copy); None when they do not (a short string kept in its view, nulls, another order)."""
+    buffers = array.buffers()
+    if array.null_count or buffers[1] is None:
+        return None
+    views = np.frombuffer(buffers[1], dtype=_STRING_VIEW)[array.offset : array.offset + len(array)]
+    lengths = views["length"].astype(np.int64)
+    if int(lengths.min()) <= 12:
+        return None
+    which = views["buffer"].astype(np.int64)
+    starts = views["offset"].astype(np.int64)
+    ends = starts + lengths
+    same = which[1:] == which[:-1]
+    if not bool((starts[1:] == ends[:-1])[same].all()):
+        return None
+    firsts = np.concatenate([[0], np.flatnonzero(~same) + 1])
+    lasts = np.concatenate([firsts[1:] - 1, [len(views) - 1]])
+    return [
+        memoryview(buffers[2 + int(which[first])])[int(starts[first]) : int(ends[last])]
+        for first, last in zip(firsts.tolist(), lasts.tolist(), strict=True)
+    ]
+
+
+#: ``O_DIRECT`` where the system has it (Linux): writes that skip the page cache.
+_O_DIRECT: int = getattr(os, "O_DIRECT", 0)
+#: Direct writes start and end on multiples of this (any disk's logical block size divides it).
+_DIRECT_BLOCK = 4096
+#: The aligned buffer direct writes are gathered in (a multiple of :data:`_DIRECT_BLOCK`).
+_STAGING_BYTES = 8 << 20
+#: ``os.write`` (tests make it fail).
+_os_write = os.write
+
+
+def _set_direct(fd: int, on: bool) -> bool:
+    """Turn ``O_DIRECT`` on or off for ``fd``; whether it is now as asked."""
+    if not _O_DIRECT:
+        return not on
+    try:
+        import fcntl
+
+        flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        fcntl.fcntl(fd, fcntl.F_SETFL, (flags | _O_DIRECT) if on else (flags & ~_O_DIRECT))
+    except (OSError, ImportError):
+        return not on
+    return True
+
+
+class _FileSink:
+    """Writes to a regular file's descriptor; without the page cache (``O_DIRECT``) where the
+    system and the file system allow it.
+
+    Copying a gigabyte into the page cache cost this process 1-2.5 s of system CPU on the
+    2-core VM (and as much wall time), a direct write of the same bytes ~0.1 s: the bytes are
+    gathered into an aligned buffer and written whole blocks at a time, from offset 0; the
+    tail goes through the page cache at the end (:meth:`close`). A direct write the file
+    system refuses (EINVAL: tmpfs, an unaligned offset after a short write) sends it and the
+    rest through the page cache, so the bytes are always the same. Direct writes are on the
+    disk (or its cache) when they return: :attr:`direct` tells the writer no ``fdatasync`` per
+    chunk is needed; the final fsync of :func:`atomic_open` flushes the disk's cache."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._staging: mmap.mmap | None = None
+        self._filled = 0
+        start = os.lseek(fd, 0, os.SEEK_CUR)
+        self.direct = start % _DIRECT_BLOCK == 0 and _set_direct(fd, True)
+        if self.direct:
+            self._staging = mmap.mmap(-1, _STAGING_BYTES)  # page-aligned
+
+    def write(self, data: memoryview | bytes) -> None:
+        view = memoryview(data).cast("B")
+        while len(view):
+            if self._staging is None or not self.direct:
+                self._write(view)
+                return
+            with memoryview(self._staging) as staging:
+                size = min(len(view), len(staging) - self._filled)
+                staging[self._filled : self._filled + size] = view[:size]
+            self._filled += size
+            view = view[size:]
+            if self._filled == _STAGING_BYTES:
+                self._drain(self._filled)
+
+    def close(self) -> None:
+        """Write what is gathered (whole blocks directly, the tail through the page cache) and
+        leave the descriptor as it was (no ``O_DIRECT``)."""
+        if self._staging is None:
+            return
+        whole = self._filled - self._filled % _DIRECT_BLOCK
+        if whole:
+            self._drain(whole)
+        self._buffered()
+        if self._filled:
+            self._drain(self._filled)
+        self._staging.close()
+        self._staging = None
+
+    def _drain(self, size: int) -> None:
+        """Write the first ``size`` gathered bytes; keep the rest at the buffer's start."""
+        assert self._staging is not None
+        with memoryview(self._staging) as staging:
+            self._write(staging[:size])
+            rest = self._filled - size
+            staging[:rest] = staging[size : self._filled]
+        self._filled = rest
+
+    def _write(self, view: memoryview) -> None:
+        done = 0
+        while done < len(view):
+            try:
+                done += _os_write(self._fd, view[done:])
+            except OSError as exc:
+                if exc.errno != errno.EINVAL or not self.direct:
+                    raise
+                self._buffered()  # refused: this and the rest through the page cache
+
+    def _buffered(self) -> None:
+        if self.direct:
+            self.direct = False
+            if not _set_direct(self._fd, False):
+                raise OSError(errno.EIO, "cannot turn O_DIRECT off")
 
 
 class _BackgroundWriter:
-    """Joins and writes chunks of fields (:func:`_fields`) to ``handle`` in a thread while the
-    caller builds the next (polars releases the GIL). A regular file's chunks are also synced
-    to disk as they come (``fdatasync`` in the thread, not waited for by the encoder), so the
-    final fsync of :func:`atomic_open` finds little left: the disk works while the rest is
-    encoded. The first error of the thread is raised in the caller, at its next :meth:`put` or
-    at the end."""
+    """Writes chunks of bytes (:func:`_encode`) to ``handle`` in a thread while the caller
+    builds the next (polars releases the GIL). A regular file is written by a
+    :class:`_FileSink` (directly to the disk where it can); through the page cache its chunks
+    are also synced to disk as they come (``fdatasync`` in the thread, not waited for by the
+    encoder), so the final fsync of :func:`atomic_open` finds little left: the disk works
+    while the rest is encoded. The first error of the thread is raised in the caller, at its
+    next :meth:`put` or at the end."""
 
     def __init__(self, handle: IO[bytes]) -> None:
         self._handle = handle
-        self._queue: queue.Queue[tuple[pl.DataFrame, bool] | None] = queue.Queue(1)
+        self._queue: queue.Queue[list[memoryview | bytes] | None] = queue.Queue(1)
         self._error: BaseException | None = None
-        self._sync = _is_regular(handle)
+        self._sink: _FileSink | None = None
+        if _is_regular(handle):
+            handle.flush()  # from here on the bytes go to its descriptor
+            self._sink = _FileSink(handle.fileno())
         self._thread = threading.Thread(target=self._run, name="evaltui-json-writer", daemon=True)
         self._thread.start()
 
@@ -370,16 +687,28 @@ class _BackgroundWriter:
             if self._error is not None:
                 continue  # drain, so the caller never blocks on a full queue
             try:
-                _write_chunk(self._handle, *chunk)
-                if self._sync:
-                    self._handle.flush()
-                    _datasync(self._handle.fileno())
+                self._write(chunk)
             except BaseException as exc:  # raised again in the caller
                 self._error = exc
             del chunk
             self._queue.task_done()
+        if self._sink is not None and self._error is None:
+            try:
+                self._sink.close()
+            except BaseException as exc:
+                self._error = exc
 
-    def put(self, chunk: tuple[pl.DataFrame, bool]) -> None:
+    def _write(self, chunk: list[memoryview | bytes]) -> None:
+        if self._sink is None:
+            for piece in chunk:
+                self._handle.write(piece)
+            return
+        for piece in chunk:
+            self._sink.write(piece)
+        if not self._sink.direct:
+            _datasync(self._handle.fileno())
+
+    def put(self, chunk: list[memoryview | bytes]) -> None:
         """Hand ``chunk`` over once the previous one is written: at most two chunks are alive
         (one written, one built), as memory goes."""
         self._queue.join()
@@ -411,25 +740,25 @@ _datasync = getattr(os, "fdatasync", os.fsync)
 
 def write_combined_json_to(stats: pl.DataFrame, handle: IO[bytes]) -> None:
     """Write the combined JSON's bytes: exactly those of ``json_text(json_safe(
-    combined_records(stats)), indent=2)`` and a newline, built column by column, a chunk of
-    rows at a time; each chunk is written (in a thread) while the next is built."""
-    try:
-        first = _fields(stats.slice(0, _ROWS_PER_CHUNK)) if stats.height else None
-    except _NotVectorised:
-        first = None
-    if first is None:  # no rows, or a column type only the Python encoder knows
+    combined_records(stats)), indent=2)`` and a newline, built a chunk of rows at a time (each
+    object one text made by polars); each chunk is written (in a thread) while the next is
+    built."""
+    if stats.height == 0 or not all(_vectorised(dtype) for dtype in stats.dtypes):
+        # no rows, or a column type only the Python encoder knows
         handle.writelines(chunk.encode("utf-8") for chunk in _json_chunks(combined_records(stats)))
         return
-    handle.write(b"[\n  {\n")
+    between = len(_BETWEEN_OBJECTS.encode("utf-8"))
     writer = _BackgroundWriter(handle)
     try:
-        fields: pl.DataFrame | None = first
-        del first  # not kept alive past its chunk
         for start in range(0, stats.height, _ROWS_PER_CHUNK):
-            if fields is None:
-                fields = _fields(stats.slice(start, _ROWS_PER_CHUNK))
-            writer.put((fields, start + _ROWS_PER_CHUNK >= stats.height))
-            fields = None
+            chunk: list[memoryview | bytes] = [*_encode(stats.slice(start, _ROWS_PER_CHUNK))]
+            if start == 0:
+                chunk.insert(0, b"[\n  {\n")
+            if start + _ROWS_PER_CHUNK >= stats.height:  # the last object closes the list
+                chunk[-1] = chunk[-1][:-between]
+                chunk.append(_AFTER_LAST.encode("utf-8"))
+            writer.put(chunk)
+            del chunk  # not kept alive past its write
     except BaseException:
         writer.close(check=False)  # this error, not a later one of the thread
         raise

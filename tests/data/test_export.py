@@ -294,6 +294,120 @@ def test_combined_json_pipelined_writer_matches_the_python_encoder_on_generated_
         assert buffer.getvalue() == expected
 
 
+def test_combined_json_values_the_same_on_every_row_of_a_chunk_keep_their_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A value the same on every row of a chunk is written once into the chunk's template:
+    # -0.0 and 0.0 apart, NaN, infinities, strings to escape, categoricals, all-null columns of
+    # every type, columns the same in one chunk and not in the next.
+    import evaltui.data.export as export
+
+    rows = 6
+    stats = pl.DataFrame(
+        {
+            "prompt": ['a"b\n\u2028' + "\x7f"] * rows,
+            "zero": [0.0] * 3 + [-0.0] * 3,
+            "nan": [float("nan")] * rows,
+            "inf": [-float("inf")] * 4 + [float("inf")] * 2,
+            "tiny": [1e-300] * rows,
+            "f32": pl.Series([0.1] * rows, dtype=pl.Float32),
+            "no_float": pl.Series([None] * rows, dtype=pl.Float64),
+            "no_text": pl.Series([None] * rows, dtype=pl.String),
+            "no_list": pl.Series([None] * rows, dtype=pl.List(pl.UInt32)),
+            "no_flag": pl.Series([None] * rows, dtype=pl.Boolean),
+            "some_null": [1, 1, 1, None, None, None],
+            "cat": pl.Series(["x{}", "x{}", "x{}", "y", "y", "y"], dtype=pl.Categorical),
+            "enum": pl.Series(["b"] * rows, dtype=pl.Enum(["a", "b"])),
+            "flag": [True, True, True, True, False, True],
+            "big": pl.Series([2**64 - 1] * rows, dtype=pl.UInt64),
+            "same_lists": pl.Series([[1, 2]] * rows, dtype=pl.List(pl.UInt32)),
+            "empty": pl.Series([[]] * rows, dtype=pl.List(pl.Int8)),
+            # lists all of one length are written item by item
+            "pairs": pl.Series([[i, 2**64 - 1 - i] for i in range(rows)], dtype=pl.List(pl.UInt64)),
+            "wide": pl.Series(
+                [list(range(i, i + 17)) for i in range(rows)], dtype=pl.List(pl.Int32)
+            ),
+            "bool_pairs": pl.Series([[i % 2 == 0, True] for i in range(rows)]),
+            "ragged": pl.Series([[1], [1, 2]] * 3, dtype=pl.List(pl.UInt32)),
+            "run": ["r"] * rows,
+        }
+    )
+    expected = _python_combined(stats)
+    for size in (1, 2, 3, 4, 6):
+        monkeypatch.setattr(export, "_ROWS_PER_CHUNK", size)
+        assert write_combined_json(stats, tmp_path / "s.json").read_bytes() == expected
+    every_row_the_same = stats.select("prompt", "nan", "tiny", "enum", "no_text", "run")
+    assert write_combined_json(
+        every_row_the_same, tmp_path / "t.json"
+    ).read_bytes() == _python_combined(every_row_the_same)
+
+
+@pytest.mark.parametrize("polars_text", [True, False])
+def test_combined_json_floats_of_every_magnitude_are_written_as_python_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, polars_text: bool
+) -> None:
+    # polars writes the plain ones (1e-4 <= |x| < 1e16, zeros), Python the rest; any bit
+    # pattern (subnormals, NaN payloads, infinities) and the values on both sides of the bounds.
+    import math
+
+    import numpy as np
+
+    import evaltui.data.export as export
+
+    if not polars_text:  # a polars that writes floats its own way: Python writes them all
+        monkeypatch.setattr(export, "_polars_floats_are_repr", lambda: False)
+    rng = np.random.default_rng(7)
+    bits = rng.integers(0, 2**64, 20_000, dtype=np.uint64, endpoint=False)
+    edges = []
+    for bound in (1e-4, 1e16, 1e-5, 1e15, 1.0, 5e-324, 1.7976931348623157e308):
+        for sign in (1.0, -1.0):
+            edges.append(sign * bound)
+            edges += [math.nextafter(sign * bound, target) for target in (0.0, sign * math.inf)]
+    scale = 10.0 ** rng.integers(0, 6, 5_000)
+    values = np.concatenate(
+        [
+            bits.view(np.float64),
+            10.0 ** rng.uniform(-6, 18, 20_000),
+            np.round(rng.uniform(0, 1000, 5_000) * scale) / scale,  # few digits
+            edges,
+        ]
+    )
+    stats = pl.DataFrame({"value": values, "negative": -values})
+    expected = _python_combined(stats)
+    monkeypatch.setattr(export, "_ROWS_PER_CHUNK", 9_999)
+    assert write_combined_json(stats, tmp_path / "f.json").read_bytes() == expected
+
+
+def test_combined_json_text_bytes_read_in_place_only_when_rows_lie_back_to_back() -> None:
+    # The objects' bytes are read where polars keeps them (no copy) when consecutive rows lie
+    # back to back in its buffers; any other layout is copied out: the bytes are the same.
+    import pyarrow as pa
+
+    import evaltui.data.export as export
+
+    words = [f"object {i} " + "é" * (i % 7) + "x" * 20 for i in range(3000)]
+    built = pl.select(pl.concat_str(pl.lit("<"), pl.Series(words), pl.lit(">"))).to_series()
+    expected = "".join(f"<{w}>" for w in words).encode()
+    arrow = built.to_arrow(compat_level=pl.CompatLevel.newest())
+    assert arrow.type == pa.string_view()
+    assert export._view_runs(arrow) is not None  # read in place
+    cases = {
+        "built": (built, expected),
+        "reversed": (built.reverse(), "".join(f"<{w}>" for w in reversed(words)).encode()),
+        "short": (pl.Series(["ab", "c" * 12, "d" * 13]), ("ab" + "c" * 12 + "d" * 13).encode()),
+        "sliced": (built.slice(5, 7), "".join(f"<{w}>" for w in words[5:12]).encode()),
+        "chunks": (
+            pl.concat([built.slice(0, 3), built.reverse().slice(0, 2)], rechunk=False),
+            "".join(f"<{w}>" for w in [*words[:3], *words[:-3:-1]]).encode(),
+        ),
+        "empty": (built.head(0), b""),
+    }
+    for name, (texts, want) in cases.items():
+        assert b"".join(export._text_bytes(texts)) == want, name
+    reversed_arrow = built.reverse().to_arrow(compat_level=pl.CompatLevel.newest())
+    assert export._view_runs(reversed_arrow) is None
+
+
 def _writer_threads() -> list[str]:
     import threading
 
@@ -303,12 +417,14 @@ def _writer_threads() -> list[str]:
 def test_combined_json_write_error_in_the_writer_thread_is_raised_and_nothing_is_left(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Through the page cache (no O_DIRECT): the third chunk's fdatasync finds the disk full.
     import errno
     import os
 
     import evaltui.data.export as export
 
     monkeypatch.setattr(export, "_ROWS_PER_CHUNK", 10)
+    monkeypatch.setattr(export, "_O_DIRECT", 0)
     stats = _generated_stats(100, 4)
     synced: list[int] = []
 
@@ -328,6 +444,85 @@ def test_combined_json_write_error_in_the_writer_thread_is_raised_and_nothing_is
     assert len(synced) == 3  # the first error stops the writing; the rest was drained, unwritten
 
 
+def test_combined_json_direct_write_error_is_raised_and_nothing_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Direct writes (a small aligned buffer: many of them): the third finds the disk full.
+    import errno
+    import os
+
+    import evaltui.data.export as export
+
+    monkeypatch.setattr(export, "_ROWS_PER_CHUNK", 10)
+    monkeypatch.setattr(export, "_STAGING_BYTES", 2 * export._DIRECT_BLOCK)
+    stats = _generated_stats(100, 4)
+    writes: list[int] = []
+    modes: list[bool] = []
+    set_direct = export._set_direct
+
+    def full_disk(fd: int, data: memoryview) -> int:
+        writes.append(len(data))
+        if len(writes) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return os.write(fd, data)
+
+    def record(fd: int, on: bool) -> bool:
+        modes.append(on and set_direct(fd, on))
+        return modes[-1] if on else set_direct(fd, on)
+
+    monkeypatch.setattr(export, "_os_write", full_disk)
+    monkeypatch.setattr(export, "_set_direct", record)
+    target = tmp_path / "c.json"
+    target.write_text("previous")
+    with pytest.raises(OSError, match="No space left"):
+        write_combined_json(stats, target)
+    assert target.read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json"]
+    assert _writer_threads() == []
+    assert len(writes) == 3
+    if modes[0]:  # the file system took O_DIRECT: whole aligned blocks were written
+        assert writes[:2] == [2 * export._DIRECT_BLOCK] * 2
+
+
+@pytest.mark.parametrize("staging_blocks", [1, 3, 64])
+def test_combined_json_written_directly_or_through_the_page_cache_has_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, staging_blocks: int
+) -> None:
+    # Direct writes of whole blocks with the tail through the page cache, a file system that
+    # refuses O_DIRECT (EINVAL) mid-way, and no O_DIRECT at all: the same bytes.
+    import errno
+    import os
+
+    import evaltui.data.export as export
+
+    monkeypatch.setattr(export, "_ROWS_PER_CHUNK", 7)
+    monkeypatch.setattr(export, "_STAGING_BYTES", staging_blocks * export._DIRECT_BLOCK)
+    stats = _generated_stats(300, 6)
+    expected = _python_combined(stats)
+    assert write_combined_json(stats, tmp_path / "d.json").read_bytes() == expected
+    calls = 0
+
+    def refuses_later(fd: int, data: memoryview) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            import fcntl
+
+            if fcntl.fcntl(fd, fcntl.F_GETFL) & export._O_DIRECT:
+                raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        return os.write(fd, data)
+
+    # a file that does not start on a block boundary is written through the page cache
+    with (tmp_path / "g.json").open("wb") as handle:
+        handle.write(b"x")
+        export.write_combined_json_to(stats, handle)
+    assert (tmp_path / "g.json").read_bytes() == b"x" + expected
+    monkeypatch.setattr(export, "_os_write", refuses_later)
+    assert write_combined_json(stats, tmp_path / "e.json").read_bytes() == expected
+    monkeypatch.setattr(export, "_O_DIRECT", 0)
+    assert write_combined_json(stats, tmp_path / "f.json").read_bytes() == expected
+
+
 def test_combined_json_encoding_error_mid_way_stops_the_writer_and_keeps_the_old_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -336,16 +531,16 @@ def test_combined_json_encoding_error_mid_way_stops_the_writer_and_keeps_the_old
     monkeypatch.setattr(export, "_ROWS_PER_CHUNK", 10)
     stats = _generated_stats(100, 5)
     built = 0
-    fields = export._fields
+    encode = export._encode
 
-    def fail_at_the_fourth_chunk(frame: pl.DataFrame) -> pl.DataFrame:
+    def fail_at_the_fourth_chunk(frame: pl.DataFrame) -> list[memoryview]:
         nonlocal built
         built += 1
         if built == 4:
             raise MemoryError("out of memory")
-        return fields(frame)
+        return encode(frame)
 
-    monkeypatch.setattr(export, "_fields", fail_at_the_fourth_chunk)
+    monkeypatch.setattr(export, "_encode", fail_at_the_fourth_chunk)
     target = tmp_path / "c.json"
     target.write_text("previous")
     with pytest.raises(MemoryError):
