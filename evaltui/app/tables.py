@@ -19,6 +19,8 @@ import polars as pl
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.widget import Widget
 from textual_fastdatatable import DataTable as _LibraryTable
 from textual_fastdatatable import data_table as _module
 from textual_fastdatatable.backend import DataTableBackend
@@ -74,12 +76,27 @@ class DataTable(_LibraryTable):
         else:
             self._forget_rows_outside(kept)
         self._require_update_dimensions = False
-        self._update_dimensions([])  # the virtual size: a reactive, a no-op when unchanged
+        if kept is None:
+            self._update_dimensions([])  # the virtual size: a reactive, a no-op when unchanged
+        else:
+            self._rows_came_or_went()
         # validated: clamped to the new rows
         self.cursor_coordinate = self.cursor_coordinate
         self.selection_anchor_coordinate = self.selection_anchor_coordinate
         if kept is None:
             self.refresh()
+
+    def _rows_came_or_went(self) -> None:
+        """The virtual size for the rows now, the columns being the same: only its height can
+        change. The table's own size is its box's (``height: 1fr``), not its content's, so
+        that needs no layout of the screen (which drew every widget again, the table too:
+        ~30-40 ms of the UI thread per followed update); the scrollbars are updated, and a
+        scrollbar appearing or going lays the screen out as always."""
+        header = self.header_height if self.show_header else 0
+        size = Size(self.virtual_size.width, self._total_row_height + header)
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
 
     def _rows_unchanged_on_screen(self, backend: DataTableBackend[Any]) -> range | None:
         """The rows on screen (by index) when ``backend`` has the same columns (labels and

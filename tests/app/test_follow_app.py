@@ -427,9 +427,12 @@ async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_chan
 ) -> None:
     """New prompts arriving at the end of the table, and a prompt off screen gaining a line,
     leave the rows on screen as they were drawn: none of them is drawn again (a full redraw per
-    update made every cell on screen anew). What the table had drawn of the rows below (the
+    update made every cell on screen anew), and the screen is not laid out again for the rows
+    that came (the table's box has the same size; its scrollbar tells the new height). What the table had drawn of the rows below (the
     user looked there first) is not shown again stale: every row, drawn now, is what a table
     drawn from scratch shows."""
+    from textual.screen import Screen
+
     from evaltui.app.tables import DataTable
 
     data = tmp_path / "data"
@@ -447,6 +450,14 @@ async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_chan
     def counted(table: DataTable, row_index: int, *args: object, **kwargs: object) -> object:
         drawn.append(row_index)
         return draw(table, row_index, *args, **kwargs)  # type: ignore[arg-type]
+
+    layouts: list[bool] = []
+    relayout = Screen._refresh_layout
+
+    def counted_layout(screen: Screen[object], size: object = None, scroll: bool = False) -> None:
+        if screen is app.main and not scroll:
+            layouts.append(scroll)
+        relayout(screen, size, scroll)  # type: ignore[arg-type]
 
     def lines(table: DataTable) -> list[str]:
         return [
@@ -471,6 +482,7 @@ async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_chan
         await pilot.pause(0.3)
         assert table.scroll_y == 0 and table.cursor_row == 0
         monkeypatch.setattr(DataTable, "_render_line_in_row", counted)
+        monkeypatch.setattr(Screen, "_refresh_layout", counted_layout)
         with out.open("a", encoding="utf-8") as handle:
             handle.write(line(55, True) + line(61, False) + line(62, True))
         await wait_until(pilot, lambda: counts(app).get("Problem 55") == 3)
@@ -479,6 +491,9 @@ async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_chan
         assert app.main.current_table() is table and table.row_count == 62
         on_screen = range(table.size.height - 1)
         assert not [row for row in drawn if row in on_screen], drawn
+        assert layouts == []
+        assert table.vertical_scrollbar.window_virtual_size == 62 + 1  # the rows and the header
+        assert table.max_scroll_y == 62 + 1 - table.scrollable_content_region.height
         cached = lines(table)
         table._clear_caches()
         table._update_count += 1
