@@ -207,6 +207,24 @@ class TableLayout:
     def labels(self) -> list[str]:
         return [label for _c, label, _k in self.columns]
 
+    def same_cells(self, other: TableLayout, start: int, length: int) -> bool:
+        """True when ``length`` rows from row ``start`` have the very same cells in ``other``:
+        the same columns, widths, cuts and run labels, and in those rows the same values of
+        every column shown (the cells are made from nothing else). Past those rows the two may
+        differ (and have more or fewer rows). No cell is made for it."""
+        if (self.columns, self.widths, self.limits, self.runs, self.pad_prompt) != (
+            other.columns,
+            other.widths,
+            other.limits,
+            other.runs,
+            other.pad_prompt,
+        ):
+            return False
+        shown = [column for column, _l, _k in self.columns]
+        mine = self.rows.slice(start, length).select(shown)
+        theirs = other.rows.slice(start, length).select(shown)
+        return mine.height == theirs.height and mine.equals(theirs)
+
     def frame(
         self, start: int = 0, length: int | None = None, cells: TextCells | None = None
     ) -> pl.DataFrame:

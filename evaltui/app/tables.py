@@ -111,6 +111,11 @@ class DataTable(_LibraryTable):
             return None
         start = max(0, int(self.scroll_y))
         shown = range(start, start + self.size.height)  # the header's line makes it one more
+        if isinstance(old, LayoutBackend) and isinstance(backend, LayoutBackend):
+            # From the rows' values (~0.1 ms), not their cells (a block of 128 rows made: ~6 ms
+            # of the UI thread per followed update).
+            same = old.layout.same_cells(backend.layout, start, len(shown))
+            return shown if same else None
         for index in shown:
             here, there = index < old.row_count, index < backend.row_count
             if here != there:

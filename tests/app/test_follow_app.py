@@ -430,7 +430,7 @@ async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_chan
     update made every cell on screen anew), and the screen is not laid out again for the rows
     that came (the table's box has the same size; its scrollbar tells the new height). What the table had drawn of the rows below (the
     user looked there first) is not shown again stale: every row, drawn now, is what a table
-    drawn from scratch shows."""
+    drawn from scratch shows. A later update that changes a row on screen draws it again."""
     from textual.screen import Screen
 
     from evaltui.app.tables import DataTable
@@ -499,6 +499,18 @@ async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_chan
         table._update_count += 1
         assert cached == lines(table)  # Problem 55's count, Problems 61 and 62
         assert any("Problem 62" in text for text in cached)
+
+        # A row on screen changes (Problem 2's count): the table is drawn again, and shows it.
+        drawn.clear()
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(2, True))
+        await wait_until(pilot, lambda: counts(app).get("Problem 2") == 3)
+        await pilot.pause(0.5)
+        assert 1 in drawn  # Problem 2's row
+        cached = lines(table)
+        table._clear_caches()
+        table._update_count += 1
+        assert cached == lines(table)
         fresh = load([data], options)
         assert app.result is not None and app.result.stats.equals(fresh.stats)
         await pilot.press("ctrl+q")
