@@ -165,13 +165,17 @@ async def run(args: argparse.Namespace) -> list[dict[str, float]]:
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
             while process.poll() is None:
                 await asyncio.sleep(0.1)
-            # Until the last prompt written is on screen (or 20 s).
+            # Until the last prompt written is on screen (or 20 s). Reading the written file
+            # here is the benchmark's CPU (~0.1-0.2 s for 20 MB), not the app's: left out.
+            own_cpu, own_ui = time.process_time(), time.thread_time()
             written = pl.read_ndjson(out).get_column("prompt").unique().to_list()
+            wanted = set(written)
+            own_cpu, own_ui = time.process_time() - own_cpu, time.thread_time() - own_ui
             deadline = time.monotonic() + (20 if rep >= 0 else 120)
-            while time.monotonic() < deadline and not set(written) <= set(TIMES.painted):
+            while time.monotonic() < deadline and not wanted <= TIMES.painted.keys():
                 await asyncio.sleep(0.05)
-            cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
-            ui = time.thread_time() - ui0
+            cpu, wall = time.process_time() - cpu0 - own_cpu, time.monotonic() - wall0
+            ui = time.thread_time() - ui0 - own_ui
             appended = out.stat().st_size / 1e6
             shutil.rmtree(live, ignore_errors=True)
             hops = {

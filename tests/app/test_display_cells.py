@@ -53,3 +53,42 @@ def test_forgotten_widths_and_texts_are_cut_again() -> None:
         display_frame(frame, width, 12, None, cells)
     assert len(cells._known) <= TextCells.KEEP
     assert display_frame(frame, 20, 12, None, cells).equals(display_frame(frame, 20, 12))
+
+
+def test_number_and_rate_widths_are_those_of_the_widest_cells() -> None:
+    """The layout's width of each number and rate column (measured in one query) is that of
+    its widest cell as the table shows it: rates with three decimals (``nan``, ``inf``,
+    ``-inf`` included, nulls empty), float counts as whole numbers, integers as ``f"{v:n}"``;
+    for columns all null, frames of one row and none."""
+    from evaltui.app.display import table_columns, table_layout
+
+    inf, nan = float("inf"), float("nan")
+    frame = pl.DataFrame(
+        {
+            "prompt": ["p1", "p2", "p3", "p4", "p5"],
+            "count": [1, 12, 123_456, 7, 3],
+            "average_accuracy": [0.5, None, 0.1234, 1.0, 0.0],
+            "n_correct": [None, None, None, None, None],
+            "max_gen_length": [-12_345, 3, 2, 1, 0],
+            "avg_gen_length": [12.5, -0.4, 999.6, None, nan],
+            "pass@1": [nan, 0.25, None, 0.5, 0.75],
+            "pass@4": [inf, -inf, 0.5, None, -123.4567],
+            "maj@4": [None, None, None, None, None],
+            "agreement": [-inf, 1.0, 0.0, 0.5, None],
+            "n_unique_answers": [1, 2, 3, 4, None],
+            "prompt_id": ["a", "b", "c", "d", "e"],
+        },
+        schema_overrides={"n_correct": pl.Int64, "maj@4": pl.Float64},
+    )
+    for rows in (frame, frame.head(1), frame.head(0), frame.slice(1, 1)):
+        layout = table_layout(rows, 60, 24)
+        cells = layout.frame()
+        for (column, label, kind), width in zip(table_columns(rows), layout.widths, strict=True):
+            values = cells.get_column(label).to_list()
+            if kind == "fraction":
+                widest = max((len(v.strip()) for v in values if v is not None), default=0)
+            elif kind == "count":
+                widest = max((len(f"{int(v):n}") for v in values if v is not None), default=0)
+            else:
+                continue
+            assert width == widest, (column, rows.height, width, widest)

@@ -420,3 +420,97 @@ async def test_a_fast_writer_gets_at_most_one_table_update_a_second(
         assert len(gaps) >= 2 and min(gaps) >= 0.95 * FOLLOW_MIN_INTERVAL, gaps
         await wait_until(pilot, lambda: len(counts(app)) == 51)
         await pilot.press("ctrl+q")
+
+
+async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_changed(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New prompts arriving at the end of the table, and a prompt off screen gaining a line,
+    leave the rows on screen as they were drawn: none of them is drawn again (a full redraw per
+    update made every cell on screen anew), and the screen is not laid out again for the rows
+    that came (the table's box has the same size; its scrollbar tells the new height). What the table had drawn of the rows below (the
+    user looked there first) is not shown again stale: every row, drawn now, is what a table
+    drawn from scratch shows. A later update that changes a row on screen draws it again."""
+    from textual.screen import Screen
+
+    from evaltui.app.tables import DataTable
+
+    data = tmp_path / "data"
+    (data / "m").mkdir(parents=True)
+    out = data / "m" / "out.jsonl"
+    # Three generations of the first prompt, two of every other: the largest count (which
+    # pass@k columns exist) stays when Problem 55 gains its third.
+    first = "".join(line(p, p % 2 == 0) for p in range(1, 61))
+    out.write_text(line(1, False) + first + first, encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    drawn: list[int] = []
+    draw = DataTable._render_line_in_row
+
+    def counted(table: DataTable, row_index: int, *args: object, **kwargs: object) -> object:
+        drawn.append(row_index)
+        return draw(table, row_index, *args, **kwargs)  # type: ignore[arg-type]
+
+    layouts: list[bool] = []
+    relayout = Screen._refresh_layout
+
+    def counted_layout(screen: Screen[object], size: object = None, scroll: bool = False) -> None:
+        if screen is app.main and not scroll:
+            layouts.append(scroll)
+        relayout(screen, size, scroll)  # type: ignore[arg-type]
+
+    def lines(table: DataTable) -> list[str]:
+        return [
+            table._render_line(y, 0, table.size.width, table.rich_style).text
+            for y in range(table.row_count + 1)
+        ]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 60)
+        status = app.main.query_one("#progress", Static)
+        await wait_until(pilot, lambda: "following" in str(status.render()))
+        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        with out.open("a", encoding="utf-8") as handle:  # a first update (the lengths counted)
+            handle.write(line(60, False))
+        await wait_until(pilot, lambda: counts(app).get("Problem 60") == 3)
+        table = app.main.current_table()
+        assert table is not None
+        # The last rows drawn (and cached) with the cursor where it is, then the first again.
+        table.scroll_end(animate=False, immediate=True)
+        await pilot.pause(0.3)
+        table.scroll_home(animate=False, immediate=True)
+        await pilot.pause(0.3)
+        assert table.scroll_y == 0 and table.cursor_row == 0
+        monkeypatch.setattr(DataTable, "_render_line_in_row", counted)
+        monkeypatch.setattr(Screen, "_refresh_layout", counted_layout)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(55, True) + line(61, False) + line(62, True))
+        await wait_until(pilot, lambda: counts(app).get("Problem 55") == 3)
+        await wait_until(pilot, lambda: "Problem 62" in counts(app))
+        await pilot.pause(0.5)
+        assert app.main.current_table() is table and table.row_count == 62
+        on_screen = range(table.size.height - 1)
+        assert not [row for row in drawn if row in on_screen], drawn
+        assert layouts == []
+        assert table.vertical_scrollbar.window_virtual_size == 62 + 1  # the rows and the header
+        assert table.max_scroll_y == 62 + 1 - table.scrollable_content_region.height
+        cached = lines(table)
+        table._clear_caches()
+        table._update_count += 1
+        assert cached == lines(table)  # Problem 55's count, Problems 61 and 62
+        assert any("Problem 62" in text for text in cached)
+
+        # A row on screen changes (Problem 2's count): the table is drawn again, and shows it.
+        drawn.clear()
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(2, True))
+        await wait_until(pilot, lambda: counts(app).get("Problem 2") == 3)
+        await pilot.pause(0.5)
+        assert 1 in drawn  # Problem 2's row
+        cached = lines(table)
+        table._clear_caches()
+        table._update_count += 1
+        assert cached == lines(table)
+        fresh = load([data], options)
+        assert app.result is not None and app.result.stats.equals(fresh.stats)
+        await pilot.press("ctrl+q")
