@@ -21,13 +21,13 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-
 from bench_summarize import BIN, measure  # type: ignore[import-not-found]
 
-WORDS = (
+SENTENCE = (
     "the of and to a in is that for it as with we let so then thus compute solve equation value "
     "answer check wait hmm x y z n k \\frac{1}{2} \\sqrt{2} = + - ( ) , . 12 345 6789"
-).split()
+)
+WORDS = SENTENCE.split()
 
 
 def write(path: Path, megabytes: int, seed: int = 0, siblings: int = 0) -> None:
