@@ -114,13 +114,18 @@ def _instrument() -> None:
 
 
 class TimedApp(EvalApp):
+    # Textual also calls a base class's handler of a message unless it is prevented: each handler
+    # here calls EvalApp's first (its timing reads what that did), then prevents the second call
+    # (before, the app's handlers ran twice per view and per worker change).
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         super().on_worker_state_changed(event)
+        event.prevent_default()
         if event.state == WorkerState.ERROR:
             print(f"worker {event.worker.name} failed: {event.worker.error!r}", file=sys.__stderr__)
 
     def on_view_ready(self, message: ViewReady) -> None:
         super().on_view_ready(message)
+        message.prevent_default()
         if self.rows is not message.rows:
             return
         TIMES.views += 1
