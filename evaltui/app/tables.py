@@ -19,6 +19,7 @@ import polars as pl
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.widget import Widget
 from textual_fastdatatable import DataTable as _LibraryTable
@@ -127,11 +128,12 @@ class DataTable(_LibraryTable):
     def _forget_rows_outside(self, rows: range) -> None:
         """Drop what the render caches hold for rows outside ``rows`` (the header's row, -1,
         stays): only those rows are known to hold the same cells."""
-        for cache, offset in (
+        caches: list[tuple[LRUCache[Any, Any], int]] = [
             (self._cell_render_cache, 0),  # keys start with the row index
             (self._row_render_cache, 0),
             (self._line_cache, 1),  # keys start with the line: the row index + 1 (the header)
-        ):
+        ]
+        for cache, offset in caches:
             for key in list(cache.keys()):
                 row = key[0] - offset
                 if row != -1 and row not in rows:
