@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,19 +48,49 @@ def counts(app: EvalApp) -> dict[str, int]:
     return dict(zip(app.rows["prompt"].to_list(), app.rows["count"].to_list(), strict=True))
 
 
+def one_run(tmp_path: Path, text: str, folder: str = "m") -> tuple[Path, Path]:
+    """A data folder holding one run's file with ``text``: (the folder, the file)."""
+    data = tmp_path / "data"
+    (data / folder).mkdir(parents=True)
+    out = data / folder / "out.jsonl"
+    out.write_text(text, encoding="utf-8")
+    return data, out
+
+
+async def until_following(pilot: Pilot[int], app: EvalApp) -> Static:
+    """Wait until the app says it follows; the follow line's widget."""
+    status = app.main.query_one("#progress", Static)
+    await wait_until(pilot, lambda: "following" in str(status.render()))
+    return status
+
+
+def appender(
+    out: Path, prompts: range, correct: Callable[[int], bool], pause: float
+) -> tuple[threading.Thread, threading.Event]:
+    """A writer thread (not started) appending one line per prompt to ``out``, ``pause`` seconds
+    apart, and an event set until it has written the last."""
+    writing = threading.Event()
+    writing.set()
+
+    def write() -> None:
+        for prompt in prompts:
+            with out.open("a", encoding="utf-8") as handle:
+                handle.write(line(prompt, correct(prompt)))
+            time.sleep(pause)
+        writing.clear()
+
+    return threading.Thread(target=write), writing
+
+
 async def test_follow_appends_new_files_and_the_toggle(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:
-    data = tmp_path / "data"
-    (data / "model-a").mkdir(parents=True)
-    out = data / "model-a" / "out.jsonl"
-    out.write_text(line(1, True) + line(2, False), encoding="utf-8")
+    data, out = one_run(tmp_path, line(1, True) + line(2, False), "model-a")
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1, "Problem 2": 1})
-        status = app.main.query_one("#progress", Static)
-        await wait_until(pilot, lambda: "following" in str(status.render()))
+        status = await until_following(pilot, app)
 
         with out.open("a", encoding="utf-8") as handle:
             handle.write(line(1, False) + line(3, True)[:9])  # the last line is cut mid-way
@@ -90,10 +121,7 @@ async def test_follow_appends_new_files_and_the_toggle(
 async def test_follow_starts_from_the_key_after_a_normal_load(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:
-    data = tmp_path / "data"
-    (data / "m").mkdir(parents=True)
-    out = data / "m" / "out.jsonl"
-    out.write_text(line(1, True), encoding="utf-8")
+    data, out = one_run(tmp_path, line(1, True))
     app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), use_cache=False))
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1})
@@ -114,10 +142,7 @@ async def test_followed_updates_keep_the_filter_the_sort_and_the_cursor_prompt(
 ) -> None:
     """Lines arriving while the user looks at a filtered, sorted table: the new and changed
     prompts take their places in that order, and the cursor stays on its prompt (at its new row)."""
-    data = tmp_path / "data"
-    (data / "m").mkdir(parents=True)
-    out = data / "m" / "out.jsonl"
-    out.write_text("".join(line(p, False) for p in (1, 2, 3, 4)), encoding="utf-8")
+    data, out = one_run(tmp_path, "".join(line(p, False) for p in (1, 2, 3, 4)))
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
     async with app.run_test(size=size) as pilot:
@@ -165,7 +190,6 @@ async def test_updates_faster_than_the_table_builds_still_reach_the_table(
     update. Each update used to cancel the table being built for the one before, so while lines
     kept coming the table showed none of them; now an update waits for that build and shows
     right after it (the newest of those that came meanwhile)."""
-    import threading
 
     import evaltui.app.app as app_module
 
@@ -175,28 +199,15 @@ async def test_updates_faster_than_the_table_builds_still_reach_the_table(
         time.sleep(1.2)  # longer than the follower's 1 s between updates
         return built(*args, **kwargs)  # type: ignore[arg-type]
 
-    data = tmp_path / "data"
-    (data / "m").mkdir(parents=True)
-    out = data / "m" / "out.jsonl"
-    out.write_text(line(1, True), encoding="utf-8")
+    data, out = one_run(tmp_path, line(1, True))
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
-    writing = threading.Event()
-    writing.set()
-
-    def writer() -> None:
-        for prompt in range(2, 40):
-            with out.open("a", encoding="utf-8") as handle:
-                handle.write(line(prompt, prompt % 3 == 0))
-            time.sleep(0.2)
-        writing.clear()
+    thread, writing = appender(out, range(2, 40), lambda p: p % 3 == 0, pause=0.2)
 
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1})
-        status = app.main.query_one("#progress", Static)
-        await wait_until(pilot, lambda: "following" in str(status.render()))
+        await until_following(pilot, app)
         monkeypatch.setattr(app_module, "table_layout", slow_layout)
-        thread = threading.Thread(target=writer)
         thread.start()
         seen = {len(counts(app))}
         while writing.is_set():
@@ -220,15 +231,11 @@ async def test_keys_while_a_writer_appends_and_the_same_table_takes_the_updates(
     widget on screen (a new widget per update cost the app most of a core), the filter and sort
     stay, new prompts appear, the cursor stays on its prompt, and the counts end as a load of the
     final files from scratch has them."""
-    import threading
 
     from evaltui.app.screens.prompt import PromptScreen
     from evaltui.app.screens.sort import SortScreen
 
-    data = tmp_path / "data"
-    (data / "m").mkdir(parents=True)
-    out = data / "m" / "out.jsonl"
-    out.write_text("".join(line(p, p % 4 == 0) for p in range(1, 41)), encoding="utf-8")
+    data, out = one_run(tmp_path, "".join(line(p, p % 4 == 0) for p in range(1, 41)))
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
     writing = threading.Event()
@@ -248,8 +255,7 @@ async def test_keys_while_a_writer_appends_and_the_same_table_takes_the_updates(
 
     async with app.run_test(size=size) as pilot:
         await wait_until(pilot, lambda: len(counts(app)) == 40)
-        status = app.main.query_one("#progress", Static)
-        await wait_until(pilot, lambda: "following" in str(status.render()))
+        await until_following(pilot, app)
         await pilot.press("slash", "ctrl+u", *"n_correct == 0", "enter")
         app.request_view(app.wanted.replace(sort=Sort("count", descending=True)))
         await wait_until(pilot, lambda: app.view.sort is not None and app.view.where != "")
@@ -329,10 +335,7 @@ async def test_an_update_that_changes_no_size_relays_nothing_out(
     from textual.screen import Screen
     from textual.widgets._footer import FooterKey
 
-    data = tmp_path / "data"
-    (data / "m").mkdir(parents=True)
-    out = data / "m" / "out.jsonl"
-    out.write_text(line(1, True) * 3 + line(2, True), encoding="utf-8")
+    data, out = one_run(tmp_path, line(1, True) * 3 + line(2, True))
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
     layouts: list[bool] = []
@@ -345,8 +348,7 @@ async def test_an_update_that_changes_no_size_relays_nothing_out(
 
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: counts(app) == {"Problem 1": 3, "Problem 2": 1})
-        status = app.main.query_one("#progress", Static)
-        await wait_until(pilot, lambda: "following" in str(status.render()))
+        await until_following(pilot, app)
         await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
         await pilot.pause(1.0)  # the follow line's first texts drawn
         table = app.main.current_table()
@@ -371,7 +373,6 @@ async def test_a_fast_writer_gets_at_most_one_table_update_a_second(
 ) -> None:
     """Lines written every 0.1 s arrive together, at most one update a second (each costs the
     stats, the view and the table whatever its size), and the last of them is shown."""
-    import threading
 
     from evaltui.app.app import FOLLOW_MIN_INTERVAL
     from evaltui.data.follow import Follower
@@ -383,28 +384,15 @@ async def test_a_fast_writer_gets_at_most_one_table_update_a_second(
         polls.append(time.monotonic())
         return poll(follower)
 
-    data = tmp_path / "data"
-    (data / "m").mkdir(parents=True)
-    out = data / "m" / "out.jsonl"
-    out.write_text(line(1, True), encoding="utf-8")
+    data, out = one_run(tmp_path, line(1, True))
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
-    writing = threading.Event()
-    writing.set()
-
-    def writer() -> None:
-        for prompt in range(2, 52):
-            with out.open("a", encoding="utf-8") as handle:
-                handle.write(line(prompt, True))
-            time.sleep(0.1)
-        writing.clear()
+    thread, writing = appender(out, range(2, 52), lambda p: True, pause=0.1)
 
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1})
-        status = app.main.query_one("#progress", Static)
-        await wait_until(pilot, lambda: "following" in str(status.render()))
+        await until_following(pilot, app)
         monkeypatch.setattr(Follower, "poll", timed_poll)
-        thread = threading.Thread(target=writer)
         started = time.monotonic()
         thread.start()
         shown = [app.rows]
@@ -467,8 +455,7 @@ async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_chan
 
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: len(counts(app)) == 60)
-        status = app.main.query_one("#progress", Static)
-        await wait_until(pilot, lambda: "following" in str(status.render()))
+        await until_following(pilot, app)
         await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
         with out.open("a", encoding="utf-8") as handle:  # a first update (the lengths counted)
             handle.write(line(60, False))
