@@ -118,8 +118,10 @@ def test_long_label_keys_while_loading_and_a_resize(tmp_path: Path, word_tokeniz
         env=env,
     )
     try:
-        # "n" as soon as the app draws, before the files are read: a command, not filter text.
-        wait_for(name, "evaltui", timeout=30)
+        # "n" as soon as the app draws (its footer is on the first frame), mostly before the files
+        # are read: a command, not filter text. (The first frame's "evaltui · loading…" header can
+        # be gone before a capture sees it: these 25 generations load in a few milliseconds.)
+        wait_for(name, "palette", timeout=30)
         tmux("send-keys", "-t", name, "n")
         wait_for(name, "Showing 2 of 7 prompts", "never solved", "meta-lla…nstruct")
         # Wider terminal: the run column grows, the label still cut in the middle.
