@@ -166,7 +166,7 @@ class EvalApp(App[int]):
         self.push_screen(self.main)
         self.start_load()
 
-    def notify(self, message: str, **kwargs: object) -> None:  # type: ignore[override]
+    def notify(self, message: str, **kwargs: object) -> None:
         """A new message replaces the plain messages shown (and any copy of itself); warnings
         and errors stay until their time is up. Never a stack of the same words."""
         for shown in list(self._notifications):

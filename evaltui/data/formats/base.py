@@ -436,7 +436,7 @@ class Unreadable(dict[str, Any]):
     def _refuse(self, *_args: Any, **_kwargs: Any) -> NoReturn:
         raise EntryError(self.reason)
 
-    __getitem__ = __contains__ = __iter__ = __len__ = get = keys = values = items = _refuse  # type: ignore[assignment]
+    __getitem__ = __contains__ = __iter__ = __len__ = get = keys = values = items = _refuse
 
     def __repr__(self) -> str:
         return f"<unreadable: {self.reason}>"
