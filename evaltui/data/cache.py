@@ -16,7 +16,7 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -71,6 +71,16 @@ class CachedRows:
     notes: list[str]
 
 
+def companion_version(path: Path) -> str:
+    """A companion file's place in a key (:meth:`Cache.key`): its path and version, or that it
+    is absent."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return f"{path.absolute()}\0absent"
+    return f"{path.absolute()}\0{stat.st_size}\0{stat.st_mtime_ns}"
+
+
 @dataclass(frozen=True, slots=True)
 class Cache:
     directory: Path
@@ -84,8 +94,11 @@ class Cache:
         reader: str,
         options: str,
         identity: FileIdentity | None = None,
+        companions: Sequence[str] = (),
     ) -> str:
-        """The entry for ``path`` as it was when ``identity`` was taken (now, when not given).
+        """The entry for ``path`` as it was when ``identity`` was taken (now, when not given),
+        read with its companion files at ``companions`` (:func:`companion_version` of each of
+        :meth:`Reader.companions`).
 
         Pass the identity taken *before* reading the file: a key taken afterwards would file
         rows read from an older version under a newer one's name.
@@ -100,6 +113,7 @@ class Cache:
             str(identity.mtime_ns),
             reader,
             options,
+            *companions,
         ]
         # surrogatepass: a path with undecodable bytes is still one key, not an exception.
         return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()

@@ -22,7 +22,13 @@ import numpy as np
 import polars as pl
 
 from evaltui.data import metrics
-from evaltui.data.cache import CACHE_FORMAT, Cache, default_cache_dir, rows_code_version
+from evaltui.data.cache import (
+    CACHE_FORMAT,
+    Cache,
+    companion_version,
+    default_cache_dir,
+    rows_code_version,
+)
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.extract import fill_extracted
 from evaltui.data.formats import (
@@ -470,6 +476,9 @@ class _Load:
         """Bytes of the files whose lengths are all known."""
         self.identities: list[FileIdentity | None] = []
         """Every input file's identity when the load started (for the snapshot's key)."""
+        self.companions: dict[str, str] = {}
+        """The companion files the rows were read with (path -> :func:`companion_version` when
+        first asked): a snapshot holds them and is used only while they are unchanged."""
         self.snapshot_key: str | None = None
         self.snapshot_stats: pl.DataFrame | None = None
         """The snapshot's Stats table (this input set unchanged): used for the complete result
@@ -541,12 +550,17 @@ class _Load:
         if self.cache is None or self.spec is None or identity is None:
             return None
         try:
+            companions = [
+                self.companions.setdefault(str(c), companion_version(c))
+                for c in reader.companions(item.path)
+            ]
             return self.cache.key(
                 f"{self.spec.fingerprint}:{path}",
                 item.path,
                 reader.name,
                 self.options.read.cache_token(),
                 identity,
+                companions,
             )
         except OSError:
             return None
@@ -756,8 +770,11 @@ class _Load:
         stats, meta = hit
         try:
             result = _result_from_snapshot(stats, meta, self.options)
+            companions = dict(meta["companions"])
         except (KeyError, TypeError, ValueError):  # not what this version writes: a miss
             return None
+        if any(companion_version(Path(c)) != v for c, v in companions.items()):
+            return None  # a results/summary file beside an input changed since
         if (
             len(result.read_files) + len(result.skipped_files) != len(result.files)
             or sum(f.generations for f in result.read_files) != result.headline()["generations"]
@@ -786,6 +803,7 @@ class _Load:
             return
         note = self.options.workers_note()
         meta: dict[str, Any] = {
+            "companions": self.companions,
             "errors": [[e.source, e.line, e.reason] for e in result.errors],
             "notes": [n for n in result.notes if n != note and n not in self.cache_notes()],
             "files": [_file_json(f) for f in result.files],
@@ -1009,7 +1027,8 @@ class _Load:
 
 # Part of every snapshot key: bump it when what a load computes after reading changes (the stats,
 # the notes, the headline numbers or the triage counts), since a snapshot hit skips all of that.
-SNAPSHOT_FORMAT = "1"
+# 2: the companion files the rows were read with are kept and checked.
+SNAPSHOT_FORMAT = "2"
 
 
 def _file_json(report: FileReport) -> dict[str, Any]:

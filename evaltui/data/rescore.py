@@ -28,8 +28,9 @@ from typing import Any
 
 import polars as pl
 
-from evaltui.data.cache import Cache, default_cache_dir
+from evaltui.data.cache import Cache, companion_version, default_cache_dir
 from evaltui.data.extract import normalize_expr
+from evaltui.data.formats import get_reader
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.score_worker import (
     ERROR,
@@ -364,6 +365,12 @@ def _file_paths(files: list[Any]) -> dict[str, tuple[Path, str]]:
     }
 
 
+def _score_key(cache: Cache, fingerprint: str, path: Path, reader: str, options: str) -> str:
+    """The cache entry of a file's scores: its rows' version, companion files included."""
+    companions = [companion_version(c) for c in get_reader(reader).companions(path)]
+    return cache.key(fingerprint, path, reader, options, companions=companions)
+
+
 def rescore(
     result: Any,
     options: RescoreOptions,
@@ -482,7 +489,7 @@ def _rescore(
         if cache is not None and str(source) in paths and str(source) not in uncached:
             path, reader = paths[str(source)]
             with contextlib.suppress(OSError):
-                key = cache.key(fingerprint, path, reader, read_options)
+                key = _score_key(cache, fingerprint, path, reader, read_options)
         hit = cache.get_frame(key, len(rows)) if cache is not None and key else None
         if hit is not None:
             scoring.put(rows, hit, cached=True)
@@ -665,7 +672,7 @@ def _lm_eval(
         key = None
         if cache is not None and str(source) not in uncached:
             with contextlib.suppress(OSError):
-                key = cache.key(fingerprint, Path(file.path), "lm_eval", read_options)
+                key = _score_key(cache, fingerprint, Path(file.path), "lm_eval", read_options)
         frame = cache.get_frame(key, rows.height) if cache is not None and key else None
         if frame is not None:
             scoring.put(row_ids, frame, cached=True)

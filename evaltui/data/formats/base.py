@@ -129,6 +129,13 @@ class Reader(ABC):
         """
         return False
 
+    def companions(self, path: Path) -> tuple[Path, ...]:
+        """Other files (or folders) that ``path``'s rows depend on, whether they exist or not:
+        a results or summary file beside it, the other shards of its dataset, the folder holding
+        other copies of a log. Their identities are part of the file's cache key, so a warm run
+        never serves rows read against an older or absent companion."""
+        return ()
+
     @abstractmethod
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         """Read ``path`` (shown to the user as ``source``) into generation rows."""

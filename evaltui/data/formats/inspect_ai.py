@@ -442,6 +442,19 @@ class InspectReader(Reader):
             return {}, [], [LoadError(source, None, "Inspect log without samples")]
         return data, [(str(i), s) for i, s in enumerate(data["samples"])], errors
 
+    def companions(self, path: Path) -> tuple[Path, ...]:
+        """The folder (a copy of this log added, removed or renamed there changes it) and the
+        other copies of this log in it (one rewritten in place may now be the one to read)."""
+        own = self._own_id(path)
+        if own is None:
+            return (path.parent,)
+        copies = (
+            path.parent / log.name
+            for log in _folder_logs(path.parent)
+            if log.name != own.name and _same_log(log, own)
+        )
+        return (path.parent, *copies)
+
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         own = self._own_id(path)
         duplicate = place_in_folder(path, own) if own is not None else None

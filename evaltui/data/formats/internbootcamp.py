@@ -86,6 +86,9 @@ class InternBootcampReader(Reader):
         first = first_record(head)
         return path.name == "meta.jsonl" and first is not None and "bootcamp" in first
 
+    def companions(self, path: Path) -> tuple[Path, ...]:
+        return (_output_dir(path) / "eval_args.json",)
+
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source, options.window)
         run = options.label or _model(path)

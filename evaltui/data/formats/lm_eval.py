@@ -84,6 +84,12 @@ def _parse_results(path: str, _mtime_ns: int, _size: int) -> dict[str, Any] | No
 
 def _results_for(path: Path) -> dict[str, Any] | None:
     """The results JSON written by the same run (same date id), else any beside the samples file."""
+    return _results_lookup(path)[0]
+
+
+def _results_lookup(path: Path) -> tuple[dict[str, Any] | None, tuple[Path, ...]]:
+    """:func:`_results_for`, and the paths the answer depends on: the candidates tried up to the
+    one used; when none is, every candidate and the folder (a results file written later)."""
     match = SAMPLES_NAME.match(path.name)
     candidates: list[Path] = []
     if match:
@@ -96,15 +102,15 @@ def _results_for(path: Path) -> dict[str, Any] | None:
             if not p.name.startswith("samples_")
         )
     candidates += sorted(path.parent.glob("results*.json"))
-    for candidate in candidates:
+    for tried, candidate in enumerate(candidates, start=1):
         try:
             stat = candidate.stat()
         except OSError:
             continue
         data = _parse_results(str(candidate), stat.st_mtime_ns, stat.st_size)
         if data is not None:
-            return data
-    return None
+            return data, tuple(candidates[:tried])
+    return None, (*candidates, path.parent)
 
 
 def _model_name(results: dict[str, Any] | None, path: Path) -> str:
@@ -355,6 +361,9 @@ class LmEvalReader(Reader):
             return [(i + 1, None, item) for i, item in enumerate(data)], [], []
         parsed, errors, notes = parse_json_lines(path, source)
         return [(line, offset, value) for line, offset, value in parsed], errors, notes
+
+    def companions(self, path: Path) -> tuple[Path, ...]:
+        return _results_lookup(path)[1]
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         entries, errors, notes = self._entries(path, source)

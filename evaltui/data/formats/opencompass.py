@@ -47,8 +47,8 @@ from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 
 
-def results_path(path: Path, dataset: str | None = None) -> Path | None:
-    """``…/predictions/<model>/<ds>.json[l]`` -> ``…/results/<model>/<ds>.json`` when it exists
+def results_candidate(path: Path, dataset: str | None = None) -> Path | None:
+    """``…/predictions/<model>/<ds>.json[l]`` -> ``…/results/<model>/<ds>.json``, existing or not
     (``dataset``: the results of that dataset instead, for a shard of its predictions)."""
     parts = list(path.parts)
     if "predictions" not in parts:
@@ -58,7 +58,13 @@ def results_path(path: Path, dataset: str | None = None) -> Path | None:
     candidate = Path(*parts).with_suffix(".json")
     if dataset is not None:
         candidate = candidate.with_name(f"{dataset}.json")
-    return candidate if candidate.is_file() else None
+    return candidate
+
+
+def results_path(path: Path, dataset: str | None = None) -> Path | None:
+    """:func:`results_candidate` when it exists."""
+    candidate = results_candidate(path, dataset)
+    return candidate if candidate is not None and candidate.is_file() else None
 
 
 SHARD_NAME = re.compile(r"^(?P<dataset>.+)_(?P<index>\d+)$")
@@ -93,6 +99,19 @@ def shard_of(path: Path) -> _Shard | None:
     if len(shards) < 2 or own >= len(shards) or str(own) != found["index"]:
         return None
     return _Shard(dataset, tuple(shards[:own]), tuple(shards[own + 1 :]))
+
+
+def shard_family(path: Path) -> tuple[Path, ...]:
+    """What :func:`shard_of` looks at for ``path``: the unsharded name, the shards, and the next
+    shard's name (a shard written later makes this one part of a longer dataset)."""
+    found = SHARD_NAME.match(path.stem) if path.suffix == ".json" else None
+    if found is None:
+        return ()
+    dataset = found["dataset"]
+    family = [path.with_name(f"{dataset}.json")]
+    while (candidate := path.with_name(f"{dataset}_{len(family) - 1}.json")).is_file():
+        family.append(candidate)
+    return (*family, candidate)
 
 
 @functools.lru_cache(maxsize=16)
@@ -238,6 +257,10 @@ class AISBenchReader(Reader):
         if {"data_abbr", "id", "error_info"} <= keys:
             return 90
         return 0
+
+    def companions(self, path: Path) -> tuple[Path, ...]:
+        found = results_candidate(path)
+        return (found,) if found is not None else ()
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source)
@@ -406,6 +429,11 @@ class OpenCompassReader(ContainerReader):
         if path.suffix == ".jsonl":  # a running file left beside the finished predictions
             return path.name.startswith("tmp_") and _finished(path) is not None
         return "results" in path.parts and text.startswith("{")
+
+    def companions(self, path: Path) -> tuple[Path, ...]:
+        shard = shard_of(path)
+        found = results_candidate(path, shard.dataset if shard is not None else None)
+        return (*([found] if found is not None else []), *shard_family(path))
 
     def entries(self, data: Any) -> list[tuple[str, Any]]:
         pairs = super().entries(data)

@@ -154,6 +154,9 @@ class SkyThoughtReader(ContainerReader):
             '"pass_at_k"' in text or '"completion_tokens"' in text
         )
 
+    def companions(self, path: Path) -> tuple[Path, ...]:
+        return (path.parent / "summary.json",)
+
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         rows = Rows()
         data, error = json_document(path, source)

@@ -1,0 +1,176 @@
+"""A warm run never serves rows read against another version of a file beside the input.
+
+Readers take part of a file's rows from companion files: SkyThought's ``summary.json`` (model,
+answer key), lm-eval's ``results_<date>.json`` (model name), InternBootcamp's ``eval_args.json``
+(model), OpenCompass's ``results/`` details and sibling shards, Inspect's other copies of one log.
+Each test loads once (filling the cache and the load's snapshot), changes only the companion,
+and loads again with the same cache: the second load must equal a load without any cache.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from evaltui.data.loader import LoadOptions, LoadResult, load
+
+FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
+
+
+def _load(path: Path, cache: Path | None, model: Path, **kwargs: bool) -> LoadResult:
+    """A load with ``cache`` (None: no cache); ``keep_text=False, stats_only=True`` as summarize."""
+    options = LoadOptions(model=str(model), cache_dir=cache, use_cache=cache is not None)
+    return load([path], dataclasses.replace(options, **kwargs))
+
+
+def _runs(result: LoadResult) -> list[str]:
+    return sorted(set(result.generations["run"].to_list()))
+
+
+def _rewrite_json(path: Path, change: object) -> None:
+    """Rewrite ``path`` in place with ``change`` applied (a later mtime, as an editor leaves it)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)  # type: ignore[operator]
+    stat = path.stat()
+    path.write_text(json.dumps(data), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+MODES = pytest.mark.parametrize(
+    "mode", [{}, {"keep_text": False, "stats_only": True}], ids=["app", "summarize"]
+)
+
+
+@MODES
+def test_skythought_summary_changed(
+    tmp_path: Path, word_tokenizer: Path, mode: dict[str, bool]
+) -> None:
+    run = tmp_path / "data" / "toy-org_toy-reasoner-7b_toy_math500_e23a3b"
+    shutil.copytree(FORMATS / "skythought" / "results" / run.name, run)
+    cache = tmp_path / "cache"
+    first = _load(run.parent, cache, word_tokenizer, **mode)
+
+    def rename(data: dict) -> None:  # type: ignore[type-arg]
+        data["configuration"]["model"]["name"] = "renamed-org/renamed-model"
+
+    _rewrite_json(run / "summary.json", rename)
+    warm = _load(run.parent, cache, word_tokenizer, **mode)
+    fresh = _load(run.parent, None, word_tokenizer, **mode)
+    assert list(fresh.stats["run"].unique()) == ["renamed-org/renamed-model"]
+    assert warm.stats.sort("prompt_id").equals(fresh.stats.sort("prompt_id"))
+    assert first.stats["run"].unique().to_list() != fresh.stats["run"].unique().to_list()
+
+
+@MODES
+def test_skythought_answer_key_changed(
+    tmp_path: Path, word_tokenizer: Path, mode: dict[str, bool]
+) -> None:
+    run = tmp_path / "data" / "toy-org_toy-reasoner-7b_toy_math500_e23a3b"
+    shutil.copytree(FORMATS / "skythought" / "results" / run.name, run)
+    cache = tmp_path / "cache"
+    first = _load(run.parent, cache, word_tokenizer, **mode)
+
+    def other_key(data: dict) -> None:  # type: ignore[type-arg]
+        data["configuration"]["task"]["config"]["answer_key"] = "problem"
+
+    _rewrite_json(run / "summary.json", other_key)
+    warm = _load(run.parent, cache, word_tokenizer, **mode)
+    fresh = _load(run.parent, None, word_tokenizer, **mode)
+    # The reference answers decide the prompts' vote accuracy in the stats.
+    assert not fresh.stats.equals(first.stats)
+    assert warm.stats.sort("prompt_id").equals(fresh.stats.sort("prompt_id"))
+
+
+def test_lm_eval_results_file_changed_and_appearing(tmp_path: Path, word_tokenizer: Path) -> None:
+    source = FORMATS / "lm_eval" / "outputs" / "run_scripted" / "toy-org__scripted-model-v1"
+    run = tmp_path / "data" / source.name
+    shutil.copytree(source, run)
+    results = run / "results_2026-11-23T19-49-48.073567.json"
+    cache = tmp_path / "cache"
+    headless = {"keep_text": False, "stats_only": True}
+    assert _runs(_load(run, cache, word_tokenizer))[0].startswith("toy-org/scripted-model-v1")
+
+    def rename(data: dict) -> None:  # type: ignore[type-arg]
+        data["model_name"] = "renamed/model"
+
+    _rewrite_json(results, rename)
+    for kwargs in ({}, headless):
+        warm = _load(run, cache, word_tokenizer, **kwargs)
+        assert sorted(warm.stats["run"].unique())[0].startswith("renamed/model"), kwargs
+
+    # Without its results file the run is named after the folder; the file written later names it.
+    saved = results.read_bytes()
+    results.unlink()
+    assert sorted(_load(run, cache, word_tokenizer).stats["run"].unique())[0].startswith(
+        "toy-org__scripted-model-v1"
+    )
+    results.write_bytes(saved)
+    for kwargs in ({}, headless):
+        warm = _load(run, cache, word_tokenizer, **kwargs)
+        assert sorted(warm.stats["run"].unique())[0].startswith("renamed/model"), kwargs
+
+
+def test_internbootcamp_eval_args_changed(tmp_path: Path, word_tokenizer: Path) -> None:
+    output = tmp_path / "data" / "toy-model_test_dir_20261123_195835"
+    shutil.copytree(FORMATS / "internbootcamp" / "output" / output.name, output)
+    cache = tmp_path / "cache"
+    first = _load(output, cache, word_tokenizer, keep_text=False, stats_only=True)
+
+    def rename(data: dict) -> None:  # type: ignore[type-arg]
+        data["model_name"] = "renamed-bootcamp-model"
+
+    _rewrite_json(output / "eval_args.json", rename)
+    warm = _load(output, cache, word_tokenizer, keep_text=False, stats_only=True)
+    assert first.stats["run"].unique().to_list() != ["renamed-bootcamp-model"]
+    assert warm.stats["run"].unique().to_list() == ["renamed-bootcamp-model"]
+
+
+def test_inspect_copy_removed_reads_the_other(tmp_path: Path, word_tokenizer: Path) -> None:
+    # One log saved twice: the second copy is read once, from the preferred one. When that copy
+    # is deleted, the cached "read from there" of the remaining copy must not hide its samples.
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (log,) = (FORMATS / "inspect_ai" / "logs_json").glob("*.json")
+    shutil.copy(log, folder / log.name)
+    copy = folder / log.name.replace(".json", "-copy.json")
+    data = json.loads(log.read_text(encoding="utf-8"))
+    data["samples"] = data["samples"][:1]
+    data["status"] = "started"  # a copy still running: ranked after the finished original
+    copy.write_text(json.dumps(data), encoding="utf-8")
+    cache = tmp_path / "cache"
+    both = _load(folder, cache, word_tokenizer)
+    assert both.generations.height == len(json.loads(log.read_text())["samples"]) > 1
+    (folder / log.name).unlink()
+    for kwargs in ({}, {"keep_text": False, "stats_only": True}):
+        warm = _load(folder, cache, word_tokenizer, **kwargs)
+        assert warm.headline()["generations"] == 1, kwargs
+
+
+def test_opencompass_results_written_after_the_predictions(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    found = sorted((FORMATS / "opencompass" / "outputs").rglob("predictions"))
+    assert found, "fixture layout changed"
+    work = found[0].parent
+    copy = tmp_path / "data" / work.name
+    shutil.copytree(work, copy)
+    results = sorted((copy / "results").rglob("*.json"))
+    assert results
+    saved = {p: p.read_bytes() for p in results}
+    for path in results:
+        path.unlink()
+    cache = tmp_path / "cache"
+    unscored = _load(copy, cache, word_tokenizer)
+    for path, data in saved.items():
+        path.write_bytes(data)
+    warm = _load(copy, cache, word_tokenizer)
+    fresh = _load(copy, None, word_tokenizer)
+    assert (
+        unscored.generations["accuracy"].null_count() > fresh.generations["accuracy"].null_count()
+    )
+    assert warm.generations["accuracy"].to_list() == fresh.generations["accuracy"].to_list()
