@@ -28,8 +28,9 @@ from __future__ import annotations
 import json
 import re
 import string
+import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -100,6 +101,11 @@ CACHE_CHARS = 32_000_000
 #: Bytes of text per unit of work (one polars pass, one thread): memory per thread stays near a
 #: few times this.
 UNIT_CHARS = 524_288
+#: A counting thread other than the first to encode builds its own tiktoken Encoding (~30 MB,
+#: ~0.1 s) once the characters it sent to tiktoken reach this share of those it counted: ~0.55
+#: on a multilingual mix (CJK runs are rarely seen twice), 0.02-0.08 on English reasoning traces
+#: (where encoding is a small part of a count and sharing one Encoding costs little).
+OWN_ENCODING_SHARE = 0.25
 
 
 def _byte_decoder() -> dict[str, int]:
@@ -245,13 +251,23 @@ class CountPlan:
         # One special token, never in the vocabulary: it separates the chunks of one encode call
         # (tiktoken encodes the text on each side of it on its own).
         separator = max(self.ids, default=0) + 1
-        encoding = tiktoken.Encoding(
-            "evaltui-count",
-            pat_str=self.pattern,
-            mergeable_ranks=ranks,
-            special_tokens={SEPARATOR: separator},
+        pattern = self.pattern
+
+        def make_encoding() -> tiktoken.Encoding:
+            return tiktoken.Encoding(
+                "evaltui-count",
+                pat_str=pattern,
+                mergeable_ranks=ranks,
+                special_tokens={SEPARATOR: separator},
+            )
+
+        return FastCounter(
+            make_encoding(),
+            _added_pass(self.raw),
+            _added_pass(self.normalized),
+            separator,
+            make_encoding,
         )
-        return FastCounter(encoding, _added_pass(self.raw), _added_pass(self.normalized), separator)
 
 
 def _byte_table() -> dict[int, int]:
@@ -373,8 +389,17 @@ class FastCounter:
         raw: _AddedPass | None,
         normalized: _AddedPass | None,
         separator: int,
+        make_encoding: Callable[[], tiktoken.Encoding] | None = None,
     ) -> None:
         self.encoding = encoding
+        # tiktoken's regex scratch space belongs to the first thread that encodes with an Encoding
+        # (its per-thread regex clones share fancy_regex's program and the pools in it); any
+        # other thread takes a slower, contended path. A counting thread whose units send much
+        # of their text to tiktoken builds an Encoding of its own (see _thread_encoding).
+        self._make_encoding = make_encoding
+        self._threads_state = threading.local()
+        self._claim = threading.Lock()
+        self._claimed = False
         self._separator = separator  # the id of SEPARATOR in encoding (past the vocabulary)
         self.raw = raw
         self.normalized = normalized
@@ -468,11 +493,17 @@ class FastCounter:
             self._pool_threads = self.threads
         pending: deque[Future[np.ndarray]] = deque()
         for rows, texts in units:
-            pending.append(self._pool.submit(self._count_unit, rows, texts, total))
+            pending.append(self._pool.submit(self._count_unit_in_pool, rows, texts, total))
             if len(pending) >= 2 * self.threads:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+    def _count_unit_in_pool(self, rows: np.ndarray, texts: pl.Series, total: int) -> np.ndarray:
+        """:meth:`_count_unit` on a pool thread, which keeps count of the characters it counted."""
+        state = self._threads_state
+        state.counted = getattr(state, "counted", 0) + int(texts.str.len_chars().sum() or 0)
+        return self._count_unit(rows, texts, total)
 
     def _count_unit(self, rows: np.ndarray, texts: pl.Series, total: int) -> np.ndarray:
         """Per-row sums over ``total`` rows of one unit's counts (texts free of NUL).
@@ -531,14 +562,41 @@ class FastCounter:
         """Each chunk's token count by tiktoken: one call for the lot, joined by the separator
         (the GIL is released for the whole call, not taken back after every chunk)."""
         joined = SEPARATOR.join(chunks)
+        encoding = self._thread_encoding(len(joined))
         if joined.count(SEPARATOR) != len(chunks) - 1:  # a chunk holds the separator itself
-            encode = self.encoding.encode_ordinary
+            encode = encoding.encode_ordinary
             return [len(encode(c)) for c in chunks]
-        tokens = self.encoding.encode_to_numpy(joined, allowed_special={SEPARATOR})
+        tokens = encoding.encode_to_numpy(joined, allowed_special={SEPARATOR})
         separators = np.flatnonzero(tokens == self._separator)
         bounds = np.concatenate(([-1], separators, [len(tokens)]))
         counts: list[int] = (np.diff(bounds) - 1).tolist()
         return counts
+
+    def _thread_encoding(self, chars: int) -> tiktoken.Encoding:
+        """The Encoding this thread encodes ``chars`` characters with.
+
+        The first thread to encode uses :attr:`encoding` (tiktoken's scratch pools become its
+        own); a pool thread uses it too until what it sends to tiktoken is
+        :data:`OWN_ENCODING_SHARE` of what it counts, then builds its own.
+        """
+        state = self._threads_state
+        own: tiktoken.Encoding | None = getattr(state, "encoding", None)
+        if own is not None:
+            return own
+        if not hasattr(state, "first"):
+            with self._claim:
+                state.first, self._claimed = not self._claimed, True
+        state.encoded = getattr(state, "encoded", 0) + chars
+        counted = getattr(state, "counted", 0)
+        if (
+            state.first
+            or self._make_encoding is None
+            or not counted  # not a pool thread (a text counted on the Python path)
+            or state.encoded < OWN_ENCODING_SHARE * counted
+        ):
+            return self.encoding
+        own = state.encoding = self._make_encoding()
+        return own
 
     def _count_python(self, text: str) -> int:
         """One text's count, cut and looked up in Python (a text holding NUL, or when added
