@@ -102,9 +102,10 @@ CACHE_CHARS = 32_000_000
 #: few times this.
 UNIT_CHARS = 524_288
 #: A counting thread other than the first to encode builds its own tiktoken Encoding (~30 MB,
-#: ~0.1 s) once the characters it sent to tiktoken reach this share of those it counted: ~0.55
-#: on a multilingual mix (CJK runs are rarely seen twice), 0.02-0.08 on English reasoning traces
-#: (where encoding is a small part of a count and sharing one Encoding costs little).
+#: ~0.1 s) once the characters it sent to tiktoken reach this share of those it counted lately
+#: (its last ~4-8 MB of text): ~0.55 on a multilingual mix (CJK runs are rarely seen twice),
+#: 0.02-0.08 on English reasoning traces (where encoding is a small part of a count and sharing
+#: one Encoding costs little).
 OWN_ENCODING_SHARE = 0.25
 
 
@@ -503,6 +504,9 @@ class FastCounter:
         """:meth:`_count_unit` on a pool thread, which keeps count of the characters it counted."""
         state = self._threads_state
         state.counted = getattr(state, "counted", 0) + int(texts.str.len_chars().sum() or 0)
+        if state.counted > 8 * UNIT_CHARS:  # the share of recent work: halve the history
+            state.counted //= 2
+            state.encoded = getattr(state, "encoded", 0) // 2
         return self._count_unit(rows, texts, total)
 
     def _count_unit(self, rows: np.ndarray, texts: pl.Series, total: int) -> np.ndarray:

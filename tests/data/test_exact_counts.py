@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -540,6 +541,55 @@ def test_units_threads_and_pieces_give_the_same_counts(
         fast.reset()
     assert len(long) > 10 * 5_000
     assert counts == reference(info, texts)
+
+
+def test_a_counting_thread_that_mostly_encodes_gets_its_own_encoding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """tiktoken's regex scratch pools belong to the first thread that encodes with an Encoding;
+    a second counting thread sending much of its text to tiktoken (CJK runs, rarely seen twice)
+    builds its own, once, while one whose chunks are mostly counted already (English) keeps the
+    shared one. Counts stay exact either way."""
+    info = info_for(None)
+    counter, reason = bpecount.plan(bpecount.tokenizer_spec(info.tokenizer))
+    assert counter is not None, reason
+    built: list[object] = []
+    make = counter._make_encoding
+    assert make is not None
+
+    def recorded() -> object:
+        built.append(make())
+        return built[-1]
+
+    counter._make_encoding = recorded  # type: ignore[assignment]
+    rng = random.Random(3)
+    han = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    cjk = ["".join(rng.choices(han, k=rng.randint(5, 40))) + " the" for _ in range(400)]
+    english = [" ".join(["the cat sat on the mat"] * 50) for _ in range(40)]
+
+    def unit(texts: list[str]) -> list[int]:
+        rows = np.arange(len(texts))
+        return counter._count_unit_in_pool(rows, pl.Series(texts), len(texts)).tolist()
+
+    first, second, third = (ThreadPoolExecutor(1) for _ in range(3))
+    try:
+        assert first.submit(unit, cjk[:200]).result() == reference(info, cjk[:200])
+        assert built == []  # the first thread to encode keeps the shared Encoding
+        assert second.submit(unit, cjk[200:]).result() == reference(info, cjk[200:])
+        assert len(built) == 1 and built[0] is not counter.encoding
+        counter.reset()
+        assert second.submit(unit, cjk).result() == reference(info, cjk)
+        assert len(built) == 1  # built once per thread
+        assert third.submit(unit, english).result() == reference(info, english)
+        assert len(built) == 1  # little text sent to tiktoken: the shared one is kept
+        # The share is of a thread's recent text: after much English, CJK gets it its own.
+        monkeypatch.setattr(bpecount, "UNIT_CHARS", 1_000)
+        counter.reset()
+        assert third.submit(unit, cjk).result() == reference(info, cjk)
+        assert len(built) == 2
+    finally:
+        for pool in (first, second, third):
+            pool.shutdown()
 
 
 def test_a_null_text_counts_zero() -> None:
