@@ -29,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -106,6 +107,7 @@ def _instrument() -> None:
 
     def poll(self: follow.Follower) -> follow.FollowUpdate | None:
         TIMES.polls += 1
+        FOLLOW_THREADS.add(threading.get_native_id())
         return original_poll(self)
 
     follow.Follower.load = load  # type: ignore[method-assign]
@@ -132,6 +134,58 @@ class TimedApp(EvalApp):
         live = _live_prompts(message.rows)
         TIMES.note(TIMES.viewed, live)
         self.call_after_refresh(lambda: TIMES.note(TIMES.painted, live))
+
+
+FOLLOW_THREADS: set[int] = set()
+"""Native ids of the threads that ran ``Follower.poll`` (the follow worker's)."""
+
+
+def thread_cpu() -> dict[int, tuple[str, float]]:
+    """Each thread of this process: (group, CPU seconds so far), from ``/proc/self/task``.
+
+    Groups: ``ui`` (the event loop's thread), ``follow`` (the follow worker's), ``workers``
+    (Textual's other thread workers: the view's), ``polars`` (polars' pool), ``count`` (the
+    count path's pool), else the thread's name without its number."""
+    tick = os.sysconf("SC_CLK_TCK")
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    main = threading.main_thread().native_id
+    out: dict[int, tuple[str, float]] = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/stat", encoding="ascii") as handle:
+                stat = handle.read()
+            with open(f"/proc/self/task/{tid}/comm", encoding="utf-8") as handle:
+                comm = handle.read().strip()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        cpu = (int(fields[11]) + int(fields[12])) / tick
+        native = int(tid)
+        name = names.get(native, comm)
+        if native == main:
+            group = "ui"
+        elif native in FOLLOW_THREADS:
+            group = "follow"
+        elif name.startswith("asyncio"):
+            group = "workers"
+        elif name.startswith("polars-") and name[7:].isdigit():
+            group = "polars"
+        elif name.startswith("evaltui-count"):
+            group = "count"
+        else:
+            group = name.rstrip("0123456789_-")
+        out[native] = (group, cpu)
+    return out
+
+
+def _by_group(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
+) -> dict[str, float]:
+    groups: dict[str, float] = {}
+    for tid, (group, cpu) in after.items():
+        spent = cpu - before.get(tid, (group, 0.0))[1]
+        groups[group] = groups.get(group, 0.0) + spent
+    return groups
 
 
 def _median(values: list[float]) -> float:
@@ -167,20 +221,26 @@ async def run(args: argparse.Namespace) -> list[dict[str, float]]:
             command += [str(args.rate_mb), str(seconds), str(args.samples)]
             cpu0, wall0 = time.process_time(), time.monotonic()
             ui0 = time.thread_time()  # this thread runs the app's event loop: the UI's CPU
+            threads0 = thread_cpu()
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
             while process.poll() is None:
                 await asyncio.sleep(0.1)
             # Until the last prompt written is on screen (or 20 s). Reading the written file
             # here is the benchmark's CPU (~0.1-0.2 s for 20 MB), not the app's: left out.
             own_cpu, own_ui = time.process_time(), time.thread_time()
+            own_threads = thread_cpu()
             written = pl.read_ndjson(out).get_column("prompt").unique().to_list()
             wanted = set(written)
             own_cpu, own_ui = time.process_time() - own_cpu, time.thread_time() - own_ui
+            own_groups = _by_group(own_threads, thread_cpu())
             deadline = time.monotonic() + (20 if rep >= 0 else 120)
             while time.monotonic() < deadline and not wanted <= TIMES.painted.keys():
                 await asyncio.sleep(0.05)
             cpu, wall = time.process_time() - cpu0 - own_cpu, time.monotonic() - wall0
             ui = time.thread_time() - ui0 - own_ui
+            groups = _by_group(threads0, thread_cpu())
+            for group, spent in own_groups.items():  # the benchmark's own read, left out
+                groups[group] = groups.get(group, 0.0) - spent
             appended = out.stat().st_size / 1e6
             shutil.rmtree(live, ignore_errors=True)
             hops = {
@@ -214,6 +274,15 @@ async def run(args: argparse.Namespace) -> list[dict[str, float]]:
                 f"(p95 {window['painted_p95']:.2f} s; {len(hops['painted'])}/{len(written)} prompts); "
                 f"polls {TIMES.polls}, builds {TIMES.builds}, views {TIMES.views}; "
                 f"load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+            print(
+                "    CPU ms per MB by thread: "
+                + ", ".join(
+                    f"{group} {1000 * spent / appended:.0f}"
+                    for group, spent in sorted(groups.items(), key=lambda g: -g[1])
+                    if spent > 0
+                ),
                 flush=True,
             )
             if rep >= 0:
