@@ -576,8 +576,12 @@ class Follower:
     def _counter(self) -> LengthCounter:
         """The lengths counter for new rows (the count-only path while it agrees with HF)."""
         if self.counter is None:
-            # As the first load does: the count plan from the cache when it holds one.
-            self.counter = length_counter(None, self.options, self.options.open_cache())
+            # As the first load does: the count plan from the cache when it holds one. One
+            # thread, the follow thread itself: a poll brings a few hundred KB, where a second
+            # counting thread saves little wall time and costs CPU (the hand-offs to a pool and
+            # its threads' wake-ups), and following is meant to cost a small share of a core.
+            single = dataclasses.replace(self.options, num_proc=1)
+            self.counter = length_counter(None, single, self.options.open_cache())
         return self.counter
 
     def result(self) -> LoadResult:

@@ -560,6 +560,31 @@ def test_followed_lines_use_the_cached_count_plan(
     assert_same(update.result, [data], opts)
 
 
+def test_followed_lines_are_counted_on_the_follow_thread_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A followed load counts its new lines on the thread that polls (one counting thread,
+    no pool started), whatever ``--num-proc`` the load itself used; the counts stay exact."""
+
+    from evaltui.data import tokens
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 1)])
+    opts = LoadOptions(cache_dir=tmp_path / "cache", num_proc=4)
+    follower = Follower([data], opts)
+    follower.load()
+    pools = {t.ident for t in threading.enumerate() if t.name.startswith("evaltui-count")}
+    append(out, "".join(line(n, n % 3) for n in range(2, 40)))
+    update = follower.poll()
+    assert update is not None
+    assert follower.counter is not None and follower.counter.path == tokens.FAST_PATH
+    assert follower.counter.threads == 1
+    started = {t.ident for t in threading.enumerate() if t.name.startswith("evaltui-count")} - pools
+    assert not started, "the follower started a counting pool"
+    assert_same(update.result, [data], opts)
+
+
 def test_a_file_deleted_while_its_new_lines_are_read(
     tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
