@@ -248,26 +248,28 @@ class CountPlan:
     def build(self) -> FastCounter:
         import tiktoken
 
-        ranks = dict(zip(self.tokens, self.ids, strict=True))
         # One special token, never in the vocabulary: it separates the chunks of one encode call
         # (tiktoken encodes the text on each side of it on its own).
         separator = max(self.ids, default=0) + 1
-        pattern = self.pattern
+        # What a thread's own Encoding is built from later (~2 MB of arrays, not the ranks dict).
+        compact = self.to_arrays()
 
-        def make_encoding() -> tiktoken.Encoding:
-            return tiktoken.Encoding(
+        def make_encoding(plan: CountPlan) -> tiktoken.Encoding:
+            encoding = tiktoken.Encoding(
                 "evaltui-count",
-                pat_str=pattern,
-                mergeable_ranks=ranks,
+                pat_str=plan.pattern,
+                mergeable_ranks=dict(zip(plan.tokens, plan.ids, strict=True)),
                 special_tokens={SEPARATOR: separator},
             )
+            encoding._mergeable_ranks = {}  # a 13 MiB copy of the ranks kept only for pickling
+            return encoding
 
         return FastCounter(
-            make_encoding(),
+            make_encoding(self),
             _added_pass(self.raw),
             _added_pass(self.normalized),
             separator,
-            make_encoding,
+            lambda: make_encoding(CountPlan.from_arrays(compact)),
         )
 
 

@@ -147,18 +147,22 @@ class LoadOptions:
 
 
 def length_counter(
-    spec: TokenizerSpec | None, options: LoadOptions, cache: Cache | None
+    spec: TokenizerSpec | None, options: LoadOptions, cache: Cache | None, *, defer: bool = False
 ) -> LengthCounter:
     """Load the tokenizer (``spec``, or the one ``options.model`` names) and one load's counter.
 
     The count-only path's plan comes from ``cache`` when it holds one (a load, a followed load and
     its later lines all build it the same way). LoadFailure when the tokenizer cannot be loaded.
+    ``defer``: the self-check runs at the end (:meth:`LengthCounter.finish`) and the
+    ``tokenizers`` tokenizer is not held while the count-only path counts.
     """
     try:
-        info = (spec or resolve_tokenizer(options.model)).load(cache=cache)
+        info = (spec or resolve_tokenizer(options.model)).load(
+            cache=cache, keep_tokenizer=not defer
+        )
     except TokenizerError as exc:
         raise LoadFailure(str(exc)) from None
-    return LengthCounter(info, threads=options.workers())
+    return LengthCounter(info, threads=options.workers(), defer=defer)
 
 
 Stage = Literal["reading", "tokenizing", "done", "cancelled"]
@@ -627,9 +631,7 @@ class _Load:
         assert self.spec is not None
         if state.lengths is not None or self.lengths_from_cache(state):
             return True
-        if self.counter is None:
-            self.counter = length_counter(self.spec, self.options, self.cache)
-        counter = self.counter
+        counter = self.ensure_counter()
         before = self.tokenized
         file_rows = max(state.frame.height, 1)
 
@@ -650,13 +652,25 @@ class _Load:
         )
         if lengths is None:
             return False
-        self.store(state, lengths, counter.path)
+        if not (counter.defer and counter.path == FAST_PATH):  # else cached once checked
+            self.store(state, lengths, counter.path)
         self.finish_file(state, lengths, cached=False)
         if counter.path == FAST_PATH:
             self.fast_counted.append(state)
         elif path == FAST_PATH:  # the self-check failed on this file: recount the earlier ones
             return self.recount_fast_counted()
         return True
+
+    def ensure_counter(self) -> LengthCounter:
+        """The load's counter, loaded on first use (the first cache miss)."""
+        if self.counter is None:
+            assert self.spec is not None
+            # Headless: the self-check waits for the end of the load, when no file is held, so
+            # the tokenizers tokenizer is never in memory beside a file's texts.
+            defer = not self.options.keep_text
+            self.counter = length_counter(self.spec, self.options, self.cache, defer=defer)
+            _release_freed_memory()  # the plan's parsed JSON, the tokenizer let go
+        return self.counter
 
     def store(self, state: _FileState, lengths: np.ndarray, path: str) -> None:
         """Cache a file's lengths and its rows (without text) under the path that counted them."""
@@ -681,6 +695,15 @@ class _Load:
             self.file_errors.get(state.input.source, []),
             self.file_notes.get(state.input.source, []),
         )
+
+    def store_checked(self) -> None:
+        """Cache what the count-only path counted once a deferred self-check passed (nothing
+        unchecked is cached: a load stopped before its check caches none of it)."""
+        assert self.counter is not None
+        if self.counter.defer and self.counter.path == FAST_PATH:
+            for state in self.fast_counted:
+                if state.lengths is not None and len(state.lengths) == state.frame.height:
+                    self.store(state, state.lengths, FAST_PATH)
 
     def recount_fast_counted(self) -> bool:
         """After a failed self-check: count again by ``tokenizers`` what the fast path counted."""
@@ -863,10 +886,17 @@ class _Load:
                         job.set_result(cached)
                     else:
                         job = pool.submit(_read_one, item, reader, options.read)
+                        misses.append(item)
                     pending.append((item, job))
 
+            misses: list[InputFile] = []
             self.progress("reading")
             fill()
+            if misses and not options.keep_text and self.spec is not None:
+                # Headless, the first file to count is being read: the counter is loaded
+                # meanwhile (its plan's parsed JSON is ~100 MiB for a moment), not later beside
+                # one file's rows and the next file's parse.
+                self.ensure_counter()
             while pending and not self.cancel.is_set():
                 item, job = pending.popleft()
                 state = self.take(item, job.result())
@@ -875,6 +905,19 @@ class _Load:
                     break
             for _item, job in pending:
                 job.cancel()
+        if self.counter is not None and not self.lengths_stopped():
+            # Headless, every length is counted: the count-only path is let go before the
+            # check loads the tokenizers tokenizer, and that one after it.
+            done = not options.keep_text
+            if done:
+                _release_freed_memory()
+            if self.counter.finish(last=done):
+                self.store_checked()
+            elif not self.recount_fast_counted():
+                return self.stop()
+            if done:
+                self.counter.close()
+                _release_freed_memory()
 
         self.drop_copies()
         if not self.states and not self.cancel.is_set():

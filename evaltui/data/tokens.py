@@ -11,6 +11,7 @@ truncation, no padding; nothing is ever downloaded. Two paths count them:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -69,6 +70,9 @@ HF_PIECES_PER_CALL = 4
 CHECK_CHARS = 262_144
 #: How many of a load's first texts the count-only path's self-check also counts by tokenizers.
 SELF_CHECK_FIRST = 256
+#: A deferred self-check (see :attr:`LengthCounter.defer`) runs early once its kept texts hold
+#: this many characters, so what it keeps stays small whatever the texts.
+DEFERRED_CHECK_CHARS = 4_000_000
 #: Part of a count plan's cache key: bump it when what :func:`plan_parts` decides changes.
 PLAN_FORMAT = "1"
 
@@ -77,7 +81,9 @@ PLAN_FORMAT = "1"
 class TokenizerInfo:
     """A loaded tokenizer and how to name and fingerprint it."""
 
-    tokenizer: Tokenizer
+    tokenizer: Tokenizer | None
+    """The ``tokenizers`` tokenizer; None when it was let go (or never loaded) while the
+    count-only path counts: :meth:`reloaded` loads it again from :attr:`spec`."""
     name: str
     """What summaries call it: a path, or the embedded default's name."""
     fingerprint: str
@@ -88,6 +94,21 @@ class TokenizerInfo:
     """Why there is no count-only path (empty when there is one)."""
     cuttable: bool = False
     """True when long texts may be cut before a space + ASCII letter without changing the count."""
+    spec: TokenizerSpec | None = None
+    """Where the tokenizer came from (to load it again after :meth:`released`)."""
+
+    def released(self) -> TokenizerInfo:
+        """This info without its ``tokenizers`` tokenizer (~40 MiB and more once it has
+        encoded), when there is a count-only path to count with and it can be loaded again."""
+        if self.tokenizer is None or self.fast is None or self.spec is None:
+            return self
+        return dataclasses.replace(self, tokenizer=None)
+
+    def reloaded(self) -> TokenizerInfo:
+        """This info with its ``tokenizers`` tokenizer (loaded again when it was let go)."""
+        if self.tokenizer is not None or self.spec is None:
+            return self
+        return dataclasses.replace(self, tokenizer=self.spec.load_tokenizer())
 
     def count(self, texts: Sequence[str] | pl.Series) -> np.ndarray:
         """Token counts of ``texts`` by ``tokenizers`` (one Rust batch call over the Rayon pool).
@@ -112,6 +133,8 @@ class TokenizerInfo:
         return counts.astype(np.uint32)
 
     def _encode_lengths(self, texts: list[str]) -> np.ndarray:
+        if self.tokenizer is None:
+            raise RuntimeError("the tokenizers tokenizer was let go: count with reloaded()")
         encodings = self.tokenizer.encode_batch_fast(texts, add_special_tokens=False)
         return np.fromiter((len(e) for e in encodings), dtype=np.int64, count=len(encodings))
 
@@ -123,17 +146,25 @@ class LengthCounter:
     Self-check: the first :attr:`check_first` texts counted, and every text longer than any
     checked so far, are also counted by ``tokenizers``; one difference switches the rest of the
     load to ``tokenizers`` (:attr:`switched` says why; the loader recounts what came before).
+    With :attr:`defer`, the texts to check are kept aside and checked by :meth:`finish`.
     """
 
     info: TokenizerInfo
     threads: int = 1
     check_first: int = field(default_factory=lambda: SELF_CHECK_FIRST)
+    defer: bool = False
+    """Keep the self-check's texts (a very long one cut to its checked start) and check them in
+    :meth:`finish`, or once they hold :data:`DEFERRED_CHECK_CHARS`; the ``tokenizers`` tokenizer
+    is let go meanwhile (a headless load then never holds it beside a file's texts)."""
     path: str = HF_PATH
     reason: str = ""
     switched: str | None = None
     checked: int = 0
     longest_checked: int = -1
     _fast: FastCounter | None = field(default=None, repr=False)
+    _pending: list[tuple[str, int, str]] = field(default_factory=list, repr=False)
+    """Deferred checks: (text, its count by the count-only path, where it was)."""
+    _pending_chars: int = 0
 
     def __post_init__(self) -> None:
         self._fast = self.info.fast
@@ -144,11 +175,16 @@ class LengthCounter:
             self.path = FAST_PATH
         else:
             self.reason = self.info.fast_reason
+        if self._fast is not None and self.defer:
+            self.info = self.info.released()
+        else:
+            self.info = self.info.reloaded()
 
     def count(self, texts: Sequence[str] | pl.Series) -> np.ndarray:
         """Counts by the current path (no self-check: see :meth:`check`)."""
         if self._fast is not None:
             return self._fast.count(texts)
+        self.info = self.info.reloaded()
         return self.info.count(texts)
 
     def check(self, series: pl.Series, counts: np.ndarray, source: str = "") -> bool:
@@ -191,20 +227,58 @@ class LengthCounter:
                 prefix = str(picked[index])
             texts.append(prefix)
             ours[index] = self._fast.count([prefix])[0]
-        expected = self.info.count(texts)
         self.checked += len(rows)
-        differ = np.flatnonzero(expected != ours)
-        if len(differ) == 0:
+        where = [f"{source} row {row + 1}" if source else f"row {row + 1}" for row in rows]
+        self._pending.extend(zip(texts, ours.tolist(), where, strict=True))
+        self._pending_chars += sum(map(len, texts))
+        if self.defer and self._pending_chars < DEFERRED_CHECK_CHARS:
             return True
-        row = rows[int(differ[0])]
-        where = f"{source} row {row + 1}" if source else f"row {row + 1}"
+        return self.finish()
+
+    def finish(self, *, last: bool = False) -> bool:
+        """Run the self-check on the texts kept for it. False when the path just switched.
+
+        The ``tokenizers`` tokenizer is loaded for it if it was let go, and let go again after
+        (when :attr:`defer`) unless the load now counts by ``tokenizers``. ``last``: nothing
+        more is counted by this counter; the count-only path is let go first (:meth:`close`).
+        """
+        pending, self._pending, self._pending_chars = self._pending, [], 0
+        fast = self._fast is not None
+        if last:
+            self.close()
+        if not fast or not pending:
+            return True
+        texts, ours, where = zip(*pending, strict=True)
+        del pending
+        self.info = self.info.reloaded()
+        # In calls of about CHECK_CHARS characters: every Encoding of a call is alive until it
+        # returns (~480 bytes per token).
+        sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        expected = np.concatenate(
+            [self.info.count(list(texts[a:b])) for a, b in batch_bounds(sizes, CHECK_CHARS)]
+        )
+        differ = np.flatnonzero(expected != np.asarray(ours))
+        if len(differ) == 0:
+            if self.defer and not last:
+                self.info = self.info.released()
+            elif last:
+                self.close()
+            return True
+        first = int(differ[0])
         self.switched = (
-            f"the {FAST_PATH} count path differed from tokenizers on {where} "
-            f"({int(ours[int(differ[0])])} vs {int(expected[int(differ[0])])} tokens): "
+            f"the {FAST_PATH} count path differed from tokenizers on {where[first]} "
+            f"({ours[first]} vs {int(expected[first])} tokens): "
             f"this load is counted by tokenizers"
         )
         self.path, self.reason, self._fast = HF_PATH, self.switched, None
+        self.info = dataclasses.replace(self.info, fast=None)
         return False
+
+    def close(self) -> None:
+        """Counting by the count-only path is over: let go of both tokenizers (:meth:`describe`
+        still says what counted; :meth:`count` would load the ``tokenizers`` one again)."""
+        self._fast = None
+        self.info = dataclasses.replace(self.info, tokenizer=None, fast=None)
 
     def describe(self) -> str:
         """Which path counted, for summaries: e.g. ``tiktoken (self-checked on 257 texts)``."""
@@ -303,13 +377,24 @@ class TokenizerSpec:
     fingerprint: str
     """sha256 over the files that decide tokenization: same files, same fingerprint."""
 
-    def load(self, *, fast: bool = True, cache: Cache | None = None) -> TokenizerInfo:
+    def load(
+        self, *, fast: bool = True, cache: Cache | None = None, keep_tokenizer: bool = True
+    ) -> TokenizerInfo:
         """Load it; with ``fast``, also build the count-only path when the tokenizer allows one.
 
         What the count-only path is built from is kept in ``cache`` under the fingerprint (and
         the library versions): a later load skips serialising and parsing the tokenizer.
+        Without ``keep_tokenizer``, the ``tokenizers`` tokenizer is let go when there is a
+        count-only path (not even loaded when its plan is cached): see
+        :meth:`TokenizerInfo.reloaded`.
         """
-        tokenizer = _from_model_dir(self.path) if self.path.is_dir() else _from_json_file(self.path)
+        if fast and not keep_tokenizer:
+            plan, reason, cuttable = self._cached_plan(cache) or (None, "", False)
+            if plan is not None:
+                return TokenizerInfo(
+                    None, self.name, self.fingerprint, plan.build(), reason, cuttable, self
+                )
+        tokenizer = self.load_tokenizer()
         if not fast:
             cuttable = splits_cuttable(tokenizer_spec(tokenizer))
             return TokenizerInfo(
@@ -322,7 +407,14 @@ class TokenizerSpec:
             )
         parts, reason, cuttable = self._count_plan(tokenizer, cache)
         counter = parts.build() if parts is not None else None
-        return TokenizerInfo(tokenizer, self.name, self.fingerprint, counter, reason, cuttable)
+        info = TokenizerInfo(
+            tokenizer, self.name, self.fingerprint, counter, reason, cuttable, self
+        )
+        return info if keep_tokenizer else info.released()
+
+    def load_tokenizer(self) -> Tokenizer:
+        """The ``tokenizers`` tokenizer itself (truncation and padding off)."""
+        return _from_model_dir(self.path) if self.path.is_dir() else _from_json_file(self.path)
 
     def plan_key(self) -> str:
         """The cache key of this tokenizer's count plan."""
@@ -338,12 +430,9 @@ class TokenizerSpec:
                 parts.append(f"{package}=none")
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
-    def _count_plan(
-        self, tokenizer: Tokenizer, cache: Cache | None
-    ) -> tuple[CountPlan | None, str, bool]:
-        """(plan or None, why not, cuttable): from the cache when it holds a sound entry."""
-        key = self.plan_key() if cache is not None else ""
-        arrays = cache.get_arrays(key) if cache is not None else None
+    def _cached_plan(self, cache: Cache | None) -> tuple[CountPlan | None, str, bool] | None:
+        """(plan or None, why not, cuttable) when ``cache`` holds a sound entry, else None."""
+        arrays = cache.get_arrays(self.plan_key()) if cache is not None else None
         if arrays is not None:
             try:
                 entry = json.loads(bytes(arrays.pop("entry")).decode("utf-8"))
@@ -352,6 +441,15 @@ class TokenizerSpec:
                 return parts, reason, cuttable
             except (KeyError, ValueError, TypeError):
                 pass  # not what this version writes: a miss
+        return None
+
+    def _count_plan(
+        self, tokenizer: Tokenizer, cache: Cache | None
+    ) -> tuple[CountPlan | None, str, bool]:
+        """(plan or None, why not, cuttable): from the cache when it holds a sound entry."""
+        cached = self._cached_plan(cache)
+        if cached is not None:
+            return cached
         spec = tokenizer_spec(tokenizer)
         parts, reason = plan_parts(spec)
         cuttable = splits_cuttable(spec)
@@ -360,7 +458,7 @@ class TokenizerSpec:
             out = parts.to_arrays() if parts is not None else {}
             entry = {"accepted": parts is not None, "reason": reason, "cuttable": cuttable}
             out["entry"] = np.frombuffer(json.dumps(entry).encode("utf-8"), dtype=np.uint8)
-            cache.put_arrays(key, out)
+            cache.put_arrays(self.plan_key(), out)
         return parts, reason, cuttable
 
 

@@ -1,0 +1,210 @@
+"""Headless loads keep the ``tokenizers`` tokenizer out of memory while the count-only path counts:
+the self-check's texts are kept aside and checked at the end of the load (or once they grow
+large), and a difference still switches the whole load to ``tokenizers``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pytest
+
+from evaltui.data import bpecount, loader, tokens
+from evaltui.data.loader import LoadOptions, load
+from evaltui.data.tokens import FAST_PATH, HF_PATH, LengthCounter, load_tokenizer, resolve_tokenizer
+
+_INFO = load_tokenizer(None)
+
+
+def _reference(texts: list[str]) -> list[int]:
+    assert _INFO.tokenizer is not None
+    return [len(e.ids) for e in _INFO.tokenizer.encode_batch(texts, add_special_tokens=False)]
+
+
+def _write(data: Path, files: dict[str, list[str]]) -> None:
+    data.mkdir()
+    for name, gens in files.items():
+        lines = [
+            json.dumps({"prompt": f"{name}{i}", "gen": g, "accuracy": 1})
+            for i, g in enumerate(gens)
+        ]
+        (data / name).write_text("\n".join(lines) + "\n")
+
+
+FILES = {
+    "a.jsonl": ["the answer is 42", "wait, hmm, so x = 3 and y = 4", "short"],
+    "b.jsonl": ["then the sum is 7, check it again " * 20, "done"],
+}
+
+
+def _capture_counters(monkeypatch: pytest.MonkeyPatch) -> list[LengthCounter]:
+    made: list[LengthCounter] = []
+    real = loader.length_counter
+
+    def spy(*args: Any, **kwargs: Any) -> LengthCounter:
+        counter = real(*args, **kwargs)
+        made.append(counter)
+        return counter
+
+    monkeypatch.setattr(loader, "length_counter", spy)
+    return made
+
+
+def test_a_headless_load_counts_without_the_tokenizers_tokenizer_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = _capture_counters(monkeypatch)
+    held: list[bool] = []
+    real_count = bpecount.FastCounter.count
+
+    def spy(self: bpecount.FastCounter, texts: Any) -> np.ndarray:
+        held.append(made[0].info.tokenizer is not None)
+        return real_count(self, texts)
+
+    monkeypatch.setattr(bpecount.FastCounter, "count", spy)
+    _write(tmp_path / "run", FILES)
+    options = LoadOptions(cache_dir=tmp_path / "cache", keep_text=False, num_proc=1)
+    result = load([tmp_path / "run"], options)
+    expected = _reference(FILES["a.jsonl"] + FILES["b.jsonl"])
+    assert result.generations.get_column("gen_length").to_list() == expected
+    assert result.counting.startswith(f"{FAST_PATH} (self-checked against tokenizers on 5 texts")
+    assert held and not any(held)  # every count-only batch ran with the tokenizer let go
+    counter = made[0]
+    assert counter.defer and counter.checked == 5
+    # After the load neither tokenizer is held.
+    assert counter.info.tokenizer is None and counter.info.fast is None
+    assert counter._fast is None
+
+
+def test_a_headless_load_with_a_cached_plan_never_loads_the_tokenizers_tokenizer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check loads it at the end; before that, with the count plan cached, nothing does."""
+    _write(tmp_path / "run", FILES)
+    cache = tmp_path / "cache"
+    load([tmp_path / "run"], LoadOptions(cache_dir=cache))
+    (tmp_path / "run" / "c.jsonl").write_text(
+        json.dumps({"prompt": "c", "gen": "a new file to count", "accuracy": 0}) + "\n"
+    )
+    loads: list[bool] = []
+    real = tokens.TokenizerSpec.load_tokenizer
+    counting: list[bool] = []
+
+    def spy_load(self: tokens.TokenizerSpec) -> Any:
+        loads.append(bool(counting))
+        return real(self)
+
+    real_count = bpecount.FastCounter.count
+
+    def spy_count(self: bpecount.FastCounter, texts: Any) -> np.ndarray:
+        counting.append(True)
+        return real_count(self, texts)
+
+    monkeypatch.setattr(tokens.TokenizerSpec, "load_tokenizer", spy_load)
+    monkeypatch.setattr(bpecount.FastCounter, "count", spy_count)
+    result = load([tmp_path / "run"], LoadOptions(cache_dir=cache, keep_text=False))
+    assert result.counting.startswith(FAST_PATH)
+    assert loads == [True]  # once, for the self-check, after the counting
+    assert (
+        result.generations.get_column("gen_length").to_list()[-1]
+        == _reference(["a new file to count"])[0]
+    )
+
+
+def test_a_deferred_check_that_fails_switches_the_load_and_caches_nothing_unchecked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wrong on the load's very first text: found at the end, every file is recounted by
+    tokenizers, the note names where, and no count-only entry reaches the cache."""
+    real = bpecount.FastCounter.count
+
+    def off_on_first(self: bpecount.FastCounter, texts: Any) -> np.ndarray:
+        counts = real(self, texts)
+        listed = texts.to_list() if isinstance(texts, pl.Series) else list(texts)
+        return np.where([t == "the answer is 42" for t in listed], counts + 1, counts)
+
+    monkeypatch.setattr(bpecount.FastCounter, "count", off_on_first)
+    _write(tmp_path / "run", FILES)
+    options = LoadOptions(cache_dir=tmp_path / "cache", keep_text=False, num_proc=1)
+    result = load([tmp_path / "run"], options)
+    expected = _reference(FILES["a.jsonl"] + FILES["b.jsonl"])
+    assert result.generations.get_column("gen_length").to_list() == expected
+    assert any("differed from tokenizers on a.jsonl row 1" in n for n in result.notes)
+    assert result.counting.startswith(HF_PATH)
+    warm = load([tmp_path / "run"], options)
+    assert warm.cache_hits == 2 and warm.counting == "cached lengths from tokenizers"
+
+
+def test_a_stopped_headless_load_caches_nothing_the_check_did_not_see(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = _capture_counters(monkeypatch)
+    _write(tmp_path / "run", FILES)
+    options = LoadOptions(cache_dir=tmp_path / "cache", keep_text=False, num_proc=1)
+    real_finish = loader._Load.finish_file
+
+    def stop_after_first(self: Any, state: Any, lengths: Any, *, cached: bool) -> None:
+        real_finish(self, state, lengths, cached=cached)
+        self.stop_lengths.set()
+
+    monkeypatch.setattr(loader._Load, "finish_file", stop_after_first)
+    load([tmp_path / "run"], options)
+    assert made and made[0]._pending  # counted, never checked
+    monkeypatch.undo()
+    warm = load([tmp_path / "run"], options)
+    assert warm.cache_hits == 0
+
+
+def test_deferred_checks_run_early_once_their_texts_grow_large(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tokens, "DEFERRED_CHECK_CHARS", 50)
+    counter = LengthCounter(load_tokenizer(None), defer=True)
+    assert counter.path == FAST_PATH and counter.info.tokenizer is None
+    short = pl.Series(["a b"])
+    assert counter.check(short, counter.count(short))
+    assert counter._pending  # kept: 3 characters
+    long = pl.Series(["the answer is " * 10])
+    assert counter.check(long, counter.count(long))
+    assert not counter._pending and counter.checked == 2  # checked at once, then let go again
+    assert counter.info.tokenizer is None
+    wrong = pl.Series(["and again the answer " * 10])
+    assert not counter.check(wrong, counter.count(wrong) + 1)
+    assert counter.path == HF_PATH and counter.switched is not None
+    assert counter.count(wrong).tolist() == _reference(wrong.to_list())
+
+
+def test_the_keep_tokenizer_flag_leaves_the_tokenizers_tokenizer_unloaded(
+    tmp_path: Path,
+) -> None:
+    from evaltui.data.cache import Cache
+
+    spec = resolve_tokenizer(None)
+    cache = Cache(tmp_path / "cache")
+    built = spec.load(cache=cache, keep_tokenizer=False)  # builds and caches the plan
+    assert built.tokenizer is None and built.fast is not None
+    cached = spec.load(cache=cache, keep_tokenizer=False)
+    assert cached.tokenizer is None and cached.fast is not None
+    again = cached.reloaded()
+    assert again.tokenizer is not None
+    assert again.count(["the answer is 42"]).tolist() == _reference(["the answer is 42"])
+    assert spec.load(cache=cache).tokenizer is not None  # the default keeps it
+
+
+def test_headless_commands_have_polars_hand_freed_pages_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from evaltui import cli
+
+    monkeypatch.delenv(cli.JEMALLOC_ENV, raising=False)
+    cli.return_freed_pages(["some/dir"])  # the app: unchanged
+    assert cli.JEMALLOC_ENV not in os.environ
+    cli.return_freed_pages(["summarize", "x"])
+    assert os.environ[cli.JEMALLOC_ENV] == cli.JEMALLOC_HEADLESS
+    monkeypatch.setenv(cli.JEMALLOC_ENV, "dirty_decay_ms:5")
+    cli.return_freed_pages(["export", "x"])
+    assert os.environ[cli.JEMALLOC_ENV] == "dirty_decay_ms:5"  # the user's setting wins
