@@ -60,6 +60,8 @@ MIN_NGRAMS = 64
 """Below this many n-grams in the tail, diversity is not measured (null): too short to tell."""
 MEASURED_TAIL = max(TAIL_CHARS, DIVERSITY_CHARS, ANSWER_TAIL_CHARS)
 """Every measure but ``gen_chars`` reads only a text's last characters, at most this many."""
+#: Rows whose text measures are taken at once (bounds the word and n-gram lists in memory).
+MEASURE_ROWS = 256
 
 #: Measures the loader adds per generation (computed from the text, kept without it).
 MEASURE_COLUMNS = ["gen_chars", "tail_repeats", "ngram_diversity", "has_answer"]
@@ -228,14 +230,23 @@ def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame
     :func:`stripped_chars`); the columns are set without an expression over ``frame``.
     """
     texts = frame.get_column(column).cast(pl.String)
-    tails = elementwise(texts, lambda s: s.str.slice(-MEASURED_TAIL))
+    extracted = frame.get_column("extracted")
     repeats, _diversity, answer = tail_measures_exprs(column)
-    measured = pl.DataFrame([tails.alias(column), frame.get_column("extracted")]).select(
-        repeats, answer
-    )
-    repeated, answered = measured.get_columns()
-    diversity = ngram_diversity(tails)
-    return set_columns(frame, stripped_chars(texts), repeated, diversity, answered)
+    parts = []
+    # In slices of rows: the word and n-gram lists of a whole file's tails took ~40 MiB at once
+    # for a 16 MB file (the values are row by row, so the same).
+    for start in range(0, max(len(texts), 1), MEASURE_ROWS):
+        some = texts.slice(start, MEASURE_ROWS)
+        tails = elementwise(some, lambda s: s.str.slice(-MEASURED_TAIL))
+        measured = pl.DataFrame([tails.alias(column), extracted.slice(start, MEASURE_ROWS)]).select(
+            repeats, answer
+        )
+        repeated, answered = measured.get_columns()
+        parts.append(
+            pl.DataFrame([stripped_chars(some), repeated, ngram_diversity(tails), answered])
+        )
+    measures = parts[0] if len(parts) == 1 else pl.concat(parts)
+    return set_columns(frame, *(measures.get_column(name) for name in measures.columns))
 
 
 def ngram_diversity(texts: pl.Series) -> pl.Series:

@@ -208,3 +208,31 @@ def test_headless_commands_have_polars_hand_freed_pages_back(
     monkeypatch.setenv(cli.JEMALLOC_ENV, "dirty_decay_ms:5")
     cli.return_freed_pages(["export", "x"])
     assert os.environ[cli.JEMALLOC_ENV] == "dirty_decay_ms:5"  # the user's setting wins
+
+
+def test_text_measures_taken_in_slices_of_rows_are_the_whole_frames(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from evaltui.data import triage
+
+    gens = [
+        "",
+        "   ",
+        "  the answer is \\boxed{42}  ",
+        "wait " * 400,
+        "so x = 3. " * 50 + "Final answer: 7",
+        None,
+        "\\boxed{\\frac{1}{2}} " + "loop loop loop " * 300,
+        "short",
+    ]
+    frame = pl.DataFrame(
+        {"gen": gens, "extracted": [None, None, None, "1", None, None, None, "s"]},
+        schema={"gen": pl.String, "extracted": pl.String},
+    )
+    monkeypatch.setattr(triage, "MEASURE_ROWS", 10**9)
+    whole = triage.with_text_measures(frame)
+    for rows in (1, 3):
+        monkeypatch.setattr(triage, "MEASURE_ROWS", rows)
+        sliced = triage.with_text_measures(frame)
+        assert sliced.schema == whole.schema and sliced.equals(whole)
+    assert triage.with_text_measures(frame.clear()).schema == whole.schema
