@@ -165,6 +165,10 @@ def length_counter(
     return LengthCounter(info, threads=options.workers(), defer=defer)
 
 
+#: Headless, the counter (its plan's parsed JSON is ~100 MiB for a moment) is loaded while the
+#: first file to count is read, unless that file is larger than this: then before it is read.
+COUNTER_FIRST_BYTES = 32 << 20
+
 Stage = Literal["reading", "tokenizing", "done", "cancelled"]
 
 
@@ -885,14 +889,19 @@ class _Load:
                     if cached is not None:
                         job.set_result(cached)
                     else:
+                        if headless and item.size > COUNTER_FIRST_BYTES:
+                            # A big file's parse is ~3x its size for a moment: the counter's
+                            # plan is not built beside it.
+                            self.ensure_counter()
                         job = pool.submit(_read_one, item, reader, options.read)
                         misses.append(item)
                     pending.append((item, job))
 
             misses: list[InputFile] = []
+            headless = not options.keep_text and self.spec is not None
             self.progress("reading")
             fill()
-            if misses and not options.keep_text and self.spec is not None:
+            if misses and headless:
                 # Headless, the first file to count is being read: the counter is loaded
                 # meanwhile (its plan's parsed JSON is ~100 MiB for a moment), not later beside
                 # one file's rows and the next file's parse.

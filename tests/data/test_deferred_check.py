@@ -236,3 +236,27 @@ def test_text_measures_taken_in_slices_of_rows_are_the_whole_frames(
         sliced = triage.with_text_measures(frame)
         assert sliced.schema == whole.schema and sliced.equals(whole)
     assert triage.with_text_measures(frame.clear()).schema == whole.schema
+
+
+@pytest.mark.parametrize("first_bytes", [0, 1 << 40])
+def test_the_counter_is_built_before_a_big_first_file_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_bytes: int
+) -> None:
+    """A big file's parse is not overlapped with building the count plan; a small one's is."""
+    made = _capture_counters(monkeypatch)
+    monkeypatch.setattr(loader, "COUNTER_FIRST_BYTES", first_bytes)
+    seen: list[int] = []
+    real = loader._read_one
+
+    def spy(*args: Any) -> Any:
+        seen.append(len(made))
+        return real(*args)
+
+    monkeypatch.setattr(loader, "_read_one", spy)
+    _write(tmp_path / "run", FILES)
+    result = load([tmp_path / "run"], LoadOptions(use_cache=False, keep_text=False, num_proc=1))
+    assert result.counting.startswith(FAST_PATH) and len(made) == 1
+    if first_bytes == 0:
+        assert seen == [1, 1]  # built before the first read began
+    else:
+        assert seen[1:] == [1]  # the first read may run while it is built
