@@ -544,11 +544,34 @@ JEMALLOC_ENV = "_RJEM_MALLOC_CONF"
 JEMALLOC_HEADLESS = "dirty_decay_ms:100,muzzy_decay_ms:0"
 
 
+#: glibc's malloc (Python's and numpy's large blocks) serves a block over 128 KiB by mmap and
+#: gives it back to the system when freed, but after each such free it raises that threshold (up
+#: to 32 MiB): a file's texts and arrays then come from the heap, whose freed space stays mapped.
+#: Headless commands fix it at 128 KiB (``mallopt``; ``MALLOC_MMAP_THRESHOLD_`` set by the user
+#: wins): ~15 MiB less peak RSS on "small".
+MMAP_THRESHOLD = 128 << 10
+M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
+
+
 def return_freed_pages(argv: Sequence[str]) -> None:
     """For the headless loading commands, before polars is imported: see :data:`JEMALLOC_HEADLESS`
-    (in a process that imported polars already, this changes nothing)."""
+    and :data:`MMAP_THRESHOLD` (in a process that imported polars already, the first changes
+    nothing)."""
     if argv and argv[0] in ("summarize", "export", "compare"):
         os.environ.setdefault(JEMALLOC_ENV, JEMALLOC_HEADLESS)
+        if "MALLOC_MMAP_THRESHOLD_" not in os.environ:
+            fixed_mmap_threshold()
+
+
+def fixed_mmap_threshold() -> bool:
+    """Fix glibc's mmap threshold at :data:`MMAP_THRESHOLD` (False: not glibc, nothing done)."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -200,14 +200,26 @@ def test_headless_commands_have_polars_hand_freed_pages_back(
 ) -> None:
     from evaltui import cli
 
+    fixed: list[bool] = []
+    monkeypatch.setattr(cli, "fixed_mmap_threshold", lambda: fixed.append(True) or True)
     monkeypatch.delenv(cli.JEMALLOC_ENV, raising=False)
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
     cli.return_freed_pages(["some/dir"])  # the app: unchanged
-    assert cli.JEMALLOC_ENV not in os.environ
+    assert cli.JEMALLOC_ENV not in os.environ and not fixed
     cli.return_freed_pages(["summarize", "x"])
-    assert os.environ[cli.JEMALLOC_ENV] == cli.JEMALLOC_HEADLESS
+    assert os.environ[cli.JEMALLOC_ENV] == cli.JEMALLOC_HEADLESS and fixed == [True]
     monkeypatch.setenv(cli.JEMALLOC_ENV, "dirty_decay_ms:5")
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "65536")
     cli.return_freed_pages(["export", "x"])
-    assert os.environ[cli.JEMALLOC_ENV] == "dirty_decay_ms:5"  # the user's setting wins
+    # The user's settings win.
+    assert os.environ[cli.JEMALLOC_ENV] == "dirty_decay_ms:5" and fixed == [True]
+
+
+def test_glibc_mmap_threshold_is_fixed() -> None:
+    from evaltui import cli
+
+    # mallopt answers 1 when glibc took the setting (this project runs on glibc Linux).
+    assert cli.fixed_mmap_threshold()
 
 
 def test_text_measures_taken_in_slices_of_rows_are_the_whole_frames(
