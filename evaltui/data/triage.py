@@ -231,7 +231,6 @@ def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame
     """
     texts = frame.get_column(column).cast(pl.String)
     extracted = frame.get_column("extracted")
-    repeats, _diversity, answer = tail_measures_exprs(column)
     parts = []
     # In slices of rows: the word and n-gram lists of a whole file's tails took ~40 MiB at once
     # for a 16 MB file (the values are row by row, so the same).
@@ -239,46 +238,11 @@ def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame
         some = texts.slice(start, MEASURE_ROWS)
         tails = elementwise(some, lambda s: s.str.slice(-MEASURED_TAIL))
         measured = pl.DataFrame([tails.alias(column), extracted.slice(start, MEASURE_ROWS)]).select(
-            repeats, answer
+            tail_measures_exprs(column)
         )
-        repeated, answered = measured.get_columns()
-        parts.append(
-            pl.DataFrame([stripped_chars(some), repeated, ngram_diversity(tails), answered])
-        )
+        parts.append(pl.DataFrame([stripped_chars(some), *measured.get_columns()]))
     measures = parts[0] if len(parts) == 1 else pl.concat(parts)
     return set_columns(frame, *(measures.get_column(name) for name in measures.columns))
-
-
-def ngram_diversity(texts: pl.Series) -> pl.Series:
-    """``ngram_diversity`` as :func:`tail_measures_exprs` computes it, the same values, from all
-    texts' words in one column instead of a ``list.eval`` per text (which evaluates its expression
-    once per row: ~2x the CPU for a followed update's ~100 texts): each word's hash, the n-gram as
-    the sum of the next words' hashes (null past the text's last word), then per text the share
-    of distinct n-grams."""
-    words = texts.str.slice(-DIVERSITY_CHARS).str.split(" ")
-    row = pl.col("row")
-    word = pl.col("word").hash()
-    gram = word
-    for i, factor in enumerate(_GRAM_FACTORS[1:NGRAM], start=1):
-        gram = gram + pl.when(row.shift(-i) == row).then(word.shift(-i)) * factor
-    grams = pl.col("gram")
-    per_text = (
-        pl.DataFrame({"word": words})
-        .with_row_index("row")
-        .filter(pl.col("word").is_not_null())  # no text: no row, null below
-        .lazy()
-        .explode("word")
-        .select(row, gram.alias("gram"))
-        .group_by("row")
-        .agg(grams.drop_nulls().n_unique().alias("distinct"), grams.count().alias("all"))
-        .collect()
-    )
-    share = pl.when(pl.col("all") >= MIN_NGRAMS).then(pl.col("distinct") / pl.col("all"))
-    values = per_text.select(row, share.cast(pl.Float32).alias("ngram_diversity"))
-    out = pl.Series("ngram_diversity", [None] * len(texts), dtype=pl.Float32)
-    if values.height:
-        out = out.scatter(values.get_column("row"), values.get_column("ngram_diversity"))
-    return out
 
 
 RunMax = Mapping[str, "int | None"]
