@@ -91,26 +91,32 @@ def _results_lookup(path: Path) -> tuple[dict[str, Any] | None, tuple[Path, ...]
     """:func:`_results_for`, and the paths the answer depends on: the candidates tried up to the
     one used; when none is, every candidate and the folder (a results file written later)."""
     match = SAMPLES_NAME.match(path.name)
-    candidates: list[Path] = []
-    if match:
-        candidates.append(path.with_name(f"results_{match['date']}.json"))
-        # --output_path X.json writes X_<date>.json beside the samples instead (the samples
-        # files of that date, named samples_*.json in mid 2024, are not results files).
-        candidates += sorted(
-            p
-            for p in path.parent.glob(f"*_{glob.escape(match['date'])}.json")
-            if not p.name.startswith("samples_")
-        )
-    candidates += sorted(path.parent.glob("results*.json"))
-    for tried, candidate in enumerate(candidates, start=1):
+
+    def candidates() -> Iterator[Path]:
+        # The folder is listed only when the run's own results file is not there (or not one):
+        # the usual layout is answered by one stat, warm loads of many samples files included.
+        if match:
+            yield path.with_name(f"results_{match['date']}.json")
+            # --output_path X.json writes X_<date>.json beside the samples instead (the samples
+            # files of that date, named samples_*.json in mid 2024, are not results files).
+            yield from sorted(
+                p
+                for p in path.parent.glob(f"*_{glob.escape(match['date'])}.json")
+                if not p.name.startswith("samples_")
+            )
+        yield from sorted(path.parent.glob("results*.json"))
+
+    tried: list[Path] = []
+    for candidate in candidates():
+        tried.append(candidate)
         try:
             stat = candidate.stat()
         except OSError:
             continue
         data = _parse_results(str(candidate), stat.st_mtime_ns, stat.st_size)
         if data is not None:
-            return data, tuple(candidates[:tried])
-    return None, (*candidates, path.parent)
+            return data, tuple(tried)
+    return None, (*tried, path.parent)
 
 
 def _model_name(results: dict[str, Any] | None, path: Path) -> str:
