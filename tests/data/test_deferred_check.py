@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,18 @@ FILES = {
 }
 
 
+def _around_count(
+    monkeypatch: pytest.MonkeyPatch, after: Callable[[Any, np.ndarray], np.ndarray]
+) -> None:
+    """Every count-only count goes through ``after(texts, counts)`` (which may change them)."""
+    real = bpecount.FastCounter.count
+
+    def wrapped(self: bpecount.FastCounter, texts: Any) -> np.ndarray:
+        return after(texts, real(self, texts))
+
+    monkeypatch.setattr(bpecount.FastCounter, "count", wrapped)
+
+
 def _capture_counters(monkeypatch: pytest.MonkeyPatch) -> list[LengthCounter]:
     made: list[LengthCounter] = []
     real = loader.length_counter
@@ -59,13 +72,12 @@ def test_a_headless_load_counts_without_the_tokenizers_tokenizer_in_memory(
 ) -> None:
     made = _capture_counters(monkeypatch)
     held: list[bool] = []
-    real_count = bpecount.FastCounter.count
 
-    def spy(self: bpecount.FastCounter, texts: Any) -> np.ndarray:
+    def note_held(_texts: Any, counts: np.ndarray) -> np.ndarray:
         held.append(made[0].info.tokenizer is not None)
-        return real_count(self, texts)
+        return counts
 
-    monkeypatch.setattr(bpecount.FastCounter, "count", spy)
+    _around_count(monkeypatch, note_held)
     _write(tmp_path / "run", FILES)
     options = LoadOptions(cache_dir=tmp_path / "cache", keep_text=False, num_proc=1)
     result = load([tmp_path / "run"], options)
@@ -98,14 +110,13 @@ def test_a_headless_load_with_a_cached_plan_never_loads_the_tokenizers_tokenizer
         loads.append(bool(counting))
         return real(self)
 
-    real_count = bpecount.FastCounter.count
-
-    def spy_count(self: bpecount.FastCounter, texts: Any) -> np.ndarray:
-        counting.append(True)
-        return real_count(self, texts)
-
     monkeypatch.setattr(tokens.TokenizerSpec, "load_tokenizer", spy_load)
-    monkeypatch.setattr(bpecount.FastCounter, "count", spy_count)
+
+    def note_counting(_texts: Any, counts: np.ndarray) -> np.ndarray:
+        counting.append(True)
+        return counts
+
+    _around_count(monkeypatch, note_counting)
     result = load([tmp_path / "run"], LoadOptions(cache_dir=cache, keep_text=False))
     assert result.counting.startswith(FAST_PATH)
     assert loads == [True]  # once, for the self-check, after the counting
@@ -120,14 +131,12 @@ def test_a_deferred_check_that_fails_switches_the_load_and_caches_nothing_unchec
 ) -> None:
     """Wrong on the load's very first text: found at the end, every file is recounted by
     tokenizers, the note names where, and no count-only entry reaches the cache."""
-    real = bpecount.FastCounter.count
 
-    def off_on_first(self: bpecount.FastCounter, texts: Any) -> np.ndarray:
-        counts = real(self, texts)
+    def off_on_first(texts: Any, counts: np.ndarray) -> np.ndarray:
         listed = texts.to_list() if isinstance(texts, pl.Series) else list(texts)
         return np.where([t == "the answer is 42" for t in listed], counts + 1, counts)
 
-    monkeypatch.setattr(bpecount.FastCounter, "count", off_on_first)
+    _around_count(monkeypatch, off_on_first)
     _write(tmp_path / "run", FILES)
     options = LoadOptions(cache_dir=tmp_path / "cache", keep_text=False, num_proc=1)
     result = load([tmp_path / "run"], options)
