@@ -212,8 +212,11 @@ def states_what_plans_read(spec: Any) -> bool:
     model, pre = spec.get("model"), spec.get("pre_tokenizer")
     if not isinstance(model, dict) or not isinstance(pre, dict):
         return False
-    if not isinstance(model.get("vocab"), dict) or not isinstance(model.get("merges"), list):
+    vocab, merges = model.get("vocab"), model.get("merges")
+    if not isinstance(vocab, dict) or not isinstance(merges, list):
         return False
+    if not all(type(rank) is int for rank in vocab.values()):
+        return False  # tokenizers refuses it (the plan would take it for ranks)
     normalizer = spec.get("normalizer")
     if normalizer is not None and not (
         isinstance(normalizer, dict) and isinstance(normalizer.get("normalizers"), list)

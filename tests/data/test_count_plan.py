@@ -138,8 +138,9 @@ def test_a_file_that_leaves_a_default_out_is_planned_from_the_loaded_tokenizer(
         lambda s: s["added_tokens"][0].pop("normalized"),
         lambda s: s.update(normalizer={"type": "Sequence"}),
         lambda s: s["model"].pop("merges"),
+        lambda s: s["model"]["vocab"].update({"!": "0"}),
     ],
-    ids=["invert", "add_prefix_space", "lstrip", "normalized", "normalizers", "merges"],
+    ids=["invert", "add_prefix_space", "lstrip", "normalized", "normalizers", "merges", "rank"],
 )
 def test_what_the_plan_reads_must_be_stated(change: Any) -> None:
     spec = json.loads(tokens.default_tokenizer_path().read_text(encoding="utf-8"))
