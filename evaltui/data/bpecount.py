@@ -197,6 +197,55 @@ def splits_cuttable(spec: dict[str, Any]) -> bool:
     return reason is None and not any(" " in str(a.get("content", "")) for a in added)
 
 
+def states_what_plans_read(spec: Any) -> bool:
+    """True when a tokenizer.json read from disk (not the loaded tokenizer's ``to_str()``) says
+    explicitly everything :func:`plan_parts` and :func:`splits_cuttable` read whose absence
+    ``tokenizers`` would not take as false or empty.
+
+    ``to_str()`` writes every field; a file may leave some out, and ``tokenizers`` then uses its
+    defaults (ByteLevel's ``add_prefix_space`` and ``use_regex`` are true when absent). For such a
+    file, what the gates decide from it could differ from what they decide from ``to_str()``, so
+    only a file that states them is planned from directly.
+    """
+    if not isinstance(spec, dict):
+        return False
+    model, pre = spec.get("model"), spec.get("pre_tokenizer")
+    if not isinstance(model, dict) or not isinstance(pre, dict):
+        return False
+    vocab, merges = model.get("vocab"), model.get("merges")
+    if not isinstance(vocab, dict) or not isinstance(merges, list):
+        return False
+    if not all(type(rank) is int for rank in vocab.values()):
+        return False  # tokenizers refuses it (the plan would take it for ranks)
+    normalizer = spec.get("normalizer")
+    if normalizer is not None and not (
+        isinstance(normalizer, dict) and isinstance(normalizer.get("normalizers"), list)
+    ):
+        return False
+    steps = pre.get("pretokenizers")
+    if not isinstance(steps, list) or not steps:
+        return False
+    for step in steps:
+        if not isinstance(step, dict):
+            return False
+        if step.get("type") == "ByteLevel" and not all(
+            isinstance(step.get(name), bool) for name in ("add_prefix_space", "use_regex")
+        ):
+            return False
+        if step.get("type") == "Split" and not (
+            isinstance(step.get("invert"), bool) and isinstance(step.get("behavior"), str)
+        ):
+            return False
+    added = spec.get("added_tokens", [])
+    flags = ("lstrip", "rstrip", "single_word", "normalized")
+    return isinstance(added, list) and all(
+        isinstance(a, dict)
+        and isinstance(a.get("content"), str)
+        and all(isinstance(a.get(name), bool) for name in flags)
+        for a in added
+    )
+
+
 def tokenizer_spec(tokenizer: Tokenizer) -> dict[str, Any]:
     """The loaded tokenizer's own description (what gates are built from, never the file on disk)."""
     spec: dict[str, Any] = json.loads(tokenizer.to_str())

@@ -59,6 +59,7 @@ from evaltui.data.tokens import (
     resolve_tokenizer,
     set_num_threads,
 )
+from evaltui.data.tokens import release_freed_memory as _release_freed_memory
 from evaltui.data.triage import (
     RunMax,
     RunTriage,
@@ -361,20 +362,6 @@ def compute_stats(
     """
     stats = metrics.prompt_stats(generations, options.correct_threshold, kinds=kinds, max_n=max_n)
     return prompt_flags(stats, generations, options.triage_thresholds(), run_max)
-
-
-def _release_freed_memory() -> None:
-    """Hand memory that Python and the tokenizer freed back to the OS (glibc keeps it otherwise).
-
-    Streaming headless loads call this between files, so the process's peak stays near the
-    interpreter, the tokenizer and one file's rows, not the sum of every file's parse garbage.
-    """
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        return
 
 
 def split_mixed_metrics(generations: pl.DataFrame, runs: list[str] | None = None) -> pl.DataFrame:
@@ -1179,4 +1166,7 @@ def load(
         job.stop_lengths = stop_lengths
     for where, why in unreadable:  # directories that could not be read: shown with the skips
         job.skipped[where] = FileReport(where, None, skipped=why)
-    return job.run()
+    try:
+        return job.run()
+    except TokenizerError as exc:  # a tokenizer planned from its file, refused by tokenizers
+        raise LoadFailure(str(exc)) from None

@@ -17,7 +17,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ from evaltui.data.bpecount import (
     plan_parts,
     safe_prefix,
     splits_cuttable,
+    states_what_plans_read,
     tokenizer_spec,
 )
 from evaltui.data.schema import byte_sizes, elementwise, take_rows
@@ -250,6 +251,10 @@ class LengthCounter:
             return True
         texts, ours, where = zip(*pending, strict=True)
         del pending
+        if last:
+            # What the count-only path held (~45 MiB with its build's garbage) stays mapped by
+            # glibc unless handed back: the tokenizer loaded next would come on top of it.
+            release_freed_memory()
         self.info = self.info.reloaded()
         # In calls of about CHECK_CHARS characters: every Encoding of a call is alive until it
         # returns (~480 bytes per token).
@@ -285,6 +290,20 @@ class LengthCounter:
         if self.path == FAST_PATH:
             return f"{FAST_PATH} (self-checked against tokenizers on {self.checked} texts)"
         return f"{HF_PATH} ({self.reason})" if self.reason else HF_PATH
+
+
+def release_freed_memory() -> None:
+    """Hand memory that Python and the tokenizers freed back to the OS (glibc keeps it otherwise).
+
+    Streaming headless loads call this between files, so the process's peak stays near the
+    interpreter, the tokenizer and one file's rows, not the sum of every file's parse garbage.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return
 
 
 def set_num_threads(num_proc: int | None) -> None:
@@ -383,16 +402,27 @@ class TokenizerSpec:
         """Load it; with ``fast``, also build the count-only path when the tokenizer allows one.
 
         What the count-only path is built from is kept in ``cache`` under the fingerprint (and
-        the library versions): a later load skips serialising and parsing the tokenizer.
-        Without ``keep_tokenizer``, the ``tokenizers`` tokenizer is let go when there is a
-        count-only path (not even loaded when its plan is cached): see
-        :meth:`TokenizerInfo.reloaded`.
+        the library versions): a later load skips building it. A tokenizer.json the count-only
+        path accepts is planned from the file itself (:meth:`_file_plan`); anything else from the
+        loaded tokenizer's own ``to_str()``. Without ``keep_tokenizer``, the ``tokenizers``
+        tokenizer is let go when there is a count-only path (not even loaded when the plan comes
+        from the cache or the file): see :meth:`TokenizerInfo.reloaded`.
         """
-        if fast and not keep_tokenizer:
-            plan, reason, cuttable = self._cached_plan(cache) or (None, "", False)
-            if plan is not None:
+        if fast:
+            planned = self._cached_plan(cache) or self._file_plan(cache)
+            if planned is not None and planned[0] is not None:
+                # Built before the tokenizers tokenizer is loaded (if it is): the two are never
+                # being built at the same moment.
+                built, reason, cuttable = planned[0].build(), planned[1], planned[2]
+                del planned
                 return TokenizerInfo(
-                    None, self.name, self.fingerprint, plan.build(), reason, cuttable, self
+                    self.load_tokenizer() if keep_tokenizer else None,
+                    self.name,
+                    self.fingerprint,
+                    built,
+                    reason,
+                    cuttable,
+                    self,
                 )
         tokenizer = self.load_tokenizer()
         if not fast:
@@ -469,19 +499,74 @@ class TokenizerSpec:
         parts, reason = plan_parts(spec)
         cuttable = splits_cuttable(spec)
         del spec  # ~40 MB of parsed JSON for a 128k vocabulary
-        if cache is not None:
-            out = parts.to_arrays() if parts is not None else {}
-            entry = {"accepted": parts is not None, "reason": reason, "cuttable": cuttable}
-            out["entry"] = np.frombuffer(json.dumps(entry).encode("utf-8"), dtype=np.uint8)
-            cache.put_arrays(self.plan_key(), out)
+        if self.unchanged():  # else the tokenizer loaded may not be the one fingerprinted
+            self._store_plan(cache, parts, reason, cuttable)
         return parts, reason, cuttable
+
+    def _file_plan(self, cache: Cache | None) -> tuple[CountPlan, str, bool] | None:
+        """(plan, "", cuttable) read from the tokenizer.json itself, when it is a file (not a
+        model directory) that :func:`states_what_plans_read` and the count-only path accepts;
+        else None, and the loaded tokenizer's ``to_str()`` decides (and says why not).
+
+        The ``tokenizers`` tokenizer is then neither loaded (~65 MiB, ~0.8 s) nor serialised
+        and parsed again (~50 MiB more for a moment, ~1 s) to build the plan. The bytes parsed
+        are the ones fingerprinted (the cache key), or the file is not used.
+        """
+        if self.path.is_dir():
+            return None
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return None
+        if _hash_contents([(self.path.name, data)]) != self.fingerprint:
+            return None  # changed since it was resolved
+        try:
+            spec = json.loads(data)
+        except (ValueError, RecursionError):
+            return None
+        del data
+        if not states_what_plans_read(spec):
+            return None
+        parts, reason = plan_parts(spec)
+        cuttable = splits_cuttable(spec)
+        del spec
+        if parts is None:
+            return None
+        self._store_plan(cache, parts, reason, cuttable)
+        return parts, reason, cuttable
+
+    def _store_plan(
+        self, cache: Cache | None, parts: CountPlan | None, reason: str, cuttable: bool
+    ) -> None:
+        if cache is None:
+            return
+        out = parts.to_arrays() if parts is not None else {}
+        entry = {"accepted": parts is not None, "reason": reason, "cuttable": cuttable}
+        out["entry"] = np.frombuffer(json.dumps(entry).encode("utf-8"), dtype=np.uint8)
+        cache.put_arrays(self.plan_key(), out)
+
+    def unchanged(self) -> bool:
+        """True when the tokenizer's files still hash to :attr:`fingerprint`."""
+        try:
+            if self.path.is_dir():
+                files = [self.path / n for n in TOKENIZER_FILES if (self.path / n).is_file()]
+            else:
+                files = [self.path]
+            return _hash_files(files) == self.fingerprint
+        except OSError:
+            return False
 
 
 def _hash_files(paths: Sequence[Path]) -> str:
+    return _hash_contents((path.name, path.read_bytes()) for path in paths)
+
+
+def _hash_contents(files: Iterable[tuple[str, bytes]]) -> str:
+    """The fingerprint of files given as (name, content)."""
     digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes())
+    for name, data in files:
+        digest.update(name.encode() + b"\0")
+        digest.update(data)
         digest.update(b"\0")
     return digest.hexdigest()
 
