@@ -469,7 +469,8 @@ class FastCounter:
     def _units(
         self, series: pl.Series, sizes: np.ndarray, short: np.ndarray, long_rows: np.ndarray
     ) -> Iterator[tuple[np.ndarray, pl.Series]]:
-        """(row of each text, texts) in units of :func:`unit_chars` bytes (a text at least)."""
+        """(row of each text, texts): short texts in units of :func:`unit_chars` bytes (a text
+        at least), then each long text's pieces in units of about :data:`UNIT_CHARS`."""
         remaining = int(sizes[short].sum()) + int(sizes[long_rows].sum())
         if len(short):
             # Consecutive rows per unit (callers pass them longest first: units of similar texts).
@@ -486,6 +487,8 @@ class FastCounter:
                     yield part, series.slice(int(part[0]), len(part))
                 else:
                     yield part, series.gather(part)
+        # A long text's pieces stay in units of UNIT_CHARS: that path exists to bound memory
+        # (2 MB units raised the peak RSS of counting one 48 MB text by 40-70 MB).
         for row in long_rows:
             text = str(series[int(row)])
             group: list[str] = []
@@ -493,12 +496,10 @@ class FastCounter:
             for piece in iter_pieces(text, UNIT_CHARS):
                 group.append(piece)
                 held += len(piece)
-                if held >= unit_chars(remaining, self.threads):
-                    remaining -= held
+                if held >= UNIT_CHARS:
                     yield np.full(len(group), row), pl.Series(group, dtype=pl.String)
                     group, held = [], 0
             if group:
-                remaining -= held
                 yield np.full(len(group), row), pl.Series(group, dtype=pl.String)
 
     def _run(

@@ -580,6 +580,17 @@ def test_a_calls_units_shrink_towards_its_end(
         left -= size
     assert all(later < earlier + longest for earlier, later in itertools.pairwise(held))
     assert counts == reference(info, texts.to_list())
+    # A long text's pieces keep units of about UNIT_CHARS whatever is left (memory stays bounded).
+    long = pl.Series([" ".join(["a long text"] * 2_000)])
+    fast.set_threads(threads)
+    try:
+        pieces = list(
+            fast._units(long, long.str.len_bytes().to_numpy(), np.arange(0), np.arange(1))
+        )
+    finally:
+        fast.set_threads(1)
+    assert len(pieces) > 10 and all(rows.tolist() == [0] * len(rows) for rows, _ in pieces)
+    assert max(int(part.str.len_bytes().sum()) for _, part in pieces) < 2 * 1_000 + 20
 
 
 def test_a_counting_thread_that_mostly_encodes_gets_its_own_encoding(
