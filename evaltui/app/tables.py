@@ -68,9 +68,18 @@ class DataTable(_LibraryTable):
         made every cell on screen anew, ~40 ms of the UI thread per update at 120x35); only
         what was cached for rows off screen is dropped."""
         backend.render_markup = self.render_markup
-        kept = self._rows_unchanged_on_screen(backend)
+        old = self.backend
+        same_columns = (
+            isinstance(old, LayoutBackend)
+            and list(old.columns) == list(backend.columns)
+            and list(old.column_content_widths) == list(backend.column_content_widths)
+        )
+        kept = self._rows_unchanged_on_screen(backend) if same_columns else None
         self.backend = backend
-        self._ordered_columns = None  # rebuilt from the backend's labels and widths
+        if not same_columns:
+            # Rebuilt from the backend's labels and widths (each label parsed and measured:
+            # ~1-2 ms, and the cursor's scroll asks for them), only when those changed.
+            self._ordered_columns = None
         self._require_update_dimensions = False
         if kept is None:
             self._clear_caches()
@@ -97,17 +106,13 @@ class DataTable(_LibraryTable):
             self._scroll_update(size)
 
     def _rows_unchanged_on_screen(self, backend: LayoutBackend) -> range | None:
-        """The rows on screen (by index) when ``backend`` has the same columns (labels and
-        widths) as the rows shown and the same cells in each of those rows (a row on screen
-        neither appears nor goes); None when anything on screen would change. Told from the
-        rows' values (~0.1 ms), not their cells (a block of 128 rows made: ~6 ms of the UI
-        thread per followed update)."""
+        """The rows on screen (by index) when ``backend``, whose columns (labels and widths)
+        are those shown, has the same cells in each of those rows (a row on screen neither
+        appears nor goes); None when anything on screen would change. Told from the rows'
+        values (~0.1 ms), not their cells (a block of 128 rows made: ~6 ms of the UI thread
+        per followed update)."""
         old = self.backend
         if not isinstance(old, LayoutBackend) or not self.size.height:
-            return None
-        if list(old.columns) != list(backend.columns) or list(old.column_content_widths) != list(
-            backend.column_content_widths
-        ):
             return None
         start = max(0, int(self.scroll_y))
         shown = range(start, start + self.size.height)  # the header's line makes it one more

@@ -148,3 +148,13 @@ def test_text_widths_are_those_of_the_widest_cells() -> None:
                 continue
             widest = max_cells(cells.get_column(label).fill_null(""))
             assert shown == widest, (step, column, shown, widest, frame.get_column(column))
+
+
+def test_a_row_is_found_with_or_without_a_hint() -> None:
+    """``row_of`` looks at the hinted row first: the same answer for every hint."""
+    from evaltui.app.screens.main import row_of
+
+    rows = pl.DataFrame({"run": ["a", "a", "b", "b"], "prompt_id": ["1", "2", "1", "2"]})
+    for key, want in ((("b", "1"), 2), (("a", "2"), 1), (("c", "1"), None), (("a", "3"), None)):
+        for hint in (None, -1, 0, 1, 2, 3, 4):
+            assert row_of(rows, key, hint) == want, (key, hint)

@@ -510,3 +510,47 @@ async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_chan
         fresh = load([data], options)
         assert app.result is not None and app.result.stats.equals(fresh.stats)
         await pilot.press("ctrl+q")
+
+
+async def test_an_update_keeps_the_tables_columns_unless_their_labels_or_widths_change(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """The table's columns (each label parsed and measured) are made again only when an update
+    changes a label or a width: a count growing from 1 to 2 keeps them (they were made anew on
+    every update, and the cursor's scroll asked for them); a longer answer widens its column, as
+    a table made from scratch has it."""
+    from evaltui.app.display import column_widths, table_layout
+    from evaltui.app.tables import DataTable, LayoutBackend
+
+    # Three generations of the first prompt, two of every other: the largest count (which
+    # pass@k columns exist) stays when Problem 3 gains its third.
+    first = "".join(line(p, False) for p in range(1, 6))
+    data, out = one_run(tmp_path, line(1, False) + first + first)
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 5)
+        await until_following(pilot, app)
+        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        table = app.main.current_table()
+        assert table is not None
+        columns = table.ordered_columns
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(3, True))
+        await wait_until(pilot, lambda: counts(app).get("Problem 3") == 3)
+        await pilot.pause(0.3)
+        assert table.ordered_columns is columns
+
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(1234567890123, False))
+        await wait_until(pilot, lambda: "Problem 1234567890123" in counts(app))
+        await pilot.pause(0.3)
+        assert table.ordered_columns is not columns
+        assert app.shown_layout is not None and app.rows is not None
+        prompt, run = column_widths(app.size.width)
+        layout = table_layout(app.rows, prompt, run, app.size.width)
+        fresh = DataTable(backend=LayoutBackend(layout))
+        made = {c.label.plain: c.content_width for c in table.ordered_columns}
+        assert made["answer"] == len("1234567890123")
+        assert made == {c.label.plain: c.content_width for c in fresh.ordered_columns}
+        await pilot.press("ctrl+q")

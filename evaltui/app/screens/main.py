@@ -285,6 +285,10 @@ class MainScreen(Screen[None]):
         """The status line's view part ("Showing N of M prompts · …")."""
         self.shown_rows: pl.DataFrame | None = None
         """The Stats rows the table shows, in table order: a cursor row's key is read here."""
+        self.shown_columns: list[str] | None = None
+        """The columns of the table shown (:func:`table_columns` of ``shown_rows``), in order."""
+        self._table: DataTable | None = None
+        """The prompt table, once mounted."""
         self.failed = False
         """Nothing could be loaded: the failure message replaces the table."""
         self._keys_shown_for: tuple[bool, bool, bool] | None = None
@@ -395,6 +399,7 @@ class MainScreen(Screen[None]):
         self.query_one("#filter", Input).display = False
         box = self.query_one("#table-box", Container)
         box.remove_children()
+        self._table = None
         box.mount(
             Static(Text("Could not load: " + one_line(reason, 2000) + "\n\nq quits."), id="failure")
         )
@@ -452,15 +457,16 @@ class MainScreen(Screen[None]):
             screen_line = max(0, row_index - round(old.scroll_y))
             scroll_x = old.scroll_x
         if key is not None:
-            found = row_of(rows, key)
+            found = row_of(rows, key, row_index)
             if found is not None:
                 row_index = found
-        columns = [c for c, _l, _k in table_columns(rows)]
+        columns = [c for c, _l, _k in layout.columns]
         if column is not None and column in columns:
             column_index = columns.index(column)
         row_index = min(row_index, max(0, rows.height - 1))
         column_index = min(column_index, max(0, len(columns) - 1))
         self.shown_rows = rows
+        self.shown_columns = columns
         filter_box = self.query_one("#filter", Input)
 
         def place(table: DataTable) -> None:
@@ -492,6 +498,7 @@ class MainScreen(Screen[None]):
         box = self.query_one("#table-box", Container)
         box.remove_children()
         box.mount(table)
+        self._table = table
 
         def placed() -> None:
             # Once mounted and laid out; the keys go to the table unless the user went to the
@@ -503,8 +510,12 @@ class MainScreen(Screen[None]):
         table.call_after_refresh(placed)
 
     def current_table(self) -> DataTable | None:
+        table = self._table
+        if table is not None and table.is_attached:
+            return table
         tables = self.query(".prompts")
-        return cast(DataTable, tables.first()) if tables else None
+        self._table = cast(DataTable, tables.first()) if tables else None
+        return self._table
 
     def cursor_key(self) -> tuple[str, str] | None:
         """(run, prompt_id) of the row under the cursor, from the rows the table was built from
@@ -525,12 +536,11 @@ class MainScreen(Screen[None]):
 
     def cursor_column(self) -> str | None:
         table = self.current_table()
-        rows = self.shown_rows
-        if table is None or rows is None:
+        columns = self.shown_columns
+        if table is None or columns is None:
             return None
-        columns = table_columns(rows)
         index = table.cursor_column
-        return columns[index][0] if 0 <= index < len(columns) else None
+        return columns[index] if 0 <= index < len(columns) else None
 
     def on_resize(self, _event: events.Resize) -> None:
         # Widths follow the terminal: the prompt and run columns are cut for the new width. The
@@ -769,9 +779,17 @@ class MainScreen(Screen[None]):
             self.refresh_bindings()
 
 
-def row_of(rows: pl.DataFrame, key: tuple[str, str]) -> int | None:
-    """The index of the row with this (run, prompt_id), if the frame has it."""
+def row_of(rows: pl.DataFrame, key: tuple[str, str], hint: int | None = None) -> int | None:
+    """The index of the row with this (run, prompt_id), if the frame has it; looked up at
+    ``hint`` first (where it was before a followed update: usually still there)."""
     run, prompt_id = key
+    if (
+        hint is not None
+        and 0 <= hint < rows.height
+        and rows["prompt_id"][hint] == prompt_id
+        and rows["run"][hint] == run
+    ):
+        return hint
     hits = (
         rows.select(pl.col("run"), pl.col("prompt_id"))
         .with_row_index("_row")
