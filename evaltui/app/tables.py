@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
+from math import ceil
 from typing import Any, ClassVar, Literal, NoReturn
 
 import polars as pl
 from rich.console import RenderableType
+from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.widget import Widget
 from textual_fastdatatable import DataTable as _LibraryTable
 from textual_fastdatatable import data_table as _module
@@ -97,13 +100,29 @@ class DataTable(_LibraryTable):
         """The virtual size for the rows now, the columns being the same: only its height can
         change. The table's own size is its box's (``height: 1fr``), not its content's, so
         that needs no layout of the screen (which drew every widget again, the table too:
-        ~30-40 ms of the UI thread per followed update); the scrollbars are updated, and a
-        scrollbar appearing or going lays the screen out as always."""
+        ~30-40 ms of the UI thread per followed update); a scrollbar appearing or going lays
+        the screen out as always. Of the scrollbars, only the vertical one can change, and it
+        is drawn again only when its thumb moves (at the top of a long table it stays one cell
+        at the top whatever the rows: each bar drawn again made the screen's compositor cut
+        every line of the table again, ~2-3 ms of the UI thread per update)."""
         header = self.header_height if self.show_header else 0
         size = Size(self.virtual_size.width, self._total_row_height + header)
-        if size != self.virtual_size:
-            self.set_reactive(Widget.virtual_size, size)
+        if size == self.virtual_size:
+            return
+        shown = (self.show_vertical_scrollbar, self.show_horizontal_scrollbar)
+        self.set_reactive(Widget.virtual_size, size)
+        self._refresh_scrollbars()
+        bar = self.vertical_scrollbar
+        if (
+            (self.show_vertical_scrollbar, self.show_horizontal_scrollbar) != shown
+            or not self.show_vertical_scrollbar
+            or not self.styles.scrollbar_size_vertical
+            or _thumb(bar, bar.window_virtual_size) != _thumb(bar, size.height)
+        ):
             self._scroll_update(size)
+            return
+        bar.set_reactive(ScrollBar.window_virtual_size, size.height)
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
     def _rows_unchanged_on_screen(self, backend: LayoutBackend) -> range | None:
         """The rows on screen (by index) when ``backend``, whose columns (labels and widths)
@@ -132,6 +151,22 @@ class DataTable(_LibraryTable):
                 if row != -1 and row not in rows:
                     cache.discard(key)
         self._tooltip_cache.clear()
+
+
+def _thumb(bar: ScrollBar, virtual: int) -> list[Segment]:
+    """The cells of a vertical scrollbar for ``virtual`` lines of content, as
+    :class:`ScrollBarRender` makes them (in its default colours: only where the thumb is
+    matters here)."""
+    window = bar.window_size if bar.window_size < virtual else 0
+    cells = ScrollBarRender.render_bar(
+        size=bar.size.height,
+        virtual_size=ceil(virtual),
+        window_size=ceil(window),
+        position=bar.position,
+        thickness=bar.size.width,
+        vertical=True,
+    )
+    return list(cells.segments)
 
 
 class LayoutBackend(DataTableBackend[pl.DataFrame]):
