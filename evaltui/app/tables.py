@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
+from math import ceil
 from typing import Any, ClassVar, Literal, NoReturn
 
 import polars as pl
 from rich.console import RenderableType
+from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.widget import Widget
 from textual_fastdatatable import DataTable as _LibraryTable
 from textual_fastdatatable import data_table as _module
@@ -68,9 +71,18 @@ class DataTable(_LibraryTable):
         made every cell on screen anew, ~40 ms of the UI thread per update at 120x35); only
         what was cached for rows off screen is dropped."""
         backend.render_markup = self.render_markup
-        kept = self._rows_unchanged_on_screen(backend)
+        old = self.backend
+        same_columns = (
+            isinstance(old, LayoutBackend)
+            and list(old.columns) == list(backend.columns)
+            and list(old.column_content_widths) == list(backend.column_content_widths)
+        )
+        kept = self._rows_unchanged_on_screen(backend) if same_columns else None
         self.backend = backend
-        self._ordered_columns = None  # rebuilt from the backend's labels and widths
+        if not same_columns:
+            # Rebuilt from the backend's labels and widths (each label parsed and measured:
+            # ~1-2 ms, and the cursor's scroll asks for them), only when those changed.
+            self._ordered_columns = None
         self._require_update_dimensions = False
         if kept is None:
             self._clear_caches()
@@ -88,26 +100,38 @@ class DataTable(_LibraryTable):
         """The virtual size for the rows now, the columns being the same: only its height can
         change. The table's own size is its box's (``height: 1fr``), not its content's, so
         that needs no layout of the screen (which drew every widget again, the table too:
-        ~30-40 ms of the UI thread per followed update); the scrollbars are updated, and a
-        scrollbar appearing or going lays the screen out as always."""
+        ~30-40 ms of the UI thread per followed update); a scrollbar appearing or going lays
+        the screen out as always. Of the scrollbars, only the vertical one can change, and it
+        is drawn again only when its thumb moves (at the top of a long table it stays one cell
+        at the top whatever the rows: each bar drawn again made the screen's compositor cut
+        every line of the table again, ~2-3 ms of the UI thread per update)."""
         header = self.header_height if self.show_header else 0
         size = Size(self.virtual_size.width, self._total_row_height + header)
-        if size != self.virtual_size:
-            self.set_reactive(Widget.virtual_size, size)
+        if size == self.virtual_size:
+            return
+        shown = (self.show_vertical_scrollbar, self.show_horizontal_scrollbar)
+        self.set_reactive(Widget.virtual_size, size)
+        self._refresh_scrollbars()
+        bar = self.vertical_scrollbar
+        if (
+            (self.show_vertical_scrollbar, self.show_horizontal_scrollbar) != shown
+            or not self.show_vertical_scrollbar
+            or not self.styles.scrollbar_size_vertical
+            or _thumb(bar, bar.window_virtual_size) != _thumb(bar, size.height)
+        ):
             self._scroll_update(size)
+            return
+        bar.set_reactive(ScrollBar.window_virtual_size, size.height)
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
     def _rows_unchanged_on_screen(self, backend: LayoutBackend) -> range | None:
-        """The rows on screen (by index) when ``backend`` has the same columns (labels and
-        widths) as the rows shown and the same cells in each of those rows (a row on screen
-        neither appears nor goes); None when anything on screen would change. Told from the
-        rows' values (~0.1 ms), not their cells (a block of 128 rows made: ~6 ms of the UI
-        thread per followed update)."""
+        """The rows on screen (by index) when ``backend``, whose columns (labels and widths)
+        are those shown, has the same cells in each of those rows (a row on screen neither
+        appears nor goes); None when anything on screen would change. Told from the rows'
+        values (~0.1 ms), not their cells (a block of 128 rows made: ~6 ms of the UI thread
+        per followed update)."""
         old = self.backend
         if not isinstance(old, LayoutBackend) or not self.size.height:
-            return None
-        if list(old.columns) != list(backend.columns) or list(old.column_content_widths) != list(
-            backend.column_content_widths
-        ):
             return None
         start = max(0, int(self.scroll_y))
         shown = range(start, start + self.size.height)  # the header's line makes it one more
@@ -127,6 +151,22 @@ class DataTable(_LibraryTable):
                 if row != -1 and row not in rows:
                     cache.discard(key)
         self._tooltip_cache.clear()
+
+
+def _thumb(bar: ScrollBar, virtual: int) -> list[Segment]:
+    """The cells of a vertical scrollbar for ``virtual`` lines of content, as
+    :class:`ScrollBarRender` makes them (in its default colours: only where the thumb is
+    matters here)."""
+    window = bar.window_size if bar.window_size < virtual else 0
+    cells = ScrollBarRender.render_bar(
+        size=bar.size.height,
+        virtual_size=ceil(virtual),
+        window_size=ceil(window),
+        position=bar.position,
+        thickness=bar.size.width,
+        vertical=True,
+    )
+    return list(cells.segments)
 
 
 class LayoutBackend(DataTableBackend[pl.DataFrame]):

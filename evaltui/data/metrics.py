@@ -517,17 +517,29 @@ def run_kinds(stats: pl.DataFrame) -> dict[str, ScoreKind]:
     kept; the range and non-finite count are those of the rows given (a filtered view's)."""
     if stats.height == 0 or "score_kind" not in stats.columns:
         return {}
-    finite_min = pl.col("min_score").filter(pl.col("min_score").is_finite())
-    finite_max = pl.col("max_score").filter(pl.col("max_score").is_finite())
-    runs = stats.group_by("run", maintain_order=True).agg(
+    return kinds_of_runs(stats.group_by("run", maintain_order=True).agg(run_kind_aggregates()))
+
+
+def run_kind_aggregates() -> list[pl.Expr]:
+    """What :func:`kinds_of_runs` reads of each run, as aggregates of a Stats frame's
+    ``group_by("run", maintain_order=True)`` (with others in the same pass: the app's header)."""
+
+    def finite(column: str) -> pl.Expr:
+        return pl.when(pl.col(column).is_finite()).then(pl.col(column))
+
+    return [
         pl.col("score_kind").first(),
         pl.col("score_metric").first(),
         pl.col("higher_is_better").first(),
         pl.col("correct_threshold").first(),
-        finite_min.min().alias("low"),
-        finite_max.max().alias("high"),
+        finite("min_score").min().alias("low"),
+        finite("max_score").max().alias("high"),
         pl.col("n_nonfinite").sum().alias("nonfinite"),
-    )
+    ]
+
+
+def kinds_of_runs(runs: pl.DataFrame) -> dict[str, ScoreKind]:
+    """Each run's :class:`ScoreKind` from a frame of :func:`run_kind_aggregates` by run."""
     return {
         str(row["run"]): ScoreKind(
             str(row["run"]),

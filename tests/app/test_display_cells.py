@@ -71,6 +71,7 @@ def test_number_and_rate_widths_are_those_of_the_widest_cells() -> None:
             "n_correct": [None, None, None, None, None],
             "max_gen_length": [-12_345, 3, 2, 1, 0],
             "avg_gen_length": [12.5, -0.4, 999.6, None, nan],
+            "median_gen_length": [inf, 3.0, -inf, 7.6, nan],  # infinities beyond the widest
             "pass@1": [nan, 0.25, None, 0.5, 0.75],
             "pass@4": [inf, -inf, 0.5, None, -123.4567],
             "maj@4": [None, None, None, None, None],
@@ -80,7 +81,7 @@ def test_number_and_rate_widths_are_those_of_the_widest_cells() -> None:
         },
         schema_overrides={"n_correct": pl.Int64, "maj@4": pl.Float64},
     )
-    for rows in (frame, frame.head(1), frame.head(0), frame.slice(1, 1)):
+    for rows in (frame, frame.head(1), frame.head(0), frame.slice(1, 1), frame.slice(4, 1)):
         layout = table_layout(rows, 60, 24)
         cells = layout.frame()
         for (column, label, kind), width in zip(table_columns(rows), layout.widths, strict=True):
@@ -92,3 +93,68 @@ def test_number_and_rate_widths_are_those_of_the_widest_cells() -> None:
             else:
                 continue
             assert width == widest, (column, rows.height, width, widest)
+
+
+PLAIN_AND_NOT = [
+    "42",
+    "x" * 23,
+    "x" * 24,
+    "x" * 25,
+    "y" * 97,  # more than four times the cut: one_line_expr reads the head only
+    "two words",
+    "two  spaces",  # folded to one space: not plain
+    " leading",
+    "trailing ",
+    "tab\there",
+    "new\nline",
+    "\\boxed{12} and $x^2$",
+    "ctrl \x1b[1m",
+    "\x7f",
+    "三角形" * 9,
+    "ab\u0301\u0301\u0301\u0301\u0301cd",
+    "–12",  # en dash: not ASCII
+    "",
+    None,
+]
+
+
+def test_text_widths_are_those_of_the_widest_cells() -> None:
+    """Each text column's width in the layout (plain ASCII values measured by their length, the
+    others cut) is that of its widest cell as the table shows it, whichever mix of plain,
+    hostile, wide and cut texts the column holds, with and without a fitted prompt."""
+    from evaltui.app.display import table_columns, table_layout
+    from evaltui.data.sanitize import max_cells
+
+    rng = random.Random(7)
+    for step in range(60):
+        height = rng.choice([0, 1, 2, 5, 40])
+        pool = rng.sample(PLAIN_AND_NOT, rng.randrange(1, len(PLAIN_AND_NOT)))
+        frame = pl.DataFrame(
+            {
+                "prompt": [rng.choice(pool) for _ in range(height)],
+                "run": ["model-a"] * height,
+                "count": [1] * height,
+                "answer": [rng.choice(pool) for _ in range(height)],
+                "triage": [rng.choice(["", "suspect", "length cap", None]) for _ in range(height)],
+                "prompt_id": [rng.choice(pool) or "id" for _ in range(height)],
+            },
+            schema_overrides={"count": pl.UInt32},
+        )
+        width, fit = rng.choice([(20, None), (30, None), (20, 120)])
+        layout = table_layout(frame, width, 12, fit)
+        cells = layout.frame()
+        for (column, label, kind), shown in zip(table_columns(frame), layout.widths, strict=True):
+            if kind != "text" or column == "run" or (column == "prompt" and fit is not None):
+                continue
+            widest = max_cells(cells.get_column(label).fill_null(""))
+            assert shown == widest, (step, column, shown, widest, frame.get_column(column))
+
+
+def test_a_row_is_found_with_or_without_a_hint() -> None:
+    """``row_of`` looks at the hinted row first: the same answer for every hint."""
+    from evaltui.app.screens.main import row_of
+
+    rows = pl.DataFrame({"run": ["a", "a", "b", "b"], "prompt_id": ["1", "2", "1", "2"]})
+    for key, want in ((("b", "1"), 2), (("a", "2"), 1), (("c", "1"), None), (("a", "3"), None)):
+        for hint in (None, -1, 0, 1, 2, 3, 4):
+            assert row_of(rows, key, hint) == want, (key, hint)

@@ -510,3 +510,115 @@ async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_chan
         fresh = load([data], options)
         assert app.result is not None and app.result.stats.equals(fresh.stats)
         await pilot.press("ctrl+q")
+
+
+async def test_an_update_keeps_the_tables_columns_unless_their_labels_or_widths_change(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """The table's columns (each label parsed and measured) are made again only when an update
+    changes a label or a width: a count growing from 1 to 2 keeps them (they were made anew on
+    every update, and the cursor's scroll asked for them); a longer answer widens its column, as
+    a table made from scratch has it."""
+    from evaltui.app.display import column_widths, table_layout
+    from evaltui.app.tables import DataTable, LayoutBackend
+
+    # Three generations of the first prompt, two of every other: the largest count (which
+    # pass@k columns exist) stays when Problem 3 gains its third.
+    first = "".join(line(p, False) for p in range(1, 6))
+    data, out = one_run(tmp_path, line(1, False) + first + first)
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 5)
+        await until_following(pilot, app)
+        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        table = app.main.current_table()
+        assert table is not None
+        columns = table.ordered_columns
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(3, True))
+        await wait_until(pilot, lambda: counts(app).get("Problem 3") == 3)
+        await pilot.pause(0.3)
+        assert table.ordered_columns is columns
+
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(1234567890123, False))
+        await wait_until(pilot, lambda: "Problem 1234567890123" in counts(app))
+        await pilot.pause(0.3)
+        assert table.ordered_columns is not columns
+        assert app.shown_layout is not None and app.rows is not None
+        prompt, run = column_widths(app.size.width)
+        layout = table_layout(app.rows, prompt, run, app.size.width)
+        fresh = DataTable(backend=LayoutBackend(layout))
+        made = {c.label.plain: c.content_width for c in table.ordered_columns}
+        assert made["answer"] == len("1234567890123")
+        assert made == {c.label.plain: c.content_width for c in fresh.ordered_columns}
+        await pilot.press("ctrl+q")
+
+
+async def test_the_scrollbar_is_drawn_again_only_when_its_thumb_moves(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New prompts at the end of a long table, looked at from its top: the vertical scrollbar's
+    thumb stays where it is (one cell at the top: its smallest), so neither bar is drawn again (each bar drawn
+    made the screen's compositor cut every line of the table again); the bar knows the new
+    height, and the screen is what drawing everything afresh gives. Scrolled down the table, the
+    next update moves the thumb: the bar is drawn again, and shows it."""
+    from textual.scrollbar import ScrollBar
+
+    data = tmp_path / "data"
+    (data / "m").mkdir(parents=True)
+    out = data / "m" / "out.jsonl"
+    first = "".join(line(p, p % 2 == 0) for p in range(1, 201))
+    out.write_text(line(1, False) + first + first, encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    drawn: list[bool] = []
+    refresh = ScrollBar.refresh
+
+    def counted(bar: ScrollBar, *args: object, **kwargs: object) -> ScrollBar:
+        drawn.append(bar.vertical)
+        return refresh(bar, *args, **kwargs)  # type: ignore[arg-type]
+
+    def screen(fresh: bool) -> list[list[object]]:
+        table = app.main.current_table()
+        assert table is not None
+        if fresh:
+            table.vertical_scrollbar.refresh()
+            table.horizontal_scrollbar.refresh()
+        return [list(strip) for strip in app.screen._compositor.render_strips()]
+
+    # 12 lines of table: at 200 rows the thumb is its smallest (one cell).
+    async with app.run_test(size=(100, 16)) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 200)
+        await until_following(pilot, app)
+        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        with out.open("a", encoding="utf-8") as handle:  # a first update (the lengths counted)
+            handle.write(line(200, False))
+        await wait_until(pilot, lambda: counts(app).get("Problem 200") == 3)
+        await pilot.pause(0.3)
+        table = app.main.current_table()
+        assert table is not None and table.scroll_y == 0
+        monkeypatch.setattr(ScrollBar, "refresh", counted)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(201, False) + line(202, True))
+        await wait_until(pilot, lambda: "Problem 202" in counts(app))
+        await pilot.pause(0.5)
+        assert drawn == []
+        assert table.vertical_scrollbar.window_virtual_size == 202 + 1  # the rows and the header
+        shown = screen(fresh=False)
+        assert shown == screen(fresh=True)
+
+        table.move_cursor(row=40)  # the table scrolls with it
+        await pilot.pause(0.3)
+        scrolled = table.scroll_y
+        assert scrolled > 20
+        drawn.clear()
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write("".join(line(p, False) for p in range(203, 283)))
+        await wait_until(pilot, lambda: "Problem 282" in counts(app))
+        await pilot.pause(0.5)
+        assert True in drawn and table.scroll_y == scrolled
+        assert table.vertical_scrollbar.window_virtual_size == 282 + 1
+        assert screen(fresh=False) == screen(fresh=True)
+        await pilot.press("ctrl+q")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
 import polars as pl
@@ -17,7 +18,7 @@ from textual.widgets import Footer, Input, Static
 from evaltui.app.display import TableLayout, fraction, table_columns
 from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult
-from evaltui.data.metrics import kinds_summary, run_accuracies, run_kinds
+from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
 from evaltui.data.query import Sort, View
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
 from evaltui.data.sanitize import cell_width, one_line, one_line_middle
@@ -112,19 +113,63 @@ def _fit_run_accuracy(
             parts[index] = _accuracy_range(values, by_run=False)
 
 
+@dataclass(frozen=True)
+class HeaderCounts:
+    """What the header counts, by run (run order kept)."""
+
+    runs: list[str]
+    prompts: list[int]
+    """Each run's prompts (rows of the Stats table)."""
+    generations: int
+    scored: int
+    kinds: dict[str, ScoreKind]
+    """:func:`~evaltui.data.metrics.run_kinds`."""
+    accuracies: dict[str, float]
+    """:func:`~evaltui.data.metrics.run_accuracies`."""
+
+
+def header_counts(stats: pl.DataFrame) -> HeaderCounts:
+    """The header's numbers from the Stats table in one query (a ``group_by`` of the runs): the
+    header is made again on every followed update, and its half-dozen queries (the kinds, the
+    accuracies, the runs, the sums, the prompts per run) took ~3-5 ms of the UI thread each
+    time."""
+    if not stats.height:
+        return HeaderCounts([], [], 0, 0, {}, {})
+    with_kinds = "score_kind" in stats.columns
+    per_run = stats.group_by("run", maintain_order=True).agg(
+        pl.len().alias("header prompts"),
+        pl.col("count").cast(pl.Int64).sum().alias("header generations"),
+        pl.col("n_scored").cast(pl.Int64).sum().alias("header scored"),
+        pl.col("total_accuracy_count").sum().alias("header total"),
+        *(run_kind_aggregates() if with_kinds else []),
+    )
+    kinds = kinds_of_runs(per_run) if with_kinds else {}
+    accuracies = {
+        str(run): float(total) / int(scored)
+        for run, total, scored in per_run.select("run", "header total", "header scored").iter_rows()
+        if run is not None and scored and str(run) in kinds and kinds[str(run)].accuracy
+    }
+    return HeaderCounts(
+        runs=per_run["run"].to_list(),
+        prompts=per_run["header prompts"].to_list(),
+        generations=sum(per_run["header generations"].to_list()),
+        scored=sum(per_run["header scored"].to_list()),
+        kinds=kinds,
+        accuracies=accuracies,
+    )
+
+
 def header_text(result: LoadResult, width: int) -> str:
     """The header (one line; two only to keep the bad-line counts on screen), most telling first: prompts and accuracy (per run when several are
     loaded), generations, bad lines, files, tokenizer. Every count comes from the Stats table (one
     row per prompt), never from a pass over the generations: it is redrawn on each followed
     update, and a warm load's snapshot result has the table before its generation rows."""
     stats = result.stats
-    kinds = run_kinds(stats)
-    # Accuracy only over runs whose score is one; what every run's score is, at the end.
-    values = run_accuracies(stats, kinds)
+    counts = header_counts(stats)
+    kinds, values, runs = counts.kinds, counts.accuracies, counts.runs
     skipped = [f for f in result.skipped_files if not f.companion]
-    runs = stats["run"].unique(maintain_order=True).to_list() if stats.height else []
-    generations = int(stats["count"].sum()) if stats.height else 0
-    unscored = generations - (int(stats["n_scored"].sum()) if stats.height else 0)
+    generations = counts.generations
+    unscored = generations - counts.scored
     parts = []
     if len(runs) <= 1:
         parts.append(f"prompts {stats.height:,}")
@@ -134,15 +179,14 @@ def header_text(result: LoadResult, width: int) -> str:
     else:
         # Several runs: a prompt×run row count and a pooled accuracy would mislead, so say what
         # each run has (prompt counts once if equal; accuracy run by run, or its range).
-        per_run = stats.group_by("run", maintain_order=True).agg(pl.len().alias("prompts"))
-        counts = set(per_run["prompts"].to_list())
+        distinct = set(counts.prompts)
         prompts = (
-            f"{counts.pop():,}"
-            if len(counts) == 1
-            else "/".join(f"{c:,}" for c in per_run["prompts"].to_list())
+            f"{distinct.pop():,}"
+            if len(distinct) == 1
+            else "/".join(f"{c:,}" for c in counts.prompts)
         )
         parts.append(f"runs {len(runs)} · prompts {prompts} per run")
-        low, high = min(per_run["prompts"]), max(per_run["prompts"])
+        low, high = min(counts.prompts), max(counts.prompts)
         compact = f"runs {len(runs)} · prompts {low:,}" + (f"–{high:,}" if high != low else "")
         if not values:
             pass
@@ -241,6 +285,10 @@ class MainScreen(Screen[None]):
         """The status line's view part ("Showing N of M prompts · …")."""
         self.shown_rows: pl.DataFrame | None = None
         """The Stats rows the table shows, in table order: a cursor row's key is read here."""
+        self.shown_columns: list[str] | None = None
+        """The columns of the table shown (:func:`table_columns` of ``shown_rows``), in order."""
+        self._table: DataTable | None = None
+        """The prompt table, once mounted."""
         self.failed = False
         """Nothing could be loaded: the failure message replaces the table."""
         self._keys_shown_for: tuple[bool, bool, bool] | None = None
@@ -351,6 +399,7 @@ class MainScreen(Screen[None]):
         self.query_one("#filter", Input).display = False
         box = self.query_one("#table-box", Container)
         box.remove_children()
+        self._table = None
         box.mount(
             Static(Text("Could not load: " + one_line(reason, 2000) + "\n\nq quits."), id="failure")
         )
@@ -408,15 +457,16 @@ class MainScreen(Screen[None]):
             screen_line = max(0, row_index - round(old.scroll_y))
             scroll_x = old.scroll_x
         if key is not None:
-            found = row_of(rows, key)
+            found = row_of(rows, key, row_index)
             if found is not None:
                 row_index = found
-        columns = [c for c, _l, _k in table_columns(rows)]
+        columns = [c for c, _l, _k in layout.columns]
         if column is not None and column in columns:
             column_index = columns.index(column)
         row_index = min(row_index, max(0, rows.height - 1))
         column_index = min(column_index, max(0, len(columns) - 1))
         self.shown_rows = rows
+        self.shown_columns = columns
         filter_box = self.query_one("#filter", Input)
 
         def place(table: DataTable) -> None:
@@ -448,6 +498,7 @@ class MainScreen(Screen[None]):
         box = self.query_one("#table-box", Container)
         box.remove_children()
         box.mount(table)
+        self._table = table
 
         def placed() -> None:
             # Once mounted and laid out; the keys go to the table unless the user went to the
@@ -459,8 +510,12 @@ class MainScreen(Screen[None]):
         table.call_after_refresh(placed)
 
     def current_table(self) -> DataTable | None:
+        table = self._table
+        if table is not None and table.is_attached:
+            return table
         tables = self.query(".prompts")
-        return cast(DataTable, tables.first()) if tables else None
+        self._table = cast(DataTable, tables.first()) if tables else None
+        return self._table
 
     def cursor_key(self) -> tuple[str, str] | None:
         """(run, prompt_id) of the row under the cursor, from the rows the table was built from
@@ -481,12 +536,11 @@ class MainScreen(Screen[None]):
 
     def cursor_column(self) -> str | None:
         table = self.current_table()
-        rows = self.shown_rows
-        if table is None or rows is None:
+        columns = self.shown_columns
+        if table is None or columns is None:
             return None
-        columns = table_columns(rows)
         index = table.cursor_column
-        return columns[index][0] if 0 <= index < len(columns) else None
+        return columns[index] if 0 <= index < len(columns) else None
 
     def on_resize(self, _event: events.Resize) -> None:
         # Widths follow the terminal: the prompt and run columns are cut for the new width. The
@@ -725,9 +779,17 @@ class MainScreen(Screen[None]):
             self.refresh_bindings()
 
 
-def row_of(rows: pl.DataFrame, key: tuple[str, str]) -> int | None:
-    """The index of the row with this (run, prompt_id), if the frame has it."""
+def row_of(rows: pl.DataFrame, key: tuple[str, str], hint: int | None = None) -> int | None:
+    """The index of the row with this (run, prompt_id), if the frame has it; looked up at
+    ``hint`` first (where it was before a followed update: usually still there)."""
     run, prompt_id = key
+    if (
+        hint is not None
+        and 0 <= hint < rows.height
+        and rows["prompt_id"][hint] == prompt_id
+        and rows["run"][hint] == run
+    ):
+        return hint
     hits = (
         rows.select(pl.col("run"), pl.col("prompt_id"))
         .with_row_index("_row")
