@@ -294,10 +294,10 @@ def generation_flags(
     generations: pl.DataFrame, thresholds: Thresholds, run_max: RunMax | None = None
 ) -> pl.DataFrame:
     """``generations`` with the per-generation flag columns appended."""
-    return _with_measures(generations).with_columns(generation_flags_exprs(thresholds, run_max))
+    return with_measures(generations).with_columns(generation_flags_exprs(thresholds, run_max))
 
 
-def _with_measures(generations: pl.DataFrame) -> pl.DataFrame:
+def with_measures(generations: pl.DataFrame) -> pl.DataFrame:
     """Frames built without the loader (tests, exports) get their measures from the text."""
     missing = [c for c in MEASURE_COLUMNS if c not in generations.columns]
     if not missing:
@@ -325,12 +325,24 @@ def prompt_flag_table(
     neither the suspect-reference nor the grader-mismatch flag. ``run_max``: each run's longest
     generation (default: over ``generations``).
     """
-    t = thresholds
     if correct is None:
         correct = correct_expr(DEFAULT_THRESHOLD)
     # The loader normalised each answer and reference once (vote_answer, vote_reference);
     # frames built elsewhere get them here.
-    flagged = generation_flags(fill_vote_answers(generations), t, run_max).with_columns(
+    ready = with_measures(fill_vote_answers(generations))
+    return flag_columns(ready.lazy(), thresholds, correct, run_max).collect()
+
+
+def flag_columns(
+    generations: pl.LazyFrame,
+    thresholds: Thresholds,
+    correct: pl.Expr,
+    run_max: RunMax | None = None,
+) -> pl.LazyFrame:
+    """:func:`prompt_flag_table` as a query, over generations that have their text measures and
+    normalised answers (``vote_answer``, ``vote_reference``) already."""
+    t = thresholds
+    flagged = generations.with_columns(generation_flags_exprs(t, run_max)).with_columns(
         pl.col("vote_answer").alias("_answer"),
         pl.col("vote_reference").alias("_reference"),
         correct.alias("_correct"),
