@@ -53,6 +53,38 @@ def extract_answer_expr(column: str = "gen") -> pl.Expr:
     )
 
 
+ANSWER_PARTS = ["_boxed", "_answer_is", "_answer_line", "_number", "_deep", "_answer"]
+"""The columns :func:`answer_part_exprs` makes (dropped once :func:`answers_from_parts` read them)."""
+
+
+def answer_part_exprs(column: str = "gen") -> list[pl.Expr]:
+    """The matches :func:`extract_answer_expr` and :func:`final_answer_marked_expr` are made of,
+    as columns (:data:`ANSWER_PARTS`), so a text's tail is searched once for both."""
+    tail = pl.col(column).str.slice(-TAIL_CHARS)
+    return [
+        _non_empty(_last_match(tail, _BOXED)).alias("_boxed"),
+        _non_empty(_last_match(tail, _ANSWER_IS)).alias("_answer_is"),
+        _non_empty(_last_match(tail, _ANSWER_LINE)).alias("_answer_line"),
+        _last_match(tail, _NUMBER).alias("_number"),
+        (tail.str.count_matches(_BOX_START) > tail.str.count_matches(_BOXED)).alias("_deep"),
+    ]
+
+
+def marked_from_parts() -> pl.Expr:
+    """:func:`final_answer_marked_expr` from the columns of :func:`answer_part_exprs`."""
+    return (
+        pl.col("_boxed").is_not_null()
+        | pl.col("_answer_is").is_not_null()
+        | pl.col("_answer_line").is_not_null()
+        | pl.col("_deep")
+    )
+
+
+def answer_from_parts() -> pl.Expr:
+    """:func:`extract_answer_expr` from the columns of :func:`answer_part_exprs`."""
+    return pl.coalesce("_boxed", "_answer_is", "_answer_line", "_number").alias("_answer")
+
+
 def final_answer_marked_expr(column: str = "gen") -> pl.Expr:
     """True when the text states a final answer: a non-empty closed ``\\boxed{…}`` (any depth), "the
     (final) answer is …" or an "Answer: …" line — the last-number fallback of
@@ -128,6 +160,37 @@ def extract_answers(texts: pl.Series) -> pl.Series:
         )
         answers = patched
     return answers.alias(texts.name)
+
+
+def _deep_patched(tails: pl.Series, answers: pl.Series, deep: pl.Series) -> pl.Series:
+    """``answers`` where the Python brace scanner found a deeper box than the regex follows."""
+    deep = deep.fill_null(False)
+    if not bool(deep.any()):
+        return answers
+    rows = deep.arg_true()
+    slow = [last_boxed(text[-TAIL_CHARS:]) for text in tails.gather(rows).to_list()]
+    # A deep box wins over whatever the fast path found (it is the last box); if it is
+    # unbalanced too, the fast answer stands.
+    return answers.scatter(
+        rows,
+        [s if s is not None else a for s, a in zip(slow, answers.gather(rows), strict=True)],
+    )
+
+
+def fill_from_parts(
+    frame: pl.DataFrame, tails: pl.Series, answers: pl.Series, deep: pl.Series
+) -> pl.DataFrame:
+    """:func:`fill_extracted` of ``frame`` given every row's text ``tails`` (the last
+    :data:`TAIL_CHARS` characters or more) and the fast path's ``answers`` and ``deep`` flags
+    over them (:func:`answer_from_parts`, ``_deep``): the text is not searched again."""
+    if not frame.height:
+        return fill_vote_answers(frame)
+    missing = frame["extracted"].is_null() & elementwise(tails, pl.Series.is_not_null)
+    if bool(missing.any()):
+        rows = missing.arg_true()
+        found = _deep_patched(tails.gather(rows), answers.gather(rows), deep.gather(rows))
+        frame = set_columns(frame, frame["extracted"].scatter(rows, found))
+    return fill_vote_answers(frame)
 
 
 def fill_extracted(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:

@@ -30,7 +30,7 @@ from evaltui.data.cache import (
     rows_code_version,
 )
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
-from evaltui.data.extract import fill_extracted, fill_vote_answers
+from evaltui.data.extract import fill_vote_answers
 from evaltui.data.formats import (
     Detection,
     Reader,
@@ -69,6 +69,7 @@ from evaltui.data.triage import (
     prompt_flags,
     run_triage,
     with_measures,
+    with_measures_and_answers,
     with_text_measures,
 )
 
@@ -321,9 +322,10 @@ def read_input(
         )
         return with_text_measures(empty_generations()), [error], []
     # Final answers and the triage text measures are taken now, while the text is here (headless
-    # loads drop it later). The measures read the format's own answer, so they come first.
+    # loads drop it later). The measures read the format's own answer (before it is filled from
+    # the text), in the same search of each tail.
     notes = [clean_text(note) for note in result.notes]  # notes may quote input values
-    return fill_extracted(with_text_measures(conform(result.frame))), result.errors, notes
+    return with_measures_and_answers(conform(result.frame)), result.errors, notes
 
 
 def run_identity(item: InputFile, reader: Reader, options: ReadOptions) -> RunIdentity | None:

@@ -41,8 +41,16 @@ from dataclasses import dataclass, fields
 import numpy as np
 import polars as pl
 
+from evaltui.data.extract import (
+    ANSWER_PARTS,
+    answer_from_parts,
+    answer_part_exprs,
+    fill_from_parts,
+    fill_vote_answers,
+    final_answer_marked_expr,
+    marked_from_parts,
+)
 from evaltui.data.extract import TAIL_CHARS as ANSWER_TAIL_CHARS
-from evaltui.data.extract import fill_vote_answers, final_answer_marked_expr
 from evaltui.data.metrics import DEFAULT_THRESHOLD, correct_expr, format_score, run_kinds
 from evaltui.data.sanitize import one_line
 from evaltui.data.schema import elementwise, set_columns, take_rows
@@ -186,8 +194,13 @@ def tail_measures_exprs(column: str = "gen") -> list[pl.Expr]:
     return [
         repeats.cast(pl.UInt32).alias("tail_repeats"),
         diversity.cast(pl.Float32).alias("ngram_diversity"),
-        (pl.col("extracted").is_not_null() | final_answer_marked_expr(column)).alias("has_answer"),
+        has_answer_expr(final_answer_marked_expr(column)),
     ]
+
+
+def has_answer_expr(marked: pl.Expr) -> pl.Expr:
+    """``has_answer``: the format gave an answer, or the text states one (``marked``)."""
+    return (pl.col("extracted").is_not_null() | marked).alias("has_answer")
 
 
 def stripped_chars(texts: pl.Series) -> pl.Series:
@@ -229,20 +242,48 @@ def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame
     A long text is never copied: the measures read its tail, ``gen_chars`` its ends (see
     :func:`stripped_chars`); the columns are set without an expression over ``frame``.
     """
+    return _measured(frame, column, answers=False)
+
+
+def with_measures_and_answers(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
+    """``fill_extracted(with_text_measures(frame, column), column)``, each text's tail searched
+    once for both (``has_answer`` and the extracted answer are made of the same matches)."""
+    return _measured(frame, column, answers=True)
+
+
+def _measured(frame: pl.DataFrame, column: str, *, answers: bool) -> pl.DataFrame:
     texts = frame.get_column(column).cast(pl.String)
     extracted = frame.get_column("extracted")
     parts = []
+    tail_parts = []
+    exprs = tail_measures_exprs(column)
+    if answers:
+        exprs = [
+            *exprs[:2],
+            has_answer_expr(marked_from_parts()),
+            answer_from_parts(),
+            pl.col("_deep"),
+        ]
     # In slices of rows: the word and n-gram lists of a whole file's tails took ~40 MiB at once
     # for a 16 MB file (the values are row by row, so the same).
     for start in range(0, max(len(texts), 1), MEASURE_ROWS):
         some = texts.slice(start, MEASURE_ROWS)
         tails = elementwise(some, lambda s: s.str.slice(-MEASURED_TAIL))
-        measured = pl.DataFrame([tails.alias(column), extracted.slice(start, MEASURE_ROWS)]).select(
-            tail_measures_exprs(column)
-        )
+        measured = pl.DataFrame([tails.alias(column), extracted.slice(start, MEASURE_ROWS)])
+        if answers:
+            measured = measured.with_columns(answer_part_exprs(column))
+            tail_parts.append(tails)
+        measured = measured.select(exprs)
         parts.append(pl.DataFrame([stripped_chars(some), *measured.get_columns()]))
     measures = parts[0] if len(parts) == 1 else pl.concat(parts)
-    return set_columns(frame, *(measures.get_column(name) for name in measures.columns))
+    names = [name for name in measures.columns if name not in ANSWER_PARTS]
+    done = set_columns(frame, *(measures.get_column(name) for name in names))
+    if not answers:
+        return done
+    tails = tail_parts[0] if len(tail_parts) == 1 else pl.concat(tail_parts)
+    return fill_from_parts(
+        done, tails, measures.get_column("_answer"), measures.get_column("_deep")
+    )
 
 
 RunMax = Mapping[str, "int | None"]
