@@ -49,6 +49,7 @@ from evaltui.data.loader import (
     mixed_metric_runs,
     read_input,
     run_identity,
+    split_mixed_metrics,
 )
 from evaltui.data.runs import retag, run_key, run_tags
 from evaltui.data.schema import LoadError, empty_generations
@@ -134,6 +135,14 @@ class _Tracked:
             self.head,
             self.tail,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """A build's generations table and the (path, rows) of the files it was made of, in order."""
+
+    generations: pl.DataFrame
+    heights: list[tuple[str, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +260,8 @@ class Follower:
         self._full = True
         """Set when the next build must compute every prompt (the first, or after a recount)."""
         self._tags: dict[tuple[str, str, str], str] = {}
+        self._built: _Built | None = None
+        """The last build's generations table and the files it was made of."""
         """The tags in the followed rows' labels that tell separate runs of one label apart
         (evaltui.data.runs): a new run that changes them relabels every file's rows."""
 
@@ -612,13 +623,67 @@ class Follower:
         self._tags = tags
         self._full = True
 
+    def _mixed(self, read: list[_Tracked]) -> list[str]:
+        """:func:`~evaltui.data.loader.mixed_metric_runs` of the followed rows; none without a
+        single metric name (most followed evals), found without a query over every row."""
+        if all(t.frame.get_column("metric").null_count() == t.frame.height for t in read):
+            return []
+        return mixed_metric_runs(pl.concat([t.frame for t in read])) if read else []
+
+    def _generations(self, read: list[_Tracked], mixed: list[str]) -> pl.DataFrame:
+        """Every followed row as one table (:func:`~evaltui.data.loader.finish_generations`).
+
+        When the last build's files are still there in the same order with the same rows, but
+        for lines appended to the last of them, and any new file comes after them, the new rows
+        are numbered and put after the last build's table: no pass over every followed row. A
+        row's sample number (when its reader gave none) is its place among its prompt's rows,
+        all of which lie before it then: the prompt's row count in the Stats table."""
+        previous, self._built = self._built, None
+        stats = self.live.table
+        heights = [(str(t.item.path), t.frame.height) for t in read]
+        if (
+            previous is not None
+            and stats is not None
+            and not self._full
+            and not self._removed
+            and mixed == self.live.mixed
+            and previous.heights
+            and heights[: len(previous.heights)][:-1] == previous.heights[:-1]
+            and len(heights) >= len(previous.heights)
+            and heights[len(previous.heights) - 1][0] == previous.heights[-1][0]
+            and heights[len(previous.heights) - 1][1] >= previous.heights[-1][1]
+        ):
+            last = len(previous.heights) - 1
+            new = [read[last].frame.slice(previous.heights[-1][1])]
+            new += [t.frame for t in read[last + 1 :]]
+            rows = split_mixed_metrics(pl.concat(new, how="vertical"), mixed)
+            keys = ["run", "prompt_id"]
+            before = stats.select(*keys, pl.col("count").cast(pl.Int64).alias("_before"))
+            numbered = (
+                rows.lazy()
+                .join(before.lazy(), on=keys, how="left", maintain_order="left")
+                .with_columns(
+                    pl.coalesce(
+                        pl.col("sample"),
+                        pl.col("_before").fill_null(0)
+                        + pl.int_range(pl.len()).over(keys).cast(pl.Int64),
+                    ).alias("sample")
+                )
+                .drop("_before")
+                .collect(engine="in-memory")
+            )
+            generations = _compacted(pl.concat([previous.generations, numbered], how="vertical"))
+        else:
+            generations = finish_generations([t.frame for t in read], mixed)
+        self._built = _Built(generations, heights)
+        return generations
+
     def _build(self) -> LoadResult:
         tracked = [self.files[p] for p in self._ordered()]
         read = [t for t in tracked if t.reader is not None]
         self._retag(read)
-        frames = [t.frame for t in read]
-        mixed = mixed_metric_runs(pl.concat(frames)) if frames else []
-        generations = finish_generations(frames, mixed)
+        mixed = self._mixed(read)
+        generations = self._generations(read, mixed)
         self.live.options = self.options
         if self._full:
             stats = self.live.rebuild(generations, self._parts(read), mixed)

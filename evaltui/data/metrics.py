@@ -452,10 +452,19 @@ def prompt_stats(
         kinds = score_kinds(lazy, threshold)
     # After the fixed columns come the sampling metrics (evaltui.data.sampling): pass@k for
     # k = 1, 2, 4, … up to the largest count, maj@n, n_unique_answers and agreement.
+    from evaltui.data.sampling import sampling_columns
+
+    frame = fixed_columns(lazy, kinds).collect()
+    return sampling_columns(lazy.collect(), frame, correct_expr(kinds), max_n=max_n)
+
+
+def fixed_columns(generations: pl.LazyFrame, kinds: Mapping[str, ScoreKind]) -> pl.LazyFrame:
+    """The Stats table's :data:`STATS_COLUMNS` (:func:`prompt_stats` without the sampling
+    metrics) as a query, one row per (run, prompt_id) in order of first appearance."""
     correct = correct_expr(kinds)
     score = pl.col("accuracy")
     lengths = pl.col("gen_length")
-    aggregated = lazy.group_by(["run", "prompt_id"], maintain_order=True).agg(
+    aggregated = generations.group_by(["run", "prompt_id"], maintain_order=True).agg(
         pl.col("prompt").first(),
         pl.col("answer").drop_nulls().first().alias("answer"),
         pl.len().cast(pl.UInt32).alias("count"),
@@ -475,7 +484,7 @@ def prompt_stats(
         score.max().alias("max_score"),
         (score.is_not_null() & ~score.is_finite()).sum().cast(pl.UInt32).alias("n_nonfinite"),
     )
-    frame = (
+    return (
         aggregated.with_columns(
             # A prompt with no scored generation has no accuracy (not 0): say unscored, don't invent.
             pl.when(pl.col("n_scored") > 0)
@@ -507,9 +516,6 @@ def prompt_stats(
         )
         .select([pl.col(c).cast(STATS_SCHEMA[c]) for c in STATS_COLUMNS])
     )
-    from evaltui.data.sampling import sampling_columns
-
-    return sampling_columns(lazy.collect(), frame.collect(), correct_expr(kinds), max_n=max_n)
 
 
 def run_kinds(stats: pl.DataFrame) -> dict[str, ScoreKind]:

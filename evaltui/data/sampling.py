@@ -66,8 +66,11 @@ def pass_columns(stats: pl.DataFrame, ks: list[int]) -> list[pl.Series]:
     unjudged = stats["n_correct"].is_null().to_numpy()
     return [
         pl.Series(
-            f"pass@{k}", np.where(unjudged, np.nan, pass_at_k(n, c, k)), dtype=pl.Float64
-        ).fill_nan(None)
+            f"pass@{k}",
+            np.where(unjudged, np.nan, pass_at_k(n, c, k)),
+            dtype=pl.Float64,
+            nan_to_null=True,
+        )
         for k in ks
     ]
 
@@ -93,25 +96,34 @@ def sampling_columns(
     if max_n is None:
         max_n = int(stats["n_scored"].max() or 0) if stats.height else 0  # type: ignore[arg-type]
     columns = pass_columns(stats, ks_for(max_n))
+    maj = maj_name(max_n)
+    votes = vote_columns(fill_vote_answers(generations).lazy(), threshold, maj).collect()
+    with_pass = stats.with_columns(columns)
+    joined = with_pass.join(votes, on=["run", "prompt_id"], how="left", maintain_order="left")
+    return joined.with_columns(judged_majority(maj))
 
+
+def vote_columns(generations: pl.LazyFrame, threshold: float | pl.Expr, maj: str) -> pl.LazyFrame:
+    """Per (run, prompt_id), in no particular order: the majority vote's correctness (column
+    ``maj``), n_unique_answers and agreement, from generations whose ``vote_answer`` is filled
+    (``extract.fill_vote_answers``)."""
     # Each prompt's top answer as vote_table ranks them (most votes, then first to appear), taken
     # within each prompt's few answers: no sort of the whole table by its string keys.
     ranked = pl.col("correct").sort_by(["votes", "first"], descending=[True, False])
-    votes = (
-        _vote_counts(generations, threshold)
+    return (
+        _vote_rows(generations, threshold)
         .group_by("run", "prompt_id")
         .agg(
-            ranked.first().cast(pl.Float64).alias(maj_name(max_n)),
+            ranked.first().cast(pl.Float64).alias(maj),
             pl.len().cast(pl.UInt32).alias("n_unique_answers"),
             (pl.col("votes").max() / pl.col("votes").sum()).alias("agreement"),
         )
     )
-    with_pass = stats.with_columns(columns)
-    joined = with_pass.join(votes, on=["run", "prompt_id"], how="left", maintain_order="left")
-    maj = maj_name(max_n)
-    return joined.with_columns(
-        pl.when(pl.col("n_correct").is_null()).then(None).otherwise(pl.col(maj)).alias(maj)
-    )
+
+
+def judged_majority(maj: str) -> pl.Expr:
+    """The majority vote's column, null where the prompt has no notion of correct."""
+    return pl.when(pl.col("n_correct").is_null()).then(None).otherwise(pl.col(maj)).alias(maj)
 
 
 def vote_table(generations: pl.DataFrame, threshold: float | pl.Expr) -> pl.DataFrame:
@@ -131,10 +143,14 @@ def vote_table(generations: pl.DataFrame, threshold: float | pl.Expr) -> pl.Data
 
 def _vote_counts(generations: pl.DataFrame, threshold: float | pl.Expr) -> pl.DataFrame:
     """:func:`vote_table`'s rows, in no particular order."""
+    # Normalized once per generation (the loader's frames come with it already).
+    return _vote_rows(fill_vote_answers(generations).lazy(), threshold).collect()
+
+
+def _vote_rows(generations: pl.LazyFrame, threshold: float | pl.Expr) -> pl.LazyFrame:
+    """:func:`_vote_counts` as a query over generations whose ``vote_answer`` is filled."""
     answers = (
-        # Normalized once per generation (the loader's frames come with it already).
-        fill_vote_answers(generations)
-        .with_row_index("_order")
+        generations.with_row_index("_order")
         .filter(pl.col("accuracy").is_not_null())
         .select(
             "run",

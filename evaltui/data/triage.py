@@ -41,8 +41,16 @@ from dataclasses import dataclass, fields
 import numpy as np
 import polars as pl
 
+from evaltui.data.extract import (
+    ANSWER_PARTS,
+    answer_from_parts,
+    answer_part_exprs,
+    fill_from_parts,
+    fill_vote_answers,
+    final_answer_marked_expr,
+    marked_from_parts,
+)
 from evaltui.data.extract import TAIL_CHARS as ANSWER_TAIL_CHARS
-from evaltui.data.extract import fill_vote_answers, final_answer_marked_expr
 from evaltui.data.metrics import DEFAULT_THRESHOLD, correct_expr, format_score, run_kinds
 from evaltui.data.sanitize import one_line
 from evaltui.data.schema import elementwise, set_columns, take_rows
@@ -186,8 +194,13 @@ def tail_measures_exprs(column: str = "gen") -> list[pl.Expr]:
     return [
         repeats.cast(pl.UInt32).alias("tail_repeats"),
         diversity.cast(pl.Float32).alias("ngram_diversity"),
-        (pl.col("extracted").is_not_null() | final_answer_marked_expr(column)).alias("has_answer"),
+        has_answer_expr(final_answer_marked_expr(column)),
     ]
+
+
+def has_answer_expr(marked: pl.Expr) -> pl.Expr:
+    """``has_answer``: the format gave an answer, or the text states one (``marked``)."""
+    return (pl.col("extracted").is_not_null() | marked).alias("has_answer")
 
 
 def stripped_chars(texts: pl.Series) -> pl.Series:
@@ -229,20 +242,48 @@ def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame
     A long text is never copied: the measures read its tail, ``gen_chars`` its ends (see
     :func:`stripped_chars`); the columns are set without an expression over ``frame``.
     """
+    return _measured(frame, column, answers=False)
+
+
+def with_measures_and_answers(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
+    """``fill_extracted(with_text_measures(frame, column), column)``, each text's tail searched
+    once for both (``has_answer`` and the extracted answer are made of the same matches)."""
+    return _measured(frame, column, answers=True)
+
+
+def _measured(frame: pl.DataFrame, column: str, *, answers: bool) -> pl.DataFrame:
     texts = frame.get_column(column).cast(pl.String)
     extracted = frame.get_column("extracted")
     parts = []
+    tail_parts = []
+    exprs = tail_measures_exprs(column)
+    if answers:
+        exprs = [
+            *exprs[:2],
+            has_answer_expr(marked_from_parts()),
+            answer_from_parts(),
+            pl.col("_deep"),
+        ]
     # In slices of rows: the word and n-gram lists of a whole file's tails took ~40 MiB at once
     # for a 16 MB file (the values are row by row, so the same).
     for start in range(0, max(len(texts), 1), MEASURE_ROWS):
         some = texts.slice(start, MEASURE_ROWS)
         tails = elementwise(some, lambda s: s.str.slice(-MEASURED_TAIL))
-        measured = pl.DataFrame([tails.alias(column), extracted.slice(start, MEASURE_ROWS)]).select(
-            tail_measures_exprs(column)
-        )
+        measured = pl.DataFrame([tails.alias(column), extracted.slice(start, MEASURE_ROWS)])
+        if answers:
+            measured = measured.with_columns(answer_part_exprs(column))
+            tail_parts.append(tails)
+        measured = measured.select(exprs)
         parts.append(pl.DataFrame([stripped_chars(some), *measured.get_columns()]))
     measures = parts[0] if len(parts) == 1 else pl.concat(parts)
-    return set_columns(frame, *(measures.get_column(name) for name in measures.columns))
+    names = [name for name in measures.columns if name not in ANSWER_PARTS]
+    done = set_columns(frame, *(measures.get_column(name) for name in names))
+    if not answers:
+        return done
+    tails = tail_parts[0] if len(tail_parts) == 1 else pl.concat(tail_parts)
+    return fill_from_parts(
+        done, tails, measures.get_column("_answer"), measures.get_column("_deep")
+    )
 
 
 RunMax = Mapping[str, "int | None"]
@@ -294,10 +335,10 @@ def generation_flags(
     generations: pl.DataFrame, thresholds: Thresholds, run_max: RunMax | None = None
 ) -> pl.DataFrame:
     """``generations`` with the per-generation flag columns appended."""
-    return _with_measures(generations).with_columns(generation_flags_exprs(thresholds, run_max))
+    return with_measures(generations).with_columns(generation_flags_exprs(thresholds, run_max))
 
 
-def _with_measures(generations: pl.DataFrame) -> pl.DataFrame:
+def with_measures(generations: pl.DataFrame) -> pl.DataFrame:
     """Frames built without the loader (tests, exports) get their measures from the text."""
     missing = [c for c in MEASURE_COLUMNS if c not in generations.columns]
     if not missing:
@@ -325,12 +366,24 @@ def prompt_flag_table(
     neither the suspect-reference nor the grader-mismatch flag. ``run_max``: each run's longest
     generation (default: over ``generations``).
     """
-    t = thresholds
     if correct is None:
         correct = correct_expr(DEFAULT_THRESHOLD)
     # The loader normalised each answer and reference once (vote_answer, vote_reference);
     # frames built elsewhere get them here.
-    flagged = generation_flags(fill_vote_answers(generations), t, run_max).with_columns(
+    ready = with_measures(fill_vote_answers(generations))
+    return flag_columns(ready.lazy(), thresholds, correct, run_max).collect()
+
+
+def flag_columns(
+    generations: pl.LazyFrame,
+    thresholds: Thresholds,
+    correct: pl.Expr,
+    run_max: RunMax | None = None,
+) -> pl.LazyFrame:
+    """:func:`prompt_flag_table` as a query, over generations that have their text measures and
+    normalised answers (``vote_answer``, ``vote_reference``) already."""
+    t = thresholds
+    flagged = generations.with_columns(generation_flags_exprs(t, run_max)).with_columns(
         pl.col("vote_answer").alias("_answer"),
         pl.col("vote_reference").alias("_reference"),
         correct.alias("_correct"),

@@ -13,6 +13,8 @@ from evaltui.data.extract import (
     fill_vote_answers,
     last_boxed,
     normalize,
+    normalize_expr,
+    normalize_values,
 )
 
 
@@ -120,3 +122,22 @@ def test_vote_answers_and_references_are_filled_together_and_only_where_missing(
     ]
     assert filled["vote_answer"][0] == filled["vote_reference"][0] == "1000"
     assert fill_vote_answers(filled).equals(filled)  # nothing left to fill
+
+
+def test_normalize_values_equals_the_one_expression_form() -> None:
+    """``normalize_values`` evaluates each step of ``normalize_expr`` once (what the loader and
+    every followed update use): the same value for every input, odd ones included."""
+    import random
+
+    rng = random.Random(7)
+    atoms = ["1", "0", "12", "1,234", "1,234.50", "-", ".", "/", "\\frac", "\\dfrac", "\\tfrac"]
+    atoms += ["{", "}", " ", "$", "\\left(", "\\right)", "\\!", "x", "2.0", "0.50", "\u00a0"]
+    atoms += ["\u2003", "\x1c", "\u0663", "1e5", "3/4", "1/3", ",", "000", "\n", "7/0"]
+    values = [None, "", " ", "\\frac{1}{2}", "-\\frac{3}{4}", "{42}", "1,234,567.", "0/5", "-0.0"]
+    values += ["".join(rng.choice(atoms) for _ in range(rng.randint(1, 6))) for _ in range(3000)]
+    series = pl.Series("v", values, dtype=pl.String)
+    expected = pl.select(normalize_expr(pl.lit(series)).alias("v")).to_series()
+    got = normalize_values(series)
+    assert got.name == "v"
+    assert got.to_list() == expected.to_list()
+    assert normalize_values(series.clear()).to_list() == []

@@ -619,3 +619,64 @@ def test_a_file_deleted_while_its_new_lines_are_read(
     update = follower.poll()
     assert update is not None and any("is gone" in note for note in update.notes)
     assert_same(update.result, [tmp_path], opts)
+
+
+def test_lines_appended_to_the_last_file_join_the_last_table_without_a_pass_over_every_row(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines appended to the last file in load order (and new files after it) are numbered and
+    put after the last build's table instead of every followed row being joined and numbered
+    again; any other change (an append to an earlier file, a new file before the last, a
+    truncation, a new run's folder) builds the table whole. After every poll the generations
+    (sample numbers included: a prompt's rows continue across polls, some with a sample of
+    their own) and the stats equal a fresh load's."""
+    data = tmp_path / "data"
+    a = write_jsonl(
+        data / "model-a" / "out.jsonl", [record(i, j) for i in range(3) for j in (0, 1)]
+    )
+    last = write_jsonl(data / "model-b" / "out.jsonl", [record(0, 0), record(1, 3)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    whole: list[int] = []
+    real = follow_module.finish_generations
+
+    def counted(*args: Any, **kwargs: Any) -> pl.DataFrame:
+        whole.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(follow_module, "finish_generations", counted)
+
+    def step(change: Any, incremental: bool, new: int | None = None, cut: bool = False) -> None:
+        change()
+        builds = len(whole)
+        update = follower.poll()
+        assert update is not None
+        if new is not None:
+            assert update.new_generations == new
+        result = update.result
+        if not cut:  # a fresh load reports a cut last line as bad; following waits for it
+            assert_same(result, [data], opts)
+        assert (len(whole) == builds) == incremental
+
+    def numbered(i: int, j: int, sample: int) -> str:
+        return json.dumps({**record(i, j), "sample": sample}) + "\n"
+
+    # The first build after the load is whole; appends to the last file are not.
+    step(lambda: append(last, line(0, 1) + line(5, 0)), False, 2)
+    step(lambda: append(last, line(0, 2) + numbered(5, 1, 7) + line(5, 2) + line(1, 0)), True, 4)
+    cut = line(6, 0) + line(0, 3)
+    step(lambda: append(last, line(5, 3) + cut[:10]), True, 1, cut=True)
+    step(lambda: append(last, cut[10:]), True, 2)
+    # A new file after the last one (a later run's folder) joins the same way.
+    later = data / "model-c" / "out.jsonl"
+    step(lambda: write_jsonl(later, [record(0, 4), record(9, 0)]), True, 2)
+    step(lambda: append(later, line(9, 1) + line(0, 5)), True, 2)
+    # An append to an earlier file moves rows after it: built whole.
+    step(lambda: append(a, line(0, 6) + line(9, 2)), False, 2)
+    step(lambda: append(later, line(9, 3)), True, 1)
+    # A new run folder before the last file, and a truncated file: built whole.
+    step(lambda: write_jsonl(data / "model-a2" / "out.jsonl", [record(9, 4)]), False, 1)
+    step(lambda: append(later, line(9, 5)), True, 1)
+    step(lambda: last.write_text("", encoding="utf-8"), False)
+    step(lambda: append(later, line(0, 7) + line(9, 6)), True, 2)

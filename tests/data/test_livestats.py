@@ -18,9 +18,9 @@ from evaltui.data.loader import (
     finish_generations,
     mixed_metric_runs,
 )
-from evaltui.data.metrics import Thresholds, run_accuracies, run_kinds
+from evaltui.data.metrics import Thresholds, prompt_stats, run_accuracies, run_kinds, score_kinds
 from evaltui.data.schema import conform
-from evaltui.data.triage import with_text_measures
+from evaltui.data.triage import longest_by_run, prompt_flags, with_text_measures
 
 WORDS = ["the", "answer", "is", "so", "we", "get", "loop", "step"]
 
@@ -235,3 +235,34 @@ def test_each_runs_accuracy_from_the_stats_is_the_mean_over_its_generations(seed
     assert got == pytest.approx(want, rel=1e-12)
     # A run whose score is no accuracy (a continuous metric) gets none.
     assert not any(not kinds[run].accuracy for run in got)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_one_query_stats_equal_the_per_part_functions(seed: int) -> None:
+    """``compute_stats`` runs the fixed columns, the votes and the flags as one query (pass@k
+    apart): its table equals ``prompt_flags(prompt_stats(...))``, the functions it fuses, for a
+    whole load and for some prompts of it given the whole load's run-level values."""
+    rng = random.Random(100 + seed)
+    options = OPTIONS[seed % 2]
+    world = World(rng, metrics=seed >= 2)
+    for _ in range(12):
+        world.step()
+    generations, _parts, _mixed = world.state()
+    thresholds = options.triage_thresholds()
+    want = prompt_flags(
+        prompt_stats(generations, options.correct_threshold), generations, thresholds
+    )
+    assert compute_stats(generations, options).equals(want)
+    kinds = score_kinds(generations, options.correct_threshold)
+    max_n = int(want["n_scored"].max() or 0)  # type: ignore[arg-type]
+    run_max = longest_by_run(want)
+    some = generations.filter(pl.col("prompt_id").is_in(["p1", "p4", "p7"]))
+    part = compute_stats(some, options, kinds=kinds, max_n=max_n, run_max=run_max)
+    expected = prompt_flags(
+        prompt_stats(some, options.correct_threshold, kinds=kinds, max_n=max_n),
+        some,
+        thresholds,
+        run_max,
+    )
+    assert part.equals(expected)
+    assert part.equals(want.filter(pl.col("prompt_id").is_in(["p1", "p4", "p7"])))

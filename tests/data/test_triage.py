@@ -20,6 +20,7 @@ from evaltui.data.triage import (
     prompt_flag_table,
     render_triage,
     run_triage,
+    with_measures_and_answers,
     with_text_measures,
 )
 from tests.conftest import write_jsonl
@@ -346,3 +347,39 @@ def test_a_continuous_runs_completed_vs_truncated_mean_is_in_its_own_units(
     assert "mean score completed 25 vs truncated –" in line and "%" not in line
     assert main(["summarize", str(data), "-o", str(tmp_path / "s.json"), "--no-cache"]) == 0
     assert "mean score completed 25 vs" in capsys.readouterr().err
+
+
+def test_measures_and_answers_in_one_search_equal_the_two_steps() -> None:
+    """``with_measures_and_answers`` (what the loader runs on every file) searches each tail once
+    for ``has_answer`` and the extracted answer: the same frame as ``with_text_measures`` then
+    ``fill_extracted``, for boxes nested deeper than the regex follows, unclosed boxes, answer
+    lines, the format's own answers, null, empty and long texts, one row and several slices."""
+    rng = random.Random(3)
+    pieces = ["so \\boxed{42}", "\\boxed{\\frac{1}{\\sqrt{\\frac{2}{3}}}}", "\\boxed{7", "\\fbox{}"]
+    pieces += ["The final answer is 12.", "\n**Answer:** x+1\n", "step 3 then 5", "   ", "\n\n"]
+    pieces += ["loop " * 40, "word " * 900, "\\boxed{\\boxed{\\boxed{\\boxed{9}}}}", "é中文 3"]
+
+    def text() -> str | None:
+        roll = rng.random()
+        if roll < 0.05:
+            return None
+        if roll < 0.08:
+            return ""
+        return " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+
+    for rows in (1, 2, 300, 600):
+        frame = conform(
+            pl.DataFrame(
+                {
+                    "prompt": [f"p{i % 7}" for i in range(rows)],
+                    "gen": [text() for _ in range(rows)],
+                    "answer": [rng.choice(["42", "x+1", None]) for _ in range(rows)],
+                    "extracted": [rng.choice([None, None, None, "5"]) for _ in range(rows)],
+                },
+                schema_overrides={"gen": pl.String, "extracted": pl.String},
+            )
+        )
+        want = fill_extracted(with_text_measures(frame))
+        got = with_measures_and_answers(frame)
+        assert got.columns == want.columns
+        assert got.equals(want), rows
