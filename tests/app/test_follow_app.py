@@ -531,6 +531,16 @@ async def test_an_update_keeps_the_tables_columns_unless_their_labels_or_widths_
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_until(pilot, lambda: len(counts(app)) == 5)
         await until_following(pilot, app)
+        # The table of the complete load (a partial one, without lengths, has other widths).
+        await wait_until(
+            pilot,
+            lambda: (
+                app.result is not None
+                and app.result.complete
+                and app.rows is not None
+                and app.rows["max_gen_length"].null_count() == 0
+            ),
+        )
         await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
         table = app.main.current_table()
         assert table is not None
