@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -281,3 +282,48 @@ def test_the_counter_is_built_before_a_big_first_file_is_read(
         assert seen == [1, 1]  # built before the first read began
     else:
         assert seen[1:] == [1]  # the first read may run while it is built
+
+
+@pytest.mark.parametrize("ahead_bytes", [0, 1 << 40])
+def test_headless_the_next_file_is_read_beside_counting_only_when_small(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead_bytes: int
+) -> None:
+    """Headless, a file bigger than READ_AHEAD_BYTES is read only after the one before it is
+    counted (a parse beside a big file's counting was the load's peak); a smaller one is read
+    while the one before it is counted. Either way the result is the same."""
+    monkeypatch.setattr(loader, "READ_AHEAD_BYTES", ahead_bytes)
+    files = {
+        f"{name}.jsonl": gens
+        for name, gens in zip("abc", [*FILES.values(), ["x y z"]], strict=True)
+    }
+    events: list[tuple[str, str]] = []
+    started = {name: threading.Event() for name in files}
+    real_read, real_tokenize = loader._read_one, loader._Load.tokenize
+
+    def read(item: Any, *args: Any) -> Any:
+        events.append(("read", item.path.name))
+        started[item.path.name].set()
+        return real_read(item, *args)
+
+    def tokenize(self: Any, state: Any) -> bool:
+        name = state.input.path.name
+        later = sorted(n for n in files if n > name)
+        # Long enough for a read submitted before counting to begin (bounded: without a
+        # read-ahead it never does).
+        if later:
+            started[later[0]].wait(5 if ahead_bytes else 0.3)
+        events.append(("counted", name))
+        return bool(real_tokenize(self, state))
+
+    monkeypatch.setattr(loader, "_read_one", read)
+    monkeypatch.setattr(loader._Load, "tokenize", tokenize)
+    _write(tmp_path / "run", files)
+    options = LoadOptions(use_cache=False, keep_text=False, num_proc=1)
+    result = load([tmp_path / "run"], options)
+    order = [name for _kind, name in events]
+    for name, after in [("a.jsonl", "b.jsonl"), ("b.jsonl", "c.jsonl")]:
+        read_at = events.index(("read", after))
+        counted_at = events.index(("counted", name))
+        assert (read_at < counted_at) == bool(ahead_bytes), order
+    fresh = load([tmp_path / "run"], LoadOptions(use_cache=False))
+    assert result.stats.equals(fresh.stats.select(result.stats.columns))
