@@ -260,10 +260,10 @@ class Follower:
         self._full = True
         """Set when the next build must compute every prompt (the first, or after a recount)."""
         self._tags: dict[tuple[str, str, str], str] = {}
-        self._built: _Built | None = None
-        """The last build's generations table and the files it was made of."""
         """The tags in the followed rows' labels that tell separate runs of one label apart
         (evaltui.data.runs): a new run that changes them relabels every file's rows."""
+        self._built: _Built | None = None
+        """The last build's generations table and the files it was made of."""
 
     # --- the first, full load -------------------------------------------------------------
 
