@@ -42,15 +42,23 @@ def _non_empty(expr: pl.Expr) -> pl.Expr:
     return pl.when(stripped != "").then(stripped)
 
 
-def extract_answer_expr(column: str = "gen") -> pl.Expr:
-    """The final answer of each generation (fast path: boxed with at most two nesting levels)."""
+def _parts(column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """The matches in a text's tail that answers are made of: the last non-empty box, "the
+    answer is", "Answer:" line and number, and whether a box is nested deeper than the regex
+    follows."""
     tail = pl.col(column).str.slice(-TAIL_CHARS)
-    return pl.coalesce(
+    return (
         _non_empty(_last_match(tail, _BOXED)),
         _non_empty(_last_match(tail, _ANSWER_IS)),
         _non_empty(_last_match(tail, _ANSWER_LINE)),
         _last_match(tail, _NUMBER),
+        tail.str.count_matches(_BOX_START) > tail.str.count_matches(_BOXED),
     )
+
+
+def extract_answer_expr(column: str = "gen") -> pl.Expr:
+    """The final answer of each generation (fast path: boxed with at most two nesting levels)."""
+    return pl.coalesce(_parts(column)[:4])
 
 
 ANSWER_PARTS = ["_boxed", "_answer_is", "_answer_line", "_number", "_deep", "_answer"]
@@ -60,14 +68,7 @@ ANSWER_PARTS = ["_boxed", "_answer_is", "_answer_line", "_number", "_deep", "_an
 def answer_part_exprs(column: str = "gen") -> list[pl.Expr]:
     """The matches :func:`extract_answer_expr` and :func:`final_answer_marked_expr` are made of,
     as columns (:data:`ANSWER_PARTS`), so a text's tail is searched once for both."""
-    tail = pl.col(column).str.slice(-TAIL_CHARS)
-    return [
-        _non_empty(_last_match(tail, _BOXED)).alias("_boxed"),
-        _non_empty(_last_match(tail, _ANSWER_IS)).alias("_answer_is"),
-        _non_empty(_last_match(tail, _ANSWER_LINE)).alias("_answer_line"),
-        _last_match(tail, _NUMBER).alias("_number"),
-        (tail.str.count_matches(_BOX_START) > tail.str.count_matches(_BOXED)).alias("_deep"),
-    ]
+    return [part.alias(name) for part, name in zip(_parts(column), ANSWER_PARTS, strict=False)]
 
 
 def marked_from_parts() -> pl.Expr:
@@ -89,13 +90,13 @@ def final_answer_marked_expr(column: str = "gen") -> pl.Expr:
     """True when the text states a final answer: a non-empty closed ``\\boxed{…}`` (any depth), "the
     (final) answer is …" or an "Answer: …" line — the last-number fallback of
     :func:`extract_answer_expr` is a guess, not a stated answer. Null when the text is null."""
-    tail = pl.col(column).str.slice(-TAIL_CHARS)
+    boxed, answer_is, answer_line, _number, deep = _parts(column)
     return (
-        _non_empty(_last_match(tail, _BOXED)).is_not_null()
-        | _non_empty(_last_match(tail, _ANSWER_IS)).is_not_null()
-        | _non_empty(_last_match(tail, _ANSWER_LINE)).is_not_null()
+        boxed.is_not_null()
+        | answer_is.is_not_null()
+        | answer_line.is_not_null()
         # a box nested deeper than the regex follows (closed or not: rare, counted as stated)
-        | (tail.str.count_matches(_BOX_START) > tail.str.count_matches(_BOXED))
+        | deep
     )
 
 
@@ -142,23 +143,9 @@ def extract_answers(texts: pl.Series) -> pl.Series:
     tails are read (a very long generation is never copied whole)."""
     tails = tail_texts(texts)
     frame = pl.DataFrame({"gen": tails})
-    tail = pl.col("gen").str.slice(-TAIL_CHARS)
-    fast = frame.select(
-        extract_answer_expr("gen").alias("answer"),
-        (tail.str.count_matches(_BOX_START) > tail.str.count_matches(_BOXED)).alias("deep"),
-    )
-    deep = fast["deep"].fill_null(False)
-    answers = fast["answer"]
-    if bool(deep.any()):
-        rows = deep.arg_true()
-        slow = [last_boxed(text[-TAIL_CHARS:]) for text in tails.gather(rows).to_list()]
-        # A deep box wins over whatever the fast path found (it is the last box); if it is
-        # unbalanced too, the fast answer stands.
-        patched = answers.scatter(
-            rows,
-            [s if s is not None else a for s, a in zip(slow, answers.gather(rows), strict=True)],
-        )
-        answers = patched
+    *_, deep = _parts("gen")
+    fast = frame.select(extract_answer_expr("gen").alias("answer"), deep.alias("deep"))
+    answers = _deep_patched(tails, fast["answer"], fast["deep"])
     return answers.alias(texts.name)
 
 
