@@ -432,13 +432,10 @@ async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_chan
 
     from evaltui.app.tables import DataTable
 
-    data = tmp_path / "data"
-    (data / "m").mkdir(parents=True)
-    out = data / "m" / "out.jsonl"
     # Three generations of the first prompt, two of every other: the largest count (which
     # pass@k columns exist) stays when Problem 55 gains its third.
     first = "".join(line(p, p % 2 == 0) for p in range(1, 61))
-    out.write_text(line(1, False) + first + first, encoding="utf-8")
+    data, out = one_run(tmp_path, line(1, False) + first + first)
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
     drawn: list[int] = []
@@ -576,11 +573,8 @@ async def test_the_scrollbar_is_drawn_again_only_when_its_thumb_moves(
     next update moves the thumb: the bar is drawn again, and shows it."""
     from textual.scrollbar import ScrollBar
 
-    data = tmp_path / "data"
-    (data / "m").mkdir(parents=True)
-    out = data / "m" / "out.jsonl"
     first = "".join(line(p, p % 2 == 0) for p in range(1, 201))
-    out.write_text(line(1, False) + first + first, encoding="utf-8")
+    data, out = one_run(tmp_path, line(1, False) + first + first)
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
     drawn: list[bool] = []
