@@ -642,6 +642,77 @@ def test_a_counting_thread_that_mostly_encodes_gets_its_own_encoding(
             pool.shutdown()
 
 
+def _cpu_by_thread() -> dict[str, tuple[str, int]]:
+    """Each OS thread of this process: its name and the nanoseconds it has run on a CPU."""
+    out: dict[str, tuple[str, int]] = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+            ran = int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # a thread that ended meanwhile
+        out[task.name] = (name, ran)
+    return out
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/task").is_dir() or not Path("/proc/self/schedstat").exists(),
+    reason="per-thread CPU time is read from Linux's /proc",
+)
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_count_runs_on_the_counting_threads_not_on_polars_pool(threads: int) -> None:
+    """A unit's cutting, deduplication and sums run on the thread counting it (Series operations
+    that polars and pyarrow run on the calling thread), not as queries on polars' thread pool:
+    with two counting threads, each unit's query there was split over both pool threads while the
+    other thread's query waited. Per-thread CPU from /proc, not time: polars' pool threads
+    (``polars-N``) do (almost) none of a count's work, and the counts stay exact."""
+    import re
+
+    info = info_for(None)
+    fast = info.fast
+    assert fast is not None
+    rng = random.Random(11)
+    texts = [" ".join(rng.choices(WORDS, k=rng.randint(200, 1_500))) for _ in range(150)]
+    texts += corpus(added_tokens(info), seed=4)
+    expected = reference(info, texts)
+    pool = re.compile(r"polars-\d+")
+    fast.set_threads(threads)
+    try:
+        fast.count(texts)  # threads started, regexes compiled
+        fast.reset()
+        before = _cpu_by_thread()
+        counts = fast.count(texts).tolist()
+        after = _cpu_by_thread()
+    finally:
+        fast.set_threads(1)
+    ran = {tid: (name, ns - before.get(tid, (name, 0))[1]) for tid, (name, ns) in after.items()}
+    in_pool = sum(ns for name, ns in ran.values() if pool.fullmatch(name))
+    in_all = sum(ns for _name, ns in ran.values())
+    assert counts == expected
+    assert in_all > 0
+    assert in_pool < 0.05 * in_all, f"polars' pool ran {in_pool / in_all:.0%} of the count"
+
+
+@pytest.mark.parametrize("categories", [True, False])
+def test_a_units_chunks_are_numbered_by_their_distinct_values(
+    monkeypatch: pytest.MonkeyPatch, categories: bool
+) -> None:
+    """Each chunk's number picks its own text out of the distinct chunks, every distinct chunk
+    once, with polars' own ``Categories`` (a mapping per unit) and without them (older polars:
+    ``unique`` + ``replace_strict``); counts stay exact either way."""
+    if not categories:
+        monkeypatch.delattr(pl, "Categories", raising=False)
+    chunks = pl.Series(["b", "a", "", "b", " the", "a", "é", "", "\x01", " the"] * 3)
+    which, distinct = bpecount._distinct(chunks)
+    assert [distinct[int(i)] for i in which] == chunks.to_list()
+    assert sorted(distinct) == sorted(set(chunks.to_list()))
+    info = info_for(None)
+    assert info.fast is not None
+    texts = corpus(added_tokens(info), seed=6)
+    info.fast.reset()
+    assert info.fast.count(texts).tolist() == reference(info, texts)
+
+
 def test_a_null_text_counts_zero() -> None:
     info = info_for(None)
     assert info.fast is not None
