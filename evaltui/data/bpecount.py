@@ -587,8 +587,8 @@ class FastCounter:
 
         Added tokens become NUL (one literal count of NUL afterwards gives how many there were),
         then a NUL goes before every cut and the text is split there; the chunks are numbered by
-        :func:`_distinct` (one hashing pass), and the distinct chunks' counts are spread back
-        over the rows with numpy.
+        :func:`_distinct` (one hashing pass), and each text's chunks' counts are summed with
+        numpy.
 
         Every step is a Series operation that polars runs on the calling thread with the GIL
         released, not a query handed to polars' pool: with two counting threads, each unit's
@@ -602,13 +602,16 @@ class FastCounter:
         if self._added_regexes:
             np.add.at(counts, rows, text.str.count_matches(SENTINEL, literal=True).to_numpy())
         pieces = text.str.replace_many(_CUT_FROM, _CUT_TO).str.split(SENTINEL)
-        per_text = pieces.list.len().to_numpy()
+        # Every text splits into one chunk at least (an empty text into ""): each text's chunks
+        # are the non-empty run of the exploded chunks that starts at its offset.
+        starts = np.cumsum(pieces.list.len().to_numpy(), dtype=np.int64)
+        starts = np.concatenate(([0], starts[:-1]))
         which, distinct = _distinct(pieces.explode())
         # The empty chunk (before a text's first cut, between adjacent added tokens) is one of
         # them: tiktoken counts it 0, and it is remembered like any other.
         lengths = np.asarray(self._chunk_lengths(distinct), dtype=np.int64)
-        summed = np.bincount(np.repeat(rows, per_text), weights=lengths[which], minlength=total)
-        return counts + summed.astype(np.int64)
+        np.add.at(counts, rows, np.add.reduceat(lengths[which], starts))
+        return counts
 
     def _chunk_lengths(self, chunks: list[str]) -> list[int]:
         """The token count of each chunk: remembered ones looked up, the others encoded."""
