@@ -713,15 +713,16 @@ def _as_series(texts: Sequence[str] | pl.Series) -> pl.Series:
 
 def _distinct(chunks: pl.Series) -> tuple[np.ndarray, list[str]]:
     """Each chunk's number and the distinct chunks in number order, by one hashing pass on the
-    calling thread: a cast to a Categorical of categories of its own (``pl.Categories``, polars
-    1.32 and later; freed with the Series), which numbers the chunks in order of first
-    appearance. Older polars: ``unique`` + ``replace_strict`` (two passes)."""
-    categories_of = getattr(pl, "Categories", None)
-    if categories_of is not None:
-        categories = categories_of.random()
+    calling thread: a cast to a Categorical of categories of its own (``pl.Categories.random()``,
+    polars' unstable API of newer releases), which numbers the chunks in order of first
+    appearance. A ``Categories`` is only a weak reference: the mapping lives while a Series uses
+    it, and goes with it. Without that API: ``unique`` + ``replace_strict`` (two passes)."""
+    random_categories = getattr(getattr(pl, "Categories", None), "random", None)
+    if random_categories is not None:
+        categories = random_categories()
         coded = chunks.cast(pl.Categorical(categories))
         which = coded.to_physical().to_numpy()
-        distinct: list[str] = list(categories)  # while `coded` holds the categories
+        distinct: list[str] = list(categories)  # while `coded` holds the mapping
         return which, distinct
     unique = chunks.unique()
     numbers = pl.Series(np.arange(len(unique), dtype=np.int64))
