@@ -172,7 +172,9 @@ def length_counter(
 
 
 #: Headless, the counter (its plan's parsed JSON is ~100 MiB for a moment) is loaded while the
-#: first file to count is read, unless that file is larger than this: then before it is read.
+#: first file to count is read, unless that file is larger than this: then after it is read,
+#: beside its text alone rather than under its parse (~3x the file for a moment), which also
+#: leaves the parse's freed pages time to go back (one 50 MB generation: ~270 -> ~230 MiB).
 COUNTER_FIRST_BYTES = 32 << 20
 #: Headless, the next file is read while one is counted only when it is at most this big: a
 #: parse is ~3x its file's size for a moment, and beside a big file's counting that was the
@@ -964,10 +966,6 @@ class _Load:
                     if cached is not None:
                         job.set_result(cached)
                     else:
-                        if headless and item.size > COUNTER_FIRST_BYTES:
-                            # A big file's parse is ~3x its size for a moment: the counter's
-                            # plan is not built beside it.
-                            self.ensure_counter()
                         job = pool.submit(_read_one, item, reader, options.read, headless)
                         misses.append(item)
                     pending.append((item, job))
@@ -976,10 +974,11 @@ class _Load:
             headless = not options.keep_text and self.spec is not None
             self.progress("reading")
             fill()
-            if misses and headless:
+            if misses and headless and misses[0].size <= COUNTER_FIRST_BYTES:
                 # Headless, the first file to count is being read: the counter is loaded
                 # meanwhile (its plan's parsed JSON is ~100 MiB for a moment), not later beside
-                # one file's rows and the next file's parse.
+                # one file's rows and the next file's parse. A big file's is loaded once it is
+                # read (see COUNTER_FIRST_BYTES).
                 self.ensure_counter()
             while pending and not self.cancel.is_set():
                 item, job = pending.popleft()
