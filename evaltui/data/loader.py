@@ -172,7 +172,9 @@ def length_counter(
 
 
 #: Headless, the counter (its plan's parsed JSON is ~100 MiB for a moment) is loaded while the
-#: first file to count is read, unless that file is larger than this: then before it is read.
+#: first file to count is read, unless that file is larger than this: then after it is read,
+#: beside its text alone rather than under its parse (~3x the file for a moment), which also
+#: leaves the parse's freed pages time to go back (one 50 MB generation: ~270 -> ~230 MiB).
 COUNTER_FIRST_BYTES = 32 << 20
 #: Headless, the next file is read while one is counted only when it is at most this big: a
 #: parse is ~3x its file's size for a moment, and beside a big file's counting that was the
@@ -307,6 +309,9 @@ class _FileState:
     """False when the file changed while it was being read: its rows match no one version."""
     run: RunIdentity | None = None
     """The evaluation run its rows belong to, when its format says (see evaltui.data.runs)."""
+    texts: pl.Series | None = None
+    """Headless, the ``gen`` column until the file is counted, kept apart from :attr:`frame`
+    (whose ``gen`` is then null): see :func:`read_apart`."""
 
 
 def _identity(path: Path) -> FileIdentity | None:
@@ -320,18 +325,45 @@ def read_input(
     item: InputFile, reader: Reader, options: ReadOptions
 ) -> tuple[pl.DataFrame, list[LoadError], list[str]]:
     """One file's rows (final answers extracted), bad-line errors and notes; never raises."""
+    frame, texts, errors, notes = read_apart(item, reader, options)
+    return set_columns(frame, texts), errors, notes
+
+
+def read_apart(
+    item: InputFile, reader: Reader, options: ReadOptions
+) -> tuple[pl.DataFrame, pl.Series, list[LoadError], list[str]]:
+    """:func:`read_input` with the text apart: the rows (``gen`` null) and the ``gen`` column.
+
+    A frame of one row holds its text twice and copies it again for each frame built from it
+    (see the note in :mod:`evaltui.data.schema`): a one-row file is measured as its row and a
+    null row, and its text is never in a one-row frame here (~150 MB less for one 50 MB
+    generation, whose measures built four such frames).
+    """
     try:
         result = reader.read(item.path, item.source, options)
     except Exception as exc:  # a reader bug or an unreadable file must not sink the whole load
         error = LoadError(
             item.source, None, f"{reader.name} reader failed: {type(exc).__name__}: {exc}"
         )
-        return with_text_measures(empty_generations()), [error], []
+        empty = with_text_measures(empty_generations())
+        return empty, empty.get_column("gen"), [error], []
     # Final answers and the triage text measures are taken now, while the text is here (headless
     # loads drop it later). The measures read the format's own answer (before it is filled from
     # the text), in the same search of each tail.
     notes = [clean_text(note) for note in result.notes]  # notes may quote input values
-    return with_measures_and_answers(conform(result.frame)), result.errors, notes
+    errors, frame = result.errors, conform(result.frame)
+    del result  # it holds the reader's frame (a one-row one: its text twice)
+    one = frame.height == 1
+    if one:
+        columns = [frame.get_column(name) for name in frame.columns]  # not get_columns()
+        frame = pl.DataFrame([pl.concat([c, nulls(c.name, c.dtype, 1)]) for c in columns])
+        del columns
+    frame = with_measures_and_answers(frame)
+    texts = frame.get_column("gen")
+    frame = set_columns(frame, nulls("gen", pl.String(), frame.height))
+    if one:
+        return frame.slice(0, 1), texts.slice(0, 1), errors, notes
+    return frame, texts, errors, notes
 
 
 def run_identity(item: InputFile, reader: Reader, options: ReadOptions) -> RunIdentity | None:
@@ -343,11 +375,16 @@ def run_identity(item: InputFile, reader: Reader, options: ReadOptions) -> RunId
 
 
 def _read_one(
-    item: InputFile, reader: Reader, options: ReadOptions
+    item: InputFile, reader: Reader, options: ReadOptions, apart: bool = False
 ) -> tuple[_FileState, list[LoadError], list[str]]:
+    """``apart``: the text is kept in :attr:`_FileState.texts`, the frame's ``gen`` is null."""
     identity = _identity(item.path)  # before reading: what was read is at most this version
-    frame, errors, notes = read_input(item, reader, options)
-    state = _FileState(item, reader, frame, errors=len(errors), identity=identity)
+    texts: pl.Series | None = None
+    if apart:
+        frame, texts, errors, notes = read_apart(item, reader, options)
+    else:
+        frame, errors, notes = read_input(item, reader, options)
+    state = _FileState(item, reader, frame, errors=len(errors), identity=identity, texts=texts)
     state.run = run_identity(item, reader, options)
     if identity is None or identity.changed(item.path):
         # Appended to or replaced while being read: caching these rows under either version
@@ -666,6 +703,7 @@ class _Load:
             self.tokens += int(lengths.sum())
         if not self.options.keep_text:
             # Headless summaries need only the lengths: let the file's text go at once.
+            state.texts = None
             state.frame = set_columns(state.frame, nulls("gen", pl.String(), state.frame.height))
             _release_freed_memory()
 
@@ -687,7 +725,7 @@ class _Load:
         path = counter.path
         lengths = count_in_batches(
             counter,
-            state.frame.get_column("gen"),
+            state.frame.get_column("gen") if state.texts is None else state.texts,
             batch_chars=self.options.batch_for(counter.path),
             on_batch=on_batch,
             cancelled=self.lengths_stopped,
@@ -756,7 +794,7 @@ class _Load:
         for state in self.fast_counted:
             if self.lengths_stopped():
                 return False
-            texts = state.frame.get_column("gen")
+            texts = state.frame.get_column("gen") if state.texts is None else state.texts
             if texts.null_count() == len(texts) and len(texts):  # headless: text already dropped
                 frame, _errors, _notes = read_input(state.input, state.reader, self.options.read)
                 texts = frame.get_column("gen")
@@ -928,11 +966,7 @@ class _Load:
                     if cached is not None:
                         job.set_result(cached)
                     else:
-                        if headless and item.size > COUNTER_FIRST_BYTES:
-                            # A big file's parse is ~3x its size for a moment: the counter's
-                            # plan is not built beside it.
-                            self.ensure_counter()
-                        job = pool.submit(_read_one, item, reader, options.read)
+                        job = pool.submit(_read_one, item, reader, options.read, headless)
                         misses.append(item)
                     pending.append((item, job))
 
@@ -940,10 +974,11 @@ class _Load:
             headless = not options.keep_text and self.spec is not None
             self.progress("reading")
             fill()
-            if misses and headless:
+            if misses and headless and misses[0].size <= COUNTER_FIRST_BYTES:
                 # Headless, the first file to count is being read: the counter is loaded
                 # meanwhile (its plan's parsed JSON is ~100 MiB for a moment), not later beside
-                # one file's rows and the next file's parse.
+                # one file's rows and the next file's parse. A big file's is loaded once it is
+                # read (see COUNTER_FIRST_BYTES).
                 self.ensure_counter()
             while pending and not self.cancel.is_set():
                 item, job = pending.popleft()

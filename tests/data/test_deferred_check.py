@@ -261,27 +261,46 @@ def test_text_measures_taken_in_slices_of_rows_are_the_whole_frames(
 
 
 @pytest.mark.parametrize("first_bytes", [0, 1 << 40])
-def test_the_counter_is_built_before_a_big_first_file_is_read(
+def test_the_counter_is_built_after_a_big_first_file_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_bytes: int
 ) -> None:
-    """A big file's parse is not overlapped with building the count plan; a small one's is."""
+    """A big first file's parse is not overlapped with building the count plan, which is built
+    once it is read (beside its text, not under its parse, nor under the plan's counter before
+    it); a small one's is built while it is read."""
     made = _capture_counters(monkeypatch)
     monkeypatch.setattr(loader, "COUNTER_FIRST_BYTES", first_bytes)
-    seen: list[int] = []
-    real = loader._read_one
+    monkeypatch.setattr(loader, "READ_AHEAD_BYTES", 0)  # no other file read meanwhile
+    events: list[tuple[str, str]] = []
+    building = threading.Event()
+    real_read, real_counter = loader._read_one, loader.length_counter
 
-    def spy(*args: Any) -> Any:
-        seen.append(len(made))
-        return real(*args)
+    def read(item: Any, *args: Any) -> Any:
+        events.append(("read", item.path.name))
+        if item.path.name == "a.jsonl":
+            # Long enough for a counter built beside this read to begin (bounded: after it,
+            # it never does).
+            building.wait(5 if first_bytes else 0.3)
+        try:
+            return real_read(item, *args)
+        finally:
+            events.append(("read done", item.path.name))
 
-    monkeypatch.setattr(loader, "_read_one", spy)
+    def counter(*args: Any, **kwargs: Any) -> Any:
+        events.append(("counter", ""))
+        building.set()
+        return real_counter(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "_read_one", read)
+    monkeypatch.setattr(loader, "length_counter", counter)
     _write(tmp_path / "run", FILES)
     result = load([tmp_path / "run"], LoadOptions(use_cache=False, keep_text=False, num_proc=1))
     assert result.counting.startswith(FAST_PATH) and len(made) == 1
+    built = events.index(("counter", ""))
+    read_a = events.index(("read", "a.jsonl")), events.index(("read done", "a.jsonl"))
     if first_bytes == 0:
-        assert seen == [1, 1]  # built before the first read began
+        assert built > read_a[1], events  # after the big file's read
     else:
-        assert seen[1:] == [1]  # the first read may run while it is built
+        assert read_a[0] < built < read_a[1], events  # while the small file is read
 
 
 @pytest.mark.parametrize("ahead_bytes", [0, 1 << 40])
