@@ -376,9 +376,20 @@ def compute_stats(
             generations, options.correct_threshold, kinds=kinds, max_n=max_n
         )
         return prompt_flags(stats, generations, options.triage_thresholds(), run_max)
-    lazy = generations.lazy()
     if kinds is None:
-        kinds = metrics.score_kinds(lazy, options.correct_threshold)
+        kinds = metrics.score_kinds(generations.lazy(), options.correct_threshold)
+    return finish_stats(stats_frame(generations, options, kinds, run_max), max_n)
+
+
+def stats_frame(
+    generations: pl.DataFrame,
+    options: LoadOptions,
+    kinds: Mapping[str, metrics.ScoreKind],
+    run_max: RunMax | None = None,
+) -> pl.DataFrame:
+    """:func:`compute_stats` of (non-empty) ``generations`` before the largest scored count is
+    known: every column but pass@k, the majority vote still unnamed (:func:`finish_stats`)."""
+    lazy = generations.lazy()
     # One query for the fixed columns, the votes and the flags (each a few steps over the same
     # rows); only pass@k is computed outside it (numpy, from the counts). Followed updates run
     # this once per update over a few hundred rows, where every query's own cost counts. The
@@ -388,7 +399,7 @@ def compute_stats(
     correct = metrics.correct_expr(kinds)
     voting = with_measures(fill_vote_answers(generations)).lazy()
     keys = ["run", "prompt_id"]
-    frame = (
+    return (
         metrics.fixed_columns(lazy, kinds)
         .join(vote_columns(voting, correct, _MAJ), on=keys, how="left", maintain_order="left")
         .with_columns(judged_majority(_MAJ))
@@ -400,6 +411,11 @@ def compute_stats(
         )
         .collect(engine="in-memory")
     )
+
+
+def finish_stats(frame: pl.DataFrame, max_n: int | None = None) -> pl.DataFrame:
+    """The Stats table from :func:`stats_frame`'s ``frame``: pass@k for k up to ``max_n`` (the
+    largest scored count; default: ``frame``'s), the majority vote named for it."""
     if max_n is None:
         max_n = int(frame["n_scored"].max() or 0)  # type: ignore[arg-type]
     return frame.select(
