@@ -223,7 +223,10 @@ class LiveStats:
             table = keep
         table = table.sort(self._order(parts))
         self.table, self.summaries, self.kinds, self.max_n = table, merged, kinds, max_n
-        self.parts, self.keys = list(parts), None
+        self.parts = list(parts)
+        if self.keys is not None:  # the touched prompts that still have rows stay
+            self.keys.difference_update(touched.iter_rows())
+            self.keys.update(firsts.select(KEYS).iter_rows())
         self.recomputed = firsts.height
         return self.stats()
 
@@ -266,6 +269,11 @@ class LiveStats:
         self.recomputed = len(keys)
         self.appended += 1
         return self.stats()
+
+    def has_any(self, rows: pl.DataFrame) -> bool:
+        """Whether some of ``rows`` (generations) is of a prompt the table has."""
+        known = self._keys() if self.table is not None else set()
+        return any(key in known for key in rows.select(KEYS).iter_rows())
 
     def _keys(self) -> set[tuple[str, str]]:
         """The prompts of the table, as (run, prompt_id)."""

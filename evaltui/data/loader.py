@@ -395,7 +395,9 @@ def stats_frame(
     # this once per update over a few hundred rows, where every query's own cost counts. The
     # in-memory engine, whatever the size (the same engine for a followed update and a fresh
     # load): for 350 rows it took ~17 ms of CPU against ~28 ms with the default (streaming)
-    # engine, for 89,000 rows 180-200 against ~250 ms.
+    # engine, for 89,000 rows 180-200 against ~250 ms. Below SMALL_STATS_ROWS rows (a followed
+    # update's), without the query optimizer: planning the ~100 expressions cost more than
+    # running them (128 rows: ~4 ms -> ~2.5-3 ms; 16,000 rows: a little slower without).
     correct = metrics.correct_expr(kinds)
     voting = with_measures(fill_vote_answers(generations)).lazy()
     keys = ["run", "prompt_id"]
@@ -409,8 +411,17 @@ def stats_frame(
             how="left",
             maintain_order="left",
         )
-        .collect(engine="in-memory")
+        .collect(
+            engine="in-memory",
+            optimizations=pl.QueryOptFlags.none()
+            if generations.height < SMALL_STATS_ROWS
+            else pl.QueryOptFlags(),
+        )
     )
+
+
+#: Below this many generations the stats query runs without the optimizer (the same values).
+SMALL_STATS_ROWS = 4096
 
 
 def finish_stats(frame: pl.DataFrame, max_n: int | None = None) -> pl.DataFrame:

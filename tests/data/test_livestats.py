@@ -318,6 +318,8 @@ def test_new_prompts_after_the_last_rows_are_computed_from_their_rows_alone(seed
         want = compute_stats(generations, options)
         assert got.columns == want.columns, (step, what)
         assert got.equals(want), (step, what, got, want)
+        # The prompts it knows (kept up to date by both paths once made): the table's.
+        assert live.keys is None or live.keys == set(want.select("run", "prompt_id").iter_rows())
         if live.appended > before:
             fast += 1
             assert live.rebuilds == rebuilds
@@ -351,3 +353,28 @@ def test_a_new_longest_generation_recomputes_only_the_runs_prompts_with_a_cut() 
     assert live.recomputed == 2  # p0 (a new row, and cut) and p1 (cut); not p2-p5
     assert got["n_length_cap"].to_list() == [1, 0, 0, 0, 0, 0]
     assert got.equals(compute_stats(finish_generations([both]), LoadOptions()))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_stats_query_gives_the_same_table_with_and_without_the_optimizer(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small frame's stats query (a followed update's) runs without polars' optimizer, a
+    large one's with it: the same table either way, for a whole load and for some prompts."""
+    from evaltui.data import loader
+
+    rng = random.Random(300 + seed)
+    options = OPTIONS[seed % 2]
+    world = World(rng, metrics=seed >= 2)
+    for _ in range(14):
+        world.step()
+    generations, _parts, _mixed = world.state()
+    some = generations.filter(pl.col("prompt_id").is_in(["p0", "p3", "p8"]))
+    tables = []
+    for rows in (0, 1 << 30):  # every frame with the optimizer, then every frame without
+        monkeypatch.setattr(loader, "SMALL_STATS_ROWS", rows)
+        want = compute_stats(generations, options)
+        tables.append((want, compute_stats(some, options, kinds=run_kinds(want))))
+    assert tables[0][0].equals(tables[1][0])
+    assert tables[0][1].equals(tables[1][1])
+    assert tables[0][0].height > 8 and tables[0][1].height >= 3
