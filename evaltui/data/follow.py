@@ -658,20 +658,22 @@ class Follower:
             new += [t.frame for t in read[last + 1 :]]
             rows = split_mixed_metrics(pl.concat(new, how="vertical"), mixed)
             keys = ["run", "prompt_id"]
-            before = stats.select(*keys, pl.col("count").cast(pl.Int64).alias("_before"))
-            numbered = (
-                rows.lazy()
-                .join(before.lazy(), on=keys, how="left", maintain_order="left")
-                .with_columns(
-                    pl.coalesce(
-                        pl.col("sample"),
-                        pl.col("_before").fill_null(0)
-                        + pl.int_range(pl.len()).over(keys).cast(pl.Int64),
-                    ).alias("sample")
+            place = pl.int_range(pl.len()).over(keys).cast(pl.Int64)
+            if self.live.has_any(rows):
+                before = stats.select(*keys, pl.col("count").cast(pl.Int64).alias("_before"))
+                numbered = (
+                    rows.lazy()
+                    .join(before.lazy(), on=keys, how="left", maintain_order="left")
+                    .with_columns(
+                        pl.coalesce(pl.col("sample"), pl.col("_before").fill_null(0) + place).alias(
+                            "sample"
+                        )
+                    )
+                    .drop("_before")
+                    .collect(engine="in-memory")
                 )
-                .drop("_before")
-                .collect(engine="in-memory")
-            )
+            else:  # new prompts only (an eval writing whole prompts): no look at the others
+                numbered = rows.with_columns(pl.coalesce(pl.col("sample"), place).alias("sample"))
             generations = _compacted(pl.concat([previous.generations, numbered], how="vertical"))
         else:
             generations = finish_generations([t.frame for t in read], mixed)

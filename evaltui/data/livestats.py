@@ -29,7 +29,13 @@ import numpy as np
 import polars as pl
 
 from evaltui.data import metrics
-from evaltui.data.loader import LoadOptions, compute_stats, split_mixed_metrics
+from evaltui.data.loader import (
+    LoadOptions,
+    compute_stats,
+    finish_stats,
+    split_mixed_metrics,
+    stats_frame,
+)
 from evaltui.data.sampling import ks_for, maj_name, pass_columns
 from evaltui.data.schema import empty_generations
 
@@ -38,6 +44,8 @@ _FILE, _POS, _ROW = "_live_file", "_live_pos", "_live_row"
 """Hidden columns: the file index and the position in it of a prompt's first generation; the
 row index of a generation in the whole table."""
 _PASS = re.compile(r"pass@(\d+)")
+_MAX_CHUNKS = 32
+"""The table gains a chunk per update of new prompts; past this many it is made one again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +86,13 @@ class LiveStats:
         """Builds from scratch so far (the others were partial)."""
         self.recomputed = 0
         """Prompts the last build computed."""
+        self.appended = 0
+        """Updates whose rows were all new prompts' after the table's rows (computed from the
+        new rows alone: no pass over the others, no sort)."""
+        self.parts: list[Part] = []
+        """The files the table's rows came from at the last build."""
+        self.keys: set[tuple[str, str]] | None = None
+        """The table's prompts (made when first needed)."""
 
     def stats(self) -> pl.DataFrame:
         """The current Stats table (empty before the first build)."""
@@ -97,6 +112,7 @@ class LiveStats:
         self.max_n = _max(stats["n_scored"])
         firsts = _first_rows(generations.with_row_index(_ROW))
         self.table = self._with_positions(stats, firsts, parts)
+        self.parts, self.keys = list(parts), None
         self.recomputed = stats.height
         return self.stats()
 
@@ -114,6 +130,7 @@ class LiveStats:
         self.max_n = _max(stats["n_scored"])
         firsts = _first_rows(generations.with_row_index(_ROW))
         self.table = self._with_positions(stats, firsts, parts)
+        self.parts, self.keys = list(parts), None
 
     def update(
         self,
@@ -130,19 +147,23 @@ class LiveStats:
         table = self.table
         if table is None or table.height == 0 or list(mixed) != self.mixed:
             return self.rebuild(generations, parts, mixed)
-        new_rows = _labelled(added, mixed)
+        # Every new row after the last build's rows (lines appended to its last file, files
+        # after it): they are the table's last rows, in the order a fresh load has them.
+        start = None if removed else _tail_start(self.parts, parts)
+        new_rows = generations.slice(start) if start is not None else _labelled(added, mixed)
         gone_rows = _labelled(removed, mixed)
 
         # Run-level values: merged from the new rows' summaries; runs that lost rows, or that
-        # gained rows and name several metrics (the names are listed in the order the whole run
-        # first gives them, and new rows may lie before old ones), summarised from their rows.
+        # gained rows lying before old ones and name several metrics (the names are listed in
+        # the order the whole run first gives them), summarised from their rows.
         old = self.summaries
         merged = metrics.merge_run_summaries(old, metrics.run_score_summaries(new_rows))
-        redo = set(gone_rows["run"].unique().to_list())
-        grown = set(new_rows["run"].unique().to_list())
-        for run, names in merged.select("run", "metrics").rows():
-            if run in grown and len(names) > 1:
-                redo.add(run)
+        redo = set(gone_rows["run"].unique().to_list()) if gone_rows.height else set()
+        if start is None:
+            grown = set(new_rows["run"].unique().to_list())
+            for run, names in merged.select("run", "metrics").rows():
+                if run in grown and len(names) > 1:
+                    redo.add(run)
         if redo:
             runs = sorted(redo)
             fresh = metrics.run_score_summaries(generations.filter(pl.col("run").is_in(runs)))
@@ -150,21 +171,39 @@ class LiveStats:
         kinds = metrics.kinds_from_summaries(merged, self.options.correct_threshold)
         old_max = dict(old.select("run", "max_length").rows())
         run_max = dict(merged.select("run", "max_length").rows())
-        changed = [
-            run
-            for run, kind in kinds.items()
-            if run in self.kinds
-            and (_signature(kind) != _signature(self.kinds[run]) or run_max[run] != old_max[run])
-        ]
+        # A run whose score kind changed: every prompt of it. A run whose longest generation
+        # grew from a positive length: only its prompts with a cut generation (a generation
+        # flagged against the old length stays flagged or is no longer; none gets flagged).
+        changed: list[str] = []
+        longer: list[str] = []
+        for run, kind in kinds.items():
+            if run not in self.kinds:
+                continue
+            before, now = old_max[run], run_max[run]
+            if _signature(kind) != _signature(self.kinds[run]):
+                changed.append(run)
+            elif before != now:
+                grew = before is not None and now is not None and 0 < before < now
+                (longer if grew else changed).append(run)
+        others = (
+            table.filter(
+                pl.col("run").is_in(changed)
+                | (pl.col("run").is_in(longer) & (pl.col("n_length_cap") > 0))
+            ).select(KEYS)
+            if changed or longer
+            else None
+        )
+        if start is not None and (others is None or others.height == 0):
+            fresh_stats = self._new_prompts(new_rows, start, parts, kinds, run_max)
+            if fresh_stats is not None:
+                self.summaries, self.kinds, self.parts = merged, kinds, list(parts)
+                return fresh_stats
 
         # The prompts to compute again: those that gained or lost rows, and every prompt of a
         # run whose run-level values changed.
         touched = pl.concat(
-            [
-                new_rows.select(KEYS),
-                gone_rows.select(KEYS),
-                table.filter(pl.col("run").is_in(changed)).select(KEYS),
-            ]
+            [new_rows.select(KEYS), gone_rows.select(KEYS)]
+            + ([others] if others is not None else [])
         ).unique(maintain_order=True)
         keep = table.join(touched, on=KEYS, how="anti", maintain_order="left")
         # A filter, not a semi join: polars' semi join of 80,000 rows with a few keys took up to
@@ -184,8 +223,64 @@ class LiveStats:
             table = keep
         table = table.sort(self._order(parts))
         self.table, self.summaries, self.kinds, self.max_n = table, merged, kinds, max_n
+        self.parts = list(parts)
+        if self.keys is not None:  # the touched prompts that still have rows stay
+            self.keys.difference_update(touched.iter_rows())
+            self.keys.update(firsts.select(KEYS).iter_rows())
         self.recomputed = firsts.height
         return self.stats()
+
+    def _new_prompts(
+        self,
+        rows: pl.DataFrame,
+        start: int,
+        parts: Sequence[Part],
+        kinds: dict[str, metrics.ScoreKind],
+        run_max: dict[str, int | None],
+    ) -> pl.DataFrame | None:
+        """The update when ``rows`` (the table's rows from ``start`` on, all new) are all of
+        prompts the last build did not have: their stats are computed from them alone and go
+        after the others (whose first rows all lie before ``start``); None when some row is of
+        a prompt already there."""
+        assert self.table is not None
+        firsts = _first_rows(rows.with_row_index(_ROW, offset=start))
+        keys = firsts.select(KEYS).rows()
+        known = self._keys()
+        if any(key in known for key in keys):
+            return None
+        max_n = max(self.max_n, _max(firsts["_scored"]))
+        table = _with_max_n(self.table, self.max_n, max_n)
+        if rows.height:
+            # Rows in the order of their prompts' first rows, as ``firsts``.
+            stats = finish_stats(stats_frame(rows, self.options, kinds, run_max), max_n)
+            starts = np.cumsum([0] + [p.rows for p in parts])
+            ids = np.array([self._file_id(p.key) for p in parts] + [-1], dtype=np.int64)
+            index = firsts[_ROW].to_numpy().astype(np.int64)
+            file = np.searchsorted(starts, index, side="right") - 1
+            stats = stats.with_columns(
+                pl.Series(_FILE, ids[file], dtype=pl.Int64),
+                pl.Series(_POS, index - starts[file], dtype=pl.Int64),
+            ).select(table.columns)
+            table = pl.concat([table, stats], how="vertical")
+            if table.n_chunks() > _MAX_CHUNKS:
+                table = table.rechunk()
+        known.update(keys)
+        self.table, self.max_n = table, max_n
+        self.recomputed = len(keys)
+        self.appended += 1
+        return self.stats()
+
+    def has_any(self, rows: pl.DataFrame) -> bool:
+        """Whether some of ``rows`` (generations) is of a prompt the table has."""
+        known = self._keys() if self.table is not None else set()
+        return any(key in known for key in rows.select(KEYS).iter_rows())
+
+    def _keys(self) -> set[tuple[str, str]]:
+        """The prompts of the table, as (run, prompt_id)."""
+        if self.keys is None:
+            assert self.table is not None
+            self.keys = set(self.table.select(KEYS).rows())
+        return self.keys
 
     # --- row positions --------------------------------------------------------------------
 
@@ -211,6 +306,19 @@ class LiveStats:
         starts = np.cumsum([0] + [p.rows for p in parts])
         where = {self._file_id(p.key): int(start) for p, start in zip(parts, starts, strict=False)}
         return pl.col(_FILE).replace_strict(where, return_dtype=pl.Int64) + pl.col(_POS)
+
+
+def _tail_start(before: Sequence[Part], now: Sequence[Part]) -> int | None:
+    """Where the rows after ``before``'s lie in ``now``'s table, when ``now`` is ``before``
+    with lines appended to its last file and files after it (None otherwise)."""
+    if not before or len(now) < len(before):
+        return None
+    last = len(before) - 1
+    if list(now[:last]) != list(before[:last]):
+        return None
+    if now[last].key != before[last].key or now[last].rows < before[last].rows:
+        return None
+    return sum(p.rows for p in before)
 
 
 def _max(column: pl.Series) -> int:

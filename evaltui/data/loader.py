@@ -413,19 +413,32 @@ def compute_stats(
             generations, options.correct_threshold, kinds=kinds, max_n=max_n
         )
         return prompt_flags(stats, generations, options.triage_thresholds(), run_max)
-    lazy = generations.lazy()
     if kinds is None:
-        kinds = metrics.score_kinds(lazy, options.correct_threshold)
+        kinds = metrics.score_kinds(generations.lazy(), options.correct_threshold)
+    return finish_stats(stats_frame(generations, options, kinds, run_max), max_n)
+
+
+def stats_frame(
+    generations: pl.DataFrame,
+    options: LoadOptions,
+    kinds: Mapping[str, metrics.ScoreKind],
+    run_max: RunMax | None = None,
+) -> pl.DataFrame:
+    """:func:`compute_stats` of (non-empty) ``generations`` before the largest scored count is
+    known: every column but pass@k, the majority vote still unnamed (:func:`finish_stats`)."""
+    lazy = generations.lazy()
     # One query for the fixed columns, the votes and the flags (each a few steps over the same
     # rows); only pass@k is computed outside it (numpy, from the counts). Followed updates run
     # this once per update over a few hundred rows, where every query's own cost counts. The
     # in-memory engine, whatever the size (the same engine for a followed update and a fresh
     # load): for 350 rows it took ~17 ms of CPU against ~28 ms with the default (streaming)
-    # engine, for 89,000 rows 180-200 against ~250 ms.
+    # engine, for 89,000 rows 180-200 against ~250 ms. Below SMALL_STATS_ROWS rows (a followed
+    # update's), without the query optimizer: planning the ~100 expressions cost more than
+    # running them (128 rows: ~4 ms -> ~2.5-3 ms; 16,000 rows: a little slower without).
     correct = metrics.correct_expr(kinds)
     voting = with_measures(fill_vote_answers(generations)).lazy()
     keys = ["run", "prompt_id"]
-    frame = (
+    return (
         metrics.fixed_columns(lazy, kinds)
         .join(vote_columns(voting, correct, _MAJ), on=keys, how="left", maintain_order="left")
         .with_columns(judged_majority(_MAJ))
@@ -435,8 +448,22 @@ def compute_stats(
             how="left",
             maintain_order="left",
         )
-        .collect(engine="in-memory")
+        .collect(
+            engine="in-memory",
+            optimizations=pl.QueryOptFlags.none()
+            if generations.height < SMALL_STATS_ROWS
+            else pl.QueryOptFlags(),
+        )
     )
+
+
+#: Below this many generations the stats query runs without the optimizer (the same values).
+SMALL_STATS_ROWS = 4096
+
+
+def finish_stats(frame: pl.DataFrame, max_n: int | None = None) -> pl.DataFrame:
+    """The Stats table from :func:`stats_frame`'s ``frame``: pass@k for k up to ``max_n`` (the
+    largest scored count; default: ``frame``'s), the majority vote named for it."""
     if max_n is None:
         max_n = int(frame["n_scored"].max() or 0)  # type: ignore[arg-type]
     return frame.select(

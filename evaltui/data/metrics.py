@@ -317,8 +317,14 @@ def run_score_summaries(generations: pl.DataFrame | pl.LazyFrame) -> pl.DataFram
             pl.lit([], dtype=pl.List(pl.String())).first().alias("metrics"),
             pl.lit([], dtype=pl.List(pl.Boolean())).first().alias("stated"),
         ]
-    runs = generations.lazy().group_by("run", maintain_order=True).agg(aggs).collect()
-    return runs.select([pl.col(c).cast(t) for c, t in RUN_SUMMARY_SCHEMA.items()])
+    # One in-memory query (a followed update summarises its new rows with it).
+    return (
+        generations.lazy()
+        .group_by("run", maintain_order=True)
+        .agg(aggs)
+        .select([pl.col(c).cast(t) for c, t in RUN_SUMMARY_SCHEMA.items()])
+        .collect(engine="in-memory")
+    )
 
 
 def merge_run_summaries(old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
@@ -327,7 +333,8 @@ def merge_run_summaries(old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
     additions: the order a fresh summary has when the new rows come after the old ones."""
     both = pl.concat([old, new], how="vertical")
     return (
-        both.group_by("run", maintain_order=True)
+        both.lazy()
+        .group_by("run", maintain_order=True)
         .agg(
             pl.col("scored").sum(),
             pl.col("nonfinite").sum(),
@@ -339,6 +346,7 @@ def merge_run_summaries(old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
             pl.col("max_length").max(),
         )
         .select([pl.col(c).cast(t) for c, t in RUN_SUMMARY_SCHEMA.items()])
+        .collect(engine="in-memory")
     )
 
 

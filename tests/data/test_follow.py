@@ -680,3 +680,34 @@ def test_lines_appended_to_the_last_file_join_the_last_table_without_a_pass_over
     step(lambda: append(later, line(9, 5)), True, 1)
     step(lambda: last.write_text("", encoding="utf-8"), False)
     step(lambda: append(later, line(0, 7) + line(9, 6)), True, 2)
+
+
+def test_new_prompts_appended_to_the_last_file_are_computed_alone(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """An eval writing whole prompts at the end of its file: each update's stats come from its
+    new rows alone, put after the others (LiveStats.appended); a row of an earlier prompt goes
+    the other way. Every update equals a fresh load."""
+    data = tmp_path / "data"
+    # prompt 4's generation is the longest: no update brings a longer one (see LiveStats.update)
+    out = write_jsonl(
+        data / "model-a" / "out.jsonl",
+        [record(i, j) for i in range(4) for j in (0, 1)] + [record(4, 7)],
+    )
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    for step in range(4):
+        append(out, "".join(line(10 + 3 * step + i, j) for i in range(3) for j in range(step + 1)))
+        assert follower.poll() is not None
+        assert_same(follower.result(), [data], opts)
+        assert follower.live.appended == step + 1 and follower.live.recomputed == 3
+    new = write_jsonl(data / "model-b" / "out.jsonl", [record(50, 0), record(50, 1)])
+    assert follower.poll() is not None
+    assert_same(follower.result(), [data], opts)
+    assert follower.live.appended == 5
+    append(new, line(1, 3) + line(60, 0))  # prompt 1 of model-b is new; 60 too
+    append(out, line(0, 5))  # an earlier prompt, in a file before the last
+    assert follower.poll() is not None
+    assert_same(follower.result(), [data], opts)
+    assert follower.live.appended == 5 and follower.live.rebuilds == 0

@@ -17,6 +17,7 @@ from evaltui.data.loader import (
     compute_stats,
     finish_generations,
     mixed_metric_runs,
+    split_mixed_metrics,
 )
 from evaltui.data.metrics import Thresholds, prompt_stats, run_accuracies, run_kinds, score_kinds
 from evaltui.data.schema import conform
@@ -266,3 +267,114 @@ def test_one_query_stats_equal_the_per_part_functions(seed: int) -> None:
     )
     assert part.equals(expected)
     assert part.equals(want.filter(pl.col("prompt_id").is_in(["p1", "p4", "p7"])))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_new_prompts_after_the_last_rows_are_computed_from_their_rows_alone(seed: int) -> None:
+    """Lines of new prompts appended to the last file (or new files after it), as an eval writes
+    them: the update computes the new rows alone and puts them after the table's rows; a row of
+    a prompt already there, a file changed before the last, a new longest generation or a new
+    score kind take the other path. After every update the table equals a full computation."""
+    rng = random.Random(200 + seed)
+    options = OPTIONS[seed % 2]
+    world = World(rng, metrics=seed >= 4)
+    made = 100
+
+    def fresh_rows(run: str, count: int) -> list[dict[str, Any]]:
+        nonlocal made
+        rows = world.rows(run, count)
+        for row in rows:
+            if rng.random() < 0.85:  # mostly prompts never seen; some an earlier prompt's
+                made += rng.randrange(2)
+                row["prompt_id"], row["prompt"] = f"n{made}", f"new {made}"
+        return rows
+
+    world.step()
+    generations, parts, mixed = world.state()
+    live = LiveStats(options)
+    live.rebuild(generations, parts, mixed)
+    fast = 0
+    for step in range(40):
+        roll = rng.random()
+        before = live.appended
+        if roll < 0.15:
+            what, added, removed = world.step()  # anything, anywhere
+        else:
+            what = "new file" if roll < 0.3 else "append to the last"
+            run = rng.choice(["a", "b", "c"])
+            new = frame(fresh_rows(run, rng.randrange(1, 9)))
+            if what == "new file":
+                world.made += 1
+                key = f"f{world.made}"
+                world.files[key] = new
+                world.order.append(key)
+            else:
+                key = world.order[-1]
+                world.files[key] = pl.concat([world.files[key], new], how="vertical")
+            added, removed = [new], []
+        generations, parts, mixed = world.state()
+        rebuilds = live.rebuilds
+        got = live.update(generations, parts, mixed, added, removed)
+        want = compute_stats(generations, options)
+        assert got.columns == want.columns, (step, what)
+        assert got.equals(want), (step, what, got, want)
+        # The prompts it knows (kept up to date by both paths once made): the table's.
+        assert live.keys is None or live.keys == set(want.select("run", "prompt_id").iter_rows())
+        if live.appended > before:
+            fast += 1
+            assert live.rebuilds == rebuilds
+            new_keys = sum(
+                split_mixed_metrics(f, mixed).select("run", "prompt_id").unique().height
+                for f in added
+            )
+            assert live.recomputed <= new_keys
+    assert fast > 8
+
+
+def test_a_new_longest_generation_recomputes_only_the_runs_prompts_with_a_cut() -> None:
+    """A run's longest generation growing can only lift cut flags (the cap moves up), so only
+    the run's prompts with a cut generation are computed again, with the new rows' prompts."""
+    long = " ".join(["w"] * 10)
+    rows = [
+        {"run": "r", "prompt_id": f"p{i}", "prompt": f"q{i}", "gen": long, "accuracy": 0.0}
+        for i in range(2)
+    ] + [
+        {"run": "r", "prompt_id": f"p{i}", "prompt": f"q{i}", "gen": "w \\boxed{1}",
+         "accuracy": 0.0}
+        for i in range(2, 6)
+    ]  # fmt: skip
+    first = frame(rows)
+    live = LiveStats(LoadOptions())
+    stats = live.rebuild(finish_generations([first]), [Part("f", first.height)], [])
+    assert stats["n_length_cap"].to_list() == [1, 1, 0, 0, 0, 0]
+    more = frame([{**rows[0], "prompt_id": "p0", "gen": long + " " + long}])
+    both = pl.concat([first, more])
+    got = live.update(finish_generations([both]), [Part("f", both.height)], [], [more], [])
+    assert live.recomputed == 2  # p0 (a new row, and cut) and p1 (cut); not p2-p5
+    assert got["n_length_cap"].to_list() == [1, 0, 0, 0, 0, 0]
+    assert got.equals(compute_stats(finish_generations([both]), LoadOptions()))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_stats_query_gives_the_same_table_with_and_without_the_optimizer(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small frame's stats query (a followed update's) runs without polars' optimizer, a
+    large one's with it: the same table either way, for a whole load and for some prompts."""
+    from evaltui.data import loader
+
+    rng = random.Random(300 + seed)
+    options = OPTIONS[seed % 2]
+    world = World(rng, metrics=seed >= 2)
+    for _ in range(14):
+        world.step()
+    generations, _parts, _mixed = world.state()
+    some = generations.filter(pl.col("prompt_id").is_in(["p0", "p3", "p8"]))
+    tables = []
+    for rows in (0, 1 << 30):  # every frame with the optimizer, then every frame without
+        monkeypatch.setattr(loader, "SMALL_STATS_ROWS", rows)
+        want = compute_stats(generations, options)
+        tables.append((want, compute_stats(some, options, kinds=run_kinds(want))))
+    assert tables[0][0].equals(tables[1][0])
+    assert tables[0][1].equals(tables[1][1])
+    assert tables[0][0].height > 8 and tables[0][1].height >= 3

@@ -17,9 +17,11 @@ from evaltui.data.triage import (
     STATS_FLAG_COLUMNS,
     Thresholds,
     generation_flags,
+    ngram_diversity,
     prompt_flag_table,
     render_triage,
     run_triage,
+    tail_measures_exprs,
     with_measures_and_answers,
     with_text_measures,
 )
@@ -136,6 +138,34 @@ def test_repetition_loop_by_repeated_tail_and_by_low_ngram_diversity() -> None:
     # Steps that differ only in their numbers: diversity between a loop and prose.
     assert 0.2 < got["ngram_diversity"][6] < 0.6
     assert flags([{"gen": varied_loop}], max_ngram_diversity=0.6)["repetition"].to_list() == [True]
+
+
+def test_ngram_diversity_equals_the_per_text_expression() -> None:
+    """The loader's diversity (every text's words at once, numpy) has the very values of the
+    per-text expression (``tail_measures_exprs``: a ``list.eval`` per text), null where that is:
+    no text, too few words, and every odd spacing, script and length around the limits; alone,
+    in a few rows and in the loader's slices of rows."""
+    rng = random.Random(7)
+    words = ["a", "b", "wait", "é", "中文", "x\ty", "", "∑", "let", "me", "check"]
+    texts: list[str | None] = [None, "", " ", "a", "a b c", "  ".join(["w"] * 200), None]
+    texts += [" ".join(rng.choice(words) for _ in range(n)) for n in (63, 66, 67, 68, 70, 400)]
+    texts += ["ha " * 2000, prose(5, 3000), "x" * 5000, " " * 1600 + "a b c d " * 40]
+    texts += ["".join(rng.choice(" ab") for _ in range(rng.randint(0, 2000))) for _ in range(40)]
+    texts += [prose(seed, rng.randint(50, 400)) for seed in range(300)]
+    frame = pl.DataFrame(
+        {"gen": texts, "extracted": [None] * len(texts)},
+        schema={"gen": pl.String, "extracted": pl.String},
+    )
+    expected = frame.select(tail_measures_exprs("gen")[1]).to_series()
+    got = with_text_measures(frame)["ngram_diversity"]
+    assert got.dtype == expected.dtype == pl.Float32
+    assert got.to_list() == expected.to_list()
+    assert got.equals(with_measures_and_answers(frame)["ngram_diversity"])
+    assert got.null_count() > 2 and got.drop_nulls().n_unique() > 10
+    for rows in ([0], [1, 2], [12, 7], [3, 4, 5, 6], [], [0, 0, 9]):
+        some = frame["gen"].gather(rows)
+        want = frame[rows].select(tail_measures_exprs("gen")[1]).to_series()
+        assert ngram_diversity(some).to_list() == want.to_list(), rows
 
 
 def test_empty_generation() -> None:
