@@ -804,3 +804,73 @@ async def test_a_followed_updates_header_is_shown_with_its_table(
             await pilot.pause(0.02)
         assert counts(app)["Problem 31"] == 1 and counts(app)["Problem 3"] == 2
         await pilot.press("ctrl+q")
+
+
+async def test_a_wider_column_draws_the_table_again_without_a_layout(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A followed update that widens columns (a new prompt at the end, off screen, whose
+    generation is the first of ten tokens or more: the length columns take a digit more) draws
+    the table again without laying the screen out (its box keeps its size; the new virtual
+    width laid out and drew every widget again). The screen then shows what drawing it from
+    scratch shows, and the horizontal scrollbar knows the new width."""
+    from textual.screen import Screen
+
+    def long_line(prompt: int) -> str:
+        gen = "so " * 12 + f"the answer is {prompt}"
+        return json.dumps({"prompt": f"Problem {prompt}", "gen": gen, "answer": str(prompt)}) + "\n"
+
+    first = "".join(line(p, p % 2 == 0) for p in range(1, 61))
+    data, out = one_run(tmp_path, line(1, False) + first + first)
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    layouts: list[bool] = []
+    relayout = Screen._refresh_layout
+
+    def counted_layout(screen: Screen[object], size: object = None, scroll: bool = False) -> None:
+        if screen is app.main and not scroll:
+            layouts.append(scroll)
+        relayout(screen, size, scroll)  # type: ignore[arg-type]
+
+    def screen(fresh: bool) -> list[list[object]]:
+        table = app.main.current_table()
+        assert table is not None
+        if fresh:
+            table._clear_caches()
+            table._update_count += 1
+            table.refresh()
+            table.vertical_scrollbar.refresh()
+            table.horizontal_scrollbar.refresh()
+            app.screen._compositor.update_widgets({table})
+        return [list(strip) for strip in app.screen._compositor.render_strips()]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 60)
+        await until_following(pilot, app)
+        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        await pilot.pause(1.0)  # the follow line's first texts drawn (the table's box then)
+        with out.open("a", encoding="utf-8") as handle:  # a first update (the lengths counted)
+            handle.write(line(60, False))
+        await wait_until(pilot, lambda: counts(app).get("Problem 60") == 3)
+        await pilot.pause(0.3)
+        table = app.main.current_table()
+        assert table is not None and app.shown_layout is not None
+        before, height = app.shown_layout, table.size.height
+        monkeypatch.setattr(Screen, "_refresh_layout", counted_layout)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(long_line(61))
+        await wait_until(pilot, lambda: "Problem 61" in counts(app))
+        await pilot.pause(0.5)
+        after = app.shown_layout
+        assert table.size.height == height  # (else every cell is drawn again)
+        assert after is not None and after.columns == before.columns
+        changed = {
+            i for i, (a, b) in enumerate(zip(before.widths, after.widths, strict=True)) if a != b
+        }
+        names = [column for column, _l, _k in after.columns]
+        assert {"max_gen_length", "avg_gen_length"} <= {names[i] for i in changed}
+        assert layouts == []
+        assert table.horizontal_scrollbar.window_virtual_size == table.virtual_size.width
+        assert table.virtual_size.width == sum(c.render_width for c in table.ordered_columns)
+        assert screen(fresh=False) == screen(fresh=True)
+        await pilot.press("ctrl+q")
