@@ -8,8 +8,10 @@ at the end of the Stats table (copies of its first rows under new ids of the sam
 apart, each after the last one's view was shown. No follower, no writer, no token counting: what
 is left is the header line, the view (``View.apply`` + ``table_layout``, in the view worker), the
 table updated in place and Textual's repaint. Reported: the UI thread's CPU per update (from the
-message to the screen drawn; the CPU of as long an idle stretch before it is subtracted) and the
-view worker's. ``--parts`` also times, per update, the compositor's passes, the header and view
+message to the screen drawn; the CPU of as long an idle stretch before it is subtracted), the
+other threads' (the view worker: the view, its layout and, from this branch on, a followed
+update's header line; ``View.apply`` + ``table_layout`` alone are given too), polars' pool's (the queries of both run partly there: from ``/proc``, 10 ms
+ticks, so only its total over the updates means something) and the compositor's passes. ``--parts`` also times, per update, the compositor's passes, the header and view
 handlers, each widget's rendering and each widget's refresh calls (wrappers: a few % slower).
 ``--code TREE`` imports evaltui from another checkout (the baseline's) instead of this one.
 """
@@ -93,6 +95,41 @@ def _instrument(parts: bool) -> None:
     Widget.refresh = counted  # type: ignore[method-assign]
 
 
+def pool_cpu() -> float:
+    """CPU seconds so far of polars' pool threads (``polars-N``), from ``/proc/self/task``."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/comm", encoding="utf-8") as handle:
+                name = handle.read().strip()
+            if not (name.startswith("polars-") and name[7:].isdigit()):
+                continue
+            with open(f"/proc/self/task/{tid}/stat", encoding="ascii") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+PASSES = [0]
+"""Compositor passes of the screen (``Screen._compositor_refresh``), counted on the UI thread."""
+
+
+def _count_passes() -> None:
+    from textual.screen import Screen
+
+    composite = Screen._compositor_refresh
+
+    def counted(screen: Screen[Any]) -> None:
+        PASSES[0] += 1
+        composite(screen)
+
+    Screen._compositor_refresh = counted  # type: ignore[method-assign]
+
+
 def results(base: LoadResult, updates: int, new: int) -> list[LoadResult]:
     """The first result, then ``updates`` more, each with ``new`` more prompts at the end."""
     out = [base]
@@ -131,19 +168,28 @@ async def run(args: argparse.Namespace, shown: list[LoadResult]) -> None:
         await asyncio.sleep(0.3 * args.updates)  # idle: timers, the event loop
         idle = (time.thread_time() - started) / (time.monotonic() - wall)
         SPENT.clear()
+        PASSES[0] = 0
+        pool = pool_cpu()
+        process = time.process_time()
         started, wall = time.thread_time(), time.monotonic()
         for result in shown[1:]:
             ready.clear()
             app.post_message(LoadUpdated(result))
             await ready.wait()
             await asyncio.sleep(0.3)
-        ui = time.thread_time() - started - idle * (time.monotonic() - wall)
+        process = time.process_time() - process
+        ui_all = time.thread_time() - started
+        ui = ui_all - idle * (time.monotonic() - wall)
+        pool = pool_cpu() - pool
+        others = process - ui_all - pool
         worker = sum(v for k, v in SPENT.items() if k.startswith("worker"))
         rows = app.rows.height if app.rows is not None else 0
         print(
             f"UI thread {1000 * ui / args.updates:.2f} ms per update (idle {1000 * idle:.1f} ms/s "
-            f"subtracted), view worker {1000 * worker / args.updates:.2f} ms; {rows:,} rows "
-            f"at the end; load {os.getloadavg()[0]:.1f}",
+            f"subtracted), other threads {1000 * others / args.updates:.2f} ms (View.apply + "
+            f"table_layout {1000 * worker / args.updates:.2f}), polars' pool "
+            f"{1000 * pool / args.updates:.1f} ms; {PASSES[0] / args.updates:.2f} compositor "
+            f"passes per update; {rows:,} rows at the end; load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
         if args.parts:
@@ -172,6 +218,7 @@ def main() -> None:
     )
     base = load([args.data], LoadOptions(keep_text=False, tokenize=False))
     _instrument(args.parts)
+    _count_passes()
     asyncio.run(run(args, results(base, args.updates, args.new)))
 
 

@@ -158,6 +158,13 @@ class EvalApp(App[int]):
         """Why the scorer cannot run: no re-score is tried again until the dialog asks."""
         self.rescore_serial = 0
         """Bumped for every re-score started: messages of an older (stopped) one are dropped."""
+        self.header_pending: LoadResult | None = None
+        """A result shown after a complete one (a followed update, a re-score) whose header line
+        is made by the view worker with its view, and shown with its table: one repaint of the
+        screen per update, not one for the header and another for the table, and the header's
+        query off the UI thread. None when no header waits."""
+        self._follow_line: str | None = None
+        """The follow line's newest text, held while a header waits (shown with it)."""
 
     def on_mount(self) -> None:
         from evaltui.app.screens.main import MainScreen
@@ -491,7 +498,16 @@ class EvalApp(App[int]):
             unknown = self.options.correct_threshold.unknown_message(runs)
             if unknown is not None:
                 self.notify(unknown, severity="warning", markup=False, timeout=15)
-        self.main.show_result(result)
+        if (
+            not same_table
+            and previous is not None
+            and previous.complete
+            and self.rows is not None
+            and self.main.shown_rows is not None
+        ):
+            self.header_pending = result  # shown with its view (on_view_ready)
+        else:
+            self.show_header_now(result)
         if same_table and self._building_since is not None:
             return  # the view being computed lands with this result
         self._building_since = time.monotonic()
@@ -527,11 +543,26 @@ class EvalApp(App[int]):
         if self.follower is not None:  # the load is done; otherwise it starts following itself
             self.follow_inputs()
 
+    def show_header_now(self, result: LoadResult) -> None:
+        """``result``'s header line, made here; a header waiting for its view is not shown."""
+        self.header_pending = None
+        self.main.show_result(result)
+        self._show_follow_line()
+
+    def _show_follow_line(self) -> None:
+        if self._follow_line is not None:
+            self.main.show_follow_status(self._follow_line)
+            self._follow_line = None
+
     def on_follow_status(self, message: FollowStatus) -> None:
         if message.note:
             self.notify(message.text, title="follow", markup=False)
-        else:
-            self.main.show_follow_status(message.text)
+            return
+        # Posted right after an update: it waits for that update's header and table, so the
+        # three lines are drawn in one repaint.
+        self._follow_line = message.text
+        if self.header_pending is None:
+            self._show_follow_line()
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.loading = False
@@ -561,8 +592,12 @@ class EvalApp(App[int]):
             return
         self.view_width = self.size.width
         prompt, run = column_widths(self.size.width)
+        pending = self.header_pending
+        header = None
+        if pending is not None and pending is self.result:
+            header = (pending, self.main.header_width())
         self.compute_view(
-            view, self.result.stats, self.result_generation, prompt, run, self.size.width
+            view, self.result.stats, self.result_generation, prompt, run, self.size.width, header
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="view", name="view")
@@ -574,7 +609,9 @@ class EvalApp(App[int]):
         width: int,
         run_width: int,
         fit: int | None = None,
+        header: tuple[LoadResult, int] | None = None,
     ) -> None:
+        """``header``: a result and a width to make the header line of, with the view."""
         # exclusive: a newer request cancels this worker, and the cancel stops the polars query
         # itself (a monster filter must not keep a core busy after the next keystroke).
         cancelled = get_current_worker().cancelled_event
@@ -588,7 +625,13 @@ class EvalApp(App[int]):
         if not cancelled.is_set():
             # The columns' widths and cuts only: the table makes the cells of the rows it shows.
             layout = table_layout(rows, width, run_width, fit)
-            self.post_message(ViewReady(view, rows, layout, generation))
+            text = of = None
+            if header is not None:
+                from evaltui.app.screens.main import header_text
+
+                of = header[0]
+                text = header_text(of, header[1])
+            self.post_message(ViewReady(view, rows, layout, generation, text, of))
 
     def on_view_ready(self, message: ViewReady) -> None:
         if message.generation != self.result_generation:
@@ -605,6 +648,16 @@ class EvalApp(App[int]):
         self.view = message.view
         self.rows = message.rows
         self.shown_layout = message.layout
+        pending = self.header_pending
+        if pending is not None:
+            # The header with the table, in the same repaint (made with this view when it was
+            # asked for with the result shown now; else here).
+            if message.header is not None and message.header_of is pending:
+                self.header_pending = None
+                self.main.show_header(message.header)
+                self._show_follow_line()
+            else:
+                self.show_header_now(pending)
         if not shown:
             self.main.show_view(message.view, message.rows, message.layout)
         self.table_shown.set()
@@ -624,6 +677,8 @@ class EvalApp(App[int]):
         if fallback != message.view:
             self.request_view(fallback)
             return
+        if self.header_pending is not None:
+            self.show_header_now(self.header_pending)
         self.table_shown.set()
         if self._building_since is not None:
             self.table_built()

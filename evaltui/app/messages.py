@@ -56,6 +56,10 @@ class ViewReady(Message):
     """How the table shows them (its cells are made for the rows on screen)."""
     generation: int
     """Which load result the rows came from (older answers are dropped)."""
+    header: str | None = None
+    """The header line of ``header_of``, made with the view (a followed update's: see
+    :attr:`~evaltui.app.app.EvalApp.header_pending`); None when the header is shown otherwise."""
+    header_of: LoadResult | None = None
 
 
 @dataclass

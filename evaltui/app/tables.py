@@ -72,9 +72,10 @@ class DataTable(_LibraryTable):
         what was cached for rows off screen is dropped."""
         backend.render_markup = self.render_markup
         old = self.backend
+        same_labels = isinstance(old, LayoutBackend) and list(old.columns) == list(backend.columns)
         same_columns = (
-            isinstance(old, LayoutBackend)
-            and list(old.columns) == list(backend.columns)
+            same_labels
+            and isinstance(old, LayoutBackend)
             and list(old.column_content_widths) == list(backend.column_content_widths)
         )
         kept = self._rows_unchanged_on_screen(backend) if same_columns else None
@@ -84,37 +85,50 @@ class DataTable(_LibraryTable):
             # ~1-2 ms, and the cursor's scroll asks for them), only when those changed.
             self._ordered_columns = None
         self._require_update_dimensions = False
-        if kept is None:
+        if kept is not None:
+            self._forget_rows_outside(kept)
+            self._content_resized()
+        elif same_labels:
+            # The same columns, a cell on screen or a width changed: the table is drawn again,
+            # without laying the screen out (the table's box keeps its size; a wider column
+            # changed the virtual size, which laid out and drew every widget again).
+            self._clear_caches()
+            self._update_count += 1
+            self._content_resized(redraw=True)
+        else:
             self._clear_caches()
             self._update_count += 1
             self._update_dimensions([])  # the virtual size: a reactive, a no-op when unchanged
             self.refresh()
-        else:
-            self._forget_rows_outside(kept)
-            self._rows_came_or_went()
         # validated: clamped to the new rows
         self.cursor_coordinate = self.cursor_coordinate
         self.selection_anchor_coordinate = self.selection_anchor_coordinate
 
-    def _rows_came_or_went(self) -> None:
-        """The virtual size for the rows now, the columns being the same: only its height can
-        change. The table's own size is its box's (``height: 1fr``), not its content's, so
-        that needs no layout of the screen (which drew every widget again, the table too:
-        ~30-40 ms of the UI thread per followed update); a scrollbar appearing or going lays
-        the screen out as always. Of the scrollbars, only the vertical one can change, and it
-        is drawn again only when its thumb moves (at the top of a long table it stays one cell
-        at the top whatever the rows: each bar drawn again made the screen's compositor cut
-        every line of the table again, ~2-3 ms of the UI thread per update)."""
+    def _content_resized(self, *, redraw: bool = False) -> None:
+        """The virtual size for the rows and column widths now (the labels being the same);
+        with ``redraw``, the table is drawn again. The table's own size is its box's
+        (``height: 1fr``), not its content's, so a new virtual size needs no layout of the
+        screen (which drew every widget again, the table too: ~30-40 ms of the UI thread per
+        followed update); a scrollbar appearing or going lays the screen out as always. When
+        only the height changed (rows came or went), the vertical bar is drawn again only when
+        its thumb moves (at the top of a long table it stays one cell at the top whatever the
+        rows: each bar drawn again made the screen's compositor cut every line of the table
+        again, ~2-3 ms of the UI thread per update)."""
         header = self.header_height if self.show_header else 0
-        size = Size(self.virtual_size.width, self._total_row_height + header)
+        width = sum(c.render_width for c in self.ordered_columns) + self._row_label_column_width
+        size = Size(width, self._total_row_height + header)
+        if redraw:
+            self.refresh()
         if size == self.virtual_size:
             return
         shown = (self.show_vertical_scrollbar, self.show_horizontal_scrollbar)
+        wider = size.width != self.virtual_size.width
         self.set_reactive(Widget.virtual_size, size)
         self._refresh_scrollbars()
         bar = self.vertical_scrollbar
         if (
             (self.show_vertical_scrollbar, self.show_horizontal_scrollbar) != shown
+            or wider
             or not self.show_vertical_scrollbar
             or not self.styles.scrollbar_size_vertical
             or _thumb(bar, bar.window_virtual_size) != _thumb(bar, size.height)

@@ -626,3 +626,251 @@ async def test_the_scrollbar_is_drawn_again_only_when_its_thumb_moves(
         assert table.vertical_scrollbar.window_virtual_size == 282 + 1
         assert screen(fresh=False) == screen(fresh=True)
         await pilot.press("ctrl+q")
+
+
+def shown_texts(app: EvalApp) -> tuple[str, str, list[str], tuple[str, str] | None, int]:
+    """What the main screen shows: the header, the status line, every line of the table as
+    drawn from scratch, the cursor's prompt and its row."""
+    table = app.main.current_table()
+    assert table is not None
+    table._clear_caches()
+    table._update_count += 1
+    lines = [
+        table._render_line(y, 0, table.size.width, table.rich_style).text
+        for y in range(table.row_count + 1)
+    ]
+    return (
+        str(app.main.query_one("#summary", Static).render()),
+        str(app.main.query_one("#status", Static).render()),
+        lines,
+        app.main.cursor_key(),
+        table.cursor_row,
+    )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+async def test_after_followed_updates_the_screen_is_what_a_fresh_open_shows(
+    tmp_path: Path, word_tokenizer: Path, size: tuple[int, int]
+) -> None:
+    """Followed updates (counts growing, new prompts, a longer answer that widens its column)
+    under a filter and a sort, the cursor on a prompt: the header line (made with each update's
+    view, off the UI thread), the status line, the table's lines and the cursor are what opening
+    the final files from scratch with the same view and the cursor on the same prompt shows."""
+    data, out = one_run(tmp_path, "".join(line(p, p % 3 == 0) for p in range(1, 13)))
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    view = ("n_correct == 0", Sort("count", descending=True))
+    app = EvalApp([str(data)], options, follow=True)
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 12)
+        await until_following(pilot, app)
+        app.request_view(app.wanted.replace(where=view[0], sort=view[1]))
+        await wait_until(pilot, lambda: app.view.sort is not None and app.view.where != "")
+        table = app.main.current_table()
+        assert table is not None
+        table.focus()
+        await pilot.press("down", "down")
+        await wait_until(pilot, lambda: app.main.cursor_key() is not None)
+        key = app.main.cursor_key()
+        for batch in (
+            line(1, False) + line(2, False) + line(13, False),
+            line(4, False) * 3 + line(123456789012345, False),
+            line(5, True) + line(14, False),
+        ):
+            with out.open("a", encoding="utf-8") as handle:
+                handle.write(batch)
+            generations = app.result.stats["count"].sum() if app.result else 0
+            await wait_until(
+                pilot,
+                lambda g=generations: (  # type: ignore[misc]
+                    app.result is not None
+                    and app.result.stats["count"].sum() > g
+                    and app._building_since is None
+                ),
+            )
+        await wait_until(pilot, lambda: "Problem 14" in counts(app))
+        await pilot.pause(0.5)
+        assert app.main.cursor_key() == key
+        followed = shown_texts(app)
+        assert "generations 21" in followed[0]
+        await pilot.press("ctrl+q")
+
+    fresh = EvalApp([str(data)], options)
+    async with fresh.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: fresh.result is not None and fresh.result.complete)
+        fresh.request_view(fresh.wanted.replace(where=view[0], sort=view[1]))
+        await wait_until(pilot, lambda: fresh.view.sort is not None and fresh.rows is not None)
+        await wait_until(pilot, lambda: "Problem 14" in counts(fresh))
+        assert key is not None and fresh.rows is not None
+        row = fresh.rows.with_row_index().filter(pl.col("prompt_id") == key[1])["index"].item()
+        table = fresh.main.current_table()
+        assert table is not None
+        table.focus()
+        table.move_cursor(row=row)
+        await pilot.pause(0.3)
+        assert shown_texts(fresh) == followed
+        await pilot.press("ctrl+q")
+
+
+async def test_an_update_that_changes_nothing_on_screen_repaints_nothing(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A followed update whose header, status line and rows on screen are what is shown already
+    (here: the same stats again, as a new table) draws nothing: no widget is refreshed, the
+    screen is not laid out or composited (the header and the status line were drawn again on
+    every update)."""
+    import dataclasses
+
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+    from evaltui.app.messages import LoadUpdated
+
+    data, _out = one_run(tmp_path, "".join(line(p, p % 2 == 0) for p in range(1, 31)))
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    refreshed: list[str] = []
+    passes: list[bool] = []
+    refresh = Widget.refresh
+    composite = Screen._compositor_refresh
+    relayout = Screen._refresh_layout
+
+    def counted(widget: Widget, *args: object, **kwargs: object) -> Widget:
+        refreshed.append(widget.id or type(widget).__name__)
+        return refresh(widget, *args, **kwargs)  # type: ignore[arg-type]
+
+    def counted_pass(screen: Screen[object]) -> None:
+        passes.append(True)
+        composite(screen)
+
+    def counted_layout(screen: Screen[object], size: object = None, scroll: bool = False) -> None:
+        passes.append(False)
+        relayout(screen, size, scroll)  # type: ignore[arg-type]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 30)
+        await until_following(pilot, app)
+        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        # The follow line says how long ago the last write was: it changes every second.
+        app.following.clear()
+        await wait_until(pilot, lambda: not app.main.query_one("#progress", Static).display)
+        await pilot.pause(0.5)
+        result, generation = app.result, app.result_generation
+        assert result is not None and result.complete
+        before = shown_texts(app)
+        monkeypatch.setattr(Widget, "refresh", counted)
+        monkeypatch.setattr(Screen, "_compositor_refresh", counted_pass)
+        monkeypatch.setattr(Screen, "_refresh_layout", counted_layout)
+        again = dataclasses.replace(result, stats=result.stats.select(pl.all()))
+        app.post_message(LoadUpdated(again))
+        await wait_until(
+            pilot,
+            lambda: app.result_generation > generation and app._building_since is None,
+        )
+        await pilot.pause(0.5)
+        assert app.result is again
+        assert refreshed == [] and passes == []
+        monkeypatch.undo()
+        assert shown_texts(app) == before
+        await pilot.press("ctrl+q")
+
+
+async def test_a_followed_updates_header_is_shown_with_its_table(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A followed update's header line is made with its view and shown with its table, in the
+    same handler (one repaint, not one for the header and one for the table): while the view
+    is being made, the header does not yet tell of generations the table does not show."""
+    import evaltui.app.app as app_module
+
+    data, out = one_run(tmp_path, "".join(line(p, p % 2 == 0) for p in range(1, 31)))
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    made = app_module.table_layout
+
+    def slow_layout(*args: object, **kwargs: object) -> object:
+        time.sleep(0.5)
+        return made(*args, **kwargs)  # type: ignore[arg-type]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 30)
+        await until_following(pilot, app)
+        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        monkeypatch.setattr(app_module, "table_layout", slow_layout)
+        header = app.main.query_one("#summary", Static)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(3, True) + line(31, True))
+        while "generations 32" not in str(header.render()):
+            assert "Problem 31" not in counts(app)
+            await pilot.pause(0.02)
+        assert counts(app)["Problem 31"] == 1 and counts(app)["Problem 3"] == 2
+        await pilot.press("ctrl+q")
+
+
+async def test_a_wider_column_draws_the_table_again_without_a_layout(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A followed update that widens columns (a new prompt at the end, off screen, whose
+    generation is the first of ten tokens or more: the length columns take a digit more) draws
+    the table again without laying the screen out (its box keeps its size; the new virtual
+    width laid out and drew every widget again). The screen then shows what drawing it from
+    scratch shows, and the horizontal scrollbar knows the new width."""
+    from textual.screen import Screen
+
+    def long_line(prompt: int) -> str:
+        gen = "so " * 12 + f"the answer is {prompt}"
+        return json.dumps({"prompt": f"Problem {prompt}", "gen": gen, "answer": str(prompt)}) + "\n"
+
+    first = "".join(line(p, p % 2 == 0) for p in range(1, 61))
+    data, out = one_run(tmp_path, line(1, False) + first + first)
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    layouts: list[bool] = []
+    relayout = Screen._refresh_layout
+
+    def counted_layout(screen: Screen[object], size: object = None, scroll: bool = False) -> None:
+        if screen is app.main and not scroll:
+            layouts.append(scroll)
+        relayout(screen, size, scroll)  # type: ignore[arg-type]
+
+    def screen(fresh: bool) -> list[list[object]]:
+        table = app.main.current_table()
+        assert table is not None
+        if fresh:
+            table._clear_caches()
+            table._update_count += 1
+            table.refresh()
+            table.vertical_scrollbar.refresh()
+            table.horizontal_scrollbar.refresh()
+            app.screen._compositor.update_widgets({table})
+        return [list(strip) for strip in app.screen._compositor.render_strips()]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 60)
+        await until_following(pilot, app)
+        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        await pilot.pause(1.0)  # the follow line's first texts drawn (the table's box then)
+        with out.open("a", encoding="utf-8") as handle:  # a first update (the lengths counted)
+            handle.write(line(60, False))
+        await wait_until(pilot, lambda: counts(app).get("Problem 60") == 3)
+        await pilot.pause(0.3)
+        table = app.main.current_table()
+        assert table is not None and app.shown_layout is not None
+        before, height = app.shown_layout, table.size.height
+        monkeypatch.setattr(Screen, "_refresh_layout", counted_layout)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(long_line(61))
+        await wait_until(pilot, lambda: "Problem 61" in counts(app))
+        await pilot.pause(0.5)
+        after = app.shown_layout
+        assert table.size.height == height  # (else every cell is drawn again)
+        assert after is not None and after.columns == before.columns
+        changed = {
+            i for i, (a, b) in enumerate(zip(before.widths, after.widths, strict=True)) if a != b
+        }
+        names = [column for column, _l, _k in after.columns]
+        assert {"max_gen_length", "avg_gen_length"} <= {names[i] for i in changed}
+        assert layouts == []
+        assert table.horizontal_scrollbar.window_virtual_size == table.virtual_size.width
+        assert table.virtual_size.width == sum(c.render_width for c in table.ordered_columns)
+        assert screen(fresh=False) == screen(fresh=True)
+        await pilot.press("ctrl+q")

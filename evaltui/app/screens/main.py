@@ -295,6 +295,10 @@ class MainScreen(Screen[None]):
         """(loading, rescoring, failed) when a result last refreshed the footer's keys."""
         self._summary_lines = 0
         """Lines of the header last shown."""
+        self._shown_texts: dict[str, str] = {}
+        """The text each one-line widget (``#summary``, ``#status``, ``#progress``) shows, by
+        id: the same text again is not drawn again (a followed update that changed nothing on
+        screen repainted the header and the status line)."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -329,6 +333,7 @@ class MainScreen(Screen[None]):
     # --- fed by the app -------------------------------------------------------------------
 
     def show_progress(self, progress: LoadProgress, eta: float | None) -> None:
+        self._shown_texts.pop("progress", None)
         widget = self.query_one("#progress", Static)
         if progress.stage in {"done", "cancelled"}:
             widget.update(
@@ -352,6 +357,7 @@ class MainScreen(Screen[None]):
 
     def show_rescore_progress(self, progress: RescoreProgress | None) -> None:
         """The re-score's progress line (None hides it)."""
+        self._shown_texts.pop("progress", None)
         widget = self.query_one("#progress", Static)
         if progress is None:
             widget.update("")
@@ -368,17 +374,26 @@ class MainScreen(Screen[None]):
         widget.display = True
         widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
 
+    def header_width(self) -> int:
+        """Cells the header line may take: #summary's padding (1 cell each side), and a cell for
+        the "…" that ends a longer line."""
+        return self.size.width - 3
+
     def show_result(self, result: LoadResult) -> None:
-        # #summary's padding (1 cell each side), and a cell for the "…" that ends a longer line.
-        text = header_text(result, self.size.width - 3)
-        # One or two lines: the screen is laid out again only when that changes (the header is
-        # redrawn on every followed update).
-        lines = text.count("\n") + 1
-        summary = self.query_one("#summary", Static)
-        summary.update(
-            Text(text, no_wrap=True, overflow="ellipsis"), layout=lines != self._summary_lines
-        )
-        self._summary_lines = lines
+        self.show_header(header_text(result, self.header_width()))
+
+    def show_header(self, text: str) -> None:
+        """The header line (:func:`header_text`); drawn again only when it changed."""
+        if self._shown_texts.get("summary") != text:
+            self._shown_texts["summary"] = text
+            # One or two lines: the screen is laid out again only when that changes (the header
+            # is redrawn on every followed update).
+            lines = text.count("\n") + 1
+            summary = self.query_one("#summary", Static)
+            summary.update(
+                Text(text, no_wrap=True, overflow="ellipsis"), layout=lines != self._summary_lines
+            )
+            self._summary_lines = lines
         # The keys shown depend on whether the load is still going (x); a followed update
         # changes nothing there, and each refresh makes the footer anew (its keys restyled,
         # the screen relaid out).
@@ -390,7 +405,10 @@ class MainScreen(Screen[None]):
     def show_follow_status(self, text: str) -> None:
         """The follow line ("following · N new generations in the last minute · …"); empty hides it."""
         widget = self.query_one("#progress", Static)
-        widget.update(Text(text), layout=False)  # one line high (showing it relays the screen out)
+        if self._shown_texts.get("progress") != text:
+            self._shown_texts["progress"] = text
+            # one line high (showing it relays the screen out)
+            widget.update(Text(text), layout=False)
         widget.display = bool(text)
 
     def show_failure(self, reason: str) -> None:
@@ -403,6 +421,7 @@ class MainScreen(Screen[None]):
         box.mount(
             Static(Text("Could not load: " + one_line(reason, 2000) + "\n\nq quits."), id="failure")
         )
+        self._shown_texts.pop("summary", None)
         self.query_one("#summary", Static).update(Text("evaltui · nothing loaded"))
         self.set_focus(None)
         self.refresh_bindings()
@@ -425,9 +444,12 @@ class MainScreen(Screen[None]):
     def _show_status(self) -> None:
         editing = self.query_one("#filter", Input).has_focus
         hint = "editing the filter: enter applies, esc returns to the table · " if editing else ""
-        self.query_one("#status", Static).update(
-            Text(hint + self._status, no_wrap=True, overflow="ellipsis"), layout=False
-        )
+        text = hint + self._status
+        if self._shown_texts.get("status") != text:
+            self._shown_texts["status"] = text
+            self.query_one("#status", Static).update(
+                Text(text, no_wrap=True, overflow="ellipsis"), layout=False
+            )
 
     def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
         self._show_status()
@@ -548,7 +570,7 @@ class MainScreen(Screen[None]):
         # again built the first table twice (two views competing for the GIL at start-up).
         app = self.evalapp
         if app.result is not None:
-            self.show_result(app.result)
+            app.show_header_now(app.result)  # (a header made for the old width is not shown)
             if app.view_width != app.size.width:
                 app.request_view(app.wanted)
 
