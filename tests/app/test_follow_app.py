@@ -57,6 +57,22 @@ def one_run(tmp_path: Path, text: str, folder: str = "m") -> tuple[Path, Path]:
     return data, out
 
 
+def count_main_layouts(app: EvalApp, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """From now on, one entry per layout of the main screen (not a scroll's refresh)."""
+    from textual.screen import Screen
+
+    layouts: list[bool] = []
+    relayout = Screen._refresh_layout
+
+    def counted(screen: Screen[object], size: object = None, scroll: bool = False) -> None:
+        if screen is app.main and not scroll:
+            layouts.append(scroll)
+        relayout(screen, size, scroll)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    return layouts
+
+
 async def until_following(pilot: Pilot[int], app: EvalApp) -> Static:
     """Wait until the app says it follows; the follow line's widget."""
     status = app.main.query_one("#progress", Static)
@@ -341,20 +357,11 @@ async def test_an_update_that_changes_no_size_relays_nothing_out(
     """A followed update that changes cells but no size (a count 1 -> 2 under another prompt's 3, the same rows and
     widths) repaints the table and the header; the screen is not laid out again, and the footer
     keeps its keys (it was made anew, restyled and relaid out on every update)."""
-    from textual.screen import Screen
     from textual.widgets._footer import FooterKey
 
     data, out = one_run(tmp_path, line(1, True) * 3 + line(2, True))
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
-    layouts: list[bool] = []
-    relayout = Screen._refresh_layout
-
-    def counted(screen: Screen[object], size: object = None, scroll: bool = False) -> None:
-        if screen is app.main and not scroll:
-            layouts.append(scroll)
-        relayout(screen, size, scroll)  # type: ignore[arg-type]
-
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: counts(app) == {"Problem 1": 3, "Problem 2": 1})
         await until_following(pilot, app)
@@ -364,7 +371,7 @@ async def test_an_update_that_changes_no_size_relays_nothing_out(
         assert table is not None
         keys = list(app.main.query(FooterKey))
         header = str(app.main.query_one("#summary", Static).render())
-        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        layouts = count_main_layouts(app, monkeypatch)
         with out.open("a", encoding="utf-8") as handle:
             handle.write(line(2, True))
         await wait_until(pilot, lambda: counts(app).get("Problem 2") == 2)
@@ -428,7 +435,6 @@ async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_chan
     that came (the table's box has the same size; its scrollbar tells the new height). What the table had drawn of the rows below (the
     user looked there first) is not shown again stale: every row, drawn now, is what a table
     drawn from scratch shows. A later update that changes a row on screen draws it again."""
-    from textual.screen import Screen
 
     from evaltui.app.tables import DataTable
 
@@ -444,14 +450,6 @@ async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_chan
     def counted(table: DataTable, row_index: int, *args: object, **kwargs: object) -> object:
         drawn.append(row_index)
         return draw(table, row_index, *args, **kwargs)  # type: ignore[arg-type]
-
-    layouts: list[bool] = []
-    relayout = Screen._refresh_layout
-
-    def counted_layout(screen: Screen[object], size: object = None, scroll: bool = False) -> None:
-        if screen is app.main and not scroll:
-            layouts.append(scroll)
-        relayout(screen, size, scroll)  # type: ignore[arg-type]
 
     def lines(table: DataTable) -> list[str]:
         return [
@@ -475,7 +473,7 @@ async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_chan
         await pilot.pause(0.3)
         assert table.scroll_y == 0 and table.cursor_row == 0
         monkeypatch.setattr(DataTable, "_render_line_in_row", counted)
-        monkeypatch.setattr(Screen, "_refresh_layout", counted_layout)
+        layouts = count_main_layouts(app, monkeypatch)
         with out.open("a", encoding="utf-8") as handle:
             handle.write(line(55, True) + line(61, False) + line(62, True))
         await wait_until(pilot, lambda: counts(app).get("Problem 55") == 3)
@@ -814,7 +812,6 @@ async def test_a_wider_column_draws_the_table_again_without_a_layout(
     the table again without laying the screen out (its box keeps its size; the new virtual
     width laid out and drew every widget again). The screen then shows what drawing it from
     scratch shows, and the horizontal scrollbar knows the new width."""
-    from textual.screen import Screen
 
     def long_line(prompt: int) -> str:
         gen = "so " * 12 + f"the answer is {prompt}"
@@ -824,13 +821,6 @@ async def test_a_wider_column_draws_the_table_again_without_a_layout(
     data, out = one_run(tmp_path, line(1, False) + first + first)
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
-    layouts: list[bool] = []
-    relayout = Screen._refresh_layout
-
-    def counted_layout(screen: Screen[object], size: object = None, scroll: bool = False) -> None:
-        if screen is app.main and not scroll:
-            layouts.append(scroll)
-        relayout(screen, size, scroll)  # type: ignore[arg-type]
 
     def screen(fresh: bool) -> list[list[object]]:
         table = app.main.current_table()
@@ -856,7 +846,7 @@ async def test_a_wider_column_draws_the_table_again_without_a_layout(
         table = app.main.current_table()
         assert table is not None and app.shown_layout is not None
         before, height = app.shown_layout, table.size.height
-        monkeypatch.setattr(Screen, "_refresh_layout", counted_layout)
+        layouts = count_main_layouts(app, monkeypatch)
         with out.open("a", encoding="utf-8") as handle:
             handle.write(long_line(61))
         await wait_until(pilot, lambda: "Problem 61" in counts(app))

@@ -132,6 +132,24 @@ OPTIONS = [
 ]
 
 
+def updated_as_from_scratch(
+    live: LiveStats,
+    world: World,
+    options: LoadOptions,
+    added: list[pl.DataFrame],
+    removed: list[pl.DataFrame],
+    note: object,
+) -> pl.DataFrame:
+    """``live`` updated with the world's last change; asserts it is the table computed from
+    scratch, and returns that table."""
+    generations, parts, mixed = world.state()
+    got = live.update(generations, parts, mixed, added, removed)
+    want = compute_stats(generations, options)
+    assert got.columns == want.columns, note
+    assert got.equals(want), (note, got, want)
+    return want
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_incremental_stats_equal_a_full_computation_after_random_changes(seed: int) -> None:
     rng = random.Random(seed)
@@ -144,12 +162,8 @@ def test_incremental_stats_equal_a_full_computation_after_random_changes(seed: i
     partial_appends = 0
     for step in range(40):
         what, added, removed = world.step()
-        generations, parts, mixed = world.state()
         rebuilds = live.rebuilds
-        got = live.update(generations, parts, mixed, added, removed)
-        want = compute_stats(generations, options)
-        assert got.columns == want.columns, (step, what)
-        assert got.equals(want), (step, what, got, want)
+        want = updated_as_from_scratch(live, world, options, added, removed, (step, what))
         if what == "append" and live.rebuilds == rebuilds:
             partial_appends += 1
             assert live.recomputed < want.height or want.height <= 12
@@ -312,19 +326,15 @@ def test_new_prompts_after_the_last_rows_are_computed_from_their_rows_alone(seed
                 key = world.order[-1]
                 world.files[key] = pl.concat([world.files[key], new], how="vertical")
             added, removed = [new], []
-        generations, parts, mixed = world.state()
         rebuilds = live.rebuilds
-        got = live.update(generations, parts, mixed, added, removed)
-        want = compute_stats(generations, options)
-        assert got.columns == want.columns, (step, what)
-        assert got.equals(want), (step, what, got, want)
+        want = updated_as_from_scratch(live, world, options, added, removed, (step, what))
         # The prompts it knows (kept up to date by both paths once made): the table's.
         assert live.keys is None or live.keys == set(want.select("run", "prompt_id").iter_rows())
         if live.appended > before:
             fast += 1
             assert live.rebuilds == rebuilds
             new_keys = sum(
-                split_mixed_metrics(f, mixed).select("run", "prompt_id").unique().height
+                split_mixed_metrics(f, world.state()[2]).select("run", "prompt_id").unique().height
                 for f in added
             )
             assert live.recomputed <= new_keys
