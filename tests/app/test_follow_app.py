@@ -73,6 +73,19 @@ def count_main_layouts(app: EvalApp, monkeypatch: pytest.MonkeyPatch) -> list[bo
     return layouts
 
 
+async def cursor_on_the_third_row_of_the_view(
+    pilot: Pilot[int], app: EvalApp
+) -> tuple[str, str] | None:
+    """Once the requested filter and sort are shown: the cursor two rows down; its prompt's key."""
+    await wait_until(pilot, lambda: app.view.sort is not None and app.view.where != "")
+    table = app.main.current_table()
+    assert table is not None
+    table.focus()
+    await pilot.press("down", "down")
+    await wait_until(pilot, lambda: app.main.cursor_key() is not None)
+    return app.main.cursor_key()
+
+
 async def until_following(pilot: Pilot[int], app: EvalApp) -> Static:
     """Wait until the app says it follows; the follow line's widget."""
     status = app.main.query_one("#progress", Static)
@@ -165,13 +178,7 @@ async def test_followed_updates_keep_the_filter_the_sort_and_the_cursor_prompt(
         await wait_until(pilot, lambda: len(counts(app)) == 4)
         await pilot.press("slash", "ctrl+u", *"n_correct == 0", "enter")
         app.request_view(app.wanted.replace(sort=Sort("count", descending=True)))
-        await wait_until(pilot, lambda: app.view.sort is not None and app.view.where != "")
-        table = app.main.current_table()
-        assert table is not None
-        table.focus()
-        await pilot.press("down", "down")
-        await wait_until(pilot, lambda: app.main.cursor_key() is not None)
-        key = app.main.cursor_key()
+        key = await cursor_on_the_third_row_of_the_view(pilot, app)
         assert key is not None and app.main.current_table().cursor_row == 2  # type: ignore[union-attr]
         watched = key[1]
         prompt = app.rows.filter(pl.col("prompt_id") == watched)["prompt"].item()  # type: ignore[union-attr]
@@ -662,13 +669,7 @@ async def test_after_followed_updates_the_screen_is_what_a_fresh_open_shows(
         await wait_until(pilot, lambda: len(counts(app)) == 12)
         await until_following(pilot, app)
         app.request_view(app.wanted.replace(where=view[0], sort=view[1]))
-        await wait_until(pilot, lambda: app.view.sort is not None and app.view.where != "")
-        table = app.main.current_table()
-        assert table is not None
-        table.focus()
-        await pilot.press("down", "down")
-        await wait_until(pilot, lambda: app.main.cursor_key() is not None)
-        key = app.main.cursor_key()
+        key = await cursor_on_the_third_row_of_the_view(pilot, app)
         for batch in (
             line(1, False) + line(2, False) + line(13, False),
             line(4, False) * 3 + line(123456789012345, False),

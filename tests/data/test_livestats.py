@@ -132,6 +132,14 @@ OPTIONS = [
 ]
 
 
+def grown_world(seed: int, steps: int, metrics: bool) -> pl.DataFrame:
+    """The generations of a random world after ``steps`` changes."""
+    world = World(random.Random(seed), metrics)
+    for _ in range(steps):
+        world.step()
+    return world.state()[0]
+
+
 def updated_as_from_scratch(
     live: LiveStats,
     world: World,
@@ -257,12 +265,8 @@ def test_one_query_stats_equal_the_per_part_functions(seed: int) -> None:
     """``compute_stats`` runs the fixed columns, the votes and the flags as one query (pass@k
     apart): its table equals ``prompt_flags(prompt_stats(...))``, the functions it fuses, for a
     whole load and for some prompts of it given the whole load's run-level values."""
-    rng = random.Random(100 + seed)
     options = OPTIONS[seed % 2]
-    world = World(rng, metrics=seed >= 2)
-    for _ in range(12):
-        world.step()
-    generations, _parts, _mixed = world.state()
+    generations = grown_world(100 + seed, 12, metrics=seed >= 2)
     thresholds = options.triage_thresholds()
     want = prompt_flags(
         prompt_stats(generations, options.correct_threshold), generations, thresholds
@@ -373,12 +377,8 @@ def test_the_stats_query_gives_the_same_table_with_and_without_the_optimizer(
     large one's with it: the same table either way, for a whole load and for some prompts."""
     from evaltui.data import loader
 
-    rng = random.Random(300 + seed)
     options = OPTIONS[seed % 2]
-    world = World(rng, metrics=seed >= 2)
-    for _ in range(14):
-        world.step()
-    generations, _parts, _mixed = world.state()
+    generations = grown_world(300 + seed, 14, metrics=seed >= 2)
     some = generations.filter(pl.col("prompt_id").is_in(["p0", "p3", "p8"]))
     tables = []
     for rows in (0, 1 << 30):  # every frame with the optimizer, then every frame without
