@@ -256,6 +256,26 @@ async def test_compare_with_three_runs_lets_the_user_pick_the_pair(
         assert isinstance(app.screen, MainScreen)
 
 
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_pickers_second_question_is_whole_with_a_long_baseline(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """With a long model name picked as A, the question for B is on screen whole (at 80 columns
+    it was cut after "compare with"), and A's name is shown."""
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B, THIRD))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("enter")  # A = the 70B
+        await settle(pilot)
+        shown = screen_text(app)
+        question = app.screen.query_one("#pair-prompt", Static).render()
+        lines = str(question).splitlines()
+        assert any(LONG_A in line for line in lines) and "B" in lines[-1]
+        assert all(line in shown for line in lines), lines  # every line whole on screen
+
+
 async def test_compare_with_two_runs_needs_no_picker(tmp_path: Path, make_app: Any) -> None:
     app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
     async with app.run_test(size=(80, 24)) as pilot:

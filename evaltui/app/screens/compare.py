@@ -376,8 +376,12 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
         run = self.runs[index]
         if self.first is None:
             self.first = run
+            # Two lines: on one, a long model name cut the question off at 80 columns.
             self.query_one("#pair-prompt", Label).update(
-                Text(f"A = {one_line_middle(run, LABEL_WIDTH)}: compare with which run (B)?")
+                Text(
+                    f"A (baseline) = {one_line_middle(run, LABEL_WIDTH)}\n"
+                    "Compare with which run? Pick B, enter"
+                )
             )
             options = self.query_one("#pair-options", OptionList)
             options.clear_options()
