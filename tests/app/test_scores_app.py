@@ -177,3 +177,26 @@ async def test_summary_of_three_runs_fits_80_columns(make_app: Any) -> None:
         assert any(line.split() == ["metric", "gpt-4o-mini"] for line in lines)
         assert any(line.endswith("186.9 [142.5, 230.7]") for line in lines)
         assert all(len(line.rstrip()) <= view.scrollable_content_region.width for line in lines)
+
+
+async def test_the_scatter_leaves_out_runs_whose_score_is_no_accuracy(
+    evals: Path, make_app: Any
+) -> None:
+    """tgpred's mean mae is inf for 17 prompts: on the scatter's 0–1 accuracy axis plotext
+    raised OverflowError (the app died on key 4); like the histogram, it names the run instead."""
+    app = make_app(TGPRED, evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlotScreen) and screen.last is not None
+        assert screen.last.kind == "scatter"
+        series = screen.last.panels[0].series
+        assert {s.label for s in series} == {"model_a", "model_b"}
+        assert sum(len(s.x) for s in series) == 13  # the two accuracy runs' prompts
+        assert all(0 <= y <= 1 for s in series for y in s.y)
+        note = text_of(app, "#plot-legend")
+        assert "not shown (score not an accuracy)" in note and "gpt-4o-mini" in note
+        app.export_screenshot()  # drawn (plotext raised OverflowError here)
+        assert app.return_code is None
