@@ -200,3 +200,38 @@ async def test_the_scatter_leaves_out_runs_whose_score_is_no_accuracy(
         assert "not shown (score not an accuracy)" in note and "gpt-4o-mini" in note
         app.export_screenshot()  # drawn (plotext raised OverflowError here)
         assert app.return_code is None
+
+
+async def test_comparing_runs_whose_mean_mae_is_infinite(tmp_path: Path, make_app: Any) -> None:
+    """tgpred twice (a third of the second run's Infinity maes made 123): the comparison's
+    table cast each mean and change to a fixed-scale Decimal, which cannot hold inf or NaN;
+    the cast raised and the app ended on m. They show as inf/-inf/nan, three decimals else."""
+    import json
+    import re
+    import shutil
+
+    from evaltui.app.screens.compare import CompareScreen
+    from tests.app.test_screens import screen_text
+
+    for name in ("m1", "m2"):
+        shutil.copytree(TGPRED, tmp_path / name / TGPRED.name)
+    samples = next((tmp_path / "m2").rglob("samples_*.jsonl"))
+    records = [json.loads(line) for line in samples.read_text(encoding="utf-8").splitlines()]
+    for record in records[::3]:
+        record["mae"] = 123.0
+    samples.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    app = make_app(tmp_path / "m1", tmp_path / "m2")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.comparison is not None
+        lines = screen_text(app).splitlines()
+        start = next(i for i, line in enumerate(lines) if "A acc" in line and "B acc" in line)
+        rows = [line.split()[:3] for line in lines[start + 1 :] if "polymer" in line]
+        # Sorted by the change, largest drop first: inf -> 123 (an mae lower is better).
+        assert rows[0] == ["-inf", "inf", "123.000"]
+        assert any(re.fullmatch(r"0\.000", r[0]) and r[1] == r[2] != "inf" for r in rows)
+        assert all(re.fullmatch(r"-?(\d+\.\d{3}|inf|nan)", cell) for r in rows for cell in r)
+        assert app.return_code is None
