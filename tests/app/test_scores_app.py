@@ -177,3 +177,61 @@ async def test_summary_of_three_runs_fits_80_columns(make_app: Any) -> None:
         assert any(line.split() == ["metric", "gpt-4o-mini"] for line in lines)
         assert any(line.endswith("186.9 [142.5, 230.7]") for line in lines)
         assert all(len(line.rstrip()) <= view.scrollable_content_region.width for line in lines)
+
+
+async def test_the_scatter_leaves_out_runs_whose_score_is_no_accuracy(
+    evals: Path, make_app: Any
+) -> None:
+    """tgpred's mean mae is inf for 17 prompts: on the scatter's 0–1 accuracy axis plotext
+    raised OverflowError (the app died on key 4); like the histogram, it names the run instead."""
+    app = make_app(TGPRED, evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlotScreen) and screen.last is not None
+        assert screen.last.kind == "scatter"
+        series = screen.last.panels[0].series
+        assert {s.label for s in series} == {"model_a", "model_b"}
+        assert sum(len(s.x) for s in series) == 13  # the two accuracy runs' prompts
+        assert all(0 <= y <= 1 for s in series for y in s.y)
+        note = text_of(app, "#plot-legend")
+        assert "not shown (score not an accuracy)" in note and "gpt-4o-mini" in note
+        app.export_screenshot()  # drawn (plotext raised OverflowError here)
+        assert app.return_code is None
+
+
+async def test_comparing_runs_whose_mean_mae_is_infinite(tmp_path: Path, make_app: Any) -> None:
+    """tgpred twice (a third of the second run's Infinity maes made 123): the comparison's
+    table cast each mean and change to a fixed-scale Decimal, which cannot hold inf or NaN;
+    the cast raised and the app ended on m. They show as inf/-inf/nan, three decimals else."""
+    import json
+    import re
+    import shutil
+
+    from evaltui.app.screens.compare import CompareScreen
+    from tests.app.test_screens import screen_text
+
+    for name in ("m1", "m2"):
+        shutil.copytree(TGPRED, tmp_path / name / TGPRED.name)
+    samples = next((tmp_path / "m2").rglob("samples_*.jsonl"))
+    records = [json.loads(line) for line in samples.read_text(encoding="utf-8").splitlines()]
+    for record in records[::3]:
+        record["mae"] = 123.0
+    samples.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    app = make_app(tmp_path / "m1", tmp_path / "m2")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.comparison is not None
+        lines = screen_text(app).splitlines()
+        start = next(i for i, line in enumerate(lines) if "A acc" in line and "B acc" in line)
+        rows = [line.split()[:3] for line in lines[start + 1 :] if "polymer" in line]
+        # Sorted by the change, largest drop first: inf -> 123 (an mae lower is better).
+        assert rows[0] == ["-inf", "inf", "123.000"]
+        assert any(re.fullmatch(r"0\.000", r[0]) and r[1] == r[2] != "inf" for r in rows)
+        assert all(re.fullmatch(r"-?(\d+\.\d{3}|inf|nan)", cell) for r in rows for cell in r)
+        assert app.return_code is None

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from evaltui.app.display import fraction_text
 from evaltui.app.tables import DataTable
 from evaltui.data.compare import CLASSES, Comparison, compare_runs
 from evaltui.data.sanitize import one_line, one_line_expr, one_line_middle
@@ -67,18 +68,17 @@ FRACTION_DECIMALS = 3
 """Rates are fractions with three decimals on every screen (0.750), as filters write them."""
 
 
-def fraction_expr(column: str) -> pl.Expr:
-    """A rate (0–1) or a change of rates with exactly three decimals, right-aligned.
+def fraction_column(rows: pl.DataFrame, column: str, header: str) -> pl.Series:
+    """A rate (0–1), a mean score or a change of them as text with exactly three decimals, right-
+    aligned under ``header`` (as the prompt table's: :func:`~evaltui.app.display.fraction_text`).
 
-    A fixed-scale Decimal renders as ``0.750`` and ``0.625`` alike (a float shows ``0.75`` beside
-    ``0.625``, and a narrow column cut ``-0.625`` to ``-0.62``).
+    ``0.750`` beside ``0.625`` (a float showed ``0.75``), and ``inf``/``nan`` for a continuous
+    score's non-finite means (an mae of Infinity): a fixed-scale Decimal cannot hold those, and
+    the cast raised, which ended the app on opening the comparison.
     """
-    return (
-        pl.col(column)
-        .round(FRACTION_DECIMALS)
-        .cast(pl.Decimal(12, FRACTION_DECIMALS))
-        .alias(column)
-    )
+    text = rows.select(fraction_text(column)).to_series()
+    width = max(len(header), int(text.str.len_chars().max() or 0))  # type: ignore[arg-type]
+    return text.str.pad_start(width).alias(header)
 
 
 def signed(value: float) -> str:
@@ -92,11 +92,12 @@ def prompt_width(terminal_width: int) -> int:
 
 def display_frame(rows: pl.DataFrame, width: int) -> pl.DataFrame:
     """The table's frame: numbers in one format per column, text made one safe line."""
-    exprs = []
+    exprs: list[pl.Expr | pl.Series] = []
     for column in COLUMNS:
         if column.kind == "rate":
-            expr = fraction_expr(column.source)
-        elif column.kind == "prompt":
+            exprs.append(fraction_column(rows, column.source, column.header))
+            continue
+        if column.kind == "prompt":
             expr = one_line_expr(column.source, width)
         elif column.kind == "text":
             expr = one_line_expr(column.source, 24)

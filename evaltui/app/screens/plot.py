@@ -180,6 +180,14 @@ def legend_text(figure: Figure, width: int, lines: int) -> Text:
     return legend
 
 
+def not_accuracy_note(runs: list[str]) -> str:
+    """The note naming the runs a plot on a 0–1 accuracy axis leaves out (empty: none)."""
+    if not runs:
+        return ""
+    names = ", ".join(one_line_middle(str(run), LABEL_WIDTH) for run in runs)
+    return f"not shown (score not an accuracy): {names}"
+
+
 class PlotScreen(Screen[None]):
     """Histograms and a scatter for the rows the table shows now (or for one prompt)."""
 
@@ -408,12 +416,7 @@ class PlotScreen(Screen[None]):
         unit = "correct of n samples" if "/" in bins.labels[0] else "pass rate"
         panel = Panel("", series, rate_ticks(bins), yticks, top, True)
         title = f"{KINDS['accuracy']} · {scope}"
-        note = (
-            "not shown (score not an accuracy): "
-            + ", ".join(one_line_middle(str(run), LABEL_WIDTH) for run in other)
-            if other
-            else ""
-        )
+        note = not_accuracy_note(other)
         return Figure(
             "accuracy",
             title,
@@ -425,14 +428,20 @@ class PlotScreen(Screen[None]):
         )
 
     def scatter_figure(self, rows: pl.DataFrame, scope: str, clip: bool) -> Figure:
+        # Accuracy on a 0–1 axis, as the histogram: only runs whose score is an accuracy (an
+        # mae of inf made plotext raise, a bleu of 19.7 fell off the axis); the others named.
+        other = [run for run, kind in run_kinds(rows).items() if not kind.accuracy]
+        if other:
+            rows = rows.filter(~pl.col("run").is_in(other))
         both = rows.select("run", "avg_gen_length", "average_accuracy").drop_nulls()
-        note = ""
+        note = not_accuracy_note(other)
         if clip and both.height:
             upper = float(both["avg_gen_length"].quantile(CLIP_QUANTILE) or 0)
             hidden = int((both["avg_gen_length"] > upper).sum())
             both = both.filter(pl.col("avg_gen_length") <= upper)
             if hidden:
-                note = f"{plural(hidden, 'prompt')} with mean length over {tick_label(round(upper))} not shown (c shows all)"
+                clipped = f"{plural(hidden, 'prompt')} with mean length over {tick_label(round(upper))} not shown (c shows all)"
+                note = (note + " · " if note else "") + clipped
         if both.height > MAX_POINTS:
             both = both.sample(MAX_POINTS, seed=0)
             note = (note + " · " if note else "") + f"a sample of {MAX_POINTS:,} prompts"
