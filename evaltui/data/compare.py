@@ -91,14 +91,15 @@ class Comparison:
     def headline(self) -> str:
         low, high = self.ci
         unit = " pts" if self.accuracy else ""
-        what = "" if self.accuracy else f" in mean {self._metric_words()}"
+        what = "" if self.accuracy else f" in mean {self.metric_words()}"
         return (
             f"{one_line(self.run_b, 60)} vs {one_line(self.run_a, 60)}{what}: "
             f"{self._amount(self.delta)}{unit}, 95% CI [{self._amount(low)}, {self._amount(high)}], "
             f"p = {self.p_value:.3g} ({self.test}; {self.joined.height:,} prompts in both runs)"
         )
 
-    def _metric_words(self) -> str:
+    def metric_words(self) -> str:
+        """The score compared, in words (``mae (lower is better)``; ``score`` when unnamed)."""
         kind = self.kind_b or self.kind_a
         name = one_line(kind.metric, 40) if kind is not None and kind.metric else "score"
         if self.lower_is_better:
@@ -181,7 +182,7 @@ class Comparison:
             ("largest improvements", self.improvements()),
         ):
             if frame.height:
-                what = "pass rate" if self.accuracy else f"mean {self._metric_words()}"
+                what = "pass rate" if self.accuracy else f"mean {self.metric_words()}"
                 lines.append(
                     f"{title} ({one_line(self.run_a, 60)} → {one_line(self.run_b, 60)} {what}):"
                 )
@@ -193,10 +194,7 @@ class Comparison:
                         f"{one_line(str(row['prompt_id']), 24)}  {one_line(row['prompt_a'], 60)}"
                     )
         if not self.judged:
-            lines.append(
-                "transitions: none (a run's score has no threshold for 'correct'; "
-                "give one with --correct-threshold)"
-            )
+            lines.append(f"transitions: {NOT_JUDGED}")
             return "\n".join(lines)
         lines.append(f"transitions ({one_line(self.run_a, 60)} → {one_line(self.run_b, 60)}):")
         lines.append("            " + "".join(f"{c:>8}" for c in CLASSES))
@@ -208,6 +206,12 @@ class Comparison:
     def judged(self) -> bool:
         """Both runs have a notion of "correct" (never/flaky/always transitions make sense)."""
         return all(k is None or k.threshold is not None for k in (self.kind_a, self.kind_b))
+
+
+#: Why a comparison has no never/flaky/always transitions (the CLI and the app say it alike).
+NOT_JUDGED = (
+    "none (a run's score has no threshold for 'correct'; give one with --correct-threshold)"
+)
 
 
 def mcnemar_exact(b: int, c: int) -> float:

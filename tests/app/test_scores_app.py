@@ -234,4 +234,11 @@ async def test_comparing_runs_whose_mean_mae_is_infinite(tmp_path: Path, make_ap
         assert rows[0] == ["-inf", "inf", "123.000"]
         assert any(re.fullmatch(r"0\.000", r[0]) and r[1] == r[2] != "inf" for r in rows)
         assert all(re.fullmatch(r"-?(\d+\.\d{3}|inf|nan)", cell) for r in rows for cell in r)
+        # An mae is no accuracy and has no "correct": the headline names it, and no matrix of
+        # never/flaky/always (it called every prompt flaky).
+        head = str(screen.query_one("#compare-headline", Static).render())
+        assert head.startswith("B − A mean mae (lower is better): "), head
+        matrix = str(screen.query_one("#compare-transitions", Static).render())
+        assert matrix.startswith("transitions: none") and "flaky" not in matrix, matrix
+        assert "prompts in both runs" in screen_text(app)  # the counts beside it stay shown
         assert app.return_code is None

@@ -8,6 +8,7 @@ Every string from the input (run labels, prompt text, prompt ids) reaches the sc
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -24,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from evaltui.app.display import fraction_text
 from evaltui.app.tables import DataTable
-from evaltui.data.compare import CLASSES, Comparison, compare_runs
+from evaltui.data.compare import CLASSES, NOT_JUDGED, Comparison, compare_runs
 from evaltui.data.sanitize import one_line, one_line_expr, one_line_middle
 from evaltui.data.wording import plural
 
@@ -108,10 +109,11 @@ def display_frame(rows: pl.DataFrame, width: int) -> pl.DataFrame:
 
 
 def headline(comparison: Comparison) -> str:
-    """The overall change of B's accuracy against A's, its interval and test."""
+    """The overall change of B's accuracy (or mean score) against A's, its interval and test."""
     low, high = comparison.ci
+    what = "accuracy" if comparison.accuracy else f"mean {comparison.metric_words()}"
     return (
-        f"B − A accuracy: {signed(comparison.delta)} · 95% CI [{signed(low)}, {signed(high)}] · "
+        f"B − A {what}: {signed(comparison.delta)} · 95% CI [{signed(low)}, {signed(high)}] · "
         f"p = {comparison.p_value:.3g}"
     )
 
@@ -140,6 +142,10 @@ def counts_text(comparison: Comparison) -> str:
 
 def transitions_text(comparison: Comparison) -> str:
     """The 3 × 3 matrix of prompt classes: A's class (rows) → B's class (columns)."""
+    if not comparison.judged:  # every prompt would be "flaky": a score with no "correct"
+        # Wrapped to the matrix's width: on one line it took the counts' place beside it.
+        reason = textwrap.wrap(NOT_JUDGED.removeprefix("none "), 32)
+        return "\n".join(["transitions: none", *reason])
     lines = ["A ↓  B →" + "".join(f"{c:>8}" for c in CLASSES)]
     for row in comparison.transitions.iter_rows(named=True):
         lines.append(f"{row['from']:<8}" + "".join(f"{row[c]:>8,}" for c in CLASSES))
