@@ -32,10 +32,12 @@ LISTED = 5
 
 
 def difficulty_expr(suffix: str = "") -> pl.Expr:
-    """never / flaky / always solved (null when unscored) from ``n_correct`` and ``n_scored``."""
+    """never / flaky / always solved from ``n_correct`` and ``n_scored``: null when unscored, and
+    when the score has no "correct" (``n_correct`` null: a continuous score without a threshold,
+    which fell through to "flaky")."""
     c, n = pl.col(f"n_correct{suffix}"), pl.col(f"n_scored{suffix}")
     return (
-        pl.when(n == 0)
+        pl.when((n == 0) | c.is_null())
         .then(None)
         .when(c == 0)
         .then(pl.lit("never"))

@@ -241,4 +241,6 @@ async def test_comparing_runs_whose_mean_mae_is_infinite(tmp_path: Path, make_ap
         matrix = str(screen.query_one("#compare-transitions", Static).render())
         assert matrix.startswith("transitions: none") and "flaky" not in matrix, matrix
         assert "prompts in both runs" in screen_text(app)  # the counts beside it stay shown
+        assert screen.comparison.joined["class_a"].null_count() == screen.comparison.joined.height
+        assert not [line for line in lines if "polymer" in line and "flaky" in line]
         assert app.return_code is None
