@@ -228,7 +228,8 @@ async def test_comparing_runs_whose_mean_mae_is_infinite(tmp_path: Path, make_ap
         screen = app.screen
         assert isinstance(screen, CompareScreen) and screen.comparison is not None
         lines = screen_text(app).splitlines()
-        start = next(i for i, line in enumerate(lines) if "A acc" in line and "B acc" in line)
+        # Means of an mae, not accuracies: headed so.
+        start = next(i for i, line in enumerate(lines) if "A mean" in line and "B mean" in line)
         rows = [line.split()[:3] for line in lines[start + 1 :] if "polymer" in line]
         # Sorted by the change, largest drop first: inf -> 123 (an mae lower is better).
         assert rows[0] == ["-inf", "inf", "123.000"]

@@ -56,6 +56,13 @@ COLUMNS = [
     Column("count_b", "B gens", "raw"),
     Column("prompt_id", "id", "text"),
 ]
+
+
+def header_of(column: Column, accuracy: bool) -> str:
+    """``column``'s heading: a run's rate is its mean score when that score is no accuracy."""
+    return column.header if accuracy else column.header.replace(" acc", " mean")
+
+
 LABEL_WIDTH = 40
 """Cells a run label gets in the headline and the pair picker (cut in the middle)."""
 ONLY = {
@@ -91,12 +98,13 @@ def prompt_width(terminal_width: int) -> int:
     return max(20, min(60, terminal_width - 46))
 
 
-def display_frame(rows: pl.DataFrame, width: int) -> pl.DataFrame:
+def display_frame(rows: pl.DataFrame, width: int, accuracy: bool = True) -> pl.DataFrame:
     """The table's frame: numbers in one format per column, text made one safe line."""
     exprs: list[pl.Expr | pl.Series] = []
     for column in COLUMNS:
+        header = header_of(column, accuracy)
         if column.kind == "rate":
-            exprs.append(fraction_column(rows, column.source, column.header))
+            exprs.append(fraction_column(rows, column.source, header))
             continue
         if column.kind == "prompt":
             expr = one_line_expr(column.source, width)
@@ -104,7 +112,7 @@ def display_frame(rows: pl.DataFrame, width: int) -> pl.DataFrame:
             expr = one_line_expr(column.source, 24)
         else:
             expr = pl.col(column.source)
-        exprs.append(expr.alias(column.header))
+        exprs.append(expr.alias(header))
     return rows.select(exprs)
 
 
@@ -240,7 +248,8 @@ class CompareScreen(Screen[None]):
 
     def status_text(self) -> str:
         column, descending = self.sort
-        header = next((c.header for c in COLUMNS if c.source == column), column)
+        accuracy = self.comparison is None or self.comparison.accuracy
+        header = next((header_of(c, accuracy) for c in COLUMNS if c.source == column), column)
         order = "↓" if descending else "↑"
         if column == "delta":
             order += " (largest gain first)" if descending else " (largest drop first)"
@@ -262,7 +271,11 @@ class CompareScreen(Screen[None]):
         old = self.current_table()
         cursor_column = old.cursor_column if old is not None else 0
         table = DataTable(
-            data=display_frame(self.rows, prompt_width(self.size.width or self.app.size.width)),
+            data=display_frame(
+                self.rows,
+                prompt_width(self.size.width or self.app.size.width),
+                self.comparison.accuracy,
+            ),
             render_markup=False,
             cursor_type="cell",
             zebra_stripes=True,
