@@ -168,10 +168,11 @@ class Thresholds:
 
 
 def tail_measures_exprs(column: str = "gen") -> list[pl.Expr]:
-    """:data:`MEASURE_COLUMNS` but ``gen_chars``, from the text (null text: null); each reads at
-    most the last :data:`MEASURED_TAIL` characters, so the text's tail gives the same values.
-    ``has_answer`` reads the format's own ``extracted``: take the measures before the loader
-    fills it from the text."""
+    """:data:`MEASURE_COLUMNS` but ``gen_chars`` and ``ngram_diversity`` (see
+    :func:`ngram_diversity`), from the text (null text: null); each reads at most the last
+    :data:`MEASURED_TAIL` characters, so the text's tail gives the same values. ``has_answer``
+    reads the format's own ``extracted``: take the measures before the loader fills it from the
+    text."""
     text = pl.col(column)
     tail = text.str.slice(-TAIL_CHARS)
     probe = tail.str.slice(-PROBE_CHARS)
@@ -181,29 +182,22 @@ def tail_measures_exprs(column: str = "gen") -> list[pl.Expr]:
         .then(tail.str.count_matches(probe, literal=True))
         .otherwise(pl.lit(1, dtype=pl.UInt32))
     )
-    # Words split on spaces and n-grams as sums of shifted word hashes: strings are never built
-    # per n-gram (a hash collision can only make a text look more diverse, never flag it).
-    words = text.str.slice(-DIVERSITY_CHARS).str.split(" ").list.eval(pl.element().hash())
-    gram = pl.element()
-    for i, factor in enumerate(_GRAM_FACTORS[1:NGRAM], start=1):
-        gram = gram + pl.element().shift(-i) * factor
-    grams = words.list.eval(gram.drop_nulls())
-    diversity = pl.when(grams.list.len() >= MIN_NGRAMS).then(
-        grams.list.n_unique() / grams.list.len()
-    )
     return [
         repeats.cast(pl.UInt32).alias("tail_repeats"),
-        diversity.cast(pl.Float32).alias("ngram_diversity"),
         has_answer_expr(final_answer_marked_expr(column)),
     ]
 
 
 def ngram_diversity(texts: pl.Series) -> pl.Series:
-    """``ngram_diversity`` of each text, the very values of :func:`tail_measures_exprs`' per-text
-    expression (a ``list.eval`` evaluated once per text: ~6-7 ms for a followed update's 128
-    texts), from all the texts' words at once: each word's hash, each n-gram's sum of the
-    shifted hashes (numpy's wrapping uint64, as polars'), and per text its distinct n-grams
-    counted in a row of a grid sorted row by row (~3-4 ms)."""
+    """``ngram_diversity`` of each text: the share of distinct word :data:`NGRAM`-grams in its
+    last :data:`DIVERSITY_CHARS` characters (words split on spaces), null below
+    :data:`MIN_NGRAMS` n-grams or without text. N-grams are sums of shifted word hashes, never
+    strings (a hash collision can only make a text look more diverse, never flag it).
+
+    From all the texts' words at once: each word's hash, each n-gram's sum of the shifted hashes
+    (numpy's wrapping uint64, as polars'), and per text its distinct n-grams counted in a row of
+    a grid sorted row by row (~3-4 ms for a followed update's 128 texts, against ~6-7 ms for a
+    ``list.eval`` per text, the expression the tests hold it equal to)."""
     words = texts.str.slice(-DIVERSITY_CHARS).str.split(" ")
     counts = words.list.len().fill_null(0).to_numpy().astype(np.int64)
     hashes = words.drop_nulls().explode().hash().to_numpy()
@@ -294,7 +288,6 @@ def _measured(frame: pl.DataFrame, column: str, *, answers: bool) -> pl.DataFram
     parts = []
     tail_parts = []
     exprs = tail_measures_exprs(column)
-    del exprs[1]  # ngram_diversity: from all the texts' words at once (below)
     if answers:
         exprs = [
             exprs[0],

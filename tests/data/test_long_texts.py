@@ -44,6 +44,7 @@ from evaltui.data.triage import (
     tail_measures_exprs,
     with_text_measures,
 )
+from tests.data.test_triage import per_text_diversity
 
 WORDS = [
     "the",
@@ -115,6 +116,7 @@ def _plain_measures(texts: list[str | None], extracted: list[str | None]) -> pl.
     frame = pl.DataFrame(
         {"gen": texts, "extracted": extracted}, schema={"gen": pl.String, "extracted": pl.String}
     )
+    repeats, has_answer = tail_measures_exprs("gen")
     return frame.select(
         pl.col("gen")
         .str.strip_chars()
@@ -122,7 +124,9 @@ def _plain_measures(texts: list[str | None], extracted: list[str | None]) -> pl.
         .fill_null(0)
         .cast(pl.UInt32)
         .alias("gen_chars"),
-        *tail_measures_exprs("gen"),
+        repeats,
+        per_text_diversity("gen"),
+        has_answer,
     )
 
 

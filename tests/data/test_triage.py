@@ -14,6 +14,10 @@ from evaltui.data.extract import fill_extracted
 from evaltui.data.loader import LoadOptions, load
 from evaltui.data.schema import conform
 from evaltui.data.triage import (
+    _GRAM_FACTORS,
+    DIVERSITY_CHARS,
+    MIN_NGRAMS,
+    NGRAM,
     STATS_FLAG_COLUMNS,
     Thresholds,
     generation_flags,
@@ -21,7 +25,6 @@ from evaltui.data.triage import (
     prompt_flag_table,
     render_triage,
     run_triage,
-    tail_measures_exprs,
     with_measures_and_answers,
     with_text_measures,
 )
@@ -140,9 +143,23 @@ def test_repetition_loop_by_repeated_tail_and_by_low_ngram_diversity() -> None:
     assert flags([{"gen": varied_loop}], max_ngram_diversity=0.6)["repetition"].to_list() == [True]
 
 
+def per_text_diversity(column: str) -> pl.Expr:
+    """``ngram_diversity`` as a ``list.eval`` per text (what the loader computed before): words
+    split on spaces, n-grams as sums of shifted word hashes."""
+    words = pl.col(column).str.slice(-DIVERSITY_CHARS).str.split(" ").list.eval(pl.element().hash())
+    gram = pl.element()
+    for i, factor in enumerate(_GRAM_FACTORS[1:NGRAM], start=1):
+        gram = gram + pl.element().shift(-i) * factor
+    grams = words.list.eval(gram.drop_nulls())
+    diversity = pl.when(grams.list.len() >= MIN_NGRAMS).then(
+        grams.list.n_unique() / grams.list.len()
+    )
+    return diversity.cast(pl.Float32).alias("ngram_diversity")
+
+
 def test_ngram_diversity_equals_the_per_text_expression() -> None:
     """The loader's diversity (every text's words at once, numpy) has the very values of the
-    per-text expression (``tail_measures_exprs``: a ``list.eval`` per text), null where that is:
+    per-text expression (a ``list.eval`` per text), null where that is:
     no text, too few words, and every odd spacing, script and length around the limits; alone,
     in a few rows and in the loader's slices of rows."""
     rng = random.Random(7)
@@ -156,7 +173,7 @@ def test_ngram_diversity_equals_the_per_text_expression() -> None:
         {"gen": texts, "extracted": [None] * len(texts)},
         schema={"gen": pl.String, "extracted": pl.String},
     )
-    expected = frame.select(tail_measures_exprs("gen")[1]).to_series()
+    expected = frame.select(per_text_diversity("gen")).to_series()
     got = with_text_measures(frame)["ngram_diversity"]
     assert got.dtype == expected.dtype == pl.Float32
     assert got.to_list() == expected.to_list()
@@ -164,7 +181,7 @@ def test_ngram_diversity_equals_the_per_text_expression() -> None:
     assert got.null_count() > 2 and got.drop_nulls().n_unique() > 10
     for rows in ([0], [1, 2], [12, 7], [3, 4, 5, 6], [], [0, 0, 9]):
         some = frame["gen"].gather(rows)
-        want = frame[rows].select(tail_measures_exprs("gen")[1]).to_series()
+        want = frame[rows].select(per_text_diversity("gen")).to_series()
         assert ngram_diversity(some).to_list() == want.to_list(), rows
 
 
