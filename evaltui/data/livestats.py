@@ -244,10 +244,9 @@ class LiveStats:
         a prompt already there."""
         assert self.table is not None
         firsts = _first_rows(rows.with_row_index(_ROW, offset=start))
-        keys = firsts.select(KEYS).rows()
-        known = self._keys()
-        if any(key in known for key in keys):
+        if self.has_any(firsts):
             return None
+        keys = firsts.select(KEYS).rows()
         max_n = max(self.max_n, _max(firsts["_scored"]))
         table = _with_max_n(self.table, self.max_n, max_n)
         if rows.height:
@@ -264,7 +263,7 @@ class LiveStats:
             table = pl.concat([table, stats], how="vertical")
             if table.n_chunks() > _MAX_CHUNKS:
                 table = table.rechunk()
-        known.update(keys)
+        self._keys().update(keys)
         self.table, self.max_n = table, max_n
         self.recomputed = len(keys)
         self.appended += 1
