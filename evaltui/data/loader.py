@@ -313,6 +313,10 @@ class _FileState:
     """Headless, the ``gen`` column until the file is counted, kept apart from :attr:`frame`
     (whose ``gen`` is then null): see :func:`read_apart`."""
 
+    def text(self) -> pl.Series:
+        """The file's generations' text: :attr:`texts` when kept apart, else the frame's."""
+        return self.frame.get_column("gen") if self.texts is None else self.texts
+
 
 def _identity(path: Path) -> FileIdentity | None:
     try:
@@ -752,7 +756,7 @@ class _Load:
         path = counter.path
         lengths = count_in_batches(
             counter,
-            state.frame.get_column("gen") if state.texts is None else state.texts,
+            state.text(),
             batch_chars=self.options.batch_for(counter.path),
             on_batch=on_batch,
             cancelled=self.lengths_stopped,
@@ -821,7 +825,7 @@ class _Load:
         for state in self.fast_counted:
             if self.lengths_stopped():
                 return False
-            texts = state.frame.get_column("gen") if state.texts is None else state.texts
+            texts = state.text()
             if texts.null_count() == len(texts) and len(texts):  # headless: text already dropped
                 frame, _errors, _notes = read_input(state.input, state.reader, self.options.read)
                 texts = frame.get_column("gen")
