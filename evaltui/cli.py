@@ -151,6 +151,14 @@ def fail(message: str, code: int = EXIT_USAGE) -> int:
     return code
 
 
+def cannot_write(target: object, exc: OSError) -> int:
+    """The error for an output that could not be written. A reader that went away
+    (``evaltui export … -o - | head``) is not one: :func:`main` ends quietly."""
+    if isinstance(exc, BrokenPipeError):
+        raise exc
+    return fail(f"cannot write {target}: {exc.strerror or exc}", EXIT_FAILURE)
+
+
 def run_load(paths: list[str], options: Any, *, quiet: bool = False) -> Any:
     """Load with a rich progress bar on stderr when it is a terminal; returns the LoadResult."""
     from evaltui.data.loader import load
@@ -378,7 +386,7 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     try:
         write_combined_json(result.stats, output)
     except OSError as exc:
-        return fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_FAILURE)
+        return cannot_write(output, exc)
     if not args.quiet:
         print_summary(result, output)
     if args.table is not None:
@@ -492,11 +500,15 @@ class VisibleStream:
         return getattr(self.unsanitized, name)
 
 
-def say(text: str) -> None:
-    """Print human-readable text built from input (a report, a table) on stdout, made visible."""
+def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
+    """Print human-readable text built from input (a report, a table), made visible: on stdout,
+    or on stderr when the command's data goes to stdout (``beside`` is ``-``), which then holds
+    the data alone (``evaltui compare … -o - | jq``)."""
+    from evaltui.data.export import is_stdout
     from evaltui.data.sanitize import visible
 
-    sys.stdout.write(visible(text))
+    stream = sys.stderr if beside is not None and is_stdout(beside) else sys.stdout
+    stream.write(visible(text))
 
 
 def num_proc_flag(argv: Sequence[str]) -> int | None:

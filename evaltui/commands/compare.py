@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evaltui.cli import (
-    EXIT_FAILURE,
     EXIT_OK,
     add_load_args,
+    cannot_write,
     fail,
     headless_load,
     say,
@@ -59,7 +59,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
         comparison = compare_runs(result.stats, run_a, run_b)
     except ValueError as exc:
         return fail(str(exc))
-    say(comparison.report() + "\n")
+    say(comparison.report() + "\n", beside=args.output)
     if args.output is not None:
         frame = comparison.joined
         try:
@@ -70,7 +70,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
                     write_json(frame.to_dicts(), args.output)
                 mark_output(args.output, "compare", runs=[run_a, run_b], prompts=frame.height)
         except OSError as exc:
-            return fail(f"cannot write {args.output}: {exc.strerror or exc}", EXIT_FAILURE)
+            return cannot_write(args.output, exc)
         if not args.quiet:
             print(
                 f"evaltui: wrote {frame.height:,} compared prompts to {args.output}",

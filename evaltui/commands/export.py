@@ -11,6 +11,7 @@ from evaltui.cli import (
     EXIT_FAILURE,
     EXIT_OK,
     add_load_args,
+    cannot_write,
     fail,
     headless_load,
 )
@@ -114,7 +115,9 @@ def cmd_export(argv: Sequence[str]) -> int:
         return fail(f"--where: {exc.message}{caret_lines(args.where, exc.position)}")
     try:
         summary = export_view(kind, view_stats, result.generations, result.files, args.output)
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        return cannot_write(args.output, exc)
+    except ValueError as exc:
         return fail(f"cannot write {args.output}: {exc}", EXIT_FAILURE)
     if not args.quiet:
         print(

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from evaltui.cli import EXIT_FAILURE, EXIT_OK, fail, input_paths, load_options
+from evaltui.cli import EXIT_FAILURE, EXIT_OK, cannot_write, fail, input_paths, load_options
 from evaltui.data.export import write_combined_json
 from evaltui.data.follow import Follower
 from evaltui.data.loader import LoadFailure, LoadResult
@@ -35,7 +35,7 @@ def follow_summarize(
         try:
             write_combined_json(result.stats, output)
         except OSError as exc:
-            fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_FAILURE)
+            cannot_write(output, exc)
             return False
         if not args.quiet:
             stamp = time.strftime("%H:%M:%S")

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from evaltui.cli import (
-    EXIT_FAILURE,
     EXIT_INTERRUPTED,
     EXIT_OK,
     add_load_args,
+    cannot_write,
     fail,
     input_paths,
     parsed_options,
@@ -215,12 +215,14 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         return compute_stats(generations, options)
 
     stats = rescored_stats(result.generations, rescored, compute)
+    target = args.output
     try:
-        write_combined_json(stats, args.output)
+        write_combined_json(stats, target)
         if args.generations is not None:
-            _write_generations(args.generations, verdict_columns(result.generations, rescored))
+            target = args.generations
+            _write_generations(target, verdict_columns(result.generations, rescored))
     except OSError as exc:
-        return fail(f"cannot write: {exc.strerror or exc}", EXIT_FAILURE)
+        return cannot_write(target, exc)
     if not args.quiet:
         print(_summary(stats, rescored, args.output), file=sys.stderr)
     if args.compare:
@@ -229,7 +231,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
 
         new_generations = with_new_scores(result.generations, rescored)
         new = compute(new_generations.drop("stored_accuracy", "score_status", "score_message"))
-        say(_compare(stored, new, rescored.scorer) + "\n")
+        say(_compare(stored, new, rescored.scorer) + "\n", beside=args.output)
     return EXIT_OK
 
 

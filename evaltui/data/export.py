@@ -135,12 +135,23 @@ def open_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
             yield handle
         return
     sys.stdout.flush()
-    if "b" in mode:
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-    else:
-        yield sys.stdout
-        sys.stdout.flush()
+    try:
+        if "b" in mode:
+            yield sys.stdout.buffer
+            sys.stdout.buffer.flush()
+        else:
+            yield sys.stdout
+            sys.stdout.flush()
+    except OSError as exc:
+        # The reader went away (`… -o - | head`). polars' writers say so in a plain OSError
+        # ("Broken pipe (os error 32)"): it becomes the BrokenPipeError Python's own writes raise.
+        if not isinstance(exc, BrokenPipeError) and str(exc).endswith(_RUST_EPIPE):
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE)) from exc
+        raise
+
+
+#: How a Rust ``io::Error`` of EPIPE ends when polars turns it into an OSError.
+_RUST_EPIPE = f"(os error {errno.EPIPE})"
 
 
 def write_with(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -90,3 +91,17 @@ def test_runs_are_named_by_a_unique_part_of_their_label(
         main(["export", str(tmp_path), "--run", "06-02", "--records", "-o", str(out), *common]) == 0
     )
     assert len(out.read_text().splitlines()) == 4
+
+
+def test_with_the_comparison_on_stdout_stdout_holds_it_alone(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`evaltui compare … -o - | jq`: the report goes to stderr, stdout is the JSON alone (the
+    report came first on stdout, and the JSON could not be parsed)."""
+    write_jsonl(tmp_path / "d" / "old" / "r.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    write_jsonl(tmp_path / "d" / "new" / "r.jsonl", [rec(f"p{i}", i == 0) for i in range(3)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["compare", str(tmp_path / "d"), "--runs", "old", "new", "-o", "-", *common]) == 0
+    out, err = capsys.readouterr()
+    assert [row["prompt_a"] for row in json.loads(out)] == ["p0", "p1", "p2"]
+    assert "McNemar" in err and "improved 0 · regressed 2 · unchanged 1" in err

@@ -143,6 +143,31 @@ def test_missing_input_exits_2_with_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "x.json").exists()
 
 
+@pytest.mark.parametrize(
+    "command", [["summarize"], ["export", "--records"], ["export", "--as", "csv"]]
+)
+def test_a_reader_that_leaves_the_pipe_is_not_an_error(command: list[str], tmp_path: Path) -> None:
+    """`evaltui summarize … -o - | head`: head goes away after a few bytes; evaltui stops
+    without an error message (it said "cannot write -: Broken pipe")."""
+    rows = [
+        {"prompt": f"prompt {i} " + "x" * 200, "gen": "an answer", "answer": "1", "accuracy": i % 2}
+        for i in range(3000)
+    ]  # far more than a pipe holds (64 KiB), whatever is written
+    write_jsonl(tmp_path / "evals" / "inference_0.jsonl", rows)
+    options = ["-o", "-", "-q", "--cache-dir", str(tmp_path / "cache")]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evaltui.cli", *command, str(tmp_path / "evals"), *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10)
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert stderr == ""
+
+
 def test_atomic_write_never_leaves_half_a_file(tmp_path: Path, monkeypatch: Any) -> None:
     target = tmp_path / "combined.json"
     target.write_text("previous content")
