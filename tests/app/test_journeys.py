@@ -408,6 +408,25 @@ async def test_bad_lines_in_order_and_whole(evals: Path, options: Any) -> None:
         assert "END" in shown  # not cut at the screen width
 
 
+async def test_bad_lines_opened_while_loading_fill_in(
+    evals: Path, options: Any, gate: threading.Event
+) -> None:
+    """`b` pressed before the files are read: the screen said "still loading" for ever; it now
+    shows what is known and fills in when the load ends."""
+    app = EvalApp([str(evals)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        assert isinstance(app.screen, ProblemsScreen)
+        assert text_of(app, "#problems Static") == "still loading: nothing read yet"
+        gate.set()
+        await settle(pilot)
+        await pilot.pause(0.6)  # the screen's next look
+        shown = text_of(app, "#problems Static")
+        assert shown.startswith("2 bad lines (counted, not used)\n")
+        assert "model_a/samples.jsonl:25: not valid JSON" in shown and "so far" not in shown
+
+
 def test_a_mistyped_path_fails_before_the_app_starts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,42 +12,73 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from evaltui.data.sanitize import one_line
+from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
+    from evaltui.data.loader import LoadResult
 
 MAX_LISTED = 5000
 LINE_LIMIT = 2000
+#: Seconds between looks at the app's result (a load or a followed update may bring more).
+RECHECK = 0.5
 
 
 class ProblemsScreen(Screen[None]):
+    """Opened while files are still read (or followed), it shows what is known so far and
+    keeps up: every new result is shown within :data:`RECHECK` seconds."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="problems_back"),
         Binding("q", "app.pop_screen", "Back", id="problems_back_q"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown_result: LoadResult | None = None
+        self.shown: tuple[int, str | None, bool] | None = None
+        """What the text was made from, beside :attr:`shown_result`: how many bad lines, the
+        load error, whether the load was still running."""
+
     def compose(self) -> ComposeResult:
+        with VerticalScroll(id="problems"):
+            yield Static(id="problems-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_news()
+        self.set_interval(RECHECK, self.show_news)
+
+    def show_news(self) -> None:
         app = cast("EvalApp", self.app)
         result = app.result
-        lines: list[str] = []
-        if result is None:
-            lines.append(app.load_error or "still loading")
-        else:
-            lines.append(f"{len(result.errors):,} bad lines (counted, not used)")
-            # In file order, line by line (readers and threads report them in any order); each
-            # whole, wrapped at the screen's width.
-            errors = sorted(result.errors, key=lambda e: (e.source, e.line or 0))
-            lines.extend(one_line(str(e), LINE_LIMIT) for e in errors[:MAX_LISTED])
-            if len(result.errors) > MAX_LISTED:
-                lines.append(f"… and {len(result.errors) - MAX_LISTED:,} more")
-            skipped = result.skipped_files
-            lines.append("")
-            lines.append(f"{len(skipped):,} files skipped")
-            lines.extend(one_line(f"{f.source}: {f.skipped}", LINE_LIMIT) for f in skipped)
-            if result.notes:
-                lines.append("")
-                lines.append("notes")
-                lines.extend(one_line(n, LINE_LIMIT) for n in result.notes)
-        with VerticalScroll(id="problems"):
-            yield Static(Text("\n".join(lines)))
-        yield Footer()
+        now = (len(result.errors) if result else 0, app.load_error, app.loading)
+        if result is self.shown_result and now == self.shown:
+            return
+        self.shown_result, self.shown = result, now
+        text = "\n".join(problem_lines(app.result, app.load_error, app.loading))
+        self.query_one("#problems-text", Static).update(Text(text))
+
+
+def problem_lines(result: LoadResult | None, error: str | None, loading: bool) -> list[str]:
+    """Bad lines in file order, then skipped files, then notes; what is known so far while
+    ``loading``."""
+    if result is None:
+        return [error or "still loading: nothing read yet"]
+    so_far = " so far (still loading)" if loading else ""
+    lines = [f"{plural(len(result.errors), 'bad line')} (counted, not used){so_far}"]
+    # In file order, line by line (readers and threads report them in any order); each whole,
+    # wrapped at the screen's width.
+    errors = sorted(result.errors, key=lambda e: (e.source, e.line or 0))
+    lines.extend(one_line(str(e), LINE_LIMIT) for e in errors[:MAX_LISTED])
+    if len(result.errors) > MAX_LISTED:
+        lines.append(f"… and {len(result.errors) - MAX_LISTED:,} more")
+    skipped = result.skipped_files
+    lines.append("")
+    lines.append(f"{plural(len(skipped), 'file')} skipped")
+    lines.extend(one_line(f"{f.source}: {f.skipped}", LINE_LIMIT) for f in skipped)
+    if result.notes:
+        lines.append("")
+        lines.append("notes")
+        lines.extend(one_line(n, LINE_LIMIT) for n in result.notes)
+    return lines
