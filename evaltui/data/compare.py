@@ -327,6 +327,19 @@ def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) 
     )
 
 
+def prompts_in_common(stats: pl.DataFrame, run: str) -> dict[str, int]:
+    """For each other run, how many of ``run``'s prompts it has too (by prompt id, as
+    :func:`compare_runs` joins them); a run with none is absent."""
+    ids = stats.filter(pl.col("run") == run).select("prompt_id")
+    common = (
+        stats.filter(pl.col("run") != run)
+        .join(ids, on="prompt_id", how="semi")
+        .group_by("run")
+        .agg(pl.col("prompt_id").n_unique())
+    )
+    return dict(zip(common["run"].to_list(), common["prompt_id"].to_list(), strict=True))
+
+
 def default_runs(stats: pl.DataFrame) -> tuple[str, str]:
     """The two runs to compare when the user named none: exactly two must be loaded."""
     runs = stats["run"].unique(maintain_order=True).to_list()

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from evaltui.app.app import EvalApp
 from evaltui.app.screens.compare import CompareScreen, RunPairScreen
@@ -27,6 +27,7 @@ from evaltui.app.screens.plot import CORRECT, WRONG, PlotScreen
 from evaltui.app.screens.prompt import PromptScreen
 from evaltui.app.screens.summary import SummaryScreen
 from tests.app.conftest import settle
+from tests.conftest import write_jsonl
 
 FIXTURE = next((Path(__file__).parents[1] / "fixtures/formats/inspect_ai/logs_json").glob("*.json"))
 LONG_A = "meta-llama/Meta-Llama-3.1-70B-Instruct"
@@ -272,8 +273,37 @@ async def test_the_pickers_second_question_is_whole_with_a_long_baseline(
         shown = screen_text(app)
         question = app.screen.query_one("#pair-prompt", Static).render()
         lines = str(question).splitlines()
-        assert any(LONG_A in line for line in lines) and "B" in lines[-1]
+        assert any(LONG_A in line for line in lines) and "Pick B" in lines[1]
         assert all(line in shown for line in lines), lines  # every line whole on screen
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_b_is_offered_with_its_prompts_in_common_with_a(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """Picking B after A: each run says how many of A's prompts it has (compare joins on them),
+    most first; a run with none (another benchmark) is last, not first to be picked by enter."""
+    for model, prompts in (("other-bench", range(20, 24)), ("A", range(6)), ("B", range(3))):
+        rows = [{"prompt": f"q{p}", "gen": "x", "answer": "1", "accuracy": 1.0} for p in prompts]
+        write_jsonl(tmp_path / "runs" / model / "s.jsonl", rows)
+    app = make_app(tmp_path / "runs")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, RunPairScreen)
+        options = picker.query_one("#pair-options", OptionList)
+        names = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        await pilot.press(*["down"] * names.index("A"), "enter")  # A
+        await settle(pilot)
+        offered = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert offered == ["3 · B", "0 · other-bench"]
+        assert "in common with A" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        assert (app.screen.run_a, app.screen.run_b) == ("A", "B")
 
 
 async def test_compare_with_two_runs_needs_no_picker(tmp_path: Path, make_app: Any) -> None:

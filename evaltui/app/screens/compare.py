@@ -25,7 +25,13 @@ from textual.widgets.option_list import Option
 
 from evaltui.app.display import fraction_text
 from evaltui.app.tables import DataTable
-from evaltui.data.compare import CLASSES, NOT_JUDGED, Comparison, compare_runs
+from evaltui.data.compare import (
+    CLASSES,
+    NOT_JUDGED,
+    Comparison,
+    compare_runs,
+    prompts_in_common,
+)
 from evaltui.data.sanitize import one_line, one_line_expr, one_line_middle
 from evaltui.data.wording import plural
 
@@ -339,7 +345,9 @@ class CompareScreen(Screen[None]):
             if pair is not None and pair != (self.run_a, self.run_b):
                 self.app.switch_screen(CompareScreen(*pair))
 
-        self.app.push_screen(RunPairScreen(run_names(cast("EvalApp", self.app))), chosen)
+        app = cast("EvalApp", self.app)
+        stats = app.result.stats if app.result is not None else None
+        self.app.push_screen(RunPairScreen(run_names(app), stats), chosen)
 
     def action_export(self) -> None:
         """Export the prompts shown (e.g. the regressed set), both runs' rows, like any view."""
@@ -373,11 +381,15 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
         Binding("q", "cancel", "Cancel", id="pair_cancel_q"),
     ]
 
-    def __init__(self, runs: list[str]) -> None:
+    def __init__(self, runs: list[str], stats: pl.DataFrame | None = None) -> None:
         super().__init__()
         self.runs = runs
+        self.stats = stats
+        """The loaded stats: B is offered with its prompts in common with A, most first."""
         self.first: str | None = None
         """The baseline, once picked."""
+        self.in_common: dict[str, int] = {}
+        """Once A is picked: each other run's prompts in common with it."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pair-dialog", classes="dialog"):
@@ -385,10 +397,21 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
             yield OptionList(*self.options(), id="pair-options")
 
     def options(self) -> list[Option]:
+        if self.first is None or self.stats is None:
+            return [
+                Option(Text(one_line_middle(run, 90)), id=f"run-{index}")
+                for index, run in enumerate(self.runs)
+            ]
+        # B: the runs sharing most prompts with A first (one sharing none compares nothing).
+        others = [(index, run) for index, run in enumerate(self.runs) if run != self.first]
+        others.sort(key=lambda pair: -self.in_common.get(pair[1], 0))
+        width = len(f"{max(self.in_common.values(), default=0):,}")
         return [
-            Option(Text(one_line_middle(run, 90)), id=f"run-{index}")
-            for index, run in enumerate(self.runs)
-            if run != self.first
+            Option(
+                Text(f"{self.in_common.get(run, 0):>{width},} · {one_line_middle(run, 90)}"),
+                id=f"run-{index}",
+            )
+            for index, run in others
         ]
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -396,11 +419,14 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
         run = self.runs[index]
         if self.first is None:
             self.first = run
+            if self.stats is not None:
+                self.in_common = prompts_in_common(self.stats, run)
             # Two lines: on one, a long model name cut the question off at 80 columns.
             self.query_one("#pair-prompt", Label).update(
                 Text(
                     f"A (baseline) = {one_line_middle(run, LABEL_WIDTH)}\n"
                     "Compare with which run? Pick B, enter"
+                    + ("\n(prompts in common with A · run)" if self.stats is not None else "")
                 )
             )
             options = self.query_one("#pair-options", OptionList)
@@ -414,8 +440,11 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-def open_compare(app: App[int], runs: list[str], preferred: str | None) -> None:
-    """Compare two runs: with two loaded, those (``preferred`` as A); with more, the user picks."""
+def open_compare(
+    app: App[int], runs: list[str], preferred: str | None, stats: pl.DataFrame | None = None
+) -> None:
+    """Compare two runs: with two loaded, those (``preferred`` as A); with more, the user picks
+    (B among the runs sharing most prompts with A in ``stats``)."""
     if len(runs) < 2:
         app.notify("comparing needs two runs; one is loaded", markup=False)
         return
@@ -428,4 +457,4 @@ def open_compare(app: App[int], runs: list[str], preferred: str | None) -> None:
         if pair is not None:
             app.push_screen(CompareScreen(*pair))
 
-    app.push_screen(RunPairScreen(runs), chosen)
+    app.push_screen(RunPairScreen(runs, stats), chosen)

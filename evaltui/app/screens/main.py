@@ -768,7 +768,9 @@ class MainScreen(Screen[None]):
             return
         from evaltui.app.screens.compare import open_compare
 
-        open_compare(self.app, runs, self.evalapp.wanted.run)
+        result = self.evalapp.result
+        stats = result.stats if result is not None else None
+        open_compare(self.app, runs, self.evalapp.wanted.run, stats)
 
     def action_rescore(self) -> None:
         """``R``: the re-score dialog (scorer; the current view's prompts or all)."""
