@@ -71,7 +71,7 @@ async def test_header_and_summary_screen_show_each_runs_score_kind(
         assert isinstance(app.screen, PlotScreen) and app.screen.last is not None
         assert app.screen.last.kind == "accuracy"
         note = text_of(app, "#plot-legend")
-        assert "not shown (score not an accuracy)" in note and "gpt-4o-mini" in note
+        assert "2 runs not shown (score not an accuracy)" in note and "gpt-4o-mini" in note
         assert all(y == 0 for s in app.screen.last.panels[0].series for y in s.y)
 
 
@@ -197,7 +197,7 @@ async def test_the_scatter_leaves_out_runs_whose_score_is_no_accuracy(
         assert sum(len(s.x) for s in series) == 13  # the two accuracy runs' prompts
         assert all(0 <= y <= 1 for s in series for y in s.y)
         note = text_of(app, "#plot-legend")
-        assert "not shown (score not an accuracy)" in note and "gpt-4o-mini" in note
+        assert "1 run not shown (score not an accuracy)" in note and "gpt-4o-mini" in note
         app.export_screenshot()  # drawn (plotext raised OverflowError here)
         assert app.return_code is None
 

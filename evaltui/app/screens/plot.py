@@ -184,8 +184,9 @@ def not_accuracy_note(runs: list[str]) -> str:
     """The note naming the runs a plot on a 0–1 accuracy axis leaves out (empty: none)."""
     if not runs:
         return ""
+    # The count first: a narrow screen cuts the names, never how many runs are left out.
     names = ", ".join(one_line_middle(str(run), LABEL_WIDTH) for run in runs)
-    return f"not shown (score not an accuracy): {names}"
+    return f"{plural(len(runs), 'run')} not shown (score not an accuracy): {names}"
 
 
 class PlotScreen(Screen[None]):
