@@ -383,3 +383,20 @@ async def test_lm_eval_files_offer_their_task_and_reproduce_it(
         assert app.rescored is not None, messages(app)
         assert app.rescored.counts == {"ok": 50}
         assert app.rows is not None and app.rows["n_flipped"].sum() == 0
+
+
+@pytest.mark.parametrize(("key", "hint"), [("R", "^s Re-score"), ("e", "^s Write")])
+async def test_a_dialogs_bottom_line_gives_its_own_keys(
+    graded: Path, plain_app: Any, key: str, hint: str
+) -> None:
+    """The re-score and export dialogs: enter there picks a radio button, and ctrl+s (which
+    runs them) was said nowhere: the bottom line still gave the table's keys behind them."""
+    from tests.app.test_screens import screen_text
+
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        bottom = screen_text(app).splitlines()[-1]
+        assert hint in bottom and "esc Cancel" in bottom and "Open" not in bottom

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from evaltui.data.export import EXPORT_KINDS, ExportKind, ExportSummary, export_view
 from evaltui.data.sanitize import one_line
@@ -81,6 +81,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
+        yield Footer(compact=True)  # this dialog's keys (ctrl+s), not the table's behind it
 
     @on(RadioSet.Changed)
     def kind_changed(self) -> None:

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from evaltui.data.sanitize import one_line
 from evaltui.data.wording import plural
@@ -121,6 +121,7 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
             with Horizontal(id="rescore-buttons"):
                 yield Button("Re-score", variant="primary", id="rescore-go", compact=True)
                 yield Button("Cancel", id="rescore-cancel", compact=True)
+        yield Footer(compact=True)  # this dialog's keys (ctrl+s), not the table's behind it
 
     def scorer(self) -> str | None:
         """The scorer chosen; None (and a message) when the user's own is chosen but not typed."""
