@@ -39,6 +39,14 @@ CACHE_FORMAT = "8"
 ROW_CODE = ("formats", "schema.py", "extract.py", "triage.py", "sanitize.py", "runs.py")
 
 
+def rows_key(key: str, source: str) -> str:
+    """The entry of a file's rows beside its lengths' ``key``: the rows, their bad lines and
+    notes name the file by ``source`` (its path from the load's common root), so a load of
+    another folder holding the same file (``evaltui evals`` then ``evaltui evals/model_a``)
+    misses them, and takes the lengths only (a file's lengths do not depend on its name)."""
+    return hashlib.sha256(f"{key}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def code_version(root: Path) -> str:
     """A hash over the :data:`ROW_CODE` sources under ``root`` (names and bytes)."""
     digest = hashlib.sha256()
@@ -152,13 +160,23 @@ class Cache:
         array = lengths.astype(np.uint32, copy=False)
         self._write(self._path(key, ".npy"), lambda h: np.save(h, array, allow_pickle=False))
 
-    def discard(self, key: str) -> None:
-        """Remove an entry (lengths and rows), e.g. lengths a failed self-check no longer trusts."""
-        for suffix in (".json", ".npy", ".arrow"):
-            with contextlib.suppress(OSError):
-                self._path(key, suffix).unlink()
+    def has_lengths(self, key: str) -> bool:
+        return self._path(key, ".npy").is_file()
 
-    # Whole rows without text: a warm headless run need not parse the file at all.
+    def discard(self, key: str, source: str) -> None:
+        """Remove an entry: its lengths and the rows of the file named ``source`` (see
+        :func:`rows_key`), e.g. lengths a failed self-check no longer trusts."""
+        rows = rows_key(key, source)
+        for path in (
+            self._path(key, ".npy"),
+            self._path(rows, ".json"),
+            self._path(rows, ".arrow"),
+        ):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    # Whole rows without text: a warm headless run need not parse the file at all. Their key is
+    # rows_key(the lengths' key, the file's source): the rows carry the source.
 
     def get_rows(self, key: str) -> CachedRows | None:
         try:

@@ -28,6 +28,7 @@ from evaltui.data.cache import (
     companion_version,
     default_cache_dir,
     rows_code_version,
+    rows_key,
 )
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.extract import fill_vote_answers
@@ -692,7 +693,7 @@ class _Load:
         identity = _identity(item.path)
         for path in (FAST_PATH, HF_PATH):
             key = self.cache_key(item, reader, identity, path)
-            cached = self.cache.get_rows(key) if self.cache and key else None
+            cached = self.cache.get_rows(rows_key(key, item.source)) if self.cache and key else None
             if cached is None:
                 continue
             self.cached_paths.add(path)
@@ -710,6 +711,16 @@ class _Load:
             return state, cached.errors, cached.notes
         return None
 
+    def lengths_cached(self, item: InputFile, reader: Reader) -> bool:
+        """True when the cache holds ``item``'s lengths (its rows are not cached: a load of
+        another folder, or an older load, stored them)."""
+        identity = _identity(item.path)
+        return self.cache is not None and any(
+            (key := self.cache_key(item, reader, identity, path)) is not None
+            and self.cache.has_lengths(key)
+            for path in (FAST_PATH, HF_PATH)
+        )
+
     def lengths_from_cache(self, state: _FileState) -> bool:
         for path in (FAST_PATH, HF_PATH):
             key = self.state_key(state, path)
@@ -718,7 +729,8 @@ class _Load:
             hit = self.cache.get_lengths(key, state.frame.height)
             if hit is not None:
                 self.cached_paths.add(path)
-                if self.options.text_on_demand and not self.cache.has_rows(key):
+                rows = rows_key(key, state.input.source)
+                if self.options.text_on_demand and not self.cache.has_rows(rows):
                     self.store_rows(state, key, hit)  # lengths cached by an older load
                 self.finish_file(state, hit, cached=True)
                 return True
@@ -802,7 +814,7 @@ class _Load:
             pl.Series("gen_length", lengths, dtype=pl.UInt32),
         )
         self.cache.put_rows(
-            key,
+            rows_key(key, state.input.source),
             rows,
             self.file_errors.get(state.input.source, []),
             self.file_notes.get(state.input.source, []),
@@ -839,7 +851,7 @@ class _Load:
                 return False
             fast_key = self.state_key(state, FAST_PATH)
             if self.cache is not None and fast_key is not None:
-                self.cache.discard(fast_key)
+                self.cache.discard(fast_key, state.input.source)
             if len(lengths) != state.frame.height:
                 # The file changed since it was read: its old lengths stay, nothing is cached.
                 self.notes.append(f"{state.input.source}: changed while loading; not recounted")
@@ -998,10 +1010,11 @@ class _Load:
                         job.set_result(cached)
                     else:
                         job = pool.submit(_read_one, item, reader, options.read, headless)
-                        misses.append(item)
+                        if not self.lengths_cached(item, reader):
+                            misses.append(item)
                     pending.append((item, job))
 
-            misses: list[InputFile] = []
+            misses: list[InputFile] = []  # files read whose lengths are to be counted
             headless = not options.keep_text and self.spec is not None
             self.progress("reading")
             fill()

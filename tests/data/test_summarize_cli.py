@@ -79,6 +79,34 @@ def test_summarize_with_output_flag(
     assert f"tokenizer    {word_tokenizer}" in err
 
 
+def test_a_warm_load_of_a_subfolder_names_its_files_from_there(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: Any
+) -> None:
+    """`evaltui evals`, then `evaltui evals/model_a`: the second load took the first one's cached
+    rows, which name the files from `evals` ("model_a/inference_1.jsonl"); its bad line was
+    named so, and exporting its records failed ("no longer known to this load")."""
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    common += ["--pattern", "inference_*.jsonl"]
+    assert main(["summarize", str(evals), "-q", "-o", str(tmp_path / "all.json"), *common]) == 0
+    capsys.readouterr()
+    out = tmp_path / "a.json"
+    assert main(["summarize", str(evals / "model_a"), "-o", str(out), *common]) == 0
+    err = capsys.readouterr().err
+    assert "inference_1.jsonl:4: not valid JSON" in err and "model_a/inference_1" not in err
+    assert "cached lengths" in err and "self-checked" not in err  # no tokenizer loaded to count
+    records = tmp_path / "records.jsonl"
+    code = main(["export", str(evals / "model_a"), "--records", "-o", str(records), "-q", *common])
+    assert code == 0
+    written = sorted(records.read_text(encoding="utf-8").splitlines())
+    lines = [
+        line
+        for name in ("inference_0.jsonl", "inference_1.jsonl")
+        for line in (evals / "model_a" / name).read_text(encoding="utf-8").splitlines()
+        if line != "{broken"
+    ]
+    assert written == sorted(lines)
+
+
 def test_batch_script_flags_and_defaults(
     evals: Path, tmp_path: Path, word_tokenizer: Path, monkeypatch: Any
 ) -> None:
