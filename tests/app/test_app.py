@@ -447,6 +447,12 @@ async def test_header_takes_a_second_line_to_keep_the_bad_line_count(
         ), first
         assert second.startswith("bad lines 33 · generations 219"), second
         assert summary.size.height == 2
+        # Narrower, the counts lead the second line (they were cut off after "unscored …").
+        for width in (60, 50, 40):
+            await pilot.resize_terminal(width, 24)
+            await settle(pilot)
+            second = summary.render_line(1).text
+            assert second.startswith("bad lines 33 · "), (width, second)
         # Wide enough for the counts on one line: one line again.
         await pilot.resize_terminal(200, 24)
         await settle(pilot)

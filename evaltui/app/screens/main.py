@@ -230,7 +230,10 @@ def _lines(parts: list[str], width: int) -> str:
     first = 1
     while first < len(parts) and cell_width(" · ".join(parts[: first + 1])) <= width:
         first += 1
-    return " · ".join(parts[:first]) + "\n" + " · ".join(parts[first:])
+    # The counts lead the second line: after other parts they were cut off on a narrow terminal.
+    second = [parts[i] for i in counts if i >= first]
+    second += [part for i, part in enumerate(parts) if i >= first and i not in counts]
+    return " · ".join(parts[:first]) + "\n" + " · ".join(second)
 
 
 class MainScreen(Screen[None]):
