@@ -434,3 +434,28 @@ def test_a_single_scorer_is_named_without_a_note(tmp_path: Path) -> None:
     result = load_dir(tmp_path)
     assert result.notes == []
     assert result.generations["metric"].unique().to_list() == ["match"]
+
+
+def test_a_finished_log_without_samples_says_so(tmp_path: Path) -> None:
+    # `inspect eval --no-log-samples` writes the header (and summaries.json) only: the load said
+    # "the files hold no samples" without naming the log or why; beside other logs it was
+    # silently empty. Both forms (.eval, .json without "samples") are told.
+    data = log("AAA", "2026-01-01T10:00:00")
+    data["samples"] = []
+    write_eval(tmp_path / "a" / "x_AAA.eval", data)
+    with pytest.raises(LoadFailure) as failure:
+        load_dir(tmp_path / "a")
+    assert str(failure.value) == (
+        "no generation in the input: x_AAA.eval: Inspect log without samples (written with"
+        " --no-log-samples?): no generation to show"
+    )
+    data = log("BBB", "2026-01-02T10:00:00")
+    del data["samples"]
+    write_json(tmp_path / "b" / "x_BBB.json", data)
+    write_json(tmp_path / "b" / "y_CCC.json", log("CCC", "2026-01-03T10:00:00"))
+    result = load_dir(tmp_path / "b")
+    assert result.generations.height == 6
+    assert result.notes == [
+        "x_BBB.json: Inspect log without samples (written with --no-log-samples?):"
+        " no generation to show"
+    ]

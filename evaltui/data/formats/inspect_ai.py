@@ -612,6 +612,12 @@ class InspectReader(Reader):
         """What the log's status says, when it is not a finished run."""
         status = _plain(header.get("status"))
         if not isinstance(status, str) or status in ("success", ""):
+            if samples == 0 and header:
+                # `inspect eval --no-log-samples`: the header (and summaries) only.
+                return [
+                    f"{source}: Inspect log without samples (written with --no-log-samples?):"
+                    " no generation to show"
+                ]
             return []
         what = {
             "cancelled": "cancelled",
