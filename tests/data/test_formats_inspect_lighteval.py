@@ -349,3 +349,26 @@ def test_lighteval_doc_metric_over_several_samples_is_told(tmp_path: Path) -> No
         f"{source}: maj@2 scores the whole document (2 docs with several samples): kept as"
         " prompt_score; the samples are unscored"
     ]
+
+
+def test_lighteval_two_runs_of_one_model_are_two_runs(tmp_path: Path) -> None:
+    # details/<model>/<date id>/ per run: two runs of org/m on one task were one run whose docs
+    # were each "sampled" twice (both sample 0). Each date folder is a run, told apart by its
+    # date id. By hand: em 1.0 in the first run, 0.0 in the second.
+    import polars as pl
+
+    for date, em in (("2026-01-01T10-00-00.000001", 1.0), ("2026-01-02T11-00-00.000002", 0.0)):
+        path = tmp_path / "details" / "org" / "m" / date / f"details_t|0_{date}.parquet"
+        path.parent.mkdir(parents=True)
+        pl.DataFrame(
+            {
+                "doc": [{"query": "Q0", "choices": ["5"], "gold_index": 0, "id": "0", "task_name": "t|0"}],
+                "metric": [{"em": em}],
+                "model_response": [{"text": ["5"]}],
+            }
+        ).write_parquet(path)  # fmt: skip
+    gens = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).generations.sort("run")
+    assert gens.select("run", "prompt_id", "accuracy", "sample").rows() == [
+        ("org/m @ 2026-01-01T10-00-00.000001", "t|0:0", 1.0, 0),
+        ("org/m @ 2026-01-02T11-00-00.000002", "t|0:0", 0.0, 0),
+    ]

@@ -6,7 +6,8 @@
 ``doc.choices[doc.gold_index]`` (≤0.10: the ``gold`` list). The first numeric metric scores the
 document (named in ``metric``): with one sample it is that sample's score, with several it is
 kept as the prompt's score (``prompt_score``) and a note says the samples are unscored. Prompt
-ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or the file name.
+ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or the file name. One date folder is
+one run: two runs of one model are told apart (``model @ <date id>``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    RunIdentity,
     frame_from_rows,
     stringify,
     to_score,
@@ -50,8 +52,10 @@ def _model(path: Path) -> str:
     return path.parent.parent.name
 
 
+#: lighteval's date id: ``datetime.now().isoformat().replace(":", "-")``.
+DATE_ID = re.compile(r"\d{4}-\d\d-\d\dT[\d-]+(?:\.\d+)?")
 #: ``details_<task>_<date id>``: lighteval's file name (the task holds ``|``, maybe ``_``).
-DETAILS_NAME = re.compile(r"details_(?P<task>.+)_\d{4}-\d\d-\d\dT[\d-]+(?:\.\d+)?")
+DETAILS_NAME = re.compile(rf"details_(?P<task>.+)_{DATE_ID.pattern}")
 
 
 def _task(path: Path) -> str:
@@ -150,6 +154,16 @@ class LightevalReader(Reader):
 
     def companion(self, path: Path, head: bytes) -> bool:
         return path.name.startswith("results_") and b'"config_general"' in head
+
+    def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        """One ``details/<model>/<date id>/`` folder is one run (its tasks' files beside each
+        other), started at that date id: two runs of one model are told apart instead of read
+        as the same docs scored twice."""
+        if options.label:
+            return None
+        date = path.parent.name
+        started = date if DATE_ID.fullmatch(date) else ""
+        return RunIdentity(_model(path), date, _task(path), started)
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         import polars as pl
