@@ -180,3 +180,20 @@ def test_formats_command_lists_every_reader(capsys: pytest.CaptureFixture[str]) 
         "opencompass",
         "plain",
     } <= set(listed)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_file_is_named_as_such(tmp_path: Path, encoding: str) -> None:
+    # Windows PowerShell's `>` writes UTF-16 with a byte-order mark. Such a samples file was
+    # skipped as "no reader recognises this file", which does not say what to do; every format
+    # here is UTF-8, so the reason names the encoding and the way out.
+    line = '{"prompt": "p", "gen": "g", "answer": "a", "accuracy": 1.0}\r\n'
+    path = tmp_path / "s.jsonl"
+    data = line.encode(encoding)
+    path.write_bytes(data if encoding == "utf-16" else b"\xfe\xff" + data)
+    detection = detect(path)
+    assert detection.reader is None and not detection.companion
+    assert detection.reason == (
+        "UTF-16 text (it starts with a UTF-16 byte-order mark); these formats are UTF-8:"
+        " convert it (iconv -f UTF-16 -t UTF-8)"
+    )

@@ -287,3 +287,88 @@ def test_lighteval_old_multiple_choice_answers_with_the_likeliest_choice(tmp_pat
     assert gens.select("prompt", "gen", "extracted", "answer", "accuracy", "sample").rows() == [
         ("Question: Q0\nAnswer:", "B", "B", "B", 1.0, 0)
     ]
+
+
+def test_lighteval_old_generative_details_name_the_task_and_the_golds(tmp_path: Path) -> None:
+    # ≤0.10 flat details of a generative task: `gold` is doc.get_golds(), a list of reference
+    # texts (was shown as the JSON '["5"]'), and the prompt id was the whole file stem
+    # ("details_lighteval|gsm8k|0_2024-…:0"): the task is the file name's, as lighteval writes
+    # it (details_<task>_<date>), so old and new details of one task share prompt ids.
+    import polars as pl
+
+    date = "2024-01-01T00-00-00.123456"
+    path = tmp_path / "details" / "m" / date / f"details_lighteval|gsm8k|0_{date}.parquet"
+    path.parent.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "example": ["Q0", "Q1"],
+            "full_prompt": ["Question: Q0\nAnswer:", "Question: Q1\nAnswer:"],
+            "predictions": [[" 5"], [" 7"]],
+            "gold": [["5"], ["6", "six"]],
+            "metrics": [{"em": 1.0}, {"em": 0.0}],
+        }
+    ).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "gen", "answer", "accuracy", "metric").rows() == [
+        ("lighteval|gsm8k|0:0", " 5", "5", 1.0, "em"),
+        ("lighteval|gsm8k|0:1", " 7", "6 | six", 0.0, "em"),
+    ]
+
+
+def test_lighteval_doc_metric_over_several_samples_is_told(tmp_path: Path) -> None:
+    # num_samples 2: the doc's metric scores the doc, kept as prompt_score and the samples left
+    # unscored -- now with a note saying so (every generation was silently unscored), and the
+    # metric named. A doc without task_name takes the task from the file name.
+    import polars as pl
+
+    date = "2026-01-01T00-00-00.000000"
+    path = tmp_path / "details" / "org" / "m" / date / f"details_gsm8k|0_{date}.parquet"
+    path.parent.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [
+                {"query": "Q0", "choices": ["5"], "gold_index": 0, "id": "0"},
+                {"query": "Q1", "choices": ["7"], "gold_index": 0, "id": "1"},
+            ],
+            "metric": [{"maj@2": 1.0}, {"maj@2": 0.0}],
+            "model_response": [{"text": ["5", "6"]}, {"text": ["8", "8"]}],
+        }
+    ).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("prompt_id", "sample")
+    assert gens.select("prompt_id", "gen", "accuracy", "prompt_score", "metric").rows() == [
+        ("gsm8k|0:0", "5", None, 1.0, "maj@2"),
+        ("gsm8k|0:0", "6", None, 1.0, "maj@2"),
+        ("gsm8k|0:1", "8", None, 0.0, "maj@2"),
+        ("gsm8k|0:1", "8", None, 0.0, "maj@2"),
+    ]
+    source = path.relative_to(tmp_path).as_posix()
+    assert result.notes == [
+        f"{source}: maj@2 scores the whole document (2 docs with several samples): kept as"
+        " prompt_score; the samples are unscored"
+    ]
+
+
+def test_lighteval_two_runs_of_one_model_are_two_runs(tmp_path: Path) -> None:
+    # details/<model>/<date id>/ per run: two runs of org/m on one task were one run whose docs
+    # were each "sampled" twice (both sample 0). Each date folder is a run, told apart by its
+    # date id. By hand: em 1.0 in the first run, 0.0 in the second.
+    import polars as pl
+
+    for date, em in (("2026-01-01T10-00-00.000001", 1.0), ("2026-01-02T11-00-00.000002", 0.0)):
+        path = tmp_path / "details" / "org" / "m" / date / f"details_t|0_{date}.parquet"
+        path.parent.mkdir(parents=True)
+        pl.DataFrame(
+            {
+                "doc": [{"query": "Q0", "choices": ["5"], "gold_index": 0, "id": "0", "task_name": "t|0"}],
+                "metric": [{"em": em}],
+                "model_response": [{"text": ["5"]}],
+            }
+        ).write_parquet(path)  # fmt: skip
+    gens = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).generations.sort("run")
+    assert gens.select("run", "prompt_id", "accuracy", "sample").rows() == [
+        ("org/m @ 2026-01-01T10-00-00.000001", "t|0:0", 1.0, 0),
+        ("org/m @ 2026-01-02T11-00-00.000002", "t|0:0", 0.0, 0),
+    ]

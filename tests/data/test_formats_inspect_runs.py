@@ -389,3 +389,73 @@ def test_a_score_value_that_is_no_score_is_unscored_with_a_note(tmp_path: Path) 
         "x_AAA.json: 3 samples are unscored: the score value ('B', [1, 0]) is not"
         " C/I/P/N, a boolean, yes/no or a number"
     ]
+
+
+def test_several_scorers_name_the_score_shown_and_the_ones_left_out(tmp_path: Path) -> None:
+    # `scorer=[includes(), model_graded_qa()]` gives each sample two scores. The first is read (as
+    # before); the rows now name it (metric) and a note names the one left out (it was silently
+    # ignored). By hand: includes is C on every sample, model_graded I on every sample -> 6 of 6.
+    data = log("AAA", "2026-01-01T10:00:00")
+    for sample in data["samples"]:
+        sample["scores"] = {
+            "includes": {"value": "C", "answer": "x"},
+            "model_graded_qa": {"value": "I"},
+        }
+    write_eval(tmp_path / "x_AAA.eval", data)
+    result = load_dir(tmp_path)
+    gens = result.generations
+    assert gens["accuracy"].to_list() == [1.0] * 6
+    assert gens["metric"].unique().to_list() == ["includes"]
+    assert result.notes == [
+        "x_AAA.eval: the score shown is includes (the first score of each sample);"
+        " not shown: model_graded_qa"
+    ]
+
+
+def test_a_dict_score_is_named_by_its_first_key(tmp_path: Path) -> None:
+    # One scorer returning a dict of values (the published sus-www logs: winrate, winrate_low, …):
+    # its first value is read, named as the log's results name it (the key, not the scorer), and
+    # the other keys are told. By hand: winrate 0.25 on every sample.
+    data = log("AAA", "2026-01-01T10:00:00")
+    for sample in data["samples"]:
+        sample["scores"] = {"get_scorer": {"value": {"winrate": 0.25, "winrate_low": 0.1}}}
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    assert result.generations["accuracy"].to_list() == [0.25] * 6
+    assert result.generations["metric"].unique().to_list() == ["winrate"]
+    assert result.notes == [
+        "x_AAA.json: the score shown is winrate (the first score of each sample);"
+        " not shown: winrate_low"
+    ]
+
+
+def test_a_single_scorer_is_named_without_a_note(tmp_path: Path) -> None:
+    write_json(tmp_path / "x_AAA.json", log("AAA", "2026-01-01T10:00:00"))
+    result = load_dir(tmp_path)
+    assert result.notes == []
+    assert result.generations["metric"].unique().to_list() == ["match"]
+
+
+def test_a_finished_log_without_samples_says_so(tmp_path: Path) -> None:
+    # `inspect eval --no-log-samples` writes the header (and summaries.json) only: the load said
+    # "the files hold no samples" without naming the log or why; beside other logs it was
+    # silently empty. Both forms (.eval, .json without "samples") are told.
+    data = log("AAA", "2026-01-01T10:00:00")
+    data["samples"] = []
+    write_eval(tmp_path / "a" / "x_AAA.eval", data)
+    with pytest.raises(LoadFailure) as failure:
+        load_dir(tmp_path / "a")
+    assert str(failure.value) == (
+        "no generation in the input: x_AAA.eval: Inspect log without samples (written with"
+        " --no-log-samples?): no generation to show"
+    )
+    data = log("BBB", "2026-01-02T10:00:00")
+    del data["samples"]
+    write_json(tmp_path / "b" / "x_BBB.json", data)
+    write_json(tmp_path / "b" / "y_CCC.json", log("CCC", "2026-01-03T10:00:00"))
+    result = load_dir(tmp_path / "b")
+    assert result.generations.height == 6
+    assert result.notes == [
+        "x_BBB.json: Inspect log without samples (written with --no-log-samples?):"
+        " no generation to show"
+    ]

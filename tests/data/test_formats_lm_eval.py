@@ -620,3 +620,35 @@ def test_bare_string_filtered_resps_and_resps_are_one_generation(tmp_path: Path)
     frame = result.frame
     assert frame["gen"].to_list() == [wrapped["resps"][0][0]] * 3
     assert frame["extracted"].to_list() == [wrapped["filtered_resps"][0]] * 3
+
+
+def test_perplexity_values_that_are_no_score_are_told(tmp_path: Path) -> None:
+    # A loglikelihood_rolling task (wikitext) logs, per doc, (log-likelihood, weight) pairs that
+    # the harness sums over the corpus: no per-sample score. The docs stay unscored -- now with
+    # a note naming those values (they were silently unscored), in 0.4.7+ records (with
+    # `metrics`) and older ones (without).
+    record = {
+        "doc_id": 0,
+        "doc": {"page": "Some text."},
+        "target": "",
+        "arguments": {"gen_args_0": {"arg_0": "Some text."}},
+        "resps": [["-12.5"]],
+        "filtered_resps": ["-12.5"],
+        "filter": "none",
+        "metrics": ["word_perplexity", "byte_perplexity"],
+        "word_perplexity": [-12.5, 2],
+        "byte_perplexity": [-12.5, 10],
+    }
+    old = {k: v for k, v in record.items() if k not in ("filter", "metrics")}
+    path = tmp_path / "m" / f"samples_wikitext_{DATE}.jsonl"
+    path.parent.mkdir()
+    lines = [record, {**record, "doc_id": 1}, {**old, "doc_id": 2}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame["accuracy"].to_list() == [None, None, None]
+    assert result.notes == [
+        f"{path.name}: wikitext: 3 docs unscored: their per-sample values (word_perplexity,"
+        " byte_perplexity) are no score (a corpus-level metric's parts, e.g. perplexity's"
+        " (log-likelihood, weight) pairs)"
+    ]

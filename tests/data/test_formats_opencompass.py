@@ -457,3 +457,43 @@ def test_opencompass_unscored_predictions_say_why(tmp_path: Path) -> None:
         "predictions/m/ds.json: results/m/ds.json has no details (written with"
         " --dump-eval-details): generations unscored"
     ]
+
+
+def _work_dir(root: Path, stamp: str, prediction: str, jsonl: bool) -> None:
+    """One OpenCompass (json) or AISBench (jsonl) work dir: one item, one sample, scored."""
+    predictions = root / "outputs" / "default" / stamp / "predictions" / "mdl"
+    predictions.mkdir(parents=True)
+    if jsonl:
+        record = {"data_abbr": "ds", "id": 0, "success": True, "uuid": "a" * 32,
+                  "origin_prompt": "Q0", "prediction": prediction, "gold": "5"}  # fmt: skip
+        (predictions / "ds.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    else:
+        entry = {"origin_prompt": "Q0", "prediction": prediction, "gold": "5"}
+        (predictions / "ds.json").write_text(json.dumps({"0": entry}), encoding="utf-8")
+    results = root / "outputs" / "default" / stamp / "results" / "mdl"
+    results.mkdir(parents=True)
+    correct = prediction == "5"
+    details = [{"example_abbr": "ds_test_0", "pred": [prediction], "answer": ["5"],
+                "correct": [correct]}]  # fmt: skip
+    (results / "ds.json").write_text(
+        json.dumps({"accuracy": 100.0 * correct, "details": details}), encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("jsonl", [False, True], ids=["opencompass", "aisbench"])
+def test_two_work_dirs_of_one_model_are_two_runs(tmp_path: Path, jsonl: bool) -> None:
+    # The same model run twice (outputs/default/<YYYYMMDD_HHMMSS>/ each) was one run "mdl" whose
+    # prompt had two samples, both sample 0 (pass@2 over runs never sampled together). Each work
+    # dir is a run, told apart by when it started (its name). By hand: run 1 answers 5 (correct),
+    # run 2 answers 6 (wrong).
+    _work_dir(tmp_path, "20260101_100000", "5", jsonl)
+    _work_dir(tmp_path, "20260102_110000", "6", jsonl)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("run")
+    assert gens.select("run", "prompt_id", "gen", "accuracy", "sample").rows() == [
+        ("mdl @ 2026-01-01T10:00:00", "ds:0", "5", 1.0, 0),
+        ("mdl @ 2026-01-02T11:00:00", "ds:0", "6", 0.0, 0),
+    ]
+    # One work dir alone keeps the plain model label.
+    alone = load([tmp_path / "outputs/default/20260101_100000"], LoadOptions(tokenize=False))
+    assert alone.generations["run"].to_list() == ["mdl"]

@@ -331,3 +331,55 @@ def test_a_code_task_shows_its_problem_not_the_template(tmp_path: Path) -> None:
     assert frame["prompt"].to_list() == ["Given n numbers, print the sum of the first two."]
     assert frame["answer"].to_list() == [None]
     assert frame["accuracy"].to_list() == [0.0]
+
+
+def _cli_run(folder: Path, correct: bool, temperature: float) -> None:
+    """A `skythought evaluate` result dir of org/m on task t: one problem, one response."""
+    folder.mkdir(parents=True)
+    entry = {"problem": "P0", "answer": "5", "_index": "0", "prompt": "P0",
+             "responses": [{"content": "c", "correctness": correct, "reason": ""}],
+             "token_usages": [{"completion_tokens": 1, "prompt_tokens": 1}]}  # fmt: skip
+    (folder / "results.json").write_text(json.dumps({"0": entry}), encoding="utf-8")
+    summary = {"configuration": {"task": {"name": "t", "config": {"answer_key": "answer"}},
+                                 "model": {"name": "org/m"},
+                                 "sampling_params": {"temperature": temperature, "n": 1}}}  # fmt: skip
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+
+
+def test_two_result_dirs_of_one_model_and_task_are_two_runs(tmp_path: Path) -> None:
+    # Two `skythought evaluate` runs of org/m on task t with other parameters (another hash dir)
+    # were one run whose problem had two responses, both sample 0. Each result dir is a run, told
+    # apart by its folder. By hand: the first is correct, the second not.
+    _cli_run(tmp_path / "org_m_t_aaaaaa", True, 0.7)
+    _cli_run(tmp_path / "org_m_t_bbbbbb", False, 1.0)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("run")
+    assert gens.select("run", "prompt_id", "accuracy", "sample").rows() == [
+        ("org/m @ org_m_t_aaaaaa", "t:0", 1.0, 0),
+        ("org/m @ org_m_t_bbbbbb", "t:0", 0.0, 0),
+    ]
+
+
+def test_legacy_files_of_one_run_split_by_range_stay_one_run(tmp_path: Path) -> None:
+    # Jan 2025 files <model>_<dataset>_<split>_<source>_<start>_<end>[_<style>]: two files of one
+    # range with another prompt style are two runs (they were one, the problem sampled twice);
+    # two ranges of one run (0-1, 1-2) are one run.
+    def legacy(name: str, problem: str, correct: bool) -> None:
+        entry = {"problem": problem, "answer": "2", "prompt": "Q",
+                 "responses": {"0.7": {"content": "2", "correctness": correct, "reason": ""}}}  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(json.dumps({problem: entry}), encoding="utf-8")
+
+    legacy("styles/M_math_test_None_0_1.json", "P0", True)
+    legacy("styles/M_math_test_None_0_1_still2.json", "P0", False)
+    legacy("ranges/M_math_test_None_0_1.json", "P0", True)
+    legacy("ranges/M_math_test_None_1_2.json", "P1", False)
+    options = LoadOptions(tokenize=False, use_cache=False)
+    styles = load([tmp_path / "styles"], options).generations.sort("run")
+    assert styles.select("run", "accuracy", "sample").rows() == [
+        ("M @ M_math_test_None_0_1", 1.0, 0),
+        ("M @ M_math_test_None_0_1_still2", 0.0, 0),
+    ]
+    ranges = load([tmp_path / "ranges"], options).generations
+    assert ranges["run"].to_list() == ["M", "M"]
+    assert ranges["prompt_id"].n_unique() == 2

@@ -190,3 +190,30 @@ def test_a_time_stamped_folder_is_labelled_with_its_model_folder(
     assert errors == []
     expected = "/".join(folders) if label is None else folders[label]
     assert frame["run"].to_list() == [expected]
+
+
+def test_a_chat_prompt_is_shown_as_the_conversation(tmp_path: Path) -> None:
+    # Chat sampling scripts often keep the messages sent as the prompt. They were shown as their
+    # JSON ('[{"role": "system", ...'); now one "role: content" paragraph per message, content
+    # parts joined. Two lines with the same messages are one prompt; a list that is not messages
+    # stays JSON.
+    messages = [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": [{"type": "text", "text": "What is "}, {"type": "text", "text": "2+3?"}]},
+    ]  # fmt: skip
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"prompt": messages, "gen": "5", "answer": "5", "accuracy": 1.0},
+            {"prompt": messages, "gen": "6", "answer": "5", "accuracy": 0.0},
+            {"prompt": ["not", "messages"], "gen": "x", "answer": "5", "accuracy": 0.0},
+        ],
+    )
+    frame, errors = read(path)
+    assert errors == []
+    assert frame["prompt"].to_list() == [
+        "system: Be brief.\n\nuser: What is 2+3?",
+        "system: Be brief.\n\nuser: What is 2+3?",
+        '["not", "messages"]',
+    ]
+    assert frame["prompt_id"][0] == frame["prompt_id"][1] != frame["prompt_id"][2]

@@ -83,6 +83,17 @@ def _lfs_pointer(head: bytes) -> str | None:
     )
 
 
+def _utf16(head: bytes) -> str | None:
+    """Why a UTF-16 text file (its byte-order mark first: Windows PowerShell's ``>`` writes
+    them) is not read, or None. Every format here is UTF-8."""
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    return (
+        "UTF-16 text (it starts with a UTF-16 byte-order mark); these formats are UTF-8: convert"
+        " it (iconv -f UTF-16 -t UTF-8)"
+    )
+
+
 def get_reader(name: str) -> Reader:
     """The reader called ``name``; ValueError listing the names when there is none."""
     for reader in READERS:
@@ -115,6 +126,9 @@ def detect(path: Path, forced: str | None = None, options: ReadOptions | None = 
     lfs = _lfs_pointer(head)
     if lfs is not None:
         return Detection(None, reason=lfs)
+    utf16 = _utf16(head)
+    if utf16 is not None:
+        return Detection(None, reason=utf16)
     suffix = "".join(path.suffixes[-1:]).lower()
     if reader is not None:
         if _sniff(reader, path, head) > 0 or _companion(path, head) is None:

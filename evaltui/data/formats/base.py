@@ -337,6 +337,29 @@ def stringify(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
+def chat_text(value: Any) -> str | None:
+    """Chat messages (``[{"role", "content"}]``, content a string or text parts) as readable text,
+    one ``role: content`` paragraph each; None when ``value`` is not such a list."""
+    if not (
+        isinstance(value, list)
+        and value
+        and all(isinstance(m, dict) and "role" in m and "content" in m for m in value)
+    ):
+        return None
+
+    def content(body: Any) -> str:
+        if isinstance(body, str):
+            return body
+        if isinstance(body, list):
+            return "".join(
+                str(part.get("text", "")) if isinstance(part, dict) else stringify(part) or ""
+                for part in body
+            )
+        return stringify(body) or ""
+
+    return "\n\n".join(f"{stringify(m['role']) or '?'}: {content(m['content'])}" for m in value)
+
+
 class Rows:
     """Column lists for a reader frame: ``add`` one generation at a time, ``frame()`` at the end.
 

@@ -2,7 +2,8 @@
 
 One EvalSample per (sample id, epoch): ``--epochs k`` gives k samples of the same id. Scores
 ``scores.<scorer>.value`` are ``"C"``/``"I"``/``"P"``/``"N"`` (1, 0, 0.5, 0), numbers or bools; the
-scorer's ``answer`` is the extracted answer. The generation is ``output.completion`` (else
+scorer's ``answer`` is the extracted answer. The first scorer is read (the first key of a dict
+value), named in ``metric``; a note names the scores left out. The generation is ``output.completion`` (else
 ``output.choices[0]``); a sample whose output is empty shows the last assistant message of its
 ``messages``, else its scorer's answer, and a note says so. ``.eval`` members are zstd-compressed (zip method 93)
 in current versions, which Python's zipfile cannot read: those members are decompressed here with
@@ -343,6 +344,25 @@ def _score(scores: Any) -> tuple[float | None, str | None, str | None]:
     return score, stringify(first.get("answer")) or None, unusable
 
 
+def _score_names(scores: Any) -> tuple[str | None, list[str]]:
+    """The name of the score :func:`_score` reads, and the names of the scores it leaves out.
+
+    The score read is the first scorer's value; when that value is a dict of several scores
+    (one scorer reporting e.g. ``winrate`` and ``winrate_low``) it is the dict's first key, as
+    the log's ``results.scores`` names it. The others are the dict's other keys and the other
+    scorers (``scorer=[includes(), model_graded_qa()]``), which the user is told about.
+    """
+    if not isinstance(scores, dict) or not scores:
+        return None, []
+    names = [str(name) for name in scores]
+    first = scores[next(iter(scores))]
+    value = first.get("value") if isinstance(first, dict) else None
+    if isinstance(value, dict) and value:
+        keys = [str(key) for key in value]
+        return keys[0], keys[1:] + names[1:]
+    return names[0], names[1:]
+
+
 def _shown_value(value: Any) -> str:
     """A score value for a note: its repr, cut to a readable length."""
     shown = repr(value)
@@ -478,6 +498,8 @@ class InspectReader(Reader):
         rows = Rows()
         fallbacks: dict[str, int] = {}  # where generations without model output came from
         unscored: dict[str, int] = {}  # score values that are no score -> samples with them
+        named: dict[str, None] = {}  # the names of the scores read, in order
+        left_out: dict[str, None] = {}  # the names of the scores not read
         for index, (_name, sample) in enumerate(samples, start=1):
             with rows.entry(errors, source, index):
                 if not isinstance(sample, dict) or "id" not in sample:
@@ -504,6 +526,10 @@ class InspectReader(Reader):
                 if scores is None and isinstance(sample.get("score"), dict):
                     scores = {"score": sample["score"]}  # logs before 0.3: one ``score``
                 score, answer, unusable = _score(scores)
+                metric, others = _score_names(scores)
+                if metric is not None:
+                    named[metric] = None
+                left_out.update(dict.fromkeys(others))
                 if unusable is not None:
                     unscored.setdefault(unusable, 0)
                     unscored[unusable] += 1
@@ -525,6 +551,7 @@ class InspectReader(Reader):
                     gen=gen,
                     accuracy=score,
                     extracted=answer,
+                    metric=metric,
                     sample=int(sample.get("epoch") or 1) - 1,
                     truncated=stop in {"max_tokens", "model_length"} if stop else None,
                 )
@@ -533,6 +560,13 @@ class InspectReader(Reader):
             notes.append(
                 f"{source}: {count} {samples_word} no model output (output.completion and"
                 f" output.choices empty): the generation shown is {origin}"
+            )
+        others = [name for name in left_out if name not in named]
+        if others:
+            listed = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+            notes.append(
+                f"{source}: the score shown is {', '.join(named)} (the first score of each"
+                f" sample); not shown: {listed}"
             )
         if unscored:
             count = sum(unscored.values())
@@ -578,6 +612,12 @@ class InspectReader(Reader):
         """What the log's status says, when it is not a finished run."""
         status = _plain(header.get("status"))
         if not isinstance(status, str) or status in ("success", ""):
+            if samples == 0 and header:
+                # `inspect eval --no-log-samples`: the header (and summaries) only.
+                return [
+                    f"{source}: Inspect log without samples (written with --no-log-samples?):"
+                    " no generation to show"
+                ]
             return []
         what = {
             "cancelled": "cancelled",

@@ -3,14 +3,18 @@
 ≥0.11: three struct columns ``doc`` (query, choices, gold_index, id, task_name, num_samples, …),
 ``metric`` (name -> value) and ``model_response`` (``text``: the k samples). ≤0.10: flat columns
 (``example``/``full_prompt``, ``predictions``, ``gold``, ``metrics``). The reference is
-``doc.choices[doc.gold_index]``. The metric scores the document: with one sample it is that
-sample's score, with several it is kept as the prompt's score (``prompt_score``).
+``doc.choices[doc.gold_index]`` (≤0.10: the ``gold`` list). The first numeric metric scores the
+document (named in ``metric``): with one sample it is that sample's score, with several it is
+kept as the prompt's score (``prompt_score``) and a note says the samples are unscored. Prompt
+ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or the file name. One date folder is
+one run: two runs of one model are told apart (``model @ <date id>``).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    RunIdentity,
     frame_from_rows,
     stringify,
     to_score,
@@ -47,8 +52,21 @@ def _model(path: Path) -> str:
     return path.parent.parent.name
 
 
-def _first_metric(metrics: Any) -> float | None:
-    """The first numeric metric of a doc (a non-numeric one, e.g. a text, is passed over).
+#: lighteval's date id: ``datetime.now().isoformat().replace(":", "-")``.
+DATE_ID = re.compile(r"\d{4}-\d\d-\d\dT[\d-]+(?:\.\d+)?")
+#: ``details_<task>_<date id>``: lighteval's file name (the task holds ``|``, maybe ``_``).
+DETAILS_NAME = re.compile(rf"details_(?P<task>.+)_{DATE_ID.pattern}")
+
+
+def _task(path: Path) -> str:
+    """The task a details file holds, from its name (``lighteval|gsm8k|0``); else the stem."""
+    match = DETAILS_NAME.fullmatch(path.stem)
+    return match.group("task") if match else path.stem
+
+
+def _first_metric(metrics: Any) -> tuple[str | None, float | None]:
+    """The first numeric metric of a doc, with its name (a non-numeric one, e.g. a text, is
+    passed over).
 
     lighteval's metrics are means of per-sample scores and documents no non-finite value: an
     ``Infinity``/``NaN`` there is the doc's error (raised inside its entry guard), never a score.
@@ -67,8 +85,16 @@ def _first_metric(metrics: Any) -> float | None:
                 raise EntryError(
                     f"metric {name}: score {score} is not a finite number (lighteval writes none)"
                 )
-            return score
-    return None
+            return str(name), score
+    return None, None
+
+
+def _golds(gold: Any) -> str | None:
+    """≤0.10 ``gold`` (``doc.get_golds()``, a list of reference texts) as one answer."""
+    if isinstance(gold, list):
+        texts = [stringify(g) or "" for g in gold if g is not None]
+        return " | ".join(texts) if texts else None
+    return stringify(gold)
 
 
 def _reference(choices: Any, gold: Any) -> str | None:
@@ -129,6 +155,16 @@ class LightevalReader(Reader):
     def companion(self, path: Path, head: bytes) -> bool:
         return path.name.startswith("results_") and b'"config_general"' in head
 
+    def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        """One ``details/<model>/<date id>/`` folder is one run (its tasks' files beside each
+        other), started at that date id: two runs of one model are told apart instead of read
+        as the same docs scored twice."""
+        if options.label:
+            return None
+        date = path.parent.name
+        started = date if DATE_ID.fullmatch(date) else ""
+        return RunIdentity(_model(path), date, _task(path), started)
+
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         import polars as pl
 
@@ -142,7 +178,10 @@ class LightevalReader(Reader):
         run = options.label or _model(path)
         rows = Rows()
         errors: list[LoadError] = []
+        notes: list[str] = []
+        doc_level: dict[str, int] = {}  # metric -> docs whose samples it scores as a whole
         new = set(table.columns) >= NEW
+        task = _task(path)
         for index in range(1, table.height + 1):
             with rows.entry(errors, source, index):
                 # Each row is taken out of the table inside its own guard: a value Python
@@ -155,14 +194,14 @@ class LightevalReader(Reader):
                     texts = response.get("text") or []
                     prompt = stringify(doc.get("query")) or stringify(response.get("input")) or ""
                     answer = _reference(doc.get("choices"), doc.get("gold_index"))
-                    ident = f"{doc.get('task_name') or path.stem}:{doc.get('id', index - 1)}"
-                    score = _first_metric(row.get("metric"))
+                    ident = f"{doc.get('task_name') or task}:{doc.get('id', index - 1)}"
+                    metric, score = _first_metric(row.get("metric"))
                 else:
                     texts = row.get("predictions") or []
                     prompt = stringify(row.get("full_prompt") or row.get("example")) or ""
-                    answer = stringify(row.get("gold"))
-                    ident = f"{path.stem}:{index - 1}"
-                    score = _first_metric(row.get("metrics"))
+                    answer = _golds(row.get("gold"))
+                    ident = f"{task}:{index - 1}"
+                    metric, score = _first_metric(row.get("metrics"))
                     choices = row.get("choices")
                     logprobs = _old_logprobs(texts)
                     choice = _chosen(logprobs, choices)
@@ -187,6 +226,8 @@ class LightevalReader(Reader):
                 if not flat:
                     errors.append(LoadError(source, index, "no model response text"))
                     continue
+                if len(flat) > 1 and metric is not None and score is not None:
+                    doc_level[metric] = doc_level.get(metric, 0) + 1
                 for j, text in enumerate(flat):
                     rows.add(
                         run=run,
@@ -198,10 +239,17 @@ class LightevalReader(Reader):
                         gen=text,
                         extracted=extracted,
                         accuracy=score if len(flat) == 1 else None,
+                        metric=metric,
                         sample=j,
                         prompt_score=score if len(flat) > 1 else None,
                     )
-        return ReadResult(rows.frame(), errors)
+        for metric, docs in doc_level.items():
+            docs_word = "doc" if docs == 1 else "docs"
+            notes.append(
+                f"{source}: {metric} scores the whole document ({docs} {docs_word} with several"
+                " samples): kept as prompt_score; the samples are unscored"
+            )
+        return ReadResult(rows.frame(), errors, notes)
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         import polars as pl

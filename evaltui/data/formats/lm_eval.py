@@ -254,6 +254,18 @@ def _metric(record: dict[str, Any]) -> tuple[str | None, Any]:
     return None, None
 
 
+def _unusable_metrics(record: dict[str, Any]) -> list[str]:
+    """The names of a record's per-sample values that hold no score (when :func:`_metric` found
+    none): perplexity tasks log ``(log-likelihood, weight)`` pairs, aggregated over the corpus."""
+    listed = record.get("metrics")
+    names = (
+        [m for m in listed if isinstance(m, str)]
+        if isinstance(listed, list)
+        else [k for k in record if k not in STANDARD_KEYS]
+    )
+    return [n for n in names if record.get(n) is not None]
+
+
 def _is_loglikelihood(record: dict[str, Any]) -> bool:
     resps = record.get("resps")
     if not isinstance(resps, list) or not resps or not isinstance(resps[0], list) or not resps[0]:
@@ -400,6 +412,7 @@ class LmEvalReader(Reader):
         unnamed = self._unnamed_filters(records, filter_names)
         rows = Rows()
         doc_level: dict[str, str] = {}  # "filter: metric" -> how per-generation scores were found
+        no_score: dict[str, int] = {}  # values that are no per-sample score -> records with them
         for line, offset, record in records:
             with rows.entry(errors, source, line):
                 filter_name = record.get("filter")
@@ -412,12 +425,23 @@ class LmEvalReader(Reader):
                     errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
                     continue
                 generated, how, metric = found
+                if metric is None:
+                    for name in _unusable_metrics(record):
+                        no_score[name] = no_score.get(name, 0) + 1
                 if how is not None and metric is not None:
                     doc_level.setdefault(f"{filter_name or 'none'}: {metric}", how)
                 for values in generated:
                     rows.add(run=run, source=source, line=line, offset=offset, **values)
         for item, how in sorted(doc_level.items()):
             notes.append(f"{source}: {task} / {item} scores the whole document: {how}")
+        if no_score:
+            count = max(no_score.values())
+            names = ", ".join(list(no_score)[:3]) + (", …" if len(no_score) > 3 else "")
+            notes.append(
+                f"{source}: {task}: {count} {'doc' if count == 1 else 'docs'} unscored: their"
+                f" per-sample values ({names}) are no score (a corpus-level metric's parts,"
+                " e.g. perplexity's (log-likelihood, weight) pairs)"
+            )
         return ReadResult(rows.frame(), errors, notes)
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:

@@ -14,7 +14,9 @@ Generations come from the predictions file; per-sample correctness from the sibl
   of scalars. PPL predictions (``label: X`` entries) are scored by ``prediction == gold`` when there
   is no results file.
 
-Run label: the model abbr (the predictions folder). Prompt id: ``<dataset>:<item>``. A subjective
+Run label: the model abbr (the predictions folder); one work dir (``<YYYYMMDD_HHMMSS>/``) is one
+run, so two work dirs of one model are two runs (``model @ <start>``). Prompt id:
+``<dataset>:<item>``. A subjective
 run's judge output (``results/<models>/<dataset>.json`` in the predictions format, beside
 ``predictions/``) is a results file, a companion, not another model.
 """
@@ -36,6 +38,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    RunIdentity,
     Unreadable,
     entry_guard,
     frame_from_rows,
@@ -68,6 +71,23 @@ def results_path(path: Path, dataset: str | None = None) -> Path | None:
 
 
 SHARD_NAME = re.compile(r"^(?P<dataset>.+)_(?P<index>\d+)$")
+
+#: A work dir's name: ``<YYYYMMDD_HHMMSS>``, when the run started.
+WORK_DIR_NAME = re.compile(r"^(\d{4})(\d\d)(\d\d)_(\d\d)(\d\d)(\d\d)$")
+
+
+def work_dir_run(path: Path, options: ReadOptions, dataset: str) -> RunIdentity | None:
+    """The run of ``<work dir>/predictions/<model>/<file>`` (or ``results/``, ≤0.4.0): one work
+    dir (``outputs/default/<YYYYMMDD_HHMMSS>/``) is one run, started at its name's time, so two
+    runs of one model are told apart rather than read as extra samples of the same prompts.
+    None for files outside that layout, or with ``--label``."""
+    parts = path.parts
+    if options.label or len(parts) < 4 or parts[-3] not in ("predictions", "results"):
+        return None
+    work = parts[-4]
+    found = WORK_DIR_NAME.match(work)
+    started = "{}-{}-{}T{}:{}:{}".format(*found.groups()) if found is not None else ""
+    return RunIdentity(path.parent.name, work, dataset, started, depth=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +282,9 @@ class AISBenchReader(Reader):
         found = results_candidate(path)
         return (found,) if found is not None else ()
 
+    def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        return work_dir_run(path, options, path.stem.removesuffix("_failed"))
+
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source)
         run = options.label or path.parent.name
@@ -429,6 +452,11 @@ class OpenCompassReader(ContainerReader):
         if path.suffix == ".jsonl":  # a running file left beside the finished predictions
             return path.name.startswith("tmp_") and _finished(path) is not None
         return "results" in path.parts and text.startswith("{")
+
+    def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        shard = shard_of(path) if path.suffix == ".json" else None
+        dataset = shard.dataset if shard is not None else path.stem.removeprefix("tmp_")
+        return work_dir_run(path, options, dataset)
 
     def companions(self, path: Path) -> tuple[Path, ...]:
         shard = shard_of(path)

@@ -1,6 +1,7 @@
 """Plain JSONL: one generation per line, ``{"prompt", "gen", "answer", "accuracy"}``.
 
-``gen`` may be a string or a list of strings. A list is one generation, its elements joined with a
+A ``prompt`` holding chat messages (``[{"role", "content"}]``) is shown as the conversation, one
+``role: content`` paragraph per message. ``gen`` may be a string or a list of strings. A list is one generation, its elements joined with a
 newline -- unless ``accuracy`` is a list of the same length, then each element is its own generation
 with its own score. Field names can be overridden, and a generic fallback maps the names other
 tools use (question/input, output/response/completion, gold/target, score/correct, ...).
@@ -22,6 +23,7 @@ from evaltui.data.formats.base import (
     ReadResult,
     Rows,
     Window,
+    chat_text,
     folder_label,
     parse_json,
     prompt_hash,
@@ -271,7 +273,10 @@ class PlainReader(Reader):
         if gen_key is None or record[gen_key] is None:
             raise ValueError(f"no generation field ({options.gen_field or 'gen'})")
         raw_prompt = record[prompt_key]
-        prompt = raw_prompt if isinstance(raw_prompt, str) else stringify(raw_prompt) or ""
+        if isinstance(raw_prompt, str):
+            prompt = raw_prompt
+        else:  # chat messages read as the conversation; any other value as its JSON
+            prompt = chat_text(raw_prompt) or stringify(raw_prompt) or ""
         answer_key = _pick(record, options.answer_field, ANSWER_FIELDS)
         answer = stringify(record[answer_key]) if answer_key else None
         score_key = _pick(record, options.score_field, SCORE_FIELDS)

@@ -10,7 +10,8 @@ Run label: ``summary.json``'s model name, else the result folder (``<model>_<tas
 the hash) or, for legacy files, the model part of the file name. With a summary the run is the
 model alone, so the task goes into the prompt id (``<task>:<index>``): a result dir holding several
 tasks of one model must not merge their "0"s. Legacy entries are keyed by the problem text, whose
-hash is the prompt id.
+hash is the prompt id. One result dir, or one legacy file, is one run: two runs of one model on
+one task are told apart (``model @ <folder or file>``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    RunIdentity,
     json_document,
     prompt_hash,
     stringify,
@@ -41,9 +43,11 @@ HASH_SUFFIX = re.compile(r"_[0-9a-f]{6}$")
 #: Jan 2025 file names: <model>_<dataset>_<split>_<source>_<start>_<end>.json, some with a prompt
 #: style after it (``…_0_-1_still2_sys_zero.json``). The model is what comes before the first
 #: place where that pattern (two integers) fits.
-LEGACY_JAN = re.compile(r"^(?P<model>.+?)_[^_]+_[^_]+_[^_]+_-?\d+_-?\d+(?:_.+)?$")
+LEGACY_JAN = re.compile(r"^(?P<model>.+?)_(?P<task>[^_]+_[^_]+_[^_]+_-?\d+_-?\d+)(?:_.+)?$")
 #: Feb 2025 file names: <model>_<task>_<split>_subset_<subset>_filter_<bool>_s<start>_e<end>_t…_n<n>.json
-LEGACY_FEB = re.compile(r"^(?P<model>.+?)_[^_]+_[^_]+_subset_.*_filter_.*$")
+LEGACY_FEB = re.compile(
+    r"^(?P<model>.+?)_(?P<task>[^_]+_[^_]+_subset_.*_filter_[^_]+_s-?\d+_e-?\d+)(?:_.*)?$"
+)
 RESPONSES = re.compile(r'"responses"\s*:\s*[\[{]')
 #: ``responses`` opening with a response object, as a list or per temperature. Responses are
 #: written content first, so this is all a head shows when the first trace is longer than it.
@@ -156,6 +160,28 @@ class SkyThoughtReader(ContainerReader):
 
     def companions(self, path: Path) -> tuple[Path, ...]:
         return (path.parent / "summary.json",)
+
+    def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        """One result dir (``<model>_<task>_<hash>/``, the hash of its parameters) or one legacy
+        file is one run: two runs of one model on one task (another temperature, seed, prompt
+        style) are told apart instead of read as extra samples of the same prompts. Legacy files
+        that split one run into problem ranges (``…_0_250``, ``…_250_500``) name different
+        tasks, so they stay one run."""
+        if options.label:
+            return None
+        configuration = _as_dict(_summary(path).get("configuration"))
+        model_name = _as_dict(configuration.get("model")).get("name")
+        label = model_name if isinstance(model_name, str) and model_name else _model_from_path(path)
+        if path.name == "results.json":
+            task_name = _as_dict(configuration.get("task")).get("name")
+            task = task_name if isinstance(task_name, str) and task_name else label
+            return RunIdentity(label, path.parent.name, task)
+        stem = path.name.rsplit(".", 1)[0]
+        for pattern in (LEGACY_FEB, LEGACY_JAN):
+            match = pattern.match(stem)
+            if match:
+                return RunIdentity(label, stem, match["task"])
+        return RunIdentity(label, stem, stem)
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         rows = Rows()
