@@ -197,3 +197,26 @@ def test_a_utf16_file_is_named_as_such(tmp_path: Path, encoding: str) -> None:
         "UTF-16 text (it starts with a UTF-16 byte-order mark); these formats are UTF-8:"
         " convert it (iconv -f UTF-16 -t UTF-8)"
     )
+
+
+def test_samples_with_their_own_field_names_are_told_which_flags_read_them(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # RL rollouts with fields of their own: "no reader recognises this file" said nothing of
+    # what to do. The reason lists the first record's keys (made visible: they are the file's
+    # text) and the flags; with those flags the file is read.
+    path = tmp_path / "run" / "rollouts.jsonl"
+    path.parent.mkdir()
+    path.write_text(
+        '{"inp": "q1", "completion_text": "a", "reward": 1.0, "k\\u001b[2J": 0}\n', encoding="utf-8"
+    )
+    reason = detect(path).reason
+    assert reason == (
+        "no reader recognises this file (its first record's keys: inp, completion_text, reward,"
+        " k␛[2J; name the fields with --prompt-field, --gen-field, --answer-field, --score-field)"
+    )
+    out = tmp_path / "s.json"
+    fields = ["--prompt-field", "inp", "--gen-field", "completion_text", "--score-field", "reward"]
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["summarize", str(path.parent), "-o", str(out), *fields, *common]) == 0
+    assert '"average_accuracy": 1.0' in out.read_text(encoding="utf-8")

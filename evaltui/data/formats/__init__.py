@@ -7,6 +7,7 @@ confident; ties go to the earlier reader in the list.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from evaltui.data.formats.plain import HEAD_RECORDS, PlainReader, iter_lines
 from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.formats.skythought import SkyThoughtReader
 from evaltui.data.marks import is_manifest, written_by_evaltui
+from evaltui.data.sanitize import one_line
 
 __all__ = [
     "READERS",
@@ -152,7 +154,28 @@ def detect(path: Path, forced: str | None = None, options: ReadOptions | None = 
     plain = get_reader("plain")
     if options is not None and options.fields_given() and suffix in plain.extensions:
         return Detection(plain)
-    return Detection(None, reason="no reader recognises this file")
+    return Detection(None, reason="no reader recognises this file" + _fields_hint(head))
+
+
+def _fields_hint(head: bytes) -> str:
+    """For JSON lines no reader recognises: the first record's keys, and the flags that name
+    the fields (samples with their own field names are read as plain JSONL that way)."""
+    for no, _offset, raw, has_newline in iter_lines(head):
+        if no > HEAD_RECORDS or not has_newline:
+            break
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record:
+            keys = [one_line(str(key), 40) for key in list(record)[:8]]
+            more = ", …" if len(record) > 8 else ""
+            return (
+                f" (its first record's keys: {', '.join(keys)}{more}; name the fields with"
+                " --prompt-field, --gen-field, --answer-field, --score-field)"
+            )
+        break
+    return ""
 
 
 def _best(path: Path, head: bytes, suffix: str) -> Reader | None:
