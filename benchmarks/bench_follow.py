@@ -70,6 +70,15 @@ def writer(path: str, rate_mb: float, seconds: float, samples: int) -> None:
     print(f"writer: {written / 1e6:.1f} MB in {time.monotonic() - started:.1f} s", flush=True)
 
 
+def app_interval() -> float:
+    """The app's ``FOLLOW_MIN_INTERVAL`` in the evaltui imported (1 s where it has none)."""
+    try:
+        from evaltui.app.app import FOLLOW_MIN_INTERVAL
+    except ImportError:
+        return 1.0
+    return float(FOLLOW_MIN_INTERVAL)
+
+
 def measure(
     follower: Follower, data: Path, args: argparse.Namespace, consumer: str, rep: int
 ) -> dict[str, float]:
@@ -87,6 +96,7 @@ def measure(
     )
     delays: list[float] = []
     seen = 0
+    interval = app_interval()
     poll_cpu = build_cpu = 0.0
     builds = polls = 0
     cpu0, wall0 = time.process_time(), time.monotonic()
@@ -117,10 +127,12 @@ def measure(
             seen = live_rows.height
             if consumer == "app":
                 # As the app's follow worker (app.follow_inputs): the next poll comes at least
-                # FOLLOW_MIN_INTERVAL (1 s; 0.5 s before 2026-12-02 07:00) and twice this poll +
-                # rebuild after this poll began, then waits for the next file-system event.
+                # FOLLOW_MIN_INTERVAL (1.25 s; 1 s before 2026-12-03 06:00, 0.5 s before
+                # 2026-12-02 07:00) and twice this poll + rebuild after this poll began, then
+                # waits for the next file-system event.
                 took = last_build - started
-                time.sleep(max(0.0, max(1.0, 2 * took) - (time.monotonic() - started)))
+                pause = max(interval, 2 * took) - (time.monotonic() - started)
+                time.sleep(max(0.0, pause))
     finally:
         process.join()
     cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
