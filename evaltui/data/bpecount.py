@@ -445,10 +445,10 @@ class FastCounter:
 
     Texts are cut into chunks where the pre-tokenizer always cuts (before a space + ASCII letter:
     mostly words) and at added tokens; each distinct chunk is counted by tiktoken once per load
-    (and remembered) and the chunks' counts are summed per text. The cutting, the deduplication
-    and the sums run in polars (without the GIL) and numpy on the counting thread, so several
-    threads count at once; only the distinct chunks cross into Python (to be looked up), and
-    only those not seen before go to tiktoken.
+    and counting thread (and remembered by number) and the chunks' counts are summed per text.
+    The cutting, the numbering and the sums run in polars (without the GIL) and numpy on the
+    counting thread, so several threads count at once; only the chunks a thread has not met
+    before cross into Python, to go to tiktoken.
     """
 
     def __init__(
@@ -477,8 +477,8 @@ class FastCounter:
         self._cache: dict[str, int] = {}
         self._cache_chars = 0
         # Each counting thread's own chunk -> count memory, kept out of Python (see _ChunkTable),
-        # of this generation (reset() starts a new one); without ``pl.Categories`` (older polars)
-        # the dict above serves alone.
+        # of this generation (reset() starts a new one). The dict above serves the Python path,
+        # and the native one with a polars that lacks ``pl.Categories``.
         self._tables = _ChunkTable.available()
         self._generation = 0
         passes = [p for p in (raw, normalized) if p is not None]
@@ -593,9 +593,9 @@ class FastCounter:
         """Per-row sums over ``total`` rows of one unit's counts (texts free of NUL).
 
         Added tokens become NUL (one literal count of NUL afterwards gives how many there were),
-        then a NUL goes before every cut and the text is split there; the chunks are numbered by
-        :func:`_distinct` (one hashing pass), and each text's chunks' counts are summed with
-        numpy.
+        then a NUL goes before every cut and the text is split there; the chunks' counts come
+        from :meth:`_table_lengths` (or, without ``pl.Categories``, :func:`_distinct` and the
+        dict), and each text's chunks' counts are summed with numpy.
 
         Every step is a Series operation that polars runs on the calling thread with the GIL
         released, not a query handed to polars' pool: with two counting threads, each unit's
@@ -627,8 +627,9 @@ class FastCounter:
         """Each chunk's token count, from this thread's :class:`_ChunkTable`: the chunks are
         numbered by a cast into its categories (in Rust, without the GIL), their counts looked up
         by number (numpy); only the distinct chunks this thread has not met yet become Python
-        strings, looked up in the shared cache (another thread may have counted them) or sent
-        to tiktoken."""
+        strings, sent to tiktoken. (A chunk another thread counted is counted again: looking it
+        up in a shared dict first held more memory, and a mapping shared by the threads
+        serialised their casts.)"""
         state = self._threads_state
         table: _ChunkTable | None = getattr(state, "table", None)
         if table is None or table.generation != self._generation or table.full():
