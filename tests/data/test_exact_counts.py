@@ -492,6 +492,7 @@ def test_a_full_chunk_cache_is_emptied_without_losing_the_chunks_in_hand(
     info = info_for(None)
     assert info.fast is not None
     monkeypatch.setattr(bpecount, "CACHE_ENTRIES", 8)
+    monkeypatch.setattr(bpecount, "TABLE_ENTRIES", 8)  # a counting thread's table too
     info.fast.reset()
     first = ["expand the sum", "expand each term"]
     assert info.fast.count(first).tolist() == reference(info, first)
