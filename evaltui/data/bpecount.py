@@ -98,6 +98,12 @@ SEPARATOR = SENTINEL
 #: Bounds of the chunk -> count cache (entries, characters held); past either it starts over.
 CACHE_ENTRIES = 1_000_000
 CACHE_CHARS = 32_000_000
+#: Numbers a counting thread's chunk table has room for at first (it doubles when short).
+TABLE_START = 1 << 15
+#: Distinct chunks a counting thread's table holds before it starts over (each thread holds its
+#: own, ~100 bytes per chunk in polars' mapping): unbounded (~70k per thread) took the peak RSS
+#: of a cold ``summarize`` of "small" to 1.44-1.52x its input, 32k keeps it at 1.40-1.42x.
+TABLE_ENTRIES = 1 << 15
 #: Bytes of text per unit of work (one pass, one thread), at least (but for a call's last
 #: unit) and at most: memory per thread stays near a few times the largest. See :func:`unit_chars`.
 UNIT_CHARS = 524_288
@@ -443,10 +449,10 @@ class FastCounter:
 
     Texts are cut into chunks where the pre-tokenizer always cuts (before a space + ASCII letter:
     mostly words) and at added tokens; each distinct chunk is counted by tiktoken once per load
-    (and remembered) and the chunks' counts are summed per text. The cutting, the deduplication
-    and the sums run in polars (without the GIL) and numpy on the counting thread, so several
-    threads count at once; only the distinct chunks cross into Python (to be looked up), and
-    only those not seen before go to tiktoken.
+    and counting thread (and remembered by number) and the chunks' counts are summed per text.
+    The cutting, the numbering and the sums run in polars (without the GIL) and numpy on the
+    counting thread, so several threads count at once; only the chunks a thread has not met
+    before cross into Python, to go to tiktoken.
     """
 
     def __init__(
@@ -474,6 +480,11 @@ class FastCounter:
         self._pool_threads = 0
         self._cache: dict[str, int] = {}
         self._cache_chars = 0
+        # Each counting thread's own chunk -> count memory, kept out of Python (see _ChunkTable),
+        # of this generation (reset() starts a new one). The dict above serves the Python path,
+        # and the native one with a polars that lacks ``pl.Categories``.
+        self._tables = _ChunkTable.available()
+        self._generation = 0
         passes = [p for p in (raw, normalized) if p is not None]
         # The native path marks cuts with NUL: an added token holding one keeps every text on the
         # Python path (a text holding one takes that path on its own).
@@ -586,9 +597,9 @@ class FastCounter:
         """Per-row sums over ``total`` rows of one unit's counts (texts free of NUL).
 
         Added tokens become NUL (one literal count of NUL afterwards gives how many there were),
-        then a NUL goes before every cut and the text is split there; the chunks are numbered by
-        :func:`_distinct` (one hashing pass), and each text's chunks' counts are summed with
-        numpy.
+        then a NUL goes before every cut and the text is split there; the chunks' counts come
+        from :meth:`_table_lengths` (or, without ``pl.Categories``, :func:`_distinct` and the
+        dict), and each text's chunks' counts are summed with numpy.
 
         Every step is a Series operation that polars runs on the calling thread with the GIL
         released, not a query handed to polars' pool: with two counting threads, each unit's
@@ -606,12 +617,32 @@ class FastCounter:
         # are the non-empty run of the exploded chunks that starts at its offset.
         starts = np.cumsum(pieces.list.len().to_numpy(), dtype=np.int64)
         starts = np.concatenate(([0], starts[:-1]))
-        which, distinct = _distinct(pieces.explode())
         # The empty chunk (before a text's first cut, between adjacent added tokens) is one of
         # them: tiktoken counts it 0, and it is remembered like any other.
-        lengths = np.asarray(self._chunk_lengths(distinct), dtype=np.int64)
-        np.add.at(counts, rows, np.add.reduceat(lengths[which], starts))
+        if self._tables:
+            lengths = self._table_lengths(pieces.explode())
+        else:
+            which, distinct = _distinct(pieces.explode())
+            lengths = np.asarray(self._chunk_lengths(distinct), dtype=np.int64)[which]
+        np.add.at(counts, rows, np.add.reduceat(lengths, starts, dtype=np.int64))
         return counts
+
+    def _table_lengths(self, chunks: pl.Series) -> np.ndarray:
+        """Each chunk's token count, from this thread's :class:`_ChunkTable`: the chunks are
+        numbered by a cast into its categories (in Rust, without the GIL), their counts looked up
+        by number (numpy); only the distinct chunks this thread has not met yet become Python
+        strings, sent to tiktoken. (A chunk another thread counted is counted again: looking it
+        up in a shared dict first held more memory, and a mapping shared by the threads
+        serialised their casts.)"""
+        state = self._threads_state
+        table: _ChunkTable | None = getattr(state, "table", None)
+        if table is None or table.generation != self._generation or table.full():
+            table = state.table = _ChunkTable(self._generation)
+        try:
+            return table.lengths_of(chunks, self._encode_counts)
+        except BaseException:
+            state.table = None  # it may hold numbers not counted yet: start over
+            raise
 
     def _chunk_lengths(self, chunks: list[str]) -> list[int]:
         """The token count of each chunk: remembered ones looked up, the others encoded."""
@@ -633,10 +664,17 @@ class FastCounter:
         """Each chunk's token count by tiktoken: one call for the lot, joined by the separator
         (the GIL is released for the whole call, not taken back after every chunk)."""
         joined = SEPARATOR.join(chunks)
-        encoding = self._thread_encoding(len(joined))
         if joined.count(SEPARATOR) != len(chunks) - 1:  # a chunk holds the separator itself
-            encode = encoding.encode_ordinary
+            encode = self._thread_encoding(len(joined)).encode_ordinary
             return [len(encode(c)) for c in chunks]
+        return self._encode_joined(joined, len(chunks))
+
+    def _encode_joined(self, joined: str, chunks: int) -> list[int]:
+        """The token count of each of ``chunks`` chunks joined by the separator (none of which
+        holds it)."""
+        if not chunks:
+            return []
+        encoding = self._thread_encoding(len(joined))
         tokens = encoding.encode_to_numpy(joined, allowed_special={SEPARATOR})
         separators = np.flatnonzero(tokens == self._separator)
         bounds = np.concatenate(([-1], separators, [len(tokens)]))
@@ -704,6 +742,72 @@ class FastCounter:
         """Forget the counted chunks (a benchmark's fresh start)."""
         self._cache = {}
         self._cache_chars = 0
+        self._generation += 1  # every thread's table starts over at its next unit
+        self._tables = _ChunkTable.available()
+
+
+class _ChunkTable:
+    """One counting thread's memory of counted chunks: a number per distinct chunk, from polars
+    categories of its own held across units (numbered in Rust by a cast, no Python string per
+    chunk), and each number's token count in a numpy array (-1: not counted yet).
+
+    One per thread: casts from two threads into one shared mapping were serialised (two threads
+    casting at once took 3x as long as one after the other). Past :data:`TABLE_ENTRIES` numbers
+    or :data:`CACHE_CHARS` characters it is replaced by a fresh one.
+    """
+
+    __slots__ = ("_keep", "chars", "dtype", "entries", "generation", "lengths")
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
+        categories = pl.Categories.random()
+        self.dtype = pl.Categorical(categories)
+        # A Categories is only a weak reference: this empty Series keeps the mapping alive.
+        self._keep = pl.Series([], dtype=self.dtype)
+        self.lengths = np.full(TABLE_START, -1, dtype=np.int32)
+        self.chars = 0
+        self.entries = 0  # the numbers given (0 to entries - 1), each counted
+
+    @staticmethod
+    def available() -> bool:
+        return getattr(getattr(pl, "Categories", None), "random", None) is not None
+
+    def lengths_of(self, chunks: pl.Series, count: Callable[[list[str]], list[int]]) -> np.ndarray:
+        """Each chunk's token count; ``count`` counts the chunks met for the first time.
+
+        The cast numbers chunks not met before in order of their first appearance, after every
+        number given before (and each of those was counted when it was given), so the chunks
+        to count are those whose number is above every number before them.
+        """
+        coded = chunks.cast(self.dtype)  # holds the mapping while this unit uses it
+        which = coded.to_physical().to_numpy()
+        old = self.entries
+        top = int(which.max()) + 1 if len(which) else 0
+        if top > old:
+            # The first chunk, if new, then every chunk above the highest number before it
+            # (and above those given before).
+            highest = np.maximum.accumulate(which[:-1])
+            if old:
+                np.maximum(highest, old - 1, out=highest)
+            at = np.flatnonzero(which[1:] > highest) + 1
+            if which[0] >= old:
+                at = np.concatenate(([0], at))
+            if len(at) != top - old:  # not numbered that way after all: sort them out
+                new = np.flatnonzero(which >= old)
+                at = new[np.unique(which[new], return_index=True)[1]]
+            if top > len(self.lengths):
+                grown = np.full(max(top, 2 * len(self.lengths)), -1, dtype=np.int32)
+                grown[:old] = self.lengths[:old]
+                self.lengths = grown
+            strings = chunks.gather(at).to_list()
+            self.lengths[which[at]] = count(strings)
+            self.chars += sum(map(len, strings))
+            self.entries = top
+        lengths: np.ndarray = self.lengths[which]
+        return lengths
+
+    def full(self) -> bool:
+        return self.chars > CACHE_CHARS or self.entries > TABLE_ENTRIES
 
 
 def _as_series(texts: Sequence[str] | pl.Series) -> pl.Series:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import itertools
 import json
 import random
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -490,6 +492,7 @@ def test_a_full_chunk_cache_is_emptied_without_losing_the_chunks_in_hand(
     info = info_for(None)
     assert info.fast is not None
     monkeypatch.setattr(bpecount, "CACHE_ENTRIES", 8)
+    monkeypatch.setattr(bpecount, "TABLE_ENTRIES", 8)  # a counting thread's table too
     info.fast.reset()
     first = ["expand the sum", "expand each term"]
     assert info.fast.count(first).tolist() == reference(info, first)
@@ -526,6 +529,7 @@ def test_units_threads_and_pieces_give_the_same_counts(
     monkeypatch.setattr(bpecount, "UNIT_CHARS", 3_000)
     monkeypatch.setattr(bpecount, "MAX_UNIT_CHARS", 12_000)
     monkeypatch.setattr(bpecount, "PIECE_CHARS", 5_000)
+    monkeypatch.setattr(bpecount, "TABLE_START", 4)  # every thread's chunk table grows
     added = added_tokens(info)
     texts = corpus(added, seed=7)
     long = " ".join(texts[40:]) + "<think> the end </think>"
@@ -711,6 +715,66 @@ def test_a_units_chunks_are_numbered_by_their_distinct_values(
     texts = corpus(added_tokens(info), seed=6)
     info.fast.reset()
     assert info.fast.count(texts).tolist() == reference(info, texts)
+
+
+def test_chunks_counted_before_do_not_become_python_strings_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A counting thread remembers its chunks by number, out of Python: counting texts whose
+    chunks it has met turns none of them into a Python string (each unit used to turn every
+    distinct chunk into one, by iterating its categories, to look it up in a dict: GIL-held
+    work that kept a second counting thread waiting). Counts stay exact."""
+    info = info_for(None)
+    fast = info.fast
+    assert fast is not None
+    rng = random.Random(2)
+    chunks = [" a" + "".join(rng.choices("abcdefghij", k=rng.randint(1, 30))) for _ in range(3000)]
+    texts = pl.Series(["".join(chunks[i : i + 30]) for i in range(0, 3000, 30)] * 3)
+    expected = reference(info, texts.to_list())
+    fast.reset()
+    assert fast.count(texts).tolist() == expected  # every chunk met (and counted) once
+    made: list[int] = []
+    to_list, categories = pl.Series.to_list, pl.Categories.__iter__
+
+    def spied_to_list(self: pl.Series) -> list[Any]:
+        out = to_list(self)
+        made.append(len(out) if self.dtype == pl.String else 0)
+        return out
+
+    def spied_categories(self: pl.Categories) -> Iterator[str | None]:
+        for category in categories(self):
+            made.append(1)
+            yield category
+
+    monkeypatch.setattr(pl.Series, "to_list", spied_to_list)
+    monkeypatch.setattr(pl.Categories, "__iter__", spied_categories)
+    again = fast.count(texts).tolist()
+    monkeypatch.undo()
+    fast.reset()
+    assert again == expected
+    assert sum(made) == 0, f"{sum(made)} chunks became Python strings"
+
+
+def test_a_count_that_fails_midway_leaves_no_chunk_uncounted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A chunk numbered by a count that then failed (tiktoken raising, say) is not taken for
+    counted later: the thread's table starts over."""
+    info = info_for(None)
+    fast = info.fast
+    assert fast is not None
+    texts = corpus(added_tokens(info), seed=9)
+    fast.reset()
+
+    def fail(chunks: list[str]) -> list[int]:
+        raise RuntimeError("tiktoken failed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(fast, "_encode_counts", fail)
+        with pytest.raises(RuntimeError):
+            fast.count(texts)
+    assert fast.count(texts).tolist() == reference(info, texts)
+    fast.reset()
 
 
 def test_a_null_text_counts_zero() -> None:
