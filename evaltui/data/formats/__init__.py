@@ -165,7 +165,7 @@ def _fields_hint(head: bytes) -> str:
             break
         try:
             record = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
             continue
         if isinstance(record, dict) and record:
             keys = [one_line(str(key), 40) for key in list(record)[:8]]
