@@ -183,6 +183,44 @@ def value_units(summaries: list[RunSummary], rates: str) -> str:
     return "values in the score's own units" if raw else f"values {rates}"
 
 
+#: Marks a value over fewer prompts than its run shows; :func:`partial_lines` says which.
+PARTIAL = "*"
+
+
+def partial(summary: RunSummary, metric: Metric) -> bool:
+    """``metric`` is defined for fewer of the run's prompts than the run shows."""
+    return metric.prompts < summary.prompts
+
+
+def partial_mark(summary: RunSummary, metric: Metric) -> str:
+    """What goes between ``metric``'s value and its interval: :data:`PARTIAL`, else a space
+    (``1.000*[1.000, 1.000]`` is as wide as ``0.625 [0.500, 0.875]``: the digits stay aligned)."""
+    return PARTIAL if partial(summary, metric) else " "
+
+
+def partial_lines(summaries: list[RunSummary]) -> list[str]:
+    """The metrics (marked :data:`PARTIAL`) over fewer prompts than their run shows -- pass@k,
+    maj@k and G-Pass@k need n >= k samples, and an unscored prompt counts in none -- per run,
+    grouped by how many prompts: a pass@2 below pass@1 is then read as over other prompts."""
+    lines = []
+    for summary in summaries:
+        by_count: dict[int, list[str]] = {}
+        for metric in summary.metrics:
+            if partial(summary, metric):
+                by_count.setdefault(metric.prompts, []).append(metric.name)
+        parts = [
+            f"{', '.join(names)} over {count:,} of {summary.prompts:,} prompts"
+            for count, names in by_count.items()
+        ]
+        if parts:
+            lines.append(f"{one_line_middle(summary.run, 60)}: {'; '.join(parts)}")
+    if lines:
+        lines.insert(
+            0, f"{PARTIAL} over some of the run's prompts (@k: those with k or more samples):"
+        )
+    return lines
+
+
 def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]:
     """One :class:`RunSummary` per run, in order of first appearance."""
     out = []
@@ -347,7 +385,7 @@ def render_table(summaries: list[RunSummary], style: str = "text") -> str:
             cells.append(
                 "–"
                 if found is None
-                else f"{_value(found, found.value)} "
+                else f"{_value(found, found.value)}{partial_mark(s, found)}"
                 f"[{_value(found, found.low)}, {_value(found, found.high)}]"
             )
         rows.append(cells)
@@ -364,7 +402,7 @@ def render_table(summaries: list[RunSummary], style: str = "text") -> str:
     )
     kinds = {s.run: s.kind for s in summaries if s.kind is not None}
     note = value_units(summaries, "in %") + ", 95% bootstrap CI over prompts in brackets"
-    scores = kinds_summary(kinds)
+    scores = "\n".join(filter(None, [kinds_summary(kinds), *partial_lines(summaries)]))
     if style == "markdown":
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(r) + " |" for r in rows]

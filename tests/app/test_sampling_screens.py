@@ -125,3 +125,31 @@ async def test_compare_export_of_the_improved_set(
     # both runs' rows of the 5 improved prompts (every prompt but 4, where both solve 4/4)
     assert len(records) == 10 and {r["run"] for r in records} == {"model_a", "model_b"}
     assert "Problem 4: what is 4 + 4?" not in {r["prompt"] for r in records}
+
+
+async def test_the_summary_marks_metrics_over_part_of_a_run(tmp_path: Path, make_app: Any) -> None:
+    """At 80×24: pass@2 over the 3 of 4 prompts with two samples is marked, and said so."""
+    from tests.conftest import write_jsonl
+
+    rows = [{"prompt": "q0", "gen": "a", "answer": "1", "accuracy": 1}]
+    rows += [
+        {"prompt": f"q{p}", "gen": "a", "answer": "1", "accuracy": s % 2}
+        for p in range(1, 4)
+        for s in range(2)
+    ]
+    write_jsonl(tmp_path / "evals" / "run" / "s.jsonl", rows)
+    app = make_app(tmp_path / "evals")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        shown = screen_text(app)
+        lines = {line.split()[0]: line.rstrip() for line in shown.splitlines() if line.strip()}
+        assert lines["pass@2"].endswith("1.000*[1.000, 1.000]"), lines["pass@2"]
+        assert lines["pass@1"].endswith("0.625 [0.500, 0.875]"), lines["pass@1"]
+        assert lines["pass@1"].index("0.625") == lines["pass@2"].index("1.000")  # aligned
+        said = " ".join(shown.split())  # the line wraps at 80 columns
+        assert (
+            "run: pass@2, G-Pass@2_0.5, G-Pass@2_0.75, G-Pass@2_1.0, mG-Pass@2 over 3 of 4" in said
+        )

@@ -63,7 +63,7 @@ async def test_header_and_summary_screen_show_each_runs_score_kind(
         rows = {line.split("  ")[0]: line for line in table.splitlines() if "  " in line}
         assert "mae continuous ↓" in rows["score"] and "bleu_max continuous ↑" in rows["score"]
         assert "inf [–, –]" in rows["mean"] and "19.68 [" in rows["mean"]
-        assert "186.9 [" in rows["mean of finite"]
+        assert "186.9*[" in rows["mean of finite"]
         assert "pass@1" not in shown and "pass-rate spectrum" not in shown
         # The per-prompt accuracy histogram (0–1 axis) names the runs it cannot show.
         await pilot.press("q", "p", "3")
@@ -175,7 +175,7 @@ async def test_summary_of_three_runs_fits_80_columns(make_app: Any) -> None:
         spectrum = next(line for line in lines if line.startswith("never/flaky/always"))
         assert spectrum.split()[1:] == ["35/0/25", "35/0/25"]
         assert any(line.split() == ["metric", "gpt-4o-mini"] for line in lines)
-        assert any(line.endswith("186.9 [142.5, 230.7]") for line in lines)
+        assert any(line.endswith("186.9*[142.5, 230.7]") for line in lines)
         assert all(len(line.rstrip()) <= view.scrollable_content_region.width for line in lines)
 
 

@@ -120,7 +120,8 @@ def test_tgpred_run_summary_mean_is_inf_and_mean_of_finite_is_hand_worked() -> N
     assert metrics["mean of finite"].prompts == 7
     text = render_table([summary])
     assert "mae continuous ↓" in text
-    assert "inf [–, –]" in text and "186.9 [" in text
+    assert "inf [–, –]" in text and "186.9*[" in text  # over the 7 finite prompts, marked
+    assert "gpt-4o-mini: mean of finite over 7 of 24 prompts" in text
     assert "pass@1" not in text and "never/flaky/always  –" in text
 
 
@@ -379,7 +380,7 @@ def test_summarize_cli_table_json_and_threshold_flag(
     # mean: 19.68 and inf (+ bootstrap CIs; none for inf); the finite mean only for tgpred.
     mean = lines["mean"].split()
     assert mean[1] == "19.68" and mean[4:] == ["inf", "[–,", "–]"]
-    assert lines["mean of finite"].split()[3:5] == ["–", "186.9"]
+    assert lines["mean of finite"].split()[3:5] == ["–", "186.9*[142.5,"]
     assert not any(name.startswith(("avg@", "pass@", "maj@", "cons@")) for name in lines)
     assert "lower is better" in table and "(values in the score's own units" in table
     records = json.loads(out.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(c))
@@ -567,3 +568,22 @@ def test_the_shown_name_of_a_continuous_mean_is_a_column_name() -> None:
     assert resolve_column("mean score", columns) == "average_accuracy"
     assert resolve_column("mean_score", columns) == "average_accuracy"
     assert "mean_score" in known_names(columns)
+
+
+def test_a_metric_over_part_of_a_runs_prompts_is_marked_and_said(tmp_path: Path) -> None:
+    """q0 has one sample, q1-q3 two: pass@2 (100 %) is over 3 of the 4 prompts, pass@1 (62.5 %)
+    over all 4; the table gave both without a word, and pass@2 > pass@1 read as a contradiction
+    (with --label merging runs of n=1 and n=2, pass@2 could even be below pass@1)."""
+    rows = [{"prompt": "q0", "gen": "a", "answer": "1", "accuracy": 1}]
+    rows += [
+        {"prompt": f"q{p}", "gen": "a", "answer": "1", "accuracy": s % 2}
+        for p in range(1, 4)
+        for s in range(2)
+    ]
+    write_jsonl(tmp_path / "run" / "s.jsonl", rows)
+    (summary,) = summarize_runs(load_quick([tmp_path]).stats)
+    text = render_table([summary])
+    lines = {line.split("  ")[0]: line for line in text.splitlines()}
+    assert "62.5 [50.0, 87.5]" in lines["pass@1"] and "100.0*[100.0, 100.0]" in lines["pass@2"]
+    assert "run: pass@2, G-Pass@2_0.5, G-Pass@2_0.75, G-Pass@2_1.0, mG-Pass@2 over 3 of 4" in text
+    assert text.count("*") == 6  # five marks and the line that says what they mean

@@ -27,7 +27,15 @@ from evaltui.data.definitions import metric_definition
 from evaltui.data.metrics import format_score
 from evaltui.data.rescore import per_run_comparison
 from evaltui.data.sanitize import one_line, one_line_middle
-from evaltui.data.summary import Metric, RunSummary, judged, summarize_runs, value_units
+from evaltui.data.summary import (
+    Metric,
+    RunSummary,
+    judged,
+    partial_lines,
+    partial_mark,
+    summarize_runs,
+    value_units,
+)
 from evaltui.data.triage import longest_by_run, render_triage, run_triage
 from evaltui.data.wording import plural
 
@@ -45,14 +53,16 @@ def fraction(value: float) -> str:
     return "–" if math.isnan(value) else f"{value:.3f}"
 
 
-def metric_cell(metric: Metric) -> str:
+def metric_cell(metric: Metric, mark: str = " ") -> str:
     """``0.625 [0.527, 0.729]``: rates with three decimals, so a column lines up on its digits;
-    a continuous score (mae, bleu) in its own units, ``inf`` as such."""
+    a continuous score (mae, bleu) in its own units, ``inf`` as such. ``mark`` goes between the
+    value and its interval (:func:`~evaltui.data.summary.partial_mark`)."""
     if not metric.percent:
         low = "–" if math.isnan(metric.low) else format_score(metric.low)
         high = "–" if math.isnan(metric.high) else format_score(metric.high)
-        return f"{format_score(metric.value)} [{low}, {high}]"
-    return f"{fraction(metric.value):>5} [{fraction(metric.low):>5}, {fraction(metric.high):>5}]"
+        return f"{format_score(metric.value)}{mark}[{low}, {high}]"
+    value, low, high = (fraction(v) for v in (metric.value, metric.low, metric.high))
+    return f"{value:>5}{mark}[{low:>5}, {high:>5}]"
 
 
 def spectrum_lines(rates: np.ndarray) -> list[str]:
@@ -103,7 +113,9 @@ def metrics_table(summaries: list[RunSummary], width: int = 200) -> Table:
         cells = []
         for summary in summaries:
             found = next((m for m in summary.metrics if m.name == name), None)
-            cells.append(Text("–" if found is None else metric_cell(found)))
+            cells.append(
+                Text("–" if found is None else metric_cell(found, partial_mark(summary, found)))
+            )
         table.add_row(Text(name), *cells)
     table.add_row(
         Text(SPECTRUM),
@@ -231,6 +243,9 @@ class SummaryScreen(Screen[None]):
             view = self.query_one("#summary-view").scrollable_content_region.width
             for index, table in enumerate(metrics_tables(message.summaries, view)):
                 parts += [Text("")] * (index > 0) + [table]
+            partly = partial_lines(message.summaries)
+            if partly:
+                parts.append(Text("\n" + "\n".join(partly)))
             parts += [
                 Text("\nWhat the metrics mean:"),
                 definitions_table(message.summaries),
