@@ -231,8 +231,10 @@ async def test_comparing_runs_whose_mean_mae_is_infinite(tmp_path: Path, make_ap
         # Means of an mae, not accuracies: headed so.
         start = next(i for i, line in enumerate(lines) if "A mean" in line and "B mean" in line)
         rows = [line.split()[:3] for line in lines[start + 1 :] if "polymer" in line]
-        # Sorted by the change, largest drop first: inf -> 123 (an mae lower is better).
+        # Sorted by the change, Δ ↑: inf -> 123 first, the largest gain of an mae (lower is
+        # better), and the status says so (it said "largest drop first").
         assert rows[0] == ["-inf", "inf", "123.000"]
+        assert "sorted by Δ B−A ↑ (largest gain first)" in screen_text(app)
         assert any(re.fullmatch(r"0\.000", r[0]) and r[1] == r[2] != "inf" for r in rows)
         assert all(re.fullmatch(r"-?(\d+\.\d{3}|inf|nan)", cell) for r in rows for cell in r)
         # An mae is no accuracy and has no "correct": the headline names it, and no matrix of

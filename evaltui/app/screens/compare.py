@@ -258,7 +258,9 @@ class CompareScreen(Screen[None]):
         header = next((header_of(c, accuracy) for c in COLUMNS if c.source == column), column)
         order = "↓" if descending else "↑"
         if column == "delta":
-            order += " (largest gain first)" if descending else " (largest drop first)"
+            # A gain in the score's own direction: for a lower-is-better mae, Δ ↑ is gains first.
+            lower = self.comparison is not None and self.comparison.lower_is_better
+            order += " (largest gain first)" if descending != lower else " (largest drop first)"
         shown = plural(self.rows.height, "prompt")
         return f"showing {ONLY[self.only]}: {shown} · sorted by {header} {order}"
 
