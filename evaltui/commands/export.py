@@ -95,7 +95,7 @@ def cmd_export(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     if not is_stdout(args.output) and args.output.is_dir():
         return fail(f"{args.output} is a folder: give a file path")
-    if not is_stdout(args.output) and args.output.exists() and not args.force:
+    if not is_stdout(args.output) and args.output.is_file() and not args.force:  # not a FIFO
         return fail(f"{args.output} exists (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)
     kind = args.kind or ("records" if args.records else kind_for_path(args.output))

@@ -95,6 +95,20 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _not_a_file(path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` is there and is neither a regular file nor a folder: a FIFO, a
+    character device, a socket. A block device (a disk) is refused."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    if stat.S_ISBLK(mode):
+        raise OSError(
+            errno.EINVAL, "a disk (block device), not a file: give a file path", str(path)
+        )
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 @contextlib.contextmanager
 def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temp file beside ``path``; on success it replaces ``path`` in one ``os.replace``.
@@ -103,7 +117,16 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
     half-overwritten, and a failed export leaves nothing behind. The file gets the mode ``open()``
     would give it (the umask; an existing file keeps its mode); a symlink is written through (its
     target is replaced, the link stays); temp files a killed earlier write left are removed.
+    A FIFO or a device (``/dev/null``, ``/dev/stdout``) is written into, not replaced.
     """
+    if _not_a_file(path):
+        # A FIFO (``-o >(gzip > x)``), a device (``-o /dev/null``), ``/dev/stdout``: written
+        # into, as a shell's ``>`` does. A temp file renamed over it would replace the device
+        # node or the pipe with a regular file (in /dev too, for root), and its reader gets nothing.
+        encoding = None if "b" in mode else "utf-8"
+        with open(path, mode, encoding=encoding, newline=None if "b" in mode else "\n") as handle:
+            yield handle
+        return
     target = Path(os.path.realpath(path))
     if target.is_dir():
         # Before any work or temp file: the replace at the end could only fail.
@@ -791,7 +814,7 @@ def marked(path: str | os.PathLike[str], kind: str) -> Iterator[None]:
     that fails puts back the manifest that was there (or none)."""
     from evaltui.data.marks import manifest_path, pending_manifest
 
-    if is_stdout(path):
+    if is_stdout(path) or _not_a_file(path):  # a pipe, a device: nothing on disk to mark
         yield
         return
     target = manifest_path(path)

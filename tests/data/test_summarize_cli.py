@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -320,3 +323,48 @@ def test_num_proc_help_says_it_bounds_every_pool(capsys: Any) -> None:
         main(["summarize", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert "the size of every thread pool evaltui starts: polars'" in help_text
+
+
+def _through_fifo(fifo: Path, argv: list[str]) -> tuple[int, bytes | None]:
+    """Run ``argv`` while a thread reads ``fifo``; its exit code and what the reader got (None:
+    nothing was ever written into the pipe)."""
+    got: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as handle:
+            got.append(handle.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    code = main(argv)
+    if fifo.is_fifo() and not got:
+        with contextlib.suppress(OSError), open(fifo, "wb"):
+            pass  # the reader waits for a writer that never came (a failed run): end it
+    reader.join(timeout=30)
+    return code, (got[0] or None) if got else None
+
+
+def test_an_output_that_is_a_fifo_or_a_device_is_written_into_not_replaced(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``-o FIFO`` (a named pipe, ``-o >(gzip > x)``) and ``-o /dev/null`` are written into, as
+    a shell's ``>`` does. The atomic write put a regular file in their place instead (run as
+    root, ``-o /dev/full`` replaced the device node in /dev); the pipe's reader got nothing."""
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    code, got = _through_fifo(fifo, ["summarize", str(evals), "-o", str(fifo), *common])
+    assert fifo.is_fifo() and code == 0, capsys.readouterr().err
+    assert got is not None and len(json.loads(got)) == 4
+    code, got = _through_fifo(fifo, ["export", str(evals), "-o", str(fifo), "--as", "csv", *common])
+    assert fifo.is_fifo() and code == 0, capsys.readouterr().err
+    assert got is not None and pl.read_csv(got).height == 4
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("pipe")] == ["pipe"]  # no mark
+    # (Only once a FIFO is written into: the old code, run as root, replaced the devices.)
+    code = main(["summarize", str(evals), "-o", "/dev/null", *common])
+    assert code == 0 and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert not Path("/dev/null.evaltui.json").exists()
+    if stat.S_ISCHR(os.stat("/dev/full").st_mode):
+        code = main(["export", str(evals), "-o", "/dev/full", "--records", *common])
+        assert code == 1 and "No space left on device" in capsys.readouterr().err
+        assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
