@@ -159,6 +159,21 @@ def cannot_write(target: object, exc: OSError) -> int:
     return fail(f"cannot write {target}: {exc.strerror or exc}", EXIT_FAILURE)
 
 
+def refused_output(result: Any, *outputs: str | os.PathLike[str] | None) -> int | None:
+    """The usage error when an output is one of the load's input files (it would be destroyed),
+    else None."""
+    from evaltui.data.export import OutputIsInput, refuse_input
+
+    for output in outputs:
+        if output is None:
+            continue
+        try:
+            refuse_input(output, result.files)
+        except OutputIsInput as exc:
+            return fail(str(exc))
+    return None
+
+
 def run_load(paths: list[str], options: Any, *, quiet: bool = False) -> Any:
     """Load with a rich progress bar on stderr when it is a terminal; returns the LoadResult."""
     from evaltui.data.loader import load
@@ -383,6 +398,9 @@ def cmd_summarize(argv: Sequence[str]) -> int:
         result = headless_load(args, parser, stats_only=True)
     except LoadFailure as exc:
         return fail(str(exc))
+    refused = refused_output(result, output)
+    if refused is not None:
+        return refused
     try:
         write_combined_json(result.stats, output)
     except OSError as exc:

@@ -13,6 +13,7 @@ from evaltui.cli import (
     cannot_write,
     fail,
     headless_load,
+    refused_output,
     say,
 )
 
@@ -54,6 +55,9 @@ def cmd_compare(argv: Sequence[str]) -> int:
         result = headless_load(args, parser)
     except LoadFailure as exc:
         return fail(str(exc))
+    refused = refused_output(result, args.output)
+    if refused is not None:
+        return refused
     try:
         run_a, run_b = args.runs if args.runs else default_runs(result.stats)
         comparison = compare_runs(result.stats, run_a, run_b)

@@ -14,6 +14,7 @@ from evaltui.cli import (
     cannot_write,
     fail,
     headless_load,
+    refused_output,
 )
 from evaltui.data.sanitize import visible
 
@@ -103,6 +104,9 @@ def cmd_export(argv: Sequence[str]) -> int:
         result = headless_load(args, parser)
     except LoadFailure as exc:
         return fail(str(exc))
+    refused = refused_output(result, args.output)
+    if refused is not None:
+        return refused
     if args.run is not None:
         try:
             runs = [str(r) for r in result.stats["run"].unique(maintain_order=True).to_list()]

@@ -8,7 +8,15 @@ import sys
 import time
 from pathlib import Path
 
-from evaltui.cli import EXIT_FAILURE, EXIT_OK, cannot_write, fail, input_paths, load_options
+from evaltui.cli import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    cannot_write,
+    fail,
+    input_paths,
+    load_options,
+    refused_output,
+)
 from evaltui.data.export import write_combined_json
 from evaltui.data.follow import Follower
 from evaltui.data.loader import LoadFailure, LoadResult
@@ -30,6 +38,9 @@ def follow_summarize(
     except KeyboardInterrupt:
         print("evaltui: interrupted", file=sys.stderr)
         return 130
+    refused = refused_output(result, output)
+    if refused is not None:
+        return refused
 
     def write(result: LoadResult) -> bool:
         try:

@@ -21,6 +21,7 @@ from evaltui.cli import (
     fail,
     input_paths,
     parsed_options,
+    refused_output,
     run_load,
     say,
 )
@@ -193,6 +194,9 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         result = run_load(input_paths(args, parser), options, quiet=args.quiet)
     except LoadFailure as exc:
         return fail(str(exc))
+    refused = refused_output(result, args.output, args.generations)
+    if refused is not None:
+        return refused
     rescore_options = RescoreOptions(
         args.scorer,
         timeout=args.timeout,

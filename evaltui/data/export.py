@@ -840,6 +840,55 @@ def marked(path: str | os.PathLike[str], kind: str) -> Iterator[None]:
         raise
 
 
+def input_at(path: str | os.PathLike[str], files: Iterable[Any]) -> str | None:
+    """The source name of the load's input file that ``path`` is (the same file, through any
+    link or other name), or None. Writing there would destroy the data being written about (a
+    filtered export of records over the file they come from, ``summarize -o`` an input); a file
+    evaltui itself wrote (a summary, an export in the input folder) may be replaced."""
+    from evaltui.data.formats import read_head
+    from evaltui.data.marks import is_manifest, written_by_evaltui
+
+    if is_stdout(path):
+        return None
+    try:
+        mine = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(mine.st_mode):
+        return None
+    for report in files:
+        if report.path is None:
+            continue
+        try:
+            theirs = os.stat(report.path)
+        except OSError:
+            continue
+        if (theirs.st_dev, theirs.st_ino) != (mine.st_dev, mine.st_ino):
+            continue
+        if report.format is None:  # skipped: evaltui's own output may be replaced
+            their_path = Path(report.path)
+            with contextlib.suppress(OSError):
+                if is_manifest(their_path) or written_by_evaltui(their_path, read_head(their_path)):
+                    continue
+        return str(report.source)
+    return None
+
+
+def refuse_input(path: str | os.PathLike[str], files: Iterable[Any]) -> None:
+    """Raise :class:`OutputIsInput` when ``path`` is one of the load's input files."""
+    source = input_at(path, files)
+    if source is not None:
+        raise OutputIsInput(
+            f"{visible(os.fspath(path), multiline=False)} is the input file "
+            f"{visible(source, multiline=False)}: writing "
+            "there would destroy it; give another path (nothing was written)"
+        )
+
+
+class OutputIsInput(ValueError):
+    """An output path that is one of the input files (see :func:`input_at`)."""
+
+
 def mark_output(path: str | os.PathLike[str], kind: str, **details: Any) -> None:
     """Write the manifest beside a just-written output, so evaltui never reads it back as data."""
     from evaltui.data.marks import manifest, manifest_path
@@ -1081,6 +1130,7 @@ def export_view(
     export's manifest gives, per record written, its generations' new and stored scores (the
     records themselves stay unchanged)."""
     target = Path(path)
+    refuse_input(path, files)
     if kind == "parquet" and is_stdout(path) and sys.stdout.isatty():
         raise ValueError("Parquet is binary: write it to a file or a pipe, not to the terminal")
     if kind == "combined":  # write_combined_json marks its own output

@@ -368,3 +368,43 @@ def test_an_output_that_is_a_fifo_or_a_device_is_written_into_not_replaced(
         code = main(["export", str(evals), "-o", "/dev/full", "--records", *common])
         assert code == 1 and "No space left on device" in capsys.readouterr().err
         assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_an_output_that_is_an_input_file_is_refused_and_the_input_kept(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``export --records --quick never -o <an input> --force`` wrote the 1 never-solved prompt's
+    records over the 160-line file they came from (and a manifest that then hid it from every
+    later load as 'written by evaltui'); ``summarize``/``rescore -o <an input>`` replaced it with
+    the combined JSON. Whatever name reaches the file (a symlink, a hard link), each command
+    refuses before writing; a summary of an earlier run in the input folder is still replaced."""
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    first = evals / "model_a" / "inference_0.jsonl"
+    data = first.read_bytes()
+    (tmp_path / "link.jsonl").symlink_to(first)
+    os.link(first, tmp_path / "hard.jsonl")
+    (evals / "model_b").mkdir()
+    (evals / "model_b" / "inference_0.jsonl").write_bytes(data)  # two runs to compare
+    rescored = tmp_path / "r.json"
+    rescore = ["rescore", str(evals), "--scorer", "exact", "--workers", "1"]
+    for output in (first, tmp_path / "link.jsonl", tmp_path / "hard.jsonl"):
+        for command in (
+            ["export", str(evals), "-o", str(output), "--records", "--force", "--where", "n > 1"],
+            ["export", str(evals), "-o", str(output), "--as", "csv", "--force"],
+            ["summarize", str(evals), "-o", str(output)],
+            ["compare", str(evals), "-o", str(output)],
+            [*rescore, "-o", str(output)],
+            [*rescore, "-o", str(rescored), "--generations", str(output)],
+        ):
+            assert main([*command, *common]) == 2, command
+            err = capsys.readouterr().err
+            assert "is the input file model_a/inference_0.jsonl" in err, (command, err)
+            assert first.read_bytes() == data, command
+            assert not list(evals.rglob("*.evaltui.json")), command
+            assert not rescored.exists()
+    summary = evals / "summary.json"
+    assert main(["summarize", str(evals), "-o", str(summary), *common]) == 0
+    assert main(["summarize", str(evals), "-o", str(summary), *common]) == 0  # its own: replaced
+    os.unlink(summary.with_name("summary.json.evaltui.json"))  # a summary with no mark too
+    assert main(["summarize", str(evals), "-o", str(summary), *common]) == 0
+    assert first.read_bytes() == data
