@@ -1152,7 +1152,13 @@ def _export_marked(
     if kind == "records":
         written = write_records(view_stats, generations, files, target, sources)
     elif kind == "csv":
-        write_with(target, lambda h: csv_safe(_flat(view_stats)).write_csv(h), "wb")
+        frame = csv_safe(_flat(view_stats))
+        if is_stdout(target) and sys.stdout.isatty():
+            # A terminal sees control characters made visible (as records do); a file or a pipe
+            # gets the CSV unchanged.
+            write_with(target, lambda h: h.writelines([visible(frame.write_csv())]))
+        else:
+            write_with(target, lambda h: frame.write_csv(h), "wb")
         written = view_stats.height
     elif kind == "parquet":
         write_with(target, lambda h: view_stats.write_parquet(h), "wb")

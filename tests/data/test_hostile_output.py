@@ -7,10 +7,13 @@ no escape or control byte reaches stdout or stderr, and nothing is interpreted a
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from evaltui.cli import main
@@ -136,3 +139,38 @@ def test_json_written_escapes_invisible_characters_but_keeps_the_values(
     assert "\\u202e" in text and "\\u001b" in text
     runs = {row["run"] for row in json.loads(text)}
     assert any(OSC52 in r for r in runs) and any("\u202e\u200b" in r for r in runs)
+
+
+class Terminal(io.TextIOWrapper):
+    """Standard output that is a terminal (or, ``tty=False``, a pipe)."""
+
+    def __init__(self, *, tty: bool = True) -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8", newline="\n")
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def text(self) -> str:
+        self.flush()
+        data: bytes = self.buffer.getvalue()  # type: ignore[attr-defined]
+        return data.decode("utf-8")
+
+
+def test_export_to_a_terminal_shows_controls_in_every_text_format(
+    hostile: Path, tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``export -o - --as csv`` on a terminal printed the run labels' and file names' escape
+    sequences raw (the terminal's title set, the screen cleared), where records and the combined
+    JSON show them inert; into a pipe the CSV stays the exact data."""
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    for kind in ("csv", "records", "combined"):
+        screen = Terminal()
+        monkeypatch.setattr(sys, "stdout", screen)
+        assert main(["export", str(hostile), "-o", "-", "--as", kind, *common]) == 0
+        clean(screen.text())
+        assert kind != "csv" or "␛]52;" in screen.text()  # the run label, inert
+    pipe = Terminal(tty=False)
+    monkeypatch.setattr(sys, "stdout", pipe)
+    assert main(["export", str(hostile), "-o", "-", "--as", "csv", *common]) == 0
+    assert any(OSC52 in run for run in pl.read_csv(pipe.text().encode())["run"])
