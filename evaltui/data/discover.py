@@ -8,9 +8,25 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR, S_ISFIFO, S_ISSOCK
 from stat import S_ISREG as stat_is_file
 
 from evaltui.data.schema import clean_text
+
+#: Why a pipe (``<(zcat x.gz)``, a FIFO) is no input: a file is read more than once.
+PIPE_INPUT = (
+    "a pipe, not a file: evaltui reads its input files more than once (the lengths, then an "
+    "export's records); save it to a file first"
+)
+
+
+def not_a_file(mode: int) -> str | None:
+    """Why a path of this mode is no input file (a pipe, a socket, a device), or None."""
+    if stat_is_file(mode) or S_ISDIR(mode):
+        return None
+    if S_ISFIFO(mode):
+        return PIPE_INPUT
+    return f"a {'socket' if S_ISSOCK(mode) else 'device'}, not a file"
 
 
 class InputError(Exception):
@@ -94,8 +110,16 @@ def discover(
     resolved: list[tuple[Path, bool]] = []
     for raw in paths:
         path = Path(raw).expanduser()
-        if not path.exists():
-            raise InputError(f"{_shown(raw)}: no such file or directory")
+        try:
+            # Before resolving: /dev/fd/63 (a shell's <(…)) resolves to a name that is not there.
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            raise InputError(f"{_shown(raw)}: no such file or directory") from None
+        except OSError as exc:  # a symlink loop, a folder on the way that cannot be entered
+            raise InputError(f"{_shown(raw)}: {exc.strerror or exc}") from None
+        why = not_a_file(mode)
+        if why is not None:  # a FIFO would be waited on for ever
+            raise InputError(f"{_shown(raw)}: {why}")
         resolved.append((path.resolve(), path.is_dir()))
     roots = [p if is_dir else p.parent for p, is_dir in resolved]
     common = Path(os.path.commonpath([str(r) for r in roots]))
@@ -195,6 +219,8 @@ def _walk(
                 continue
             if stat_is_file(info.st_mode):
                 matched.append(InputFile(Path(full), source(full), info.st_size, _of_stat(info)))
+            elif (why := not_a_file(info.st_mode)) is not None:
+                problems.append((source(full), why))
         if failed:
             problems.append(
                 (

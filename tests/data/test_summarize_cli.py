@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 from evaltui.cli import main
-from evaltui.data import export
+from evaltui.data import discover, export
 from evaltui.data.export import atomic_open, write_combined_json
 from tests.conftest import write_jsonl
 from tests.data.test_loader import SIX
@@ -408,3 +408,36 @@ def test_an_output_that_is_an_input_file_is_refused_and_the_input_kept(
     os.unlink(summary.with_name("summary.json.evaltui.json"))  # a summary with no mark too
     assert main(["summarize", str(evals), "-o", str(summary), *common]) == 0
     assert first.read_bytes() == data
+
+
+def test_a_pipe_as_input_is_refused_at_once_and_a_pipe_in_a_folder_is_listed(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``evaltui summarize <(zcat x.jsonl.gz)`` failed naming /proc/<pid>/fd/pipe:[…] and 'No
+    such file or directory'; a named pipe given as PATH hung for ever waiting for a writer; one
+    in a folder was left out without a word. evaltui reads a file more than once (the counts,
+    the records of an export), so a pipe is no input: said at once, naming the path given."""
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    fifo = tmp_path / "named.jsonl"
+    os.mkfifo(fifo)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.run(
+        [sys.executable, "-m", "evaltui.cli", "summarize", str(fifo), "-o", "-", *common],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == f"evaltui: error: {fifo}: {discover.PIPE_INPUT}\n"
+    read, write = os.pipe()
+    try:
+        code = main(["summarize", f"/dev/fd/{read}", "-o", str(tmp_path / "s.json"), *common])
+    finally:
+        os.close(read)
+        os.close(write)
+    assert code == 2 and f"/dev/fd/{read}: {discover.PIPE_INPUT}" in capsys.readouterr().err
+    os.rename(fifo, evals / "model_a" / "named.jsonl")
+    code = main(["summarize", str(evals), "-o", str(tmp_path / "s.json"), *common])
+    assert code == 0
+    assert f"model_a/named.jsonl: {discover.PIPE_INPUT}" in capsys.readouterr().err
