@@ -8,9 +8,10 @@ import argparse
 import contextlib
 import dataclasses
 import os
+import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -604,6 +605,42 @@ def fixed_mmap_threshold() -> bool:
     return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP in a headless command: unwound as Ctrl-C is, so a file being written is
+    removed and the output left as it was (the default action ended the process on the spot,
+    leaving the half-written temp file and the output's new manifest)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def stopped_as_interrupted(argv: Sequence[str]) -> Iterator[None]:
+    """While a headless command runs: SIGTERM and SIGHUP raise :class:`Stopped` unless they are
+    ignored or handled already (the app has its own handlers; only the main thread can set one)."""
+    signals = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    if (
+        not argv
+        or argv[0] not in SUBCOMMANDS
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    # A signal set to be ignored stays so (``nohup evaltui summarize …`` outlives its terminal).
+    signals = [sig for sig in signals if signal.getsignal(sig) is signal.SIG_DFL]
+    previous = {sig: signal.signal(sig, _stop) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     saved = sys.stderr
     if not isinstance(saved, VisibleStream):
@@ -612,7 +649,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = list(sys.argv[1:] if argv is None else argv)
         bound_pools(args)
         return_freed_pages(args)
-        return dispatch(args)
+        with stopped_as_interrupted(args):
+            return dispatch(args)
+    except Stopped as exc:
+        with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
+            print(f"evaltui: stopped by {signal.Signals(exc.signum).name}", file=sys.stderr)
+        return interrupted(standalone=argv is None, code=128 + exc.signum)
     except KeyboardInterrupt:
         print("evaltui: interrupted", file=sys.stderr)
         # Only the program itself (the console script calls main() without arguments) may end
@@ -627,7 +669,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr = saved
 
 
-def interrupted(*, standalone: bool) -> int:
+def interrupted(*, standalone: bool, code: int = EXIT_INTERRUPTED) -> int:
     """Exit code 130 after Ctrl-C. Reader threads may still be busy; waiting for them at exit
     would make Ctrl-C slow, so when there are some the process ends here (files being written
     have already been removed on the way up) -- when it is evaltui's own process (``standalone``).
@@ -640,8 +682,8 @@ def interrupted(*, standalone: bool) -> int:
         with contextlib.suppress(Exception):
             sys.stdout.flush()
             sys.stderr.flush()
-        os._exit(EXIT_INTERRUPTED)
-    return EXIT_INTERRUPTED
+        os._exit(code)
+    return code
 
 
 def dispatch(argv: list[str]) -> int:

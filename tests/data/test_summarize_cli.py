@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -441,3 +442,51 @@ def test_a_pipe_as_input_is_refused_at_once_and_a_pipe_in_a_folder_is_listed(
     code = main(["summarize", str(evals), "-o", str(tmp_path / "s.json"), *common])
     assert code == 0
     assert f"model_a/named.jsonl: {discover.PIPE_INPUT}" in capsys.readouterr().err
+
+
+KILLED_MID_WRITE = """
+import os, signal, sys
+from evaltui import cli
+from evaltui.data import export
+
+real = export.write_combined_json_to
+
+
+def killed(stats, handle):
+    handle.write(b"[\\n  {")
+    handle.flush()
+    os.kill(os.getpid(), signal.SIG{name})
+    real(stats, handle)
+
+
+export.write_combined_json_to = killed
+sys.exit(cli.main())
+"""
+
+
+@pytest.mark.parametrize("name", ["TERM", "HUP"])
+def test_killed_mid_write_leaves_the_old_file_and_nothing_else(
+    name: str, evals: Path, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """``kill PID`` (SIGTERM; a closed terminal's SIGHUP) while the output was written ended
+    the process at once: the half-written temp file stayed beside the output, and the output's
+    manifest, written before the write, stayed too, claiming the old file as evaltui's (a later
+    load skipped it). Now it ends as Ctrl-C does, with 128 + the signal's number."""
+    out = tmp_path / "out" / "summary.json"
+    out.parent.mkdir()
+    out.write_text("previous")
+    argv = ["evaltui", "summarize", str(evals), "-o", str(out), "--model", str(word_tokenizer)]
+    argv += ["--cache-dir", str(tmp_path / "c"), "-q"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_WRITE.replace("{name}", name), *argv[1:]],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    number = getattr(signal, f"SIG{name}")
+    assert proc.returncode == 128 + number, proc.stderr
+    assert "Traceback" not in proc.stderr and f"evaltui: stopped by SIG{name}" in proc.stderr
+    assert out.read_text() == "previous"
+    assert [p.name for p in out.parent.iterdir()] == ["summary.json"]
