@@ -116,6 +116,8 @@ def cmd_export(argv: Sequence[str]) -> int:
     try:
         view_stats = view.apply(result.stats)
     except QueryError as exc:
+        if exc.field == "quick":
+            return fail(f"--quick: {exc.message}")
         return fail(f"--where: {exc.message}{caret_lines(args.where, exc.position)}")
     try:
         summary = export_view(kind, view_stats, result.generations, result.files, args.output)

@@ -46,10 +46,12 @@ MAX_ARITHMETIC = 100
 class QueryError(ValueError):
     """An expression that cannot be used; ``message`` for the user, ``position`` in the text."""
 
-    def __init__(self, message: str, position: int | None = None) -> None:
+    def __init__(self, message: str, position: int | None = None, *, field: str = "where") -> None:
         super().__init__(message if position is None else f"{message} (at column {position + 1})")
         self.message = message
         self.position = position
+        self.field = field
+        """What was wrong: the ``where`` expression, or the ``quick`` filter."""
 
 
 class QueryCancelled(Exception):
@@ -509,6 +511,16 @@ QUICK_FILTERS: dict[str, tuple[str, pl.Expr]] = {
     "disagree": ("stored and new scores disagree", pl.col("n_flipped") > 0),
 }
 
+#: Why a quick filter finds no columns to look at.
+QUICK_NEEDS = {
+    "disagree": "'disagree' needs a re-score (evaltui rescore, or --rescore NAME): without one "
+    "there are no stored and new scores to compare",
+} | {
+    name: f"{name!r} needs the load's stats columns ({', '.join(expr.meta.root_names())})"
+    for name, (_, expr) in QUICK_FILTERS.items()
+    if name != "disagree"
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Sort:
@@ -548,7 +560,10 @@ class View:
         if self.text:
             conditions.append(text_condition(self.text))
         if self.quick is not None:
-            conditions.append(QUICK_FILTERS[self.quick][1])
+            quick = QUICK_FILTERS[self.quick][1]
+            if any(name not in schema for name in quick.meta.root_names()):
+                raise QueryError(QUICK_NEEDS[self.quick], field="quick")
+            conditions.append(quick)
         if self.run is not None:
             conditions.append(pl.col("run") == self.run)
         return conditions

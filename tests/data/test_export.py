@@ -126,6 +126,13 @@ def test_cli_export(tmp_path: Path, word_tokenizer: Path, capsys: Any) -> None:
         == 0
     )
     assert pl.read_csv(tmp_path / "x.csv")["prompt"].to_list() == ["hard"]
+    # --quick disagree before any re-score: said so, under its own flag (it was '--where: cannot
+    # evaluate this filter: unable to find column "n_flipped"; valid columns: [...]').
+    capsys.readouterr()
+    code = main(["export", str(tmp_path / "d"), "--quick", "disagree", "-o", "-", *common])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("evaltui: error: --quick: 'disagree' needs a re-score")
+    assert "n_flipped" not in err and err.count("\n") == 1
 
 
 def test_a_failed_export_leaves_the_existing_file_and_no_temp(loaded: Any, tmp_path: Path) -> None:
