@@ -490,3 +490,20 @@ def test_killed_mid_write_leaves_the_old_file_and_nothing_else(
     assert "Traceback" not in proc.stderr and f"evaltui: stopped by SIG{name}" in proc.stderr
     assert out.read_text() == "previous"
     assert [p.name for p in out.parent.iterdir()] == ["summary.json"]
+
+
+def test_a_field_flag_naming_a_field_no_record_has_is_told(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--score-field acc`` (a typo of accuracy) made every generation unscored without a word:
+    exit 0, 'score unscored'. Each file whose records all lack the named field says so, with the
+    fields they have; a field some records have is not told."""
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    out = str(tmp_path / "s.json")
+    for flag in ("--score-field", "--answer-field"):
+        assert main(["summarize", str(evals), "-o", out, flag, "acc", *common]) == 0
+        err = capsys.readouterr().err
+        assert f"model_a/inference_0.jsonl: {flag} 'acc' is in none of its 3 records" in err
+        assert "(their fields: prompt, gen, answer, accuracy)" in err
+    assert main(["summarize", str(evals), "-o", out, "--score-field", "accuracy", *common]) == 0
+    assert "is in none of" not in capsys.readouterr().err

@@ -252,14 +252,36 @@ class PlainReader(Reader):
                 truncated=truncated,
             )
 
+        # A field flag naming a field no record has (a typo) is told, not silently unscored.
+        flags = {
+            flag: name
+            for flag, name in (
+                ("--score-field", options.score_field),
+                ("--answer-field", options.answer_field),
+            )
+            if name is not None
+        }
+        records = 0
+        first_keys: list[str] = []
         for line_no, offset, record in parsed:
             if not isinstance(record, dict):
                 errors.append(
                     LoadError(source, line_no, f"not a JSON object ({type(record).__name__})")
                 )
                 continue
+            if flags:
+                records += 1
+                first_keys = first_keys or list(record)
+                flags = {flag: name for flag, name in flags.items() if name not in record}
             with rows.entry(errors, source, line_no):
                 self._emit(record, line_no, offset, options, add)
+        for flag, name in flags.items() if records else ():
+            what = "none is scored" if flag == "--score-field" else "none has a reference answer"
+            fields = ", ".join(first_keys[:12]) + (", …" if len(first_keys) > 12 else "")
+            notes.append(
+                f"{source}: {flag} {name!r} is in none of its {records} records, so {what} "
+                f"(their fields: {fields})"
+            )
         return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
