@@ -147,6 +147,15 @@ def input_paths(args: argparse.Namespace, parser: argparse.ArgumentParser) -> li
     return paths
 
 
+def output_path(text: str) -> Path:
+    """An output flag's value: ``-o ''`` (an unset ``$OUT``) is a usage error, not ``.``."""
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "an empty path: give a file path, or - for standard output"
+        )
+    return Path(text)
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> int:
     print(f"evaltui: error: {message}", file=sys.stderr)
     return code
@@ -330,7 +339,7 @@ def summarize_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=output_path,
         default=None,
         metavar="FILE",
         help="output file, - for stdout (default: OUTPUT_DATA_DIR/OUTPUT_FILENAME)",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from evaltui.cli import (
     EXIT_OK,
@@ -13,6 +12,7 @@ from evaltui.cli import (
     cannot_write,
     fail,
     headless_load,
+    output_path,
     refused_output,
     say,
 )
@@ -35,7 +35,7 @@ def compare_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=output_path,
         default=None,
         metavar="FILE",
         help="write the per-prompt comparison (.json or .csv)",

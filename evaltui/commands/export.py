@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from evaltui.cli import (
     EXIT_FAILURE,
@@ -14,6 +13,7 @@ from evaltui.cli import (
     cannot_write,
     fail,
     headless_load,
+    output_path,
     refused_output,
 )
 from evaltui.data.sanitize import visible
@@ -58,7 +58,7 @@ def export_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=output_path,
         required=True,
         metavar="FILE",
         help="output file, - for stdout; .csv or .parquet write the stats in that format",

@@ -20,6 +20,7 @@ from evaltui.cli import (
     cannot_write,
     fail,
     input_paths,
+    output_path,
     parsed_options,
     refused_output,
     run_load,
@@ -54,11 +55,16 @@ def rescore_parser() -> argparse.ArgumentParser:
         "--include_path), for custom tasks",
     )
     parser.add_argument(
-        "-o", "--output", type=Path, required=True, metavar="FILE", help="combined JSON to write"
+        "-o",
+        "--output",
+        type=output_path,
+        required=True,
+        metavar="FILE",
+        help="combined JSON to write",
     )
     parser.add_argument(
         "--generations",
-        type=Path,
+        type=output_path,
         default=None,
         metavar="FILE",
         help="also write one line per generation (source, line, stored and new score, status) "

@@ -817,6 +817,8 @@ def marked(path: str | os.PathLike[str], kind: str) -> Iterator[None]:
     if is_stdout(path) or _not_a_file(path):  # a pipe, a device: nothing on disk to mark
         yield
         return
+    if os.path.isdir(path):  # ``-o .``: no name to mark; atomic_open says why
+        raise IsADirectoryError(errno.EISDIR, "a folder, not a file: give a file path", str(path))
     target = manifest_path(path)
     try:
         before: bytes | None = target.read_bytes()

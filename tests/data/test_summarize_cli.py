@@ -507,3 +507,40 @@ def test_a_field_flag_naming_a_field_no_record_has_is_told(
         assert "(their fields: prompt, gen, answer, accuracy)" in err
     assert main(["summarize", str(evals), "-o", out, "--score-field", "accuracy", *common]) == 0
     assert "is in none of" not in capsys.readouterr().err
+
+
+def test_an_empty_or_folder_output_path_is_an_error_not_a_traceback(
+    evals: Path,
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``-o ''`` (an unset shell variable: ``-o "$OUT"``), ``-o .`` and ``-o /`` ended
+    summarize, compare and rescore with a traceback ("PosixPath('.') has an empty name")."""
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    commands = [
+        ["summarize", str(evals)],
+        ["export", str(evals)],
+        ["compare", str(evals), "--runs", "model_a", "model_a"],
+        ["rescore", str(evals), "--scorer", "exact", "--workers", "1"],
+    ]
+    monkeypatch.chdir(tmp_path)
+
+    def exit_code(argv: list[str]) -> int:
+        with pytest.raises(SystemExit) as stopped:  # argparse's usage error
+            main(argv)
+        return int(str(stopped.value.code))
+
+    for command in commands:
+        assert exit_code([*command, "-o", "", *common]) == 2, command
+        err = capsys.readouterr().err
+        assert "-o/--output: an empty path" in err and "Traceback" not in err, command
+        for folder in (".", str(tmp_path)):
+            assert main([*command, "-o", folder, *common]) in (1, 2), command
+            err = capsys.readouterr().err
+            assert "a folder" in err and "Traceback" not in err, (command, err)
+    rescore = [*commands[-1], "-o", str(tmp_path / "r.json"), "--generations", "", *common]
+    assert exit_code(rescore) == 2
+    assert "--generations: an empty path" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "evals", "tok"]  # nothing written
