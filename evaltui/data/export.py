@@ -109,6 +109,19 @@ def _not_a_file(path: str | os.PathLike[str]) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+def _make_folder(folder: Path) -> None:
+    """Make the output's folder (and those above); a file in the way is named."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        for above in (folder, *folder.parents):
+            if above.exists() and not above.is_dir():
+                raise NotADirectoryError(
+                    errno.ENOTDIR, f"{above} is a file, not a folder", str(folder)
+                ) from None
+        raise
+
+
 @contextlib.contextmanager
 def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temp file beside ``path``; on success it replaces ``path`` in one ``os.replace``.
@@ -131,7 +144,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
     if target.is_dir():
         # Before any work or temp file: the replace at the end could only fail.
         raise IsADirectoryError(errno.EISDIR, "a folder, not a file: give a file path", str(path))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(target.parent)
     _clean_stale_temps(target)
     prefix = f".{target.name}.{_TEMP_TAG}{os.getpid()}."
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")

@@ -544,3 +544,17 @@ def test_an_empty_or_folder_output_path_is_an_error_not_a_traceback(
     assert exit_code(rescore) == 2
     assert "--generations: an empty path" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "evals", "tok"]  # nothing written
+
+
+def test_an_output_under_a_file_names_that_file(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``-o results.json/summary.json`` where results.json is a file said 'cannot write …:
+    File exists' (mkdir's words for a name that is taken)."""
+    (tmp_path / "results.json").write_text("kept")
+    out = tmp_path / "results.json" / "deeper" / "s.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["summarize", str(evals), "-o", str(out), *common]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot write {out}: {tmp_path / 'results.json'} is a file, not a folder" in err
+    assert (tmp_path / "results.json").read_text() == "kept"
