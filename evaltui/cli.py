@@ -156,8 +156,13 @@ def output_path(text: str) -> Path:
     return Path(text)
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"evaltui: error: {message}", file=sys.stderr)
+def fail(message: str, code: int = EXIT_USAGE, *, below: str = "") -> int:
+    """Print the error on one line (a newline in a name from the input or the command line
+    shows as ␊: one error per line for a script), then ``below`` (lines of its own, e.g. a caret
+    under an expression); return ``code``."""
+    from evaltui.data.sanitize import visible
+
+    print(f"evaltui: error: {visible(message, multiline=False)}{below}", file=sys.stderr)
     return code
 
 

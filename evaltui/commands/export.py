@@ -118,7 +118,7 @@ def cmd_export(argv: Sequence[str]) -> int:
     except QueryError as exc:
         if exc.field == "quick":
             return fail(f"--quick: {exc.message}")
-        return fail(f"--where: {exc.message}{caret_lines(args.where, exc.position)}")
+        return fail(f"--where: {exc.message}", below=caret_lines(args.where, exc.position))
     try:
         summary = export_view(kind, view_stats, result.generations, result.files, args.output)
     except OSError as exc:

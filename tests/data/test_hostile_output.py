@@ -174,3 +174,22 @@ def test_export_to_a_terminal_shows_controls_in_every_text_format(
     monkeypatch.setattr(sys, "stdout", pipe)
     assert main(["export", str(hostile), "-o", "-", "--as", "csv", *common]) == 0
     assert any(OSC52 in run for run in pl.read_csv(pipe.text().encode())["run"])
+
+
+def test_an_error_naming_a_path_with_a_newline_is_one_line(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing input or an unwritable output whose name holds a newline printed its error on
+    two lines ('evaltui: error: /tmp/no' then 'such: no such file or directory'): a script
+    reading one error per line read half of it. The newline shows as ␊; a --where error keeps
+    its caret line under the expression."""
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    code, _, err = run(capsys, "summarize", str(tmp_path / "no\nsuch"), "-o", "-", *common)
+    assert code == 2 and err == f"evaltui: error: {tmp_path}/no␊such: no such file or directory\n"
+    write_jsonl(tmp_path / "d" / "a.jsonl", [rec("p1", True)])
+    (tmp_path / "file").write_text("")
+    out = tmp_path / "file" / "x\ny.json"
+    code, _, err = run(capsys, "export", str(tmp_path / "d"), "-o", str(out), *common)
+    assert code == 1 and err.count("\n") == 1 and "x␊y.json" in err
+    code, _, err = run(capsys, "export", str(tmp_path / "d"), "--where", "n >> 1", "-o", "-")
+    assert code == 2 and err.splitlines()[1:] == ["  n >> 1", "     ^"]
