@@ -259,6 +259,44 @@ def headless_load(
     return result
 
 
+def problem_lines(result: Any, *, always: bool = False) -> list[str]:
+    """The load's bad lines and skipped files (the first five of each, one line each), for the
+    end summary (``always``: 'bad lines 0' too) and every other command's report."""
+    from evaltui.data.sanitize import one_line
+
+    skipped = [f for f in result.skipped_files if not f.companion]
+    lines = [f"bad lines    {len(result.errors)}"] if always or result.errors else []
+    for error in result.errors[:5]:
+        # One line each: a reason can quote a whole prompt (an Inspect sample's error message).
+        lines.append(f"  {one_line(str(error), 300)}")
+    if len(result.errors) > 5:
+        lines.append(f"  … and {len(result.errors) - 5} more")
+    for report in skipped[:5]:
+        lines.append(f"skipped      {one_line(f'{report.source}: {report.skipped}', 300)}")
+    if len(skipped) > 5:
+        lines.append(f"  … and {len(skipped) - 5} more skipped files")
+    return lines
+
+
+def report_problems(result: Any, *, quiet: bool) -> None:
+    """On stderr: the load's bad lines and skipped files (nothing when there are none); with
+    ``-q`` one line saying how many. Lines left out of the output are never left unsaid."""
+    if not quiet:
+        lines = problem_lines(result)
+        if lines:
+            print("\n".join(lines), file=sys.stderr)
+        return
+    bad = len(result.errors)
+    skipped = sum(1 for f in result.skipped_files if not f.companion)
+    parts = [f"{bad} bad line{'s' if bad != 1 else ''}"] if bad else []
+    parts += [f"{skipped} file{'s' if skipped != 1 else ''} skipped"] if skipped else []
+    if parts:
+        print(
+            f"evaltui: warning: {', '.join(parts)} (not in the output; without -q they are listed)",
+            file=sys.stderr,
+        )
+
+
 def print_summary(result: Any, output: Path | None) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import run_accuracies, run_kinds
@@ -309,16 +347,7 @@ def print_summary(result: Any, output: Path | None) -> None:
     triage = render_triage(result.run_triage())
     for index, line in enumerate(triage):
         lines.append(("triage       " if index == 0 else "             ") + line)
-    lines.append(f"bad lines    {len(result.errors)}")
-    for error in result.errors[:5]:
-        # One line each: a reason can quote a whole prompt (an Inspect sample's error message).
-        lines.append(f"  {one_line(str(error), 300)}")
-    if len(result.errors) > 5:
-        lines.append(f"  … and {len(result.errors) - 5} more")
-    for report in skipped[:5]:
-        lines.append(f"skipped      {one_line(f'{report.source}: {report.skipped}', 300)}")
-    if len(skipped) > 5:
-        lines.append(f"  … and {len(skipped) - 5} more skipped files")
+    lines.extend(problem_lines(result, always=True))
     for note in result.notes[:5]:
         lines.append(f"note         {one_line(note, 300)}")
     if len(result.notes) > 5:
@@ -422,6 +451,8 @@ def cmd_summarize(argv: Sequence[str]) -> int:
         return cannot_write(output, exc)
     if not args.quiet:
         print_summary(result, output)
+    else:
+        report_problems(result, quiet=True)
     if args.table is not None:
         from evaltui.data.summary import render_table, summarize_runs
 

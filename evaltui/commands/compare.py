@@ -14,6 +14,7 @@ from evaltui.cli import (
     headless_load,
     output_path,
     refused_output,
+    report_problems,
     say,
 )
 
@@ -80,4 +81,5 @@ def cmd_compare(argv: Sequence[str]) -> int:
                 f"evaltui: wrote {frame.height:,} compared prompts to {args.output}",
                 file=sys.stderr,
             )
+    report_problems(result, quiet=args.quiet)
     return EXIT_OK

@@ -15,6 +15,7 @@ from evaltui.cli import (
     headless_load,
     output_path,
     refused_output,
+    report_problems,
 )
 from evaltui.data.sanitize import visible
 
@@ -125,6 +126,7 @@ def cmd_export(argv: Sequence[str]) -> int:
         return cannot_write(args.output, exc)
     except ValueError as exc:
         return fail(f"cannot write {args.output}: {exc}", EXIT_FAILURE)
+    report_problems(result, quiet=args.quiet)
     if not args.quiet:
         print(
             f"evaltui: {summary} ({view.describe()}; {result.stats.height} prompts loaded)",

@@ -23,6 +23,7 @@ from evaltui.cli import (
     output_path,
     parsed_options,
     refused_output,
+    report_problems,
     run_load,
     say,
 )
@@ -235,6 +236,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         return cannot_write(target, exc)
     if not args.quiet:
         print(_summary(stats, rescored, args.output), file=sys.stderr)
+    report_problems(result, quiet=args.quiet)
     if args.compare:
         stored = compute(result.generations)
         from evaltui.data.rescore import with_new_scores

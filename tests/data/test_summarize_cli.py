@@ -558,3 +558,30 @@ def test_an_output_under_a_file_names_that_file(
     err = capsys.readouterr().err
     assert f"cannot write {out}: {tmp_path / 'results.json'} is a file, not a folder" in err
     assert (tmp_path / "results.json").read_text() == "kept"
+
+
+def test_every_command_tells_the_bad_lines_and_skipped_files_it_left_out(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """export, compare and rescore said nothing of the lines they could not read nor of the
+    files they skipped (only summarize's end summary did): an export looked complete. Each now
+    lists them on stderr, and with -q every command says how many in one warning line."""
+    (evals / "model_a" / "empty.jsonl").write_text("")
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    out = str(tmp_path / "out.json")
+    rescore = ["rescore", str(evals), "--scorer", "exact", "--workers", "1", "-o", out]
+    for command in (
+        ["summarize", str(evals), "-o", out],
+        ["export", str(evals), "-o", out, "--force"],
+        ["compare", str(evals), "--runs", "model_a", "model_a"],
+        rescore,
+    ):
+        assert main([*command, *common]) == 0
+        err = capsys.readouterr().err
+        assert "bad lines    1\n  model_a/inference_1.jsonl:4: not valid JSON" in err, command
+        assert "skipped      model_a/empty.jsonl: empty file" in err, command
+        assert main([*command, *common, "-q"]) == 0
+        assert capsys.readouterr().err == (
+            "evaltui: warning: 1 bad line, 1 file skipped (not in the output; without -q they"
+            " are listed)\n"
+        ), command
