@@ -7,6 +7,7 @@ stored ones beside them as ``stored_*`` keys and a per-prompt count of flipped v
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from collections.abc import Sequence
@@ -194,6 +195,10 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     if args.timeout <= 0:
         return fail("--timeout must be positive")
+    if args.generations is not None and (
+        os.path.realpath(args.output) == os.path.realpath(args.generations)
+    ):  # the second write would replace the first (both '-': two formats run together)
+        parser.error("-o and --generations name the same file: give two")
     if args.include_path is not None and not args.include_path.is_dir():
         return fail(f"--include-path {args.include_path}: not a folder")
     options = parsed_options(args, parser)  # the text is kept: the scorer reads it

@@ -585,3 +585,24 @@ def test_every_command_tells_the_bad_lines_and_skipped_files_it_left_out(
             "evaltui: warning: 1 bad line, 1 file skipped (not in the output; without -q they"
             " are listed)\n"
         ), command
+
+
+def test_rescore_refuses_one_path_for_both_outputs(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``rescore -o X --generations X`` wrote the combined JSON, then the per-generation lines
+    over it (exit 0: the combined JSON was gone); with ``-`` for both, stdout held a JSON list
+    and JSON lines run together."""
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    out = tmp_path / "r.json"
+    rescore = ["rescore", str(evals), "--scorer", "exact", "--workers", "1"]
+    for first, second in (
+        (str(out), str(out)),
+        ("-", "-"),
+        (str(out), str(tmp_path / ".." / tmp_path.name / "r.json")),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            main([*rescore, "-o", first, "--generations", second, *common])
+        assert stopped.value.code == 2
+        assert "-o and --generations name the same file" in capsys.readouterr().err
+        assert not out.exists()
