@@ -22,6 +22,14 @@ EXIT_INTERRUPTED = 130
 SUBCOMMANDS = ("summarize", "export", "compare", "rescore", "formats")
 
 
+def folder_path(text: str) -> Path:
+    """A folder flag's value: ``--cache-dir ''`` (an unset ``$CACHE``) is a usage error, not the
+    working directory (the cache's shard folders landed there)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path: give a folder")
+    return Path(text)
+
+
 def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = True) -> None:
     """The flags every loading command shares (the app, summarize, export, compare)."""
     parser.add_argument("paths", nargs="*", metavar="PATH", help="eval directories or files")
@@ -72,7 +80,7 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
     )
     parser.add_argument(
         "--cache-dir",
-        type=Path,
+        type=folder_path,
         default=None,
         metavar="DIR",
         help="token-length cache (default: $XDG_CACHE_HOME/evaltui or ~/.cache/evaltui)",
@@ -381,7 +389,7 @@ def summarize_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--output_data_dir",
         "--output-data-dir",
-        type=Path,
+        type=folder_path,
         default=Path("./summary"),
         metavar="DIR",
         help="default ./summary",
@@ -499,7 +507,7 @@ def app_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--include-path",
-        type=Path,
+        type=folder_path,
         default=None,
         metavar="DIR",
         help="with --rescore lm-eval:TASK: a folder of custom task YAMLs (as lm_eval --include_path)",

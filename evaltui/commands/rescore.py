@@ -20,6 +20,7 @@ from evaltui.cli import (
     add_load_args,
     cannot_write,
     fail,
+    folder_path,
     input_paths,
     output_path,
     parsed_options,
@@ -50,7 +51,7 @@ def rescore_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--include-path",
-        type=Path,
+        type=folder_path,
         default=None,
         metavar="DIR",
         help="lm-eval: a folder of task YAMLs beyond the installed lm_eval's (as lm_eval "

@@ -606,3 +606,17 @@ def test_rescore_refuses_one_path_for_both_outputs(
         assert stopped.value.code == 2
         assert "-o and --generations name the same file" in capsys.readouterr().err
         assert not out.exists()
+
+
+def test_an_empty_cache_or_output_folder_is_a_usage_error(
+    evals: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--cache-dir "$CACHE"`` with CACHE unset put the cache's shard folders (69/, d8/, …) in
+    the working directory; ``--output_data_dir ''`` wrote the summary there."""
+    monkeypatch.chdir(tmp_path)
+    for flag in ("--cache-dir", "--output_data_dir"):
+        with pytest.raises(SystemExit) as stopped:
+            main(["summarize", str(evals), flag, "", "-q"])
+        assert stopped.value.code == 2
+        assert ": an empty path: give a folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["evals"]
