@@ -220,3 +220,19 @@ def test_samples_with_their_own_field_names_are_told_which_flags_read_them(
     common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
     assert main(["summarize", str(path.parent), "-o", str(out), *fields, *common]) == 0
     assert '"average_accuracy": 1.0' in out.read_text(encoding="utf-8")
+
+
+def test_a_jsonl_file_with_no_valid_json_line_says_so(tmp_path: Path) -> None:
+    """A .jsonl file of only broken lines was skipped as 'no reader recognises this file', which
+    reads as an unknown format: its lines were neither counted nor shown. The reason now says
+    no line is JSON and quotes the first line's fault; a file with one good line stays read."""
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("{bad\nnot json\n\n[1, 2\n")
+    detection = detect(broken)
+    assert detection.reader is None
+    assert detection.reason == (
+        "none of its 3 lines is valid JSON (line 1: Expecting property name enclosed in double "
+        "quotes at column 2)"
+    )
+    broken.write_text('{bad\n{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    assert detect(broken).reader is not None

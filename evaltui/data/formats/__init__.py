@@ -154,7 +154,41 @@ def detect(path: Path, forced: str | None = None, options: ReadOptions | None = 
     plain = get_reader("plain")
     if options is not None and options.fields_given() and suffix in plain.extensions:
         return Detection(plain)
+    no_json = _no_json_line(head) if suffix == ".jsonl" else None
+    if no_json is not None:
+        return Detection(None, reason=no_json)
     return Detection(None, reason="no reader recognises this file" + _fields_hint(head))
+
+
+def _no_json_line(head: bytes) -> str | None:
+    """For JSON lines of which no complete line in ``head`` is JSON (a file of bad lines, not an
+    unknown format): how many and the first one's fault; None when one is JSON."""
+    whole = len(head) < HEAD_BYTES  # else the last line may be cut: not judged
+    lines, first = 0, ""
+    for number, _offset, raw, has_newline in iter_lines(head):
+        if number > HEAD_RECORDS or not (has_newline or whole):
+            whole = False
+            break
+        if not raw.strip():
+            continue
+        try:
+            json.loads(raw)
+        except (ValueError, RecursionError) as exc:
+            lines += 1
+            if not first:
+                where = (
+                    f"{exc.msg} at column {exc.colno}"
+                    if isinstance(exc, json.JSONDecodeError)
+                    else "nested too deep"
+                    if isinstance(exc, RecursionError)
+                    else "not UTF-8"
+                )
+                first = f"line {number}: {where}"
+            continue
+        return None
+    if not lines:
+        return None
+    return f"none of its {'' if whole else 'first '}{lines} lines is valid JSON ({first})"
 
 
 def _fields_hint(head: bytes) -> str:
