@@ -475,3 +475,25 @@ async def test_keys_typed_at_once_open_the_row_they_move_to(evals: Path, make_ap
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)
         assert (app.screen.run, app.screen.prompt_id) == (third["run"], third["prompt_id"])
+
+
+async def test_export_never_overwrites_a_file_of_the_load(evals: Path, make_app: Any) -> None:
+    """The export dialog named a loaded eval file "exists: press Export again to overwrite it",
+    and a second press replaced the user's samples with the view's combined JSON."""
+    app = make_app(evals)
+    source = evals / "model_a" / "samples.jsonl"
+    before = source.read_bytes()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        # Spelled another way than the load's path: it is still the same file.
+        other_spelling = evals / "model_b" / ".." / "model_a" / "samples.jsonl"
+        app.screen.query_one("#export-path", Input).value = str(other_spelling)
+        for _ in range(2):
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, ExportScreen)
+            message = static_text(app, "#export-message")
+            assert "is a file of this load" in message and "press Export again" not in message
+    assert source.read_bytes() == before

@@ -108,12 +108,29 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         if path.is_dir():
             message.update(Text(f"{path} is a folder: give a file path"))
             return
+        if self.is_loaded_file(path):
+            # Never offered for overwriting: the export would replace the eval data shown.
+            message.update(Text(f"{path} is a file of this load: give another path"))
+            return
         if path.exists() and self.confirm_overwrite != path:
             self.confirm_overwrite = path
             message.update(Text(f"{path} exists: press Export again to overwrite it"))
             return
         message.update("writing…")
         self.write(self.kind(), path)
+
+    def is_loaded_file(self, path: Path) -> bool:
+        """``path`` is one of the load's files (read, skipped or a companion), however spelled."""
+        result = self.evalapp.result
+        if result is None or not path.exists():
+            return False
+        for report in result.files:
+            try:
+                if report.path is not None and path.samefile(report.path):
+                    return True
+            except OSError:  # gone since the load: nothing of it to lose
+                continue
+        return False
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
