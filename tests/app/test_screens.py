@@ -467,6 +467,31 @@ async def test_summary_defines_its_metrics_and_bins_at_k_over_n(
         assert triage.count("accuracy completed") == 2 and "all truncated" in triage
 
 
+async def test_pass_rates_are_binned_over_the_samples_each_prompt_had(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """8 samples a prompt, 0, 4 or 8 of them correct: the summary's spectrum and plot 3 said
+    0/2, 1/2, 2/2 "correct of n samples", as if each prompt had 2 samples."""
+    write_log(tmp_path / "runs" / "log0.json", LONG_A, [0, 4, 4, 8, 4])
+    app = make_app(tmp_path / "runs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        console = Console(width=200, file=io.StringIO(), record=True)
+        console.print(app.screen.report)
+        bars = [line.split() for line in console.export_text().splitlines()]
+        spectrum = {row[0]: row[-1] for row in bars if row and re.fullmatch(r"\d+/\d+", row[0])}
+        assert spectrum == {f"{k}/8": str({0: 1, 4: 3, 8: 1}.get(k, 0)) for k in range(9)}
+        await pilot.press("escape", "p", "3")
+        await settle(pilot)
+        (panel,) = plot(app).last.panels  # type: ignore[union-attr]
+        assert panel.xticks[1] == [f"{k}/8" for k in range(9)]
+        assert panel.series[0].y == [1, 0, 0, 0, 3, 0, 0, 0, 1]
+        assert "correct of n samples" in screen_text(app)
+
+
 async def test_help_defines_the_metrics(tmp_path: Path, make_app: Any) -> None:
     app = make_app(write_runs(tmp_path / "runs", LONG_A))
     async with app.run_test(size=(120, 35)) as pilot:

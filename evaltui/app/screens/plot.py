@@ -395,7 +395,8 @@ class PlotScreen(Screen[None]):
             rows = rows.filter(~pl.col("run").is_in(other))
         scored = rows.filter(pl.col("average_accuracy").is_not_null())
         rates = scored["average_accuracy"].cast(pl.Float64).to_numpy()
-        bins = rate_bins(rates)
+        samples = scored["n_scored"].drop_nulls().to_list() if "n_scored" in scored.columns else []
+        bins = rate_bins(rates, samples)
         names = list(dict.fromkeys(scored["run"].to_list()))
         runs = scored["run"].to_numpy()
         positions = [float(i) for i in range(len(bins.labels))]
