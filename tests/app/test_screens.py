@@ -227,6 +227,23 @@ async def test_compare_opens_the_row_under_the_cursor_with_long_labels(
 
 
 @pytest.mark.parametrize("size", SIZES)
+async def test_a_prompt_opened_from_compare_shows_both_runs_votes(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """B's majority vote came after A's on the one reference line, cut off at 80 columns."""
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        await open_compare(pilot)
+        await pilot.press("i", "down", "enter")  # q9: A 0 of 8 correct, B 4 of 8
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        shown = screen_text(app)
+        assert "reference: 9" in shown
+        assert "votes: -1 ×8 ✗ (agreement 100%)" in shown
+        assert "votes: 9 ×4 ✓ · -1 ×4 ✗ (agreement 50%)" in shown
+
+
+@pytest.mark.parametrize("size", SIZES)
 async def test_compare_with_three_runs_lets_the_user_pick_the_pair(
     tmp_path: Path, make_app: Any, size: tuple[int, int]
 ) -> None:

@@ -20,7 +20,7 @@ from evaltui.app.display import generation_text, score_mark
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.rescore import OK, verdicts
 from evaltui.data.sampling import vote_summary
-from evaltui.data.sanitize import one_line, one_line_middle, pad_cells, visible
+from evaltui.data.sanitize import cell_width, one_line, one_line_middle, pad_cells, visible
 from evaltui.data.texts import TextCancelled, TextUnavailable
 from evaltui.data.triage import generation_flags, longest_by_run
 
@@ -278,8 +278,16 @@ class PromptScreen(Screen[None]):
             if mine["accuracy"].is_null().any():
                 line += " (unscored generations do not vote)"
             votes.append(line if len(runs) == 1 else f"{one_line_middle(run, label_width)} {line}")
+        # Each run's vote on a line of its own (under A's when the reference is short): after
+        # A's, B's was cut off at 80 columns.
+        lead = f"reference: {reference} · "
+        indent = " " * min(cell_width(lead), 30)
         self.query_one("#prompt-answer", Static).update(
-            Text(f"reference: {reference} · {' | '.join(votes)}", no_wrap=True, overflow="ellipsis")
+            Text(
+                lead + votes[0] + "".join(f"\n{indent}{line}" for line in votes[1:]),
+                no_wrap=True,
+                overflow="ellipsis",
+            )
         )
         self.call_after_refresh(self.mark_cut_prompt)
         options = self.query_one("#generations", OptionList)
