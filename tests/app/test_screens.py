@@ -25,6 +25,7 @@ from evaltui.app.screens.compare import CompareScreen, RunPairScreen
 from evaltui.app.screens.main import MainScreen
 from evaltui.app.screens.plot import CORRECT, WRONG, PlotScreen
 from evaltui.app.screens.prompt import PromptScreen
+from evaltui.app.screens.sort import SortScreen
 from evaltui.app.screens.summary import SummaryScreen
 from tests.app.conftest import settle
 from tests.conftest import write_jsonl
@@ -321,6 +322,22 @@ async def test_b_is_offered_with_its_prompts_in_common_with_a(
         await settle(pilot)
         assert isinstance(app.screen, CompareScreen)
         assert (app.screen.run_a, app.screen.run_b) == ("A", "B")
+
+
+@pytest.mark.parametrize(("key", "hint"), [("m", "esc Cancel"), ("s", "esc Back")])
+async def test_the_pickers_bottom_line_gives_their_own_keys(
+    tmp_path: Path, make_app: Any, key: str, hint: str
+) -> None:
+    """The run-pair picker (m) and the sort menu (s) showed the table's keys behind them
+    (t Summary, p Plot…), which do nothing there, and not how to leave."""
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B, THIRD))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, RunPairScreen | SortScreen)
+        bottom = screen_text(app).splitlines()[-1]
+        assert hint in bottom and "Summary" not in bottom and "Open" not in bottom
 
 
 async def test_compare_with_two_runs_needs_no_picker(tmp_path: Path, make_app: Any) -> None:

@@ -397,6 +397,7 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
         with Vertical(id="pair-dialog", classes="dialog"):
             yield Label(Text("Compare: pick the baseline run (A), enter"), id="pair-prompt")
             yield OptionList(*self.options(), id="pair-options")
+        yield Footer(compact=True)  # this picker's keys, not the table's behind it
 
     def options(self) -> list[Option]:
         if self.first is None or self.stats is None:
