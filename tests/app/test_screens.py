@@ -324,6 +324,32 @@ async def test_b_is_offered_with_its_prompts_in_common_with_a(
         assert (app.screen.run_a, app.screen.run_b) == ("A", "B")
 
 
+async def test_exporting_from_compare_counts_prompts_as_the_screen_does(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Regressed only: the compare screen showed 1 prompt, its export dialog said "2 prompts"
+    (a row per run) and, at 80 columns, cut its title off before the runs' names."""
+    from textual.widgets import Label
+
+    from evaltui.app.screens.export import ExportScreen
+
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert "regressed only (g): 1 prompt ·" in static(app, "#compare-status")
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        title = str(app.screen.query(Label).first().render())
+        assert title.startswith("Export the current view (1 prompt × 2 runs · regressed")
+        shown = " ".join(line.strip(" █") for line in screen_text(app).splitlines())
+        # The whole title is on screen, to B's name (cut in the middle) and the bracket.
+        assert "1 prompt × 2 runs" in shown and title.split()[-1] in shown
+        assert "70B-Instruct vs" in title and title.endswith("8B-Instruct)")
+
+
 @pytest.mark.parametrize(("key", "hint"), [("m", "esc Cancel"), ("s", "esc Back")])
 async def test_the_pickers_bottom_line_gives_their_own_keys(
     tmp_path: Path, make_app: Any, key: str, hint: str

@@ -37,12 +37,17 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         summary: ExportSummary | None
         error: str | None
 
-    def __init__(self, rows: pl.DataFrame | None = None, what: str | None = None) -> None:
+    def __init__(
+        self, rows: pl.DataFrame | None = None, what: str | None = None, amount: str | None = None
+    ) -> None:
         super().__init__()
         self.rows = rows
         """Stats rows to export; None = the main table's current view."""
         self.what = what
         """How the dialog names those rows; None = the main view's description."""
+        self.amount = amount
+        """How many there are, as the screen that opened the dialog counts them (the compare
+        screen's 22 prompts are 44 rows, one per run); None = a prompt per row."""
         self.confirm_overwrite: Path | None = None
         """Set after the user was told the file exists: writing again overwrites it."""
 
@@ -69,9 +74,11 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         rows = self.export_rows()
         count = 0 if rows is None else rows.height
         what = self.what or self.evalapp.view.describe()
+        amount = self.amount or plural(count, "prompt")
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label(
-                Text(f"Export the current view ({plural(count, 'prompt')} · {one_line(what, 300)})")
+                Text(f"Export the current view ({amount} · {one_line(what, 300)})"),
+                id="export-title",
             )
             with RadioSet(id="export-kind"):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
