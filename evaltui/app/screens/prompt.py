@@ -23,6 +23,7 @@ from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import cell_width, one_line, one_line_middle, pad_cells, visible
 from evaltui.data.texts import TextCancelled, TextUnavailable
 from evaltui.data.triage import generation_flags, longest_by_run
+from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -354,7 +355,8 @@ class PromptScreen(Screen[None]):
         more = self.query_one("#prompt-more", Static)
         more.display = hidden > 0 and not self.whole_prompt
         if more.display:
-            more.update(Text(f"▼ {hidden} more prompt lines (v shows the whole prompt)"))
+            lines = plural(hidden, "more prompt line")
+            more.update(Text(f"▼ {lines} (v shows the whole prompt)"))
 
     def action_toggle_prompt(self) -> None:
         self.whole_prompt = not self.whole_prompt
