@@ -633,3 +633,21 @@ async def test_the_cut_prompts_line_count_is_in_the_right_number(
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)
         assert text_of(app, "#prompt-more").startswith(said)
+
+
+async def test_copy_with_no_generation_shown_says_so(tmp_path: Path, make_app: Any) -> None:
+    """y with no generation listed (w: only wrong ones, none wrong) did nothing, saying nothing."""
+    record = {"prompt": "p", "gen": "\\boxed{1}", "answer": "1", "accuracy": 1}
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "s.jsonl").write_text(json.dumps(record) + "\n")
+    app = make_app(tmp_path / "run")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen) and app.screen.generations.height == 0
+        await pilot.press("y")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["no generation to copy"]

@@ -452,6 +452,8 @@ class PromptScreen(Screen[None]):
         if text is None:
             if self.text_loading:
                 self.notify("the text is still being read from its file", markup=False)
+            elif self.generations.height == 0:
+                self.notify("no generation to copy", markup=False)
             return
         self.app.copy_to_clipboard(text)
         self.notify(f"copied {len(text):,} characters (OSC 52)", markup=False)
