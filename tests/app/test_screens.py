@@ -560,6 +560,9 @@ async def test_help_defines_the_metrics(tmp_path: Path, make_app: Any) -> None:
         await settle(pilot)
         text = str(app.screen.query_one("#help Static", Static).render())
         assert "cons@n" in text and "AISBench" in text and "maj@n" in text
+        # One paragraph, wrapped by the terminal: a line break written in it left "filter, a"
+        # alone on a line at 80 columns.
+        assert "(in a filter, a header with a space is written with _ or `backquotes`)" in text
 
 
 # --- hostile labels ------------------------------------------------------------------------
