@@ -712,3 +712,25 @@ async def test_backslash_before_a_bracket_is_shown_in_both_tables(
         assert isinstance(app.screen, CompareScreen)
         shown = screen_text(app)
         assert "Define \\[p = \\sum" in shown and "Plain \\[x\\] and" in shown
+
+
+async def test_a_length_plot_of_an_empty_view_says_it_is_empty(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """A filter matching nothing, then p: the plot said "no lengths yet", as if still counting."""
+    from textual.widgets import Input
+
+    app = make_app(write_runs(tmp_path / "runs", LONG_A))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.result is not None and app.result.complete
+        await pilot.press("slash")
+        app.screen.query_one("#filter", Input).value = "accuracy > 2"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.rows is not None and app.rows.height == 0
+        for key in ("p", "2"):
+            await pilot.press(key)
+            await settle(pilot)
+            title = plot(app).last.title  # type: ignore[union-attr]
+            assert title.endswith("0 prompts in view · no generations"), title
