@@ -497,3 +497,47 @@ async def test_export_never_overwrites_a_file_of_the_load(evals: Path, make_app:
             message = static_text(app, "#export-message")
             assert "is a file of this load" in message and "press Export again" not in message
     assert source.read_bytes() == before
+
+
+async def test_esc_while_an_export_is_written_says_it_goes_on(
+    evals: Path, make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc (Cancel) while the file was being written closed the dialog saying nothing: the file
+    was still written, and its "exported" line never came. A second ctrl+s started a second
+    write of the same file."""
+    import threading
+
+    import evaltui.app.screens.export as export_screen
+
+    release = threading.Event()
+    calls: list[Path] = []
+    real = export_screen.export_view
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[4])
+        assert release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_screen, "export_view", slow)
+    target = tmp_path / "view.json"
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # again, while writing: not a second write
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        assert static_text(app, "#export-message").startswith("still writing")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith(f"still writing {target}") for m in said), said
+        release.set()
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("wrote ") and str(target) in m for m in said), said
+        assert calls == [target] and target.exists()

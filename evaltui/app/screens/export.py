@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -50,6 +51,10 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         screen's 22 prompts are 44 rows, one per run); None = a prompt per row."""
         self.confirm_overwrite: Path | None = None
         """Set after the user was told the file exists: writing again overwrites it."""
+        self.writing: Path | None = None
+        """The file being written (a write cannot be stopped midway); None when idle."""
+        self.left = False
+        """The dialog was closed while writing: the outcome is told by the app."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -108,6 +113,9 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
     def action_export(self) -> None:
         raw = self.query_one("#export-path", Input).value.strip()
         message = self.query_one("#export-message", Static)
+        if self.writing is not None:  # a second write of the same view is no second file
+            message.update(Text(f"still writing {self.writing}…"))
+            return
         if not raw:
             message.update("give a file path")
             return
@@ -124,6 +132,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
             message.update(Text(f"{path} exists: press Export again to overwrite it"))
             return
         message.update("writing…")
+        self.writing = path
         self.write(self.kind(), path)
 
     def is_loaded_file(self, path: Path) -> bool:
@@ -141,6 +150,15 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
+        if self.writing is not None:
+            # The write goes on (it cannot be stopped midway): closing said nothing, and the
+            # file appeared without its "exported" line.
+            self.left = True
+            self.app.notify(
+                f"still writing {self.writing}: it is finished in the background, "
+                "and you are told when it is done",
+                markup=False,
+            )
         self.dismiss(None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
@@ -156,11 +174,22 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
                 kind, rows, generations, app.result.files, path, rescored_with=rescored_with
             )
         except (OSError, ValueError) as exc:
-            self.post_message(self.Done(None, f"cannot write {path}: {exc}"))
-            return
-        self.post_message(self.Done(summary, None))
+            done = self.Done(None, f"cannot write {path}: {exc}")
+        else:
+            done = self.Done(summary, None)
+        # On the app's thread, in order with the keys: the dialog may have been closed meanwhile
+        # (its messages would be lost with it).
+        with contextlib.suppress(RuntimeError):  # the app has ended: no one to tell
+            app.call_from_thread(self.on_export_screen_done, done)
 
     def on_export_screen_done(self, message: Done) -> None:
+        self.writing = None
+        if self.left:
+            if message.error is not None:
+                self.app.notify(message.error, severity="error", markup=False)
+            else:
+                self.app.notify(str(message.summary), title="exported", markup=False)
+            return
         if message.error is not None:
             self.query_one("#export-message", Static).update(Text(message.error))
             return
