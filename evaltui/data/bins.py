@@ -6,6 +6,7 @@ Pure numpy; the plot and summary screens call these from their workers and only 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,24 +91,33 @@ def length_bins(values: np.ndarray, bins: int = 40) -> Bins:
     return Bins(edges, centers, [tick_label(float(e)) for e in edges[:-1]])
 
 
-def rate_denominator(rates: np.ndarray, limit: int = MAX_DENOMINATOR) -> int | None:
-    """The smallest n ≤ ``limit`` such that every rate is some k/n; None if there is none."""
+def rate_denominator(
+    rates: np.ndarray, limit: int = MAX_DENOMINATOR, samples: Iterable[int] = ()
+) -> int | None:
+    """The n of the k/n bins: the prompts' sample counts' least common multiple when ``samples``
+    are given and every rate is some k/n of it (4 samples each, all 0 or 2 correct: quarters, not
+    halves); else the smallest n ≤ ``limit`` such that every rate is some k/n; None if there is
+    none."""
     distinct = np.unique(rates[np.isfinite(rates)]) if len(rates) else rates
     if not len(distinct):
         return None
     if np.any(distinct < 0) or np.any(distinct > 1):
         return None
-    for n in range(1, limit + 1):
+    sizes = {int(c) for c in samples if c > 0}
+    common = math.lcm(*sizes) if sizes else 0
+    candidates: list[int] = [common] if 0 < common <= limit else []
+    for n in [*candidates, *range(1, limit + 1)]:
         scaled = distinct * n
         if np.all(np.abs(scaled - np.round(scaled)) < 1e-6):
-            return n
+            return int(n)
     return None
 
 
-def rate_bins(rates: np.ndarray) -> Bins:
-    """One bin per k/n when the rates are fractions of a common n (8 samples: 0/8 … 8/8), else
-    ten bins of 0.1; the last bin includes 1.0 either way."""
-    n = rate_denominator(rates)
+def rate_bins(rates: np.ndarray, samples: Iterable[int] = ()) -> Bins:
+    """One bin per k/n when the rates are fractions of a common n (8 samples: 0/8 … 8/8; n from
+    the prompts' ``samples`` counts when given, see :func:`rate_denominator`), else ten bins of
+    0.1; the last bin includes 1.0 either way."""
+    n = rate_denominator(rates, samples=samples)
     if n is not None:
         # Edges half-way between the k/n values: each bin holds exactly one of them.
         edges = (np.arange(n + 2, dtype=float) - 0.5) / n

@@ -28,6 +28,7 @@ import polars as pl
 from evaltui.data.metrics import STATS_COLUMNS
 from evaltui.data.sanitize import FORMULA_START, visible
 from evaltui.data.schema import clean_text
+from evaltui.data.wording import plural
 
 STDOUT = "-"
 """The output name that means standard output (``-o -``)."""
@@ -951,9 +952,9 @@ class ExportSummary:
 
     def __str__(self) -> str:
         what = (
-            f"{self.records} records of {self.prompts} prompts"
+            f"{plural(self.records, 'record')} of {plural(self.prompts, 'prompt')}"
             if self.kind == "records"
-            else f"{self.prompts} prompts"
+            else plural(self.prompts, "prompt")
         )
         where = "standard output" if is_stdout(self.path) else str(self.path)
         return f"wrote {what} to {where}"

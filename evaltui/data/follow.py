@@ -57,6 +57,7 @@ from evaltui.data.tokens import (
     LengthCounter,
     count_in_batches,
 )
+from evaltui.data.wording import plural
 
 #: Seconds between two polls that list the directories and stat every input even when the
 #: watcher reported nothing else (a safety net for events a file system does not deliver).
@@ -759,7 +760,7 @@ class Follower:
 
     def status(self) -> str:
         """``following · N new generations in the last minute · last write 3 s ago``."""
-        parts = ["following", f"{self.recent():,} new generations in the last minute"]
+        parts = ["following", f"{plural(self.recent(), 'new generation')} in the last minute"]
         if self.last_write is not None:
             ago = max(0.0, time.time() - self.last_write)
             parts.append(f"last write {_ago(ago)} ago")

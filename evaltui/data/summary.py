@@ -145,6 +145,8 @@ class RunSummary:
     """never / flaky / always solved / unscored prompt counts."""
     pass_rates: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """Per-prompt pass rates (for a histogram)."""
+    samples: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per prompt of ``pass_rates``, the samples its rate is over (the histogram's k/n)."""
     kind: ScoreKind | None = None
     """What the run's score is (None for a frame without score columns: read as an accuracy)."""
 
@@ -284,6 +286,7 @@ def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]
             pending.append((f"mG-Pass@{top}", mg_pass_at_k(n, c, top)))
         rates = np.where(scored, c / np.maximum(n, 1), np.nan)
         summary.pass_rates = rates[~np.isnan(rates)]
+        summary.samples = n[~np.isnan(rates)]
         summary.spectrum = {
             "never": int(((c == 0) & scored).sum()),
             "flaky": int(((c > 0) & (c < n)).sum()),

@@ -475,3 +475,69 @@ async def test_keys_typed_at_once_open_the_row_they_move_to(evals: Path, make_ap
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)
         assert (app.screen.run, app.screen.prompt_id) == (third["run"], third["prompt_id"])
+
+
+async def test_export_never_overwrites_a_file_of_the_load(evals: Path, make_app: Any) -> None:
+    """The export dialog named a loaded eval file "exists: press Export again to overwrite it",
+    and a second press replaced the user's samples with the view's combined JSON."""
+    app = make_app(evals)
+    source = evals / "model_a" / "samples.jsonl"
+    before = source.read_bytes()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        # Spelled another way than the load's path: it is still the same file.
+        other_spelling = evals / "model_b" / ".." / "model_a" / "samples.jsonl"
+        app.screen.query_one("#export-path", Input).value = str(other_spelling)
+        for _ in range(2):
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, ExportScreen)
+            message = static_text(app, "#export-message")
+            assert "is a file of this load" in message and "press Export again" not in message
+    assert source.read_bytes() == before
+
+
+async def test_esc_while_an_export_is_written_says_it_goes_on(
+    evals: Path, make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc (Cancel) while the file was being written closed the dialog saying nothing: the file
+    was still written, and its "exported" line never came. A second ctrl+s started a second
+    write of the same file."""
+    import threading
+
+    import evaltui.app.screens.export as export_screen
+
+    release = threading.Event()
+    calls: list[Path] = []
+    real = export_screen.export_view
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[4])
+        assert release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_screen, "export_view", slow)
+    target = tmp_path / "view.json"
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # again, while writing: not a second write
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        assert static_text(app, "#export-message").startswith("still writing")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith(f"still writing {target}") for m in said), said
+        release.set()
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("wrote ") and str(target) in m for m in said), said
+        assert calls == [target] and target.exists()

@@ -613,3 +613,41 @@ async def test_keys_for_screens_before_the_prompts_are_in_say_why_they_wait(
         await pilot.press("t")
         await settle(pilot)
         assert not isinstance(app.screen, MainScreen)  # once the prompts are in, t opens it
+
+
+@pytest.mark.parametrize(
+    ("lines", "said"), [(6, "▼ 1 more prompt line "), (8, "▼ 3 more prompt lines ")]
+)
+async def test_the_cut_prompts_line_count_is_in_the_right_number(
+    tmp_path: Path, make_app: Any, lines: int, said: str
+) -> None:
+    """A prompt one line longer than its box said "▼ 1 more prompt lines"."""
+    prompt = "\n".join(f"line {i}" for i in range(lines))
+    record = {"prompt": prompt, "gen": "\\boxed{1}", "answer": "1", "accuracy": 1}
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "s.jsonl").write_text(json.dumps(record) + "\n")
+    app = make_app(tmp_path / "run")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert text_of(app, "#prompt-more").startswith(said)
+
+
+async def test_copy_with_no_generation_shown_says_so(tmp_path: Path, make_app: Any) -> None:
+    """y with no generation listed (w: only wrong ones, none wrong) did nothing, saying nothing."""
+    record = {"prompt": "p", "gen": "\\boxed{1}", "answer": "1", "accuracy": 1}
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "s.jsonl").write_text(json.dumps(record) + "\n")
+    app = make_app(tmp_path / "run")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen) and app.screen.generations.height == 0
+        await pilot.press("y")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["no generation to copy"]

@@ -25,6 +25,7 @@ from evaltui.app.screens.compare import CompareScreen, RunPairScreen
 from evaltui.app.screens.main import MainScreen
 from evaltui.app.screens.plot import CORRECT, WRONG, PlotScreen
 from evaltui.app.screens.prompt import PromptScreen
+from evaltui.app.screens.sort import SortScreen
 from evaltui.app.screens.summary import SummaryScreen
 from tests.app.conftest import settle
 from tests.conftest import write_jsonl
@@ -227,6 +228,23 @@ async def test_compare_opens_the_row_under_the_cursor_with_long_labels(
 
 
 @pytest.mark.parametrize("size", SIZES)
+async def test_a_prompt_opened_from_compare_shows_both_runs_votes(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """B's majority vote came after A's on the one reference line, cut off at 80 columns."""
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        await open_compare(pilot)
+        await pilot.press("i", "down", "enter")  # q9: A 0 of 8 correct, B 4 of 8
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        shown = screen_text(app)
+        assert "reference: 9" in shown
+        assert "votes: -1 ×8 ✗ (agreement 100%)" in shown
+        assert "votes: 9 ×4 ✓ · -1 ×4 ✗ (agreement 50%)" in shown
+
+
+@pytest.mark.parametrize("size", SIZES)
 async def test_compare_with_three_runs_lets_the_user_pick_the_pair(
     tmp_path: Path, make_app: Any, size: tuple[int, int]
 ) -> None:
@@ -304,6 +322,48 @@ async def test_b_is_offered_with_its_prompts_in_common_with_a(
         await settle(pilot)
         assert isinstance(app.screen, CompareScreen)
         assert (app.screen.run_a, app.screen.run_b) == ("A", "B")
+
+
+async def test_exporting_from_compare_counts_prompts_as_the_screen_does(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Regressed only: the compare screen showed 1 prompt, its export dialog said "2 prompts"
+    (a row per run) and, at 80 columns, cut its title off before the runs' names."""
+    from textual.widgets import Label
+
+    from evaltui.app.screens.export import ExportScreen
+
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert "regressed only (g): 1 prompt ·" in static(app, "#compare-status")
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        title = str(app.screen.query(Label).first().render())
+        assert title.startswith("Export the current view (1 prompt × 2 runs · regressed")
+        shown = " ".join(line.strip(" █") for line in screen_text(app).splitlines())
+        # The whole title is on screen, to B's name (cut in the middle) and the bracket.
+        assert "1 prompt × 2 runs" in shown and title.split()[-1] in shown
+        assert "70B-Instruct vs" in title and title.endswith("8B-Instruct)")
+
+
+@pytest.mark.parametrize(("key", "hint"), [("m", "esc Cancel"), ("s", "esc Back")])
+async def test_the_pickers_bottom_line_gives_their_own_keys(
+    tmp_path: Path, make_app: Any, key: str, hint: str
+) -> None:
+    """The run-pair picker (m) and the sort menu (s) showed the table's keys behind them
+    (t Summary, p Plot…), which do nothing there, and not how to leave."""
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B, THIRD))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, RunPairScreen | SortScreen)
+        bottom = screen_text(app).splitlines()[-1]
+        assert hint in bottom and "Summary" not in bottom and "Open" not in bottom
 
 
 async def test_compare_with_two_runs_needs_no_picker(tmp_path: Path, make_app: Any) -> None:
@@ -467,6 +527,31 @@ async def test_summary_defines_its_metrics_and_bins_at_k_over_n(
         assert triage.count("accuracy completed") == 2 and "all truncated" in triage
 
 
+async def test_pass_rates_are_binned_over_the_samples_each_prompt_had(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """8 samples a prompt, 0, 4 or 8 of them correct: the summary's spectrum and plot 3 said
+    0/2, 1/2, 2/2 "correct of n samples", as if each prompt had 2 samples."""
+    write_log(tmp_path / "runs" / "log0.json", LONG_A, [0, 4, 4, 8, 4])
+    app = make_app(tmp_path / "runs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        console = Console(width=200, file=io.StringIO(), record=True)
+        console.print(app.screen.report)
+        bars = [line.split() for line in console.export_text().splitlines()]
+        spectrum = {row[0]: row[-1] for row in bars if row and re.fullmatch(r"\d+/\d+", row[0])}
+        assert spectrum == {f"{k}/8": str({0: 1, 4: 3, 8: 1}.get(k, 0)) for k in range(9)}
+        await pilot.press("escape", "p", "3")
+        await settle(pilot)
+        (panel,) = plot(app).last.panels  # type: ignore[union-attr]
+        assert panel.xticks[1] == [f"{k}/8" for k in range(9)]
+        assert panel.series[0].y == [1, 0, 0, 0, 3, 0, 0, 0, 1]
+        assert "correct of n samples" in screen_text(app)
+
+
 async def test_help_defines_the_metrics(tmp_path: Path, make_app: Any) -> None:
     app = make_app(write_runs(tmp_path / "runs", LONG_A))
     async with app.run_test(size=(120, 35)) as pilot:
@@ -475,6 +560,9 @@ async def test_help_defines_the_metrics(tmp_path: Path, make_app: Any) -> None:
         await settle(pilot)
         text = str(app.screen.query_one("#help Static", Static).render())
         assert "cons@n" in text and "AISBench" in text and "maj@n" in text
+        # One paragraph, wrapped by the terminal: a line break written in it left "filter, a"
+        # alone on a line at 80 columns.
+        assert "(in a filter, a header with a space is written with _ or `backquotes`)" in text
 
 
 # --- hostile labels ------------------------------------------------------------------------
@@ -624,3 +712,25 @@ async def test_backslash_before_a_bracket_is_shown_in_both_tables(
         assert isinstance(app.screen, CompareScreen)
         shown = screen_text(app)
         assert "Define \\[p = \\sum" in shown and "Plain \\[x\\] and" in shown
+
+
+async def test_a_length_plot_of_an_empty_view_says_it_is_empty(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """A filter matching nothing, then p: the plot said "no lengths yet", as if still counting."""
+    from textual.widgets import Input
+
+    app = make_app(write_runs(tmp_path / "runs", LONG_A))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.result is not None and app.result.complete
+        await pilot.press("slash")
+        app.screen.query_one("#filter", Input).value = "accuracy > 2"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.rows is not None and app.rows.height == 0
+        for key in ("p", "2"):
+            await pilot.press(key)
+            await settle(pilot)
+            title = plot(app).last.title  # type: ignore[union-attr]
+            assert title.endswith("0 prompts in view · no generations"), title

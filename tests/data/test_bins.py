@@ -48,6 +48,16 @@ def test_rate_bins_at_k_over_n() -> None:
     assert got == [2, 1, 0, 1, 0, 0, 0, 0, 3] and sum(got) == len(rates)
     # Mixed 4 and 8 samples: still eighths; every bin is reachable (no always-empty bin).
     assert rate_denominator(np.array([0.25, 0.375, 1.0])) == 8
+    # Four samples a prompt, 0, 2 or 4 of them correct: quarters (2/4), never halves read as
+    # "1 of 2 samples"; mixed 4 and 8 samples: eighths.
+    halves = np.array([0.0, 0.5, 0.5, 1.0])
+    assert rate_denominator(halves) == 2
+    assert rate_denominator(halves, samples=[4, 4, 4, 4]) == 4
+    assert rate_bins(halves, [4] * 4).labels == ["0/4", "1/4", "2/4", "3/4", "4/4"]
+    assert counts(halves, rate_bins(halves, [4] * 4)) == [1, 0, 2, 0, 1]
+    assert rate_denominator(halves, samples=[4, 8, 4, 8]) == 8
+    # Rates that are no k/n of the counts (mean scores) keep the smallest n.
+    assert rate_denominator(np.array([1 / 3]), samples=[4]) == 3
     # Continuous scores fall back to ten 10-point bins, 1.0 in the last one.
     fallback = rate_bins(np.array([0.123, 0.5, 1.0]))
     assert len(fallback.labels) == 10 and counts(np.array([0.123, 0.5, 1.0]), fallback)[-1] == 1

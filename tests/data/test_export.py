@@ -86,7 +86,7 @@ def test_cli_export(tmp_path: Path, word_tokenizer: Path, capsys: Any) -> None:
         == 0
     )
     assert out.read_text(encoding="utf-8").splitlines() == [LINES[0], LINES[2]]
-    assert "wrote 2 records of 1 prompts" in capsys.readouterr().err
+    assert "wrote 2 records of 1 prompt to" in capsys.readouterr().err  # was "of 1 prompts"
     # An existing file is not overwritten without --force.
     assert main(["export", str(tmp_path / "d"), "--records", "-o", str(out), *common]) == 2
     assert out.read_text(encoding="utf-8").splitlines() == [LINES[0], LINES[2]]
@@ -563,3 +563,14 @@ def test_combined_json_of_loaded_stats_matches_the_python_encoder(tmp_path: Path
     assert result.stats.height > 0
     out = write_combined_json(result.stats, tmp_path / "s.json")
     assert out.read_bytes() == _python_combined(result.stats)
+
+
+def test_the_export_summary_counts_in_the_right_number_with_separators() -> None:
+    """The app's "exported" line said "wrote 16000 records of 2000 prompts" (no separators, as
+    every other count has) and the CLI "of 1 prompts"."""
+    from evaltui.data.export import ExportSummary
+
+    assert str(ExportSummary(Path("r.jsonl"), "records", 2_000, 16_000, [])) == (
+        "wrote 16,000 records of 2,000 prompts to r.jsonl"
+    )
+    assert str(ExportSummary(Path("v.json"), "combined", 1, 1, [])) == "wrote 1 prompt to v.json"

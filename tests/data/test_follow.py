@@ -239,6 +239,10 @@ def test_status_line_counts_recent_generations(tmp_path: Path, word_tokenizer: P
     assert status.startswith("following · 3 new generations in the last minute · last write ")
     follower.arrivals[0] = (time.monotonic() - 61, 3)
     assert follower.recent() == 0
+    # One generation is one ("1 new generations" was said).
+    append(out, line(1, 1))
+    follower.poll()
+    assert follower.status().startswith("following · 1 new generation in the last minute")
 
 
 def test_wait_returns_on_a_change(tmp_path: Path, word_tokenizer: Path) -> None:

@@ -32,7 +32,7 @@ from evaltui.data.compare import (
     compare_runs,
     prompts_in_common,
 )
-from evaltui.data.sanitize import one_line, one_line_expr, one_line_middle
+from evaltui.data.sanitize import distinct_middle, one_line, one_line_expr, one_line_middle
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
@@ -360,10 +360,16 @@ class CompareScreen(Screen[None]):
         rows = app.result.stats.filter(
             pl.col("run").is_in([self.run_a, self.run_b]) & pl.col("prompt_id").is_in(ids)
         )
-        what = f"{self.only or 'all'} prompts, {self.run_a} vs {self.run_b}"
+        # Short enough for the dialog's two title lines, yet told apart.
+        names = distinct_middle([self.run_a, self.run_b], 20)
+        pair = f"{names[self.run_a]} vs {names[self.run_b]}"
+        what = f"{self.only or 'all'} prompts, {pair}"
         from evaltui.app.screens.export import ExportScreen
 
-        self.app.push_screen(ExportScreen(rows, what))
+        # The prompts as this screen counts them: one row per run each (it said "44 prompts"
+        # for the 22 shown).
+        amount = f"{plural(len(ids), 'prompt')} × 2 runs"
+        self.app.push_screen(ExportScreen(rows, what, amount))
 
     def on_data_table_cell_selected(self, _event: DataTable.CellSelected) -> None:
         self.action_open()
@@ -397,6 +403,7 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
         with Vertical(id="pair-dialog", classes="dialog"):
             yield Label(Text("Compare: pick the baseline run (A), enter"), id="pair-prompt")
             yield OptionList(*self.options(), id="pair-options")
+        yield Footer(compact=True)  # this picker's keys, not the table's behind it
 
     def options(self) -> list[Option]:
         if self.first is None or self.stats is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -37,14 +38,23 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         summary: ExportSummary | None
         error: str | None
 
-    def __init__(self, rows: pl.DataFrame | None = None, what: str | None = None) -> None:
+    def __init__(
+        self, rows: pl.DataFrame | None = None, what: str | None = None, amount: str | None = None
+    ) -> None:
         super().__init__()
         self.rows = rows
         """Stats rows to export; None = the main table's current view."""
         self.what = what
         """How the dialog names those rows; None = the main view's description."""
+        self.amount = amount
+        """How many there are, as the screen that opened the dialog counts them (the compare
+        screen's 22 prompts are 44 rows, one per run); None = a prompt per row."""
         self.confirm_overwrite: Path | None = None
         """Set after the user was told the file exists: writing again overwrites it."""
+        self.writing: Path | None = None
+        """The file being written (a write cannot be stopped midway); None when idle."""
+        self.left = False
+        """The dialog was closed while writing: the outcome is told by the app."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -69,9 +79,11 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         rows = self.export_rows()
         count = 0 if rows is None else rows.height
         what = self.what or self.evalapp.view.describe()
+        amount = self.amount or plural(count, "prompt")
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label(
-                Text(f"Export the current view ({plural(count, 'prompt')} · {one_line(what, 300)})")
+                Text(f"Export the current view ({amount} · {one_line(what, 300)})"),
+                id="export-title",
             )
             with RadioSet(id="export-kind"):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
@@ -101,6 +113,9 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
     def action_export(self) -> None:
         raw = self.query_one("#export-path", Input).value.strip()
         message = self.query_one("#export-message", Static)
+        if self.writing is not None:  # a second write of the same view is no second file
+            message.update(Text(f"still writing {self.writing}…"))
+            return
         if not raw:
             message.update("give a file path")
             return
@@ -108,15 +123,42 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         if path.is_dir():
             message.update(Text(f"{path} is a folder: give a file path"))
             return
+        if self.is_loaded_file(path):
+            # Never offered for overwriting: the export would replace the eval data shown.
+            message.update(Text(f"{path} is a file of this load: give another path"))
+            return
         if path.exists() and self.confirm_overwrite != path:
             self.confirm_overwrite = path
             message.update(Text(f"{path} exists: press Export again to overwrite it"))
             return
         message.update("writing…")
+        self.writing = path
         self.write(self.kind(), path)
+
+    def is_loaded_file(self, path: Path) -> bool:
+        """``path`` is one of the load's files (read, skipped or a companion), however spelled."""
+        result = self.evalapp.result
+        if result is None or not path.exists():
+            return False
+        for report in result.files:
+            try:
+                if report.path is not None and path.samefile(report.path):
+                    return True
+            except OSError:  # gone since the load: nothing of it to lose
+                continue
+        return False
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
+        if self.writing is not None:
+            # The write goes on (it cannot be stopped midway): closing said nothing, and the
+            # file appeared without its "exported" line.
+            self.left = True
+            self.app.notify(
+                f"still writing {self.writing}: it is finished in the background, "
+                "and you are told when it is done",
+                markup=False,
+            )
         self.dismiss(None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
@@ -132,11 +174,22 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
                 kind, rows, generations, app.result.files, path, rescored_with=rescored_with
             )
         except (OSError, ValueError) as exc:
-            self.post_message(self.Done(None, f"cannot write {path}: {exc}"))
-            return
-        self.post_message(self.Done(summary, None))
+            done = self.Done(None, f"cannot write {path}: {exc}")
+        else:
+            done = self.Done(summary, None)
+        # On the app's thread, in order with the keys: the dialog may have been closed meanwhile
+        # (its messages would be lost with it).
+        with contextlib.suppress(RuntimeError):  # the app has ended: no one to tell
+            app.call_from_thread(self.on_export_screen_done, done)
 
     def on_export_screen_done(self, message: Done) -> None:
+        self.writing = None
+        if self.left:
+            if message.error is not None:
+                self.app.notify(message.error, severity="error", markup=False)
+            else:
+                self.app.notify(str(message.summary), title="exported", markup=False)
+            return
         if message.error is not None:
             self.query_one("#export-message", Static).update(Text(message.error))
             return

@@ -77,7 +77,7 @@ class HelpScreen(Screen[None]):
             definitions_help(),
         ]
         sections.append(
-            "Table headers and the combined JSON's keys name the same columns (in a filter, a\n"
+            "Table headers and the combined JSON's keys name the same columns (in a filter, a "
             "header with a space is written with _ or `backquotes`):\n"
             + "\n".join(f"  {name:<16} {column}" for column, name in DISPLAY_NAMES.items())
             + "\nRates (accuracy, pass@k, maj@k, …) are fractions 0–1, shown with three decimals."

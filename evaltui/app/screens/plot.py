@@ -306,11 +306,20 @@ class PlotScreen(Screen[None]):
     def length_figure(self, kind: str, scope: str, log: bool, clip: bool) -> Figure:
         result = self.evalapp.result
         assert result is not None
-        gens = self.generations().filter(pl.col("gen_length").is_not_null())
+        in_view = self.generations()
+        gens = in_view.filter(pl.col("gen_length").is_not_null())
         lengths = gens["gen_length"].to_numpy().astype(float)
         xlabel, ylabel = "generation length (tokens)", "generations"
         if not len(lengths):
-            return Figure(kind, f"{KINDS[kind]} · {scope} · no lengths yet", xlabel, ylabel, [])
+            # An empty view has nothing to count: "no lengths yet" said they were still coming.
+            why = (
+                "no generations"
+                if in_view.height == 0
+                else "no lengths yet"
+                if not result.complete
+                else "no lengths counted"
+            )
+            return Figure(kind, f"{KINDS[kind]} · {scope} · {why}", xlabel, ylabel, [])
         note = ""
         if clip:
             # Cut at the 99th percentile: the few longest no longer squeeze the rest into a bin.
@@ -395,7 +404,8 @@ class PlotScreen(Screen[None]):
             rows = rows.filter(~pl.col("run").is_in(other))
         scored = rows.filter(pl.col("average_accuracy").is_not_null())
         rates = scored["average_accuracy"].cast(pl.Float64).to_numpy()
-        bins = rate_bins(rates)
+        samples = scored["n_scored"].drop_nulls().to_list() if "n_scored" in scored.columns else []
+        bins = rate_bins(rates, samples)
         names = list(dict.fromkeys(scored["run"].to_list()))
         runs = scored["run"].to_numpy()
         positions = [float(i) for i in range(len(bins.labels))]

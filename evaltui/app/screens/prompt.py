@@ -20,9 +20,10 @@ from evaltui.app.display import generation_text, score_mark
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.rescore import OK, verdicts
 from evaltui.data.sampling import vote_summary
-from evaltui.data.sanitize import one_line, one_line_middle, pad_cells, visible
+from evaltui.data.sanitize import cell_width, one_line, one_line_middle, pad_cells, visible
 from evaltui.data.texts import TextCancelled, TextUnavailable
 from evaltui.data.triage import generation_flags, longest_by_run
+from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -278,8 +279,16 @@ class PromptScreen(Screen[None]):
             if mine["accuracy"].is_null().any():
                 line += " (unscored generations do not vote)"
             votes.append(line if len(runs) == 1 else f"{one_line_middle(run, label_width)} {line}")
+        # Each run's vote on a line of its own (under A's when the reference is short): after
+        # A's, B's was cut off at 80 columns.
+        lead = f"reference: {reference} · "
+        indent = " " * min(cell_width(lead), 30)
         self.query_one("#prompt-answer", Static).update(
-            Text(f"reference: {reference} · {' | '.join(votes)}", no_wrap=True, overflow="ellipsis")
+            Text(
+                lead + votes[0] + "".join(f"\n{indent}{line}" for line in votes[1:]),
+                no_wrap=True,
+                overflow="ellipsis",
+            )
         )
         self.call_after_refresh(self.mark_cut_prompt)
         options = self.query_one("#generations", OptionList)
@@ -346,7 +355,8 @@ class PromptScreen(Screen[None]):
         more = self.query_one("#prompt-more", Static)
         more.display = hidden > 0 and not self.whole_prompt
         if more.display:
-            more.update(Text(f"▼ {hidden} more prompt lines (v shows the whole prompt)"))
+            lines = plural(hidden, "more prompt line")
+            more.update(Text(f"▼ {lines} (v shows the whole prompt)"))
 
     def action_toggle_prompt(self) -> None:
         self.whole_prompt = not self.whole_prompt
@@ -442,6 +452,8 @@ class PromptScreen(Screen[None]):
         if text is None:
             if self.text_loading:
                 self.notify("the text is still being read from its file", markup=False)
+            elif self.generations.height == 0:
+                self.notify("no generation to copy", markup=False)
             return
         self.app.copy_to_clipboard(text)
         self.notify(f"copied {len(text):,} characters (OSC 52)", markup=False)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from evaltui.data.query import Sort
@@ -41,6 +41,7 @@ class SortScreen(ModalScreen[str | None]):
                     mark = "  ↓" if self.current.descending else "  ↑"
                 options.append(Option(Text(self.names[column] + mark), id=column))
             yield OptionList(*options, id="sort-options")
+        yield Footer(compact=True)  # this menu's keys, not the table's behind it
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

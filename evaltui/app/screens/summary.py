@@ -65,9 +65,10 @@ def metric_cell(metric: Metric, mark: str = " ") -> str:
     return f"{value:>5}{mark}[{low:>5}, {high:>5}]"
 
 
-def spectrum_lines(rates: np.ndarray) -> list[str]:
-    """A text histogram of per-prompt pass rates, one bar per k/n (or per 10 points)."""
-    bins = rate_bins(rates)
+def spectrum_lines(rates: np.ndarray, samples: np.ndarray | None = None) -> list[str]:
+    """A text histogram of per-prompt pass rates, one bar per k/n of the prompts' ``samples``
+    (or per 10 points)."""
+    bins = rate_bins(rates, () if samples is None else samples)
     found = counts(rates, bins)
     top = max(max(found, default=0), 1)
     width = max(len(label) for label in bins.labels)
@@ -254,7 +255,7 @@ class SummaryScreen(Screen[None]):
             if not judged(summary):  # a continuous score without threshold has no pass rate
                 continue
             parts.append(Text(f"\nprompts by pass rate · {one_line_middle(summary.run, 200)}:"))
-            parts.append(Text("\n".join(spectrum_lines(summary.pass_rates))))
+            parts.append(Text("\n".join(spectrum_lines(summary.pass_rates, summary.samples))))
         if message.triage:
             parts.append(Text("\nWhy prompts look hard (triage flags, per run):"))
             parts.append(Text("\n".join(message.triage)))
