@@ -495,7 +495,8 @@ async def test_export_never_overwrites_a_file_of_the_load(evals: Path, make_app:
             await settle(pilot)
             assert isinstance(app.screen, ExportScreen)
             message = static_text(app, "#export-message")
-            assert "is a file of this load" in message and "press Export again" not in message
+            assert "is the input file model_a/samples.jsonl" in message
+            assert "press Export again" not in message
     assert source.read_bytes() == before
 
 

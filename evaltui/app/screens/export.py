@@ -17,7 +17,14 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
-from evaltui.data.export import EXPORT_KINDS, ExportKind, ExportSummary, export_view
+from evaltui.data.export import (
+    EXPORT_KINDS,
+    ExportKind,
+    ExportSummary,
+    OutputIsInput,
+    export_view,
+    refuse_input,
+)
 from evaltui.data.sanitize import one_line
 from evaltui.data.wording import plural
 
@@ -123,9 +130,11 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         if path.is_dir():
             message.update(Text(f"{path} is a folder: give a file path"))
             return
-        if self.is_loaded_file(path):
-            # Never offered for overwriting: the export would replace the eval data shown.
-            message.update(Text(f"{path} is a file of this load: give another path"))
+        result = self.evalapp.result
+        try:  # never offered for overwriting: the export would replace the eval data shown
+            refuse_input(path, result.files if result is not None else ())
+        except OutputIsInput as exc:
+            message.update(Text(str(exc)))
             return
         if path.exists() and self.confirm_overwrite != path:
             self.confirm_overwrite = path
@@ -134,19 +143,6 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         message.update("writing…")
         self.writing = path
         self.write(self.kind(), path)
-
-    def is_loaded_file(self, path: Path) -> bool:
-        """``path`` is one of the load's files (read, skipped or a companion), however spelled."""
-        result = self.evalapp.result
-        if result is None or not path.exists():
-            return False
-        for report in result.files:
-            try:
-                if report.path is not None and path.samefile(report.path):
-                    return True
-            except OSError:  # gone since the load: nothing of it to lose
-                continue
-        return False
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
