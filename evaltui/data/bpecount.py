@@ -91,6 +91,9 @@ _CHUNKS = re.compile(" (?=[A-Za-z])")  # splits there, dropping the space (resto
 SENTINEL = "\x00"
 _CUT_FROM = [" " + c for c in string.ascii_letters]
 _CUT_TO = [SENTINEL + " " + c for c in string.ascii_letters]
+#: The bytes that make a space before them a cut (the ASCII letters), for :func:`arrow_chunks`.
+_LETTER = np.zeros(256, dtype=bool)
+_LETTER[list(string.ascii_letters.encode())] = True
 #: Joins the chunks counted in one tiktoken call: a special token of the count path's encoding
 #: (one token each, and tiktoken encodes the text between two on its own), so the tokens between
 #: separators are each chunk's count. A batch whose chunks hold one is counted chunk by chunk.
@@ -480,6 +483,9 @@ class FastCounter:
         self._pool_threads = 0
         self._cache: dict[str, int] = {}
         self._cache_chars = 0
+        self._one: dict[str, int] = {}
+        """The one-thread path's chunk -> count memory (see :meth:`_one_thread_lengths`)."""
+        self._one_chars = 0
         # Each counting thread's own chunk -> count memory, kept out of Python (see _ChunkTable),
         # of this generation (reset() starts a new one). The dict above serves the Python path,
         # and the native one with a polars that lacks ``pl.Categories``.
@@ -612,6 +618,13 @@ class FastCounter:
             text = text.str.replace_all(pattern, SENTINEL)
         if self._added_regexes:
             np.add.at(counts, rows, text.str.count_matches(SENTINEL, literal=True).to_numpy())
+        if self.threads <= 1:
+            # One thread (a followed update, a one-thread load): cut in numpy and numbered by
+            # Arrow (:func:`arrow_chunks`), the same chunks at ~40 % of the CPU.
+            which, distinct, starts = arrow_chunks(text)
+            lengths = np.asarray(self._one_thread_lengths(distinct), dtype=np.int64)[which]
+            np.add.at(counts, rows, np.add.reduceat(lengths, starts, dtype=np.int64))
+            return counts
         pieces = text.str.replace_many(_CUT_FROM, _CUT_TO).str.split(SENTINEL)
         # Every text splits into one chunk at least (an empty text into ""): each text's chunks
         # are the non-empty run of the exploded chunks that starts at its offset.
@@ -643,6 +656,22 @@ class FastCounter:
         except BaseException:
             state.table = None  # it may hold numbers not counted yet: start over
             raise
+
+    def _one_thread_lengths(self, chunks: list[str]) -> list[int]:
+        """The token count of each of a unit's distinct chunks on the one-thread path: looked up
+        in a memory of its own, bounded as a counting thread's table (:data:`TABLE_ENTRIES`,
+        :data:`CACHE_CHARS`: past either it starts over), the others encoded."""
+        known = list(map(self._one.get, chunks))
+        if None not in known:
+            return known  # type: ignore[return-value]
+        missing = [c for c, n in zip(chunks, known, strict=True) if n is None]
+        counted = self._encode_counts(missing)
+        if len(self._one) + len(missing) > TABLE_ENTRIES or self._one_chars > CACHE_CHARS:
+            self._one, self._one_chars = {}, 0
+        self._one.update(zip(missing, counted, strict=True))
+        self._one_chars += sum(map(len, missing))
+        found = iter(counted)
+        return [n if n is not None else next(found) for n in known]
 
     def _chunk_lengths(self, chunks: list[str]) -> list[int]:
         """The token count of each chunk: remembered ones looked up, the others encoded."""
@@ -742,6 +771,7 @@ class FastCounter:
         """Forget the counted chunks (a benchmark's fresh start)."""
         self._cache = {}
         self._cache_chars = 0
+        self._one, self._one_chars = {}, 0
         self._generation += 1  # every thread's table starts over at its next unit
         self._tables = _ChunkTable.available()
 
@@ -808,6 +838,67 @@ class _ChunkTable:
 
     def full(self) -> bool:
         return self.chars > CACHE_CHARS or self.entries > TABLE_ENTRIES
+
+
+def arrow_chunks(texts: pl.Series) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """``texts`` (free of nulls) cut as ``texts.str.replace_many(_CUT_FROM, _CUT_TO)
+    .str.split(SENTINEL).explode()`` cuts them (before each space followed by an ASCII letter
+    in the same text, and at each NUL, which is dropped), without making that list:
+    ``(which, distinct, starts)``, each chunk's number (in order of first appearance), the
+    distinct chunks in number order, and the index of each text's first chunk (every text has
+    one at least: an empty text, or one that starts with a cut, an empty one).
+
+    The cut points are found with numpy in the texts' UTF-8 bytes (a space, an ASCII letter and
+    NUL are single bytes, never part of another character's), the chunks made as an Arrow
+    array over the same bytes (NUL taken out) and numbered by Arrow's ``dictionary_encode``; only
+    the distinct chunks become Python strings. For 1 MB of reasoning traces (159,000 chunks,
+    5,000 distinct): ~8 ms of CPU against ~17 ms for the split and a categorical cast.
+    """
+    import pyarrow as pa  # on the first count: importing evaltui.data stays light
+    import pyarrow.compute as pc
+
+    array = texts.to_arrow()
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if array.type != pa.large_string():
+        array = array.cast(pa.large_string())
+    n = len(array)
+    _validity, offsets_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=n + 1, offset=8 * array.offset)
+    base = int(offsets[0])
+    offsets = offsets - base
+    size = int(offsets[-1])
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8, count=size, offset=base)
+        if size and data_buffer is not None
+        else np.zeros(0, dtype=np.uint8)
+    )
+    # A space is a cut when the next byte is a letter of the same text.
+    ends = np.zeros(size + 1, dtype=bool)
+    ends[offsets] = True
+    spaces = np.flatnonzero(data == 32)
+    after = spaces + 1
+    cuts = spaces[_LETTER[data[np.minimum(after, size - 1)]] & ~ends[after]]
+    nuls = np.flatnonzero(data == 0)
+    if len(nuls):  # a cut and a NUL never share a byte
+        cuts = np.sort(np.concatenate((cuts, nuls)))
+    # Chunk bounds in order: each text's start before a cut at the same byte.
+    starts = offsets[:-1]
+    at_start = np.arange(n) + np.searchsorted(cuts, starts, side="left")
+    at_cut = np.arange(len(cuts)) + np.searchsorted(starts, cuts, side="right")
+    bounds = np.empty(n + len(cuts) + 1, dtype=np.int64)
+    bounds[at_start] = starts
+    bounds[at_cut] = cuts
+    bounds[-1] = size
+    if len(nuls):  # NUL taken out: a bound moves back by the NULs before it
+        bounds -= np.searchsorted(nuls, bounds, side="left")
+        data = data[data != 0]
+    chunks = pa.LargeStringArray.from_buffers(
+        len(bounds) - 1, pa.py_buffer(bounds), pa.py_buffer(data)
+    )
+    coded = pc.dictionary_encode(chunks)
+    which = coded.indices.to_numpy(zero_copy_only=False)
+    return which, coded.dictionary.to_pylist(), at_start
 
 
 def _as_series(texts: Sequence[str] | pl.Series) -> pl.Series:
