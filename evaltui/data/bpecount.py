@@ -483,9 +483,6 @@ class FastCounter:
         self._pool_threads = 0
         self._cache: dict[str, int] = {}
         self._cache_chars = 0
-        self._one: dict[str, int] = {}
-        """The one-thread path's chunk -> count memory (see :meth:`_one_thread_lengths`)."""
-        self._one_chars = 0
         # Each counting thread's own chunk -> count memory, kept out of Python (see _ChunkTable),
         # of this generation (reset() starts a new one). The dict above serves the Python path,
         # and the native one with a polars that lacks ``pl.Categories``.
@@ -620,9 +617,15 @@ class FastCounter:
             np.add.at(counts, rows, text.str.count_matches(SENTINEL, literal=True).to_numpy())
         if self.threads <= 1:
             # One thread (a followed update, a one-thread load): cut in numpy and numbered by
-            # Arrow (:func:`arrow_chunks`), the same chunks at ~40 % of the CPU.
-            which, distinct, starts = arrow_chunks(text)
-            lengths = np.asarray(self._one_thread_lengths(distinct), dtype=np.int64)[which]
+            # Arrow (:func:`arrow_chunks`), the same chunks for less CPU (1 MB of traces: ~8 ms
+            # against ~17 for the split, the explode and the cast of every chunk). Several
+            # threads keep the split (this path's scaling over threads was not measured).
+            which, numbered, starts = arrow_chunks(text)
+            if self._tables:  # only the distinct chunks are looked up
+                lengths = self._table_lengths(numbered).astype(np.int64)[which]
+            else:
+                counted = self._chunk_lengths(numbered.to_list())
+                lengths = np.asarray(counted, dtype=np.int64)[which]
             np.add.at(counts, rows, np.add.reduceat(lengths, starts, dtype=np.int64))
             return counts
         pieces = text.str.replace_many(_CUT_FROM, _CUT_TO).str.split(SENTINEL)
@@ -656,22 +659,6 @@ class FastCounter:
         except BaseException:
             state.table = None  # it may hold numbers not counted yet: start over
             raise
-
-    def _one_thread_lengths(self, chunks: list[str]) -> list[int]:
-        """The token count of each of a unit's distinct chunks on the one-thread path: looked up
-        in a memory of its own, bounded as a counting thread's table (:data:`TABLE_ENTRIES`,
-        :data:`CACHE_CHARS`: past either it starts over), the others encoded."""
-        known = list(map(self._one.get, chunks))
-        if None not in known:
-            return known  # type: ignore[return-value]
-        missing = [c for c, n in zip(chunks, known, strict=True) if n is None]
-        counted = self._encode_counts(missing)
-        if len(self._one) + len(missing) > TABLE_ENTRIES or self._one_chars > CACHE_CHARS:
-            self._one, self._one_chars = {}, 0
-        self._one.update(zip(missing, counted, strict=True))
-        self._one_chars += sum(map(len, missing))
-        found = iter(counted)
-        return [n if n is not None else next(found) for n in known]
 
     def _chunk_lengths(self, chunks: list[str]) -> list[int]:
         """The token count of each chunk: remembered ones looked up, the others encoded."""
@@ -771,7 +758,6 @@ class FastCounter:
         """Forget the counted chunks (a benchmark's fresh start)."""
         self._cache = {}
         self._cache_chars = 0
-        self._one, self._one_chars = {}, 0
         self._generation += 1  # every thread's table starts over at its next unit
         self._tables = _ChunkTable.available()
 
@@ -840,7 +826,7 @@ class _ChunkTable:
         return self.chars > CACHE_CHARS or self.entries > TABLE_ENTRIES
 
 
-def arrow_chunks(texts: pl.Series) -> tuple[np.ndarray, list[str], np.ndarray]:
+def arrow_chunks(texts: pl.Series) -> tuple[np.ndarray, pl.Series, np.ndarray]:
     """``texts`` (free of nulls) cut as ``texts.str.replace_many(_CUT_FROM, _CUT_TO)
     .str.split(SENTINEL).explode()`` cuts them (before each space followed by an ASCII letter
     in the same text, and at each NUL, which is dropped), without making that list:
@@ -850,9 +836,8 @@ def arrow_chunks(texts: pl.Series) -> tuple[np.ndarray, list[str], np.ndarray]:
 
     The cut points are found with numpy in the texts' UTF-8 bytes (a space, an ASCII letter and
     NUL are single bytes, never part of another character's), the chunks made as an Arrow
-    array over the same bytes (NUL taken out) and numbered by Arrow's ``dictionary_encode``; only
-    the distinct chunks become Python strings. For 1 MB of reasoning traces (159,000 chunks,
-    5,000 distinct): ~8 ms of CPU against ~17 ms for the split and a categorical cast.
+    array over the same bytes (NUL taken out) and numbered by Arrow's ``dictionary_encode``: only
+    the distinct chunks are then looked up (a counting thread's table) and the new ones counted.
     """
     import pyarrow as pa  # on the first count: importing evaltui.data stays light
     import pyarrow.compute as pc
@@ -898,7 +883,8 @@ def arrow_chunks(texts: pl.Series) -> tuple[np.ndarray, list[str], np.ndarray]:
     )
     coded = pc.dictionary_encode(chunks)
     which = coded.indices.to_numpy(zero_copy_only=False)
-    return which, coded.dictionary.to_pylist(), at_start
+    distinct = pl.Series(coded.dictionary).cast(pl.String)
+    return which, distinct, at_start
 
 
 def _as_series(texts: Sequence[str] | pl.Series) -> pl.Series:
