@@ -455,7 +455,8 @@ class FastCounter:
     and counting thread (and remembered by number) and the chunks' counts are summed per text.
     The cutting, the numbering and the sums run in polars (without the GIL) and numpy on the
     counting thread, so several threads count at once; only the chunks a thread has not met
-    before cross into Python, to go to tiktoken.
+    before cross into Python, to go to tiktoken. With one thread (a followed update's counter)
+    the cut is found in numpy and the chunks numbered by Arrow (:func:`arrow_chunks`).
     """
 
     def __init__(
@@ -600,7 +601,8 @@ class FastCounter:
         """Per-row sums over ``total`` rows of one unit's counts (texts free of NUL).
 
         Added tokens become NUL (one literal count of NUL afterwards gives how many there were),
-        then a NUL goes before every cut and the text is split there; the chunks' counts come
+        then a NUL goes before every cut and the text is split there (one thread: the same
+        chunks from :func:`arrow_chunks`); the chunks' counts come
         from :meth:`_table_lengths` (or, without ``pl.Categories``, :func:`_distinct` and the
         dict), and each text's chunks' counts are summed with numpy.
 
