@@ -455,8 +455,9 @@ class FastCounter:
     and counting thread (and remembered by number) and the chunks' counts are summed per text.
     The cutting, the numbering and the sums run in polars (without the GIL) and numpy on the
     counting thread, so several threads count at once; only the chunks a thread has not met
-    before cross into Python, to go to tiktoken. With one thread (a followed update's counter)
-    the cut is found in numpy and the chunks numbered by Arrow (:func:`arrow_chunks`).
+    before cross into Python, to go to tiktoken. A followed update's counter (one thread,
+    :attr:`arrow_cut`) finds the cut in numpy and numbers the chunks with Arrow
+    (:func:`arrow_chunks`).
     """
 
     def __init__(
@@ -480,6 +481,10 @@ class FastCounter:
         self.raw = raw
         self.normalized = normalized
         self.threads = 1
+        self.arrow_cut = False
+        """Cut and number on one thread with numpy and Arrow (:func:`arrow_chunks`): set for a
+        followed update's counter. Not for loads: importing ``pyarrow.compute`` adds ~35-40 MB
+        to the process (a cold one-thread ``summarize`` of a 82 MB file: 289 -> 319 MB peak)."""
         self._pool: ThreadPoolExecutor | None = None
         self._pool_threads = 0
         self._cache: dict[str, int] = {}
@@ -601,8 +606,8 @@ class FastCounter:
         """Per-row sums over ``total`` rows of one unit's counts (texts free of NUL).
 
         Added tokens become NUL (one literal count of NUL afterwards gives how many there were),
-        then a NUL goes before every cut and the text is split there (one thread: the same
-        chunks from :func:`arrow_chunks`); the chunks' counts come
+        then a NUL goes before every cut and the text is split there (with :attr:`arrow_cut`:
+        the same chunks from :func:`arrow_chunks`); the chunks' counts come
         from :meth:`_table_lengths` (or, without ``pl.Categories``, :func:`_distinct` and the
         dict), and each text's chunks' counts are summed with numpy.
 
@@ -617,9 +622,9 @@ class FastCounter:
             text = text.str.replace_all(pattern, SENTINEL)
         if self._added_regexes:
             np.add.at(counts, rows, text.str.count_matches(SENTINEL, literal=True).to_numpy())
-        if self.threads <= 1:
-            # One thread (a followed update, a one-thread load): cut in numpy and numbered by
-            # Arrow (:func:`arrow_chunks`), the same chunks for less CPU (1 MB of traces: ~8 ms
+        if self.arrow_cut and self.threads <= 1:
+            # A followed update's counter (one thread): cut in numpy and numbered by Arrow
+            # (:func:`arrow_chunks`), the same chunks for less CPU (1 MB of traces: ~8 ms
             # against ~17 for the split, the explode and the cast of every chunk). Several
             # threads keep the split (this path's scaling over threads was not measured).
             which, numbered, starts = arrow_chunks(text)

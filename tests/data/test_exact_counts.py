@@ -839,7 +839,8 @@ def _split_chunks(texts: pl.Series) -> tuple[list[str], list[int]]:
 
 
 def test_the_one_thread_cut_makes_the_chunks_of_the_split() -> None:
-    """The one-thread path cuts texts in their bytes (numpy) and numbers the chunks with Arrow:
+    """The arrow cut (a followed update's counter) finds the cuts in the texts' bytes (numpy)
+    and numbers the chunks with Arrow:
     the very chunks, in order, that the split of the NUL-marked texts makes, and each text's
     first chunk where the split has it, whatever the texts hold: texts starting or ending with
     a cut or a NUL, empty texts, a space ending one text before a letter starting the next,
@@ -862,23 +863,27 @@ def test_the_one_thread_cut_makes_the_chunks_of_the_split() -> None:
             assert len(set(distinct)) == len(distinct)
 
 
-def test_the_one_thread_path_counts_as_the_several_thread_path(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("model", TOKENIZERS)
+def test_the_arrow_cut_counts_as_the_split(
+    model: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One thread (a followed update's counter) and two give the same counts, with the
-    chunk table starting over several times on the way."""
-    info = info_for(None)
+    """A followed update's counter (one thread, ``arrow_cut``) and the split (one thread, two)
+    give tokenizers' counts, with the chunk table starting over several times on the way."""
+    info = info_for(model)
     assert info.fast is not None
     monkeypatch.setattr(bpecount, "TABLE_ENTRIES", 64)
-    texts = [*corpus(added_tokens(info), seed=5), "x\x00 Yes", "\x00", ""]
+    added = added_tokens(info)
+    texts = [*corpus(added, seed=5), *(f"x{a} Yes\n{a}{a} b" for a in added), "x\x00 Yes", ""]
     fast = info.fast
-    counts: dict[int, list[int]] = {}
-    for threads in (1, 2):
+    counts: dict[tuple[int, bool], list[int]] = {}
+    for threads, arrow in ((1, True), (1, False), (2, False)):
         fast.reset()
         fast.set_threads(threads)
+        fast.arrow_cut = arrow
         try:
-            counts[threads] = fast.count(pl.Series(texts)).tolist()
+            counts[threads, arrow] = fast.count(pl.Series(texts)).tolist()
         finally:
             fast.set_threads(1)
+            fast.arrow_cut = False
             fast.reset()
-    assert counts[1] == counts[2] == reference(info, texts)
+    assert counts[1, True] == counts[1, False] == counts[2, False] == reference(info, texts)
