@@ -327,8 +327,12 @@ def _max(column: pl.Series) -> int:
 def _labelled(frames: Sequence[pl.DataFrame], mixed: list[str]) -> pl.DataFrame:
     """``frames`` as one frame with the run labels of the whole load."""
     if not frames:
-        return empty_generations(with_lengths=True)
+        return _EMPTY
     return split_mixed_metrics(pl.concat(frames, how="diagonal_relaxed"), mixed)
+
+
+_EMPTY = empty_generations(with_lengths=True)
+"""No rows (what most updates removed): made once, not per update (~0.8 ms each)."""
 
 
 def _first_rows(rows: pl.DataFrame) -> pl.DataFrame:

@@ -154,14 +154,20 @@ class LoadOptions:
 
 
 def length_counter(
-    spec: TokenizerSpec | None, options: LoadOptions, cache: Cache | None, *, defer: bool = False
+    spec: TokenizerSpec | None,
+    options: LoadOptions,
+    cache: Cache | None,
+    *,
+    defer: bool = False,
+    arrow_cut: bool = False,
 ) -> LengthCounter:
     """Load the tokenizer (``spec``, or the one ``options.model`` names) and one load's counter.
 
     The count-only path's plan comes from ``cache`` when it holds one (a load, a followed load and
     its later lines all build it the same way). LoadFailure when the tokenizer cannot be loaded.
     ``defer``: the self-check runs at the end (:meth:`LengthCounter.finish`) and the
-    ``tokenizers`` tokenizer is not held while the count-only path counts.
+    ``tokenizers`` tokenizer is not held while the count-only path counts. ``arrow_cut``: a
+    followed update's counter (:attr:`~evaltui.data.tokens.LengthCounter.arrow_cut`).
     """
     try:
         info = (spec or resolve_tokenizer(options.model)).load(
@@ -169,7 +175,7 @@ def length_counter(
         )
     except TokenizerError as exc:
         raise LoadFailure(str(exc)) from None
-    return LengthCounter(info, threads=options.workers(), defer=defer)
+    return LengthCounter(info, threads=options.workers(), defer=defer, arrow_cut=arrow_cut)
 
 
 #: Headless, the counter (its plan's parsed JSON is ~100 MiB for a moment) is loaded while the

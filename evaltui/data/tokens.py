@@ -157,6 +157,9 @@ class LengthCounter:
     """Keep the self-check's texts (a very long one cut to its checked start) and check them in
     :meth:`finish`, or once they hold :data:`DEFERRED_CHECK_CHARS`; the ``tokenizers`` tokenizer
     is let go meanwhile (a headless load then never holds it beside a file's texts)."""
+    arrow_cut: bool = False
+    """A followed update's counter: the count-only path cuts with numpy and Arrow
+    (:attr:`~evaltui.data.bpecount.FastCounter.arrow_cut`)."""
     path: str = HF_PATH
     reason: str = ""
     switched: str | None = None
@@ -173,6 +176,7 @@ class LengthCounter:
             self._fast, self.reason = None, f"{COUNT_PATH_ENV}={HF_PATH}"
         elif self._fast is not None:
             self._fast.set_threads(self.threads)
+            self._fast.arrow_cut = self.arrow_cut
             self.path = FAST_PATH
         else:
             self.reason = self.info.fast_reason

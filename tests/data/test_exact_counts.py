@@ -827,3 +827,63 @@ def test_a_declined_tokenizer_is_cached_with_its_reason(
     assert first.fast is None and second.fast is None
     assert second.fast_reason == first.fast_reason and "BPE" in second.fast_reason
     assert len(list((tmp_path / "cache").rglob("*.plan.npz"))) == 1
+
+
+def _split_chunks(texts: pl.Series) -> tuple[list[str], list[int]]:
+    """The chunks (and each text's first chunk) as the several-thread path cuts them."""
+    pieces = texts.str.replace_many(bpecount._CUT_FROM, bpecount._CUT_TO).str.split(
+        bpecount.SENTINEL
+    )
+    lengths = pieces.list.len().to_list()
+    return pieces.explode().to_list(), [sum(lengths[:i]) for i in range(len(lengths))]
+
+
+def test_the_one_thread_cut_makes_the_chunks_of_the_split() -> None:
+    """The arrow cut (a followed update's counter) finds the cuts in the texts' bytes (numpy)
+    and numbers the chunks with Arrow:
+    the very chunks, in order, that the split of the NUL-marked texts makes, and each text's
+    first chunk where the split has it, whatever the texts hold: texts starting or ending with
+    a cut or a NUL, empty texts, a space ending one text before a letter starting the next,
+    NULs next to cuts, characters of several bytes, a slice of a longer column."""
+    rng = random.Random(3)
+    alphabet = [" ", " ", "a", "Z", "\x00", "é", "1", "\n", "中"]
+    cases = [[""], [" "], ["\x00"], [" A"], ["", "", " A"], ["a ", "b"], ["x\x00 Y", "\x00\x00 q"]]
+    for _ in range(3000):
+        cases.append(
+            ["".join(rng.choices(alphabet, k=rng.randint(0, 9))) for _ in range(rng.randint(1, 6))]
+        )
+    for texts in cases:
+        full = pl.Series(["lead in", *texts, "tail"], dtype=pl.String)
+        for series in (pl.Series(texts, dtype=pl.String), full.slice(1, len(texts))):
+            which, numbered, starts = bpecount.arrow_chunks(series)
+            distinct = numbered.to_list()
+            chunks, firsts = _split_chunks(series)
+            assert [distinct[i] for i in which] == chunks, texts
+            assert starts.tolist() == firsts, texts
+            assert len(set(distinct)) == len(distinct)
+
+
+@pytest.mark.parametrize("model", TOKENIZERS)
+def test_the_arrow_cut_counts_as_the_split(
+    model: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A followed update's counter (one thread, ``arrow_cut``) and the split (one thread, two)
+    give tokenizers' counts, with the chunk table starting over several times on the way."""
+    info = info_for(model)
+    assert info.fast is not None
+    monkeypatch.setattr(bpecount, "TABLE_ENTRIES", 64)
+    added = added_tokens(info)
+    texts = [*corpus(added, seed=5), *(f"x{a} Yes\n{a}{a} b" for a in added), "x\x00 Yes", ""]
+    fast = info.fast
+    counts: dict[tuple[int, bool], list[int]] = {}
+    for threads, arrow in ((1, True), (1, False), (2, False)):
+        fast.reset()
+        fast.set_threads(threads)
+        fast.arrow_cut = arrow
+        try:
+            counts[threads, arrow] = fast.count(pl.Series(texts)).tolist()
+        finally:
+            fast.set_threads(1)
+            fast.arrow_cut = False
+            fast.reset()
+    assert counts[1, True] == counts[1, False] == counts[2, False] == reference(info, texts)

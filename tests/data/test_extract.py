@@ -141,3 +141,41 @@ def test_normalize_values_equals_the_one_expression_form() -> None:
     assert got.name == "v"
     assert got.to_list() == expected.to_list()
     assert normalize_values(series.clear()).to_list() == []
+
+
+def test_small_calls_take_values_normalized_before_from_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A followed update's few answers: values normalized by an earlier call are not normalized
+    again (only the new ones go to the query), each value gets what normalizing it alone gives,
+    and the memory starting over when full loses none of the values in hand."""
+    from evaltui.data import extract
+
+    monkeypatch.setattr(extract, "_memo", [{}])
+    monkeypatch.setattr(extract, "MEMO_VALUES", 5)
+    asked: list[list[str]] = []
+    real = extract.normalize_values
+
+    def counting(values: pl.Series) -> pl.Series:
+        asked.append(values.to_list())
+        return real(values)
+
+    monkeypatch.setattr(extract, "normalize_values", counting)
+    calls = [
+        ["1,000", "0.50", "\\dfrac{1}{2}"],
+        ["0.50", "$3$", "1,000"],
+        ["$3$", "2.0", " 7 ", "\\frac{3}{4}", "x"],  # overflows the memory of 5
+        ["2.0", "x", "1,000"],
+    ]
+    for values in calls:
+        frame = pl.DataFrame(
+            {"extracted": values, "answer": values[::-1]},
+            schema={"extracted": pl.String, "answer": pl.String},
+        )
+        filled = fill_vote_answers(frame)
+        assert filled["vote_answer"].to_list() == [normalize(v) for v in values]
+        assert filled["vote_reference"].to_list() == [normalize(v) for v in values[::-1]]
+    assert sorted(asked[0]) == sorted(calls[0])
+    assert asked[1] == ["$3$"]  # the others were normalized by the first call
+    assert sorted(asked[2]) == sorted(["2.0", " 7 ", "\\frac{3}{4}", "x"])
+    assert asked[3] == ["1,000"]  # forgotten when the memory started over; 2.0 and x kept

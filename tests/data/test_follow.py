@@ -370,6 +370,34 @@ def test_followed_lines_are_self_checked_and_a_disagreement_recounts_everything(
     assert_same(result, [data], opts)
 
 
+def test_followed_lines_are_counted_with_the_arrow_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A follower's own counter (new lines) cuts with numpy and Arrow; the first load (a load
+    like any other) does not, so it never imports pyarrow for that."""
+    from evaltui.data import bpecount
+
+    cut: list[int] = []
+    real = bpecount.arrow_chunks
+
+    def spy(texts: pl.Series) -> Any:
+        cut.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(bpecount, "arrow_chunks", spy)
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 1)])
+    opts = LoadOptions(use_cache=False)
+    follower = Follower([data], opts)
+    follower.load()
+    assert cut == []
+    append(out, line(2, 2) + line(2, 3))
+    update = follower.poll()
+    assert update is not None and cut == [2]
+    assert "followed lines: tiktoken" in update.result.counting
+    assert_same(update.result, [data], opts)
+
+
 def test_records_of_a_followed_file_export_after_appends_but_not_after_a_rewrite(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:
