@@ -74,6 +74,7 @@ from evaltui.data.triage import (
     with_measures_and_answers,
     with_text_measures,
 )
+from evaltui.data.wording import plural
 
 
 class LoadFailure(Exception):
@@ -967,6 +968,34 @@ class _Load:
         }
         self.cache.put_snapshot(self.snapshot_key, result.stats, meta)
 
+    def field_flag_notes(self) -> list[str]:
+        """The field flags (``--score-field``, …) are read by the plain JSONL reader only: files
+        another reader read keep their format's fields, which is said rather than left silent."""
+        read = self.options.read
+        flags = [
+            f"--{name}-field"
+            for name, value in (
+                ("prompt", read.prompt_field),
+                ("gen", read.gen_field),
+                ("answer", read.answer_field),
+                ("score", read.score_field),
+            )
+            if value is not None
+        ]
+        formats: dict[str, int] = {}
+        for state in self.states:
+            if state.reader.name != "plain":
+                formats[state.reader.name] = formats.get(state.reader.name, 0) + 1
+        if not flags or not formats:
+            return []
+        verb = "applies" if len(flags) == 1 else "apply"
+        read_as = ", ".join(f"{plural(n, 'file')} read as {name}" for name, n in formats.items())
+        keep = "keeps its" if sum(formats.values()) == 1 else "keep their"
+        return [
+            f"{', '.join(flags)} {verb} to plain JSON lines only: {read_as} {keep} "
+            "format's own fields"
+        ]
+
     def cache_notes(self) -> list[str]:
         """What :meth:`result` says about the cache itself (never part of a snapshot)."""
         if self.cache is None or not self.cache.write_errors:
@@ -1179,7 +1208,7 @@ class _Load:
         ]
         order = {item.source: i for i, item in enumerate(self.inputs)}
         files.sort(key=lambda f: order.get(f.source, 0))
-        notes = self.cache_notes() + list(self.notes)
+        notes = self.cache_notes() + self.field_flag_notes() + list(self.notes)
         return LoadResult(
             generations,
             stats,

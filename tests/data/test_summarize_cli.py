@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -507,6 +508,31 @@ def test_a_field_flag_naming_a_field_no_record_has_is_told(
         assert "(their fields: prompt, gen, answer, accuracy)" in err
     assert main(["summarize", str(evals), "-o", out, "--score-field", "accuracy", *common]) == 0
     assert "is in none of" not in capsys.readouterr().err
+
+
+def test_a_field_flag_on_files_of_a_harness_format_is_told_it_does_not_apply(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--score-field`` (and the other field flags) is read by the plain JSONL reader only: on
+    an lm-eval folder beside plain files it changed nothing for the lm-eval files, without a
+    word. The load says which flags and how many files of which formats keep their own fields."""
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "lm_eval"
+    model = fixtures / "outputs" / "run_scripted" / "toy-org__scripted-model-v1"
+    shutil.copytree(model, evals / "lm_eval_run")
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    out = str(tmp_path / "s.json")
+    argv = ["summarize", str(evals), "-o", out, "--score-field", "accuracy", *common]
+    assert main([*argv, "--answer-field", "answer"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "--answer-field, --score-field apply to plain JSON lines only: "
+        "4 files read as lm_eval keep their format's own fields"
+    ) in err
+    assert main(argv) == 0  # the same, from the cache's snapshot
+    assert "--score-field applies to plain JSON lines only: 4 files" in capsys.readouterr().err
+    shutil.rmtree(evals / "lm_eval_run")
+    assert main(argv) == 0
+    assert "plain JSON lines only" not in capsys.readouterr().err
 
 
 def test_an_empty_or_folder_output_path_is_an_error_not_a_traceback(
