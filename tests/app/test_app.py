@@ -495,7 +495,7 @@ async def test_export_never_overwrites_a_file_of_the_load(evals: Path, make_app:
             await settle(pilot)
             assert isinstance(app.screen, ExportScreen)
             message = static_text(app, "#export-message")
-            assert "is the input file model_a/samples.jsonl" in message
+            assert "would destroy the input file model_a/samples.jsonl" in message
             assert "press Export again" not in message
     assert source.read_bytes() == before
 
@@ -542,3 +542,28 @@ async def test_esc_while_an_export_is_written_says_it_goes_on(
         said = [n.message for n in app._notifications]
         assert any(m.startswith("wrote ") and str(target) in m for m in said), said
         assert calls == [target] and target.exists()
+
+
+@pytest.mark.parametrize(("key", "box"), [("e", "#export-path"), ("R", "#rescore-module")])
+async def test_text_typed_right_after_tab_in_a_dialog_lands_in_the_box(
+    evals: Path, make_app: Any, key: str, box: str
+) -> None:
+    """In the export (and re-score) dialog, tab and a path arriving in one read (tmux send-keys,
+    a paste, a fast typist) lost the path's start, or all of it: the characters went to the
+    radio buttons tab was leaving, because tab moved the focus only once they had handled it.
+    A path of the load's folder lost its start and the export went to another folder."""
+    from textual import events
+
+    names = {"/": "slash", ".": "full_stop", ":": "colon", "_": "underscore"}
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        text = "/tmp/some_folder/view.json" if key == "e" else "my_scorers.py:grade"
+        # (the box's text is selected as tab focuses it: typing replaces the default path)
+        burst = [("tab", None)] + [(names.get(c, c), c) for c in text]
+        for name, character in burst:  # one burst, as the driver posts them
+            app.post_message(events.Key(name, character))
+        await settle(pilot)
+        assert app.screen.query_one(box, Input).value == text

@@ -21,11 +21,10 @@ from evaltui.data.export import (
     EXPORT_KINDS,
     ExportKind,
     ExportSummary,
-    OutputIsInput,
     export_view,
-    refuse_input,
+    input_at,
 )
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import one_line, visible
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
@@ -38,6 +37,10 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export_cancel"),
         Binding("ctrl+s", "export", "Write", id="export_write"),
+        # Tab moves the focus as it arrives (a priority binding): keys typed in the same burst
+        # (tmux send-keys, a fast typist) went to the widget Tab left, and were lost.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
 
     @dataclass
@@ -131,10 +134,14 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
             message.update(Text(f"{path} is a folder: give a file path"))
             return
         result = self.evalapp.result
-        try:  # never offered for overwriting: the export would replace the eval data shown
-            refuse_input(path, result.files if result is not None else ())
-        except OutputIsInput as exc:
-            message.update(Text(str(exc)))
+        source = input_at(path, result.files) if result is not None else None
+        if source is not None:  # never offered for overwriting: it would replace the eval data
+            message.update(
+                Text(
+                    "writing there would destroy the input file "
+                    f"{visible(source, multiline=False)}: give another path"
+                )
+            )
             return
         if path.exists() and self.confirm_overwrite != path:
             self.confirm_overwrite = path

@@ -72,6 +72,10 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="rescore_cancel"),
         Binding("ctrl+s", "go", "Re-score", id="rescore_go"),
+        # Tab moves the focus as it arrives (a priority binding): keys typed in the same burst
+        # (tmux send-keys, a fast typist) went to the widget Tab left, and were lost.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
