@@ -495,7 +495,7 @@ async def test_export_never_overwrites_a_file_of_the_load(evals: Path, make_app:
             await settle(pilot)
             assert isinstance(app.screen, ExportScreen)
             message = static_text(app, "#export-message")
-            assert "would destroy the input file model_a/samples.jsonl" in message
+            assert "a file of this load: writing there would destroy it" in message
             assert "press Export again" not in message
     assert source.read_bytes() == before
 

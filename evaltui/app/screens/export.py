@@ -24,7 +24,7 @@ from evaltui.data.export import (
     export_view,
     input_at,
 )
-from evaltui.data.sanitize import one_line, visible
+from evaltui.data.sanitize import one_line
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
@@ -136,12 +136,8 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         result = self.evalapp.result
         source = input_at(path, result.files) if result is not None else None
         if source is not None:  # never offered for overwriting: it would replace the eval data
-            message.update(
-                Text(
-                    "writing there would destroy the input file "
-                    f"{visible(source, multiline=False)}: give another path"
-                )
-            )
+            # (not named again: the user just typed it, and a long path hid the reason)
+            message.update("a file of this load: writing there would destroy it")
             return
         if path.exists() and self.confirm_overwrite != path:
             self.confirm_overwrite = path
