@@ -280,9 +280,34 @@ async def test_export_all_kinds(evals: Path, make_app: Any, tmp_path: Path) -> N
             await pilot.click("#export-go")
             await settle(pilot)
             assert isinstance(app.screen, ExportScreen)
-            assert (
-                static_text(app, "#export-message") == f"{tmp_path} is a folder: give a file path"
-            )
+            assert static_text(app, "#export-message") == "that is a folder: give a file path"
+
+
+async def test_the_export_dialogs_messages_leave_its_buttons_in_view(
+    evals: Path, make_app: Any, tmp_path: Path
+) -> None:
+    """At 80x24, "<path> exists: press Export again to overwrite it" with a long path took three
+    lines and pushed the Export and Cancel buttons out of the dialog."""
+    folder = tmp_path / "a_rather_long_folder_name_for_exports" / "another_level_of_nesting"
+    folder.mkdir(parents=True)
+    existing = folder / "existing_export_file.json"
+    existing.write_text("x")
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        for path in (existing, folder, evals / "model_a" / "samples.jsonl"):
+            app.screen.query_one("#export-path", Input).value = str(path)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, ExportScreen)
+            assert static_text(app, "#export-message"), path
+            dialog = app.screen.query_one("#export-dialog").region
+            for button in ("#export-go", "#export-cancel"):
+                region = app.screen.query_one(button).region
+                assert region.height == 3 and dialog.contains_region(region), (path, button)
+        assert existing.read_text() == "x"
 
 
 async def test_help_problems_and_quit(evals: Path, make_app: Any) -> None:

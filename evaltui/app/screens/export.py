@@ -122,26 +122,27 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
     @on(Input.Submitted, "#export-path")
     def action_export(self) -> None:
         raw = self.query_one("#export-path", Input).value.strip()
+        # The messages do not repeat the path the user just typed: at 80 columns a long one took
+        # three lines, and pushed the buttons out of the dialog.
         message = self.query_one("#export-message", Static)
         if self.writing is not None:  # a second write of the same view is no second file
-            message.update(Text(f"still writing {self.writing}…"))
+            message.update("still writing the export…")
             return
         if not raw:
             message.update("give a file path")
             return
         path = Path(raw).expanduser()
         if path.is_dir():
-            message.update(Text(f"{path} is a folder: give a file path"))
+            message.update("that is a folder: give a file path")
             return
         result = self.evalapp.result
         source = input_at(path, result.files) if result is not None else None
         if source is not None:  # never offered for overwriting: it would replace the eval data
-            # (not named again: the user just typed it, and a long path hid the reason)
             message.update("a file of this load: writing there would destroy it")
             return
         if path.exists() and self.confirm_overwrite != path:
             self.confirm_overwrite = path
-            message.update(Text(f"{path} exists: press Export again to overwrite it"))
+            message.update("that file exists: press Export again to overwrite it")
             return
         message.update("writing…")
         self.writing = path
