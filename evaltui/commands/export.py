@@ -95,6 +95,9 @@ def cmd_export(argv: Sequence[str]) -> int:
 
     parser = export_parser()
     args = parser.parse_args(argv)
+    if args.records and args.kind not in (None, "records"):
+        # Two answers to "what to write": one was ignored without a word.
+        parser.error(f"--records and --as {args.kind} ask for different outputs: give one")
     if not is_stdout(args.output) and args.output.is_dir():
         return fail(f"{args.output} is a folder: give a file path")
     if not is_stdout(args.output) and args.output.is_file() and not args.force:  # not a FIFO

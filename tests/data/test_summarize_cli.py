@@ -646,3 +646,21 @@ def test_an_empty_cache_or_output_folder_is_a_usage_error(
         assert stopped.value.code == 2
         assert ": an empty path: give a folder" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["evals"]
+
+
+def test_export_records_with_another_as_is_a_usage_error(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``export --records --as csv`` wrote the stats as CSV: --as won and --records was ignored
+    without a word. Two different answers to what to write are a usage error; the same is fine."""
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    out = tmp_path / "out.csv"
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", str(evals), "-o", str(out), "--records", "--as", "csv", *common])
+    assert exit_.value.code == 2
+    assert "--records and --as csv ask for different outputs" in capsys.readouterr().err
+    assert not out.exists()
+    assert (
+        main(["export", str(evals), "-o", str(out), "--records", "--as", "records", *common]) == 0
+    )
+    assert json.loads(out.read_text().splitlines()[0])  # the records, as JSON lines
