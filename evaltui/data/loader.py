@@ -968,10 +968,25 @@ class _Load:
         }
         self.cache.put_snapshot(self.snapshot_key, result.stats, meta)
 
-    def field_flag_notes(self) -> list[str]:
-        """The field flags (``--score-field``, …) are read by the plain JSONL reader only: files
-        another reader read keep their format's fields, which is said rather than left silent."""
+    def option_notes(self) -> list[str]:
+        """What the user's options did that is easy to miss, said rather than left silent:
+
+        - the field flags (``--score-field``, …) are read by the plain JSONL reader only; files
+          another reader read keep their format's fields;
+        - ``--label`` names every file's run: files from several folders (often several models)
+          become one run, their samples pooled per prompt.
+        """
         read = self.options.read
+        notes: list[str] = []
+        if read.label is not None:
+            folders = {str(Path(s.input.source).parent) for s in self.states if s.frame.height}
+            if len(folders) > 1:
+                files = sum(1 for s in self.states if s.frame.height)
+                notes.append(
+                    f"--label {read.label!r} names every file's run: {files:,} files from "
+                    f"{len(folders):,} folders are read under it, so models told apart by their "
+                    "folder are pooled (leave --label out to keep them apart)"
+                )
         flags = [
             f"--{name}-field"
             for name, value in (
@@ -986,15 +1001,17 @@ class _Load:
         for state in self.states:
             if state.reader.name != "plain":
                 formats[state.reader.name] = formats.get(state.reader.name, 0) + 1
-        if not flags or not formats:
-            return []
-        verb = "applies" if len(flags) == 1 else "apply"
-        read_as = ", ".join(f"{plural(n, 'file')} read as {name}" for name, n in formats.items())
-        keep = "keeps its" if sum(formats.values()) == 1 else "keep their"
-        return [
-            f"{', '.join(flags)} {verb} to plain JSON lines only: {read_as} {keep} "
-            "format's own fields"
-        ]
+        if flags and formats:
+            verb = "applies" if len(flags) == 1 else "apply"
+            read_as = ", ".join(
+                f"{plural(n, 'file')} read as {name}" for name, n in formats.items()
+            )
+            keep = "keeps its" if sum(formats.values()) == 1 else "keep their"
+            notes.append(
+                f"{', '.join(flags)} {verb} to plain JSON lines only: {read_as} {keep} "
+                "format's own fields"
+            )
+        return notes
 
     def cache_notes(self) -> list[str]:
         """What :meth:`result` says about the cache itself (never part of a snapshot)."""
@@ -1208,7 +1225,7 @@ class _Load:
         ]
         order = {item.source: i for i, item in enumerate(self.inputs)}
         files.sort(key=lambda f: order.get(f.source, 0))
-        notes = self.cache_notes() + self.field_flag_notes() + list(self.notes)
+        notes = self.cache_notes() + self.option_notes() + list(self.notes)
         return LoadResult(
             generations,
             stats,

@@ -664,3 +664,23 @@ def test_export_records_with_another_as_is_a_usage_error(
         main(["export", str(evals), "-o", str(out), "--records", "--as", "records", *common]) == 0
     )
     assert json.loads(out.read_text().splitlines()[0])  # the records, as JSON lines
+
+
+def test_a_label_over_several_folders_says_their_runs_are_pooled(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--label`` over a folder of two models made them one run (each prompt with both models'
+    samples) and nothing said so. A note says how many files and folders went under the label;
+    one folder under a label is what the label is for, and says nothing."""
+    write_jsonl(evals / "model_b" / "inference_0.jsonl", SIX[:3])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    out = str(tmp_path / "s.json")
+    assert main(["summarize", str(evals), "-o", out, "--label", "Qwen/Qwen2.5-7B", *common]) == 0
+    err = capsys.readouterr().err
+    assert "--label 'Qwen/Qwen2.5-7B' names every file's run: 4 files from 2 folders" in err
+    assert "models told apart by their folder are pooled" in err
+    first = json.loads(Path(out).read_text())[0]
+    assert (first["prompt"], first["count"]) == ("What is 1+1?", 4)  # both folders' samples
+    folder = str(evals / "model_a")
+    assert main(["summarize", folder, "-o", out, "--label", "Qwen/Qwen2.5-7B", *common]) == 0
+    assert "names every file's run" not in capsys.readouterr().err
