@@ -987,16 +987,7 @@ class _Load:
                     f"{len(folders):,} folders are read under it, so models told apart by their "
                     "folder are pooled (leave --label out to keep them apart)"
                 )
-        flags = [
-            f"--{name}-field"
-            for name, value in (
-                ("prompt", read.prompt_field),
-                ("gen", read.gen_field),
-                ("answer", read.answer_field),
-                ("score", read.score_field),
-            )
-            if value is not None
-        ]
+        flags = list(read.field_flags())
         formats: dict[str, int] = {}
         for state in self.states:
             if state.reader.name != "plain":

@@ -51,12 +51,19 @@ class ReadOptions:
     window: Window | None = None
     """Read only these lines (readers with ``appendable``); None = the whole file. Not cached."""
 
+    def field_flags(self) -> dict[str, str]:
+        """The field flags the user gave, by flag (``{"--score-field": "acc"}``)."""
+        given = {
+            "--prompt-field": self.prompt_field,
+            "--gen-field": self.gen_field,
+            "--answer-field": self.answer_field,
+            "--score-field": self.score_field,
+        }
+        return {flag: name for flag, name in given.items() if name is not None}
+
     def fields_given(self) -> bool:
         """True when the user named any field (``--prompt-field``, …): plain JSONL is implied."""
-        return any(
-            f is not None
-            for f in (self.prompt_field, self.gen_field, self.answer_field, self.score_field)
-        )
+        return bool(self.field_flags())
 
     def cache_token(self) -> str:
         """A stable string that changes whenever these options could change what a reader emits."""

@@ -253,14 +253,8 @@ class PlainReader(Reader):
             )
 
         # A field flag naming a field no record has (a typo) is told, not silently unscored.
-        flags = {
-            flag: name
-            for flag, name in (
-                ("--score-field", options.score_field),
-                ("--answer-field", options.answer_field),
-            )
-            if name is not None
-        }
+        given = options.field_flags()
+        flags = {flag: given[flag] for flag in ("--score-field", "--answer-field") if flag in given}
         records = 0
         first_keys: list[str] = []
         for line_no, offset, record in parsed:
