@@ -14,7 +14,6 @@ from evaltui.cli import (
     fail,
     headless_load,
     output_path,
-    refused_output,
     report_problems,
 )
 from evaltui.data.sanitize import visible
@@ -88,7 +87,7 @@ def caret_lines(text: str, position: int | None, width: int = 72) -> str:
 
 
 def cmd_export(argv: Sequence[str]) -> int:
-    from evaltui.data.export import export_view, is_stdout, kind_for_path
+    from evaltui.data.export import OutputIsInput, export_view, is_stdout, kind_for_path
     from evaltui.data.loader import LoadFailure
     from evaltui.data.query import QueryError, View
     from evaltui.data.runs import resolve_run
@@ -108,9 +107,6 @@ def cmd_export(argv: Sequence[str]) -> int:
         result = headless_load(args, parser)
     except LoadFailure as exc:
         return fail(str(exc))
-    refused = refused_output(result, args.output)
-    if refused is not None:
-        return refused
     if args.run is not None:
         try:
             runs = [str(r) for r in result.stats["run"].unique(maintain_order=True).to_list()]
@@ -127,6 +123,8 @@ def cmd_export(argv: Sequence[str]) -> int:
         summary = export_view(kind, view_stats, result.generations, result.files, args.output)
     except OSError as exc:
         return cannot_write(args.output, exc)
+    except OutputIsInput as exc:  # export_view refuses it before writing: a usage error
+        return fail(str(exc))
     except ValueError as exc:
         return fail(f"cannot write {args.output}: {exc}", EXIT_FAILURE)
     report_problems(result, quiet=args.quiet)
