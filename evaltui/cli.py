@@ -294,10 +294,12 @@ def report_problems(result: Any, *, quiet: bool) -> None:
         if lines:
             print("\n".join(lines), file=sys.stderr)
         return
+    from evaltui.data.wording import plural
+
     bad = len(result.errors)
     skipped = sum(1 for f in result.skipped_files if not f.companion)
-    parts = [f"{bad} bad line{'s' if bad != 1 else ''}"] if bad else []
-    parts += [f"{skipped} file{'s' if skipped != 1 else ''} skipped"] if skipped else []
+    parts = [plural(bad, "bad line")] if bad else []
+    parts += [f"{plural(skipped, 'file')} skipped"] if skipped else []
     if parts:
         print(
             f"evaltui: warning: {', '.join(parts)} (not in the output; without -q they are listed)",

@@ -46,6 +46,7 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
+from evaltui.data.wording import plural
 
 DATE = r"\d{4}-\d\d-\d\dT[\d-]+\.\d+"
 #: ``.jsonl`` since mid 2024; lm-eval's main branch before that named the same files ``.json``
@@ -438,7 +439,7 @@ class LmEvalReader(Reader):
             count = max(no_score.values())
             names = ", ".join(list(no_score)[:3]) + (", …" if len(no_score) > 3 else "")
             notes.append(
-                f"{source}: {task}: {count} {'doc' if count == 1 else 'docs'} unscored: their"
+                f"{source}: {task}: {plural(count, 'doc')} unscored: their"
                 f" per-sample values ({names}) are no score (a corpus-level metric's parts,"
                 " e.g. perplexity's (log-likelihood, weight) pairs)"
             )
