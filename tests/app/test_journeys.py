@@ -615,6 +615,14 @@ async def test_keys_for_screens_before_the_prompts_are_in_say_why_they_wait(
         assert not isinstance(app.screen, MainScreen)  # once the prompts are in, t opens it
 
 
+def one_record_run(tmp_path: Path, prompt: str) -> Path:
+    """A run folder of one correct generation of ``prompt``."""
+    record = {"prompt": prompt, "gen": "\\boxed{1}", "answer": "1", "accuracy": 1}
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "s.jsonl").write_text(json.dumps(record) + "\n")
+    return tmp_path / "run"
+
+
 @pytest.mark.parametrize(
     ("lines", "said"), [(6, "▼ 1 more prompt line "), (8, "▼ 3 more prompt lines ")]
 )
@@ -623,10 +631,7 @@ async def test_the_cut_prompts_line_count_is_in_the_right_number(
 ) -> None:
     """A prompt one line longer than its box said "▼ 1 more prompt lines"."""
     prompt = "\n".join(f"line {i}" for i in range(lines))
-    record = {"prompt": prompt, "gen": "\\boxed{1}", "answer": "1", "accuracy": 1}
-    (tmp_path / "run").mkdir()
-    (tmp_path / "run" / "s.jsonl").write_text(json.dumps(record) + "\n")
-    app = make_app(tmp_path / "run")
+    app = make_app(one_record_run(tmp_path, prompt))
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -637,10 +642,7 @@ async def test_the_cut_prompts_line_count_is_in_the_right_number(
 
 async def test_copy_with_no_generation_shown_says_so(tmp_path: Path, make_app: Any) -> None:
     """y with no generation listed (w: only wrong ones, none wrong) did nothing, saying nothing."""
-    record = {"prompt": "p", "gen": "\\boxed{1}", "answer": "1", "accuracy": 1}
-    (tmp_path / "run").mkdir()
-    (tmp_path / "run" / "s.jsonl").write_text(json.dumps(record) + "\n")
-    app = make_app(tmp_path / "run")
+    app = make_app(one_record_run(tmp_path, "p"))
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         await pilot.press("enter")
