@@ -90,14 +90,23 @@ class Comparison:
         text = format_score(value)
         return ("+" + text) if signed and not text.startswith(("-", "n")) else text
 
+    @property
+    def scored_in_both(self) -> int:
+        """Joined prompts with a score in each run: what the delta, its CI and test are over."""
+        rates = self.joined.select(pl.col("rate_a").is_not_null() & pl.col("rate_b").is_not_null())
+        return int(rates.to_series().sum())
+
     def headline(self) -> str:
+        both = f"{plural(self.joined.height, 'prompt')} in both runs"
+        if not self.scored_in_both:
+            return f"{one_line(self.run_b, 60)} vs {one_line(self.run_a, 60)}: {NO_DELTA} ({both})"
         low, high = self.ci
         unit = " pts" if self.accuracy else ""
         what = "" if self.accuracy else f" in mean {self.metric_words()}"
         return (
             f"{one_line(self.run_b, 60)} vs {one_line(self.run_a, 60)}{what}: "
             f"{self._amount(self.delta)}{unit}, 95% CI [{self._amount(low)}, {self._amount(high)}], "
-            f"p = {self.p_value:.3g} ({self.test}; {self.joined.height:,} prompts in both runs)"
+            f"p = {self.p_value:.3g} ({self.test}; {both})"
         )
 
     def metric_words(self) -> str:
@@ -156,6 +165,7 @@ class Comparison:
         if (
             self.kind_a is not None
             and self.kind_b is not None
+            and "unscored" not in (self.kind_a.kind, self.kind_b.kind)  # said above, as such
             and (
                 self.kind_a.accuracy != self.kind_b.accuracy
                 or (self.kind_a.metric or "") != (self.kind_b.metric or "")
@@ -196,7 +206,7 @@ class Comparison:
                         f"{one_line(str(row['prompt_id']), 24)}  {one_line(row['prompt_a'], 60)}"
                     )
         if not self.judged:
-            lines.append(f"transitions: {NOT_JUDGED}")
+            lines.append(f"transitions: {self.not_judged}")
             return "\n".join(lines)
         lines.append(f"transitions ({one_line(self.run_a, 60)} → {one_line(self.run_b, 60)}):")
         lines.append("            " + "".join(f"{c:>8}" for c in CLASSES))
@@ -209,11 +219,22 @@ class Comparison:
         """Both runs have a notion of "correct" (never/flaky/always transitions make sense)."""
         return all(k is None or k.threshold is not None for k in (self.kind_a, self.kind_b))
 
+    @property
+    def not_judged(self) -> str:
+        """Why there are no transitions: an unscored run, else a score with no threshold."""
+        if any(k is not None and k.kind == "unscored" for k in (self.kind_a, self.kind_b)):
+            return UNSCORED_RUN
+        return NOT_JUDGED
+
+
+#: What a comparison says instead of a delta when no joined prompt is scored in both runs.
+NO_DELTA = "no delta: no prompt is scored in both runs"
 
 #: Why a comparison has no never/flaky/always transitions (the CLI and the app say it alike).
 NOT_JUDGED = (
     "none (a run's score has no threshold for 'correct'; give one with --correct-threshold)"
 )
+UNSCORED_RUN = "none (a run is unscored: no generation of it has a score)"
 
 
 def mcnemar_exact(b: int, c: int) -> float:

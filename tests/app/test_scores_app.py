@@ -247,3 +247,33 @@ async def test_comparing_runs_whose_mean_mae_is_infinite(tmp_path: Path, make_ap
         assert screen.comparison.joined["class_a"].null_count() == screen.comparison.joined.height
         assert not [line for line in lines if "polymer" in line and "flaky" in line]
         assert app.return_code is None
+
+
+async def test_comparing_with_a_run_that_has_no_scores(tmp_path: Path, make_app: Any) -> None:
+    """A run never scored against a scored one: the headline said "B − A accuracy: nan · 95% CI
+    [nan, nan] · p = 1" and the matrix asked for a --correct-threshold; both now say why."""
+    from evaltui.app.screens.compare import CompareScreen
+    from tests.conftest import write_jsonl
+
+    write_jsonl(
+        tmp_path / "scored" / "r.jsonl",
+        [
+            {"prompt": f"p{i}", "gen": "g", "answer": "1", "accuracy": float(i < 2)}
+            for i in range(4)
+        ],
+    )
+    write_jsonl(
+        tmp_path / "unscored" / "r.jsonl", [{"prompt": f"p{i}", "gen": "g"} for i in range(4)]
+    )
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.comparison is not None
+        head = str(screen.query_one("#compare-headline", Static).render())
+        assert head == "no delta: no prompt is scored in both runs", head
+        matrix = str(screen.query_one("#compare-transitions", Static).render())
+        assert matrix.startswith("transitions: none") and "unscored" in matrix, matrix
+        assert "threshold" not in matrix

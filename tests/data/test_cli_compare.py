@@ -105,3 +105,29 @@ def test_with_the_comparison_on_stdout_stdout_holds_it_alone(
     out, err = capsys.readouterr()
     assert [row["prompt_a"] for row in json.loads(out)] == ["p0", "p1", "p2"]
     assert "McNemar" in err and "improved 0 · regressed 2 · unchanged 1" in err
+
+
+def test_a_run_with_no_scores_gives_no_delta_rather_than_nan(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two logs of one task, one never scored (as Inspect's repro_inspect_merge in real-world/):
+    # the headline said "nan, 95% CI [nan, nan], p = 1" (a p-value of nothing), and the
+    # transitions told the user to give a --correct-threshold, which scores nothing.
+    write_jsonl(tmp_path / "scored" / "r.jsonl", [rec(f"p{i}", i < 2) for i in range(4)])
+    write_jsonl(
+        tmp_path / "unscored" / "r.jsonl",
+        [{"prompt": f"p{i}", "gen": "so \\boxed{1}"} for i in range(4)],
+    )
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    code = main(["compare", str(tmp_path), "--runs", "unscored", "scored", *common])
+    assert code == 0
+    report = capsys.readouterr().out
+    first = report.splitlines()[0]
+    assert (
+        first
+        == "scored vs unscored: no delta: no prompt is scored in both runs (4 prompts in both runs)"
+    )
+    assert "nan" not in report and "p = " not in report
+    assert "unscored in a run 4" in report
+    assert "score of unscored: unscored" in report and "not the same metric" not in report
+    assert "transitions: none (a run is unscored" in report and "--correct-threshold" not in report

@@ -27,7 +27,7 @@ from evaltui.app.display import fraction_text
 from evaltui.app.tables import DataTable
 from evaltui.data.compare import (
     CLASSES,
-    NOT_JUDGED,
+    NO_DELTA,
     Comparison,
     compare_runs,
     prompts_in_common,
@@ -124,6 +124,8 @@ def display_frame(rows: pl.DataFrame, width: int, accuracy: bool = True) -> pl.D
 
 def headline(comparison: Comparison) -> str:
     """The overall change of B's accuracy (or mean score) against A's, its interval and test."""
+    if not comparison.scored_in_both:
+        return NO_DELTA
     low, high = comparison.ci
     what = "accuracy" if comparison.accuracy else f"mean {comparison.metric_words()}"
     return (
@@ -158,7 +160,7 @@ def transitions_text(comparison: Comparison) -> str:
     """The 3 × 3 matrix of prompt classes: A's class (rows) → B's class (columns)."""
     if not comparison.judged:  # every prompt would be "flaky": a score with no "correct"
         # Wrapped to the matrix's width: on one line it took the counts' place beside it.
-        reason = textwrap.wrap(NOT_JUDGED.removeprefix("none "), 32)
+        reason = textwrap.wrap(comparison.not_judged.removeprefix("none "), 32)
         return "\n".join(["transitions: none", *reason])
     lines = ["A ↓  B →" + "".join(f"{c:>8}" for c in CLASSES)]
     for row in comparison.transitions.iter_rows(named=True):
