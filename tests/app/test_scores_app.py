@@ -274,6 +274,8 @@ async def test_comparing_with_a_run_that_has_no_scores(tmp_path: Path, make_app:
         assert isinstance(screen, CompareScreen) and screen.comparison is not None
         head = str(screen.query_one("#compare-headline", Static).render())
         assert head == "no delta: no prompt is scored in both runs", head
+        details = str(screen.query_one("#compare-details", Static).render())
+        assert "p: " not in details and "unscored in a run 4" in details, details
         matrix = str(screen.query_one("#compare-transitions", Static).render())
         assert matrix.startswith("transitions: none") and "unscored" in matrix, matrix
         assert "threshold" not in matrix

@@ -136,9 +136,10 @@ def headline(comparison: Comparison) -> str:
 
 def counts_text(comparison: Comparison) -> str:
     lines = [
-        f"{plural(comparison.joined.height, 'prompt')} in both runs: {comparison.outcome_line()}",
-        f"p: {comparison.test}",
+        f"{plural(comparison.joined.height, 'prompt')} in both runs: {comparison.outcome_line()}"
     ]
+    if comparison.scored_in_both:  # else no test was run: the headline says why
+        lines.append(f"p: {comparison.test}")
     if comparison.only_a.height or comparison.only_b.height:
         lines.append(
             f"only in A: {plural(comparison.only_a.height, 'prompt')} · "
