@@ -24,7 +24,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,7 +152,7 @@ class FollowUpdate:
 
     follower: Follower
     new_generations: int
-    """Generations added by this update (a re-read file counts its rows again)."""
+    """Generations added by this update (a file read again whole counts what it grew by)."""
     notes: list[str]
     """What happened worth saying (a file rewritten and read again, a file gone)."""
 
@@ -303,6 +303,7 @@ class Follower:
         errors: dict[str, list[LoadError]] = {}
         for error in result.errors:
             errors.setdefault(error.source, []).append(error)
+        held: set[int] = set()  # the load's errors of lines after a file's last newline
         for report in result.files:
             if report.path is None:
                 continue
@@ -321,9 +322,11 @@ class Follower:
                 end, newlines = _complete_lines(report.path, 0, stamp.size)
                 tracked.consumed, tracked.next_line = end, newlines + 1
                 tracked.frame = frame.filter(pl.col("offset") < end)
-                tracked.errors = [
-                    e for e in tracked.errors if e.line is None or e.line < tracked.next_line
+                waits = [
+                    e for e in tracked.errors if e.line is not None and e.line >= tracked.next_line
                 ]
+                held.update(id(e) for e in waits)
+                tracked.errors = [e for e in tracked.errors if id(e) not in held]
                 tracked.head, tracked.tail = _probe(report.path, end)
             self._track(tracked)
         # The load's labels already carry these tags; later rows get the same.
@@ -331,7 +334,24 @@ class Follower:
             [(t.run, t.item.source) for t in self.files.values() if t.frame.height]
         )
         self._seed(result)
-        return result
+        return self._held_back(result, held)
+
+    def _held_back(self, result: LoadResult, held: set[int]) -> LoadResult:
+        """``result`` as following sees it: a line the load called bad because it had no
+        newline yet (or one appended during the load) is not an error but waits for the next
+        poll, and its file says so in a note (as every later result of the follow does)."""
+        errors = [e for e in result.errors if id(e) not in held]
+        waiting = _waiting(self.files.values())
+        if len(errors) == len(result.errors) and not waiting:
+            return result
+        counts: dict[str, int] = {}
+        for error in errors:
+            counts[error.source] = counts.get(error.source, 0) + 1
+        files = [
+            f if f.skipped is not None else dataclasses.replace(f, errors=counts.get(f.source, 0))
+            for f in result.files
+        ]
+        return dataclasses.replace(result, errors=errors, files=files, notes=result.notes + waiting)
 
     def _seed(self, result: LoadResult) -> None:
         """Start the live stats from the load's when the followed rows are exactly its rows
@@ -469,10 +489,13 @@ class Follower:
             elif self._appended(tracked):
                 added += self._read_appended(tracked, stamp)
             else:
-                if tracked.reader is not None and tracked.stamp is not None:
+                # Read again whole. A format read whole (a JSON document, an Inspect log) is
+                # followed so: no note each time it changes. Only its growth is new.
+                reader = tracked.reader
+                if reader is not None and reader.appendable and tracked.stamp is not None:
                     notes.append(f"{item.source} was rewritten: read again")
                 self._removed.append(tracked.frame)
-                added += self._read_new(item, stamp)
+                added += max(0, self._read_new(item, stamp) - tracked.frame.height)
         for path in [p for p in self.order if everything and p not in seen]:
             changed = True
             notes.append(f"{self.files[path].item.source} is gone: its rows were removed")
@@ -711,15 +734,7 @@ class Follower:
             for t in tracked
         ]
         errors = [e for t in tracked for e in t.errors]
-        notes = self.notes + [n for t in tracked for n in t.notes]
-        notes += [
-            f"{t.item.source}: its last line is still being written (read once it ends)"
-            for t in tracked
-            if t.reader is not None
-            and t.reader.appendable
-            and t.stamp is not None
-            and t.stamp.size > t.consumed
-        ]
+        notes = self.notes + [n for t in tracked for n in t.notes] + _waiting(tracked)
         return LoadResult(
             generations,
             stats,
@@ -767,6 +782,19 @@ class Follower:
             ago = max(0.0, time.time() - self.last_write)
             parts.append(f"last write {_ago(ago)} ago")
         return " · ".join(parts)
+
+
+def _waiting(tracked: Iterable[_Tracked]) -> list[str]:
+    """A note for each followed file whose last line has no newline yet (it is read once it
+    ends; a fresh load would call it a truncated last line)."""
+    return [
+        f"{t.item.source}: its last line is still being written (read once it ends)"
+        for t in tracked
+        if t.reader is not None
+        and t.reader.appendable
+        and t.stamp is not None
+        and t.stamp.size > t.consumed
+    ]
 
 
 def _ago(seconds: float) -> str:

@@ -102,8 +102,11 @@ def test_a_line_cut_mid_way_waits_for_its_newline(tmp_path: Path, word_tokenizer
     opts = options(tmp_path, word_tokenizer)
     follower = Follower([data], opts)
     first = follower.load()
-    # The fresh load saw a truncated last line; following waits for it instead of an error.
+    # The fresh load saw a truncated last line; following waits for it instead of an error,
+    # from the first result on (the app showed "bad lines 1" until the file next changed).
     assert first.stats["count"].to_list() == [1]
+    assert first.errors == [] and [f.errors for f in first.files] == [0]
+    assert any("m/out.jsonl: its last line is still being written" in n for n in first.notes)
     update = follower.poll()
     assert update is None or update.result.errors == []
     result = follower.result()
@@ -117,6 +120,32 @@ def test_a_line_cut_mid_way_waits_for_its_newline(tmp_path: Path, word_tokenizer
     assert update is not None and update.new_generations == 2
     assert update.result.stats["count"].to_list() == [2, 1]
     assert not any("still being written" in note for note in update.result.notes)
+    assert_same(update.result, [data], opts)
+
+
+def test_a_file_read_whole_counts_only_its_growth_and_makes_no_note(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """lm-eval's samples file is read whole when it changes (its format is not appended to).
+    Each change noted "<file> was rewritten: read again" (notes piling up for as long as an
+    eval wrote) and counted every row of the file as new in "N new generations"."""
+    source = next((FIXTURES / "lm_eval" / "outputs").rglob("samples_toy_math_gen_*.jsonl"))
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert len(lines) >= 4
+    data = tmp_path / "data"
+    target = data / source.parent.name / source.name
+    target.parent.mkdir(parents=True)
+    target.write_text("".join(lines[:2]), encoding="utf-8")
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    first = follower.load()
+    assert {f.format for f in first.files if f.skipped is None} == {"lm_eval"}
+    before = first.generations.height
+    append(target, "".join(lines[2:]))
+    update = follower.poll()
+    assert update is not None and update.notes == []
+    assert update.new_generations == update.result.generations.height - before > 0
+    assert not any("rewritten" in n for n in update.result.notes)
     assert_same(update.result, [data], opts)
 
 
