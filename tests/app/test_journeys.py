@@ -536,6 +536,25 @@ async def test_x_while_files_are_read_keeps_every_prompt_and_skips_lengths(
         assert app.result.stats.height == load([data], options()).stats.height == 13
         assert app.result.generations["gen_length"].null_count() == app.result.generations.height
         assert "lengths" in text_of(app, "#summary")
+        # An export now writes no length: the dialog says so before anything is written (the
+        # combined JSON came out with every length null, and nothing said why).
+        from evaltui.app.screens.export import ExportScreen
+
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        message = str(app.screen.query_one("#export-message", Static).render())
+        assert message == "13 prompts without token lengths: exported empty"
+        out = tmp_path / "view.json"
+        app.screen.query_one("#export-path", Input).value = str(out)
+        await settle(pilot)
+        assert "without token lengths" in str(
+            app.screen.query_one("#export-message", Static).render()
+        )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        rows = json.loads(out.read_text(encoding="utf-8"))
+        assert len(rows) == 13 and all(r["max_gen_length"] is None for r in rows)
 
 
 def test_the_prompt_column_takes_the_room_of_a_column_that_would_be_cut() -> None:

@@ -65,6 +65,8 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         """The file being written (a write cannot be stopped midway); None when idle."""
         self.left = False
         """The dialog was closed while writing: the outcome is told by the app."""
+        self.lengths_note = ""
+        """What the dialog says while nothing else is said: prompts still without token lengths."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -99,11 +101,30 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
                     yield RadioButton(label, value=index == 0, id=f"kind-{kind}")
             yield Input(self.default_path("combined"), id="export-path")
-            yield Static("", id="export-message")
+            self.lengths_note = self.missing_lengths(rows)
+            yield Static(Text(self.lengths_note), id="export-message")
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
         yield Footer(compact=True)  # this dialog's keys (ctrl+s), not the table's behind it
+
+    def missing_lengths(self, rows: pl.DataFrame | None) -> str:
+        """A note when some prompts have no token lengths yet (the load is still counting, or
+        was stopped): their length fields are exported empty, which no one should take for a
+        finished export by surprise."""
+        result = self.evalapp.result
+        if (
+            rows is None
+            or result is None
+            or result.complete
+            or "max_gen_length" not in rows.columns
+        ):
+            return ""
+        missing = rows.get_column("max_gen_length").null_count()
+        if not missing:
+            return ""
+        # One line at 80 columns: a second one pushed the buttons' edge out of the dialog.
+        return f"{plural(missing, 'prompt')} without token lengths: exported empty"
 
     @on(RadioSet.Changed)
     def kind_changed(self) -> None:
@@ -116,7 +137,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
     @on(Input.Changed, "#export-path")
     def path_changed(self) -> None:
         self.confirm_overwrite = None
-        self.query_one("#export-message", Static).update("")
+        self.query_one("#export-message", Static).update(Text(self.lengths_note))
 
     @on(Button.Pressed, "#export-go")
     @on(Input.Submitted, "#export-path")
