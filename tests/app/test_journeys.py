@@ -555,6 +555,14 @@ async def test_x_while_files_are_read_keeps_every_prompt_and_skips_lengths(
         await settle(pilot)
         rows = json.loads(out.read_text(encoding="utf-8"))
         assert len(rows) == 13 and all(r["max_gen_length"] is None for r in rows)
+        # The length plot: none will come (it said "no lengths yet", as if still counting).
+        from evaltui.app.screens.plot import PlotScreen
+
+        await pilot.press("p")
+        await settle(pilot)
+        plot = app.screen
+        assert isinstance(plot, PlotScreen) and plot.last is not None
+        assert plot.last.title.endswith("no lengths: loading was stopped (x)"), plot.last.title
 
 
 def test_the_prompt_column_takes_the_room_of_a_column_that_would_be_cut() -> None:

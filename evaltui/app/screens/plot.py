@@ -315,6 +315,8 @@ class PlotScreen(Screen[None]):
             why = (
                 "no generations"
                 if in_view.height == 0
+                else "no lengths: loading was stopped (x)"
+                if result.cancelled
                 else "no lengths yet"
                 if not result.complete
                 else "no lengths counted"
