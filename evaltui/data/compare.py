@@ -96,10 +96,20 @@ class Comparison:
         rates = self.joined.select(pl.col("rate_a").is_not_null() & pl.col("rate_b").is_not_null())
         return int(rates.to_series().sum())
 
+    @property
+    def no_delta(self) -> str:
+        """Why there is no delta (no prompt in common, or none scored in both), else ""."""
+        if self.scored_in_both:
+            return ""
+        if not self.joined.height:
+            return "no delta: the runs have no prompt in common (joined on prompt id)"
+        return "no delta: no prompt is scored in both runs"
+
     def headline(self) -> str:
         both = f"{plural(self.joined.height, 'prompt')} in both runs"
-        if not self.scored_in_both:
-            return f"{one_line(self.run_b, 60)} vs {one_line(self.run_a, 60)}: {NO_DELTA} ({both})"
+        if self.no_delta:
+            counted = f" ({both})" if self.joined.height else ""
+            return f"{one_line(self.run_b, 60)} vs {one_line(self.run_a, 60)}: {self.no_delta}{counted}"
         low, high = self.ci
         unit = " pts" if self.accuracy else ""
         what = "" if self.accuracy else f" in mean {self.metric_words()}"
@@ -226,9 +236,6 @@ class Comparison:
             return UNSCORED_RUN
         return NOT_JUDGED
 
-
-#: What a comparison says instead of a delta when no joined prompt is scored in both runs.
-NO_DELTA = "no delta: no prompt is scored in both runs"
 
 #: Why a comparison has no never/flaky/always transitions (the CLI and the app say it alike).
 NOT_JUDGED = (

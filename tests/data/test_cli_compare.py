@@ -131,3 +131,19 @@ def test_a_run_with_no_scores_gives_no_delta_rather_than_nan(
     assert "unscored in a run 4" in report
     assert "score of unscored: unscored" in report and "not the same metric" not in report
     assert "transitions: none (a run is unscored" in report and "--correct-threshold" not in report
+
+
+def test_runs_with_no_prompt_in_common_say_so(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two benchmarks' runs (SkyThought's MATH500 and an aime24 run in real-world/): the headline
+    # said "no prompt is scored in both runs (0 prompts in both runs)", not that none is shared.
+    write_jsonl(tmp_path / "math" / "r.jsonl", [rec(f"m{i}", True) for i in range(3)])
+    write_jsonl(tmp_path / "aime" / "r.jsonl", [rec(f"a{i}", True) for i in range(2)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["compare", str(tmp_path), "--runs", "math", "aime", *common]) == 0
+    report = capsys.readouterr().out
+    assert report.splitlines()[0] == (
+        "aime vs math: no delta: the runs have no prompt in common (joined on prompt id)"
+    )
+    assert "only in math: 3 prompts · only in aime: 2 prompts" in report

@@ -27,7 +27,6 @@ from evaltui.app.display import fraction_text
 from evaltui.app.tables import DataTable
 from evaltui.data.compare import (
     CLASSES,
-    NO_DELTA,
     Comparison,
     compare_runs,
     prompts_in_common,
@@ -124,8 +123,8 @@ def display_frame(rows: pl.DataFrame, width: int, accuracy: bool = True) -> pl.D
 
 def headline(comparison: Comparison) -> str:
     """The overall change of B's accuracy (or mean score) against A's, its interval and test."""
-    if not comparison.scored_in_both:
-        return NO_DELTA
+    if comparison.no_delta:
+        return comparison.no_delta
     low, high = comparison.ci
     what = "accuracy" if comparison.accuracy else f"mean {comparison.metric_words()}"
     return (
