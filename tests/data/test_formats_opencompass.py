@@ -497,3 +497,55 @@ def test_two_work_dirs_of_one_model_are_two_runs(tmp_path: Path, jsonl: bool) ->
     # One work dir alone keeps the plain model label.
     alone = load([tmp_path / "outputs/default/20260101_100000"], LoadOptions(tokenize=False))
     assert alone.generations["run"].to_list() == ["mdl"]
+
+
+def test_opencompass_multi_turn_conversations_are_one_prompt_per_turn(tmp_path: Path) -> None:
+    # OpenCompass' ChatInferencer with infer_mode='every' writes one entry per conversation:
+    # save_multiround_results lists each turn's user message, gold and output side by side
+    # (SciCode), and a `dialogue` dataset (MT-Bench) writes prediction = [{round, user,
+    # assistant}, …] with origin_prompt null. Was: the turns read as k samples of one prompt
+    # (the prompt all user turns joined, the reference the JSON list of golds; MT-Bench's rounds
+    # shown as JSON with an empty prompt). By hand: 2 + 1 turns of sci, 2 rounds of mt; a list
+    # prediction beside a string prompt stays num_return_sequences' 2 samples of one prompt.
+    preds = tmp_path / "predictions" / "m"
+    _dump(
+        preds / "sci.json",
+        {
+            "0": {"gold": ["g1", "g2"], "prediction": ["a1", "a2"], "origin_prompt": ["q1", "q2"]},
+            "1": {"gold": ["h1"], "prediction": ["b1"], "origin_prompt": ["r1"]},
+        },
+    )
+    _dump(
+        preds / "mt.json",
+        {
+            "0": {
+                "prediction": [
+                    {"round": 1, "user": "Write a poem", "assistant": "Roses are red"},
+                    {"round": 2, "user": "Shorter", "assistant": "Roses"},
+                ],
+                "origin_prompt": None,
+            }
+        },
+    )
+    _dump(preds / "k.json", {"0": {"origin_prompt": "Q", "prediction": ["5", "6"], "gold": "5"}})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id", "sample")
+    assert gens.select("prompt_id", "sample", "prompt", "gen", "answer").rows() == [
+        ("k:0", 0, "Q", "5", "5"),
+        ("k:0", 1, "Q", "6", "5"),
+        ("mt:0:t1", 0, "Write a poem", "Roses are red", None),
+        ("mt:0:t2", 0, "Shorter", "Roses", None),
+        ("sci:0:t1", 0, "q1", "a1", "g1"),
+        ("sci:0:t2", 0, "q2", "a2", "g2"),
+        ("sci:1", 0, "r1", "b1", "h1"),
+    ]
+    turns = [n for n in result.notes if "multi-turn" in n]
+    assert turns == [
+        "predictions/m/mt.json: 1 entry holds a multi-turn conversation (ChatInferencer"
+        " infer_mode 'every'): each turn is read as its own prompt (mt:<item>:t<turn>), unscored"
+        " (results details are per conversation, not per turn)",
+        "predictions/m/sci.json: 2 entries hold a multi-turn conversation (ChatInferencer"
+        " infer_mode 'every'): each turn is read as its own prompt (sci:<item>:t<turn>), unscored"
+        " (results details are per conversation, not per turn)",
+    ]

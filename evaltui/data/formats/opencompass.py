@@ -48,6 +48,7 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
+from evaltui.data.wording import plural
 
 
 def results_candidate(path: Path, dataset: str | None = None) -> Path | None:
@@ -222,6 +223,39 @@ def _prompt_of(entry: Any) -> str:
         return prompt_text(entry.get("origin_prompt")) if isinstance(entry, dict) else ""
     except Exception:  # an unreadable entry: reported when its rows are made
         return ""
+
+
+def _turns(entry: dict[str, Any]) -> list[tuple[str, str | None, str]] | None:
+    """(prompt, reference, generation) per turn of a multi-turn entry; None for any other entry.
+
+    OpenCompass' ChatInferencer with ``infer_mode='every'`` writes one entry per conversation:
+    ``save_multiround_results`` lists each turn's user message (``origin_prompt``), reference
+    (``gold``) and output (``prediction``) side by side (SciCode); for a ``dialogue`` dataset
+    (MT-Bench) ``prediction`` is the list of ``{round, user, assistant}`` and ``origin_prompt``
+    null. A list ``prediction`` beside a string or chat ``origin_prompt`` is something else: the
+    k samples of ``num_return_sequences``.
+    """
+    prediction = entry.get("prediction")
+    if not isinstance(prediction, list) or not prediction:
+        return None
+    if all(isinstance(p, dict) and "assistant" in p for p in prediction):
+        return [
+            (stringify(p.get("user")) or "", None, stringify(p["assistant"]) or "")
+            for p in prediction
+        ]
+    prompts = entry.get("origin_prompt")
+    golds = entry.get("gold", [None] * len(prediction))
+    if (
+        isinstance(prompts, list)
+        and isinstance(golds, list)
+        and len(prompts) == len(golds) == len(prediction)
+        and all(isinstance(p, str) or p is None for p in prompts)
+    ):
+        return [
+            (p or "", stringify(g), t if isinstance(t, str) else stringify(t) or "")
+            for p, g, t in zip(prompts, golds, prediction, strict=True)
+        ]
+    return None
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -507,6 +541,7 @@ class OpenCompassReader(ContainerReader):
         detail_name = _shown(found) if found is not None else ""
         rows = Rows()
         scored = False
+        conversations = turn_rows = 0
         seen: dict[int, int] = {}
         for earlier_index in range(offset):  # replicas of an item in the shards before
             seen[earlier_index % n_items] = seen.get(earlier_index % n_items, 0) + 1
@@ -518,6 +553,24 @@ class OpenCompassReader(ContainerReader):
                     errors.append(LoadError(source, index, f"entry {key!r} has no prediction"))
                     continue
                 item = (offset + int(key)) % n_items
+                turns = _turns(entry)
+                if turns is not None:
+                    # A conversation: each turn is a prompt of its own (not k samples of one),
+                    # and the results details, one per conversation, score no turn.
+                    conversations += 1
+                    turn_rows += len(turns)
+                    for turn, (prompt, gold, text) in enumerate(turns, start=1):
+                        rows.add(
+                            run=run,
+                            source=source,
+                            line=index,
+                            prompt_id=f"{dataset}:{item}" + (f":t{turn}" if len(turns) > 1 else ""),
+                            prompt=prompt,
+                            answer=gold,
+                            gen=text,
+                            sample=0,
+                        )
+                    continue
                 answer = stringify(entry.get("gold"))
                 predictions = _as_list(entry.get("prediction"))
                 ppl = any(k.startswith("label: ") for k in entry)
@@ -541,7 +594,7 @@ class OpenCompassReader(ContainerReader):
                     )
                     scored = scored or correct is not None
         notes: list[str] = []
-        if rows.height and not scored:
+        if rows.height > turn_rows and not scored:
             if found is None:
                 why = f"no results/{path.parent.name}/{dataset}.json beside it"
             elif details is None:
@@ -549,6 +602,14 @@ class OpenCompassReader(ContainerReader):
             else:
                 why = f"{detail_name} details have no per-sample 'correct'"
             notes.append(f"{source}: {why}: generations unscored")
+        if conversations:
+            notes.append(
+                f"{source}: {plural(conversations, 'entry', 'entries')}"
+                f" {'holds' if conversations == 1 else 'hold'} a multi-turn conversation"
+                " (ChatInferencer infer_mode 'every'): each turn is read as its own"
+                f" prompt ({dataset}:<item>:t<turn>), unscored (results details are per"
+                " conversation, not per turn)"
+            )
         return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
