@@ -549,3 +549,40 @@ def test_opencompass_multi_turn_conversations_are_one_prompt_per_turn(tmp_path: 
         " infer_mode 'every'): each turn is read as its own prompt (sci:<item>:t<turn>), unscored"
         " (results details are per conversation, not per turn)",
     ]
+
+
+def test_opencompass_verdicts_of_other_evaluators(tmp_path: Path) -> None:
+    # OpenCompass' BaseEvaluator.evaluate takes a sample's verdict from `correct`, else
+    # `is_correct`, else `cascade_correct` (CascadeEvaluator: rule-based, then an LLM judge for
+    # what the rule got wrong; its pred/answer sit in `rule_evaluation`). Was: only `correct`
+    # was read, so such runs were unscored. By hand, item 0: rule wrong ("4" vs "5"), judge
+    # "A" -> cascade_correct true; item 1: is_correct false; item 2: rule right, no judge.
+    preds = tmp_path / "predictions" / "m"
+    _dump(
+        preds / "ds.json",
+        {str(i): {"origin_prompt": f"Q{i}", "prediction": f"p{i}"} for i in range(3)},
+    )
+    details = [
+        {
+            "example_abbr": "ds_0",
+            "rule_evaluation": [{"correct": False, "pred": "4", "answer": "5", "evaluation_method": "rule"}],
+            "llm_evaluation": [{"prediction": "A", "llm_correct": True}],
+            "cascade_correct": [True],
+        },
+        {"example_abbr": "ds_1", "pred": ["7"], "answer": ["8"], "is_correct": [False]},
+        {
+            "example_abbr": "ds_2",
+            "rule_evaluation": [{"correct": True, "pred": "9", "answer": "9", "evaluation_method": "rule"}],
+            "cascade_correct": [True],
+        },
+    ]  # fmt: skip
+    _dump(tmp_path / "results" / "m" / "ds.json", {"accuracy": 66.7, "details": details})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "accuracy", "extracted", "answer").rows() == [
+        ("ds:0", 1.0, "4", "5"),
+        ("ds:1", 0.0, "7", "8"),
+        ("ds:2", 1.0, "9", "9"),
+    ]
+    assert not any("unscored" in n for n in result.notes)

@@ -262,6 +262,33 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+#: Where a results ``details`` entry holds each sample's verdict, in the order OpenCompass' own
+#: ``BaseEvaluator.evaluate`` looks (``correct``, else ``is_correct``, else a CascadeEvaluator's
+#: ``cascade_correct``: rule-based or LLM-judged correct).
+VERDICT_KEYS = ("correct", "is_correct", "cascade_correct")
+
+
+def _verdicts(entry: dict[str, Any]) -> list[Any]:
+    """Each sample's verdict in a details entry (flattened: one list element per sample); a
+    sample's is the first of :data:`VERDICT_KEYS` that is not null. ``[None]`` without any."""
+    lists = [_as_list(entry[key]) for key in VERDICT_KEYS if key in entry]
+    if not lists:
+        return [None]
+    out: list[Any] = []
+    for j in range(max(len(values) for values in lists)):
+        found = [values[j] for values in lists if j < len(values) and values[j] is not None]
+        out.append(found[0] if found else None)
+    return out
+
+
+def _rule_detail(entry: dict[str, Any], sample: int, key: str) -> Any:
+    """A CascadeEvaluator entry's rule-based ``pred``/``answer`` for ``sample`` (its
+    ``rule_evaluation``, one dict per sample once flattened); None when there is none."""
+    rules = _as_list(entry.get("rule_evaluation"))
+    rule = rules[sample] if sample < len(rules) else None
+    return rule.get(key) if isinstance(rule, dict) else None
+
+
 def _score(value: Any, where: str) -> float | None:
     """A details ``correct`` value as a score. These formats write booleans (or 0/1): a
     non-finite number is not documented, so it is the entry's error (raised inside the entry's
@@ -431,7 +458,7 @@ class AISBenchReader(Reader):
                     why = entry.reason if isinstance(entry, Unreadable) else "not an object"
                     flat += [_Detail(at, problem=why)] * n_replicas
                     continue
-                correct = _as_list(entry.get("correct"))
+                correct = _verdicts(entry)
                 preds = _as_list(entry.get("pred"))
                 refs = _as_list(entry.get("answer"))
                 flat += [
@@ -641,7 +668,13 @@ class OpenCompassReader(ContainerReader):
         pred_key = "pred" if "pred" in entry else "predictions"
         ref_key = "answer" if "answer" in entry else "references"
         at = f"{where} details[{item}]"
-        return _score(pick("correct"), at), stringify(pick(pred_key)), stringify(pick(ref_key))
+        verdicts = _verdicts(entry)
+        verdict = verdicts[sample] if sample < len(verdicts) else None
+        pred, ref = pick(pred_key), pick(ref_key)
+        if pred is None and ref is None and "rule_evaluation" in entry:
+            pred = _rule_detail(entry, sample, "pred")
+            ref = _rule_detail(entry, sample, "answer")
+        return _score(verdict, at), stringify(pred), stringify(ref)
 
     def _legacy_results(
         self, data: dict[str, Any], path: Path, source: str, options: ReadOptions
