@@ -586,3 +586,45 @@ def test_opencompass_verdicts_of_other_evaluators(tmp_path: Path) -> None:
         ("ds:2", 1.0, "9", "9"),
     ]
     assert not any("unscored" in n for n in result.notes)
+
+
+def test_aisbench_working_copy_kept_after_a_failed_request(tmp_path: Path) -> None:
+    # AISBench writes every record (failed requests too, "success": false) to
+    # predictions/<model>/tmp/tmp_<time>_<id>.jsonl while it runs, and keeps that file when a
+    # request failed. Was: read as a second run called "tmp", every generation twice and the
+    # failed request an empty generation. By hand: ids 0 and 1 answered, id 2 failed. Beside the
+    # finished files the copy is a companion; alone (a run that died) it is the model's records.
+    work = tmp_path / "20250101_000000" / "predictions" / "m"
+    work.mkdir(parents=True)
+
+    def line(i: int, ok: bool = True) -> str:
+        record = {"data_abbr": "ds", "id": i, "success": ok, "uuid": f"u{i}",
+                  "origin_prompt": f"Q{i}", "prediction": f"p{i}" if ok else ""}  # fmt: skip
+        if not ok:
+            record["error_info"] = "timeout"
+        return json.dumps(record) + "\n"
+
+    copy = work / "tmp" / "tmp_20250101000000_ab12cd34.jsonl"
+    copy.parent.mkdir()
+    copy.write_text(line(1) + line(2, ok=False) + line(0), encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("run", "prompt_id", "gen").rows() == [
+        ("m", "ds:0", "p0"),
+        ("m", "ds:1", "p1"),
+    ]
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (2, "request failed, no generation (id 2): timeout")
+    ]
+    (work / "ds.jsonl").write_text(line(0) + line(1), encoding="utf-8")
+    failed = {"data_abbr": "ds", "id": 2, "input": "Q2", "error_info": "timeout"}
+    (work / "ds_failed.jsonl").write_text(json.dumps(failed) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("run", "prompt_id", "gen", "source").rows() == [
+        ("m", "ds:0", "p0", "20250101_000000/predictions/m/ds.jsonl"),
+        ("m", "ds:1", "p1", "20250101_000000/predictions/m/ds.jsonl"),
+    ]
+    assert [e.source for e in result.errors] == ["20250101_000000/predictions/m/ds_failed.jsonl"]
+    skipped = {f.source: f.companion for f in result.skipped_files}
+    assert skipped == {"20250101_000000/predictions/m/tmp/tmp_20250101000000_ab12cd34.jsonl": True}

@@ -319,6 +319,23 @@ class _Detail:
         return _score(self.correct, self.where), stringify(self.pred), stringify(self.ref)
 
 
+def _tmp_copy(path: Path) -> bool:
+    """``predictions/<model>/tmp/tmp_<time>_<id>.jsonl``: AISBench's working copy of a run's
+    records (every dataset's, failed requests included), which it deletes when every request
+    succeeded and keeps, beside the finished files, when one failed."""
+    return path.parent.name == "tmp" and path.name.startswith("tmp_")
+
+
+def _finished_beside(path: Path, head: bytes) -> bool:
+    """True when the finished predictions of a working copy's dataset are in the model folder."""
+    first = first_record(head)
+    abbr = first.get("data_abbr") if first is not None else None
+    if not isinstance(abbr, str) or not abbr or "/" in abbr:
+        return False
+    folder = path.parent.parent
+    return (folder / f"{abbr}.jsonl").is_file() or (folder / f"{abbr}_failed.jsonl").is_file()
+
+
 class AISBenchReader(Reader):
     name = "aisbench"
     description = (
@@ -328,7 +345,7 @@ class AISBenchReader(Reader):
 
     def sniff(self, path: Path, head: bytes) -> int:
         first = first_record(head)
-        if first is None:
+        if first is None or (_tmp_copy(path) and _finished_beside(path, head)):
             return 0
         keys = set(first)
         if {"data_abbr", "id", "prediction"} <= keys and (
@@ -339,24 +356,32 @@ class AISBenchReader(Reader):
             return 90
         return 0
 
+    def companion(self, path: Path, head: bytes) -> bool:
+        # A working copy kept after a failed request: its records are the finished files'.
+        return _tmp_copy(path) and _finished_beside(path, head)
+
     def companions(self, path: Path) -> tuple[Path, ...]:
+        if _tmp_copy(path):  # the finished files written later make it a companion
+            return (path.parent.parent,)
         found = results_candidate(path)
         return (found,) if found is not None else ()
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        if _tmp_copy(path):  # one run's records, the model folder's
+            return work_dir_run(path.parent.parent / path.name, options, path.stem)
         return work_dir_run(path, options, path.stem.removesuffix("_failed"))
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source)
-        run = options.label or path.parent.name
+        run = options.label or (path.parent.parent if _tmp_copy(path) else path.parent).name
         rows = Rows()
-        samples: dict[Any, list[tuple[int, int, dict[str, Any]]]] = {}
+        # By (dataset, id): a working copy holds the records of every dataset of the run.
+        samples: dict[tuple[str, Any], list[tuple[int, int, dict[str, Any]]]] = {}
         for line, offset, record in parsed:
             with entry_guard(errors, source, line):
-                if (
-                    isinstance(record, dict)
-                    and "error_info" in record
-                    and "prediction" not in record
+                if isinstance(record, dict) and (
+                    record.get("success") is False
+                    or ("error_info" in record and "prediction" not in record)
                 ):
                     errors.append(
                         LoadError(
@@ -372,9 +397,16 @@ class AISBenchReader(Reader):
                         LoadError(source, line, "not an AISBench prediction (needs id, prediction)")
                     )
                     continue
-                samples.setdefault(record["id"], []).append((line, offset, record))
+                abbr = record.get("data_abbr")
+                key = (abbr if isinstance(abbr, str) and abbr else path.stem, record["id"])
+                samples.setdefault(key, []).append((line, offset, record))
         items = sorted(
-            samples, key=lambda i: (not isinstance(i, int), i if isinstance(i, int) else str(i))
+            samples,
+            key=lambda k: (
+                k[0],
+                not isinstance(k[1], int),
+                k[1] if isinstance(k[1], int) else str(k[1]),
+            ),
         )
         position = {item: index for index, item in enumerate(items)}
         replicas = max((len(v) for v in samples.values()), default=0)
@@ -404,7 +436,7 @@ class AISBenchReader(Reader):
                         source=source,
                         line=line,
                         offset=offset,
-                        prompt_id=f"{record.get('data_abbr') or path.stem}:{item}",
+                        prompt_id=f"{item[0]}:{item[1]}",
                         prompt=prompt_text(record.get("origin_prompt")),
                         answer=answer if answer is not None else stringify(record.get("gold")),
                         gen=prediction
