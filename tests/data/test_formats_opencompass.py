@@ -628,3 +628,21 @@ def test_aisbench_working_copy_kept_after_a_failed_request(tmp_path: Path) -> No
     assert [e.source for e in result.errors] == ["20250101_000000/predictions/m/ds_failed.jsonl"]
     skipped = {f.source: f.companion for f in result.skipped_files}
     assert skipped == {"20250101_000000/predictions/m/tmp/tmp_20250101000000_ab12cd34.jsonl": True}
+
+
+def test_aisbench_multimodal_prompt_parts(tmp_path: Path) -> None:
+    # AISBench's LMM datasets write origin_prompt [{"role": "HUMAN", "prompt": [parts]}], the
+    # image part's base64 URL cut to 256 characters + " ...". Was: the parts shown as their
+    # JSON, base64 and all. By hand: the text part, then [image_url].
+    preds = tmp_path / "predictions" / "m"
+    preds.mkdir(parents=True)
+    parts = [
+        {"type": "text", "text": "What is in the picture?"},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo ..."}},
+    ]
+    record = {"data_abbr": "mm", "id": 0, "success": True, "uuid": "u0",
+              "origin_prompt": [{"role": "HUMAN", "prompt": parts}], "prediction": "A cat"}  # fmt: skip
+    (preds / "mm.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert result.generations["prompt"].to_list() == ["HUMAN: What is in the picture?\n[image_url]"]

@@ -203,6 +203,20 @@ def _results(path: Path, dataset: str | None = None) -> dict[str, Any] | None:
     return data if error is None and isinstance(data, dict) else None
 
 
+def _body_text(body: Any) -> str:
+    """A message's body: a string, or multimodal parts (``[{"type": "text", "text": …},
+    {"type": "image_url", "image_url": {…}}]``, AISBench's LMM datasets) as their text, each
+    other part as ``[<type>]`` (its data, a base64 image cut to 256 characters, is no prompt)."""
+    if isinstance(body, list) and body and all(isinstance(p, dict) and "type" in p for p in body):
+        return "\n".join(
+            stringify(p.get("text")) or ""
+            if p.get("type") == "text"
+            else f"[{stringify(p.get('type')) or '?'}]"
+            for p in body
+        )
+    return stringify(body) or ""
+
+
 def prompt_text(origin: Any) -> str:
     """``origin_prompt``: a string, or chat messages ``[{role, prompt|content}]`` shown one per line."""
     if isinstance(origin, list):
@@ -210,7 +224,7 @@ def prompt_text(origin: Any) -> str:
         for message in origin:
             if isinstance(message, dict):
                 body = message.get("prompt", message.get("content"))
-                lines.append(f"{message.get('role', '?')}: {stringify(body) or ''}")
+                lines.append(f"{message.get('role', '?')}: {_body_text(body)}")
             else:
                 lines.append(stringify(message) or "")
         return "\n\n".join(lines)
