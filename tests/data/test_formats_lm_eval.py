@@ -351,7 +351,31 @@ def test_chat_prompt_and_predict_only(tmp_path: Path) -> None:
     assert frame["prompt"][0] == "system: Be brief.\n\nuser: What is 2 + 3?"
     assert frame["gen"].to_list() == [" The answer is 5.", "a", "b", "c"]
     assert frame["accuracy"].null_count() == 4 and frame["prompt_score"].null_count() == 4
-    assert result.notes == []  # nothing was scored, so no doc-level metric to explain
+    # Nothing was scored, so no doc-level metric to explain; the predict-only run is told.
+    assert result.notes == [
+        f"samples_toy_math_gen_{DATE}.jsonl: toy_math_gen: a --predict_only run (metric"
+        " 'bypass'): no metric was computed, 2 records unscored"
+    ]
+
+
+@pytest.mark.parametrize("value", [999, 0, 999.0])
+def test_predict_only_bypass_value_is_no_score(tmp_path: Path, value: float) -> None:
+    # --predict_only replaces the task's metrics by "bypass": lm-eval 0.4.x wrote null per
+    # sample, later versions 0 (override_metric: process_results = lambda *args: {"bypass": 0}),
+    # and 999 is bypass's aggregate, which converters write per sample. Was: read as scores,
+    # accuracy 0.0 (or 999.0) on every generation of a run that scored nothing.
+    record = records("toy_math_gen")[0]
+    record["metrics"] = ["bypass"]
+    record.pop("exact_match")
+    record["bypass"] = value
+    path = tmp_path / f"samples_toy_math_gen_{DATE}.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame.select("accuracy", "metric").rows() == [(None, "bypass")]
+    assert [n.split(": ", 2)[2] for n in result.notes] == [
+        "a --predict_only run (metric 'bypass'): no metric was computed, 1 record unscored"
+    ]
 
 
 def test_scores_per_repeat_give_each_repeat_its_score(tmp_path: Path) -> None:
