@@ -6,7 +6,9 @@ One line per prompt, in completion order: ``id`` (line number in the test file),
 not tokens, so it is not read: evaltui's own token length is the one shown. Later versions add
 ``reasoning_content``: the thinking a reasoning model's server returned apart from ``output``.
 run_eval.py scores and extracts from ``reasoning_content + "\n" + output``, so that is the
-generation (its length is the model's whole output), with a note saying so.
+generation (its length is the model's whole output), with a note saying so. Those versions also
+write every extracted answer as ``str(extracted)``, so a bootcamp that extracted nothing (None)
+leaves the text ``"None"``: no extracted answer, as ``null`` is.
 
 Run label: ``eval_args.json``'s ``model_name``, else the output folder
 (``<model>_<test dir>_<YYYYMMDD_HHMMSS>``) without its time stamp. The script writes one sample per
@@ -120,6 +122,9 @@ class InternBootcampReader(Reader):
                 except ValueError as exc:
                     errors.append(LoadError(source, line, str(exc)))
                     continue
+                extracted = record.get("extracted_output")
+                if extracted == "None":  # str(None): nothing was extracted
+                    extracted = None
                 gen = stringify(record["output"]) or ""
                 reasoning = record.get("reasoning_content")
                 if isinstance(reasoning, str) and reasoning:
@@ -135,7 +140,7 @@ class InternBootcampReader(Reader):
                     answer=stringify(record.get("ground_truth")),
                     gen=gen,
                     accuracy=score,
-                    extracted=stringify(record.get("extracted_output")),
+                    extracted=stringify(extracted),
                 )
         if with_reasoning:
             notes.append(
