@@ -408,6 +408,7 @@ def test_lighteval_details_written_as_text_are_read_as_their_values(tmp_path: Pa
             detail("Q0", [" 5"], ["5"], str({"em": 1.0})),
             detail("Q1", [" 7 'x'\n"], ["6", "six"], "{'em': np.float64(0.0)}"),
             detail("Q2", [" 8"], ["8"], "{'em': <object at 0x7f>}"),
+            {**detail("Q3", [" 9"], [], "{'em': 1}"), "gold": "nine"},  # plain text: as it is
         ]
     ).write_parquet(folder / f"details_lighteval|gsm8k|0_{date}.parquet")
     pl.DataFrame(
@@ -428,6 +429,7 @@ def test_lighteval_details_written_as_text_are_read_as_their_values(tmp_path: Pa
         ("lighteval|arc|0:0", " B", " B", 1.0, "acc"),
         ("lighteval|gsm8k|0:0", " 5", "5", 1.0, "em"),
         ("lighteval|gsm8k|0:1", " 7 'x'\n", "6 | six", 0.0, "em"),
+        ("lighteval|gsm8k|0:3", " 9", "nine", 1.0, "em"),
     ]
     assert [(e.line, e.reason.split(":")[0]) for e in result.errors] == [(3, "metrics")]
     assert "not a value lighteval wrote as text" in result.errors[0].reason

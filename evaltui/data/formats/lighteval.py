@@ -44,6 +44,7 @@ CONTAINER_COLUMNS = ("predictions", "gold", "choices", "gold_index", "metrics")
 #: numpy scalars as numpy ≥ 2 writes them (``np.float64(1.0)``, ``np.True_``): their value.
 _NUMPY_SCALAR = re.compile(r"\bnp\.(?:float|int|uint|bool)\w*\(([^()]*)\)")
 _NUMPY_BOOL = re.compile(r"\bnp\.(True|False)_")
+_NUMBER = re.compile(r"-?\d{1,18}(?:\.\d{1,18})?")
 
 
 def _lists(value: Any) -> Any:
@@ -63,6 +64,10 @@ def _from_text(value: Any, column: str) -> Any:
     text = value.strip()
     if not text:
         return None
+    if text[0] not in "[{(":
+        # Not the text of a list or dict: a number (``str`` of an int gold index), else the
+        # plain text it is.
+        return _lists(ast.literal_eval(text)) if _NUMBER.fullmatch(text) else value
     for attempt in (text, _NUMPY_BOOL.sub(r"\1", _NUMPY_SCALAR.sub(r"\1", text))):
         try:
             return _lists(ast.literal_eval(attempt))
