@@ -236,3 +236,33 @@ def test_a_jsonl_file_with_no_valid_json_line_says_so(tmp_path: Path) -> None:
     )
     broken.write_text('{bad\n{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
     assert detect(broken).reader is not None
+
+
+def test_a_compressed_samples_file_is_named_as_such(tmp_path: Path) -> None:
+    # Published samples files are often compressed (samples_<task>_<date>.jsonl.gz). In a folder
+    # such a file was left out without a word (no known extension; a folder of them alone: "no
+    # file with a known extension"), and named directly it was "no reader recognises this
+    # file". It is listed as skipped, the reason naming the compression and the way out.
+    import gzip
+
+    import zstandard
+
+    from evaltui.data.loader import LoadOptions, load
+
+    line = b'{"prompt": "p", "gen": "g", "answer": "a", "accuracy": 1.0}\n'
+    (tmp_path / "plain.jsonl").write_bytes(line)
+    (tmp_path / "samples_t_2024-01-01T00-00-00.1.jsonl.gz").write_bytes(gzip.compress(line))
+    (tmp_path / "run.json.zst").write_bytes(zstandard.ZstdCompressor().compress(line))
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations.height == 1
+    skipped = {f.source: f.skipped for f in result.skipped_files}
+    assert skipped == {
+        "run.json.zst": "zstd-compressed, not read (evaltui reads its input files more than"
+        " once, at byte offsets): decompress it first (unzstd run.json.zst)",
+        "samples_t_2024-01-01T00-00-00.1.jsonl.gz": "gzip-compressed, not read (evaltui reads"
+        " its input files more than once, at byte offsets): decompress it first (gunzip"
+        " samples_t_2024-01-01T00-00-00.1.jsonl.gz)",
+    }
+    named = tmp_path / "named.jsonl"  # compressed whatever its name says
+    named.write_bytes(gzip.compress(line))
+    assert detect(named).reason.startswith("gzip-compressed, not read")

@@ -372,3 +372,64 @@ def test_lighteval_two_runs_of_one_model_are_two_runs(tmp_path: Path) -> None:
         ("org/m @ 2026-01-01T10-00-00.000001", "t|0:0", 1.0, 0),
         ("org/m @ 2026-01-02T11-00-00.000002", "t|0:0", 0.0, 0),
     ]
+
+
+def test_lighteval_details_written_as_text_are_read_as_their_values(tmp_path: Path) -> None:
+    # lighteval's save() of mid 2024 wrote every detail field as str(value) (Dataset.from_list
+    # of {k: str(v)}; later its fallback when the typed dataset failed): `predictions` is the
+    # text "[' 5']", `metrics` "{'em': 1.0}", a log-likelihood's predictions
+    # "[(-3.0, False), (-0.5, True)]" (was: the repr shown as the generation and the answer,
+    # every doc unscored, without a word). By hand: Q0 " 5" vs gold "5", em 1.0; Q1's metric
+    # is numpy 2's repr np.float64(0.0) -> 0.0 and its golds "6 | six"; the arc doc chooses
+    # choice 1 " B" (-0.5 > -3.0) = gold_index [1], acc 1 (np.True_ in `specifics` is not read).
+    # A doc whose metrics text is no Python literal is that doc's error.
+    import polars as pl
+
+    date = "2024-06-01T10-00-00.123456"
+    folder = tmp_path / "details" / "org" / "m" / date
+    folder.mkdir(parents=True)
+
+    def detail(example: str, predictions: object, gold: object, metrics: str, **more: str) -> dict:
+        return {
+            "example": example,
+            "instruction": "",
+            "full_prompt": f"Question: {example}\nAnswer:",
+            "num_effective_few_shots": "0",
+            "predictions": str(predictions),
+            "gold": str(gold),
+            "choices": more.get("choices", "[]"),
+            "gold_index": more.get("gold_index", "[]"),
+            "metrics": metrics,
+            "specifics": "{'flag': np.True_}",
+        }
+
+    pl.DataFrame(
+        [
+            detail("Q0", [" 5"], ["5"], str({"em": 1.0})),
+            detail("Q1", [" 7 'x'\n"], ["6", "six"], "{'em': np.float64(0.0)}"),
+            detail("Q2", [" 8"], ["8"], "{'em': <object at 0x7f>}"),
+            {**detail("Q3", [" 9"], [], "{'em': 1}"), "gold": "nine"},  # plain text: as it is
+        ]
+    ).write_parquet(folder / f"details_lighteval|gsm8k|0_{date}.parquet")
+    pl.DataFrame(
+        [
+            detail(
+                "A0",
+                [(-3.0, False), (-0.5, True)],
+                [" B"],
+                "{'acc': 1}",
+                choices=str([" A", " B"]),
+                gold_index="[1]",
+            )
+        ]
+    ).write_parquet(folder / f"details_lighteval|arc|0_{date}.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "gen", "answer", "accuracy", "metric").rows() == [
+        ("lighteval|arc|0:0", " B", " B", 1.0, "acc"),
+        ("lighteval|gsm8k|0:0", " 5", "5", 1.0, "em"),
+        ("lighteval|gsm8k|0:1", " 7 'x'\n", "6 | six", 0.0, "em"),
+        ("lighteval|gsm8k|0:3", " 9", "nine", 1.0, "em"),
+    ]
+    assert [(e.line, e.reason.split(":")[0]) for e in result.errors] == [(3, "metrics")]
+    assert "not a value lighteval wrote as text" in result.errors[0].reason

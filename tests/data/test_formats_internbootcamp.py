@@ -206,3 +206,55 @@ def test_damaged_records_give_rows_or_errors_never_exceptions(tmp_path: Path, pa
         lines = set(result.frame["line"].to_list())
         assert 2 in lines, what
         assert (1 in lines) != any(e.line == 1 for e in result.errors), what
+
+
+def test_reasoning_content_is_part_of_the_generation(tmp_path: Path) -> None:
+    # run_eval.py since mid 2025 writes `reasoning_content` (the thinking a reasoning model's
+    # server returned apart: vLLM's reasoning parser) between ground_truth and output, and scores
+    # and extracts from reasoning_content + "\n" + output. Was: the generation was `output` alone,
+    # the thinking (most of a reasoning model's tokens) dropped without a word. By hand: line 1
+    # "think hard" + "\n" + "Final Answer: 0"; line 2's reasoning_content is null: output alone.
+    folder = tmp_path / "r1_test_dir_20250601_120000" / "details"
+    folder.mkdir(parents=True)
+    lines = [
+        {"id": 0, "prompt": "P0", "output_len": 3, "score": 1.0, "extracted_output": "0",
+         "ground_truth": {"target": 0}, "reasoning_content": "think hard",
+         "output": "Final Answer: 0"},
+        {"id": 1, "prompt": "P1", "output_len": 1, "score": 0, "extracted_output": None,
+         "ground_truth": {"target": 1}, "reasoning_content": None, "output": "no idea"},
+    ]  # fmt: skip
+    path = folder / "game24.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "gen", "accuracy").rows() == [
+        ("game24:0", "think hard\nFinal Answer: 0", 1.0),
+        ("game24:1", "no idea", 0.0),
+    ]
+    assert result.notes == [
+        "r1_test_dir_20250601_120000/details/game24.jsonl: 1 generation shown as"
+        " reasoning_content, a line break and output (the thinking the server returned apart),"
+        " as run_eval.py scored them"
+    ]
+
+
+def test_extracted_none_written_as_text_is_no_answer(tmp_path: Path) -> None:
+    # run_eval.py since mid 2025 writes str(extracted) for any non-string extraction, so a
+    # bootcamp that extracted nothing leaves "None" (an exception still leaves null). Was: the
+    # extracted answer "None", the generation counted as answered. By hand: line 1 "None" -> no
+    # answer; line 2 "[1, 2]" (str of a list) stays that text.
+    folder = tmp_path / "m_test_dir_20250601_120000" / "details"
+    folder.mkdir(parents=True)
+    lines = [
+        {"id": 0, "prompt": "P0", "output_len": 2, "score": 0.0, "extracted_output": "None",
+         "ground_truth": {"t": 0}, "reasoning_content": None, "output": "no idea"},
+        {"id": 1, "prompt": "P1", "output_len": 2, "score": 1.0, "extracted_output": "[1, 2]",
+         "ground_truth": {"t": [1, 2]}, "reasoning_content": None, "output": "so [1, 2]"},
+    ]  # fmt: skip
+    path = folder / "puzzle.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("extracted", "has_answer").rows() == [(None, False), ("[1, 2]", True)]

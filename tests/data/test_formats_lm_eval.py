@@ -146,9 +146,15 @@ def test_pass_at_k_filter_rescored_per_repeat_when_it_matches_the_harness() -> N
     # with the harness's acc, so the per-repeat scores are trusted; acc is the prompt's score.
     assert frame["run"].unique().to_list() == [f"{MODEL} · all-extracted"]
     assert frame["accuracy"].to_list() == [1, 0, 1, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 1]
-    assert frame["extracted"].to_list()[4:8] == ["42", "42", "36", "[invalid]"]
+    # "[invalid]" is the filter's fallback when it finds no answer: no extracted answer (was
+    # the answer "[invalid]", counted by votes and never flagged as "no answer"), with a note.
+    assert frame["extracted"].to_list()[4:8] == ["42", "42", "36", None]
     assert frame["prompt_score"].to_list()[::4] == [0.75, 0.5, 0.75, 0.75]
-    assert len(result.notes) == 1 and "acc" in result.notes[0]
+    assert len(result.notes) == 2 and "acc" in result.notes[0]
+    assert result.notes[1].endswith(
+        "toy_math_passk: 1 generation without an extracted answer: the filter found none"
+        " ('[invalid]', its fallback)"
+    )
 
 
 def test_pass_at_k_not_rescored_when_exact_match_disagrees(tmp_path: Path) -> None:
@@ -351,7 +357,31 @@ def test_chat_prompt_and_predict_only(tmp_path: Path) -> None:
     assert frame["prompt"][0] == "system: Be brief.\n\nuser: What is 2 + 3?"
     assert frame["gen"].to_list() == [" The answer is 5.", "a", "b", "c"]
     assert frame["accuracy"].null_count() == 4 and frame["prompt_score"].null_count() == 4
-    assert result.notes == []  # nothing was scored, so no doc-level metric to explain
+    # Nothing was scored, so no doc-level metric to explain; the predict-only run is told.
+    assert result.notes == [
+        f"samples_toy_math_gen_{DATE}.jsonl: toy_math_gen: a --predict_only run (metric"
+        " 'bypass'): no metric was computed, 2 records unscored"
+    ]
+
+
+@pytest.mark.parametrize("value", [999, 0, 999.0])
+def test_predict_only_bypass_value_is_no_score(tmp_path: Path, value: float) -> None:
+    # --predict_only replaces the task's metrics by "bypass": lm-eval 0.4.x wrote null per
+    # sample, later versions 0 (override_metric: process_results = lambda *args: {"bypass": 0}),
+    # and 999 is bypass's aggregate, which converters write per sample. Was: read as scores,
+    # accuracy 0.0 (or 999.0) on every generation of a run that scored nothing.
+    record = records("toy_math_gen")[0]
+    record["metrics"] = ["bypass"]
+    record.pop("exact_match")
+    record["bypass"] = value
+    path = tmp_path / f"samples_toy_math_gen_{DATE}.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame.select("accuracy", "metric").rows() == [(None, "bypass")]
+    assert [n.split(": ", 2)[2] for n in result.notes] == [
+        "a --predict_only run (metric 'bypass'): no metric was computed, 1 record unscored"
+    ]
 
 
 def test_scores_per_repeat_give_each_repeat_its_score(tmp_path: Path) -> None:
@@ -651,4 +681,24 @@ def test_perplexity_values_that_are_no_score_are_told(tmp_path: Path) -> None:
         f"{path.name}: wikitext: 3 docs unscored: their per-sample values (word_perplexity,"
         " byte_perplexity) are no score (a corpus-level metric's parts, e.g. perplexity's"
         " (log-likelihood, weight) pairs)"
+    ]
+
+
+def test_regex_filter_fallback_is_no_answer(tmp_path: Path) -> None:
+    # A strict-match (regex) filter that finds nothing returns its fallback "[invalid]"
+    # (lm_eval/filters/extraction.py RegexFilter). Was: the extracted answer "[invalid]", so the
+    # generation counted as answered (has_answer) and "[invalid]" took part in votes.
+    record = records("toy_math_gen")[0]
+    record["resps"] = [[" I am not sure."]]
+    record["filtered_resps"] = ["[invalid]"]
+    record["exact_match"] = 0.0
+    folder = tmp_path / "m"
+    folder.mkdir()
+    path = folder / f"samples_toy_math_gen_{DATE}.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = load([folder], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations
+    assert gens.select("gen", "extracted", "has_answer", "accuracy").rows() == [
+        (" I am not sure.", None, False, 0.0)
     ]

@@ -497,3 +497,152 @@ def test_two_work_dirs_of_one_model_are_two_runs(tmp_path: Path, jsonl: bool) ->
     # One work dir alone keeps the plain model label.
     alone = load([tmp_path / "outputs/default/20260101_100000"], LoadOptions(tokenize=False))
     assert alone.generations["run"].to_list() == ["mdl"]
+
+
+def test_opencompass_multi_turn_conversations_are_one_prompt_per_turn(tmp_path: Path) -> None:
+    # OpenCompass' ChatInferencer with infer_mode='every' writes one entry per conversation:
+    # save_multiround_results lists each turn's user message, gold and output side by side
+    # (SciCode), and a `dialogue` dataset (MT-Bench) writes prediction = [{round, user,
+    # assistant}, …] with origin_prompt null. Was: the turns read as k samples of one prompt
+    # (the prompt all user turns joined, the reference the JSON list of golds; MT-Bench's rounds
+    # shown as JSON with an empty prompt). By hand: 2 + 1 turns of sci, 2 rounds of mt; a list
+    # prediction beside a string prompt stays num_return_sequences' 2 samples of one prompt.
+    preds = tmp_path / "predictions" / "m"
+    _dump(
+        preds / "sci.json",
+        {
+            "0": {"gold": ["g1", "g2"], "prediction": ["a1", "a2"], "origin_prompt": ["q1", "q2"]},
+            "1": {"gold": ["h1"], "prediction": ["b1"], "origin_prompt": ["r1"]},
+        },
+    )
+    _dump(
+        preds / "mt.json",
+        {
+            "0": {
+                "prediction": [
+                    {"round": 1, "user": "Write a poem", "assistant": "Roses are red"},
+                    {"round": 2, "user": "Shorter", "assistant": "Roses"},
+                ],
+                "origin_prompt": None,
+            }
+        },
+    )
+    _dump(preds / "k.json", {"0": {"origin_prompt": "Q", "prediction": ["5", "6"], "gold": "5"}})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id", "sample")
+    assert gens.select("prompt_id", "sample", "prompt", "gen", "answer").rows() == [
+        ("k:0", 0, "Q", "5", "5"),
+        ("k:0", 1, "Q", "6", "5"),
+        ("mt:0:t1", 0, "Write a poem", "Roses are red", None),
+        ("mt:0:t2", 0, "Shorter", "Roses", None),
+        ("sci:0:t1", 0, "q1", "a1", "g1"),
+        ("sci:0:t2", 0, "q2", "a2", "g2"),
+        ("sci:1", 0, "r1", "b1", "h1"),
+    ]
+    turns = [n for n in result.notes if "multi-turn" in n]
+    assert turns == [
+        "predictions/m/mt.json: 1 entry holds a multi-turn conversation (ChatInferencer"
+        " infer_mode 'every'): each turn is read as its own prompt (mt:<item>:t<turn>), unscored"
+        " (results details are per conversation, not per turn)",
+        "predictions/m/sci.json: 2 entries hold a multi-turn conversation (ChatInferencer"
+        " infer_mode 'every'): each turn is read as its own prompt (sci:<item>:t<turn>), unscored"
+        " (results details are per conversation, not per turn)",
+    ]
+
+
+def test_opencompass_verdicts_of_other_evaluators(tmp_path: Path) -> None:
+    # OpenCompass' BaseEvaluator.evaluate takes a sample's verdict from `correct`, else
+    # `is_correct`, else `cascade_correct` (CascadeEvaluator: rule-based, then an LLM judge for
+    # what the rule got wrong; its pred/answer sit in `rule_evaluation`). Was: only `correct`
+    # was read, so such runs were unscored. By hand, item 0: rule wrong ("4" vs "5"), judge
+    # "A" -> cascade_correct true; item 1: is_correct false; item 2: rule right, no judge.
+    preds = tmp_path / "predictions" / "m"
+    _dump(
+        preds / "ds.json",
+        {str(i): {"origin_prompt": f"Q{i}", "prediction": f"p{i}"} for i in range(3)},
+    )
+    details = [
+        {
+            "example_abbr": "ds_0",
+            "rule_evaluation": [{"correct": False, "pred": "4", "answer": "5", "evaluation_method": "rule"}],
+            "llm_evaluation": [{"prediction": "A", "llm_correct": True}],
+            "cascade_correct": [True],
+        },
+        {"example_abbr": "ds_1", "pred": ["7"], "answer": ["8"], "is_correct": [False]},
+        {
+            "example_abbr": "ds_2",
+            "rule_evaluation": [{"correct": True, "pred": "9", "answer": "9", "evaluation_method": "rule"}],
+            "cascade_correct": [True],
+        },
+    ]  # fmt: skip
+    _dump(tmp_path / "results" / "m" / "ds.json", {"accuracy": 66.7, "details": details})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "accuracy", "extracted", "answer").rows() == [
+        ("ds:0", 1.0, "4", "5"),
+        ("ds:1", 0.0, "7", "8"),
+        ("ds:2", 1.0, "9", "9"),
+    ]
+    assert not any("unscored" in n for n in result.notes)
+
+
+def test_aisbench_working_copy_kept_after_a_failed_request(tmp_path: Path) -> None:
+    # AISBench writes every record (failed requests too, "success": false) to
+    # predictions/<model>/tmp/tmp_<time>_<id>.jsonl while it runs, and keeps that file when a
+    # request failed. Was: read as a second run called "tmp", every generation twice and the
+    # failed request an empty generation. By hand: ids 0 and 1 answered, id 2 failed. Beside the
+    # finished files the copy is a companion; alone (a run that died) it is the model's records.
+    work = tmp_path / "20250101_000000" / "predictions" / "m"
+    work.mkdir(parents=True)
+
+    def line(i: int, ok: bool = True) -> str:
+        record = {"data_abbr": "ds", "id": i, "success": ok, "uuid": f"u{i}",
+                  "origin_prompt": f"Q{i}", "prediction": f"p{i}" if ok else ""}  # fmt: skip
+        if not ok:
+            record["error_info"] = "timeout"
+        return json.dumps(record) + "\n"
+
+    copy = work / "tmp" / "tmp_20250101000000_ab12cd34.jsonl"
+    copy.parent.mkdir()
+    copy.write_text(line(1) + line(2, ok=False) + line(0), encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("run", "prompt_id", "gen").rows() == [
+        ("m", "ds:0", "p0"),
+        ("m", "ds:1", "p1"),
+    ]
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (2, "request failed, no generation (id 2): timeout")
+    ]
+    (work / "ds.jsonl").write_text(line(0) + line(1), encoding="utf-8")
+    failed = {"data_abbr": "ds", "id": 2, "input": "Q2", "error_info": "timeout"}
+    (work / "ds_failed.jsonl").write_text(json.dumps(failed) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("run", "prompt_id", "gen", "source").rows() == [
+        ("m", "ds:0", "p0", "20250101_000000/predictions/m/ds.jsonl"),
+        ("m", "ds:1", "p1", "20250101_000000/predictions/m/ds.jsonl"),
+    ]
+    assert [e.source for e in result.errors] == ["20250101_000000/predictions/m/ds_failed.jsonl"]
+    skipped = {f.source: f.companion for f in result.skipped_files}
+    assert skipped == {"20250101_000000/predictions/m/tmp/tmp_20250101000000_ab12cd34.jsonl": True}
+
+
+def test_aisbench_multimodal_prompt_parts(tmp_path: Path) -> None:
+    # AISBench's LMM datasets write origin_prompt [{"role": "HUMAN", "prompt": [parts]}], the
+    # image part's base64 URL cut to 256 characters + " ...". Was: the parts shown as their
+    # JSON, base64 and all. By hand: the text part, then [image_url].
+    preds = tmp_path / "predictions" / "m"
+    preds.mkdir(parents=True)
+    parts = [
+        {"type": "text", "text": "What is in the picture?"},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo ..."}},
+    ]
+    record = {"data_abbr": "mm", "id": 0, "success": True, "uuid": "u0",
+              "origin_prompt": [{"role": "HUMAN", "prompt": parts}], "prediction": "A cat"}  # fmt: skip
+    (preds / "mm.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert result.generations["prompt"].to_list() == ["HUMAN: What is in the picture?\n[image_url]"]

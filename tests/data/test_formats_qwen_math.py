@@ -189,3 +189,26 @@ def test_two_runs_in_one_dataset_folder_stay_two_runs(tmp_path: Path) -> None:
         ("aime24:1", 1, 0.0),
         ("math500:0", 0, 1.0),
     ]
+
+
+def test_an_empty_extracted_answer_is_no_answer(tmp_path: Path) -> None:
+    # The harness's extract_answer gives "" when it finds no answer, so `pred` holds "" for such a
+    # generation (OpenCompass' post-processors and lm-eval's filters do the same). Was: the
+    # extracted answer "", counted as answered ("no answer" never flagged) and never looked for
+    # in the text. By hand: generation 0 "" -> none (and no answer in "I cannot solve it");
+    # generation 1 " " -> none; the loader's own extraction finds the text's last number 7 (a
+    # bare number is not a stated answer: still no answer); generation 2 "5" stays.
+    folder = tmp_path / "outputs" / "m" / "aime"
+    folder.mkdir(parents=True)
+    record = {"idx": 0, "question": "Q", "gt": "5", "code": ["I cannot solve it", "maybe 7", "5"],
+              "pred": ["", " ", "5"], "score": [False, False, True]}  # fmt: skip
+    path = folder / "test_cot_-1_seed0_t0.0_s0_e-1.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("sample")
+    assert gens.select("extracted", "has_answer").rows() == [
+        (None, False),
+        ("7", False),
+        ("5", True),
+    ]

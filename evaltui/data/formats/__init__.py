@@ -49,9 +49,24 @@ READERS: list[Reader] = [
 ]
 
 
-#: Every extension some reader accepts (for directory scans without a pattern).
+#: Compressed files' magic bytes and the command that decompresses them.
+COMPRESSED = (
+    (b"\x1f\x8b", "gzip", "gunzip"),
+    (b"\x28\xb5\x2f\xfd", "zstd", "unzstd"),
+    (b"BZh", "bzip2", "bunzip2"),
+    (b"\xfd7zXZ\x00", "xz", "unxz"),
+)
+#: What compressed copies of text samples files are named: listed by directory scans, so that
+#: they are reported (compressed, not read) rather than left out without a word.
+COMPRESSED_SUFFIXES = (".gz", ".zst")
+
+
+#: Every extension some reader accepts (for directory scans without a pattern), and the
+#: compressed forms of the text ones.
 def known_extensions() -> tuple[str, ...]:
-    return tuple(sorted({ext for r in READERS for ext in r.extensions}))
+    plain = {ext for r in READERS for ext in r.extensions}
+    text = [ext for ext in plain if ext in (".jsonl", ".json")]
+    return tuple(sorted(plain | {ext + c for ext in text for c in COMPRESSED_SUFFIXES}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +111,17 @@ def _utf16(head: bytes) -> str | None:
     )
 
 
+def _compressed(head: bytes, path: Path) -> str | None:
+    """Why a compressed file (published samples are often gzipped) is not read, or None."""
+    for magic, kind, command in COMPRESSED:
+        if head.startswith(magic) and not (kind == "bzip2" and head[3:4] not in b"123456789"):
+            return (
+                f"{kind}-compressed, not read (evaltui reads its input files more than once, at"
+                f" byte offsets): decompress it first ({command} {one_line(path.name, 80)})"
+            )
+    return None
+
+
 def get_reader(name: str) -> Reader:
     """The reader called ``name``; ValueError listing the names when there is none."""
     for reader in READERS:
@@ -131,6 +157,9 @@ def detect(path: Path, forced: str | None = None, options: ReadOptions | None = 
     utf16 = _utf16(head)
     if utf16 is not None:
         return Detection(None, reason=utf16)
+    compressed = _compressed(head, path)
+    if compressed is not None:
+        return Detection(None, reason=compressed)
     suffix = "".join(path.suffixes[-1:]).lower()
     if reader is not None:
         if _sniff(reader, path, head) > 0 or _companion(path, head) is None:

@@ -404,6 +404,17 @@ class Rows:
         return frame_from_rows(self.columns)
 
 
+def _no_blank_answers(extracted: pl.Series) -> pl.Series:
+    """An extracted answer that is empty or only whitespace is none: a harness's extractor
+    writes ``""`` when it found nothing (Qwen2.5-Math's ``pred``, OpenCompass' post-processed
+    ``pred``, a regex filter's empty match). Null, it is counted as no answer and the loader
+    looks for one in the text, as for any generation without an extracted answer."""
+    if extracted.null_count() == extracted.len():
+        return extracted  # no format-given answers (plain JSONL, most files): nothing to check
+    blank = extracted.str.strip_chars().str.len_bytes() == 0
+    return extracted.scatter(blank.arg_true(), None) if blank.any() else extracted
+
+
 def frame_from_rows(rows: dict[str, list[Any]]) -> pl.DataFrame:
     """Build a conformed reader frame from column lists (missing columns become nulls)."""
     from evaltui.data.schema import GENERATION_SCHEMA
@@ -421,6 +432,8 @@ def frame_from_rows(rows: dict[str, list[Any]]) -> pl.DataFrame:
             # nothing.
             fixed = [clean_text(v) if isinstance(v, str) else v for v in values]
             column = pl.Series(name, fixed, dtype=dtype, strict=False)
+        if name == "extracted":
+            column = _no_blank_answers(column)
         columns.append(column)
     height = len(next(iter(present.values()))) if present else 0
     return conform_columns(columns, height)

@@ -3,7 +3,12 @@
 One line per prompt, in completion order: ``id`` (line number in the test file), ``prompt``,
 ``output``, ``score`` (float or int, partial credit possible), ``extracted_output`` (any JSON),
 ``ground_truth`` (usually an object, shown as JSON), and ``output_len`` -- a whitespace word count,
-not tokens, so it is not read: evaltui's own token length is the one shown.
+not tokens, so it is not read: evaltui's own token length is the one shown. Later versions add
+``reasoning_content``: the thinking a reasoning model's server returned apart from ``output``.
+run_eval.py scores and extracts from ``reasoning_content + "\n" + output``, so that is the
+generation (its length is the model's whole output), with a note saying so. Those versions also
+write every extracted answer as ``str(extracted)``, so a bootcamp that extracted nothing (None)
+leaves the text ``"None"``: no extracted answer, as ``null`` is.
 
 Run label: ``eval_args.json``'s ``model_name``, else the output folder
 (``<model>_<test dir>_<YYYYMMDD_HHMMSS>``) without its time stamp. The script writes one sample per
@@ -27,6 +32,7 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
+from evaltui.data.wording import plural
 
 REQUIRED = {"id", "prompt", "output", "score"}
 #: Keys only run_eval.py writes (with REQUIRED they tell its lines from generic prompt/output files).
@@ -93,6 +99,7 @@ class InternBootcampReader(Reader):
         parsed, errors, notes = parse_json_lines(path, source, options.window)
         run = options.label or _model(path)
         rows = Rows()
+        with_reasoning = 0
         for line, offset, record in parsed:
             with rows.entry(errors, source, line):
                 if not isinstance(record, dict):
@@ -115,6 +122,14 @@ class InternBootcampReader(Reader):
                 except ValueError as exc:
                     errors.append(LoadError(source, line, str(exc)))
                     continue
+                extracted = record.get("extracted_output")
+                if extracted == "None":  # str(None): nothing was extracted
+                    extracted = None
+                gen = stringify(record["output"]) or ""
+                reasoning = record.get("reasoning_content")
+                if isinstance(reasoning, str) and reasoning:
+                    gen = reasoning + "\n" + gen  # what run_eval.py scored
+                    with_reasoning += 1
                 rows.add(
                     run=run,
                     source=source,
@@ -123,8 +138,14 @@ class InternBootcampReader(Reader):
                     prompt_id=f"{path.stem}:{stringify(record['id'])}",
                     prompt=stringify(record["prompt"]) or "",
                     answer=stringify(record.get("ground_truth")),
-                    gen=stringify(record["output"]) or "",
+                    gen=gen,
                     accuracy=score,
-                    extracted=stringify(record.get("extracted_output")),
+                    extracted=stringify(extracted),
                 )
+        if with_reasoning:
+            notes.append(
+                f"{source}: {plural(with_reasoning, 'generation')} shown as reasoning_content,"
+                " a line break and output (the thinking the server returned apart), as"
+                " run_eval.py scored them"
+            )
         return ReadResult(rows.frame(), errors, notes)

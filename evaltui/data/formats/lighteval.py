@@ -2,7 +2,9 @@
 
 ≥0.11: three struct columns ``doc`` (query, choices, gold_index, id, task_name, num_samples, …),
 ``metric`` (name -> value) and ``model_response`` (``text``: the k samples). ≤0.10: flat columns
-(``example``/``full_prompt``, ``predictions``, ``gold``, ``metrics``). The reference is
+(``example``/``full_prompt``, ``predictions``, ``gold``, ``metrics``); mid-2024 versions wrote
+every one of them as text, ``str(value)`` (``"[' 5']"``, ``"{'em': 1.0}"``), read back here as the
+values they were. The reference is
 ``doc.choices[doc.gold_index]`` (≤0.10: the ``gold`` list). The first numeric metric scores the
 document (named in ``metric``): with one sample it is that sample's score, with several it is
 kept as the prompt's score (``prompt_score``) and a note says the samples are unscored. Prompt
@@ -12,6 +14,7 @@ one run: two runs of one model are told apart (``model @ <date id>``).
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import re
@@ -34,6 +37,46 @@ from evaltui.data.schema import LoadError
 
 NEW = {"doc", "metric", "model_response"}
 OLD = {"predictions", "gold"}
+#: ≤0.10 columns holding lists or dicts. lighteval's ``save()`` of mid 2024 wrote every detail
+#: field as ``str(value)`` ("we force cast to str to avoid formatting problems for nested
+#: objects"; later only when the typed dataset failed): such a column is a text column.
+CONTAINER_COLUMNS = ("predictions", "gold", "choices", "gold_index", "metrics")
+#: numpy scalars as numpy ≥ 2 writes them (``np.float64(1.0)``, ``np.True_``): their value.
+_NUMPY_SCALAR = re.compile(r"\bnp\.(?:float|int|uint|bool)\w*\(([^()]*)\)")
+_NUMPY_BOOL = re.compile(r"\bnp\.(True|False)_")
+_NUMBER = re.compile(r"-?\d{1,18}(?:\.\d{1,18})?")
+
+
+def _lists(value: Any) -> Any:
+    """Tuples (a log-likelihood's ``(logprob, is_greedy)``) as lists, as Arrow stores them."""
+    if isinstance(value, tuple | list):
+        return [_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    return value
+
+
+def _from_text(value: Any, column: str) -> Any:
+    """A ≤0.10 container field lighteval wrote as ``str(value)`` (a Python literal), as that
+    value; raises :class:`EntryError` (the doc's error) when the text is no such literal."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    if text[0] not in "[{(":
+        # Not the text of a list or dict: a number (``str`` of an int gold index), else the
+        # plain text it is.
+        return _lists(ast.literal_eval(text)) if _NUMBER.fullmatch(text) else value
+    for attempt in (text, _NUMPY_BOOL.sub(r"\1", _NUMPY_SCALAR.sub(r"\1", text))):
+        try:
+            return _lists(ast.literal_eval(attempt))
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            continue
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    raise EntryError(
+        f"{column}: {shown!r} is not a value lighteval wrote as text (str of a list or dict)"
+    )
 
 
 def _columns(path: Path) -> set[str]:
@@ -181,12 +224,15 @@ class LightevalReader(Reader):
         notes: list[str] = []
         doc_level: dict[str, int] = {}  # metric -> docs whose samples it scores as a whole
         new = set(table.columns) >= NEW
+        as_text = [c for c in CONTAINER_COLUMNS if table.schema.get(c) == pl.String]
         task = _task(path)
         for index in range(1, table.height + 1):
             with rows.entry(errors, source, index):
                 # Each row is taken out of the table inside its own guard: a value Python
                 # cannot hold costs that row, never the file.
                 row = table.row(index - 1, named=True)
+                if not new:
+                    row.update({c: _from_text(row[c], c) for c in as_text})
                 choice: int | None = None  # a multiple-choice doc's likeliest choice
                 if new:
                     doc = row.get("doc") or {}

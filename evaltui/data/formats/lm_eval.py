@@ -66,6 +66,13 @@ STANDARD_KEYS = REQUIRED | {
 }
 #: Metric names tried, in order, when a record does not list its metrics (before 0.4.7).
 PREFERRED_METRICS = ("exact_match", "acc", "em", "accuracy", "pass@1", "acc_norm", "f1", "score")
+#: The metric ``--predict_only`` puts in place of the task's: no score. Per sample lm-eval wrote
+#: null (ConfigurableTask, 0.4.x), then 0 (``override_metric``'s ``process_results = lambda *args:
+#: {"bypass": 0}`` of later versions); 999 is its aggregate, which converters write per sample.
+BYPASS = "bypass"
+#: What lm-eval's regex filters return when they find no answer (``RegexFilter(fallback=…)``'s
+#: default): no extracted answer, not an answer called "[invalid]".
+NO_MATCH = "[invalid]"
 #: Exceptions a malformed (but JSON-valid) record can raise while being taken apart.
 RECORD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
@@ -247,6 +254,8 @@ def _metric(record: dict[str, Any]) -> tuple[str | None, Any]:
     for name in known + others:
         if name not in record:
             continue
+        if name == BYPASS:
+            return name, None  # --predict_only: no metric was computed, whatever it holds
         value = record[name]
         if value is None or isinstance(value, bool | int | float):
             return name, value
@@ -414,6 +423,8 @@ class LmEvalReader(Reader):
         rows = Rows()
         doc_level: dict[str, str] = {}  # "filter: metric" -> how per-generation scores were found
         no_score: dict[str, int] = {}  # values that are no per-sample score -> records with them
+        predict_only = 0  # records of a --predict_only run (metric "bypass")
+        no_match = 0  # generations whose filter found no answer ("[invalid]")
         for line, offset, record in records:
             with rows.entry(errors, source, line):
                 filter_name = record.get("filter")
@@ -426,15 +437,30 @@ class LmEvalReader(Reader):
                     errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
                     continue
                 generated, how, metric = found
+                if metric == BYPASS:
+                    predict_only += 1
                 if metric is None:
                     for name in _unusable_metrics(record):
                         no_score[name] = no_score.get(name, 0) + 1
                 if how is not None and metric is not None:
                     doc_level.setdefault(f"{filter_name or 'none'}: {metric}", how)
                 for values in generated:
+                    if values["extracted"] == NO_MATCH:
+                        values["extracted"] = None
+                        no_match += 1
                     rows.add(run=run, source=source, line=line, offset=offset, **values)
         for item, how in sorted(doc_level.items()):
             notes.append(f"{source}: {task} / {item} scores the whole document: {how}")
+        if no_match:
+            notes.append(
+                f"{source}: {task}: {plural(no_match, 'generation')} without an extracted answer:"
+                f" the filter found none ({NO_MATCH!r}, its fallback)"
+            )
+        if predict_only:
+            notes.append(
+                f"{source}: {task}: a --predict_only run (metric 'bypass'): no metric was"
+                f" computed, {plural(predict_only, 'record')} unscored"
+            )
         if no_score:
             count = max(no_score.values())
             names = ", ".join(list(no_score)[:3]) + (", …" if len(no_score) > 3 else "")

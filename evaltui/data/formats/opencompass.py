@@ -48,6 +48,7 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
+from evaltui.data.wording import plural
 
 
 def results_candidate(path: Path, dataset: str | None = None) -> Path | None:
@@ -202,6 +203,20 @@ def _results(path: Path, dataset: str | None = None) -> dict[str, Any] | None:
     return data if error is None and isinstance(data, dict) else None
 
 
+def _body_text(body: Any) -> str:
+    """A message's body: a string, or multimodal parts (``[{"type": "text", "text": …},
+    {"type": "image_url", "image_url": {…}}]``, AISBench's LMM datasets) as their text, each
+    other part as ``[<type>]`` (its data, a base64 image cut to 256 characters, is no prompt)."""
+    if isinstance(body, list) and body and all(isinstance(p, dict) and "type" in p for p in body):
+        return "\n".join(
+            stringify(p.get("text")) or ""
+            if p.get("type") == "text"
+            else f"[{stringify(p.get('type')) or '?'}]"
+            for p in body
+        )
+    return stringify(body) or ""
+
+
 def prompt_text(origin: Any) -> str:
     """``origin_prompt``: a string, or chat messages ``[{role, prompt|content}]`` shown one per line."""
     if isinstance(origin, list):
@@ -209,7 +224,7 @@ def prompt_text(origin: Any) -> str:
         for message in origin:
             if isinstance(message, dict):
                 body = message.get("prompt", message.get("content"))
-                lines.append(f"{message.get('role', '?')}: {stringify(body) or ''}")
+                lines.append(f"{message.get('role', '?')}: {_body_text(body)}")
             else:
                 lines.append(stringify(message) or "")
         return "\n\n".join(lines)
@@ -224,8 +239,68 @@ def _prompt_of(entry: Any) -> str:
         return ""
 
 
+def _turns(entry: dict[str, Any]) -> list[tuple[str, str | None, str]] | None:
+    """(prompt, reference, generation) per turn of a multi-turn entry; None for any other entry.
+
+    OpenCompass' ChatInferencer with ``infer_mode='every'`` writes one entry per conversation:
+    ``save_multiround_results`` lists each turn's user message (``origin_prompt``), reference
+    (``gold``) and output (``prediction``) side by side (SciCode); for a ``dialogue`` dataset
+    (MT-Bench) ``prediction`` is the list of ``{round, user, assistant}`` and ``origin_prompt``
+    null. A list ``prediction`` beside a string or chat ``origin_prompt`` is something else: the
+    k samples of ``num_return_sequences``.
+    """
+    prediction = entry.get("prediction")
+    if not isinstance(prediction, list) or not prediction:
+        return None
+    if all(isinstance(p, dict) and "assistant" in p for p in prediction):
+        return [
+            (stringify(p.get("user")) or "", None, stringify(p["assistant"]) or "")
+            for p in prediction
+        ]
+    prompts = entry.get("origin_prompt")
+    golds = entry.get("gold", [None] * len(prediction))
+    if (
+        isinstance(prompts, list)
+        and isinstance(golds, list)
+        and len(prompts) == len(golds) == len(prediction)
+        and all(isinstance(p, str) or p is None for p in prompts)
+    ):
+        return [
+            (p or "", stringify(g), t if isinstance(t, str) else stringify(t) or "")
+            for p, g, t in zip(prompts, golds, prediction, strict=True)
+        ]
+    return None
+
+
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+#: Where a results ``details`` entry holds each sample's verdict, in the order OpenCompass' own
+#: ``BaseEvaluator.evaluate`` looks (``correct``, else ``is_correct``, else a CascadeEvaluator's
+#: ``cascade_correct``: rule-based or LLM-judged correct).
+VERDICT_KEYS = ("correct", "is_correct", "cascade_correct")
+
+
+def _verdicts(entry: dict[str, Any]) -> list[Any]:
+    """Each sample's verdict in a details entry (flattened: one list element per sample); a
+    sample's is the first of :data:`VERDICT_KEYS` that is not null. ``[None]`` without any."""
+    lists = [_as_list(entry[key]) for key in VERDICT_KEYS if key in entry]
+    if not lists:
+        return [None]
+    out: list[Any] = []
+    for j in range(max(len(values) for values in lists)):
+        found = [values[j] for values in lists if j < len(values) and values[j] is not None]
+        out.append(found[0] if found else None)
+    return out
+
+
+def _rule_detail(entry: dict[str, Any], sample: int, key: str) -> Any:
+    """A CascadeEvaluator entry's rule-based ``pred``/``answer`` for ``sample`` (its
+    ``rule_evaluation``, one dict per sample once flattened); None when there is none."""
+    rules = _as_list(entry.get("rule_evaluation"))
+    rule = rules[sample] if sample < len(rules) else None
+    return rule.get(key) if isinstance(rule, dict) else None
 
 
 def _score(value: Any, where: str) -> float | None:
@@ -258,6 +333,23 @@ class _Detail:
         return _score(self.correct, self.where), stringify(self.pred), stringify(self.ref)
 
 
+def _tmp_copy(path: Path) -> bool:
+    """``predictions/<model>/tmp/tmp_<time>_<id>.jsonl``: AISBench's working copy of a run's
+    records (every dataset's, failed requests included), which it deletes when every request
+    succeeded and keeps, beside the finished files, when one failed."""
+    return path.parent.name == "tmp" and path.name.startswith("tmp_")
+
+
+def _finished_beside(path: Path, head: bytes) -> bool:
+    """True when the finished predictions of a working copy's dataset are in the model folder."""
+    first = first_record(head)
+    abbr = first.get("data_abbr") if first is not None else None
+    if not isinstance(abbr, str) or not abbr or "/" in abbr:
+        return False
+    folder = path.parent.parent
+    return (folder / f"{abbr}.jsonl").is_file() or (folder / f"{abbr}_failed.jsonl").is_file()
+
+
 class AISBenchReader(Reader):
     name = "aisbench"
     description = (
@@ -267,7 +359,7 @@ class AISBenchReader(Reader):
 
     def sniff(self, path: Path, head: bytes) -> int:
         first = first_record(head)
-        if first is None:
+        if first is None or (_tmp_copy(path) and _finished_beside(path, head)):
             return 0
         keys = set(first)
         if {"data_abbr", "id", "prediction"} <= keys and (
@@ -278,24 +370,32 @@ class AISBenchReader(Reader):
             return 90
         return 0
 
+    def companion(self, path: Path, head: bytes) -> bool:
+        # A working copy kept after a failed request: its records are the finished files'.
+        return _tmp_copy(path) and _finished_beside(path, head)
+
     def companions(self, path: Path) -> tuple[Path, ...]:
+        if _tmp_copy(path):  # the finished files written later make it a companion
+            return (path.parent.parent,)
         found = results_candidate(path)
         return (found,) if found is not None else ()
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        if _tmp_copy(path):  # one run's records, the model folder's
+            return work_dir_run(path.parent.parent / path.name, options, path.stem)
         return work_dir_run(path, options, path.stem.removesuffix("_failed"))
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source)
-        run = options.label or path.parent.name
+        run = options.label or (path.parent.parent if _tmp_copy(path) else path.parent).name
         rows = Rows()
-        samples: dict[Any, list[tuple[int, int, dict[str, Any]]]] = {}
+        # By (dataset, id): a working copy holds the records of every dataset of the run.
+        samples: dict[tuple[str, Any], list[tuple[int, int, dict[str, Any]]]] = {}
         for line, offset, record in parsed:
             with entry_guard(errors, source, line):
-                if (
-                    isinstance(record, dict)
-                    and "error_info" in record
-                    and "prediction" not in record
+                if isinstance(record, dict) and (
+                    record.get("success") is False
+                    or ("error_info" in record and "prediction" not in record)
                 ):
                     errors.append(
                         LoadError(
@@ -311,9 +411,16 @@ class AISBenchReader(Reader):
                         LoadError(source, line, "not an AISBench prediction (needs id, prediction)")
                     )
                     continue
-                samples.setdefault(record["id"], []).append((line, offset, record))
+                abbr = record.get("data_abbr")
+                key = (abbr if isinstance(abbr, str) and abbr else path.stem, record["id"])
+                samples.setdefault(key, []).append((line, offset, record))
         items = sorted(
-            samples, key=lambda i: (not isinstance(i, int), i if isinstance(i, int) else str(i))
+            samples,
+            key=lambda k: (
+                k[0],
+                not isinstance(k[1], int),
+                k[1] if isinstance(k[1], int) else str(k[1]),
+            ),
         )
         position = {item: index for index, item in enumerate(items)}
         replicas = max((len(v) for v in samples.values()), default=0)
@@ -343,7 +450,7 @@ class AISBenchReader(Reader):
                         source=source,
                         line=line,
                         offset=offset,
-                        prompt_id=f"{record.get('data_abbr') or path.stem}:{item}",
+                        prompt_id=f"{item[0]}:{item[1]}",
                         prompt=prompt_text(record.get("origin_prompt")),
                         answer=answer if answer is not None else stringify(record.get("gold")),
                         gen=prediction
@@ -397,7 +504,7 @@ class AISBenchReader(Reader):
                     why = entry.reason if isinstance(entry, Unreadable) else "not an object"
                     flat += [_Detail(at, problem=why)] * n_replicas
                     continue
-                correct = _as_list(entry.get("correct"))
+                correct = _verdicts(entry)
                 preds = _as_list(entry.get("pred"))
                 refs = _as_list(entry.get("answer"))
                 flat += [
@@ -507,6 +614,7 @@ class OpenCompassReader(ContainerReader):
         detail_name = _shown(found) if found is not None else ""
         rows = Rows()
         scored = False
+        conversations = turn_rows = 0
         seen: dict[int, int] = {}
         for earlier_index in range(offset):  # replicas of an item in the shards before
             seen[earlier_index % n_items] = seen.get(earlier_index % n_items, 0) + 1
@@ -518,6 +626,24 @@ class OpenCompassReader(ContainerReader):
                     errors.append(LoadError(source, index, f"entry {key!r} has no prediction"))
                     continue
                 item = (offset + int(key)) % n_items
+                turns = _turns(entry)
+                if turns is not None:
+                    # A conversation: each turn is a prompt of its own (not k samples of one),
+                    # and the results details, one per conversation, score no turn.
+                    conversations += 1
+                    turn_rows += len(turns)
+                    for turn, (prompt, gold, text) in enumerate(turns, start=1):
+                        rows.add(
+                            run=run,
+                            source=source,
+                            line=index,
+                            prompt_id=f"{dataset}:{item}" + (f":t{turn}" if len(turns) > 1 else ""),
+                            prompt=prompt,
+                            answer=gold,
+                            gen=text,
+                            sample=0,
+                        )
+                    continue
                 answer = stringify(entry.get("gold"))
                 predictions = _as_list(entry.get("prediction"))
                 ppl = any(k.startswith("label: ") for k in entry)
@@ -541,7 +667,7 @@ class OpenCompassReader(ContainerReader):
                     )
                     scored = scored or correct is not None
         notes: list[str] = []
-        if rows.height and not scored:
+        if rows.height > turn_rows and not scored:
             if found is None:
                 why = f"no results/{path.parent.name}/{dataset}.json beside it"
             elif details is None:
@@ -549,6 +675,14 @@ class OpenCompassReader(ContainerReader):
             else:
                 why = f"{detail_name} details have no per-sample 'correct'"
             notes.append(f"{source}: {why}: generations unscored")
+        if conversations:
+            notes.append(
+                f"{source}: {plural(conversations, 'entry', 'entries')}"
+                f" {'holds' if conversations == 1 else 'hold'} a multi-turn conversation"
+                " (ChatInferencer infer_mode 'every'): each turn is read as its own"
+                f" prompt ({dataset}:<item>:t<turn>), unscored (results details are per"
+                " conversation, not per turn)"
+            )
         return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
@@ -580,7 +714,13 @@ class OpenCompassReader(ContainerReader):
         pred_key = "pred" if "pred" in entry else "predictions"
         ref_key = "answer" if "answer" in entry else "references"
         at = f"{where} details[{item}]"
-        return _score(pick("correct"), at), stringify(pick(pred_key)), stringify(pick(ref_key))
+        verdicts = _verdicts(entry)
+        verdict = verdicts[sample] if sample < len(verdicts) else None
+        pred, ref = pick(pred_key), pick(ref_key)
+        if pred is None and ref is None and "rule_evaluation" in entry:
+            pred = _rule_detail(entry, sample, "pred")
+            ref = _rule_detail(entry, sample, "answer")
+        return _score(verdict, at), stringify(pred), stringify(ref)
 
     def _legacy_results(
         self, data: dict[str, Any], path: Path, source: str, options: ReadOptions
