@@ -226,6 +226,40 @@ class TableLayout:
         theirs = other.rows.slice(start, length).select(shown)
         return mine.height == theirs.height and mine.equals(theirs)
 
+    def unchanged_cells(self, other: TableLayout, start: int, length: int) -> list[set[int]]:
+        """For each of ``length`` rows from row ``start`` that both layouts have, the columns
+        (by index) whose cell is the very same in ``other``; ``other`` has the same columns
+        (labels), maybe other widths. A cell is made from its value and its column's width and
+        cut (the run column's labels, the prompt column's padding): a column whose width or cut
+        changed has no cell the same. No cell is made for it."""
+        if [c for c, _l, _k in self.columns] != [c for c, _l, _k in other.columns]:
+            return []
+        same_columns = [
+            index
+            for index, ((column, _l, _k), mine, theirs) in enumerate(
+                zip(self.columns, self.widths, other.widths, strict=True)
+            )
+            if mine == theirs
+            and self.rows.schema[column] == other.rows.schema[column]
+            and self.limits.get(column) == other.limits.get(column)
+            and (column != "run" or self.runs == other.runs)
+            and (column != "prompt" or self.pad_prompt == other.pad_prompt)
+        ]
+        shown = [self.columns[index][0] for index in same_columns]
+        mine_rows = self.rows.slice(start, length).select(shown)
+        theirs_rows = other.rows.slice(start, length).select(shown)
+        height = min(mine_rows.height, theirs_rows.height)
+        if not shown:
+            return [set() for _ in range(height)]
+        equal = mine_rows.head(height).select(
+            pl.col(name).eq_missing(theirs_rows.get_column(name).head(height)).alias(name)
+            for name in shown
+        )
+        return [
+            {index for index, same in zip(same_columns, row, strict=True) if same}
+            for row in equal.iter_rows()
+        ]
+
     def frame(
         self, start: int = 0, length: int | None = None, cells: TextCells | None = None
     ) -> pl.DataFrame:

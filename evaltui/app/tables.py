@@ -79,6 +79,7 @@ class DataTable(_LibraryTable):
             and list(old.column_content_widths) == list(backend.column_content_widths)
         )
         kept = self._rows_unchanged_on_screen(backend) if same_columns else None
+        cells = self._cells_unchanged_on_screen(backend) if same_labels and kept is None else None
         self.backend = backend
         if not same_columns:
             # Rebuilt from the backend's labels and widths (each label parsed and measured:
@@ -91,9 +92,15 @@ class DataTable(_LibraryTable):
         elif same_labels:
             # The same columns, a cell on screen or a width changed: the table is drawn again,
             # without laying the screen out (the table's box keeps its size; a wider column
-            # changed the virtual size, which laid out and drew every widget again).
-            self._clear_caches()
-            self._update_count += 1
+            # changed the virtual size, which laid out and drew every widget again). Only the
+            # cells that changed are made again (each cell made costs ~0.1 ms of the UI thread:
+            # a length column a digit wider, or a prompt on screen gaining a generation, made
+            # every cell on screen anew, ~40-60 ms at 120x35).
+            if cells is not None:
+                self._forget_cells_except(cells, keep_lines=same_columns)
+            else:
+                self._clear_caches()
+                self._update_count += 1
             self._content_resized(redraw=True)
         else:
             self._clear_caches()
@@ -150,6 +157,42 @@ class DataTable(_LibraryTable):
         start = max(0, int(self.scroll_y))
         shown = range(start, start + self.size.height)  # the header's line makes it one more
         return shown if old.layout.same_cells(backend.layout, start, len(shown)) else None
+
+    def _cells_unchanged_on_screen(self, backend: LayoutBackend) -> dict[int, set[int]] | None:
+        """For the rows on screen (by index), the columns whose cells ``backend``, whose column
+        labels are those shown, has the same (:meth:`TableLayout.unchanged_cells`), and for the
+        header's row (-1) the columns whose width stayed; None when the table is not drawn yet."""
+        old = self.backend
+        if not isinstance(old, LayoutBackend) or not self.size.height:
+            return None
+        start = max(0, int(self.scroll_y))
+        same = old.layout.unchanged_cells(backend.layout, start, self.size.height)
+        cells = {start + offset: columns for offset, columns in enumerate(same)}
+        widths = zip(old.layout.widths, backend.layout.widths, strict=True)
+        cells[-1] = {index for index, (mine, theirs) in enumerate(widths) if mine == theirs}
+        return cells
+
+    def _forget_cells_except(self, cells: dict[int, set[int]], *, keep_lines: bool) -> None:
+        """Drop what the render caches hold but the cells in ``cells`` (row: columns). With
+        ``keep_lines`` (no width changed), the rows whose every cell stayed keep their drawn
+        lines; else every line is drawn again (from the cells kept)."""
+        for key in list(self._cell_render_cache.keys()):
+            if key[1] not in cells.get(key[0], ()):
+                self._cell_render_cache.discard(key)
+        columns = len(self.ordered_columns)
+        whole = {row for row, kept in cells.items() if len(kept) == columns}
+        caches: list[tuple[LRUCache[Any, Any], int]] = [
+            (self._row_render_cache, 0),  # keys start with the row index
+            (self._line_cache, 1),  # keys start with the line: the row index + 1 (the header)
+        ]
+        for cache, offset in caches:
+            if not keep_lines:
+                cache.clear()
+                continue
+            for key in list(cache.keys()):
+                if key[0] - offset not in whole:
+                    cache.discard(key)
+        self._tooltip_cache.clear()
 
     def _forget_rows_outside(self, rows: range) -> None:
         """Drop what the render caches hold for rows outside ``rows`` (the header's row, -1,

@@ -865,3 +865,99 @@ async def test_a_wider_column_draws_the_table_again_without_a_layout(
         assert table.virtual_size.width == sum(c.render_width for c in table.ordered_columns)
         assert screen(fresh=False) == screen(fresh=True)
         await pilot.press("ctrl+q")
+
+
+async def test_an_update_makes_again_only_the_cells_on_screen_that_changed(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A followed update that widens the length columns (a new prompt off screen, of ten
+    tokens), then one that changes a prompt on screen (Problem 2 gains a generation), draws the
+    table again making only the cells that changed: the widened columns' cells (their header's
+    too), then Problem 2's changed cells (each update made every cell on screen anew, ~0.1 ms
+    each). The screen is what drawing it from scratch shows, every time."""
+    from evaltui.app.tables import DataTable
+
+    def long_line(prompt: int) -> str:
+        gen = "so " * 12 + f"the answer is {prompt}"
+        return json.dumps({"prompt": f"Problem {prompt}", "gen": gen, "answer": str(prompt)}) + "\n"
+
+    first = "".join(line(p, p % 2 == 0) for p in range(1, 61))
+    data, out = one_run(tmp_path, line(1, False) + first + first)
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    made: list[tuple[int, int]] = []
+    make = DataTable._get_cell_renderable
+
+    def counted(
+        table: DataTable, row_index: int, column_index: int, *args: object, **kwargs: object
+    ) -> object:
+        made.append((row_index, column_index))
+        return make(table, row_index, column_index, *args, **kwargs)  # type: ignore[arg-type]
+
+    def screen(fresh: bool) -> list[list[object]]:
+        table = app.main.current_table()
+        assert table is not None
+        if fresh:
+            table._clear_caches()
+            table._update_count += 1
+            table.refresh()
+            table.vertical_scrollbar.refresh()
+            table.horizontal_scrollbar.refresh()
+            app.screen._compositor.update_widgets({table})
+        return [list(strip) for strip in app.screen._compositor.render_strips()]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 60)
+        await until_following(pilot, app)
+        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        await pilot.pause(1.0)
+        with out.open("a", encoding="utf-8") as handle:  # a first update (the lengths counted)
+            handle.write(line(60, False))
+        await wait_until(pilot, lambda: counts(app).get("Problem 60") == 3)
+        # The follow line tells of the last write (the table's box has its size then), and the
+        # table is drawn: its cells are made.
+        progress = app.main.query_one("#progress", Static)
+        await wait_until(pilot, lambda: "last write" in str(progress.render()))
+        await pilot.pause(0.3)
+        table = app.main.current_table()
+        assert table is not None and app.shown_layout is not None
+        before, size = app.shown_layout, table.size
+        # Drawn once more: the table's resize (the follow line took a line) made every cell
+        # stale after it was drawn (the library counts a resize as a change of every cell).
+        table.refresh()
+        await pilot.pause(0.3)
+        monkeypatch.setattr(DataTable, "_get_cell_renderable", counted)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(long_line(61))
+        await wait_until(pilot, lambda: "Problem 61" in counts(app))
+        await pilot.pause(0.5)
+        after = app.shown_layout
+        assert after is not None and after.columns == before.columns
+        changed = {
+            i for i, (a, b) in enumerate(zip(before.widths, after.widths, strict=True)) if a != b
+        }
+        names = [column for column, _l, _k in after.columns]
+        assert {"max_gen_length", "avg_gen_length"} <= {names[i] for i in changed}
+        assert table.size == size  # (a new size draws every cell again)
+        assert made and {column for _row, column in made} <= changed
+        assert {row for row, _column in made} >= {-1, 0, 1}  # the header and the rows on screen
+        monkeypatch.undo()
+        assert screen(fresh=False) == screen(fresh=True)
+        made.clear()
+
+        # A prompt on screen gains a generation: its changed cells only (count, accuracy, …).
+        monkeypatch.setattr(DataTable, "_get_cell_renderable", counted)
+        shown = app.shown_layout
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(2, True))
+        await wait_until(pilot, lambda: counts(app).get("Problem 2") == 3)
+        await pilot.pause(0.5)
+        assert app.shown_layout is not None and app.shown_layout.widths == shown.widths
+        assert made and {row for row, _column in made} == {1}  # Problem 2's row
+        assert len(made) < len(names)  # not its prompt, its run, …
+        assert names.index("prompt") not in {column for _row, column in made}
+        monkeypatch.undo()
+        assert screen(fresh=False) == screen(fresh=True)
+        fresh = load([data], options)
+        assert app.result is not None and app.result.stats.equals(fresh.stats)
+        await pilot.press("ctrl+q")

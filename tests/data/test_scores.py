@@ -587,3 +587,41 @@ def test_a_metric_over_part_of_a_runs_prompts_is_marked_and_said(tmp_path: Path)
     assert "62.5 [50.0, 87.5]" in lines["pass@1"] and "100.0*[100.0, 100.0]" in lines["pass@2"]
     assert "run: pass@2, G-Pass@2_0.5, G-Pass@2_0.75, G-Pass@2_1.0, mG-Pass@2 over 3 of 4" in text
     assert text.count("*") == 6  # five marks and the line that says what they mean
+
+
+def test_the_stats_expressions_are_made_once_per_threshold_and_direction() -> None:
+    """The per-prompt stats' expressions are made once per set of run kinds (each followed
+    update used to make them again, ~1 ms of its stats query) -- keyed by what they read: a
+    kind whose score range moved (a followed update's new scores) takes the ones made, one
+    with another threshold or direction gets its own, and each gives the stats of its kinds."""
+    from evaltui.data import metrics
+
+    frame = conform(
+        pl.DataFrame(
+            {
+                "run": ["m", "m", "m"],
+                "prompt_id": ["a", "a", "b"],
+                "prompt": ["a", "a", "b"],
+                "gen": ["x", "y", "z"],
+                "accuracy": [0.2, 0.7, 0.5],
+            }
+        )
+    ).with_columns(pl.Series("gen_length", [3, 4, 5], dtype=pl.UInt32))
+
+    def kind(threshold: float, higher: bool, low: float) -> dict[str, ScoreKind]:
+        return {"m": ScoreKind("m", "continuous", "f1", higher, threshold, low, 0.9)}
+
+    def n_correct(kinds: dict[str, ScoreKind]) -> list[int | None]:
+        return prompt_stats(frame, kinds=kinds)["n_correct"].to_list()
+
+    metrics._fixed_exprs.cache_clear()
+    assert n_correct(kind(0.5, True, 0.1)) == [1, 1]
+    made = metrics._fixed_exprs.cache_info().misses
+    assert n_correct(kind(0.5, True, 0.0)) == [1, 1]  # another range: the same expressions
+    assert metrics._fixed_exprs.cache_info().misses == made
+    assert n_correct(kind(0.6, True, 0.1)) == [1, 0]
+    assert n_correct(kind(0.5, False, 0.1)) == [1, 1]  # 0.2 and 0.5 at most 0.5
+    assert n_correct(kind(0.3, False, 0.1)) == [1, 0]
+    assert metrics._fixed_exprs.cache_info().misses == made + 3
+    assert n_correct(kind(0.6, True, 0.1)) == [1, 0]
+    assert metrics._fixed_exprs.cache_info().misses == made + 3

@@ -430,3 +430,29 @@ def test_measures_and_answers_in_one_search_equal_the_two_steps() -> None:
         got = with_measures_and_answers(frame)
         assert got.columns == want.columns
         assert got.equals(want), rows
+
+
+def test_the_flag_expressions_are_made_once_per_thresholds_and_longest_generations() -> None:
+    """A followed update's flags take the expressions made for the same thresholds and the same
+    longest generation per run (made anew on every update before); another longest generation
+    or threshold gets its own, and each flags as it says."""
+    from evaltui.data import triage
+
+    rows = frame([{"gen": prose(1, 40), "gen_length": 99}, {"gen": prose(2, 40), "gen_length": 50}])
+
+    def cut(run_max: dict[str, int | None] | None, margin: float = 0.01) -> list[bool | None]:
+        flagged = generation_flags(rows, Thresholds(cap_margin=margin), run_max)
+        return flagged["length_cap"].to_list()
+
+    triage._generation_flags_exprs.cache_clear()
+    assert cut({"r": 120}) == [False, False]
+    made = triage._generation_flags_exprs.cache_info().misses
+    assert cut({"r": 120}) == [False, False]
+    assert triage._generation_flags_exprs.cache_info().misses == made
+    assert cut({"r": 100}) == [True, False]  # 99 is within 1 % of 100
+    assert cut({"r": 120}, margin=0.2) == [True, False]
+    assert cut(None) == [True, False]  # the frame's own longest: 99
+    assert cut({}) == [None, None]  # no longest known: not told yet
+    assert triage._generation_flags_exprs.cache_info().misses == made + 4
+    assert cut({"r": 100}) == [True, False]
+    assert triage._generation_flags_exprs.cache_info().misses == made + 4
