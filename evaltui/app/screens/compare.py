@@ -70,6 +70,10 @@ def header_of(column: Column, accuracy: bool) -> str:
 
 
 LABEL_WIDTH = 40
+MIN_TABLE_ROWS = 5
+"""Rows of the table kept in sight: the counts and the matrix above give way first."""
+COUNTS_WIDTH = 24
+"""Cells the counts need beside the matrix; narrower, the matrix goes under them."""
 """Cells a run label gets in the headline and the pair picker (cut in the middle)."""
 ONLY = {
     None: "all prompts in both runs",
@@ -251,6 +255,30 @@ class CompareScreen(Screen[None]):
             Text(transitions_text(message.comparison))
         )
         self.show()
+        self.call_after_refresh(self.fit_top)
+
+    def fit_top(self) -> None:
+        """Give the counts and the matrix only the lines the table can spare.
+
+        At 40×15 they took the screen, which scrolled: the headline went off the top, the
+        counts stood two letters wide beside the matrix and three rows were left.
+        """
+        width, height = self.size
+        if not width or not height:
+            return
+        top = self.query_one("#compare-top", Horizontal)
+        transitions = self.query_one("#compare-transitions", Static)
+        matrix = transitions.get_content_width(self.size, self.size) + 2
+        top.styles.layout = "horizontal" if width - matrix >= COUNTS_WIDTH else "vertical"
+        # Above the table: the headline and labels (wrapped), the status line; below: the footer.
+        chrome = sum(
+            self.query_one(selector, Static).outer_size.height
+            for selector in ("#compare-headline", "#compare-labels", "#compare-status")
+        )
+        # The footer, the table's header and its horizontal scroll bar.
+        room = height - chrome - 3 - MIN_TABLE_ROWS
+        top.display = room > 0
+        top.styles.max_height = max(1, min(8, room))
 
     def status_text(self) -> str:
         column, descending = self.sort
@@ -302,6 +330,7 @@ class CompareScreen(Screen[None]):
         # The labels and the prompt column follow the terminal's width.
         self.query_one("#compare-labels", Static).update(self.labels_text(event.size.width))
         self.show()
+        self.call_after_refresh(self.fit_top)
 
     def current_table(self) -> DataTable | None:
         tables = self.query(".compare-table")
