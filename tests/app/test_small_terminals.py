@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import OptionList
 
 from tests.app.conftest import settle
 from tests.app.test_screens import LONG_A, LONG_B, open_compare, screen_text, write_runs
@@ -39,3 +40,66 @@ async def test_compare_shows_its_headline_and_rows_in_a_small_terminal(
         await pilot.press("i")
         await settle(pilot)
         assert screen.max_scroll_y == 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), *SMALL])
+async def test_compare_labels_are_told_apart_when_cut(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """Cut in the middle to fit, both labels read 'meta-l…struct' at 40 columns."""
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        await open_compare(pilot)
+        labels = next(line for line in screen_text(app).splitlines() if " A = " in line)
+        found = re.match(r"^ A = (.+?)\s{3}B = (.+?)\s*$", labels)
+        assert found is not None, labels
+        a, b = found.groups()
+        assert a != b and is_cut_from(a, LONG_A) and is_cut_from(b, LONG_B)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_a_prompt_opened_from_compare_tells_the_runs_apart(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """From compare, the title was cut after 'id' at 80 columns, both runs read
+    'meta-l…truct' in it and on the vote lines, and every generation in the list began
+    'meta-llama/Meta-Llama-3…', A's and B's alike."""
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        await open_compare(pilot)
+        await pilot.press("i", "down", "enter")  # q9: A 0 of 8 correct, B 4 of 8
+        await settle(pilot)
+        await pilot.pause(0.2)
+        lines = screen_text(app).splitlines()
+        title = " ".join(lines[:2])
+        assert "id toy_math_inspect:q9" in title, lines[:2]
+        counts = re.findall(r"(\S+) (\d/8) correct", title)
+        assert [count for _, count in counts] == ["0/8", "4/8"], title
+        a, b = (label for label, _ in counts)
+        assert a != b and is_cut_from(a, LONG_A) and is_cut_from(b, LONG_B)
+        votes = [line for line in lines if "votes:" in line]
+        assert len(votes) == 2, votes
+        voters = [re.findall(r"(\S+) votes: ", line)[0] for line in votes]
+        assert is_cut_from(voters[0], LONG_A) and is_cut_from(voters[1], LONG_B), votes
+        assert voters[0] != voters[1] and "votes: -1 ×8 ✗ (agreement" in votes[0]
+        assert "votes: 9 ×4 ✓ · -1 ×4 ✗" in votes[1], votes
+        if size[0] >= 80:  # whole, the labels giving way
+            assert votes[1].rstrip().endswith("(agreement 50%)"), votes
+        # The list: A's 8 generations, then B's 8, each labelled as its own run.
+        options = app.screen.query_one("#generations", OptionList)
+        listed = [str(options.get_option_at_index(i).prompt) for i in range(16)]
+        firsts = [text.split(" #")[0].strip() for text in listed]
+        assert len(set(firsts[:8])) == 1 and len(set(firsts[8:])) == 1, firsts
+        assert is_cut_from(firsts[0], LONG_A) and is_cut_from(firsts[8], LONG_B), firsts
+
+
+def is_cut_from(shown: str, label: str) -> bool:
+    """``shown`` is ``label`` cut to fit: its pieces around '…' are the label's, in order."""
+    pieces = [piece for piece in shown.split("…") if piece]
+    at = 0
+    for piece in pieces:
+        at = label.find(piece, at)
+        if at < 0:
+            return False
+        at += len(piece)
+    return bool(pieces)

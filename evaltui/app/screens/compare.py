@@ -207,11 +207,11 @@ class CompareScreen(Screen[None]):
         """The compared prompts the table shows, in its order (the keys behind its rows)."""
 
     def labels_text(self, width: int = 200) -> Text:
-        """Both labels on one line, each cut in the middle to half the width if need be."""
+        """Both labels on one line, each cut to half the width if need be."""
         room = max(8, (width - 14) // 2)
-        return Text(
-            f"A = {one_line_middle(self.run_a, room)}   B = {one_line_middle(self.run_b, room)}"
-        )
+        # Told apart where they differ: cut in the middle, two long names read the same.
+        names = distinct_middle([self.run_a, self.run_b], room)
+        return Text(f"A = {names[self.run_a]}   B = {names[self.run_b]}")
 
     def compose(self) -> ComposeResult:
         yield Static(Text("comparing…"), id="compare-headline")
