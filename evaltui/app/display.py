@@ -15,6 +15,7 @@ from evaltui.data.columns import MEAN_SCORE, display_name
 from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
 from evaltui.data.metrics import ACCURACY_KINDS, format_score
+from evaltui.data.query import View
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
@@ -86,6 +87,13 @@ def table_columns(stats: pl.DataFrame) -> list[tuple[str, str, str]]:
     head = [c for c in fixed if c[0] not in last]
     tail = [c for c in fixed if c[0] in last]
     return head + extra + tail + [("prompt_id", display_name("prompt_id"), "text")]
+
+
+def view_words(view: View, stats: pl.DataFrame | None) -> str:
+    """``view`` described with the table's headers for its columns (``sort accuracy ↓``, or
+    ``sort mean score ↓`` for a continuous score, as the column is headed)."""
+    names = None if stats is None else {c: header for c, header, _k in table_columns(stats)}
+    return view.describe(names)
 
 
 def column_widths(terminal_width: int) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 import pytest
 from rich.text import Text
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 
 from evaltui.app.app import EvalApp
 from evaltui.app.screens.export import ExportScreen
@@ -92,7 +92,9 @@ async def test_sort_by_keys_and_menu(evals: Path, make_app: Any) -> None:
         await settle(pilot)
         accuracy = app.rows["average_accuracy"].to_list()  # type: ignore[index]
         assert accuracy == sorted(accuracy, reverse=True)
-        assert "sort average_accuracy ↓" in static_text(app, "#status")
+        # The column as its header reads (it said 'sort average_accuracy ↓' under 'accuracy').
+        assert "sort accuracy ↓" in static_text(app, "#status")
+        assert "average_accuracy" not in static_text(app, "#status")
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert app.rows["average_accuracy"].to_list() == sorted(accuracy)  # type: ignore[index]
@@ -105,9 +107,15 @@ async def test_sort_by_keys_and_menu(evals: Path, make_app: Any) -> None:
         await settle(pilot)
         lengths = app.rows["max_gen_length"].to_list()  # type: ignore[index]
         assert lengths == sorted(lengths)
+        assert "sort max len ↑" in static_text(app, "#status")
         app.screen.sort_by("max_gen_length")  # type: ignore[attr-defined]
         await settle(pilot)
         assert app.rows["max_gen_length"].to_list() == sorted(lengths, reverse=True)  # type: ignore[index]
+        # The export dialog tells the view in the same words.
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = " ".join(str(label.render()) for label in app.screen.query(Label))
+        assert "sort max len ↓" in dialog and "max_gen_length" not in dialog
 
 
 async def test_quick_filters_and_runs(evals: Path, make_app: Any) -> None:

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
+from evaltui.app.display import view_words
 from evaltui.data.export import (
     EXPORT_KINDS,
     ExportKind,
@@ -88,7 +89,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
     def compose(self) -> ComposeResult:
         rows = self.export_rows()
         count = 0 if rows is None else rows.height
-        what = self.what or self.evalapp.view.describe()
+        what = self.what or view_words(self.evalapp.view, rows)
         amount = self.amount or plural(count, "prompt")
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label(

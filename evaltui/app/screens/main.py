@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from evaltui.app.display import TableLayout, fraction, table_columns
+from evaltui.app.display import TableLayout, fraction, table_columns, view_words
 from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
@@ -438,7 +438,7 @@ class MainScreen(Screen[None]):
                 error.update("")
                 error.display = False
         total = self.evalapp.result.stats.height if self.evalapp.result else 0
-        self._status = f"Showing {rows.height:,} of {total:,} prompts · {view.describe()}"
+        self._status = f"Showing {rows.height:,} of {total:,} prompts · {view_words(view, self.evalapp.result.stats if self.evalapp.result else None)}"
         if not rows.height and total:
             self._status += " — no prompt matches (c clears the filters)"
         self._show_status()

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
+from evaltui.app.display import view_words
 from evaltui.data.sanitize import one_line
 from evaltui.data.wording import plural
 
@@ -113,7 +114,7 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
                 yield RadioButton(
                     Content(
                         f"the current view's {plural(shown, 'prompt')} "
-                        f"({one_line(app.view.describe(), 40)})"
+                        f"({one_line(view_words(app.view, app.result.stats if app.result else None), 40)})"
                     ),
                     value=shown < total,
                     id="scope-view",

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from evaltui.app.display import view_words
 from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
 from evaltui.data.metrics import format_score
@@ -221,7 +222,7 @@ class SummaryScreen(Screen[None]):
         raw = any(not m.percent for s in summaries for m in s.metrics)
         units = value_units(summaries, "as fractions") if raw else "fractions"
         heading = (
-            f"{one_line(app.view.describe(), 200)} · {plural(len(summaries), 'run')} · "
+            f"{one_line(view_words(app.view, rows), 200)} · {plural(len(summaries), 'run')} · "
             f"{plural(rows.height, 'prompt')} · {units} [95% bootstrap CI]"
         )
         triage: list[str] = []
