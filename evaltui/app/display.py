@@ -89,6 +89,21 @@ def table_columns(stats: pl.DataFrame) -> list[tuple[str, str, str]]:
     return head + extra + tail + [("prompt_id", display_name("prompt_id"), "text")]
 
 
+def of_several_runs(rows: pl.DataFrame) -> bool:
+    """Whether ``rows`` (Stats rows) hold more than one run's prompts."""
+    return rows.height > 1 and bool(rows["run"].ne_missing(rows["run"][0]).any())
+
+
+def rows_words(count: int, several_runs: bool, shown: int | None = None) -> str:
+    """``count`` Stats rows as people count them (``shown`` of them, if given): prompts of one
+    run; of several, a row is one run's prompt (120 rows of 60 prompts × 2 runs are not '120
+    prompts')."""
+    number = f"{count:,}" if shown is None else f"{shown:,} of {count:,}"
+    if several_runs:
+        return f"{number} {'row' if count == 1 else 'rows'} (run × prompt)"
+    return f"{number} {'prompt' if count == 1 else 'prompts'}"
+
+
 def view_words(view: View, stats: pl.DataFrame | None) -> str:
     """``view`` described with the table's headers for its columns (``sort accuracy ↓``, or
     ``sort mean score ↓`` for a continuous score, as the column is headed)."""

@@ -46,7 +46,7 @@ async def test_loads_and_shows_every_prompt(evals: Path, make_app: Any) -> None:
         assert "files 3" in summary and "runs 2" in summary and "prompts 7/6 per run" in summary
         assert "accuracy model_a 0.440 / model_b 0.625" in summary
         assert "generations 49" in summary and "bad lines 2" in summary
-        assert "Showing 13 of 13 prompts" in static_text(app, "#status")
+        assert "Showing 13 of 13 rows (run × prompt)" in static_text(app, "#status")
         table = app.screen.current_table()  # type: ignore[attr-defined]
         assert table is not None and table.row_count == 13
         # Cells hold sanitized one-line text, never raw control characters.
@@ -66,7 +66,9 @@ async def test_filter_valid_invalid_and_clear(evals: Path, make_app: Any) -> Non
         assert app.rows is not None
         # By hand: run a solves p % 5 of 4 (prompts 0, 1, 5 < 0.5), run b one more (prompts 0, 5).
         assert app.rows["average_accuracy"].to_list() == [0.0, 0.25, 0.0, 0.25, 0.25]
-        assert "Showing 5 of 13 prompts · average_accuracy < 0.5" in static_text(app, "#status")
+        assert "Showing 5 of 13 rows (run × prompt) · average_accuracy < 0.5" in static_text(
+            app, "#status"
+        )
         # An invalid expression says why and keeps the last good view.
         await pilot.press("slash", *" and bogus > 1", "enter")
         await settle(pilot)

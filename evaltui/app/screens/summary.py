@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from evaltui.app.display import view_words
+from evaltui.app.display import rows_words, view_words
 from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
 from evaltui.data.metrics import format_score
@@ -223,7 +223,7 @@ class SummaryScreen(Screen[None]):
         units = value_units(summaries, "as fractions") if raw else "fractions"
         heading = (
             f"{one_line(view_words(app.view, rows), 200)} · {plural(len(summaries), 'run')} · "
-            f"{plural(rows.height, 'prompt')} · {units} [95% bootstrap CI]"
+            f"{rows_words(rows.height, len(summaries) > 1)} · {units} [95% bootstrap CI]"
         )
         triage: list[str] = []
         result = app.result
