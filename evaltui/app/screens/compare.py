@@ -205,6 +205,8 @@ class CompareScreen(Screen[None]):
         """(column, descending): largest regression first until the user sorts."""
         self.rows = pl.DataFrame()
         """The compared prompts the table shows, in its order (the keys behind its rows)."""
+        self.keep_cursor_on: str | None = None
+        """The prompt the cursor goes back to once the runs are compared again."""
 
     def labels_text(self, width: int = 200) -> Text:
         """Both labels on one line, each cut to half the width if need be."""
@@ -280,6 +282,11 @@ class CompareScreen(Screen[None]):
         top.display = room > 0
         top.styles.max_height = max(1, min(8, room))
 
+    def data_changed(self) -> None:
+        """New scores or rows under the screen: compared again (sort, filter and cursor kept)."""
+        self.keep_cursor_on = self.cursor_prompt_id()
+        self.compute()
+
     def status_text(self) -> str:
         column, descending = self.sort
         accuracy = self.comparison is None or self.comparison.accuracy
@@ -323,7 +330,14 @@ class CompareScreen(Screen[None]):
         box.remove_children()
         box.mount(table)
         if self.rows.height:
-            table.move_cursor(row=0, column=min(cursor_column, len(COLUMNS) - 1))
+            row = 0
+            if self.keep_cursor_on is not None:  # compared again: the cursor stays on its prompt
+                found = self.rows.with_row_index("_at").filter(
+                    pl.col("prompt_id") == self.keep_cursor_on
+                )
+                row = int(found["_at"][0]) if found.height else 0
+                self.keep_cursor_on = None
+            table.move_cursor(row=row, column=min(cursor_column, len(COLUMNS) - 1))
         table.focus()
 
     def on_resize(self, event: events.Resize) -> None:

@@ -245,6 +245,10 @@ class PlotScreen(Screen[None]):
     def on_mount(self) -> None:
         self.compute(self.kind, self.log_counts, self.clip)
 
+    def data_changed(self) -> None:
+        """New scores, lengths or rows in the view: drawn again."""
+        self.compute(self.kind, self.log_counts, self.clip)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # One prompt has no accuracy histogram or scatter: those keys are not offered at all.
         if action == "kind" and self.prompt is not None and parameters[0] not in PROMPT_KINDS:

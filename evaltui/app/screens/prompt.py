@@ -146,6 +146,9 @@ class PromptScreen(Screen[None]):
         """True while the shown prompt's generation text is being read back in a worker."""
         self.ticket = 0
         """Bumped each time a prompt is shown: the text read for an earlier one is dropped."""
+        self._shown: pl.DataFrame | None = None
+        """The generations shown, but their text: a new result that changes none of them
+        leaves the screen as it is."""
         self._texts: tuple[LoadResult, str, str, pl.DataFrame] | None = None
         """The texts read back for the shown prompt (result, run, prompt, ``_row`` + ``gen``),
         kept while the user cycles its filters."""
@@ -227,6 +230,7 @@ class PromptScreen(Screen[None]):
         # Each run's own threshold and direction (none for a continuous score without one).
         threshold = correct_expr(run_kinds(result.stats))
         prompt = self.all_generations()
+        self._shown = self.facts(prompt)
         self.text_error = None
         self.text_loading = bool(prompt["gen"].null_count())
         if self.text_loading:  # shown as "loading…" until the worker's answer arrives
@@ -338,10 +342,29 @@ class PromptScreen(Screen[None]):
             empty = (
                 f"No {self.only} generation for this prompt (w shows the others)."
                 if self.only
-                else "This prompt has no generations."
+                else "This prompt is no longer in the loaded files (they changed since it was "
+                "opened: a file rewritten or cut short)."
             )
             self.query_one("#generation-text", Static).update(Text(empty))
         options.focus()
+
+    def data_changed(self) -> None:
+        """New scores or rows under the screen (a re-score, followed lines): the prompt shown
+        again with them, on the generation the user was reading."""
+        if self.evalapp.result is None:
+            return
+        if self._shown is not None and self._shown.equals(self.facts(self.all_generations())):
+            return  # nothing of this prompt changed: the reader's place stays as it is
+        options = self.query_one("#generations", OptionList)
+        highlighted = options.highlighted
+        self.load_prompt()
+        if highlighted is not None and self.generations.height:
+            options.highlighted = min(highlighted, self.generations.height - 1)
+
+    @staticmethod
+    def facts(gens: pl.DataFrame) -> pl.DataFrame:
+        """What the screen shows of a prompt's generations, but their text (read back later)."""
+        return gens.drop("gen", "_row", strict=False)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if 0 <= event.option_index < self.generations.height:

@@ -210,6 +210,10 @@ class SummaryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.compute()
 
+    def data_changed(self) -> None:
+        """New scores or rows in the view: summarized again."""
+        self.compute()
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="summary")
     def compute(self) -> None:
         app = cast("EvalApp", self.app)
