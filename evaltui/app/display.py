@@ -23,6 +23,7 @@ from evaltui.data.sanitize import (
     one_line_expr,
     visible,
 )
+from evaltui.data.wording import plural
 
 #: Table columns in order, when present in the Stats frame: (column, kind). Kinds: "text";
 #: "fraction" (a rate in [0, 1], always three decimals); "count" (an integer; lengths are whole
@@ -102,6 +103,19 @@ def rows_words(count: int, several_runs: bool, shown: int | None = None) -> str:
     if several_runs:
         return f"{number} {'row' if count == 1 else 'rows'} (run × prompt)"
     return f"{number} {'prompt' if count == 1 else 'prompts'}"
+
+
+def prompts_and_runs(rows: pl.DataFrame) -> str:
+    """``rows`` (Stats rows) counted by prompt and run, ``10 prompts × 2 runs`` (``20 rows of 2
+    runs`` when not every run has every prompt); one run's are ``10 prompts``. Counts distinct
+    values: for a worker thread, not for every key press."""
+    runs = rows["run"].n_unique() if rows.height else 0
+    if runs <= 1:
+        return plural(rows.height, "prompt")
+    prompts = rows["prompt_id"].n_unique()
+    if prompts * runs == rows.height:
+        return f"{plural(prompts, 'prompt')} × {runs} runs"
+    return f"{plural(rows.height, 'row')} of {runs} runs"
 
 
 def view_words(view: View, stats: pl.DataFrame | None) -> str:

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
-from evaltui.app.display import of_several_runs, rows_words
+from evaltui.app.display import prompts_and_runs
 from evaltui.data.bins import (
     Bins,
     counts,
@@ -289,8 +289,7 @@ class PlotScreen(Screen[None]):
         """Bin in numpy off the main thread; plotext only draws the few bins."""
         rows = self.evalapp.rows
         assert rows is not None
-        several = of_several_runs(rows)
-        scope = "this prompt" if self.prompt else f"{rows_words(rows.height, several)} in view"
+        scope = "this prompt" if self.prompt else f"{prompts_and_runs(rows)} in view"
         if kind in {"lengths", "split"}:
             figure = self.length_figure(kind, scope, log, clip)
         elif kind == "accuracy":
