@@ -103,3 +103,20 @@ def is_cut_from(shown: str, label: str) -> bool:
             return False
         at += len(piece)
     return bool(pieces)
+
+
+async def test_a_prompt_opened_from_compare_gives_both_counts_at_40_columns(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """At 40 columns the title's second line ended in B's label: its count was cut off."""
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=(40, 15)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("i", "down", "enter")  # q9: A 0 of 8 correct, B 4 of 8
+        await settle(pilot)
+        await pilot.pause(0.2)
+        second = screen_text(app).splitlines()[1]
+        counts = re.findall(r"(\S+) (\d/8) correct", second)
+        assert [count for _, count in counts] == ["0/8", "4/8"], second
+        a, b = (label for label, _ in counts)
+        assert a != b and is_cut_from(a, LONG_A) and is_cut_from(b, LONG_B)

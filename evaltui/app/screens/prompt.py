@@ -268,7 +268,8 @@ class PromptScreen(Screen[None]):
         # Labels cut to share a line (the title's second one in a compare view), told apart
         # where they differ: two long model names both read 'meta-l…truct'.
         spare = width - 2 - sum(cell_width(f"{c} · ") for c in counts.values())
-        names = distinct_middle(runs, max(12, spare // 2 - 1))
+        # (5 cells at least: at 40 columns more cut B's count off the line)
+        names = distinct_middle(runs, max(5, spare // 2 - 1))
         if len(runs) == 1:  # the run's label beside the position, its count and the id
             names = {self.run: one_line_middle(self.run, max(12, width - 60))}
         flipped = [flipped_summary(everything)] if rescored else []
