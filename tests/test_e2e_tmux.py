@@ -75,7 +75,7 @@ def wait_for(name: str, *texts: str, timeout: float = 30.0) -> str:
 
 def test_filter_open_prompt_and_quit(session: tuple[str, Path]) -> None:
     name, done = session
-    shown = wait_for(name, "Showing 13 of 13 prompts")
+    shown = wait_for(name, "Showing 13 of 13 rows (run × prompt)")
     assert "runs 2" in shown and "bad lines 2" in shown
     tmux("send-keys", "-t", name, "/")
     # Keys are routed to the widget focused when they are read: wait until the filter has focus
@@ -83,13 +83,13 @@ def test_filter_open_prompt_and_quit(session: tuple[str, Path]) -> None:
     wait_for(name, "editing the filter")
     tmux("send-keys", "-t", name, "-l", "average_accuracy < 0.5")
     tmux("send-keys", "-t", name, "Enter")
-    shown = wait_for(name, "Showing 5 of 13 prompts", "Problem 0")
+    shown = wait_for(name, "Showing 5 of 13 rows (run × prompt)", "Problem 0")
     assert "Problem 2" not in shown
     tmux("send-keys", "-t", name, "Enter")
     # the first generation of prompt 0 (wrong answer 1)
     wait_for(name, "reference: 0", "\\boxed{1}")
     tmux("send-keys", "-t", name, "q")
-    wait_for(name, "Showing 5 of 13 prompts")
+    wait_for(name, "Showing 5 of 13 rows (run × prompt)")
     tmux("send-keys", "-t", name, "q")
     deadline = time.monotonic() + 15
     while not done.exists() and time.monotonic() < deadline:

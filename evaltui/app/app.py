@@ -96,6 +96,8 @@ class EvalApp(App[int]):
         self.result: LoadResult | None = None
         """The latest (partial or final) load result shown; None until the first arrives."""
         self.result_generation = 0
+        self._screens_shown_generation = 0
+        """The result generation the screens open over the table were last told of."""
         """Bumped on every new result, so a view computed from an older one is dropped."""
         self.view = View()
         """The filters and sort of the rows shown (the last good view)."""
@@ -660,6 +662,14 @@ class EvalApp(App[int]):
                 self.show_header_now(pending)
         if not shown:
             self.main.show_view(message.view, message.rows, message.layout)
+        if message.generation != self._screens_shown_generation:
+            # New scores or rows (a re-score, followed lines, more of a load): the screens open
+            # over the table show them too (a compare or a prompt kept the old ones silently).
+            self._screens_shown_generation = message.generation
+            for screen in self.screen_stack[1:]:
+                data_changed = getattr(screen, "data_changed", None)
+                if callable(data_changed):
+                    data_changed()
         self.table_shown.set()
         if self._building_since is not None:
             # The next partial result waits at least as long as this one took to show.

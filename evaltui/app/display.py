@@ -15,6 +15,7 @@ from evaltui.data.columns import MEAN_SCORE, display_name
 from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
 from evaltui.data.metrics import ACCURACY_KINDS, format_score
+from evaltui.data.query import View
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
@@ -22,6 +23,7 @@ from evaltui.data.sanitize import (
     one_line_expr,
     visible,
 )
+from evaltui.data.wording import plural
 
 #: Table columns in order, when present in the Stats frame: (column, kind). Kinds: "text";
 #: "fraction" (a rate in [0, 1], always three decimals); "count" (an integer; lengths are whole
@@ -86,6 +88,41 @@ def table_columns(stats: pl.DataFrame) -> list[tuple[str, str, str]]:
     head = [c for c in fixed if c[0] not in last]
     tail = [c for c in fixed if c[0] in last]
     return head + extra + tail + [("prompt_id", display_name("prompt_id"), "text")]
+
+
+def of_several_runs(rows: pl.DataFrame) -> bool:
+    """Whether ``rows`` (Stats rows) hold more than one run's prompts."""
+    return rows.height > 1 and bool(rows["run"].ne_missing(rows["run"][0]).any())
+
+
+def rows_words(count: int, several_runs: bool, shown: int | None = None) -> str:
+    """``count`` Stats rows as people count them (``shown`` of them, if given): prompts of one
+    run; of several, a row is one run's prompt (120 rows of 60 prompts × 2 runs are not '120
+    prompts')."""
+    number = f"{count:,}" if shown is None else f"{shown:,} of {count:,}"
+    if several_runs:
+        return f"{number} {'row' if count == 1 else 'rows'} (run × prompt)"
+    return f"{number} {'prompt' if count == 1 else 'prompts'}"
+
+
+def prompts_and_runs(rows: pl.DataFrame) -> str:
+    """``rows`` (Stats rows) counted by prompt and run, ``10 prompts × 2 runs`` (``20 rows of 2
+    runs`` when not every run has every prompt); one run's are ``10 prompts``. Counts distinct
+    values: for a worker thread, not for every key press."""
+    runs = rows["run"].n_unique() if rows.height else 0
+    if runs <= 1:
+        return plural(rows.height, "prompt")
+    prompts = rows["prompt_id"].n_unique()
+    if prompts * runs == rows.height:
+        return f"{plural(prompts, 'prompt')} × {runs} runs"
+    return f"{plural(rows.height, 'row')} of {runs} runs"
+
+
+def view_words(view: View, stats: pl.DataFrame | None) -> str:
+    """``view`` described with the table's headers for its columns (``sort accuracy ↓``, or
+    ``sort mean score ↓`` for a continuous score, as the column is headed)."""
+    names = None if stats is None else {c: header for c, header, _k in table_columns(stats)}
+    return view.describe(names)
 
 
 def column_widths(terminal_width: int) -> tuple[int, int]:

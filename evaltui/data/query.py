@@ -593,7 +593,10 @@ class View:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise QueryError(f"cannot evaluate this filter: {reason}") from None
 
-    def describe(self) -> str:
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """The view in a few words; ``names``: the words a screen shows for columns (the table's
+        headers), so that the sort reads as the column the user sees (``sort accuracy ↓``, not
+        ``sort average_accuracy ↓``)."""
         parts = []
         if self.where.strip():
             parts.append(self.where.strip())
@@ -604,7 +607,8 @@ class View:
         if self.run is not None:
             parts.append(f"run={self.run}")
         if self.sort is not None:
-            parts.append(f"sort {self.sort.column} {'↓' if self.sort.descending else '↑'}")
+            column = (names or {}).get(self.sort.column, self.sort.column)
+            parts.append(f"sort {column} {'↓' if self.sort.descending else '↑'}")
         return " · ".join(parts) if parts else "all prompts"
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 import pytest
 from rich.text import Text
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 
 from evaltui.app.app import EvalApp
 from evaltui.app.screens.export import ExportScreen
@@ -46,7 +46,7 @@ async def test_loads_and_shows_every_prompt(evals: Path, make_app: Any) -> None:
         assert "files 3" in summary and "runs 2" in summary and "prompts 7/6 per run" in summary
         assert "accuracy model_a 0.440 / model_b 0.625" in summary
         assert "generations 49" in summary and "bad lines 2" in summary
-        assert "Showing 13 of 13 prompts" in static_text(app, "#status")
+        assert "Showing 13 of 13 rows (run × prompt)" in static_text(app, "#status")
         table = app.screen.current_table()  # type: ignore[attr-defined]
         assert table is not None and table.row_count == 13
         # Cells hold sanitized one-line text, never raw control characters.
@@ -66,7 +66,9 @@ async def test_filter_valid_invalid_and_clear(evals: Path, make_app: Any) -> Non
         assert app.rows is not None
         # By hand: run a solves p % 5 of 4 (prompts 0, 1, 5 < 0.5), run b one more (prompts 0, 5).
         assert app.rows["average_accuracy"].to_list() == [0.0, 0.25, 0.0, 0.25, 0.25]
-        assert "Showing 5 of 13 prompts · average_accuracy < 0.5" in static_text(app, "#status")
+        assert "Showing 5 of 13 rows (run × prompt) · average_accuracy < 0.5" in static_text(
+            app, "#status"
+        )
         # An invalid expression says why and keeps the last good view.
         await pilot.press("slash", *" and bogus > 1", "enter")
         await settle(pilot)
@@ -92,7 +94,9 @@ async def test_sort_by_keys_and_menu(evals: Path, make_app: Any) -> None:
         await settle(pilot)
         accuracy = app.rows["average_accuracy"].to_list()  # type: ignore[index]
         assert accuracy == sorted(accuracy, reverse=True)
-        assert "sort average_accuracy ↓" in static_text(app, "#status")
+        # The column as its header reads (it said 'sort average_accuracy ↓' under 'accuracy').
+        assert "sort accuracy ↓" in static_text(app, "#status")
+        assert "average_accuracy" not in static_text(app, "#status")
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert app.rows["average_accuracy"].to_list() == sorted(accuracy)  # type: ignore[index]
@@ -105,9 +109,15 @@ async def test_sort_by_keys_and_menu(evals: Path, make_app: Any) -> None:
         await settle(pilot)
         lengths = app.rows["max_gen_length"].to_list()  # type: ignore[index]
         assert lengths == sorted(lengths)
+        assert "sort max len ↑" in static_text(app, "#status")
         app.screen.sort_by("max_gen_length")  # type: ignore[attr-defined]
         await settle(pilot)
         assert app.rows["max_gen_length"].to_list() == sorted(lengths, reverse=True)  # type: ignore[index]
+        # The export dialog tells the view in the same words.
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = " ".join(str(label.render()) for label in app.screen.query(Label))
+        assert "sort max len ↓" in dialog and "max_gen_length" not in dialog
 
 
 async def test_quick_filters_and_runs(evals: Path, make_app: Any) -> None:

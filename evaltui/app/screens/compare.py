@@ -69,6 +69,10 @@ def header_of(column: Column, accuracy: bool) -> str:
 
 
 LABEL_WIDTH = 40
+MIN_TABLE_ROWS = 5
+"""Rows of the table kept in sight: the counts and the matrix above give way first."""
+COUNTS_WIDTH = 24
+"""Cells the counts need beside the matrix; narrower, the matrix goes under them."""
 """Cells a run label gets in the headline and the pair picker (cut in the middle)."""
 ONLY = {
     None: "all prompts in both runs",
@@ -203,13 +207,15 @@ class CompareScreen(Screen[None]):
         """(column, descending): largest regression first until the user sorts."""
         self.rows = pl.DataFrame()
         """The compared prompts the table shows, in its order (the keys behind its rows)."""
+        self.keep_cursor_on: str | None = None
+        """The prompt the cursor goes back to once the runs are compared again."""
 
     def labels_text(self, width: int = 200) -> Text:
-        """Both labels on one line, each cut in the middle to half the width if need be."""
+        """Both labels on one line, each cut to half the width if need be."""
         room = max(8, (width - 14) // 2)
-        return Text(
-            f"A = {one_line_middle(self.run_a, room)}   B = {one_line_middle(self.run_b, room)}"
-        )
+        # Told apart where they differ: cut in the middle, two long names read the same.
+        names = distinct_middle([self.run_a, self.run_b], room)
+        return Text(f"A = {names[self.run_a]}   B = {names[self.run_b]}")
 
     def compose(self) -> ComposeResult:
         yield Static(Text("comparing…"), id="compare-headline")
@@ -253,6 +259,35 @@ class CompareScreen(Screen[None]):
             Text(transitions_text(message.comparison))
         )
         self.show()
+        self.call_after_refresh(self.fit_top)
+
+    def fit_top(self) -> None:
+        """Give the counts and the matrix only the lines the table can spare.
+
+        At 40×15 they took the screen, which scrolled: the headline went off the top, the
+        counts stood two letters wide beside the matrix and three rows were left.
+        """
+        width, height = self.size
+        if not width or not height:
+            return
+        top = self.query_one("#compare-top", Horizontal)
+        transitions = self.query_one("#compare-transitions", Static)
+        matrix = transitions.get_content_width(self.size, self.size) + 2
+        top.styles.layout = "horizontal" if width - matrix >= COUNTS_WIDTH else "vertical"
+        # Above the table: the headline and labels (wrapped), the status line; below: the footer.
+        chrome = sum(
+            self.query_one(selector, Static).outer_size.height
+            for selector in ("#compare-headline", "#compare-labels", "#compare-status")
+        )
+        # The footer, the table's header and its horizontal scroll bar.
+        room = height - chrome - 3 - MIN_TABLE_ROWS
+        top.display = room > 0
+        top.styles.max_height = max(1, min(8, room))
+
+    def data_changed(self) -> None:
+        """New scores or rows under the screen: compared again (sort, filter and cursor kept)."""
+        self.keep_cursor_on = self.cursor_prompt_id()
+        self.compute()
 
     def status_text(self) -> str:
         column, descending = self.sort
@@ -297,13 +332,21 @@ class CompareScreen(Screen[None]):
         box.remove_children()
         box.mount(table)
         if self.rows.height:
-            table.move_cursor(row=0, column=min(cursor_column, len(COLUMNS) - 1))
+            row = 0
+            if self.keep_cursor_on is not None:  # compared again: the cursor stays on its prompt
+                found = self.rows.with_row_index("_at").filter(
+                    pl.col("prompt_id") == self.keep_cursor_on
+                )
+                row = int(found["_at"][0]) if found.height else 0
+                self.keep_cursor_on = None
+            table.move_cursor(row=row, column=min(cursor_column, len(COLUMNS) - 1))
         table.focus()
 
     def on_resize(self, event: events.Resize) -> None:
         # The labels and the prompt column follow the terminal's width.
         self.query_one("#compare-labels", Static).update(self.labels_text(event.size.width))
         self.show()
+        self.call_after_refresh(self.fit_top)
 
     def current_table(self) -> DataTable | None:
         tables = self.query(".compare-table")

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
+from evaltui.app.display import of_several_runs, rows_words, view_words
 from evaltui.data.export import (
     EXPORT_KINDS,
     ExportKind,
@@ -25,7 +26,6 @@ from evaltui.data.export import (
     input_at,
 )
 from evaltui.data.sanitize import one_line
-from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -90,8 +90,9 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
     def compose(self) -> ComposeResult:
         rows = self.export_rows()
         count = 0 if rows is None else rows.height
-        what = self.what or self.evalapp.view.describe()
-        amount = self.amount or plural(count, "prompt")
+        what = self.what or view_words(self.evalapp.view, rows)
+        several = rows is not None and of_several_runs(rows)
+        amount = self.amount or rows_words(count, several)
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label(
                 Text(f"Export the current view ({amount} · {one_line(what, 300)})"),

@@ -35,6 +35,7 @@ def _bindings_text(
     for binding in bindings:
         if (
             isinstance(binding, Binding)
+            and binding.description  # tab/shift+tab in a dialog move the focus, as anywhere
             and (binding.key, binding.action.removeprefix("app.")) not in common
         ):
             key = binding.key.replace("left_square_bracket", "[").replace(
@@ -46,7 +47,8 @@ def _bindings_text(
                 .replace("slash", "/")
                 .replace("question_mark", "?")
             )
-            lines.append(f"  {key:<12} {binding.description}")
+            more = f" — {binding.tooltip}" if binding.tooltip else ""
+            lines.append(f"  {key:<12} {binding.description}{more}")
     return "\n".join(lines)
 
 
@@ -58,11 +60,15 @@ class HelpScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         from evaltui.app.app import EvalApp
-        from evaltui.app.screens.compare import CompareScreen
+        from evaltui.app.screens.compare import CompareScreen, RunPairScreen
         from evaltui.app.screens.export import ExportScreen
         from evaltui.app.screens.main import MainScreen
         from evaltui.app.screens.plot import PlotScreen
+        from evaltui.app.screens.problems import ProblemsScreen
         from evaltui.app.screens.prompt import PromptScreen
+        from evaltui.app.screens.rescore import RescoreScreen
+        from evaltui.app.screens.sort import SortScreen
+        from evaltui.app.screens.summary import SummaryScreen
         from evaltui.data.definitions import definitions_help
 
         everywhere = [*EvalApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]
@@ -72,7 +78,12 @@ class HelpScreen(Screen[None]):
             _bindings_text("Prompt", PromptScreen.BINDINGS, everywhere),
             _bindings_text("Plots", PlotScreen.BINDINGS, everywhere),
             _bindings_text("Export", ExportScreen.BINDINGS, everywhere),
+            _bindings_text("Re-score", RescoreScreen.BINDINGS, everywhere),
+            _bindings_text("Sort menu", SortScreen.BINDINGS, everywhere),
             _bindings_text("Compare two runs", CompareScreen.BINDINGS, everywhere),
+            _bindings_text("Picking the runs to compare", RunPairScreen.BINDINGS, everywhere),
+            _bindings_text("Run summary", SummaryScreen.BINDINGS, everywhere),
+            _bindings_text("Bad lines and notes", ProblemsScreen.BINDINGS, everywhere),
             FILTER_HELP,
             definitions_help(),
         ]

@@ -15,7 +15,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from evaltui.app.display import TableLayout, fraction, table_columns
+from evaltui.app.display import (
+    TableLayout,
+    fraction,
+    of_several_runs,
+    rows_words,
+    table_columns,
+    view_words,
+)
 from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
@@ -297,6 +304,8 @@ class MainScreen(Screen[None]):
         self._keys_shown_for: tuple[bool, bool, bool] | None = None
         """(loading, rescoring, failed) when a result last refreshed the footer's keys."""
         self._summary_lines = 0
+        self._runs_of: tuple[pl.DataFrame, bool] | None = None
+        """The Stats table last counted and whether it holds several runs (see show_view)."""
         """Lines of the header last shown."""
         self._shown_texts: dict[str, str] = {}
         """The text each one-line widget (``#summary``, ``#status``, ``#progress``) shows, by
@@ -437,8 +446,15 @@ class MainScreen(Screen[None]):
             if error.display:  # (an update of the hidden line would relay the screen out)
                 error.update("")
                 error.display = False
-        total = self.evalapp.result.stats.height if self.evalapp.result else 0
-        self._status = f"Showing {rows.height:,} of {total:,} prompts · {view.describe()}"
+        stats = self.evalapp.result.stats if self.evalapp.result else None
+        total = 0 if stats is None else stats.height
+        if stats is not None and (self._runs_of is None or self._runs_of[0] is not stats):
+            self._runs_of = (stats, of_several_runs(stats))
+        several = self._runs_of is not None and self._runs_of[1]
+        # Rows of several runs are no prompts: 'Showing 120 of 120 prompts' under 'runs 2 ·
+        # prompts 60 per run'.
+        shown = rows_words(total, several, rows.height)
+        self._status = f"Showing {shown} · {view_words(view, stats)}"
         if not rows.height and total:
             self._status += " — no prompt matches (c clears the filters)"
         self._show_status()

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
+from evaltui.app.display import prompts_and_runs
 from evaltui.data.bins import (
     Bins,
     counts,
@@ -122,8 +123,18 @@ def scaled(y: list[float], log: bool) -> list[float]:
 
 
 def x_ticks(bins: Bins) -> tuple[list[float], list[str]]:
-    """Round ticks along a length axis (values, not bin centres)."""
-    ticks = nice_ticks(float(bins.edges[0]), float(bins.edges[-1]), 6)
+    """Round ticks along a length axis (values, not bin centres).
+
+    Bins one token wide (a few lengths, or one) hold one length each: each is labelled with it
+    at its centre, every few when many. Round ticks over one bin read 9.2, 9.4, … 9.8 under a
+    bar of 9-token generations, and the length was nowhere.
+    """
+    edges = bins.edges
+    if len(edges) > 1 and float(edges[1] - edges[0]) == 1.0 and len(bins.centers) <= 12:
+        every = max(1, math.ceil(len(bins.centers) / 6))
+        picked = range(0, len(bins.centers), every)
+        return [bins.centers[i] for i in picked], [bins.labels[i] for i in picked]
+    ticks = nice_ticks(float(edges[0]), float(edges[-1]), 6)
     return ticks, [tick_label(t) for t in ticks]
 
 
@@ -244,6 +255,10 @@ class PlotScreen(Screen[None]):
     def on_mount(self) -> None:
         self.compute(self.kind, self.log_counts, self.clip)
 
+    def data_changed(self) -> None:
+        """New scores, lengths or rows in the view: drawn again."""
+        self.compute(self.kind, self.log_counts, self.clip)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # One prompt has no accuracy histogram or scatter: those keys are not offered at all.
         if action == "kind" and self.prompt is not None and parameters[0] not in PROMPT_KINDS:
@@ -284,7 +299,7 @@ class PlotScreen(Screen[None]):
         """Bin in numpy off the main thread; plotext only draws the few bins."""
         rows = self.evalapp.rows
         assert rows is not None
-        scope = "this prompt" if self.prompt else f"{plural(rows.height, 'prompt')} in view"
+        scope = "this prompt" if self.prompt else f"{prompts_and_runs(rows)} in view"
         if kind in {"lengths", "split"}:
             figure = self.length_figure(kind, scope, log, clip)
         elif kind == "accuracy":

@@ -20,7 +20,14 @@ from evaltui.app.display import generation_text, score_mark
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.rescore import OK, verdicts
 from evaltui.data.sampling import vote_summary
-from evaltui.data.sanitize import cell_width, one_line, one_line_middle, pad_cells, visible
+from evaltui.data.sanitize import (
+    cell_width,
+    distinct_middle,
+    one_line,
+    one_line_middle,
+    pad_cells,
+    visible,
+)
 from evaltui.data.texts import TextCancelled, TextUnavailable
 from evaltui.data.triage import generation_flags, longest_by_run
 from evaltui.data.wording import plural
@@ -139,6 +146,9 @@ class PromptScreen(Screen[None]):
         """True while the shown prompt's generation text is being read back in a worker."""
         self.ticket = 0
         """Bumped each time a prompt is shown: the text read for an earlier one is dropped."""
+        self._shown: pl.DataFrame | None = None
+        """The generations shown, but their text: a new result that changes none of them
+        leaves the screen as it is."""
         self._texts: tuple[LoadResult, str, str, pl.DataFrame] | None = None
         """The texts read back for the shown prompt (result, run, prompt, ``_row`` + ``gen``),
         kept while the user cycles its filters."""
@@ -220,6 +230,7 @@ class PromptScreen(Screen[None]):
         # Each run's own threshold and direction (none for a continuous score without one).
         threshold = correct_expr(run_kinds(result.stats))
         prompt = self.all_generations()
+        self._shown = self.facts(prompt)
         self.text_error = None
         self.text_loading = bool(prompt["gen"].null_count())
         if self.text_loading:  # shown as "loading…" until the worker's answer arrives
@@ -245,47 +256,57 @@ class PromptScreen(Screen[None]):
             if self.position is not None
             else ""
         )
-        label_width = max(12, (self.size.width - 60) // len(runs))
-        counts = []
+        counts = {}
         for run in runs:
             mine = everything.filter(pl.col("run") == run)
             scored = int(mine["accuracy"].is_not_null().sum())
             correct = int(mine["_correct"].sum() or 0)
-            count = f"{correct}/{scored} correct"
+            counts[run] = f"{correct}/{scored} correct"
             if mine.height > scored:
-                count += f" ({mine.height - scored} unscored)"
-            counts.append(
-                count if len(runs) == 1 else f"{one_line_middle(run, label_width)} {count}"
-            )
-        parts = [position, *counts]
-        if rescored:
-            parts.append(flipped_summary(everything))
-        parts.append(f"id {one_line(self.prompt_id, 16)}")
-        if len(runs) == 1:
-            parts.insert(1, one_line_middle(self.run, label_width))
-        if self.only:
-            parts.append(f"only {self.only} ({gens.height})")
+                counts[run] += f" ({mine.height - scored} unscored)"
+        width = self.size.width or self.app.size.width
+        # Labels cut to share a line (the title's second one in a compare view), told apart
+        # where they differ: two long model names both read 'meta-l…truct'.
+        spare = width - 2 - sum(cell_width(f"{c} · ") for c in counts.values())
+        # (5 cells at least: at 40 columns more cut B's count off the line)
+        names = distinct_middle(runs, max(5, spare // 2 - 1))
+        if len(runs) == 1:  # the run's label beside the position, its count and the id
+            names = {self.run: one_line_middle(self.run, max(12, width - 60))}
+        flipped = [flipped_summary(everything)] if rescored else []
+        ident = f"id {one_line(self.prompt_id, 40)}"
+        only = [f"only {self.only} ({gens.height})"] if self.only else []
+        if len(runs) == 1:  # one line
+            parts = [position, names[self.run], counts[self.run], *flipped, ident, *only]
+            title = " · ".join(p for p in parts if p)
+        else:
+            # Two lines: after the counts of two long labels, the id was cut off at 80 columns.
+            title = " · ".join(p for p in [position, ident, *only, *flipped] if p) + "\n"
+            title += " · ".join(f"{names[run]} {counts[run]}" for run in runs)
         self.query_one("#prompt-title", Static).update(
-            Text(" · ".join(p for p in parts if p), no_wrap=True, overflow="ellipsis")
+            Text(title, no_wrap=True, overflow="ellipsis")
         )
         self.query_one("#prompt-text", Static).update(Text(visible(first.get("prompt") or "")))
         answer = first.get("answer")
         reference = "–" if answer is None else one_line(answer, 200)
         # The majority vote of each run's samples (answers are untrusted: one safe line).
-        votes = []
+        votes = {}
         for run in runs:
             mine = everything.filter(pl.col("run") == run)
-            line = one_line(vote_summary(mine, threshold), 300)
+            votes[run] = one_line(vote_summary(mine, threshold), 300)
             if mine["accuracy"].is_null().any():
-                line += " (unscored generations do not vote)"
-            votes.append(line if len(runs) == 1 else f"{one_line_middle(run, label_width)} {line}")
+                votes[run] += " (unscored generations do not vote)"
         # Each run's vote on a line of its own (under A's when the reference is short): after
-        # A's, B's was cut off at 80 columns.
+        # A's, B's was cut off at 80 columns. The labels give way to the votes.
         lead = f"reference: {reference} · "
         indent = " " * min(cell_width(lead), 30)
+        spare = (
+            width - 2 - max(cell_width(lead), len(indent)) - max(map(cell_width, votes.values()))
+        )
+        voters = distinct_middle(runs, max(12, spare - 1))
+        lines = [votes[run] if len(runs) == 1 else f"{voters[run]} {votes[run]}" for run in runs]
         self.query_one("#prompt-answer", Static).update(
             Text(
-                lead + votes[0] + "".join(f"\n{indent}{line}" for line in votes[1:]),
+                lead + lines[0] + "".join(f"\n{indent}{line}" for line in lines[1:]),
                 no_wrap=True,
                 overflow="ellipsis",
             )
@@ -293,13 +314,14 @@ class PromptScreen(Screen[None]):
         self.call_after_refresh(self.mark_cut_prompt)
         options = self.query_one("#generations", OptionList)
         options.clear_options()
+        listed = distinct_middle(runs, 24)
         for row in gens.iter_rows(named=True):
             length = "…" if row["gen_length"] is None else f"{row['gen_length']:,}"
             # The loader extracted final answers while reading (the format's own, else the text's).
             answer = row.get("extracted")
             extracted = one_line(answer, 30) if answer else ""
             marker = "".join(f"  ⚠ {GENERATION_MARKS[f]}" for f in GENERATION_MARKS if row[f])
-            run = pad_cells(one_line(row["run"], 24), 25) if self.other_run is not None else ""
+            run = pad_cells(listed[row["run"]], 25) if self.other_run is not None else ""
             mark = score_mark(row["accuracy"], row["_correct"])
             if rescored:  # stored → new, the flipped ones said so
                 stored = score_mark(row["stored_accuracy"], row["_stored_correct"])
@@ -321,10 +343,29 @@ class PromptScreen(Screen[None]):
             empty = (
                 f"No {self.only} generation for this prompt (w shows the others)."
                 if self.only
-                else "This prompt has no generations."
+                else "This prompt is no longer in the loaded files (they changed since it was "
+                "opened: a file rewritten or cut short)."
             )
             self.query_one("#generation-text", Static).update(Text(empty))
         options.focus()
+
+    def data_changed(self) -> None:
+        """New scores or rows under the screen (a re-score, followed lines): the prompt shown
+        again with them, on the generation the user was reading."""
+        if self.evalapp.result is None:
+            return
+        if self._shown is not None and self._shown.equals(self.facts(self.all_generations())):
+            return  # nothing of this prompt changed: the reader's place stays as it is
+        options = self.query_one("#generations", OptionList)
+        highlighted = options.highlighted
+        self.load_prompt()
+        if highlighted is not None and self.generations.height:
+            options.highlighted = min(highlighted, self.generations.height - 1)
+
+    @staticmethod
+    def facts(gens: pl.DataFrame) -> pl.DataFrame:
+        """What the screen shows of a prompt's generations, but their text (read back later)."""
+        return gens.drop("gen", "_row", strict=False)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if 0 <= event.option_index < self.generations.height:

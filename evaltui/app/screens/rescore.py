@@ -15,8 +15,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
+from evaltui.app.display import of_several_runs, rows_words, view_words
 from evaltui.data.sanitize import one_line
-from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -96,6 +96,7 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
         chosen = previous if previous in known else ("" if own else known[0])
         shown = 0 if app.rows is None else app.rows.height
         total = 0 if app.result is None else app.result.stats.height
+        several = app.result is not None and of_several_runs(app.result.stats)
         with Vertical(id="rescore-dialog", classes="dialog"):
             yield Label("Re-score the generations (the files are not touched) with")
             with RadioSet(id="rescore-scorer"):
@@ -112,14 +113,16 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
             with RadioSet(id="rescore-scope"):
                 yield RadioButton(
                     Content(
-                        f"the current view's {plural(shown, 'prompt')} "
-                        f"({one_line(app.view.describe(), 40)})"
+                        f"the current view's {rows_words(shown, several)} · "
+                        f"{one_line(view_words(app.view, app.result.stats if app.result else None), 40)}"
                     ),
                     value=shown < total,
                     id="scope-view",
                 )
                 yield RadioButton(
-                    Content(f"all {plural(total, 'prompt')}"), value=shown >= total, id="scope-all"
+                    Content(f"all {rows_words(total, several)}"),
+                    value=shown >= total,
+                    id="scope-all",
                 )
             yield Static("", id="rescore-message")
             with Horizontal(id="rescore-buttons"):

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from evaltui.app.display import rows_words, view_words
 from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
 from evaltui.data.metrics import format_score
@@ -209,6 +210,10 @@ class SummaryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.compute()
 
+    def data_changed(self) -> None:
+        """New scores or rows in the view: summarized again."""
+        self.compute()
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="summary")
     def compute(self) -> None:
         app = cast("EvalApp", self.app)
@@ -221,8 +226,8 @@ class SummaryScreen(Screen[None]):
         raw = any(not m.percent for s in summaries for m in s.metrics)
         units = value_units(summaries, "as fractions") if raw else "fractions"
         heading = (
-            f"{one_line(app.view.describe(), 200)} · {plural(len(summaries), 'run')} · "
-            f"{plural(rows.height, 'prompt')} · {units} [95% bootstrap CI]"
+            f"{one_line(view_words(app.view, rows), 200)} · {plural(len(summaries), 'run')} · "
+            f"{rows_words(rows.height, len(summaries) > 1)} · {units} [95% bootstrap CI]"
         )
         triage: list[str] = []
         result = app.result

@@ -1,0 +1,62 @@
+"""``?`` lists the keys of every screen and dialog as they are bound, each with what it does."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from textual.binding import Binding
+from textual.widgets import Static
+
+from evaltui.app.app import EvalApp
+from evaltui.app.screens.compare import CompareScreen, RunPairScreen
+from evaltui.app.screens.export import ExportScreen
+from evaltui.app.screens.main import MainScreen
+from evaltui.app.screens.plot import PlotScreen
+from evaltui.app.screens.problems import ProblemsScreen
+from evaltui.app.screens.prompt import PromptScreen
+from evaltui.app.screens.rescore import RescoreScreen
+from evaltui.app.screens.sort import SortScreen
+from evaltui.app.screens.summary import SummaryScreen
+from tests.app.conftest import settle
+
+SCREENS = [
+    EvalApp,
+    MainScreen,
+    PromptScreen,
+    PlotScreen,
+    ExportScreen,
+    CompareScreen,
+    RunPairScreen,
+    RescoreScreen,
+    SortScreen,
+    SummaryScreen,
+    ProblemsScreen,
+]
+KEYS = {"left_square_bracket": "[", "right_square_bracket": "]", "full_stop": ".", "comma": ","}
+KEYS |= {"slash": "/", "question_mark": "?"}
+
+
+async def test_help_lists_every_key_with_what_it_does(evals: Path, make_app: Any) -> None:
+    """The re-score dialog's ctrl+s, the summary's and bad lines' esc were not listed; the
+    export dialog's tab and shift+tab were, with nothing beside them."""
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = str(app.screen.query_one("#help Static", Static).render())
+    lines = text.splitlines()
+    key_lines = [
+        line for line in lines if re.match(r"^  \S+ {2,}", line) or re.match(r"^  \S+$", line)
+    ]
+    assert not [line for line in key_lines if not line.strip().split(maxsplit=1)[1:]], key_lines
+    for screen in SCREENS:
+        for binding in screen.BINDINGS:
+            assert isinstance(binding, Binding)
+            if not binding.description:
+                continue
+            key = KEYS.get(binding.key, binding.key)
+            wanted = re.compile(rf"^  {re.escape(key)} +{re.escape(binding.description)}")
+            assert any(wanted.match(line) for line in lines), (screen.__name__, key)
