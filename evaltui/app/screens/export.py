@@ -26,6 +26,7 @@ from evaltui.data.export import (
     input_at,
 )
 from evaltui.data.sanitize import one_line
+from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
@@ -125,7 +126,9 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         if not missing:
             return ""
         # One line at 80 columns: a second one pushed the buttons' edge out of the dialog.
-        return f"{plural(missing, 'prompt')} without token lengths: exported empty"
+        # Rows of several runs are counted as the title counts them ("rows (run × prompt)").
+        unit = "row" if of_several_runs(rows) else "prompt"
+        return f"{plural(missing, unit)} without token lengths: exported empty"
 
     @on(RadioSet.Changed)
     def kind_changed(self) -> None:
