@@ -348,6 +348,13 @@ async def test_exporting_from_compare_counts_prompts_as_the_screen_does(
         # The whole title is on screen, to B's name (cut in the middle) and the bracket.
         assert "1 prompt × 2 runs" in shown and title.split()[-1] in shown
         assert "70B-Instruct vs" in title and title.endswith("8B-Instruct)")
+        # With the title on two lines the dialog is taller than 80% of 24 lines: the buttons'
+        # lower edge was cut off.
+        dialog = app.screen.query_one("#export-dialog")
+        assert dialog.max_scroll_y == 0  # all of it shown, nothing scrolled out of the box
+        for button in ("#export-go", "#export-cancel"):
+            region = app.screen.query_one(button).region
+            assert region.height == 3 and dialog.content_region.contains_region(region), button
 
 
 @pytest.mark.parametrize(("key", "hint"), [("m", "esc Cancel"), ("s", "esc Back")])
