@@ -96,9 +96,9 @@ class EvalApp(App[int]):
         self.result: LoadResult | None = None
         """The latest (partial or final) load result shown; None until the first arrives."""
         self.result_generation = 0
+        """Bumped on every new result, so a view computed from an older one is dropped."""
         self._screens_shown_generation = 0
         """The result generation the screens open over the table were last told of."""
-        """Bumped on every new result, so a view computed from an older one is dropped."""
         self.view = View()
         """The filters and sort of the rows shown (the last good view)."""
         self.wanted = View()

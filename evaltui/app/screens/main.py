@@ -304,9 +304,9 @@ class MainScreen(Screen[None]):
         self._keys_shown_for: tuple[bool, bool, bool] | None = None
         """(loading, rescoring, failed) when a result last refreshed the footer's keys."""
         self._summary_lines = 0
+        """Lines of the header last shown."""
         self._runs_of: tuple[pl.DataFrame, bool] | None = None
         """The Stats table last counted and whether it holds several runs (see show_view)."""
-        """Lines of the header last shown."""
         self._shown_texts: dict[str, str] = {}
         """The text each one-line widget (``#summary``, ``#status``, ``#progress``) shows, by
         id: the same text again is not drawn again (a followed update that changed nothing on
