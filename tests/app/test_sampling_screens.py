@@ -153,3 +153,42 @@ async def test_the_summary_marks_metrics_over_part_of_a_run(tmp_path: Path, make
         assert (
             "run: pass@2, G-Pass@2_0.5, G-Pass@2_0.75, G-Pass@2_1.0, mG-Pass@2 over 3 of 4" in said
         )
+
+
+async def test_a_summary_open_while_data_changes_is_made_again_once_at_a_time(
+    evals: Path, make_app: Any, monkeypatch: Any
+) -> None:
+    """The run summary is made again when scores or rows change (a re-score, a followed eval
+    updating every second). A bootstrap slower than the updates started one worker per update;
+    now changes during a summary make one more, after it."""
+    import threading
+
+    from evaltui.app.screens import summary as summary_module
+
+    gate = threading.Event()
+    calls: list[int] = []
+    real = summary_module.summarize_runs
+
+    def slow(rows: Any) -> Any:
+        calls.append(rows.height)
+        gate.wait(10)
+        return real(rows)
+
+    monkeypatch.setattr(summary_module, "summarize_runs", slow)
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, SummaryScreen) and len(calls) == 1
+        for _ in range(5):  # five updates while the first summary is being made
+            screen.data_changed()
+        await pilot.pause(0.2)
+        assert len(calls) == 1
+        gate.set()
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert len(calls) == 2  # one more, for all five
+        assert screen.report is not None and "avg@" in screen_text(app)

@@ -200,6 +200,10 @@ class SummaryScreen(Screen[None]):
         super().__init__()
         self.report: Group | None = None
         """What the screen shows below the heading (tables and spectra), once computed."""
+        self._computing = False
+        """A summary is being made (in a worker)."""
+        self._again = False
+        """The data changed while it was: made again once it is done."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("computing (bootstrap over prompts)…"), id="summary-heading")
@@ -208,11 +212,20 @@ class SummaryScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.summarize()
+
+    def summarize(self) -> None:
+        self._computing, self._again = True, False
         self.compute()
 
     def data_changed(self) -> None:
-        """New scores or rows in the view: summarized again."""
-        self.compute()
+        """New scores or rows in the view: summarized again, once the summary being made is
+        done (a followed eval updates every second; a bootstrap over a big load takes longer,
+        and one per update piled up)."""
+        if self._computing:
+            self._again = True
+        else:
+            self.summarize()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="summary")
     def compute(self) -> None:
@@ -241,6 +254,9 @@ class SummaryScreen(Screen[None]):
         self.post_message(self.Ready(heading, summaries, triage, rescore_lines(rows, app)))
 
     def on_summary_screen_ready(self, message: Ready) -> None:
+        self._computing = False
+        if self._again:
+            self.summarize()
         self.query_one("#summary-heading", Static).update(Text(message.heading))
         parts: list[RenderableType] = []
         if message.rescore:
