@@ -544,7 +544,7 @@ async def test_x_while_files_are_read_keeps_every_prompt_and_skips_lengths(
         await settle(pilot)
         assert isinstance(app.screen, ExportScreen)
         message = str(app.screen.query_one("#export-message", Static).render())
-        assert message == "13 prompts without token lengths: exported empty"
+        assert message == "13 rows without token lengths: exported empty"  # two runs: rows
         out = tmp_path / "view.json"
         app.screen.query_one("#export-path", Input).value = str(out)
         await settle(pilot)
