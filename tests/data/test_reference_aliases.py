@@ -1,0 +1,91 @@
+"""References that are lists of acceptable answers (aliases): lm-eval writes ``str(list)`` for a
+list target (TriviaQA, NQ-Open), Inspect a ``list[str]`` target. Generated files only.
+
+Each is shown as its aliases (``Paris | paris, france``), and an answer matching any alias is the
+reference for the grader-mismatch flag and for ``rescore --scorer exact``. A real answer that only
+looks like a list (``[1, 2]``, an interval) stays the one answer it is.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaltui.data.formats.base import ReadOptions, reference_aliases
+from evaltui.data.formats.lm_eval import LmEvalReader
+
+DATE = "2026-11-23T19-49-48.073567"
+
+
+@pytest.mark.parametrize(
+    ("value", "aliases"),
+    [
+        ("['Paris', 'paris, france']", ["Paris", "paris, france"]),
+        ('["Paris"]', ["Paris"]),
+        ("['1', '2']", ["1", "2"]),  # lm-eval's str() of a list of strings: two aliases
+        (["a", "b", "a"], ["a", "b"]),  # a real list (Inspect, lm-eval <= 0.4.2 arrays)
+        (["x", 3], ["x", "3"]),
+        # Not aliases: one answer that looks like a list, or not a plain list at all.
+        ("[1, 2]", None),  # numbers only: a math interval or a list-valued answer
+        ([1, 2], None),
+        ("[0, 1)", None),
+        ("[[1, 2], [3, 4]]", None),  # a matrix
+        ("['a', ['b']]", None),
+        ("\\left[1, 2\\right]", None),
+        ("[__import__('os').getcwd()]", None),  # never evaluated: literal_eval refuses it
+        ("['a'] + ['b']", None),
+        ("[]", None),
+        ("Paris", None),
+        ([True, False], None),
+        (5, None),
+    ],
+)
+def test_reference_aliases_rule(value: Any, aliases: list[str] | None) -> None:
+    assert reference_aliases(value) == aliases
+
+
+def _record(doc_id: int, target: Any, filtered: str, score: float) -> dict[str, Any]:
+    return {
+        "doc_id": doc_id,
+        "doc": {"question": f"q{doc_id}"},
+        "target": target,
+        "arguments": {"gen_args_0": {"arg_0": f"Question: q{doc_id}\nAnswer:", "arg_1": {}}},
+        "resps": [[f" The answer is {filtered}."]],
+        "filtered_resps": [filtered],
+        "filter": "none",
+        "metrics": ["exact_match"],
+        "exact_match": score,
+    }
+
+
+def _write(folder: Path, records: list[dict[str, Any]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"samples_toy_qa_{DATE}.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+RECORDS = [
+    # The model said an alias, the (quirky) grader said wrong: a grader mismatch.
+    _record(0, "['Paris', 'paris, france']", "paris, france", 0.0),
+    # A list-looking answer of numbers is one answer: "[1, 2]" matches it, "1" does not.
+    _record(1, "[1, 2]", "[1, 2]", 1.0),
+    _record(2, "[1, 2]", "1", 0.0),
+    _record(3, "['1', '2']", "2", 1.0),
+]
+
+
+def test_lm_eval_list_target_is_shown_as_its_aliases(tmp_path: Path) -> None:
+    path = _write(tmp_path, RECORDS)
+    result = LmEvalReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["answer"].to_list() == [
+        "Paris | paris, france",
+        "[1, 2]",
+        "[1, 2]",
+        "1 | 2",
+    ]
+
