@@ -29,7 +29,7 @@ from typing import Any
 import polars as pl
 
 from evaltui.data.cache import Cache, companion_version, default_cache_dir
-from evaltui.data.extract import normalize_expr
+from evaltui.data.extract import fill_vote_answers, reference_match_expr
 from evaltui.data.formats import get_reader
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.score_worker import (
@@ -128,17 +128,15 @@ ProgressCallback = Callable[[RescoreProgress], object]
 
 
 def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
-    """The extracted answer equals the reference after the vote's normalisation: 1, else 0."""
-    answer = (
-        pl.col("vote_answer")
-        if "vote_answer" in generations.columns
-        else normalize_expr(pl.col("extracted"))
-    )
-    reference = normalize_expr(pl.col("answer"))
+    """The extracted answer equals the reference, or any of its aliases, after the vote's
+    normalisation: 1, else 0."""
+    # vote_answer and vote_reference as the loader made them (a list reference's aliases)
+    generations = fill_vote_answers(generations)
+    match = reference_match_expr("vote_answer", "vote_reference")
     return generations.select(
         pl.when(pl.col("answer").is_null())
         .then(None)
-        .otherwise((answer == reference).fill_null(False).cast(pl.Float64))
+        .otherwise(match.fill_null(False).cast(pl.Float64))
         .alias("new_accuracy"),
         pl.when(pl.col("answer").is_null())
         .then(pl.lit(NO_REFERENCE))

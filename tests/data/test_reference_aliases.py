@@ -16,6 +16,9 @@ import pytest
 
 from evaltui.data.formats.base import ReadOptions, reference_aliases
 from evaltui.data.formats.lm_eval import LmEvalReader
+from evaltui.data.loader import LoadOptions, load
+from evaltui.data.rescore import RescoreOptions, rescore
+from evaltui.data.triage import Thresholds, prompt_flag_table
 
 DATE = "2026-11-23T19-49-48.073567"
 
@@ -89,3 +92,16 @@ def test_lm_eval_list_target_is_shown_as_its_aliases(tmp_path: Path) -> None:
         "1 | 2",
     ]
 
+
+def test_grader_mismatch_when_the_answer_is_any_alias(tmp_path: Path) -> None:
+    _write(tmp_path / "run", RECORDS)
+    loaded = load([tmp_path / "run"], LoadOptions(use_cache=False, tokenize=False))
+    flags = prompt_flag_table(loaded.generations, Thresholds()).sort("prompt_id")
+    assert flags["flag_grader_mismatch"].to_list() == [True, False, False, False]
+
+
+def test_exact_rescoring_accepts_any_alias(tmp_path: Path) -> None:
+    _write(tmp_path / "run", RECORDS)
+    loaded = load([tmp_path / "run"], LoadOptions(use_cache=False, tokenize=False))
+    got = rescore(loaded, RescoreOptions("exact", use_cache=False))
+    assert got.scores["new_accuracy"].to_list() == [1.0, 1.0, 0.0, 1.0]
