@@ -105,3 +105,60 @@ def test_exact_rescoring_accepts_any_alias(tmp_path: Path) -> None:
     loaded = load([tmp_path / "run"], LoadOptions(use_cache=False, tokenize=False))
     got = rescore(loaded, RescoreOptions("exact", use_cache=False))
     assert got.scores["new_accuracy"].to_list() == [1.0, 1.0, 0.0, 1.0]
+
+
+INSPECT_JSON = next(
+    (
+        Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "inspect_ai" / "logs_json"
+    ).glob("*.json")
+)
+
+
+def test_inspect_list_target_any_alias_matches(tmp_path: Path) -> None:
+    # Inspect's target is str or list[str]: a list is its acceptable answers; a str target that
+    # looks like a list is a string (never parsed).
+    log = json.loads(INSPECT_JSON.read_text(encoding="utf-8"))
+    first, second = log["samples"][0], log["samples"][1]
+    first["target"] = ["six", "6"]  # the scorer's answer "6" is the second alias, scored wrong
+    first["scores"]["match"]["value"] = "I"
+    second["target"] = "['a', 'b']"
+    log["samples"] = [first, second]
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / INSPECT_JSON.name).write_text(json.dumps(log), encoding="utf-8")
+    loaded = load([folder], LoadOptions(use_cache=False, tokenize=False))
+    gens = loaded.generations.sort("line")
+    assert gens["answer"].to_list() == ["six | 6", "['a', 'b']"]
+    flags = prompt_flag_table(gens, Thresholds())
+    mismatch = dict(zip(flags["prompt_id"], flags["flag_grader_mismatch"], strict=True))
+    assert [mismatch[p] for p in gens["prompt_id"]] == [True, False]
+    got = rescore(loaded, RescoreOptions("exact", use_cache=False))
+    scored = dict(zip(loaded.generations["prompt_id"], got.scores["new_accuracy"], strict=True))
+    assert scored[gens["prompt_id"][0]] == 1.0
+
+
+def test_lighteval_several_golds_any_matches(tmp_path: Path) -> None:
+    # <= 0.10 flat details: `gold` is doc.get_golds(), every acceptable answer.
+    import polars as pl
+
+    date = "2024-01-01T00-00-00.123456"
+    path = tmp_path / "details" / "m" / date / f"details_lighteval|qa|0_{date}.parquet"
+    path.parent.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "example": ["Q0", "Q1"],
+            "full_prompt": ["Q0", "Q1"],
+            "predictions": [["The answer is six."], ["The answer is 7."]],
+            "gold": [["6", "six"], ["8", "eight"]],
+            "metrics": [{"em": 0.0}, {"em": 0.0}],
+        }
+    ).write_parquet(path)
+    loaded = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert loaded.errors == []
+    gens = loaded.generations.sort("prompt_id")
+    assert gens["answer"].to_list() == ["6 | six", "8 | eight"]
+    flags = prompt_flag_table(gens, Thresholds()).sort("prompt_id")
+    assert flags["flag_grader_mismatch"].to_list() == [True, False]
+    got = rescore(loaded, RescoreOptions("exact", use_cache=False))
+    scored = dict(zip(loaded.generations["prompt_id"], got.scores["new_accuracy"], strict=True))
+    assert [scored[p] for p in gens["prompt_id"]] == [1.0, 0.0]
