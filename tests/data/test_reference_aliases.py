@@ -162,3 +162,21 @@ def test_lighteval_several_golds_any_matches(tmp_path: Path) -> None:
     got = rescore(loaded, RescoreOptions("exact", use_cache=False))
     scored = dict(zip(loaded.generations["prompt_id"], got.scores["new_accuracy"], strict=True))
     assert [scored[p] for p in gens["prompt_id"]] == [1.0, 0.0]
+
+
+def test_opencompass_gold_list_is_its_aliases(tmp_path: Path) -> None:
+    # OpenCompass' raw `gold` may be a list of acceptable answers; a string gold is never parsed.
+    preds = tmp_path / "predictions" / "m"
+    preds.mkdir(parents=True)
+    entries = {
+        "0": {"origin_prompt": "Q0", "prediction": "The answer is paris, france.",
+              "gold": ["Paris", "paris, france"]},
+        "1": {"origin_prompt": "Q1", "prediction": "The answer is 1.", "gold": "['1', '2']"},
+    }  # fmt: skip
+    (preds / "ds.json").write_text(json.dumps(entries), encoding="utf-8")
+    loaded = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert loaded.errors == []
+    gens = loaded.generations
+    assert gens["answer"].to_list() == ["Paris | paris, france", "['1', '2']"]
+    got = rescore(loaded, RescoreOptions("exact", use_cache=False))
+    assert got.scores["new_accuracy"].to_list() == [1.0, 0.0]

@@ -385,11 +385,10 @@ def reference_aliases(value: Any) -> list[str] | None:
     return list(dict.fromkeys(aliases))
 
 
-def reference_text(value: Any, *, aliases: list[str] | None = None) -> str | None:
-    """``value`` as the ``answer`` text: its aliases joined by :data:`ALIAS_SEPARATOR` when it is
-    a list of them (:func:`reference_aliases`), else :func:`stringify`."""
-    if aliases is None:
-        aliases = reference_aliases(value)
+def reference_text(value: Any, aliases: list[str] | None) -> str | None:
+    """The ``answer`` text of ``value``: its ``aliases`` (:func:`reference_aliases`, or the
+    format's own list) joined by :data:`ALIAS_SEPARATOR` when it has them, else
+    :func:`stringify`."""
     return ALIAS_SEPARATOR.join(aliases) if aliases else stringify(value)
 
 

@@ -529,7 +529,7 @@ class LmEvalReader(Reader):
             score = None
         # A list target (TriviaQA's aliases) arrives as its str() since 0.4.3: see reference_aliases.
         aliases = reference_aliases(record.get("target"))
-        answer = reference_text(record.get("target"), aliases=aliases)
+        answer = reference_text(record.get("target"), aliases)
         if _is_loglikelihood(record) and answer is not None and re.fullmatch(r"[0-9]+", answer):
             answer = _choice(int(answer), requests)  # the target is the gold choice's index
         how: str | None = None
