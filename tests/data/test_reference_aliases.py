@@ -8,6 +8,7 @@ looks like a list (``[1, 2]``, an interval) stays the one answer it is.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -180,3 +181,22 @@ def test_opencompass_gold_list_is_its_aliases(tmp_path: Path) -> None:
     assert gens["answer"].to_list() == ["Paris | paris, france", "['1', '2']"]
     got = rescore(loaded, RescoreOptions("exact", use_cache=False))
     assert got.scores["new_accuracy"].to_list() == [1.0, 0.0]
+
+
+needs_math_verify = pytest.mark.skipif(
+    importlib.util.find_spec("math_verify") is None, reason="math-verify is not installed"
+)
+
+
+@needs_math_verify
+def test_math_verify_rescoring_accepts_any_alias(tmp_path: Path) -> None:
+    # The second alias is the one the answer equals (as math, not as text).
+    records = [
+        _record(0, "['\\\\sqrt{4}', 'two']", "$\\boxed{2}$", 0.0),
+        _record(1, "['two', '\\\\sqrt{4}']", "$\\boxed{2}$", 0.0),
+        _record(2, "['two', '\\\\sqrt{9}']", "$\\boxed{2}$", 0.0),
+    ]
+    _write(tmp_path / "run", records)
+    loaded = load([tmp_path / "run"], LoadOptions(use_cache=False, tokenize=False))
+    got = rescore(loaded, RescoreOptions("math-verify", use_cache=False, workers=1))
+    assert got.scores["new_accuracy"].to_list() == [1.0, 1.0, 0.0]
