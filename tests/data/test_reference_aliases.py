@@ -200,3 +200,20 @@ def test_math_verify_rescoring_accepts_any_alias(tmp_path: Path) -> None:
     loaded = load([tmp_path / "run"], LoadOptions(use_cache=False, tokenize=False))
     got = rescore(loaded, RescoreOptions("math-verify", use_cache=False, workers=1))
     assert got.scores["new_accuracy"].to_list() == [1.0, 1.0, 0.0]
+
+
+def test_combined_json_answer_is_the_aliases_string(tmp_path: Path, word_tokenizer: Path) -> None:
+    from evaltui.cli import main
+
+    _write(tmp_path / "run", RECORDS)
+    out = tmp_path / "out" / "combined.json"
+    args = ["summarize", str(tmp_path / "run"), "-o", str(out), "--model", str(word_tokenizer)]
+    assert main([*args, "--cache-dir", str(tmp_path / "c"), "-q"]) == 0
+    records = json.loads(out.read_text(encoding="utf-8"))
+    answers = {r["prompt_id"]: r["answer"] for r in records}
+    assert answers == {
+        "toy_qa:0": "Paris | paris, france",
+        "toy_qa:1": "[1, 2]",
+        "toy_qa:2": "[1, 2]",
+        "toy_qa:3": "1 | 2",
+    }
