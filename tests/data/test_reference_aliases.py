@@ -30,6 +30,11 @@ DATE = "2026-11-23T19-49-48.073567"
         ("['Paris', 'paris, france']", ["Paris", "paris, france"]),
         ('["Paris"]', ["Paris"]),
         ("['1', '2']", ["1", "2"]),  # lm-eval's str() of a list of strings: two aliases
+        # As literal_eval reads them (escapes, repr's double quotes, implicit concatenation):
+        ("[\"it's\", 'x']", ["it's", "x"]),
+        ("['a\\\\n', 'b\\'c']", ["a\\n", "b'c"]),
+        ("['it''s','x',]", ["its", "x"]),
+        ("['', 'a']", ["", "a"]),
         (["a", "b", "a"], ["a", "b"]),  # a real list (Inspect, lm-eval <= 0.4.2 arrays)
         (["x", 3], ["x", "3"]),
         # Not aliases: one answer that looks like a list, or not a plain list at all.

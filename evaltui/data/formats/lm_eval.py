@@ -301,8 +301,6 @@ def _choice(index: int, requests: list[tuple[Any, Any]]) -> str:
 
 def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | None]]:
     """(text, extracted answer, own score) per generation of the record; own score None = unknown."""
-    aliases = reference_aliases(record.get("target"))
-    targets = aliases or [stringify(record.get("target")) or ""]
     filtered = record.get("filtered_resps") or []
     if isinstance(filtered, str):
         filtered = [filtered]  # a bare string is the one request's filtered response
@@ -337,6 +335,7 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
         # Every repeat's extracted answer was kept (pass@k-style filter): score them by exact
         # match, and trust that only when it reproduces the harness's own mean over the repeats.
         extracted = [_text(e) for e in first]
+        targets = reference_aliases(record.get("target")) or [stringify(record.get("target")) or ""]
         own = [1.0 if any(_same(e, t) for t in targets) else 0.0 for e in extracted]
         mean = to_score(value, non_finite=True) if not isinstance(value, list) else None
         agrees = mean is not None and 0 <= mean <= 1 and round(mean * len(texts)) == sum(own)
