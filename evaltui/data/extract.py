@@ -225,6 +225,19 @@ def fill_vote_answers(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
+def reference_match_expr(answer: str, reference: str) -> pl.Expr:
+    """The normalized ``answer`` column equals the normalized ``reference`` column, or any of its
+    aliases: a reference with several acceptable answers holds them normalized one per line
+    (``formats.base.VOTE_ALIAS_SEPARATOR``; a normalized answer holds no whitespace, so a
+    single reference is its own one line). Null where either is null, as ``==``."""
+    aliases = pl.col(reference).str.split("\n")
+    return (
+        pl.when(pl.col(answer).is_not_null() & pl.col(reference).is_not_null())
+        .then(aliases.list.contains(pl.col(answer)))
+        .otherwise(None)
+    )
+
+
 def extract_answer(text: str) -> str | None:
     """The final answer in ``text``, or None (same rules as :func:`extract_answers`)."""
     return extract_answers(pl.Series("gen", [text], dtype=pl.String))[0]  # type: ignore[no-any-return]

@@ -29,8 +29,9 @@ from typing import Any
 import polars as pl
 
 from evaltui.data.cache import Cache, companion_version, default_cache_dir
-from evaltui.data.extract import normalize_expr
+from evaltui.data.extract import fill_vote_answers, normalize_values, reference_match_expr
 from evaltui.data.formats import get_reader
+from evaltui.data.formats.base import ALIAS_SEPARATOR, ALIASES
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.score_worker import (
     ERROR,
@@ -128,17 +129,15 @@ ProgressCallback = Callable[[RescoreProgress], object]
 
 
 def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
-    """The extracted answer equals the reference after the vote's normalisation: 1, else 0."""
-    answer = (
-        pl.col("vote_answer")
-        if "vote_answer" in generations.columns
-        else normalize_expr(pl.col("extracted"))
-    )
-    reference = normalize_expr(pl.col("answer"))
+    """The extracted answer equals the reference, or any of its aliases, after the vote's
+    normalisation: 1, else 0."""
+    # vote_answer and vote_reference as the loader made them (a list reference's aliases)
+    generations = fill_vote_answers(generations)
+    match = reference_match_expr("vote_answer", "vote_reference")
     return generations.select(
         pl.when(pl.col("answer").is_null())
         .then(None)
-        .otherwise((answer == reference).fill_null(False).cast(pl.Float64))
+        .otherwise(match.fill_null(False).cast(pl.Float64))
         .alias("new_accuracy"),
         pl.when(pl.col("answer").is_null())
         .then(pl.lit(NO_REFERENCE))
@@ -357,6 +356,32 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in {"gen", "prompt"}} | {"prompt": row["prompt"]}
 
 
+def reference_alias_lists(generations: pl.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """Per (answer, vote_reference) of a reference with several aliases: the aliases, split
+    from ``answer`` (their :data:`ALIAS_SEPARATOR` join) for a scorer that reads them
+    (math-verify, a user scorer's ``record["reference_aliases"]``).
+
+    Split only when the pieces, normalized, are exactly the normalized aliases the reader kept
+    in ``vote_reference``: an alias that holds " | " itself fails the check, and its reference is
+    left whole (as before aliases were read)."""
+    listed = generations.filter(
+        pl.col("answer").is_not_null() & pl.col("vote_reference").str.contains("\n", literal=True)
+    )
+    pairs = listed.select("answer", "vote_reference").unique().rows()
+    if not pairs:
+        return {}
+    pieces = {answer: answer.split(ALIAS_SEPARATOR) for answer, _reference in pairs}
+    distinct = list(dict.fromkeys(p for split in pieces.values() for p in split))
+    normalized = dict(
+        zip(distinct, normalize_values(pl.Series("v", distinct, dtype=pl.String)), strict=True)
+    )
+    found: dict[tuple[str, str], list[str]] = {}
+    for answer, reference in pairs:
+        if {normalized[p] for p in pieces[answer]} == set(reference.split("\n")):
+            found[(answer, reference)] = pieces[answer]
+    return found
+
+
 def _file_paths(files: list[Any]) -> dict[str, tuple[Path, str]]:
     return {
         f.source: (Path(f.path), str(f.format))
@@ -477,6 +502,8 @@ def _rescore(
         else None
     )
     fingerprint = f"rescore\0{name}\0{version}\0{options.timeout:g}"
+    generations = fill_vote_answers(generations)
+    aliases = reference_alias_lists(generations)
     indexed = generations.with_row_index("_row")
     paths = _file_paths(result.files)
     pending: dict[str, tuple[str | None, list[int]]] = {}
@@ -504,7 +531,11 @@ def _rescore(
             text = record["gen"] or ""
             if name == "math-verify":  # it reads the tail only: send no more
                 text = text[-TAIL_CHARS:]
-            todo.append((row, text, record["answer"], _record(record)))
+            given = _record(record)
+            found = aliases.get((record["answer"], record["vote_reference"]))
+            if found:
+                given[ALIASES] = found  # a list reference: any alias is the reference
+            todo.append((row, text, record["answer"], given))
 
     complete = scoring.run(name, options, todo, cancel)
     scores = scoring.frame(SCORE_SCHEMA)

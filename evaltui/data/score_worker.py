@@ -94,7 +94,9 @@ class MathVerify:
 
     def __call__(self, generation: str, reference: str, record: dict[str, Any]) -> Any:
         self.watch.seen = False
-        gold = self.gold(reference)
+        aliases = record.get("reference_aliases")
+        # A reference with several acceptable answers: verify matches any of them.
+        gold = [g for a in aliases for g in self.gold(a)] if aliases else self.gold(reference)
         predicted = self.parse(generation[-TAIL_CHARS:], parsing_timeout=self.step_timeout)
         verdict = bool(self.verify(gold, predicted, timeout_seconds=self.step_timeout))
         if self.watch.seen and not verdict:

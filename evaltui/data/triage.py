@@ -21,8 +21,9 @@ Per prompt (``flag_<name>``, booleans):
 - ``suspect_reference``: the majority answer agrees with itself (at least ``consensus`` of the
   answering generations give it, and at least ``min_votes`` of them) but is scored wrong on most of
   its generations: the reference or the grader is suspect, not the model.
-- ``grader_mismatch``: some generation's extracted answer equals the reference (after the vote's
-  normalisation) yet is scored wrong.
+- ``grader_mismatch``: some generation's extracted answer equals the reference, or any of its
+  aliases when it is a list of acceptable answers (after the vote's normalisation), yet is scored
+  wrong.
 - ``inconsistent_scores``: generations with the same (normalised) extracted answer got different
   scores.
 - ``all_truncated``: every generation hit the length cap.
@@ -50,6 +51,7 @@ from evaltui.data.extract import (
     fill_vote_answers,
     final_answer_marked_expr,
     marked_from_parts,
+    reference_match_expr,
 )
 from evaltui.data.extract import TAIL_CHARS as ANSWER_TAIL_CHARS
 from evaltui.data.metrics import DEFAULT_THRESHOLD, correct_expr, format_score, run_kinds
@@ -438,7 +440,7 @@ def flag_columns(
         *[pl.col(f).sum().cast(pl.UInt32).alias(f"n_{f}") for f in GENERATION_FLAGS],
         # null while lengths are unknown: "all truncated" cannot be told yet
         pl.col("length_cap").all(ignore_nulls=False).alias("flag_all_truncated"),
-        ((pl.col("_answer") == pl.col("_reference")) & ~pl.col("_correct") & pl.col("has_answer"))
+        (reference_match_expr("_answer", "_reference") & ~pl.col("_correct") & pl.col("has_answer"))
         .any()
         .alias("flag_grader_mismatch"),
     )

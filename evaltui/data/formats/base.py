@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import json
@@ -344,6 +345,87 @@ def stringify(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
+#: How a reference with several acceptable answers (aliases) is shown and kept in ``answer``:
+#: ``Paris | paris, france``. The combined JSON's ``answer`` string is this text too.
+ALIAS_SEPARATOR = " | "
+#: Between the normalized aliases in ``vote_reference``: normalizing removes all whitespace,
+#: so no normalized alias holds a newline.
+VOTE_ALIAS_SEPARATOR = "\n"
+#: A longer "list" is not a target's aliases: not worth parsing.
+_MAX_ALIAS_TEXT = 100_000
+#: A Python string literal without escapes or line breaks, quoted as ``repr`` quotes it.
+_ITEM = r"'([^'\\\n\r]*)'" + "|" + r'"([^"\\\n\r]*)"'
+_PLAIN_STR = re.compile(_ITEM)
+#: A list of those only, spaced as ``str(list)`` spaces it.
+_PLAIN_STRS = re.compile(r"\[(?:{0})(?:, (?:{0}))*\]".format(_ITEM.replace("(", "(?:")))
+
+
+def reference_aliases(value: Any) -> list[str] | None:
+    """The acceptable answers of a reference that is a list of them, else None (one answer).
+
+    For the formats whose reference may be a list of aliases only (lm-eval's ``target``, Inspect's
+    ``target``, lighteval's golds, OpenCompass' ``gold``). A list (a JSON array) of strings and
+    numbers, at least one a string, is aliases. A string is aliases only when it is the ``str()``
+    of such a list: it starts with ``[``, ends with ``]`` and :func:`ast.literal_eval` (never
+    ``eval``) parses it to one. lm-eval writes ``str(list)``, quotes around each string, so
+    ``['1', '2']`` is two aliases, while ``[1, 2]`` (numbers only, as text or as a list: a math
+    interval, a list-valued answer), ``[0, 1)``, ``[[1, 2]]`` or ``\\left[1, 2\\right]`` stay
+    the one answer they are. Duplicates are dropped, order kept.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if not (text.startswith("[") and text.endswith("]")) or len(text) > _MAX_ALIAS_TEXT:
+            return None
+        if _PLAIN_STRS.fullmatch(text):
+            # The usual str(list) of strings without escapes: what literal_eval gives, 10x faster.
+            value = [m[1] if m[1] is not None else m[2] for m in _PLAIN_STR.finditer(text)]
+        else:
+            try:
+                value = ast.literal_eval(text)
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                return None
+    # Numbers only ([1, 2]) is one answer, as a list or as its text.
+    if not isinstance(value, list) or not any(isinstance(v, str) for v in value):
+        return None
+    if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in value):
+        return None
+    aliases = [stringify(v) or "" for v in value]
+    return list(dict.fromkeys(aliases))
+
+
+def reference_text(value: Any, aliases: list[str] | None) -> str | None:
+    """The ``answer`` text of ``value``: its ``aliases`` (:func:`reference_aliases`, or the
+    format's own list) joined by :data:`ALIAS_SEPARATOR` when it has them, else
+    :func:`stringify`."""
+    return ALIAS_SEPARATOR.join(aliases) if aliases else stringify(value)
+
+
+def _alias_vote_references(column: pl.Series, aliases: list[Any]) -> pl.Series:
+    """``vote_reference``: each alias list's normalized aliases joined by
+    :data:`VOTE_ALIAS_SEPARATOR` (normalized all at once), null elsewhere (the loader normalizes
+    ``answer`` there)."""
+    from evaltui.data.extract import normalize_values
+
+    distinct = list(dict.fromkeys(a for found in aliases if found for a in found))
+    if not distinct:
+        return column
+    normalized = dict(
+        zip(distinct, normalize_values(pl.Series("v", distinct, dtype=pl.String)), strict=True)
+    )
+    joined = [
+        VOTE_ALIAS_SEPARATOR.join(dict.fromkeys(normalized[a] or "" for a in found))
+        if found
+        else current
+        for found, current in zip(aliases, column, strict=True)
+    ]
+    return pl.Series(column.name, joined, dtype=pl.String)
+
+
+def same_reference(answer: str, aliases: list[str] | None, reference: str) -> bool:
+    """``answer`` equals the reference, or any of its aliases when it has several."""
+    return answer in aliases if aliases else answer == reference
+
+
 def chat_text(value: Any) -> str | None:
     """Chat messages (``[{"role", "content"}]``, content a string or text parts) as readable text,
     one ``role: content`` paragraph each; None when ``value`` is not such a list."""
@@ -377,6 +459,8 @@ class Rows:
         from evaltui.data.schema import READER_COLUMNS
 
         self.columns: dict[str, list[Any]] = {name: [] for name in READER_COLUMNS}
+        # not a column: an alias list's aliases, made into ``vote_reference`` by frame_from_rows
+        self.columns[ALIASES] = []
 
     def add(self, **values: Any) -> None:
         unknown = set(values) - set(self.columns)
@@ -415,11 +499,19 @@ def _no_blank_answers(extracted: pl.Series) -> pl.Series:
     return extracted.scatter(blank.arg_true(), None) if blank.any() else extracted
 
 
+#: The key of :class:`Rows` (and of :func:`frame_from_rows`' rows) holding each row's reference
+#: aliases (:func:`reference_aliases`, None for one answer): not a column of its own, it makes
+#: the row's ``vote_reference``, so the vote, triage and re-scoring accept any alias.
+ALIASES = "reference_aliases"
+
+
 def frame_from_rows(rows: dict[str, list[Any]]) -> pl.DataFrame:
-    """Build a conformed reader frame from column lists (missing columns become nulls)."""
+    """Build a conformed reader frame from column lists (missing columns become nulls;
+    ``rows[ALIASES]``, when given, fills ``vote_reference`` of the rows with aliases)."""
     from evaltui.data.schema import GENERATION_SCHEMA
 
     present = {name: values for name, values in rows.items() if name in GENERATION_SCHEMA}
+    aliases = rows.get(ALIASES)
     columns = []
     # Column by column: a frame built from a dict of lists holds a long text twice meanwhile.
     for name, values in present.items():
@@ -434,6 +526,8 @@ def frame_from_rows(rows: dict[str, list[Any]]) -> pl.DataFrame:
             column = pl.Series(name, fixed, dtype=dtype, strict=False)
         if name == "extracted":
             column = _no_blank_answers(column)
+        if name == "vote_reference" and aliases and any(aliases):
+            column = _alias_vote_references(column, aliases)
         columns.append(column)
     height = len(next(iter(present.values()))) if present else 0
     return conform_columns(columns, height)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from evaltui.data.formats.base import (
+    ALIAS_SEPARATOR,
     EntryError,
     Reader,
     ReadOptions,
@@ -534,6 +535,12 @@ class InspectReader(Reader):
                     unscored.setdefault(unusable, 0)
                     unscored[unusable] += 1
                 target = sample.get("target")
+                # A list target is its acceptable answers (a str target is never parsed).
+                aliases = (
+                    list(dict.fromkeys(stringify(t) or "" for t in target))
+                    if isinstance(target, list)
+                    else None
+                )
                 stop = (
                     (choices[0] or {}).get("stop_reason")
                     if choices and isinstance(choices[0], dict)
@@ -545,9 +552,8 @@ class InspectReader(Reader):
                     line=index,
                     prompt_id=f"{task}:{sample['id']}",
                     prompt=_input(sample.get("input")),
-                    answer=" | ".join(map(str, target))
-                    if isinstance(target, list)
-                    else stringify(target),
+                    answer=stringify(target) if aliases is None else ALIAS_SEPARATOR.join(aliases),
+                    reference_aliases=aliases,
                     gen=gen,
                     accuracy=score,
                     extracted=answer,

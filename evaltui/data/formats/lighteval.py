@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from evaltui.data.formats.base import (
+    ALIAS_SEPARATOR,
     EntryError,
     Reader,
     ReadOptions,
@@ -132,20 +133,22 @@ def _first_metric(metrics: Any) -> tuple[str | None, float | None]:
     return None, None
 
 
-def _golds(gold: Any) -> str | None:
-    """≤0.10 ``gold`` (``doc.get_golds()``, a list of reference texts) as one answer."""
+def _golds(gold: Any) -> list[str] | None:
+    """≤0.10 ``gold`` (``doc.get_golds()``, a list of reference texts): the acceptable answers."""
     if isinstance(gold, list):
         texts = [stringify(g) or "" for g in gold if g is not None]
-        return " | ".join(texts) if texts else None
-    return stringify(gold)
+        return list(dict.fromkeys(texts)) or None
+    text = stringify(gold)
+    return None if text is None else [text]
 
 
-def _reference(choices: Any, gold: Any) -> str | None:
+def _reference(choices: Any, gold: Any) -> list[str] | None:
+    """The gold choices' texts (several when the doc has several gold indices)."""
     if isinstance(choices, list) and choices:
         golds = gold if isinstance(gold, list) else [gold]
         picked = [choices[g] for g in golds if isinstance(g, int) and 0 <= g < len(choices)]
         if picked:
-            return " | ".join(stringify(p) or "" for p in picked)
+            return list(dict.fromkeys(stringify(p) or "" for p in picked))
     return None
 
 
@@ -239,13 +242,13 @@ class LightevalReader(Reader):
                     response = row.get("model_response") or {}
                     texts = response.get("text") or []
                     prompt = stringify(doc.get("query")) or stringify(response.get("input")) or ""
-                    answer = _reference(doc.get("choices"), doc.get("gold_index"))
+                    golds = _reference(doc.get("choices"), doc.get("gold_index"))
                     ident = f"{doc.get('task_name') or task}:{doc.get('id', index - 1)}"
                     metric, score = _first_metric(row.get("metric"))
                 else:
                     texts = row.get("predictions") or []
                     prompt = stringify(row.get("full_prompt") or row.get("example")) or ""
-                    answer = _golds(row.get("gold"))
+                    golds = _golds(row.get("gold"))
                     ident = f"{task}:{index - 1}"
                     metric, score = _first_metric(row.get("metrics"))
                     choices = row.get("choices")
@@ -254,7 +257,10 @@ class LightevalReader(Reader):
                     if choice is not None and isinstance(choices, list):
                         # ≤0.10 multiple choice: one (log-probability, is-greedy) per choice.
                         texts = [stringify(choices[choice]) or ""]
-                        answer = _reference(choices, row.get("gold_index")) or answer
+                        golds = _reference(choices, row.get("gold_index")) or golds
+                # Several golds are the acceptable answers: shown "a | b", any of them matches.
+                answer = ALIAS_SEPARATOR.join(golds) if golds else None
+                aliases = golds if golds and len(golds) > 1 else None
                 flat = [
                     t if isinstance(t, str) else stringify(t) or ""
                     for t in (texts if isinstance(texts, list) else [texts])
@@ -282,6 +288,7 @@ class LightevalReader(Reader):
                         prompt_id=ident,
                         prompt=prompt,
                         answer=answer,
+                        reference_aliases=aliases,
                         gen=text,
                         extracted=extracted,
                         accuracy=score if len(flat) == 1 else None,

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from evaltui.data.formats.base import (
+    ALIASES,
     Reader,
     ReadOptions,
     ReadResult,
@@ -41,6 +42,8 @@ from evaltui.data.formats.base import (
     RunIdentity,
     entry_guard,
     json_document,
+    reference_aliases,
+    reference_text,
     stringify,
     to_score,
 )
@@ -298,7 +301,6 @@ def _choice(index: int, requests: list[tuple[Any, Any]]) -> str:
 
 def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | None]]:
     """(text, extracted answer, own score) per generation of the record; own score None = unknown."""
-    target = stringify(record.get("target")) or ""
     filtered = record.get("filtered_resps") or []
     if isinstance(filtered, str):
         filtered = [filtered]  # a bare string is the one request's filtered response
@@ -333,7 +335,8 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
         # Every repeat's extracted answer was kept (pass@k-style filter): score them by exact
         # match, and trust that only when it reproduces the harness's own mean over the repeats.
         extracted = [_text(e) for e in first]
-        own = [1.0 if _same(e, target) else 0.0 for e in extracted]
+        targets = reference_aliases(record.get("target")) or [stringify(record.get("target")) or ""]
+        own = [1.0 if any(_same(e, t) for t in targets) else 0.0 for e in extracted]
         mean = to_score(value, non_finite=True) if not isinstance(value, list) else None
         agrees = mean is not None and 0 <= mean <= 1 and round(mean * len(texts)) == sum(own)
         return [
@@ -523,7 +526,9 @@ class LmEvalReader(Reader):
             score = to_score(value, non_finite=True)  # mae & co. reach Infinity in real files
         except ValueError:
             score = None
-        answer = stringify(record.get("target"))
+        # A list target (TriviaQA's aliases) arrives as its str() since 0.4.3: see reference_aliases.
+        aliases = reference_aliases(record.get("target"))
+        answer = reference_text(record.get("target"), aliases)
         if _is_loglikelihood(record) and answer is not None and re.fullmatch(r"[0-9]+", answer):
             answer = _choice(int(answer), requests)  # the target is the gold choice's index
         how: str | None = None
@@ -551,6 +556,7 @@ class LmEvalReader(Reader):
                 "prompt_id": f"{task}:{doc_id}",
                 "prompt": prompt,
                 "answer": answer,
+                ALIASES: aliases,
                 "gen": text,
                 "accuracy": per_gen[j],
                 "extracted": extracted,

@@ -43,6 +43,8 @@ from evaltui.data.formats.base import (
     entry_guard,
     frame_from_rows,
     json_document,
+    reference_aliases,
+    reference_text,
     stringify,
     to_score,
 )
@@ -350,6 +352,13 @@ def _finished_beside(path: Path, head: bytes) -> bool:
     return (folder / f"{abbr}.jsonl").is_file() or (folder / f"{abbr}_failed.jsonl").is_file()
 
 
+def _gold(gold: Any) -> tuple[str | None, list[str] | None]:
+    """The raw ``gold`` as (answer, aliases): a list of strings is its acceptable answers, shown
+    ``a | b`` (:func:`~evaltui.data.formats.base.reference_aliases`); a string is never parsed."""
+    aliases = reference_aliases(gold) if isinstance(gold, list) else None
+    return reference_text(gold, aliases), aliases
+
+
 class AISBenchReader(Reader):
     name = "aisbench"
     description = (
@@ -445,6 +454,7 @@ class AISBenchReader(Reader):
                         detail.resolve() if detail is not None else (None, None, None)
                     )
                     prediction = record["prediction"]
+                    gold, aliases = _gold(record.get("gold"))
                     rows.add(
                         run=run,
                         source=source,
@@ -452,7 +462,8 @@ class AISBenchReader(Reader):
                         offset=offset,
                         prompt_id=f"{item[0]}:{item[1]}",
                         prompt=prompt_text(record.get("origin_prompt")),
-                        answer=answer if answer is not None else stringify(record.get("gold")),
+                        answer=answer if answer is not None else gold,
+                        reference_aliases=aliases if answer is None else None,
                         gen=prediction
                         if isinstance(prediction, str)
                         else stringify(prediction) or "",
@@ -644,7 +655,7 @@ class OpenCompassReader(ContainerReader):
                             sample=0,
                         )
                     continue
-                answer = stringify(entry.get("gold"))
+                answer, aliases = _gold(entry.get("gold"))
                 predictions = _as_list(entry.get("prediction"))
                 ppl = any(k.startswith("label: ") for k in entry)
                 for text in predictions:
@@ -652,7 +663,7 @@ class OpenCompassReader(ContainerReader):
                     seen[item] = sample + 1
                     correct, pred, ref = self._detail(details, detail_name, item, sample)
                     if correct is None and ppl and details is None and answer is not None:
-                        correct = 1.0 if stringify(text) == answer else 0.0
+                        correct = 1.0 if stringify(text) in (aliases or [answer]) else 0.0
                     rows.add(
                         run=run,
                         source=source,
@@ -660,6 +671,7 @@ class OpenCompassReader(ContainerReader):
                         prompt_id=f"{dataset}:{item}",
                         prompt=prompt_text(entry.get("origin_prompt")),
                         answer=ref if ref is not None else answer,
+                        reference_aliases=aliases if ref is None else None,
                         gen=text if isinstance(text, str) else stringify(text) or "",
                         accuracy=correct,
                         extracted=pred,
@@ -774,6 +786,7 @@ class OpenCompassReader(ContainerReader):
                         )
                     )
                     continue
+                gold, aliases = _gold(record.get("gold"))
                 for sample, text in enumerate(_as_list(record["prediction"])):
                     rows.add(
                         run=run,
@@ -782,7 +795,8 @@ class OpenCompassReader(ContainerReader):
                         offset=offset,
                         prompt_id=f"{dataset}:{stringify(record['idx'])}",
                         prompt=prompt_text(record.get("origin_prompt")),
-                        answer=stringify(record.get("gold")),
+                        answer=gold,
+                        reference_aliases=aliases,
                         gen=text if isinstance(text, str) else stringify(text) or "",
                         sample=sample,
                     )
