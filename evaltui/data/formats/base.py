@@ -421,11 +421,6 @@ def _alias_vote_references(column: pl.Series, aliases: list[Any]) -> pl.Series:
     return pl.Series(column.name, joined, dtype=pl.String)
 
 
-def same_reference(answer: str, aliases: list[str] | None, reference: str) -> bool:
-    """``answer`` equals the reference, or any of its aliases when it has several."""
-    return answer in aliases if aliases else answer == reference
-
-
 def chat_text(value: Any) -> str | None:
     """Chat messages (``[{"role", "content"}]``, content a string or text parts) as readable text,
     one ``role: content`` paragraph each; None when ``value`` is not such a list."""
