@@ -327,6 +327,13 @@ def normalize_values(values: pl.Series) -> pl.Series:
     )
 
 
+def normalized_each(distinct: list[str]) -> dict[str, str | None]:
+    """Each of the ``distinct`` values and :func:`normalize_values` of it, normalized in one
+    query (a reference's aliases, made into ``vote_reference`` or matched against it)."""
+    values = normalize_values(pl.Series("v", distinct, dtype=pl.String))
+    return dict(zip(distinct, values, strict=True))
+
+
 #: :func:`_normalized` takes values from (and keeps them in) its memory for calls of at most this
 #: many distinct values (a followed update's few new answers and references); larger calls (a
 #: file's) go to :func:`normalize_values` alone.

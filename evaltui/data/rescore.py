@@ -29,9 +29,9 @@ from typing import Any
 import polars as pl
 
 from evaltui.data.cache import Cache, companion_version, default_cache_dir
-from evaltui.data.extract import fill_vote_answers, normalize_values, reference_match_expr
+from evaltui.data.extract import fill_vote_answers, normalized_each, reference_match_expr
 from evaltui.data.formats import get_reader
-from evaltui.data.formats.base import ALIAS_SEPARATOR, ALIASES
+from evaltui.data.formats.base import ALIAS_SEPARATOR, ALIASES, VOTE_ALIAS_SEPARATOR
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.score_worker import (
     ERROR,
@@ -365,19 +365,18 @@ def reference_alias_lists(generations: pl.DataFrame) -> dict[tuple[str, str], li
     in ``vote_reference``: an alias that holds " | " itself fails the check, and its reference is
     left whole (as before aliases were read)."""
     listed = generations.filter(
-        pl.col("answer").is_not_null() & pl.col("vote_reference").str.contains("\n", literal=True)
+        pl.col("answer").is_not_null()
+        & pl.col("vote_reference").str.contains(VOTE_ALIAS_SEPARATOR, literal=True)
     )
     pairs = listed.select("answer", "vote_reference").unique().rows()
     if not pairs:
         return {}
     pieces = {answer: answer.split(ALIAS_SEPARATOR) for answer, _reference in pairs}
     distinct = list(dict.fromkeys(p for split in pieces.values() for p in split))
-    normalized = dict(
-        zip(distinct, normalize_values(pl.Series("v", distinct, dtype=pl.String)), strict=True)
-    )
+    normalized = normalized_each(distinct)
     found: dict[tuple[str, str], list[str]] = {}
     for answer, reference in pairs:
-        if {normalized[p] for p in pieces[answer]} == set(reference.split("\n")):
+        if {normalized[p] for p in pieces[answer]} == set(reference.split(VOTE_ALIAS_SEPARATOR)):
             found[(answer, reference)] = pieces[answer]
     return found
 

@@ -404,14 +404,12 @@ def _alias_vote_references(column: pl.Series, aliases: list[Any]) -> pl.Series:
     """``vote_reference``: each alias list's normalized aliases joined by
     :data:`VOTE_ALIAS_SEPARATOR` (normalized all at once), null elsewhere (the loader normalizes
     ``answer`` there)."""
-    from evaltui.data.extract import normalize_values
+    from evaltui.data.extract import normalized_each
 
     distinct = list(dict.fromkeys(a for found in aliases if found for a in found))
     if not distinct:
         return column
-    normalized = dict(
-        zip(distinct, normalize_values(pl.Series("v", distinct, dtype=pl.String)), strict=True)
-    )
+    normalized = normalized_each(distinct)
     joined = [
         VOTE_ALIAS_SEPARATOR.join(dict.fromkeys(normalized[a] or "" for a in found))
         if found
