@@ -153,6 +153,8 @@ def _task_name(path: Path, results: dict[str, Any] | None) -> str:
     if match:
         return match["task"]
     stem = path.name.rsplit(".", 1)[0]
+    if stem.startswith("_") and len(stem) > 1:
+        return stem[1:]  # ``<model_args>_<task>`` with empty model args (--model hf alone)
     configs = (results or {}).get("configs")
     if isinstance(configs, dict):
         # The longest task name the file name ends with (task names contain underscores).
@@ -214,8 +216,12 @@ def _prompt_text(arg: Any) -> str:
 
 
 def _requests(record: dict[str, Any]) -> list[tuple[Any, Any]]:
-    """(arg_0, arg_1) of each request: ``gen_args_i`` objects (≥0.4.3) or a list of tuples (≤0.4.2)."""
+    """(arg_0, arg_1) of each request: ``gen_args_i`` objects (≥0.4.3), a list of tuples (≤0.4.2),
+    or, in the first 0.4 development versions (mid 2023), the first request's own arguments
+    (``["<context>", {gen kwargs}]``, ``["<context>", "<continuation>"]``): one request only."""
     arguments = record.get("arguments")
+    if isinstance(arguments, list) and arguments and isinstance(arguments[0], str):
+        return [(arguments[0], arguments[1] if len(arguments) > 1 else None)]
     if isinstance(arguments, dict):
         keys = sorted(
             arguments,
@@ -310,8 +316,11 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
         values = [float(r[0][0] if isinstance(r[0], list) else r[0]) for r in record["resps"]]
         choice = max(range(len(values)), key=values.__getitem__)
         requests = _requests(record)
-        continuation = requests[choice][1] if choice < len(requests) else None
-        return [(_text(continuation).strip(), _choice(choice, requests), None)]
+        if choice >= len(requests):
+            # The file kept fewer requests than choices (early 0.4 files keep the first one
+            # only): the chosen continuation is unknown, the choice's index is what is known.
+            return [(str(choice), str(choice), None)]
+        return [(_text(requests[choice][1]).strip(), _choice(choice, requests), None)]
     resps = record["resps"]
     if isinstance(resps, str):
         resps = [[resps]]  # a bare string is the one generation, not a list of characters
