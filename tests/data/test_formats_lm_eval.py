@@ -732,3 +732,30 @@ def test_first_0_4_files_keep_only_the_first_requests_arguments(tmp_path: Path) 
         ("winogrande:0", "S so A", "1", 1.0),
         ("winogrande:1", "S so A", "1", 0.0),
     ]
+
+
+def test_one_loglikelihood_request_is_no_choice(tmp_path: Path) -> None:
+    # A loglikelihood task with one request per doc (asdiv, lambada): the target is the
+    # continuation, not a choice index, and `acc` is the continuation's is-greedy flag. The
+    # model's answer is the continuation when greedy, unknown otherwise.
+    def record(doc_id: int, target: str, greedy: bool) -> dict[str, Any]:
+        return {"doc_id": doc_id, "doc": {"q": f"q{doc_id}"}, "target": target,
+                "arguments": {"gen_args_0": {"arg_0": f"Q{doc_id}\nA:", "arg_1": target}},
+                "resps": [[["-0.5", str(greedy)]]], "filtered_resps": [["-0.5", str(greedy)]],
+                "filter": "none", "metrics": ["acc"], "acc": int(greedy)}  # fmt: skip
+
+    name = "samples_asdiv_2024-08-21T03-41-58.320355.jsonl"
+    rows = [record(0, "0", True), record(1, "12", True), record(2, "7", False)]
+    (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    frame = read_clean_path(tmp_path / name).sort("prompt_id")
+    assert frame.select("answer", "gen", "extracted", "accuracy").rows() == [
+        ("0", "0", "0", 1.0),
+        ("12", "12", "12", 1.0),
+        ("7", "7", None, 0.0),
+    ]
+
+
+def read_clean_path(path: Path) -> pl.DataFrame:
+    result = read(path)
+    assert result.errors == []
+    return result.frame

@@ -292,6 +292,22 @@ def _is_loglikelihood(record: dict[str, Any]) -> bool:
     return isinstance(resps[0][0], list)
 
 
+def _multiple_choice(record: dict[str, Any]) -> bool:
+    """A loglikelihood record of several choices (one response each), rather than one request
+    whose target is its continuation."""
+    resps = record.get("resps")
+    return isinstance(resps, list) and len(resps) > 1
+
+
+def _greedy(response: Any) -> bool:
+    """A loglikelihood response's is-greedy flag: ``[["-0.67", "True"]]`` (stringified since
+    0.4.3) or ``[[-0.67, true]]``."""
+    pair = response[0] if isinstance(response, list) and response else None
+    pair = pair if isinstance(pair, list) else response
+    flag = pair[1] if isinstance(pair, list) and len(pair) > 1 else None
+    return flag is True or (isinstance(flag, str) and flag.strip().lower() == "true")
+
+
 def _same(a: str, b: str) -> bool:
     """Exact match as the harness's default ``exact_match`` sees it (spaces, a final period)."""
     return a.strip().rstrip(".").strip() == b.strip().rstrip(".").strip()
@@ -311,6 +327,13 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
     if isinstance(filtered, str):
         filtered = [filtered]  # a bare string is the one request's filtered response
     if _is_loglikelihood(record):
+        if not _multiple_choice(record):
+            # One loglikelihood request (asdiv, lambada): the continuation is the target and
+            # `acc` is its is-greedy flag, so the model's answer is the continuation only when
+            # greedy decoding gives it; otherwise what it would say is unknown.
+            requests = _requests(record)
+            continuation = _text(requests[0][1]).strip() if requests else ""
+            return [(continuation, continuation if _greedy(record["resps"][0]) else None, None)]
         # Multiple choice: the model's choice is the highest log-likelihood continuation (what
         # `acc` scores); log-likelihoods are strings since 0.4.3, numbers before.
         values = [float(r[0][0] if isinstance(r[0], list) else r[0]) for r in record["resps"]]
@@ -538,7 +561,12 @@ class LmEvalReader(Reader):
         # A list target (TriviaQA's aliases) arrives as its str() since 0.4.3: see reference_aliases.
         aliases = reference_aliases(record.get("target"))
         answer = reference_text(record.get("target"), aliases)
-        if _is_loglikelihood(record) and answer is not None and re.fullmatch(r"[0-9]+", answer):
+        if (
+            _is_loglikelihood(record)
+            and _multiple_choice(record)
+            and answer is not None
+            and re.fullmatch(r"[0-9]+", answer)
+        ):
             answer = _choice(int(answer), requests)  # the target is the gold choice's index
         how: str | None = None
         if len(generated) == 1:
