@@ -702,3 +702,60 @@ def test_regex_filter_fallback_is_no_answer(tmp_path: Path) -> None:
     assert gens.select("gen", "extracted", "has_answer", "accuracy").rows() == [
         (" I am not sure.", None, False, 0.0)
     ]
+
+
+def test_first_0_4_files_keep_only_the_first_requests_arguments(tmp_path: Path) -> None:
+    # The first 0.4 development versions (mid 2023) wrote JSON lines named <model_args>_<task>.jsonl
+    # (``_<task>.jsonl`` without model args) whose `arguments` is the first request's own
+    # argument list: [prompt, gen kwargs] for generation, [context, first continuation] for
+    # multiple choice; resps/filtered_resps are not stringified yet.
+    gen = {"doc_id": 0, "doc": {"question": "2+3?"}, "target": "5",
+           "arguments": ["Q: 2+3?\nA:", {"until": ["\n"], "do_sample": False}],
+           "resps": [[" 5"]], "filtered_resps": [" 5"], "exact_match": 1.0}  # fmt: skip
+    mc = [
+        {"doc_id": d, "doc": {"sentence": "S so _ won.", "option1": "A", "option2": "B", "answer": a},
+         "target": "won.", "arguments": ["S so A", " won."],
+         "resps": [[[-27.4, False]], [[-26.2, False]]],
+         "filtered_resps": [[-27.4, False], [-26.2, False]], "acc": acc}
+        for d, a, acc in ((0, "2", 1.0), (1, "1", 0.0))
+    ]  # fmt: skip
+    (tmp_path / "_gen_task.jsonl").write_text(json.dumps(gen) + "\n", encoding="utf-8")
+    (tmp_path / "_winogrande.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in mc), encoding="utf-8"
+    )
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "prompt", "gen", "accuracy").rows() == [
+        ("gen_task:0", "Q: 2+3?\nA:", " 5", 1.0),
+        # the second choice won; its continuation was not kept, its index was
+        ("winogrande:0", "S so A", "1", 1.0),
+        ("winogrande:1", "S so A", "1", 0.0),
+    ]
+
+
+def test_one_loglikelihood_request_is_no_choice(tmp_path: Path) -> None:
+    # A loglikelihood task with one request per doc (asdiv, lambada): the target is the
+    # continuation, not a choice index, and `acc` is the continuation's is-greedy flag. The
+    # model's answer is the continuation when greedy, unknown otherwise.
+    def record(doc_id: int, target: str, greedy: bool) -> dict[str, Any]:
+        return {"doc_id": doc_id, "doc": {"q": f"q{doc_id}"}, "target": target,
+                "arguments": {"gen_args_0": {"arg_0": f"Q{doc_id}\nA:", "arg_1": target}},
+                "resps": [[["-0.5", str(greedy)]]], "filtered_resps": [["-0.5", str(greedy)]],
+                "filter": "none", "metrics": ["acc"], "acc": int(greedy)}  # fmt: skip
+
+    name = "samples_asdiv_2024-08-21T03-41-58.320355.jsonl"
+    rows = [record(0, "0", True), record(1, "12", True), record(2, "7", False)]
+    (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    frame = read_clean_path(tmp_path / name).sort("prompt_id")
+    assert frame.select("answer", "gen", "extracted", "accuracy").rows() == [
+        ("0", "0", "0", 1.0),
+        ("12", "12", "12", 1.0),
+        ("7", "7", None, 0.0),
+    ]
+
+
+def read_clean_path(path: Path) -> pl.DataFrame:
+    result = read(path)
+    assert result.errors == []
+    return result.frame

@@ -384,3 +384,26 @@ def test_legacy_files_of_one_run_split_by_range_stay_one_run(tmp_path: Path) -> 
     ranges = load([tmp_path / "ranges"], options).generations
     assert ranges["run"].to_list() == ["M", "M"]
     assert ranges["prompt_id"].n_unique() == 2
+
+
+def test_legacy_prompt_style_joined_by_a_dash_is_not_part_of_the_model(tmp_path: Path) -> None:
+    # SkyThought's skythought/tools/ holds files of one model named both
+    # <model>_<dataset>_<split>_<source>_<start>_<end>_<style>.json and
+    # <model>_<dataset>_<split>_<source>_<start>_<end>-<style>.json: the model is the same.
+    def legacy(name: str, correct: bool) -> None:
+        entry = {"problem": "P0", "answer": "2", "prompt": "Q",
+                 "responses": {"0.0": {"content": "2", "correctness": correct, "reason": ""}}}  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(json.dumps({"P0": entry}), encoding="utf-8")
+
+    legacy("alone/Qwen2.5-32B-Instruct_MATH500_test_None_0_-1-sys_one_short.json", True)
+    legacy("both/M_math_test_None_0_-1_still2_sys_zero.json", True)
+    legacy("both/M_math_test_None_0_-1-sys_one_short.json", False)
+    options = LoadOptions(tokenize=False, use_cache=False)
+    alone = load([tmp_path / "alone"], options).generations
+    assert alone["run"].to_list() == ["Qwen2.5-32B-Instruct"]
+    both = load([tmp_path / "both"], options).generations.sort("run")
+    assert both.select("run", "accuracy").rows() == [
+        ("M @ M_math_test_None_0_-1-sys_one_short", 0.0),
+        ("M @ M_math_test_None_0_-1_still2_sys_zero", 1.0),
+    ]

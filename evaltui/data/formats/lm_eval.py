@@ -153,6 +153,8 @@ def _task_name(path: Path, results: dict[str, Any] | None) -> str:
     if match:
         return match["task"]
     stem = path.name.rsplit(".", 1)[0]
+    if stem.startswith("_") and len(stem) > 1:
+        return stem[1:]  # ``<model_args>_<task>`` with empty model args (--model hf alone)
     configs = (results or {}).get("configs")
     if isinstance(configs, dict):
         # The longest task name the file name ends with (task names contain underscores).
@@ -214,8 +216,12 @@ def _prompt_text(arg: Any) -> str:
 
 
 def _requests(record: dict[str, Any]) -> list[tuple[Any, Any]]:
-    """(arg_0, arg_1) of each request: ``gen_args_i`` objects (≥0.4.3) or a list of tuples (≤0.4.2)."""
+    """(arg_0, arg_1) of each request: ``gen_args_i`` objects (≥0.4.3), a list of tuples (≤0.4.2),
+    or, in the first 0.4 development versions (mid 2023), the first request's own arguments
+    (``["<context>", {gen kwargs}]``, ``["<context>", "<continuation>"]``): one request only."""
     arguments = record.get("arguments")
+    if isinstance(arguments, list) and arguments and isinstance(arguments[0], str):
+        return [(arguments[0], arguments[1] if len(arguments) > 1 else None)]
     if isinstance(arguments, dict):
         keys = sorted(
             arguments,
@@ -286,6 +292,22 @@ def _is_loglikelihood(record: dict[str, Any]) -> bool:
     return isinstance(resps[0][0], list)
 
 
+def _multiple_choice(record: dict[str, Any]) -> bool:
+    """A loglikelihood record of several choices (one response each), rather than one request
+    whose target is its continuation."""
+    resps = record.get("resps")
+    return isinstance(resps, list) and len(resps) > 1
+
+
+def _greedy(response: Any) -> bool:
+    """A loglikelihood response's is-greedy flag: ``[["-0.67", "True"]]`` (stringified since
+    0.4.3) or ``[[-0.67, true]]``."""
+    pair = response[0] if isinstance(response, list) and response else None
+    pair = pair if isinstance(pair, list) else response
+    flag = pair[1] if isinstance(pair, list) and len(pair) > 1 else None
+    return flag is True or (isinstance(flag, str) and flag.strip().lower() == "true")
+
+
 def _same(a: str, b: str) -> bool:
     """Exact match as the harness's default ``exact_match`` sees it (spaces, a final period)."""
     return a.strip().rstrip(".").strip() == b.strip().rstrip(".").strip()
@@ -305,13 +327,23 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
     if isinstance(filtered, str):
         filtered = [filtered]  # a bare string is the one request's filtered response
     if _is_loglikelihood(record):
+        if not _multiple_choice(record):
+            # One loglikelihood request (asdiv, lambada): the continuation is the target and
+            # `acc` is its is-greedy flag, so the model's answer is the continuation only when
+            # greedy decoding gives it; otherwise what it would say is unknown.
+            requests = _requests(record)
+            continuation = _text(requests[0][1]).strip() if requests else ""
+            return [(continuation, continuation if _greedy(record["resps"][0]) else None, None)]
         # Multiple choice: the model's choice is the highest log-likelihood continuation (what
         # `acc` scores); log-likelihoods are strings since 0.4.3, numbers before.
         values = [float(r[0][0] if isinstance(r[0], list) else r[0]) for r in record["resps"]]
         choice = max(range(len(values)), key=values.__getitem__)
         requests = _requests(record)
-        continuation = requests[choice][1] if choice < len(requests) else None
-        return [(_text(continuation).strip(), _choice(choice, requests), None)]
+        if choice >= len(requests):
+            # The file kept fewer requests than choices (early 0.4 files keep the first one
+            # only): the chosen continuation is unknown, the choice's index is what is known.
+            return [(str(choice), str(choice), None)]
+        return [(_text(requests[choice][1]).strip(), _choice(choice, requests), None)]
     resps = record["resps"]
     if isinstance(resps, str):
         resps = [[resps]]  # a bare string is the one generation, not a list of characters
@@ -529,7 +561,12 @@ class LmEvalReader(Reader):
         # A list target (TriviaQA's aliases) arrives as its str() since 0.4.3: see reference_aliases.
         aliases = reference_aliases(record.get("target"))
         answer = reference_text(record.get("target"), aliases)
-        if _is_loglikelihood(record) and answer is not None and re.fullmatch(r"[0-9]+", answer):
+        if (
+            _is_loglikelihood(record)
+            and _multiple_choice(record)
+            and answer is not None
+            and re.fullmatch(r"[0-9]+", answer)
+        ):
             answer = _choice(int(answer), requests)  # the target is the gold choice's index
         how: str | None = None
         if len(generated) == 1:

@@ -41,9 +41,9 @@ QUESTION_KEYS = ("problem", "question", "Question", "question_content", "query")
 #: The CLI's result folder ends in a 6-hex parameter hash.
 HASH_SUFFIX = re.compile(r"_[0-9a-f]{6}$")
 #: Jan 2025 file names: <model>_<dataset>_<split>_<source>_<start>_<end>.json, some with a prompt
-#: style after it (``…_0_-1_still2_sys_zero.json``). The model is what comes before the first
-#: place where that pattern (two integers) fits.
-LEGACY_JAN = re.compile(r"^(?P<model>.+?)_(?P<task>[^_]+_[^_]+_[^_]+_-?\d+_-?\d+)(?:_.+)?$")
+#: style after it, joined by "_" or "-" (``…_0_-1_still2_sys_zero.json``, ``…_0_-1-sys_one_short.json``).
+#: The model is what comes before the first place where that pattern (two integers) fits.
+LEGACY_JAN = re.compile(r"^(?P<model>.+?)_(?P<task>[^_]+_[^_]+_[^_]+_-?\d+_-?\d+)(?:[_-].+)?$")
 #: Feb 2025 file names: <model>_<task>_<split>_subset_<subset>_filter_<bool>_s<start>_e<end>_t…_n<n>.json
 LEGACY_FEB = re.compile(
     r"^(?P<model>.+?)_(?P<task>[^_]+_[^_]+_subset_.*_filter_[^_]+_s-?\d+_e-?\d+)(?:_.*)?$"
