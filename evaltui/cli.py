@@ -217,23 +217,20 @@ def run_load(paths: list[str], options: Any, *, quiet: bool = False) -> Any:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("generations"),
+        TextColumn("{task.fields[unit]}"),
         TimeRemainingColumn(),
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task("reading", total=None)
+        # Reading and tokenizing overlap (a file is tokenized while the next is read): one line
+        # each, each naming what it counts (one line for both flipped between "reading 2/6" and
+        # "tokenizing 329/329", and called the 6 files "generations").
+        reading = bar.add_task("reading", total=None, unit="files")
+        tokenizing = bar.add_task("tokenizing", total=None, unit="generations")
 
         def on_progress(p: Any) -> None:
-            if p.stage == "reading":
-                bar.update(task, description="reading", completed=p.files_read, total=p.files_total)
-            else:
-                bar.update(
-                    task,
-                    description="tokenizing",
-                    completed=p.generations_tokenized,
-                    total=p.generations,
-                )
+            bar.update(reading, completed=p.files_read, total=p.files_total)
+            bar.update(tokenizing, completed=p.generations_tokenized, total=p.generations)
 
         return load(paths, options, on_progress=on_progress, cancelled=threading.Event())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -684,3 +685,52 @@ def test_a_label_over_several_folders_says_their_runs_are_pooled(
     folder = str(evals / "model_a")
     assert main(["summarize", folder, "-o", out, "--label", "Qwen/Qwen2.5-7B", *common]) == 0
     assert "names every file's run" not in capsys.readouterr().err
+
+
+class _Terminal:
+    """A stderr that says it is a terminal and keeps what is written to it."""
+
+    def __init__(self) -> None:
+        self.text: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.text.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        raise OSError("not a real terminal")
+
+
+def test_the_progress_bar_names_files_while_reading_and_generations_while_tokenizing(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, monkeypatch: Any
+) -> None:
+    """On a terminal the bar said "2/2 generations" for 2 files read (its unit was a fixed
+    "generations"), flipping with "tokenizing 6/6 generations" on the same line."""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm")
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    code = main(
+        [
+            "summarize",
+            str(evals),
+            "-o",
+            str(tmp_path / "s.json"),
+            "--pattern",
+            "inference_*",
+            *common,
+        ]
+    )
+    assert code == 0
+    shown = "".join(terminal.text)
+    # The bar's last frame, drawn when the load ends (then cleared): both counts, each named.
+    assert re.search(r"reading\b[^\n]*\b2/2 files", shown), shown
+    assert re.search(r"tokenizing\b[^\n]*\b6/6 generations", shown), shown
+    assert "2/2 generations" not in shown
