@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from evaltui.cli import (
     EXIT_OK,
+    EXIT_STATUS,
     add_load_args,
     cannot_write,
     fail,
@@ -24,6 +25,7 @@ def compare_parser() -> argparse.ArgumentParser:
         prog="evaltui compare",
         description="Compare two runs prompt by prompt (joined on prompt id, never on row position): "
         "delta with a paired 95% CI and test, transitions between never/flaky/always solved.",
+        epilog=EXIT_STATUS,
     )
     add_load_args(parser)
     parser.add_argument(
@@ -41,7 +43,13 @@ def compare_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the per-prompt comparison (.json or .csv)",
     )
-    parser.add_argument("-q", "--quiet", action="store_true")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no 'wrote' line; bad lines and skipped files as one warning "
+        "line (the report itself is still printed)",
+    )
     return parser
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from evaltui.cli import (
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_STATUS,
     add_load_args,
     cannot_write,
     fail,
@@ -37,6 +38,7 @@ def rescore_parser() -> argparse.ArgumentParser:
         description="Score every generation under PATH again with another scorer (the inputs are "
         "not touched) and write the combined JSON under the new scores, the stored ones beside "
         "as stored_* keys, with per-prompt counts of flipped verdicts.",
+        epilog=EXIT_STATUS,
     )
     add_load_args(parser)
     parser.add_argument(
@@ -94,7 +96,12 @@ def rescore_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also print, per run, the comparison of stored vs new scores (as evaltui compare)",
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress and no summary; bad lines and skipped files as one warning line",
+    )
     return parser
 
 

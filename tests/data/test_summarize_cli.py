@@ -734,3 +734,37 @@ def test_the_progress_bar_names_files_while_reading_and_generations_while_tokeni
     assert re.search(r"reading\b[^\n]*\b2/2 files", shown), shown
     assert re.search(r"tokenizing\b[^\n]*\b6/6 generations", shown), shown
     assert "2/2 generations" not in shown
+
+
+@pytest.mark.parametrize("command", ["summarize", "export", "compare", "rescore"])
+def test_every_headless_help_ends_with_its_exit_codes_and_says_what_q_does(
+    command: str, capsys: Any
+) -> None:
+    """A script author reads --help: the exit codes were in no help text (nor all in the
+    README), and export's and compare's -q had no help at all."""
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    status = help_text[help_text.index("exit status:") :]
+    assert status.startswith("exit status: 0 written (")
+    assert "; 1 the output could not be written" in status
+    assert "; 2 nothing written: a usage error" in status
+    assert "; 130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP" in status
+    quiet = help_text[help_text.index("-q, --quiet") :]
+    assert "bad lines and skipped files as one warning line" in quiet
+
+
+def test_the_documented_exit_codes_are_the_ones_given(
+    evals: Path, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """What the help's "exit status" says, checked: 0 with a bad line left out, 2 for a missing
+    path and for a folder with nothing to read, 1 for an output that cannot be written."""
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    out = str(tmp_path / "s.json")
+    assert main(["summarize", str(evals), "-o", out, *common]) == 0  # "{broken" left out
+    assert main(["summarize", str(tmp_path / "nope"), "-o", out, *common]) == 2
+    (tmp_path / "empty").mkdir()
+    assert main(["summarize", str(tmp_path / "empty"), "-o", out, *common]) == 2
+    (tmp_path / "file").write_text("x")
+    assert main(["summarize", str(evals), "-o", str(tmp_path / "file" / "s.json"), *common]) == 1
