@@ -345,6 +345,58 @@ def test_summarize_follow_keeps_the_combined_json_up_to_date(
     assert json.loads(combined.read_text()) == json.loads(fresh.read_text())
 
 
+@pytest.mark.parametrize("quiet", [False, True])
+def test_summarize_follow_tells_a_bad_line_appended_while_it_follows(
+    tmp_path: Path, word_tokenizer: Path, quiet: bool
+) -> None:
+    """A line that is not JSON appended while following was left out of the combined JSON
+    without a word (a summarize of the same files lists it); now each write tells the bad lines
+    and skipped files it has not told yet, once (with -q as one warning line)."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 0)])
+    combined = tmp_path / "combined.json"
+    args = [str(data), "--model", str(word_tokenizer), "--no-cache", "-o", str(combined)]
+    follow = ["--follow", "--follow-interval", "0.2", *(["-q"] if quiet else [])]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evaltui.cli", "summarize", *args, *follow],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, EVALTUI_FOLLOW_POLLING="1"),
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+
+        def counts() -> list[int]:
+            try:
+                return [r["count"] for r in json.loads(combined.read_text(encoding="utf-8"))]
+            except (OSError, ValueError):
+                return []
+
+        deadline = time.monotonic() + 60
+        while counts() != [1, 1] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        append(out, "{not json\n" + line(0, 1))
+        while counts() != [2, 1] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert counts() == [2, 1]
+        time.sleep(1.5)  # more writes' worth of time: the line is told once
+        append(out, line(1, 1))
+        while counts() != [2, 2] and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    if quiet:
+        told = [text for text in stderr.splitlines() if "bad line" in text]
+        assert told == [
+            "evaltui: warning: 1 bad line (not in the output; without -q they are listed)"
+        ], stderr
+    else:
+        told = [text for text in stderr.splitlines() if text.startswith("bad line")]
+        assert len(told) == 1 and told[0].startswith("bad line     m/out.jsonl:3: "), stderr
+
+
 def test_a_published_qwen_math_output_written_line_by_line(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:
