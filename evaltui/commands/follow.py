@@ -57,8 +57,10 @@ def follow_summarize(
         if not args.quiet:
             stamp = time.strftime("%H:%M:%S")
             print(
-                f"{stamp} {follower.status()} · {result.stats.height:,} prompts, "
-                f"{result.generations.height:,} generations · wrote {one_line(str(output))}",
+                # "last write" beside "wrote out.json" read as the output's: the inputs' it is.
+                f"{stamp} {follower.status(last_write='inputs last written')} · "
+                f"{plural(result.stats.height, 'prompt')}, "
+                f"{plural(result.generations.height, 'generation')} · wrote {one_line(str(output))}",
                 file=sys.stderr,
                 flush=True,
             )

@@ -143,6 +143,7 @@ def _score_with_progress(result: Any, options: Any, quiet: bool, read_token: str
 def _summary(stats: Any, rescored: Any, output: Path) -> str:
     from evaltui.data.rescore import per_run_comparison
     from evaltui.data.sanitize import one_line
+    from evaltui.data.wording import plural
 
     lines = [f"scorer       {rescored.scorer}"]
     for row in per_run_comparison(stats).iter_rows(named=True):
@@ -150,9 +151,9 @@ def _summary(stats: Any, rescored: Any, output: Path) -> str:
         text = "–" if stored is None else f"{stored:.4f}"
         text += " stored → " + ("–" if new is None else f"{new:.4f}") + " new"
         lines.append(
-            f"run          {one_line(str(row['run']), 60)}: {text}; {row['flipped']} verdicts "
-            f"flipped ({row['to_correct']} to correct, {row['to_wrong']} to wrong) in "
-            f"{row['prompts_flipped']} prompts"
+            f"run          {one_line(str(row['run']), 60)}: {text}; "
+            f"{plural(row['flipped'], 'verdict')} flipped ({row['to_correct']:,} to correct, "
+            f"{row['to_wrong']:,} to wrong) in {plural(row['prompts_flipped'], 'prompt')}"
         )
     counts = ", ".join(f"{n} {status}" for status, n in sorted(rescored.counts.items()))
     lines.append(f"generations  {counts}")
