@@ -768,3 +768,32 @@ def test_the_documented_exit_codes_are_the_ones_given(
     assert main(["summarize", str(tmp_path / "empty"), "-o", out, *common]) == 2
     (tmp_path / "file").write_text("x")
     assert main(["summarize", str(evals), "-o", str(tmp_path / "file" / "s.json"), *common]) == 1
+
+
+def test_the_readme_lists_the_combined_json_keys_in_their_order(
+    evals: Path, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """README "The combined JSON" names every key, in order (the triage keys were missing)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The combined JSON") :]
+    section = section[: section.index("(`n_correct` and pass@k")]
+    documented = [
+        key
+        for quoted in re.findall(r"`([^`]+)`", section)
+        if ", " in quoted
+        for key in quoted.replace("\n", " ").split(", ")
+    ]
+    out = tmp_path / "s.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["summarize", str(evals), "-o", str(out), *common]) == 0
+    written = list(json.loads(out.read_text(encoding="utf-8"))[0])
+    # pass@k… stands for pass@1, pass@2, …; maj@n for maj@<largest n>.
+    expanded: list[str] = []
+    for key in documented:
+        if key == "pass@k…":
+            expanded += [k for k in written if re.fullmatch(r"pass@\d+", k)]
+        elif key == "maj@n":
+            expanded += [k for k in written if re.fullmatch(r"maj@\d+", k)]
+        else:
+            expanded.append(key)
+    assert expanded == written
