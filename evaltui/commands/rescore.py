@@ -161,7 +161,7 @@ def _summary(stats: Any, rescored: Any, output: Path) -> str:
         lines.append(f"not scored   {one_line(note, 300)}")
     lines.append(f"cache hits   {rescored.cached_files} files")
     lines.append(f"seconds      {rescored.seconds:.2f} scoring")
-    lines.append(f"wrote        {output}")
+    lines.append(f"wrote        {'(standard output)' if str(output) == '-' else output}")
     return "\n".join(lines)
 
 
