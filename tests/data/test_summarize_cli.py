@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -178,13 +179,27 @@ def test_missing_input_exits_2_with_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [["summarize"], ["export", "--records"], ["export", "--as", "csv"]]
+    "command",
+    [
+        ["summarize"],
+        ["export", "--records"],
+        ["export", "--as", "csv"],
+        # polars' Parquet writer told the broken pipe as a ComputeError: a traceback.
+        ["export", "--as", "parquet"],
+    ],
 )
 def test_a_reader_that_leaves_the_pipe_is_not_an_error(command: list[str], tmp_path: Path) -> None:
     """`evaltui summarize … -o - | head`: head goes away after a few bytes; evaltui stops
     without an error message (it said "cannot write -: Broken pipe")."""
     rows = [
-        {"prompt": f"prompt {i} " + "x" * 200, "gen": "an answer", "answer": "1", "accuracy": i % 2}
+        {
+            # Text that does not compress (Parquet's dictionary and compression made 3,000
+            # prompts of one repeated letter a few KiB, written before the reader left).
+            "prompt": f"prompt {i} " + hashlib.sha256(str(i).encode()).hexdigest() * 4,
+            "gen": "an answer",
+            "answer": "1",
+            "accuracy": i % 2,
+        }
         for i in range(3000)
     ]  # far more than a pipe holds (64 KiB), whatever is written
     write_jsonl(tmp_path / "evals" / "inference_0.jsonl", rows)
