@@ -39,9 +39,8 @@ def follow_summarize(
         result = follower.load()
     except LoadFailure as exc:
         return fail(str(exc))
-    except KeyboardInterrupt:
-        print("evaltui: interrupted", file=sys.stderr)
-        return 130
+    # Stopped before the first write (Ctrl-C, SIGTERM, SIGHUP): as any command, by the signal's
+    # own line and code (SIGTERM said "interrupted", 130).
     refused = refused_output(result, output)
     if refused is not None:
         return refused

@@ -829,3 +829,22 @@ def test_new_prompts_appended_to_the_last_file_are_computed_alone(
     assert follower.poll() is not None
     assert_same(follower.result(), [data], opts)
     assert follower.live.appended == 5 and follower.live.rebuilds == 0
+
+
+def test_summarize_follow_stopped_during_its_first_load_says_by_what(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """SIGTERM before the first write said "evaltui: interrupted" and exited 130 (Ctrl-C's)."""
+    from evaltui.cli import Stopped, main
+    from evaltui.commands import follow as follow_command
+
+    def stopped(self: object) -> None:
+        raise Stopped(signal.SIGTERM)
+
+    monkeypatch.setattr(follow_command.Follower, "load", stopped)
+    write_jsonl(tmp_path / "data" / "m" / "out.jsonl", [record(0, 0)])
+    out = tmp_path / "combined.json"
+    args = ["summarize", str(tmp_path / "data"), "-o", str(out), "--follow"]
+    assert main([*args, "--model", str(word_tokenizer), "--no-cache"]) == 143
+    assert capsys.readouterr().err == "evaltui: stopped by SIGTERM\n"
+    assert not out.exists()
