@@ -210,7 +210,11 @@ def write_parquet(frame: pl.DataFrame, path: str | os.PathLike[str]) -> Path:
         return write_with(path, lambda h: frame.write_parquet(h), "wb")
     buffer = io.BytesIO()
     frame.write_parquet(buffer)
-    return write_with(path, lambda h: h.write(buffer.getbuffer()), "wb")
+
+    def copy(handle: IO[Any]) -> None:
+        handle.write(buffer.getbuffer())
+
+    return write_with(path, copy, "wb")
 
 
 # JSON leaves DEL, C1 controls and invisible format characters raw in strings (with
