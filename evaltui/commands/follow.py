@@ -17,7 +17,7 @@ from evaltui.cli import (
     load_options,
     refused_output,
 )
-from evaltui.data.export import write_combined_json
+from evaltui.data.export import is_stdout, write_combined_json
 from evaltui.data.follow import Follower
 from evaltui.data.loader import LoadFailure, LoadResult
 from evaltui.data.sanitize import one_line
@@ -46,6 +46,8 @@ def follow_summarize(
         return refused
 
     told: set[str] = set()
+    # With -o - each write is one whole JSON document more on stdout (`jq` reads them in turn).
+    where = "(standard output)" if is_stdout(output) else one_line(str(output))
 
     def write(result: LoadResult) -> bool:
         try:
@@ -59,7 +61,7 @@ def follow_summarize(
                 # "last write" beside "wrote out.json" read as the output's: the inputs' it is.
                 f"{stamp} {follower.status(last_write='inputs last written')} · "
                 f"{plural(result.stats.height, 'prompt')}, "
-                f"{plural(result.generations.height, 'generation')} · wrote {one_line(str(output))}",
+                f"{plural(result.generations.height, 'generation')} · wrote {where}",
                 file=sys.stderr,
                 flush=True,
             )

@@ -6,6 +6,7 @@ same stats (every column, row order included), the same generations and the same
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -848,3 +849,45 @@ def test_summarize_follow_stopped_during_its_first_load_says_by_what(
     assert main([*args, "--model", str(word_tokenizer), "--no-cache"]) == 143
     assert capsys.readouterr().err == "evaltui: stopped by SIGTERM\n"
     assert not out.exists()
+
+
+def test_summarize_follow_to_stdout_writes_whole_documents_one_after_another(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`summarize --follow -o -`: each write is one more whole JSON document on stdout (a reader
+    like `jq` takes them in turn), and stderr says where they went (it said "wrote -")."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    args = [str(data), "--model", str(word_tokenizer), "--no-cache", "-o", "-"]
+    follow = ["--follow", "--follow-interval", "0.2"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evaltui.cli", "summarize", *args, *follow],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, EVALTUI_FOLLOW_POLLING="1"),
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.stdout is not None
+    try:
+        first = proc.stdout.readline()  # "[" of the first document: it was written
+        assert first == "[\n"
+        append(out, line(1, 0))
+        text = first
+        decoder = json.JSONDecoder()
+        documents: list[Any] = []
+        deadline = time.monotonic() + 60
+        while len(documents) < 2 and time.monotonic() < deadline:
+            text += proc.stdout.readline()
+            documents, rest = [], text
+            with contextlib.suppress(ValueError):
+                while rest.strip():
+                    document, end = decoder.raw_decode(rest.lstrip())
+                    documents.append(document)
+                    rest = rest.lstrip()[end:]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    assert [len(document) for document in documents[:2]] == [1, 2]
+    assert proc.returncode == 0, stderr
+    assert "wrote (standard output)" in stderr and "wrote -" not in stderr
