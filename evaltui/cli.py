@@ -20,6 +20,15 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 SUBCOMMANDS = ("summarize", "export", "compare", "rescore", "formats")
+#: The headless commands' exit codes, as their --help ends (README "What evaltui writes").
+EXIT_STATUS = (
+    "exit status: 0 written (bad lines and skipped files left out are listed on stderr, not an "
+    "error; with --follow, Ctrl-C or SIGTERM after a last write is the normal end); 1 the "
+    "output could not be written, or the reader of standard output went away (| head); 2 "
+    "nothing written: a usage error (a bad flag or value, a path that does not exist, an "
+    "output that is an input file) or nothing to read (no eval file found, none readable); "
+    "130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP, the output left as it was."
+)
 
 
 def folder_path(text: str) -> Path:
@@ -217,23 +226,20 @@ def run_load(paths: list[str], options: Any, *, quiet: bool = False) -> Any:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("generations"),
+        TextColumn("{task.fields[unit]}"),
         TimeRemainingColumn(),
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task("reading", total=None)
+        # Reading and tokenizing overlap (a file is tokenized while the next is read): one line
+        # each, each naming what it counts (one line for both flipped between "reading 2/6" and
+        # "tokenizing 329/329", and called the 6 files "generations").
+        reading = bar.add_task("reading", total=None, unit="files")
+        tokenizing = bar.add_task("tokenizing", total=None, unit="generations")
 
         def on_progress(p: Any) -> None:
-            if p.stage == "reading":
-                bar.update(task, description="reading", completed=p.files_read, total=p.files_total)
-            else:
-                bar.update(
-                    task,
-                    description="tokenizing",
-                    completed=p.generations_tokenized,
-                    total=p.generations,
-                )
+            bar.update(reading, completed=p.files_read, total=p.files_total)
+            bar.update(tokenizing, completed=p.generations_tokenized, total=p.generations)
 
         return load(paths, options, on_progress=on_progress, cancelled=threading.Event())
 
@@ -378,6 +384,7 @@ def summarize_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evaltui summarize",
         description="Per-prompt stats of every generation under PATH, as the combined JSON.",
+        epilog=EXIT_STATUS,
     )
     add_load_args(parser)
     parser.add_argument(
@@ -413,7 +420,12 @@ def summarize_parser() -> argparse.ArgumentParser:
         "CIs) to stdout, as text (default), markdown or csv",
     )
     add_follow_args(parser)
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no summary; bad lines and skipped files as one warning line",
+    )
     return parser
 
 

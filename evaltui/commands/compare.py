@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from evaltui.cli import (
     EXIT_OK,
+    EXIT_STATUS,
     add_load_args,
     cannot_write,
     fail,
@@ -24,6 +25,7 @@ def compare_parser() -> argparse.ArgumentParser:
         prog="evaltui compare",
         description="Compare two runs prompt by prompt (joined on prompt id, never on row position): "
         "delta with a paired 95% CI and test, transitions between never/flaky/always solved.",
+        epilog=EXIT_STATUS,
     )
     add_load_args(parser)
     parser.add_argument(
@@ -39,15 +41,29 @@ def compare_parser() -> argparse.ArgumentParser:
         type=output_path,
         default=None,
         metavar="FILE",
-        help="write the per-prompt comparison (.json or .csv)",
+        help="write the per-prompt comparison: CSV or Parquet by suffix (.csv, .parquet), "
+        "else JSON (- for stdout)",
     )
-    parser.add_argument("-q", "--quiet", action="store_true")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no 'wrote' line; bad lines and skipped files as one warning "
+        "line (the report itself is still printed)",
+    )
     return parser
 
 
 def cmd_compare(argv: Sequence[str]) -> int:
     from evaltui.data.compare import compare_runs, default_runs
-    from evaltui.data.export import csv_safe, mark_output, marked, write_json, write_with
+    from evaltui.data.export import (
+        csv_safe,
+        mark_output,
+        marked,
+        write_json,
+        write_parquet,
+        write_with,
+    )
     from evaltui.data.loader import LoadFailure
 
     parser = compare_parser()
@@ -69,8 +85,11 @@ def cmd_compare(argv: Sequence[str]) -> int:
         frame = comparison.joined
         try:
             with marked(args.output, "compare"):
-                if args.output.suffix.lower() == ".csv":
+                suffix = args.output.suffix.lower()
+                if suffix == ".csv":
                     write_with(args.output, lambda h: csv_safe(frame).write_csv(h), "wb")
+                elif suffix == ".parquet":  # it wrote JSON into a file named .parquet
+                    write_parquet(frame, args.output)
                 else:
                     write_json(frame.to_dicts(), args.output)
                 mark_output(args.output, "compare", runs=[run_a, run_b], prompts=frame.height)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from evaltui.cli import (
     EXIT_FAILURE,
     EXIT_OK,
+    EXIT_STATUS,
     add_load_args,
     cannot_write,
     fail,
@@ -26,6 +27,7 @@ def export_parser() -> argparse.ArgumentParser:
         prog="evaltui export",
         description="Write a filtered subset: the combined JSON of the matching prompts (default), "
         "their original records (--records), or their stats as CSV/Parquet (by -o suffix).",
+        epilog=EXIT_STATUS,
     )
     add_load_args(parser)
     parser.add_argument(
@@ -71,7 +73,12 @@ def export_parser() -> argparse.ArgumentParser:
         help="what to write, whatever the file name says (e.g. -o - --as csv)",
     )
     parser.add_argument("--force", action="store_true", help="overwrite an existing output file")
-    parser.add_argument("-q", "--quiet", action="store_true")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no 'wrote' line; bad lines and skipped files as one warning line",
+    )
     return parser
 
 

@@ -17,10 +17,14 @@ from evaltui.cli import (
     load_options,
     refused_output,
 )
-from evaltui.data.export import write_combined_json
+from evaltui.data.export import is_stdout, write_combined_json
 from evaltui.data.follow import Follower
 from evaltui.data.loader import LoadFailure, LoadResult
 from evaltui.data.sanitize import one_line
+from evaltui.data.wording import plural
+
+#: New bad lines and skipped files listed per write (the rest counted).
+LISTED = 5
 
 
 def follow_summarize(
@@ -35,12 +39,15 @@ def follow_summarize(
         result = follower.load()
     except LoadFailure as exc:
         return fail(str(exc))
-    except KeyboardInterrupt:
-        print("evaltui: interrupted", file=sys.stderr)
-        return 130
+    # Stopped before the first write (Ctrl-C, SIGTERM, SIGHUP): as any command, by the signal's
+    # own line and code (SIGTERM said "interrupted", 130).
     refused = refused_output(result, output)
     if refused is not None:
         return refused
+
+    told: set[str] = set()
+    # With -o - each write is one whole JSON document more on stdout (`jq` reads them in turn).
+    where = "(standard output)" if is_stdout(output) else one_line(str(output))
 
     def write(result: LoadResult) -> bool:
         try:
@@ -51,11 +58,14 @@ def follow_summarize(
         if not args.quiet:
             stamp = time.strftime("%H:%M:%S")
             print(
-                f"{stamp} {follower.status()} · {result.stats.height:,} prompts, "
-                f"{result.generations.height:,} generations · wrote {one_line(str(output))}",
+                # "last write" beside "wrote out.json" read as the output's: the inputs' it is.
+                f"{stamp} {follower.status(last_write='inputs last written')} · "
+                f"{plural(result.stats.height, 'prompt')}, "
+                f"{plural(result.generations.height, 'generation')} · wrote {where}",
                 file=sys.stderr,
                 flush=True,
             )
+        tell_problems(result, told, quiet=args.quiet)
         return True
 
     if not write(result):
@@ -87,3 +97,37 @@ def follow_summarize(
         if not args.quiet:
             print("evaltui: stopped following", file=sys.stderr)
         return EXIT_OK
+
+
+def tell_problems(result: LoadResult, told: set[str], *, quiet: bool) -> None:
+    """On stderr, once each: the bad lines and skipped files the output leaves out, as they appear
+    (the first write's, then each rewrite's new ones; a file read again tells its own again only
+    when they differ). It said nothing of them: a line that is not JSON appended while following
+    was left out silently. With ``-q``, one line for each write that found new ones."""
+    bad = [f"bad line     {one_line(str(error), 300)}" for error in result.errors]
+    skipped = [
+        f"skipped      {one_line(f'{report.source}: {report.skipped}', 300)}"
+        for report in result.skipped_files
+        if not report.companion
+    ]
+    new = [text for text in dict.fromkeys(bad + skipped) if text not in told]
+    if not new:
+        return
+    first = not told
+    told.update(new)
+    if quiet:
+        new_bad = sum(1 for text in new if text.startswith("bad line"))
+        parts = [plural(new_bad, "bad line")] if new_bad else []
+        parts += [f"{plural(len(new) - new_bad, 'file')} skipped"] if len(new) > new_bad else []
+        print(
+            f"evaltui: warning: {'' if first else 'new: '}{', '.join(parts)} "
+            "(not in the output; without -q they are listed)",
+            file=sys.stderr,
+            flush=True,
+        )
+        return
+    for text in new[:LISTED]:
+        print(text, file=sys.stderr)
+    if len(new) > LISTED:
+        print(f"  … and {len(new) - LISTED:,} more", file=sys.stderr)
+    sys.stderr.flush()

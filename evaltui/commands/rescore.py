@@ -17,6 +17,7 @@ from typing import Any
 from evaltui.cli import (
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_STATUS,
     add_load_args,
     cannot_write,
     fail,
@@ -37,6 +38,7 @@ def rescore_parser() -> argparse.ArgumentParser:
         description="Score every generation under PATH again with another scorer (the inputs are "
         "not touched) and write the combined JSON under the new scores, the stored ones beside "
         "as stored_* keys, with per-prompt counts of flipped verdicts.",
+        epilog=EXIT_STATUS,
     )
     add_load_args(parser)
     parser.add_argument(
@@ -94,7 +96,12 @@ def rescore_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also print, per run, the comparison of stored vs new scores (as evaltui compare)",
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress and no summary; bad lines and skipped files as one warning line",
+    )
     return parser
 
 
@@ -136,6 +143,7 @@ def _score_with_progress(result: Any, options: Any, quiet: bool, read_token: str
 def _summary(stats: Any, rescored: Any, output: Path) -> str:
     from evaltui.data.rescore import per_run_comparison
     from evaltui.data.sanitize import one_line
+    from evaltui.data.wording import plural
 
     lines = [f"scorer       {rescored.scorer}"]
     for row in per_run_comparison(stats).iter_rows(named=True):
@@ -143,9 +151,9 @@ def _summary(stats: Any, rescored: Any, output: Path) -> str:
         text = "–" if stored is None else f"{stored:.4f}"
         text += " stored → " + ("–" if new is None else f"{new:.4f}") + " new"
         lines.append(
-            f"run          {one_line(str(row['run']), 60)}: {text}; {row['flipped']} verdicts "
-            f"flipped ({row['to_correct']} to correct, {row['to_wrong']} to wrong) in "
-            f"{row['prompts_flipped']} prompts"
+            f"run          {one_line(str(row['run']), 60)}: {text}; "
+            f"{plural(row['flipped'], 'verdict')} flipped ({row['to_correct']:,} to correct, "
+            f"{row['to_wrong']:,} to wrong) in {plural(row['prompts_flipped'], 'prompt')}"
         )
     counts = ", ".join(f"{n} {status}" for status, n in sorted(rescored.counts.items()))
     lines.append(f"generations  {counts}")
@@ -153,7 +161,7 @@ def _summary(stats: Any, rescored: Any, output: Path) -> str:
         lines.append(f"not scored   {one_line(note, 300)}")
     lines.append(f"cache hits   {rescored.cached_files} files")
     lines.append(f"seconds      {rescored.seconds:.2f} scoring")
-    lines.append(f"wrote        {output}")
+    lines.append(f"wrote        {'(standard output)' if str(output) == '-' else output}")
     return "\n".join(lines)
 
 

@@ -4,10 +4,12 @@ The join key is the prompt's id (the format's own id within its dataset, or the 
 text). Prompts present in only one run are reported, not silently dropped; so are prompts whose
 text differs under the same id, and prompts whose text matches under different ids. The overall
 delta comes with a paired bootstrap CI over prompts and a paired test: McNemar's exact test when
-every prompt has one judged sample in each run, a sign test on the per-prompt deltas otherwise.
+every prompt has one 0/1 sample in each run, a sign test on the per-prompt deltas otherwise.
 
-What is compared is each prompt's mean score (``average_accuracy``): a pass rate for an accuracy,
-the metric itself for a continuous score (:class:`~evaltui.data.metrics.ScoreKind`), where
+What is compared is each prompt's mean score (``average_accuracy``): a pass rate for 0/1 scores,
+the mean credit for partial credit (a fraction: McNemar's test on its thresholded verdicts would
+test another thing than the delta, and disagree with the improved/regressed counts), the metric
+itself for a continuous score (:class:`~evaltui.data.metrics.ScoreKind`), where
 "improved" follows the metric's direction (a lower ``mae`` is an improvement). A delta that is not
 a number (both runs Infinity, or a NaN score) is neither improved nor regressed: it is counted as
 "not comparable", and the mean delta is over the prompts whose delta is finite.
@@ -77,6 +79,11 @@ class Comparison:
     def accuracy(self) -> bool:
         """Both scores are accuracies: deltas are in percentage points."""
         return all(k is None or k.accuracy for k in (self.kind_a, self.kind_b))
+
+    @property
+    def binary(self) -> bool:
+        """Both scores are 0/1: a prompt's mean is a pass rate (else a mean credit or score)."""
+        return _binary(self.kind_a, self.kind_b)
 
     @property
     def lower_is_better(self) -> bool:
@@ -204,7 +211,7 @@ class Comparison:
             ("largest improvements", self.improvements()),
         ):
             if frame.height:
-                what = "pass rate" if self.accuracy else f"mean {self.metric_words()}"
+                what = "pass rate" if self.binary else f"mean {self.metric_words()}"
                 lines.append(
                     f"{title} ({one_line(self.run_a, 60)} → {one_line(self.run_b, 60)} {what}):"
                 )
@@ -242,6 +249,11 @@ NOT_JUDGED = (
     "none (a run's score has no threshold for 'correct'; give one with --correct-threshold)"
 )
 UNSCORED_RUN = "none (a run is unscored: no generation of it has a score)"
+
+
+def _binary(*kinds: ScoreKind | None) -> bool:
+    """Every run's score is 0/1 (None: a frame without score columns, read as 0/1)."""
+    return all(k is None or k.kind == "binary" for k in kinds)
 
 
 def mcnemar_exact(b: int, c: int) -> float:
@@ -310,7 +322,6 @@ def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) 
     )
     kinds = run_kinds(stats)
     kind_a, kind_b = kinds.get(run_a), kinds.get(run_b)
-    accuracy = all(k is None or k.accuracy for k in (kind_a, kind_b))
     lower = any(k is not None and k.higher_is_better is False for k in (kind_a, kind_b))
     scored = joined.filter(pl.col("rate_a").is_not_null() & pl.col("rate_b").is_not_null())
     # The mean delta and its CI are over finite deltas; infinite ones still count in the test.
@@ -319,8 +330,10 @@ def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) 
     delta = float(deltas.mean()) if len(deltas) else math.nan
     ci = bootstrap_ci(deltas, seed=seed)
     judged = all(k is None or k.threshold is not None for k in (kind_a, kind_b))
+    binary = _binary(kind_a, kind_b)
     single = (
         judged
+        and binary
         and scored.height > 0
         and bool(((scored["n_scored_a"] == 1) & (scored["n_scored_b"] == 1)).all())
     )
@@ -334,7 +347,7 @@ def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) 
         p = sign_test(int((gains > 0).sum()), int((gains < 0).sum()))
         test = (
             "sign test on per-prompt pass rates"
-            if accuracy
+            if binary
             else "sign test on per-prompt mean scores"
         )
     return Comparison(

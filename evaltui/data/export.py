@@ -200,6 +200,23 @@ def write_with(
     return Path(path)
 
 
+def write_parquet(frame: pl.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """``frame`` as Parquet at ``path`` (atomically), or on stdout for ``-``. To stdout it is
+    made in memory first (a view's stats: small), then written by Python: polars' Parquet writer
+    reports a reader that went away (``-o - --as parquet | head``) as a ComputeError ("Invalid
+    thrift: transport error"), which ended in a traceback; Python's write raises the
+    BrokenPipeError that ends evaltui quietly."""
+    if not is_stdout(path):
+        return write_with(path, lambda h: frame.write_parquet(h), "wb")
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+
+    def copy(handle: IO[Any]) -> None:
+        handle.write(buffer.getbuffer())
+
+    return write_with(path, copy, "wb")
+
+
 # JSON leaves DEL, C1 controls and invisible format characters raw in strings (with
 # ensure_ascii=False); written as \u escapes they are the same JSON values and cannot act on a
 # terminal that shows the file (or stdout).
@@ -1177,7 +1194,7 @@ def _export_marked(
             write_with(target, lambda h: frame.write_csv(h), "wb")
         written = view_stats.height
     elif kind == "parquet":
-        write_with(target, lambda h: view_stats.write_parquet(h), "wb")
+        write_parquet(view_stats, target)
         written = view_stats.height
     else:
         raise ValueError(f"unknown export kind {kind!r}")

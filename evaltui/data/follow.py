@@ -775,12 +775,13 @@ class Follower:
             self.arrivals.popleft()
         return sum(n for _t, n in self.arrivals)
 
-    def status(self) -> str:
-        """``following · N new generations in the last minute · last write 3 s ago``."""
+    def status(self, *, last_write: str = "last write") -> str:
+        """``following · N new generations in the last minute · last write 3 s ago``
+        (``last_write``: what to call the inputs' last write)."""
         parts = ["following", f"{plural(self.recent(), 'new generation')} in the last minute"]
         if self.last_write is not None:
             ago = max(0.0, time.time() - self.last_write)
-            parts.append(f"last write {_ago(ago)} ago")
+            parts.append(f"{last_write} {_ago(ago)} ago")
         return " · ".join(parts)
 
 

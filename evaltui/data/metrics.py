@@ -248,8 +248,11 @@ class ScoreKind:
                 if self.higher_is_better is None
                 else ("higher is better" if self.higher_is_better else "lower is better")
             )
+        # A partial-credit score's "correct" (pass@k, maj@k) depends on the threshold, the
+        # default one too (winrate 0.05 on average is 0 % pass@1 at 0.5): always said. For 0/1
+        # scores only a threshold other than the default is worth a word.
         if self.threshold is not None and (
-            not self.accuracy or self.threshold != DEFAULT_THRESHOLD
+            self.kind != "binary" or self.threshold != DEFAULT_THRESHOLD
         ):
             sign = "≤" if self.higher_is_better is False else "≥"
             words.append(f"correct {sign} {format_score(self.threshold)}")

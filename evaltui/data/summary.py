@@ -277,7 +277,11 @@ def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]
                     (column, frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy())
                 )
         if maj is not None and frame[maj].null_count() < frame.height:
-            pending.append((maj, frame[maj].cast(pl.Float64).fill_null(np.nan).to_numpy()))
+            # The column is named after the load's largest n; the vote is over each prompt's
+            # own samples: named after this run's, like avg@n and cons@n (a run of one sample
+            # per prompt beside one of four showed "maj@4").
+            votes = frame[maj].cast(pl.Float64).fill_null(np.nan).to_numpy()
+            pending.append((f"maj@{top}", votes))
         cons = np.where(scored, (c > n / 2).astype(float), np.nan)
         pending.append((f"cons@{top}", cons))
         if top >= 2:

@@ -147,3 +147,20 @@ def test_runs_with_no_prompt_in_common_say_so(
         "aime vs math: no delta: the runs have no prompt in common (joined on prompt id)"
     )
     assert "only in math: 3 prompts · only in aime: 2 prompts" in report
+
+
+def test_a_parquet_output_is_parquet(tmp_path: Path, word_tokenizer: Path) -> None:
+    """`compare -o cmp.parquet` wrote JSON into the .parquet file (export writes Parquet by the
+    suffix; compare now does too)."""
+    write_jsonl(tmp_path / "d" / "old" / "r.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    write_jsonl(tmp_path / "d" / "new" / "r.jsonl", [rec(f"p{i}", i == 0) for i in range(3)])
+    out = tmp_path / "cmp.parquet"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert (
+        main(["compare", str(tmp_path / "d"), "--runs", "old", "new", "-o", str(out), *common]) == 0
+    )
+    table = pl.read_parquet(out)
+    assert table["prompt_a"].to_list() == ["p0", "p1", "p2"]
+    assert table["delta"].to_list() == [0.0, -1.0, -1.0]
+    manifest = json.loads((tmp_path / "cmp.parquet.evaltui.json").read_text())["evaltui"]
+    assert manifest["kind"] == "compare" and manifest["prompts"] == 3

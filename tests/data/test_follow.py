@@ -6,6 +6,7 @@ same stats (every column, row order included), the same generations and the same
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -343,6 +344,63 @@ def test_summarize_follow_keeps_the_combined_json_up_to_date(
         cwd=Path(__file__).resolve().parents[2],
     )
     assert json.loads(combined.read_text()) == json.loads(fresh.read_text())
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_summarize_follow_tells_a_bad_line_appended_while_it_follows(
+    tmp_path: Path, word_tokenizer: Path, quiet: bool
+) -> None:
+    """A line that is not JSON appended while following was left out of the combined JSON
+    without a word (a summarize of the same files lists it); now each write tells the bad lines
+    and skipped files it has not told yet, once (with -q as one warning line)."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    combined = tmp_path / "combined.json"
+    args = [str(data), "--model", str(word_tokenizer), "--no-cache", "-o", str(combined)]
+    follow = ["--follow", "--follow-interval", "0.2", *(["-q"] if quiet else [])]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evaltui.cli", "summarize", *args, *follow],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, EVALTUI_FOLLOW_POLLING="1"),
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+
+        def counts() -> list[int]:
+            try:
+                return [r["count"] for r in json.loads(combined.read_text(encoding="utf-8"))]
+            except (OSError, ValueError):
+                return []
+
+        deadline = time.monotonic() + 60
+        while counts() != [1] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        append(out, "{not json\n" + line(0, 1))
+        while counts() != [2] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert counts() == [2]
+        time.sleep(1.5)  # more writes' worth of time: the line is told once
+        append(out, line(1, 1))
+        while counts() != [2, 1] and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    if quiet:
+        told = [text for text in stderr.splitlines() if "bad line" in text]
+        assert told == [
+            "evaltui: warning: 1 bad line (not in the output; without -q they are listed)"
+        ], stderr
+    else:
+        told = [text for text in stderr.splitlines() if text.startswith("bad line")]
+        assert len(told) == 1 and told[0].startswith("bad line     m/out.jsonl:2: "), stderr
+        # Each write's line, in words: "1 prompts" before, and "last write 0 s ago" beside
+        # "wrote combined.json" was the inputs' last write, not the output's.
+        first = stderr.splitlines()[0]
+        assert first.endswith(f" · 1 prompt, 1 generation · wrote {combined}"), first
+        assert "inputs last written" in stderr and "· last write" not in stderr
 
 
 def test_a_published_qwen_math_output_written_line_by_line(
@@ -772,3 +830,64 @@ def test_new_prompts_appended_to_the_last_file_are_computed_alone(
     assert follower.poll() is not None
     assert_same(follower.result(), [data], opts)
     assert follower.live.appended == 5 and follower.live.rebuilds == 0
+
+
+def test_summarize_follow_stopped_during_its_first_load_says_by_what(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """SIGTERM before the first write said "evaltui: interrupted" and exited 130 (Ctrl-C's)."""
+    from evaltui.cli import Stopped, main
+    from evaltui.commands import follow as follow_command
+
+    def stopped(self: object) -> None:
+        raise Stopped(signal.SIGTERM)
+
+    monkeypatch.setattr(follow_command.Follower, "load", stopped)
+    write_jsonl(tmp_path / "data" / "m" / "out.jsonl", [record(0, 0)])
+    out = tmp_path / "combined.json"
+    args = ["summarize", str(tmp_path / "data"), "-o", str(out), "--follow"]
+    assert main([*args, "--model", str(word_tokenizer), "--no-cache"]) == 143
+    assert capsys.readouterr().err == "evaltui: stopped by SIGTERM\n"
+    assert not out.exists()
+
+
+def test_summarize_follow_to_stdout_writes_whole_documents_one_after_another(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`summarize --follow -o -`: each write is one more whole JSON document on stdout (a reader
+    like `jq` takes them in turn), and stderr says where they went (it said "wrote -")."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    args = [str(data), "--model", str(word_tokenizer), "--no-cache", "-o", "-"]
+    follow = ["--follow", "--follow-interval", "0.2"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evaltui.cli", "summarize", *args, *follow],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, EVALTUI_FOLLOW_POLLING="1"),
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.stdout is not None
+    try:
+        first = proc.stdout.readline()  # "[" of the first document: it was written
+        assert first == "[\n"
+        append(out, line(1, 0))
+        text = first
+        decoder = json.JSONDecoder()
+        documents: list[Any] = []
+        deadline = time.monotonic() + 60
+        while len(documents) < 2 and time.monotonic() < deadline:
+            text += proc.stdout.readline()
+            documents, rest = [], text
+            with contextlib.suppress(ValueError):
+                while rest.strip():
+                    document, end = decoder.raw_decode(rest.lstrip())
+                    documents.append(document)
+                    rest = rest.lstrip()[end:]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    assert [len(document) for document in documents[:2]] == [1, 2]
+    assert proc.returncode == 0, stderr
+    assert "wrote (standard output)" in stderr and "wrote -" not in stderr

@@ -394,3 +394,37 @@ def test_only_some_prompts_with_the_exact_scorer(tmp_path: Path) -> None:
     got = rescore(result, RescoreOptions("exact"), only=only)
     assert got.scores["new_accuracy"].to_list() == [0.0, 1.0]
     assert statuses(got) == ["not re-scored", OK]
+
+
+def test_rescore_summary_counts_in_words(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The end summary said "1 verdicts flipped (1 to correct, 0 to wrong) in 1 prompts"."""
+    records = [
+        {"prompt": "2+2?", "gen": "so \\boxed{4}", "answer": "4", "accuracy": 0},  # flips
+        {"prompt": "2+2?", "gen": "so \\boxed{5}", "answer": "4", "accuracy": 0},
+    ]
+    write_jsonl(tmp_path / "d" / "m" / "a.jsonl", records)
+    argv = ["rescore", str(tmp_path / "d"), "--scorer", "exact", "-o", str(tmp_path / "r.json")]
+    argv += ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert (
+        "0.0000 stored → 0.5000 new; 1 verdict flipped (1 to correct, 0 to wrong) in 1 prompt\n"
+        in err
+    )
+
+
+def test_rescore_to_stdout_keeps_it_for_the_data(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README: `-o -` (rescore too) leaves standard output to the data; --compare's report and the
+    summary go to stderr, which says where it wrote as summarize does (it said "wrote -")."""
+    records = [{"prompt": "2+2?", "gen": "so \\boxed{4}", "answer": "4", "accuracy": 0}]
+    write_jsonl(tmp_path / "d" / "m" / "a.jsonl", records)
+    argv = ["rescore", str(tmp_path / "d"), "--scorer", "exact", "-o", "-", "--compare"]
+    argv += ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    assert [row["n_flipped"] for row in json.loads(out)] == [1]
+    assert "transitions" in err and "wrote        (standard output)" in err

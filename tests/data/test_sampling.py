@@ -200,3 +200,28 @@ def test_votes_use_the_answers_normalized_at_load_and_fill_in_missing_ones() -> 
     assert vote_table(gens, 0.5).select("answer", "votes", "correct").rows() == expected
     partly = loaded.with_columns(pl.Series("vote_answer", ["1000", None, None, "0.5"]))
     assert vote_table(partly, 0.5).select("answer", "votes", "correct").rows() == expected
+
+
+def test_the_run_summary_names_each_runs_majority_vote_after_its_own_samples(
+    tmp_path: Path,
+) -> None:
+    """A run of one sample per prompt loaded beside one of four (lm-eval's strict-match and its
+    repeats-4 pass@k task of one model) showed a "maj@4" row for its one-sample votes; avg@n
+    and cons@n were named after the run's own n."""
+    from evaltui.data.summary import summarize_runs
+
+    four = [
+        {"prompt": f"q{i}", "gen": f"\\boxed{{{a}}}", "answer": "5", "accuracy": int(a == 5)}
+        for i in range(2)
+        for a in (5, 5, 6, 5)
+    ]
+    one = [{"prompt": "q0", "gen": "\\boxed{6}", "answer": "5", "accuracy": 0}]
+    one += [{"prompt": "q1", "gen": "\\boxed{5}", "answer": "5", "accuracy": 1}]
+    write_jsonl(tmp_path / "four" / "a.jsonl", four)
+    write_jsonl(tmp_path / "one" / "a.jsonl", one)
+    stats = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).stats
+    assert "maj@4" in stats.columns  # the combined JSON's one column, after the largest n
+    summaries = {s.run: {m.name: m.value for m in s.metrics} for s in summarize_runs(stats)}
+    assert summaries["four"]["maj@4"] == 1.0 and "maj@1" not in summaries["four"]
+    assert summaries["one"]["maj@1"] == 0.5 and "maj@4" not in summaries["one"]
+    assert {"avg@1", "cons@1"} <= set(summaries["one"])

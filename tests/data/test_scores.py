@@ -206,6 +206,8 @@ def test_kinds_from_values_when_the_format_says_nothing() -> None:
     ]
     assert kinds["pct"].describe() == "continuous 87.5–87.5, direction unknown"
     assert kinds["bin"].describe() == "accuracy (0/1)"
+    # Partial credit: which scores count as correct (pass@k, maj@k) is said, the default too.
+    assert kinds["frac"].describe() == "accuracy (0–1), correct ≥ 0.5"
 
 
 def test_direction_from_a_well_known_metric_name_and_from_the_format() -> None:
@@ -327,6 +329,35 @@ def mae_runs() -> pl.DataFrame:
     ]
     gens = generations(rows, metric=["mae"] * 10, higher_is_better=[False] * 10)
     return prompt_stats(gens)
+
+
+def test_compare_partial_credit_single_samples_tests_the_delta_it_reports() -> None:
+    """One winrate sample per prompt (the published sus-www Inspect logs, o1-mini → o3-mini): the
+    delta is over the mean credit, so the test is the sign test on it, not McNemar's on the
+    verdicts at 0.5 (which said p = 0.5 from 2 never→always prompts while 2 prompts improved and
+    2 regressed), and the listed rates are mean winrates, not pass rates."""
+    rows = [
+        ("a", "1", 0.0023),
+        ("b", "1", 0.6681),  # +: and 0.5 crossed
+        ("a", "3", 0.0247),
+        ("b", "3", 0.0055),  # -
+        ("a", "6", 0.0128),
+        ("b", "6", 0.0112),  # -
+        ("a", "7", 0.1693),
+        ("b", "7", 0.5917),  # +: and 0.5 crossed
+    ]
+    gens = generations(rows, metric=["winrate"] * 8, higher_is_better=[True] * 8)
+    comparison = compare_runs(prompt_stats(gens), "a", "b")
+    assert comparison.delta == pytest.approx((0.6658 - 0.0192 - 0.0016 + 0.4224) / 4)
+    # Sign test: 2 better, 2 worse -> p = 1.
+    assert comparison.test == "sign test on per-prompt mean scores"
+    assert comparison.p_value == 1.0
+    report = comparison.report()
+    assert "improved 2 · regressed 2 · unchanged 0" in report
+    assert "(a → b mean winrate):" in report and "pass rate" not in report
+    # The verdicts at 0.5 are still the transitions.
+    matrix = {row["from"]: row for row in comparison.transitions.iter_rows(named=True)}
+    assert matrix["never"]["always"] == 2 and matrix["never"]["never"] == 2
 
 
 def test_compare_continuous_follows_direction_and_never_counts_nan(tmp_path: Path) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -177,13 +179,27 @@ def test_missing_input_exits_2_with_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [["summarize"], ["export", "--records"], ["export", "--as", "csv"]]
+    "command",
+    [
+        ["summarize"],
+        ["export", "--records"],
+        ["export", "--as", "csv"],
+        # polars' Parquet writer told the broken pipe as a ComputeError: a traceback.
+        ["export", "--as", "parquet"],
+    ],
 )
 def test_a_reader_that_leaves_the_pipe_is_not_an_error(command: list[str], tmp_path: Path) -> None:
     """`evaltui summarize … -o - | head`: head goes away after a few bytes; evaltui stops
     without an error message (it said "cannot write -: Broken pipe")."""
     rows = [
-        {"prompt": f"prompt {i} " + "x" * 200, "gen": "an answer", "answer": "1", "accuracy": i % 2}
+        {
+            # Text that does not compress (Parquet's dictionary and compression made 3,000
+            # prompts of one repeated letter a few KiB, written before the reader left).
+            "prompt": f"prompt {i} " + hashlib.sha256(str(i).encode()).hexdigest() * 4,
+            "gen": "an answer",
+            "answer": "1",
+            "accuracy": i % 2,
+        }
         for i in range(3000)
     ]  # far more than a pipe holds (64 KiB), whatever is written
     write_jsonl(tmp_path / "evals" / "inference_0.jsonl", rows)
@@ -684,3 +700,115 @@ def test_a_label_over_several_folders_says_their_runs_are_pooled(
     folder = str(evals / "model_a")
     assert main(["summarize", folder, "-o", out, "--label", "Qwen/Qwen2.5-7B", *common]) == 0
     assert "names every file's run" not in capsys.readouterr().err
+
+
+class _Terminal:
+    """A stderr that says it is a terminal and keeps what is written to it."""
+
+    def __init__(self) -> None:
+        self.text: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.text.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        raise OSError("not a real terminal")
+
+
+def test_the_progress_bar_names_files_while_reading_and_generations_while_tokenizing(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, monkeypatch: Any
+) -> None:
+    """On a terminal the bar said "2/2 generations" for 2 files read (its unit was a fixed
+    "generations"), flipping with "tokenizing 6/6 generations" on the same line."""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm")
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    code = main(
+        [
+            "summarize",
+            str(evals),
+            "-o",
+            str(tmp_path / "s.json"),
+            "--pattern",
+            "inference_*",
+            *common,
+        ]
+    )
+    assert code == 0
+    shown = "".join(terminal.text)
+    # The bar's last frame, drawn when the load ends (then cleared): both counts, each named.
+    assert re.search(r"reading\b[^\n]*\b2/2 files", shown), shown
+    assert re.search(r"tokenizing\b[^\n]*\b6/6 generations", shown), shown
+    assert "2/2 generations" not in shown
+
+
+@pytest.mark.parametrize("command", ["summarize", "export", "compare", "rescore"])
+def test_every_headless_help_ends_with_its_exit_codes_and_says_what_q_does(
+    command: str, capsys: Any
+) -> None:
+    """A script author reads --help: the exit codes were in no help text (nor all in the
+    README), and export's and compare's -q had no help at all."""
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    status = help_text[help_text.index("exit status:") :]
+    assert status.startswith("exit status: 0 written (")
+    assert "; 1 the output could not be written" in status
+    assert "; 2 nothing written: a usage error" in status
+    assert "; 130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP" in status
+    quiet = help_text[help_text.index("-q, --quiet") :]
+    assert "bad lines and skipped files as one warning line" in quiet
+
+
+def test_the_documented_exit_codes_are_the_ones_given(
+    evals: Path, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """What the help's "exit status" says, checked: 0 with a bad line left out, 2 for a missing
+    path and for a folder with nothing to read, 1 for an output that cannot be written."""
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    out = str(tmp_path / "s.json")
+    assert main(["summarize", str(evals), "-o", out, *common]) == 0  # "{broken" left out
+    assert main(["summarize", str(tmp_path / "nope"), "-o", out, *common]) == 2
+    (tmp_path / "empty").mkdir()
+    assert main(["summarize", str(tmp_path / "empty"), "-o", out, *common]) == 2
+    (tmp_path / "file").write_text("x")
+    assert main(["summarize", str(evals), "-o", str(tmp_path / "file" / "s.json"), *common]) == 1
+
+
+def test_the_readme_lists_the_combined_json_keys_in_their_order(
+    evals: Path, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """README "The combined JSON" names every key, in order (the triage keys were missing)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The combined JSON") :]
+    section = section[: section.index("(`n_correct` and pass@k")]
+    documented = [
+        key
+        for quoted in re.findall(r"`([^`]+)`", section)
+        if ", " in quoted
+        for key in quoted.replace("\n", " ").split(", ")
+    ]
+    out = tmp_path / "s.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["summarize", str(evals), "-o", str(out), *common]) == 0
+    written = list(json.loads(out.read_text(encoding="utf-8"))[0])
+    # pass@k… stands for pass@1, pass@2, …; maj@n for maj@<largest n>.
+    expanded: list[str] = []
+    for key in documented:
+        if key == "pass@k…":
+            expanded += [k for k in written if re.fullmatch(r"pass@\d+", k)]
+        elif key == "maj@n":
+            expanded += [k for k in written if re.fullmatch(r"maj@\d+", k)]
+        else:
+            expanded.append(key)
+    assert expanded == written
