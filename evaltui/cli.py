@@ -20,15 +20,22 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 SUBCOMMANDS = ("summarize", "export", "compare", "rescore", "formats")
-#: The headless commands' exit codes, as their --help ends (README "What evaltui writes").
-EXIT_STATUS = (
-    "exit status: 0 written (bad lines and skipped files left out are listed on stderr, not an "
-    "error; with --follow, Ctrl-C or SIGTERM after a last write is the normal end); 1 the "
-    "output could not be written, or the reader of standard output went away (| head); 2 "
-    "nothing written: a usage error (a bad flag or value, a path that does not exist, an "
-    "output that is an input file) or nothing to read (no eval file found, none readable); "
-    "130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP, the output left as it was."
-)
+
+
+def exit_status(*, follow: bool = False) -> str:
+    """The headless commands' exit codes, as their --help ends (README "What evaltui writes");
+    ``follow`` for a command that has ``--follow`` (summarize)."""
+    ending = (
+        "; with --follow, Ctrl-C or SIGTERM after a last write is the normal end" if follow else ""
+    )
+    return (
+        "exit status: 0 written (bad lines and skipped files left out are listed on stderr, not "
+        f"an error{ending}); 1 the output could not be written, or the reader of standard output "
+        "went away (| head); 2 nothing written: a usage error (a bad flag or value, a path that "
+        "does not exist, an output that is an input file) or nothing to read (no eval file "
+        "found, none readable); 130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP, the output "
+        "left as it was."
+    )
 
 
 def folder_path(text: str) -> Path:
@@ -384,7 +391,7 @@ def summarize_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evaltui summarize",
         description="Per-prompt stats of every generation under PATH, as the combined JSON.",
-        epilog=EXIT_STATUS,
+        epilog=exit_status(follow=True),
     )
     add_load_args(parser)
     parser.add_argument(

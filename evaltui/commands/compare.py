@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from evaltui.cli import (
     EXIT_OK,
-    EXIT_STATUS,
     add_load_args,
     cannot_write,
+    exit_status,
     fail,
     headless_load,
     output_path,
@@ -25,7 +25,7 @@ def compare_parser() -> argparse.ArgumentParser:
         prog="evaltui compare",
         description="Compare two runs prompt by prompt (joined on prompt id, never on row position): "
         "delta with a paired 95% CI and test, transitions between never/flaky/always solved.",
-        epilog=EXIT_STATUS,
+        epilog=exit_status(),
     )
     add_load_args(parser)
     parser.add_argument(

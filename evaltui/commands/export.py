@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from evaltui.cli import (
     EXIT_FAILURE,
     EXIT_OK,
-    EXIT_STATUS,
     add_load_args,
     cannot_write,
+    exit_status,
     fail,
     headless_load,
     output_path,
@@ -27,7 +27,7 @@ def export_parser() -> argparse.ArgumentParser:
         prog="evaltui export",
         description="Write a filtered subset: the combined JSON of the matching prompts (default), "
         "their original records (--records), or their stats as CSV/Parquet (by -o suffix).",
-        epilog=EXIT_STATUS,
+        epilog=exit_status(),
     )
     add_load_args(parser)
     parser.add_argument(

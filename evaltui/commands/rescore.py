@@ -17,9 +17,9 @@ from typing import Any
 from evaltui.cli import (
     EXIT_INTERRUPTED,
     EXIT_OK,
-    EXIT_STATUS,
     add_load_args,
     cannot_write,
+    exit_status,
     fail,
     folder_path,
     input_paths,
@@ -38,7 +38,7 @@ def rescore_parser() -> argparse.ArgumentParser:
         description="Score every generation under PATH again with another scorer (the inputs are "
         "not touched) and write the combined JSON under the new scores, the stored ones beside "
         "as stored_* keys, with per-prompt counts of flipped verdicts.",
-        epilog=EXIT_STATUS,
+        epilog=exit_status(),
     )
     add_load_args(parser)
     parser.add_argument(

@@ -766,6 +766,8 @@ def test_every_headless_help_ends_with_its_exit_codes_and_says_what_q_does(
     assert "; 1 the output could not be written" in status
     assert "; 2 nothing written: a usage error" in status
     assert "; 130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP" in status
+    # Only summarize has --follow: the others' help does not tell how a follow ends.
+    assert ("with --follow" in status) == (command == "summarize")
     quiet = help_text[help_text.index("-q, --quiet") :]
     assert "bad lines and skipped files as one warning line" in quiet
 
