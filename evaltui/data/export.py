@@ -25,6 +25,7 @@ from typing import IO, Any, Literal, NamedTuple
 import numpy as np
 import polars as pl
 
+from evaltui.data.marks import MANIFEST_SUFFIX
 from evaltui.data.metrics import STATS_COLUMNS
 from evaltui.data.sanitize import FORMULA_START, visible
 from evaltui.data.schema import clean_text
@@ -934,7 +935,10 @@ def default_export_dir(
 ExportKind = Literal["combined", "records", "csv", "parquet"]
 EXPORT_KINDS: dict[ExportKind, tuple[str, str]] = {
     "combined": ("combined JSON (per-prompt stats, same schema as summarize)", ".json"),
-    "records": ("original records of the view's generations (JSONL, lines unchanged)", ".jsonl"),
+    "records": (
+        "original records of the view's generations (JSONL; JSON lines unchanged)",
+        ".jsonl",
+    ),
     "csv": ("per-prompt stats as CSV", ".csv"),
     "parquet": ("per-prompt stats as Parquet", ".parquet"),
 }
@@ -950,6 +954,32 @@ class ExportSummary:
     sources: list[dict[str, Any]] = field(default_factory=list)
     """For ``records``: where each written line came from (see :func:`write_records`)."""
 
+    def notes(self) -> list[str]:
+        """What a records export holds beyond "the input lines unchanged": the sources whose
+        records were re-encoded (one JSON document, an archive, parquet) and how, and that lines
+        of several files share one file (the manifest says which came from where)."""
+        if self.kind != "records":
+            return []
+        notes = []
+        forms: dict[str, list[str]] = {}
+        for entry in self.sources:
+            if entry.get("form"):
+                forms.setdefault(str(entry["form"]), []).append(str(entry["format"]))
+        for form, formats in forms.items():
+            files = plural(len(formats), "file")
+            notes.append(f"{'/'.join(dict.fromkeys(formats))} ({files}): {form}")
+        if len(self.sources) > 1:
+            where = (
+                "not kept on standard output"
+                if is_stdout(self.path)
+                else f"in {self.path.name}{MANIFEST_SUFFIX}"
+            )
+            notes.append(
+                f"lines of {plural(len(self.sources), 'source file')} in one file (which came"
+                f" from which: {where}); read back, they are one file's"
+            )
+        return notes
+
     def __str__(self) -> str:
         what = (
             f"{plural(self.records, 'record')} of {plural(self.prompts, 'prompt')}"
@@ -957,7 +987,7 @@ class ExportSummary:
             else plural(self.prompts, "prompt")
         )
         where = "standard output" if is_stdout(self.path) else str(self.path)
-        return f"wrote {what} to {where}"
+        return "; ".join([f"wrote {what} to {where}", *self.notes()])
 
 
 def kind_for_path(path: str | os.PathLike[str], default: ExportKind = "combined") -> ExportKind:
@@ -1036,6 +1066,8 @@ def write_records(
                     "first_line": first,
                     "last_line": count,
                     "source_lines": line_ranges(lines),
+                    # None: the source's own lines, byte for byte; else how they were re-encoded
+                    "form": reader.records_form(Path(report.path)),
                 }
                 if beside is not None:
                     entry["rescored"] = _rescored_entries(beside, source, lines)

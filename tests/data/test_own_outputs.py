@@ -239,7 +239,9 @@ def test_a_records_export_named_directly_is_read_back_as_the_same_prompts(
     # file's name (lm-eval's task), so the same doc_id of two tasks would be one prompt.
     before = load_dir(data)
     belief = before.generations.filter(pl.col("source").str.contains("belief_2026-07-08T16"))
-    one_file = before.stats.join(belief.select("run", "prompt_id").unique(), on=["run", "prompt_id"])
+    one_file = before.stats.join(
+        belief.select("run", "prompt_id").unique(), on=["run", "prompt_id"]
+    )
     hard = one_file.filter(pl.col("average_accuracy") < 0.5)
     assert 0 < hard.height < one_file.height
     out = tmp_path / "exports" / "hard.jsonl"

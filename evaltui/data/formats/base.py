@@ -156,6 +156,13 @@ class Reader(ABC):
         """
         return None
 
+    def records_form(self, path: Path) -> str | None:
+        """How :meth:`records` gives ``path``'s records when they are not the file's own lines
+        unchanged (entries of one JSON document, samples in an archive, parquet rows): a few
+        words for the export's message and manifest, saying too that evaltui cannot read them
+        back as this format. None: the lines are the file's own, byte for byte."""
+        return None
+
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         """The original record text of each ``(line, offset)`` row, unchanged, in the given order.
 
@@ -662,6 +669,12 @@ class ContainerReader(Reader):
         if isinstance(data, list):
             return [(str(i), v) for i, v in enumerate(data)]
         return []
+
+    def records_form(self, path: Path) -> str | None:
+        return (
+            "each entry of the file's one JSON document re-encoded as a JSON line ({key: entry}"
+            " when the document is keyed), which evaltui does not read back as " + self.name
+        )
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         data, error = json_document(path, path.name)

@@ -638,6 +638,12 @@ class InspectReader(Reader):
             note += "; no sample was logged"
         return [note]
 
+    def records_form(self, path: Path) -> str | None:
+        return (
+            "each sample of the log re-encoded as a JSON line, without the log's header (model,"
+            " task, scorers): evaltui does not read them back as an Inspect log"
+        )
+
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         _header, samples, errors = self._load(path, path.name)
         if not samples and errors:
