@@ -953,6 +953,9 @@ class ExportSummary:
     """Lines written: records for ``records``, prompts otherwise."""
     sources: list[dict[str, Any]] = field(default_factory=list)
     """For ``records``: where each written line came from (see :func:`write_records`)."""
+    runs: int = 1
+    """Runs among the exported stats rows: of several, ``prompts`` counts rows (run × prompt),
+    as the app's table and export dialog count them, not distinct prompts."""
 
     def notes(self) -> list[str]:
         """What a records export holds beyond "the input lines unchanged": the sources whose
@@ -981,11 +984,13 @@ class ExportSummary:
         return notes
 
     def __str__(self) -> str:
-        what = (
-            f"{plural(self.records, 'record')} of {plural(self.prompts, 'prompt')}"
-            if self.kind == "records"
+        # 120 rows of 60 prompts × 2 runs are not "120 prompts" (the dialog said "120 rows")
+        rows = (
+            f"{plural(self.prompts, 'row')} (run × prompt)"
+            if self.runs > 1
             else plural(self.prompts, "prompt")
         )
+        what = f"{plural(self.records, 'record')} of {rows}" if self.kind == "records" else rows
         where = "standard output" if is_stdout(self.path) else str(self.path)
         return "; ".join([f"wrote {what} to {where}", *self.notes()])
 
@@ -1183,7 +1188,9 @@ def export_view(
         raise ValueError("Parquet is binary: write it to a file or a pipe, not to the terminal")
     if kind == "combined":  # write_combined_json marks its own output
         write_combined_json(view_stats, target)
-        return ExportSummary(target, kind, view_stats.height, view_stats.height, [])
+        return ExportSummary(
+            target, kind, view_stats.height, view_stats.height, [], _runs(view_stats)
+        )
     with marked(target, kind):
         return _export_marked(kind, view_stats, generations, files, target, rescored_with)
 
@@ -1218,4 +1225,8 @@ def _export_marked(
     if rescored_with is not None:
         where["rescored_with"] = rescored_with
     mark_output(target, kind, prompts=view_stats.height, records=written, **where)
-    return ExportSummary(target, kind, view_stats.height, written, sources)
+    return ExportSummary(target, kind, view_stats.height, written, sources, _runs(view_stats))
+
+
+def _runs(view_stats: pl.DataFrame) -> int:
+    return view_stats["run"].n_unique() if "run" in view_stats.columns else 1

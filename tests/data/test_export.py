@@ -574,6 +574,11 @@ def test_the_export_summary_counts_in_the_right_number_with_separators() -> None
         "wrote 16,000 records of 2,000 prompts to r.jsonl"
     )
     assert str(ExportSummary(Path("v.json"), "combined", 1, 1, [])) == "wrote 1 prompt to v.json"
+    # rows of several runs are rows (run × prompt), as the app counts them: 120 rows of 60
+    # prompts × 2 runs were "120 prompts"
+    assert str(ExportSummary(Path("v.json"), "combined", 120, 120, [], runs=2)) == (
+        "wrote 120 rows (run × prompt) to v.json"
+    )
 
 
 FORMATS = Path(__file__).parent.parent / "fixtures" / "formats"
