@@ -814,11 +814,17 @@ def write_combined_json_to(stats: pl.DataFrame, handle: IO[bytes]) -> None:
     writer.close()
 
 
-def write_combined_json(stats: pl.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write the combined JSON (a list, one object per prompt per run) atomically, UTF-8."""
+def write_combined_json(
+    stats: pl.DataFrame, path: str | os.PathLike[str], rescored_with: str | None = None
+) -> Path:
+    """Write the combined JSON (a list, one object per prompt per run) atomically, UTF-8.
+
+    Stats of a re-score (``stored_*`` keys beside the new ones) name their scorer in the
+    manifest, ``rescored_with``, as the other exports of them do."""
     with marked(path, "combined"):
         written = write_with(path, lambda handle: write_combined_json_to(stats, handle), "wb")
-        mark_output(written, "combined", prompts=stats.height)
+        details = {} if rescored_with is None else {"rescored_with": rescored_with}
+        mark_output(written, "combined", prompts=stats.height, **details)
     return written
 
 
@@ -1187,7 +1193,7 @@ def export_view(
     if kind == "parquet" and is_stdout(path) and sys.stdout.isatty():
         raise ValueError("Parquet is binary: write it to a file or a pipe, not to the terminal")
     if kind == "combined":  # write_combined_json marks its own output
-        write_combined_json(view_stats, target)
+        write_combined_json(view_stats, target, rescored_with)
         return ExportSummary(
             target, kind, view_stats.height, view_stats.height, [], _runs(view_stats)
         )
