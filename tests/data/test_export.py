@@ -592,7 +592,7 @@ def test_a_records_export_says_which_records_are_not_the_input_lines(tmp_path: P
     out = tmp_path / "sky.jsonl"
     summary = export_view("records", sky.stats, sky.generations, sky.files, out)
     assert "re-encoded as a JSON line" in str(summary)
-    assert "does not read back as skythought" in str(summary)
+    assert "which evaltui reads back as skythought" in str(summary)
     manifest = json.loads((tmp_path / "sky.jsonl.evaltui.json").read_text(encoding="utf-8"))
     assert all("re-encoded" in s["form"] for s in manifest["evaltui"]["sources"])
     # every line is one entry of the input document, JSON-equal
@@ -603,6 +603,26 @@ def test_a_records_export_says_which_records_are_not_the_input_lines(tmp_path: P
         lines == [{k: v} for k, v in entries.items()][: len(lines)]
         and len(lines) == sky.stats.height
     )
+    # read back by name, they are the same prompts, scores and generations
+    again = load([out], LoadOptions(tokenize=False, use_cache=False))
+    assert again.errors == [] and again.skipped_files == []
+    keys = ["prompt", "answer", "count", "total_accuracy_count", "average_accuracy", "pass@1"]
+    assert sorted(again.stats.select(keys).rows()) == sorted(sky.stats.select(keys).rows())
+    gens = ["prompt", "sample", "gen", "accuracy"]
+    assert sorted(again.generations.select(gens).rows()) == sorted(
+        sky.generations.select(gens).rows()
+    )
+    # and exported again, the lines are that file's own, byte for byte
+    summary = export_view(
+        "records", again.stats, again.generations, again.files, tmp_path / "2.jsonl"
+    )
+    assert str(summary) == f"wrote 3 records of 3 prompts to {tmp_path / '2.jsonl'}"
+    assert (tmp_path / "2.jsonl").read_bytes() == out.read_bytes()
+
+    # OpenCompass predictions: re-encoded too, and not read back (their scores are elsewhere)
+    oc = load([FORMATS / "opencompass" / "outputs"], LoadOptions(tokenize=False, use_cache=False))
+    summary = export_view("records", oc.stats, oc.generations, oc.files, tmp_path / "oc.jsonl")
+    assert "which evaltui does not read back as opencompass" in str(summary)
 
     # JSON lines are copied byte for byte: nothing to say, and the manifest says so (null)
     plain = load([FORMATS / "plain"], LoadOptions(tokenize=False, use_cache=False))

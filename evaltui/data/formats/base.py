@@ -670,10 +670,19 @@ class ContainerReader(Reader):
             return [(str(i), v) for i, v in enumerate(data)]
         return []
 
+    reads_records_back: ClassVar[bool] = False
+    """True when the reader also reads a JSON-lines file of its entries (what :meth:`records`
+    gives): an export of them round-trips."""
+
     def records_form(self, path: Path) -> str | None:
+        back = (
+            "which evaltui reads back as"
+            if self.reads_records_back
+            else ("which evaltui does not read back as")
+        )
         return (
             "each entry of the file's one JSON document re-encoded as a JSON line ({key: entry}"
-            " when the document is keyed), which evaltui does not read back as " + self.name
+            f" when the document is keyed), {back} {self.name}"
         )
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
