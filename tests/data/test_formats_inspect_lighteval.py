@@ -489,3 +489,27 @@ def test_inspect_records_export_reads_back_as_the_same_samples(tmp_path: Path) -
     result = InspectReader().read(broken, "b.jsonl", ReadOptions())
     assert [(e.line, e.reason[:14]) for e in result.errors] == [(2, "not valid JSON")]
     assert result.frame["line"].to_list() == [1, 3, 4, 5]
+
+
+def test_inspect_samples_longer_than_the_head_are_still_inspect_samples(tmp_path: Path) -> None:
+    # Real samples carry their events: 11 MB on one line (the A2UI log). With the first line
+    # longer than the 64 KB head, the file was "no reader recognises this file".
+    log = json.loads(INSPECT_JSON.read_text(encoding="utf-8"))
+    first = {**log["samples"][0], "metadata": {"events": "e" * 100_000}}
+    lines = [json.dumps(first), *(json.dumps(s) for s in log["samples"][1:])]
+    path = tmp_path / "r" / "long.jsonl"
+    path.parent.mkdir()
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = detect(path, named=True)
+    assert found.reader is not None and found.reader.name == "inspect"
+    result = InspectReader().read(path, "long.jsonl", ReadOptions())
+    got = {
+        (p.split(":")[1], s): a
+        for p, s, a in result.frame.select("prompt_id", "sample", "accuracy").rows()
+    }
+    assert got == {(p.split(":")[1], s): a for (p, s), a in EXPECTED.items()}
+    # a plain JSONL line starting the same way but not a sample's is not claimed by the head
+    other = tmp_path / "o" / "x.jsonl"
+    other.parent.mkdir()
+    other.write_text('{"id": 1, "input": "' + "q" * 70_000 + '"}\n', encoding="utf-8")
+    assert detect(other).reader is None or detect(other).reader.name != "inspect"  # type: ignore[union-attr]

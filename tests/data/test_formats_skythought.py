@@ -439,3 +439,20 @@ def test_entries_one_per_line_are_read_with_their_lines(tmp_path: Path) -> None:
     other = tmp_path / "other.jsonl"
     other.write_text('{"a": {"b": 1}}\n', encoding="utf-8")
     assert detect(other).reader is None
+
+
+def test_an_entry_line_longer_than_the_head_is_still_skythought(tmp_path: Path) -> None:
+    # A reasoning trace is easily 120 KB (MATH500 with Qwen2.5-32B): with the first line longer
+    # than the 64 KB head, an export of the entries was "no reader recognises this file".
+    keyed = json.loads(CLI_RESULTS.read_text(encoding="utf-8"))
+    items = list(keyed.items())
+    key, entry = items[0]
+    long = {**entry, "responses": [{**entry["responses"][0], "content": "x" * 100_000}]}
+    lines = [json.dumps({key: long}), *(json.dumps({k: v}) for k, v in items[1:])]
+    path = tmp_path / "m" / "hard.jsonl"
+    path.parent.mkdir()
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = detect(path)
+    assert found.reader is not None and found.reader.name == "skythought"
+    result = READER.read(path, "hard.jsonl", ReadOptions())
+    assert result.errors == [] and result.frame["gen"].str.len_chars().max() == 100_000

@@ -371,6 +371,12 @@ def _shown_value(value: Any) -> str:
     return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
+#: The start of an EvalSample written as one JSON line (fields in Inspect's order).
+SAMPLE_LINE_START = re.compile(
+    r'\{\s*"id"\s*:\s*(?:-?\d+|"(?:[^"\\]|\\.)*")\s*,\s*"epoch"\s*:\s*\d+\s*,\s*"input"\s*:'
+)
+
+
 def _is_sample(record: dict[str, Any]) -> bool:
     """An EvalSample (``src/inspect_ai/log/_log.py``) on a line of its own: its id, epoch, input
     and target, and what the model did (``messages`` or ``output``)."""
@@ -409,7 +415,12 @@ class InspectReader(Reader):
             return 95
         if path.suffix.lower() == ".jsonl":
             first = first_record(head)
-            return 92 if first is not None and _is_sample(first) else 0
+            if first is not None:
+                return 92 if _is_sample(first) else 0
+            # A first sample longer than the head (its events, a long conversation): judged by
+            # how a sample starts, its id, epoch and input, in Inspect's order.
+            text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+            return 80 if SAMPLE_LINE_START.match(text) else 0
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
         # A log starts with its version; an eval set's logs.json (file name -> header) is not one.
         if (

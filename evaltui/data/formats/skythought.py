@@ -159,7 +159,11 @@ class SkyThoughtReader(ContainerReader):
     def sniff(self, path: Path, head: bytes) -> int:
         if path.suffix.lower() == ".jsonl":  # entries one per line: {key: entry} or the entry
             first = first_record(head)
-            return 85 if first is not None and _line_entry(first)[1] is not None else 0
+            if first is not None:
+                return 85 if _line_entry(first)[1] is not None else 0
+            # A first entry longer than the head: judged by its first response's start.
+            text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+            return 70 if text.startswith("{") and RESPONSE_START.search(text) else 0
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
         if not text.startswith(("{", "[")):
             return 0
