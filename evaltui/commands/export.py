@@ -55,7 +55,8 @@ def export_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--records",
         action="store_true",
-        help="write the original input records (JSONL, lines unchanged)",
+        help="write the original input records as JSONL: lines of JSON-lines inputs unchanged, "
+        "entries of other formats re-encoded one per line (the end line says which)",
     )
     parser.add_argument(
         "-o",

@@ -242,7 +242,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     stats = rescored_stats(result.generations, rescored, compute)
     target = args.output
     try:
-        write_combined_json(stats, target)
+        write_combined_json(stats, target, rescored.scorer)
         if args.generations is not None:
             target = args.generations
             _write_generations(target, verdict_columns(result.generations, rescored))

@@ -68,6 +68,9 @@ class InputFile:
     size: int
     identity: FileIdentity | None = None
     """The file's version when it was found (None when not taken)."""
+    named: bool = False
+    """Named directly as an input (not found in a folder): an export of original records is then
+    read as the eval data it is (see :func:`evaltui.data.marks.written_by_evaltui`)."""
 
 
 def _natural_key(source: str) -> tuple[list[object], str]:
@@ -139,7 +142,9 @@ def discover(
                 info = path.stat()
             except OSError as exc:
                 raise InputError(f"{_shown(path)}: cannot read: {exc.strerror or exc}") from None
-            found.setdefault(path, InputFile(path, source(path), info.st_size, _of_stat(info)))
+            found.setdefault(
+                path, InputFile(path, source(path), info.st_size, _of_stat(info), named=True)
+            )
             continue
         matched = _walk(path, pattern, extensions, source, problems)
         if not matched and len(resolved) == 1:

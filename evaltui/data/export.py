@@ -25,6 +25,7 @@ from typing import IO, Any, Literal, NamedTuple
 import numpy as np
 import polars as pl
 
+from evaltui.data.marks import MANIFEST_SUFFIX
 from evaltui.data.metrics import STATS_COLUMNS
 from evaltui.data.sanitize import FORMULA_START, visible
 from evaltui.data.schema import clean_text
@@ -830,11 +831,17 @@ def write_combined_json_to(stats: pl.DataFrame, handle: IO[bytes]) -> None:
     writer.close()
 
 
-def write_combined_json(stats: pl.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write the combined JSON (a list, one object per prompt per run) atomically, UTF-8."""
+def write_combined_json(
+    stats: pl.DataFrame, path: str | os.PathLike[str], rescored_with: str | None = None
+) -> Path:
+    """Write the combined JSON (a list, one object per prompt per run) atomically, UTF-8.
+
+    Stats of a re-score (``stored_*`` keys beside the new ones) name their scorer in the
+    manifest, ``rescored_with``, as the other exports of them do."""
     with marked(path, "combined"):
         written = write_with(path, lambda handle: write_combined_json_to(stats, handle), "wb")
-        mark_output(written, "combined", prompts=stats.height)
+        details = {} if rescored_with is None else {"rescored_with": rescored_with}
+        mark_output(written, "combined", prompts=stats.height, **details)
     return written
 
 
@@ -951,7 +958,10 @@ def default_export_dir(
 ExportKind = Literal["combined", "records", "csv", "parquet"]
 EXPORT_KINDS: dict[ExportKind, tuple[str, str]] = {
     "combined": ("combined JSON (per-prompt stats, same schema as summarize)", ".json"),
-    "records": ("original records of the view's generations (JSONL, lines unchanged)", ".jsonl"),
+    "records": (
+        "original records of the view's generations (JSONL; JSON lines unchanged)",
+        ".jsonl",
+    ),
     "csv": ("per-prompt stats as CSV", ".csv"),
     "parquet": ("per-prompt stats as Parquet", ".parquet"),
 }
@@ -966,15 +976,46 @@ class ExportSummary:
     """Lines written: records for ``records``, prompts otherwise."""
     sources: list[dict[str, Any]] = field(default_factory=list)
     """For ``records``: where each written line came from (see :func:`write_records`)."""
+    runs: int = 1
+    """Runs among the exported stats rows: of several, ``prompts`` counts rows (run × prompt),
+    as the app's table and export dialog count them, not distinct prompts."""
+
+    def notes(self) -> list[str]:
+        """What a records export holds beyond "the input lines unchanged": the sources whose
+        records were re-encoded (one JSON document, an archive, parquet) and how, and that lines
+        of several files share one file (the manifest says which came from where)."""
+        if self.kind != "records":
+            return []
+        notes = []
+        forms: dict[str, list[str]] = {}
+        for entry in self.sources:
+            if entry.get("form"):
+                forms.setdefault(str(entry["form"]), []).append(str(entry["format"]))
+        for form, formats in forms.items():
+            files = plural(len(formats), "file")
+            notes.append(f"{'/'.join(dict.fromkeys(formats))} ({files}): {form}")
+        if len(self.sources) > 1:
+            where = (
+                "not kept on standard output"
+                if is_stdout(self.path)
+                else f"in {self.path.name}{MANIFEST_SUFFIX}"
+            )
+            notes.append(
+                f"lines of {plural(len(self.sources), 'source file')} in one file (which came"
+                f" from which: {where}); read back, they are one file's"
+            )
+        return notes
 
     def __str__(self) -> str:
-        what = (
-            f"{plural(self.records, 'record')} of {plural(self.prompts, 'prompt')}"
-            if self.kind == "records"
+        # 120 rows of 60 prompts × 2 runs are not "120 prompts" (the dialog said "120 rows")
+        rows = (
+            f"{plural(self.prompts, 'row')} (run × prompt)"
+            if self.runs > 1
             else plural(self.prompts, "prompt")
         )
+        what = f"{plural(self.records, 'record')} of {rows}" if self.kind == "records" else rows
         where = "standard output" if is_stdout(self.path) else str(self.path)
-        return f"wrote {what} to {where}"
+        return "; ".join([f"wrote {what} to {where}", *self.notes()])
 
 
 def kind_for_path(path: str | os.PathLike[str], default: ExportKind = "combined") -> ExportKind:
@@ -1053,6 +1094,8 @@ def write_records(
                     "first_line": first,
                     "last_line": count,
                     "source_lines": line_ranges(lines),
+                    # None: the source's own lines, byte for byte; else how they were re-encoded
+                    "form": reader.records_form(Path(report.path)),
                 }
                 if beside is not None:
                     entry["rescored"] = _rescored_entries(beside, source, lines)
@@ -1167,8 +1210,10 @@ def export_view(
     if kind == "parquet" and is_stdout(path) and sys.stdout.isatty():
         raise ValueError("Parquet is binary: write it to a file or a pipe, not to the terminal")
     if kind == "combined":  # write_combined_json marks its own output
-        write_combined_json(view_stats, target)
-        return ExportSummary(target, kind, view_stats.height, view_stats.height, [])
+        write_combined_json(view_stats, target, rescored_with)
+        return ExportSummary(
+            target, kind, view_stats.height, view_stats.height, [], _runs(view_stats)
+        )
     with marked(target, kind):
         return _export_marked(kind, view_stats, generations, files, target, rescored_with)
 
@@ -1203,4 +1248,8 @@ def _export_marked(
     if rescored_with is not None:
         where["rescored_with"] = rescored_with
     mark_output(target, kind, prompts=view_stats.height, records=written, **where)
-    return ExportSummary(target, kind, view_stats.height, written, sources)
+    return ExportSummary(target, kind, view_stats.height, written, sources, _runs(view_stats))
+
+
+def _runs(view_stats: pl.DataFrame) -> int:
+    return view_stats["run"].n_unique() if "run" in view_stats.columns else 1

@@ -554,8 +554,8 @@ class Follower:
 
     def _read_new(self, item: InputFile, stamp: FileIdentity) -> int:
         """Read ``item`` whole (a new or rewritten file); a partial last line waits."""
-        item = InputFile(item.path, item.source, stamp.size)
-        detection = detect(item.path, self.options.format, self.options.read)
+        item = InputFile(item.path, item.source, stamp.size, named=item.named)
+        detection = detect(item.path, self.options.format, self.options.read, item.named)
         reader, reason, companion = detection.reader, detection.reason, detection.companion
         if reader is None:
             report = FileReport(item.source, None, item.path, skipped=reason, companion=companion)

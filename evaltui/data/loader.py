@@ -632,7 +632,7 @@ class _Load:
             except ValueError as exc:  # an unknown --format: nothing can be read
                 raise LoadFailure(str(exc)) from None
         try:
-            detection = detect(item.path, self.options.format, self.options.read)
+            detection = detect(item.path, self.options.format, self.options.read, item.named)
         except Exception as exc:  # odd content or metadata: this file's skip reason, not the load's
             detection = Detection(None, reason=f"cannot tell its format: {describe_failure(exc)}")
         if detection.reader is None:

@@ -87,8 +87,12 @@ def is_manifest(path: Path) -> bool:
     return path.name.endswith(MANIFEST_SUFFIX) and _read_manifest(path) is not None
 
 
-def written_by_evaltui(path: Path, head: bytes | None = None) -> str | None:
-    """Why ``path`` is evaltui's own output (to skip, with this note), or None when it is not."""
+def written_by_evaltui(path: Path, head: bytes | None = None, named: bool = False) -> str | None:
+    """Why ``path`` is evaltui's own output (to skip, with this note), or None when it is not.
+
+    An export of original records holds eval data (the input's own records, unchanged): found in
+    a folder it is skipped (its records would be counted twice, beside the files they came from),
+    but ``named`` directly as an input it is read, so an export can be loaded back."""
     mark = _read_manifest(manifest_path(path))
     if mark is not None and mark.get("file") == path.name:
         try:
@@ -96,6 +100,13 @@ def written_by_evaltui(path: Path, head: bytes | None = None) -> str | None:
             same = mark.get("bytes") in (None, path.stat().st_size)
         except OSError:
             same = False
+        if same and mark.get("kind") == "records":
+            if named:
+                return None
+            return (
+                f"written by evaltui (exported records; see {path.name}{MANIFEST_SUFFIX}), "
+                "skipped in a folder: name the file itself to read it"
+            )
         if same:
             kind = KIND_NAMES.get(str(mark.get("kind")), "an export")
             return f"written by evaltui ({kind}; see {path.name}{MANIFEST_SUFFIX}), not eval data"

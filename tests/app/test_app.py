@@ -604,3 +604,37 @@ async def test_text_typed_right_after_tab_in_a_dialog_lands_in_the_box(
             app.post_message(events.Key(name, character))
         await settle(pilot)
         assert app.screen.query_one(box, Input).value == text
+
+
+async def test_the_exported_line_counts_what_the_dialog_said_it_would_write(
+    evals: Path, make_app: Any, tmp_path: Path
+) -> None:
+    """Two runs: the dialog said "13 rows (run × prompt)", the exported line "wrote 52 records
+    of 13 prompts" (some prompts counted twice, once per run). Both count rows now, and the
+    exported line names the file."""
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.rows is not None and app.result is not None
+        rows, records = app.rows.height, app.result.generations.height  # one generation a line
+        assert app.rows["run"].n_unique() == 2
+        for kind, name, written in (
+            ("records", "r.jsonl", f"{records} records of "),
+            ("csv", "s.csv", ""),
+        ):
+            await pilot.press("e")
+            screen = app.screen
+            assert isinstance(screen, ExportScreen)
+            title = str(screen.query_one("#export-title", Label).render())
+            assert f"({rows} rows (run × prompt) ·" in title, title
+            screen.query_one(f"#kind-{kind}").value = True  # type: ignore[attr-defined]
+            await pilot.pause()
+            screen.query_one("#export-path", Input).value = str(tmp_path / name)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+            said = [n.message for n in app._notifications]
+            expected = f"wrote {written}{rows} rows (run × prompt) to {tmp_path / name}"
+            assert any(m.startswith(expected) for m in said), said
+        assert len((tmp_path / "r.jsonl").read_text().splitlines()) == records
+        assert pl.read_csv(tmp_path / "s.csv").height == rows

@@ -234,6 +234,11 @@ async def test_exports_after_a_rescore(
     assert (p0["average_accuracy"], p0["stored_average_accuracy"]) == (0.75, 0.25)
     assert (p0["n_flipped"], p0["n_flipped_to_correct"], p0["n_flipped_to_wrong"]) == (2, 2, 0)
     assert combined["Problem 1"]["n_flipped_to_wrong"] == 1
+    # and it names its scorer, as the records' manifest does (it said nothing of the re-score)
+    assert (
+        json.loads(manifest_path(tmp_path / "v.json").read_text())["evaltui"]["rescored_with"]
+        == "exact"
+    )
     # the records: the original lines unchanged (the stored scores), the new ones in the manifest
     original = (graded / "graded" / "samples.jsonl").read_text().splitlines()
     records = (tmp_path / "r.jsonl").read_text().splitlines()

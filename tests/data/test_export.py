@@ -574,3 +574,70 @@ def test_the_export_summary_counts_in_the_right_number_with_separators() -> None
         "wrote 16,000 records of 2,000 prompts to r.jsonl"
     )
     assert str(ExportSummary(Path("v.json"), "combined", 1, 1, [])) == "wrote 1 prompt to v.json"
+    # rows of several runs are rows (run × prompt), as the app counts them: 120 rows of 60
+    # prompts × 2 runs were "120 prompts"
+    assert str(ExportSummary(Path("v.json"), "combined", 120, 120, [], runs=2)) == (
+        "wrote 120 rows (run × prompt) to v.json"
+    )
+
+
+FORMATS = Path(__file__).parent.parent / "fixtures" / "formats"
+
+
+def test_a_records_export_says_which_records_are_not_the_input_lines(tmp_path: Path) -> None:
+    # SkyThought's results.json is one JSON document: its records are its entries, re-encoded
+    # one per line. The export said "wrote 3 records" as for JSON lines copied unchanged, and a
+    # user fed the file back to evaltui (or to SkyThought) to find it read as nothing.
+    sky = load([FORMATS / "skythought" / "results"], LoadOptions(tokenize=False, use_cache=False))
+    out = tmp_path / "sky.jsonl"
+    summary = export_view("records", sky.stats, sky.generations, sky.files, out)
+    assert "re-encoded as a JSON line" in str(summary)
+    assert "which evaltui reads back as skythought" in str(summary)
+    manifest = json.loads((tmp_path / "sky.jsonl.evaltui.json").read_text(encoding="utf-8"))
+    assert all("re-encoded" in s["form"] for s in manifest["evaltui"]["sources"])
+    # every line is one entry of the input document, JSON-equal
+    (document,) = [f.path for f in sky.files if f.format == "skythought"]
+    entries = json.loads(Path(document).read_text(encoding="utf-8"))
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert (
+        lines == [{k: v} for k, v in entries.items()][: len(lines)]
+        and len(lines) == sky.stats.height
+    )
+    # read back by name, they are the same prompts, scores and generations
+    again = load([out], LoadOptions(tokenize=False, use_cache=False))
+    assert again.errors == [] and again.skipped_files == []
+    keys = ["prompt", "answer", "count", "total_accuracy_count", "average_accuracy", "pass@1"]
+    assert sorted(again.stats.select(keys).rows()) == sorted(sky.stats.select(keys).rows())
+    gens = ["prompt", "sample", "gen", "accuracy"]
+    assert sorted(again.generations.select(gens).rows()) == sorted(
+        sky.generations.select(gens).rows()
+    )
+    # and exported again, the lines are that file's own, byte for byte
+    summary = export_view(
+        "records", again.stats, again.generations, again.files, tmp_path / "2.jsonl"
+    )
+    assert str(summary) == f"wrote 3 records of 3 prompts to {tmp_path / '2.jsonl'}"
+    assert (tmp_path / "2.jsonl").read_bytes() == out.read_bytes()
+
+    # OpenCompass predictions: re-encoded too, and not read back (their scores are elsewhere)
+    oc = load([FORMATS / "opencompass" / "outputs"], LoadOptions(tokenize=False, use_cache=False))
+    summary = export_view("records", oc.stats, oc.generations, oc.files, tmp_path / "oc.jsonl")
+    assert "which evaltui does not read back as opencompass" in str(summary)
+
+    # JSON lines are copied byte for byte: nothing to say, and the manifest says so (null)
+    plain = load([FORMATS / "plain"], LoadOptions(tokenize=False, use_cache=False))
+    summary = export_view(
+        "records", plain.stats, plain.generations, plain.files, tmp_path / "p.jsonl"
+    )
+    assert str(summary) == f"wrote 4 records of 3 prompts to {tmp_path / 'p.jsonl'}"
+    manifest = json.loads((tmp_path / "p.jsonl.evaltui.json").read_text(encoding="utf-8"))
+    assert [s["form"] for s in manifest["evaltui"]["sources"]] == [None]
+
+
+def test_a_records_export_of_several_files_says_where_their_lines_are_told_apart(
+    loaded: Any, tmp_path: Path
+) -> None:
+    out = tmp_path / "all.jsonl"
+    summary = export_view("records", loaded.stats, loaded.generations, loaded.files, out)
+    assert "lines of 2 source files in one file" in str(summary)
+    assert "all.jsonl.evaltui.json" in str(summary)

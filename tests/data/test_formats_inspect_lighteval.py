@@ -433,3 +433,83 @@ def test_lighteval_details_written_as_text_are_read_as_their_values(tmp_path: Pa
     ]
     assert [(e.line, e.reason.split(":")[0]) for e in result.errors] == [(3, "metrics")]
     assert "not a value lighteval wrote as text" in result.errors[0].reason
+
+
+def test_inspect_records_export_reads_back_as_the_same_samples(tmp_path: Path) -> None:
+    # The hard prompts of an .eval log, exported as their records (one sample per line), fed
+    # back to evaltui: the plain reader took them for prompt/gen lines (gen = the output
+    # object's JSON, 145 tokens for "4x = 6.0") with no score at all.
+    from evaltui.data.export import export_view
+
+    log = json.loads(INSPECT_JSON.read_text(encoding="utf-8"))
+    archive = tmp_path / "logs" / "2026-11-23T19-59-31_toy-math-inspect_abc.eval"
+    archive.parent.mkdir()
+    header = json.dumps({k: v for k, v in log.items() if k != "samples"}).encode()
+    members = [("header.json", header, 0)]
+    members += [
+        (f"samples/{s['id']}_epoch_{s['epoch']}.json", json.dumps(s).encode(), 8)
+        for s in log["samples"]
+    ]
+    write_zip(archive, members)
+    options = LoadOptions(tokenize=False, use_cache=False)
+    before = load([archive], options)
+    hard = before.stats.filter(before.stats["average_accuracy"] < 1)
+    assert hard.height == 2  # p0 and p1: C on epoch 1, I on epoch 2
+    out = tmp_path / "exports" / "hard.jsonl"
+    export_view("records", hard, before.generations, before.files, out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert sorted((json.loads(line)["id"], json.loads(line)["epoch"]) for line in lines) == [
+        ("p0", 1),
+        ("p0", 2),
+        ("p1", 1),
+        ("p1", 2),
+    ]
+
+    found = detect(out, named=True)
+    assert found.reader is not None and found.reader.name == "inspect"
+    again = load([out], options)
+    assert again.errors == []
+    keys = ["prompt", "answer", "count", "total_accuracy_count", "average_accuracy", "run"]
+    assert sorted(again.stats.select(keys).rows()) == sorted(hard.select(keys).rows())
+    gens = ["prompt", "sample", "gen", "accuracy", "extracted"]
+    kept = before.generations.join(hard.select("run", "prompt_id"), on=["run", "prompt_id"])
+    assert sorted(again.generations.select(gens).rows()) == sorted(kept.select(gens).rows())
+
+    # exported again, the lines are the file's own, byte for byte; a bad line is its own error
+    summary = export_view(
+        "records", again.stats, again.generations, again.files, tmp_path / "again.jsonl"
+    )
+    assert str(summary) == f"wrote 4 records of 2 prompts to {tmp_path / 'again.jsonl'}"
+    assert sorted((tmp_path / "again.jsonl").read_text(encoding="utf-8").splitlines()) == sorted(
+        lines
+    )
+    broken = tmp_path / "broken" / "b.jsonl"
+    broken.parent.mkdir()
+    broken.write_text("\n".join([lines[0], "{not json", *lines[1:]]) + "\n", encoding="utf-8")
+    result = InspectReader().read(broken, "b.jsonl", ReadOptions())
+    assert [(e.line, e.reason[:14]) for e in result.errors] == [(2, "not valid JSON")]
+    assert result.frame["line"].to_list() == [1, 3, 4, 5]
+
+
+def test_inspect_samples_longer_than_the_head_are_still_inspect_samples(tmp_path: Path) -> None:
+    # Real samples carry their events: 11 MB on one line (the A2UI log). With the first line
+    # longer than the 64 KB head, the file was "no reader recognises this file".
+    log = json.loads(INSPECT_JSON.read_text(encoding="utf-8"))
+    first = {**log["samples"][0], "metadata": {"events": "e" * 100_000}}
+    lines = [json.dumps(first), *(json.dumps(s) for s in log["samples"][1:])]
+    path = tmp_path / "r" / "long.jsonl"
+    path.parent.mkdir()
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = detect(path, named=True)
+    assert found.reader is not None and found.reader.name == "inspect"
+    result = InspectReader().read(path, "long.jsonl", ReadOptions())
+    got = {
+        (p.split(":")[1], s): a
+        for p, s, a in result.frame.select("prompt_id", "sample", "accuracy").rows()
+    }
+    assert got == {(p.split(":")[1], s): a for (p, s), a in EXPECTED.items()}
+    # a plain JSONL line starting the same way but not a sample's is not claimed by the head
+    other = tmp_path / "o" / "x.jsonl"
+    other.parent.mkdir()
+    other.write_text('{"id": 1, "input": "' + "q" * 70_000 + '"}\n', encoding="utf-8")
+    assert detect(other).reader is None or detect(other).reader.name != "inspect"  # type: ignore[union-attr]

@@ -407,3 +407,52 @@ def test_legacy_prompt_style_joined_by_a_dash_is_not_part_of_the_model(tmp_path:
         ("M @ M_math_test_None_0_-1-sys_one_short", 0.0),
         ("M @ M_math_test_None_0_-1_still2_sys_zero", 1.0),
     ]
+
+
+def test_entries_one_per_line_are_read_with_their_lines(tmp_path: Path) -> None:
+    # What a records export of a results.json holds: {key: entry} lines (a list document's
+    # entries alone). Each line is read as that entry, a bad line is that line's error, and
+    # other JSON lines (no responses) are no SkyThought file.
+    keyed = json.loads(CLI_RESULTS.read_text(encoding="utf-8"))
+    listed = json.loads(LISTED.read_text(encoding="utf-8"))
+    lines = [json.dumps({k: v}) for k, v in keyed.items()]
+    lines += ["{broken", json.dumps(listed[0]), json.dumps({"x": {"y": 1}})]
+    path = tmp_path / "m" / "hard.jsonl"
+    path.parent.mkdir()
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = detect(path)
+    assert found.reader is not None and found.reader.name == "skythought"
+    result = READER.read(path, "hard.jsonl", ReadOptions())
+    by_line = {line: n for line, n in result.frame.group_by("line").len().rows()}
+    whole = READER.read(CLI_RESULTS, "results.json", ReadOptions()).frame
+    listed_frame = READER.read(LISTED, "results.json", ReadOptions()).frame
+    assert by_line == {
+        **{
+            i + 1: n for i, n in enumerate(whole.group_by("line", maintain_order=True).len()["len"])
+        },
+        len(keyed) + 2: listed_frame.filter(pl.col("line") == 1).height,
+    }
+    assert [(e.line, e.reason.split(":")[0]) for e in result.errors] == [
+        (len(keyed) + 1, "not valid JSON"),
+        (len(keyed) + 3, f"entry '{len(keyed) + 3}' has no 'responses'"),
+    ]
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"a": {"b": 1}}\n', encoding="utf-8")
+    assert detect(other).reader is None
+
+
+def test_an_entry_line_longer_than_the_head_is_still_skythought(tmp_path: Path) -> None:
+    # A reasoning trace is easily 120 KB (MATH500 with Qwen2.5-32B): with the first line longer
+    # than the 64 KB head, an export of the entries was "no reader recognises this file".
+    keyed = json.loads(CLI_RESULTS.read_text(encoding="utf-8"))
+    items = list(keyed.items())
+    key, entry = items[0]
+    long = {**entry, "responses": [{**entry["responses"][0], "content": "x" * 100_000}]}
+    lines = [json.dumps({key: long}), *(json.dumps({k: v}) for k, v in items[1:])]
+    path = tmp_path / "m" / "hard.jsonl"
+    path.parent.mkdir()
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = detect(path)
+    assert found.reader is not None and found.reader.name == "skythought"
+    result = READER.read(path, "hard.jsonl", ReadOptions())
+    assert result.errors == [] and result.frame["gen"].str.len_chars().max() == 100_000

@@ -228,3 +228,31 @@ def test_rescore_outputs_in_the_data_folder_are_not_read_back(tmp_path: Path) ->
     after = load_dir(data, pattern="*")
     assert shape(after) == before
     assert {f.source for f in after.skipped_files if not f.companion} == {"r.json", "g.jsonl"}
+
+
+def test_a_records_export_named_directly_is_read_back_as_the_same_prompts(
+    data: Path, tmp_path: Path
+) -> None:
+    # "The hard prompts, their original records": fed back into evaltui by name, the export is
+    # the eval data it holds (in a folder it stays skipped: its records would count twice).
+    # One source file's prompts: records of several files, read back as one file, lose the
+    # file's name (lm-eval's task), so the same doc_id of two tasks would be one prompt.
+    before = load_dir(data)
+    belief = before.generations.filter(pl.col("source").str.contains("belief_2026-07-08T16"))
+    one_file = before.stats.join(
+        belief.select("run", "prompt_id").unique(), on=["run", "prompt_id"]
+    )
+    hard = one_file.filter(pl.col("average_accuracy") < 0.5)
+    assert 0 < hard.height < one_file.height
+    out = tmp_path / "exports" / "hard.jsonl"
+    summary = export_view("records", hard, before.generations, before.files, out)
+    assert summary.records == hard.height  # one lm-eval record per prompt here
+
+    again = load([out], LoadOptions(tokenize=False, use_cache=False))
+    assert again.errors == [] and again.skipped_files == []
+    keys = ["prompt", "answer", "count", "total_accuracy_count", "average_accuracy"]
+    assert sorted(again.stats.select(keys).rows()) == sorted(hard.select(keys).rows())
+    # through the CLI too, and a folder holding it still skips it, saying how to read it
+    assert main(["summarize", str(out), "-o", str(tmp_path / "s.json"), "-q", "--no-cache"]) == 0
+    found = detect(out)
+    assert found.reader is None and "name the file itself to read it" in found.reason

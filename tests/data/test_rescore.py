@@ -276,6 +276,8 @@ def test_rescore_sample_data_with_math_verify(tmp_path: Path) -> None:
     combined = json.loads(out.read_text())
     assert len(combined) == 120
     assert all("stored_average_accuracy" in row and "n_flipped" in row for row in combined)
+    manifest = json.loads((tmp_path / "r.json.evaltui.json").read_text())["evaltui"]
+    assert manifest["rescored_with"] == "math-verify"  # which scorer gave the new scores
     rows = pl.read_ndjson(per_gen)
     assert rows.height == 960 and set(rows["score_status"]) == {OK}
     # The stored grader and math-verify agree but on three cut-off traces (finish_reason

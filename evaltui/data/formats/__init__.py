@@ -131,13 +131,19 @@ def get_reader(name: str) -> Reader:
     raise ValueError(f"unknown format {name!r} (known: {names})")
 
 
-def detect(path: Path, forced: str | None = None, options: ReadOptions | None = None) -> Detection:
+def detect(
+    path: Path,
+    forced: str | None = None,
+    options: ReadOptions | None = None,
+    named: bool = False,
+) -> Detection:
     """Pick the reader for ``path``: content first, path hints second.
 
     ``forced`` (``--format``) reads every file with that reader except the companions (config,
     results, metrics files) that its own detection does not claim. Field flags (``--prompt-field``,
     …, in ``options``) imply the plain reader for JSON files no other reader recognises. Files
-    evaltui itself wrote are never read as eval data, whatever the flags.
+    evaltui itself wrote are never read as eval data, whatever the flags, except an export of
+    original records ``named`` directly as an input (it is the input's own records).
     """
     reader = get_reader(forced) if forced is not None else None
     if is_manifest(path):
@@ -146,7 +152,7 @@ def detect(path: Path, forced: str | None = None, options: ReadOptions | None = 
         head = read_head(path)
     except OSError as exc:
         return Detection(None, reason=f"cannot read: {exc.strerror or exc}")
-    own = written_by_evaltui(path, head)
+    own = written_by_evaltui(path, head, named)
     if own is not None:
         return Detection(None, reason=own)
     if not head.strip(b"\xef\xbb\xbf \t\r\n"):

@@ -156,6 +156,13 @@ class Reader(ABC):
         """
         return None
 
+    def records_form(self, path: Path) -> str | None:
+        """How :meth:`records` gives ``path``'s records when they are not the file's own lines
+        unchanged (entries of one JSON document, samples in an archive, parquet rows): a few
+        words for the export's message and manifest, saying too that evaltui cannot read them
+        back as this format. None: the lines are the file's own, byte for byte."""
+        return None
+
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         """The original record text of each ``(line, offset)`` row, unchanged, in the given order.
 
@@ -662,6 +669,21 @@ class ContainerReader(Reader):
         if isinstance(data, list):
             return [(str(i), v) for i, v in enumerate(data)]
         return []
+
+    reads_records_back: ClassVar[bool] = False
+    """True when the reader also reads a JSON-lines file of its entries (what :meth:`records`
+    gives): an export of them round-trips."""
+
+    def records_form(self, path: Path) -> str | None:
+        back = (
+            "which evaltui reads back as"
+            if self.reads_records_back
+            else ("which evaltui does not read back as")
+        )
+        return (
+            "each entry of the file's one JSON document re-encoded as a JSON line ({key: entry}"
+            f" when the document is keyed), {back} {self.name}"
+        )
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         data, error = json_document(path, path.name)

@@ -47,6 +47,7 @@ from evaltui.data.formats.base import (
     to_score,
     value_end,
 )
+from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 
 ZSTD_METHOD = 93
@@ -370,6 +371,30 @@ def _shown_value(value: Any) -> str:
     return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
+#: The start of an EvalSample written as one JSON line (fields in Inspect's order).
+SAMPLE_LINE_START = re.compile(
+    r'\{\s*"id"\s*:\s*(?:-?\d+|"(?:[^"\\]|\\.)*")\s*,\s*"epoch"\s*:\s*\d+\s*,\s*"input"\s*:'
+)
+
+
+def _is_sample(record: dict[str, Any]) -> bool:
+    """An EvalSample (``src/inspect_ai/log/_log.py``) on a line of its own: its id, epoch, input
+    and target, and what the model did (``messages`` or ``output``)."""
+    return {"id", "epoch", "input", "target"} <= record.keys() and (
+        "messages" in record or "output" in record
+    )
+
+
+def _sample_model(samples: list[tuple[str, Any]]) -> str | None:
+    """The model named by the first sample output that names one (``output.model``)."""
+    for _name, sample in samples:
+        output = sample.get("output") if isinstance(sample, dict) else None
+        model = output.get("model") if isinstance(output, dict) else None
+        if isinstance(model, str) and model:
+            return model
+    return None
+
+
 def _error_message(error: Any) -> str:
     """An EvalError's message (one line of it), or the value as text."""
     message = _plain(error.get("message")) if isinstance(error, dict) else error
@@ -379,12 +404,23 @@ def _error_message(error: Any) -> str:
 
 class InspectReader(Reader):
     name = "inspect"
-    description = "Inspect AI logs (.eval zip archives, zstd or deflate; .json with inline samples)"
-    extensions = (".eval", ".json")
+    description = (
+        "Inspect AI logs (.eval zip archives, zstd or deflate; .json with inline samples;"
+        " .jsonl of samples, as evaltui exports their records)"
+    )
+    extensions = (".eval", ".json", ".jsonl")
 
     def sniff(self, path: Path, head: bytes) -> int:
         if head.startswith(b"PK\x03\x04") and (b"header.json" in head or path.suffix == ".eval"):
             return 95
+        if path.suffix.lower() == ".jsonl":
+            first = first_record(head)
+            if first is not None:
+                return 92 if _is_sample(first) else 0
+            # A first sample longer than the head (its events, a long conversation): judged by
+            # how a sample starts, its id, epoch and input, in Inspect's order.
+            text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+            return 80 if SAMPLE_LINE_START.match(text) else 0
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
         # A log starts with its version; an eval set's logs.json (file name -> header) is not one.
         if (
@@ -448,6 +484,11 @@ class InspectReader(Reader):
                     [LoadError(source, None, f"not a readable .eval archive (truncated?): {exc}")],
                 )
             return header if isinstance(header, dict) else {}, samples, errors
+        if path.suffix.lower() == ".jsonl":
+            # One EvalSample per line (a records export of a log): no header, each sample named
+            # by its line number and byte offset, "<line>:<offset>".
+            parsed, line_errors, _notes = parse_json_lines(path, source)
+            return {}, [(f"{no}:{offset}", value) for no, offset, value in parsed], line_errors
         data, error = json_document(path, source)
         if error is not None:
             return {}, [], [error]
@@ -493,6 +534,9 @@ class InspectReader(Reader):
             # one clear error for the file rather than rows under a made-up name.
             reason = f"Inspect log not read: {exc}"
             return ReadResult(Rows().frame(), [*errors, LoadError(source, None, reason)])
+        # Samples without their log's header (JSON lines): the model that answered is in each
+        # sample's output.
+        model = model or _sample_model(samples)
         run = options.label or model or path.parent.name
         task = task or path.stem
         notes = self._status_notes(header, source, len(samples))
@@ -501,7 +545,12 @@ class InspectReader(Reader):
         unscored: dict[str, int] = {}  # score values that are no score -> samples with them
         named: dict[str, None] = {}  # the names of the scores read, in order
         left_out: dict[str, None] = {}  # the names of the scores not read
-        for index, (_name, sample) in enumerate(samples, start=1):
+        lines = path.suffix.lower() == ".jsonl"
+        for index, (name, sample) in enumerate(samples, start=1):
+            offset = None
+            if lines:  # the file's own line numbers, and offsets to export the lines unchanged
+                number, at = name.split(":")
+                index, offset = int(number), int(at)
             with rows.entry(errors, source, index):
                 if not isinstance(sample, dict) or "id" not in sample:
                     errors.append(LoadError(source, index, "sample without an id"))
@@ -550,6 +599,7 @@ class InspectReader(Reader):
                     run=run,
                     source=source,
                     line=index,
+                    offset=offset,
                     prompt_id=f"{task}:{sample['id']}",
                     prompt=_input(sample.get("input")),
                     answer=stringify(target) if aliases is None else ALIAS_SEPARATOR.join(aliases),
@@ -638,7 +688,18 @@ class InspectReader(Reader):
             note += "; no sample was logged"
         return [note]
 
+    def records_form(self, path: Path) -> str | None:
+        if path.suffix.lower() == ".jsonl":
+            return None
+        return (
+            "each sample of the log re-encoded as a JSON line, without the log's header:"
+            " read back, the run is the model named in the samples' output"
+        )
+
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
+        if path.suffix.lower() == ".jsonl":
+            yield from Reader.records(self, path, rows)
+            return
         _header, samples, errors = self._load(path, path.name)
         if not samples and errors:
             raise ValueError(f"{path}: {errors[0].reason}")

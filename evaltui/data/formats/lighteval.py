@@ -304,6 +304,12 @@ class LightevalReader(Reader):
             )
         return ReadResult(rows.frame(), errors, notes)
 
+    def records_form(self, path: Path) -> str | None:
+        return (
+            "each parquet row re-encoded as a JSON line, which evaltui does not read back as"
+            " lighteval details"
+        )
+
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         import polars as pl
 

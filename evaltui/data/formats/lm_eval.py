@@ -606,6 +606,15 @@ class LmEvalReader(Reader):
         ]
         return rows, how, metric
 
+    def records_form(self, path: Path) -> str | None:
+        with path.open("rb") as handle:  # a ≤0.4.2 JSON array, not JSON lines
+            if not handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+                return None
+        return (
+            "each element of the file's JSON array re-encoded as a JSON line (the"
+            " samples_*.jsonl form of lm-eval 0.4.3 and later)"
+        )
+
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         pairs = list(rows)
         if all(offset is not None for _line, offset in pairs):

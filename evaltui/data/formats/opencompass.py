@@ -807,6 +807,9 @@ class OpenCompassReader(ContainerReader):
             )
         return ReadResult(rows.frame(), errors, notes)
 
+    def records_form(self, path: Path) -> str | None:
+        return None if path.suffix == ".jsonl" else super().records_form(path)
+
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         if path.suffix == ".jsonl":
             yield from Reader.records(self, path, rows)

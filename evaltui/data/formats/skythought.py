@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from evaltui.data.formats.base import (
     ContainerReader,
+    Reader,
     ReadOptions,
     ReadResult,
     Rows,
@@ -32,6 +34,7 @@ from evaltui.data.formats.base import (
     stringify,
     to_score,
 )
+from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 
 #: Where the reference answer is, when ``summary.json`` does not name the ``answer_key``.
@@ -62,6 +65,20 @@ def _summary(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _line_entry(value: Any) -> tuple[str | None, Any]:
+    """A line of SkyThought entries (a records export): ``{key: entry}`` gives (key, entry), an
+    entry alone (from a list document) (None, entry); (None, None) when it is no entry."""
+    if not isinstance(value, dict):
+        return None, None
+    if "responses" in value:
+        return None, value
+    if len(value) == 1:
+        ((key, entry),) = value.items()
+        if isinstance(entry, dict) and "responses" in entry:
+            return str(key), entry
+    return None, None
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
@@ -133,11 +150,20 @@ class SkyThoughtReader(ContainerReader):
 
     name = "skythought"
     description = (
-        "SkyThought results.json (keyed by _index or problem text, or a list; + summary.json)"
+        "SkyThought results.json (keyed by _index or problem text, or a list; + summary.json;"
+        " .jsonl of its entries, as evaltui exports their records)"
     )
-    extensions = (".json",)
+    extensions = (".json", ".jsonl")
+    reads_records_back = True
 
     def sniff(self, path: Path, head: bytes) -> int:
+        if path.suffix.lower() == ".jsonl":  # entries one per line: {key: entry} or the entry
+            first = first_record(head)
+            if first is not None:
+                return 85 if _line_entry(first)[1] is not None else 0
+            # A first entry longer than the head: judged by its first response's start.
+            text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+            return 70 if text.startswith("{") and RESPONSE_START.search(text) else 0
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
         if not text.startswith(("{", "[")):
             return 0
@@ -185,16 +211,39 @@ class SkyThoughtReader(ContainerReader):
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         rows = Rows()
-        data, error = json_document(path, source)
-        if error is not None:
-            return ReadResult(rows.frame(), [error])
-        entries = self.entries(data)
-        if not entries:
-            what = "an empty container" if isinstance(data, dict | list) else "not an object/list"
-            return ReadResult(
-                rows.frame(), [LoadError(source, None, f"no SkyThought entries ({what})")]
-            )
-        configuration = _as_dict(_summary(path).get("configuration"))
+        errors: list[LoadError] = []
+        # (line, byte offset, key, entry, keyed): a document's entries are numbered from 1
+        # (no offset); JSON lines (a records export) keep the file's line numbers and offsets.
+        lines = path.suffix.lower() == ".jsonl"
+        located: list[tuple[int, int | None, str, Any, bool]] = []
+        if lines:
+            parsed, errors, _notes = parse_json_lines(path, source)
+            for number, offset, value in parsed:
+                key, entry = _line_entry(value)
+                located.append(
+                    (
+                        number,
+                        offset,
+                        key or str(number),
+                        value if entry is None else entry,
+                        key is not None,
+                    )
+                )
+        else:
+            data, error = json_document(path, source)
+            if error is not None:
+                return ReadResult(rows.frame(), [error])
+            keyed = isinstance(data, dict)
+            located = [(i, None, k, e, keyed) for i, (k, e) in enumerate(self.entries(data), 1)]
+            if not located:
+                what = (
+                    "an empty container" if isinstance(data, dict | list) else "not an object/list"
+                )
+                return ReadResult(
+                    rows.frame(), [LoadError(source, None, f"no SkyThought entries ({what})")]
+                )
+        # summary.json describes the results.json beside it, not an export put there
+        configuration = _as_dict(({} if lines else _summary(path)).get("configuration"))
         model_name = _as_dict(configuration.get("model")).get("name")
         task = _as_dict(configuration.get("task"))
         task_name = task.get("name") if isinstance(task.get("name"), str) else None
@@ -205,8 +254,7 @@ class SkyThoughtReader(ContainerReader):
         model = options.label or (
             model_name if isinstance(model_name, str) and model_name else _model_from_path(path)
         )
-        errors: list[LoadError] = []
-        for index, (key, entry) in enumerate(entries, start=1):
+        for index, at, key, entry, keyed in located:
             with rows.entry(errors, source, index):
                 where = f"entry {key[:60]!r}"
                 if not isinstance(entry, dict) or "responses" not in entry:
@@ -220,9 +268,7 @@ class SkyThoughtReader(ContainerReader):
                 if not any(responses for _t, responses in groups):
                     errors.append(LoadError(source, index, f"{where}: 'responses' is empty"))
                     continue
-                ident = entry.get(
-                    "_index", key if isinstance(data, dict) and key.isdigit() else None
-                )
+                ident = entry.get("_index", key if keyed and key.isdigit() else None)
                 if (
                     ident is not None
                     and isinstance(ident, str | int)
@@ -230,9 +276,7 @@ class SkyThoughtReader(ContainerReader):
                 ):
                     prompt_id = f"{task_name}:{ident}" if task_name else str(ident)
                 else:
-                    prompt_id = prompt_hash(
-                        key if isinstance(data, dict) else _prompt(entry, key, question_key)
-                    )
+                    prompt_id = prompt_hash(key if keyed else _prompt(entry, key, question_key))
                 prompt = _prompt(entry, key, question_key)
                 answer = _answer(entry, answer_key if isinstance(answer_key, str) else None)
                 for temperature, responses in groups:
@@ -252,6 +296,7 @@ class SkyThoughtReader(ContainerReader):
                             run=run,
                             source=source,
                             line=index,
+                            offset=at,
                             prompt_id=prompt_id,
                             prompt=prompt,
                             answer=answer,
@@ -260,6 +305,15 @@ class SkyThoughtReader(ContainerReader):
                             sample=j,
                         )
         return ReadResult(rows.frame(), errors)
+
+    def records_form(self, path: Path) -> str | None:
+        return None if path.suffix.lower() == ".jsonl" else super().records_form(path)
+
+    def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
+        if path.suffix.lower() == ".jsonl":
+            yield from Reader.records(self, path, rows)
+        else:
+            yield from super().records(path, rows)
 
     @staticmethod
     def _response_problem(response: Any) -> str | None:
