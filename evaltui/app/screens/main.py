@@ -745,7 +745,9 @@ class MainScreen(Screen[None]):
 
         table = self.current_table()
         position = None if table is None else table.cursor_row
-        self.app.push_screen(PromptScreen(*key, keys=self.view_keys(), position=position))
+        self.app.push_screen(
+            PromptScreen(*key, keys=self.view_keys(), position=position, keys_of=self.view_keys)
+        )
 
     @on(DataTable.CellSelected)
     def cell_selected(self, _event: DataTable.CellSelected) -> None:

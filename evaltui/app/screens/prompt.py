@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
 import polars as pl
@@ -112,6 +113,7 @@ class PromptScreen(Screen[None]):
         *,
         keys: pl.DataFrame | list[tuple[str, str]] | None = None,
         position: int | None = None,
+        keys_of: Callable[[], pl.DataFrame] | None = None,
     ) -> None:
         super().__init__()
         self.run = run
@@ -130,6 +132,10 @@ class PromptScreen(Screen[None]):
             position = _position(self.keys, (run, prompt_id))
         self.position = position
         """Where the shown prompt is in :attr:`keys` (None: not in it)."""
+        self.keys_of = keys_of
+        """Where :attr:`keys` came from (the main table's rows), asked again when the data
+        changes under the screen: after a followed file was cut short, `.` walked the rows the
+        table no longer had ("prompt 3 of 36" over 2 prompts, an empty prompt)."""
         self.search = ""
         """The text searched for in the shown generation ("" = none)."""
         self.whole_prompt = False
@@ -354,7 +360,15 @@ class PromptScreen(Screen[None]):
         again with them, on the generation the user was reading."""
         if self.evalapp.result is None:
             return
-        if self._shown is not None and self._shown.equals(self.facts(self.all_generations())):
+        listed = (self.keys.height, self.position)
+        if self.keys_of is not None:  # the list walked by `.`/`,` is the table's rows now
+            self.keys = self.keys_of().select("run", "prompt_id")
+            self.position = _position(self.keys, (self.run, self.prompt_id))
+        if (
+            self._shown is not None
+            and self._shown.equals(self.facts(self.all_generations()))
+            and listed == (self.keys.height, self.position)
+        ):
             return  # nothing of this prompt changed: the reader's place stays as it is
         options = self.query_one("#generations", OptionList)
         highlighted = options.highlighted
