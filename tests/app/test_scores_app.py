@@ -279,3 +279,32 @@ async def test_comparing_with_a_run_that_has_no_scores(tmp_path: Path, make_app:
         matrix = str(screen.query_one("#compare-transitions", Static).render())
         assert matrix.startswith("transitions: none") and "unscored" in matrix, matrix
         assert "threshold" not in matrix
+
+
+@pytest.mark.parametrize("threshold", [None, "20"])
+async def test_a_prompt_of_a_continuous_score_counts_correct_only_with_a_threshold(
+    tmp_path: Path, word_tokenizer: Path, threshold: str | None
+) -> None:
+    """truthfulqa's first doc has bleu_max 41.11 and no threshold: the prompt screen's title
+    said "0/1 correct" (every generation wrong) where the table shows no "correct" at all. It
+    gives the mean instead; with ``--correct-threshold 20`` the generation is correct (41 ≥ 20)."""
+    from evaltui.app.screens.prompt import PromptScreen
+
+    options = LoadOptions(
+        model=str(word_tokenizer),
+        cache_dir=tmp_path / "cache",
+        correct_threshold=Thresholds.parse([threshold] if threshold else []),
+    )
+    app = EvalApp([str(truthfulqa(tmp_path))], options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.prompt_id == "truthfulqa_gen:0"
+        title = text_of(app, "#prompt-title")
+        if threshold is None:
+            assert "correct" not in title and "mean bleu_max 41.11" in title, title
+        else:
+            assert "1/1 correct" in title, title
+        await pilot.press("ctrl+q")

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from evaltui.app.display import generation_text, score_mark
-from evaltui.data.metrics import correct_expr, run_kinds
+from evaltui.data.metrics import correct_expr, format_score, run_kinds
 from evaltui.data.rescore import OK, verdicts
 from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import (
@@ -234,7 +234,8 @@ class PromptScreen(Screen[None]):
         assert result is not None
         self.ticket += 1
         # Each run's own threshold and direction (none for a continuous score without one).
-        threshold = correct_expr(run_kinds(result.stats))
+        kinds = run_kinds(result.stats)
+        threshold = correct_expr(kinds)
         prompt = self.all_generations()
         self._shown = self.facts(prompt)
         self.text_error = None
@@ -266,8 +267,16 @@ class PromptScreen(Screen[None]):
         for run in runs:
             mine = everything.filter(pl.col("run") == run)
             scored = int(mine["accuracy"].is_not_null().sum())
-            correct = int(mine["_correct"].sum() or 0)
-            counts[run] = f"{correct}/{scored} correct"
+            kind = kinds.get(run)
+            if scored and kind is not None and kind.threshold is None:
+                # A continuous score without a threshold (bleu, mae): no generation is correct
+                # or wrong, and "0/1 correct" said they were all wrong.
+                metric = one_line(kind.metric or "score", 20)
+                mean = cast("float | None", mine["accuracy"].mean())
+                counts[run] = f"mean {metric} {format_score(mean)}"
+            else:
+                correct = int(mine["_correct"].sum() or 0)
+                counts[run] = f"{correct}/{scored} correct"
             if mine.height > scored:
                 counts[run] += f" ({mine.height - scored} unscored)"
         width = self.size.width or self.app.size.width
