@@ -26,7 +26,7 @@ from evaltui.app.display import (
 from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
-from evaltui.data.query import Sort, View
+from evaltui.data.query import QueryError, Sort, View, parse_filter
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
 from evaltui.data.sanitize import cell_width, one_line, one_line_middle
 
@@ -619,6 +619,15 @@ class MainScreen(Screen[None]):
         if self._debounce is not None:
             self._debounce.stop()
         self._apply_where(event.value)
+        result = self.evalapp.result
+        if result is not None:
+            try:  # the grammar only (no rows): the worker still reports what polars refuses
+                parse_filter(event.value, result.stats.schema)
+            except QueryError as exc:
+                # The box keeps the keys: the next ones typed correct the filter. On the table
+                # they were commands (a 'q' in the correction quit the app).
+                self.show_view_error(exc.message, exc.position)
+                return
         self.back_to_table()
 
     def _apply_where(self, text: str) -> None:
