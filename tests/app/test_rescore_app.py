@@ -264,3 +264,56 @@ async def test_a_warm_load_reads_the_text_back_for_the_scorer(
         ]
         by_prompt = {r["prompt"][:9]: r["n_flipped"] for r in app.rows.iter_rows(named=True)}  # type: ignore[union-attr]
         assert by_prompt == {"Problem 0": 2, "Problem 1": 1, "Problem 2": 0}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_export_dialog_and_its_wrote_line_say_the_scores_are_rescored(
+    graded: Path, rescore_app: Any, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """After a re-score the export holds the new scores; the dialog and its "wrote 6 prompts"
+    line (for 3 prompts of 2 runs) said nothing of it."""
+    import shutil
+
+    from textual.widgets import Button, Input
+
+    from evaltui.app.screens.export import ExportScreen
+
+    shutil.copytree(graded / "graded", graded / "graded-again")
+    app = rescore_app(graded)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        note = screen.query_one("#export-scores", Static)
+        assert note.display and "scores: re-scored with exact" in str(note.render())
+        screen.query_one("#kind-records").value = True  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert "records unchanged; the manifest gives exact's scores" in str(note.render())
+        screen.query_one("#kind-combined").value = True  # type: ignore[attr-defined]
+        await pilot.pause()
+        # the buttons are still on screen under the extra line
+        go = screen.query_one("#export-go", Button)
+        assert go.region.bottom <= size[1] - 1 and go.region.height > 0
+        screen.query_one("#export-path", Input).value = str(tmp_path / "v.json")
+        await pilot.click("#export-go")
+        await settle(pilot)
+        told = [n.message for n in app._notifications if n.title == "exported"]
+        assert told == [
+            f"wrote 6 rows (run × prompt) to {tmp_path / 'v.json'} · scores re-scored with exact"
+        ]
+    rows = json.loads((tmp_path / "v.json").read_text())
+    assert len(rows) == 6 and all("stored_average_accuracy" in r for r in rows)
+
+
+async def test_the_export_dialog_says_nothing_of_scores_without_a_rescore(
+    graded: Path, rescore_app: Any
+) -> None:
+    from evaltui.app.screens.export import ExportScreen
+
+    app = rescore_app(graded, scorer=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        assert not app.screen.query_one("#export-scores", Static).display

@@ -24,6 +24,7 @@ from evaltui.data.export import (
     ExportSummary,
     export_view,
     input_at,
+    is_stdout,
 )
 from evaltui.data.sanitize import one_line
 from evaltui.data.wording import plural
@@ -68,6 +69,8 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         """The dialog was closed while writing: the outcome is told by the app."""
         self.lengths_note = ""
         """What the dialog says while nothing else is said: prompts still without token lengths."""
+        self.rescored_with: str | None = None
+        """The scorer of the re-score shown (its scores are the ones exported); None: stored."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -94,11 +97,24 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         what = self.what or view_words(self.evalapp.view, rows)
         several = rows is not None and of_several_runs(rows)
         amount = self.amount or rows_words(count, several)
+        app = self.evalapp
+        result = app.result
+        if app.rescored is not None and result is not None:
+            rescored = "stored_accuracy" in result.generations.columns
+            self.rescored_with = app.rescored.scorer if rescored else None
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label(
                 Text(f"Export the current view ({amount} · {one_line(what, 300)})"),
                 id="export-title",
             )
+            # After a re-score, what is exported is the new scores: said before writing (the
+            # dialog and its "wrote" line said nothing of it).
+            scores = Static(
+                Text(self.scores_note("combined"), no_wrap=True, overflow="ellipsis"),
+                id="export-scores",
+            )
+            scores.display = self.rescored_with is not None
+            yield scores
             with RadioSet(id="export-kind"):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
                     yield RadioButton(label, value=index == 0, id=f"kind-{kind}")
@@ -109,6 +125,30 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
         yield Footer(compact=True)  # this dialog's keys (ctrl+s), not the table's behind it
+
+    def scores_note(self, kind: ExportKind) -> str:
+        """Whose scores an export of ``kind`` holds after a re-score ("" before any)."""
+        if self.rescored_with is None:
+            return ""
+        scorer = one_line(self.rescored_with, 30)
+        if kind == "records":
+            return f"records unchanged; the manifest gives {scorer}'s scores and the stored"
+        return f"scores: re-scored with {scorer}; the stored ones beside (stored_*)"
+
+    def done_words(self, summary: ExportSummary) -> str:
+        """The "wrote" line: rows counted as the dialog's title counts them (60 prompts of 3
+        runs are no "180 prompts"), and whose scores they hold."""
+        rows = self.export_rows()
+        what = self.amount or rows_words(
+            summary.prompts, rows is not None and of_several_runs(rows)
+        )
+        if summary.kind == "records":
+            what = f"{plural(summary.records, 'record')} of {what}"
+        where = "standard output" if is_stdout(summary.path) else str(summary.path)
+        text = f"wrote {what} to {where}"
+        if self.rescored_with is not None:
+            text += f" · scores re-scored with {one_line(self.rescored_with, 60)}"
+        return text
 
     def missing_lengths(self, rows: pl.DataFrame | None) -> str:
         """A note when some prompts have no token lengths yet (the load is still counting, or
@@ -132,6 +172,11 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
 
     @on(RadioSet.Changed)
     def kind_changed(self) -> None:
+        if self.rescored_with is not None:
+            note = self.scores_note(self.kind())
+            self.query_one("#export-scores", Static).update(
+                Text(note, no_wrap=True, overflow="ellipsis")
+            )
         path = self.query_one("#export-path", Input)
         old_default = any(path.value == self.default_path(k) for k in EXPORT_KINDS)
         if old_default or not path.value.strip():
@@ -192,11 +237,9 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         rows = self.export_rows()
         assert app.result is not None and rows is not None
         generations = app.result.generations
-        scorer = app.rescored.scorer if app.rescored is not None else None
-        rescored_with = scorer if "stored_accuracy" in generations.columns else None
         try:
             summary = export_view(
-                kind, rows, generations, app.result.files, path, rescored_with=rescored_with
+                kind, rows, generations, app.result.files, path, rescored_with=self.rescored_with
             )
         except (OSError, ValueError) as exc:
             done = self.Done(None, f"cannot write {path}: {exc}")
@@ -213,10 +256,12 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
             if message.error is not None:
                 self.app.notify(message.error, severity="error", markup=False)
             else:
-                self.app.notify(str(message.summary), title="exported", markup=False)
+                assert message.summary is not None
+                self.app.notify(self.done_words(message.summary), title="exported", markup=False)
             return
         if message.error is not None:
             self.query_one("#export-message", Static).update(Text(message.error))
             return
-        self.app.notify(str(message.summary), title="exported", markup=False)
+        assert message.summary is not None
+        self.app.notify(self.done_words(message.summary), title="exported", markup=False)
         self.dismiss(message.summary)
