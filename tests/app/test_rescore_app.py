@@ -285,14 +285,15 @@ async def test_the_export_dialog_and_its_wrote_line_say_the_scores_are_rescored(
         await pilot.press("e")
         screen = app.screen
         assert isinstance(screen, ExportScreen)
-        note = screen.query_one("#export-scores", Static)
-        assert note.display and "scores: re-scored with exact" in str(note.render())
+        note = screen.query_one("#export-message", Static)
+        assert note.display and "re-scored with exact (stored_* beside)" in str(note.render())
         screen.query_one("#kind-records").value = True  # type: ignore[attr-defined]
         await pilot.pause()
-        assert "records unchanged; the manifest gives exact's scores" in str(note.render())
+        assert "records unchanged; exact's scores in manifest" in str(note.render())
         screen.query_one("#kind-combined").value = True  # type: ignore[attr-defined]
         await pilot.pause()
-        # the buttons are still on screen under the extra line
+        # on the message line, not one more, and one line: the buttons stay on screen
+        assert note.region.height == 1
         go = screen.query_one("#export-go", Button)
         assert go.region.bottom <= size[1] - 1 and go.region.height > 0
         screen.query_one("#export-path", Input).value = str(tmp_path / "v.json")
@@ -316,4 +317,4 @@ async def test_the_export_dialog_says_nothing_of_scores_without_a_rescore(
         await settle(pilot)
         await pilot.press("e")
         assert isinstance(app.screen, ExportScreen)
-        assert not app.screen.query_one("#export-scores", Static).display
+        assert str(app.screen.query_one("#export-message", Static).render()) == ""

@@ -107,33 +107,31 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
                 Text(f"Export the current view ({amount} · {one_line(what, 300)})"),
                 id="export-title",
             )
-            # After a re-score, what is exported is the new scores: said before writing (the
-            # dialog and its "wrote" line said nothing of it).
-            scores = Static(
-                Text(self.scores_note("combined"), no_wrap=True, overflow="ellipsis"),
-                id="export-scores",
-            )
-            scores.display = self.rescored_with is not None
-            yield scores
             with RadioSet(id="export-kind"):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
                     yield RadioButton(label, value=index == 0, id=f"kind-{kind}")
             yield Input(self.default_path("combined"), id="export-path")
             self.lengths_note = self.missing_lengths(rows)
-            yield Static(Text(self.lengths_note), id="export-message")
+            yield Static(Text(self.quiet_note("combined")), id="export-message")
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
         yield Footer(compact=True)  # this dialog's keys (ctrl+s), not the table's behind it
+
+    def quiet_note(self, kind: ExportKind) -> str:
+        """What the message line says while nothing else is said. After a re-score, whose
+        scores are exported: said before writing (the dialog and its "wrote" line said nothing
+        of it); on this line, not one more (the buttons were cut at 60x20)."""
+        return " · ".join(note for note in (self.scores_note(kind), self.lengths_note) if note)
 
     def scores_note(self, kind: ExportKind) -> str:
         """Whose scores an export of ``kind`` holds after a re-score ("" before any)."""
         if self.rescored_with is None:
             return ""
         scorer = one_line(self.rescored_with, 30)
-        if kind == "records":
-            return f"records unchanged; the manifest gives {scorer}'s scores and the stored"
-        return f"scores: re-scored with {scorer}; the stored ones beside (stored_*)"
+        if kind == "records":  # (short: one line in the dialog at 60 columns)
+            return f"records unchanged; {scorer}'s scores in manifest"
+        return f"re-scored with {scorer} (stored_* beside)"
 
     def done_words(self, summary: ExportSummary) -> str:
         """The "wrote" line: rows counted as the dialog's title counts them (60 prompts of 3
@@ -172,11 +170,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
 
     @on(RadioSet.Changed)
     def kind_changed(self) -> None:
-        if self.rescored_with is not None:
-            note = self.scores_note(self.kind())
-            self.query_one("#export-scores", Static).update(
-                Text(note, no_wrap=True, overflow="ellipsis")
-            )
+        self.query_one("#export-message", Static).update(Text(self.quiet_note(self.kind())))
         path = self.query_one("#export-path", Input)
         old_default = any(path.value == self.default_path(k) for k in EXPORT_KINDS)
         if old_default or not path.value.strip():
@@ -186,7 +180,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
     @on(Input.Changed, "#export-path")
     def path_changed(self) -> None:
         self.confirm_overwrite = None
-        self.query_one("#export-message", Static).update(Text(self.lengths_note))
+        self.query_one("#export-message", Static).update(Text(self.quiet_note(self.kind())))
 
     @on(Button.Pressed, "#export-go")
     @on(Input.Submitted, "#export-path")
