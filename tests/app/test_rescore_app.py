@@ -318,3 +318,28 @@ async def test_the_export_dialog_says_nothing_of_scores_without_a_rescore(
         await pilot.press("e")
         assert isinstance(app.screen, ExportScreen)
         assert str(app.screen.query_one("#export-message", Static).render()) == ""
+
+
+async def test_the_status_line_names_the_scorer_of_the_scores_shown(
+    graded: Path, rescore_app: Any
+) -> None:
+    """After a re-score the accuracy column holds the new scores; no line of the table named
+    the scorer (the header says "stored accuracy", the progress line is gone)."""
+    app = rescore_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = str(app.main.query_one("#status", Static).render())
+        assert status == "Showing 3 of 3 prompts · all prompts · re-scored with exact", status
+        await pilot.press("d")
+        await settle(pilot)
+        status = str(app.main.query_one("#status", Static).render())
+        assert status.endswith("stored and new scores disagree · re-scored with exact"), status
+
+
+async def test_the_status_line_names_no_scorer_without_a_rescore(
+    graded: Path, rescore_app: Any
+) -> None:
+    app = rescore_app(graded, scorer=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "re-scored" not in str(app.main.query_one("#status", Static).render())

@@ -455,6 +455,11 @@ class MainScreen(Screen[None]):
         # prompts 60 per run'.
         shown = rows_words(total, several, rows.height)
         self._status = f"Showing {shown} · {view_words(view, stats)}"
+        rescored = self.evalapp.rescored
+        if rescored is not None and "n_flipped" in rows.columns:
+            # Whose scores the accuracy column holds: nothing on the table's lines named the
+            # scorer (a re-score running shows the last one's until it is done).
+            self._status += f" · re-scored with {one_line(rescored.scorer, 40)}"
         if not rows.height and total:
             self._status += " — no prompt matches (c clears the filters)"
         self._show_status()
