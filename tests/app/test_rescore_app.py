@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static
 from evaltui.app.app import EvalApp
 from evaltui.data.loader import LoadOptions
 from evaltui.data.rescore import RescoreOptions
+from evaltui.data.sanitize import cell_width
 from tests.app.conftest import settle
 
 
@@ -329,11 +330,11 @@ async def test_the_status_line_names_the_scorer_of_the_scores_shown(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         status = str(app.main.query_one("#status", Static).render())
-        assert status == "Showing 3 of 3 prompts · all prompts · re-scored with exact", status
+        assert status == "Showing 3 of 3 prompts · all prompts · re-scored: exact", status
         await pilot.press("d")
         await settle(pilot)
         status = str(app.main.query_one("#status", Static).render())
-        assert status.endswith("stored and new scores disagree · re-scored with exact"), status
+        assert status.endswith("stored and new scores disagree · re-scored: exact"), status
 
 
 async def test_the_status_line_names_no_scorer_without_a_rescore(
@@ -343,3 +344,24 @@ async def test_the_status_line_names_no_scorer_without_a_rescore(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "re-scored" not in str(app.main.query_one("#status", Static).render())
+
+
+async def test_a_long_scorer_name_is_cut_in_the_middle_to_fit_the_status_line(
+    graded: Path, rescore_app: Any, tmp_path: Path
+) -> None:
+    """Two runs at 80 columns: "Showing 6 of 6 rows (run × prompt) · all prompts" left no room
+    for a scorer file's path, whose end (the file and function) was cut off the line."""
+    import shutil
+
+    shutil.copytree(graded / "graded", graded / "graded-again")
+    scorer = tmp_path / "some" / "deeply" / "nested" / "folder" / "my_scorer.py"
+    scorer.parent.mkdir(parents=True)
+    scorer.write_text("def score(g, r, rec):\n    return r in g\n", encoding="utf-8")
+    app = rescore_app(graded, scorer=f"{scorer}:score")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = str(app.main.query_one("#status", Static).render())
+        assert status.startswith("Showing 6 of 6 rows (run × prompt) · all prompts · re-scored")
+        # the file's name, not its folders (t gives the path), cut in the middle to fit
+        assert status.endswith(":score") and "my_sc" in status and "nested" not in status
+        assert cell_width(status) <= 78, status

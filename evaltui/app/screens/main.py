@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar, cast
 
 import polars as pl
@@ -459,7 +460,14 @@ class MainScreen(Screen[None]):
         if rescored is not None and "n_flipped" in rows.columns:
             # Whose scores the accuracy column holds: nothing on the table's lines named the
             # scorer (a re-score running shows the last one's until it is done).
-            self._status += f" · re-scored with {one_line(rescored.scorer, 40)}"
+            # A scorer file by its name (the summary, t, gives the path), cut in the middle to
+            # fit the line: at 80 columns several runs' "rows (run × prompt)" left ~15 cells.
+            module, sep, function = rescored.scorer.rpartition(":")
+            name = (
+                f"{PurePath(module).name}:{function}" if sep and "/" in module else rescored.scorer
+            )
+            room = self.size.width - 2 - cell_width(self._status + " · re-scored: ")
+            self._status += f" · re-scored: {one_line_middle(name, max(12, room))}"
         if not rows.height and total:
             self._status += " — no prompt matches (c clears the filters)"
         self._show_status()
