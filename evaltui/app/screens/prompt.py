@@ -155,6 +155,9 @@ class PromptScreen(Screen[None]):
         self._shown: pl.DataFrame | None = None
         """The generations shown, but their text: a new result that changes none of them
         leaves the screen as it is."""
+        self._title: tuple[list[str], dict[str, str], str, list[str], list[str]] | None = None
+        """What the title says (runs, their counts, position, flips, filter), laid out to the
+        width by :meth:`show_title`."""
         self._texts: tuple[LoadResult, str, str, pl.DataFrame] | None = None
         """The texts read back for the shown prompt (result, run, prompt, ``_row`` + ``gen``),
         kept while the user cycles its filters."""
@@ -279,27 +282,11 @@ class PromptScreen(Screen[None]):
                 counts[run] = f"{correct}/{scored} correct"
             if mine.height > scored:
                 counts[run] += f" ({mine.height - scored} unscored)"
-        width = self.size.width or self.app.size.width
-        # Labels cut to share a line (the title's second one in a compare view), told apart
-        # where they differ: two long model names both read 'meta-l…truct'.
-        spare = width - 2 - sum(cell_width(f"{c} · ") for c in counts.values())
-        # (5 cells at least: at 40 columns more cut B's count off the line)
-        names = distinct_middle(runs, max(5, spare // 2 - 1))
-        if len(runs) == 1:  # the run's label beside the position, its count and the id
-            names = {self.run: one_line_middle(self.run, max(12, width - 60))}
         flipped = [flipped_summary(everything)] if rescored else []
-        ident = f"id {one_line(self.prompt_id, 40)}"
         only = [f"only {self.only} ({gens.height})"] if self.only else []
-        if len(runs) == 1:  # one line
-            parts = [position, names[self.run], counts[self.run], *flipped, ident, *only]
-            title = " · ".join(p for p in parts if p)
-        else:
-            # Two lines: after the counts of two long labels, the id was cut off at 80 columns.
-            title = " · ".join(p for p in [position, ident, *only, *flipped] if p) + "\n"
-            title += " · ".join(f"{names[run]} {counts[run]}" for run in runs)
-        self.query_one("#prompt-title", Static).update(
-            Text(title, no_wrap=True, overflow="ellipsis")
-        )
+        self._title = (runs, counts, position, flipped, only)
+        self.show_title()
+        width = self.size.width or self.app.size.width
         self.query_one("#prompt-text", Static).update(Text(visible(first.get("prompt") or "")))
         answer = first.get("answer")
         reference = "–" if answer is None else one_line(answer, 200)
@@ -363,6 +350,35 @@ class PromptScreen(Screen[None]):
             )
             self.query_one("#generation-text", Static).update(Text(empty))
         options.focus()
+
+    def show_title(self) -> None:
+        """The title, its labels cut to the screen's width as it is now (a resize lays it out
+        again: from compare at 100 columns, narrowed to 60, B's count was cut off the line)."""
+        if self._title is None:
+            return
+        runs, counts, position, flipped, only = self._title
+        width = self.size.width or self.app.size.width
+        # Labels cut to share a line (the title's second one in a compare view), told apart
+        # where they differ: two long model names both read 'meta-l…truct'.
+        spare = width - 2 - sum(cell_width(f"{c} · ") for c in counts.values())
+        # (5 cells at least: at 40 columns more cut B's count off the line)
+        names = distinct_middle(runs, max(5, spare // 2 - 1))
+        if len(runs) == 1:  # the run's label beside the position, its count and the id
+            names = {self.run: one_line_middle(self.run, max(12, width - 60))}
+        ident = f"id {one_line(self.prompt_id, 40)}"
+        if len(runs) == 1:  # one line
+            parts = [position, names[self.run], counts[self.run], *flipped, ident, *only]
+            title = " · ".join(p for p in parts if p)
+        else:
+            # Two lines: after the counts of two long labels, the id was cut off at 80 columns.
+            title = " · ".join(p for p in [position, ident, *only, *flipped] if p) + "\n"
+            title += " · ".join(f"{names[run]} {counts[run]}" for run in runs)
+        self.query_one("#prompt-title", Static).update(
+            Text(title, no_wrap=True, overflow="ellipsis")
+        )
+
+    def on_resize(self) -> None:
+        self.show_title()
 
     def data_changed(self) -> None:
         """New scores or rows under the screen (a re-score, followed lines): the prompt shown
