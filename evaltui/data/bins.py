@@ -113,11 +113,13 @@ def rate_denominator(
     return None
 
 
-def rate_bins(rates: np.ndarray, samples: Iterable[int] = ()) -> Bins:
+def rate_bins(rates: np.ndarray, samples: Iterable[int] = (), *, counted: bool = True) -> Bins:
     """One bin per k/n when the rates are fractions of a common n (8 samples: 0/8 … 8/8; n from
     the prompts' ``samples`` counts when given, see :func:`rate_denominator`), else ten bins of
-    0.1; the last bin includes 1.0 either way."""
-    n = rate_denominator(rates, samples=samples)
+    0.1; the last bin includes 1.0 either way. ``counted=False``: the values are mean scores of
+    a 0–1 fraction, never "k of n correct" (a mean of 0.25 may have no sample correct): ten
+    bins."""
+    n = rate_denominator(rates, samples=samples) if counted else None
     if n is not None:
         # Edges half-way between the k/n values: each bin holds exactly one of them.
         edges = (np.arange(n + 2, dtype=float) - 0.5) / n

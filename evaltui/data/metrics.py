@@ -248,15 +248,22 @@ class ScoreKind:
                 if self.higher_is_better is None
                 else ("higher is better" if self.higher_is_better else "lower is better")
             )
-        # A partial-credit score's "correct" (pass@k, maj@k) depends on the threshold, the
-        # default one too (winrate 0.05 on average is 0 % pass@1 at 0.5): always said. For 0/1
-        # scores only a threshold other than the default is worth a word.
-        if self.threshold is not None and (
-            self.kind != "binary" or self.threshold != DEFAULT_THRESHOLD
-        ):
-            sign = "≤" if self.higher_is_better is False else "≥"
-            words.append(f"correct {sign} {format_score(self.threshold)}")
+        rule = self.correct_rule()
+        if rule is not None:
+            words.append(f"correct {rule}")
         return prefix + ", ".join(words)
+
+    def correct_rule(self) -> str | None:
+        """``≥ 0.5``: what makes a generation correct, when it is worth saying: not for a 0/1
+        score at the default 0.5 (right is 1), but for a 0–1 fraction it is (a 0.67 winrate
+        counts as solved for pass@k, 0.3 as unsolved, while avg@n means the scores themselves).
+        None when the run has no threshold."""
+        if self.threshold is None:
+            return None
+        if self.kind == "binary" and self.threshold == DEFAULT_THRESHOLD:
+            return None
+        sign = "≤" if self.higher_is_better is False else "≥"
+        return f"{sign} {format_score(self.threshold)}"
 
 
 def format_score(value: float | None) -> str:

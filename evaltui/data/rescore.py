@@ -75,6 +75,8 @@ COMPARED = ["total_accuracy_count", "average_accuracy", "n_correct", "n_scored"]
 WORKER_DIED = "worker process died"
 GRACE_SECONDS = 2.0
 """Beyond the timeout, how long the parent waits before it kills a worker."""
+PROGRESS_SECONDS = 1.0
+"""While no result arrives, the progress (its elapsed time) is told again this often."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,12 +270,19 @@ class _Pool:
     def run(self, on_results: Callable[[list[Result]], None], cancelled: threading.Event) -> bool:
         """Score every chunk; False when cancelled. Raises ScorerUnavailable from a worker."""
         limit = self.options.timeout + GRACE_SECONDS
+        told = time.monotonic()
         try:
             for wid in range(len(self.workers)):
                 self.start(wid)
             while self.chunks:
                 if cancelled.is_set():
                     return False
+                if time.monotonic() - told >= PROGRESS_SECONDS:
+                    # No result for a while (a chunk of slow generations): the progress is told
+                    # again all the same, its elapsed time going on. The app's line said
+                    # "0/1,440 generations · 0s" for the 16 s of a first chunk, as if hung.
+                    told = time.monotonic()
+                    on_results([])
                 live = {w.results: wid for wid, w in enumerate(self.workers) if w is not None}
                 ready: list[Any] = wait(list(live), timeout=0.1)
                 for conn in ready:

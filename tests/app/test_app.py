@@ -638,3 +638,31 @@ async def test_the_exported_line_counts_what_the_dialog_said_it_would_write(
             assert any(m.startswith(expected) for m in said), said
         assert len((tmp_path / "r.jsonl").read_text().splitlines()) == records
         assert pl.read_csv(tmp_path / "s.csv").height == rows
+
+
+async def test_enter_on_an_invalid_filter_keeps_the_keys_in_the_filter_box(
+    evals: Path, make_app: Any
+) -> None:
+    """Enter on a filter that does not parse said why, and gave the keys to the table: the
+    correction typed next ran as commands (its 'q' quit the app, 'n' filtered)."""
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *'prompt ~ "[', "enter")
+        await settle(pilot)
+        box = app.screen.query_one("#filter", Input)
+        assert "unterminated string" in static_text(app, "#filter-error")
+        assert box.has_focus
+        await pilot.press("backspace", *'Problem 1" and n_correct >= 0', "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.is_running
+        assert box.value == 'prompt ~ "Problem 1" and n_correct >= 0'
+        assert app.rows is not None and set(app.rows["prompt"].str.slice(0, 9)) == {"Problem 1"}
+        assert not box.has_focus  # a valid filter: the table has the keys again
+        assert not app.screen.query_one("#filter-error", Static).display
+        # A bad regex is caught while parsing too; esc leaves the box as always.
+        await pilot.press("slash", "ctrl+u", *"prompt ~ '('", "enter")
+        await settle(pilot)
+        assert "invalid regex" in static_text(app, "#filter-error") and box.has_focus
+        await pilot.press("escape")
+        assert not box.has_focus

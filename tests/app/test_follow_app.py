@@ -961,3 +961,39 @@ async def test_an_update_makes_again_only_the_cells_on_screen_that_changed(
         fresh = load([data], options)
         assert app.result is not None and app.result.stats.equals(fresh.stats)
         await pilot.press("ctrl+q")
+
+
+async def test_a_prompt_open_when_its_file_is_cut_short_walks_the_rows_the_table_has_now(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`.` on a prompt screen walks the table's rows: after the followed file was cut to two
+    prompts, it said "prompt 2 of 6" and `.` showed prompts no longer loaded (an empty screen)."""
+    from evaltui.app.screens.prompt import PromptScreen
+
+    data, out = one_run(tmp_path, "".join(line(p, p % 2 == 0) for p in range(1, 7)))
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 6)
+        await until_following(pilot, app)
+        table = app.main.current_table()
+        assert table is not None
+        table.focus()
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        title = screen.query_one("#prompt-title", Static)
+        await wait_until(pilot, lambda: str(title.render()).startswith("prompt 2 of 6 "))
+
+        out.write_text(line(1, True) + line(2, False), encoding="utf-8")  # rewritten, shorter
+        await wait_until(pilot, lambda: len(counts(app)) == 2)
+        await wait_until(pilot, lambda: str(title.render()).startswith("prompt 2 of 2 "))
+        await pilot.press("full_stop")  # the last row of the table: no further prompt
+        await pilot.pause(0.2)
+        assert screen.prompt_id == app.rows["prompt_id"][1]  # type: ignore[index]
+        assert "Problem 2" in str(screen.query_one("#prompt-text", Static).render())
+        await pilot.press("comma")
+        await wait_until(pilot, lambda: str(title.render()).startswith("prompt 1 of 2 "))
+        assert "Problem 1" in str(screen.query_one("#prompt-text", Static).render())
+        await pilot.press("ctrl+q")

@@ -47,3 +47,36 @@ async def test_a_length_plot_of_one_length_names_it(
                 _ticks, labels = panel.xticks
                 assert all(re.fullmatch(r"[\d,]+", label) for label in labels), labels
                 assert f"{length:,}" in labels, labels
+
+
+async def test_plots_of_a_fraction_score_say_what_correct_and_the_means_are(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """A 0–1 judge score, 4 samples a prompt: plot 3 binned the per-prompt means as "1/4 …
+    correct of n samples" or "pass rate" (a prompt of 0.5, 0.5, 0, 0 has mean 0.25 and two
+    samples correct), and plot 2's "correct" did not say it means ≥ 0.5."""
+    folder = tmp_path / "evals" / "judge"
+    folder.mkdir(parents=True)
+    scores = {"P1": [0.5, 0.5, 0.0, 0.0], "P2": [1.0, 0.5, 0.5, 0.0], "P3": [0.25, 0.25, 0, 0.5]}
+    lines = [
+        json.dumps({"prompt": p, "gen": f"the answer {i}", "answer": "x", "accuracy": score})
+        for p, values in scores.items()
+        for i, score in enumerate(values)
+    ]
+    (folder / "out.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(tmp_path / "evals")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlotScreen) and screen.last is not None
+        assert [label for label, _colour in screen.last.legend] == ["correct (≥ 0.5)", "wrong"]
+        await pilot.press("3")
+        await settle(pilot)
+        figure = screen.last
+        assert figure is not None and figure.xlabel == "per-prompt accuracy (mean score)"
+        _ticks, labels = figure.panels[0].xticks
+        assert not any("/" in label for label in labels), labels  # no "k of n correct" bins
+        # means 0.25, 0.5, 0.25: two prompts in 0.2–0.3, one in 0.5–0.6
+        assert sorted(c for c in figure.panels[0].series[0].y if c) == [1.0, 2.0]

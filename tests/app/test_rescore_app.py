@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static
 from evaltui.app.app import EvalApp
 from evaltui.data.loader import LoadOptions
 from evaltui.data.rescore import RescoreOptions
+from evaltui.data.sanitize import cell_width
 from tests.app.conftest import settle
 
 
@@ -269,3 +270,103 @@ async def test_a_warm_load_reads_the_text_back_for_the_scorer(
         ]
         by_prompt = {r["prompt"][:9]: r["n_flipped"] for r in app.rows.iter_rows(named=True)}  # type: ignore[union-attr]
         assert by_prompt == {"Problem 0": 2, "Problem 1": 1, "Problem 2": 0}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_export_dialog_and_its_wrote_line_say_the_scores_are_rescored(
+    graded: Path, rescore_app: Any, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """After a re-score the export holds the new scores; the dialog and its "wrote 6 prompts"
+    line (for 3 prompts of 2 runs) said nothing of it."""
+    import shutil
+
+    from textual.widgets import Button, Input
+
+    from evaltui.app.screens.export import ExportScreen
+
+    shutil.copytree(graded / "graded", graded / "graded-again")
+    app = rescore_app(graded)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        note = screen.query_one("#export-message", Static)
+        assert note.display and "re-scored with exact (stored_* beside)" in str(note.render())
+        screen.query_one("#kind-records").value = True  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert "records unchanged; exact's scores in manifest" in str(note.render())
+        screen.query_one("#kind-combined").value = True  # type: ignore[attr-defined]
+        await pilot.pause()
+        # on the message line, not one more, and one line: the buttons stay on screen
+        assert note.region.height == 1
+        go = screen.query_one("#export-go", Button)
+        assert go.region.bottom <= size[1] - 1 and go.region.height > 0
+        screen.query_one("#export-path", Input).value = str(tmp_path / "v.json")
+        await pilot.click("#export-go")
+        await settle(pilot)
+        told = [n.message for n in app._notifications if n.title == "exported"]
+        assert told == [
+            f"wrote 6 rows (run × prompt) to {tmp_path / 'v.json'} · scores re-scored with exact"
+        ]
+    rows = json.loads((tmp_path / "v.json").read_text())
+    assert len(rows) == 6 and all("stored_average_accuracy" in r for r in rows)
+
+
+async def test_the_export_dialog_says_nothing_of_scores_without_a_rescore(
+    graded: Path, rescore_app: Any
+) -> None:
+    from evaltui.app.screens.export import ExportScreen
+
+    app = rescore_app(graded, scorer=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        assert str(app.screen.query_one("#export-message", Static).render()) == ""
+
+
+async def test_the_status_line_names_the_scorer_of_the_scores_shown(
+    graded: Path, rescore_app: Any
+) -> None:
+    """After a re-score the accuracy column holds the new scores; no line of the table named
+    the scorer (the header says "stored accuracy", the progress line is gone)."""
+    app = rescore_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = str(app.main.query_one("#status", Static).render())
+        assert status == "Showing 3 of 3 prompts · all prompts · re-scored: exact", status
+        await pilot.press("d")
+        await settle(pilot)
+        status = str(app.main.query_one("#status", Static).render())
+        assert status.endswith("stored and new scores disagree · re-scored: exact"), status
+
+
+async def test_the_status_line_names_no_scorer_without_a_rescore(
+    graded: Path, rescore_app: Any
+) -> None:
+    app = rescore_app(graded, scorer=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "re-scored" not in str(app.main.query_one("#status", Static).render())
+
+
+async def test_a_long_scorer_name_is_cut_in_the_middle_to_fit_the_status_line(
+    graded: Path, rescore_app: Any, tmp_path: Path
+) -> None:
+    """Two runs at 80 columns: "Showing 6 of 6 rows (run × prompt) · all prompts" left no room
+    for a scorer file's path, whose end (the file and function) was cut off the line."""
+    import shutil
+
+    shutil.copytree(graded / "graded", graded / "graded-again")
+    scorer = tmp_path / "some" / "deeply" / "nested" / "folder" / "my_scorer.py"
+    scorer.parent.mkdir(parents=True)
+    scorer.write_text("def score(g, r, rec):\n    return r in g\n", encoding="utf-8")
+    app = rescore_app(graded, scorer=f"{scorer}:score")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = str(app.main.query_one("#status", Static).render())
+        assert status.startswith("Showing 6 of 6 rows (run × prompt) · all prompts · re-scored")
+        # the file's name, not its folders (t gives the path), cut in the middle to fit
+        assert status.endswith(":score") and "my_sc" in status and "nested" not in status
+        assert cell_width(status) <= 78, status

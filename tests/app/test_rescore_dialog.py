@@ -400,3 +400,28 @@ async def test_a_dialogs_bottom_line_gives_its_own_keys(
         await settle(pilot)
         bottom = screen_text(app).splitlines()[-1]
         assert hint in bottom and "esc Cancel" in bottom and "Open" not in bottom
+
+
+async def test_the_progress_line_goes_on_while_no_generation_is_done(
+    graded: Path, plain_app: Any, slow_scorer: str
+) -> None:
+    """A slow scorer: the line stood at "re-scoring (…) 0/N generations · 0s" until a chunk
+    was done (16 s for 32 generations of a 0.5 s grader), as if the app hung. Its elapsed
+    time goes on."""
+    import re
+
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await ask(pilot, slow_scorer, "all")
+        await until_rescoring(pilot)
+        progress = app.main.query_one("#progress", Static)
+        seen: set[str] = set()
+        for _ in range(60):  # 6 s: the worker starts, then scores for 30 s
+            await pilot.pause(0.1)
+            found = re.search(r" 0/\d+ generations · (\d+)s", str(progress.render()))
+            if found:
+                seen.add(found[1])
+        assert len(seen) >= 3, seen  # e.g. 0s, 1s, 2s, … while nothing is done
+        await pilot.press("x")
+        await settle(pilot)

@@ -279,3 +279,65 @@ async def test_comparing_with_a_run_that_has_no_scores(tmp_path: Path, make_app:
         matrix = str(screen.query_one("#compare-transitions", Static).render())
         assert matrix.startswith("transitions: none") and "unscored" in matrix, matrix
         assert "threshold" not in matrix
+
+
+@pytest.mark.parametrize("threshold", [None, "20"])
+async def test_a_prompt_of_a_continuous_score_counts_correct_only_with_a_threshold(
+    tmp_path: Path, word_tokenizer: Path, threshold: str | None
+) -> None:
+    """truthfulqa's first doc has bleu_max 41.11 and no threshold: the prompt screen's title
+    said "0/1 correct" (every generation wrong) where the table shows no "correct" at all. It
+    gives the mean instead; with ``--correct-threshold 20`` the generation is correct (41 ≥ 20)."""
+    from evaltui.app.screens.prompt import PromptScreen
+
+    options = LoadOptions(
+        model=str(word_tokenizer),
+        cache_dir=tmp_path / "cache",
+        correct_threshold=Thresholds.parse([threshold] if threshold else []),
+    )
+    app = EvalApp([str(truthfulqa(tmp_path))], options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.prompt_id == "truthfulqa_gen:0"
+        title = text_of(app, "#prompt-title")
+        if threshold is None:
+            assert "correct" not in title and "mean bleu_max 41.11" in title, title
+        else:
+            assert "1/1 correct" in title, title
+        await pilot.press("ctrl+q")
+
+
+async def test_a_fraction_score_says_what_counts_as_correct(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A 0–1 winrate: prompt 1 scores 0.7 and 0.3, prompt 2 0.6 twice. avg@2 is 0.55 and pass@1
+    0.75 (3 of 4 samples ≥ 0.5): on screen side by side, with nothing saying that a sample of
+    0.6 counts as solved, they read as contradicting each other. The header and the summary's
+    definitions say "correct ≥ 0.5"."""
+    import json
+
+    folder = tmp_path / "evals" / "judge"
+    folder.mkdir(parents=True)
+    records = [
+        {"prompt": "P1", "gen": "a", "answer": "x", "accuracy": 0.7},
+        {"prompt": "P1", "gen": "b", "answer": "x", "accuracy": 0.3},
+        {"prompt": "P2", "gen": "c", "answer": "y", "accuracy": 0.6},
+        {"prompt": "P2", "gen": "d", "answer": "y", "accuracy": 0.6},
+    ]
+    (folder / "out.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    options = LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "cache")
+    app = EvalApp([str(tmp_path / "evals")], options)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        assert "accuracy (0–1), correct ≥ 0.5" in text_of(app, "#summary")
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        report = summary_text(app.screen)
+        assert "0.550" in report and "0.750" in report  # avg@2, pass@1
+        words = " ".join(report.split())
+        assert "correct a sample scoring ≥ 0.5 (--correct-threshold)" in words, report
+        await pilot.press("ctrl+q")

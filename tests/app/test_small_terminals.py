@@ -120,3 +120,26 @@ async def test_a_prompt_opened_from_compare_gives_both_counts_at_40_columns(
         assert [count for _, count in counts] == ["0/8", "4/8"], second
         a, b = (label for label, _ in counts)
         assert a != b and is_cut_from(a, LONG_A) and is_cut_from(b, LONG_B)
+
+
+async def test_a_prompt_opened_from_compare_fits_its_title_again_after_a_resize(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Opened at 100 columns, then narrowed to 60: the title kept the labels cut for 100, and
+    B's count fell off the line's end."""
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("i", "down", "enter")  # q9: A 0 of 8 correct, B 4 of 8
+        await settle(pilot)
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        second = screen_text(app).splitlines()[1]
+        counts = re.findall(r"(\S+) (\d/8) correct", second)
+        assert [count for _, count in counts] == ["0/8", "4/8"], second
+        await pilot.resize_terminal(100, 30)  # and wider again: the labels take the room
+        await settle(pilot)
+        await pilot.pause(0.2)
+        wide = screen_text(app).splitlines()[1]
+        assert len(wide.strip()) > len(second.strip()) and wide.rstrip().endswith("4/8 correct")

@@ -36,3 +36,12 @@ def dies(generation: str, reference: str, record: dict[str, Any]) -> bool:
 
         os._exit(3)
     return reference in generation
+
+
+def slow(generation: str, reference: str, record: dict[str, Any]) -> bool:
+    """Takes 2.5 s over a generation "SLOW" (a slow grader's worst case)."""
+    if "SLOW" in generation:
+        import time
+
+        time.sleep(2.5)
+    return reference in generation

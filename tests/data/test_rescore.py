@@ -186,6 +186,26 @@ def test_cancel_stops_and_caches_nothing(tmp_path: Path) -> None:
     assert not list((tmp_path / "cache").rglob("*.scores.arrow"))
 
 
+def test_progress_is_told_while_a_slow_generation_runs(tmp_path: Path) -> None:
+    """No result for seconds (a slow generation; a chunk of 32 of a 0.5 s grader is 16 s): the
+    progress came only with results, so the app's line stood at "0/1,440 generations · 0s" as
+    if hung. It is told again while waiting, the elapsed time going on."""
+    records = [{"prompt": "p", "answer": "1", "accuracy": 1, "gen": "1 SLOW"}]
+    result = loaded(tmp_path, records)
+    options = RescoreOptions(
+        "tests.data.rescore_scorers:slow", workers=1, use_cache=False, timeout=30
+    )
+    told: list[Any] = []
+    got = rescore(result, options, on_progress=told.append)
+    assert statuses(got) == [OK]
+    waiting = [p for p in told if p.done == 0]
+    # 2.5 s without a result: the first report and at least two more, each later.
+    assert len(waiting) >= 3, told
+    elapsed = [p.elapsed for p in waiting]
+    assert elapsed == sorted(elapsed) and elapsed[-1] - elapsed[0] >= 1.5
+    assert told[-1].done == 1 and told[-1].total == 1
+
+
 # --- exact, the cache, stats under both scores --------------------------------------------------
 
 

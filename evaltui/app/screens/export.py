@@ -24,6 +24,7 @@ from evaltui.data.export import (
     ExportSummary,
     export_view,
     input_at,
+    is_stdout,
 )
 from evaltui.data.sanitize import one_line
 from evaltui.data.wording import plural
@@ -68,6 +69,8 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         """The dialog was closed while writing: the outcome is told by the app."""
         self.lengths_note = ""
         """What the dialog says while nothing else is said: prompts still without token lengths."""
+        self.rescored_with: str | None = None
+        """The scorer of the re-score shown (its scores are the ones exported); None: stored."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -94,6 +97,11 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         what = self.what or view_words(self.evalapp.view, rows)
         several = rows is not None and of_several_runs(rows)
         amount = self.amount or rows_words(count, several)
+        app = self.evalapp
+        result = app.result
+        if app.rescored is not None and result is not None:
+            rescored = "stored_accuracy" in result.generations.columns
+            self.rescored_with = app.rescored.scorer if rescored else None
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label(
                 Text(f"Export the current view ({amount} · {one_line(what, 300)})"),
@@ -104,11 +112,41 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
                     yield RadioButton(label, value=index == 0, id=f"kind-{kind}")
             yield Input(self.default_path("combined"), id="export-path")
             self.lengths_note = self.missing_lengths(rows)
-            yield Static(Text(self.lengths_note), id="export-message")
+            yield Static(Text(self.quiet_note("combined")), id="export-message")
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
         yield Footer(compact=True)  # this dialog's keys (ctrl+s), not the table's behind it
+
+    def quiet_note(self, kind: ExportKind) -> str:
+        """What the message line says while nothing else is said. After a re-score, whose
+        scores are exported: said before writing (the dialog and its "wrote" line said nothing
+        of it); on this line, not one more (the buttons were cut at 60x20)."""
+        return " · ".join(note for note in (self.scores_note(kind), self.lengths_note) if note)
+
+    def scores_note(self, kind: ExportKind) -> str:
+        """Whose scores an export of ``kind`` holds after a re-score ("" before any)."""
+        if self.rescored_with is None:
+            return ""
+        scorer = one_line(self.rescored_with, 30)
+        if kind == "records":  # (short: one line in the dialog at 60 columns)
+            return f"records unchanged; {scorer}'s scores in manifest"
+        return f"re-scored with {scorer} (stored_* beside)"
+
+    def done_words(self, summary: ExportSummary) -> str:
+        """The "wrote" line: rows counted as the dialog's title counts them (60 prompts of 3
+        runs are no "180 prompts"), and whose scores they hold."""
+        rows = self.export_rows()
+        what = self.amount or rows_words(
+            summary.prompts, rows is not None and of_several_runs(rows)
+        )
+        if summary.kind == "records":
+            what = f"{plural(summary.records, 'record')} of {what}"
+        where = "standard output" if is_stdout(summary.path) else str(summary.path)
+        text = f"wrote {what} to {where}"
+        if self.rescored_with is not None:
+            text += f" · scores re-scored with {one_line(self.rescored_with, 60)}"
+        return text
 
     def missing_lengths(self, rows: pl.DataFrame | None) -> str:
         """A note when some prompts have no token lengths yet (the load is still counting, or
@@ -132,6 +170,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
 
     @on(RadioSet.Changed)
     def kind_changed(self) -> None:
+        self.query_one("#export-message", Static).update(Text(self.quiet_note(self.kind())))
         path = self.query_one("#export-path", Input)
         old_default = any(path.value == self.default_path(k) for k in EXPORT_KINDS)
         if old_default or not path.value.strip():
@@ -141,7 +180,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
     @on(Input.Changed, "#export-path")
     def path_changed(self) -> None:
         self.confirm_overwrite = None
-        self.query_one("#export-message", Static).update(Text(self.lengths_note))
+        self.query_one("#export-message", Static).update(Text(self.quiet_note(self.kind())))
 
     @on(Button.Pressed, "#export-go")
     @on(Input.Submitted, "#export-path")
@@ -192,11 +231,9 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         rows = self.export_rows()
         assert app.result is not None and rows is not None
         generations = app.result.generations
-        scorer = app.rescored.scorer if app.rescored is not None else None
-        rescored_with = scorer if "stored_accuracy" in generations.columns else None
         try:
             summary = export_view(
-                kind, rows, generations, app.result.files, path, rescored_with=rescored_with
+                kind, rows, generations, app.result.files, path, rescored_with=self.rescored_with
             )
         except (OSError, ValueError) as exc:
             done = self.Done(None, f"cannot write {path}: {exc}")
@@ -213,10 +250,12 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
             if message.error is not None:
                 self.app.notify(message.error, severity="error", markup=False)
             else:
-                self.app.notify(str(message.summary), title="exported", markup=False)
+                assert message.summary is not None
+                self.app.notify(self.done_words(message.summary), title="exported", markup=False)
             return
         if message.error is not None:
             self.query_one("#export-message", Static).update(Text(message.error))
             return
-        self.app.notify(str(message.summary), title="exported", markup=False)
+        assert message.summary is not None
+        self.app.notify(self.done_words(message.summary), title="exported", markup=False)
         self.dismiss(message.summary)

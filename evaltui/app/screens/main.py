@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar, cast
 
 import polars as pl
@@ -26,7 +27,7 @@ from evaltui.app.display import (
 from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
-from evaltui.data.query import Sort, View
+from evaltui.data.query import QueryError, Sort, View, parse_filter
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
 from evaltui.data.sanitize import cell_width, one_line, one_line_middle
 
@@ -455,6 +456,18 @@ class MainScreen(Screen[None]):
         # prompts 60 per run'.
         shown = rows_words(total, several, rows.height)
         self._status = f"Showing {shown} · {view_words(view, stats)}"
+        rescored = self.evalapp.rescored
+        if rescored is not None and "n_flipped" in rows.columns:
+            # Whose scores the accuracy column holds: nothing on the table's lines named the
+            # scorer (a re-score running shows the last one's until it is done).
+            # A scorer file by its name (the summary, t, gives the path), cut in the middle to
+            # fit the line: at 80 columns several runs' "rows (run × prompt)" left ~15 cells.
+            module, sep, function = rescored.scorer.rpartition(":")
+            name = (
+                f"{PurePath(module).name}:{function}" if sep and "/" in module else rescored.scorer
+            )
+            room = self.size.width - 2 - cell_width(self._status + " · re-scored: ")
+            self._status += f" · re-scored: {one_line_middle(name, max(12, room))}"
         if not rows.height and total:
             self._status += " — no prompt matches (c clears the filters)"
         self._show_status()
@@ -619,6 +632,15 @@ class MainScreen(Screen[None]):
         if self._debounce is not None:
             self._debounce.stop()
         self._apply_where(event.value)
+        result = self.evalapp.result
+        if result is not None:
+            try:  # the grammar only (no rows): the worker still reports what polars refuses
+                parse_filter(event.value, result.stats.schema)
+            except QueryError as exc:
+                # The box keeps the keys: the next ones typed correct the filter. On the table
+                # they were commands (a 'q' in the correction quit the app).
+                self.show_view_error(exc.message, exc.position)
+                return
         self.back_to_table()
 
     def _apply_where(self, text: str) -> None:
@@ -745,7 +767,9 @@ class MainScreen(Screen[None]):
 
         table = self.current_table()
         position = None if table is None else table.cursor_row
-        self.app.push_screen(PromptScreen(*key, keys=self.view_keys(), position=position))
+        self.app.push_screen(
+            PromptScreen(*key, keys=self.view_keys(), position=position, keys_of=self.view_keys)
+        )
 
     @on(DataTable.CellSelected)
     def cell_selected(self, _event: DataTable.CellSelected) -> None:

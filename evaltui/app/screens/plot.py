@@ -355,7 +355,8 @@ class PlotScreen(Screen[None]):
         names = list(dict.fromkeys(gens["run"].to_list()))
         # Each run's own threshold and direction; a generation without one (a continuous score
         # with no --correct-threshold) is in neither series.
-        judged = gens.select(correct_expr(run_kinds(result.stats)).alias("c"))["c"]
+        kinds = run_kinds(result.stats)
+        judged = gens.select(correct_expr(kinds).alias("c"))["c"]
         correct = judged.fill_null(False).to_numpy()
         wrong = (~judged).fill_null(False).to_numpy()
         title = f"{KINDS[kind]} · {scope} · {plural(len(lengths), 'generation')}"
@@ -378,7 +379,10 @@ class PlotScreen(Screen[None]):
                     legend.append((label, colour))
             panels.append(self.length_panel("", series, bins, log, bars=len(series) == 1))
         else:
-            legend = [("correct", CORRECT), ("wrong", WRONG)]
+            # What "correct" is when it is not plain 0/1: a 0.6 winrate is correct (≥ 0.5).
+            rules = {kinds[r].correct_rule() for r in names if r in kinds} - {None}
+            rule = f" ({rules.pop()})" if len(rules) == 1 else " (each run's rule)" if rules else ""
+            legend = [(f"correct{rule}", CORRECT), ("wrong", WRONG)]
             shown = names[:MAX_PANELS]
             for run in shown:
                 mine = runs == run
@@ -422,8 +426,11 @@ class PlotScreen(Screen[None]):
         scored = rows.filter(pl.col("average_accuracy").is_not_null())
         rates = scored["average_accuracy"].cast(pl.Float64).to_numpy()
         samples = scored["n_scored"].drop_nulls().to_list() if "n_scored" in scored.columns else []
-        bins = rate_bins(rates, samples)
         names = list(dict.fromkeys(scored["run"].to_list()))
+        # A 0–1 fraction's per-prompt mean is its mean score, no pass rate nor "k of n correct"
+        # (a prompt at 0.55 may have no sample scoring ≥ 0.5).
+        fractions = any(kinds[r].kind == "fraction" for r in names if r in kinds)
+        bins = rate_bins(rates, samples, counted=not fractions)
         runs = scored["run"].to_numpy()
         positions = [float(i) for i in range(len(bins.labels))]
         series = []
@@ -441,7 +448,13 @@ class PlotScreen(Screen[None]):
         yticks, top = count_axis([s.y for s in series], log)
         for s in series:
             s.y = scaled(s.y, log)
-        unit = "correct of n samples" if "/" in bins.labels[0] else "pass rate"
+        unit = (
+            "correct of n samples"
+            if "/" in bins.labels[0]
+            else "mean score"
+            if fractions
+            else "pass rate"
+        )
         panel = Panel("", series, rate_ticks(bins), yticks, top, True)
         title = f"{KINDS['accuracy']} · {scope}"
         note = not_accuracy_note(other)

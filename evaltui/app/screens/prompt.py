@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
 import polars as pl
@@ -17,7 +18,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from evaltui.app.display import generation_text, score_mark
-from evaltui.data.metrics import correct_expr, run_kinds
+from evaltui.data.metrics import correct_expr, format_score, run_kinds
 from evaltui.data.rescore import OK, verdicts
 from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import (
@@ -112,6 +113,7 @@ class PromptScreen(Screen[None]):
         *,
         keys: pl.DataFrame | list[tuple[str, str]] | None = None,
         position: int | None = None,
+        keys_of: Callable[[], pl.DataFrame] | None = None,
     ) -> None:
         super().__init__()
         self.run = run
@@ -130,6 +132,10 @@ class PromptScreen(Screen[None]):
             position = _position(self.keys, (run, prompt_id))
         self.position = position
         """Where the shown prompt is in :attr:`keys` (None: not in it)."""
+        self.keys_of = keys_of
+        """Where :attr:`keys` came from (the main table's rows), asked again when the data
+        changes under the screen: after a followed file was cut short, `.` walked the rows the
+        table no longer had ("prompt 3 of 36" over 2 prompts, an empty prompt)."""
         self.search = ""
         """The text searched for in the shown generation ("" = none)."""
         self.whole_prompt = False
@@ -149,6 +155,9 @@ class PromptScreen(Screen[None]):
         self._shown: pl.DataFrame | None = None
         """The generations shown, but their text: a new result that changes none of them
         leaves the screen as it is."""
+        self._title: tuple[list[str], dict[str, str], str, list[str], list[str]] | None = None
+        """What the title says (runs, their counts, position, flips, filter), laid out to the
+        width by :meth:`show_title`."""
         self._texts: tuple[LoadResult, str, str, pl.DataFrame] | None = None
         """The texts read back for the shown prompt (result, run, prompt, ``_row`` + ``gen``),
         kept while the user cycles its filters."""
@@ -228,7 +237,8 @@ class PromptScreen(Screen[None]):
         assert result is not None
         self.ticket += 1
         # Each run's own threshold and direction (none for a continuous score without one).
-        threshold = correct_expr(run_kinds(result.stats))
+        kinds = run_kinds(result.stats)
+        threshold = correct_expr(kinds)
         prompt = self.all_generations()
         self._shown = self.facts(prompt)
         self.text_error = None
@@ -260,31 +270,23 @@ class PromptScreen(Screen[None]):
         for run in runs:
             mine = everything.filter(pl.col("run") == run)
             scored = int(mine["accuracy"].is_not_null().sum())
-            correct = int(mine["_correct"].sum() or 0)
-            counts[run] = f"{correct}/{scored} correct"
+            kind = kinds.get(run)
+            if scored and kind is not None and kind.threshold is None:
+                # A continuous score without a threshold (bleu, mae): no generation is correct
+                # or wrong, and "0/1 correct" said they were all wrong.
+                metric = one_line(kind.metric or "score", 20)
+                mean = cast("float | None", mine["accuracy"].mean())
+                counts[run] = f"mean {metric} {format_score(mean)}"
+            else:
+                correct = int(mine["_correct"].sum() or 0)
+                counts[run] = f"{correct}/{scored} correct"
             if mine.height > scored:
                 counts[run] += f" ({mine.height - scored} unscored)"
-        width = self.size.width or self.app.size.width
-        # Labels cut to share a line (the title's second one in a compare view), told apart
-        # where they differ: two long model names both read 'meta-l…truct'.
-        spare = width - 2 - sum(cell_width(f"{c} · ") for c in counts.values())
-        # (5 cells at least: at 40 columns more cut B's count off the line)
-        names = distinct_middle(runs, max(5, spare // 2 - 1))
-        if len(runs) == 1:  # the run's label beside the position, its count and the id
-            names = {self.run: one_line_middle(self.run, max(12, width - 60))}
         flipped = [flipped_summary(everything)] if rescored else []
-        ident = f"id {one_line(self.prompt_id, 40)}"
         only = [f"only {self.only} ({gens.height})"] if self.only else []
-        if len(runs) == 1:  # one line
-            parts = [position, names[self.run], counts[self.run], *flipped, ident, *only]
-            title = " · ".join(p for p in parts if p)
-        else:
-            # Two lines: after the counts of two long labels, the id was cut off at 80 columns.
-            title = " · ".join(p for p in [position, ident, *only, *flipped] if p) + "\n"
-            title += " · ".join(f"{names[run]} {counts[run]}" for run in runs)
-        self.query_one("#prompt-title", Static).update(
-            Text(title, no_wrap=True, overflow="ellipsis")
-        )
+        self._title = (runs, counts, position, flipped, only)
+        self.show_title()
+        width = self.size.width or self.app.size.width
         self.query_one("#prompt-text", Static).update(Text(visible(first.get("prompt") or "")))
         answer = first.get("answer")
         reference = "–" if answer is None else one_line(answer, 200)
@@ -349,12 +351,49 @@ class PromptScreen(Screen[None]):
             self.query_one("#generation-text", Static).update(Text(empty))
         options.focus()
 
+    def show_title(self) -> None:
+        """The title, its labels cut to the screen's width as it is now (a resize lays it out
+        again: from compare at 100 columns, narrowed to 60, B's count was cut off the line)."""
+        if self._title is None:
+            return
+        runs, counts, position, flipped, only = self._title
+        width = self.size.width or self.app.size.width
+        # Labels cut to share a line (the title's second one in a compare view), told apart
+        # where they differ: two long model names both read 'meta-l…truct'.
+        spare = width - 2 - sum(cell_width(f"{c} · ") for c in counts.values())
+        # (5 cells at least: at 40 columns more cut B's count off the line)
+        names = distinct_middle(runs, max(5, spare // 2 - 1))
+        if len(runs) == 1:  # the run's label beside the position, its count and the id
+            names = {self.run: one_line_middle(self.run, max(12, width - 60))}
+        ident = f"id {one_line(self.prompt_id, 40)}"
+        if len(runs) == 1:  # one line
+            parts = [position, names[self.run], counts[self.run], *flipped, ident, *only]
+            title = " · ".join(p for p in parts if p)
+        else:
+            # Two lines: after the counts of two long labels, the id was cut off at 80 columns.
+            title = " · ".join(p for p in [position, ident, *only, *flipped] if p) + "\n"
+            title += " · ".join(f"{names[run]} {counts[run]}" for run in runs)
+        self.query_one("#prompt-title", Static).update(
+            Text(title, no_wrap=True, overflow="ellipsis")
+        )
+
+    def on_resize(self) -> None:
+        self.show_title()
+
     def data_changed(self) -> None:
         """New scores or rows under the screen (a re-score, followed lines): the prompt shown
         again with them, on the generation the user was reading."""
         if self.evalapp.result is None:
             return
-        if self._shown is not None and self._shown.equals(self.facts(self.all_generations())):
+        listed = (self.keys.height, self.position)
+        if self.keys_of is not None:  # the list walked by `.`/`,` is the table's rows now
+            self.keys = self.keys_of().select("run", "prompt_id")
+            self.position = _position(self.keys, (self.run, self.prompt_id))
+        if (
+            self._shown is not None
+            and self._shown.equals(self.facts(self.all_generations()))
+            and listed == (self.keys.height, self.position)
+        ):
             return  # nothing of this prompt changed: the reader's place stays as it is
         options = self.query_one("#generations", OptionList)
         highlighted = options.highlighted

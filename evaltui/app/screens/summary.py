@@ -148,7 +148,33 @@ def definitions_table(summaries: list[RunSummary]) -> Table:
     table.add_column(ratio=1)
     for definition, members in families.items():
         table.add_row(Text(", ".join(members)), Text(definition))
+    correct = correct_definition(summaries)
+    if correct is not None:
+        table.add_row(Text("correct"), Text(correct))
     return table
+
+
+def correct_definition(summaries: list[RunSummary]) -> str | None:
+    """What makes a sample correct, when it is not plain 0/1 (a 0–1 fraction, a threshold):
+    avg@n 0.221 beside pass@1 0.333 of a winrate read as contradicting itself."""
+    rules: dict[str, list[str]] = {}
+    for summary in summaries:
+        rule = summary.kind.correct_rule() if summary.kind is not None else None
+        if rule is not None:
+            rules.setdefault(rule, []).append(summary.run)
+    if not rules:
+        return None
+    if len(rules) == 1:
+        which = f"a sample scoring {next(iter(rules))}"
+    else:
+        which = "; ".join(
+            f"{', '.join(one_line_middle(r, 40) for r in runs)}: scoring {rule}"
+            for rule, runs in rules.items()
+        )
+    return (
+        f"{which} (--correct-threshold); pass@k, maj@n, cons@n, G-Pass and never/flaky/always "
+        "count correct samples, avg@n and mean average the scores themselves"
+    )
 
 
 def rescore_lines(rows: pl.DataFrame, app: EvalApp) -> list[str]:
