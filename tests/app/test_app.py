@@ -184,6 +184,30 @@ async def test_prompt_screen_navigation(evals: Path, make_app: Any) -> None:
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_an_empty_reference_is_said_not_left_blank(tmp_path: Path, make_app: Any) -> None:
+    """truthfulqa's blank targets showed as "reference:  · votes …", a gap that read as a
+    rendering fault; an absent reference stays "–"."""
+    data = tmp_path / "evals"
+    data.mkdir()
+    records = [
+        {"prompt": "blank", "gen": "x", "answer": "  ", "accuracy": 0},
+        {"prompt": "none", "gen": "y", "answer": None, "accuracy": 0},
+    ]
+    (data / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    app = make_app(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for prompt, shown in (("blank", "reference: (empty) · "), ("none", "reference: – · ")):
+            await pilot.press("slash", "ctrl+u", *f'prompt ~ "{prompt}"', "enter")
+            await settle(pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, PromptScreen)
+            assert static_text(app, "#prompt-answer").startswith(shown)
+            await pilot.press("escape")
+            await pilot.pause()
+
+
 async def test_hostile_text_renders_literally(evals: Path, make_app: Any) -> None:
     app = make_app(evals)
     async with app.run_test(size=SIZE) as pilot:

@@ -289,7 +289,10 @@ class PromptScreen(Screen[None]):
         width = self.size.width or self.app.size.width
         self.query_one("#prompt-text", Static).update(Text(visible(first.get("prompt") or "")))
         answer = first.get("answer")
-        reference = "–" if answer is None else one_line(answer, 200)
+        # No reference is "–"; an empty one (truthfulqa's blank targets) is said, not a gap.
+        reference = (
+            "–" if answer is None else one_line(answer, 200) if answer.strip() else "(empty)"
+        )
         # The majority vote of each run's samples (answers are untrusted: one safe line).
         votes = {}
         for run in runs:
