@@ -579,8 +579,11 @@ def run_triage(
     return out
 
 
-def render_triage(runs: list[RunTriage]) -> list[str]:
-    """Summary lines, one per run: flag counts and accuracy on completed vs truncated."""
+def render_triage(runs: list[RunTriage], *, fractions: bool = False) -> list[str]:
+    """Summary lines, one per run: flag counts and accuracy on completed vs truncated.
+
+    Rates in percent, as summarize's table gives them, or with ``fractions`` as three-decimal
+    fractions, as the app's run summary does (its "5.2%" stood under "avg@1 0.052")."""
     lines = []
     for r in runs:
         f = r.flagged
@@ -588,7 +591,9 @@ def render_triage(runs: list[RunTriage]) -> list[str]:
         def pct(value: float | None, percent: bool = r.percent) -> str:
             if value is None:
                 return "–"
-            return f"{100 * value:.1f}%" if percent else format_score(value)
+            if not percent:
+                return format_score(value)
+            return f"{value:.3f}" if fractions else f"{100 * value:.1f}%"
 
         cap = f"{f['length_cap']}" if r.truncated_known else "? (lengths not counted)"
         lines.append(

@@ -532,6 +532,9 @@ async def test_summary_defines_its_metrics_and_bins_at_k_over_n(
         triage = full.split("Why prompts look hard (triage flags, per run):")[1]
         assert "70B-Instruct" in triage and "8B-Instruct" in triage
         assert triage.count("accuracy completed") == 2 and "all truncated" in triage
+        # In the table's units (it said "45.0%" under "avg@8 0.450").
+        assert re.search(r"accuracy completed 0\.450 vs truncated", triage), triage
+        assert "%" not in triage
 
 
 async def test_pass_rates_are_binned_over_the_samples_each_prompt_had(

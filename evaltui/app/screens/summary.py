@@ -276,7 +276,7 @@ class SummaryScreen(Screen[None]):
                 rows.select("run", "prompt_id"), on=["run", "prompt_id"], how="semi"
             )
             runs = run_triage(shown, rows, result.triage, longest_by_run(result.stats))
-            triage = render_triage(runs)
+            triage = render_triage(runs, fractions=True)  # as the table above
         self.post_message(self.Ready(heading, summaries, triage, rescore_lines(rows, app)))
 
     def on_summary_screen_ready(self, message: Ready) -> None:
