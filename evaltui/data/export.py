@@ -995,14 +995,23 @@ class ExportSummary:
             files = plural(len(formats), "file")
             notes.append(f"{'/'.join(dict.fromkeys(formats))} ({files}): {form}")
         if len(self.sources) > 1:
+            # Read back by name, the manifest has each source's lines read as its own file
+            # (evaltui.data.readback); on standard output there is no manifest.
+            stdout = is_stdout(self.path)
             where = (
-                "not kept on standard output"
-                if is_stdout(self.path)
-                else f"in {self.path.name}{MANIFEST_SUFFIX}"
+                "not kept on standard output" if stdout else f"in {self.path.name}{MANIFEST_SUFFIX}"
+            )
+            apart = not stdout and all(
+                "does not read back" not in str(entry.get("form") or "") for entry in self.sources
+            )
+            back = (
+                "read back, each source's lines are read as that file's"
+                if apart
+                else "read back, they are one file's"
             )
             notes.append(
                 f"lines of {plural(len(self.sources), 'source file')} in one file (which came"
-                f" from which: {where}); read back, they are one file's"
+                f" from which: {where}); {back}"
             )
         return notes
 

@@ -1,0 +1,170 @@
+"""Reading a records export back as the files it came from.
+
+An export of original records (``export --records``, the app's ``e``) puts the records of every
+source file of the view into one file; its manifest (:mod:`evaltui.data.marks`) lists per source
+its ``path``, ``runs`` and the output lines it filled (``first_line``-``last_line``). Read as one
+file, records of several runs or of two files with the same ids (two lm-eval tasks' ``doc_id``
+0) would merge into one prompt, and every record's run would be named after the export. Named
+directly as an input, the export is read source by source instead: each source's lines as a file
+of the source's own name (what a format takes from a file name, lm-eval's task, is back), its
+rows labelled with the source's runs as the original load named them.
+
+The rows keep pointing into the export (its ``source``, line numbers and byte offsets), so
+showing a text or exporting again reads the export itself. Without a usable manifest (missing,
+unreadable, for another file, ranges that do not fit the file), or when a source's ``form`` is
+one evaltui does not read back, the export is read as one file, as before.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from evaltui.data.marks import read_manifest
+from evaltui.data.runs import PART_SEPARATOR
+from evaltui.data.schema import LoadError, conform, set_columns
+
+if TYPE_CHECKING:
+    from evaltui.data.discover import InputFile
+    from evaltui.data.formats.base import Reader, ReadOptions, ReadResult
+
+#: Bytes of an export read source by source at most (beyond, it is read as one file, as before).
+MAX_SPLIT_BYTES = 1024**3
+_UNSAFE_NAME = re.compile(r"[^\w.+\-=@,]")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One source's lines in an export."""
+
+    first_line: int
+    last_line: int
+    name: str
+    """The file name its lines are read under (the source's own; ``.jsonl`` for re-encoded)."""
+    runs: tuple[str, ...]
+    """The run labels the original load gave its rows."""
+
+
+def export_parts(item: InputFile) -> list[Part] | None:
+    """The sources of the records export ``item`` (named directly as an input), in output
+    order, or None: not such an export, or its manifest gives nothing usable."""
+    if not item.named:
+        return None
+    mark = read_manifest(item.path)
+    if mark is None or mark.get("kind") != "records" or mark.get("file") != item.path.name:
+        return None
+    try:
+        if mark.get("bytes") != item.path.stat().st_size:
+            return None
+    except OSError:
+        return None
+    sources = mark.get("sources")
+    if not isinstance(sources, list) or not sources:
+        return None
+    parts: list[Part] = []
+    for entry in sources:
+        part = _part(entry, parts[-1].last_line if parts else 0)
+        if part is None:
+            return None
+        parts.append(part)
+    return parts
+
+
+def _part(entry: Any, after: int) -> Part | None:
+    if not isinstance(entry, dict):
+        return None
+    first, last, path = entry.get("first_line"), entry.get("last_line"), entry.get("path")
+    runs, form = entry.get("runs", []), entry.get("form")
+    if not (isinstance(first, int) and isinstance(last, int) and after < first <= last):
+        return None
+    if isinstance(first, bool) or isinstance(last, bool) or not isinstance(path, str):
+        return None
+    if not isinstance(runs, list) or not all(isinstance(run, str) for run in runs):
+        return None
+    if form is not None and (not isinstance(form, str) or "does not read back" in form):
+        return None  # read as one file, as before (the export's note said so)
+    name = _UNSAFE_NAME.sub("_", PurePath(path.replace("\\", "/")).name)[:200].lstrip(".")
+    if not name:
+        name = "records.jsonl"
+    if form is not None:  # one JSON document's entries, as lines: read as lines
+        name = f"{PurePath(name).stem or 'records'}.jsonl"
+    return Part(first, last, name, tuple(runs))
+
+
+def read_parts(
+    item: InputFile, reader: Reader, options: ReadOptions, parts: Sequence[Part]
+) -> ReadResult | None:
+    """The rows of the export ``item``, each source's lines read as that source's own file
+    (see the module's doc); None when the file does not hold the lines its manifest says."""
+    from evaltui.data.formats.base import ReadResult
+
+    if item.size > MAX_SPLIT_BYTES:
+        return None
+    data = item.path.read_bytes()
+    starts = [0]  # the offset of each line's start, then the end of the last line
+    position = data.find(b"\n")
+    while position != -1:
+        starts.append(position + 1)
+        position = data.find(b"\n", position + 1)
+    if starts[-1] != len(data):
+        starts.append(len(data))  # a last line without its newline
+    if parts[-1].last_line > len(starts) - 1:
+        return None  # fewer lines than the manifest says: not the file it describes
+    frames: list[pl.DataFrame] = []
+    errors: list[LoadError] = []
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="evaltui-records-") as temp:
+        for index, part in enumerate(parts):
+            begin, end = starts[part.first_line - 1], starts[part.last_line]
+            folder = Path(temp) / str(index)  # two sources of one name stay two files
+            folder.mkdir()
+            path = folder / part.name
+            path.write_bytes(data[begin:end])
+            result = reader.read(path, item.source, options)
+            shift = part.first_line - 1
+            frames.append(_placed(conform(result.frame), item.source, shift, begin, part, options))
+            errors += [
+                LoadError(e.source, None if e.line is None else e.line + shift, e.reason)
+                for e in result.errors
+            ]
+            notes += [
+                note.replace(str(path), item.source).replace(str(folder), item.source)
+                for note in result.notes
+            ]
+    frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    return ReadResult(frame, errors, list(dict.fromkeys(notes)))
+
+
+def _placed(
+    frame: pl.DataFrame, source: str, shift: int, begin: int, part: Part, options: ReadOptions
+) -> pl.DataFrame:
+    """One source's rows pointing into the export (its name, lines, offsets), with their runs
+    named as the original load named them (unless ``--label`` names them)."""
+    columns = [
+        pl.Series("source", [source] * frame.height, dtype=frame.schema["source"]),
+        (frame.get_column("line") + shift).alias("line"),
+        (frame.get_column("offset") + begin).alias("offset"),
+    ]
+    if options.label is None and part.runs:
+        runs = frame.get_column("run")
+        mapping = {label: _original(label, part.runs) for label in runs.unique().drop_nulls()}
+        columns.append(runs.replace_strict(mapping, default=runs, return_dtype=runs.dtype))
+    return set_columns(frame, *columns)
+
+
+def _original(label: str, runs: Sequence[str]) -> str:
+    """The original run of a row labelled ``label`` when read back: the source's one run, else
+    the one whose filter or metric (after ``·``) is the label's; else ``label`` itself."""
+    if len(runs) == 1:
+        return runs[0]
+    at = label.find(PART_SEPARATOR)
+    if at < 0:
+        return label
+    matches = [run for run in runs if run.endswith(label[at:])]
+    return matches[0] if len(matches) == 1 else label

@@ -1,0 +1,134 @@
+"""A records export of several source files / runs, named directly, reads back as those files.
+
+Read as one file, two runs' records of the same prompts merged into one prompt (real-world
+lm-eval: 214 rows of 5 runs came back as 114 prompts) and every run was named after the export.
+The manifest's ``sources`` (each source's path, runs and output lines) have each source's lines
+read as its own file: per (run, prompt) the counts, accuracy and pass@k are the original load's.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from evaltui.cli import main
+from evaltui.data.export import export_view
+from evaltui.data.loader import LoadOptions, LoadResult, load
+from evaltui.data.marks import MANIFEST_SUFFIX
+from tests.conftest import write_jsonl
+from tests.data.test_real_world import NEGOTIATIONTOM
+
+
+def load_one(path: Path) -> LoadResult:
+    return load([path], LoadOptions(tokenize=False, use_cache=False))
+
+
+def per_prompt(stats: pl.DataFrame) -> list[tuple[object, ...]]:
+    """(run, prompt id, count, accuracy, pass@k...) per row, sorted."""
+    passes = sorted(c for c in stats.columns if c.startswith("pass@"))
+    keys = ["run", "prompt_id", "count", "total_accuracy_count", "average_accuracy", *passes]
+    return sorted(stats.select(keys).rows())
+
+
+def two_plain_runs(root: Path) -> Path:
+    # Two runs of the same three prompts, four samples each, scored differently.
+    prompts = [("What is 2 + 3?", "5"), ("What is 7 × 6?", "42"), ("Name a prime.", "2")]
+    for run, offset in (("run-a", 0), ("run-b", 1)):
+        records = [
+            {
+                "prompt": p,
+                "gen": f"\\boxed{{{a}}} try {k}",
+                "answer": a,
+                "accuracy": float((i + k + offset) % 3 == 0),
+            }
+            for i, (p, a) in enumerate(prompts)
+            for k in range(4)
+        ]
+        write_jsonl(root / run / "samples.jsonl", records)
+    return root
+
+
+@pytest.fixture(params=["plain", "lm_eval"])
+def original(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    if request.param == "plain":
+        return two_plain_runs(tmp_path / "data")
+    folder = (
+        tmp_path / "data" / "Qwen__Qwen3-8B"
+    )  # two dated runs of three tasks (doc_id 0-19 each)
+    shutil.copytree(NEGOTIATIONTOM, folder)
+    return folder
+
+
+def test_an_export_of_several_runs_reads_back_as_the_same_runs_and_prompts(
+    original: Path, tmp_path: Path
+) -> None:
+    before = load_one(original)
+    assert before.stats["run"].n_unique() == 2
+    subsets = {
+        "all": before.stats,
+        "hard": before.stats.filter(pl.col("average_accuracy") < 0.5),
+    }
+    assert subsets["hard"]["run"].n_unique() == 2
+    for name, subset in subsets.items():
+        out = tmp_path / "exports" / f"{name}.jsonl"
+        summary = export_view("records", subset, before.generations, before.files, out)
+        again = load_one(out)
+        assert again.errors == [] and again.skipped_files == []
+        assert per_prompt(again.stats) == per_prompt(subset), name
+        assert "read back, each source's lines are read as that file's" in str(summary)
+        # the rows point into the export: exported again, they are its lines, byte for byte
+        twice = tmp_path / "exports" / f"{name}-2.jsonl"
+        export_view("records", again.stats, again.generations, again.files, twice)
+        assert twice.read_bytes() == out.read_bytes()
+    # the CLI reads it so too
+    summary = tmp_path / "s.json"
+    assert (
+        main(
+            [
+                "summarize",
+                str(tmp_path / "exports" / "all.jsonl"),
+                "-o",
+                str(summary),
+                "-q",
+                "--no-cache",
+            ]
+        )
+        == 0
+    )
+    rows = json.loads(summary.read_text(encoding="utf-8"))
+    assert len(rows) == before.stats.height
+
+
+def test_a_filter_on_one_run_reads_back_under_that_run(tmp_path: Path) -> None:
+    before = load_one(two_plain_runs(tmp_path / "data"))
+    subset = before.stats.filter(pl.col("run") == "run-b")
+    out = tmp_path / "b.jsonl"
+    export_view("records", subset, before.generations, before.files, out)
+    again = load_one(out)
+    assert again.stats["run"].unique().to_list() == ["run-b"]  # not "b" (the export's name)
+    assert per_prompt(again.stats) == per_prompt(subset)
+
+
+def test_without_a_usable_manifest_an_export_is_read_as_one_file(tmp_path: Path) -> None:
+    before = load_one(two_plain_runs(tmp_path / "data"))
+    out = tmp_path / "exports" / "all.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    manifest = tmp_path / "exports" / ("all.jsonl" + MANIFEST_SUFFIX)
+    for text in ("{not json", json.dumps({"evaltui": {"kind": "records", "file": "all.jsonl"}})):
+        manifest.write_text(text, encoding="utf-8")
+        again = load_one(out)
+        # as before: one run named after the folder, the two runs' prompts merged
+        assert again.stats["run"].unique().to_list() == ["exports"]
+        assert again.stats.height == 3 and again.stats["count"].to_list() == [8, 8, 8]
+    manifest.unlink()
+    assert load_one(out).stats.height == 3
+    # ranges that do not fit the file (it holds 24 lines): not this file's manifest
+    export_view("records", before.stats, before.generations, before.files, out)
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["evaltui"]["sources"][-1]["last_line"] = 99
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    assert load_one(out).stats.height == 3
