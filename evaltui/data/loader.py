@@ -911,6 +911,8 @@ class _Load:
             parts.append(
                 repr((str(item.path), item.source, identity.device, identity.inode))
                 + f"{identity.size}:{identity.mtime_ns}"
+                # a records export is read source by source while its manifest says how
+                + repr(export_parts(item))
             )
         text = "\0".join(parts).encode("utf-8", "surrogatepass")
         return hashlib.sha256(text).hexdigest()

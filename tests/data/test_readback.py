@@ -132,3 +132,33 @@ def test_without_a_usable_manifest_an_export_is_read_as_one_file(tmp_path: Path)
     data["evaltui"]["sources"][-1]["last_line"] = 99
     manifest.write_text(json.dumps(data), encoding="utf-8")
     assert load_one(out).stats.height == 3
+
+
+def test_the_cache_and_texts_follow_the_manifest(tmp_path: Path) -> None:
+    # Rows and the summary snapshot are cached per input; the manifest decides how the export is
+    # read, so a cached read of it without its manifest is not the answer with it (and back).
+    from evaltui.data.texts import TextSource
+
+    before = load_one(two_plain_runs(tmp_path / "data"))
+    out = tmp_path / "exports" / "all.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    manifest = tmp_path / "exports" / ("all.jsonl" + MANIFEST_SUFFIX)
+    saved = manifest.read_bytes()
+
+    def cached(**options: object) -> LoadResult:
+        return load([out], LoadOptions(cache_dir=tmp_path / "cache", **options))  # type: ignore[arg-type]
+
+    for _ in range(2):  # cold, then from the cache
+        assert per_prompt(cached(stats_only=True).stats) == per_prompt(before.stats)
+    manifest.unlink()
+    assert cached(stats_only=True).stats.height == 3  # as one file
+    manifest.write_bytes(saved)
+    assert per_prompt(cached(stats_only=True).stats) == per_prompt(before.stats)
+    warm = cached(text_on_demand=True)
+    assert per_prompt(warm.stats) == per_prompt(before.stats)
+    # the rows came without their text: it is read back from the export's own lines
+    assert warm.generations["gen"].null_count() == warm.generations.height
+    rows = warm.generations.with_row_index("_row")
+    filled = TextSource(warm.files).fill(rows, warm.generations)
+    keys = ["run", "prompt_id", "sample", "gen", "accuracy"]
+    assert sorted(filled.select(keys).rows()) == sorted(before.generations.select(keys).rows())
