@@ -356,7 +356,9 @@ def read_apart(
     try:
         # A records export named directly: read source by source, as the files it came from
         parts = export_parts(item)
-        split = None if parts is None else read_parts(item, reader, options, parts)
+        split = (
+            None if parts is None else read_parts(item.path, item.source, reader, options, parts)
+        )
         result = split if split is not None else reader.read(item.path, item.source, options)
     except Exception as exc:  # a reader bug or an unreadable file must not sink the whole load
         error = LoadError(

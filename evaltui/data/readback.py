@@ -12,7 +12,8 @@ rows labelled with the source's runs as the original load named them.
 The rows keep pointing into the export (its ``source``, line numbers and byte offsets), so
 showing a text or exporting again reads the export itself. Without a usable manifest (missing,
 unreadable, for another file, ranges that do not fit the file), or when a source's ``form`` is
-one evaltui does not read back, the export is read as one file, as before.
+one evaltui does not read back, the export is read as one file, as before. Each source is read
+by the reader that read it (an export may mix formats), when this version has it.
 """
 
 from __future__ import annotations
@@ -49,18 +50,23 @@ class Part:
     """The file name its lines are read under (the source's own; ``.jsonl`` for re-encoded)."""
     runs: tuple[str, ...]
     """The run labels the original load gave its rows."""
+    format: str | None
+    """The reader that read the source (None: unknown; the export's own is used)."""
 
 
 def export_parts(item: InputFile) -> list[Part] | None:
     """The sources of the records export ``item`` (named directly as an input), in output
     order, or None: not such an export, or its manifest gives nothing usable."""
-    if not item.named:
-        return None
-    mark = read_manifest(item.path)
-    if mark is None or mark.get("kind") != "records" or mark.get("file") != item.path.name:
+    return parts_of(item.path) if item.named else None
+
+
+def parts_of(path: Path) -> list[Part] | None:
+    """The sources of the records export at ``path`` (see :func:`export_parts`)."""
+    mark = read_manifest(path)
+    if mark is None or mark.get("kind") != "records" or mark.get("file") != path.name:
         return None
     try:
-        if mark.get("bytes") != item.path.stat().st_size:
+        if mark.get("bytes") != path.stat().st_size:
             return None
     except OSError:
         return None
@@ -80,7 +86,7 @@ def _part(entry: Any, after: int) -> Part | None:
     if not isinstance(entry, dict):
         return None
     first, last, path = entry.get("first_line"), entry.get("last_line"), entry.get("path")
-    runs, form = entry.get("runs", []), entry.get("form")
+    runs, form, format_ = entry.get("runs", []), entry.get("form"), entry.get("format")
     if not (isinstance(first, int) and isinstance(last, int) and after < first <= last):
         return None
     if isinstance(first, bool) or isinstance(last, bool) or not isinstance(path, str):
@@ -94,19 +100,20 @@ def _part(entry: Any, after: int) -> Part | None:
         name = "records.jsonl"
     if form is not None:  # one JSON document's entries, as lines: read as lines
         name = f"{PurePath(name).stem or 'records'}.jsonl"
-    return Part(first, last, name, tuple(runs))
+    return Part(first, last, name, tuple(runs), format_ if isinstance(format_, str) else None)
 
 
 def read_parts(
-    item: InputFile, reader: Reader, options: ReadOptions, parts: Sequence[Part]
+    path: Path, source: str, reader: Reader, options: ReadOptions, parts: Sequence[Part]
 ) -> ReadResult | None:
-    """The rows of the export ``item``, each source's lines read as that source's own file
-    (see the module's doc); None when the file does not hold the lines its manifest says."""
+    """The rows of the export at ``path`` (shown as ``source``), each source's lines read as
+    that source's own file (see the module's doc); None when the file does not hold the lines
+    its manifest says, or is too big to read so."""
     from evaltui.data.formats.base import ReadResult
 
-    if item.size > MAX_SPLIT_BYTES:
+    if path.stat().st_size > MAX_SPLIT_BYTES:
         return None
-    data = item.path.read_bytes()
+    data = path.read_bytes()
     starts = [0]  # the offset of each line's start, then the end of the last line
     position = data.find(b"\n")
     while position != -1:
@@ -124,21 +131,33 @@ def read_parts(
             begin, end = starts[part.first_line - 1], starts[part.last_line]
             folder = Path(temp) / str(index)  # two sources of one name stay two files
             folder.mkdir()
-            path = folder / part.name
-            path.write_bytes(data[begin:end])
-            result = reader.read(path, item.source, options)
+            alone = folder / part.name
+            alone.write_bytes(data[begin:end])
+            result = _reader(part, reader).read(alone, source, options)
             shift = part.first_line - 1
-            frames.append(_placed(conform(result.frame), item.source, shift, begin, part, options))
+            frames.append(_placed(conform(result.frame), source, shift, begin, part, options))
             errors += [
                 LoadError(e.source, None if e.line is None else e.line + shift, e.reason)
                 for e in result.errors
             ]
             notes += [
-                note.replace(str(path), item.source).replace(str(folder), item.source)
+                note.replace(str(alone), source).replace(str(folder), source)
                 for note in result.notes
             ]
     frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
     return ReadResult(frame, errors, list(dict.fromkeys(notes)))
+
+
+def _reader(part: Part, default: Reader) -> Reader:
+    """The reader of ``part``'s source (an export may mix formats), else ``default``."""
+    from evaltui.data.formats import get_reader
+
+    if part.format is None or part.format == default.name:
+        return default
+    try:
+        return get_reader(part.format)
+    except ValueError:  # a reader this version does not have
+        return default
 
 
 def _placed(
