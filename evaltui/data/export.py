@@ -1105,11 +1105,24 @@ def write_records(
                     "source_lines": line_ranges(lines),
                     # None: the source's own lines, byte for byte; else how they were re-encoded
                     "form": reader.records_form(Path(report.path)),
+                    # what the file's header or name said its task is (read back, see readback)
+                    "task": _task(reader, Path(report.path)),
                 }
                 if beside is not None:
                     entry["rescored"] = _rescored_entries(beside, source, lines)
                 sources.append(entry)
     return count
+
+
+def _task(reader: Any, path: Path) -> str | None:
+    """The task ``path``'s run identity names (None: its format does not say)."""
+    from evaltui.data.formats import ReadOptions
+
+    try:
+        identity = reader.run_identity(path, ReadOptions())
+    except Exception:  # an odd header: the manifest just does not say
+        return None
+    return None if identity is None else str(identity.task)
 
 
 def _new_scores(generations: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame | None:

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 #: Bytes of an export read source by source at most (beyond, it is read as one file, as before).
 MAX_SPLIT_BYTES = 1024**3
+#: How many of a source's folders its lines are read in (Qwen2.5-Math: <run>/<dataset>/file).
+FOLDERS = 2
 _UNSAFE_NAME = re.compile(r"[^\w.+\-=@,]")
 
 
@@ -48,10 +50,14 @@ class Part:
     last_line: int
     name: str
     """The file name its lines are read under (the source's own; ``.jsonl`` for re-encoded)."""
+    folders: tuple[str, ...]
+    """The source's last folders (a format may take a dataset's name from its folder)."""
     runs: tuple[str, ...]
     """The run labels the original load gave its rows."""
     format: str | None
     """The reader that read the source (None: unknown; the export's own is used)."""
+    task: str | None = None
+    """The task its header or name said (``task``; None in older manifests, or not said)."""
 
 
 def export_parts(item: InputFile) -> list[Part] | None:
@@ -95,12 +101,26 @@ def _part(entry: Any, after: int) -> Part | None:
         return None
     if form is not None and (not isinstance(form, str) or "does not read back" in form):
         return None  # read as one file, as before (the export's note said so)
-    name = _UNSAFE_NAME.sub("_", PurePath(path.replace("\\", "/")).name)[:200].lstrip(".")
-    if not name:
-        name = "records.jsonl"
+    where = PurePath(path.replace("\\", "/"))
+    name = _safe_name(where.name) or "records.jsonl"
+    folders = tuple(_safe_name(f) or "_" for f in where.parent.parts[-FOLDERS:] if f not in "/\\")
     if form is not None:  # one JSON document's entries, as lines: read as lines
         name = f"{PurePath(name).stem or 'records'}.jsonl"
-    return Part(first, last, name, tuple(runs), format_ if isinstance(format_, str) else None)
+    task = entry.get("task")
+    return Part(
+        first,
+        last,
+        name,
+        folders,
+        tuple(runs),
+        format_ if isinstance(format_, str) else None,
+        task if isinstance(task, str) and task else None,
+    )
+
+
+def _safe_name(name: str) -> str:
+    """``name`` as a file name in a folder of ours: no separators, no leading dot."""
+    return _UNSAFE_NAME.sub("_", name)[:200].lstrip(".")
 
 
 def read_parts(
@@ -129,11 +149,13 @@ def read_parts(
     with tempfile.TemporaryDirectory(prefix="evaltui-records-") as temp:
         for index, part in enumerate(parts):
             begin, end = starts[part.first_line - 1], starts[part.last_line]
-            folder = Path(temp) / str(index)  # two sources of one name stay two files
-            folder.mkdir()
-            alone = folder / part.name
+            # two sources of one name stay two files; the source's folders are theirs again
+            folder = Path(temp, str(index), *part.folders)
+            folder.mkdir(parents=True)
+            own = _reader(part, reader)
+            alone = folder / (_safe_name(own.records_name(part.name, part.task)) or part.name)
             alone.write_bytes(data[begin:end])
-            result = _reader(part, reader).read(alone, source, options)
+            result = own.read(alone, source, options)
             shift = part.first_line - 1
             frames.append(_placed(conform(result.frame), source, shift, begin, part, options))
             errors += [

@@ -186,3 +186,30 @@ def test_texts_of_an_export_of_two_formats_are_read_back_from_it(tmp_path: Path)
     filled = TextSource(warm.files).fill(rows, warm.generations)
     keys = ["run", "prompt_id", "sample", "gen"]
     assert sorted(filled.select(keys).rows()) == sorted(before.generations.select(keys).rows())
+
+
+REAL = NEGOTIATIONTOM.parents[5]  # tests/fixtures/real_world
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [
+        "repro_inspect_merge",  # three Inspect logs: the task was in each log's header
+        "inspect_ai",  # an Inspect eval set
+        "plain",  # Qwen2.5-Math: the dataset is the file's folder
+        "skythought",  # one JSON document's entries
+    ],
+)
+def test_records_of_other_formats_read_back_with_their_runs_and_prompt_ids(
+    folder: str, tmp_path: Path
+) -> None:
+    before = load_one(REAL / folder)
+    out = tmp_path / "all.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    again = load_one(out)
+    assert again.errors == []
+    assert per_prompt(again.stats) == per_prompt(before.stats)
+    # the manifest says what the records themselves do not: each source's task
+    manifest = json.loads((tmp_path / ("all.jsonl" + MANIFEST_SUFFIX)).read_text("utf-8"))
+    if folder.endswith("inspect_merge"):
+        assert {s["task"] for s in manifest["evaltui"]["sources"]} == {"popularity"}

@@ -696,6 +696,10 @@ class InspectReader(Reader):
             " read back, the run is the model named in the samples' output"
         )
 
+    def records_name(self, name: str, task: str | None) -> str:
+        # Samples without the header read their task from the file's name (see read)
+        return f"{task}.jsonl" if task else name
+
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         if path.suffix.lower() == ".jsonl":
             yield from Reader.records(self, path, rows)
