@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from evaltui.data.discover import InputFile
     from evaltui.data.formats.base import Reader, ReadOptions, ReadResult
 
-#: Bytes of an export read source by source at most (beyond, it is read as one file, as before).
-MAX_SPLIT_BYTES = 1024**3
 #: How many of a source's folders its lines are read in (Qwen2.5-Math: <run>/<dataset>/file).
 FOLDERS = 2
 _UNSAFE_NAME = re.compile(r"[^\w.+\-=@,]")
@@ -128,34 +126,35 @@ def read_parts(
 ) -> ReadResult | None:
     """The rows of the export at ``path`` (shown as ``source``), each source's lines read as
     that source's own file (see the module's doc); None when the file does not hold the lines
-    its manifest says, or is too big to read so."""
+    its manifest says. One source's lines at a time are copied to a temporary file."""
     from evaltui.data.formats.base import ReadResult
 
-    if path.stat().st_size > MAX_SPLIT_BYTES:
-        return None
-    data = path.read_bytes()
-    starts = [0]  # the offset of each line's start, then the end of the last line
-    position = data.find(b"\n")
-    while position != -1:
-        starts.append(position + 1)
-        position = data.find(b"\n", position + 1)
-    if starts[-1] != len(data):
-        starts.append(len(data))  # a last line without its newline
-    if parts[-1].last_line > len(starts) - 1:
-        return None  # fewer lines than the manifest says: not the file it describes
     frames: list[pl.DataFrame] = []
     errors: list[LoadError] = []
     notes: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="evaltui-records-") as temp:
+    line = offset = 0  # lines read so far, and where the next one starts
+    with path.open("rb") as handle, tempfile.TemporaryDirectory(prefix="evaltui-") as temp:
         for index, part in enumerate(parts):
-            begin, end = starts[part.first_line - 1], starts[part.last_line]
+            while line < part.first_line - 1:  # lines no source claims (none, as written)
+                raw = handle.readline()
+                if not raw:
+                    return None  # fewer lines than the manifest says: not the file it describes
+                line, offset = line + 1, offset + len(raw)
+            begin = offset
             # two sources of one name stay two files; the source's folders are theirs again
             folder = Path(temp, str(index), *part.folders)
             folder.mkdir(parents=True)
             own = _reader(part, reader)
             alone = folder / (_safe_name(own.records_name(part.name, part.task)) or part.name)
-            alone.write_bytes(data[begin:end])
+            with alone.open("wb") as out:
+                while line < part.last_line:
+                    raw = handle.readline()
+                    if not raw:
+                        return None
+                    out.write(raw)
+                    line, offset = line + 1, offset + len(raw)
             result = own.read(alone, source, options)
+            alone.unlink()  # one source's copy at a time
             shift = part.first_line - 1
             frames.append(_placed(conform(result.frame), source, shift, begin, part, options))
             errors += [

@@ -213,3 +213,16 @@ def test_records_of_other_formats_read_back_with_their_runs_and_prompt_ids(
     manifest = json.loads((tmp_path / ("all.jsonl" + MANIFEST_SUFFIX)).read_text("utf-8"))
     if folder.endswith("inspect_merge"):
         assert {s["task"] for s in manifest["evaltui"]["sources"]} == {"popularity"}
+
+
+def test_a_bad_line_in_an_export_is_counted_at_its_line_of_the_export(tmp_path: Path) -> None:
+    before = load_one(two_plain_runs(tmp_path / "data"))
+    out = tmp_path / "all.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    lines = out.read_bytes().split(b"\n")
+    lines[13] = b"x" + lines[13][1:]  # line 14, the second source's second line; same size
+    out.write_bytes(b"\n".join(lines))
+    again = load_one(out)
+    assert [(e.source, e.line) for e in again.errors] == [("all.jsonl", 14)]
+    assert again.stats["run"].unique().sort().to_list() == ["run-a", "run-b"]
+    assert again.generations.height == before.generations.height - 1
