@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from evaltui.data.marks import read_manifest
+from evaltui.data.marks import MANIFEST_SUFFIX, read_manifest
 from evaltui.data.runs import PART_SEPARATOR
 from evaltui.data.schema import LoadError, conform, set_columns
+from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.data.discover import InputFile
@@ -166,7 +167,11 @@ def read_parts(
                 for note in result.notes
             ]
     frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
-    return ReadResult(frame, errors, list(dict.fromkeys(notes)))
+    said = (
+        f"{source}: exported records of {plural(len(parts), 'source file')}, each read as that"
+        f" file, with its runs (see {path.name}{MANIFEST_SUFFIX})"
+    )
+    return ReadResult(frame, errors, [said, *dict.fromkeys(notes)])
 
 
 def _reader(part: Part, default: Reader) -> Reader:

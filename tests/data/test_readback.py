@@ -86,6 +86,7 @@ def test_an_export_of_several_runs_reads_back_as_the_same_runs_and_prompts(
         again = load_one(out)
         assert again.errors == [] and again.skipped_files == []
         assert per_prompt(again.stats) == per_prompt(subset), name
+        assert any("each read as that file, with its runs" in n for n in again.notes)
         assert "read back, each source's lines are read as that file's" in str(summary)
         # the rows point into the export: exported again, they are its lines, byte for byte
         twice = tmp_path / "exports" / f"{name}-2.jsonl"
@@ -131,6 +132,7 @@ def test_without_a_usable_manifest_an_export_is_read_as_one_file(tmp_path: Path)
         # as before: one run named after the folder, the two runs' prompts merged
         assert again.stats["run"].unique().to_list() == ["exports"]
         assert again.stats.height == 3 and again.stats["count"].to_list() == [8, 8, 8]
+        assert not any("each read as that file" in note for note in again.notes)
     manifest.unlink()
     assert load_one(out).stats.height == 3
     # ranges that do not fit the file (it holds 24 lines): not this file's manifest
