@@ -228,3 +228,21 @@ def test_a_bad_line_in_an_export_is_counted_at_its_line_of_the_export(tmp_path: 
     assert [(e.source, e.line) for e in again.errors] == [("all.jsonl", 14)]
     assert again.stats["run"].unique().sort().to_list() == ["run-a", "run-b"]
     assert again.generations.height == before.generations.height - 1
+
+
+def test_records_that_do_not_read_back_are_read_as_one_file_as_before(tmp_path: Path) -> None:
+    from evaltui.data.loader import LoadFailure
+
+    # OpenCompass predictions and two plain runs in one export: the predictions' form does not
+    # read back, so the export is one file's, as before, and the end line says so.
+    shutil.copytree(REAL / "opencompass", tmp_path / "data" / "oc")
+    two_plain_runs(tmp_path / "data" / "plain")
+    before = load_one(tmp_path / "data")
+    out = tmp_path / "all.jsonl"
+    summary = export_view("records", before.stats, before.generations, before.files, out)
+    assert "read back, they are one file's" in str(summary)
+    manifest = json.loads((tmp_path / ("all.jsonl" + MANIFEST_SUFFIX)).read_text("utf-8"))
+    assert any("does not read back" in (s["form"] or "") for s in manifest["evaltui"]["sources"])
+    # as before: the whole file is detected as one, and its first record is OpenCompass's
+    with pytest.raises(LoadFailure, match=r"all\.jsonl: no reader recognises this file"):
+        load_one(out)
