@@ -693,7 +693,7 @@ class InspectReader(Reader):
             return None
         return (
             "each sample of the log re-encoded as a JSON line, without the log's header:"
-            " read back, the run is the model named in the samples' output"
+            " read back without its manifest, the run is the model named in the samples' output"
         )
 
     def records_name(self, name: str, task: str | None) -> str:
