@@ -995,14 +995,23 @@ class ExportSummary:
             files = plural(len(formats), "file")
             notes.append(f"{'/'.join(dict.fromkeys(formats))} ({files}): {form}")
         if len(self.sources) > 1:
+            # Read back by name, the manifest has each source's lines read as its own file
+            # (evaltui.data.readback); on standard output there is no manifest.
+            stdout = is_stdout(self.path)
             where = (
-                "not kept on standard output"
-                if is_stdout(self.path)
-                else f"in {self.path.name}{MANIFEST_SUFFIX}"
+                "not kept on standard output" if stdout else f"in {self.path.name}{MANIFEST_SUFFIX}"
+            )
+            apart = not stdout and all(
+                "does not read back" not in str(entry.get("form") or "") for entry in self.sources
+            )
+            back = (
+                "read back, each source's lines are read as that file's"
+                if apart
+                else "read back, they are one file's"
             )
             notes.append(
                 f"lines of {plural(len(self.sources), 'source file')} in one file (which came"
-                f" from which: {where}); read back, they are one file's"
+                f" from which: {where}); {back}"
             )
         return notes
 
@@ -1096,11 +1105,24 @@ def write_records(
                     "source_lines": line_ranges(lines),
                     # None: the source's own lines, byte for byte; else how they were re-encoded
                     "form": reader.records_form(Path(report.path)),
+                    # what the file's header or name said its task is (read back, see readback)
+                    "task": _task(reader, Path(report.path)),
                 }
                 if beside is not None:
                     entry["rescored"] = _rescored_entries(beside, source, lines)
                 sources.append(entry)
     return count
+
+
+def _task(reader: Any, path: Path) -> str | None:
+    """The task ``path``'s run identity names (None: its format does not say)."""
+    from evaltui.data.formats import ReadOptions
+
+    try:
+        identity = reader.run_identity(path, ReadOptions())
+    except Exception:  # an odd header: the manifest just does not say
+        return None
+    return None if identity is None else str(identity.task)
 
 
 def _new_scores(generations: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame | None:

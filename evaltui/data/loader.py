@@ -41,6 +41,8 @@ from evaltui.data.formats import (
     known_extensions,
 )
 from evaltui.data.formats.base import RunIdentity, describe_failure
+from evaltui.data.marks import manifest_path
+from evaltui.data.readback import export_parts, read_parts
 from evaltui.data.runs import label_runs
 from evaltui.data.sampling import judged_majority, ks_for, maj_name, pass_columns, vote_columns
 from evaltui.data.schema import (
@@ -352,7 +354,12 @@ def read_apart(
     generation, whose measures built four such frames).
     """
     try:
-        result = reader.read(item.path, item.source, options)
+        # A records export named directly: read source by source, as the files it came from
+        parts = export_parts(item)
+        split = (
+            None if parts is None else read_parts(item.path, item.source, reader, options, parts)
+        )
+        result = split if split is not None else reader.read(item.path, item.source, options)
     except Exception as exc:  # a reader bug or an unreadable file must not sink the whole load
         error = LoadError(
             item.source, None, f"{reader.name} reader failed: {type(exc).__name__}: {exc}"
@@ -379,7 +386,10 @@ def read_apart(
 
 
 def run_identity(item: InputFile, reader: Reader, options: ReadOptions) -> RunIdentity | None:
-    """The run ``item``'s rows belong to (None when its format does not say or cannot tell)."""
+    """The run ``item``'s rows belong to (None when its format does not say or cannot tell).
+    A records export read source by source has its runs named by its manifest: None."""
+    if export_parts(item) is not None:
+        return None
     try:
         return reader.run_identity(item.path, options)
     except Exception:  # an odd header: the file's rows keep their label, nothing is lost
@@ -673,10 +683,10 @@ class _Load:
         if self.cache is None or self.spec is None or identity is None:
             return None
         try:
-            companions = [
-                self.companions.setdefault(str(c), companion_version(c))
-                for c in reader.companions(item.path)
-            ]
+            beside = list(reader.companions(item.path))
+            if export_parts(item) is not None:  # its manifest says how its rows are read
+                beside.append(manifest_path(item.path))
+            companions = [self.companions.setdefault(str(c), companion_version(c)) for c in beside]
             return self.cache.key(
                 f"{self.spec.fingerprint}:{path}",
                 item.path,
@@ -903,6 +913,8 @@ class _Load:
             parts.append(
                 repr((str(item.path), item.source, identity.device, identity.inode))
                 + f"{identity.size}:{identity.mtime_ns}"
+                # a records export is read source by source while its manifest says how
+                + repr(export_parts(item))
             )
         text = "\0".join(parts).encode("utf-8", "surrogatepass")
         return hashlib.sha256(text).hexdigest()

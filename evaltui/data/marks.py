@@ -83,6 +83,12 @@ def _read_manifest(path: Path) -> dict[str, Any] | None:
     return inner if isinstance(inner, dict) else None
 
 
+def read_manifest(output: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """What the manifest beside ``output`` says (its ``evaltui`` object), or None: no manifest,
+    or not one evaltui could have written."""
+    return _read_manifest(manifest_path(output))
+
+
 def is_manifest(path: Path) -> bool:
     return path.name.endswith(MANIFEST_SUFFIX) and _read_manifest(path) is not None
 

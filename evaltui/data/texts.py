@@ -23,6 +23,7 @@ import polars as pl
 from evaltui.data.export import check_unchanged
 from evaltui.data.formats import ReadOptions, Window, get_reader
 from evaltui.data.formats.base import line_at
+from evaltui.data.readback import parts_of, read_parts
 
 #: Whole-document files whose texts are kept (the least recently used goes first): a compare
 #: view walks the prompts of two such files at once without parsing either again per prompt.
@@ -123,13 +124,20 @@ class TextSource:
         path = Path(report.path)
         identity = getattr(report, "identity", None)
         offsets = group.select("line", "offset").unique(maintain_order=True)
-        if reader.appendable and offsets["offset"].null_count() == 0:
+        # A records export read back source by source (evaltui.data.readback) is read so again
+        # when its sources are of several formats: its lines are not all its reader's.
+        parts = parts_of(path)
+        mixed = parts is not None and any(p.format not in (None, reader.name) for p in parts)
+        if reader.appendable and offsets["offset"].null_count() == 0 and not mixed:
             texts = self._read_lines(reader, path, source, offsets, cancelled)
         elif (source, identity) in self._documents:
             texts = self._documents[(source, identity)]
             self._documents.move_to_end((source, identity))
         else:
-            texts = _by_line(reader.read(path, source, self.options).frame)
+            result = None
+            if parts is not None:
+                result = read_parts(path, source, reader, self.options, parts)
+            texts = _by_line((result or reader.read(path, source, self.options)).frame)
             # Kept even when the caller gave up meanwhile: the next prompt opened likely wants it.
             self._documents[(source, identity)] = texts
             while len(self._documents) > KEPT_DOCUMENTS:

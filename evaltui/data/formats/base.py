@@ -163,6 +163,14 @@ class Reader(ABC):
         back as this format. None: the lines are the file's own, byte for byte."""
         return None
 
+    def records_name(self, name: str, task: str | None) -> str:
+        """The file name under which exported records of a source file named ``name`` (whose
+        :meth:`run_identity` gave ``task``) read back as that file's, source by source
+        (:mod:`evaltui.data.readback`): its own name, for formats that take from the name what
+        the file's rows need. A format whose records lack what its file's header said overrides
+        this."""
+        return name
+
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         """The original record text of each ``(line, offset)`` row, unchanged, in the given order.
 

@@ -693,8 +693,12 @@ class InspectReader(Reader):
             return None
         return (
             "each sample of the log re-encoded as a JSON line, without the log's header:"
-            " read back, the run is the model named in the samples' output"
+            " read back without its manifest, the run is the model named in the samples' output"
         )
+
+    def records_name(self, name: str, task: str | None) -> str:
+        # Samples without the header read their task from the file's name (see read)
+        return f"{task}.jsonl" if task else name
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         if path.suffix.lower() == ".jsonl":

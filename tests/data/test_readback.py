@@ -1,0 +1,248 @@
+"""A records export of several source files / runs, named directly, reads back as those files.
+
+Read as one file, two runs' records of the same prompts merged into one prompt (real-world
+lm-eval: 214 rows of 5 runs came back as 114 prompts) and every run was named after the export.
+The manifest's ``sources`` (each source's path, runs and output lines) have each source's lines
+read as its own file: per (run, prompt) the counts, accuracy and pass@k are the original load's.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from evaltui.cli import main
+from evaltui.data.export import export_view
+from evaltui.data.loader import LoadOptions, LoadResult, load
+from evaltui.data.marks import MANIFEST_SUFFIX
+from tests.conftest import write_jsonl
+from tests.data.test_real_world import NEGOTIATIONTOM
+
+
+def load_one(path: Path) -> LoadResult:
+    return load([path], LoadOptions(tokenize=False, use_cache=False))
+
+
+def per_prompt(stats: pl.DataFrame) -> list[tuple[object, ...]]:
+    """(run, prompt id, count, accuracy, pass@k...) per row, sorted."""
+    passes = sorted(c for c in stats.columns if c.startswith("pass@"))
+    keys = ["run", "prompt_id", "count", "total_accuracy_count", "average_accuracy", *passes]
+    return sorted(stats.select(keys).rows())
+
+
+def two_plain_runs(root: Path) -> Path:
+    # Two runs of the same three prompts, four samples each, scored differently.
+    prompts = [("What is 2 + 3?", "5"), ("What is 7 × 6?", "42"), ("Name a prime.", "2")]
+    for run, offset in (("run-a", 0), ("run-b", 1)):
+        records = [
+            {
+                "prompt": p,
+                "gen": f"\\boxed{{{a}}} try {k}",
+                "answer": a,
+                "accuracy": float((i + k + offset) % 3 == 0),
+            }
+            for i, (p, a) in enumerate(prompts)
+            for k in range(4)
+        ]
+        write_jsonl(root / run / "samples.jsonl", records)
+    return root
+
+
+def plain_and_lm_eval(root: Path) -> Path:
+    """Two plain runs and two dated lm-eval runs of three tasks (doc_id 0-19 each), in one folder."""
+    two_plain_runs(root / "plain")
+    shutil.copytree(NEGOTIATIONTOM, root / "lm" / "Qwen__Qwen3-8B")
+    return root
+
+
+@pytest.fixture(params=["plain", "lm_eval", "mixed"])
+def original(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    if request.param == "plain":
+        return two_plain_runs(tmp_path / "data")
+    if request.param == "mixed":  # one export of two formats: each source read by its own
+        return plain_and_lm_eval(tmp_path / "data")
+    folder = tmp_path / "data" / "Qwen__Qwen3-8B"  # two dated runs of three tasks
+    shutil.copytree(NEGOTIATIONTOM, folder)
+    return folder
+
+
+def test_an_export_of_several_runs_reads_back_as_the_same_runs_and_prompts(
+    original: Path, tmp_path: Path
+) -> None:
+    before = load_one(original)
+    assert before.stats["run"].n_unique() >= 2
+    subsets = {
+        "all": before.stats,
+        "hard": before.stats.filter(pl.col("average_accuracy") < 0.5),
+    }
+    assert subsets["hard"]["run"].n_unique() >= 2
+    for name, subset in subsets.items():
+        out = tmp_path / "exports" / f"{name}.jsonl"
+        summary = export_view("records", subset, before.generations, before.files, out)
+        again = load_one(out)
+        assert again.errors == [] and again.skipped_files == []
+        assert per_prompt(again.stats) == per_prompt(subset), name
+        assert any("each read as that file, with its runs" in n for n in again.notes)
+        assert "read back, each source's lines are read as that file's" in str(summary)
+        # the rows point into the export: exported again, they are its lines, byte for byte
+        twice = tmp_path / "exports" / f"{name}-2.jsonl"
+        export_view("records", again.stats, again.generations, again.files, twice)
+        assert twice.read_bytes() == out.read_bytes()
+    # the CLI reads it so too
+    summary = tmp_path / "s.json"
+    assert (
+        main(
+            [
+                "summarize",
+                str(tmp_path / "exports" / "all.jsonl"),
+                "-o",
+                str(summary),
+                "-q",
+                "--no-cache",
+            ]
+        )
+        == 0
+    )
+    rows = json.loads(summary.read_text(encoding="utf-8"))
+    assert len(rows) == before.stats.height
+
+
+def test_a_filter_on_one_run_reads_back_under_that_run(tmp_path: Path) -> None:
+    before = load_one(two_plain_runs(tmp_path / "data"))
+    subset = before.stats.filter(pl.col("run") == "run-b")
+    out = tmp_path / "b.jsonl"
+    export_view("records", subset, before.generations, before.files, out)
+    again = load_one(out)
+    assert again.stats["run"].unique().to_list() == ["run-b"]  # not "b" (the export's name)
+    assert per_prompt(again.stats) == per_prompt(subset)
+
+
+def test_without_a_usable_manifest_an_export_is_read_as_one_file(tmp_path: Path) -> None:
+    before = load_one(two_plain_runs(tmp_path / "data"))
+    out = tmp_path / "exports" / "all.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    manifest = tmp_path / "exports" / ("all.jsonl" + MANIFEST_SUFFIX)
+    for text in ("{not json", json.dumps({"evaltui": {"kind": "records", "file": "all.jsonl"}})):
+        manifest.write_text(text, encoding="utf-8")
+        again = load_one(out)
+        # as before: one run named after the folder, the two runs' prompts merged
+        assert again.stats["run"].unique().to_list() == ["exports"]
+        assert again.stats.height == 3 and again.stats["count"].to_list() == [8, 8, 8]
+        assert not any("each read as that file" in note for note in again.notes)
+    manifest.unlink()
+    assert load_one(out).stats.height == 3
+    # ranges that do not fit the file (it holds 24 lines): not this file's manifest
+    export_view("records", before.stats, before.generations, before.files, out)
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["evaltui"]["sources"][-1]["last_line"] = 99
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    assert load_one(out).stats.height == 3
+
+
+def test_the_cache_and_texts_follow_the_manifest(tmp_path: Path) -> None:
+    # Rows and the summary snapshot are cached per input; the manifest decides how the export is
+    # read, so a cached read of it without its manifest is not the answer with it (and back).
+    from evaltui.data.texts import TextSource
+
+    before = load_one(two_plain_runs(tmp_path / "data"))
+    out = tmp_path / "exports" / "all.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    manifest = tmp_path / "exports" / ("all.jsonl" + MANIFEST_SUFFIX)
+    saved = manifest.read_bytes()
+
+    def cached(**options: object) -> LoadResult:
+        return load([out], LoadOptions(cache_dir=tmp_path / "cache", **options))  # type: ignore[arg-type]
+
+    for _ in range(2):  # cold, then from the cache
+        assert per_prompt(cached(stats_only=True).stats) == per_prompt(before.stats)
+    manifest.unlink()
+    assert cached(stats_only=True).stats.height == 3  # as one file
+    manifest.write_bytes(saved)
+    assert per_prompt(cached(stats_only=True).stats) == per_prompt(before.stats)
+    warm = cached(text_on_demand=True)
+    assert per_prompt(warm.stats) == per_prompt(before.stats)
+    # the rows came without their text: it is read back from the export's own lines
+    assert warm.generations["gen"].null_count() == warm.generations.height
+    rows = warm.generations.with_row_index("_row")
+    filled = TextSource(warm.files).fill(rows, warm.generations)
+    keys = ["run", "prompt_id", "sample", "gen", "accuracy"]
+    assert sorted(filled.select(keys).rows()) == sorted(before.generations.select(keys).rows())
+
+
+def test_texts_of_an_export_of_two_formats_are_read_back_from_it(tmp_path: Path) -> None:
+    from evaltui.data.texts import TextSource
+
+    before = load_one(plain_and_lm_eval(tmp_path / "data"))
+    out = tmp_path / "mixed.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    options = LoadOptions(cache_dir=tmp_path / "cache", text_on_demand=True)
+    for _ in range(2):  # the cache filled (a first count may be checked before it is kept)
+        load([out], options)
+    warm = load([out], options)  # rows from the cache, without their text
+    assert warm.generations["gen"].null_count() == warm.generations.height
+    rows = warm.generations.with_row_index("_row")
+    filled = TextSource(warm.files).fill(rows, warm.generations)
+    keys = ["run", "prompt_id", "sample", "gen"]
+    assert sorted(filled.select(keys).rows()) == sorted(before.generations.select(keys).rows())
+
+
+REAL = NEGOTIATIONTOM.parents[5]  # tests/fixtures/real_world
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [
+        "repro_inspect_merge",  # three Inspect logs: the task was in each log's header
+        "inspect_ai",  # an Inspect eval set
+        "plain",  # Qwen2.5-Math: the dataset is the file's folder
+        "skythought",  # one JSON document's entries
+    ],
+)
+def test_records_of_other_formats_read_back_with_their_runs_and_prompt_ids(
+    folder: str, tmp_path: Path
+) -> None:
+    before = load_one(REAL / folder)
+    out = tmp_path / "all.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    again = load_one(out)
+    assert again.errors == []
+    assert per_prompt(again.stats) == per_prompt(before.stats)
+    # the manifest says what the records themselves do not: each source's task
+    manifest = json.loads((tmp_path / ("all.jsonl" + MANIFEST_SUFFIX)).read_text("utf-8"))
+    if folder.endswith("inspect_merge"):
+        assert {s["task"] for s in manifest["evaltui"]["sources"]} == {"popularity"}
+
+
+def test_a_bad_line_in_an_export_is_counted_at_its_line_of_the_export(tmp_path: Path) -> None:
+    before = load_one(two_plain_runs(tmp_path / "data"))
+    out = tmp_path / "all.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    lines = out.read_bytes().split(b"\n")
+    lines[13] = b"x" + lines[13][1:]  # line 14, the second source's second line; same size
+    out.write_bytes(b"\n".join(lines))
+    again = load_one(out)
+    assert [(e.source, e.line) for e in again.errors] == [("all.jsonl", 14)]
+    assert again.stats["run"].unique().sort().to_list() == ["run-a", "run-b"]
+    assert again.generations.height == before.generations.height - 1
+
+
+def test_records_that_do_not_read_back_are_read_as_one_file_as_before(tmp_path: Path) -> None:
+    from evaltui.data.loader import LoadFailure
+
+    # OpenCompass predictions and two plain runs in one export: the predictions' form does not
+    # read back, so the export is one file's, as before, and the end line says so.
+    shutil.copytree(REAL / "opencompass", tmp_path / "data" / "oc")
+    two_plain_runs(tmp_path / "data" / "plain")
+    before = load_one(tmp_path / "data")
+    out = tmp_path / "all.jsonl"
+    summary = export_view("records", before.stats, before.generations, before.files, out)
+    assert "read back, they are one file's" in str(summary)
+    manifest = json.loads((tmp_path / ("all.jsonl" + MANIFEST_SUFFIX)).read_text("utf-8"))
+    assert any("does not read back" in (s["form"] or "") for s in manifest["evaltui"]["sources"])
+    # as before: the whole file is detected as one, and its first record is OpenCompass's
+    with pytest.raises(LoadFailure, match=r"all\.jsonl: no reader recognises this file"):
+        load_one(out)
