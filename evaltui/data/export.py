@@ -27,6 +27,7 @@ import polars as pl
 
 from evaltui.data.marks import MANIFEST_SUFFIX
 from evaltui.data.metrics import STATS_COLUMNS
+from evaltui.data.readback import reads_back
 from evaltui.data.sanitize import FORMULA_START, visible
 from evaltui.data.schema import clean_text
 from evaltui.data.wording import plural
@@ -1001,9 +1002,7 @@ class ExportSummary:
             where = (
                 "not kept on standard output" if stdout else f"in {self.path.name}{MANIFEST_SUFFIX}"
             )
-            apart = not stdout and all(
-                "does not read back" not in str(entry.get("form") or "") for entry in self.sources
-            )
+            apart = not stdout and all(reads_back(entry) for entry in self.sources)
             back = (
                 "read back, each source's lines are read as that file's"
                 if apart
@@ -1105,6 +1104,8 @@ def write_records(
                     "source_lines": line_ranges(lines),
                     # None: the source's own lines, byte for byte; else how they were re-encoded
                     "form": reader.records_form(Path(report.path)),
+                    # whether evaltui reads this source's records back as its format
+                    "reads_back": reader.records_read_back(Path(report.path)),
                     # what the file's header or name said its task is (read back, see readback)
                     "task": _task(reader, Path(report.path)),
                 }

@@ -98,7 +98,7 @@ def _part(entry: Any, after: int) -> Part | None:
         return None
     if not isinstance(runs, list) or not all(isinstance(run, str) for run in runs):
         return None
-    if form is not None and (not isinstance(form, str) or "does not read back" in form):
+    if not reads_back(entry) or (form is not None and not isinstance(form, str)):
         return None  # read as one file, as before (the export's note said so)
     where = PurePath(path.replace("\\", "/"))
     name = _safe_name(where.name) or "records.jsonl"
@@ -115,6 +115,13 @@ def _part(entry: Any, after: int) -> Part | None:
         format_ if isinstance(format_, str) else None,
         task if isinstance(task, str) and task else None,
     )
+
+
+def reads_back(entry: dict[str, Any]) -> bool:
+    """Whether a manifest's source entry reads back as its format: its ``reads_back``, or in a
+    manifest without it, only when its records are the source's own lines (no ``form``)."""
+    said = entry.get("reads_back")
+    return said if isinstance(said, bool) else entry.get("form") is None
 
 
 def _safe_name(name: str) -> str:

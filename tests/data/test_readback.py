@@ -242,7 +242,15 @@ def test_records_that_do_not_read_back_are_read_as_one_file_as_before(tmp_path: 
     summary = export_view("records", before.stats, before.generations, before.files, out)
     assert "read back, they are one file's" in str(summary)
     manifest = json.loads((tmp_path / ("all.jsonl" + MANIFEST_SUFFIX)).read_text("utf-8"))
-    assert any("does not read back" in (s["form"] or "") for s in manifest["evaltui"]["sources"])
+    sources = manifest["evaltui"]["sources"]
+    assert any("does not read back" in (s["form"] or "") for s in sources)
+    # the manifest says it as a flag, not only in words: the plain runs read back, OpenCompass not
+    assert sorted((s["format"], s["reads_back"]) for s in sources) == [
+        ("opencompass", False),
+        ("opencompass", False),
+        ("plain", True),
+        ("plain", True),
+    ]
     # as before: the whole file is detected as one, and its first record is OpenCompass's
     with pytest.raises(LoadFailure, match=r"all\.jsonl: no reader recognises this file"):
         load_one(out)

@@ -163,6 +163,11 @@ class Reader(ABC):
         back as this format. None: the lines are the file's own, byte for byte."""
         return None
 
+    def records_read_back(self, path: Path) -> bool:
+        """Whether evaltui reads :meth:`records` of ``path`` back as this format (its lines
+        unchanged always are; re-encoded ones only where the reader reads that form)."""
+        return True
+
     def records_name(self, name: str, task: str | None) -> str:
         """The file name under which exported records of a source file named ``name`` (whose
         :meth:`run_identity` gave ``task``) read back as that file's, source by source
@@ -682,11 +687,14 @@ class ContainerReader(Reader):
     """True when the reader also reads a JSON-lines file of its entries (what :meth:`records`
     gives): an export of them round-trips."""
 
+    def records_read_back(self, path: Path) -> bool:
+        return self.reads_records_back
+
     def records_form(self, path: Path) -> str | None:
         back = (
             "which evaltui reads back as"
-            if self.reads_records_back
-            else ("which evaltui does not read back as")
+            if self.records_read_back(path)
+            else "which evaltui does not read back as"
         )
         return (
             "each entry of the file's one JSON document re-encoded as a JSON line ({key: entry}"

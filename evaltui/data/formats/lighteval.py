@@ -304,6 +304,9 @@ class LightevalReader(Reader):
             )
         return ReadResult(rows.frame(), errors, notes)
 
+    def records_read_back(self, path: Path) -> bool:
+        return False
+
     def records_form(self, path: Path) -> str | None:
         return (
             "each parquet row re-encoded as a JSON line, which evaltui does not read back as"
