@@ -257,7 +257,14 @@ class TableLayout:
         the same columns, widths, cuts and run labels, and in those rows the same values of
         every column shown (the cells are made from nothing else). Past those rows the two may
         differ (and have more or fewer rows). No cell is made for it."""
-        if (self.columns, self.widths, self.limits, self.runs, self.pad_prompt, self.prompt_cut) != (
+        if (
+            self.columns,
+            self.widths,
+            self.limits,
+            self.runs,
+            self.pad_prompt,
+            self.prompt_cut,
+        ) != (
             other.columns,
             other.widths,
             other.limits,

@@ -9,9 +9,11 @@ from evaltui.data.distinct import distinct_expr, shared_start, without_markup
 
 def cells(values: list[str | None]) -> list[str | None]:
     cut, _shown = shared_start(pl.Series(values, dtype=pl.String))
-    return pl.DataFrame({"p": values}, schema={"p": pl.String}).select(
-        distinct_expr("p", cut)
-    )["p"].to_list()
+    return (
+        pl.DataFrame({"p": values}, schema={"p": pl.String})
+        .select(distinct_expr("p", cut))["p"]
+        .to_list()
+    )
 
 
 def test_a_long_shared_start_is_cut_at_a_word() -> None:
