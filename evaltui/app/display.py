@@ -12,7 +12,7 @@ import polars as pl
 from rich.text import Text
 
 from evaltui.data.columns import MEAN_SCORE, display_name
-from evaltui.data.distinct import distinct_expr, shared_start
+from evaltui.data.distinct import distinct_expr, shared_starts
 from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
 from evaltui.data.metrics import ACCURACY_KINDS, format_score
@@ -242,11 +242,23 @@ class TableLayout:
     """Each run label as shown."""
     pad_prompt: bool
     """Prompt cells filled to their column's width (a fitted table)."""
-    prompt_cut: int = 0
-    """Characters every prompt starts with that the prompt cells leave out (made ``…``; see
-    :mod:`evaltui.data.distinct`); the prompt column's header names them."""
-    prompt_after: str = ""
-    """Those characters as the header names them (markup left out, one line)."""
+    prompt_cut: dict[str | None, int] = dataclasses.field(default_factory=dict)
+    """By run (``None``: every row, without a run column): the characters every prompt of the
+    run starts with, which its prompt cells leave out (made ``…``; see
+    :mod:`evaltui.data.distinct`); the header or the status line names them."""
+    prompt_after: dict[str | None, str] = dataclasses.field(default_factory=dict)
+    """Those starts as a line shows them (markup left out, one line)."""
+
+    @property
+    def prompt_start(self) -> str | None:
+        """The start every prompt cell leaves out when it is the same for every row (else
+        ``None``: no cut, or each run's own)."""
+        starts = set(self.prompt_after.values())
+        if len(starts) != 1:
+            return None
+        if None in self.prompt_after or set(self.prompt_after) >= set(self.runs):
+            return starts.pop()
+        return None
 
     @property
     def labels(self) -> list[str]:
@@ -523,7 +535,9 @@ def table_layout(
         for column, _label, kind in columns
         if kind == "text" and column != "run"
     }
-    cut, after = shared_start(rows["prompt"]) if "prompt" in rows.columns else (0, "")
+    starts = shared_starts(rows) if "prompt" in rows.columns else {}
+    cut = {run: start[0] for run, start in starts.items()}
+    after = {run: start[1] for run, start in starts.items()}
     measured = _column_widths(
         # measured as shown (a fitted prompt column is not measured)
         rows.with_columns(distinct_expr("prompt", cut)) if cut and fit is None else rows,
@@ -556,12 +570,21 @@ def prompt_label(after: str, width: int) -> str:
     return f'{head}{one_line(after, room)}"'
 
 
+SEVERAL_STARTS = "prompt after run's start"
+"""The prompt column's header when the cells of each run leave out a start of their own."""
+
+
+def _cut_label(layout: TableLayout, width: int) -> str:
+    start = layout.prompt_start
+    return SEVERAL_STARTS if start is None else prompt_label(start, width)
+
+
 def _name_cut(layout: TableLayout) -> TableLayout:
     """``layout`` with its prompt column's header naming the start its cells leave out."""
     if not layout.prompt_cut:
         return layout
     columns = [
-        (column, prompt_label(layout.prompt_after, max(width, len(label))), kind)
+        (column, _cut_label(layout, max(width, len(label))), kind)
         if column == "prompt"
         else (column, label, kind)
         for (column, label, kind), width in zip(layout.columns, layout.widths, strict=True)

@@ -60,10 +60,33 @@ def shared_start(values: pl.Series, at_least: int = SHARED_AT_LEAST) -> tuple[in
     (markup left out, one line, controls visible, not cut: the caller cuts it to its room).
     ``(0, "")`` when it is shorter than ``at_least`` characters without its markup, when the
     values are all the same (nothing would tell them apart) or when there are fewer than two."""
-    texts = values.cast(pl.String).drop_nulls()
-    if texts.len() < 2:
-        return 0, ""
-    low, high = texts.min(), texts.max()
+    texts = values.cast(pl.String)
+    return _start_of(texts.min(), texts.max(), at_least)
+
+
+def shared_starts(
+    rows: pl.DataFrame, column: str = "prompt", by: str = "run", at_least: int = SHARED_AT_LEAST
+) -> dict[str | None, tuple[int, str]]:
+    """:func:`shared_start` of ``column`` for each value of ``by`` (a view of several runs holds
+    several tasks: each run's prompts share their own start), the groups with one only; without
+    a ``by`` column, the whole column's under ``None``. One query (smallest and largest of each
+    group), then Python per group."""
+    if by not in rows.columns:
+        cut = shared_start(rows.get_column(column), at_least)
+        return {None: cut} if cut[0] else {}
+    text = pl.col(column).cast(pl.String)
+    ends = rows.group_by(by).agg(text.min().alias("low"), text.max().alias("high"))
+    found = {}
+    for group, low, high in ends.iter_rows():
+        start = _start_of(low, high, at_least)
+        if start[0]:
+            found[group] = start
+    return found
+
+
+def _start_of(low: object, high: object, at_least: int) -> tuple[int, str]:
+    """:func:`shared_start` of values whose smallest is ``low`` and largest ``high`` (every
+    value between them in sort order starts as both do)."""
     if not isinstance(low, str) or not isinstance(high, str) or low == high:
         return 0, ""
     common = 0
@@ -84,11 +107,20 @@ def shared_start(values: pl.Series, at_least: int = SHARED_AT_LEAST) -> tuple[in
     return cut, shown
 
 
-def distinct_expr(column: str, cut: int = 0) -> pl.Expr:
-    """``column``'s text as a one-line cell shows it: the first ``cut`` characters (a shared
-    start, :func:`shared_start`) made ``…``, chat-template markup made spaces (the cell folds
-    them). Null stays null."""
+def distinct_expr(column: str, cuts: int | dict[str | None, int] = 0, by: str = "run") -> pl.Expr:
+    """``column``'s text as a one-line cell shows it: its first characters that are a shared
+    start (``cuts``: how many, for every row or by the row's ``by`` value, as
+    :func:`shared_starts` finds them) made ``…``, chat-template markup made spaces (the cell
+    folds them). Null stays null."""
     text = pl.col(column).cast(pl.String)
-    if cut:
-        text = pl.lit(CUT_MARK) + text.str.slice(cut)
+    if isinstance(cuts, dict) and None in cuts:
+        cuts = cuts[None]
+    if isinstance(cuts, int):
+        if cuts:
+            text = pl.lit(CUT_MARK) + text.str.slice(cuts)
+    elif cuts:
+        cut = pl.col(by).replace_strict(
+            {k: v for k, v in cuts.items() if k is not None}, default=0, return_dtype=pl.Int64
+        )
+        text = pl.when(cut > 0).then(pl.lit(CUT_MARK) + text.str.slice(cut)).otherwise(text)
     return text.str.replace_all(CHAT_MARKUP, " ").alias(column)

@@ -97,3 +97,32 @@ async def test_chat_templated_prompts_are_told_apart_at_80x24(
                 await pilot.press("slash", *f'prompt ~ "{marker[template]}"', "enter")
                 await settle(pilot)
                 assert app.rows is not None and app.rows.height == len(THINGS)
+
+
+async def test_each_run_leaves_out_its_own_shared_start(tmp_path: Path, make_app: Any) -> None:
+    """Two runs of two tasks: no start is shared by the whole view, each run's is cut."""
+    root = tmp_path / "two"
+    for run, template in (("chat_run", "chatml"), ("gemma_run", "gemma")):
+        write_chat(root / run, template)
+    for i, thing in enumerate(THINGS):  # a third run of another task, its own preamble
+        path = root / "other_run" / "samples.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record = {
+            "prompt": f"Translate the following sentence into French please: the {thing} cup",
+            "gen": "x",
+            "answer": str(i),
+            "accuracy": 0,
+        }
+        with path.open("a") as f:
+            f.write(json.dumps(record) + "\n")
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.current_table()
+        assert table is not None and table.row_count == 3 * len(THINGS)
+        prompts = [str(table.get_row_at(row)[0]).strip() for row in range(table.row_count)]
+        assert sorted(prompts) == sorted(
+            [f"… {thing}?" for thing in THINGS] * 2 + [f"… {thing} cup" for thing in THINGS]
+        )
+        assert table.ordered_columns[0].label.plain == "prompt after run's start"
+        assert "their run's prompts share" in static_text(app, "#status")

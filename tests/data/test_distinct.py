@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from evaltui.data.distinct import distinct_expr, shared_start, without_markup
+from evaltui.data.distinct import distinct_expr, shared_start, shared_starts, without_markup
 
 
 def cells(values: list[str | None]) -> list[str | None]:
@@ -59,3 +59,35 @@ def test_chat_markup_of_the_common_templates_is_left_out() -> None:
         assert without_markup(text).split() in (["Hi"], ["S", "Hi"]), text
     # Content that only looks a little like markup stays.
     assert without_markup("a < b and c > d, [1] <tag>") == "a < b and c > d, [1] <tag>"
+
+
+def test_each_run_has_its_own_shared_start() -> None:
+    rows = pl.DataFrame(
+        {
+            "run": ["a", "a", "b", "b", "c"],
+            "prompt": [
+                "The first task's long preamble goes here: one",
+                "The first task's long preamble goes here: two",
+                "Another task, another long preamble: three",
+                "Another task, another long preamble: four",
+                "A run of one prompt, nothing to cut",
+            ],
+        }
+    )
+    starts = shared_starts(rows)
+    assert starts == {
+        "a": (42, "The first task's long preamble goes here:"),
+        "b": (37, "Another task, another long preamble:"),
+    }
+    cuts = {run: cut for run, (cut, _shown) in starts.items()}
+    assert rows.select(distinct_expr("prompt", cuts))["prompt"].to_list() == [
+        "… one",
+        "… two",
+        "… three",
+        "… four",
+        "A run of one prompt, nothing to cut",
+    ]
+    # Without a run column: the whole column's.
+    assert shared_starts(rows.drop("run").head(2)) == {
+        None: (42, "The first task's long preamble goes here:")
+    }
