@@ -65,13 +65,16 @@ def shared_start(values: pl.Series, at_least: int = SHARED_AT_LEAST) -> tuple[in
 
 
 def shared_starts(
-    rows: pl.DataFrame, column: str = "prompt", by: str = "run", at_least: int = SHARED_AT_LEAST
+    rows: pl.DataFrame,
+    column: str = "prompt",
+    by: str | None = "run",
+    at_least: int = SHARED_AT_LEAST,
 ) -> dict[str | None, tuple[int, str]]:
     """:func:`shared_start` of ``column`` for each value of ``by`` (a view of several runs holds
     several tasks: each run's prompts share their own start), the groups with one only; without
     a ``by`` column, the whole column's under ``None``. One query (smallest and largest of each
     group), then Python per group."""
-    if by not in rows.columns:
+    if by is None or by not in rows.columns:
         cut = shared_start(rows.get_column(column), at_least)
         return {None: cut} if cut[0] else {}
     text = pl.col(column).cast(pl.String)

@@ -126,3 +126,23 @@ async def test_each_run_leaves_out_its_own_shared_start(tmp_path: Path, make_app
         )
         assert table.ordered_columns[0].label.plain == "prompt after run's start"
         assert "their run's prompts share" in static_text(app, "#status")
+
+
+async def test_the_comparison_tells_chat_templated_prompts_apart(
+    tmp_path: Path, make_app: Any
+) -> None:
+    root = tmp_path / "pair"
+    write_chat(root / "run_a", "chatml")
+    write_chat(root / "run_b", "chatml")
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        table = app.screen.current_table()
+        assert table is not None and table.row_count == len(THINGS)
+        labels = [column.label.plain for column in table.ordered_columns]
+        prompt = next(i for i, label in enumerate(labels) if label.startswith("prompt"))
+        assert labels[prompt].startswith('prompt after "You are'), labels
+        cells = sorted(str(table.get_row_at(row)[prompt]).strip() for row in range(6))
+        assert cells == sorted(f"… {thing}?" for thing in THINGS)
