@@ -12,6 +12,7 @@ import polars as pl
 from rich.text import Text
 
 from evaltui.data.columns import MEAN_SCORE, display_name
+from evaltui.data.distinct import distinct_expr, shared_starts
 from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
 from evaltui.data.metrics import ACCURACY_KINDS, format_score
@@ -20,6 +21,7 @@ from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
     max_cells,
+    one_line,
     one_line_expr,
     visible,
 )
@@ -240,6 +242,23 @@ class TableLayout:
     """Each run label as shown."""
     pad_prompt: bool
     """Prompt cells filled to their column's width (a fitted table)."""
+    prompt_cut: dict[str | None, int] = dataclasses.field(default_factory=dict)
+    """By run (``None``: every row, without a run column): the characters every prompt of the
+    run starts with, which its prompt cells leave out (made ``…``; see
+    :mod:`evaltui.data.distinct`); the header or the status line names them."""
+    prompt_after: dict[str | None, str] = dataclasses.field(default_factory=dict)
+    """Those starts as a line shows them (markup left out, one line)."""
+
+    @property
+    def prompt_start(self) -> str | None:
+        """The start every prompt cell leaves out when it is the same for every row (else
+        ``None``: no cut, or each run's own)."""
+        starts = set(self.prompt_after.values())
+        if len(starts) != 1:
+            return None
+        if None in self.prompt_after or set(self.prompt_after) >= set(self.runs):
+            return starts.pop()
+        return None
 
     @property
     def labels(self) -> list[str]:
@@ -250,12 +269,20 @@ class TableLayout:
         the same columns, widths, cuts and run labels, and in those rows the same values of
         every column shown (the cells are made from nothing else). Past those rows the two may
         differ (and have more or fewer rows). No cell is made for it."""
-        if (self.columns, self.widths, self.limits, self.runs, self.pad_prompt) != (
+        if (
+            self.columns,
+            self.widths,
+            self.limits,
+            self.runs,
+            self.pad_prompt,
+            self.prompt_cut,
+        ) != (
             other.columns,
             other.widths,
             other.limits,
             other.runs,
             other.pad_prompt,
+            other.prompt_cut,
         ):
             return False
         shown = [column for column, _l, _k in self.columns]
@@ -280,7 +307,10 @@ class TableLayout:
             and self.rows.schema[column] == other.rows.schema[column]
             and self.limits.get(column) == other.limits.get(column)
             and (column != "run" or self.runs == other.runs)
-            and (column != "prompt" or self.pad_prompt == other.pad_prompt)
+            and (
+                column != "prompt"
+                or (self.pad_prompt, self.prompt_cut) == (other.pad_prompt, other.prompt_cut)
+            )
         ]
         shown = [self.columns[index][0] for index in same_columns]
         mine_rows = self.rows.slice(start, length).select(shown)
@@ -303,6 +333,9 @@ class TableLayout:
         """The cells of ``length`` rows (all by default) from row ``start``. ``cells``: text
         cells already cut for an earlier table (the same result, less work)."""
         rows = self.rows.slice(start, length)
+        if any(column == "prompt" for column, _l, _k in self.columns):
+            # The part of each prompt that tells it apart (no chat markup, no shared start).
+            rows = rows.with_columns(distinct_expr("prompt", self.prompt_cut))
         exprs: list[pl.Expr | pl.Series] = []
         for (column, label, kind), width in zip(self.columns, self.widths, strict=True):
             col = pl.col(column)
@@ -502,8 +535,12 @@ def table_layout(
         for column, _label, kind in columns
         if kind == "text" and column != "run"
     }
+    starts = shared_starts(rows) if "prompt" in rows.columns else {}
+    cut = {run: start[0] for run, start in starts.items()}
+    after = {run: start[1] for run, start in starts.items()}
     measured = _column_widths(
-        rows,
+        # measured as shown (a fitted prompt column is not measured)
+        rows.with_columns(distinct_expr("prompt", cut)) if cut and fit is None else rows,
         [c for c, _l, kind in columns if kind not in ("text", "fraction")],
         [c for c, _l, kind in columns if kind == "fraction"],
         {c: limit for c, limit in limits.items() if c != "prompt" or fit is None},
@@ -516,8 +553,43 @@ def table_layout(
             widths.append(0)  # fit_prompt sets it (a fitted prompt is padded to its width)
         else:
             widths.append(measured[column])
-    layout = TableLayout(rows, columns, widths, limits, runs, pad_prompt=False)
-    return fit_prompt(layout, fit, width) if fit is not None else layout
+    layout = TableLayout(
+        rows, columns, widths, limits, runs, pad_prompt=False, prompt_cut=cut, prompt_after=after
+    )
+    layout = fit_prompt(layout, fit, width) if fit is not None else layout
+    return _name_cut(layout)
+
+
+def prompt_label(after: str, width: int) -> str:
+    """The prompt column's header when the cells leave out the start ``after`` that every
+    prompt shares: ``prompt after "Background: Here…"``, at most ``width`` cells when it can."""
+    head = 'prompt after "'
+    room = width - cell_width(head) - 1
+    if room < 4:
+        return "prompt after …"
+    return f'{head}{one_line(after, room)}"'
+
+
+SEVERAL_STARTS = "prompt after run's start"
+"""The prompt column's header when the cells of each run leave out a start of their own."""
+
+
+def _cut_label(layout: TableLayout, width: int) -> str:
+    start = layout.prompt_start
+    return SEVERAL_STARTS if start is None else prompt_label(start, width)
+
+
+def _name_cut(layout: TableLayout) -> TableLayout:
+    """``layout`` with its prompt column's header naming the start its cells leave out."""
+    if not layout.prompt_cut:
+        return layout
+    columns = [
+        (column, _cut_label(layout, max(width, len(label))), kind)
+        if column == "prompt"
+        else (column, label, kind)
+        for (column, label, kind), width in zip(layout.columns, layout.widths, strict=True)
+    ]
+    return dataclasses.replace(layout, columns=columns)
 
 
 def fit_prompt(layout: TableLayout, fit: int, prompt: int) -> TableLayout:

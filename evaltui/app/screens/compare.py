@@ -23,7 +23,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from evaltui.app.display import fraction_text
+from evaltui.app.display import fraction_text, prompt_label
 from evaltui.app.tables import DataTable
 from evaltui.data.compare import (
     CLASSES,
@@ -31,6 +31,7 @@ from evaltui.data.compare import (
     compare_runs,
     prompts_in_common,
 )
+from evaltui.data.distinct import distinct_expr, shared_starts
 from evaltui.data.sanitize import distinct_middle, one_line, one_line_expr, one_line_middle
 from evaltui.data.wording import plural
 
@@ -116,7 +117,16 @@ def display_frame(rows: pl.DataFrame, width: int, accuracy: bool = True) -> pl.D
             exprs.append(fraction_column(rows, column.source, header))
             continue
         if column.kind == "prompt":
-            expr = one_line_expr(column.source, width)
+            # The part of each prompt that tells it apart (as the prompt table's cells): no
+            # chat markup, the start every prompt shares cut, the header naming it.
+            cut, start = shared_starts(rows, column.source, by=None).get(None, (0, ""))
+            shown = rows.select(distinct_expr(column.source, cut))
+            if cut:
+                header = prompt_label(start, width)
+            exprs.append(
+                shown.select(one_line_expr(column.source, width)).to_series().alias(header)
+            )
+            continue
         elif column.kind == "text":
             expr = one_line_expr(column.source, 24)
         else:

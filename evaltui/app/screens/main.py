@@ -468,6 +468,15 @@ class MainScreen(Screen[None]):
             )
             room = self.size.width - 2 - cell_width(self._status + " · re-scored: ")
             self._status += f" · re-scored: {one_line_middle(name, max(12, room))}"
+        start = layout.prompt_start
+        if start is not None:
+            # What every prompt cell leaves out (the header names it too, in less room).
+            room = self.size.width - 2 - cell_width(self._status + ' · every prompt starts ""')
+            self._status += f' · every prompt starts "{one_line(start, max(12, room))}"'
+        elif layout.prompt_cut:
+            self._status += (
+                " · prompt cells start after what their run's prompts share (⏎ shows all)"
+            )
         if not rows.height and total:
             self._status += " — no prompt matches (c clears the filters)"
         self._show_status()
