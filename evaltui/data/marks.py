@@ -83,10 +83,17 @@ def _read_manifest(path: Path) -> dict[str, Any] | None:
     return inner if isinstance(inner, dict) else None
 
 
-def read_manifest(output: str | os.PathLike[str]) -> dict[str, Any] | None:
-    """What the manifest beside ``output`` says (its ``evaltui`` object), or None: no manifest,
-    or not one evaltui could have written."""
-    return _read_manifest(manifest_path(output))
+def manifest_of(path: Path) -> dict[str, Any] | None:
+    """What the manifest beside ``path`` says (its ``evaltui`` object) when it describes that
+    file: its name, and its size unless the size is not known yet (``bytes`` None: announced
+    before the write; a followed folder sees the mark first). None otherwise."""
+    mark = _read_manifest(manifest_path(path))
+    if mark is None or mark.get("file") != path.name:
+        return None
+    try:
+        return mark if mark.get("bytes") in (None, path.stat().st_size) else None
+    except OSError:
+        return None
 
 
 def is_manifest(path: Path) -> bool:
@@ -99,23 +106,17 @@ def written_by_evaltui(path: Path, head: bytes | None = None, named: bool = Fals
     An export of original records holds eval data (the input's own records, unchanged): found in
     a folder it is skipped (its records would be counted twice, beside the files they came from),
     but ``named`` directly as an input it is read, so an export can be loaded back."""
-    mark = _read_manifest(manifest_path(path))
-    if mark is not None and mark.get("file") == path.name:
-        try:
-            # bytes None: announced before the write (a followed folder sees the mark first)
-            same = mark.get("bytes") in (None, path.stat().st_size)
-        except OSError:
-            same = False
-        if same and mark.get("kind") == "records":
-            if named:
-                return None
-            return (
-                f"written by evaltui (exported records; see {path.name}{MANIFEST_SUFFIX}), "
-                "skipped in a folder: name the file itself to read it"
-            )
-        if same:
-            kind = KIND_NAMES.get(str(mark.get("kind")), "an export")
-            return f"written by evaltui ({kind}; see {path.name}{MANIFEST_SUFFIX}), not eval data"
+    mark = manifest_of(path)
+    if mark is not None and mark.get("kind") == "records":
+        if named:
+            return None
+        return (
+            f"written by evaltui (exported records; see {path.name}{MANIFEST_SUFFIX}), "
+            "skipped in a folder: name the file itself to read it"
+        )
+    if mark is not None:
+        kind = KIND_NAMES.get(str(mark.get("kind")), "an export")
+        return f"written by evaltui ({kind}; see {path.name}{MANIFEST_SUFFIX}), not eval data"
     if head is not None and COMBINED_START.match(
         head.decode("utf-8", errors="replace").lstrip("\ufeff")
     ):

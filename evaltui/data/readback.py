@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from evaltui.data.marks import MANIFEST_SUFFIX, read_manifest
+from evaltui.data.marks import MANIFEST_SUFFIX, manifest_of
 from evaltui.data.runs import PART_SEPARATOR
 from evaltui.data.schema import LoadError, conform, set_columns
 from evaltui.data.wording import plural
@@ -67,13 +67,9 @@ def export_parts(item: InputFile) -> list[Part] | None:
 
 def parts_of(path: Path) -> list[Part] | None:
     """The sources of the records export at ``path`` (see :func:`export_parts`)."""
-    mark = read_manifest(path)
-    if mark is None or mark.get("kind") != "records" or mark.get("file") != path.name:
-        return None
-    try:
-        if mark.get("bytes") != path.stat().st_size:
-            return None
-    except OSError:
+    mark = manifest_of(path)
+    # the size must be known: the sources' lines are found by it
+    if mark is None or mark.get("kind") != "records" or mark.get("bytes") is None:
         return None
     sources = mark.get("sources")
     if not isinstance(sources, list) or not sources:
