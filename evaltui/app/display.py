@@ -97,16 +97,6 @@ def of_several_runs(rows: pl.DataFrame) -> bool:
     return rows.height > 1 and bool(rows["run"].ne_missing(rows["run"][0]).any())
 
 
-def rows_words(count: int, several_runs: bool, shown: int | None = None) -> str:
-    """``count`` Stats rows as people count them (``shown`` of them, if given): prompts of one
-    run; of several, a row is one run's prompt (120 rows of 60 prompts × 2 runs are not '120
-    prompts')."""
-    number = f"{count:,}" if shown is None else f"{shown:,} of {count:,}"
-    if several_runs:
-        return f"{number} {'row' if count == 1 else 'rows'} (run × prompt)"
-    return f"{number} {'prompt' if count == 1 else 'prompts'}"
-
-
 def prompts_and_runs(rows: pl.DataFrame) -> str:
     """``rows`` (Stats rows) counted by prompt and run, ``10 prompts × 2 runs`` (``20 rows of 2
     runs`` when not every run has every prompt); one run's are ``10 prompts``. Counts distinct

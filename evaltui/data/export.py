@@ -30,7 +30,7 @@ from evaltui.data.metrics import STATS_COLUMNS
 from evaltui.data.readback import reads_back
 from evaltui.data.sanitize import FORMULA_START, visible
 from evaltui.data.schema import clean_text
-from evaltui.data.wording import plural
+from evaltui.data.wording import plural, rows_words
 
 STDOUT = "-"
 """The output name that means standard output (``-o -``)."""
@@ -1016,11 +1016,7 @@ class ExportSummary:
 
     def __str__(self) -> str:
         # 120 rows of 60 prompts × 2 runs are not "120 prompts" (the dialog said "120 rows")
-        rows = (
-            f"{plural(self.prompts, 'row')} (run × prompt)"
-            if self.runs > 1
-            else plural(self.prompts, "prompt")
-        )
+        rows = rows_words(self.prompts, self.runs > 1)
         what = f"{plural(self.records, 'record')} of {rows}" if self.kind == "records" else rows
         where = "standard output" if is_stdout(self.path) else str(self.path)
         return "; ".join([f"wrote {what} to {where}", *self.notes()])

@@ -7,3 +7,13 @@ def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
     """``count`` with thousands separators and ``noun`` in the right number."""
     word = noun if count == 1 else (plural_noun or noun + "s")
     return f"{count:,} {word}"
+
+
+def rows_words(count: int, several_runs: bool, shown: int | None = None) -> str:
+    """``count`` Stats rows as people count them (``shown`` of them, if given): prompts of one
+    run; of several, a row is one run's prompt (120 rows of 60 prompts × 2 runs are not '120
+    prompts')."""
+    number = f"{count:,}" if shown is None else f"{shown:,} of {count:,}"
+    if several_runs:
+        return f"{number} {'row' if count == 1 else 'rows'} (run × prompt)"
+    return f"{number} {'prompt' if count == 1 else 'prompts'}"

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
-from evaltui.app.display import of_several_runs, rows_words, view_words
+from evaltui.app.display import of_several_runs, view_words
 from evaltui.data.export import (
     EXPORT_KINDS,
     ExportKind,
@@ -27,7 +27,7 @@ from evaltui.data.export import (
     is_stdout,
 )
 from evaltui.data.sanitize import one_line
-from evaltui.data.wording import plural
+from evaltui.data.wording import plural, rows_words
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp

@@ -20,7 +20,6 @@ from evaltui.app.display import (
     TableLayout,
     fraction,
     of_several_runs,
-    rows_words,
     table_columns,
     view_words,
 )
@@ -30,6 +29,7 @@ from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_ki
 from evaltui.data.query import QueryError, Sort, View, parse_filter
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
 from evaltui.data.sanitize import cell_width, one_line, one_line_middle
+from evaltui.data.wording import rows_words
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp

@@ -15,8 +15,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
-from evaltui.app.display import of_several_runs, rows_words, view_words
+from evaltui.app.display import of_several_runs, view_words
 from evaltui.data.sanitize import one_line
+from evaltui.data.wording import rows_words
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp

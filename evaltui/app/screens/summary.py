@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from evaltui.app.display import rows_words, view_words
+from evaltui.app.display import view_words
 from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
 from evaltui.data.metrics import format_score
@@ -38,7 +38,7 @@ from evaltui.data.summary import (
     value_units,
 )
 from evaltui.data.triage import longest_by_run, render_triage, run_triage
-from evaltui.data.wording import plural
+from evaltui.data.wording import plural, rows_words
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
