@@ -681,3 +681,13 @@ def test_settings_between_predictions_and_the_model_are_runs(tmp_path: Path) -> 
         ("GPT4 @ zero_shot", "3-2:0", 1),
         ("GPT4 @ zero_shot", "3-2:1", 1),
     ]
+
+
+def test_refr_is_the_reference_when_there_is_no_gold(tmp_path: Path) -> None:
+    # Was: no reference at all (answer null) for every LawBench prompt.
+    path = _lawbench(tmp_path) / "predictions" / "zero_shot" / "GPT4" / "3-2.json"
+    frame = OpenCompassReader().read(path, path.name, ReadOptions()).frame
+    assert frame.select("prompt_id", "answer").rows() == [
+        ("3-2:0", "根据《民法典》第0条"),
+        ("3-2:1", "根据《民法典》第1条"),
+    ]

@@ -365,6 +365,11 @@ def _finished_beside(path: Path, head: bytes) -> bool:
     return (folder / f"{abbr}.jsonl").is_file() or (folder / f"{abbr}_failed.jsonl").is_file()
 
 
+#: The reference in LawBench's published predictions (open-compass/LawBench
+#: ``predictions/<setting>/<model>/<task>.json``, OpenCompass' format with ``refr`` for ``gold``).
+REFR = "refr"
+
+
 def _gold(gold: Any) -> tuple[str | None, list[str] | None]:
     """The raw ``gold`` as (answer, aliases): a list of strings is its acceptable answers, shown
     ``a | b`` (:func:`~evaltui.data.formats.base.reference_aliases`); a string is never parsed."""
@@ -668,7 +673,7 @@ class OpenCompassReader(ContainerReader):
                             sample=0,
                         )
                     continue
-                answer, aliases = _gold(entry.get("gold"))
+                answer, aliases = _gold(entry.get("gold", entry.get(REFR)))
                 predictions = _as_list(entry.get("prediction"))
                 ppl = any(k.startswith("label: ") for k in entry)
                 for text in predictions:
