@@ -469,19 +469,23 @@ def test_a_reply_of_reasoning_only_is_that_reasoning(tmp_path: Path, writer: Any
     shape of YuehHanChen/ccot_oe_results ``logs/…deepseek_r1_distill_qwen_32b….json``, Inspect
     0.3.117, every sample 2000 output tokens). Was: an empty generation of 0 tokens for each;
     now its reasoning, counted as cut at the length cap, with a note. Redacted (encrypted)
-    reasoning is no text: that sample stays empty."""
+    reasoning is no text: that sample stays empty, unless it has a ``summary`` (Inspect's
+    ``ContentReasoning.summary``, what Inspect displays for a redacted part)."""
     data = log("AAA", "2026-01-01T10:00:00")
     by_key = {(s["id"], s["epoch"]): s for s in data["samples"]}
     thought = "Let me think. 7 × 6 is 42, but let me double-check by adding seven six times"
-    for key, redacted in ((("p1", 1), False), (("p1", 2), True)):
+    parts = {
+        ("p1", 1): {"type": "reasoning", "reasoning": thought, "redacted": False},
+        ("p1", 2): {"type": "reasoning", "reasoning": "gAAAAB3x…", "redacted": True},
+        ("p0", 2): {"type": "reasoning", "reasoning": "gAAAAB9y…", "redacted": True,
+                    "summary": "**Multiplying** 7 by 6"},
+    }  # fmt: skip
+    for key, part in parts.items():
         reply = {
             "role": "assistant",
             "source": "generate",
             "model": MODEL,
-            "content": [
-                {"type": "reasoning", "reasoning": thought, "redacted": redacted},
-                {"type": "text", "text": ""},
-            ],
+            "content": [part, {"type": "text", "text": ""}],
         }
         sample = by_key[key]
         sample["messages"] = [m for m in sample["messages"] if m.get("role") != "assistant"]
@@ -498,9 +502,10 @@ def test_a_reply_of_reasoning_only_is_that_reasoning(tmp_path: Path, writer: Any
     assert gens[("toy_math_inspect:p1", 0)]["gen"] == thought
     assert gens[("toy_math_inspect:p1", 0)]["truncated"] is True
     assert gens[("toy_math_inspect:p1", 1)]["gen"] == ""
+    assert gens[("toy_math_inspect:p0", 1)]["gen"] == "**Multiplying** 7 by 6"
     assert gens[("toy_math_inspect:3", 0)]["gen"] == "4x = 6.0"  # output.completion as before
     assert result.notes == [
-        f"{path.name}: 1 sample has no answer text in the model output (reasoning only, e.g."
+        f"{path.name}: 2 samples have no answer text in the model output (reasoning only, e.g."
         " stopped at max_tokens while thinking): the generation shown is the model's"
         " reasoning (its reply holds no answer text)"
     ]

@@ -292,15 +292,16 @@ ATTACHMENT = "attachment://"
 
 
 def _reasoning(value: Any, attachments: Any) -> str:
-    """The readable reasoning parts of message content (``redacted`` ones are encrypted), an
+    """The readable reasoning parts of message content, as Inspect displays them: a
+    ``redacted`` part's ``reasoning`` is encrypted, so its ``summary`` (when there is one); an
     ``attachment://<hash>`` reference read from the sample's ``attachments``."""
     if not isinstance(value, list):
         return ""
     texts = []
     for part in value:
-        if not isinstance(part, dict) or part.get("type") != "reasoning" or part.get("redacted"):
+        if not isinstance(part, dict) or part.get("type") != "reasoning":
             continue
-        text = part.get("reasoning")
+        text = part.get("summary") if part.get("redacted") else part.get("reasoning")
         if isinstance(text, str) and text.startswith(ATTACHMENT) and isinstance(attachments, dict):
             text = attachments.get(text.removeprefix(ATTACHMENT))
         if isinstance(text, str) and text.strip() and not text.startswith(ATTACHMENT):
