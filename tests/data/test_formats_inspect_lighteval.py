@@ -513,3 +513,41 @@ def test_inspect_samples_longer_than_the_head_are_still_inspect_samples(tmp_path
     other.parent.mkdir()
     other.write_text('{"id": 1, "input": "' + "q" * 70_000 + '"}\n', encoding="utf-8")
     assert detect(other).reader is None or detect(other).reader.name != "inspect"  # type: ignore[union-attr]
+
+
+def test_lighteval_empty_text_with_a_reasoning_shows_the_reasoning(tmp_path: Path) -> None:
+    """lighteval's litellm backend writes ``ModelResponse(text=result if result[0] else [""],
+    reasonings=[choice.message.reasoning_content …])`` (huggingface/lighteval
+    ``models/endpoints/litellm_model.py``): a reasoning model cut at its token limit while
+    thinking leaves ``text: [""]`` and its whole output in ``reasonings``. Was: an empty
+    generation of 0 tokens; now its reasoning, with a note. A doc with text keeps its text."""
+    import polars as pl
+
+    date = "2026-01-01T00-00-00.000000"
+    path = tmp_path / "details" / "openrouter" / "r1" / date / f"details_aime24|0_{date}.parquet"
+    path.parent.mkdir(parents=True)
+    thinking = "Okay, let me set up the equations: 9/s + t = 4 and"
+    pl.DataFrame(
+        {
+            "doc": [
+                {"query": "Q0", "choices": ["204"], "gold_index": 0, "id": "0"},
+                {"query": "Q1", "choices": ["113"], "gold_index": 0, "id": "1"},
+            ],
+            "metric": [{"extractive_match": 0.0}, {"extractive_match": 1.0}],
+            "model_response": [
+                {"text": [""], "reasonings": [thinking]},
+                {"text": ["\\boxed{113}"], "reasonings": ["short thought"]},
+            ],
+        }
+    ).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "gen", "accuracy").rows() == [
+        ("aime24|0:0", thinking, 0.0),
+        ("aime24|0:1", "\\boxed{113}", 1.0),
+    ]
+    source = path.relative_to(tmp_path).as_posix()
+    assert result.notes == [
+        f"{source}: 1 sample has an empty model_response.text and a reasoning (stopped at the"
+        " token limit while thinking): the generation shown is that reasoning"
+    ]

@@ -459,3 +459,53 @@ def test_a_finished_log_without_samples_says_so(tmp_path: Path) -> None:
         "x_BBB.json: Inspect log without samples (written with --no-log-samples?):"
         " no generation to show"
     ]
+
+
+@pytest.mark.parametrize("writer", [write_json, write_eval])
+def test_a_reply_of_reasoning_only_is_that_reasoning(tmp_path: Path, writer: Any) -> None:
+    """A reasoning model stopped at ``max_tokens`` while thinking replies with reasoning and an
+    empty text part: ``content: [{"type": "reasoning", "reasoning": "…", "redacted": false},
+    {"type": "text", "text": ""}]``, ``completion: ""``, ``stop_reason: "max_tokens"`` (the
+    shape of YuehHanChen/ccot_oe_results ``logs/…deepseek_r1_distill_qwen_32b….json``, Inspect
+    0.3.117, every sample 2000 output tokens). Was: an empty generation of 0 tokens for each;
+    now its reasoning, counted as cut at the length cap, with a note. Redacted (encrypted)
+    reasoning is no text: that sample stays empty, unless it has a ``summary`` (Inspect's
+    ``ContentReasoning.summary``, what Inspect displays for a redacted part)."""
+    data = log("AAA", "2026-01-01T10:00:00")
+    by_key = {(s["id"], s["epoch"]): s for s in data["samples"]}
+    thought = "Let me think. 7 × 6 is 42, but let me double-check by adding seven six times"
+    parts = {
+        ("p1", 1): {"type": "reasoning", "reasoning": thought, "redacted": False},
+        ("p1", 2): {"type": "reasoning", "reasoning": "gAAAAB3x…", "redacted": True},
+        ("p0", 2): {"type": "reasoning", "reasoning": "gAAAAB9y…", "redacted": True,
+                    "summary": "**Multiplying** 7 by 6"},
+    }  # fmt: skip
+    for key, part in parts.items():
+        reply = {
+            "role": "assistant",
+            "source": "generate",
+            "model": MODEL,
+            "content": [part, {"type": "text", "text": ""}],
+        }
+        sample = by_key[key]
+        sample["messages"] = [m for m in sample["messages"] if m.get("role") != "assistant"]
+        sample["messages"].append(reply)
+        sample["output"] = {
+            "model": MODEL,
+            "choices": [{"message": reply, "stop_reason": "max_tokens"}],
+            "completion": "",
+        }
+    suffix = ".json" if writer is write_json else ".eval"
+    path = writer(tmp_path / f"x_AAA{suffix}", data)
+    result = load_dir(tmp_path)
+    gens = {(r["prompt_id"], r["sample"]): r for r in result.generations.iter_rows(named=True)}
+    assert gens[("toy_math_inspect:p1", 0)]["gen"] == thought
+    assert gens[("toy_math_inspect:p1", 0)]["truncated"] is True
+    assert gens[("toy_math_inspect:p1", 1)]["gen"] == ""
+    assert gens[("toy_math_inspect:p0", 1)]["gen"] == "**Multiplying** 7 by 6"
+    assert gens[("toy_math_inspect:3", 0)]["gen"] == "4x = 6.0"  # output.completion as before
+    assert result.notes == [
+        f"{path.name}: 2 samples have no answer text in the model output (reasoning only, e.g."
+        " stopped at max_tokens while thinking): the generation shown is the model's"
+        " reasoning (its reply holds no answer text)"
+    ]

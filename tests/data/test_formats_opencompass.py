@@ -646,3 +646,48 @@ def test_aisbench_multimodal_prompt_parts(tmp_path: Path) -> None:
     result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
     assert result.errors == []
     assert result.generations["prompt"].to_list() == ["HUMAN: What is in the picture?\n[image_url]"]
+
+
+def _lawbench(tmp_path: Path) -> Path:
+    """open-compass/LawBench publishes the predictions of its systems in OpenCompass' format as
+    ``predictions/zero_shot/<model>/<task>.json`` and ``predictions/one_shot/…`` (its README's
+    "Model Output Format"), with the reference under ``refr``: ``{"0": {"origin_prompt":
+    [{"role": "HUMAN", "prompt": …}], "prediction": …, "refr": …}}``."""
+    for setting in ("zero_shot", "one_shot"):
+        folder = tmp_path / "LawBench" / "predictions" / setting / "GPT4"
+        folder.mkdir(parents=True)
+        entries = {
+            str(i): {
+                "origin_prompt": [
+                    {"role": "HUMAN", "prompt": f"{setting} 场景{i}：根据哪条法律？"}
+                ],
+                "prediction": f"第{i + 1}条" if setting == "zero_shot" else f"第{i}条",
+                "refr": f"根据《民法典》第{i}条",
+            }
+            for i in range(2)
+        }
+        (folder / "3-2.json").write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    return tmp_path / "LawBench"
+
+
+def test_settings_between_predictions_and_the_model_are_runs(tmp_path: Path) -> None:
+    # Was: the two settings of a model merged into one run, every prompt "sampled twice".
+    result = load([_lawbench(tmp_path)], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    stats = result.stats.sort("run", "prompt_id")
+    assert stats.select("run", "prompt_id", "count").rows() == [
+        ("GPT4 @ one_shot", "3-2:0", 1),
+        ("GPT4 @ one_shot", "3-2:1", 1),
+        ("GPT4 @ zero_shot", "3-2:0", 1),
+        ("GPT4 @ zero_shot", "3-2:1", 1),
+    ]
+
+
+def test_refr_is_the_reference_when_there_is_no_gold(tmp_path: Path) -> None:
+    # Was: no reference at all (answer null) for every LawBench prompt.
+    path = _lawbench(tmp_path) / "predictions" / "zero_shot" / "GPT4" / "3-2.json"
+    frame = OpenCompassReader().read(path, path.name, ReadOptions()).frame
+    assert frame.select("prompt_id", "answer").rows() == [
+        ("3-2:0", "根据《民法典》第0条"),
+        ("3-2:1", "根据《民法典》第1条"),
+    ]

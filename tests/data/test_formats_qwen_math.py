@@ -67,8 +67,9 @@ def test_published_run_one_generation_per_line() -> None:
     assert row["answer"] == "204" == first["gt"]
     assert row["gen"] == first["code"][0]
     assert row["extracted"] == "204"
-    # run: the output dir below outputs/, as the harness names models by their last path parts
-    assert set(frame["run"]) == {"Qwen/Qwen2.5-14B-Instruct/aime24_eval"}
+    # run: the model (the output dir aime24_eval is SkyThought's per-dataset folder of it), by
+    # its last two path parts as the harness names models
+    assert set(frame["run"]) == {"Qwen/Qwen2.5-14B-Instruct"}
     assert frame["offset"].to_list()[0] == 0
 
 
@@ -124,7 +125,7 @@ def test_unscored_and_malformed_lines(tmp_path: Path) -> None:
         (3, "'code' is an empty list (no generation)"),
         (5, "truncated last line (file still being written?)"),
     ]
-    assert set(result.frame["run"]) == {"x/math_eval"}
+    assert set(result.frame["run"]) == {"x"}
 
 
 def test_a_first_line_longer_than_the_head_is_detected(tmp_path: Path) -> None:
@@ -212,3 +213,35 @@ def test_an_empty_extracted_answer_is_no_answer(tmp_path: Path) -> None:
         ("7", False),
         ("5", True),
     ]
+
+
+def test_an_output_dir_named_for_evaluation_is_labelled_by_its_model(tmp_path: Path) -> None:
+    """The harness's ``sh/eval.sh`` writes into ``OUTPUT_DIR=${MODEL_NAME_OR_PATH}/math_eval``
+    (a relative model id lands under ``outputs/``, a local checkpoint beside itself), and
+    SkyThought's published runs into ``<model>/<dataset>_eval`` (NovaSky-AI/SkyThought
+    ``skythought/Qwen2.5-Math/evaluation/outputs/Qwen/Qwen2.5-14B-Instruct/{aime24,amc23}_eval/``).
+    The run is the model, named by its last two path parts as ``math_eval.py`` names models. Was:
+    ``Qwen/Qwen2.5-14B-Instruct/aime24_eval`` and ``…/amc23_eval``, one model's datasets as two
+    runs, and ``…/DeepSeek-R1-Distill-Qwen-7B/math_eval``."""
+
+    def record(idx: int, score: bool) -> dict[str, Any]:
+        return {"idx": idx, "question": f"Q{idx}", "gt": "1", "code": ["x"], "pred": ["1"],
+                "score": [score]}  # fmt: skip
+
+    sky = tmp_path / "sky" / "outputs" / "Qwen" / "Qwen2.5-14B-Instruct"
+    write(sky / "aime24_eval" / "aime24" / f"{STEM}.jsonl", [record(0, True)])
+    write(sky / "amc23_eval" / "amc23" / f"{STEM}.jsonl", [record(0, False)])
+    upstream = tmp_path / "up" / "outputs" / "deepseek-ai" / "DeepSeek-R1-Distill-Qwen-7B"
+    write(upstream / "math_eval" / "gsm8k" / f"{STEM}.jsonl", [record(0, True)])
+    local = tmp_path / "local" / "ckpts" / "0420_llama3-3b" / "global_step400_hf"
+    write(local / "math_eval" / "math_500" / f"{STEM}.jsonl", [record(0, True)])
+    options = LoadOptions(tokenize=False, use_cache=False)
+    gens = load([tmp_path / "sky"], options).generations.sort("prompt_id")
+    assert gens.select("run", "prompt_id", "accuracy").rows() == [
+        ("Qwen/Qwen2.5-14B-Instruct", "aime24:0", 1.0),
+        ("Qwen/Qwen2.5-14B-Instruct", "amc23:0", 0.0),
+    ]
+    up = load([tmp_path / "up"], options).generations
+    assert up["run"].to_list() == ["deepseek-ai/DeepSeek-R1-Distill-Qwen-7B"]
+    ckpt = load([tmp_path / "local"], options).generations
+    assert ckpt["run"].to_list() == ["0420_llama3-3b/global_step400_hf"]

@@ -456,3 +456,39 @@ def test_an_entry_line_longer_than_the_head_is_still_skythought(tmp_path: Path) 
     assert found.reader is not None and found.reader.name == "skythought"
     result = READER.read(path, "hard.jsonl", ReadOptions())
     assert result.errors == [] and result.frame["gen"].str.len_chars().max() == 100_000
+
+
+def test_legacy_names_whose_task_or_source_holds_underscores_keep_the_model_whole(
+    tmp_path: Path,
+) -> None:
+    """The legacy file name is ``<model>_<task>_…``, and SkyThought's task names and NUMINA
+    sources hold underscores: Feb 2025 ``--task gpqa_diamond`` / ``olympiadbench_math_en``
+    (``skythought_evals/tasks/*.yaml``), Jan 2025 ``--dataset NUMINA --source amc_aime`` (the
+    Sky-T1 data recipe; ``tools/inference_and_check.py`` names the file
+    ``{MODEL}_{dataset}_{split}_{source}_{start}_{end}.json``). The run was the model with the
+    task's first word (``QwQ-32B-Preview_gpqa``, ``QwQ-32B-Preview_NUMINA``)."""
+
+    def legacy(name: str, responses: Any) -> None:
+        problem = f"Problem of {name}"
+        entry = {"problem": problem, "answer": "2", "prompt": "Q", "responses": responses}
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(json.dumps({problem: entry}), encoding="utf-8")
+
+    feb = {"0.7": [{"content": "2", "correctness": True, "reason": ""}]}
+    jan = {"0.7": {"content": "3", "correctness": False, "reason": "Solution is incorrect."}}
+    legacy(
+        "feb/QwQ-32B-Preview_gpqa_diamond_train_subset_None_filter_False_s0_e-1_t0.7_n1.json", feb
+    )
+    legacy(
+        "feb/QwQ-32B-Preview_olympiadbench_math_en_train_subset_OE_TO_maths_en_COMP"
+        "_filter_False_s0_e-1_t0.7_n1.json",
+        feb,
+    )
+    legacy("jan/QwQ-32B-Preview_NUMINA_train_amc_aime_0_-1.json", jan)
+    legacy("jan/QwQ-32B-Preview_NUMINA_train_cn_k12_0_-1.json", jan)
+    options = LoadOptions(tokenize=False, use_cache=False)
+    for folder in ("feb", "jan"):
+        gens = load([tmp_path / folder], options).generations
+        # Two tasks (sources) of one model: one run, named by the model alone.
+        assert gens["run"].unique().to_list() == ["QwQ-32B-Preview"], folder
+        assert gens["prompt_id"].n_unique() == 2

@@ -5,7 +5,8 @@ One EvalSample per (sample id, epoch): ``--epochs k`` gives k samples of the sam
 scorer's ``answer`` is the extracted answer. The first scorer is read (the first key of a dict
 value), named in ``metric``; a note names the scores left out. The generation is ``output.completion`` (else
 ``output.choices[0]``); a sample whose output is empty shows the last assistant message of its
-``messages``, else its scorer's answer, and a note says so. ``.eval`` members are zstd-compressed (zip method 93)
+``messages``, else its scorer's answer, and a note says so; a reply of reasoning alone (no
+answer text: stopped at ``max_tokens`` while thinking) shows that reasoning, with a note. ``.eval`` members are zstd-compressed (zip method 93)
 in current versions, which Python's zipfile cannot read: those members are decompressed here with
 ``zstandard``; older archives use deflate. Ids may be strings or ints in the same log.
 
@@ -282,6 +283,30 @@ def _input(value: Any) -> str:
 #: Where a generation came from when the sample's ``output`` holds no text (see _generation).
 FROM_MESSAGES = "the last assistant message in its messages"
 FROM_ANSWER = "the scorer's answer (the extracted answer, not the full model output)"
+#: A reply whose only text is its reasoning (a reasoning model stopped at ``max_tokens`` while
+#: thinking: ``[{"type": "reasoning", …}, {"type": "text", "text": ""}]``).
+FROM_REASONING = "the model's reasoning (its reply holds no answer text)"
+
+
+ATTACHMENT = "attachment://"
+
+
+def _reasoning(value: Any, attachments: Any) -> str:
+    """The readable reasoning parts of message content, as Inspect displays them: a
+    ``redacted`` part's ``reasoning`` is encrypted, so its ``summary`` (when there is one); an
+    ``attachment://<hash>`` reference read from the sample's ``attachments``."""
+    if not isinstance(value, list):
+        return ""
+    texts = []
+    for part in value:
+        if not isinstance(part, dict) or part.get("type") != "reasoning":
+            continue
+        text = part.get("summary") if part.get("redacted") else part.get("reasoning")
+        if isinstance(text, str) and text.startswith(ATTACHMENT) and isinstance(attachments, dict):
+            text = attachments.get(text.removeprefix(ATTACHMENT))
+        if isinstance(text, str) and text.strip() and not text.startswith(ATTACHMENT):
+            texts.append(text)
+    return "\n\n".join(texts)
 
 
 def _generation(sample: dict[str, Any]) -> tuple[str, str | None]:
@@ -292,7 +317,8 @@ def _generation(sample: dict[str, Any]) -> tuple[str, str | None]:
     wrote the output elsewhere) still holds the conversation in ``messages``: the last
     assistant message is the model's last reply. Failing that, the scorer's ``answer`` (the
     extracted answer) is the only text the model produced, shown as such rather than as an
-    empty generation.
+    empty generation. A reply with reasoning and no text (a reasoning model cut at
+    ``max_tokens`` while thinking) is that reasoning: all the model generated.
     """
     output = sample.get("output") or {}
     completion = output.get("completion")
@@ -303,6 +329,15 @@ def _generation(sample: dict[str, Any]) -> tuple[str, str | None]:
     text = _text(message.get("content")) if isinstance(message, dict) else ""
     if text:
         return text, None
+    # The model replied, with reasoning and no text: that reasoning is all it generated (its
+    # length the model's), never an empty generation.
+    thought = (
+        _reasoning(message.get("content"), sample.get("attachments"))
+        if isinstance(message, dict)
+        else ""
+    )
+    if thought:
+        return thought, FROM_REASONING
     messages = sample.get("messages")
     for item in reversed(messages if isinstance(messages, list) else []):
         if isinstance(item, dict) and item.get("role") == "assistant":
@@ -613,9 +648,14 @@ class InspectReader(Reader):
                 )
         for origin, count in fallbacks.items():
             samples_word = "sample has" if count == 1 else "samples have"
+            missing = (
+                "no answer text in the model output (reasoning only, e.g. stopped at"
+                " max_tokens while thinking)"
+                if origin == FROM_REASONING
+                else "no model output (output.completion and output.choices empty)"
+            )
             notes.append(
-                f"{source}: {count} {samples_word} no model output (output.completion and"
-                f" output.choices empty): the generation shown is {origin}"
+                f"{source}: {count} {samples_word} {missing}: the generation shown is {origin}"
             )
         others = [name for name in left_out if name not in named]
         if others:

@@ -5,7 +5,9 @@
 (``example``/``full_prompt``, ``predictions``, ``gold``, ``metrics``); mid-2024 versions wrote
 every one of them as text, ``str(value)`` (``"[' 5']"``, ``"{'em': 1.0}"``), read back here as the
 values they were. The reference is
-``doc.choices[doc.gold_index]`` (≤0.10: the ``gold`` list). The first numeric metric scores the
+``doc.choices[doc.gold_index]`` (≤0.10: the ``gold`` list). A sample whose text is empty and
+whose ``model_response.reasonings`` holds the model's thinking (litellm, a reasoning model cut at
+its token limit) is shown by that reasoning, with a note. The first numeric metric scores the
 document (named in ``metric``): with one sample it is that sample's score, with several it is
 kept as the prompt's score (``prompt_score``) and a note says the samples are unscored. Prompt
 ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or the file name. One date folder is
@@ -226,6 +228,7 @@ class LightevalReader(Reader):
         errors: list[LoadError] = []
         notes: list[str] = []
         doc_level: dict[str, int] = {}  # metric -> docs whose samples it scores as a whole
+        reasoning_only = 0  # samples whose text was empty, shown by their reasoning
         new = set(table.columns) >= NEW
         as_text = [c for c in CONTAINER_COLUMNS if table.schema.get(c) == pl.String]
         task = _task(path)
@@ -265,6 +268,21 @@ class LightevalReader(Reader):
                     t if isinstance(t, str) else stringify(t) or ""
                     for t in (texts if isinstance(texts, list) else [texts])
                 ]
+                if new and flat:
+                    # A reasoning model's reply through litellm is its text and, apart, its
+                    # reasoning (`reasonings`); stopped at the token limit while thinking, the
+                    # text is "" and the reasoning is all it generated: shown, not an empty
+                    # generation.
+                    thoughts = response.get("reasonings")
+                    for j, text in enumerate(flat):
+                        thought = (
+                            thoughts[j]
+                            if isinstance(thoughts, list) and j < len(thoughts)
+                            else None
+                        )
+                        if not text.strip() and isinstance(thought, str) and thought.strip():
+                            flat[j] = thought
+                            reasoning_only += 1
                 if not flat and new:
                     # A log-likelihood (multiple-choice) task generates no text: the response is
                     # one log-probability per choice, and the model's answer is the likeliest.
@@ -296,6 +314,13 @@ class LightevalReader(Reader):
                         sample=j,
                         prompt_score=score if len(flat) > 1 else None,
                     )
+        if reasoning_only:
+            samples_word = "sample has" if reasoning_only == 1 else "samples have"
+            notes.append(
+                f"{source}: {reasoning_only} {samples_word} an empty model_response.text and"
+                " a reasoning (stopped at the token limit while thinking): the generation shown"
+                " is that reasoning"
+            )
         for metric, docs in doc_level.items():
             docs_word = "doc" if docs == 1 else "docs"
             notes.append(

@@ -82,15 +82,28 @@ WORK_DIR_NAME = re.compile(r"^(\d{4})(\d\d)(\d\d)_(\d\d)(\d\d)(\d\d)$")
 def work_dir_run(path: Path, options: ReadOptions, dataset: str) -> RunIdentity | None:
     """The run of ``<work dir>/predictions/<model>/<file>`` (or ``results/``, ≤0.4.0): one work
     dir (``outputs/default/<YYYYMMDD_HHMMSS>/``) is one run, started at its name's time, so two
-    runs of one model are told apart rather than read as extra samples of the same prompts.
+    runs of one model are told apart rather than read as extra samples of the same prompts; so is
+    each folder between ``predictions/`` and the model's (``predictions/<setting>/<model>/``).
     None for files outside that layout, or with ``--label``."""
     parts = path.parts
-    if options.label or len(parts) < 4 or parts[-3] not in ("predictions", "results"):
+    if options.label or len(parts) < 4:
         return None
-    work = parts[-4]
-    found = WORK_DIR_NAME.match(work)
+    depth = 2  # the work dir, above predictions/
+    if parts[-3] in ("predictions", "results"):
+        work = parts[-4]
+    elif "predictions" in parts[:-3]:
+        # A folder between predictions/ and the model's is a run of its own: LawBench publishes
+        # its systems as predictions/zero_shot/<model>/<task>.json and predictions/one_shot/…
+        # (open-compass/LawBench), the same prompt ids in each setting. The run's folder is
+        # that setting's.
+        at = len(parts) - 1 - parts[::-1].index("predictions")
+        work = "/".join(parts[max(at - 1, 0) : -2])
+        depth = 1
+    else:
+        return None
+    found = WORK_DIR_NAME.match(work.split("/", 1)[0])
     started = "{}-{}-{}T{}:{}:{}".format(*found.groups()) if found is not None else ""
-    return RunIdentity(path.parent.name, work, dataset, started, depth=2)
+    return RunIdentity(path.parent.name, work, dataset, started, depth=depth)
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +363,11 @@ def _finished_beside(path: Path, head: bytes) -> bool:
         return False
     folder = path.parent.parent
     return (folder / f"{abbr}.jsonl").is_file() or (folder / f"{abbr}_failed.jsonl").is_file()
+
+
+#: The reference in LawBench's published predictions (open-compass/LawBench
+#: ``predictions/<setting>/<model>/<task>.json``, OpenCompass' format with ``refr`` for ``gold``).
+REFR = "refr"
 
 
 def _gold(gold: Any) -> tuple[str | None, list[str] | None]:
@@ -655,7 +673,7 @@ class OpenCompassReader(ContainerReader):
                             sample=0,
                         )
                     continue
-                answer, aliases = _gold(entry.get("gold"))
+                answer, aliases = _gold(entry.get("gold", entry.get(REFR)))
                 predictions = _as_list(entry.get("prediction"))
                 ppl = any(k.startswith("label: ") for k in entry)
                 for text in predictions:

@@ -11,7 +11,9 @@ Files: ``<output_dir>/<data_name>/<split>_<prompt_type>_<num>_seed<s>_t<temp>_s<
 and ``…_<prompt_type>_metrics.json`` beside it (``num_samples``, ``acc`` in percent: a companion).
 Prompt id: ``<data_name>:<idx>`` (one run evaluates several datasets, one folder each). Run label:
 the output dir (at most its last three folders, below ``outputs/``), the way the harness names its
-model by the last two parts of its path. One run is one file name (split, prompt type, sample
+model by the last two parts of its path; an output dir named ``math_eval`` or ``<dataset>_eval``
+(what the harness's scripts and SkyThought's runs append to the model path) is the model's: the
+label is the model folder's last two parts. One run is one file name (split, prompt type, sample
 count, seed, temperature, range): the same model run at two temperatures or seeds writes two files
 into each dataset folder, which stay two runs (``label @ seed1 t0.6``, see evaltui.data.runs), never
 extra generations of the same problems; the files of one run share that name across datasets.
@@ -42,19 +44,36 @@ HEAD_START = re.compile(r'^\{"idx":\s*(?:-?\d+|"[^"]*"),\s*"question":')
 #: Per-generation lists some forks add, whose element says the generation hit the length cap.
 FINISH_FIELDS = ("finish_reason", "stop_reason", "finish_reasons")
 LABEL_DEPTH = 3
+#: ``math_eval.py`` names a model by the last two parts of its path (``org/model``).
+MODEL_DEPTH = 2
+#: The output dir the harness's ``sh/eval.sh`` gives every model: ``<model path>/math_eval``.
+EVAL_FOLDER = "math_eval"
 #: ``<split>_<prompt_type>_<num_test_sample>_seed<seed>_t<temperature>_s<start>_e<end>.jsonl``:
 #: the seed and temperature are what usually tells two runs of one model apart.
 RUN_NAME = re.compile(r"_seed(?P<seed>-?\d+)_t(?P<temp>[0-9.]+)_s-?\d+_e-?\d+$")
 
 
-def _label(path: Path) -> str:
-    """The harness's output dir (the data folder's parent), below ``outputs/``, at most 3 deep."""
-    output_dir = path.resolve().parent.parent
-    parts = list(output_dir.parts)
+def _below_outputs(folder: Path, depth: int) -> str:
+    """``folder`` below ``outputs/`` (where the harness puts a relative output dir), at most
+    ``depth`` folders of it."""
+    parts = list(folder.parts)
     if "outputs" in parts:
         parts = parts[len(parts) - parts[::-1].index("outputs") :]
-    parts = [p for p in parts if p not in ("/", "")][-LABEL_DEPTH:]
-    return "/".join(parts) or path.parent.name
+    return "/".join([p for p in parts if p not in ("/", "")][-depth:])
+
+
+def _label(path: Path) -> str:
+    """The harness's output dir (the data folder's parent), below ``outputs/``, at most 3 deep;
+    an output dir that only says it holds evaluations (the harness's ``sh/eval.sh`` writes
+    ``<model>/math_eval``, SkyThought's runs ``<model>/<dataset>_eval``) is named by the model
+    folder above it, its last two parts as the harness names a model: ``Qwen/Qwen2.5-14B-Instruct``
+    (it was ``Qwen/Qwen2.5-14B-Instruct/aime24_eval``, one run per dataset of one model)."""
+    output_dir = path.resolve().parent.parent
+    if output_dir.name in (EVAL_FOLDER, f"{path.parent.name}_eval"):
+        model = _below_outputs(output_dir.parent, MODEL_DEPTH)
+        if model:
+            return model
+    return _below_outputs(output_dir, LABEL_DEPTH) or path.parent.name
 
 
 def _list(value: Any) -> list[Any]:

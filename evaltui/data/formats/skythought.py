@@ -51,6 +51,29 @@ LEGACY_JAN = re.compile(r"^(?P<model>.+?)_(?P<task>[^_]+_[^_]+_[^_]+_-?\d+_-?\d+
 LEGACY_FEB = re.compile(
     r"^(?P<model>.+?)_(?P<task>[^_]+_[^_]+_subset_.*_filter_[^_]+_s-?\d+_e-?\d+)(?:_.*)?$"
 )
+#: SkyThought's task names, as its registries spell them: the Jan 2025 ``TASK_HANDLERS`` keys
+#: (``--dataset``) and the task YAMLs of Feb 2025 on (``--task``). Task names and NUMINA ``--source`` values hold underscores (``gpqa_diamond``,
+#: ``amc_aime``), so a file name's model ends where a known task starts; an unknown task falls
+#: back to the patterns above (one token).
+JAN_DATASETS = (
+    "NUMINA", "APPS", "TACO", "MATH500", "AIME", "GPQADiamond", "MMLU", "MMLUPro",
+    "LiveCodeBench", "GSM8K", "ARC-C", "AMC23",
+)  # fmt: skip
+TASKS = (
+    "aime", "aime24", "aime25", "amc23", "apps", "arc_c", "gpqa_diamond", "gsm8k",
+    "livecodebench", "livecodebench_easy", "livecodebench_medium", "livecodebench_hard",
+    "math500", "minervamath", "mmlu", "mmlu_pro", "numina", "numina_amc_aime", "numina_math",
+    "numina_olympiads", "olympiadbench_math_en", "taco", "liveaops", "omni_math",
+)  # fmt: skip
+_TASK_ALTERNATIVES = "|".join(re.escape(t) for t in sorted(TASKS, key=len, reverse=True))
+KNOWN_FEB = re.compile(
+    rf"^(?P<model>.+?)_(?P<task>(?:{_TASK_ALTERNATIVES})_[^_]+_subset_.*_filter_[^_]+"
+    r"_s-?\d+_e-?\d+)(?:_.*)?$"
+)
+KNOWN_JAN = re.compile(
+    rf"^(?P<model>.+?)_(?P<task>(?:{'|'.join(re.escape(d) for d in JAN_DATASETS)})_[^_]+_.+?"
+    r"_-?\d+_-?\d+)(?:[_-].+)?$"
+)
 RESPONSES = re.compile(r'"responses"\s*:\s*[\[{]')
 #: ``responses`` opening with a response object, as a list or per temperature. Responses are
 #: written content first, so this is all a head shows when the first trace is longer than it.
@@ -133,16 +156,23 @@ def _responses(value: Any) -> list[tuple[str | None, list[Any]]]:
     raise ValueError(f"'responses' is a {type(value).__name__}, neither a list nor an object")
 
 
+def _legacy_name(stem: str) -> re.Match[str] | None:
+    """A legacy file name taken apart into ``model`` and ``task``: a known task first (task
+    names and sources hold underscores), else the name's shape alone."""
+    for pattern in (KNOWN_FEB, LEGACY_FEB, KNOWN_JAN, LEGACY_JAN):
+        match = pattern.match(stem)
+        if match:
+            return match
+    return None
+
+
 def _model_from_path(path: Path) -> str:
     """A run label from the file's place: ``<model id>_<task>_<hash>/results.json`` or legacy names."""
     if path.name == "results.json":
         return HASH_SUFFIX.sub("", path.parent.name) or path.parent.name
     stem = path.name.rsplit(".", 1)[0]
-    for pattern in (LEGACY_FEB, LEGACY_JAN):
-        match = pattern.match(stem)
-        if match:
-            return match["model"]
-    return stem
+    match = _legacy_name(stem)
+    return match["model"] if match else stem
 
 
 class SkyThoughtReader(ContainerReader):
@@ -203,11 +233,8 @@ class SkyThoughtReader(ContainerReader):
             task = task_name if isinstance(task_name, str) and task_name else label
             return RunIdentity(label, path.parent.name, task)
         stem = path.name.rsplit(".", 1)[0]
-        for pattern in (LEGACY_FEB, LEGACY_JAN):
-            match = pattern.match(stem)
-            if match:
-                return RunIdentity(label, stem, match["task"])
-        return RunIdentity(label, stem, stem)
+        match = _legacy_name(stem)
+        return RunIdentity(label, stem, match["task"] if match else stem)
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         rows = Rows()
