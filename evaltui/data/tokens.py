@@ -369,7 +369,11 @@ def _from_model_dir(path: Path) -> Tokenizer:
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
-        hf = AutoTokenizer.from_pretrained(str(path), local_files_only=True, use_fast=True)
+        # trust_remote_code=False: left unset, transformers asks on the terminal (a 15 s wait,
+        # its question on stdout) before running a folder's own tokenizer code; never run it.
+        hf = AutoTokenizer.from_pretrained(
+            str(path), local_files_only=True, use_fast=True, trust_remote_code=False
+        )
     except Exception as exc:  # transformers raises many kinds; the user needs the message
         if (path / "tokenizer.json").is_file():
             return _from_json_file(path / "tokenizer.json")
