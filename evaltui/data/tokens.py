@@ -344,6 +344,15 @@ TOKENIZER_FILES = (
     "spiece.model",
     "sentencepiece.bpe.model",
 )
+#: Files that are not the tokenizer's but still decide how a folder tokenizes: transformers picks
+#: the tokenizer class from config.json's ``model_type`` when tokenizer_config.json names none
+#: (``qwen2`` builds a Qwen2Tokenizer, with its own pre-tokenizer, over the same tokenizer.json).
+FOLDER_FILES = ("config.json",)
+
+
+def folder_files(path: Path) -> list[Path]:
+    """The files of a model folder that its fingerprint hashes."""
+    return [path / n for n in (*TOKENIZER_FILES, *FOLDER_FILES) if (path / n).is_file()]
 
 
 def _plain(tokenizer: Tokenizer) -> Tokenizer:
@@ -557,7 +566,7 @@ class TokenizerSpec:
         """True when the tokenizer's files still hash to :attr:`fingerprint`."""
         try:
             if self.path.is_dir():
-                files = [self.path / n for n in TOKENIZER_FILES if (self.path / n).is_file()]
+                files = folder_files(self.path)
             else:
                 files = [self.path]
             return _hash_files(files) == self.fingerprint
@@ -593,12 +602,11 @@ def resolve_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerSpec:
         if path.is_file():
             return TokenizerSpec(str(path), path, _hash_files([path]))
         if path.is_dir():
-            files = [path / name for name in TOKENIZER_FILES if (path / name).is_file()]
-            if not files:
+            if not any((path / name).is_file() for name in TOKENIZER_FILES):
                 raise TokenizerError(
                     f"--model {model}: no tokenizer files here (looked for {', '.join(TOKENIZER_FILES[:3])}, …)"
                 )
-            return TokenizerSpec(str(path), path, _hash_files(files))
+            return TokenizerSpec(str(path), path, _hash_files(folder_files(path)))
     except OSError as exc:
         raise TokenizerError(f"--model {model}: cannot read ({exc.strerror or exc})") from None
     hint = ""

@@ -94,3 +94,36 @@ def test_folder_with_its_own_tokenizer_code_is_never_asked_about(
     info = resolve_tokenizer(str(model_folder)).load()
     assert asked == []
     assert info.count(["hello world"]).tolist() == [2]
+
+
+def test_two_folders_differing_in_config_json_never_share_cached_lengths(
+    model_folder: Path, tmp_path: Path
+) -> None:
+    """Same tokenizer files, but config.json's model_type makes transformers build another
+    tokenizer class: the second load must count with its own, not take the first's lengths
+    from the cache."""
+    from evaltui.data.loader import LoadOptions, load
+
+    qwen = tmp_path / "qwen-like"
+    shutil.copytree(model_folder, qwen)
+    for folder, model_type in ((model_folder, "llama"), (qwen, "qwen2")):
+        config = json.loads((folder / "tokenizer_config.json").read_text())
+        del config["tokenizer_class"]  # transformers then goes by config.json
+        (folder / "tokenizer_config.json").write_text(json.dumps(config))
+        (folder / "config.json").write_text(json.dumps({"model_type": model_type}))
+    texts = ["Hello  world\n\n 123456 ünïcode  ", "the answer is 42", "x = 3.14159; y = 2"]
+    assert hf_counts(model_folder, texts) != hf_counts(qwen, texts)  # the case is real
+    data = tmp_path / "data" / "run"
+    data.mkdir(parents=True)
+    (data / "gens.jsonl").write_text(
+        "".join(
+            json.dumps({"prompt": "p", "gen": t, "answer": "42", "accuracy": 1}) + "\n"
+            for t in texts
+        )
+    )
+    cache = tmp_path / "cache"
+    for folder in (model_folder, qwen, model_folder):
+        result = load([data], LoadOptions(model=str(folder), cache_dir=cache))
+        lengths = result.generations.sort("line")["gen_length"].to_list()
+        assert lengths == hf_counts(folder, texts), folder.name
+    assert result.cache_hits == 1  # the first folder's lengths were still cached, for it
