@@ -76,6 +76,8 @@ SELF_CHECK_FIRST = 256
 DEFERRED_CHECK_CHARS = 4_000_000
 #: Part of a count plan's cache key: bump it when what :func:`plan_parts` decides changes.
 PLAN_FORMAT = "1"
+#: The cache entry (under the plan's key) of a model folder's :attr:`TokenizerInfo.note`.
+NOTE_SUFFIX = ".note.npz"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,9 @@ class TokenizerInfo:
     """True when long texts may be cut before a space + ASCII letter without changing the count."""
     spec: TokenizerSpec | None = None
     """Where the tokenizer came from (to load it again after :meth:`released`)."""
+    note: str = ""
+    """How a model folder was loaded when not as transformers loads it (see
+    :func:`_from_model_dir`); empty otherwise."""
 
     def released(self) -> TokenizerInfo:
         """This info without its ``tokenizers`` tokenizer (~40 MiB and more once it has
@@ -372,7 +377,9 @@ def _from_json_file(path: Path) -> Tokenizer:
         raise TokenizerError(f"{path}: not a valid tokenizer.json ({exc})") from None
 
 
-def _from_model_dir(path: Path) -> Tokenizer:
+def _from_model_dir(path: Path) -> tuple[Tokenizer, str]:
+    """The folder's tokenizer as transformers loads it, and ""; or, when transformers cannot
+    load the folder but it has a tokenizer.json, that file alone and a note saying so."""
     try:
         from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -385,7 +392,13 @@ def _from_model_dir(path: Path) -> Tokenizer:
         )
     except Exception as exc:  # transformers raises many kinds; the user needs the message
         if (path / "tokenizer.json").is_file():
-            return _from_json_file(path / "tokenizer.json")
+            why = " ".join(str(exc).split())
+            why = why if len(why) <= 120 else why[:119] + "…"
+            note = (
+                f"{path}: counted with its tokenizer.json alone, without what the folder's other "
+                f"files add (transformers cannot load the folder: {why})"
+            )
+            return _from_json_file(path / "tokenizer.json"), note
         raise TokenizerError(
             f"{path}: cannot load a tokenizer from this directory ({exc})"
         ) from None
@@ -395,7 +408,7 @@ def _from_model_dir(path: Path) -> Tokenizer:
             f"{path}: only a slow (Python) tokenizer is available; evaltui needs a fast one "
             "(a tokenizer.json, or files transformers can convert)"
         )
-    return _plain(backend)
+    return _plain(backend), ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,16 +445,20 @@ class TokenizerSpec:
                 # being built at the same moment.
                 built, reason, cuttable = planned[0].build(), planned[1], planned[2]
                 del planned
+                tokenizer, note = (
+                    self.load_noted(cache) if keep_tokenizer else (None, self.cached_note(cache))
+                )
                 return TokenizerInfo(
-                    self.load_tokenizer() if keep_tokenizer else None,
+                    tokenizer,
                     self.name,
                     self.fingerprint,
                     built,
                     reason,
                     cuttable,
                     self,
+                    note,
                 )
-        tokenizer = self.load_tokenizer()
+        tokenizer, note = self.load_noted(cache)
         if not fast:
             cuttable = splits_cuttable(tokenizer_spec(tokenizer))
             return TokenizerInfo(
@@ -451,6 +468,7 @@ class TokenizerSpec:
                 None,
                 "count-only path not requested",
                 cuttable,
+                note=note,
             )
         held = [tokenizer]
         del tokenizer
@@ -467,15 +485,39 @@ class TokenizerSpec:
         if not held:  # let go while the plan was built
             if counter is not None:
                 return TokenizerInfo(
-                    None, self.name, self.fingerprint, counter, reason, cuttable, self
+                    None, self.name, self.fingerprint, counter, reason, cuttable, self, note
                 )
             held.append(self.load_tokenizer())
-        info = TokenizerInfo(held[0], self.name, self.fingerprint, counter, reason, cuttable, self)
+        info = TokenizerInfo(
+            held[0], self.name, self.fingerprint, counter, reason, cuttable, self, note
+        )
         return info if keep_tokenizer else info.released()
 
     def load_tokenizer(self) -> Tokenizer:
         """The ``tokenizers`` tokenizer itself (truncation and padding off)."""
-        return _from_model_dir(self.path) if self.path.is_dir() else _from_json_file(self.path)
+        return self.load_noted()[0]
+
+    def load_noted(self, cache: Cache | None = None) -> tuple[Tokenizer, str]:
+        """:meth:`load_tokenizer`, and how a model folder was loaded (:attr:`TokenizerInfo.note`),
+        which is kept in ``cache`` for the loads that do not load the tokenizer (every length or
+        the count plan cached): see :meth:`cached_note`."""
+        if not self.path.is_dir():
+            return _from_json_file(self.path), ""
+        tokenizer, note = _from_model_dir(self.path)
+        if cache is not None and note and self.unchanged():
+            data = np.frombuffer(note.encode("utf-8"), dtype=np.uint8)
+            cache.put_arrays(self.plan_key(), {"note": data}, suffix=NOTE_SUFFIX)
+        return tokenizer, note
+
+    def cached_note(self, cache: Cache | None) -> str:
+        """The :attr:`TokenizerInfo.note` of this tokenizer as last loaded with ``cache``
+        ("" when it had none, or was not loaded with it)."""
+        if cache is None or not self.path.is_dir():
+            return ""
+        arrays = cache.get_arrays(self.plan_key(), suffix=NOTE_SUFFIX)
+        if arrays is None or "note" not in arrays:
+            return ""
+        return bytes(arrays["note"]).decode("utf-8", "replace")
 
     def plan_key(self) -> str:
         """The cache key of this tokenizer's count plan."""
@@ -565,10 +607,7 @@ class TokenizerSpec:
     def unchanged(self) -> bool:
         """True when the tokenizer's files still hash to :attr:`fingerprint`."""
         try:
-            if self.path.is_dir():
-                files = folder_files(self.path)
-            else:
-                files = [self.path]
+            files = folder_files(self.path) if self.path.is_dir() else [self.path]
             return _hash_files(files) == self.fingerprint
         except OSError:
             return False

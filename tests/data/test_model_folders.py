@@ -127,3 +127,30 @@ def test_two_folders_differing_in_config_json_never_share_cached_lengths(
         lengths = result.generations.sort("line")["gen_length"].to_list()
         assert lengths == hf_counts(folder, texts), folder.name
     assert result.cache_hits == 1  # the first folder's lengths were still cached, for it
+
+
+def test_folder_transformers_cannot_load_says_it_was_counted_by_its_tokenizer_json(
+    model_folder: Path, tmp_path: Path
+) -> None:
+    """Its tokenizer.json still counts, but not as the folder's HF tokenizer would (the added
+    tokens of its tokenizer_config.json are not there): the load says so, cold and warm."""
+    from evaltui.data.loader import LoadOptions, load
+
+    config = json.loads((model_folder / "tokenizer_config.json").read_text())
+    config["auto_map"] = {"AutoTokenizer": ["tokenization_custom.CustomTokenizer", None]}
+    config["tokenizer_class"] = "CustomTokenizer"
+    (model_folder / "tokenizer_config.json").write_text(json.dumps(config))
+    cache = tmp_path / "cache"
+    for name in ("a", "b"):  # b: the count plan (and what it was built from) from the cache
+        data = tmp_path / name / "run"
+        data.mkdir(parents=True)
+        record = {"prompt": name, "gen": TEXTS[1], "answer": "42", "accuracy": 1}
+        (data / "gens.jsonl").write_text(json.dumps(record) + "\n")
+        for keep_text in (True, False):  # the app's load and the headless one
+            options = LoadOptions(model=str(model_folder), cache_dir=cache, keep_text=keep_text)
+            result = load([data], options)
+            said = [n for n in result.notes if "tokenizer.json alone" in n]
+            assert len(said) == 1, (name, keep_text, result.notes, result.cache_hits)
+            assert str(model_folder) in said[0] and "transformers cannot load" in said[0]
+            bare = resolve_tokenizer(str(model_folder / "tokenizer.json")).load()
+            assert result.generations["gen_length"].to_list() == bare.count(TEXTS[1:2]).tolist()
