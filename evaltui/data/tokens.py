@@ -349,6 +349,8 @@ TOKENIZER_FILES = (
     "spiece.model",
     "sentencepiece.bpe.model",
 )
+#: The sentencepiece models among them: transformers converts them with sentencepiece.
+SENTENCEPIECE_FILES = TOKENIZER_FILES[-3:]
 #: Files that are not the tokenizer's but still decide how a folder tokenizes: transformers picks
 #: the tokenizer class from config.json's ``model_type`` when tokenizer_config.json names none
 #: (``qwen2`` builds a Qwen2Tokenizer, with its own pre-tokenizer, over the same tokenizer.json).
@@ -368,12 +370,26 @@ def _plain(tokenizer: Tokenizer) -> Tokenizer:
     return tokenizer
 
 
+#: How a Git LFS pointer file starts (a clone made without git-lfs holds these, not the files).
+LFS_POINTER = b"version https://git-lfs"
+
+
 def _from_json_file(path: Path) -> Tokenizer:
     from tokenizers import Tokenizer
 
     try:
         return _plain(Tokenizer.from_file(str(path)))
     except Exception as exc:
+        try:
+            with path.open("rb") as handle:
+                lfs = handle.read(len(LFS_POINTER)) == LFS_POINTER
+        except OSError:
+            lfs = False
+        if lfs:
+            raise TokenizerError(
+                f"{path}: a Git LFS pointer, not the file itself: fetch it (git lfs pull) "
+                "or pass a complete copy of the model's tokenizer.json"
+            ) from None
         raise TokenizerError(f"{path}: not a valid tokenizer.json ({exc})") from None
 
 
@@ -399,8 +415,12 @@ def _from_model_dir(path: Path) -> tuple[Tokenizer, str]:
                 f"files add (transformers cannot load the folder: {why})"
             )
             return _from_json_file(path / "tokenizer.json"), note
+        why = " ".join(str(exc).split())  # transformers' messages span lines
+        todo = "pass a folder with the model's tokenizer.json"
+        if any((path / n).is_file() for n in SENTENCEPIECE_FILES):
+            todo = "install sentencepiece and protobuf to convert its tokenizer model, or " + todo
         raise TokenizerError(
-            f"{path}: cannot load a tokenizer from this directory ({exc})"
+            f"{path}: cannot load a tokenizer from this directory ({why}); {todo}"
         ) from None
     backend = getattr(hf, "backend_tokenizer", None) or getattr(hf, "_tokenizer", None)
     if backend is None:
@@ -639,19 +659,84 @@ def resolve_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerSpec:
     path = Path(model).expanduser()
     try:
         if path.is_file():
+            _refuse_other_files(model, path)
             return TokenizerSpec(str(path), path, _hash_files([path]))
         if path.is_dir():
             if not any((path / name).is_file() for name in TOKENIZER_FILES):
                 raise TokenizerError(
-                    f"--model {model}: no tokenizer files here (looked for {', '.join(TOKENIZER_FILES[:3])}, …)"
+                    f"--model {model}: no tokenizer files here (looked for "
+                    f"{', '.join(TOKENIZER_FILES[:3])}, …); {_folders_hint(path)}"
                 )
             return TokenizerSpec(str(path), path, _hash_files(folder_files(path)))
     except OSError as exc:
         raise TokenizerError(f"--model {model}: cannot read ({exc.strerror or exc})") from None
     hint = ""
     if "/" in str(model) and not str(model).startswith((".", "/", "~")):
-        hint = " (it looks like a hub id; evaltui never downloads: pass a local model directory)"
+        hint = " (it looks like a hub id; evaltui never downloads: pass a local model directory"
+        cached = _hub_cache_snapshots(str(model))
+        hint += f", e.g. --model {cached[-1]})" if cached else ")"
     raise TokenizerError(f"--model {model}: no such file or directory{hint}")
+
+
+#: Folders looked into one level down for tokenizer files, when ``--model`` holds none.
+MAX_HINTS = 3
+
+
+def _tokenizer_folders(path: Path) -> list[Path]:
+    """Folders just under ``path`` holding tokenizer files (``model/tokenizer/``), and the
+    snapshots of a Hugging Face cache repo folder (``models--org--name/snapshots/<hash>``)."""
+    found: list[Path] = []
+    for parent in (path, path / "snapshots"):
+        try:
+            children = sorted(c for c in parent.iterdir() if c.is_dir())
+        except OSError:
+            continue
+        found += [c for c in children if any((c / n).is_file() for n in TOKENIZER_FILES)]
+    return found
+
+
+def _folders_hint(path: Path) -> str:
+    """What to pass instead of a folder without tokenizer files."""
+    found = _tokenizer_folders(path)
+    if not found:
+        return "pass the folder that holds the model's tokenizer.json, or the file itself"
+    shown = ", ".join(f"--model {f}" for f in found[:MAX_HINTS])
+    more = f" (and {len(found) - MAX_HINTS} more)" if len(found) > MAX_HINTS else ""
+    return f"tokenizer files are one level down: pass {shown}{more}"
+
+
+def _hub_cache_snapshots(repo_id: str) -> list[Path]:
+    """The local snapshots of hub id ``repo_id`` in the Hugging Face cache (read, never fetched)."""
+    if repo_id.count("/") != 1:
+        return []
+    root = os.environ.get("HF_HUB_CACHE") or os.path.join(
+        os.environ.get("HF_HOME") or os.path.join(Path.home(), ".cache", "huggingface"), "hub"
+    )
+    repo = Path(root) / ("models--" + repo_id.replace("/", "--"))
+    try:
+        return sorted(
+            (s for s in (repo / "snapshots").iterdir() if s.is_dir()),
+            key=lambda s: s.stat().st_mtime,
+        )
+    except OSError:
+        return []
+
+
+def _refuse_other_files(model: str | os.PathLike[str], path: Path) -> None:
+    """A file that cannot be a tokenizer.json: say what to pass instead (before anything loads)."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head == b"GGUF":
+        raise TokenizerError(
+            f"--model {model}: a GGUF file; evaltui counts with the model's Hugging Face "
+            "tokenizer: pass the original model's folder (with its tokenizer.json) or that "
+            "tokenizer.json"
+        )
+    if path.name != "tokenizer.json" and path.name in (*TOKENIZER_FILES, *FOLDER_FILES):
+        raise TokenizerError(
+            f"--model {model}: {path.name} alone is not a tokenizer: pass its folder, "
+            f"--model {path.parent}"
+        )
 
 
 def load_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerInfo:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import builtins
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from evaltui.data.tokens import default_tokenizer_path, resolve_tokenizer
+from evaltui.data.tokens import TokenizerError, default_tokenizer_path, resolve_tokenizer
 
 TEXTS = [
     "",
@@ -154,3 +155,106 @@ def test_folder_transformers_cannot_load_says_it_was_counted_by_its_tokenizer_js
             assert str(model_folder) in said[0] and "transformers cannot load" in said[0]
             bare = resolve_tokenizer(str(model_folder / "tokenizer.json")).load()
             assert result.generations["gen_length"].to_list() == bare.count(TEXTS[1:2]).tolist()
+
+
+def test_folder_with_the_tokenizer_one_level_down_names_it(model_folder: Path) -> None:
+    nested = model_folder.parent / "nested"
+    (nested / "tokenizer").mkdir(parents=True)
+    shutil.copy(model_folder / "tokenizer.json", nested / "tokenizer" / "tokenizer.json")
+    (nested / "config.json").write_text("{}")
+    with pytest.raises(TokenizerError) as caught:
+        resolve_tokenizer(str(nested))
+    assert "no tokenizer files here" in str(caught.value)
+    assert f"pass --model {nested / 'tokenizer'}" in str(caught.value)
+    # ... and that folder counts as the tokenizer.json does.
+    info = resolve_tokenizer(str(nested / "tokenizer")).load()
+    assert info.count(TEXTS).tolist() == hf_counts(nested / "tokenizer")
+
+
+def _hub_cache_repo(model_folder: Path, root: Path, repo: str) -> Path:
+    """``models--org--name`` as huggingface_hub lays it out: snapshot files link into blobs/."""
+    folder = root / ("models--" + repo.replace("/", "--"))
+    snapshot = folder / "snapshots" / "0123abcd"
+    (folder / "blobs").mkdir(parents=True)
+    snapshot.mkdir(parents=True)
+    (folder / "refs").mkdir()
+    (folder / "refs" / "main").write_text("0123abcd")
+    for file in model_folder.iterdir():
+        blob = folder / "blobs" / f"blob-{file.name}"
+        shutil.copy(file, blob)
+        (snapshot / file.name).symlink_to(Path("..") / ".." / "blobs" / blob.name)
+    return folder
+
+
+def test_hub_cache_snapshot_counts_and_its_repo_folder_names_the_snapshot(
+    model_folder: Path, tmp_path: Path
+) -> None:
+    repo = _hub_cache_repo(model_folder, tmp_path / "hub", "org/name")
+    snapshot = repo / "snapshots" / "0123abcd"
+    info = resolve_tokenizer(str(snapshot)).load()
+    assert info.name == str(snapshot)
+    assert info.count(TEXTS).tolist() == hf_counts(model_folder)
+    assert info.fingerprint == resolve_tokenizer(str(model_folder)).fingerprint  # same files
+    with pytest.raises(TokenizerError, match=re.escape(f"pass --model {snapshot}")):
+        resolve_tokenizer(str(repo))
+
+
+def test_hub_id_is_refused_at_once_naming_a_local_snapshot_when_cached(
+    model_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    def no_network(*args: object) -> None:
+        raise AssertionError("tried the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(TokenizerError, match=r"hub id.*never downloads.*local model directory"):
+        resolve_tokenizer("Qwen/Qwen2.5-7B")
+    repo = _hub_cache_repo(model_folder, tmp_path / "hub", "Qwen/Qwen2.5-7B")
+    with pytest.raises(TokenizerError) as caught:
+        resolve_tokenizer("Qwen/Qwen2.5-7B")
+    assert f"--model {repo / 'snapshots' / '0123abcd'}" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("model-Q4_K_M.gguf", b"GGUF\x03\x00\x00\x00" + bytes(64), "a GGUF file.*tokenizer.json"),
+        ("config.json", b"{}", "config.json alone is not a tokenizer: pass its folder"),
+        ("tokenizer.model", b"\x0a\x05hello", "tokenizer.model alone .* pass its folder"),
+    ],
+    ids=["gguf", "config.json", "tokenizer.model"],
+)
+def test_files_that_are_not_a_tokenizer_json_say_what_to_pass(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / "model" / name
+    path.parent.mkdir()
+    path.write_bytes(content)
+    with pytest.raises(TokenizerError, match=message) as caught:
+        resolve_tokenizer(str(path))
+    assert str(path) in str(caught.value)
+
+
+def test_folder_transformers_cannot_read_is_one_line_naming_it(tmp_path: Path) -> None:
+    """A tokenizer class transformers does not have: its several-line reason on one line."""
+    folder = tmp_path / "unknown-class"
+    folder.mkdir()
+    (folder / "tokenizer_config.json").write_text('{"tokenizer_class": "NoSuchTokenizer"}')
+    (folder / "vocab.json").write_text('{"a": 0, "b": 1}')
+    (folder / "merges.txt").write_text("#version: 0.2\n")
+    with pytest.raises(TokenizerError) as caught:
+        resolve_tokenizer(str(folder)).load()
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(str(folder))
+    assert message.endswith("pass a folder with the model's tokenizer.json")
+
+
+def test_git_lfs_pointer_says_to_fetch_it(model_folder: Path) -> None:
+    pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:0123\nsize 7847602\n"
+    (model_folder / "tokenizer.json").write_text(pointer)
+    for model in (model_folder, model_folder / "tokenizer.json"):
+        with pytest.raises(TokenizerError, match=r"a Git LFS pointer.*git lfs pull"):
+            resolve_tokenizer(str(model)).load()
