@@ -351,6 +351,11 @@ TOKENIZER_FILES = (
 )
 #: The sentencepiece models among them: transformers converts them with sentencepiece.
 SENTENCEPIECE_FILES = TOKENIZER_FILES[-3:]
+#: The files among them that hold a vocabulary (the others only configure one).
+VOCABULARY_FILES = ("tokenizer.json", "vocab.json", "merges.txt", "vocab.txt", *SENTENCEPIECE_FILES)
+#: Fewer tokens than this (added tokens aside) is no real vocabulary: with no vocabulary file,
+#: transformers builds a class's empty tokenizer (LlamaTokenizer: 3 tokens, every text 0 tokens).
+MIN_VOCABULARY = 256
 #: Files that are not the tokenizer's but still decide how a folder tokenizes: transformers picks
 #: the tokenizer class from config.json's ``model_type`` when tokenizer_config.json names none
 #: (``qwen2`` builds a Qwen2Tokenizer, with its own pre-tokenizer, over the same tokenizer.json).
@@ -427,6 +432,14 @@ def _from_model_dir(path: Path) -> tuple[Tokenizer, str]:
         raise TokenizerError(
             f"{path}: only a slow (Python) tokenizer is available; evaltui needs a fast one "
             "(a tokenizer.json, or files transformers can convert)"
+        )
+    size = backend.get_vocab_size(with_added_tokens=False)
+    if size < MIN_VOCABULARY and not any((path / n).is_file() for n in VOCABULARY_FILES):
+        present = ", ".join(sorted(p.name for p in folder_files(path)))
+        raise TokenizerError(
+            f"{path}: no vocabulary here (only {present}): transformers builds an empty "
+            f"tokenizer from them ({size} tokens) that would count most texts as 0 tokens; "
+            "pass the folder with the model's tokenizer.json (or its vocabulary files)"
         )
     return _plain(backend), ""
 

@@ -252,6 +252,19 @@ def test_folder_transformers_cannot_read_is_one_line_naming_it(tmp_path: Path) -
     assert message.endswith("pass a folder with the model's tokenizer.json")
 
 
+def test_folder_with_no_vocabulary_is_refused_not_counted_as_zero(tmp_path: Path) -> None:
+    """Only tokenizer_config.json (a partial download): transformers builds LlamaTokenizer's
+    empty 3-token vocabulary, which counts every text as 0 tokens."""
+    folder = tmp_path / "config-only"
+    folder.mkdir()
+    (folder / "tokenizer_config.json").write_text('{"tokenizer_class": "LlamaTokenizer"}')
+    (folder / "special_tokens_map.json").write_text('{"bos_token": "<s>"}')
+    with pytest.raises(TokenizerError, match="no vocabulary here") as caught:
+        resolve_tokenizer(str(folder)).load()
+    assert str(caught.value).startswith(f"{folder}: ")
+    assert "special_tokens_map.json, tokenizer_config.json" in str(caught.value)
+
+
 def test_git_lfs_pointer_says_to_fetch_it(model_folder: Path) -> None:
     pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:0123\nsize 7847602\n"
     (model_folder / "tokenizer.json").write_text(pointer)
