@@ -26,6 +26,7 @@ import numpy as np
 import polars as pl
 
 from evaltui.data.bpecount import (
+    ENCODE_SPECIAL_TOKENS,
     CountPlan,
     FastCounter,
     bounded_pieces,
@@ -74,8 +75,9 @@ SELF_CHECK_FIRST = 256
 #: A deferred self-check (see :attr:`LengthCounter.defer`) runs early once its kept texts hold
 #: this many characters, so what it keeps stays small whatever the texts.
 DEFERRED_CHECK_CHARS = 4_000_000
-#: Part of a count plan's cache key: bump it when what :func:`plan_parts` decides changes.
-PLAN_FORMAT = "1"
+#: Part of a count plan's cache key: bump it when what :func:`plan_parts` decides changes
+#: (2: a tokenizer that splits special tokens as text is refused).
+PLAN_FORMAT = "2"
 #: The cache entry (under the plan's key) of a model folder's :attr:`TokenizerInfo.note`.
 NOTE_SUFFIX = ".note.npz"
 
@@ -509,8 +511,12 @@ class TokenizerSpec:
         def describe() -> dict[str, Any]:
             if keep_tokenizer:
                 return tokenizer_spec(held[0])
-            text = held.pop().to_str()  # as tokenizer_spec, ~40 MiB less while it is parsed
+            tokenizer = held.pop()  # as tokenizer_spec, ~40 MiB less while it is parsed
+            split = bool(tokenizer.encode_special_tokens)
+            text = tokenizer.to_str()
+            del tokenizer
             spec: dict[str, Any] = json.loads(text)
+            spec[ENCODE_SPECIAL_TOKENS] = split
             return spec
 
         parts, reason, cuttable = self._count_plan(describe, cache)

@@ -271,3 +271,37 @@ def test_git_lfs_pointer_says_to_fetch_it(model_folder: Path) -> None:
     for model in (model_folder, model_folder / "tokenizer.json"):
         with pytest.raises(TokenizerError, match=r"a Git LFS pointer.*git lfs pull"):
             resolve_tokenizer(str(model)).load()
+
+
+def test_folder_that_splits_special_tokens_is_counted_as_transformers_does(
+    model_folder: Path, tmp_path: Path
+) -> None:
+    """tokenizer_config.json's ``split_special_tokens``: transformers encodes a special token
+    in the text as text (several tokens); the count-only path, which matches them whole, must not
+    count such a folder. To ``tokenizers`` the switch is invisible in ``to_str()``."""
+    from evaltui.data.cache import Cache
+    from evaltui.data.loader import LoadOptions, load
+
+    config = json.loads((model_folder / "tokenizer_config.json").read_text())
+    config["split_special_tokens"] = True
+    (model_folder / "tokenizer_config.json").write_text(json.dumps(config))
+    texts = ["a <｜end▁of▁sentence｜> b", "<｜begin▁of▁sentence｜>hi"]
+    expected = hf_counts(model_folder, texts)
+    assert expected != resolve_tokenizer(str(default_tokenizer_path())).load().count(texts).tolist()
+    for keep in (True, False):  # the plan built beside the tokenizer, or after letting it go
+        info = resolve_tokenizer(str(model_folder)).load(
+            cache=Cache(tmp_path / f"cache-{keep}"), keep_tokenizer=keep
+        )
+        assert info.fast is None and "split_special_tokens" in info.fast_reason
+    # A load whose self-check sees no special token (the first texts) still counts the rest right.
+    data = tmp_path / "data" / "run"
+    data.mkdir(parents=True)
+    plain = [f"step {i} of the proof, which goes on" for i in range(300)]  # longer than texts
+    records = [
+        {"prompt": f"p{i}", "gen": t, "answer": "1", "accuracy": 1}
+        for i, t in enumerate(plain + texts)
+    ]
+    (data / "gens.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    result = load([data], LoadOptions(model=str(model_folder), cache_dir=tmp_path / "cache"))
+    lengths = result.generations.sort("line")["gen_length"].to_list()
+    assert lengths[-2:] == expected
