@@ -423,6 +423,7 @@ def _from_model_dir(path: Path) -> tuple[Tokenizer, str]:
             )
             return _from_json_file(path / "tokenizer.json"), note
         why = " ".join(str(exc).split())  # transformers' messages span lines
+        why = why if len(why) <= 300 else why[:299] + "…"  # and may quote a binary file
         todo = "pass a folder with the model's tokenizer.json"
         if any((path / n).is_file() for n in SENTENCEPIECE_FILES):
             todo = "install sentencepiece and protobuf to convert its tokenizer model, or " + todo

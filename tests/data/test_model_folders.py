@@ -305,3 +305,20 @@ def test_folder_that_splits_special_tokens_is_counted_as_transformers_does(
     result = load([data], LoadOptions(model=str(model_folder), cache_dir=tmp_path / "cache"))
     lengths = result.generations.sort("line")["gen_length"].to_list()
     assert lengths[-2:] == expected
+
+
+def test_sentencepiece_folder_that_cannot_be_converted_says_what_to_install(
+    tmp_path: Path,
+) -> None:
+    """A tokenizer.model transformers cannot read here (sentencepiece is not installed, or the
+    file is damaged): one bounded line, not the bytes it choked on, and what to do."""
+    folder = tmp_path / "spm"
+    folder.mkdir()
+    (folder / "tokenizer.model").write_bytes(bytes(range(14, 256)) * 40)  # one long "line"
+    (folder / "tokenizer_config.json").write_text('{"tokenizer_class": "LlamaTokenizer"}')
+    with pytest.raises(TokenizerError) as caught:
+        resolve_tokenizer(str(folder)).load()
+    message = str(caught.value)
+    assert message.startswith(f"{folder}: cannot load a tokenizer")
+    assert "install sentencepiece" in message and "\n" not in message
+    assert len(message) < 600
