@@ -44,3 +44,33 @@ async def test_header_shows_the_model_folder_literally_with_its_end(
             assert part.endswith("checkpoint-12000")  # what tells two checkpoints apart
             assert part.startswith("[bold red]evil␛]0;pw")  # literal, controls visible
             assert "[bold red]evil␛]0;pw" in screen
+
+
+async def test_a_folder_transformers_cannot_load_says_so_in_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted by its tokenizer.json alone (the folder names its own tokenizer code): the
+    header counts a note at 80×24 and ``b`` shows it, naming the folder."""
+    import json
+
+    from evaltui.data.tokens import default_tokenizer_path
+
+    monkeypatch.chdir(tmp_path)
+    model = tmp_path / "chatglm-like"
+    model.mkdir()
+    shutil.copy(default_tokenizer_path(), model / "tokenizer.json")
+    config = {
+        "tokenizer_class": "CustomTokenizer",
+        "auto_map": {"AutoTokenizer": ["tokenization_custom.CustomTokenizer", None]},
+    }
+    (model / "tokenizer_config.json").write_text(json.dumps(config))
+    data = write_evals(tmp_path / "evals")
+    app = EvalApp([str(data)], LoadOptions(model=str(model), cache_dir=tmp_path / "cache"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "notes 1 (b)" in static(app, "#summary")
+        await pilot.press("b")
+        await settle(pilot)
+        screen = " ".join(screen_text(app).split())
+        assert "counted with its tokenizer.json alone" in screen
+        assert "chatglm-like" in screen

@@ -322,3 +322,24 @@ def test_sentencepiece_folder_that_cannot_be_converted_says_what_to_install(
     assert message.startswith(f"{folder}: cannot load a tokenizer")
     assert "install sentencepiece" in message and "\n" not in message
     assert len(message) < 600
+
+
+def test_summarize_with_a_model_folder_writes_its_hf_counts(
+    model_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Headless, end to end: the combined JSON's gen_lengths are the folder's HF counts (its
+    added tokens one token each), and the end summary names the folder."""
+    from evaltui.cli import main
+
+    data = tmp_path / "data" / "run"
+    data.mkdir(parents=True)
+    records = [{"prompt": "p", "gen": t, "answer": "42", "accuracy": 1} for t in TEXTS]
+    (data / "gens.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    out = tmp_path / "out.json"
+    code = main(
+        ["summarize", str(data), "-o", str(out), "--model", str(model_folder), "--no-cache"]
+    )
+    assert code == 0
+    [prompt] = json.loads(out.read_text())
+    assert prompt["gen_lengths"] == hf_counts(model_folder)
+    assert f"tokenizer    {model_folder}" in capsys.readouterr().err
