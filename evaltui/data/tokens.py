@@ -647,10 +647,22 @@ class TokenizerSpec:
     def unchanged(self) -> bool:
         """True when the tokenizer's files still hash to :attr:`fingerprint`."""
         try:
-            files = folder_files(self.path) if self.path.is_dir() else [self.path]
-            return _hash_files(files) == self.fingerprint
+            if self.path.is_dir():
+                return folder_fingerprint(self.path) == self.fingerprint
+            return _hash_files([self.path]) == self.fingerprint
         except OSError:
             return False
+
+
+def folder_fingerprint(path: Path) -> str:
+    """A model folder's fingerprint: its :func:`folder_files` and the transformers version, which
+    decides what tokenizer those files make (v5 builds a Qwen2Tokenizer's pre-tokenizer itself)."""
+    try:
+        version = importlib.metadata.version("transformers")
+    except importlib.metadata.PackageNotFoundError:
+        version = "none"
+    files = [(p.name, p.read_bytes()) for p in folder_files(path)]
+    return _hash_contents([*files, ("transformers", version.encode())])
 
 
 def _hash_files(paths: Sequence[Path]) -> str:
@@ -687,7 +699,7 @@ def resolve_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerSpec:
                     f"--model {model}: no tokenizer files here (looked for "
                     f"{', '.join(TOKENIZER_FILES[:3])}, …); {_folders_hint(path)}"
                 )
-            return TokenizerSpec(str(path), path, _hash_files(folder_files(path)))
+            return TokenizerSpec(str(path), path, folder_fingerprint(path))
     except OSError as exc:
         raise TokenizerError(f"--model {model}: cannot read ({exc.strerror or exc})") from None
     hint = ""

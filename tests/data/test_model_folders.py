@@ -343,3 +343,25 @@ def test_summarize_with_a_model_folder_writes_its_hf_counts(
     [prompt] = json.loads(out.read_text())
     assert prompt["gen_lengths"] == hf_counts(model_folder)
     assert f"tokenizer    {model_folder}" in capsys.readouterr().err
+
+
+def test_a_folder_fingerprint_follows_the_transformers_that_loads_it(
+    model_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """transformers builds the folder's tokenizer (its class decides the pre-tokenizer), so
+    lengths cached under another transformers version are not this one's."""
+    import importlib.metadata
+
+    before = resolve_tokenizer(str(model_folder))
+    single = resolve_tokenizer(str(model_folder / "tokenizer.json"))
+    real = importlib.metadata.version
+    monkeypatch.setattr(
+        importlib.metadata,
+        "version",
+        lambda name: "99.0.0" if name == "transformers" else real(name),
+    )
+    after = resolve_tokenizer(str(model_folder))
+    assert after.fingerprint != before.fingerprint
+    assert after.unchanged() and not before.unchanged()
+    # A tokenizer.json alone does not go through transformers: its fingerprint stays.
+    assert resolve_tokenizer(str(single.path)).fingerprint == single.fingerprint
