@@ -688,6 +688,8 @@ def resolve_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerSpec:
     if model is None:
         path = default_tokenizer_path()
         return TokenizerSpec(DEFAULT_TOKENIZER_NAME, path, _hash_files([path]))
+    if not str(model).strip():  # Path("") is the working directory
+        raise TokenizerError("--model is empty: pass a local model directory or a tokenizer.json")
     path = Path(model).expanduser()
     try:
         if path.is_file():

@@ -365,3 +365,12 @@ def test_a_folder_fingerprint_follows_the_transformers_that_loads_it(
     assert after.unchanged() and not before.unchanged()
     # A tokenizer.json alone does not go through transformers: its fingerprint stays.
     assert resolve_tokenizer(str(single.path)).fingerprint == single.fingerprint
+
+
+def test_an_empty_model_is_an_error_not_the_working_directory(
+    model_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(model_folder)  # a model folder: "" would have loaded it
+    for empty in ("", " "):
+        with pytest.raises(TokenizerError, match="--model is empty"):
+            resolve_tokenizer(empty)
