@@ -701,7 +701,7 @@ def resolve_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerSpec:
                     f"--model {model}: no tokenizer files here (looked for "
                     f"{', '.join(TOKENIZER_FILES[:3])}, …); {_folders_hint(path)}"
                 )
-            return TokenizerSpec(str(path), path, folder_fingerprint(path))
+            return TokenizerSpec(_folder_name(model, path), path, folder_fingerprint(path))
     except OSError as exc:
         raise TokenizerError(f"--model {model}: cannot read ({exc.strerror or exc})") from None
     hint = ""
@@ -710,6 +710,15 @@ def resolve_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerSpec:
         cached = _hub_cache_snapshots(str(model))
         hint += f", e.g. --model {cached[-1]})" if cached else ")"
     raise TokenizerError(f"--model {model}: no such file or directory{hint}")
+
+
+def _folder_name(model: str | os.PathLike[str], path: Path) -> str:
+    """What summaries call a model folder: ``--model`` as given, and for a Hugging Face cache
+    snapshot (``…/models--org--name/snapshots/<hash>``, whose own name is a hash) its repo id."""
+    repo = path.absolute().parent.parent.name
+    if path.absolute().parent.name == "snapshots" and repo.startswith("models--"):
+        return f"{model} ({repo.removeprefix('models--').replace('--', '/')})"
+    return str(model)
 
 
 #: Folders looked into one level down for tokenizer files, when ``--model`` holds none.

@@ -192,7 +192,7 @@ def test_hub_cache_snapshot_counts_and_its_repo_folder_names_the_snapshot(
     repo = _hub_cache_repo(model_folder, tmp_path / "hub", "org/name")
     snapshot = repo / "snapshots" / "0123abcd"
     info = resolve_tokenizer(str(snapshot)).load()
-    assert info.name == str(snapshot)
+    assert info.name == f"{snapshot} (org/name)"  # the snapshot's own name is a hash
     assert info.count(TEXTS).tolist() == hf_counts(model_folder)
     assert info.fingerprint == resolve_tokenizer(str(model_folder)).fingerprint  # same files
     with pytest.raises(TokenizerError, match=re.escape(f"pass --model {snapshot}")):
