@@ -696,6 +696,15 @@ def resolve_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerSpec:
             _refuse_other_files(model, path)
             return TokenizerSpec(str(path), path, _hash_files([path]))
         if path.is_dir():
+            broken = [
+                n for n in TOKENIZER_FILES if (path / n).is_symlink() and not (path / n).exists()
+            ]
+            if broken:  # a Hugging Face cache snapshot whose blob is missing: a partial download
+                raise TokenizerError(
+                    f"--model {model}: {broken[0]} is a link to a missing file "
+                    f"({os.readlink(path / broken[0])}; the download is incomplete): download "
+                    "the model again, or pass a complete copy"
+                )
             if not any((path / name).is_file() for name in TOKENIZER_FILES):
                 raise TokenizerError(
                     f"--model {model}: no tokenizer files here (looked for "

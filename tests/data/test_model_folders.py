@@ -374,3 +374,16 @@ def test_an_empty_model_is_an_error_not_the_working_directory(
     for empty in ("", " "):
         with pytest.raises(TokenizerError, match="--model is empty"):
             resolve_tokenizer(empty)
+
+
+def test_hub_cache_snapshot_with_a_missing_blob_says_the_download_is_incomplete(
+    model_folder: Path, tmp_path: Path
+) -> None:
+    repo = _hub_cache_repo(model_folder, tmp_path / "hub", "org/name")
+    (repo / "blobs" / "blob-tokenizer.json").unlink()
+    snapshot = repo / "snapshots" / "0123abcd"
+    with pytest.raises(TokenizerError) as caught:
+        resolve_tokenizer(str(snapshot)).load()
+    message = str(caught.value)
+    assert message.startswith(f"--model {snapshot}: tokenizer.json is a link to a missing file")
+    assert "download is incomplete" in message
