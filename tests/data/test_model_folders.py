@@ -387,3 +387,95 @@ def test_hub_cache_snapshot_with_a_missing_blob_says_the_download_is_incomplete(
     message = str(caught.value)
     assert message.startswith(f"--model {snapshot}: tokenizer.json is a link to a missing file")
     assert "download is incomplete" in message
+
+
+CORPUS = ["the answer is 42 and the question is unknown " * 20, "Hello World step by step ünï"] * 20
+SAMPLES = ["", "the Answer is 42", "Hello   world\n\nünï 答案 🙂", "unknown question " * 50]
+
+
+def test_slow_only_folder_vocab_and_merges_is_converted_and_counted_exactly(
+    tmp_path: Path,
+) -> None:
+    """vocab.json + merges.txt and a GPT2Tokenizer config, no tokenizer.json: transformers
+    converts them; the counts are its counts."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    alphabet = pre_tokenizers.ByteLevel.alphabet()
+    trainer = trainers.BpeTrainer(
+        vocab_size=400, initial_alphabet=alphabet, special_tokens=["<|endoftext|>"]
+    )
+    bpe.train_from_iterator(CORPUS, trainer)
+    folder = tmp_path / "gpt2-like"
+    folder.mkdir()
+    bpe.model.save(str(folder))
+    config = {"tokenizer_class": "GPT2Tokenizer", "eos_token": "<|endoftext|>"}
+    (folder / "tokenizer_config.json").write_text(json.dumps(config))
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "merges.txt",
+        "tokenizer_config.json",
+        "vocab.json",
+    ]
+    info = resolve_tokenizer(str(folder)).load()
+    assert info.count(SAMPLES).tolist() == hf_counts(folder, SAMPLES)
+
+
+def _unigram() -> Any:
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
+
+    tokenizer = Tokenizer(models.Unigram())
+    tokenizer.normalizer = normalizers.NFKC()
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
+    trainer = trainers.UnigramTrainer(vocab_size=100, special_tokens=["<unk>"], unk_token="<unk>")
+    tokenizer.train_from_iterator(CORPUS, trainer)
+    return tokenizer
+
+
+def _wordpiece() -> Any:
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
+
+    tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.train_from_iterator(
+        CORPUS, trainers.WordPieceTrainer(vocab_size=200, special_tokens=["[UNK]"])
+    )
+    return tokenizer
+
+
+def _normalized_bpe() -> Any:
+    from tokenizers import Tokenizer
+
+    spec = json.loads(default_tokenizer_path().read_text(encoding="utf-8"))
+    spec["normalizer"] = {"type": "Lowercase"}
+    return Tokenizer.from_str(json.dumps(spec))
+
+
+@pytest.mark.parametrize(
+    ("build", "reason"),
+    [
+        (_unigram, "model type Unigram is not BPE"),
+        (_wordpiece, "model type WordPiece is not BPE"),
+        (_normalized_bpe, "normalizer Lowercase"),
+    ],
+    ids=["unigram", "wordpiece", "normalizer"],
+)
+def test_tokenizers_the_count_path_does_not_take_are_counted_by_tokenizers_and_say_why(
+    tmp_path: Path, build: Any, reason: str
+) -> None:
+    from evaltui.data.loader import LoadOptions, load
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    build().save(str(folder / "tokenizer.json"))
+    data = tmp_path / "data" / "run"
+    data.mkdir(parents=True)
+    records = [{"prompt": "p", "gen": t, "answer": "42", "accuracy": 1} for t in SAMPLES]
+    (data / "gens.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    for model in (folder, folder / "tokenizer.json"):
+        result = load([data], LoadOptions(model=str(model), use_cache=False))
+        assert result.counting == f"tokenizers ({reason})"
+        lengths = result.generations.sort("line")["gen_length"].to_list()
+        assert lengths == hf_counts(folder, SAMPLES)
