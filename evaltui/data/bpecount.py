@@ -256,9 +256,16 @@ def states_what_plans_read(spec: Any) -> bool:
     )
 
 
+#: Key :func:`tokenizer_spec` adds: the loaded tokenizer's ``encode_special_tokens``, which
+#: ``to_str()`` leaves out (transformers sets it from tokenizer_config.json's
+#: ``split_special_tokens``: special tokens are then split as text, not matched whole).
+ENCODE_SPECIAL_TOKENS = "evaltui:encode_special_tokens"
+
+
 def tokenizer_spec(tokenizer: Tokenizer) -> dict[str, Any]:
     """The loaded tokenizer's own description (what gates are built from, never the file on disk)."""
     spec: dict[str, Any] = json.loads(tokenizer.to_str())
+    spec[ENCODE_SPECIAL_TOKENS] = bool(tokenizer.encode_special_tokens)
     return spec
 
 
@@ -368,6 +375,8 @@ def plan_parts(spec: dict[str, Any]) -> tuple[CountPlan | None, str]:
     if reason is not None:
         return None, reason
     added = spec.get("added_tokens") or []
+    if spec.get(ENCODE_SPECIAL_TOKENS):
+        return None, "special tokens are split as text (split_special_tokens)"
     if any(a.get("lstrip") or a.get("rstrip") or a.get("single_word") for a in added):
         return None, "added tokens with lstrip/rstrip/single_word"
     table = _byte_table()

@@ -1228,7 +1228,7 @@ class _Load:
         ]
         order = {item.source: i for i, item in enumerate(self.inputs)}
         files.sort(key=lambda f: order.get(f.source, 0))
-        notes = self.cache_notes() + self.option_notes() + list(self.notes)
+        notes = self.tokenizer_notes() + self.cache_notes() + self.option_notes() + list(self.notes)
         return LoadResult(
             generations,
             stats,
@@ -1244,6 +1244,17 @@ class _Load:
             self.counting(),
             from_snapshot=from_snapshot,
         )
+
+    def tokenizer_notes(self) -> list[str]:
+        """What the load says about how ``--model``'s folder was loaded, when not as
+        transformers loads it (also when every length came from the cache)."""
+        if self.counter is not None:
+            note = self.counter.info.note
+        elif self.spec is not None and self.cached_paths:
+            note = self.spec.cached_note(self.cache)
+        else:
+            note = ""
+        return [f"--model {note}"] if note else []
 
     def counting(self) -> str:
         parts = [self.counter.describe()] if self.counter is not None else []

@@ -26,6 +26,7 @@ import numpy as np
 import polars as pl
 
 from evaltui.data.bpecount import (
+    ENCODE_SPECIAL_TOKENS,
     CountPlan,
     FastCounter,
     bounded_pieces,
@@ -74,8 +75,11 @@ SELF_CHECK_FIRST = 256
 #: A deferred self-check (see :attr:`LengthCounter.defer`) runs early once its kept texts hold
 #: this many characters, so what it keeps stays small whatever the texts.
 DEFERRED_CHECK_CHARS = 4_000_000
-#: Part of a count plan's cache key: bump it when what :func:`plan_parts` decides changes.
-PLAN_FORMAT = "1"
+#: Part of a count plan's cache key: bump it when what :func:`plan_parts` decides changes
+#: (2: a tokenizer that splits special tokens as text is refused).
+PLAN_FORMAT = "2"
+#: The cache entry (under the plan's key) of a model folder's :attr:`TokenizerInfo.note`.
+NOTE_SUFFIX = ".note.npz"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,9 @@ class TokenizerInfo:
     """True when long texts may be cut before a space + ASCII letter without changing the count."""
     spec: TokenizerSpec | None = None
     """Where the tokenizer came from (to load it again after :meth:`released`)."""
+    note: str = ""
+    """How a model folder was loaded when not as transformers loads it (see
+    :func:`_from_model_dir`); empty otherwise."""
 
     def released(self) -> TokenizerInfo:
         """This info without its ``tokenizers`` tokenizer (~40 MiB and more once it has
@@ -344,6 +351,22 @@ TOKENIZER_FILES = (
     "spiece.model",
     "sentencepiece.bpe.model",
 )
+#: The sentencepiece models among them: transformers converts them with sentencepiece.
+SENTENCEPIECE_FILES = TOKENIZER_FILES[-3:]
+#: The files among them that hold a vocabulary (the others only configure one).
+VOCABULARY_FILES = ("tokenizer.json", "vocab.json", "merges.txt", "vocab.txt", *SENTENCEPIECE_FILES)
+#: Fewer tokens than this (added tokens aside) is no real vocabulary: with no vocabulary file,
+#: transformers builds a class's empty tokenizer (LlamaTokenizer: 3 tokens, every text 0 tokens).
+MIN_VOCABULARY = 256
+#: Files that are not the tokenizer's but still decide how a folder tokenizes: transformers picks
+#: the tokenizer class from config.json's ``model_type`` when tokenizer_config.json names none
+#: (``qwen2`` builds a Qwen2Tokenizer, with its own pre-tokenizer, over the same tokenizer.json).
+FOLDER_FILES = ("config.json",)
+
+
+def folder_files(path: Path) -> list[Path]:
+    """The files of a model folder that its fingerprint hashes."""
+    return [path / n for n in (*TOKENIZER_FILES, *FOLDER_FILES) if (path / n).is_file()]
 
 
 def _plain(tokenizer: Tokenizer) -> Tokenizer:
@@ -354,27 +377,58 @@ def _plain(tokenizer: Tokenizer) -> Tokenizer:
     return tokenizer
 
 
+#: How a Git LFS pointer file starts (a clone made without git-lfs holds these, not the files).
+LFS_POINTER = b"version https://git-lfs"
+
+
 def _from_json_file(path: Path) -> Tokenizer:
     from tokenizers import Tokenizer
 
     try:
         return _plain(Tokenizer.from_file(str(path)))
     except Exception as exc:
+        try:
+            with path.open("rb") as handle:
+                lfs = handle.read(len(LFS_POINTER)) == LFS_POINTER
+        except OSError:
+            lfs = False
+        if lfs:
+            raise TokenizerError(
+                f"{path}: a Git LFS pointer, not the file itself: fetch it (git lfs pull) "
+                "or pass a complete copy of the model's tokenizer.json"
+            ) from None
         raise TokenizerError(f"{path}: not a valid tokenizer.json ({exc})") from None
 
 
-def _from_model_dir(path: Path) -> Tokenizer:
+def _from_model_dir(path: Path) -> tuple[Tokenizer, str]:
+    """The folder's tokenizer as transformers loads it, and ""; or, when transformers cannot
+    load the folder but it has a tokenizer.json, that file alone and a note saying so."""
     try:
         from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
-        hf = AutoTokenizer.from_pretrained(str(path), local_files_only=True, use_fast=True)
+        # trust_remote_code=False: left unset, transformers asks on the terminal (a 15 s wait,
+        # its question on stdout) before running a folder's own tokenizer code; never run it.
+        hf = AutoTokenizer.from_pretrained(
+            str(path), local_files_only=True, use_fast=True, trust_remote_code=False
+        )
     except Exception as exc:  # transformers raises many kinds; the user needs the message
         if (path / "tokenizer.json").is_file():
-            return _from_json_file(path / "tokenizer.json")
+            why = " ".join(str(exc).split())
+            why = why if len(why) <= 120 else why[:119] + "…"
+            note = (
+                f"{path}: counted with its tokenizer.json alone, without what the folder's other "
+                f"files add (transformers cannot load the folder: {why})"
+            )
+            return _from_json_file(path / "tokenizer.json"), note
+        why = " ".join(str(exc).split())  # transformers' messages span lines
+        why = why if len(why) <= 300 else why[:299] + "…"  # and may quote a binary file
+        todo = "pass a folder with the model's tokenizer.json"
+        if any((path / n).is_file() for n in SENTENCEPIECE_FILES):
+            todo = "install sentencepiece and protobuf to convert its tokenizer model, or " + todo
         raise TokenizerError(
-            f"{path}: cannot load a tokenizer from this directory ({exc})"
+            f"{path}: cannot load a tokenizer from this directory ({why}); {todo}"
         ) from None
     backend = getattr(hf, "backend_tokenizer", None) or getattr(hf, "_tokenizer", None)
     if backend is None:
@@ -382,7 +436,15 @@ def _from_model_dir(path: Path) -> Tokenizer:
             f"{path}: only a slow (Python) tokenizer is available; evaltui needs a fast one "
             "(a tokenizer.json, or files transformers can convert)"
         )
-    return _plain(backend)
+    size = backend.get_vocab_size(with_added_tokens=False)
+    if size < MIN_VOCABULARY and not any((path / n).is_file() for n in VOCABULARY_FILES):
+        present = ", ".join(sorted(p.name for p in folder_files(path)))
+        raise TokenizerError(
+            f"{path}: no vocabulary here (only {present}): transformers builds an empty "
+            f"tokenizer from them ({size} tokens) that would count most texts as 0 tokens; "
+            "pass the folder with the model's tokenizer.json (or its vocabulary files)"
+        )
+    return _plain(backend), ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,16 +481,20 @@ class TokenizerSpec:
                 # being built at the same moment.
                 built, reason, cuttable = planned[0].build(), planned[1], planned[2]
                 del planned
+                tokenizer, note = (
+                    self.load_noted(cache) if keep_tokenizer else (None, self.cached_note(cache))
+                )
                 return TokenizerInfo(
-                    self.load_tokenizer() if keep_tokenizer else None,
+                    tokenizer,
                     self.name,
                     self.fingerprint,
                     built,
                     reason,
                     cuttable,
                     self,
+                    note,
                 )
-        tokenizer = self.load_tokenizer()
+        tokenizer, note = self.load_noted(cache)
         if not fast:
             cuttable = splits_cuttable(tokenizer_spec(tokenizer))
             return TokenizerInfo(
@@ -438,6 +504,7 @@ class TokenizerSpec:
                 None,
                 "count-only path not requested",
                 cuttable,
+                note=note,
             )
         held = [tokenizer]
         del tokenizer
@@ -445,8 +512,12 @@ class TokenizerSpec:
         def describe() -> dict[str, Any]:
             if keep_tokenizer:
                 return tokenizer_spec(held[0])
-            text = held.pop().to_str()  # as tokenizer_spec, ~40 MiB less while it is parsed
+            tokenizer = held.pop()  # as tokenizer_spec, ~40 MiB less while it is parsed
+            split = bool(tokenizer.encode_special_tokens)
+            text = tokenizer.to_str()
+            del tokenizer
             spec: dict[str, Any] = json.loads(text)
+            spec[ENCODE_SPECIAL_TOKENS] = split
             return spec
 
         parts, reason, cuttable = self._count_plan(describe, cache)
@@ -454,15 +525,39 @@ class TokenizerSpec:
         if not held:  # let go while the plan was built
             if counter is not None:
                 return TokenizerInfo(
-                    None, self.name, self.fingerprint, counter, reason, cuttable, self
+                    None, self.name, self.fingerprint, counter, reason, cuttable, self, note
                 )
             held.append(self.load_tokenizer())
-        info = TokenizerInfo(held[0], self.name, self.fingerprint, counter, reason, cuttable, self)
+        info = TokenizerInfo(
+            held[0], self.name, self.fingerprint, counter, reason, cuttable, self, note
+        )
         return info if keep_tokenizer else info.released()
 
     def load_tokenizer(self) -> Tokenizer:
         """The ``tokenizers`` tokenizer itself (truncation and padding off)."""
-        return _from_model_dir(self.path) if self.path.is_dir() else _from_json_file(self.path)
+        return self.load_noted()[0]
+
+    def load_noted(self, cache: Cache | None = None) -> tuple[Tokenizer, str]:
+        """:meth:`load_tokenizer`, and how a model folder was loaded (:attr:`TokenizerInfo.note`),
+        which is kept in ``cache`` for the loads that do not load the tokenizer (every length or
+        the count plan cached): see :meth:`cached_note`."""
+        if not self.path.is_dir():
+            return _from_json_file(self.path), ""
+        tokenizer, note = _from_model_dir(self.path)
+        if cache is not None and note and self.unchanged():
+            data = np.frombuffer(note.encode("utf-8"), dtype=np.uint8)
+            cache.put_arrays(self.plan_key(), {"note": data}, suffix=NOTE_SUFFIX)
+        return tokenizer, note
+
+    def cached_note(self, cache: Cache | None) -> str:
+        """The :attr:`TokenizerInfo.note` of this tokenizer as last loaded with ``cache``
+        ("" when it had none, or was not loaded with it)."""
+        if cache is None or not self.path.is_dir():
+            return ""
+        arrays = cache.get_arrays(self.plan_key(), suffix=NOTE_SUFFIX)
+        if arrays is None or "note" not in arrays:
+            return ""
+        return bytes(arrays["note"]).decode("utf-8", "replace")
 
     def plan_key(self) -> str:
         """The cache key of this tokenizer's count plan."""
@@ -553,12 +648,21 @@ class TokenizerSpec:
         """True when the tokenizer's files still hash to :attr:`fingerprint`."""
         try:
             if self.path.is_dir():
-                files = [self.path / n for n in TOKENIZER_FILES if (self.path / n).is_file()]
-            else:
-                files = [self.path]
-            return _hash_files(files) == self.fingerprint
+                return folder_fingerprint(self.path) == self.fingerprint
+            return _hash_files([self.path]) == self.fingerprint
         except OSError:
             return False
+
+
+def folder_fingerprint(path: Path) -> str:
+    """A model folder's fingerprint: its :func:`folder_files` and the transformers version, which
+    decides what tokenizer those files make (v5 builds a Qwen2Tokenizer's pre-tokenizer itself)."""
+    try:
+        version = importlib.metadata.version("transformers")
+    except importlib.metadata.PackageNotFoundError:
+        version = "none"
+    files = [(p.name, p.read_bytes()) for p in folder_files(path)]
+    return _hash_contents([*files, ("transformers", version.encode())])
 
 
 def _hash_files(paths: Sequence[Path]) -> str:
@@ -584,23 +688,107 @@ def resolve_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerSpec:
     if model is None:
         path = default_tokenizer_path()
         return TokenizerSpec(DEFAULT_TOKENIZER_NAME, path, _hash_files([path]))
+    if not str(model).strip():  # Path("") is the working directory
+        raise TokenizerError("--model is empty: pass a local model directory or a tokenizer.json")
     path = Path(model).expanduser()
     try:
         if path.is_file():
+            _refuse_other_files(model, path)
             return TokenizerSpec(str(path), path, _hash_files([path]))
         if path.is_dir():
-            files = [path / name for name in TOKENIZER_FILES if (path / name).is_file()]
-            if not files:
+            broken = [
+                n for n in TOKENIZER_FILES if (path / n).is_symlink() and not (path / n).exists()
+            ]
+            if broken:  # a Hugging Face cache snapshot whose blob is missing: a partial download
                 raise TokenizerError(
-                    f"--model {model}: no tokenizer files here (looked for {', '.join(TOKENIZER_FILES[:3])}, …)"
+                    f"--model {model}: {broken[0]} is a link to a missing file "
+                    f"({os.readlink(path / broken[0])}; the download is incomplete): download "
+                    "the model again, or pass a complete copy"
                 )
-            return TokenizerSpec(str(path), path, _hash_files(files))
+            if not any((path / name).is_file() for name in TOKENIZER_FILES):
+                raise TokenizerError(
+                    f"--model {model}: no tokenizer files here (looked for "
+                    f"{', '.join(TOKENIZER_FILES[:3])}, …); {_folders_hint(path)}"
+                )
+            return TokenizerSpec(_folder_name(model, path), path, folder_fingerprint(path))
     except OSError as exc:
         raise TokenizerError(f"--model {model}: cannot read ({exc.strerror or exc})") from None
     hint = ""
     if "/" in str(model) and not str(model).startswith((".", "/", "~")):
-        hint = " (it looks like a hub id; evaltui never downloads: pass a local model directory)"
+        hint = " (it looks like a hub id; evaltui never downloads: pass a local model directory"
+        cached = _hub_cache_snapshots(str(model))
+        hint += f", e.g. --model {cached[-1]})" if cached else ")"
     raise TokenizerError(f"--model {model}: no such file or directory{hint}")
+
+
+def _folder_name(model: str | os.PathLike[str], path: Path) -> str:
+    """What summaries call a model folder: ``--model`` as given, and for a Hugging Face cache
+    snapshot (``…/models--org--name/snapshots/<hash>``, whose own name is a hash) its repo id."""
+    repo = path.absolute().parent.parent.name
+    if path.absolute().parent.name == "snapshots" and repo.startswith("models--"):
+        return f"{model} ({repo.removeprefix('models--').replace('--', '/')})"
+    return str(model)
+
+
+#: Folders looked into one level down for tokenizer files, when ``--model`` holds none.
+MAX_HINTS = 3
+
+
+def _tokenizer_folders(path: Path) -> list[Path]:
+    """Folders just under ``path`` holding tokenizer files (``model/tokenizer/``), and the
+    snapshots of a Hugging Face cache repo folder (``models--org--name/snapshots/<hash>``)."""
+    found: list[Path] = []
+    for parent in (path, path / "snapshots"):
+        try:
+            children = sorted(c for c in parent.iterdir() if c.is_dir())
+        except OSError:
+            continue
+        found += [c for c in children if any((c / n).is_file() for n in TOKENIZER_FILES)]
+    return found
+
+
+def _folders_hint(path: Path) -> str:
+    """What to pass instead of a folder without tokenizer files."""
+    found = _tokenizer_folders(path)
+    if not found:
+        return "pass the folder that holds the model's tokenizer.json, or the file itself"
+    shown = ", ".join(f"--model {f}" for f in found[:MAX_HINTS])
+    more = f" (and {len(found) - MAX_HINTS} more)" if len(found) > MAX_HINTS else ""
+    return f"tokenizer files are one level down: pass {shown}{more}"
+
+
+def _hub_cache_snapshots(repo_id: str) -> list[Path]:
+    """The local snapshots of hub id ``repo_id`` in the Hugging Face cache (read, never fetched)."""
+    if repo_id.count("/") != 1:
+        return []
+    root = os.environ.get("HF_HUB_CACHE") or os.path.join(
+        os.environ.get("HF_HOME") or os.path.join(Path.home(), ".cache", "huggingface"), "hub"
+    )
+    repo = Path(root) / ("models--" + repo_id.replace("/", "--"))
+    try:
+        return sorted(
+            (s for s in (repo / "snapshots").iterdir() if s.is_dir()),
+            key=lambda s: s.stat().st_mtime,
+        )
+    except OSError:
+        return []
+
+
+def _refuse_other_files(model: str | os.PathLike[str], path: Path) -> None:
+    """A file that cannot be a tokenizer.json: say what to pass instead (before anything loads)."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head == b"GGUF":
+        raise TokenizerError(
+            f"--model {model}: a GGUF file; evaltui counts with the model's Hugging Face "
+            "tokenizer: pass the original model's folder (with its tokenizer.json) or that "
+            "tokenizer.json"
+        )
+    if path.name != "tokenizer.json" and path.name in (*TOKENIZER_FILES, *FOLDER_FILES):
+        raise TokenizerError(
+            f"--model {model}: {path.name} alone is not a tokenizer: pass its folder, "
+            f"--model {path.parent}"
+        )
 
 
 def load_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerInfo:

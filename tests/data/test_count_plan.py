@@ -51,13 +51,13 @@ def _plans(cache_dir: Path) -> list[Path]:
 
 def _spy_tokenizer_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     loads: list[str] = []
-    real = tokens.TokenizerSpec.load_tokenizer
+    real = tokens.TokenizerSpec.load_noted  # every load of the tokenizer goes through it
 
-    def spy(self: tokens.TokenizerSpec) -> Any:
+    def spy(self: tokens.TokenizerSpec, cache: Any = None) -> Any:
         loads.append(self.name)
-        return real(self)
+        return real(self, cache)
 
-    monkeypatch.setattr(tokens.TokenizerSpec, "load_tokenizer", spy)
+    monkeypatch.setattr(tokens.TokenizerSpec, "load_noted", spy)
     return loads
 
 

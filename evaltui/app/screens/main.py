@@ -218,7 +218,9 @@ def header_text(result: LoadResult, width: int) -> str:
     parts.append(
         f"files {len(result.read_files)}" + (f" (+{len(skipped)} skipped)" if skipped else "")
     )
-    parts.append(f"tokenizer {one_line(result.tokenizer, 40)}")
+    # Cut in the middle: a model folder's path differs from the next one's at its end
+    # (``…/Qwen2.5-7B-Instruct``, ``…/checkpoint-12000``), which a cut from the right hid.
+    parts.append(f"tokenizer {one_line_middle(result.tokenizer, 40)}")
     parts.append(f"counted by {one_line(result.counting, 40)}")
     parts.append(one_line(kinds_summary(kinds), 400))
     return _lines([p for p in parts if p], width)
