@@ -34,6 +34,7 @@ from evaltui.data.index import PromptIndex
 from evaltui.data.loader import LoadFailure, LoadOptions, LoadResult
 from evaltui.data.query import QueryCancelled, QueryError, View
 from evaltui.data.rescore import Rescored, RescoreOptions
+from evaltui.data.sanitize import visible
 from evaltui.data.texts import TextSource, TextUnavailable
 
 FOLLOW_MIN_INTERVAL = 1.0
@@ -175,13 +176,19 @@ class EvalApp(App[int]):
         self.push_screen(self.main)
         self.start_load()
 
-    def notify(self, message: str, **kwargs: object) -> None:
+    def notify(self, message: str, *, title: str = "", **kwargs: object) -> None:
         """A new message replaces the plain messages shown (and any copy of itself); warnings
-        and errors stay until their time is up. Never a stack of the same words."""
+        and errors stay until their time is up. Never a stack of the same words.
+
+        Every toast is literal text with its control characters made visible, here for all of
+        them: a message may quote a file name, a run label or a scorer's error (a followed file
+        named with OSC 0 retitled the terminal from its "was rewritten" toast)."""
+        message, title = visible(message), visible(title)
         for shown in list(self._notifications):
             if shown.severity == "information" or shown.message == message:
                 self._unnotify(shown, refresh=False)
-        super().notify(message, **kwargs)  # type: ignore[arg-type]
+        kwargs["markup"] = False
+        super().notify(message, title=title, **kwargs)  # type: ignore[arg-type]
 
     def say(self, message: str) -> None:
         """A short message to the user; the text is shown literally."""

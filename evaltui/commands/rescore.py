@@ -262,7 +262,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
 
 
 def _write_generations(path: Path, frame: Any) -> None:
-    from evaltui.data.export import mark_output, marked, write_with
+    from evaltui.data.export import mark_output, marked, write_json_lines, write_with
 
     suffix = path.suffix.lower()
     with marked(path, "rescore"):  # evaltui's output: never read back as eval data
@@ -271,5 +271,5 @@ def _write_generations(path: Path, frame: Any) -> None:
         elif suffix == ".parquet":
             write_with(path, lambda h: frame.write_parquet(h), "wb")
         else:
-            write_with(path, lambda h: frame.write_ndjson(h), "wb")
+            write_json_lines(frame, path)
         mark_output(path, "rescore", generations=frame.height)

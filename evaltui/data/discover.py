@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
@@ -210,7 +211,7 @@ def _walk(
             continue
         seen.add((stat.st_dev, stat.st_ino))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        failed: list[str] = []
+        failed: list[tuple[str, str]] = []  # (file name, why it cannot be looked at)
         below = os.path.relpath(dirpath, top)
         rel_dir = "" if below == "." else below.replace(os.sep, "/") + "/"
         for filename in filenames:
@@ -220,17 +221,34 @@ def _walk(
             try:
                 info = os.stat(full)
             except OSError as exc:  # not searchable directory, broken link, vanished
-                failed.append(exc.strerror or str(exc))
+                failed.append((filename, _why_not(full, exc)))
                 continue
             if stat_is_file(info.st_mode):
                 matched.append(InputFile(Path(full), source(full), info.st_size, _of_stat(info)))
             elif (why := not_a_file(info.st_mode)) is not None:
                 problems.append((source(full), why))
         if failed:
+            # One line per directory (a directory that cannot be searched fails for every
+            # file), naming its first files, so a broken link among good files can be found.
+            failed.sort()
+            names = ", ".join(clean_text(name) for name, _ in failed[:3])
+            if len(failed) > 3:
+                names += f" and {len(failed) - 3} more"
             problems.append(
                 (
                     source(dirpath) + "/",
-                    f"{len(failed)} matching file(s) here cannot be looked at: {failed[0]}",
+                    f"{len(failed)} matching file(s) here cannot be looked at ({names}): "
+                    + failed[0][1],
                 )
             )
     return matched
+
+
+def _why_not(path: str, exc: OSError) -> str:
+    """Why ``path`` cannot be looked at, in words: a symbolic link to nothing or to itself is
+    said to be one (the system only says "No such file" or "Too many levels")."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOENT, errno.ELOOP) and os.path.islink(path):
+        kind = "a symbolic link loop" if exc.errno == errno.ELOOP else "a broken symbolic link"
+        return f"{kind} ({reason})"
+    return reason

@@ -259,6 +259,20 @@ def json_safe(value: Any) -> Any:
     return value
 
 
+def write_json_lines(frame: pl.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """``frame`` as JSON lines, one object per row, atomically (or on stdout for ``-``), as every
+    JSON evaltui writes: non-finite numbers as strings (:func:`json_safe`; polars' own
+    ``write_ndjson`` wrote a stored Infinity or NaN as ``null``, an unscored generation) and
+    DEL, C1 and invisible characters escaped (:func:`json_text`; polars wrote them raw)."""
+
+    def write(handle: IO[Any]) -> None:
+        for start in range(0, frame.height, 10_000):
+            rows = frame.slice(start, 10_000).iter_rows(named=True)
+            handle.write("".join(json_text(json_safe(row)) + "\n" for row in rows))
+
+    return write_with(path, write)
+
+
 def _combined_columns(stats: pl.DataFrame) -> list[str]:
     """Legacy keys first in their order, evaltui's own after."""
     columns = [c for c in STATS_COLUMNS if c in stats.columns]

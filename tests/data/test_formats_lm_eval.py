@@ -759,3 +759,33 @@ def read_clean_path(path: Path) -> pl.DataFrame:
     result = read(path)
     assert result.errors == []
     return result.frame
+
+
+def _damaged_results() -> Any:
+    """(what, results JSON) for every damage of its top level (also without ``model_name``,
+    which is used before ``config``), of ``config`` and of the task's entry in ``configs``."""
+    good = json.loads(RESULTS.read_text(encoding="utf-8"))
+    unnamed = {k: v for k, v in good.items() if k != "model_name"}
+    for what, bad in [*damaged(good), *damaged(unnamed)]:
+        yield what, bad
+    for what, config in damaged(good["config"]):
+        yield f"config: {what}", {**unnamed, "config": config}
+    for what, task in damaged(good["configs"]["toy_math_gen"]):
+        yield f"configs.toy_math_gen: {what}", {**good, "configs": {"toy_math_gen": task}}
+
+
+def test_a_damaged_results_file_never_costs_the_samples(tmp_path: Path) -> None:
+    """A results file whose ``config`` was a string or whose task's ``filter_list`` was a
+    number made the reader raise (``'str' object has no attribute 'get'``): the whole samples
+    file became one "lm_eval reader failed" error. The results file only names the model and
+    the metrics' direction; the samples are read whatever it holds."""
+    folder = tmp_path / MODEL_DIR.name
+    folder.mkdir()
+    path = folder / samples("toy_math_gen").name
+    shutil.copy(samples("toy_math_gen"), path)
+    expected = read_clean("toy_math_gen")
+    for what, results in _damaged_results():
+        (folder / RESULTS.name).write_text(json.dumps(results), encoding="utf-8")
+        result = read(path)  # must not raise
+        assert result.errors == [], what
+        assert result.frame["gen"].to_list() == expected["gen"].to_list(), what

@@ -193,3 +193,27 @@ def test_an_error_naming_a_path_with_a_newline_is_one_line(
     assert code == 1 and err.count("\n") == 1 and "x␊y.json" in err
     code, _, err = run(capsys, "export", str(tmp_path / "d"), "--where", "n >> 1", "-o", "-")
     assert code == 2 and err.splitlines()[1:] == ["  n >> 1", "     ^"]
+
+
+def test_rescore_generations_jsonl_escapes_invisible_characters_and_keeps_non_finite_scores(
+    hostile: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``rescore --generations x.jsonl`` was polars' ``write_ndjson``: U+202E, U+200B and C1
+    controls from folder names and answers went into the file raw (a ``cat`` of it reordered
+    the line; ``\\x9b`` is CSI to an 8-bit terminal), and a stored Infinity (lm-eval ``mae``)
+    was written ``null``, as if unscored. Now as every JSON evaltui writes."""
+    from tests.data.test_scores import TGPRED
+
+    out, verdicts = tmp_path / "r.json", tmp_path / "g.jsonl"
+    argv = ["rescore", str(hostile), str(TGPRED), "--scorer", "exact", "-o", str(out)]
+    code = main([*argv, "--generations", str(verdicts), "--model", str(word_tokenizer), "-q"])
+    assert code == 0
+    text = verdicts.read_text(encoding="utf-8")
+    clean(text)
+    assert "\\u202e" in text and "\\u200b" in text
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert any(row["run"] == HOSTILE_FOLDERS[-1] for row in rows)  # the same values, escaped
+    stored = [row["stored_accuracy"] for row in rows if "gpt-4o-mini" in row["run"]]
+    # 17 of the 24 maes are Infinity, 7 finite (see tests/data/test_scores.py)
+    assert len(stored) == 24 and stored.count("Infinity") == 17 and None not in stored
+    assert float("Infinity") == float(stored[stored.index("Infinity")])

@@ -343,8 +343,36 @@ def test_files_that_cannot_be_looked_at_are_reported_not_a_crash(
     result = _load([tmp_path], tmp_path)
     assert result.generations.height == 2
     assert [(f.source, f.skipped) for f in result.skipped_files] == [
-        ("b/", "2 matching file(s) here cannot be looked at: Permission denied")
+        (
+            "b/",
+            "2 matching file(s) here cannot be looked at (one.jsonl, two.jsonl): Permission denied",
+        )
     ]
+
+
+def test_broken_and_looping_links_are_named(tmp_path: Path) -> None:
+    """A broken symbolic link among good files said only "b/: 1 matching file(s) here cannot
+    be looked at: No such file or directory": which file, and why, was left to guess."""
+    _write(tmp_path / "b" / "good.jsonl", _records(2))
+    (tmp_path / "b" / "gone.jsonl").symlink_to(tmp_path / "nowhere.jsonl")
+    (tmp_path / "b" / "loop.jsonl").symlink_to("loop.jsonl")
+    result = _load([tmp_path], tmp_path)
+    assert result.generations.height == 2
+    assert [(f.source, f.skipped) for f in result.skipped_files] == [
+        (
+            "b/",
+            "2 matching file(s) here cannot be looked at (gone.jsonl, loop.jsonl): "
+            "a broken symbolic link (No such file or directory)",
+        )
+    ]
+    (tmp_path / "b" / "gone.jsonl").unlink()
+    for index in range(5):
+        (tmp_path / "b" / f"l{index}.jsonl").symlink_to(f"l{index}.jsonl")
+    (skipped,) = _load([tmp_path], tmp_path).skipped_files
+    assert skipped.skipped == (
+        "6 matching file(s) here cannot be looked at (l0.jsonl, l1.jsonl, l2.jsonl and 3 more): "
+        "a symbolic link loop (Too many levels of symbolic links)"
+    )
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every directory")

@@ -26,7 +26,7 @@ from evaltui.data.export import (
     input_at,
     is_stdout,
 )
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import one_line, visible
 from evaltui.data.wording import plural, rows_words
 
 if TYPE_CHECKING:
@@ -236,7 +236,8 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
                 kind, rows, generations, app.result.files, path, rescored_with=self.rescored_with
             )
         except (OSError, ValueError) as exc:
-            done = self.Done(None, f"cannot write {path}: {exc}")
+            # The reason may name a source file (input text): made visible for the dialog.
+            done = self.Done(None, visible(f"cannot write {path}: {exc}"))
         else:
             done = self.Done(summary, None)
         # On the app's thread, in order with the keys: the dialog may have been closed meanwhile

@@ -63,8 +63,8 @@ class ProblemsScreen(Screen[None]):
 def problem_lines(result: LoadResult | None, error: str | None, loading: bool) -> list[str]:
     """Bad lines in file order, then skipped files, then notes; what is known so far while
     ``loading``."""
-    if result is None:
-        return [error or "still loading: nothing read yet"]
+    if result is None:  # the load's reason names files: one safe line, as every line here
+        return [one_line(error, LINE_LIMIT) if error else "still loading: nothing read yet"]
     so_far = " so far (still loading)" if loading else ""
     lines = [f"{plural(len(result.errors), 'bad line')} (counted, not used){so_far}"]
     # In file order, line by line (readers and threads report them in any order); each whole,

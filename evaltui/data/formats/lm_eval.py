@@ -135,7 +135,8 @@ def _model_name(results: dict[str, Any] | None, path: Path) -> str:
     if results:
         if isinstance(results.get("model_name"), str) and results["model_name"]:
             return str(results["model_name"])
-        args = (results.get("config") or {}).get("model_args")
+        config = results.get("config")
+        args = config.get("model_args") if isinstance(config, dict) else None
         if isinstance(args, dict):  # newer harnesses accept model_args as a dict
             for key in ("pretrained", "model", "path", "engine"):
                 if isinstance(args.get(key), str) and args[key]:
@@ -437,7 +438,9 @@ class LmEvalReader(Reader):
         config = configs.get(task) if isinstance(configs, dict) else None
         filter_list = config.get("filter_list") if isinstance(config, dict) else None
         filter_names = [
-            str(f.get("name")) for f in filter_list or [] if isinstance(f, dict) and f.get("name")
+            str(f.get("name"))
+            for f in (filter_list if isinstance(filter_list, list) else [])
+            if isinstance(f, dict) and f.get("name")
         ]
         records: list[tuple[int, int | None, dict[str, Any]]] = []
         for line, offset, record in entries:
