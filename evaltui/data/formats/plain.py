@@ -5,6 +5,7 @@ A ``prompt`` holding chat messages (``[{"role", "content"}]``) is shown as the c
 newline -- unless ``accuracy`` is a list of the same length, then each element is its own generation
 with its own score. Field names can be overridden, and a generic fallback maps the names other
 tools use (question/input, output/response/completion, gold/target, score/correct, ...).
+A record's integer ``step`` (verl's per-step ``<step>.jsonl`` dumps) makes each step its own run.
 """
 
 from __future__ import annotations
@@ -35,7 +36,16 @@ from evaltui.data.schema import LoadError
 #: Candidate field names per role, most specific first. The first present in a record wins.
 PROMPT_FIELDS = ("prompt", "question", "input", "problem", "query", "instruction")
 GEN_FIELDS = ("gen", "generation", "output", "prediction", "response", "completion", "responses")
-ANSWER_FIELDS = ("answer", "gold", "target", "reference", "ground_truth", "label", "solution")
+ANSWER_FIELDS = (
+    "answer",
+    "gold",
+    "target",
+    "reference",
+    "ground_truth",
+    "gts",
+    "label",
+    "solution",
+)
 SCORE_FIELDS = ("accuracy", "score", "correct", "acc", "exact_match", "is_correct", "reward")
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
 
@@ -229,6 +239,7 @@ class PlainReader(Reader):
         rows = Rows()
 
         def add(
+            step: int | None,
             line_no: int,
             offset: int,
             prompt: str,
@@ -239,7 +250,7 @@ class PlainReader(Reader):
             truncated: bool | None,
         ) -> None:
             rows.add(
-                run=run,
+                run=run if step is None or options.label else f"{run} @ step {step}",
                 source=source,
                 line=line_no,
                 offset=offset,
@@ -305,6 +316,9 @@ class PlainReader(Reader):
         elif isinstance(record.get("finish_reason"), str):
             truncated = record["finish_reason"] == "length"
 
+        step = record.get("step")
+        if not isinstance(step, int) or isinstance(step, bool):
+            step = None
         gen = record[gen_key]
         if isinstance(gen, list):
             if not gen:
@@ -321,6 +335,7 @@ class PlainReader(Reader):
                     if isinstance(extracted_list, list) and len(extracted_list) == len(parts):
                         one_extracted = stringify(extracted_list[i])
                     add(
+                        step,
                         line_no,
                         offset,
                         prompt,
@@ -332,6 +347,7 @@ class PlainReader(Reader):
                     )
                 return
             add(
+                step,
                 line_no,
                 offset,
                 prompt,
@@ -345,4 +361,4 @@ class PlainReader(Reader):
         if isinstance(raw_score, list):
             raise ValueError(f"'{score_key}' is a list but '{gen_key}' is not")
         text = gen if isinstance(gen, str) else stringify(gen) or ""
-        add(line_no, offset, prompt, answer, text, to_score(raw_score), extracted, truncated)
+        add(step, line_no, offset, prompt, answer, text, to_score(raw_score), extracted, truncated)

@@ -1,0 +1,74 @@
+"""Plain JSONL as RL trainers and sampling scripts write it (generated fixtures, no downloads).
+
+verl's ``RayPPOTrainer._dump_generations`` (``verl/trainer/ppo/ray_trainer.py``, used for
+``trainer.validation_data_dir`` and ``trainer.rollout_data_dir``) writes one ``<global_step>.jsonl``
+per validation/rollout step into one folder, each line
+``{"input", "output", "gts", "score", "step"}`` plus the reward function's extra infos (DAPO's
+``compute_score`` adds ``acc`` and ``pred``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from evaltui.data.formats import ReadOptions
+from evaltui.data.formats.plain import PlainReader
+from evaltui.data.loader import LoadOptions, load
+
+
+def write_verl_step(folder: Path, step: int, correct: bool) -> Path:
+    """One verl dump file: three chat-templated prompts, the step's replies, DAPO's extra infos."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{step}.jsonl"
+    lines = []
+    for i in range(3):
+        reply = str(1 + i) if correct else "0"
+        lines.append(
+            json.dumps(
+                {
+                    "input": f"<|im_start|>user\nWhat is 1+{i}?<|im_end|>\n<|im_start|>assistant\n",
+                    "output": f"So the answer is \\boxed{{{reply}}}",
+                    "gts": str(1 + i),
+                    "score": 1.0 if correct else -1.0,
+                    "step": step,
+                    "acc": correct,
+                    "pred": reply,
+                },
+                ensure_ascii=False,
+            )
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_verl_dump_reads_gts_as_the_reference(tmp_path: Path) -> None:
+    path = write_verl_step(tmp_path / "val_generations", 50, True)
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["answer"].to_list() == ["1", "2", "3"]
+    assert result.frame["extracted"].to_list() == ["1", "2", "3"]
+
+
+def test_verl_steps_of_one_folder_are_separate_runs(tmp_path: Path) -> None:
+    """Each step is another checkpoint: pooling them averaged step 0's failures with step 50's
+    successes under one run ``val_generations`` (every prompt: count 2, mean 0)."""
+    folder = tmp_path / "val_generations"
+    write_verl_step(folder, 0, False)
+    write_verl_step(folder, 50, True)
+    result = load([folder], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert result.errors == []
+    stats = result.stats.sort("run", "prompt")
+    assert stats["run"].unique(maintain_order=True).to_list() == [
+        "val_generations @ step 0",
+        "val_generations @ step 50",
+    ]
+    assert stats["count"].to_list() == [1] * 6
+    by_run = dict(zip(stats["run"].to_list(), stats["average_accuracy"].to_list(), strict=False))
+    assert by_run["val_generations @ step 0"] < by_run["val_generations @ step 50"]
+
+
+def test_an_explicit_label_still_names_every_step(tmp_path: Path) -> None:
+    path = write_verl_step(tmp_path / "val_generations", 7, True)
+    result = PlainReader().read(path, path.name, ReadOptions(label="mine"))
+    assert result.frame["run"].unique().to_list() == ["mine"]
