@@ -72,3 +72,62 @@ def test_an_explicit_label_still_names_every_step(tmp_path: Path) -> None:
     path = write_verl_step(tmp_path / "val_generations", 7, True)
     result = PlainReader().read(path, path.name, ReadOptions(label="mine"))
     assert result.frame["run"].unique().to_list() == ["mine"]
+
+
+def test_a_correctness_field_scores_before_a_reward_with_a_note(tmp_path: Path) -> None:
+    """DAPO's reward is ``score`` = -1/1 (minus an overlong penalty), its correctness ``acc``: the
+    run was a continuous -1–1 score of unknown direction, without pass@k or correct counts."""
+    path = write_verl_step(tmp_path / "val_generations", 0, False)
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.frame["accuracy"].to_list() == [0.0, 0.0, 0.0]
+    assert result.notes == [
+        "0.jsonl: scored by 'acc'; its records also have 'score' (--score-field score to score "
+        "by that instead)"
+    ]
+    chosen = PlainReader().read(path, path.name, ReadOptions(score_field="score"))
+    assert chosen.frame["accuracy"].to_list() == [-1.0, -1.0, -1.0]
+    assert chosen.notes == []
+
+
+def test_vllm_sampling_lists_with_a_correctness_list(tmp_path: Path) -> None:
+    """Sampling scripts (e.g. Sky-T1's data generation, s1's eval) store the n samples of a
+    problem as ``responses`` with a parallel ``correctness`` list of bools."""
+    path = tmp_path / "qwq" / "samples.jsonl"
+    path.parent.mkdir()
+    record = {
+        "problem": "Compute 2+2.",
+        "solution": "4",
+        "responses": ["It is 4.", "It is 5.", "It is 4."],
+        "correctness": [True, False, True],
+    }
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["gen"].to_list() == ["It is 4.", "It is 5.", "It is 4."]
+    assert result.frame["accuracy"].to_list() == [1.0, 0.0, 1.0]
+    assert result.frame["answer"].to_list() == ["4", "4", "4"]
+
+
+def test_open_reasoner_zero_iscorrect(tmp_path: Path) -> None:
+    """Open-Reasoner-Zero's eval dump: ``prompt``/``output``/``final_answer``/``answer``/``iscorrect``."""
+    path = tmp_path / "orz" / "eval_output_iter0.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {
+            "prompt": "1+1?",
+            "output": "<answer>2</answer>",
+            "final_answer": "2",
+            "answer": "2",
+            "iscorrect": True,
+        },
+        {
+            "prompt": "2+2?",
+            "output": "<answer>5</answer>",
+            "final_answer": "5",
+            "answer": "4",
+            "iscorrect": False,
+        },
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.frame["accuracy"].to_list() == [1.0, 0.0]

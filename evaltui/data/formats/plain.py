@@ -46,7 +46,19 @@ ANSWER_FIELDS = (
     "label",
     "solution",
 )
-SCORE_FIELDS = ("accuracy", "score", "correct", "acc", "exact_match", "is_correct", "reward")
+#: Correctness fields come before reward-like ones: a record with both (verl's DAPO dumps: a
+#: ``score`` reward of -1/1 and an ``acc`` bool) is scored by its correctness, with a note.
+SCORE_FIELDS = (
+    "accuracy",
+    "acc",
+    "correct",
+    "is_correct",
+    "iscorrect",
+    "correctness",
+    "exact_match",
+    "score",
+    "reward",
+)
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
 
 GEN_JOIN = "\n"
@@ -268,12 +280,22 @@ class PlainReader(Reader):
         flags = {flag: given[flag] for flag in ("--score-field", "--answer-field") if flag in given}
         records = 0
         first_keys: list[str] = []
+        score_choice_told = options.score_field is not None
         for line_no, offset, record in parsed:
             if not isinstance(record, dict):
                 errors.append(
                     LoadError(source, line_no, f"not a JSON object ({type(record).__name__})")
                 )
                 continue
+            if not score_choice_told:
+                score_choice_told = True
+                candidates = [name for name in SCORE_FIELDS if name in record]
+                if len(candidates) > 1:
+                    others = ", ".join(repr(name) for name in candidates[1:])
+                    notes.append(
+                        f"{source}: scored by {candidates[0]!r}; its records also have {others} "
+                        f"(--score-field {candidates[1]} to score by that instead)"
+                    )
             if flags:
                 records += 1
                 first_keys = first_keys or list(record)
