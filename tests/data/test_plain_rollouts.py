@@ -131,3 +131,49 @@ def test_open_reasoner_zero_iscorrect(tmp_path: Path) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     result = PlainReader().read(path, path.name, ReadOptions())
     assert result.frame["accuracy"].to_list() == [1.0, 0.0]
+
+
+def test_a_file_without_known_score_or_reference_names_says_what_was_looked_for(
+    tmp_path: Path,
+) -> None:
+    """A dump with ``gt_answer``/``pass`` (names evaltui does not guess) was read as unscored and
+    without references, with nothing saying why; now a note names the fields looked for and
+    the fields the records have."""
+    path = tmp_path / "run" / "a.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"question": "q1", "response": "r1", "gt_answer": "1", "pass": True},
+        {"question": "q2", "response": "r2", "gt_answer": "2", "pass": False},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.frame["accuracy"].null_count() == 2
+    assert len(result.notes) == 2
+    score_note, answer_note = result.notes
+    assert score_note.startswith("a.jsonl: none of its 2 records has a score")
+    assert "looked for accuracy, acc, correct" in score_note
+    assert "their fields: question, response, gt_answer, pass" in score_note
+    assert score_note.endswith("name it with --score-field")
+    assert "reference answer" in answer_note and "ground_truth, gts" in answer_note
+    assert answer_note.endswith("name it with --answer-field")
+    # Named with the flags, the fields are read and nothing is left to tell.
+    named = PlainReader().read(
+        path, path.name, ReadOptions(score_field="pass", answer_field="gt_answer")
+    )
+    assert named.frame["accuracy"].to_list() == [1.0, 0.0]
+    assert named.frame["answer"].to_list() == ["1", "2"]
+    assert named.notes == []
+
+
+def test_a_record_without_a_generation_names_the_fields_looked_for(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    rows = [
+        {"question": "q1", "response": "r1", "score": 1},
+        {"question": "q2", "model_output": "r2", "score": 0},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert [str(e) for e in result.errors] == [
+        "a.jsonl:2: no generation field (looked for gen, generation, output, prediction, "
+        "response, completion, responses)"
+    ]

@@ -179,6 +179,13 @@ def _pick(record: dict[str, Any], override: str | None, candidates: tuple[str, .
     return None
 
 
+def _looked_for(override: str | None, candidates: tuple[str, ...]) -> str:
+    """The field name(s) a missing field was looked for under, for its error."""
+    if override is not None:
+        return override
+    return "looked for " + ", ".join(candidates)
+
+
 def _is_plain(keys: set[str]) -> bool:
     return "prompt" in keys and "gen" in keys and ("answer" in keys or "accuracy" in keys)
 
@@ -281,6 +288,13 @@ class PlainReader(Reader):
         records = 0
         first_keys: list[str] = []
         score_choice_told = options.score_field is not None
+        # Without a flag, a file none of whose records has a score (or reference) field under any
+        # name evaltui knows is told, with the names looked for and the fields it has instead.
+        looked_for = {
+            flag: names
+            for flag, names in (("--score-field", SCORE_FIELDS), ("--answer-field", ANSWER_FIELDS))
+            if flag not in given
+        }
         for line_no, offset, record in parsed:
             if not isinstance(record, dict):
                 errors.append(
@@ -296,18 +310,31 @@ class PlainReader(Reader):
                         f"{source}: scored by {candidates[0]!r}; its records also have {others} "
                         f"(--score-field {candidates[1]} to score by that instead)"
                     )
+            records += 1
+            first_keys = first_keys or list(record)
             if flags:
-                records += 1
-                first_keys = first_keys or list(record)
                 flags = {flag: name for flag, name in flags.items() if name not in record}
+            if looked_for:
+                looked_for = {
+                    flag: names
+                    for flag, names in looked_for.items()
+                    if not any(name in record for name in names)
+                }
             with rows.entry(errors, source, line_no):
                 self._emit(record, line_no, offset, options, add)
+        fields = ", ".join(first_keys[:12]) + (", …" if len(first_keys) > 12 else "")
         for flag, name in flags.items() if records else ():
             what = "none is scored" if flag == "--score-field" else "none has a reference answer"
-            fields = ", ".join(first_keys[:12]) + (", …" if len(first_keys) > 12 else "")
             notes.append(
                 f"{source}: {flag} {name!r} is in none of its {records} records, so {what} "
                 f"(their fields: {fields})"
+            )
+        for flag, names in looked_for.items() if records and rows.height else ():
+            what = "a score" if flag == "--score-field" else "a reference answer"
+            notes.append(
+                f"{source}: none of its {records} records has {what} under a name evaltui knows "
+                f"(looked for {', '.join(names)}; their fields: {fields}); "
+                f"name it with {flag}"
             )
         return ReadResult(rows.frame(), errors, notes)
 
@@ -318,9 +345,11 @@ class PlainReader(Reader):
         prompt_key = _pick(record, options.prompt_field, PROMPT_FIELDS)
         gen_key = _pick(record, options.gen_field, GEN_FIELDS)
         if prompt_key is None or record[prompt_key] is None:
-            raise ValueError(f"no prompt field ({options.prompt_field or 'prompt'})")
+            raise ValueError(
+                f"no prompt field ({_looked_for(options.prompt_field, PROMPT_FIELDS)})"
+            )
         if gen_key is None or record[gen_key] is None:
-            raise ValueError(f"no generation field ({options.gen_field or 'gen'})")
+            raise ValueError(f"no generation field ({_looked_for(options.gen_field, GEN_FIELDS)})")
         raw_prompt = record[prompt_key]
         if isinstance(raw_prompt, str):
             prompt = raw_prompt
