@@ -175,5 +175,50 @@ def test_a_record_without_a_generation_names_the_fields_looked_for(tmp_path: Pat
     result = PlainReader().read(path, path.name, ReadOptions())
     assert [str(e) for e in result.errors] == [
         "a.jsonl:2: no generation field (looked for gen, generation, output, prediction, "
-        "response, completion, responses)"
+        "response, completion, responses, outputs, generations, completions)"
     ]
+
+
+def test_vllm_outputs_list_with_scores_and_rewards_lists(tmp_path: Path) -> None:
+    """Sampling scripts that dump vLLM's ``RequestOutput.outputs`` (n samples) as a list, with a
+    parallel ``scores``/``rewards`` list, and plural ``generations``/``completions``: no reader
+    recognised the file (its prompt had no generation under a known name)."""
+    path = tmp_path / "run" / "samples.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {
+            "prompt": [{"role": "user", "content": "计算 1+1"}],
+            "outputs": ["答案是 2", "答案是 3"],
+            "scores": [1.0, 0.0],
+            "ground_truth": "2",
+        },
+        {"question": "2+2?", "generations": ["4", "5"], "rewards": [1, -1], "reference": "4"},
+        {"problem": "3+3", "completions": ["6", "7"], "scores": ["True", "False"], "answer": "6"},
+    ]
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    reader = PlainReader()
+    assert reader.sniff(path, path.read_bytes()) > 0
+    result = reader.read(path, path.name, ReadOptions())
+    assert result.errors == []
+    frame = result.frame
+    assert frame["gen"].to_list() == ["答案是 2", "答案是 3", "4", "5", "6", "7"]
+    assert frame["accuracy"].to_list() == [1.0, 0.0, 1.0, -1.0, 1.0, 0.0]
+    assert frame["answer"].to_list() == ["2", "2", "4", "4", "6", "6"]
+    assert frame["prompt"][0] == "user: 计算 1+1"
+
+
+def test_plural_names_count_only_as_lists(tmp_path: Path) -> None:
+    """A ``scores`` dict of metrics is not a score (nor an error): the singular ``score`` or
+    nothing scores the record, as before these names were known."""
+    path = tmp_path / "a.jsonl"
+    rows = [
+        {"prompt": "p", "output": "o", "scores": {"bleu": 3.0}, "score": 1},
+        {"prompt": "q", "output": "o", "outputs": "not a list"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["gen"].to_list() == ["o", "o"]
+    assert result.frame["accuracy"].to_list() == [1.0, None]

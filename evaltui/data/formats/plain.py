@@ -35,7 +35,18 @@ from evaltui.data.schema import LoadError
 
 #: Candidate field names per role, most specific first. The first present in a record wins.
 PROMPT_FIELDS = ("prompt", "question", "input", "problem", "query", "instruction")
-GEN_FIELDS = ("gen", "generation", "output", "prediction", "response", "completion", "responses")
+GEN_FIELDS = (
+    "gen",
+    "generation",
+    "output",
+    "prediction",
+    "response",
+    "completion",
+    "responses",
+    "outputs",
+    "generations",
+    "completions",
+)
 ANSWER_FIELDS = (
     "answer",
     "gold",
@@ -58,7 +69,13 @@ SCORE_FIELDS = (
     "exact_match",
     "score",
     "reward",
+    "scores",
+    "rewards",
 )
+#: Plural names that are a record's generations or their scores only as a list (one per
+#: generation, as vLLM's ``outputs`` of n samples are dumped); any other value under them
+#: (``"scores": {"acc": 1}``) is not taken for one.
+LIST_ONLY_FIELDS = frozenset({"outputs", "generations", "completions", "scores", "rewards"})
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
 
 GEN_JOIN = "\n"
@@ -174,9 +191,16 @@ def _pick(record: dict[str, Any], override: str | None, candidates: tuple[str, .
     if override is not None:
         return override if override in record else None
     for name in candidates:
-        if name in record:
+        if _has(record, name):
             return name
     return None
+
+
+def _has(record: dict[str, Any], name: str) -> bool:
+    """Whether ``record`` has the candidate field ``name`` (a plural one only as a list)."""
+    if name not in record:
+        return False
+    return name not in LIST_ONLY_FIELDS or isinstance(record[name], list)
 
 
 def _looked_for(override: str | None, candidates: tuple[str, ...]) -> str:
@@ -246,7 +270,7 @@ class PlainReader(Reader):
         keys = set(first)
         if _is_plain(keys):
             return 90
-        if any(k in keys for k in PROMPT_FIELDS) and any(k in keys for k in GEN_FIELDS):
+        if any(k in keys for k in PROMPT_FIELDS) and any(_has(first, k) for k in GEN_FIELDS):
             return 30
         return 0
 
@@ -303,7 +327,7 @@ class PlainReader(Reader):
                 continue
             if not score_choice_told:
                 score_choice_told = True
-                candidates = [name for name in SCORE_FIELDS if name in record]
+                candidates = [name for name in SCORE_FIELDS if _has(record, name)]
                 if len(candidates) > 1:
                     others = ", ".join(repr(name) for name in candidates[1:])
                     notes.append(
@@ -318,7 +342,7 @@ class PlainReader(Reader):
                 looked_for = {
                     flag: names
                     for flag, names in looked_for.items()
-                    if not any(name in record for name in names)
+                    if not any(_has(record, name) for name in names)
                 }
             with rows.entry(errors, source, line_no):
                 self._emit(record, line_no, offset, options, add)
