@@ -60,12 +60,12 @@ def test_verl_steps_of_one_folder_are_separate_runs(tmp_path: Path) -> None:
     assert result.errors == []
     stats = result.stats.sort("run", "prompt")
     assert stats["run"].unique(maintain_order=True).to_list() == [
-        "val_generations @ step 0",
-        "val_generations @ step 50",
+        "val_generations · step 0",
+        "val_generations · step 50",
     ]
     assert stats["count"].to_list() == [1] * 6
     by_run = dict(zip(stats["run"].to_list(), stats["average_accuracy"].to_list(), strict=False))
-    assert by_run["val_generations @ step 0"] < by_run["val_generations @ step 50"]
+    assert by_run["val_generations · step 0"] < by_run["val_generations · step 50"]
 
 
 def test_an_explicit_label_still_names_every_step(tmp_path: Path) -> None:
@@ -222,3 +222,34 @@ def test_plural_names_count_only_as_lists(tmp_path: Path) -> None:
     assert result.errors == []
     assert result.frame["gen"].to_list() == ["o", "o"]
     assert result.frame["accuracy"].to_list() == [1.0, None]
+
+
+def test_steps_of_two_experiments_stay_apart(tmp_path: Path) -> None:
+    """Two verl experiments each with a ``val_generations`` folder: their step-50 files were one
+    run (every prompt sampled twice, the two experiments' accuracies averaged)."""
+    write_verl_step(tmp_path / "expA" / "val_generations", 50, True)
+    write_verl_step(tmp_path / "expB" / "val_generations", 50, False)
+    result = load([tmp_path / "expA", tmp_path / "expB"], LoadOptions(cache_dir=tmp_path / "c"))
+    assert result.errors == []
+    stats = result.stats.sort("run", "prompt")
+    by_run: dict[str, list[float]] = {}
+    for run, mean, count in zip(
+        stats["run"], stats["average_accuracy"], stats["count"], strict=True
+    ):
+        assert count == 1
+        by_run.setdefault(run, []).append(mean)
+    assert by_run == {
+        "val_generations @ expA · step 50": [1.0, 1.0, 1.0],
+        "val_generations @ expB · step 50": [0.0, 0.0, 0.0],
+    }
+
+
+def test_shards_of_one_run_in_two_folders_stay_one_run(tmp_path: Path) -> None:
+    """Files of other names under folders of one name are one run's shards, as before."""
+    for node, name in (("node1", "part0.jsonl"), ("node2", "part1.jsonl")):
+        path = tmp_path / node / "model" / name
+        path.parent.mkdir(parents=True)
+        record = {"prompt": f"p {node}", "gen": "g", "answer": "a", "accuracy": 1}
+        path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(cache_dir=tmp_path / "c"))
+    assert result.stats["run"].to_list() == ["model", "model"]

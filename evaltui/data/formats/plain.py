@@ -5,7 +5,8 @@ A ``prompt`` holding chat messages (``[{"role", "content"}]``) is shown as the c
 newline -- unless ``accuracy`` is a list of the same length, then each element is its own generation
 with its own score. Field names can be overridden, and a generic fallback maps the names other
 tools use (question/input, output/response/completion, gold/target, score/correct, ...).
-A record's integer ``step`` (verl's per-step ``<step>.jsonl`` dumps) makes each step its own run.
+A record's integer ``step`` (verl's per-step ``<step>.jsonl`` dumps) makes each step its own run
+(``val_generations · step 50``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    RunIdentity,
     Window,
     chat_text,
     folder_label,
@@ -77,6 +79,10 @@ SCORE_FIELDS = (
 #: (``"scores": {"acc": 1}``) is not taken for one.
 LIST_ONLY_FIELDS = frozenset({"outputs", "generations", "completions", "scores", "rewards"})
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
+
+#: Between a run label and a record's training step (verl dumps: ``val_generations · step 50``);
+#: what tells runs of one label apart goes before it (``val_generations @ expA · step 50``).
+STEP_SEPARATOR = " · step "
 
 GEN_JOIN = "\n"
 """Separator used when a ``gen`` list is one generation."""
@@ -274,6 +280,15 @@ class PlainReader(Reader):
             return 30
         return 0
 
+    def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        """A plain file's run is its folder; files of one name in two folders of one name
+        (``expA/val_generations/50.jsonl``, ``expB/val_generations/50.jsonl``: two experiments)
+        are two runs, told apart by their folders. Files of other names stay one run (shards)."""
+        if options.label:
+            return None
+        folder = path.resolve().parent
+        return RunIdentity(folder_label(folder), str(folder), path.name)
+
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         errors: list[LoadError] = []
         notes: list[str] = []
@@ -293,7 +308,7 @@ class PlainReader(Reader):
             truncated: bool | None,
         ) -> None:
             rows.add(
-                run=run if step is None or options.label else f"{run} @ step {step}",
+                run=run if step is None or options.label else f"{run}{STEP_SEPARATOR}{step}",
                 source=source,
                 line=line_no,
                 offset=offset,
