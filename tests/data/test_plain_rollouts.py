@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evaltui.data.formats import ReadOptions
+from evaltui.data.formats import ReadOptions, detect
 from evaltui.data.formats.plain import PlainReader
 from evaltui.data.loader import LoadOptions, load
 
@@ -157,9 +157,7 @@ def test_a_file_without_known_score_or_reference_names_says_what_was_looked_for(
     assert "reference answer" in answer_note and "ground_truth, gts, gt," in answer_note
     assert answer_note.endswith("name it with --answer-field")
     # Named with the flags, the fields are read and nothing is left to tell.
-    named = PlainReader().read(
-        path, path.name, ReadOptions(score_field="pass", answer_field="ref")
-    )
+    named = PlainReader().read(path, path.name, ReadOptions(score_field="pass", answer_field="ref"))
     assert named.frame["accuracy"].to_list() == [1.0, 0.0]
     assert named.frame["answer"].to_list() == ["1", "2"]
     assert named.notes == []
@@ -292,3 +290,29 @@ def test_other_unambiguous_reference_and_pass_names(tmp_path: Path) -> None:
     scored = PlainReader().read(results, results.name, ReadOptions(prompt_field="task_id"))
     assert scored.errors == []
     assert scored.frame["accuracy"].to_list() == [1.0, 0.0]
+
+
+def test_a_responses_list_of_strings_is_plain_not_skythought(tmp_path: Path) -> None:
+    """A sampling script's ``{"problem", "answer", "responses": [str, ...]}`` lines were claimed
+    by the SkyThought entries reader (any line with ``responses``), every line then an error
+    ("response 0: a JSON str, not an object") and the load failed. SkyThought's responses are
+    objects, or a dict keyed by temperature (FORMATS §4.3)."""
+    path = tmp_path / "run" / "samples.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"problem": "1+1?", "answer": "2", "responses": ["2", "3"], "correctness": [True, False]},
+        {"problem": "2+2?", "answer": "4", "responses": ["4", "4"], "correctness": [True, True]},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = load([path], LoadOptions(cache_dir=tmp_path / "c"))
+    assert result.errors == []
+    assert result.stats["count"].to_list() == [2, 2]
+    assert result.stats["average_accuracy"].to_list() == [0.5, 1.0]
+    entry = {"problem": "1+1?", "responses": [{"content": "2", "correctness": True}]}
+    skythought = tmp_path / "sky" / "entries.jsonl"
+    skythought.parent.mkdir()
+    skythought.write_text(json.dumps({"0": entry}) + "\n", encoding="utf-8")
+    reader = detect(skythought).reader
+    assert reader is not None and reader.name == "skythought"
+    plain = detect(path).reader
+    assert plain is not None and plain.name == "plain"
