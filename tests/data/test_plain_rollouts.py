@@ -316,3 +316,32 @@ def test_a_responses_list_of_strings_is_plain_not_skythought(tmp_path: Path) -> 
     assert reader is not None and reader.name == "skythought"
     plain = detect(path).reader
     assert plain is not None and plain.name == "plain"
+
+
+def test_a_samples_list_with_one_score_is_n_generations_and_a_prompt_score(
+    tmp_path: Path,
+) -> None:
+    """A sampling script's line: 4 ``responses`` of one problem and their mean ``accuracy``. The
+    four were joined into ONE generation scored 0.5 (count 1, lengths of all four summed); now
+    they are four generations, unscored, and 0.5 is the prompt's score."""
+    path = tmp_path / "run" / "samples.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"problem": "1+1?", "answer": "2", "responses": ["2", "3", "2", "4"], "accuracy": 0.5},
+        {"problem": "2+2?", "answer": "4", "responses": ["4"], "accuracy": 1.0},
+        {"problem": "3+3?", "answer": "6", "responses": ["6", "6"]},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    frame = result.frame
+    assert frame["gen"].to_list() == ["2", "3", "2", "4", "4", "6", "6"]
+    assert frame["accuracy"].to_list() == [None, None, None, None, 1.0, None, None]
+    assert frame["prompt_score"].to_list() == [0.5] * 4 + [None] * 3
+    assert result.notes == [
+        "samples.jsonl: 'responses' holds several samples per line and 'accuracy' one number: "
+        "kept as the prompt's score, the samples unscored"
+    ]
+    stats = load([path], LoadOptions(cache_dir=tmp_path / "c")).stats
+    assert stats["count"].to_list() == [4, 1, 2]
+    assert stats["prompt_score"].to_list()[0] == 0.5

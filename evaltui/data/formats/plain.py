@@ -80,6 +80,9 @@ SCORE_FIELDS = (
     "scores",
     "rewards",
 )
+#: Generation fields whose list is the prompt's n samples, each its own generation even without
+#: a score list (a ``gen`` list without one is one generation in chunks).
+SAMPLE_LISTS = frozenset({"responses", "outputs", "generations", "completions"})
 #: Plural names that are a record's generations or their scores only as a list (one per
 #: generation, as vLLM's ``outputs`` of n samples are dumped); any other value under them
 #: (``"scores": {"acc": 1}``) is not taken for one.
@@ -312,6 +315,7 @@ class PlainReader(Reader):
             score: float | None,
             extracted: str | None,
             truncated: bool | None,
+            prompt_score: float | None = None,
         ) -> None:
             rows.add(
                 run=run if step is None or options.label else f"{run}{STEP_SEPARATOR}{step}",
@@ -325,6 +329,7 @@ class PlainReader(Reader):
                 accuracy=score,
                 extracted=extracted,
                 truncated=truncated,
+                prompt_score=prompt_score,
             )
 
         # A field flag naming a field no record has (a typo) is told, not silently unscored.
@@ -332,6 +337,7 @@ class PlainReader(Reader):
         flags = {flag: given[flag] for flag in ("--score-field", "--answer-field") if flag in given}
         records = 0
         first_keys: list[str] = []
+        told: set[str] = set()
         score_choice_told = options.score_field is not None
         # Without a flag, a file none of whose records has a score (or reference) field under any
         # name evaltui knows is told, with the names looked for and the fields it has instead.
@@ -366,7 +372,10 @@ class PlainReader(Reader):
                     if not any(_has(record, name) for name in names)
                 }
             with rows.entry(errors, source, line_no):
-                self._emit(record, line_no, offset, options, add)
+                how = self._emit(record, line_no, offset, options, add)
+                if how is not None and how not in told:
+                    told.add(how)
+                    notes.append(f"{source}: {how}")
         fields = ", ".join(first_keys[:12]) + (", …" if len(first_keys) > 12 else "")
         for flag, name in flags.items() if records else ():
             what = "none is scored" if flag == "--score-field" else "none has a reference answer"
@@ -386,7 +395,8 @@ class PlainReader(Reader):
     @staticmethod
     def _emit(
         record: dict[str, Any], line_no: int, offset: int, options: ReadOptions, add: Any
-    ) -> None:
+    ) -> str | None:
+        """Add the record's generations; returns what the file's note says about how (or None)."""
         prompt_key = _pick(record, options.prompt_field, PROMPT_FIELDS)
         gen_key = _pick(record, options.gen_field, GEN_FIELDS)
         if prompt_key is None or record[prompt_key] is None:
@@ -441,7 +451,30 @@ class PlainReader(Reader):
                         one_extracted,
                         truncated,
                     )
-                return
+                return None
+            if gen_key in SAMPLE_LISTS and len(parts) > 1:
+                # n samples of the prompt: each its own generation; one number for all of them
+                # is the prompt's (a mean over the samples, a pass@n), not each sample's.
+                prompt_score = to_score(raw_score)
+                for part in parts:
+                    add(
+                        step,
+                        line_no,
+                        offset,
+                        prompt,
+                        answer,
+                        part,
+                        None,
+                        extracted,
+                        truncated,
+                        prompt_score,
+                    )
+                if score_key is None or prompt_score is None:
+                    return None
+                return (
+                    f"'{gen_key}' holds several samples per line and '{score_key}' one number: "
+                    "kept as the prompt's score, the samples unscored"
+                )
             add(
                 step,
                 line_no,
@@ -453,8 +486,9 @@ class PlainReader(Reader):
                 extracted,
                 truncated,
             )
-            return
+            return None
         if isinstance(raw_score, list):
             raise ValueError(f"'{score_key}' is a list but '{gen_key}' is not")
         text = gen if isinstance(gen, str) else stringify(gen) or ""
         add(step, line_no, offset, prompt, answer, text, to_score(raw_score), extracted, truncated)
+        return None
