@@ -3,7 +3,8 @@
 A ``prompt`` holding chat messages (``[{"role", "content"}]``) is shown as the conversation, one
 ``role: content`` paragraph per message. ``gen`` may be a string or a list of strings. A list is one generation, its elements joined with a
 newline -- unless ``accuracy`` is a list of the same length, then each element is its own generation
-with its own score. Field names can be overridden, and a generic fallback maps the names other
+with its own score. A list under a plural name (``responses``, ``outputs``, ...) is the prompt's
+n samples, each its own generation (one score for all of them is the prompt's). Field names can be overridden, and a generic fallback maps the names other
 tools use (question/input, output/response/completion, gold/target, score/correct, ...).
 A record's integer ``step`` (verl's per-step ``<step>.jsonl`` dumps) makes each step its own run
 (``val_generations · step 50``).
@@ -341,7 +342,7 @@ class PlainReader(Reader):
         score_choice_told = options.score_field is not None
         # Without a flag, a file none of whose records has a score (or reference) field under any
         # name evaltui knows is told, with the names looked for and the fields it has instead.
-        looked_for = {
+        looked_for: dict[str, tuple[str, ...]] = {
             flag: names
             for flag, names in (("--score-field", SCORE_FIELDS), ("--answer-field", ANSWER_FIELDS))
             if flag not in given
@@ -383,12 +384,12 @@ class PlainReader(Reader):
                 f"{source}: {flag} {name!r} is in none of its {records} records, so {what} "
                 f"(their fields: {fields})"
             )
-        for flag, names in looked_for.items() if records and rows.height else ():
-            what = "a score" if flag == "--score-field" else "a reference answer"
+        for wanted, names in looked_for.items() if records and rows.height else ():
+            what = "a score" if wanted == "--score-field" else "a reference answer"
             notes.append(
                 f"{source}: none of its {records} records has {what} under a name evaltui knows "
                 f"(looked for {', '.join(names)}; their fields: {fields}); "
-                f"name it with {flag}"
+                f"name it with {wanted}"
             )
         return ReadResult(rows.frame(), errors, notes)
 
