@@ -167,13 +167,14 @@ def test_a_record_without_a_generation_names_the_fields_looked_for(tmp_path: Pat
     path = tmp_path / "a.jsonl"
     rows = [
         {"question": "q1", "response": "r1", "score": 1},
-        {"question": "q2", "model_output": "r2", "score": 0},
+        {"question": "q2", "reply_text": "r2", "score": 0},
     ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     result = PlainReader().read(path, path.name, ReadOptions())
     assert [str(e) for e in result.errors] == [
         "a.jsonl:2: no generation field (looked for gen, generation, output, prediction, "
-        "response, completion, responses, outputs, generations, completions)"
+        "response, completion, responses, outputs, generations, completions, model_output, "
+        "model_response)"
     ]
 
 
@@ -345,3 +346,26 @@ def test_a_samples_list_with_one_score_is_n_generations_and_a_prompt_score(
     stats = load([path], LoadOptions(cache_dir=tmp_path / "c")).stats
     assert stats["count"].to_list() == [4, 1, 2]
     assert stats["prompt_score"].to_list()[0] == 0.5
+
+
+def test_model_output_and_standard_answer(tmp_path: Path) -> None:
+    """Eval scripts that write ``question``/``ground_truth``/``model_output``/``correct`` per
+    problem, and GAOKAO-Bench-style records (``question``, ``standard_answer`` list,
+    ``model_output``, Chinese text): no reader recognised them (no generation field)."""
+    path = tmp_path / "run" / "a.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"question": "q1", "ground_truth": "1", "model_output": "It is 1.", "correct": True},
+        {"question": "下列选项正确的是", "standard_answer": ["B"], "model_output": "【答案】B"},
+    ]
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    reader = PlainReader()
+    assert reader.sniff(path, path.read_bytes()) > 0
+    result = reader.read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["gen"].to_list() == ["It is 1.", "【答案】B"]
+    answers = result.frame["answer"].to_list()
+    assert answers[0] == "1" and answers[1] is not None and "B" in answers[1]
+    assert result.frame["accuracy"].to_list() == [1.0, None]

@@ -49,6 +49,8 @@ GEN_FIELDS = (
     "outputs",
     "generations",
     "completions",
+    "model_output",
+    "model_response",
 )
 ANSWER_FIELDS = (
     "answer",
@@ -62,6 +64,7 @@ ANSWER_FIELDS = (
     "correct_answer",
     "expected_answer",
     "reference_answer",
+    "standard_answer",
     "label",
     "solution",
 )
