@@ -369,3 +369,32 @@ def test_model_output_and_standard_answer(tmp_path: Path) -> None:
     answers = result.frame["answer"].to_list()
     assert answers[0] == "1" and answers[1] is not None and "B" in answers[1]
     assert result.frame["accuracy"].to_list() == [1.0, None]
+
+
+def test_a_json_document_of_records_says_how_to_make_it_json_lines(tmp_path: Path) -> None:
+    """Eval scripts ``json.dump({"accuracy": …, "results": [records]}, f, indent=4)`` or a
+    pretty-printed list: skipped as "no reader recognises this file", saying nothing of why."""
+    folder = tmp_path / "m"
+    folder.mkdir()
+    records = [
+        {"question": "q1", "ground_truth": "1", "model_output": "1", "correct": True},
+        {"question": "q2", "ground_truth": "2", "model_output": "3", "correct": False},
+    ]
+    wrapped = folder / "math500_step50.json"
+    wrapped.write_text(json.dumps({"accuracy": 50.0, "results": records}, indent=4))
+    listed = folder / "list.json"
+    listed.write_text(json.dumps(records, indent=4))
+    assert detect(wrapped).reason == (
+        "no reader recognises this file (one JSON document, while samples are read one record "
+        "per line (JSON lines): jq -c '.results[]' FILE > FILE.jsonl makes them so)"
+    )
+    assert "jq -c '.[]' FILE > FILE.jsonl" in detect(listed).reason
+    # What the command makes is read, with these records' field names, as plain JSON lines.
+    lines = folder / "math500_step50.jsonl"
+    lines.write_text("".join(json.dumps(r) + "\n" for r in records))
+    reader = detect(lines).reader
+    assert reader is not None and reader.name == "plain"
+    # A JSON document that holds no records gets no such advice.
+    other = folder / "config.json"
+    other.write_text(json.dumps({"lr": 1e-6, "steps": [1, 2]}, indent=2))
+    assert detect(other).reason == "no reader recognises this file"
