@@ -192,7 +192,8 @@ def detect(
     no_json = _no_json_line(head) if suffix == ".jsonl" else None
     if no_json is not None:
         return Detection(None, reason=no_json)
-    return Detection(None, reason="no reader recognises this file" + _fields_hint(head))
+    hint = _fields_hint(head) or _document_hint(head)
+    return Detection(None, reason="no reader recognises this file" + hint)
 
 
 def _no_json_line(head: bytes) -> str | None:
@@ -245,6 +246,43 @@ def _fields_hint(head: bytes) -> str:
             )
         break
     return ""
+
+
+def _document_hint(head: bytes) -> str:
+    """For one JSON document (a pretty-printed list of records, ``{"accuracy": …, "results":
+    [records]}``, as eval scripts ``json.dump(…, indent=4)``): plain input is one record per
+    line, and how to get there with ``jq``. "" when the head is not such a document."""
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if not text.startswith(("[", "{")):
+        return ""
+    first = text.split("\n", 1)[0].strip()
+    try:
+        json.loads(first)
+        return ""  # its first line is a whole JSON value: JSON lines, not one document
+    except (ValueError, RecursionError):
+        pass
+    command = "jq -c '.[]'"
+    if len(head) < HEAD_BYTES:  # the whole file: name the list of records inside an object
+        try:
+            document = json.loads(text)
+        except (ValueError, RecursionError):
+            document = None
+        if isinstance(document, dict):
+            lists = [
+                key
+                for key, value in document.items()
+                if isinstance(value, list) and value and isinstance(value[0], dict)
+            ]
+            if not lists:
+                return ""
+            key = one_line(str(lists[0]), 40).replace("'", "")
+            command = f"jq -c '.[\"{key}\"][]'" if not key.isidentifier() else f"jq -c '.{key}[]'"
+        elif not (isinstance(document, list) and document and isinstance(document[0], dict)):
+            return ""
+    return (
+        " (one JSON document, while samples are read one record per line (JSON lines):"
+        f" {command} FILE > FILE.jsonl makes them so)"
+    )
 
 
 def _best(path: Path, head: bytes, suffix: str) -> Reader | None:

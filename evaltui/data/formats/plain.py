@@ -3,8 +3,11 @@
 A ``prompt`` holding chat messages (``[{"role", "content"}]``) is shown as the conversation, one
 ``role: content`` paragraph per message. ``gen`` may be a string or a list of strings. A list is one generation, its elements joined with a
 newline -- unless ``accuracy`` is a list of the same length, then each element is its own generation
-with its own score. Field names can be overridden, and a generic fallback maps the names other
+with its own score. A list under a plural name (``responses``, ``outputs``, ...) is the prompt's
+n samples, each its own generation (one score for all of them is the prompt's). Field names can be overridden, and a generic fallback maps the names other
 tools use (question/input, output/response/completion, gold/target, score/correct, ...).
+A record's integer ``step`` (verl's per-step ``<step>.jsonl`` dumps) makes each step its own run
+(``val_generations · step 50``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    RunIdentity,
     Window,
     chat_text,
     folder_label,
@@ -34,10 +38,64 @@ from evaltui.data.schema import LoadError
 
 #: Candidate field names per role, most specific first. The first present in a record wins.
 PROMPT_FIELDS = ("prompt", "question", "input", "problem", "query", "instruction")
-GEN_FIELDS = ("gen", "generation", "output", "prediction", "response", "completion", "responses")
-ANSWER_FIELDS = ("answer", "gold", "target", "reference", "ground_truth", "label", "solution")
-SCORE_FIELDS = ("accuracy", "score", "correct", "acc", "exact_match", "is_correct", "reward")
+GEN_FIELDS = (
+    "gen",
+    "generation",
+    "output",
+    "prediction",
+    "response",
+    "completion",
+    "responses",
+    "outputs",
+    "generations",
+    "completions",
+    "model_output",
+    "model_response",
+)
+ANSWER_FIELDS = (
+    "answer",
+    "gold",
+    "target",
+    "reference",
+    "ground_truth",
+    "gts",
+    "gt",
+    "gt_answer",
+    "correct_answer",
+    "expected_answer",
+    "reference_answer",
+    "standard_answer",
+    "label",
+    "solution",
+)
+#: Correctness fields come before reward-like ones: a record with both (verl's DAPO dumps: a
+#: ``score`` reward of -1/1 and an ``acc`` bool) is scored by its correctness, with a note.
+SCORE_FIELDS = (
+    "accuracy",
+    "acc",
+    "correct",
+    "is_correct",
+    "iscorrect",
+    "correctness",
+    "passed",
+    "exact_match",
+    "score",
+    "reward",
+    "scores",
+    "rewards",
+)
+#: Generation fields whose list is the prompt's n samples, each its own generation even without
+#: a score list (a ``gen`` list without one is one generation in chunks).
+SAMPLE_LISTS = frozenset({"responses", "outputs", "generations", "completions"})
+#: Plural names that are a record's generations or their scores only as a list (one per
+#: generation, as vLLM's ``outputs`` of n samples are dumped); any other value under them
+#: (``"scores": {"acc": 1}``) is not taken for one.
+LIST_ONLY_FIELDS = frozenset({"outputs", "generations", "completions", "scores", "rewards"})
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
+
+#: Between a run label and a record's training step (verl dumps: ``val_generations · step 50``);
+#: what tells runs of one label apart goes before it (``val_generations @ expA · step 50``).
+STEP_SEPARATOR = " · step "
 
 GEN_JOIN = "\n"
 """Separator used when a ``gen`` list is one generation."""
@@ -152,9 +210,23 @@ def _pick(record: dict[str, Any], override: str | None, candidates: tuple[str, .
     if override is not None:
         return override if override in record else None
     for name in candidates:
-        if name in record:
+        if _has(record, name):
             return name
     return None
+
+
+def _has(record: dict[str, Any], name: str) -> bool:
+    """Whether ``record`` has the candidate field ``name`` (a plural one only as a list)."""
+    if name not in record:
+        return False
+    return name not in LIST_ONLY_FIELDS or isinstance(record[name], list)
+
+
+def _looked_for(override: str | None, candidates: tuple[str, ...]) -> str:
+    """The field name(s) a missing field was looked for under, for its error."""
+    if override is not None:
+        return override
+    return "looked for " + ", ".join(candidates)
 
 
 def _is_plain(keys: set[str]) -> bool:
@@ -217,9 +289,18 @@ class PlainReader(Reader):
         keys = set(first)
         if _is_plain(keys):
             return 90
-        if any(k in keys for k in PROMPT_FIELDS) and any(k in keys for k in GEN_FIELDS):
+        if any(k in keys for k in PROMPT_FIELDS) and any(_has(first, k) for k in GEN_FIELDS):
             return 30
         return 0
+
+    def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        """A plain file's run is its folder; files of one name in two folders of one name
+        (``expA/val_generations/50.jsonl``, ``expB/val_generations/50.jsonl``: two experiments)
+        are two runs, told apart by their folders. Files of other names stay one run (shards)."""
+        if options.label:
+            return None
+        folder = path.resolve().parent
+        return RunIdentity(folder_label(folder), str(folder), path.name)
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         errors: list[LoadError] = []
@@ -229,6 +310,7 @@ class PlainReader(Reader):
         rows = Rows()
 
         def add(
+            step: int | None,
             line_no: int,
             offset: int,
             prompt: str,
@@ -237,9 +319,10 @@ class PlainReader(Reader):
             score: float | None,
             extracted: str | None,
             truncated: bool | None,
+            prompt_score: float | None = None,
         ) -> None:
             rows.add(
-                run=run,
+                run=run if step is None or options.label else f"{run}{STEP_SEPARATOR}{step}",
                 source=source,
                 line=line_no,
                 offset=offset,
@@ -250,6 +333,7 @@ class PlainReader(Reader):
                 accuracy=score,
                 extracted=extracted,
                 truncated=truncated,
+                prompt_score=prompt_score,
             )
 
         # A field flag naming a field no record has (a typo) is told, not silently unscored.
@@ -257,37 +341,74 @@ class PlainReader(Reader):
         flags = {flag: given[flag] for flag in ("--score-field", "--answer-field") if flag in given}
         records = 0
         first_keys: list[str] = []
+        told: set[str] = set()
+        score_choice_told = options.score_field is not None
+        # Without a flag, a file none of whose records has a score (or reference) field under any
+        # name evaltui knows is told, with the names looked for and the fields it has instead.
+        looked_for: dict[str, tuple[str, ...]] = {
+            flag: names
+            for flag, names in (("--score-field", SCORE_FIELDS), ("--answer-field", ANSWER_FIELDS))
+            if flag not in given
+        }
         for line_no, offset, record in parsed:
             if not isinstance(record, dict):
                 errors.append(
                     LoadError(source, line_no, f"not a JSON object ({type(record).__name__})")
                 )
                 continue
+            if not score_choice_told:
+                score_choice_told = True
+                candidates = [name for name in SCORE_FIELDS if _has(record, name)]
+                if len(candidates) > 1:
+                    others = ", ".join(repr(name) for name in candidates[1:])
+                    notes.append(
+                        f"{source}: scored by {candidates[0]!r}; its records also have {others} "
+                        f"(--score-field {candidates[1]} to score by that instead)"
+                    )
+            records += 1
+            first_keys = first_keys or list(record)
             if flags:
-                records += 1
-                first_keys = first_keys or list(record)
                 flags = {flag: name for flag, name in flags.items() if name not in record}
+            if looked_for:
+                looked_for = {
+                    flag: names
+                    for flag, names in looked_for.items()
+                    if not any(_has(record, name) for name in names)
+                }
             with rows.entry(errors, source, line_no):
-                self._emit(record, line_no, offset, options, add)
+                how = self._emit(record, line_no, offset, options, add)
+                if how is not None and how not in told:
+                    told.add(how)
+                    notes.append(f"{source}: {how}")
+        fields = ", ".join(first_keys[:12]) + (", …" if len(first_keys) > 12 else "")
         for flag, name in flags.items() if records else ():
             what = "none is scored" if flag == "--score-field" else "none has a reference answer"
-            fields = ", ".join(first_keys[:12]) + (", …" if len(first_keys) > 12 else "")
             notes.append(
                 f"{source}: {flag} {name!r} is in none of its {records} records, so {what} "
                 f"(their fields: {fields})"
+            )
+        for wanted, names in looked_for.items() if records and rows.height else ():
+            what = "a score" if wanted == "--score-field" else "a reference answer"
+            notes.append(
+                f"{source}: none of its {records} records has {what} under a name evaltui knows "
+                f"(looked for {', '.join(names)}; their fields: {fields}); "
+                f"name it with {wanted}"
             )
         return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
     def _emit(
         record: dict[str, Any], line_no: int, offset: int, options: ReadOptions, add: Any
-    ) -> None:
+    ) -> str | None:
+        """Add the record's generations; returns what the file's note says about how (or None)."""
         prompt_key = _pick(record, options.prompt_field, PROMPT_FIELDS)
         gen_key = _pick(record, options.gen_field, GEN_FIELDS)
         if prompt_key is None or record[prompt_key] is None:
-            raise ValueError(f"no prompt field ({options.prompt_field or 'prompt'})")
+            raise ValueError(
+                f"no prompt field ({_looked_for(options.prompt_field, PROMPT_FIELDS)})"
+            )
         if gen_key is None or record[gen_key] is None:
-            raise ValueError(f"no generation field ({options.gen_field or 'gen'})")
+            raise ValueError(f"no generation field ({_looked_for(options.gen_field, GEN_FIELDS)})")
         raw_prompt = record[prompt_key]
         if isinstance(raw_prompt, str):
             prompt = raw_prompt
@@ -305,6 +426,9 @@ class PlainReader(Reader):
         elif isinstance(record.get("finish_reason"), str):
             truncated = record["finish_reason"] == "length"
 
+        step = record.get("step")
+        if not isinstance(step, int) or isinstance(step, bool):
+            step = None
         gen = record[gen_key]
         if isinstance(gen, list):
             if not gen:
@@ -321,6 +445,7 @@ class PlainReader(Reader):
                     if isinstance(extracted_list, list) and len(extracted_list) == len(parts):
                         one_extracted = stringify(extracted_list[i])
                     add(
+                        step,
                         line_no,
                         offset,
                         prompt,
@@ -330,8 +455,32 @@ class PlainReader(Reader):
                         one_extracted,
                         truncated,
                     )
-                return
+                return None
+            if gen_key in SAMPLE_LISTS and len(parts) > 1:
+                # n samples of the prompt: each its own generation; one number for all of them
+                # is the prompt's (a mean over the samples, a pass@n), not each sample's.
+                prompt_score = to_score(raw_score)
+                for part in parts:
+                    add(
+                        step,
+                        line_no,
+                        offset,
+                        prompt,
+                        answer,
+                        part,
+                        None,
+                        extracted,
+                        truncated,
+                        prompt_score,
+                    )
+                if score_key is None or prompt_score is None:
+                    return None
+                return (
+                    f"'{gen_key}' holds several samples per line and '{score_key}' one number: "
+                    "kept as the prompt's score, the samples unscored"
+                )
             add(
+                step,
                 line_no,
                 offset,
                 prompt,
@@ -341,8 +490,9 @@ class PlainReader(Reader):
                 extracted,
                 truncated,
             )
-            return
+            return None
         if isinstance(raw_score, list):
             raise ValueError(f"'{score_key}' is a list but '{gen_key}' is not")
         text = gen if isinstance(gen, str) else stringify(gen) or ""
-        add(line_no, offset, prompt, answer, text, to_score(raw_score), extracted, truncated)
+        add(step, line_no, offset, prompt, answer, text, to_score(raw_score), extracted, truncated)
+        return None

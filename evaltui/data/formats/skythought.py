@@ -104,6 +104,16 @@ def _line_entry(value: Any) -> tuple[str | None, Any]:
     return None, None
 
 
+def _entry_responses(entry: dict[str, Any]) -> bool:
+    """Whether an entry's ``responses`` are SkyThought's: a list of response objects, or the
+    legacy dict keyed by temperature (FORMATS §4.3). A list of strings is another tool's n
+    samples (a vLLM sampling script's ``responses``), read as plain JSONL."""
+    responses = entry.get("responses")
+    if isinstance(responses, dict):
+        return True
+    return isinstance(responses, list) and all(isinstance(r, dict) for r in responses[:8])
+
+
 def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -190,7 +200,8 @@ class SkyThoughtReader(ContainerReader):
         if path.suffix.lower() == ".jsonl":  # entries one per line: {key: entry} or the entry
             first = first_record(head)
             if first is not None:
-                return 85 if _line_entry(first)[1] is not None else 0
+                entry = _line_entry(first)[1]
+                return 85 if entry is not None and _entry_responses(entry) else 0
             # A first entry longer than the head: judged by its first response's start.
             text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
             return 70 if text.startswith("{") and RESPONSE_START.search(text) else 0

