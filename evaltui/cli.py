@@ -126,7 +126,7 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="a triage threshold (repeatable): cap_margin (0.01), min_tail_repeats (4), "
+        help="a triage threshold (repeatable): cap_margin (0.01), min_cap (64), min_tail_repeats (4), "
         "max_ngram_diversity (0.2), consensus (0.75), min_votes (3), wrong_share (0.5)",
     )
 

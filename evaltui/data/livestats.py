@@ -172,8 +172,10 @@ class LiveStats:
         old_max = dict(old.select("run", "max_length").rows())
         run_max = dict(merged.select("run", "max_length").rows())
         # A run whose score kind changed: every prompt of it. A run whose longest generation
-        # grew from a positive length: only its prompts with a cut generation (a generation
-        # flagged against the old length stays flagged or is no longer; none gets flagged).
+        # grew from a length the cap applied at (triage's min_cap): only its prompts with a cut
+        # generation (a generation flagged against the old length stays flagged or is no
+        # longer; none gets flagged). Grown past min_cap, every prompt: some may now be cut.
+        min_cap = max(self.options.triage_thresholds().min_cap, 1)
         changed: list[str] = []
         longer: list[str] = []
         for run, kind in kinds.items():
@@ -183,7 +185,7 @@ class LiveStats:
             if _signature(kind) != _signature(self.kinds[run]):
                 changed.append(run)
             elif before != now:
-                grew = before is not None and now is not None and 0 < before < now
+                grew = before is not None and now is not None and min_cap <= before < now
                 (longer if grew else changed).append(run)
         others = (
             table.filter(

@@ -7,7 +7,8 @@ Per generation (counted per prompt as ``n_<flag>``):
 
 - ``length_cap``: hit the length cap. The format's own ``finish_reason``/``stop_reason`` when it
   has one (the ``truncated`` column); otherwise the generation is within ``cap_margin`` (1 %) of its
-  run's longest generation *and* has no final answer.
+  run's longest generation *and* has no final answer, in a run whose longest generation has at
+  least ``min_cap`` (64) tokens (a short-answer task's one-word replies hit no token budget).
 - ``no_answer``: a non-empty generation with no final answer (nothing extracted).
 - ``repetition``: a repetition loop — the last :data:`PROBE_CHARS` characters occur at least
   ``min_tail_repeats`` times in the last :data:`TAIL_CHARS` (a repeated n-gram tail), or the
@@ -128,6 +129,9 @@ class Thresholds:
     cap_margin: float = 0.01
     """Without a stop reason: within this fraction of the run's longest generation counts as
     hitting the cap (when there is also no final answer)."""
+    min_cap: int = 64
+    """Without a stop reason: a run whose longest generation is shorter than this (in tokens)
+    has no cap to hit (short answers of one length are not a token budget's pile-up)."""
     min_tail_repeats: int = 4
     """The last 60 characters occurring this often in the last 4,000 is a loop."""
     max_ngram_diversity: float = 0.2
@@ -165,7 +169,7 @@ class Thresholds:
         """One line stating the thresholds in force (for summaries)."""
         return (
             f"length cap: stop reason, else within {100 * self.cap_margin:g}% of the run's max "
-            f"with no answer; loop: tail repeated >= {self.min_tail_repeats}x or 4-gram "
+            f"(>= {self.min_cap} tokens) with no answer; loop: tail repeated >= {self.min_tail_repeats}x or 4-gram "
             f"diversity <= {self.max_ngram_diversity:g}; suspect reference: majority >= "
             f"{100 * self.consensus:g}% (>= {self.min_votes} votes) scored wrong on > "
             f"{100 * self.wrong_share:g}%"
@@ -366,7 +370,9 @@ def _generation_flags_exprs(
     run_max_value = run_max_expr(None if run_max is None else dict(run_max))
     near_max = pl.col("gen_length").cast(pl.Float64) >= (1.0 - t.cap_margin) * run_max_value
     # The format's stop reason wins; without one, near the run's longest and unanswered.
-    length_cap = pl.coalesce(pl.col("truncated"), near_max & no_answer & (run_max_value > 0))
+    length_cap = pl.coalesce(
+        pl.col("truncated"), near_max & no_answer & (run_max_value >= max(t.min_cap, 1))
+    )
     repetition = (pl.col("tail_repeats") >= t.min_tail_repeats) | (
         pl.col("ngram_diversity") <= t.max_ngram_diversity
     )

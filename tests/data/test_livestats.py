@@ -199,7 +199,7 @@ def test_an_append_recomputes_only_the_prompts_it_touched() -> None:
 def test_a_new_longest_generation_recomputes_its_run_only() -> None:
     """The length cap is relative to the run's longest generation: when that grows, every prompt
     of the run may lose its cut flag, so the run is recomputed; another run is not."""
-    long = " ".join(["w"] * 10)
+    long = " ".join(["w"] * 80)  # at least min_cap (64) tokens: the cap applies
     rows = [
         {"run": run, "prompt_id": f"p{i}", "prompt": f"q{i}", "gen": long, "accuracy": 0.0}
         for run in ("r", "s")
@@ -348,7 +348,7 @@ def test_new_prompts_after_the_last_rows_are_computed_from_their_rows_alone(seed
 def test_a_new_longest_generation_recomputes_only_the_runs_prompts_with_a_cut() -> None:
     """A run's longest generation growing can only lift cut flags (the cap moves up), so only
     the run's prompts with a cut generation are computed again, with the new rows' prompts."""
-    long = " ".join(["w"] * 10)
+    long = " ".join(["w"] * 80)  # at least min_cap (64) tokens: the cap applies
     rows = [
         {"run": "r", "prompt_id": f"p{i}", "prompt": f"q{i}", "gen": long, "accuracy": 0.0}
         for i in range(2)

@@ -71,6 +71,18 @@ def prompt_table(rows: list[dict[str, Any]], **thresholds: Any) -> dict[str, Any
 # --- per generation ---------------------------------------------------------------------------
 
 
+def test_short_answers_of_one_length_hit_no_cap() -> None:
+    """A short-answer task ("Paris", "Lyon": one token each, no marked final answer) has no token
+    budget its replies piled up against: without a stop reason, none hit a length cap (they all
+    did, the run's longest being one token). A run whose longest reaches ``min_cap`` still does."""
+    short = [{"gen": "Paris", "gen_length": 1}, {"gen": "Lyon", "gen_length": 1}]
+    assert flags(short)["length_cap"].to_list() == [False, False]
+    assert flags(short, min_cap=1)["length_cap"].to_list() == [True, True]
+    capped = [{"gen": prose(1, 40), "gen_length": 64}, {"gen": prose(2, 20), "gen_length": 30}]
+    assert flags(capped)["length_cap"].to_list() == [True, False]
+    assert "(>= 64 tokens)" in Thresholds().describe()
+
+
 def test_length_cap_uses_the_stop_reason_when_the_format_has_one() -> None:
     got = flags(
         [
