@@ -23,8 +23,10 @@ from evaltui.cli import (
     fail,
     folder_path,
     input_paths,
+    is_standard_output,
     output_path,
     parsed_options,
+    reader_left,
     refused_output,
     report_problems,
     run_load,
@@ -242,7 +244,14 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     stats = rescored_stats(result.generations, rescored, compute)
     target = args.output
     try:
-        write_combined_json(stats, target, rescored.scorer)
+        try:
+            write_combined_json(stats, target, rescored.scorer)
+        except BrokenPipeError:
+            # `-o - --generations g.jsonl | head`: standard output's reader took what it
+            # wanted; the other output is still written (and then main ends quietly).
+            if args.generations is None or not is_standard_output(target):
+                raise
+            reader_left(sys.stdout.fileno())
         if args.generations is not None:
             target = args.generations
             _write_generations(target, verdict_columns(result.generations, rescored))

@@ -140,7 +140,8 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
         # into, as a shell's ``>`` does. A temp file renamed over it would replace the device
         # node or the pipe with a regular file (in /dev too, for root), and its reader gets nothing.
         encoding = None if "b" in mode else "utf-8"
-        with open(path, mode, encoding=encoding, newline=None if "b" in mode else "\n") as handle:
+        newline = None if "b" in mode else "\n"
+        with _broken_pipe_told(), open(path, mode, encoding=encoding, newline=newline) as handle:
             yield handle
         return
     target = Path(os.path.realpath(path))
@@ -174,16 +175,24 @@ def open_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
             yield handle
         return
     sys.stdout.flush()
-    try:
+    with _broken_pipe_told():
         if "b" in mode:
             yield sys.stdout.buffer
             sys.stdout.buffer.flush()
         else:
             yield sys.stdout
             sys.stdout.flush()
+
+
+@contextlib.contextmanager
+def _broken_pipe_told() -> Iterator[None]:
+    """A pipe's reader that went away (``… -o - | head``, ``-o fifo``) raises BrokenPipeError,
+    whoever wrote: polars' writers say so in a plain OSError ("Broken pipe (os error 32)"),
+    which became an error message ("cannot write -o /dev/stdout: Broken pipe (os error 32)")
+    where Python's own writes end quietly."""
+    try:
+        yield
     except OSError as exc:
-        # The reader went away (`… -o - | head`). polars' writers say so in a plain OSError
-        # ("Broken pipe (os error 32)"): it becomes the BrokenPipeError Python's own writes raise.
         if not isinstance(exc, BrokenPipeError) and str(exc).endswith(_RUST_EPIPE):
             raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE)) from exc
         raise

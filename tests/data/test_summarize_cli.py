@@ -215,6 +215,7 @@ def test_a_reader_that_leaves_the_pipe_is_not_an_error(command: list[str], tmp_p
     stderr = proc.stderr.read().decode()
     proc.wait(timeout=120)
     assert stderr == ""
+    assert proc.returncode == 0  # a `set -o pipefail` script goes on (tests/data/test_pipes.py)
 
 
 def test_atomic_write_never_leaves_half_a_file(tmp_path: Path, monkeypatch: Any) -> None:
