@@ -254,3 +254,78 @@ def test_records_that_do_not_read_back_are_read_as_one_file_as_before(tmp_path: 
     # as before: the whole file is detected as one, and its first record is OpenCompass's
     with pytest.raises(LoadFailure, match=r"all\.jsonl: no reader recognises this file"):
         load_one(out)
+
+
+def lighteval_runs(root: Path) -> Path:
+    """Two dated lighteval runs of one model: ≥0.11 struct rows (one and two samples per doc),
+    and ≤0.10 flat rows written as text (mid-2024's ``str(value)`` columns), whose ids are
+    their row numbers."""
+    new_date, old_date = "2025-03-01T10-00-00.000001", "2024-06-01T10-00-00.000002"
+    new = root / "details" / "org" / "model" / new_date / f"details_t|0_{new_date}.parquet"
+    new.parent.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [
+                {
+                    "query": f"Q{i}",
+                    "choices": [str(i)],
+                    "gold_index": 0,
+                    "id": str(i),
+                    "task_name": "t|0",
+                }
+                for i in range(6)
+            ],
+            "metric": [{"em": float(i % 2)} for i in range(6)],
+            "model_response": [
+                {"text": [f"A{i}"] if i < 3 else [f"A{i}", f"B{i}"]} for i in range(6)
+            ],
+        }
+    ).write_parquet(new)
+    old = root / "details" / "org" / "model" / old_date / f"details_t|0_{old_date}.parquet"
+    old.parent.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "example": [f"Q{i}" for i in range(6)],
+            "full_prompt": [f"Question: Q{i}\nAnswer:" for i in range(6)],
+            "predictions": [str([f" {i}"]) for i in range(6)],
+            "gold": [str([str(i), "x"]) for i in range(6)],
+            "metrics": [str({"em": float(i % 3 == 0)}) for i in range(6)],
+        }
+    ).write_parquet(old)
+    return root
+
+
+@pytest.mark.parametrize("where", ["", "accuracy < 1 or prompt_score is not null"])
+def test_lighteval_records_read_back_as_lighteval_details(where: str, tmp_path: Path) -> None:
+    """Each parquet row exported as a JSON line was not read back as lighteval (no reader
+    took such lines: the export was "no reader recognises this file"). Now, per run and
+    prompt, the counts, accuracy, pass@k, prompt score and reference are the original's,
+    a filtered subset's ≤0.10 rows keep their ids (their row numbers in the source), and the
+    manifest says the rows read back."""
+    from evaltui.data.query import View
+
+    before = load_one(lighteval_runs(tmp_path / "data"))
+    assert before.errors == [] and before.stats["run"].n_unique() == 2
+    view = View(where=where).apply(before.stats)
+    assert 0 < view.height <= before.stats.height
+    out = tmp_path / "out" / "lighteval.jsonl"
+    summary = export_view("records", view, before.generations, before.files, out)
+    assert "which evaltui reads back as lighteval details" in str(summary)
+    manifest = json.loads(out.with_name(out.name + MANIFEST_SUFFIX).read_text("utf-8"))
+    assert [s["reads_back"] for s in manifest["evaltui"]["sources"]] == [True, True]
+    again = load_one(out)
+    assert again.errors == []
+    assert [f.format for f in again.read_files] == ["lighteval"]
+    keys = ["answer", "prompt_score", "n_correct"]
+    assert per_prompt(again.stats) == per_prompt(view)
+    assert sorted(again.stats.select("run", "prompt_id", *keys).rows()) == sorted(
+        view.select("run", "prompt_id", *keys).rows()
+    )
+    # Moved away from its manifest: still lighteval rows, as one file named after itself.
+    alone = tmp_path / "alone" / "hard.jsonl"
+    alone.parent.mkdir()
+    shutil.copy(out, alone)
+    moved = load_one(alone)
+    assert moved.errors == [] and [f.format for f in moved.read_files] == ["lighteval"]
+    assert moved.stats["run"].unique().to_list() == ["hard"]
+    assert moved.generations.height == again.generations.height
