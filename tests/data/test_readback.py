@@ -329,3 +329,23 @@ def test_lighteval_records_read_back_as_lighteval_details(where: str, tmp_path: 
     assert moved.errors == [] and [f.format for f in moved.read_files] == ["lighteval"]
     assert moved.stats["run"].unique().to_list() == ["hard"]
     assert moved.generations.height == again.generations.height
+
+
+def test_inspect_samples_of_a_task_named_with_a_slash_read_back_under_that_task(
+    tmp_path: Path,
+) -> None:
+    """Inspect's task `subversion_strategy_eval/task_reasoning_experiment_small` (the published
+    sus-www logs): read back, the samples' task came from their copy's file name, where the
+    slash cannot be (`subversion_strategy_eval_task_reasoning_experiment_small:1`), so every
+    prompt id was another than the original's. The manifest's task is used."""
+    from tests.data.test_formats_inspect_runs import log, write_eval
+
+    data = log("slash-task", "2025-01-29T10:10:16-08:00")
+    data["eval"]["task"] = "subversion_strategy_eval/task_reasoning_experiment_small"
+    write_eval(tmp_path / "data" / "logs" / "2025-01-29_task_abc.eval", data)
+    before = load_one(tmp_path / "data")
+    assert any("/" in p.split(":")[0] for p in before.stats["prompt_id"].to_list())
+    out = tmp_path / "samples.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    again = load_one(out)
+    assert per_prompt(again.stats) == per_prompt(before.stats)
