@@ -230,30 +230,100 @@ def test_a_bad_line_in_an_export_is_counted_at_its_line_of_the_export(tmp_path: 
     assert again.generations.height == before.generations.height - 1
 
 
-def test_records_that_do_not_read_back_are_read_as_one_file_as_before(tmp_path: Path) -> None:
-    from evaltui.data.loader import LoadFailure
-
-    # OpenCompass predictions and two plain runs in one export: the predictions' form does not
-    # read back, so the export is one file's, as before, and the end line says so.
+def test_opencompass_and_plain_records_read_back_source_by_source(tmp_path: Path) -> None:
+    """OpenCompass predictions and two plain runs in one export: the predictions' entries
+    ({key: entry} lines) were read by no reader, so the whole export failed ("no reader
+    recognises this file", exit 2). Now each source reads back as its own: the plain runs'
+    stats are the original's, the predictions' prompts, runs, counts and generations too, and
+    they are unscored, with a note saying their scores are in the run's results/ details."""
     shutil.copytree(REAL / "opencompass", tmp_path / "data" / "oc")
     two_plain_runs(tmp_path / "data" / "plain")
     before = load_one(tmp_path / "data")
     out = tmp_path / "all.jsonl"
     summary = export_view("records", before.stats, before.generations, before.files, out)
-    assert "read back, they are one file's" in str(summary)
+    assert "read back, each source's lines are read as that file's" in str(summary)
+    assert "which evaltui reads back as opencompass, unscored" in str(summary)
     manifest = json.loads((tmp_path / ("all.jsonl" + MANIFEST_SUFFIX)).read_text("utf-8"))
     sources = manifest["evaltui"]["sources"]
-    assert any("does not read back" in (s["form"] or "") for s in sources)
-    # the manifest says it as a flag, not only in words: the plain runs read back, OpenCompass not
     assert sorted((s["format"], s["reads_back"]) for s in sources) == [
-        ("opencompass", False),
-        ("opencompass", False),
+        ("opencompass", True),
+        ("opencompass", True),
         ("plain", True),
         ("plain", True),
     ]
-    # as before: the whole file is detected as one, and its first record is OpenCompass's
-    with pytest.raises(LoadFailure, match=r"all\.jsonl: no reader recognises this file"):
-        load_one(out)
+    again = load_one(out)
+    assert again.errors == []
+    assert per_prompt(again.stats) == per_prompt(before.stats)
+    keys = ["run", "prompt_id", "prompt", "answer", "gen"]
+    assert sorted(again.generations.select(keys).rows()) == sorted(
+        before.generations.select(keys).rows()
+    )
+    assert any("COREV2_6A_.json details, which are not in the records" in n for n in again.notes)
+
+
+def oc_replicas(root: Path) -> Path:
+    """An OpenCompass run of a dataset with n = 2 (entry k is item k mod 3) and its results
+    details (each item's two verdicts), beside a PPL dataset scored by prediction == gold."""
+    entries = {}
+    for replica in range(2):
+        for item in range(3):
+            entries[str(replica * 3 + item)] = {
+                "origin_prompt": [{"role": "HUMAN", "prompt": f"Q{item}"}],
+                "prediction": f"a{item}-r{replica}",
+                "gold": f"a{item}",
+            }
+    work = root / "20250101_000000"
+    (work / "predictions" / "m").mkdir(parents=True)
+    (work / "predictions" / "m" / "ds.json").write_text(json.dumps(entries), encoding="utf-8")
+    (work / "results" / "m").mkdir(parents=True)
+    details = [
+        {"pred": [f"a{i}", "x"], "answer": [f"a{i}"] * 2, "correct": [True, i == 1]}
+        for i in range(3)
+    ]
+    (work / "results" / "m" / "ds.json").write_text(
+        json.dumps({"accuracy": 66.7, "details": details}), encoding="utf-8"
+    )
+    ppl = {
+        str(i): {
+            "origin_prompt": f"P{i}",
+            "label: A": {},
+            "label: B": {},
+            "prediction": "A",
+            "gold": "A" if i else "B",
+        }
+        for i in range(2)
+    }
+    (work / "predictions" / "m" / "mc.json").write_text(json.dumps(ppl), encoding="utf-8")
+    return root
+
+
+def test_opencompass_replicas_read_back_as_one_prompt_each_unscored(tmp_path: Path) -> None:
+    """A subset of a dataset with n replicas (entry k is item k mod N): read back, an item's
+    replicas are one prompt again, under its own id, with its samples; the PPL dataset's
+    scores (prediction == gold) come back; the predictions' verdicts, in results/ details,
+    do not (their prompts are unscored, and a note says why)."""
+    from evaltui.data.query import View
+
+    before = load_one(oc_replicas(tmp_path / "data"))
+    assert before.errors == []
+    view = View(where='prompt_id in ["ds:1", "ds:2", "mc:1"]').apply(before.stats)
+    assert view.height == 3
+    out = tmp_path / "subset.jsonl"
+    export_view("records", view, before.generations, before.files, out)
+    again = load_one(out)
+    assert again.errors == []
+    got = again.stats.select("run", "prompt_id", "count", "n_scored", "average_accuracy")
+    assert sorted(got.rows()) == [
+        ("m", "ds:1", 2, 0, None),
+        ("m", "ds:2", 2, 0, None),
+        ("m", "mc:1", 1, 1, 1.0),
+    ]
+    assert sorted(view.select("run", "prompt_id", "count").rows()) == sorted(
+        again.stats.select("run", "prompt_id", "count").rows()
+    )
+    gens = again.generations.filter(pl.col("prompt_id") == "ds:1").sort("sample")
+    assert gens["gen"].to_list() == ["a1-r0", "a1-r1"]
+    assert any("results/<model>/ds.json details" in note for note in again.notes)
 
 
 def lighteval_runs(root: Path) -> Path:
