@@ -97,7 +97,7 @@ def caret_lines(text: str, position: int | None, width: int = 72) -> str:
 def cmd_export(argv: Sequence[str]) -> int:
     from evaltui.data.export import OutputIsInput, export_view, is_stdout, kind_for_path
     from evaltui.data.loader import LoadFailure
-    from evaltui.data.query import QueryError, View
+    from evaltui.data.query import QueryError, View, error_text
     from evaltui.data.runs import resolve_run
 
     parser = export_parser()
@@ -126,7 +126,10 @@ def cmd_export(argv: Sequence[str]) -> int:
     except QueryError as exc:
         if exc.field == "quick":
             return fail(f"--quick: {exc.message}")
-        return fail(f"--where: {exc.message}", below=caret_lines(args.where, exc.position))
+        return fail(
+            f"--where: {error_text(exc.message, exc.position)}",
+            below=caret_lines(args.where, exc.position),
+        )
     try:
         summary = export_view(kind, view_stats, result.generations, result.files, args.output)
     except OSError as exc:
