@@ -384,8 +384,19 @@ def prompts_in_common(stats: pl.DataFrame, run: str) -> dict[str, int]:
 def default_runs(stats: pl.DataFrame) -> tuple[str, str]:
     """The two runs to compare when the user named none: exactly two must be loaded."""
     runs = stats["run"].unique(maintain_order=True).to_list()
+    if len(runs) < 2:
+        # "1 runs loaded (x): name two with --runs A B": no two to name
+        return _fewer_than_two(runs)
     if len(runs) != 2:
         raise ValueError(
             f"{len(runs)} runs loaded ({', '.join(map(str, runs))}): name two with --runs A B"
         )
     return str(runs[0]), str(runs[1])
+
+
+def _fewer_than_two(runs: list[object]) -> tuple[str, str]:
+    named = f" ({', '.join(map(str, runs))})" if runs else ""
+    raise ValueError(
+        f"only {len(runs)} run loaded{named}: a comparison needs two (load another run's"
+        " files, or give the folder that holds both)"
+    )
