@@ -183,3 +183,21 @@ def test_one_run_is_told_it_needs_another_and_stdout_is_named_as_such(
     assert main(["compare", str(tmp_path / "one"), "-o", "-", *common]) == 0
     err = capsys.readouterr().err
     assert err.endswith("evaltui: wrote 3 compared prompts to standard output\n")
+
+
+def test_two_names_of_one_run_are_an_error_not_a_comparison_with_itself(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--runs meta-llama Llama-3.1` (two parts of one long label) compared that run with
+    itself: "+0.0 pts … unchanged 3", exit 0."""
+    label = "meta-llama__Meta-Llama-3.1-405B-Instruct-FP8"
+    write_jsonl(tmp_path / "d" / label / "r.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    write_jsonl(tmp_path / "d" / "other" / "r.jsonl", [rec(f"p{i}", False) for i in range(3)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    code = main(["compare", str(tmp_path / "d"), "--runs", "meta-llama", "Llama-3.1", *common])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err == (
+        f"evaltui: error: 'meta-llama' and 'Llama-3.1' both name the run '{label}': a comparison"
+        " needs two runs\n"
+    )
