@@ -271,14 +271,14 @@ def cmd_rescore(argv: Sequence[str]) -> int:
 
 
 def _write_generations(path: Path, frame: Any) -> None:
-    from evaltui.data.export import mark_output, marked, write_with
+    from evaltui.data.export import mark_output, marked, write_parquet, write_with
 
     suffix = path.suffix.lower()
     with marked(path, "rescore"):  # evaltui's output: never read back as eval data
         if suffix == ".csv":
             write_with(path, lambda h: frame.write_csv(h), "wb")
         elif suffix == ".parquet":
-            write_with(path, lambda h: frame.write_parquet(h), "wb")
+            write_parquet(frame, path)  # a failed write is an OSError, not polars' own
         else:
             write_with(path, lambda h: frame.write_ndjson(h), "wb")
         mark_output(path, "rescore", generations=frame.height)

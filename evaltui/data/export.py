@@ -212,13 +212,12 @@ def write_with(
 
 
 def write_parquet(frame: pl.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """``frame`` as Parquet at ``path`` (atomically), or on stdout for ``-``. To stdout it is
-    made in memory first (a view's stats: small), then written by Python: polars' Parquet writer
-    reports a reader that went away (``-o - --as parquet | head``) as a ComputeError ("Invalid
-    thrift: transport error"), which ended in a traceback; Python's write raises the
-    BrokenPipeError that ends evaltui quietly."""
-    if not is_stdout(path):
-        return write_with(path, lambda h: frame.write_parquet(h), "wb")
+    """``frame`` as Parquet at ``path`` (atomically), or on stdout for ``-``. It is made in
+    memory first (its compressed bytes; the frame is in memory already), then written by
+    Python: polars' Parquet writer reports any failed write -- a reader that went away
+    (``-o - --as parquet | head``), a full disk (``-o /dev/full``), a named pipe's reader gone --
+    as a ComputeError ("Invalid thrift: transport error"), which ended in a traceback; Python's
+    write raises the OSError that says what happened (the broken pipe ends evaltui quietly)."""
     buffer = io.BytesIO()
     frame.write_parquet(buffer)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import threading
@@ -186,3 +187,24 @@ def test_every_help_says_a_reader_that_stops_early_is_exit_0(
     assert "also when the reader of standard output stops early (| head)" in status
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert "also when the reader of\n  standard output stops early (`| head`" in readme
+
+
+@pytest.mark.skipif(
+    not Path("/dev/full").exists() or not stat.S_ISCHR(os.stat("/dev/full").st_mode),
+    reason="no /dev/full",
+)
+def test_a_parquet_write_that_fails_is_an_error_line_not_a_traceback(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export -o /dev/full --as parquet` (a full disk): polars' Parquet writer raised
+    "ComputeError: parquet: File out of specification: Invalid thrift: transport error", a
+    traceback. Now the write's own error, exit 1."""
+    from evaltui.cli import main
+
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    code = main(["export", str(evals), "-o", "/dev/full", "--as", "parquet", *common])
+    assert code == 1
+    assert capsys.readouterr().err == (
+        "evaltui: error: cannot write /dev/full: No space left on device\n"
+    )
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
