@@ -419,3 +419,33 @@ def test_inspect_samples_of_a_task_named_with_a_slash_read_back_under_that_task(
     export_view("records", before.stats, before.generations, before.files, out)
     again = load_one(out)
     assert per_prompt(again.stats) == per_prompt(before.stats)
+
+
+def test_opencompass_shards_read_back_apart_not_merged(tmp_path: Path) -> None:
+    """A dataset in shards (gsm8k_0.json items 0-1, gsm8k_1.json item 2 keyed "0" again):
+    read back, shard 1's "0" was named gsm8k:0 like shard 0's item 0, and the two prompts
+    (Q0, Q2) merged into one. Each shard's prompts are now named after it."""
+    preds = tmp_path / "data" / "20240101_000000" / "predictions" / "m"
+    preds.mkdir(parents=True)
+    (preds / "gsm8k_0.json").write_text(
+        json.dumps(
+            {
+                "0": {"origin_prompt": "Q0", "prediction": "5", "gold": "5"},
+                "1": {"origin_prompt": "Q1", "prediction": "7", "gold": "6"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    (preds / "gsm8k_1.json").write_text(
+        json.dumps({"0": {"origin_prompt": "Q2", "prediction": "8", "gold": "8"}}),
+        encoding="utf-8",
+    )
+    before = load_one(tmp_path / "data")
+    assert sorted(before.stats["prompt_id"].to_list()) == ["gsm8k:0", "gsm8k:1", "gsm8k:2"]
+    out = tmp_path / "shards.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    again = load_one(out)
+    assert again.errors == []
+    rows = sorted(again.stats.select("prompt_id", "prompt", "count").rows())
+    assert rows == [("gsm8k_0:0", "Q0", 1), ("gsm8k_0:1", "Q1", 1), ("gsm8k_1:0", "Q2", 1)]
+    assert any("a shard of gsm8k" in note for note in again.notes)

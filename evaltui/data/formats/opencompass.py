@@ -800,6 +800,16 @@ class OpenCompassReader(ContainerReader):
         at keys ``item + r·N``: they are one prompt again, ``<dataset>:<item>``."""
         run = options.label or path.parent.name
         dataset = task or path.stem
+        shard = SHARD_NAME.match(path.stem)
+        if task is not None and shard is not None and shard["dataset"] == task:
+            # A shard's entries are keyed from 0 again, and where it starts in its dataset is
+            # not in the records: under the dataset's name, shard 1's "0" was shard 0's item 0,
+            # two prompts merged into one. Named after the shard, each stays its own.
+            dataset = path.stem
+            notes.append(
+                f"{source}: exported entries of {path.stem}, a shard of {task}: where it starts"
+                f" in {task} is not in the records, so its prompts are {path.stem}:<key>"
+            )
         entries: list[tuple[int, int, str, Any]] = []
         for line, offset, record in parsed:
             found = _exported_entry(record)
