@@ -30,11 +30,12 @@ def exit_status(*, follow: bool = False) -> str:
     )
     return (
         "exit status: 0 written (bad lines and skipped files left out are listed on stderr, not "
-        f"an error{ending}); 1 the output could not be written, or the reader of standard output "
-        "went away (| head); 2 nothing written: a usage error (a bad flag or value, a path that "
-        "does not exist, an output that is an input file) or nothing to read (no eval file "
-        "found, none readable); 130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP, the output "
-        "left as it was."
+        f"an error{ending}), also when the reader of standard output stops early (| head): "
+        "the rest of standard output is dropped quietly, any -o FILE is still written; 1 the "
+        "output could not be written (a named pipe whose reader went away too); 2 nothing "
+        "written: a usage error (a bad flag or value, a path that does not exist, an output that "
+        "is an input file) or nothing to read (no eval file found, none readable); 130, 143, 129 "
+        "stopped by Ctrl-C, SIGTERM, SIGHUP, the output left as it was."
     )
 
 
@@ -190,12 +191,38 @@ def fail(message: str, code: int = EXIT_USAGE, *, below: str = "") -> int:
     return code
 
 
-def cannot_write(target: object, exc: OSError) -> int:
-    """The error for an output that could not be written. A reader that went away
-    (``evaltui export … -o - | head``) is not one: :func:`main` ends quietly."""
+def cannot_write(target: str | os.PathLike[str], exc: OSError) -> int:
+    """The error for an output that could not be written. A reader of standard output that went
+    away (``evaltui export … -o - | head``) is not one: it took what it wanted, and :func:`main`
+    ends quietly with 0. A named pipe's reader that went away (``-o fifo``, ``-o >(gzip …)``)
+    is: what it was to get is lost."""
     if isinstance(exc, BrokenPipeError):
-        raise exc
+        if is_standard_output(target):
+            raise exc
+        return fail(f"cannot write {target}: its reader went away (broken pipe)", EXIT_FAILURE)
     return fail(f"cannot write {target}: {exc.strerror or exc}", EXIT_FAILURE)
+
+
+def is_standard_output(target: str | os.PathLike[str]) -> bool:
+    """Whether ``target`` is standard output: ``-``, or a name of the file on descriptor 1
+    (``-o /dev/stdout``)."""
+    from evaltui.data.export import is_stdout
+
+    if is_stdout(target):
+        return True
+    try:
+        return os.path.samestat(os.stat(target), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def reader_left(fd: int) -> None:
+    """The reader of ``fd`` (standard output or error) went away: what is still written to it
+    goes nowhere, so neither a later write nor Python's flush at exit fails again."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
 
 
 def refused_output(result: Any, *outputs: str | os.PathLike[str] | None) -> int | None:
@@ -496,7 +523,9 @@ def cmd_formats(argv: Sequence[str]) -> int:
     from evaltui.data.formats import READERS
 
     argparse.ArgumentParser(
-        prog="evaltui formats", description="List the format readers."
+        prog="evaltui formats",
+        description="List the format readers.",
+        epilog="exit status: 0, also when the reader of standard output stops early (| head).",
     ).parse_args(argv)
     width = max(len(r.name) for r in READERS)
     for reader in READERS:
@@ -586,8 +615,24 @@ class VisibleStream:
     def write(self, text: str) -> int:
         from evaltui.data.sanitize import visible
 
-        written: int = self.unsanitized.write(visible(text))
+        try:
+            written: int = self.unsanitized.write(visible(text))
+        except BrokenPipeError:
+            # `evaltui … 2>&1 | head`: messages are for a reader that left; the command's work
+            # (its output file) goes on, and its exit code says how that went.
+            self.reader_left()
+            return len(text)
         return written
+
+    def flush(self) -> None:
+        try:
+            self.unsanitized.flush()
+        except BrokenPipeError:
+            self.reader_left()
+
+    def reader_left(self) -> None:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            reader_left(self.unsanitized.fileno())
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.unsanitized, name)
@@ -600,8 +645,16 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
     from evaltui.data.export import is_stdout
     from evaltui.data.sanitize import visible
 
-    stream = sys.stderr if beside is not None and is_stdout(beside) else sys.stdout
-    stream.write(visible(text))
+    if beside is not None and is_stdout(beside):
+        sys.stderr.write(visible(text))
+        return
+    try:
+        sys.stdout.write(visible(text))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `evaltui compare … -o cmp.csv | head`: the reader had the lines it wanted; the rest of
+        # the report goes nowhere and the command goes on (cmp.csv is still written).
+        reader_left(sys.stdout.fileno())
 
 
 def num_proc_flag(argv: Sequence[str]) -> int | None:
@@ -735,10 +788,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # its process: a caller that passes argv -- a test runner, a script -- gets 130 back.
         return interrupted(standalone=argv is None)
     except BrokenPipeError:
-        # `evaltui export … -o - | head`: the reader left; not an error worth a traceback.
-        with contextlib.suppress(OSError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FAILURE
+        # `evaltui export … -o - | head`: the reader took what it wanted and left. Not an error
+        # (a script under `set -o pipefail` failed on exit code 1), nor worth a traceback.
+        with contextlib.suppress(OSError, ValueError):
+            reader_left(sys.stdout.fileno())
+        return EXIT_OK
     finally:
         sys.stderr = saved
 

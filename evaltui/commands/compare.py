@@ -58,6 +58,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
     from evaltui.data.compare import compare_runs, default_runs
     from evaltui.data.export import (
         csv_safe,
+        is_stdout,
         mark_output,
         marked,
         write_json,
@@ -96,9 +97,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
         except OSError as exc:
             return cannot_write(args.output, exc)
         if not args.quiet:
-            print(
-                f"evaltui: wrote {frame.height:,} compared prompts to {args.output}",
-                file=sys.stderr,
-            )
+            where = "standard output" if is_stdout(args.output) else args.output
+            print(f"evaltui: wrote {frame.height:,} compared prompts to {where}", file=sys.stderr)
     report_problems(result, quiet=args.quiet)
     return EXIT_OK

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from evaltui.cli import (
     EXIT_FAILURE,
@@ -18,6 +19,9 @@ from evaltui.cli import (
     report_problems,
 )
 from evaltui.data.sanitize import visible
+
+if TYPE_CHECKING:
+    from evaltui.data.query import QueryError
 
 
 def export_parser() -> argparse.ArgumentParser:
@@ -94,10 +98,26 @@ def caret_lines(text: str, position: int | None, width: int = 72) -> str:
     return f"\n  {lead}{shown}{tail}\n  {' ' * (len(lead) + position - start)}^"
 
 
+def where_error(where: str) -> QueryError | None:
+    """What is wrong with ``where`` whatever the load gives, or None: it is parsed over the
+    Stats columns every load has (an unknown name may still be a column the load adds, pass@k
+    or a triage count, so that error waits for the load; every other one is the same then)."""
+    from evaltui.data.metrics import STATS_SCHEMA
+    from evaltui.data.query import QueryError, parse_filter
+
+    if not where.strip():
+        return None
+    try:
+        parse_filter(where, STATS_SCHEMA)
+    except QueryError as exc:
+        return None if exc.message.startswith("unknown column") else exc
+    return None
+
+
 def cmd_export(argv: Sequence[str]) -> int:
     from evaltui.data.export import OutputIsInput, export_view, is_stdout, kind_for_path
     from evaltui.data.loader import LoadFailure
-    from evaltui.data.query import QueryError, View
+    from evaltui.data.query import QueryError, View, error_text
     from evaltui.data.runs import resolve_run
 
     parser = export_parser()
@@ -111,6 +131,12 @@ def cmd_export(argv: Sequence[str]) -> int:
         return fail(f"{args.output} exists (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)
     kind = args.kind or ("records" if args.records else kind_for_path(args.output))
+    early = where_error(args.where)
+    if early is not None:  # before the load: a typo in a filter cost a whole load first
+        return fail(
+            f"--where: {error_text(early.message, early.position)}",
+            below=caret_lines(args.where, early.position),
+        )
     try:
         result = headless_load(args, parser)
     except LoadFailure as exc:
@@ -126,7 +152,10 @@ def cmd_export(argv: Sequence[str]) -> int:
     except QueryError as exc:
         if exc.field == "quick":
             return fail(f"--quick: {exc.message}")
-        return fail(f"--where: {exc.message}", below=caret_lines(args.where, exc.position))
+        return fail(
+            f"--where: {error_text(exc.message, exc.position)}",
+            below=caret_lines(args.where, exc.position),
+        )
     try:
         summary = export_view(kind, view_stats, result.generations, result.files, args.output)
     except OSError as exc:

@@ -23,8 +23,10 @@ from evaltui.cli import (
     fail,
     folder_path,
     input_paths,
+    is_standard_output,
     output_path,
     parsed_options,
+    reader_left,
     refused_output,
     report_problems,
     run_load,
@@ -242,7 +244,14 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     stats = rescored_stats(result.generations, rescored, compute)
     target = args.output
     try:
-        write_combined_json(stats, target, rescored.scorer)
+        try:
+            write_combined_json(stats, target, rescored.scorer)
+        except BrokenPipeError:
+            # `-o - --generations g.jsonl | head`: standard output's reader took what it
+            # wanted; the other output is still written (and then main ends quietly).
+            if args.generations is None or not is_standard_output(target):
+                raise
+            reader_left(sys.stdout.fileno())
         if args.generations is not None:
             target = args.generations
             _write_generations(target, verdict_columns(result.generations, rescored))
@@ -262,14 +271,20 @@ def cmd_rescore(argv: Sequence[str]) -> int:
 
 
 def _write_generations(path: Path, frame: Any) -> None:
-    from evaltui.data.export import mark_output, marked, write_json_lines, write_with
+    from evaltui.data.export import (
+        mark_output,
+        marked,
+        write_json_lines,
+        write_parquet,
+        write_with,
+    )
 
     suffix = path.suffix.lower()
     with marked(path, "rescore"):  # evaltui's output: never read back as eval data
         if suffix == ".csv":
             write_with(path, lambda h: frame.write_csv(h), "wb")
         elif suffix == ".parquet":
-            write_with(path, lambda h: frame.write_parquet(h), "wb")
+            write_parquet(frame, path)  # a failed write is an OSError, not polars' own
         else:
             write_json_lines(frame, path)
         mark_output(path, "rescore", generations=frame.height)

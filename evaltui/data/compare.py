@@ -274,7 +274,11 @@ def sign_test(positive: int, negative: int) -> float:
 def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) -> Comparison:
     """Join ``run_a`` and ``run_b`` of a Stats frame on prompt id and compare them."""
     runs = [str(r) for r in stats["run"].unique(maintain_order=True).to_list()]
+    given = (run_a, run_b)
     run_a, run_b = resolve_run(runs, run_a), resolve_run(runs, run_b)
+    if run_a == run_b:  # `--runs Llama Llama`: a run against itself, "+0.0 pts", no error
+        named = "both" if given[0] == given[1] else f"{given[0]!r} and {given[1]!r} both"
+        raise ValueError(f"{named} name the run {run_a!r}: a comparison needs two runs")
     keep = ["prompt_id", "prompt", "answer", "count", "n_correct", "n_scored", "average_accuracy"]
     a = stats.filter(pl.col("run") == run_a).select(keep)
     b = stats.filter(pl.col("run") == run_b).select(keep)
@@ -384,8 +388,19 @@ def prompts_in_common(stats: pl.DataFrame, run: str) -> dict[str, int]:
 def default_runs(stats: pl.DataFrame) -> tuple[str, str]:
     """The two runs to compare when the user named none: exactly two must be loaded."""
     runs = stats["run"].unique(maintain_order=True).to_list()
+    if len(runs) < 2:
+        # "1 runs loaded (x): name two with --runs A B": no two to name
+        return _fewer_than_two(runs)
     if len(runs) != 2:
         raise ValueError(
             f"{len(runs)} runs loaded ({', '.join(map(str, runs))}): name two with --runs A B"
         )
     return str(runs[0]), str(runs[1])
+
+
+def _fewer_than_two(runs: list[object]) -> tuple[str, str]:
+    named = f" ({', '.join(map(str, runs))})" if runs else ""
+    raise ValueError(
+        f"only {len(runs)} run loaded{named}: a comparison needs two (load another run's"
+        " files, or give the folder that holds both)"
+    )

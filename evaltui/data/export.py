@@ -140,7 +140,8 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
         # into, as a shell's ``>`` does. A temp file renamed over it would replace the device
         # node or the pipe with a regular file (in /dev too, for root), and its reader gets nothing.
         encoding = None if "b" in mode else "utf-8"
-        with open(path, mode, encoding=encoding, newline=None if "b" in mode else "\n") as handle:
+        newline = None if "b" in mode else "\n"
+        with _broken_pipe_told(), open(path, mode, encoding=encoding, newline=newline) as handle:
             yield handle
         return
     target = Path(os.path.realpath(path))
@@ -174,16 +175,24 @@ def open_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
             yield handle
         return
     sys.stdout.flush()
-    try:
+    with _broken_pipe_told():
         if "b" in mode:
             yield sys.stdout.buffer
             sys.stdout.buffer.flush()
         else:
             yield sys.stdout
             sys.stdout.flush()
+
+
+@contextlib.contextmanager
+def _broken_pipe_told() -> Iterator[None]:
+    """A pipe's reader that went away (``… -o - | head``, ``-o fifo``) raises BrokenPipeError,
+    whoever wrote: polars' writers say so in a plain OSError ("Broken pipe (os error 32)"),
+    which became an error message ("cannot write -o /dev/stdout: Broken pipe (os error 32)")
+    where Python's own writes end quietly."""
+    try:
+        yield
     except OSError as exc:
-        # The reader went away (`… -o - | head`). polars' writers say so in a plain OSError
-        # ("Broken pipe (os error 32)"): it becomes the BrokenPipeError Python's own writes raise.
         if not isinstance(exc, BrokenPipeError) and str(exc).endswith(_RUST_EPIPE):
             raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE)) from exc
         raise
@@ -203,13 +212,12 @@ def write_with(
 
 
 def write_parquet(frame: pl.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """``frame`` as Parquet at ``path`` (atomically), or on stdout for ``-``. To stdout it is
-    made in memory first (a view's stats: small), then written by Python: polars' Parquet writer
-    reports a reader that went away (``-o - --as parquet | head``) as a ComputeError ("Invalid
-    thrift: transport error"), which ended in a traceback; Python's write raises the
-    BrokenPipeError that ends evaltui quietly."""
-    if not is_stdout(path):
-        return write_with(path, lambda h: frame.write_parquet(h), "wb")
+    """``frame`` as Parquet at ``path`` (atomically), or on stdout for ``-``. It is made in
+    memory first (its compressed bytes; the frame is in memory already), then written by
+    Python: polars' Parquet writer reports any failed write -- a reader that went away
+    (``-o - --as parquet | head``), a full disk (``-o /dev/full``), a named pipe's reader gone --
+    as a ComputeError ("Invalid thrift: transport error"), which ended in a traceback; Python's
+    write raises the OSError that says what happened (the broken pipe ends evaltui quietly)."""
     buffer = io.BytesIO()
     frame.write_parquet(buffer)
 

@@ -54,6 +54,12 @@ class QueryError(ValueError):
         """What was wrong: the ``where`` expression, or the ``quick`` filter."""
 
 
+def error_text(message: str, position: int | None) -> str:
+    """How a filter error reads, the same in the app's filter bar and ``export --where``:
+    the message, then where (``unknown column 'foo' at column 1``)."""
+    return message if position is None else f"{message} at column {position + 1}"
+
+
 class QueryCancelled(Exception):
     """A view computation stopped because a newer one was asked for."""
 
@@ -355,7 +361,15 @@ class _Parser:
         if "list" in (left.kind, right.kind):
             raise QueryError("list columns (gen_lengths) cannot be compared", op.pos)
         if {left.kind, right.kind} - {"num", "bool"} and left.kind != right.kind:
-            raise QueryError(f"cannot compare {left.kind} with {right.kind}", op.pos)
+            hint = ""
+            for value in (left, right):
+                if value.is_literal and value.kind == "num":  # answer == 42: answers are text
+                    hint = f' (a text is quoted: "{self.text[value.pos : value.end].strip()}")'
+            raise QueryError(
+                f"cannot compare a {_KIND_NAMES[left.kind]} with a {_KIND_NAMES[right.kind]}"
+                + hint,
+                op.pos,
+            )
         lhs, rhs = left.expr, right.expr
         ops = {
             "<": lambda: lhs < rhs,

@@ -13,7 +13,8 @@ The rows keep pointing into the export (its ``source``, line numbers and byte of
 showing a text or exporting again reads the export itself. Without a usable manifest (missing,
 unreadable, for another file, ranges that do not fit the file), or when a source's ``form`` is
 one evaltui does not read back, the export is read as one file, as before. Each source is read
-by the reader that read it (an export may mix formats), when this version has it.
+by the reader that read it (an export may mix formats), when this version has it, and told each
+line's number in the source (``source_lines``): lighteval ≤0.10 rows' ids are their row numbers.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class Part:
     """The reader that read the source (None: unknown; the export's own is used)."""
     task: str | None = None
     """The task its header or name said (``task``; None in older manifests, or not said)."""
+    source_lines: tuple[int, ...] | None = None
+    """Each of its lines' line or entry number in the source (``source_lines``), when the
+    manifest gives one per line."""
 
 
 def export_parts(item: InputFile) -> list[Part] | None:
@@ -110,7 +114,27 @@ def _part(entry: Any, after: int) -> Part | None:
         tuple(runs),
         format_ if isinstance(format_, str) else None,
         task if isinstance(task, str) and task else None,
+        _source_lines(entry.get("source_lines"), last - first + 1),
     )
+
+
+def _source_lines(ranges: Any, count: int) -> tuple[int, ...] | None:
+    """``source_lines`` (``[first, last]`` ranges) as one number per output line; None when
+    they are not that (missing, malformed, or not ``count`` numbers)."""
+    if not isinstance(ranges, list):
+        return None
+    numbers: list[int] = []
+    for pair in ranges:
+        if not (
+            isinstance(pair, list)
+            and len(pair) == 2
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in pair)
+            and 0 < pair[0] <= pair[1]
+            and len(numbers) + pair[1] - pair[0] < count
+        ):
+            return None
+        numbers += range(pair[0], pair[1] + 1)
+    return tuple(numbers) if len(numbers) == count else None
 
 
 def reads_back(entry: dict[str, Any]) -> bool:
@@ -157,7 +181,7 @@ def read_parts(
                         return None
                     out.write(raw)
                     line, offset = line + 1, offset + len(raw)
-            result = own.read(alone, source, options)
+            result = own.read_records(alone, source, options, part.source_lines, part.task)
             alone.unlink()  # one source's copy at a time
             shift = part.first_line - 1
             frames.append(_placed(conform(result.frame), source, shift, begin, part, options))

@@ -690,3 +690,72 @@ async def test_enter_on_an_invalid_filter_keeps_the_keys_in_the_filter_box(
         assert "invalid regex" in static_text(app, "#filter-error") and box.has_focus
         await pilot.press("escape")
         assert not box.has_focus
+
+
+#: Filters the README documents (names on screen, combined-JSON keys, aliases) and malformed
+#: ones: `export --where` and the app's filter bar read them alike.
+SAME_FILTERS = [
+    "accuracy < 0.5 and max_len > 0",
+    "average_accuracy < 0.5 and max_gen_length > 0",
+    "n >= 2 and not (correct == 0)",
+    '`max len` > 0 and mean_score >= 0 and id ~ "a"',
+    'answer in ["12", "42"] or prompt ~ "Problem"',
+    "answer == 42",
+    "accuracy <",
+    "bogus > 1",
+    "(accuracy < 0.5",
+    'prompt ~ "("',
+    'accuracy ~ "x"',
+]
+
+
+async def test_the_filter_bar_and_export_where_give_the_same_rows_and_error_text(
+    evals: Path, make_app: Any, word_tokenizer: Path, tmp_path: Path
+) -> None:
+    """The app said "✗ unknown column 'bogus' at column 1", `export --where` said "unknown
+    column 'bogus'" and a caret: the same error now reads the same in both (and
+    `answer == 42` says to quote the 42: answers are text)."""
+    import contextlib
+    import io
+
+    from evaltui.cli import main
+
+    said: dict[str, str] = {}
+    for number, where in enumerate(SAME_FILTERS):
+        err = io.StringIO()
+        out = tmp_path / f"w{number}.json"
+        with contextlib.redirect_stderr(err):
+            code = main(
+                [
+                    "export",
+                    str(evals),
+                    "--where",
+                    where,
+                    "-o",
+                    str(out),
+                    "-q",
+                    "--model",
+                    str(word_tokenizer),
+                    "--cache-dir",
+                    str(tmp_path / "cache"),
+                ]
+            )
+        if code == 0:
+            said[where] = f"{len(json.loads(out.read_text(encoding='utf-8')))} rows"
+        else:
+            line = err.getvalue().splitlines()[0]
+            assert code == 2 and line.startswith("evaltui: error: --where: "), line
+            said[where] = line.removeprefix("evaltui: error: --where: ")
+    assert said["answer == 42"].startswith("cannot compare a text with a number (a text is")
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for where in SAME_FILTERS:
+            await pilot.press("slash", "ctrl+u", *where, "enter")
+            await settle(pilot)
+            if said[where].endswith(" rows"):
+                assert app.rows is not None and f"{app.rows.height} rows" == said[where]
+                assert not app.screen.query_one("#filter-error", Static).display
+            else:
+                assert static_text(app, "#filter-error").startswith(f"✗ {said[where]} — "), where
+                await pilot.press("escape")

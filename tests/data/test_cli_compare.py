@@ -164,3 +164,40 @@ def test_a_parquet_output_is_parquet(tmp_path: Path, word_tokenizer: Path) -> No
     assert table["delta"].to_list() == [0.0, -1.0, -1.0]
     manifest = json.loads((tmp_path / "cmp.parquet.evaltui.json").read_text())["evaltui"]
     assert manifest["kind"] == "compare" and manifest["prompts"] == 3
+
+
+def test_one_run_is_told_it_needs_another_and_stdout_is_named_as_such(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One run loaded said "1 runs loaded (only): name two with --runs A B" (there are no two
+    to name); `compare -o -` ended "wrote 3 compared prompts to -" where export says
+    "standard output"."""
+    write_jsonl(tmp_path / "one" / "only" / "r.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main(["compare", str(tmp_path / "one"), *common]) == 2
+    assert capsys.readouterr().err == (
+        "evaltui: error: only 1 run loaded (only): a comparison needs two (load another run's"
+        " files, or give the folder that holds both)\n"
+    )
+    write_jsonl(tmp_path / "one" / "other" / "r.jsonl", [rec(f"p{i}", False) for i in range(3)])
+    assert main(["compare", str(tmp_path / "one"), "-o", "-", *common]) == 0
+    err = capsys.readouterr().err
+    assert err.endswith("evaltui: wrote 3 compared prompts to standard output\n")
+
+
+def test_two_names_of_one_run_are_an_error_not_a_comparison_with_itself(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--runs meta-llama Llama-3.1` (two parts of one long label) compared that run with
+    itself: "+0.0 pts … unchanged 3", exit 0."""
+    label = "meta-llama__Meta-Llama-3.1-405B-Instruct-FP8"
+    write_jsonl(tmp_path / "d" / label / "r.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    write_jsonl(tmp_path / "d" / "other" / "r.jsonl", [rec(f"p{i}", False) for i in range(3)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    code = main(["compare", str(tmp_path / "d"), "--runs", "meta-llama", "Llama-3.1", *common])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err == (
+        f"evaltui: error: 'meta-llama' and 'Llama-3.1' both name the run '{label}': a comparison"
+        " needs two runs\n"
+    )

@@ -94,8 +94,11 @@ def test_mcnemar_on_single_samples() -> None:
 
 def test_default_runs_needs_exactly_two() -> None:
     assert default_runs(stats_frame([("a", "1", "p", 1, 1), ("b", "1", "p", 1, 1)])) == ("a", "b")
-    with pytest.raises(ValueError, match="name two with --runs"):
+    with pytest.raises(ValueError, match=r"only 1 run loaded \(a\): a comparison needs two"):
         default_runs(stats_frame([("a", "1", "p", 1, 1)]))
+    three = [("a", "1", "p", 1, 1), ("b", "1", "p", 1, 1), ("c", "1", "p", 1, 1)]
+    with pytest.raises(ValueError, match="name two with --runs"):
+        default_runs(stats_frame(three))
 
 
 def test_bootstrap_is_reproducible_and_covers_the_truth() -> None:

@@ -266,3 +266,23 @@ def test_a_compressed_samples_file_is_named_as_such(tmp_path: Path) -> None:
     named = tmp_path / "named.jsonl"  # compressed whatever its name says
     named.write_bytes(gzip.compress(line))
     assert detect(named).reason.startswith("gzip-compressed, not read")
+
+
+def test_a_file_no_reader_takes_by_its_name_says_which_content_it_has(tmp_path: Path) -> None:
+    """`evaltui export … --as records -o - > hard.txt`, then `evaltui hard.txt`: "no reader
+    recognises this file (its first record's keys: prompt, gen, answer, accuracy; name the
+    fields with --prompt-field …)": those are plain JSONL's own fields; its name is the
+    trouble. The reason says so, and --format plain reads it."""
+    from evaltui.data.formats import detect, get_reader
+
+    path = tmp_path / "hard.txt"
+    path.write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n', encoding="utf-8")
+    found = detect(path)
+    assert found.reader is None
+    assert found.reason == (
+        "no reader recognises this file by its name: its content reads as plain, whose files"
+        " end in .jsonl (rename it, or give --format plain)"
+    )
+    assert detect(path, forced="plain").reader is get_reader("plain")
+    (tmp_path / "notes.txt").write_text("just some notes\n", encoding="utf-8")
+    assert "by its name" not in detect(tmp_path / "notes.txt").reason

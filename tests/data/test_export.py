@@ -619,10 +619,10 @@ def test_a_records_export_says_which_records_are_not_the_input_lines(tmp_path: P
     assert str(summary) == f"wrote 3 records of 3 prompts to {tmp_path / '2.jsonl'}"
     assert (tmp_path / "2.jsonl").read_bytes() == out.read_bytes()
 
-    # OpenCompass predictions: re-encoded too, and not read back (their scores are elsewhere)
+    # OpenCompass predictions: re-encoded too, read back unscored (their scores are elsewhere)
     oc = load([FORMATS / "opencompass" / "outputs"], LoadOptions(tokenize=False, use_cache=False))
     summary = export_view("records", oc.stats, oc.generations, oc.files, tmp_path / "oc.jsonl")
-    assert "which evaltui does not read back as opencompass" in str(summary)
+    assert "which evaltui reads back as opencompass, unscored" in str(summary)
 
     # JSON lines are copied byte for byte: nothing to say, and the manifest says so (null)
     plain = load([FORMATS / "plain"], LoadOptions(tokenize=False, use_cache=False))
@@ -641,3 +641,20 @@ def test_a_records_export_of_several_files_says_where_their_lines_are_told_apart
     summary = export_view("records", loaded.stats, loaded.generations, loaded.files, out)
     assert "lines of 2 source files in one file" in str(summary)
     assert "all.jsonl.evaltui.json" in str(summary)
+
+
+def test_a_malformed_where_fails_before_the_load(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A typo in --where was found only after the whole load (minutes on a big folder): here
+    the folder has nothing to read, and that was the error said. Now the filter's error comes
+    first; a name only the load can tell (pass@k, a triage count) still waits for it."""
+    (tmp_path / "empty").mkdir()
+    out = str(tmp_path / "x.json")
+    code = main(["export", str(tmp_path / "empty"), "--where", "accuracy <", "-o", out])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(
+        "evaltui: error: --where: expected a column name or a value, found 'the end' at column 11"
+    )
+    code = main(["export", str(tmp_path / "empty"), "--where", "pass@1 > 0", "-o", out])
+    assert code == 2 and "no file with a known extension" in capsys.readouterr().err

@@ -83,7 +83,7 @@ def test_regex_match_is_smart_case() -> None:
         ("(count > 3", "expected ')'", 10),
         ('prompt ~ "(unclosed"', "invalid regex", 9),
         ("count ~ 'x'", "'~' matches a text column", 6),
-        ("prompt < 3", "cannot compare str with num", 7),
+        ("prompt < 3", 'cannot compare a text with a number (a text is quoted: "3")', 7),
         ("count == null", "is null", 6),
         ("count $ 3", "unexpected character '$'", 6),
         ("count", "expected a comparison", 5),

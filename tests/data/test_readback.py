@@ -230,27 +230,222 @@ def test_a_bad_line_in_an_export_is_counted_at_its_line_of_the_export(tmp_path: 
     assert again.generations.height == before.generations.height - 1
 
 
-def test_records_that_do_not_read_back_are_read_as_one_file_as_before(tmp_path: Path) -> None:
-    from evaltui.data.loader import LoadFailure
-
-    # OpenCompass predictions and two plain runs in one export: the predictions' form does not
-    # read back, so the export is one file's, as before, and the end line says so.
+def test_opencompass_and_plain_records_read_back_source_by_source(tmp_path: Path) -> None:
+    """OpenCompass predictions and two plain runs in one export: the predictions' entries
+    ({key: entry} lines) were read by no reader, so the whole export failed ("no reader
+    recognises this file", exit 2). Now each source reads back as its own: the plain runs'
+    stats are the original's, the predictions' prompts, runs, counts and generations too, and
+    they are unscored, with a note saying their scores are in the run's results/ details."""
     shutil.copytree(REAL / "opencompass", tmp_path / "data" / "oc")
     two_plain_runs(tmp_path / "data" / "plain")
     before = load_one(tmp_path / "data")
     out = tmp_path / "all.jsonl"
     summary = export_view("records", before.stats, before.generations, before.files, out)
-    assert "read back, they are one file's" in str(summary)
+    assert "read back, each source's lines are read as that file's" in str(summary)
+    assert "which evaltui reads back as opencompass, unscored" in str(summary)
     manifest = json.loads((tmp_path / ("all.jsonl" + MANIFEST_SUFFIX)).read_text("utf-8"))
     sources = manifest["evaltui"]["sources"]
-    assert any("does not read back" in (s["form"] or "") for s in sources)
-    # the manifest says it as a flag, not only in words: the plain runs read back, OpenCompass not
     assert sorted((s["format"], s["reads_back"]) for s in sources) == [
-        ("opencompass", False),
-        ("opencompass", False),
+        ("opencompass", True),
+        ("opencompass", True),
         ("plain", True),
         ("plain", True),
     ]
-    # as before: the whole file is detected as one, and its first record is OpenCompass's
-    with pytest.raises(LoadFailure, match=r"all\.jsonl: no reader recognises this file"):
-        load_one(out)
+    again = load_one(out)
+    assert again.errors == []
+    assert per_prompt(again.stats) == per_prompt(before.stats)
+    keys = ["run", "prompt_id", "prompt", "answer", "gen"]
+    assert sorted(again.generations.select(keys).rows()) == sorted(
+        before.generations.select(keys).rows()
+    )
+    assert any("COREV2_6A_.json details, which are not in the records" in n for n in again.notes)
+
+
+def oc_replicas(root: Path) -> Path:
+    """An OpenCompass run of a dataset with n = 2 (entry k is item k mod 3) and its results
+    details (each item's two verdicts), beside a PPL dataset scored by prediction == gold."""
+    entries = {}
+    for replica in range(2):
+        for item in range(3):
+            entries[str(replica * 3 + item)] = {
+                "origin_prompt": [{"role": "HUMAN", "prompt": f"Q{item}"}],
+                "prediction": f"a{item}-r{replica}",
+                "gold": f"a{item}",
+            }
+    work = root / "20250101_000000"
+    (work / "predictions" / "m").mkdir(parents=True)
+    (work / "predictions" / "m" / "ds.json").write_text(json.dumps(entries), encoding="utf-8")
+    (work / "results" / "m").mkdir(parents=True)
+    details = [
+        {"pred": [f"a{i}", "x"], "answer": [f"a{i}"] * 2, "correct": [True, i == 1]}
+        for i in range(3)
+    ]
+    (work / "results" / "m" / "ds.json").write_text(
+        json.dumps({"accuracy": 66.7, "details": details}), encoding="utf-8"
+    )
+    ppl = {
+        str(i): {
+            "origin_prompt": f"P{i}",
+            "label: A": {},
+            "label: B": {},
+            "prediction": "A",
+            "gold": "A" if i else "B",
+        }
+        for i in range(2)
+    }
+    (work / "predictions" / "m" / "mc.json").write_text(json.dumps(ppl), encoding="utf-8")
+    return root
+
+
+def test_opencompass_replicas_read_back_as_one_prompt_each_unscored(tmp_path: Path) -> None:
+    """A subset of a dataset with n replicas (entry k is item k mod N): read back, an item's
+    replicas are one prompt again, under its own id, with its samples; the PPL dataset's
+    scores (prediction == gold) come back; the predictions' verdicts, in results/ details,
+    do not (their prompts are unscored, and a note says why)."""
+    from evaltui.data.query import View
+
+    before = load_one(oc_replicas(tmp_path / "data"))
+    assert before.errors == []
+    view = View(where='prompt_id in ["ds:1", "ds:2", "mc:1"]').apply(before.stats)
+    assert view.height == 3
+    out = tmp_path / "subset.jsonl"
+    export_view("records", view, before.generations, before.files, out)
+    again = load_one(out)
+    assert again.errors == []
+    got = again.stats.select("run", "prompt_id", "count", "n_scored", "average_accuracy")
+    assert sorted(got.rows()) == [
+        ("m", "ds:1", 2, 0, None),
+        ("m", "ds:2", 2, 0, None),
+        ("m", "mc:1", 1, 1, 1.0),
+    ]
+    assert sorted(view.select("run", "prompt_id", "count").rows()) == sorted(
+        again.stats.select("run", "prompt_id", "count").rows()
+    )
+    gens = again.generations.filter(pl.col("prompt_id") == "ds:1").sort("sample")
+    assert gens["gen"].to_list() == ["a1-r0", "a1-r1"]
+    assert any("results/<model>/ds.json details" in note for note in again.notes)
+
+
+def lighteval_runs(root: Path) -> Path:
+    """Two dated lighteval runs of one model: ≥0.11 struct rows (one and two samples per doc),
+    and ≤0.10 flat rows written as text (mid-2024's ``str(value)`` columns), whose ids are
+    their row numbers."""
+    new_date, old_date = "2025-03-01T10-00-00.000001", "2024-06-01T10-00-00.000002"
+    new = root / "details" / "org" / "model" / new_date / f"details_t|0_{new_date}.parquet"
+    new.parent.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [
+                {
+                    "query": f"Q{i}",
+                    "choices": [str(i)],
+                    "gold_index": 0,
+                    "id": str(i),
+                    "task_name": "t|0",
+                }
+                for i in range(6)
+            ],
+            "metric": [{"em": float(i % 2)} for i in range(6)],
+            "model_response": [
+                {"text": [f"A{i}"] if i < 3 else [f"A{i}", f"B{i}"]} for i in range(6)
+            ],
+        }
+    ).write_parquet(new)
+    old = root / "details" / "org" / "model" / old_date / f"details_t|0_{old_date}.parquet"
+    old.parent.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "example": [f"Q{i}" for i in range(6)],
+            "full_prompt": [f"Question: Q{i}\nAnswer:" for i in range(6)],
+            "predictions": [str([f" {i}"]) for i in range(6)],
+            "gold": [str([str(i), "x"]) for i in range(6)],
+            "metrics": [str({"em": float(i % 3 == 0)}) for i in range(6)],
+        }
+    ).write_parquet(old)
+    return root
+
+
+@pytest.mark.parametrize("where", ["", "accuracy < 1 or prompt_score is not null"])
+def test_lighteval_records_read_back_as_lighteval_details(where: str, tmp_path: Path) -> None:
+    """Each parquet row exported as a JSON line was not read back as lighteval (no reader
+    took such lines: the export was "no reader recognises this file"). Now, per run and
+    prompt, the counts, accuracy, pass@k, prompt score and reference are the original's,
+    a filtered subset's ≤0.10 rows keep their ids (their row numbers in the source), and the
+    manifest says the rows read back."""
+    from evaltui.data.query import View
+
+    before = load_one(lighteval_runs(tmp_path / "data"))
+    assert before.errors == [] and before.stats["run"].n_unique() == 2
+    view = View(where=where).apply(before.stats)
+    assert 0 < view.height <= before.stats.height
+    out = tmp_path / "out" / "lighteval.jsonl"
+    summary = export_view("records", view, before.generations, before.files, out)
+    assert "which evaltui reads back as lighteval details" in str(summary)
+    manifest = json.loads(out.with_name(out.name + MANIFEST_SUFFIX).read_text("utf-8"))
+    assert [s["reads_back"] for s in manifest["evaltui"]["sources"]] == [True, True]
+    again = load_one(out)
+    assert again.errors == []
+    assert [f.format for f in again.read_files] == ["lighteval"]
+    keys = ["answer", "prompt_score", "n_correct"]
+    assert per_prompt(again.stats) == per_prompt(view)
+    assert sorted(again.stats.select("run", "prompt_id", *keys).rows()) == sorted(
+        view.select("run", "prompt_id", *keys).rows()
+    )
+    # Moved away from its manifest: still lighteval rows, as one file named after itself.
+    alone = tmp_path / "alone" / "hard.jsonl"
+    alone.parent.mkdir()
+    shutil.copy(out, alone)
+    moved = load_one(alone)
+    assert moved.errors == [] and [f.format for f in moved.read_files] == ["lighteval"]
+    assert moved.stats["run"].unique().to_list() == ["hard"]
+    assert moved.generations.height == again.generations.height
+
+
+def test_inspect_samples_of_a_task_named_with_a_slash_read_back_under_that_task(
+    tmp_path: Path,
+) -> None:
+    """Inspect's task `subversion_strategy_eval/task_reasoning_experiment_small` (the published
+    sus-www logs): read back, the samples' task came from their copy's file name, where the
+    slash cannot be (`subversion_strategy_eval_task_reasoning_experiment_small:1`), so every
+    prompt id was another than the original's. The manifest's task is used."""
+    from tests.data.test_formats_inspect_runs import log, write_eval
+
+    data = log("slash-task", "2025-01-29T10:10:16-08:00")
+    data["eval"]["task"] = "subversion_strategy_eval/task_reasoning_experiment_small"
+    write_eval(tmp_path / "data" / "logs" / "2025-01-29_task_abc.eval", data)
+    before = load_one(tmp_path / "data")
+    assert any("/" in p.split(":")[0] for p in before.stats["prompt_id"].to_list())
+    out = tmp_path / "samples.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    again = load_one(out)
+    assert per_prompt(again.stats) == per_prompt(before.stats)
+
+
+def test_opencompass_shards_read_back_apart_not_merged(tmp_path: Path) -> None:
+    """A dataset in shards (gsm8k_0.json items 0-1, gsm8k_1.json item 2 keyed "0" again):
+    read back, shard 1's "0" was named gsm8k:0 like shard 0's item 0, and the two prompts
+    (Q0, Q2) merged into one. Each shard's prompts are now named after it."""
+    preds = tmp_path / "data" / "20240101_000000" / "predictions" / "m"
+    preds.mkdir(parents=True)
+    (preds / "gsm8k_0.json").write_text(
+        json.dumps(
+            {
+                "0": {"origin_prompt": "Q0", "prediction": "5", "gold": "5"},
+                "1": {"origin_prompt": "Q1", "prediction": "7", "gold": "6"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    (preds / "gsm8k_1.json").write_text(
+        json.dumps({"0": {"origin_prompt": "Q2", "prediction": "8", "gold": "8"}}),
+        encoding="utf-8",
+    )
+    before = load_one(tmp_path / "data")
+    assert sorted(before.stats["prompt_id"].to_list()) == ["gsm8k:0", "gsm8k:1", "gsm8k:2"]
+    out = tmp_path / "shards.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    again = load_one(out)
+    assert again.errors == []
+    rows = sorted(again.stats.select("prompt_id", "prompt", "count").rows())
+    assert rows == [("gsm8k_0:0", "Q0", 1), ("gsm8k_0:1", "Q1", 1), ("gsm8k_1:0", "Q2", 1)]
+    assert any("a shard of gsm8k" in note for note in again.notes)

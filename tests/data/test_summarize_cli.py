@@ -215,6 +215,7 @@ def test_a_reader_that_leaves_the_pipe_is_not_an_error(command: list[str], tmp_p
     stderr = proc.stderr.read().decode()
     proc.wait(timeout=120)
     assert stderr == ""
+    assert proc.returncode == 0  # a `set -o pipefail` script goes on (tests/data/test_pipes.py)
 
 
 def test_atomic_write_never_leaves_half_a_file(tmp_path: Path, monkeypatch: Any) -> None:
@@ -561,10 +562,11 @@ def test_an_empty_or_folder_output_path_is_an_error_not_a_traceback(
     """``-o ''`` (an unset shell variable: ``-o "$OUT"``), ``-o .`` and ``-o /`` ended
     summarize, compare and rescore with a traceback ("PosixPath('.') has an empty name")."""
     common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    write_jsonl(evals / "model_b" / "inference_0.jsonl", SIX[:3])  # a second run to compare
     commands = [
         ["summarize", str(evals)],
         ["export", str(evals)],
-        ["compare", str(evals), "--runs", "model_a", "model_a"],
+        ["compare", str(evals), "--runs", "model_a", "model_b"],
         ["rescore", str(evals), "--scorer", "exact", "--workers", "1"],
     ]
     monkeypatch.chdir(tmp_path)
@@ -609,13 +611,14 @@ def test_every_command_tells_the_bad_lines_and_skipped_files_it_left_out(
     files they skipped (only summarize's end summary did): an export looked complete. Each now
     lists them on stderr, and with -q every command says how many in one warning line."""
     (evals / "model_a" / "empty.jsonl").write_text("")
+    write_jsonl(evals / "model_b" / "inference_0.jsonl", SIX[:3])  # a second run to compare
     common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
     out = str(tmp_path / "out.json")
     rescore = ["rescore", str(evals), "--scorer", "exact", "--workers", "1", "-o", out]
     for command in (
         ["summarize", str(evals), "-o", out],
         ["export", str(evals), "-o", out, "--force"],
-        ["compare", str(evals), "--runs", "model_a", "model_a"],
+        ["compare", str(evals), "--runs", "model_a", "model_b"],
         rescore,
     ):
         assert main([*command, *common]) == 0

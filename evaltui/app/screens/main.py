@@ -26,7 +26,7 @@ from evaltui.app.display import (
 from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
-from evaltui.data.query import QueryError, Sort, View, parse_filter
+from evaltui.data.query import QueryError, Sort, View, error_text, parse_filter
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
 from evaltui.data.sanitize import cell_width, one_line, one_line_middle
 from evaltui.data.wording import rows_words
@@ -502,9 +502,9 @@ class MainScreen(Screen[None]):
 
     def show_view_error(self, error: str, position: int | None) -> None:
         widget = self.query_one("#filter-error", Static)
-        where = "" if position is None else f" at column {position + 1}"
         kept = "the last valid filter" if self.shown_rows is not None else "all prompts"
-        widget.update(Text(f"✗ {error}{where} — showing {kept}", no_wrap=True, overflow="ellipsis"))
+        text = f"✗ {error_text(error, position)} — showing {kept}"
+        widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
         widget.display = True
 
     def _replace_table(self, rows: pl.DataFrame, layout: TableLayout) -> None:

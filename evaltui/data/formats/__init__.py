@@ -189,6 +189,9 @@ def detect(
     plain = get_reader("plain")
     if options is not None and options.fields_given() and suffix in plain.extensions:
         return Detection(plain)
+    misnamed = _suffix_hint(path, head, suffix)
+    if misnamed:
+        return Detection(None, reason="no reader recognises this file" + misnamed)
     no_json = _no_json_line(head) if suffix == ".jsonl" else None
     if no_json is not None:
         return Detection(None, reason=no_json)
@@ -282,6 +285,28 @@ def _document_hint(head: bytes) -> str:
     return (
         " (one JSON document, while samples are read one record per line (JSON lines):"
         f" {command} FILE > FILE.jsonl makes them so)"
+    )
+
+
+def _suffix_hint(path: Path, head: bytes, suffix: str) -> str:
+    """For a file no reader takes by its name: which reader its content is, under which
+    suffix (``evaltui export … --as records -o - > hard.txt`` is plain JSONL named .txt: the
+    message asked to name its fields, which are plain JSONL's own); "" when none."""
+    best: tuple[int, str, str] | None = None
+    for candidate in READERS:
+        for extension in candidate.extensions:
+            if extension == suffix:
+                continue
+            renamed = path.with_name(f"{path.stem if suffix else path.name}{extension}")
+            score = _sniff(candidate, renamed, head)
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, candidate.name, extension)
+    if best is None:
+        return ""
+    _score, name, extension = best
+    return (
+        f" by its name: its content reads as {name}, whose files end in {extension} (rename"
+        f" it, or give --format {name})"
     )
 
 

@@ -9,7 +9,7 @@ import json
 import math
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,6 +167,21 @@ class Reader(ABC):
         """Whether evaltui reads :meth:`records` of ``path`` back as this format (its lines
         unchanged always are; re-encoded ones only where the reader reads that form)."""
         return True
+
+    def read_records(
+        self,
+        path: Path,
+        source: str,
+        options: ReadOptions,
+        lines: Sequence[int] | None,
+        task: str | None = None,
+    ) -> ReadResult:
+        """:meth:`read` of exported records read back source by source
+        (:mod:`evaltui.data.readback`), from the export's manifest: ``lines``, each line's line or
+        entry number in the source file (None: not known), for a format whose ids are positions
+        in the file; ``task``, what the source's name or header said (:meth:`run_identity`), for
+        a format that takes it from a name the copy at ``path`` cannot keep as it was."""
+        return self.read(path, source, options)
 
     def records_name(self, name: str, task: str | None) -> str:
         """The file name under which exported records of a source file named ``name`` (whose

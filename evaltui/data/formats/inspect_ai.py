@@ -27,7 +27,7 @@ import json
 import re
 import struct
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -553,6 +553,20 @@ class InspectReader(Reader):
         return (path.parent, *copies)
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        return self.read_records(path, source, options, None)
+
+    def read_records(
+        self,
+        path: Path,
+        source: str,
+        options: ReadOptions,
+        lines: Sequence[int] | None,
+        task: str | None = None,
+    ) -> ReadResult:
+        """:meth:`read`; samples read back from an export without their log's header take their
+        task from ``task`` (the manifest's), else from the file's name: a task named
+        ``suite/task`` cannot be a file name (its copy was named ``suite_task``)."""
+        given_task = task
         own = self._own_id(path)
         duplicate = place_in_folder(path, own) if own is not None else None
         if duplicate is not None:
@@ -573,17 +587,17 @@ class InspectReader(Reader):
         # sample's output.
         model = model or _sample_model(samples)
         run = options.label or model or path.parent.name
-        task = task or path.stem
+        task = task or given_task or path.stem
         notes = self._status_notes(header, source, len(samples))
         rows = Rows()
         fallbacks: dict[str, int] = {}  # where generations without model output came from
         unscored: dict[str, int] = {}  # score values that are no score -> samples with them
         named: dict[str, None] = {}  # the names of the scores read, in order
         left_out: dict[str, None] = {}  # the names of the scores not read
-        lines = path.suffix.lower() == ".jsonl"
+        json_lines = path.suffix.lower() == ".jsonl"
         for index, (name, sample) in enumerate(samples, start=1):
             offset = None
-            if lines:  # the file's own line numbers, and offsets to export the lines unchanged
+            if json_lines:  # the file's own line numbers, and offsets to export the lines unchanged
                 number, at = name.split(":")
                 index, offset = int(number), int(at)
             with rows.entry(errors, source, index):

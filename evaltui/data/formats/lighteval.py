@@ -12,6 +12,11 @@ document (named in ``metric``): with one sample it is that sample's score, with 
 kept as the prompt's score (``prompt_score``) and a note says the samples are unscored. Prompt
 ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or the file name. One date folder is
 one run: two runs of one model are told apart (``model @ <date id>``).
+
+An export of the records (each parquet row as a JSON line, :meth:`LightevalReader.records`) is
+read back as lighteval details: a ``.jsonl`` of such rows holds the doc, its metrics and the
+model's texts, all a row needs. A ≤0.10 row has no doc id (its id is its row number): read back
+source by source, each row gets its number in the source file from the export's manifest.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import ast
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +41,7 @@ from evaltui.data.formats.base import (
     stringify,
     to_score,
 )
+from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 
 NEW = {"doc", "metric", "model_response"}
@@ -95,7 +101,21 @@ def _model(path: Path) -> str:
         inner = parts[start + 1 : -2]  # details/<model name, maybe org/model>/<date>/<file>
         if inner:
             return "/".join(inner)
+    if path.suffix.lower() == ".jsonl" and not DATE_ID.fullmatch(path.parent.name):
+        # Exported rows with nothing beside them (no <model>/<date> folders): named after
+        # the file, as other formats' exported records are.
+        return path.stem
     return path.parent.parent.name
+
+
+def _is_rows_record(record: dict[str, Any] | None) -> bool:
+    """A JSON line that is a lighteval details row, as :meth:`LightevalReader.records` writes
+    one: ≥0.11's doc/metric/model_response, or ≤0.10's predictions, gold and metrics with
+    the prompt (``full_prompt`` or ``example``)."""
+    if record is None:
+        return False
+    keys = set(record)
+    return keys >= NEW or (keys >= {*OLD, "metrics"} and bool(keys & {"full_prompt", "example"}))
 
 
 #: lighteval's date id: ``datetime.now().isoformat().replace(":", "-")``.
@@ -185,9 +205,11 @@ class LightevalReader(Reader):
     description = (
         "lighteval details parquet (≥0.11 doc/metric/model_response structs; ≤0.10 flat columns)"
     )
-    extensions = (".parquet",)
+    extensions = (".parquet", ".jsonl")
 
     def sniff(self, path: Path, head: bytes) -> int:
+        if path.suffix.lower() == ".jsonl":  # exported rows (see the module's doc)
+            return 92 if _is_rows_record(first_record(head)) else 0
         if not head.startswith(b"PAR1"):
             return 0
         try:
@@ -214,31 +236,67 @@ class LightevalReader(Reader):
         return RunIdentity(_model(path), date, _task(path), started)
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        return self.read_records(path, source, options, None)
+
+    def read_records(
+        self,
+        path: Path,
+        source: str,
+        options: ReadOptions,
+        lines: Sequence[int] | None,
+        task: str | None = None,
+    ) -> ReadResult:
+        """:meth:`read`; for exported rows read back (a ``.jsonl``), ``lines`` gives each line's
+        row number in the source file (a ≤0.10 row's id is its row number there) and ``task``
+        the task the source's name said (``lighteval|gsm8k|0``: its copy's name has no ``|``)."""
         import polars as pl
 
-        try:
-            table = pl.read_parquet(path)
-        except Exception as exc:  # truncated or not parquet: one clear error
-            return ReadResult(
-                frame_from_rows({}),
-                [LoadError(source, None, f"not a readable parquet file: {exc}")],
-            )
+        if path.suffix.lower() == ".jsonl":
+            parsed, errors, notes = parse_json_lines(path, source)
+            records: list[tuple[int, int | None, Any]] = [
+                (line, offset, record) for line, offset, record in parsed
+            ]
+            as_text = list(CONTAINER_COLUMNS)  # a str in them is lighteval's str(value)
+        else:
+            try:
+                table = pl.read_parquet(path)
+            except Exception as exc:  # truncated or not parquet: one clear error
+                return ReadResult(
+                    frame_from_rows({}),
+                    [LoadError(source, None, f"not a readable parquet file: {exc}")],
+                )
+            errors, notes = [], []
+            # Each row is taken out of the table inside its own guard (below): a value Python
+            # cannot hold costs that row, never the file.
+            records = [(index, None, table) for index in range(1, table.height + 1)]
+            as_text = [c for c in CONTAINER_COLUMNS if table.schema.get(c) == pl.String]
         run = options.label or _model(path)
         rows = Rows()
-        errors: list[LoadError] = []
-        notes: list[str] = []
         doc_level: dict[str, int] = {}  # metric -> docs whose samples it scores as a whole
         reasoning_only = 0  # samples whose text was empty, shown by their reasoning
-        new = set(table.columns) >= NEW
-        as_text = [c for c in CONTAINER_COLUMNS if table.schema.get(c) == pl.String]
-        task = _task(path)
-        for index in range(1, table.height + 1):
+        task = task or _task(path)
+        for index, offset, record in records:
             with rows.entry(errors, source, index):
-                # Each row is taken out of the table inside its own guard: a value Python
-                # cannot hold costs that row, never the file.
-                row = table.row(index - 1, named=True)
+                if isinstance(record, pl.DataFrame):
+                    row = record.row(index - 1, named=True)
+                elif _is_rows_record(record):
+                    row = dict(record)
+                else:
+                    errors.append(
+                        LoadError(
+                            source,
+                            index,
+                            "not a lighteval details row (needs doc, metric, model_response;"
+                            " or predictions, gold, metrics and full_prompt)",
+                        )
+                    )
+                    continue
+                number = index - 1  # the row's number in its file
+                if lines is not None and 0 < index <= len(lines):
+                    number = lines[index - 1] - 1
+                new = set(row) >= NEW
                 if not new:
-                    row.update({c: _from_text(row[c], c) for c in as_text})
+                    row.update({c: _from_text(row.get(c), c) for c in as_text if c in row})
                 choice: int | None = None  # a multiple-choice doc's likeliest choice
                 if new:
                     doc = row.get("doc") or {}
@@ -246,13 +304,13 @@ class LightevalReader(Reader):
                     texts = response.get("text") or []
                     prompt = stringify(doc.get("query")) or stringify(response.get("input")) or ""
                     golds = _reference(doc.get("choices"), doc.get("gold_index"))
-                    ident = f"{doc.get('task_name') or task}:{doc.get('id', index - 1)}"
+                    ident = f"{doc.get('task_name') or task}:{doc.get('id', number)}"
                     metric, score = _first_metric(row.get("metric"))
                 else:
                     texts = row.get("predictions") or []
                     prompt = stringify(row.get("full_prompt") or row.get("example")) or ""
                     golds = _golds(row.get("gold"))
-                    ident = f"{task}:{index - 1}"
+                    ident = f"{task}:{number}"
                     metric, score = _first_metric(row.get("metrics"))
                     choices = row.get("choices")
                     logprobs = _old_logprobs(texts)
@@ -303,6 +361,7 @@ class LightevalReader(Reader):
                         run=run,
                         source=source,
                         line=index,
+                        offset=offset,
                         prompt_id=ident,
                         prompt=prompt,
                         answer=answer,
@@ -329,17 +388,20 @@ class LightevalReader(Reader):
             )
         return ReadResult(rows.frame(), errors, notes)
 
-    def records_read_back(self, path: Path) -> bool:
-        return False
-
     def records_form(self, path: Path) -> str | None:
+        if path.suffix.lower() == ".jsonl":
+            return None  # exported rows read back: their own lines
         return (
-            "each parquet row re-encoded as a JSON line, which evaltui does not read back as"
+            "each parquet row re-encoded as a JSON line, which evaltui reads back as"
             " lighteval details"
         )
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         import polars as pl
+
+        if path.suffix.lower() == ".jsonl":
+            yield from Reader.records(self, path, rows)
+            return
 
         table = pl.read_parquet(path)
         for line, _offset in rows:

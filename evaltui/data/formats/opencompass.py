@@ -24,9 +24,10 @@ run's judge output (``results/<models>/<dataset>.json`` in the predictions forma
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -569,6 +570,8 @@ class OpenCompassReader(ContainerReader):
     def sniff(self, path: Path, head: bytes) -> int:
         if path.suffix == ".jsonl":
             first = first_record(head)
+            if _exported_entry(first) is not None:
+                return 88  # an export of this format's records: {key: entry} lines
             if first is None or not {"idx", "origin_prompt", "prediction"} <= set(first):
                 return 0
             if _finished(path) is not None:
@@ -605,7 +608,22 @@ class OpenCompassReader(ContainerReader):
         return sorted(numeric, key=lambda kv: int(kv[0]))
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        return self.read_records(path, source, options, None)
+
+    def read_records(
+        self,
+        path: Path,
+        source: str,
+        options: ReadOptions,
+        lines: Sequence[int] | None,
+        task: str | None = None,
+    ) -> ReadResult:
+        """:meth:`read`; ``task``: for exported entries read back, their dataset (the source's
+        name said it; a shard's is its dataset's)."""
         if path.suffix == ".jsonl":
+            parsed, line_errors, line_notes = parse_json_lines(path, source)
+            if any(_exported_entry(record) is not None for _l, _o, record in parsed[:16]):
+                return self._exported(parsed, line_errors, line_notes, path, source, options, task)
             return self._running(path, source, options)
         data, error = json_document(path, source)
         if error is not None:
@@ -782,6 +800,122 @@ class OpenCompassReader(ContainerReader):
                 )
         return ReadResult(rows.frame(), errors)
 
+    def _exported(
+        self,
+        parsed: list[tuple[int, int, Any]],
+        errors: list[LoadError],
+        notes: list[str],
+        path: Path,
+        source: str,
+        options: ReadOptions,
+        task: str | None,
+    ) -> ReadResult:
+        """A records export of predictions (or ≤0.4.0 results): one ``{key: entry}`` line per
+        entry, as :meth:`records` writes them. The per-sample verdicts of predictions are in
+        the results file's ``details``, not in the entries: those generations are unscored (a
+        PPL entry is scored by ``prediction == gold``, as without results; a ≤0.4.0 results
+        entry carries its own ``correct``). An item's replicas (dataset ``n``) share its prompt
+        at keys ``item + r·N``: they are one prompt again, ``<dataset>:<item>``."""
+        run = options.label or path.parent.name
+        dataset = task or path.stem
+        shard = SHARD_NAME.match(path.stem)
+        if task is not None and shard is not None and shard["dataset"] == task:
+            # A shard's entries are keyed from 0 again, and where it starts in its dataset is
+            # not in the records: under the dataset's name, shard 1's "0" was shard 0's item 0,
+            # two prompts merged into one. Named after the shard, each stays its own.
+            dataset = path.stem
+            notes.append(
+                f"{source}: exported entries of {path.stem}, a shard of {task}: where it starts"
+                f" in {task} is not in the records, so its prompts are {path.stem}:<key>"
+            )
+        entries: list[tuple[int, int, str, Any]] = []
+        for line, offset, record in parsed:
+            found = _exported_entry(record)
+            if found is None:
+                errors.append(
+                    LoadError(
+                        source,
+                        line,
+                        "not an exported OpenCompass entry ({key: entry}, key a number)",
+                    )
+                )
+                continue
+            entries.append((line, offset, *found))
+        items = _items([(key, entry) for _l, _o, key, entry in entries])
+        rows = Rows()
+        unscored = 0
+        seen: dict[int, int] = {}
+        for line, offset, key, entry in entries:
+            with rows.entry(errors, source, line):
+                item = items[key]
+                if isinstance(entry, dict) and "origin_prediction" in entry:  # ≤0.4.0 results
+                    rows.add(
+                        run=run,
+                        source=source,
+                        line=line,
+                        offset=offset,
+                        prompt_id=f"{dataset}:{key}",
+                        prompt=prompt_text(entry.get("prompt")),
+                        answer=stringify(_as_list(entry.get("references"))[0]),
+                        gen=stringify(entry.get("origin_prediction")) or "",
+                        accuracy=_score(_as_list(entry.get("correct"))[0], "correct")
+                        if "correct" in entry
+                        else None,
+                        extracted=stringify(_as_list(entry.get("predictions"))[0]),
+                        sample=0,
+                    )
+                    continue
+                if not isinstance(entry, dict) or (
+                    "prediction" not in entry and not any(k.startswith("label: ") for k in entry)
+                ):
+                    errors.append(LoadError(source, line, f"entry {key!r} has no prediction"))
+                    continue
+                turns = _turns(entry)
+                if turns is not None:
+                    for turn, (prompt, gold, text) in enumerate(turns, start=1):
+                        rows.add(
+                            run=run,
+                            source=source,
+                            line=line,
+                            offset=offset,
+                            prompt_id=f"{dataset}:{item}" + (f":t{turn}" if len(turns) > 1 else ""),
+                            prompt=prompt,
+                            answer=gold,
+                            gen=text,
+                            sample=0,
+                        )
+                    continue
+                answer, aliases = _gold(entry.get("gold"))
+                ppl = any(k.startswith("label: ") for k in entry)
+                for text in _as_list(entry.get("prediction")):
+                    sample = seen.get(item, 0)
+                    seen[item] = sample + 1
+                    correct = None
+                    if ppl and answer is not None:
+                        correct = 1.0 if stringify(text) in (aliases or [answer]) else 0.0
+                    else:
+                        unscored += 1
+                    rows.add(
+                        run=run,
+                        source=source,
+                        line=line,
+                        offset=offset,
+                        prompt_id=f"{dataset}:{item}",
+                        prompt=prompt_text(entry.get("origin_prompt")),
+                        answer=answer,
+                        reference_aliases=aliases,
+                        gen=text if isinstance(text, str) else stringify(text) or "",
+                        accuracy=correct,
+                        sample=sample,
+                    )
+        if unscored:
+            notes.append(
+                f"{source}: exported OpenCompass predictions: their scores are in the run's"
+                f" results/<model>/{dataset}.json details, which are not in the records:"
+                f" {plural(unscored, 'generation')} unscored"
+            )
+        return ReadResult(rows.frame(), errors, notes)
+
     def _running(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         """``tmp_<dataset>.jsonl``: the predictions of a run still going (or killed), one
         ``{idx, origin_prompt, prediction[, gold]}`` line per entry, in completion order. The
@@ -825,8 +959,16 @@ class OpenCompassReader(ContainerReader):
             )
         return ReadResult(rows.frame(), errors, notes)
 
+    reads_records_back = True
+
     def records_form(self, path: Path) -> str | None:
-        return None if path.suffix == ".jsonl" else super().records_form(path)
+        if path.suffix == ".jsonl":
+            return None
+        return (
+            "each entry of the file's one JSON document re-encoded as a JSON line ({key: entry}),"
+            " which evaltui reads back as opencompass, unscored: the scores are in the run's"
+            " results/ details, not in the entries"
+        )
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         if path.suffix == ".jsonl":
@@ -839,6 +981,45 @@ class OpenCompassReader(ContainerReader):
         for line, _offset in rows:
             key, entry = entries[line - 1]
             yield json.dumps({key: entry}, ensure_ascii=False)
+
+
+def _exported_entry(record: Any) -> tuple[str, Any] | None:
+    """``(key, entry)`` of an exported entry line ``{key: entry}`` (:meth:`OpenCompassReader.records`:
+    one numbered key, a prediction entry or a ≤0.4.0 results details entry), else None."""
+    if not isinstance(record, dict) or len(record) != 1:
+        return None
+    key, entry = next(iter(record.items()))
+    if not (isinstance(key, str) and key.isdigit() and isinstance(entry, dict)):
+        return None
+    if "origin_prompt" in entry and (
+        "prediction" in entry or any(str(k).startswith("label: ") for k in entry)
+    ):
+        return key, entry
+    return (key, entry) if "origin_prediction" in entry else None
+
+
+def _items(entries: list[tuple[str, Any]]) -> dict[str, int]:
+    """Each exported entry's item: its key, except where the entries are an item's replicas
+    (dataset ``n``: the same prompt at keys ``item + r·N`` for one N throughout), whose item is
+    the smallest of their keys (replica 0's). An export holds every entry of a prompt, so an
+    item's replicas are there together."""
+    own = {key: int(key) for key, _entry in entries}
+    groups: dict[str, list[int]] = {}
+    for key, entry in entries:
+        groups.setdefault(_prompt_of(entry), []).append(int(key))
+    sizes = {len(keys) for keys in groups.values()}
+    if len(sizes) != 1 or sizes == {1} or "" in groups:  # ("": a prompt not read)
+        return own
+    steps = set()
+    for keys in groups.values():
+        keys.sort()
+        steps |= {b - a for a, b in itertools.pairwise(keys)}
+    period = next(iter(steps)) if len(steps) == 1 else 0
+    # Not replicas of one test set: items that merely share a prompt. (Two items of the same
+    # text at keys k and k + N stay ambiguous: the test set's size is not in the records.)
+    if period <= 1 or period < len(groups) or any(keys[0] >= period for keys in groups.values()):
+        return own
+    return {str(k): keys[0] for keys in groups.values() for k in keys}
 
 
 def _is_legacy_results(data: Any) -> bool:
