@@ -449,3 +449,22 @@ def test_opencompass_shards_read_back_apart_not_merged(tmp_path: Path) -> None:
     rows = sorted(again.stats.select("prompt_id", "prompt", "count").rows())
     assert rows == [("gsm8k_0:0", "Q0", 1), ("gsm8k_0:1", "Q1", 1), ("gsm8k_1:0", "Q2", 1)]
     assert any("a shard of gsm8k" in note for note in again.notes)
+
+
+def test_opencompass_records_with_refr_read_back_with_their_reference(tmp_path: Path) -> None:
+    """LawBench's predictions keep the reference under ``refr``: read back from a records export,
+    each prompt has the reference it had (the export's reader took ``gold`` only: none)."""
+    from tests.data.test_formats_opencompass import _lawbench
+
+    before = load_one(_lawbench(tmp_path / "data"))
+    assert before.errors == []
+    out = tmp_path / "records.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    again = load_one(out)
+    assert again.errors == []
+
+    def references(result: LoadResult) -> list[tuple[object, ...]]:
+        return sorted(result.generations.select("run", "prompt_id", "answer").rows())
+
+    assert references(again) == references(before)
+    assert all(answer for _run, _id, answer in references(again))

@@ -27,7 +27,7 @@ import functools
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -659,6 +659,12 @@ class OpenCompassReader(ContainerReader):
         details = (_results(path, dataset) or {}).get("details")
         found = results_path(path, dataset)
         detail_name = _shown(found) if found is not None else ""
+        detail: Detail | None = None
+        if details is not None:
+
+            def detail(item: int, sample: int) -> tuple[float | None, str | None, str | None]:
+                return self._detail(details, detail_name, item, sample)
+
         rows = Rows()
         scored = False
         conversations = turn_rows = 0
@@ -667,53 +673,17 @@ class OpenCompassReader(ContainerReader):
             seen[earlier_index % n_items] = seen.get(earlier_index % n_items, 0) + 1
         for index, (key, entry) in enumerate(entries, start=1):
             with rows.entry(errors, source, index):
-                if not isinstance(entry, dict) or (
-                    "prediction" not in entry and not any(k.startswith("label: ") for k in entry)
-                ):
+                if not _has_prediction(entry):
                     errors.append(LoadError(source, index, f"entry {key!r} has no prediction"))
                     continue
                 item = (offset + int(key)) % n_items
-                turns = _turns(entry)
-                if turns is not None:
-                    # A conversation: each turn is a prompt of its own (not k samples of one),
-                    # and the results details, one per conversation, score no turn.
-                    conversations += 1
-                    turn_rows += len(turns)
-                    for turn, (prompt, gold, text) in enumerate(turns, start=1):
-                        rows.add(
-                            run=run,
-                            source=source,
-                            line=index,
-                            prompt_id=f"{dataset}:{item}" + (f":t{turn}" if len(turns) > 1 else ""),
-                            prompt=prompt,
-                            answer=gold,
-                            gen=text,
-                            sample=0,
-                        )
-                    continue
-                answer, aliases = _gold(entry.get("gold", entry.get(REFR)))
-                predictions = _as_list(entry.get("prediction"))
-                ppl = any(k.startswith("label: ") for k in entry)
-                for text in predictions:
-                    sample = seen.get(item, 0)
-                    seen[item] = sample + 1
-                    correct, pred, ref = self._detail(details, detail_name, item, sample)
-                    if correct is None and ppl and details is None and answer is not None:
-                        correct = 1.0 if stringify(text) in (aliases or [answer]) else 0.0
-                    rows.add(
-                        run=run,
-                        source=source,
-                        line=index,
-                        prompt_id=f"{dataset}:{item}",
-                        prompt=prompt_text(entry.get("origin_prompt")),
-                        answer=ref if ref is not None else answer,
-                        reference_aliases=aliases if ref is None else None,
-                        gen=text if isinstance(text, str) else stringify(text) or "",
-                        accuracy=correct,
-                        extracted=pred,
-                        sample=sample,
-                    )
-                    scored = scored or correct is not None
+                turned, with_verdict, _unscored = _add_prediction(
+                    rows, entry, dataset, item, seen, detail, run=run, source=source, line=index
+                )
+                # A conversation: each turn is a prompt of its own (not k samples of one).
+                conversations += 1 if turned else 0
+                turn_rows += turned
+                scored = scored or with_verdict > 0
         notes: list[str] = []
         if rows.height > turn_rows and not scored:
             if found is None:
@@ -784,19 +754,8 @@ class OpenCompassReader(ContainerReader):
                         LoadError(source, index, f"details entry {key!r} has no origin_prediction")
                     )
                     continue
-                rows.add(
-                    run=run,
-                    source=source,
-                    line=index,
-                    prompt_id=f"{path.stem}:{key}",
-                    prompt=prompt_text(entry.get("prompt")),
-                    answer=stringify(_as_list(entry.get("references"))[0]),
-                    gen=stringify(entry.get("origin_prediction")) or "",
-                    accuracy=_score(_as_list(entry.get("correct"))[0], "correct")
-                    if "correct" in entry
-                    else None,
-                    extracted=stringify(_as_list(entry.get("predictions"))[0]),
-                    sample=0,
+                _add_legacy(
+                    rows, entry, run=run, source=source, line=index, prompt_id=f"{path.stem}:{key}"
                 )
         return ReadResult(rows.frame(), errors)
 
@@ -848,66 +807,14 @@ class OpenCompassReader(ContainerReader):
         for line, offset, key, entry in entries:
             with rows.entry(errors, source, line):
                 item = items[key]
+                where = {"run": run, "source": source, "line": line, "offset": offset}
                 if isinstance(entry, dict) and "origin_prediction" in entry:  # ≤0.4.0 results
-                    rows.add(
-                        run=run,
-                        source=source,
-                        line=line,
-                        offset=offset,
-                        prompt_id=f"{dataset}:{key}",
-                        prompt=prompt_text(entry.get("prompt")),
-                        answer=stringify(_as_list(entry.get("references"))[0]),
-                        gen=stringify(entry.get("origin_prediction")) or "",
-                        accuracy=_score(_as_list(entry.get("correct"))[0], "correct")
-                        if "correct" in entry
-                        else None,
-                        extracted=stringify(_as_list(entry.get("predictions"))[0]),
-                        sample=0,
-                    )
+                    _add_legacy(rows, entry, prompt_id=f"{dataset}:{key}", **where)
                     continue
-                if not isinstance(entry, dict) or (
-                    "prediction" not in entry and not any(k.startswith("label: ") for k in entry)
-                ):
+                if not _has_prediction(entry):
                     errors.append(LoadError(source, line, f"entry {key!r} has no prediction"))
                     continue
-                turns = _turns(entry)
-                if turns is not None:
-                    for turn, (prompt, gold, text) in enumerate(turns, start=1):
-                        rows.add(
-                            run=run,
-                            source=source,
-                            line=line,
-                            offset=offset,
-                            prompt_id=f"{dataset}:{item}" + (f":t{turn}" if len(turns) > 1 else ""),
-                            prompt=prompt,
-                            answer=gold,
-                            gen=text,
-                            sample=0,
-                        )
-                    continue
-                answer, aliases = _gold(entry.get("gold"))
-                ppl = any(k.startswith("label: ") for k in entry)
-                for text in _as_list(entry.get("prediction")):
-                    sample = seen.get(item, 0)
-                    seen[item] = sample + 1
-                    correct = None
-                    if ppl and answer is not None:
-                        correct = 1.0 if stringify(text) in (aliases or [answer]) else 0.0
-                    else:
-                        unscored += 1
-                    rows.add(
-                        run=run,
-                        source=source,
-                        line=line,
-                        offset=offset,
-                        prompt_id=f"{dataset}:{item}",
-                        prompt=prompt_text(entry.get("origin_prompt")),
-                        answer=answer,
-                        reference_aliases=aliases,
-                        gen=text if isinstance(text, str) else stringify(text) or "",
-                        accuracy=correct,
-                        sample=sample,
-                    )
+                unscored += _add_prediction(rows, entry, dataset, item, seen, None, **where)[2]
         if unscored:
             notes.append(
                 f"{source}: exported OpenCompass predictions: their scores are in the run's"
@@ -981,6 +888,82 @@ class OpenCompassReader(ContainerReader):
         for line, _offset in rows:
             key, entry = entries[line - 1]
             yield json.dumps({key: entry}, ensure_ascii=False)
+
+
+def _has_prediction(entry: Any) -> bool:
+    """A predictions entry: a generation (``prediction``) or a PPL entry's ``label: …`` scores."""
+    return isinstance(entry, dict) and (
+        "prediction" in entry or any(k.startswith("label: ") for k in entry)
+    )
+
+
+Detail = Callable[[int, int], tuple[float | None, str | None, str | None]]
+
+
+def _add_prediction(
+    rows: Rows,
+    entry: dict[str, Any],
+    dataset: str,
+    item: int,
+    seen: dict[int, int],
+    detail: Detail | None,
+    **where: Any,
+) -> tuple[int, int, int]:
+    """The rows of one predictions entry, item ``item`` of ``dataset``: a conversation's turns,
+    each a prompt of its own (unscored: results details are per conversation), or its
+    predictions as samples of the item, numbered on from ``seen``. ``detail(item, sample)``
+    gives a sample's (correct, extracted, reference) from the results details; without details
+    (None) a PPL entry is scored by ``prediction == gold``. ``where``: the rows' run, source,
+    line (and offset). Returns the rows added as turns, scored and unscored."""
+    turns = _turns(entry)
+    if turns is not None:
+        for turn, (prompt, gold, text) in enumerate(turns, start=1):
+            rows.add(
+                **where,
+                prompt_id=f"{dataset}:{item}" + (f":t{turn}" if len(turns) > 1 else ""),
+                prompt=prompt,
+                answer=gold,
+                gen=text,
+                sample=0,
+            )
+        return len(turns), 0, 0
+    answer, aliases = _gold(entry.get("gold", entry.get(REFR)))
+    ppl = any(k.startswith("label: ") for k in entry)
+    scored = unscored = 0
+    for text in _as_list(entry.get("prediction")):
+        sample = seen.get(item, 0)
+        seen[item] = sample + 1
+        correct, pred, ref = detail(item, sample) if detail is not None else (None, None, None)
+        if correct is None and ppl and detail is None and answer is not None:
+            correct = 1.0 if stringify(text) in (aliases or [answer]) else 0.0
+        rows.add(
+            **where,
+            prompt_id=f"{dataset}:{item}",
+            prompt=prompt_text(entry.get("origin_prompt")),
+            answer=ref if ref is not None else answer,
+            reference_aliases=aliases if ref is None else None,
+            gen=text if isinstance(text, str) else stringify(text) or "",
+            accuracy=correct,
+            extracted=pred,
+            sample=sample,
+        )
+        scored, unscored = (scored, unscored + 1) if correct is None else (scored + 1, unscored)
+    return 0, scored, unscored
+
+
+def _add_legacy(rows: Rows, entry: dict[str, Any], **where: Any) -> None:
+    """A ≤0.4.0 results ``details`` entry (scalars carrying prompt and prediction): one row."""
+    rows.add(
+        **where,
+        prompt=prompt_text(entry.get("prompt")),
+        answer=stringify(_as_list(entry.get("references"))[0]),
+        gen=stringify(entry.get("origin_prediction")) or "",
+        accuracy=_score(_as_list(entry.get("correct"))[0], "correct")
+        if "correct" in entry
+        else None,
+        extracted=stringify(_as_list(entry.get("predictions"))[0]),
+        sample=0,
+    )
 
 
 def _exported_entry(record: Any) -> tuple[str, Any] | None:
