@@ -161,14 +161,42 @@ def one_line_middle(text: str | None, limit: int = 40) -> str:
 def distinct_middle(labels: Iterable[str], limit: int) -> dict[str, str]:
     """Each label as :func:`one_line_middle` at ``limit`` cells, unless that makes two read the
     same: those show the part where they differ (``…T15:17:00-05:00`` and ``…T15:18:04-05:00``
-    for two runs that differ only inside a time stamp), so every run can be told apart."""
+    for two runs that differ only inside a time stamp), so every run can be told apart.
+
+    Labels that differ in two places (``val_generations @ expA · step 50`` and ``… @ expB ·
+    step 50``, ``… @ expA · step 100``) can read the same again after that, across groups: then
+    what every label starts with is left out and the rest is cut in the middle (``…@ expA…step
+    50``), when that tells them all apart."""
     full = {label: one_line(label, max(len(label), 1) * 2) for label in labels}
     shown = {label: one_line_middle(label, limit) for label in full}
+    if len(set(shown.values())) == len(shown) or limit < 4:
+        return shown
     groups: dict[str, list[str]] = {}
     for label, text in shown.items():
         groups.setdefault(text, []).append(label)
+    clashing = [label for members in groups.values() if len(members) > 1 for label in members]
+    by_group = _apart_by_group(full, shown, groups, limit)
+    if len(set(by_group.values())) == len(by_group):
+        return by_group
+    start = len(os.path.commonprefix(list(full.values())))  # noqa: RUF071 (characters)
+    begin = max(0, start - 2)  # two characters of context before the difference
+    if begin > 0:
+        shared = dict(shown)
+        for label in clashing:
+            shared[label] = "…" + one_line_middle(full[label][begin:], limit - 1)
+        if len(set(shared.values())) == len(shared):
+            return shared
+    return by_group
+
+
+def _apart_by_group(
+    full: dict[str, str], shown: dict[str, str], groups: dict[str, list[str]], limit: int
+) -> dict[str, str]:
+    """:func:`distinct_middle`'s first way: each group of labels that read the same shows
+    where its members differ."""
+    shown = dict(shown)
     for members in groups.values():
-        if len(members) < 2 or limit < 4:
+        if len(members) < 2:
             continue
         texts = [full[m] for m in members]
         start = len(os.path.commonprefix(texts))  # noqa: RUF071 (characters, not paths)

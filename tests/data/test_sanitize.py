@@ -141,6 +141,26 @@ def test_distinct_middle_keeps_runs_apart_that_differ_inside_the_label() -> None
     assert "␛" in hostile[esc] and "\x1b" not in hostile[esc] and hostile[esc] != hostile[dash]
 
 
+def test_distinct_middle_keeps_runs_apart_that_differ_in_two_places() -> None:
+    """verl's validation dumps of two experiments, one run per step: at the table's 16 cells
+    every run of an experiment read "…@ Qwen__Qwen2.…" (the groups made apart by their first
+    difference clashed again across groups), so no step could be told from another."""
+    from evaltui.data.sanitize import cell_width, distinct_middle
+
+    experiments = (
+        "deepseek-ai__DeepSeek-R1-Distill-Qwen-7B_dapo_lr1e-6_bs512",
+        "Qwen__Qwen2.5-Math-7B",
+    )
+    labels = [f"val_generations @ {e} · step {s}" for e in experiments for s in (0, 50, 100)]
+    for width in (16, 20, 24, 40):
+        shown = distinct_middle(labels, width)
+        assert len(set(shown.values())) == len(labels), (width, shown)
+        assert all(cell_width(text) <= width for text in shown.values())
+    narrow = distinct_middle(labels, 16)
+    assert narrow[labels[1]].endswith("step 50") and narrow[labels[4]].endswith("step 50")
+    assert "deeps" in narrow[labels[1]] and "Qwen" in narrow[labels[4]]
+
+
 def test_cuts_and_pads_count_terminal_cells_not_characters() -> None:
     """CJK and emoji take two cells: a prompt cut at 20 characters took 40 cells and pushed the
     table's other columns off screen (OpenCompass's Chinese prompts)."""
