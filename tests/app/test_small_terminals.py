@@ -143,3 +143,30 @@ async def test_a_prompt_opened_from_compare_fits_its_title_again_after_a_resize(
         await pilot.pause(0.2)
         wide = screen_text(app).splitlines()[1]
         assert len(wide.strip()) > len(second.strip()) and wide.rstrip().endswith("4/8 correct")
+
+
+async def test_a_prompts_vote_lines_fit_again_after_a_resize(tmp_path: Path, make_app: Any) -> None:
+    """Opened at 200 columns and narrowed to 60, the vote lines kept the full labels and the
+    votes fell off the line's end; opened narrow and widened, the labels stayed cut."""
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=(200, 30)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("i", "down", "enter")  # q9: A votes -1 ×8, B 9 ×4 · -1 ×4
+        await settle(pilot)
+        await pilot.pause(0.2)
+
+        def vote_lines() -> list[str]:
+            return [line for line in screen_text(app).splitlines() if " votes: " in line]
+
+        assert [LONG_A in line for line in vote_lines()] == [True, False]
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        narrow = vote_lines()
+        assert len(narrow) == 2, screen_text(app)
+        assert "votes: -1 ×8 ✗" in narrow[0] and "votes: 9 ×4 ✓ · -1 ×4 ✗" in narrow[1], narrow
+        await pilot.resize_terminal(200, 30)  # and wider again: the labels take the room
+        await settle(pilot)
+        await pilot.pause(0.2)
+        wide = vote_lines()
+        assert f"{LONG_A} votes: -1 ×8" in wide[0] and f"{LONG_B} votes: 9 ×4" in wide[1], wide
