@@ -230,6 +230,8 @@ class SummaryScreen(Screen[None]):
         """A summary is being made (in a worker)."""
         self._again = False
         """The data changed while it was: made again once it is done."""
+        self.shown: SummaryScreen.Ready | None = None
+        """The summary shown (laid out again on a resize)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("computing (bootstrap over prompts)…"), id="summary-heading")
@@ -284,6 +286,18 @@ class SummaryScreen(Screen[None]):
         if self._again:
             self.summarize()
         self.query_one("#summary-heading", Static).update(Text(message.heading))
+        self.shown = message
+        self.show_report()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.show_report)
+
+    def show_report(self) -> None:
+        """The tables laid out to the width the screen has now: opened at 200 columns and
+        narrowed to 80, the third run's column was cropped to its first letter."""
+        message = self.shown
+        if message is None:
+            return
         parts: list[RenderableType] = []
         if message.rescore:
             parts.append(Text("\n".join(message.rescore) + "\n"))
