@@ -170,3 +170,40 @@ async def test_a_prompts_vote_lines_fit_again_after_a_resize(tmp_path: Path, mak
         await pilot.pause(0.2)
         wide = vote_lines()
         assert f"{LONG_A} votes: -1 ×8" in wide[0] and f"{LONG_B} votes: 9 ×4" in wide[1], wide
+
+
+def dialog_words(app: Any) -> str:
+    """The words inside the dialog's frame (between its '█' sides), lines joined."""
+    inside = [
+        line[line.index("█") + 1 : line.rindex("█")]
+        for line in screen_text(app).splitlines()
+        if line.count("█") >= 2
+    ]
+    return " ".join(" ".join(inside).split())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_dialogs_first_lines_are_whole_in_a_small_terminal(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """At 60 columns the re-score dialog's first line read "Re-score the generations (the files
+    are not", the sort menu's "Sort by (enter; the same column again flip" and the run picker's
+    second question lost its end: the labels are wrapped to the dialog now."""
+    from tests.app.test_screens import THIRD
+
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B, THIRD))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for key, words in (
+            ("R", "Re-score the generations (the files are not touched) with"),
+            ("s", "Sort by (enter; the same column again flips ↑/↓)"),
+        ):
+            await pilot.press(key)
+            await settle(pilot)
+            assert words in dialog_words(app), screen_text(app)
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("m", "enter")  # compare: A picked, now which B
+        await settle(pilot)
+        said = dialog_words(app)
+        assert "A (baseline) = " in said and "Compare with which run? Pick B, enter" in said, said
