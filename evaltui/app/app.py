@@ -127,6 +127,9 @@ class EvalApp(App[int]):
         """Set by ``x``: the load skips the token lengths still to count (it reads every file)."""
         self.loading = True
         """True until the load ended (complete, stopped or failed)."""
+        self.resuming = False
+        """True while a load resumed by ``x`` (after ``x`` stopped its lengths) runs: its
+        partial results are not shown, the stopped one stays until it is done."""
         self.eta = Eta()
         """Time left for tokenizing, from the recent byte rate, smoothed."""
         self._pending: LoadResult | None = None
@@ -271,6 +274,31 @@ class EvalApp(App[int]):
         self.stop_lengths.set()
         return True
 
+    def can_resume_lengths(self) -> bool:
+        """True when ``x`` stopped the token lengths and the load is over: ``x`` again counts
+        the rest."""
+        return (
+            not self.loading
+            and not self.rescoring
+            and self.stop_lengths.is_set()
+            and self.result is not None
+            and self.result.cancelled
+        )
+
+    def resume_lengths(self) -> bool:
+        """Count the token lengths ``x`` stopped: the files are loaded again (the lengths
+        cached per file are not counted again), the table shown as it is until the load is
+        done, then with every length. False when there is nothing to resume."""
+        if not self.can_resume_lengths():
+            return False
+        self.stop_lengths = threading.Event()
+        self.loading = True
+        self.resuming = True
+        self.stage = "reading"
+        self.eta = Eta()
+        self.start_load()
+        return True
+
     # --- re-scoring ---------------------------------------------------------------------------
 
     def start_rescore(self, result: LoadResult) -> None:
@@ -411,6 +439,12 @@ class EvalApp(App[int]):
         self.main.show_progress(progress, self.eta.update(progress, time.monotonic()))
 
     def on_load_updated(self, message: LoadUpdated) -> None:
+        if self.resuming:
+            if not (message.result.complete or message.result.cancelled):
+                # The files read again, fewer than the table shows: it stays as it is (its
+                # rows and the user's cursor) until every length is counted.
+                return
+            self.resuming = False
         self.loaded = message.result
         if message.result.complete or message.result.cancelled:
             building = self._building_since
@@ -533,7 +567,8 @@ class EvalApp(App[int]):
             return
         if self.result is not None and self.result.cancelled:
             self.notify(
-                "loading was stopped, so there is nothing to follow from: reopen to follow",
+                "loading was stopped, so there is nothing to follow from: x counts the token "
+                "lengths left, then F follows",
                 severity="warning",
                 markup=False,
             )
@@ -568,6 +603,7 @@ class EvalApp(App[int]):
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.loading = False
+        self.resuming = False
         self.load_error = message.reason
         self.main.show_failure(message.reason)
 
