@@ -13,6 +13,7 @@ import polars as pl
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import Notify
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -178,13 +179,17 @@ class EvalApp(App[int]):
         self.push_screen(self.main)
         self.start_load()
 
-    def notify(self, message: str, **kwargs: object) -> None:
+    def _on_notify(self, event: Notify) -> None:
         """A new message replaces the plain messages shown (and any copy of itself); warnings
-        and errors stay until their time is up. Never a stack of the same words."""
+        and errors stay until their time is up. Never a stack of the same words.
+
+        Done as the message is shown (Textual's own handler, called after this one, adds it),
+        not when it is asked for: ``notify`` only posts it, and keys typed in a burst while the
+        files were read each asked before any was shown, which stacked five of them."""
+        message = event.notification.message
         for shown in list(self._notifications):
             if shown.severity == "information" or shown.message == message:
                 self._unnotify(shown, refresh=False)
-        super().notify(message, **kwargs)  # type: ignore[arg-type]
 
     def say(self, message: str) -> None:
         """A short message to the user; the text is shown literally."""

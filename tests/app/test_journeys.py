@@ -733,3 +733,23 @@ async def test_x_again_counts_the_lengths_x_stopped_and_keeps_the_table_meanwhil
         assert main_screen(app).cursor_key() == key
         footer = {key.key: key.description for key in app.screen.query(FooterKey)}
         assert "x" not in footer  # nothing to stop or count now
+
+
+async def test_keys_in_a_burst_while_loading_leave_one_message_not_a_stack(
+    evals: Path, options: Any, gate: threading.Event
+) -> None:
+    """s t m e p typed while the files were read (tmux, a fast typist: the keys reach a busy
+    app together) stacked five toasts "still reading the files: …" over the screen: the
+    message that replaces the others was added only once the app got to it, after them all."""
+    app = EvalApp([str(evals)], options())
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await pilot.pause(0.2)
+        main = main_screen(app)
+        # One after another before the app handles the messages they post, as a burst of keys.
+        for action in ("sort_menu", "summary", "compare", "export", "plot"):
+            getattr(main, f"action_{action}")()
+        await pilot.pause(0.3)
+        said = [n.message for n in app._notifications]
+        assert said == ["still reading the files: the plots open once the prompts are shown"]
+        gate.set()
+        await settle(pilot)
