@@ -690,3 +690,35 @@ async def test_enter_on_an_invalid_filter_keeps_the_keys_in_the_filter_box(
         assert "invalid regex" in static_text(app, "#filter-error") and box.has_focus
         await pilot.press("escape")
         assert not box.has_focus
+
+
+@pytest.mark.parametrize("where", ["table", "prompt"])
+async def test_text_typed_right_after_slash_lands_in_the_box(
+    evals: Path, make_app: Any, where: str
+) -> None:
+    """`/` and a filter arriving in one read (tmux send-keys, a paste, a fast typist) lost the
+    filter's start: "/accuracy < 0.5" left "5" in the box, the characters before it went to
+    the table as commands (a: always solved, c: clear, r: next run, …). The prompt screen's
+    search lost its start the same way."""
+    from textual import events
+
+    names = {" ": "space", "<": "less_than_sign", ".": "full_stop", "\\": "backslash"}
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if where == "prompt":
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, PromptScreen)
+        text = "accuracy < 0.5" if where == "table" else "step \\boxed"
+        view = app.view
+        burst = [("slash", "/")] + [(names.get(c, c), c) for c in text]
+        for name, character in burst:  # one burst, as the driver posts them
+            app.post_message(events.Key(name, character))
+        await settle(pilot)
+        box = "#filter" if where == "table" else "#gen-search"
+        assert app.screen.query_one(box, Input).value == text
+        if where == "table":
+            assert app.view.quick == view.quick and app.view.run == view.run  # no key was a command
+        await pilot.press("slash")  # in the box, "/" is a character (a regex, a path)
+        assert app.screen.query_one(box, Input).value == text + "/"

@@ -258,7 +258,10 @@ class MainScreen(Screen[None]):
         # "down down enter" typed at once opened the first prompt and the arrows were lost.
         # The footer still shows this one.
         Binding("enter", "open_prompt", "Open", id="open"),
-        Binding("slash", "focus_filter", "Filter", id="filter"),
+        # A priority binding: the focus moves to the filter as "/" arrives, and the keys typed
+        # right after it in one burst (tmux send-keys, a paste) land in the box; handled by
+        # the table, they were forwarded to it first and run as commands.
+        Binding("slash", "focus_filter", "Filter", id="filter", priority=True),
         Binding("s", "sort_menu", "Sort", id="sort"),
         Binding("question_mark", "app.help", "Help", id="main_help"),
         Binding("t", "summary", "Summary", id="summary"),
@@ -343,6 +346,8 @@ class MainScreen(Screen[None]):
             return self.evalapp.can_resume_lengths()
         if action == "open_prompt" and self.query_one("#filter", Input).has_focus:
             return False  # enter submits the filter
+        if action == "focus_filter" and self.query_one("#filter", Input).has_focus:
+            return False  # "/" is typed into the filter (a regex, a path)
         if self.failed and action not in {"help", "problems"}:
             return None  # nothing loaded: keys other than help, bad lines and quit do nothing
         return True

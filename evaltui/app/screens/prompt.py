@@ -83,7 +83,9 @@ class PromptScreen(Screen[None]):
         Binding("comma", "prompt(-1)", "Prev prompt", id="prompt_prev", group=PROMPTS),
         Binding("j", "generation(1)", "Next gen", id="gen_next", group=GENERATIONS),
         Binding("k", "generation(-1)", "Prev gen", id="gen_prev", group=GENERATIONS),
-        Binding("slash", "search", "Search gen", id="gen_search"),
+        # Priority: the focus moves to the box as "/" arrives, so the text typed right after
+        # it in one burst lands there (it went to the generation list and was lost).
+        Binding("slash", "search", "Search gen", id="gen_search", priority=True),
         Binding("w", "cycle_filter", "Wrong/right", id="gen_filter"),
         Binding("v", "toggle_prompt", "Whole prompt", id="prompt_whole"),
         Binding("y", "copy", "Copy", id="copy"),
@@ -187,6 +189,10 @@ class PromptScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.load_prompt()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "/" is typed into the search once it has the focus.
+        return not (action == "search" and self.query_one("#gen-search", Input).has_focus)
 
     def all_generations(self) -> pl.DataFrame:
         """The prompt's generations (of both runs in a compare view), texts as loaded: a warm
