@@ -232,6 +232,8 @@ class SummaryScreen(Screen[None]):
         """The data changed while it was: made again once it is done."""
         self.shown: SummaryScreen.Ready | None = None
         """The summary shown (laid out again on a resize)."""
+        self._laid_for = 0
+        """The screen's width the report was laid out for."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("computing (bootstrap over prompts)…"), id="summary-heading")
@@ -290,7 +292,13 @@ class SummaryScreen(Screen[None]):
         self.show_report()
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self.show_report)
+        self.call_after_refresh(self.fit_report)
+
+    def fit_report(self) -> None:
+        """Lay the report out again when the screen's width changed since it was (its first
+        Resize, after the report, left the tables as they were made)."""
+        if self.shown is not None and self.size.width != self._laid_for:
+            self.show_report()
 
     def show_report(self) -> None:
         """The tables laid out to the width the screen has now: opened at 200 columns and
@@ -298,6 +306,7 @@ class SummaryScreen(Screen[None]):
         message = self.shown
         if message is None:
             return
+        self._laid_for = self.size.width
         parts: list[RenderableType] = []
         if message.rescore:
             parts.append(Text("\n".join(message.rescore) + "\n"))
