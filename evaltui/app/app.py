@@ -13,6 +13,7 @@ import polars as pl
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import Notify
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -128,6 +129,9 @@ class EvalApp(App[int]):
         """Set by ``x``: the load skips the token lengths still to count (it reads every file)."""
         self.loading = True
         """True until the load ended (complete, stopped or failed)."""
+        self.resuming = False
+        """True while a load resumed by ``x`` (after ``x`` stopped its lengths) runs: its
+        partial results are not shown, the stopped one stays until it is done."""
         self.eta = Eta()
         """Time left for tokenizing, from the recent byte rate, smoothed."""
         self._pending: LoadResult | None = None
@@ -177,18 +181,25 @@ class EvalApp(App[int]):
         self.start_load()
 
     def notify(self, message: str, *, title: str = "", **kwargs: object) -> None:
+        """Every toast is literal text with its control characters made visible, here for all
+        of them: a message may quote a file name, a run label or a scorer's error (a followed
+        file named with OSC 0 retitled the terminal from its "was rewritten" toast). Shown, it
+        replaces the plain messages (:meth:`_on_notify`)."""
+        message, title = visible(message), visible(title)
+        kwargs["markup"] = False
+        super().notify(message, title=title, **kwargs)  # type: ignore[arg-type]
+
+    def _on_notify(self, event: Notify) -> None:
         """A new message replaces the plain messages shown (and any copy of itself); warnings
         and errors stay until their time is up. Never a stack of the same words.
 
-        Every toast is literal text with its control characters made visible, here for all of
-        them: a message may quote a file name, a run label or a scorer's error (a followed file
-        named with OSC 0 retitled the terminal from its "was rewritten" toast)."""
-        message, title = visible(message), visible(title)
+        Done as the message is shown (Textual's own handler, called after this one, adds it),
+        not when it is asked for: ``notify`` only posts it, and keys typed in a burst while the
+        files were read each asked before any was shown, which stacked five of them."""
+        message = event.notification.message
         for shown in list(self._notifications):
             if shown.severity == "information" or shown.message == message:
                 self._unnotify(shown, refresh=False)
-        kwargs["markup"] = False
-        super().notify(message, title=title, **kwargs)  # type: ignore[arg-type]
 
     def say(self, message: str) -> None:
         """A short message to the user; the text is shown literally."""
@@ -276,6 +287,31 @@ class EvalApp(App[int]):
         if not self.loading or self.stop_lengths.is_set():
             return False
         self.stop_lengths.set()
+        return True
+
+    def can_resume_lengths(self) -> bool:
+        """True when ``x`` stopped the token lengths and the load is over: ``x`` again counts
+        the rest."""
+        return (
+            not self.loading
+            and not self.rescoring
+            and self.stop_lengths.is_set()
+            and self.result is not None
+            and self.result.cancelled
+        )
+
+    def resume_lengths(self) -> bool:
+        """Count the token lengths ``x`` stopped: the files are loaded again (the lengths
+        cached per file are not counted again), the table shown as it is until the load is
+        done, then with every length. False when there is nothing to resume."""
+        if not self.can_resume_lengths():
+            return False
+        self.stop_lengths = threading.Event()
+        self.loading = True
+        self.resuming = True
+        self.stage = "reading"
+        self.eta = Eta()
+        self.start_load()
         return True
 
     # --- re-scoring ---------------------------------------------------------------------------
@@ -418,6 +454,12 @@ class EvalApp(App[int]):
         self.main.show_progress(progress, self.eta.update(progress, time.monotonic()))
 
     def on_load_updated(self, message: LoadUpdated) -> None:
+        if self.resuming:
+            if not (message.result.complete or message.result.cancelled):
+                # The files read again, fewer than the table shows: it stays as it is (its
+                # rows and the user's cursor) until every length is counted.
+                return
+            self.resuming = False
         self.loaded = message.result
         if message.result.complete or message.result.cancelled:
             building = self._building_since
@@ -540,7 +582,8 @@ class EvalApp(App[int]):
             return
         if self.result is not None and self.result.cancelled:
             self.notify(
-                "loading was stopped, so there is nothing to follow from: reopen to follow",
+                "loading was stopped, so there is nothing to follow from: x counts the token "
+                "lengths left, then F follows",
                 severity="warning",
                 markup=False,
             )
@@ -575,6 +618,7 @@ class EvalApp(App[int]):
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.loading = False
+        self.resuming = False
         self.load_error = message.reason
         self.main.show_failure(message.reason)
 

@@ -64,6 +64,12 @@ def app_commands(main: MainScreen) -> Iterator[Command]:
         yield Command(
             "Stop loading (keep the lengths so far)", "x", lambda m: m.action_cancel_load()
         )
+    if main.evalapp.can_resume_lengths():
+        yield Command(
+            "Count the token lengths left (loading was stopped)",
+            "x",
+            lambda m: m.action_resume_lengths(),
+        )
     yield Command("Help: keys and the filter language", "?", lambda m: m.evalapp.action_help())
 
 

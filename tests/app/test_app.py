@@ -506,7 +506,8 @@ async def test_header_takes_a_second_line_to_keep_the_bad_line_count(
         assert first.startswith(
             "runs 15 · prompts 2–100 · accuracy 0.333–0.500 (t) · unscored 100"
         ), first
-        assert second.startswith("bad lines 33 · generations 219"), second
+        # the unscored run's file names the score fields looked for: a note
+        assert second.startswith("bad lines 33 · notes 1 (b) · generations 219"), second
         assert summary.size.height == 2
         # Narrower, the counts lead the second line (they were cut off after "unscored …").
         for width in (60, 50, 40):
@@ -759,3 +760,35 @@ async def test_the_filter_bar_and_export_where_give_the_same_rows_and_error_text
             else:
                 assert static_text(app, "#filter-error").startswith(f"✗ {said[where]} — "), where
                 await pilot.press("escape")
+
+
+@pytest.mark.parametrize("where", ["table", "prompt"])
+async def test_text_typed_right_after_slash_lands_in_the_box(
+    evals: Path, make_app: Any, where: str
+) -> None:
+    """`/` and a filter arriving in one read (tmux send-keys, a paste, a fast typist) lost the
+    filter's start: "/accuracy < 0.5" left "5" in the box, the characters before it went to
+    the table as commands (a: always solved, c: clear, r: next run, …). The prompt screen's
+    search lost its start the same way."""
+    from textual import events
+
+    names = {" ": "space", "<": "less_than_sign", ".": "full_stop", "\\": "backslash"}
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if where == "prompt":
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, PromptScreen)
+        text = "accuracy < 0.5" if where == "table" else "step \\boxed"
+        view = app.view
+        burst = [("slash", "/")] + [(names.get(c, c), c) for c in text]
+        for name, character in burst:  # one burst, as the driver posts them
+            app.post_message(events.Key(name, character))
+        await settle(pilot)
+        box = "#filter" if where == "table" else "#gen-search"
+        assert app.screen.query_one(box, Input).value == text
+        if where == "table":
+            assert app.view.quick == view.quick and app.view.run == view.run  # no key was a command
+        await pilot.press("slash")  # in the box, "/" is a character (a regex, a path)
+        assert app.screen.query_one(box, Input).value == text + "/"

@@ -997,3 +997,45 @@ async def test_a_prompt_open_when_its_file_is_cut_short_walks_the_rows_the_table
         await wait_until(pilot, lambda: str(title.render()).startswith("prompt 1 of 2 "))
         assert "Problem 1" in str(screen.query_one("#prompt-text", Static).render())
         await pilot.press("ctrl+q")
+
+
+async def test_a_prompt_opened_from_compare_walks_the_compare_rows_it_has_now(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`.` on a prompt opened from compare walks the compared prompts as they are now: after
+    both followed runs gained a prompt, the title still said "prompt 1 of 3" and `.` stopped
+    at the third ("last prompt of the list") with a fourth prompt in the compare table."""
+    from evaltui.app.screens.compare import CompareScreen
+    from evaltui.app.screens.prompt import PromptScreen
+
+    data, out_a = one_run(tmp_path, "".join(line(p, True) for p in range(1, 4)), "run-a")
+    (data / "run-b").mkdir()
+    out_b = data / "run-b" / "out.jsonl"
+    out_b.write_text("".join(line(p, False) for p in range(1, 4)), encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 6)
+        await until_following(pilot, app)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen))
+        compare = app.screen
+        assert isinstance(compare, CompareScreen)
+        await wait_until(pilot, lambda: compare.rows.height == 3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        title = screen.query_one("#prompt-title", Static)
+        await wait_until(pilot, lambda: str(title.render()).startswith("prompt 1 of 3 "))
+
+        for out, correct in ((out_a, True), (out_b, False)):
+            with out.open("a", encoding="utf-8") as handle:
+                handle.write(line(4, correct))
+        await wait_until(pilot, lambda: compare.rows.height == 4)
+        await wait_until(pilot, lambda: str(title.render()).startswith("prompt 1 of 4 "))
+        for _ in range(3):
+            await pilot.press("full_stop")
+        await wait_until(pilot, lambda: str(title.render()).startswith("prompt 4 of 4 "))
+        assert screen.prompt_id == compare.rows["prompt_id"][3]
+        await pilot.press("ctrl+q")

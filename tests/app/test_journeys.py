@@ -680,3 +680,76 @@ async def test_copy_with_no_generation_shown_says_so(tmp_path: Path, make_app: A
         await pilot.press("y")
         await pilot.pause()
         assert [n.message for n in app._notifications] == ["no generation to copy"]
+
+
+async def test_x_again_counts_the_lengths_x_stopped_and_keeps_the_table_meanwhile(
+    tmp_path: Path, options: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once `x` stopped the token lengths, nothing brought them back but reopening the app (and
+    F said "reopen to follow"). `x` again counts them: the table stays as it is, the cursor on
+    its prompt, until the load is done; then every length is there."""
+    from evaltui.data import loader
+    from tests.app.conftest import write_evals
+
+    data = write_evals(tmp_path / "evals")
+    release = threading.Event()
+    real = loader.read_input
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "read_input", slow)
+    app = EvalApp([str(data)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("x")
+        release.set()
+        await settle(pilot)
+        assert app.result is not None and app.result.cancelled
+        assert app.result.generations["gen_length"].null_count() == app.result.generations.height
+        assert "x counts the rest" in text_of(app, "#progress")
+        footer = {key.key: key.description for key in app.screen.query(FooterKey)}
+        assert footer.get("x") == "Count lengths"
+        table = main_screen(app).current_table()
+        assert table is not None
+        table.focus()
+        await pilot.press("down", "down", "down")
+        key = main_screen(app).cursor_key()
+        assert key is not None
+
+        release.clear()  # the files are read again slowly: the table must stay meanwhile
+        await pilot.press("x")
+        await pilot.pause(0.5)
+        assert app.loading and app.rows is not None and app.rows.height == 13
+        assert main_screen(app).cursor_key() == key
+        release.set()
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert not app.loading and app.result.complete and not app.result.cancelled
+        assert app.result.generations["gen_length"].null_count() == 0
+        assert app.result.stats.equals(load([data], options()).stats)
+        assert main_screen(app).cursor_key() == key
+        footer = {key.key: key.description for key in app.screen.query(FooterKey)}
+        assert "x" not in footer  # nothing to stop or count now
+
+
+async def test_keys_in_a_burst_while_loading_leave_one_message_not_a_stack(
+    evals: Path, options: Any, gate: threading.Event
+) -> None:
+    """s t m e p typed while the files were read (tmux, a fast typist: the keys reach a busy
+    app together) stacked five toasts "still reading the files: …" over the screen: the
+    message that replaces the others was added only once the app got to it, after them all."""
+    app = EvalApp([str(evals)], options())
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await pilot.pause(0.2)
+        main = main_screen(app)
+        # One after another before the app handles the messages they post, as a burst of keys.
+        for action in ("sort_menu", "summary", "compare", "export", "plot"):
+            getattr(main, f"action_{action}")()
+        await pilot.pause(0.3)
+        said = [n.message for n in app._notifications]
+        assert said == ["still reading the files: the plots open once the prompts are shown"]
+        gate.set()
+        await settle(pilot)

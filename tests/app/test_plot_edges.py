@@ -80,3 +80,34 @@ async def test_plots_of_a_fraction_score_say_what_correct_and_the_means_are(
         assert not any("/" in label for label in labels), labels  # no "k of n correct" bins
         # means 0.25, 0.5, 0.25: two prompts in 0.2–0.3, one in 0.5–0.6
         assert sorted(c for c in figure.panels[0].series[0].y if c) == [1.0, 2.0]
+
+
+async def test_correct_vs_wrong_of_three_runs_draws_the_panels_the_height_holds(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Three runs' correct-vs-wrong panels at 60×20 were drawn over each other: the second's
+    title was dropped (wider than the plot) and the third's title and ticks were written over
+    the second's axis. Now the panels that fit, each titled, and the others counted."""
+    from tests.app.test_screens import LONG_A, LONG_B, THIRD, screen_text, write_runs
+
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B, THIRD))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "2")
+        await settle(pilot)
+        await pilot.pause(0.3)
+
+        def panels() -> tuple[list[str], str]:
+            """The panels' titles (the line over each frame's top) and the whole screen."""
+            lines = screen_text(app).splitlines()
+            tops = [i for i, line in enumerate(lines) if line.lstrip().startswith("┌")]
+            return [lines[i - 1].strip() for i in tops], "\n".join(lines)
+
+        titles, shown = panels()
+        assert len(titles) == 2 and "1 more run not shown (r picks one run)" in shown, shown
+        assert titles == [LONG_A, LONG_B], titles
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        await pilot.pause(0.3)
+        titles, shown = panels()
+        assert titles == [LONG_A, LONG_B, THIRD] and "not shown" not in shown, shown

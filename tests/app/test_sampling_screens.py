@@ -14,6 +14,7 @@ from evaltui.app.screens.main import MainScreen
 from evaltui.app.screens.prompt import PromptScreen
 from evaltui.app.screens.summary import SummaryScreen
 from tests.app.conftest import settle
+from tests.app.test_scores_app import summary_text
 
 SIZE = (120, 36)
 
@@ -192,3 +193,37 @@ async def test_a_summary_open_while_data_changes_is_made_again_once_at_a_time(
         await settle(pilot)
         assert len(calls) == 2  # one more, for all five
         assert screen.report is not None and "avg@" in screen_text(app)
+
+
+async def test_the_summary_lays_its_tables_out_again_on_a_resize(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Opened at 200 columns with three long-named runs side by side, then narrowed to 80: the
+    table kept its width and the third run's column was cropped to its first letter ('Q');
+    now the runs that no longer fit go in a table below, and widened they are side by side."""
+    from tests.app.test_screens import LONG_A, LONG_B, THIRD, write_runs
+
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B, THIRD))
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SummaryScreen)
+        view = screen.query_one("#summary-view")
+
+        def metric_lines() -> list[list[str]]:
+            """The tables' heading lines, as laid out (drawn wide: none is cropped)."""
+            return [line.split() for line in summary_text(screen).splitlines() if "metric " in line]
+
+        assert metric_lines() == [["metric", LONG_A, LONG_B, THIRD]]
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert view.max_scroll_x == 0
+        headings = metric_lines()
+        assert len(headings) == 2 and headings[1] == ["metric", THIRD], headings
+        await pilot.resize_terminal(200, 40)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert metric_lines() == [["metric", LONG_A, LONG_B, THIRD]]

@@ -143,3 +143,67 @@ async def test_a_prompt_opened_from_compare_fits_its_title_again_after_a_resize(
         await pilot.pause(0.2)
         wide = screen_text(app).splitlines()[1]
         assert len(wide.strip()) > len(second.strip()) and wide.rstrip().endswith("4/8 correct")
+
+
+async def test_a_prompts_vote_lines_fit_again_after_a_resize(tmp_path: Path, make_app: Any) -> None:
+    """Opened at 200 columns and narrowed to 60, the vote lines kept the full labels and the
+    votes fell off the line's end; opened narrow and widened, the labels stayed cut."""
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=(200, 30)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("i", "down", "enter")  # q9: A votes -1 ×8, B 9 ×4 · -1 ×4
+        await settle(pilot)
+        await pilot.pause(0.2)
+
+        def vote_lines() -> list[str]:
+            return [line for line in screen_text(app).splitlines() if " votes: " in line]
+
+        assert [LONG_A in line for line in vote_lines()] == [True, False]
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        narrow = vote_lines()
+        assert len(narrow) == 2, screen_text(app)
+        assert "votes: -1 ×8 ✗" in narrow[0] and "votes: 9 ×4 ✓ · -1 ×4 ✗" in narrow[1], narrow
+        await pilot.resize_terminal(200, 30)  # and wider again: the labels take the room
+        await settle(pilot)
+        await pilot.pause(0.2)
+        wide = vote_lines()
+        assert f"{LONG_A} votes: -1 ×8" in wide[0] and f"{LONG_B} votes: 9 ×4" in wide[1], wide
+
+
+def dialog_words(app: Any) -> str:
+    """The words inside the dialog's frame (between its '█' sides), lines joined."""
+    inside = [
+        line[line.index("█") + 1 : line.rindex("█")]
+        for line in screen_text(app).splitlines()
+        if line.count("█") >= 2
+    ]
+    return " ".join(" ".join(inside).split())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_dialogs_first_lines_are_whole_in_a_small_terminal(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """At 60 columns the re-score dialog's first line read "Re-score the generations (the files
+    are not", the sort menu's "Sort by (enter; the same column again flip" and the run picker's
+    second question lost its end: the labels are wrapped to the dialog now."""
+    from tests.app.test_screens import THIRD
+
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B, THIRD))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for key, words in (
+            ("R", "Re-score the generations (the files are not touched) with"),
+            ("s", "Sort by (enter; the same column again flips ↑/↓)"),
+        ):
+            await pilot.press(key)
+            await settle(pilot)
+            assert words in dialog_words(app), screen_text(app)
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("m", "enter")  # compare: A picked, now which B
+        await settle(pilot)
+        said = dialog_words(app)
+        assert "A (baseline) = " in said and "Compare with which run? Pick B, enter" in said, said

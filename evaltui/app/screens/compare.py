@@ -270,6 +270,13 @@ class CompareScreen(Screen[None]):
         )
         self.show()
         self.call_after_refresh(self.fit_top)
+        # A prompt opened from here walks this list: it is the compared rows as they are now
+        # (after followed lines it said "prompt 1 of 3" with a fourth prompt in the table).
+        from evaltui.app.screens.prompt import PromptScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, PromptScreen) and screen.keys_of == self.prompt_keys:
+                screen.data_changed()
 
     def fit_top(self) -> None:
         """Give the counts and the matrix only the lines the table can spare.
@@ -389,13 +396,23 @@ class CompareScreen(Screen[None]):
             return
         from evaltui.app.screens.prompt import PromptScreen
 
-        # `.`/`,` walk this list (the compare table's order), not the main table.
-        keys = self.rows.select(pl.lit(self.run_a, dtype=pl.String).alias("run"), "prompt_id")
         table = self.current_table()
         position = None if table is None else table.cursor_row
         self.app.push_screen(
-            PromptScreen(self.run_a, prompt_id, other_run=self.run_b, keys=keys, position=position)
+            PromptScreen(
+                self.run_a,
+                prompt_id,
+                other_run=self.run_b,
+                keys=self.prompt_keys(),
+                position=position,
+                keys_of=self.prompt_keys,
+            )
         )
+
+    def prompt_keys(self) -> pl.DataFrame:
+        """The list `.`/`,` walk on a prompt opened from here: the compared prompts in the
+        table's order (not the main table's), as run A's keys."""
+        return self.rows.select(pl.lit(self.run_a, dtype=pl.String).alias("run"), "prompt_id")
 
     def action_pick_runs(self) -> None:
         def chosen(pair: tuple[str, str] | None) -> None:

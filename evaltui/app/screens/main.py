@@ -260,7 +260,10 @@ class MainScreen(Screen[None]):
         # "down down enter" typed at once opened the first prompt and the arrows were lost.
         # The footer still shows this one.
         Binding("enter", "open_prompt", "Open", id="open"),
-        Binding("slash", "focus_filter", "Filter", id="filter"),
+        # A priority binding: the focus moves to the filter as "/" arrives, and the keys typed
+        # right after it in one burst (tmux send-keys, a paste) land in the box; handled by
+        # the table, they were forwarded to it first and run as commands.
+        Binding("slash", "focus_filter", "Filter", id="filter", priority=True),
         Binding("s", "sort_menu", "Sort", id="sort"),
         Binding("question_mark", "app.help", "Help", id="main_help"),
         Binding("t", "summary", "Summary", id="summary"),
@@ -268,6 +271,8 @@ class MainScreen(Screen[None]):
         Binding("p", "plot", "Plot", id="plot"),
         Binding("e", "export", "Export", id="export"),
         Binding("x", "cancel_load", "Stop loading", id="cancel"),
+        # x again, once the load x stopped is over: the token lengths left are counted.
+        Binding("x", "resume_lengths", "Count lengths", id="resume_lengths"),
         Binding("c", "clear_view", "Clear", id="clear"),
         Binding("r", "next_run", "Run", id="run"),
         Binding("n", "quick('never')", "Never solved", id="quick_never", group=QUICK),
@@ -304,8 +309,8 @@ class MainScreen(Screen[None]):
         """The prompt table, once mounted."""
         self.failed = False
         """Nothing could be loaded: the failure message replaces the table."""
-        self._keys_shown_for: tuple[bool, bool, bool] | None = None
-        """(loading, rescoring, failed) when a result last refreshed the footer's keys."""
+        self._keys_shown_for: tuple[bool, bool, bool, bool] | None = None
+        """(loading, rescoring, failed, lengths resumable) when a result last refreshed the footer's keys."""
         self._summary_lines = 0
         """Lines of the header last shown."""
         self._runs_of: tuple[pl.DataFrame, bool] | None = None
@@ -339,8 +344,12 @@ class MainScreen(Screen[None]):
         if action == "cancel_load":
             # shown only while there is something to stop
             return self.evalapp.loading or self.evalapp.rescoring
+        if action == "resume_lengths":
+            return self.evalapp.can_resume_lengths()
         if action == "open_prompt" and self.query_one("#filter", Input).has_focus:
             return False  # enter submits the filter
+        if action == "focus_filter" and self.query_one("#filter", Input).has_focus:
+            return False  # "/" is typed into the filter (a regex, a path)
         if self.failed and action not in {"help", "problems"}:
             return None  # nothing loaded: keys other than help, bad lines and quit do nothing
         return True
@@ -352,7 +361,7 @@ class MainScreen(Screen[None]):
         widget = self.query_one("#progress", Static)
         if progress.stage in {"done", "cancelled"}:
             widget.update(
-                "loading stopped: token lengths are incomplete"
+                "loading stopped: token lengths are incomplete (x counts the rest)"
                 if progress.stage == "cancelled"
                 else ""
             )
@@ -412,7 +421,12 @@ class MainScreen(Screen[None]):
         # The keys shown depend on whether the load is still going (x); a followed update
         # changes nothing there, and each refresh makes the footer anew (its keys restyled,
         # the screen relaid out).
-        keys = (self.evalapp.loading, self.evalapp.rescoring, self.failed)
+        keys = (
+            self.evalapp.loading,
+            self.evalapp.rescoring,
+            self.failed,
+            self.evalapp.can_resume_lengths(),
+        )
         if keys != self._keys_shown_for:
             self._keys_shown_for = keys
             self.refresh_bindings()
@@ -843,6 +857,11 @@ class MainScreen(Screen[None]):
             app.rescore_from_dialog(request.scorer, only)
 
         self.app.push_screen(RescoreScreen(), chosen)
+
+    def action_resume_lengths(self) -> None:
+        if self.evalapp.resume_lengths():
+            self.evalapp.say("counting the token lengths left: the table stays as it is until then")
+            self.refresh_bindings()
 
     def action_cancel_load(self) -> None:
         if not self.evalapp.loading and self.evalapp.cancel_rescore():

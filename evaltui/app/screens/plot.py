@@ -8,6 +8,7 @@ untrusted: they reach plotext and the legend only as sanitised one-line text.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -51,6 +52,8 @@ BINS = 40
 MAX_POINTS = 5000
 MAX_PANELS = 4
 """Correct-vs-wrong with several runs: one panel per run, up to this many."""
+PANEL_LINES = 7
+"""Lines a panel needs: its title, the frame, two lines of plot, the ticks and the label."""
 CLIP_QUANTILE = 0.99
 Colour = tuple[int, int, int]
 # True colours, not ANSI names: a terminal theme maps ANSI colours as it likes (Textual's default
@@ -102,6 +105,9 @@ class Figure:
     """(label, colour) for the line above the plot."""
     note: str = ""
     """What the plot leaves out (clipped values, sampled points, runs not shown)."""
+    hidden: int = 0
+    """Runs with no panel of their own (past :data:`MAX_PANELS`); the screen says how many,
+    with those its height has no room for."""
 
 
 def count_axis(values: list[list[float]], log: bool) -> tuple[tuple[list[float], list[str]], float]:
@@ -362,6 +368,7 @@ class PlotScreen(Screen[None]):
         title = f"{KINDS[kind]} · {scope} · {plural(len(lengths), 'generation')}"
         panels: list[Panel] = []
         legend: list[tuple[str, Colour]] = []
+        no_panel = 0
         if kind == "lengths":
             series = []
             for index, run in enumerate(names):
@@ -402,10 +409,10 @@ class PlotScreen(Screen[None]):
                 ]
                 panel_title = one_line_middle(str(run), 60) if len(names) > 1 else ""
                 panels.append(self.length_panel(panel_title, series, bins, log, bars=False))
-            if len(names) > len(shown):
-                extra = f"{len(names) - len(shown)} more runs not shown (r picks one run)"
-                note = f"{note} · {extra}" if note else extra
-        return Figure(kind, title, xlabel, ylabel, panels, legend=legend, note=note)
+            no_panel = len(names) - len(shown)
+        return Figure(
+            kind, title, xlabel, ylabel, panels, legend=legend, note=note, hidden=no_panel
+        )
 
     @staticmethod
     def length_panel(
@@ -526,8 +533,44 @@ class PlotScreen(Screen[None]):
         )
 
     def on_plot_screen_ready(self, message: Ready) -> None:
-        figure = message.figure
-        self.last = figure
+        self.last = message.figure
+        self.draw()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.draw)
+
+    def fitting(self, figure: Figure) -> Figure:
+        """``figure`` with the panels the plot's height has room for (at least one), the note
+        saying how many runs are left out, each panel's title cut to the width: at 60×20 three
+        runs' panels were drawn over each other, one's title lost (plotext drops a title wider
+        than the plot) and another's over the last one's axis."""
+        plot = self.query_one("#plot", PlotextPlot).size.height
+        if not plot:
+            return figure  # not laid out yet: drawn again once it is (on_resize)
+        width = max(20, self.size.width - 2)
+        # The lines of the legend and the plot together: the legend takes one more when a
+        # note says runs are left out.
+        room = plot + self.query_one("#plot-legend", Static).size.height
+        legend = legend_text(figure, width, LEGEND_LINES).plain.count("\n") + 1
+        fit = len(figure.panels)
+        if figure.hidden or (room - legend) // PANEL_LINES < fit:
+            fit = max(1, (room - LEGEND_LINES) // PANEL_LINES)
+        hidden = figure.hidden + max(0, len(figure.panels) - fit)
+        note = figure.note
+        if hidden:
+            extra = f"{plural(hidden, 'more run')} not shown (r picks one run)"
+            note = f"{note} · {extra}" if note else extra
+        panels = [
+            dataclasses.replace(panel, title=one_line_middle(panel.title, width - 8))
+            for panel in figure.panels[:fit]
+        ]
+        return dataclasses.replace(figure, panels=panels, note=note)
+
+    def draw(self) -> None:
+        """Draw :attr:`last` to the screen's size as it is now."""
+        if self.last is None:
+            return
+        figure = self.fitting(self.last)
         self.query_one("#plot-title", Static).update(Text(figure.title))
         self.query_one("#plot-legend", Static).update(
             legend_text(figure, max(20, self.size.width - 2), LEGEND_LINES)

@@ -83,7 +83,9 @@ class PromptScreen(Screen[None]):
         Binding("comma", "prompt(-1)", "Prev prompt", id="prompt_prev", group=PROMPTS),
         Binding("j", "generation(1)", "Next gen", id="gen_next", group=GENERATIONS),
         Binding("k", "generation(-1)", "Prev gen", id="gen_prev", group=GENERATIONS),
-        Binding("slash", "search", "Search gen", id="gen_search"),
+        # Priority: the focus moves to the box as "/" arrives, so the text typed right after
+        # it in one burst lands there (it went to the generation list and was lost).
+        Binding("slash", "search", "Search gen", id="gen_search", priority=True),
         Binding("w", "cycle_filter", "Wrong/right", id="gen_filter"),
         Binding("v", "toggle_prompt", "Whole prompt", id="prompt_whole"),
         Binding("y", "copy", "Copy", id="copy"),
@@ -158,6 +160,9 @@ class PromptScreen(Screen[None]):
         self._title: tuple[list[str], dict[str, str], str, list[str], list[str]] | None = None
         """What the title says (runs, their counts, position, flips, filter), laid out to the
         width by :meth:`show_title`."""
+        self._votes: tuple[str, list[str], dict[str, str]] | None = None
+        """What the vote lines say (the reference's lead, the runs, each run's vote), laid
+        out to the width by :meth:`show_votes`."""
         self._texts: tuple[LoadResult, str, str, pl.DataFrame] | None = None
         """The texts read back for the shown prompt (result, run, prompt, ``_row`` + ``gen``),
         kept while the user cycles its filters."""
@@ -184,6 +189,10 @@ class PromptScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.load_prompt()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "/" is typed into the search once it has the focus.
+        return not (action == "search" and self.query_one("#gen-search", Input).has_focus)
 
     def all_generations(self) -> pl.DataFrame:
         """The prompt's generations (of both runs in a compare view), texts as loaded: a warm
@@ -286,7 +295,6 @@ class PromptScreen(Screen[None]):
         only = [f"only {self.only} ({gens.height})"] if self.only else []
         self._title = (runs, counts, position, flipped, only)
         self.show_title()
-        width = self.size.width or self.app.size.width
         self.query_one("#prompt-text", Static).update(Text(visible(first.get("prompt") or "")))
         answer = first.get("answer")
         # No reference is "–"; an empty one (truthfulqa's blank targets) is said, not a gap.
@@ -300,22 +308,8 @@ class PromptScreen(Screen[None]):
             votes[run] = one_line(vote_summary(mine, threshold), 300)
             if mine["accuracy"].is_null().any():
                 votes[run] += " (unscored generations do not vote)"
-        # Each run's vote on a line of its own (under A's when the reference is short): after
-        # A's, B's was cut off at 80 columns. The labels give way to the votes.
-        lead = f"reference: {reference} · "
-        indent = " " * min(cell_width(lead), 30)
-        spare = (
-            width - 2 - max(cell_width(lead), len(indent)) - max(map(cell_width, votes.values()))
-        )
-        voters = distinct_middle(runs, max(12, spare - 1))
-        lines = [votes[run] if len(runs) == 1 else f"{voters[run]} {votes[run]}" for run in runs]
-        self.query_one("#prompt-answer", Static).update(
-            Text(
-                lead + lines[0] + "".join(f"\n{indent}{line}" for line in lines[1:]),
-                no_wrap=True,
-                overflow="ellipsis",
-            )
-        )
+        self._votes = (f"reference: {reference} · ", runs, votes)
+        self.show_votes()
         self.call_after_refresh(self.mark_cut_prompt)
         options = self.query_one("#generations", OptionList)
         options.clear_options()
@@ -380,8 +374,33 @@ class PromptScreen(Screen[None]):
             Text(title, no_wrap=True, overflow="ellipsis")
         )
 
+    def show_votes(self) -> None:
+        """The reference and each run's majority vote, the labels cut to the screen's width as
+        it is now (a resize lays them out again: opened at 60 columns and widened to 200, the
+        labels stayed cut to 12 cells; narrowed, the votes ran off the line)."""
+        if self._votes is None:
+            return
+        lead, runs, votes = self._votes
+        width = self.size.width or self.app.size.width
+        # Each run's vote on a line of its own (under A's when the reference is short): after
+        # A's, B's was cut off at 80 columns. The labels give way to the votes.
+        indent = " " * min(cell_width(lead), 30)
+        spare = (
+            width - 2 - max(cell_width(lead), len(indent)) - max(map(cell_width, votes.values()))
+        )
+        voters = distinct_middle(runs, max(12, spare - 1))
+        lines = [votes[run] if len(runs) == 1 else f"{voters[run]} {votes[run]}" for run in runs]
+        self.query_one("#prompt-answer", Static).update(
+            Text(
+                lead + lines[0] + "".join(f"\n{indent}{line}" for line in lines[1:]),
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+        )
+
     def on_resize(self) -> None:
         self.show_title()
+        self.show_votes()
 
     def data_changed(self) -> None:
         """New scores or rows under the screen (a re-score, followed lines): the prompt shown

@@ -230,6 +230,10 @@ class SummaryScreen(Screen[None]):
         """A summary is being made (in a worker)."""
         self._again = False
         """The data changed while it was: made again once it is done."""
+        self.shown: SummaryScreen.Ready | None = None
+        """The summary shown (laid out again on a resize)."""
+        self._laid_for = 0
+        """The screen's width the report was laid out for."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("computing (bootstrap over prompts)…"), id="summary-heading")
@@ -284,6 +288,25 @@ class SummaryScreen(Screen[None]):
         if self._again:
             self.summarize()
         self.query_one("#summary-heading", Static).update(Text(message.heading))
+        self.shown = message
+        self.show_report()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_report)
+
+    def fit_report(self) -> None:
+        """Lay the report out again when the screen's width changed since it was (its first
+        Resize, after the report, left the tables as they were made)."""
+        if self.shown is not None and self.size.width != self._laid_for:
+            self.show_report()
+
+    def show_report(self) -> None:
+        """The tables laid out to the width the screen has now: opened at 200 columns and
+        narrowed to 80, the third run's column was cropped to its first letter."""
+        message = self.shown
+        if message is None:
+            return
+        self._laid_for = self.size.width
         parts: list[RenderableType] = []
         if message.rescore:
             parts.append(Text("\n".join(message.rescore) + "\n"))
