@@ -691,3 +691,64 @@ def test_refr_is_the_reference_when_there_is_no_gold(tmp_path: Path) -> None:
         ("3-2:0", "根据《民法典》第0条"),
         ("3-2:1", "根据《民法典》第1条"),
     ]
+
+
+def test_aisbench_perf_mode_output_is_skipped_not_read_as_samples(tmp_path: Path) -> None:
+    """``ais_bench … --mode perf`` (AISBench/benchmark ``base_handler.py``: ``write_to_json``
+    names perf files ``<data_abbr>_details.jsonl``, records = ``{"data_abbr", "id"}`` +
+    ``Output.get_metrics()`` + ``db_name``; docs ``performance_benchmark.md``: the work dir's
+    ``performances/<model>/<dataset>.json|.csv|_plot.html``). Request timings, not generations:
+    they were read as an unscored run of the timing records' ``input``/``prediction``."""
+    work = tmp_path / "outputs" / "default" / "20251106_103326"
+    (work / "configs").mkdir(parents=True)
+    perf = {
+        "data_abbr": "demo_gsm8k",
+        "id": 0,
+        "success": True,
+        "error_info": "",
+        "time_points": {"__db_ref__": 1},
+        "input_tokens": 1512,
+        "output_tokens": 512,
+        "extra_perf_data": {},
+        "extra_details_data": {},
+        "input": "Question: Tom has 2 apples …",
+        "uuid": "1f0c9a2b",
+        "turn_id": 0,
+        "origin_logprobs": [],
+        "prediction": "2 + 3 = 5",
+        "db_name": "demo_gsm8k.db",
+    }
+    for folder in ("predictions", "performances"):
+        model = work / folder / "vllm-api-stream-chat"
+        model.mkdir(parents=True)
+        (model / "demo_gsm8k_details.jsonl").write_text(json.dumps(perf) + "\n", encoding="utf-8")
+    summary = {"Benchmark Duration": {"total": "98409.4916 ms"}, "Total Requests": {"total": 8}}
+    (work / "performances" / "vllm-api-stream-chat" / "demo_gsm8k.json").write_text(
+        json.dumps(summary), encoding="utf-8"
+    )
+    accuracy = work / "predictions" / "vllm-api-general-chat"
+    accuracy.mkdir()
+    sample = {
+        "data_abbr": "demo_gsm8k",
+        "id": 0,
+        "success": True,
+        "uuid": "31a3adb1",
+        "origin_prompt": "Question: Tom has 2 apples …",
+        "prediction": "Answer: 5",
+        "gold": "5",
+    }
+    (accuracy / "demo_gsm8k.jsonl").write_text(json.dumps(sample) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert [f.source for f in result.read_files] == [
+        "outputs/default/20251106_103326/predictions/vllm-api-general-chat/demo_gsm8k.jsonl"
+    ]
+    assert result.generations["run"].to_list() == ["vllm-api-general-chat"]
+    assert sorted((f.source, f.companion) for f in result.skipped_files) == [
+        (f"outputs/default/20251106_103326/{folder}/vllm-api-stream-chat/{name}", True)
+        for folder, name in [
+            ("performances", "demo_gsm8k.json"),
+            ("performances", "demo_gsm8k_details.jsonl"),
+            ("predictions", "demo_gsm8k_details.jsonl"),
+        ]
+    ]
+    assert result.errors == []

@@ -378,6 +378,25 @@ def _gold(gold: Any) -> tuple[str | None, list[str] | None]:
     return reference_text(gold, aliases), aliases
 
 
+#: Keys of AISBench's ``--mode perf`` records (``Output.get_metrics()`` + ``db_name``): request
+#: timings kept in ``<dataset>_details.jsonl`` and a sqlite ``.db``, not generations to evaluate.
+PERF_KEYS = {"time_points", "db_name"}
+
+
+def _perf_output(path: Path, head: bytes) -> bool:
+    """AISBench performance-mode output (``ais_bench … --mode perf``): the per-request timing
+    records (``<dataset>_details.jsonl``, keys ``data_abbr``, ``id``, ``time_points``, ``db_name``,
+    ``input_tokens``, …) and the ``performances/<model>/`` folder of its summaries (``.json``,
+    ``.csv``, ``_plot.html``). Timings, not eval samples: skipped as companions."""
+    first = first_record(head)
+    if first is not None and {"data_abbr", "id"} <= set(first) and set(first) & PERF_KEYS:
+        return "origin_prompt" not in first
+    work_dir = path.parent.parent.parent
+    return path.parent.parent.name == "performances" and (
+        (work_dir / "configs").is_dir() or (work_dir / "logs").is_dir()
+    )
+
+
 class AISBenchReader(Reader):
     name = "aisbench"
     description = (
@@ -388,6 +407,8 @@ class AISBenchReader(Reader):
     def sniff(self, path: Path, head: bytes) -> int:
         first = first_record(head)
         if first is None or (_tmp_copy(path) and _finished_beside(path, head)):
+            return 0
+        if _perf_output(path, head):
             return 0
         keys = set(first)
         if {"data_abbr", "id", "prediction"} <= keys and (
@@ -400,7 +421,7 @@ class AISBenchReader(Reader):
 
     def companion(self, path: Path, head: bytes) -> bool:
         # A working copy kept after a failed request: its records are the finished files'.
-        return _tmp_copy(path) and _finished_beside(path, head)
+        return (_tmp_copy(path) and _finished_beside(path, head)) or _perf_output(path, head)
 
     def companions(self, path: Path) -> tuple[Path, ...]:
         if _tmp_copy(path):  # the finished files written later make it a companion
