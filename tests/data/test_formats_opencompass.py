@@ -752,3 +752,16 @@ def test_aisbench_perf_mode_output_is_skipped_not_read_as_samples(tmp_path: Path
         ]
     ]
     assert result.errors == []
+
+
+def test_a_folder_named_performances_outside_a_work_dir_is_still_read(tmp_path: Path) -> None:
+    """Only an AISBench work dir's ``performances/`` (``<YYYYMMDD_HHMMSS>/`` with ``configs/``
+    or ``logs/``) holds timings: a project's own folder of that name keeps its eval data."""
+    (tmp_path / "configs").mkdir()
+    run = tmp_path / "performances" / "run1"
+    run.mkdir(parents=True)
+    record = {"prompt": "What is 2+3?", "response": "5", "answer": "5", "score": 1}
+    (run / "gens.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert [f.source for f in result.read_files] == ["performances/run1/gens.jsonl"]
+    assert result.generations["accuracy"].to_list() == [1.0]

@@ -392,8 +392,10 @@ def _perf_output(path: Path, head: bytes) -> bool:
     if first is not None and {"data_abbr", "id"} <= set(first) and set(first) & PERF_KEYS:
         return "origin_prompt" not in first
     work_dir = path.parent.parent.parent
-    return path.parent.parent.name == "performances" and (
-        (work_dir / "configs").is_dir() or (work_dir / "logs").is_dir()
+    return (
+        path.parent.parent.name == "performances"
+        and WORK_DIR_NAME.match(work_dir.name) is not None
+        and ((work_dir / "configs").is_dir() or (work_dir / "logs").is_dir())
     )
 
 
