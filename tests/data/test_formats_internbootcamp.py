@@ -290,3 +290,13 @@ def test_test_dirs_with_a_file_of_one_name_keep_their_prompts_apart(tmp_path: Pa
         ("easy/game24:0", "easy puzzle", 1),
         ("hard/game24:0", "hard puzzle", 1),
     ]
+
+
+@pytest.mark.parametrize("test_dir", [".", "./", "", ".."])
+def test_a_test_dir_without_a_name_leaves_the_file_name(tmp_path: Path, test_dir: str) -> None:
+    out = tmp_path / "m_._20250101_000000"
+    shutil.copytree(OUTPUT / "details", out / "details")
+    args = {"model_name": "m", "test_dir": test_dir}
+    (out / "eval_args.json").write_text(json.dumps(args), encoding="utf-8")
+    frame = read(out / "details" / "game24.jsonl").frame
+    assert frame["prompt_id"].to_list() == ["game24:0", "game24:2", "game24:1"]

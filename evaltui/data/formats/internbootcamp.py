@@ -74,7 +74,8 @@ def _test_set(path: Path) -> str:
     test_dir = _eval_args(path).get("test_dir")
     if not isinstance(test_dir, str):
         return ""
-    return test_dir.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    name = test_dir.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return "" if name in (".", "..") else name  # run from inside the test dir: no name to give
 
 
 class InternBootcampReader(Reader):
