@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -765,3 +766,77 @@ def test_a_folder_named_performances_outside_a_work_dir_is_still_read(tmp_path: 
     result = load([tmp_path], LoadOptions(tokenize=False))
     assert [f.source for f in result.read_files] == ["performances/run1/gens.jsonl"]
     assert result.generations["accuracy"].to_list() == [1.0]
+
+
+def _merged_ds_work_dir(root: Path) -> Path:
+    """``ais_bench … --merge-ds --dump-eval-details``: one task for the datasets of one type, its
+    predictions in ``predictions/<model>/<type>.jsonl`` (AISBench ``utils/core/abbr.py``
+    ``get_infer_output_path``: ``dataset_cfgs[0].type.split('.')[-1].lower()`` when the task has
+    several datasets), each line's ``data_abbr`` its dataset; the eval writes each dataset's
+    ``results/<model>/<data_abbr>.json`` (n = 1: ``details`` keyed by item index)."""
+    work = root / "outputs" / "default" / "20251106_103326"
+    (work / "configs").mkdir(parents=True)
+    predictions = work / "predictions" / "vllm-api-general-chat"
+    results = work / "results" / "vllm-api-general-chat"
+    predictions.mkdir(parents=True)
+    results.mkdir(parents=True)
+    lines = [  # completion order: the datasets interleave
+        ("ceval-art", 0, "Art Q0", "B", "B"),
+        ("ceval-law", 0, "Law Q0", "C", "D"),
+        ("ceval-art", 1, "Art Q1", "A", "C"),
+    ]
+    (predictions / "cevaldataset.jsonl").write_text(
+        "".join(
+            json.dumps(
+                {
+                    "data_abbr": abbr,
+                    "id": i,
+                    "success": True,
+                    "uuid": f"{abbr}{i}",
+                    "origin_prompt": q,
+                    "prediction": f"Answer: {p}",
+                    "gold": g,
+                }
+            )
+            + "\n"
+            for abbr, i, q, p, g in lines
+        ),
+        encoding="utf-8",
+    )
+
+    def details(*items: tuple[str, str, str, bool]) -> dict[str, Any]:
+        return {
+            str(k): {
+                "prompt": q,
+                "origin_prediction": f"Answer: {p}",
+                "predictions": [p],
+                "references": [g],
+                "correct": [ok],
+            }
+            for k, (q, p, g, ok) in enumerate(items)
+        }
+
+    art = details(("Art Q0", "B", "B", True), ("Art Q1", "A", "C", False))
+    law = details(("Law Q0", "C", "D", False))
+    for abbr, found in (("ceval-art", art), ("ceval-law", law)):
+        body = {"accuracy": 50.0, "type": "GEN", "details": found}
+        (results / f"{abbr}.json").write_text(json.dumps(body), encoding="utf-8")
+    return work
+
+
+def test_aisbench_merged_datasets_are_scored_by_each_datasets_results(tmp_path: Path) -> None:
+    # Before: the merged file's generations were unscored ("no usable results/…/cevaldataset.json")
+    # and each dataset's results file was read as data besides: every prompt counted twice.
+    _merged_ds_work_dir(tmp_path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert [f.source.rsplit("/", 1)[-1] for f in result.read_files] == ["cevaldataset.jsonl"]
+    assert sorted((f.source.rsplit("/", 1)[-1], f.companion) for f in result.skipped_files) == [
+        ("ceval-art.json", True),
+        ("ceval-law.json", True),
+    ]
+    assert result.generations.select("prompt_id", "accuracy", "extracted", "answer").rows() == [
+        ("ceval-art:0", 1.0, "B", "B"),
+        ("ceval-art:1", 0.0, "A", "C"),
+        ("ceval-law:0", 0.0, "C", "D"),
+    ]
+    assert result.notes == []
