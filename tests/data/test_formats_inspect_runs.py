@@ -215,6 +215,38 @@ def test_following_a_log_that_has_no_sample_yet(tmp_path: Path) -> None:
         load_dir(tmp_path)  # a plain load says why there is nothing
 
 
+def write_running_eval(path: Path, data: dict[str, Any]) -> Path:
+    """An .eval archive of an eval still running, as inspect_ai's ``EvalRecorder`` leaves it
+    (``log/_recorders/eval.py``): ``_journal/start.json`` (``LogStart``: version, eval, plan -- no
+    status), the samples finished so far and ``_journal/summaries/<k>.json``; ``header.json``
+    only comes when the log ends."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        start = {"version": data["version"], "eval": data["eval"], "plan": data["plan"]}
+        archive.writestr("_journal/start.json", json.dumps(start))
+        samples = data.get("samples") or []
+        for sample in samples:
+            archive.writestr(
+                f"samples/{sample['id']}_epoch_{sample['epoch']}.json", json.dumps(sample)
+            )
+        summaries = [{"id": s["id"], "epoch": s["epoch"], "scores": s["scores"]} for s in samples]
+        archive.writestr("_journal/summaries/1.json", json.dumps(summaries))
+    return path
+
+
+def test_a_running_eval_without_its_header_says_it_is_not_finished(tmp_path: Path) -> None:
+    # Read as if finished before: the samples written so far, and no word that more would come.
+    data = log("RUN", "2026-01-01T10:00:00")
+    write_running_eval(tmp_path / "x_RUN.eval", data)
+    result = load_dir(tmp_path)
+    assert result.generations.height == len(data["samples"])
+    assert result.notes == ["x_RUN.eval: Inspect log still running (or killed) (status 'started')"]
+    (tmp_path / "x_RUN.eval").unlink()
+    write_running_eval(tmp_path / "y_RUN.eval", log("RUN", "2026-01-01T10:00:00", samples=[]))
+    with pytest.raises(LoadFailure, match="still running"):
+        load_dir(tmp_path)
+
+
 # --- a sample whose output is empty: the generation from where the model's text is --------------
 
 

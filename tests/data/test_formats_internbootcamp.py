@@ -41,7 +41,12 @@ def test_game24_details() -> None:
     frame = result.frame
     # Lines in completion order: ids 0, 2, 1; scores 1.0, 1.0 and the int 0 (extraction worked,
     # the check failed); ground truths are objects, shown as JSON.
-    assert frame["prompt_id"].to_list() == ["game24:0", "game24:2", "game24:1"]
+    # Prompt ids name eval_args.json's test_dir ("test_dir") and the test file.
+    assert frame["prompt_id"].to_list() == [
+        "test_dir/game24:0",
+        "test_dir/game24:2",
+        "test_dir/game24:1",
+    ]
     assert frame["accuracy"].to_list() == [1.0, 1.0, 0.0]
     assert frame["run"].unique().to_list() == ["toy-model"]  # eval_args.json model_name
     assert [json.loads(a) for a in frame["answer"]] == [
@@ -65,9 +70,9 @@ def test_bbeh_details() -> None:
     # ids 0, 1, 2 in order; scores 1.0, int 0 (answered A, truth index 2 = C), 0.0 with a null
     # extracted_output (no [answer] tags); ground_truth["answer"] 3, 2, 1.
     assert frame["prompt_id"].to_list() == [
-        "bbehbooleanexpressions:0",
-        "bbehbooleanexpressions:1",
-        "bbehbooleanexpressions:2",
+        "test_dir/bbehbooleanexpressions:0",
+        "test_dir/bbehbooleanexpressions:1",
+        "test_dir/bbehbooleanexpressions:2",
     ]
     assert frame["accuracy"].to_list() == [1.0, 0.0, 0.0]
     assert frame["extracted"].to_list() == ["D", "A", None]
@@ -258,3 +263,40 @@ def test_extracted_none_written_as_text_is_no_answer(tmp_path: Path) -> None:
     assert result.errors == []
     gens = result.generations.sort("prompt_id")
     assert gens.select("extracted", "has_answer").rows() == [(None, False), ("[1, 2]", True)]
+
+
+def test_test_dirs_with_a_file_of_one_name_keep_their_prompts_apart(tmp_path: Path) -> None:
+    """run_eval.py (InternBootcamp @1a8477c) names its output dir
+    ``<model>_<basename(test_dir)>_<time>`` and saves ``details/<test file name>``: one model run on
+    two test dirs that both have a ``game24.jsonl`` (other puzzles) gave two prompts one id,
+    "game24:0", and the second prompt's generation was counted as a second sample of the first."""
+    for test in ("easy", "hard"):
+        out = tmp_path / f"m_{test}_20250101_000000"
+        (out / "details").mkdir(parents=True)
+        args = {"model_name": "m", "test_dir": f"examples/data/{test}/"}
+        (out / "eval_args.json").write_text(json.dumps(args), encoding="utf-8")
+        line = {
+            "id": 0,
+            "prompt": f"{test} puzzle",
+            "output_len": 1,
+            "score": 1.0,
+            "extracted_output": "x",
+            "ground_truth": {"puzzle": test},
+            "output": "x",
+        }
+        (out / "details" / "game24.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert sorted(result.stats.select("prompt_id", "prompt", "count").rows()) == [
+        ("easy/game24:0", "easy puzzle", 1),
+        ("hard/game24:0", "hard puzzle", 1),
+    ]
+
+
+@pytest.mark.parametrize("test_dir", [".", "./", "", ".."])
+def test_a_test_dir_without_a_name_leaves_the_file_name(tmp_path: Path, test_dir: str) -> None:
+    out = tmp_path / "m_._20250101_000000"
+    shutil.copytree(OUTPUT / "details", out / "details")
+    args = {"model_name": "m", "test_dir": test_dir}
+    (out / "eval_args.json").write_text(json.dumps(args), encoding="utf-8")
+    frame = read(out / "details" / "game24.jsonl").frame
+    assert frame["prompt_id"].to_list() == ["game24:0", "game24:2", "game24:1"]

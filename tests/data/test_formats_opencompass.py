@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -691,3 +692,151 @@ def test_refr_is_the_reference_when_there_is_no_gold(tmp_path: Path) -> None:
         ("3-2:0", "根据《民法典》第0条"),
         ("3-2:1", "根据《民法典》第1条"),
     ]
+
+
+def test_aisbench_perf_mode_output_is_skipped_not_read_as_samples(tmp_path: Path) -> None:
+    """``ais_bench … --mode perf`` (AISBench/benchmark ``base_handler.py``: ``write_to_json``
+    names perf files ``<data_abbr>_details.jsonl``, records = ``{"data_abbr", "id"}`` +
+    ``Output.get_metrics()`` + ``db_name``; docs ``performance_benchmark.md``: the work dir's
+    ``performances/<model>/<dataset>.json|.csv|_plot.html``). Request timings, not generations:
+    they were read as an unscored run of the timing records' ``input``/``prediction``."""
+    work = tmp_path / "outputs" / "default" / "20251106_103326"
+    (work / "configs").mkdir(parents=True)
+    perf = {
+        "data_abbr": "demo_gsm8k",
+        "id": 0,
+        "success": True,
+        "error_info": "",
+        "time_points": {"__db_ref__": 1},
+        "input_tokens": 1512,
+        "output_tokens": 512,
+        "extra_perf_data": {},
+        "extra_details_data": {},
+        "input": "Question: Tom has 2 apples …",
+        "uuid": "1f0c9a2b",
+        "turn_id": 0,
+        "origin_logprobs": [],
+        "prediction": "2 + 3 = 5",
+        "db_name": "demo_gsm8k.db",
+    }
+    for folder in ("predictions", "performances"):
+        model = work / folder / "vllm-api-stream-chat"
+        model.mkdir(parents=True)
+        (model / "demo_gsm8k_details.jsonl").write_text(json.dumps(perf) + "\n", encoding="utf-8")
+    summary = {"Benchmark Duration": {"total": "98409.4916 ms"}, "Total Requests": {"total": 8}}
+    (work / "performances" / "vllm-api-stream-chat" / "demo_gsm8k.json").write_text(
+        json.dumps(summary), encoding="utf-8"
+    )
+    accuracy = work / "predictions" / "vllm-api-general-chat"
+    accuracy.mkdir()
+    sample = {
+        "data_abbr": "demo_gsm8k",
+        "id": 0,
+        "success": True,
+        "uuid": "31a3adb1",
+        "origin_prompt": "Question: Tom has 2 apples …",
+        "prediction": "Answer: 5",
+        "gold": "5",
+    }
+    (accuracy / "demo_gsm8k.jsonl").write_text(json.dumps(sample) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert [f.source for f in result.read_files] == [
+        "outputs/default/20251106_103326/predictions/vllm-api-general-chat/demo_gsm8k.jsonl"
+    ]
+    assert result.generations["run"].to_list() == ["vllm-api-general-chat"]
+    assert sorted((f.source, f.companion) for f in result.skipped_files) == [
+        (f"outputs/default/20251106_103326/{folder}/vllm-api-stream-chat/{name}", True)
+        for folder, name in [
+            ("performances", "demo_gsm8k.json"),
+            ("performances", "demo_gsm8k_details.jsonl"),
+            ("predictions", "demo_gsm8k_details.jsonl"),
+        ]
+    ]
+    assert result.errors == []
+
+
+def test_a_folder_named_performances_outside_a_work_dir_is_still_read(tmp_path: Path) -> None:
+    """Only an AISBench work dir's ``performances/`` (``<YYYYMMDD_HHMMSS>/`` with ``configs/``
+    or ``logs/``) holds timings: a project's own folder of that name keeps its eval data."""
+    (tmp_path / "configs").mkdir()
+    run = tmp_path / "performances" / "run1"
+    run.mkdir(parents=True)
+    record = {"prompt": "What is 2+3?", "response": "5", "answer": "5", "score": 1}
+    (run / "gens.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert [f.source for f in result.read_files] == ["performances/run1/gens.jsonl"]
+    assert result.generations["accuracy"].to_list() == [1.0]
+
+
+def _merged_ds_work_dir(root: Path) -> Path:
+    """``ais_bench … --merge-ds --dump-eval-details``: one task for the datasets of one type, its
+    predictions in ``predictions/<model>/<type>.jsonl`` (AISBench ``utils/core/abbr.py``
+    ``get_infer_output_path``: ``dataset_cfgs[0].type.split('.')[-1].lower()`` when the task has
+    several datasets), each line's ``data_abbr`` its dataset; the eval writes each dataset's
+    ``results/<model>/<data_abbr>.json`` (n = 1: ``details`` keyed by item index)."""
+    work = root / "outputs" / "default" / "20251106_103326"
+    (work / "configs").mkdir(parents=True)
+    predictions = work / "predictions" / "vllm-api-general-chat"
+    results = work / "results" / "vllm-api-general-chat"
+    predictions.mkdir(parents=True)
+    results.mkdir(parents=True)
+    lines = [  # completion order: the datasets interleave
+        ("ceval-art", 0, "Art Q0", "B", "B"),
+        ("ceval-law", 0, "Law Q0", "C", "D"),
+        ("ceval-art", 1, "Art Q1", "A", "C"),
+    ]
+    (predictions / "cevaldataset.jsonl").write_text(
+        "".join(
+            json.dumps(
+                {
+                    "data_abbr": abbr,
+                    "id": i,
+                    "success": True,
+                    "uuid": f"{abbr}{i}",
+                    "origin_prompt": q,
+                    "prediction": f"Answer: {p}",
+                    "gold": g,
+                }
+            )
+            + "\n"
+            for abbr, i, q, p, g in lines
+        ),
+        encoding="utf-8",
+    )
+
+    def details(*items: tuple[str, str, str, bool]) -> dict[str, Any]:
+        return {
+            str(k): {
+                "prompt": q,
+                "origin_prediction": f"Answer: {p}",
+                "predictions": [p],
+                "references": [g],
+                "correct": [ok],
+            }
+            for k, (q, p, g, ok) in enumerate(items)
+        }
+
+    art = details(("Art Q0", "B", "B", True), ("Art Q1", "A", "C", False))
+    law = details(("Law Q0", "C", "D", False))
+    for abbr, found in (("ceval-art", art), ("ceval-law", law)):
+        body = {"accuracy": 50.0, "type": "GEN", "details": found}
+        (results / f"{abbr}.json").write_text(json.dumps(body), encoding="utf-8")
+    return work
+
+
+def test_aisbench_merged_datasets_are_scored_by_each_datasets_results(tmp_path: Path) -> None:
+    # Before: the merged file's generations were unscored ("no usable results/…/cevaldataset.json")
+    # and each dataset's results file was read as data besides: every prompt counted twice.
+    _merged_ds_work_dir(tmp_path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert [f.source.rsplit("/", 1)[-1] for f in result.read_files] == ["cevaldataset.jsonl"]
+    assert sorted((f.source.rsplit("/", 1)[-1], f.companion) for f in result.skipped_files) == [
+        ("ceval-art.json", True),
+        ("ceval-law.json", True),
+    ]
+    assert result.generations.select("prompt_id", "accuracy", "extracted", "answer").rows() == [
+        ("ceval-art:0", 1.0, "B", "B"),
+        ("ceval-art:1", 0.0, "A", "C"),
+        ("ceval-law:0", 0.0, "C", "D"),
+    ]
+    assert result.notes == []

@@ -18,7 +18,7 @@ from evaltui.data.formats.internbootcamp import InternBootcampReader
 from evaltui.data.formats.lighteval import LightevalReader
 from evaltui.data.formats.lm_eval import LmEvalReader
 from evaltui.data.formats.opencompass import AISBenchReader, OpenCompassReader
-from evaltui.data.formats.plain import HEAD_RECORDS, PlainReader, iter_lines
+from evaltui.data.formats.plain import GENERIC_GUESS, HEAD_RECORDS, PlainReader, iter_lines
 from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.formats.skythought import SkyThoughtReader
 from evaltui.data.marks import is_manifest, written_by_evaltui
@@ -173,6 +173,12 @@ def detect(
         return Detection(None, companion=True, reason=_companion(path, head) or "")
     best = _best(path, head, suffix)
     if best is not None:
+        # A format that knows the file for its own companion (AISBench's --mode perf timings,
+        # which have a prompt and a prediction) beats the plain reader's generic guess.
+        if _sniff(best, path, head) <= GENERIC_GUESS:
+            claimed = _companion(path, head)
+            if claimed is not None:
+                return Detection(None, companion=True, reason=claimed)
         return Detection(best)
     companion = _companion(path, head)
     if companion is not None:

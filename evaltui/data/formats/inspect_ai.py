@@ -501,6 +501,10 @@ class InspectReader(Reader):
                             errors.append(
                                 LoadError(source, None, f"{member} unreadable, ignored: {exc}")
                             )
+                        if member != "header.json" and isinstance(header, dict):
+                            # start.json (LogStart: version, eval, plan) has no status: the log
+                            # has not ended, which Inspect reads as status "started".
+                            header.setdefault("status", "started")
                     samples: list[tuple[str, Any]] = []
                     for name in sorted(
                         n for n in infos if n.startswith("samples/") and n.endswith(".json")

@@ -10,6 +10,9 @@ generation (its length is the model's whole output), with a note saying so. Thos
 write every extracted answer as ``str(extracted)``, so a bootcamp that extracted nothing (None)
 leaves the text ``"None"``: no extracted answer, as ``null`` is.
 
+Prompt id: ``<test dir name>/<test file stem>:<id>`` (the test dir from ``eval_args.json``; just
+``<stem>:<id>`` without it), so test dirs with files of one name keep their prompts apart.
+
 Run label: ``eval_args.json``'s ``model_name``, else the output folder
 (``<model>_<test dir>_<YYYYMMDD_HHMMSS>``) without its time stamp. The script writes one sample per
 prompt; several output dirs of one model (its way of sampling k times) share the label, so their
@@ -46,19 +49,33 @@ def _output_dir(path: Path) -> Path:
     return path.parent.parent if path.parent.name == "details" else path.parent
 
 
-def _model(path: Path) -> str:
-    root = _output_dir(path)
+def _eval_args(path: Path) -> dict[str, object]:
+    """The output dir's ``eval_args.json`` (run_eval.py's argparse namespace); {} if unreadable."""
     try:
-        args = json.loads((root / "eval_args.json").read_text(encoding="utf-8"))
-        if (
-            isinstance(args, dict)
-            and isinstance(args.get("model_name"), str)
-            and args["model_name"]
-        ):
-            return str(args["model_name"])
+        args = json.loads((_output_dir(path) / "eval_args.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        pass
+        return {}
+    return args if isinstance(args, dict) else {}
+
+
+def _model(path: Path) -> str:
+    model = _eval_args(path).get("model_name")
+    if isinstance(model, str) and model:
+        return model
+    root = _output_dir(path)
     return TIME_STAMP.sub("", root.name) or root.name
+
+
+def _test_set(path: Path) -> str:
+    """The name of the test dir the details file's prompts came from (``eval_args.json``'s
+    ``test_dir``, as run_eval.py names its output dir after it), "" when not known. Two test dirs
+    can hold a file of one name (``easy/game24.jsonl``, ``hard/game24.jsonl``) with other
+    prompts: the ids say which."""
+    test_dir = _eval_args(path).get("test_dir")
+    if not isinstance(test_dir, str):
+        return ""
+    name = test_dir.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return "" if name in (".", "..") else name  # run from inside the test dir: no name to give
 
 
 class InternBootcampReader(Reader):
@@ -98,6 +115,8 @@ class InternBootcampReader(Reader):
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source, options.window)
         run = options.label or _model(path)
+        test_set = _test_set(path)
+        prefix = f"{test_set}/{path.stem}" if test_set else path.stem
         rows = Rows()
         with_reasoning = 0
         for line, offset, record in parsed:
@@ -135,7 +154,7 @@ class InternBootcampReader(Reader):
                     source=source,
                     line=line,
                     offset=offset,
-                    prompt_id=f"{path.stem}:{stringify(record['id'])}",
+                    prompt_id=f"{prefix}:{stringify(record['id'])}",
                     prompt=stringify(record["prompt"]) or "",
                     answer=stringify(record.get("ground_truth")),
                     gen=gen,

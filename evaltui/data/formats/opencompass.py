@@ -7,7 +7,10 @@ Generations come from the predictions file; per-sample correctness from the sibl
   = sample order). Its n > 1 ``details`` are grouped wrongly by AISBench itself (each entry mixes
   different questions), so they are flattened and re-associated as AISBench produced them:
   element ``t`` is replica ``t // N`` of item ``t % N`` (FORMATS §5.1). A failed-requests file
-  (``<dataset>_failed.jsonl``) yields one error entry per failed request.
+  (``<dataset>_failed.jsonl``) yields one error entry per failed request. With ``--merge-ds`` one
+  file holds several datasets (``<dataset type>.jsonl``, each line's ``data_abbr`` its dataset),
+  each scored by its own ``results/<model>/<data_abbr>.json``. ``--mode perf`` output (timing
+  records ``<dataset>_details.jsonl``, the ``performances/`` folder) is no eval data: companions.
 * OpenCompass JSON object keyed "0", "1", …: dataset ``n`` replicates the test set replica-major
   (item = key mod N); an HF model's ``num_return_sequences`` makes ``prediction`` a list. Its own
   grouping of ``details`` is right: ``details[i].correct[r]``. ≤0.4.0 wrote ``details`` as an object
@@ -191,7 +194,42 @@ def predictions_exist(results: Path) -> bool:
         base.with_suffix(".json").is_file()
         or base.with_suffix(".jsonl").is_file()
         or base.with_name(f"{base.name}_0.json").is_file()  # split into shards
+        or base.stem in _merged_datasets(base.parent)
     )
+
+
+#: ``"data_abbr": "<name>"`` as AISBench's json.dumps writes it in every predictions line.
+DATA_ABBR = re.compile(rb'"data_abbr":\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _merged_datasets(folder: Path) -> frozenset[str]:
+    """The datasets whose AISBench predictions are lines of another file of the model's folder
+    (``--merge-ds``: ``predictions/<model>/<dataset type>.jsonl``, one data_abbr per line)."""
+    try:
+        files = sorted(
+            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+            for p in folder.glob("*.jsonl")
+            if p.is_file()
+        )
+    except OSError:
+        return frozenset()
+    return _data_abbrs(folder, tuple(files))
+
+
+@functools.lru_cache(maxsize=64)
+def _data_abbrs(folder: Path, files: tuple[tuple[str, int, int], ...]) -> frozenset[str]:
+    """Every data_abbr named in the lines of ``files`` (keyed by their mtimes and sizes)."""
+    found: set[str] = set()
+    for name, _mtime, _size in files:
+        try:
+            with (folder / name).open("rb") as handle:
+                for line in handle:
+                    match = DATA_ABBR.search(line, 0, 4096)
+                    if match is not None:
+                        found.add(match.group(1).decode("utf-8", errors="replace"))
+        except OSError:
+            continue
+    return frozenset(found)
 
 
 def under_results(path: Path) -> bool:
@@ -378,6 +416,27 @@ def _gold(gold: Any) -> tuple[str | None, list[str] | None]:
     return reference_text(gold, aliases), aliases
 
 
+#: Keys of AISBench's ``--mode perf`` records (``Output.get_metrics()`` + ``db_name``): request
+#: timings kept in ``<dataset>_details.jsonl`` and a sqlite ``.db``, not generations to evaluate.
+PERF_KEYS = {"time_points", "db_name"}
+
+
+def _perf_output(path: Path, head: bytes) -> bool:
+    """AISBench performance-mode output (``ais_bench … --mode perf``): the per-request timing
+    records (``<dataset>_details.jsonl``, keys ``data_abbr``, ``id``, ``time_points``, ``db_name``,
+    ``input_tokens``, …) and the ``performances/<model>/`` folder of its summaries (``.json``,
+    ``.csv``, ``_plot.html``). Timings, not eval samples: skipped as companions."""
+    first = first_record(head)
+    if first is not None and {"data_abbr", "id"} <= set(first) and set(first) & PERF_KEYS:
+        return "origin_prompt" not in first
+    work_dir = path.parent.parent.parent
+    return (
+        path.parent.parent.name == "performances"
+        and WORK_DIR_NAME.match(work_dir.name) is not None
+        and ((work_dir / "configs").is_dir() or (work_dir / "logs").is_dir())
+    )
+
+
 class AISBenchReader(Reader):
     name = "aisbench"
     description = (
@@ -388,6 +447,8 @@ class AISBenchReader(Reader):
     def sniff(self, path: Path, head: bytes) -> int:
         first = first_record(head)
         if first is None or (_tmp_copy(path) and _finished_beside(path, head)):
+            return 0
+        if _perf_output(path, head):
             return 0
         keys = set(first)
         if {"data_abbr", "id", "prediction"} <= keys and (
@@ -400,13 +461,18 @@ class AISBenchReader(Reader):
 
     def companion(self, path: Path, head: bytes) -> bool:
         # A working copy kept after a failed request: its records are the finished files'.
-        return _tmp_copy(path) and _finished_beside(path, head)
+        return (_tmp_copy(path) and _finished_beside(path, head)) or _perf_output(path, head)
 
     def companions(self, path: Path) -> tuple[Path, ...]:
         if _tmp_copy(path):  # the finished files written later make it a companion
             return (path.parent.parent,)
         found = results_candidate(path)
-        return (found,) if found is not None else ()
+        if found is None:
+            return ()
+        if found.is_file() or not found.parent.is_dir():
+            return (found,)
+        # No results of its own name: a --merge-ds file, scored by each dataset's results.
+        return (found, found.parent, *sorted(found.parent.glob("*.json")))
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
         if _tmp_copy(path):  # one run's records, the model folder's
@@ -450,25 +516,51 @@ class AISBenchReader(Reader):
                 k[1] if isinstance(k[1], int) else str(k[1]),
             ),
         )
-        position = {item: index for index, item in enumerate(items)}
-        replicas = max((len(v) for v in samples.values()), default=0)
-        # Details match samples by position only when every item has all its replicas (a failed
-        # request leaves a gap that shifts every later position).
-        complete = all(len(v) == replicas for v in samples.values())
-        found = results_path(path)
-        where = _shown(found) if found is not None else ""
-        scores = self._scores(_results(path), where, len(items), replicas) if complete else None
-        if scores is None and samples:
-            why = (
-                f"no usable results/…/{path.stem}.json details beside it"
+        # Scored per dataset: a file of one dataset has its results/<model>/<dataset>.json; one of
+        # several (``--merge-ds``: predictions/<model>/<dataset type>.jsonl, each line's data_abbr
+        # its dataset) has each dataset's results under that dataset's name.
+        scores: dict[tuple[tuple[str, Any], int], _Detail] = {}
+        unscored: list[str] = []
+        for abbr, group in itertools.groupby(items, key=lambda k: k[0]):
+            members = list(group)
+            replicas = max(len(samples[m]) for m in members)
+            # Details match samples by position only when every item has all its replicas (a
+            # failed request leaves a gap that shifts every later position).
+            complete = all(len(samples[m]) == replicas for m in members)
+            dataset = None if abbr == path.stem else abbr
+            found = results_path(path, dataset)
+            where = _shown(found) if found is not None else ""
+            by_position = (
+                self._scores(_results(path, dataset), where, len(members), replicas)
                 if complete
-                else "items have different numbers of samples (failed requests?), so details cannot be matched"
+                else None
             )
+            if by_position is None:
+                unscored.append(f"{abbr}" if complete else f"{abbr} (incomplete)")
+                continue
+            for index, member in enumerate(members):
+                for replica in range(len(samples[member])):
+                    detail = by_position.get((index, replica))
+                    if detail is not None:
+                        scores[(member, replica)] = detail
+        if unscored and samples:
+            if len(unscored) == 1 and unscored[0] in (path.stem, f"{path.stem} (incomplete)"):
+                why = (
+                    f"no usable results/…/{path.stem}.json details beside it"
+                    if not unscored[0].endswith("(incomplete)")
+                    else "items have different numbers of samples (failed requests?), so details cannot be matched"
+                )
+            else:
+                names = ", ".join(unscored[:5]) + (" …" if len(unscored) > 5 else "")
+                why = (
+                    f"{plural(len(unscored), 'dataset')} without usable results/…/<dataset>.json"
+                    f" details (or with missing samples): {names}"
+                )
             notes.append(f"{source}: {why}: generations unscored")
         for item in items:
             for replica, (line, offset, record) in enumerate(samples[item]):
                 with rows.entry(errors, source, line):
-                    detail = (scores or {}).get((position[item], replica))
+                    detail = scores.get((item, replica))
                     correct, pred, answer = (
                         detail.resolve() if detail is not None else (None, None, None)
                     )

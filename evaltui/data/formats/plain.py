@@ -36,6 +36,9 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.schema import LoadError
 
+#: The plain reader's score for records that merely have a prompt and a generation field: any
+#: format's own claim (a sniff above it, or a companion) wins.
+GENERIC_GUESS = 30
 #: Candidate field names per role, most specific first. The first present in a record wins.
 PROMPT_FIELDS = ("prompt", "question", "input", "problem", "query", "instruction")
 GEN_FIELDS = (
@@ -290,7 +293,7 @@ class PlainReader(Reader):
         if _is_plain(keys):
             return 90
         if any(k in keys for k in PROMPT_FIELDS) and any(_has(first, k) for k in GEN_FIELDS):
-            return 30
+            return GENERIC_GUESS
         return 0
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
