@@ -433,6 +433,27 @@ class PlainReader(Reader):
         if not isinstance(step, int) or isinstance(step, bool):
             step = None
         gen = record[gen_key]
+
+        def one(
+            text: str,
+            score: float | None,
+            extracted_text: str | None,
+            prompt_score: float | None = None,
+        ) -> None:
+            """One generation of this record (its step, line, prompt, answer, truncation)."""
+            add(
+                step,
+                line_no,
+                offset,
+                prompt,
+                answer,
+                text,
+                score,
+                extracted_text,
+                truncated,
+                prompt_score,
+            )
+
         if isinstance(gen, list):
             if not gen:
                 raise ValueError(f"'{gen_key}' is an empty list")
@@ -447,55 +468,24 @@ class PlainReader(Reader):
                     one_extracted = extracted
                     if isinstance(extracted_list, list) and len(extracted_list) == len(parts):
                         one_extracted = stringify(extracted_list[i])
-                    add(
-                        step,
-                        line_no,
-                        offset,
-                        prompt,
-                        answer,
-                        part,
-                        to_score(score),
-                        one_extracted,
-                        truncated,
-                    )
+                    one(part, to_score(score), one_extracted)
                 return None
             if gen_key in SAMPLE_LISTS and len(parts) > 1:
                 # n samples of the prompt: each its own generation; one number for all of them
                 # is the prompt's (a mean over the samples, a pass@n), not each sample's.
                 prompt_score = to_score(raw_score)
                 for part in parts:
-                    add(
-                        step,
-                        line_no,
-                        offset,
-                        prompt,
-                        answer,
-                        part,
-                        None,
-                        extracted,
-                        truncated,
-                        prompt_score,
-                    )
+                    one(part, None, extracted, prompt_score)
                 if score_key is None or prompt_score is None:
                     return None
                 return (
                     f"'{gen_key}' holds several samples per line and '{score_key}' one number: "
                     "kept as the prompt's score, the samples unscored"
                 )
-            add(
-                step,
-                line_no,
-                offset,
-                prompt,
-                answer,
-                GEN_JOIN.join(parts),
-                to_score(raw_score),
-                extracted,
-                truncated,
-            )
+            one(GEN_JOIN.join(parts), to_score(raw_score), extracted)
             return None
         if isinstance(raw_score, list):
             raise ValueError(f"'{score_key}' is a list but '{gen_key}' is not")
         text = gen if isinstance(gen, str) else stringify(gen) or ""
-        add(step, line_no, offset, prompt, answer, text, to_score(raw_score), extracted, truncated)
+        one(text, to_score(raw_score), extracted)
         return None
