@@ -74,6 +74,22 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     event.set()
 
 
+def hold_reads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Holds the reading of each input file until the test sets the event (keys pressed before
+    the files are read); the test sets it itself."""
+    from evaltui.data import loader
+
+    release = threading.Event()
+    real = loader.read_input
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "read_input", slow)
+    return release
+
+
 @pytest.mark.parametrize("size", [SMALL, LARGE])
 async def test_enter_opens_the_row_of_a_long_run_label(
     evals: Path, options: Any, size: tuple[int, int]
@@ -514,18 +530,10 @@ async def test_x_while_files_are_read_keeps_every_prompt_and_skips_lengths(
 ) -> None:
     """`x` pressed before the files are read must not throw the prompts away: reading goes on
     (it is ~1% of a load) and tokenizing is skipped."""
-    from evaltui.data import loader
     from tests.app.conftest import write_evals
 
     data = write_evals(tmp_path / "evals")
-    release = threading.Event()
-    real = loader.read_input
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        release.wait(30)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(loader, "read_input", slow)
+    release = hold_reads(monkeypatch)
     app = EvalApp([str(data)], options())
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause(0.3)
@@ -688,18 +696,10 @@ async def test_x_again_counts_the_lengths_x_stopped_and_keeps_the_table_meanwhil
     """Once `x` stopped the token lengths, nothing brought them back but reopening the app (and
     F said "reopen to follow"). `x` again counts them: the table stays as it is, the cursor on
     its prompt, until the load is done; then every length is there."""
-    from evaltui.data import loader
     from tests.app.conftest import write_evals
 
     data = write_evals(tmp_path / "evals")
-    release = threading.Event()
-    real = loader.read_input
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        release.wait(30)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(loader, "read_input", slow)
+    release = hold_reads(monkeypatch)
     app = EvalApp([str(data)], options())
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause(0.3)
