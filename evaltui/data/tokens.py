@@ -36,6 +36,7 @@ from evaltui.data.bpecount import (
     states_what_plans_read,
     tokenizer_spec,
 )
+from evaltui.data.sanitize import one_line
 from evaltui.data.schema import byte_sizes, elementwise, take_rows
 
 # Threads, not forks, tokenize here; parallelism must stay on (it is off after a fork). Never let a
@@ -415,15 +416,14 @@ def _from_model_dir(path: Path) -> tuple[Tokenizer, str]:
         )
     except Exception as exc:  # transformers raises many kinds; the user needs the message
         if (path / "tokenizer.json").is_file():
-            why = " ".join(str(exc).split())
-            why = why if len(why) <= 120 else why[:119] + "…"
+            why = one_line(str(exc), 120)
             note = (
                 f"{path}: counted with its tokenizer.json alone, without what the folder's other "
                 f"files add (transformers cannot load the folder: {why})"
             )
             return _from_json_file(path / "tokenizer.json"), note
-        why = " ".join(str(exc).split())  # transformers' messages span lines
-        why = why if len(why) <= 300 else why[:299] + "…"  # and may quote a binary file
+        # transformers' messages span lines, and may quote a binary file
+        why = one_line(str(exc), 300)
         todo = "pass a folder with the model's tokenizer.json"
         if any((path / n).is_file() for n in SENTENCEPIECE_FILES):
             todo = "install sentencepiece and protobuf to convert its tokenizer model, or " + todo
