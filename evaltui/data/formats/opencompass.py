@@ -206,13 +206,10 @@ def _merged_datasets(folder: Path) -> frozenset[str]:
     """The datasets whose AISBench predictions are lines of another file of the model's folder
     (``--merge-ds``: ``predictions/<model>/<dataset type>.jsonl``, one data_abbr per line)."""
     try:
-        files = sorted(
-            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
-            for p in folder.glob("*.jsonl")
-            if p.is_file()
-        )
+        stats = [(p.name, p.stat()) for p in folder.glob("*.jsonl") if p.is_file()]
     except OSError:
         return frozenset()
+    files = sorted((name, st.st_mtime_ns, st.st_size) for name, st in stats)
     return _data_abbrs(folder, tuple(files))
 
 
