@@ -107,6 +107,18 @@ class RescoreProgress:
     errors: int
     timeouts: int
     elapsed: float
+    known: int = 0
+    """Generations scored by an earlier re-score with this scorer (:class:`ScoreMemo`): not sent
+    to the scorer again. ``total - cached - known`` are the new ones."""
+
+    @property
+    def new_total(self) -> int:
+        """Generations this re-score scores (neither cached nor already known)."""
+        return self.total - self.cached - self.known
+
+    @property
+    def new_done(self) -> int:
+        return self.done - self.cached - self.known
 
 
 @dataclass(slots=True)
@@ -122,6 +134,67 @@ class Rescored:
     """Generations per status."""
     notes: list[str] = field(default_factory=list)
     """Per file, why it was not scored (lm-eval: another task, a task lm_eval does not know)."""
+
+
+class ScoreMemo:
+    """Verdicts one scorer already gave, kept across re-scores in memory: a followed update's
+    re-score (or one restarted after a stop) sends only the generations not scored yet.
+
+    A verdict is kept under a digest of everything it depends on: the scorer's fingerprint (name,
+    version, timeout; a new one forgets the old verdicts), the text the scorer is given, the
+    reference, and the record it reads (math-verify: the reference's aliases; a user scorer: the
+    whole row; lm-eval: the logged record's rows, its task and its doc's occurrence). A row that
+    changed (a rewritten or cut file: other text, another reference, another line or offset) has
+    another digest and is scored again; a verdict no row has any more is never shown. Verdicts
+    arrive as the workers send them, so those of a stopped re-score are kept. Thread-safe: a
+    stopped re-score's thread may still be putting while the next one reads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fingerprint: str | None = None
+        self._verdicts: dict[int, Result] = {}
+
+    def use(self, fingerprint: str) -> None:
+        """Keep verdicts of the scorer ``fingerprint`` names; another's are forgotten."""
+        with self._lock:
+            if fingerprint != self._fingerprint:
+                self._fingerprint = fingerprint
+                self._verdicts = {}
+
+    def get(self, key: int) -> Result | None:
+        return self._verdicts.get(key)
+
+    def put(self, fingerprint: str, key: int, verdict: Result) -> None:
+        with self._lock:
+            if fingerprint == self._fingerprint:
+                self._verdicts[key] = verdict
+
+    def __len__(self) -> int:
+        return len(self._verdicts)
+
+
+def _digests(frame: pl.DataFrame, columns: list[str]) -> list[int]:
+    """Per row, a 128-bit digest of ``columns`` (two seeded 64-bit hashes of the row)."""
+    if frame.height == 0:
+        return []
+    row = pl.struct([pl.col(c) for c in columns])
+    both = frame.select(row.hash(seed=0x5C0E).alias("a"), row.hash(seed=0x7E57).alias("b"))
+    return [(a << 64) | b for a, b in zip(both["a"].to_list(), both["b"].to_list(), strict=True)]
+
+
+def _item_keys(indexed: pl.DataFrame, name: str) -> list[int]:
+    """Per generation row (in ``_row`` order), the :class:`ScoreMemo` key of its verdict under
+    the scorer ``name``: what :func:`_rescore` sends the scorer. math-verify reads the text's
+    tail, the reference and its aliases (split from ``answer`` by ``vote_reference``); a user
+    scorer reads the whole text and the row (:func:`_record`)."""
+    gen = pl.col("gen").fill_null("")
+    if name == "math-verify":
+        frame = indexed.select(
+            gen.str.slice(-TAIL_CHARS).alias("gen"), pl.col("answer"), pl.col("vote_reference")
+        )
+    else:
+        frame = indexed.drop("_row").with_columns(gen)
+    return _digests(frame, frame.columns)
 
 
 ProgressCallback = Callable[[RescoreProgress], object]
@@ -276,6 +349,7 @@ class _Pool:
                 self.start(wid)
             while self.chunks:
                 if cancelled.is_set():
+                    self._drain(on_results)
                     return False
                 if time.monotonic() - told >= PROGRESS_SECONDS:
                     # No result for a while (a chunk of slow generations): the progress is told
@@ -320,6 +394,18 @@ class _Pool:
             return True
         finally:
             self.close()
+
+    def _drain(self, on_results: Callable[[list[Result]], None]) -> None:
+        """Stopped: the chunks workers already sent back are taken (a memo keeps them), none
+        is waited for."""
+        live = [w.results for w in self.workers if w is not None]
+        with contextlib.suppress(OSError, ValueError):
+            for conn in wait(live, timeout=0):
+                with contextlib.suppress(EOFError, OSError):
+                    while conn.poll():
+                        kind, _wid, payload = conn.recv()
+                        if kind == "done" and self.chunks.pop(payload[0], None) is not None:
+                            on_results(payload[1])
 
     def _died(self, wid: int) -> list[Result]:
         """A worker that exited on its own (crash, out of memory): its current row is an error."""
@@ -412,21 +498,25 @@ def rescore(
     *,
     read_options: str = "",
     only: pl.DataFrame | None = None,
+    memo: ScoreMemo | None = None,
 ) -> Rescored:
     """A new score for every generation of ``result`` (a LoadResult that kept the text).
 
     ``read_options`` is the load's reader-options token (part of the cache key). ``only`` (a
     frame with ``run`` and ``prompt_id``) limits the re-score to those prompts' generations: the
     others keep their stored score as the new one, with the status :data:`OUT_OF_SCOPE`, so both
-    accuracies count them alike and none of them flips. Raises :class:`ScorerUnavailable` when
-    the scorer cannot run here (missing package, bad name).
+    accuracies count them alike and none of them flips. ``memo`` keeps the verdicts across
+    re-scores (a followed file's, one stopped and started again): a generation it holds a
+    verdict for is not sent to the scorer again, and every verdict given is put in it as it
+    comes, also when the re-score is stopped. Raises :class:`ScorerUnavailable` when the scorer
+    cannot run here (missing package, bad name).
     """
     if only is None:
-        return _rescore(result, options, on_progress, cancelled, read_options, frozenset())
+        return _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
     generations: pl.DataFrame = result.generations
     inside = in_scope(generations, only)
     if inside.all():
-        return _rescore(result, options, on_progress, cancelled, read_options, frozenset())
+        return _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
     # A file scored in part is never cached (nor read from the cache): its entry is the whole
     # file's scores.
     per_source = (
@@ -439,7 +529,7 @@ def rescore(
         str(s) for s in per_source.filter(pl.col("_in") != pl.col("all"))["source"].to_list()
     )
     subset = dataclasses.replace(result, generations=generations.filter(inside))
-    part = _rescore(subset, options, on_progress, cancelled, read_options, partial)
+    part = _rescore(subset, options, on_progress, cancelled, read_options, partial, memo)
     return _widen(part, generations, inside)
 
 
@@ -488,6 +578,7 @@ def _rescore(
     cancelled: threading.Event | None,
     read_options: str,
     uncached: frozenset[str],
+    memo: ScoreMemo | None = None,
 ) -> Rescored:
     started = time.perf_counter()
     cancel = cancelled or threading.Event()
@@ -498,7 +589,9 @@ def _rescore(
         scores = _exact_scores(generations)
         return _finish(scores, name, started, 0, cancelled=False)
     if name == "lm-eval" or name.startswith("lm-eval:"):
-        return _lm_eval(result, options, name, started, on_progress, cancel, read_options, uncached)
+        return _lm_eval(
+            result, options, name, started, on_progress, cancel, read_options, uncached, memo
+        )
     if generations.height and generations["gen"].null_count() == generations.height:
         raise ScorerUnavailable("the load did not keep the generations' text (keep_text=False)")
     resolve(name, options.timeout)  # fail here, with the message, rather than in every worker
@@ -516,7 +609,12 @@ def _rescore(
     paths = _file_paths(result.files)
     pending: dict[str, tuple[str | None, list[int]]] = {}
     cached_files = 0
-    scoring = _Scoring(total, started, on_progress)
+    memo = memo if version is not None else None  # a scorer that cannot be told apart: none
+    keys: list[int] = []
+    if memo is not None:
+        memo.use(fingerprint)
+        keys = _item_keys(indexed, name)
+    scoring = _Scoring(total, started, on_progress, memo, fingerprint)
     todo: list[Item] = []
     for (source,), group in indexed.group_by("source", maintain_order=True):
         rows = group["_row"].to_list()
@@ -528,9 +626,15 @@ def _rescore(
         hit = cache.get_frame(key, len(rows)) if cache is not None and key else None
         if hit is not None:
             scoring.put(rows, hit, cached=True)
+            if memo is not None:  # the file may grow: its rows are not scored again then
+                scoring.keep(rows, [keys[r] for r in rows])
             cached_files += 1
             continue
         pending[str(source)] = (key, rows)
+        if memo is not None:
+            left = scoring.recall(rows, [keys[r] for r in rows])
+            if len(left) < len(rows):
+                group = group.filter(pl.col("_row").is_in(left))
         for record in group.iter_rows(named=True):
             row = record["_row"]
             if record["answer"] is None:
@@ -556,7 +660,14 @@ class _Scoring:
     """The per-generation results being filled in (from the cache, at once, or by the worker
     pool), and the progress they make."""
 
-    def __init__(self, total: int, started: float, on_progress: ProgressCallback | None) -> None:
+    def __init__(
+        self,
+        total: int,
+        started: float,
+        on_progress: ProgressCallback | None,
+        memo: ScoreMemo | None = None,
+        fingerprint: str = "",
+    ) -> None:
         self.score: list[float | None] = [None] * total
         self.status: list[str | None] = [None] * total
         self.message: list[str | None] = [None] * total
@@ -567,6 +678,42 @@ class _Scoring:
         self.counts = {ERROR: 0, TIMEOUT: 0}
         self.groups: dict[int, list[int]] = {}
         """An item's row -> every row it scores (an lm-eval record's generations)."""
+        self.memo, self.fingerprint = memo, fingerprint
+        self.keys: dict[int, int] = {}
+        """A row sent to the scorer -> its verdict's key in ``memo``."""
+        self.known = 0
+
+    def recall(self, rows: list[int], keys: list[int]) -> list[int]:
+        """Rows whose verdict ``memo`` holds (under ``keys``, one per row) take it; the others
+        are returned (to be scored), their keys remembered to keep their verdicts."""
+        if self.memo is None:
+            return rows
+        left = []
+        for row, key in zip(rows, keys, strict=True):
+            verdict = self.memo.get(key)
+            if verdict is None:
+                self.keys[row] = key
+                left.append(row)
+                continue
+            _row, score, status, message, prompt = verdict
+            self.set(row, score, status, message)
+            self.prompt[row] = prompt
+            self.known += 1
+        return left
+
+    def keep(self, rows: list[int], keys: list[int]) -> None:
+        """``rows`` have their verdicts (the cache's): ``memo`` keeps them under ``keys``."""
+        if self.memo is not None:
+            for row, key in zip(rows, keys, strict=True):
+                self._keep(row, key)
+
+    def _keep(self, row: int, key: int) -> None:
+        status, message = self.status[row], self.message[row]
+        # A crashed worker is this machine's accident, not the scorer's verdict (as the cache).
+        if self.memo is None or status is None or (message or "").startswith(WORKER_DIED):
+            return
+        verdict = (row, self.score[row], status, message, self.prompt[row])
+        self.memo.put(self.fingerprint, key, verdict)
 
     def set(self, row: int, score: float | None, status: str, message: str | None) -> None:
         if self.status[row] is None:  # a row re-sent after a worker was replaced counts once
@@ -598,6 +745,9 @@ class _Scoring:
         for row, score, status, message, prompt in results:
             self.set(row, score, status, message)
             self.prompt[row] = prompt
+            key = self.keys.get(row)
+            if key is not None:  # kept at once: a stopped re-score's verdicts count too
+                self._keep(row, key)
         self.report()
 
     def report(self) -> None:
@@ -605,7 +755,7 @@ class _Scoring:
             elapsed = time.perf_counter() - self.started
             errors, timeouts = self.counts[ERROR], self.counts[TIMEOUT]
             progress = RescoreProgress(
-                self.done, self.total, self.cached, errors, timeouts, elapsed
+                self.done, self.total, self.cached, errors, timeouts, elapsed, self.known
             )
             self.on_progress(progress)
 
