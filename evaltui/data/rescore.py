@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import math
 import multiprocessing
 import os
@@ -400,7 +401,8 @@ class _Pool:
         is waited for."""
         live = [w.results for w in self.workers if w is not None]
         with contextlib.suppress(OSError, ValueError):
-            for conn in wait(live, timeout=0):
+            ready: list[Any] = wait(live, timeout=0)
+            for conn in ready:
                 with contextlib.suppress(EOFError, OSError):
                     while conn.poll():
                         kind, _wid, payload = conn.recv()
@@ -807,6 +809,7 @@ def _lm_eval(
     cancel: threading.Event,
     read_options: str,
     uncached: frozenset[str],
+    memo: ScoreMemo | None = None,
 ) -> Rescored:
     """``lm-eval[:TASK]``: each lm-eval samples file through its task's filters and
     ``process_results`` (see :mod:`evaltui.data.lm_eval_scorer`), one record per item in the
@@ -837,7 +840,9 @@ def _lm_eval(
             f"(they hold {', '.join(repr(t) for t in tasks[:8])}"
             + (", …)" if len(tasks) > 8 else ")")
         )
-    scoring = _Scoring(generations.height, started, on_progress)
+    if memo is not None:
+        memo.use(fingerprint)
+    scoring = _Scoring(generations.height, started, on_progress, memo, fingerprint)
     reader = get_reader("lm_eval")
     notes: list[str] = []
     pending: dict[str, tuple[str | None, list[int]]] = {}
@@ -863,8 +868,10 @@ def _lm_eval(
             with contextlib.suppress(OSError):
                 key = _score_key(cache, fingerprint, Path(file.path), "lm_eval", read_options)
         frame = cache.get_frame(key, rows.height) if cache is not None and key else None
+        keys, occurrences = _record_keys(rows, task) if memo is not None else ([], {})
         if frame is not None:
             scoring.put(row_ids, frame, cached=True)
+            scoring.keep(row_ids, keys)
             cached_files += 1
             unscored = frame.filter(pl.col("score_status") == lm.NOT_SCORED)
             if unscored.height:
@@ -872,7 +879,14 @@ def _lm_eval(
             continue
         if cancel.is_set():
             break
-        items, failed = lm.file_items(Path(file.path), reader, rows, task)
+        given = None
+        if memo is not None:  # the records whose every generation has a verdict: not again
+            left = set(scoring.recall(row_ids, keys))
+            if len(left) < len(row_ids):
+                lines = rows.filter(pl.col("_row").is_in(list(left)))["line"].unique()
+                rows = rows.filter(pl.col("line").is_in(lines.to_list()))
+                given = occurrences
+        items, failed = lm.file_items(Path(file.path), reader, rows, task, given)
         scoring.take(failed)
         for item in items:
             scoring.groups[item[0]] = item[3]["rows"]
@@ -889,6 +903,37 @@ def _lm_eval(
     out = _finish(scores, name, started, cached_files, cancelled=not complete)
     out.notes = notes
     return out
+
+
+def _record_keys(rows: pl.DataFrame, task: str) -> tuple[list[int], dict[int, int]]:
+    """An lm-eval file's rows' :class:`ScoreMemo` keys (one per row, in order) and each line's
+    occurrence of its doc. A record's verdicts depend on the logged record read back (its
+    generation rows stand for it: the doc's prompt, the reference, the responses, the stored
+    metric, where it is in the file), its task, and how many earlier records hold its doc (which
+    of the task's filters scores it)."""
+    digests = _digests(rows.drop("_row"), [c for c in rows.columns if c != "_row"])
+    members: dict[int, list[int]] = {}
+    for line, row_digest in zip(rows["line"].to_list(), digests, strict=True):
+        members.setdefault(line, []).append(row_digest)
+    first = rows.unique(subset="line", keep="first", maintain_order=True)
+    seen: dict[str, int] = {}
+    occurrences: dict[int, int] = {}
+    for line, prompt_id in zip(first["line"].to_list(), first["prompt_id"].to_list(), strict=True):
+        occurrences[line] = seen.get(prompt_id, 0)
+        seen[prompt_id] = occurrences[line] + 1
+    record_key = {
+        line: hashlib.blake2b(repr((task, occurrences[line], ds)).encode(), digest_size=16)
+        for line, ds in members.items()
+    }
+    keys: list[int] = []
+    position: dict[int, int] = {}
+    for line in rows["line"].to_list():
+        at = position.get(line, 0)
+        position[line] = at + 1
+        row_key = record_key[line].copy()
+        row_key.update(at.to_bytes(4, "little"))
+        keys.append(int.from_bytes(row_key.digest(), "little"))
+    return keys, occurrences
 
 
 def _finish(
