@@ -26,6 +26,7 @@ from evaltui.app.messages import (
     LoadUpdated,
     RescoreDone,
     RescoreFailed,
+    RescoreKnown,
     RescoreProgressed,
     ViewInvalid,
     ViewReady,
@@ -168,6 +169,8 @@ class EvalApp(App[int]):
         self.score_memo = ScoreMemo()
         """The verdicts given so far (the scorer's last): a re-score of a followed update, or one
         started again after ``x``, sends only the generations not scored yet."""
+        self.known_shown: LoadResult | None = None
+        """The held update shown with the verdicts known when it came (:meth:`show_known`)."""
         self.rescore_held: LoadResult | None = None
         """A followed update not shown yet: the table shows re-scored numbers, and this waits
         for its own (the running re-score's, then the next one's) rather than showing the
@@ -425,14 +428,16 @@ class EvalApp(App[int]):
         self.rescoring = False
         self.main.show_rescore_progress(None)
         self.main.refresh_bindings()
-        self.show_held()
+        self.show_held(stopped=True)
         return True
 
-    def show_held(self) -> None:
+    def show_held(self, *, stopped: bool = False) -> None:
         """A followed update held for its re-score, which will not come (stopped, failed):
-        shown as read (the next update is re-scored again, from the verdicts kept)."""
+        shown as read, unless it is shown with the verdicts given before it was ``stopped``
+        (those stay). The next update is re-scored again, from the verdicts kept."""
         held, self.rescore_held = self.rescore_held, None
-        if held is not None and held is self.loaded:
+        shown, self.known_shown = self.known_shown, None
+        if held is not None and held is self.loaded and not (stopped and shown is held):
             self.show_load_result(held)
 
     def on_rescore_progressed(self, message: RescoreProgressed) -> None:
@@ -449,13 +454,52 @@ class EvalApp(App[int]):
         # than the table, and every verdict in it is kept, so the next re-score (of the
         # newest update, at once) scores only what came since.
         held, self.rescore_held = self.rescore_held, None
-        self.rescored = message.rescored
         for note in message.rescored.notes[:3]:
             self.notify(note, title="not re-scored", severity="warning", markup=False)
-        self.show_load_result(message.result)
-        if held is not None and held is not message.base and held is self.loaded:
+        newer = held is not None and held is not message.base and held is self.loaded
+        if not (newer and self.known_shown is held):
+            # Else the newer update is on screen already (with the verdicts known then); the
+            # next re-score's first look shows the new ones, at once.
+            self.rescored = message.rescored
+            self.known_shown = None
+            self.show_load_result(message.result)
+        if newer and held is not None:
             self.rescore_held = held
             self.start_rescore(held)
+            self.show_known(held)
+
+    def show_known(self, result: LoadResult) -> None:
+        """``result`` (held for its re-score) shown now with the verdicts given so far, made in
+        a worker (the scorer's running re-score goes on)."""
+        options = self.rescore_options
+        if options is not None:
+            self.rescore_known(result, options, self.rescore_scope, self.rescore_serial)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="known", name="known")
+    def rescore_known(
+        self,
+        result: LoadResult,
+        options: RescoreOptions,
+        only: pl.DataFrame | None,
+        serial: int,
+    ) -> None:
+        """Runs in a thread: only posts messages."""
+        from evaltui.data.loader import compute_stats
+        from evaltui.data.rescore import known_scores, rescored_load
+
+        known = known_scores(result, options, self.score_memo, only=only)
+        if known is None or get_current_worker().is_cancelled:
+            return
+        load_options = self.options
+        shown = rescored_load(result, known, lambda g: compute_stats(g, load_options))
+        self.post_message(RescoreKnown(result, shown, known, serial))
+
+    def on_rescore_known(self, message: RescoreKnown) -> None:
+        if message.serial != self.rescore_serial or message.base is not self.rescore_held:
+            return  # its re-score was stopped or replaced, or a newer update is on its way
+        self.rescored = message.rescored
+        self.known_shown = message.base
+        self.show_load_result(message.result)
 
     def on_rescore_failed(self, message: RescoreFailed) -> None:
         if message.serial != self.rescore_serial:
@@ -519,6 +563,8 @@ class EvalApp(App[int]):
             self.rescore_held = result
             if not self.rescoring:
                 self.start_rescore(result)
+            else:  # meanwhile, it is shown with the verdicts given so far
+                self.show_known(result)
             return
         self.show_load_result(result)
         self.start_rescore(result)

@@ -51,18 +51,23 @@ __all__ = [
     "ERROR",
     "OK",
     "OUT_OF_SCOPE",
+    "PENDING",
     "TIMEOUT",
     "RescoreOptions",
     "RescoreProgress",
     "Rescored",
+    "ScoreMemo",
     "ScorerUnavailable",
     "in_scope",
+    "known_scores",
     "rescore",
     "rescored_stats",
 ]
 
 NO_REFERENCE = "no reference"
 CANCELLED = "cancelled"
+PENDING = "not scored yet"
+"""A generation no re-score has scored yet (:func:`known_scores`): no new score until then."""
 OUT_OF_SCOPE = "not re-scored"
 """A generation outside the prompts asked for (``rescore(..., only=…)``): it keeps its stored
 score as the new one."""
@@ -164,6 +169,10 @@ class ScoreMemo:
 
     def get(self, key: int) -> Result | None:
         return self._verdicts.get(key)
+
+    def holds(self, fingerprint: str) -> bool:
+        """Whether the verdicts kept are the scorer ``fingerprint``'s."""
+        return fingerprint == self._fingerprint
 
     def put(self, fingerprint: str, key: int, verdict: Result) -> None:
         with self._lock:
@@ -535,6 +544,56 @@ def rescore(
     return _widen(part, generations, inside)
 
 
+def _fingerprint(name: str, version: str | None, options: RescoreOptions) -> str:
+    """What a worker scorer's verdicts depend on besides the generation (memo, cache)."""
+    return f"rescore\0{name}\0{version}\0{options.timeout:g}"
+
+
+def known_scores(
+    result: Any,
+    options: RescoreOptions,
+    memo: ScoreMemo,
+    *,
+    only: pl.DataFrame | None = None,
+) -> Rescored | None:
+    """``result`` under the verdicts ``memo`` holds, at once and without a scorer: a generation
+    no re-score has scored yet is :data:`PENDING` (no new score). What a followed update shows
+    while the re-score that will score its new generations waits for the running one. None when
+    ``memo`` holds another scorer's verdicts, or for ``exact`` (instant) and lm-eval (whole
+    records, read back from the files) scorers."""
+    name = options.scorer.strip()
+    if name == "exact" or name == "lm-eval" or name.startswith("lm-eval:"):
+        return None
+    if not memo.holds(_fingerprint(name, scorer_version(name), options)):
+        return None
+    generations: pl.DataFrame = result.generations
+    inside = in_scope(generations, only) if only is not None else None
+    if inside is not None and not inside.all():
+        generations = generations.filter(inside)
+    generations = fill_vote_answers(generations)
+    keys = _item_keys(generations.with_row_index("_row"), name)
+    score: list[float | None] = []
+    status: list[str] = []
+    message: list[str | None] = []
+    for key, answer in zip(keys, generations["answer"].to_list(), strict=True):
+        verdict = memo.get(key)
+        if answer is None:
+            verdict = (0, None, NO_REFERENCE, None, None)
+        elif verdict is None:
+            verdict = (0, None, PENDING, None, None)
+        score.append(verdict[1])
+        status.append(verdict[2])
+        message.append(verdict[3])
+    frame = pl.DataFrame(
+        {"new_accuracy": score, "score_status": status, "score_message": message},
+        schema=SCORE_SCHEMA,
+    )
+    known = _finish(frame, name, time.perf_counter(), 0, cancelled=False)
+    if inside is not None and not inside.all():
+        return _widen(known, result.generations, inside)
+    return known
+
+
 def in_scope(generations: pl.DataFrame, only: pl.DataFrame) -> pl.Series:
     """Per generation: whether its prompt (``run``, ``prompt_id``) is one of ``only``'s."""
     keys = only.select(pl.col("run").cast(pl.String), pl.col("prompt_id").cast(pl.String))
@@ -604,7 +663,7 @@ def _rescore(
         if options.use_cache and version is not None
         else None
     )
-    fingerprint = f"rescore\0{name}\0{version}\0{options.timeout:g}"
+    fingerprint = _fingerprint(name, version, options)
     generations = fill_vote_answers(generations)
     aliases = reference_alias_lists(generations)
     indexed = generations.with_row_index("_row")

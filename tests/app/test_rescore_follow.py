@@ -11,12 +11,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import polars as pl
 import pytest
 from textual.pilot import Pilot
 
 from evaltui.app.app import EvalApp
 from evaltui.data.loader import LoadOptions, compute_stats, load
-from evaltui.data.rescore import RescoreOptions, RescoreProgress, rescore, rescored_load
+from evaltui.data.rescore import (
+    PENDING,
+    RescoreOptions,
+    RescoreProgress,
+    rescore,
+    rescored_load,
+)
 
 SCORER = "tests.data.rescore_scorers:counted"
 
@@ -127,3 +134,63 @@ async def test_a_slow_rescore_keeps_up_with_a_writer(
     fresh = rescored_load(loaded, rescore(loaded, scorer), lambda g: compute_stats(g, options))
     assert final.stats.equals(fresh.stats)
     assert final.stats["n_flipped"].sum() == total
+
+
+async def test_an_update_during_a_long_rescore_shows_the_verdicts_given_so_far(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "scored.log"
+    log.touch()
+    monkeypatch.setenv("EVALTUI_TEST_SCORE_LOG", str(log))
+    monkeypatch.setenv("EVALTUI_TEST_SCORE_GATE", str(tmp_path / "gate"))
+    monkeypatch.setenv("EVALTUI_TEST_SCORE_SLEEP", "0.25")  # the first re-score takes ~10 s
+    data = tmp_path / "data" / "m"
+    data.mkdir(parents=True)
+    out = data / "out.jsonl"
+    out.write_text("".join(line(i) for i in range(40)), encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    scorer = RescoreOptions(SCORER, workers=1, use_cache=False)
+    app = EvalApp([str(data.parent)], options, follow=True, rescore=scorer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.rescoring, 30)
+        # the first chunk (10 generations) is back once the 12th is being scored
+        await wait_until(pilot, lambda: log.read_text(encoding="utf-8").count("\n") >= 12, 30)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write("".join(line(i) for i in range(40, 46)))
+
+        def shown_so_far() -> bool:
+            result = app.result
+            if result is None or "score_status" not in result.generations.columns:
+                return False
+            status = result.generations["score_status"]
+            # more pending than the 6 new lines: the first re-score has not finished
+            return result.generations.height == 46 and (status == PENDING).sum() > 6
+
+        # the update is on screen while the first re-score still runs: the verdicts given so
+        # far re-scored, the rest (the new lines too) not scored yet
+        await wait_until(pilot, shown_so_far, 10)
+        assert app.rescoring
+        result = app.result
+        assert result is not None
+        generations = result.generations
+        scored = generations.filter(pl.col("score_status") == "ok")
+        assert scored.height >= 10
+        assert (scored["accuracy"] != scored["stored_accuracy"]).all()  # every verdict flips
+        assert generations.filter(pl.col("score_status") == PENDING)["accuracy"].is_null().all()
+        assert generations.tail(6)["score_status"].to_list() == [PENDING] * 6
+        table = app.main.current_table()
+        assert table is not None and app.rows is not None and app.rows.height == 6
+        # then every generation is scored, once
+        await wait_until(
+            pilot,
+            lambda: (
+                not app.rescoring
+                and app.result is not None
+                and app.result.generations.height == 46
+                and (app.result.generations["score_status"] == "ok").all()
+            ),
+            60,
+        )
+        await pilot.press("ctrl+q")
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines)) == 46

@@ -13,9 +13,11 @@ import pytest
 
 from evaltui.data.loader import LoadOptions, LoadResult, load
 from evaltui.data.rescore import (
+    PENDING,
     RescoreOptions,
     RescoreProgress,
     ScoreMemo,
+    known_scores,
     rescore,
 )
 
@@ -87,6 +89,10 @@ def test_a_stopped_rescore_restarted_on_the_grown_file_scores_each_generation_on
     write(data, [record(i) for i in range(12, 30)], mode="a")
     gate.touch()
     grown = load([data.parent.parent], OPTS)
+    # at once, without a scorer: the verdicts given so far, the rest pending
+    known = known_scores(grown, options, memo)
+    assert known is not None
+    assert known.counts == {"ok": 10, PENDING: 20}
     seen.clear()
     again = rescore(grown, options, seen.append, memo=memo)
     assert not again.cancelled
@@ -100,6 +106,8 @@ def test_a_stopped_rescore_restarted_on_the_grown_file_scores_each_generation_on
     log.write_text("", encoding="utf-8")
     assert again.scores.select(COLUMNS).equals(fresh(grown))
     assert not again.scores["new_accuracy"].is_null().any()
+    ok = known.scores["score_status"] == "ok"
+    assert known.scores.filter(ok).equals(again.scores.filter(ok))
 
 
 def test_a_rewritten_file_scores_its_changed_rows_again(
