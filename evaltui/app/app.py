@@ -26,6 +26,7 @@ from evaltui.app.messages import (
     LoadUpdated,
     RescoreDone,
     RescoreFailed,
+    RescoreKnown,
     RescoreProgressed,
     ViewInvalid,
     ViewReady,
@@ -34,7 +35,7 @@ from evaltui.data.follow import Follower
 from evaltui.data.index import PromptIndex
 from evaltui.data.loader import LoadFailure, LoadOptions, LoadResult
 from evaltui.data.query import QueryCancelled, QueryError, View
-from evaltui.data.rescore import Rescored, RescoreOptions
+from evaltui.data.rescore import Rescored, RescoreOptions, ScoreMemo, is_rescored
 from evaltui.data.sanitize import visible
 from evaltui.data.texts import TextSource, TextUnavailable
 
@@ -165,6 +166,15 @@ class EvalApp(App[int]):
         """Why the scorer cannot run: no re-score is tried again until the dialog asks."""
         self.rescore_serial = 0
         """Bumped for every re-score started: messages of an older (stopped) one are dropped."""
+        self.score_memo = ScoreMemo()
+        """The verdicts given so far (the scorer's last): a re-score of a followed update, or one
+        started again after ``x``, sends only the generations not scored yet."""
+        self.known_shown: LoadResult | None = None
+        """The held update shown with the verdicts known when it came (:meth:`show_known`)."""
+        self.rescore_held: LoadResult | None = None
+        """A followed update not shown yet: the table shows re-scored numbers, and this waits
+        for its own (the running re-score's, then the next one's) rather than showing the
+        stored scores in between."""
         self.header_pending: LoadResult | None = None
         """A result shown after a complete one (a followed update, a re-score) whose header line
         is made by the view worker with its view, and shown with its table: one repaint of the
@@ -321,7 +331,7 @@ class EvalApp(App[int]):
         in a worker (a cached file is instant); until it is done the scores shown stay."""
         if self.rescore_options is None or self.rescore_error is not None:
             return
-        if self.rescoring:  # a newer request (or load result) replaces the running re-score
+        if self.rescoring:  # a newer request replaces the running re-score
             self.workers.cancel_group(self, "rescore")
         self.rescore_serial += 1
         self.rescoring = True
@@ -397,6 +407,7 @@ class EvalApp(App[int]):
                 cancelled=cancelled,
                 read_options=self.options.read.cache_token(),
                 only=only,
+                memo=self.score_memo,
             )
         except ScorerUnavailable as exc:
             self.post_message(RescoreFailed(str(exc), serial))
@@ -417,7 +428,17 @@ class EvalApp(App[int]):
         self.rescoring = False
         self.main.show_rescore_progress(None)
         self.main.refresh_bindings()
+        self.show_held(stopped=True)
         return True
+
+    def show_held(self, *, stopped: bool = False) -> None:
+        """A followed update held for its re-score, which will not come (stopped, failed):
+        shown as read, unless it is shown with the verdicts given before it was ``stopped``
+        (those stay). The next update is re-scored again, from the verdicts kept."""
+        held, self.rescore_held = self.rescore_held, None
+        shown, self.known_shown = self.known_shown, None
+        if held is not None and held is self.loaded and not (stopped and shown is held):
+            self.show_load_result(held)
 
     def on_rescore_progressed(self, message: RescoreProgressed) -> None:
         if self.rescoring and message.serial == self.rescore_serial:
@@ -429,11 +450,55 @@ class EvalApp(App[int]):
         self.rescoring = False
         self.main.show_rescore_progress(None)
         self.main.refresh_bindings()
-        if message.base is not self.loaded:
-            return  # a newer load result came meanwhile; its own re-score is on its way
-        self.rescored = message.rescored
+        # Shown even when a followed update came meanwhile (held, not shown): this is newer
+        # than the table, and every verdict in it is kept, so the next re-score (of the
+        # newest update, at once) scores only what came since.
+        held, self.rescore_held = self.rescore_held, None
         for note in message.rescored.notes[:3]:
             self.notify(note, title="not re-scored", severity="warning", markup=False)
+        newer = held is not None and held is not message.base and held is self.loaded
+        if not (newer and self.known_shown is held):
+            # Else the newer update is on screen already (with the verdicts known then); the
+            # next re-score's first look shows the new ones, at once.
+            self.rescored = message.rescored
+            self.known_shown = None
+            self.show_load_result(message.result)
+        if newer and held is not None:
+            self.rescore_held = held
+            self.start_rescore(held)
+            self.show_known(held)
+
+    def show_known(self, result: LoadResult) -> None:
+        """``result`` (held for its re-score) shown now with the verdicts given so far, made in
+        a worker (the scorer's running re-score goes on)."""
+        options = self.rescore_options
+        if options is not None:
+            self.rescore_known(result, options, self.rescore_scope, self.rescore_serial)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="known", name="known")
+    def rescore_known(
+        self,
+        result: LoadResult,
+        options: RescoreOptions,
+        only: pl.DataFrame | None,
+        serial: int,
+    ) -> None:
+        """Runs in a thread: only posts messages."""
+        from evaltui.data.loader import compute_stats
+        from evaltui.data.rescore import known_scores, rescored_load
+
+        known = known_scores(result, options, self.score_memo, only=only)
+        if known is None or get_current_worker().is_cancelled:
+            return
+        load_options = self.options
+        shown = rescored_load(result, known, lambda g: compute_stats(g, load_options))
+        self.post_message(RescoreKnown(result, shown, known, serial))
+
+    def on_rescore_known(self, message: RescoreKnown) -> None:
+        if message.serial != self.rescore_serial or message.base is not self.rescore_held:
+            return  # its re-score was stopped or replaced, or a newer update is on its way
+        self.rescored = message.rescored
+        self.known_shown = message.base
         self.show_load_result(message.result)
 
     def on_rescore_failed(self, message: RescoreFailed) -> None:
@@ -442,6 +507,7 @@ class EvalApp(App[int]):
         self.rescoring = False
         self.main.show_rescore_progress(None)
         self.main.refresh_bindings()
+        self.show_held()
         if message.reason:
             self.rescore_error = message.reason
             self.notify(
@@ -486,11 +552,30 @@ class EvalApp(App[int]):
             self._pending_timer = self.set_timer(max(wait, 0.1), self.show_pending)
 
     def show_final_result(self, result: LoadResult) -> None:
-        """A complete (or stopped) load result, or a followed update: shown now."""
+        """A complete (or stopped) load result, or a followed update: shown now, or, while
+        re-scored numbers are shown or coming, once re-scored."""
         self.loading = False
         self._pending = None
+        if self.rescore_follows():
+            # The stored scores are not shown in between (the table would flip between the two
+            # every update). A running re-score is not stopped: it goes on, its result is shown,
+            # then this one's re-score scores only the generations not scored yet.
+            self.rescore_held = result
+            if not self.rescoring:
+                self.start_rescore(result)
+            else:  # meanwhile, it is shown with the verdicts given so far
+                self.show_known(result)
+            return
         self.show_load_result(result)
         self.start_rescore(result)
+
+    def rescore_follows(self) -> bool:
+        """Whether a new final load result (a followed update) waits for its re-score: one runs,
+        or the table shows re-scored numbers, and the scorer can run."""
+        if self.rescore_options is None or self.rescore_error is not None:
+            return False
+        shown = self.result
+        return self.rescoring or (shown is not None and is_rescored(shown.stats))
 
     def want_prompt_index(self) -> None:
         """A prompt is being opened: the current result's generations are indexed by prompt

@@ -94,6 +94,17 @@ class RescoreDone(Message):
 
 
 @dataclass
+class RescoreKnown(Message):
+    """``base`` (a followed update waiting for its re-score) under the verdicts given so far:
+    ``result`` shows them, its generations not scored yet pending."""
+
+    base: LoadResult
+    result: LoadResult
+    rescored: Rescored
+    serial: int = 0
+
+
+@dataclass
 class RescoreFailed(Message):
     """The scorer cannot run here (or the run failed, or was stopped: no reason); ``reason`` is
     for the user."""

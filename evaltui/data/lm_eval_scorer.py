@@ -365,11 +365,16 @@ def file_task(prompt_ids: list[str]) -> str | None:
 
 
 def file_items(
-    path: Path, reader: Any, rows: pl.DataFrame, task_name: str
+    path: Path,
+    reader: Any,
+    rows: pl.DataFrame,
+    task_name: str,
+    occurrences: dict[int, int] | None = None,
 ) -> tuple[list[Item], list[Result]]:
     """The records of one lm-eval samples file as worker items, one per record (``rows``: the
     file's generation rows with their load-wide ``_row``), and results for the rows whose
-    record cannot be read back."""
+    record cannot be read back. ``occurrences`` (line -> how many earlier lines hold its doc):
+    given when ``rows`` are some of the file's records only."""
     position: dict[int, list[int]] = {}
     for line, row in zip(rows["line"].to_list(), rows["_row"].to_list(), strict=True):
         position.setdefault(line, []).append(row)
@@ -390,6 +395,8 @@ def file_items(
         key = json.dumps(record.get("doc_id"), default=str)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
+        if occurrences is not None:
+            occurrence = occurrences[line]
         payload = {
             "task": task_name,
             "record": record,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import math
 import multiprocessing
 import os
@@ -50,18 +51,23 @@ __all__ = [
     "ERROR",
     "OK",
     "OUT_OF_SCOPE",
+    "PENDING",
     "TIMEOUT",
     "RescoreOptions",
     "RescoreProgress",
     "Rescored",
+    "ScoreMemo",
     "ScorerUnavailable",
     "in_scope",
+    "known_scores",
     "rescore",
     "rescored_stats",
 ]
 
 NO_REFERENCE = "no reference"
 CANCELLED = "cancelled"
+PENDING = "not scored yet"
+"""A generation no re-score has scored yet (:func:`known_scores`): no new score until then."""
 OUT_OF_SCOPE = "not re-scored"
 """A generation outside the prompts asked for (``rescore(..., only=…)``): it keeps its stored
 score as the new one."""
@@ -107,6 +113,18 @@ class RescoreProgress:
     errors: int
     timeouts: int
     elapsed: float
+    known: int = 0
+    """Generations scored by an earlier re-score with this scorer (:class:`ScoreMemo`): not sent
+    to the scorer again. ``total - cached - known`` are the new ones."""
+
+    @property
+    def new_total(self) -> int:
+        """Generations this re-score scores (neither cached nor already known)."""
+        return self.total - self.cached - self.known
+
+    @property
+    def new_done(self) -> int:
+        return self.done - self.cached - self.known
 
 
 @dataclass(slots=True)
@@ -122,6 +140,71 @@ class Rescored:
     """Generations per status."""
     notes: list[str] = field(default_factory=list)
     """Per file, why it was not scored (lm-eval: another task, a task lm_eval does not know)."""
+
+
+class ScoreMemo:
+    """Verdicts one scorer already gave, kept across re-scores in memory: a followed update's
+    re-score (or one restarted after a stop) sends only the generations not scored yet.
+
+    A verdict is kept under a digest of everything it depends on: the scorer's fingerprint (name,
+    version, timeout; a new one forgets the old verdicts), the text the scorer is given, the
+    reference, and the record it reads (math-verify: the reference's aliases; a user scorer: the
+    whole row; lm-eval: the logged record's rows, its task and its doc's occurrence). A row that
+    changed (a rewritten or cut file: other text, another reference, another line or offset) has
+    another digest and is scored again; a verdict no row has any more is never shown. Verdicts
+    arrive as the workers send them, so those of a stopped re-score are kept. Thread-safe: a
+    stopped re-score's thread may still be putting while the next one reads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fingerprint: str | None = None
+        self._verdicts: dict[int, Result] = {}
+
+    def use(self, fingerprint: str) -> None:
+        """Keep verdicts of the scorer ``fingerprint`` names; another's are forgotten."""
+        with self._lock:
+            if fingerprint != self._fingerprint:
+                self._fingerprint = fingerprint
+                self._verdicts = {}
+
+    def get(self, key: int) -> Result | None:
+        return self._verdicts.get(key)
+
+    def holds(self, fingerprint: str) -> bool:
+        """Whether the verdicts kept are the scorer ``fingerprint``'s."""
+        return fingerprint == self._fingerprint
+
+    def put(self, fingerprint: str, key: int, verdict: Result) -> None:
+        with self._lock:
+            if fingerprint == self._fingerprint:
+                self._verdicts[key] = verdict
+
+    def __len__(self) -> int:
+        return len(self._verdicts)
+
+
+def _digests(frame: pl.DataFrame, columns: list[str]) -> list[int]:
+    """Per row, a 128-bit digest of ``columns`` (two seeded 64-bit hashes of the row)."""
+    if frame.height == 0:
+        return []
+    row = pl.struct([pl.col(c) for c in columns])
+    both = frame.select(row.hash(seed=0x5C0E).alias("a"), row.hash(seed=0x7E57).alias("b"))
+    return [(a << 64) | b for a, b in zip(both["a"].to_list(), both["b"].to_list(), strict=True)]
+
+
+def _item_keys(indexed: pl.DataFrame, name: str) -> list[int]:
+    """Per generation row (in ``_row`` order), the :class:`ScoreMemo` key of its verdict under
+    the scorer ``name``: what :func:`_rescore` sends the scorer. math-verify reads the text's
+    tail, the reference and its aliases (split from ``answer`` by ``vote_reference``); a user
+    scorer reads the whole text and the row (:func:`_record`)."""
+    gen = pl.col("gen").fill_null("")
+    if name == "math-verify":
+        frame = indexed.select(
+            gen.str.slice(-TAIL_CHARS).alias("gen"), pl.col("answer"), pl.col("vote_reference")
+        )
+    else:
+        frame = indexed.drop("_row").with_columns(gen)
+    return _digests(frame, frame.columns)
 
 
 ProgressCallback = Callable[[RescoreProgress], object]
@@ -276,6 +359,7 @@ class _Pool:
                 self.start(wid)
             while self.chunks:
                 if cancelled.is_set():
+                    self._drain(on_results)
                     return False
                 if time.monotonic() - told >= PROGRESS_SECONDS:
                     # No result for a while (a chunk of slow generations): the progress is told
@@ -320,6 +404,19 @@ class _Pool:
             return True
         finally:
             self.close()
+
+    def _drain(self, on_results: Callable[[list[Result]], None]) -> None:
+        """Stopped: the chunks workers already sent back are taken (a memo keeps them), none
+        is waited for."""
+        live = [w.results for w in self.workers if w is not None]
+        with contextlib.suppress(OSError, ValueError):
+            ready: list[Any] = wait(live, timeout=0)
+            for conn in ready:
+                with contextlib.suppress(EOFError, OSError):
+                    while conn.poll():
+                        kind, _wid, payload = conn.recv()
+                        if kind == "done" and self.chunks.pop(payload[0], None) is not None:
+                            on_results(payload[1])
 
     def _died(self, wid: int) -> list[Result]:
         """A worker that exited on its own (crash, out of memory): its current row is an error."""
@@ -412,21 +509,25 @@ def rescore(
     *,
     read_options: str = "",
     only: pl.DataFrame | None = None,
+    memo: ScoreMemo | None = None,
 ) -> Rescored:
     """A new score for every generation of ``result`` (a LoadResult that kept the text).
 
     ``read_options`` is the load's reader-options token (part of the cache key). ``only`` (a
     frame with ``run`` and ``prompt_id``) limits the re-score to those prompts' generations: the
     others keep their stored score as the new one, with the status :data:`OUT_OF_SCOPE`, so both
-    accuracies count them alike and none of them flips. Raises :class:`ScorerUnavailable` when
-    the scorer cannot run here (missing package, bad name).
+    accuracies count them alike and none of them flips. ``memo`` keeps the verdicts across
+    re-scores (a followed file's, one stopped and started again): a generation it holds a
+    verdict for is not sent to the scorer again, and every verdict given is put in it as it
+    comes, also when the re-score is stopped. Raises :class:`ScorerUnavailable` when the scorer
+    cannot run here (missing package, bad name).
     """
     if only is None:
-        return _rescore(result, options, on_progress, cancelled, read_options, frozenset())
+        return _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
     generations: pl.DataFrame = result.generations
     inside = in_scope(generations, only)
     if inside.all():
-        return _rescore(result, options, on_progress, cancelled, read_options, frozenset())
+        return _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
     # A file scored in part is never cached (nor read from the cache): its entry is the whole
     # file's scores.
     per_source = (
@@ -439,8 +540,58 @@ def rescore(
         str(s) for s in per_source.filter(pl.col("_in") != pl.col("all"))["source"].to_list()
     )
     subset = dataclasses.replace(result, generations=generations.filter(inside))
-    part = _rescore(subset, options, on_progress, cancelled, read_options, partial)
+    part = _rescore(subset, options, on_progress, cancelled, read_options, partial, memo)
     return _widen(part, generations, inside)
+
+
+def _fingerprint(name: str, version: str | None, options: RescoreOptions) -> str:
+    """What a worker scorer's verdicts depend on besides the generation (memo, cache)."""
+    return f"rescore\0{name}\0{version}\0{options.timeout:g}"
+
+
+def known_scores(
+    result: Any,
+    options: RescoreOptions,
+    memo: ScoreMemo,
+    *,
+    only: pl.DataFrame | None = None,
+) -> Rescored | None:
+    """``result`` under the verdicts ``memo`` holds, at once and without a scorer: a generation
+    no re-score has scored yet is :data:`PENDING` (no new score). What a followed update shows
+    while the re-score that will score its new generations waits for the running one. None when
+    ``memo`` holds another scorer's verdicts, or for ``exact`` (instant) and lm-eval (whole
+    records, read back from the files) scorers."""
+    name = options.scorer.strip()
+    if name == "exact" or name == "lm-eval" or name.startswith("lm-eval:"):
+        return None
+    if not memo.holds(_fingerprint(name, scorer_version(name), options)):
+        return None
+    generations: pl.DataFrame = result.generations
+    inside = in_scope(generations, only) if only is not None else None
+    if inside is not None and not inside.all():
+        generations = generations.filter(inside)
+    generations = fill_vote_answers(generations)
+    keys = _item_keys(generations.with_row_index("_row"), name)
+    score: list[float | None] = []
+    status: list[str] = []
+    message: list[str | None] = []
+    for key, answer in zip(keys, generations["answer"].to_list(), strict=True):
+        verdict = memo.get(key)
+        if answer is None:
+            verdict = (0, None, NO_REFERENCE, None, None)
+        elif verdict is None:
+            verdict = (0, None, PENDING, None, None)
+        score.append(verdict[1])
+        status.append(verdict[2])
+        message.append(verdict[3])
+    frame = pl.DataFrame(
+        {"new_accuracy": score, "score_status": status, "score_message": message},
+        schema=SCORE_SCHEMA,
+    )
+    known = _finish(frame, name, time.perf_counter(), 0, cancelled=False)
+    if inside is not None and not inside.all():
+        return _widen(known, result.generations, inside)
+    return known
 
 
 def in_scope(generations: pl.DataFrame, only: pl.DataFrame) -> pl.Series:
@@ -488,6 +639,7 @@ def _rescore(
     cancelled: threading.Event | None,
     read_options: str,
     uncached: frozenset[str],
+    memo: ScoreMemo | None = None,
 ) -> Rescored:
     started = time.perf_counter()
     cancel = cancelled or threading.Event()
@@ -498,7 +650,9 @@ def _rescore(
         scores = _exact_scores(generations)
         return _finish(scores, name, started, 0, cancelled=False)
     if name == "lm-eval" or name.startswith("lm-eval:"):
-        return _lm_eval(result, options, name, started, on_progress, cancel, read_options, uncached)
+        return _lm_eval(
+            result, options, name, started, on_progress, cancel, read_options, uncached, memo
+        )
     if generations.height and generations["gen"].null_count() == generations.height:
         raise ScorerUnavailable("the load did not keep the generations' text (keep_text=False)")
     resolve(name, options.timeout)  # fail here, with the message, rather than in every worker
@@ -509,14 +663,19 @@ def _rescore(
         if options.use_cache and version is not None
         else None
     )
-    fingerprint = f"rescore\0{name}\0{version}\0{options.timeout:g}"
+    fingerprint = _fingerprint(name, version, options)
     generations = fill_vote_answers(generations)
     aliases = reference_alias_lists(generations)
     indexed = generations.with_row_index("_row")
     paths = _file_paths(result.files)
     pending: dict[str, tuple[str | None, list[int]]] = {}
     cached_files = 0
-    scoring = _Scoring(total, started, on_progress)
+    memo = memo if version is not None else None  # a scorer that cannot be told apart: none
+    keys: list[int] = []
+    if memo is not None:
+        memo.use(fingerprint)
+        keys = _item_keys(indexed, name)
+    scoring = _Scoring(total, started, on_progress, memo, fingerprint)
     todo: list[Item] = []
     for (source,), group in indexed.group_by("source", maintain_order=True):
         rows = group["_row"].to_list()
@@ -528,9 +687,15 @@ def _rescore(
         hit = cache.get_frame(key, len(rows)) if cache is not None and key else None
         if hit is not None:
             scoring.put(rows, hit, cached=True)
+            if memo is not None:  # the file may grow: its rows are not scored again then
+                scoring.keep(rows, [keys[r] for r in rows])
             cached_files += 1
             continue
         pending[str(source)] = (key, rows)
+        if memo is not None:
+            left = scoring.recall(rows, [keys[r] for r in rows])
+            if len(left) < len(rows):
+                group = group.filter(pl.col("_row").is_in(left))
         for record in group.iter_rows(named=True):
             row = record["_row"]
             if record["answer"] is None:
@@ -556,7 +721,14 @@ class _Scoring:
     """The per-generation results being filled in (from the cache, at once, or by the worker
     pool), and the progress they make."""
 
-    def __init__(self, total: int, started: float, on_progress: ProgressCallback | None) -> None:
+    def __init__(
+        self,
+        total: int,
+        started: float,
+        on_progress: ProgressCallback | None,
+        memo: ScoreMemo | None = None,
+        fingerprint: str = "",
+    ) -> None:
         self.score: list[float | None] = [None] * total
         self.status: list[str | None] = [None] * total
         self.message: list[str | None] = [None] * total
@@ -567,6 +739,42 @@ class _Scoring:
         self.counts = {ERROR: 0, TIMEOUT: 0}
         self.groups: dict[int, list[int]] = {}
         """An item's row -> every row it scores (an lm-eval record's generations)."""
+        self.memo, self.fingerprint = memo, fingerprint
+        self.keys: dict[int, int] = {}
+        """A row sent to the scorer -> its verdict's key in ``memo``."""
+        self.known = 0
+
+    def recall(self, rows: list[int], keys: list[int]) -> list[int]:
+        """Rows whose verdict ``memo`` holds (under ``keys``, one per row) take it; the others
+        are returned (to be scored), their keys remembered to keep their verdicts."""
+        if self.memo is None:
+            return rows
+        left = []
+        for row, key in zip(rows, keys, strict=True):
+            verdict = self.memo.get(key)
+            if verdict is None:
+                self.keys[row] = key
+                left.append(row)
+                continue
+            _row, score, status, message, prompt = verdict
+            self.set(row, score, status, message)
+            self.prompt[row] = prompt
+            self.known += 1
+        return left
+
+    def keep(self, rows: list[int], keys: list[int]) -> None:
+        """``rows`` have their verdicts (the cache's): ``memo`` keeps them under ``keys``."""
+        if self.memo is not None:
+            for row, key in zip(rows, keys, strict=True):
+                self._keep(row, key)
+
+    def _keep(self, row: int, key: int) -> None:
+        status, message = self.status[row], self.message[row]
+        # A crashed worker is this machine's accident, not the scorer's verdict (as the cache).
+        if self.memo is None or status is None or (message or "").startswith(WORKER_DIED):
+            return
+        verdict = (row, self.score[row], status, message, self.prompt[row])
+        self.memo.put(self.fingerprint, key, verdict)
 
     def set(self, row: int, score: float | None, status: str, message: str | None) -> None:
         if self.status[row] is None:  # a row re-sent after a worker was replaced counts once
@@ -598,6 +806,9 @@ class _Scoring:
         for row, score, status, message, prompt in results:
             self.set(row, score, status, message)
             self.prompt[row] = prompt
+            key = self.keys.get(row)
+            if key is not None:  # kept at once: a stopped re-score's verdicts count too
+                self._keep(row, key)
         self.report()
 
     def report(self) -> None:
@@ -605,7 +816,7 @@ class _Scoring:
             elapsed = time.perf_counter() - self.started
             errors, timeouts = self.counts[ERROR], self.counts[TIMEOUT]
             progress = RescoreProgress(
-                self.done, self.total, self.cached, errors, timeouts, elapsed
+                self.done, self.total, self.cached, errors, timeouts, elapsed, self.known
             )
             self.on_progress(progress)
 
@@ -657,6 +868,7 @@ def _lm_eval(
     cancel: threading.Event,
     read_options: str,
     uncached: frozenset[str],
+    memo: ScoreMemo | None = None,
 ) -> Rescored:
     """``lm-eval[:TASK]``: each lm-eval samples file through its task's filters and
     ``process_results`` (see :mod:`evaltui.data.lm_eval_scorer`), one record per item in the
@@ -687,7 +899,9 @@ def _lm_eval(
             f"(they hold {', '.join(repr(t) for t in tasks[:8])}"
             + (", …)" if len(tasks) > 8 else ")")
         )
-    scoring = _Scoring(generations.height, started, on_progress)
+    if memo is not None:
+        memo.use(fingerprint)
+    scoring = _Scoring(generations.height, started, on_progress, memo, fingerprint)
     reader = get_reader("lm_eval")
     notes: list[str] = []
     pending: dict[str, tuple[str | None, list[int]]] = {}
@@ -713,8 +927,10 @@ def _lm_eval(
             with contextlib.suppress(OSError):
                 key = _score_key(cache, fingerprint, Path(file.path), "lm_eval", read_options)
         frame = cache.get_frame(key, rows.height) if cache is not None and key else None
+        keys, occurrences = _record_keys(rows, task) if memo is not None else ([], {})
         if frame is not None:
             scoring.put(row_ids, frame, cached=True)
+            scoring.keep(row_ids, keys)
             cached_files += 1
             unscored = frame.filter(pl.col("score_status") == lm.NOT_SCORED)
             if unscored.height:
@@ -722,7 +938,14 @@ def _lm_eval(
             continue
         if cancel.is_set():
             break
-        items, failed = lm.file_items(Path(file.path), reader, rows, task)
+        given = None
+        if memo is not None:  # the records whose every generation has a verdict: not again
+            left = set(scoring.recall(row_ids, keys))
+            if len(left) < len(row_ids):
+                lines = rows.filter(pl.col("_row").is_in(list(left)))["line"].unique()
+                rows = rows.filter(pl.col("line").is_in(lines.to_list()))
+                given = occurrences
+        items, failed = lm.file_items(Path(file.path), reader, rows, task, given)
         scoring.take(failed)
         for item in items:
             scoring.groups[item[0]] = item[3]["rows"]
@@ -739,6 +962,37 @@ def _lm_eval(
     out = _finish(scores, name, started, cached_files, cancelled=not complete)
     out.notes = notes
     return out
+
+
+def _record_keys(rows: pl.DataFrame, task: str) -> tuple[list[int], dict[int, int]]:
+    """An lm-eval file's rows' :class:`ScoreMemo` keys (one per row, in order) and each line's
+    occurrence of its doc. A record's verdicts depend on the logged record read back (its
+    generation rows stand for it: the doc's prompt, the reference, the responses, the stored
+    metric, where it is in the file), its task, and how many earlier records hold its doc (which
+    of the task's filters scores it)."""
+    digests = _digests(rows.drop("_row"), [c for c in rows.columns if c != "_row"])
+    members: dict[int, list[int]] = {}
+    for line, row_digest in zip(rows["line"].to_list(), digests, strict=True):
+        members.setdefault(line, []).append(row_digest)
+    first = rows.unique(subset="line", keep="first", maintain_order=True)
+    seen: dict[str, int] = {}
+    occurrences: dict[int, int] = {}
+    for line, prompt_id in zip(first["line"].to_list(), first["prompt_id"].to_list(), strict=True):
+        occurrences[line] = seen.get(prompt_id, 0)
+        seen[prompt_id] = occurrences[line] + 1
+    record_key = {
+        line: hashlib.blake2b(repr((task, occurrences[line], ds)).encode(), digest_size=16)
+        for line, ds in members.items()
+    }
+    keys: list[int] = []
+    position: dict[int, int] = {}
+    for line in rows["line"].to_list():
+        at = position.get(line, 0)
+        position[line] = at + 1
+        row_key = record_key[line].copy()
+        row_key.update(at.to_bytes(4, "little"))
+        keys.append(int.from_bytes(row_key.digest(), "little"))
+    return keys, occurrences
 
 
 def _finish(

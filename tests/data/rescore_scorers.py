@@ -45,3 +45,23 @@ def slow(generation: str, reference: str, record: dict[str, Any]) -> bool:
 
         time.sleep(2.5)
     return reference in generation
+
+
+def counted(generation: str, reference: str, record: dict[str, Any]) -> bool:
+    """The reference appears in the generation; each call appends the generation to the file
+    ``EVALTUI_TEST_SCORE_LOG`` names, once it is scored. A generation holding "WAIT" is scored
+    only once the file ``EVALTUI_TEST_SCORE_GATE`` names exists (a worker stopped meanwhile
+    never logs it). Each takes ``EVALTUI_TEST_SCORE_SLEEP`` seconds (default 0)."""
+    import os
+    import time
+
+    pause = float(os.environ.get("EVALTUI_TEST_SCORE_SLEEP", "0"))
+    if pause:
+        time.sleep(pause)
+    if "WAIT" in generation:
+        gate = os.environ["EVALTUI_TEST_SCORE_GATE"]
+        while not os.path.exists(gate):
+            time.sleep(0.02)
+    with open(os.environ["EVALTUI_TEST_SCORE_LOG"], "a", encoding="utf-8") as log:
+        log.write(generation.replace("\n", " ") + "\n")
+    return reference in generation

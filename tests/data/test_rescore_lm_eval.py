@@ -7,6 +7,7 @@ import importlib.util
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -225,3 +226,42 @@ def test_a_hanging_or_raising_process_results_costs_its_record_only(tmp_path: Pa
     assert rest["score_status"].to_list() == [OK] * 4
     assert rest["new_accuracy"].to_list() == rest["accuracy"].to_list()
     assert rescored.counts == {TIMEOUT: 2, ERROR: 2, OK: 4}
+
+
+@needs_lm_eval
+def test_a_grown_samples_file_sends_only_its_new_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evaltui.data import rescore as rescore_module
+    from evaltui.data.rescore import ScoreMemo
+
+    run = LM_EVAL / "outputs" / "run_scripted" / "toy-org__scripted-model-v1"
+    folder = tmp_path / "in" / run.name
+    folder.mkdir(parents=True)
+    shutil.copy(run / "results_2026-11-23T19-49-48.073567.json", folder)
+    name = "samples_toy_math_maj_2026-11-23T19-49-48.073567.jsonl"
+    lines = (run / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    half = len(lines) // 2
+    (folder / name).write_text("".join(lines[:half]), encoding="utf-8")
+    sent: list[int] = []
+    add = rescore_module._Pool.add
+
+    def counted(pool: Any, items: list[Any]) -> None:
+        sent.extend(item[3]["record"]["doc_id"] for item in items)
+        add(pool, items)
+
+    monkeypatch.setattr(rescore_module._Pool, "add", counted)
+    options = RescoreOptions("lm-eval", use_cache=False, include_path=TOY_TASKS, workers=1)
+    memo = ScoreMemo()
+    first = rescore(load([tmp_path / "in"], OPTS), options, memo=memo)
+    assert not first.cancelled and len(sent) == half
+    with (folder / name).open("a", encoding="utf-8") as handle:
+        handle.writelines(lines[half:])  # the writer appends the rest
+    sent.clear()
+    grown = load([tmp_path / "in"], OPTS)
+    again = rescore(grown, options, memo=memo)
+    new_docs = [json.loads(line)["doc_id"] for line in lines[half:]]
+    assert sorted(sent) == sorted(new_docs)  # the records scored before are not sent again
+    fresh = rescore(grown, options)
+    assert again.scores.equals(fresh.scores)
+    assert again.scores["score_status"].to_list() == [OK] * grown.generations.height

@@ -390,7 +390,15 @@ class MainScreen(Screen[None]):
         scorer = self.evalapp.rescore_options
         name = one_line(scorer.scorer, 40) if scorer is not None else ""
         text = f"re-scoring ({name}) {progress.done:,}/{progress.total:,} generations"
-        if progress.cached:
+        if progress.known:
+            # A followed update's (or a re-score started again): the new ones, and those whose
+            # verdicts are kept from before, out of all.
+            text = (
+                f"re-scoring ({name}) {progress.new_done:,}/{progress.new_total:,} new "
+                f"generations · {progress.known + progress.cached:,} of {progress.total:,} "
+                "scored before"
+            )
+        elif progress.cached:
             text += f" · {progress.cached:,} from the cache"
         if progress.errors or progress.timeouts:
             text += f" · {progress.errors:,} scorer errors, {progress.timeouts:,} timeouts"
