@@ -253,6 +253,33 @@ def test_two_runs_of_a_task_in_one_folder_are_told_apart_by_date(tmp_path: Path)
     assert not any(" @ " not in run for run in result.stats["run"].to_list())
 
 
+def test_a_run_without_its_results_file_reads_the_same_model(tmp_path: Path) -> None:
+    # lm-eval ≥0.4.3 writes a run into <output_path>/<model_name with "/" as "__">/ (its
+    # EvaluationTracker: sanitize_model_name), and results_<date>.json names the model itself.
+    # The samples alone (results file lost, or a run cut before writing it) are the same model,
+    # not a second one called "toy-org__scripted-model-v1".
+    alone = tmp_path / "copied" / MODEL_DIR.name
+    alone.mkdir(parents=True)
+    shutil.copy(samples("toy_math_gen"), alone)
+    with_results = by_run(read_clean("toy_math_gen"), "accuracy")
+    without = by_run(read_clean_path(alone / samples("toy_math_gen").name), "accuracy")
+    assert list(without) == [f"{MODEL} · strict-match", f"{MODEL} · flexible-extract"]
+    assert without == with_results
+    assert READER.run_identity(alone / samples("toy_math_gen").name, ReadOptions()) == (
+        READER.run_identity(samples("toy_math_gen"), ReadOptions())
+    )
+    # A local model path (pretrained=/models/ckpt-1) is "__models__ckpt-1" on disk.
+    local = tmp_path / "__models__ckpt-1"
+    local.mkdir()
+    shutil.copy(samples("toy_mc"), local)
+    assert set(read_clean_path(local / samples("toy_mc").name)["run"]) == {"/models/ckpt-1"}
+    # A folder named otherwise is its name, underscores and all.
+    plain = tmp_path / "my_run"
+    plain.mkdir()
+    shutil.copy(samples("toy_mc"), plain)
+    assert set(read_clean_path(plain / samples("toy_mc").name)["run"]) == {"my_run"}
+
+
 MID_2024 = FIXTURES / "mid2024_json" / "meta-llama__Meta-Llama-3-8B-Instruct"
 MID_DATES = ("2024-06-01T10-00-00.000001", "2024-06-02T11-30-00.000002")
 LLAMA = "meta-llama/Meta-Llama-3-8B-Instruct"
@@ -319,11 +346,11 @@ def test_pre_047_lines_without_filter_take_the_filter_list_order(tmp_path: Path)
     path = folder / f"samples_toy_math_gen_{DATE}.jsonl"
     path.write_text("\n".join(old) + "\n", encoding="utf-8")
 
-    # Without the results file the filters are numbered, and the model is the folder.
+    # Without the results file the filters are numbered, and the model is the folder's.
     frame = read(path).frame
     assert by_run(frame, "accuracy") == {
-        "toy-org__scripted-model-v1 · filter 1": [1.0, 1.0, 1.0, 0.0],
-        "toy-org__scripted-model-v1 · filter 2": [1.0, 1.0, 1.0, 0.0],
+        f"{MODEL} · filter 1": [1.0, 1.0, 1.0, 0.0],
+        f"{MODEL} · filter 2": [1.0, 1.0, 1.0, 0.0],
     }
     shutil.copy(RESULTS, folder)
     frame = read(path).frame

@@ -130,6 +130,17 @@ def _results_lookup(path: Path) -> tuple[dict[str, Any] | None, tuple[Path, ...]
     return None, (*tried, path.parent)
 
 
+def _folder_model(path: Path) -> str:
+    """The model a samples file's folder names: since 0.4.3 lm-eval writes a run into
+    ``<output_path>/<model name, its "/" as "__">/`` (``deepseek-ai__DeepSeek-R1``), so the
+    folder gives back the results JSON's ``model_name`` (``deepseek-ai/DeepSeek-R1``): one model
+    reads the same with or without its results file. Other folders are their name."""
+    name = path.parent.name
+    if SAMPLES_NAME.match(path.name) and "__" in name.strip("_"):
+        return name.replace("__", "/")
+    return name
+
+
 def _model_name(results: dict[str, Any] | None, path: Path) -> str:
     """``model_name`` from the results JSON, else the model argument, else the folder's name."""
     if results:
@@ -145,7 +156,7 @@ def _model_name(results: dict[str, Any] | None, path: Path) -> str:
             found = re.search(r"(?:^|,)\s*(?:pretrained|model|path|engine)=([^,]+)", args)
             if found:
                 return found.group(1).strip()
-    return path.parent.name
+    return _folder_model(path)
 
 
 def _task_name(path: Path, results: dict[str, Any] | None) -> str:
