@@ -490,6 +490,31 @@ def test_old_json_array_and_its_records(tmp_path: Path) -> None:
     ]
 
 
+def test_old_results_named_by_output_path_give_model_task_and_filters(tmp_path: Path) -> None:
+    # ≤0.4.2 __main__: ``--output_path out/X.json`` writes the results to X.json (any name) and
+    # each task's samples beside it as f"{re.sub('/|=', '__', model_args)}_{task}.jsonl" (the
+    # first 0.4 versions replaced "/" only). Two models' runs written into one folder: each
+    # samples file is read with the results file whose model_args name it.
+    path, _written = _old_array(tmp_path)
+    (tmp_path / "results.json").rename(tmp_path / "scripted_v1.json")
+    other = json.loads((tmp_path / "scripted_v1.json").read_text(encoding="utf-8"))
+    other["config"]["model_args"] = "pretrained=other-org/model-b,dtype=float16"
+    other["configs"]["toy_math_gen"]["filter_list"] = [{"name": "b-filter", "filter": []}]
+    (tmp_path / "a_model_b.json").write_text(json.dumps(other, indent=2), encoding="utf-8")
+    shutil.copy(path, tmp_path / "pretrained__other-org__model-b,dtype__float16_toy_math_gen.jsonl")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert result.errors == []
+    assert sorted(f.source for f in result.skipped_files) == ["a_model_b.json", "scripted_v1.json"]
+    runs = {
+        run: sorted(group["prompt_id"].to_list()) for (run,), group in result.stats.group_by("run")
+    }
+    assert runs == {
+        f"{MODEL} · strict-match": [f"toy_math_gen:{i}" for i in range(4)],
+        MODEL: ["toy_mc:0", "toy_mc:1"],
+        "other-org/model-b · b-filter": [f"toy_math_gen:{i}" for i in range(4)],
+    }
+
+
 def test_load_an_old_run_dir(tmp_path: Path) -> None:
     _old_array(tmp_path)
     result = load([tmp_path], LoadOptions(tokenize=False))

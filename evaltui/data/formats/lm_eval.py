@@ -15,7 +15,8 @@ Also read: multiple-choice/loglikelihood tasks (the generation is the chosen con
 score ``acc``), chat-templated prompts (a list holding a JSON string of messages), predict-only runs
 (no metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
 n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON array
-(``<model_args>_<task>.jsonl``).
+(``<model_args>_<task>.jsonl``, beside the ``--output_path`` results file of any name: the one
+whose ``model_args`` name the samples file).
 
 The model is the results JSON's ``model_name`` (the results file of the same date id), else the
 folder. One run is one date id: when several runs of one task are loaded (in one folder or in
@@ -102,6 +103,8 @@ def _results_lookup(path: Path) -> tuple[dict[str, Any] | None, tuple[Path, ...]
     """:func:`_results_for`, and the paths the answer depends on: the candidates tried up to the
     one used; when none is, every candidate and the folder (a results file written later)."""
     match = SAMPLES_NAME.match(path.name)
+    if not match:
+        return _old_results_lookup(path)
 
     def candidates() -> Iterator[Path]:
         # The folder is listed only when the run's own results file is not there (or not one):
@@ -128,6 +131,43 @@ def _results_lookup(path: Path) -> tuple[dict[str, Any] | None, tuple[Path, ...]
         if data is not None:
             return data, tuple(tried)
     return None, (*tried, path.parent)
+
+
+def _old_results_lookup(path: Path) -> tuple[dict[str, Any] | None, tuple[Path, ...]]:
+    """:func:`_results_lookup` for a ≤0.4.2 samples file, ``<model_args>_<task>.jsonl``: that
+    harness wrote the results to ``--output_path`` (``results.json`` in a folder, or any
+    ``X.json``) and the samples beside it, named by ``model_args`` with ``/`` and ``=`` as
+    ``__`` (``/`` alone in the first 0.4 versions). The results file is the one whose
+    ``model_args`` name this file, else a ``results*.json``, else the first one beside it."""
+    stem = path.name.rsplit(".", 1)[0]
+    tried: list[Path] = []
+    found: list[tuple[Path, dict[str, Any]]] = []
+    for candidate in sorted(path.parent.glob("*.json")):
+        if candidate == path:
+            continue
+        tried.append(candidate)
+        try:
+            with candidate.open("rb") as handle:
+                if b'"results"' not in handle.read(4096):
+                    continue  # not a results dump (it opens with "results"): never parsed whole
+            stat = candidate.stat()
+        except OSError:
+            continue
+        data = _parse_results(str(candidate), stat.st_mtime_ns, stat.st_size)
+        if data is not None:
+            found.append((candidate, data))
+    # Another results file could be written later: the folder is always a dependency here.
+    depends = (*tried, path.parent)
+    for _candidate, data in found:
+        config = data.get("config")
+        args = config.get("model_args") if isinstance(config, dict) else None
+        if isinstance(args, str) and any(
+            stem.startswith(re.sub(pattern, "__", args) + "_") for pattern in ("/|=", "/")
+        ):
+            return data, depends
+    named = [data for candidate, data in found if candidate.name.startswith("results")]
+    chosen = named or [data for _candidate, data in found]
+    return (chosen[0] if chosen else None), depends
 
 
 def _folder_model(path: Path) -> str:
