@@ -203,6 +203,51 @@ def test_exact_rescoring_of_multiple_choice_agrees_with_acc(tmp_path: Path) -> N
     assert got.scores["new_accuracy"].to_list() == [1.0, 1.0]
 
 
+def test_multiple_choice_scored_by_acc_norm_alone_shows_the_choice_acc_norm_made(
+    tmp_path: Path,
+) -> None:
+    # The Open LLM Leaderboard v2 tasks (leaderboard_bbh_*, leaderboard_gpqa_*, leaderboard_musr_*)
+    # list metrics ["acc_norm"]: lm-eval's process_results picks argmax(lls / len(choice)),
+    # the choices being the continuations after the target delimiter " ". Here raw
+    # log-likelihoods pick " Yes" (-2.0 > -6.0) but per character -2/3 < -6/22 picks the long
+    # choice, the gold one: acc_norm 1.0. The generation shown must be that choice.
+    record = {
+        "doc_id": 0,
+        "doc": {"question": "Is it?"},
+        "target": "1",
+        "arguments": {
+            f"gen_args_{i}": {"arg_0": "Is it?\nAnswer:", "arg_1": choice}
+            for i, choice in enumerate([" Yes", " No, it is not the case"])
+        },
+        "resps": [[["-2.0", "False"]], [["-6.0", "False"]]],
+        "filtered_resps": [["-2.0", "False"], ["-6.0", "False"]],
+        "filter": "none",
+        "metrics": ["acc_norm"],
+        "acc_norm": 1.0,
+    }
+    folder = tmp_path / "org__m"
+    folder.mkdir()
+    path = folder / f"samples_leaderboard_bbh_toy_{DATE}.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    frame = read_clean_path(path)
+    assert frame.select("gen", "extracted", "answer", "accuracy", "metric").rows() == [
+        (
+            "No, it is not the case",
+            "1: No, it is not the case",
+            "1: No, it is not the case",
+            1.0,
+            "acc_norm",
+        )
+    ]
+    # Scored by acc first (acc 0.0 here), the choice is acc's: the highest log-likelihood.
+    record.update(metrics=["acc", "acc_norm"], acc=0.0)
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    frame = read_clean_path(path)
+    assert frame.select("gen", "extracted", "accuracy", "metric").rows() == [
+        ("Yes", "0: Yes", 0.0, "acc")
+    ]
+
+
 def test_wrong_multiple_choice_scores_zero(tmp_path: Path) -> None:
     # Doc 0 with Venus most likely: the generation is Venus and acc (as the harness would write) 0.
     record = records("toy_mc")[0]

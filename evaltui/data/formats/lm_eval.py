@@ -12,7 +12,8 @@ and the generations stay unscored -- unless the record says how each repeat scor
 re-scoring them by exact match reproduces the harness's own mean.
 
 Also read: multiple-choice/loglikelihood tasks (the generation is the chosen continuation, the
-score ``acc``), chat-templated prompts (a list holding a JSON string of messages), predict-only runs
+score ``acc``; a task scored by ``acc_norm`` alone chose by log-likelihood per character,
+as that metric does), chat-templated prompts (a list holding a JSON string of messages), predict-only runs
 (no metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
 n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON array
 (``<model_args>_<task>.jsonl``, beside the ``--output_path`` results file of any name: the one
@@ -77,6 +78,9 @@ BYPASS = "bypass"
 #: What lm-eval's regex filters return when they find no answer (``RegexFilter(fallback=…)``'s
 #: default): no extracted answer, not an answer called "[invalid]".
 NO_MATCH = "[invalid]"
+#: The multiple-choice metric that picks by log-likelihood per character (the Open LLM
+#: Leaderboard v2 tasks score by it alone: leaderboard_bbh_*, _gpqa_*, _musr_*).
+ACC_NORM = "acc_norm"
 #: Exceptions a malformed (but JSON-valid) record can raise while being taken apart.
 RECORD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
@@ -373,6 +377,19 @@ def _choice(index: int, requests: list[tuple[Any, Any]]) -> str:
     return str(index)
 
 
+def _per_character(values: list[float], continuations: list[str]) -> list[float]:
+    """Log-likelihoods as ``acc_norm`` compares them: each divided by its choice's length in
+    characters (ConfigurableTask.process_results: ``lls / [len(c) for c in doc_to_choice]``).
+    The requests hold the continuations, the choices after the task's target delimiter (" "
+    by default): the whitespace every continuation starts with is that delimiter."""
+    delimiter = 0
+    while all(len(c) > delimiter and c[delimiter].isspace() for c in continuations) and (
+        len({c[delimiter] for c in continuations}) == 1
+    ):
+        delimiter += 1
+    return [v / max(len(c) - delimiter, 1) for v, c in zip(values, continuations, strict=True)]
+
+
 def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | None]]:
     """(text, extracted answer, own score) per generation of the record; own score None = unknown."""
     filtered = record.get("filtered_resps") or []
@@ -389,8 +406,10 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
         # Multiple choice: the model's choice is the highest log-likelihood continuation (what
         # `acc` scores); log-likelihoods are strings since 0.4.3, numbers before.
         values = [float(r[0][0] if isinstance(r[0], list) else r[0]) for r in record["resps"]]
-        choice = max(range(len(values)), key=values.__getitem__)
         requests = _requests(record)
+        if _metric(record)[0] == ACC_NORM and len(requests) >= len(values):
+            values = _per_character(values, [_text(r[1]) for r in requests[: len(values)]])
+        choice = max(range(len(values)), key=values.__getitem__)
         if choice >= len(requests):
             # The file kept fewer requests than choices (early 0.4 files keep the first one
             # only): the chosen continuation is unknown, the choice's index is what is known.
