@@ -11,8 +11,8 @@ in current versions, which Python's zipfile cannot read: those members are decom
 ``zstandard``; older archives use deflate. Ids may be strings or ints in the same log.
 
 Runs: the run label is the model (a task run with ``--model none`` and its models by role,
-``"model": "none/none"``, is its ``target`` role's model, else its only role's). Separate logs of the same task and model (distinct eval ids, or
-run ids before eval ids existed), in one folder or in several, are separate runs, told apart by
+``"model": "none/none"``, is its ``target`` role's model, else its only role's). Separate logs
+of the same task and model (distinct eval ids, or run ids before eval ids existed), in one folder or in several, are separate runs, told apart by
 the log's start time (``model @ created``; see evaltui.data.runs); their samples never become
 "several generations of one prompt". One log saved twice in a folder (same eval id, or ``X.eval``
 beside ``X.json``) is read once, with a note; the finished, fuller, ``.eval`` copy is the one read. A log's status other
