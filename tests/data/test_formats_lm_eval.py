@@ -248,6 +248,40 @@ def test_multiple_choice_scored_by_acc_norm_alone_shows_the_choice_acc_norm_made
     ]
 
 
+def test_multiple_choice_target_written_as_the_choice_text_is_that_choice(tmp_path: Path) -> None:
+    """A task whose doc_to_target is the gold choice's text (leaderboard_gpqa: "(B)" among
+    doc_to_choice ["(A)", "(B)"]; lm-eval scores it as ``choices.index(gold)``) logs "target":
+    "(B)". It was shown as is while the model's choice read "1: (B)": `rescore --scorer exact`
+    turned the correct answer wrong, and votes never matched the reference."""
+    from evaltui.data.rescore import RescoreOptions, rescore
+
+    record = {
+        "doc_id": 0,
+        "doc": {"question": "Which?"},
+        "target": "(B)",
+        "arguments": {
+            f"gen_args_{i}": {"arg_0": "Which?\nAnswer:", "arg_1": f" ({letter})"}
+            for i, letter in enumerate("AB")
+        },
+        "resps": [[["-5.0", "False"]], [["-1.0", "True"]]],
+        "filtered_resps": [["-5.0", "False"], ["-1.0", "True"]],
+        "filter": "none",
+        "metrics": ["acc_norm"],
+        "acc_norm": 1.0,
+    }
+    folder = tmp_path / "org__m"
+    folder.mkdir()
+    path = folder / f"samples_leaderboard_gpqa_toy_{DATE}.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = load([folder], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert result.generations.select("gen", "extracted", "answer", "accuracy").rows() == [
+        ("(B)", "1: (B)", "1: (B)", 1.0)
+    ]
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False)).scores
+    assert rescored["new_accuracy"].to_list() == [1.0]
+
+
 def test_wrong_multiple_choice_scores_zero(tmp_path: Path) -> None:
     # Doc 0 with Venus most likely: the generation is Venus and acc (as the harness would write) 0.
     record = records("toy_mc")[0]

@@ -13,7 +13,8 @@ re-scoring them by exact match reproduces the harness's own mean.
 
 Also read: multiple-choice/loglikelihood tasks (the generation is the chosen continuation, the
 score ``acc``; a task scored by ``acc_norm`` alone chose by log-likelihood per character,
-as that metric does), chat-templated prompts (a list holding a JSON string of messages), predict-only runs
+as that metric does; the reference is the gold choice, whether the target is its index or its
+text), chat-templated prompts (a list holding a JSON string of messages), predict-only runs
 (no metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
 n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON array
 (``<model_args>_<task>.jsonl``, beside the ``--output_path`` results file of any name: the one
@@ -390,6 +391,16 @@ def _per_character(values: list[float], continuations: list[str]) -> list[float]
     return [v / max(len(c) - delimiter, 1) for v, c in zip(values, continuations, strict=True)]
 
 
+def _choice_index(text: str, requests: list[tuple[Any, Any]]) -> int | None:
+    """The index of the choice whose text is ``text``: the first continuation that is ``text``
+    after the task's target delimiter (whitespace); None when none is."""
+    for index, (_context, continuation) in enumerate(requests):
+        whole = _text(continuation)
+        if whole.endswith(text) and not whole[: len(whole) - len(text)].strip():
+            return index
+    return None
+
+
 def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | None]]:
     """(text, extracted answer, own score) per generation of the record; own score None = unknown."""
     filtered = record.get("filtered_resps") or []
@@ -634,13 +645,15 @@ class LmEvalReader(Reader):
         # A list target (TriviaQA's aliases) arrives as its str() since 0.4.3: see reference_aliases.
         aliases = reference_aliases(record.get("target"))
         answer = reference_text(record.get("target"), aliases)
-        if (
-            _is_loglikelihood(record)
-            and _multiple_choice(record)
-            and answer is not None
-            and re.fullmatch(r"[0-9]+", answer)
-        ):
-            answer = _choice(int(answer), requests)  # the target is the gold choice's index
+        if _is_loglikelihood(record) and _multiple_choice(record) and answer is not None:
+            if re.fullmatch(r"[0-9]+", answer):
+                answer = _choice(int(answer), requests)  # the target is the gold choice's index
+            else:
+                # A target that is no index is the gold choice's text (process_results:
+                # ``choices.index(gold)``): written as the model's choice is, "1: (B)".
+                gold = _choice_index(answer, requests)
+                if gold is not None:
+                    answer = _choice(gold, requests)
         how: str | None = None
         if len(generated) == 1:
             per_gen: list[float | None] = [score]
