@@ -88,11 +88,12 @@ def test_lm_eval_results_file_changed_and_appearing(tmp_path: Path, word_tokeniz
         warm = _load(run, cache, word_tokenizer, **kwargs)
         assert sorted(warm.stats["run"].unique())[0].startswith("renamed/model"), kwargs
 
-    # Without its results file the run is named after the folder; the file written later names it.
+    # Without its results file the run is named after the folder (toy-org__… is toy-org/…); the
+    # file written later names it.
     saved = results.read_bytes()
     results.unlink()
     assert sorted(_load(run, cache, word_tokenizer).stats["run"].unique())[0].startswith(
-        "toy-org__scripted-model-v1"
+        "toy-org/scripted-model-v1"
     )
     results.write_bytes(saved)
     for kwargs in ({}, headless):

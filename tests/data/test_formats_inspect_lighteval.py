@@ -289,6 +289,67 @@ def test_lighteval_old_multiple_choice_answers_with_the_likeliest_choice(tmp_pat
     ]
 
 
+def test_lighteval_multiple_choice_scored_per_character_shows_that_choice(tmp_path: Path) -> None:
+    # A task scored by a per-character normalized accuracy (lighteval's LogProbCharNorm:
+    # logprob / len(choice), "acc_norm"; ≤0.10 "loglikelihood_acc_norm"; "_nospace" leaves the
+    # leading space out) chose by it: raw logprobs [-2, -6] pick " Yes", per character
+    # -2/4 < -6/23 (nospace -2/3 < -6/22) picks the long choice, the gold one. The choice shown
+    # must be the one the score is about (it contradicted it: "Yes", scored 1.0).
+    import polars as pl
+
+    choices = [" Yes", " No, it is not the case"]
+    for metric in ("acc_norm", "acc_norm_nospace"):
+        path = tmp_path / metric / "details" / "m" / "2026-01-01T00-00-00" / "details_t|0_x.parquet"
+        path.parent.mkdir(parents=True)
+        pl.DataFrame(
+            {
+                "doc": [{"query": "Q", "choices": choices, "gold_index": 1, "id": "0"}],
+                "metric": [{metric: 1.0, "acc": 0.0}],
+                "model_response": [{"text": [], "logprobs": [-2.0, -6.0]}],
+            }
+        ).write_parquet(path)
+        old = (
+            tmp_path
+            / metric
+            / "old"
+            / "details"
+            / "m"
+            / "2024-01-01T00-00-00"
+            / "details_t|0_x.parquet"
+        )
+        old.parent.mkdir(parents=True)
+        pl.DataFrame(
+            {
+                "example": ["Q"],
+                "full_prompt": ["Q"],
+                "predictions": [[[-2.0, 0.0], [-6.0, 0.0]]],
+                "gold": [[]],
+                "choices": [choices],
+                "gold_index": [[1]],
+                "metrics": [{f"loglikelihood_{metric}": 1.0, "loglikelihood_acc": 0.0}],
+            },
+            schema_overrides={"gold": pl.List(pl.String)},
+        ).write_parquet(old)
+        for one in (path, old):
+            result = LightevalReader().read(one, one.name, ReadOptions())
+            assert result.errors == []
+            assert result.frame.select("gen", "answer", "accuracy").rows() == [
+                (choices[1], choices[1], 1.0)
+            ], (metric, one)
+    # Scored by plain acc first, the choice is acc's: the highest log-probability.
+    path = tmp_path / "acc" / "details" / "m" / "2026-01-01T00-00-00" / "details_t|0_x.parquet"
+    path.parent.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [{"query": "Q", "choices": choices, "gold_index": 1, "id": "0"}],
+            "metric": [{"acc": 0.0, "acc_norm": 1.0}],
+            "model_response": [{"text": [], "logprobs": [-2.0, -6.0]}],
+        }
+    ).write_parquet(path)
+    frame = LightevalReader().read(path, path.name, ReadOptions()).frame
+    assert frame.select("gen", "accuracy").rows() == [(choices[0], 0.0)]
+
+
 def test_lighteval_old_generative_details_name_the_task_and_the_golds(tmp_path: Path) -> None:
     # ≤0.10 flat details of a generative task: `gold` is doc.get_golds(), a list of reference
     # texts (was shown as the JSON '["5"]'), and the prompt id was the whole file stem

@@ -541,3 +541,40 @@ def test_a_reply_of_reasoning_only_is_that_reasoning(tmp_path: Path, writer: Any
         " stopped at max_tokens while thinking): the generation shown is the model's"
         " reasoning (its reply holds no answer text)"
     ]
+
+
+def _by_roles(eval_id: str, created: str, roles: dict[str, str]) -> dict[str, Any]:
+    """A log of a task run with ``--model none`` and its models given by role, as Petri's audits
+    are (Inspect 0.3.150: ``"model": "none/none"``, ``model_roles: {role: {model, config, args}}``)."""
+    data = log(eval_id, created)
+    data["eval"]["model"] = "none/none"
+    data["eval"]["model_roles"] = {
+        role: {"model": model, "config": {}, "args": {}} for role, model in roles.items()
+    }
+    return data
+
+
+@pytest.mark.parametrize("writer", [write_json, write_eval])
+def test_a_run_by_model_roles_is_labelled_by_the_model_it_evaluates(
+    tmp_path: Path, writer: Any
+) -> None:
+    ext = ".json" if writer is write_json else ".eval"
+    roles = {"auditor": "anthropic/claude-opus-4", "target": "openai/gpt-4o", "judge": "x/judge"}
+    writer(tmp_path / "a" / f"2026-01-01T10-00-00_toy_AAA{ext}", _by_roles("AAA", "t1", roles))
+    writer(
+        tmp_path / "b" / f"2026-01-01T10-00-00_toy_BBB{ext}",
+        _by_roles("BBB", "t2", {"target": "anthropic/claude-sonnet-4", "judge": "x/judge"}),
+    )
+    writer(tmp_path / "c" / f"2026-01-01T10-00-00_toy_CCC{ext}", _by_roles("CCC", "t3", {}))
+    result = load_dir(tmp_path)
+    assert result.errors == []
+    # Each log: 3 ids x 2 epochs, C C C + C I I. Two target models are two runs; without a
+    # role that says, the log's own "none/none" stays.
+    assert run_table(result) == {
+        "openai/gpt-4o": (3, 6, 6, 0.6667),
+        "anthropic/claude-sonnet-4": (3, 6, 6, 0.6667),
+        "none/none": (3, 6, 6, 0.6667),
+    }
+    # One role alone is the model, whatever it is called.
+    alone = writer(tmp_path / "d" / f"x{ext}", _by_roles("DDD", "t4", {"solver": "org/only"}))
+    assert set(load_dir(alone.parent).stats["run"]) == {"org/only"}

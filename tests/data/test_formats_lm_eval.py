@@ -203,6 +203,85 @@ def test_exact_rescoring_of_multiple_choice_agrees_with_acc(tmp_path: Path) -> N
     assert got.scores["new_accuracy"].to_list() == [1.0, 1.0]
 
 
+def test_multiple_choice_scored_by_acc_norm_alone_shows_the_choice_acc_norm_made(
+    tmp_path: Path,
+) -> None:
+    # The Open LLM Leaderboard v2 tasks (leaderboard_bbh_*, leaderboard_gpqa_*, leaderboard_musr_*)
+    # list metrics ["acc_norm"]: lm-eval's process_results picks argmax(lls / len(choice)),
+    # the choices being the continuations after the target delimiter " ". Here raw
+    # log-likelihoods pick " Yes" (-2.0 > -6.0) but per character -2/3 < -6/22 picks the long
+    # choice, the gold one: acc_norm 1.0. The generation shown must be that choice.
+    record = {
+        "doc_id": 0,
+        "doc": {"question": "Is it?"},
+        "target": "1",
+        "arguments": {
+            f"gen_args_{i}": {"arg_0": "Is it?\nAnswer:", "arg_1": choice}
+            for i, choice in enumerate([" Yes", " No, it is not the case"])
+        },
+        "resps": [[["-2.0", "False"]], [["-6.0", "False"]]],
+        "filtered_resps": [["-2.0", "False"], ["-6.0", "False"]],
+        "filter": "none",
+        "metrics": ["acc_norm"],
+        "acc_norm": 1.0,
+    }
+    folder = tmp_path / "org__m"
+    folder.mkdir()
+    path = folder / f"samples_leaderboard_bbh_toy_{DATE}.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    frame = read_clean_path(path)
+    assert frame.select("gen", "extracted", "answer", "accuracy", "metric").rows() == [
+        (
+            "No, it is not the case",
+            "1: No, it is not the case",
+            "1: No, it is not the case",
+            1.0,
+            "acc_norm",
+        )
+    ]
+    # Scored by acc first (acc 0.0 here), the choice is acc's: the highest log-likelihood.
+    record.update(metrics=["acc", "acc_norm"], acc=0.0)
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    frame = read_clean_path(path)
+    assert frame.select("gen", "extracted", "accuracy", "metric").rows() == [
+        ("Yes", "0: Yes", 0.0, "acc")
+    ]
+
+
+def test_multiple_choice_target_written_as_the_choice_text_is_that_choice(tmp_path: Path) -> None:
+    """A task whose doc_to_target is the gold choice's text (leaderboard_gpqa: "(B)" among
+    doc_to_choice ["(A)", "(B)"]; lm-eval scores it as ``choices.index(gold)``) logs "target":
+    "(B)". It was shown as is while the model's choice read "1: (B)": `rescore --scorer exact`
+    turned the correct answer wrong, and votes never matched the reference."""
+    from evaltui.data.rescore import RescoreOptions, rescore
+
+    record = {
+        "doc_id": 0,
+        "doc": {"question": "Which?"},
+        "target": "(B)",
+        "arguments": {
+            f"gen_args_{i}": {"arg_0": "Which?\nAnswer:", "arg_1": f" ({letter})"}
+            for i, letter in enumerate("AB")
+        },
+        "resps": [[["-5.0", "False"]], [["-1.0", "True"]]],
+        "filtered_resps": [["-5.0", "False"], ["-1.0", "True"]],
+        "filter": "none",
+        "metrics": ["acc_norm"],
+        "acc_norm": 1.0,
+    }
+    folder = tmp_path / "org__m"
+    folder.mkdir()
+    path = folder / f"samples_leaderboard_gpqa_toy_{DATE}.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = load([folder], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert result.generations.select("gen", "extracted", "answer", "accuracy").rows() == [
+        ("(B)", "1: (B)", "1: (B)", 1.0)
+    ]
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False)).scores
+    assert rescored["new_accuracy"].to_list() == [1.0]
+
+
 def test_wrong_multiple_choice_scores_zero(tmp_path: Path) -> None:
     # Doc 0 with Venus most likely: the generation is Venus and acc (as the harness would write) 0.
     record = records("toy_mc")[0]
@@ -251,6 +330,33 @@ def test_two_runs_of_a_task_in_one_folder_are_told_apart_by_date(tmp_path: Path)
         f"{MODEL} @ {DATE} · strict-match",
     ]  # the first run's other task: its date too
     assert not any(" @ " not in run for run in result.stats["run"].to_list())
+
+
+def test_a_run_without_its_results_file_reads_the_same_model(tmp_path: Path) -> None:
+    # lm-eval ≥0.4.3 writes a run into <output_path>/<model_name with "/" as "__">/ (its
+    # EvaluationTracker: sanitize_model_name), and results_<date>.json names the model itself.
+    # The samples alone (results file lost, or a run cut before writing it) are the same model,
+    # not a second one called "toy-org__scripted-model-v1".
+    alone = tmp_path / "copied" / MODEL_DIR.name
+    alone.mkdir(parents=True)
+    shutil.copy(samples("toy_math_gen"), alone)
+    with_results = by_run(read_clean("toy_math_gen"), "accuracy")
+    without = by_run(read_clean_path(alone / samples("toy_math_gen").name), "accuracy")
+    assert list(without) == [f"{MODEL} · strict-match", f"{MODEL} · flexible-extract"]
+    assert without == with_results
+    assert READER.run_identity(alone / samples("toy_math_gen").name, ReadOptions()) == (
+        READER.run_identity(samples("toy_math_gen"), ReadOptions())
+    )
+    # A local model path (pretrained=/models/ckpt-1) is "__models__ckpt-1" on disk.
+    local = tmp_path / "__models__ckpt-1"
+    local.mkdir()
+    shutil.copy(samples("toy_mc"), local)
+    assert set(read_clean_path(local / samples("toy_mc").name)["run"]) == {"/models/ckpt-1"}
+    # A folder named otherwise is its name, underscores and all.
+    plain = tmp_path / "my_run"
+    plain.mkdir()
+    shutil.copy(samples("toy_mc"), plain)
+    assert set(read_clean_path(plain / samples("toy_mc").name)["run"]) == {"my_run"}
 
 
 MID_2024 = FIXTURES / "mid2024_json" / "meta-llama__Meta-Llama-3-8B-Instruct"
@@ -319,11 +425,11 @@ def test_pre_047_lines_without_filter_take_the_filter_list_order(tmp_path: Path)
     path = folder / f"samples_toy_math_gen_{DATE}.jsonl"
     path.write_text("\n".join(old) + "\n", encoding="utf-8")
 
-    # Without the results file the filters are numbered, and the model is the folder.
+    # Without the results file the filters are numbered, and the model is the folder's.
     frame = read(path).frame
     assert by_run(frame, "accuracy") == {
-        "toy-org__scripted-model-v1 · filter 1": [1.0, 1.0, 1.0, 0.0],
-        "toy-org__scripted-model-v1 · filter 2": [1.0, 1.0, 1.0, 0.0],
+        f"{MODEL} · filter 1": [1.0, 1.0, 1.0, 0.0],
+        f"{MODEL} · filter 2": [1.0, 1.0, 1.0, 0.0],
     }
     shutil.copy(RESULTS, folder)
     frame = read(path).frame
@@ -461,6 +567,31 @@ def test_old_json_array_and_its_records(tmp_path: Path) -> None:
         ("toy_mc:0", "Mars", "1: Mars", 1.0),
         ("toy_mc:1", "Rome", "0: Rome", 1.0),
     ]
+
+
+def test_old_results_named_by_output_path_give_model_task_and_filters(tmp_path: Path) -> None:
+    # ≤0.4.2 __main__: ``--output_path out/X.json`` writes the results to X.json (any name) and
+    # each task's samples beside it as f"{re.sub('/|=', '__', model_args)}_{task}.jsonl" (the
+    # first 0.4 versions replaced "/" only). Two models' runs written into one folder: each
+    # samples file is read with the results file whose model_args name it.
+    path, _written = _old_array(tmp_path)
+    (tmp_path / "results.json").rename(tmp_path / "scripted_v1.json")
+    other = json.loads((tmp_path / "scripted_v1.json").read_text(encoding="utf-8"))
+    other["config"]["model_args"] = "pretrained=other-org/model-b,dtype=float16"
+    other["configs"]["toy_math_gen"]["filter_list"] = [{"name": "b-filter", "filter": []}]
+    (tmp_path / "a_model_b.json").write_text(json.dumps(other, indent=2), encoding="utf-8")
+    shutil.copy(path, tmp_path / "pretrained__other-org__model-b,dtype__float16_toy_math_gen.jsonl")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert result.errors == []
+    assert sorted(f.source for f in result.skipped_files) == ["a_model_b.json", "scripted_v1.json"]
+    runs = {
+        run: sorted(group["prompt_id"].to_list()) for (run,), group in result.stats.group_by("run")
+    }
+    assert runs == {
+        f"{MODEL} · strict-match": [f"toy_math_gen:{i}" for i in range(4)],
+        MODEL: ["toy_mc:0", "toy_mc:1"],
+        "other-org/model-b · b-filter": [f"toy_math_gen:{i}" for i in range(4)],
+    }
 
 
 def test_load_an_old_run_dir(tmp_path: Path) -> None:

@@ -94,15 +94,44 @@ def test_generate_only_run_is_unscored(tmp_path: Path) -> None:
 
 
 def test_without_summary_the_run_is_the_result_folder(tmp_path: Path) -> None:
-    # <model id with / -> _>_<task>_<hash6>: the hash is dropped; the ids stay the bare _index
-    # (the run label already holds the task); the answer is read from the usual "answer" key.
-    folder = tmp_path / CLI_DIR.name
+    # <model id with / -> _>_<task>_<hash6> of a task SkyThought does not ship (a fork's own
+    # YAML): model and task cannot be told apart, so the hash is dropped and the rest is the
+    # label; the ids stay the bare _index (the run label already holds the task); the answer is
+    # read from the usual "answer" key.
+    folder = tmp_path / "toy-org_toy-reasoner-7b_toy_arith_e23a3b"
     folder.mkdir()
     shutil.copy(CLI_RESULTS, folder)
     frame = read_clean(folder / "results.json")
-    assert frame["run"].unique().to_list() == ["toy-org_toy-reasoner-7b_toy_math500"]
+    assert frame["run"].unique().to_list() == ["toy-org_toy-reasoner-7b_toy_arith"]
     assert frame["prompt_id"].unique(maintain_order=True).to_list() == ["0", "1", "2"]
     assert frame["answer"].unique(maintain_order=True).to_list() == ["5", "\\frac{5}{6}", "42"]
+
+
+def test_without_summary_a_known_task_leaves_the_label_for_the_prompt_ids(tmp_path: Path) -> None:
+    # SkyThought's get_output_dir names a result dir f"{model_id.replace('/', '_')}_{task}_{hash}"
+    # (skythought/evals/cli.py), the task one of its task YAMLs' names (math500, aime24, …). A
+    # results.json whose summary.json is gone is the model's run of that task: the label is the
+    # model, the task moves into the ids as summary.json's task name would put it, and two
+    # tasks of the model load as one run with distinct prompts (never math500's "0" merged
+    # with aime24's "0").
+    for task in ("math500", "aime24"):
+        folder = tmp_path / f"toy-org_toy-reasoner-7b_{task}_0a1b2c"
+        folder.mkdir()
+        shutil.copy(CLI_RESULTS, folder)
+    frame = read_clean(tmp_path / "toy-org_toy-reasoner-7b_math500_0a1b2c" / "results.json")
+    assert frame["run"].unique().to_list() == ["toy-org_toy-reasoner-7b"]
+    assert frame["prompt_id"].unique(maintain_order=True).to_list() == [
+        "math500:0",
+        "math500:1",
+        "math500:2",
+    ]
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert result.errors == []
+    assert result.stats["run"].unique().to_list() == ["toy-org_toy-reasoner-7b"]
+    assert sorted(result.stats["prompt_id"].to_list()) == [
+        f"{task}:{i}" for task in ("aime24", "math500") for i in range(3)
+    ]
+    assert result.stats["count"].to_list() == [4] * 6
 
 
 def test_jan_2025_keyed_by_problem_text_one_response_per_temperature() -> None:

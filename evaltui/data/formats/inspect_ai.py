@@ -10,8 +10,9 @@ answer text: stopped at ``max_tokens`` while thinking) shows that reasoning, wit
 in current versions, which Python's zipfile cannot read: those members are decompressed here with
 ``zstandard``; older archives use deflate. Ids may be strings or ints in the same log.
 
-Runs: the run label is the model. Separate logs of the same task and model (distinct eval ids, or
-run ids before eval ids existed), in one folder or in several, are separate runs, told apart by
+Runs: the run label is the model (a task run with ``--model none`` and its models by role,
+``"model": "none/none"``, is its ``target`` role's model, else its only role's). Separate logs
+of the same task and model (distinct eval ids, or run ids before eval ids existed), in one folder or in several, are separate runs, told apart by
 the log's start time (``model @ created``; see evaltui.data.runs); their samples never become
 "several generations of one prompt". One log saved twice in a folder (same eval id, or ``X.eval``
 beside ``X.json``) is read once, with a note; the finished, fuller, ``.eval`` copy is the one read. A log's status other
@@ -125,7 +126,32 @@ def _needed(info: dict[str, Any], key: str) -> Any:
     value = info.get(key)
     if isinstance(value, Unreadable):
         raise EntryError(f"its eval.{key} cannot be read ({value.reason})")
+    if key == "model" and value == NO_MODEL:
+        return _role_model(info) or value
     return value
+
+
+#: ``eval.model`` of a task run with no model of its own (``--model none``): its models are
+#: given by role (``--model-role target=…``, ``eval.model_roles``, Inspect ≥0.3.9x).
+NO_MODEL = "none/none"
+#: The role whose model a run evaluates (Petri's auditor/target/judge, Inspect's own docs).
+EVALUATED_ROLE = "target"
+
+
+def _role_model(info: dict[str, Any]) -> str | None:
+    """The model a run without ``eval.model`` evaluates: its ``target`` role's, else its only
+    role's; None when the roles do not say."""
+    roles = _plain(info.get("model_roles"))
+    if not isinstance(roles, dict):
+        return None
+    models: dict[str, str] = {}
+    for role, spec in roles.items():
+        model = _plain(spec.get("model")) if isinstance(_plain(spec), dict) else None
+        if isinstance(model, str) and model:
+            models[str(role)] = model
+    if EVALUATED_ROLE in models:
+        return models[EVALUATED_ROLE]
+    return next(iter(models.values())) if len(models) == 1 else None
 
 
 #: A JSON log starts with its format version (EvalLog field order: version, status, eval, …).
@@ -197,7 +223,11 @@ def _log_id(path: Path, header: dict[str, Any]) -> LogId | None:
         path.name,
         key,
         field(info.get("task")),
-        field(info.get("model")),
+        field(
+            (_role_model(info) or NO_MODEL)
+            if _plain(info.get("model")) == NO_MODEL
+            else info.get("model")
+        ),
         field(info.get("created")),
         field(header.get("status")),
         completed if isinstance(completed, int) else 0,

@@ -7,7 +7,9 @@ every one of them as text, ``str(value)`` (``"[' 5']"``, ``"{'em': 1.0}"``), rea
 values they were. The reference is
 ``doc.choices[doc.gold_index]`` (≤0.10: the ``gold`` list). A sample whose text is empty and
 whose ``model_response.reasonings`` holds the model's thinking (litellm, a reasoning model cut at
-its token limit) is shown by that reasoning, with a note. The first numeric metric scores the
+its token limit) is shown by that reasoning, with a note. A log-likelihood (multiple-choice)
+doc's answer is its likeliest choice, per character when its score is a character-normalized
+accuracy (``acc_norm``), as that metric chose. The first numeric metric scores the
 document (named in ``metric``): with one sample it is that sample's score, with several it is
 kept as the prompt's score (``prompt_score``) and a note says the samples are unscored. Prompt
 ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or the file name. One date folder is
@@ -174,8 +176,11 @@ def _reference(choices: Any, gold: Any) -> list[str] | None:
     return None
 
 
-def _chosen(logprobs: Any, choices: Any) -> int | None:
-    """A multiple-choice doc's choice: the highest log-probability one (what ``acc`` scores)."""
+def _chosen(logprobs: Any, choices: Any, metric: str | None = None) -> int | None:
+    """A multiple-choice doc's choice: the highest log-probability one (what ``acc`` scores),
+    or, scored by a per-character normalized accuracy (``acc_norm``, ``…acc_norm_nospace``),
+    the highest log-probability per character of the choice, as that metric chose (lighteval's
+    LogProbCharNorm: ``logprob / len(choice)``, the leading space not counted by ``nospace``)."""
     if not isinstance(logprobs, list) or not isinstance(choices, list) or not choices:
         return None
     if len(logprobs) != len(choices):
@@ -183,6 +188,11 @@ def _chosen(logprobs: Any, choices: Any) -> int | None:
     values = [v for v in logprobs if isinstance(v, int | float) and not isinstance(v, bool)]
     if len(values) != len(logprobs):
         return None
+    if metric is not None and metric.endswith(("acc_norm", "acc_norm_nospace")):
+        texts = [stringify(c) or "" for c in choices]
+        nospace = metric.endswith("_nospace")
+        lengths = [len(t) - (1 if nospace and t.startswith(" ") else 0) for t in texts]
+        values = [v / max(n, 1) for v, n in zip(values, lengths, strict=True)]
     return max(range(len(values)), key=values.__getitem__)
 
 
@@ -314,7 +324,7 @@ class LightevalReader(Reader):
                     metric, score = _first_metric(row.get("metrics"))
                     choices = row.get("choices")
                     logprobs = _old_logprobs(texts)
-                    choice = _chosen(logprobs, choices)
+                    choice = _chosen(logprobs, choices, metric)
                     if choice is not None and isinstance(choices, list):
                         # ≤0.10 multiple choice: one (log-probability, is-greedy) per choice.
                         texts = [stringify(choices[choice]) or ""]
@@ -345,7 +355,7 @@ class LightevalReader(Reader):
                     # A log-likelihood (multiple-choice) task generates no text: the response is
                     # one log-probability per choice, and the model's answer is the likeliest.
                     choices = doc.get("choices")
-                    choice = _chosen(response.get("logprobs"), choices)
+                    choice = _chosen(response.get("logprobs"), choices, metric)
                     if choice is not None and isinstance(choices, list):
                         flat = [stringify(choices[choice]) or ""]
                 # The choice's text, as the reference is written: votes read alike, and

@@ -12,10 +12,13 @@ and the generations stay unscored -- unless the record says how each repeat scor
 re-scoring them by exact match reproduces the harness's own mean.
 
 Also read: multiple-choice/loglikelihood tasks (the generation is the chosen continuation, the
-score ``acc``), chat-templated prompts (a list holding a JSON string of messages), predict-only runs
+score ``acc``; a task scored by ``acc_norm`` alone chose by log-likelihood per character,
+as that metric does; the reference is the gold choice, whether the target is its index or its
+text), chat-templated prompts (a list holding a JSON string of messages), predict-only runs
 (no metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
 n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON array
-(``<model_args>_<task>.jsonl``).
+(``<model_args>_<task>.jsonl``, beside the ``--output_path`` results file of any name: the one
+whose ``model_args`` name the samples file).
 
 The model is the results JSON's ``model_name`` (the results file of the same date id), else the
 folder. One run is one date id: when several runs of one task are loaded (in one folder or in
@@ -76,6 +79,9 @@ BYPASS = "bypass"
 #: What lm-eval's regex filters return when they find no answer (``RegexFilter(fallback=…)``'s
 #: default): no extracted answer, not an answer called "[invalid]".
 NO_MATCH = "[invalid]"
+#: The multiple-choice metric that picks by log-likelihood per character (the Open LLM
+#: Leaderboard v2 tasks score by it alone: leaderboard_bbh_*, _gpqa_*, _musr_*).
+ACC_NORM = "acc_norm"
 #: Exceptions a malformed (but JSON-valid) record can raise while being taken apart.
 RECORD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
@@ -102,6 +108,8 @@ def _results_lookup(path: Path) -> tuple[dict[str, Any] | None, tuple[Path, ...]
     """:func:`_results_for`, and the paths the answer depends on: the candidates tried up to the
     one used; when none is, every candidate and the folder (a results file written later)."""
     match = SAMPLES_NAME.match(path.name)
+    if not match:
+        return _old_results_lookup(path)
 
     def candidates() -> Iterator[Path]:
         # The folder is listed only when the run's own results file is not there (or not one):
@@ -130,6 +138,54 @@ def _results_lookup(path: Path) -> tuple[dict[str, Any] | None, tuple[Path, ...]
     return None, (*tried, path.parent)
 
 
+def _old_results_lookup(path: Path) -> tuple[dict[str, Any] | None, tuple[Path, ...]]:
+    """:func:`_results_lookup` for a ≤0.4.2 samples file, ``<model_args>_<task>.jsonl``: that
+    harness wrote the results to ``--output_path`` (``results.json`` in a folder, or any
+    ``X.json``) and the samples beside it, named by ``model_args`` with ``/`` and ``=`` as
+    ``__`` (``/`` alone in the first 0.4 versions). The results file is the one whose
+    ``model_args`` name this file, else a ``results*.json``, else the first one beside it."""
+    stem = path.name.rsplit(".", 1)[0]
+    tried: list[Path] = []
+    found: list[tuple[Path, dict[str, Any]]] = []
+    for candidate in sorted(path.parent.glob("*.json")):
+        if candidate == path:
+            continue
+        tried.append(candidate)
+        try:
+            with candidate.open("rb") as handle:
+                if b'"results"' not in handle.read(4096):
+                    continue  # not a results dump (it opens with "results"): never parsed whole
+            stat = candidate.stat()
+        except OSError:
+            continue
+        data = _parse_results(str(candidate), stat.st_mtime_ns, stat.st_size)
+        if data is not None:
+            found.append((candidate, data))
+    # Another results file could be written later: the folder is always a dependency here.
+    depends = (*tried, path.parent)
+    for _candidate, data in found:
+        config = data.get("config")
+        args = config.get("model_args") if isinstance(config, dict) else None
+        if isinstance(args, str) and any(
+            stem.startswith(re.sub(pattern, "__", args) + "_") for pattern in ("/|=", "/")
+        ):
+            return data, depends
+    named = [data for candidate, data in found if candidate.name.startswith("results")]
+    chosen = named or [data for _candidate, data in found]
+    return (chosen[0] if chosen else None), depends
+
+
+def _folder_model(path: Path) -> str:
+    """The model a samples file's folder names: since 0.4.3 lm-eval writes a run into
+    ``<output_path>/<model name, its "/" as "__">/`` (``deepseek-ai__DeepSeek-R1``), so the
+    folder gives back the results JSON's ``model_name`` (``deepseek-ai/DeepSeek-R1``): one model
+    reads the same with or without its results file. Other folders are their name."""
+    name = path.parent.name
+    if SAMPLES_NAME.match(path.name) and "__" in name.strip("_"):
+        return name.replace("__", "/")
+    return name
+
+
 def _model_name(results: dict[str, Any] | None, path: Path) -> str:
     """``model_name`` from the results JSON, else the model argument, else the folder's name."""
     if results:
@@ -145,7 +201,7 @@ def _model_name(results: dict[str, Any] | None, path: Path) -> str:
             found = re.search(r"(?:^|,)\s*(?:pretrained|model|path|engine)=([^,]+)", args)
             if found:
                 return found.group(1).strip()
-    return path.parent.name
+    return _folder_model(path)
 
 
 def _task_name(path: Path, results: dict[str, Any] | None) -> str:
@@ -322,6 +378,29 @@ def _choice(index: int, requests: list[tuple[Any, Any]]) -> str:
     return str(index)
 
 
+def _per_character(values: list[float], continuations: list[str]) -> list[float]:
+    """Log-likelihoods as ``acc_norm`` compares them: each divided by its choice's length in
+    characters (ConfigurableTask.process_results: ``lls / [len(c) for c in doc_to_choice]``).
+    The requests hold the continuations, the choices after the task's target delimiter (" "
+    by default): the whitespace every continuation starts with is that delimiter."""
+    delimiter = 0
+    while all(len(c) > delimiter and c[delimiter].isspace() for c in continuations) and (
+        len({c[delimiter] for c in continuations}) == 1
+    ):
+        delimiter += 1
+    return [v / max(len(c) - delimiter, 1) for v, c in zip(values, continuations, strict=True)]
+
+
+def _choice_index(text: str, requests: list[tuple[Any, Any]]) -> int | None:
+    """The index of the choice whose text is ``text``: the first continuation that is ``text``
+    after the task's target delimiter (whitespace); None when none is."""
+    for index, (_context, continuation) in enumerate(requests):
+        whole = _text(continuation)
+        if whole.endswith(text) and not whole[: len(whole) - len(text)].strip():
+            return index
+    return None
+
+
 def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | None]]:
     """(text, extracted answer, own score) per generation of the record; own score None = unknown."""
     filtered = record.get("filtered_resps") or []
@@ -338,8 +417,10 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
         # Multiple choice: the model's choice is the highest log-likelihood continuation (what
         # `acc` scores); log-likelihoods are strings since 0.4.3, numbers before.
         values = [float(r[0][0] if isinstance(r[0], list) else r[0]) for r in record["resps"]]
-        choice = max(range(len(values)), key=values.__getitem__)
         requests = _requests(record)
+        if _metric(record)[0] == ACC_NORM and len(requests) >= len(values):
+            values = _per_character(values, [_text(r[1]) for r in requests[: len(values)]])
+        choice = max(range(len(values)), key=values.__getitem__)
         if choice >= len(requests):
             # The file kept fewer requests than choices (early 0.4 files keep the first one
             # only): the chosen continuation is unknown, the choice's index is what is known.
@@ -564,13 +645,15 @@ class LmEvalReader(Reader):
         # A list target (TriviaQA's aliases) arrives as its str() since 0.4.3: see reference_aliases.
         aliases = reference_aliases(record.get("target"))
         answer = reference_text(record.get("target"), aliases)
-        if (
-            _is_loglikelihood(record)
-            and _multiple_choice(record)
-            and answer is not None
-            and re.fullmatch(r"[0-9]+", answer)
-        ):
-            answer = _choice(int(answer), requests)  # the target is the gold choice's index
+        if _is_loglikelihood(record) and _multiple_choice(record) and answer is not None:
+            if re.fullmatch(r"[0-9]+", answer):
+                answer = _choice(int(answer), requests)  # the target is the gold choice's index
+            else:
+                # A target that is no index is the gold choice's text (process_results:
+                # ``choices.index(gold)``): written as the model's choice is, "1: (B)".
+                gold = _choice_index(answer, requests)
+                if gold is not None:
+                    answer = _choice(gold, requests)
         how: str | None = None
         if len(generated) == 1:
             per_gen: list[float | None] = [score]

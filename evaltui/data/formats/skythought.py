@@ -6,10 +6,11 @@ null after ``skythought generate``: unscored). Older layouts: keyed by the probl
 responses per temperature (one dict per temperature in Jan 2025, a list in Feb 2025), and a JSON
 list of records carrying ``_index``. Several temperatures become separate runs (``model · T=0.7``).
 
-Run label: ``summary.json``'s model name, else the result folder (``<model>_<task>_<hash>`` without
-the hash) or, for legacy files, the model part of the file name. With a summary the run is the
-model alone, so the task goes into the prompt id (``<task>:<index>``): a result dir holding several
-tasks of one model must not merge their "0"s. Legacy entries are keyed by the problem text, whose
+Run label: ``summary.json``'s model name, else the result folder's model (``<model>_<task>_<hash>``
+up to a known task name; the name without the hash when the task is unknown) or, for legacy
+files, the model part of the file name. When the run is the model alone (a summary, or a known
+task in the folder's name), the task goes into the prompt id (``<task>:<index>``): a result dir
+holding several tasks of one model must not merge their "0"s. Legacy entries are keyed by the problem text, whose
 hash is the prompt id. One result dir, or one legacy file, is one run: two runs of one model on
 one task are told apart (``model @ <folder or file>``).
 """
@@ -63,7 +64,7 @@ TASKS = (
     "aime", "aime24", "aime25", "amc23", "apps", "arc_c", "gpqa_diamond", "gsm8k",
     "livecodebench", "livecodebench_easy", "livecodebench_medium", "livecodebench_hard",
     "math500", "minervamath", "mmlu", "mmlu_pro", "numina", "numina_amc_aime", "numina_math",
-    "numina_olympiads", "olympiadbench_math_en", "taco", "liveaops", "omni_math",
+    "numina_olympiads", "olympiadbench_math_en", "taco", "liveaops", "omni_math", "aime24_sky",
 )  # fmt: skip
 _TASK_ALTERNATIVES = "|".join(re.escape(t) for t in sorted(TASKS, key=len, reverse=True))
 KNOWN_FEB = re.compile(
@@ -176,10 +177,23 @@ def _legacy_name(stem: str) -> re.Match[str] | None:
     return None
 
 
+def _result_dir(path: Path) -> tuple[str, str | None]:
+    """(model, task) from a CLI result dir's name, ``<model id, "/" as "_">_<task>_<hash>``
+    (SkyThought's ``get_output_dir``): the task is the known task name the rest ends with; an
+    unknown task cannot be told from the model (both hold underscores), so the model is then the
+    name without its hash and the task None."""
+    name = HASH_SUFFIX.sub("", path.parent.name) or path.parent.name
+    if HASH_SUFFIX.search(path.parent.name):
+        for task in sorted(TASKS, key=len, reverse=True):
+            if name.endswith("_" + task) and len(name) > len(task) + 1:
+                return name[: -len(task) - 1], task
+    return name, None
+
+
 def _model_from_path(path: Path) -> str:
     """A run label from the file's place: ``<model id>_<task>_<hash>/results.json`` or legacy names."""
     if path.name == "results.json":
-        return HASH_SUFFIX.sub("", path.parent.name) or path.parent.name
+        return _result_dir(path)[0]
     stem = path.name.rsplit(".", 1)[0]
     match = _legacy_name(stem)
     return match["model"] if match else stem
@@ -241,7 +255,9 @@ class SkyThoughtReader(ContainerReader):
         label = model_name if isinstance(model_name, str) and model_name else _model_from_path(path)
         if path.name == "results.json":
             task_name = _as_dict(configuration.get("task")).get("name")
-            task = task_name if isinstance(task_name, str) and task_name else label
+            if not isinstance(task_name, str) or not task_name:
+                task_name = _result_dir(path)[1]
+            task = task_name or label
             return RunIdentity(label, path.parent.name, task)
         stem = path.name.rsplit(".", 1)[0]
         match = _legacy_name(stem)
@@ -285,6 +301,8 @@ class SkyThoughtReader(ContainerReader):
         model_name = _as_dict(configuration.get("model")).get("name")
         task = _as_dict(configuration.get("task"))
         task_name = task.get("name") if isinstance(task.get("name"), str) else None
+        if not task_name and not lines and path.name == "results.json":
+            task_name = _result_dir(path)[1]  # no summary.json: the result dir's name says it
         answer_key = _as_dict(task.get("config")).get("answer_key")
         question_key = _as_dict(task.get("config")).get("question_key")
         if not isinstance(question_key, str):
