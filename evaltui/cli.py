@@ -308,8 +308,9 @@ def headless_load(
 
 
 def problem_lines(result: Any, *, always: bool = False) -> list[str]:
-    """The load's bad lines and skipped files (the first five of each, one line each), for the
-    end summary (``always``: 'bad lines 0' too) and every other command's report."""
+    """The load's bad lines, skipped files and notes (the first five of each, one line each; a
+    note of one kind about many files is one note), for the end summary (``always``: 'bad lines
+    0' too) and every other command's report."""
     from evaltui.data.sanitize import one_line
 
     skipped = [f for f in result.skipped_files if not f.companion]
@@ -323,6 +324,13 @@ def problem_lines(result: Any, *, always: bool = False) -> list[str]:
         lines.append(f"skipped      {one_line(f'{report.source}: {report.skipped}', 300)}")
     if len(skipped) > 5:
         lines.append(f"  … and {len(skipped) - 5} more skipped files")
+    # A note about each of many files (100 verl step files "scored by 'acc'") is said once,
+    # naming how many files and the first few.
+    notes = result.note_groups()
+    for group in notes[:5]:
+        lines.append(f"note         {one_line(group.text, 300)}")
+    if len(notes) > 5:
+        lines.append(f"  … and {len(notes) - 5} more notes")
     return lines
 
 
@@ -398,10 +406,6 @@ def print_summary(result: Any, output: Path | None) -> None:
     for index, line in enumerate(triage):
         lines.append(("triage       " if index == 0 else "             ") + line)
     lines.extend(problem_lines(result, always=True))
-    for note in result.notes[:5]:
-        lines.append(f"note         {one_line(note, 300)}")
-    if len(result.notes) > 5:
-        lines.append(f"  … and {len(result.notes) - 5} more notes")
     lines.append(f"tokenizer    {result.tokenizer}")
     lines.append(f"counting     {result.counting}")
     lines.append(f"cache hits   {result.cache_hits} of {len(read)} files")

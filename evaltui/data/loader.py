@@ -42,6 +42,7 @@ from evaltui.data.formats import (
 )
 from evaltui.data.formats.base import RunIdentity, describe_failure
 from evaltui.data.marks import manifest_path
+from evaltui.data.notes import NoteGroup, fold_notes
 from evaltui.data.readback import export_parts, read_parts
 from evaltui.data.runs import label_runs
 from evaltui.data.sampling import judged_majority, ks_for, maj_name, pass_columns, vote_columns
@@ -299,6 +300,11 @@ class LoadResult:
     @property
     def skipped_files(self) -> list[FileReport]:
         return [f for f in self.files if f.skipped is not None]
+
+    def note_groups(self) -> list[NoteGroup]:
+        """The notes with each kind said once (:func:`notes.fold_notes`): what every view of
+        the notes says (a note about each of 100 files is one note naming them)."""
+        return fold_notes(self.notes, (f.source for f in self.files))
 
 
 ProgressCallback = Callable[[LoadProgress], object]
@@ -1115,7 +1121,8 @@ class _Load:
         ):
             # Files were read but held no generation (a cancelled or failed log, only bad lines):
             # say why instead of showing "runs 0".
-            why = self.notes[:2]
+            sources = [state.input.source for state in self.states]
+            why = [group.text for group in fold_notes(self.notes, sources)[:2]]
             if self.errors:
                 count = len(self.errors)
                 why.append(
