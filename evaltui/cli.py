@@ -455,7 +455,8 @@ def summarize_parser() -> argparse.ArgumentParser:
         default=None,
         choices=["text", "markdown", "csv"],
         help="also print run-level metrics (avg@n, pass@k, maj@n, cons@n, G-Pass@k with 95%% "
-        "CIs) to stdout, as text (default), markdown or csv",
+        "CIs) to stdout, as text (default: as many runs side by side as $COLUMNS or the "
+        "terminal holds, 80 in a pipe, the rest in blocks below), markdown or csv",
     )
     add_follow_args(parser)
     parser.add_argument(
@@ -514,9 +515,14 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     else:
         report_problems(result, quiet=True)
     if args.table is not None:
+        import shutil
+
         from evaltui.data.summary import render_table, summarize_runs
 
-        say(render_table(summarize_runs(result.stats), args.table))
+        # The terminal's width ($COLUMNS, else 80 when stdout is a pipe or a file): runs that do
+        # not fit beside each other go in blocks below, never into lines the terminal wraps.
+        width = shutil.get_terminal_size().columns
+        say(render_table(summarize_runs(result.stats), args.table, width))
     return EXIT_OK
 
 
