@@ -525,7 +525,9 @@ def test_a_field_flag_naming_a_field_no_record_has_is_told(
         err = capsys.readouterr().err
         # Said once for the two files it is true of (each has 3 records), naming them.
         told = f"2 files: {flag} 'acc' is in none of its 3 records"
-        assert any(told in line and "model_a/inference_0.jsonl" in line for line in err.splitlines())
+        assert any(
+            told in line and "model_a/inference_0.jsonl" in line for line in err.splitlines()
+        )
         assert "(their fields: prompt, gen, answer, accuracy)" in err
     assert main(["summarize", str(evals), "-o", out, "--score-field", "accuracy", *common]) == 0
     assert "is in none of" not in capsys.readouterr().err
