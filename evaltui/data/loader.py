@@ -1111,8 +1111,21 @@ class _Load:
 
         self.drop_copies()
         if not self.states and not self.cancel.is_set():
-            detail = "; ".join(f"{r.source}: {r.skipped}" for r in list(self.skipped.values())[:3])
-            raise LoadFailure("no readable samples file" + (f" ({detail})" if detail else ""))
+            skipped = list(self.skipped.values())
+            detail = "; ".join(f"{r.source}: {r.skipped}" for r in skipped[:3])
+            if len(skipped) > 3:
+                detail += f"; and {plural(len(skipped) - 3, 'more file')}"
+            if skipped and all(r.companion for r in skipped):
+                # Results, summaries, configs: the samples files they go beside are elsewhere.
+                todo = (
+                    "only files a format keeps beside its samples files are here; pass the "
+                    "folder (or files) holding the samples too"
+                )
+            else:
+                todo = "'evaltui formats' lists what each reader reads"
+            raise LoadFailure(
+                "no readable samples file" + (f" ({detail})" if detail else "") + f": {todo}"
+            )
         if (
             self.states
             and not self.generations
