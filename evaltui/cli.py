@@ -20,6 +20,8 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 SUBCOMMANDS = ("summarize", "export", "compare", "rescore", "formats")
+#: Runs the end summary lists one by one (accuracy, triage); the rest are counted.
+SUMMARY_RUNS = 10
 
 
 def exit_status(*, follow: bool = False) -> str:
@@ -382,11 +384,11 @@ def print_summary(result: Any, output: Path | None) -> None:
             " by run:"
         )
         width = min(60, max(cell_width(one_line(run, 60)) for run in by_run))
-        for run, value in list(by_run.items())[:10]:
+        for run, value in list(by_run.items())[:SUMMARY_RUNS]:
             label = one_line(run, 60)
             lines.append(f"  {label}{' ' * (width - cell_width(label))}  {value:.4f}")
-        if len(by_run) > 10:
-            lines.append(f"  … and {len(by_run) - 10} more runs (summarize --table)")
+        if len(by_run) > SUMMARY_RUNS:
+            lines.append(f"  … and {len(by_run) - SUMMARY_RUNS} more runs (summarize --table)")
     elif head["accuracy"] is not None:
         lines.append(
             f"accuracy     {head['accuracy']:.4f} mean score over scored generations"
@@ -402,9 +404,22 @@ def print_summary(result: Any, output: Path | None) -> None:
             lines.append(f"  … and {len(described) - 10} more runs")
     from evaltui.data.triage import render_triage
 
-    triage = render_triage(result.run_triage())
+    runs = result.run_triage()
+    triage = render_triage(runs[:SUMMARY_RUNS])
     for index, line in enumerate(triage):
         lines.append(("triage       " if index == 0 else "             ") + line)
+    if len(runs) > SUMMARY_RUNS:
+        # 100 verl steps gave 100 lines: the rest are counted together, no flag left unsaid.
+        rest = runs[SUMMARY_RUNS:]
+        total = {k: sum(r.flagged[k] for r in rest) for k in rest[0].flagged}
+        lines.append(
+            f"             … and {len(rest)} more runs: length cap {total['length_cap']}, no answer "
+            f"{total['no_answer']}, loop {total['repetition']}, empty {total['empty']} of "
+            f"{sum(r.generations for r in rest):,} generations; prompts: suspect reference "
+            f"{total['suspect_reference']}, grader mismatch {total['grader_mismatch']}, "
+            f"inconsistent scores {total['inconsistent_scores']}, all truncated "
+            f"{total['all_truncated']} (each run's: the app's t)"
+        )
     lines.extend(problem_lines(result, always=True))
     lines.append(f"tokenizer    {result.tokenizer}")
     lines.append(f"counting     {result.counting}")

@@ -129,3 +129,20 @@ def test_rescore_says_a_kind_of_file_not_scored_once(
     not_scored = [line for line in err.splitlines() if line.startswith("not scored ")]
     assert len(not_scored) == 1, err
     assert "12 files: not an lm-eval samples file (in " in not_scored[0]
+
+
+def test_the_end_summary_lists_ten_runs_triage_and_counts_the_rest(
+    tmp_path: Path, word_tokenizer: Path, capsys: Any
+) -> None:
+    """100 verl steps gave 100 triage lines in the end summary (the accuracy by run stopped at
+    ten); past ten runs the rest are one line of totals, no flag left unsaid."""
+    root = verl_folder(tmp_path / "verl", 12)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main(["summarize", str(root), "-o", str(tmp_path / "s.json"), *common]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("triage "))
+    end = next(i for i, line in enumerate(lines) if line.startswith("bad lines"))
+    triage = lines[start:end]
+    assert len(triage) == 11 and "val_generations · step 90: length cap 0" in triage[9]
+    assert triage[10].strip().startswith("… and 2 more runs: length cap 0, no answer 0,")
+    assert "of 6 generations; prompts: suspect reference 0" in triage[10]
