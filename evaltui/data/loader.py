@@ -383,7 +383,7 @@ def read_apart(
         columns = [frame.get_column(name) for name in frame.columns]  # not get_columns()
         frame = pl.DataFrame([pl.concat([c, nulls(c.name, c.dtype, 1)]) for c in columns])
         del columns
-    frame = with_measures_and_answers(frame)
+    frame = with_measures_and_answers(frame, short_replies=not reader.own_answers)
     texts = frame.get_column("gen")
     frame = set_columns(frame, nulls("gen", pl.String(), frame.height))
     if one:
