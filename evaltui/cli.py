@@ -227,6 +227,17 @@ def reader_left(fd: int) -> None:
         os.close(devnull)
 
 
+def folder_output(*outputs: str | os.PathLike[str] | None) -> int | None:
+    """The usage error when an output is an existing folder, else None: said before the load
+    (summarize, compare and rescore said it once every file was read, with exit 1)."""
+    from evaltui.data.export import is_stdout
+
+    for output in outputs:
+        if output is not None and not is_stdout(output) and Path(output).is_dir():
+            return fail(f"{output} is a folder: give a file path")
+    return None
+
+
 def refused_output(result: Any, *outputs: str | os.PathLike[str] | None) -> int | None:
     """The usage error when an output is one of the load's input files (it would be destroyed),
     else None."""
@@ -510,6 +521,9 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     output = args.output or args.output_data_dir / args.output_filename
     if is_stdout(output) and args.table is not None:
         parser.error("-o - and --table both write to stdout: choose one")
+    folder = folder_output(output)
+    if folder is not None:
+        return folder
     if args.follow:
         from evaltui.commands.follow import follow_summarize
 

@@ -21,6 +21,7 @@ from evaltui.cli import (
     cannot_write,
     exit_status,
     fail,
+    folder_output,
     folder_path,
     input_paths,
     is_standard_output,
@@ -214,6 +215,9 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         parser.error("-o and --generations name the same file: give two")
     if args.include_path is not None and not args.include_path.is_dir():
         return fail(f"--include-path {args.include_path}: not a folder")
+    folder = folder_output(args.output, args.generations)
+    if folder is not None:
+        return folder
     options = parsed_options(args, parser)  # the text is kept: the scorer reads it
     try:
         result = run_load(input_paths(args, parser), options, quiet=args.quiet)

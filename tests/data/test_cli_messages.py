@@ -1,0 +1,45 @@
+"""Headless messages as a new user meets them: said before the load when they can be, with
+the exit code the README gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaltui.cli import main
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["summarize", "-o", "{out}"],
+        ["compare", "-o", "{out}"],
+        ["rescore", "--scorer", "exact", "-o", "{out}"],
+        ["rescore", "--scorer", "exact", "-o", "{file}", "--generations", "{out}"],
+        ["export", "-o", "{out}"],
+    ],
+    ids=["summarize", "compare", "rescore", "rescore-generations", "export"],
+)
+def test_an_output_that_is_a_folder_is_a_usage_error_before_the_load(
+    tmp_path: Path, command: list[str], capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """summarize, compare and rescore read every file first, then said "cannot write out: a
+    folder, not a file" with exit 1 (export said it at once, exit 2)."""
+    import evaltui.data.loader
+
+    def no_load(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the inputs were loaded")
+
+    monkeypatch.setattr(evaltui.data.loader, "load", no_load)
+    data = tmp_path / "evals"
+    data.mkdir()
+    (data / "a.jsonl").write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    out = tmp_path / "out"
+    out.mkdir()
+    args = [a.format(out=out, file=tmp_path / "r.json") for a in command]
+    assert main([args[0], str(data), *args[1:]]) == 2
+    err = capsys.readouterr().err
+    assert err == f"evaltui: error: {out} is a folder: give a file path\n"
+    assert list(out.iterdir()) == []
