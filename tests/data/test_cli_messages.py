@@ -43,3 +43,30 @@ def test_an_output_that_is_a_folder_is_a_usage_error_before_the_load(
     err = capsys.readouterr().err
     assert err == f"evaltui: error: {out} is a folder: give a file path\n"
     assert list(out.iterdir()) == []
+
+
+def test_a_folder_with_nothing_to_read_says_what_it_holds_and_what_to_do(
+    tmp_path: Path, capsys: Any
+) -> None:
+    """An empty folder and a folder of CSV files both said only "no file with a known extension
+    (…)"; a --pattern matching nothing said nothing of the files that are there."""
+    (tmp_path / "empty").mkdir()
+    assert main(["summarize", str(tmp_path / "empty"), "-o", str(tmp_path / "o.json")]) == 2
+    assert capsys.readouterr().err.endswith(": the folder holds no file at all\n")
+    other = tmp_path / "other"
+    (other / "sub").mkdir(parents=True)
+    for name in ("notes.txt", "data.csv", "sub/more.tsv", "sub/x.md", ".hidden"):
+        (other / name).write_text("x\n")
+    assert main(["summarize", str(other), "-o", str(tmp_path / "o.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no file with a known extension (" in err
+    assert err.endswith(
+        "; it holds 4 other files (data.csv, notes.txt, sub/more.tsv and 1 more): name a file "
+        "to try it whatever its extension, or give --pattern GLOB\n"
+    )
+    args = [str(other), "--pattern", "*.jsonl", "-o", str(tmp_path / "o.json")]
+    assert main(["summarize", *args]) == 2
+    assert capsys.readouterr().err.endswith(
+        "no file matching '*.jsonl'; it holds 4 other files (data.csv, notes.txt, sub/more.tsv "
+        "and 1 more): give another --pattern, or none to read every file a reader accepts\n"
+    )
