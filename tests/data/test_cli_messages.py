@@ -70,3 +70,19 @@ def test_a_folder_with_nothing_to_read_says_what_it_holds_and_what_to_do(
         "no file matching '*.jsonl'; it holds 4 other files (data.csv, notes.txt, sub/more.tsv "
         "and 1 more): give another --pattern, or none to read every file a reader accepts\n"
     )
+
+
+def test_correct_threshold_for_a_run_not_loaded_names_ten_runs_and_counts_the_rest() -> None:
+    """Of 100 verl steps, ``--correct-threshold typo=0.5`` listed all 100 loaded runs."""
+    from evaltui.data.metrics import Thresholds
+
+    runs = [f"val_generations · step {s}" for s in range(0, 120, 10)]
+    message = Thresholds.parse(["typo=0.5"]).unknown_message(runs)
+    assert message == (
+        "--correct-threshold names 1 run(s) not loaded: 'typo' (runs: "
+        + ", ".join(runs[:10])
+        + " and 2 more)"
+    )
+    assert Thresholds.parse(["typo=0.5"]).unknown_message(runs[:3]) == (
+        f"--correct-threshold names 1 run(s) not loaded: 'typo' (runs: {', '.join(runs[:3])})"
+    )
