@@ -33,9 +33,10 @@ _BOX_START_RE = re.compile(_BOX_START)
 #: A reply this short (stripped: one line of at most ``SHORT_WORDS`` words and ``SHORT_CHARS``
 #: characters) is its own final answer, as a short-answer task's model gives it ("Paris", "42",
 #: "(B)"): stated, not "no answer". For the vote its answer is still its last number when it has
-#: one (as for any text), else the whole reply.
+#: one (as for any text), else the whole reply. Four words hold most named answers ("United
+#: States of America"); five are already a sentence ("I keep thinking about it").
 SHORT_CHARS = 60
-SHORT_WORDS = 6
+SHORT_WORDS = 4
 
 
 def _last_match(text: pl.Expr, pattern: str) -> pl.Expr:

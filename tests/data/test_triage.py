@@ -499,10 +499,20 @@ def test_a_short_reply_is_its_own_answer_for_triage_and_the_vote(
         {"gen": prose(1, 10)},  # ten words, no stated answer
         {"gen": f"{prose(2, 10)} 42"},  # a last number in prose: a guess, voted, not stated
         {"gen": "Paris\nLyon"},
+        {"gen": "United States of America"},  # four words: an answer
+        {"gen": "I keep thinking about it"},  # five: a sentence, no answer
     ]
     got = flags(mixed)
-    assert got["no_answer"].to_list() == [False, False, True, True, True]
-    assert got["extracted"].to_list() == ["Paris", "5", None, "42", None]
+    assert got["no_answer"].to_list() == [False, False, True, True, True, False, True]
+    assert got["extracted"].to_list() == [
+        "Paris",
+        "5",
+        None,
+        "42",
+        None,
+        "United States of America",
+        None,
+    ]
     # The loader's path (answers and measures from one search of each tail) says the same.
     write_jsonl(
         tmp_path / "run" / "g.jsonl",
