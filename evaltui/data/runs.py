@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 import polars as pl
 
 from evaltui.data.formats.base import RunIdentity
+from evaltui.data.sanitize import one_line
 from evaltui.data.schema import clean_text
 
 #: Between a label and what tells its runs apart.
@@ -153,7 +154,8 @@ LISTED_RUNS = 10
 def listed_runs(runs: Sequence[str], most: int = LISTED_RUNS) -> str:
     """``'a', 'b', … and 90 more``: the first ``most`` runs quoted, the rest counted (a message
     listing 100 verl steps' runs was one 3,500-character line)."""
-    shown = ", ".join(repr(r) for r in runs[:most])
+    # One safe line each (a label can hold escape sequences), quoted.
+    shown = ", ".join(repr(one_line(r, 200)) for r in runs[:most])
     return shown + (f" and {len(runs) - most:,} more" if len(runs) > most else "")
 
 
