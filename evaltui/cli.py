@@ -20,6 +20,8 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 SUBCOMMANDS = ("summarize", "export", "compare", "rescore", "formats")
+#: Runs the end summary lists one by one (accuracy, triage); the rest are counted.
+SUMMARY_RUNS = 10
 
 
 def exit_status(*, follow: bool = False) -> str:
@@ -225,6 +227,17 @@ def reader_left(fd: int) -> None:
         os.close(devnull)
 
 
+def folder_output(*outputs: str | os.PathLike[str] | None) -> int | None:
+    """The usage error when an output is an existing folder, else None: said before the load
+    (summarize, compare and rescore said it once every file was read, with exit 1)."""
+    from evaltui.data.export import is_stdout
+
+    for output in outputs:
+        if output is not None and not is_stdout(output) and Path(output).is_dir():
+            return fail(f"{output} is a folder: give a file path")
+    return None
+
+
 def refused_output(result: Any, *outputs: str | os.PathLike[str] | None) -> int | None:
     """The usage error when an output is one of the load's input files (it would be destroyed),
     else None."""
@@ -308,8 +321,9 @@ def headless_load(
 
 
 def problem_lines(result: Any, *, always: bool = False) -> list[str]:
-    """The load's bad lines and skipped files (the first five of each, one line each), for the
-    end summary (``always``: 'bad lines 0' too) and every other command's report."""
+    """The load's bad lines, skipped files and notes (the first five of each, one line each; a
+    note of one kind about many files is one note), for the end summary (``always``: 'bad lines
+    0' too) and every other command's report."""
     from evaltui.data.sanitize import one_line
 
     skipped = [f for f in result.skipped_files if not f.companion]
@@ -323,6 +337,13 @@ def problem_lines(result: Any, *, always: bool = False) -> list[str]:
         lines.append(f"skipped      {one_line(f'{report.source}: {report.skipped}', 300)}")
     if len(skipped) > 5:
         lines.append(f"  … and {len(skipped) - 5} more skipped files")
+    # A note about each of many files (100 verl step files "scored by 'acc'") is said once,
+    # naming how many files and the first few.
+    notes = result.note_groups()
+    for group in notes[:5]:
+        lines.append(f"note         {one_line(group.text, 300)}")
+    if len(notes) > 5:
+        lines.append(f"  … and {len(notes) - 5} more notes")
     return lines
 
 
@@ -374,11 +395,11 @@ def print_summary(result: Any, output: Path | None) -> None:
             " by run:"
         )
         width = min(60, max(cell_width(one_line(run, 60)) for run in by_run))
-        for run, value in list(by_run.items())[:10]:
+        for run, value in list(by_run.items())[:SUMMARY_RUNS]:
             label = one_line(run, 60)
             lines.append(f"  {label}{' ' * (width - cell_width(label))}  {value:.4f}")
-        if len(by_run) > 10:
-            lines.append(f"  … and {len(by_run) - 10} more runs (summarize --table)")
+        if len(by_run) > SUMMARY_RUNS:
+            lines.append(f"  … and {len(by_run) - SUMMARY_RUNS} more runs (summarize --table)")
     elif head["accuracy"] is not None:
         lines.append(
             f"accuracy     {head['accuracy']:.4f} mean score over scored generations"
@@ -394,14 +415,23 @@ def print_summary(result: Any, output: Path | None) -> None:
             lines.append(f"  … and {len(described) - 10} more runs")
     from evaltui.data.triage import render_triage
 
-    triage = render_triage(result.run_triage())
+    runs = result.run_triage()
+    triage = render_triage(runs[:SUMMARY_RUNS])
     for index, line in enumerate(triage):
         lines.append(("triage       " if index == 0 else "             ") + line)
+    if len(runs) > SUMMARY_RUNS:
+        # 100 verl steps gave 100 lines: the rest are counted together, no flag left unsaid.
+        rest = runs[SUMMARY_RUNS:]
+        total = {k: sum(r.flagged[k] for r in rest) for k in rest[0].flagged}
+        lines.append(
+            f"             … and {len(rest)} more runs: length cap {total['length_cap']}, no answer "
+            f"{total['no_answer']}, loop {total['repetition']}, empty {total['empty']} of "
+            f"{sum(r.generations for r in rest):,} generations; prompts: suspect reference "
+            f"{total['suspect_reference']}, grader mismatch {total['grader_mismatch']}, "
+            f"inconsistent scores {total['inconsistent_scores']}, all truncated "
+            f"{total['all_truncated']} (each run's: the app's t)"
+        )
     lines.extend(problem_lines(result, always=True))
-    for note in result.notes[:5]:
-        lines.append(f"note         {one_line(note, 300)}")
-    if len(result.notes) > 5:
-        lines.append(f"  … and {len(result.notes) - 5} more notes")
     lines.append(f"tokenizer    {result.tokenizer}")
     lines.append(f"counting     {result.counting}")
     lines.append(f"cache hits   {result.cache_hits} of {len(read)} files")
@@ -451,7 +481,8 @@ def summarize_parser() -> argparse.ArgumentParser:
         default=None,
         choices=["text", "markdown", "csv"],
         help="also print run-level metrics (avg@n, pass@k, maj@n, cons@n, G-Pass@k with 95%% "
-        "CIs) to stdout, as text (default), markdown or csv",
+        "CIs) to stdout, as text (default: as many runs side by side as $COLUMNS or the "
+        "terminal holds, 80 in a pipe, the rest in blocks below), markdown or csv",
     )
     add_follow_args(parser)
     parser.add_argument(
@@ -490,6 +521,9 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     output = args.output or args.output_data_dir / args.output_filename
     if is_stdout(output) and args.table is not None:
         parser.error("-o - and --table both write to stdout: choose one")
+    folder = folder_output(output)
+    if folder is not None:
+        return folder
     if args.follow:
         from evaltui.commands.follow import follow_summarize
 
@@ -510,9 +544,14 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     else:
         report_problems(result, quiet=True)
     if args.table is not None:
+        import shutil
+
         from evaltui.data.summary import render_table, summarize_runs
 
-        say(render_table(summarize_runs(result.stats), args.table))
+        # The terminal's width ($COLUMNS, else 80 when stdout is a pipe or a file): runs that do
+        # not fit beside each other go in blocks below, never into lines the terminal wraps.
+        width = shutil.get_terminal_size().columns
+        say(render_table(summarize_runs(result.stats), args.table, width))
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ from evaltui.cli import (
     cannot_write,
     exit_status,
     fail,
+    folder_output,
     headless_load,
     output_path,
     refused_output,
@@ -69,6 +70,9 @@ def cmd_compare(argv: Sequence[str]) -> int:
 
     parser = compare_parser()
     args = parser.parse_args(argv)
+    folder = folder_output(args.output)
+    if folder is not None:
+        return folder
     try:
         result = headless_load(args, parser)
     except LoadFailure as exc:

@@ -14,6 +14,7 @@ from evaltui.cli import (
     cannot_write,
     exit_status,
     fail,
+    folder_output,
     headless_load,
     output_path,
     report_problems,
@@ -125,8 +126,9 @@ def cmd_export(argv: Sequence[str]) -> int:
     if args.records and args.kind not in (None, "records"):
         # Two answers to "what to write": one was ignored without a word.
         parser.error(f"--records and --as {args.kind} ask for different outputs: give one")
-    if not is_stdout(args.output) and args.output.is_dir():
-        return fail(f"{args.output} is a folder: give a file path")
+    folder = folder_output(args.output)
+    if folder is not None:
+        return folder
     if not is_stdout(args.output) and args.output.is_file() and not args.force:  # not a FIFO
         return fail(f"{args.output} exists (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)

@@ -21,6 +21,7 @@ from evaltui.cli import (
     cannot_write,
     exit_status,
     fail,
+    folder_output,
     folder_path,
     input_paths,
     is_standard_output,
@@ -142,7 +143,8 @@ def _score_with_progress(result: Any, options: Any, quiet: bool, read_token: str
         )
 
 
-def _summary(stats: Any, rescored: Any, output: Path) -> str:
+def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str:
+    from evaltui.data.notes import fold_notes
     from evaltui.data.rescore import per_run_comparison
     from evaltui.data.sanitize import one_line
     from evaltui.data.wording import plural
@@ -159,8 +161,9 @@ def _summary(stats: Any, rescored: Any, output: Path) -> str:
         )
     counts = ", ".join(f"{n} {status}" for status, n in sorted(rescored.counts.items()))
     lines.append(f"generations  {counts}")
-    for note in rescored.notes:
-        lines.append(f"not scored   {one_line(note, 300)}")
+    # One line per kind: 100 plain files under lm-eval are one "not an lm-eval samples file".
+    for group in fold_notes(rescored.notes, sources):
+        lines.append(f"not scored   {one_line(group.text, 300)}")
     lines.append(f"cache hits   {rescored.cached_files} files")
     lines.append(f"seconds      {rescored.seconds:.2f} scoring")
     lines.append(f"wrote        {'(standard output)' if str(output) == '-' else output}")
@@ -212,6 +215,9 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         parser.error("-o and --generations name the same file: give two")
     if args.include_path is not None and not args.include_path.is_dir():
         return fail(f"--include-path {args.include_path}: not a folder")
+    folder = folder_output(args.output, args.generations)
+    if folder is not None:
+        return folder
     options = parsed_options(args, parser)  # the text is kept: the scorer reads it
     try:
         result = run_load(input_paths(args, parser), options, quiet=args.quiet)
@@ -258,7 +264,10 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     except OSError as exc:
         return cannot_write(target, exc)
     if not args.quiet:
-        print(_summary(stats, rescored, args.output), file=sys.stderr)
+        print(
+            _summary(stats, rescored, args.output, [f.source for f in result.files]),
+            file=sys.stderr,
+        )
     report_problems(result, quiet=args.quiet)
     if args.compare:
         stored = compute(result.generations)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
-from evaltui.data.runs import resolve_run
+from evaltui.data.runs import listed_runs, resolve_run
 from evaltui.data.sanitize import one_line
 from evaltui.data.summary import bootstrap_ci
 from evaltui.data.wording import plural
@@ -393,7 +393,8 @@ def default_runs(stats: pl.DataFrame) -> tuple[str, str]:
         return _fewer_than_two(runs)
     if len(runs) != 2:
         raise ValueError(
-            f"{len(runs)} runs loaded ({', '.join(map(str, runs))}): name two with --runs A B"
+            f"{len(runs)} runs loaded ({listed_runs([str(r) for r in runs])}): name two with "
+            "--runs A B (a unique part of a label will do)"
         )
     return str(runs[0]), str(runs[1])
 

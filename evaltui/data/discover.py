@@ -147,7 +147,8 @@ def discover(
                 path, InputFile(path, source(path), info.st_size, _of_stat(info), named=True)
             )
             continue
-        matched = _walk(path, pattern, extensions, source, problems)
+        others: list[str] = []
+        matched = _walk(path, pattern, extensions, source, problems, others)
         if not matched and len(resolved) == 1:
             what = (
                 f"matching {pattern!r}"
@@ -155,7 +156,11 @@ def discover(
                 else "with a known extension (" + ", ".join(extensions) + ")"
             )
             detail = "; ".join(f"{where}: {why}" for where, why in problems[:3])
-            raise InputError(f"{_shown(path)}: no file {what}" + (f" ({detail})" if detail else ""))
+            raise InputError(
+                f"{_shown(path)}: no file {what}"
+                + (f" ({detail})" if detail else "")
+                + _others_said(others, pattern)
+            )
         for item in matched:
             found.setdefault(item.path, item)
     if unreadable is not None:
@@ -180,14 +185,32 @@ def _shown(path: str | os.PathLike[str]) -> str:
     return clean_text(os.fspath(path))
 
 
+def _others_said(others: list[str], pattern: str | None) -> str:
+    """What a folder with no file to read holds instead, and what to do: it said only what was
+    looked for (an empty folder read the same as one of CSV files)."""
+    if not others:
+        return ": the folder holds no file at all"
+    shown = ", ".join(_shown(name) for name in sorted(others)[:3])
+    more = f" and {len(others) - 3:,} more" if len(others) > 3 else ""
+    todo = (
+        "give another --pattern, or none to read every file a reader accepts"
+        if pattern
+        else "name a file to try it whatever its extension, or give --pattern GLOB"
+    )
+    files = "file" if len(others) == 1 else "files"
+    return f"; it holds {len(others):,} other {files} ({shown}{more}): {todo}"
+
+
 def _walk(
     root: Path,
     pattern: str | None,
     extensions: tuple[str, ...],
     source: Callable[[Path | str], str],
     problems: list[tuple[str, str]],
+    others: list[str] | None = None,
 ) -> list[InputFile]:
-    """The matching files under ``root``; directories that cannot be read go to ``problems``."""
+    """The matching files under ``root``; directories that cannot be read go to ``problems``,
+    the other files' names (relative to ``root``) to ``others`` when given."""
 
     def cannot_list(exc: OSError) -> None:
         where = Path(exc.filename) if exc.filename else root
@@ -215,7 +238,11 @@ def _walk(
         below = os.path.relpath(dirpath, top)
         rel_dir = "" if below == "." else below.replace(os.sep, "/") + "/"
         for filename in filenames:
-            if filename.startswith(".") or not _matches(rel_dir + filename, pattern, extensions):
+            if filename.startswith("."):
+                continue
+            if not _matches(rel_dir + filename, pattern, extensions):
+                if others is not None:
+                    others.append(rel_dir + filename)
                 continue
             full = os.path.join(dirpath, filename)
             try:

@@ -3,10 +3,11 @@
 The final answer sits at the end of a generation, so only the last ``TAIL_CHARS`` characters are
 searched (a regex over the tail, never over a 16k-token text). Order of preference: the last
 ``\\boxed{…}`` / ``\\fbox{…}``, else the last "the (final) answer is …", else the last line
-"Answer: …", else the last number. Boxed contents are matched by a regex allowing two levels of
-nested braces (``\\boxed{\\frac{a}{b}}``); only the rare rows with deeper nesting go through the
-Python brace scanner. ``extract_answer`` and ``normalize`` are the one-value forms of the same
-expressions, so the app, the tests and the vote can never disagree.
+"Answer: …", else the last number, else a short reply whole ("Paris"). Boxed contents are
+matched by a regex allowing two levels of nested braces (``\\boxed{\\frac{a}{b}}``); only the
+rare rows with deeper nesting go through the Python brace scanner. ``extract_answer`` and
+``normalize`` are the one-value forms of the same expressions, so the app, the tests and the
+vote can never disagree.
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ _ANSWER_LINE = (
 )
 _NUMBER = r"(-?\d[\d,]*(?:\.\d+)?)"
 _BOX_START_RE = re.compile(_BOX_START)
+#: A reply this short (stripped: one line of at most ``SHORT_WORDS`` words and ``SHORT_CHARS``
+#: characters) is its own final answer, as a short-answer task's model gives it ("Paris", "42",
+#: "(B)"): stated, not "no answer". For the vote its answer is still its last number when it has
+#: one (as for any text), else the whole reply. Four words hold most named answers ("United
+#: States of America"); five are already a sentence ("I keep thinking about it").
+SHORT_CHARS = 60
+SHORT_WORDS = 4
 
 
 def _last_match(text: pl.Expr, pattern: str) -> pl.Expr:
@@ -42,10 +50,23 @@ def _non_empty(expr: pl.Expr) -> pl.Expr:
     return pl.when(stripped != "").then(stripped)
 
 
-def _parts(column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+def _short(tail: pl.Expr) -> pl.Expr:
+    """The whole reply, stripped, when it is short enough to be its own answer (see
+    :data:`SHORT_CHARS`), else null. ``tail``: the text's last :data:`TAIL_CHARS` characters
+    (or more): a reply that short is all there."""
+    stripped = tail.str.strip_chars()
+    short = (
+        (stripped.str.len_chars() <= SHORT_CHARS)
+        & ~stripped.str.contains("\n", literal=True)
+        & (stripped.str.count_matches(r"\S+") <= SHORT_WORDS)
+    )
+    return pl.when(short & (stripped != "")).then(stripped)
+
+
+def _parts(column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
     """The matches in a text's tail that answers are made of: the last non-empty box, "the
-    answer is", "Answer:" line and number, and whether a box is nested deeper than the regex
-    follows."""
+    answer is", "Answer:" line and number, whether a box is nested deeper than the regex
+    follows, and the whole reply when it is short (:func:`_short`)."""
     tail = pl.col(column).str.slice(-TAIL_CHARS)
     return (
         _non_empty(_last_match(tail, _BOXED)),
@@ -53,15 +74,18 @@ def _parts(column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
         _non_empty(_last_match(tail, _ANSWER_LINE)),
         _last_match(tail, _NUMBER),
         tail.str.count_matches(_BOX_START) > tail.str.count_matches(_BOXED),
+        _short(tail),
     )
 
 
 def extract_answer_expr(column: str = "gen") -> pl.Expr:
-    """The final answer of each generation (fast path: boxed with at most two nesting levels)."""
-    return pl.coalesce(_parts(column)[:4])
+    """The final answer of each generation (fast path: boxed with at most two nesting levels):
+    the last box, "the answer is", "Answer:" line or number, else a short reply whole."""
+    boxed, answer_is, answer_line, number, _deep, short = _parts(column)
+    return pl.coalesce(boxed, answer_is, answer_line, number, short)
 
 
-ANSWER_PARTS = ["_boxed", "_answer_is", "_answer_line", "_number", "_deep", "_answer"]
+ANSWER_PARTS = ["_boxed", "_answer_is", "_answer_line", "_number", "_deep", "_short", "_answer"]
 """The columns :func:`answer_part_exprs` makes (dropped once :func:`answers_from_parts` read them)."""
 
 
@@ -71,32 +95,40 @@ def answer_part_exprs(column: str = "gen") -> list[pl.Expr]:
     return [part.alias(name) for part, name in zip(_parts(column), ANSWER_PARTS, strict=False)]
 
 
-def marked_from_parts() -> pl.Expr:
-    """:func:`final_answer_marked_expr` from the columns of :func:`answer_part_exprs`."""
-    return (
+def marked_from_parts(*, short: bool = True) -> pl.Expr:
+    """:func:`final_answer_marked_expr` from the columns of :func:`answer_part_exprs`; without
+    ``short``, a short reply is not its own answer (a format that extracts its own answers said
+    it found none: ``Reader.own_answers``)."""
+    marked = (
         pl.col("_boxed").is_not_null()
         | pl.col("_answer_is").is_not_null()
         | pl.col("_answer_line").is_not_null()
         | pl.col("_deep")
     )
+    return marked | pl.col("_short").is_not_null() if short else marked
 
 
-def answer_from_parts() -> pl.Expr:
-    """:func:`extract_answer_expr` from the columns of :func:`answer_part_exprs`."""
-    return pl.coalesce("_boxed", "_answer_is", "_answer_line", "_number").alias("_answer")
+def answer_from_parts(*, short: bool = True) -> pl.Expr:
+    """:func:`extract_answer_expr` from the columns of :func:`answer_part_exprs` (``short``: as
+    :func:`marked_from_parts`)."""
+    parts = ["_boxed", "_answer_is", "_answer_line", "_number", *(["_short"] if short else [])]
+    return pl.coalesce(parts).alias("_answer")
 
 
 def final_answer_marked_expr(column: str = "gen") -> pl.Expr:
     """True when the text states a final answer: a non-empty closed ``\\boxed{…}`` (any depth), "the
-    (final) answer is …" or an "Answer: …" line — the last-number fallback of
-    :func:`extract_answer_expr` is a guess, not a stated answer. Null when the text is null."""
-    boxed, answer_is, answer_line, _number, deep = _parts(column)
+    (final) answer is …", an "Answer: …" line, or a short reply that is its own answer
+    ("Paris", "42": :data:`SHORT_CHARS`) — the last-number fallback of
+    :func:`extract_answer_expr` in a longer text is a guess, not a stated answer. Null when the
+    text is null."""
+    boxed, answer_is, answer_line, _number, deep, short = _parts(column)
     return (
         boxed.is_not_null()
         | answer_is.is_not_null()
         | answer_line.is_not_null()
         # a box nested deeper than the regex follows (closed or not: rare, counted as stated)
         | deep
+        | short.is_not_null()
     )
 
 
@@ -143,7 +175,7 @@ def extract_answers(texts: pl.Series) -> pl.Series:
     tails are read (a very long generation is never copied whole)."""
     tails = tail_texts(texts)
     frame = pl.DataFrame({"gen": tails})
-    *_, deep = _parts("gen")
+    deep = _parts("gen")[4]
     fast = frame.select(extract_answer_expr("gen").alias("answer"), deep.alias("deep"))
     answers = _deep_patched(tails, fast["answer"], fast["deep"])
     return answers.alias(texts.name)

@@ -42,6 +42,7 @@ from evaltui.data.formats import (
 )
 from evaltui.data.formats.base import RunIdentity, describe_failure
 from evaltui.data.marks import manifest_path
+from evaltui.data.notes import NoteGroup, fold_notes
 from evaltui.data.readback import export_parts, read_parts
 from evaltui.data.runs import label_runs
 from evaltui.data.sampling import judged_majority, ks_for, maj_name, pass_columns, vote_columns
@@ -300,6 +301,11 @@ class LoadResult:
     def skipped_files(self) -> list[FileReport]:
         return [f for f in self.files if f.skipped is not None]
 
+    def note_groups(self) -> list[NoteGroup]:
+        """The notes with each kind said once (:func:`notes.fold_notes`): what every view of
+        the notes says (a note about each of 100 files is one note naming them)."""
+        return fold_notes(self.notes, (f.source for f in self.files))
+
 
 ProgressCallback = Callable[[LoadProgress], object]
 PartialCallback = Callable[[LoadResult], object]
@@ -377,7 +383,7 @@ def read_apart(
         columns = [frame.get_column(name) for name in frame.columns]  # not get_columns()
         frame = pl.DataFrame([pl.concat([c, nulls(c.name, c.dtype, 1)]) for c in columns])
         del columns
-    frame = with_measures_and_answers(frame)
+    frame = with_measures_and_answers(frame, short_replies=not reader.own_answers)
     texts = frame.get_column("gen")
     frame = set_columns(frame, nulls("gen", pl.String(), frame.height))
     if one:
@@ -1105,8 +1111,21 @@ class _Load:
 
         self.drop_copies()
         if not self.states and not self.cancel.is_set():
-            detail = "; ".join(f"{r.source}: {r.skipped}" for r in list(self.skipped.values())[:3])
-            raise LoadFailure("no readable samples file" + (f" ({detail})" if detail else ""))
+            skipped = list(self.skipped.values())
+            detail = "; ".join(f"{r.source}: {r.skipped}" for r in skipped[:3])
+            if len(skipped) > 3:
+                detail += f"; and {plural(len(skipped) - 3, 'more file')}"
+            if skipped and all(r.companion for r in skipped):
+                # Results, summaries, configs: the samples files they go beside are elsewhere.
+                todo = (
+                    "only files a format keeps beside its samples files are here; pass the "
+                    "folder (or files) holding the samples too"
+                )
+            else:
+                todo = "'evaltui formats' lists what each reader reads"
+            raise LoadFailure(
+                "no readable samples file" + (f" ({detail})" if detail else "") + f": {todo}"
+            )
         if (
             self.states
             and not self.generations
@@ -1115,7 +1134,8 @@ class _Load:
         ):
             # Files were read but held no generation (a cancelled or failed log, only bad lines):
             # say why instead of showing "runs 0".
-            why = self.notes[:2]
+            sources = [state.input.source for state in self.states]
+            why = [group.text for group in fold_notes(self.notes, sources)[:2]]
             if self.errors:
                 count = len(self.errors)
                 why.append(

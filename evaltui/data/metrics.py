@@ -162,12 +162,14 @@ class Thresholds:
         unknown = self.unknown_runs(loaded)
         if not unknown:
             return None
+        # Ten loaded runs named, the rest counted (100 verl steps were one 3,000-character line).
+        more = f" and {len(loaded) - 10:,} more" if len(loaded) > 10 else ""
         return (
             f"--correct-threshold names {len(unknown)} run(s) not loaded: "
             + ", ".join(repr(one_line(r, 60)) for r in unknown)
             + " (runs: "
-            + ", ".join(one_line(r, 60) for r in loaded)
-            + ")"
+            + ", ".join(one_line(r, 60) for r in loaded[:10])
+            + f"{more})"
         )
 
 

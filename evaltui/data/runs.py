@@ -16,6 +16,7 @@ is loaded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -23,6 +24,7 @@ from pathlib import PurePosixPath
 import polars as pl
 
 from evaltui.data.formats.base import RunIdentity
+from evaltui.data.sanitize import one_line
 from evaltui.data.schema import clean_text
 
 #: Between a label and what tells its runs apart.
@@ -145,17 +147,34 @@ def label_runs(
     ]
 
 
+#: Runs an error message names before counting the rest ("… and 90 more").
+LISTED_RUNS = 10
+
+
+def listed_runs(runs: Sequence[str], most: int = LISTED_RUNS) -> str:
+    """``'a', 'b', … and 90 more``: the first ``most`` runs quoted, the rest counted (a message
+    listing 100 verl steps' runs was one 3,500-character line)."""
+    # One safe line each (a label can hold escape sequences), quoted.
+    shown = ", ".join(repr(one_line(r, 200)) for r in runs[:most])
+    return shown + (f" and {len(runs) - most:,} more" if len(runs) > most else "")
+
+
 def resolve_run(runs: Sequence[str], name: str) -> str:
     """The run ``name`` names: its exact label, else the one label that contains ``name``
     (case-insensitive: ``--runs 16-04 18-15`` for two runs of one model told apart by start
-    time). Raises ValueError naming the candidates when none or several match."""
+    time), else of several, the one that holds it as whole words (``step 10`` among ``… step
+    10``, ``… step 100``). Raises ValueError naming the candidates when none or several match."""
     if name in runs:
         return name
     wanted = name.casefold()
     matches = [run for run in runs if wanted in run.casefold()]
     if len(matches) == 1:
         return matches[0]
-    listed = ", ".join(repr(r) for r in (matches or sorted(runs)))
+    whole = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
+    words = [run for run in matches if whole.search(run.casefold())]
+    if len(words) == 1:
+        return words[0]
     if matches:
+        listed = listed_runs(matches)
         raise ValueError(f"{name!r} matches {len(matches)} runs ({listed}): say which")
-    raise ValueError(f"no run {name!r} (runs: {listed})")
+    raise ValueError(f"no run {name!r} (runs: {listed_runs(sorted(runs))})")

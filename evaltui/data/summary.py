@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,6 +29,7 @@ from evaltui.data.metrics import ScoreKind, format_score, kinds_summary, run_kin
 from evaltui.data.sampling import ks_for, maj_column
 from evaltui.data.sanitize import (
     cell_width,
+    distinct_middle,
     markdown_cell,
     one_line,
     one_line_middle,
@@ -200,10 +202,11 @@ def partial_mark(summary: RunSummary, metric: Metric) -> str:
     return PARTIAL if partial(summary, metric) else " "
 
 
-def partial_lines(summaries: list[RunSummary]) -> list[str]:
+def partial_lines(summaries: list[RunSummary], labels: dict[str, str] | None = None) -> list[str]:
     """The metrics (marked :data:`PARTIAL`) over fewer prompts than their run shows -- pass@k,
     maj@k and G-Pass@k need n >= k samples, and an unscored prompt counts in none -- per run,
-    grouped by how many prompts: a pass@2 below pass@1 is then read as over other prompts."""
+    grouped by how many prompts: a pass@2 below pass@1 is then read as over other prompts.
+    Each run by its label in ``labels`` (safe lines, as the table shows them), else cut to 60."""
     lines = []
     for summary in summaries:
         by_count: dict[int, list[str]] = {}
@@ -215,7 +218,8 @@ def partial_lines(summaries: list[RunSummary]) -> list[str]:
             for count, names in by_count.items()
         ]
         if parts:
-            lines.append(f"{one_line_middle(summary.run, 60)}: {'; '.join(parts)}")
+            shown = labels[summary.run] if labels else one_line_middle(summary.run, 60)
+            lines.append(f"{shown}: {'; '.join(parts)}")
     if lines:
         lines.insert(
             0, f"{PARTIAL} over some of the run's prompts (@k: those with k or more samples):"
@@ -318,8 +322,9 @@ def _value(metric: Metric, value: float) -> str:
     return "–" if math.isnan(value) else format_score(value)
 
 
-def render_table(summaries: list[RunSummary], style: str = "text") -> str:
-    """A run × metric table: ``text`` (aligned), ``markdown`` or ``csv``. Values in percent."""
+def render_table(summaries: list[RunSummary], style: str = "text", width: int | None = None) -> str:
+    """A run × metric table: ``text`` (aligned; its runs in blocks of at most ``width`` cells,
+    None: one block), ``markdown`` or ``csv``. Values in percent."""
     names: list[str] = []
     for summary in summaries:
         for metric in summary.metrics:
@@ -377,9 +382,27 @@ def render_table(summaries: list[RunSummary], style: str = "text") -> str:
                     ]
                 )
         return buffer.getvalue()
-    # Run labels come from input files: one safe line each (escaped for markdown), never raw.
-    label = markdown_cell if style == "markdown" else (lambda run: one_line_middle(run, 40))
-    header = ["metric", *[label(s.run) for s in summaries]]
+    if style == "markdown":
+        return _markdown_table(summaries, names)
+    return _text_table(summaries, names, width)
+
+
+def _spectrum(summary: RunSummary) -> str:
+    if not judged(summary):
+        return "–"  # no notion of correct: not zero, not applicable
+    return "/".join(str(summary.spectrum[k]) for k in ("never", "flaky", "always"))
+
+
+def _scores_lines(summaries: list[RunSummary], labels: dict[str, str]) -> list[str]:
+    """What the runs' scores are, and which values are over some of a run's prompts: each run
+    by its shown label (``labels``: one safe line each)."""
+    kinds = {labels[s.run]: s.kind for s in summaries if s.kind is not None}
+    return [line for line in [kinds_summary(kinds), *partial_lines(summaries, labels)] if line]
+
+
+def _markdown_table(summaries: list[RunSummary], names: list[str]) -> str:
+    # Run labels come from input: one safe line each, escaped for markdown, never raw.
+    header = ["metric", *[markdown_cell(s.run) for s in summaries]]
     rows = [
         ["score", *[s.kind.short() if s.kind else "accuracy" for s in summaries]],
         ["prompts", *[f"{s.prompts:,}" for s in summaries]],
@@ -389,36 +412,102 @@ def render_table(summaries: list[RunSummary], style: str = "text") -> str:
         cells = [name]
         for s in summaries:
             found = next((m for m in s.metrics if m.name == name), None)
+            mark = PARTIAL if found is not None and partial(s, found) else ""
             cells.append(
                 "–"
                 if found is None
-                else f"{_value(found, found.value)}{partial_mark(s, found)}"
+                else f"{_value(found, found.value)}{mark} "
                 f"[{_value(found, found.low)}, {_value(found, found.high)}]"
             )
         rows.append(cells)
-    rows.append(
-        [
-            "never/flaky/always",
-            *[
-                f"{s.spectrum['never']}/{s.spectrum['flaky']}/{s.spectrum['always']}"
-                if judged(s)
-                else "–"
-                for s in summaries
-            ],
-        ]
-    )
-    kinds = {s.run: s.kind for s in summaries if s.kind is not None}
+    rows.append(["never/flaky/always", *[_spectrum(s) for s in summaries]])
     note = value_units(summaries, "in %") + ", 95% bootstrap CI over prompts in brackets"
-    scores = "\n".join(filter(None, [kinds_summary(kinds), *partial_lines(summaries)]))
-    if style == "markdown":
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(r) + " |" for r in rows]
-        tail = f"\n\n{note[0].upper()}{note[1:]}.\n" + (f"\n{scores}\n" if scores else "")
-        return "\n".join(lines) + tail
-    widths = [max(cell_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [
-        "  ".join(pad_cells(cell, widths[i]) for i, cell in enumerate(r)).rstrip()
-        for r in [header, *rows]
+    labels = {s.run: markdown_cell(s.run) for s in summaries}
+    scores = "\n".join(_scores_lines(summaries, labels))
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    tail = f"\n\n{note[0].upper()}{note[1:]}.\n" + (f"\n{scores}\n" if scores else "")
+    return "\n".join(lines) + tail
+
+
+#: Cells a run's label may take in the text table (cut in the middle, with a mark, beyond).
+TEXT_LABEL = 40
+
+
+def _metric_column(summary: RunSummary, names: list[str]) -> list[str]:
+    """One run's metric cells, ``value[*] [low, high]``, all of one width: the values
+    right-aligned on their digits, then ``*`` (or a space: the brackets line up too)."""
+    parts = {
+        m.name: (
+            _value(m, m.value),
+            f"{PARTIAL if partial(summary, m) else ' '} [{_value(m, m.low)}, {_value(m, m.high)}]",
+        )
+        for m in summary.metrics
+    }
+    value = max((cell_width(v) for v, _ in parts.values()), default=0)
+    rest = max((cell_width(r) for _, r in parts.values()), default=0)
+    return [
+        pad_cells(" " * (value - cell_width(parts[n][0])) + "".join(parts[n]), value + rest)
+        if n in parts
+        else "–"
+        for n in names
     ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines) + f"\n({note})\n" + (f"{scores}\n" if scores else "")
+
+
+def _text_table(summaries: list[RunSummary], names: list[str], width: int | None) -> str:
+    """The aligned text table: each run's column right-aligned (its label cut in the middle,
+    with a mark, beyond :data:`TEXT_LABEL` cells; two runs never read the same); as many runs
+    side by side as ``width`` cells hold (at least one), the rest in further blocks below, each
+    with the metric names; the lines under it wrapped at ``width`` between words."""
+    first = ["metric", "score", "prompts", "generations", *names, "never/flaky/always"]
+    bodies = [
+        [
+            s.kind.short() if s.kind else "accuracy",
+            f"{s.prompts:,}",
+            f"{s.generations:,}",
+            *_metric_column(s, names),
+            _spectrum(s),
+        ]
+        for s in summaries
+    ]
+    first_width = max(cell_width(cell) for cell in first)
+    body = max(cell_width(cell) for column in bodies for cell in column)
+    label = TEXT_LABEL
+    if width is not None:
+        # As many runs beside each other as their values allow; the labels cut to that.
+        per_block = max(1, (width - first_width) // (body + 2))
+        label = min(TEXT_LABEL, max(body, (width - first_width) // per_block - 2))
+    labels = distinct_middle([s.run for s in summaries], label)
+    columns = [[labels[s.run], *cells] for s, cells in zip(summaries, bodies, strict=True)]
+    widths = [max(cell_width(cell) for cell in column) for column in columns]
+    blocks: list[list[int]] = []
+    used = first_width
+    for index, column_width in enumerate(widths):
+        if not blocks or (width is not None and used + 2 + column_width > width):
+            blocks.append([])
+            used = first_width
+        blocks[-1].append(index)
+        used += 2 + column_width
+    out: list[str] = []
+    for block in blocks:
+        if out:
+            out.append("")
+        for row, name in enumerate(first):
+            cells = [pad_cells(name, first_width)]
+            cells += [
+                " " * (widths[i] - cell_width(columns[i][row])) + columns[i][row] for i in block
+            ]
+            out.append("  ".join(cells).rstrip())
+            if row == 0:
+                out.append("  ".join("-" * w for w in [first_width, *(widths[i] for i in block)]))
+    note = value_units(summaries, "in %") + ", 95% bootstrap CI over prompts in brackets"
+    below = [f"({note})", *_scores_lines(summaries, labels)]
+    if width is not None:
+        below = [
+            part
+            for line in below
+            for part in textwrap.wrap(
+                line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+            )
+        ]
+    return "\n".join(out + below) + "\n"

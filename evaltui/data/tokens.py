@@ -694,6 +694,7 @@ def resolve_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerSpec:
     try:
         if path.is_file():
             _refuse_other_files(model, path)
+            _check_json_file(path)
             return TokenizerSpec(str(path), path, _hash_files([path]))
         if path.is_dir():
             broken = [
@@ -710,6 +711,7 @@ def resolve_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerSpec:
                     f"--model {model}: no tokenizer files here (looked for "
                     f"{', '.join(TOKENIZER_FILES[:3])}, …); {_folders_hint(path)}"
                 )
+            _check_folder(path)
             return TokenizerSpec(_folder_name(model, path), path, folder_fingerprint(path))
     except OSError as exc:
         raise TokenizerError(f"--model {model}: cannot read ({exc.strerror or exc})") from None
@@ -719,6 +721,58 @@ def resolve_tokenizer(model: str | os.PathLike[str] | None) -> TokenizerSpec:
         cached = _hub_cache_snapshots(str(model))
         hint += f", e.g. --model {cached[-1]})" if cached else ")"
     raise TokenizerError(f"--model {model}: no such file or directory{hint}")
+
+
+#: Bytes read from each end of a tokenizer.json by :func:`_check_json_file`.
+ENDS = 64
+
+
+def _check_json_file(path: Path) -> None:
+    """Refuse, from its first and last bytes only, a tokenizer.json that cannot be one: empty, a
+    Git LFS pointer, cut short (a partial download) or another document (an HTML error page).
+    Cheap, so ``evaltui DIR --model BAD`` says so before the app opens; anything else wrong in
+    it is found when the tokenizer loads (its JSON is not parsed twice)."""
+    with path.open("rb") as handle:
+        head = handle.read(ENDS)
+        size = handle.seek(0, os.SEEK_END)
+        handle.seek(max(0, size - ENDS))
+        tail = handle.read(ENDS)
+    if head.startswith(LFS_POINTER):
+        raise TokenizerError(
+            f"{path}: a Git LFS pointer, not the file itself: fetch it (git lfs pull) "
+            "or pass a complete copy of the model's tokenizer.json"
+        )
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    last = tail.rstrip(b" \t\r\n")[-1:]
+    if not size or not first:
+        why = "the file is empty"
+    elif first != b"{":
+        why = "it does not start as a JSON object does"
+    elif last != b"}":
+        why = "it ends before its JSON object does: cut short, e.g. a partial download"
+    else:
+        return
+    raise TokenizerError(
+        f"{path}: not a valid tokenizer.json ({why}); pass a complete copy of the model's "
+        "tokenizer.json"
+    )
+
+
+def _check_folder(path: Path) -> None:
+    """Refuse, from its file names (and its tokenizer.json's ends), a model folder that cannot
+    give a tokenizer: no vocabulary file at all (transformers would build a class's empty
+    tokenizer, every text 0 tokens), or a broken tokenizer.json (:func:`_check_json_file`)."""
+    if (path / "tokenizer.json").is_file():
+        _check_json_file(path / "tokenizer.json")
+        return
+    if not any((path / name).is_file() for name in VOCABULARY_FILES):
+        present = ", ".join(sorted(p.name for p in folder_files(path)))
+        raise TokenizerError(
+            f"{path}: no vocabulary here (only {present}; looked for "
+            f"{', '.join(VOCABULARY_FILES)}): transformers would build an empty tokenizer from "
+            "them that counts most texts as 0 tokens; pass the folder with the model's "
+            "tokenizer.json (or its vocabulary files)"
+        )
 
 
 def _folder_name(model: str | os.PathLike[str], path: Path) -> str:

@@ -9,7 +9,9 @@ Per generation (counted per prompt as ``n_<flag>``):
   has one (the ``truncated`` column); otherwise the generation is within ``cap_margin`` (1 %) of its
   run's longest generation *and* has no final answer, in a run whose longest generation has at
   least ``min_cap`` (64) tokens (a short-answer task's one-word replies hit no token budget).
-- ``no_answer``: a non-empty generation with no final answer (nothing extracted).
+- ``no_answer``: a non-empty generation that states no final answer (no box, "the answer is",
+  "Answer:" line, format's own answer; a short reply, "Paris", is its own answer: see
+  ``extract.final_answer_marked_expr``). A last number in a longer text is voted, not stated.
 - ``repetition``: a repetition loop — the last :data:`PROBE_CHARS` characters occur at least
   ``min_tail_repeats`` times in the last :data:`TAIL_CHARS` (a repeated n-gram tail), or the
   share of distinct word :data:`NGRAM`-grams in the tail is at most ``max_ngram_diversity`` (the
@@ -285,13 +287,19 @@ def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame
     return _measured(frame, column, answers=False)
 
 
-def with_measures_and_answers(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
+def with_measures_and_answers(
+    frame: pl.DataFrame, column: str = "gen", *, short_replies: bool = True
+) -> pl.DataFrame:
     """``fill_extracted(with_text_measures(frame, column), column)``, each text's tail searched
-    once for both (``has_answer`` and the extracted answer are made of the same matches)."""
-    return _measured(frame, column, answers=True)
+    once for both (``has_answer`` and the extracted answer are made of the same matches).
+    Without ``short_replies``, a short reply is not its own answer: the rows' format extracts
+    its own answers, and one it left out is one it found none in (``Reader.own_answers``)."""
+    return _measured(frame, column, answers=True, short=short_replies)
 
 
-def _measured(frame: pl.DataFrame, column: str, *, answers: bool) -> pl.DataFrame:
+def _measured(
+    frame: pl.DataFrame, column: str, *, answers: bool, short: bool = True
+) -> pl.DataFrame:
     texts = frame.get_column(column).cast(pl.String)
     extracted = frame.get_column("extracted")
     parts = []
@@ -300,8 +308,8 @@ def _measured(frame: pl.DataFrame, column: str, *, answers: bool) -> pl.DataFram
     if answers:
         exprs = [
             exprs[0],
-            has_answer_expr(marked_from_parts()),
-            answer_from_parts(),
+            has_answer_expr(marked_from_parts(short=short)),
+            answer_from_parts(short=short),
             pl.col("_deep"),
         ]
     # In slices of rows: the word and n-gram lists of a whole file's tails took ~40 MiB at once

@@ -201,3 +201,32 @@ def test_two_names_of_one_run_are_an_error_not_a_comparison_with_itself(
         f"evaltui: error: 'meta-llama' and 'Llama-3.1' both name the run '{label}': a comparison"
         " needs two runs\n"
     )
+
+
+def test_a_run_named_by_whole_words_and_long_run_lists_cut(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Of 100 verl steps, ``--runs "step 10"`` matched step 10 and steps 100-190 ("say which",
+    though no other words could say it), and every message listed all 100 runs on one line."""
+    from evaltui.data.runs import resolve_run
+    from tests.data.test_plain_rollouts import write_verl_step
+
+    steps = [f"val_generations · step {s}" for s in range(0, 1000, 10)]
+    assert resolve_run(steps, "step 10") == "val_generations · step 10"
+    assert resolve_run(steps, "STEP 0") == "val_generations · step 0"
+    with pytest.raises(ValueError) as caught:
+        resolve_run(steps, "step 1")  # 10, 100-190: none of them "step 1" as whole words
+    assert "matches 11 runs (" in str(caught.value) and "and 1 more): say which" in str(
+        caught.value
+    )
+    with pytest.raises(ValueError) as caught:
+        resolve_run(steps, "llama")
+    assert str(caught.value).endswith("'val_generations · step 170' and 90 more)")
+    for step in range(0, 120, 10):
+        write_verl_step(tmp_path / "v" / "val_generations", step, step % 20 == 0)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["compare", str(tmp_path / "v"), *common]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "12 runs loaded (" in err and "and 2 more)" in err
+    assert main(["compare", str(tmp_path / "v"), "--runs", "step 10", "step 20", *common]) == 0
+    assert "improved 3" in capsys.readouterr().out

@@ -141,7 +141,7 @@ def test_summaries_and_table_styles() -> None:
     assert values["cons@4"] == pytest.approx(2 / 3)  # c > n/2 for 4/4 and 3/4
     assert values["pass@1"] == pytest.approx(values["avg@4"])
     text = render_table(summaries, "text")
-    assert text.splitlines()[0].split() == ["metric", "a", "b"] and "58.3 [" in text
+    assert text.splitlines()[0].split() == ["metric", "a", "b"] and "58.3  [" in text
     markdown = render_table(summaries, "markdown")
     assert markdown.startswith("| metric | a | b |")
     csv = render_table(summaries, "csv")

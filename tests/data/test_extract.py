@@ -32,7 +32,10 @@ from evaltui.data.extract import (
         ("work\n**Answer:** x+1\n", "x+1"),
         ("Answer: 3", "3"),
         ("we get 12 and then 1,024 total", "1,024"),
-        ("no number here", None),
+        ("a reply in words with no number and no stated answer", None),
+        ("  Paris. \n", "Paris."),  # a short reply is its own answer
+        ("x = 5", "5"),  # ... its last number when it has one, as any text's
+        ("two\nlines", None),
         ("", None),
     ],
 )
@@ -53,7 +56,13 @@ def test_last_boxed_skips_unclosed_and_empty() -> None:
 
 
 def test_vectorized_matches_one_value_form() -> None:
-    texts = ["\\boxed{1}", "\\boxed{\\a{\\b{\\c{d}}}}", "Answer: 5", None, "none"]
+    texts = [
+        "\\boxed{1}",
+        "\\boxed{\\a{\\b{\\c{d}}}}",
+        "Answer: 5",
+        None,
+        "a reply in words with no number and no stated answer",
+    ]
     got = extract_answers(pl.Series("gen", texts, dtype=pl.String)).to_list()
     assert got == ["1", "\\a{\\b{\\c{d}}}", "5", None, None]
     assert got[:3] == [extract_answer(t) for t in texts[:3] if t is not None]
@@ -61,7 +70,14 @@ def test_vectorized_matches_one_value_form() -> None:
 
 def test_fill_extracted_keeps_the_formats_answer_and_leaves_null_when_nothing_found() -> None:
     frame = pl.DataFrame(
-        {"gen": ["\\boxed{2}", "\\boxed{3}", "words only"], "extracted": ["B", None, None]},
+        {
+            "gen": [
+                "\\boxed{2}",
+                "\\boxed{3}",
+                "a reply in words with no number and no stated answer",
+            ],
+            "extracted": ["B", None, None],
+        },
         schema={"gen": pl.String, "extracted": pl.String},
     )
     assert fill_extracted(frame)["extracted"].to_list() == ["B", "3", None]

@@ -137,6 +137,31 @@ def test_missing_path_and_no_matching_files_fail_clearly(tmp_path: Path) -> None
         load([tmp_path / "e"], options(tmp_path))
 
 
+def test_nothing_readable_says_what_to_do_next(tmp_path: Path) -> None:
+    """A folder of an lm-eval run's results file alone (its samples written elsewhere, or not
+    with --log_samples) said "no readable samples file (…: lm_eval companion file (no
+    samples))" and no more; five unreadable files named three and left the rest unsaid."""
+    import shutil
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "app" / "lm_eval_asdiv"
+    (results,) = fixture.glob("*/results_*.json")
+    (tmp_path / "only").mkdir()
+    shutil.copy(results, tmp_path / "only" / results.name)
+    with pytest.raises(LoadFailure) as caught:
+        load([tmp_path / "only"], options(tmp_path))
+    message = str(caught.value)
+    assert f"({results.name}: lm_eval companion file (no samples))" in message
+    assert message.endswith("pass the folder (or files) holding the samples too")
+    for i in range(5):
+        (tmp_path / "bad" / f"f{i}.jsonl").parent.mkdir(exist_ok=True)
+        (tmp_path / "bad" / f"f{i}.jsonl").write_text("not json\n")
+    with pytest.raises(LoadFailure) as caught:
+        load([tmp_path / "bad"], options(tmp_path))
+    message = str(caught.value)
+    assert "f2.jsonl: none of its 1 lines is valid JSON" in message and "f3.jsonl" not in message
+    assert "; and 2 more files): 'evaltui formats' lists what each reader reads" in message
+
+
 def test_bad_tokenizer_is_a_load_failure(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "d" / "r" / "a.jsonl", SIX)
     with pytest.raises(LoadFailure, match="hub id"):

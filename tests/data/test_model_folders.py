@@ -479,3 +479,71 @@ def test_tokenizers_the_count_path_does_not_take_are_counted_by_tokenizers_and_s
         assert result.counting == f"tokenizers ({reason})"
         lengths = result.generations.sort("line")["gen_length"].to_list()
         assert lengths == hf_counts(folder, SAMPLES)
+
+
+def broken_models(root: Path) -> dict[str, tuple[Path, str]]:
+    """Model folders and files that cannot give a tokenizer, each with what its message says."""
+    whole = default_tokenizer_path().read_bytes()
+    cases = {
+        "cut short": (whole[:5000], "it ends before its JSON object does: cut short"),
+        "html page": (b"<!DOCTYPE html><html>rate limited</html>\n", "does not start as a JSON"),
+        "empty": (b"", "the file is empty"),
+        "lfs pointer": (b"version https://git-lfs.github.com/spec/v1\noid x\n", "git lfs pull"),
+    }
+    models: dict[str, tuple[Path, str]] = {}
+    for name, (data, says) in cases.items():
+        folder = root / name.replace(" ", "-")
+        folder.mkdir(parents=True)
+        (folder / "tokenizer.json").write_bytes(data)
+        models[f"{name} (folder)"] = (folder, says)
+        models[f"{name} (file)"] = (folder / "tokenizer.json", says)
+    no_vocabulary = root / "config-only"
+    no_vocabulary.mkdir()
+    (no_vocabulary / "tokenizer_config.json").write_text('{"tokenizer_class": "LlamaTokenizer"}')
+    models["no vocabulary"] = (no_vocabulary, "no vocabulary here (only tokenizer_config.json")
+    return models
+
+
+def test_a_broken_model_is_refused_when_named_before_anything_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from the file names and a tokenizer.json's first and last bytes (cheap): naming
+    the tokenizer refuses it. It was refused only once loaded, in the app after it had opened."""
+    import tokenizers
+
+    def never(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the tokenizer was loaded")
+
+    monkeypatch.setattr(tokenizers.Tokenizer, "from_file", never)
+    for name, (model, says) in broken_models(tmp_path).items():
+        with pytest.raises(TokenizerError) as caught:
+            resolve_tokenizer(str(model))
+        message = str(caught.value)
+        assert says in message and str(model) in message and "\n" not in message, name
+
+
+def test_a_sound_tokenizer_json_with_a_bom_and_trailing_newlines_passes(tmp_path: Path) -> None:
+    path = tmp_path / "tokenizer.json"
+    path.write_bytes(b"\xef\xbb\xbf \n" + default_tokenizer_path().read_bytes() + b"\n\n")
+    assert resolve_tokenizer(str(path)).path == path
+
+
+def test_the_app_with_a_broken_model_exits_before_it_opens(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``evaltui DIR --model BAD``: one line and exit 2, as summarize, and the app never starts
+    (it opened and then showed "Could not load")."""
+    import evaltui.app.main
+    from evaltui.cli import main
+
+    def no_app(*_args: Any, **_kwargs: Any) -> int:
+        raise AssertionError("the app started")
+
+    monkeypatch.setattr(evaltui.app.main, "run_app", no_app)
+    data = tmp_path / "evals"
+    data.mkdir()
+    (data / "a.jsonl").write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    for name, (model, says) in broken_models(tmp_path / "models").items():
+        assert main([str(data), "--model", str(model)]) == 2, name
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("evaltui: error: ") and says in err, name

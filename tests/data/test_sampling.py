@@ -61,7 +61,8 @@ def test_pass_at_k_edge_cases() -> None:
         ("The final answer is 17.", "17"),
         ("Answer: 3", "3"),
         ("we get 12 and then 1,024 total", "1,024"),
-        ("no number here", None),
+        ("a reply in words with no number and no stated answer", None),
+        ("Paris", "Paris"),
         ("\\fbox{x+1}", "x+1"),
     ],
 )
@@ -165,12 +166,19 @@ def test_vote_table_ranks_by_votes_then_first_appearance() -> None:
         {
             "run": ["r"] * 6,
             "prompt_id": ["p"] * 6,
-            "gen": ["\\boxed{6}", "\\boxed{\\dfrac{1}{2}}", "\\boxed{0.5}", "\\boxed{6}", "x", "y"],
+            "gen": [
+                "\\boxed{6}",
+                "\\boxed{\\dfrac{1}{2}}",
+                "\\boxed{0.5}",
+                "\\boxed{6}",
+                "a reply in words with no number and no stated answer",
+                "y",
+            ],
             "extracted": [None, None, None, None, None, "B"],
             "accuracy": [0.0, 1.0, 1.0, 0.0, 0.0, None],
         }
     )
-    # "x" has no answer and "B" is unscored: neither votes. 6 and 0.5 tie 2-2; 6 came first.
+    # The long reply has no answer and "B" is unscored: neither votes. 6 and 0.5 tie 2-2; 6 came first.
     gens = fill_extracted(gens)
     table = vote_table(gens, 0.5)
     assert table.select("answer", "votes", "correct").rows() == [("6", 2, False), ("0.5", 2, True)]

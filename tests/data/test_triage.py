@@ -77,7 +77,11 @@ def test_short_answers_of_one_length_hit_no_cap() -> None:
     did, the run's longest being one token). A run whose longest reaches ``min_cap`` still does."""
     short = [{"gen": "Paris", "gen_length": 1}, {"gen": "Lyon", "gen_length": 1}]
     assert flags(short)["length_cap"].to_list() == [False, False]
-    assert flags(short, min_cap=1)["length_cap"].to_list() == [True, True]
+    # Stated answers, too (a short reply is its own): not cut off, whatever min_cap says.
+    assert flags(short, min_cap=1)["length_cap"].to_list() == [False, False]
+    unanswered = [{"gen": prose(1, 10), "gen_length": 1}, {"gen": prose(2, 10), "gen_length": 1}]
+    assert flags(unanswered)["length_cap"].to_list() == [False, False]
+    assert flags(unanswered, min_cap=1)["length_cap"].to_list() == [True, True]
     capped = [{"gen": prose(1, 40), "gen_length": 64}, {"gen": prose(2, 20), "gen_length": 30}]
     assert flags(capped)["length_cap"].to_list() == [True, False]
     assert "(>= 64 tokens)" in Thresholds().describe()
@@ -200,7 +204,8 @@ def test_ngram_diversity_equals_the_per_text_expression() -> None:
 def test_empty_generation() -> None:
     got = flags([{"gen": ""}, {"gen": " \n\t"}, {"gen": None}, {"gen": "0"}, {"gen": prose(1)}])
     assert got["empty"].to_list() == [True, True, True, False, False]
-    assert got["no_answer"].to_list() == [False, False, False, True, True]  # "0" states nothing
+    # "0" alone is a short reply, its own answer (it was "no answer"); prose states none.
+    assert got["no_answer"].to_list() == [False, False, False, False, True]
 
 
 # --- per prompt --------------------------------------------------------------------------------
@@ -468,3 +473,52 @@ def test_the_flag_expressions_are_made_once_per_thresholds_and_longest_generatio
     assert triage._generation_flags_exprs.cache_info().misses == made + 4
     assert cut({"r": 100}) == [True, False]
     assert triage._generation_flags_exprs.cache_info().misses == made + 4
+
+
+def test_a_short_reply_is_its_own_answer_for_triage_and_the_vote(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A short-answer task's replies ("Paris": no box, no "the answer is") were each "no answer"
+    and cast no vote, so a prompt whose 8 replies all said the reference, scored wrong, was
+    neither "grader?" nor "ref?". A reply of a few words on one line is its own answer; a longer
+    text with no stated answer still is not, and the vote takes what triage calls an answer."""
+    from evaltui.data.sampling import vote_table
+
+    paris = [{"gen": "Paris", "answer": "Paris", "accuracy": 0.0}] * 6
+    paris += [{"gen": "  Paris.\n", "answer": "Paris", "accuracy": 0.0}] * 2
+    got = flags(paris)
+    assert not got["no_answer"].any()
+    row = prompt_table(paris)
+    assert row["n_no_answer"] == 0
+    assert row["flag_grader_mismatch"] and row["flag_suspect_reference"]
+    votes = vote_table(frame(paris), 0.5)
+    assert votes.select("answer", "votes", "correct").rows() == [("Paris", 8, False)]
+    mixed = [
+        {"gen": "Paris"},
+        {"gen": "x = 5"},
+        {"gen": prose(1, 10)},  # ten words, no stated answer
+        {"gen": f"{prose(2, 10)} 42"},  # a last number in prose: a guess, voted, not stated
+        {"gen": "Paris\nLyon"},
+        {"gen": "United States of America"},  # four words: an answer
+        {"gen": "I keep thinking about it"},  # five: a sentence, no answer
+    ]
+    got = flags(mixed)
+    assert got["no_answer"].to_list() == [False, False, True, True, True, False, True]
+    assert got["extracted"].to_list() == [
+        "Paris",
+        "5",
+        None,
+        "42",
+        None,
+        "United States of America",
+        None,
+    ]
+    # The loader's path (answers and measures from one search of each tail) says the same.
+    write_jsonl(
+        tmp_path / "run" / "g.jsonl",
+        [{"prompt": "Capital of France?", **r} for r in [*paris, {"gen": prose(3, 10)}]],
+    )
+    result = load([tmp_path / "run"], LoadOptions(model=str(word_tokenizer), use_cache=False))
+    (stats,) = result.stats.iter_rows(named=True)
+    assert stats["n_no_answer"] == 1 and stats["flag_grader_mismatch"]
+    assert result.generations["extracted"].to_list() == ["Paris"] * 6 + ["Paris."] * 2 + [None]

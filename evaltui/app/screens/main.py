@@ -207,8 +207,8 @@ def header_text(result: LoadResult, width: int) -> str:
     if unscored:
         parts.append(f"unscored {unscored:,}")
     parts.append(f"bad lines {len(result.errors):,}")
-    if result.notes:
-        parts.append(f"notes {len(result.notes):,} (b)")
+    if result.notes:  # a note about each of 100 files is one note (b lists the files)
+        parts.append(f"notes {len(result.note_groups()):,} (b)")
     if len(runs) > 1 and values:
         _fit_run_accuracy(parts, runs, values, width, compact)
     if result.generations_pending:

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from evaltui.data.notes import note_lines
 from evaltui.data.sanitize import one_line
 from evaltui.data.wording import plural
 
@@ -78,7 +79,10 @@ def problem_lines(result: LoadResult | None, error: str | None, loading: bool) -
     lines.append(f"{plural(len(skipped), 'file')} skipped")
     lines.extend(one_line(f"{f.source}: {f.skipped}", LINE_LIMIT) for f in skipped)
     if result.notes:
+        # Each kind once, the files it is about listed under it (each file's own note when
+        # their numbers differ).
         lines.append("")
         lines.append("notes")
-        lines.extend(one_line(n, LINE_LIMIT) for n in result.notes)
+        groups = result.note_groups()
+        lines.extend(note_lines(groups, listed=MAX_LISTED, limit=LINE_LIMIT))
     return lines

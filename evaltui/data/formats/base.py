@@ -122,6 +122,11 @@ class Reader(ABC):
     appendable: ClassVar[bool] = False
     """True when each line is read on its own (no file-wide state): lines appended later can be
     read alone through ``ReadOptions.window`` and added to the rows already read."""
+    own_answers: ClassVar[bool] = False
+    """True when the format extracts each generation's answer itself (a harness's filter or
+    ``pred``): a generation without one is the format saying it found none ("[invalid]", ""),
+    so a short reply ("I am not sure.") is not then taken as its own answer (see
+    ``extract.SHORT_CHARS``); the text's box, "the answer is" or "Answer:" line still is."""
 
     @abstractmethod
     def sniff(self, path: Path, head: bytes) -> int:

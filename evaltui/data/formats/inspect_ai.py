@@ -469,6 +469,7 @@ def _error_message(error: Any) -> str:
 
 class InspectReader(Reader):
     name = "inspect"
+    own_answers = True
     description = (
         "Inspect AI logs (.eval zip archives, zstd or deflate; .json with inline samples;"
         " .jsonl of samples, as evaltui exports their records)"

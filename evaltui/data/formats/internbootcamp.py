@@ -82,6 +82,7 @@ class InternBootcampReader(Reader):
     """InternBootcamp ``examples/unittests/run_eval.py`` details files."""
 
     name = "internbootcamp"
+    own_answers = True
     description = (
         "InternBootcamp run_eval.py details/<file>.jsonl (meta.jsonl, eval_args.json beside)"
     )

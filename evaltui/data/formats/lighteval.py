@@ -212,6 +212,7 @@ def _old_logprobs(predictions: Any) -> list[Any] | None:
 
 class LightevalReader(Reader):
     name = "lighteval"
+    own_answers = True
     description = (
         "lighteval details parquet (≥0.11 doc/metric/model_response structs; ≤0.10 flat columns)"
     )

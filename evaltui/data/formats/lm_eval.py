@@ -463,6 +463,7 @@ class LmEvalReader(Reader):
     """lm-evaluation-harness ``--log_samples`` files (JSON lines, or a JSON array up to 0.4.2)."""
 
     name = "lm_eval"
+    own_answers = True
     description = (
         "lm-evaluation-harness --log_samples (samples_<task>_<date>.jsonl; ≤0.4.2 JSON arrays)"
     )

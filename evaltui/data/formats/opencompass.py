@@ -436,6 +436,7 @@ def _perf_output(path: Path, head: bytes) -> bool:
 
 class AISBenchReader(Reader):
     name = "aisbench"
+    own_answers = True
     description = (
         "AISBench predictions/<model>/<dataset>.jsonl (+ results/…json details; *_failed.jsonl)"
     )
@@ -651,6 +652,7 @@ def _shown(results: Path) -> str:
 
 class OpenCompassReader(ContainerReader):
     name = "opencompass"
+    own_answers = True
     description = (
         "OpenCompass predictions/<model>/<dataset>.json (+ results/…json details; ≤0.4.0 results)"
     )

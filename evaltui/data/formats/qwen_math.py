@@ -100,6 +100,7 @@ class QwenMathReader(Reader):
     """Qwen2.5-Math ``math_eval.py`` outputs: lists of generations, predictions and scores per line."""
 
     name = "qwen_math"
+    own_answers = True
     description = (
         "Qwen2.5-Math evaluation harness JSONL (idx, question, gt, code/pred/score lists; "
         "+ *_metrics.json)"

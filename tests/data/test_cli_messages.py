@@ -1,0 +1,88 @@
+"""Headless messages as a new user meets them: said before the load when they can be, with
+the exit code the README gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaltui.cli import main
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["summarize", "-o", "{out}"],
+        ["compare", "-o", "{out}"],
+        ["rescore", "--scorer", "exact", "-o", "{out}"],
+        ["rescore", "--scorer", "exact", "-o", "{file}", "--generations", "{out}"],
+        ["export", "-o", "{out}"],
+    ],
+    ids=["summarize", "compare", "rescore", "rescore-generations", "export"],
+)
+def test_an_output_that_is_a_folder_is_a_usage_error_before_the_load(
+    tmp_path: Path, command: list[str], capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """summarize, compare and rescore read every file first, then said "cannot write out: a
+    folder, not a file" with exit 1 (export said it at once, exit 2)."""
+    import evaltui.data.loader
+
+    def no_load(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the inputs were loaded")
+
+    monkeypatch.setattr(evaltui.data.loader, "load", no_load)
+    data = tmp_path / "evals"
+    data.mkdir()
+    (data / "a.jsonl").write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    out = tmp_path / "out"
+    out.mkdir()
+    args = [a.format(out=out, file=tmp_path / "r.json") for a in command]
+    assert main([args[0], str(data), *args[1:]]) == 2
+    err = capsys.readouterr().err
+    assert err == f"evaltui: error: {out} is a folder: give a file path\n"
+    assert list(out.iterdir()) == []
+
+
+def test_a_folder_with_nothing_to_read_says_what_it_holds_and_what_to_do(
+    tmp_path: Path, capsys: Any
+) -> None:
+    """An empty folder and a folder of CSV files both said only "no file with a known extension
+    (…)"; a --pattern matching nothing said nothing of the files that are there."""
+    (tmp_path / "empty").mkdir()
+    assert main(["summarize", str(tmp_path / "empty"), "-o", str(tmp_path / "o.json")]) == 2
+    assert capsys.readouterr().err.endswith(": the folder holds no file at all\n")
+    other = tmp_path / "other"
+    (other / "sub").mkdir(parents=True)
+    for name in ("notes.txt", "data.csv", "sub/more.tsv", "sub/x.md", ".hidden"):
+        (other / name).write_text("x\n")
+    assert main(["summarize", str(other), "-o", str(tmp_path / "o.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no file with a known extension (" in err
+    assert err.endswith(
+        "; it holds 4 other files (data.csv, notes.txt, sub/more.tsv and 1 more): name a file "
+        "to try it whatever its extension, or give --pattern GLOB\n"
+    )
+    args = [str(other), "--pattern", "*.jsonl", "-o", str(tmp_path / "o.json")]
+    assert main(["summarize", *args]) == 2
+    assert capsys.readouterr().err.endswith(
+        "no file matching '*.jsonl'; it holds 4 other files (data.csv, notes.txt, sub/more.tsv "
+        "and 1 more): give another --pattern, or none to read every file a reader accepts\n"
+    )
+
+
+def test_correct_threshold_for_a_run_not_loaded_names_ten_runs_and_counts_the_rest() -> None:
+    """Of 100 verl steps, ``--correct-threshold typo=0.5`` listed all 100 loaded runs."""
+    from evaltui.data.metrics import Thresholds
+
+    runs = [f"val_generations · step {s}" for s in range(0, 120, 10)]
+    message = Thresholds.parse(["typo=0.5"]).unknown_message(runs)
+    assert message == (
+        "--correct-threshold names 1 run(s) not loaded: 'typo' (runs: "
+        + ", ".join(runs[:10])
+        + " and 2 more)"
+    )
+    assert Thresholds.parse(["typo=0.5"]).unknown_message(runs[:3]) == (
+        f"--correct-threshold names 1 run(s) not loaded: 'typo' (runs: {', '.join(runs[:3])})"
+    )

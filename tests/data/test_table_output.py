@@ -1,0 +1,85 @@
+"""``evaltui summarize --table`` as read in an 80-column terminal or a pipe: every line fits,
+values and brackets line up, a partial value's ``*`` stands apart from its interval, run labels
+are cut in the middle with a mark and shown literally."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from evaltui.cli import main
+from evaltui.data.sanitize import cell_width
+
+LABELS = [
+    "meta-llama__Meta-Llama-3.1-70B-Instruct-sft-v3-checkpoint-12000",
+    "Qwen__Qwen2.5-72B-Instruct-grpo-run-2026-11-30",
+    "deepseek-r1-distill-qwen-7b",
+    "evil\x1b[31mred\x1b[0m-label [bold]x",
+    "m5",
+]
+
+
+def write_runs(root: Path) -> Path:
+    """Five runs of 20 prompts, 8 samples each; the first run has 1 sample on every third
+    prompt, so its pass@2 and beyond are over 13 of 20 prompts (marked ``*``)."""
+    rng = random.Random(1)
+    for r, label in enumerate(LABELS):
+        lines = []
+        for p in range(20):
+            for _ in range(1 if r == 0 and p % 3 == 0 else 8):
+                ok = rng.random() < 0.5
+                record = {"prompt": f"P{p}", "gen": "x", "answer": "1", "accuracy": ok}
+                lines.append(json.dumps(record))
+        (root / label).mkdir(parents=True)
+        (root / label / "x.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def test_the_text_table_at_80_columns_in_a_pipe(
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """It was one block 193 columns wide (the terminal wrapped every row into the next), with
+    ``65.9*[58.2, 74.0]`` beside ``74.1 [65.5, 82.7]`` and the footer lines 170 wide."""
+    monkeypatch.setenv("COLUMNS", "80")
+    data = write_runs(tmp_path / "runs")
+    args = ["summarize", str(data), "-o", str(tmp_path / "s.json"), "--table"]
+    assert main([*args, "--model", str(word_tokenizer), "--no-cache"]) == 0
+    table = capsys.readouterr().out
+    lines = table.splitlines()
+    assert max(cell_width(line) for line in lines) <= 80
+    assert "\x1b" not in table and "evil␛[31mred␛[" in table  # literal, made visible
+    assert "*[" not in table and "* [" in table
+    # Blocks, each headed by "metric": every run is in one, by its whole label or cut with a mark.
+    heads = [line.split()[1:] for line in lines if line.startswith("metric ")]
+    assert len(heads) > 1
+    shown = [label for head in heads for label in head]
+    assert sorted(shown) == [
+        "Qwen__Qwen2.5-…run-2026-11-30",
+        "[bold]x",  # the end of "evil␛[31mred␛[…-label [bold]x", split() here
+        "deepseek-r1-distill-qwen-7b",
+        "evil␛[31mred␛[…-label",
+        "m5",
+        "meta-llama__Me…eckpoint-12000",
+    ]
+    # In every block the brackets of each run's column line up, row after row.
+    metric_rows = [line for line in lines if re.match(r"(pass|avg|maj|cons|G-Pass|mG-Pass)", line)]
+    blocks: dict[int, set[tuple[int, ...]]] = {}
+    block = -1
+    for line in lines:
+        if line.startswith("metric "):
+            block += 1
+        if line in metric_rows:
+            positions = tuple(m.start() for m in re.finditer(r"\[", line))
+            blocks.setdefault(block, set()).add(positions)
+    assert len(blocks) == len(heads) and all(len(p) == 1 for p in blocks.values()), blocks
+    # The lines under it wrapped between words, nothing cut.
+    words = " ".join(table.split())
+    assert "meta-llama__Me…eckpoint-12000: pass@2, pass@4, pass@8, G-Pass@8_0.5," in words
+    assert "mG-Pass@8 over 13 of 20 prompts" in words
