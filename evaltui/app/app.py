@@ -373,7 +373,7 @@ class EvalApp(App[int]):
         serial: int,
     ) -> None:
         """Runs in a thread: only posts messages. Cancelling the worker stops the scorer's
-        processes (what was scored is dropped: nothing half-done is shown or cached)."""
+        processes (nothing half-done is shown or cached; the verdicts given are kept in the memo)."""
         from evaltui.data.loader import compute_stats
         from evaltui.data.rescore import ScorerUnavailable, in_scope, rescore, rescored_load
 
