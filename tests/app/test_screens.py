@@ -670,7 +670,7 @@ def test_plot_legend_of_many_runs_says_how_many_it_leaves_out(note: str, width: 
     from rich.cells import cell_len
 
     from evaltui.app.screens.plot import Figure, legend_text
-    from evaltui.data.sanitize import one_line_middle
+    from evaltui.data.sanitize import one_line, one_line_middle
 
     runs = [f"Qwen/Qwen3-8B @ 2026-07-08T16-04-{i:02d}.219874" for i in range(12)]
     runs += ["openai/gpt-5", "模型/通义千问-7B", "gpt-4o-mini"]
@@ -680,8 +680,8 @@ def test_plot_legend_of_many_runs_says_how_many_it_leaves_out(note: str, width: 
     )
     lines = legend_text(figure, width, 2).plain.split("\n")
     assert len(lines) <= 2
-    if note:  # the note has the last line (cut with … on screen when narrower)
-        assert lines[-1] == note
+    if note:  # the note has the last line (cut with … when narrower)
+        assert lines[-1] == one_line(note, width)
         lines = lines[:-1]
     assert all(cell_len(line) <= width for line in lines)
     body = " ".join(lines)

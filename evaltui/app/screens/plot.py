@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -34,7 +35,7 @@ from evaltui.data.bins import (
     tick_label,
 )
 from evaltui.data.metrics import correct_expr, run_kinds
-from evaltui.data.sanitize import cell_width, one_line_middle
+from evaltui.data.sanitize import cell_width, one_line, one_line_middle
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
@@ -46,6 +47,14 @@ KINDS = {
     "accuracy": "per-prompt accuracy",
     "scatter": "mean token length vs accuracy (per prompt)",
 }
+SHORT_KINDS = {
+    "lengths": "token lengths",
+    "split": "lengths: ✓ vs ✗",
+    "accuracy": "accuracy",
+    "scatter": "length vs accuracy",
+}
+"""Each plot's name where the title line has no room for :data:`KINDS`' (80 columns, 3 runs:
+plot 2's "· 1,440 generations" was cut off the line with no mark)."""
 PROMPT_KINDS = ("lengths", "split")
 """What one prompt's plot can show (it has one accuracy value, so no histogram or scatter)."""
 BINS = 40
@@ -108,6 +117,33 @@ class Figure:
     hidden: int = 0
     """Runs with no panel of their own (past :data:`MAX_PANELS`); the screen says how many,
     with those its height has no room for."""
+
+
+def fit_title(figure: Figure, width: int) -> str:
+    """``figure``'s title in ``width`` cells: whole when it fits, else with ``in view`` left out
+    and the plot's short name (:data:`SHORT_KINDS`), then ``generations`` as ``gens``; what still
+    does not fit goes on a second line (at 60 columns the modes ran off the first), cut with a
+    ``…`` only past that (never silently at the screen's edge)."""
+    title = figure.title
+    if cell_width(title) <= width:
+        return title
+    title = title.replace(" in view · ", " · ", 1).removesuffix(" in view")
+    kind = KINDS.get(figure.kind, "")
+    if kind and title.startswith(kind) and cell_width(title) > width:
+        title = SHORT_KINDS[figure.kind] + title[len(kind) :]
+    if cell_width(title) > width:
+        title = re.sub(r"(\d) generations\b", r"\1 gens", title, count=1)
+    if cell_width(title) <= width:
+        return title
+    parts = title.split(" · ")
+    first = 1
+    while first < len(parts) and cell_width(" · ".join(parts[: first + 1])) <= width:
+        first += 1
+    return (
+        one_line(" · ".join(parts[:first]), width)
+        + "\n"
+        + one_line(" · ".join(parts[first:]), width)
+    )
 
 
 def count_axis(values: list[list[float]], log: bool) -> tuple[tuple[list[float], list[str]], float]:
@@ -193,7 +229,8 @@ def legend_text(figure: Figure, width: int, lines: int) -> Text:
     if shown < len(entries):
         legend.append(f"+{len(entries) - shown} more", style="italic")
     if figure.note:
-        legend.append(("\n" if entries else "") + figure.note, style="italic")
+        # Cut with a mark: the Static cut it at the edge with none.
+        legend.append(("\n" if entries else "") + one_line(figure.note, width), style="italic")
     return legend
 
 
@@ -559,7 +596,9 @@ class PlotScreen(Screen[None]):
         note = figure.note
         if hidden:
             extra = f"{plural(hidden, 'more run')} not shown (r picks one run)"
-            note = f"{note} · {extra}" if note else extra
+            # First: the title says "clipped", only this line says runs are missing (at 60×20
+            # the clip note took the line and "1 more run not shown" was cut off it).
+            note = f"{extra} · {note}" if note else extra
         panels = [
             dataclasses.replace(panel, title=one_line_middle(panel.title, width - 8))
             for panel in figure.panels[:fit]
@@ -571,7 +610,16 @@ class PlotScreen(Screen[None]):
         if self.last is None:
             return
         figure = self.fitting(self.last)
-        self.query_one("#plot-title", Static).update(Text(figure.title))
+        title = fit_title(figure, max(20, self.size.width - 2))
+        heading = self.query_one("#plot-title", Static)
+        heading.update(Text(title))
+        lines = title.count("\n") + 1
+        height = heading.styles.height
+        if height is None or height.value != lines:
+            # The plot's room changes with the title's lines: its panels fitted again to it.
+            heading.styles.height = lines
+            self.call_after_refresh(self.draw)
+            return
         self.query_one("#plot-legend", Static).update(
             legend_text(figure, max(20, self.size.width - 2), LEGEND_LINES)
         )
