@@ -415,6 +415,44 @@ async def test_prompt_screen_marks_answers_as_the_triage_flags_do(
         assert ["⚠ empty" in label for label in labels] == [False, False, True, False]
 
 
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_a_generation_and_its_flags_take_one_line(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """A repetition loop that hit the length cap without an answer: at 80 columns its flags
+    wrapped onto a second line of the generation list, which read as the next generation's
+    (30 blank cells for the missing answer before them). Now one line per generation, the
+    flags whole at 80 columns and cut with a mark at 60."""
+    from tests.app.test_screens import screen_text
+
+    data = tmp_path / "evals.jsonl"
+    loop = "Let me think. " + "I keep going around in circles here again. " * 200
+    gens = [loop, "so \\boxed{1}", loop, "so \\boxed{3}"]
+    data.write_text(
+        "".join(
+            json.dumps({"prompt": "Problem 0?", "gen": g, "answer": "0", "accuracy": i % 3 == 0})
+            + "\n"
+            for i, g in enumerate(gens)
+        )
+    )
+    app = make_app(data)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        options = app.screen.query_one("#generations", OptionList)
+        assert options.option_count == 4
+        flags = "⚠ no final answer, hit length cap, repetition loop"
+        lines = screen_text(app).splitlines()
+        listed = [line for line in lines if re.search(r"#\d +[✓✗]", line)]
+        assert len(listed) >= 3, lines  # one line each: the first three fit in the list
+        assert [line.split("#")[1][0] for line in listed] == ["0", "1", "2", "3"][: len(listed)]
+        if size[0] == 80:
+            assert flags in listed[0] and flags in listed[2], listed
+        else:
+            assert "⚠ no final answer, hit" in listed[0] and "…" in listed[0], listed
+
+
 LONG_RUNS = (
     "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B-2025-01-20T12-33-01.123456",
     "meta-llama__Llama-3.3-70B-Instruct-2025-02-01T09-00-00",
