@@ -28,6 +28,7 @@ from evaltui.data.metrics import ScoreKind, format_score, kinds_summary, run_kin
 from evaltui.data.sampling import ks_for, maj_column
 from evaltui.data.sanitize import (
     cell_width,
+    distinct_middle,
     markdown_cell,
     one_line,
     one_line_middle,
@@ -378,7 +379,9 @@ def render_table(summaries: list[RunSummary], style: str = "text") -> str:
                 )
         return buffer.getvalue()
     # Run labels come from input files: one safe line each (escaped for markdown), never raw.
-    label = markdown_cell if style == "markdown" else (lambda run: one_line_middle(run, 40))
+    # Text: cut alike and told apart (two long labels differing inside read the same cut alone).
+    apart = distinct_middle([s.run for s in summaries], 40)
+    label = markdown_cell if style == "markdown" else apart.__getitem__
     header = ["metric", *[label(s.run) for s in summaries]]
     rows = [
         ["score", *[s.kind.short() if s.kind else "accuracy" for s in summaries]],

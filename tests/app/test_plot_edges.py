@@ -153,3 +153,57 @@ async def test_every_plot_title_of_three_long_runs_says_all_it_holds(
                     assert "1 more run not shown (r picks one run)" in shown, shown
                 await pilot.press(*toggles)  # back off for the next plot
                 await settle(pilot)
+
+
+async def test_two_long_runs_differing_inside_are_told_apart_in_plots_and_the_summary(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """The 32B and the 7B distill at one temperature, each label cut alone in the middle: plot
+    1's legend read "deepseek-ai__Dee…0.6_topp0.95_n16" twice, and the run summary headed
+    both columns alike. Now each place tells them apart."""
+    from tests.app.test_screens import screen_text
+
+    runs = (
+        "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B__temp0.6_topp0.95_n16",
+        "deepseek-ai__DeepSeek-R1-Distill-Qwen-7B__temp0.6_topp0.95_n16",
+    )
+
+    def apart(labels: list[str]) -> bool:
+        """One label names the 32B, the other the 7B."""
+        return sorted("32B" in label for label in labels) == [False, True] and all(
+            "7B" in label or "32B" in label for label in labels
+        )
+
+    for index, run in enumerate(runs):
+        lines = [
+            json.dumps(
+                {"prompt": f"P{p}", "gen": "a " * (p + index), "answer": "1", "accuracy": p % 2}
+            )
+            for p in range(6)
+        ]
+        (tmp_path / "evals" / run).mkdir(parents=True)
+        (tmp_path / "evals" / run / "s.jsonl").write_text("\n".join(lines) + "\n")
+    app = make_app(tmp_path / "evals")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlotScreen) and screen.last is not None
+        for kind in ("1", "3", "4"):
+            await pilot.press(kind)
+            await settle(pilot)
+            legend = [label for label, _colour in screen.last.legend]
+            assert len(set(legend)) == 2 and apart(legend), legend
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        lines = screen_text(app).splitlines()
+        titles = [lines[i - 1].strip() for i, line in enumerate(lines) if "┌" in line]
+        assert len(set(titles)) == 2 and apart(titles), titles
+        await pilot.press("q", "t")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        shown = screen_text(app)
+        heads = [line for line in shown.splitlines() if line.lstrip().startswith("metric")]
+        assert heads and "32B" in heads[0] and "7B" in heads[0], shown

@@ -220,3 +220,14 @@ def test_the_report_names_two_long_runs_apart_and_safely() -> None:
     assert shown_a != shown_b and shown_a.endswith("seed1"), first
     assert "only in " + shown_a + ":" in report, report
     assert f"({shown_a} → {shown_b}" in report, report
+
+
+def test_the_text_table_heads_two_long_runs_apart() -> None:
+    """The 32B and the 7B distill at one temperature: `evaltui summarize`'s text table headed
+    both columns "deepseek-ai__DeepSee…emp0.6_topp0.95_n16" (each cut alone in the middle)."""
+    a = "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B__temp0.6_topp0.95_n16"
+    b = "deepseek-ai__DeepSeek-R1-Distill-Qwen-7B__temp0.6_topp0.95_n16"
+    stats = stats_frame([(run, "1", "What is 1+1?", 2, 4) for run in (a, b)])
+    header = render_table(summarize_runs(stats), "text").splitlines()[0].split()
+    assert len(header) == 3 and header[1] != header[2], header
+    assert "32B" in header[1] and "7B" in header[2], header

@@ -35,7 +35,7 @@ from evaltui.data.bins import (
     tick_label,
 )
 from evaltui.data.metrics import correct_expr, run_kinds
-from evaltui.data.sanitize import cell_width, one_line, one_line_middle
+from evaltui.data.sanitize import cell_width, distinct_middle, one_line
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
@@ -234,12 +234,19 @@ def legend_text(figure: Figure, width: int, lines: int) -> Text:
     return legend
 
 
+def titled(panels: list[Panel], width: int) -> list[Panel]:
+    """``panels`` with their titles (whole run labels) made safe lines that fit ``width``,
+    cut alike and told apart (two long labels differing inside read the same cut alone)."""
+    names = distinct_middle([p.title for p in panels if p.title], max(8, min(60, width - 8)))
+    return [dataclasses.replace(p, title=names[p.title]) if p.title else p for p in panels]
+
+
 def not_accuracy_note(runs: list[str]) -> str:
     """The note naming the runs a plot on a 0–1 accuracy axis leaves out (empty: none)."""
     if not runs:
         return ""
     # The count first: a narrow screen cuts the names, never how many runs are left out.
-    names = ", ".join(one_line_middle(str(run), LABEL_WIDTH) for run in runs)
+    names = ", ".join(distinct_middle([str(run) for run in runs], LABEL_WIDTH).values())
     return f"{plural(len(runs), 'run')} not shown (score not an accuracy): {names}"
 
 
@@ -408,8 +415,9 @@ class PlotScreen(Screen[None]):
         no_panel = 0
         if kind == "lengths":
             series = []
+            labels = distinct_middle([str(run) for run in names], LABEL_WIDTH)
             for index, run in enumerate(names):
-                label = one_line_middle(str(run), LABEL_WIDTH)
+                label = labels[str(run)]
                 colour = run_colour(index) if len(names) > 1 else RUN_COLOURS[0]
                 series.append(
                     Series(
@@ -444,7 +452,8 @@ class PlotScreen(Screen[None]):
                         WRONG,
                     ),
                 ]
-                panel_title = one_line_middle(str(run), 60) if len(names) > 1 else ""
+                # The label whole: cut with the other panels' to the width (fitting).
+                panel_title = str(run) if len(names) > 1 else ""
                 panels.append(self.length_panel(panel_title, series, bins, log, bars=False))
             no_panel = len(names) - len(shown)
         return Figure(
@@ -479,8 +488,9 @@ class PlotScreen(Screen[None]):
         positions = [float(i) for i in range(len(bins.labels))]
         series = []
         legend = []
+        labels = distinct_middle([str(run) for run in names], LABEL_WIDTH)
         for index, run in enumerate(names):
-            label = one_line_middle(str(run), LABEL_WIDTH)
+            label = labels[str(run)]
             colour = run_colour(index) if len(names) > 1 else RUN_COLOURS[0]
             series.append(
                 Series(
@@ -533,9 +543,10 @@ class PlotScreen(Screen[None]):
         names = list(dict.fromkeys(both["run"].to_list()))
         series = []
         legend = []
+        labels = distinct_middle([str(run) for run in names], LABEL_WIDTH)
         for index, run in enumerate(names):
             mine = both.filter(pl.col("run") == run)
-            label = one_line_middle(str(run), LABEL_WIDTH)
+            label = labels[str(run)]
             colour = run_colour(index) if len(names) > 1 else RUN_COLOURS[0]
             series.append(
                 Series(
@@ -581,10 +592,10 @@ class PlotScreen(Screen[None]):
         saying how many runs are left out, each panel's title cut to the width: at 60×20 three
         runs' panels were drawn over each other, one's title lost (plotext drops a title wider
         than the plot) and another's over the last one's axis."""
-        plot = self.query_one("#plot", PlotextPlot).size.height
-        if not plot:
-            return figure  # not laid out yet: drawn again once it is (on_resize)
         width = max(20, self.size.width - 2)
+        plot = self.query_one("#plot", PlotextPlot).size.height
+        if not plot:  # not laid out yet: drawn again once it is (on_resize)
+            return dataclasses.replace(figure, panels=titled(figure.panels, width))
         # The lines of the legend and the plot together: the legend takes one more when a
         # note says runs are left out.
         room = plot + self.query_one("#plot-legend", Static).size.height
@@ -599,11 +610,7 @@ class PlotScreen(Screen[None]):
             # First: the title says "clipped", only this line says runs are missing (at 60×20
             # the clip note took the line and "1 more run not shown" was cut off it).
             note = f"{extra} · {note}" if note else extra
-        panels = [
-            dataclasses.replace(panel, title=one_line_middle(panel.title, width - 8))
-            for panel in figure.panels[:fit]
-        ]
-        return dataclasses.replace(figure, panels=panels, note=note)
+        return dataclasses.replace(figure, panels=titled(figure.panels[:fit], width), note=note)
 
     def draw(self) -> None:
         """Draw :attr:`last` to the screen's size as it is now."""
