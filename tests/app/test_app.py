@@ -453,6 +453,33 @@ async def test_a_generation_and_its_flags_take_one_line(
             assert "⚠ no final answer, hit" in listed[0] and "…" in listed[0], listed
 
 
+async def test_continuous_scores_keep_the_generation_lengths_in_one_column(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Rewards from -1 to 1 (no threshold, so each generation shows its score): "#2   0.5"
+    pushed its length two cells right of "#0   1"'s, the list's columns zigzagging. Now the
+    scores are right-aligned to the widest and every " tok" is in one column."""
+    data = tmp_path / "evals.jsonl"
+    scores = [1.0, 0.0, 0.5, -1.0, 0.25, -0.75]
+    data.write_text(
+        "".join(
+            json.dumps({"prompt": "Q?", "gen": f"so \\boxed{{{i}}}", "answer": "1", "accuracy": s})
+            + "\n"
+            for i, s in enumerate(scores)
+        )
+    )
+    app = make_app(data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        options = app.screen.query_one("#generations", OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert len(labels) == len(scores)
+        assert len({label.index(" tok") for label in labels}) == 1, labels
+        assert [label.split()[1] for label in labels] == ["1", "0", "0.5", "-1", "0.25", "-0.75"]
+
+
 LONG_RUNS = (
     "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B-2025-01-20T12-33-01.123456",
     "meta-llama__Llama-3.3-70B-Instruct-2025-02-01T09-00-00",

@@ -320,6 +320,7 @@ class PromptScreen(Screen[None]):
         found = gens["extracted"].to_list() if "extracted" in gens.columns else [None] * gens.height
         answers = [one_line(a, 30) if a else "" for a in found]
         answer_cells = max(map(cell_width, answers), default=0)
+        lines = []
         for row, extracted in zip(gens.iter_rows(named=True), answers, strict=True):
             length = "…" if row["gen_length"] is None else f"{row['gen_length']:,}"
             flags = [GENERATION_MARKS[f] for f in GENERATION_MARKS if row[f]]
@@ -335,9 +336,14 @@ class PromptScreen(Screen[None]):
                         marker += f": {one_line(str(row['score_message']), 60)}"
                 elif row["_flipped"]:
                     marker += "  ⇄ flipped"
+            lines.append((run, row["sample"], mark, length, extracted, marker))
+        # A continuous score is shown as itself (0.5, -1, 0.25): the marks right-aligned to the
+        # widest, so the lengths after them stay in one column.
+        mark_cells = max((cell_width(line[2]) for line in lines), default=1)
+        for run, sample, mark, length, extracted, marker in lines:
             # One line each (the list's style): cut with a mark when the screen is too narrow.
             label = Text(
-                f"{run}#{row['sample']:<3} {mark}  {length:>8} tok  "
+                f"{run}#{sample:<3} {' ' * (mark_cells - cell_width(mark))}{mark}  {length:>8} tok  "
                 f"{pad_cells(extracted, answer_cells)}{marker}"
             )
             options.add_option(Option(label))
