@@ -180,6 +180,24 @@ async def test_compare_numbers_have_one_format(
         assert static(app, "#compare-headline").startswith("B − A accuracy: +0.075 · 95% CI [")
 
 
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_compare_status_line_says_its_order_within_the_width(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """At 80 columns the compare screen's status line "showing all prompts in both runs: 10
+    prompts · sorted by Δ B−A ↑ (largest drop first)" ran off the screen at "(largest drop",
+    with no mark. Now it says its order in shorter words, and is cut with a … past those."""
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        await open_compare(pilot)
+        await pilot.pause(0.1)
+        (line,) = [t.strip() for t in screen_text(app).splitlines() if "showing all" in t]
+        if size[0] == 80:
+            assert line.endswith("sorted by Δ B−A ↑ (drops first)"), line
+        else:
+            assert line.endswith("…") and line.startswith("showing all prompts in both"), line
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_compare_g_and_i_say_they_are_on_and_sort_by_size(
     tmp_path: Path, make_app: Any, size: tuple[int, int]
