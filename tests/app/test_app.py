@@ -21,6 +21,7 @@ from evaltui.app.screens.problems import ProblemsScreen
 from evaltui.app.screens.prompt import PromptScreen
 from evaltui.app.screens.sort import SortScreen
 from tests.app.conftest import settle, write_evals
+from tests.app.test_screens import screen_text
 
 SIZE = (120, 36)
 
@@ -83,6 +84,35 @@ async def test_filter_valid_invalid_and_clear(evals: Path, make_app: Any) -> Non
         await pilot.press("c")
         await settle(pilot)
         assert app.rows.height == 13 and app.screen.query_one("#filter", Input).value == ""
+
+
+@pytest.mark.parametrize("back", ["", "average_accuracy < 0.5"])
+async def test_a_filter_error_goes_once_the_box_holds_the_filter_shown_again(
+    evals: Path, make_app: Any, back: str
+) -> None:
+    """An unknown column, then the box cleared (or edited back to the filter shown): the error
+    "✗ unknown column 'acuracy' … showing the last valid filter" stayed under the box, the
+    table showing what the box says, because that view was not computed again."""
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if back:
+            await pilot.press("slash", *back, "enter")
+            await settle(pilot)
+        shown = app.rows
+        await pilot.press("slash", "ctrl+u", *"acuracy < 1", "enter")
+        await settle(pilot)
+        error = app.screen.query_one("#filter-error", Static)
+        assert "unknown column 'acuracy'" in static_text(app, "#filter-error")
+        await pilot.press("ctrl+u", *back)
+        await pilot.pause(0.6)  # the filter box's debounce
+        await settle(pilot)
+        assert app.screen.query_one("#filter", Input).value == back
+        assert app.rows is not None and shown is not None and app.rows.equals(shown)
+        assert not error.display
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not error.display and "acuracy" not in screen_text(app)
 
 
 async def test_sort_by_keys_and_menu(evals: Path, make_app: Any) -> None:
