@@ -24,7 +24,7 @@ import polars as pl
 
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
 from evaltui.data.runs import listed_runs, resolve_run
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import distinct_middle, one_line
 from evaltui.data.summary import bootstrap_ci
 from evaltui.data.wording import plural
 
@@ -112,16 +112,23 @@ class Comparison:
             return "no delta: the runs have no prompt in common (joined on prompt id)"
         return "no delta: no prompt is scored in both runs"
 
+    def names(self, limit: int = 60) -> tuple[str, str]:
+        """Run A's and B's labels as the report shows them: one safe line each, cut in the
+        middle as the app cuts them (cut at the end, two runs of one model with different
+        dates read the same), told apart where they differ."""
+        names = distinct_middle([self.run_a, self.run_b], limit)
+        return names[self.run_a], names[self.run_b]
+
     def headline(self) -> str:
         both = f"{plural(self.joined.height, 'prompt')} in both runs"
         if self.no_delta:
             counted = f" ({both})" if self.joined.height else ""
-            return f"{one_line(self.run_b, 60)} vs {one_line(self.run_a, 60)}: {self.no_delta}{counted}"
+            return f"{self.names()[1]} vs {self.names()[0]}: {self.no_delta}{counted}"
         low, high = self.ci
         unit = " pts" if self.accuracy else ""
         what = "" if self.accuracy else f" in mean {self.metric_words()}"
         return (
-            f"{one_line(self.run_b, 60)} vs {one_line(self.run_a, 60)}{what}: "
+            f"{self.names()[1]} vs {self.names()[0]}{what}: "
             f"{self._amount(self.delta)}{unit}, 95% CI [{self._amount(low)}, {self._amount(high)}], "
             f"p = {self.p_value:.3g} ({self.test}; {both})"
         )
@@ -178,7 +185,10 @@ class Comparison:
         lines = [self.headline()]
         for kind in (self.kind_a, self.kind_b):
             if kind is not None and not kind.accuracy:
-                lines.append(f"score of {one_line(kind.run, 60)}: {one_line(kind.describe(), 120)}")
+                name = dict(zip((self.run_a, self.run_b), self.names(), strict=True)).get(kind.run)
+                lines.append(
+                    f"score of {name or one_line(kind.run, 60)}: {one_line(kind.describe(), 120)}"
+                )
         if (
             self.kind_a is not None
             and self.kind_b is not None
@@ -195,8 +205,8 @@ class Comparison:
         lines.append(self.outcome_line())
         if self.only_a.height or self.only_b.height:
             lines.append(
-                f"only in {self.run_a}: {plural(self.only_a.height, 'prompt')} · "
-                f"only in {self.run_b}: {plural(self.only_b.height, 'prompt')} (not compared)"
+                f"only in {self.names()[0]}: {plural(self.only_a.height, 'prompt')} · "
+                f"only in {self.names()[1]}: {plural(self.only_b.height, 'prompt')} (not compared)"
             )
         if self.text_differs.height:
             lines.append(
@@ -212,9 +222,7 @@ class Comparison:
         ):
             if frame.height:
                 what = "pass rate" if self.binary else f"mean {self.metric_words()}"
-                lines.append(
-                    f"{title} ({one_line(self.run_a, 60)} → {one_line(self.run_b, 60)} {what}):"
-                )
+                lines.append(f"{title} ({' → '.join(self.names())} {what}):")
                 for row in frame.head(LISTED).iter_rows(named=True):
                     a = self._amount(row["rate_a"], signed=False)
                     b = self._amount(row["rate_b"], signed=False)
@@ -225,7 +233,7 @@ class Comparison:
         if not self.judged:
             lines.append(f"transitions: {self.not_judged}")
             return "\n".join(lines)
-        lines.append(f"transitions ({one_line(self.run_a, 60)} → {one_line(self.run_b, 60)}):")
+        lines.append(f"transitions ({' → '.join(self.names())}):")
         lines.append("            " + "".join(f"{c:>8}" for c in CLASSES))
         for row in self.transitions.iter_rows(named=True):
             lines.append(f"  {row['from']:<10}" + "".join(f"{row[c]:>8}" for c in CLASSES))

@@ -35,6 +35,9 @@ CHAT_MARKUP = "|".join(
         r"</?s>|\[/?INST\]|<</?SYS>>",
         # Gemma: <bos><start_of_turn>user … <end_of_turn>
         r"<start_of_turn>[A-Za-z_]*|<end_of_turn>|<bos>|<eos>",
+        # Baichuan 2: <reserved_106> (user) … <reserved_107> (assistant); OpenCompass keeps
+        # them in its prompts, and every cell started with 14 cells of it.
+        r"<reserved_1\d\d>",
     ]
 )
 """Chat-template markup that is not content: special tokens (with the role they announce)."""

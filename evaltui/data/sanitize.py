@@ -160,33 +160,68 @@ def one_line_middle(text: str | None, limit: int = 40) -> str:
 
 def distinct_middle(labels: Iterable[str], limit: int) -> dict[str, str]:
     """Each label as :func:`one_line_middle` at ``limit`` cells, unless that makes two read the
-    same: those show the part where they differ (``…T15:17:00-05:00`` and ``…T15:18:04-05:00``
-    for two runs that differ only inside a time stamp), so every run can be told apart.
+    same; then every label is cut the same way, so they read alike and apart:
 
-    Labels that differ in two places (``val_generations @ expA · step 50`` and ``… @ expB ·
-    step 50``, ``… @ expA · step 100``) can read the same again after that, across groups: then
-    what every label starts with is left out and the rest is cut in the middle (``…@ expA…step
-    50``), when that tells them all apart."""
+    - what every label starts with left out (``…``) and the rest cut in the middle (``val_gen…
+      @ expA · step 50`` and ``… @ expB · step 100`` read ``…expA · step 50`` and ``…expB ·
+      step 100``);
+    - else every label cut at one same place, its head and tail as long for all, the place
+      nearest the middle that tells them apart (``…B__temp0.6_topp0.95_n16`` beside
+      ``…Qwen2.5-Math-72B-Instruct``: at 24 cells some read ``deepseek-ai_…topp0.95_n8``
+      and others ``…B__temp0.6_topp0.95_n16``, two cut styles in one column);
+    - else, when no one cut tells them apart (differences far from both ends), the labels
+      that read the same show the part where they differ (``…T15:17:00-05:00`` and
+      ``…T15:18:04-05:00``)."""
     full = {label: one_line(label, max(len(label), 1) * 2) for label in labels}
     shown = {label: one_line_middle(label, limit) for label in full}
     if len(set(shown.values())) == len(shown) or limit < 4:
         return shown
+    start = len(os.path.commonprefix(list(full.values())))  # noqa: RUF071 (characters)
+    begin = _word_start(next(iter(full.values()), ""), start)
+    if begin > 0:
+        rests = {label: text[begin:] for label, text in full.items()}
+        cut = _one_cut(rests, limit - 1)
+        if cut is not None:
+            return {label: "…" + text for label, text in cut.items()}
+    cut = _one_cut(full, limit)
+    if cut is not None:
+        return cut
     groups: dict[str, list[str]] = {}
     for label, text in shown.items():
         groups.setdefault(text, []).append(label)
-    clashing = [label for members in groups.values() if len(members) > 1 for label in members]
-    by_group = _apart_by_group(full, shown, groups, limit)
-    if len(set(by_group.values())) == len(by_group):
-        return by_group
-    start = len(os.path.commonprefix(list(full.values())))  # noqa: RUF071 (characters)
-    begin = max(0, start - 2)  # two characters of context before the difference
-    if begin > 0:
-        shared = dict(shown)
-        for label in clashing:
-            shared[label] = "…" + one_line_middle(full[label][begin:], limit - 1)
-        if len(set(shared.values())) == len(shared):
-            return shared
-    return by_group
+    return _apart_by_group(full, shown, groups, limit)
+
+
+def _word_start(text: str, at: int) -> int:
+    """Where the word holding ``text[at]`` starts (after a space or ``_-/@.:·``), up to 8
+    characters back; else two characters before ``at`` (``…expA``, not ``…xpA``)."""
+    for begin in range(at, max(at - 8, 0) - 1, -1):
+        if begin == 0 or text[begin - 1] in " _-/@.:·":
+            return begin
+    return max(0, at - 2)
+
+
+def _one_cut(texts: dict[str, str], limit: int) -> dict[str, str] | None:
+    """``texts`` (one line each) in ``limit`` cells, every one too long cut at the same place
+    (a head of the same cells, ``…``, a tail of the same cells), the place nearest the middle
+    that makes them all read apart; ``None`` when no place does."""
+    if limit < 2:
+        return None
+    fits = {label: text for label, text in texts.items() if cell_width(text) <= limit}
+    balanced = limit - 1 - (limit - 1) // 2
+    for step in range(2 * limit):
+        head = balanced + (step + 1) // 2 * (1 if step % 2 else -1)
+        if not 0 <= head <= limit - 1:
+            continue
+        cut = {
+            label: fits[label]
+            if label in fits
+            else head_cells(text, head) + "…" + tail_cells(text, limit - 1 - head)
+            for label, text in texts.items()
+        }
+        if len(set(cut.values())) == len(cut):
+            return cut
+    return None
 
 
 def _apart_by_group(

@@ -21,6 +21,7 @@ from evaltui.app.screens.problems import ProblemsScreen
 from evaltui.app.screens.prompt import PromptScreen
 from evaltui.app.screens.sort import SortScreen
 from tests.app.conftest import settle, write_evals
+from tests.app.test_screens import screen_text
 
 SIZE = (120, 36)
 
@@ -83,6 +84,35 @@ async def test_filter_valid_invalid_and_clear(evals: Path, make_app: Any) -> Non
         await pilot.press("c")
         await settle(pilot)
         assert app.rows.height == 13 and app.screen.query_one("#filter", Input).value == ""
+
+
+@pytest.mark.parametrize("back", ["", "average_accuracy < 0.5"])
+async def test_a_filter_error_goes_once_the_box_holds_the_filter_shown_again(
+    evals: Path, make_app: Any, back: str
+) -> None:
+    """An unknown column, then the box cleared (or edited back to the filter shown): the error
+    "✗ unknown column 'acuracy' … showing the last valid filter" stayed under the box, the
+    table showing what the box says, because that view was not computed again."""
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if back:
+            await pilot.press("slash", *back, "enter")
+            await settle(pilot)
+        shown = app.rows
+        await pilot.press("slash", "ctrl+u", *"acuracy < 1", "enter")
+        await settle(pilot)
+        error = app.screen.query_one("#filter-error", Static)
+        assert "unknown column 'acuracy'" in static_text(app, "#filter-error")
+        await pilot.press("ctrl+u", *back)
+        await pilot.pause(0.6)  # the filter box's debounce
+        await settle(pilot)
+        assert app.screen.query_one("#filter", Input).value == back
+        assert app.rows is not None and shown is not None and app.rows.equals(shown)
+        assert not error.display
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not error.display and "acuracy" not in screen_text(app)
 
 
 async def test_sort_by_keys_and_menu(evals: Path, make_app: Any) -> None:
@@ -413,6 +443,71 @@ async def test_prompt_screen_marks_answers_as_the_triage_flags_do(
         marks = ["no final answer" in label for label in labels]
         assert marks == [False, True, False, False], labels
         assert ["⚠ empty" in label for label in labels] == [False, False, True, False]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_a_generation_and_its_flags_take_one_line(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """A repetition loop that hit the length cap without an answer: at 80 columns its flags
+    wrapped onto a second line of the generation list, which read as the next generation's
+    (30 blank cells for the missing answer before them). Now one line per generation, the
+    flags whole at 80 columns and cut with a mark at 60."""
+    from tests.app.test_screens import screen_text
+
+    data = tmp_path / "evals.jsonl"
+    loop = "Let me think. " + "I keep going around in circles here again. " * 200
+    gens = [loop, "so \\boxed{1}", loop, "so \\boxed{3}"]
+    data.write_text(
+        "".join(
+            json.dumps({"prompt": "Problem 0?", "gen": g, "answer": "0", "accuracy": i % 3 == 0})
+            + "\n"
+            for i, g in enumerate(gens)
+        )
+    )
+    app = make_app(data)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        options = app.screen.query_one("#generations", OptionList)
+        assert options.option_count == 4
+        flags = "⚠ no final answer, hit length cap, repetition loop"
+        lines = screen_text(app).splitlines()
+        listed = [line for line in lines if re.search(r"#\d +[✓✗]", line)]
+        assert len(listed) >= 3, lines  # one line each: the first three fit in the list
+        assert [line.split("#")[1][0] for line in listed] == ["0", "1", "2", "3"][: len(listed)]
+        if size[0] == 80:
+            assert flags in listed[0] and flags in listed[2], listed
+        else:
+            assert "⚠ no final answer, hit" in listed[0] and "…" in listed[0], listed
+
+
+async def test_continuous_scores_keep_the_generation_lengths_in_one_column(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Rewards from -1 to 1 (no threshold, so each generation shows its score): "#2   0.5"
+    pushed its length two cells right of "#0   1"'s, the list's columns zigzagging. Now the
+    scores are right-aligned to the widest and every " tok" is in one column."""
+    data = tmp_path / "evals.jsonl"
+    scores = [1.0, 0.0, 0.5, -1.0, 0.25, -0.75]
+    data.write_text(
+        "".join(
+            json.dumps({"prompt": "Q?", "gen": f"so \\boxed{{{i}}}", "answer": "1", "accuracy": s})
+            + "\n"
+            for i, s in enumerate(scores)
+        )
+    )
+    app = make_app(data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        options = app.screen.query_one("#generations", OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert len(labels) == len(scores)
+        assert len({label.index(" tok") for label in labels}) == 1, labels
+        assert [label.split()[1] for label in labels] == ["1", "0", "0.5", "-1", "0.25", "-0.75"]
 
 
 LONG_RUNS = (

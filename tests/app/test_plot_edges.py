@@ -111,3 +111,99 @@ async def test_correct_vs_wrong_of_three_runs_draws_the_panels_the_height_holds(
         await pilot.pause(0.3)
         titles, shown = panels()
         assert titles == [LONG_A, LONG_B, THIRD] and "not shown" not in shown, shown
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_every_plot_title_of_three_long_runs_says_all_it_holds(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """Three runs with long labels at 80×24: plot 2's title ran past the screen's edge, its
+    "· 240 generations" cut off with no mark (at 60×20 the modes "log counts, clipped" too, and the note that a run has no panel
+    was cut off after the clip note).
+    Now every plot's title holds its count and its modes, in shorter words when needed (and on
+    two lines when even those do not fit)."""
+    from tests.app.test_screens import LONG_A, LONG_B, THIRD, screen_text, write_runs
+
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B, THIRD))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        for kind, counted, modes in (
+            ("1", True, ("log counts", "clipped")),
+            ("2", True, ("log counts", "clipped")),
+            ("3", False, ("log counts",)),
+            ("4", False, ("clipped",)),
+        ):
+            await pilot.press(kind)
+            await settle(pilot)
+            for toggles in ((), ("l", "c")):
+                await pilot.press(*toggles)
+                await settle(pilot)
+                await pilot.pause(0.1)
+                lines = app.screen.query_one("#plot-title").size.height
+                line = " · ".join(t.strip() for t in screen_text(app).splitlines()[:lines])
+                assert "10 prompts × 3 runs" in line, (kind, line)
+                if counted:
+                    assert re.search(r"· 2[34]\d gen(eration)?s\b", line), (kind, line)
+                for mode in modes if toggles else ():
+                    assert mode in line, (kind, line)
+                assert not line.endswith("…"), (kind, line)
+                if kind == "2" and size == (60, 20):  # two panels fit: the third run is missing
+                    shown = screen_text(app)
+                    assert "1 more run not shown (r picks one run)" in shown, shown
+                await pilot.press(*toggles)  # back off for the next plot
+                await settle(pilot)
+
+
+async def test_two_long_runs_differing_inside_are_told_apart_in_plots_and_the_summary(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """The 32B and the 7B distill at one temperature, each label cut alone in the middle: plot
+    1's legend read "deepseek-ai__Dee…0.6_topp0.95_n16" twice, and the run summary headed
+    both columns alike. Now each place tells them apart."""
+    from tests.app.test_screens import screen_text
+
+    runs = (
+        "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B__temp0.6_topp0.95_n16",
+        "deepseek-ai__DeepSeek-R1-Distill-Qwen-7B__temp0.6_topp0.95_n16",
+    )
+
+    def apart(labels: list[str]) -> bool:
+        """One label names the 32B, the other the 7B."""
+        return sorted("32B" in label for label in labels) == [False, True] and all(
+            "7B" in label or "32B" in label for label in labels
+        )
+
+    for index, run in enumerate(runs):
+        lines = [
+            json.dumps(
+                {"prompt": f"P{p}", "gen": "a " * (p + index), "answer": "1", "accuracy": p % 2}
+            )
+            for p in range(6)
+        ]
+        (tmp_path / "evals" / run).mkdir(parents=True)
+        (tmp_path / "evals" / run / "s.jsonl").write_text("\n".join(lines) + "\n")
+    app = make_app(tmp_path / "evals")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlotScreen) and screen.last is not None
+        for kind in ("1", "3", "4"):
+            await pilot.press(kind)
+            await settle(pilot)
+            legend = [label for label, _colour in screen.last.legend]
+            assert len(set(legend)) == 2 and apart(legend), legend
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        lines = screen_text(app).splitlines()
+        titles = [lines[i - 1].strip() for i, line in enumerate(lines) if "┌" in line]
+        assert len(set(titles)) == 2 and apart(titles), titles
+        await pilot.press("q", "t")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        shown = screen_text(app)
+        heads = [line for line in shown.splitlines() if line.lstrip().startswith("metric")]
+        assert heads and "32B" in heads[0] and "7B" in heads[0], shown

@@ -180,6 +180,24 @@ async def test_compare_numbers_have_one_format(
         assert static(app, "#compare-headline").startswith("B − A accuracy: +0.075 · 95% CI [")
 
 
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_compare_status_line_says_its_order_within_the_width(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """At 80 columns the compare screen's status line "showing all prompts in both runs: 10
+    prompts · sorted by Δ B−A ↑ (largest drop first)" ran off the screen at "(largest drop",
+    with no mark. Now it says its order in shorter words, and is cut with a … past those."""
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        await open_compare(pilot)
+        await pilot.pause(0.1)
+        (line,) = [t.strip() for t in screen_text(app).splitlines() if "showing all" in t]
+        if size[0] == 80:
+            assert line.endswith("sorted by Δ B−A ↑ (drops first)"), line
+        else:
+            assert line.endswith("…") and line.startswith("showing all prompts in both"), line
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_compare_g_and_i_say_they_are_on_and_sort_by_size(
     tmp_path: Path, make_app: Any, size: tuple[int, int]
@@ -670,7 +688,7 @@ def test_plot_legend_of_many_runs_says_how_many_it_leaves_out(note: str, width: 
     from rich.cells import cell_len
 
     from evaltui.app.screens.plot import Figure, legend_text
-    from evaltui.data.sanitize import one_line_middle
+    from evaltui.data.sanitize import one_line, one_line_middle
 
     runs = [f"Qwen/Qwen3-8B @ 2026-07-08T16-04-{i:02d}.219874" for i in range(12)]
     runs += ["openai/gpt-5", "模型/通义千问-7B", "gpt-4o-mini"]
@@ -680,8 +698,8 @@ def test_plot_legend_of_many_runs_says_how_many_it_leaves_out(note: str, width: 
     )
     lines = legend_text(figure, width, 2).plain.split("\n")
     assert len(lines) <= 2
-    if note:  # the note has the last line (cut with … on screen when narrower)
-        assert lines[-1] == note
+    if note:  # the note has the last line (cut with … when narrower)
+        assert lines[-1] == one_line(note, width)
         lines = lines[:-1]
     assert all(cell_len(line) <= width for line in lines)
     body = " ".join(lines)

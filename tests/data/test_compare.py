@@ -195,3 +195,39 @@ def test_cli_compare_and_summarize_table(
     table = capsys.readouterr().out
     assert table.startswith("| metric | new | old |") or table.startswith("| metric | old | new |")
     assert "| pass@2 |" in table and "| cons@2 |" in table
+
+
+def test_the_report_names_two_long_runs_apart_and_safely() -> None:
+    """Two seeds of one long model folder: `evaltui compare` cut their labels at the end, so
+    every line read "deepseek-ai__…_n16_se… vs deepseek-ai__…_n16_se…" (the app cuts in the
+    middle and tells them apart); and "only in A" printed a label raw, an escape sequence in
+    a folder name reaching the terminal."""
+    base = "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B__temp0.6_topp0.95_n16_seed"
+    a, b = f"{base}1", f"{base}2\x1b]0;pwned\x07"
+    stats = stats_frame(
+        [
+            (a, "1", "What is 1+1?", 0, 4),
+            (a, "2", "What is 2+2?", 4, 4),
+            (a, "3", "Only in A", 1, 4),
+            (b, "1", "What is 1+1?", 4, 4),
+            (b, "2", "What is 2+2?", 2, 4),
+        ]
+    )
+    report = compare_runs(stats, a, b).report()
+    assert "\x1b" not in report and "\x07" not in report, report
+    first = report.splitlines()[0]
+    shown_b, shown_a = first.split(" vs ")[0], first.split(" vs ")[1].split(":")[0]
+    assert shown_a != shown_b and shown_a.endswith("seed1"), first
+    assert "only in " + shown_a + ":" in report, report
+    assert f"({shown_a} → {shown_b}" in report, report
+
+
+def test_the_text_table_heads_two_long_runs_apart() -> None:
+    """The 32B and the 7B distill at one temperature: `evaltui summarize`'s text table headed
+    both columns "deepseek-ai__DeepSee…emp0.6_topp0.95_n16" (each cut alone in the middle)."""
+    a = "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B__temp0.6_topp0.95_n16"
+    b = "deepseek-ai__DeepSeek-R1-Distill-Qwen-7B__temp0.6_topp0.95_n16"
+    stats = stats_frame([(run, "1", "What is 1+1?", 2, 4) for run in (a, b)])
+    header = render_table(summarize_runs(stats), "text").splitlines()[0].split()
+    assert len(header) == 3 and header[1] != header[2], header
+    assert "32B" in header[1] and "7B" in header[2], header

@@ -55,6 +55,7 @@ def test_chat_markup_of_the_common_templates_is_left_out() -> None:
         "<s>[INST] <<SYS>>\nS\n<</SYS>>\n\nHi [/INST]",
         "<bos><start_of_turn>user\nHi<end_of_turn>\n<start_of_turn>model\n",
         "<|user|>\nHi<|end|>\n<|assistant|>\n",
+        "<reserved_106>Hi<reserved_107>",  # Baichuan 2 (as OpenCompass's predictions hold it)
     ):
         assert without_markup(text).split() in (["Hi"], ["S", "Hi"]), text
     # Content that only looks a little like markup stays.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from evaltui.data.sanitize import one_line, visible
 
 HOSTILE = "a\x1b[2Jb\x1b]0;title\x07c\x00d\x7fe\x9bf\rg\u202eh"
@@ -130,11 +132,10 @@ def test_distinct_middle_keeps_runs_apart_that_differ_inside_the_label() -> None
     assert len(set(shown.values())) == 4
     assert all(len(text) <= 17 for text in shown.values())
     assert shown[c] == "meta-lla…Instruct" and shown["short"] == "short"
-    # A difference far from the end: a window around it, cut on both sides.
+    # A difference far from the end: the shared start left out, from the differing word on.
     x, y = "prefix-" * 5 + "AAA" + "-suffix" * 5, "prefix-" * 5 + "BBB" + "-suffix" * 5
     both = distinct_middle([x, y], 12)
-    assert both[x].startswith("…") and both[x].endswith("…") and "AAA" in both[x]
-    assert "BBB" in both[y] and len(both[x]) == 12
+    assert both[x].startswith("…AAA") and both[y].startswith("…BBB") and len(both[x]) == 12
     # Control characters stay visible in the distinguishing part too.
     esc, dash = "a" * 10 + "\x1b]0;x" + "b" * 10, "a" * 10 + "-]0;x" + "b" * 10
     hostile = distinct_middle([esc, dash], 10)
@@ -206,3 +207,34 @@ def test_cuts_and_pads_count_terminal_cells_not_characters() -> None:
     runs = [f"组织/模型名称很长很长很长-{day}" for day in ("2024-06-01", "2024-06-02")]
     shown = distinct_middle(runs, 16)
     assert len(set(shown.values())) == 2 and all(cell_len(v) <= 16 for v in shown.values())
+
+
+@pytest.mark.parametrize("width", [16, 20, 24, 32])
+def test_distinct_middle_cuts_every_label_of_a_view_the_same_way(width: int) -> None:
+    """Labels that differ in two places, at the table's 24 cells: some read
+    "val_generati…A · step 50" and others "…tions @ expA · step 100", or "deepseek-ai_…
+    topp0.95_n8" beside "…B__temp0.6_topp0.95_n16": two cut styles in one column. Now every
+    label is cut the same way (a shared start left out from all, or one same head and tail for
+    all), and they still read apart."""
+    from evaltui.data.sanitize import cell_width, distinct_middle, head_cells
+
+    steps = [f"val_generations @ exp{e} · step {s}" for e in "AB" for s in (50, 100)]
+    temps = [
+        "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B__temp0.6_topp0.95_n16",
+        "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B__temp0.7_topp0.95_n16",
+        "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B__temp0.6_topp0.95_n8",
+        "Qwen__Qwen2.5-Math-72B-Instruct",
+    ]
+    for labels in (steps, temps):
+        shown = distinct_middle(labels, width)
+        texts = list(shown.values())
+        assert len(set(texts)) == len(labels), shown
+        assert all(cell_width(t) <= width for t in texts), shown
+        # One style: all or none leave out a shared start; the cut ones keep heads alike long.
+        assert len({t.startswith("…") for t in texts}) == 1, shown
+        cut = [t.removeprefix("…") for t in texts]
+        heads = {cell_width(t.split("…")[0]) for t in cut if "…" in t}
+        assert len(heads) <= 1, shown
+    shown = distinct_middle(steps, 24)
+    assert shown[steps[0]] == "…expA · step 50" and shown[steps[3]] == "…expB · step 100"
+    assert head_cells(distinct_middle(temps, 24)[temps[3]], 4) == "Qwen"

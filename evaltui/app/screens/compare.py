@@ -32,7 +32,13 @@ from evaltui.data.compare import (
     prompts_in_common,
 )
 from evaltui.data.distinct import distinct_expr, shared_starts
-from evaltui.data.sanitize import distinct_middle, one_line, one_line_expr, one_line_middle
+from evaltui.data.sanitize import (
+    cell_width,
+    distinct_middle,
+    one_line,
+    one_line_expr,
+    one_line_middle,
+)
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
@@ -306,17 +312,23 @@ class CompareScreen(Screen[None]):
         self.keep_cursor_on = self.cursor_prompt_id()
         self.compute()
 
-    def status_text(self) -> str:
+    def status_text(self, width: int = 200) -> str:
+        """The status line in ``width`` cells: at 80 columns "(largest drop first)" ran off
+        the line with no mark; shorter words then, and a ``…`` past those."""
         column, descending = self.sort
         accuracy = self.comparison is None or self.comparison.accuracy
         header = next((header_of(c, accuracy) for c in COLUMNS if c.source == column), column)
         order = "↓" if descending else "↑"
+        shown = plural(self.rows.height, "prompt")
+        line = f"showing {ONLY[self.only]}: {shown} · sorted by {header} {order}"
         if column == "delta":
             # A gain in the score's own direction: for a lower-is-better mae, Δ ↑ is gains first.
             lower = self.comparison is not None and self.comparison.lower_is_better
-            order += " (largest gain first)" if descending != lower else " (largest drop first)"
-        shown = plural(self.rows.height, "prompt")
-        return f"showing {ONLY[self.only]}: {shown} · sorted by {header} {order}"
+            gains = descending != lower
+            long = " (largest gain first)" if gains else " (largest drop first)"
+            short = " (gains first)" if gains else " (drops first)"
+            line += long if cell_width(line + long) <= width else short
+        return one_line(line, width)
 
     def show(self) -> None:
         if self.comparison is None:
@@ -329,7 +341,10 @@ class CompareScreen(Screen[None]):
             rows = self.comparison.improvements()
         column, descending = self.sort
         self.rows = rows.sort(column, descending=descending, nulls_last=True, maintain_order=True)
-        self.query_one("#compare-status", Static).update(Text(self.status_text()))
+        width = self.size.width or self.app.size.width
+        self.query_one("#compare-status", Static).update(
+            Text(self.status_text(max(20, width - 2)))  # less the line's padding
+        )
         old = self.current_table()
         cursor_column = old.cursor_column if old is not None else 0
         table = DataTable(

@@ -467,10 +467,7 @@ class MainScreen(Screen[None]):
         if view.where.strip() == self.query_one("#filter", Input).value.strip():
             # The filter box's expression is the one shown: any earlier error is past. (A view
             # shown instead of an invalid expression keeps the error in sight.)
-            error = self.query_one("#filter-error", Static)
-            if error.display:  # (an update of the hidden line would relay the screen out)
-                error.update("")
-                error.display = False
+            self._hide_filter_error()
         stats = self.evalapp.result.stats if self.evalapp.result else None
         total = 0 if stats is None else stats.height
         if stats is not None and (self._runs_of is None or self._runs_of[0] is not stats):
@@ -679,6 +676,17 @@ class MainScreen(Screen[None]):
     def _apply_where(self, text: str) -> None:
         if text != self.evalapp.wanted.where:
             self.evalapp.request_view(self.evalapp.wanted.replace(where=text))
+        else:
+            # The box holds the filter shown (an invalid one cleared: the view fell back to the
+            # last valid one, so nothing is computed again): its error is past. It stayed on
+            # screen under an empty filter box, the table showing every prompt.
+            self._hide_filter_error()
+
+    def _hide_filter_error(self) -> None:
+        error = self.query_one("#filter-error", Static)
+        if error.display:  # (an update of the hidden line would relay the screen out)
+            error.update("")
+            error.display = False
 
     def back_to_table(self) -> None:
         """Leave the filter box: the table gets the keys (nothing does before it exists)."""

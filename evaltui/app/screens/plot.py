@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -34,7 +35,7 @@ from evaltui.data.bins import (
     tick_label,
 )
 from evaltui.data.metrics import correct_expr, run_kinds
-from evaltui.data.sanitize import cell_width, one_line_middle
+from evaltui.data.sanitize import cell_width, distinct_middle, one_line
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
@@ -46,6 +47,14 @@ KINDS = {
     "accuracy": "per-prompt accuracy",
     "scatter": "mean token length vs accuracy (per prompt)",
 }
+SHORT_KINDS = {
+    "lengths": "token lengths",
+    "split": "lengths: ✓ vs ✗",
+    "accuracy": "accuracy",
+    "scatter": "length vs accuracy",
+}
+"""Each plot's name where the title line has no room for :data:`KINDS`' (80 columns, 3 runs:
+plot 2's "· 1,440 generations" was cut off the line with no mark)."""
 PROMPT_KINDS = ("lengths", "split")
 """What one prompt's plot can show (it has one accuracy value, so no histogram or scatter)."""
 BINS = 40
@@ -108,6 +117,33 @@ class Figure:
     hidden: int = 0
     """Runs with no panel of their own (past :data:`MAX_PANELS`); the screen says how many,
     with those its height has no room for."""
+
+
+def fit_title(figure: Figure, width: int) -> str:
+    """``figure``'s title in ``width`` cells: whole when it fits, else with ``in view`` left out
+    and the plot's short name (:data:`SHORT_KINDS`), then ``generations`` as ``gens``; what still
+    does not fit goes on a second line (at 60 columns the modes ran off the first), cut with a
+    ``…`` only past that (never silently at the screen's edge)."""
+    title = figure.title
+    if cell_width(title) <= width:
+        return title
+    title = title.replace(" in view · ", " · ", 1).removesuffix(" in view")
+    kind = KINDS.get(figure.kind, "")
+    if kind and title.startswith(kind) and cell_width(title) > width:
+        title = SHORT_KINDS[figure.kind] + title[len(kind) :]
+    if cell_width(title) > width:
+        title = re.sub(r"(\d) generations\b", r"\1 gens", title, count=1)
+    if cell_width(title) <= width:
+        return title
+    parts = title.split(" · ")
+    first = 1
+    while first < len(parts) and cell_width(" · ".join(parts[: first + 1])) <= width:
+        first += 1
+    return (
+        one_line(" · ".join(parts[:first]), width)
+        + "\n"
+        + one_line(" · ".join(parts[first:]), width)
+    )
 
 
 def count_axis(values: list[list[float]], log: bool) -> tuple[tuple[list[float], list[str]], float]:
@@ -193,8 +229,16 @@ def legend_text(figure: Figure, width: int, lines: int) -> Text:
     if shown < len(entries):
         legend.append(f"+{len(entries) - shown} more", style="italic")
     if figure.note:
-        legend.append(("\n" if entries else "") + figure.note, style="italic")
+        # Cut with a mark: the Static cut it at the edge with none.
+        legend.append(("\n" if entries else "") + one_line(figure.note, width), style="italic")
     return legend
+
+
+def titled(panels: list[Panel], width: int) -> list[Panel]:
+    """``panels`` with their titles (whole run labels) made safe lines that fit ``width``,
+    cut alike and told apart (two long labels differing inside read the same cut alone)."""
+    names = distinct_middle([p.title for p in panels if p.title], max(8, min(60, width - 8)))
+    return [dataclasses.replace(p, title=names[p.title]) if p.title else p for p in panels]
 
 
 def not_accuracy_note(runs: list[str]) -> str:
@@ -202,7 +246,7 @@ def not_accuracy_note(runs: list[str]) -> str:
     if not runs:
         return ""
     # The count first: a narrow screen cuts the names, never how many runs are left out.
-    names = ", ".join(one_line_middle(str(run), LABEL_WIDTH) for run in runs)
+    names = ", ".join(distinct_middle([str(run) for run in runs], LABEL_WIDTH).values())
     return f"{plural(len(runs), 'run')} not shown (score not an accuracy): {names}"
 
 
@@ -371,8 +415,9 @@ class PlotScreen(Screen[None]):
         no_panel = 0
         if kind == "lengths":
             series = []
+            labels = distinct_middle([str(run) for run in names], LABEL_WIDTH)
             for index, run in enumerate(names):
-                label = one_line_middle(str(run), LABEL_WIDTH)
+                label = labels[str(run)]
                 colour = run_colour(index) if len(names) > 1 else RUN_COLOURS[0]
                 series.append(
                     Series(
@@ -407,7 +452,8 @@ class PlotScreen(Screen[None]):
                         WRONG,
                     ),
                 ]
-                panel_title = one_line_middle(str(run), 60) if len(names) > 1 else ""
+                # The label whole: cut with the other panels' to the width (fitting).
+                panel_title = str(run) if len(names) > 1 else ""
                 panels.append(self.length_panel(panel_title, series, bins, log, bars=False))
             no_panel = len(names) - len(shown)
         return Figure(
@@ -442,8 +488,9 @@ class PlotScreen(Screen[None]):
         positions = [float(i) for i in range(len(bins.labels))]
         series = []
         legend = []
+        labels = distinct_middle([str(run) for run in names], LABEL_WIDTH)
         for index, run in enumerate(names):
-            label = one_line_middle(str(run), LABEL_WIDTH)
+            label = labels[str(run)]
             colour = run_colour(index) if len(names) > 1 else RUN_COLOURS[0]
             series.append(
                 Series(
@@ -496,9 +543,10 @@ class PlotScreen(Screen[None]):
         names = list(dict.fromkeys(both["run"].to_list()))
         series = []
         legend = []
+        labels = distinct_middle([str(run) for run in names], LABEL_WIDTH)
         for index, run in enumerate(names):
             mine = both.filter(pl.col("run") == run)
-            label = one_line_middle(str(run), LABEL_WIDTH)
+            label = labels[str(run)]
             colour = run_colour(index) if len(names) > 1 else RUN_COLOURS[0]
             series.append(
                 Series(
@@ -544,10 +592,10 @@ class PlotScreen(Screen[None]):
         saying how many runs are left out, each panel's title cut to the width: at 60×20 three
         runs' panels were drawn over each other, one's title lost (plotext drops a title wider
         than the plot) and another's over the last one's axis."""
-        plot = self.query_one("#plot", PlotextPlot).size.height
-        if not plot:
-            return figure  # not laid out yet: drawn again once it is (on_resize)
         width = max(20, self.size.width - 2)
+        plot = self.query_one("#plot", PlotextPlot).size.height
+        if not plot:  # not laid out yet: drawn again once it is (on_resize)
+            return dataclasses.replace(figure, panels=titled(figure.panels, width))
         # The lines of the legend and the plot together: the legend takes one more when a
         # note says runs are left out.
         room = plot + self.query_one("#plot-legend", Static).size.height
@@ -559,19 +607,26 @@ class PlotScreen(Screen[None]):
         note = figure.note
         if hidden:
             extra = f"{plural(hidden, 'more run')} not shown (r picks one run)"
-            note = f"{note} · {extra}" if note else extra
-        panels = [
-            dataclasses.replace(panel, title=one_line_middle(panel.title, width - 8))
-            for panel in figure.panels[:fit]
-        ]
-        return dataclasses.replace(figure, panels=panels, note=note)
+            # First: the title says "clipped", only this line says runs are missing (at 60×20
+            # the clip note took the line and "1 more run not shown" was cut off it).
+            note = f"{extra} · {note}" if note else extra
+        return dataclasses.replace(figure, panels=titled(figure.panels[:fit], width), note=note)
 
     def draw(self) -> None:
         """Draw :attr:`last` to the screen's size as it is now."""
         if self.last is None:
             return
         figure = self.fitting(self.last)
-        self.query_one("#plot-title", Static).update(Text(figure.title))
+        title = fit_title(figure, max(20, self.size.width - 2))
+        heading = self.query_one("#plot-title", Static)
+        heading.update(Text(title))
+        lines = title.count("\n") + 1
+        height = heading.styles.height
+        if height is None or height.value != lines:
+            # The plot's room changes with the title's lines: its panels fitted again to it.
+            heading.styles.height = lines
+            self.call_after_refresh(self.draw)
+            return
         self.query_one("#plot-legend", Static).update(
             legend_text(figure, max(20, self.size.width - 2), LEGEND_LINES)
         )

@@ -314,12 +314,17 @@ class PromptScreen(Screen[None]):
         options = self.query_one("#generations", OptionList)
         options.clear_options()
         listed = distinct_middle(runs, 24)
-        for row in gens.iter_rows(named=True):
+        # The loader extracted final answers while reading (the format's own, else the text's);
+        # their column is as wide as the widest shown (30 blank cells pushed the flags onto a
+        # second line at 80 columns).
+        found = gens["extracted"].to_list() if "extracted" in gens.columns else [None] * gens.height
+        answers = [one_line(a, 30) if a else "" for a in found]
+        answer_cells = max(map(cell_width, answers), default=0)
+        lines = []
+        for row, extracted in zip(gens.iter_rows(named=True), answers, strict=True):
             length = "…" if row["gen_length"] is None else f"{row['gen_length']:,}"
-            # The loader extracted final answers while reading (the format's own, else the text's).
-            answer = row.get("extracted")
-            extracted = one_line(answer, 30) if answer else ""
-            marker = "".join(f"  ⚠ {GENERATION_MARKS[f]}" for f in GENERATION_MARKS if row[f])
+            flags = [GENERATION_MARKS[f] for f in GENERATION_MARKS if row[f]]
+            marker = f"  ⚠ {', '.join(flags)}" if flags else ""
             run = pad_cells(listed[row["run"]], 25) if self.other_run is not None else ""
             mark = score_mark(row["accuracy"], row["_correct"])
             if rescored:  # stored → new, the flipped ones said so
@@ -331,9 +336,15 @@ class PromptScreen(Screen[None]):
                         marker += f": {one_line(str(row['score_message']), 60)}"
                 elif row["_flipped"]:
                     marker += "  ⇄ flipped"
+            lines.append((run, row["sample"], mark, length, extracted, marker))
+        # A continuous score is shown as itself (0.5, -1, 0.25): the marks right-aligned to the
+        # widest, so the lengths after them stay in one column.
+        mark_cells = max((cell_width(line[2]) for line in lines), default=1)
+        for run, sample, mark, length, extracted, marker in lines:
+            # One line each (the list's style): cut with a mark when the screen is too narrow.
             label = Text(
-                f"{run}#{row['sample']:<3} {mark}  {length:>8} tok  "
-                f"{pad_cells(extracted, 30)}{marker}"
+                f"{run}#{sample:<3} {' ' * (mark_cells - cell_width(mark))}{mark}  {length:>8} tok  "
+                f"{pad_cells(extracted, answer_cells)}{marker}"
             )
             options.add_option(Option(label))
         if gens.height:

@@ -27,7 +27,7 @@ from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
 from evaltui.data.metrics import format_score
 from evaltui.data.rescore import per_run_comparison
-from evaltui.data.sanitize import one_line, one_line_middle
+from evaltui.data.sanitize import distinct_middle, one_line, one_line_middle
 from evaltui.data.summary import (
     Metric,
     RunSummary,
@@ -95,9 +95,11 @@ def metrics_table(summaries: list[RunSummary], width: int = 200) -> Table:
     label = max(CELL_WIDTH, min(LABEL_WIDTH, (width - 24) // max(len(summaries), 1) - 2))
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
     table.add_column(Text("metric"), no_wrap=True, min_width=len(SPECTRUM))
+    # Told apart: two long labels differing inside read the same cut alone.
+    headers = distinct_middle([s.run for s in summaries], label)
     for summary in summaries:
         table.add_column(
-            Text(one_line_middle(summary.run, label)),
+            Text(headers[summary.run]),
             justify="right",
             no_wrap=True,
             min_width=CELL_WIDTH,
