@@ -151,7 +151,10 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
     _make_folder(target.parent)
     _clean_stale_temps(target)
     prefix = f".{target.name}.{_TEMP_TAG}{os.getpid()}."
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
+    except OSError as exc:  # the file asked for, not our hidden temp name, is what it names
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         os.fchmod(fd, _mode_for(target))
         encoding = None if "b" in mode else "utf-8"

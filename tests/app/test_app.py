@@ -376,6 +376,28 @@ async def test_the_export_dialogs_messages_leave_its_buttons_in_view(
         assert existing.read_text() == "x"
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+async def test_an_export_that_cannot_be_written_names_the_file_asked_for(
+    evals: Path, make_app: Any
+) -> None:
+    """Exporting into /proc (a folder no file can be made in, even by root): the dialog said
+    "No such file or directory: '/proc/.out.json.evaltui.json.evaltui-<pid>.<random>.tmp'",
+    a hidden temp name the user never typed."""
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#export-path", Input).value = "/proc/out.json"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        message = static_text(app, "#export-message")
+        assert message.startswith("cannot write /proc/out.json:"), message
+        assert "No such file or directory" in message, message
+        assert ".tmp" not in message and "evaltui-" not in message, message
+
+
 async def test_help_problems_and_quit(evals: Path, make_app: Any) -> None:
     app = make_app(evals)
     async with app.run_test(size=SIZE) as pilot:
