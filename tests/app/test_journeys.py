@@ -162,6 +162,55 @@ async def test_cursor_keeps_its_prompt_through_refreshes_sorts_and_filters(
         assert main.cursor_key() == neighbour and main.cursor_column() == "average_accuracy"
 
 
+async def test_a_new_sort_or_filter_from_the_first_row_shows_the_top_of_the_new_order(
+    tmp_path: Path, options: Any
+) -> None:
+    """A user who opened the app and sorted by accuracy at once (the cursor still on the first
+    row) saw prompt 1 (accuracy 1.000) on the first line: the cursor kept its prompt, and the
+    30 rows sorted before it were scrolled out above. A cursor the user moved still keeps its
+    prompt."""
+    from tests.conftest import write_jsonl
+
+    records = [
+        {
+            "prompt": f"Problem {i}",
+            "gen": f"answer {i}",
+            "answer": "x",
+            "accuracy": float(i % 3 != 1),
+        }
+        for i in range(90)
+    ]
+    data = write_jsonl(tmp_path / "evals" / "model" / "samples.jsonl", records).parent.parent
+    app = EvalApp([str(data)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        main = main_screen(app)
+        table = main.current_table()
+        assert table is not None and table.cursor_row == 0
+        assert main.cursor_key() == ("model", app.rows["prompt_id"][0])  # type: ignore[index]
+        assert app.rows["average_accuracy"][0] == 1.0  # type: ignore[index]
+        main.sort_by("average_accuracy", False)
+        await settle(pilot)
+        table = main.current_table()
+        assert table is not None and app.rows is not None
+        assert app.rows["average_accuracy"][0] == 0.0
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        assert main.cursor_key() == ("model", app.rows["prompt_id"][0])
+        # A filter from the first row: the top of the filtered rows too.
+        app.request_view(app.wanted.replace(where='prompt ~ "Problem [5-8]"'))
+        await settle(pilot)
+        table = main.current_table()
+        assert table is not None and table.cursor_row == 0 and table.scroll_y == 0
+        # A cursor moved down keeps its prompt through the next sort.
+        await pilot.press("down", "down", "down")
+        await settle(pilot)
+        key = main.cursor_key()
+        main.sort_by("average_accuracy", True)
+        await settle(pilot)
+        assert main.cursor_key() == key
+        assert main.current_table().cursor_row != 3  # type: ignore[union-attr]
+
+
 async def test_keys_while_loading_are_commands(
     evals: Path, options: Any, gate: threading.Event
 ) -> None:
@@ -468,9 +517,9 @@ async def test_partial_results_are_coalesced(
         rebuilds: list[float] = []
         replace = main._replace_table
 
-        def timed(*args: Any) -> None:
+        def timed(*args: Any, **kwargs: Any) -> None:
             rebuilds.append(time.monotonic())
-            replace(*args)
+            replace(*args, **kwargs)
 
         monkeypatch.setattr(main, "_replace_table", timed)
         partial = lengths_pending(evals)

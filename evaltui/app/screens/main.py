@@ -305,6 +305,8 @@ class MainScreen(Screen[None]):
         """The Stats rows the table shows, in table order: a cursor row's key is read here."""
         self.shown_columns: list[str] | None = None
         """The columns of the table shown (:func:`table_columns` of ``shown_rows``), in order."""
+        self.shown_view: View | None = None
+        """The filter and sort of the table shown."""
         self._table: DataTable | None = None
         """The prompt table, once mounted."""
         self.failed = False
@@ -501,7 +503,14 @@ class MainScreen(Screen[None]):
         if not rows.height and total:
             self._status += " — no prompt matches (c clears the filters)"
         self._show_status()
-        self._replace_table(rows, layout)
+        # Another sort or filter, asked for with the cursor on the first row: the user is at the
+        # top, and sees the top of the new order (the cursor kept prompt 1 on the first line,
+        # so "accuracy ↑" showed 1.000 first, with the lowest rows scrolled out above it).
+        reordered = self.shown_view is not None and (
+            view.sort != self.shown_view.sort or view.where != self.shown_view.where
+        )
+        self.shown_view = view
+        self._replace_table(rows, layout, from_top=reordered)
 
     def _show_status(self) -> None:
         editing = self.query_one("#filter", Input).has_focus
@@ -526,12 +535,13 @@ class MainScreen(Screen[None]):
         widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
         widget.display = True
 
-    def _replace_table(self, rows: pl.DataFrame, layout: TableLayout) -> None:
+    def _replace_table(self, rows: pl.DataFrame, layout: TableLayout, *, from_top: bool) -> None:
         # A filter, a sort or a followed update shows new rows. The first table is mounted; later
         # rows go into that same table (a new widget per update restyled, relaid and redrew the
         # whole screen: following cost the app 99 % of a core). The cursor follows its prompt
         # (its key, not its row number), keeps its column by name and its line on screen; when
-        # the prompt left the view, the row now at its place takes it.
+        # the prompt left the view, the row now at its place takes it. ``from_top`` (a new
+        # sort or filter): a cursor on the first row stays on the first row.
         old = self.current_table()
         key = self.cursor_key()
         column = self.cursor_column()
@@ -540,6 +550,8 @@ class MainScreen(Screen[None]):
             row_index, column_index = old.cursor_coordinate
             screen_line = max(0, row_index - round(old.scroll_y))
             scroll_x = old.scroll_x
+        if from_top and row_index == 0:
+            key = None
         if key is not None:
             found = row_of(rows, key, row_index)
             if found is not None:
