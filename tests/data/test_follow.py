@@ -219,6 +219,40 @@ def test_whole_document_formats_are_read_again_when_they_change(
     assert_same(update.result, [data], opts)
 
 
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real_world"
+
+
+def test_a_results_file_written_at_the_end_reads_its_samples_again(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """lm-eval writes results_*.json after the samples: it names the model and says the metric
+    (mae) is lower-is-better. Following read the samples before it and kept them so, labelled
+    by the folder and scored as higher-is-better, until the samples file itself changed again
+    (OpenCompass's results/ written after predictions/ left them unscored likewise)."""
+    source = REAL / "lm_eval/lm-evaluation-harness/results/tgpred.json/gpt-4o-mini"
+    samples = next(source.glob("samples_*.jsonl"))
+    results = next(source.glob("results_*.json"))
+    data = tmp_path / "data"
+    folder = data / "gpt-4o-mini"
+    folder.mkdir(parents=True)
+    lines = samples.read_bytes().splitlines(keepends=True)
+    (folder / samples.name).write_bytes(b"".join(lines[:3]))
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    with (folder / samples.name).open("ab") as handle:
+        handle.write(b"".join(lines[3:]))
+    assert follower.poll() is not None
+    before = follower.result().generations
+    assert before.get_column("higher_is_better").null_count() == before.height
+    (folder / results.name).write_bytes(results.read_bytes())  # the eval's last write
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    after = update.result.generations
+    assert after.get_column("higher_is_better").to_list() == [False] * after.height
+    assert_same(update.result, [data], opts)
+
+
 def test_a_writer_thread_racing_the_follower(tmp_path: Path, word_tokenizer: Path) -> None:
     """Appends in random-sized pieces (lines cut anywhere) while the follower polls; a new file
     and a truncation on the way. The end state equals a fresh load of the final files."""
