@@ -36,6 +36,7 @@ from evaltui.data.cache import companion_version
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.formats import Reader, Window, detect, get_reader, known_extensions
 from evaltui.data.formats.base import RunIdentity
+from evaltui.data.formats.plain import merge_notes
 from evaltui.data.livestats import LiveStats, Part
 from evaltui.data.loader import (
     FileReport,
@@ -307,7 +308,20 @@ class Follower:
             stop_lengths=stop_lengths,
         )
         self.tokenizer_name, self.counting = result.tokenizer, result.counting
-        self.notes = list(result.notes)
+        # A file's own notes (they start with its source, as the loader tells them) are kept
+        # with the file: read again, they are its new read's; gone, they go with it.
+        own = {f"{r.source}: " for r in result.files if r.path is not None and r.skipped is None}
+        file_notes: dict[str, list[str]] = {}
+        self.notes = []
+        for note in result.notes:
+            head, colon, _rest = note.partition(": ")
+            while colon and head + colon not in own and ": " in _rest:
+                more, colon, _rest = _rest.partition(": ")
+                head = f"{head}: {more}"
+            if colon and head + colon in own:
+                file_notes.setdefault(head, []).append(note)
+            else:
+                self.notes.append(note)
         by_source: dict[str, pl.DataFrame] = {
             str(key[0]): frame
             for key, frame in result.generations.partition_by(
@@ -328,7 +342,14 @@ class Follower:
                 continue
             reader = get_reader(report.format or "plain")
             frame = by_source.get(report.source, empty_generations(with_lengths=True))
-            tracked = _Tracked(item, reader, stamp, frame, errors.get(report.source, []), [])
+            tracked = _Tracked(
+                item,
+                reader,
+                stamp,
+                frame,
+                errors.get(report.source, []),
+                file_notes.get(report.source, []),
+            )
             tracked.run = run_identity(item, reader, self.options.read)
             # Taken after the load (a companion written while it ran is seen at the next look
             # only if it changes again): the reader is known only once the file was detected.
@@ -573,10 +594,14 @@ class Follower:
         window = Window(tracked.consumed, tracked.next_line, end)
         frame, errors, notes = self._read(tracked.item, tracked.reader, window)
         frame = self._labelled(frame, tracked)
+        # As a read of the whole file tells them (each window's notes were added to the
+        # others': "none of its 1 records has a score" once more on every poll).
+        tracked.notes = merge_notes(
+            tracked.notes, notes, had_rows=tracked.frame.height > 0, new_rows=frame.height > 0
+        )
         tracked.frame = _compacted(pl.concat([tracked.frame, frame], how="vertical"))
         self._added.append(frame)
         tracked.errors.extend(errors)
-        tracked.notes.extend(notes)
         tracked.consumed, tracked.next_line = end, tracked.next_line + newlines
         try:
             tracked.head, tracked.tail = _probe(path, end)

@@ -253,6 +253,60 @@ def test_a_results_file_written_at_the_end_reads_its_samples_again(
     assert_same(update.result, [data], opts)
 
 
+def test_a_followed_files_notes_are_what_a_fresh_read_tells(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """vLLM sampling writes unscored lines (scored later): each poll's lines added one more
+    "none of its 1 records has a score" note (the header's notes count grew on every update),
+    and a line of invalid UTF-8 per poll one note each; the first load's notes of a file stayed
+    after it was rewritten or deleted."""
+    data = tmp_path / "data"
+    out = data / "m" / "gen.jsonl"
+    out.parent.mkdir(parents=True)
+
+    def unscored(i: int) -> bytes:
+        return (
+            json.dumps({"prompt": f"p{i}", "response": f"r {i}", "answer": "1"}) + "\n"
+        ).encode()
+
+    out.write_bytes(unscored(0) + b'{"prompt": "\xff", "response": "r", "answer": "1"}\n')
+    other = write_jsonl(data / "m" / "other.jsonl", [{"prompt": "q", "response": "r"}])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    done = threading.Event()
+
+    def writer() -> None:
+        for i in range(1, 7):
+            with out.open("ab") as handle:
+                handle.write(unscored(i))
+                if i % 3 == 0:
+                    handle.write(b'{"prompt": "bad \xfe", "response": "r", "answer": "1"}\n')
+            time.sleep(0.02)
+        done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    while not done.is_set():
+        follower.poll()
+        time.sleep(0.01)
+    thread.join()
+    follower.poll()
+    notes = follower.result().notes
+    assert sorted(notes) == sorted(load([data], opts).notes), notes
+    assert any("none of its 10 records has a score" in n for n in notes)
+    assert any(
+        "3 line(s) with invalid UTF-8 bytes (shown as �), lines 2, 6, 10" in n for n in notes
+    )
+    # Its notes go with the file: rewritten, they are the new version's; deleted, none.
+    write_jsonl(other, [{"prompt": "q", "response": "r", "answer": "1", "accuracy": 1}])
+    out.unlink()
+    update = follower.poll()
+    assert update is not None
+    assert [n for n in update.result.notes if "gen.jsonl: " in n or "other.jsonl: " in n] == []
+    assert_same(update.result, [data], opts)
+
+
 def test_a_writer_thread_racing_the_follower(tmp_path: Path, word_tokenizer: Path) -> None:
     """Appends in random-sized pieces (lines cut anywhere) while the follower polls; a new file
     and a truncation on the way. The end state equals a fresh load of the final files."""
