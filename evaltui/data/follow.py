@@ -322,9 +322,17 @@ class Follower:
                 file_notes.setdefault(head, []).append(note)
             else:
                 self.notes.append(note)
+        generations = result.generations
+        if result.numbered is not None and len(result.numbered) == generations.height:
+            # Sample numbers as the readers gave them: the load's numbering of the others (a
+            # prompt's rows in order across files) is made again by every build, so a file
+            # read again or gone renumbers the prompt's rows in the files after it.
+            generations = generations.with_columns(
+                pl.when(result.numbered).then(None).otherwise(pl.col("sample")).alias("sample")
+            )
         by_source: dict[str, pl.DataFrame] = {
             str(key[0]): frame
-            for key, frame in result.generations.partition_by(
+            for key, frame in generations.partition_by(
                 "source", as_dict=True, maintain_order=True
             ).items()
         }

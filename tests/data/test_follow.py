@@ -307,6 +307,46 @@ def test_a_followed_files_notes_are_what_a_fresh_read_tells(
     assert_same(update.result, [data], opts)
 
 
+def test_a_prompts_rows_are_numbered_again_when_an_earlier_file_is_rewritten(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Two shards of one run share prompts: the second's rows of a prompt were numbered after
+    the first's by the first load, and kept those numbers when the first was cut short or
+    deleted (prompt 0's one generation was "sample 2" where a fresh load says 0)."""
+    data = tmp_path / "data"
+    first = write_jsonl(data / "m" / "a.jsonl", [record(0, 0), record(0, 1), record(1, 0)])
+    write_jsonl(data / "m" / "b.jsonl", [record(0, 2), record(1, 1)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    loaded = follower.load()
+    assert loaded.generations.filter(pl.col("source") == "m/b.jsonl")["sample"].to_list() == [2, 1]
+    done = threading.Event()
+
+    def writer() -> None:
+        with first.open("r+b") as handle:  # a writer starting the file over
+            handle.truncate(0)
+        time.sleep(0.05)
+        append(first, line(1, 3))
+        time.sleep(0.05)
+        done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    while not done.is_set():
+        follower.poll()
+        time.sleep(0.01)
+    thread.join()
+    follower.poll()
+    result = follower.result()
+    assert result.generations.filter(pl.col("source") == "m/b.jsonl")["sample"].to_list() == [0, 1]
+    assert_same(result, [data], opts)
+    first.unlink()
+    update = follower.poll()
+    assert update is not None
+    assert update.result.generations["sample"].to_list() == [0, 0]
+    assert_same(update.result, [data], opts)
+
+
 def test_a_writer_thread_racing_the_follower(tmp_path: Path, word_tokenizer: Path) -> None:
     """Appends in random-sized pieces (lines cut anywhere) while the follower polls; a new file
     and a truncation on the way. The end state equals a fresh load of the final files."""
