@@ -119,6 +119,10 @@ class EvalApp(App[int]):
             self.following.set()
         self.follower: Follower | None = None
         """The finished load's follower (None until the load is done)."""
+        self.follow_lock = threading.Lock()
+        """Held by the follow worker that polls: F off and on again starts a new worker while
+        the one stopped may still be in a poll, and two polls of one follower at once lost
+        lines (one thread's window ended after the other's, then the file looked unchanged)."""
         self.stage = "reading"
         """The load's stage as last reported (reading, tokenizing, done, cancelled)."""
         self.view_width: int | None = None
@@ -273,6 +277,16 @@ class EvalApp(App[int]):
         stop = get_current_worker().cancelled_event
         if follower is None:
             return
+        while not self.follow_lock.acquire(timeout=0.05):  # the stopped worker's poll ends
+            if stop.is_set():
+                return
+        try:
+            self._follow(follower, stop)
+        finally:
+            self.follow_lock.release()
+
+    def _follow(self, follower: Follower, stop: threading.Event) -> None:
+        """The follow worker's loop (:meth:`follow_inputs`), holding ``follow_lock``."""
         status = ""
         while not stop.is_set() and self.following.is_set():
             started = time.monotonic()

@@ -32,9 +32,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from evaltui.data.cache import companion_version
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.formats import Reader, Window, detect, get_reader, known_extensions
 from evaltui.data.formats.base import RunIdentity
+from evaltui.data.formats.plain import merge_notes
 from evaltui.data.livestats import LiveStats, Part
 from evaltui.data.loader import (
     FileReport,
@@ -66,6 +68,15 @@ FULL_LOOK = 5.0
 #: Bytes compared at a file's head and before the end of what was read, to tell an append
 #: (both unchanged) from a rewrite.
 _PROBE = 1024
+
+
+def _beside(reader: Reader, path: Path) -> tuple[str, ...]:
+    """The versions of the files ``path``'s rows are read with (:meth:`Reader.companions`: an
+    lm-eval results file, OpenCompass's results, a log's other copies), present or absent."""
+    try:
+        return tuple(companion_version(c) for c in reader.companions(path))
+    except OSError:
+        return ()
 
 
 def _stamp(path: Path) -> FileIdentity | None:
@@ -121,6 +132,10 @@ class _Tracked:
     """The bytes at the start of the file and just before ``consumed`` when it was read."""
     run: RunIdentity | None = None
     """The evaluation run its rows belong to, when its format says (see evaltui.data.runs)."""
+    beside: tuple[str, ...] = ()
+    """Its companions' versions when it was read (:func:`_beside`): a results file written at
+    the end of an eval (lm-eval, OpenCompass) changes its rows' labels and scores, so a change
+    of one makes the file read again whole."""
 
     def identity(self) -> FileIdentity | None:
         """The version that was read (what an export of its records must still find)."""
@@ -293,10 +308,31 @@ class Follower:
             stop_lengths=stop_lengths,
         )
         self.tokenizer_name, self.counting = result.tokenizer, result.counting
-        self.notes = list(result.notes)
+        # A file's own notes (they start with its source, as the loader tells them) are kept
+        # with the file: read again, they are its new read's; gone, they go with it.
+        own = {f"{r.source}: " for r in result.files if r.path is not None and r.skipped is None}
+        file_notes: dict[str, list[str]] = {}
+        self.notes = []
+        for note in result.notes:
+            head, colon, _rest = note.partition(": ")
+            while colon and head + colon not in own and ": " in _rest:
+                more, colon, _rest = _rest.partition(": ")
+                head = f"{head}: {more}"
+            if colon and head + colon in own:
+                file_notes.setdefault(head, []).append(note)
+            else:
+                self.notes.append(note)
+        generations = result.generations
+        if result.numbered is not None and len(result.numbered) == generations.height:
+            # Sample numbers as the readers gave them: the load's numbering of the others (a
+            # prompt's rows in order across files) is made again by every build, so a file
+            # read again or gone renumbers the prompt's rows in the files after it.
+            generations = generations.with_columns(
+                pl.when(result.numbered).then(None).otherwise(pl.col("sample")).alias("sample")
+            )
         by_source: dict[str, pl.DataFrame] = {
             str(key[0]): frame
-            for key, frame in result.generations.partition_by(
+            for key, frame in generations.partition_by(
                 "source", as_dict=True, maintain_order=True
             ).items()
         }
@@ -314,8 +350,18 @@ class Follower:
                 continue
             reader = get_reader(report.format or "plain")
             frame = by_source.get(report.source, empty_generations(with_lengths=True))
-            tracked = _Tracked(item, reader, stamp, frame, errors.get(report.source, []), [])
+            tracked = _Tracked(
+                item,
+                reader,
+                stamp,
+                frame,
+                errors.get(report.source, []),
+                file_notes.get(report.source, []),
+            )
             tracked.run = run_identity(item, reader, self.options.read)
+            # Taken after the load (a companion written while it ran is seen at the next look
+            # only if it changes again): the reader is known only once the file was detected.
+            tracked.beside = _beside(reader, report.path)
             if stamp is not None and reader.appendable:
                 # Keep only what lies before the snapshot's last newline: a partial last line,
                 # or lines appended while the load ran, are read on the first poll.
@@ -417,7 +463,14 @@ class Follower:
             return  # the next poll looks at every input anyway
         for change, where in changes:
             path = Path(where)
-            if getattr(change, "name", "") != "modified" or path not in self.files:
+            tracked = self.files.get(path)
+            if (
+                getattr(change, "name", "") != "modified"
+                or tracked is None
+                or tracked.reader is None
+            ):
+                # A skipped file may be another's companion (lm-eval's results_*.json): the
+                # files read with it are looked at too, in a look at every input.
                 self._events = None
                 return
             paths.add(path)
@@ -480,12 +533,23 @@ class Follower:
             stamp = _stamp(item.path)
             if stamp is None:
                 continue
-            if tracked is not None and tracked.stamp == stamp:
+            # A file it is read with appeared or changed (an eval's results written at its end):
+            # its rows are read again whole, quietly, as a whole-document format's are.
+            beside = (
+                tracked is not None
+                and tracked.reader is not None
+                and everything
+                and _beside(tracked.reader, item.path) != tracked.beside
+            )
+            if tracked is not None and tracked.stamp == stamp and not beside:
                 continue
             changed = True
             self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
             if tracked is None:
                 added += self._read_new(item, stamp)
+            elif beside:
+                self._removed.append(tracked.frame)
+                added += max(0, self._read_new(item, stamp) - tracked.frame.height)
             elif self._appended(tracked):
                 added += self._read_appended(tracked, stamp)
             else:
@@ -538,10 +602,14 @@ class Follower:
         window = Window(tracked.consumed, tracked.next_line, end)
         frame, errors, notes = self._read(tracked.item, tracked.reader, window)
         frame = self._labelled(frame, tracked)
+        # As a read of the whole file tells them (each window's notes were added to the
+        # others': "none of its 1 records has a score" once more on every poll).
+        tracked.notes = merge_notes(
+            tracked.notes, notes, had_rows=tracked.frame.height > 0, new_rows=frame.height > 0
+        )
         tracked.frame = _compacted(pl.concat([tracked.frame, frame], how="vertical"))
         self._added.append(frame)
         tracked.errors.extend(errors)
-        tracked.notes.extend(notes)
         tracked.consumed, tracked.next_line = end, tracked.next_line + newlines
         try:
             tracked.head, tracked.tail = _probe(path, end)
@@ -562,6 +630,7 @@ class Follower:
             self._track(_Tracked(item, None, stamp, empty_generations(), [], [], report))
             return 0
         tracked = _Tracked(item, reader, stamp, empty_generations(with_lengths=True), [], [])
+        tracked.beside = _beside(reader, item.path)  # before reading: a later change is seen
         window = None
         if reader.appendable:
             try:

@@ -274,6 +274,9 @@ class LoadResult:
     """:func:`run_triage` of the whole load, when known already (see :meth:`run_triage`)."""
     from_snapshot: bool = False
     """True when the stats came from the cache's snapshot of this input set (not recomputed)."""
+    numbered: pl.Series | None = None
+    """Per generation row: True where the load numbered its ``sample`` (its reader gave none).
+    A follower keeps the readers' numbers only: a file read again renumbers the rest."""
 
     @property
     def generations_pending(self) -> bool:
@@ -1222,6 +1225,11 @@ class _Load:
             for state in self.states
         ]
         generations = finish_generations(frames)
+        numbered = (
+            pl.concat([frame.get_column("sample").is_null() for frame, _run, _source in frames])
+            if frames
+            else None
+        )
         from_snapshot = (
             complete
             and not cancelled
@@ -1263,6 +1271,7 @@ class _Load:
             self.options.triage_thresholds(),
             self.counting(),
             from_snapshot=from_snapshot,
+            numbered=numbered,
         )
 
     def tokenizer_notes(self) -> list[str]:

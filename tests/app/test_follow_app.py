@@ -1039,3 +1039,47 @@ async def test_a_prompt_opened_from_compare_walks_the_compare_rows_it_has_now(
         await wait_until(pilot, lambda: str(title.render()).startswith("prompt 4 of 4 "))
         assert screen.prompt_id == compare.rows["prompt_id"][3]
         await pilot.press("ctrl+q")
+
+
+async def test_follow_off_and_on_during_a_poll_polls_on_one_thread(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F off and on again while the follow worker polled started a second worker polling the
+    same follower (which is not thread-safe) at the same time; a line written meanwhile was
+    missing from the table 1.5 s later, until the next look at every file."""
+    from evaltui.data.follow import Follower
+
+    polling: list[int] = []
+    at_once: list[int] = []
+    poll = Follower.poll
+
+    def slow_poll(follower: Follower) -> object:
+        """A poll takes a while (a big append being read and tokenized)."""
+        polling.append(threading.get_ident())
+        at_once.append(len(polling))
+        try:
+            time.sleep(0.3)
+            return poll(follower)
+        finally:
+            polling.pop()
+
+    monkeypatch.setattr(Follower, "poll", slow_poll)
+    data, out = one_run(tmp_path, line(1, True))
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await until_following(pilot, app)
+        for prompt in range(2, 5):
+            await wait_until(pilot, lambda: bool(polling))
+            with out.open("a", encoding="utf-8") as handle:
+                handle.write(line(prompt, True))
+            await pilot.press("F", "F")  # while the worker polls
+            with out.open("a", encoding="utf-8") as handle:
+                handle.write(line(prompt + 10, False))
+            await pilot.pause(0.4)
+        wanted = {f"Problem {p}": 1 for p in (1, 2, 3, 4, 12, 13, 14)}
+        await wait_until(pilot, lambda: counts(app) == wanted, 3)
+        fresh = load([data], options).stats
+        await wait_until(pilot, lambda: app.result is not None and app.result.stats.equals(fresh))
+        assert max(at_once) == 1, at_once  # one poll at a time
+        await pilot.press("ctrl+q")

@@ -219,6 +219,134 @@ def test_whole_document_formats_are_read_again_when_they_change(
     assert_same(update.result, [data], opts)
 
 
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real_world"
+
+
+def test_a_results_file_written_at_the_end_reads_its_samples_again(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """lm-eval writes results_*.json after the samples: it names the model and says the metric
+    (mae) is lower-is-better. Following read the samples before it and kept them so, labelled
+    by the folder and scored as higher-is-better, until the samples file itself changed again
+    (OpenCompass's results/ written after predictions/ left them unscored likewise)."""
+    source = REAL / "lm_eval/lm-evaluation-harness/results/tgpred.json/gpt-4o-mini"
+    samples = next(source.glob("samples_*.jsonl"))
+    results = next(source.glob("results_*.json"))
+    data = tmp_path / "data"
+    folder = data / "gpt-4o-mini"
+    folder.mkdir(parents=True)
+    lines = samples.read_bytes().splitlines(keepends=True)
+    (folder / samples.name).write_bytes(b"".join(lines[:3]))
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    with (folder / samples.name).open("ab") as handle:
+        handle.write(b"".join(lines[3:]))
+    assert follower.poll() is not None
+    before = follower.result().generations
+    assert before.get_column("higher_is_better").null_count() == before.height
+    (folder / results.name).write_bytes(results.read_bytes())  # the eval's last write
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    after = update.result.generations
+    assert after.get_column("higher_is_better").to_list() == [False] * after.height
+    assert_same(update.result, [data], opts)
+
+
+def test_a_followed_files_notes_are_what_a_fresh_read_tells(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """vLLM sampling writes unscored lines (scored later): each poll's lines added one more
+    "none of its 1 records has a score" note (the header's notes count grew on every update),
+    and a line of invalid UTF-8 per poll one note each; the first load's notes of a file stayed
+    after it was rewritten or deleted."""
+    data = tmp_path / "data"
+    out = data / "m" / "gen.jsonl"
+    out.parent.mkdir(parents=True)
+
+    def unscored(i: int) -> bytes:
+        return (
+            json.dumps({"prompt": f"p{i}", "response": f"r {i}", "answer": "1"}) + "\n"
+        ).encode()
+
+    out.write_bytes(unscored(0) + b'{"prompt": "\xff", "response": "r", "answer": "1"}\n')
+    other = write_jsonl(data / "m" / "other.jsonl", [{"prompt": "q", "response": "r"}])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    done = threading.Event()
+
+    def writer() -> None:
+        for i in range(1, 7):
+            with out.open("ab") as handle:
+                handle.write(unscored(i))
+                if i % 3 == 0:
+                    handle.write(b'{"prompt": "bad \xfe", "response": "r", "answer": "1"}\n')
+            time.sleep(0.02)
+        done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    while not done.is_set():
+        follower.poll()
+        time.sleep(0.01)
+    thread.join()
+    follower.poll()
+    notes = follower.result().notes
+    assert sorted(notes) == sorted(load([data], opts).notes), notes
+    assert any("none of its 10 records has a score" in n for n in notes)
+    assert any(
+        "3 line(s) with invalid UTF-8 bytes (shown as �), lines 2, 6, 10" in n for n in notes
+    )
+    # Its notes go with the file: rewritten, they are the new version's; deleted, none.
+    write_jsonl(other, [{"prompt": "q", "response": "r", "answer": "1", "accuracy": 1}])
+    out.unlink()
+    update = follower.poll()
+    assert update is not None
+    assert [n for n in update.result.notes if "gen.jsonl: " in n or "other.jsonl: " in n] == []
+    assert_same(update.result, [data], opts)
+
+
+def test_a_prompts_rows_are_numbered_again_when_an_earlier_file_is_rewritten(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Two shards of one run share prompts: the second's rows of a prompt were numbered after
+    the first's by the first load, and kept those numbers when the first was cut short or
+    deleted (prompt 0's one generation was "sample 2" where a fresh load says 0)."""
+    data = tmp_path / "data"
+    first = write_jsonl(data / "m" / "a.jsonl", [record(0, 0), record(0, 1), record(1, 0)])
+    write_jsonl(data / "m" / "b.jsonl", [record(0, 2), record(1, 1)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    loaded = follower.load()
+    assert loaded.generations.filter(pl.col("source") == "m/b.jsonl")["sample"].to_list() == [2, 1]
+    done = threading.Event()
+
+    def writer() -> None:
+        with first.open("r+b") as handle:  # a writer starting the file over
+            handle.truncate(0)
+        time.sleep(0.05)
+        append(first, line(1, 3))
+        time.sleep(0.05)
+        done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    while not done.is_set():
+        follower.poll()
+        time.sleep(0.01)
+    thread.join()
+    follower.poll()
+    result = follower.result()
+    assert result.generations.filter(pl.col("source") == "m/b.jsonl")["sample"].to_list() == [0, 1]
+    assert_same(result, [data], opts)
+    first.unlink()
+    update = follower.poll()
+    assert update is not None
+    assert update.result.generations["sample"].to_list() == [0, 0]
+    assert_same(update.result, [data], opts)
+
+
 def test_a_writer_thread_racing_the_follower(tmp_path: Path, word_tokenizer: Path) -> None:
     """Appends in random-sized pieces (lines cut anywhere) while the follower polls; a new file
     and a truncation on the way. The end state equals a fresh load of the final files."""

@@ -13,6 +13,7 @@ A record's integer ``step`` (verl's per-step ``<step>.jsonl`` dumps) makes each 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -207,6 +208,69 @@ def iter_json_lines(
             f"{source}: {len(bad_utf8)} line(s) with invalid UTF-8 bytes (shown as �), lines {first}"
             + ("…" if len(bad_utf8) > 5 else "")
         )
+
+
+_BAD_UTF8 = re.compile(
+    r"(?P<head>.*: )(?P<count>\d+)(?P<what> line\(s\) with invalid UTF-8 bytes \(shown as �\), "
+    r"lines )(?P<lines>\d+(?:, \d+)*)(?P<more>…?)",
+    re.DOTALL,
+)
+_NONE_OF = re.compile(r"(?P<head>.* none of its )(?P<count>\d+)(?P<tail> records.*)", re.DOTALL)
+
+
+def _none_of_key(match: re.Match[str]) -> str:
+    """What a "none of its N records" note is about (its field list, taken from one record, and
+    its count left out)."""
+    return match["head"] + match["tail"].split(" (", 1)[0]
+
+
+def merge_notes(
+    earlier: list[str], later: list[str], *, had_rows: bool, new_rows: bool
+) -> list[str]:
+    """A file's notes after lines appended to it were read alone (a followed file's window):
+    ``earlier`` the notes of what was read before (``had_rows``: it gave rows), ``later`` the
+    window's (``new_rows``: it gave rows). The result says what a read of the whole file says:
+    invalid UTF-8 lines counted and listed together, a field "in none of its N records" counted
+    over both (or dropped, when the rows of either part had it), the score choice told from the
+    file's first record only, other notes once."""
+    merged = list(earlier)
+    if new_rows:  # a "none of" note the new rows do not repeat: they have the field
+        keys = {_none_of_key(m) for m in map(_NONE_OF.fullmatch, later) if m}
+        merged = [
+            n for n in merged if (m := _NONE_OF.fullmatch(n)) is None or _none_of_key(m) in keys
+        ]
+    for note in later:
+        bad = _BAD_UTF8.fullmatch(note)
+        if bad is not None:
+            old = next(
+                (m for m in map(_BAD_UTF8.fullmatch, merged) if m and m["head"] == bad["head"]),
+                None,
+            )
+            if old is not None:
+                lines = old["lines"].split(", ") + ([] if old["more"] else bad["lines"].split(", "))
+                count = int(old["count"]) + int(bad["count"])
+                text = f"{old['head']}{count}{old['what']}{', '.join(lines[:5])}" + (
+                    "…" if count > 5 else ""
+                )
+                merged[merged.index(old.string)] = text
+                continue
+        none = _NONE_OF.fullmatch(note)
+        if none is not None:
+            key = _none_of_key(none)
+            old = next(
+                (m for m in map(_NONE_OF.fullmatch, merged) if m and _none_of_key(m) == key), None
+            )
+            if old is not None:
+                count = int(old["count"]) + int(none["count"])
+                merged[merged.index(old.string)] = f"{old['head']}{count}{old['tail']}"
+                continue
+            if had_rows:
+                continue  # the rows read before have it: not "none of its records"
+        if had_rows and ": scored by " in note:
+            continue  # told from the file's first record, read before
+        if note not in merged:
+            merged.append(note)
+    return merged
 
 
 def _pick(record: dict[str, Any], override: str | None, candidates: tuple[str, ...]) -> str | None:
