@@ -52,11 +52,13 @@ def _non_empty(expr: pl.Expr) -> pl.Expr:
 
 def _short(tail: pl.Expr) -> pl.Expr:
     """The whole reply, stripped, when it is short enough to be its own answer (see
-    :data:`SHORT_CHARS`), else null. ``tail``: the text's last :data:`TAIL_CHARS` characters
-    (or more): a reply that short is all there."""
+    :data:`SHORT_CHARS`), else null. ``tail``: the text's last :data:`TAIL_CHARS` characters;
+    only a tail shorter than that is the whole text (a long text whose tail is blanks and a
+    closing ``}`` is no short reply)."""
     stripped = tail.str.strip_chars()
     short = (
-        (stripped.str.len_chars() <= SHORT_CHARS)
+        (tail.str.len_chars() < TAIL_CHARS)
+        & (stripped.str.len_chars() <= SHORT_CHARS)
         & ~stripped.str.contains("\n", literal=True)
         & (stripped.str.count_matches(r"\S+") <= SHORT_WORDS)
     )
