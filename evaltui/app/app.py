@@ -108,6 +108,10 @@ class EvalApp(App[int]):
         """The view asked for last (may still be computing); keys build on this one."""
         self.rows: pl.DataFrame | None = None
         """The Stats rows the current view shows, in order."""
+        self.rows_result: LoadResult | None = None
+        """The load result :attr:`rows` were made from: :attr:`result` is the newer one from
+        a followed update's arrival until its rows are shown (an export takes the two together,
+        never one update's rows with the next one's generations)."""
         self.shown_layout: TableLayout | None = None
         """How the table shows those rows (what it was built from)."""
         self.load_error: str | None = None
@@ -799,6 +803,7 @@ class EvalApp(App[int]):
         )
         self.view = message.view
         self.rows = message.rows
+        self.rows_result = self.result
         self.shown_layout = message.layout
         pending = self.header_pending
         if pending is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import threading
@@ -1082,4 +1083,69 @@ async def test_follow_off_and_on_during_a_poll_polls_on_one_thread(
         fresh = load([data], options).stats
         await wait_until(pilot, lambda: app.result is not None and app.result.stats.equals(fresh))
         assert max(at_once) == 1, at_once  # one poll at a time
+        await pilot.press("ctrl+q")
+
+
+@pytest.mark.parametrize("size", [(80, 24)])
+async def test_an_export_takes_the_rows_shown_with_their_own_generations(
+    tmp_path: Path, word_tokenizer: Path, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Following, a followed update is the app's result as soon as it arrives, its rows a
+    moment later (once its table is built). An export asked for in between wrote the rows on
+    screen with the next update's generations: a records export of "2 prompts" (3 generations)
+    held 4 records, the newest line of prompt 2 among them. Now the rows shown and the load result they were made
+    from are exported together (here the update's table is never built, so the gap stays
+    open): 3 records, and the dialog's line says so."""
+    from textual.widgets import Input
+
+    from evaltui.app.screens.export import ExportScreen
+
+    data, out = one_run(tmp_path, line(1, True) + line(2, False))
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), use_cache=False), follow=True)
+    notes: list[str] = []
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1, "Problem 2": 1})
+        await until_following(pilot, app)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(1, False))  # the update shown: the rows of a followed read
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 2, "Problem 2": 1})
+        await pilot.press("F")  # no more polls by the app: the update below is the test's
+        await wait_until(pilot, lambda: not app.following.is_set())
+        await app.workers.wait_for_complete()
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#kind-records").value = True  # type: ignore[attr-defined]
+        await pilot.pause()
+        target = tmp_path / "records.jsonl"
+        screen.query_one("#export-path", Input).value = str(target)
+        await pilot.pause()
+
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(2, True))
+        follower = app.follower
+        assert follower is not None
+        update = follower.poll()
+        for _ in range(20):  # (after the file-system watcher's word, when there is one)
+            if update is not None:
+                break
+            await asyncio.to_thread(follower.wait, 0.5)
+            update = follower.poll()
+        assert update is not None and update.result.generations.height == 4
+        monkeypatch.setattr(app, "compute_view", lambda *args, **kwargs: None)
+        monkeypatch.setattr(app, "notify", lambda message, **kwargs: notes.append(message))
+        app.show_final_result(update.result)
+        assert app.result is update.result and counts(app) == {"Problem 1": 2, "Problem 2": 1}
+
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is app.main or screen.writing is None)
+        assert app.screen is app.main, screen.query_one("#export-message").render()
+        written = target.read_text(encoding="utf-8").splitlines()
+        assert [json.loads(text)["prompt"] for text in written] == [
+            "Problem 1",
+            "Problem 2",
+            "Problem 1",
+        ]
+        assert notes == [f"wrote 3 records of 2 prompts to {target}"]
         await pilot.press("ctrl+q")

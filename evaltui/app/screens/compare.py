@@ -456,7 +456,7 @@ class CompareScreen(Screen[None]):
         # The prompts as this screen counts them: one row per run each (it said "44 prompts"
         # for the 22 shown).
         amount = f"{plural(len(ids), 'prompt')} × 2 runs"
-        self.app.push_screen(ExportScreen(rows, what, amount))
+        self.app.push_screen(ExportScreen(rows, what, amount, app.result))
 
     def on_data_table_cell_selected(self, _event: DataTable.CellSelected) -> None:
         self.action_open()
