@@ -1149,3 +1149,39 @@ async def test_an_export_takes_the_rows_shown_with_their_own_generations(
         ]
         assert notes == [f"wrote 3 records of 2 prompts to {target}"]
         await pilot.press("ctrl+q")
+
+
+async def test_the_export_dialog_counts_the_rows_a_followed_update_brings(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """The export dialog open while a writer adds a prompt: its title kept the count of when it
+    opened ("2 prompts") and the export wrote 3. Now the title counts the rows of the update
+    shown, and the file holds them; the dialog's keys and path are kept."""
+    from textual.widgets import Input, Label
+
+    from evaltui.app.screens.export import ExportScreen
+
+    data, out = one_run(tmp_path, line(1, True) + line(2, False))
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), use_cache=False), follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1, "Problem 2": 1})
+        await until_following(pilot, app)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        title = screen.query_one("#export-title", Label)
+        assert "(2 prompts · " in str(title.render())
+        target = tmp_path / "view.json"
+        box = screen.query_one("#export-path", Input)
+        box.value = str(target)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(3, True))
+        await wait_until(pilot, lambda: len(counts(app)) == 3)
+        await wait_until(pilot, lambda: "(3 prompts · " in str(title.render()))
+        assert app.screen is screen and box.value == str(target)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is app.main)
+        written = json.loads(target.read_text(encoding="utf-8"))
+        assert sorted(entry["prompt"] for entry in written) == [f"Problem {p}" for p in (1, 2, 3)]
+        await pilot.press("ctrl+q")

@@ -108,22 +108,36 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         name = {"combined": "evaltui_view", "records": "evaltui_records"}.get(kind, "evaltui_stats")
         return str(self.evalapp.default_export_dir() / f"{name}{EXPORT_KINDS[kind][1]}")
 
-    def compose(self) -> ComposeResult:
+    def title_text(self) -> str:
+        """The dialog's title: what the rows exported are, counted as they are now."""
         rows = self.export_rows()
         count = 0 if rows is None else rows.height
         what = self.what or view_words(self.evalapp.view, rows)
         several = rows is not None and of_several_runs(rows)
         amount = self.amount or rows_words(count, several)
+        return f"Export the current view ({amount} · {one_line(what, 300)})"
+
+    def data_changed(self) -> None:
+        """New rows in the main view (a followed update) while the dialog is open: its title
+        counts them (it kept the count of when it opened, "2 prompts", and wrote 3)."""
+        if self.rows is not None:
+            return  # the rows given (compare's) are the ones exported, as they were
+        self.query_one("#export-title", Label).update(Text(self.title_text()))
+        message = self.query_one("#export-message", Static)
+        quiet = str(message.render()) == self.quiet_note(self.kind())  # (not an error shown)
+        self.lengths_note = self.missing_lengths(self.export_rows())
+        if quiet:
+            message.update(Text(self.quiet_note(self.kind())))
+
+    def compose(self) -> ComposeResult:
+        rows = self.export_rows()
         app = self.evalapp
         result = app.result
         if app.rescored is not None and result is not None:
             rescored = "stored_accuracy" in result.generations.columns
             self.rescored_with = app.rescored.scorer if rescored else None
         with Vertical(id="export-dialog", classes="dialog"):
-            yield Label(
-                Text(f"Export the current view ({amount} · {one_line(what, 300)})"),
-                id="export-title",
-            )
+            yield Label(Text(self.title_text()), id="export-title")
             with RadioSet(id="export-kind"):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
                     yield RadioButton(label, value=index == 0, id=f"kind-{kind}")
