@@ -266,8 +266,24 @@ class EvalApp(App[int]):
             return
         self.post_message(LoadUpdated(result))
         self.follower = follower
-        if not result.cancelled and self.following.is_set():
-            self.call_from_thread(self.follow_inputs)
+        if self.following.is_set():
+            self.call_from_thread(
+                self.follow_not_started if result.cancelled else self.follow_inputs
+            )
+
+    def follow_not_started(self) -> None:
+        """The load asked to be followed (F, --follow) was stopped (x): nothing is followed, and
+        the user is told so (the app had said "following the inputs", then followed nothing,
+        and the next F said "stopped following")."""
+        if not self.following.is_set():
+            return
+        self.following.clear()
+        self.notify(
+            "loading was stopped, so the inputs are not followed: x counts the token lengths "
+            "left, then F follows",
+            severity="warning",
+            markup=False,
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="follow", name="follow")
     def follow_inputs(self) -> None:
