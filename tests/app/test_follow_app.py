@@ -1185,3 +1185,47 @@ async def test_the_export_dialog_counts_the_rows_a_followed_update_brings(
         written = json.loads(target.read_text(encoding="utf-8"))
         assert sorted(entry["prompt"] for entry in written) == [f"Problem {p}" for p in (1, 2, 3)]
         await pilot.press("ctrl+q")
+
+
+async def test_a_compared_prompt_keeps_the_generation_read_when_the_first_run_gains_one(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A prompt opened from compare lists run A's generations, then run B's. Reading B's second
+    generation, a followed line gave A one more: the list kept the place, so the highlight was
+    on B's first generation now. It stays on B's second (by run and sample)."""
+    from textual.widgets import OptionList
+
+    from evaltui.app.screens.compare import CompareScreen
+    from evaltui.app.screens.prompt import PromptScreen
+
+    data, out_a = one_run(tmp_path, line(1, True) + line(1, False), "run-a")
+    (data / "run-b").mkdir()
+    out_b = data / "run-b" / "out.jsonl"
+    out_b.write_text(line(1, False) + line(1, True), encoding="utf-8")
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), use_cache=False), follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 2)
+        await until_following(pilot, app)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen))
+        compare = app.screen
+        assert isinstance(compare, CompareScreen)
+        await wait_until(pilot, lambda: compare.rows.height == 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        options = screen.query_one("#generations", OptionList)
+        await wait_until(pilot, lambda: options.option_count == 4)
+        options.highlighted = 3  # run B's second generation
+        await pilot.pause()
+        reading = screen.generations.select("run", "sample").row(3)
+        assert reading[0] == "run-b"
+
+        with out_a.open("a", encoding="utf-8") as handle:
+            handle.write(line(1, True))
+        await wait_until(pilot, lambda: options.option_count == 5)
+        assert options.highlighted is not None
+        assert screen.generations.select("run", "sample").row(options.highlighted) == reading
+        assert options.highlighted == 4
+        await pilot.press("ctrl+q")

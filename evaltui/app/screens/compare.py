@@ -263,6 +263,10 @@ class CompareScreen(Screen[None]):
         self.post_message(self.Ready(comparison, None))
 
     def on_compare_screen_ready(self, message: Ready) -> None:
+        if not self.is_attached:
+            # Compared again after a followed update, the app quitting meanwhile: nothing to
+            # show it in (mounting its table raised MountError on the way out).
+            return
         if message.comparison is None:
             self.query_one("#compare-headline", Static).update(
                 Text(one_line(message.error or "cannot compare", 2000))
