@@ -108,6 +108,10 @@ class EvalApp(App[int]):
         """The view asked for last (may still be computing); keys build on this one."""
         self.rows: pl.DataFrame | None = None
         """The Stats rows the current view shows, in order."""
+        self.rows_result: LoadResult | None = None
+        """The load result :attr:`rows` were made from: :attr:`result` is the newer one from
+        a followed update's arrival until its rows are shown (an export takes the two together,
+        never one update's rows with the next one's generations)."""
         self.shown_layout: TableLayout | None = None
         """How the table shows those rows (what it was built from)."""
         self.load_error: str | None = None
@@ -262,8 +266,24 @@ class EvalApp(App[int]):
             return
         self.post_message(LoadUpdated(result))
         self.follower = follower
-        if not result.cancelled and self.following.is_set():
-            self.call_from_thread(self.follow_inputs)
+        if self.following.is_set():
+            self.call_from_thread(
+                self.follow_not_started if result.cancelled else self.follow_inputs
+            )
+
+    def follow_not_started(self) -> None:
+        """The load asked to be followed (F, --follow) was stopped (x): nothing is followed, and
+        the user is told so (the app had said "following the inputs", then followed nothing,
+        and the next F said "stopped following")."""
+        if not self.following.is_set():
+            return
+        self.following.clear()
+        self.notify(
+            "loading was stopped, so the inputs are not followed: x counts the token lengths "
+            "left, then F follows",
+            severity="warning",
+            markup=False,
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="follow", name="follow")
     def follow_inputs(self) -> None:
@@ -799,6 +819,7 @@ class EvalApp(App[int]):
         )
         self.view = message.view
         self.rows = message.rows
+        self.rows_result = self.result
         self.shown_layout = message.layout
         pending = self.header_pending
         if pending is not None:

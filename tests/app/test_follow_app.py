@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import threading
@@ -1082,4 +1083,149 @@ async def test_follow_off_and_on_during_a_poll_polls_on_one_thread(
         fresh = load([data], options).stats
         await wait_until(pilot, lambda: app.result is not None and app.result.stats.equals(fresh))
         assert max(at_once) == 1, at_once  # one poll at a time
+        await pilot.press("ctrl+q")
+
+
+@pytest.mark.parametrize("size", [(80, 24)])
+async def test_an_export_takes_the_rows_shown_with_their_own_generations(
+    tmp_path: Path, word_tokenizer: Path, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Following, a followed update is the app's result as soon as it arrives, its rows a
+    moment later (once its table is built). An export asked for in between wrote the rows on
+    screen with the next update's generations: a records export of "2 prompts" (3 generations)
+    held 4 records, the newest line of prompt 2 among them. Now the rows shown and the load result they were made
+    from are exported together (here the update's table is never built, so the gap stays
+    open): 3 records, and the dialog's line says so."""
+    from textual.widgets import Input
+
+    from evaltui.app.screens.export import ExportScreen
+
+    data, out = one_run(tmp_path, line(1, True) + line(2, False))
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), use_cache=False), follow=True)
+    notes: list[str] = []
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1, "Problem 2": 1})
+        await until_following(pilot, app)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(1, False))  # the update shown: the rows of a followed read
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 2, "Problem 2": 1})
+        await pilot.press("F")  # no more polls by the app: the update below is the test's
+        await wait_until(pilot, lambda: not app.following.is_set())
+        await app.workers.wait_for_complete()
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#kind-records").value = True  # type: ignore[attr-defined]
+        await pilot.pause()
+        target = tmp_path / "records.jsonl"
+        screen.query_one("#export-path", Input).value = str(target)
+        await pilot.pause()
+
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(2, True))
+        follower = app.follower
+        assert follower is not None
+        update = follower.poll()
+        for _ in range(20):  # (after the file-system watcher's word, when there is one)
+            if update is not None:
+                break
+            await asyncio.to_thread(follower.wait, 0.5)
+            update = follower.poll()
+        assert update is not None and update.result.generations.height == 4
+        monkeypatch.setattr(app, "compute_view", lambda *args, **kwargs: None)
+        monkeypatch.setattr(app, "notify", lambda message, **kwargs: notes.append(message))
+        app.show_final_result(update.result)
+        assert app.result is update.result and counts(app) == {"Problem 1": 2, "Problem 2": 1}
+
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is app.main or screen.writing is None)
+        assert app.screen is app.main, screen.query_one("#export-message").render()
+        written = target.read_text(encoding="utf-8").splitlines()
+        assert [json.loads(text)["prompt"] for text in written] == [
+            "Problem 1",
+            "Problem 2",
+            "Problem 1",
+        ]
+        assert notes == [f"wrote 3 records of 2 prompts to {target}"]
+        await pilot.press("ctrl+q")
+
+
+async def test_the_export_dialog_counts_the_rows_a_followed_update_brings(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """The export dialog open while a writer adds a prompt: its title kept the count of when it
+    opened ("2 prompts") and the export wrote 3. Now the title counts the rows of the update
+    shown, and the file holds them; the dialog's keys and path are kept."""
+    from textual.widgets import Input, Label
+
+    from evaltui.app.screens.export import ExportScreen
+
+    data, out = one_run(tmp_path, line(1, True) + line(2, False))
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), use_cache=False), follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1, "Problem 2": 1})
+        await until_following(pilot, app)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        title = screen.query_one("#export-title", Label)
+        assert "(2 prompts · " in str(title.render())
+        target = tmp_path / "view.json"
+        box = screen.query_one("#export-path", Input)
+        box.value = str(target)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(3, True))
+        await wait_until(pilot, lambda: len(counts(app)) == 3)
+        await wait_until(pilot, lambda: "(3 prompts · " in str(title.render()))
+        assert app.screen is screen and box.value == str(target)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is app.main)
+        written = json.loads(target.read_text(encoding="utf-8"))
+        assert sorted(entry["prompt"] for entry in written) == [f"Problem {p}" for p in (1, 2, 3)]
+        await pilot.press("ctrl+q")
+
+
+async def test_a_compared_prompt_keeps_the_generation_read_when_the_first_run_gains_one(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A prompt opened from compare lists run A's generations, then run B's. Reading B's second
+    generation, a followed line gave A one more: the list kept the place, so the highlight was
+    on B's first generation now. It stays on B's second (by run and sample)."""
+    from textual.widgets import OptionList
+
+    from evaltui.app.screens.compare import CompareScreen
+    from evaltui.app.screens.prompt import PromptScreen
+
+    data, out_a = one_run(tmp_path, line(1, True) + line(1, False), "run-a")
+    (data / "run-b").mkdir()
+    out_b = data / "run-b" / "out.jsonl"
+    out_b.write_text(line(1, False) + line(1, True), encoding="utf-8")
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), use_cache=False), follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 2)
+        await until_following(pilot, app)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen))
+        compare = app.screen
+        assert isinstance(compare, CompareScreen)
+        await wait_until(pilot, lambda: compare.rows.height == 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        options = screen.query_one("#generations", OptionList)
+        await wait_until(pilot, lambda: options.option_count == 4)
+        options.highlighted = 3  # run B's second generation
+        await pilot.pause()
+        reading = screen.generations.select("run", "sample").row(3)
+        assert reading[0] == "run-b"
+
+        with out_a.open("a", encoding="utf-8") as handle:
+            handle.write(line(1, True))
+        await wait_until(pilot, lambda: options.option_count == 5)
+        assert options.highlighted is not None
+        assert screen.generations.select("run", "sample").row(options.highlighted) == reading
+        assert options.highlighted == 4
         await pilot.press("ctrl+q")

@@ -784,6 +784,39 @@ async def test_x_again_counts_the_lengths_x_stopped_and_keeps_the_table_meanwhil
         assert "x" not in footer  # nothing to stop or count now
 
 
+async def test_f_then_x_while_loading_says_the_inputs_are_not_followed(
+    tmp_path: Path, options: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F pressed while the files were read ("following the inputs: new lines … appear"), then x:
+    the load stopped and nothing was followed, without a word; the next F said "stopped
+    following the inputs" (it had never followed), and only the F after it told why. Now the
+    app says, when the stopped load ends, that the inputs are not followed and what to do; the
+    next F tells the same, and a line appended is not read."""
+    from tests.app.conftest import write_evals
+
+    data = write_evals(tmp_path / "evals")
+    release = hold_reads(monkeypatch)
+    app = EvalApp([str(data)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("F", "x")
+        release.set()
+        await settle(pilot)
+        assert app.result is not None and app.result.cancelled
+        said = [n.message for n in app._notifications]  # (one shown: it replaced "following…")
+        assert said == [
+            "loading was stopped, so the inputs are not followed: x counts the token lengths "
+            "left, then F follows"
+        ]
+        assert not app.following.is_set()
+        await pilot.press("F")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any(text.startswith("loading was stopped, so there is nothing") for text in said)
+        assert "stopped following the inputs" not in [n.message for n in app._notifications]
+        assert not app.following.is_set()
+
+
 async def test_keys_in_a_burst_while_loading_leave_one_message_not_a_stack(
     evals: Path, options: Any, gate: threading.Event
 ) -> None:

@@ -307,6 +307,42 @@ def test_a_followed_files_notes_are_what_a_fresh_read_tells(
     assert_same(update.result, [data], opts)
 
 
+def test_internbootcamps_reasoning_note_is_said_once_per_file_while_following(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """An InternBootcamp details file with reasoning_content, followed while run_eval.py wrote
+    it: each poll's lines added one more "N generations shown as reasoning_content" note (the
+    header's notes count grew on every update). Now one note, counted over all the lines, as a
+    fresh read says it: 1 + 6 lines with reasoning (one poll's line has none) = 6."""
+    folder = tmp_path / "data" / "r1_test_dir_20250601_120000" / "details"
+    folder.mkdir(parents=True)
+    out = folder / "game24.jsonl"
+
+    def bootcamp(i: int) -> bytes:
+        record = {
+            "id": i, "prompt": f"P{i}", "output_len": 1, "score": i % 2,
+            "extracted_output": str(i), "ground_truth": {"target": i},
+            "reasoning_content": None if i == 4 else f"think {i}", "output": f"Answer {i}",
+        }  # fmt: skip
+        return (json.dumps(record) + "\n").encode()
+
+    out.write_bytes(bootcamp(0))
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([tmp_path / "data"], opts)
+    follower.load()
+    for i in range(1, 7):
+        with out.open("ab") as handle:
+            handle.write(bootcamp(i))
+        follower.poll()
+    notes = [n for n in follower.result().notes if "reasoning_content" in n]
+    assert notes == [
+        "r1_test_dir_20250601_120000/details/game24.jsonl: 6 generations shown as"
+        " reasoning_content, a line break and output (the thinking the server returned apart),"
+        " as run_eval.py scored them"
+    ]
+    assert sorted(follower.result().notes) == sorted(load([tmp_path / "data"], opts).notes)
+
+
 def test_a_prompts_rows_are_numbered_again_when_an_earlier_file_is_rewritten(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:

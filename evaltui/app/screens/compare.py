@@ -263,6 +263,10 @@ class CompareScreen(Screen[None]):
         self.post_message(self.Ready(comparison, None))
 
     def on_compare_screen_ready(self, message: Ready) -> None:
+        if not self.is_attached:
+            # Compared again after a followed update, the app quitting meanwhile: nothing to
+            # show it in (mounting its table raised MountError on the way out).
+            return
         if message.comparison is None:
             self.query_one("#compare-headline", Static).update(
                 Text(one_line(message.error or "cannot compare", 2000))
@@ -456,7 +460,7 @@ class CompareScreen(Screen[None]):
         # The prompts as this screen counts them: one row per run each (it said "44 prompts"
         # for the 22 shown).
         amount = f"{plural(len(ids), 'prompt')} × 2 runs"
-        self.app.push_screen(ExportScreen(rows, what, amount))
+        self.app.push_screen(ExportScreen(rows, what, amount, app.result))
 
     def on_data_table_cell_selected(self, _event: DataTable.CellSelected) -> None:
         self.action_open()

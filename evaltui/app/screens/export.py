@@ -31,6 +31,7 @@ from evaltui.data.wording import plural, rows_words
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
+    from evaltui.data.loader import LoadResult
 
 
 class ExportScreen(ModalScreen[ExportSummary | None]):
@@ -51,11 +52,18 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         error: str | None
 
     def __init__(
-        self, rows: pl.DataFrame | None = None, what: str | None = None, amount: str | None = None
+        self,
+        rows: pl.DataFrame | None = None,
+        what: str | None = None,
+        amount: str | None = None,
+        result: LoadResult | None = None,
     ) -> None:
         super().__init__()
         self.rows = rows
         """Stats rows to export; None = the main table's current view."""
+        self.result = result
+        """The load result ``rows`` were made from (their generations and files are exported
+        with them); None = the app's current one."""
         self.what = what
         """How the dialog names those rows; None = the main view's description."""
         self.amount = amount
@@ -79,6 +87,15 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
     def export_rows(self) -> pl.DataFrame | None:
         return self.rows if self.rows is not None else self.evalapp.rows
 
+    def export_source(self) -> tuple[pl.DataFrame | None, LoadResult | None]:
+        """The rows to export and the load result they were made from, taken together on the
+        main thread: while following, the app's result is the next update's as soon as it
+        arrives, its rows a moment later (a records export wrote one update's prompts with the
+        next one's generations)."""
+        if self.rows is not None:
+            return self.rows, self.result or self.evalapp.result
+        return self.evalapp.rows, self.evalapp.rows_result
+
     def kind(self) -> ExportKind:
         pressed = self.query_one("#export-kind", RadioSet).pressed_button
         return (
@@ -91,22 +108,36 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         name = {"combined": "evaltui_view", "records": "evaltui_records"}.get(kind, "evaltui_stats")
         return str(self.evalapp.default_export_dir() / f"{name}{EXPORT_KINDS[kind][1]}")
 
-    def compose(self) -> ComposeResult:
+    def title_text(self) -> str:
+        """The dialog's title: what the rows exported are, counted as they are now."""
         rows = self.export_rows()
         count = 0 if rows is None else rows.height
         what = self.what or view_words(self.evalapp.view, rows)
         several = rows is not None and of_several_runs(rows)
         amount = self.amount or rows_words(count, several)
+        return f"Export the current view ({amount} · {one_line(what, 300)})"
+
+    def data_changed(self) -> None:
+        """New rows in the main view (a followed update) while the dialog is open: its title
+        counts them (it kept the count of when it opened, "2 prompts", and wrote 3)."""
+        if self.rows is not None:
+            return  # the rows given (compare's) are the ones exported, as they were
+        self.query_one("#export-title", Label).update(Text(self.title_text()))
+        message = self.query_one("#export-message", Static)
+        quiet = str(message.render()) == self.quiet_note(self.kind())  # (not an error shown)
+        self.lengths_note = self.missing_lengths(self.export_rows())
+        if quiet:
+            message.update(Text(self.quiet_note(self.kind())))
+
+    def compose(self) -> ComposeResult:
+        rows = self.export_rows()
         app = self.evalapp
         result = app.result
         if app.rescored is not None and result is not None:
             rescored = "stored_accuracy" in result.generations.columns
             self.rescored_with = app.rescored.scorer if rescored else None
         with Vertical(id="export-dialog", classes="dialog"):
-            yield Label(
-                Text(f"Export the current view ({amount} · {one_line(what, 300)})"),
-                id="export-title",
-            )
+            yield Label(Text(self.title_text()), id="export-title")
             with RadioSet(id="export-kind"):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
                     yield RadioButton(label, value=index == 0, id=f"kind-{kind}")
@@ -199,8 +230,11 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         if path.is_dir():
             message.update("that is a folder: give a file path")
             return
-        result = self.evalapp.result
-        source = input_at(path, result.files) if result is not None else None
+        rows, result = self.export_source()
+        if rows is None or result is None:
+            message.update("nothing to export yet")
+            return
+        source = input_at(path, result.files)
         if source is not None:  # never offered for overwriting: it would replace the eval data
             message.update("a file of this load: writing there would destroy it")
             return
@@ -210,7 +244,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
             return
         message.update("writing…")
         self.writing = path
-        self.write(self.kind(), path)
+        self.write(self.kind(), path, rows, result)
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
@@ -226,14 +260,11 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         self.dismiss(None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def write(self, kind: ExportKind, path: Path) -> None:
+    def write(self, kind: ExportKind, path: Path, rows: pl.DataFrame, result: LoadResult) -> None:
         app = self.evalapp
-        rows = self.export_rows()
-        assert app.result is not None and rows is not None
-        generations = app.result.generations
         try:
             summary = export_view(
-                kind, rows, generations, app.result.files, path, rescored_with=self.rescored_with
+                kind, rows, result.generations, result.files, path, rescored_with=self.rescored_with
             )
         except (OSError, ValueError) as exc:
             # The reason may name a source file (input text): made visible for the dialog.

@@ -430,9 +430,21 @@ class PromptScreen(Screen[None]):
             return  # nothing of this prompt changed: the reader's place stays as it is
         options = self.query_one("#generations", OptionList)
         highlighted = options.highlighted
+        reading = None  # the generation read: its run and sample (its place may move)
+        if highlighted is not None and highlighted < self.generations.height:
+            reading = self.generations.select("run", "sample").row(highlighted)
         self.load_prompt()
         if highlighted is not None and self.generations.height:
-            options.highlighted = min(highlighted, self.generations.height - 1)
+            place = min(highlighted, self.generations.height - 1)
+            if reading is not None:
+                # Of two runs (opened from compare), the first run's new generations come
+                # before the second's: the place stayed, the generation under it was another.
+                same = self.generations.with_row_index("_at").filter(
+                    (pl.col("run") == reading[0]) & (pl.col("sample") == reading[1])
+                )
+                if same.height:
+                    place = int(same["_at"][0])
+            options.highlighted = place
 
     @staticmethod
     def facts(gens: pl.DataFrame) -> pl.DataFrame:

@@ -36,6 +36,7 @@ from evaltui.data.formats.base import (
     to_score,
 )
 from evaltui.data.schema import LoadError
+from evaltui.data.wording import plural
 
 #: The plain reader's score for records that merely have a prompt and a generation field: any
 #: format's own claim (a sniff above it, or a companion) wins.
@@ -216,6 +217,11 @@ _BAD_UTF8 = re.compile(
     re.DOTALL,
 )
 _NONE_OF = re.compile(r"(?P<head>.* none of its )(?P<count>\d+)(?P<tail> records.*)", re.DOTALL)
+#: InternBootcamp's "<source>: N generation(s) shown as reasoning_content, …": counted per read.
+_REASONING = re.compile(
+    r"(?P<head>.*: )(?P<count>\d[\d,]*) generations? (?P<tail>shown as reasoning_content,.*)",
+    re.DOTALL,
+)
 
 
 def _none_of_key(match: re.Match[str]) -> str:
@@ -231,8 +237,9 @@ def merge_notes(
     ``earlier`` the notes of what was read before (``had_rows``: it gave rows), ``later`` the
     window's (``new_rows``: it gave rows). The result says what a read of the whole file says:
     invalid UTF-8 lines counted and listed together, a field "in none of its N records" counted
-    over both (or dropped, when the rows of either part had it), the score choice told from the
-    file's first record only, other notes once."""
+    over both (or dropped, when the rows of either part had it), InternBootcamp's "N generations
+    shown as reasoning_content" counted over both, the score choice told from the file's first
+    record only, other notes once."""
     merged = list(earlier)
     if new_rows:  # a "none of" note the new rows do not repeat: they have the field
         keys = {_none_of_key(m) for m in map(_NONE_OF.fullmatch, later) if m}
@@ -252,6 +259,21 @@ def merge_notes(
                 text = f"{old['head']}{count}{old['what']}{', '.join(lines[:5])}" + (
                     "…" if count > 5 else ""
                 )
+                merged[merged.index(old.string)] = text
+                continue
+        reasoning = _REASONING.fullmatch(note)
+        if reasoning is not None:
+            old = next(
+                (
+                    m
+                    for m in map(_REASONING.fullmatch, merged)
+                    if m and (m["head"], m["tail"]) == (reasoning["head"], reasoning["tail"])
+                ),
+                None,
+            )
+            if old is not None:
+                count = sum(int(m["count"].replace(",", "")) for m in (old, reasoning))
+                text = f"{old['head']}{plural(count, 'generation')} {old['tail']}"
                 merged[merged.index(old.string)] = text
                 continue
         none = _NONE_OF.fullmatch(note)
