@@ -54,6 +54,7 @@ from evaltui.data.loader import (
     split_mixed_metrics,
 )
 from evaltui.data.runs import retag, run_key, run_tags
+from evaltui.data.sanitize import one_line_middle
 from evaltui.data.schema import LoadError, empty_generations
 from evaltui.data.tokens import (
     LengthCounter,
@@ -844,9 +845,22 @@ class Follower:
             self.arrivals.popleft()
         return sum(n for _t, n in self.arrivals)
 
+    def waiting(self) -> str | None:
+        """``waiting for files to appear in out/``: while no followed file is read (an eval
+        followed before it wrote its first file, or one whose files are all of no known kind
+        yet); None once one is. The folder names are shown safely on one line."""
+        if any(t.reader is not None for t in self.files.values()):
+            return None
+        where = ", ".join(one_line_middle(os.fspath(p), 40) for p in self.paths)
+        return f"waiting for files to appear in {where}"
+
     def status(self, *, last_write: str = "last write") -> str:
         """``following · N new generations in the last minute · last write 3 s ago``
-        (``last_write``: what to call the inputs' last write)."""
+        (``last_write``: what to call the inputs' last write); ``following · waiting for files
+        to appear in out/`` while there is no file to read yet."""
+        waiting = self.waiting()
+        if waiting is not None:
+            return f"following · {waiting}"
         parts = ["following", f"{plural(self.recent(), 'new generation')} in the last minute"]
         if self.last_write is not None:
             ago = max(0.0, time.time() - self.last_write)
