@@ -256,6 +256,8 @@ class EvalApp(App[int]):
                 on_partial=partial,
                 partial_interval=self.partial_interval,
                 stop_lengths=self.stop_lengths,
+                # not following, a folder with no file to read is a mistake: said as before
+                wait_for_files=self.following.is_set(),
             )
         except LoadFailure as exc:
             self.post_message(LoadFailed(str(exc)))
@@ -688,6 +690,22 @@ class EvalApp(App[int]):
             )
             return
         self.following.set()
+        if self.main.failed and not self.loading:
+            # Nothing was loaded (a folder with no file yet, most often): loaded again, now
+            # following, so such a folder waits for its first file; any other failure (a path
+            # that does not exist) is shown again. F did nothing here (no key but ? and q).
+            self.notify(
+                "following the inputs: loading them again; a folder with no file yet waits "
+                "for its first one",
+                markup=False,
+            )
+            self.load_error = None
+            self.loading = True
+            self.stage = "reading"
+            self.eta = Eta()
+            self.main.clear_failure()
+            self.start_load()
+            return
         self.notify(
             "following the inputs: new lines and files appear as they are written", markup=False
         )

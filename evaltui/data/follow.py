@@ -292,8 +292,13 @@ class Follower:
         *,
         partial_interval: float = 1.0,
         stop_lengths: threading.Event | None = None,
+        wait_for_files: bool = True,
     ) -> LoadResult:
-        """The full load, as :func:`~evaltui.data.loader.load`; later changes come from :meth:`poll`."""
+        """The full load, as :func:`~evaltui.data.loader.load`; later changes come from :meth:`poll`.
+
+        ``wait_for_files``: an existing folder with no file to read yet loads as empty (the
+        polls read the files when they appear); False fails then, as a load does (the app
+        not following, where an empty folder is a mistake)."""
         try:
             before = {f.path: _stamp(f.path) for f in self._discover()}
         except LoadFailure:
@@ -301,7 +306,7 @@ class Follower:
         result = load(
             self.paths,
             # a followed eval may have written no sample yet: later polls bring them
-            dataclasses.replace(self.options, allow_empty=True),
+            dataclasses.replace(self.options, allow_empty=True, allow_no_file=wait_for_files),
             on_progress,
             cancelled,
             on_partial,

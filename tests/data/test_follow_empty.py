@@ -123,13 +123,13 @@ def test_summarize_without_follow_and_follow_on_a_typo_still_fail(
 ) -> None:
     data = tmp_path / "out"
     data.mkdir()
+    model = ["--model", str(word_tokenizer), "-o", str(tmp_path / "x.json")]
     for where, follow, says in [
         (data, [], "no file with a known extension"),
         (tmp_path / "typo", ["--follow"], "no such file or directory"),
     ]:
         done = subprocess.run(
-            [sys.executable, "-m", "evaltui.cli", "summarize", str(where), *follow]
-            + ["--model", str(word_tokenizer), "-o", str(tmp_path / "x.json")],
+            [sys.executable, "-m", "evaltui.cli", "summarize", str(where), *follow, *model],
             capture_output=True,
             text=True,
             cwd=ROOT,

@@ -352,8 +352,10 @@ class MainScreen(Screen[None]):
             return False  # enter submits the filter
         if action == "focus_filter" and self.query_one("#filter", Input).has_focus:
             return False  # "/" is typed into the filter (a regex, a path)
-        if self.failed and action not in {"help", "problems"}:
-            return None  # nothing loaded: keys other than help, bad lines and quit do nothing
+        if self.failed and action not in {"help", "problems", "toggle_follow"}:
+            # nothing loaded: keys other than help, bad lines, F (loads again, following) and
+            # quit do nothing
+            return None
         return True
 
     # --- fed by the app -------------------------------------------------------------------
@@ -458,11 +460,31 @@ class MainScreen(Screen[None]):
         box.remove_children()
         self._table = None
         box.mount(
-            Static(Text("Could not load: " + one_line(reason, 2000) + "\n\nq quits."), id="failure")
+            Static(
+                Text(
+                    "Could not load: "
+                    + one_line(reason, 2000)
+                    + "\n\nq quits · F loads again and follows (a folder with no file yet "
+                    "waits for its first one)"
+                ),
+                id="failure",
+            )
         )
         self._shown_texts.pop("summary", None)
         self.query_one("#summary", Static).update(Text("evaltui · nothing loaded"))
         self.set_focus(None)
+        self.refresh_bindings()
+
+    def clear_failure(self) -> None:
+        """Loading again after a failure (``F``): the failure message gives way to the loading
+        placeholder, and the keys come back with the new load's result."""
+        self.failed = False
+        self.query_one("#filter", Input).display = True
+        box = self.query_one("#table-box", Container)
+        box.remove_children()
+        box.mount(Static("Reading files…", id="placeholder"))
+        self._shown_texts.pop("summary", None)
+        self.query_one("#summary", Static).update(Text("evaltui · loading…"))
         self.refresh_bindings()
 
     def show_view(self, view: View, rows: pl.DataFrame, layout: TableLayout) -> None:
