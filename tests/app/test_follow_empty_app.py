@@ -94,3 +94,23 @@ async def test_f_on_a_load_that_found_no_file_loads_again_and_waits(
         (data / RUN / "samples.jsonl").write_text(line(1, True) + line(1, False), encoding="utf-8")
         await wait_until(pilot, lambda: counts(app) == {"Problem 1": 2})
         await pilot.press("ctrl+q")
+
+
+async def test_f_on_a_path_that_does_not_exist_tries_again_and_says_so_again(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(tmp_path / "typo")], options, follow=True)  # a typo stays an error
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.main.failed)
+        assert "no such file or directory" in text_of(app, "#failure")
+        await pilot.press("F")  # with --follow, it said "stopped following" (F did nothing)
+        await wait_until(pilot, lambda: not app.loading and app.main.failed)
+        assert "no such file or directory" in text_of(app, "#failure")
+        assert app.following.is_set()
+        (tmp_path / "typo").mkdir()  # the folder made meanwhile: F now waits in it
+        await pilot.press("F")
+        await wait_until(
+            pilot, lambda: "waiting for files to appear in" in text_of(app, "#progress")
+        )
+        await pilot.press("ctrl+q")

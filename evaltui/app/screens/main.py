@@ -352,10 +352,8 @@ class MainScreen(Screen[None]):
             return False  # enter submits the filter
         if action == "focus_filter" and self.query_one("#filter", Input).has_focus:
             return False  # "/" is typed into the filter (a regex, a path)
-        if self.failed and action not in {"help", "problems", "toggle_follow"}:
-            # nothing loaded: keys other than help, bad lines, F (loads again, following) and
-            # quit do nothing
-            return None
+        if self.failed and action not in {"help", "problems"}:
+            return None  # nothing loaded: keys other than help, bad lines and quit do nothing
         return True
 
     # --- fed by the app -------------------------------------------------------------------
