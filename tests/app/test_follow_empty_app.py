@@ -59,6 +59,14 @@ async def test_following_an_empty_folder_waits_then_shows_what_is_written(
             await pilot.pause(0.2)
             assert app.screen is app.main, key
         assert app.is_running and app.result is not None
+        table = app.main.current_table()
+        assert table is not None
+        table.focus()
+        await pilot.press("enter")  # said nothing
+        await wait_until(
+            pilot,
+            lambda: any("waiting for files to appear" in n.message for n in app._notifications),
+        )
 
         thread, done = writer(data)
         thread.start()

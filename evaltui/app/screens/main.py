@@ -816,6 +816,16 @@ class MainScreen(Screen[None]):
         self.evalapp.say(f"still reading the files: {what} once the prompts are shown")
         return False
 
+    def no_prompt_shown(self) -> str:
+        """Why enter opens nothing on a table with no row: no file read yet (following an eval
+        before its first file), or a view that holds no prompt. Enter said nothing."""
+        result = self.evalapp.result
+        if result is not None and not result.read_files:
+            if self.evalapp.following.is_set():
+                return "no prompt to open yet: waiting for files to appear in the inputs"
+            return "no prompt to open: no file was read"
+        return "no prompt to open: the view holds none (/ changes the filter)"
+
     def generations_loaded(self, what: str) -> bool:
         """True once the generations are loaded; a warm load shows its table from the cache's
         snapshot first and reads the generations behind it: until then, says so."""
@@ -832,7 +842,8 @@ class MainScreen(Screen[None]):
             return
         key = self.cursor_key()
         if key is None:
-            self.prompts_shown("a prompt opens")
+            if self.prompts_shown("a prompt opens"):
+                self.evalapp.say(self.no_prompt_shown())
             return
         if not self.generations_loaded("a prompt opens"):
             return
@@ -847,6 +858,10 @@ class MainScreen(Screen[None]):
     @on(DataTable.CellSelected)
     def cell_selected(self, _event: DataTable.CellSelected) -> None:
         self.action_open_prompt()
+
+    @on(DataTable.NothingSelected)
+    def nothing_selected(self, _event: DataTable.NothingSelected) -> None:
+        self.action_open_prompt()  # says why nothing opens
 
     def action_plot(self) -> None:
         if not self.generations_loaded("the plots open"):
