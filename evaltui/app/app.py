@@ -260,6 +260,8 @@ class EvalApp(App[int]):
                 on_partial=partial,
                 partial_interval=self.partial_interval,
                 stop_lengths=self.stop_lengths,
+                # not following, a folder with no file to read is a mistake: said as before
+                wait_for_files=self.following.is_set(),
             )
         except LoadFailure as exc:
             self.post_message(LoadFailed(str(exc)))
@@ -695,6 +697,25 @@ class EvalApp(App[int]):
 
     def action_toggle_follow(self) -> None:
         """``F``: follow the inputs (from the end of the load on), or stop following them."""
+        if self.main.failed and not self.loading:
+            # Nothing was loaded (a folder with no file yet, most often): loaded again, now
+            # following, so such a folder waits for its first file; any other failure (a path
+            # that does not exist) is shown again, and F tries again. F said "following the
+            # inputs" here and nothing came (no load, no follower), or with --follow "stopped
+            # following" of inputs never followed.
+            self.following.set()
+            self.notify(
+                "following the inputs: loading them again; a folder with no file yet waits "
+                "for its first one",
+                markup=False,
+            )
+            self.load_error = None
+            self.loading = True
+            self.stage = "reading"
+            self.eta = Eta()
+            self.main.clear_failure()
+            self.start_load()
+            return
         if self.following.is_set():
             self.following.clear()
             self.notify("stopped following the inputs", markup=False)

@@ -23,6 +23,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
+from textual.message import Message
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.widget import Widget
 from textual_fastdatatable import DataTable as _LibraryTable
@@ -54,6 +55,16 @@ class DataTable(_LibraryTable):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Open", id="open"),
     ]
+
+    class NothingSelected(Message):
+        """Enter on a table with no row (the library posts nothing then): the screen can say
+        why nothing opens (an eval followed before its first file, a filter matching none)."""
+
+    def action_select_cursor(self) -> None:
+        if self.row_count == 0:
+            self.post_message(self.NothingSelected())
+            return
+        super().action_select_cursor()
 
     def replace_data(self, backend: LayoutBackend) -> None:
         """Show ``backend``'s rows in this table, in place.

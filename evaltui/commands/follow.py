@@ -68,9 +68,18 @@ def follow_summarize(
         tell_problems(result, told, quiet=args.quiet)
         return True
 
+    # Followed before the eval wrote (an empty folder): an empty list is written at once, so
+    # a script that polls the output finds a valid document from the start (see the README).
+    waiting = follower.waiting()
     if not write(result):
         return EXIT_FAILURE
     if not args.quiet:
+        if waiting is not None:
+            print(
+                f"evaltui: {waiting} (none to read yet); {where} holds [] until they do",
+                file=sys.stderr,
+                flush=True,
+            )
         print("evaltui: following the inputs; Ctrl-C stops", file=sys.stderr, flush=True)
     pending = False
     written = time.monotonic()

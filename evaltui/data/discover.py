@@ -34,6 +34,11 @@ class InputError(Exception):
     """The input paths cannot be used at all (missing, no matching file). One line for the user."""
 
 
+class NoInputFile(InputError):
+    """Every input path exists, but no file in them matches (yet): an empty folder, or one with
+    only files of no known kind. An error for a load; following waits for the first file."""
+
+
 @dataclass(frozen=True, slots=True)
 class FileIdentity:
     """Which version of a file was read: taken before reading, compared before trusting it again.
@@ -156,7 +161,7 @@ def discover(
                 else "with a known extension (" + ", ".join(extensions) + ")"
             )
             detail = "; ".join(f"{where}: {why}" for where, why in problems[:3])
-            raise InputError(
+            raise NoInputFile(
                 f"{_shown(path)}: no file {what}"
                 + (f" ({detail})" if detail else "")
                 + _others_said(others, pattern)
@@ -168,7 +173,7 @@ def discover(
     files = sorted(found.values(), key=lambda f: _natural_key(f.source))
     if not files:
         detail = "; ".join(f"{where}: {why}" for where, why in problems[:3])
-        raise InputError(
+        raise NoInputFile(
             "no matching input file in "
             + ", ".join(_shown(p) for p in paths)
             + (f" ({detail})" if detail else "")

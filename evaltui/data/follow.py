@@ -54,6 +54,7 @@ from evaltui.data.loader import (
     split_mixed_metrics,
 )
 from evaltui.data.runs import retag, run_key, run_tags
+from evaltui.data.sanitize import one_line_middle
 from evaltui.data.schema import LoadError, empty_generations
 from evaltui.data.tokens import (
     LengthCounter,
@@ -291,8 +292,13 @@ class Follower:
         *,
         partial_interval: float = 1.0,
         stop_lengths: threading.Event | None = None,
+        wait_for_files: bool = True,
     ) -> LoadResult:
-        """The full load, as :func:`~evaltui.data.loader.load`; later changes come from :meth:`poll`."""
+        """The full load, as :func:`~evaltui.data.loader.load`; later changes come from :meth:`poll`.
+
+        ``wait_for_files``: an existing folder with no file to read yet loads as empty (the
+        polls read the files when they appear); False fails then, as a load does (the app
+        not following, where an empty folder is a mistake)."""
         try:
             before = {f.path: _stamp(f.path) for f in self._discover()}
         except LoadFailure:
@@ -300,7 +306,7 @@ class Follower:
         result = load(
             self.paths,
             # a followed eval may have written no sample yet: later polls bring them
-            dataclasses.replace(self.options, allow_empty=True),
+            dataclasses.replace(self.options, allow_empty=True, allow_no_file=wait_for_files),
             on_progress,
             cancelled,
             on_partial,
@@ -844,9 +850,22 @@ class Follower:
             self.arrivals.popleft()
         return sum(n for _t, n in self.arrivals)
 
+    def waiting(self) -> str | None:
+        """``waiting for files to appear in out/``: while no followed file is read (an eval
+        followed before it wrote its first file, or one whose files are all of no known kind
+        yet); None once one is. The folder names are shown safely on one line."""
+        if any(t.reader is not None for t in self.files.values()):
+            return None
+        where = ", ".join(one_line_middle(os.fspath(p), 40) for p in self.paths)
+        return f"waiting for files to appear in {where}"
+
     def status(self, *, last_write: str = "last write") -> str:
         """``following · N new generations in the last minute · last write 3 s ago``
-        (``last_write``: what to call the inputs' last write)."""
+        (``last_write``: what to call the inputs' last write); ``following · waiting for files
+        to appear in out/`` while there is no file to read yet."""
+        waiting = self.waiting()
+        if waiting is not None:
+            return f"following · {waiting}"
         parts = ["following", f"{plural(self.recent(), 'new generation')} in the last minute"]
         if self.last_write is not None:
             ago = max(0.0, time.time() - self.last_write)

@@ -30,7 +30,7 @@ from evaltui.data.cache import (
     rows_code_version,
     rows_key,
 )
-from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
+from evaltui.data.discover import FileIdentity, InputError, InputFile, NoInputFile, discover
 from evaltui.data.extract import fill_vote_answers
 from evaltui.data.formats import (
     Detection,
@@ -119,6 +119,10 @@ class LoadOptions:
     allow_empty: bool = False
     """True returns a load whose files hold no generation yet (following a log that has just
     started); False fails saying why (a cancelled or failed log, only bad lines)."""
+    allow_no_file: bool = False
+    """True returns an empty load when the inputs hold no file to read yet (an existing folder,
+    empty or holding only files of no known kind: an eval followed before it writes its first
+    file); False fails saying why. A path that does not exist fails either way (a typo)."""
 
     triage: Thresholds = field(default_factory=Thresholds)
     """Triage thresholds (``--triage NAME=VALUE``); correctness follows ``correct_threshold``."""
@@ -1113,7 +1117,7 @@ class _Load:
                 _release_freed_memory()
 
         self.drop_copies()
-        if not self.states and not self.cancel.is_set():
+        if not self.states and not self.cancel.is_set() and not options.allow_no_file:
             skipped = list(self.skipped.values())
             detail = "; ".join(f"{r.source}: {r.skipped}" for r in skipped[:3])
             if len(skipped) > 3:
@@ -1375,6 +1379,10 @@ def load(
     try:
         unreadable: list[tuple[str, str]] = []
         inputs = discover(paths, options.pattern, known_extensions(), unreadable)
+    except NoInputFile as exc:
+        if not options.allow_no_file:
+            raise LoadFailure(str(exc)) from None
+        inputs = []  # followed before the eval wrote: the follower's polls find the files
     except InputError as exc:
         raise LoadFailure(str(exc)) from None
     try:

@@ -458,11 +458,31 @@ class MainScreen(Screen[None]):
         box.remove_children()
         self._table = None
         box.mount(
-            Static(Text("Could not load: " + one_line(reason, 2000) + "\n\nq quits."), id="failure")
+            Static(
+                Text(
+                    "Could not load: "
+                    + one_line(reason, 2000)
+                    + "\n\nq quits · F loads again and follows (a folder with no file yet "
+                    "waits for its first one)"
+                ),
+                id="failure",
+            )
         )
         self._shown_texts.pop("summary", None)
         self.query_one("#summary", Static).update(Text("evaltui · nothing loaded"))
         self.set_focus(None)
+        self.refresh_bindings()
+
+    def clear_failure(self) -> None:
+        """Loading again after a failure (``F``): the failure message gives way to the loading
+        placeholder, and the keys come back with the new load's result."""
+        self.failed = False
+        self.query_one("#filter", Input).display = True
+        box = self.query_one("#table-box", Container)
+        box.remove_children()
+        box.mount(Static("Reading files…", id="placeholder"))
+        self._shown_texts.pop("summary", None)
+        self.query_one("#summary", Static).update(Text("evaltui · loading…"))
         self.refresh_bindings()
 
     def show_view(self, view: View, rows: pl.DataFrame, layout: TableLayout) -> None:
@@ -796,6 +816,16 @@ class MainScreen(Screen[None]):
         self.evalapp.say(f"still reading the files: {what} once the prompts are shown")
         return False
 
+    def no_prompt_shown(self) -> str:
+        """Why enter opens nothing on a table with no row: no file read yet (following an eval
+        before its first file), or a view that holds no prompt. Enter said nothing."""
+        result = self.evalapp.result
+        if result is not None and not result.read_files:
+            if self.evalapp.following.is_set():
+                return "no prompt to open yet: waiting for files to appear in the inputs"
+            return "no prompt to open: no file was read"
+        return "no prompt to open: the view holds none (/ changes the filter)"
+
     def generations_loaded(self, what: str) -> bool:
         """True once the generations are loaded; a warm load shows its table from the cache's
         snapshot first and reads the generations behind it: until then, says so."""
@@ -812,7 +842,8 @@ class MainScreen(Screen[None]):
             return
         key = self.cursor_key()
         if key is None:
-            self.prompts_shown("a prompt opens")
+            if self.prompts_shown("a prompt opens"):
+                self.evalapp.say(self.no_prompt_shown())
             return
         if not self.generations_loaded("a prompt opens"):
             return
@@ -827,6 +858,10 @@ class MainScreen(Screen[None]):
     @on(DataTable.CellSelected)
     def cell_selected(self, _event: DataTable.CellSelected) -> None:
         self.action_open_prompt()
+
+    @on(DataTable.NothingSelected)
+    def nothing_selected(self, _event: DataTable.NothingSelected) -> None:
+        self.action_open_prompt()  # says why nothing opens
 
     def action_plot(self) -> None:
         if not self.generations_loaded("the plots open"):
