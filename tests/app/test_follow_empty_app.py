@@ -76,7 +76,10 @@ async def test_following_an_empty_folder_waits_then_shows_what_is_written(
         await wait_until(
             pilot, lambda: app.result is not None and app.result.stats.equals(fresh.stats)
         )
-        assert counts(app) == {"Problem 1": 2, "Problem 2": 2, "Problem 3": 1}
+        # The table's rows are made from that result by the view worker, just after it.
+        await wait_until(
+            pilot, lambda: counts(app) == {"Problem 1": 2, "Problem 2": 2, "Problem 3": 1}
+        )
         await wait_until(
             pilot, lambda: "new generations in the last minute" in text_of(app, "#progress")
         )
