@@ -748,6 +748,49 @@ async def test_text_typed_right_after_tab_in_a_dialog_lands_in_the_box(
         assert app.screen.query_one(box, Input).value == text
 
 
+async def test_a_path_typed_without_tab_in_the_export_dialog_lands_in_the_box(
+    evals: Path, make_app: Any, tmp_path: Path
+) -> None:
+    """The export dialog opens with the focus on the kind list: a path typed at once (no Tab)
+    went nowhere, and ctrl+s wrote to the default path. It lands in the path box now, in one
+    burst too, replacing the default; the kind list still takes its own keys."""
+    from textual import events
+
+    names = {"/": "slash", ".": "full_stop", "_": "underscore", "-": "minus"}
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        await pilot.press("down", "enter")  # the kind list has the focus: records
+        await settle(pilot)
+        assert screen.kind() == "records"
+        target = tmp_path / "typed-at-once" / "view_records.jsonl"
+        for character in str(target):  # one burst, as the driver posts them
+            app.post_message(events.Key(names.get(character, character), character))
+        await settle(pilot)
+        assert screen.query_one("#export-path", Input).value == str(target)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert target.is_file() and not (Path.cwd() / "evaltui_view.jsonl").exists()
+        # Typed key by key (a person), with a space; then pasted.
+        for path in (tmp_path / "my exports" / "v.json", tmp_path / "pasted" / "p.json"):
+            await pilot.press("e")
+            await settle(pilot)
+            if path.parent.name == "pasted":
+                app.screen.post_message(events.Paste(str(path)))
+            else:
+                await pilot.press(*[names.get(c, "space" if c == " " else c) for c in str(path)])
+            await settle(pilot)
+            assert app.screen.query_one("#export-path", Input).value == str(path)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert path.is_file(), path
+
+
 async def test_the_exported_line_counts_what_the_dialog_said_it_would_write(
     evals: Path, make_app: Any, tmp_path: Path
 ) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 import polars as pl
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -198,6 +198,36 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         # Rows of several runs are counted as the title counts them ("rows (run × prompt)").
         unit = "row" if of_several_runs(rows) else "prompt"
         return f"{plural(missing, unit)} without token lengths: exported empty"
+
+    def on_key(self, event: events.Key) -> None:
+        """A path typed while the kind list has the focus (no Tab first) went nowhere, and
+        ctrl+s wrote to the default path: it goes to the path box, replacing the default as
+        after Tab. Keys of the same burst were handed to the kind list before the focus moved:
+        they come here too, and go to the box in order. The box does not select its text when
+        the focus arrives (that would select what was typed, and the next key replace it).
+        A space in such a burst is still taken by the kind list's binding before it gets here
+        (typed key by key, or pasted, a path with spaces arrives whole)."""
+        if not event.is_printable or event.character is None or event.character == " ":
+            return  # (space picks a kind)
+        path = self.query_one("#export-path", Input)
+        if isinstance(self.focused, (RadioSet, RadioButton)):
+            path.select_on_focus = False
+            path.value = ""
+            self.set_focus(path)
+        elif self.focused is not path or path.select_on_focus:
+            return
+        event.stop()
+        event.prevent_default()
+        path.insert_text_at_cursor(event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A path pasted while the kind list has the focus: the path box's, as a key typed."""
+        if isinstance(self.focused, (RadioSet, RadioButton)) and event.text.strip():
+            event.stop()
+            path = self.query_one("#export-path", Input)
+            path.value = event.text.strip()
+            path.cursor_position = len(path.value)
+            self.set_focus(path)
 
     @on(RadioSet.Changed)
     def kind_changed(self) -> None:
