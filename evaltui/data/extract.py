@@ -37,6 +37,8 @@ _BOX_START_RE = re.compile(_BOX_START)
 #: States of America"); five are already a sentence ("I keep thinking about it").
 SHORT_CHARS = 60
 SHORT_WORDS = 4
+#: Bytes of a text a short reply may take, blanks around it included (a longer text is none).
+SHORT_SCAN = 256
 
 
 def _last_match(text: pl.Expr, pattern: str) -> pl.Expr:
@@ -52,12 +54,14 @@ def _non_empty(expr: pl.Expr) -> pl.Expr:
 
 def _short(tail: pl.Expr) -> pl.Expr:
     """The whole reply, stripped, when it is short enough to be its own answer (see
-    :data:`SHORT_CHARS`), else null. ``tail``: the text's last :data:`TAIL_CHARS` characters;
-    only a tail shorter than that is the whole text (a long text whose tail is blanks and a
-    closing ``}`` is no short reply)."""
-    stripped = tail.str.strip_chars()
+    :data:`SHORT_CHARS`), else null. ``tail``: the text's last :data:`TAIL_CHARS` characters. A
+    text of more than :data:`SHORT_SCAN` bytes, blanks included, is no short reply (a long text
+    whose tail is blanks and a closing ``}`` is not one either); only that many bytes of any
+    text are looked at, so the test costs the same for a 16k-token trace as for "Paris"."""
+    head = tail.str.slice(0, SHORT_SCAN)
+    stripped = head.str.strip_chars()
     short = (
-        (tail.str.len_chars() < TAIL_CHARS)
+        (tail.str.len_bytes() <= SHORT_SCAN)
         & (stripped.str.len_chars() <= SHORT_CHARS)
         & ~stripped.str.contains("\n", literal=True)
         & (stripped.str.count_matches(r"\S+") <= SHORT_WORDS)

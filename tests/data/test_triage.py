@@ -501,9 +501,11 @@ def test_a_short_reply_is_its_own_answer_for_triage_and_the_vote(
         {"gen": "Paris\nLyon"},
         {"gen": "United States of America"},  # four words: an answer
         {"gen": "I keep thinking about it"},  # five: a sentence, no answer
+        {"gen": "Lyon" + " " * 200},  # blanks around it: still a short reply (SHORT_SCAN)
+        {"gen": "\n" * 300 + "Lyon"},  # more than SHORT_SCAN bytes in all: no short reply
     ]
     got = flags(mixed)
-    assert got["no_answer"].to_list() == [False, False, True, True, True, False, True]
+    assert got["no_answer"].to_list() == [False, False, True, True, True, False, True, False, True]
     assert got["extracted"].to_list() == [
         "Paris",
         "5",
@@ -511,6 +513,8 @@ def test_a_short_reply_is_its_own_answer_for_triage_and_the_vote(
         "42",
         None,
         "United States of America",
+        None,
+        "Lyon",
         None,
     ]
     # The loader's path (answers and measures from one search of each tail) says the same.
