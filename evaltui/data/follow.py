@@ -53,6 +53,7 @@ from evaltui.data.loader import (
     run_identity,
     split_mixed_metrics,
 )
+from evaltui.data.notes import split_note
 from evaltui.data.runs import retag, run_key, run_tags
 from evaltui.data.sanitize import one_line_middle
 from evaltui.data.schema import LoadError, empty_generations
@@ -316,16 +317,13 @@ class Follower:
         self.tokenizer_name, self.counting = result.tokenizer, result.counting
         # A file's own notes (they start with its source, as the loader tells them) are kept
         # with the file: read again, they are its new read's; gone, they go with it.
-        own = {f"{r.source}: " for r in result.files if r.path is not None and r.skipped is None}
+        own = {r.source for r in result.files if r.path is not None and r.skipped is None}
         file_notes: dict[str, list[str]] = {}
         self.notes = []
         for note in result.notes:
-            head, colon, _rest = note.partition(": ")
-            while colon and head + colon not in own and ": " in _rest:
-                more, colon, _rest = _rest.partition(": ")
-                head = f"{head}: {more}"
-            if colon and head + colon in own:
-                file_notes.setdefault(head, []).append(note)
+            split = split_note(note, own)
+            if split is not None:
+                file_notes.setdefault(split[0], []).append(note)
             else:
                 self.notes.append(note)
         generations = result.generations

@@ -47,7 +47,7 @@ class NoteGroup:
         return len(whats) <= 1
 
 
-def _split(note: str, sources: set[str]) -> tuple[str, str] | None:
+def split_note(note: str, sources: set[str]) -> tuple[str, str] | None:
     """``(source, what)`` when ``note`` is ``"<source>: <what>"`` for a known source (the longest
     one, as a source may hold ': ' itself), else None."""
     found: tuple[str, str] | None = None
@@ -66,7 +66,7 @@ def fold_notes(notes: Sequence[str], sources: Iterable[str]) -> list[NoteGroup]:
     groups: dict[str, list[tuple[str, str, str]]] = {}
     order: list[str] = []
     for index, note in enumerate(notes):
-        split = _split(note, known) if known else None
+        split = split_note(note, known) if known else None
         # A note about no known file is its own kind (an exact repeat is said once).
         key = f"\0{note}" if split is None else _NUMBER.sub("#", split[1])
         if split is None:
