@@ -253,6 +253,48 @@ def test_a_results_file_written_at_the_end_reads_its_samples_again(
     assert_same(update.result, [data], opts)
 
 
+def test_a_new_inspect_log_reads_that_log_alone_and_relabels_the_runs_it_shares_a_task_with(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inspect's reader named the folder among a log's companions: a new log changed the folder,
+    so every log in it was read again whole (8 logs, one added: 9 reads, 0.7-0.9 CPU-s instead
+    of 0.3). Only the new log is read; the runs of its task and model get their start times in
+    their labels all the same (as a fresh load has them)."""
+    from evaltui.data.formats.inspect_ai import InspectReader
+
+    merge = REAL / "repro_inspect_merge"
+    first, second = sorted(merge.glob("2025-02-11T*_popularity_*.eval"))
+    data = tmp_path / "logs"
+    data.mkdir()
+    for log in [
+        first,
+        merge / "log_read_sample.eval",
+        *(REAL / "inspect_ai").rglob("*.eval"),
+        *(FIXTURES / "inspect_ai").rglob("*.json"),
+    ]:
+        shutil.copy(log, data / log.name)
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    before = follower.load()
+    labels = set(before.generations.filter(pl.col("source") == first.name)["run"].to_list())
+    assert labels == {"openai/gpt-4o-mini"}  # alone in its task: no start time
+    read: list[str] = []
+    real = InspectReader.read
+
+    def spy(self: InspectReader, path: Path, source: str, options: Any) -> Any:
+        read.append(path.name)
+        return real(self, path, source, options)
+
+    monkeypatch.setattr(InspectReader, "read", spy)
+    shutil.copy(second, data / second.name)  # another run of the same task and model
+    update = follower.poll()
+    assert update is not None and update.new_generations == 10
+    assert read == [second.name]
+    after = update.result.generations.filter(pl.col("source") == first.name)
+    assert after["run"].unique().to_list() == ["openai/gpt-4o-mini @ 2025-02-11T15:17:00-05:00"]
+    assert_same(update.result, [data], opts)
+
+
 def test_a_followed_files_notes_are_what_a_fresh_read_tells(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:
