@@ -32,7 +32,6 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from evaltui.data.cache import companion_version
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.formats import Reader, Window, detect, get_reader, known_extensions
 from evaltui.data.formats.base import RunIdentity
@@ -45,6 +44,7 @@ from evaltui.data.loader import (
     LoadResult,
     PartialCallback,
     ProgressCallback,
+    companion_versions,
     finish_generations,
     length_counter,
     load,
@@ -73,12 +73,9 @@ _PROBE = 1024
 
 
 def _beside(reader: Reader, path: Path) -> tuple[str, ...]:
-    """The versions of the files ``path``'s rows are read with (:meth:`Reader.companions`: an
-    lm-eval results file, OpenCompass's results, a log's other copies), present or absent."""
-    try:
-        return tuple(companion_version(c) for c in reader.companions(path))
-    except OSError:
-        return ()
+    """The versions of the files ``path``'s rows are read with, present or absent
+    (:func:`~evaltui.data.loader.companion_versions`)."""
+    return companion_versions(reader, path)
 
 
 def _stamp(path: Path) -> FileIdentity | None:
@@ -363,9 +360,14 @@ class Follower:
                 file_notes.get(report.source, []),
             )
             tracked.run = run_identity(item, reader, self.options.read)
-            # Taken after the load (a companion written while it ran is seen at the next look
-            # only if it changes again): the reader is known only once the file was detected.
-            tracked.beside = _beside(reader, report.path)
+            # As the load read the rows (taken before it read them): a results file written
+            # while it ran is a change the first look reads the rows again for. Taken now, it
+            # was no change at all, and the rows kept their folder label or no score.
+            tracked.beside = (
+                report.companion_versions
+                if report.companion_versions is not None
+                else _beside(reader, report.path)
+            )
             if stamp is not None and reader.appendable:
                 # Keep only what lies before the snapshot's last newline: a partial last line,
                 # or lines appended while the load ran, are read on the first poll.

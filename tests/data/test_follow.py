@@ -253,6 +253,62 @@ def test_a_results_file_written_at_the_end_reads_its_samples_again(
     assert_same(update.result, [data], opts)
 
 
+@pytest.mark.parametrize("warm", [False, True])
+@pytest.mark.parametrize("harness", ["lm_eval", "opencompass"])
+def test_a_results_file_written_during_the_first_load_reads_its_samples_again(
+    tmp_path: Path,
+    word_tokenizer: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    harness: str,
+    warm: bool,
+) -> None:
+    """The results file an eval writes last (lm-eval's results_*.json, OpenCompass's results/)
+    appeared while the first load ran, after it had read the samples: the follower took the
+    companions' versions after the load, so the results file was no change to it, and the run
+    kept its folder label (lm-eval) or its unscored predictions (OpenCompass) until the results
+    were written again. The load's versions are those it read the rows with (``warm``: the
+    rows come from the cache, as the app's reopened folder has them)."""
+    data = tmp_path / "data"
+    if harness == "lm_eval":
+        source = REAL / "lm_eval/lm-evaluation-harness/results/tgpred.json/gpt-4o-mini"
+        (data / source.name).mkdir(parents=True)
+        samples = next(source.glob("samples_*.jsonl"))
+        shutil.copy(samples, data / source.name / samples.name)
+        results = {data / source.name / p.name: p.read_bytes() for p in source.glob("results_*")}
+    else:
+        work = sorted((FIXTURES / "opencompass" / "outputs").rglob("predictions"))[0].parent
+        shutil.copytree(work, data / work.name)
+        found = sorted((data / work.name / "results").rglob("*.json"))
+        results = {p: p.read_bytes() for p in found}
+        for path in found:
+            path.unlink()
+    assert results
+    opts = options(tmp_path, word_tokenizer)
+    if warm:
+        opts = LoadOptions(
+            model=str(word_tokenizer), cache_dir=tmp_path / "cache", text_on_demand=True
+        )
+        load([data], opts)  # the samples' rows cached, read without the results
+    real_load = follow_module.load
+
+    def results_written_during(*args: Any, **kwargs: Any) -> LoadResult:
+        result = real_load(*args, **kwargs)  # the samples are read: then the eval ends
+        for path, data_bytes in results.items():
+            path.write_bytes(data_bytes)
+        return result
+
+    monkeypatch.setattr(follow_module, "load", results_written_during)
+    follower = Follower([data], opts)
+    first = follower.load()
+    fresh = load([data], options(tmp_path, word_tokenizer))
+    columns = [c for c in fresh.generations.columns if c != "gen"]
+    # the load read the samples without the results
+    assert not first.generations.select(columns).equals(fresh.generations.select(columns))
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert_same(update.result, [data], options(tmp_path, word_tokenizer))  # text too
+
+
 def test_a_new_inspect_log_reads_that_log_alone_and_relabels_the_runs_it_shares_a_task_with(
     tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
