@@ -210,6 +210,27 @@ def _compacted(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([frame.slice(0, keep), frame.slice(keep).rechunk()], how="vertical")
 
 
+def _covering(path: Path, identity: AppendedIdentity, offset: object) -> AppendedIdentity | None:
+    """``identity`` grown to the end of the line that starts at ``offset`` (just after its
+    newline, or the end of the file); None without an offset or when the file cannot be read."""
+    if not isinstance(offset, int):
+        return None
+    try:
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            end = offset
+            while chunk := handle.read(1 << 16):
+                newline = chunk.find(b"\n")
+                if newline >= 0:
+                    end += newline + 1
+                    break
+                end += len(chunk)
+        head, tail = _probe(path, end)
+    except OSError:
+        return None
+    return dataclasses.replace(identity, consumed=end, head=head, tail=tail)
+
+
 def _complete_lines(path: Path, start: int, size: int) -> tuple[int, int]:
     """``(end, newlines)``: the offset just after the last newline in ``path[start:size]``
     (``start`` when there is none) and how many newlines lie in ``path[start:end]``."""
@@ -386,7 +407,31 @@ class Follower:
             [(t.run, t.item.source) for t in self.files.values() if t.frame.height]
         )
         self._seed(result)
-        return self._held_back(result, held)
+        return self._versions(self._held_back(result, held), by_source)
+
+    def _versions(self, result: LoadResult, rows: dict[str, pl.DataFrame]) -> LoadResult:
+        """``result`` with each followed line-based file's version as an append leaves it
+        (:class:`AppendedIdentity`): its records are exported (and texts shown) while lines
+        arrive after them, as a followed update's are; the load's own version was checked on
+        size, so an export of the rows on screen was refused as soon as a line arrived.
+
+        The version covers every row of ``result`` (``rows``, by source): up to the end of the
+        line of its last record, past the follower's snapshot when lines were appended while
+        the load ran, so a truncation before one of them is still a change."""
+        files = []
+        for report in result.files:
+            tracked = self.files.get(report.path) if report.path is not None else None
+            identity = tracked.identity() if tracked is not None else None
+            if tracked is not None and isinstance(identity, AppendedIdentity):
+                frame = rows.get(report.source)
+                if frame is not None and frame.height > tracked.frame.height:
+                    # rows the load read past the snapshot; unplaceable: the load's own version
+                    last = frame.get_column("offset").max()
+                    covering = _covering(tracked.item.path, identity, last)
+                    identity = report.identity if covering is None else covering
+                report = dataclasses.replace(report, identity=identity)
+            files.append(report)
+        return dataclasses.replace(result, files=files)
 
     def _held_back(self, result: LoadResult, held: set[int]) -> LoadResult:
         """``result`` as following sees it: a line the load called bad because it had no

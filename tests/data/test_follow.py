@@ -772,6 +772,48 @@ def test_records_of_a_followed_file_export_after_appends_but_not_after_a_rewrite
     assert not (tmp_path / "again.jsonl").exists()
 
 
+def test_records_of_the_first_load_export_after_lines_arrive_but_not_after_a_rewrite(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first load's files were checked on their size: a records export of its rows (those
+    on screen until a followed update's table is shown) was refused as soon as a line arrived.
+    Lines appended after what was read leave its records where they were: the export writes
+    them (never the new lines); a rewrite or a truncation is still refused. Lines appended
+    while the load ran (read by it, after the follower's snapshot) are covered too."""
+    from evaltui.data.export import write_records
+
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 1)])
+    other = write_jsonl(data / "n" / "out.jsonl", [record(5, 0)])
+    real_load = follow_module.load
+
+    def appended_during(*args: Any, **kwargs: Any) -> LoadResult:
+        append(other, line(6, 0))  # after the follower's snapshot, before the load reads it
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(follow_module, "load", appended_during)
+    follower = Follower([data], options(tmp_path, word_tokenizer))
+    first = follower.load()
+    assert first.generations.height == 4
+    append(out, line(2, 2))
+    append(other, line(7, 0))
+    target = tmp_path / "records.jsonl"
+    assert write_records(first.stats, first.generations, first.files, target) == 4
+    written = target.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert sorted(written) == sorted([line(0, 0), line(1, 1), line(5, 0), line(6, 0)])
+
+    for path, text in [
+        (out, line(1, 1) + line(0, 0) + line(2, 2)),  # rewritten: same size, other order
+        (other, line(5, 0)),  # truncated to before a line the load read
+    ]:
+        saved = path.read_bytes()
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match="has changed since it was loaded"):
+            write_records(first.stats, first.generations, first.files, tmp_path / "again.jsonl")
+        assert not (tmp_path / "again.jsonl").exists()
+        path.write_bytes(saved)
+
+
 @pytest.mark.parametrize("seed", [3, 11])
 def test_random_changes_recompute_only_what_they_touch(
     tmp_path: Path, word_tokenizer: Path, seed: int
