@@ -432,7 +432,11 @@ def _read_one(
     """``apart``: the text is kept in :attr:`_FileState.texts`, the frame's ``gen`` is null."""
     identity = _identity(item.path)  # before reading: what was read is at most this version
     # Before reading too: a results file written while the file is read is a change to come.
-    companions = companion_versions(reader, item.path)
+    companions: tuple[str, ...] | None
+    try:
+        companions = companion_versions(reader, item.path)
+    except Exception:  # a reader bug: not known (as read_apart, it must not sink the load)
+        companions = None
     texts: pl.Series | None = None
     if apart:
         frame, texts, errors, notes = read_apart(item, reader, options)
