@@ -32,7 +32,6 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from evaltui.data.cache import companion_version
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.formats import Reader, Window, detect, get_reader, known_extensions
 from evaltui.data.formats.base import RunIdentity
@@ -45,6 +44,7 @@ from evaltui.data.loader import (
     LoadResult,
     PartialCallback,
     ProgressCallback,
+    companion_versions,
     finish_generations,
     length_counter,
     load,
@@ -73,12 +73,9 @@ _PROBE = 1024
 
 
 def _beside(reader: Reader, path: Path) -> tuple[str, ...]:
-    """The versions of the files ``path``'s rows are read with (:meth:`Reader.companions`: an
-    lm-eval results file, OpenCompass's results, a log's other copies), present or absent."""
-    try:
-        return tuple(companion_version(c) for c in reader.companions(path))
-    except OSError:
-        return ()
+    """The versions of the files ``path``'s rows are read with, present or absent
+    (:func:`~evaltui.data.loader.companion_versions`)."""
+    return companion_versions(reader, path)
 
 
 def _stamp(path: Path) -> FileIdentity | None:
@@ -211,6 +208,27 @@ def _compacted(frame: pl.DataFrame) -> pl.DataFrame:
         tail += lengths[start]
     keep = sum(lengths[:start])
     return pl.concat([frame.slice(0, keep), frame.slice(keep).rechunk()], how="vertical")
+
+
+def _covering(path: Path, identity: AppendedIdentity, offset: object) -> AppendedIdentity | None:
+    """``identity`` grown to the end of the line that starts at ``offset`` (just after its
+    newline, or the end of the file); None without an offset or when the file cannot be read."""
+    if not isinstance(offset, int):
+        return None
+    try:
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            end = offset
+            while chunk := handle.read(1 << 16):
+                newline = chunk.find(b"\n")
+                if newline >= 0:
+                    end += newline + 1
+                    break
+                end += len(chunk)
+        head, tail = _probe(path, end)
+    except OSError:
+        return None
+    return dataclasses.replace(identity, consumed=end, head=head, tail=tail)
 
 
 def _complete_lines(path: Path, start: int, size: int) -> tuple[int, int]:
@@ -363,9 +381,14 @@ class Follower:
                 file_notes.get(report.source, []),
             )
             tracked.run = run_identity(item, reader, self.options.read)
-            # Taken after the load (a companion written while it ran is seen at the next look
-            # only if it changes again): the reader is known only once the file was detected.
-            tracked.beside = _beside(reader, report.path)
+            # As the load read the rows (taken before it read them): a results file written
+            # while it ran is a change the first look reads the rows again for. Taken now, it
+            # was no change at all, and the rows kept their folder label or no score.
+            tracked.beside = (
+                report.companion_versions
+                if report.companion_versions is not None
+                else _beside(reader, report.path)
+            )
             if stamp is not None and reader.appendable:
                 # Keep only what lies before the snapshot's last newline: a partial last line,
                 # or lines appended while the load ran, are read on the first poll.
@@ -384,7 +407,31 @@ class Follower:
             [(t.run, t.item.source) for t in self.files.values() if t.frame.height]
         )
         self._seed(result)
-        return self._held_back(result, held)
+        return self._versions(self._held_back(result, held), by_source)
+
+    def _versions(self, result: LoadResult, rows: dict[str, pl.DataFrame]) -> LoadResult:
+        """``result`` with each followed line-based file's version as an append leaves it
+        (:class:`AppendedIdentity`): its records are exported (and texts shown) while lines
+        arrive after them, as a followed update's are; the load's own version was checked on
+        size, so an export of the rows on screen was refused as soon as a line arrived.
+
+        The version covers every row of ``result`` (``rows``, by source): up to the end of the
+        line of its last record, past the follower's snapshot when lines were appended while
+        the load ran, so a truncation before one of them is still a change."""
+        files = []
+        for report in result.files:
+            tracked = self.files.get(report.path) if report.path is not None else None
+            identity = tracked.identity() if tracked is not None else None
+            if tracked is not None and isinstance(identity, AppendedIdentity):
+                frame = rows.get(report.source)
+                if frame is not None and frame.height > tracked.frame.height:
+                    # rows the load read past the snapshot; unplaceable: the load's own version
+                    last = frame.get_column("offset").max()
+                    covering = _covering(tracked.item.path, identity, last)
+                    identity = report.identity if covering is None else covering
+                report = dataclasses.replace(report, identity=identity)
+            files.append(report)
+        return dataclasses.replace(result, files=files)
 
     def _held_back(self, result: LoadResult, held: set[int]) -> LoadResult:
         """``result`` as following sees it: a line the load called bad because it had no

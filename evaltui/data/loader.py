@@ -253,6 +253,10 @@ class FileReport:
     identity: FileIdentity | None = None
     """The file's version when it was read (taken before reading): exporting original records
     re-reads it by byte offset, so that is refused once the file is no longer this version."""
+    companion_versions: tuple[str, ...] | None = None
+    """:func:`companion_versions` of the file as its rows were read (taken before reading, or
+    the cache key's): a follower reads the file again once they change (a results file written
+    while the load ran). None when not known."""
 
 
 @dataclass(slots=True)
@@ -335,6 +339,9 @@ class _FileState:
     texts: pl.Series | None = None
     """Headless, the ``gen`` column until the file is counted, kept apart from :attr:`frame`
     (whose ``gen`` is then null): see :func:`read_apart`."""
+    companions: tuple[str, ...] | None = None
+    """The versions of its companion files its rows were read with (see
+    :attr:`FileReport.companion_versions`)."""
 
     def text(self) -> pl.Series:
         """The file's generations' text: :attr:`texts` when kept apart, else the frame's."""
@@ -346,6 +353,16 @@ def _identity(path: Path) -> FileIdentity | None:
         return FileIdentity.of(path)
     except OSError:
         return None
+
+
+def companion_versions(reader: Reader, path: Path) -> tuple[str, ...]:
+    """The versions (:func:`companion_version`) of the files ``path``'s rows are read with
+    (:meth:`Reader.companions`: an lm-eval results file, OpenCompass's results, a log's other
+    copies), present or absent; () when they cannot be looked at."""
+    try:
+        return tuple(companion_version(c) for c in reader.companions(path))
+    except OSError:
+        return ()
 
 
 def read_input(
@@ -414,12 +431,19 @@ def _read_one(
 ) -> tuple[_FileState, list[LoadError], list[str]]:
     """``apart``: the text is kept in :attr:`_FileState.texts`, the frame's ``gen`` is null."""
     identity = _identity(item.path)  # before reading: what was read is at most this version
+    # Before reading too: a results file written while the file is read is a change to come.
+    companions: tuple[str, ...] | None
+    try:
+        companions = companion_versions(reader, item.path)
+    except Exception:  # a reader bug: not known (as read_apart, it must not sink the load)
+        companions = None
     texts: pl.Series | None = None
     if apart:
         frame, texts, errors, notes = read_apart(item, reader, options)
     else:
         frame, errors, notes = read_input(item, reader, options)
     state = _FileState(item, reader, frame, errors=len(errors), identity=identity, texts=texts)
+    state.companions = companions
     state.run = run_identity(item, reader, options)
     if identity is None or identity.changed(item.path):
         # Appended to or replaced while being read: caching these rows under either version
@@ -711,6 +735,16 @@ class _Load:
         except OSError:
             return None
 
+    def key_companions(self, item: InputFile, reader: Reader) -> tuple[str, ...]:
+        """:func:`companion_versions` of ``item`` as this load's cache keys have them."""
+        try:
+            return tuple(
+                self.companions.setdefault(str(c), companion_version(c))
+                for c in reader.companions(item.path)
+            )
+        except OSError:
+            return ()
+
     def state_key(self, state: _FileState, path: str) -> str | None:
         return self.cache_key(
             state.input, state.reader, state.identity if state.cacheable else None, path
@@ -738,6 +772,8 @@ class _Load:
                 identity,
                 run=run_identity(item, reader, self.options.read),
             )
+            # The versions the key was made with (the first asked of each in this load).
+            state.companions = self.key_companions(item, reader)
             return state, cached.errors, cached.notes
         return None
 
@@ -1255,6 +1291,7 @@ class _Load:
                 s.errors,
                 s.cached,
                 identity=s.identity,
+                companion_versions=s.companions,
             )
             for s in self.states
         ]

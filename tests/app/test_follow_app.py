@@ -1151,6 +1151,43 @@ async def test_an_export_takes_the_rows_shown_with_their_own_generations(
         await pilot.press("ctrl+q")
 
 
+@pytest.mark.parametrize("size", [(80, 24)])
+async def test_a_records_export_of_the_first_load_after_a_line_arrived(
+    tmp_path: Path, word_tokenizer: Path, size: tuple[int, int]
+) -> None:
+    """A line arrived after the first load, its update not shown yet (here: never, F stopped
+    the polls): e, records, ctrl+s said "out.jsonl has changed since it was loaded" (the
+    first load's files were checked on their size). It writes the records of the rows shown."""
+    from textual.widgets import Input
+
+    from evaltui.app.screens.export import ExportScreen
+
+    data, out = one_run(tmp_path, line(1, True) + line(2, False))
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), use_cache=False), follow=True)
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1, "Problem 2": 1})
+        await until_following(pilot, app)
+        await pilot.press("F")
+        await wait_until(pilot, lambda: not app.following.is_set())
+        await app.workers.wait_for_complete()
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line(3, True))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#kind-records").value = True  # type: ignore[attr-defined]
+        await pilot.pause()
+        target = tmp_path / "records.jsonl"
+        screen.query_one("#export-path", Input).value = str(target)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is app.main or screen.writing is None)
+        assert app.screen is app.main, screen.query_one("#export-message").render()
+        assert target.read_text(encoding="utf-8") == line(1, True) + line(2, False)
+        await pilot.press("ctrl+q")
+
+
 async def test_the_export_dialog_counts_the_rows_a_followed_update_brings(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:

@@ -137,6 +137,29 @@ def test_inspect_copy_removed_reads_the_other(tmp_path: Path, word_tokenizer: Pa
         assert warm.headline()["generations"] == 1, kwargs
 
 
+def test_inspect_log_added_to_the_folder_keeps_the_others_cached(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    # The folder was among each log's companions: a new log in it (another run) changed every
+    # other log's key, so each was read and counted again. Only a copy of a log changes its key.
+    real = Path(__file__).resolve().parents[1] / "fixtures" / "real_world"
+    merge = real / "repro_inspect_merge"
+    first, second = sorted(merge.glob("2025-02-11T*_popularity_*.eval"))
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    for log in (first, merge / "log_read_sample.eval"):
+        shutil.copy(log, folder / log.name)
+    cache = tmp_path / "cache"
+    _load(folder, cache, word_tokenizer)
+    shutil.copy(second, folder / second.name)
+    warm = _load(folder, cache, word_tokenizer)
+    cached = {f.source: f.cached for f in warm.files if f.format is not None}
+    assert cached == {first.name: True, "log_read_sample.eval": True, second.name: False}
+    fresh = _load(folder, None, word_tokenizer)
+    assert warm.stats.equals(fresh.stats)
+    assert _runs(warm) == _runs(fresh)
+
+
 def test_opencompass_results_written_after_the_predictions(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:

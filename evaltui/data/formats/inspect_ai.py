@@ -575,17 +575,20 @@ class InspectReader(Reader):
         return data, [(str(i), s) for i, s in enumerate(data["samples"])], errors
 
     def companions(self, path: Path) -> tuple[Path, ...]:
-        """The folder (a copy of this log added, removed or renamed there changes it) and the
-        other copies of this log in it (one rewritten in place may now be the one to read)."""
+        """The other copies of this log in its folder: its rows depend on them alone (which copy
+        is read, :func:`place_in_folder`). A copy added, removed or renamed changes the list,
+        one rewritten in place its version. Not the folder: another log written there changes
+        no row of this one (runs of one task told apart are relabelled, not read again), and
+        with it every log of a folder was read again (following) or missed the cache whenever
+        a new log appeared."""
         own = self._own_id(path)
         if own is None:
-            return (path.parent,)
-        copies = (
+            return ()
+        return tuple(
             path.parent / log.name
             for log in _folder_logs(path.parent)
             if log.name != own.name and _same_log(log, own)
         )
-        return (path.parent, *copies)
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         return self.read_records(path, source, options, None)
