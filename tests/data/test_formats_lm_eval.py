@@ -282,6 +282,61 @@ def test_multiple_choice_target_written_as_the_choice_text_is_that_choice(tmp_pa
     assert rescored["new_accuracy"].to_list() == [1.0]
 
 
+def mutual_info_record(metrics: list[str], **values: float) -> dict[str, Any]:
+    """A multiple-choice record of a task whose metric_list holds ``acc_mutual_info``, as
+    ConfigurableTask writes it: construct_requests adds each choice without the context,
+    ``("", choice)``, after the choices (6 requests for 3 choices), and process_results compares
+    the first 3 log-likelihoods for acc and acc_norm, and ll(choice | context) - ll(choice) for
+    acc_mutual_info. Here acc picks "yes" (-1.0 highest of -1.0, -1.5, -3.0), mutual
+    information "maybe" (-1.0+0.5, -1.5+4.0, -3.0+6.0 = -0.5, 2.5, 3.0), the gold choice (2).
+    The raw highest of all six is "yes" alone (-0.5), which is no choice of the model's."""
+    context = "Q: Is the sky blue?\nA:"
+    arguments = [(context, f" {c}") for c in ("yes", "no", "maybe")]
+    arguments += [("", c) for c in ("yes", "no", "maybe")]
+    lls = ["-1.0", "-1.5", "-3.0", "-0.5", "-4.0", "-6.0"]
+    return {
+        "doc_id": 0,
+        "doc": {"question": "Is the sky blue?", "label": 2},
+        "target": "2",
+        "arguments": {
+            f"gen_args_{i}": {"arg_0": arg_0, "arg_1": arg_1}
+            for i, (arg_0, arg_1) in enumerate(arguments)
+        },
+        "resps": [[[ll, "False"]] for ll in lls],
+        "filtered_resps": [[ll, "False"] for ll in lls],
+        "filter": "none",
+        "metrics": metrics,
+        **values,
+    }
+
+
+@pytest.mark.parametrize(
+    ("metrics", "expected"),
+    [
+        # scored by acc_mutual_info alone: the choice mutual information made, the gold one
+        (["acc_mutual_info"], ("maybe", "2: maybe", "2: maybe", 1.0, "acc_mutual_info")),
+        # scored by acc first (metrics in process_results' order): acc's choice among the three
+        (["acc", "acc_mutual_info"], ("yes", "0: yes", "2: maybe", 0.0, "acc")),
+        # acc_norm: per character, -1.0/3, -1.5/2, -3.0/5: "yes" again, never "yes" alone
+        (["acc_norm", "acc_mutual_info"], ("yes", "0: yes", "2: maybe", 0.0, "acc_norm")),
+    ],
+)
+def test_multiple_choice_with_mutual_information_chooses_among_the_choices(
+    tmp_path: Path, metrics: list[str], expected: tuple[Any, ...]
+) -> None:
+    # It was: the highest of all six log-likelihoods, the unconditional "yes" (request 3), shown
+    # as the choice "3: yes", whatever the metric.
+    values = {"acc": 0.0, "acc_norm": 0.0, "acc_mutual_info": 1.0}
+    record = mutual_info_record(metrics, **{m: values[m] for m in metrics})
+    folder = tmp_path / "org__m"
+    folder.mkdir()
+    path = folder / f"samples_copa_mi_{DATE}.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    frame = read_clean_path(path)
+    assert frame.select("gen", "extracted", "answer", "accuracy", "metric").rows() == [expected]
+    assert frame["prompt"].to_list() == ["Q: Is the sky blue?\nA:"]
+
+
 def test_wrong_multiple_choice_scores_zero(tmp_path: Path) -> None:
     # Doc 0 with Venus most likely: the generation is Venus and acc (as the harness would write) 0.
     record = records("toy_mc")[0]
