@@ -414,6 +414,35 @@ def test_a_run_without_its_results_file_reads_the_same_model(tmp_path: Path) -> 
     assert set(read_clean_path(plain / samples("toy_mc").name)["run"]) == {"my_run"}
 
 
+@pytest.mark.parametrize("task", ["toy_math_gen", "mytask_toy_math_gen", "leaderboard_math_hard"])
+def test_a_date_id_without_microseconds_still_splits_task_and_date(
+    tmp_path: Path, task: str
+) -> None:
+    # The date id is datetime.now().isoformat() with ":" as "-": on a whole second isoformat()
+    # writes no fraction (2026-11-24T08-00-00), and the harness reads its own names by the
+    # last "_" (get_file_task_name). The task is the whole name between "samples_" and the
+    # date, the model the results file's of that date. It was: the file read as a <=0.4.2 one,
+    # its task the whole stem ("samples_mytask_toy_math_gen_2026-11-24T08-00-00") and no run date.
+    whole_second = "2026-11-24T08-00-00"
+    folder = tmp_path / MODEL_DIR.name
+    folder.mkdir()
+    path = folder / f"samples_{task}_{whole_second}.jsonl"
+    shutil.copy(samples("toy_math_gen"), path)
+    results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    results["model_name"] = "org/from-results"
+    (folder / f"results_{whole_second}.json").write_text(json.dumps(results), encoding="utf-8")
+    frame = read_clean_path(path)
+    assert set(frame["prompt_id"]) == {f"{task}:{doc}" for doc in range(4)}
+    assert set(frame["run"]) == {
+        "org/from-results · strict-match",
+        "org/from-results · flexible-extract",
+    }
+    identity = READER.run_identity(path, ReadOptions())
+    assert identity is not None
+    assert (identity.label, identity.key, identity.task) == ("org/from-results", whole_second, task)
+    assert detect(folder / f"results_{whole_second}.json").companion
+
+
 MID_2024 = FIXTURES / "mid2024_json" / "meta-llama__Meta-Llama-3-8B-Instruct"
 MID_DATES = ("2024-06-01T10-00-00.000001", "2024-06-02T11-30-00.000002")
 LLAMA = "meta-llama/Meta-Llama-3-8B-Instruct"

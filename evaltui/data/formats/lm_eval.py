@@ -56,7 +56,9 @@ from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
-DATE = r"\d{4}-\d\d-\d\dT[\d-]+\.\d+"
+#: A run's date id: ``datetime.now().isoformat()`` with ":" as "-", which has no fraction on a
+#: whole second (the harness itself takes it as what follows the name's last "_").
+DATE = r"\d{4}-\d\d-\d\dT[\d-]+(?:\.\d+)?"
 #: ``.jsonl`` since mid 2024; lm-eval's main branch before that named the same files ``.json``
 #: (a pretty-printed JSON array at first, then JSON lines), so both are samples files.
 SAMPLES_NAME = re.compile(rf"^samples_(?P<task>.+)_(?P<date>{DATE})\.jsonl?$")
