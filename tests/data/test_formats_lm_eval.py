@@ -653,6 +653,32 @@ def test_old_json_array_and_its_records(tmp_path: Path) -> None:
     ]
 
 
+def test_old_samples_take_the_whole_name_after_their_model_args_as_task(tmp_path: Path) -> None:
+    # ≤0.4.2 names samples f"{re.sub('/|=', '__', model_args)}_{task}.jsonl" and writes the
+    # results to --output_path, which a later run of the same model rewrites. A fork's task
+    # mytask_toy_math_gen, run first, keeps its samples while results.json now lists the later
+    # run's tasks (toy_math_gen, toy_mc): its task is the whole name after the model args. It
+    # was the known task the name ends with, toy_math_gen, so its docs merged with the later
+    # run's: each toy_math_gen prompt had 2 generations.
+    path, _written = _old_array(tmp_path)
+    fork = tmp_path / "pretrained__toy-org__scripted-model-v1_mytask_toy_math_gen.jsonl"
+    shutil.copy(path, fork)
+    assert set(read(fork).frame["prompt_id"]) == {f"mytask_toy_math_gen:{i}" for i in range(4)}
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert sorted(set(result.stats["count"].to_list())) == [1]
+    # Another model whose model args start with these (…-v1_b): its results file, whose
+    # model_args name the file the longest, gives its model and its task.
+    other = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    other["config"]["model_args"] = "pretrained=toy-org/scripted-model-v1_b"
+    (tmp_path / "z_results_b.json").write_text(json.dumps(other), encoding="utf-8")
+    b_file = tmp_path / "pretrained__toy-org__scripted-model-v1_b_toy_mc.jsonl"
+    shutil.copy(tmp_path / "pretrained__toy-org__scripted-model-v1_toy_mc.jsonl", b_file)
+    frame = read(b_file).frame
+    assert set(frame["run"]) == {"toy-org/scripted-model-v1_b"}
+    assert set(frame["prompt_id"]) == {"toy_mc:0", "toy_mc:1"}
+
+
 def test_old_results_named_by_output_path_give_model_task_and_filters(tmp_path: Path) -> None:
     # ≤0.4.2 __main__: ``--output_path out/X.json`` writes the results to X.json (any name) and
     # each task's samples beside it as f"{re.sub('/|=', '__', model_args)}_{task}.jsonl" (the

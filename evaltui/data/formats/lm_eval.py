@@ -171,16 +171,29 @@ def _old_results_lookup(path: Path) -> tuple[dict[str, Any] | None, tuple[Path, 
             found.append((candidate, data))
     # Another results file could be written later: the folder is always a dependency here.
     depends = (*tried, path.parent)
-    for _candidate, data in found:
-        config = data.get("config")
-        args = config.get("model_args") if isinstance(config, dict) else None
-        if isinstance(args, str) and any(
-            stem.startswith(re.sub(pattern, "__", args) + "_") for pattern in ("/|=", "/")
-        ):
-            return data, depends
+    # The results whose model_args name this file, the longest such name (org/m_v2's file
+    # also starts with org/m's model args).
+    named_by = [(len(p), data) for _c, data in found if (p := _args_prefix(data, stem))]
+    if named_by:
+        return max(named_by, key=lambda item: item[0])[1], depends
     named = [data for candidate, data in found if candidate.name.startswith("results")]
     chosen = named or [data for _candidate, data in found]
     return (chosen[0] if chosen else None), depends
+
+
+def _args_prefix(results: dict[str, Any] | None, stem: str) -> str | None:
+    """The ``<model_args>`` a ≤0.4.2 samples file's name ``<model_args>_<task>`` starts with,
+    when ``results`` is of that model: its ``model_args`` with ``/`` and ``=`` as ``__`` (``/``
+    alone in the first 0.4 versions). None when the name is not of ``results``' model."""
+    config = (results or {}).get("config")
+    args = config.get("model_args") if isinstance(config, dict) else None
+    if not isinstance(args, str):
+        return None
+    for pattern in ("/|=", "/"):
+        prefix = re.sub(pattern, "__", args)
+        if stem.startswith(prefix + "_") and len(stem) > len(prefix) + 1:
+            return prefix
+    return None
 
 
 def _folder_model(path: Path) -> str:
@@ -220,6 +233,12 @@ def _task_name(path: Path, results: dict[str, Any] | None) -> str:
     stem = path.name.rsplit(".", 1)[0]
     if stem.startswith("_") and len(stem) > 1:
         return stem[1:]  # ``<model_args>_<task>`` with empty model args (--model hf alone)
+    prefix = _args_prefix(results, stem)
+    if prefix is not None:
+        # The whole name after the model args: a task of another run (the results file
+        # rewritten by a later run of other tasks) may be a mere ending of it (gsm8k of
+        # mytask_gsm8k).
+        return stem[len(prefix) + 1 :]
     configs = (results or {}).get("configs")
     if isinstance(configs, dict):
         # The longest task name the file name ends with (task names contain underscores).
