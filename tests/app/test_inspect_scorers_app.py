@@ -55,9 +55,8 @@ async def test_each_scorer_is_a_run_and_compare_sets_them_side_by_side(
         assert "improved 2" in shown and "regressed 0" in shown and "unchanged 2" in shown
 
 
-@pytest.mark.parametrize("warm", [False, True])
 async def test_a_warm_load_shows_each_scorers_texts_as_a_cold_one(
-    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch, warm: bool
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     data = write_scored_log(tmp_path / "logs" / "log.json").parent
@@ -71,8 +70,6 @@ async def test_a_warm_load_shows_each_scorers_texts_as_a_cold_one(
     cold = await snapshot(app(), tmp_path / "cold")
     assert sorted(cold["stats"]["run"].unique().to_list()) == [MATCH, GRADED]
     assert cold["rows"] == 2 * 4 * 2  # two scorers × 4 prompts × 2 epochs
-    if not warm:
-        return
     again = await snapshot(app(), tmp_path / "warm")
     assert again["hits"] == 1 and again["held"] == again["rows"] == cold["rows"]
     assert again["stats"].equals(cold["stats"])
