@@ -232,10 +232,12 @@ def _placed(
 
 def _original(label: str, runs: Sequence[str]) -> str:
     """The original run of a row labelled ``label`` when read back: the source's one run, else
-    the one whose filter or metric (after ``·``) is the label's; else ``label`` itself."""
-    if len(runs) == 1:
-        return runs[0]
+    the one whose filter or metric (after ``·``) is the label's; else ``label`` itself. A row of
+    another part than the source's one run keeps its label: one record can hold several runs'
+    rows (an Inspect sample's score per scorer), and only some of them were exported."""
     at = label.find(PART_SEPARATOR)
+    if len(runs) == 1 and (at < 0 or PART_SEPARATOR not in runs[0] or runs[0].endswith(label[at:])):
+        return runs[0]
     if at < 0:
         return label
     matches = [run for run in runs if run.endswith(label[at:])]

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 from evaltui.cli import main
@@ -423,41 +424,113 @@ def test_a_score_value_that_is_no_score_is_unscored_with_a_note(tmp_path: Path) 
     ]
 
 
-def test_several_scorers_name_the_score_shown_and_the_ones_left_out(tmp_path: Path) -> None:
-    # `scorer=[includes(), model_graded_qa()]` gives each sample two scores. The first is read (as
-    # before); the rows now name it (metric) and a note names the one left out (it was silently
-    # ignored). By hand: includes is C on every sample, model_graded I on every sample -> 6 of 6.
+def reported(scorer: str, *names: str) -> list[dict[str, Any]]:
+    """``results.scores`` as Inspect's eval_results writes them: one EvalScore per scorer (named
+    by it) or, for a scorer with a dict of metrics, one per key (named by the key)."""
+    return [
+        {"name": name, "scorer": scorer, "params": {}, "metrics": {}} for name in names or (scorer,)
+    ]
+
+
+def test_several_scorers_are_one_run_each(tmp_path: Path) -> None:
+    # `scorer=[match(), model_graded_fact()]`: each sample has a score per scorer and the header's
+    # results report both (eval_results: one EvalScore each). Each is its own run, labelled
+    # `model · scorer` as lm-eval's filters are, with that scorer's answer. It was: the first
+    # scorer alone, a note naming the other. match is the toy log's C C C C I I (its results say
+    # accuracy 0.6667); model_graded_fact below is C P I I C P, which Inspect's accuracy()
+    # (value_to_float: C 1, P 0.5, I 0) makes (1 + .5 + 0 + 0 + 1 + .5) / 6 = 0.5.
     data = log("AAA", "2026-01-01T10:00:00")
-    for sample in data["samples"]:
-        sample["scores"] = {
-            "includes": {"value": "C", "answer": "x"},
-            "model_graded_qa": {"value": "I"},
-        }
+    graded = ["C", "P", "I", "I", "C", "P"]
+    for sample, value in zip(data["samples"], graded, strict=True):
+        sample["scores"]["model_graded_fact"] = {"value": value, "answer": f"judge {value}"}
+    data["results"]["scores"] = reported("match") + reported("model_graded_fact")
     write_eval(tmp_path / "x_AAA.eval", data)
     result = load_dir(tmp_path)
-    gens = result.generations
-    assert gens["accuracy"].to_list() == [1.0] * 6
-    assert gens["metric"].unique().to_list() == ["includes"]
+    assert run_table(result) == {
+        f"{MODEL} · match": (3, 6, 6, 0.6667),
+        f"{MODEL} · model_graded_fact": (3, 6, 6, 0.5),
+    }
+    gens = result.generations.sort("run", "line")
+    assert gens.select("run", "metric").unique(maintain_order=True).rows() == [
+        (f"{MODEL} · match", "match"),
+        (f"{MODEL} · model_graded_fact", "model_graded_fact"),
+    ]
+    judged = gens.filter(pl.col("metric") == "model_graded_fact")
+    task = data["eval"]["task"]
+    assert {(p, n): e for p, n, e in judged.select("prompt_id", "sample", "extracted").rows()} == {
+        (f"{task}:{s['id']}", s["epoch"] - 1): f"judge {v}"
+        for s, v in zip(data["samples"], graded, strict=True)
+    }
+    # the same generation under both scorers
+    assert judged["gen"].to_list() == gens.filter(pl.col("metric") == "match")["gen"].to_list()
     assert result.notes == [
-        "x_AAA.eval: the score shown is includes (the first score of each sample);"
-        " not shown: model_graded_qa"
+        "x_AAA.eval: model_graded_fact: 2 partial scores (P) count 0.5 each, as Inspect's"
+        " accuracy() counts them (C 1, P 0.5, I and N 0), so the mean is Inspect's accuracy;"
+        " at the default threshold (≥ 0.5) a P counts as correct for pass@k and the majority vote"
+    ]
+
+
+def test_a_dict_score_is_read_by_the_keys_the_log_reports(tmp_path: Path) -> None:
+    # A scorer with a dict of metrics (the published sus-www logs: value {winrate, winrate_low,
+    # winrate_high, winrate_divided_by_optimal}; results.scores reports winrate and
+    # winrate_divided_by_optimal only): a run per reported key, the others told. It was: the
+    # first key alone.
+    data = log("AAA", "2026-01-01T10:00:00")
+    for sample in data["samples"]:
+        value = {"winrate": 0.25, "winrate_low": 0.1, "winrate_divided_by_optimal": 0.5}
+        sample["scores"] = {"get_scorer": {"value": value}}
+    data["results"]["scores"] = reported("get_scorer", "winrate", "winrate_divided_by_optimal")
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    assert run_table(result) == {
+        f"{MODEL} · winrate": (3, 6, 6, 0.25),
+        f"{MODEL} · winrate_divided_by_optimal": (3, 6, 6, 0.5),
+    }
+    assert result.notes == [
+        "x_AAA.json: the scores shown: winrate, winrate_divided_by_optimal (those the log's"
+        " results report, else a dict score's first value); not shown: winrate_low"
+    ]
+
+
+def test_samples_without_their_header_are_one_run_per_scorer(tmp_path: Path) -> None:
+    # Samples read back from JSON lines have no header: every scorer they hold is a run (a dict
+    # value by its first key, the others told); a sample without one scorer's score is unscored
+    # in that run, not dropped.
+    lines = []
+    for number, sample in enumerate(LOG["samples"]):
+        sample = json.loads(json.dumps(sample))
+        sample["scores"]["judge"] = {"value": {"grade": number % 2, "confidence": 0.9}}
+        if number == 0:
+            del sample["scores"]["match"]
+        lines.append(json.dumps(sample))
+    (tmp_path / "toy.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = load_dir(tmp_path)
+    # match: C C C I I on the 5 samples that have it (first sample C unscored); grade 0 1 0 1 0 1
+    assert run_table(result) == {
+        f"{MODEL} · match": (3, 6, 5, 0.6),
+        f"{MODEL} · grade": (3, 6, 6, 0.5),
+    }
+    assert result.notes == [
+        "toy.jsonl: the scores shown: grade, match (those the log's results report, else a dict"
+        " score's first value); not shown: confidence"
     ]
 
 
 def test_a_dict_score_is_named_by_its_first_key(tmp_path: Path) -> None:
-    # One scorer returning a dict of values (the published sus-www logs: winrate, winrate_low, …):
-    # its first value is read, named as the log's results name it (the key, not the scorer), and
-    # the other keys are told. By hand: winrate 0.25 on every sample.
+    # One scorer returning a dict of values that the header's results do not report (here they
+    # name another scorer, as a log scored again could): its first value is read, named by its
+    # key, and the other keys are told. By hand: winrate 0.25 on every sample.
     data = log("AAA", "2026-01-01T10:00:00")
     for sample in data["samples"]:
         sample["scores"] = {"get_scorer": {"value": {"winrate": 0.25, "winrate_low": 0.1}}}
     write_json(tmp_path / "x_AAA.json", data)
     result = load_dir(tmp_path)
     assert result.generations["accuracy"].to_list() == [0.25] * 6
+    assert run_table(result) == {MODEL: (3, 6, 6, 0.25)}
     assert result.generations["metric"].unique().to_list() == ["winrate"]
     assert result.notes == [
-        "x_AAA.json: the score shown is winrate (the first score of each sample);"
-        " not shown: winrate_low"
+        "x_AAA.json: the score shown: winrate (those the log's results report, else a dict"
+        " score's first value); not shown: winrate_low"
     ]
 
 

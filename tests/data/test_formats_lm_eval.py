@@ -282,6 +282,61 @@ def test_multiple_choice_target_written_as_the_choice_text_is_that_choice(tmp_pa
     assert rescored["new_accuracy"].to_list() == [1.0]
 
 
+def mutual_info_record(metrics: list[str], **values: float) -> dict[str, Any]:
+    """A multiple-choice record of a task whose metric_list holds ``acc_mutual_info``, as
+    ConfigurableTask writes it: construct_requests adds each choice without the context,
+    ``("", choice)``, after the choices (6 requests for 3 choices), and process_results compares
+    the first 3 log-likelihoods for acc and acc_norm, and ll(choice | context) - ll(choice) for
+    acc_mutual_info. Here acc picks "yes" (-1.0 highest of -1.0, -1.5, -3.0), mutual
+    information "maybe" (-1.0+0.5, -1.5+4.0, -3.0+6.0 = -0.5, 2.5, 3.0), the gold choice (2).
+    The raw highest of all six is "yes" alone (-0.5), which is no choice of the model's."""
+    context = "Q: Is the sky blue?\nA:"
+    arguments = [(context, f" {c}") for c in ("yes", "no", "maybe")]
+    arguments += [("", c) for c in ("yes", "no", "maybe")]
+    lls = ["-1.0", "-1.5", "-3.0", "-0.5", "-4.0", "-6.0"]
+    return {
+        "doc_id": 0,
+        "doc": {"question": "Is the sky blue?", "label": 2},
+        "target": "2",
+        "arguments": {
+            f"gen_args_{i}": {"arg_0": arg_0, "arg_1": arg_1}
+            for i, (arg_0, arg_1) in enumerate(arguments)
+        },
+        "resps": [[[ll, "False"]] for ll in lls],
+        "filtered_resps": [[ll, "False"] for ll in lls],
+        "filter": "none",
+        "metrics": metrics,
+        **values,
+    }
+
+
+@pytest.mark.parametrize(
+    ("metrics", "expected"),
+    [
+        # scored by acc_mutual_info alone: the choice mutual information made, the gold one
+        (["acc_mutual_info"], ("maybe", "2: maybe", "2: maybe", 1.0, "acc_mutual_info")),
+        # scored by acc first (metrics in process_results' order): acc's choice among the three
+        (["acc", "acc_mutual_info"], ("yes", "0: yes", "2: maybe", 0.0, "acc")),
+        # acc_norm: per character, -1.0/3, -1.5/2, -3.0/5: "yes" again, never "yes" alone
+        (["acc_norm", "acc_mutual_info"], ("yes", "0: yes", "2: maybe", 0.0, "acc_norm")),
+    ],
+)
+def test_multiple_choice_with_mutual_information_chooses_among_the_choices(
+    tmp_path: Path, metrics: list[str], expected: tuple[Any, ...]
+) -> None:
+    # It was: the highest of all six log-likelihoods, the unconditional "yes" (request 3), shown
+    # as the choice "3: yes", whatever the metric.
+    values = {"acc": 0.0, "acc_norm": 0.0, "acc_mutual_info": 1.0}
+    record = mutual_info_record(metrics, **{m: values[m] for m in metrics})
+    folder = tmp_path / "org__m"
+    folder.mkdir()
+    path = folder / f"samples_copa_mi_{DATE}.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    frame = read_clean_path(path)
+    assert frame.select("gen", "extracted", "answer", "accuracy", "metric").rows() == [expected]
+    assert frame["prompt"].to_list() == ["Q: Is the sky blue?\nA:"]
+
+
 def test_wrong_multiple_choice_scores_zero(tmp_path: Path) -> None:
     # Doc 0 with Venus most likely: the generation is Venus and acc (as the harness would write) 0.
     record = records("toy_mc")[0]
@@ -357,6 +412,35 @@ def test_a_run_without_its_results_file_reads_the_same_model(tmp_path: Path) -> 
     plain.mkdir()
     shutil.copy(samples("toy_mc"), plain)
     assert set(read_clean_path(plain / samples("toy_mc").name)["run"]) == {"my_run"}
+
+
+@pytest.mark.parametrize("task", ["toy_math_gen", "mytask_toy_math_gen", "leaderboard_math_hard"])
+def test_a_date_id_without_microseconds_still_splits_task_and_date(
+    tmp_path: Path, task: str
+) -> None:
+    # The date id is datetime.now().isoformat() with ":" as "-": on a whole second isoformat()
+    # writes no fraction (2026-11-24T08-00-00), and the harness reads its own names by the
+    # last "_" (get_file_task_name). The task is the whole name between "samples_" and the
+    # date, the model the results file's of that date. It was: the file read as a <=0.4.2 one,
+    # its task the whole stem ("samples_mytask_toy_math_gen_2026-11-24T08-00-00") and no run date.
+    whole_second = "2026-11-24T08-00-00"
+    folder = tmp_path / MODEL_DIR.name
+    folder.mkdir()
+    path = folder / f"samples_{task}_{whole_second}.jsonl"
+    shutil.copy(samples("toy_math_gen"), path)
+    results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    results["model_name"] = "org/from-results"
+    (folder / f"results_{whole_second}.json").write_text(json.dumps(results), encoding="utf-8")
+    frame = read_clean_path(path)
+    assert set(frame["prompt_id"]) == {f"{task}:{doc}" for doc in range(4)}
+    assert set(frame["run"]) == {
+        "org/from-results · strict-match",
+        "org/from-results · flexible-extract",
+    }
+    identity = READER.run_identity(path, ReadOptions())
+    assert identity is not None
+    assert (identity.label, identity.key, identity.task) == ("org/from-results", whole_second, task)
+    assert detect(folder / f"results_{whole_second}.json").companion
 
 
 MID_2024 = FIXTURES / "mid2024_json" / "meta-llama__Meta-Llama-3-8B-Instruct"
@@ -567,6 +651,32 @@ def test_old_json_array_and_its_records(tmp_path: Path) -> None:
         ("toy_mc:0", "Mars", "1: Mars", 1.0),
         ("toy_mc:1", "Rome", "0: Rome", 1.0),
     ]
+
+
+def test_old_samples_take_the_whole_name_after_their_model_args_as_task(tmp_path: Path) -> None:
+    # ≤0.4.2 names samples f"{re.sub('/|=', '__', model_args)}_{task}.jsonl" and writes the
+    # results to --output_path, which a later run of the same model rewrites. A fork's task
+    # mytask_toy_math_gen, run first, keeps its samples while results.json now lists the later
+    # run's tasks (toy_math_gen, toy_mc): its task is the whole name after the model args. It
+    # was the known task the name ends with, toy_math_gen, so its docs merged with the later
+    # run's: each toy_math_gen prompt had 2 generations.
+    path, _written = _old_array(tmp_path)
+    fork = tmp_path / "pretrained__toy-org__scripted-model-v1_mytask_toy_math_gen.jsonl"
+    shutil.copy(path, fork)
+    assert set(read(fork).frame["prompt_id"]) == {f"mytask_toy_math_gen:{i}" for i in range(4)}
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert sorted(set(result.stats["count"].to_list())) == [1]
+    # Another model whose model args start with these (…-v1_b): its results file, whose
+    # model_args name the file the longest, gives its model and its task.
+    other = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    other["config"]["model_args"] = "pretrained=toy-org/scripted-model-v1_b"
+    (tmp_path / "z_results_b.json").write_text(json.dumps(other), encoding="utf-8")
+    b_file = tmp_path / "pretrained__toy-org__scripted-model-v1_b_toy_mc.jsonl"
+    shutil.copy(tmp_path / "pretrained__toy-org__scripted-model-v1_toy_mc.jsonl", b_file)
+    frame = read(b_file).frame
+    assert set(frame["run"]) == {"toy-org/scripted-model-v1_b"}
+    assert set(frame["prompt_id"]) == {"toy_mc:0", "toy_mc:1"}
 
 
 def test_old_results_named_by_output_path_give_model_task_and_filters(tmp_path: Path) -> None:

@@ -468,3 +468,27 @@ def test_opencompass_records_with_refr_read_back_with_their_reference(tmp_path: 
 
     assert references(again) == references(before)
     assert all(answer for _run, _id, answer in references(again))
+
+
+def test_one_scorer_of_an_inspect_log_reads_back_apart_from_the_others(tmp_path: Path) -> None:
+    """An Inspect log scored by two scorers is two runs (`model · match`, `model ·
+    model_graded_fact`) whose rows share each sample's record. Exporting one of them writes
+    those records; read back, the other scorer's rows were given the exported run's label
+    too: every prompt of it had its 2 epochs twice (4 generations, both scorers' scores)."""
+    from tests.data.test_formats_inspect_runs import log, reported, write_eval
+
+    data = log("AAA", "2026-01-01T10:00:00")
+    for sample, value in zip(data["samples"], ["C", "I", "C", "I", "C", "C"], strict=True):
+        sample["scores"]["model_graded_fact"] = {"value": value}
+    data["results"]["scores"] = reported("match") + reported("model_graded_fact")
+    write_eval(tmp_path / "data" / "x_AAA.eval", data)
+    before = load_one(tmp_path / "data")
+    graded = "mockllm/model · model_graded_fact"
+    subset = before.stats.filter(pl.col("run") == graded)
+    assert subset.height == 3
+    out = tmp_path / "graded.jsonl"
+    export_view("records", subset, before.generations, before.files, out)
+    again = load_one(out)
+    assert per_prompt(again.stats.filter(pl.col("run") == graded)) == per_prompt(subset)
+    # the records hold match's scores too: read back as that run, never as the exported one
+    assert sorted(again.stats["run"].unique().to_list()) == ["mockllm/model · match", graded]

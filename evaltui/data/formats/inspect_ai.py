@@ -1,10 +1,13 @@
 """Inspect AI logs: ``.json`` (EvalLog with inline ``samples``) and ``.eval`` zip archives.
 
 One EvalSample per (sample id, epoch): ``--epochs k`` gives k samples of the same id. Scores
-``scores.<scorer>.value`` are ``"C"``/``"I"``/``"P"``/``"N"`` (1, 0, 0.5, 0), numbers or bools; the
-scorer's ``answer`` is the extracted answer. The first scorer is read (the first key of a dict
-value), named in ``metric``; a note names the scores left out. The generation is ``output.completion`` (else
-``output.choices[0]``); a sample whose output is empty shows the last assistant message of its
+``scores.<scorer>.value`` are ``"C"``/``"I"``/``"P"``/``"N"`` (1, 0, 0.5, 0: Inspect's
+``value_to_float``, so the mean is its ``accuracy()``; a note tells when P, half right, counts as correct), numbers or bools; the
+scorer's ``answer`` is the extracted answer. Each score the log's ``results.scores`` reports is
+read (a scorer's value, or a key of a scorer's dict value; without them, each scorer's value or
+its dict's first key), named in ``metric``; several scores are one run each, ``model · score``
+as lm-eval's filters are, and a note names the dict keys left out. The generation is
+``output.completion`` (else ``output.choices[0]``); a sample whose output is empty shows the last assistant message of its
 ``messages``, else its scorer's answer, and a note says so; a reply of reasoning alone (no
 answer text: stopped at ``max_tokens`` while thinking) shows that reasoning, with a note. ``.eval`` members are zstd-compressed (zip method 93)
 in current versions, which Python's zipfile cannot read: those members are decompressed here with
@@ -51,9 +54,15 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
+from evaltui.data.wording import plural
 
 ZSTD_METHOD = 93
+#: Inspect's value_to_float(): C correct, I incorrect, P partial (half), N no answer.
 LETTER_SCORES = {"C": 1.0, "I": 0.0, "P": 0.5, "N": 0.0}
+PARTIAL = "P"
+#: Between a run label and the score that follows it (evaltui.data.runs.PART_SEPARATOR: that
+#: module imports this package, so it is not imported here).
+PART_SEPARATOR = " · "
 
 
 #: The most one archive member may expand to. A sample is read whole to be parsed, so a member
@@ -383,21 +392,101 @@ def _generation(sample: dict[str, Any]) -> tuple[str, str | None]:
     return "", None
 
 
-def _score(scores: Any) -> tuple[float | None, str | None, str | None]:
-    """The first scorer's value as a number, its extracted answer, and why a value is no score.
+@dataclass(frozen=True, slots=True)
+class ScoreRef:
+    """One score of a log, as its ``results.scores`` reports it: a scorer's value, or one key
+    of a scorer's dict value (a scorer with a dict of metrics, one reported score per key)."""
+
+    scorer: str
+    key: str | None
+    """The key of the scorer's dict value; None: the value itself (a dict's first key)."""
+    name: str
+    """The score's name, as the log's results name it (the key, else the scorer)."""
+
+
+def _sample_scores(sample: Any) -> dict[str, Any]:
+    """A sample's ``scores`` (logs before 0.3: its one ``score``), {} when it has none."""
+    if not isinstance(sample, dict):
+        return {}
+    scores = sample.get("scores")
+    if scores is None and isinstance(sample.get("score"), dict):
+        scores = {"score": sample["score"]}  # logs before 0.3: one ``score``
+    return scores if isinstance(scores, dict) else {}
+
+
+def _reported(header: dict[str, Any]) -> list[ScoreRef]:
+    """The scores the log's header reports (``results.scores``: one per scorer, or one per key
+    of a scorer's dict value), in its order; several reducers of one score are one score."""
+    results = _plain(header.get("results"))
+    entries = _plain(results.get("scores")) if isinstance(results, dict) else None
+    refs: dict[tuple[str, str | None], ScoreRef] = {}
+    for entry in entries if isinstance(entries, list) else ():
+        entry = _plain(entry)
+        name = _plain(entry.get("name")) if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not name:
+            continue
+        scorer = _plain(entry.get("scorer"))
+        scorer = scorer if isinstance(scorer, str) and scorer else name
+        key = None if name == scorer else name
+        refs.setdefault((scorer, key), ScoreRef(scorer, key, name))
+    return list(refs.values())
+
+
+def score_refs(header: dict[str, Any], samples: Iterable[Any]) -> list[ScoreRef]:
+    """The scores a log's samples are read by, one run each when there are several.
+
+    Those the header's ``results.scores`` reports, of the scorers the samples hold (a dict value
+    by the keys reported: the published sus-www logs report winrate, not winrate_low); then any
+    scorer of the samples the header does not report (no header: samples read back from their
+    JSON lines; a log still running), by its value, or a dict value's first key."""
+    found: dict[str, str | None] = {}  # scorer -> a dict value's first key, in order
+    for sample in samples:
+        if isinstance(sample, Unreadable):
+            continue  # its own error, where its row would be
+        for scorer, entry in _sample_scores(sample).items():
+            if str(scorer) in found:
+                continue
+            value = entry.get("value") if isinstance(entry, dict) else None
+            found[str(scorer)] = (
+                str(next(iter(value))) if isinstance(value, dict) and value else None
+            )
+    reported = [ref for ref in _reported(header) if ref.scorer in found]
+    covered = {ref.scorer for ref in reported}
+    refs = reported + [
+        ScoreRef(scorer, key, key or scorer)
+        for scorer, key in found.items()
+        if scorer not in covered
+    ]
+    names = [ref.name for ref in refs]
+    # Two scores of one name (a dict key named like another scorer): told apart by their scorer.
+    return [
+        ScoreRef(ref.scorer, ref.key, f"{ref.scorer}/{ref.name}")
+        if names.count(ref.name) > 1 and ref.key is not None
+        else ref
+        for ref in refs
+    ]
+
+
+def _score(
+    scores: dict[str, Any], ref: ScoreRef | None
+) -> tuple[float | None, str | None, str | None, Any]:
+    """The score ``ref`` names as a number, its scorer's extracted answer, why a value is no
+    score, and the raw value.
 
     The third item is the offending value, shown (``repr``) when a present value is none of the
     documented kinds (C/I/P/N, a boolean, yes/no, a number): Inspect allows any string, a list
     or a dict, and such a sample is left unscored -- with a note, never silently.
     """
-    if not isinstance(scores, dict) or not scores:
-        return None, None, None
-    first = next(iter(scores.values()))
-    if not isinstance(first, dict):
-        return None, None, None
-    value = first.get("value")
+    entry = scores.get(ref.scorer) if ref is not None else None
+    if not isinstance(entry, dict):
+        return None, None, None, None
+    value = entry.get("value")
     if isinstance(value, dict) and value:
-        value = next(iter(value.values()))
+        value = (
+            value.get(ref.key)
+            if ref is not None and ref.key is not None
+            else next(iter(value.values()))
+        )
     unusable: str | None = None
     if isinstance(value, str) and value.upper() in LETTER_SCORES:
         score: float | None = LETTER_SCORES[value.upper()]
@@ -408,26 +497,28 @@ def _score(scores: Any) -> tuple[float | None, str | None, str | None]:
             score = to_score(value, non_finite=True)  # NaN: documented
         except ValueError:
             score, unusable = None, _shown_value(value)
-    return score, stringify(first.get("answer")) or None, unusable
+    return score, stringify(entry.get("answer")) or None, unusable, value
 
 
-def _score_names(scores: Any) -> tuple[str | None, list[str]]:
-    """The name of the score :func:`_score` reads, and the names of the scores it leaves out.
-
-    The score read is the first scorer's value; when that value is a dict of several scores
-    (one scorer reporting e.g. ``winrate`` and ``winrate_low``) it is the dict's first key, as
-    the log's ``results.scores`` names it. The others are the dict's other keys and the other
-    scorers (``scorer=[includes(), model_graded_qa()]``), which the user is told about.
-    """
-    if not isinstance(scores, dict) or not scores:
-        return None, []
-    names = [str(name) for name in scores]
-    first = scores[next(iter(scores))]
-    value = first.get("value") if isinstance(first, dict) else None
-    if isinstance(value, dict) and value:
-        keys = [str(key) for key in value]
-        return keys[0], keys[1:] + names[1:]
-    return names[0], names[1:]
+def _left_out(scores: dict[str, Any], refs: Sequence[ScoreRef]) -> list[str]:
+    """The keys of the sample's dict values that no score of ``refs`` reads."""
+    read: dict[str, set[str] | None] = {}
+    for ref in refs:
+        keys = read.setdefault(ref.scorer, set())
+        if keys is not None:
+            if ref.key is None:
+                read[ref.scorer] = None  # the first key, whatever it is
+            else:
+                keys.add(ref.key)
+    out = []
+    for scorer, entry in scores.items():
+        value = entry.get("value") if isinstance(entry, dict) else None
+        if not isinstance(value, dict) or str(scorer) not in read:
+            continue
+        keys = read[str(scorer)]
+        names = [str(key) for key in value]
+        out += names[1:] if keys is None else [n for n in names if n not in keys]
+    return out
 
 
 def _shown_value(value: Any) -> str:
@@ -629,9 +720,15 @@ class InspectReader(Reader):
         notes = self._status_notes(header, source, len(samples))
         rows = Rows()
         fallbacks: dict[str, int] = {}  # where generations without model output came from
-        unscored: dict[str, int] = {}  # score values that are no score -> samples with them
-        named: dict[str, None] = {}  # the names of the scores read, in order
+        unscored: dict[str, set[int]] = {}  # score values that are no score -> samples
+        partial: dict[str, int] = {}  # score name -> its P values
         left_out: dict[str, None] = {}  # the names of the scores not read
+        refs: list[ScoreRef | None] = list(score_refs(header, (s for _n, s in samples))) or [None]
+        # Several scores: one run each, as lm-eval's filters are (``model · match``).
+        labels = [
+            run if ref is None or len(refs) == 1 else f"{run}{PART_SEPARATOR}{ref.name}"
+            for ref in refs
+        ]
         json_lines = path.suffix.lower() == ".jsonl"
         for index, (name, sample) in enumerate(samples, start=1):
             offset = None
@@ -659,17 +756,8 @@ class InspectReader(Reader):
                 gen, origin = _generation(sample)
                 if origin is not None:
                     fallbacks[origin] = fallbacks.get(origin, 0) + 1
-                scores = sample.get("scores")
-                if scores is None and isinstance(sample.get("score"), dict):
-                    scores = {"score": sample["score"]}  # logs before 0.3: one ``score``
-                score, answer, unusable = _score(scores)
-                metric, others = _score_names(scores)
-                if metric is not None:
-                    named[metric] = None
-                left_out.update(dict.fromkeys(others))
-                if unusable is not None:
-                    unscored.setdefault(unusable, 0)
-                    unscored[unusable] += 1
+                scores = _sample_scores(sample)
+                left_out.update(dict.fromkeys(_left_out(scores, [r for r in refs if r])))
                 target = sample.get("target")
                 # A list target is its acceptable answers (a str target is never parsed).
                 aliases = (
@@ -682,22 +770,30 @@ class InspectReader(Reader):
                     if choices and isinstance(choices[0], dict)
                     else None
                 )
-                rows.add(
-                    run=run,
-                    source=source,
-                    line=index,
-                    offset=offset,
-                    prompt_id=f"{task}:{sample['id']}",
-                    prompt=_input(sample.get("input")),
-                    answer=stringify(target) if aliases is None else ALIAS_SEPARATOR.join(aliases),
-                    reference_aliases=aliases,
-                    gen=gen,
-                    accuracy=score,
-                    extracted=answer,
-                    metric=metric,
-                    sample=int(sample.get("epoch") or 1) - 1,
-                    truncated=stop in {"max_tokens", "model_length"} if stop else None,
-                )
+                for ref, label in zip(refs, labels, strict=True):
+                    score, answer, unusable, value = _score(scores, ref)
+                    if unusable is not None:
+                        unscored.setdefault(unusable, set()).add(index)
+                    if isinstance(value, str) and value.upper() == PARTIAL and ref is not None:
+                        partial[ref.name] = partial.get(ref.name, 0) + 1
+                    rows.add(
+                        run=label,
+                        source=source,
+                        line=index,
+                        offset=offset,
+                        prompt_id=f"{task}:{sample['id']}",
+                        prompt=_input(sample.get("input")),
+                        answer=(
+                            stringify(target) if aliases is None else ALIAS_SEPARATOR.join(aliases)
+                        ),
+                        reference_aliases=aliases,
+                        gen=gen,
+                        accuracy=score,
+                        extracted=answer,
+                        metric=ref.name if ref is not None else None,
+                        sample=int(sample.get("epoch") or 1) - 1,
+                        truncated=stop in {"max_tokens", "model_length"} if stop else None,
+                    )
         for origin, count in fallbacks.items():
             samples_word = "sample has" if count == 1 else "samples have"
             missing = (
@@ -709,15 +805,23 @@ class InspectReader(Reader):
             notes.append(
                 f"{source}: {count} {samples_word} {missing}: the generation shown is {origin}"
             )
-        others = [name for name in left_out if name not in named]
-        if others:
-            listed = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+        if left_out:
+            shown = ", ".join(ref.name for ref in refs if ref is not None)
+            listed = ", ".join(list(left_out)[:3]) + (", …" if len(left_out) > 3 else "")
             notes.append(
-                f"{source}: the score shown is {', '.join(named)} (the first score of each"
-                f" sample); not shown: {listed}"
+                f"{source}: the {'score' if len(refs) == 1 else 'scores'} shown:"
+                f" {shown} (those the log's results report, else a dict score's first value);"
+                f" not shown: {listed}"
+            )
+        for name, count in partial.items():
+            notes.append(
+                f"{source}: {name}: {plural(count, 'partial score')} (P) count 0.5 each, as"
+                " Inspect's accuracy() counts them (C 1, P 0.5, I and N 0), so the mean is"
+                " Inspect's accuracy; at the default threshold (≥ 0.5) a P counts as correct"
+                " for pass@k and the majority vote"
             )
         if unscored:
-            count = sum(unscored.values())
+            count = len(set().union(*unscored.values()))
             samples_word = "sample is" if count == 1 else "samples are"
             shown = ", ".join(list(unscored)[:3]) + (", …" if len(unscored) > 3 else "")
             notes.append(

@@ -13,9 +13,11 @@ re-scoring them by exact match reproduces the harness's own mean.
 
 Also read: multiple-choice/loglikelihood tasks (the generation is the chosen continuation, the
 score ``acc``; a task scored by ``acc_norm`` alone chose by log-likelihood per character,
-as that metric does; the reference is the gold choice, whether the target is its index or its
-text), chat-templated prompts (a list holding a JSON string of messages), predict-only runs
-(no metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
+as that metric does, and one scored by ``acc_mutual_info`` alone by log-likelihood less that
+of the choice without its context, whose requests follow the choices and are never a choice;
+the reference is the gold choice, whether the target is its index or its text),
+chat-templated prompts (a list holding a JSON string of messages), predict-only runs (no
+metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
 n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON array
 (``<model_args>_<task>.jsonl``, beside the ``--output_path`` results file of any name: the one
 whose ``model_args`` name the samples file).
@@ -54,7 +56,9 @@ from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
-DATE = r"\d{4}-\d\d-\d\dT[\d-]+\.\d+"
+#: A run's date id: ``datetime.now().isoformat()`` with ":" as "-", which has no fraction on a
+#: whole second (the harness itself takes it as what follows the name's last "_").
+DATE = r"\d{4}-\d\d-\d\dT[\d-]+(?:\.\d+)?"
 #: ``.jsonl`` since mid 2024; lm-eval's main branch before that named the same files ``.json``
 #: (a pretty-printed JSON array at first, then JSON lines), so both are samples files.
 SAMPLES_NAME = re.compile(rf"^samples_(?P<task>.+)_(?P<date>{DATE})\.jsonl?$")
@@ -82,6 +86,10 @@ NO_MATCH = "[invalid]"
 #: The multiple-choice metric that picks by log-likelihood per character (the Open LLM
 #: Leaderboard v2 tasks score by it alone: leaderboard_bbh_*, _gpqa_*, _musr_*).
 ACC_NORM = "acc_norm"
+#: The multiple-choice metric that picks by mutual information: each choice's log-likelihood
+#: less its log-likelihood without the context. A task scored by it logs twice the requests:
+#: the choices after the context, then each choice alone (``("", choice)``, construct_requests).
+ACC_MUTUAL_INFO = "acc_mutual_info"
 #: Exceptions a malformed (but JSON-valid) record can raise while being taken apart.
 RECORD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
@@ -163,16 +171,29 @@ def _old_results_lookup(path: Path) -> tuple[dict[str, Any] | None, tuple[Path, 
             found.append((candidate, data))
     # Another results file could be written later: the folder is always a dependency here.
     depends = (*tried, path.parent)
-    for _candidate, data in found:
-        config = data.get("config")
-        args = config.get("model_args") if isinstance(config, dict) else None
-        if isinstance(args, str) and any(
-            stem.startswith(re.sub(pattern, "__", args) + "_") for pattern in ("/|=", "/")
-        ):
-            return data, depends
+    # The results whose model_args name this file, the longest such name (org/m_v2's file
+    # also starts with org/m's model args).
+    named_by = [(len(p), data) for _c, data in found if (p := _args_prefix(data, stem))]
+    if named_by:
+        return max(named_by, key=lambda item: item[0])[1], depends
     named = [data for candidate, data in found if candidate.name.startswith("results")]
     chosen = named or [data for _candidate, data in found]
     return (chosen[0] if chosen else None), depends
+
+
+def _args_prefix(results: dict[str, Any] | None, stem: str) -> str | None:
+    """The ``<model_args>`` a ≤0.4.2 samples file's name ``<model_args>_<task>`` starts with,
+    when ``results`` is of that model: its ``model_args`` with ``/`` and ``=`` as ``__`` (``/``
+    alone in the first 0.4 versions). None when the name is not of ``results``' model."""
+    config = (results or {}).get("config")
+    args = config.get("model_args") if isinstance(config, dict) else None
+    if not isinstance(args, str):
+        return None
+    for pattern in ("/|=", "/"):
+        prefix = re.sub(pattern, "__", args)
+        if stem.startswith(prefix + "_") and len(stem) > len(prefix) + 1:
+            return prefix
+    return None
 
 
 def _folder_model(path: Path) -> str:
@@ -212,6 +233,12 @@ def _task_name(path: Path, results: dict[str, Any] | None) -> str:
     stem = path.name.rsplit(".", 1)[0]
     if stem.startswith("_") and len(stem) > 1:
         return stem[1:]  # ``<model_args>_<task>`` with empty model args (--model hf alone)
+    prefix = _args_prefix(results, stem)
+    if prefix is not None:
+        # The whole name after the model args: a task of another run (the results file
+        # rewritten by a later run of other tasks) may be a mere ending of it (gsm8k of
+        # mytask_gsm8k).
+        return stem[len(prefix) + 1 :]
     configs = (results or {}).get("configs")
     if isinstance(configs, dict):
         # The longest task name the file name ends with (task names contain underscores).
@@ -391,6 +418,23 @@ def _per_character(values: list[float], continuations: list[str]) -> list[float]
     return [v / max(len(c) - delimiter, 1) for v, c in zip(values, continuations, strict=True)]
 
 
+def _conditional_choices(
+    record: dict[str, Any], requests: list[tuple[Any, Any]], count: int
+) -> int:
+    """How many of a multiple-choice record's ``count`` responses are its choices: half of them
+    when the task is scored by mutual information too (the other half are the choices without
+    the context, ``("", choice)``; process_results compares the first half for ``acc`` and
+    ``acc_norm``), else all."""
+    listed = record.get("metrics")
+    names = listed if isinstance(listed, list) else list(record)
+    if ACC_MUTUAL_INFO not in names or count % 2:
+        return count
+    half = count // 2
+    if len(requests) == count and any(_text(context) for context, _ in requests[half:]):
+        return count  # the second half has a context: these are all choices
+    return half
+
+
 def _choice_index(text: str, requests: list[tuple[Any, Any]]) -> int | None:
     """The index of the choice whose text is ``text``: the first continuation that is ``text``
     after the task's target delimiter (whitespace); None when none is."""
@@ -418,8 +462,13 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
         # `acc` scores); log-likelihoods are strings since 0.4.3, numbers before.
         values = [float(r[0][0] if isinstance(r[0], list) else r[0]) for r in record["resps"]]
         requests = _requests(record)
-        if _metric(record)[0] == ACC_NORM and len(requests) >= len(values):
+        choices = _conditional_choices(record, requests, len(values))
+        values, alone = values[:choices], values[choices:]
+        metric = _metric(record)[0]
+        if metric == ACC_NORM and len(requests) >= len(values):
             values = _per_character(values, [_text(r[1]) for r in requests[: len(values)]])
+        elif metric == ACC_MUTUAL_INFO and len(alone) == len(values):
+            values = [with_context - a for with_context, a in zip(values, alone, strict=True)]
         choice = max(range(len(values)), key=values.__getitem__)
         if choice >= len(requests):
             # The file kept fewer requests than choices (early 0.4 files keep the first one
