@@ -20,6 +20,7 @@ from evaltui.cli import main
 from evaltui.data.export import export_view
 from evaltui.data.follow import Follower
 from evaltui.data.formats import ReadOptions, detect
+from evaltui.data.formats.plain_document import PlainDocumentReader
 from evaltui.data.loader import LoadOptions, LoadResult, load
 from evaltui.data.marks import MANIFEST_SUFFIX
 from tests.conftest import write_jsonl
@@ -268,3 +269,34 @@ def test_a_document_written_whole_at_the_end_is_read_when_it_appears(
     update = follower.poll()
     assert update is not None
     assert update.result.generations.equals(load([data], options).generations)
+
+
+def test_every_cut_of_a_document_is_read_up_to_the_cut_and_told(tmp_path: Path) -> None:
+    """A document still being written (or cut short): never a crash; the records that are whole
+    are read and one error says where it breaks. Strings holding brackets, quotes, backslashes
+    and line-break escapes must not be taken for the document's structure."""
+    records = [
+        {"prompt": 'a "quoted" [x] {y}', "gen": "\\boxed{1}\n]}", "answer": "1", "accuracy": 1},
+        {"prompt": "b\\", "gen": ["}", "{"], "answer": "2", "accuracy": [0, 1]},
+        {"prompt": "ç ✓ 😀", "gen": "3", "answer": "3", "accuracy": 0.5, "meta": {"k": [1, {}]}},
+    ]
+    text = json.dumps({"n": 3, "results": records, "tail": {"x": "]"}}, indent=1)
+    data = text.encode("utf-8")
+    whole = quick(write(tmp_path / "w" / "whole.json", {"results": records}, 1))
+    everything = rows(whole)
+    path = tmp_path / "m" / "cut.json"
+    path.parent.mkdir()
+    for cut in range(len(data) - 1, 1, -7):
+        path.write_bytes(data[:cut])
+        result = PlainDocumentReader().read(path, "cut.json", ReadOptions())
+        got = result.frame.select("prompt", "gen", "accuracy").rows()
+        assert got == everything[: len(got)], cut
+        assert len(result.errors) == 1, (cut, result.errors)
+        (error,) = result.errors
+        assert error.line is not None and 1 <= error.line <= text[:cut].count("\n") + 1
+        assert "not valid JSON" in error.reason
+    path.write_bytes(data)
+    result = PlainDocumentReader().read(path, "cut.json", ReadOptions())
+    assert result.errors == [] and result.frame.select("prompt", "gen", "accuracy").rows() == (
+        everything
+    )

@@ -49,7 +49,9 @@ from evaltui.data.wording import plural
 _BOM = b"\xef\xbb\xbf"
 _WS = re.compile(rb"[ \t\n\r]*")
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_SPECIAL = re.compile(rb'["\[\]{}]')
+#: A whole string (skipped whole: brackets in it are text), a bracket, or a quote that no string
+#: ends (the document is cut off in it).
+_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}"]', re.DOTALL)
 _SCALAR_END = re.compile(rb"[,\]} \t\n\r]")
 #: A line break inside a pretty-printed record and the indentation around it (JSON strings
 #: hold no raw line break: these are all between tokens).
@@ -97,22 +99,17 @@ def value_end(data: Buffer, start: int) -> int:
             raise _Broken("Expecting value", start)
         return match.start()
     depth = 0
-    pos = start
-    while True:
-        match = _SPECIAL.search(data, pos)
-        if match is None:
-            kind = "object" if char == b"{" else "array"
-            raise _Broken(f"Unterminated {kind}", start, cut=True)
-        if match.group() == b'"':
-            string = _STRING.match(data, match.start())
-            if string is None:
-                raise _Broken("Unterminated string", match.start(), cut=True)
-            pos = string.end()
-            continue
-        depth += 1 if match.group() in b"[{" else -1
-        pos = match.end()
+    for match in _TOKENS.finditer(data, start):
+        if match.end() - match.start() > 1:
+            continue  # a whole string: its brackets are not the value's
+        byte = data[match.start()]
+        if byte == 0x22:  # a quote no string ends
+            raise _Broken("Unterminated string", match.start(), cut=True)
+        depth += 1 if byte in b"[{" else -1
         if depth == 0:
-            return pos
+            return match.end()
+    kind = "object" if char == b"{" else "array"
+    raise _Broken(f"Unterminated {kind}", start, cut=True)
 
 
 class _Lines:
@@ -306,6 +303,9 @@ class _Document:
                 raise _Broken("Extra data", end)
         except _Broken as exc:
             self._broken(exc)
+        # As iter_json_lines: the file's bytes are let go before the rows become a frame.
+        del data
+        self.data = self.lines.data = b""
         if self.bad_utf8:
             first = ", ".join(str(n) for n in self.bad_utf8[:5])
             self.notes.append(
