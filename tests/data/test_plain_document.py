@@ -300,3 +300,21 @@ def test_every_cut_of_a_document_is_read_up_to_the_cut_and_told(tmp_path: Path) 
     assert result.errors == [] and result.frame.select("prompt", "gen", "accuracy").rows() == (
         everything
     )
+
+
+def test_what_a_document_says_of_its_keys_is_shown_safely(tmp_path: Path) -> None:
+    """Keys come from the file: they are told on one line, control characters made visible."""
+    document = {"a\x1b]0;t\x07": RECORDS[:1], "b": RECORDS[1:2], "other": [{"q": "x"}]}
+    path = write(tmp_path / "m" / "two.json", document, 2)
+    result = quick(path)
+    assert rows(result) == ROWS[:2]
+    (note,) = [n for n in result.notes if "lists under" in n]
+    assert "\x1b" not in note and "\x07" not in note and "'b'" in note
+    flags = ReadOptions(prompt_field="question")
+    result = PlainDocumentReader().read(path, "two.json", flags)
+    (error,) = result.errors
+    assert error.reason.startswith("no list of records with a prompt and a generation")
+    assert "\x1b" not in error.reason and "\x07" not in error.reason
+    assert "the first record under 'a␛]0;t␇' has keys prompt, gen, answer, accuracy" in (
+        error.reason
+    )

@@ -43,6 +43,7 @@ from evaltui.data.formats.plain import (
     record_score,
     takes,
 )
+from evaltui.data.sanitize import one_line
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
@@ -314,7 +315,8 @@ class _Document:
                 + ("…" if len(self.bad_utf8) > 5 else "")
             )
         if len(self.lists) > 1:
-            keys = ", ".join(repr(key) for key in self.lists)
+            keys = ", ".join(f"'{one_line(key, 40)}'" for key in self.lists[:8])
+            keys += ", …" if len(self.lists) > 8 else ""
             self.notes.append(f"{self.source}: records read from the lists under {keys}")
 
     def _kind(self, pos: int) -> str:
@@ -347,18 +349,21 @@ class _Document:
         while True:
             key, value = _key(data, pos)
             end = None
+            told = False  # the value's syntax error is told already
             if _at(data, value) == b"[":
                 first_at = _skip(data, value + 1)
                 if _at(data, first_at) == b"{":
                     first = self._value(first_at, value_end(data, first_at))
+                    told = first is None
                     if takes(first, self.options):
                         self.lists.append(key)
                         end = yield from self._elements(value)
-                    elif key not in others:
+                    elif isinstance(first, dict) and key not in others:
                         others[key] = first
             if end is None:
                 end = value_end(data, value)
-                self._value(value, end)  # a syntax error there is told, the records kept
+                if not told:
+                    self._value(value, end)  # a syntax error there is told, the records kept
             pos, closed = _after(data, end, b"}")
             if closed:
                 if not self.lists:
@@ -369,10 +374,11 @@ class _Document:
         """The error of an object that holds no list of records."""
         if lists:
             key, first = next(iter(lists.items()))
-            keys = ", ".join(str(k) for k in list(first)[:8]) if isinstance(first, dict) else ""
+            keys = ", ".join(one_line(str(k), 40) for k in list(first)[:8])
+            keys += ", …" if len(first) > 8 else ""
             reason = (
                 f"no list of records with a prompt and a generation in this JSON document (the"
-                f" first record under {key!r} has keys {keys}; name the fields with"
+                f" first record under '{one_line(key, 40)}' has keys {keys}; name the fields with"
                 " --prompt-field, --gen-field, --answer-field, --score-field)"
             )
         else:
