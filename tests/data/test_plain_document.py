@@ -318,3 +318,22 @@ def test_what_a_document_says_of_its_keys_is_shown_safely(tmp_path: Path) -> Non
     assert "the first record under 'a␛]0;t␇' has keys prompt, gen, answer, accuracy" in (
         error.reason
     )
+
+
+@pytest.mark.parametrize("long", [False, True], ids=["short", "longer-than-the-head"])
+def test_a_one_line_record_with_a_chat_prompt_stays_a_json_lines_record(
+    tmp_path: Path, long: bool
+) -> None:
+    """A record's own list of objects (chat messages under ``prompt``) is not a document's list
+    of records, also when its line is the whole file or runs past what detection looks at."""
+    text = "x " * (40_000 if long else 5)
+    chat = {"prompt": [{"role": "user", "content": text}], "gen": "hello", "accuracy": 1}
+    path = write_jsonl(tmp_path / "chat.jsonl", [chat])
+    for options in (None, ReadOptions(score_field="accuracy")):
+        reader = detect(path, options=options).reader
+        if long and options is None:  # its "gen" is past the head: not told by its content
+            assert reader is None
+        else:
+            assert reader is not None and reader.name == "plain"
+        forced = detect(path, forced="plain", options=options).reader
+        assert forced is not None and forced.name == "plain"

@@ -97,6 +97,8 @@ SAMPLE_LISTS = frozenset({"responses", "outputs", "generations", "completions"})
 #: (``"scores": {"acc": 1}``) is not taken for one.
 LIST_ONLY_FIELDS = frozenset({"outputs", "generations", "completions", "scores", "rewards"})
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
+#: Every name a record's own fields go by (a list under one is a record's, not a document's).
+RECORD_FIELDS = frozenset(PROMPT_FIELDS + GEN_FIELDS + ANSWER_FIELDS + SCORE_FIELDS)
 
 #: Between a run label and a record's training step (verl dumps: ``val_generations · step 50``);
 #: what tells runs of one label apart goes before it (``val_generations @ expA · step 50``).

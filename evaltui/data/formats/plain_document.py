@@ -37,6 +37,7 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.formats.plain import (
     HEAD_RECORDS,
+    RECORD_FIELDS,
     PlainReader,
     decode_line,
     most_common_shape,
@@ -165,6 +166,13 @@ def _after(data: Buffer, pos: int, closing: bytes) -> tuple[int, bool]:
     raise _Broken("Expecting ',' delimiter", pos, cut=not char)
 
 
+def _holds_records(key: str, first: Any) -> bool:
+    """Whether a list under ``key`` whose first element is ``first`` may be a document's
+    records: under a name a record's own fields have (a JSON lines record's chat ``prompt``, its
+    ``outputs``), only when its elements are records themselves."""
+    return key not in RECORD_FIELDS or takes(first, ReadOptions())
+
+
 # --- what detection sees: the head of the file ------------------------------------------------
 
 
@@ -238,10 +246,10 @@ def head_records(head: bytes, accept: Callable[[Any], bool] | ReadOptions) -> li
             pos = _skip(head, pos + 1)
             end = None
             while _at(head, pos) not in (b"}", b""):
-                _key_name, value = _key(head, pos)
+                key, value = _key(head, pos)
                 if _at(head, value) == b"[" and found is None:
                     items, after = _head_list(head, value)
-                    if items and accept(items[0]):
+                    if items and accept(items[0]) and _holds_records(key, items[0]):
                         found = items
                     if after is None:
                         break  # the list goes on past the head
@@ -355,7 +363,7 @@ class _Document:
                 if _at(data, first_at) == b"{":
                     first = self._value(first_at, value_end(data, first_at))
                     told = first is None
-                    if takes(first, self.options):
+                    if takes(first, self.options) and _holds_records(key, first):
                         self.lists.append(key)
                         end = yield from self._elements(value)
                     elif isinstance(first, dict) and key not in others:
