@@ -337,3 +337,23 @@ def test_a_one_line_record_with_a_chat_prompt_stays_a_json_lines_record(
             assert reader is not None and reader.name == "plain"
         forced = detect(path, forced="plain", options=options).reader
         assert forced is not None and forced.name == "plain"
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr-only"])
+def test_a_document_with_a_bom_and_windows_or_old_mac_line_endings(
+    tmp_path: Path, newline: str
+) -> None:
+    text = json.dumps([RECORDS[0], "oops", RECORDS[1]], indent=2, ensure_ascii=False)
+    path = tmp_path / "m" / "win.json"
+    path.parent.mkdir()
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", newline).encode("utf-8"))
+    result = quick(path)
+    assert rows(result) == ROWS[:2]
+    (error,) = result.errors
+    assert (error.line, error.reason) == (8, "record 2: not a JSON object (str)")
+    out = tmp_path / "r.jsonl"
+    export_view("records", result.stats, result.generations, result.files, out)
+    assert out.read_text(encoding="utf-8").splitlines() == [
+        json.dumps(RECORDS[0], ensure_ascii=False),
+        json.dumps(RECORDS[1], ensure_ascii=False),
+    ]
