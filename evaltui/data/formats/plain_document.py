@@ -259,7 +259,7 @@ def head_records(head: bytes, accept: Callable[[Any], bool] | ReadOptions) -> li
                 if closed:
                     end = pos
                     break
-            if _at(head, pos) == b"}":
+            if end is None and _at(head, pos) == b"}":  # an empty object
                 end = pos + 1
         else:
             return None
