@@ -41,6 +41,7 @@ from evaltui.data.formats import (
     known_extensions,
 )
 from evaltui.data.formats.base import RunIdentity, describe_failure
+from evaltui.data.formats.plain import PlainReader
 from evaltui.data.marks import manifest_path
 from evaltui.data.notes import NoteGroup, fold_notes
 from evaltui.data.readback import export_parts, read_parts
@@ -1051,7 +1052,7 @@ class _Load:
         flags = list(read.field_flags())
         formats: dict[str, int] = {}
         for state in self.states:
-            if state.reader.name != "plain":
+            if not isinstance(state.reader, PlainReader):  # plain JSON lines, or a document
                 formats[state.reader.name] = formats.get(state.reader.name, 0) + 1
         if flags and formats:
             verb = "applies" if len(flags) == 1 else "apply"

@@ -371,9 +371,10 @@ def test_model_output_and_standard_answer(tmp_path: Path) -> None:
     assert result.frame["accuracy"].to_list() == [1.0, None]
 
 
-def test_a_json_document_of_records_says_how_to_make_it_json_lines(tmp_path: Path) -> None:
+def test_a_json_document_of_records_is_read_as_plain_records(tmp_path: Path) -> None:
     """Eval scripts ``json.dump({"accuracy": …, "results": [records]}, f, indent=4)`` or a
-    pretty-printed list: skipped as "no reader recognises this file", saying nothing of why."""
+    pretty-printed list: skipped with the ``jq`` command that made them JSON lines; now read as
+    those JSON lines are (see test_plain_document)."""
     folder = tmp_path / "m"
     folder.mkdir()
     records = [
@@ -384,17 +385,17 @@ def test_a_json_document_of_records_says_how_to_make_it_json_lines(tmp_path: Pat
     wrapped.write_text(json.dumps({"accuracy": 50.0, "results": records}, indent=4))
     listed = folder / "list.json"
     listed.write_text(json.dumps(records, indent=4))
-    assert detect(wrapped).reason == (
-        "no reader recognises this file (one JSON document, while samples are read one record "
-        "per line (JSON lines): jq -c '.results[]' FILE > FILE.jsonl makes them so)"
-    )
-    assert "jq -c '.[]' FILE > FILE.jsonl" in detect(listed).reason
-    # What the command makes is read, with these records' field names, as plain JSON lines.
     lines = folder / "math500_step50.jsonl"
     lines.write_text("".join(json.dumps(r) + "\n" for r in records))
-    reader = detect(lines).reader
-    assert reader is not None and reader.name == "plain"
-    # A JSON document that holds no records gets no such advice.
+    as_lines = PlainReader().read(lines, "x", ReadOptions()).frame
+    keys = ["prompt", "answer", "gen", "accuracy"]
+    for document in (wrapped, listed):
+        reader = detect(document).reader
+        assert reader is not None and reader.name == "plain_document"
+        result = reader.read(document, "x", ReadOptions())
+        assert result.errors == []
+        assert result.frame.select(keys).equals(as_lines.select(keys))
+    # A JSON document that holds no records gets no advice.
     other = folder / "config.json"
     other.write_text(json.dumps({"lr": 1e-6, "steps": [1, 2]}, indent=2))
     assert detect(other).reason == "no reader recognises this file"

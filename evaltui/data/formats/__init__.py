@@ -19,6 +19,7 @@ from evaltui.data.formats.lighteval import LightevalReader
 from evaltui.data.formats.lm_eval import LmEvalReader
 from evaltui.data.formats.opencompass import AISBenchReader, OpenCompassReader
 from evaltui.data.formats.plain import GENERIC_GUESS, HEAD_RECORDS, PlainReader, iter_lines
+from evaltui.data.formats.plain_document import PlainDocumentReader, head_records
 from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.formats.skythought import SkyThoughtReader
 from evaltui.data.marks import is_manifest, written_by_evaltui
@@ -35,7 +36,7 @@ __all__ = [
     "get_reader",
 ]
 
-#: Every reader, most specific first (the generic plain reader is the fallback, last).
+#: Every reader, most specific first (the generic plain readers are the fallback, last).
 READERS: list[Reader] = [
     InspectReader(),
     LightevalReader(),
@@ -46,6 +47,7 @@ READERS: list[Reader] = [
     OpenCompassReader(),
     QwenMathReader(),
     PlainReader(),
+    PlainDocumentReader(),
 ]
 
 
@@ -167,6 +169,8 @@ def detect(
     if compressed is not None:
         return Detection(None, reason=compressed)
     suffix = "".join(path.suffixes[-1:]).lower()
+    if reader is not None and reader.name == "plain" and _objects(head) is not None:
+        reader = get_reader("plain_document")  # --format plain on one JSON document of records
     if reader is not None:
         if _sniff(reader, path, head) > 0 or _companion(path, head) is None:
             return Detection(reader)
@@ -190,19 +194,29 @@ def detect(
             break
         if has_newline and raw.strip():
             best = _best(path, raw + b"\n", suffix)
-            if best is not None:
+            # (a line alone is one JSON document: not what makes the file one)
+            if best is not None and not isinstance(best, PlainDocumentReader):
                 return Detection(best)
     plain = get_reader("plain")
     if options is not None and options.fields_given() and suffix in plain.extensions:
-        return Detection(plain)
+        # the field flags name the fields of records in JSON lines, or in one JSON document
+        return Detection(plain if _objects(head) is None else get_reader("plain_document"))
     misnamed = _suffix_hint(path, head, suffix)
     if misnamed:
         return Detection(None, reason="no reader recognises this file" + misnamed)
+    document = _document_hint(head)
+    if document:
+        return Detection(None, reason="no reader recognises this file" + document)
     no_json = _no_json_line(head) if suffix == ".jsonl" else None
     if no_json is not None:
         return Detection(None, reason=no_json)
-    hint = _fields_hint(head) or _document_hint(head)
-    return Detection(None, reason="no reader recognises this file" + hint)
+    return Detection(None, reason="no reader recognises this file" + _fields_hint(head))
+
+
+def _objects(head: bytes) -> list[object] | None:
+    """The first records of one JSON document holding a list of objects (a list, or an object
+    holding one), whatever their fields; None when ``head`` is not such a document."""
+    return head_records(head, lambda record: isinstance(record, dict))
 
 
 def _no_json_line(head: bytes) -> str | None:
@@ -258,39 +272,19 @@ def _fields_hint(head: bytes) -> str:
 
 
 def _document_hint(head: bytes) -> str:
-    """For one JSON document (a pretty-printed list of records, ``{"accuracy": …, "results":
-    [records]}``, as eval scripts ``json.dump(…, indent=4)``): plain input is one record per
-    line, and how to get there with ``jq``. "" when the head is not such a document."""
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-    if not text.startswith(("[", "{")):
+    """For one JSON document of records no reader recognises (a pretty-printed list of records,
+    ``{"accuracy": …, "results": [records]}``, as eval scripts ``json.dump(…, indent=4)``): the
+    first record's keys, and the flags that name its fields (then read as plain records). ""
+    when the head is not such a document."""
+    records = _objects(head)
+    if not records or not isinstance(records[0], dict):
         return ""
-    first = text.split("\n", 1)[0].strip()
-    try:
-        json.loads(first)
-        return ""  # its first line is a whole JSON value: JSON lines, not one document
-    except (ValueError, RecursionError):
-        pass
-    command = "jq -c '.[]'"
-    if len(head) < HEAD_BYTES:  # the whole file: name the list of records inside an object
-        try:
-            document = json.loads(text)
-        except (ValueError, RecursionError):
-            document = None
-        if isinstance(document, dict):
-            lists = [
-                key
-                for key, value in document.items()
-                if isinstance(value, list) and value and isinstance(value[0], dict)
-            ]
-            if not lists:
-                return ""
-            key = one_line(str(lists[0]), 40).replace("'", "")
-            command = f"jq -c '.[\"{key}\"][]'" if not key.isidentifier() else f"jq -c '.{key}[]'"
-        elif not (isinstance(document, list) and document and isinstance(document[0], dict)):
-            return ""
+    first = records[0]
+    keys = [one_line(str(key), 40) for key in list(first)[:8]]
+    more = ", …" if len(first) > 8 else ""
     return (
-        " (one JSON document, while samples are read one record per line (JSON lines):"
-        f" {command} FILE > FILE.jsonl makes them so)"
+        f" (one JSON document of records; its first record's keys: {', '.join(keys)}{more};"
+        " name the fields with --prompt-field, --gen-field, --answer-field, --score-field)"
     )
 
 

@@ -97,6 +97,8 @@ SAMPLE_LISTS = frozenset({"responses", "outputs", "generations", "completions"})
 #: (``"scores": {"acc": 1}``) is not taken for one.
 LIST_ONLY_FIELDS = frozenset({"outputs", "generations", "completions", "scores", "rewards"})
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
+#: Every name a record's own fields go by (a list under one is a record's, not a document's).
+RECORD_FIELDS = frozenset(PROMPT_FIELDS + GEN_FIELDS + ANSWER_FIELDS + SCORE_FIELDS)
 
 #: Between a run label and a record's training step (verl dumps: ``val_generations · step 50``);
 #: what tells runs of one label apart goes before it (``val_generations @ expA · step 50``).
@@ -350,11 +352,39 @@ def first_record(head: bytes) -> dict[str, Any] | None:
             continue
         if isinstance(value, dict):
             records.append(value)
+    return most_common_shape(records)
+
+
+def most_common_shape(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The first of ``records`` with the most common set of keys (ties: the larger set); None
+    when there is none."""
     if not records:
         return None
     shapes = Counter(frozenset(record) for record in records)
     best = max(shapes, key=lambda keys: (shapes[keys], len(keys)))
     return next(record for record in records if frozenset(record) == best)
+
+
+def record_score(first: dict[str, Any]) -> int:
+    """How sure the plain reader is that ``first`` (the record standing for a file) is its
+    record: 90 for ``prompt``/``gen`` and an answer or accuracy, :data:`GENERIC_GUESS` for a
+    prompt and a generation under other names, 0 when it is none."""
+    keys = set(first)
+    if _is_plain(keys):
+        return 90
+    if any(k in keys for k in PROMPT_FIELDS) and any(_has(first, k) for k in GEN_FIELDS):
+        return GENERIC_GUESS
+    return 0
+
+
+def takes(record: Any, options: ReadOptions) -> bool:
+    """Whether ``record`` has the prompt and generation fields the plain reader reads (named by
+    the field flags, or under the names it knows)."""
+    return (
+        isinstance(record, dict)
+        and _pick(record, options.prompt_field, PROMPT_FIELDS) is not None
+        and _pick(record, options.gen_field, GEN_FIELDS) is not None
+    )
 
 
 class PlainReader(Reader):
@@ -373,14 +403,12 @@ class PlainReader(Reader):
             # A first line longer than the head: judge by the key names it starts with.
             text = head[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
             if text.startswith("{") and '"prompt"' in text and '"gen"' in text:
-                return 60
+                from evaltui.data.formats.plain_document import head_records
+
+                # ... unless it is one JSON document holding a list of records (read whole)
+                return 0 if head_records(head, ReadOptions()) is not None else 60
             return 0
-        keys = set(first)
-        if _is_plain(keys):
-            return 90
-        if any(k in keys for k in PROMPT_FIELDS) and any(_has(first, k) for k in GEN_FIELDS):
-            return GENERIC_GUESS
-        return 0
+        return record_score(first)
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
         """A plain file's run is its folder; files of one name in two folders of one name
@@ -395,6 +423,19 @@ class PlainReader(Reader):
         errors: list[LoadError] = []
         notes: list[str] = []
         parsed = iter_json_lines(path, source, options.window, errors, notes)
+        return self.read_parsed(path, source, options, parsed, errors, notes)
+
+    def read_parsed(
+        self,
+        path: Path,
+        source: str,
+        options: ReadOptions,
+        parsed: Iterator[tuple[int, int, Any]],
+        errors: list[LoadError],
+        notes: list[str],
+    ) -> ReadResult:
+        """The rows of ``parsed``'s ``(line, offset, record)`` (JSON lines, or the records of
+        one JSON document); ``errors`` and ``notes`` are the parse's and gain the records'."""
         run = options.label or folder_label(path.resolve().parent)
         rows = Rows()
 
