@@ -156,40 +156,65 @@ def run_key(identity: RunIdentity, source: str) -> RunKey:
     return identity.label, identity.key, _folder(source, identity.depth), identity.name
 
 
+_ATTACHED_NUMBER = re.compile(r"(?P<name>.*\D)\d+")
+
+
+def _same_names(names: set[str]) -> dict[str, str]:
+    """Names of one folder's files that are another of them with a number attached (``out2``
+    beside ``out``: a second pass written next to the first) -> that name. A number attached to
+    a name is otherwise the name's own (``llama2`` and ``llama3``, ``qwen2`` and ``qwen3`` are
+    models), unlike one after a separator (:func:`evaltui.data.formats.plain.run_name`)."""
+    same: dict[str, str] = {}
+    for name in names:
+        match = _ATTACHED_NUMBER.fullmatch(name)
+        if match is not None and match["name"] in names:
+            same[name] = match["name"]
+    return same
+
+
 def _named(
     files: Sequence[tuple[RunIdentity | None, str, Prompts]],
 ) -> list[RunIdentity | None]:
     """Each file's identity, made its own name's run where the files of its run (one key in one
     folder) have other names and those evaluated common prompts (one file per model in one
     folder); files of other names that share no prompt (one model's tasks) stay one run."""
-    names: dict[tuple[str, str, str], dict[str, list[pl.Series]]] = {}
+    named: list[tuple[tuple[str, str, str], str] | None] = []
+    given: dict[tuple[str, str, str], set[str]] = {}
     for identity, source, prompts in files:
         if identity is None or identity.name is None or prompts is None:
+            named.append(None)
             continue
         run = identity.label, identity.key, _folder(source, identity.depth)
-        names.setdefault(run, {}).setdefault(identity.name, []).append(prompts)
-    split = {
-        run for run, named in names.items() if len(named) > 1 and _sharing(list(named.values()))
-    }
-    if not split:
+        named.append((run, identity.name))
+        given.setdefault(run, set()).add(identity.name)
+    if all(len(names) < 2 for names in given.values()):
         return [identity for identity, _source, _prompts in files]
-    named_files: list[RunIdentity | None] = []
-    for identity, source, _prompts in files:
-        if identity is None or identity.name is None:
-            named_files.append(identity)
+    same = {run: _same_names(names) for run, names in given.items()}
+    by_name: dict[tuple[str, str, str], dict[str, list[pl.Series]]] = {}
+    for i, ((_identity, _source, prompts), file) in enumerate(zip(files, named, strict=True)):
+        if file is not None and prompts is not None:
+            run, name = file
+            name = same[run].get(name, name)
+            named[i] = (run, name)
+            by_name.setdefault(run, {}).setdefault(name, []).append(prompts)
+    split = {
+        run for run, names in by_name.items() if len(names) > 1 and _sharing(list(names.values()))
+    }
+    out: list[RunIdentity | None] = []
+    for (identity, _source, _prompts), file in zip(files, named, strict=True):
+        if identity is None or file is None or file[0] not in split:
+            out.append(identity)
             continue
-        if (identity.label, identity.key, _folder(source, identity.depth)) not in split:
-            named_files.append(identity)
-            continue
-        named_files.append(
+        name = file[1]
+        out.append(
             replace(
                 identity,
                 # a bare number (``0.jsonl`` beside ``model.jsonl``) keeps the folder's label
-                label=clean_text(identity.name) or identity.label,
-                key=f"{identity.key}/{identity.name}",
+                label=clean_text(name) or identity.label,
+                key=f"{identity.key}/{name}",
             )
         )
-    return named_files
+    return out
 
 
 def run_labels(files: Sequence[tuple[RunIdentity | None, str, Prompts]]) -> dict[RunKey, str]:
