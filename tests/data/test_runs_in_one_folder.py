@@ -114,11 +114,24 @@ def test_digits_in_a_model_name_are_no_shard_number(tmp_path: Path) -> None:
     assert {v[:2] for v in table.values()} == {(60, 480)}
 
 
-def test_a_label_given_is_every_files_label(tmp_path: Path) -> None:
+def test_a_label_given_is_every_files_label_and_says_it_pools_two_models(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = two_models(tmp_path / "pf")
     result = quick([folder], label="both")
     assert run_table(result).keys() == {"both"}
     assert set(result.stats["count"]) == {16}
+    pooled = (
+        "--label 'both' names every file's run: 2 files that are 2 runs without it (named after "
+        "their models) are read under it, so their samples are pooled per prompt"
+    )
+    assert any(note.startswith(pooled) for note in result.notes), result.notes
+    # one model's passes under a label: what the label is for, nothing said
+    passes = SAMPLE / MODELS[QWEN]
+    assert not any("names every file's run" in n for n in quick([passes], label="q").notes)
+    out = str(tmp_path / "s.json")
+    assert main(["summarize", str(folder), "-o", out, "--no-cache", "--label", "both"]) == 0
+    assert pooled in " ".join(capsys.readouterr().err.split())
 
 
 def test_model_files_in_two_folders_are_told_apart_by_their_folders(tmp_path: Path) -> None:
