@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+
 import polars as pl
 import pytest
 
@@ -263,3 +264,21 @@ def test_following_model_files_that_come_to_share_prompts(
 )
 def test_run_name_takes_off_a_shard_or_pass_number_only(file_name: str, name: str) -> None:
     assert run_name(file_name) == name
+
+
+def test_a_hostile_file_name_as_a_label_is_shown_sanitised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A file named with an OSC 0 title sequence and markup labels its run: shown literally,
+    # its control characters visible, in the headless summary.
+    folder = tmp_path / "pf"
+    hostile = "evil\x1b]0;pwned\x07[red]x"
+    model_file(folder, hostile, MODELS[QWEN])
+    model_file(folder, "ds", MODELS[DEEPSEEK])
+    assert sorted(run_table(quick([folder]))) == ["ds", hostile]
+    out = str(tmp_path / "c.json")
+    assert main(["summarize", str(folder), "-o", out, "--no-cache", "--table", "text"]) == 0
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "evil␛]0;p…d␇[red]x" in captured.out and "evil␛]0;pwned␇[red]x" in captured.err
