@@ -54,7 +54,7 @@ from evaltui.data.loader import (
     split_mixed_metrics,
 )
 from evaltui.data.notes import split_note
-from evaltui.data.runs import retag, run_key, run_tags
+from evaltui.data.runs import RunKey, file_prompts, retag, run_key, run_labels
 from evaltui.data.sanitize import one_line_middle
 from evaltui.data.schema import LoadError, empty_generations
 from evaltui.data.tokens import (
@@ -193,6 +193,12 @@ def _probe(path: Path, consumed: int) -> tuple[bytes, bytes]:
 MAX_CHUNKS = 32
 
 
+def _run_labels(files: list[_Tracked]) -> dict[RunKey, str]:
+    """:func:`~evaltui.data.runs.run_labels` of the followed files that gave rows (as a fresh
+    load of them labels them)."""
+    return run_labels([(t.run, t.item.source, file_prompts(t.frame, t.run)) for t in files])
+
+
 def _compacted(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` with its last chunks joined into one when it has more than :data:`MAX_CHUNKS`:
     the last two, and every chunk before them no longer than what is being joined. Chunk sizes
@@ -295,9 +301,10 @@ class Follower:
         """Rows read and rows dropped since the last build (what the next build recomputes)."""
         self._full = True
         """Set when the next build must compute every prompt (the first, or after a recount)."""
-        self._tags: dict[tuple[str, str, str], str] = {}
-        """The tags in the followed rows' labels that tell separate runs of one label apart
-        (evaltui.data.runs): a new run that changes them relabels every file's rows."""
+        self._labels: dict[RunKey, str] = {}
+        """The followed rows' labels where they are not their reader's (evaltui.data.runs: tags
+        that tell separate runs of one label apart, model-named files of one folder): a new run
+        that changes them relabels every file's rows."""
         self._built: _Built | None = None
         """The last build's generations table and the files it was made of."""
 
@@ -403,9 +410,7 @@ class Follower:
                 tracked.head, tracked.tail = _probe(report.path, end)
             self._track(tracked)
         # The load's labels already carry these tags; later rows get the same.
-        self._tags = run_tags(
-            [(t.run, t.item.source) for t in self.files.values() if t.frame.height]
-        )
+        self._labels = _run_labels([t for t in self.files.values() if t.frame.height])
         self._seed(result)
         return self._versions(self._held_back(result, held), by_source)
 
@@ -752,21 +757,21 @@ class Follower:
         if tracked.run is None:
             return frame
         return retag(
-            frame, tracked.run, None, self._tags.get(run_key(tracked.run, tracked.item.source))
+            frame, tracked.run, None, self._labels.get(run_key(tracked.run, tracked.item.source))
         )
 
     def _retag(self, read: list[_Tracked]) -> None:
         """Tell separate runs of one label apart as the files now followed require (a second
         run of a model arrived, or one went): each file whose tag changed is relabelled, and
         the stats are computed afresh (every prompt of those runs changed its key)."""
-        tags = run_tags([(t.run, t.item.source) for t in read if t.frame.height])
-        if tags == self._tags:
+        labels = _run_labels([t for t in read if t.frame.height])
+        if labels == self._labels:
             return
         for t in read:
             if t.run is not None:
                 key = run_key(t.run, t.item.source)
-                t.frame = retag(t.frame, t.run, self._tags.get(key), tags.get(key))
-        self._tags = tags
+                t.frame = retag(t.frame, t.run, self._labels.get(key), labels.get(key))
+        self._labels = labels
         self._full = True
 
     def _mixed(self, read: list[_Tracked]) -> list[str]:

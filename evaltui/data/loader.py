@@ -45,7 +45,7 @@ from evaltui.data.formats.plain import PlainReader
 from evaltui.data.marks import manifest_path
 from evaltui.data.notes import NoteGroup, fold_notes
 from evaltui.data.readback import export_parts, read_parts
-from evaltui.data.runs import label_runs
+from evaltui.data.runs import file_prompts, label_runs, run_key, run_labels
 from evaltui.data.sampling import judged_majority, ks_for, maj_name, pass_columns, vote_columns
 from evaltui.data.schema import (
     LoadError,
@@ -1049,6 +1049,16 @@ class _Load:
                     f"{len(folders):,} folders are read under it, so models told apart by their "
                     "folder are pooled (leave --label out to keep them apart)"
                 )
+            else:
+                runs = self.runs_without_label()
+                if runs > 1:
+                    files = sum(1 for s in self.states if s.frame.height)
+                    notes.append(
+                        f"--label {read.label!r} names every file's run: {files:,} files that are "
+                        f"{runs:,} runs without it (named after their models) are read under it, "
+                        "so their samples are pooled per prompt (leave --label out to keep them "
+                        "apart)"
+                    )
         flags = list(read.field_flags())
         formats: dict[str, int] = {}
         for state in self.states:
@@ -1065,6 +1075,26 @@ class _Load:
                 "format's own fields"
             )
         return notes
+
+    def runs_without_label(self) -> int:
+        """How many runs the plain files read would be without ``--label``: files of one folder
+        named after their models that evaluated common prompts are a run each
+        (:func:`evaltui.data.runs.run_labels`)."""
+        unlabelled = dataclasses.replace(self.options.read, label=None)
+        files: list[tuple[RunIdentity | None, str, pl.Series | None]] = []
+        for state in self.states:
+            if state.reader.name != "plain" or not state.frame.height:
+                continue
+            identity = run_identity(state.input, state.reader, unlabelled)
+            files.append((identity, state.input.source, file_prompts(state.frame, identity)))
+        labels = run_labels(files)
+        return len(
+            {
+                labels.get(run_key(identity, source), identity.label)
+                for identity, source, _prompts in files
+                if identity is not None
+            }
+        )
 
     def cache_notes(self) -> list[str]:
         """What :meth:`result` says about the cache itself (never part of a snapshot)."""

@@ -10,6 +10,13 @@ else their folder, else their own id (``model @ 2026-01-02T10:00:00``). Files of
 tasks of one date id) keep one label; runs of one label that share no task (one task today,
 another tomorrow) stay one run, as their prompts cannot merge.
 
+Plain JSONL files say nothing of their run but their folder and their name. Files of one folder
+named after their models (``Qwen2.5-7B-Instruct.jsonl``, ``DeepSeek-R1-Distill-Qwen-7B.jsonl``)
+that evaluated common prompts are a run each, labelled by the name (without a shard or pass
+number: :func:`evaltui.data.formats.plain.run_name`); files of one name (shards, passes) and
+files that share no prompt (one model's tasks) stay the folder's run. Runs of plain files are
+told apart across folders when they share a prompt (their file names tell no task).
+
 This works on the frames after reading, so the rows cached per file never depend on what else
 is loaded.
 """
@@ -18,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 import polars as pl
@@ -39,6 +46,8 @@ class _Run:
     folder: str
     started: str
     tasks: set[str] = field(default_factory=set)
+    prompts: list[pl.Series] = field(default_factory=list)
+    """The prompt ids of its files, for formats whose task a file's name does not tell (plain)."""
 
 
 def _folder(source: str, depth: int = 0) -> str:
@@ -78,15 +87,38 @@ def _tags(runs: list[_Run]) -> list[str]:
     return [clean_text(tag) for tag in tags]
 
 
-def run_tags(files: Sequence[tuple[RunIdentity | None, str]]) -> dict[tuple[str, str, str], str]:
+def _sharing(groups: Sequence[Sequence[pl.Series]]) -> set[int]:
+    """The indices of ``groups`` (each the prompt-id columns of one run's files) that have a
+    prompt id in common with another group."""
+    ids = [
+        pl.DataFrame({"prompt_id": pl.concat(series).unique(), "group": i})
+        for i, series in enumerate(groups)
+        if series
+    ]
+    if len(ids) < 2:
+        return set()
+    both = pl.concat(ids).filter(pl.col("prompt_id").is_duplicated())
+    return set(both.get_column("group").unique().to_list())
+
+
+Prompts = pl.Series | None
+"""A file's ``prompt_id`` column, given for a file whose :attr:`RunIdentity.name` is set (its
+format's file names do not say what was evaluated); None for others."""
+
+
+def run_tags(
+    files: Sequence[tuple[RunIdentity | None, str]], prompts: Sequence[Prompts] | None = None
+) -> dict[tuple[str, str, str], str]:
     """(label, run key, folder) -> the tag its label needs, for runs that must be told apart.
 
-    ``files`` are (identity, source) of the files that gave rows. One run is one key in one
-    folder (every format here writes a run's files into one folder): a copy of a run in another
-    folder is a run of its own, never extra samples of the same prompts.
+    ``files`` are (identity, source) of the files that gave rows, ``prompts`` (when given, one
+    per file) their prompt ids where their format's file names tell no task. One run is one key
+    in one folder (every format here writes a run's files into one folder): a copy of a run in
+    another folder is a run of its own, never extra samples of the same prompts. Runs of one
+    label are told apart when they share a task, or a prompt (runs whose prompts are known).
     """
     groups: dict[str, dict[tuple[str, str], _Run]] = {}
-    for identity, source in files:
+    for i, (identity, source) in enumerate(files):
         if identity is None:
             continue
         folder = _folder(source, identity.depth)
@@ -94,14 +126,19 @@ def run_tags(files: Sequence[tuple[RunIdentity | None, str]]) -> dict[tuple[str,
         run = runs.setdefault((identity.key, folder), _Run(identity.key, folder, identity.started))
         run.started = run.started or identity.started
         run.tasks.add(identity.task)
+        ids = None if prompts is None else prompts[i]
+        if ids is not None:
+            run.prompts.append(ids)
     tags: dict[tuple[str, str, str], str] = {}
     for label, runs in groups.items():
         if len(runs) < 2:
             continue
+        listed = list(runs.values())
+        common = _sharing([run.prompts for run in listed])
         apart = [
             run
-            for run in runs.values()
-            if any(run.tasks & other.tasks for other in runs.values() if other is not run)
+            for i, run in enumerate(listed)
+            if i in common or any(run.tasks & other.tasks for other in listed if other is not run)
         ]
         if len(apart) < 2:
             continue
@@ -110,20 +147,111 @@ def run_tags(files: Sequence[tuple[RunIdentity | None, str]]) -> dict[tuple[str,
     return tags
 
 
-def run_key(identity: RunIdentity, source: str) -> tuple[str, str, str]:
-    """The key of :func:`run_tags` for a file of ``identity`` at ``source``."""
-    return identity.label, identity.key, _folder(source, identity.depth)
+RunKey = tuple[str, str, str, str | None]
+"""(reader's label, run key, folder, file's run name): the files that get one label."""
+
+
+def run_key(identity: RunIdentity, source: str) -> RunKey:
+    """The key of :func:`run_labels` for a file of ``identity`` at ``source``."""
+    return identity.label, identity.key, _folder(source, identity.depth), identity.name
+
+
+_ATTACHED_NUMBER = re.compile(r"(?P<name>.*\D)\d+")
+
+
+def _same_names(names: set[str]) -> dict[str, str]:
+    """Names of one folder's files that are another of them with a number attached (``out2``
+    beside ``out``: a second pass written next to the first) -> that name. A number attached to
+    a name is otherwise the name's own (``llama2`` and ``llama3``, ``qwen2`` and ``qwen3`` are
+    models), unlike one after a separator (:func:`evaltui.data.formats.plain.run_name`)."""
+    same: dict[str, str] = {}
+    for name in names:
+        match = _ATTACHED_NUMBER.fullmatch(name)
+        if match is not None and match["name"] in names:
+            same[name] = match["name"]
+    return same
+
+
+def _named(
+    files: Sequence[tuple[RunIdentity | None, str, Prompts]],
+) -> list[RunIdentity | None]:
+    """Each file's identity, made its own name's run where the files of its run (one key in one
+    folder) have other names and those evaluated common prompts (one file per model in one
+    folder); files of other names that share no prompt (one model's tasks) stay one run."""
+    named: list[tuple[tuple[str, str, str], str] | None] = []
+    given: dict[tuple[str, str, str], set[str]] = {}
+    for identity, source, prompts in files:
+        if identity is None or identity.name is None or prompts is None:
+            named.append(None)
+            continue
+        run = identity.label, identity.key, _folder(source, identity.depth)
+        named.append((run, identity.name))
+        given.setdefault(run, set()).add(identity.name)
+    if all(len(names) < 2 for names in given.values()):
+        return [identity for identity, _source, _prompts in files]
+    same = {run: _same_names(names) for run, names in given.items()}
+    by_name: dict[tuple[str, str, str], dict[str, list[pl.Series]]] = {}
+    for i, ((_identity, _source, prompts), file) in enumerate(zip(files, named, strict=True)):
+        if file is not None and prompts is not None:
+            run, name = file
+            name = same[run].get(name, name)
+            named[i] = (run, name)
+            by_name.setdefault(run, {}).setdefault(name, []).append(prompts)
+    split = {
+        run for run, names in by_name.items() if len(names) > 1 and _sharing(list(names.values()))
+    }
+    out: list[RunIdentity | None] = []
+    for (identity, _source, _prompts), file in zip(files, named, strict=True):
+        if identity is None or file is None or file[0] not in split:
+            out.append(identity)
+            continue
+        name = file[1]
+        out.append(
+            replace(
+                identity,
+                # a bare number (``0.jsonl`` beside ``model.jsonl``) keeps the folder's label
+                label=clean_text(name) or identity.label,
+                key=f"{identity.key}/{name}",
+            )
+        )
+    return out
+
+
+def run_labels(files: Sequence[tuple[RunIdentity | None, str, Prompts]]) -> dict[RunKey, str]:
+    """(:func:`run_key`) -> the label the files of that key get in place of their reader's, for
+    those whose label changes: separate runs that share a label told apart (``model @ <tag>``),
+    files of one folder named after their models labelled by their names (:func:`_named`).
+
+    ``files`` are (identity, source, prompt ids: see :data:`Prompts`) of the files that gave
+    rows. Made from every file loaded after reading, so the rows cached per file never depend
+    on what else is loaded, and a follow relabels as a fresh load labels.
+    """
+    named = _named(files)
+    tags = run_tags(
+        [(identity, source) for identity, (_old, source, _p) in zip(named, files, strict=True)],
+        [prompts for _identity, _source, prompts in files],
+    )
+    labels: dict[RunKey, str] = {}
+    for identity, (old, source, _prompts) in zip(named, files, strict=True):
+        if identity is None or old is None:
+            continue
+        tag = tags.get((identity.label, identity.key, _folder(source, identity.depth)))
+        label = identity.label + (TAG_SEPARATOR + tag if tag else "")
+        if label != old.label:
+            labels[run_key(old, source)] = label
+    return labels
 
 
 def retag(
     frame: pl.DataFrame, identity: RunIdentity, old: str | None, new: str | None
 ) -> pl.DataFrame:
-    """``frame`` (one file's rows) with its label's tag ``old`` replaced by ``new`` (None: no
-    tag), keeping whatever follows the label (``· strict-match``)."""
-    if old == new or not frame.height:
+    """``frame`` (one file's rows) with its label ``old`` (None: the reader's,
+    ``identity.label``) replaced by ``new`` (None: the reader's), keeping whatever follows the
+    label (``· strict-match``, ``· step 50``)."""
+    current = old or identity.label
+    target = new or identity.label
+    if current == target or not frame.height:
         return frame
-    current = identity.label + (TAG_SEPARATOR + old if old else "")
-    target = identity.label + (TAG_SEPARATOR + new if new else "")
     run = pl.col("run")
     return frame.with_columns(
         pl.when((run == current) | run.str.starts_with(current + PART_SEPARATOR))
@@ -133,14 +261,29 @@ def retag(
     )
 
 
+def file_prompts(frame: pl.DataFrame, identity: RunIdentity | None) -> Prompts:
+    """What :func:`run_labels` needs of a file's rows: its prompt ids when its format's file
+    names may name a run (:attr:`RunIdentity.name`), else None."""
+    if identity is None or identity.name is None:
+        return None
+    return frame.get_column("prompt_id")
+
+
 def label_runs(
     files: Sequence[tuple[pl.DataFrame, RunIdentity | None, str]],
 ) -> list[pl.DataFrame]:
     """The frames of ``files`` (frame, its file's run identity, its source), with the labels of
-    separate runs that share a label told apart (``model @ <tag>``, before any ``· filter``)."""
-    tags = run_tags([(identity, source) for frame, identity, source in files if frame.height])
+    separate runs that share a label told apart (``model @ <tag>``, before any ``· filter``)
+    and files named after their models in one folder labelled by their names."""
+    labels = run_labels(
+        [
+            (identity, source, file_prompts(frame, identity))
+            for frame, identity, source in files
+            if frame.height
+        ]
+    )
     return [
-        retag(frame, identity, None, tags.get(run_key(identity, source)))
+        retag(frame, identity, None, labels.get(run_key(identity, source)))
         if identity is not None
         else frame
         for frame, identity, source in files

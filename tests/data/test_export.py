@@ -27,8 +27,9 @@ def loaded(tmp_path: Path, word_tokenizer: Path) -> Any:
     folder = tmp_path / "d" / "run"
     folder.mkdir(parents=True)
     # CRLF endings and an odd spacing style: records must come back exactly as written.
-    (folder / "a.jsonl").write_bytes(("\r\n".join(LINES[:2]) + "\r\n").encode())
-    (folder / "b.jsonl").write_bytes(("\n".join(LINES[2:]) + "\n").encode())
+    # Two passes of one run over the same prompts.
+    (folder / "out_0.jsonl").write_bytes(("\r\n".join(LINES[:2]) + "\r\n").encode())
+    (folder / "out_1.jsonl").write_bytes(("\n".join(LINES[2:]) + "\n").encode())
     return load([tmp_path / "d"], LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "c"))
 
 

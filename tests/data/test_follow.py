@@ -448,12 +448,15 @@ def test_a_prompts_rows_are_numbered_again_when_an_earlier_file_is_rewritten(
     the first's by the first load, and kept those numbers when the first was cut short or
     deleted (prompt 0's one generation was "sample 2" where a fresh load says 0)."""
     data = tmp_path / "data"
-    first = write_jsonl(data / "m" / "a.jsonl", [record(0, 0), record(0, 1), record(1, 0)])
-    write_jsonl(data / "m" / "b.jsonl", [record(0, 2), record(1, 1)])
+    first = write_jsonl(data / "m" / "shard_0.jsonl", [record(0, 0), record(0, 1), record(1, 0)])
+    write_jsonl(data / "m" / "shard_1.jsonl", [record(0, 2), record(1, 1)])
     opts = options(tmp_path, word_tokenizer)
     follower = Follower([data], opts)
     loaded = follower.load()
-    assert loaded.generations.filter(pl.col("source") == "m/b.jsonl")["sample"].to_list() == [2, 1]
+    assert loaded.generations.filter(pl.col("source") == "m/shard_1.jsonl")["sample"].to_list() == [
+        2,
+        1,
+    ]
     done = threading.Event()
 
     def writer() -> None:
@@ -472,7 +475,10 @@ def test_a_prompts_rows_are_numbered_again_when_an_earlier_file_is_rewritten(
     thread.join()
     follower.poll()
     result = follower.result()
-    assert result.generations.filter(pl.col("source") == "m/b.jsonl")["sample"].to_list() == [0, 1]
+    assert result.generations.filter(pl.col("source") == "m/shard_1.jsonl")["sample"].to_list() == [
+        0,
+        1,
+    ]
     assert_same(result, [data], opts)
     first.unlink()
     update = follower.poll()

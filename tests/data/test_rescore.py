@@ -376,8 +376,9 @@ def test_only_some_prompts_the_others_keep_their_stored_scores(tmp_path: Path) -
     records = [
         {"prompt": f"p{i}", "answer": str(i), "accuracy": 0, "gen": "0 1 2"} for i in range(5)
     ]
-    write_jsonl(tmp_path / "in" / "run" / "a.jsonl", records)  # p0..p4: in part
-    write_jsonl(tmp_path / "in" / "run" / "b.jsonl", records[:2])  # p0, p1: whole
+    # two shards of one run
+    write_jsonl(tmp_path / "in" / "run" / "shard_0.jsonl", records)  # p0..p4: in part
+    write_jsonl(tmp_path / "in" / "run" / "shard_1.jsonl", records[:2])  # p0, p1: whole
     result = load([tmp_path / "in"], OPTS)
     gens = result.generations
     wanted = gens.filter(pl.col("prompt").is_in(["p0", "p1", "p3"])).select("run", "prompt_id")

@@ -108,6 +108,12 @@ class RunIdentity:
     """How many folders above the file the run's own folder is: 0 for a run whose files sit in
     one folder; 1 for a harness that writes one sub-folder per dataset (Qwen2.5-Math), so the
     run's datasets are one run, not one run per folder."""
+    name: str | None = None
+    """For formats whose file names may name a run (a plain JSONL named after its model): the
+    file's name without its shard or pass number (``inference_3`` -> ``inference``; "" for a
+    bare number). Files of one run (one key in one folder) with other names that evaluated
+    common prompts are separate runs, labelled by their name. None: the format's file names
+    never name a run."""
 
 
 class Reader(ABC):

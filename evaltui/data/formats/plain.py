@@ -297,6 +297,42 @@ def merge_notes(
     return merged
 
 
+#: Words that name a shard or a sampling pass when a number follows them (``shard3``,
+#: ``rank_0``, ``part-00001-of-00004``, ``qwen_seed1``).
+_PASS_WORDS = (
+    "part|shard|rank|split|chunk|seed|pass|run|rep|repeat|trial|sample|samples|round|attempt"
+    "|proc|process|worker|gpu|node|device|batch|iter"
+)
+_PASS_NUMBER = re.compile(
+    rf"""(?:^|(?<=[-_. ]))(?:
+        (?:{_PASS_WORDS})[-_.]?\d+(?:[-_.]of[-_.]\d+)?    # shard3, part-00001-of-00004, seed_1
+        | \d+[-_.]of[-_.]\d+                             # 00001-of-00004
+        | (?<=_)\d+                                      # inference_3, model_a_1
+        | (?<=-)0\d{{2,}}                                 # out-00003 (zero-padded, never a date)
+        | ^\d+                                           # 0.jsonl, 50.jsonl (verl steps)
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def run_name(file_name: str) -> str:
+    """The run a plain file's name names: its stem without a trailing shard or sampling-pass
+    number, "" when the stem is only a number. Files whose names give the same run name are
+    parts of one run: ``inference_0`` … ``inference_9`` (passes), ``part-00001-of-00004``
+    (shards), ``model_a`` and ``model_a_1`` (a second pass of model_a).
+
+    A number inside a name, or after a dash, belongs to the name: ``Qwen2.5-7B`` and
+    ``Qwen2.5-14B`` are two models, and so are ``gpt-4`` and ``gpt-5`` or ``llama-3`` (a dash
+    joins a model's version to its name; a zero-padded ``-00003`` is a shard).
+
+    Seeds are passes: ``qwen_seed0`` and ``qwen_seed1`` are one run ``qwen``. Sampling one model
+    under several seeds is how n samples per prompt are drawn when each call gives one (the
+    mean over seeds is what is reported, avg@n), like ``inference_0`` … ``inference_9``; as two
+    runs, maj@n, pass@k and the length plots of one model would be cut in two."""
+    stem = file_name.rsplit(".", 1)[0]
+    return _PASS_NUMBER.sub("", stem).rstrip("-_. ")
+
+
 def _pick(record: dict[str, Any], override: str | None, candidates: tuple[str, ...]) -> str | None:
     if override is not None:
         return override if override in record else None
@@ -413,11 +449,17 @@ class PlainReader(Reader):
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
         """A plain file's run is its folder; files of one name in two folders of one name
         (``expA/val_generations/50.jsonl``, ``expB/val_generations/50.jsonl``: two experiments)
-        are two runs, told apart by their folders. Files of other names stay one run (shards)."""
+        are two runs, told apart by their folders. In one folder, files whose names differ once
+        their shard or pass number is taken off (:func:`run_name`) are separate runs when they
+        evaluated common prompts (one file per model: ``Qwen2.5-7B-Instruct.jsonl``,
+        ``DeepSeek-R1-Distill-Qwen-7B.jsonl``), labelled by that name; files that share no
+        prompt (one model's tasks: ``math500.jsonl``, ``aime24.jsonl``) stay the folder's run,
+        as their prompts cannot merge (see :mod:`evaltui.data.runs`). With ``--label``, every
+        file is that one label."""
         if options.label:
             return None
         folder = path.resolve().parent
-        return RunIdentity(folder_label(folder), str(folder), path.name)
+        return RunIdentity(folder_label(folder), str(folder), path.name, name=run_name(path.name))
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         errors: list[LoadError] = []
