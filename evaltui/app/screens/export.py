@@ -205,11 +205,14 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         after Tab. Keys of the same burst were handed to the kind list before the focus moved:
         they come here too, and go to the box in order. The box does not select its text when
         the focus arrives (that would select what was typed, and the next key replace it).
-        A space in such a burst is still taken by the kind list's binding before it gets here
-        (typed key by key, or pasted, a path with spaces arrives whole)."""
-        if not event.is_printable or event.character is None or event.character == " ":
-            return  # (space picks a kind)
+        A space of the burst comes here too, after the focus moved: it goes to the box (it
+        was dropped, "my out.json" written as "myout.json"); a space while the kind list has
+        the focus picks a kind, as it did."""
+        if not event.is_printable or event.character is None:
+            return
         path = self.query_one("#export-path", Input)
+        if event.character == " " and not isinstance(self.focused, Input):
+            return  # (space picks a kind, or presses a button)
         if isinstance(self.focused, (RadioSet, RadioButton)):
             path.select_on_focus = False
             path.value = ""
