@@ -29,12 +29,14 @@ from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_ki
 from evaltui.data.query import QueryError, Sort, View, error_text, parse_filter
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
 from evaltui.data.sanitize import cell_width, one_line, one_line_middle
-from evaltui.data.wording import rows_words
+from evaltui.data.wording import plural, rows_words
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
 
 FILTER_DEBOUNCE = 0.3
+PROGRESS_LINES = ("load", "follow", "rescore")
+"""The lines of ``#progress``, top to bottom (see ``MainScreen._progress_lines``)."""
 QUICK = Binding.Group("Quick filter", compact=True)
 SORT_COLUMN = Binding.Group("Sort column", compact=True)
 
@@ -321,6 +323,13 @@ class MainScreen(Screen[None]):
         """The text each one-line widget (``#summary``, ``#status``, ``#progress``) shows, by
         id: the same text again is not drawn again (a followed update that changed nothing on
         screen repainted the header and the status line)."""
+        self._progress_lines: dict[str, str] = {}
+        """The lines of ``#progress`` by what they tell of: "load" (reading, tokenizing),
+        "follow" (following · N new …), "rescore" (re-scoring N/M …); each on its own line (they
+        shared one, each drawn over the other as it came: with --follow and a re-score running
+        the line flickered between the two, and the follow line vanished with the re-score's)."""
+        self._progress_height = 1
+        """Lines ``#progress`` is high (its stylesheet's height until there are two)."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -358,19 +367,38 @@ class MainScreen(Screen[None]):
 
     # --- fed by the app -------------------------------------------------------------------
 
-    def show_progress(self, progress: LoadProgress, eta: float | None) -> None:
-        self._shown_texts.pop("progress", None)
+    def _show_progress_line(self, kind: str, text: str) -> None:
+        """``#progress``'s ``kind`` line (see ``_progress_lines``) is ``text`` ("" takes it
+        away); the widget shows every line there is, one per line, each cut at its end."""
+        if text:
+            self._progress_lines[kind] = text
+        else:
+            self._progress_lines.pop(kind, None)
+        lines = [self._progress_lines[k] for k in PROGRESS_LINES if k in self._progress_lines]
+        joined = "\n".join(lines)
         widget = self.query_one("#progress", Static)
+        widget.display = bool(lines)
+        if self._shown_texts.get("progress") == joined:
+            return
+        self._shown_texts["progress"] = joined
+        # The screen is laid out again only when the number of lines changes (the follow line
+        # is redrawn on every followed update).
+        height = max(1, len(lines))
+        if height != self._progress_height:
+            self._progress_height = height
+            widget.styles.height = height
+        widget.update(Text(joined, no_wrap=True, overflow="ellipsis"), layout=False)
+
+    def show_progress(self, progress: LoadProgress, eta: float | None) -> None:
         if progress.stage in {"done", "cancelled"}:
-            widget.update(
+            self._show_progress_line(
+                "load",
                 "loading stopped: token lengths are incomplete (x counts the rest)"
                 if progress.stage == "cancelled"
-                else ""
+                else "",
             )
-            widget.display = progress.stage == "cancelled"
             self.refresh_bindings()
             return
-        widget.display = True
         if progress.stage == "reading":
             text = f"reading files {progress.files_read}/{progress.files_total} · {progress.generations:,} generations"
         else:
@@ -379,34 +407,55 @@ class MainScreen(Screen[None]):
                 f"{progress.tokens:,} tokens · ETA {_seconds(eta) if eta is not None else 'estimating…'}"
                 " · x stops (accuracy is ready, lengths fill in)"
             )
-        widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
+        self._show_progress_line("load", text)
 
     def show_rescore_progress(self, progress: RescoreProgress | None) -> None:
-        """The re-score's progress line (None hides it)."""
-        self._shown_texts.pop("progress", None)
-        widget = self.query_one("#progress", Static)
+        """The re-score's progress line (None takes it away). Made to fit the width: at 80
+        columns the line was cut at its end ("… · 13s · x or", the key to stop it cut away)."""
         if progress is None:
-            widget.update("")
-            widget.display = False
+            self._show_progress_line("rescore", "")
             return
         scorer = self.evalapp.rescore_options
-        name = one_line(scorer.scorer, 40) if scorer is not None else ""
-        text = f"re-scoring ({name}) {progress.done:,}/{progress.total:,} generations"
-        if progress.known:
-            # A followed update's (or a re-score started again): the new ones, and those whose
-            # verdicts are kept from before, out of all.
-            text = (
-                f"re-scoring ({name}) {progress.new_done:,}/{progress.new_total:,} new "
-                f"generations · {progress.known + progress.cached:,} of {progress.total:,} "
-                "scored before"
-            )
-        elif progress.cached:
-            text += f" · {progress.cached:,} from the cache"
-        if progress.errors or progress.timeouts:
-            text += f" · {progress.errors:,} scorer errors, {progress.timeouts:,} timeouts"
-        text += f" · {_seconds(progress.elapsed)} · x or esc stops (the scores shown stay)"
-        widget.display = True
-        widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
+        width = max(1, self.size.width - 2)  # (#progress's padding)
+        full_name = cell_width(one_line_middle(scorer.scorer, 40)) if scorer is not None else 0
+
+        def line(name_cells: int, stops: str, short: bool) -> str:
+            name = one_line_middle(scorer.scorer, name_cells) if scorer is not None else ""
+            text = f"re-scoring ({name}) {progress.done:,}/{progress.total:,} generations"
+            if progress.known:
+                # A followed update's (or a re-score started again): the new ones, and those
+                # whose verdicts are kept from before, out of all.
+                text = (
+                    f"re-scoring ({name}) {progress.new_done:,}/{progress.new_total:,} new"
+                    f"{'' if short else ' generations'} · {progress.known + progress.cached:,}"
+                    f" of {progress.total:,} scored before"
+                )
+            elif progress.cached:
+                text += f" · {progress.cached:,} {'cached' if short else 'from the cache'}"
+            if short:  # (only those there are)
+                counts = [(progress.errors, "error"), (progress.timeouts, "timeout")]
+                text += "".join(f" · {plural(n, word)}" for n, word in counts if n)
+            elif progress.errors or progress.timeouts:
+                text += f" · {progress.errors:,} scorer errors, {progress.timeouts:,} timeouts"
+            return text + f" · {_seconds(progress.elapsed)}{stops}"
+
+        # The first that fits: the scorer's name cut (in the middle: a module path and its
+        # function differ at their ends) to 16 cells at least, the hint shortened, the words
+        # shortened, the hint left out; else the shortest, cut at its end by the widget.
+        text = ""
+        for stops, short, least in (
+            (" · x or esc stops (the scores shown stay)", False, 16),
+            (" · x or esc stops", False, 16),
+            (" · x or esc stops", True, 16),
+            ("", True, 12),
+        ):
+            text = line(40, stops, short)
+            over = cell_width(text) - width
+            if over > 0:
+                text = line(max(least, full_name - over), stops, short)
+            if cell_width(text) <= width:
+                break
+        self._show_progress_line("rescore", text)
 
     def header_width(self) -> int:
         """Cells the header line may take: #summary's padding (1 cell each side), and a cell for
@@ -442,13 +491,9 @@ class MainScreen(Screen[None]):
             self.refresh_bindings()
 
     def show_follow_status(self, text: str) -> None:
-        """The follow line ("following · N new generations in the last minute · …"); empty hides it."""
-        widget = self.query_one("#progress", Static)
-        if self._shown_texts.get("progress") != text:
-            self._shown_texts["progress"] = text
-            # one line high (showing it relays the screen out)
-            widget.update(Text(text), layout=False)
-        widget.display = bool(text)
+        """The follow line ("following · N new generations in the last minute · …"); empty
+        takes it away."""
+        self._show_progress_line("follow", text)
 
     def show_failure(self, reason: str) -> None:
         self.failed = True
