@@ -1,0 +1,63 @@
+"""Pilot tests: hostile and very long texts as a new user meets them (80×24)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from evaltui.app.display import MAX_SHOWN_CHARS
+from evaltui.app.screens.prompt import PromptScreen
+from tests.app.conftest import settle
+
+SIZE = (80, 24)
+
+
+def write(root: Path, records: list[dict[str, Any]]) -> Path:
+    (root / "m").mkdir(parents=True)
+    lines = "".join(json.dumps(r) + "\n" for r in records)
+    (root / "m" / "out.jsonl").write_text(lines, encoding="utf-8")
+    return root
+
+
+async def test_a_search_for_what_is_past_the_shown_part_of_a_long_generation_says_so(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """A generation of 500 KB on one line is shown up to its first 200,000 characters (a note
+    says so). Searching it for its final answer, past that part, said "is not in this
+    generation"; it says where the matches are, and a match in the part shown counts those
+    after it."""
+    long = "word " * (MAX_SHOWN_CHARS // 5 + 20_000) + "\\boxed{7} final"
+    root = write(
+        tmp_path / "evals",
+        [
+            {"prompt": "a long trace", "gen": "first boxed " + long, "answer": "7", "accuracy": 1},
+            {"prompt": "a long trace", "gen": "short \\boxed{3}", "answer": "7", "accuracy": 0},
+        ],
+    )
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("slash", *"final", "enter")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said == [
+            "“final” is not in the part shown: 1 match after the first 200,000 characters, "
+            "not shown (y copies the whole text)"
+        ], said
+        app.clear_notifications()
+        await pilot.press("ctrl+a", "ctrl+k", *"boxed", "enter")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said == [
+            "match 1 of 1 · 1 match after the first 200,000 characters, not shown "
+            "(y copies the whole text)"
+        ], said
+        # "more" is in the note under the part shown, not in the generation: not found
+        app.clear_notifications()
+        await pilot.press("ctrl+a", "ctrl+k", *"more", "enter")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["“more” is not in this generation"]
