@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+from textual.widgets import Input
+
 from evaltui.app.display import MAX_SHOWN_CHARS
 from evaltui.app.screens.prompt import PromptScreen
 from tests.app.conftest import settle
@@ -61,3 +64,29 @@ async def test_a_search_for_what_is_past_the_shown_part_of_a_long_generation_say
         await pilot.press("ctrl+a", "ctrl+k", *"more", "enter")
         await pilot.pause()
         assert [n.message for n in app._notifications] == ["“more” is not in this generation"]
+
+
+@pytest.mark.parametrize("where", ["table", "prompt"])
+async def test_a_slash_typed_in_the_same_burst_as_the_slash_that_opened_the_box_is_kept(
+    evals: Path, make_app: Any, where: str
+) -> None:
+    """`/` then a filter or search holding "/" in one burst (tmux send-keys, a paste, a fast
+    typist: `/1/2`, a fraction, a path): the box had the focus, but not yet the Focus event
+    that sets ``has_focus``, so the next "/" ran the "/" binding again and was dropped ("12")."""
+    from textual import events
+
+    names = {" ": "space", "/": "slash", '"': "quotation_mark", "~": "tilde"}
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if where == "prompt":
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, PromptScreen)
+        text = 'prompt ~ "1/2/"' if where == "table" else "a/b/"
+        assert app._driver is not None
+        for character in "/" + text:  # one burst, as the driver sends them
+            app._driver.send_message(events.Key(names.get(character, character), character))
+        await settle(pilot)
+        box = "#filter" if where == "table" else "#gen-search"
+        assert app.screen.query_one(box, Input).value == text

@@ -357,9 +357,12 @@ class MainScreen(Screen[None]):
             return self.evalapp.loading or self.evalapp.rescoring
         if action == "resume_lengths":
             return self.evalapp.can_resume_lengths()
-        if action == "open_prompt" and self.query_one("#filter", Input).has_focus:
+        # The screen's focus, not the box's has_focus: that is set by the Focus event, after
+        # the keys typed in the same burst as "/" (a second "/" ran this binding, and was lost).
+        editing = self.focused is self.query_one("#filter", Input)
+        if action == "open_prompt" and editing:
             return False  # enter submits the filter
-        if action == "focus_filter" and self.query_one("#filter", Input).has_focus:
+        if action == "focus_filter" and editing:
             return False  # "/" is typed into the filter (a regex, a path)
         if self.failed and action not in {"help", "problems"}:
             return None  # nothing loaded: keys other than help, bad lines and quit do nothing

@@ -191,8 +191,9 @@ class PromptScreen(Screen[None]):
         self.load_prompt()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # "/" is typed into the search once it has the focus.
-        return not (action == "search" and self.query_one("#gen-search", Input).has_focus)
+        # "/" is typed into the search once it has the focus: the screen's (the box's has_focus
+        # comes with the Focus event, after the keys typed in the same burst as "/").
+        return not (action == "search" and self.focused is self.query_one("#gen-search", Input))
 
     def all_generations(self) -> pl.DataFrame:
         """The prompt's generations (of both runs in a compare view), texts as loaded: a warm
