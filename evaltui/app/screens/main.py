@@ -840,7 +840,16 @@ class MainScreen(Screen[None]):
     def action_next_run(self) -> None:
         runs: list[str | None] = [None, *self.runs()]
         if len(runs) <= 2:
-            self.evalapp.say("only one run is loaded")
+            # Pressed while the files are read, "only one run is loaded" was said of two runs.
+            if not self.prompts_shown("r cycles through the runs"):
+                return
+            app = self.evalapp
+            reading = app.loading and app.stage == "reading"
+            self.evalapp.say(
+                "only one run is read so far: the files are still being read"
+                if reading
+                else "only one run is loaded"
+            )
             return
         wanted = self.evalapp.wanted.run
         current = runs.index(wanted) if wanted in runs else 0
