@@ -60,6 +60,12 @@ class DataTable(_LibraryTable):
         """Enter on a table with no row (the library posts nothing then): the screen can say
         why nothing opens (an eval followed before its first file, a filter matching none)."""
 
+    def action_copy_selection(self) -> None:
+        """ctrl+c: the library's copy posts a message no one reads, so on the first screen a
+        user meets, ctrl+c (to quit, as in most programs) did nothing and said nothing; every
+        other screen says how to quit (Textual's ctrl+c)."""
+        self.app.action_help_quit()
+
     def action_select_cursor(self) -> None:
         if self.row_count == 0:
             self.post_message(self.NothingSelected())

@@ -90,3 +90,23 @@ async def test_a_slash_typed_in_the_same_burst_as_the_slash_that_opened_the_box_
         await settle(pilot)
         box = "#filter" if where == "table" else "#gen-search"
         assert app.screen.query_one(box, Input).value == text
+
+
+@pytest.mark.parametrize("opener", [[], ["m"]])
+async def test_ctrl_c_on_a_table_says_how_to_quit(
+    evals: Path, make_app: Any, opener: list[str]
+) -> None:
+    """ctrl+c on the prompt table (or compare's), the screen a new user starts on, did nothing
+    and said nothing (the table's copy posted a message no one reads); the other screens say
+    how to quit."""
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*opener)
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.screen is screen and app.is_running
+        said = [n.message for n in app._notifications]
+        assert len(said) == 1 and said[0].endswith("[/b] to quit the app"), said
