@@ -110,3 +110,27 @@ async def test_ctrl_c_on_a_table_says_how_to_quit(
         assert app.screen is screen and app.is_running
         said = [n.message for n in app._notifications]
         assert len(said) == 1 and said[0].endswith("[/b] to quit the app"), said
+
+
+async def test_enter_on_a_load_of_only_bad_lines_says_why_no_prompt_opens(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Files read, every line bad (as an Inspect log whose samples all errored): enter said
+    "the view holds none (/ changes the filter)", with no filter to change."""
+    root = tmp_path / "evals" / "m"
+    root.mkdir(parents=True)
+    lines = [
+        {"prompt": "p", "gen": ["a", "b"], "answer": "1", "accuracy": [1]},
+        {"prompt": None, "gen": "g", "answer": "1", "accuracy": 1},
+    ]
+    (root / "out.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines), "utf-8")
+    app = make_app(tmp_path / "evals")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.result is not None and app.result.errors and not app.result.stats.height
+        await pilot.press("enter")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said == [
+            "no prompt to open: the files read hold none (b lists the bad lines and notes)"
+        ], said

@@ -881,6 +881,11 @@ class MainScreen(Screen[None]):
             if self.evalapp.following.is_set():
                 return "no prompt to open yet: waiting for files to appear in the inputs"
             return "no prompt to open: no file was read"
+        if result is not None and not result.stats.height:
+            # Files read, every record bad (an Inspect log whose samples all errored): "/
+            # changes the filter" sent the user to a filter that was empty.
+            why = " (b lists the bad lines and notes)" if result.errors or result.notes else ""
+            return f"no prompt to open: the files read hold none{why}"
         return "no prompt to open: the view holds none (/ changes the filter)"
 
     def generations_loaded(self, what: str) -> bool:
