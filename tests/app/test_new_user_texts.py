@@ -134,3 +134,37 @@ async def test_enter_on_a_load_of_only_bad_lines_says_why_no_prompt_opens(
         assert said == [
             "no prompt to open: the files read hold none (b lists the bad lines and notes)"
         ], said
+
+
+@pytest.mark.parametrize("width", [60, 80])
+async def test_the_tokenizing_line_keeps_its_eta_and_stop_key_on_narrow_screens(
+    evals: Path, make_app: Any, width: int
+) -> None:
+    """At 60 columns the tokenizing line was cut in its ETA ("ETA estimati…"), and "x stops"
+    never showed; the longer parts give way first now."""
+    from textual.widgets import Static
+
+    from evaltui.app.messages import LoadProgressed
+    from evaltui.data.loader import LoadProgress
+
+    app = make_app(evals)
+    async with app.run_test(size=(width, 20)) as pilot:
+        await settle(pilot)
+        progress = LoadProgress(
+            stage="tokenizing",
+            files_total=10,
+            files_read=10,
+            files_tokenized=3,
+            generations=16_000,
+            generations_tokenized=4_897,
+            tokens=10_983_824,
+            bytes_total=1,
+            bytes_read=1,
+            elapsed=3.0,
+        )
+        app.post_message(LoadProgressed(progress))
+        await pilot.pause()
+        line = app.main.query_one("#progress", Static).render_line(0).text.strip()
+        assert line.startswith("tokenizing 4,897/16,000"), line
+        assert line.endswith(" · x stops") or line.endswith("lengths fill in)"), line
+        assert "ETA estimating…" in line and "…" not in line.replace("estimating…", ""), line

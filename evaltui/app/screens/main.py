@@ -405,11 +405,21 @@ class MainScreen(Screen[None]):
         if progress.stage == "reading":
             text = f"reading files {progress.files_read}/{progress.files_total} · {progress.generations:,} generations"
         else:
-            text = (
-                f"tokenizing {progress.generations_tokenized:,}/{progress.generations:,} generations · "
-                f"{progress.tokens:,} tokens · ETA {_seconds(eta) if eta is not None else 'estimating…'}"
-                " · x stops (accuracy is ready, lengths fill in)"
-            )
+            # The first that fits the width: at 60 columns the line was cut in its ETA, and the
+            # key that stops it never showed.
+            count = f"{progress.generations_tokenized:,}/{progress.generations:,}"
+            eta_text = f"ETA {_seconds(eta) if eta is not None else 'estimating…'}"
+            tokens = f"{progress.tokens:,} tokens"
+            width = max(1, self.size.width - 2)  # (#progress's padding)
+            for text in (
+                f"tokenizing {count} generations · {tokens} · {eta_text}"
+                " · x stops (accuracy is ready, lengths fill in)",
+                f"tokenizing {count} generations · {tokens} · {eta_text} · x stops",
+                f"tokenizing {count} generations · {eta_text} · x stops",
+                f"tokenizing {count} · {eta_text} · x stops",
+            ):
+                if cell_width(text) <= width:
+                    break
         self._show_progress_line("load", text)
 
     def show_rescore_progress(self, progress: RescoreProgress | None) -> None:
