@@ -168,3 +168,27 @@ async def test_the_tokenizing_line_keeps_its_eta_and_stop_key_on_narrow_screens(
         assert line.startswith("tokenizing 4,897/16,000"), line
         assert line.endswith(" · x stops") or line.endswith("lengths fill in)"), line
         assert "ETA estimating…" in line and "…" not in line.replace("estimating…", ""), line
+
+
+async def test_a_double_click_on_a_row_opens_it(evals: Path, make_app: Any) -> None:
+    """With a mouse: a click on a row moved the cursor there, and nothing opened a prompt
+    (enter only). A double click opens the row clicked; on the header it sorts, opening none."""
+    from evaltui.app.screens.main import MainScreen
+
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.main.current_table()
+        assert table is not None and app.rows is not None
+        await pilot.double_click(table, offset=(3, 0))  # the header
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.view.sort is not None
+        await pilot.click(table, offset=(3, 3))  # one click: the cursor moves, nothing opens
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and table.cursor_row == 2
+        third = app.main.cursor_key()
+        await pilot.double_click(table, offset=(3, 3))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        assert (screen.run, screen.prompt_id) == third
