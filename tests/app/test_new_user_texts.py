@@ -192,3 +192,29 @@ async def test_a_double_click_on_a_row_opens_it(evals: Path, make_app: Any) -> N
         screen = app.screen
         assert isinstance(screen, PromptScreen)
         assert (screen.run, screen.prompt_id) == third
+
+
+async def test_q_closes_the_rescore_dialog_and_is_a_letter_in_its_box(
+    evals: Path, make_app: Any
+) -> None:
+    """q closed every screen and the sort menu but not the re-score dialog (esc only, which
+    tmux delays); in the dialog's scorer box q is still a letter."""
+    from evaltui.app.screens.main import MainScreen
+    from evaltui.app.screens.rescore import RescoreScreen
+
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, RescoreScreen)
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.is_running
+        await pilot.press("R")
+        await settle(pilot)
+        app.screen.set_focus(app.screen.query_one("#rescore-module", Input))
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, RescoreScreen)
+        assert app.screen.query_one("#rescore-module", Input).value == "q"
