@@ -793,8 +793,10 @@ class MainScreen(Screen[None]):
 
     def action_sort_column(self, descending: bool) -> None:
         column = self.cursor_column()
-        if column is not None:
-            self.evalapp.request_view(self.evalapp.wanted.replace(sort=Sort(column, descending)))
+        if column is None:  # (no table yet: it said nothing, where s says why)
+            self.prompts_shown("[ and ] sort")
+            return
+        self.evalapp.request_view(self.evalapp.wanted.replace(sort=Sort(column, descending)))
 
     def sort_by(self, column: str, descending: bool | None = None) -> None:
         """Sort by ``column``; without a direction, the same column again flips it."""
