@@ -218,3 +218,34 @@ async def test_q_closes_the_rescore_dialog_and_is_a_letter_in_its_box(
         await settle(pilot)
         assert isinstance(app.screen, RescoreScreen)
         assert app.screen.query_one("#rescore-module", Input).value == "q"
+
+
+async def test_an_empty_view_of_two_runs_is_exported_as_the_table_counts_it(
+    evals: Path, make_app: Any, tmp_path: Path
+) -> None:
+    """A filter matching nothing, then a sort, then e: the table said "0 of 13 rows (run ×
+    prompt)", the dialog and its "wrote" line "0 prompts"."""
+    from textual.widgets import Label, Static
+
+    from evaltui.app.screens.export import ExportScreen
+
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *'prompt ~ "nothing here"', "enter")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.rows is not None and app.rows.height == 0
+        status = str(app.main.query_one("#status", Static).render())
+        assert "Showing 0 of 13 rows (run × prompt)" in status, status
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        title = str(app.screen.query_one("#export-title", Label).render())
+        assert title.startswith("Export the current view (0 rows (run × prompt) · "), title
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert said[-1].startswith("wrote 0 rows (run × prompt) to "), said
+        assert json.loads((tmp_path / "evaltui_view.json").read_text(encoding="utf-8")) == []
