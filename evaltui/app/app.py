@@ -198,6 +198,14 @@ class EvalApp(App[int]):
         self.push_screen(self.main)
         self.start_load()
 
+    def action_help_quit(self) -> None:
+        """ctrl+c: how to quit. Textual's own words are markup, and every toast here is literal
+        (see :meth:`notify`): it showed "Press [b]q[/b] to quit the app"."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
+                return
+
     def notify(self, message: str, *, title: str = "", **kwargs: object) -> None:
         """Every toast is literal text with its control characters made visible, here for all
         of them: a message may quote a file name, a run label or a scorer's error (a followed

@@ -20,6 +20,7 @@ import polars as pl
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.text import Text
+from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -59,6 +60,20 @@ class DataTable(_LibraryTable):
     class NothingSelected(Message):
         """Enter on a table with no row (the library posts nothing then): the screen can say
         why nothing opens (an eval followed before its first file, a filter matching none)."""
+
+    @on(events.Click)
+    def open_on_double_click(self, event: events.Click) -> None:
+        """A double click on a row opens it, as enter does (a click only moved the cursor, and
+        no click opened anything; a header's click sorts, a double click there too)."""
+        meta = event.style.meta
+        if event.chain == 2 and meta and meta.get("row", -1) >= 0 and meta.get("column", -1) >= 0:
+            self.action_select_cursor()
+
+    def action_copy_selection(self) -> None:
+        """ctrl+c: the library's copy posts a message no one reads, so on the first screen a
+        user meets, ctrl+c (to quit, as in most programs) did nothing and said nothing; every
+        other screen says how to quit (Textual's ctrl+c)."""
+        self.app.action_help_quit()
 
     def action_select_cursor(self) -> None:
         if self.row_count == 0:

@@ -791,6 +791,40 @@ async def test_a_path_typed_without_tab_in_the_export_dialog_lands_in_the_box(
             assert path.is_file(), path
 
 
+async def test_a_path_with_spaces_typed_in_one_burst_keeps_its_spaces(
+    evals: Path, make_app: Any, tmp_path: Path
+) -> None:
+    """`e`, then a path with spaces in one burst (tmux send-keys of the whole path, a fast
+    typist): every key was handed to the kind list, the first one moved the focus to the path
+    box, and the spaces were dropped on the way ("a b/my out.json" written as "ab/myout.json").
+    Each key lands in the box, in order; enter at the end of the burst writes the file. A space
+    while the kind list has the focus still picks a kind."""
+    from textual import events
+
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        await pilot.press("down", "space")  # space on the kind list: records
+        await settle(pilot)
+        assert screen.kind() == "records"
+        typed = "a b/my out.jsonl"
+        keys = [
+            ("space" if c == " " else "slash" if c == "/" else "full_stop" if c == "." else c, c)
+            for c in typed
+        ]
+        assert app._driver is not None
+        for key, character in [*keys, ("enter", "\r")]:  # one burst, as the driver sends them
+            app._driver.send_message(events.Key(key, character))
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen), screen.query_one("#export-path", Input).value
+        assert (tmp_path / "a b" / "my out.jsonl").is_file()
+        assert not (tmp_path / "ab").exists()
+
+
 async def test_the_exported_line_counts_what_the_dialog_said_it_would_write(
     evals: Path, make_app: Any, tmp_path: Path
 ) -> None:

@@ -672,6 +672,32 @@ async def test_chinese_prompts_leave_the_other_columns_on_screen(
         assert whole[-1] >= room - 1 or len(whole) == len(ends), (room, ends)
 
 
+async def test_r_and_sort_keys_before_the_runs_are_read_say_why_they_wait(
+    evals: Path, options: Any, gate: threading.Event
+) -> None:
+    """r pressed while the files were still read said "only one run is loaded" of two runs;
+    [ said nothing (s says why it waits)."""
+    app = EvalApp([str(evals)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said == [
+            "still reading the files: r cycles through the runs once the prompts are shown"
+        ], said
+        app.clear_notifications()
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said == ["still reading the files: [ and ] sort once the prompts are shown"], said
+        gate.set()
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.view.run == "model_a"
+
+
 async def test_keys_for_screens_before_the_prompts_are_in_say_why_they_wait(
     evals: Path, options: Any, gate: threading.Event
 ) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from evaltui.app.app import EvalApp
 from evaltui.data.loader import LoadOptions, compute_stats, load
@@ -194,3 +195,51 @@ async def test_an_update_during_a_long_rescore_shows_the_verdicts_given_so_far(
         await pilot.press("ctrl+q")
     lines = log.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(set(lines)) == 46
+
+
+async def test_following_and_a_rescore_each_keep_their_line_at_80x24(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --follow and a re-score running, the follow line and the re-score's progress were
+    drawn on one line, each over the other as it came (the line flickered between the two), and
+    the re-score's end took the follow line away with its own. Each has its line now, the
+    re-score's fitted to 80 columns with the key that stops it (it was cut at "· x or")."""
+    log = tmp_path / "scored.log"
+    log.touch()
+    gate = tmp_path / "gate"
+    monkeypatch.setenv("EVALTUI_TEST_SCORE_LOG", str(log))
+    monkeypatch.setenv("EVALTUI_TEST_SCORE_GATE", str(gate))
+    data = tmp_path / "data" / "m"
+    data.mkdir(parents=True)
+    out = data / "out.jsonl"
+    waits = json.dumps({"prompt": "Problem 0", "gen": "WAIT", "answer": "ans0", "accuracy": 1})
+    out.write_text("".join(line(i) for i in range(12)) + waits + "\n", encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    scorer = RescoreOptions(SCORER, workers=1, use_cache=False, timeout=120)
+    app = EvalApp([str(data.parent)], options, follow=True, rescore=scorer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        progress = app.main.query_one("#progress", Static)
+
+        def shown() -> list[str]:
+            if not progress.display:
+                return []
+            return [progress.render_line(y).text.strip() for y in range(progress.size.height)]
+
+        await wait_until(pilot, lambda: app.rescoring, 30)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write("".join(line(i) for i in range(12, 18)))
+        await wait_until(pilot, lambda: any(s.startswith("following · 6") for s in shown()), 30)
+        for _ in range(15):  # the re-score's progress and the follow line come and go meanwhile
+            lines = shown()
+            assert len(lines) == 2, lines
+            assert lines[0].startswith("following · 6 new generations"), lines
+            assert lines[1].startswith("re-scoring (tests.d"), lines
+            assert lines[1].endswith("· x or esc stops"), lines
+            await pilot.pause(0.1)
+        assert app.rescoring
+        gate.touch()
+        await wait_until(pilot, lambda: not app.rescoring, 60)
+        lines = shown()
+        assert len(lines) == 1 and lines[0].startswith("following · "), lines
+        assert progress.size.height == 1
+        await pilot.press("ctrl+q")

@@ -108,13 +108,21 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         name = {"combined": "evaltui_view", "records": "evaltui_records"}.get(kind, "evaltui_stats")
         return str(self.evalapp.default_export_dir() / f"{name}{EXPORT_KINDS[kind][1]}")
 
+    def several_runs(self, rows: pl.DataFrame | None) -> bool:
+        """Whether ``rows`` are counted as rows (run × prompt). An empty view is counted as the
+        main screen counts it, by the load's runs: it said "0 prompts" of "0 of 120 rows (run
+        × prompt)" shown behind it."""
+        if rows is not None and rows.height:
+            return of_several_runs(rows)
+        result = self.evalapp.result
+        return self.rows is None and result is not None and of_several_runs(result.stats)
+
     def title_text(self) -> str:
         """The dialog's title: what the rows exported are, counted as they are now."""
         rows = self.export_rows()
         count = 0 if rows is None else rows.height
         what = self.what or view_words(self.evalapp.view, rows)
-        several = rows is not None and of_several_runs(rows)
-        amount = self.amount or rows_words(count, several)
+        amount = self.amount or rows_words(count, self.several_runs(rows))
         return f"Export the current view ({amount} · {one_line(what, 300)})"
 
     def data_changed(self) -> None:
@@ -168,9 +176,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         """The "wrote" line: rows counted as the dialog's title counts them (60 prompts of 3
         runs are no "180 prompts"), and whose scores they hold."""
         rows = self.export_rows()
-        what = self.amount or rows_words(
-            summary.prompts, rows is not None and of_several_runs(rows)
-        )
+        what = self.amount or rows_words(summary.prompts, self.several_runs(rows))
         if summary.kind == "records":
             what = f"{plural(summary.records, 'record')} of {what}"
         where = "standard output" if is_stdout(summary.path) else str(summary.path)
@@ -205,11 +211,14 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         after Tab. Keys of the same burst were handed to the kind list before the focus moved:
         they come here too, and go to the box in order. The box does not select its text when
         the focus arrives (that would select what was typed, and the next key replace it).
-        A space in such a burst is still taken by the kind list's binding before it gets here
-        (typed key by key, or pasted, a path with spaces arrives whole)."""
-        if not event.is_printable or event.character is None or event.character == " ":
-            return  # (space picks a kind)
+        A space of the burst comes here too, after the focus moved: it goes to the box (it
+        was dropped, "my out.json" written as "myout.json"); a space while the kind list has
+        the focus picks a kind, as it did."""
+        if not event.is_printable or event.character is None:
+            return
         path = self.query_one("#export-path", Input)
+        if event.character == " " and not isinstance(self.focused, Input):
+            return  # (space picks a kind, or presses a button)
         if isinstance(self.focused, (RadioSet, RadioButton)):
             path.select_on_focus = False
             path.value = ""

@@ -29,12 +29,14 @@ from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_ki
 from evaltui.data.query import QueryError, Sort, View, error_text, parse_filter
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
 from evaltui.data.sanitize import cell_width, one_line, one_line_middle
-from evaltui.data.wording import rows_words
+from evaltui.data.wording import plural, rows_words
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
 
 FILTER_DEBOUNCE = 0.3
+PROGRESS_LINES = ("load", "follow", "rescore")
+"""The lines of ``#progress``, top to bottom (see ``MainScreen._progress_lines``)."""
 QUICK = Binding.Group("Quick filter", compact=True)
 SORT_COLUMN = Binding.Group("Sort column", compact=True)
 
@@ -321,6 +323,13 @@ class MainScreen(Screen[None]):
         """The text each one-line widget (``#summary``, ``#status``, ``#progress``) shows, by
         id: the same text again is not drawn again (a followed update that changed nothing on
         screen repainted the header and the status line)."""
+        self._progress_lines: dict[str, str] = {}
+        """The lines of ``#progress`` by what they tell of: "load" (reading, tokenizing),
+        "follow" (following · N new …), "rescore" (re-scoring N/M …); each on its own line (they
+        shared one, each drawn over the other as it came: with --follow and a re-score running
+        the line flickered between the two, and the follow line vanished with the re-score's)."""
+        self._progress_height = 1
+        """Lines ``#progress`` is high (its stylesheet's height until there are two)."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -348,9 +357,12 @@ class MainScreen(Screen[None]):
             return self.evalapp.loading or self.evalapp.rescoring
         if action == "resume_lengths":
             return self.evalapp.can_resume_lengths()
-        if action == "open_prompt" and self.query_one("#filter", Input).has_focus:
+        # The screen's focus, not the box's has_focus: that is set by the Focus event, after
+        # the keys typed in the same burst as "/" (a second "/" ran this binding, and was lost).
+        editing = self.focused is self.query_one("#filter", Input)
+        if action == "open_prompt" and editing:
             return False  # enter submits the filter
-        if action == "focus_filter" and self.query_one("#filter", Input).has_focus:
+        if action == "focus_filter" and editing:
             return False  # "/" is typed into the filter (a regex, a path)
         if self.failed and action not in {"help", "problems"}:
             return None  # nothing loaded: keys other than help, bad lines and quit do nothing
@@ -358,55 +370,105 @@ class MainScreen(Screen[None]):
 
     # --- fed by the app -------------------------------------------------------------------
 
-    def show_progress(self, progress: LoadProgress, eta: float | None) -> None:
-        self._shown_texts.pop("progress", None)
+    def _show_progress_line(self, kind: str, text: str) -> None:
+        """``#progress``'s ``kind`` line (see ``_progress_lines``) is ``text`` ("" takes it
+        away); the widget shows every line there is, one per line, each cut at its end."""
+        if text:
+            self._progress_lines[kind] = text
+        else:
+            self._progress_lines.pop(kind, None)
+        lines = [self._progress_lines[k] for k in PROGRESS_LINES if k in self._progress_lines]
+        joined = "\n".join(lines)
         widget = self.query_one("#progress", Static)
+        widget.display = bool(lines)
+        if self._shown_texts.get("progress") == joined:
+            return
+        self._shown_texts["progress"] = joined
+        # The screen is laid out again only when the number of lines changes (the follow line
+        # is redrawn on every followed update).
+        height = max(1, len(lines))
+        if height != self._progress_height:
+            self._progress_height = height
+            widget.styles.height = height
+        widget.update(Text(joined, no_wrap=True, overflow="ellipsis"), layout=False)
+
+    def show_progress(self, progress: LoadProgress, eta: float | None) -> None:
         if progress.stage in {"done", "cancelled"}:
-            widget.update(
+            self._show_progress_line(
+                "load",
                 "loading stopped: token lengths are incomplete (x counts the rest)"
                 if progress.stage == "cancelled"
-                else ""
+                else "",
             )
-            widget.display = progress.stage == "cancelled"
             self.refresh_bindings()
             return
-        widget.display = True
         if progress.stage == "reading":
             text = f"reading files {progress.files_read}/{progress.files_total} · {progress.generations:,} generations"
         else:
-            text = (
-                f"tokenizing {progress.generations_tokenized:,}/{progress.generations:,} generations · "
-                f"{progress.tokens:,} tokens · ETA {_seconds(eta) if eta is not None else 'estimating…'}"
-                " · x stops (accuracy is ready, lengths fill in)"
-            )
-        widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
+            # The first that fits the width: at 60 columns the line was cut in its ETA, and the
+            # key that stops it never showed.
+            count = f"{progress.generations_tokenized:,}/{progress.generations:,}"
+            eta_text = f"ETA {_seconds(eta) if eta is not None else 'estimating…'}"
+            tokens = f"{progress.tokens:,} tokens"
+            width = max(1, self.size.width - 2)  # (#progress's padding)
+            for text in (
+                f"tokenizing {count} generations · {tokens} · {eta_text}"
+                " · x stops (accuracy is ready, lengths fill in)",
+                f"tokenizing {count} generations · {tokens} · {eta_text} · x stops",
+                f"tokenizing {count} generations · {eta_text} · x stops",
+                f"tokenizing {count} · {eta_text} · x stops",
+            ):
+                if cell_width(text) <= width:
+                    break
+        self._show_progress_line("load", text)
 
     def show_rescore_progress(self, progress: RescoreProgress | None) -> None:
-        """The re-score's progress line (None hides it)."""
-        self._shown_texts.pop("progress", None)
-        widget = self.query_one("#progress", Static)
+        """The re-score's progress line (None takes it away). Made to fit the width: at 80
+        columns the line was cut at its end ("… · 13s · x or", the key to stop it cut away)."""
         if progress is None:
-            widget.update("")
-            widget.display = False
+            self._show_progress_line("rescore", "")
             return
         scorer = self.evalapp.rescore_options
-        name = one_line(scorer.scorer, 40) if scorer is not None else ""
-        text = f"re-scoring ({name}) {progress.done:,}/{progress.total:,} generations"
-        if progress.known:
-            # A followed update's (or a re-score started again): the new ones, and those whose
-            # verdicts are kept from before, out of all.
-            text = (
-                f"re-scoring ({name}) {progress.new_done:,}/{progress.new_total:,} new "
-                f"generations · {progress.known + progress.cached:,} of {progress.total:,} "
-                "scored before"
-            )
-        elif progress.cached:
-            text += f" · {progress.cached:,} from the cache"
-        if progress.errors or progress.timeouts:
-            text += f" · {progress.errors:,} scorer errors, {progress.timeouts:,} timeouts"
-        text += f" · {_seconds(progress.elapsed)} · x or esc stops (the scores shown stay)"
-        widget.display = True
-        widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
+        width = max(1, self.size.width - 2)  # (#progress's padding)
+        full_name = cell_width(one_line_middle(scorer.scorer, 40)) if scorer is not None else 0
+
+        def line(name_cells: int, stops: str, short: bool) -> str:
+            name = one_line_middle(scorer.scorer, name_cells) if scorer is not None else ""
+            text = f"re-scoring ({name}) {progress.done:,}/{progress.total:,} generations"
+            if progress.known:
+                # A followed update's (or a re-score started again): the new ones, and those
+                # whose verdicts are kept from before, out of all.
+                text = (
+                    f"re-scoring ({name}) {progress.new_done:,}/{progress.new_total:,} new"
+                    f"{'' if short else ' generations'} · {progress.known + progress.cached:,}"
+                    f" of {progress.total:,} scored before"
+                )
+            elif progress.cached:
+                text += f" · {progress.cached:,} {'cached' if short else 'from the cache'}"
+            if short:  # (only those there are)
+                counts = [(progress.errors, "error"), (progress.timeouts, "timeout")]
+                text += "".join(f" · {plural(n, word)}" for n, word in counts if n)
+            elif progress.errors or progress.timeouts:
+                text += f" · {progress.errors:,} scorer errors, {progress.timeouts:,} timeouts"
+            return text + f" · {_seconds(progress.elapsed)}{stops}"
+
+        # The first that fits: the scorer's name cut (in the middle: a module path and its
+        # function differ at their ends) to 16 cells at least, the hint shortened, the words
+        # shortened, the hint left out; else the shortest, cut at its end by the widget.
+        text = ""
+        for stops, short, least in (
+            (" · x or esc stops (the scores shown stay)", False, 16),
+            (" · x or esc stops", False, 16),
+            (" · x or esc stops", True, 16),
+            ("", True, 12),
+        ):
+            text = line(40, stops, short)
+            over = cell_width(text) - width
+            if over > 0:
+                text = line(max(least, full_name - over), stops, short)
+            if cell_width(text) <= width:
+                break
+        self._show_progress_line("rescore", text)
 
     def header_width(self) -> int:
         """Cells the header line may take: #summary's padding (1 cell each side), and a cell for
@@ -442,13 +504,9 @@ class MainScreen(Screen[None]):
             self.refresh_bindings()
 
     def show_follow_status(self, text: str) -> None:
-        """The follow line ("following · N new generations in the last minute · …"); empty hides it."""
-        widget = self.query_one("#progress", Static)
-        if self._shown_texts.get("progress") != text:
-            self._shown_texts["progress"] = text
-            # one line high (showing it relays the screen out)
-            widget.update(Text(text), layout=False)
-        widget.display = bool(text)
+        """The follow line ("following · N new generations in the last minute · …"); empty
+        takes it away."""
+        self._show_progress_line("follow", text)
 
     def show_failure(self, reason: str) -> None:
         self.failed = True
@@ -735,8 +793,10 @@ class MainScreen(Screen[None]):
 
     def action_sort_column(self, descending: bool) -> None:
         column = self.cursor_column()
-        if column is not None:
-            self.evalapp.request_view(self.evalapp.wanted.replace(sort=Sort(column, descending)))
+        if column is None:  # (no table yet: it said nothing, where s says why)
+            self.prompts_shown("[ and ] sort")
+            return
+        self.evalapp.request_view(self.evalapp.wanted.replace(sort=Sort(column, descending)))
 
     def sort_by(self, column: str, descending: bool | None = None) -> None:
         """Sort by ``column``; without a direction, the same column again flips it."""
@@ -792,7 +852,16 @@ class MainScreen(Screen[None]):
     def action_next_run(self) -> None:
         runs: list[str | None] = [None, *self.runs()]
         if len(runs) <= 2:
-            self.evalapp.say("only one run is loaded")
+            # Pressed while the files are read, "only one run is loaded" was said of two runs.
+            if not self.prompts_shown("r cycles through the runs"):
+                return
+            app = self.evalapp
+            reading = app.loading and app.stage == "reading"
+            self.evalapp.say(
+                "only one run is read so far: the files are still being read"
+                if reading
+                else "only one run is loaded"
+            )
             return
         wanted = self.evalapp.wanted.run
         current = runs.index(wanted) if wanted in runs else 0
@@ -824,6 +893,11 @@ class MainScreen(Screen[None]):
             if self.evalapp.following.is_set():
                 return "no prompt to open yet: waiting for files to appear in the inputs"
             return "no prompt to open: no file was read"
+        if result is not None and not result.stats.height:
+            # Files read, every record bad (an Inspect log whose samples all errored): "/
+            # changes the filter" sent the user to a filter that was empty.
+            why = " (b lists the bad lines and notes)" if result.errors or result.notes else ""
+            return f"no prompt to open: the files read hold none{why}"
         return "no prompt to open: the view holds none (/ changes the filter)"
 
     def generations_loaded(self, what: str) -> bool:

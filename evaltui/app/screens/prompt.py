@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from evaltui.app.display import generation_text, score_mark
+from evaltui.app.display import MAX_SHOWN_CHARS, generation_text, score_mark
 from evaltui.data.metrics import correct_expr, format_score, run_kinds
 from evaltui.data.rescore import OK, verdicts
 from evaltui.data.sampling import vote_summary
@@ -191,8 +191,9 @@ class PromptScreen(Screen[None]):
         self.load_prompt()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # "/" is typed into the search once it has the focus.
-        return not (action == "search" and self.query_one("#gen-search", Input).has_focus)
+        # "/" is typed into the search once it has the focus: the screen's (the box's has_focus
+        # comes with the Focus event, after the keys typed in the same burst as "/").
+        return not (action == "search" and self.focused is self.query_one("#gen-search", Input))
 
     def all_generations(self) -> pl.DataFrame:
         """The prompt's generations (of both runs in a compare view), texts as loaded: a warm
@@ -509,16 +510,27 @@ class PromptScreen(Screen[None]):
         text = self.show_generation()
         if text is None or not self.search:
             return
+        raw = self.selected_text() or ""
         plain = text.plain.lower()
+        if len(raw) > MAX_SHOWN_CHARS:  # (not the note that ends the part shown)
+            plain = plain[: plain.rfind("\n… ")]
         needle = self.search.lower()
         start = plain.find(needle, self._match + 1)
         if start < 0:
             start = plain.find(needle)
         count = plain.count(needle)
+        # Matches in the part not shown of a long generation: told, not denied (a long trace's
+        # final answer, searched for, was "not in this generation").
+        later = raw.lower().count(needle) - raw[:MAX_SHOWN_CHARS].lower().count(needle)
+        beyond = (
+            f"{plural(later, 'match', 'matches')} after the first {MAX_SHOWN_CHARS:,} "
+            "characters, not shown (y copies the whole text)"
+        )
         if start < 0:
-            self.app.notify(
-                f"“{one_line(self.search, 40)}” is not in this generation", markup=False
-            )
+            said = f"“{one_line(self.search, 40)}” is not in this generation"
+            if later:
+                said = f"“{one_line(self.search, 40)}” is not in the part shown: {beyond}"
+            self.app.notify(said, markup=False)
             return
         self._match = start
         box = self.query_one("#generation-box", VerticalScroll)
@@ -528,7 +540,8 @@ class PromptScreen(Screen[None]):
         row = sum(max(1, -(-len(line) // width)) for line in lines[:-1]) + len(lines[-1]) // width
         box.scroll_to(y=max(0, row - 2), animate=False)
         index = plain.count(needle, 0, start) + 1
-        self.app.notify(f"match {index} of {count}", markup=False)
+        said = f"match {index} of {count}" + (f" · {beyond}" if later else "")
+        self.app.notify(said, markup=False)
 
     def selected_text(self) -> str | None:
         index = self.query_one("#generations", OptionList).highlighted

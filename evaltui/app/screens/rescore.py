@@ -72,6 +72,9 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="rescore_cancel"),
+        # q closes it too (tmux delays esc), as on every screen; typed in the scorer's box it
+        # is a letter (the box takes printable keys before any binding sees them).
+        Binding("q", "cancel", "Cancel", id="rescore_cancel_q", show=False),
         Binding("ctrl+s", "go", "Re-score", id="rescore_go"),
         # Tab moves the focus as it arrives (a priority binding): keys typed in the same burst
         # (tmux send-keys, a fast typist) went to the widget Tab left, and were lost.
