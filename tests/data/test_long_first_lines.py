@@ -1,0 +1,91 @@
+"""JSON lines whose records are longer than detection's 64 KB head (a long prompt, a 100 KB
+reasoning trace per line) are recognised by their keys wherever they fall in the line.
+
+Detection used to judge such a file by the first 4 KB of its first line: an RL rollout dump whose
+records start with a 6 KB few-shot prompt (``"gen"`` after the first 4 KB) was skipped ("no reader
+recognises this file"), and so was one whose long first record follows a header line, blank lines
+or a line cut short.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evaltui.data.formats import FIRST_LINES_BYTES, detect, detection_head
+from evaltui.data.formats.base import HEAD_BYTES
+from evaltui.data.loader import LoadOptions, load
+
+PROMPT = "Q: what is 2+2? A: 4.\n" * 280  # a 6 KB few-shot prompt
+TRACE = "Let me think step by step. " * 3800  # a 100 KB reasoning trace
+
+
+def rollout(i: int) -> str:
+    return json.dumps(
+        {
+            "prompt": f"{PROMPT}Q: what is {i}+1?",
+            "gen": f"{TRACE}\\boxed{{{i + 1}}}",
+            "answer": str(i + 1),
+            "accuracy": 1.0,
+        }
+    )
+
+
+def write(path: Path, lines: list[str], start: bytes = b"") -> Path:
+    path.write_bytes(start + "\n".join(lines).encode() + b"\n")
+    return path
+
+
+def test_a_rollout_dump_with_a_long_prompt_first_is_plain(tmp_path: Path) -> None:
+    path = write(tmp_path / "rollouts.jsonl", [rollout(i) for i in range(3)])
+    assert len(PROMPT) > 4096 and len(rollout(0)) > HEAD_BYTES
+    found = detect(path)
+    assert found.reader is not None and found.reader.name == "plain", found.reason
+    result = load([path], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert result.errors == []
+    assert result.generations.height == 3
+
+
+@pytest.mark.parametrize(
+    ("start", "before"),
+    [
+        (b"\xef\xbb\xbf", []),  # a UTF-8 byte-order mark (Windows editors)
+        (b"", ["", "  ", ""]),  # blank lines before the first record
+        (b"", ['{"run": "grpo-step-50", "n": 3}']),  # a header line, then long records
+    ],
+    ids=["bom", "blank-lines", "header-line"],
+)
+def test_long_records_after_a_bom_blank_lines_or_a_header_are_plain(
+    tmp_path: Path, start: bytes, before: list[str]
+) -> None:
+    path = write(tmp_path / "rollouts.jsonl", [*before, *(rollout(i) for i in range(3))], start)
+    found = detect(path)
+    assert found.reader is not None and found.reader.name == "plain", found.reason
+
+
+def test_a_first_line_cut_short_is_a_bad_line_and_the_rest_is_read(tmp_path: Path) -> None:
+    """A malformed first line must not make a good file unreadable: it is counted (file:line)."""
+    cut = rollout(9)[:5000]
+    path = write(tmp_path / "rollouts.jsonl", [cut, *(rollout(i) for i in range(3))])
+    found = detect(path)
+    assert found.reader is not None and found.reader.name == "plain", found.reason
+    result = load([path], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert result.generations.height == 3
+    assert [(error.source, error.line) for error in result.errors] == [("rollouts.jsonl", 1)]
+
+
+def test_detection_reads_no_further_than_it_needs(tmp_path: Path) -> None:
+    """Short lines: the head only. Long lines: up to the second whole record, and never past
+    the bound (a 1 GB one-line file is not read whole to detect it)."""
+    short = write(
+        tmp_path / "short.jsonl", [json.dumps({"prompt": "p", "gen": str(i)}) for i in range(9000)]
+    )
+    assert len(detection_head(short)) == HEAD_BYTES
+    long = write(tmp_path / "long.jsonl", [rollout(i) for i in range(5)])
+    assert len(detection_head(long)) == 2 * (len(rollout(0)) + 1)
+    huge = tmp_path / "huge.jsonl"
+    with huge.open("wb") as handle:
+        handle.write(b'{"prompt": "' + b"x" * (FIRST_LINES_BYTES + HEAD_BYTES) + b'"}\n')
+    assert len(detection_head(huge)) == HEAD_BYTES + FIRST_LINES_BYTES
