@@ -10,11 +10,12 @@ or a line cut short.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from evaltui.data.formats import FIRST_LINES_BYTES, detect, detection_head
+from evaltui.data.formats import FIRST_LINES_BYTES, ReadOptions, detect, detection_head
 from evaltui.data.formats.base import HEAD_BYTES
 from evaltui.data.loader import LoadOptions, load
 
@@ -89,3 +90,90 @@ def test_detection_reads_no_further_than_it_needs(tmp_path: Path) -> None:
     with huge.open("wb") as handle:
         handle.write(b'{"prompt": "' + b"x" * (FIRST_LINES_BYTES + HEAD_BYTES) + b'"}\n')
     assert len(detection_head(huge)) == HEAD_BYTES + FIRST_LINES_BYTES
+
+
+LONG = "a long field. " * 7500  # ≥ 100 KB
+
+
+def lm_eval_line(i: int) -> dict[str, object]:
+    """lm-eval ≥0.4.3 ``samples_<task>_<date>.jsonl``: the doc (a long context) first."""
+    return {
+        "doc_id": i,
+        "doc": {"context": LONG, "question": f"q{i}", "answer": str(i)},
+        "target": str(i),
+        "arguments": {"gen_args_0": {"arg_0": f"{LONG}q{i}", "arg_1": {"until": ["\n\n"]}}},
+        "resps": [[f"{LONG} so {i}"]],
+        "filtered_resps": [str(i)],
+        "filter": "none",
+        "metrics": ["exact_match"],
+        "doc_hash": "0" * 64,
+        "prompt_hash": "1" * 64,
+        "target_hash": "2" * 64,
+        "exact_match": 1.0,
+    }
+
+
+def qwen_math_line(i: int) -> dict[str, object]:
+    """Qwen2.5-Math ``math_eval.py``: idx, a long question, gt, then the generations."""
+    return {
+        "idx": i,
+        "question": f"{LONG}q{i}",
+        "gt_cot": "None",
+        "gt": str(i),
+        "answer": str(i),
+        "code": [f"{LONG}\\boxed{{{i}}}"],
+        "pred": [str(i)],
+        "report": [None],
+        "score": [True],
+    }
+
+
+def aisbench_line(i: int) -> dict[str, object]:
+    """AISBench predictions: a long rendered prompt, and a long prediction (reasoning + reply)."""
+    return {
+        "data_abbr": "toy_gsm8k",
+        "id": i,
+        "success": True,
+        "uuid": f"{i:032x}",
+        "origin_prompt": f"{LONG}Question {i}",
+        "prediction": f"{LONG}Answer: {i}",
+        "gold": str(i),
+    }
+
+
+def internbootcamp_line(i: int) -> dict[str, object]:
+    """InternBootcamp run_eval.py details: a long prompt (ARC grids) and a long output."""
+    return {
+        "id": i,
+        "prompt": f"{LONG}puzzle {i}",
+        "output_len": 9,
+        "score": 1.0,
+        "extracted_output": str(i),
+        "ground_truth": {"puzzle": str(i), "target": i},
+        "output": f"<think>{LONG}</think>\\boxed{{{i}}}",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "relative", "make"),
+    [
+        ("lm_eval", "m/samples_toy_2026-11-23T19-49-48.073567.jsonl", lm_eval_line),
+        ("qwen_math", "aime24/test_qwen25-math-cot_-1_seed0_t0.0_s0_e-1.jsonl", qwen_math_line),
+        ("aisbench", "predictions/toy-api/toy_gsm8k.jsonl", aisbench_line),
+        ("internbootcamp", "details/game24.jsonl", internbootcamp_line),
+    ],
+    ids=["lm_eval", "qwen_math", "aisbench", "internbootcamp"],
+)
+def test_each_tools_long_records_are_detected_and_read(
+    tmp_path: Path, name: str, relative: str, make: Callable[[int], dict[str, object]]
+) -> None:
+    """Each line-based tool's record as FORMATS.md describes it, its long fields ≥ 100 KB where
+    the tool writes them (a copied details file: no folder layout to go by)."""
+    path = tmp_path / relative
+    path.parent.mkdir(parents=True)
+    write(path, [json.dumps(make(i), ensure_ascii=False) for i in range(3)])
+    found = detect(path)
+    assert found.reader is not None and found.reader.name == name, found.reason
+    result = found.reader.read(path, relative, ReadOptions())
+    assert result.errors == []
+    assert result.frame.height == 3
