@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from evaltui.data.formats import FIRST_LINES_BYTES, ReadOptions, detect, detection_head
+from evaltui.data.formats import FIRST_LINES_BYTES, MORE_LINES, ReadOptions, detect, detection_head
 from evaltui.data.formats.base import HEAD_BYTES
 from evaltui.data.loader import LoadOptions, load
 
@@ -177,3 +177,22 @@ def test_each_tools_long_records_are_detected_and_read(
     result = found.reader.read(path, relative, ReadOptions())
     assert result.errors == []
     assert result.frame.height == 3
+
+
+def test_a_one_line_file_without_a_final_newline_is_read_whole(tmp_path: Path) -> None:
+    """Its one line ends where the file ends: whole, though longer than the head."""
+    path = tmp_path / "one.jsonl"
+    path.write_text(rollout(0), encoding="utf-8")
+    found = detect(path)
+    assert found.reader is not None and found.reader.name == "plain", found.reason
+
+
+def test_many_short_bad_lines_after_a_long_one_stay_within_the_bound(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    """Readers judge a file by its first lines: a long bad line followed by two million short
+    bad ones is read no further than a few dozen lines."""
+    cut = rollout(0)[:-1].encode()
+    path.write_bytes(cut + b"\n" + b"oops\n" * 2_000_000)
+    head = detection_head(path)
+    assert len(cut) < len(head) <= len(cut) + 1 + 5 * MORE_LINES
+    assert detect(path).reader is None

@@ -93,6 +93,10 @@ def read_head(path: Path) -> bytes:
 #: read wherever in the line they fall, rather than guessed from the line's first bytes.
 FIRST_LINES_BYTES = 8 << 20
 
+#: How many lines past the head detection reads at most (readers judge a file by its first
+#: ``HEAD_RECORDS`` lines: a long bad line followed by a million short ones is not read on).
+MORE_LINES = 4 * HEAD_RECORDS
+
 #: How many whole JSON lines detection wants in the head (a header or a malformed line first must
 #: not leave it without a record).
 WANTED_LINES = 2
@@ -122,26 +126,33 @@ def _is_json(raw: bytes) -> bool:
 def detection_head(path: Path) -> bytes:
     """The bytes detection judges ``path`` by: its first :data:`HEAD_BYTES`, and for JSON lines
     whose head holds fewer than :data:`WANTED_LINES` whole JSON lines (records longer than the
-    head), the lines that follow until it does, up to :data:`FIRST_LINES_BYTES` more. Cheap:
-    files of short lines (and every other file) are read no further than the head."""
+    head), the lines that follow until it does, up to :data:`FIRST_LINES_BYTES` and
+    :data:`MORE_LINES` more. Cheap: files of short lines, pretty-printed JSON documents (a ``{``
+    alone on the first line) and every other file are read no further than the head."""
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
-        if len(head) < HEAD_BYTES or not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        first = text[: text.find(b"\n")].strip()
+        if len(head) < HEAD_BYTES or not first.startswith(b"{") or first == b"{":
             return head
         found = _json_lines(head)
-        budget = FIRST_LINES_BYTES
-        while found < WANTED_LINES and budget > 0:
+        more = bytearray(head)
+        budget, lines = FIRST_LINES_BYTES, MORE_LINES
+        while found < WANTED_LINES and budget > 0 and lines > 0:
+            lines -= 1
             rest = handle.readline(budget)  # the rest of the line the head cut, then the next
             if not rest:
+                if not more.endswith(b"\n"):
+                    more += b"\n"  # the file's last line is whole: its end is the file's
                 break
             budget -= len(rest)
-            start = len(head)
-            head += rest
+            start = len(more)
+            more += rest
             if rest.endswith(b"\n"):
-                line = head[head.rfind(b"\n", 0, start) + 1 :]
+                line = bytes(more[more.rfind(b"\n", 0, start) + 1 :])
                 if line.strip() and _is_json(line):
                     found += 1
-        return head
+        return bytes(more)
 
 
 LFS_POINTER = re.compile(rb"\Aversion https://git-lfs\.github\.com/spec/v\d+\n(?:.*\n)*?size (\d+)")
