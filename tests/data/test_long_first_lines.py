@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from evaltui.data import formats
 from evaltui.data.formats import FIRST_LINES_BYTES, MORE_LINES, ReadOptions, detect, detection_head
 from evaltui.data.formats.base import HEAD_BYTES
 from evaltui.data.loader import LoadOptions, load
@@ -196,3 +197,33 @@ def test_many_short_bad_lines_after_a_long_one_stay_within_the_bound(tmp_path: P
     head = detection_head(path)
     assert len(cut) < len(head) <= len(cut) + 1 + 5 * MORE_LINES
     assert detect(path).reader is None
+
+
+@pytest.mark.parametrize(
+    ("name", "relative", "make"),
+    [
+        ("plain", "rollouts.jsonl", lambda i: json.loads(rollout(i))),
+        (
+            "qwen_math",
+            "aime24/test_qwen25-math-cot_-1_seed0_t0.0_s0_e-1.jsonl",
+            lambda i: {**qwen_math_line(i), "question": f"{PROMPT}{i}"},  # 6 KB, then gt
+        ),
+    ],
+    ids=["plain", "qwen_math"],
+)
+def test_a_first_line_past_the_bound_is_judged_by_its_keys_wherever_they_fall(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    relative: str,
+    make: Callable[[int], dict[str, object]],
+) -> None:
+    """Past what detection reads whole, the key names are looked for in all it read, not in the
+    first 4 KB (a 6 KB prompt came before "gen", a 100 KB question before "gt")."""
+    monkeypatch.setattr(formats, "FIRST_LINES_BYTES", 1024)
+    path = tmp_path / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write(path, [json.dumps(make(i), ensure_ascii=False) for i in range(3)])
+    assert len(detection_head(path)) == HEAD_BYTES + 1024
+    found = detect(path)
+    assert found.reader is not None and found.reader.name == name, found.reason
