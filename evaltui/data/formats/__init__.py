@@ -88,6 +88,73 @@ def read_head(path: Path) -> bytes:
         return handle.read(HEAD_BYTES)
 
 
+#: How far past the head detection reads to take whole the first records of JSON lines that are
+#: longer than the head (a 6 KB prompt and a 100 KB reasoning trace per line): their keys are then
+#: read wherever in the line they fall, rather than guessed from the line's first bytes.
+FIRST_LINES_BYTES = 8 << 20
+
+#: How many lines past the head detection reads at most (readers judge a file by its first
+#: ``HEAD_RECORDS`` lines: a long bad line followed by a million short ones is not read on).
+MORE_LINES = 4 * HEAD_RECORDS
+
+#: How many whole JSON lines detection wants in the head (a header or a malformed line first must
+#: not leave it without a record).
+WANTED_LINES = 2
+
+
+def _json_lines(head: bytes) -> int:
+    """How many of ``head``'s complete lines are JSON (up to :data:`WANTED_LINES`)."""
+    count = 0
+    for _no, _offset, raw, has_newline in iter_lines(head):
+        if not has_newline:
+            break
+        if raw.strip() and _is_json(raw):
+            count += 1
+            if count >= WANTED_LINES:
+                break
+    return count
+
+
+def _is_json(raw: bytes) -> bool:
+    try:
+        json.loads(raw)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def detection_head(path: Path) -> bytes:
+    """The bytes detection judges ``path`` by: its first :data:`HEAD_BYTES`, and for JSON lines
+    whose head holds fewer than :data:`WANTED_LINES` whole JSON lines (records longer than the
+    head), the lines that follow until it does, up to :data:`FIRST_LINES_BYTES` and
+    :data:`MORE_LINES` more. Cheap: files of short lines, pretty-printed JSON documents (a ``{``
+    alone on the first line) and every other file are read no further than the head."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        first = text[: text.find(b"\n")].strip()
+        if len(head) < HEAD_BYTES or not first.startswith(b"{") or first == b"{":
+            return head
+        found = _json_lines(head)
+        more = bytearray(head)
+        budget, lines = FIRST_LINES_BYTES, MORE_LINES
+        while found < WANTED_LINES and budget > 0 and lines > 0:
+            lines -= 1
+            rest = handle.readline(budget)  # the rest of the line the head cut, then the next
+            if not rest:
+                if not more.endswith(b"\n"):
+                    more += b"\n"  # the file's last line is whole: its end is the file's
+                break
+            budget -= len(rest)
+            start = len(more)
+            more += rest
+            if rest.endswith(b"\n"):
+                line = bytes(more[more.rfind(b"\n", 0, start) + 1 :])
+                if line.strip() and _is_json(line):
+                    found += 1
+        return bytes(more)
+
+
 LFS_POINTER = re.compile(rb"\Aversion https://git-lfs\.github\.com/spec/v\d+\n(?:.*\n)*?size (\d+)")
 
 
@@ -151,7 +218,7 @@ def detect(
     if is_manifest(path):
         return Detection(None, companion=True, reason="evaltui export manifest")
     try:
-        head = read_head(path)
+        head = detection_head(path)
     except OSError as exc:
         return Detection(None, reason=f"cannot read: {exc.strerror or exc}")
     own = written_by_evaltui(path, head, named)

@@ -436,8 +436,11 @@ class PlainReader(Reader):
     def sniff(self, path: Path, head: bytes) -> int:
         first = first_record(head)
         if first is None:
-            # A first line longer than the head: judge by the key names it starts with.
-            text = head[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+            # A first line longer than detection reads: judge by the key names in what is read
+            # (wherever they fall in it: a long prompt may come before "gen").
+            text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+            if "\n" in text or "\r" in text:
+                return 0  # its first line ended (JSON strings hold no raw line breaks): not one
             if text.startswith("{") and '"prompt"' in text and '"gen"' in text:
                 from evaltui.data.formats.plain_document import head_records
 

@@ -112,7 +112,7 @@ class QwenMathReader(Reader):
         first = first_record(head)
         if first is not None:
             return 92 if set(first) >= REQUIRED else 0
-        text = head[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+        text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
         if HEAD_START.match(text) and ('"gt"' in text or '"gt_cot"' in text):
             return 80  # a problem statement or a first generation longer than the head
         return 0
