@@ -319,6 +319,30 @@ class LoadResult:
         return fold_notes(self.notes, (f.source for f in self.files))
 
 
+def no_generation_reason(
+    notes: Sequence[str], sources: Sequence[str], errors: Sequence[LoadError]
+) -> str:
+    """Why files that were read held no generation (a cancelled or failed log, only bad
+    lines): the first two kinds of note and the first bad line. What a headless command fails
+    with, and what the app (which loads with ``allow_empty``) shows in the empty table's place."""
+    why = [group.text for group in fold_notes(notes, sources)[:2]]
+    if errors:
+        why.append(f"{plural(len(errors), 'bad line')}, the first {errors[0]}")
+    return "no generation in the input: " + "; ".join(why or ["the files hold no samples"])
+
+
+def empty_reason(result: LoadResult) -> str | None:
+    """:func:`no_generation_reason` for a finished load that read files and found no
+    generation in them; None for any other (one with generations, a partial or stopped one,
+    one that read no file)."""
+    if result.generations.height or not result.complete or result.cancelled:
+        return None
+    read = [f.source for f in result.read_files]
+    if not read:
+        return None
+    return no_generation_reason(result.notes, read, result.errors)
+
+
 ProgressCallback = Callable[[LoadProgress], object]
 PartialCallback = Callable[[LoadResult], object]
 
@@ -1209,15 +1233,7 @@ class _Load:
             # Files were read but held no generation (a cancelled or failed log, only bad lines):
             # say why instead of showing "runs 0".
             sources = [state.input.source for state in self.states]
-            why = [group.text for group in fold_notes(self.notes, sources)[:2]]
-            if self.errors:
-                count = len(self.errors)
-                why.append(
-                    f"{count} bad line{'s' if count > 1 else ''}, the first {self.errors[0]}"
-                )
-            raise LoadFailure(
-                "no generation in the input: " + "; ".join(why or ["the files hold no samples"])
-            )
+            raise LoadFailure(no_generation_reason(self.notes, sources, self.errors))
         if self.lengths_stopped():
             return self.stop()
         if self.spec is not None and options.keep_text:

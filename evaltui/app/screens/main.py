@@ -24,7 +24,7 @@ from evaltui.app.display import (
     view_words,
 )
 from evaltui.app.tables import DataTable, LayoutBackend
-from evaltui.data.loader import LoadProgress, LoadResult
+from evaltui.data.loader import LoadProgress, LoadResult, empty_reason
 from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
 from evaltui.data.query import QueryError, Sort, View, error_text, parse_filter
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
 
 FILTER_DEBOUNCE = 0.3
+EMPTY_REASON_LINES = 4
+"""Lines of the width the reason a load found no generation may fill (word wrapping may take
+one more: ``#empty-reason`` is at most one line higher)."""
 PROGRESS_LINES = ("load", "follow", "rescore")
 """The lines of ``#progress``, top to bottom (see ``MainScreen._progress_lines``)."""
 QUICK = Binding.Group("Quick filter", compact=True)
@@ -348,6 +351,7 @@ class MainScreen(Screen[None]):
         yield filter_box
         yield Static("", id="filter-error")
         yield Static("", id="status")
+        yield Static("", id="empty-reason")
         yield Container(Static("Reading files…", id="placeholder"), id="table-box")
         yield Footer(compact=True)
 
@@ -477,6 +481,23 @@ class MainScreen(Screen[None]):
 
     def show_result(self, result: LoadResult) -> None:
         self.show_header(header_text(result, self.header_width()))
+        self.show_empty_reason(empty_reason(result))
+
+    def show_empty_reason(self, reason: str | None) -> None:
+        """Why a finished load found no generation (what ``evaltui summarize`` fails with), in
+        the empty table's place; None takes it away. The app loads with ``allow_empty`` (a
+        followed folder may fill later), so it showed only "prompts 0 · bad lines 27"."""
+        widget = self.query_one("#empty-reason", Static)
+        text = ""
+        if reason is not None:
+            hint = " (b lists the notes and bad lines)"
+            # At most EMPTY_REASON_LINES lines of the width (it wraps), the hint kept.
+            room = max(1, self.size.width - 2) * EMPTY_REASON_LINES - cell_width(hint)
+            text = one_line(reason[:1].upper() + reason[1:], max(20, room)) + hint
+        widget.display = bool(text)
+        if self._shown_texts.get("empty-reason") != text:
+            self._shown_texts["empty-reason"] = text
+            widget.update(Text(text))
 
     def show_header(self, text: str) -> None:
         """The header line (:func:`header_text`); drawn again only when it changed."""
@@ -511,6 +532,7 @@ class MainScreen(Screen[None]):
     def show_failure(self, reason: str) -> None:
         self.failed = True
         self.query_one("#progress", Static).display = False
+        self.show_empty_reason(None)
         self.query_one("#filter", Input).display = False
         box = self.query_one("#table-box", Container)
         box.remove_children()
