@@ -26,6 +26,7 @@ from evaltui.app.screens.problems import ProblemsScreen
 from evaltui.app.screens.prompt import PromptScreen
 from evaltui.data.formats import ReadOptions
 from evaltui.data.loader import LoadOptions, load
+from evaltui.data.rescore import RescoreOptions
 from evaltui.data.schema import LoadError
 from tests.app.conftest import settle
 
@@ -696,6 +697,32 @@ async def test_r_and_sort_keys_before_the_runs_are_read_say_why_they_wait(
         await pilot.press("r")
         await settle(pilot)
         assert app.view.run == "model_a"
+
+
+async def test_d_during_a_load_started_with_rescore_says_the_rescore_is_to_come(
+    evals: Path, options: Any, gate: threading.Event
+) -> None:
+    """d pressed while the files of `evaltui PATH --rescore exact` were still read said "nothing
+    was re-scored: R re-scores …", though the re-score was asked for and starts once loaded."""
+    app = EvalApp([str(evals)], options(), rescore=RescoreOptions("exact", use_cache=False))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said == ["re-scores with exact once the files are read: d works when it is done"]
+        gate.set()
+        await settle(pilot)
+        for _ in range(100):  # the re-score's worker
+            shown = app.result
+            if not app.rescoring and shown is not None and "n_flipped" in shown.stats.columns:
+                break
+            await pilot.pause(0.05)
+        app.clear_notifications()
+        await pilot.press("d")
+        await settle(pilot)
+        assert not app._notifications, [n.message for n in app._notifications]
+        assert app.view.quick == "disagree"
 
 
 async def test_keys_for_screens_before_the_prompts_are_in_say_why_they_wait(

@@ -855,12 +855,20 @@ class MainScreen(Screen[None]):
     def action_quick(self, key: str) -> None:
         result = self.evalapp.result
         if key == "disagree" and (result is None or "n_flipped" not in result.stats.columns):
-            self.evalapp.say(
-                "still re-scoring: d works when it is done"
-                if self.evalapp.rescoring
-                else "nothing was re-scored: R re-scores (math-verify, exact, lm-eval:TASK, "
-                "module:function), or open with evaltui PATH --rescore NAME"
-            )
+            app = self.evalapp
+            if app.rescoring:
+                app.say("still re-scoring: d works when it is done")
+            elif app.loading and app.rescore_options is not None and app.rescore_error is None:
+                # a re-score asked for (--rescore, or R during the load) starts once loaded
+                app.say(
+                    f"re-scores with {app.rescore_options.scorer} once the files are read: "
+                    "d works when it is done"
+                )
+            else:
+                app.say(
+                    "nothing was re-scored: R re-scores (math-verify, exact, lm-eval:TASK, "
+                    "module:function), or open with evaltui PATH --rescore NAME"
+                )
             return
         view = self.evalapp.wanted
         self.evalapp.request_view(view.replace(quick=None if view.quick == key else key))
