@@ -1107,8 +1107,8 @@ class _Load:
         unlabelled = dataclasses.replace(self.options.read, label=None)
         files: list[tuple[RunIdentity | None, str, pl.Series | None]] = []
         for state in self.states:
-            if state.reader.name != "plain" or not state.frame.height:
-                continue
+            if not isinstance(state.reader, PlainReader) or not state.frame.height:
+                continue  # (plain JSON lines, or a document of plain records)
             identity = run_identity(state.input, state.reader, unlabelled)
             files.append((identity, state.input.source, file_prompts(state.frame, identity)))
         labels = run_labels(files)

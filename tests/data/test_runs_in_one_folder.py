@@ -135,6 +135,22 @@ def test_a_label_given_is_every_files_label_and_says_it_pools_two_models(
     assert pooled in " ".join(capsys.readouterr().err.split())
 
 
+def test_a_label_over_model_named_json_documents_says_it_pools_them(tmp_path: Path) -> None:
+    # The same two models written as JSON documents (``json.dump(records, f)``) rather than lines.
+    folder = tmp_path / "pf"
+    for path in two_models(tmp_path / "lines").iterdir():
+        records = [json.loads(line) for line in path.read_text().splitlines()]
+        folder.mkdir(exist_ok=True)
+        (folder / f"{path.stem}.json").write_text(json.dumps(records, indent=2))
+    assert sorted(run_table(quick([folder]))) == sorted(MODELS)
+    result = quick([folder], label="both")
+    assert set(result.stats["count"]) == {16}
+    assert any(
+        note.startswith("--label 'both' names every file's run: 2 files that are 2 runs")
+        for note in result.notes
+    ), result.notes
+
+
 def test_model_files_in_two_folders_are_told_apart_by_their_folders(tmp_path: Path) -> None:
     # exp1 and exp2 both hold a Qwen file: four runs, the folder added where a name repeats.
     two_models(tmp_path / "exp1")
