@@ -72,12 +72,6 @@ FULL_LOOK = 5.0
 _PROBE = 1024
 
 
-def _beside(reader: Reader, path: Path) -> tuple[str, ...]:
-    """The versions of the files ``path``'s rows are read with, present or absent
-    (:func:`~evaltui.data.loader.companion_versions`)."""
-    return companion_versions(reader, path)
-
-
 def _stamp(path: Path) -> FileIdentity | None:
     """What ``path`` looks like now (an append changes size/mtime, a replacement the inode)."""
     try:
@@ -394,7 +388,7 @@ class Follower:
             tracked.beside = (
                 report.companion_versions
                 if report.companion_versions is not None
-                else _beside(reader, report.path)
+                else companion_versions(reader, report.path)
             )
             if stamp is not None and reader.appendable:
                 # Keep only what lies before the snapshot's last newline: a partial last line,
@@ -595,7 +589,7 @@ class Follower:
                 tracked is not None
                 and tracked.reader is not None
                 and everything
-                and _beside(tracked.reader, item.path) != tracked.beside
+                and companion_versions(tracked.reader, item.path) != tracked.beside
             )
             if tracked is not None and tracked.stamp == stamp and not beside:
                 continue
@@ -686,7 +680,9 @@ class Follower:
             self._track(_Tracked(item, None, stamp, empty_generations(), [], [], report))
             return 0
         tracked = _Tracked(item, reader, stamp, empty_generations(with_lengths=True), [], [])
-        tracked.beside = _beside(reader, item.path)  # before reading: a later change is seen
+        tracked.beside = companion_versions(
+            reader, item.path
+        )  # before reading: a later change is seen
         window = None
         if reader.appendable:
             try:

@@ -12,7 +12,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -380,14 +380,30 @@ def _identity(path: Path) -> FileIdentity | None:
         return None
 
 
-def companion_versions(reader: Reader, path: Path) -> tuple[str, ...]:
+def companion_versions(
+    reader: Reader, path: Path, memo: dict[str, str] | None = None
+) -> tuple[str, ...]:
     """The versions (:func:`companion_version`) of the files ``path``'s rows are read with
     (:meth:`Reader.companions`: an lm-eval results file, OpenCompass's results, a log's other
-    copies), present or absent; () when they cannot be looked at."""
+    copies), present or absent; () when they cannot be looked at. ``memo``: see
+    :func:`_versions`."""
     try:
-        return tuple(companion_version(c) for c in reader.companions(path))
+        return _versions(reader.companions(path), memo)
     except OSError:
         return ()
+
+
+def _versions(paths: Iterable[Path], memo: dict[str, str] | None) -> tuple[str, ...]:
+    """Each file's :func:`companion_version`; with ``memo``, each file is looked at once and the
+    first version seen is kept (a load's cache keys and its files' companions agree on it)."""
+    if memo is None:
+        return tuple(companion_version(c) for c in paths)
+    versions = []
+    for c in paths:
+        if str(c) not in memo:
+            memo[str(c)] = companion_version(c)
+        versions.append(memo[str(c)])
+    return tuple(versions)
 
 
 def read_input(
@@ -748,7 +764,7 @@ class _Load:
             beside = list(reader.companions(item.path))
             if export_parts(item) is not None:  # its manifest says how its rows are read
                 beside.append(manifest_path(item.path))
-            companions = [self.companions.setdefault(str(c), companion_version(c)) for c in beside]
+            companions = list(_versions(beside, self.companions))
             return self.cache.key(
                 f"{self.spec.fingerprint}:{path}",
                 item.path,
@@ -759,16 +775,6 @@ class _Load:
             )
         except OSError:
             return None
-
-    def key_companions(self, item: InputFile, reader: Reader) -> tuple[str, ...]:
-        """:func:`companion_versions` of ``item`` as this load's cache keys have them."""
-        try:
-            return tuple(
-                self.companions.setdefault(str(c), companion_version(c))
-                for c in reader.companions(item.path)
-            )
-        except OSError:
-            return ()
 
     def state_key(self, state: _FileState, path: str) -> str | None:
         return self.cache_key(
@@ -798,7 +804,7 @@ class _Load:
                 run=run_identity(item, reader, self.options.read),
             )
             # The versions the key was made with (the first asked of each in this load).
-            state.companions = self.key_companions(item, reader)
+            state.companions = companion_versions(reader, item.path, self.companions)
             return state, cached.errors, cached.notes
         return None
 
