@@ -115,6 +115,13 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
     parser.add_argument("--answer-field", default=None, metavar="NAME")
     parser.add_argument("--score-field", default=None, metavar="NAME")
     parser.add_argument(
+        "--metric",
+        default=None,
+        metavar="NAME",
+        help="the per-sample metric to score by where a format logs several (lm-eval: acc_norm, "
+        "bleu_acc, ...; default: the task's first)",
+    )
+    parser.add_argument(
         "--correct-threshold",
         action="append",
         default=[],
@@ -160,7 +167,12 @@ def load_options(args: argparse.Namespace) -> Any:
         cache_dir=args.cache_dir,
         use_cache=not args.no_cache,
         read=ReadOptions(
-            args.prompt_field, args.gen_field, args.answer_field, args.score_field, args.label
+            args.prompt_field,
+            args.gen_field,
+            args.answer_field,
+            args.score_field,
+            args.label,
+            metric=args.metric,
         ),
         correct_threshold=Thresholds.parse(args.correct_threshold),
         triage=triage_thresholds(args),

@@ -1066,7 +1066,8 @@ class _Load:
         - the field flags (``--score-field``, …) are read by the plain JSONL reader only; files
           another reader read keep their format's fields;
         - ``--label`` names every file's run: files from several folders (often several models)
-          become one run, their samples pooled per prompt.
+          become one run, their samples pooled per prompt;
+        - ``--metric`` names an lm-eval metric: said when no lm-eval file was read.
         """
         read = self.options.read
         notes: list[str] = []
@@ -1089,6 +1090,13 @@ class _Load:
                         "so their samples are pooled per prompt (leave --label out to keep them "
                         "apart)"
                     )
+        if read.metric is not None and not any(
+            s.reader.name == "lm_eval" for s in self.states if s.frame.height
+        ):
+            notes.append(
+                f"--metric {read.metric!r} names an lm-eval metric: no file read is lm-eval "
+                "samples, so it changed nothing"
+            )
         flags = list(read.field_flags())
         formats: dict[str, int] = {}
         for state in self.states:

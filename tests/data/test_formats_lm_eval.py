@@ -150,10 +150,14 @@ def test_pass_at_k_filter_rescored_per_repeat_when_it_matches_the_harness() -> N
     # the answer "[invalid]", counted by votes and never flagged as "no answer"), with a note.
     assert frame["extracted"].to_list()[4:8] == ["42", "42", "36", None]
     assert frame["prompt_score"].to_list()[::4] == [0.75, 0.5, 0.75, 0.75]
-    assert len(result.notes) == 2 and "acc" in result.notes[0]
+    assert len(result.notes) == 3 and "acc" in result.notes[0]
     assert result.notes[1].endswith(
         "toy_math_passk: 1 generation without an extracted answer: the filter found none"
         " ('[invalid]', its fallback)"
+    )
+    assert result.notes[2].endswith(
+        ": scored by 'acc'; its records also have 'pass@4', 'n_correct' (--metric pass@4 to "
+        "score by that instead)"
     )
 
 
@@ -246,6 +250,93 @@ def test_multiple_choice_scored_by_acc_norm_alone_shows_the_choice_acc_norm_made
     assert frame.select("gen", "extracted", "accuracy", "metric").rows() == [
         ("Yes", "0: Yes", 0.0, "acc")
     ]
+
+
+def test_metric_names_the_score_of_a_task_that_logs_several(tmp_path: Path) -> None:
+    """``--metric``: which of a record's metrics scores it. A multiple-choice task logging acc
+    and acc_norm was scored by acc alone (its first), with no way to see acc_norm's choices and
+    scores; truthfulqa_gen's bleu_acc (the 0/1 metric people report) could not be chosen over
+    its first, bleu_max (0-100). Unknown names are said, and the file keeps its main metric."""
+    record = {
+        "doc_id": 0,
+        "doc": {"question": "Is it?"},
+        "target": "1",
+        "arguments": {
+            f"gen_args_{i}": {"arg_0": "Is it?\nAnswer:", "arg_1": choice}
+            for i, choice in enumerate([" Yes", " No, it is not the case"])
+        },
+        "resps": [[["-2.0", "False"]], [["-6.0", "False"]]],
+        "filtered_resps": [["-2.0", "False"], ["-6.0", "False"]],
+        "filter": "none",
+        "metrics": ["acc", "acc_norm"],
+        "acc": 0.0,
+        "acc_norm": 1.0,
+    }
+    path = tmp_path / "org__m" / f"samples_leaderboard_bbh_toy_{DATE}.jsonl"
+    path.parent.mkdir()
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+    def scored(metric: str | None) -> tuple[list[tuple[Any, ...]], list[str]]:
+        result = READER.read(path, path.name, ReadOptions(metric=metric))
+        assert result.errors == []
+        return result.frame.select("gen", "extracted", "accuracy", "metric").rows(), result.notes
+
+    rows, notes = scored(None)
+    assert rows == [("Yes", "0: Yes", 0.0, "acc")]
+    assert notes == [
+        f"{path.name}: scored by 'acc'; its records also have 'acc_norm' (--metric acc_norm to "
+        "score by that instead)"
+    ]
+    # acc_norm's choice (per character, see the test above) and its score
+    rows, notes = scored("acc_norm")
+    assert rows == [("No, it is not the case", "1: No, it is not the case", 1.0, "acc_norm")]
+    assert notes == []
+    rows, notes = scored("bleu_acc")
+    assert rows == [("Yes", "0: Yes", 0.0, "acc")]
+    assert notes == [
+        f"{path.name}: --metric 'bleu_acc' is no score of 1 record; scored by 'acc' (they also "
+        "have 'acc_norm')"
+    ]
+    # The cache tells the two apart: a load with --metric never takes a load without it.
+    cache = tmp_path / "cache"
+    for metric, expected in ((None, 0.0), ("acc_norm", 1.0), (None, 0.0)):
+        options = LoadOptions(tokenize=False, cache_dir=cache, read=ReadOptions(metric=metric))
+        assert load([path.parent], options).stats["average_accuracy"].to_list() == [expected]
+
+
+def test_metric_on_files_of_no_lm_eval_run_is_said_to_change_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "m" / "out.jsonl"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"prompt": "p", "gen": "g", "answer": "a", "accuracy": 1}) + "\n")
+    read = ReadOptions(metric="acc_norm")
+    notes = load([path], LoadOptions(tokenize=False, use_cache=False, read=read)).notes
+    assert "--metric 'acc_norm' names an lm-eval metric: no file read is lm-eval samples" in (
+        " ".join(notes)
+    )
+    with_lm_eval = load([MODEL_DIR, path], LoadOptions(tokenize=False, use_cache=False, read=read))
+    assert not any("names an lm-eval metric" in note for note in with_lm_eval.notes)
+    # the lm-eval tasks that log no acc_norm say so (toy_mc logs it)
+    assert any("--metric 'acc_norm' is no score of" in note for note in with_lm_eval.notes)
+    assert not any("toy_mc" in note and "--metric" in note for note in with_lm_eval.notes), (
+        with_lm_eval.notes
+    )
+
+
+def test_metric_on_a_published_truthfulqa_gen_file(tmp_path: Path) -> None:
+    """The published truthfulqa_gen samples (lm-eval 0.4.8; 11 metrics per record, bleu_max
+    first): ``--metric bleu_acc`` scores each doc by its own bleu_acc value, as an accuracy."""
+    real = FIXTURES.parents[1] / "real_world" / "lm_eval"
+    found = sorted(real.rglob("samples_truthfulqa_gen_*.jsonl"))
+    assert len(found) == 1
+    lines = [json.loads(line) for line in found[0].read_text(encoding="utf-8").splitlines()]
+    result = READER.read(found[0], found[0].name, ReadOptions(metric="bleu_acc"))
+    assert result.errors == [] and result.notes == []
+    frame = result.frame
+    assert frame["metric"].unique().to_list() == ["bleu_acc"]
+    assert frame["accuracy"].to_list() == [float(r["bleu_acc"]) for r in lines]
+    default = read(found[0])
+    assert default.frame["metric"].unique().to_list() == ["bleu_max"]
+    assert "--metric bleu_acc to score by that instead" in default.notes[-1]
 
 
 def test_multiple_choice_target_written_as_the_choice_text_is_that_choice(tmp_path: Path) -> None:

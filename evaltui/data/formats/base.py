@@ -49,6 +49,9 @@ class ReadOptions:
     score_field: str | None = None
     label: str | None = None
     """Run label override (``--label``); None = the format's own model name / the parent folder."""
+    metric: str | None = None
+    """The per-sample metric to score by where a format logs several (``--metric``; lm-eval);
+    None = the format's main one."""
     window: Window | None = None
     """Read only these lines (readers with ``appendable``); None = the whole file. Not cached."""
 
@@ -68,8 +71,9 @@ class ReadOptions:
 
     def cache_token(self) -> str:
         """A stable string that changes whenever these options could change what a reader emits."""
+        fields = (self.prompt_field, self.gen_field, self.answer_field, self.score_field)
         return repr(
-            (self.prompt_field, self.gen_field, self.answer_field, self.score_field, self.label)
+            (*fields, self.label) if self.metric is None else (*fields, self.label, self.metric)
         )
 
 

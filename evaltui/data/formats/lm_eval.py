@@ -336,25 +336,41 @@ def _score_text(value: Any) -> bool:
     return True
 
 
-def _metric(record: dict[str, Any]) -> tuple[str | None, Any]:
-    """The record's main per-sample metric: the first listed in ``metrics``, else a known name.
+def _metric(record: dict[str, Any], wanted: str | None = None) -> tuple[str | None, Any]:
+    """The record's main per-sample metric (``wanted`` when it holds a score, ``--metric``):
+    the first listed in ``metrics``, else a known name."""
+    return next(_metrics(record, wanted), (None, None))
+
+
+def _metrics(record: dict[str, Any], wanted: str | None = None) -> Iterator[tuple[str, Any]]:
+    """The record's per-sample metrics that hold a score, main first (``wanted`` first when it
+    does): those listed in ``metrics``, then known names, then the record's other keys.
 
     A listed or known metric may hold its value as a numeric string; any other key must hold a
     number (a document field such as ``"answer": "5"`` is not a metric)."""
     known = [m for m in record.get("metrics") or [] if isinstance(m, str)]
     known += [m for m in PREFERRED_METRICS if m not in known]
     others = [k for k in record if k not in STANDARD_KEYS and k not in known]
-    for name in known + others:
+    names = known + others
+    if wanted is not None and wanted in record:
+        names = [wanted, *(n for n in names if n != wanted)]
+    for name in names:
         if name not in record:
             continue
         if name == BYPASS:
-            return name, None  # --predict_only: no metric was computed, whatever it holds
+            yield name, None  # --predict_only: no metric was computed, whatever it holds
+            return
         value = record[name]
-        if value is None or isinstance(value, bool | int | float):
-            return name, value
-        if name in known and _score_text(value):
-            return name, value
-    return None, None
+        number = value is None or isinstance(value, bool | int | float)
+        if number or ((name in known or name == wanted) and _score_text(value)):
+            yield name, value
+
+
+def _names(names: Iterable[str], most: int = 4) -> str:
+    """``'a', 'b', 'c', 'd' and 7 more``: at most ``most`` names, quoted (the file's words)."""
+    listed = list(names)
+    shown = ", ".join(repr(n) for n in listed[:most])
+    return shown + (f" and {len(listed) - most} more" if len(listed) > most else "")
 
 
 def _unusable_metrics(record: dict[str, Any]) -> list[str]:
@@ -445,8 +461,11 @@ def _choice_index(text: str, requests: list[tuple[Any, Any]]) -> int | None:
     return None
 
 
-def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | None]]:
-    """(text, extracted answer, own score) per generation of the record; own score None = unknown."""
+def _generations(
+    record: dict[str, Any], metric: str | None, value: Any
+) -> list[tuple[str, str | None, float | None]]:
+    """(text, extracted answer, own score) per generation of the record scored by ``metric``
+    (its value ``value``, :func:`_metric`); own score None = unknown."""
     filtered = record.get("filtered_resps") or []
     if isinstance(filtered, str):
         filtered = [filtered]  # a bare string is the one request's filtered response
@@ -464,7 +483,6 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
         requests = _requests(record)
         choices = _conditional_choices(record, requests, len(values))
         values, alone = values[:choices], values[choices:]
-        metric = _metric(record)[0]
         if metric == ACC_NORM and len(requests) >= len(values):
             values = _per_character(values, [_text(r[1]) for r in requests[: len(values)]])
         elif metric == ACC_MUTUAL_INFO and len(alone) == len(values):
@@ -486,7 +504,6 @@ def _generations(record: dict[str, Any]) -> list[tuple[str, str | None, float | 
         if isinstance(first, list) and len(first) == 1:
             first = _text(first[0])
         return [(t, first if isinstance(first, str) else None, None) for t in texts]
-    metric, value = _metric(record)
     per_repeat = record.get("scores_per_repeat")
     if isinstance(per_repeat, dict) and isinstance(per_repeat.get(metric), list):
         scores = per_repeat[metric]
@@ -594,6 +611,9 @@ class LmEvalReader(Reader):
         no_score: dict[str, int] = {}  # values that are no per-sample score -> records with them
         predict_only = 0  # records of a --predict_only run (metric "bypass")
         no_match = 0  # generations whose filter found no answer ("[invalid]")
+        scored_by: dict[str, None] = {}  # the metrics records were scored by, in order
+        also: dict[str, None] = {}  # the other metrics their records hold
+        not_wanted = 0  # records without the metric --metric names
         for line, offset, record in records:
             with rows.entry(errors, source, line):
                 filter_name = record.get("filter")
@@ -601,11 +621,16 @@ class LmEvalReader(Reader):
                     filter_name = unnamed.get(line)
                 run = model if filter_name in (None, "none") else f"{model} · {filter_name}"
                 try:
-                    found = self._rows(record, task, directions)
+                    found = self._rows(record, task, directions, options.metric)
                 except RECORD_ERRORS as exc:
                     errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
                     continue
                 generated, how, metric = found
+                if metric not in (None, BYPASS):
+                    scored_by[metric] = None
+                    also.update(dict.fromkeys(n for n, _ in _metrics(record) if n != metric))
+                if options.metric is not None and metric != options.metric:
+                    not_wanted += 1
                 if metric == BYPASS:
                     predict_only += 1
                 if metric is None:
@@ -637,6 +662,20 @@ class LmEvalReader(Reader):
                 f"{source}: {task}: {plural(count, 'doc')} unscored: their"
                 f" per-sample values ({names}) are no score (a corpus-level metric's parts,"
                 " e.g. perplexity's (log-likelihood, weight) pairs)"
+            )
+        # (said without the task, so that a note of every MMLU subtask's file is said once)
+        also = {n: None for n in also if n not in scored_by}
+        if not_wanted:
+            notes.append(
+                f"{source}: --metric {options.metric!r} is no score of "
+                f"{plural(not_wanted, 'record')}"
+                + (f"; scored by {_names(scored_by)}" if scored_by else "")
+                + (f" (they also have {_names(also)})" if also else "")
+            )
+        elif also and options.metric is None:
+            notes.append(
+                f"{source}: scored by {_names(scored_by)}; its records also have "
+                f"{_names(also)} (--metric {next(iter(also))} to score by that instead)"
             )
         return ReadResult(rows.frame(), errors, notes)
 
@@ -679,15 +718,15 @@ class LmEvalReader(Reader):
 
     @staticmethod
     def _rows(
-        record: dict[str, Any], task: str, directions: dict[str, bool]
+        record: dict[str, Any], task: str, directions: dict[str, bool], wanted: str | None
     ) -> tuple[list[dict[str, Any]], str | None, str | None]:
         """The record's generation rows, and (when its metric is doc-level) how that was handled."""
-        generated = _generations(record)
+        metric, value = _metric(record, wanted)
+        generated = _generations(record, metric, value)
         if not generated:
             raise ValueError("no generation in resps")
         requests = _requests(record)
         prompt = _prompt_text(requests[0][0]) if requests else ""
-        metric, value = _metric(record)
         try:
             score = to_score(value, non_finite=True)  # mae & co. reach Infinity in real files
         except ValueError:
