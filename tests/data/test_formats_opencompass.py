@@ -840,3 +840,56 @@ def test_aisbench_merged_datasets_are_scored_by_each_datasets_results(tmp_path: 
         ("ceval-law:0", 0.0, "C", "D"),
     ]
     assert result.notes == []
+
+
+def test_items_that_share_a_prompt_are_not_replicas_of_one(tmp_path: Path) -> None:
+    # Dataset n replicas are told by the entries repeating with period N (FORMATS §5.2: item =
+    # key mod N). Was: only the prompt text was compared, so items whose prompts are alike were
+    # taken for replicas of one item: MT-Bench dialogues (origin_prompt null, the user turns in
+    # the prediction list) all became conversation 0, and two questions about an image shown
+    # as "<image>" (golds x and y) one prompt of 2 samples, the second one's verdict lost.
+    preds = tmp_path / "predictions" / "m"
+    _dump(
+        preds / "mtbench.json",
+        {
+            str(i): {
+                "prediction": [
+                    {"round": 1, "user": f"Write poem {i}", "assistant": f"poem {i}"},
+                    {"round": 2, "user": "Shorter", "assistant": f"p{i}"},
+                ],
+                "origin_prompt": None,
+            }
+            for i in range(3)
+        },
+    )
+    alike = {"0": {"origin_prompt": "<image> What is shown?", "prediction": "a cat", "gold": "x"}}
+    alike["1"] = {"origin_prompt": "<image> What is shown?", "prediction": "a dog", "gold": "y"}
+    _dump(preds / "mm.json", alike)
+    details = [
+        {"example_abbr": "mm_test_0", "pred": ["cat"], "answer": ["x"], "correct": [True]},
+        {"example_abbr": "mm_test_1", "pred": ["dog"], "answer": ["y"], "correct": [False]},
+    ]
+    _dump(tmp_path / "results" / "m" / "mm.json", {"accuracy": 50.0, "details": details})
+    # An item shown twice with the same prompt and gold: the results' details list (one entry
+    # per item) says there are 2 items, not 1 item sampled twice.
+    twice = {k: {"origin_prompt": "Q", "prediction": f"a{k}", "gold": "g"} for k in ("0", "1")}
+    _dump(preds / "dup.json", twice)
+    _dump(
+        tmp_path / "results" / "m" / "dup.json",
+        {"accuracy": 50.0, "details": [{"correct": [True]}, {"correct": [False]}]},
+    )
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id", "sample")
+    assert gens.select("prompt_id", "sample", "prompt", "gen", "answer", "accuracy").rows() == [
+        ("dup:0", 0, "Q", "a0", "g", 1.0),
+        ("dup:1", 0, "Q", "a1", "g", 0.0),
+        ("mm:0", 0, "<image> What is shown?", "a cat", "x", 1.0),
+        ("mm:1", 0, "<image> What is shown?", "a dog", "y", 0.0),
+        ("mtbench:0:t1", 0, "Write poem 0", "poem 0", None, None),
+        ("mtbench:0:t2", 0, "Shorter", "p0", None, None),
+        ("mtbench:1:t1", 0, "Write poem 1", "poem 1", None, None),
+        ("mtbench:1:t2", 0, "Shorter", "p1", None, None),
+        ("mtbench:2:t1", 0, "Write poem 2", "poem 2", None, None),
+        ("mtbench:2:t2", 0, "Shorter", "p2", None, None),
+    ]

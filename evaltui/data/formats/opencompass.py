@@ -283,9 +283,25 @@ def prompt_text(origin: Any) -> str:
 
 
 def _prompt_of(entry: Any) -> str:
-    """An entry's prompt for telling items apart; "" when it has none (its own row reports why)."""
+    """What tells an entry's item from the others (its replicas, dataset ``n``, share it): the
+    test-set row's own fields -- the prompt, the reference (``gold``/``refr``) and a dialogue's
+    user turns -- never the model's output. Two items may share a prompt and differ in their
+    reference (a question about an image the prompt shows only as ``<image>``), and dialogues
+    (MT-Bench) have no ``origin_prompt`` at all: the prompt alone made such items replicas of
+    one. "" when the entry has none of these (its own row reports why)."""
+    if not isinstance(entry, dict):
+        return ""
     try:
-        return prompt_text(entry.get("origin_prompt")) if isinstance(entry, dict) else ""
+        prediction = entry.get("prediction")
+        users = (
+            [p.get("user") for p in prediction if isinstance(p, dict)]
+            if isinstance(prediction, list)
+            else []
+        )
+        fields = [entry.get("origin_prompt"), entry.get("gold"), entry.get(REFR), users]
+        if all(f is None or f == [] for f in fields):
+            return ""
+        return json.dumps(fields, ensure_ascii=False, sort_keys=True, default=str)
     except Exception:  # an unreadable entry: reported when its rows are made
         return ""
 
@@ -746,8 +762,8 @@ class OpenCompassReader(ContainerReader):
             earlier = _prompts_of(shard.before)
             offset = len(earlier)
             prompts = earlier + prompts + _prompts_of(shard.after)
-        n_items = self._period(prompts)
         details = (_results(path, dataset) or {}).get("details")
+        n_items = self._period(prompts, details)
         found = results_path(path, dataset)
         detail_name = _shown(found) if found is not None else ""
         detail: Detail | None = None
@@ -795,9 +811,19 @@ class OpenCompassReader(ContainerReader):
         return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
-    def _period(prompts: list[str]) -> int:
-        """N for dataset ``n`` replication (entry k is item k mod N): the smallest period of the prompts."""
+    def _period(prompts: list[str], details: Any = None) -> int:
+        """N for dataset ``n`` replication (entry k is item k mod N): the number of items in the
+        results ``details`` list (one per item) when the entries repeat with that period, else
+        the smallest period of the entries' items (:func:`_prompt_of`). An entry whose item
+        cannot be told ("") makes every entry its own item: replicas shown apart are better
+        than different items merged into one prompt."""
         total = len(prompts)
+        if "" in prompts:
+            return total
+        if isinstance(details, list) and details and total % len(details) == 0:
+            n = len(details)
+            if all(prompts[k] == prompts[k % n] for k in range(total)):
+                return n
         for n in range(1, total):
             if total % n == 0 and all(prompts[k] == prompts[k % n] for k in range(total)):
                 return n
