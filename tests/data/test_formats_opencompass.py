@@ -66,16 +66,24 @@ def test_aisbench_mismatched_details_are_not_trusted(tmp_path: Path) -> None:
         .read_text(encoding="utf-8")
         .splitlines()
     )
-    (root / "predictions" / "m" / "toy_gsm8k.jsonl").write_text(
-        "\n".join(lines[:8]) + "\n", encoding="utf-8"
-    )  # one sample missing
+    predictions = root / "predictions" / "m" / "toy_gsm8k.jsonl"
+    predictions.write_text("\n".join(lines[:8]) + "\n", encoding="utf-8")  # id 2's 3rd missing
     (root / "results" / "m" / "toy_gsm8k.json").write_bytes(
         (AIS_N3 / "results" / "toy-vllm-api-chat-n3" / "toy_gsm8k.json").read_bytes()
     )
-    result = AISBenchReader().read(
-        root / "predictions" / "m" / "toy_gsm8k.jsonl", "x", ReadOptions()
-    )
-    assert result.frame["accuracy"].null_count() == 8  # 8 lines cannot be matched to 9 details
+    # A missing sample is a failed request, which AISBench's evaluation mocks in its place (after
+    # the item's own lines): the 9 details still hold ids 0-2 x 3 replicas, and the 8 lines keep
+    # the verdicts of the whole file (test_aisbench_n3_rebuilds_per_sample_correctness). Was:
+    # every line unscored ("items have different numbers of samples").
+    result = AISBenchReader().read(predictions, "x", ReadOptions())
+    assert result.frame["accuracy"].to_list() == [0, 1, 1, 1, 1, 0, 0, 1]
+    # An id the details do not hold (3: the details are of 3 items) means they are not this
+    # file's: nothing is matched.
+    extra = json.loads(lines[0]) | {"id": 3, "uuid": "x"}
+    with predictions.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(extra) + "\n")
+    result = AISBenchReader().read(predictions, "x", ReadOptions())
+    assert result.frame["accuracy"].null_count() == 9
 
 
 def test_opencompass_real_run() -> None:
@@ -893,3 +901,41 @@ def test_items_that_share_a_prompt_are_not_replicas_of_one(tmp_path: Path) -> No
         ("mtbench:2:t1", 0, "Write poem 2", "poem 2", None, None),
         ("mtbench:2:t2", 0, "Shorter", "p2", None, None),
     ]
+
+
+def test_aisbench_failed_request_keeps_the_later_items_verdicts(tmp_path: Path) -> None:
+    # n = 1: id 2's request failed (in ds_failed.jsonl, not in ds.jsonl). AISBench's evaluation
+    # mocks it in its place (prediction "", FORMATS §5.4), so details "2" is the mock and "3"
+    # is id 3's. Was: details matched by position among the lines read, id 3 got the mock's
+    # verdict (incorrect) and reference. By hand: id 0 right, 1 wrong, 3 right.
+    work = tmp_path / "20250101_000000"
+    lines = []
+    details: dict[str, Any] = {}
+    for i, (gold, pred) in enumerate([("5", "5"), ("42", "41"), ("9", None), ("7", "7")]):
+        if pred is None:  # the mock: type defaults
+            details[str(i)] = {"prompt": "", "origin_prediction": "", "predictions": [""],
+                               "references": [gold], "correct": [False]}  # fmt: skip
+            continue
+        lines.append({"data_abbr": "ds", "id": i, "success": True, "uuid": f"u{i}",
+                      "origin_prompt": f"Q{i}", "prediction": f"answer {pred}", "gold": gold})  # fmt: skip
+        details[str(i)] = {"prompt": f"Q{i}", "origin_prediction": f"answer {pred}",
+                           "predictions": [pred], "references": [gold], "correct": [pred == gold]}  # fmt: skip
+    preds = work / "predictions" / "m"
+    preds.mkdir(parents=True)
+    (preds / "ds.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    failed = {"data_abbr": "ds", "id": 2, "input": "Q2", "error_info": "timeout"}
+    (preds / "ds_failed.jsonl").write_text(json.dumps(failed) + "\n", encoding="utf-8")
+    _dump(work / "results" / "m" / "ds.json", {"accuracy": 50.0, "type": "GEN", "details": details})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "gen", "answer", "accuracy").rows() == [
+        ("ds:0", "answer 5", "5", 1.0),
+        ("ds:1", "answer 41", "42", 0.0),
+        ("ds:3", "answer 7", "7", 1.0),
+    ]
+    assert [e.reason for e in result.errors] == ["request failed, no generation (id 2): timeout"]
+    # Details of fewer items than the ids read (another run's) are not matched at all.
+    del details["3"]
+    _dump(work / "results" / "m" / "ds.json", {"accuracy": 50.0, "type": "GEN", "details": details})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations["accuracy"].null_count() == 3

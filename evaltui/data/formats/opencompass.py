@@ -6,7 +6,9 @@ Generations come from the predictions file; per-sample correctness from the sibl
 * AISBench JSONL: one line per generation, ``num_return_sequences`` lines share an ``id`` (file order
   = sample order). Its n > 1 ``details`` are grouped wrongly by AISBench itself (each entry mixes
   different questions), so they are flattened and re-associated as AISBench produced them:
-  element ``t`` is replica ``t // N`` of item ``t % N`` (FORMATS §5.1). A failed-requests file
+  element ``t`` is replica ``t // N`` of item ``t % N`` (FORMATS §5.1). Details are matched by
+  ``id`` (the item's index in the dataset): AISBench's evaluation mocks each failed request in its
+  place, so the items after it keep their own verdicts. A failed-requests file
   (``<dataset>_failed.jsonl``) yields one error entry per failed request. With ``--merge-ds`` one
   file holds several datasets (``<dataset type>.jsonl``, each line's ``data_abbr`` its dataset),
   each scored by its own ``results/<model>/<data_abbr>.json``. ``--mode perf`` output (timing
@@ -538,14 +540,26 @@ class AISBenchReader(Reader):
         for abbr, group in itertools.groupby(items, key=lambda k: k[0]):
             members = list(group)
             replicas = max(len(samples[m]) for m in members)
-            # Details match samples by position only when every item has all its replicas (a
-            # failed request leaves a gap that shifts every later position).
-            complete = all(len(samples[m]) == replicas for m in members)
+            # Each id is the item's index in the dataset (0 … N-1): AISBench's evaluation fills
+            # every failed request's place with a mock of type defaults (after the item's own
+            # lines), so details position i is id i, failed requests or not. Ids that are no
+            # such index (or not all there) match details by position only when every item has
+            # all its replicas (a failed request leaves a gap that shifts every later position).
+            by_id = all(
+                isinstance(m[1], int) and not isinstance(m[1], bool) and m[1] >= 0 for m in members
+            )
+            complete = by_id or all(len(samples[m]) == replicas for m in members)
             dataset = None if abbr == path.stem else abbr
             found = results_path(path, dataset)
             where = _shown(found) if found is not None else ""
             by_position = (
-                self._scores(_results(path, dataset), where, len(members), replicas)
+                self._scores(
+                    _results(path, dataset),
+                    where,
+                    None if by_id else len(members),
+                    replicas,
+                    max(m[1] for m in members) if by_id else 0,
+                )
                 if complete
                 else None
             )
@@ -554,7 +568,7 @@ class AISBenchReader(Reader):
                 continue
             for index, member in enumerate(members):
                 for replica in range(len(samples[member])):
-                    detail = by_position.get((index, replica))
+                    detail = by_position.get((member[1] if by_id else index, replica))
                     if detail is not None:
                         scores[(member, replica)] = detail
         if unscored and samples:
@@ -600,9 +614,17 @@ class AISBenchReader(Reader):
 
     @staticmethod
     def _scores(
-        results: dict[str, Any] | None, where: str, n_items: int, n_replicas: int
+        results: dict[str, Any] | None,
+        where: str,
+        n_items: int | None,
+        n_replicas: int,
+        last_item: int = 0,
     ) -> dict[tuple[int, int], _Detail] | None:
         """(item index, replica) -> that generation's :class:`_Detail` from AISBench ``details``.
+
+        ``n_items``: the items the details hold; None when the items are the dataset's ids,
+        whose count the details tell (``len / n_replicas``: failed requests are there, mocked),
+        ``last_item`` the largest id read (more than the details hold: they are not this run's).
 
         Values are only gathered here, outside any entry's guard; each is checked when its
         generation's row is made, so one bad value (a non-finite score, an empty list, an entry
@@ -630,6 +652,8 @@ class AISBenchReader(Reader):
                     picked.append(values[0] if values else None)
                 correct, pred, ref = picked
                 out[(int(key), 0)] = _Detail(at, correct, pred, ref, problem)
+            if n_items is None and last_item >= len(out):
+                return None  # ids beyond the details: another run's (or another dataset's)
             return out
         if isinstance(details, list):
             flat: list[_Detail] = []
@@ -652,6 +676,10 @@ class AISBenchReader(Reader):
                     )
                     for j, value in enumerate(correct)
                 ]
+            if n_items is None:
+                n_items = len(flat) // n_replicas if len(flat) % n_replicas == 0 else 0
+                if n_items <= last_item:
+                    return None
             if len(flat) != n_items * n_replicas or n_items == 0:
                 return None
             # Replica-major, as AISBench's evaluate() produced them (its own grouping is wrong).
