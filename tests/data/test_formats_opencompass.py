@@ -939,3 +939,52 @@ def test_aisbench_failed_request_keeps_the_later_items_verdicts(tmp_path: Path) 
     _dump(work / "results" / "m" / "ds.json", {"accuracy": 50.0, "type": "GEN", "details": details})
     result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
     assert result.generations["accuracy"].null_count() == 3
+
+
+def test_several_predictions_with_one_verdict_are_scored_as_a_whole(tmp_path: Path) -> None:
+    # An HF model's num_return_sequences (or SCInferencer) makes `prediction` a list of k; the
+    # evaluator then judges the list (or its majority vote, sc_size): one verdict per item in
+    # the results details. Was: that verdict given to the first sample (its extracted answer the
+    # vote's), the other samples unscored. Now every sample's prompt_score, the samples
+    # unscored. Details with a verdict per sample keep scoring each sample. By hand: sc item 0
+    # voted right, item 1 wrong; per: T F T and T F F.
+    entries = {
+        "0": {"origin_prompt": "Q0", "prediction": ["5", "6", "5"], "gold": "5"},
+        "1": {"origin_prompt": "Q1", "prediction": ["1", "2", "2"], "gold": "1"},
+    }
+    for name in ("sc", "per"):
+        _dump(tmp_path / "predictions" / "m" / f"{name}.json", entries)
+    voted = [
+        {"example_abbr": "sc_test_0", "pred": ["5"], "answer": ["5"], "correct": [True]},
+        {"example_abbr": "sc_test_1", "pred": ["2"], "answer": ["1"], "correct": [False]},
+    ]
+    _dump(tmp_path / "results" / "m" / "sc.json", {"accuracy": 50.0, "details": voted})
+    each = [
+        {"pred": ["5", "6", "5"], "answer": ["5"] * 3, "correct": [True, False, True]},
+        {"pred": ["1", "2", "2"], "answer": ["1"] * 3, "correct": [True, False, False]},
+    ]
+    _dump(tmp_path / "results" / "m" / "per.json", {"accuracy": 50.0, "details": each})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id", "sample")
+    rows = gens.select("prompt_id", "sample", "accuracy", "prompt_score").rows()
+    assert rows == [
+        ("per:0", 0, 1.0, None),
+        ("per:0", 1, 0.0, None),
+        ("per:0", 2, 1.0, None),
+        ("per:1", 0, 1.0, None),
+        ("per:1", 1, 0.0, None),
+        ("per:1", 2, 0.0, None),
+        ("sc:0", 0, None, 1.0),
+        ("sc:0", 1, None, 1.0),
+        ("sc:0", 2, None, 1.0),
+        ("sc:1", 0, None, 0.0),
+        ("sc:1", 1, None, 0.0),
+        ("sc:1", 2, None, 0.0),
+    ]
+    assert gens.filter(pl.col("prompt_id") == "sc:0")["answer"].to_list() == ["5", "5", "5"]
+    assert [n for n in result.notes if "prompt_score" in n] == [
+        "predictions/m/sc.json: 2 entries of several predictions (num_return_sequences,"
+        " self-consistency) with one verdict in results/m/sc.json details (of the list as a"
+        " whole, or its majority vote): kept as prompt_score; the samples are unscored"
+    ]

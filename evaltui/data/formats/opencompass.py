@@ -800,9 +800,12 @@ class OpenCompassReader(ContainerReader):
             def detail(item: int, sample: int) -> tuple[float | None, str | None, str | None]:
                 return self._detail(details, detail_name, item, sample)
 
+            def whole(item: int) -> float | None:
+                return self._whole(details, detail_name, item)
+
         rows = Rows()
         scored = False
-        conversations = turn_rows = 0
+        conversations = turn_rows = entry_scored = 0
         seen: dict[int, int] = {}
         for earlier_index in range(offset):  # replicas of an item in the shards before
             seen[earlier_index % n_items] = seen.get(earlier_index % n_items, 0) + 1
@@ -812,13 +815,23 @@ class OpenCompassReader(ContainerReader):
                     errors.append(LoadError(source, index, f"entry {key!r} has no prediction"))
                     continue
                 item = (offset + int(key)) % n_items
-                turned, with_verdict, _unscored = _add_prediction(
-                    rows, entry, dataset, item, seen, detail, run=run, source=source, line=index
+                turned, with_verdict, _unscored, as_whole = _add_prediction(
+                    rows,
+                    entry,
+                    dataset,
+                    item,
+                    seen,
+                    detail,
+                    whole=whole if details is not None else None,
+                    run=run,
+                    source=source,
+                    line=index,
                 )
                 # A conversation: each turn is a prompt of its own (not k samples of one).
                 conversations += 1 if turned else 0
                 turn_rows += turned
-                scored = scored or with_verdict > 0
+                entry_scored += 1 if as_whole else 0
+                scored = scored or with_verdict > 0 or as_whole > 0
         notes: list[str] = []
         if rows.height > turn_rows and not scored:
             if found is None:
@@ -828,6 +841,13 @@ class OpenCompassReader(ContainerReader):
             else:
                 why = f"{detail_name} details have no per-sample 'correct'"
             notes.append(f"{source}: {why}: generations unscored")
+        if entry_scored:
+            notes.append(
+                f"{source}: {plural(entry_scored, 'entry', 'entries')} of several predictions"
+                f" (num_return_sequences, self-consistency) with one verdict in {detail_name}"
+                " details (of the list as a whole, or its majority vote): kept as prompt_score;"
+                " the samples are unscored"
+            )
         if conversations:
             notes.append(
                 f"{source}: {plural(conversations, 'entry', 'entries')}"
@@ -856,6 +876,19 @@ class OpenCompassReader(ContainerReader):
             if total % n == 0 and all(prompts[k] == prompts[k % n] for k in range(total)):
                 return n
         return total
+
+    @staticmethod
+    def _whole(details: Any, where: str, item: int) -> float | None:
+        """Item ``item``'s verdict when its details entry holds one only (of an entry's whole
+        list of predictions, not of its first); None otherwise."""
+        if isinstance(details, list) and item < len(details) and isinstance(details[item], dict):
+            entry = details[item]
+        elif isinstance(details, dict) and isinstance(details.get(str(item)), dict):
+            entry = details[str(item)]
+        else:
+            return None
+        verdicts = _verdicts(entry)
+        return _score(verdicts[0], f"{where} details[{item}]") if len(verdicts) == 1 else None
 
     @staticmethod
     def _detail(
@@ -952,7 +985,12 @@ class OpenCompassReader(ContainerReader):
         for line, offset, key, entry in entries:
             with rows.entry(errors, source, line):
                 item = items[key]
-                where = {"run": run, "source": source, "line": line, "offset": offset}
+                where: dict[str, Any] = {
+                    "run": run,
+                    "source": source,
+                    "line": line,
+                    "offset": offset,
+                }
                 if isinstance(entry, dict) and "origin_prediction" in entry:  # ≤0.4.0 results
                     _add_legacy(rows, entry, prompt_id=f"{dataset}:{key}", **where)
                     continue
@@ -1052,14 +1090,20 @@ def _add_prediction(
     item: int,
     seen: dict[int, int],
     detail: Detail | None,
+    *,
+    whole: Callable[[int], float | None] | None = None,
     **where: Any,
-) -> tuple[int, int, int]:
+) -> tuple[int, int, int, int]:
     """The rows of one predictions entry, item ``item`` of ``dataset``: a conversation's turns,
     each a prompt of its own (unscored: results details are per conversation), or its
     predictions as samples of the item, numbered on from ``seen``. ``detail(item, sample)``
     gives a sample's (correct, extracted, reference) from the results details; without details
-    (None) a PPL entry is scored by ``prediction == gold``. ``where``: the rows' run, source,
-    line (and offset). Returns the rows added as turns, scored and unscored."""
+    (None) a PPL entry is scored by ``prediction == gold``. An entry of several predictions (an
+    HF model's ``num_return_sequences``, SCInferencer's self-consistency samples) whose item has
+    one verdict (``whole(item)``: the evaluator judged the list, or its majority vote) gets it
+    as every sample's ``prompt_score``, the samples unscored: it is no sample's own. ``where``:
+    the rows' run, source, line (and offset). Returns the rows added as turns, scored,
+    unscored and scored as a whole."""
     turns = _turns(entry)
     if turns is not None:
         for turn, (prompt, gold, text) in enumerate(turns, start=1):
@@ -1071,13 +1115,27 @@ def _add_prediction(
                 gen=text,
                 sample=0,
             )
-        return len(turns), 0, 0
+        return len(turns), 0, 0, 0
     answer, aliases = _gold(entry.get("gold", entry.get(REFR)))
     ppl = any(k.startswith("label: ") for k in entry)
     scored = unscored = 0
-    for text in _as_list(entry.get("prediction")):
+    texts = _as_list(entry.get("prediction"))
+    entry_score = whole(item) if whole is not None and len(texts) > 1 and item not in seen else None
+    for text in texts:
         sample = seen.get(item, 0)
         seen[item] = sample + 1
+        if entry_score is not None:
+            rows.add(
+                **where,
+                prompt_id=f"{dataset}:{item}",
+                prompt=prompt_text(entry.get("origin_prompt")),
+                answer=answer,
+                reference_aliases=aliases,
+                gen=text if isinstance(text, str) else stringify(text) or "",
+                prompt_score=entry_score,
+                sample=sample,
+            )
+            continue
         correct, pred, ref = detail(item, sample) if detail is not None else (None, None, None)
         if correct is None and ppl and detail is None and answer is not None:
             correct = 1.0 if stringify(text) in (aliases or [answer]) else 0.0
@@ -1093,7 +1151,7 @@ def _add_prediction(
             sample=sample,
         )
         scored, unscored = (scored, unscored + 1) if correct is None else (scored + 1, unscored)
-    return 0, scored, unscored
+    return 0, scored, unscored, len(texts) if entry_score is not None else 0
 
 
 def _add_legacy(rows: Rows, entry: dict[str, Any], **where: Any) -> None:
