@@ -66,16 +66,24 @@ def test_aisbench_mismatched_details_are_not_trusted(tmp_path: Path) -> None:
         .read_text(encoding="utf-8")
         .splitlines()
     )
-    (root / "predictions" / "m" / "toy_gsm8k.jsonl").write_text(
-        "\n".join(lines[:8]) + "\n", encoding="utf-8"
-    )  # one sample missing
+    predictions = root / "predictions" / "m" / "toy_gsm8k.jsonl"
+    predictions.write_text("\n".join(lines[:8]) + "\n", encoding="utf-8")  # id 2's 3rd missing
     (root / "results" / "m" / "toy_gsm8k.json").write_bytes(
         (AIS_N3 / "results" / "toy-vllm-api-chat-n3" / "toy_gsm8k.json").read_bytes()
     )
-    result = AISBenchReader().read(
-        root / "predictions" / "m" / "toy_gsm8k.jsonl", "x", ReadOptions()
-    )
-    assert result.frame["accuracy"].null_count() == 8  # 8 lines cannot be matched to 9 details
+    # A missing sample is a failed request, which AISBench's evaluation mocks in its place (after
+    # the item's own lines): the 9 details still hold ids 0-2 x 3 replicas, and the 8 lines keep
+    # the verdicts of the whole file (test_aisbench_n3_rebuilds_per_sample_correctness). Was:
+    # every line unscored ("items have different numbers of samples").
+    result = AISBenchReader().read(predictions, "x", ReadOptions())
+    assert result.frame["accuracy"].to_list() == [0, 1, 1, 1, 1, 0, 0, 1]
+    # An id the details do not hold (3: the details are of 3 items) means they are not this
+    # file's: nothing is matched.
+    extra = json.loads(lines[0]) | {"id": 3, "uuid": "x"}
+    with predictions.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(extra) + "\n")
+    result = AISBenchReader().read(predictions, "x", ReadOptions())
+    assert result.frame["accuracy"].null_count() == 9
 
 
 def test_opencompass_real_run() -> None:
@@ -840,3 +848,143 @@ def test_aisbench_merged_datasets_are_scored_by_each_datasets_results(tmp_path: 
         ("ceval-law:0", 0.0, "C", "D"),
     ]
     assert result.notes == []
+
+
+def test_items_that_share_a_prompt_are_not_replicas_of_one(tmp_path: Path) -> None:
+    # Dataset n replicas are told by the entries repeating with period N (FORMATS §5.2: item =
+    # key mod N). Was: only the prompt text was compared, so items whose prompts are alike were
+    # taken for replicas of one item: MT-Bench dialogues (origin_prompt null, the user turns in
+    # the prediction list) all became conversation 0, and two questions about an image shown
+    # as "<image>" (golds x and y) one prompt of 2 samples, the second one's verdict lost.
+    preds = tmp_path / "predictions" / "m"
+    _dump(
+        preds / "mtbench.json",
+        {
+            str(i): {
+                "prediction": [
+                    {"round": 1, "user": f"Write poem {i}", "assistant": f"poem {i}"},
+                    {"round": 2, "user": "Shorter", "assistant": f"p{i}"},
+                ],
+                "origin_prompt": None,
+            }
+            for i in range(3)
+        },
+    )
+    alike = {"0": {"origin_prompt": "<image> What is shown?", "prediction": "a cat", "gold": "x"}}
+    alike["1"] = {"origin_prompt": "<image> What is shown?", "prediction": "a dog", "gold": "y"}
+    _dump(preds / "mm.json", alike)
+    details = [
+        {"example_abbr": "mm_test_0", "pred": ["cat"], "answer": ["x"], "correct": [True]},
+        {"example_abbr": "mm_test_1", "pred": ["dog"], "answer": ["y"], "correct": [False]},
+    ]
+    _dump(tmp_path / "results" / "m" / "mm.json", {"accuracy": 50.0, "details": details})
+    # An item shown twice with the same prompt and gold: the results' details list (one entry
+    # per item) says there are 2 items, not 1 item sampled twice.
+    twice = {k: {"origin_prompt": "Q", "prediction": f"a{k}", "gold": "g"} for k in ("0", "1")}
+    _dump(preds / "dup.json", twice)
+    _dump(
+        tmp_path / "results" / "m" / "dup.json",
+        {"accuracy": 50.0, "details": [{"correct": [True]}, {"correct": [False]}]},
+    )
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id", "sample")
+    assert gens.select("prompt_id", "sample", "prompt", "gen", "answer", "accuracy").rows() == [
+        ("dup:0", 0, "Q", "a0", "g", 1.0),
+        ("dup:1", 0, "Q", "a1", "g", 0.0),
+        ("mm:0", 0, "<image> What is shown?", "a cat", "x", 1.0),
+        ("mm:1", 0, "<image> What is shown?", "a dog", "y", 0.0),
+        ("mtbench:0:t1", 0, "Write poem 0", "poem 0", None, None),
+        ("mtbench:0:t2", 0, "Shorter", "p0", None, None),
+        ("mtbench:1:t1", 0, "Write poem 1", "poem 1", None, None),
+        ("mtbench:1:t2", 0, "Shorter", "p1", None, None),
+        ("mtbench:2:t1", 0, "Write poem 2", "poem 2", None, None),
+        ("mtbench:2:t2", 0, "Shorter", "p2", None, None),
+    ]
+
+
+def test_aisbench_failed_request_keeps_the_later_items_verdicts(tmp_path: Path) -> None:
+    # n = 1: id 2's request failed (in ds_failed.jsonl, not in ds.jsonl). AISBench's evaluation
+    # mocks it in its place (prediction "", FORMATS §5.4), so details "2" is the mock and "3"
+    # is id 3's. Was: details matched by position among the lines read, id 3 got the mock's
+    # verdict (incorrect) and reference. By hand: id 0 right, 1 wrong, 3 right.
+    work = tmp_path / "20250101_000000"
+    lines = []
+    details: dict[str, Any] = {}
+    for i, (gold, pred) in enumerate([("5", "5"), ("42", "41"), ("9", None), ("7", "7")]):
+        if pred is None:  # the mock: type defaults
+            details[str(i)] = {"prompt": "", "origin_prediction": "", "predictions": [""],
+                               "references": [gold], "correct": [False]}  # fmt: skip
+            continue
+        lines.append({"data_abbr": "ds", "id": i, "success": True, "uuid": f"u{i}",
+                      "origin_prompt": f"Q{i}", "prediction": f"answer {pred}", "gold": gold})  # fmt: skip
+        details[str(i)] = {"prompt": f"Q{i}", "origin_prediction": f"answer {pred}",
+                           "predictions": [pred], "references": [gold], "correct": [pred == gold]}  # fmt: skip
+    preds = work / "predictions" / "m"
+    preds.mkdir(parents=True)
+    (preds / "ds.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    failed = {"data_abbr": "ds", "id": 2, "input": "Q2", "error_info": "timeout"}
+    (preds / "ds_failed.jsonl").write_text(json.dumps(failed) + "\n", encoding="utf-8")
+    _dump(work / "results" / "m" / "ds.json", {"accuracy": 50.0, "type": "GEN", "details": details})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "gen", "answer", "accuracy").rows() == [
+        ("ds:0", "answer 5", "5", 1.0),
+        ("ds:1", "answer 41", "42", 0.0),
+        ("ds:3", "answer 7", "7", 1.0),
+    ]
+    assert [e.reason for e in result.errors] == ["request failed, no generation (id 2): timeout"]
+    # Details of fewer items than the ids read (another run's) are not matched at all.
+    del details["3"]
+    _dump(work / "results" / "m" / "ds.json", {"accuracy": 50.0, "type": "GEN", "details": details})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations["accuracy"].null_count() == 3
+
+
+def test_several_predictions_with_one_verdict_are_scored_as_a_whole(tmp_path: Path) -> None:
+    # An HF model's num_return_sequences (or SCInferencer) makes `prediction` a list of k; the
+    # evaluator then judges the list (or its majority vote, sc_size): one verdict per item in
+    # the results details. Was: that verdict given to the first sample (its extracted answer the
+    # vote's), the other samples unscored. Now every sample's prompt_score, the samples
+    # unscored. Details with a verdict per sample keep scoring each sample. By hand: sc item 0
+    # voted right, item 1 wrong; per: T F T and T F F.
+    entries = {
+        "0": {"origin_prompt": "Q0", "prediction": ["5", "6", "5"], "gold": "5"},
+        "1": {"origin_prompt": "Q1", "prediction": ["1", "2", "2"], "gold": "1"},
+    }
+    for name in ("sc", "per"):
+        _dump(tmp_path / "predictions" / "m" / f"{name}.json", entries)
+    voted = [
+        {"example_abbr": "sc_test_0", "pred": ["5"], "answer": ["5"], "correct": [True]},
+        {"example_abbr": "sc_test_1", "pred": ["2"], "answer": ["1"], "correct": [False]},
+    ]
+    _dump(tmp_path / "results" / "m" / "sc.json", {"accuracy": 50.0, "details": voted})
+    each = [
+        {"pred": ["5", "6", "5"], "answer": ["5"] * 3, "correct": [True, False, True]},
+        {"pred": ["1", "2", "2"], "answer": ["1"] * 3, "correct": [True, False, False]},
+    ]
+    _dump(tmp_path / "results" / "m" / "per.json", {"accuracy": 50.0, "details": each})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id", "sample")
+    rows = gens.select("prompt_id", "sample", "accuracy", "prompt_score").rows()
+    assert rows == [
+        ("per:0", 0, 1.0, None),
+        ("per:0", 1, 0.0, None),
+        ("per:0", 2, 1.0, None),
+        ("per:1", 0, 1.0, None),
+        ("per:1", 1, 0.0, None),
+        ("per:1", 2, 0.0, None),
+        ("sc:0", 0, None, 1.0),
+        ("sc:0", 1, None, 1.0),
+        ("sc:0", 2, None, 1.0),
+        ("sc:1", 0, None, 0.0),
+        ("sc:1", 1, None, 0.0),
+        ("sc:1", 2, None, 0.0),
+    ]
+    assert gens.filter(pl.col("prompt_id") == "sc:0")["answer"].to_list() == ["5", "5", "5"]
+    assert [n for n in result.notes if "prompt_score" in n] == [
+        "predictions/m/sc.json: 2 entries of several predictions (num_return_sequences,"
+        " self-consistency) with one verdict in results/m/sc.json details (of the list as a"
+        " whole, or its majority vote): kept as prompt_score; the samples are unscored"
+    ]

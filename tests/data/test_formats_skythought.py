@@ -521,3 +521,33 @@ def test_legacy_names_whose_task_or_source_holds_underscores_keep_the_model_whol
         # Two tasks (sources) of one model: one run, named by the model alone.
         assert gens["run"].unique().to_list() == ["QwQ-32B-Preview"], folder
         assert gens["prompt_id"].n_unique() == 2
+
+
+def test_legacy_runs_of_one_model_named_otherwise_stay_apart(tmp_path: Path) -> None:
+    # A legacy file's prompts are its problems (keys): the Jan 2025 file (1 response per
+    # problem at T=0.7) and the Feb 2025 one (2 per problem at T=0.7) of Sky-T1-32B-Preview
+    # evaluated the same 2 MATH500 problems, but their names' tasks differ in shape
+    # (MATH500_test_None_0_-1, math500_test_subset_None_filter_False_s0_e-1). Was: one run,
+    # each problem "sampled" 3 times (2 prompts, 6 generations). Now two runs, by their folder.
+    options = LoadOptions(tokenize=False, use_cache=False)
+    result = load([JAN.parent, FEB.parent], options)
+    assert result.errors == []
+    runs = result.stats.group_by("run").agg(pl.col("count").sum(), pl.len().alias("prompts"))
+    assert sorted(runs.rows()) == [
+        ("Sky-T1-32B-Preview @ v0_jan2025", 2, 2),
+        ("Sky-T1-32B-Preview @ v1_feb2025", 4, 2),
+    ]
+    # Overlapping ranges in one folder (all problems, then the first one again) are two runs;
+    # ranges that share no problem (test_legacy_files_of_one_run_split_by_range_stay_one_run)
+    # stay one.
+    data = json.loads(JAN.read_text(encoding="utf-8"))
+    first = next(iter(data))
+    shutil.copy(JAN, tmp_path / JAN.name)
+    part = tmp_path / "Sky-T1-32B-Preview_MATH500_test_None_0_1.json"
+    part.write_text(json.dumps({first: data[first]}), encoding="utf-8")
+    stats = load([tmp_path], options).stats
+    assert sorted(stats.select("run", "count").rows()) == [
+        ("Sky-T1-32B-Preview @ Sky-T1-32B-Preview_MATH500_test_None_0_-1", 1),
+        ("Sky-T1-32B-Preview @ Sky-T1-32B-Preview_MATH500_test_None_0_-1", 1),
+        ("Sky-T1-32B-Preview @ Sky-T1-32B-Preview_MATH500_test_None_0_1", 1),
+    ]

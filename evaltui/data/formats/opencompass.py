@@ -6,7 +6,9 @@ Generations come from the predictions file; per-sample correctness from the sibl
 * AISBench JSONL: one line per generation, ``num_return_sequences`` lines share an ``id`` (file order
   = sample order). Its n > 1 ``details`` are grouped wrongly by AISBench itself (each entry mixes
   different questions), so they are flattened and re-associated as AISBench produced them:
-  element ``t`` is replica ``t // N`` of item ``t % N`` (FORMATS §5.1). A failed-requests file
+  element ``t`` is replica ``t // N`` of item ``t % N`` (FORMATS §5.1). Details are matched by
+  ``id`` (the item's index in the dataset): AISBench's evaluation mocks each failed request in its
+  place, so the items after it keep their own verdicts. A failed-requests file
   (``<dataset>_failed.jsonl``) yields one error entry per failed request. With ``--merge-ds`` one
   file holds several datasets (``<dataset type>.jsonl``, each line's ``data_abbr`` its dataset),
   each scored by its own ``results/<model>/<data_abbr>.json``. ``--mode perf`` output (timing
@@ -283,9 +285,25 @@ def prompt_text(origin: Any) -> str:
 
 
 def _prompt_of(entry: Any) -> str:
-    """An entry's prompt for telling items apart; "" when it has none (its own row reports why)."""
+    """What tells an entry's item from the others (its replicas, dataset ``n``, share it): the
+    test-set row's own fields -- the prompt, the reference (``gold``/``refr``) and a dialogue's
+    user turns -- never the model's output. Two items may share a prompt and differ in their
+    reference (a question about an image the prompt shows only as ``<image>``), and dialogues
+    (MT-Bench) have no ``origin_prompt`` at all: the prompt alone made such items replicas of
+    one. "" when the entry has none of these (its own row reports why)."""
+    if not isinstance(entry, dict):
+        return ""
     try:
-        return prompt_text(entry.get("origin_prompt")) if isinstance(entry, dict) else ""
+        prediction = entry.get("prediction")
+        users = (
+            [p.get("user") for p in prediction if isinstance(p, dict)]
+            if isinstance(prediction, list)
+            else []
+        )
+        fields = [entry.get("origin_prompt"), entry.get("gold"), entry.get(REFR), users]
+        if all(f is None or f == [] for f in fields):
+            return ""
+        return json.dumps(fields, ensure_ascii=False, sort_keys=True, default=str)
     except Exception:  # an unreadable entry: reported when its rows are made
         return ""
 
@@ -522,14 +540,26 @@ class AISBenchReader(Reader):
         for abbr, group in itertools.groupby(items, key=lambda k: k[0]):
             members = list(group)
             replicas = max(len(samples[m]) for m in members)
-            # Details match samples by position only when every item has all its replicas (a
-            # failed request leaves a gap that shifts every later position).
-            complete = all(len(samples[m]) == replicas for m in members)
+            # Each id is the item's index in the dataset (0 … N-1): AISBench's evaluation fills
+            # every failed request's place with a mock of type defaults (after the item's own
+            # lines), so details position i is id i, failed requests or not. Ids that are no
+            # such index (or not all there) match details by position only when every item has
+            # all its replicas (a failed request leaves a gap that shifts every later position).
+            by_id = all(
+                isinstance(m[1], int) and not isinstance(m[1], bool) and m[1] >= 0 for m in members
+            )
+            complete = by_id or all(len(samples[m]) == replicas for m in members)
             dataset = None if abbr == path.stem else abbr
             found = results_path(path, dataset)
             where = _shown(found) if found is not None else ""
             by_position = (
-                self._scores(_results(path, dataset), where, len(members), replicas)
+                self._scores(
+                    _results(path, dataset),
+                    where,
+                    None if by_id else len(members),
+                    replicas,
+                    max(m[1] for m in members) if by_id else 0,
+                )
                 if complete
                 else None
             )
@@ -538,7 +568,7 @@ class AISBenchReader(Reader):
                 continue
             for index, member in enumerate(members):
                 for replica in range(len(samples[member])):
-                    detail = by_position.get((index, replica))
+                    detail = by_position.get((member[1] if by_id else index, replica))
                     if detail is not None:
                         scores[(member, replica)] = detail
         if unscored and samples:
@@ -584,9 +614,17 @@ class AISBenchReader(Reader):
 
     @staticmethod
     def _scores(
-        results: dict[str, Any] | None, where: str, n_items: int, n_replicas: int
+        results: dict[str, Any] | None,
+        where: str,
+        n_items: int | None,
+        n_replicas: int,
+        last_item: int = 0,
     ) -> dict[tuple[int, int], _Detail] | None:
         """(item index, replica) -> that generation's :class:`_Detail` from AISBench ``details``.
+
+        ``n_items``: the items the details hold; None when the items are the dataset's ids,
+        whose count the details tell (``len / n_replicas``: failed requests are there, mocked),
+        ``last_item`` the largest id read (more than the details hold: they are not this run's).
 
         Values are only gathered here, outside any entry's guard; each is checked when its
         generation's row is made, so one bad value (a non-finite score, an empty list, an entry
@@ -614,6 +652,8 @@ class AISBenchReader(Reader):
                     picked.append(values[0] if values else None)
                 correct, pred, ref = picked
                 out[(int(key), 0)] = _Detail(at, correct, pred, ref, problem)
+            if n_items is None and last_item >= len(out):
+                return None  # ids beyond the details: another run's (or another dataset's)
             return out
         if isinstance(details, list):
             flat: list[_Detail] = []
@@ -636,6 +676,10 @@ class AISBenchReader(Reader):
                     )
                     for j, value in enumerate(correct)
                 ]
+            if n_items is None:
+                n_items = len(flat) // n_replicas if len(flat) % n_replicas == 0 else 0
+                if n_items <= last_item:
+                    return None
             if len(flat) != n_items * n_replicas or n_items == 0:
                 return None
             # Replica-major, as AISBench's evaluate() produced them (its own grouping is wrong).
@@ -746,8 +790,8 @@ class OpenCompassReader(ContainerReader):
             earlier = _prompts_of(shard.before)
             offset = len(earlier)
             prompts = earlier + prompts + _prompts_of(shard.after)
-        n_items = self._period(prompts)
         details = (_results(path, dataset) or {}).get("details")
+        n_items = self._period(prompts, details)
         found = results_path(path, dataset)
         detail_name = _shown(found) if found is not None else ""
         detail: Detail | None = None
@@ -756,9 +800,12 @@ class OpenCompassReader(ContainerReader):
             def detail(item: int, sample: int) -> tuple[float | None, str | None, str | None]:
                 return self._detail(details, detail_name, item, sample)
 
+            def whole(item: int) -> float | None:
+                return self._whole(details, detail_name, item)
+
         rows = Rows()
         scored = False
-        conversations = turn_rows = 0
+        conversations = turn_rows = entry_scored = 0
         seen: dict[int, int] = {}
         for earlier_index in range(offset):  # replicas of an item in the shards before
             seen[earlier_index % n_items] = seen.get(earlier_index % n_items, 0) + 1
@@ -768,13 +815,23 @@ class OpenCompassReader(ContainerReader):
                     errors.append(LoadError(source, index, f"entry {key!r} has no prediction"))
                     continue
                 item = (offset + int(key)) % n_items
-                turned, with_verdict, _unscored = _add_prediction(
-                    rows, entry, dataset, item, seen, detail, run=run, source=source, line=index
+                turned, with_verdict, _unscored, as_whole = _add_prediction(
+                    rows,
+                    entry,
+                    dataset,
+                    item,
+                    seen,
+                    detail,
+                    whole=whole if details is not None else None,
+                    run=run,
+                    source=source,
+                    line=index,
                 )
                 # A conversation: each turn is a prompt of its own (not k samples of one).
                 conversations += 1 if turned else 0
                 turn_rows += turned
-                scored = scored or with_verdict > 0
+                entry_scored += 1 if as_whole else 0
+                scored = scored or with_verdict > 0 or as_whole > 0
         notes: list[str] = []
         if rows.height > turn_rows and not scored:
             if found is None:
@@ -784,6 +841,13 @@ class OpenCompassReader(ContainerReader):
             else:
                 why = f"{detail_name} details have no per-sample 'correct'"
             notes.append(f"{source}: {why}: generations unscored")
+        if entry_scored:
+            notes.append(
+                f"{source}: {plural(entry_scored, 'entry', 'entries')} of several predictions"
+                f" (num_return_sequences, self-consistency) with one verdict in {detail_name}"
+                " details (of the list as a whole, or its majority vote): kept as prompt_score;"
+                " the samples are unscored"
+            )
         if conversations:
             notes.append(
                 f"{source}: {plural(conversations, 'entry', 'entries')}"
@@ -795,13 +859,36 @@ class OpenCompassReader(ContainerReader):
         return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
-    def _period(prompts: list[str]) -> int:
-        """N for dataset ``n`` replication (entry k is item k mod N): the smallest period of the prompts."""
+    def _period(prompts: list[str], details: Any = None) -> int:
+        """N for dataset ``n`` replication (entry k is item k mod N): the number of items in the
+        results ``details`` list (one per item) when the entries repeat with that period, else
+        the smallest period of the entries' items (:func:`_prompt_of`). An entry whose item
+        cannot be told ("") makes every entry its own item: replicas shown apart are better
+        than different items merged into one prompt."""
         total = len(prompts)
+        if "" in prompts:
+            return total
+        if isinstance(details, list) and details and total % len(details) == 0:
+            n = len(details)
+            if all(prompts[k] == prompts[k % n] for k in range(total)):
+                return n
         for n in range(1, total):
             if total % n == 0 and all(prompts[k] == prompts[k % n] for k in range(total)):
                 return n
         return total
+
+    @staticmethod
+    def _whole(details: Any, where: str, item: int) -> float | None:
+        """Item ``item``'s verdict when its details entry holds one only (of an entry's whole
+        list of predictions, not of its first); None otherwise."""
+        if isinstance(details, list) and item < len(details) and isinstance(details[item], dict):
+            entry = details[item]
+        elif isinstance(details, dict) and isinstance(details.get(str(item)), dict):
+            entry = details[str(item)]
+        else:
+            return None
+        verdicts = _verdicts(entry)
+        return _score(verdicts[0], f"{where} details[{item}]") if len(verdicts) == 1 else None
 
     @staticmethod
     def _detail(
@@ -898,7 +985,12 @@ class OpenCompassReader(ContainerReader):
         for line, offset, key, entry in entries:
             with rows.entry(errors, source, line):
                 item = items[key]
-                where = {"run": run, "source": source, "line": line, "offset": offset}
+                where: dict[str, Any] = {
+                    "run": run,
+                    "source": source,
+                    "line": line,
+                    "offset": offset,
+                }
                 if isinstance(entry, dict) and "origin_prediction" in entry:  # ≤0.4.0 results
                     _add_legacy(rows, entry, prompt_id=f"{dataset}:{key}", **where)
                     continue
@@ -998,14 +1090,20 @@ def _add_prediction(
     item: int,
     seen: dict[int, int],
     detail: Detail | None,
+    *,
+    whole: Callable[[int], float | None] | None = None,
     **where: Any,
-) -> tuple[int, int, int]:
+) -> tuple[int, int, int, int]:
     """The rows of one predictions entry, item ``item`` of ``dataset``: a conversation's turns,
     each a prompt of its own (unscored: results details are per conversation), or its
     predictions as samples of the item, numbered on from ``seen``. ``detail(item, sample)``
     gives a sample's (correct, extracted, reference) from the results details; without details
-    (None) a PPL entry is scored by ``prediction == gold``. ``where``: the rows' run, source,
-    line (and offset). Returns the rows added as turns, scored and unscored."""
+    (None) a PPL entry is scored by ``prediction == gold``. An entry of several predictions (an
+    HF model's ``num_return_sequences``, SCInferencer's self-consistency samples) whose item has
+    one verdict (``whole(item)``: the evaluator judged the list, or its majority vote) gets it
+    as every sample's ``prompt_score``, the samples unscored: it is no sample's own. ``where``:
+    the rows' run, source, line (and offset). Returns the rows added as turns, scored,
+    unscored and scored as a whole."""
     turns = _turns(entry)
     if turns is not None:
         for turn, (prompt, gold, text) in enumerate(turns, start=1):
@@ -1017,13 +1115,27 @@ def _add_prediction(
                 gen=text,
                 sample=0,
             )
-        return len(turns), 0, 0
+        return len(turns), 0, 0, 0
     answer, aliases = _gold(entry.get("gold", entry.get(REFR)))
     ppl = any(k.startswith("label: ") for k in entry)
     scored = unscored = 0
-    for text in _as_list(entry.get("prediction")):
+    texts = _as_list(entry.get("prediction"))
+    entry_score = whole(item) if whole is not None and len(texts) > 1 and item not in seen else None
+    for text in texts:
         sample = seen.get(item, 0)
         seen[item] = sample + 1
+        if entry_score is not None:
+            rows.add(
+                **where,
+                prompt_id=f"{dataset}:{item}",
+                prompt=prompt_text(entry.get("origin_prompt")),
+                answer=answer,
+                reference_aliases=aliases,
+                gen=text if isinstance(text, str) else stringify(text) or "",
+                prompt_score=entry_score,
+                sample=sample,
+            )
+            continue
         correct, pred, ref = detail(item, sample) if detail is not None else (None, None, None)
         if correct is None and ppl and detail is None and answer is not None:
             correct = 1.0 if stringify(text) in (aliases or [answer]) else 0.0
@@ -1039,7 +1151,7 @@ def _add_prediction(
             sample=sample,
         )
         scored, unscored = (scored, unscored + 1) if correct is None else (scored + 1, unscored)
-    return 0, scored, unscored
+    return 0, scored, unscored, len(texts) if entry_score is not None else 0
 
 
 def _add_legacy(rows: Rows, entry: dict[str, Any], **where: Any) -> None:

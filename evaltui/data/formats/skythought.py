@@ -247,7 +247,11 @@ class SkyThoughtReader(ContainerReader):
         file is one run: two runs of one model on one task (another temperature, seed, prompt
         style) are told apart instead of read as extra samples of the same prompts. Legacy files
         that split one run into problem ranges (``…_0_250``, ``…_250_500``) name different
-        tasks, so they stay one run."""
+        tasks, so they stay one run. A legacy file's prompts are its problems' text (its keys),
+        which its name does not tell: files of one model that evaluated common problems under
+        names of other shapes (a Jan 2025 ``…_MATH500_test_None_0_-1`` and a Feb 2025
+        ``…_math500_test_subset_None_filter_False_s0_e-1_…``, or overlapping ranges) are told
+        apart by their prompts (``name``, :func:`evaltui.data.runs.run_tags`)."""
         if options.label:
             return None
         configuration = _as_dict(_summary(path).get("configuration"))
@@ -261,7 +265,7 @@ class SkyThoughtReader(ContainerReader):
             return RunIdentity(label, path.parent.name, task)
         stem = path.name.rsplit(".", 1)[0]
         match = _legacy_name(stem)
-        return RunIdentity(label, stem, match["task"] if match else stem)
+        return RunIdentity(label, stem, match["task"] if match else stem, name=stem)
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         rows = Rows()
