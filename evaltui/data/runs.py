@@ -229,7 +229,9 @@ def run_labels(files: Sequence[tuple[RunIdentity | None, str, Prompts]]) -> dict
     named = _named(files)
     tags = run_tags(
         [(identity, source) for identity, (_old, source, _p) in zip(named, files, strict=True)],
-        [prompts for _identity, _source, prompts in files],
+        # A harness's runs of one folder per dataset are told apart by their datasets (tasks):
+        # their prompts only tell folders that are models, not datasets, apart (_named).
+        [None if old and old.depth else prompts for old, _source, prompts in files],
     )
     labels: dict[RunKey, str] = {}
     for identity, (old, source, _prompts) in zip(named, files, strict=True):
@@ -263,9 +265,16 @@ def retag(
 
 def file_prompts(frame: pl.DataFrame, identity: RunIdentity | None) -> Prompts:
     """What :func:`run_labels` needs of a file's rows: its prompt ids when its format's file
-    names may name a run (:attr:`RunIdentity.name`), else None."""
+    names may name a run (:attr:`RunIdentity.name`), else None; for a format of one folder per
+    dataset (``depth``), the ids without the folder, with the prompt text."""
     if identity is None or identity.name is None:
         return None
+    if identity.depth:
+        # One folder per dataset, named in the prompt id (``aime24:0``): the folders of one run
+        # never share one. Folders that are models (each one file of the same problems) are
+        # seen by the rest of the id and the prompt text (two datasets may both have an idx 0).
+        ids = pl.col("prompt_id").str.strip_prefix(identity.name + ":")
+        return frame.select(pl.concat_str(ids, pl.col("prompt"), separator="\n")).to_series()
     return frame.get_column("prompt_id")
 
 

@@ -111,9 +111,10 @@ class RunIdentity:
     name: str | None = None
     """For formats whose file names may name a run (a plain JSONL named after its model): the
     file's name without its shard or pass number (``inference_3`` -> ``inference``; "" for a
-    bare number). Files of one run (one key in one folder) with other names that evaluated
-    common prompts are separate runs, labelled by their name. None: the format's file names
-    never name a run."""
+    bare number); for a harness that writes one folder per dataset (``depth`` 1), the file's
+    folder, which may be a model's rather than a dataset's. Files of one run (one key in one
+    folder) with other names that evaluated common prompts are separate runs, labelled by their
+    name. None: the format's file names never name a run."""
 
 
 class Reader(ABC):
