@@ -255,12 +255,33 @@ def retag(
     if current == target or not frame.height:
         return frame
     run = pl.col("run")
-    return frame.with_columns(
+    frame = frame.with_columns(
         pl.when((run == current) | run.str.starts_with(current + PART_SEPARATOR))
         .then(pl.lit(target) + run.str.strip_prefix(current))
         .otherwise(run)
         .alias("run")
     )
+    was, now = folder_is_run(identity, old), folder_is_run(identity, new)
+    if was == now or identity.name is None:
+        return frame
+    # A folder that is a model's run, not a dataset (_named): its prompt ids lose the folder
+    # (``<model folder>:0`` -> ``0``), so two models' runs of one dataset join prompt by prompt.
+    folder = identity.name + ":"
+    ids = pl.col("prompt_id")
+    return frame.with_columns(
+        (ids.str.strip_prefix(folder) if now else pl.lit(folder) + ids).alias("prompt_id")
+    )
+
+
+def folder_is_run(identity: RunIdentity, label: str | None) -> bool:
+    """Whether ``label`` is the one :func:`_named` gives a file of a format of one folder per
+    dataset (``depth``) whose folder is a run of its own: the folder's name (and a tag)."""
+    if not identity.depth or identity.name is None or label is None:
+        return False
+    name = clean_text(identity.name)
+    if not name or name == identity.label:
+        return False
+    return label == name or label.startswith(name + TAG_SEPARATOR)
 
 
 def file_prompts(frame: pl.DataFrame, identity: RunIdentity | None) -> Prompts:

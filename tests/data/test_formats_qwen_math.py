@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 
 from evaltui.cli import main
+from evaltui.data.compare import compare_runs
+from evaltui.data.follow import Follower
 from evaltui.data.formats import ReadOptions, detect
 from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.loader import LoadOptions, load
@@ -273,6 +275,63 @@ def test_folders_of_one_output_dir_that_are_models_are_runs(tmp_path: Path) -> N
         for (run,), part in stats.group_by("run", maintain_order=True)
     }
     assert by_run == {a: (3, 1), b: (3, 3)}
+    # Prompt ids without the model's folder: the two models' runs join problem by problem
+    # (they were "<folder>:0", and `m`/`compare` found no prompt in common).
+    assert sorted(stats["prompt_id"]) == ["0", "0", "1", "1", "2", "2"]
+    assert compare_runs(stats, b, a).joined.height == 3
+
+
+def test_a_model_folder_read_back_from_a_records_export_keeps_its_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The records export of two models' folders, read back with its manifest: per run and
+    # prompt the original load's counts, under the original ids.
+    results = tmp_path / "results"
+    for model, scores in (("org__model-a", [True, False]), ("org__model-b", [False, False])):
+        write(
+            results / model / f"{STEM}.jsonl",
+            [{"idx": i, "question": f"Q{i}", "gt": "1", "code": ["x"], "pred": ["1"],
+              "score": [score]} for i, score in enumerate(scores)],
+        )  # fmt: skip
+    out = tmp_path / "export" / "records.jsonl"
+    assert main(["export", str(results), "--records", "-o", str(out), "--no-cache"]) == 0
+    options = LoadOptions(tokenize=False, use_cache=False)
+    keys = ["run", "prompt_id", "count", "n_correct"]
+    original = load([results], options).stats.select(keys).sort(keys)
+    back = load([out], options).stats.select(keys).sort(keys)
+    assert original["prompt_id"].to_list() == ["0", "1", "0", "1"]
+    assert back.equals(original)
+
+
+def test_a_model_folder_that_appears_while_following_is_a_run(tmp_path: Path) -> None:
+    # One model's folder, then a second model's with the same problems: both become runs of
+    # their own (as a fresh load has them), not the second's problems added to the first.
+    results = tmp_path / "results"
+
+    def model(name: str, score: bool) -> None:
+        write(
+            results / name / f"{STEM}.jsonl",
+            [{"idx": i, "question": f"Q{i}", "gt": "1", "code": ["x"], "pred": ["1"],
+              "score": [score]} for i in range(2)],
+        )  # fmt: skip
+
+    model("org__model-a", True)
+    options = LoadOptions(tokenize=False, use_cache=False)
+    follower = Follower([results], options)
+    first = follower.load()
+    assert first.stats["prompt_id"].to_list() == ["org__model-a:0", "org__model-a:1"]
+    model("org__model-b", False)
+    update = follower.poll()
+    assert update is not None
+    keys = ["run", "prompt_id", "n_correct"]
+    stats = update.result.stats.select(keys).sort(keys)
+    assert stats.rows() == [
+        ("org__model-a", "0", 1),
+        ("org__model-a", "1", 1),
+        ("org__model-b", "0", 0),
+        ("org__model-b", "1", 0),
+    ]
+    assert stats.equals(load([results], options).stats.select(keys).sort(keys))
 
 
 def test_datasets_of_one_run_with_the_same_ids_stay_one_run(tmp_path: Path) -> None:
