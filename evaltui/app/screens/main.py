@@ -966,6 +966,10 @@ class MainScreen(Screen[None]):
             PromptScreen(*key, keys=self.view_keys(), position=position, keys_of=self.view_keys)
         )
 
+    def open_cursor_row(self) -> None:
+        """Enter or a double click on the table (:class:`~evaltui.app.tables.OpensRows`)."""
+        self.action_open_prompt()
+
     @on(DataTable.CellSelected)
     def cell_selected(self, _event: DataTable.CellSelected) -> None:
         self.action_open_prompt()
