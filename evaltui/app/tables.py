@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from math import ceil
-from typing import Any, ClassVar, Literal, NoReturn
+from typing import Any, ClassVar, Literal, NoReturn, Protocol, runtime_checkable
 
 import polars as pl
 from rich.console import RenderableType
@@ -45,6 +45,13 @@ def _literal_cell_formatter(obj: object, *args: Any, **kwargs: Any) -> Renderabl
 
 if getattr(_module, "cell_formatter", None) is _library_formatter:
     setattr(_module, "cell_formatter", _literal_cell_formatter)  # noqa: B010 (not re-exported)
+
+
+@runtime_checkable
+class OpensRows(Protocol):
+    """A screen that opens the row under its table's cursor (enter, a double click)."""
+
+    def open_cursor_row(self) -> None: ...
 
 
 class DataTable(_LibraryTable):
@@ -78,6 +85,13 @@ class DataTable(_LibraryTable):
     def action_select_cursor(self) -> None:
         if self.row_count == 0:
             self.post_message(self.NothingSelected())
+            return
+        screen = self.screen
+        if isinstance(screen, OpensRows):
+            # At once, in order with the keys: by the library's CellSelected message, the row
+            # opened after the keys typed in the same burst ("enter j ." at once), which went
+            # to the table's screen and were lost.
+            screen.open_cursor_row()
             return
         super().action_select_cursor()
 

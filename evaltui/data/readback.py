@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from evaltui.data.marks import MANIFEST_SUFFIX, manifest_of
-from evaltui.data.runs import PART_SEPARATOR
+from evaltui.data.runs import PART_SEPARATOR, folder_is_run
 from evaltui.data.schema import LoadError, conform, set_columns
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.data.discover import InputFile
-    from evaltui.data.formats.base import Reader, ReadOptions, ReadResult
+    from evaltui.data.formats.base import Reader, ReadOptions, ReadResult, RunIdentity
 
 #: How many of a source's folders its lines are read in (Qwen2.5-Math: <run>/<dataset>/file).
 FOLDERS = 2
@@ -182,9 +182,11 @@ def read_parts(
                     out.write(raw)
                     line, offset = line + 1, offset + len(raw)
             result = own.read_records(alone, source, options, part.source_lines, part.task)
+            identity = own.run_identity(alone, options)
             alone.unlink()  # one source's copy at a time
             shift = part.first_line - 1
-            frames.append(_placed(conform(result.frame), source, shift, begin, part, options))
+            frame = _placed(conform(result.frame), source, shift, begin, part, options)
+            frames.append(_folder_ids(frame, identity, part, options))
             errors += [
                 LoadError(e.source, None if e.line is None else e.line + shift, e.reason)
                 for e in result.errors
@@ -228,6 +230,20 @@ def _placed(
         mapping = {label: _original(label, part.runs) for label in runs.unique().drop_nulls()}
         columns.append(runs.replace_strict(mapping, default=runs, return_dtype=runs.dtype))
     return set_columns(frame, *columns)
+
+
+def _folder_ids(
+    frame: pl.DataFrame, identity: RunIdentity | None, part: Part, options: ReadOptions
+) -> pl.DataFrame:
+    """A source whose folder was a run of its own, not a dataset (a model's folder of
+    Qwen2.5-Math outputs, :func:`evaltui.data.runs.folder_is_run`): its prompt ids without the
+    folder, as the original load gave them."""
+    if options.label is not None or identity is None or identity.name is None:
+        return frame
+    if not any(folder_is_run(identity, run) for run in part.runs):
+        return frame
+    ids = pl.col("prompt_id").str.strip_prefix(identity.name + ":")
+    return frame.with_columns(ids.alias("prompt_id"))
 
 
 def _original(label: str, runs: Sequence[str]) -> str:

@@ -229,7 +229,9 @@ def run_labels(files: Sequence[tuple[RunIdentity | None, str, Prompts]]) -> dict
     named = _named(files)
     tags = run_tags(
         [(identity, source) for identity, (_old, source, _p) in zip(named, files, strict=True)],
-        [prompts for _identity, _source, prompts in files],
+        # A harness's runs of one folder per dataset are told apart by their datasets (tasks):
+        # their prompts only tell folders that are models, not datasets, apart (_named).
+        [None if old and old.depth else prompts for old, _source, prompts in files],
     )
     labels: dict[RunKey, str] = {}
     for identity, (old, source, _prompts) in zip(named, files, strict=True):
@@ -253,19 +255,47 @@ def retag(
     if current == target or not frame.height:
         return frame
     run = pl.col("run")
-    return frame.with_columns(
+    frame = frame.with_columns(
         pl.when((run == current) | run.str.starts_with(current + PART_SEPARATOR))
         .then(pl.lit(target) + run.str.strip_prefix(current))
         .otherwise(run)
         .alias("run")
     )
+    was, now = folder_is_run(identity, old), folder_is_run(identity, new)
+    if was == now or identity.name is None:
+        return frame
+    # A folder that is a model's run, not a dataset (_named): its prompt ids lose the folder
+    # (``<model folder>:0`` -> ``0``), so two models' runs of one dataset join prompt by prompt.
+    folder = identity.name + ":"
+    ids = pl.col("prompt_id")
+    return frame.with_columns(
+        (ids.str.strip_prefix(folder) if now else pl.lit(folder) + ids).alias("prompt_id")
+    )
+
+
+def folder_is_run(identity: RunIdentity, label: str | None) -> bool:
+    """Whether ``label`` is the one :func:`_named` gives a file of a format of one folder per
+    dataset (``depth``) whose folder is a run of its own: the folder's name (and a tag)."""
+    if not identity.depth or identity.name is None or label is None:
+        return False
+    name = clean_text(identity.name)
+    if not name or name == identity.label:
+        return False
+    return label == name or label.startswith(name + TAG_SEPARATOR)
 
 
 def file_prompts(frame: pl.DataFrame, identity: RunIdentity | None) -> Prompts:
     """What :func:`run_labels` needs of a file's rows: its prompt ids when its format's file
-    names may name a run (:attr:`RunIdentity.name`), else None."""
+    names may name a run (:attr:`RunIdentity.name`), else None; for a format of one folder per
+    dataset (``depth``), the ids without the folder, with the prompt text."""
     if identity is None or identity.name is None:
         return None
+    if identity.depth:
+        # One folder per dataset, named in the prompt id (``aime24:0``): the folders of one run
+        # never share one. Folders that are models (each one file of the same problems) are
+        # seen by the rest of the id and the prompt text (two datasets may both have an idx 0).
+        ids = pl.col("prompt_id").str.strip_prefix(identity.name + ":")
+        return frame.select(pl.concat_str(ids, pl.col("prompt"), separator="\n")).to_series()
     return frame.get_column("prompt_id")
 
 

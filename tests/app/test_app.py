@@ -656,6 +656,38 @@ async def test_keys_typed_at_once_open_the_row_they_move_to(evals: Path, make_ap
         assert (app.screen.run, app.screen.prompt_id) == (third["run"], third["prompt_id"])
 
 
+async def test_keys_typed_at_once_after_enter_go_to_the_prompt_opened(
+    evals: Path, make_app: Any
+) -> None:
+    """ "enter . w" arriving in one read (tmux send-keys, a fast typist) opened the first prompt
+    and dropped ". w": the table's enter posted CellSelected, the prompt opened after the keys
+    behind it had gone to the table's screen. Found in tmux on sample data: ``Enter j j . w``
+    showed "prompt 1 of 121", every generation. Also in the compare screen."""
+    from textual import events
+
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.rows is not None
+        second = app.rows.row(1, named=True)
+        for key, character in (("enter", "\r"), ("full_stop", "."), ("w", "w")):
+            app.post_message(events.Key(key, character))  # one burst, as the driver posts them
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert (app.screen.run, app.screen.prompt_id) == (second["run"], second["prompt_id"])
+        assert app.screen.position == 1 and app.screen.only == "wrong"
+        # The compare screen's enter, likewise.
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CompareScreen"
+        for key, character in (("enter", "\r"), ("full_stop", ".")):
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen) and app.screen.position == 1
+
+
 async def test_export_never_overwrites_a_file_of_the_load(evals: Path, make_app: Any) -> None:
     """The export dialog named a loaded eval file "exists: press Export again to overwrite it",
     and a second press replaced the user's samples with the view's combined JSON."""

@@ -370,3 +370,54 @@ async def test_a_long_scorer_name_is_cut_in_the_middle_to_fit_the_status_line(
         # the file's name, not its folders (t gives the path), cut in the middle to fit
         assert status.endswith(":score") and "my_sc" in status and "nested" not in status
         assert cell_width(status) <= 78, status
+
+
+async def test_summary_screen_says_a_continuous_stored_score_is_a_mean(
+    tmp_path: Path, rescore_app: Any
+) -> None:
+    """A run whose stored score is no accuracy (lm-eval's bleu_max, mae): the summary said
+    ``gpt-neo-125M: accuracy 19.684 stored → 19.684 new``, ``gpt-4o-mini: accuracy inf
+    stored``. By hand: stored scores 20, 40 (p0), 30, 70 (p1): mean 40; exact gives 1 to the
+    boxed 4 and 6 (the references), 0 to the others: 2 of 4."""
+    rows = [
+        {"prompt": "p0", "gen": "\\boxed{4}", "answer": "4", "score": 20},
+        {"prompt": "p0", "gen": "\\boxed{5}", "answer": "4", "score": 40},
+        {"prompt": "p1", "gen": "\\boxed{6}", "answer": "6", "score": 30},
+        {"prompt": "p1", "gen": "\\boxed{7}", "answer": "6", "score": 70},
+    ]
+    folder = tmp_path / "evals" / "graded"
+    folder.mkdir(parents=True)
+    text = "".join(json.dumps(r) + "\n" for r in rows)
+    (folder / "samples.jsonl").write_text(text, encoding="utf-8")
+    app = rescore_app(tmp_path / "evals")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        console = Console(width=200, file=io.StringIO(), record=True)
+        console.print(app.screen.report)  # type: ignore[attr-defined]
+        shown = console.export_text()
+        assert "graded: mean score 40 stored → accuracy 0.500 new" in shown, shown
+
+
+async def test_header_stored_accuracy_leaves_out_a_run_whose_score_is_no_accuracy(
+    tmp_path: Path, rescore_app: Any
+) -> None:
+    """Two runs: one scored 0/1 (stored accuracy 2 of 4 = 0.500), one with scores 20-70 (a
+    mean of 40, no accuracy). The header said ``stored accuracy acc 0.500 / bleu 40.000`` (with
+    5 lm-eval runs, ``stored accuracy 0.417–inf by run``: a mean mae in an accuracy range)."""
+    for run, scores in (("acc", [1, 0, 1, 0]), ("bleu", [20, 40, 30, 70])):
+        folder = tmp_path / "evals" / run
+        folder.mkdir(parents=True)
+        rows = [
+            {"prompt": f"p{i // 2}", "gen": f"\\boxed{{{i}}}", "answer": "0", "score": score}
+            for i, score in enumerate(scores)
+        ]
+        text = "".join(json.dumps(r) + "\n" for r in rows)
+        (folder / "samples.jsonl").write_text(text, encoding="utf-8")
+    app = rescore_app(tmp_path / "evals")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        shown = header(app)
+        assert "stored accuracy acc 0.500 ·" in shown, shown
+        assert "40.000" not in shown

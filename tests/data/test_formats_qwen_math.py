@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 
 from evaltui.cli import main
+from evaltui.data.compare import compare_runs
+from evaltui.data.follow import Follower
 from evaltui.data.formats import ReadOptions, detect
 from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.loader import LoadOptions, load
@@ -140,7 +142,9 @@ def test_several_datasets_of_one_run(tmp_path: Path) -> None:
     # dataset (aime24:0 and math500:0 are different problems).
     root = tmp_path / "outputs" / "org" / "model" / "eval"
     shutil.copytree(OUTPUT_DIR / "aime24", root / "aime24")
-    write(root / "math500" / f"{STEM}.jsonl", lines()[:2])
+    # (math500's own problems: folders holding the same problems are models, not datasets)
+    math500 = [dict(r, question=f"math500 problem {r['idx']}") for r in lines()[:2]]
+    write(root / "math500" / f"{STEM}.jsonl", math500)
     result = load([tmp_path / "outputs"], LoadOptions(tokenize=False, use_cache=False))
     assert result.errors == []
     assert result.stats["run"].unique().to_list() == ["org/model/eval"]
@@ -245,3 +249,101 @@ def test_an_output_dir_named_for_evaluation_is_labelled_by_its_model(tmp_path: P
     assert up["run"].to_list() == ["deepseek-ai/DeepSeek-R1-Distill-Qwen-7B"]
     ckpt = load([tmp_path / "local"], options).generations
     assert ckpt["run"].to_list() == ["0420_llama3-3b/global_step400_hf"]
+
+
+def test_folders_of_one_output_dir_that_are_models_are_runs(tmp_path: Path) -> None:
+    """Outputs gathered one folder per model (``results/<model>/<file>``, the published aime24
+    file copied under two model names): the reader takes each file's folder for a dataset of
+    one run, ``results``. Was: one run ``…/results``, its 2 "datasets" the same 3 problems twice
+    (6 prompts), accuracy 0.5 pooled over both models. Worked out by hand: model A scores idx
+    0, 1, 2 as 1, 0, 0 (1/3), model B as 1, 1, 1 (3/3), 3 prompts each."""
+
+    def record(idx: int, score: bool) -> dict[str, Any]:
+        return {"idx": idx, "question": f"Problem {idx}?", "gt": "1", "code": ["x"],
+                "pred": ["1"], "score": [score]}  # fmt: skip
+
+    a = "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B-maxtokens32768-temp0.6-topp0.95"
+    b = "Qwen__QwQ-32B-maxtokens32768-temp0.6"
+    results = tmp_path / "results"
+    write(results / a / f"{STEM}.jsonl", [record(0, True), record(1, False), record(2, False)])
+    write(results / b / f"{STEM}.jsonl", [record(i, True) for i in range(3)])
+    result = load([results], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    stats = result.stats
+    by_run = {
+        run: (part.height, part["n_correct"].sum())
+        for (run,), part in stats.group_by("run", maintain_order=True)
+    }
+    assert by_run == {a: (3, 1), b: (3, 3)}
+    # Prompt ids without the model's folder: the two models' runs join problem by problem
+    # (they were "<folder>:0", and `m`/`compare` found no prompt in common).
+    assert sorted(stats["prompt_id"]) == ["0", "0", "1", "1", "2", "2"]
+    assert compare_runs(stats, b, a).joined.height == 3
+
+
+def test_a_model_folder_read_back_from_a_records_export_keeps_its_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The records export of two models' folders, read back with its manifest: per run and
+    # prompt the original load's counts, under the original ids.
+    results = tmp_path / "results"
+    for model, scores in (("org__model-a", [True, False]), ("org__model-b", [False, False])):
+        write(
+            results / model / f"{STEM}.jsonl",
+            [{"idx": i, "question": f"Q{i}", "gt": "1", "code": ["x"], "pred": ["1"],
+              "score": [score]} for i, score in enumerate(scores)],
+        )  # fmt: skip
+    out = tmp_path / "export" / "records.jsonl"
+    assert main(["export", str(results), "--records", "-o", str(out), "--no-cache"]) == 0
+    options = LoadOptions(tokenize=False, use_cache=False)
+    keys = ["run", "prompt_id", "count", "n_correct"]
+    original = load([results], options).stats.select(keys).sort(keys)
+    back = load([out], options).stats.select(keys).sort(keys)
+    assert original["prompt_id"].to_list() == ["0", "1", "0", "1"]
+    assert back.equals(original)
+
+
+def test_a_model_folder_that_appears_while_following_is_a_run(tmp_path: Path) -> None:
+    # One model's folder, then a second model's with the same problems: both become runs of
+    # their own (as a fresh load has them), not the second's problems added to the first.
+    results = tmp_path / "results"
+
+    def model(name: str, score: bool) -> None:
+        write(
+            results / name / f"{STEM}.jsonl",
+            [{"idx": i, "question": f"Q{i}", "gt": "1", "code": ["x"], "pred": ["1"],
+              "score": [score]} for i in range(2)],
+        )  # fmt: skip
+
+    model("org__model-a", True)
+    options = LoadOptions(tokenize=False, use_cache=False)
+    follower = Follower([results], options)
+    first = follower.load()
+    assert first.stats["prompt_id"].to_list() == ["org__model-a:0", "org__model-a:1"]
+    model("org__model-b", False)
+    update = follower.poll()
+    assert update is not None
+    keys = ["run", "prompt_id", "n_correct"]
+    stats = update.result.stats.select(keys).sort(keys)
+    assert stats.rows() == [
+        ("org__model-a", "0", 1),
+        ("org__model-a", "1", 1),
+        ("org__model-b", "0", 0),
+        ("org__model-b", "1", 0),
+    ]
+    assert stats.equals(load([results], options).stats.select(keys).sort(keys))
+
+
+def test_datasets_of_one_run_with_the_same_ids_stay_one_run(tmp_path: Path) -> None:
+    # Two datasets both number their problems from 0: an idx in common is no problem in common
+    # (the folders are told apart by the problems' text), so they stay one run's datasets.
+    root = tmp_path / "outputs" / "org" / "model"
+    for dataset in ("aime24", "amc23"):
+        write(
+            root / dataset / f"{STEM}.jsonl",
+            [{"idx": 0, "question": f"{dataset} problem", "gt": "1", "code": ["x"],
+              "pred": ["1"], "score": [True]}],
+        )  # fmt: skip
+    result = load([tmp_path / "outputs"], LoadOptions(tokenize=False, use_cache=False))
+    assert result.stats["run"].to_list() == ["org/model", "org/model"]
+    assert sorted(result.stats["prompt_id"]) == ["aime24:0", "amc23:0"]

@@ -462,6 +462,10 @@ class CompareScreen(Screen[None]):
         amount = f"{plural(len(ids), 'prompt')} × 2 runs"
         self.app.push_screen(ExportScreen(rows, what, amount, app.result))
 
+    def open_cursor_row(self) -> None:
+        """Enter or a double click on the table (:class:`~evaltui.app.tables.OpensRows`)."""
+        self.action_open()
+
     def on_data_table_cell_selected(self, _event: DataTable.CellSelected) -> None:
         self.action_open()
 

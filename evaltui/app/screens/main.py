@@ -56,9 +56,17 @@ def rescore_part(stats: pl.DataFrame, width: int) -> str:
     per run (their range with 4+ runs), and the verdicts that flipped; "" before."""
     if "n_flipped" not in stats.columns or not stats.height:
         return ""
-    rows = list(per_run_comparison(stats).iter_rows(named=True))
+    every = list(per_run_comparison(stats).iter_rows(named=True))
+    flipped = sum(int(r["flipped"]) for r in every)
+    # Only runs whose stored score is an accuracy (it had a "correct": n_correct is null for a
+    # bleu or an mae without a threshold): "stored accuracy 0.417–inf" took in a mean mae.
+    known = pl.col("stored_n_correct").is_not_null() if "stored_n_correct" in stats else True
+    accuracies = stats.filter(known).get_column("run")
+    rows = [r for r in every if r["run"] in set(accuracies.unique().to_list())]
+    if not rows:
+        return f"{flipped:,} verdicts flipped (d)"
     label = max(8, min(20, (width - 60) // max(1, len(rows))))
-    if len(rows) == 1:
+    if len(every) == 1:
         values = fraction(rows[0]["stored_accuracy"])
     elif len(rows) <= 3:
         values = " / ".join(
@@ -68,7 +76,6 @@ def rescore_part(stats: pl.DataFrame, width: int) -> str:
     else:
         stored = [r["stored_accuracy"] for r in rows if r["stored_accuracy"] is not None]
         values = f"{fraction(min(stored))}–{fraction(max(stored))} by run" if stored else "–"
-    flipped = sum(int(r["flipped"]) for r in rows)
     return f"stored accuracy {values} · {flipped:,} verdicts flipped (d)"
 
 
@@ -958,6 +965,10 @@ class MainScreen(Screen[None]):
         self.app.push_screen(
             PromptScreen(*key, keys=self.view_keys(), position=position, keys_of=self.view_keys)
         )
+
+    def open_cursor_row(self) -> None:
+        """Enter or a double click on the table (:class:`~evaltui.app.tables.OpensRows`)."""
+        self.action_open_prompt()
 
     @on(DataTable.CellSelected)
     def cell_selected(self, _event: DataTable.CellSelected) -> None:

@@ -25,7 +25,7 @@ from textual.widgets import Footer, Static
 from evaltui.app.display import view_words
 from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
-from evaltui.data.metrics import format_score
+from evaltui.data.metrics import ScoreKind, format_score, run_kinds, score_kinds
 from evaltui.data.rescore import per_run_comparison
 from evaltui.data.sanitize import distinct_middle, one_line, one_line_middle
 from evaltui.data.summary import (
@@ -186,15 +186,44 @@ def rescore_lines(rows: pl.DataFrame, app: EvalApp) -> list[str]:
         return []
     scorer = app.rescored.scorer if app.rescored is not None else "the new scorer"
     lines = [f"Re-scored with {one_line(scorer, 60)} (the metrics below use the new scores):"]
+    new_kinds = run_kinds(rows)
+    stored_kinds = _stored_kinds(rows, app)
     for row in per_run_comparison(rows).iter_rows(named=True):
+        run = str(row["run"])
+        stored = _mean_words(stored_kinds.get(run), row["stored_accuracy"])
+        new = _mean_words(new_kinds.get(run), row["accuracy"])
+        if new != "–" and new.rpartition(" ")[0] == stored.rpartition(" ")[0]:
+            new = new.rpartition(" ")[2]  # the same measure: its value alone
         lines.append(
-            f"  {one_line_middle(str(row['run']), 60)}: accuracy {fraction_or_dash(row['stored_accuracy'])}"
-            f" stored → {fraction_or_dash(row['accuracy'])} new · {row['flipped']:,} verdicts "
+            f"  {one_line_middle(run, 60)}: {stored} stored → {new} new · {row['flipped']:,} verdicts "
             f"flipped ({row['to_correct']:,} to correct, {row['to_wrong']:,} to wrong) in "
             f"{row['prompts_flipped']:,} prompts"
             + (f" · {row['scorer_errors']:,} scorer errors" if row["scorer_errors"] else "")
         )
     return lines
+
+
+def _stored_kinds(rows: pl.DataFrame, app: EvalApp) -> dict[str, ScoreKind]:
+    """Each run's kind of score under its stored scores (the rows' ``score_kind`` is the new
+    scores'): an lm-eval ``bleu_max`` or ``mae`` stays a mean in its own units."""
+    result = app.result
+    if result is None or "stored_accuracy" not in result.generations.columns:
+        return {}
+    runs = rows.get_column("run").unique()
+    stored = result.generations.filter(pl.col("run").is_in(runs.implode())).with_columns(
+        pl.col("stored_accuracy").alias("accuracy")
+    )
+    return score_kinds(stored, app.options.correct_threshold)
+
+
+def _mean_words(kind: ScoreKind | None, value: float | None) -> str:
+    """``accuracy 0.920`` for an accuracy (or a kind not known), else the mean in its own
+    units, ``mean bleu_max 19.68``: a mean mae of inf or a bleu of 19.684 is no accuracy."""
+    if value is None:
+        return "–"
+    if kind is None or kind.accuracy or kind.kind == "unscored":
+        return f"accuracy {fraction(value)}"
+    return f"mean {one_line(kind.metric or 'score', 30)} {format_score(value)}"
 
 
 def fraction_or_dash(value: float | None) -> str:

@@ -115,11 +115,12 @@ class RunIdentity:
     name: str | None = None
     """For formats whose file names may name a run (a plain JSONL named after its model): the
     file's name without its shard or pass number (``inference_3`` -> ``inference``; "" for a
-    bare number). Files of one run (one key in one folder) with other names that evaluated
-    common prompts are separate runs, labelled by their name. A name also makes runs of one
-    label that share a prompt told apart, whatever their tasks say (SkyThought's legacy files
-    give their stem: their names' tasks differ in shape across versions). None: the format's
-    file names never name a run."""
+    bare number); for a harness that writes one folder per dataset (``depth`` 1), the file's
+    folder, which may be a model's rather than a dataset's. Files of one run (one key in one
+    folder) with other names that evaluated common prompts are separate runs, labelled by their
+    name. A name also makes runs of one label that share a prompt told apart, whatever their
+    tasks say (SkyThought's legacy files give their stem: their names' tasks differ in shape
+    across versions). None: the format's file names never name a run."""
 
 
 class Reader(ABC):

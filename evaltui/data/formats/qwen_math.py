@@ -168,12 +168,16 @@ class QwenMathReader(Reader):
         return ReadResult(rows.frame(), errors, notes)
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
-        """One run is one file name in the output dir (a dataset folder holds one file per run)."""
+        """One run is one file name in the output dir (a dataset folder holds one file per run).
+        The file's folder is its name: folders of one output dir that hold the same problems
+        are no datasets of one run but runs of their own (one model's outputs per folder,
+        ``results/<model>/<file>``), labelled by the folder (:func:`evaltui.data.runs.run_labels`)."""
         if options.label:
             return None
         stem = path.name.rsplit(".", 1)[0]
         # The run's files are <output dir>/<dataset>/<name>: its folder is the output dir.
-        return RunIdentity(_label(path), stem, path.parent.name, _started(stem), depth=1)
+        dataset = path.parent.name
+        return RunIdentity(_label(path), stem, dataset, _started(stem), depth=1, name=dataset)
 
     @staticmethod
     def _problem(record: dict[str, Any]) -> str | None:
