@@ -28,7 +28,13 @@ from evaltui.data.loader import LoadProgress, LoadResult, empty_reason
 from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
 from evaltui.data.query import QueryError, Sort, View, error_text, parse_filter
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
-from evaltui.data.sanitize import cell_width, one_line, one_line_middle
+from evaltui.data.sanitize import (
+    cell_width,
+    first_fitting,
+    leading_parts,
+    one_line,
+    one_line_middle,
+)
 from evaltui.data.wording import plural, rows_words
 
 if TYPE_CHECKING:
@@ -242,9 +248,7 @@ def _lines(parts: list[str], width: int) -> str:
     ]
     if not counts or cell_width(" · ".join(parts[: counts[-1] + 1])) <= width:
         return " · ".join(parts)
-    first = 1
-    while first < len(parts) and cell_width(" · ".join(parts[: first + 1])) <= width:
-        first += 1
+    first = leading_parts(parts, width)
     # The counts lead the second line: after other parts they were cut off on a narrow terminal.
     second = [parts[i] for i in counts if i >= first]
     second += [part for i, part in enumerate(parts) if i >= first and i not in counts]
@@ -414,16 +418,16 @@ class MainScreen(Screen[None]):
             count = f"{progress.generations_tokenized:,}/{progress.generations:,}"
             eta_text = f"ETA {_seconds(eta) if eta is not None else 'estimating…'}"
             tokens = f"{progress.tokens:,} tokens"
-            width = max(1, self.size.width - 2)  # (#progress's padding)
-            for text in (
-                f"tokenizing {count} generations · {tokens} · {eta_text}"
-                " · x stops (accuracy is ready, lengths fill in)",
-                f"tokenizing {count} generations · {tokens} · {eta_text} · x stops",
-                f"tokenizing {count} generations · {eta_text} · x stops",
-                f"tokenizing {count} · {eta_text} · x stops",
-            ):
-                if cell_width(text) <= width:
-                    break
+            text = first_fitting(
+                (
+                    f"tokenizing {count} generations · {tokens} · {eta_text}"
+                    " · x stops (accuracy is ready, lengths fill in)",
+                    f"tokenizing {count} generations · {tokens} · {eta_text} · x stops",
+                    f"tokenizing {count} generations · {eta_text} · x stops",
+                    f"tokenizing {count} · {eta_text} · x stops",
+                ),
+                self.progress_width(),
+            )
         self._show_progress_line("load", text)
 
     def show_rescore_progress(self, progress: RescoreProgress | None) -> None:
@@ -433,7 +437,7 @@ class MainScreen(Screen[None]):
             self._show_progress_line("rescore", "")
             return
         scorer = self.evalapp.rescore_options
-        width = max(1, self.size.width - 2)  # (#progress's padding)
+        width = self.progress_width()
         full_name = cell_width(one_line_middle(scorer.scorer, 40)) if scorer is not None else 0
 
         def line(name_cells: int, stops: str, short: bool) -> str:
@@ -456,23 +460,29 @@ class MainScreen(Screen[None]):
                 text += f" · {progress.errors:,} scorer errors, {progress.timeouts:,} timeouts"
             return text + f" · {_seconds(progress.elapsed)}{stops}"
 
-        # The first that fits: the scorer's name cut (in the middle: a module path and its
-        # function differ at their ends) to 16 cells at least, the hint shortened, the words
-        # shortened, the hint left out; else the shortest, cut at its end by the widget.
-        text = ""
-        for stops, short, least in (
-            (" · x or esc stops (the scores shown stay)", False, 16),
-            (" · x or esc stops", False, 16),
-            (" · x or esc stops", True, 16),
-            ("", True, 12),
-        ):
+        def name_fitted(stops: str, short: bool, least: int) -> str:
+            # The scorer's name cut (in the middle: a module path and its function differ at
+            # their ends) by what the line is over the width, to no fewer than ``least`` cells.
             text = line(40, stops, short)
             over = cell_width(text) - width
-            if over > 0:
-                text = line(max(least, full_name - over), stops, short)
-            if cell_width(text) <= width:
-                break
-        self._show_progress_line("rescore", text)
+            return line(max(least, full_name - over), stops, short) if over > 0 else text
+
+        # The first that fits: the name cut to 16 cells at least, the hint shortened, the words
+        # shortened, the hint left out; else the shortest, cut at its end by the widget.
+        wordings = (
+            name_fitted(stops, short, least)
+            for stops, short, least in (
+                (" · x or esc stops (the scores shown stay)", False, 16),
+                (" · x or esc stops", False, 16),
+                (" · x or esc stops", True, 16),
+                ("", True, 12),
+            )
+        )
+        self._show_progress_line("rescore", first_fitting(wordings, width))
+
+    def progress_width(self) -> int:
+        """Cells a line of ``#progress`` may take (its padding is a cell each side)."""
+        return max(1, self.size.width - 2)
 
     def header_width(self) -> int:
         """Cells the header line may take: #summary's padding (1 cell each side), and a cell for
