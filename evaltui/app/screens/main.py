@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -337,6 +338,8 @@ class MainScreen(Screen[None]):
         the line flickered between the two, and the follow line vanished with the re-score's)."""
         self._progress_height = 1
         """Lines ``#progress`` is high (its stylesheet's height until there are two)."""
+        self._follow_wordings: tuple[str, ...] = ()
+        """The follow line's wordings last shown (see ``show_follow_status``)."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -534,10 +537,13 @@ class MainScreen(Screen[None]):
             self._keys_shown_for = keys
             self.refresh_bindings()
 
-    def show_follow_status(self, text: str) -> None:
-        """The follow line ("following · N new generations in the last minute · …"); empty
-        takes it away."""
-        self._show_progress_line("follow", text)
+    def show_follow_status(self, wordings: Sequence[str]) -> None:
+        """The follow line ("following · N new generations in the last minute · …"): the first
+        of ``wordings`` (longest first) that fits the width, made again on a resize (at 60
+        columns the full line was cut in its last write, the fact that tells whether the eval
+        still writes); "" or none takes it away."""
+        self._follow_wordings = tuple(wordings) if any(wordings) else ()
+        self._show_progress_line("follow", first_fitting(wordings, self.progress_width()))
 
     def show_failure(self, reason: str) -> None:
         self.failed = True
@@ -753,6 +759,8 @@ class MainScreen(Screen[None]):
         # first Resize comes after the first view was asked for at this very width: asking
         # again built the first table twice (two views competing for the GIL at start-up).
         app = self.evalapp
+        if self._follow_wordings:
+            self.show_follow_status(self._follow_wordings)
         if app.result is not None:
             app.show_header_now(app.result)  # (a header made for the old width is not shown)
             if app.view_width != app.size.width:
