@@ -901,7 +901,8 @@ class EvalApp(App[int]):
         from evaltui.app.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            # From a dialog: its keys first (the dialog stays open behind the help).
+            self.push_screen(HelpScreen(type(self.screen) if self.screen.is_modal else None))
 
     def text_source(self) -> TextSource:
         """What reads generation text back for the current result's rows, where the load did
