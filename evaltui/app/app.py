@@ -188,8 +188,9 @@ class EvalApp(App[int]):
         is made by the view worker with its view, and shown with its table: one repaint of the
         screen per update, not one for the header and another for the table, and the header's
         query off the UI thread. None when no header waits."""
-        self._follow_line: str | None = None
-        """The follow line's newest text, held while a header waits (shown with it)."""
+        self._follow_line: tuple[str, ...] | None = None
+        """The follow line's newest wordings (longest first), held while a header waits (shown
+        with it)."""
 
     def on_mount(self) -> None:
         from evaltui.app.screens.main import MainScreen
@@ -317,7 +318,7 @@ class EvalApp(App[int]):
 
     def _follow(self, follower: Follower, stop: threading.Event) -> None:
         """The follow worker's loop (:meth:`follow_inputs`), holding ``follow_lock``."""
-        status = ""
+        status: tuple[str, ...] = ()
         while not stop.is_set() and self.following.is_set():
             started = time.monotonic()
             update = follower.poll()
@@ -326,9 +327,10 @@ class EvalApp(App[int]):
                 for note in update.notes:
                     self.post_message(FollowStatus(note, note=True))
             took = time.monotonic() - started
-            if follower.status() != status:
-                status = follower.status()
-                self.post_message(FollowStatus(status))
+            wordings = follower.status_wordings()
+            if wordings != status:
+                status = wordings
+                self.post_message(FollowStatus(status[0], shorter=status[1:]))
             pause = max(FOLLOW_MIN_INTERVAL, 2 * took) - (time.monotonic() - started)
             if pause > 0:
                 stop.wait(pause)
@@ -760,7 +762,7 @@ class EvalApp(App[int]):
             return
         # Posted right after an update: it waits for that update's header and table, so the
         # three lines are drawn in one repaint.
-        self._follow_line = message.text
+        self._follow_line = (message.text, *message.shorter)
         if self.header_pending is None:
             self._show_follow_line()
 
@@ -899,7 +901,8 @@ class EvalApp(App[int]):
         from evaltui.app.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            # From a dialog: its keys first (the dialog stays open behind the help).
+            self.push_screen(HelpScreen(type(self.screen) if self.screen.is_modal else None))
 
     def text_source(self) -> TextSource:
         """What reads generation text back for the current result's rows, where the load did

@@ -37,6 +37,9 @@ class FollowStatus(Message):
 
     text: str
     note: bool = False
+    shorter: tuple[str, ...] = ()
+    """The status line's shorter wordings, longest first: a screen too narrow for ``text``
+    shows the first that fits (:meth:`~evaltui.data.follow.Follower.status_wordings`)."""
 
 
 @dataclass

@@ -900,23 +900,51 @@ class Follower:
         """``waiting for files to appear in out/``: while no followed file is read (an eval
         followed before it wrote its first file, or one whose files are all of no known kind
         yet); None once one is. The folder names are shown safely on one line."""
-        if any(t.reader is not None for t in self.files.values()):
+        if self._reading():
             return None
-        where = ", ".join(one_line_middle(os.fspath(p), 40) for p in self.paths)
-        return f"waiting for files to appear in {where}"
+        return f"waiting for files to appear in {self._folders(40)}"
+
+    def _reading(self) -> bool:
+        """A followed file is read (no longer waiting for files)."""
+        return any(t.reader is not None for t in self.files.values())
+
+    def _folders(self, cells: int) -> str:
+        """The followed folders' names, each safe on one line and cut in the middle to
+        ``cells``."""
+        return ", ".join(one_line_middle(os.fspath(p), cells) for p in self.paths)
 
     def status(self, *, last_write: str = "last write") -> str:
         """``following · N new generations in the last minute · last write 3 s ago``
         (``last_write``: what to call the inputs' last write); ``following · waiting for files
         to appear in out/`` while there is no file to read yet."""
-        waiting = self.waiting()
-        if waiting is not None:
-            return f"following · {waiting}"
-        parts = ["following", f"{plural(self.recent(), 'new generation')} in the last minute"]
-        if self.last_write is not None:
-            ago = max(0.0, time.time() - self.last_write)
-            parts.append(f"{last_write} {_ago(ago)} ago")
-        return " · ".join(parts)
+        return self.status_wordings(last_write=last_write)[0]
+
+    def status_wordings(self, *, last_write: str = "last write") -> tuple[str, ...]:
+        """:meth:`status` and its shorter wordings, longest first, for a line of any width
+        (the app shows the first that fits): the arrivals per minute shortened, then left out,
+        the last write kept longest (it tells whether the eval still writes); while waiting for
+        files, the folder names cut further, then left out."""
+        if not self._reading():
+            return (
+                f"following · {self.waiting()}",
+                f"following · waiting for files to appear in {self._folders(24)}",
+                f"following · waiting for files in {self._folders(20)}",
+                f"waiting for files in {self._folders(16)}",
+                "following · waiting for files",
+            )
+        recent = self.recent()
+        arrivals = (
+            f"following · {plural(recent, 'new generation')} in the last minute",
+            f"following · {recent:,} new/min",
+        )
+        if self.last_write is None:
+            return (*arrivals, "following")
+        wrote = f"{last_write} {_ago(max(0.0, time.time() - self.last_write))} ago"
+        return (
+            *(f"{a} · {wrote}" for a in arrivals),
+            f"following · {wrote}",
+            wrote,
+        )
 
 
 def _waiting(tracked: Iterable[_Tracked]) -> list[str]:

@@ -106,6 +106,26 @@ def cell_width(text: str) -> int:
     return sum(_char_cells(char) for char in text)
 
 
+def first_fitting(wordings: Iterable[str], cells: int) -> str:
+    """The first of ``wordings`` (longest first) that fits in ``cells`` terminal cells; the last
+    (the shortest) when none does, "" when there is none. Lazy: the wordings after the first
+    that fits are not made."""
+    text = ""
+    for text in wordings:
+        if cell_width(text) <= cells:
+            break
+    return text
+
+
+def leading_parts(parts: list[str], cells: int, separator: str = " · ") -> int:
+    """How many of ``parts``, from the first, fit in ``cells`` terminal cells joined by
+    ``separator``: at least one (a first part too long is still the line's first)."""
+    count = 1
+    while count < len(parts) and cell_width(separator.join(parts[: count + 1])) <= cells:
+        count += 1
+    return count
+
+
 def head_cells(text: str, cells: int) -> str:
     """The longest start of ``text`` that fits in ``cells`` terminal cells."""
     if _ONE_CELL.match(text):

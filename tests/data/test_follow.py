@@ -541,6 +541,13 @@ def test_status_line_counts_recent_generations(tmp_path: Path, word_tokenizer: P
     append(out, line(1, 1))
     follower.poll()
     assert follower.status().startswith("following · 1 new generation in the last minute")
+    # Shorter wordings for a narrow line, longest first; the last write kept to the shortest.
+    wordings = follower.status_wordings()
+    assert wordings[0] == follower.status()
+    assert wordings[1].startswith("following · 1 new/min · last write ")
+    widths = [len(w) for w in wordings]
+    assert widths == sorted(widths, reverse=True) and widths[-1] < 25, wordings
+    assert all(" s ago" in w for w in wordings), wordings
 
 
 def test_wait_returns_on_a_change(tmp_path: Path, word_tokenizer: Path) -> None:

@@ -43,6 +43,12 @@ def test_a_followed_folder_with_no_file_yet_waits_for_its_first_file(
     status = follower.status()  # the folder's name cut in the middle to fit one line
     assert status.startswith("following · waiting for files to appear in /")
     assert status.endswith("/out")
+    # Shorter for a narrow line: the folder's name cut further (its end kept), then left out.
+    wordings = follower.status_wordings()
+    assert wordings[0] == status and wordings[-1] == "following · waiting for files"
+    assert all(w.endswith("/out") for w in wordings[:-1]), wordings
+    widths = [len(w) for w in wordings]
+    assert widths == sorted(widths, reverse=True) and len(wordings[-2]) <= 38, wordings
     assert follower.poll() is None  # still nothing
 
     out = data / RUN / "samples.jsonl"

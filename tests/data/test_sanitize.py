@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 
-from evaltui.data.sanitize import one_line, visible
+from evaltui.data.sanitize import first_fitting, leading_parts, one_line, visible
 
 HOSTILE = "a\x1b[2Jb\x1b]0;title\x07c\x00d\x7fe\x9bf\rg\u202eh"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
@@ -238,3 +239,31 @@ def test_distinct_middle_cuts_every_label_of_a_view_the_same_way(width: int) -> 
     shown = distinct_middle(steps, 24)
     assert shown[steps[0]] == "…expA · step 50" and shown[steps[3]] == "…expB · step 100"
     assert head_cells(distinct_middle(temps, 24)[temps[3]], 4) == "Qwen"
+
+
+def test_first_fitting_is_the_longest_wording_that_fits_in_cells() -> None:
+    wordings = ["答案 is the long one", "答案 short", "ab"]
+    assert first_fitting(wordings, 20) == wordings[0]
+    # CJK takes two cells: "答案 is the long one" is 20 cells, not 18.
+    assert first_fitting(wordings, 19) == "答案 short"
+    assert first_fitting(wordings, 2) == "ab"
+    assert first_fitting(wordings, 1) == "ab"  # none fits: the shortest (the widget cuts it)
+    assert first_fitting([], 10) == ""
+    made: list[str] = []
+
+    def lazily() -> Iterator[str]:
+        for text in ("fits", "never made"):
+            made.append(text)
+            yield text
+
+    assert first_fitting(lazily(), 10) == "fits" and made == ["fits"]
+
+
+def test_leading_parts_counts_the_parts_that_fit_on_a_line() -> None:
+    parts = ["prompts 3", "accuracy 50%", "bad lines 2"]
+    assert leading_parts(parts, 100) == 3
+    assert leading_parts(parts, len("prompts 3 · accuracy 50%")) == 2
+    assert leading_parts(parts, len("prompts 3 · accuracy 50%") - 1) == 1
+    assert leading_parts(parts, 3) == 1  # the first part is the line's first, whatever its width
+    assert leading_parts(parts, 16, separator=", ") == 1
+    assert leading_parts(parts, len("prompts 3, accuracy 50%"), separator=", ") == 2

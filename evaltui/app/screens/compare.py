@@ -482,6 +482,9 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="pair_cancel"),
         Binding("q", "cancel", "Cancel", id="pair_cancel_q"),
+        # A dialog takes none of the app's keys (a modal screen): ? is bound here. Out of the
+        # dialog's short footer: the prompt table's footer shows "? Help".
+        Binding("question_mark", "app.help", "Help", id="pair_help", show=False),
     ]
 
     def __init__(self, runs: list[str], stats: pl.DataFrame | None = None) -> None:

@@ -40,6 +40,9 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export_cancel"),
         Binding("ctrl+s", "export", "Write", id="export_write"),
+        # A dialog takes none of the app's keys (a modal screen): ? is bound here. Out of the
+        # dialog's short footer: the prompt table's footer shows "? Help".
+        Binding("question_mark", "app.help", "Help", id="export_help", show=False),
         # Tab moves the focus as it arrives (a priority binding): keys typed in the same burst
         # (tmux send-keys, a fast typist) went to the widget Tab left, and were lost.
         Binding("tab", "app.focus_next", show=False, priority=True),
@@ -213,12 +216,12 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         the focus arrives (that would select what was typed, and the next key replace it).
         A space of the burst comes here too, after the focus moved: it goes to the box (it
         was dropped, "my out.json" written as "myout.json"); a space while the kind list has
-        the focus picks a kind, as it did."""
+        the focus picks a kind, as it did; ``?`` there shows the help (the dialog's keys)."""
         if not event.is_printable or event.character is None:
             return
         path = self.query_one("#export-path", Input)
-        if event.character == " " and not isinstance(self.focused, Input):
-            return  # (space picks a kind, or presses a button)
+        if event.character in {" ", "?"} and not isinstance(self.focused, Input):
+            return  # (space picks a kind, or presses a button; ? is the help, as elsewhere)
         if isinstance(self.focused, (RadioSet, RadioButton)):
             path.select_on_focus = False
             path.value = ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -58,6 +58,11 @@ class HelpScreen(Screen[None]):
         Binding("q", "app.pop_screen", "Back", id="help_back_q"),
     ]
 
+    def __init__(self, dialog: type[Screen[Any]] | None = None) -> None:
+        super().__init__()
+        self.dialog = dialog
+        """The dialog ``?`` was pressed in: its keys are listed first; None: in order."""
+
     def compose(self) -> ComposeResult:
         from evaltui.app.app import EvalApp
         from evaltui.app.screens.compare import CompareScreen, RunPairScreen
@@ -72,18 +77,31 @@ class HelpScreen(Screen[None]):
         from evaltui.data.definitions import definitions_help
 
         everywhere = [*EvalApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]
+        screens: list[tuple[str, type[Screen[Any]]]] = [
+            ("Prompt table", MainScreen),
+            ("Prompt", PromptScreen),
+            ("Plots", PlotScreen),
+            ("Export", ExportScreen),
+            ("Re-score", RescoreScreen),
+            ("Sort menu", SortScreen),
+            ("Compare two runs", CompareScreen),
+            ("Picking the runs to compare", RunPairScreen),
+            ("Run summary", SummaryScreen),
+            ("Bad lines and notes", ProblemsScreen),
+        ]
+        first = [
+            _bindings_text(f"{title} (this dialog; esc goes back to it)", screen.BINDINGS)
+            for title, screen in screens
+            if screen is self.dialog
+        ]
         sections = [
+            *first,
             _bindings_text("Everywhere", everywhere),
-            _bindings_text("Prompt table", MainScreen.BINDINGS, everywhere),
-            _bindings_text("Prompt", PromptScreen.BINDINGS, everywhere),
-            _bindings_text("Plots", PlotScreen.BINDINGS, everywhere),
-            _bindings_text("Export", ExportScreen.BINDINGS, everywhere),
-            _bindings_text("Re-score", RescoreScreen.BINDINGS, everywhere),
-            _bindings_text("Sort menu", SortScreen.BINDINGS, everywhere),
-            _bindings_text("Compare two runs", CompareScreen.BINDINGS, everywhere),
-            _bindings_text("Picking the runs to compare", RunPairScreen.BINDINGS, everywhere),
-            _bindings_text("Run summary", SummaryScreen.BINDINGS, everywhere),
-            _bindings_text("Bad lines and notes", ProblemsScreen.BINDINGS, everywhere),
+            *(
+                _bindings_text(title, screen.BINDINGS, everywhere)
+                for title, screen in screens
+                if screen is not self.dialog
+            ),
             FILTER_HELP,
             definitions_help(),
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -28,7 +29,13 @@ from evaltui.data.loader import LoadProgress, LoadResult, empty_reason
 from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
 from evaltui.data.query import QueryError, Sort, View, error_text, parse_filter
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
-from evaltui.data.sanitize import cell_width, one_line, one_line_middle
+from evaltui.data.sanitize import (
+    cell_width,
+    first_fitting,
+    leading_parts,
+    one_line,
+    one_line_middle,
+)
 from evaltui.data.wording import plural, rows_words
 
 if TYPE_CHECKING:
@@ -249,9 +256,7 @@ def _lines(parts: list[str], width: int) -> str:
     ]
     if not counts or cell_width(" · ".join(parts[: counts[-1] + 1])) <= width:
         return " · ".join(parts)
-    first = 1
-    while first < len(parts) and cell_width(" · ".join(parts[: first + 1])) <= width:
-        first += 1
+    first = leading_parts(parts, width)
     # The counts lead the second line: after other parts they were cut off on a narrow terminal.
     second = [parts[i] for i in counts if i >= first]
     second += [part for i, part in enumerate(parts) if i >= first and i not in counts]
@@ -340,6 +345,8 @@ class MainScreen(Screen[None]):
         the line flickered between the two, and the follow line vanished with the re-score's)."""
         self._progress_height = 1
         """Lines ``#progress`` is high (its stylesheet's height until there are two)."""
+        self._follow_wordings: tuple[str, ...] = ()
+        """The follow line's wordings last shown (see ``show_follow_status``)."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -421,16 +428,16 @@ class MainScreen(Screen[None]):
             count = f"{progress.generations_tokenized:,}/{progress.generations:,}"
             eta_text = f"ETA {_seconds(eta) if eta is not None else 'estimating…'}"
             tokens = f"{progress.tokens:,} tokens"
-            width = max(1, self.size.width - 2)  # (#progress's padding)
-            for text in (
-                f"tokenizing {count} generations · {tokens} · {eta_text}"
-                " · x stops (accuracy is ready, lengths fill in)",
-                f"tokenizing {count} generations · {tokens} · {eta_text} · x stops",
-                f"tokenizing {count} generations · {eta_text} · x stops",
-                f"tokenizing {count} · {eta_text} · x stops",
-            ):
-                if cell_width(text) <= width:
-                    break
+            text = first_fitting(
+                (
+                    f"tokenizing {count} generations · {tokens} · {eta_text}"
+                    " · x stops (accuracy is ready, lengths fill in)",
+                    f"tokenizing {count} generations · {tokens} · {eta_text} · x stops",
+                    f"tokenizing {count} generations · {eta_text} · x stops",
+                    f"tokenizing {count} · {eta_text} · x stops",
+                ),
+                self.progress_width(),
+            )
         self._show_progress_line("load", text)
 
     def show_rescore_progress(self, progress: RescoreProgress | None) -> None:
@@ -440,7 +447,7 @@ class MainScreen(Screen[None]):
             self._show_progress_line("rescore", "")
             return
         scorer = self.evalapp.rescore_options
-        width = max(1, self.size.width - 2)  # (#progress's padding)
+        width = self.progress_width()
         full_name = cell_width(one_line_middle(scorer.scorer, 40)) if scorer is not None else 0
 
         def line(name_cells: int, stops: str, short: bool) -> str:
@@ -463,23 +470,29 @@ class MainScreen(Screen[None]):
                 text += f" · {progress.errors:,} scorer errors, {progress.timeouts:,} timeouts"
             return text + f" · {_seconds(progress.elapsed)}{stops}"
 
-        # The first that fits: the scorer's name cut (in the middle: a module path and its
-        # function differ at their ends) to 16 cells at least, the hint shortened, the words
-        # shortened, the hint left out; else the shortest, cut at its end by the widget.
-        text = ""
-        for stops, short, least in (
-            (" · x or esc stops (the scores shown stay)", False, 16),
-            (" · x or esc stops", False, 16),
-            (" · x or esc stops", True, 16),
-            ("", True, 12),
-        ):
+        def name_fitted(stops: str, short: bool, least: int) -> str:
+            # The scorer's name cut (in the middle: a module path and its function differ at
+            # their ends) by what the line is over the width, to no fewer than ``least`` cells.
             text = line(40, stops, short)
             over = cell_width(text) - width
-            if over > 0:
-                text = line(max(least, full_name - over), stops, short)
-            if cell_width(text) <= width:
-                break
-        self._show_progress_line("rescore", text)
+            return line(max(least, full_name - over), stops, short) if over > 0 else text
+
+        # The first that fits: the name cut to 16 cells at least, the hint shortened, the words
+        # shortened, the hint left out; else the shortest, cut at its end by the widget.
+        wordings = (
+            name_fitted(stops, short, least)
+            for stops, short, least in (
+                (" · x or esc stops (the scores shown stay)", False, 16),
+                (" · x or esc stops", False, 16),
+                (" · x or esc stops", True, 16),
+                ("", True, 12),
+            )
+        )
+        self._show_progress_line("rescore", first_fitting(wordings, width))
+
+    def progress_width(self) -> int:
+        """Cells a line of ``#progress`` may take (its padding is a cell each side)."""
+        return max(1, self.size.width - 2)
 
     def header_width(self) -> int:
         """Cells the header line may take: #summary's padding (1 cell each side), and a cell for
@@ -531,10 +544,13 @@ class MainScreen(Screen[None]):
             self._keys_shown_for = keys
             self.refresh_bindings()
 
-    def show_follow_status(self, text: str) -> None:
-        """The follow line ("following · N new generations in the last minute · …"); empty
-        takes it away."""
-        self._show_progress_line("follow", text)
+    def show_follow_status(self, wordings: Sequence[str]) -> None:
+        """The follow line ("following · N new generations in the last minute · …"): the first
+        of ``wordings`` (longest first) that fits the width, made again on a resize (at 60
+        columns the full line was cut in its last write, the fact that tells whether the eval
+        still writes); "" or none takes it away."""
+        self._follow_wordings = tuple(wordings) if any(wordings) else ()
+        self._show_progress_line("follow", first_fitting(wordings, self.progress_width()))
 
     def show_failure(self, reason: str) -> None:
         self.failed = True
@@ -750,6 +766,8 @@ class MainScreen(Screen[None]):
         # first Resize comes after the first view was asked for at this very width: asking
         # again built the first table twice (two views competing for the GIL at start-up).
         app = self.evalapp
+        if self._follow_wordings:
+            self.show_follow_status(self._follow_wordings)
         if app.result is not None:
             app.show_header_now(app.result)  # (a header made for the old width is not shown)
             if app.view_width != app.size.width:

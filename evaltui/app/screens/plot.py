@@ -35,7 +35,13 @@ from evaltui.data.bins import (
     tick_label,
 )
 from evaltui.data.metrics import correct_expr, run_kinds
-from evaltui.data.sanitize import cell_width, distinct_middle, one_line
+from evaltui.data.sanitize import (
+    cell_width,
+    distinct_middle,
+    first_fitting,
+    leading_parts,
+    one_line,
+)
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
@@ -124,21 +130,18 @@ def fit_title(figure: Figure, width: int) -> str:
     and the plot's short name (:data:`SHORT_KINDS`), then ``generations`` as ``gens``; what still
     does not fit goes on a second line (at 60 columns the modes ran off the first), cut with a
     ``…`` only past that (never silently at the screen's edge)."""
-    title = figure.title
-    if cell_width(title) <= width:
-        return title
-    title = title.replace(" in view · ", " · ", 1).removesuffix(" in view")
+    # Each wording shortens the one before it.
+    wordings = [figure.title]
+    wordings.append(wordings[-1].replace(" in view · ", " · ", 1).removesuffix(" in view"))
     kind = KINDS.get(figure.kind, "")
-    if kind and title.startswith(kind) and cell_width(title) > width:
-        title = SHORT_KINDS[figure.kind] + title[len(kind) :]
-    if cell_width(title) > width:
-        title = re.sub(r"(\d) generations\b", r"\1 gens", title, count=1)
+    if kind and wordings[-1].startswith(kind):
+        wordings.append(SHORT_KINDS[figure.kind] + wordings[-1][len(kind) :])
+    wordings.append(re.sub(r"(\d) generations\b", r"\1 gens", wordings[-1], count=1))
+    title = first_fitting(wordings, width)
     if cell_width(title) <= width:
         return title
     parts = title.split(" · ")
-    first = 1
-    while first < len(parts) and cell_width(" · ".join(parts[: first + 1])) <= width:
-        first += 1
+    first = leading_parts(parts, width)
     return (
         one_line(" · ".join(parts[:first]), width)
         + "\n"

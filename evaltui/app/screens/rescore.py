@@ -76,6 +76,9 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
         # is a letter (the box takes printable keys before any binding sees them).
         Binding("q", "cancel", "Cancel", id="rescore_cancel_q", show=False),
         Binding("ctrl+s", "go", "Re-score", id="rescore_go"),
+        # A dialog takes none of the app's keys (a modal screen): ? is bound here. Out of the
+        # dialog's short footer: the prompt table's footer shows "? Help".
+        Binding("question_mark", "app.help", "Help", id="rescore_help", show=False),
         # Tab moves the focus as it arrives (a priority binding): keys typed in the same burst
         # (tmux send-keys, a fast typist) went to the widget Tab left, and were lost.
         Binding("tab", "app.focus_next", show=False, priority=True),

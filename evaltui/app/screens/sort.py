@@ -21,6 +21,9 @@ class SortScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_none", "Back", id="sort_back"),
         Binding("q", "dismiss_none", "Back", id="sort_back_q"),
+        # A dialog takes none of the app's keys (a modal screen): ? is bound here. Out of the
+        # dialog's short footer: the prompt table's footer shows "? Help".
+        Binding("question_mark", "app.help", "Help", id="sort_help", show=False),
     ]
 
     def __init__(self, columns: list[tuple[str, str]], current: Sort | None) -> None:
