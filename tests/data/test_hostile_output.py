@@ -217,3 +217,30 @@ def test_rescore_generations_jsonl_escapes_invisible_characters_and_keeps_non_fi
     # 17 of the 24 maes are Infinity, 7 finite (see tests/data/test_scores.py)
     assert len(stored) == 24 and stored.count("Infinity") == 17 and None not in stored
     assert float("Infinity") == float(stored[stored.index("Infinity")])
+
+
+def test_markdown_summary_escapes_a_scorer_name(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An Inspect scorer's name is input: the markdown table's score row and the scores line
+    # under it gave it raw, so "|" added a column and "[a](…)" / "<img …>" became a link and
+    # HTML in the rendered report (the run labels beside it were escaped).
+    scorer = "ok|x [a](http://evil.example) <img src=x>"
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "inspect_ai"
+    log = json.loads(next((source / "logs_json").glob("*.json")).read_text(encoding="utf-8"))
+    text = json.dumps(log).replace('"match"', json.dumps(scorer))
+    assert scorer in text
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "log.json").write_text(text, encoding="utf-8")
+    common = ["--model", str(word_tokenizer), "--no-cache", "--table", "markdown"]
+    code, table, _ = run(
+        capsys, "summarize", str(tmp_path / "logs"), "-o", str(tmp_path / "s.json"), *common
+    )
+    assert code == 0
+    rows = [line for line in table.splitlines() if line.startswith("|")]
+    assert len({line.count("|") - line.count("\\|") for line in rows}) == 1, rows
+    score_row = next(line for line in rows if line.startswith("| score |"))
+    assert r"ok\|x \[a\](http://evil.example) \<img src=x\>" in score_row
+    below = [line for line in table.splitlines() if line.startswith("score")]
+    assert below and all(re.search(r"(?<!\\)[\[\]<>|]", line) is None for line in below), below
+    assert r"\[a\](http://evil.example) \<img src=x\>" in below[0]
