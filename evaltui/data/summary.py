@@ -374,7 +374,7 @@ def render_table(summaries: list[RunSummary], style: str = "text", width: int | 
                         *spectrum,
                         "%" if m.percent else "score",
                         kind.kind if kind else "",
-                        (kind.metric or "") if kind else "",
+                        spreadsheet_safe(one_line(kind.metric, 10_000)) if kind else "",
                         ""
                         if kind is None or kind.higher_is_better is None
                         else str(kind.higher_is_better).lower(),

@@ -244,3 +244,26 @@ def test_markdown_summary_escapes_a_scorer_name(
     below = [line for line in table.splitlines() if line.startswith("score")]
     assert below and all(re.search(r"(?<!\\)[\[\]<>|]", line) is None for line in below), below
     assert r"\[a\](http://evil.example) \<img src=x\>" in below[0]
+
+
+def test_csv_summary_keeps_a_scorer_name_from_running_as_a_formula(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The run label got its "'" against spreadsheet formulas; the score_metric cell beside it (an
+    # Inspect scorer's name, from the log) went in as it was, and ran as a formula.
+    import csv
+
+    scorer = '=HYPERLINK("http://evil.example","x")'
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "inspect_ai"
+    log = json.loads(next((source / "logs_json").glob("*.json")).read_text(encoding="utf-8"))
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "log.json").write_text(
+        json.dumps(log).replace('"match"', json.dumps(scorer)), encoding="utf-8"
+    )
+    common = ["--model", str(word_tokenizer), "--no-cache", "--table", "csv"]
+    code, table, _ = run(
+        capsys, "summarize", str(tmp_path / "logs"), "-o", str(tmp_path / "s.json"), *common
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert rows and {row["score_metric"] for row in rows} == {"'" + scorer}
