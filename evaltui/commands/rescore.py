@@ -281,6 +281,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
 
 def _write_generations(path: Path, frame: Any) -> None:
     from evaltui.data.export import (
+        csv_safe,
         mark_output,
         marked,
         write_json_lines,
@@ -291,7 +292,8 @@ def _write_generations(path: Path, frame: Any) -> None:
     suffix = path.suffix.lower()
     with marked(path, "rescore"):  # evaltui's output: never read back as eval data
         if suffix == ".csv":
-            write_with(path, lambda h: frame.write_csv(h), "wb")
+            # Run labels, file names, references and answers are input: no formulas.
+            write_with(path, lambda h: csv_safe(frame).write_csv(h), "wb")
         elif suffix == ".parquet":
             write_parquet(frame, path)  # a failed write is an OSError, not polars' own
         else:

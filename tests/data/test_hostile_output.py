@@ -267,3 +267,31 @@ def test_csv_summary_keeps_a_scorer_name_from_running_as_a_formula(
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(table)))
     assert rows and {row["score_metric"] for row in rows} == {"'" + scorer}
+
+
+def test_rescore_generations_csv_keeps_input_text_from_running_as_a_formula(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # export and compare write their CSV through export.csv_safe; rescore --generations x.csv
+    # wrote the run label (a folder name), the file name, the reference and the extracted answer
+    # as they were, so a spreadsheet ran "=HYPERLINK(…)" and "@SUM(…)" as formulas.
+    import csv
+
+    formula = '=HYPERLINK("http://evil.example","x")'
+    rows = [
+        {"prompt": "p", "gen": f"so \\boxed{{{formula}}}", "answer": formula, "accuracy": 1.0},
+        {"prompt": "q", "gen": "so \\boxed{2}", "answer": "+2", "accuracy": 0.0},
+    ]
+    write_jsonl(tmp_path / "evals" / "@SUM(1)" / "-s.jsonl", rows)
+    out = tmp_path / "g.csv"
+    common = ["--model", str(word_tokenizer), "--no-cache", "--scorer", "exact", "-q"]
+    code, _, _ = run(
+        capsys, "rescore", str(tmp_path / "evals"), "-o", str(tmp_path / "r.json"),
+        "--generations", str(out), *common,
+    )  # fmt: skip
+    assert code == 0
+    written = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [r["run"] for r in written] == ["'@SUM(1)"] * 2
+    assert [r["source"] for r in written] == ["'@SUM(1)/-s.jsonl"] * 2
+    assert [r["answer"] for r in written] == ["'" + formula, "'+2"]
+    assert written[0]["extracted"] == "'" + formula
