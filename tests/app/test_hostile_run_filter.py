@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Label, Static
 
 from evaltui.app.screens.export import ExportScreen
@@ -27,11 +28,15 @@ def write(root: Path) -> Path:
     return root
 
 
-async def test_a_hostile_run_picked_with_r_is_named_visibly(tmp_path: Path, make_app: Any) -> None:
-    # The status line said "Showing 3 of 6 rows (run × prompt) ·" and nothing after: the label
-    # went in raw (ESC, BEL, U+202E), which the terminal was sent or dropped.
+@pytest.mark.parametrize("size", [(80, 24), (200, 24)])
+async def test_a_hostile_run_picked_with_r_is_named_visibly(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    # The label went into the status line raw: at 200 columns the terminal was sent
+    # "run=run ESC]0;pwned ESC[2J U+202E…" (an OSC left open, the screen cleared); at 80 the
+    # line ended in "·", the label wrapped out of sight.
     app = make_app(write(tmp_path / "evals"))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         runs = app.screen.runs()
         await pilot.press(*["r"] * (runs.index(FOLDER) + 1))
