@@ -295,3 +295,19 @@ def test_rescore_generations_csv_keeps_input_text_from_running_as_a_formula(
     assert [r["source"] for r in written] == ["'@SUM(1)/-s.jsonl"] * 2
     assert [r["answer"] for r in written] == ["'" + formula, "'+2"]
     assert written[0]["extracted"] == "'" + formula
+
+
+def test_runs_listed_in_an_error_read_as_their_labels(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The labels were listed by repr(): a backslash read doubled ('dir\\\\x80' for the label
+    # dir\\x80 a file name's undecodable byte gives), so the label typed back from the message
+    # named no run; a label with a quote changed its quotes.
+    for folder in ("run\\x80", "it's", "plain"):
+        write_jsonl(tmp_path / "evals" / folder / "s.jsonl", [rec("p1", True)])
+    common = ["--model", str(word_tokenizer), "--no-cache"]
+    code, _, err = run(capsys, "compare", str(tmp_path / "evals"), *common)
+    assert code == 2 and "3 runs loaded (" in err
+    assert "'run\\x80'" in err and "'it's'" in err, err
+    code, _, err = run(capsys, "compare", str(tmp_path / "evals"), "--runs", "x", "y", *common)
+    assert code == 2 and "'run\\x80'" in err, err
