@@ -182,11 +182,13 @@ def _compare(stats_stored: Any, stats_new: Any, scorer: str) -> str:
         both = pl.concat(
             [
                 stats_stored.filter(pl.col("run") == run).with_columns(pl.lit(a).alias("run")),
+                # A scorer that scored nothing gives no pass@k columns: those are the new
+                # run's nulls (selecting them raised ColumnNotFoundError, a traceback).
                 stats_new.filter(pl.col("run") == run)
-                .select(stats_stored.columns)
+                .select([c for c in stats_stored.columns if c in stats_new.columns])
                 .with_columns(pl.lit(b).alias("run")),
             ],
-            how="vertical_relaxed",
+            how="diagonal_relaxed",
         )
         try:
             reports.append(compare_runs(both, a, b).report())
