@@ -45,7 +45,13 @@ async def test_a_hostile_run_picked_with_r_is_named_visibly(
         status = str(app.screen.query_one("#status", Static).render())
         assert RAW.search(status) is None, repr(status)
         assert "run=run␛]0;pwned␇␛[2J��[b]bold[@click=app.quit]q" in status
-        assert RAW.search(sent_to_terminal(app)) is None
+        sent = sent_to_terminal(app)
+        assert RAW.search(sent) is None
+        # On screen too, cut with a mark at its end: at 80 columns the status line wrapped
+        # to a second line that its one row hides, and ended in "·" with no sign of the run.
+        shown = next(line for line in sent.splitlines() if "Showing" in line).rstrip()
+        assert "run=run␛]0;pwned␇" in shown, shown
+        assert shown.endswith("…") == (size[0] == 80), shown
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, ExportScreen)
