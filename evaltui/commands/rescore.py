@@ -182,11 +182,13 @@ def _compare(stats_stored: Any, stats_new: Any, scorer: str) -> str:
         both = pl.concat(
             [
                 stats_stored.filter(pl.col("run") == run).with_columns(pl.lit(a).alias("run")),
+                # A scorer that scored nothing gives no pass@k columns: those are the new
+                # run's nulls (selecting them raised ColumnNotFoundError, a traceback).
                 stats_new.filter(pl.col("run") == run)
-                .select(stats_stored.columns)
+                .select([c for c in stats_stored.columns if c in stats_new.columns])
                 .with_columns(pl.lit(b).alias("run")),
             ],
-            how="vertical_relaxed",
+            how="diagonal_relaxed",
         )
         try:
             reports.append(compare_runs(both, a, b).report())
@@ -281,6 +283,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
 
 def _write_generations(path: Path, frame: Any) -> None:
     from evaltui.data.export import (
+        csv_safe,
         mark_output,
         marked,
         write_json_lines,
@@ -291,7 +294,8 @@ def _write_generations(path: Path, frame: Any) -> None:
     suffix = path.suffix.lower()
     with marked(path, "rescore"):  # evaltui's output: never read back as eval data
         if suffix == ".csv":
-            write_with(path, lambda h: frame.write_csv(h), "wb")
+            # Run labels, file names, references and answers are input: no formulas.
+            write_with(path, lambda h: csv_safe(frame).write_csv(h), "wb")
         elif suffix == ".parquet":
             write_parquet(frame, path)  # a failed write is an OSError, not polars' own
         else:

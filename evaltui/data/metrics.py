@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -669,13 +669,16 @@ def run_accuracies(stats: pl.DataFrame, kinds: Mapping[str, ScoreKind]) -> dict[
     return {str(run): float(total) / int(n) for run, total, n in per_run.iter_rows() if n}
 
 
-def kinds_summary(kinds: Mapping[str, ScoreKind]) -> str:
+def kinds_summary(
+    kinds: Mapping[str, ScoreKind], shown: Callable[[str], str] = lambda text: text
+) -> str:
     """What the runs' scores are (:func:`run_kinds`), in one line: ``score: accuracy (0/1)`` when
     every run's is the same, else ``scores: RUN: DESCRIPTION; RUN: …``. Run labels and metric
-    names come from input: the caller sanitizes for display."""
+    names come from input: the caller sanitizes for display (the labels itself, each
+    description by ``shown``)."""
     if not kinds:
         return ""
-    described = {run: kind.describe() for run, kind in kinds.items()}
+    described = {run: shown(kind.describe()) for run, kind in kinds.items()}
     if len(set(described.values())) == 1:
         return "score: " + next(iter(described.values()))
     return "scores: " + "; ".join(f"{run} ({text})" for run, text in described.items())

@@ -31,6 +31,7 @@ from typing import Any
 import polars as pl
 
 from evaltui.data.columns import known_names, resolve_column
+from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.triage import SUSPECT_EXPR, TRUNCATED_EXPR
 
 MAX_LENGTH = 100_000
@@ -610,16 +611,17 @@ class View:
     def describe(self, names: Mapping[str, str] | None = None) -> str:
         """The view in a few words; ``names``: the words a screen shows for columns (the table's
         headers), so that the sort reads as the column the user sees (``sort accuracy ↓``, not
-        ``sort average_accuracy ↓``)."""
+        ``sort average_accuracy ↓``). Shown as it is: the run label (from the input) and the
+        typed texts made one safe line, the label cut in the middle as the table shows it."""
         parts = []
         if self.where.strip():
-            parts.append(self.where.strip())
+            parts.append(one_line(self.where))
         if self.text:
-            parts.append(f"text “{self.text}”")
+            parts.append(f"text “{one_line(self.text, 80)}”")
         if self.quick is not None:
             parts.append(QUICK_FILTERS[self.quick][0])
         if self.run is not None:
-            parts.append(f"run={self.run}")
+            parts.append(f"run={one_line_middle(self.run, 60)}")
         if self.sort is not None:
             column = (names or {}).get(self.sort.column, self.sort.column)
             parts.append(f"sort {column} {'↓' if self.sort.descending else '↑'}")

@@ -327,8 +327,9 @@ LISTED_RUNS = 10
 def listed_runs(runs: Sequence[str], most: int = LISTED_RUNS) -> str:
     """``'a', 'b', … and 90 more``: the first ``most`` runs quoted, the rest counted (a message
     listing 100 verl steps' runs was one 3,500-character line)."""
-    # One safe line each (a label can hold escape sequences), quoted.
-    shown = ", ".join(repr(one_line(r, 200)) for r in runs[:most])
+    # One safe line each (a label can hold escape sequences), quoted as it reads: repr()
+    # doubled a backslash, and the label typed back from the message named no run.
+    shown = ", ".join(f"'{one_line(r, 200)}'" for r in runs[:most])
     return shown + (f" and {len(runs) - most:,} more" if len(runs) > most else "")
 
 

@@ -374,7 +374,7 @@ def render_table(summaries: list[RunSummary], style: str = "text", width: int | 
                         *spectrum,
                         "%" if m.percent else "score",
                         kind.kind if kind else "",
-                        (kind.metric or "") if kind else "",
+                        spreadsheet_safe(one_line(kind.metric, 10_000)) if kind else "",
                         ""
                         if kind is None or kind.higher_is_better is None
                         else str(kind.higher_is_better).lower(),
@@ -393,18 +393,25 @@ def _spectrum(summary: RunSummary) -> str:
     return "/".join(str(summary.spectrum[k]) for k in ("never", "flaky", "always"))
 
 
-def _scores_lines(summaries: list[RunSummary], labels: dict[str, str]) -> list[str]:
+def _scores_lines(
+    summaries: list[RunSummary],
+    labels: dict[str, str],
+    shown: Callable[[str], str] = lambda text: one_line(text, 10_000),
+) -> list[str]:
     """What the runs' scores are, and which values are over some of a run's prompts: each run
-    by its shown label (``labels``: one safe line each)."""
+    by its shown label (``labels``: one safe line each), each score's description (it names
+    the metric, from input) by ``shown``."""
     kinds = {labels[s.run]: s.kind for s in summaries if s.kind is not None}
-    return [line for line in [kinds_summary(kinds), *partial_lines(summaries, labels)] if line]
+    lines = [kinds_summary(kinds, shown), *partial_lines(summaries, labels)]
+    return [line for line in lines if line]
 
 
 def _markdown_table(summaries: list[RunSummary], names: list[str]) -> str:
     # Run labels come from input: one safe line each, escaped for markdown, never raw.
     header = ["metric", *[markdown_cell(s.run) for s in summaries]]
     rows = [
-        ["score", *[s.kind.short() if s.kind else "accuracy" for s in summaries]],
+        # The score names its metric (an Inspect scorer's name, an lm-eval metric): input.
+        ["score", *[markdown_cell(s.kind.short()) if s.kind else "accuracy" for s in summaries]],
         ["prompts", *[f"{s.prompts:,}" for s in summaries]],
         ["generations", *[f"{s.generations:,}" for s in summaries]],
     ]
@@ -423,7 +430,7 @@ def _markdown_table(summaries: list[RunSummary], names: list[str]) -> str:
     rows.append(["never/flaky/always", *[_spectrum(s) for s in summaries]])
     note = value_units(summaries, "in %") + ", 95% bootstrap CI over prompts in brackets"
     labels = {s.run: markdown_cell(s.run) for s in summaries}
-    scores = "\n".join(_scores_lines(summaries, labels))
+    scores = "\n".join(_scores_lines(summaries, labels, lambda text: markdown_cell(text, 10_000)))
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     tail = f"\n\n{note[0].upper()}{note[1:]}.\n" + (f"\n{scores}\n" if scores else "")

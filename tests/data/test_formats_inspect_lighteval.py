@@ -612,3 +612,23 @@ def test_lighteval_empty_text_with_a_reasoning_shows_the_reasoning(tmp_path: Pat
         f"{source}: 1 sample has an empty model_response.text and a reasoning (stopped at the"
         " token limit while thinking): the generation shown is that reasoning"
     ]
+
+
+def test_lighteval_details_under_a_folder_named_with_glob_characters(tmp_path: Path) -> None:
+    # A model folder "org/m[b]x*?" (and a task name with "[") is a path, not a glob: polars
+    # expanded it as one ("expanded paths were empty") and the details were not read, nor
+    # exported as records.
+    from evaltui.data.export import export_view
+
+    source = next(LIGHTEVAL.rglob("*.parquet"))
+    details = tmp_path / "details" / "org" / "m[b]x*?" / source.parent.name
+    details.mkdir(parents=True)
+    target = details / source.name.replace("gsm8k", "gsm[8]k")
+    target.write_bytes(source.read_bytes())
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert result.generations["run"].unique().to_list() == ["org/m[b]x*?"]
+    assert result.generations.height == 4
+    out = tmp_path / "records.jsonl"
+    export_view("records", result.stats, result.generations, result.files, out)
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2  # a row per doc

@@ -217,3 +217,97 @@ def test_rescore_generations_jsonl_escapes_invisible_characters_and_keeps_non_fi
     # 17 of the 24 maes are Infinity, 7 finite (see tests/data/test_scores.py)
     assert len(stored) == 24 and stored.count("Infinity") == 17 and None not in stored
     assert float("Infinity") == float(stored[stored.index("Infinity")])
+
+
+def test_markdown_summary_escapes_a_scorer_name(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An Inspect scorer's name is input: the markdown table's score row and the scores line
+    # under it gave it raw, so "|" added a column and "[a](…)" / "<img …>" became a link and
+    # HTML in the rendered report (the run labels beside it were escaped).
+    scorer = "ok|x [a](http://evil.example) <img src=x>"
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "inspect_ai"
+    log = json.loads(next((source / "logs_json").glob("*.json")).read_text(encoding="utf-8"))
+    text = json.dumps(log).replace('"match"', json.dumps(scorer))
+    assert scorer in text
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "log.json").write_text(text, encoding="utf-8")
+    common = ["--model", str(word_tokenizer), "--no-cache", "--table", "markdown"]
+    code, table, _ = run(
+        capsys, "summarize", str(tmp_path / "logs"), "-o", str(tmp_path / "s.json"), *common
+    )
+    assert code == 0
+    rows = [line for line in table.splitlines() if line.startswith("|")]
+    assert len({line.count("|") - line.count("\\|") for line in rows}) == 1, rows
+    score_row = next(line for line in rows if line.startswith("| score |"))
+    assert r"ok\|x \[a\](http://evil.example) \<img src=x\>" in score_row
+    below = [line for line in table.splitlines() if line.startswith("score")]
+    assert below and all(re.search(r"(?<!\\)[\[\]<>|]", line) is None for line in below), below
+    assert r"\[a\](http://evil.example) \<img src=x\>" in below[0]
+
+
+def test_csv_summary_keeps_a_scorer_name_from_running_as_a_formula(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The run label got its "'" against spreadsheet formulas; the score_metric cell beside it (an
+    # Inspect scorer's name, from the log) went in as it was, and ran as a formula.
+    import csv
+
+    scorer = '=HYPERLINK("http://evil.example","x")'
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "inspect_ai"
+    log = json.loads(next((source / "logs_json").glob("*.json")).read_text(encoding="utf-8"))
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "log.json").write_text(
+        json.dumps(log).replace('"match"', json.dumps(scorer)), encoding="utf-8"
+    )
+    common = ["--model", str(word_tokenizer), "--no-cache", "--table", "csv"]
+    code, table, _ = run(
+        capsys, "summarize", str(tmp_path / "logs"), "-o", str(tmp_path / "s.json"), *common
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert rows and {row["score_metric"] for row in rows} == {"'" + scorer}
+
+
+def test_rescore_generations_csv_keeps_input_text_from_running_as_a_formula(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # export and compare write their CSV through export.csv_safe; rescore --generations x.csv
+    # wrote the run label (a folder name), the file name, the reference and the extracted answer
+    # as they were, so a spreadsheet ran "=HYPERLINK(…)" and "@SUM(…)" as formulas.
+    import csv
+
+    formula = '=HYPERLINK("http://evil.example","x")'
+    rows = [
+        {"prompt": "p", "gen": f"so \\boxed{{{formula}}}", "answer": formula, "accuracy": 1.0},
+        {"prompt": "q", "gen": "so \\boxed{2}", "answer": "+2", "accuracy": 0.0},
+    ]
+    write_jsonl(tmp_path / "evals" / "@SUM(1)" / "-s.jsonl", rows)
+    out = tmp_path / "g.csv"
+    common = ["--model", str(word_tokenizer), "--no-cache", "--scorer", "exact", "-q"]
+    code, _, _ = run(
+        capsys, "rescore", str(tmp_path / "evals"), "-o", str(tmp_path / "r.json"),
+        "--generations", str(out), *common,
+    )  # fmt: skip
+    assert code == 0
+    written = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [r["run"] for r in written] == ["'@SUM(1)"] * 2
+    assert [r["source"] for r in written] == ["'@SUM(1)/-s.jsonl"] * 2
+    assert [r["answer"] for r in written] == ["'" + formula, "'+2"]
+    assert written[0]["extracted"] == "'" + formula
+
+
+def test_runs_listed_in_an_error_read_as_their_labels(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The labels were listed by repr(): a backslash read doubled ('dir\\\\x80' for the label
+    # dir\\x80 a file name's undecodable byte gives), so the label typed back from the message
+    # named no run; a label with a quote changed its quotes.
+    for folder in ("run\\x80", "it's", "plain"):
+        write_jsonl(tmp_path / "evals" / folder / "s.jsonl", [rec("p1", True)])
+    common = ["--model", str(word_tokenizer), "--no-cache"]
+    code, _, err = run(capsys, "compare", str(tmp_path / "evals"), *common)
+    assert code == 2 and "3 runs loaded (" in err
+    assert "'run\\x80'" in err and "'it's'" in err, err
+    code, _, err = run(capsys, "compare", str(tmp_path / "evals"), "--runs", "x", "y", *common)
+    assert code == 2 and "'run\\x80'" in err, err

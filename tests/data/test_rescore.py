@@ -451,3 +451,22 @@ def test_rescore_to_stdout_keeps_it_for_the_data(
     out, err = capsys.readouterr()
     assert [row["n_flipped"] for row in json.loads(out)] == [1]
     assert "transitions" in err and "wrote        (standard output)" in err
+
+
+def test_rescore_compare_with_a_scorer_that_scored_nothing(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--compare against a scorer that failed on every generation: the new stats have no pass@k
+    columns, and selecting the stored ones from them was a traceback (ColumnNotFoundError)."""
+    records = [
+        {"prompt": f"{n}+{n}?", "gen": "RAISE \\boxed{4}", "answer": "4", "accuracy": 1}
+        for n in (1, 2)
+    ]
+    write_jsonl(tmp_path / "d" / "m" / "a.jsonl", records)
+    # picky raises on a generation that says RAISE: here, on every one
+    argv = ["rescore", str(tmp_path / "d"), "--scorer", "tests.data.rescore_scorers:picky"]
+    argv += ["-o", str(tmp_path / "r.json"), "--compare", "--no-cache"]
+    assert main([*argv, "--model", str(word_tokenizer)]) == 0
+    out, err = capsys.readouterr()
+    assert "generations  2 scorer error" in err, err
+    assert "no delta: no prompt is scored in both runs" in out, out

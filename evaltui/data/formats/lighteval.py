@@ -270,7 +270,7 @@ class LightevalReader(Reader):
             as_text = list(CONTAINER_COLUMNS)  # a str in them is lighteval's str(value)
         else:
             try:
-                table = pl.read_parquet(path)
+                table = pl.read_parquet(path, glob=False)  # a path, never a pattern
             except Exception as exc:  # truncated or not parquet: one clear error
                 return ReadResult(
                     frame_from_rows({}),
@@ -414,6 +414,6 @@ class LightevalReader(Reader):
             yield from Reader.records(self, path, rows)
             return
 
-        table = pl.read_parquet(path)
+        table = pl.read_parquet(path, glob=False)
         for line, _offset in rows:
             yield json.dumps(table.row(line - 1, named=True), ensure_ascii=False, default=str)
