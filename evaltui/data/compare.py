@@ -76,6 +76,12 @@ class Comparison:
     kind_b: ScoreKind | None = None
 
     @property
+    def different_measures(self) -> str:
+        """Why B's score cannot be taken from A's (bleu_max 0–100 against bleu_acc 0/1, mae
+        against acc), else "": see :func:`different_measures`."""
+        return different_measures(self.kind_a, self.kind_b)
+
+    @property
     def accuracy(self) -> bool:
         """Both scores are accuracies: deltas are in percentage points."""
         return all(k is None or k.accuracy for k in (self.kind_a, self.kind_b))
@@ -105,7 +111,10 @@ class Comparison:
 
     @property
     def no_delta(self) -> str:
-        """Why there is no delta (no prompt in common, or none scored in both), else ""."""
+        """Why there is no delta (scores that are different measures, no prompt in common, or
+        none scored in both), else ""."""
+        if self.different_measures:
+            return f"no delta: {self.different_measures}"
         if self.scored_in_both:
             return ""
         if not self.joined.height:
@@ -148,6 +157,8 @@ class Comparison:
     def outcome_line(self) -> str:
         """``improved 3 · regressed 1 · unchanged 5`` (+ not comparable, unscored when any), with
         the metric's direction and NaN deltas counted as :meth:`improvements` counts them."""
+        if self.different_measures:
+            return "improved/regressed: none counted (the runs' scores are different measures)"
         improved = self.improvements().height
         regressed = self.regressions().height
         delta = self.joined["delta"]
@@ -161,7 +172,8 @@ class Comparison:
         )
 
     def regressions(self) -> pl.DataFrame:
-        """Prompts whose score got worse, largest drop first (NaN deltas are not regressions)."""
+        """Prompts whose score got worse, largest drop first (NaN deltas are not regressions;
+        none when the scores are different measures: every delta is null)."""
         gain = self.gain_expr()
         return (
             self.joined.filter(~pl.col("delta").is_nan() & (gain < 0))
@@ -171,7 +183,8 @@ class Comparison:
         )
 
     def improvements(self) -> pl.DataFrame:
-        """Prompts whose score got better, largest gain first (NaN deltas are not improvements)."""
+        """Prompts whose score got better, largest gain first (NaN deltas are not improvements;
+        none when the scores are different measures: every delta is null)."""
         gain = self.gain_expr()
         return (
             self.joined.filter(~pl.col("delta").is_nan() & (gain > 0))
@@ -193,6 +206,7 @@ class Comparison:
             self.kind_a is not None
             and self.kind_b is not None
             and "unscored" not in (self.kind_a.kind, self.kind_b.kind)  # said above, as such
+            and not self.different_measures  # said in the headline
             and (
                 self.kind_a.accuracy != self.kind_b.accuracy
                 or (self.kind_a.metric or "") != (self.kind_b.metric or "")
@@ -257,6 +271,22 @@ NOT_JUDGED = (
     "none (a run's score has no threshold for 'correct'; give one with --correct-threshold)"
 )
 UNSCORED_RUN = "none (a run is unscored: no generation of it has a score)"
+
+
+def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
+    """Why the two runs' scores cannot be subtracted, else "": two metrics that are not both
+    accuracies (bleu_max, 0–100, against bleu_acc, 0/1: a "-19 pts" change that is no change;
+    mae against acc: one's drop is the other's gain). Two accuracies (an Inspect log's two
+    scorers, a task group's acc and exact_match) are compared, with a warning; so are two runs
+    of one metric, and an unscored run has no delta anyway."""
+    if a is None or b is None or "unscored" in (a.kind, b.kind):
+        return ""
+    if (a.accuracy and b.accuracy) or (a.metric or "") == (b.metric or ""):
+        return ""
+    return (
+        f"the runs' scores are different measures ({one_line(a.short(), 40)} vs "
+        f"{one_line(b.short(), 40)}): B's minus A's says nothing"
+    )
 
 
 def _binary(*kinds: ScoreKind | None) -> bool:
@@ -334,6 +364,9 @@ def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) 
     )
     kinds = run_kinds(stats)
     kind_a, kind_b = kinds.get(run_a), kinds.get(run_b)
+    if different_measures(kind_a, kind_b):
+        # No per-prompt delta either (-o writes null): each run's own score is still shown.
+        joined = joined.with_columns(pl.lit(None, dtype=pl.Float64).alias("delta"))
     lower = any(k is not None and k.higher_is_better is False for k in (kind_a, kind_b))
     scored = joined.filter(pl.col("rate_a").is_not_null() & pl.col("rate_b").is_not_null())
     # The mean delta and its CI are over finite deltas; infinite ones still count in the test.

@@ -384,6 +384,42 @@ def test_compare_continuous_follows_direction_and_never_counts_nan(tmp_path: Pat
     assert rows[3]["delta"] == "-Infinity"
 
 
+def test_compare_refuses_a_delta_between_different_measures() -> None:
+    """lm-eval truthfulqa_gen scored by bleu_max (0-100) in run a and by bleu_acc (0/1) in run b:
+    the report said "in mean bleu_acc: -19.18, p = 1.91e-06", "improved 0 · regressed 20" and
+    listed 61.48 → 0 as the largest regression, with only a warning line. Now there is no delta,
+    no test and no improved/regressed; the verdicts (given a threshold) still make transitions."""
+    rows = [(run, str(i), score) for i, (x, y) in enumerate([(41.1, 1.0), (9.9, 0.0), (61.5, 1.0)])
+            for run, score in (("a", x), ("b", y))]  # fmt: skip
+    metrics = ["bleu_max" if r == "a" else "bleu_acc" for r, _, _ in rows]
+    stats = prompt_stats(
+        generations(rows, metric=metrics, higher_is_better=[True] * 6),
+        Thresholds(per_run=(("a", 20.0),)),
+    )
+    comparison = compare_runs(stats, "a", "b")
+    assert "different measures (bleu_max continuous ↑ vs bleu_acc accuracy 0/1)" in (
+        comparison.no_delta
+    )
+    assert comparison.joined["delta"].null_count() == 3
+    assert comparison.improvements().height == comparison.regressions().height == 0
+    report = comparison.report()
+    assert report.splitlines()[0].startswith("b vs a: no delta: the runs' scores are different")
+    assert "improved/regressed: none counted" in report and "p = " not in report
+    assert "largest" not in report
+    matrix = {row["from"]: row for row in comparison.transitions.iter_rows(named=True)}
+    assert matrix["always"]["always"] == 2 and matrix["never"]["never"] == 1
+
+    from evaltui.app.screens.compare import counts_text, headline
+
+    assert headline(comparison).startswith("no delta: the runs' scores are different measures")
+    assert "p:" not in counts_text(comparison)
+    # Two accuracies under two names (an Inspect log's two scorers) are still compared.
+    accuracies = [(run, str(i), float(i % 2 == (run == "b"))) for i in range(4) for run in "ab"]
+    names = ["match" if r == "a" else "model_graded_fact" for r, _, _ in accuracies]
+    both = compare_runs(prompt_stats(generations(accuracies, metric=names)), "a", "b")
+    assert not both.no_delta and both.delta == 0.0
+
+
 # --- through the CLI ----------------------------------------------------------------------------
 
 

@@ -157,7 +157,7 @@ def counts_text(comparison: Comparison) -> str:
     lines = [
         f"{plural(comparison.joined.height, 'prompt')} in both runs: {comparison.outcome_line()}"
     ]
-    if comparison.scored_in_both:  # else no test was run: the headline says why
+    if not comparison.no_delta:  # else no test was run: the headline says why
         lines.append(f"p: {comparison.test}")
     if comparison.only_a.height or comparison.only_b.height:
         lines.append(
