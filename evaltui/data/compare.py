@@ -110,6 +110,21 @@ class Comparison:
         return int(rates.to_series().sum())
 
     @property
+    def finite_deltas(self) -> int:
+        """Joined prompts whose change is a finite number: what the mean delta and its CI are over
+        (the test also counts an infinite change)."""
+        return int(self.joined["delta"].is_finite().sum())
+
+    @property
+    def over(self) -> str:
+        """``mean over the 18 prompts with a finite change`` when the mean delta is over fewer
+        prompts than are scored in both runs (a NaN score, an infinity), else ""."""
+        finite = self.finite_deltas
+        if self.no_delta or finite == self.scored_in_both:
+            return ""
+        return f"mean over the {plural(finite, 'prompt')} with a finite change"
+
+    @property
     def no_delta(self) -> str:
         """Why there is no delta (scores that are different measures, no prompt in common, or
         none scored in both), else ""."""
@@ -139,7 +154,7 @@ class Comparison:
         return (
             f"{self.names()[1]} vs {self.names()[0]}{what}: "
             f"{self._amount(self.delta)}{unit}, 95% CI [{self._amount(low)}, {self._amount(high)}], "
-            f"p = {self.p_value:.3g} ({self.test}; {both})"
+            f"p = {self.p_value:.3g} ({self.test}; {both}{'; ' + self.over if self.over else ''})"
         )
 
     def metric_words(self) -> str:
@@ -167,7 +182,11 @@ class Comparison:
         unchanged = self.joined.height - improved - regressed - nan - missing
         return (
             f"improved {improved:,} · regressed {regressed:,} · unchanged {unchanged:,}"
-            + (f" · not comparable {nan:,} (a NaN or an infinity in both runs)" if nan else "")
+            + (
+                f" · not comparable {nan:,} (a NaN score, or an infinity in both runs)"
+                if nan
+                else ""
+            )
             + (f" · unscored in a run {missing:,}" if missing else "")
         )
 
@@ -212,8 +231,10 @@ class Comparison:
                 or (self.kind_a.metric or "") != (self.kind_b.metric or "")
             )
         ):
+            # One metric of two kinds (acc 0/1, and acc with a NaN: continuous) is one metric.
+            same = (self.kind_a.metric or "") == (self.kind_b.metric or "")
             lines.append(
-                "warning: the two runs' scores are not the same metric: "
+                f"warning: the two runs' scores are {'of different kinds' if same else 'not the same metric'}: "
                 f"{one_line(self.kind_a.describe(), 80)} vs {one_line(self.kind_b.describe(), 80)}"
             )
         lines.append(self.outcome_line())

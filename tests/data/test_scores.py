@@ -384,6 +384,33 @@ def test_compare_continuous_follows_direction_and_never_counts_nan(tmp_path: Pat
     assert rows[3]["delta"] == "-Infinity"
 
 
+def test_compare_says_what_its_mean_is_over_and_where_a_nan_is() -> None:
+    """An lm-eval acc run against one whose acc has a NaN and an Infinity: the report said "20
+    prompts in both runs" beside a mean over the 18 with a finite change, "not comparable 1 (a NaN
+    or an infinity in both runs)" of a NaN in one run, and "not the same metric: acc … vs acc …"."""
+    rows = [("a", "1", 0.0), ("b", "1", math.nan), ("a", "2", 1.0), ("b", "2", math.inf)]
+    rows += [(run, str(i), float(i % 2)) for i in range(3, 7) for run in "ab"]
+    rows += [("a", "7", 1.0), ("b", "7", 0.0)]
+    stats = prompt_stats(generations(rows, metric=["acc"] * len(rows)))
+    comparison = compare_runs(stats, "a", "b")
+    assert comparison.delta == pytest.approx(-1 / 5)  # prompts 3-7: one drop of 1
+    report = comparison.report()
+    assert (
+        "(sign test on per-prompt mean scores; 7 prompts in both runs; mean over the 5 "
+        in (report.splitlines()[0])
+    )
+    assert "not comparable 1 (a NaN score, or an infinity in both runs)" in report
+    assert "warning: the two runs' scores are of different kinds: acc: accuracy (0/1) vs acc:" in (
+        report
+    )
+    from evaltui.app.screens.compare import counts_text
+
+    assert "Δ: mean over the 5 prompts with a finite change" in counts_text(comparison)
+    # All finite: nothing added.
+    whole = compare_runs(prompt_stats(generations(rows[4:], metric=["acc"] * 10)), "a", "b")
+    assert "with a finite change" not in whole.report() + counts_text(whole)
+
+
 def test_compare_refuses_a_delta_between_different_measures() -> None:
     """lm-eval truthfulqa_gen scored by bleu_max (0-100) in run a and by bleu_acc (0/1) in run b:
     the report said "in mean bleu_acc: -19.18, p = 1.91e-06", "improved 0 · regressed 20" and
@@ -529,7 +556,10 @@ def test_compare_cli_continuous_runs_strict_json_and_nan_deltas_not_improved(
     assert "improved 2 · regressed 1 · unchanged 5 · not comparable 16" in report
     first = report.splitlines()[0]
     assert first.startswith("gpt-4o vs gpt-4o-mini in mean mae (lower is better): -6.402,")
-    assert "p = 1 (sign test on per-prompt mean scores; 24 prompts in both runs)" in first
+    assert (
+        "p = 1 (sign test on per-prompt mean scores; 24 prompts in both runs; mean over the 6"
+        in first
+    )
     rows = json.loads(out.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(c))
     deltas = {r["prompt_id"]: r["delta"] for r in rows}
     assert deltas["polymer_tg_prediction:0"] == "-Infinity"

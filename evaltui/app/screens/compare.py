@@ -159,6 +159,8 @@ def counts_text(comparison: Comparison) -> str:
     ]
     if not comparison.no_delta:  # else no test was run: the headline says why
         lines.append(f"p: {comparison.test}")
+        if comparison.over:  # the headline's delta is over fewer prompts than the line above
+            lines.append(f"Δ: {comparison.over}")
     if comparison.only_a.height or comparison.only_b.height:
         lines.append(
             f"only in A: {plural(comparison.only_a.height, 'prompt')} · "
