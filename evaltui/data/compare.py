@@ -117,12 +117,42 @@ class Comparison:
 
     @property
     def over(self) -> str:
-        """``mean over the 18 prompts with a finite change`` when the mean delta is over fewer
-        prompts than are scored in both runs (a NaN score, an infinity), else ""."""
-        finite = self.finite_deltas
-        if self.no_delta or finite == self.scored_in_both:
+        """``mean over the 18 prompts with a finite change`` (``… scored in both``) when the mean
+        delta is over fewer prompts than are in both runs (a prompt unscored in a run, a NaN
+        score, an infinity), else ""."""
+        finite, scored = self.finite_deltas, self.scored_in_both
+        if self.no_delta or finite == self.joined.height:
             return ""
-        return f"mean over the {plural(finite, 'prompt')} with a finite change"
+        why = [
+            *(["scored in both"] if scored < self.joined.height else []),
+            *(["with a finite change"] if finite < scored else []),
+        ]
+        return f"mean over the {plural(finite, 'prompt')} {' '.join(why)}"
+
+    def levels(self) -> tuple[float, float]:
+        """Run A's and B's mean score over the prompts the mean change is over (those with a
+        finite change): B's minus A's is :attr:`delta`. NaN when there are none."""
+        kept = self.joined.filter(pl.col("delta").is_finite())
+        if not kept.height:
+            return math.nan, math.nan
+        return float(kept["rate_a"].mean()), float(kept["rate_b"].mean())  # type: ignore[arg-type]
+
+    def levels_line(self) -> str:
+        """``pass rate on those 24 prompts: a 51.7% → b 49.0%`` ("" when there is no delta)."""
+        if self.no_delta:
+            return ""
+        a, b = self.levels()
+        what = "pass rate" if self.binary else "accuracy"
+        what = what if self.accuracy else f"mean {self.metric_words()}"
+        if self.accuracy:
+            shown = (f"{100 * a:.1f}%", f"{100 * b:.1f}%")
+        else:
+            shown = (format_score(a), format_score(b))
+        name_a, name_b = self.names()
+        return (
+            f"{what} on those {plural(self.finite_deltas, 'prompt')}: "
+            f"{name_a} {shown[0]} → {name_b} {shown[1]}"
+        )
 
     @property
     def no_delta(self) -> str:
@@ -215,6 +245,8 @@ class Comparison:
     def report(self) -> str:
         """The plain-words summary ``evaltui compare`` prints (prompt text made one safe line)."""
         lines = [self.headline()]
+        if self.levels_line():
+            lines.append(self.levels_line())
         for kind in (self.kind_a, self.kind_b):
             if kind is not None and not kind.accuracy:
                 name = dict(zip((self.run_a, self.run_b), self.names(), strict=True)).get(kind.run)

@@ -405,10 +405,20 @@ def test_compare_says_what_its_mean_is_over_and_where_a_nan_is() -> None:
     )
     from evaltui.app.screens.compare import counts_text
 
-    assert "Δ: mean over the 5 prompts with a finite change" in counts_text(comparison)
+    # Each run's mean over those 5 prompts, which B's minus A's is the change: 3/5 → 2/5.
+    assert comparison.levels() == pytest.approx((0.6, 0.4))
+    assert report.splitlines()[1] == "mean acc on those 5 prompts: a 0.6 → b 0.4"
+    assert "mean over 5 prompts: A 0.6 → B 0.4" in counts_text(comparison)
     # All finite: nothing added.
     whole = compare_runs(prompt_stats(generations(rows[4:], metric=["acc"] * 10)), "a", "b")
-    assert "with a finite change" not in whole.report() + counts_text(whole)
+    assert "mean over" not in whole.report()
+    assert "pass rate on those 5 prompts: a 60.0% → b 40.0%" in whole.report()
+    assert "mean over 5 prompts: A 0.600 → B 0.400" in counts_text(whole)
+    # A prompt unscored in run b: in both runs, not in the mean (nor in the test).
+    unscored = compare_runs(
+        prompt_stats(generations([*rows[4:], ("a", "8", 1.0), ("b", "8", None)])), "a", "b"
+    )
+    assert "6 prompts in both runs; mean over the 5 prompts scored in both)" in unscored.report()
 
 
 def test_compare_refuses_a_delta_between_different_measures() -> None:

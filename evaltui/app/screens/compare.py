@@ -32,6 +32,7 @@ from evaltui.data.compare import (
     prompts_in_common,
 )
 from evaltui.data.distinct import distinct_expr, shared_starts
+from evaltui.data.metrics import format_score
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
@@ -159,8 +160,13 @@ def counts_text(comparison: Comparison) -> str:
     ]
     if not comparison.no_delta:  # else no test was run: the headline says why
         lines.append(f"p: {comparison.test}")
-        if comparison.over:  # the headline's delta is over fewer prompts than the line above
-            lines.append(f"Δ: {comparison.over}")
+        # Each run's level on the prompts the change is over (B − A is the headline's change).
+        levels = comparison.levels()
+        a, b = (
+            (f"{x:.{FRACTION_DECIMALS}f}" if comparison.accuracy else format_score(x))
+            for x in levels
+        )
+        lines.append(f"mean over {plural(comparison.finite_deltas, 'prompt')}: A {a} → B {b}")
     if comparison.only_a.height or comparison.only_b.height:
         lines.append(
             f"only in A: {plural(comparison.only_a.height, 'prompt')} · "
