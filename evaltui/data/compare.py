@@ -242,8 +242,10 @@ class Comparison:
             .drop("_gain")
         )
 
-    def report(self) -> str:
-        """The plain-words summary ``evaltui compare`` prints (prompt text made one safe line)."""
+    def report(self, bad_lines: int = 0) -> str:
+        """The plain-words summary ``evaltui compare`` prints (prompt text made one safe line).
+        ``bad_lines``: the load's bad lines, said beside the prompts only in one run (an errored
+        Inspect sample is a bad line: its prompt is then "only in" the other run)."""
         lines = [self.headline()]
         if self.levels_line():
             lines.append(self.levels_line())
@@ -275,6 +277,11 @@ class Comparison:
                 f"only in {self.names()[0]}: {plural(self.only_a.height, 'prompt')} · "
                 f"only in {self.names()[1]}: {plural(self.only_b.height, 'prompt')} (not compared)"
             )
+            if bad_lines:
+                lines.append(
+                    f"  (the load has {plural(bad_lines, 'bad line')} (see below): a prompt whose "
+                    "lines are bad in one run counts as only in the other)"
+                )
         if self.text_differs.height:
             lines.append(
                 f"{self.text_differs.height:,} prompts share an id but not their text: check they are the same question"
