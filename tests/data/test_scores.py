@@ -408,7 +408,7 @@ def test_compare_says_what_its_mean_is_over_and_where_a_nan_is() -> None:
     # Each run's mean over those 5 prompts, which B's minus A's is the change: 3/5 → 2/5.
     assert comparison.levels() == pytest.approx((0.6, 0.4))
     assert report.splitlines()[1] == "mean acc on those 5 prompts: a 0.6 → b 0.4"
-    assert "mean over 5 prompts: A 0.6 → B 0.4" in counts_text(comparison)
+    assert "mean over 5 prompts: A 0.600 → B 0.400" in counts_text(comparison)
     # All finite: nothing added.
     whole = compare_runs(prompt_stats(generations(rows[4:], metric=["acc"] * 10)), "a", "b")
     assert "mean over" not in whole.report()

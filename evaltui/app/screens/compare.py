@@ -32,7 +32,6 @@ from evaltui.data.compare import (
     prompts_in_common,
 )
 from evaltui.data.distinct import distinct_expr, shared_starts
-from evaltui.data.metrics import format_score
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
@@ -161,11 +160,8 @@ def counts_text(comparison: Comparison) -> str:
     if not comparison.no_delta:  # else no test was run: the headline says why
         lines.append(f"p: {comparison.test}")
         # Each run's level on the prompts the change is over (B − A is the headline's change).
-        levels = comparison.levels()
-        a, b = (
-            (f"{x:.{FRACTION_DECIMALS}f}" if comparison.accuracy else format_score(x))
-            for x in levels
-        )
+        # In the table's format (3 decimals for a mean score too: 0.444, as its rows show it).
+        a, b = ("–" if math.isnan(x) else f"{x:.{FRACTION_DECIMALS}f}" for x in comparison.levels())
         lines.append(f"mean over {plural(comparison.finite_deltas, 'prompt')}: A {a} → B {b}")
     if comparison.only_a.height or comparison.only_b.height:
         lines.append(
