@@ -85,7 +85,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
         comparison = compare_runs(result.stats, run_a, run_b)
     except ValueError as exc:
         return fail(str(exc))
-    say(comparison.report() + "\n", beside=args.output)
+    say(comparison.report(len(result.errors)) + "\n", beside=args.output)
     if args.output is not None:
         frame = comparison.joined
         try:

@@ -76,6 +76,12 @@ class Comparison:
     kind_b: ScoreKind | None = None
 
     @property
+    def different_measures(self) -> str:
+        """Why B's score cannot be taken from A's (bleu_max 0–100 against bleu_acc 0/1, mae
+        against acc), else "": see :func:`different_measures`."""
+        return different_measures(self.kind_a, self.kind_b)
+
+    @property
     def accuracy(self) -> bool:
         """Both scores are accuracies: deltas are in percentage points."""
         return all(k is None or k.accuracy for k in (self.kind_a, self.kind_b))
@@ -104,8 +110,56 @@ class Comparison:
         return int(rates.to_series().sum())
 
     @property
+    def finite_deltas(self) -> int:
+        """Joined prompts whose change is a finite number: what the mean delta and its CI are over
+        (the test also counts an infinite change)."""
+        return int(self.joined["delta"].is_finite().sum())
+
+    @property
+    def over(self) -> str:
+        """``mean over the 18 prompts with a finite change`` (``… scored in both``) when the mean
+        delta is over fewer prompts than are in both runs (a prompt unscored in a run, a NaN
+        score, an infinity), else ""."""
+        finite, scored = self.finite_deltas, self.scored_in_both
+        if self.no_delta or finite == self.joined.height:
+            return ""
+        why = [
+            *(["scored in both"] if scored < self.joined.height else []),
+            *(["with a finite change"] if finite < scored else []),
+        ]
+        return f"mean over the {plural(finite, 'prompt')} {' '.join(why)}"
+
+    def levels(self) -> tuple[float, float]:
+        """Run A's and B's mean score over the prompts the mean change is over (those with a
+        finite change): B's minus A's is :attr:`delta`. NaN when there are none."""
+        kept = self.joined.filter(pl.col("delta").is_finite())
+        if not kept.height:
+            return math.nan, math.nan
+        return float(kept["rate_a"].mean()), float(kept["rate_b"].mean())  # type: ignore[arg-type]
+
+    def levels_line(self) -> str:
+        """``pass rate on those 24 prompts: a 51.7% → b 49.0%`` ("" when there is no delta)."""
+        if self.no_delta:
+            return ""
+        a, b = self.levels()
+        what = "pass rate" if self.binary else "accuracy"
+        what = what if self.accuracy else f"mean {self.metric_words()}"
+        if self.accuracy:
+            shown = (f"{100 * a:.1f}%", f"{100 * b:.1f}%")
+        else:
+            shown = (format_score(a), format_score(b))
+        name_a, name_b = self.names()
+        return (
+            f"{what} on those {plural(self.finite_deltas, 'prompt')}: "
+            f"{name_a} {shown[0]} → {name_b} {shown[1]}"
+        )
+
+    @property
     def no_delta(self) -> str:
-        """Why there is no delta (no prompt in common, or none scored in both), else ""."""
+        """Why there is no delta (scores that are different measures, no prompt in common, or
+        none scored in both), else ""."""
+        if self.different_measures:
+            return f"no delta: {self.different_measures}"
         if self.scored_in_both:
             return ""
         if not self.joined.height:
@@ -130,7 +184,7 @@ class Comparison:
         return (
             f"{self.names()[1]} vs {self.names()[0]}{what}: "
             f"{self._amount(self.delta)}{unit}, 95% CI [{self._amount(low)}, {self._amount(high)}], "
-            f"p = {self.p_value:.3g} ({self.test}; {both})"
+            f"p = {self.p_value:.3g} ({self.test}; {both}{'; ' + self.over if self.over else ''})"
         )
 
     def metric_words(self) -> str:
@@ -148,6 +202,8 @@ class Comparison:
     def outcome_line(self) -> str:
         """``improved 3 · regressed 1 · unchanged 5`` (+ not comparable, unscored when any), with
         the metric's direction and NaN deltas counted as :meth:`improvements` counts them."""
+        if self.different_measures:
+            return "improved/regressed: none counted (the runs' scores are different measures)"
         improved = self.improvements().height
         regressed = self.regressions().height
         delta = self.joined["delta"]
@@ -156,12 +212,17 @@ class Comparison:
         unchanged = self.joined.height - improved - regressed - nan - missing
         return (
             f"improved {improved:,} · regressed {regressed:,} · unchanged {unchanged:,}"
-            + (f" · not comparable {nan:,} (a NaN or an infinity in both runs)" if nan else "")
+            + (
+                f" · not comparable {nan:,} (a NaN score, or an infinity in both runs)"
+                if nan
+                else ""
+            )
             + (f" · unscored in a run {missing:,}" if missing else "")
         )
 
     def regressions(self) -> pl.DataFrame:
-        """Prompts whose score got worse, largest drop first (NaN deltas are not regressions)."""
+        """Prompts whose score got worse, largest drop first (NaN deltas are not regressions;
+        none when the scores are different measures: every delta is null)."""
         gain = self.gain_expr()
         return (
             self.joined.filter(~pl.col("delta").is_nan() & (gain < 0))
@@ -171,7 +232,8 @@ class Comparison:
         )
 
     def improvements(self) -> pl.DataFrame:
-        """Prompts whose score got better, largest gain first (NaN deltas are not improvements)."""
+        """Prompts whose score got better, largest gain first (NaN deltas are not improvements;
+        none when the scores are different measures: every delta is null)."""
         gain = self.gain_expr()
         return (
             self.joined.filter(~pl.col("delta").is_nan() & (gain > 0))
@@ -180,9 +242,13 @@ class Comparison:
             .drop("_gain")
         )
 
-    def report(self) -> str:
-        """The plain-words summary ``evaltui compare`` prints (prompt text made one safe line)."""
+    def report(self, bad_lines: int = 0) -> str:
+        """The plain-words summary ``evaltui compare`` prints (prompt text made one safe line).
+        ``bad_lines``: the load's bad lines, said beside the prompts only in one run (an errored
+        Inspect sample is a bad line: its prompt is then "only in" the other run)."""
         lines = [self.headline()]
+        if self.levels_line():
+            lines.append(self.levels_line())
         for kind in (self.kind_a, self.kind_b):
             if kind is not None and not kind.accuracy:
                 name = dict(zip((self.run_a, self.run_b), self.names(), strict=True)).get(kind.run)
@@ -193,13 +259,16 @@ class Comparison:
             self.kind_a is not None
             and self.kind_b is not None
             and "unscored" not in (self.kind_a.kind, self.kind_b.kind)  # said above, as such
+            and not self.different_measures  # said in the headline
             and (
                 self.kind_a.accuracy != self.kind_b.accuracy
                 or (self.kind_a.metric or "") != (self.kind_b.metric or "")
             )
         ):
+            # One metric of two kinds (acc 0/1, and acc with a NaN: continuous) is one metric.
+            same = (self.kind_a.metric or "") == (self.kind_b.metric or "")
             lines.append(
-                "warning: the two runs' scores are not the same metric: "
+                f"warning: the two runs' scores are {'of different kinds' if same else 'not the same metric'}: "
                 f"{one_line(self.kind_a.describe(), 80)} vs {one_line(self.kind_b.describe(), 80)}"
             )
         lines.append(self.outcome_line())
@@ -208,6 +277,11 @@ class Comparison:
                 f"only in {self.names()[0]}: {plural(self.only_a.height, 'prompt')} · "
                 f"only in {self.names()[1]}: {plural(self.only_b.height, 'prompt')} (not compared)"
             )
+            if bad_lines:
+                lines.append(
+                    f"  (the load has {plural(bad_lines, 'bad line')} (see below): a prompt whose "
+                    "lines are bad in one run counts as only in the other)"
+                )
         if self.text_differs.height:
             lines.append(
                 f"{self.text_differs.height:,} prompts share an id but not their text: check they are the same question"
@@ -257,6 +331,22 @@ NOT_JUDGED = (
     "none (a run's score has no threshold for 'correct'; give one with --correct-threshold)"
 )
 UNSCORED_RUN = "none (a run is unscored: no generation of it has a score)"
+
+
+def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
+    """Why the two runs' scores cannot be subtracted, else "": two metrics that are not both
+    accuracies (bleu_max, 0–100, against bleu_acc, 0/1: a "-19 pts" change that is no change;
+    mae against acc: one's drop is the other's gain). Two accuracies (an Inspect log's two
+    scorers, a task group's acc and exact_match) are compared, with a warning; so are two runs
+    of one metric, and an unscored run has no delta anyway."""
+    if a is None or b is None or "unscored" in (a.kind, b.kind):
+        return ""
+    if (a.accuracy and b.accuracy) or (a.metric or "") == (b.metric or ""):
+        return ""
+    return (
+        f"the runs' scores are different measures ({one_line(a.short(), 40)} vs "
+        f"{one_line(b.short(), 40)}): B's minus A's says nothing"
+    )
 
 
 def _binary(*kinds: ScoreKind | None) -> bool:
@@ -334,6 +424,9 @@ def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) 
     )
     kinds = run_kinds(stats)
     kind_a, kind_b = kinds.get(run_a), kinds.get(run_b)
+    if different_measures(kind_a, kind_b):
+        # No per-prompt delta either (-o writes null): each run's own score is still shown.
+        joined = joined.with_columns(pl.lit(None, dtype=pl.Float64).alias("delta"))
     lower = any(k is not None and k.higher_is_better is False for k in (kind_a, kind_b))
     scored = joined.filter(pl.col("rate_a").is_not_null() & pl.col("rate_b").is_not_null())
     # The mean delta and its CI are over finite deltas; infinite ones still count in the test.

@@ -344,3 +344,44 @@ async def test_a_fraction_score_says_what_counts_as_correct(
         words = " ".join(report.split())
         assert "correct a sample scoring ≥ 0.5 (--correct-threshold)" in words, report
         await pilot.press("ctrl+q")
+
+
+async def test_comparing_a_bleu_max_run_with_a_bleu_acc_run_gives_no_delta(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """truthfulqa scored by bleu_max (0-100) against a copy scored by bleu_acc (0/1), at 80x24:
+    m said "B − A mean bleu_max: +19.184 · p = 1.91e-06" and "improved 20"; now no delta,
+    and g lists no prompt."""
+    import json
+
+    from evaltui.app.screens.compare import CompareScreen
+
+    first = truthfulqa(tmp_path)
+    second = tmp_path / "acc"
+    second.mkdir()
+    for path in first.iterdir():
+        text = path.read_text(encoding="utf-8")
+        if path.name.startswith("samples_"):
+            records = [json.loads(line) for line in text.splitlines()]
+            for record in records:
+                record["metrics"] = ["bleu_acc"]
+                del record["bleu_max"]
+            text = "".join(json.dumps(r) + "\n" for r in records)
+        else:
+            text = text.replace("EleutherAI/gpt-neo-125M", "EleutherAI/pythia-160m")
+        (second / path.name).write_text(text, encoding="utf-8")
+    app = make_app(first, second)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.comparison is not None
+        head = text_of(app, "#compare-headline")
+        assert head.startswith("no delta: the runs' scores are different measures"), head
+        details = text_of(app, "#compare-details")
+        assert "improved/regressed: none counted" in details and "p: " not in details, details
+        await pilot.press("g")
+        await settle(pilot)
+        assert screen.rows.height == 0
+        assert "regressed only (g): 0 prompts" in text_of(app, "#compare-status")

@@ -230,3 +230,29 @@ def test_a_run_named_by_whole_words_and_long_run_lists_cut(
     assert err.count("\n") == 1 and "12 runs loaded (" in err and "and 2 more)" in err
     assert main(["compare", str(tmp_path / "v"), "--runs", "step 10", "step 20", *common]) == 0
     assert "improved 3" in capsys.readouterr().out
+
+
+def test_compare_says_a_bad_line_can_make_a_prompt_only_in_one_run(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """p2's only line in run "new" is a NaN (a bad line in plain JSONL), as an errored Inspect
+    sample is one: p2 was "only in old (not compared)" as if "new" had never asked it."""
+    write_jsonl(tmp_path / "old" / "r.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    new = tmp_path / "new" / "r.jsonl"
+    write_jsonl(new, [rec("p0", True), rec("p1", False)])
+    with new.open("a") as handle:
+        handle.write('{"prompt": "p2", "gen": "x", "answer": "1", "accuracy": NaN}\n')
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["compare", str(tmp_path), "--runs", "old", "new", *common]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    only = next(i for i, line in enumerate(lines) if line.startswith("only in old: 1 prompt"))
+    assert lines[only + 1] == (
+        "  (the load has 1 bad line (see below): a prompt whose lines are bad in one run counts"
+        " as only in the other)"
+    )
+    assert "1 bad line" in captured.err
+    # No bad line: nothing said.
+    new.write_text(json.dumps(rec("p0", True)) + "\n")
+    assert main(["compare", str(tmp_path), "--runs", "old", "new", *common]) == 0
+    assert "bad line" not in capsys.readouterr().out

@@ -384,6 +384,79 @@ def test_compare_continuous_follows_direction_and_never_counts_nan(tmp_path: Pat
     assert rows[3]["delta"] == "-Infinity"
 
 
+def test_compare_says_what_its_mean_is_over_and_where_a_nan_is() -> None:
+    """An lm-eval acc run against one whose acc has a NaN and an Infinity: the report said "20
+    prompts in both runs" beside a mean over the 18 with a finite change, "not comparable 1 (a NaN
+    or an infinity in both runs)" of a NaN in one run, and "not the same metric: acc … vs acc …"."""
+    rows = [("a", "1", 0.0), ("b", "1", math.nan), ("a", "2", 1.0), ("b", "2", math.inf)]
+    rows += [(run, str(i), float(i % 2)) for i in range(3, 7) for run in "ab"]
+    rows += [("a", "7", 1.0), ("b", "7", 0.0)]
+    stats = prompt_stats(generations(rows, metric=["acc"] * len(rows)))
+    comparison = compare_runs(stats, "a", "b")
+    assert comparison.delta == pytest.approx(-1 / 5)  # prompts 3-7: one drop of 1
+    report = comparison.report()
+    assert (
+        "(sign test on per-prompt mean scores; 7 prompts in both runs; mean over the 5 "
+        in (report.splitlines()[0])
+    )
+    assert "not comparable 1 (a NaN score, or an infinity in both runs)" in report
+    assert "warning: the two runs' scores are of different kinds: acc: accuracy (0/1) vs acc:" in (
+        report
+    )
+    from evaltui.app.screens.compare import counts_text
+
+    # Each run's mean over those 5 prompts, which B's minus A's is the change: 3/5 → 2/5.
+    assert comparison.levels() == pytest.approx((0.6, 0.4))
+    assert report.splitlines()[1] == "mean acc on those 5 prompts: a 0.6 → b 0.4"
+    assert "mean over 5 prompts: A 0.600 → B 0.400" in counts_text(comparison)
+    # All finite: nothing added.
+    whole = compare_runs(prompt_stats(generations(rows[4:], metric=["acc"] * 10)), "a", "b")
+    assert "mean over" not in whole.report()
+    assert "pass rate on those 5 prompts: a 60.0% → b 40.0%" in whole.report()
+    assert "mean over 5 prompts: A 0.600 → B 0.400" in counts_text(whole)
+    # A prompt unscored in run b: in both runs, not in the mean (nor in the test).
+    unscored = compare_runs(
+        prompt_stats(generations([*rows[4:], ("a", "8", 1.0), ("b", "8", None)])), "a", "b"
+    )
+    assert "6 prompts in both runs; mean over the 5 prompts scored in both)" in unscored.report()
+
+
+def test_compare_refuses_a_delta_between_different_measures() -> None:
+    """lm-eval truthfulqa_gen scored by bleu_max (0-100) in run a and by bleu_acc (0/1) in run b:
+    the report said "in mean bleu_acc: -19.18, p = 1.91e-06", "improved 0 · regressed 20" and
+    listed 61.48 → 0 as the largest regression, with only a warning line. Now there is no delta,
+    no test and no improved/regressed; the verdicts (given a threshold) still make transitions."""
+    rows = [(run, str(i), score) for i, (x, y) in enumerate([(41.1, 1.0), (9.9, 0.0), (61.5, 1.0)])
+            for run, score in (("a", x), ("b", y))]  # fmt: skip
+    metrics = ["bleu_max" if r == "a" else "bleu_acc" for r, _, _ in rows]
+    stats = prompt_stats(
+        generations(rows, metric=metrics, higher_is_better=[True] * 6),
+        Thresholds(per_run=(("a", 20.0),)),
+    )
+    comparison = compare_runs(stats, "a", "b")
+    assert "different measures (bleu_max continuous ↑ vs bleu_acc accuracy 0/1)" in (
+        comparison.no_delta
+    )
+    assert comparison.joined["delta"].null_count() == 3
+    assert comparison.improvements().height == comparison.regressions().height == 0
+    report = comparison.report()
+    assert report.splitlines()[0].startswith("b vs a: no delta: the runs' scores are different")
+    assert "improved/regressed: none counted" in report and "p = " not in report
+    assert "largest" not in report
+    matrix = {row["from"]: row for row in comparison.transitions.iter_rows(named=True)}
+    assert matrix["always"]["always"] == 2 and matrix["never"]["never"] == 1
+
+    from evaltui.app.screens.compare import counts_text, headline
+
+    assert headline(comparison).startswith("no delta: the runs' scores are different measures")
+    assert "p:" not in counts_text(comparison)
+    # Two accuracies under two names (an Inspect log's two scorers) are still compared.
+    accuracies = [(run, str(i), float(i % 2 == (run == "b"))) for i in range(4) for run in "ab"]
+    names = ["match" if r == "a" else "model_graded_fact" for r, _, _ in accuracies]
+    both = compare_runs(prompt_stats(generations(accuracies, metric=names)), "a", "b")
+    assert not both.no_delta and both.delta == 0.0
+
+
 # --- through the CLI ----------------------------------------------------------------------------
 
 
@@ -493,7 +566,10 @@ def test_compare_cli_continuous_runs_strict_json_and_nan_deltas_not_improved(
     assert "improved 2 · regressed 1 · unchanged 5 · not comparable 16" in report
     first = report.splitlines()[0]
     assert first.startswith("gpt-4o vs gpt-4o-mini in mean mae (lower is better): -6.402,")
-    assert "p = 1 (sign test on per-prompt mean scores; 24 prompts in both runs)" in first
+    assert (
+        "p = 1 (sign test on per-prompt mean scores; 24 prompts in both runs; mean over the 6"
+        in first
+    )
     rows = json.loads(out.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(c))
     deltas = {r["prompt_id"]: r["delta"] for r in rows}
     assert deltas["polymer_tg_prediction:0"] == "-Infinity"

@@ -157,8 +157,12 @@ def counts_text(comparison: Comparison) -> str:
     lines = [
         f"{plural(comparison.joined.height, 'prompt')} in both runs: {comparison.outcome_line()}"
     ]
-    if comparison.scored_in_both:  # else no test was run: the headline says why
+    if not comparison.no_delta:  # else no test was run: the headline says why
         lines.append(f"p: {comparison.test}")
+        # Each run's level on the prompts the change is over (B − A is the headline's change).
+        # In the table's format (3 decimals for a mean score too: 0.444, as its rows show it).
+        a, b = ("–" if math.isnan(x) else f"{x:.{FRACTION_DECIMALS}f}" for x in comparison.levels())
+        lines.append(f"mean over {plural(comparison.finite_deltas, 'prompt')}: A {a} → B {b}")
     if comparison.only_a.height or comparison.only_b.height:
         lines.append(
             f"only in A: {plural(comparison.only_a.height, 'prompt')} · "
