@@ -207,15 +207,10 @@ def test_exact_rescoring_of_multiple_choice_agrees_with_acc(tmp_path: Path) -> N
     assert got.scores["new_accuracy"].to_list() == [1.0, 1.0]
 
 
-def test_multiple_choice_scored_by_acc_norm_alone_shows_the_choice_acc_norm_made(
-    tmp_path: Path,
-) -> None:
-    # The Open LLM Leaderboard v2 tasks (leaderboard_bbh_*, leaderboard_gpqa_*, leaderboard_musr_*)
-    # list metrics ["acc_norm"]: lm-eval's process_results picks argmax(lls / len(choice)),
-    # the choices being the continuations after the target delimiter " ". Here raw
-    # log-likelihoods pick " Yes" (-2.0 > -6.0) but per character -2/3 < -6/22 picks the long
-    # choice, the gold one: acc_norm 1.0. The generation shown must be that choice.
-    record = {
+def yes_no_record(**metrics: Any) -> dict[str, Any]:
+    """A two-choice record whose raw log-likelihoods pick " Yes" (-2.0 > -6.0) but, per
+    character (acc_norm: -2/3 < -6/22), the long choice " No, it is not the case"."""
+    return {
         "doc_id": 0,
         "doc": {"question": "Is it?"},
         "target": "1",
@@ -226,9 +221,19 @@ def test_multiple_choice_scored_by_acc_norm_alone_shows_the_choice_acc_norm_made
         "resps": [[["-2.0", "False"]], [["-6.0", "False"]]],
         "filtered_resps": [["-2.0", "False"], ["-6.0", "False"]],
         "filter": "none",
-        "metrics": ["acc_norm"],
-        "acc_norm": 1.0,
+        **metrics,
     }
+
+
+def test_multiple_choice_scored_by_acc_norm_alone_shows_the_choice_acc_norm_made(
+    tmp_path: Path,
+) -> None:
+    # The Open LLM Leaderboard v2 tasks (leaderboard_bbh_*, leaderboard_gpqa_*, leaderboard_musr_*)
+    # list metrics ["acc_norm"]: lm-eval's process_results picks argmax(lls / len(choice)),
+    # the choices being the continuations after the target delimiter " ". Here raw
+    # log-likelihoods pick " Yes" (-2.0 > -6.0) but per character -2/3 < -6/22 picks the long
+    # choice, the gold one: acc_norm 1.0. The generation shown must be that choice.
+    record = yes_no_record(metrics=["acc_norm"], acc_norm=1.0)
     folder = tmp_path / "org__m"
     folder.mkdir()
     path = folder / f"samples_leaderboard_bbh_toy_{DATE}.jsonl"
@@ -257,21 +262,7 @@ def test_metric_names_the_score_of_a_task_that_logs_several(tmp_path: Path) -> N
     and acc_norm was scored by acc alone (its first), with no way to see acc_norm's choices and
     scores; truthfulqa_gen's bleu_acc (the 0/1 metric people report) could not be chosen over
     its first, bleu_max (0-100). Unknown names are said, and the file keeps its main metric."""
-    record = {
-        "doc_id": 0,
-        "doc": {"question": "Is it?"},
-        "target": "1",
-        "arguments": {
-            f"gen_args_{i}": {"arg_0": "Is it?\nAnswer:", "arg_1": choice}
-            for i, choice in enumerate([" Yes", " No, it is not the case"])
-        },
-        "resps": [[["-2.0", "False"]], [["-6.0", "False"]]],
-        "filtered_resps": [["-2.0", "False"], ["-6.0", "False"]],
-        "filter": "none",
-        "metrics": ["acc", "acc_norm"],
-        "acc": 0.0,
-        "acc_norm": 1.0,
-    }
+    record = yes_no_record(metrics=["acc", "acc_norm"], acc=0.0, acc_norm=1.0)
     path = tmp_path / "org__m" / f"samples_leaderboard_bbh_toy_{DATE}.jsonl"
     path.parent.mkdir()
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
