@@ -1,10 +1,12 @@
-"""``evaltui compare PATH… [--runs A B] [-o FILE]``: two runs, prompt by prompt."""
+"""``evaltui compare PATH… [--runs A B] [-o FILE] [--summary-json FILE]``: two runs, prompt by prompt."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from evaltui.cli import (
     EXIT_OK,
@@ -46,6 +48,15 @@ def compare_parser() -> argparse.ArgumentParser:
         "else JSON (- for stdout)",
     )
     parser.add_argument(
+        "--summary-json",
+        type=output_path,
+        default=None,
+        metavar="FILE",
+        help="also write the report's numbers as one JSON object (runs, prompts in common, delta "
+        "and its 95%% CI, p-value and test, improved/regressed/unchanged, transitions, each run's "
+        "mean, warnings; null where the report says there is none), - for stdout",
+    )
+    parser.add_argument(
         "-q",
         "--quiet",
         action="store_true",
@@ -53,6 +64,11 @@ def compare_parser() -> argparse.ArgumentParser:
         "line (the report itself is still printed)",
     )
     return parser
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two output paths name one file (``-o x.json --summary-json ./x.json``)."""
+    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def cmd_compare(argv: Sequence[str]) -> int:
@@ -67,17 +83,23 @@ def cmd_compare(argv: Sequence[str]) -> int:
         write_with,
     )
     from evaltui.data.loader import LoadFailure
+    from evaltui.data.sanitize import visible
 
     parser = compare_parser()
     args = parser.parse_args(argv)
-    folder = folder_output(args.output)
+    if args.output is not None and args.summary_json is not None:
+        if is_stdout(args.output) and is_stdout(args.summary_json):
+            parser.error("-o - and --summary-json - both write to stdout: choose one")
+        if not is_stdout(args.output) and _same_file(args.output, args.summary_json):
+            parser.error("-o and --summary-json name the same file: give two files")
+    folder = folder_output(args.output, args.summary_json)
     if folder is not None:
         return folder
     try:
         result = headless_load(args, parser)
     except LoadFailure as exc:
         return fail(str(exc))
-    refused = refused_output(result, args.output)
+    refused = refused_output(result, args.output, args.summary_json)
     if refused is not None:
         return refused
     try:
@@ -85,7 +107,23 @@ def cmd_compare(argv: Sequence[str]) -> int:
         comparison = compare_runs(result.stats, run_a, run_b)
     except ValueError as exc:
         return fail(str(exc))
-    say(comparison.report(len(result.errors)) + "\n", beside=args.output)
+    stdout = (
+        args.summary_json
+        if args.summary_json is not None and is_stdout(args.summary_json)
+        else args.output
+    )
+    say(comparison.report(len(result.errors)) + "\n", beside=stdout)
+    if args.summary_json is not None:
+        try:
+            with marked(args.summary_json, "compare-summary"):
+                write_json(comparison.summary(len(result.errors)), args.summary_json)
+                mark_output(args.summary_json, "compare-summary", runs=[run_a, run_b])
+        except OSError as exc:
+            return cannot_write(args.summary_json, exc)
+        if not args.quiet and not is_stdout(args.summary_json):
+            print(
+                f"evaltui: wrote the summary to {visible(str(args.summary_json))}", file=sys.stderr
+            )
     if args.output is not None:
         frame = comparison.joined
         try:

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
 from evaltui.data.runs import listed_runs, resolve_run
-from evaltui.data.sanitize import distinct_middle, one_line
+from evaltui.data.sanitize import distinct_middle, one_line, visible
 from evaltui.data.summary import bootstrap_ci
 from evaltui.data.wording import plural
 
@@ -199,19 +200,35 @@ class Comparison:
         """Per joined prompt: the delta signed so that positive is better (NaN stays NaN)."""
         return -pl.col("delta") if self.lower_is_better else pl.col("delta")
 
-    def outcome_line(self) -> str:
-        """``improved 3 · regressed 1 · unchanged 5`` (+ not comparable, unscored when any), with
-        the metric's direction and NaN deltas counted as :meth:`improvements` counts them."""
+    def outcome_counts(self) -> dict[str, int] | None:
+        """improved / regressed / unchanged / not_comparable / unscored_in_a_run, with the
+        metric's direction and NaN deltas counted as :meth:`improvements` counts them; None when
+        the scores are different measures (nothing is counted)."""
         if self.different_measures:
-            return "improved/regressed: none counted (the runs' scores are different measures)"
+            return None
         improved = self.improvements().height
         regressed = self.regressions().height
         delta = self.joined["delta"]
         missing = int(delta.is_null().sum())
         nan = int(delta.is_nan().sum())
-        unchanged = self.joined.height - improved - regressed - nan - missing
+        return {
+            "improved": improved,
+            "regressed": regressed,
+            "unchanged": self.joined.height - improved - regressed - nan - missing,
+            "not_comparable": nan,
+            "unscored_in_a_run": missing,
+        }
+
+    def outcome_line(self) -> str:
+        """``improved 3 · regressed 1 · unchanged 5`` (+ not comparable, unscored when any): the
+        words of :meth:`outcome_counts`."""
+        counts = self.outcome_counts()
+        if counts is None:
+            return "improved/regressed: none counted (the runs' scores are different measures)"
+        nan, missing = counts["not_comparable"], counts["unscored_in_a_run"]
         return (
-            f"improved {improved:,} · regressed {regressed:,} · unchanged {unchanged:,}"
+            f"improved {counts['improved']:,} · regressed {counts['regressed']:,} · "
+            f"unchanged {counts['unchanged']:,}"
             + (
                 f" · not comparable {nan:,} (a NaN score, or an infinity in both runs)"
                 if nan
@@ -242,6 +259,28 @@ class Comparison:
             .drop("_gain")
         )
 
+    def kinds_warning(self) -> str:
+        """``warning: the two runs' scores are not the same metric: …`` (or of different kinds:
+        one metric that is 0/1 in a run and continuous in the other), else "". Two different
+        measures are not warned of here: they have no delta, and the headline says why."""
+        if (
+            self.kind_a is None
+            or self.kind_b is None
+            or "unscored" in (self.kind_a.kind, self.kind_b.kind)  # said as such
+            or self.different_measures  # said in the headline
+            or (
+                self.kind_a.accuracy == self.kind_b.accuracy
+                and (self.kind_a.metric or "") == (self.kind_b.metric or "")
+            )
+        ):
+            return ""
+        # One metric of two kinds (acc 0/1, and acc with a NaN: continuous) is one metric.
+        same = (self.kind_a.metric or "") == (self.kind_b.metric or "")
+        return (
+            f"warning: the two runs' scores are {'of different kinds' if same else 'not the same metric'}: "
+            f"{one_line(self.kind_a.describe(), 80)} vs {one_line(self.kind_b.describe(), 80)}"
+        )
+
     def report(self, bad_lines: int = 0) -> str:
         """The plain-words summary ``evaltui compare`` prints (prompt text made one safe line).
         ``bad_lines``: the load's bad lines, said beside the prompts only in one run (an errored
@@ -255,41 +294,17 @@ class Comparison:
                 lines.append(
                     f"score of {name or one_line(kind.run, 60)}: {one_line(kind.describe(), 120)}"
                 )
-        if (
-            self.kind_a is not None
-            and self.kind_b is not None
-            and "unscored" not in (self.kind_a.kind, self.kind_b.kind)  # said above, as such
-            and not self.different_measures  # said in the headline
-            and (
-                self.kind_a.accuracy != self.kind_b.accuracy
-                or (self.kind_a.metric or "") != (self.kind_b.metric or "")
-            )
-        ):
-            # One metric of two kinds (acc 0/1, and acc with a NaN: continuous) is one metric.
-            same = (self.kind_a.metric or "") == (self.kind_b.metric or "")
-            lines.append(
-                f"warning: the two runs' scores are {'of different kinds' if same else 'not the same metric'}: "
-                f"{one_line(self.kind_a.describe(), 80)} vs {one_line(self.kind_b.describe(), 80)}"
-            )
+        if self.kinds_warning():
+            lines.append(self.kinds_warning())
         lines.append(self.outcome_line())
         if self.only_a.height or self.only_b.height:
             lines.append(
                 f"only in {self.names()[0]}: {plural(self.only_a.height, 'prompt')} · "
                 f"only in {self.names()[1]}: {plural(self.only_b.height, 'prompt')} (not compared)"
             )
-            if bad_lines:
-                lines.append(
-                    f"  (the load has {plural(bad_lines, 'bad line')} (see below): a prompt whose "
-                    "lines are bad in one run counts as only in the other)"
-                )
-        if self.text_differs.height:
-            lines.append(
-                f"{self.text_differs.height:,} prompts share an id but not their text: check they are the same question"
-            )
-        if self.same_text_other_id.height:
-            lines.append(
-                f"{self.same_text_other_id.height:,} prompts have the same text under different ids (not joined)"
-            )
+            if self.bad_lines_warning(bad_lines):
+                lines.append(f"  ({self.bad_lines_warning(bad_lines)})")
+        lines.extend(self.id_warnings())
         for title, frame in (
             ("largest regressions", self.regressions()),
             ("largest improvements", self.improvements()),
@@ -312,6 +327,88 @@ class Comparison:
         for row in self.transitions.iter_rows(named=True):
             lines.append(f"  {row['from']:<10}" + "".join(f"{row[c]:>8}" for c in CLASSES))
         return "\n".join(lines)
+
+    def id_warnings(self) -> list[str]:
+        """Prompts that share an id but not their text, and the same text under two ids."""
+        lines = []
+        if self.text_differs.height:
+            lines.append(
+                f"{self.text_differs.height:,} prompts share an id but not their text: check they are the same question"
+            )
+        if self.same_text_other_id.height:
+            lines.append(
+                f"{self.same_text_other_id.height:,} prompts have the same text under different ids (not joined)"
+            )
+        return lines
+
+    def bad_lines_warning(self, bad_lines: int) -> str:
+        """Said beside the prompts only in one run when the load had bad lines, else ""."""
+        if not bad_lines or not (self.only_a.height or self.only_b.height):
+            return ""
+        return (
+            f"the load has {plural(bad_lines, 'bad line')} (see below): a prompt whose "
+            "lines are bad in one run counts as only in the other"
+        )
+
+    def warnings(self, bad_lines: int = 0) -> list[str]:
+        """What the report warns of, one safe line each: why there is no delta, scores that are
+        not the same metric, a mean over fewer prompts than are in both runs, ids and texts
+        that disagree, bad lines that can make a prompt only in one run."""
+        said = [
+            self.no_delta,
+            self.kinds_warning(),
+            self.over,
+            *self.id_warnings(),
+            self.bad_lines_warning(bad_lines),
+        ]
+        return [visible(line, multiline=False) for line in said if line]
+
+    def summary(self, bad_lines: int = 0) -> dict[str, Any]:
+        """The report's numbers for a script (``evaltui compare --summary-json``): taken from
+        this comparison as the text is, never computed again. Scores are in the score's own
+        units (an accuracy's ``+25.0 pts`` is ``0.25``); what the text says is not there
+        ("no delta", no test, nothing counted, no transitions) is null. Run labels are whole
+        (JSON strings round-trip any text); the warnings are the report's, one safe line each."""
+        no_delta = bool(self.no_delta)
+        low, high = self.ci
+        mean_a, mean_b = (None, None) if no_delta else self.levels()
+        judged = self.judged
+        return {
+            "run_a": self.run_a,
+            "run_b": self.run_b,
+            "metric": kind.metric if (kind := self.kind_b or self.kind_a) is not None else None,
+            "accuracy": self.accuracy,
+            "lower_is_better": self.lower_is_better,
+            "score_a": None
+            if self.kind_a is None
+            else visible(self.kind_a.describe(), multiline=False),
+            "score_b": None
+            if self.kind_b is None
+            else visible(self.kind_b.describe(), multiline=False),
+            "prompts_in_common": self.joined.height,
+            "scored_in_both": self.scored_in_both,
+            "mean_over": None if no_delta else self.finite_deltas,
+            "only_in_a": self.only_a.height,
+            "only_in_b": self.only_b.height,
+            "delta": None if no_delta else self.delta,
+            "ci_95": None if no_delta else [low, high],
+            "p_value": None if no_delta else self.p_value,
+            "test": None if no_delta else self.test,
+            "mean_a": mean_a,
+            "mean_b": mean_b,
+            "no_delta": self.no_delta or None,
+            "counts": self.outcome_counts(),
+            "transitions": (
+                {
+                    row["from"]: {c: row[c] for c in CLASSES}
+                    for row in self.transitions.iter_rows(named=True)
+                }
+                if judged
+                else None
+            ),
+            "no_transitions": None if judged else self.not_judged,
+            "warnings": self.warnings(bad_lines),
+        }
 
     @property
     def judged(self) -> bool:

@@ -29,6 +29,7 @@ KIND_NAMES = {
     "csv": "CSV stats",
     "parquet": "Parquet stats",
     "compare": "run comparison",
+    "compare-summary": "run comparison summary",
     "rescore": "per-generation verdicts of a rescore",
 }
 

@@ -1,0 +1,239 @@
+"""`evaltui compare --summary-json FILE`: the report's numbers for a script, equal to its text."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaltui.cli import main
+from tests.conftest import write_jsonl
+
+SAMPLE = Path(__file__).parent.parent.parent / "sample_data"
+
+
+def rec(prompt: str, ok: bool) -> dict[str, object]:
+    return {"prompt": prompt, "gen": "so \\boxed{1}", "answer": "1", "accuracy": float(ok)}
+
+
+def strict(text: str) -> Any:
+    return json.loads(text, parse_constant=lambda c: pytest.fail(f"not strict JSON: {c}"))
+
+
+def test_the_summary_of_sample_data_is_what_the_report_says(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The two sample runs: every number of the text report is in the summary, the same."""
+    out = tmp_path / "summary.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["compare", str(SAMPLE), "--summary-json", str(out), *common]) == 0
+    report = capsys.readouterr().out.splitlines()
+    summary = strict(out.read_text())
+    a, b = summary["run_a"], summary["run_b"]
+    assert (a, b) == ("deepseek-r1-distill-7b", "qwen2.5-7b-instruct")
+    # The headline, rebuilt from the summary's numbers (an accuracy: a fraction, shown as pts).
+    low, high = summary["ci_95"]
+    assert report[0] == (
+        f"{b} vs {a}: {100 * summary['delta']:+.1f} pts, 95% CI [{100 * low:+.1f}, "
+        f"{100 * high:+.1f}], p = {summary['p_value']:.3g} ({summary['test']}; "
+        f"{summary['prompts_in_common']} prompts in both runs)"
+    )
+    assert summary["test"] == "sign test on per-prompt pass rates"  # 8 samples per prompt
+    assert summary["prompts_in_common"] == summary["scored_in_both"] == summary["mean_over"] == 60
+    assert summary["mean_b"] - summary["mean_a"] == pytest.approx(summary["delta"])
+    assert report[1] == (
+        f"pass rate on those 60 prompts: {a} {100 * summary['mean_a']:.1f}% → "
+        f"{b} {100 * summary['mean_b']:.1f}%"
+    )
+    counts = summary["counts"]
+    assert report[2] == (
+        f"improved {counts['improved']} · regressed {counts['regressed']} · "
+        f"unchanged {counts['unchanged']}"
+    )
+    assert counts["improved"] + counts["regressed"] + counts["unchanged"] == 60
+    assert counts["not_comparable"] == counts["unscored_in_a_run"] == 0
+    # The transition matrix, row by row.
+    start = report.index(f"transitions ({a} → {b}):")
+    table = {
+        row.split()[0]: [int(n) for n in row.split()[1:]] for row in report[start + 2 : start + 5]
+    }
+    assert table == {
+        frm: [summary["transitions"][frm][to] for to in ("never", "flaky", "always")]
+        for frm in ("never", "flaky", "always")
+    }
+    assert sum(map(sum, table.values())) == 60
+    assert summary["no_delta"] is None and summary["no_transitions"] is None
+    assert summary["warnings"] == [] and summary["only_in_a"] == summary["only_in_b"] == 0
+    assert summary["accuracy"] is True and summary["lower_is_better"] is False
+    # Marked as evaltui's, so a folder holding it is not read as eval data.
+    mark = json.loads((tmp_path / "summary.json.evaltui.json").read_text())
+    assert mark["evaltui"]["kind"] == "compare-summary"
+
+
+def test_the_summary_on_stdout_holds_it_alone_and_warnings_are_the_reports(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--summary-json - | jq`: the report goes to stderr; a prompt unscored in one run makes
+    the mean over fewer prompts than are in both, which the summary warns of as the text does."""
+    write_jsonl(tmp_path / "d" / "old" / "r.jsonl", [rec(f"p{i}", True) for i in range(4)])
+    new = [rec(f"p{i}", i == 0) for i in range(3)]
+    new.append({"prompt": "p3", "gen": "x", "answer": "1"})  # no score: unscored in "new"
+    write_jsonl(tmp_path / "d" / "new" / "r.jsonl", new)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["compare", str(tmp_path / "d"), "--runs", "old", "new", *common]
+    assert main([*argv, "--summary-json", "-"]) == 0
+    out, err = capsys.readouterr()
+    summary = strict(out)
+    assert "McNemar" in err.splitlines()[0] and summary["test"] == "McNemar exact test"
+    assert summary["warnings"] == ["mean over the 3 prompts scored in both"]
+    assert "; mean over the 3 prompts scored in both)" in err.splitlines()[0]
+    assert summary["delta"] == pytest.approx(-2 / 3)
+    assert summary["counts"]["unscored_in_a_run"] == 1
+    assert "unscored in a run 1" in err
+    # -o - and --summary-json - cannot share stdout.
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "-o", "-", "--summary-json", "-"])
+    assert exc.value.code == 2 and "choose one" in capsys.readouterr().err
+    # Nor may the two outputs be one file.
+    one = tmp_path / "x.json"
+    with pytest.raises(SystemExit):
+        main([*argv, "-o", str(one), "--summary-json", str(tmp_path / "." / "x.json")])
+    assert "the same file" in capsys.readouterr().err and not one.exists()
+    # Both: the rows and the summary, each in its file.
+    rows, head = tmp_path / "rows.json", tmp_path / "head.json"
+    assert main([*argv, "-o", str(rows), "--summary-json", str(head)]) == 0
+    assert len(strict(rows.read_text())) == strict(head.read_text())["prompts_in_common"] == 4
+
+
+def test_a_summary_that_cannot_be_written_leaves_the_old_one_whole(
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A full disk at the end of the write: the previous summary is still there, whole, with its
+    mark, and no temp file is left; the error names the file."""
+    write_jsonl(tmp_path / "d" / "old" / "r.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    write_jsonl(tmp_path / "d" / "new" / "r.jsonl", [rec(f"p{i}", i == 0) for i in range(3)])
+    out = tmp_path / "out" / "summary.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["compare", str(tmp_path / "d"), "--summary-json", str(out), *common]
+    assert main([*argv, "--runs", "old", "new"]) == 0
+    before = {p.name: p.read_bytes() for p in out.parent.iterdir()}
+    assert sorted(before) == ["summary.json", "summary.json.evaltui.json"]
+    capsys.readouterr()
+
+    real_fsync = os.fsync
+
+    def full(fd: int) -> None:
+        """The disk fills as the summary itself is written (its manifest is written fine)."""
+        name = Path(os.readlink(f"/proc/self/fd/{fd}")).name
+        if name.startswith("summary.json") or (
+            name.startswith(".summary.json.") and not name.startswith(".summary.json.evaltui.json")
+        ):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full)
+    assert main([*argv, "--runs", "new", "old"]) == 1  # another summary: A and B swapped
+    assert f"cannot write {out}: No space left on device" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.parent.iterdir()} == before
+    assert strict(out.read_text())["run_a"] == "old"
+
+
+def test_a_hostile_run_label_round_trips_and_warnings_are_safe_lines(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run folder named with an escape sequence, a bidi override and a newline: the summary's
+    label is that name exactly (a JSON string, control characters escaped in the file); the
+    text report shows it made visible."""
+    hostile = "evil\x1b[31mred\u202e\nrun"
+    write_jsonl(tmp_path / "d" / hostile / "r.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    write_jsonl(tmp_path / "d" / "plain" / "r.jsonl", [rec(f"p{i}", i < 2) for i in range(4)])
+    out = tmp_path / "summary.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["compare", str(tmp_path / "d"), "--summary-json", str(out), *common]) == 0
+    report = capsys.readouterr().out
+    raw = out.read_text()
+    assert not re.search("[\x00-\x1f\x7f\u202e]", raw.replace("\n", ""))  # escaped, not raw
+    summary = strict(raw)
+    assert {summary["run_a"], summary["run_b"]} == {hostile, "plain"}
+    assert "\x1b" not in report and "\u202e" not in report
+    assert summary["only_in_a" if summary["run_a"] == "plain" else "only_in_b"] == 1
+    for warning in summary["warnings"]:
+        assert not re.search("[\x00-\x1f\x7f\u202e]", warning)
+
+
+def test_different_measures_give_nulls_where_the_report_says_no_delta(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """lm-eval truthfulqa scored by bleu_max (0-100) against a copy scored by bleu_acc (0/1):
+    the report says "no delta" and counts nothing; the summary has null for each of those (not
+    0, not NaN), the reason as no_delta and as its warning, and each run's score described."""
+    from tests.data.test_scores import truthfulqa
+
+    first = truthfulqa(tmp_path)
+    second = tmp_path / "acc"
+    second.mkdir()
+    for path in first.iterdir():
+        text = path.read_text(encoding="utf-8")
+        if path.name.startswith("samples_"):
+            records = [json.loads(line) for line in text.splitlines()]
+            for record in records:
+                record["metrics"] = ["bleu_acc"]
+                del record["bleu_max"]
+            text = "".join(json.dumps(r) + "\n" for r in records)
+        else:
+            text = text.replace("EleutherAI/gpt-neo-125M", "EleutherAI/pythia-160m")
+        (second / path.name).write_text(text, encoding="utf-8")
+    out = tmp_path / "summary.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    code = main(["compare", str(first), str(second), "--summary-json", str(out), *common])
+    assert code == 0
+    report = capsys.readouterr().out.splitlines()
+    summary = strict(out.read_text())
+    assert "no delta: the runs' scores are different measures" in report[0]
+    assert report[0].endswith(f"({summary['prompts_in_common']} prompts in both runs)")
+    for key in ("delta", "ci_95", "p_value", "test", "mean_a", "mean_b", "mean_over", "counts"):
+        assert summary[key] is None, key
+    assert summary["no_delta"] == report[0].split(": ", 1)[1].rsplit(" (", 1)[0]
+    assert summary["warnings"] == [summary["no_delta"]]
+    assert summary["prompts_in_common"] == summary["scored_in_both"] > 0
+    assert {summary["score_a"].split(":")[0], summary["score_b"].split(":")[0]} == {
+        "bleu_max",
+        "bleu_acc",
+    }
+    # bleu_max has no threshold for "correct": no transitions, and the text's reason.
+    assert summary["transitions"] is None
+    assert report[-1] == f"transitions: {summary['no_transitions']}"
+
+
+def test_a_lower_is_better_summary_counts_as_the_report_and_stays_strict_json(
+    tmp_path: Path,
+) -> None:
+    """mae runs (lower is better) with an Infinity in both runs on one prompt: the summary's
+    counts are the report's line (the NaN change not comparable, never improved), and written
+    it is strict JSON."""
+    from evaltui.data.compare import compare_runs
+    from evaltui.data.export import write_json
+    from tests.data.test_scores import mae_runs
+
+    comparison = compare_runs(mae_runs(), "a", "b")
+    summary = strict(write_json(comparison.summary(), tmp_path / "s.json").read_text())
+    counts = summary["counts"]
+    assert comparison.outcome_line() == (
+        f"improved {counts['improved']} · regressed {counts['regressed']} · unchanged "
+        f"{counts['unchanged']} · not comparable {counts['not_comparable']} (a NaN score, or an "
+        "infinity in both runs)"
+    )
+    assert (counts["improved"], counts["regressed"], counts["not_comparable"]) == (2, 1, 1)
+    assert summary["lower_is_better"] is True and summary["metric"] == "mae"
+    assert summary["delta"] == pytest.approx(-4 / 3) and summary["mean_over"] == 3
+    assert summary["warnings"] == ["mean over the 3 prompts with a finite change"]
+    assert f"in mean mae (lower is better): {summary['delta']:+.3f}" in comparison.report()
+    assert summary["transitions"] is None and "threshold" in summary["no_transitions"]
