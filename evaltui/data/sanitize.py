@@ -26,31 +26,60 @@ _TABLE[0x7F] = "\u2421"
 # C1 controls (U+0080..U+009F) have no pictures: show them as a replacement char.
 for _code in range(0x80, 0xA0):
     _TABLE[_code] = "\ufffd"
-# Other invisible characters that can reorder or hide text: bidi marks, embeddings, overrides and
-# isolates, zero-width space/joiners, word joiner, byte-order mark, line separators. They would
-# misalign table rows or make a label read as something else (a "Trojan Source" label).
-for _code in (
-    0x061C,
-    0x200B,
-    0x200C,
-    0x200D,
-    0x200E,
-    0x200F,
-    0x2060,
-    0xFEFF,
-    0x2028,
-    0x2029,
-    0x202A,
-    0x202B,
-    0x202C,
-    0x202D,
-    0x202E,
-    0x2066,
-    0x2067,
-    0x2068,
-    0x2069,
-):
-    _TABLE[_code] = "\ufffd"
+# Every other format character (Unicode category Cf) is invisible or changes how the text around
+# it reads: bidi marks, embeddings, overrides and isolates (a "Trojan Source" label), zero-width
+# space and non-joiner, word joiner, soft hyphen, byte-order mark, the invisible math operators,
+# the combining grapheme joiner (Mn, but invisible), the Arabic and Kaithi number signs, and the tag
+# characters (which spell hidden ASCII: prompt-injection text smuggled past a reader). They would
+# misalign table rows or make a label read as something else: each shows as one U+FFFD. Line and
+# paragraph separators too. The Cf list is Unicode 14's (Python 3.11), spelled out so the polars
+# path replaces the same characters; the tag block is taken whole (unassigned ones included).
+# One exception, since it shapes visible text: a zero-width joiner between two emoji (a family,
+# a rainbow flag) is kept, and the sequence takes the cells of one emoji, as Rich and terminals
+# count it; anywhere else it is replaced (Rich would count "a<ZWJ>b" as one cell).
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x2028, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x13438),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE007F),
+)
+for _first, _last in _INVISIBLE_RANGES:
+    for _code in range(_first, _last + 1):
+        _TABLE[_code] = "\ufffd"
+_ZWJ = "\u200d"
+#: polars replaces every zero-width joiner; rows holding one are not one-cell text, so they are
+#: folded again in Python, which keeps the joiners inside emoji sequences.
+_EXPR_TABLE = dict(_TABLE)
+del _TABLE[0x200D]
+
+# Emoji a joiner may join (Extended_Pictographic, roughly: the symbol and pictograph blocks).
+_EMOJI = (
+    "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u27bf"
+    "\u2934\u2935\u2b05-\u2b55\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
+)
+_LONE_ZWJ = re.compile(f"(?<![{_EMOJI}\ufe0f]){_ZWJ}|{_ZWJ}(?![{_EMOJI}])")
+
+
+def _joiners(text: str) -> str:
+    return _LONE_ZWJ.sub("\ufffd", text) if _ZWJ in text else text
+
 
 _MULTILINE = dict(_TABLE)
 del _MULTILINE[0x0A]  # newline
@@ -70,8 +99,16 @@ _MARK_RUN_PATTERN = f"({_MARKS}{{2}}){_MARKS}{{2,}}"
 _MARK_RUN = re.compile(_MARK_RUN_PATTERN)
 
 
+# A variation selector picks one glyph of the character before it (text or emoji style); a run of
+# them selects nothing and can carry hidden bytes (one per selector, 256 of them) after an
+# emoji. The first is kept, the rest of the run shows as one U+FFFD. Same for polars.
+_SELECTORS = "[\ufe00-\ufe0f\U000e0100-\U000e01ef]"
+_SELECTOR_RUN_PATTERN = f"({_SELECTORS}){_SELECTORS}+"
+_SELECTOR_RUN = re.compile(_SELECTOR_RUN_PATTERN)
+
+
 def _marks(text: str) -> str:
-    return _MARK_RUN.sub("\\1\ufffd", text)
+    return _SELECTOR_RUN.sub("\\1\ufffd", _MARK_RUN.sub("\\1\ufffd", text))
 
 
 def visible(text: str, *, multiline: bool = True) -> str:
@@ -80,7 +117,7 @@ def visible(text: str, *, multiline: bool = True) -> str:
     With ``multiline=True`` newlines and tabs are kept (for scrollable text views); CR becomes
     ``␍`` so a ``\\r`` cannot move the cursor back over what was drawn.
     """
-    return _marks(text.translate(_MULTILINE if multiline else _TABLE))
+    return _marks(_joiners(text.translate(_MULTILINE if multiline else _TABLE)))
 
 
 #: Every character below U+0300 takes one terminal cell (controls are made visible first); above
@@ -103,7 +140,23 @@ def cell_width(text: str) -> int:
     and terminals count them, up to Unicode-version differences in rare symbols)."""
     if _ONE_CELL.match(text):
         return len(text)
+    if _ZWJ in text:
+        return sum(cells for _, cells in _clusters(text))
     return sum(_char_cells(char) for char in text)
+
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """Where each cut may fall in ``text``, and the cells before the next: after each character,
+    but not inside an emoji joined by zero-width joiners (which takes its first emoji's cells)."""
+    clusters = []
+    index = 0
+    while index < len(text):
+        start = index
+        index += 1
+        while text[index : index + 1] == _ZWJ:
+            index += 2
+        clusters.append((start, _char_cells(text[start])))
+    return clusters
 
 
 def first_fitting(wordings: Iterable[str], cells: int) -> str:
@@ -131,6 +184,12 @@ def head_cells(text: str, cells: int) -> str:
     if _ONE_CELL.match(text):
         return text[:cells]
     taken = 0
+    if _ZWJ in text:
+        for index, width in _clusters(text):
+            taken += width
+            if taken > cells:
+                return text[:index]
+        return text
     for index, char in enumerate(text):
         taken += _char_cells(char)
         if taken > cells:
@@ -140,7 +199,22 @@ def head_cells(text: str, cells: int) -> str:
 
 def tail_cells(text: str, cells: int) -> str:
     """The longest end of ``text`` that fits in ``cells`` terminal cells."""
+    if _ZWJ in text:
+        taken = 0
+        for index, width in reversed(_clusters(text)):
+            taken += width
+            if taken > cells:
+                return text[_next_cluster(text, index) :]
+        return text
     return head_cells(text[::-1], cells)[::-1]
+
+
+def _next_cluster(text: str, index: int) -> int:
+    """Where the cluster after the one starting at ``index`` starts."""
+    index += 1
+    while text[index : index + 1] == _ZWJ:
+        index += 2
+    return min(index, len(text))
 
 
 def pad_cells(text: str, cells: int) -> str:
@@ -155,10 +229,14 @@ def one_line(text: str | None, limit: int = 200) -> str:
         return ""
     # Fold only the head: a 2 MB single-line generation must not be processed whole for a cell.
     head = text[: limit * 4]
-    folded = _marks(_WS.sub(" ", head).strip(" ").translate(_TABLE))
+    folded = _fold(head)
     if len(text) > len(head) or cell_width(folded) > limit:
         return head_cells(folded, max(limit - 1, 0)) + "…"
     return folded
+
+
+def _fold(head: str) -> str:
+    return _marks(_joiners(_WS.sub(" ", head).strip(" ").translate(_TABLE)))
 
 
 def one_line_middle(text: str | None, limit: int = 40) -> str:
@@ -272,14 +350,15 @@ def one_line_expr(column: str, limit: int = 200, *, pad: bool = False) -> pl.Exp
     Python). With ``pad``, every value is filled with spaces to ``limit`` cells."""
     import polars as pl
 
-    controls = [chr(code) for code in _TABLE]
-    pictures = [_TABLE[code] for code in _TABLE]
+    controls = [chr(code) for code in _EXPR_TABLE]
+    pictures = [_EXPR_TABLE[code] for code in _EXPR_TABLE]
     head = pl.col(column).fill_null("").str.slice(0, limit * 4)
     folded = (
         head.str.replace_all(_WS_PATTERN, " ")
         .str.strip_chars(" ")
         .str.replace_many(controls, pictures)
         .str.replace_all(_MARK_RUN_PATTERN, "${1}\ufffd")
+        .str.replace_all(_SELECTOR_RUN_PATTERN, "${1}\ufffd")
     )
     beyond_head = pl.col(column).fill_null("").str.len_chars() > limit * 4
     too_long = (folded.str.len_chars() > limit) | beyond_head
@@ -294,7 +373,7 @@ def one_line_expr(column: str, limit: int = 200, *, pad: bool = False) -> pl.Exp
     # marks) are cut again from the whole fold, by cells, in Python.
     fields = pl.struct(
         fast.alias("fast"),
-        folded.alias("folded"),
+        head.alias("head"),
         beyond_head.alias("cut"),
         folded.str.contains(_ONE_CELL_PATTERN).alias("narrow"),
     )
@@ -319,9 +398,10 @@ def _fit_cells(fields: pl.Series, limit: int, pad: bool) -> pl.Series:
     if wide.len() == 0:
         return fast
     fixed = []
-    folded = fields.struct.field("folded").gather(wide).to_list()
+    heads = fields.struct.field("head").gather(wide).to_list()
     cut = fields.struct.field("cut").gather(wide).to_list()
-    for text, beyond_head in zip(folded, cut, strict=True):
+    for head, beyond_head in zip(heads, cut, strict=True):
+        text = _fold(head)  # as one_line folds it (the joiners in emoji sequences kept)
         if beyond_head or cell_width(text) > limit:
             text = head_cells(text, max(limit - 1, 0)) + "…"
         fixed.append(pad_cells(text, limit) if pad else text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -267,3 +268,104 @@ def test_leading_parts_counts_the_parts_that_fit_on_a_line() -> None:
     assert leading_parts(parts, 3) == 1  # the first part is the line's first, whatever its width
     assert leading_parts(parts, 16, separator=", ") == 1
     assert leading_parts(parts, len("prompts 3, accuracy 50%"), separator=", ") == 2
+
+
+# Each class of invisible character: what it is, and what the sanitizer shows for it.
+FAMILY = "👨\u200d👩\u200d👧"  # man, ZWJ, woman, ZWJ, girl: one emoji in a terminal
+INVISIBLE_CLASSES = [
+    ("soft hyphen", "pass\u00adword", "pass\ufffdword"),
+    ("combining grapheme joiner", "a\u034fb", "a\ufffdb"),
+    ("invisible math operators", "x\u2061\u2062\u2063\u2064y", "x" + "\ufffd" * 4 + "y"),
+    ("tag characters (hidden 'hi')", "ok\U000e0068\U000e0069\U000e007f", "ok" + "\ufffd" * 3),
+    ("tag block ends", "\U000e0000\U000e0001\U000e0020", "\ufffd" * 3),
+    ("arabic number sign", "\u0600123", "\ufffd123"),
+    ("mongolian vowel separator", "a\u180eb", "a\ufffdb"),
+    ("deprecated format chars", "a\u206a\u206fb", "a\ufffd\ufffdb"),
+    ("interlinear annotation", "a\ufff9b\ufffbc", "a\ufffdb\ufffdc"),
+    ("bidi marks and isolates", "a\u061c\u200e\u200f\u2066\u2069b", "a" + "\ufffd" * 5 + "b"),
+    ("bidi override", "a\u202a\u202eb", "a\ufffd\ufffdb"),
+    ("zero-width space, non-joiner, word joiner", "a\u200b\u200c\u2060b", "a\ufffd\ufffd\ufffdb"),
+    ("ZWJ between letters", "a\u200db", "a\ufffdb"),
+    ("ZWJ at the ends", "\u200d🙂\u200d", "\ufffd🙂\ufffd"),
+    ("emoji ZWJ sequence kept", FAMILY, FAMILY),
+    ("rainbow flag kept", "🏳\ufe0f\u200d🌈", "🏳\ufe0f\u200d🌈"),
+    ("skin tone and ZWJ kept", "👩\U0001f3fd\u200d💻", "👩\U0001f3fd\u200d💻"),
+    ("emoji presentation selector kept", "❤\ufe0f", "❤\ufe0f"),
+    ("ideographic variation selector kept", "葛\U000e0100", "葛\U000e0100"),
+    ("run of selectors (hidden bytes)", "😀\U000e0101\U000e0102\ufe01", "😀\U000e0101\ufffd"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "shown"), INVISIBLE_CLASSES)
+def test_every_invisible_format_character_is_made_visible(kind: str, text: str, shown: str) -> None:
+    """Soft hyphens, invisible math operators, the combining grapheme joiner and tag characters
+    (hidden ASCII) went through unmarked; a ZWJ inside an emoji sequence must not be broken."""
+    import polars as pl
+
+    from evaltui.data.sanitize import one_line_expr
+
+    assert visible(text) == shown, kind
+    assert visible(text, multiline=False) == shown, kind
+    assert one_line(text) == shown, kind
+    frame = pl.DataFrame({"v": [text, text * 9]})
+    for limit in (3, 8, 50):  # the polars path agrees, cuts included
+        assert frame.select(one_line_expr("v", limit))["v"].to_list() == [
+            one_line(text, limit),
+            one_line(text * 9, limit),
+        ], kind
+    assert one_line(text * 9, 8).startswith(shown[:3]), kind
+
+
+def test_every_format_character_but_the_emoji_joiner_is_replaced() -> None:
+    """The rule: every Unicode Cf character shows as U+FFFD, except a ZWJ between two emoji."""
+    import sys
+    import unicodedata
+
+    format_chars = [
+        chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"
+    ]
+    assert len(format_chars) > 150
+    for char in format_chars:
+        assert one_line("a" + char + "b") == "a\ufffdb", hex(ord(char))
+        assert visible("a" + char + "b") == "a\ufffdb", hex(ord(char))
+
+
+def test_emoji_zwj_sequences_are_measured_and_cut_whole() -> None:
+    """A family emoji takes two cells (as Rich and tmux count it), and a cut never splits it."""
+    from rich.cells import cell_len
+
+    from evaltui.data.sanitize import cell_width, head_cells, one_line_middle, tail_cells
+
+    text = "ab" + FAMILY + "cd" + FAMILY + "ef"
+    assert cell_width(FAMILY) == cell_len(FAMILY) == 2
+    assert cell_width(text) == cell_len(text) == 10
+    for cells in range(12):
+        for part in (head_cells(text, cells), tail_cells(text, cells)):
+            assert cell_width(part) <= cells and cell_len(part) == cell_width(part)
+            assert part.count("\u200d") == 2 * part.count("👨")  # whole families only
+        middle = one_line_middle(text, cells)
+        assert cell_len(middle) <= cells and middle.count("\u200d") == 2 * middle.count("👨")
+    assert head_cells(text, 3) == "ab" and head_cells(text, 4) == "ab" + FAMILY
+    assert tail_cells(text, 3) == "ef" and tail_cells(text, 4) == FAMILY + "ef"
+    assert one_line("x" * 10 + FAMILY, 11) == "x" * 10 + "…"
+    for hidden in ("\u00ad", "\U000e0041", "\u2062"):  # replaced: one cell, as the terminal shows
+        assert cell_width(one_line(hidden)) == cell_len(one_line(hidden)) == 1
+
+
+def test_the_sanitizer_is_part_of_the_cache_key(tmp_path: Path) -> None:
+    """Cached rows carry labels and notes made with the sanitizer: changing which characters it
+    replaces must change the key (one cold load after the update), not serve the old rows."""
+    import shutil
+
+    import evaltui.data
+    from evaltui.data import cache
+
+    copy = tmp_path / "data"
+    source = Path(evaltui.data.__file__).resolve().parent
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache.code_version(copy)
+    sanitize = copy / "sanitize.py"
+    text = sanitize.read_text(encoding="utf-8")
+    assert "(0x00AD, 0x00AD)," in text
+    sanitize.write_text(text.replace("(0x00AD, 0x00AD),", ""), encoding="utf-8")
+    assert cache.code_version(copy) != before
