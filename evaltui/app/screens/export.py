@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
+from evaltui.app.choices import ChoiceButton
 from evaltui.app.display import of_several_runs, view_words
 from evaltui.data.export import (
     EXPORT_KINDS,
@@ -151,7 +152,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
             yield Label(Text(self.title_text()), id="export-title")
             with RadioSet(id="export-kind"):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
-                    yield RadioButton(label, value=index == 0, id=f"kind-{kind}")
+                    yield ChoiceButton(label, value=index == 0, id=f"kind-{kind}")
             yield Input(self.default_path("combined"), id="export-path")
             self.lengths_note = self.missing_lengths(rows)
             yield Static(Text(self.quiet_note("combined")), id="export-message")
