@@ -116,7 +116,14 @@ def where_error(where: str) -> QueryError | None:
 
 
 def cmd_export(argv: Sequence[str]) -> int:
-    from evaltui.data.export import OutputIsInput, export_view, is_stdout, kind_for_path
+    from evaltui.data.export import (
+        OutputIsInput,
+        export_view,
+        is_stdout,
+        kind_for_path,
+        mismatch_words,
+        suffix_mismatch,
+    )
     from evaltui.data.loader import LoadFailure
     from evaltui.data.query import QueryError, View, error_text
     from evaltui.data.runs import resolve_run
@@ -157,6 +164,12 @@ def cmd_export(argv: Sequence[str]) -> int:
         return fail(
             f"--where: {error_text(exc.message, exc.position)}",
             below=caret_lines(args.where, exc.position),
+        )
+    named = suffix_mismatch(kind, args.output)
+    if named is not None:  # said, not refused: the user may mean it
+        print(
+            f"evaltui: note: {mismatch_words(kind, args.output)}, or give --as {named}",
+            file=sys.stderr,
         )
     try:
         summary = export_view(kind, view_stats, result.generations, result.files, args.output)

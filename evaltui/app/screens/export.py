@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -13,6 +14,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
@@ -26,6 +28,8 @@ from evaltui.data.export import (
     export_view,
     input_at,
     is_stdout,
+    mismatch_words,
+    suffix_mismatch,
 )
 from evaltui.data.sanitize import one_line, visible
 from evaltui.data.wording import plural, rows_words
@@ -33,6 +37,15 @@ from evaltui.data.wording import plural, rows_words
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
     from evaltui.data.loader import LoadResult
+
+
+KIND_NAMES: dict[ExportKind, str] = {
+    "combined": "combined JSON",
+    "records": "original records",
+    "csv": "CSV",
+    "parquet": "Parquet",
+}
+"""The kinds as a note names them (the first words of their labels in the list)."""
 
 
 class ExportScreen(ModalScreen[ExportSummary | None]):
@@ -165,7 +178,42 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         """What the message line says while nothing else is said. After a re-score, whose
         scores are exported: said before writing (the dialog and its "wrote" line said nothing
         of it); on this line, not one more (the buttons were cut at 60x20)."""
+        return " · ".join(note for note in (self.name_note(kind), self.others_note(kind)) if note)
+
+    def others_note(self, kind: ExportKind) -> str:
+        """The quiet note but the file name's: whose scores, prompts without lengths."""
         return " · ".join(note for note in (self.scores_note(kind), self.lengths_note) if note)
+
+    def name_note(self, kind: ExportKind) -> str:
+        """A word when the file name's suffix names another kind than the one chosen (a JSON
+        array written as ``x.jsonl`` without one): said before writing, not refused (the user
+        may mean it)."""
+        try:
+            raw = self.query_one("#export-path", Input).value.strip()
+            message = self.query_one("#export-message", Static)
+            dialog = self.query_one("#export-dialog")
+        except NoMatches:  # (composing: the default path, named for its kind)
+            return ""
+        named = suffix_mismatch(kind, raw) if raw else None
+        if named is None:
+            return ""
+        # As long as the room there is: the lines the screen has below the rest of the dialog
+        # (one at 60x20: a longer note pushed the buttons out of the box), at its width.
+        width = message.content_region.width
+        rest = dialog.outer_size.height - message.outer_size.height
+        lines = max(1, self.size.height - 1 - rest - (1 if self.others_note(kind) else 0))
+        forms = (
+            f"{mismatch_words(kind, raw)}, or pick {KIND_NAMES[named]}",
+            mismatch_words(kind, raw),
+            mismatch_words(kind, raw, short=True),
+            mismatch_words(kind, raw, short=True, name_cells=12),
+        )
+        if not width:  # (not laid out yet)
+            return forms[0]
+        for form in forms:
+            if len(textwrap.wrap(form, width)) <= lines:
+                return form
+        return one_line(forms[-1], width * lines)
 
     def scores_note(self, kind: ExportKind) -> str:
         """Whose scores an export of ``kind`` holds after a re-score ("" before any)."""
