@@ -20,6 +20,7 @@ from evaltui.cli import (
     report_problems,
 )
 from evaltui.data.sanitize import visible
+from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.data.query import QueryError
@@ -182,7 +183,7 @@ def cmd_export(argv: Sequence[str]) -> int:
     report_problems(result, quiet=args.quiet)
     if not args.quiet:
         print(
-            f"evaltui: {summary} ({view.describe()}; {result.stats.height} prompts loaded)",
+            f"evaltui: {summary} ({view.describe()}; {plural(result.stats.height, 'prompt')} loaded)",
             file=sys.stderr,
         )
     return EXIT_OK
