@@ -109,3 +109,39 @@ async def test_a_file_name_of_another_kind_is_told_before_writing(
         assert not isinstance(app.screen, ExportScreen)
         text = (Path.cwd() / name).read_text(encoding="utf-8")
         assert text.startswith("[") == (down == 0)
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_the_export_title_from_compare_fits_its_two_lines(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """At 60x20 from compare the title's second line ended "regressed prompts," and the runs'
+    names were cut off without a mark. It is shorter there ("Export …"), whole or cut with "…",
+    in its two lines; at 80x24 it is as it was."""
+    from evaltui.app.screens.compare import CompareScreen
+    from tests.app.test_screens import LONG_A, LONG_B, open_compare, write_runs
+
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        await open_compare(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        label = app.screen.query_one("#export-title")
+        title = str(label.render())
+        box = label.content_region
+        lines = screen_text(app).splitlines()[box.y : box.bottom]
+        shown = " ".join(line[box.x : box.right].strip() for line in lines)
+        assert shown == title, (shown, title)  # every word of it on screen
+        if size == (60, 20):
+            assert title.startswith("Export 1 prompt × 2 runs · regressed prompts, ")
+            assert title.endswith("…") or title.endswith("8B-Instruct"), title
+        else:
+            assert title.startswith("Export the current view (1 prompt × 2 runs · regressed")
+            assert title.endswith("8B-Instruct)"), title
+        # The dialog keeps its buttons on screen.
+        dialog = app.screen.query_one("#export-dialog")
+        assert dialog.max_scroll_y == 0

@@ -31,13 +31,16 @@ from evaltui.data.export import (
     mismatch_words,
     suffix_mismatch,
 )
-from evaltui.data.sanitize import one_line, visible
+from evaltui.data.sanitize import cell_width, one_line, visible
 from evaltui.data.wording import plural, rows_words
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
     from evaltui.data.loader import LoadResult
 
+
+TITLE_LINES = 2
+"""The title's lines at most (evaltui.tcss: the path stays on screen at 60x20)."""
 
 KIND_NAMES: dict[ExportKind, str] = {
     "combined": "combined JSON",
@@ -134,20 +137,43 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         result = self.evalapp.result
         return self.rows is None and result is not None and of_several_runs(result.stats)
 
-    def title_text(self) -> str:
-        """The dialog's title: what the rows exported are, counted as they are now."""
+    def title_text(self, width: int = 0) -> str:
+        """The dialog's title: what the rows exported are, counted as they are now. Given the
+        title's ``width``, in its two lines: shorter wording when narrow, then what the rows
+        are cut with "…" (at 60x20 from compare, the second line ended "regressed prompts,"
+        and the runs' names were cut off without a mark)."""
         rows = self.export_rows()
         count = 0 if rows is None else rows.height
-        what = self.what or view_words(self.evalapp.view, rows)
+        what = one_line(self.what or view_words(self.evalapp.view, rows), 300)
         amount = self.amount or rows_words(count, self.several_runs(rows))
-        return f"Export the current view ({amount} · {one_line(what, 300)})"
+        title = f"Export the current view ({amount} · {what})"
+
+        def fits(text: str) -> bool:
+            return not width or len(textwrap.wrap(text, width)) <= TITLE_LINES
+
+        if fits(title):
+            return title
+        limit = cell_width(what)
+        while limit > 1 and not fits(f"Export {amount} · {one_line(what, limit)}"):
+            limit -= 1
+        return f"Export {amount} · {one_line(what, limit)}"
+
+    def on_resize(self) -> None:
+        """The title as long as the dialog's width lets it be (known once laid out)."""
+        self.call_after_refresh(self.fit_title)
+
+    def fit_title(self) -> None:
+        title = self.query_one("#export-title", Label)
+        text = self.title_text(title.content_region.width)
+        if str(title.render()) != text:
+            title.update(Text(text))
 
     def data_changed(self) -> None:
         """New rows in the main view (a followed update) while the dialog is open: its title
         counts them (it kept the count of when it opened, "2 prompts", and wrote 3)."""
         if self.rows is not None:
             return  # the rows given (compare's) are the ones exported, as they were
-        self.query_one("#export-title", Label).update(Text(self.title_text()))
+        self.fit_title()
         message = self.query_one("#export-message", Static)
         quiet = str(message.render()) == self.quiet_note(self.kind())  # (not an error shown)
         self.lengths_note = self.missing_lengths(self.export_rows())
