@@ -384,6 +384,7 @@ def print_summary(result: Any, output: Path | None) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import run_accuracies, run_kinds
     from evaltui.data.sanitize import cell_width, one_line
+    from evaltui.data.wording import plural
 
     head = result.headline()
     read = result.read_files
@@ -436,9 +437,9 @@ def print_summary(result: Any, output: Path | None) -> None:
         rest = runs[SUMMARY_RUNS:]
         total = {k: sum(r.flagged[k] for r in rest) for k in rest[0].flagged}
         lines.append(
-            f"             … and {len(rest)} more runs: length cap {total['length_cap']}, no answer "
+            f"             … and {len(rest)} more {'run' if len(rest) == 1 else 'runs'}: length cap {total['length_cap']}, no answer "
             f"{total['no_answer']}, loop {total['repetition']}, empty {total['empty']} of "
-            f"{sum(r.generations for r in rest):,} generations; prompts: suspect reference "
+            f"{plural(sum(r.generations for r in rest), 'generation')}; prompts: suspect reference "
             f"{total['suspect_reference']}, grader mismatch {total['grader_mismatch']}, "
             f"inconsistent scores {total['inconsistent_scores']}, all truncated "
             f"{total['all_truncated']} (each run's: the app's t)"
@@ -446,7 +447,7 @@ def print_summary(result: Any, output: Path | None) -> None:
     lines.extend(problem_lines(result, always=True))
     lines.append(f"tokenizer    {result.tokenizer}")
     lines.append(f"counting     {result.counting}")
-    lines.append(f"cache hits   {result.cache_hits} of {len(read)} files")
+    lines.append(f"cache hits   {result.cache_hits} of {plural(len(read), 'file')}")
     lines.append(f"seconds      {result.seconds:.2f}")
     if output is not None:
         lines.append(f"wrote        {'(standard output)' if str(output) == '-' else output}")

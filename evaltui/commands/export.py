@@ -20,6 +20,7 @@ from evaltui.cli import (
     report_problems,
 )
 from evaltui.data.sanitize import visible
+from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.data.query import QueryError
@@ -116,7 +117,14 @@ def where_error(where: str) -> QueryError | None:
 
 
 def cmd_export(argv: Sequence[str]) -> int:
-    from evaltui.data.export import OutputIsInput, export_view, is_stdout, kind_for_path
+    from evaltui.data.export import (
+        OutputIsInput,
+        export_view,
+        is_stdout,
+        kind_for_path,
+        mismatch_words,
+        suffix_mismatch,
+    )
     from evaltui.data.loader import LoadFailure
     from evaltui.data.query import QueryError, View, error_text
     from evaltui.data.runs import resolve_run
@@ -158,6 +166,12 @@ def cmd_export(argv: Sequence[str]) -> int:
             f"--where: {error_text(exc.message, exc.position)}",
             below=caret_lines(args.where, exc.position),
         )
+    named = suffix_mismatch(kind, args.output)
+    if named is not None:  # said, not refused: the user may mean it
+        print(
+            f"evaltui: note: {mismatch_words(kind, args.output)}, or give --as {named}",
+            file=sys.stderr,
+        )
     try:
         summary = export_view(kind, view_stats, result.generations, result.files, args.output)
     except OSError as exc:
@@ -169,7 +183,7 @@ def cmd_export(argv: Sequence[str]) -> int:
     report_problems(result, quiet=args.quiet)
     if not args.quiet:
         print(
-            f"evaltui: {summary} ({view.describe()}; {result.stats.height} prompts loaded)",
+            f"evaltui: {summary} ({view.describe()}; {plural(result.stats.height, 'prompt')} loaded)",
             file=sys.stderr,
         )
     return EXIT_OK

@@ -333,11 +333,15 @@ class Comparison:
         lines = []
         if self.text_differs.height:
             lines.append(
-                f"{self.text_differs.height:,} prompts share an id but not their text: check they are the same question"
+                f"{plural(self.text_differs.height, 'prompt')} "
+                f"{'shares' if self.text_differs.height == 1 else 'share'} an id but not "
+                "their text: check they are the same question"
             )
         if self.same_text_other_id.height:
             lines.append(
-                f"{self.same_text_other_id.height:,} prompts have the same text under different ids (not joined)"
+                f"{plural(self.same_text_other_id.height, 'prompt')} "
+                f"{'has' if self.same_text_other_id.height == 1 else 'have'} the same text "
+                "under different ids (not joined)"
             )
         return lines
 

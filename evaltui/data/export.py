@@ -28,7 +28,7 @@ import polars as pl
 from evaltui.data.marks import MANIFEST_SUFFIX
 from evaltui.data.metrics import STATS_COLUMNS
 from evaltui.data.readback import reads_back
-from evaltui.data.sanitize import FORMULA_START, visible
+from evaltui.data.sanitize import FORMULA_START, one_line_middle, visible
 from evaltui.data.schema import clean_text
 from evaltui.data.wording import plural, rows_words
 
@@ -1051,6 +1051,56 @@ def kind_for_path(path: str | os.PathLike[str], default: ExportKind = "combined"
     """The export kind a file name asks for by its suffix (.csv, .parquet, .jsonl)."""
     suffix = Path(path).suffix.lower()
     return {".csv": "csv", ".parquet": "parquet", ".jsonl": "records"}.get(suffix, default)  # type: ignore[return-value]
+
+
+SUFFIX_KINDS: dict[str, ExportKind] = {
+    ".json": "combined",
+    ".jsonl": "records",
+    ".ndjson": "records",
+    ".csv": "csv",
+    ".parquet": "parquet",
+}
+"""File suffixes that say which kind of export a file holds."""
+
+KIND_CONTENTS: dict[ExportKind, str] = {
+    "combined": "a JSON array (the combined JSON)",
+    "records": "JSON lines (the original records)",
+    "csv": "CSV (the per-prompt stats)",
+    "parquet": "Parquet (the per-prompt stats)",
+}
+"""What a file of each kind holds, as a note about its name says it."""
+
+KIND_SHORT: dict[ExportKind, str] = {
+    "combined": "a JSON array",
+    "records": "JSON lines",
+    "csv": "CSV",
+    "parquet": "Parquet",
+}
+""":data:`KIND_CONTENTS` where there is little room."""
+
+
+def suffix_mismatch(kind: ExportKind, path: str | os.PathLike[str]) -> ExportKind | None:
+    """The kind ``path``'s suffix names when it is not ``kind`` (``x.jsonl`` for a combined
+    JSON export), else None: an unknown suffix, none, or standard output name no kind."""
+    if is_stdout(path):
+        return None
+    named = SUFFIX_KINDS.get(Path(path).suffix.lower())
+    return named if named is not None and named != kind else None
+
+
+def mismatch_words(
+    kind: ExportKind, path: str | os.PathLike[str], *, short: bool = False, name_cells: int = 30
+) -> str:
+    """ "x.jsonl will hold a JSON array (the combined JSON); name it .json" when ``path``'s
+    suffix names another kind than ``kind``; "" when it does not. ``short``: "x.jsonl gets
+    a JSON array; name it .json". The name is made visible and cut in the middle to
+    ``name_cells`` (it is the user's, and may hold anything; its suffix is what matters)."""
+    if suffix_mismatch(kind, path) is None:
+        return ""
+    name = one_line_middle(Path(path).name, name_cells)
+    if short:
+        return f"{name} gets {KIND_SHORT[kind]}; name it {EXPORT_KINDS[kind][1]}"
+    return f"{name} will hold {KIND_CONTENTS[kind]}; name it {EXPORT_KINDS[kind][1]}"
 
 
 def record_rows(view_stats: pl.DataFrame, generations: pl.DataFrame) -> pl.DataFrame:

@@ -421,3 +421,27 @@ async def test_header_stored_accuracy_leaves_out_a_run_whose_score_is_no_accurac
         shown = header(app)
         assert "stored accuracy acc 0.500 ·" in shown, shown
         assert "40.000" not in shown
+
+
+async def test_one_flipped_verdict_is_counted_in_the_singular(
+    tmp_path: Path, rescore_app: Any
+) -> None:
+    """One verdict flipped by the re-score: the header and the summary said "1 verdicts
+    flipped" (and the summary "in 1 prompts")."""
+    rows = [
+        {"prompt": "what is 2 + 2?", "gen": f"\\boxed{{{answer}}}", "answer": "4", "accuracy": 1}
+        for answer in ("4", "5")  # the stored grader passed the wrong one: ✓→✗ once
+    ]
+    (tmp_path / "evals" / "one").mkdir(parents=True)
+    text = "".join(json.dumps(r) + "\n" for r in rows)
+    (tmp_path / "evals" / "one" / "samples.jsonl").write_text(text, encoding="utf-8")
+    app = rescore_app(tmp_path / "evals")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "1 verdict flipped (d)" in header(app), header(app)
+        await pilot.press("t")
+        await settle(pilot)
+        console = Console(width=200, file=io.StringIO(), record=True)
+        console.print(app.screen.report)  # type: ignore[attr-defined]
+        shown = console.export_text()
+        assert "1 verdict flipped (0 to correct, 1 to wrong) in 1 prompt\n" in shown, shown

@@ -76,6 +76,10 @@ def test_join_on_id_not_position_with_missing_and_mismatched_prompts() -> None:
     assert result.delta == pytest.approx(0.25)
     assert result.test == "sign test on per-prompt pass rates" and result.p_value == 1.0
     assert "b vs a: +25.0 pts" in result.headline()
+    # One of each, counted in the singular (it said "1 prompts share an id…").
+    report = result.report()
+    assert "\n1 prompt shares an id but not their text: check" in report, report
+    assert "\n1 prompt has the same text under different ids (not joined)" in report, report
     with pytest.raises(ValueError, match="no run 'c'"):
         compare_runs(stats, "a", "c")
 

@@ -659,3 +659,31 @@ def test_a_malformed_where_fails_before_the_load(
     )
     code = main(["export", str(tmp_path / "empty"), "--where", "pass@1 > 0", "-o", out])
     assert code == 2 and "no file with a known extension" in capsys.readouterr().err
+
+
+def test_cli_export_says_when_the_file_name_is_another_kinds(
+    tmp_path: Path, word_tokenizer: Path, capsys: Any
+) -> None:
+    """``--as combined -o x.jsonl`` wrote a JSON array under a JSON-lines name without a word
+    (and ``--records -o x.json`` JSON lines): a note on stderr, before writing; written as asked."""
+    folder = tmp_path / "d" / "run"
+    folder.mkdir(parents=True)
+    (folder / "a.jsonl").write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    data = str(tmp_path / "d")
+    out = tmp_path / "x\x1b[31m.jsonl"  # the name is shown made visible
+    assert main(["export", data, "--as", "combined", "-o", str(out), *common]) == 0
+    assert out.read_text(encoding="utf-8").startswith("[")
+    assert capsys.readouterr().err == (
+        "evaltui: note: x␛[31m.jsonl will hold a JSON array (the combined JSON); name it .json, "
+        "or give --as records\n"
+    )
+    assert main(["export", data, "--records", "-o", str(tmp_path / "y.json"), *common]) == 0
+    assert capsys.readouterr().err == (
+        "evaltui: note: y.json will hold JSON lines (the original records); name it .jsonl, "
+        "or give --as combined\n"
+    )
+    # The names that say what they hold: nothing said.
+    for args in (["-o", str(tmp_path / "z.jsonl")], ["--as", "csv", "-o", str(tmp_path / "z.csv")]):
+        assert main(["export", data, *args, *common]) == 0
+        assert capsys.readouterr().err == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -13,10 +14,12 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
+from evaltui.app.choices import ChoiceButton
 from evaltui.app.display import of_several_runs, view_words
 from evaltui.data.export import (
     EXPORT_KINDS,
@@ -25,13 +28,27 @@ from evaltui.data.export import (
     export_view,
     input_at,
     is_stdout,
+    mismatch_words,
+    suffix_mismatch,
 )
-from evaltui.data.sanitize import one_line, visible
+from evaltui.data.sanitize import cell_width, one_line, visible
 from evaltui.data.wording import plural, rows_words
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
     from evaltui.data.loader import LoadResult
+
+
+TITLE_LINES = 2
+"""The title's lines at most (evaltui.tcss: the path stays on screen at 60x20)."""
+
+KIND_NAMES: dict[ExportKind, str] = {
+    "combined": "combined JSON",
+    "records": "original records",
+    "csv": "CSV",
+    "parquet": "Parquet",
+}
+"""The kinds as a note names them (the first words of their labels in the list)."""
 
 
 class ExportScreen(ModalScreen[ExportSummary | None]):
@@ -120,20 +137,43 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         result = self.evalapp.result
         return self.rows is None and result is not None and of_several_runs(result.stats)
 
-    def title_text(self) -> str:
-        """The dialog's title: what the rows exported are, counted as they are now."""
+    def title_text(self, width: int = 0) -> str:
+        """The dialog's title: what the rows exported are, counted as they are now. Given the
+        title's ``width``, in its two lines: shorter wording when narrow, then what the rows
+        are cut with "…" (at 60x20 from compare, the second line ended "regressed prompts,"
+        and the runs' names were cut off without a mark)."""
         rows = self.export_rows()
         count = 0 if rows is None else rows.height
-        what = self.what or view_words(self.evalapp.view, rows)
+        what = one_line(self.what or view_words(self.evalapp.view, rows), 300)
         amount = self.amount or rows_words(count, self.several_runs(rows))
-        return f"Export the current view ({amount} · {one_line(what, 300)})"
+        title = f"Export the current view ({amount} · {what})"
+
+        def fits(text: str) -> bool:
+            return not width or len(textwrap.wrap(text, width)) <= TITLE_LINES
+
+        if fits(title):
+            return title
+        limit = cell_width(what)
+        while limit > 1 and not fits(f"Export {amount} · {one_line(what, limit)}"):
+            limit -= 1
+        return f"Export {amount} · {one_line(what, limit)}"
+
+    def on_resize(self) -> None:
+        """The title as long as the dialog's width lets it be (known once laid out)."""
+        self.call_after_refresh(self.fit_title)
+
+    def fit_title(self) -> None:
+        title = self.query_one("#export-title", Label)
+        text = self.title_text(title.content_region.width)
+        if str(title.render()) != text:
+            title.update(Text(text))
 
     def data_changed(self) -> None:
         """New rows in the main view (a followed update) while the dialog is open: its title
         counts them (it kept the count of when it opened, "2 prompts", and wrote 3)."""
         if self.rows is not None:
             return  # the rows given (compare's) are the ones exported, as they were
-        self.query_one("#export-title", Label).update(Text(self.title_text()))
+        self.fit_title()
         message = self.query_one("#export-message", Static)
         quiet = str(message.render()) == self.quiet_note(self.kind())  # (not an error shown)
         self.lengths_note = self.missing_lengths(self.export_rows())
@@ -151,7 +191,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
             yield Label(Text(self.title_text()), id="export-title")
             with RadioSet(id="export-kind"):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
-                    yield RadioButton(label, value=index == 0, id=f"kind-{kind}")
+                    yield ChoiceButton(label, value=index == 0, id=f"kind-{kind}")
             yield Input(self.default_path("combined"), id="export-path")
             self.lengths_note = self.missing_lengths(rows)
             yield Static(Text(self.quiet_note("combined")), id="export-message")
@@ -164,7 +204,42 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
         """What the message line says while nothing else is said. After a re-score, whose
         scores are exported: said before writing (the dialog and its "wrote" line said nothing
         of it); on this line, not one more (the buttons were cut at 60x20)."""
+        return " · ".join(note for note in (self.name_note(kind), self.others_note(kind)) if note)
+
+    def others_note(self, kind: ExportKind) -> str:
+        """The quiet note but the file name's: whose scores, prompts without lengths."""
         return " · ".join(note for note in (self.scores_note(kind), self.lengths_note) if note)
+
+    def name_note(self, kind: ExportKind) -> str:
+        """A word when the file name's suffix names another kind than the one chosen (a JSON
+        array written as ``x.jsonl`` without one): said before writing, not refused (the user
+        may mean it)."""
+        try:
+            raw = self.query_one("#export-path", Input).value.strip()
+            message = self.query_one("#export-message", Static)
+            dialog = self.query_one("#export-dialog")
+        except NoMatches:  # (composing: the default path, named for its kind)
+            return ""
+        named = suffix_mismatch(kind, raw) if raw else None
+        if named is None:
+            return ""
+        # As long as the room there is: the lines the screen has below the rest of the dialog
+        # (one at 60x20: a longer note pushed the buttons out of the box), at its width.
+        width = message.content_region.width
+        rest = dialog.outer_size.height - message.outer_size.height
+        lines = max(1, self.size.height - 1 - rest - (1 if self.others_note(kind) else 0))
+        forms = (
+            f"{mismatch_words(kind, raw)}, or pick {KIND_NAMES[named]}",
+            mismatch_words(kind, raw),
+            mismatch_words(kind, raw, short=True),
+            mismatch_words(kind, raw, short=True, name_cells=12),
+        )
+        if not width:  # (not laid out yet)
+            return forms[0]
+        for form in forms:
+            if len(textwrap.wrap(form, width)) <= lines:
+                return form
+        return one_line(forms[-1], width * lines)
 
     def scores_note(self, kind: ExportKind) -> str:
         """Whose scores an export of ``kind`` holds after a re-score ("" before any)."""

@@ -71,7 +71,7 @@ def rescore_part(stats: pl.DataFrame, width: int) -> str:
     accuracies = stats.filter(known).get_column("run")
     rows = [r for r in every if r["run"] in set(accuracies.unique().to_list())]
     if not rows:
-        return f"{flipped:,} verdicts flipped (d)"
+        return f"{plural(flipped, 'verdict')} flipped (d)"
     label = max(8, min(20, (width - 60) // max(1, len(rows))))
     if len(every) == 1:
         values = fraction(rows[0]["stored_accuracy"])
@@ -83,7 +83,7 @@ def rescore_part(stats: pl.DataFrame, width: int) -> str:
     else:
         stored = [r["stored_accuracy"] for r in rows if r["stored_accuracy"] is not None]
         values = f"{fraction(min(stored))}–{fraction(max(stored))} by run" if stored else "–"
-    return f"stored accuracy {values} · {flipped:,} verdicts flipped (d)"
+    return f"stored accuracy {values} · {plural(flipped, 'verdict')} flipped (d)"
 
 
 def _accuracy_range(values: dict[str, float], *, by_run: bool = True) -> str:

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
+from evaltui.app.choices import ChoiceButton
 from evaltui.app.display import of_several_runs, view_words
 from evaltui.data.sanitize import one_line
 from evaltui.data.wording import rows_words
@@ -108,8 +109,8 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
             yield Label("Re-score the generations (the files are not touched) with")
             with RadioSet(id="rescore-scorer"):
                 for index, (name, label) in enumerate(self.choices):
-                    yield RadioButton(Content(label), value=name == chosen, id=f"scorer-{index}")
-                yield RadioButton("your own module:function", value=bool(own), id="scorer-own")
+                    yield ChoiceButton(Content(label), value=name == chosen, id=f"scorer-{index}")
+                yield ChoiceButton("your own module:function", value=bool(own), id="scorer-own")
             yield Input(
                 own,
                 placeholder="module:function or file.py:function",
@@ -118,7 +119,7 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
             )
             yield Label("on")
             with RadioSet(id="rescore-scope"):
-                yield RadioButton(
+                yield ChoiceButton(
                     Content(
                         f"the current view's {rows_words(shown, several)} · "
                         f"{one_line(view_words(app.view, app.result.stats if app.result else None), 40)}"
@@ -126,7 +127,7 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
                     value=shown < total,
                     id="scope-view",
                 )
-                yield RadioButton(
+                yield ChoiceButton(
                     Content(f"all {rows_words(total, several)}"),
                     value=shown >= total,
                     id="scope-all",

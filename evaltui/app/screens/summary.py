@@ -195,10 +195,10 @@ def rescore_lines(rows: pl.DataFrame, app: EvalApp) -> list[str]:
         if new != "–" and new.rpartition(" ")[0] == stored.rpartition(" ")[0]:
             new = new.rpartition(" ")[2]  # the same measure: its value alone
         lines.append(
-            f"  {one_line_middle(run, 60)}: {stored} stored → {new} new · {row['flipped']:,} verdicts "
+            f"  {one_line_middle(run, 60)}: {stored} stored → {new} new · {plural(row['flipped'], 'verdict')} "
             f"flipped ({row['to_correct']:,} to correct, {row['to_wrong']:,} to wrong) in "
-            f"{row['prompts_flipped']:,} prompts"
-            + (f" · {row['scorer_errors']:,} scorer errors" if row["scorer_errors"] else "")
+            f"{plural(row['prompts_flipped'], 'prompt')}"
+            + (f" · {plural(row['scorer_errors'], 'scorer error')}" if row["scorer_errors"] else "")
         )
     return lines
 
