@@ -21,7 +21,7 @@ from evaltui.app.screens.summary import SummaryScreen
 from evaltui.data.loader import LoadOptions
 from evaltui.data.metrics import Thresholds
 from tests.app.conftest import settle
-from tests.data.test_scores import TGPRED, truthfulqa
+from tests.data.test_scores import TGPRED, truthfulqa, truthfulqa_scored_twice
 
 
 def text_of(app: EvalApp, selector: str) -> str:
@@ -352,24 +352,10 @@ async def test_comparing_a_bleu_max_run_with_a_bleu_acc_run_gives_no_delta(
     """truthfulqa scored by bleu_max (0-100) against a copy scored by bleu_acc (0/1), at 80x24:
     m said "B − A mean bleu_max: +19.184 · p = 1.91e-06" and "improved 20"; now no delta,
     and g lists no prompt."""
-    import json
 
     from evaltui.app.screens.compare import CompareScreen
 
-    first = truthfulqa(tmp_path)
-    second = tmp_path / "acc"
-    second.mkdir()
-    for path in first.iterdir():
-        text = path.read_text(encoding="utf-8")
-        if path.name.startswith("samples_"):
-            records = [json.loads(line) for line in text.splitlines()]
-            for record in records:
-                record["metrics"] = ["bleu_acc"]
-                del record["bleu_max"]
-            text = "".join(json.dumps(r) + "\n" for r in records)
-        else:
-            text = text.replace("EleutherAI/gpt-neo-125M", "EleutherAI/pythia-160m")
-        (second / path.name).write_text(text, encoding="utf-8")
+    first, second = truthfulqa_scored_twice(tmp_path)
     app = make_app(first, second)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

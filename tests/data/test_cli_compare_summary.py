@@ -175,22 +175,9 @@ def test_different_measures_give_nulls_where_the_report_says_no_delta(
     """lm-eval truthfulqa scored by bleu_max (0-100) against a copy scored by bleu_acc (0/1):
     the report says "no delta" and counts nothing; the summary has null for each of those (not
     0, not NaN), the reason as no_delta and as its warning, and each run's score described."""
-    from tests.data.test_scores import truthfulqa
+    from tests.data.test_scores import truthfulqa_scored_twice
 
-    first = truthfulqa(tmp_path)
-    second = tmp_path / "acc"
-    second.mkdir()
-    for path in first.iterdir():
-        text = path.read_text(encoding="utf-8")
-        if path.name.startswith("samples_"):
-            records = [json.loads(line) for line in text.splitlines()]
-            for record in records:
-                record["metrics"] = ["bleu_acc"]
-                del record["bleu_max"]
-            text = "".join(json.dumps(r) + "\n" for r in records)
-        else:
-            text = text.replace("EleutherAI/gpt-neo-125M", "EleutherAI/pythia-160m")
-        (second / path.name).write_text(text, encoding="utf-8")
+    first, second = truthfulqa_scored_twice(tmp_path)
     out = tmp_path / "summary.json"
     common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
     code = main(["compare", str(first), str(second), "--summary-json", str(out), *common])

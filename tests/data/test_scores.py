@@ -68,6 +68,26 @@ def truthfulqa(tmp_path: Path) -> Path:
     return folder
 
 
+def truthfulqa_scored_twice(tmp_path: Path) -> tuple[Path, Path]:
+    """:func:`truthfulqa` (scored by bleu_max, 0-100) and a copy of it scored by bleu_acc (0/1),
+    under another model's name: two runs whose scores are not the same measure."""
+    first = truthfulqa(tmp_path)
+    second = tmp_path / "acc"
+    second.mkdir()
+    for path in first.iterdir():
+        text = path.read_text(encoding="utf-8")
+        if path.name.startswith("samples_"):
+            records = [json.loads(line) for line in text.splitlines()]
+            for record in records:
+                record["metrics"] = ["bleu_acc"]
+                del record["bleu_max"]
+            text = "".join(json.dumps(r) + "\n" for r in records)
+        else:
+            text = text.replace("EleutherAI/gpt-neo-125M", "EleutherAI/pythia-160m")
+        (second / path.name).write_text(text, encoding="utf-8")
+    return first, second
+
+
 def load_quick(paths: list[Path], thresholds: Thresholds | None = None):  # type: ignore[no-untyped-def]
     options = LoadOptions(
         tokenize=False, use_cache=False, correct_threshold=thresholds or Thresholds()
