@@ -363,6 +363,34 @@ def test_a_code_task_shows_its_problem_not_the_template(tmp_path: Path) -> None:
     assert frame["accuracy"].to_list() == [0.0]
 
 
+def test_a_question_key_naming_an_id_is_not_the_prompt(tmp_path: Path) -> None:
+    # `skythought evaluate --task livecodebench`: the task YAML says `question_key: task_id`
+    # (summary.json carries it), and the row SkyThought keeps (livecodebench_util.map_to_example)
+    # has the problem only in `prompt`, templated. The prompt column showed "abc301_a".
+    folder = tmp_path / "Qwen_QwQ-32B_livecodebench_a1b2c3"
+    folder.mkdir()
+    problem = "Takahashi has N cards. Print the sum of their numbers."
+    templated = "Generate an executable Python function generated from the given prompt. " + problem
+    entry = {"prompt": templated, "test": [], "entry_point": "", "task_id": "abc301_a",
+             "is_stdin": True, "public_test_cases": "[]", "difficulty": "easy", "_index": "0",
+             "input_conversation": [{"role": "user", "content": templated}],
+             "responses": [{"content": "print(3)", "correctness": True, "reason": ""},
+                           {"content": "no code", "correctness": False,
+                            "reason": "Does not contain code component."}],
+             "token_usages": [{"completion_tokens": 4, "prompt_tokens": 9}] * 2}  # fmt: skip
+    (folder / "results.json").write_text(json.dumps({"0": entry}), encoding="utf-8")
+    summary = {"configuration": {"task": {"name": "livecodebench",
+                                          "config": {"question_key": "task_id", "answer_key": None}},
+                                 "model": {"name": "Qwen/QwQ-32B"}}}  # fmt: skip
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    frame = read_clean(folder / "results.json")
+    assert frame["prompt"].to_list() == [templated, templated]
+    assert frame["prompt_id"].to_list() == ["livecodebench:0"] * 2
+    assert frame["answer"].to_list() == [None, None]
+    assert frame["accuracy"].to_list() == [1.0, 0.0]
+    assert frame["gen"].to_list() == ["print(3)", "no code"]
+
+
 def _cli_run(folder: Path, correct: bool, temperature: float) -> None:
     """A `skythought evaluate` result dir of org/m on task t: one problem, one response."""
     folder.mkdir(parents=True)

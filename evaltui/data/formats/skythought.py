@@ -75,6 +75,10 @@ KNOWN_JAN = re.compile(
     rf"^(?P<model>.+?)_(?P<task>(?:{'|'.join(re.escape(d) for d in JAN_DATASETS)})_[^_]+_.+?"
     r"_-?\d+_-?\d+)(?:[_-].+)?$"
 )
+#: A ``question_key`` that names the problem's id, not its text: LiveCodeBench's task YAML says
+#: ``question_key: task_id`` (the key SkyThought resumes by), and its rows keep the problem only in
+#: the templated ``prompt``.
+ID_KEY = re.compile(r"(?:.*_)?id", re.IGNORECASE)
 RESPONSES = re.compile(r'"responses"\s*:\s*[\[{]')
 #: ``responses`` opening with a response object, as a list or per temperature. Responses are
 #: written content first, so this is all a head shows when the first trace is longer than it.
@@ -125,9 +129,12 @@ def _prompt(entry: dict[str, Any], key: str, question_key: str | None = None) ->
     ``input_conversation``), else the entry's key (legacy files are keyed by the problem text).
 
     ``prompt`` is the templated instruction ("Return your final response within \\boxed{}. …"):
-    the same opening on every row, so the problem is what a prompt column should show.
+    the same opening on every row, so the problem is what a prompt column should show. A
+    ``question_key`` naming an id (LiveCodeBench's ``task_id``) is no question: the prompt was a
+    bare "abc301_a".
     """
-    for name in ((question_key,) if question_key else ()) + QUESTION_KEYS:
+    named = (question_key,) if question_key and not ID_KEY.fullmatch(question_key) else ()
+    for name in named + QUESTION_KEYS:
         if isinstance(entry.get(name), str) and entry[name].strip():
             return str(entry[name])
     if isinstance(entry.get("prompt"), str):
