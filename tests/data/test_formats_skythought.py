@@ -363,6 +363,26 @@ def test_a_code_task_shows_its_problem_not_the_template(tmp_path: Path) -> None:
     assert frame["accuracy"].to_list() == [0.0]
 
 
+def test_an_arc_challenge_legacy_file_has_its_reference(tmp_path: Path) -> None:
+    # `inference_and_check.py --dataset ARC-C` (Jan 2025, no summary.json beside): the task's
+    # answer_key is ARC's `answerKey` (tasks/arc/arc_c.yaml), the reference the grader compares
+    # the chosen letter with. Every prompt had no reference.
+    path = tmp_path / "Sky-T1-32B-Preview_ARC-C_train_ARC-Challenge_0_-1.json"
+    question = "Which gas do plants take in?"
+    entry = {"id": "Mercury_1", "question": question,
+             "choices": {"text": ["O2", "CO2", "N2", "He"], "label": ["A", "B", "C", "D"]},
+             "answerKey": "B", "choices_text": "A. O2\nB. CO2\nC. N2\nD. He",
+             "prompt": "Given the following question … " + question,
+             "responses": {"0.7": {"content": "The best answer is B", "correctness": True,
+                                   "reason": ""}},
+             "token_usages": {"0.7": {"completion_tokens": 5, "prompt_tokens": 9}}}  # fmt: skip
+    path.write_text(json.dumps({question: entry}), encoding="utf-8")
+    frame = read_clean(path)
+    assert frame["answer"].to_list() == ["B"]
+    assert frame["prompt"].to_list() == [question]
+    assert frame["accuracy"].to_list() == [1.0]
+
+
 def test_a_question_key_naming_an_id_is_not_the_prompt(tmp_path: Path) -> None:
     # `skythought evaluate --task livecodebench`: the task YAML says `question_key: task_id`
     # (summary.json carries it), and the row SkyThought keeps (livecodebench_util.map_to_example)

@@ -38,8 +38,11 @@ from evaltui.data.formats.base import (
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 
-#: Where the reference answer is, when ``summary.json`` does not name the ``answer_key``.
-ANSWER_KEYS = ("answer", "Answer", "expected_answer", "final_answer", "target", "ground_truth")
+#: Where the reference answer is, when ``summary.json`` does not name the ``answer_key`` (legacy
+#: files have no summary): the task YAMLs' answer keys (``answerKey``: ARC-Challenge), then others.
+ANSWER_KEYS = (
+    "answer", "Answer", "answerKey", "expected_answer", "final_answer", "target", "ground_truth",
+)  # fmt: skip
 #: Where the problem is (LiveCodeBench: ``question_content``), shown rather than the templated ``prompt``.
 QUESTION_KEYS = ("problem", "question", "Question", "question_content", "query")
 #: The CLI's result folder ends in a 6-hex parameter hash.
