@@ -371,16 +371,49 @@ def test_an_arc_challenge_legacy_file_has_its_reference(tmp_path: Path) -> None:
     question = "Which gas do plants take in?"
     entry = {"id": "Mercury_1", "question": question,
              "choices": {"text": ["O2", "CO2", "N2", "He"], "label": ["A", "B", "C", "D"]},
-             "answerKey": "B", "choices_text": "A. O2\nB. CO2\nC. N2\nD. He",
-             "prompt": "Given the following question … " + question,
+             "answerKey": "B", "choices_text": "A.O2\nB.CO2\nC.N2\nD.He",
+             "prompt": "Given the following question … (A, B, C and D) …\n" + question
+             + "\nA.O2\nB.CO2\nC.N2\nD.He",
              "responses": {"0.7": {"content": "The best answer is B", "correctness": True,
                                    "reason": ""}},
              "token_usages": {"0.7": {"completion_tokens": 5, "prompt_tokens": 9}}}  # fmt: skip
     path.write_text(json.dumps({question: entry}), encoding="utf-8")
     frame = read_clean(path)
     assert frame["answer"].to_list() == ["B"]
-    assert frame["prompt"].to_list() == [question]
+    # the question and the options its letter names (arc_handler's choices_text), not the
+    # instruction before them
+    assert frame["prompt"].to_list() == [question + "\nA.O2\nB.CO2\nC.N2\nD.He"]
     assert frame["accuracy"].to_list() == [1.0]
+
+
+def test_a_multiple_choice_prompt_keeps_its_options(tmp_path: Path) -> None:
+    # `skythought evaluate --task gpqa_diamond`: the row's `Question` holds no options; the
+    # handler shuffles them into the templated prompt, and `Answer` is the letter of the right
+    # one there. The prompt column showed the question alone: "C" named nothing on screen.
+    folder = tmp_path / "org_m_gpqa_diamond_0a1b2c"
+    folder.mkdir()
+    question = "What is the spin of a photon?"
+    options = "A) 1/2, B) 0, C) 1, D) 3/2"
+    templated = (
+        "Return your final response within \\boxed{} and only include the letter choice"
+        " (A, B, C, or D) as your final response. " + question + "\n" + options
+    )
+    entry = {"Question": question, "Correct Answer": "1", "Incorrect Answer 1": "1/2",
+             "Answer": "C", "prompt": templated, "_index": "0",
+             "responses": [{"content": "\\boxed{C}", "correctness": True, "reason": ""},
+                           {"content": "\\boxed{A}", "correctness": False,
+                            "reason": "Solution is incorrect."}],
+             "token_usages": [{"completion_tokens": 3, "prompt_tokens": 9}] * 2}  # fmt: skip
+    (folder / "results.json").write_text(json.dumps({"0": entry}), encoding="utf-8")
+    summary = {"configuration": {"task": {"name": "gpqa_diamond",
+                                          "config": {"question_key": "Question",
+                                                     "answer_key": "Answer"}},
+                                 "model": {"name": "org/m"}}}  # fmt: skip
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    frame = read_clean(folder / "results.json")
+    assert frame["prompt"].to_list() == [question + "\n" + options] * 2
+    assert frame["answer"].to_list() == ["C", "C"]
+    assert frame["accuracy"].to_list() == [1.0, 0.0]
 
 
 def test_a_question_key_naming_an_id_is_not_the_prompt(tmp_path: Path) -> None:

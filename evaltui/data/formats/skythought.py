@@ -82,6 +82,8 @@ KNOWN_JAN = re.compile(
 #: ``question_key: task_id`` (the key SkyThought resumes by), and its rows keep the problem only in
 #: the templated ``prompt``.
 ID_KEY = re.compile(r"(?:.*_)?id", re.IGNORECASE)
+#: Options A and B of a multiple-choice prompt: "(A) …", "A) …", "A. …", "A: …", ARC's "A.O2".
+CHOICES = re.compile(r"(?<![^\W_])\(?A[).:].*?(?<![^\W_])\(?B[).:]", re.DOTALL)
 RESPONSES = re.compile(r'"responses"\s*:\s*[\[{]')
 #: ``responses`` opening with a response object, as a list or per temperature. Responses are
 #: written content first, so this is all a head shows when the first trace is longer than it.
@@ -126,6 +128,19 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _with_choices(question: str, templated: Any) -> str:
+    """The question, and what the templated prompt puts after it: a multiple-choice task's
+    options (GPQA's, shuffled by each run; MMLU's "Answer Choices: (A) …"; ARC's) are only
+    there, and the reference is their letter. The instruction before the question is left out.
+    The question alone when no options follow it (math tasks, whose instruction may follow the
+    problem: Jan 2025's "{problem}\nReturn your final response within \\boxed{{}}")."""
+    if isinstance(templated, str):
+        at = templated.find(question)
+        if at >= 0 and CHOICES.search(templated, at + len(question)):
+            return templated[at:]
+    return question
+
+
 def _prompt(entry: dict[str, Any], key: str, question_key: str | None = None) -> str:
     """The problem itself: the task's question field (``question_key`` from ``summary.json``, else
     ``problem``/``question``/…), else the user message (``prompt``, the last user turn of
@@ -138,8 +153,9 @@ def _prompt(entry: dict[str, Any], key: str, question_key: str | None = None) ->
     """
     named = (question_key,) if question_key and not ID_KEY.fullmatch(question_key) else ()
     for name in named + QUESTION_KEYS:
-        if isinstance(entry.get(name), str) and entry[name].strip():
-            return str(entry[name])
+        question = entry.get(name)
+        if isinstance(question, str) and question.strip():
+            return _with_choices(question, entry.get("prompt"))
     if isinstance(entry.get("prompt"), str):
         return str(entry["prompt"])
     conversation = entry.get("input_conversation")
