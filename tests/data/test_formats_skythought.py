@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 from evaltui.data.formats import ReadOptions, detect
-from evaltui.data.formats.base import ReadResult, prompt_hash
+from evaltui.data.formats.base import HEAD_BYTES, ReadResult, prompt_hash
 from evaltui.data.formats.skythought import SkyThoughtReader
 from evaltui.data.loader import LoadOptions, load
 from tests.data.damage import damaged
@@ -241,6 +241,46 @@ def test_first_entry_longer_than_the_head_is_detected_beside_summary(tmp_path: P
     detection = detect(path)
     assert detection.reader is not None and detection.reader.name == "skythought"
     assert read_clean(path).height == 12
+
+
+def test_code_task_rows_longer_than_the_head_without_summary_are_detected(
+    tmp_path: Path,
+) -> None:
+    # A code task's dataset row comes before its responses and holds its test cases, megabytes
+    # of them in LiveCodeBench and TACO: the head saw neither "responses" nor "correctness".
+    # A CLI result dir published without its summary.json, and a Jan 2025 TACO file, were
+    # "no reader recognises this file".
+    tests = [{"input": "1 " * 40_000, "output": "2", "testtype": "stdin"}]
+    cli = tmp_path / "Qwen_QwQ-32B_livecodebench_a1b2c3" / "results.json"
+    cli.parent.mkdir()
+    cli_entries = {
+        str(i): {"prompt": f"Generate … Problem {i}", "test": tests, "task_id": f"abc30{i}_a",
+                 "_index": str(i),
+                 "responses": [{"content": "print(2)", "correctness": i == 0, "reason": ""}],
+                 "token_usages": [{"completion_tokens": 4, "prompt_tokens": 9}]}
+        for i in range(2)
+    }  # fmt: skip
+    cli.write_text(json.dumps(cli_entries, indent=4), encoding="utf-8")
+    legacy = tmp_path / "Sky-T1-32B-Preview_TACO_train_MEDIUM_0_-1.json"
+    question = "Read n and print n + 1."
+    row = {"question": question, "input_output": json.dumps(tests), "difficulty": "MEDIUM",
+           "prompt": "\nQUESTION:\n" + question + "\nUse Standard Input format\nANSWER:\n",
+           "responses": {"0.7": {"content": "print(int(input()) + 1)", "correctness": True,
+                                 "reason": ""}},
+           "token_usages": {"0.7": {"completion_tokens": 9, "prompt_tokens": 20}}}  # fmt: skip
+    legacy.write_text(json.dumps({question: row}, indent=4), encoding="utf-8")  # as it wrote
+    for path in (cli, legacy):
+        assert path.stat().st_size > HEAD_BYTES
+        detection = detect(path)
+        assert detection.reader is not None and detection.reader.name == "skythought", path
+    frame = read_clean(cli)
+    assert frame["prompt_id"].to_list() == ["livecodebench:0", "livecodebench:1"]
+    assert frame["prompt"].to_list() == ["Generate … Problem 0", "Generate … Problem 1"]
+    assert frame["accuracy"].to_list() == [1.0, 0.0]
+    frame = read_clean(legacy)
+    assert frame["prompt"].to_list() == [question]
+    assert frame["gen"].to_list() == ["print(int(input()) + 1)"]
+    assert frame["accuracy"].to_list() == [1.0]
 
 
 @pytest.mark.parametrize("layout", ["cli", "per-temperature"])

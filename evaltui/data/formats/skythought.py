@@ -84,6 +84,10 @@ KNOWN_JAN = re.compile(
 ID_KEY = re.compile(r"(?:.*_)?id", re.IGNORECASE)
 #: Options A and B of a multiple-choice prompt: "(A) …", "A) …", "A. …", "A: …", ARC's "A.O2".
 CHOICES = re.compile(r"(?<![^\W_])\(?A[).:].*?(?<![^\W_])\(?B[).:]", re.DOTALL)
+#: Where legacy runs put their metrics and token usages, in files named as their results.
+LEGACY_COMPANION_DIRS = frozenset({"metrics", "token_usage"})
+#: How a CLI ``results.json`` starts: its first entry, keyed by ``_index``.
+FIRST_INDEX = re.compile(r'\{\s*"\d+"\s*:\s*\{')
 RESPONSES = re.compile(r'"responses"\s*:\s*[\[{]')
 #: ``responses`` opening with a response object, as a list or per temperature. Responses are
 #: written content first, so this is all a head shows when the first trace is longer than it.
@@ -252,8 +256,19 @@ class SkyThoughtReader(ContainerReader):
             return 85
         if RESPONSE_START.search(text):
             return 75  # the first response (a long reasoning trace) is longer than the head
-        if path.name == "results.json" and (path.parent / "summary.json").is_file():
-            return 60  # the first entry (a whole dataset row) is longer than the head
+        # The first entry (a whole dataset row: a code task's test cases run to megabytes) is
+        # longer than the head: the file's place says what it is.
+        if path.name == "results.json" and (
+            (path.parent / "summary.json").is_file()
+            or (HASH_SUFFIX.search(path.parent.name) and FIRST_INDEX.match(text))
+        ):
+            return 60
+        if (
+            text.startswith("{")
+            and path.parent.name not in LEGACY_COMPANION_DIRS  # named as the results they describe
+            and any(p.match(path.stem) for p in (KNOWN_FEB, KNOWN_JAN))
+        ):
+            return 50  # a legacy file of a known task, keyed by problem text
         return 0
 
     def companion(self, path: Path, head: bytes) -> bool:
@@ -261,7 +276,7 @@ class SkyThoughtReader(ContainerReader):
         if path.name == "summary.json" and '"configuration"' in text:
             return True
         # Legacy metrics/<name>.json and token_usage/<name>.json beside the results file.
-        return path.parent.name in {"metrics", "token_usage"} and (
+        return path.parent.name in LEGACY_COMPANION_DIRS and (
             '"pass_at_k"' in text or '"completion_tokens"' in text
         )
 
