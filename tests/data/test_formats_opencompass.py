@@ -988,3 +988,34 @@ def test_several_predictions_with_one_verdict_are_scored_as_a_whole(tmp_path: Pa
         " self-consistency) with one verdict in results/m/sc.json details (of the list as a"
         " whole, or its majority vote): kept as prompt_score; the samples are unscored"
     ]
+
+
+def test_predictions_whose_first_prompt_is_longer_than_the_head_are_read(tmp_path: Path) -> None:
+    # A long-context dataset (LongBench, NeedleBench): entry "0"'s origin_prompt alone is past
+    # the 64 KB detection head, so its "prediction" was not seen and the file was "no reader
+    # recognises this file". Results details score it as any other.
+    work = tmp_path / "20250101_120000"
+    (work / "predictions" / "m1").mkdir(parents=True)
+    (work / "results" / "m1").mkdir(parents=True)
+    context = "The quick brown fox. " * 4000
+    entries = {
+        str(k): {"origin_prompt": [{"role": "HUMAN", "prompt": f"{context}Q{k}?"}],
+                 "prediction": f"A{k}", "gold": f"A{k}"}
+        for k in range(2)
+    }  # fmt: skip
+    path = work / "predictions" / "m1" / "longbench_x.json"
+    path.write_text(json.dumps(entries, indent=4), encoding="utf-8")
+    details = [{"pred": ["A0"], "answer": ["A0"], "correct": [True]},
+               {"pred": ["A9"], "answer": ["A1"], "correct": [False]}]  # fmt: skip
+    (work / "results" / "m1" / "longbench_x.json").write_text(
+        json.dumps({"score": 50.0, "details": details}), encoding="utf-8"
+    )
+    assert len(json.dumps(entries["0"])) > 64 * 1024
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    frame = result.generations.sort("prompt_id")
+    assert frame["source"].to_list() == ["20250101_120000/predictions/m1/longbench_x.json"] * 2
+    assert frame["prompt_id"].to_list() == ["longbench_x:0", "longbench_x:1"]
+    assert frame["prompt"].to_list() == [f"HUMAN: {context}Q0?", f"HUMAN: {context}Q1?"]
+    assert frame["gen"].to_list() == ["A0", "A1"]
+    assert frame["accuracy"].to_list() == [1.0, 0.0]
+    assert frame["extracted"].to_list() == ["A0", "A9"]

@@ -402,6 +402,11 @@ class _Detail:
         return _score(self.correct, self.where), stringify(self.pred), stringify(self.ref)
 
 
+#: How a predictions file opens: entry "0", its ``origin_prompt`` first (a chat prompt's first
+#: message too), as ``GenInferencerOutputHandler`` and ``PPLInferencerOutputHandler`` write it.
+FIRST_ENTRY = re.compile(r'\{\s*"0"\s*:\s*\{\s*"origin_prompt"\s*:')
+
+
 def _tmp_copy(path: Path) -> bool:
     """``predictions/<model>/tmp/tmp_<time>_<id>.jsonl``: AISBench's working copy of a run's
     records (every dataset's, failed requests included), which it deletes when every request
@@ -717,6 +722,10 @@ class OpenCompassReader(ContainerReader):
             return 0
         if '"origin_prompt"' in text and ('"prediction"' in text or '"label: ' in text):
             return 0 if under_results(path) else 90
+        if FIRST_ENTRY.match(text):
+            # The first prompt is longer than the head (a long-context dataset: LongBench,
+            # NeedleBench, RULER), its prediction after it: the entry's opening says it.
+            return 0 if under_results(path) else 75
         if '"origin_prediction"' in text and '"details"' in text and not predictions_exist(path):
             return 80  # ≤0.4.0 results whose details carry the predictions, and no predictions file
         return 0
