@@ -456,6 +456,31 @@ def test_a_multiple_choice_prompt_keeps_its_options(tmp_path: Path) -> None:
     assert frame["accuracy"].to_list() == [1.0, 0.0]
 
 
+@pytest.mark.parametrize("with_summary", [True, False])
+def test_a_one_answer_list_is_its_answer(tmp_path: Path, with_summary: bool) -> None:
+    # `--task olympiadbench_math_en`: the row's `final_answer` is a list of one answer (the
+    # YAML's answer_key), graded by final_answer[0] (OlympiadBenchMathTaskHandler). The
+    # reference was the JSON text '["$\\frac{1}{2}$"]'.
+    folder = tmp_path / "org_m_olympiadbench_math_en_abc123"
+    folder.mkdir()
+    entry = {"id": 1606, "question": "Find x.", "final_answer": ["$\\frac{1}{2}$"],
+             "is_multiple_answer": False, "_index": "0", "prompt": "Return … Find x.",
+             "responses": [{"content": "\\boxed{\\frac{1}{2}}", "correctness": True,
+                            "reason": ""}],
+             "token_usages": [{"completion_tokens": 3, "prompt_tokens": 9}]}  # fmt: skip
+    (folder / "results.json").write_text(json.dumps({"0": entry}), encoding="utf-8")
+    if with_summary:
+        summary = {"configuration": {"task": {"name": "olympiadbench_math_en",
+                                              "config": {"question_key": "question",
+                                                         "answer_key": "final_answer"}},
+                                     "model": {"name": "org/m"}}}  # fmt: skip
+        (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    frame = read_clean(folder / "results.json")
+    assert frame["answer"].to_list() == ["$\\frac{1}{2}$"]
+    assert frame["prompt"].to_list() == ["Find x."]
+    assert frame["prompt_id"].to_list() == ["olympiadbench_math_en:0"]
+
+
 def test_a_question_key_naming_an_id_is_not_the_prompt(tmp_path: Path) -> None:
     # `skythought evaluate --task livecodebench`: the task YAML says `question_key: task_id`
     # (summary.json carries it), and the row SkyThought keeps (livecodebench_util.map_to_example)

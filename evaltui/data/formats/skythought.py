@@ -178,12 +178,16 @@ def _prompt(entry: dict[str, Any], key: str, question_key: str | None = None) ->
 
 
 def _answer(entry: dict[str, Any], answer_key: str | None) -> str | None:
+    """The reference: the task's answer field. OlympiadBench's ``final_answer`` is a list of
+    one answer, and SkyThought's handler grades by ``final_answer[0]``: a one-element list is
+    that element (it was shown as the JSON text '["$3$"]')."""
     if answer_key is not None:
-        return stringify(entry.get(answer_key))
-    for name in ANSWER_KEYS:
-        if entry.get(name) is not None:
-            return stringify(entry[name])
-    return None  # code tasks: test cases, no single answer
+        value = entry.get(answer_key)
+    else:
+        value = next((entry[n] for n in ANSWER_KEYS if entry.get(n) is not None), None)
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return stringify(value)  # None for code tasks: test cases, no single answer
 
 
 def _responses(value: Any) -> list[tuple[str | None, list[Any]]]:
