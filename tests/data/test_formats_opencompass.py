@@ -1019,3 +1019,24 @@ def test_predictions_whose_first_prompt_is_longer_than_the_head_are_read(tmp_pat
     assert frame["gen"].to_list() == ["A0", "A1"]
     assert frame["accuracy"].to_list() == [1.0, 0.0]
     assert frame["extracted"].to_list() == ["A0", "A9"]
+
+
+def test_aisbench_prediction_of_several_parts_is_one_generation_in_lines(tmp_path: Path) -> None:
+    # A multimodal model's output (LMMOutput.get_prediction): a list of its parts, texts and the
+    # paths of the images it saved. It was one generation shown as the JSON text
+    # '["A red circle.\\nDone.", "m/image_u0_1.png"]': quotes, and its line break escaped.
+    folder = tmp_path / "20260101_000000" / "predictions" / "m"
+    folder.mkdir(parents=True)
+    lines = [
+        {"data_abbr": "draw", "id": 0, "success": True, "uuid": "u0", "origin_prompt": "Draw.",
+         "prediction": ["A red circle.\nDone.", "m/image_u0_1.png"], "gold": "circle"},
+        {"data_abbr": "draw", "id": 1, "success": True, "uuid": "u1", "origin_prompt": "Say.",
+         "prediction": "Hello.", "gold": "hello"},
+    ]  # fmt: skip
+    path = folder / "draw.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = AISBenchReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["gen"].to_list() == ["A red circle.\nDone.\nm/image_u0_1.png", "Hello."]
+    assert result.frame["prompt_id"].to_list() == ["draw:0", "draw:1"]
+    assert result.frame["sample"].to_list() == [0, 0]

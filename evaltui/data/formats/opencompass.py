@@ -54,7 +54,7 @@ from evaltui.data.formats.base import (
     stringify,
     to_score,
 )
-from evaltui.data.formats.plain import first_record, parse_json_lines
+from evaltui.data.formats.plain import GEN_JOIN, first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
@@ -608,9 +608,7 @@ class AISBenchReader(Reader):
                         prompt=prompt_text(record.get("origin_prompt")),
                         answer=answer if answer is not None else gold,
                         reference_aliases=aliases if answer is None else None,
-                        gen=prediction
-                        if isinstance(prediction, str)
-                        else stringify(prediction) or "",
+                        gen=_output_text(prediction),
                         accuracy=correct,
                         extracted=pred,
                         sample=replica,
@@ -1080,6 +1078,18 @@ class OpenCompassReader(ContainerReader):
         for line, _offset in rows:
             key, entry = entries[line - 1]
             yield json.dumps({key: entry}, ensure_ascii=False)
+
+
+def _output_text(prediction: Any) -> str:
+    """An AISBench line's ``prediction`` as one generation: a string, or the parts of one
+    output (``LMMOutput.get_prediction``: its texts and the paths of the images it saved) one
+    per line, as the plain reader joins a ``gen`` list. They were shown as JSON text, every
+    line break an escaped ``\\n`` inside quotes."""
+    if isinstance(prediction, str):
+        return prediction
+    if isinstance(prediction, list):
+        return GEN_JOIN.join(p if isinstance(p, str) else stringify(p) or "" for p in prediction)
+    return stringify(prediction) or ""
 
 
 def _has_prediction(entry: Any) -> bool:
