@@ -988,3 +988,55 @@ def test_several_predictions_with_one_verdict_are_scored_as_a_whole(tmp_path: Pa
         " self-consistency) with one verdict in results/m/sc.json details (of the list as a"
         " whole, or its majority vote): kept as prompt_score; the samples are unscored"
     ]
+
+
+def test_predictions_whose_first_prompt_is_longer_than_the_head_are_read(tmp_path: Path) -> None:
+    # A long-context dataset (LongBench, NeedleBench): entry "0"'s origin_prompt alone is past
+    # the 64 KB detection head, so its "prediction" was not seen and the file was "no reader
+    # recognises this file". Results details score it as any other.
+    work = tmp_path / "20250101_120000"
+    (work / "predictions" / "m1").mkdir(parents=True)
+    (work / "results" / "m1").mkdir(parents=True)
+    context = "The quick brown fox. " * 4000
+    entries = {
+        str(k): {"origin_prompt": [{"role": "HUMAN", "prompt": f"{context}Q{k}?"}],
+                 "prediction": f"A{k}", "gold": f"A{k}"}
+        for k in range(2)
+    }  # fmt: skip
+    path = work / "predictions" / "m1" / "longbench_x.json"
+    path.write_text(json.dumps(entries, indent=4), encoding="utf-8")
+    details = [{"pred": ["A0"], "answer": ["A0"], "correct": [True]},
+               {"pred": ["A9"], "answer": ["A1"], "correct": [False]}]  # fmt: skip
+    (work / "results" / "m1" / "longbench_x.json").write_text(
+        json.dumps({"score": 50.0, "details": details}), encoding="utf-8"
+    )
+    assert len(json.dumps(entries["0"])) > 64 * 1024
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    frame = result.generations.sort("prompt_id")
+    assert frame["source"].to_list() == ["20250101_120000/predictions/m1/longbench_x.json"] * 2
+    assert frame["prompt_id"].to_list() == ["longbench_x:0", "longbench_x:1"]
+    assert frame["prompt"].to_list() == [f"HUMAN: {context}Q0?", f"HUMAN: {context}Q1?"]
+    assert frame["gen"].to_list() == ["A0", "A1"]
+    assert frame["accuracy"].to_list() == [1.0, 0.0]
+    assert frame["extracted"].to_list() == ["A0", "A9"]
+
+
+def test_aisbench_prediction_of_several_parts_is_one_generation_in_lines(tmp_path: Path) -> None:
+    # A multimodal model's output (LMMOutput.get_prediction): a list of its parts, texts and the
+    # paths of the images it saved. It was one generation shown as the JSON text
+    # '["A red circle.\\nDone.", "m/image_u0_1.png"]': quotes, and its line break escaped.
+    folder = tmp_path / "20260101_000000" / "predictions" / "m"
+    folder.mkdir(parents=True)
+    lines = [
+        {"data_abbr": "draw", "id": 0, "success": True, "uuid": "u0", "origin_prompt": "Draw.",
+         "prediction": ["A red circle.\nDone.", "m/image_u0_1.png"], "gold": "circle"},
+        {"data_abbr": "draw", "id": 1, "success": True, "uuid": "u1", "origin_prompt": "Say.",
+         "prediction": "Hello.", "gold": "hello"},
+    ]  # fmt: skip
+    path = folder / "draw.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = AISBenchReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["gen"].to_list() == ["A red circle.\nDone.\nm/image_u0_1.png", "Hello."]
+    assert result.frame["prompt_id"].to_list() == ["draw:0", "draw:1"]
+    assert result.frame["sample"].to_list() == [0, 0]

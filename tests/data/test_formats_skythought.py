@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 from evaltui.data.formats import ReadOptions, detect
-from evaltui.data.formats.base import ReadResult, prompt_hash
+from evaltui.data.formats.base import HEAD_BYTES, ReadResult, prompt_hash
 from evaltui.data.formats.skythought import SkyThoughtReader
 from evaltui.data.loader import LoadOptions, load
 from tests.data.damage import damaged
@@ -243,6 +243,46 @@ def test_first_entry_longer_than_the_head_is_detected_beside_summary(tmp_path: P
     assert read_clean(path).height == 12
 
 
+def test_code_task_rows_longer_than_the_head_without_summary_are_detected(
+    tmp_path: Path,
+) -> None:
+    # A code task's dataset row comes before its responses and holds its test cases, megabytes
+    # of them in LiveCodeBench and TACO: the head saw neither "responses" nor "correctness".
+    # A CLI result dir published without its summary.json, and a Jan 2025 TACO file, were
+    # "no reader recognises this file".
+    tests = [{"input": "1 " * 40_000, "output": "2", "testtype": "stdin"}]
+    cli = tmp_path / "Qwen_QwQ-32B_livecodebench_a1b2c3" / "results.json"
+    cli.parent.mkdir()
+    cli_entries = {
+        str(i): {"prompt": f"Generate … Problem {i}", "test": tests, "task_id": f"abc30{i}_a",
+                 "_index": str(i),
+                 "responses": [{"content": "print(2)", "correctness": i == 0, "reason": ""}],
+                 "token_usages": [{"completion_tokens": 4, "prompt_tokens": 9}]}
+        for i in range(2)
+    }  # fmt: skip
+    cli.write_text(json.dumps(cli_entries, indent=4), encoding="utf-8")
+    legacy = tmp_path / "Sky-T1-32B-Preview_TACO_train_MEDIUM_0_-1.json"
+    question = "Read n and print n + 1."
+    row = {"question": question, "input_output": json.dumps(tests), "difficulty": "MEDIUM",
+           "prompt": "\nQUESTION:\n" + question + "\nUse Standard Input format\nANSWER:\n",
+           "responses": {"0.7": {"content": "print(int(input()) + 1)", "correctness": True,
+                                 "reason": ""}},
+           "token_usages": {"0.7": {"completion_tokens": 9, "prompt_tokens": 20}}}  # fmt: skip
+    legacy.write_text(json.dumps({question: row}, indent=4), encoding="utf-8")  # as it wrote
+    for path in (cli, legacy):
+        assert path.stat().st_size > HEAD_BYTES
+        detection = detect(path)
+        assert detection.reader is not None and detection.reader.name == "skythought", path
+    frame = read_clean(cli)
+    assert frame["prompt_id"].to_list() == ["livecodebench:0", "livecodebench:1"]
+    assert frame["prompt"].to_list() == ["Generate … Problem 0", "Generate … Problem 1"]
+    assert frame["accuracy"].to_list() == [1.0, 0.0]
+    frame = read_clean(legacy)
+    assert frame["prompt"].to_list() == [question]
+    assert frame["gen"].to_list() == ["print(int(input()) + 1)"]
+    assert frame["accuracy"].to_list() == [1.0]
+
+
 @pytest.mark.parametrize("layout", ["cli", "per-temperature"])
 def test_first_response_longer_than_the_head_is_detected(tmp_path: Path, layout: str) -> None:
     # A 32k-token reasoning trace: the head ends inside the first response's content, before
@@ -361,6 +401,112 @@ def test_a_code_task_shows_its_problem_not_the_template(tmp_path: Path) -> None:
     assert frame["prompt"].to_list() == ["Given n numbers, print the sum of the first two."]
     assert frame["answer"].to_list() == [None]
     assert frame["accuracy"].to_list() == [0.0]
+
+
+def test_an_arc_challenge_legacy_file_has_its_reference(tmp_path: Path) -> None:
+    # `inference_and_check.py --dataset ARC-C` (Jan 2025, no summary.json beside): the task's
+    # answer_key is ARC's `answerKey` (tasks/arc/arc_c.yaml), the reference the grader compares
+    # the chosen letter with. Every prompt had no reference.
+    path = tmp_path / "Sky-T1-32B-Preview_ARC-C_train_ARC-Challenge_0_-1.json"
+    question = "Which gas do plants take in?"
+    entry = {"id": "Mercury_1", "question": question,
+             "choices": {"text": ["O2", "CO2", "N2", "He"], "label": ["A", "B", "C", "D"]},
+             "answerKey": "B", "choices_text": "A.O2\nB.CO2\nC.N2\nD.He",
+             "prompt": "Given the following question … (A, B, C and D) …\n" + question
+             + "\nA.O2\nB.CO2\nC.N2\nD.He",
+             "responses": {"0.7": {"content": "The best answer is B", "correctness": True,
+                                   "reason": ""}},
+             "token_usages": {"0.7": {"completion_tokens": 5, "prompt_tokens": 9}}}  # fmt: skip
+    path.write_text(json.dumps({question: entry}), encoding="utf-8")
+    frame = read_clean(path)
+    assert frame["answer"].to_list() == ["B"]
+    # the question and the options its letter names (arc_handler's choices_text), not the
+    # instruction before them
+    assert frame["prompt"].to_list() == [question + "\nA.O2\nB.CO2\nC.N2\nD.He"]
+    assert frame["accuracy"].to_list() == [1.0]
+
+
+def test_a_multiple_choice_prompt_keeps_its_options(tmp_path: Path) -> None:
+    # `skythought evaluate --task gpqa_diamond`: the row's `Question` holds no options; the
+    # handler shuffles them into the templated prompt, and `Answer` is the letter of the right
+    # one there. The prompt column showed the question alone: "C" named nothing on screen.
+    folder = tmp_path / "org_m_gpqa_diamond_0a1b2c"
+    folder.mkdir()
+    question = "What is the spin of a photon?"
+    options = "A) 1/2, B) 0, C) 1, D) 3/2"
+    templated = (
+        "Return your final response within \\boxed{} and only include the letter choice"
+        " (A, B, C, or D) as your final response. " + question + "\n" + options
+    )
+    entry = {"Question": question, "Correct Answer": "1", "Incorrect Answer 1": "1/2",
+             "Answer": "C", "prompt": templated, "_index": "0",
+             "responses": [{"content": "\\boxed{C}", "correctness": True, "reason": ""},
+                           {"content": "\\boxed{A}", "correctness": False,
+                            "reason": "Solution is incorrect."}],
+             "token_usages": [{"completion_tokens": 3, "prompt_tokens": 9}] * 2}  # fmt: skip
+    (folder / "results.json").write_text(json.dumps({"0": entry}), encoding="utf-8")
+    summary = {"configuration": {"task": {"name": "gpqa_diamond",
+                                          "config": {"question_key": "Question",
+                                                     "answer_key": "Answer"}},
+                                 "model": {"name": "org/m"}}}  # fmt: skip
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    frame = read_clean(folder / "results.json")
+    assert frame["prompt"].to_list() == [question + "\n" + options] * 2
+    assert frame["answer"].to_list() == ["C", "C"]
+    assert frame["accuracy"].to_list() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize("with_summary", [True, False])
+def test_a_one_answer_list_is_its_answer(tmp_path: Path, with_summary: bool) -> None:
+    # `--task olympiadbench_math_en`: the row's `final_answer` is a list of one answer (the
+    # YAML's answer_key), graded by final_answer[0] (OlympiadBenchMathTaskHandler). The
+    # reference was the JSON text '["$\\frac{1}{2}$"]'.
+    folder = tmp_path / "org_m_olympiadbench_math_en_abc123"
+    folder.mkdir()
+    entry = {"id": 1606, "question": "Find x.", "final_answer": ["$\\frac{1}{2}$"],
+             "is_multiple_answer": False, "_index": "0", "prompt": "Return … Find x.",
+             "responses": [{"content": "\\boxed{\\frac{1}{2}}", "correctness": True,
+                            "reason": ""}],
+             "token_usages": [{"completion_tokens": 3, "prompt_tokens": 9}]}  # fmt: skip
+    (folder / "results.json").write_text(json.dumps({"0": entry}), encoding="utf-8")
+    if with_summary:
+        summary = {"configuration": {"task": {"name": "olympiadbench_math_en",
+                                              "config": {"question_key": "question",
+                                                         "answer_key": "final_answer"}},
+                                     "model": {"name": "org/m"}}}  # fmt: skip
+        (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    frame = read_clean(folder / "results.json")
+    assert frame["answer"].to_list() == ["$\\frac{1}{2}$"]
+    assert frame["prompt"].to_list() == ["Find x."]
+    assert frame["prompt_id"].to_list() == ["olympiadbench_math_en:0"]
+
+
+def test_a_question_key_naming_an_id_is_not_the_prompt(tmp_path: Path) -> None:
+    # `skythought evaluate --task livecodebench`: the task YAML says `question_key: task_id`
+    # (summary.json carries it), and the row SkyThought keeps (livecodebench_util.map_to_example)
+    # has the problem only in `prompt`, templated. The prompt column showed "abc301_a".
+    folder = tmp_path / "Qwen_QwQ-32B_livecodebench_a1b2c3"
+    folder.mkdir()
+    problem = "Takahashi has N cards. Print the sum of their numbers."
+    templated = "Generate an executable Python function generated from the given prompt. " + problem
+    entry = {"prompt": templated, "test": [], "entry_point": "", "task_id": "abc301_a",
+             "is_stdin": True, "public_test_cases": "[]", "difficulty": "easy", "_index": "0",
+             "input_conversation": [{"role": "user", "content": templated}],
+             "responses": [{"content": "print(3)", "correctness": True, "reason": ""},
+                           {"content": "no code", "correctness": False,
+                            "reason": "Does not contain code component."}],
+             "token_usages": [{"completion_tokens": 4, "prompt_tokens": 9}] * 2}  # fmt: skip
+    (folder / "results.json").write_text(json.dumps({"0": entry}), encoding="utf-8")
+    summary = {"configuration": {"task": {"name": "livecodebench",
+                                          "config": {"question_key": "task_id", "answer_key": None}},
+                                 "model": {"name": "Qwen/QwQ-32B"}}}  # fmt: skip
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    frame = read_clean(folder / "results.json")
+    assert frame["prompt"].to_list() == [templated, templated]
+    assert frame["prompt_id"].to_list() == ["livecodebench:0"] * 2
+    assert frame["answer"].to_list() == [None, None]
+    assert frame["accuracy"].to_list() == [1.0, 0.0]
+    assert frame["gen"].to_list() == ["print(3)", "no code"]
 
 
 def _cli_run(folder: Path, correct: bool, temperature: float) -> None:

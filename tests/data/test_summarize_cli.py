@@ -156,6 +156,24 @@ def test_batch_script_flags_and_defaults(
     assert len(json.loads((tmp_path / "s2" / "final_report.json").read_text())) == 3
 
 
+def test_python_m_evaltui_is_the_command(tmp_path: Path) -> None:
+    # `python -m evaltui summarize DIR -o x.json` (how a checkout runs its own code) said
+    # "No module named evaltui.__main__" and wrote nothing.
+    (tmp_path / "d").mkdir()
+    record = {"prompt": "2+3?", "gen": "5", "answer": "5", "accuracy": 1.0}
+    (tmp_path / "d" / "s.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    out = tmp_path / "x.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "evaltui", "summarize", str(tmp_path / "d"), "-o", str(out),
+         "--cache-dir", str(tmp_path / "c")],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    (stats,) = json.loads(out.read_text(encoding="utf-8"))
+    assert (stats["prompt"], stats["count"], stats["average_accuracy"]) == ("2+3?", 1, 1.0)
+
+
 def test_missing_input_exits_2_with_one_line(tmp_path: Path) -> None:
     proc = subprocess.run(
         [

@@ -54,7 +54,7 @@ from evaltui.data.formats.base import (
     stringify,
     to_score,
 )
-from evaltui.data.formats.plain import first_record, parse_json_lines
+from evaltui.data.formats.plain import GEN_JOIN, first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
@@ -402,6 +402,11 @@ class _Detail:
         return _score(self.correct, self.where), stringify(self.pred), stringify(self.ref)
 
 
+#: How a predictions file opens: entry "0", its ``origin_prompt`` first (a chat prompt's first
+#: message too), as ``GenInferencerOutputHandler`` and ``PPLInferencerOutputHandler`` write it.
+FIRST_ENTRY = re.compile(r'\{\s*"0"\s*:\s*\{\s*"origin_prompt"\s*:')
+
+
 def _tmp_copy(path: Path) -> bool:
     """``predictions/<model>/tmp/tmp_<time>_<id>.jsonl``: AISBench's working copy of a run's
     records (every dataset's, failed requests included), which it deletes when every request
@@ -603,9 +608,7 @@ class AISBenchReader(Reader):
                         prompt=prompt_text(record.get("origin_prompt")),
                         answer=answer if answer is not None else gold,
                         reference_aliases=aliases if answer is None else None,
-                        gen=prediction
-                        if isinstance(prediction, str)
-                        else stringify(prediction) or "",
+                        gen=_output_text(prediction),
                         accuracy=correct,
                         extracted=pred,
                         sample=replica,
@@ -717,6 +720,10 @@ class OpenCompassReader(ContainerReader):
             return 0
         if '"origin_prompt"' in text and ('"prediction"' in text or '"label: ' in text):
             return 0 if under_results(path) else 90
+        if FIRST_ENTRY.match(text):
+            # The first prompt is longer than the head (a long-context dataset: LongBench,
+            # NeedleBench, RULER), its prediction after it: the entry's opening says it.
+            return 0 if under_results(path) else 75
         if '"origin_prediction"' in text and '"details"' in text and not predictions_exist(path):
             return 80  # ≤0.4.0 results whose details carry the predictions, and no predictions file
         return 0
@@ -1071,6 +1078,18 @@ class OpenCompassReader(ContainerReader):
         for line, _offset in rows:
             key, entry = entries[line - 1]
             yield json.dumps({key: entry}, ensure_ascii=False)
+
+
+def _output_text(prediction: Any) -> str:
+    """An AISBench line's ``prediction`` as one generation: a string, or the parts of one
+    output (``LMMOutput.get_prediction``: its texts and the paths of the images it saved) one
+    per line, as the plain reader joins a ``gen`` list. They were shown as JSON text, every
+    line break an escaped ``\\n`` inside quotes."""
+    if isinstance(prediction, str):
+        return prediction
+    if isinstance(prediction, list):
+        return GEN_JOIN.join(p if isinstance(p, str) else stringify(p) or "" for p in prediction)
+    return stringify(prediction) or ""
 
 
 def _has_prediction(entry: Any) -> bool:

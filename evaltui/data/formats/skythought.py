@@ -38,8 +38,11 @@ from evaltui.data.formats.base import (
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
 
-#: Where the reference answer is, when ``summary.json`` does not name the ``answer_key``.
-ANSWER_KEYS = ("answer", "Answer", "expected_answer", "final_answer", "target", "ground_truth")
+#: Where the reference answer is, when ``summary.json`` does not name the ``answer_key`` (legacy
+#: files have no summary): the task YAMLs' answer keys (``answerKey``: ARC-Challenge), then others.
+ANSWER_KEYS = (
+    "answer", "Answer", "answerKey", "expected_answer", "final_answer", "target", "ground_truth",
+)  # fmt: skip
 #: Where the problem is (LiveCodeBench: ``question_content``), shown rather than the templated ``prompt``.
 QUESTION_KEYS = ("problem", "question", "Question", "question_content", "query")
 #: The CLI's result folder ends in a 6-hex parameter hash.
@@ -75,6 +78,16 @@ KNOWN_JAN = re.compile(
     rf"^(?P<model>.+?)_(?P<task>(?:{'|'.join(re.escape(d) for d in JAN_DATASETS)})_[^_]+_.+?"
     r"_-?\d+_-?\d+)(?:[_-].+)?$"
 )
+#: A ``question_key`` that names the problem's id, not its text: LiveCodeBench's task YAML says
+#: ``question_key: task_id`` (the key SkyThought resumes by), and its rows keep the problem only in
+#: the templated ``prompt``.
+ID_KEY = re.compile(r"(?:.*_)?id", re.IGNORECASE)
+#: Options A and B of a multiple-choice prompt: "(A) …", "A) …", "A. …", "A: …", ARC's "A.O2".
+CHOICES = re.compile(r"(?<![^\W_])\(?A[).:].*?(?<![^\W_])\(?B[).:]", re.DOTALL)
+#: Where legacy runs put their metrics and token usages, in files named as their results.
+LEGACY_COMPANION_DIRS = frozenset({"metrics", "token_usage"})
+#: How a CLI ``results.json`` starts: its first entry, keyed by ``_index``.
+FIRST_INDEX = re.compile(r'\{\s*"\d+"\s*:\s*\{')
 RESPONSES = re.compile(r'"responses"\s*:\s*[\[{]')
 #: ``responses`` opening with a response object, as a list or per temperature. Responses are
 #: written content first, so this is all a head shows when the first trace is longer than it.
@@ -119,17 +132,34 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _with_choices(question: str, templated: Any) -> str:
+    """The question, and what the templated prompt puts after it: a multiple-choice task's
+    options (GPQA's, shuffled by each run; MMLU's "Answer Choices: (A) …"; ARC's) are only
+    there, and the reference is their letter. The instruction before the question is left out.
+    The question alone when no options follow it (math tasks, whose instruction may follow the
+    problem: Jan 2025's "{problem}\nReturn your final response within \\boxed{{}}")."""
+    if isinstance(templated, str):
+        at = templated.find(question)
+        if at >= 0 and CHOICES.search(templated, at + len(question)):
+            return templated[at:]
+    return question
+
+
 def _prompt(entry: dict[str, Any], key: str, question_key: str | None = None) -> str:
     """The problem itself: the task's question field (``question_key`` from ``summary.json``, else
     ``problem``/``question``/…), else the user message (``prompt``, the last user turn of
     ``input_conversation``), else the entry's key (legacy files are keyed by the problem text).
 
     ``prompt`` is the templated instruction ("Return your final response within \\boxed{}. …"):
-    the same opening on every row, so the problem is what a prompt column should show.
+    the same opening on every row, so the problem is what a prompt column should show. A
+    ``question_key`` naming an id (LiveCodeBench's ``task_id``) is no question: the prompt was a
+    bare "abc301_a".
     """
-    for name in ((question_key,) if question_key else ()) + QUESTION_KEYS:
-        if isinstance(entry.get(name), str) and entry[name].strip():
-            return str(entry[name])
+    named = (question_key,) if question_key and not ID_KEY.fullmatch(question_key) else ()
+    for name in named + QUESTION_KEYS:
+        question = entry.get(name)
+        if isinstance(question, str) and question.strip():
+            return _with_choices(question, entry.get("prompt"))
     if isinstance(entry.get("prompt"), str):
         return str(entry["prompt"])
     conversation = entry.get("input_conversation")
@@ -148,12 +178,16 @@ def _prompt(entry: dict[str, Any], key: str, question_key: str | None = None) ->
 
 
 def _answer(entry: dict[str, Any], answer_key: str | None) -> str | None:
+    """The reference: the task's answer field. OlympiadBench's ``final_answer`` is a list of
+    one answer, and SkyThought's handler grades by ``final_answer[0]``: a one-element list is
+    that element (it was shown as the JSON text '["$3$"]')."""
     if answer_key is not None:
-        return stringify(entry.get(answer_key))
-    for name in ANSWER_KEYS:
-        if entry.get(name) is not None:
-            return stringify(entry[name])
-    return None  # code tasks: test cases, no single answer
+        value = entry.get(answer_key)
+    else:
+        value = next((entry[n] for n in ANSWER_KEYS if entry.get(n) is not None), None)
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return stringify(value)  # None for code tasks: test cases, no single answer
 
 
 def _responses(value: Any) -> list[tuple[str | None, list[Any]]]:
@@ -226,8 +260,19 @@ class SkyThoughtReader(ContainerReader):
             return 85
         if RESPONSE_START.search(text):
             return 75  # the first response (a long reasoning trace) is longer than the head
-        if path.name == "results.json" and (path.parent / "summary.json").is_file():
-            return 60  # the first entry (a whole dataset row) is longer than the head
+        # The first entry (a whole dataset row: a code task's test cases run to megabytes) is
+        # longer than the head: the file's place says what it is.
+        if path.name == "results.json" and (
+            (path.parent / "summary.json").is_file()
+            or (HASH_SUFFIX.search(path.parent.name) and FIRST_INDEX.match(text))
+        ):
+            return 60
+        if (
+            text.startswith("{")
+            and path.parent.name not in LEGACY_COMPANION_DIRS  # named as the results they describe
+            and any(p.match(path.stem) for p in (KNOWN_FEB, KNOWN_JAN))
+        ):
+            return 50  # a legacy file of a known task, keyed by problem text
         return 0
 
     def companion(self, path: Path, head: bytes) -> bool:
@@ -235,7 +280,7 @@ class SkyThoughtReader(ContainerReader):
         if path.name == "summary.json" and '"configuration"' in text:
             return True
         # Legacy metrics/<name>.json and token_usage/<name>.json beside the results file.
-        return path.parent.name in {"metrics", "token_usage"} and (
+        return path.parent.name in LEGACY_COMPANION_DIRS and (
             '"pass_at_k"' in text or '"completion_tokens"' in text
         )
 
