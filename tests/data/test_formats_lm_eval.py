@@ -1112,3 +1112,62 @@ def test_a_damaged_results_file_never_costs_the_samples(tmp_path: Path) -> None:
         result = read(path)  # must not raise
         assert result.errors == [], what
         assert result.frame["gen"].to_list() == expected["gen"].to_list(), what
+
+
+def winogrande_record(doc_id: int, lls: tuple[str, ...], acc: float) -> dict[str, Any]:
+    """A partial-evaluation record as lm-eval 0.4.x writes winogrande's: doc_to_choice gives
+    the sentence cut at the blank with each option (the contexts), doc_to_target the rest of
+    the sentence (one continuation, after the target delimiter " "), doc_to_text the gold
+    index, which is not written."""
+    sentence = "The trophy doesn't fit in the suitcase because _ is too big."
+    options = ["the trophy", "the suitcase", "the box"][: len(lls)]
+    cut = sentence.index("_")
+    rest = sentence[cut + 1 :].strip()
+    return {
+        "doc_id": doc_id,
+        "doc": {"sentence": sentence, "option1": options[0], "option2": options[1]},
+        "target": rest,
+        "arguments": {
+            f"gen_args_{i}": {"arg_0": sentence[:cut] + option, "arg_1": " " + rest}
+            for i, option in enumerate(options)
+        },
+        "resps": [[[ll, "False"]] for ll in lls],
+        "filtered_resps": [[ll, "False"] for ll in lls],
+        "filter": "none",
+        "metrics": ["acc"],
+        "acc": acc,
+    }
+
+
+def test_partial_evaluation_choices_are_the_contexts(tmp_path: Path) -> None:
+    # winogrande scores one continuation (" is too big.") after each option's context, so every
+    # request's continuation is the same and the target is that continuation. The model's choice
+    # is the context with the highest log-likelihood: doc 0 picks option 0 (-10 > -12) and acc 1,
+    # so option 0 is gold; doc 1 picks option 0 with acc 0, so the other option is gold; doc 2
+    # picks option 1 (-11 > -15), acc 1. Doc 3 has three options, picks option 2 (-1), acc 0:
+    # which of the other two is gold is unknown. Before, every doc's reference and generation
+    # was the continuation, "0: is too big." (the first continuation matching the target).
+    records_ = [
+        winogrande_record(0, ("-10.0", "-12.0"), 1.0),
+        winogrande_record(1, ("-10.0", "-12.0"), 0.0),
+        winogrande_record(2, ("-15.0", "-11.0"), 1.0),
+        winogrande_record(3, ("-3.0", "-2.0", "-1.0"), 0.0),
+    ]
+    folder = tmp_path / "org__m"
+    folder.mkdir()
+    path = folder / f"samples_winogrande_{DATE}.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records_), encoding="utf-8")
+    result = READER.read(path, path.name, ReadOptions())
+    assert result.errors == []
+    rows = result.frame.select("prompt", "answer", "gen", "extracted", "accuracy").rows()
+    prompt = "The trophy doesn't fit in the suitcase because the _ is too big."
+    assert rows == [
+        (prompt, "0: trophy", "trophy", "0: trophy", 1.0),
+        (prompt, "1: suitcase", "trophy", "0: trophy", 0.0),
+        (prompt, "1: suitcase", "suitcase", "1: suitcase", 1.0),
+        (prompt, None, "box", "2: box", 0.0),
+    ]
+    assert any("partial evaluation" in n and "unknown for 1 doc" in n for n in result.notes)
+    # The reference agrees with the harness's score: no prompt is flagged as mis-graded.
+    stats = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).stats
+    assert stats["flag_grader_mismatch"].to_list() == [False] * 4
