@@ -632,3 +632,27 @@ def test_lighteval_details_under_a_folder_named_with_glob_characters(tmp_path: P
     out = tmp_path / "records.jsonl"
     export_view("records", result.stats, result.generations, result.files, out)
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2  # a row per doc
+
+
+def test_lighteval_docs_without_an_id_are_known_by_their_row(tmp_path: Path) -> None:
+    # lighteval's Doc.id defaults to "" (a prompt function need not set it). Two such docs of
+    # one task are two prompts, by row number, not one prompt of two generations (before: both
+    # were "gsm8k|0:", one prompt with count 2, the second doc's prompt and answer lost).
+    import polars as pl
+
+    path = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00" / "details_gsm8k|0_x.parquet"
+    path.parent.mkdir(parents=True)
+    docs = [
+        {"query": "Q0", "choices": ["5"], "gold_index": 0, "id": "", "task_name": "gsm8k|0"},
+        {"query": "Q1", "choices": ["7"], "gold_index": 0, "id": "", "task_name": "gsm8k|0"},
+    ]
+    responses = [{"text": [" 5"]}, {"text": [" 8"]}]
+    metrics = [{"extractive_match": 1.0}, {"extractive_match": 0.0}]
+    pl.DataFrame({"doc": docs, "metric": metrics, "model_response": responses}).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    stats = result.stats.sort("prompt_id")
+    assert stats.select("prompt_id", "prompt", "answer", "count", "average_accuracy").rows() == [
+        ("gsm8k|0:0", "Q0", "5", 1, 1.0),
+        ("gsm8k|0:1", "Q1", "7", 1, 0.0),
+    ]

@@ -315,7 +315,11 @@ class LightevalReader(Reader):
                     texts = response.get("text") or []
                     prompt = stringify(doc.get("query")) or stringify(response.get("input")) or ""
                     golds = _reference(doc.get("choices"), doc.get("gold_index"))
-                    ident = f"{doc.get('task_name') or task}:{doc.get('id', number)}"
+                    # Doc.id defaults to "": a prompt function that sets none leaves every doc
+                    # that id, and the doc is then known by its row, as a ≤0.10 doc is.
+                    doc_id = doc.get("id")
+                    doc_id = number if doc_id is None or doc_id == "" else doc_id
+                    ident = f"{doc.get('task_name') or task}:{doc_id}"
                     metric, score = _first_metric(row.get("metric"))
                 else:
                     texts = row.get("predictions") or []
