@@ -1171,3 +1171,35 @@ def test_partial_evaluation_choices_are_the_contexts(tmp_path: Path) -> None:
     # The reference agrees with the harness's score: no prompt is flagged as mis-graded.
     stats = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).stats
     assert stats["flag_grader_mismatch"].to_list() == [False] * 4
+
+
+def test_multiple_gold_choices_are_the_references_aliases(tmp_path: Path) -> None:
+    # A multiple_target task: doc_to_target gives a list of gold choices, written as its str(),
+    # of indices ("[0, 2]") or of the choices' texts ("[' a', ' c']"); acc is 1 when the model's
+    # choice is any of them. Doc 0 picks choice 0 (-1 is the highest), gold 0 or 2, acc 1; doc 1
+    # picks choice 1, gold " a" or " c" (0 or 2), acc 0. Before, the reference was the list's
+    # text, "[0, 2]", never the model's "0: a" (flagged as mis-graded) and "a | c" not a choice.
+    def record(doc_id: int, target: str, lls: list[str], acc: float) -> dict[str, Any]:
+        return {"doc_id": doc_id, "doc": {}, "target": target,
+                "arguments": {f"gen_args_{i}": {"arg_0": "Q?\nA:", "arg_1": c}
+                              for i, c in enumerate([" a", " b", " c"])},
+                "resps": [[[ll, "False"]] for ll in lls],
+                "filtered_resps": [[ll, "False"] for ll in lls],
+                "filter": "none", "metrics": ["acc"], "acc": acc}  # fmt: skip
+
+    folder = tmp_path / "org__m"
+    folder.mkdir()
+    path = folder / f"samples_multi_{DATE}.jsonl"
+    lines = [
+        record(0, "[0, 2]", ["-1.0", "-2.0", "-3.0"], 1.0),
+        record(1, "[' a', ' c']", ["-2.0", "-1.0", "-3.0"], 0.0),
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("answer", "extracted", "accuracy").rows() == [
+        ("0: a | 2: c", "0: a", 1.0),
+        ("0: a | 2: c", "1: b", 0.0),
+    ]
+    assert result.stats.sort("prompt_id")["flag_grader_mismatch"].to_list() == [False, False]

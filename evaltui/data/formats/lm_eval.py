@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from evaltui.data.formats.base import (
+    ALIAS_SEPARATOR,
     ALIASES,
     Reader,
     ReadOptions,
@@ -463,6 +464,21 @@ def _choice_index(text: str, requests: list[tuple[Any, Any]]) -> int | None:
     return None
 
 
+def _gold_indices(
+    target: str, aliases: list[str] | None, requests: list[tuple[Any, Any]]
+) -> list[int] | None:
+    """A multiple-choice target of several gold choices, as their indices: the ``str()`` of a
+    list of indices (``"[0, 2]"``), or of choice texts (its aliases); None when the target is
+    not such a list or one of its items is no choice of the record."""
+    if aliases is None:
+        if not re.fullmatch(r"\[\s*[0-9]+(?:\s*,\s*[0-9]+)*\s*\]", target):
+            return None
+        golds = [int(n) for n in re.findall(r"[0-9]+", target)]
+        return golds if all(g < len(requests) for g in golds) else None
+    found = [_choice_index(a, requests) for a in aliases]
+    return None if any(g is None for g in found) else [g for g in found if g is not None]
+
+
 def _partial_choices(requests: list[tuple[Any, Any]]) -> tuple[str, list[str]] | None:
     """A partial-evaluation record (winogrande, wsc273, xwinograd: ``doc_to_text`` is the gold
     index and ``doc_to_choice`` the contexts): one continuation, the target, scored after each
@@ -822,6 +838,12 @@ class LmEvalReader(Reader):
         elif _is_loglikelihood(record) and _multiple_choice(record) and answer is not None:
             if re.fullmatch(r"[0-9]+", answer):
                 answer = _choice(int(answer), requests)  # the target is the gold choice's index
+            elif (golds := _gold_indices(answer, aliases, requests)) is not None:
+                # Several gold choices (a multiple_target task: the model is right when its
+                # choice is any of them), by index or by text: each written as the model's
+                # choice is, "2: c", any of them a match.
+                aliases = [_choice(g, requests) for g in golds]
+                answer = ALIAS_SEPARATOR.join(aliases)
             else:
                 # A target that is no index is the gold choice's text (process_results:
                 # ``choices.index(gold)``): written as the model's choice is, "1: (B)".
