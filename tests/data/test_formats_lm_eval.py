@@ -1203,3 +1203,29 @@ def test_multiple_gold_choices_are_the_references_aliases(tmp_path: Path) -> Non
         ("0: a | 2: c", "1: b", 0.0),
     ]
     assert result.stats.sort("prompt_id")["flag_grader_mismatch"].to_list() == [False, False]
+
+
+def test_perplexity_beside_acc_is_no_score(tmp_path: Path) -> None:
+    # lambada_openai lists metrics ["perplexity", "acc"]: per doc, "perplexity" is the
+    # continuation's log-likelihood (the corpus perplexity is exp(-mean) of them) and "acc" its
+    # is-greedy flag. Doc 0: ll -0.5, greedy, acc 1; doc 1: ll -3.2, not greedy, acc 0. Before,
+    # the docs were scored -0.5 and -3.2 ("perplexity", the first listed).
+    def record(doc_id: int, ll: str, greedy: bool) -> dict[str, Any]:
+        return {"doc_id": doc_id, "doc": {"text": "The last word"}, "target": " word",
+                "arguments": {"gen_args_0": {"arg_0": "The last", "arg_1": " word"}},
+                "resps": [[[ll, str(greedy)]]], "filtered_resps": [[ll, str(greedy)]],
+                "filter": "none", "metrics": ["perplexity", "acc"],
+                "perplexity": float(ll), "acc": int(greedy)}  # fmt: skip
+
+    path = tmp_path / "m" / f"samples_lambada_openai_{DATE}.jsonl"
+    path.parent.mkdir()
+    lines = [record(0, "-0.5", True), record(1, "-3.2", False)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame.select("accuracy", "metric").rows() == [(1.0, "acc"), (0.0, "acc")]
+    assert any("'perplexity'" in n and "passed over" in n for n in result.notes)
+    # Asked for by name, it is what the docs are scored by.
+    asked = READER.read(path, path.name, ReadOptions(metric="perplexity"))
+    assert asked.frame["accuracy"].to_list() == [-0.5, -3.2]
+    assert not any("passed over" in n for n in asked.notes)

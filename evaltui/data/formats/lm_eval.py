@@ -93,6 +93,11 @@ ACC_NORM = "acc_norm"
 #: less its log-likelihood without the context. A task scored by it logs twice the requests:
 #: the choices after the context, then each choice alone (``("", choice)``, construct_requests).
 ACC_MUTUAL_INFO = "acc_mutual_info"
+#: Per-sample values that are a corpus-level metric's parts, not a score of the doc, though a
+#: number: lm-eval's ``perplexity`` (loglikelihood tasks such as lambada_openai, listed before
+#: ``acc``) logs each doc's log-likelihood, which its ``perplexity`` aggregation turns into
+#: exp(-mean) over the corpus. (word_perplexity & co. log pairs, which are no number anyway.)
+CORPUS_PARTS = frozenset({"perplexity"})
 #: Exceptions a malformed (but JSON-valid) record can raise while being taken apart.
 RECORD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
@@ -363,6 +368,8 @@ def _metrics(record: dict[str, Any], wanted: str | None = None) -> Iterator[tupl
         if name == BYPASS:
             yield name, None  # --predict_only: no metric was computed, whatever it holds
             return
+        if name in CORPUS_PARTS and name != wanted:
+            continue
         value = record[name]
         number = value is None or isinstance(value, bool | int | float)
         if number or ((name in known or name == wanted) and _score_text(value)):
@@ -686,6 +693,7 @@ class LmEvalReader(Reader):
         scored_by: dict[str, None] = {}  # the metrics records were scored by, in order
         also: dict[str, None] = {}  # the other metrics their records hold
         not_wanted = 0  # records without the metric --metric names
+        passed_over: dict[str, None] = {}  # corpus metrics' parts records hold beside a score
         partial = 0  # partial-evaluation records (winogrande): their gold choice is inferred
         no_gold = 0  # ... of them whose gold choice cannot be
         for line, offset, record in records:
@@ -709,6 +717,9 @@ class LmEvalReader(Reader):
                     no_gold += generated[0]["answer"] is None
                 if metric not in (None, BYPASS):
                     scored_by[metric] = None
+                    passed_over.update(
+                        dict.fromkeys(n for n in CORPUS_PARTS if n in record and n != metric)
+                    )
                     also.update(dict.fromkeys(n for n, _ in _metrics(record) if n != metric))
                 if options.metric is not None and metric != options.metric:
                     not_wanted += 1
@@ -730,6 +741,12 @@ class LmEvalReader(Reader):
             notes.append(
                 f"{source}: {task}: {plural(no_match, 'generation')} without an extracted answer:"
                 f" the filter found none ({NO_MATCH!r}, its fallback)"
+            )
+        if passed_over:
+            notes.append(
+                f"{source}: {task}: {_names(passed_over)} (each doc's log-likelihood, a part of"
+                " the corpus perplexity) is no score of the doc: passed over"
+                f" (--metric {next(iter(passed_over))} to see it)"
             )
         if partial:
             notes.append(
