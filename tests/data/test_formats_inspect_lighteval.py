@@ -692,3 +692,29 @@ def test_lighteval_choice_normalized_by_tokens_or_by_pmi_is_that_metrics_choice(
         ("t|0:0", "x", "x", 1.0, "acc_norm_token"),
         ("t|0:1", "B", "B", 1.0, "acc_norm_pmi"),
     ]
+
+
+def test_lighteval_old_pmi_details_are_one_choice(tmp_path: Path) -> None:
+    # ≤0.10 details of a PMI task: predictions hold 2n (log-probability, is-greedy) pairs, the
+    # n choices' then their n unconditioned ones. By hand: A -1-(-0.5) = -0.5, B -2-(-3) = 1:
+    # B, the gold, acc_norm_pmi 1. Before: four "generations", the pairs' text ("[-1.0, 0.0]").
+    import polars as pl
+
+    folder = tmp_path / "details" / "org" / "m" / "2024-10-01T00-00-00.000000"
+    folder.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "example": ["Q0"],
+            "full_prompt": ["FP0"],
+            "predictions": [[[-1.0, 0.0], [-2.0, 0.0], [-0.5, 0.0], [-3.0, 0.0]]],
+            "gold": [["B"]],
+            "choices": [["A", "B"]],
+            "gold_index": [[1]],
+            "metrics": [{"acc_norm_pmi": 1.0}],
+        }
+    ).write_parquet(folder / "details_custom|xnli|0_2024-10-01T00-00-00.000000.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert result.generations.select("gen", "extracted", "answer", "accuracy").rows() == [
+        ("B", "B", "B", 1.0)
+    ]
