@@ -498,10 +498,10 @@ def _partial_choices(requests: list[tuple[Any, Any]]) -> tuple[str, list[str]] |
     continuations = {_text(k) for _, k in requests}
     if len(continuations) != 1 or len(set(contexts)) < 2:
         return None
-    shared = contexts[0]
-    for context in contexts[1:]:
-        while not context.startswith(shared):
-            shared = shared[:-1]
+    # What all share is what the first and the last in sorted order share.
+    low, high = min(contexts), max(contexts)
+    end = next((i for i, (a, b) in enumerate(zip(low, high, strict=False)) if a != b), len(low))
+    shared = low[:end]
     # Back to a word's start, so that a choice is whole ("Tom" / "Tommy", not "" / "my").
     if shared and not shared[-1].isspace():
         shared = shared[: max((i + 1 for i, ch in enumerate(shared) if ch.isspace()), default=0)]
