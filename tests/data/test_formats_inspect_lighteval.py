@@ -632,3 +632,89 @@ def test_lighteval_details_under_a_folder_named_with_glob_characters(tmp_path: P
     out = tmp_path / "records.jsonl"
     export_view("records", result.stats, result.generations, result.files, out)
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2  # a row per doc
+
+
+def test_lighteval_docs_without_an_id_are_known_by_their_row(tmp_path: Path) -> None:
+    # lighteval's Doc.id defaults to "" (a prompt function need not set it). Two such docs of
+    # one task are two prompts, by row number, not one prompt of two generations (before: both
+    # were "gsm8k|0:", one prompt with count 2, the second doc's prompt and answer lost).
+    import polars as pl
+
+    path = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00" / "details_gsm8k|0_x.parquet"
+    path.parent.mkdir(parents=True)
+    docs = [
+        {"query": "Q0", "choices": ["5"], "gold_index": 0, "id": "", "task_name": "gsm8k|0"},
+        {"query": "Q1", "choices": ["7"], "gold_index": 0, "id": "", "task_name": "gsm8k|0"},
+    ]
+    responses = [{"text": [" 5"]}, {"text": [" 8"]}]
+    metrics = [{"extractive_match": 1.0}, {"extractive_match": 0.0}]
+    pl.DataFrame({"doc": docs, "metric": metrics, "model_response": responses}).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    stats = result.stats.sort("prompt_id")
+    assert stats.select("prompt_id", "prompt", "answer", "count", "average_accuracy").rows() == [
+        ("gsm8k|0:0", "Q0", "5", 1, 1.0),
+        ("gsm8k|0:1", "Q1", "7", 1, 0.0),
+    ]
+
+
+def test_lighteval_choice_normalized_by_tokens_or_by_pmi_is_that_metrics_choice(
+    tmp_path: Path,
+) -> None:
+    # lighteval's multilingual tasks score multiple choice by acc_norm_token (log-probability per
+    # token of the choice: model_response.output_tokens) or acc_norm_pmi (less the choice's
+    # log-probability without the question: a PMI task logs 2n logprobs, the n choices' then
+    # their n unconditioned ones). By hand: doc 0, tokens: x -4/4 = -1 > y -3/1 = -3 picks x (raw
+    # would pick y), gold x, acc 1. Doc 1, PMI: A -1-(-0.5) = -0.5 < B -2-(-3) = 1 picks B (raw
+    # would pick A), gold B, acc 1. Before: doc 0 showed y (acc 1 against gold x), doc 1 was
+    # an error ("no model response text": 4 logprobs for 2 choices).
+    import polars as pl
+
+    path = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00" / "details_xnli|0_x.parquet"
+    path.parent.mkdir(parents=True)
+    docs = [
+        {"query": "Q0", "choices": ["x", "y"], "gold_index": 0, "id": "0", "task_name": "t|0"},
+        {"query": "Q1", "choices": ["A", "B"], "gold_index": 1, "id": "1", "task_name": "t|0"},
+    ]
+    responses = [
+        {"text": [], "logprobs": [-4.0, -3.0], "output_tokens": [[1, 2, 3, 4], [5]]},
+        {"text": [], "logprobs": [-1.0, -2.0, -0.5, -3.0], "output_tokens": [[1], [2]]},
+    ]
+    metrics = [
+        {"acc_norm_token": 1.0, "acc_norm_pmi": None},
+        {"acc_norm_token": None, "acc_norm_pmi": 1.0},
+    ]
+    pl.DataFrame({"doc": docs, "metric": metrics, "model_response": responses}).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "gen", "answer", "accuracy", "metric").rows() == [
+        ("t|0:0", "x", "x", 1.0, "acc_norm_token"),
+        ("t|0:1", "B", "B", 1.0, "acc_norm_pmi"),
+    ]
+
+
+def test_lighteval_old_pmi_details_are_one_choice(tmp_path: Path) -> None:
+    # ≤0.10 details of a PMI task: predictions hold 2n (log-probability, is-greedy) pairs, the
+    # n choices' then their n unconditioned ones. By hand: A -1-(-0.5) = -0.5, B -2-(-3) = 1:
+    # B, the gold, acc_norm_pmi 1. Before: four "generations", the pairs' text ("[-1.0, 0.0]").
+    import polars as pl
+
+    folder = tmp_path / "details" / "org" / "m" / "2024-10-01T00-00-00.000000"
+    folder.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "example": ["Q0"],
+            "full_prompt": ["FP0"],
+            "predictions": [[[-1.0, 0.0], [-2.0, 0.0], [-0.5, 0.0], [-3.0, 0.0]]],
+            "gold": [["B"]],
+            "choices": [["A", "B"]],
+            "gold_index": [[1]],
+            "metrics": [{"acc_norm_pmi": 1.0}],
+        }
+    ).write_parquet(folder / "details_custom|xnli|0_2024-10-01T00-00-00.000000.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert result.generations.select("gen", "extracted", "answer", "accuracy").rows() == [
+        ("B", "B", "B", 1.0)
+    ]

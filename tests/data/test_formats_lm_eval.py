@@ -1112,3 +1112,120 @@ def test_a_damaged_results_file_never_costs_the_samples(tmp_path: Path) -> None:
         result = read(path)  # must not raise
         assert result.errors == [], what
         assert result.frame["gen"].to_list() == expected["gen"].to_list(), what
+
+
+def winogrande_record(doc_id: int, lls: tuple[str, ...], acc: float) -> dict[str, Any]:
+    """A partial-evaluation record as lm-eval 0.4.x writes winogrande's: doc_to_choice gives
+    the sentence cut at the blank with each option (the contexts), doc_to_target the rest of
+    the sentence (one continuation, after the target delimiter " "), doc_to_text the gold
+    index, which is not written."""
+    sentence = "The trophy doesn't fit in the suitcase because _ is too big."
+    options = ["the trophy", "the suitcase", "the box"][: len(lls)]
+    cut = sentence.index("_")
+    rest = sentence[cut + 1 :].strip()
+    return {
+        "doc_id": doc_id,
+        "doc": {"sentence": sentence, "option1": options[0], "option2": options[1]},
+        "target": rest,
+        "arguments": {
+            f"gen_args_{i}": {"arg_0": sentence[:cut] + option, "arg_1": " " + rest}
+            for i, option in enumerate(options)
+        },
+        "resps": [[[ll, "False"]] for ll in lls],
+        "filtered_resps": [[ll, "False"] for ll in lls],
+        "filter": "none",
+        "metrics": ["acc"],
+        "acc": acc,
+    }
+
+
+def test_partial_evaluation_choices_are_the_contexts(tmp_path: Path) -> None:
+    # winogrande scores one continuation (" is too big.") after each option's context, so every
+    # request's continuation is the same and the target is that continuation. The model's choice
+    # is the context with the highest log-likelihood: doc 0 picks option 0 (-10 > -12) and acc 1,
+    # so option 0 is gold; doc 1 picks option 0 with acc 0, so the other option is gold; doc 2
+    # picks option 1 (-11 > -15), acc 1. Doc 3 has three options, picks option 2 (-1), acc 0:
+    # which of the other two is gold is unknown. Before, every doc's reference and generation
+    # was the continuation, "0: is too big." (the first continuation matching the target).
+    records_ = [
+        winogrande_record(0, ("-10.0", "-12.0"), 1.0),
+        winogrande_record(1, ("-10.0", "-12.0"), 0.0),
+        winogrande_record(2, ("-15.0", "-11.0"), 1.0),
+        winogrande_record(3, ("-3.0", "-2.0", "-1.0"), 0.0),
+    ]
+    folder = tmp_path / "org__m"
+    folder.mkdir()
+    path = folder / f"samples_winogrande_{DATE}.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records_), encoding="utf-8")
+    result = READER.read(path, path.name, ReadOptions())
+    assert result.errors == []
+    rows = result.frame.select("prompt", "answer", "gen", "extracted", "accuracy").rows()
+    prompt = "The trophy doesn't fit in the suitcase because the _ is too big."
+    assert rows == [
+        (prompt, "0: trophy", "trophy", "0: trophy", 1.0),
+        (prompt, "1: suitcase", "trophy", "0: trophy", 0.0),
+        (prompt, "1: suitcase", "suitcase", "1: suitcase", 1.0),
+        (prompt, None, "box", "2: box", 0.0),
+    ]
+    assert any("partial evaluation" in n and "unknown for 1 doc" in n for n in result.notes)
+    # The reference agrees with the harness's score: no prompt is flagged as mis-graded.
+    stats = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).stats
+    assert stats["flag_grader_mismatch"].to_list() == [False] * 4
+
+
+def test_multiple_gold_choices_are_the_references_aliases(tmp_path: Path) -> None:
+    # A multiple_target task: doc_to_target gives a list of gold choices, written as its str(),
+    # of indices ("[0, 2]") or of the choices' texts ("[' a', ' c']"); acc is 1 when the model's
+    # choice is any of them. Doc 0 picks choice 0 (-1 is the highest), gold 0 or 2, acc 1; doc 1
+    # picks choice 1, gold " a" or " c" (0 or 2), acc 0. Before, the reference was the list's
+    # text, "[0, 2]", never the model's "0: a" (flagged as mis-graded) and "a | c" not a choice.
+    def record(doc_id: int, target: str, lls: list[str], acc: float) -> dict[str, Any]:
+        return {"doc_id": doc_id, "doc": {}, "target": target,
+                "arguments": {f"gen_args_{i}": {"arg_0": "Q?\nA:", "arg_1": c}
+                              for i, c in enumerate([" a", " b", " c"])},
+                "resps": [[[ll, "False"]] for ll in lls],
+                "filtered_resps": [[ll, "False"] for ll in lls],
+                "filter": "none", "metrics": ["acc"], "acc": acc}  # fmt: skip
+
+    folder = tmp_path / "org__m"
+    folder.mkdir()
+    path = folder / f"samples_multi_{DATE}.jsonl"
+    lines = [
+        record(0, "[0, 2]", ["-1.0", "-2.0", "-3.0"], 1.0),
+        record(1, "[' a', ' c']", ["-2.0", "-1.0", "-3.0"], 0.0),
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("answer", "extracted", "accuracy").rows() == [
+        ("0: a | 2: c", "0: a", 1.0),
+        ("0: a | 2: c", "1: b", 0.0),
+    ]
+    assert result.stats.sort("prompt_id")["flag_grader_mismatch"].to_list() == [False, False]
+
+
+def test_perplexity_beside_acc_is_no_score(tmp_path: Path) -> None:
+    # lambada_openai lists metrics ["perplexity", "acc"]: per doc, "perplexity" is the
+    # continuation's log-likelihood (the corpus perplexity is exp(-mean) of them) and "acc" its
+    # is-greedy flag. Doc 0: ll -0.5, greedy, acc 1; doc 1: ll -3.2, not greedy, acc 0. Before,
+    # the docs were scored -0.5 and -3.2 ("perplexity", the first listed).
+    def record(doc_id: int, ll: str, greedy: bool) -> dict[str, Any]:
+        return {"doc_id": doc_id, "doc": {"text": "The last word"}, "target": " word",
+                "arguments": {"gen_args_0": {"arg_0": "The last", "arg_1": " word"}},
+                "resps": [[[ll, str(greedy)]]], "filtered_resps": [[ll, str(greedy)]],
+                "filter": "none", "metrics": ["perplexity", "acc"],
+                "perplexity": float(ll), "acc": int(greedy)}  # fmt: skip
+
+    path = tmp_path / "m" / f"samples_lambada_openai_{DATE}.jsonl"
+    path.parent.mkdir()
+    lines = [record(0, "-0.5", True), record(1, "-3.2", False)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame.select("accuracy", "metric").rows() == [(1.0, "acc"), (0.0, "acc")]
+    assert any("'perplexity'" in n and "passed over" in n for n in result.notes)
+    # Asked for by name, it is what the docs are scored by.
+    asked = READER.read(path, path.name, ReadOptions(metric="perplexity"))
+    assert asked.frame["accuracy"].to_list() == [-0.5, -3.2]
+    assert not any("passed over" in n for n in asked.notes)

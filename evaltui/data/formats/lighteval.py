@@ -8,8 +8,9 @@ values they were. The reference is
 ``doc.choices[doc.gold_index]`` (≤0.10: the ``gold`` list). A sample whose text is empty and
 whose ``model_response.reasonings`` holds the model's thinking (litellm, a reasoning model cut at
 its token limit) is shown by that reasoning, with a note. A log-likelihood (multiple-choice)
-doc's answer is its likeliest choice, per character when its score is a character-normalized
-accuracy (``acc_norm``), as that metric chose. The first numeric metric scores the
+doc's answer is its likeliest choice, as its score's normalization chose (per character,
+``acc_norm``; per token, ``acc_norm_token``; less the unconditioned log-probability,
+``acc_norm_pmi``, whose task logs twice the log-probabilities). The first numeric metric scores the
 document (named in ``metric``): with one sample it is that sample's score, with several it is
 kept as the prompt's score (``prompt_score``) and a note says the samples are unscored. Prompt
 ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or the file name. One date folder is
@@ -176,23 +177,41 @@ def _reference(choices: Any, gold: Any) -> list[str] | None:
     return None
 
 
-def _chosen(logprobs: Any, choices: Any, metric: str | None = None) -> int | None:
+def _chosen(
+    logprobs: Any, choices: Any, metric: str | None = None, tokens: Any = None
+) -> int | None:
     """A multiple-choice doc's choice: the highest log-probability one (what ``acc`` scores),
-    or, scored by a per-character normalized accuracy (``acc_norm``, ``…acc_norm_nospace``),
-    the highest log-probability per character of the choice, as that metric chose (lighteval's
-    LogProbCharNorm: ``logprob / len(choice)``, the leading space not counted by ``nospace``)."""
+    or as the doc's metric normalizes it (lighteval's LoglikelihoodAcc, named
+    ``acc_<normalization>``): per character of the choice (``acc_norm``, ``…_nospace`` without
+    its leading space), per token of it (``acc_norm_token``: ``tokens``, the choices' tokens),
+    or less its log-probability without the question (``acc_norm_pmi``).
+
+    A task with a PMI metric logs twice the log-probabilities, the choices' then the same
+    choices' unconditioned ones (``logprobs[:n]``, ``logprobs[n:2n]``): only the first half
+    are choices."""
     if not isinstance(logprobs, list) or not isinstance(choices, list) or not choices:
         return None
-    if len(logprobs) != len(choices):
+    count = len(choices)
+    if len(logprobs) not in (count, 2 * count):
         return None
     values = [v for v in logprobs if isinstance(v, int | float) and not isinstance(v, bool)]
     if len(values) != len(logprobs):
         return None
+    values, unconditioned = values[:count], values[count:]
     if metric is not None and metric.endswith(("acc_norm", "acc_norm_nospace")):
         texts = [stringify(c) or "" for c in choices]
         nospace = metric.endswith("_nospace")
         lengths = [len(t) - (1 if nospace and t.startswith(" ") else 0) for t in texts]
         values = [v / max(n, 1) for v, n in zip(values, lengths, strict=True)]
+    elif metric is not None and metric.endswith("norm_token"):
+        if (
+            isinstance(tokens, list)
+            and len(tokens) >= count
+            and all(isinstance(t, list) for t in tokens[:count])
+        ):
+            values = [v / max(len(t), 1) for v, t in zip(values, tokens[:count], strict=True)]
+    elif metric is not None and metric.endswith("norm_pmi") and unconditioned:
+        values = [v - u for v, u in zip(values, unconditioned, strict=True)]
     return max(range(len(values)), key=values.__getitem__)
 
 
@@ -315,7 +334,11 @@ class LightevalReader(Reader):
                     texts = response.get("text") or []
                     prompt = stringify(doc.get("query")) or stringify(response.get("input")) or ""
                     golds = _reference(doc.get("choices"), doc.get("gold_index"))
-                    ident = f"{doc.get('task_name') or task}:{doc.get('id', number)}"
+                    # Doc.id defaults to "": a prompt function that sets none leaves every doc
+                    # that id, and the doc is then known by its row, as a ≤0.10 doc is.
+                    doc_id = doc.get("id")
+                    doc_id = number if doc_id is None or doc_id == "" else doc_id
+                    ident = f"{doc.get('task_name') or task}:{doc_id}"
                     metric, score = _first_metric(row.get("metric"))
                 else:
                     texts = row.get("predictions") or []
@@ -325,7 +348,7 @@ class LightevalReader(Reader):
                     metric, score = _first_metric(row.get("metrics"))
                     choices = row.get("choices")
                     logprobs = _old_logprobs(texts)
-                    choice = _chosen(logprobs, choices, metric)
+                    choice = _chosen(logprobs, choices, metric, row.get("cont_tokens"))
                     if choice is not None and isinstance(choices, list):
                         # ≤0.10 multiple choice: one (log-probability, is-greedy) per choice.
                         texts = [stringify(choices[choice]) or ""]
@@ -356,7 +379,9 @@ class LightevalReader(Reader):
                     # A log-likelihood (multiple-choice) task generates no text: the response is
                     # one log-probability per choice, and the model's answer is the likeliest.
                     choices = doc.get("choices")
-                    choice = _chosen(response.get("logprobs"), choices, metric)
+                    choice = _chosen(
+                        response.get("logprobs"), choices, metric, response.get("output_tokens")
+                    )
                     if choice is not None and isinstance(choices, list):
                         flat = [stringify(choices[choice]) or ""]
                 # The choice's text, as the reference is written: votes read alike, and

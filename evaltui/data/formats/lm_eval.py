@@ -15,7 +15,9 @@ Also read: multiple-choice/loglikelihood tasks (the generation is the chosen con
 score ``acc``; a task scored by ``acc_norm`` alone chose by log-likelihood per character,
 as that metric does, and one scored by ``acc_mutual_info`` alone by log-likelihood less that
 of the choice without its context, whose requests follow the choices and are never a choice;
-the reference is the gold choice, whether the target is its index or its text),
+the reference is the gold choice, whether the target is its index or its text; in partial
+evaluation, winogrande's, the choices are the contexts before one continuation, the target, and
+the gold choice is told by ``acc``),
 chat-templated prompts (a list holding a JSON string of messages), predict-only runs (no
 metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
 n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON array
@@ -39,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from evaltui.data.formats.base import (
+    ALIAS_SEPARATOR,
     ALIASES,
     Reader,
     ReadOptions,
@@ -90,6 +93,11 @@ ACC_NORM = "acc_norm"
 #: less its log-likelihood without the context. A task scored by it logs twice the requests:
 #: the choices after the context, then each choice alone (``("", choice)``, construct_requests).
 ACC_MUTUAL_INFO = "acc_mutual_info"
+#: Per-sample values that are a corpus-level metric's parts, not a score of the doc, though a
+#: number: lm-eval's ``perplexity`` (loglikelihood tasks such as lambada_openai, listed before
+#: ``acc``) logs each doc's log-likelihood, which its ``perplexity`` aggregation turns into
+#: exp(-mean) over the corpus. (word_perplexity & co. log pairs, which are no number anyway.)
+CORPUS_PARTS = frozenset({"perplexity"})
 #: Exceptions a malformed (but JSON-valid) record can raise while being taken apart.
 RECORD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
@@ -360,6 +368,8 @@ def _metrics(record: dict[str, Any], wanted: str | None = None) -> Iterator[tupl
         if name == BYPASS:
             yield name, None  # --predict_only: no metric was computed, whatever it holds
             return
+        if name in CORPUS_PARTS and name != wanted:
+            continue
         value = record[name]
         number = value is None or isinstance(value, bool | int | float)
         if number or ((name in known or name == wanted) and _score_text(value)):
@@ -461,6 +471,70 @@ def _choice_index(text: str, requests: list[tuple[Any, Any]]) -> int | None:
     return None
 
 
+def _gold_indices(
+    target: str, aliases: list[str] | None, requests: list[tuple[Any, Any]]
+) -> list[int] | None:
+    """A multiple-choice target of several gold choices, as their indices: the ``str()`` of a
+    list of indices (``"[0, 2]"``), or of choice texts (its aliases); None when the target is
+    not such a list or one of its items is no choice of the record."""
+    if aliases is None:
+        if not re.fullmatch(r"\[\s*[0-9]+(?:\s*,\s*[0-9]+)*\s*\]", target):
+            return None
+        golds = [int(n) for n in re.findall(r"[0-9]+", target)]
+        return golds if all(g < len(requests) for g in golds) else None
+    found = [_choice_index(a, requests) for a in aliases]
+    return None if any(g is None for g in found) else [g for g in found if g is not None]
+
+
+def _partial_choices(requests: list[tuple[Any, Any]]) -> tuple[str, list[str]] | None:
+    """A partial-evaluation record (winogrande, wsc273, xwinograd: ``doc_to_text`` is the gold
+    index and ``doc_to_choice`` the contexts): one continuation, the target, scored after each
+    choice's context. The choices are where the contexts differ; the prompt is what they share,
+    a blank ``_`` where the choice goes, and the continuation. None for other records (one
+    context, several continuations)."""
+    if len(requests) < 2 or not all(isinstance(c, str) for c, _ in requests):
+        return None
+    contexts = [str(c) for c, _ in requests]
+    continuations = {_text(k) for _, k in requests}
+    if len(continuations) != 1 or len(set(contexts)) < 2:
+        return None
+    # What all share is what the first and the last in sorted order share.
+    low, high = min(contexts), max(contexts)
+    end = next((i for i, (a, b) in enumerate(zip(low, high, strict=False)) if a != b), len(low))
+    shared = low[:end]
+    # Back to a word's start, so that a choice is whole ("Tom" / "Tommy", not "" / "my").
+    if shared and not shared[-1].isspace():
+        shared = shared[: max((i + 1 for i, ch in enumerate(shared) if ch.isspace()), default=0)]
+    options = [c[len(shared) :].strip() for c in contexts]
+    return f"{shared}_{continuations.pop()}", options
+
+
+def _partial_pick(values: list[float], requests: list[tuple[Any, Any]], metric: str | None) -> int:
+    """A partial-evaluation record's choice: the highest log-likelihood of the continuation,
+    per character of the choice's whole context when scored by ``acc_norm`` (process_results
+    divides by ``len`` of each ``doc_to_choice`` entry, the contexts here)."""
+    if metric == ACC_NORM:
+        values = [v / max(len(_text(c)), 1) for v, (c, _k) in zip(values, requests, strict=True)]
+    return max(range(len(values)), key=values.__getitem__)
+
+
+def _partial_gold(choice: int, choices: int, metric: str | None, value: Any) -> int | None:
+    """A partial-evaluation record's gold choice, which the file does not hold (the target is
+    the continuation, the gold index is ``doc_to_text``'s): the model's choice when ``acc``
+    says it was right, the other one of two when wrong; None when unknown."""
+    if metric not in ("acc", ACC_NORM):
+        return None
+    try:
+        score = to_score(value)
+    except ValueError:
+        return None
+    if score == 1:
+        return choice
+    if score == 0 and choices == 2:
+        return 1 - choice
+    return None
+
+
 def _generations(
     record: dict[str, Any], metric: str | None, value: Any
 ) -> list[tuple[str, str | None, float | None]]:
@@ -481,6 +555,11 @@ def _generations(
         # `acc` scores); log-likelihoods are strings since 0.4.3, numbers before.
         values = [float(r[0][0] if isinstance(r[0], list) else r[0]) for r in record["resps"]]
         requests = _requests(record)
+        partial = _partial_choices(requests)
+        if partial is not None and len(partial[1]) == len(values):
+            choice = _partial_pick(values, requests, metric)
+            text = partial[1][choice]
+            return [(text, f"{choice}: {text}", None)]
         choices = _conditional_choices(record, requests, len(values))
         values, alone = values[:choices], values[choices:]
         if metric == ACC_NORM and len(requests) >= len(values):
@@ -614,6 +693,9 @@ class LmEvalReader(Reader):
         scored_by: dict[str, None] = {}  # the metrics records were scored by, in order
         also: dict[str, None] = {}  # the other metrics their records hold
         not_wanted = 0  # records without the metric --metric names
+        passed_over: dict[str, None] = {}  # corpus metrics' parts records hold beside a score
+        partial = 0  # partial-evaluation records (winogrande): their gold choice is inferred
+        no_gold = 0  # ... of them whose gold choice cannot be
         for line, offset, record in records:
             with rows.entry(errors, source, line):
                 filter_name = record.get("filter")
@@ -626,8 +708,18 @@ class LmEvalReader(Reader):
                     errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
                     continue
                 generated, how, metric = found
+                if (
+                    _is_loglikelihood(record)
+                    and _multiple_choice(record)
+                    and _partial_choices(_requests(record)) is not None
+                ):
+                    partial += 1
+                    no_gold += generated[0]["answer"] is None
                 if metric not in (None, BYPASS):
                     scored_by[metric] = None
+                    passed_over.update(
+                        dict.fromkeys(n for n in CORPUS_PARTS if n in record and n != metric)
+                    )
                     also.update(dict.fromkeys(n for n, _ in _metrics(record) if n != metric))
                 if options.metric is not None and metric != options.metric:
                     not_wanted += 1
@@ -649,6 +741,20 @@ class LmEvalReader(Reader):
             notes.append(
                 f"{source}: {task}: {plural(no_match, 'generation')} without an extracted answer:"
                 f" the filter found none ({NO_MATCH!r}, its fallback)"
+            )
+        if passed_over:
+            notes.append(
+                f"{source}: {task}: {_names(passed_over)} (each doc's log-likelihood, a part of"
+                " the corpus perplexity) is no score of the doc: passed over"
+                f" (--metric {next(iter(passed_over))} to see it)"
+            )
+        if partial:
+            notes.append(
+                f"{source}: {task}: partial evaluation (one continuation scored after each"
+                " choice's context): the choices are where the contexts differ, and the gold"
+                " choice, which the file does not hold, is told by acc (the model's choice when"
+                " right, the other of two when wrong)"
+                + (f"; unknown for {plural(no_gold, 'doc')}" if no_gold else "")
             )
         if predict_only:
             notes.append(
@@ -734,9 +840,27 @@ class LmEvalReader(Reader):
         # A list target (TriviaQA's aliases) arrives as its str() since 0.4.3: see reference_aliases.
         aliases = reference_aliases(record.get("target"))
         answer = reference_text(record.get("target"), aliases)
-        if _is_loglikelihood(record) and _multiple_choice(record) and answer is not None:
+        partial = (
+            _partial_choices(requests)
+            if _is_loglikelihood(record) and _multiple_choice(record)
+            else None
+        )
+        if partial is not None and len(partial[1]) == len(record["resps"]):
+            prompt, options = partial
+            chosen = generated[0][1]
+            index = int(chosen.split(":", 1)[0]) if chosen else None
+            gold = _partial_gold(index, len(options), metric, value) if index is not None else None
+            answer = None if gold is None else f"{gold}: {options[gold]}"
+            aliases = None
+        elif _is_loglikelihood(record) and _multiple_choice(record) and answer is not None:
             if re.fullmatch(r"[0-9]+", answer):
                 answer = _choice(int(answer), requests)  # the target is the gold choice's index
+            elif (golds := _gold_indices(answer, aliases, requests)) is not None:
+                # Several gold choices (a multiple_target task: the model is right when its
+                # choice is any of them), by index or by text: each written as the model's
+                # choice is, "2: c", any of them a match.
+                aliases = [_choice(g, requests) for g in golds]
+                answer = ALIAS_SEPARATOR.join(aliases)
             else:
                 # A target that is no index is the gold choice's text (process_results:
                 # ``choices.index(gold)``): written as the model's choice is, "1: (B)".
