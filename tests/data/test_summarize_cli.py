@@ -824,3 +824,35 @@ def test_the_readme_lists_the_combined_json_keys_in_their_order(
         else:
             expanded.append(key)
     assert expanded == written
+
+
+def test_python_dash_m_evaltui_runs_the_command_line(evals: Path, tmp_path: Path) -> None:
+    # `python -m evaltui summarize …` is how a script or a venv without the console script on
+    # PATH runs evaltui: the package itself must be runnable, with the same exit codes.
+    out = tmp_path / "m.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evaltui",
+            "summarize",
+            str(evals),
+            "-q",
+            "--no-cache",
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert {record["prompt"] for record in json.loads(out.read_text(encoding="utf-8"))}
+    missing = subprocess.run(
+        [sys.executable, "-m", "evaltui", "summarize", str(tmp_path / "nope"), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("evaltui: error:")
