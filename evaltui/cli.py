@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import math
 import os
 import signal
 import sys
@@ -47,6 +48,31 @@ def folder_path(text: str) -> Path:
     if not text:
         raise argparse.ArgumentTypeError("an empty path: give a folder")
     return Path(text)
+
+
+def positive_int(text: str) -> int:
+    """A count flag's value (``--num-proc``, ``--workers``): a whole number of at least 1. A zero
+    or negative count was taken silently (as all cores, or one)."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 1 or more")
+    return number
+
+
+def positive_seconds(text: str) -> float:
+    """A duration flag's value (``--timeout``, ``--follow-interval``): a finite number of seconds
+    above 0. ``nan`` and ``inf`` parse as floats, and the scorer's step budget then crashed on
+    them (``int(nan)``)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
+    return seconds
 
 
 def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = True) -> None:
@@ -90,7 +116,7 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         "--num-proc",
         "--num_proc",
         dest="num_proc",
-        type=int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="threads for reading and tokenizing, and the size of every thread pool evaltui "
@@ -518,7 +544,7 @@ def add_follow_args(parser: argparse.ArgumentParser, *, interval: bool = True) -
         return
     parser.add_argument(
         "--follow-interval",
-        type=float,
+        type=positive_seconds,
         default=5.0,
         metavar="SECONDS",
         help="with --follow: rewrite the output at most this often (default 5)",

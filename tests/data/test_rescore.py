@@ -350,7 +350,28 @@ def test_rescore_command_errors(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "unknown scorer" in capsys.readouterr().err and not out.exists()
     assert main(["rescore", sample, "--scorer", "lm-eval:gsm8k", "-o", str(out), "-q"]) == 2
     assert "lm-eval:gsm8k" in capsys.readouterr().err
-    assert main(["rescore", sample, "--scorer", "exact", "-o", str(out), "--timeout", "0"]) == 2
+    with pytest.raises(SystemExit) as stopped:
+        main(["rescore", sample, "--scorer", "exact", "-o", str(out), "--timeout", "0"])
+    assert stopped.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [("--timeout", "nan"), ("--timeout", "inf"), ("--timeout", "-1"), ("--workers", "0")],
+)
+def test_a_timeout_or_worker_count_that_is_no_budget_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str
+) -> None:
+    # --timeout nan/inf passed the `<= 0` check and math-verify's step budget then crashed with
+    # a traceback (int(nan)); --workers 0 was taken as "all cores" without a word.
+    out = tmp_path / "x.json"
+    argv = ["rescore", str(ROOT / "sample_data"), "--scorer", "math-verify", "-o", str(out)]
+    with pytest.raises(SystemExit) as stopped:
+        main([*argv, f"{flag}={value}", "--no-cache", "-q"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {flag}: '{value}'" in err and "Traceback" not in err
+    assert not out.exists()
 
 
 def test_a_worker_that_dies_costs_one_generation_and_is_not_cached(tmp_path: Path) -> None:

@@ -856,3 +856,16 @@ def test_python_dash_m_evaltui_runs_the_command_line(evals: Path, tmp_path: Path
     )
     assert missing.returncode == 2
     assert missing.stderr.startswith("evaltui: error:")
+
+
+@pytest.mark.parametrize("value", ["0", "-2"])
+def test_num_proc_below_one_is_a_usage_error(
+    evals: Path, tmp_path: Path, capsys: Any, value: str
+) -> None:
+    # `--num-proc 0` ran on every core and `--num-proc -2` on one, both without a word.
+    out = tmp_path / "x.json"
+    with pytest.raises(SystemExit) as stopped:
+        main(["summarize", str(evals), "-o", str(out), f"--num-proc={value}"])
+    assert stopped.value.code == 2
+    assert f"argument --num-proc/--num_proc: '{value}': give 1 or more" in capsys.readouterr().err
+    assert not out.exists()
