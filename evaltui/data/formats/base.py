@@ -193,12 +193,15 @@ class Reader(ABC):
         options: ReadOptions,
         lines: Sequence[int] | None,
         task: str | None = None,
+        runs: Sequence[str] = (),
     ) -> ReadResult:
         """:meth:`read` of exported records read back source by source
         (:mod:`evaltui.data.readback`), from the export's manifest: ``lines``, each line's line or
         entry number in the source file (None: not known), for a format whose ids are positions
         in the file; ``task``, what the source's name or header said (:meth:`run_identity`), for
-        a format that takes it from a name the copy at ``path`` cannot keep as it was."""
+        a format that takes it from a name the copy at ``path`` cannot keep as it was; ``runs``,
+        the runs the original load gave the source's rows, for a format whose records alone do
+        not say how its rows split into runs (an Inspect log's reported scores, in its header)."""
         return self.read(path, source, options)
 
     def records_name(self, name: str, task: str | None) -> str:

@@ -501,6 +501,7 @@ class PlainDocumentReader(PlainReader):
         options: ReadOptions,
         lines: Sequence[int] | None,
         task: str | None = None,
+        runs: Sequence[str] = (),
     ) -> ReadResult:
         """Exported records are JSON lines (see :meth:`records`): read as plain JSONL."""
         return PlainReader.read(self, path, source, options)
