@@ -491,3 +491,26 @@ def test_rescore_compare_with_a_scorer_that_scored_nothing(
     out, err = capsys.readouterr()
     assert "generations  2 scorer error" in err, err
     assert "no delta: no prompt is scored in both runs" in out, out
+
+
+def test_an_exact_re_score_of_an_mae_run_is_an_accuracy_not_an_mae(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tgpred (gpt-4o-mini, lm-eval `mae`, lower is better). Re-scored by `exact`, the new 0/1
+    verdicts kept the stored metric's name and direction: read as mae values, a wrong answer
+    (0) was a perfect mae, so the run was `continuous 0-0, lower is better` with no correct
+    count, and `--compare` said "improved 24 · regressed 0" on answers none of which matched."""
+    source = REAL / "lm_eval/lm-evaluation-harness/results/tgpred.json/gpt-4o-mini"
+    out = tmp_path / "rescored.json"
+    argv = ["rescore", str(source), "--scorer", "exact", "-o", str(out), "--compare"]
+    assert main([*argv, "--cache-dir", str(tmp_path / "cache")]) == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert len(rows) == 24
+    assert {(r["score_kind"], r["score_metric"], r["higher_is_better"]) for r in rows} == {
+        ("binary", "exact", True)
+    }
+    assert sum(r["n_correct"] for r in rows) == sum(r["total_accuracy_count"] for r in rows)
+    assert {r["stored_average_accuracy"] for r in rows} & {"Infinity"}  # the stored mae, kept
+    report = capsys.readouterr().out
+    assert "improved 24" not in report
+    assert "different measures" in report  # mae against an accuracy: no delta
