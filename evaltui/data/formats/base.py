@@ -303,6 +303,15 @@ def entry_guard(
 _JSON = json.JSONDecoder()
 
 
+def json_error(message: str, column: int) -> str:
+    """Where ``json`` stopped, in words: ``Expecting value at column 5``; its messages that end
+    in "at" (``Unterminated string starting at``, ``Invalid control character at``) take the
+    column straight after (they read "starting at at column 12")."""
+    return (
+        f"{message} column {column}" if message.endswith(" at") else f"{message} at column {column}"
+    )
+
+
 def parse_json(text: str) -> Any:
     """``json.loads`` whose non-syntax failures are :class:`EntryError` with a clear reason.
 
@@ -597,7 +606,7 @@ def json_document(path: Path, source: str) -> tuple[Any, LoadError | None]:
         data = parse_tolerant(text)
     except json.JSONDecodeError as exc:
         return None, LoadError(
-            source, exc.lineno, f"not valid JSON (truncated?): {exc.msg} at column {exc.colno}"
+            source, exc.lineno, f"not valid JSON (truncated?): {json_error(exc.msg, exc.colno)}"
         )
     except IndexError:  # the entry-by-entry parse ran off the end
         return None, LoadError(source, None, "not valid JSON (truncated?)")
