@@ -382,7 +382,31 @@ def problem_lines(result: Any, *, always: bool = False) -> list[str]:
         lines.append(f"note         {one_line(group.text, 300)}")
     if len(notes) > 5:
         lines.append(f"  … and {len(notes) - 5} more notes")
+    conflict = conflict_note(result.stats)
+    if conflict is not None:
+        lines.append(f"note         {conflict}")
     return lines
+
+
+def conflict_note(stats: Any) -> str | None:
+    """What a load's prompts with several references are, or None: a prompt (one prompt id: the
+    same text, or the same id) whose generations' references differ shows the first seen as its
+    ``answer``, with ``answer_conflict`` true. Two problems behind one templated prompt text
+    are one prompt then: said, not left to a key of the output nobody reads."""
+    from evaltui.data.sanitize import one_line
+    from evaltui.data.wording import plural
+
+    if "answer_conflict" not in stats.columns:
+        return None
+    conflicting = stats.filter(stats["answer_conflict"].fill_null(False))
+    if conflicting.height == 0:
+        return None
+    first = conflicting.row(0, named=True)
+    example = one_line(f"{first['run']}: {first['prompt_id']} {first['prompt']!r}", 100)
+    return (
+        f"{plural(conflicting.height, 'prompt')} with more than one reference among its"
+        f" generations (answer_conflict): its answer is the first seen (as {example})"
+    )
 
 
 def report_problems(result: Any, *, quiet: bool) -> None:

@@ -869,3 +869,24 @@ def test_num_proc_below_one_is_a_usage_error(
     assert stopped.value.code == 2
     assert f"argument --num-proc/--num_proc: '{value}': give 1 or more" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_prompts_with_several_references_are_said(tmp_path: Path, capsys: Any) -> None:
+    # One prompt text, two problems (a templated instruction with the problem elsewhere):
+    # their generations are one prompt whose answer is the first reference seen. It was said
+    # only by a key of the combined JSON, `answer_conflict`.
+    rows = [
+        {"prompt": "Solve the problem.", "gen": "\\boxed{4}", "answer": "4", "accuracy": 1},
+        {"prompt": "Solve the problem.", "gen": "\\boxed{9}", "answer": "9", "accuracy": 1},
+        {"prompt": "Another", "gen": "x", "answer": "1", "accuracy": 0},
+    ]
+    write_jsonl(tmp_path / "evals" / "run" / "a.jsonl", rows)
+    out = tmp_path / "s.json"
+    assert main(["summarize", str(tmp_path / "evals"), "-o", str(out), "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert "note         1 prompt with more than one reference among its generations" in err
+    assert "'Solve the problem.'" in err
+    assert [r["answer_conflict"] for r in json.loads(out.read_text())] == [True, False]
+    argv = ["export", str(tmp_path / "evals"), "-o", str(tmp_path / "e.csv"), "--no-cache"]
+    assert main(argv) == 0
+    assert "1 prompt with more than one reference" in capsys.readouterr().err
