@@ -228,6 +228,11 @@ def worker_main(
 
     # Ctrl-C reaches the whole process group: the parent decides, the workers keep quiet.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Standard output is the parent's data (`rescore -o -`) or the app's screen: what a scorer
+    # prints (a user's debugging print(), a library's chatter, C code too) goes where the
+    # parent's messages go, stderr (the app points it at its log). It came first in the JSON.
+    sys.stdout.flush()
+    os.dup2(2, 1)
     try:
         scorer = resolve(name, timeout, include_path)
     except ScorerUnavailable as exc:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -514,3 +516,38 @@ def test_an_exact_re_score_of_an_mae_run_is_an_accuracy_not_an_mae(
     report = capsys.readouterr().out
     assert "improved 24" not in report
     assert "different measures" in report  # mae against an accuracy: no delta
+
+
+def test_a_scorer_that_prints_leaves_standard_output_to_the_data(tmp_path: Path) -> None:
+    """`rescore -o -`: standard output holds the combined JSON alone. A user scorer's print()
+    ran in a worker process whose standard output was evaltui's: its lines came first and the
+    JSON could not be read (in the app, they drew over the screen). They go to stderr now."""
+    write_jsonl(
+        tmp_path / "in" / "run" / "a.jsonl",
+        [{"prompt": f"p{i}", "answer": "1", "accuracy": 0, "gen": f"{i}"} for i in range(4)],
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evaltui.cli",
+            "rescore",
+            str(tmp_path / "in"),
+            "--scorer",
+            "tests.data.rescore_scorers:noisy",
+            "-o",
+            "-",
+            "-q",
+            "--no-cache",
+            "--workers",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert sorted(row["prompt"] for row in rows) == ["p0", "p1", "p2", "p3"]
+    assert sum(row["total_accuracy_count"] for row in rows) == 1  # only "1" holds the reference
+    assert "DEBUG scoring line 1" in proc.stderr
