@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import io
 import math
 import multiprocessing
 import os
@@ -655,7 +656,11 @@ def _rescore(
         )
     if generations.height and generations["gen"].null_count() == generations.height:
         raise ScorerUnavailable("the load did not keep the generations' text (keep_text=False)")
-    resolve(name, options.timeout)  # fail here, with the message, rather than in every worker
+    # Fail here, with the message, rather than in every worker. What the user's module prints
+    # on import went into `rescore -o -`'s data, or over the app's screen: kept back, as each
+    # worker imports it again and prints it to stderr (score_worker.worker_main).
+    with contextlib.redirect_stdout(io.StringIO()):
+        resolve(name, options.timeout)
 
     version = scorer_version(name)
     cache = (

@@ -518,10 +518,21 @@ def test_an_exact_re_score_of_an_mae_run_is_an_accuracy_not_an_mae(
     assert "different measures" in report  # mae against an accuracy: no delta
 
 
-def test_a_scorer_that_prints_leaves_standard_output_to_the_data(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("scorer", "printed"),
+    [
+        ("tests.data.rescore_scorers:noisy", "DEBUG scoring line 1"),
+        ("tests.data.rescore_loud_scorer:score", "LOADING the loud scorer"),
+    ],
+)
+def test_a_scorer_that_prints_leaves_standard_output_to_the_data(
+    tmp_path: Path, scorer: str, printed: str
+) -> None:
     """`rescore -o -`: standard output holds the combined JSON alone. A user scorer's print()
     ran in a worker process whose standard output was evaltui's: its lines came first and the
-    JSON could not be read (in the app, they drew over the screen). They go to stderr now."""
+    JSON could not be read (in the app, they drew over the screen); so did what its module
+    printed on import, in evaltui's own process (it imports the module to fail early). They go to
+    stderr now."""
     write_jsonl(
         tmp_path / "in" / "run" / "a.jsonl",
         [{"prompt": f"p{i}", "answer": "1", "accuracy": 0, "gen": f"{i}"} for i in range(4)],
@@ -534,7 +545,7 @@ def test_a_scorer_that_prints_leaves_standard_output_to_the_data(tmp_path: Path)
             "rescore",
             str(tmp_path / "in"),
             "--scorer",
-            "tests.data.rescore_scorers:noisy",
+            scorer,
             "-o",
             "-",
             "-q",
@@ -550,4 +561,4 @@ def test_a_scorer_that_prints_leaves_standard_output_to_the_data(tmp_path: Path)
     rows = json.loads(proc.stdout)
     assert sorted(row["prompt"] for row in rows) == ["p0", "p1", "p2", "p3"]
     assert sum(row["total_accuracy_count"] for row in rows) == 1  # only "1" holds the reference
-    assert "DEBUG scoring line 1" in proc.stderr
+    assert printed in proc.stderr
