@@ -712,7 +712,9 @@ class VisibleStream:
     bar's own control codes."""
 
     def __init__(self, stream: Any) -> None:
-        self.unsanitized = stream
+        # No stderr at all (`2>&-`: Python's sys.stderr is None): messages go nowhere, and the
+        # command's work goes on. Every message raised AttributeError: exit 1, nothing written.
+        self.unsanitized = stream if stream is not None else open(os.devnull, "w")  # noqa: SIM115
 
     def write(self, text: str) -> int:
         from evaltui.data.sanitize import visible
@@ -724,6 +726,10 @@ class VisibleStream:
             # (its output file) goes on, and its exit code says how that went.
             self.reader_left()
             return len(text)
+        except OSError:
+            # Messages that cannot be written (stderr on a full disk, `2>/dev/full`) are lost,
+            # as a left reader's are; the output is still written (it was not: exit 1).
+            return len(text)
         return written
 
     def flush(self) -> None:
@@ -731,6 +737,8 @@ class VisibleStream:
             self.unsanitized.flush()
         except BrokenPipeError:
             self.reader_left()
+        except OSError:
+            pass
 
     def reader_left(self) -> None:
         with contextlib.suppress(OSError, ValueError, AttributeError):

@@ -890,3 +890,24 @@ def test_prompts_with_several_references_are_said(tmp_path: Path, capsys: Any) -
     argv = ["export", str(tmp_path / "evals"), "-o", str(tmp_path / "e.csv"), "--no-cache"]
     assert main(argv) == 0
     assert "1 prompt with more than one reference" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stderr", ["full", "closed"])
+def test_messages_that_cannot_be_written_do_not_stop_the_output(
+    evals: Path, tmp_path: Path, stderr: str
+) -> None:
+    # stderr on a full disk (`2>/dev/full`) or closed (`2>&-`, a cron job): the summary lines
+    # raised (OSError; AttributeError on Python's sys.stderr None) and the command ended with
+    # exit 1 -- with `2>&-` before writing its output at all.
+    out = tmp_path / "s.json"
+    command = [sys.executable, "-m", "evaltui", "summarize", str(evals), "-o", str(out)]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [*command, "--no-cache"],
+            stdout=subprocess.PIPE,
+            stderr=full if stderr == "full" else None,
+            preexec_fn=(lambda: os.close(2)) if stderr == "closed" else None,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+    assert proc.returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))
