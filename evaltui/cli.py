@@ -218,6 +218,10 @@ def output_path(text: str) -> Path:
         raise argparse.ArgumentTypeError(
             "an empty path: give a file path, or - for standard output"
         )
+    if text.endswith(("/", os.sep)) or os.path.basename(text) in (".", ".."):
+        # `-o out/` names a folder: Path() drops the slash, and a file named `out` was written
+        # (where the folder was meant to be made).
+        raise argparse.ArgumentTypeError(f"{text!r} names a folder: give a file path")
     return Path(text)
 
 
