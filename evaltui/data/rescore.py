@@ -1031,11 +1031,14 @@ def with_new_scores(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFra
         # better (a wrong answer, 0, was a perfect mae: "improved 24") and a `bleu_max` run's as
         # bleu (a delta of -19.68 "bleu"). The scorer's name and no stated direction: its kind
         # comes from its values (0/1: an accuracy).
-        # The stored metric is kept beside (:func:`stored_kinds`), as the stored score is.
+        # The stored metric is kept beside (:func:`stored_kinds`), as the stored score is. A row
+        # whose format names no metric nor direction (plain JSONL) keeps them unnamed: its kind
+        # comes from its values either way.
+        named = pl.col("metric").is_not_null() | pl.col("higher_is_better").is_not_null()
         new = new.with_columns(
             pl.col("metric").alias("stored_metric"),
             pl.col("higher_is_better").alias("stored_higher_is_better"),
-            pl.lit(rescored.scorer, dtype=pl.String).alias("metric"),
+            pl.when(named).then(pl.lit(rescored.scorer, dtype=pl.String)).alias("metric"),
             pl.lit(None, dtype=pl.Boolean).alias("higher_is_better"),
         )
     return new

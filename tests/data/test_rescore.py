@@ -562,3 +562,17 @@ def test_a_scorer_that_prints_leaves_standard_output_to_the_data(
     assert sorted(row["prompt"] for row in rows) == ["p0", "p1", "p2", "p3"]
     assert sum(row["total_accuracy_count"] for row in rows) == 1  # only "1" holds the reference
     assert printed in proc.stderr
+
+
+def test_a_re_score_of_runs_that_name_no_metric_names_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Plain JSONL names no metric nor direction: its re-scored runs name none either, so
+    `--compare` does not warn "not the same metric" on every run (the new scores' metric is
+    the scorer's name only where the stored one had a name, as lm-eval's `mae` above)."""
+    out = tmp_path / "rescored.json"
+    argv = ["rescore", str(ROOT / "sample_data"), "--scorer", "exact", "-o", str(out)]
+    assert main([*argv, "--compare", "--cache-dir", str(tmp_path / "cache")]) == 0
+    assert "not the same metric" not in capsys.readouterr().out
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert {(r["score_kind"], r["score_metric"]) for r in rows} == {("binary", None)}
