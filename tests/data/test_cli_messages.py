@@ -88,7 +88,7 @@ def test_correct_threshold_for_a_run_not_loaded_names_ten_runs_and_counts_the_re
     )
 
 
-@pytest.mark.parametrize("name", ["new/", "new/.", "."])
+@pytest.mark.parametrize("name", ["new/", "new/.", "new/sub/.."])
 def test_an_output_named_as_a_folder_is_a_usage_error(
     tmp_path: Path, name: str, capsys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
