@@ -1,4 +1,5 @@
-"""``python -m evaltui``: the ``evaltui`` command, for a checkout whose script is not installed."""
+"""``python -m evaltui``: the same entry point as the ``evaltui`` console script (for a checkout
+or a venv whose script is not on PATH)."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import math
 import os
 import signal
 import sys
@@ -47,6 +48,31 @@ def folder_path(text: str) -> Path:
     if not text:
         raise argparse.ArgumentTypeError("an empty path: give a folder")
     return Path(text)
+
+
+def positive_int(text: str) -> int:
+    """A count flag's value (``--num-proc``, ``--workers``): a whole number of at least 1. A zero
+    or negative count was taken silently (as all cores, or one)."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 1 or more")
+    return number
+
+
+def positive_seconds(text: str) -> float:
+    """A duration flag's value (``--timeout``, ``--follow-interval``): a finite number of seconds
+    above 0. ``nan`` and ``inf`` parse as floats, and the scorer's step budget then crashed on
+    them (``int(nan)``)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
+    return seconds
 
 
 def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = True) -> None:
@@ -90,7 +116,7 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         "--num-proc",
         "--num_proc",
         dest="num_proc",
-        type=int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="threads for reading and tokenizing, and the size of every thread pool evaltui "
@@ -192,6 +218,11 @@ def output_path(text: str) -> Path:
         raise argparse.ArgumentTypeError(
             "an empty path: give a file path, or - for standard output"
         )
+    names_folder = text.endswith(("/", os.sep)) or os.path.basename(text) in (".", "..")
+    if names_folder and not os.path.isdir(text):  # an existing one: folder_output says so
+        # `-o out/` names a folder: Path() drops the slash, and a file named `out` was written
+        # (where the folder was meant to be made).
+        raise argparse.ArgumentTypeError(f"{text!r} names a folder: give a file path")
     return Path(text)
 
 
@@ -356,7 +387,31 @@ def problem_lines(result: Any, *, always: bool = False) -> list[str]:
         lines.append(f"note         {one_line(group.text, 300)}")
     if len(notes) > 5:
         lines.append(f"  … and {len(notes) - 5} more notes")
+    conflict = conflict_note(result.stats)
+    if conflict is not None:
+        lines.append(f"note         {conflict}")
     return lines
+
+
+def conflict_note(stats: Any) -> str | None:
+    """What a load's prompts with several references are, or None: a prompt (one prompt id: the
+    same text, or the same id) whose generations' references differ shows the first seen as its
+    ``answer``, with ``answer_conflict`` true. Two problems behind one templated prompt text
+    are one prompt then: said, not left to a key of the output nobody reads."""
+    from evaltui.data.sanitize import one_line
+    from evaltui.data.wording import plural
+
+    if "answer_conflict" not in stats.columns:
+        return None
+    conflicting = stats.filter(stats["answer_conflict"].fill_null(False))
+    if conflicting.height == 0:
+        return None
+    first = conflicting.row(0, named=True)
+    example = one_line(f"{first['run']}: {first['prompt_id']} {first['prompt']!r}", 100)
+    return (
+        f"{plural(conflicting.height, 'prompt')} with more than one reference among its"
+        f" generations (answer_conflict): its answer is the first seen (as {example})"
+    )
 
 
 def report_problems(result: Any, *, quiet: bool) -> None:
@@ -518,7 +573,7 @@ def add_follow_args(parser: argparse.ArgumentParser, *, interval: bool = True) -
         return
     parser.add_argument(
         "--follow-interval",
-        type=float,
+        type=positive_seconds,
         default=5.0,
         metavar="SECONDS",
         help="with --follow: rewrite the output at most this often (default 5)",
@@ -662,7 +717,9 @@ class VisibleStream:
     bar's own control codes."""
 
     def __init__(self, stream: Any) -> None:
-        self.unsanitized = stream
+        # No stderr at all (`2>&-`: Python's sys.stderr is None): messages go nowhere, and the
+        # command's work goes on. Every message raised AttributeError: exit 1, nothing written.
+        self.unsanitized = stream if stream is not None else open(os.devnull, "w")  # noqa: SIM115
 
     def write(self, text: str) -> int:
         from evaltui.data.sanitize import visible
@@ -674,6 +731,10 @@ class VisibleStream:
             # (its output file) goes on, and its exit code says how that went.
             self.reader_left()
             return len(text)
+        except OSError:
+            # Messages that cannot be written (stderr on a full disk, `2>/dev/full`) are lost,
+            # as a left reader's are; the output is still written (it was not: exit 1).
+            return len(text)
         return written
 
     def flush(self) -> None:
@@ -681,6 +742,8 @@ class VisibleStream:
             self.unsanitized.flush()
         except BrokenPipeError:
             self.reader_left()
+        except OSError:
+            pass
 
     def reader_left(self) -> None:
         with contextlib.suppress(OSError, ValueError, AttributeError):

@@ -27,6 +27,8 @@ from evaltui.cli import (
     is_standard_output,
     output_path,
     parsed_options,
+    positive_int,
+    positive_seconds,
     reader_left,
     refused_output,
     report_problems,
@@ -80,7 +82,7 @@ def rescore_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=positive_seconds,
         default=15.0,
         metavar="S",
         help="seconds one generation (lm-eval: one logged record) may take before it is marked "
@@ -89,7 +91,7 @@ def rescore_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--workers",
-        type=int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="scorer processes (default: all cores)",
@@ -209,8 +211,6 @@ def cmd_rescore(argv: Sequence[str]) -> int:
 
     parser = rescore_parser()
     args = parser.parse_args(argv)
-    if args.timeout <= 0:
-        return fail("--timeout must be positive")
     if args.generations is not None and (
         os.path.realpath(args.output) == os.path.realpath(args.generations)
     ):  # the second write would replace the first (both '-': two formats run together)

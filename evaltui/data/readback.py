@@ -181,7 +181,9 @@ def read_parts(
                         return None
                     out.write(raw)
                     line, offset = line + 1, offset + len(raw)
-            result = own.read_records(alone, source, options, part.source_lines, part.task)
+            result = own.read_records(
+                alone, source, options, part.source_lines, part.task, part.runs
+            )
             identity = own.run_identity(alone, options)
             alone.unlink()  # one source's copy at a time
             shift = part.first_line - 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import io
 import math
 import multiprocessing
 import os
@@ -33,7 +34,7 @@ from evaltui.data.cache import Cache, companion_version, default_cache_dir
 from evaltui.data.extract import fill_vote_answers, normalized_each, reference_match_expr
 from evaltui.data.formats import get_reader
 from evaltui.data.formats.base import ALIAS_SEPARATOR, ALIASES, VOTE_ALIAS_SEPARATOR
-from evaltui.data.metrics import correct_expr, run_kinds
+from evaltui.data.metrics import ScoreKind, correct_expr, run_kinds, score_kinds
 from evaltui.data.score_worker import (
     ERROR,
     OK,
@@ -655,7 +656,11 @@ def _rescore(
         )
     if generations.height and generations["gen"].null_count() == generations.height:
         raise ScorerUnavailable("the load did not keep the generations' text (keep_text=False)")
-    resolve(name, options.timeout)  # fail here, with the message, rather than in every worker
+    # Fail here, with the message, rather than in every worker. What the user's module prints
+    # on import went into `rescore -o -`'s data, or over the app's screen: kept back, as each
+    # worker imports it again and prints it to stderr (score_worker.worker_main).
+    with contextlib.redirect_stdout(io.StringIO()):
+        resolve(name, options.timeout)
 
     version = scorer_version(name)
     cache = (
@@ -1020,7 +1025,40 @@ def with_new_scores(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFra
     )
     if "new_prompt_score" in rescored.scores.columns:  # lm-eval: the doc's own metric, re-applied
         new = new.with_columns(rescored.scores["new_prompt_score"].alias("prompt_score"))
+    if not is_lm_eval_scorer(rescored.scorer) and "metric" in new.columns:
+        # Any other scorer's score is its own measure, not the stored metric's: re-scored by
+        # `exact`, an lm-eval `mae` run's 0/1 verdicts were read as mae values where lower is
+        # better (a wrong answer, 0, was a perfect mae: "improved 24") and a `bleu_max` run's as
+        # bleu (a delta of -19.68 "bleu"). The scorer's name and no stated direction: its kind
+        # comes from its values (0/1: an accuracy).
+        # The stored metric is kept beside (:func:`stored_kinds`), as the stored score is. A row
+        # whose format names no metric nor direction (plain JSONL) keeps them unnamed: its kind
+        # comes from its values either way.
+        named = pl.col("metric").is_not_null() | pl.col("higher_is_better").is_not_null()
+        new = new.with_columns(
+            pl.col("metric").alias("stored_metric"),
+            pl.col("higher_is_better").alias("stored_higher_is_better"),
+            pl.when(named).then(pl.lit(rescored.scorer, dtype=pl.String)).alias("metric"),
+            pl.lit(None, dtype=pl.Boolean).alias("higher_is_better"),
+        )
     return new
+
+
+def stored_kinds(generations: pl.DataFrame, thresholds: Any = None) -> dict[str, ScoreKind]:
+    """Each run's kind of score under its stored scores, from re-scored ``generations`` (whose
+    ``accuracy``, ``metric`` and ``higher_is_better`` are the new scorer's): an lm-eval
+    ``bleu_max`` or ``mae`` stays a mean in its own units, with its own direction."""
+    renamed = {"stored_accuracy": "accuracy"}
+    if "stored_metric" in generations.columns:
+        renamed |= {"stored_metric": "metric", "stored_higher_is_better": "higher_is_better"}
+    stored = generations.drop(*renamed.values(), strict=False).rename(renamed)
+    return score_kinds(stored, thresholds)
+
+
+def is_lm_eval_scorer(name: str) -> bool:
+    """``lm-eval`` or ``lm-eval:TASK``: the task's own metric scored again (its name, direction)."""
+    name = name.strip()
+    return name == "lm-eval" or name.startswith("lm-eval:")
 
 
 def rescored_stats(
@@ -1133,12 +1171,13 @@ def per_run_comparison(stats: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def verdicts(generations: pl.DataFrame, kinds: Any) -> pl.DataFrame:
+def verdicts(generations: pl.DataFrame, kinds: Any, stored: Any = None) -> pl.DataFrame:
     """Re-scored generations with ``_stored_correct`` and ``_correct`` (each score judged by its
-    run's notion of correct, ``kinds`` as metrics.run_kinds gives) and ``_flipped`` (both known,
+    run's notion of correct, ``kinds`` as metrics.run_kinds gives; the stored score by ``stored``,
+    its run's stored kinds (:func:`stored_kinds`), when they differ) and ``_flipped`` (both known,
     they differ)."""
     was = generations.select(pl.col("run"), pl.col("stored_accuracy").alias("accuracy")).select(
-        correct_expr(kinds).alias("_stored_correct")
+        correct_expr(kinds if stored is None else stored).alias("_stored_correct")
     )
     out = generations.with_columns(was["_stored_correct"], correct_expr(kinds).alias("_correct"))
     return out.with_columns(

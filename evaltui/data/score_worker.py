@@ -228,6 +228,16 @@ def worker_main(
 
     # Ctrl-C reaches the whole process group: the parent decides, the workers keep quiet.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Standard output is the parent's data (`rescore -o -`) or the app's screen: what a scorer
+    # prints (a user's debugging print(), a library's chatter, C code too) goes where the
+    # parent's messages go, stderr (the app points it at its log). It came first in the JSON.
+    sys.stdout.flush()
+    try:
+        os.dup2(2, 1)
+    except OSError:  # no stderr (`2>&-`): nowhere
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(nowhere, 1)
+        os.close(nowhere)
     try:
         scorer = resolve(name, timeout, include_path)
     except ScorerUnavailable as exc:

@@ -345,6 +345,13 @@ async def test_export_all_kinds(evals: Path, make_app: Any, tmp_path: Path) -> N
             await settle(pilot)
             assert isinstance(app.screen, ExportScreen)
             assert static_text(app, "#export-message") == "that is a folder: give a file path"
+        # A folder not made yet (`new/`): a file named `new` was written, the dialog closed.
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "new") + "/"
+        await pilot.click("#export-go")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        assert static_text(app, "#export-message") == "that is a folder: give a file path"
+        assert not (tmp_path / "new").exists()
 
 
 async def test_the_export_dialogs_messages_leave_its_buttons_in_view(

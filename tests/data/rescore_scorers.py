@@ -65,3 +65,9 @@ def counted(generation: str, reference: str, record: dict[str, Any]) -> bool:
     with open(os.environ["EVALTUI_TEST_SCORE_LOG"], "a", encoding="utf-8") as log:
         log.write(generation.replace("\n", " ") + "\n")
     return reference in generation
+
+
+def noisy(generation: str, reference: str, record: dict[str, Any]) -> bool:
+    """Prints as it scores, as a scorer being debugged does (to standard output)."""
+    print(f"DEBUG scoring line {record['line']}")
+    return reference in generation

@@ -86,3 +86,20 @@ def test_correct_threshold_for_a_run_not_loaded_names_ten_runs_and_counts_the_re
     assert Thresholds.parse(["typo=0.5"]).unknown_message(runs[:3]) == (
         f"--correct-threshold names 1 run(s) not loaded: 'typo' (runs: {', '.join(runs[:3])})"
     )
+
+
+@pytest.mark.parametrize("name", ["new/", "new/.", "new/sub/.."])
+def test_an_output_named_as_a_folder_is_a_usage_error(
+    tmp_path: Path, name: str, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `-o new/` (a folder not made yet): Path() drops the slash and a FILE named `new` was
+    # written where the folder was meant to go, with exit 0.
+    monkeypatch.chdir(tmp_path)
+    data = tmp_path / "evals"
+    data.mkdir()
+    (data / "a.jsonl").write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    with pytest.raises(SystemExit) as stopped:
+        main(["summarize", str(data), "-o", name, "--no-cache"])
+    assert stopped.value.code == 2
+    assert f"{name!r} names a folder: give a file path" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["evals"]

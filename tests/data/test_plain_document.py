@@ -354,3 +354,14 @@ def test_a_document_with_a_bom_and_windows_or_old_mac_line_endings(
         json.dumps(RECORDS[0], ensure_ascii=False),
         json.dumps(RECORDS[1], ensure_ascii=False),
     ]
+
+
+def test_one_record_before_a_cut_is_one_record_read(tmp_path: Path) -> None:
+    # "the 1 record before it are read"
+    path = tmp_path / "r" / "cut.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps([RECORDS[0]]).rstrip("]") + ', {"prompt": "x', encoding="utf-8")
+    result = quick(path)
+    (error,) = result.errors
+    assert error.reason.endswith("; the 1 record before it is read, none after")
+    assert rows(result) == ROWS[:1]

@@ -217,3 +217,19 @@ def test_a_chat_prompt_is_shown_as_the_conversation(tmp_path: Path) -> None:
         '["not", "messages"]',
     ]
     assert frame["prompt_id"][0] == frame["prompt_id"][1] != frame["prompt_id"][2]
+
+
+def test_a_cut_string_says_where_it_starts_once(tmp_path: Path) -> None:
+    # json's "Unterminated string starting at" read "… starting at at column 12" in the middle
+    # of a file, and a truncated last line gave no column at all.
+    path = tmp_path / "m" / "a.jsonl"
+    path.parent.mkdir()
+    good = '{"prompt": "p", "gen": "g", "accuracy": 1}\n'
+    path.write_text(good + '{"prompt": "x\n' + good + '{"prompt": "tr', encoding="utf-8")
+    frame, errors = read(path)
+    assert frame.height == 2
+    assert errors == [
+        "a.jsonl:2: not valid JSON: Unterminated string starting at column 12",
+        "a.jsonl:4: truncated last line (file still being written?):"
+        " Unterminated string starting at column 12",
+    ]

@@ -492,3 +492,28 @@ def test_one_scorer_of_an_inspect_log_reads_back_apart_from_the_others(tmp_path:
     assert per_prompt(again.stats.filter(pl.col("run") == graded)) == per_prompt(subset)
     # the records hold match's scores too: read back as that run, never as the exported one
     assert sorted(again.stats["run"].unique().to_list()) == ["mockllm/model · match", graded]
+
+
+def test_an_inspect_dict_score_reads_back_as_a_run_per_reported_key(tmp_path: Path) -> None:
+    """A scorer with a dict of metrics (the published sus-www logs: winrate, winrate_low,
+    winrate_divided_by_optimal) is a run per key the header's results report. Which keys those
+    are is in the header, not in the samples: read back, every sample was read by the dict's
+    first key alone, as one run named after the model, so the `· winrate_divided_by_optimal`
+    run was gone and the other renamed. The manifest's runs name the keys."""
+    from tests.data.test_formats_inspect_runs import log, reported, write_eval
+
+    data = log("AAA", "2026-01-01T10:00:00")
+    for index, sample in enumerate(data["samples"]):
+        rate = index / 10
+        value = {"winrate": rate, "winrate_low": 0.0, "winrate_divided_by_optimal": 1 - rate}
+        sample["scores"] = {"winrate_scorer": {"value": value}}
+    data["results"]["scores"] = reported("winrate_scorer", "winrate", "winrate_divided_by_optimal")
+    write_eval(tmp_path / "data" / "x_AAA.eval", data)
+    before = load_one(tmp_path / "data")
+    runs = ["mockllm/model · winrate", "mockllm/model · winrate_divided_by_optimal"]
+    assert sorted(before.stats["run"].unique().to_list()) == runs
+    out = tmp_path / "samples.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    again = load_one(out)
+    assert sorted(again.stats["run"].unique().to_list()) == runs
+    assert per_prompt(again.stats) == per_prompt(before.stats)

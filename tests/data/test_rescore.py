@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -350,7 +352,28 @@ def test_rescore_command_errors(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "unknown scorer" in capsys.readouterr().err and not out.exists()
     assert main(["rescore", sample, "--scorer", "lm-eval:gsm8k", "-o", str(out), "-q"]) == 2
     assert "lm-eval:gsm8k" in capsys.readouterr().err
-    assert main(["rescore", sample, "--scorer", "exact", "-o", str(out), "--timeout", "0"]) == 2
+    with pytest.raises(SystemExit) as stopped:
+        main(["rescore", sample, "--scorer", "exact", "-o", str(out), "--timeout", "0"])
+    assert stopped.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [("--timeout", "nan"), ("--timeout", "inf"), ("--timeout", "-1"), ("--workers", "0")],
+)
+def test_a_timeout_or_worker_count_that_is_no_budget_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str
+) -> None:
+    # --timeout nan/inf passed the `<= 0` check and math-verify's step budget then crashed with
+    # a traceback (int(nan)); --workers 0 was taken as "all cores" without a word.
+    out = tmp_path / "x.json"
+    argv = ["rescore", str(ROOT / "sample_data"), "--scorer", "math-verify", "-o", str(out)]
+    with pytest.raises(SystemExit) as stopped:
+        main([*argv, f"{flag}={value}", "--no-cache", "-q"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {flag}: '{value}'" in err and "Traceback" not in err
+    assert not out.exists()
 
 
 def test_a_worker_that_dies_costs_one_generation_and_is_not_cached(tmp_path: Path) -> None:
@@ -470,3 +493,86 @@ def test_rescore_compare_with_a_scorer_that_scored_nothing(
     out, err = capsys.readouterr()
     assert "generations  2 scorer error" in err, err
     assert "no delta: no prompt is scored in both runs" in out, out
+
+
+def test_an_exact_re_score_of_an_mae_run_is_an_accuracy_not_an_mae(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tgpred (gpt-4o-mini, lm-eval `mae`, lower is better). Re-scored by `exact`, the new 0/1
+    verdicts kept the stored metric's name and direction: read as mae values, a wrong answer
+    (0) was a perfect mae, so the run was `continuous 0-0, lower is better` with no correct
+    count, and `--compare` said "improved 24 · regressed 0" on answers none of which matched."""
+    source = REAL / "lm_eval/lm-evaluation-harness/results/tgpred.json/gpt-4o-mini"
+    out = tmp_path / "rescored.json"
+    argv = ["rescore", str(source), "--scorer", "exact", "-o", str(out), "--compare"]
+    assert main([*argv, "--cache-dir", str(tmp_path / "cache")]) == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert len(rows) == 24
+    assert {(r["score_kind"], r["score_metric"], r["higher_is_better"]) for r in rows} == {
+        ("binary", "exact", True)
+    }
+    assert sum(r["n_correct"] for r in rows) == sum(r["total_accuracy_count"] for r in rows)
+    assert {r["stored_average_accuracy"] for r in rows} & {"Infinity"}  # the stored mae, kept
+    report = capsys.readouterr().out
+    assert "improved 24" not in report
+    assert "different measures" in report  # mae against an accuracy: no delta
+
+
+@pytest.mark.parametrize(
+    ("scorer", "printed"),
+    [
+        ("tests.data.rescore_scorers:noisy", "DEBUG scoring line 1"),
+        ("tests.data.rescore_loud_scorer:score", "LOADING the loud scorer"),
+    ],
+)
+def test_a_scorer_that_prints_leaves_standard_output_to_the_data(
+    tmp_path: Path, scorer: str, printed: str
+) -> None:
+    """`rescore -o -`: standard output holds the combined JSON alone. A user scorer's print()
+    ran in a worker process whose standard output was evaltui's: its lines came first and the
+    JSON could not be read (in the app, they drew over the screen); so did what its module
+    printed on import, in evaltui's own process (it imports the module to fail early). They go to
+    stderr now."""
+    write_jsonl(
+        tmp_path / "in" / "run" / "a.jsonl",
+        [{"prompt": f"p{i}", "answer": "1", "accuracy": 0, "gen": f"{i}"} for i in range(4)],
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evaltui.cli",
+            "rescore",
+            str(tmp_path / "in"),
+            "--scorer",
+            scorer,
+            "-o",
+            "-",
+            "-q",
+            "--no-cache",
+            "--workers",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert sorted(row["prompt"] for row in rows) == ["p0", "p1", "p2", "p3"]
+    assert sum(row["total_accuracy_count"] for row in rows) == 1  # only "1" holds the reference
+    assert printed in proc.stderr
+
+
+def test_a_re_score_of_runs_that_name_no_metric_names_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Plain JSONL names no metric nor direction: its re-scored runs name none either, so
+    `--compare` does not warn "not the same metric" on every run (the new scores' metric is
+    the scorer's name only where the stored one had a name, as lm-eval's `mae` above)."""
+    out = tmp_path / "rescored.json"
+    argv = ["rescore", str(ROOT / "sample_data"), "--scorer", "exact", "-o", str(out)]
+    assert main([*argv, "--compare", "--cache-dir", str(tmp_path / "cache")]) == 0
+    assert "not the same metric" not in capsys.readouterr().out
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert {(r["score_kind"], r["score_metric"]) for r in rows} == {("binary", None)}

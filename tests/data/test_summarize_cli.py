@@ -156,24 +156,6 @@ def test_batch_script_flags_and_defaults(
     assert len(json.loads((tmp_path / "s2" / "final_report.json").read_text())) == 3
 
 
-def test_python_m_evaltui_is_the_command(tmp_path: Path) -> None:
-    # `python -m evaltui summarize DIR -o x.json` (how a checkout runs its own code) said
-    # "No module named evaltui.__main__" and wrote nothing.
-    (tmp_path / "d").mkdir()
-    record = {"prompt": "2+3?", "gen": "5", "answer": "5", "accuracy": 1.0}
-    (tmp_path / "d" / "s.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
-    out = tmp_path / "x.json"
-    proc = subprocess.run(
-        [sys.executable, "-m", "evaltui", "summarize", str(tmp_path / "d"), "-o", str(out),
-         "--cache-dir", str(tmp_path / "c")],
-        capture_output=True,
-        text=True,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    (stats,) = json.loads(out.read_text(encoding="utf-8"))
-    assert (stats["prompt"], stats["count"], stats["average_accuracy"]) == ("2+3?", 1, 1.0)
-
-
 def test_missing_input_exits_2_with_one_line(tmp_path: Path) -> None:
     proc = subprocess.run(
         [
@@ -842,3 +824,90 @@ def test_the_readme_lists_the_combined_json_keys_in_their_order(
         else:
             expanded.append(key)
     assert expanded == written
+
+
+def test_python_dash_m_evaltui_runs_the_command_line(evals: Path, tmp_path: Path) -> None:
+    # `python -m evaltui summarize …` is how a script or a venv without the console script on
+    # PATH runs evaltui: the package itself must be runnable, with the same exit codes.
+    out = tmp_path / "m.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evaltui",
+            "summarize",
+            str(evals),
+            "-q",
+            "--no-cache",
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert {record["prompt"] for record in json.loads(out.read_text(encoding="utf-8"))}
+    missing = subprocess.run(
+        [sys.executable, "-m", "evaltui", "summarize", str(tmp_path / "nope"), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("evaltui: error:")
+
+
+@pytest.mark.parametrize("value", ["0", "-2"])
+def test_num_proc_below_one_is_a_usage_error(
+    evals: Path, tmp_path: Path, capsys: Any, value: str
+) -> None:
+    # `--num-proc 0` ran on every core and `--num-proc -2` on one, both without a word.
+    out = tmp_path / "x.json"
+    with pytest.raises(SystemExit) as stopped:
+        main(["summarize", str(evals), "-o", str(out), f"--num-proc={value}"])
+    assert stopped.value.code == 2
+    assert f"argument --num-proc/--num_proc: '{value}': give 1 or more" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_prompts_with_several_references_are_said(tmp_path: Path, capsys: Any) -> None:
+    # One prompt text, two problems (a templated instruction with the problem elsewhere):
+    # their generations are one prompt whose answer is the first reference seen. It was said
+    # only by a key of the combined JSON, `answer_conflict`.
+    rows = [
+        {"prompt": "Solve the problem.", "gen": "\\boxed{4}", "answer": "4", "accuracy": 1},
+        {"prompt": "Solve the problem.", "gen": "\\boxed{9}", "answer": "9", "accuracy": 1},
+        {"prompt": "Another", "gen": "x", "answer": "1", "accuracy": 0},
+    ]
+    write_jsonl(tmp_path / "evals" / "run" / "a.jsonl", rows)
+    out = tmp_path / "s.json"
+    assert main(["summarize", str(tmp_path / "evals"), "-o", str(out), "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert "note         1 prompt with more than one reference among its generations" in err
+    assert "'Solve the problem.'" in err
+    assert [r["answer_conflict"] for r in json.loads(out.read_text())] == [True, False]
+    argv = ["export", str(tmp_path / "evals"), "-o", str(tmp_path / "e.csv"), "--no-cache"]
+    assert main(argv) == 0
+    assert "1 prompt with more than one reference" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stderr", ["full", "closed"])
+def test_messages_that_cannot_be_written_do_not_stop_the_output(
+    evals: Path, tmp_path: Path, stderr: str
+) -> None:
+    # stderr on a full disk (`2>/dev/full`) or closed (`2>&-`, a cron job): the summary lines
+    # raised (OSError; AttributeError on Python's sys.stderr None) and the command ended with
+    # exit 1 -- with `2>&-` before writing its output at all.
+    out = tmp_path / "s.json"
+    command = [sys.executable, "-m", "evaltui", "summarize", str(evals), "-o", str(out)]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [*command, "--no-cache"],
+            stdout=subprocess.PIPE,
+            stderr=full if stderr == "full" else None,
+            preexec_fn=(lambda: os.close(2)) if stderr == "closed" else None,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+    assert proc.returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -344,7 +345,9 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
             message.update("give a file path")
             return
         path = Path(raw).expanduser()
-        if path.is_dir():
+        # `out/` names a folder even before it exists: Path() drops the slash, and a file named
+        # `out` was written where the folder was meant to go.
+        if path.is_dir() or raw.endswith(("/", os.sep)) or os.path.basename(raw) in (".", ".."):
             message.update("that is a folder: give a file path")
             return
         rows, result = self.export_source()

@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 
 from evaltui.app.display import MAX_SHOWN_CHARS, generation_text, score_mark
 from evaltui.data.metrics import correct_expr, format_score, run_kinds
-from evaltui.data.rescore import OK, verdicts
+from evaltui.data.rescore import OK, stored_kinds, verdicts
 from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import (
     cell_width,
@@ -260,7 +260,11 @@ class PromptScreen(Screen[None]):
         everything = generation_flags(everything, result.triage, longest_by_run(result.stats))
         rescored = "stored_accuracy" in everything.columns
         if rescored:  # both verdicts, stored and new, and whether they differ
-            everything = verdicts(everything, run_kinds(result.stats))
+            # The stored verdicts by the stored scores' kind: re-scored by `exact`, an `mae`
+            # run's stored values are no 0/1 verdicts (none without a threshold).
+            mine = result.generations.filter(pl.col("run").is_in(prompt["run"].unique().implode()))
+            was = stored_kinds(mine, self.evalapp.options.correct_threshold)
+            everything = verdicts(everything, run_kinds(result.stats), was)
         gens = everything
         if self.only == "wrong":
             gens = gens.filter(pl.col("_correct").not_())

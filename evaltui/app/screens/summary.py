@@ -25,8 +25,8 @@ from textual.widgets import Footer, Static
 from evaltui.app.display import view_words
 from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
-from evaltui.data.metrics import ScoreKind, format_score, run_kinds, score_kinds
-from evaltui.data.rescore import per_run_comparison
+from evaltui.data.metrics import ScoreKind, format_score, run_kinds
+from evaltui.data.rescore import per_run_comparison, stored_kinds
 from evaltui.data.sanitize import distinct_middle, one_line, one_line_middle
 from evaltui.data.summary import (
     Metric,
@@ -210,10 +210,8 @@ def _stored_kinds(rows: pl.DataFrame, app: EvalApp) -> dict[str, ScoreKind]:
     if result is None or "stored_accuracy" not in result.generations.columns:
         return {}
     runs = rows.get_column("run").unique()
-    stored = result.generations.filter(pl.col("run").is_in(runs.implode())).with_columns(
-        pl.col("stored_accuracy").alias("accuracy")
-    )
-    return score_kinds(stored, app.options.correct_threshold)
+    stored = result.generations.filter(pl.col("run").is_in(runs.implode()))
+    return stored_kinds(stored, app.options.correct_threshold)
 
 
 def _mean_words(kind: ScoreKind | None, value: float | None) -> str:

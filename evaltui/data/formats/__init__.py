@@ -12,7 +12,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaltui.data.formats.base import HEAD_BYTES, Reader, ReadOptions, ReadResult, Window
+from evaltui.data.formats.base import (
+    HEAD_BYTES,
+    Reader,
+    ReadOptions,
+    ReadResult,
+    Window,
+    json_error,
+)
 from evaltui.data.formats.inspect_ai import InspectReader
 from evaltui.data.formats.internbootcamp import InternBootcampReader
 from evaltui.data.formats.lighteval import LightevalReader
@@ -303,7 +310,7 @@ def _no_json_line(head: bytes) -> str | None:
             lines += 1
             if not first:
                 where = (
-                    f"{exc.msg} at column {exc.colno}"
+                    json_error(exc.msg, exc.colno)
                     if isinstance(exc, json.JSONDecodeError)
                     else "nested too deep"
                     if isinstance(exc, RecursionError)

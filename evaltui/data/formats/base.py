@@ -193,12 +193,15 @@ class Reader(ABC):
         options: ReadOptions,
         lines: Sequence[int] | None,
         task: str | None = None,
+        runs: Sequence[str] = (),
     ) -> ReadResult:
         """:meth:`read` of exported records read back source by source
         (:mod:`evaltui.data.readback`), from the export's manifest: ``lines``, each line's line or
         entry number in the source file (None: not known), for a format whose ids are positions
         in the file; ``task``, what the source's name or header said (:meth:`run_identity`), for
-        a format that takes it from a name the copy at ``path`` cannot keep as it was."""
+        a format that takes it from a name the copy at ``path`` cannot keep as it was; ``runs``,
+        the runs the original load gave the source's rows, for a format whose records alone do
+        not say how its rows split into runs (an Inspect log's reported scores, in its header)."""
         return self.read(path, source, options)
 
     def records_name(self, name: str, task: str | None) -> str:
@@ -298,6 +301,15 @@ def entry_guard(
 
 
 _JSON = json.JSONDecoder()
+
+
+def json_error(message: str, column: int) -> str:
+    """Where ``json`` stopped, in words: ``Expecting value at column 5``; its messages that end
+    in "at" (``Unterminated string starting at``, ``Invalid control character at``) take the
+    column straight after (they read "starting at at column 12")."""
+    return (
+        f"{message} column {column}" if message.endswith(" at") else f"{message} at column {column}"
+    )
 
 
 def parse_json(text: str) -> Any:
@@ -594,7 +606,7 @@ def json_document(path: Path, source: str) -> tuple[Any, LoadError | None]:
         data = parse_tolerant(text)
     except json.JSONDecodeError as exc:
         return None, LoadError(
-            source, exc.lineno, f"not valid JSON (truncated?): {exc.msg} at column {exc.colno}"
+            source, exc.lineno, f"not valid JSON (truncated?): {json_error(exc.msg, exc.colno)}"
         )
     except IndexError:  # the entry-by-entry parse ran off the end
         return None, LoadError(source, None, "not valid JSON (truncated?)")

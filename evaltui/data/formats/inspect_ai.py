@@ -432,25 +432,63 @@ def _reported(header: dict[str, Any]) -> list[ScoreRef]:
     return list(refs.values())
 
 
-def score_refs(header: dict[str, Any], samples: Iterable[Any]) -> list[ScoreRef]:
+def _named_scores(runs: Sequence[str]) -> list[str]:
+    """The score names in run labels of several scores (``model · winrate``, ``model ·
+    winrate_divided_by_optimal``: what follows the last separator); [] for one run, whose label
+    names no score."""
+    if len(runs) < 2 or not all(PART_SEPARATOR in run for run in runs):
+        return []
+    return list(dict.fromkeys(run.rsplit(PART_SEPARATOR, 1)[1] for run in runs))
+
+
+def _refs_named(names: Sequence[str], keys: dict[str, list[str]]) -> list[ScoreRef]:
+    """The scores ``names`` (see :func:`_named_scores`) among the samples' scorers and their dict
+    values' ``keys``: a scorer's name, a key of one scorer's dict (``scorer/key`` when told apart
+    by the scorer); [] unless every name is found, once."""
+    refs: list[ScoreRef] = []
+    for name in names:
+        scorer, _slash, key = name.partition("/")
+        if name in keys:
+            refs.append(ScoreRef(name, None, name))
+        elif key and key in keys.get(scorer, ()):
+            refs.append(ScoreRef(scorer, key, name))
+        else:
+            holders = [s for s, ks in keys.items() if name in ks]
+            if len(holders) != 1:
+                return []
+            refs.append(ScoreRef(holders[0], name, name))
+    return refs
+
+
+def score_refs(
+    header: dict[str, Any], samples: Iterable[Any], named: Sequence[str] = ()
+) -> list[ScoreRef]:
     """The scores a log's samples are read by, one run each when there are several.
 
     Those the header's ``results.scores`` reports, of the scorers the samples hold (a dict value
     by the keys reported: the published sus-www logs report winrate, not winrate_low); then any
     scorer of the samples the header does not report (no header: samples read back from their
-    JSON lines; a log still running), by its value, or a dict value's first key."""
+    JSON lines; a log still running), by its value, or a dict value's first key. Samples without
+    the header's report (read back from an export) are read by the scores ``named`` (the names
+    the original load's runs carry, :func:`_named_scores`) when the samples hold them all."""
     found: dict[str, str | None] = {}  # scorer -> a dict value's first key, in order
+    keys: dict[str, list[str]] = {}  # scorer -> its dict value's keys, in order
     for sample in samples:
         if isinstance(sample, Unreadable):
             continue  # its own error, where its row would be
         for scorer, entry in _sample_scores(sample).items():
+            value = entry.get("value") if isinstance(entry, dict) else None
+            seen = keys.setdefault(str(scorer), [])
+            if isinstance(value, dict):
+                seen += [str(key) for key in value if str(key) not in seen]
             if str(scorer) in found:
                 continue
-            value = entry.get("value") if isinstance(entry, dict) else None
             found[str(scorer)] = (
                 str(next(iter(value))) if isinstance(value, dict) and value else None
             )
     reported = [ref for ref in _reported(header) if ref.scorer in found]
+    if not reported and named:
+        reported = _refs_named(named, keys)
     covered = {ref.scorer for ref in reported}
     refs = reported + [
         ScoreRef(scorer, key, key or scorer)
@@ -691,10 +729,13 @@ class InspectReader(Reader):
         options: ReadOptions,
         lines: Sequence[int] | None,
         task: str | None = None,
+        runs: Sequence[str] = (),
     ) -> ReadResult:
         """:meth:`read`; samples read back from an export without their log's header take their
         task from ``task`` (the manifest's), else from the file's name: a task named
-        ``suite/task`` cannot be a file name (its copy was named ``suite_task``)."""
+        ``suite/task`` cannot be a file name (its copy was named ``suite_task``); ``runs``, the
+        runs the original load named (the manifest's), say which scores the log's header
+        reported (a dict score's keys: one run each), which the samples alone do not."""
         given_task = task
         own = self._own_id(path)
         duplicate = place_in_folder(path, own) if own is not None else None
@@ -723,7 +764,8 @@ class InspectReader(Reader):
         unscored: dict[str, set[int]] = {}  # score values that are no score -> samples
         partial: dict[str, int] = {}  # score name -> its P values
         left_out: dict[str, None] = {}  # the names of the scores not read
-        refs: list[ScoreRef | None] = list(score_refs(header, (s for _n, s in samples))) or [None]
+        found = score_refs(header, (s for _n, s in samples), _named_scores(runs))
+        refs: list[ScoreRef | None] = list(found) or [None]
         # Several scores: one run each, as lm-eval's filters are (``model · match``).
         labels = [
             run if ref is None or len(refs) == 1 else f"{run}{PART_SEPARATOR}{ref.name}"

@@ -275,6 +275,7 @@ class LightevalReader(Reader):
         options: ReadOptions,
         lines: Sequence[int] | None,
         task: str | None = None,
+        runs: Sequence[str] = (),
     ) -> ReadResult:
         """:meth:`read`; for exported rows read back (a ``.jsonl``), ``lines`` gives each line's
         row number in the source file (a ≤0.10 row's id is its row number there) and ``task``

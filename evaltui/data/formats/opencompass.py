@@ -759,6 +759,7 @@ class OpenCompassReader(ContainerReader):
         options: ReadOptions,
         lines: Sequence[int] | None,
         task: str | None = None,
+        runs: Sequence[str] = (),
     ) -> ReadResult:
         """:meth:`read`; ``task``: for exported entries read back, their dataset (the source's
         name said it; a shard's is its dataset's)."""

@@ -30,6 +30,7 @@ from evaltui.data.formats.base import (
     Window,
     chat_text,
     folder_label,
+    json_error,
     parse_json,
     prompt_hash,
     stringify,
@@ -192,9 +193,10 @@ def iter_json_lines(
             value = parse_json(text)
         except json.JSONDecodeError as exc:
             if not has_newline:
-                reason = f"truncated last line (file still being written?): {exc.msg}"
+                where = json_error(exc.msg, exc.colno)
+                reason = f"truncated last line (file still being written?): {where}"
             else:
-                reason = f"not valid JSON: {exc.msg} at column {exc.colno}"
+                reason = f"not valid JSON: {json_error(exc.msg, exc.colno)}"
             errors.append(LoadError(source, line_no, reason))
             continue
         except EntryError as exc:

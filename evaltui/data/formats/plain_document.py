@@ -33,6 +33,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     frame_from_rows,
+    json_error,
     parse_json,
 )
 from evaltui.data.formats.plain import (
@@ -336,7 +337,7 @@ class _Document:
         column = self.lines.column_of(exc.pos)
         read = len(self.starts)
         after = (
-            f"; the {plural(read, 'record')} before it are read, none after"
+            f"; the {plural(read, 'record')} before it {'is' if read == 1 else 'are'} read, none after"
             if read
             else "; no record is read"
         )
@@ -400,7 +401,7 @@ class _Document:
         except json.JSONDecodeError as exc:
             line = self.lines.line_of(start) + exc.lineno - 1
             column = exc.colno + (self.lines.column_of(start) - 1 if exc.lineno == 1 else 0)
-            reason = f"not valid JSON: {exc.msg} at column {column}"
+            reason = f"not valid JSON: {json_error(exc.msg, column)}"
             self.errors.append(LoadError(self.source, line, reason))
         except EntryError as exc:
             self.errors.append(LoadError(self.source, self.lines.line_of(start), str(exc)))
@@ -430,7 +431,7 @@ class _Document:
                     LoadError(
                         self.source,
                         line + exc.lineno - 1,
-                        f"record {number}: not valid JSON: {exc.msg} at column {column}",
+                        f"record {number}: not valid JSON: {json_error(exc.msg, column)}",
                     )
                 )
             except EntryError as exc:
@@ -501,6 +502,7 @@ class PlainDocumentReader(PlainReader):
         options: ReadOptions,
         lines: Sequence[int] | None,
         task: str | None = None,
+        runs: Sequence[str] = (),
     ) -> ReadResult:
         """Exported records are JSON lines (see :meth:`records`): read as plain JSONL."""
         return PlainReader.read(self, path, source, options)
