@@ -413,6 +413,9 @@ class PromptScreen(Screen[None]):
     def on_resize(self) -> None:
         self.show_title()
         self.show_votes()
+        # The prompt wraps again at the new width: its hidden lines are counted again once laid
+        # out (opened at 120 columns and narrowed to 60, it was cut with no marker).
+        self.call_after_refresh(self.mark_cut_prompt)
 
     def data_changed(self) -> None:
         """New scores or rows under the screen (a re-score, followed lines): the prompt shown
