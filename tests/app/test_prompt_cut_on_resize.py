@@ -57,3 +57,58 @@ async def test_the_cut_prompt_marker_follows_a_resize(tmp_path: Path, make_app: 
         await pilot.resize_terminal(120, 35)
         await settle(pilot)
         assert hidden_lines(screen) == 0 and not more.display
+
+
+async def test_a_long_reference_is_shown_whole_with_v(tmp_path: Path, make_app: Any) -> None:
+    """The reference's line showed its first cells and a "…", and nothing in the app showed
+    the rest (the subversion-strategy logs' references are paragraphs of a strategy): the
+    marker says it is cut, and v shows it whole under the prompt."""
+    reference = "Optimal strategy: " + " ".join(f"step{i}" for i in range(120)) + " END"
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "out.jsonl").write_text(
+        json.dumps({"prompt": "Which strategy?", "gen": "wait", "answer": reference, "accuracy": 0})
+        + "\n",
+        encoding="utf-8",
+    )
+    app = make_app(tmp_path / "run")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        line = screen.query_one("#prompt-answer", Static).render_line(0).text
+        assert line.startswith("reference: Optimal strategy: step0 step1") and "END" not in line
+        more = screen.query_one("#prompt-more", Static)
+        assert more.display
+        assert str(more.render()) == "▼ the reference is cut (v shows it whole, under the prompt)"
+        prompt = screen.query_one("#prompt-text", Static)
+        assert "END" not in str(prompt.render())
+
+        await pilot.press("v")
+        await settle(pilot)
+        assert str(prompt.render()) == f"Which strategy?\n\nreference (whole):\n{reference}"
+        assert not more.display
+        await pilot.press("v")
+        await settle(pilot)
+        assert str(prompt.render()) == "Which strategy?"
+        assert more.display
+
+
+async def test_a_short_reference_is_not_said_cut(tmp_path: Path, make_app: Any) -> None:
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "out.jsonl").write_text(
+        json.dumps({"prompt": "2 + 2?", "gen": "4", "answer": "4", "accuracy": 1}) + "\n",
+        encoding="utf-8",
+    )
+    app = make_app(tmp_path / "run")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        assert not screen.query_one("#prompt-more", Static).display
+        await pilot.press("v")
+        await settle(pilot)
+        assert str(screen.query_one("#prompt-text", Static).render()) == "2 + 2?"

@@ -163,6 +163,11 @@ class PromptScreen(Screen[None]):
         self._votes: tuple[str, list[str], dict[str, str]] | None = None
         """What the vote lines say (the reference's lead, the runs, each run's vote), laid
         out to the width by :meth:`show_votes`."""
+        self._prompt_text = ""
+        """The shown prompt's text (whole, as loaded)."""
+        self._reference: str | None = None
+        """The shown prompt's reference answer (whole, as loaded): its line shows the first
+        200 cells, ``v`` shows it whole under the prompt."""
         self._texts: tuple[LoadResult, str, str, pl.DataFrame] | None = None
         """The texts read back for the shown prompt (result, run, prompt, ``_row`` + ``gen``),
         kept while the user cycles its filters."""
@@ -296,8 +301,10 @@ class PromptScreen(Screen[None]):
         only = [f"only {self.only} ({gens.height})"] if self.only else []
         self._title = (runs, counts, position, flipped, only)
         self.show_title()
-        self.query_one("#prompt-text", Static).update(Text(visible(first.get("prompt") or "")))
+        self._prompt_text = first.get("prompt") or ""
         answer = first.get("answer")
+        self._reference = answer
+        self.show_prompt_text()
         # No reference is "–"; an empty one (truthfulqa's blank targets) is said, not a gap.
         reference = (
             "–" if answer is None else one_line(answer, 200) if answer.strip() else "(empty)"
@@ -413,6 +420,8 @@ class PromptScreen(Screen[None]):
     def on_resize(self) -> None:
         self.show_title()
         self.show_votes()
+        if self.whole_prompt:  # the reference shown whole when its line cuts it at this width
+            self.show_prompt_text()
         # The prompt wraps again at the new width: its hidden lines are counted again once laid
         # out (opened at 120 columns and narrowed to 60, it was cut with no marker).
         self.call_after_refresh(self.mark_cut_prompt)
@@ -477,19 +486,49 @@ class PromptScreen(Screen[None]):
         self.query_one("#generation-text", Static).update(text)
         return text
 
+    def show_prompt_text(self) -> None:
+        """The prompt; with ``v`` (whole), the whole reference under it when its line cuts it
+        (a long reference, the subversion-strategy logs' paragraphs, was readable nowhere)."""
+        text = visible(self._prompt_text)
+        if self.whole_prompt and self.reference_cut():
+            text += "\n\nreference (whole):\n" + visible(self._reference or "")
+        self.query_one("#prompt-text", Static).update(Text(text))
+
+    def reference_cut(self) -> bool:
+        """True when the reference's line does not show all of it at the screen's width now:
+        longer than its 200 cells, on several lines, or wider than the screen."""
+        answer = self._reference
+        if answer is None or not answer.strip():
+            return False
+        shown = one_line(answer, 200)
+        width = self.size.width or self.app.size.width
+        # (the line's padding takes a cell each side; the votes follow, so a reference as
+        # wide as the room left has its last cell taken by the "…")
+        return shown != answer.strip() or cell_width(f"reference: {shown}") >= width - 2
+
     def mark_cut_prompt(self) -> None:
-        """Say when the prompt box does not show the whole prompt (never cut silently)."""
+        """Say when the prompt box does not show the whole prompt, or the reference's line the
+        whole reference (never cut silently)."""
         box = self.query_one("#prompt-text-box", VerticalScroll)
         hidden = box.virtual_size.height - box.scrollable_content_region.height
         more = self.query_one("#prompt-more", Static)
-        more.display = hidden > 0 and not self.whole_prompt
-        if more.display:
+        reference = not self.whole_prompt and self.reference_cut()
+        more.display = (hidden > 0 or reference) and not self.whole_prompt
+        if not more.display:
+            return
+        if hidden > 0 and reference:
             lines = plural(hidden, "more prompt line")
-            more.update(Text(f"▼ {lines} (v shows the whole prompt)"))
+            said = f"▼ {lines}, the reference cut (v shows both whole)"
+        elif hidden > 0:
+            said = f"▼ {plural(hidden, 'more prompt line')} (v shows the whole prompt)"
+        else:
+            said = "▼ the reference is cut (v shows it whole, under the prompt)"
+        more.update(Text(said))
 
     def action_toggle_prompt(self) -> None:
         self.whole_prompt = not self.whole_prompt
         self.query_one("#prompt-text-box").set_class(self.whole_prompt, "whole")
+        self.show_prompt_text()
         self.call_after_refresh(self.mark_cut_prompt)
 
     # --- search inside the generation ------------------------------------------------------
