@@ -526,7 +526,17 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
         ]
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        index = int((event.option.id or "run-0").removeprefix("run-"))
+        options = self.query_one("#pair-options", OptionList)
+        option = event.option
+        at = event.option_index
+        if not 0 <= at < options.option_count or options.get_option_at_index(at) is not option:
+            # An enter typed in the same burst as A's was handled before B's list replaced
+            # A's: it selected A's option again (A compared with itself). It acts on the list
+            # shown now, as the person who pressed enter twice meant.
+            if options.highlighted is None:
+                return
+            option = options.get_option_at_index(options.highlighted)
+        index = int((option.id or "run-0").removeprefix("run-"))
         run = self.runs[index]
         if self.first is None:
             self.first = run
