@@ -49,3 +49,32 @@ async def test_enter_twice_in_a_burst_picks_a_then_the_first_b(
         screen = app.screen
         assert isinstance(screen, CompareScreen)
         assert (screen.run_a, screen.run_b) == ("a", "b")
+
+
+async def test_m_in_a_compare_view_starts_on_its_baseline(tmp_path: Path, make_app: Any) -> None:
+    """m in a compare view of b vs a offered A's list from its first run: enter (meaning 'keep
+    b as A') picked a. It starts on the baseline compared now."""
+    from textual.widgets import OptionList
+
+    app = make_app(write_runs(tmp_path / "runs"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m", "down", "enter")  # A = b
+        await settle(pilot)
+        await pilot.press("enter")  # B = the first offered: a (4 prompts in common)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        assert (screen.run_a, screen.run_b) == ("b", "a")
+        await pilot.press("m")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, RunPairScreen)
+        assert picker.query_one("#pair-options", OptionList).highlighted == 1
+        await pilot.press("enter")  # A = b still
+        await settle(pilot)
+        await pilot.press("down", "enter")  # B = c now
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        assert (screen.run_a, screen.run_b) == ("b", "c")
