@@ -81,7 +81,7 @@ async def test_a_long_reference_is_shown_whole_with_v(tmp_path: Path, make_app: 
         assert line.startswith("reference: Optimal strategy: step0 step1") and "END" not in line
         more = screen.query_one("#prompt-more", Static)
         assert more.display
-        assert str(more.render()) == "▼ the reference is cut (v shows it whole, under the prompt)"
+        assert str(more.render()) == "▼ the reference is cut (v shows it whole)"
         prompt = screen.query_one("#prompt-text", Static)
         assert "END" not in str(prompt.render())
 
@@ -93,6 +93,10 @@ async def test_a_long_reference_is_shown_whole_with_v(tmp_path: Path, make_app: 
         await settle(pilot)
         assert str(prompt.render()) == "Which strategy?"
         assert more.display
+        # At 60 columns the marker is whole on its line (a longer one lost its end silently).
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        assert more.render_line(0).text.strip() == "▼ the reference is cut (v shows it whole)"
 
 
 async def test_a_short_reference_is_not_said_cut(tmp_path: Path, make_app: Any) -> None:

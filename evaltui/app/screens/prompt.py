@@ -334,7 +334,16 @@ class PromptScreen(Screen[None]):
             flags = [GENERATION_MARKS[f] for f in GENERATION_MARKS if row[f]]
             marker = f"  ⚠ {', '.join(flags)}" if flags else ""
             run = pad_cells(listed[row["run"]], 25) if self.other_run is not None else ""
-            mark = score_mark(row["accuracy"], row["_correct"])
+            # A score other than 0/1 shown with its verdict (a winrate's 0.002 and 0.269 were
+            # both a bare ✗; the table shows only their prompt's mean).
+            kind = kinds.get(row["run"])
+            shape = None if kind is None else kind.kind
+            mark = score_mark(
+                row["accuracy"],
+                row["_correct"],
+                with_score=shape not in (None, "binary"),
+                fraction=shape == "fraction",
+            )
             if rescored:  # stored → new, the flipped ones said so
                 stored = score_mark(row["stored_accuracy"], row["_stored_correct"])
                 mark = f"{stored}→{mark}" if row["_flipped"] else f" {mark} "
@@ -518,12 +527,14 @@ class PromptScreen(Screen[None]):
             return
         if hidden > 0 and reference:
             lines = plural(hidden, "more prompt line")
-            said = f"▼ {lines}, the reference cut (v shows both whole)"
+            said = f"▼ {lines}, reference cut (v shows both whole)"
         elif hidden > 0:
             said = f"▼ {plural(hidden, 'more prompt line')} (v shows the whole prompt)"
         else:
-            said = "▼ the reference is cut (v shows it whole, under the prompt)"
-        more.update(Text(said))
+            said = "▼ the reference is cut (v shows it whole)"
+        # One line: cut with a mark where even this is too wide (at 60 columns a longer one
+        # lost its end silently).
+        more.update(Text(said, no_wrap=True, overflow="ellipsis"))
 
     def action_toggle_prompt(self) -> None:
         self.whole_prompt = not self.whole_prompt
