@@ -116,3 +116,52 @@ async def test_a_short_reference_is_not_said_cut(tmp_path: Path, make_app: Any) 
         await pilot.press("v")
         await settle(pilot)
         assert str(screen.query_one("#prompt-text", Static).render()) == "2 + 2?"
+
+
+async def test_a_whole_prompt_longer_than_its_box_scrolls_with_j_and_k(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """v on a 35-line prompt at 80x24 (lm-eval's negotiationtom) showed its first 16 lines and
+    hid the marker: the questions and choices at its end were reachable by no key. The marker
+    counts the lines out of sight and J/K scroll the prompt box."""
+    prompt = "\n".join(f"line {i}" for i in range(35))
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "out.jsonl").write_text(
+        json.dumps({"prompt": prompt, "gen": "A", "answer": "D", "accuracy": 0}) + "\n",
+        encoding="utf-8",
+    )
+    app = make_app(tmp_path / "run")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        more = screen.query_one("#prompt-more", Static)
+        await pilot.press("v")
+        await settle(pilot)
+        hidden = hidden_lines(screen)
+        assert hidden > 0
+        assert more.display
+        assert str(more.render()) == f"▼ {hidden} more prompt lines (J/K scroll)"
+        box = screen.query_one("#prompt-text-box", VerticalScroll)
+        while box.scroll_y < box.max_scroll_y:
+            await pilot.press("J")
+            await settle(pilot)
+        assert "line 34" in str(screen.query_one("#prompt-text", Static).render())
+        assert box.scroll_y == hidden
+        assert str(more.render()) == f"▲ {hidden} prompt lines above (K scrolls up)"
+        await pilot.press("K")
+        await settle(pilot)
+        assert 0 < box.scroll_y < hidden
+        above = round(box.scroll_y)
+        assert str(more.render()) == (
+            f"▼ {hidden - above} more prompt lines, {above} above (J/K scroll)"
+        )
+        # Back to the short box: the marker counts every line it does not show.
+        await pilot.press("v")
+        await settle(pilot)
+        assert (
+            str(more.render())
+            == f"▼ {hidden_lines(screen)} more prompt lines (v shows the whole prompt)"
+        )

@@ -88,6 +88,10 @@ class PromptScreen(Screen[None]):
         Binding("slash", "search", "Search gen", id="gen_search", priority=True),
         Binding("w", "cycle_filter", "Wrong/right", id="gen_filter"),
         Binding("v", "toggle_prompt", "Whole prompt", id="prompt_whole"),
+        # Plain keys (shift+arrows do not reach apps on many terminals): the prompt box is
+        # not focused, the generation list is.
+        Binding("J", "scroll_prompt(1)", "Prompt ↓", id="prompt_scroll_down", show=False),
+        Binding("K", "scroll_prompt(-1)", "Prompt ↑", id="prompt_scroll_up", show=False),
         Binding("y", "copy", "Copy", id="copy"),
         Binding("p", "plot", "Plot", id="prompt_plot"),
     ]
@@ -301,7 +305,10 @@ class PromptScreen(Screen[None]):
         only = [f"only {self.only} ({gens.height})"] if self.only else []
         self._title = (runs, counts, position, flipped, only)
         self.show_title()
-        self._prompt_text = first.get("prompt") or ""
+        text = first.get("prompt") or ""
+        if text != self._prompt_text:  # another prompt: read from its top
+            self.query_one("#prompt-text-box", VerticalScroll).scroll_home(animate=False)
+        self._prompt_text = text
         answer = first.get("answer")
         self._reference = answer
         self.show_prompt_text()
@@ -519,13 +526,26 @@ class PromptScreen(Screen[None]):
         """Say when the prompt box does not show the whole prompt, or the reference's line the
         whole reference (never cut silently)."""
         box = self.query_one("#prompt-text-box", VerticalScroll)
-        hidden = box.virtual_size.height - box.scrollable_content_region.height
+        hidden = max(0, box.virtual_size.height - box.scrollable_content_region.height)
+        above = min(hidden, max(0, round(box.scroll_y)))
         more = self.query_one("#prompt-more", Static)
         reference = not self.whole_prompt and self.reference_cut()
-        more.display = (hidden > 0 or reference) and not self.whole_prompt
+        # Whole, a prompt longer than its box (70% of the screen) was still cut, the rest
+        # reachable by no key (a 35-line lm-eval prompt at 80x24 lost its questions and
+        # choices): J/K scroll it, and the marker says what is out of sight.
+        more.display = hidden > 0 or reference
         if not more.display:
             return
-        if hidden > 0 and reference:
+        if self.whole_prompt:
+            below = hidden - above
+            if below:
+                lines = plural(below, "more prompt line")
+                said = (
+                    f"▼ {lines}, {above} above (J/K scroll)" if above else f"▼ {lines} (J/K scroll)"
+                )
+            else:
+                said = f"▲ {plural(above, 'prompt line')} above (K scrolls up)"
+        elif hidden > 0 and reference:
             lines = plural(hidden, "more prompt line")
             said = f"▼ {lines}, reference cut (v shows both whole)"
         elif hidden > 0:
@@ -535,6 +555,13 @@ class PromptScreen(Screen[None]):
         # One line: cut with a mark where even this is too wide (at 60 columns a longer one
         # lost its end silently).
         more.update(Text(said, no_wrap=True, overflow="ellipsis"))
+
+    def action_scroll_prompt(self, pages: int) -> None:
+        """``J``/``K``: the prompt box a page down/up (less one line, kept for context)."""
+        box = self.query_one("#prompt-text-box", VerticalScroll)
+        step = max(1, box.scrollable_content_region.height - 1)
+        box.scroll_relative(y=pages * step, animate=False)
+        self.call_after_refresh(self.mark_cut_prompt)
 
     def action_toggle_prompt(self) -> None:
         self.whole_prompt = not self.whole_prompt
