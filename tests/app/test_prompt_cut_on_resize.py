@@ -79,6 +79,8 @@ async def test_a_long_reference_is_shown_whole_with_v(tmp_path: Path, make_app: 
         assert isinstance(screen, PromptScreen)
         line = screen.query_one("#prompt-answer", Static).render_line(0).text
         assert line.startswith("reference: Optimal strategy: step0 step1") and "END" not in line
+        # The reference gives way to the vote (200 cells of it pushed the vote off the line).
+        assert "… · votes: wait ×1 ✗ (agreement 100%)" in line, line
         more = screen.query_one("#prompt-more", Static)
         assert more.display
         assert str(more.render()) == "▼ the reference is cut (v shows it whole)"

@@ -164,9 +164,9 @@ class PromptScreen(Screen[None]):
         self._title: tuple[list[str], dict[str, str], str, list[str], list[str]] | None = None
         """What the title says (runs, their counts, position, flips, filter), laid out to the
         width by :meth:`show_title`."""
-        self._votes: tuple[str, list[str], dict[str, str]] | None = None
-        """What the vote lines say (the reference's lead, the runs, each run's vote), laid
-        out to the width by :meth:`show_votes`."""
+        self._votes: tuple[list[str], dict[str, str]] | None = None
+        """What the vote lines say (the runs, each run's vote; the reference is
+        :attr:`_reference`), laid out to the width by :meth:`show_votes`."""
         self._prompt_text = ""
         """The shown prompt's text (whole, as loaded)."""
         self._reference: str | None = None
@@ -311,11 +311,6 @@ class PromptScreen(Screen[None]):
         self._prompt_text = text
         answer = first.get("answer")
         self._reference = answer
-        self.show_prompt_text()
-        # No reference is "–"; an empty one (truthfulqa's blank targets) is said, not a gap.
-        reference = (
-            "–" if answer is None else one_line(answer, 200) if answer.strip() else "(empty)"
-        )
         # The majority vote of each run's samples (answers are untrusted: one safe line).
         votes = {}
         for run in runs:
@@ -323,8 +318,9 @@ class PromptScreen(Screen[None]):
             votes[run] = one_line(vote_summary(mine, threshold), 300)
             if mine["accuracy"].is_null().any():
                 votes[run] += " (unscored generations do not vote)"
-        self._votes = (f"reference: {reference} · ", runs, votes)
+        self._votes = (runs, votes)
         self.show_votes()
+        self.show_prompt_text()
         self.call_after_refresh(self.mark_cut_prompt)
         options = self.query_one("#generations", OptionList)
         options.clear_options()
@@ -415,8 +411,20 @@ class PromptScreen(Screen[None]):
         labels stayed cut to 12 cells; narrowed, the votes ran off the line)."""
         if self._votes is None:
             return
-        lead, runs, votes = self._votes
+        runs, votes = self._votes
         width = self.size.width or self.app.size.width
+        answer = self._reference
+        # No reference is "–"; an empty one (truthfulqa's blank targets) is said, not a gap. A
+        # long one gives way to the first run's vote (a paragraph pushed it off the line; v
+        # shows the reference whole).
+        reference = (
+            "–"
+            if answer is None
+            else one_line(answer, self.reference_room(width))
+            if answer.strip()
+            else "(empty)"
+        )
+        lead = f"reference: {reference} · "
         # Each run's vote on a line of its own (under A's when the reference is short): after
         # A's, B's was cut off at 80 columns. The labels give way to the votes.
         indent = " " * min(cell_width(lead), 30)
@@ -510,17 +518,25 @@ class PromptScreen(Screen[None]):
             text += "\n\nreference (whole):\n" + visible(self._reference or "")
         self.query_one("#prompt-text", Static).update(Text(text))
 
+    def reference_room(self, width: int) -> int:
+        """The cells the reference gets on its line at ``width``: what is left after
+        "reference: ", " · " and the start of the first run's vote (up to 40 cells of it, its
+        label's included), never fewer than 12 nor more than 200."""
+        vote = 0
+        if self._votes is not None:
+            runs, votes = self._votes
+            vote = min(40, cell_width(votes[runs[0]]) + (13 if len(runs) > 1 else 0))
+        # (the line's padding takes a cell each side)
+        return max(12, min(200, width - 2 - len("reference: ") - len(" · ") - vote))
+
     def reference_cut(self) -> bool:
         """True when the reference's line does not show all of it at the screen's width now:
-        longer than its 200 cells, on several lines, or wider than the screen."""
+        longer than the room the line gives it, or on several lines."""
         answer = self._reference
         if answer is None or not answer.strip():
             return False
-        shown = one_line(answer, 200)
         width = self.size.width or self.app.size.width
-        # (the line's padding takes a cell each side; the votes follow, so a reference as
-        # wide as the room left has its last cell taken by the "…")
-        return shown != answer.strip() or cell_width(f"reference: {shown}") >= width - 2
+        return one_line(answer, self.reference_room(width)) != answer.strip()
 
     def mark_cut_prompt(self) -> None:
         """Say when the prompt box does not show the whole prompt, or the reference's line the
