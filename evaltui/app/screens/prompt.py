@@ -695,7 +695,9 @@ class PromptScreen(Screen[None]):
     def action_plot(self) -> None:
         from evaltui.app.screens.plot import PlotScreen
 
-        self.app.push_screen(PlotScreen(prompt=(self.run, self.prompt_id)))
+        self.app.push_screen(
+            PlotScreen(prompt=(self.run, self.prompt_id), other_run=self.other_run)
+        )
 
 
 def _with_texts(gens: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
