@@ -160,10 +160,40 @@ async def test_a_whole_prompt_longer_than_its_box_scrolls_with_j_and_k(
         assert str(more.render()) == (
             f"▼ {hidden - above} more prompt lines, {above} above (J/K scroll)"
         )
-        # Back to the short box: the marker counts every line it does not show.
+        # Back to the short box: the marker counts the lines it does not show, below and above.
         await pilot.press("v")
         await settle(pilot)
-        assert (
-            str(more.render())
-            == f"▼ {hidden_lines(screen)} more prompt lines (v shows the whole prompt)"
+        above = round(box.scroll_y)
+        below = hidden_lines(screen) - above
+        assert str(more.render()) == (
+            f"▼ {below} more prompt lines, {above} above (v shows the whole prompt)"
+        )
+
+
+async def test_j_in_the_short_box_counts_the_lines_above_too(tmp_path: Path, make_app: Any) -> None:
+    """J scrolls the prompt's short box too: the marker then counted every hidden line as
+    'more' below, those scrolled above included."""
+    prompt = "\n".join(f"line {i}" for i in range(20))
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "out.jsonl").write_text(
+        json.dumps({"prompt": prompt, "gen": "A", "answer": "D", "accuracy": 0}) + "\n",
+        encoding="utf-8",
+    )
+    app = make_app(tmp_path / "run")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        more = screen.query_one("#prompt-more", Static)
+        hidden = hidden_lines(screen)
+        assert str(more.render()) == f"▼ {hidden} more prompt lines (v shows the whole prompt)"
+        await pilot.press("J")
+        await settle(pilot)
+        box = screen.query_one("#prompt-text-box", VerticalScroll)
+        above = round(box.scroll_y)
+        assert 0 < above < hidden
+        assert str(more.render()) == (
+            f"▼ {hidden - above} more prompt lines, {above} above (v shows the whole prompt)"
         )

@@ -552,20 +552,24 @@ class PromptScreen(Screen[None]):
         more.display = hidden > 0 or reference
         if not more.display:
             return
+        # What is out of sight, above the box's top (J scrolled) and below its bottom.
+        below = hidden - above
+        lines = plural(below, "more prompt line")
+        sight = (
+            f"▼ {lines}, {above} above"
+            if below and above
+            else f"▼ {lines}"
+            if below
+            else f"▲ {plural(above, 'prompt line')} above"
+            if above
+            else ""
+        )
         if self.whole_prompt:
-            below = hidden - above
-            if below:
-                lines = plural(below, "more prompt line")
-                said = (
-                    f"▼ {lines}, {above} above (J/K scroll)" if above else f"▼ {lines} (J/K scroll)"
-                )
-            else:
-                said = f"▲ {plural(above, 'prompt line')} above (K scrolls up)"
-        elif hidden > 0 and reference:
-            lines = plural(hidden, "more prompt line")
-            said = f"▼ {lines}, reference cut (v shows both whole)"
-        elif hidden > 0:
-            said = f"▼ {plural(hidden, 'more prompt line')} (v shows the whole prompt)"
+            said = f"{sight} (J/K scroll)" if below else f"{sight} (K scrolls up)"
+        elif sight and reference:
+            said = f"{sight}, reference cut (v shows both whole)"
+        elif sight:
+            said = f"{sight} (v shows the whole prompt)"
         else:
             said = "▼ the reference is cut (v shows it whole)"
         # One line: cut with a mark where even this is too wide (at 60 columns a longer one
