@@ -197,3 +197,32 @@ async def test_j_in_the_short_box_counts_the_lines_above_too(tmp_path: Path, mak
         assert str(more.render()) == (
             f"▼ {hidden - above} more prompt lines, {above} above (v shows the whole prompt)"
         )
+
+
+async def test_the_next_prompt_is_read_from_its_top(tmp_path: Path, make_app: Any) -> None:
+    """J, then . onto a prompt of the same text (another run's; lm-eval's negotiationtom docs
+    share one text too): it showed at the place the last one was scrolled to."""
+    prompt = "\n".join(f"line {i}" for i in range(20))
+    for run in ("run_a", "run_b"):
+        (tmp_path / "data" / run).mkdir(parents=True)
+        (tmp_path / "data" / run / "out.jsonl").write_text(
+            json.dumps({"prompt": prompt, "gen": "A", "answer": "D", "accuracy": 0}) + "\n",
+            encoding="utf-8",
+        )
+    app = make_app(tmp_path / "data")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.rows is not None and app.rows.height == 2
+        await pilot.press("enter", "J")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        box = screen.query_one("#prompt-text-box", VerticalScroll)
+        assert box.scroll_y > 0
+        first = screen.run
+        await pilot.press("full_stop")
+        await settle(pilot)
+        assert screen.run != first
+        assert box.scroll_y == 0
+        more = screen.query_one("#prompt-more", Static)
+        assert str(more.render()).startswith(f"▼ {hidden_lines(screen)} more prompt lines (")

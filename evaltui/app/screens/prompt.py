@@ -169,6 +169,9 @@ class PromptScreen(Screen[None]):
         :attr:`_reference`), laid out to the width by :meth:`show_votes`."""
         self._prompt_text = ""
         """The shown prompt's text (whole, as loaded)."""
+        self._prompt_key: tuple[str, str] | None = None
+        """(run, prompt_id) of the prompt shown: another one is read from its top (new data
+        under the same prompt keeps the place)."""
         self._reference: str | None = None
         """The shown prompt's reference answer (whole, as loaded): its line shows the first
         200 cells, ``v`` shows it whole under the prompt."""
@@ -305,10 +308,10 @@ class PromptScreen(Screen[None]):
         only = [f"only {self.only} ({gens.height})"] if self.only else []
         self._title = (runs, counts, position, flipped, only)
         self.show_title()
-        text = first.get("prompt") or ""
-        if text != self._prompt_text:  # another prompt: read from its top
+        if self._prompt_key != (self.run, self.prompt_id):  # another prompt: from its top
+            self._prompt_key = (self.run, self.prompt_id)
             self.query_one("#prompt-text-box", VerticalScroll).scroll_home(animate=False)
-        self._prompt_text = text
+        self._prompt_text = first.get("prompt") or ""
         answer = first.get("answer")
         self._reference = answer
         # The majority vote of each run's samples (answers are untrusted: one safe line).
