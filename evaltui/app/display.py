@@ -625,14 +625,26 @@ def generation_text(text: str | None) -> Text:
     return result
 
 
-def score_mark(accuracy: float | None, correct: bool | None) -> str:
-    """✓/✗ when the generation was judged; its score itself (``inf`` too) when its run has no
+def score_mark(
+    accuracy: float | None,
+    correct: bool | None,
+    *,
+    with_score: bool = False,
+    fraction: bool = False,
+) -> str:
+    """✓/✗ when the generation was judged (after its score with ``with_score``: a 0–1 fraction
+    or a thresholded score, whose ✗ alone hid 0.002 and 0.269 alike; a ``fraction`` with three
+    decimals, as the table shows it); its score itself (``inf`` too) when its run has no
     threshold (a continuous score); – when unscored."""
     if accuracy is None:
         return "–"
     if correct is None:
         return format_score(accuracy)
-    return "✓" if correct else "✗"
+    verdict = "✓" if correct else "✗"
+    if not with_score:
+        return verdict
+    shown = f"{accuracy:.3f}" if fraction and math.isfinite(accuracy) else format_score(accuracy)
+    return f"{shown} {verdict}"
 
 
 class Eta:

@@ -260,7 +260,10 @@ class FileReport:
     while the load ran). None when not known."""
 
 
-@dataclass(slots=True)
+# eq=False: two results are the same only when they are one object. Compared by value, their
+# frames raised "the truth value of a DataFrame is ambiguous" (a prompt screen keyed the text
+# it read back by its result; the next result crashed the app).
+@dataclass(slots=True, eq=False)
 class LoadResult:
     generations: pl.DataFrame
     stats: pl.DataFrame

@@ -60,6 +60,7 @@ from evaltui.data.extract import TAIL_CHARS as ANSWER_TAIL_CHARS
 from evaltui.data.metrics import DEFAULT_THRESHOLD, correct_expr, format_score, run_kinds
 from evaltui.data.sanitize import one_line
 from evaltui.data.schema import elementwise, set_columns, take_rows
+from evaltui.data.wording import plural
 
 TAIL_CHARS = 4000
 """Repetition is looked for in the last characters of a generation only."""
@@ -612,7 +613,8 @@ def render_triage(runs: list[RunTriage], *, fractions: bool = False) -> list[str
         cap = f"{f['length_cap']}" if r.truncated_known else "? (lengths not counted)"
         lines.append(
             f"{one_line(r.run, 80)}: length cap {cap}, no answer {f['no_answer']}, loop {f['repetition']}, "
-            f"empty {f['empty']} of {r.generations} generations; {one_line(r.score, 40)} completed "
+            f"empty {f['empty']} of {plural(r.generations, 'generation')}; "
+            f"{one_line(r.score, 40)} completed "
             f"{pct(r.accuracy_completed)} vs truncated {pct(r.accuracy_truncated)}; prompts: "
             f"suspect reference {f['suspect_reference']}, grader mismatch "
             f"{f['grader_mismatch']}, inconsistent scores {f['inconsistent_scores']}, "

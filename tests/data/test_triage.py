@@ -526,3 +526,14 @@ def test_a_short_reply_is_its_own_answer_for_triage_and_the_vote(
     (stats,) = result.stats.iter_rows(named=True)
     assert stats["n_no_answer"] == 1 and stats["flag_grader_mismatch"]
     assert result.generations["extracted"].to_list() == ["Paris"] * 6 + ["Paris."] * 2 + [None]
+
+
+def test_a_run_of_one_generation_is_counted_in_the_singular(tmp_path: Path) -> None:
+    """The run summary said "empty 0 of 1 generations" (ollama/gemma3 in the published
+    repro_inspect_merge logs)."""
+    data = tmp_path / "one.jsonl"
+    write_jsonl(data, [{"prompt": "q", "gen": "so \\boxed{1}", "answer": "1", "accuracy": 1}])
+    result = load([data], LoadOptions(use_cache=False))
+    (run,) = run_triage(result.generations, result.stats, Thresholds())
+    (line,) = render_triage([run])
+    assert "empty 0 of 1 generation; " in line, line

@@ -444,7 +444,7 @@ class CompareScreen(Screen[None]):
 
         app = cast("EvalApp", self.app)
         stats = app.result.stats if app.result is not None else None
-        self.app.push_screen(RunPairScreen(run_names(app), stats), chosen)
+        self.app.push_screen(RunPairScreen(run_names(app), stats, self.run_a), chosen)
 
     def action_export(self) -> None:
         """Export the prompts shown (e.g. the regressed set), both runs' rows, like any view."""
@@ -491,9 +491,14 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
         Binding("question_mark", "app.help", "Help", id="pair_help", show=False),
     ]
 
-    def __init__(self, runs: list[str], stats: pl.DataFrame | None = None) -> None:
+    def __init__(
+        self, runs: list[str], stats: pl.DataFrame | None = None, current: str | None = None
+    ) -> None:
         super().__init__()
         self.runs = runs
+        self.current = current
+        """The run highlighted first in A's list: the baseline compared now (``m`` in a
+        compare view; the list started on the first run), or the run the table shows."""
         self.stats = stats
         """The loaded stats: B is offered with its prompts in common with A, most first."""
         self.first: str | None = None
@@ -525,8 +530,22 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
             for index, run in others
         ]
 
+    def on_mount(self) -> None:
+        if self.current in self.runs:
+            self.query_one("#pair-options", OptionList).highlighted = self.runs.index(self.current)
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        index = int((event.option.id or "run-0").removeprefix("run-"))
+        options = self.query_one("#pair-options", OptionList)
+        option = event.option
+        at = event.option_index
+        if not 0 <= at < options.option_count or options.get_option_at_index(at) is not option:
+            # An enter typed in the same burst as A's was handled before B's list replaced
+            # A's: it selected A's option again (A compared with itself). It acts on the list
+            # shown now, as the person who pressed enter twice meant.
+            if options.highlighted is None:
+                return
+            option = options.get_option_at_index(options.highlighted)
+        index = int((option.id or "run-0").removeprefix("run-"))
         run = self.runs[index]
         if self.first is None:
             self.first = run
@@ -568,4 +587,4 @@ def open_compare(
         if pair is not None:
             app.push_screen(CompareScreen(*pair))
 
-    app.push_screen(RunPairScreen(runs, stats), chosen)
+    app.push_screen(RunPairScreen(runs, stats, preferred), chosen)

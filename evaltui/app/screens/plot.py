@@ -284,10 +284,13 @@ class PlotScreen(Screen[None]):
             super().__init__()
             self.figure = figure
 
-    def __init__(self, prompt: tuple[str, str] | None = None) -> None:
+    def __init__(self, prompt: tuple[str, str] | None = None, other_run: str | None = None) -> None:
         super().__init__()
         self.prompt = prompt
         """(run, prompt_id) to plot one prompt's generations; None = the table's current view."""
+        self.other_run = other_run
+        """A second run whose generations of :attr:`prompt` are plotted too (a prompt opened
+        from compare lists both runs': its plot showed run A's 8 of the 16)."""
         self.kind = "split" if prompt else "lengths"
         self.log_counts = False
         """Counts on a log scale (long tails of rare lengths stay visible)."""
@@ -340,8 +343,9 @@ class PlotScreen(Screen[None]):
         assert result is not None and rows is not None
         if self.prompt is not None:
             run, prompt_id = self.prompt
+            runs = [run] if self.other_run is None else [run, self.other_run]
             return result.generations.filter(
-                (pl.col("run") == run) & (pl.col("prompt_id") == prompt_id)
+                pl.col("run").is_in(runs) & (pl.col("prompt_id") == prompt_id)
             )
         return result.generations.join(
             rows.select("run", "prompt_id"), on=["run", "prompt_id"], how="semi"

@@ -88,6 +88,10 @@ class PromptScreen(Screen[None]):
         Binding("slash", "search", "Search gen", id="gen_search", priority=True),
         Binding("w", "cycle_filter", "Wrong/right", id="gen_filter"),
         Binding("v", "toggle_prompt", "Whole prompt", id="prompt_whole"),
+        # Plain keys (shift+arrows do not reach apps on many terminals): the prompt box is
+        # not focused, the generation list is.
+        Binding("J", "scroll_prompt(1)", "Prompt ↓", id="prompt_scroll_down", show=False),
+        Binding("K", "scroll_prompt(-1)", "Prompt ↑", id="prompt_scroll_up", show=False),
         Binding("y", "copy", "Copy", id="copy"),
         Binding("p", "plot", "Plot", id="prompt_plot"),
     ]
@@ -160,9 +164,17 @@ class PromptScreen(Screen[None]):
         self._title: tuple[list[str], dict[str, str], str, list[str], list[str]] | None = None
         """What the title says (runs, their counts, position, flips, filter), laid out to the
         width by :meth:`show_title`."""
-        self._votes: tuple[str, list[str], dict[str, str]] | None = None
-        """What the vote lines say (the reference's lead, the runs, each run's vote), laid
-        out to the width by :meth:`show_votes`."""
+        self._votes: tuple[list[str], dict[str, str]] | None = None
+        """What the vote lines say (the runs, each run's vote; the reference is
+        :attr:`_reference`), laid out to the width by :meth:`show_votes`."""
+        self._prompt_text = ""
+        """The shown prompt's text (whole, as loaded)."""
+        self._prompt_key: tuple[str, str] | None = None
+        """(run, prompt_id) of the prompt shown: another one is read from its top (new data
+        under the same prompt keeps the place)."""
+        self._reference: str | None = None
+        """The shown prompt's reference answer (whole, as loaded): its line shows the first
+        200 cells, ``v`` shows it whole under the prompt."""
         self._texts: tuple[LoadResult, str, str, pl.DataFrame] | None = None
         """The texts read back for the shown prompt (result, run, prompt, ``_row`` + ``gen``),
         kept while the user cycles its filters."""
@@ -300,12 +312,12 @@ class PromptScreen(Screen[None]):
         only = [f"only {self.only} ({gens.height})"] if self.only else []
         self._title = (runs, counts, position, flipped, only)
         self.show_title()
-        self.query_one("#prompt-text", Static).update(Text(visible(first.get("prompt") or "")))
+        if self._prompt_key != (self.run, self.prompt_id):  # another prompt: from its top
+            self._prompt_key = (self.run, self.prompt_id)
+            self.query_one("#prompt-text-box", VerticalScroll).scroll_home(animate=False)
+        self._prompt_text = first.get("prompt") or ""
         answer = first.get("answer")
-        # No reference is "–"; an empty one (truthfulqa's blank targets) is said, not a gap.
-        reference = (
-            "–" if answer is None else one_line(answer, 200) if answer.strip() else "(empty)"
-        )
+        self._reference = answer
         # The majority vote of each run's samples (answers are untrusted: one safe line).
         votes = {}
         for run in runs:
@@ -313,8 +325,9 @@ class PromptScreen(Screen[None]):
             votes[run] = one_line(vote_summary(mine, threshold), 300)
             if mine["accuracy"].is_null().any():
                 votes[run] += " (unscored generations do not vote)"
-        self._votes = (f"reference: {reference} · ", runs, votes)
+        self._votes = (runs, votes)
         self.show_votes()
+        self.show_prompt_text()
         self.call_after_refresh(self.mark_cut_prompt)
         options = self.query_one("#generations", OptionList)
         options.clear_options()
@@ -331,7 +344,16 @@ class PromptScreen(Screen[None]):
             flags = [GENERATION_MARKS[f] for f in GENERATION_MARKS if row[f]]
             marker = f"  ⚠ {', '.join(flags)}" if flags else ""
             run = pad_cells(listed[row["run"]], 25) if self.other_run is not None else ""
-            mark = score_mark(row["accuracy"], row["_correct"])
+            # A score other than 0/1 shown with its verdict (a winrate's 0.002 and 0.269 were
+            # both a bare ✗; the table shows only their prompt's mean).
+            kind = kinds.get(row["run"])
+            shape = None if kind is None else kind.kind
+            mark = score_mark(
+                row["accuracy"],
+                row["_correct"],
+                with_score=shape not in (None, "binary"),
+                fraction=shape == "fraction",
+            )
             if rescored:  # stored → new, the flipped ones said so
                 stored = score_mark(row["stored_accuracy"], row["_stored_correct"])
                 mark = f"{stored}→{mark}" if row["_flipped"] else f" {mark} "
@@ -396,8 +418,20 @@ class PromptScreen(Screen[None]):
         labels stayed cut to 12 cells; narrowed, the votes ran off the line)."""
         if self._votes is None:
             return
-        lead, runs, votes = self._votes
+        runs, votes = self._votes
         width = self.size.width or self.app.size.width
+        answer = self._reference
+        # No reference is "–"; an empty one (truthfulqa's blank targets) is said, not a gap. A
+        # long one gives way to the first run's vote (a paragraph pushed it off the line; v
+        # shows the reference whole).
+        reference = (
+            "–"
+            if answer is None
+            else one_line(answer, self.reference_room(width))
+            if answer.strip()
+            else "(empty)"
+        )
+        lead = f"reference: {reference} · "
         # Each run's vote on a line of its own (under A's when the reference is short): after
         # A's, B's was cut off at 80 columns. The labels give way to the votes.
         indent = " " * min(cell_width(lead), 30)
@@ -417,6 +451,11 @@ class PromptScreen(Screen[None]):
     def on_resize(self) -> None:
         self.show_title()
         self.show_votes()
+        if self.whole_prompt:  # the reference shown whole when its line cuts it at this width
+            self.show_prompt_text()
+        # The prompt wraps again at the new width: its hidden lines are counted again once laid
+        # out (opened at 120 columns and narrowed to 60, it was cut with no marker).
+        self.call_after_refresh(self.mark_cut_prompt)
 
     def data_changed(self) -> None:
         """New scores or rows under the screen (a re-score, followed lines): the prompt shown
@@ -478,19 +517,83 @@ class PromptScreen(Screen[None]):
         self.query_one("#generation-text", Static).update(text)
         return text
 
+    def show_prompt_text(self) -> None:
+        """The prompt; with ``v`` (whole), the whole reference under it when its line cuts it
+        (a long reference, the subversion-strategy logs' paragraphs, was readable nowhere)."""
+        text = visible(self._prompt_text)
+        if self.whole_prompt and self.reference_cut():
+            text += "\n\nreference (whole):\n" + visible(self._reference or "")
+        self.query_one("#prompt-text", Static).update(Text(text))
+
+    def reference_room(self, width: int) -> int:
+        """The cells the reference gets on its line at ``width``: what is left after
+        "reference: ", " · " and the start of the first run's vote (up to 40 cells of it, its
+        label's included), never fewer than 12 nor more than 200."""
+        vote = 0
+        if self._votes is not None:
+            runs, votes = self._votes
+            vote = min(40, cell_width(votes[runs[0]]) + (13 if len(runs) > 1 else 0))
+        # (the line's padding takes a cell each side)
+        return max(12, min(200, width - 2 - len("reference: ") - len(" · ") - vote))
+
+    def reference_cut(self) -> bool:
+        """True when the reference's line does not show all of it at the screen's width now:
+        longer than the room the line gives it, or on several lines."""
+        answer = self._reference
+        if answer is None or not answer.strip():
+            return False
+        width = self.size.width or self.app.size.width
+        return one_line(answer, self.reference_room(width)) != answer.strip()
+
     def mark_cut_prompt(self) -> None:
-        """Say when the prompt box does not show the whole prompt (never cut silently)."""
+        """Say when the prompt box does not show the whole prompt, or the reference's line the
+        whole reference (never cut silently)."""
         box = self.query_one("#prompt-text-box", VerticalScroll)
-        hidden = box.virtual_size.height - box.scrollable_content_region.height
+        hidden = max(0, box.virtual_size.height - box.scrollable_content_region.height)
+        above = min(hidden, max(0, round(box.scroll_y)))
         more = self.query_one("#prompt-more", Static)
-        more.display = hidden > 0 and not self.whole_prompt
-        if more.display:
-            lines = plural(hidden, "more prompt line")
-            more.update(Text(f"▼ {lines} (v shows the whole prompt)"))
+        reference = not self.whole_prompt and self.reference_cut()
+        # Whole, a prompt longer than its box (70% of the screen) was still cut, the rest
+        # reachable by no key (a 35-line lm-eval prompt at 80x24 lost its questions and
+        # choices): J/K scroll it, and the marker says what is out of sight.
+        more.display = hidden > 0 or reference
+        if not more.display:
+            return
+        # What is out of sight, above the box's top (J scrolled) and below its bottom.
+        below = hidden - above
+        lines = plural(below, "more prompt line")
+        sight = (
+            f"▼ {lines}, {above} above"
+            if below and above
+            else f"▼ {lines}"
+            if below
+            else f"▲ {plural(above, 'prompt line')} above"
+            if above
+            else ""
+        )
+        if self.whole_prompt:
+            said = f"{sight} (J/K scroll)" if below else f"{sight} (K scrolls up)"
+        elif sight and reference:
+            said = f"{sight}, reference cut (v shows both whole)"
+        elif sight:
+            said = f"{sight} (v shows the whole prompt)"
+        else:
+            said = "▼ the reference is cut (v shows it whole)"
+        # One line: cut with a mark where even this is too wide (at 60 columns a longer one
+        # lost its end silently).
+        more.update(Text(said, no_wrap=True, overflow="ellipsis"))
+
+    def action_scroll_prompt(self, pages: int) -> None:
+        """``J``/``K``: the prompt box a page down/up (less one line, kept for context)."""
+        box = self.query_one("#prompt-text-box", VerticalScroll)
+        step = max(1, box.scrollable_content_region.height - 1)
+        box.scroll_relative(y=pages * step, animate=False)
+        self.call_after_refresh(self.mark_cut_prompt)
 
     def action_toggle_prompt(self) -> None:
         self.whole_prompt = not self.whole_prompt
         self.query_one("#prompt-text-box").set_class(self.whole_prompt, "whole")
+        self.show_prompt_text()
         self.call_after_refresh(self.mark_cut_prompt)
 
     # --- search inside the generation ------------------------------------------------------
@@ -603,7 +706,9 @@ class PromptScreen(Screen[None]):
     def action_plot(self) -> None:
         from evaltui.app.screens.plot import PlotScreen
 
-        self.app.push_screen(PlotScreen(prompt=(self.run, self.prompt_id)))
+        self.app.push_screen(
+            PlotScreen(prompt=(self.run, self.prompt_id), other_run=self.other_run)
+        )
 
 
 def _with_texts(gens: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
