@@ -62,6 +62,9 @@ class DataTable(_LibraryTable):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Open", id="open"),
+        # As in less, vim and most terminal lists (j was taken for nothing: the cursor stayed).
+        Binding("j", "cursor_down", "Row down (as ↓)", show=False),
+        Binding("k", "cursor_up", "Row up (as ↑)", show=False),
     ]
 
     class NothingSelected(Message):

@@ -19,6 +19,7 @@ from evaltui.app.screens.prompt import PromptScreen
 from evaltui.app.screens.rescore import RescoreScreen
 from evaltui.app.screens.sort import SortScreen
 from evaltui.app.screens.summary import SummaryScreen
+from evaltui.app.tables import DataTable
 from tests.app.conftest import settle
 
 SCREENS = [
@@ -33,6 +34,7 @@ SCREENS = [
     SortScreen,
     SummaryScreen,
     ProblemsScreen,
+    DataTable,
 ]
 KEYS = {"left_square_bracket": "[", "right_square_bracket": "]", "full_stop": ".", "comma": ","}
 KEYS |= {"slash": "/", "question_mark": "?"}

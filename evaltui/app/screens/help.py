@@ -74,6 +74,7 @@ class HelpScreen(Screen[None]):
         from evaltui.app.screens.rescore import RescoreScreen
         from evaltui.app.screens.sort import SortScreen
         from evaltui.app.screens.summary import SummaryScreen
+        from evaltui.app.tables import DataTable
         from evaltui.data.definitions import definitions_help
 
         everywhere = [*EvalApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]
@@ -101,6 +102,9 @@ class HelpScreen(Screen[None]):
                 _bindings_text(title, screen.BINDINGS, everywhere)
                 for title, screen in screens
                 if screen is not self.dialog
+            ),
+            _bindings_text(
+                "Tables (prompts, compare; arrows, page keys, home/end too)", DataTable.BINDINGS
             ),
             FILTER_HELP,
             definitions_help(),
