@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
 from evaltui.app.app import EvalApp
+from evaltui.app.screens.prompt import PromptScreen
 from evaltui.data.loader import LoadOptions
 
 HOSTILE_GEN = "before \x1b[2J [/] [bold]x[/bold] \x1b]0;title\x07 nul\x00 答案 🙂 \\boxed{7}"
@@ -82,3 +84,22 @@ async def settle(pilot: Pilot[int]) -> None:
         with contextlib.suppress(WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def write_run(root: Path, *records: dict[str, Any]) -> Path:
+    """A plain run of ``records`` (a JSON line each) in ``root / "run"``, returned."""
+    folder = root / "run"
+    folder.mkdir()
+    lines = "".join(json.dumps(record) + "\n" for record in records)
+    (folder / "out.jsonl").write_text(lines, encoding="utf-8")
+    return folder
+
+
+async def open_first_prompt(pilot: Pilot[int]) -> PromptScreen:
+    """Once loaded, enter on the table's first row: its prompt screen."""
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, PromptScreen)
+    return screen

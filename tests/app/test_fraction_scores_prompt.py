@@ -3,14 +3,13 @@ the ✓/✗ alone hid the score, and the table shows only the prompt's mean."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from textual.widgets import OptionList
 
 from evaltui.app.screens.prompt import PromptScreen
-from tests.app.conftest import settle
+from tests.app.conftest import open_first_prompt, write_run
 
 
 def listed(screen: PromptScreen) -> list[str]:
@@ -22,22 +21,13 @@ async def test_fraction_scores_are_listed_with_their_verdicts(
     tmp_path: Path, make_app: Any
 ) -> None:
     """Three generations scored 0.002, 0.269 and 0.668 (threshold 0.5) were listed ✗, ✗, ✓."""
-    (tmp_path / "run").mkdir()
-    (tmp_path / "run" / "out.jsonl").write_text(
-        "".join(
-            json.dumps({"prompt": "play", "gen": f"policy {i}", "answer": "x", "accuracy": s})
-            + "\n"
-            for i, s in enumerate((0.002, 0.269, 0.668))
-        ),
-        encoding="utf-8",
+    records = (
+        {"prompt": "play", "gen": f"policy {i}", "answer": "x", "accuracy": s}
+        for i, s in enumerate((0.002, 0.269, 0.668))
     )
-    app = make_app(tmp_path / "run")
+    app = make_app(write_run(tmp_path, *records))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PromptScreen)
+        screen = await open_first_prompt(pilot)
         lines = listed(screen)
         assert [line.split(" tok")[0].rsplit(" ", 1)[0].rstrip() for line in lines] == [
             "#0   0.002 ✗",
@@ -47,21 +37,12 @@ async def test_fraction_scores_are_listed_with_their_verdicts(
 
 
 async def test_binary_scores_keep_the_bare_verdict(tmp_path: Path, make_app: Any) -> None:
-    (tmp_path / "run").mkdir()
-    (tmp_path / "run" / "out.jsonl").write_text(
-        "".join(
-            json.dumps({"prompt": "2+2", "gen": g, "answer": "4", "accuracy": a}) + "\n"
-            for g, a in (("4", 1), ("5", 0))
-        ),
-        encoding="utf-8",
+    records = (
+        {"prompt": "2+2", "gen": g, "answer": "4", "accuracy": a} for g, a in (("4", 1), ("5", 0))
     )
-    app = make_app(tmp_path / "run")
+    app = make_app(write_run(tmp_path, *records))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PromptScreen)
+        screen = await open_first_prompt(pilot)
         lines = listed(screen)
         assert [line.split(" tok")[0].rsplit(" ", 1)[0].rstrip() for line in lines] == [
             "#0   ✓",

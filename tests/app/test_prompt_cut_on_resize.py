@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from evaltui.app.screens.prompt import PromptScreen
-from tests.app.conftest import settle
+from tests.app.conftest import open_first_prompt, settle, write_run
 
 
 def hidden_lines(screen: PromptScreen) -> int:
@@ -25,18 +25,11 @@ async def test_the_cut_prompt_marker_follows_a_resize(tmp_path: Path, make_app: 
     set when the prompt was opened); widened again, the count of a 60-column prompt stayed
     ('▼ 25 more prompt lines' at 60, 80 and 120 columns alike)."""
     words = " ".join(f"word{i}" for i in range(90))  # ~620 characters, one paragraph
-    (tmp_path / "run").mkdir()
-    (tmp_path / "run" / "out.jsonl").write_text(
-        json.dumps({"prompt": words, "gen": "42", "answer": "42", "accuracy": 1}) + "\n",
-        encoding="utf-8",
+    app = make_app(
+        write_run(tmp_path, {"prompt": words, "gen": "42", "answer": "42", "accuracy": 1})
     )
-    app = make_app(tmp_path / "run")
     async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PromptScreen)
+        screen = await open_first_prompt(pilot)
         more = screen.query_one("#prompt-more", Static)
         assert hidden_lines(screen) == 0 and not more.display
 
@@ -64,19 +57,14 @@ async def test_a_long_reference_is_shown_whole_with_v(tmp_path: Path, make_app: 
     the rest (the subversion-strategy logs' references are paragraphs of a strategy): the
     marker says it is cut, and v shows it whole under the prompt."""
     reference = "Optimal strategy: " + " ".join(f"step{i}" for i in range(120)) + " END"
-    (tmp_path / "run").mkdir()
-    (tmp_path / "run" / "out.jsonl").write_text(
-        json.dumps({"prompt": "Which strategy?", "gen": "wait", "answer": reference, "accuracy": 0})
-        + "\n",
-        encoding="utf-8",
+    app = make_app(
+        write_run(
+            tmp_path,
+            {"prompt": "Which strategy?", "gen": "wait", "answer": reference, "accuracy": 0},
+        )
     )
-    app = make_app(tmp_path / "run")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PromptScreen)
+        screen = await open_first_prompt(pilot)
         line = screen.query_one("#prompt-answer", Static).render_line(0).text
         assert line.startswith("reference: Optimal strategy: step0 step1") and "END" not in line
         # The reference gives way to the vote (200 cells of it pushed the vote off the line).
@@ -102,18 +90,11 @@ async def test_a_long_reference_is_shown_whole_with_v(tmp_path: Path, make_app: 
 
 
 async def test_a_short_reference_is_not_said_cut(tmp_path: Path, make_app: Any) -> None:
-    (tmp_path / "run").mkdir()
-    (tmp_path / "run" / "out.jsonl").write_text(
-        json.dumps({"prompt": "2 + 2?", "gen": "4", "answer": "4", "accuracy": 1}) + "\n",
-        encoding="utf-8",
+    app = make_app(
+        write_run(tmp_path, {"prompt": "2 + 2?", "gen": "4", "answer": "4", "accuracy": 1})
     )
-    app = make_app(tmp_path / "run")
     async with app.run_test(size=(60, 20)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PromptScreen)
+        screen = await open_first_prompt(pilot)
         assert not screen.query_one("#prompt-more", Static).display
         await pilot.press("v")
         await settle(pilot)
@@ -127,18 +108,11 @@ async def test_a_whole_prompt_longer_than_its_box_scrolls_with_j_and_k(
     hid the marker: the questions and choices at its end were reachable by no key. The marker
     counts the lines out of sight and J/K scroll the prompt box."""
     prompt = "\n".join(f"line {i}" for i in range(35))
-    (tmp_path / "run").mkdir()
-    (tmp_path / "run" / "out.jsonl").write_text(
-        json.dumps({"prompt": prompt, "gen": "A", "answer": "D", "accuracy": 0}) + "\n",
-        encoding="utf-8",
+    app = make_app(
+        write_run(tmp_path, {"prompt": prompt, "gen": "A", "answer": "D", "accuracy": 0})
     )
-    app = make_app(tmp_path / "run")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PromptScreen)
+        screen = await open_first_prompt(pilot)
         more = screen.query_one("#prompt-more", Static)
         await pilot.press("v")
         await settle(pilot)
@@ -174,18 +148,11 @@ async def test_j_in_the_short_box_counts_the_lines_above_too(tmp_path: Path, mak
     """J scrolls the prompt's short box too: the marker then counted every hidden line as
     'more' below, those scrolled above included."""
     prompt = "\n".join(f"line {i}" for i in range(20))
-    (tmp_path / "run").mkdir()
-    (tmp_path / "run" / "out.jsonl").write_text(
-        json.dumps({"prompt": prompt, "gen": "A", "answer": "D", "accuracy": 0}) + "\n",
-        encoding="utf-8",
+    app = make_app(
+        write_run(tmp_path, {"prompt": prompt, "gen": "A", "answer": "D", "accuracy": 0})
     )
-    app = make_app(tmp_path / "run")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PromptScreen)
+        screen = await open_first_prompt(pilot)
         more = screen.query_one("#prompt-more", Static)
         hidden = hidden_lines(screen)
         assert str(more.render()) == f"▼ {hidden} more prompt lines (v shows the whole prompt)"
