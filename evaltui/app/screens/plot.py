@@ -46,6 +46,7 @@ from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
+    from evaltui.data.loader import LoadResult
 
 KINDS = {
     "lengths": "token lengths of generations",
@@ -244,6 +245,19 @@ def titled(panels: list[Panel], width: int) -> list[Panel]:
     return [dataclasses.replace(p, title=names[p.title]) if p.title else p for p in panels]
 
 
+def lengths_pending_note(counted: int, generations: int, result: LoadResult) -> str:
+    """Said when only ``counted`` of the view's ``generations`` have a token length: still being
+    counted, or not at all (``x`` stopped the load); empty when every one has."""
+    if counted >= generations:
+        return ""
+    of = f"{counted:,} of {generations:,} generations"
+    if result.cancelled:
+        return f"lengths of {of} (loading was stopped: x counts the rest)"
+    if not result.complete:
+        return f"lengths of {of} so far (still counting)"
+    return f"lengths of {of} (the others have none)"
+
+
 def not_accuracy_note(runs: list[str]) -> str:
     """The note naming the runs a plot on a 0–1 accuracy axis leaves out (empty: none)."""
     if not runs:
@@ -394,7 +408,9 @@ class PlotScreen(Screen[None]):
                 else "no lengths counted"
             )
             return Figure(kind, f"{KINDS[kind]} · {scope} · {why}", xlabel, ylabel, [])
-        note = ""
+        # Some lengths still to come (or never, after x): the plot is of those counted so far,
+        # and says so first (it looked complete while 1,600 of 16,000 were counted).
+        note = lengths_pending_note(len(lengths), in_view.height, result)
         if clip:
             # Cut at the 99th percentile: the few longest no longer squeeze the rest into a bin.
             upper = float(np.floor(np.quantile(lengths, CLIP_QUANTILE)))
@@ -403,10 +419,11 @@ class PlotScreen(Screen[None]):
             if hidden:
                 gens = gens.filter(pl.Series(keep))
                 lengths = lengths[keep]
-                note = (
+                clipped = (
                     f"{plural(hidden, 'generation')} longer than {tick_label(upper)} "
                     "not shown (c shows all)"
                 )
+                note = f"{note} · {clipped}" if note else clipped
         bins = length_bins(lengths, BINS)
         runs = gens["run"].to_numpy()
         names = list(dict.fromkeys(gens["run"].to_list()))
@@ -537,6 +554,15 @@ class PlotScreen(Screen[None]):
             rows = rows.filter(~pl.col("run").is_in(other))
         both = rows.select("run", "avg_gen_length", "average_accuracy").drop_nulls()
         note = not_accuracy_note(other)
+        result = self.evalapp.result
+        if result is not None and not result.complete:
+            # A prompt's mean length is of its generations counted so far.
+            pending = (
+                "mean lengths of the generations counted (loading was stopped: x counts the rest)"
+                if result.cancelled
+                else "mean lengths of the generations counted so far (still counting)"
+            )
+            note = f"{pending} · {note}" if note else pending
         if clip and both.height:
             upper = float(both["avg_gen_length"].quantile(CLIP_QUANTILE) or 0)
             hidden = int((both["avg_gen_length"] > upper).sum())
