@@ -218,10 +218,9 @@ def output_path(text: str) -> Path:
         raise argparse.ArgumentTypeError(
             "an empty path: give a file path, or - for standard output"
         )
-    names_folder = text.endswith(("/", os.sep)) or os.path.basename(text) in (".", "..")
-    if names_folder and not os.path.isdir(text):  # an existing one: folder_output says so
-        # `-o out/` names a folder: Path() drops the slash, and a file named `out` was written
-        # (where the folder was meant to be made).
+    from evaltui.data.export import names_folder
+
+    if names_folder(text) and not os.path.isdir(text):  # an existing one: folder_output says so
         raise argparse.ArgumentTypeError(f"{text!r} names a folder: give a file path")
     return Path(text)
 

@@ -44,6 +44,13 @@ def is_stdout(path: str | os.PathLike[str]) -> bool:
     return os.fspath(path) == STDOUT
 
 
+def names_folder(text: str) -> bool:
+    """Whether an output path as typed names a folder, existing or not (``out/``, ``out/.``,
+    ``..``): ``Path()`` drops a trailing slash, and a file named ``out`` was written where the
+    folder was meant to go."""
+    return text.endswith(("/", os.sep)) or os.path.basename(text) in (".", "..")
+
+
 def _umask() -> int:
     """The process umask, read without changing it where the system allows."""
     with (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from evaltui.data.export import (
     input_at,
     is_stdout,
     mismatch_words,
+    names_folder,
     suffix_mismatch,
 )
 from evaltui.data.sanitize import cell_width, one_line, visible
@@ -345,9 +345,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
             message.update("give a file path")
             return
         path = Path(raw).expanduser()
-        # `out/` names a folder even before it exists: Path() drops the slash, and a file named
-        # `out` was written where the folder was meant to go.
-        if path.is_dir() or raw.endswith(("/", os.sep)) or os.path.basename(raw) in (".", ".."):
+        if path.is_dir() or names_folder(raw):  # `out/` too, before it exists
             message.update("that is a folder: give a file path")
             return
         rows, result = self.export_source()
