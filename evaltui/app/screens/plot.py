@@ -245,17 +245,26 @@ def titled(panels: list[Panel], width: int) -> list[Panel]:
     return [dataclasses.replace(p, title=names[p.title]) if p.title else p for p in panels]
 
 
+def notes(*parts: str) -> str:
+    """A figure's note of several parts, in order, the empty ones left out."""
+    return " · ".join(part for part in parts if part)
+
+
+def pending_words(result: LoadResult) -> str:
+    """How the load's token lengths stand when some are not counted: still coming, or not at
+    all (``x`` stopped the load); "" once the load is complete."""
+    if result.cancelled:
+        return "(loading was stopped: x counts the rest)"
+    return "" if result.complete else "so far (still counting)"
+
+
 def lengths_pending_note(counted: int, generations: int, result: LoadResult) -> str:
     """Said when only ``counted`` of the view's ``generations`` have a token length: still being
     counted, or not at all (``x`` stopped the load); empty when every one has."""
     if counted >= generations:
         return ""
-    of = f"{counted:,} of {generations:,} generations"
-    if result.cancelled:
-        return f"lengths of {of} (loading was stopped: x counts the rest)"
-    if not result.complete:
-        return f"lengths of {of} so far (still counting)"
-    return f"lengths of {of} (the others have none)"
+    how = pending_words(result) or "(the others have none)"
+    return f"lengths of {counted:,} of {generations:,} generations {how}"
 
 
 def not_accuracy_note(runs: list[str]) -> str:
@@ -423,7 +432,7 @@ class PlotScreen(Screen[None]):
                     f"{plural(hidden, 'generation')} longer than {tick_label(upper)} "
                     "not shown (c shows all)"
                 )
-                note = f"{note} · {clipped}" if note else clipped
+                note = notes(note, clipped)
         bins = length_bins(lengths, BINS)
         runs = gens["run"].to_numpy()
         names = list(dict.fromkeys(gens["run"].to_list()))
@@ -553,26 +562,23 @@ class PlotScreen(Screen[None]):
         if other:
             rows = rows.filter(~pl.col("run").is_in(other))
         both = rows.select("run", "avg_gen_length", "average_accuracy").drop_nulls()
-        note = not_accuracy_note(other)
         result = self.evalapp.result
-        if result is not None and not result.complete:
-            # A prompt's mean length is of its generations counted so far.
-            pending = (
-                "mean lengths of the generations counted (loading was stopped: x counts the rest)"
-                if result.cancelled
-                else "mean lengths of the generations counted so far (still counting)"
-            )
-            note = f"{pending} · {note}" if note else pending
+        # A prompt's mean length is of its generations counted so far.
+        pending = "" if result is None else pending_words(result)
+        note = notes(
+            pending and f"mean lengths of the generations counted {pending}",
+            not_accuracy_note(other),
+        )
         if clip and both.height:
             upper = float(both["avg_gen_length"].quantile(CLIP_QUANTILE) or 0)
             hidden = int((both["avg_gen_length"] > upper).sum())
             both = both.filter(pl.col("avg_gen_length") <= upper)
             if hidden:
                 clipped = f"{plural(hidden, 'prompt')} with mean length over {tick_label(round(upper))} not shown (c shows all)"
-                note = (note + " · " if note else "") + clipped
+                note = notes(note, clipped)
         if both.height > MAX_POINTS:
             both = both.sample(MAX_POINTS, seed=0)
-            note = (note + " · " if note else "") + f"a sample of {MAX_POINTS:,} prompts"
+            note = notes(note, f"a sample of {MAX_POINTS:,} prompts")
         names = list(dict.fromkeys(both["run"].to_list()))
         series = []
         legend = []
@@ -642,7 +648,7 @@ class PlotScreen(Screen[None]):
             extra = f"{plural(hidden, 'more run')} not shown (r picks one run)"
             # First: the title says "clipped", only this line says runs are missing (at 60×20
             # the clip note took the line and "1 more run not shown" was cut off it).
-            note = f"{extra} · {note}" if note else extra
+            note = notes(extra, note)
         return dataclasses.replace(figure, panels=titled(figure.panels[:fit], width), note=note)
 
     def draw(self) -> None:
