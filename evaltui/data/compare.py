@@ -294,16 +294,16 @@ class Comparison:
                 lines.append(
                     f"score of {name or one_line(kind.run, 60)}: {one_line(kind.describe(), 120)}"
                 )
-        if self.kinds_warning():
-            lines.append(self.kinds_warning())
+        if kinds_warning := self.kinds_warning():
+            lines.append(kinds_warning)
         lines.append(self.outcome_line())
         if self.only_a.height or self.only_b.height:
             lines.append(
                 f"only in {self.names()[0]}: {plural(self.only_a.height, 'prompt')} · "
                 f"only in {self.names()[1]}: {plural(self.only_b.height, 'prompt')} (not compared)"
             )
-            if self.bad_lines_warning(bad_lines):
-                lines.append(f"  ({self.bad_lines_warning(bad_lines)})")
+            if bad_lines_warning := self.bad_lines_warning(bad_lines):
+                lines.append(f"  ({bad_lines_warning})")
         lines.extend(self.id_warnings())
         for title, frame in (
             ("largest regressions", self.regressions()),
