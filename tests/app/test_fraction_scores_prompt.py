@@ -12,9 +12,11 @@ from evaltui.app.screens.prompt import PromptScreen
 from tests.app.conftest import open_first_prompt, write_run
 
 
-def listed(screen: PromptScreen) -> list[str]:
+def marks(screen: PromptScreen) -> list[str]:
+    """Each listed generation's number and score mark (what comes before its token length)."""
     options = screen.query_one("#generations", OptionList)
-    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    return [line.split(" tok")[0].rsplit(" ", 1)[0].rstrip() for line in lines]
 
 
 async def test_fraction_scores_are_listed_with_their_verdicts(
@@ -28,12 +30,11 @@ async def test_fraction_scores_are_listed_with_their_verdicts(
     app = make_app(write_run(tmp_path, *records))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_first_prompt(pilot)
-        lines = listed(screen)
-        assert [line.split(" tok")[0].rsplit(" ", 1)[0].rstrip() for line in lines] == [
+        assert marks(screen) == [
             "#0   0.002 ✗",
             "#1   0.269 ✗",
             "#2   0.668 ✓",
-        ], lines
+        ], marks(screen)
 
 
 async def test_binary_scores_keep_the_bare_verdict(tmp_path: Path, make_app: Any) -> None:
@@ -43,8 +44,7 @@ async def test_binary_scores_keep_the_bare_verdict(tmp_path: Path, make_app: Any
     app = make_app(write_run(tmp_path, *records))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_first_prompt(pilot)
-        lines = listed(screen)
-        assert [line.split(" tok")[0].rsplit(" ", 1)[0].rstrip() for line in lines] == [
+        assert marks(screen) == [
             "#0   ✓",
             "#1   ✗",
-        ], lines
+        ], marks(screen)
