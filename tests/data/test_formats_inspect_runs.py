@@ -695,3 +695,25 @@ def test_lowercase_letters_are_not_inspects_c_and_i(tmp_path: Path) -> None:
         " (capitals), a boolean, yes/no or a number (Inspect's accuracy() counts it 0, with a"
         " warning)"
     ]
+
+
+def test_other_choices_of_an_output_are_told(tmp_path: Path) -> None:
+    # GenerateConfig(num_choices=3): output.choices holds three replies, output.completion is
+    # the first one's text and the one every scorer sees. The first is shown (scored as the log
+    # says); the other two were dropped without a word.
+    data = log("AAA", "2026-01-01T10:00:00")
+    for sample in data["samples"][:2]:
+        first = sample["output"]["choices"][0]
+        sample["output"]["choices"] += [
+            {"message": {**first["message"], "content": f"other {n}"}, "stop_reason": "stop"}
+            for n in (2, 3)
+        ]
+    write_eval(tmp_path / "x_AAA.eval", data)
+    result = load_dir(tmp_path)
+    gens = result.generations["gen"].to_list()
+    assert sorted(gens) == sorted(s["output"]["completion"] for s in data["samples"])
+    assert result.notes == [
+        "x_AAA.eval: 2 samples hold 3 choices in their output (num_choices): the generation"
+        " shown is the first, output.completion, which the scorers score; the others are not"
+        " shown"
+    ]

@@ -789,6 +789,7 @@ class InspectReader(Reader):
         notes = self._status_notes(header, source, len(samples))
         rows = Rows()
         fallbacks: dict[str, int] = {}  # where generations without model output came from
+        other_choices: dict[int, int] = {}  # choices a sample's output holds -> samples
         unscored: dict[str, set[int]] = {}  # score values that are no score -> samples
         partial: dict[str, int] = {}  # score name -> its P values
         not_scored: dict[str, int] = {}  # score name -> its NaN values (Score.unscored())
@@ -827,6 +828,8 @@ class InspectReader(Reader):
                 gen, origin = _generation(sample)
                 if origin is not None:
                     fallbacks[origin] = fallbacks.get(origin, 0) + 1
+                if isinstance(choices, list) and len(choices) > 1 and origin is None:
+                    other_choices[len(choices)] = other_choices.get(len(choices), 0) + 1
                 scores = _sample_scores(sample)
                 left_out.update(dict.fromkeys(_left_out(scores, [r for r in refs if r])))
                 target = sample.get("target")
@@ -878,6 +881,14 @@ class InspectReader(Reader):
             )
             notes.append(
                 f"{source}: {count} {samples_word} {missing}: the generation shown is {origin}"
+            )
+        if other_choices:
+            count = sum(other_choices.values())
+            sizes = "/".join(str(n) for n in sorted(other_choices))
+            notes.append(
+                f"{source}: {plural(count, 'sample')} {'holds' if count == 1 else 'hold'}"
+                f" {sizes} choices in their output (num_choices): the generation shown is the"
+                " first, output.completion, which the scorers score; the others are not shown"
             )
         if left_out:
             shown = ", ".join(ref.name for ref in refs if ref is not None)
