@@ -11,6 +11,7 @@ the metric values listed in ``metrics``.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 from typing import Any
@@ -1229,3 +1230,45 @@ def test_perplexity_beside_acc_is_no_score(tmp_path: Path) -> None:
     asked = READER.read(path, path.name, ReadOptions(metric="perplexity"))
     assert asked.frame["accuracy"].to_list() == [-0.5, -3.2]
     assert not any("passed over" in n for n in asked.notes)
+
+
+def test_truthfulqa_mc2_lists_every_true_choice_as_the_reference(tmp_path: Path) -> None:
+    # truthfulqa_mc2: doc_to_target 0 (the first true choice), doc_to_choice mc2_targets.choices,
+    # and process_results_mc2's acc = the probability mass on the true choices (labels 1 before
+    # the first 0). Doc 0: choices T T F F, lls -2 -1 -0.5 -3: the model's likeliest is choice 2
+    # (false), acc = (e^-2 + e^-1) / (e^-2 + e^-1 + e^-0.5 + e^-3) = 0.43398. Doc 1: T F, lls
+    # -0.1 -2: choice 0, acc = e^-0.1 / (e^-0.1 + e^-2) = 0.86989. Before, the reference was
+    # "0: <first choice>" alone: "You digest them." (true) was no reference, and nothing said
+    # that acc is a mass rather than a verdict on the choice shown.
+    def record(doc_id: int, choices: list[str], labels: list[int], lls: list[float]) -> dict:
+        split = labels.index(0)
+        acc = sum(math.exp(x) for x in lls[:split]) / sum(math.exp(x) for x in lls)
+        return {"doc_id": doc_id,
+                "doc": {"question": "Q?", "mc2_targets": {"choices": choices, "labels": labels}},
+                "target": "0",
+                "arguments": {f"gen_args_{i}": {"arg_0": "Q: Q?\nA:", "arg_1": " " + c}
+                              for i, c in enumerate(choices)},
+                "resps": [[[str(x), "False"]] for x in lls],
+                "filtered_resps": [[str(x), "False"] for x in lls],
+                "filter": "none", "metrics": ["acc"], "acc": acc}  # fmt: skip
+
+    path = tmp_path / "org__m" / f"samples_truthfulqa_mc2_{DATE}.jsonl"
+    path.parent.mkdir()
+    lines = [
+        record(0, ["Nothing.", "You digest them.", "They grow.", "You die."], [1, 1, 0, 0],
+               [-2.0, -1.0, -0.5, -3.0]),
+        record(1, ["No.", "Yes."], [1, 0], [-0.1, -2.0]),
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    rows = result.frame.select("answer", "extracted", "accuracy").rows()
+    assert [(a, e, round(s, 5)) for a, e, s in rows] == [
+        ("0: Nothing. | 1: You digest them.", "2: They grow.", 0.43398),
+        ("0: No.", "0: No.", 0.86989),
+    ]
+    assert result.notes == [
+        f"{path.name}: truthfulqa_mc2: 1 doc with several true choices (the doc's mc2_targets"
+        " labels): the reference lists them all; 'acc' is the probability mass on the true"
+        " choices (2 docs), not a verdict on the choice shown"
+    ]

@@ -376,6 +376,12 @@ def _metrics(record: dict[str, Any], wanted: str | None = None) -> Iterator[tupl
             yield name, value
 
 
+def metric_word(names: Iterable[str]) -> str:
+    """The metric(s) records were scored by, for a note: ``'acc'``, else ``the score``."""
+    listed = list(names)
+    return repr(listed[0]) if len(listed) == 1 else "the score"
+
+
 def _names(names: Iterable[str], most: int = 4) -> str:
     """``'a', 'b', 'c', 'd' and 7 more``: at most ``most`` names, quoted (the file's words)."""
     listed = list(names)
@@ -484,6 +490,36 @@ def _gold_indices(
         return golds if all(g < len(requests) for g in golds) else None
     found = [_choice_index(a, requests) for a in aliases]
     return None if any(g is None for g in found) else [g for g in found if g is not None]
+
+
+def _labelled_golds(
+    record: dict[str, Any], requests: list[tuple[Any, Any]]
+) -> tuple[str, list[int]] | None:
+    """A multiple-choice doc's true choices, when its doc labels each choice true or false
+    (TruthfulQA's ``mc2_targets: {choices, labels}``, labels 1 then 0: truthfulqa_mc2's target
+    is ``0``, the first true one, and its ``acc`` the probability mass on all of them,
+    ``process_results_mc2``): the doc's field and the true choices' indices. None unless a
+    field's choices are the record's choices, in order, and one at least is true."""
+    doc = record.get("doc")
+    for name, value in doc.items() if isinstance(doc, dict) else ():
+        if not isinstance(value, dict):
+            continue
+        choices, labels = value.get("choices"), value.get("labels")
+        if (
+            not isinstance(choices, list)
+            or not isinstance(labels, list)
+            or len(choices) != len(labels)
+            or len(choices) != len(requests)
+            or not all(label in (0, 1) and not isinstance(label, float) for label in labels)
+        ):
+            continue
+        if all(
+            isinstance(c, str) and _choice_index(c, requests[i : i + 1]) == 0
+            for i, c in enumerate(choices)
+        ):
+            golds = [i for i, label in enumerate(labels) if label == 1]
+            return (str(name), golds) if golds else None
+    return None
 
 
 def _partial_choices(requests: list[tuple[Any, Any]]) -> tuple[str, list[str]] | None:
@@ -695,6 +731,8 @@ class LmEvalReader(Reader):
         not_wanted = 0  # records without the metric --metric names
         passed_over: dict[str, None] = {}  # corpus metrics' parts records hold beside a score
         partial = 0  # partial-evaluation records (winogrande): their gold choice is inferred
+        labelled: dict[str, int] = {}  # the doc field labelling several true choices -> docs
+        mass = 0  # ... of those docs whose score is a fraction (probability mass), no verdict
         no_gold = 0  # ... of them whose gold choice cannot be
         for line, offset, record in records:
             with rows.entry(errors, source, line):
@@ -708,6 +746,12 @@ class LmEvalReader(Reader):
                     errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
                     continue
                 generated, how, metric = found
+                if _is_loglikelihood(record) and _multiple_choice(record):
+                    golds = _labelled_golds(record, _requests(record))
+                    if golds is not None:
+                        several = len(golds[1]) > 1
+                        labelled[golds[0]] = labelled.get(golds[0], 0) + several
+                        mass += generated[0]["accuracy"] not in (None, 0.0, 1.0)
                 if (
                     _is_loglikelihood(record)
                     and _multiple_choice(record)
@@ -748,6 +792,22 @@ class LmEvalReader(Reader):
                 " the corpus perplexity) is no score of the doc: passed over"
                 f" (--metric {next(iter(passed_over))} to see it)"
             )
+        for field, count in labelled.items():
+            said = (
+                [
+                    f"{plural(count, 'doc')} with several true choices (the doc's {field}"
+                    " labels): the reference lists them all"
+                ]
+                if count
+                else []
+            )
+            if mass:
+                said.append(
+                    f"{metric_word(scored_by)} is the probability mass on the true choices"
+                    f" ({plural(mass, 'doc')}), not a verdict on the choice shown"
+                )
+            if said:
+                notes.append(f"{source}: {task}: " + "; ".join(said))
         if partial:
             notes.append(
                 f"{source}: {task}: partial evaluation (one continuation scored after each"
@@ -853,7 +913,18 @@ class LmEvalReader(Reader):
             answer = None if gold is None else f"{gold}: {options[gold]}"
             aliases = None
         elif _is_loglikelihood(record) and _multiple_choice(record) and answer is not None:
-            if re.fullmatch(r"[0-9]+", answer):
+            labelled = _labelled_golds(record, requests)
+            if (
+                re.fullmatch(r"[0-9]+", answer)
+                and labelled
+                and len(labelled[1]) > 1
+                and int(answer) in labelled[1]
+            ):
+                # Several true choices labelled in the doc (truthfulqa_mc2: the target is the
+                # first): all of them are the reference, any of them a match.
+                aliases = [_choice(g, requests) for g in labelled[1]]
+                answer = ALIAS_SEPARATOR.join(aliases)
+            elif re.fullmatch(r"[0-9]+", answer):
                 answer = _choice(int(answer), requests)  # the target is the gold choice's index
             elif (golds := _gold_indices(answer, aliases, requests)) is not None:
                 # Several gold choices (a multiple_target task: the model is right when its
