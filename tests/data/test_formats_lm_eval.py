@@ -1002,9 +1002,12 @@ def test_perplexity_values_that_are_no_score_are_told(tmp_path: Path) -> None:
     assert result.errors == []
     assert result.frame["accuracy"].to_list() == [None, None, None]
     assert result.notes == [
+        f"{path.name}: wikitext: 3 docs scored by log-likelihood of their text"
+        " (loglikelihood_rolling, a perplexity task): no generation and no reference; the"
+        " generation shown is the text's log-likelihood",
         f"{path.name}: wikitext: 3 docs unscored: their per-sample values (word_perplexity,"
         " byte_perplexity) are no score (a corpus-level metric's parts, e.g. perplexity's"
-        " (log-likelihood, weight) pairs)"
+        " (log-likelihood, weight) pairs)",
     ]
 
 
@@ -1272,3 +1275,32 @@ def test_truthfulqa_mc2_lists_every_true_choice_as_the_reference(tmp_path: Path)
         " labels): the reference lists them all; 'acc' is the probability mass on the true"
         " choices (2 docs), not a verdict on the choice shown"
     ]
+
+
+@pytest.mark.parametrize("version", ["0.4.3", "0.4.2"])
+def test_a_perplexity_task_has_no_reference_and_says_what_it_shows(
+    tmp_path: Path, version: str
+) -> None:
+    # wikitext (output_type loglikelihood_rolling): arguments = (doc_to_target(doc),), the page
+    # alone, and resps the page's log-likelihood; the per-sample metrics are (ll, weight)
+    # pairs. Before, the reference was the page again (the target is the text scored, the
+    # prompt itself) and nothing said that the "generation" -123.5 is a log-likelihood.
+    page = " = Valkyria Chronicles III = \n\n Senjō no Valkyria 3 is a tactical game .\n"
+    arguments: Any = {"gen_args_0": {"arg_0": page}} if version == "0.4.3" else [[page]]
+    resps: Any = [["-123.5"]] if version == "0.4.3" else [[-123.5]]
+    record = {"doc_id": 0, "doc": {"page": page}, "target": page, "arguments": arguments,
+              "resps": resps, "filtered_resps": [resps[0][0]],
+              "word_perplexity": [-123.5, 14], "bits_per_byte": [-123.5, 76]}  # fmt: skip
+    path = tmp_path / "m" / f"samples_wikitext_{DATE}.jsonl"
+    path.parent.mkdir()
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame.select("prompt", "answer", "gen", "accuracy").rows() == [
+        (page, None, "-123.5", None)
+    ]
+    assert result.notes[0] == (
+        f"{path.name}: wikitext: 1 doc scored by log-likelihood of its text"
+        " (loglikelihood_rolling, a perplexity task): no generation and no reference; the"
+        " generation shown is the text's log-likelihood"
+    )

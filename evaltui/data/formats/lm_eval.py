@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import glob
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -401,6 +402,40 @@ def _unusable_metrics(record: dict[str, Any]) -> list[str]:
     return [n for n in names if record.get(n) is not None]
 
 
+def _is_rolling(record: dict[str, Any]) -> bool:
+    """A ``loglikelihood_rolling`` record (wikitext & co., perplexity): one request holding the
+    text alone (``arguments = (doc_to_target(doc),)``: ``arg_0`` and no ``arg_1``), answered by
+    that text's log-likelihood, ``resps: [["-1234.5"]]``. There is no generation."""
+    arguments = record.get("arguments")
+    if isinstance(arguments, dict):
+        if len(arguments) != 1:
+            return False
+        only = next(iter(arguments.values()))
+        if not isinstance(only, dict) or set(only) != {"arg_0"}:
+            return False
+    elif not (
+        isinstance(arguments, list)
+        and len(arguments) == 1
+        and (
+            isinstance(arguments[0], str)
+            or (isinstance(arguments[0], list) and len(arguments[0]) == 1)
+        )
+    ):
+        return False  # ≤0.4.2: [["text"]]; the first 0.4 versions: ["text"]
+    resps = record.get("resps")
+    value = (
+        resps[0][0]
+        if isinstance(resps, list) and resps and isinstance(resps[0], list) and resps[0]
+        else None
+    )
+    try:
+        return (
+            value is not None and not isinstance(value, list | bool) and math.isfinite(float(value))
+        )
+    except (TypeError, ValueError):
+        return False
+
+
 def _is_loglikelihood(record: dict[str, Any]) -> bool:
     resps = record.get("resps")
     if not isinstance(resps, list) or not resps or not isinstance(resps[0], list) or not resps[0]:
@@ -731,6 +766,7 @@ class LmEvalReader(Reader):
         not_wanted = 0  # records without the metric --metric names
         passed_over: dict[str, None] = {}  # corpus metrics' parts records hold beside a score
         partial = 0  # partial-evaluation records (winogrande): their gold choice is inferred
+        rolling = 0  # loglikelihood_rolling records (perplexity): no generation, no reference
         labelled: dict[str, int] = {}  # the doc field labelling several true choices -> docs
         mass = 0  # ... of those docs whose score is a fraction (probability mass), no verdict
         no_gold = 0  # ... of them whose gold choice cannot be
@@ -746,6 +782,7 @@ class LmEvalReader(Reader):
                     errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
                     continue
                 generated, how, metric = found
+                rolling += _is_rolling(record)
                 if _is_loglikelihood(record) and _multiple_choice(record):
                     golds = _labelled_golds(record, _requests(record))
                     if golds is not None:
@@ -791,6 +828,12 @@ class LmEvalReader(Reader):
                 f"{source}: {task}: {_names(passed_over)} (each doc's log-likelihood, a part of"
                 " the corpus perplexity) is no score of the doc: passed over"
                 f" (--metric {next(iter(passed_over))} to see it)"
+            )
+        if rolling:
+            notes.append(
+                f"{source}: {task}: {plural(rolling, 'doc')} scored by log-likelihood of"
+                f" {'its' if rolling == 1 else 'their'} text (loglikelihood_rolling, a perplexity task): no generation and no"
+                " reference; the generation shown is the text's log-likelihood"
             )
         for field, count in labelled.items():
             said = (
@@ -900,6 +943,9 @@ class LmEvalReader(Reader):
         # A list target (TriviaQA's aliases) arrives as its str() since 0.4.3: see reference_aliases.
         aliases = reference_aliases(record.get("target"))
         answer = reference_text(record.get("target"), aliases)
+        if _is_rolling(record) and answer == prompt:
+            # A perplexity task's target is the text scored, the prompt itself: no reference.
+            answer, aliases = None, None
         partial = (
             _partial_choices(requests)
             if _is_loglikelihood(record) and _multiple_choice(record)
