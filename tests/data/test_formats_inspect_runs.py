@@ -717,3 +717,16 @@ def test_other_choices_of_an_output_are_told(tmp_path: Path) -> None:
         " shown is the first, output.completion, which the scorers score; the others are not"
         " shown"
     ]
+
+
+def test_a_multiple_choice_sample_shows_its_choices_under_the_question(tmp_path: Path) -> None:
+    # multiple_choice(): the sample's input is the question, its choices the options and its
+    # target a letter; the solver puts "A) …" lines under the question (answer_options). Before,
+    # the prompt was the question alone, so the reference "B" named nothing.
+    data = log("AAA", "2026-01-01T10:00:00")
+    for sample in data["samples"]:
+        sample.update(input="Which is prime?", choices=["4", "7", "9"], target="B")
+    write_json(tmp_path / "x_AAA.json", data)
+    gens = load_dir(tmp_path).generations
+    assert gens["prompt"].unique().to_list() == ["Which is prime?\n\nA) 4\nB) 7\nC) 9"]
+    assert gens["answer"].unique().to_list() == ["B"]

@@ -5,7 +5,8 @@ One EvalSample per (sample id, epoch): ``--epochs k`` gives k samples of the sam
 ``value_to_float``, so the mean is its ``accuracy()``; a note tells when P, half right, counts as correct), numbers or bools
 (NaN, ``Score.unscored()``, which Inspect's metrics skip, and values Inspect cannot read, a
 lowercase ``c``, are unscored with a note); the
-scorer's ``answer`` is the extracted answer. Each score the log's ``results.scores`` reports is
+scorer's ``answer`` is the extracted answer. A multiple-choice sample's ``choices`` are shown under
+its question (``A) …``, as the ``multiple_choice()`` solver puts them), its target the letter. Each score the log's ``results.scores`` reports is
 read (a scorer's value, or a key of a scorer's dict value; without them, each scorer's value or
 its dict's first key), named in ``metric``; several scores are one run each, ``model · score``
 as lm-eval's filters are, and a note names the dict keys left out. The generation is
@@ -392,6 +393,19 @@ def _generation(sample: dict[str, Any]) -> tuple[str, str | None]:
         if isinstance(answer, str) and answer.strip():
             return answer, FROM_ANSWER
     return "", None
+
+
+def _choices_text(choices: Any) -> str:
+    """A multiple-choice sample's options, as Inspect's ``multiple_choice()`` solver puts them
+    under the question (``A) …``): the sample's ``input`` is the question alone and its
+    ``target`` the letter, which names nothing without them. "" for other samples."""
+    if not isinstance(choices, list) or not choices:
+        return ""
+    lines = []
+    for index, choice in enumerate(choices):
+        letter = chr(ord("A") + index) if index < 26 else str(index - 25)  # as Inspect letters them
+        lines.append(f"{letter}) {_text(choice)}")
+    return "\n\n" + "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -839,6 +853,7 @@ class InspectReader(Reader):
                     if isinstance(target, list)
                     else None
                 )
+                prompt = _input(sample.get("input")) + _choices_text(sample.get("choices"))
                 stop = (
                     (choices[0] or {}).get("stop_reason")
                     if choices and isinstance(choices[0], dict)
@@ -859,7 +874,7 @@ class InspectReader(Reader):
                         line=index,
                         offset=offset,
                         prompt_id=f"{task}:{sample['id']}",
-                        prompt=_input(sample.get("input")),
+                        prompt=prompt,
                         answer=(
                             stringify(target) if aliases is None else ALIAS_SEPARATOR.join(aliases)
                         ),
