@@ -2,11 +2,12 @@
 
 One EvalSample per (sample id, epoch): ``--epochs k`` gives k samples of the same id. Scores
 ``scores.<scorer>.value`` are ``"C"``/``"I"``/``"P"``/``"N"`` (1, 0, 0.5, 0: Inspect's
-``value_to_float``, so the mean is its ``accuracy()``; a note tells when P, half right, counts as correct), numbers or bools
-(NaN, ``Score.unscored()``, which Inspect's metrics skip, and values Inspect cannot read, a
-lowercase ``c``, are unscored with a note); the
-scorer's ``answer`` is the extracted answer. A multiple-choice sample's ``choices`` are shown under
-its question (``A) …``, as the ``multiple_choice()`` solver puts them), its target the letter. Each score the log's ``results.scores`` reports is
+``value_to_float``, so the mean is its ``accuracy()``; a note tells when P, half right, counts
+as correct), numbers or bools (NaN, ``Score.unscored()``, which Inspect's metrics skip, and values
+Inspect cannot read, a lowercase ``c``, are unscored with a note); the scorer's ``answer`` is the
+extracted answer. A multiple-choice sample's ``choices`` are shown under its question (``A) …``,
+as the ``multiple_choice()`` solver puts them), its target the letter; of several output choices
+(``num_choices``) the first is shown, with a note. Each score the log's ``results.scores`` reports is
 read (a scorer's value, or a key of a scorer's dict value; without them, each scorer's value or
 its dict's first key), named in ``metric``; several scores are one run each, ``model · score``
 as lm-eval's filters are, and a note names the dict keys left out. The generation is
@@ -403,7 +404,8 @@ def _choices_text(choices: Any) -> str:
         return ""
     lines = []
     for index, choice in enumerate(choices):
-        letter = chr(ord("A") + index) if index < 26 else str(index - 25)  # as Inspect letters them
+        # as Inspect's answer_character() letters them
+        letter = chr(ord("A") + index) if index < 26 else str(index - 25)
         lines.append(f"{letter}) {_text(choice)}")
     return "\n\n" + "\n".join(lines)
 

@@ -377,7 +377,7 @@ def _metrics(record: dict[str, Any], wanted: str | None = None) -> Iterator[tupl
             yield name, value
 
 
-def metric_word(names: Iterable[str]) -> str:
+def _metric_word(names: Iterable[str]) -> str:
     """The metric(s) records were scored by, for a note: ``'acc'``, else ``the score``."""
     listed = list(names)
     return repr(listed[0]) if len(listed) == 1 else "the score"
@@ -832,8 +832,9 @@ class LmEvalReader(Reader):
         if rolling:
             notes.append(
                 f"{source}: {task}: {plural(rolling, 'doc')} scored by log-likelihood of"
-                f" {'its' if rolling == 1 else 'their'} text (loglikelihood_rolling, a perplexity task): no generation and no"
-                " reference; the generation shown is the text's log-likelihood"
+                f" {'its' if rolling == 1 else 'their'} text (loglikelihood_rolling, a"
+                " perplexity task): no generation and no reference; the generation shown is"
+                " the text's log-likelihood"
             )
         for field, count in labelled.items():
             said = (
@@ -846,7 +847,7 @@ class LmEvalReader(Reader):
             )
             if mass:
                 said.append(
-                    f"{metric_word(scored_by)} is the probability mass on the true choices"
+                    f"{_metric_word(scored_by)} is the probability mass on the true choices"
                     f" ({plural(mass, 'doc')}), not a verdict on the choice shown"
                 )
             if said:
