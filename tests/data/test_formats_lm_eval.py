@@ -1304,3 +1304,41 @@ def test_a_perplexity_task_has_no_reference_and_says_what_it_shows(
         " (loglikelihood_rolling, a perplexity task): no generation and no reference; the"
         " generation shown is the text's log-likelihood"
     )
+
+
+def test_choices_scored_without_a_context_are_the_prompt(tmp_path: Path) -> None:
+    # blimp (doc_to_text "", doc_to_choice [sentence_good, sentence_bad], target 0): every
+    # request's context is empty, the model only compares the two sentences. Before, every
+    # doc's prompt was "" (a table of blank prompts); now the choices are listed. Doc 0: lls
+    # -5 / -7, the good sentence, acc 1; doc 1: -9 / -8, the bad one, acc 0.
+    def record(doc_id: int, good: str, bad: str, lls: tuple[str, str], acc: float) -> dict:
+        return {"doc_id": doc_id, "doc": {"sentence_good": good, "sentence_bad": bad},
+                "target": "0",
+                "arguments": {"gen_args_0": {"arg_0": "", "arg_1": " " + good},
+                              "gen_args_1": {"arg_0": "", "arg_1": " " + bad}},
+                "resps": [[[ll, "False"]] for ll in lls],
+                "filtered_resps": [[ll, "False"] for ll in lls],
+                "filter": "none", "metrics": ["acc"], "acc": acc}  # fmt: skip
+
+    path = tmp_path / "m" / f"samples_blimp_anaphor_{DATE}.jsonl"
+    path.parent.mkdir()
+    lines = [
+        record(0, "The cat sat.", "The cat sit.", ("-5.0", "-7.0"), 1.0),
+        record(1, "Who did you see?", "Who did you saw?", ("-9.0", "-8.0"), 0.0),
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame.select("prompt", "answer", "gen", "accuracy").rows() == [
+        ("0: The cat sat.\n1: The cat sit.", "0: The cat sat.", "The cat sat.", 1.0),
+        (
+            "0: Who did you see?\n1: Who did you saw?",
+            "0: Who did you see?",
+            "Who did you saw?",
+            0.0,
+        ),
+    ]
+    assert result.notes == [
+        f"{path.name}: blimp_anaphor: 2 docs scored with an empty context (the model only"
+        " compared its choices, as blimp's): the prompt shown lists the choices"
+    ]

@@ -17,7 +17,9 @@ as that metric does, and one scored by ``acc_mutual_info`` alone by log-likeliho
 of the choice without its context, whose requests follow the choices and are never a choice;
 the reference is the gold choice, whether the target is its index or its text; in partial
 evaluation, winogrande's, the choices are the contexts before one continuation, the target, and
-the gold choice is told by ``acc``),
+the gold choice is told by ``acc``; choices scored with no context, blimp's, are the prompt;
+true choices a doc labels, truthfulqa_mc2's, are the reference's aliases; a perplexity task's
+``loglikelihood_rolling`` docs have no reference, their log-likelihood as the generation),
 chat-templated prompts (a list holding a JSON string of messages), predict-only runs (no
 metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
 n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON array
@@ -527,6 +529,18 @@ def _gold_indices(
     return None if any(g is None for g in found) else [g for g in found if g is not None]
 
 
+def _without_context(record: dict[str, Any], requests: list[tuple[Any, Any]]) -> bool:
+    """A multiple-choice record whose choices were scored after an empty context (blimp:
+    ``doc_to_text: ""``, the choices are the two sentences): its prompt would be blank."""
+    return (
+        _is_loglikelihood(record)
+        and _multiple_choice(record)
+        and bool(requests)
+        and _partial_choices(requests) is None
+        and not _prompt_text(requests[0][0]).strip()
+    )
+
+
 def _labelled_golds(
     record: dict[str, Any], requests: list[tuple[Any, Any]]
 ) -> tuple[str, list[int]] | None:
@@ -767,6 +781,7 @@ class LmEvalReader(Reader):
         passed_over: dict[str, None] = {}  # corpus metrics' parts records hold beside a score
         partial = 0  # partial-evaluation records (winogrande): their gold choice is inferred
         rolling = 0  # loglikelihood_rolling records (perplexity): no generation, no reference
+        no_context = 0  # multiple-choice records scored with an empty context (blimp)
         labelled: dict[str, int] = {}  # the doc field labelling several true choices -> docs
         mass = 0  # ... of those docs whose score is a fraction (probability mass), no verdict
         no_gold = 0  # ... of them whose gold choice cannot be
@@ -783,6 +798,7 @@ class LmEvalReader(Reader):
                     continue
                 generated, how, metric = found
                 rolling += _is_rolling(record)
+                no_context += _without_context(record, _requests(record))
                 if _is_loglikelihood(record) and _multiple_choice(record):
                     golds = _labelled_golds(record, _requests(record))
                     if golds is not None:
@@ -835,6 +851,12 @@ class LmEvalReader(Reader):
                 f" {'its' if rolling == 1 else 'their'} text (loglikelihood_rolling, a"
                 " perplexity task): no generation and no reference; the generation shown is"
                 " the text's log-likelihood"
+            )
+        if no_context:
+            notes.append(
+                f"{source}: {task}: {plural(no_context, 'doc')} scored with an empty context"
+                " (the model only compared its choices, as blimp's): the prompt shown lists"
+                " the choices"
             )
         for field, count in labelled.items():
             said = (
@@ -985,6 +1007,11 @@ class LmEvalReader(Reader):
                 gold = _choice_index(answer, requests)
                 if gold is not None:
                     answer = _choice(gold, requests)
+        if _without_context(record, requests):
+            # No context to show (blimp: doc_to_text ""; the model only compared the choices):
+            # the choices are what was asked.
+            count = _conditional_choices(record, requests, len(record["resps"]))
+            prompt = "\n".join(_choice(i, requests) for i in range(min(count, len(requests))))
         how: str | None = None
         if len(generated) == 1:
             per_gen: list[float | None] = [score]
