@@ -718,3 +718,48 @@ def test_lighteval_old_pmi_details_are_one_choice(tmp_path: Path) -> None:
     assert result.generations.select("gen", "extracted", "answer", "accuracy").rows() == [
         ("B", "B", "B", 1.0)
     ]
+
+
+@pytest.mark.parametrize("version", ["0.11", "0.10"])
+def test_lighteval_extractive_match_keeps_its_extracted_answer(
+    tmp_path: Path, version: str
+) -> None:
+    # extractive_match (math, gsm8k) keeps what it parsed from the text in the doc's specific:
+    # extracted_predictions, the parsed answer first, then its string match (≤0.10: the
+    # `specifics` column). Doc 0 parsed "113" (right); doc 1 parsed nothing (a reply with no
+    # number). Before, neither had an extracted answer: doc 0 counted as 'no answer' (has_answer
+    # False) beside its 1.0.
+    import polars as pl
+
+    date = "2026-01-01T00-00-00.000000"
+    path = tmp_path / "details" / "m" / date / f"details_aime24|0_{date}.parquet"
+    path.parent.mkdir(parents=True)
+    specifics = [
+        {"extracted_predictions": ["113", "113"], "extracted_golds": ["113", "113"]},
+        {"extracted_predictions": [], "extracted_golds": ["204", "204"]},
+    ]
+    texts = ["so it is 113 in all", "I cannot tell"]
+    if version == "0.11":
+        table = pl.DataFrame({
+            "doc": [{"query": f"Q{i}", "choices": [g], "gold_index": 0, "id": str(i),
+                     "specific": spec} for i, (g, spec) in enumerate(zip(["113", "204"], specifics, strict=True))],
+            "metric": [{"extractive_match": 1.0}, {"extractive_match": 0.0}],
+            "model_response": [{"text": [t]} for t in texts],
+        })  # fmt: skip
+    else:
+        table = pl.DataFrame({
+            "example": ["Q0", "Q1"], "full_prompt": ["Q0", "Q1"],
+            "predictions": [[t] for t in texts], "gold": [["113"], ["204"]],
+            "metrics": [{"extractive_match": 1.0}, {"extractive_match": 0.0}],
+            "specifics": specifics,
+        })  # fmt: skip
+    table.write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("gen", "extracted", "has_answer", "accuracy").rows() == [
+        ("so it is 113 in all", "113", True, 1.0),
+        ("I cannot tell", None, False, 0.0),
+    ]
+    read = LightevalReader().read(path, path.name, ReadOptions()).frame
+    assert read["extracted"].to_list() == ["113", None]  # the file's own, not evaltui's

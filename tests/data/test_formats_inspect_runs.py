@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 
 from evaltui.cli import main
+from evaltui.data import metrics
 from evaltui.data.formats import detect
 from evaltui.data.loader import LoadFailure, LoadOptions, LoadResult, load
 from tests.data.test_formats_inspect_lighteval import INSPECT_JSON
@@ -420,7 +421,8 @@ def test_a_score_value_that_is_no_score_is_unscored_with_a_note(tmp_path: Path) 
     notes = [note for note in result.notes if "unscored" in note]
     assert notes == [
         "x_AAA.json: 3 samples are unscored: the score value ('B', [1, 0]) is not"
-        " C/I/P/N, a boolean, yes/no or a number"
+        " C/I/P/N (capitals), a boolean, yes/no or a number (Inspect's accuracy() counts"
+        " it 0, with a warning)"
     ]
 
 
@@ -651,3 +653,80 @@ def test_a_run_by_model_roles_is_labelled_by_the_model_it_evaluates(
     # One role alone is the model, whatever it is called.
     alone = writer(tmp_path / "d" / f"x{ext}", _by_roles("DDD", "t4", {"solver": "org/only"}))
     assert set(load_dir(alone.parent).stats["run"]) == {"org/only"}
+
+
+def test_a_nan_score_is_unscored_and_the_run_stays_an_accuracy(tmp_path: Path) -> None:
+    # Score.unscored() writes value NaN, "the canonical sentinel that aggregate metrics and
+    # reducers skip" (scorer/_metric.py). Kept as a score, one NaN made a C/I run "continuous
+    # 0–1 and 1 non-finite, direction unknown", its mean nan. Now unscored, with a note: the
+    # run is an accuracy over the other five samples, C C I C I -> 3/5.
+    data = log("AAA", "2026-01-01T10:00:00")
+    values: list[Any] = ["C", "C", float("nan"), "I", "C", "I"]
+    for sample, value in zip(data["samples"], values, strict=True):
+        next(iter(sample["scores"].values()))["value"] = value
+    write_json(tmp_path / "x_AAA.json", data)  # json.dumps writes the bare NaN, as Inspect does
+    result = load_dir(tmp_path)
+    scores = sorted(result.generations["accuracy"].to_list(), key=lambda v: (v is None, v))
+    assert scores == [0.0, 0.0, 1.0, 1.0, 1.0, None]
+    assert run_table(result) == {MODEL: (3, 6, 5, 0.6)}
+    kinds = metrics.score_kinds(result.generations.lazy())
+    assert (kinds[MODEL].kind, kinds[MODEL].nonfinite) == ("binary", 0)
+    assert result.notes == [
+        "x_AAA.json: match: 1 score NaN (Score.unscored(): the scorer gave no value, and"
+        " Inspect's metrics skip it): unscored"
+    ]
+
+
+def test_lowercase_letters_are_not_inspects_c_and_i(tmp_path: Path) -> None:
+    # Inspect's value_to_float compares with "C", "I", "P", "N" exactly; a lowercase "c" falls
+    # through to its yes/true/no/false/number checks and counts 0 with a warning. It was read as
+    # C (1.0), so the mean disagreed with the log's own accuracy and a "p" was half right. Now
+    # such values are unscored with a note, as a choice letter is; "Yes"/"FALSE" stay scores.
+    data = log("AAA", "2026-01-01T10:00:00")
+    values: list[Any] = ["c", "i", "p", "Yes", "FALSE", "C"]
+    for sample, value in zip(data["samples"], values, strict=True):
+        next(iter(sample["scores"].values()))["value"] = value
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    scores = sorted(result.generations["accuracy"].to_list(), key=lambda v: (v is None, v))
+    assert scores == [0.0, 1.0, 1.0, None, None, None]
+    assert result.notes == [
+        "x_AAA.json: 3 samples are unscored: the score value ('c', 'i', 'p') is not C/I/P/N"
+        " (capitals), a boolean, yes/no or a number (Inspect's accuracy() counts it 0, with a"
+        " warning)"
+    ]
+
+
+def test_other_choices_of_an_output_are_told(tmp_path: Path) -> None:
+    # GenerateConfig(num_choices=3): output.choices holds three replies, output.completion is
+    # the first one's text and the one every scorer sees. The first is shown (scored as the log
+    # says); the other two were dropped without a word.
+    data = log("AAA", "2026-01-01T10:00:00")
+    for sample in data["samples"][:2]:
+        first = sample["output"]["choices"][0]
+        sample["output"]["choices"] += [
+            {"message": {**first["message"], "content": f"other {n}"}, "stop_reason": "stop"}
+            for n in (2, 3)
+        ]
+    write_eval(tmp_path / "x_AAA.eval", data)
+    result = load_dir(tmp_path)
+    gens = result.generations["gen"].to_list()
+    assert sorted(gens) == sorted(s["output"]["completion"] for s in data["samples"])
+    assert result.notes == [
+        "x_AAA.eval: 2 samples hold 3 choices in their output (num_choices): the generation"
+        " shown is the first, output.completion, which the scorers score; the others are not"
+        " shown"
+    ]
+
+
+def test_a_multiple_choice_sample_shows_its_choices_under_the_question(tmp_path: Path) -> None:
+    # multiple_choice(): the sample's input is the question, its choices the options and its
+    # target a letter; the solver puts "A) …" lines under the question (answer_options). Before,
+    # the prompt was the question alone, so the reference "B" named nothing.
+    data = log("AAA", "2026-01-01T10:00:00")
+    for sample in data["samples"]:
+        sample.update(input="Which is prime?", choices=["4", "7", "9"], target="B")
+    write_json(tmp_path / "x_AAA.json", data)
+    gens = load_dir(tmp_path).generations
+    assert gens["prompt"].unique().to_list() == ["Which is prime?\n\nA) 4\nB) 7\nC) 9"]
+    assert gens["answer"].unique().to_list() == ["B"]

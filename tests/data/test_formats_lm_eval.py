@@ -11,6 +11,7 @@ the metric values listed in ``metrics``.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 from typing import Any
@@ -1001,9 +1002,12 @@ def test_perplexity_values_that_are_no_score_are_told(tmp_path: Path) -> None:
     assert result.errors == []
     assert result.frame["accuracy"].to_list() == [None, None, None]
     assert result.notes == [
+        f"{path.name}: wikitext: 3 docs scored by log-likelihood of their text"
+        " (loglikelihood_rolling, a perplexity task): no generation and no reference; the"
+        " generation shown is the text's log-likelihood",
         f"{path.name}: wikitext: 3 docs unscored: their per-sample values (word_perplexity,"
         " byte_perplexity) are no score (a corpus-level metric's parts, e.g. perplexity's"
-        " (log-likelihood, weight) pairs)"
+        " (log-likelihood, weight) pairs)",
     ]
 
 
@@ -1229,3 +1233,112 @@ def test_perplexity_beside_acc_is_no_score(tmp_path: Path) -> None:
     asked = READER.read(path, path.name, ReadOptions(metric="perplexity"))
     assert asked.frame["accuracy"].to_list() == [-0.5, -3.2]
     assert not any("passed over" in n for n in asked.notes)
+
+
+def test_truthfulqa_mc2_lists_every_true_choice_as_the_reference(tmp_path: Path) -> None:
+    # truthfulqa_mc2: doc_to_target 0 (the first true choice), doc_to_choice mc2_targets.choices,
+    # and process_results_mc2's acc = the probability mass on the true choices (labels 1 before
+    # the first 0). Doc 0: choices T T F F, lls -2 -1 -0.5 -3: the model's likeliest is choice 2
+    # (false), acc = (e^-2 + e^-1) / (e^-2 + e^-1 + e^-0.5 + e^-3) = 0.43398. Doc 1: T F, lls
+    # -0.1 -2: choice 0, acc = e^-0.1 / (e^-0.1 + e^-2) = 0.86989. Before, the reference was
+    # "0: <first choice>" alone: "You digest them." (true) was no reference, and nothing said
+    # that acc is a mass rather than a verdict on the choice shown.
+    def record(doc_id: int, choices: list[str], labels: list[int], lls: list[float]) -> dict:
+        split = labels.index(0)
+        acc = sum(math.exp(x) for x in lls[:split]) / sum(math.exp(x) for x in lls)
+        return {"doc_id": doc_id,
+                "doc": {"question": "Q?", "mc2_targets": {"choices": choices, "labels": labels}},
+                "target": "0",
+                "arguments": {f"gen_args_{i}": {"arg_0": "Q: Q?\nA:", "arg_1": " " + c}
+                              for i, c in enumerate(choices)},
+                "resps": [[[str(x), "False"]] for x in lls],
+                "filtered_resps": [[str(x), "False"] for x in lls],
+                "filter": "none", "metrics": ["acc"], "acc": acc}  # fmt: skip
+
+    path = tmp_path / "org__m" / f"samples_truthfulqa_mc2_{DATE}.jsonl"
+    path.parent.mkdir()
+    lines = [
+        record(0, ["Nothing.", "You digest them.", "They grow.", "You die."], [1, 1, 0, 0],
+               [-2.0, -1.0, -0.5, -3.0]),
+        record(1, ["No.", "Yes."], [1, 0], [-0.1, -2.0]),
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    rows = result.frame.select("answer", "extracted", "accuracy").rows()
+    assert [(a, e, round(s, 5)) for a, e, s in rows] == [
+        ("0: Nothing. | 1: You digest them.", "2: They grow.", 0.43398),
+        ("0: No.", "0: No.", 0.86989),
+    ]
+    assert result.notes == [
+        f"{path.name}: truthfulqa_mc2: 1 doc with several true choices (the doc's mc2_targets"
+        " labels): the reference lists them all; 'acc' is the probability mass on the true"
+        " choices (2 docs), not a verdict on the choice shown"
+    ]
+
+
+@pytest.mark.parametrize("version", ["0.4.3", "0.4.2"])
+def test_a_perplexity_task_has_no_reference_and_says_what_it_shows(
+    tmp_path: Path, version: str
+) -> None:
+    # wikitext (output_type loglikelihood_rolling): arguments = (doc_to_target(doc),), the page
+    # alone, and resps the page's log-likelihood; the per-sample metrics are (ll, weight)
+    # pairs. Before, the reference was the page again (the target is the text scored, the
+    # prompt itself) and nothing said that the "generation" -123.5 is a log-likelihood.
+    page = " = Valkyria Chronicles III = \n\n Senjō no Valkyria 3 is a tactical game .\n"
+    arguments: Any = {"gen_args_0": {"arg_0": page}} if version == "0.4.3" else [[page]]
+    resps: Any = [["-123.5"]] if version == "0.4.3" else [[-123.5]]
+    record = {"doc_id": 0, "doc": {"page": page}, "target": page, "arguments": arguments,
+              "resps": resps, "filtered_resps": [resps[0][0]],
+              "word_perplexity": [-123.5, 14], "bits_per_byte": [-123.5, 76]}  # fmt: skip
+    path = tmp_path / "m" / f"samples_wikitext_{DATE}.jsonl"
+    path.parent.mkdir()
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame.select("prompt", "answer", "gen", "accuracy").rows() == [
+        (page, None, "-123.5", None)
+    ]
+    assert result.notes[0] == (
+        f"{path.name}: wikitext: 1 doc scored by log-likelihood of its text"
+        " (loglikelihood_rolling, a perplexity task): no generation and no reference; the"
+        " generation shown is the text's log-likelihood"
+    )
+
+
+def test_choices_scored_without_a_context_are_the_prompt(tmp_path: Path) -> None:
+    # blimp (doc_to_text "", doc_to_choice [sentence_good, sentence_bad], target 0): every
+    # request's context is empty, the model only compares the two sentences. Before, every
+    # doc's prompt was "" (a table of blank prompts); now the choices are listed. Doc 0: lls
+    # -5 / -7, the good sentence, acc 1; doc 1: -9 / -8, the bad one, acc 0.
+    def record(doc_id: int, good: str, bad: str, lls: tuple[str, str], acc: float) -> dict:
+        return {"doc_id": doc_id, "doc": {"sentence_good": good, "sentence_bad": bad},
+                "target": "0",
+                "arguments": {"gen_args_0": {"arg_0": "", "arg_1": " " + good},
+                              "gen_args_1": {"arg_0": "", "arg_1": " " + bad}},
+                "resps": [[[ll, "False"]] for ll in lls],
+                "filtered_resps": [[ll, "False"] for ll in lls],
+                "filter": "none", "metrics": ["acc"], "acc": acc}  # fmt: skip
+
+    path = tmp_path / "m" / f"samples_blimp_anaphor_{DATE}.jsonl"
+    path.parent.mkdir()
+    lines = [
+        record(0, "The cat sat.", "The cat sit.", ("-5.0", "-7.0"), 1.0),
+        record(1, "Who did you see?", "Who did you saw?", ("-9.0", "-8.0"), 0.0),
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame.select("prompt", "answer", "gen", "accuracy").rows() == [
+        ("0: The cat sat.\n1: The cat sit.", "0: The cat sat.", "The cat sat.", 1.0),
+        (
+            "0: Who did you see?\n1: Who did you saw?",
+            "0: Who did you see?",
+            "Who did you saw?",
+            0.0,
+        ),
+    ]
+    assert result.notes == [
+        f"{path.name}: blimp_anaphor: 2 docs scored with an empty context (the model only"
+        " compared its choices, as blimp's): the prompt shown lists the choices"
+    ]

@@ -2,8 +2,12 @@
 
 One EvalSample per (sample id, epoch): ``--epochs k`` gives k samples of the same id. Scores
 ``scores.<scorer>.value`` are ``"C"``/``"I"``/``"P"``/``"N"`` (1, 0, 0.5, 0: Inspect's
-``value_to_float``, so the mean is its ``accuracy()``; a note tells when P, half right, counts as correct), numbers or bools; the
-scorer's ``answer`` is the extracted answer. Each score the log's ``results.scores`` reports is
+``value_to_float``, so the mean is its ``accuracy()``; a note tells when P, half right, counts
+as correct), numbers or bools (NaN, ``Score.unscored()``, which Inspect's metrics skip, and values
+Inspect cannot read, a lowercase ``c``, are unscored with a note); the scorer's ``answer`` is the
+extracted answer. A multiple-choice sample's ``choices`` are shown under its question (``A) …``,
+as the ``multiple_choice()`` solver puts them), its target the letter; of several output choices
+(``num_choices``) the first is shown, with a note. Each score the log's ``results.scores`` reports is
 read (a scorer's value, or a key of a scorer's dict value; without them, each scorer's value or
 its dict's first key), named in ``metric``; several scores are one run each, ``model · score``
 as lm-eval's filters are, and a note names the dict keys left out. The generation is
@@ -28,6 +32,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import math
 import re
 import struct
 import zipfile
@@ -49,7 +54,6 @@ from evaltui.data.formats.base import (
     parse_json,
     parse_tolerant,
     stringify,
-    to_score,
     value_end,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
@@ -392,6 +396,20 @@ def _generation(sample: dict[str, Any]) -> tuple[str, str | None]:
     return "", None
 
 
+def _choices_text(choices: Any) -> str:
+    """A multiple-choice sample's options, as Inspect's ``multiple_choice()`` solver puts them
+    under the question (``A) …``): the sample's ``input`` is the question alone and its
+    ``target`` the letter, which names nothing without them. "" for other samples."""
+    if not isinstance(choices, list) or not choices:
+        return ""
+    lines = []
+    for index, choice in enumerate(choices):
+        # as Inspect's answer_character() letters them
+        letter = chr(ord("A") + index) if index < 26 else str(index - 25)
+        lines.append(f"{letter}) {_text(choice)}")
+    return "\n\n" + "\n".join(lines)
+
+
 @dataclass(frozen=True, slots=True)
 class ScoreRef:
     """One score of a log, as its ``results.scores`` reports it: a scorer's value, or one key
@@ -525,17 +543,43 @@ def _score(
             if ref is not None and ref.key is not None
             else next(iter(value.values()))
         )
-    unusable: str | None = None
-    if isinstance(value, str) and value.upper() in LETTER_SCORES:
-        score: float | None = LETTER_SCORES[value.upper()]
-    elif isinstance(value, list | dict):
-        score, unusable = None, _shown_value(value)
-    else:
-        try:
-            score = to_score(value, non_finite=True)  # NaN: documented
-        except ValueError:
-            score, unusable = None, _shown_value(value)
+    score, unusable = _value_to_float(value)
     return score, stringify(entry.get("answer")) or None, unusable, value
+
+
+def _value_to_float(value: Any) -> tuple[float | None, str | None]:
+    """A score value as Inspect's ``value_to_float`` reads it, and the value shown in a note
+    when it is no score: ``C``/``I``/``P``/``N`` exactly (1, 0, 0.5, 0), a number or boolean,
+    a string ``yes``/``true``/``no``/``false`` in any case or a finite number. Inspect counts
+    anything else 0 with a warning ("Unable to convert value to float": a lowercase ``c``, a
+    choice letter, ``pass``); evaltui leaves it unscored and says so, rather than a verdict the
+    scorer never gave. NaN is ``Score.unscored()``'s value, which Inspect's metrics and
+    reducers skip: unscored too (None, nothing shown)."""
+    if value is None:
+        return None, None
+    if isinstance(value, bool):
+        return float(value), None
+    if isinstance(value, int | float):
+        try:
+            number = float(value)
+        except OverflowError:
+            return None, _shown_value(value)
+        return (None if math.isnan(number) else number), None
+    if isinstance(value, str):
+        if value in LETTER_SCORES:
+            return LETTER_SCORES[value], None
+        lowered = value.strip().lower()
+        if lowered in ("yes", "true"):
+            return 1.0, None
+        if lowered in ("no", "false"):
+            return 0.0, None
+        try:
+            number = float(lowered)
+        except ValueError:
+            number = math.nan
+        if math.isfinite(number):
+            return number, None
+    return None, _shown_value(value)
 
 
 def _left_out(scores: dict[str, Any], refs: Sequence[ScoreRef]) -> list[str]:
@@ -761,8 +805,10 @@ class InspectReader(Reader):
         notes = self._status_notes(header, source, len(samples))
         rows = Rows()
         fallbacks: dict[str, int] = {}  # where generations without model output came from
+        other_choices: dict[int, int] = {}  # choices a sample's output holds -> samples
         unscored: dict[str, set[int]] = {}  # score values that are no score -> samples
         partial: dict[str, int] = {}  # score name -> its P values
+        not_scored: dict[str, int] = {}  # score name -> its NaN values (Score.unscored())
         left_out: dict[str, None] = {}  # the names of the scores not read
         found = score_refs(header, (s for _n, s in samples), _named_scores(runs))
         refs: list[ScoreRef | None] = list(found) or [None]
@@ -798,6 +844,8 @@ class InspectReader(Reader):
                 gen, origin = _generation(sample)
                 if origin is not None:
                     fallbacks[origin] = fallbacks.get(origin, 0) + 1
+                if isinstance(choices, list) and len(choices) > 1 and origin is None:
+                    other_choices[len(choices)] = other_choices.get(len(choices), 0) + 1
                 scores = _sample_scores(sample)
                 left_out.update(dict.fromkeys(_left_out(scores, [r for r in refs if r])))
                 target = sample.get("target")
@@ -807,6 +855,7 @@ class InspectReader(Reader):
                     if isinstance(target, list)
                     else None
                 )
+                prompt = _input(sample.get("input")) + _choices_text(sample.get("choices"))
                 stop = (
                     (choices[0] or {}).get("stop_reason")
                     if choices and isinstance(choices[0], dict)
@@ -816,15 +865,18 @@ class InspectReader(Reader):
                     score, answer, unusable, value = _score(scores, ref)
                     if unusable is not None:
                         unscored.setdefault(unusable, set()).add(index)
-                    if isinstance(value, str) and value.upper() == PARTIAL and ref is not None:
+                    if value == PARTIAL and ref is not None:
                         partial[ref.name] = partial.get(ref.name, 0) + 1
+                    if isinstance(value, float) and math.isnan(value):
+                        name = ref.name if ref is not None else ""
+                        not_scored[name] = not_scored.get(name, 0) + 1
                     rows.add(
                         run=label,
                         source=source,
                         line=index,
                         offset=offset,
                         prompt_id=f"{task}:{sample['id']}",
-                        prompt=_input(sample.get("input")),
+                        prompt=prompt,
                         answer=(
                             stringify(target) if aliases is None else ALIAS_SEPARATOR.join(aliases)
                         ),
@@ -847,6 +899,14 @@ class InspectReader(Reader):
             notes.append(
                 f"{source}: {count} {samples_word} {missing}: the generation shown is {origin}"
             )
+        if other_choices:
+            count = sum(other_choices.values())
+            sizes = "/".join(str(n) for n in sorted(other_choices))
+            notes.append(
+                f"{source}: {plural(count, 'sample')} {'holds' if count == 1 else 'hold'}"
+                f" {sizes} choices in their output (num_choices): the generation shown is the"
+                " first, output.completion, which the scorers score; the others are not shown"
+            )
         if left_out:
             shown = ", ".join(ref.name for ref in refs if ref is not None)
             listed = ", ".join(list(left_out)[:3]) + (", …" if len(left_out) > 3 else "")
@@ -862,13 +922,20 @@ class InspectReader(Reader):
                 " Inspect's accuracy; at the default threshold (≥ 0.5) a P counts as correct"
                 " for pass@k and the majority vote"
             )
+        for name, count in not_scored.items():
+            notes.append(
+                f"{source}: {name + ': ' if name else ''}{plural(count, 'score')} NaN"
+                " (Score.unscored(): the scorer gave no value, and Inspect's metrics skip it):"
+                " unscored"
+            )
         if unscored:
             count = len(set().union(*unscored.values()))
             samples_word = "sample is" if count == 1 else "samples are"
             shown = ", ".join(list(unscored)[:3]) + (", …" if len(unscored) > 3 else "")
             notes.append(
                 f"{source}: {count} {samples_word} unscored: the score value ({shown}) is not"
-                " C/I/P/N, a boolean, yes/no or a number"
+                " C/I/P/N (capitals), a boolean, yes/no or a number (Inspect's accuracy() counts"
+                " it 0, with a warning)"
             )
         return ReadResult(rows.frame(), errors, notes)
 

@@ -10,7 +10,9 @@ whose ``model_response.reasonings`` holds the model's thinking (litellm, a reaso
 its token limit) is shown by that reasoning, with a note. A log-likelihood (multiple-choice)
 doc's answer is its likeliest choice, as its score's normalization chose (per character,
 ``acc_norm``; per token, ``acc_norm_token``; less the unconditioned log-probability,
-``acc_norm_pmi``, whose task logs twice the log-probabilities). The first numeric metric scores the
+``acc_norm_pmi``, whose task logs twice the log-probabilities). A one-sample generative doc's
+extracted answer is the first of the ``extracted_predictions`` lighteval's extractive match keeps in
+the doc's ``specific``. The first numeric metric scores the
 document (named in ``metric``): with one sample it is that sample's score, with several it is
 kept as the prompt's score (``prompt_score``) and a note says the samples are unscored. Prompt
 ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or the file name. One date folder is
@@ -215,6 +217,23 @@ def _chosen(
     return max(range(len(values)), key=values.__getitem__)
 
 
+def _extracted_prediction(specific: Any) -> str | None:
+    """A one-sample generative doc's extracted answer: what lighteval's extractive_match (math,
+    gsm8k, …) parsed from the text, kept in the doc's ``specific`` (≤0.10: the ``specifics``
+    column) as ``extracted_predictions``, the parsed answer first (then its string match).
+    None when there is none, or nothing says (with several samples the flat list cannot be
+    told apart per sample, so it is not read)."""
+    if isinstance(specific, str):
+        try:
+            specific = _from_text(specific, "specifics")
+        except EntryError:
+            return None
+    found = specific.get("extracted_predictions") if isinstance(specific, dict) else None
+    if isinstance(found, list) and found and isinstance(found[0], str) and found[0].strip():
+        return found[0]
+    return None
+
+
 def _old_logprobs(predictions: Any) -> list[Any] | None:
     """≤0.10 log-likelihood predictions ``[[logprob, is_greedy], …]`` (one per choice) as the
     log-probabilities; None for generated text."""
@@ -388,6 +407,10 @@ class LightevalReader(Reader):
                 # The choice's text, as the reference is written: votes read alike, and
                 # `rescore --scorer exact` matches it (its index never equalled the reference).
                 extracted = flat[0] if choice is not None and flat else None
+                if choice is None and len(flat) == 1:
+                    extracted = _extracted_prediction(
+                        doc.get("specific") if new else row.get("specifics")
+                    )
                 if not flat:
                     errors.append(LoadError(source, index, "no model response text"))
                     continue

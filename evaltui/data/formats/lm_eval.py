@@ -17,7 +17,9 @@ as that metric does, and one scored by ``acc_mutual_info`` alone by log-likeliho
 of the choice without its context, whose requests follow the choices and are never a choice;
 the reference is the gold choice, whether the target is its index or its text; in partial
 evaluation, winogrande's, the choices are the contexts before one continuation, the target, and
-the gold choice is told by ``acc``),
+the gold choice is told by ``acc``; choices scored with no context, blimp's, are the prompt;
+true choices a doc labels, truthfulqa_mc2's, are the reference's aliases; a perplexity task's
+``loglikelihood_rolling`` docs have no reference, their log-likelihood as the generation),
 chat-templated prompts (a list holding a JSON string of messages), predict-only runs (no
 metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
 n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON array
@@ -35,6 +37,7 @@ from __future__ import annotations
 import functools
 import glob
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -376,6 +379,12 @@ def _metrics(record: dict[str, Any], wanted: str | None = None) -> Iterator[tupl
             yield name, value
 
 
+def _metric_word(names: Iterable[str]) -> str:
+    """The metric(s) records were scored by, for a note: ``'acc'``, else ``the score``."""
+    listed = list(names)
+    return repr(listed[0]) if len(listed) == 1 else "the score"
+
+
 def _names(names: Iterable[str], most: int = 4) -> str:
     """``'a', 'b', 'c', 'd' and 7 more``: at most ``most`` names, quoted (the file's words)."""
     listed = list(names)
@@ -393,6 +402,40 @@ def _unusable_metrics(record: dict[str, Any]) -> list[str]:
         else [k for k in record if k not in STANDARD_KEYS]
     )
     return [n for n in names if record.get(n) is not None]
+
+
+def _is_rolling(record: dict[str, Any]) -> bool:
+    """A ``loglikelihood_rolling`` record (wikitext & co., perplexity): one request holding the
+    text alone (``arguments = (doc_to_target(doc),)``: ``arg_0`` and no ``arg_1``), answered by
+    that text's log-likelihood, ``resps: [["-1234.5"]]``. There is no generation."""
+    arguments = record.get("arguments")
+    if isinstance(arguments, dict):
+        if len(arguments) != 1:
+            return False
+        only = next(iter(arguments.values()))
+        if not isinstance(only, dict) or set(only) != {"arg_0"}:
+            return False
+    elif not (
+        isinstance(arguments, list)
+        and len(arguments) == 1
+        and (
+            isinstance(arguments[0], str)
+            or (isinstance(arguments[0], list) and len(arguments[0]) == 1)
+        )
+    ):
+        return False  # ≤0.4.2: [["text"]]; the first 0.4 versions: ["text"]
+    resps = record.get("resps")
+    value = (
+        resps[0][0]
+        if isinstance(resps, list) and resps and isinstance(resps[0], list) and resps[0]
+        else None
+    )
+    try:
+        return (
+            value is not None and not isinstance(value, list | bool) and math.isfinite(float(value))
+        )
+    except (TypeError, ValueError):
+        return False
 
 
 def _is_loglikelihood(record: dict[str, Any]) -> bool:
@@ -484,6 +527,48 @@ def _gold_indices(
         return golds if all(g < len(requests) for g in golds) else None
     found = [_choice_index(a, requests) for a in aliases]
     return None if any(g is None for g in found) else [g for g in found if g is not None]
+
+
+def _without_context(record: dict[str, Any], requests: list[tuple[Any, Any]]) -> bool:
+    """A multiple-choice record whose choices were scored after an empty context (blimp:
+    ``doc_to_text: ""``, the choices are the two sentences): its prompt would be blank."""
+    return (
+        _is_loglikelihood(record)
+        and _multiple_choice(record)
+        and bool(requests)
+        and _partial_choices(requests) is None
+        and not _prompt_text(requests[0][0]).strip()
+    )
+
+
+def _labelled_golds(
+    record: dict[str, Any], requests: list[tuple[Any, Any]]
+) -> tuple[str, list[int]] | None:
+    """A multiple-choice doc's true choices, when its doc labels each choice true or false
+    (TruthfulQA's ``mc2_targets: {choices, labels}``, labels 1 then 0: truthfulqa_mc2's target
+    is ``0``, the first true one, and its ``acc`` the probability mass on all of them,
+    ``process_results_mc2``): the doc's field and the true choices' indices. None unless a
+    field's choices are the record's choices, in order, and one at least is true."""
+    doc = record.get("doc")
+    for name, value in doc.items() if isinstance(doc, dict) else ():
+        if not isinstance(value, dict):
+            continue
+        choices, labels = value.get("choices"), value.get("labels")
+        if (
+            not isinstance(choices, list)
+            or not isinstance(labels, list)
+            or len(choices) != len(labels)
+            or len(choices) != len(requests)
+            or not all(label in (0, 1) and not isinstance(label, float) for label in labels)
+        ):
+            continue
+        if all(
+            isinstance(c, str) and _choice_index(c, requests[i : i + 1]) == 0
+            for i, c in enumerate(choices)
+        ):
+            golds = [i for i, label in enumerate(labels) if label == 1]
+            return (str(name), golds) if golds else None
+    return None
 
 
 def _partial_choices(requests: list[tuple[Any, Any]]) -> tuple[str, list[str]] | None:
@@ -695,6 +780,10 @@ class LmEvalReader(Reader):
         not_wanted = 0  # records without the metric --metric names
         passed_over: dict[str, None] = {}  # corpus metrics' parts records hold beside a score
         partial = 0  # partial-evaluation records (winogrande): their gold choice is inferred
+        rolling = 0  # loglikelihood_rolling records (perplexity): no generation, no reference
+        no_context = 0  # multiple-choice records scored with an empty context (blimp)
+        labelled: dict[str, int] = {}  # the doc field labelling several true choices -> docs
+        mass = 0  # ... of those docs whose score is a fraction (probability mass), no verdict
         no_gold = 0  # ... of them whose gold choice cannot be
         for line, offset, record in records:
             with rows.entry(errors, source, line):
@@ -708,6 +797,14 @@ class LmEvalReader(Reader):
                     errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
                     continue
                 generated, how, metric = found
+                rolling += _is_rolling(record)
+                no_context += _without_context(record, _requests(record))
+                if _is_loglikelihood(record) and _multiple_choice(record):
+                    golds = _labelled_golds(record, _requests(record))
+                    if golds is not None:
+                        several = len(golds[1]) > 1
+                        labelled[golds[0]] = labelled.get(golds[0], 0) + several
+                        mass += generated[0]["accuracy"] not in (None, 0.0, 1.0)
                 if (
                     _is_loglikelihood(record)
                     and _multiple_choice(record)
@@ -748,6 +845,35 @@ class LmEvalReader(Reader):
                 " the corpus perplexity) is no score of the doc: passed over"
                 f" (--metric {next(iter(passed_over))} to see it)"
             )
+        if rolling:
+            notes.append(
+                f"{source}: {task}: {plural(rolling, 'doc')} scored by log-likelihood of"
+                f" {'its' if rolling == 1 else 'their'} text (loglikelihood_rolling, a"
+                " perplexity task): no generation and no reference; the generation shown is"
+                " the text's log-likelihood"
+            )
+        if no_context:
+            notes.append(
+                f"{source}: {task}: {plural(no_context, 'doc')} scored with an empty context"
+                " (the model only compared its choices, as blimp's): the prompt shown lists"
+                " the choices"
+            )
+        for field, count in labelled.items():
+            said = (
+                [
+                    f"{plural(count, 'doc')} with several true choices (the doc's {field}"
+                    " labels): the reference lists them all"
+                ]
+                if count
+                else []
+            )
+            if mass:
+                said.append(
+                    f"{_metric_word(scored_by)} is the probability mass on the true choices"
+                    f" ({plural(mass, 'doc')}), not a verdict on the choice shown"
+                )
+            if said:
+                notes.append(f"{source}: {task}: " + "; ".join(said))
         if partial:
             notes.append(
                 f"{source}: {task}: partial evaluation (one continuation scored after each"
@@ -840,6 +966,9 @@ class LmEvalReader(Reader):
         # A list target (TriviaQA's aliases) arrives as its str() since 0.4.3: see reference_aliases.
         aliases = reference_aliases(record.get("target"))
         answer = reference_text(record.get("target"), aliases)
+        if _is_rolling(record) and answer == prompt:
+            # A perplexity task's target is the text scored, the prompt itself: no reference.
+            answer, aliases = None, None
         partial = (
             _partial_choices(requests)
             if _is_loglikelihood(record) and _multiple_choice(record)
@@ -853,7 +982,18 @@ class LmEvalReader(Reader):
             answer = None if gold is None else f"{gold}: {options[gold]}"
             aliases = None
         elif _is_loglikelihood(record) and _multiple_choice(record) and answer is not None:
-            if re.fullmatch(r"[0-9]+", answer):
+            labelled = _labelled_golds(record, requests)
+            if (
+                re.fullmatch(r"[0-9]+", answer)
+                and labelled
+                and len(labelled[1]) > 1
+                and int(answer) in labelled[1]
+            ):
+                # Several true choices labelled in the doc (truthfulqa_mc2: the target is the
+                # first): all of them are the reference, any of them a match.
+                aliases = [_choice(g, requests) for g in labelled[1]]
+                answer = ALIAS_SEPARATOR.join(aliases)
+            elif re.fullmatch(r"[0-9]+", answer):
                 answer = _choice(int(answer), requests)  # the target is the gold choice's index
             elif (golds := _gold_indices(answer, aliases, requests)) is not None:
                 # Several gold choices (a multiple_target task: the model is right when its
@@ -867,6 +1007,11 @@ class LmEvalReader(Reader):
                 gold = _choice_index(answer, requests)
                 if gold is not None:
                     answer = _choice(gold, requests)
+        if _without_context(record, requests):
+            # No context to show (blimp: doc_to_text ""; the model only compared the choices):
+            # the choices are what was asked.
+            count = _conditional_choices(record, requests, len(record["resps"]))
+            prompt = "\n".join(_choice(i, requests) for i in range(min(count, len(requests))))
         how: str | None = None
         if len(generated) == 1:
             per_gen: list[float | None] = [score]
