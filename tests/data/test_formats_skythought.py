@@ -102,7 +102,7 @@ def test_without_summary_the_run_is_the_result_folder(tmp_path: Path) -> None:
     folder.mkdir()
     shutil.copy(CLI_RESULTS, folder)
     frame = read_clean(folder / "results.json")
-    assert frame["run"].unique().to_list() == ["toy-org_toy-reasoner-7b_toy_arith"]
+    assert frame["run"].unique().to_list() == ["toy-org/toy-reasoner-7b_toy_arith"]
     assert frame["prompt_id"].unique(maintain_order=True).to_list() == ["0", "1", "2"]
     assert frame["answer"].unique(maintain_order=True).to_list() == ["5", "\\frac{5}{6}", "42"]
 
@@ -119,7 +119,7 @@ def test_without_summary_a_known_task_leaves_the_label_for_the_prompt_ids(tmp_pa
         folder.mkdir()
         shutil.copy(CLI_RESULTS, folder)
     frame = read_clean(tmp_path / "toy-org_toy-reasoner-7b_math500_0a1b2c" / "results.json")
-    assert frame["run"].unique().to_list() == ["toy-org_toy-reasoner-7b"]
+    assert frame["run"].unique().to_list() == ["toy-org/toy-reasoner-7b"]
     assert frame["prompt_id"].unique(maintain_order=True).to_list() == [
         "math500:0",
         "math500:1",
@@ -127,7 +127,7 @@ def test_without_summary_a_known_task_leaves_the_label_for_the_prompt_ids(tmp_pa
     ]
     result = load([tmp_path], LoadOptions(tokenize=False))
     assert result.errors == []
-    assert result.stats["run"].unique().to_list() == ["toy-org_toy-reasoner-7b"]
+    assert result.stats["run"].unique().to_list() == ["toy-org/toy-reasoner-7b"]
     assert sorted(result.stats["prompt_id"].to_list()) == [
         f"{task}:{i}" for task in ("aime24", "math500") for i in range(3)
     ]
@@ -696,4 +696,137 @@ def test_legacy_runs_of_one_model_named_otherwise_stay_apart(tmp_path: Path) -> 
         ("Sky-T1-32B-Preview @ Sky-T1-32B-Preview_MATH500_test_None_0_-1", 1),
         ("Sky-T1-32B-Preview @ Sky-T1-32B-Preview_MATH500_test_None_0_-1", 1),
         ("Sky-T1-32B-Preview @ Sky-T1-32B-Preview_MATH500_test_None_0_1", 1),
+    ]
+
+
+def test_a_run_has_one_label_with_or_without_its_summary(tmp_path: Path) -> None:
+    # get_output_dir writes the model id "toy-org/toy-reasoner-7b" as "toy-org_toy-reasoner-7b"
+    # in the folder's name; summary.json's configuration.model.name keeps the "/". The same
+    # result dir read with and without its summary.json was two models: 'toy-org/…' and
+    # 'toy-org_…' (compare found no run in common). Now one label, and the same prompt ids.
+    with_summary = tmp_path / "a" / "toy-org_toy-reasoner-7b_math500_e23a3b"
+    with_summary.mkdir(parents=True)
+    shutil.copy(CLI_DIR / "summary.json", with_summary)
+    summary = json.loads((with_summary / "summary.json").read_text(encoding="utf-8"))
+    summary["configuration"]["task"]["name"] = "math500"
+    (with_summary / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    shutil.copy(CLI_RESULTS, with_summary)
+    alone = tmp_path / "b" / with_summary.name
+    alone.mkdir(parents=True)
+    shutil.copy(CLI_RESULTS, alone)
+    framed = read_clean(with_summary / "results.json")
+    bare = read_clean(alone / "results.json")
+    assert framed["run"].unique().to_list() == ["toy-org/toy-reasoner-7b"]
+    assert bare["run"].unique().to_list() == ["toy-org/toy-reasoner-7b"]
+    assert framed["prompt_id"].to_list() == bare["prompt_id"].to_list()
+    assert bare["prompt_id"].unique(maintain_order=True).to_list() == [
+        "math500:0",
+        "math500:1",
+        "math500:2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("folder", "label"),
+    [
+        # a model id without a namespace has no "/" to restore
+        ("gpt-4o-mini_math500_0a1b2c", "gpt-4o-mini"),
+        # an absolute path's "/" became a leading "_": no namespace before it
+        ("_data_ckpt_qwen_math500_0a1b2c", "_data_ckpt_qwen"),
+        (
+            "deepseek-ai_DeepSeek-R1-Distill-Qwen-7B_aime24_0a1b2c",
+            "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B",
+        ),
+    ],
+)
+def test_the_result_dirs_model_id(tmp_path: Path, folder: str, label: str) -> None:
+    (tmp_path / folder).mkdir()
+    shutil.copy(CLI_RESULTS, tmp_path / folder)
+    assert read_clean(tmp_path / folder / "results.json")["run"].unique().to_list() == [label]
+
+
+def _cli_dir(tmp_path: Path, name: str, entries: dict[str, Any], config: dict[str, Any]) -> Path:
+    """A result dir holding results.json and a summary.json naming the task's config."""
+    folder = tmp_path / name
+    folder.mkdir()
+    summary = json.loads((CLI_DIR / "summary.json").read_text(encoding="utf-8"))
+    summary["configuration"]["task"]["name"] = config["handler"]
+    summary["configuration"]["task"]["config"] = config
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    (folder / "results.json").write_text(json.dumps(entries, indent=4), encoding="utf-8")
+    return folder / "results.json"
+
+
+def _responses(*graded: tuple[str, bool]) -> list[dict[str, Any]]:
+    return [
+        {"content": c, "correctness": ok, "reason": "" if ok else "Solution is incorrect."}
+        for c, ok in graded
+    ]
+
+
+@pytest.mark.parametrize("with_summary", [True, False])
+def test_mmlu_reference_is_the_letter_the_handler_grades_by(
+    tmp_path: Path, with_summary: bool
+) -> None:
+    # cais/mmlu rows: choices (a list) and answer, the right choice's index. SkyThought's
+    # MMLUTaskHandler.check_correctness compares the model's letter with "ABCD"[answer]. The
+    # reference was "1" beside a correct "\boxed{B}"; it is "B". MMLU-Pro's answer is already
+    # its letter (graded by choices[answer_index]) and stays.
+    row = {
+        "question": "What is 2 + 2?",
+        "subject": "elementary_mathematics",
+        "choices": ["3", "4", "5", "6"],
+        "answer": 1,
+        "_index": "0",
+        "prompt": "Return your final response within \\boxed{}. What is 2 + 2?\n"
+        "Answer Choices: (A) 3 (B) 4 (C) 5 (D) 6",
+        "responses": _responses(("\\boxed{B}", True), ("\\boxed{A}", False)),
+        "token_usages": [{"completion_tokens": 1, "prompt_tokens": 9}] * 2,
+    }
+    pro = {
+        "question": "Which is even?",
+        "options": ["1", "3", "4"],
+        "answer": "C",
+        "answer_index": 2,
+        "_index": "1",
+        "responses": _responses(("\\boxed{C}", True)),
+    }
+    entries = {"0": row, "1": pro}
+    name = "Qwen_Qwen2.5-7B-Instruct_mmlu_0a1b2c"
+    if with_summary:
+        config = {"handler": "mmlu", "question_key": "question", "answer_key": "answer"}
+        path = _cli_dir(tmp_path, name, entries, config)
+    else:
+        (tmp_path / name).mkdir()
+        path = tmp_path / name / "results.json"
+        path.write_text(json.dumps(entries), encoding="utf-8")
+    frame = read_clean(path)
+    assert frame.select("answer", "accuracy").rows() == [("B", 1.0), ("B", 0.0), ("C", 1.0)]
+    assert frame["prompt"][0].endswith("Answer Choices: (A) 3 (B) 4 (C) 5 (D) 6")
+
+
+def test_gsm8k_reference_is_the_final_answer(tmp_path: Path) -> None:
+    # openai/gsm8k's answer is the worked solution; GSM8KTaskHandler grades against what follows
+    # "#### ", commas removed (extract_gt_answer). The reference was the whole solution.
+    solution = "She buys 1,200 more: 3 + 1200 = <<3+1200=1203>>1203\n#### 1,203"
+    entries = {
+        "0": {
+            "question": "Janet has 3 ducks and buys 1,200 more. How many ducks?",
+            "answer": solution,
+            "_index": "0",
+            "prompt": "Given the following problem, reason and give a final answer …",
+            "responses": _responses(("The final answer is 1203", True)),
+        },
+        "1": {
+            "question": "A debt of 5 falls by 12. What is it now?",
+            "answer": "5 - 12 = -7\n#### -7",
+            "_index": "1",
+            "responses": _responses(("The final answer is 7", False)),
+        },
+    }
+    config = {"handler": "gsm8k", "question_key": "question", "answer_key": "answer"}
+    frame = read_clean(_cli_dir(tmp_path, "m_gsm8k_0a1b2c", entries, config))
+    assert frame.select("prompt_id", "answer", "accuracy").rows() == [
+        ("gsm8k:0", "1203", 1.0),
+        ("gsm8k:1", "-7", 0.0),
     ]

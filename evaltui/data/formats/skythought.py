@@ -7,7 +7,8 @@ responses per temperature (one dict per temperature in Jan 2025, a list in Feb 2
 list of records carrying ``_index``. Several temperatures become separate runs (``model · T=0.7``).
 
 Run label: ``summary.json``'s model name, else the result folder's model (``<model>_<task>_<hash>``
-up to a known task name; the name without the hash when the task is unknown) or, for legacy
+up to a known task name; the name without the hash when the task is unknown), its first "_"
+read back as the "/" of a Hub id, so that a run has one label with or without its summary; or, for legacy
 files, the model part of the file name. When the run is the model alone (a summary, or a known
 task in the folder's name), the task goes into the prompt id (``<task>:<index>``): a result dir
 holding several tasks of one model must not merge their "0"s. Legacy entries are keyed by the problem text, whose
@@ -43,8 +44,15 @@ from evaltui.data.schema import LoadError
 ANSWER_KEYS = (
     "answer", "Answer", "answerKey", "expected_answer", "final_answer", "target", "ground_truth",
 )  # fmt: skip
+#: The options a multiple-choice row's integer answer indexes (MMLU's ``choices``, MMLU-Pro's
+#: ``options``); SkyThought grades such an answer as its letter.
+CHOICE_LISTS = ("choices", "options")
+#: GSM8K's final answer, after "#### " at the end of its solution (SkyThought's ``gt_re``).
+GSM8K_FINAL = re.compile(r"(?:^|\n)#### (-?[0-9.,]+)\s*$")
 #: Where the problem is (LiveCodeBench: ``question_content``), shown rather than the templated ``prompt``.
 QUESTION_KEYS = ("problem", "question", "Question", "question_content", "query")
+#: A Hugging Face user or organisation name: no "_" (so a result dir's first "_" was a "/").
+HUB_NAMESPACE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 #: The CLI's result folder ends in a 6-hex parameter hash.
 HASH_SUFFIX = re.compile(r"_[0-9a-f]{6}$")
 #: Jan 2025 file names: <model>_<dataset>_<split>_<source>_<start>_<end>.json, some with a prompt
@@ -178,15 +186,27 @@ def _prompt(entry: dict[str, Any], key: str, question_key: str | None = None) ->
 
 
 def _answer(entry: dict[str, Any], answer_key: str | None) -> str | None:
-    """The reference: the task's answer field. OlympiadBench's ``final_answer`` is a list of
-    one answer, and SkyThought's handler grades by ``final_answer[0]``: a one-element list is
-    that element (it was shown as the JSON text '["$3$"]')."""
+    """The reference, as SkyThought's handler grades against it: the task's answer field.
+    OlympiadBench's ``final_answer`` is a list of one answer, graded by ``final_answer[0]``: a
+    one-element list is that element (it was shown as the JSON text '["$3$"]'). MMLU's
+    ``answer`` is the index of the right one of its ``choices``, graded as ``"ABCD"[answer]``
+    against the letter the model gives: the letter (it was "1" where the model said "B", never
+    matching). GSM8K's ``answer`` is the worked solution ending "#### 1,203", graded by that
+    number without commas (``extract_gt_answer``): the number (the whole solution was shown)."""
     if answer_key is not None:
         value = entry.get(answer_key)
     else:
         value = next((entry[n] for n in ANSWER_KEYS if entry.get(n) is not None), None)
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
+    if isinstance(value, int) and not isinstance(value, bool):
+        choices = next((entry[n] for n in CHOICE_LISTS if isinstance(entry.get(n), list)), None)
+        if choices is not None and 0 <= value < min(len(choices), 26):
+            return chr(ord("A") + value)
+    if isinstance(value, str):
+        final = GSM8K_FINAL.search(value)
+        if final:
+            return final[1].replace(",", "")
     return stringify(value)  # None for code tasks: test cases, no single answer
 
 
@@ -224,10 +244,25 @@ def _result_dir(path: Path) -> tuple[str, str | None]:
     return name, None
 
 
+def _model_id(folder_form: str) -> str:
+    """The model id a result dir's name spells with its "/" as "_" (``get_output_dir``): the
+    first "_" back to "/" when what comes before it can be a Hub namespace (letters, digits,
+    "-" and ".", no "_"), so a run reads as the same model with or without its summary.json
+    (``Qwen_Qwen2.5-7B-Instruct`` -> ``Qwen/Qwen2.5-7B-Instruct``, summary.json's
+    ``configuration.model.name``). A name that cannot be one (a path's leading "_") stays."""
+    namespace, sep, rest = folder_form.partition("_")
+    if sep and rest and HUB_NAMESPACE.fullmatch(namespace):
+        return f"{namespace}/{rest}"
+    return folder_form
+
+
 def _model_from_path(path: Path) -> str:
     """A run label from the file's place: ``<model id>_<task>_<hash>/results.json`` or legacy names."""
     if path.name == "results.json":
-        return _result_dir(path)[0]
+        model = _result_dir(path)[0]
+        # Only a CLI result dir (its name ends in the hash) spells a model id; another folder
+        # (a copied results.json's) is a name of its own.
+        return _model_id(model) if HASH_SUFFIX.search(path.parent.name) else model
     stem = path.name.rsplit(".", 1)[0]
     match = _legacy_name(stem)
     return match["model"] if match else stem
