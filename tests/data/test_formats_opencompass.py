@@ -1040,3 +1040,45 @@ def test_aisbench_prediction_of_several_parts_is_one_generation_in_lines(tmp_pat
     assert result.frame["gen"].to_list() == ["A red circle.\nDone.\nm/image_u0_1.png", "Hello."]
     assert result.frame["prompt_id"].to_list() == ["draw:0", "draw:1"]
     assert result.frame["sample"].to_list() == [0, 0]
+
+
+@pytest.mark.parametrize(
+    "judge_folder",
+    [
+        "m-chat_judged-by--gpt-4o",  # score mode (AlignBench, MT-Bench): <model>_judged-by--<judge>
+        "base-model_m-chat",  # compare mode of COREV2: the pair of models compared
+    ],
+)
+def test_a_subjective_runs_note_names_its_judge_output(tmp_path: Path, judge_folder: str) -> None:
+    # An LLM-judged dataset has no results/<model>/<ds>.json: the judge's output is in a results
+    # folder named for the model and its judge (or for the pair compared), in the predictions
+    # format, its verdicts the judge's text. The predictions stay unscored; the note said there
+    # were no results beside them, where there were.
+    work = tmp_path / "20240101_000000"
+    entries = {
+        "0": {
+            "origin_prompt": [{"role": "HUMAN", "prompt": "Write a haiku."}],
+            "prediction": "Autumn moon…",
+        },
+        "1": {"origin_prompt": [{"role": "HUMAN", "prompt": "Name a prime."}], "prediction": "7"},
+    }
+    predictions = work / "predictions" / "m-chat" / "alignbench.json"
+    predictions.parent.mkdir(parents=True)
+    predictions.write_text(json.dumps(entries), encoding="utf-8")
+    judged = {
+        key: {"origin_prompt": "[Judge prompt] …", "prediction": "[[评分]]: 7", "gold": {"ref": ""}}
+        for key in entries
+    }
+    judge = work / "results" / judge_folder / "alignbench.json"
+    judge.parent.mkdir(parents=True)
+    judge.write_text(json.dumps(judged), encoding="utf-8")
+    result = load([work], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations
+    assert gens["run"].unique().to_list() == ["m-chat"]  # the judge's output is no model's run
+    assert gens["accuracy"].null_count() == 2
+    assert result.notes == [
+        "predictions/m-chat/alignbench.json: a subjective run: an LLM judged it in"
+        f" results/{judge_folder}/alignbench.json (the judge's own text, a comparison or rating"
+        " by its prompt, no per-sample 'correct'): generations unscored"
+    ]

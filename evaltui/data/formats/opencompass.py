@@ -248,6 +248,26 @@ def under_results(path: Path) -> bool:
     return False
 
 
+def _judge_output(path: Path, dataset: str) -> Path | None:
+    """The judge's output on this model's predictions in a subjective run, if any: the
+    ``<dataset>.json`` of a results folder named for the model and its judge
+    (``<model>_judged-by--<judge>``) or for the pair compared (``<modelA>_<modelB>``, COREV2)."""
+    candidate = results_candidate(path, dataset)
+    if candidate is None:
+        return None
+    model = path.parent.name
+    try:
+        folders = sorted(p for p in candidate.parent.parent.iterdir() if p.is_dir())
+    except OSError:
+        return None
+    for folder in folders:
+        name = folder.name
+        ours = name != model and (name.startswith(f"{model}_") or name.endswith(f"_{model}"))
+        if ours and (folder / candidate.name).is_file():
+            return folder / candidate.name
+    return None
+
+
 def _results(path: Path, dataset: str | None = None) -> dict[str, Any] | None:
     found = results_path(path, dataset)
     if found is None:
@@ -842,7 +862,13 @@ class OpenCompassReader(ContainerReader):
                 scored = scored or with_verdict > 0 or as_whole > 0
         notes: list[str] = []
         if rows.height > turn_rows and not scored:
-            if found is None:
+            judged = _judge_output(path, dataset) if found is None else None
+            if judged is not None:
+                why = (
+                    f"a subjective run: an LLM judged it in {_shown(judged)} (the judge's own"
+                    " text, a comparison or rating by its prompt, no per-sample 'correct')"
+                )
+            elif found is None:
                 why = f"no results/{path.parent.name}/{dataset}.json beside it"
             elif details is None:
                 why = f"{detail_name} has no details (written with --dump-eval-details)"
