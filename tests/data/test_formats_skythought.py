@@ -342,7 +342,9 @@ def test_truncated_real_file_is_an_error(tmp_path: Path) -> None:
 
 
 def test_summary_answer_key_names_the_reference(tmp_path: Path) -> None:
-    # A task whose answer_key is "solution": the reference is that column of the dataset row.
+    # A task whose answer_key is "solution": the reference is that column of the dataset row,
+    # its last \boxed{} when it has one (NUMINA's handler grades by it; see
+    # test_numina_reference_is_its_solutions_box).
     folder = tmp_path / CLI_DIR.name
     folder.mkdir()
     shutil.copy(CLI_RESULTS, folder)
@@ -351,7 +353,7 @@ def test_summary_answer_key_names_the_reference(tmp_path: Path) -> None:
     (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
     frame = read_clean(folder / "results.json")
     assert frame["answer"].unique(maintain_order=True).to_list() == [
-        "$2+3=\\boxed{5}$.",
+        "5",
         "$\\frac{5}{6}$",
         "$42$",
     ]
@@ -830,3 +832,54 @@ def test_gsm8k_reference_is_the_final_answer(tmp_path: Path) -> None:
         ("gsm8k:0", "1203", 1.0),
         ("gsm8k:1", "-7", 0.0),
     ]
+
+
+@pytest.mark.parametrize("with_summary", [True, False])
+def test_numina_reference_is_its_solutions_box(tmp_path: Path, with_summary: bool) -> None:
+    # NuminaMath-CoT rows (source, problem, solution, messages) have no answer field: numina.yaml
+    # says answer_key: solution, and NUMINATaskHandler grades by extract_answer(solution), the
+    # last \boxed{}. The reference was the whole worked solution (with summary.json) or none.
+    entries = {
+        "0": {
+            "source": "amc_aime",
+            "problem": "Compute $\\frac{1}{2}+\\frac{1}{3}$.",
+            "solution": "Common denominator: $\\frac{3}{6}+\\frac{2}{6}=\\boxed{\\frac{5}{6}}$.",
+            "messages": "",
+            "_index": "0",
+            "responses": _responses(("\\boxed{\\frac{5}{6}}", True)),
+        },
+        "1": {
+            "source": "amc_aime",
+            "problem": "What is $2^{10}$?",
+            "solution": "First $\\boxed{2}$ is wrong; $2^{10}=\\boxed{1024}$.",
+            "messages": "",
+            "_index": "1",
+            "responses": _responses(("\\boxed{1000}", False)),
+        },
+    }
+    name = "NovaSky-AI_Sky-T1-32B-Preview_numina_amc_aime_0a1b2c"
+    if with_summary:
+        config = {"handler": "numina", "question_key": "problem", "answer_key": "solution"}
+        path = _cli_dir(tmp_path, name, entries, config)
+    else:
+        (tmp_path / name).mkdir()
+        path = tmp_path / name / "results.json"
+        path.write_text(json.dumps(entries), encoding="utf-8")
+    frame = read_clean(path)
+    assert frame["answer"].to_list() == ["\\frac{5}{6}", "1024"]
+
+
+def test_a_code_tasks_solution_is_no_reference(tmp_path: Path) -> None:
+    # Unnamed by a summary.json, a 'solution' without a box (a reference program) stays no answer.
+    entries = {
+        "0": {
+            "question_content": "Print the sum of two integers.",
+            "solution": "a, b = map(int, input().split())\nprint(a + b)",
+            "_index": "0",
+            "responses": _responses(("print(sum(map(int, input().split())))", True)),
+        }
+    }
+    (tmp_path / "m_livecodebench_0a1b2c").mkdir()
+    path = tmp_path / "m_livecodebench_0a1b2c" / "results.json"
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    assert read_clean(path)["answer"].to_list() == [None]

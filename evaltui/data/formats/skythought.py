@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from evaltui.data.extract import last_boxed
 from evaltui.data.formats.base import (
     ContainerReader,
     Reader,
@@ -43,6 +44,7 @@ from evaltui.data.schema import LoadError
 #: files have no summary): the task YAMLs' answer keys (``answerKey``: ARC-Challenge), then others.
 ANSWER_KEYS = (
     "answer", "Answer", "answerKey", "expected_answer", "final_answer", "target", "ground_truth",
+    "solution",
 )  # fmt: skip
 #: The options a multiple-choice row's integer answer indexes (MMLU's ``choices``, MMLU-Pro's
 #: ``options``); SkyThought grades such an answer as its letter.
@@ -192,11 +194,17 @@ def _answer(entry: dict[str, Any], answer_key: str | None) -> str | None:
     ``answer`` is the index of the right one of its ``choices``, graded as ``"ABCD"[answer]``
     against the letter the model gives: the letter (it was "1" where the model said "B", never
     matching). GSM8K's ``answer`` is the worked solution ending "#### 1,203", graded by that
-    number without commas (``extract_gt_answer``): the number (the whole solution was shown)."""
-    if answer_key is not None:
-        value = entry.get(answer_key)
-    else:
-        value = next((entry[n] for n in ANSWER_KEYS if entry.get(n) is not None), None)
+    number without commas (``extract_gt_answer``): the number (the whole solution was shown).
+    NUMINA's is its ``solution``, graded by the solution's last ``\\boxed{}``: that box's contents
+    (the whole solution was shown with a summary.json, nothing without one)."""
+    named = answer_key is not None
+    if answer_key is None:
+        answer_key = next((n for n in ANSWER_KEYS if entry.get(n) is not None), None)
+    value = entry.get(answer_key) if answer_key is not None else None
+    if answer_key == "solution" and isinstance(value, str):
+        # NUMINA's answer_key: a worked solution, graded by its last \boxed{} (extract_answer).
+        # Unnamed, a solution without a box is no answer (a code task's reference program).
+        return last_boxed(value) or (value if named else None)
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
     if isinstance(value, int) and not isinstance(value, bool):
