@@ -1082,3 +1082,27 @@ def test_a_subjective_runs_note_names_its_judge_output(tmp_path: Path, judge_fol
         f" results/{judge_folder}/alignbench.json (the judge's own text, a comparison or rating"
         " by its prompt, no per-sample 'correct'): generations unscored"
     ]
+
+
+def test_a_subjective_datasets_gold_is_its_reference_answer_or_none(tmp_path: Path) -> None:
+    # Subjective datasets read output_column='judge': each entry's gold is what the judge is told
+    # (the capability, the question again, a reference). The published COREV2 run's gold is
+    # {"capability": "知识-社会常识"}: shown as the reference answer, it named a category. Now the
+    # reference is the answer the dict holds (CompassArena's 'ref', COREV2's
+    # others.reference_answer) and none when it holds none.
+    work = tmp_path / "20240101_000000"
+    golds = [
+        {"capability": "知识-社会常识"},
+        {"capability": "推理", "others": {"question": "…", "reference_answer": "上"}},
+        {"capability": "creation", "ref": "满足用户需求，言之有理即可", "question": "…"},
+    ]
+    entries = {
+        str(i): {"origin_prompt": f"Q{i}", "prediction": f"A{i}", "gold": gold}
+        for i, gold in enumerate(golds)
+    }
+    predictions = work / "predictions" / "m-chat" / "COREV2_6A_.json"
+    predictions.parent.mkdir(parents=True)
+    predictions.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    result = OpenCompassReader().read(predictions, predictions.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["answer"].to_list() == [None, "上", "满足用户需求，言之有理即可"]

@@ -449,9 +449,31 @@ def _finished_beside(path: Path, head: bytes) -> bool:
 REFR = "refr"
 
 
+#: Where a subjective dataset's ``judge`` column (its ``gold``) keeps a reference answer for the
+#: judge: CompassArena's ``ref``, COREV2's ``others.reference_answer``, …
+JUDGE_REFERENCE_KEYS = ("ref", "reference", "reference_answer", "answer")
+
+
+def _judge_reference(gold: dict[str, Any]) -> Any:
+    """The reference answer inside a subjective dataset's ``judge`` dict, None when it has none:
+    the rest (``capability``, the question again, the judge's prompt prefix) is what the judge
+    is told, no answer."""
+    for where in (gold, gold.get("others")):
+        if isinstance(where, dict):
+            for key in JUDGE_REFERENCE_KEYS:
+                if where.get(key) not in (None, ""):
+                    return where[key]
+    return None
+
+
 def _gold(gold: Any) -> tuple[str | None, list[str] | None]:
     """The raw ``gold`` as (answer, aliases): a list of strings is its acceptable answers, shown
-    ``a | b`` (:func:`~evaltui.data.formats.base.reference_aliases`); a string is never parsed."""
+    ``a | b`` (:func:`~evaltui.data.formats.base.reference_aliases`); a string is never parsed.
+    A subjective dataset's gold is its ``judge`` dict (``output_column='judge'``, with the
+    question's ``capability``): its reference answer, if it holds one (it was shown as the
+    dict's JSON, '{"capability": "知识-社会常识"}' as a reference answer)."""
+    if isinstance(gold, dict) and "capability" in gold:
+        gold = _judge_reference(gold)
     aliases = reference_aliases(gold) if isinstance(gold, list) else None
     return reference_text(gold, aliases), aliases
 
