@@ -733,6 +733,8 @@ def test_a_run_has_one_label_with_or_without_its_summary(tmp_path: Path) -> None
     [
         # a model id without a namespace has no "/" to restore
         ("gpt-4o-mini_math500_0a1b2c", "gpt-4o-mini"),
+        # AIME 2025 comes as two tasks, aime25_1 and aime25_2 (their task YAMLs' names)
+        ("Qwen_QwQ-32B_aime25_2_0a1b2c", "Qwen/QwQ-32B"),
         # an absolute path's "/" became a leading "_": no namespace before it
         ("_data_ckpt_qwen_math500_0a1b2c", "_data_ckpt_qwen"),
         (

@@ -78,6 +78,7 @@ TASKS = (
     "livecodebench", "livecodebench_easy", "livecodebench_medium", "livecodebench_hard",
     "math500", "minervamath", "mmlu", "mmlu_pro", "numina", "numina_amc_aime", "numina_math",
     "numina_olympiads", "olympiadbench_math_en", "taco", "liveaops", "omni_math", "aime24_sky",
+    "aime25_1", "aime25_2",
 )  # fmt: skip
 _TASK_ALTERNATIVES = "|".join(re.escape(t) for t in sorted(TASKS, key=len, reverse=True))
 KNOWN_FEB = re.compile(
