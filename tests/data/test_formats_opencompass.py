@@ -1106,3 +1106,46 @@ def test_a_subjective_datasets_gold_is_its_reference_answer_or_none(tmp_path: Pa
     result = OpenCompassReader().read(predictions, predictions.name, ReadOptions())
     assert result.errors == []
     assert result.frame["answer"].to_list() == [None, "上", "满足用户需求，言之有理即可"]
+
+
+def test_an_llm_judges_verdicts_score_the_predictions(tmp_path: Path) -> None:
+    # GenericLLMEvaluator (an objective dataset graded by an LLM judge) returns the judge's own
+    # predictions as the results' details: {"0": {"origin_prompt": <judge prompt>, "prediction":
+    # "A", "gold": …}}, no 'correct'. OpenCompass counts "A" (or "CORRECT…") correct and "B"
+    # wrong. Was: every generation unscored, "details have no per-sample 'correct'". A reply
+    # that is neither stays unscored.
+    preds = tmp_path / "predictions" / "m"
+    _dump(
+        preds / "ds.json",
+        {
+            str(i): {"origin_prompt": f"Q{i}", "prediction": f"p{i}", "gold": f"g{i}"}
+            for i in range(4)
+        },
+    )
+    judge_prompt = [{"role": "HUMAN", "prompt": "Grade the answer. Reply A or B."}]
+    replies = ["A", " B\n", "CORRECT, it matches", "I am not sure"]
+    details = {
+        str(i): {"origin_prompt": judge_prompt, "prediction": reply, "gold": f"g{i}"}
+        for i, reply in enumerate(replies)
+    }
+    _dump(tmp_path / "results" / "m" / "ds.json", {"accuracy": 66.67, "details": details})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "accuracy", "answer").rows() == [
+        ("ds:0", 1.0, "g0"),
+        ("ds:1", 0.0, "g1"),
+        ("ds:2", 1.0, "g2"),
+        ("ds:3", None, "g3"),
+    ]
+
+
+def test_the_models_own_records_in_details_are_no_judges_verdicts(tmp_path: Path) -> None:
+    # Details that repeat the model's own records (its prompt, its answer "A" to a multiple
+    # choice) carry no verdict: "A" is the model's choice there, not a judge's "correct".
+    preds = tmp_path / "predictions" / "m"
+    records = {"0": {"origin_prompt": "Q0 (A) x (B) y", "prediction": "A", "gold": "B"}}
+    _dump(preds / "ds.json", records)
+    _dump(tmp_path / "results" / "m" / "ds.json", {"accuracy": 0.0, "details": records})
+    gens = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).generations
+    assert gens["accuracy"].to_list() == [None]

@@ -384,6 +384,25 @@ def _verdicts(entry: dict[str, Any]) -> list[Any]:
     return out
 
 
+def _judge_verdict(entry: dict[str, Any], own_prompt: Any = None) -> bool | None:
+    """An LLM judge's verdict on a sample, from its record in the details: GenericLLMEvaluator's
+    results keep the judge's own predictions as ``details`` (``{"0": {"origin_prompt": <the
+    judge's prompt>, "prediction": "A", "gold": …}, …}``), no ``correct``. OpenCompass reads a
+    reply "A" or "CORRECT…" as correct (``CascadeEvaluator._get_llm_correctness``), "B" as wrong
+    (``generic_llmjudge_postprocess``); any other reply is no verdict here (None)."""
+    reply = entry.get("prediction")
+    if "origin_prompt" not in entry or not isinstance(reply, str):
+        return None
+    if own_prompt is not None and entry["origin_prompt"] == own_prompt:
+        return None  # the model's own record (its prediction "A" is a choice, not a verdict)
+    said = reply.strip().upper()
+    if said == "A" or said.startswith("CORRECT"):
+        return True
+    if said == "B" or said.startswith("INCORRECT"):
+        return False
+    return None
+
+
 def _rule_detail(entry: dict[str, Any], sample: int, key: str) -> Any:
     """A CascadeEvaluator entry's rule-based ``pred``/``answer`` for ``sample`` (its
     ``rule_evaluation``, one dict per sample once flattened); None when there is none."""
@@ -846,9 +865,16 @@ class OpenCompassReader(ContainerReader):
         detail_name = _shown(found) if found is not None else ""
         detail: Detail | None = None
         if details is not None:
+            # The model's own prompt per item: a details record holding the same prompt is the
+            # model's, not an LLM judge's (whose prompt is the grading instruction).
+            own_prompts = {
+                (offset + int(key)) % n_items: entry.get("origin_prompt")
+                for key, entry in entries
+                if key.isdecimal() and isinstance(entry, dict) and not isinstance(entry, Unreadable)
+            }
 
             def detail(item: int, sample: int) -> tuple[float | None, str | None, str | None]:
-                return self._detail(details, detail_name, item, sample)
+                return self._detail(details, detail_name, item, sample, own_prompts.get(item))
 
             def whole(item: int) -> float | None:
                 return self._whole(details, detail_name, item)
@@ -948,7 +974,7 @@ class OpenCompassReader(ContainerReader):
 
     @staticmethod
     def _detail(
-        details: Any, where: str, item: int, sample: int
+        details: Any, where: str, item: int, sample: int, own_prompt: Any = None
     ) -> tuple[float | None, str | None, str | None]:
         """Item ``item``'s ``sample``-th (correct, extracted, reference) from the results
         ``details``; called inside the generation's entry guard (a bad value is its error)."""
@@ -968,6 +994,8 @@ class OpenCompassReader(ContainerReader):
         at = f"{where} details[{item}]"
         verdicts = _verdicts(entry)
         verdict = verdicts[sample] if sample < len(verdicts) else None
+        if verdict is None and not any(k in entry for k in VERDICT_KEYS):
+            verdict = _judge_verdict(entry, own_prompt)
         pred, ref = pick(pred_key), pick(ref_key)
         if pred is None and ref is None and "rule_evaluation" in entry:
             pred = _rule_detail(entry, sample, "pred")
