@@ -1149,3 +1149,16 @@ def test_the_models_own_records_in_details_are_no_judges_verdicts(tmp_path: Path
     _dump(tmp_path / "results" / "m" / "ds.json", {"accuracy": 0.0, "details": records})
     gens = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).generations
     assert gens["accuracy"].to_list() == [None]
+
+
+def test_judge_records_are_not_spread_over_replicas(tmp_path: Path) -> None:
+    # Two replicas of one item (dataset n=2: keys "0", "1") and judge records that do not say
+    # which replica each grades: no verdict is guessed (it gave replica 1 the verdict of "0").
+    preds = tmp_path / "predictions" / "m"
+    _dump(
+        preds / "ds.json", {str(i): {"origin_prompt": "Q", "prediction": f"p{i}"} for i in range(2)}
+    )
+    judge = {"origin_prompt": [{"role": "HUMAN", "prompt": "Grade"}], "prediction": "A"}
+    _dump(tmp_path / "results" / "m" / "ds.json", {"details": {"0": judge}})
+    gens = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).generations
+    assert gens["accuracy"].to_list() == [None, None]

@@ -384,6 +384,10 @@ def _verdicts(entry: dict[str, Any]) -> list[Any]:
     return out
 
 
+#: ``own_prompt`` of a sample no judge's record can be matched to (see :func:`_judge_verdict`).
+JUDGELESS = object()
+
+
 def _judge_verdict(entry: dict[str, Any], own_prompt: Any = None) -> bool | None:
     """An LLM judge's verdict on a sample, from its record in the details: GenericLLMEvaluator's
     results keep the judge's own predictions as ``details`` (``{"0": {"origin_prompt": <the
@@ -392,6 +396,8 @@ def _judge_verdict(entry: dict[str, Any], own_prompt: Any = None) -> bool | None
     (``generic_llmjudge_postprocess``); any other reply is no verdict here (None)."""
     reply = entry.get("prediction")
     if "origin_prompt" not in entry or not isinstance(reply, str):
+        return None
+    if own_prompt is JUDGELESS:
         return None
     if own_prompt is not None and entry["origin_prompt"] == own_prompt:
         return None  # the model's own record (its prediction "A" is a choice, not a verdict)
@@ -866,15 +872,24 @@ class OpenCompassReader(ContainerReader):
         detail: Detail | None = None
         if details is not None:
             # The model's own prompt per item: a details record holding the same prompt is the
-            # model's, not an LLM judge's (whose prompt is the grading instruction).
+            # model's, not an LLM judge's (whose prompt is the grading instruction). A judge's
+            # records are read one per prediction entry: with replicas (dataset n) or several
+            # predictions per entry, which record is which sample's is not known.
             own_prompts = {
                 (offset + int(key)) % n_items: entry.get("origin_prompt")
                 for key, entry in entries
                 if key.isdecimal() and isinstance(entry, dict) and not isinstance(entry, Unreadable)
             }
+            judged_one_to_one = n_items == len(prompts) == len(details)
 
             def detail(item: int, sample: int) -> tuple[float | None, str | None, str | None]:
-                return self._detail(details, detail_name, item, sample, own_prompts.get(item))
+                return self._detail(
+                    details,
+                    detail_name,
+                    item,
+                    sample,
+                    own_prompts.get(item) if judged_one_to_one and sample == 0 else JUDGELESS,
+                )
 
             def whole(item: int) -> float | None:
                 return self._whole(details, detail_name, item)
