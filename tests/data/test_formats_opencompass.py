@@ -1162,3 +1162,13 @@ def test_judge_records_are_not_spread_over_replicas(tmp_path: Path) -> None:
     _dump(tmp_path / "results" / "m" / "ds.json", {"details": {"0": judge}})
     gens = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).generations
     assert gens["accuracy"].to_list() == [None, None]
+
+
+def test_a_judges_record_of_several_predictions_scores_none_of_them(tmp_path: Path) -> None:
+    # num_return_sequences: one entry, 2 predictions; one judge record cannot be the first's.
+    preds = tmp_path / "predictions" / "m"
+    _dump(preds / "ds.json", {"0": {"origin_prompt": "Q", "prediction": ["p", "q"]}})
+    judge = {"origin_prompt": [{"role": "HUMAN", "prompt": "Grade"}], "prediction": "A"}
+    _dump(tmp_path / "results" / "m" / "ds.json", {"details": {"0": judge}})
+    gens = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).generations
+    assert gens["accuracy"].to_list() == [None, None]

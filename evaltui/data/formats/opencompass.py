@@ -878,7 +878,10 @@ class OpenCompassReader(ContainerReader):
             own_prompts = {
                 (offset + int(key)) % n_items: entry.get("origin_prompt")
                 for key, entry in entries
-                if key.isdecimal() and isinstance(entry, dict) and not isinstance(entry, Unreadable)
+                if key.isdecimal()
+                and isinstance(entry, dict)
+                and not isinstance(entry, Unreadable)
+                and not isinstance(entry.get("prediction"), list)
             }
             judged_one_to_one = n_items == len(prompts) == len(details)
 
@@ -888,7 +891,9 @@ class OpenCompassReader(ContainerReader):
                     detail_name,
                     item,
                     sample,
-                    own_prompts.get(item) if judged_one_to_one and sample == 0 else JUDGELESS,
+                    own_prompts.get(item, JUDGELESS)
+                    if judged_one_to_one and sample == 0
+                    else JUDGELESS,
                 )
 
             def whole(item: int) -> float | None:
