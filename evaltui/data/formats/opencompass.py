@@ -17,7 +17,12 @@ Generations come from the predictions file; per-sample correctness from the sibl
   (item = key mod N); an HF model's ``num_return_sequences`` makes ``prediction`` a list. Its own
   grouping of ``details`` is right: ``details[i].correct[r]``. ≤0.4.0 wrote ``details`` as an object
   of scalars. PPL predictions (``label: X`` entries) are scored by ``prediction == gold`` when there
-  is no results file.
+  is no results file. An objective dataset graded by an LLM judge (GenericLLMEvaluator) keeps
+  the judge's own records as ``details`` (``{"0": {origin_prompt, prediction: "A", gold}}``):
+  "A" is correct and "B" wrong, as OpenCompass reads them. A subjective run's judge output sits
+  in ``results/<model>_judged-by--<judge>/`` (or ``<modelA>_<modelB>/``): text verdicts
+  (ratings, comparisons), not read as scores; its ``gold`` is the ``judge`` dict, whose
+  reference answer (if any) is the reference.
 
 Run label: the model abbr (the predictions folder); one work dir (``<YYYYMMDD_HHMMSS>/``) is one
 run, so two work dirs of one model are two runs (``model @ <start>``). Prompt id:
