@@ -95,16 +95,33 @@ def test_generate_only_run_is_unscored(tmp_path: Path) -> None:
 
 def test_without_summary_the_run_is_the_result_folder(tmp_path: Path) -> None:
     # <model id with / -> _>_<task>_<hash6> of a task SkyThought does not ship (a fork's own
-    # YAML): model and task cannot be told apart, so the hash is dropped and the rest is the
-    # label; the ids stay the bare _index (the run label already holds the task); the answer is
-    # read from the usual "answer" key.
+    # YAML): the model is the Hub id's namespace and name (toy-org/toy-reasoner-7b), the task
+    # what follows (toy_arith), in the ids as summary.json's task name would put it; the answer
+    # is read from the usual "answer" key. Was: the label 'toy-org_toy-reasoner-7b_toy_arith'
+    # with bare ids.
     folder = tmp_path / "toy-org_toy-reasoner-7b_toy_arith_e23a3b"
     folder.mkdir()
     shutil.copy(CLI_RESULTS, folder)
     frame = read_clean(folder / "results.json")
-    assert frame["run"].unique().to_list() == ["toy-org/toy-reasoner-7b_toy_arith"]
-    assert frame["prompt_id"].unique(maintain_order=True).to_list() == ["0", "1", "2"]
+    assert frame["run"].unique().to_list() == ["toy-org/toy-reasoner-7b"]
+    assert frame["prompt_id"].unique(maintain_order=True).to_list() == [
+        "toy_arith:0",
+        "toy_arith:1",
+        "toy_arith:2",
+    ]
     assert frame["answer"].unique(maintain_order=True).to_list() == ["5", "\\frac{5}{6}", "42"]
+
+
+def test_the_real_result_dir_reads_the_same_without_its_summary(tmp_path: Path) -> None:
+    # The CLI's own result dir (task toy_math500, a YAML SkyThought does not ship) with its
+    # summary.json gone: the same run label and prompt ids as with it.
+    alone = tmp_path / CLI_DIR.name
+    alone.mkdir()
+    shutil.copy(CLI_RESULTS, alone)
+    framed, bare = read_clean(CLI_RESULTS), read_clean(alone / "results.json")
+    assert bare.select("run", "prompt_id").rows() == framed.select("run", "prompt_id").rows()
+    assert bare["run"][0] == "toy-org/toy-reasoner-7b"
+    assert bare["prompt_id"][0] == "toy_math500:0"
 
 
 def test_without_summary_a_known_task_leaves_the_label_for_the_prompt_ids(tmp_path: Path) -> None:
@@ -737,6 +754,8 @@ def test_a_run_has_one_label_with_or_without_its_summary(tmp_path: Path) -> None
         ("Qwen_QwQ-32B_aime25_2_0a1b2c", "Qwen/QwQ-32B"),
         # an absolute path's "/" became a leading "_": no namespace before it
         ("_data_ckpt_qwen_math500_0a1b2c", "_data_ckpt_qwen"),
+        # an unknown task: a model without a namespace ends at the first "_"
+        ("o1-mini_arith_0a1b2c", "o1-mini"),
         (
             "deepseek-ai_DeepSeek-R1-Distill-Qwen-7B_aime24_0a1b2c",
             "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B",

@@ -7,7 +7,7 @@ responses per temperature (one dict per temperature in Jan 2025, a list in Feb 2
 list of records carrying ``_index``. Several temperatures become separate runs (``model · T=0.7``).
 
 Run label: ``summary.json``'s model name, else the result folder's model (``<model>_<task>_<hash>``
-up to a known task name; the name without the hash when the task is unknown), its first "_"
+up to a known task name, or a Hub id's namespace and name before an unknown one), its first "_"
 read back as the "/" of a Hub id, so that a run has one label with or without its summary; or, for legacy
 files, the model part of the file name. When the run is the model alone (a summary, or a known
 task in the folder's name), the task goes into the prompt id (``<task>:<index>``): a result dir
@@ -242,15 +242,35 @@ def _legacy_name(stem: str) -> re.Match[str] | None:
 
 def _result_dir(path: Path) -> tuple[str, str | None]:
     """(model, task) from a CLI result dir's name, ``<model id, "/" as "_">_<task>_<hash>``
-    (SkyThought's ``get_output_dir``): the task is the known task name the rest ends with; an
-    unknown task cannot be told from the model (both hold underscores), so the model is then the
-    name without its hash and the task None."""
+    (SkyThought's ``get_output_dir``): the task is the known task name the rest ends with, when
+    what is left before it can be a model id (a Hub id's namespace and name, or a name without
+    "_"). Otherwise the model is told as a Hub id spells it -- a namespace, one name, then the
+    task, known or not (``toy-org_toy-reasoner-7b_toy_math500``: task ``toy_math500``, a fork's
+    YAML, not ``math500`` of a model ``…-7b_toy``) -- or, with no namespace before its first "_",
+    the name up to there. With no "_" to split at, the model is the name without its hash and
+    the task None. A model name holding "_" is cut short when summary.json is gone
+    (``org_model_v2_task`` reads as ``org/model``, task ``v2_task``): summary.json names both."""
     name = HASH_SUFFIX.sub("", path.parent.name) or path.parent.name
-    if HASH_SUFFIX.search(path.parent.name):
-        for task in sorted(TASKS, key=len, reverse=True):
-            if name.endswith("_" + task) and len(name) > len(task) + 1:
-                return name[: -len(task) - 1], task
-    return name, None
+    if not HASH_SUFFIX.search(path.parent.name):
+        return name, None
+    known = next(
+        (
+            (name[: -len(task) - 1], task)
+            for task in sorted(TASKS, key=len, reverse=True)
+            if name.endswith("_" + task) and len(name) > len(task) + 1
+        ),
+        None,
+    )
+    if known is not None and known[0].count("_") <= 1:
+        return known
+    namespace, _, rest = name.partition("_")
+    if HUB_NAMESPACE.fullmatch(namespace):
+        model_name, sep, task = rest.partition("_")
+        if sep and model_name and task:
+            return f"{namespace}_{model_name}", task
+        if rest and known is None:  # "<model>_<task>": a model id without a namespace
+            return namespace, rest
+    return known if known is not None else (name, None)
 
 
 def _model_id(folder_form: str) -> str:
