@@ -500,6 +500,27 @@ def test_a_one_answer_list_is_its_answer(tmp_path: Path, with_summary: bool) -> 
     assert frame["prompt_id"].to_list() == ["olympiadbench_math_en:0"]
 
 
+@pytest.mark.parametrize("with_summary", [True, False])
+def test_olympiadbench_is_graded_by_its_first_final_answer(
+    tmp_path: Path, with_summary: bool
+) -> None:
+    # A multiple-answer OlympiadBench problem lists several final answers; the handler grades by
+    # final_answer[0] alone (strip_answer_string(problem[answer_key][0])). The reference was the
+    # JSON text of the whole list, which no generation matches.
+    folder = tmp_path / "org_m_olympiadbench_math_en_abc123"
+    folder.mkdir()
+    entry = {"id": 7, "question": "Find all x.", "final_answer": ["$1$", "$2$"],
+             "is_multiple_answer": True, "_index": "0",
+             "responses": [{"content": "\\boxed{1}", "correctness": True, "reason": ""}]}  # fmt: skip
+    (folder / "results.json").write_text(json.dumps({"0": entry}), encoding="utf-8")
+    if with_summary:
+        summary = {"configuration": {"task": {"name": "olympiadbench_math_en",
+                                              "config": {"answer_key": "final_answer"}},
+                                     "model": {"name": "org/m"}}}  # fmt: skip
+        (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    assert read_clean(folder / "results.json")["answer"].to_list() == ["$1$"]
+
+
 def test_a_question_key_naming_an_id_is_not_the_prompt(tmp_path: Path) -> None:
     # `skythought evaluate --task livecodebench`: the task YAML says `question_key: task_id`
     # (summary.json carries it), and the row SkyThought keeps (livecodebench_util.map_to_example)

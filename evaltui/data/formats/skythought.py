@@ -191,7 +191,8 @@ def _prompt(entry: dict[str, Any], key: str, question_key: str | None = None) ->
 def _answer(entry: dict[str, Any], answer_key: str | None) -> str | None:
     """The reference, as SkyThought's handler grades against it: the task's answer field.
     OlympiadBench's ``final_answer`` is a list of one answer, graded by ``final_answer[0]``: a
-    one-element list is that element (it was shown as the JSON text '["$3$"]'). MMLU's
+    one-element list is that element (it was shown as the JSON text '["$3$"]'), and so is the
+    first of a longer ``final_answer`` (the others are not graded). MMLU's
     ``answer`` is the index of the right one of its ``choices``, graded as ``"ABCD"[answer]``
     against the letter the model gives: the letter (it was "1" where the model said "B", never
     matching). GSM8K's ``answer`` is the worked solution ending "#### 1,203", graded by that
@@ -206,8 +207,8 @@ def _answer(entry: dict[str, Any], answer_key: str | None) -> str | None:
         # NUMINA's answer_key: a worked solution, graded by its last \boxed{} (extract_answer).
         # Unnamed, a solution without a box is no answer (a code task's reference program).
         return last_boxed(value) or (value if named else None)
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
+    if isinstance(value, list) and value and (len(value) == 1 or answer_key == "final_answer"):
+        value = value[0]  # OlympiadBench grades by final_answer[0], however many it lists
     if isinstance(value, int) and not isinstance(value, bool):
         choices = next((entry[n] for n in CHOICE_LISTS if isinstance(entry.get(n), list)), None)
         if choices is not None and 0 <= value < min(len(choices), 26):
