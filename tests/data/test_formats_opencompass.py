@@ -1040,3 +1040,135 @@ def test_aisbench_prediction_of_several_parts_is_one_generation_in_lines(tmp_pat
     assert result.frame["gen"].to_list() == ["A red circle.\nDone.\nm/image_u0_1.png", "Hello."]
     assert result.frame["prompt_id"].to_list() == ["draw:0", "draw:1"]
     assert result.frame["sample"].to_list() == [0, 0]
+
+
+@pytest.mark.parametrize(
+    "judge_folder",
+    [
+        "m-chat_judged-by--gpt-4o",  # score mode (AlignBench, MT-Bench): <model>_judged-by--<judge>
+        "base-model_m-chat",  # compare mode of COREV2: the pair of models compared
+    ],
+)
+def test_a_subjective_runs_note_names_its_judge_output(tmp_path: Path, judge_folder: str) -> None:
+    # An LLM-judged dataset has no results/<model>/<ds>.json: the judge's output is in a results
+    # folder named for the model and its judge (or for the pair compared), in the predictions
+    # format, its verdicts the judge's text. The predictions stay unscored; the note said there
+    # were no results beside them, where there were.
+    work = tmp_path / "20240101_000000"
+    entries = {
+        "0": {
+            "origin_prompt": [{"role": "HUMAN", "prompt": "Write a haiku."}],
+            "prediction": "Autumn moon…",
+        },
+        "1": {"origin_prompt": [{"role": "HUMAN", "prompt": "Name a prime."}], "prediction": "7"},
+    }
+    predictions = work / "predictions" / "m-chat" / "alignbench.json"
+    predictions.parent.mkdir(parents=True)
+    predictions.write_text(json.dumps(entries), encoding="utf-8")
+    judged = {
+        key: {"origin_prompt": "[Judge prompt] …", "prediction": "[[评分]]: 7", "gold": {"ref": ""}}
+        for key in entries
+    }
+    judge = work / "results" / judge_folder / "alignbench.json"
+    judge.parent.mkdir(parents=True)
+    judge.write_text(json.dumps(judged), encoding="utf-8")
+    result = load([work], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations
+    assert gens["run"].unique().to_list() == ["m-chat"]  # the judge's output is no model's run
+    assert gens["accuracy"].null_count() == 2
+    assert result.notes == [
+        "predictions/m-chat/alignbench.json: a subjective run: an LLM judged it in"
+        f" results/{judge_folder}/alignbench.json (the judge's own text, a comparison or rating"
+        " by its prompt, no per-sample 'correct'): generations unscored"
+    ]
+
+
+def test_a_subjective_datasets_gold_is_its_reference_answer_or_none(tmp_path: Path) -> None:
+    # Subjective datasets read output_column='judge': each entry's gold is what the judge is told
+    # (the capability, the question again, a reference). The published COREV2 run's gold is
+    # {"capability": "知识-社会常识"}: shown as the reference answer, it named a category. Now the
+    # reference is the answer the dict holds (CompassArena's 'ref', COREV2's
+    # others.reference_answer) and none when it holds none.
+    work = tmp_path / "20240101_000000"
+    golds = [
+        {"capability": "知识-社会常识"},
+        {"capability": "推理", "others": {"question": "…", "reference_answer": "上"}},
+        {"capability": "creation", "ref": "满足用户需求，言之有理即可", "question": "…"},
+    ]
+    entries = {
+        str(i): {"origin_prompt": f"Q{i}", "prediction": f"A{i}", "gold": gold}
+        for i, gold in enumerate(golds)
+    }
+    predictions = work / "predictions" / "m-chat" / "COREV2_6A_.json"
+    predictions.parent.mkdir(parents=True)
+    predictions.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    result = OpenCompassReader().read(predictions, predictions.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["answer"].to_list() == [None, "上", "满足用户需求，言之有理即可"]
+
+
+def test_an_llm_judges_verdicts_score_the_predictions(tmp_path: Path) -> None:
+    # GenericLLMEvaluator (an objective dataset graded by an LLM judge) returns the judge's own
+    # predictions as the results' details: {"0": {"origin_prompt": <judge prompt>, "prediction":
+    # "A", "gold": …}}, no 'correct'. OpenCompass counts "A" (or "CORRECT…") correct and "B"
+    # wrong. Was: every generation unscored, "details have no per-sample 'correct'". A reply
+    # that is neither stays unscored.
+    preds = tmp_path / "predictions" / "m"
+    _dump(
+        preds / "ds.json",
+        {
+            str(i): {"origin_prompt": f"Q{i}", "prediction": f"p{i}", "gold": f"g{i}"}
+            for i in range(4)
+        },
+    )
+    judge_prompt = [{"role": "HUMAN", "prompt": "Grade the answer. Reply A or B."}]
+    replies = ["A", " B\n", "CORRECT, it matches", "I am not sure"]
+    details = {
+        str(i): {"origin_prompt": judge_prompt, "prediction": reply, "gold": f"g{i}"}
+        for i, reply in enumerate(replies)
+    }
+    _dump(tmp_path / "results" / "m" / "ds.json", {"accuracy": 66.67, "details": details})
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "accuracy", "answer").rows() == [
+        ("ds:0", 1.0, "g0"),
+        ("ds:1", 0.0, "g1"),
+        ("ds:2", 1.0, "g2"),
+        ("ds:3", None, "g3"),
+    ]
+
+
+def test_the_models_own_records_in_details_are_no_judges_verdicts(tmp_path: Path) -> None:
+    # Details that repeat the model's own records (its prompt, its answer "A" to a multiple
+    # choice) carry no verdict: "A" is the model's choice there, not a judge's "correct".
+    preds = tmp_path / "predictions" / "m"
+    records = {"0": {"origin_prompt": "Q0 (A) x (B) y", "prediction": "A", "gold": "B"}}
+    _dump(preds / "ds.json", records)
+    _dump(tmp_path / "results" / "m" / "ds.json", {"accuracy": 0.0, "details": records})
+    gens = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).generations
+    assert gens["accuracy"].to_list() == [None]
+
+
+def test_judge_records_are_not_spread_over_replicas(tmp_path: Path) -> None:
+    # Two replicas of one item (dataset n=2: keys "0", "1") and judge records that do not say
+    # which replica each grades: no verdict is guessed (it gave replica 1 the verdict of "0").
+    preds = tmp_path / "predictions" / "m"
+    _dump(
+        preds / "ds.json", {str(i): {"origin_prompt": "Q", "prediction": f"p{i}"} for i in range(2)}
+    )
+    judge = {"origin_prompt": [{"role": "HUMAN", "prompt": "Grade"}], "prediction": "A"}
+    _dump(tmp_path / "results" / "m" / "ds.json", {"details": {"0": judge}})
+    gens = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).generations
+    assert gens["accuracy"].to_list() == [None, None]
+
+
+def test_a_judges_record_of_several_predictions_scores_none_of_them(tmp_path: Path) -> None:
+    # num_return_sequences: one entry, 2 predictions; one judge record cannot be the first's.
+    preds = tmp_path / "predictions" / "m"
+    _dump(preds / "ds.json", {"0": {"origin_prompt": "Q", "prediction": ["p", "q"]}})
+    judge = {"origin_prompt": [{"role": "HUMAN", "prompt": "Grade"}], "prediction": "A"}
+    _dump(tmp_path / "results" / "m" / "ds.json", {"details": {"0": judge}})
+    gens = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).generations
+    assert gens["accuracy"].to_list() == [None, None]

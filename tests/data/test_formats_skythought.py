@@ -95,16 +95,33 @@ def test_generate_only_run_is_unscored(tmp_path: Path) -> None:
 
 def test_without_summary_the_run_is_the_result_folder(tmp_path: Path) -> None:
     # <model id with / -> _>_<task>_<hash6> of a task SkyThought does not ship (a fork's own
-    # YAML): model and task cannot be told apart, so the hash is dropped and the rest is the
-    # label; the ids stay the bare _index (the run label already holds the task); the answer is
-    # read from the usual "answer" key.
+    # YAML): the model is the Hub id's namespace and name (toy-org/toy-reasoner-7b), the task
+    # what follows (toy_arith), in the ids as summary.json's task name would put it; the answer
+    # is read from the usual "answer" key. Was: the label 'toy-org_toy-reasoner-7b_toy_arith'
+    # with bare ids.
     folder = tmp_path / "toy-org_toy-reasoner-7b_toy_arith_e23a3b"
     folder.mkdir()
     shutil.copy(CLI_RESULTS, folder)
     frame = read_clean(folder / "results.json")
-    assert frame["run"].unique().to_list() == ["toy-org_toy-reasoner-7b_toy_arith"]
-    assert frame["prompt_id"].unique(maintain_order=True).to_list() == ["0", "1", "2"]
+    assert frame["run"].unique().to_list() == ["toy-org/toy-reasoner-7b"]
+    assert frame["prompt_id"].unique(maintain_order=True).to_list() == [
+        "toy_arith:0",
+        "toy_arith:1",
+        "toy_arith:2",
+    ]
     assert frame["answer"].unique(maintain_order=True).to_list() == ["5", "\\frac{5}{6}", "42"]
+
+
+def test_the_real_result_dir_reads_the_same_without_its_summary(tmp_path: Path) -> None:
+    # The CLI's own result dir (task toy_math500, a YAML SkyThought does not ship) with its
+    # summary.json gone: the same run label and prompt ids as with it.
+    alone = tmp_path / CLI_DIR.name
+    alone.mkdir()
+    shutil.copy(CLI_RESULTS, alone)
+    framed, bare = read_clean(CLI_RESULTS), read_clean(alone / "results.json")
+    assert bare.select("run", "prompt_id").rows() == framed.select("run", "prompt_id").rows()
+    assert bare["run"][0] == "toy-org/toy-reasoner-7b"
+    assert bare["prompt_id"][0] == "toy_math500:0"
 
 
 def test_without_summary_a_known_task_leaves_the_label_for_the_prompt_ids(tmp_path: Path) -> None:
@@ -119,7 +136,7 @@ def test_without_summary_a_known_task_leaves_the_label_for_the_prompt_ids(tmp_pa
         folder.mkdir()
         shutil.copy(CLI_RESULTS, folder)
     frame = read_clean(tmp_path / "toy-org_toy-reasoner-7b_math500_0a1b2c" / "results.json")
-    assert frame["run"].unique().to_list() == ["toy-org_toy-reasoner-7b"]
+    assert frame["run"].unique().to_list() == ["toy-org/toy-reasoner-7b"]
     assert frame["prompt_id"].unique(maintain_order=True).to_list() == [
         "math500:0",
         "math500:1",
@@ -127,7 +144,7 @@ def test_without_summary_a_known_task_leaves_the_label_for_the_prompt_ids(tmp_pa
     ]
     result = load([tmp_path], LoadOptions(tokenize=False))
     assert result.errors == []
-    assert result.stats["run"].unique().to_list() == ["toy-org_toy-reasoner-7b"]
+    assert result.stats["run"].unique().to_list() == ["toy-org/toy-reasoner-7b"]
     assert sorted(result.stats["prompt_id"].to_list()) == [
         f"{task}:{i}" for task in ("aime24", "math500") for i in range(3)
     ]
@@ -342,7 +359,9 @@ def test_truncated_real_file_is_an_error(tmp_path: Path) -> None:
 
 
 def test_summary_answer_key_names_the_reference(tmp_path: Path) -> None:
-    # A task whose answer_key is "solution": the reference is that column of the dataset row.
+    # A task whose answer_key is "solution": the reference is that column of the dataset row,
+    # its last \boxed{} when it has one (NUMINA's handler grades by it; see
+    # test_numina_reference_is_its_solutions_box).
     folder = tmp_path / CLI_DIR.name
     folder.mkdir()
     shutil.copy(CLI_RESULTS, folder)
@@ -351,7 +370,7 @@ def test_summary_answer_key_names_the_reference(tmp_path: Path) -> None:
     (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
     frame = read_clean(folder / "results.json")
     assert frame["answer"].unique(maintain_order=True).to_list() == [
-        "$2+3=\\boxed{5}$.",
+        "5",
         "$\\frac{5}{6}$",
         "$42$",
     ]
@@ -479,6 +498,27 @@ def test_a_one_answer_list_is_its_answer(tmp_path: Path, with_summary: bool) -> 
     assert frame["answer"].to_list() == ["$\\frac{1}{2}$"]
     assert frame["prompt"].to_list() == ["Find x."]
     assert frame["prompt_id"].to_list() == ["olympiadbench_math_en:0"]
+
+
+@pytest.mark.parametrize("with_summary", [True, False])
+def test_olympiadbench_is_graded_by_its_first_final_answer(
+    tmp_path: Path, with_summary: bool
+) -> None:
+    # A multiple-answer OlympiadBench problem lists several final answers; the handler grades by
+    # final_answer[0] alone (strip_answer_string(problem[answer_key][0])). The reference was the
+    # JSON text of the whole list, which no generation matches.
+    folder = tmp_path / "org_m_olympiadbench_math_en_abc123"
+    folder.mkdir()
+    entry = {"id": 7, "question": "Find all x.", "final_answer": ["$1$", "$2$"],
+             "is_multiple_answer": True, "_index": "0",
+             "responses": [{"content": "\\boxed{1}", "correctness": True, "reason": ""}]}  # fmt: skip
+    (folder / "results.json").write_text(json.dumps({"0": entry}), encoding="utf-8")
+    if with_summary:
+        summary = {"configuration": {"task": {"name": "olympiadbench_math_en",
+                                              "config": {"answer_key": "final_answer"}},
+                                     "model": {"name": "org/m"}}}  # fmt: skip
+        (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    assert read_clean(folder / "results.json")["answer"].to_list() == ["$1$"]
 
 
 def test_a_question_key_naming_an_id_is_not_the_prompt(tmp_path: Path) -> None:
@@ -697,3 +737,191 @@ def test_legacy_runs_of_one_model_named_otherwise_stay_apart(tmp_path: Path) -> 
         ("Sky-T1-32B-Preview @ Sky-T1-32B-Preview_MATH500_test_None_0_-1", 1),
         ("Sky-T1-32B-Preview @ Sky-T1-32B-Preview_MATH500_test_None_0_1", 1),
     ]
+
+
+def test_a_run_has_one_label_with_or_without_its_summary(tmp_path: Path) -> None:
+    # get_output_dir writes the model id "toy-org/toy-reasoner-7b" as "toy-org_toy-reasoner-7b"
+    # in the folder's name; summary.json's configuration.model.name keeps the "/". The same
+    # result dir read with and without its summary.json was two models: 'toy-org/…' and
+    # 'toy-org_…' (compare found no run in common). Now one label, and the same prompt ids.
+    with_summary = tmp_path / "a" / "toy-org_toy-reasoner-7b_math500_e23a3b"
+    with_summary.mkdir(parents=True)
+    shutil.copy(CLI_DIR / "summary.json", with_summary)
+    summary = json.loads((with_summary / "summary.json").read_text(encoding="utf-8"))
+    summary["configuration"]["task"]["name"] = "math500"
+    (with_summary / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    shutil.copy(CLI_RESULTS, with_summary)
+    alone = tmp_path / "b" / with_summary.name
+    alone.mkdir(parents=True)
+    shutil.copy(CLI_RESULTS, alone)
+    framed = read_clean(with_summary / "results.json")
+    bare = read_clean(alone / "results.json")
+    assert framed["run"].unique().to_list() == ["toy-org/toy-reasoner-7b"]
+    assert bare["run"].unique().to_list() == ["toy-org/toy-reasoner-7b"]
+    assert framed["prompt_id"].to_list() == bare["prompt_id"].to_list()
+    assert bare["prompt_id"].unique(maintain_order=True).to_list() == [
+        "math500:0",
+        "math500:1",
+        "math500:2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("folder", "label"),
+    [
+        # a model id without a namespace has no "/" to restore
+        ("gpt-4o-mini_math500_0a1b2c", "gpt-4o-mini"),
+        # AIME 2025 comes as two tasks, aime25_1 and aime25_2 (their task YAMLs' names)
+        ("Qwen_QwQ-32B_aime25_2_0a1b2c", "Qwen/QwQ-32B"),
+        # an absolute path's "/" became a leading "_": no namespace before it
+        ("_data_ckpt_qwen_math500_0a1b2c", "_data_ckpt_qwen"),
+        # an unknown task: a model without a namespace ends at the first "_"
+        ("o1-mini_arith_0a1b2c", "o1-mini"),
+        (
+            "deepseek-ai_DeepSeek-R1-Distill-Qwen-7B_aime24_0a1b2c",
+            "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B",
+        ),
+    ],
+)
+def test_the_result_dirs_model_id(tmp_path: Path, folder: str, label: str) -> None:
+    (tmp_path / folder).mkdir()
+    shutil.copy(CLI_RESULTS, tmp_path / folder)
+    assert read_clean(tmp_path / folder / "results.json")["run"].unique().to_list() == [label]
+
+
+def _cli_dir(tmp_path: Path, name: str, entries: dict[str, Any], config: dict[str, Any]) -> Path:
+    """A result dir holding results.json and a summary.json naming the task's config."""
+    folder = tmp_path / name
+    folder.mkdir()
+    summary = json.loads((CLI_DIR / "summary.json").read_text(encoding="utf-8"))
+    summary["configuration"]["task"]["name"] = config["handler"]
+    summary["configuration"]["task"]["config"] = config
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    (folder / "results.json").write_text(json.dumps(entries, indent=4), encoding="utf-8")
+    return folder / "results.json"
+
+
+def _responses(*graded: tuple[str, bool]) -> list[dict[str, Any]]:
+    return [
+        {"content": c, "correctness": ok, "reason": "" if ok else "Solution is incorrect."}
+        for c, ok in graded
+    ]
+
+
+@pytest.mark.parametrize("with_summary", [True, False])
+def test_mmlu_reference_is_the_letter_the_handler_grades_by(
+    tmp_path: Path, with_summary: bool
+) -> None:
+    # cais/mmlu rows: choices (a list) and answer, the right choice's index. SkyThought's
+    # MMLUTaskHandler.check_correctness compares the model's letter with "ABCD"[answer]. The
+    # reference was "1" beside a correct "\boxed{B}"; it is "B". MMLU-Pro's answer is already
+    # its letter (graded by choices[answer_index]) and stays.
+    row = {
+        "question": "What is 2 + 2?",
+        "subject": "elementary_mathematics",
+        "choices": ["3", "4", "5", "6"],
+        "answer": 1,
+        "_index": "0",
+        "prompt": "Return your final response within \\boxed{}. What is 2 + 2?\n"
+        "Answer Choices: (A) 3 (B) 4 (C) 5 (D) 6",
+        "responses": _responses(("\\boxed{B}", True), ("\\boxed{A}", False)),
+        "token_usages": [{"completion_tokens": 1, "prompt_tokens": 9}] * 2,
+    }
+    pro = {
+        "question": "Which is even?",
+        "options": ["1", "3", "4"],
+        "answer": "C",
+        "answer_index": 2,
+        "_index": "1",
+        "responses": _responses(("\\boxed{C}", True)),
+    }
+    entries = {"0": row, "1": pro}
+    name = "Qwen_Qwen2.5-7B-Instruct_mmlu_0a1b2c"
+    if with_summary:
+        config = {"handler": "mmlu", "question_key": "question", "answer_key": "answer"}
+        path = _cli_dir(tmp_path, name, entries, config)
+    else:
+        (tmp_path / name).mkdir()
+        path = tmp_path / name / "results.json"
+        path.write_text(json.dumps(entries), encoding="utf-8")
+    frame = read_clean(path)
+    assert frame.select("answer", "accuracy").rows() == [("B", 1.0), ("B", 0.0), ("C", 1.0)]
+    assert frame["prompt"][0].endswith("Answer Choices: (A) 3 (B) 4 (C) 5 (D) 6")
+
+
+def test_gsm8k_reference_is_the_final_answer(tmp_path: Path) -> None:
+    # openai/gsm8k's answer is the worked solution; GSM8KTaskHandler grades against what follows
+    # "#### ", commas removed (extract_gt_answer). The reference was the whole solution.
+    solution = "She buys 1,200 more: 3 + 1200 = <<3+1200=1203>>1203\n#### 1,203"
+    entries = {
+        "0": {
+            "question": "Janet has 3 ducks and buys 1,200 more. How many ducks?",
+            "answer": solution,
+            "_index": "0",
+            "prompt": "Given the following problem, reason and give a final answer …",
+            "responses": _responses(("The final answer is 1203", True)),
+        },
+        "1": {
+            "question": "A debt of 5 falls by 12. What is it now?",
+            "answer": "5 - 12 = -7\n#### -7",
+            "_index": "1",
+            "responses": _responses(("The final answer is 7", False)),
+        },
+    }
+    config = {"handler": "gsm8k", "question_key": "question", "answer_key": "answer"}
+    frame = read_clean(_cli_dir(tmp_path, "m_gsm8k_0a1b2c", entries, config))
+    assert frame.select("prompt_id", "answer", "accuracy").rows() == [
+        ("gsm8k:0", "1203", 1.0),
+        ("gsm8k:1", "-7", 0.0),
+    ]
+
+
+@pytest.mark.parametrize("with_summary", [True, False])
+def test_numina_reference_is_its_solutions_box(tmp_path: Path, with_summary: bool) -> None:
+    # NuminaMath-CoT rows (source, problem, solution, messages) have no answer field: numina.yaml
+    # says answer_key: solution, and NUMINATaskHandler grades by extract_answer(solution), the
+    # last \boxed{}. The reference was the whole worked solution (with summary.json) or none.
+    entries = {
+        "0": {
+            "source": "amc_aime",
+            "problem": "Compute $\\frac{1}{2}+\\frac{1}{3}$.",
+            "solution": "Common denominator: $\\frac{3}{6}+\\frac{2}{6}=\\boxed{\\frac{5}{6}}$.",
+            "messages": "",
+            "_index": "0",
+            "responses": _responses(("\\boxed{\\frac{5}{6}}", True)),
+        },
+        "1": {
+            "source": "amc_aime",
+            "problem": "What is $2^{10}$?",
+            "solution": "First $\\boxed{2}$ is wrong; $2^{10}=\\boxed{1024}$.",
+            "messages": "",
+            "_index": "1",
+            "responses": _responses(("\\boxed{1000}", False)),
+        },
+    }
+    name = "NovaSky-AI_Sky-T1-32B-Preview_numina_amc_aime_0a1b2c"
+    if with_summary:
+        config = {"handler": "numina", "question_key": "problem", "answer_key": "solution"}
+        path = _cli_dir(tmp_path, name, entries, config)
+    else:
+        (tmp_path / name).mkdir()
+        path = tmp_path / name / "results.json"
+        path.write_text(json.dumps(entries), encoding="utf-8")
+    frame = read_clean(path)
+    assert frame["answer"].to_list() == ["\\frac{5}{6}", "1024"]
+
+
+def test_a_code_tasks_solution_is_no_reference(tmp_path: Path) -> None:
+    # Unnamed by a summary.json, a 'solution' without a box (a reference program) stays no answer.
+    entries = {
+        "0": {
+            "question_content": "Print the sum of two integers.",
+            "solution": "a, b = map(int, input().split())\nprint(a + b)",
+            "_index": "0",
+            "responses": _responses(("print(sum(map(int, input().split())))", True)),
+        }
+    }
+    (tmp_path / "m_livecodebench_0a1b2c").mkdir()
+    path = tmp_path / "m_livecodebench_0a1b2c" / "results.json"
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    assert read_clean(path)["answer"].to_list() == [None]

@@ -17,7 +17,12 @@ Generations come from the predictions file; per-sample correctness from the sibl
   (item = key mod N); an HF model's ``num_return_sequences`` makes ``prediction`` a list. Its own
   grouping of ``details`` is right: ``details[i].correct[r]``. ≤0.4.0 wrote ``details`` as an object
   of scalars. PPL predictions (``label: X`` entries) are scored by ``prediction == gold`` when there
-  is no results file.
+  is no results file. An objective dataset graded by an LLM judge (GenericLLMEvaluator) keeps
+  the judge's own records as ``details`` (``{"0": {origin_prompt, prediction: "A", gold}}``):
+  "A" is correct and "B" wrong, as OpenCompass reads them. A subjective run's judge output sits
+  in ``results/<model>_judged-by--<judge>/`` (or ``<modelA>_<modelB>/``): text verdicts
+  (ratings, comparisons), not read as scores; its ``gold`` is the ``judge`` dict, whose
+  reference answer (if any) is the reference.
 
 Run label: the model abbr (the predictions folder); one work dir (``<YYYYMMDD_HHMMSS>/``) is one
 run, so two work dirs of one model are two runs (``model @ <start>``). Prompt id:
@@ -248,6 +253,26 @@ def under_results(path: Path) -> bool:
     return False
 
 
+def _judge_output(path: Path, dataset: str) -> Path | None:
+    """The judge's output on this model's predictions in a subjective run, if any: the
+    ``<dataset>.json`` of a results folder named for the model and its judge
+    (``<model>_judged-by--<judge>``) or for the pair compared (``<modelA>_<modelB>``, COREV2)."""
+    candidate = results_candidate(path, dataset)
+    if candidate is None:
+        return None
+    model = path.parent.name
+    try:
+        folders = sorted(p for p in candidate.parent.parent.iterdir() if p.is_dir())
+    except OSError:
+        return None
+    for folder in folders:
+        name = folder.name
+        ours = name != model and (name.startswith(f"{model}_") or name.endswith(f"_{model}"))
+        if ours and (folder / candidate.name).is_file():
+            return folder / candidate.name
+    return None
+
+
 def _results(path: Path, dataset: str | None = None) -> dict[str, Any] | None:
     found = results_path(path, dataset)
     if found is None:
@@ -364,6 +389,31 @@ def _verdicts(entry: dict[str, Any]) -> list[Any]:
     return out
 
 
+#: ``own_prompt`` of a sample no judge's record can be matched to (see :func:`_judge_verdict`).
+JUDGELESS = object()
+
+
+def _judge_verdict(entry: dict[str, Any], own_prompt: Any = None) -> bool | None:
+    """An LLM judge's verdict on a sample, from its record in the details: GenericLLMEvaluator's
+    results keep the judge's own predictions as ``details`` (``{"0": {"origin_prompt": <the
+    judge's prompt>, "prediction": "A", "gold": …}, …}``), no ``correct``. OpenCompass reads a
+    reply "A" or "CORRECT…" as correct (``CascadeEvaluator._get_llm_correctness``), "B" as wrong
+    (``generic_llmjudge_postprocess``); any other reply is no verdict here (None)."""
+    reply = entry.get("prediction")
+    if "origin_prompt" not in entry or not isinstance(reply, str):
+        return None
+    if own_prompt is JUDGELESS:
+        return None
+    if own_prompt is not None and entry["origin_prompt"] == own_prompt:
+        return None  # the model's own record (its prediction "A" is a choice, not a verdict)
+    said = reply.strip().upper()
+    if said == "A" or said.startswith("CORRECT"):
+        return True
+    if said == "B" or said.startswith("INCORRECT"):
+        return False
+    return None
+
+
 def _rule_detail(entry: dict[str, Any], sample: int, key: str) -> Any:
     """A CascadeEvaluator entry's rule-based ``pred``/``answer`` for ``sample`` (its
     ``rule_evaluation``, one dict per sample once flattened); None when there is none."""
@@ -429,9 +479,31 @@ def _finished_beside(path: Path, head: bytes) -> bool:
 REFR = "refr"
 
 
+#: Where a subjective dataset's ``judge`` column (its ``gold``) keeps a reference answer for the
+#: judge: CompassArena's ``ref``, COREV2's ``others.reference_answer``, …
+JUDGE_REFERENCE_KEYS = ("ref", "reference", "reference_answer", "answer")
+
+
+def _judge_reference(gold: dict[str, Any]) -> Any:
+    """The reference answer inside a subjective dataset's ``judge`` dict, None when it has none:
+    the rest (``capability``, the question again, the judge's prompt prefix) is what the judge
+    is told, no answer."""
+    for where in (gold, gold.get("others")):
+        if isinstance(where, dict):
+            for key in JUDGE_REFERENCE_KEYS:
+                if where.get(key) not in (None, ""):
+                    return where[key]
+    return None
+
+
 def _gold(gold: Any) -> tuple[str | None, list[str] | None]:
     """The raw ``gold`` as (answer, aliases): a list of strings is its acceptable answers, shown
-    ``a | b`` (:func:`~evaltui.data.formats.base.reference_aliases`); a string is never parsed."""
+    ``a | b`` (:func:`~evaltui.data.formats.base.reference_aliases`); a string is never parsed.
+    A subjective dataset's gold is its ``judge`` dict (``output_column='judge'``, with the
+    question's ``capability``): its reference answer, if it holds one (it was shown as the
+    dict's JSON, '{"capability": "知识-社会常识"}' as a reference answer)."""
+    if isinstance(gold, dict) and "capability" in gold:
+        gold = _judge_reference(gold)
     aliases = reference_aliases(gold) if isinstance(gold, list) else None
     return reference_text(gold, aliases), aliases
 
@@ -804,9 +876,30 @@ class OpenCompassReader(ContainerReader):
         detail_name = _shown(found) if found is not None else ""
         detail: Detail | None = None
         if details is not None:
+            # The model's own prompt per item: a details record holding the same prompt is the
+            # model's, not an LLM judge's (whose prompt is the grading instruction). A judge's
+            # records are read one per prediction entry: with replicas (dataset n) or several
+            # predictions per entry, which record is which sample's is not known.
+            own_prompts = {
+                (offset + int(key)) % n_items: entry.get("origin_prompt")
+                for key, entry in entries
+                if key.isdecimal()
+                and isinstance(entry, dict)
+                and not isinstance(entry, Unreadable)
+                and not isinstance(entry.get("prediction"), list)
+            }
+            judged_one_to_one = n_items == len(prompts) == len(details)
 
             def detail(item: int, sample: int) -> tuple[float | None, str | None, str | None]:
-                return self._detail(details, detail_name, item, sample)
+                return self._detail(
+                    details,
+                    detail_name,
+                    item,
+                    sample,
+                    own_prompts.get(item, JUDGELESS)
+                    if judged_one_to_one and sample == 0
+                    else JUDGELESS,
+                )
 
             def whole(item: int) -> float | None:
                 return self._whole(details, detail_name, item)
@@ -842,7 +935,13 @@ class OpenCompassReader(ContainerReader):
                 scored = scored or with_verdict > 0 or as_whole > 0
         notes: list[str] = []
         if rows.height > turn_rows and not scored:
-            if found is None:
+            judged = _judge_output(path, dataset) if found is None else None
+            if judged is not None:
+                why = (
+                    f"a subjective run: an LLM judged it in {_shown(judged)} (the judge's own"
+                    " text, a comparison or rating by its prompt, no per-sample 'correct')"
+                )
+            elif found is None:
                 why = f"no results/{path.parent.name}/{dataset}.json beside it"
             elif details is None:
                 why = f"{detail_name} has no details (written with --dump-eval-details)"
@@ -900,7 +999,7 @@ class OpenCompassReader(ContainerReader):
 
     @staticmethod
     def _detail(
-        details: Any, where: str, item: int, sample: int
+        details: Any, where: str, item: int, sample: int, own_prompt: Any = None
     ) -> tuple[float | None, str | None, str | None]:
         """Item ``item``'s ``sample``-th (correct, extracted, reference) from the results
         ``details``; called inside the generation's entry guard (a bad value is its error)."""
@@ -920,6 +1019,8 @@ class OpenCompassReader(ContainerReader):
         at = f"{where} details[{item}]"
         verdicts = _verdicts(entry)
         verdict = verdicts[sample] if sample < len(verdicts) else None
+        if verdict is None and not any(k in entry for k in VERDICT_KEYS):
+            verdict = _judge_verdict(entry, own_prompt)
         pred, ref = pick(pred_key), pick(ref_key)
         if pred is None and ref is None and "rule_evaluation" in entry:
             pred = _rule_detail(entry, sample, "pred")

@@ -7,7 +7,8 @@ responses per temperature (one dict per temperature in Jan 2025, a list in Feb 2
 list of records carrying ``_index``. Several temperatures become separate runs (``model · T=0.7``).
 
 Run label: ``summary.json``'s model name, else the result folder's model (``<model>_<task>_<hash>``
-up to a known task name; the name without the hash when the task is unknown) or, for legacy
+up to a known task name, or a Hub id's namespace and name before an unknown one), its first "_"
+read back as the "/" of a Hub id, so that a run has one label with or without its summary; or, for legacy
 files, the model part of the file name. When the run is the model alone (a summary, or a known
 task in the folder's name), the task goes into the prompt id (``<task>:<index>``): a result dir
 holding several tasks of one model must not merge their "0"s. Legacy entries are keyed by the problem text, whose
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from evaltui.data.extract import last_boxed
 from evaltui.data.formats.base import (
     ContainerReader,
     Reader,
@@ -42,9 +44,17 @@ from evaltui.data.schema import LoadError
 #: files have no summary): the task YAMLs' answer keys (``answerKey``: ARC-Challenge), then others.
 ANSWER_KEYS = (
     "answer", "Answer", "answerKey", "expected_answer", "final_answer", "target", "ground_truth",
+    "solution",
 )  # fmt: skip
+#: The options a multiple-choice row's integer answer indexes (MMLU's ``choices``, MMLU-Pro's
+#: ``options``); SkyThought grades such an answer as its letter.
+CHOICE_LISTS = ("choices", "options")
+#: GSM8K's final answer, after "#### " at the end of its solution (SkyThought's ``gt_re``).
+GSM8K_FINAL = re.compile(r"(?:^|\n)#### (-?[0-9.,]+)\s*$")
 #: Where the problem is (LiveCodeBench: ``question_content``), shown rather than the templated ``prompt``.
 QUESTION_KEYS = ("problem", "question", "Question", "question_content", "query")
+#: A Hugging Face user or organisation name: no "_" (so a result dir's first "_" was a "/").
+HUB_NAMESPACE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 #: The CLI's result folder ends in a 6-hex parameter hash.
 HASH_SUFFIX = re.compile(r"_[0-9a-f]{6}$")
 #: Jan 2025 file names: <model>_<dataset>_<split>_<source>_<start>_<end>.json, some with a prompt
@@ -68,6 +78,7 @@ TASKS = (
     "livecodebench", "livecodebench_easy", "livecodebench_medium", "livecodebench_hard",
     "math500", "minervamath", "mmlu", "mmlu_pro", "numina", "numina_amc_aime", "numina_math",
     "numina_olympiads", "olympiadbench_math_en", "taco", "liveaops", "omni_math", "aime24_sky",
+    "aime25_1", "aime25_2",
 )  # fmt: skip
 _TASK_ALTERNATIVES = "|".join(re.escape(t) for t in sorted(TASKS, key=len, reverse=True))
 KNOWN_FEB = re.compile(
@@ -178,15 +189,34 @@ def _prompt(entry: dict[str, Any], key: str, question_key: str | None = None) ->
 
 
 def _answer(entry: dict[str, Any], answer_key: str | None) -> str | None:
-    """The reference: the task's answer field. OlympiadBench's ``final_answer`` is a list of
-    one answer, and SkyThought's handler grades by ``final_answer[0]``: a one-element list is
-    that element (it was shown as the JSON text '["$3$"]')."""
-    if answer_key is not None:
-        value = entry.get(answer_key)
-    else:
-        value = next((entry[n] for n in ANSWER_KEYS if entry.get(n) is not None), None)
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
+    """The reference, as SkyThought's handler grades against it: the task's answer field.
+    OlympiadBench's ``final_answer`` is a list of one answer, graded by ``final_answer[0]``: a
+    one-element list is that element (it was shown as the JSON text '["$3$"]'), and so is the
+    first of a longer ``final_answer`` (the others are not graded). MMLU's
+    ``answer`` is the index of the right one of its ``choices``, graded as ``"ABCD"[answer]``
+    against the letter the model gives: the letter (it was "1" where the model said "B", never
+    matching). GSM8K's ``answer`` is the worked solution ending "#### 1,203", graded by that
+    number without commas (``extract_gt_answer``): the number (the whole solution was shown).
+    NUMINA's is its ``solution``, graded by the solution's last ``\\boxed{}``: that box's contents
+    (the whole solution was shown with a summary.json, nothing without one)."""
+    named = answer_key is not None
+    if answer_key is None:
+        answer_key = next((n for n in ANSWER_KEYS if entry.get(n) is not None), None)
+    value = entry.get(answer_key) if answer_key is not None else None
+    if answer_key == "solution" and isinstance(value, str):
+        # NUMINA's answer_key: a worked solution, graded by its last \boxed{} (extract_answer).
+        # Unnamed, a solution without a box is no answer (a code task's reference program).
+        return last_boxed(value) or (value if named else None)
+    if isinstance(value, list) and value and (len(value) == 1 or answer_key == "final_answer"):
+        value = value[0]  # OlympiadBench grades by final_answer[0], however many it lists
+    if isinstance(value, int) and not isinstance(value, bool):
+        choices = next((entry[n] for n in CHOICE_LISTS if isinstance(entry.get(n), list)), None)
+        if choices is not None and 0 <= value < min(len(choices), 26):
+            return chr(ord("A") + value)
+    if isinstance(value, str):
+        final = GSM8K_FINAL.search(value)
+        if final:
+            return final[1].replace(",", "")
     return stringify(value)  # None for code tasks: test cases, no single answer
 
 
@@ -213,21 +243,56 @@ def _legacy_name(stem: str) -> re.Match[str] | None:
 
 def _result_dir(path: Path) -> tuple[str, str | None]:
     """(model, task) from a CLI result dir's name, ``<model id, "/" as "_">_<task>_<hash>``
-    (SkyThought's ``get_output_dir``): the task is the known task name the rest ends with; an
-    unknown task cannot be told from the model (both hold underscores), so the model is then the
-    name without its hash and the task None."""
+    (SkyThought's ``get_output_dir``): the task is the known task name the rest ends with, when
+    what is left before it can be a model id (a Hub id's namespace and name, or a name without
+    "_"). Otherwise the model is told as a Hub id spells it -- a namespace, one name, then the
+    task, known or not (``toy-org_toy-reasoner-7b_toy_math500``: task ``toy_math500``, a fork's
+    YAML, not ``math500`` of a model ``…-7b_toy``) -- or, with no namespace before its first "_",
+    the name up to there. With no "_" to split at, the model is the name without its hash and
+    the task None. A model name holding "_" is cut short when summary.json is gone
+    (``org_model_v2_task`` reads as ``org/model``, task ``v2_task``): summary.json names both."""
     name = HASH_SUFFIX.sub("", path.parent.name) or path.parent.name
-    if HASH_SUFFIX.search(path.parent.name):
-        for task in sorted(TASKS, key=len, reverse=True):
-            if name.endswith("_" + task) and len(name) > len(task) + 1:
-                return name[: -len(task) - 1], task
-    return name, None
+    if not HASH_SUFFIX.search(path.parent.name):
+        return name, None
+    known = next(
+        (
+            (name[: -len(task) - 1], task)
+            for task in sorted(TASKS, key=len, reverse=True)
+            if name.endswith("_" + task) and len(name) > len(task) + 1
+        ),
+        None,
+    )
+    if known is not None and known[0].count("_") <= 1:
+        return known
+    namespace, _, rest = name.partition("_")
+    if HUB_NAMESPACE.fullmatch(namespace):
+        model_name, sep, task = rest.partition("_")
+        if sep and model_name and task:
+            return f"{namespace}_{model_name}", task
+        if rest and known is None:  # "<model>_<task>": a model id without a namespace
+            return namespace, rest
+    return known if known is not None else (name, None)
+
+
+def _model_id(folder_form: str) -> str:
+    """The model id a result dir's name spells with its "/" as "_" (``get_output_dir``): the
+    first "_" back to "/" when what comes before it can be a Hub namespace (letters, digits,
+    "-" and ".", no "_"), so a run reads as the same model with or without its summary.json
+    (``Qwen_Qwen2.5-7B-Instruct`` -> ``Qwen/Qwen2.5-7B-Instruct``, summary.json's
+    ``configuration.model.name``). A name that cannot be one (a path's leading "_") stays."""
+    namespace, sep, rest = folder_form.partition("_")
+    if sep and rest and HUB_NAMESPACE.fullmatch(namespace):
+        return f"{namespace}/{rest}"
+    return folder_form
 
 
 def _model_from_path(path: Path) -> str:
     """A run label from the file's place: ``<model id>_<task>_<hash>/results.json`` or legacy names."""
     if path.name == "results.json":
-        return _result_dir(path)[0]
+        model = _result_dir(path)[0]
+        # Only a CLI result dir (its name ends in the hash) spells a model id; another folder
+        # (a copied results.json's) is a name of its own.
+        return _model_id(model) if HASH_SUFFIX.search(path.parent.name) else model
     stem = path.name.rsplit(".", 1)[0]
     match = _legacy_name(stem)
     return match["model"] if match else stem
