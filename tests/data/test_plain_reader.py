@@ -304,25 +304,3 @@ def test_one_id_over_two_texts_stays_two_prompts(tmp_path: Path) -> None:
         prompt_hash("What is 2+2?"),
         prompt_hash("Find x: x+1=3."),
     ]
-
-
-def test_two_records_of_one_text_with_their_own_ids_and_references_are_two_prompts(
-    tmp_path: Path,
-) -> None:
-    # Each id once and every text shared looks like ids naming generations; but samples of one
-    # problem never differ in their reference: ids 1 and 2 with references 3 and 7 are two
-    # problems. Was one prompt with an answer conflict.
-    template = "Solve the problem below."
-    path = write_jsonl(
-        tmp_path / "a.jsonl",
-        [
-            {"id": 1, "prompt": template, "gen": "a", "answer": "3", "accuracy": 1},
-            {"id": 2, "prompt": template, "gen": "c", "answer": "7", "accuracy": 0},
-        ],
-    )
-    frame, errors = read(path)
-    assert errors == []
-    assert frame["prompt_id"].to_list() == [
-        f"{prompt_hash(template)}#id=1",
-        f"{prompt_hash(template)}#id=2",
-    ]

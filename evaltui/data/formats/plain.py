@@ -412,37 +412,32 @@ def most_common_shape(records: list[dict[str, Any]]) -> dict[str, Any] | None:
     return next(record for record in records if frozenset(record) == best)
 
 
-def split_by_id(prompt_ids: list[Any], record_ids: list[str | None], answers: list[Any]) -> int:
+def split_by_id(prompt_ids: list[Any], record_ids: list[str | None]) -> int:
     """Give the rows of a prompt text shared by records of different ids one prompt per id
     (``prompt_ids`` changed in place to ``<text hash>#<id>``); returns how many texts were split.
 
-    Ids may name each record rather than its problem (a per-generation uuid or running number
-    beside k samples of each prompt): then no id repeats while most texts do, and splitting by
-    them would make every sample its own prompt. A text is split when the file's ids name
-    problems, or when its records' references differ (no two samples of one problem do). The
-    other texts keep their hash as id, so a file compares with runs of the same prompts that
-    have no ids, as before."""
+    Ids that name each record rather than its problem (a per-generation uuid or running number
+    beside k samples of each prompt: no id repeats while most texts do) split nothing: they
+    would make every sample its own prompt. The other texts keep their hash as id, so a file
+    compares with runs of the same prompts that have no ids, as before."""
     ids_of: dict[str, set[str]] = {}
-    references: dict[str, set[Any]] = {}
     seen: set[str] = set()
     repeated_id = False
-    for prompt_id, record_id, answer in zip(prompt_ids, record_ids, answers, strict=True):
+    for prompt_id, record_id in zip(prompt_ids, record_ids, strict=True):
         if record_id is None:
             continue
         ids_of.setdefault(prompt_id, set()).add(record_id)
-        references.setdefault(prompt_id, set()).add(answer)
         repeated_id = repeated_id or record_id in seen
         seen.add(record_id)
     shared = {p for p, ids in ids_of.items() if len(ids) > 1}
     if not shared:
         return 0
-    problems = repeated_id
-    if not problems:
-        # Each record its own id: problems (k = 1) unless most records' text is another's too.
+    if not repeated_id:
+        # Each record its own id: problems (k = 1) or generations? Generations when most
+        # records' text is another record's too.
         texts = Counter(p for p, r in zip(prompt_ids, record_ids, strict=True) if r is not None)
-        problems = 2 * sum(n for n in texts.values() if n > 1) < sum(texts.values())
-    if not problems:
-        shared = {p for p in shared if len(references[p]) > 1}
+        if 2 * sum(n for n in texts.values() if n > 1) >= sum(texts.values()):
+            return 0
     for row, (prompt_id, record_id) in enumerate(zip(prompt_ids, record_ids, strict=True)):
         if prompt_id in shared:
             prompt_ids[row] = f"{prompt_id}#{record_id if record_id is not None else ''}"
@@ -606,7 +601,7 @@ class PlainReader(Reader):
                 if how is not None and how not in told:
                     told.add(how)
                     notes.append(f"{source}: {how}")
-        split = split_by_id(rows.columns["prompt_id"], rows.columns[ROW_ID], rows.columns["answer"])
+        split = split_by_id(rows.columns["prompt_id"], rows.columns[ROW_ID])
         if split:
             notes.append(
                 f"{source}: {plural(split, 'prompt text')} shared by records of different ids "
