@@ -8,9 +8,7 @@ import polars as pl
 import pytest
 
 from evaltui.data.formats import ReadOptions, detect
-from evaltui.data.formats.base import prompt_hash
 from evaltui.data.formats.plain import GEN_JOIN, PlainReader
-from evaltui.data.loader import LoadOptions, load
 from tests.conftest import write_jsonl
 
 READER = PlainReader()
@@ -234,73 +232,4 @@ def test_a_cut_string_says_where_it_starts_once(tmp_path: Path) -> None:
         "a.jsonl:2: not valid JSON: Unterminated string starting at column 12",
         "a.jsonl:4: truncated last line (file still being written?):"
         " Unterminated string starting at column 12",
-    ]
-
-
-def test_one_text_over_records_of_two_ids_is_two_prompts(tmp_path: Path) -> None:
-    # One template over two problems (ids 1 and 2, references 3 and 7), two samples each, and a
-    # text of its own. Was: one prompt of 4 samples showing reference 3 (the other problem's
-    # samples scored against it in any vote or re-score). Now one prompt per id; the text with
-    # one id keeps its text hash as id, as a file without ids would have it.
-    template = "Solve the problem below."
-    path = write_jsonl(
-        tmp_path / "m" / "a.jsonl",
-        [
-            {"id": 1, "prompt": template, "gen": "a", "answer": "3", "accuracy": 1},
-            {"id": 2, "prompt": template, "gen": "c", "answer": "7", "accuracy": 1},
-            {"id": 1, "prompt": template, "gen": "b", "answer": "3", "accuracy": 0},
-            {"id": 2, "prompt": template, "gen": "d", "answer": "7", "accuracy": 1},
-            {"id": 3, "prompt": "Other", "gen": "e", "answer": "1", "accuracy": 0},
-        ],
-    )
-    result = READER.read(path, path.name, ReadOptions())
-    assert result.errors == []
-    frame = result.frame
-    ids = frame["prompt_id"].to_list()
-    assert ids[0] == ids[2] != ids[1] == ids[3]
-    assert ids[4] == prompt_hash("Other")
-    stats = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).stats
-    assert sorted(stats.select("answer", "count", "average_accuracy").rows()) == [
-        ("1", 1, 0.0),
-        ("3", 2, 0.5),
-        ("7", 2, 1.0),
-    ]
-    assert not stats["answer_conflict"].any()
-    assert result.notes == [
-        "a.jsonl: 1 prompt text shared by records of different ids (the same question twice "
-        "in the data, or one template over several problems): one prompt per id"
-    ]
-
-
-def test_ids_of_each_generation_do_not_split_its_prompt(tmp_path: Path) -> None:
-    # A uuid per line beside 2 samples of each prompt names the generation, not the problem:
-    # the prompts stay grouped by their text (2 prompts of 2, not 4 of 1).
-    path = write_jsonl(
-        tmp_path / "a.jsonl",
-        [
-            {"id": f"u{i}", "prompt": p, "gen": g, "answer": "1", "accuracy": 1}
-            for i, (p, g) in enumerate([("P", "a"), ("P", "b"), ("Q", "c"), ("Q", "d")])
-        ],
-    )
-    frame, errors = read(path)
-    assert errors == []
-    assert frame["prompt_id"].to_list() == [prompt_hash("P")] * 2 + [prompt_hash("Q")] * 2
-
-
-def test_one_id_over_two_texts_stays_two_prompts(tmp_path: Path) -> None:
-    # FORMATS §2 groups plain records by their exact prompt text. An id is not trusted to merge
-    # texts: such ids are often row numbers, unique per task or shard only (a file of math500
-    # and aime24 outputs has two "idx": 0), so one id over two texts stays two prompts.
-    path = write_jsonl(
-        tmp_path / "a.jsonl",
-        [
-            {"idx": 0, "prompt": "What is 2+2?", "gen": "4", "answer": "4", "accuracy": 1},
-            {"idx": 0, "prompt": "Find x: x+1=3.", "gen": "2", "answer": "2", "accuracy": 1},
-        ],
-    )
-    frame, errors = read(path)
-    assert errors == []
-    assert frame["prompt_id"].to_list() == [
-        prompt_hash("What is 2+2?"),
-        prompt_hash("Find x: x+1=3."),
     ]

@@ -98,15 +98,6 @@ SAMPLE_LISTS = frozenset({"responses", "outputs", "generations", "completions"})
 #: (``"scores": {"acc": 1}``) is not taken for one.
 LIST_ONLY_FIELDS = frozenset({"outputs", "generations", "completions", "scores", "rewards"})
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
-#: A record's own id of its problem, first present wins. It does not group a file's prompts
-#: (FORMATS §2: by the exact prompt text; such ids are often row numbers, unique only per task
-#: or shard, so an id shared by two texts is no sign they are one problem): it tells apart the
-#: problems that share one text (a dataset's duplicate questions, a template over several
-#: problems), each with its own reference and samples. See :func:`split_by_id`.
-ID_FIELDS = ("id", "idx", "problem_id", "prompt_id", "question_id", "doc_id", "task_id", "uid")
-#: Not a generation column: each row's record id, kept in :class:`Rows` beside the row so that a
-#: record dropped midway drops it too.
-ROW_ID = "_record_id"
 #: Every name a record's own fields go by (a list under one is a record's, not a document's).
 RECORD_FIELDS = frozenset(PROMPT_FIELDS + GEN_FIELDS + ANSWER_FIELDS + SCORE_FIELDS)
 
@@ -412,38 +403,6 @@ def most_common_shape(records: list[dict[str, Any]]) -> dict[str, Any] | None:
     return next(record for record in records if frozenset(record) == best)
 
 
-def split_by_id(prompt_ids: list[Any], record_ids: list[str | None]) -> int:
-    """Give the rows of a prompt text shared by records of different ids one prompt per id
-    (``prompt_ids`` changed in place to ``<text hash>#<id>``); returns how many texts were split.
-
-    Ids that name each record rather than its problem (a per-generation uuid or running number
-    beside k samples of each prompt: no id repeats while most texts do) split nothing: they
-    would make every sample its own prompt. The other texts keep their hash as id, so a file
-    compares with runs of the same prompts that have no ids, as before."""
-    ids_of: dict[str, set[str]] = {}
-    seen: set[str] = set()
-    repeated_id = False
-    for prompt_id, record_id in zip(prompt_ids, record_ids, strict=True):
-        if record_id is None:
-            continue
-        ids_of.setdefault(prompt_id, set()).add(record_id)
-        repeated_id = repeated_id or record_id in seen
-        seen.add(record_id)
-    shared = {p for p, ids in ids_of.items() if len(ids) > 1}
-    if not shared:
-        return 0
-    if not repeated_id:
-        # Each record its own id: problems (k = 1) or generations? Generations when most
-        # records' text is another record's too.
-        texts = Counter(p for p, r in zip(prompt_ids, record_ids, strict=True) if r is not None)
-        if 2 * sum(n for n in texts.values() if n > 1) >= sum(texts.values()):
-            return 0
-    for row, (prompt_id, record_id) in enumerate(zip(prompt_ids, record_ids, strict=True)):
-        if prompt_id in shared:
-            prompt_ids[row] = f"{prompt_id}#{record_id if record_id is not None else ''}"
-    return len(shared)
-
-
 def record_score(first: dict[str, Any]) -> int:
     """How sure the plain reader is that ``first`` (the record standing for a file) is its
     record: 90 for ``prompt``/``gen`` and an answer or accuracy, :data:`GENERIC_GUESS` for a
@@ -526,7 +485,6 @@ class PlainReader(Reader):
         one JSON document); ``errors`` and ``notes`` are the parse's and gain the records'."""
         run = options.label or folder_label(path.resolve().parent)
         rows = Rows()
-        rows.columns[ROW_ID] = []
 
         def add(
             step: int | None,
@@ -539,10 +497,8 @@ class PlainReader(Reader):
             extracted: str | None,
             truncated: bool | None,
             prompt_score: float | None = None,
-            record_id: str | None = None,
         ) -> None:
             rows.add(
-                **{ROW_ID: record_id},
                 run=run if step is None or options.label else f"{run}{STEP_SEPARATOR}{step}",
                 source=source,
                 line=line_no,
@@ -601,13 +557,6 @@ class PlainReader(Reader):
                 if how is not None and how not in told:
                     told.add(how)
                     notes.append(f"{source}: {how}")
-        split = split_by_id(rows.columns["prompt_id"], rows.columns[ROW_ID])
-        if split:
-            notes.append(
-                f"{source}: {plural(split, 'prompt text')} shared by records of different ids "
-                "(the same question twice in the data, or one template over several problems): "
-                "one prompt per id"
-            )
         fields = ", ".join(first_keys[:12]) + (", …" if len(first_keys) > 12 else "")
         for flag, name in flags.items() if records else ():
             what = "none is scored" if flag == "--score-field" else "none has a reference answer"
@@ -658,13 +607,6 @@ class PlainReader(Reader):
         if not isinstance(step, int) or isinstance(step, bool):
             step = None
         gen = record[gen_key]
-        id_key = next((k for k in ID_FIELDS if k != prompt_key and k in record), None)
-        raw_id = record[id_key] if id_key else None
-        record_id = (
-            f"{id_key}={raw_id}"
-            if isinstance(raw_id, str | int) and not isinstance(raw_id, bool) and raw_id != ""
-            else None
-        )
 
         def one(
             text: str,
@@ -684,7 +626,6 @@ class PlainReader(Reader):
                 extracted_text,
                 truncated,
                 prompt_score,
-                record_id,
             )
 
         if isinstance(gen, list):
