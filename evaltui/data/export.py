@@ -267,13 +267,18 @@ NON_FINITE = {math.inf: "Infinity", -math.inf: "-Infinity"}
 
 def json_safe(value: Any) -> Any:
     """``value`` with every non-finite float (nested in lists/dicts too) as "Infinity",
-    "-Infinity" or "NaN": valid JSON that round-trips, instead of a silent null."""
+    "-Infinity" or "NaN": valid JSON that round-trips, instead of a silent null; and every
+    string (keys too) storable as UTF-8 (:func:`clean_text`): a file name's undecodable byte as
+    ``\\xNN``, as evaltui shows it. Written raw, a lone surrogate became a ``\\udcff`` escape
+    that strict JSON readers refuse and jq turns into U+FFFD."""
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else NON_FINITE[value]
-    if isinstance(value, list):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
         return [json_safe(v) for v in value]
     if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
+        return {json_safe(k): json_safe(v) for k, v in value.items()}
     return value
 
 
@@ -896,7 +901,7 @@ def marked(path: str | os.PathLike[str], kind: str) -> Iterator[None]:
     except OSError:
         before = None
     data = pending_manifest(path, kind)
-    write_with(target, lambda h: json.dump(data, h, indent=2))
+    write_with(target, lambda h: json.dump(json_safe(data), h, indent=2))
     try:
         yield
     except BaseException:
@@ -970,7 +975,7 @@ def mark_output(path: str | os.PathLike[str], kind: str, **details: Any) -> None
     if is_stdout(path) or not target.is_file():  # stdout, a device: nothing on disk to mark
         return
     data = manifest(target, kind, **details)
-    write_with(manifest_path(target), lambda h: json.dump(data, h, indent=2))
+    write_with(manifest_path(target), lambda h: json.dump(json_safe(data), h, indent=2))
 
 
 def default_export_dir(

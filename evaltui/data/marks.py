@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from evaltui.data.schema import clean_text
+
 MANIFEST_SUFFIX = ".evaltui.json"
 #: The combined JSON's first keys, in order (the batch script's schema, kept by evaltui).
 COMBINED_START = re.compile(
@@ -89,7 +91,8 @@ def manifest_of(path: Path) -> dict[str, Any] | None:
     file: its name, and its size unless the size is not known yet (``bytes`` None: announced
     before the write; a followed folder sees the mark first). None otherwise."""
     mark = _read_manifest(manifest_path(path))
-    if mark is None or mark.get("file") != path.name:
+    # A name with an undecodable byte is written as evaltui shows it (``\\xff``, clean_text).
+    if mark is None or mark.get("file") not in (path.name, clean_text(path.name)):
         return None
     try:
         return mark if mark.get("bytes") in (None, path.stat().st_size) else None
