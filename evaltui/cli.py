@@ -362,10 +362,71 @@ def headless_load(
     return result
 
 
-def problem_lines(result: Any, *, always: bool = False) -> list[str]:
+def add_bad_lines_arg(parser: argparse.ArgumentParser) -> None:
+    """``--bad-lines FILE``, for every headless command that loads."""
+    parser.add_argument(
+        "--bad-lines",
+        type=output_path,
+        default=None,
+        metavar="FILE",
+        help="also write every bad line and skipped file the output leaves out, one JSON object "
+        'a line: {"kind", "source", "path", "line", "reason"} (- for stdout); stderr lists the '
+        "first five of each",
+    )
+
+
+def bad_lines_clash(
+    parser: argparse.ArgumentParser, bad_lines: Path | None, *outputs: Path | None
+) -> None:
+    """A usage error when ``--bad-lines`` and another output are one file, or both ``-``."""
+    from evaltui.data.export import is_stdout
+
+    if bad_lines is None:
+        return
+    for output in outputs:
+        if output is None:
+            continue
+        if is_stdout(bad_lines) and is_stdout(output):
+            parser.error("--bad-lines - and another output - both write to stdout: choose one")
+        if not is_stdout(output) and os.path.realpath(output) == os.path.realpath(bad_lines):
+            parser.error(f"--bad-lines and another output name the same file ({output})")
+
+
+def write_bad_lines(result: Any, target: Path | None) -> int | None:
+    """Write ``--bad-lines``' file (nothing when not asked for); the error's exit code, or None."""
+    if target is None:
+        return None
+    from evaltui.data.export import write_problems
+
+    try:
+        write_problems(result.errors, result.files, target)
+    except OSError as exc:
+        return cannot_write(target, exc)
+    return None
+
+
+def more_words(count: int, what: str, listed_in: str | os.PathLike[str] | None) -> str:
+    """'  … and 5 more (all 10 in bad.jsonl)': the ones stderr leaves out, and where they all
+    are (``listed_in``: the ``--bad-lines`` file; else the flag that writes them)."""
+    from evaltui.data.export import is_stdout
+
+    if listed_in is None:
+        where = "every one: --bad-lines FILE, or the app's b"
+    elif is_stdout(listed_in):
+        where = "every one on standard output"
+    else:
+        where = f"every one in {listed_in}"
+    return f"  … and {count:,} more {what}({where})"
+
+
+def problem_lines(
+    result: Any, *, always: bool = False, listed_in: str | os.PathLike[str] | None = None
+) -> list[str]:
     """The load's bad lines, skipped files and notes (the first five of each, one line each; a
     note of one kind about many files is one note), for the end summary (``always``: 'bad lines
-    0' too) and every other command's report."""
+    0' too) and every other command's report. Past five, where every one is (``listed_in``,
+    the ``--bad-lines`` file, or that flag): they were counted, and a script could get them
+    nowhere but in the app."""
     from evaltui.data.sanitize import one_line
 
     skipped = [f for f in result.skipped_files if not f.companion]
@@ -374,11 +435,11 @@ def problem_lines(result: Any, *, always: bool = False) -> list[str]:
         # One line each: a reason can quote a whole prompt (an Inspect sample's error message).
         lines.append(f"  {one_line(str(error), 300)}")
     if len(result.errors) > 5:
-        lines.append(f"  … and {len(result.errors) - 5} more")
+        lines.append(more_words(len(result.errors) - 5, "", listed_in))
     for report in skipped[:5]:
         lines.append(f"skipped      {one_line(f'{report.source}: {report.skipped}', 300)}")
     if len(skipped) > 5:
-        lines.append(f"  … and {len(skipped) - 5} more skipped files")
+        lines.append(more_words(len(skipped) - 5, "skipped files ", listed_in))
     # A note about each of many files (100 verl step files "scored by 'acc'") is said once,
     # naming how many files and the first few.
     notes = result.note_groups()
@@ -413,11 +474,14 @@ def conflict_note(stats: Any) -> str | None:
     )
 
 
-def report_problems(result: Any, *, quiet: bool) -> None:
+def report_problems(
+    result: Any, *, quiet: bool, listed_in: str | os.PathLike[str] | None = None
+) -> None:
     """On stderr: the load's bad lines and skipped files (nothing when there are none); with
-    ``-q`` one line saying how many. Lines left out of the output are never left unsaid."""
+    ``-q`` one line saying how many. Lines left out of the output are never left unsaid;
+    ``listed_in``: the ``--bad-lines`` file that holds every one."""
     if not quiet:
-        lines = problem_lines(result)
+        lines = problem_lines(result, listed_in=listed_in)
         if lines:
             print("\n".join(lines), file=sys.stderr)
         return
@@ -428,13 +492,15 @@ def report_problems(result: Any, *, quiet: bool) -> None:
     parts = [plural(bad, "bad line")] if bad else []
     parts += [f"{plural(skipped, 'file')} skipped"] if skipped else []
     if parts:
-        print(
-            f"evaltui: warning: {', '.join(parts)} (not in the output; without -q they are listed)",
-            file=sys.stderr,
-        )
+        where = "without -q they are listed" if listed_in is None else f"listed in {listed_in}"
+        if listed_in is not None and is_standard_output(listed_in):
+            where = "listed on standard output"
+        print(f"evaltui: warning: {', '.join(parts)} (not in the output; {where})", file=sys.stderr)
 
 
-def print_summary(result: Any, output: Path | None) -> None:
+def print_summary(
+    result: Any, output: Path | None, listed_in: str | os.PathLike[str] | None = None
+) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import run_accuracies, run_kinds
     from evaltui.data.sanitize import cell_width, one_line
@@ -498,7 +564,7 @@ def print_summary(result: Any, output: Path | None) -> None:
             f"inconsistent scores {total['inconsistent_scores']}, all truncated "
             f"{total['all_truncated']} (each run's: the app's t)"
         )
-    lines.extend(problem_lines(result, always=True))
+    lines.extend(problem_lines(result, always=True, listed_in=listed_in))
     lines.append(f"tokenizer    {result.tokenizer}")
     lines.append(f"counting     {result.counting}")
     lines.append(f"cache hits   {result.cache_hits} of {plural(len(read), 'file')}")
@@ -552,6 +618,7 @@ def summarize_parser() -> argparse.ArgumentParser:
         "terminal holds, 80 in a pipe, the rest in blocks below), markdown or csv",
     )
     add_follow_args(parser)
+    add_bad_lines_arg(parser)
     parser.add_argument(
         "-q",
         "--quiet",
@@ -588,7 +655,10 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     output = args.output or args.output_data_dir / args.output_filename
     if is_stdout(output) and args.table is not None:
         parser.error("-o - and --table both write to stdout: choose one")
-    folder = folder_output(output)
+    bad_lines_clash(parser, args.bad_lines, output)
+    if args.bad_lines is not None and is_stdout(args.bad_lines) and args.table is not None:
+        parser.error("--bad-lines - and --table both write to stdout: choose one")
+    folder = folder_output(output, args.bad_lines)
     if folder is not None:
         return folder
     if args.follow:
@@ -599,17 +669,20 @@ def cmd_summarize(argv: Sequence[str]) -> int:
         result = headless_load(args, parser, stats_only=True)
     except LoadFailure as exc:
         return fail(str(exc))
-    refused = refused_output(result, output)
+    refused = refused_output(result, output, args.bad_lines)
     if refused is not None:
         return refused
     try:
         write_combined_json(result.stats, output)
     except OSError as exc:
         return cannot_write(output, exc)
+    failed = write_bad_lines(result, args.bad_lines)
+    if failed is not None:
+        return failed
     if not args.quiet:
-        print_summary(result, output)
+        print_summary(result, output, args.bad_lines)
     else:
-        report_problems(result, quiet=True)
+        report_problems(result, quiet=True, listed_in=args.bad_lines)
     if args.table is not None:
         import shutil
 

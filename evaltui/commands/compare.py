@@ -10,7 +10,9 @@ from pathlib import Path
 
 from evaltui.cli import (
     EXIT_OK,
+    add_bad_lines_arg,
     add_load_args,
+    bad_lines_clash,
     cannot_write,
     exit_status,
     fail,
@@ -20,6 +22,7 @@ from evaltui.cli import (
     refused_output,
     report_problems,
     say,
+    write_bad_lines,
 )
 
 
@@ -56,6 +59,7 @@ def compare_parser() -> argparse.ArgumentParser:
         "and its 95%% CI, p-value and test, improved/regressed/unchanged, transitions, each run's "
         "mean, warnings; null where the report says there is none), - for stdout",
     )
+    add_bad_lines_arg(parser)
     parser.add_argument(
         "-q",
         "--quiet",
@@ -92,14 +96,15 @@ def cmd_compare(argv: Sequence[str]) -> int:
             parser.error("-o - and --summary-json - both write to stdout: choose one")
         if not is_stdout(args.output) and _same_file(args.output, args.summary_json):
             parser.error("-o and --summary-json name the same file: give two files")
-    folder = folder_output(args.output, args.summary_json)
+    bad_lines_clash(parser, args.bad_lines, args.output, args.summary_json)
+    folder = folder_output(args.output, args.summary_json, args.bad_lines)
     if folder is not None:
         return folder
     try:
         result = headless_load(args, parser)
     except LoadFailure as exc:
         return fail(str(exc))
-    refused = refused_output(result, args.output, args.summary_json)
+    refused = refused_output(result, args.output, args.summary_json, args.bad_lines)
     if refused is not None:
         return refused
     try:
@@ -107,10 +112,10 @@ def cmd_compare(argv: Sequence[str]) -> int:
         comparison = compare_runs(result.stats, run_a, run_b)
     except ValueError as exc:
         return fail(str(exc))
-    stdout = (
-        args.summary_json
-        if args.summary_json is not None and is_stdout(args.summary_json)
-        else args.output
+    # The report goes to stderr when an output is standard output, which then holds it alone.
+    stdout = next(
+        (out for out in (args.summary_json, args.bad_lines) if out is not None and is_stdout(out)),
+        args.output,
     )
     say(comparison.report(len(result.errors)) + "\n", beside=stdout)
     if args.summary_json is not None:
@@ -141,5 +146,8 @@ def cmd_compare(argv: Sequence[str]) -> int:
         if not args.quiet:
             where = "standard output" if is_stdout(args.output) else args.output
             print(f"evaltui: wrote {frame.height:,} compared prompts to {where}", file=sys.stderr)
-    report_problems(result, quiet=args.quiet)
+    failed = write_bad_lines(result, args.bad_lines)
+    if failed is not None:
+        return failed
+    report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
     return EXIT_OK

@@ -10,14 +10,18 @@ from typing import TYPE_CHECKING
 from evaltui.cli import (
     EXIT_FAILURE,
     EXIT_OK,
+    add_bad_lines_arg,
     add_load_args,
+    bad_lines_clash,
     cannot_write,
     exit_status,
     fail,
     folder_output,
     headless_load,
     output_path,
+    refused_output,
     report_problems,
+    write_bad_lines,
 )
 from evaltui.data.sanitize import visible
 from evaltui.data.wording import plural
@@ -80,6 +84,7 @@ def export_parser() -> argparse.ArgumentParser:
         help="what to write, whatever the file name says (e.g. -o - --as csv)",
     )
     parser.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    add_bad_lines_arg(parser)
     parser.add_argument(
         "-q",
         "--quiet",
@@ -134,7 +139,8 @@ def cmd_export(argv: Sequence[str]) -> int:
     if args.records and args.kind not in (None, "records"):
         # Two answers to "what to write": one was ignored without a word.
         parser.error(f"--records and --as {args.kind} ask for different outputs: give one")
-    folder = folder_output(args.output)
+    bad_lines_clash(parser, args.bad_lines, args.output)
+    folder = folder_output(args.output, args.bad_lines)
     if folder is not None:
         return folder
     if not is_stdout(args.output) and args.output.is_file() and not args.force:  # not a FIFO
@@ -151,6 +157,9 @@ def cmd_export(argv: Sequence[str]) -> int:
         result = headless_load(args, parser)
     except LoadFailure as exc:
         return fail(str(exc))
+    refused = refused_output(result, args.bad_lines)
+    if refused is not None:
+        return refused
     if args.run is not None:
         try:
             runs = [str(r) for r in result.stats["run"].unique(maintain_order=True).to_list()]
@@ -180,7 +189,10 @@ def cmd_export(argv: Sequence[str]) -> int:
         return fail(str(exc))
     except ValueError as exc:
         return fail(f"cannot write {args.output}: {exc}", EXIT_FAILURE)
-    report_problems(result, quiet=args.quiet)
+    failed = write_bad_lines(result, args.bad_lines)
+    if failed is not None:
+        return failed
+    report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
     if not args.quiet:
         print(
             f"evaltui: {summary} ({view.describe()}; {plural(result.stats.height, 'prompt')} loaded)",

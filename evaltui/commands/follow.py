@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,7 +16,9 @@ from evaltui.cli import (
     fail,
     input_paths,
     load_options,
+    more_words,
     refused_output,
+    write_bad_lines,
 )
 from evaltui.data.export import is_stdout, write_combined_json
 from evaltui.data.follow import Follower
@@ -41,7 +44,7 @@ def follow_summarize(
         return fail(str(exc))
     # Stopped before the first write (Ctrl-C, SIGTERM, SIGHUP): as any command, by the signal's
     # own line and code (SIGTERM said "interrupted", 130).
-    refused = refused_output(result, output)
+    refused = refused_output(result, output, args.bad_lines)
     if refused is not None:
         return refused
 
@@ -55,6 +58,8 @@ def follow_summarize(
         except OSError as exc:
             cannot_write(output, exc)
             return False
+        if write_bad_lines(result, args.bad_lines) is not None:
+            return False
         if not args.quiet:
             stamp = time.strftime("%H:%M:%S")
             print(
@@ -65,7 +70,7 @@ def follow_summarize(
                 file=sys.stderr,
                 flush=True,
             )
-        tell_problems(result, told, quiet=args.quiet)
+        tell_problems(result, told, quiet=args.quiet, listed_in=args.bad_lines)
         return True
 
     # Followed before the eval wrote (an empty folder): an empty list is written at once, so
@@ -108,7 +113,13 @@ def follow_summarize(
         return EXIT_OK
 
 
-def tell_problems(result: LoadResult, told: set[str], *, quiet: bool) -> None:
+def tell_problems(
+    result: LoadResult,
+    told: set[str],
+    *,
+    quiet: bool,
+    listed_in: str | os.PathLike[str] | None = None,
+) -> None:
     """On stderr, once each: the bad lines and skipped files the output leaves out, as they appear
     (the first write's, then each rewrite's new ones; a file read again tells its own again only
     when they differ). It said nothing of them: a line that is not JSON appended while following
@@ -130,7 +141,9 @@ def tell_problems(result: LoadResult, told: set[str], *, quiet: bool) -> None:
         parts += [f"{plural(len(new) - new_bad, 'file')} skipped"] if len(new) > new_bad else []
         print(
             f"evaltui: warning: {'' if first else 'new: '}{', '.join(parts)} "
-            "(not in the output; without -q they are listed)",
+            "(not in the output; "
+            + ("without -q they are listed" if listed_in is None else f"listed in {listed_in}")
+            + ")",
             file=sys.stderr,
             flush=True,
         )
@@ -138,5 +151,5 @@ def tell_problems(result: LoadResult, told: set[str], *, quiet: bool) -> None:
     for text in new[:LISTED]:
         print(text, file=sys.stderr)
     if len(new) > LISTED:
-        print(f"  … and {len(new) - LISTED:,} more", file=sys.stderr)
+        print(more_words(len(new) - LISTED, "", listed_in), file=sys.stderr)
     sys.stderr.flush()

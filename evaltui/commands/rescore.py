@@ -17,7 +17,9 @@ from typing import Any
 from evaltui.cli import (
     EXIT_INTERRUPTED,
     EXIT_OK,
+    add_bad_lines_arg,
     add_load_args,
+    bad_lines_clash,
     cannot_write,
     exit_status,
     fail,
@@ -34,6 +36,7 @@ from evaltui.cli import (
     report_problems,
     run_load,
     say,
+    write_bad_lines,
 )
 
 
@@ -101,6 +104,7 @@ def rescore_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also print, per run, the comparison of stored vs new scores (as evaltui compare)",
     )
+    add_bad_lines_arg(parser)
     parser.add_argument(
         "-q",
         "--quiet",
@@ -217,7 +221,8 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         parser.error("-o and --generations name the same file: give two")
     if args.include_path is not None and not args.include_path.is_dir():
         return fail(f"--include-path {args.include_path}: not a folder")
-    folder = folder_output(args.output, args.generations)
+    bad_lines_clash(parser, args.bad_lines, args.output, args.generations)
+    folder = folder_output(args.output, args.generations, args.bad_lines)
     if folder is not None:
         return folder
     options = parsed_options(args, parser)  # the text is kept: the scorer reads it
@@ -225,7 +230,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         result = run_load(input_paths(args, parser), options, quiet=args.quiet)
     except LoadFailure as exc:
         return fail(str(exc))
-    refused = refused_output(result, args.output, args.generations)
+    refused = refused_output(result, args.output, args.generations, args.bad_lines)
     if refused is not None:
         return refused
     rescore_options = RescoreOptions(
@@ -270,14 +275,22 @@ def cmd_rescore(argv: Sequence[str]) -> int:
             _summary(stats, rescored, args.output, [f.source for f in result.files]),
             file=sys.stderr,
         )
-    report_problems(result, quiet=args.quiet)
+    failed = write_bad_lines(result, args.bad_lines)
+    if failed is not None:
+        return failed
+    report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
     if args.compare:
         stored = compute(result.generations)
         from evaltui.data.rescore import with_new_scores
 
         new_generations = with_new_scores(result.generations, rescored)
         new = compute(new_generations.drop("stored_accuracy", "score_status", "score_message"))
-        say(_compare(stored, new, rescored.scorer) + "\n", beside=args.output)
+        beside = (
+            args.bad_lines
+            if args.bad_lines is not None and is_standard_output(args.bad_lines)
+            else None
+        )
+        say(_compare(stored, new, rescored.scorer) + "\n", beside=beside or args.output)
     return EXIT_OK
 
 

@@ -978,6 +978,49 @@ def mark_output(path: str | os.PathLike[str], kind: str, **details: Any) -> None
     write_with(manifest_path(target), lambda h: json.dump(json_safe(data), h, indent=2))
 
 
+def write_problems(
+    errors: Iterable[Any], files: Iterable[Any], path: str | os.PathLike[str]
+) -> tuple[int, int]:
+    """Every bad line and skipped file of a load, one JSON object a line, atomically (or on
+    stdout for ``-``), marked as evaltui's: ``{"kind": "bad line" | "skipped file", "source",
+    "path", "line", "reason"}`` (``line`` 1-based, null for a skipped file; ``path`` the file's
+    own path, null when not known). The terminal lists the first five of each; a script reads
+    them all here. ``errors`` are the load's :class:`LoadError`\\ s, ``files`` its file reports
+    (companion files, skipped quietly by design, are not listed). Returns how many of each."""
+    reports = list(files)
+    paths = {f.source: f.path for f in reports if f.path is not None}
+    rows = [
+        {
+            "kind": "bad line",
+            "source": error.source,
+            "path": None if paths.get(error.source) is None else str(paths[error.source]),
+            "line": error.line,
+            "reason": error.reason,
+        }
+        for error in errors
+    ]
+    bad = len(rows)
+    rows += [
+        {
+            "kind": "skipped file",
+            "source": report.source,
+            "path": None if report.path is None else str(report.path),
+            "line": None,
+            "reason": report.skipped,
+        }
+        for report in reports
+        if report.skipped is not None and not report.companion
+    ]
+
+    def write(handle: IO[Any]) -> None:
+        handle.writelines(json_text(json_safe(row)) + "\n" for row in rows)
+
+    with marked(path, "bad-lines"):
+        write_with(path, write)
+        mark_output(path, "bad-lines", bad_lines=bad, skipped_files=len(rows) - bad)
+    return bad, len(rows) - bad
+
+
 def default_export_dir(
     inputs: Iterable[str | os.PathLike[str]], cwd: Path | None = None, home: Path | None = None
 ) -> Path:

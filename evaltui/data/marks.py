@@ -33,6 +33,7 @@ KIND_NAMES = {
     "compare": "run comparison",
     "compare-summary": "run comparison summary",
     "rescore": "per-generation verdicts of a rescore",
+    "bad-lines": "the bad lines and skipped files of a load",
 }
 
 

@@ -10,6 +10,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from evaltui.cli import main
 from tests.conftest import write_jsonl
 
@@ -51,3 +53,72 @@ def test_names_with_undecodable_bytes_are_valid_unicode_in_every_manifest(
     strict_json(Path(summary + ".evaltui.json"))
     # The outputs are still known as evaltui's: reading their folder finds no eval data.
     assert main(["summarize", os.fsdecode(out), "-o", str(tmp_path / "again.json"), *common]) == 2
+
+
+@pytest.fixture
+def eight_bad(tmp_path: Path) -> Path:
+    """A run with 8 bad lines (lines 2, 4, …, 16) and one empty file (skipped)."""
+    root = tmp_path / "evals"
+    lines = []
+    for i in range(16):
+        lines.append(json.dumps(rec(f"p{i % 3}", i % 3 == 0)) if i % 2 == 0 else '{"prompt": "x')
+    (root / "m").mkdir(parents=True)
+    (root / "m" / "r.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "m" / "empty.jsonl").write_bytes(b"")
+    return root
+
+
+def test_every_bad_line_is_in_the_bad_lines_file_and_stderr_says_where(
+    eight_bad: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    out = tmp_path / "o" / "s.json"
+    assert main(["summarize", str(eight_bad), "-o", str(out), *common]) == 0
+    err = capsys.readouterr().err
+    # Five are listed; the other three said to be somewhere a script can get them.
+    assert "  … and 3 more (every one: --bad-lines FILE, or the app's b)" in err
+    bad = tmp_path / "o" / "bad.jsonl"
+    assert (
+        main(["summarize", str(eight_bad), "-o", str(out), "--bad-lines", str(bad), *common]) == 0
+    )
+    assert f"  … and 3 more (every one in {bad})" in capsys.readouterr().err
+    rows = [json.loads(line) for line in bad.read_text(encoding="utf-8").splitlines()]
+    lines = [row["line"] for row in rows if row["kind"] == "bad line"]
+    assert lines == [2, 4, 6, 8, 10, 12, 14, 16]
+    assert {row["source"] for row in rows if row["kind"] == "bad line"} == {"m/r.jsonl"}
+    assert all(row["path"] == str(eight_bad / "m" / "r.jsonl") for row in rows[:8])
+    assert all(row["reason"].startswith("not valid JSON") for row in rows[:8])
+    skipped = [row for row in rows if row["kind"] == "skipped file"]
+    assert [(r["source"], r["line"]) for r in skipped] == [("m/empty.jsonl", None)]
+    mark = json.loads((tmp_path / "o" / "bad.jsonl.evaltui.json").read_text(encoding="utf-8"))
+    assert mark["evaltui"]["kind"] == "bad-lines" and mark["evaltui"]["bad_lines"] == 8
+    # -q: the one warning line says where they are.
+    assert main(["export", str(eight_bad), "-o", str(tmp_path / "o" / "x.csv"), "-q",
+                 "--bad-lines", str(bad), *common]) == 0  # fmt: skip
+    assert f"8 bad lines, 1 file skipped (not in the output; listed in {bad})" in (
+        capsys.readouterr().err
+    )
+    # Reading the output folder back finds no eval data: the bad-lines file is evaltui's.
+    assert (
+        main(["summarize", str(tmp_path / "o"), "-o", str(tmp_path / "again.json"), *common]) == 2
+    )
+
+
+def test_bad_lines_on_stdout_hold_stdout_alone(
+    eight_bad: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_jsonl(eight_bad / "other" / "r.jsonl", [rec("p0", False), rec("p1", True)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert (
+        main(["compare", str(eight_bad), "--runs", "m", "other", "--bad-lines", "-", *common]) == 0
+    )
+    out, err = capsys.readouterr()
+    assert [json.loads(line)["line"] for line in out.splitlines()][:8] == list(range(2, 17, 2))
+    assert "pts" in err  # the report went to stderr
+    with pytest.raises(SystemExit) as stop:
+        main(["compare", str(eight_bad), "-o", "-", "--bad-lines", "-", *common])
+    assert stop.value.code == 2 and "both write to stdout" in capsys.readouterr().err
+    same = str(tmp_path / "x.json")
+    with pytest.raises(SystemExit) as stop:
+        main(["compare", str(eight_bad), "-o", same, "--bad-lines", same, *common])
+    assert stop.value.code == 2 and "name the same file" in capsys.readouterr().err
