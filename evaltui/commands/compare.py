@@ -36,10 +36,11 @@ def compare_parser() -> argparse.ArgumentParser:
     add_load_args(parser)
     parser.add_argument(
         "--runs",
-        nargs=2,
-        metavar=("A", "B"),
+        nargs="+",
+        metavar="RUN",
         default=None,
-        help="the two runs: labels, or a unique part of each (default: the only two runs loaded)",
+        help="the two runs, A (the baseline) then B: labels, or a unique part of each (default: "
+        "the only two runs loaded)",
     )
     parser.add_argument(
         "-o",
@@ -75,6 +76,29 @@ def _same_file(a: Path, b: Path) -> bool:
     return os.path.realpath(a) == os.path.realpath(b)
 
 
+def two_runs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """``--runs`` as exactly two runs. It took two words, and a third became a PATH: with the
+    folder ``c`` there, ``--runs a b c .`` loaded ``c`` twice and compared a with b, exit 0; ``--runs
+    a b c DIR`` said 'c: no such file or directory'. One word after the two is the PATH when no
+    PATH is given otherwise and it is on disk (``compare --runs a b DIR`` still works); more
+    (``--runs a b c .``: three runs and a PATH, or two runs and two PATHs?) are refused."""
+    runs = args.runs
+    if runs is None or len(runs) == 2:
+        return
+    if len(runs) == 3 and not args.paths and not args.input_data_dir and os.path.exists(runs[2]):
+        args.runs, args.paths = runs[:2], runs[2:]
+        return
+    named = ", ".join(repr(run) for run in runs)
+    if len(runs) == 1:
+        parser.error(f"--runs names two runs, A then B; got one ({named})")
+    a = repr(runs[0])
+    parser.error(
+        f"--runs names two runs, A then B; got {len(runs)} ({named}): a comparison is of two "
+        f"runs, so compare each with the baseline in turn (--runs {a} {runs[1]!r}, then --runs "
+        f"{a} {runs[2]!r}, …); a PATH goes before --runs"
+    )
+
+
 def cmd_compare(argv: Sequence[str]) -> int:
     from evaltui.data.compare import compare_runs, default_runs
     from evaltui.data.export import (
@@ -91,6 +115,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
 
     parser = compare_parser()
     args = parser.parse_args(argv)
+    two_runs(args, parser)
     if args.output is not None and args.summary_json is not None:
         if is_stdout(args.output) and is_stdout(args.summary_json):
             parser.error("-o - and --summary-json - both write to stdout: choose one")

@@ -122,3 +122,29 @@ def test_bad_lines_on_stdout_hold_stdout_alone(
     with pytest.raises(SystemExit) as stop:
         main(["compare", str(eight_bad), "-o", same, "--bad-lines", same, *common])
     assert stop.value.code == 2 and "name the same file" in capsys.readouterr().err
+
+
+def test_three_runs_given_to_compare_are_refused_naming_them(
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = tmp_path / "evals"
+    for run, ok in (("a", True), ("b", False), ("c", True)):
+        write_jsonl(root / run / "r.jsonl", [rec("p0", ok), rec("p1", not ok)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "cache"), "-q"]
+    monkeypatch.chdir(root)  # the folder c is there: it was taken as a second PATH, exit 0
+    for argv in (
+        ["compare", "--runs", "a", "b", "c", ".", *common],
+        ["compare", ".", "--runs", "a", "b", "c", *common],
+    ):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        err = capsys.readouterr().err
+        assert stop.value.code == 2
+        assert "--runs names two runs, A then B; got " in err and "'c'" in err
+        assert "--runs 'a' 'b', then --runs 'a' 'c'" in err
+    # One folder after the two runs is still the PATH.
+    assert main(["compare", "--runs", "a", "c", str(root), *common]) == 0
+    assert "improved 0 · regressed 0 · unchanged 2" in capsys.readouterr().out
