@@ -1075,6 +1075,22 @@ class ExportSummary:
         for form, formats in forms.items():
             files = plural(len(formats), "file")
             notes.append(f"{'/'.join(dict.fromkeys(formats))} ({files}): {form}")
+        replaced = [
+            (str(entry["source"]), first, last)
+            for entry in self.sources
+            for first, last in entry.get("invalid_utf8_lines", [])
+        ]
+        if replaced:
+            # The one change to a record's own text: the export is UTF-8, the source was not.
+            records = sum(last - first + 1 for _source, first, last in replaced)
+            shown = ", ".join(
+                f"{source}:{first}" + (f"-{last}" if last > first else "")
+                for source, first, last in replaced[:3]
+            ) + (", …" if len(replaced) > 3 else "")
+            notes.append(
+                f"{plural(records, 'record')} with bytes that are not UTF-8 written with U+FFFD"
+                f" in their place ({shown}; the manifest's invalid_utf8_lines)"
+            )
         if len(self.sources) > 1:
             # Read back by name, the manifest has each source's lines read as its own file
             # (evaltui.data.readback); on standard output there is no manifest.
@@ -1210,11 +1226,17 @@ def write_records(
             report = by_source[source]
             reader = get_reader(report.format)
             lines = group["line"].to_list()
+            offsets = group["offset"].to_list()
             first = count + 1
-            for text in reader.records(Path(report.path), zip(lines, group["offset"], strict=True)):
+            form = reader.records_form(Path(report.path))
+            replaced: list[int] = []  # source lines whose invalid UTF-8 became U+FFFD
+            texts = reader.records(Path(report.path), zip(lines, offsets, strict=True))
+            for text, line, offset in zip(texts, lines, offsets, strict=True):
                 # Unchanged into a file or a pipe; a terminal sees control characters made visible.
                 # (A record re-encoded from JSON may hold a lone "\ud800" no file can store.)
                 text = clean_text(text)
+                if form is None and "\ufffd" in text and _invalid_utf8(report.path, offset):
+                    replaced.append(line)
                 handle.write(visible(text) if tty else text)
                 handle.write("\n")
                 count += 1
@@ -1228,17 +1250,66 @@ def write_records(
                     "first_line": first,
                     "last_line": count,
                     "source_lines": line_ranges(lines),
-                    # None: the source's own lines, byte for byte; else how they were re-encoded
+                    # None: the source's own lines (their text; LF-ended, see _framing); else re-encoded how
                     "form": reader.records_form(Path(report.path)),
                     # whether evaltui reads this source's records back as its format
                     "reads_back": reader.records_read_back(Path(report.path)),
                     # what the file's header or name said its task is (read back, see readback)
                     "task": _task(reader, Path(report.path)),
                 }
+                if form is None:
+                    # The export is one UTF-8 JSONL file of LF-ended lines: what of the source's
+                    # framing it does not keep, so its bytes can be told (see the README).
+                    entry.update(
+                        _framing(Path(report.path)), invalid_utf8_lines=line_ranges(replaced)
+                    )
                 if beside is not None:
                     entry["rescored"] = _rescored_entries(beside, source, lines)
                 sources.append(entry)
     return count
+
+
+def _framing(path: Path) -> dict[str, Any]:
+    """A JSON-lines source's ``bom`` (whether it starts with a UTF-8 byte-order mark) and
+    ``line_endings``: ``"CRLF"`` or ``"LF"`` by its first LF, ``"CR"`` when it has no LF but a CR
+    (as the readers split it), ``null`` for one line with no end. A records export writes
+    neither: its records end in LF."""
+    try:
+        with path.open("rb") as handle:
+            first = handle.read(1 << 16)
+            chunk, before, cr = first, b"", False
+            while chunk:
+                lf = chunk.find(b"\n")
+                if lf != -1:
+                    before = chunk[lf - 1 : lf] if lf else before
+                    endings: str | None = "CRLF" if before == b"\r" else "LF"
+                    break
+                cr = cr or b"\r" in chunk
+                before, chunk = chunk[-1:], handle.read(1 << 16)
+            else:
+                endings = "CR" if cr else None
+    except OSError:
+        return {"bom": None, "line_endings": None}
+    return {"bom": first.startswith(b"\xef\xbb\xbf"), "line_endings": endings}
+
+
+def _invalid_utf8(path: str | os.PathLike[str], offset: int | None) -> bool:
+    """Whether the record line at ``offset`` holds bytes that are not UTF-8 (read as U+FFFD),
+    rather than a U+FFFD of its own."""
+    from evaltui.data.formats.base import line_at
+
+    if offset is None:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            raw = line_at(handle, offset)
+    except OSError:
+        return False
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _task(reader: Any, path: Path) -> str | None:

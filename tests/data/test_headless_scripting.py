@@ -148,3 +148,47 @@ def test_three_runs_given_to_compare_are_refused_naming_them(
     # One folder after the two runs is still the PATH.
     assert main(["compare", "--runs", "a", "c", str(root), *common]) == 0
     assert "improved 0 · regressed 0 · unchanged 2" in capsys.readouterr().out
+
+
+def test_a_records_export_says_what_of_its_sources_bytes_it_does_not_keep(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The export is one UTF-8 JSON-lines file: records' text kept, LF line ends, no BOM; the
+    # manifest said "form": null ("its own lines, byte for byte") of a BOM + CRLF file and of
+    # a line whose Latin-1 byte was written as U+FFFD, and nothing told either.
+    root = tmp_path / "evals"
+    (root / "crlf").mkdir(parents=True)
+    lines = [json.dumps(rec(f"p{i}", i % 2 == 0)) for i in range(3)]
+    (root / "crlf" / "r.jsonl").write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode())
+    (root / "latin").mkdir()
+    latin = b'{"prompt": "caf\xe9", "gen": "x", "answer": "1", "accuracy": 1}'
+    (root / "latin" / "r.jsonl").write_bytes(b"\n".join([lines[0].encode(), latin, b""]))
+    out = tmp_path / "o" / "hard.jsonl"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main(["export", str(root), "--records", "-o", str(out), *common]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "1 record with bytes that are not UTF-8 written with U+FFFD in their place "
+        "(latin/r.jsonl:2; the manifest's invalid_utf8_lines)"
+    ) in err
+    written = out.read_bytes()
+    assert not written.startswith(b"\xef\xbb\xbf") and b"\r" not in written
+    assert written.decode("utf-8").splitlines() == [
+        *lines,
+        lines[0],
+        latin.decode("utf-8", "replace"),
+    ]
+    sources = {
+        s["source"]: s
+        for s in json.loads(Path(f"{out}.evaltui.json").read_text())["evaltui"]["sources"]
+    }
+    assert (sources["crlf/r.jsonl"]["bom"], sources["crlf/r.jsonl"]["line_endings"]) == (
+        True,
+        "CRLF",
+    )
+    assert sources["crlf/r.jsonl"]["invalid_utf8_lines"] == []
+    assert (sources["latin/r.jsonl"]["bom"], sources["latin/r.jsonl"]["line_endings"]) == (
+        False,
+        "LF",
+    )
+    assert sources["latin/r.jsonl"]["invalid_utf8_lines"] == [[2, 2]]
