@@ -269,6 +269,19 @@ def reader_left(fd: int) -> None:
         os.close(devnull)
 
 
+@contextlib.contextmanager
+def reader_may_leave(target: Path) -> Iterator[None]:
+    """A write to standard output whose reader went away (``--summary-json - | head``) ends
+    quietly and the other outputs are still written (the exit code stays 0, as the README
+    says); the broken pipe ended the command, and ``-o FILE`` after it was never written."""
+    try:
+        yield
+    except BrokenPipeError:
+        if not is_standard_output(target):
+            raise
+        reader_left(sys.stdout.fileno())
+
+
 def folder_output(*outputs: str | os.PathLike[str] | None) -> int | None:
     """The usage error when an output is an existing folder, else None: said before the load
     (summarize, compare and rescore said it once every file was read, with exit 1)."""
@@ -647,7 +660,7 @@ def add_follow_args(parser: argparse.ArgumentParser, *, interval: bool = True) -
 
 
 def cmd_summarize(argv: Sequence[str]) -> int:
-    from evaltui.data.export import is_stdout, write_combined_json
+    from evaltui.data.export import all_or_none, is_stdout, write_combined_json, write_problems
     from evaltui.data.loader import LoadFailure
 
     parser = summarize_parser()
@@ -672,13 +685,16 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     refused = refused_output(result, output, args.bad_lines)
     if refused is not None:
         return refused
+    target = output
     try:
-        write_combined_json(result.stats, output)
+        with all_or_none():  # the summary and --bad-lines: both or neither
+            with reader_may_leave(output):
+                write_combined_json(result.stats, output)
+            if args.bad_lines is not None:
+                target = args.bad_lines
+                write_problems(result.errors, result.files, target)
     except OSError as exc:
-        return cannot_write(output, exc)
-    failed = write_bad_lines(result, args.bad_lines)
-    if failed is not None:
-        return failed
+        return cannot_write(target, exc)
     if not args.quiet:
         print_summary(result, output, args.bad_lines)
     else:

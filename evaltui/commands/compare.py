@@ -19,10 +19,10 @@ from evaltui.cli import (
     folder_output,
     headless_load,
     output_path,
+    reader_may_leave,
     refused_output,
     report_problems,
     say,
-    write_bad_lines,
 )
 
 
@@ -102,12 +102,14 @@ def two_runs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
 def cmd_compare(argv: Sequence[str]) -> int:
     from evaltui.data.compare import compare_runs, default_runs
     from evaltui.data.export import (
+        all_or_none,
         csv_safe,
         is_stdout,
         mark_output,
         marked,
         write_json,
         write_parquet,
+        write_problems,
         write_with,
     )
     from evaltui.data.loader import LoadFailure
@@ -143,36 +145,37 @@ def cmd_compare(argv: Sequence[str]) -> int:
         args.output,
     )
     say(comparison.report(len(result.errors)) + "\n", beside=stdout)
-    if args.summary_json is not None:
-        try:
-            with marked(args.summary_json, "compare-summary"):
-                write_json(comparison.summary(len(result.errors)), args.summary_json)
-                mark_output(args.summary_json, "compare-summary", runs=[run_a, run_b])
-        except OSError as exc:
-            return cannot_write(args.summary_json, exc)
-        if not args.quiet and not is_stdout(args.summary_json):
-            print(
-                f"evaltui: wrote the summary to {visible(str(args.summary_json))}", file=sys.stderr
-            )
-    if args.output is not None:
-        frame = comparison.joined
-        try:
-            with marked(args.output, "compare"):
-                suffix = args.output.suffix.lower()
-                if suffix == ".csv":
-                    write_with(args.output, lambda h: csv_safe(frame).write_csv(h), "wb")
-                elif suffix == ".parquet":  # it wrote JSON into a file named .parquet
-                    write_parquet(frame, args.output)
-                else:
-                    write_json(frame.to_dicts(), args.output)
-                mark_output(args.output, "compare", runs=[run_a, run_b], prompts=frame.height)
-        except OSError as exc:
-            return cannot_write(args.output, exc)
-        if not args.quiet:
-            where = "standard output" if is_stdout(args.output) else args.output
-            print(f"evaltui: wrote {frame.height:,} compared prompts to {where}", file=sys.stderr)
-    failed = write_bad_lines(result, args.bad_lines)
-    if failed is not None:
-        return failed
+    frame = comparison.joined
+    target = None
+    try:
+        # Written all or none: a failed write leaves every output as it was (see all_or_none).
+        with all_or_none():
+            if args.summary_json is not None:
+                target = args.summary_json
+                with marked(target, "compare-summary"), reader_may_leave(target):
+                    write_json(comparison.summary(len(result.errors)), target)
+                    mark_output(target, "compare-summary", runs=[run_a, run_b])
+            if args.output is not None:
+                target = args.output
+                with marked(target, "compare"), reader_may_leave(target):
+                    suffix = target.suffix.lower()
+                    if suffix == ".csv":
+                        write_with(target, lambda h: csv_safe(frame).write_csv(h), "wb")
+                    elif suffix == ".parquet":  # it wrote JSON into a file named .parquet
+                        write_parquet(frame, target)
+                    else:
+                        write_json(frame.to_dicts(), target)
+                    mark_output(target, "compare", runs=[run_a, run_b], prompts=frame.height)
+            if args.bad_lines is not None:
+                target = args.bad_lines
+                with reader_may_leave(target):
+                    write_problems(result.errors, result.files, target)
+    except OSError as exc:
+        return cannot_write(target or "", exc)
+    if not args.quiet and args.summary_json is not None and not is_stdout(args.summary_json):
+        print(f"evaltui: wrote the summary to {visible(str(args.summary_json))}", file=sys.stderr)
+    if not args.quiet and args.output is not None:
+        where = "standard output" if is_stdout(args.output) else args.output
+        print(f"evaltui: wrote {frame.height:,} compared prompts to {where}", file=sys.stderr)
     report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
     return EXIT_OK

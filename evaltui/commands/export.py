@@ -19,9 +19,9 @@ from evaltui.cli import (
     folder_output,
     headless_load,
     output_path,
+    reader_may_leave,
     refused_output,
     report_problems,
-    write_bad_lines,
 )
 from evaltui.data.sanitize import visible
 from evaltui.data.wording import plural
@@ -124,11 +124,13 @@ def where_error(where: str) -> QueryError | None:
 def cmd_export(argv: Sequence[str]) -> int:
     from evaltui.data.export import (
         OutputIsInput,
+        all_or_none,
         export_view,
         is_stdout,
         kind_for_path,
         mismatch_words,
         suffix_mismatch,
+        write_problems,
     )
     from evaltui.data.loader import LoadFailure
     from evaltui.data.query import QueryError, View, error_text
@@ -181,17 +183,20 @@ def cmd_export(argv: Sequence[str]) -> int:
             f"evaltui: note: {mismatch_words(kind, args.output)}, or give --as {named}",
             file=sys.stderr,
         )
+    target = args.output
     try:
-        summary = export_view(kind, view_stats, result.generations, result.files, args.output)
+        with all_or_none():  # the export and --bad-lines: both or neither
+            with reader_may_leave(target):
+                summary = export_view(kind, view_stats, result.generations, result.files, target)
+            if args.bad_lines is not None:
+                target = args.bad_lines
+                write_problems(result.errors, result.files, target)
     except OSError as exc:
-        return cannot_write(args.output, exc)
+        return cannot_write(target, exc)
     except OutputIsInput as exc:  # export_view refuses it before writing: a usage error
         return fail(str(exc))
     except ValueError as exc:
         return fail(f"cannot write {args.output}: {exc}", EXIT_FAILURE)
-    failed = write_bad_lines(result, args.bad_lines)
-    if failed is not None:
-        return failed
     report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
     if not args.quiet:
         print(

@@ -36,7 +36,6 @@ from evaltui.cli import (
     report_problems,
     run_load,
     say,
-    write_bad_lines,
 )
 
 
@@ -204,7 +203,7 @@ def _compare(stats_stored: Any, stats_new: Any, scorer: str) -> str:
 
 
 def cmd_rescore(argv: Sequence[str]) -> int:
-    from evaltui.data.export import write_combined_json
+    from evaltui.data.export import all_or_none, write_combined_json, write_problems
     from evaltui.data.loader import LoadFailure, compute_stats
     from evaltui.data.rescore import (
         RescoreOptions,
@@ -257,17 +256,24 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     stats = rescored_stats(result.generations, rescored, compute)
     target = args.output
     try:
-        try:
-            write_combined_json(stats, target, rescored.scorer)
-        except BrokenPipeError:
-            # `-o - --generations g.jsonl | head`: standard output's reader took what it
-            # wanted; the other output is still written (and then main ends quietly).
-            if args.generations is None or not is_standard_output(target):
-                raise
-            reader_left(sys.stdout.fileno())
-        if args.generations is not None:
-            target = args.generations
-            _write_generations(target, verdict_columns(result.generations, rescored))
+        # Written all or none: a failed write leaves every output as it was (see all_or_none).
+        with all_or_none():
+            try:
+                write_combined_json(stats, target, rescored.scorer)
+            except BrokenPipeError:
+                # `-o - --generations g.jsonl | head`: standard output's reader took what it
+                # wanted; the other outputs are still written (and then main ends quietly).
+                if (args.generations is None and args.bad_lines is None) or not (
+                    is_standard_output(target)
+                ):
+                    raise
+                reader_left(sys.stdout.fileno())
+            if args.generations is not None:
+                target = args.generations
+                _write_generations(target, verdict_columns(result.generations, rescored))
+            if args.bad_lines is not None:
+                target = args.bad_lines
+                write_problems(result.errors, result.files, target)
     except OSError as exc:
         return cannot_write(target, exc)
     if not args.quiet:
@@ -275,9 +281,6 @@ def cmd_rescore(argv: Sequence[str]) -> int:
             _summary(stats, rescored, args.output, [f.source for f in result.files]),
             file=sys.stderr,
         )
-    failed = write_bad_lines(result, args.bad_lines)
-    if failed is not None:
-        return failed
     report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
     if args.compare:
         stored = compute(result.generations)

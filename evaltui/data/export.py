@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import functools
 import glob
@@ -162,6 +163,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
     except OSError as exc:  # the file asked for, not our hidden temp name, is what it names
         raise OSError(exc.errno, exc.strerror, str(path)) from None
+    staged = _STAGED.get()
     try:
         os.fchmod(fd, _mode_for(target))
         encoding = None if "b" in mode else "utf-8"
@@ -170,11 +172,56 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        if staged is not None:  # put in place with the other outputs (see all_or_none)
+            staged.append((tmp, target))
+            return
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+#: The temp files written inside :func:`all_or_none` and the targets they are to replace, in
+#: order; None outside it.
+_STAGED: contextvars.ContextVar[list[tuple[str, Path]] | None] = contextvars.ContextVar(
+    "evaltui_staged", default=None
+)
+
+
+@contextlib.contextmanager
+def all_or_none() -> Iterator[None]:
+    """Outputs of one command written all, or none of them: every file :func:`atomic_open`
+    writes inside this block is kept as its temp file, and they replace their targets (in the
+    order written: a manifest announced before its output still goes first) only once the
+    block has ended without an error; an error removes them all and leaves every target as it
+    was. ``compare -o big.parquet --summary-json s.json`` on a full disk replaced s.json and
+    failed on the other, exit 1: a script's two files then told two comparisons. Standard
+    output and devices are written at once, as outside it."""
+    staged: list[tuple[str, Path]] = []
+    token = _STAGED.set(staged)
+    try:
+        yield
+    except BaseException:
+        for tmp, _target in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    finally:
+        _STAGED.reset(token)
+    for tmp, target in staged:
+        os.replace(tmp, target)
+
+
+def staged_path(path: str | os.PathLike[str]) -> Path:
+    """Where the newest content of ``path`` is while :func:`all_or_none` holds it back (its temp
+    file), else ``path`` itself."""
+    staged = _STAGED.get()
+    target = Path(os.path.realpath(path))
+    for tmp, where in reversed(staged or []):
+        if where == target:
+            return Path(tmp)
+    return Path(path)
 
 
 @contextlib.contextmanager
@@ -972,9 +1019,10 @@ def mark_output(path: str | os.PathLike[str], kind: str, **details: Any) -> None
     from evaltui.data.marks import manifest, manifest_path
 
     target = Path(path)
-    if is_stdout(path) or not target.is_file():  # stdout, a device: nothing on disk to mark
+    written = staged_path(target)  # held back by all_or_none: the new content is there
+    if is_stdout(path) or not written.is_file():  # stdout, a device: nothing on disk to mark
         return
-    data = manifest(target, kind, **details)
+    data = manifest(target, kind, size=written.stat().st_size, **details)
     write_with(manifest_path(target), lambda h: json.dump(json_safe(data), h, indent=2))
 
 

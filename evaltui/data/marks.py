@@ -43,8 +43,11 @@ def manifest_path(output: str | os.PathLike[str]) -> Path:
     return path.with_name(path.name + MANIFEST_SUFFIX)
 
 
-def manifest(output: str | os.PathLike[str], kind: str, **details: Any) -> dict[str, Any]:
-    """The manifest of a just-written ``output`` (its name and size tie the mark to it)."""
+def manifest(
+    output: str | os.PathLike[str], kind: str, *, size: int | None = None, **details: Any
+) -> dict[str, Any]:
+    """The manifest of a just-written ``output`` (its name and size tie the mark to it;
+    ``size``: its size when the new content is not at ``output`` yet)."""
     from evaltui import __version__
 
     path = Path(output)
@@ -52,7 +55,7 @@ def manifest(output: str | os.PathLike[str], kind: str, **details: Any) -> dict[
         "evaltui": {
             "kind": kind,
             "file": path.name,
-            "bytes": path.stat().st_size,
+            "bytes": path.stat().st_size if size is None else size,
             "version": __version__,
             "written": datetime.now(UTC).isoformat(timespec="seconds"),
             "note": "written by evaltui, not eval data: evaltui skips this file when reading",

@@ -192,3 +192,30 @@ def test_a_records_export_says_what_of_its_sources_bytes_it_does_not_keep(
         "LF",
     )
     assert sources["latin/r.jsonl"]["invalid_utf8_lines"] == [[2, 2]]
+
+
+def test_compare_writes_its_outputs_all_or_none(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "evals"
+    write_jsonl(root / "a" / "r.jsonl", [rec("p0", True), rec("p1", False)])
+    write_jsonl(root / "b" / "r.jsonl", [rec("p0", False), rec("p1", False)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    out = tmp_path / "o"
+    out.mkdir()
+    summary = out / "s.json"
+    summary.write_text("the summary of an earlier comparison\n")
+    (out / "blocked").write_text("a file where -o wants a folder")
+    for output in (str(out / "blocked" / "cmp.csv"), "/dev/full"):
+        argv = ["compare", str(root), "-o", output, "--summary-json", str(summary), *common]
+        argv += ["--bad-lines", str(out / "bad.jsonl")]
+        assert main(argv) == 1
+        assert "evaltui: error: cannot write" in capsys.readouterr().err
+        # The summary was replaced by this comparison's, beside no -o: two comparisons told.
+        assert summary.read_text() == "the summary of an earlier comparison\n"
+        assert sorted(p.name for p in out.iterdir()) == ["blocked", "s.json"]
+    argv = ["compare", str(root), "-o", str(out / "cmp.csv"), "--summary-json", str(summary)]
+    assert main([*argv, *common]) == 0
+    mark = json.loads((out / "cmp.csv.evaltui.json").read_text())["evaltui"]
+    assert mark["bytes"] == (out / "cmp.csv").stat().st_size
+    assert json.loads(summary.read_text())["counts"]["regressed"] == 1
