@@ -45,6 +45,25 @@ def is_stdout(path: str | os.PathLike[str]) -> bool:
     return os.fspath(path) == STDOUT
 
 
+def to_terminal(path: str | os.PathLike[str]) -> bool:
+    """Whether writing to ``path`` shows on a terminal: ``-`` when standard output is one, or a
+    terminal device named (``-o /dev/stdout`` or ``-o /dev/tty`` in a terminal). Text exports
+    there get control characters made visible; ``-o /dev/stdout --as csv`` wrote a prompt's
+    ``ESC]0;…`` raw, retitling the terminal, where ``-o -`` showed ``␛]0;…``."""
+    if is_stdout(path):
+        return sys.stdout.isatty()
+    try:
+        if not stat.S_ISCHR(os.stat(path).st_mode):
+            return False
+        fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        return os.isatty(fd)
+    finally:
+        os.close(fd)
+
+
 def names_folder(text: str) -> bool:
     """Whether an output path as typed names a folder, existing or not (``out/``, ``out/.``,
     ``..``): ``Path()`` drops a trailing slash, and a file named ``out`` was written where the
@@ -1267,7 +1286,7 @@ def write_records(
         .iter_rows()
     )
     count = 0
-    tty = is_stdout(path) and sys.stdout.isatty()
+    tty = to_terminal(path)
     beside = _new_scores(generations, keys)
     with open_output(path) as handle:
         for source, group in groups:
@@ -1475,7 +1494,7 @@ def export_view(
     records themselves stay unchanged)."""
     target = Path(path)
     refuse_input(path, files)
-    if kind == "parquet" and is_stdout(path) and sys.stdout.isatty():
+    if kind == "parquet" and to_terminal(path):
         raise ValueError("Parquet is binary: write it to a file or a pipe, not to the terminal")
     if kind == "combined":  # write_combined_json marks its own output
         write_combined_json(view_stats, target, rescored_with)
@@ -1499,7 +1518,7 @@ def _export_marked(
         written = write_records(view_stats, generations, files, target, sources)
     elif kind == "csv":
         frame = csv_safe(_flat(view_stats))
-        if is_stdout(target) and sys.stdout.isatty():
+        if to_terminal(target):
             # A terminal sees control characters made visible (as records do); a file or a pipe
             # gets the CSV unchanged.
             write_with(target, lambda h: h.writelines([visible(frame.write_csv())]))

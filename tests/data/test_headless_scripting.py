@@ -219,3 +219,22 @@ def test_compare_writes_its_outputs_all_or_none(
     mark = json.loads((out / "cmp.csv.evaltui.json").read_text())["evaltui"]
     assert mark["bytes"] == (out / "cmp.csv").stat().st_size
     assert json.loads(summary.read_text())["counts"]["regressed"] == 1
+
+
+def test_a_terminal_named_as_the_output_sees_control_characters_made_visible(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    import pty
+
+    # -o - in a terminal showed ␛]0;…; -o /dev/stdout (or the tty's name) wrote ESC]0;… raw.
+    write_jsonl(tmp_path / "evals" / "m" / "r.jsonl", [rec("p\x1b]0;pwned\x07 \u202eq", True)])
+    master, slave = pty.openpty()
+    try:
+        common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+        argv = ["export", str(tmp_path / "evals"), "-o", os.ttyname(slave), "--as", "csv"]
+        assert main([*argv, *common]) == 0
+        shown = os.read(master, 1 << 16).decode("utf-8")
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert "p␛]0;pwned␇" in shown and "\x1b" not in shown and "\u202e" not in shown
