@@ -382,9 +382,9 @@ def add_bad_lines_arg(parser: argparse.ArgumentParser) -> None:
         type=output_path,
         default=None,
         metavar="FILE",
-        help="also write every bad line and skipped file the output leaves out, one JSON object "
-        'a line: {"kind", "source", "path", "line", "reason"} (- for stdout); stderr lists the '
-        "first five of each",
+        help="also write every bad line and skipped file the output leaves out, and every note, "
+        'one JSON object a line: {"kind", "source", "path", "line", "reason"} (- for stdout); '
+        "stderr lists the first five of each",
     )
 
 
@@ -412,7 +412,7 @@ def write_bad_lines(result: Any, target: Path | None) -> int | None:
     from evaltui.data.export import write_problems
 
     try:
-        write_problems(result.errors, result.files, target)
+        write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
         return cannot_write(target, exc)
     return None
@@ -459,7 +459,7 @@ def problem_lines(
     for group in notes[:5]:
         lines.append(f"note         {one_line(group.text, 300)}")
     if len(notes) > 5:
-        lines.append(f"  … and {len(notes) - 5} more notes")
+        lines.append(more_words(len(notes) - 5, "notes ", listed_in))
     conflict = conflict_note(result.stats)
     if conflict is not None:
         lines.append(f"note         {conflict}")
@@ -692,7 +692,7 @@ def cmd_summarize(argv: Sequence[str]) -> int:
                 write_combined_json(result.stats, output)
             if args.bad_lines is not None:
                 target = args.bad_lines
-                write_problems(result.errors, result.files, target)
+                write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
         return cannot_write(target, exc)
     if not args.quiet:

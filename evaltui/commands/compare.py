@@ -169,7 +169,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
             if args.bad_lines is not None:
                 target = args.bad_lines
                 with reader_may_leave(target):
-                    write_problems(result.errors, result.files, target)
+                    write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
         return cannot_write(target or "", exc)
     if not args.quiet and args.summary_json is not None and not is_stdout(args.summary_json):

@@ -273,7 +273,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
                 _write_generations(target, verdict_columns(result.generations, rescored))
             if args.bad_lines is not None:
                 target = args.bad_lines
-                write_problems(result.errors, result.files, target)
+                write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
         return cannot_write(target, exc)
     if not args.quiet:

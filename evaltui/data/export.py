@@ -1046,14 +1046,19 @@ def mark_output(path: str | os.PathLike[str], kind: str, **details: Any) -> None
 
 
 def write_problems(
-    errors: Iterable[Any], files: Iterable[Any], path: str | os.PathLike[str]
+    errors: Iterable[Any],
+    files: Iterable[Any],
+    path: str | os.PathLike[str],
+    notes: Iterable[str] = (),
 ) -> tuple[int, int]:
-    """Every bad line and skipped file of a load, one JSON object a line, atomically (or on
-    stdout for ``-``), marked as evaltui's: ``{"kind": "bad line" | "skipped file", "source",
-    "path", "line", "reason"}`` (``line`` 1-based, null for a skipped file; ``path`` the file's
-    own path, null when not known). The terminal lists the first five of each; a script reads
-    them all here. ``errors`` are the load's :class:`LoadError`\\ s, ``files`` its file reports
-    (companion files, skipped quietly by design, are not listed). Returns how many of each."""
+    """Every bad line and skipped file of a load, then its readers' notes, one JSON object a
+    line, atomically (or on stdout for ``-``), marked as evaltui's: ``{"kind": "bad line" |
+    "skipped file" | "note", "source", "path", "line", "reason"}`` (``line`` 1-based, null for a
+    skipped file; ``path`` the file's own path, null when not known; a note has only its text,
+    as ``reason``, one per file it is about). The terminal lists the first five of each; a
+    script reads them all here. ``errors`` are the load's :class:`LoadError`\\ s, ``files`` its
+    file reports (companion files, skipped quietly by design, are not listed). Returns how many
+    bad lines and skipped files."""
     reports = list(files)
     paths = {f.source: f.path for f in reports if f.path is not None}
     rows = [
@@ -1078,14 +1083,19 @@ def write_problems(
         for report in reports
         if report.skipped is not None and not report.companion
     ]
+    skipped = len(rows) - bad
+    rows += [
+        {"kind": "note", "source": None, "path": None, "line": None, "reason": note}
+        for note in notes
+    ]
 
     def write(handle: IO[Any]) -> None:
         handle.writelines(json_text(json_safe(row)) + "\n" for row in rows)
 
     with marked(path, "bad-lines"):
         write_with(path, write)
-        mark_output(path, "bad-lines", bad_lines=bad, skipped_files=len(rows) - bad)
-    return bad, len(rows) - bad
+        mark_output(path, "bad-lines", bad_lines=bad, skipped_files=skipped)
+    return bad, skipped
 
 
 def default_export_dir(

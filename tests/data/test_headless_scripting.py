@@ -92,6 +92,14 @@ def test_every_bad_line_is_in_the_bad_lines_file_and_stderr_says_where(
     assert [(r["source"], r["line"]) for r in skipped] == [("m/empty.jsonl", None)]
     mark = json.loads((tmp_path / "o" / "bad.jsonl.evaltui.json").read_text(encoding="utf-8"))
     assert mark["evaltui"]["kind"] == "bad-lines" and mark["evaltui"]["bad_lines"] == 8
+    # The readers' notes too (stderr lists five kinds): a file with no score nor reference.
+    write_jsonl(eight_bad / "n" / "r.jsonl", [{"prompt": "q", "gen": "g"}])
+    assert (
+        main(["summarize", str(eight_bad), "-o", str(out), "--bad-lines", str(bad), *common]) == 0
+    )
+    notes = [json.loads(line) for line in bad.read_text(encoding="utf-8").splitlines()][9:]
+    assert notes and all(row["kind"] == "note" for row in notes)
+    assert any(row["reason"].startswith("n/r.jsonl: ") for row in notes)
     # -q: the one warning line says where they are.
     assert main(["export", str(eight_bad), "-o", str(tmp_path / "o" / "x.csv"), "-q",
                  "--bad-lines", str(bad), *common]) == 0  # fmt: skip
