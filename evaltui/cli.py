@@ -418,6 +418,31 @@ def write_bad_lines(result: Any, target: Path | None) -> int | None:
     return None
 
 
+def load_failed(exc: Any, bad_lines: Path | None) -> int:
+    """The error of a load that found nothing to use (exit 2). Its message names the first bad
+    line; with ``--bad-lines`` every bad line, skipped file and note is written there first
+    (a file of 10,000 broken lines said the first alone), else the flag is named."""
+    from evaltui.data.export import OutputIsInput, refuse_input, write_problems
+
+    errors, files, notes = exc.errors, exc.files, exc.notes
+    skipped = [f for f in files if f.skipped is not None and not f.companion]
+    told = ""
+    if bad_lines is not None and (errors or skipped or notes):
+        try:
+            refuse_input(bad_lines, files)
+            write_problems(errors, files, bad_lines, notes)
+        except OutputIsInput as refused:
+            fail(str(refused))
+        except OSError as failed:
+            cannot_write(bad_lines, failed)
+        else:
+            where = "on standard output" if is_standard_output(bad_lines) else f"in {bad_lines}"
+            told = f" (every one {where})"
+    elif len(errors) > 1 or len(skipped) > 3:
+        told = " (every one: --bad-lines FILE)"
+    return fail(f"{exc}{told}")
+
+
 def more_words(count: int, what: str, listed_in: str | os.PathLike[str] | None) -> str:
     """'  … and 5 more (all 10 in bad.jsonl)': the ones stderr leaves out, and where they all
     are (``listed_in``: the ``--bad-lines`` file; else the flag that writes them)."""
@@ -681,7 +706,7 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     try:
         result = headless_load(args, parser, stats_only=True)
     except LoadFailure as exc:
-        return fail(str(exc))
+        return load_failed(exc, args.bad_lines)
     refused = refused_output(result, output, args.bad_lines)
     if refused is not None:
         return refused

@@ -18,6 +18,7 @@ from evaltui.cli import (
     fail,
     folder_output,
     headless_load,
+    load_failed,
     output_path,
     reader_may_leave,
     refused_output,
@@ -158,7 +159,7 @@ def cmd_export(argv: Sequence[str]) -> int:
     try:
         result = headless_load(args, parser)
     except LoadFailure as exc:
-        return fail(str(exc))
+        return load_failed(exc, args.bad_lines)
     refused = refused_output(result, args.bad_lines)
     if refused is not None:
         return refused

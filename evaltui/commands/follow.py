@@ -13,8 +13,8 @@ from evaltui.cli import (
     EXIT_FAILURE,
     EXIT_OK,
     cannot_write,
-    fail,
     input_paths,
+    load_failed,
     load_options,
     more_words,
     refused_output,
@@ -41,7 +41,7 @@ def follow_summarize(
     try:
         result = follower.load()
     except LoadFailure as exc:
-        return fail(str(exc))
+        return load_failed(exc, args.bad_lines)
     # Stopped before the first write (Ctrl-C, SIGTERM, SIGHUP): as any command, by the signal's
     # own line and code (SIGTERM said "interrupted", 130).
     refused = refused_output(result, output, args.bad_lines)

@@ -27,6 +27,7 @@ from evaltui.cli import (
     folder_path,
     input_paths,
     is_standard_output,
+    load_failed,
     output_path,
     parsed_options,
     positive_int,
@@ -228,7 +229,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     try:
         result = run_load(input_paths(args, parser), options, quiet=args.quiet)
     except LoadFailure as exc:
-        return fail(str(exc))
+        return load_failed(exc, args.bad_lines)
     refused = refused_output(result, args.output, args.generations, args.bad_lines)
     if refused is not None:
         return refused

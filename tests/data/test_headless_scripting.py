@@ -246,3 +246,29 @@ def test_a_terminal_named_as_the_output_sees_control_characters_made_visible(
         os.close(master)
         os.close(slave)
     assert "p␛]0;pwned␇" in shown and "\x1b" not in shown and "\u202e" not in shown
+
+
+def test_a_load_with_only_bad_lines_still_writes_every_one(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Nothing to summarize (exit 2): the error named the first of 10 bad lines, and the rest
+    # were nowhere, --bad-lines or not.
+    source = tmp_path / "evals" / "m" / "r.jsonl"
+    write_jsonl(source, [{"prompt": f"p{i}", "gen": None, "accuracy": 1} for i in range(10)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["summarize", str(tmp_path / "evals"), "-o", str(tmp_path / "s.json"), *common]
+    assert main(argv) == 2
+    assert capsys.readouterr().err.rstrip().endswith("(every one: --bad-lines FILE)")
+    bad = tmp_path / "bad.jsonl"
+    assert main([*argv, "--bad-lines", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "10 bad lines, the first m/r.jsonl:1: no generation field" in err
+    assert err.rstrip().endswith(f"(every one in {bad})")
+    rows = [json.loads(line) for line in bad.read_text().splitlines()]
+    assert [(r["kind"], r["line"]) for r in rows] == [("bad line", n) for n in range(1, 11)]
+    assert not (tmp_path / "s.json").exists()
+    # An input named as the place for them is refused, as any output is.
+    before = source.read_bytes()
+    assert main(["compare", str(tmp_path / "evals"), "--bad-lines", str(source), *common]) == 2
+    assert "is the input file m/r.jsonl" in capsys.readouterr().err
+    assert source.read_bytes() == before
