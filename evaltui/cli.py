@@ -443,6 +443,13 @@ def load_failed(exc: Any, bad_lines: Path | None) -> int:
     return fail(f"{exc}{told}")
 
 
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """A path typed by the user, on one line of a message (a newline in it shows as ␊)."""
+    from evaltui.data.sanitize import visible
+
+    return visible(os.fspath(path), multiline=False)
+
+
 def more_words(count: int, what: str, listed_in: str | os.PathLike[str] | None) -> str:
     """'  … and 5 more (all 10 in bad.jsonl)': the ones stderr leaves out, and where they all
     are (``listed_in``: the ``--bad-lines`` file; else the flag that writes them)."""
@@ -453,7 +460,7 @@ def more_words(count: int, what: str, listed_in: str | os.PathLike[str] | None) 
     elif is_stdout(listed_in):
         where = "every one on standard output"
     else:
-        where = f"every one in {listed_in}"
+        where = f"every one in {shown_path(listed_in)}"
     return f"  … and {count:,} more {what}({where})"
 
 
@@ -530,7 +537,11 @@ def report_problems(
     parts = [plural(bad, "bad line")] if bad else []
     parts += [f"{plural(skipped, 'file')} skipped"] if skipped else []
     if parts:
-        where = "without -q they are listed" if listed_in is None else f"listed in {listed_in}"
+        where = (
+            "without -q they are listed"
+            if listed_in is None
+            else f"listed in {shown_path(listed_in)}"
+        )
         if listed_in is not None and is_standard_output(listed_in):
             where = "listed on standard output"
         print(f"evaltui: warning: {', '.join(parts)} (not in the output; {where})", file=sys.stderr)

@@ -18,6 +18,7 @@ from evaltui.cli import (
     load_options,
     more_words,
     refused_output,
+    shown_path,
     write_bad_lines,
 )
 from evaltui.data.export import is_stdout, write_combined_json
@@ -142,7 +143,11 @@ def tell_problems(
         print(
             f"evaltui: warning: {'' if first else 'new: '}{', '.join(parts)} "
             "(not in the output; "
-            + ("without -q they are listed" if listed_in is None else f"listed in {listed_in}")
+            + (
+                "without -q they are listed"
+                if listed_in is None
+                else f"listed in {shown_path(listed_in)}"
+            )
             + ")",
             file=sys.stderr,
             flush=True,

@@ -272,3 +272,15 @@ def test_a_load_with_only_bad_lines_still_writes_every_one(
     assert main(["compare", str(tmp_path / "evals"), "--bad-lines", str(source), *common]) == 2
     assert "is the input file m/r.jsonl" in capsys.readouterr().err
     assert source.read_bytes() == before
+
+
+def test_where_the_bad_lines_are_is_said_on_one_line(
+    eight_bad: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    bad = tmp_path / "x\ny.jsonl"
+    argv = ["export", str(eight_bad), "-o", str(tmp_path / "x.csv"), "--bad-lines", str(bad)]
+    assert main([*argv, *common]) == 0
+    assert f"(every one in {tmp_path}/x␊y.jsonl)" in capsys.readouterr().err
+    assert main([*argv, "--force", "-q", *common]) == 0
+    assert f"listed in {tmp_path}/x␊y.jsonl)" in capsys.readouterr().err
