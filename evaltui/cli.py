@@ -619,7 +619,9 @@ def print_summary(
     lines.append(f"cache hits   {result.cache_hits} of {plural(len(read), 'file')}")
     lines.append(f"seconds      {result.seconds:.2f}")
     if output is not None:
-        lines.append(f"wrote        {'(standard output)' if str(output) == '-' else output}")
+        lines.append(
+            f"wrote        {'(standard output)' if str(output) == '-' else shown_path(output)}"
+        )
     print("\n".join(lines), file=sys.stderr)
 
 

@@ -24,6 +24,7 @@ from evaltui.cli import (
     refused_output,
     report_problems,
     say,
+    shown_path,
 )
 
 
@@ -114,7 +115,6 @@ def cmd_compare(argv: Sequence[str]) -> int:
         write_with,
     )
     from evaltui.data.loader import LoadFailure
-    from evaltui.data.sanitize import visible
 
     parser = compare_parser()
     args = parser.parse_args(argv)
@@ -174,9 +174,9 @@ def cmd_compare(argv: Sequence[str]) -> int:
     except OSError as exc:
         return cannot_write(target or "", exc)
     if not args.quiet and args.summary_json is not None and not is_stdout(args.summary_json):
-        print(f"evaltui: wrote the summary to {visible(str(args.summary_json))}", file=sys.stderr)
+        print(f"evaltui: wrote the summary to {shown_path(args.summary_json)}", file=sys.stderr)
     if not args.quiet and args.output is not None:
-        where = "standard output" if is_stdout(args.output) else args.output
+        where = "standard output" if is_stdout(args.output) else shown_path(args.output)
         print(f"evaltui: wrote {frame.height:,} compared prompts to {where}", file=sys.stderr)
     report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
     return EXIT_OK

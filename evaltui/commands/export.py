@@ -201,7 +201,12 @@ def cmd_export(argv: Sequence[str]) -> int:
     report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
     if not args.quiet:
         print(
-            f"evaltui: {summary} ({view.describe()}; {plural(result.stats.height, 'prompt')} loaded)",
+            # One line: the path is the user's, and may hold a newline (shown as ␊).
+            visible(
+                f"evaltui: {summary} ({view.describe()}; "
+                f"{plural(result.stats.height, 'prompt')} loaded)",
+                multiline=False,
+            ),
             file=sys.stderr,
         )
     return EXIT_OK

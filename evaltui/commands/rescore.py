@@ -37,6 +37,7 @@ from evaltui.cli import (
     report_problems,
     run_load,
     say,
+    shown_path,
 )
 
 
@@ -172,7 +173,9 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str
         lines.append(f"not scored   {one_line(group.text, 300)}")
     lines.append(f"cache hits   {rescored.cached_files} files")
     lines.append(f"seconds      {rescored.seconds:.2f} scoring")
-    lines.append(f"wrote        {'(standard output)' if str(output) == '-' else output}")
+    lines.append(
+        f"wrote        {'(standard output)' if str(output) == '-' else shown_path(output)}"
+    )
     return "\n".join(lines)
 
 

@@ -284,3 +284,31 @@ def test_where_the_bad_lines_are_is_said_on_one_line(
     assert f"(every one in {tmp_path}/x␊y.jsonl)" in capsys.readouterr().err
     assert main([*argv, "--force", "-q", *common]) == 0
     assert f"listed in {tmp_path}/x␊y.jsonl)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["summarize", "export", "compare", "compare-summary"])
+def test_the_wrote_line_names_an_output_with_a_newline_on_one_line(
+    command: str, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "evals"
+    write_jsonl(root / "a" / "r.jsonl", [rec("p0", True)])
+    write_jsonl(root / "b" / "r.jsonl", [rec("p0", False)])
+    out = str(tmp_path / "new\nline.json")
+    flag = "--summary-json" if command == "compare-summary" else "-o"
+    name = command.split("-")[0]
+    argv = [
+        name,
+        str(root),
+        flag,
+        out,
+        "--model",
+        str(word_tokenizer),
+        "--cache-dir",
+        str(tmp_path / "c"),
+    ]
+    assert main(argv) == 0
+    lines = capsys.readouterr().err.splitlines()
+    wrote = [line for line in lines if line.startswith(("wrote ", "evaltui: wrote"))]
+    assert wrote and all(
+        line.endswith(f"{tmp_path}/new␊line.json") or "line.json (" in line for line in wrote
+    )
