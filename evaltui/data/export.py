@@ -228,8 +228,14 @@ def all_or_none() -> Iterator[None]:
         raise
     finally:
         _STAGED.reset(token)
-    for tmp, target in staged:
-        os.replace(tmp, target)
+    for done, (tmp, target) in enumerate(staged):
+        try:
+            os.replace(tmp, target)
+        except BaseException:  # the rest are not put in place: no temp file left behind
+            for rest, _target in staged[done:]:
+                with contextlib.suppress(OSError):
+                    os.unlink(rest)
+            raise
 
 
 def staged_path(path: str | os.PathLike[str]) -> Path:

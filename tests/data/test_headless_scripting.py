@@ -312,3 +312,27 @@ def test_the_wrote_line_names_an_output_with_a_newline_on_one_line(
     assert wrote and all(
         line.endswith(f"{tmp_path}/new␊line.json") or "line.json (" in line for line in wrote
     )
+
+
+def test_outputs_held_back_leave_no_temp_file_when_one_cannot_be_put_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evaltui.data import export
+
+    real = os.replace
+    calls: list[str] = []
+
+    def replace(src: str, dst: str | os.PathLike[str]) -> None:
+        calls.append(str(dst))
+        if len(calls) == 2:
+            raise OSError(5, "I/O error")
+        real(src, dst)
+
+    with pytest.raises(OSError), export.all_or_none():
+        export.write_json({"a": 1}, tmp_path / "a.json")
+        export.write_json({"b": 1}, tmp_path / "b.json")
+        export.write_json({"c": 1}, tmp_path / "c.json")
+        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == []
+        monkeypatch.setattr(export.os, "replace", replace)
+    assert len(calls) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]  # no .tmp left
