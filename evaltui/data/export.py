@@ -26,7 +26,7 @@ from typing import IO, Any, Literal, NamedTuple
 import numpy as np
 import polars as pl
 
-from evaltui.data.marks import MANIFEST_SUFFIX
+from evaltui.data.marks import fitted_name, manifest_path
 from evaltui.data.metrics import STATS_COLUMNS
 from evaltui.data.readback import reads_back
 from evaltui.data.sanitize import FORMULA_START, one_line_middle, visible
@@ -93,12 +93,22 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~_umask()
 
 
+#: What a temp file's name adds after its stem: ".evaltui-<pid>.<8 random>.tmp" (a pid of at most
+#: 10 digits), so the stem is the same whatever the writer's pid.
+_TEMP_TAIL = len(f".{_TEMP_TAG}") + 10 + 1 + 8 + len(".tmp")
+
+
+def _temp_stem(target: Path) -> str:
+    """How the temp files of ``target`` start: ``.<name>``, a long name cut (see fitted_name)."""
+    return fitted_name(target.name, prefix=".", reserve=_TEMP_TAIL)
+
+
 def _clean_stale_temps(target: Path) -> None:
     """Remove temp files an earlier write of ``target`` left when it was killed (kill -9, power
     loss): ours are ``.<name>.evaltui-<pid>.<random>.tmp``; a live writer's are left alone."""
-    pattern = f".{glob.escape(target.name)}.*.tmp"
-    for temp in target.parent.glob(pattern):
-        middle = temp.name[len(target.name) + 2 : -len(".tmp")]
+    stem = _temp_stem(target)
+    for temp in target.parent.glob(f"{glob.escape(stem)}.*.tmp"):
+        middle = temp.name[len(stem) + 1 : -len(".tmp")]
         pid = (
             middle.split(".", 1)[0].removeprefix(_TEMP_TAG) if middle.startswith(_TEMP_TAG) else ""
         )
@@ -177,7 +187,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
         raise IsADirectoryError(errno.EISDIR, "a folder, not a file: give a file path", str(path))
     _make_folder(target.parent)
     _clean_stale_temps(target)
-    prefix = f".{target.name}.{_TEMP_TAG}{os.getpid()}."
+    prefix = f"{_temp_stem(target)}.{_TEMP_TAG}{os.getpid()}."
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
     except OSError as exc:  # the file asked for, not our hidden temp name, is what it names
@@ -1179,7 +1189,7 @@ class ExportSummary:
             # (evaltui.data.readback); on standard output there is no manifest.
             stdout = is_stdout(self.path)
             where = (
-                "not kept on standard output" if stdout else f"in {self.path.name}{MANIFEST_SUFFIX}"
+                "not kept on standard output" if stdout else f"in {manifest_path(self.path).name}"
             )
             apart = not stdout and all(reads_back(entry) for entry in self.sources)
             back = (

@@ -11,6 +11,7 @@ manifest (older evaltui, the batch script it replaces) is recognised by its keys
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -37,10 +38,29 @@ KIND_NAMES = {
 }
 
 
+#: The longest file name Linux file systems (and macOS's) take, in bytes (NAME_MAX).
+NAME_MAX = 255
+
+
+def fitted_name(name: str, suffix: str = "", *, prefix: str = "", reserve: int = 0) -> str:
+    """``prefix + name + suffix``, a name a file system takes: when it would be longer than
+    :data:`NAME_MAX` bytes (with ``reserve`` bytes more to come after it), ``name`` is cut and a
+    hash of it added (``<cut name>~<hash>``), so each long name still has its own. An output
+    named near the limit (``-o "<200-char model>_<task>_<date>.json"``) could be written, but its
+    temp file and its manifest, whose names add to it, could not: 'File name too long', exit 1."""
+    whole = prefix + name + suffix
+    if len(os.fsencode(whole)) + reserve <= NAME_MAX:
+        return whole
+    digest = "~" + hashlib.sha256(os.fsencode(name)).hexdigest()[:12]
+    room = NAME_MAX - reserve - len(os.fsencode(prefix + suffix + digest))
+    return prefix + os.fsdecode(os.fsencode(name)[: max(room, 1)]) + digest + suffix
+
+
 def manifest_path(output: str | os.PathLike[str]) -> Path:
-    """Where the manifest of ``output`` goes: beside it, ``<name>.evaltui.json``."""
+    """Where the manifest of ``output`` goes: beside it, ``<name>.evaltui.json`` (a long name
+    cut, see :func:`fitted_name`)."""
     path = Path(output)
-    return path.with_name(path.name + MANIFEST_SUFFIX)
+    return path.with_name(fitted_name(path.name, MANIFEST_SUFFIX))
 
 
 def manifest(
@@ -119,12 +139,12 @@ def written_by_evaltui(path: Path, head: bytes | None = None, named: bool = Fals
         if named:
             return None
         return (
-            f"written by evaltui (exported records; see {path.name}{MANIFEST_SUFFIX}), "
+            f"written by evaltui (exported records; see {manifest_path(path).name}), "
             "skipped in a folder: name the file itself to read it"
         )
     if mark is not None:
         kind = KIND_NAMES.get(str(mark.get("kind")), "an export")
-        return f"written by evaltui ({kind}; see {path.name}{MANIFEST_SUFFIX}), not eval data"
+        return f"written by evaltui ({kind}; see {manifest_path(path).name}), not eval data"
     if head is not None and COMBINED_START.match(
         head.decode("utf-8", errors="replace").lstrip("\ufeff")
     ):

@@ -336,3 +336,33 @@ def test_outputs_held_back_leave_no_temp_file_when_one_cannot_be_put_in_place(
         monkeypatch.setattr(export.os, "replace", replace)
     assert len(calls) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]  # no .tmp left
+
+
+def test_an_output_named_near_the_file_name_limit_is_written_and_marked(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A 244-byte name is a valid file name; its temp file and its manifest, whose names add to
+    # it, were not: 'File name too long', exit 1.
+    from evaltui.data.export import _temp_stem
+    from evaltui.data.marks import manifest_path
+
+    write_jsonl(tmp_path / "evals" / "m" / "r.jsonl", [rec("p0", True), rec("p1", False)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    out = tmp_path / "out"
+    records = out / ("é" * 100 + "x" * 36 + ".jsonl")  # 242 bytes
+    stale = out / f"{_temp_stem(records)}.evaltui-999999999.abcdefgh.tmp"
+    out.mkdir()
+    stale.write_text("left by a killed write")
+    assert main(["export", str(tmp_path / "evals"), "--records", "-o", str(records), *common]) == 0
+    assert len(records.read_text().splitlines()) == 2
+    mark = manifest_path(records)
+    assert len(os.fsencode(mark.name)) <= 255 and mark.name.endswith(".evaltui.json")
+    assert json.loads(mark.read_text())["evaltui"]["file"] == records.name
+    assert not stale.exists()  # its writer is gone: removed by the next write of the name
+    summary = out / ("s" * 240 + ".json")
+    assert main(["summarize", str(tmp_path / "evals"), "-o", str(summary), *common]) == 0
+    assert manifest_path(summary).is_file()
+    # Read again, the folder holds only evaltui's outputs (the records one is skipped).
+    capsys.readouterr()
+    assert main(["summarize", str(out), "-o", str(tmp_path / "again.json"), *common]) == 2
+    assert "no readable samples file" in capsys.readouterr().err
