@@ -436,7 +436,11 @@ def load_failed(exc: Any, bad_lines: Path | None) -> int:
         except OSError as failed:
             cannot_write(bad_lines, failed)
         else:
-            where = "on standard output" if is_standard_output(bad_lines) else f"in {bad_lines}"
+            where = (
+                "on standard output"
+                if is_standard_output(bad_lines)
+                else f"in {shown_path(bad_lines)}"
+            )
             told = f" (every one {where})"
     elif len(errors) > 1 or len(skipped) > 3:
         told = " (every one: --bad-lines FILE)"
@@ -451,8 +455,8 @@ def shown_path(path: str | os.PathLike[str]) -> str:
 
 
 def more_words(count: int, what: str, listed_in: str | os.PathLike[str] | None) -> str:
-    """'  … and 5 more (all 10 in bad.jsonl)': the ones stderr leaves out, and where they all
-    are (``listed_in``: the ``--bad-lines`` file; else the flag that writes them)."""
+    """'  … and 5 more (every one in bad.jsonl)': how many stderr leaves out, and where they
+    all are (``listed_in``: the ``--bad-lines`` file; else the flag that writes them)."""
     from evaltui.data.export import is_stdout
 
     if listed_in is None:
