@@ -366,3 +366,17 @@ def test_an_output_named_near_the_file_name_limit_is_written_and_marked(
     capsys.readouterr()
     assert main(["summarize", str(out), "-o", str(tmp_path / "again.json"), *common]) == 2
     assert "no readable samples file" in capsys.readouterr().err
+
+
+def test_rescore_leaves_its_output_as_it_was_when_the_generations_cannot_be_written(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_jsonl(tmp_path / "evals" / "m" / "r.jsonl", [rec("p0", True), rec("p1", False)])
+    out = tmp_path / "r.json"
+    out.write_text("an earlier re-score\n")
+    argv = ["rescore", str(tmp_path / "evals"), "--scorer", "exact", "--workers", "1"]
+    argv += ["-o", str(out), "--generations", "/dev/full", "--model", str(word_tokenizer)]
+    assert main([*argv, "--cache-dir", str(tmp_path / "c"), "-q"]) == 1
+    assert "cannot write /dev/full" in capsys.readouterr().err
+    assert out.read_text() == "an earlier re-score\n"  # it was replaced, beside no verdicts
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "evals", "r.json", "tok"]
