@@ -405,19 +405,6 @@ def bad_lines_clash(
             parser.error(f"--bad-lines and another output name the same file ({output})")
 
 
-def write_bad_lines(result: Any, target: Path | None) -> int | None:
-    """Write ``--bad-lines``' file (nothing when not asked for); the error's exit code, or None."""
-    if target is None:
-        return None
-    from evaltui.data.export import write_problems
-
-    try:
-        write_problems(result.errors, result.files, target, result.notes)
-    except OSError as exc:
-        return cannot_write(target, exc)
-    return None
-
-
 def load_failed(exc: Any, bad_lines: Path | None) -> int:
     """The error of a load that found nothing to use (exit 2). Its message names the first bad
     line; with ``--bad-lines`` every bad line, skipped file and note is written there first

@@ -19,9 +19,8 @@ from evaltui.cli import (
     more_words,
     refused_output,
     shown_path,
-    write_bad_lines,
 )
-from evaltui.data.export import is_stdout, write_combined_json
+from evaltui.data.export import all_or_none, is_stdout, write_combined_json, write_problems
 from evaltui.data.follow import Follower
 from evaltui.data.loader import LoadFailure, LoadResult
 from evaltui.data.sanitize import one_line
@@ -54,12 +53,15 @@ def follow_summarize(
     where = "(standard output)" if is_stdout(output) else one_line(str(output))
 
     def write(result: LoadResult) -> bool:
+        target = output
         try:
-            write_combined_json(result.stats, output)
+            with all_or_none():  # the summary and --bad-lines of one moment: both or neither
+                write_combined_json(result.stats, output)
+                if args.bad_lines is not None:
+                    target = args.bad_lines
+                    write_problems(result.errors, result.files, target, result.notes)
         except OSError as exc:
-            cannot_write(output, exc)
-            return False
-        if write_bad_lines(result, args.bad_lines) is not None:
+            cannot_write(target, exc)
             return False
         if not args.quiet:
             stamp = time.strftime("%H:%M:%S")

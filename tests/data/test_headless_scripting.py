@@ -380,3 +380,46 @@ def test_rescore_leaves_its_output_as_it_was_when_the_generations_cannot_be_writ
     assert "cannot write /dev/full" in capsys.readouterr().err
     assert out.read_text() == "an earlier re-score\n"  # it was replaced, beside no verdicts
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "evals", "r.json", "tok"]
+
+
+def test_summarize_follow_keeps_the_bad_lines_file_up_to_date(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = write_jsonl(tmp_path / "data" / "m" / "out.jsonl", [rec("p0", True)])
+    combined, bad = tmp_path / "combined.json", tmp_path / "bad.jsonl"
+    argv = ["summarize", str(tmp_path / "data"), "-o", str(combined), "--bad-lines", str(bad)]
+    argv += ["--model", str(word_tokenizer), "--no-cache", "--follow", "--follow-interval", "0.2"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evaltui.cli", *argv, "-q"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, EVALTUI_FOLLOW_POLLING="1"),
+        cwd=Path(__file__).resolve().parents[2],
+    )
+
+    def lines_in(path: Path) -> list[dict[str, object]] | None:
+        try:
+            return [json.loads(line) for line in path.read_text().splitlines()]
+        except (OSError, ValueError):
+            return None
+
+    try:
+        deadline = time.monotonic() + 60
+        while lines_in(bad) != [] and time.monotonic() < deadline:
+            time.sleep(0.1)  # the first write: no bad line yet, an empty file
+        with source.open("a", encoding="utf-8") as handle:
+            handle.write("{not json\n" + json.dumps(rec("p1", False)) + "\n")
+        while not lines_in(bad) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    rows = lines_in(bad)
+    assert rows is not None and [(r["kind"], r["line"]) for r in rows] == [("bad line", 2)]
+    assert f"listed in {bad})" in stderr
