@@ -391,8 +391,10 @@ def add_bad_lines_arg(parser: argparse.ArgumentParser) -> None:
 def bad_lines_clash(
     parser: argparse.ArgumentParser, bad_lines: Path | None, *outputs: Path | None
 ) -> None:
-    """A usage error when ``--bad-lines`` and another output are one file, or both ``-``."""
+    """A usage error when ``--bad-lines`` and another output are one file, or both ``-``, or
+    one is where the other's manifest goes."""
     from evaltui.data.export import is_stdout
+    from evaltui.data.marks import manifest_path
 
     if bad_lines is None:
         return
@@ -401,8 +403,19 @@ def bad_lines_clash(
             continue
         if is_stdout(bad_lines) and is_stdout(output):
             parser.error("--bad-lines - and another output - both write to stdout: choose one")
-        if not is_stdout(output) and os.path.realpath(output) == os.path.realpath(bad_lines):
-            parser.error(f"--bad-lines and another output name the same file ({output})")
+        if is_stdout(output) or is_stdout(bad_lines):
+            continue
+        if os.path.realpath(output) == os.path.realpath(bad_lines):
+            parser.error(
+                f"--bad-lines and another output name the same file ({shown_path(output)})"
+            )
+        # Either would replace the other's manifest (and leave it unmarked, read back as data).
+        for one, other in ((output, bad_lines), (bad_lines, output)):
+            if os.path.realpath(manifest_path(one)) == os.path.realpath(other):
+                parser.error(
+                    f"{shown_path(other)} is where the manifest of {shown_path(one)} goes: "
+                    "give another path"
+                )
 
 
 def load_failed(exc: Any, bad_lines: Path | None) -> int:

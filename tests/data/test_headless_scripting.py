@@ -130,6 +130,13 @@ def test_bad_lines_on_stdout_hold_stdout_alone(
     with pytest.raises(SystemExit) as stop:
         main(["compare", str(eight_bad), "-o", same, "--bad-lines", same, *common])
     assert stop.value.code == 2 and "name the same file" in capsys.readouterr().err
+    # Where the other's manifest goes: one replaced the other's, left unmarked (read as data).
+    with pytest.raises(SystemExit) as stop:
+        main(
+            ["compare", str(eight_bad), "-o", same, "--bad-lines", f"{same}.evaltui.json", *common]
+        )
+    assert stop.value.code == 2
+    assert f"{same}.evaltui.json is where the manifest of {same} goes" in capsys.readouterr().err
 
 
 def test_three_runs_given_to_compare_are_refused_naming_them(
