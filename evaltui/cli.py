@@ -388,13 +388,29 @@ def add_bad_lines_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def manifest_clash(parser: argparse.ArgumentParser, a: Path | None, b: Path | None) -> None:
+    """A usage error when one of two outputs is where the other's manifest goes (``-o c.json
+    --summary-json c.json.evaltui.json``): the manifest replaced it, exit 0, the summary lost
+    and the other output's mark gone with it."""
+    from evaltui.data.export import is_stdout
+    from evaltui.data.marks import manifest_path
+
+    if a is None or b is None or is_stdout(a) or is_stdout(b):
+        return
+    for one, other in ((a, b), (b, a)):
+        if os.path.realpath(manifest_path(one)) == os.path.realpath(other):
+            parser.error(
+                f"{shown_path(other)} is where the manifest of {shown_path(one)} goes: "
+                "give another path"
+            )
+
+
 def bad_lines_clash(
     parser: argparse.ArgumentParser, bad_lines: Path | None, *outputs: Path | None
 ) -> None:
     """A usage error when ``--bad-lines`` and another output are one file, or both ``-``, or
     one is where the other's manifest goes."""
     from evaltui.data.export import is_stdout
-    from evaltui.data.marks import manifest_path
 
     if bad_lines is None:
         return
@@ -409,13 +425,7 @@ def bad_lines_clash(
             parser.error(
                 f"--bad-lines and another output name the same file ({shown_path(output)})"
             )
-        # Either would replace the other's manifest (and leave it unmarked, read back as data).
-        for one, other in ((output, bad_lines), (bad_lines, output)):
-            if os.path.realpath(manifest_path(one)) == os.path.realpath(other):
-                parser.error(
-                    f"{shown_path(other)} is where the manifest of {shown_path(one)} goes: "
-                    "give another path"
-                )
+        manifest_clash(parser, output, bad_lines)
 
 
 def load_failed(exc: Any, bad_lines: Path | None) -> int:

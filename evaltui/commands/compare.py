@@ -19,6 +19,7 @@ from evaltui.cli import (
     folder_output,
     headless_load,
     load_failed,
+    manifest_clash,
     output_path,
     reader_may_leave,
     refused_output,
@@ -124,6 +125,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
             parser.error("-o - and --summary-json - both write to stdout: choose one")
         if not is_stdout(args.output) and _same_file(args.output, args.summary_json):
             parser.error("-o and --summary-json name the same file: give two files")
+        manifest_clash(parser, args.output, args.summary_json)
     bad_lines_clash(parser, args.bad_lines, args.output, args.summary_json)
     folder = folder_output(args.output, args.summary_json, args.bad_lines)
     if folder is not None:

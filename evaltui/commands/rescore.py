@@ -28,6 +28,7 @@ from evaltui.cli import (
     input_paths,
     is_standard_output,
     load_failed,
+    manifest_clash,
     output_path,
     parsed_options,
     positive_int,
@@ -222,6 +223,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         os.path.realpath(args.output) == os.path.realpath(args.generations)
     ):  # the second write would replace the first (both '-': two formats run together)
         parser.error("-o and --generations name the same file: give two")
+    manifest_clash(parser, args.output, args.generations)
     if args.include_path is not None and not args.include_path.is_dir():
         return fail(f"--include-path {args.include_path}: not a folder")
     bad_lines_clash(parser, args.bad_lines, args.output, args.generations)

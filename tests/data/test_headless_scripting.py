@@ -430,3 +430,24 @@ def test_summarize_follow_keeps_the_bad_lines_file_up_to_date(
     rows = lines_in(bad)
     assert rows is not None and [(r["kind"], r["line"]) for r in rows] == [("bad line", 2)]
     assert f"listed in {bad})" in stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "other"),
+    [("compare", "--summary-json"), ("rescore", "--generations"), ("compare", "--bad-lines")],
+)
+def test_an_output_where_another_outputs_manifest_goes_is_refused(
+    command: str, other: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # compare -o c.json --summary-json c.json.evaltui.json: c.json's manifest replaced the
+    # summary, exit 0 (the summary lost); the other way round, the output was left unmarked.
+    write_jsonl(tmp_path / "evals" / "a" / "r.jsonl", [rec("p0", True)])
+    out = str(tmp_path / "c.json")
+    for first, second in ((out, f"{out}.evaltui.json"), (f"{out}.evaltui.json", out)):
+        argv = [command, str(tmp_path / "evals"), "-o", first, other, second]
+        argv += ["--scorer", "exact"] if command == "rescore" else []
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 2
+        assert f"{out}.evaltui.json is where the manifest of {out} goes" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["evals"]
