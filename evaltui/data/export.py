@@ -1070,7 +1070,7 @@ def write_problems(
     """Every bad line and skipped file of a load, then its readers' notes, one JSON object a
     line, atomically (or on stdout for ``-``), marked as evaltui's: ``{"kind": "bad line" |
     "skipped file" | "note", "source", "path", "line", "reason"}`` (``line`` 1-based, null for a
-    skipped file; ``path`` the file's own path, null when not known; a note has only its text,
+    whole file: a skipped one, or one at fault as a whole; ``path`` the file's own path, null when not known; a note has only its text,
     as ``reason``, one per file it is about). The terminal lists the first five of each; a
     script reads them all here. ``errors`` are the load's :class:`LoadError`\\ s, ``files`` its
     file reports (companion files, skipped quietly by design, are not listed). Returns how many
