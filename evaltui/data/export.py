@@ -1069,12 +1069,13 @@ def write_problems(
 ) -> tuple[int, int]:
     """Every bad line and skipped file of a load, then its readers' notes, one JSON object a
     line, atomically (or on stdout for ``-``), marked as evaltui's: ``{"kind": "bad line" |
-    "skipped file" | "note", "source", "path", "line", "reason"}`` (``line`` 1-based, null for a
-    whole file: a skipped one, or one at fault as a whole; ``path`` the file's own path, null when not known; a note has only its text,
-    as ``reason``, one per file it is about). The terminal lists the first five of each; a
-    script reads them all here. ``errors`` are the load's :class:`LoadError`\\ s, ``files`` its
-    file reports (companion files, skipped quietly by design, are not listed). Returns how many
-    bad lines and skipped files."""
+    "skipped file" | "note", "source", "path", "line", "reason"}``. ``line`` is 1-based, null
+    for a whole file (a skipped one, or one at fault as a whole); ``path`` is the file's own
+    path, null when not known; a note has only its text, as ``reason``, one per file it is
+    about. The terminal lists the first five of each; a script reads them all here.
+    ``errors`` are the load's :class:`LoadError`\\ s, ``files`` its file reports (companion
+    files, skipped quietly by design, are not listed). Returns how many bad lines and skipped
+    files."""
     reports = list(files)
     paths = {f.source: f.path for f in reports if f.path is not None}
     rows = [
@@ -1343,7 +1344,8 @@ def write_records(
                     "first_line": first,
                     "last_line": count,
                     "source_lines": line_ranges(lines),
-                    # None: the source's own lines (their text; LF-ended, see _framing); else re-encoded how
+                    # None: the source's own lines (their text, LF-ended: see _framing); else
+                    # how they were re-encoded
                     "form": reader.records_form(Path(report.path)),
                     # whether evaltui reads this source's records back as its format
                     "reads_back": reader.records_read_back(Path(report.path)),
