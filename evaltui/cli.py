@@ -723,6 +723,9 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     bad_lines_clash(parser, args.bad_lines, output)
     if args.bad_lines is not None and is_stdout(args.bad_lines) and args.table is not None:
         parser.error("--bad-lines - and --table both write to stdout: choose one")
+    if args.bad_lines is not None and is_stdout(args.bad_lines) and args.follow:
+        # Each write would add the whole list again to standard output, with no end between.
+        parser.error("--bad-lines - with --follow: give a file (it is rewritten at each write)")
     folder = folder_output(output, args.bad_lines)
     if folder is not None:
         return folder

@@ -390,7 +390,7 @@ def test_rescore_leaves_its_output_as_it_was_when_the_generations_cannot_be_writ
 
 
 def test_summarize_follow_keeps_the_bad_lines_file_up_to_date(
-    tmp_path: Path, word_tokenizer: Path
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import signal
     import subprocess
@@ -430,6 +430,10 @@ def test_summarize_follow_keeps_the_bad_lines_file_up_to_date(
     rows = lines_in(bad)
     assert rows is not None and [(r["kind"], r["line"]) for r in rows] == [("bad line", 2)]
     assert f"listed in {bad})" in stderr
+    # On standard output each write would add the whole list again: refused.
+    with pytest.raises(SystemExit) as stop:
+        main([*argv[:5], "-", *argv[6:]])
+    assert stop.value.code == 2 and "--bad-lines - with --follow" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
