@@ -269,6 +269,19 @@ def reader_left(fd: int) -> None:
         os.close(devnull)
 
 
+@contextlib.contextmanager
+def reader_may_leave(target: Path) -> Iterator[None]:
+    """A write to standard output whose reader went away (``--summary-json - | head``) ends
+    quietly and the other outputs are still written (the exit code stays 0, as the README
+    says); the broken pipe ended the command, and ``-o FILE`` after it was never written."""
+    try:
+        yield
+    except BrokenPipeError:
+        if not is_standard_output(target):
+            raise
+        reader_left(sys.stdout.fileno())
+
+
 def folder_output(*outputs: str | os.PathLike[str] | None) -> int | None:
     """The usage error when an output is an existing folder, else None: said before the load
     (summarize, compare and rescore said it once every file was read, with exit 1)."""
@@ -362,10 +375,117 @@ def headless_load(
     return result
 
 
-def problem_lines(result: Any, *, always: bool = False) -> list[str]:
+def add_bad_lines_arg(parser: argparse.ArgumentParser) -> None:
+    """``--bad-lines FILE``, for every headless command that loads."""
+    parser.add_argument(
+        "--bad-lines",
+        type=output_path,
+        default=None,
+        metavar="FILE",
+        help="also write every bad line and skipped file the output leaves out, and every note, "
+        'one JSON object a line: {"kind", "source", "path", "line", "reason"} (- for stdout); '
+        "stderr lists the first five of each",
+    )
+
+
+def manifest_clash(parser: argparse.ArgumentParser, a: Path | None, b: Path | None) -> None:
+    """A usage error when one of two outputs is where the other's manifest goes (``-o c.json
+    --summary-json c.json.evaltui.json``): the manifest replaced it, exit 0, the summary lost
+    and the other output's mark gone with it."""
+    from evaltui.data.export import is_stdout
+    from evaltui.data.marks import manifest_path
+
+    if a is None or b is None or is_stdout(a) or is_stdout(b):
+        return
+    for one, other in ((a, b), (b, a)):
+        if os.path.realpath(manifest_path(one)) == os.path.realpath(other):
+            parser.error(
+                f"{shown_path(other)} is where the manifest of {shown_path(one)} goes: "
+                "give another path"
+            )
+
+
+def bad_lines_clash(
+    parser: argparse.ArgumentParser, bad_lines: Path | None, *outputs: Path | None
+) -> None:
+    """A usage error when ``--bad-lines`` and another output are one file, or both ``-``, or
+    one is where the other's manifest goes."""
+    from evaltui.data.export import is_stdout
+
+    if bad_lines is None:
+        return
+    for output in outputs:
+        if output is None:
+            continue
+        if is_stdout(bad_lines) and is_stdout(output):
+            parser.error("--bad-lines - and another output - both write to stdout: choose one")
+        if is_stdout(output) or is_stdout(bad_lines):
+            continue
+        if os.path.realpath(output) == os.path.realpath(bad_lines):
+            parser.error(
+                f"--bad-lines and another output name the same file ({shown_path(output)})"
+            )
+        manifest_clash(parser, output, bad_lines)
+
+
+def load_failed(exc: Any, bad_lines: Path | None) -> int:
+    """The error of a load that found nothing to use (exit 2). Its message names the first bad
+    line; with ``--bad-lines`` every bad line, skipped file and note is written there first
+    (a file of 10,000 broken lines said the first alone), else the flag is named."""
+    from evaltui.data.export import OutputIsInput, refuse_input, write_problems
+
+    errors, files, notes = exc.errors, exc.files, exc.notes
+    skipped = [f for f in files if f.skipped is not None and not f.companion]
+    told = ""
+    if bad_lines is not None and (errors or skipped or notes):
+        try:
+            refuse_input(bad_lines, files)
+            write_problems(errors, files, bad_lines, notes)
+        except OutputIsInput as refused:
+            fail(str(refused))
+        except OSError as failed:
+            cannot_write(bad_lines, failed)
+        else:
+            where = (
+                "on standard output"
+                if is_standard_output(bad_lines)
+                else f"in {shown_path(bad_lines)}"
+            )
+            told = f" (every one {where})"
+    elif len(errors) > 1 or len(skipped) > 3:
+        told = " (every one: --bad-lines FILE)"
+    return fail(f"{exc}{told}")
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """A path typed by the user, on one line of a message (a newline in it shows as ␊)."""
+    from evaltui.data.sanitize import visible
+
+    return visible(os.fspath(path), multiline=False)
+
+
+def more_words(count: int, what: str, listed_in: str | os.PathLike[str] | None) -> str:
+    """'  … and 5 more (every one in bad.jsonl)': how many stderr leaves out, and where they
+    all are (``listed_in``: the ``--bad-lines`` file; else the flag that writes them)."""
+    from evaltui.data.export import is_stdout
+
+    if listed_in is None:
+        where = "every one: --bad-lines FILE, or the app's b"
+    elif is_stdout(listed_in):
+        where = "every one on standard output"
+    else:
+        where = f"every one in {shown_path(listed_in)}"
+    return f"  … and {count:,} more {what}({where})"
+
+
+def problem_lines(
+    result: Any, *, always: bool = False, listed_in: str | os.PathLike[str] | None = None
+) -> list[str]:
     """The load's bad lines, skipped files and notes (the first five of each, one line each; a
     note of one kind about many files is one note), for the end summary (``always``: 'bad lines
-    0' too) and every other command's report."""
+    0' too) and every other command's report. Past five, where every one is (``listed_in``,
+    the ``--bad-lines`` file, or that flag): they were counted, and a script could get them
+    nowhere but in the app."""
     from evaltui.data.sanitize import one_line
 
     skipped = [f for f in result.skipped_files if not f.companion]
@@ -374,18 +494,18 @@ def problem_lines(result: Any, *, always: bool = False) -> list[str]:
         # One line each: a reason can quote a whole prompt (an Inspect sample's error message).
         lines.append(f"  {one_line(str(error), 300)}")
     if len(result.errors) > 5:
-        lines.append(f"  … and {len(result.errors) - 5} more")
+        lines.append(more_words(len(result.errors) - 5, "", listed_in))
     for report in skipped[:5]:
         lines.append(f"skipped      {one_line(f'{report.source}: {report.skipped}', 300)}")
     if len(skipped) > 5:
-        lines.append(f"  … and {len(skipped) - 5} more skipped files")
+        lines.append(more_words(len(skipped) - 5, "skipped files ", listed_in))
     # A note about each of many files (100 verl step files "scored by 'acc'") is said once,
     # naming how many files and the first few.
     notes = result.note_groups()
     for group in notes[:5]:
         lines.append(f"note         {one_line(group.text, 300)}")
     if len(notes) > 5:
-        lines.append(f"  … and {len(notes) - 5} more notes")
+        lines.append(more_words(len(notes) - 5, "notes ", listed_in))
     conflict = conflict_note(result.stats)
     if conflict is not None:
         lines.append(f"note         {conflict}")
@@ -413,11 +533,14 @@ def conflict_note(stats: Any) -> str | None:
     )
 
 
-def report_problems(result: Any, *, quiet: bool) -> None:
+def report_problems(
+    result: Any, *, quiet: bool, listed_in: str | os.PathLike[str] | None = None
+) -> None:
     """On stderr: the load's bad lines and skipped files (nothing when there are none); with
-    ``-q`` one line saying how many. Lines left out of the output are never left unsaid."""
+    ``-q`` one line saying how many. Lines left out of the output are never left unsaid;
+    ``listed_in``: the ``--bad-lines`` file that holds every one."""
     if not quiet:
-        lines = problem_lines(result)
+        lines = problem_lines(result, listed_in=listed_in)
         if lines:
             print("\n".join(lines), file=sys.stderr)
         return
@@ -428,13 +551,19 @@ def report_problems(result: Any, *, quiet: bool) -> None:
     parts = [plural(bad, "bad line")] if bad else []
     parts += [f"{plural(skipped, 'file')} skipped"] if skipped else []
     if parts:
-        print(
-            f"evaltui: warning: {', '.join(parts)} (not in the output; without -q they are listed)",
-            file=sys.stderr,
+        where = (
+            "without -q they are listed"
+            if listed_in is None
+            else f"listed in {shown_path(listed_in)}"
         )
+        if listed_in is not None and is_standard_output(listed_in):
+            where = "listed on standard output"
+        print(f"evaltui: warning: {', '.join(parts)} (not in the output; {where})", file=sys.stderr)
 
 
-def print_summary(result: Any, output: Path | None) -> None:
+def print_summary(
+    result: Any, output: Path | None, listed_in: str | os.PathLike[str] | None = None
+) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import run_accuracies, run_kinds
     from evaltui.data.sanitize import cell_width, one_line
@@ -498,13 +627,15 @@ def print_summary(result: Any, output: Path | None) -> None:
             f"inconsistent scores {total['inconsistent_scores']}, all truncated "
             f"{total['all_truncated']} (each run's: the app's t)"
         )
-    lines.extend(problem_lines(result, always=True))
+    lines.extend(problem_lines(result, always=True, listed_in=listed_in))
     lines.append(f"tokenizer    {result.tokenizer}")
     lines.append(f"counting     {result.counting}")
     lines.append(f"cache hits   {result.cache_hits} of {plural(len(read), 'file')}")
     lines.append(f"seconds      {result.seconds:.2f}")
     if output is not None:
-        lines.append(f"wrote        {'(standard output)' if str(output) == '-' else output}")
+        lines.append(
+            f"wrote        {'(standard output)' if str(output) == '-' else shown_path(output)}"
+        )
     print("\n".join(lines), file=sys.stderr)
 
 
@@ -552,6 +683,7 @@ def summarize_parser() -> argparse.ArgumentParser:
         "terminal holds, 80 in a pipe, the rest in blocks below), markdown or csv",
     )
     add_follow_args(parser)
+    add_bad_lines_arg(parser)
     parser.add_argument(
         "-q",
         "--quiet",
@@ -580,7 +712,7 @@ def add_follow_args(parser: argparse.ArgumentParser, *, interval: bool = True) -
 
 
 def cmd_summarize(argv: Sequence[str]) -> int:
-    from evaltui.data.export import is_stdout, write_combined_json
+    from evaltui.data.export import all_or_none, is_stdout, write_combined_json, write_problems
     from evaltui.data.loader import LoadFailure
 
     parser = summarize_parser()
@@ -588,7 +720,13 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     output = args.output or args.output_data_dir / args.output_filename
     if is_stdout(output) and args.table is not None:
         parser.error("-o - and --table both write to stdout: choose one")
-    folder = folder_output(output)
+    bad_lines_clash(parser, args.bad_lines, output)
+    if args.bad_lines is not None and is_stdout(args.bad_lines) and args.table is not None:
+        parser.error("--bad-lines - and --table both write to stdout: choose one")
+    if args.bad_lines is not None and is_stdout(args.bad_lines) and args.follow:
+        # Each write would add the whole list again to standard output, with no end between.
+        parser.error("--bad-lines - with --follow: give a file (it is rewritten at each write)")
+    folder = folder_output(output, args.bad_lines)
     if folder is not None:
         return folder
     if args.follow:
@@ -598,18 +736,24 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     try:
         result = headless_load(args, parser, stats_only=True)
     except LoadFailure as exc:
-        return fail(str(exc))
-    refused = refused_output(result, output)
+        return load_failed(exc, args.bad_lines)
+    refused = refused_output(result, output, args.bad_lines)
     if refused is not None:
         return refused
+    target = output
     try:
-        write_combined_json(result.stats, output)
+        with all_or_none():  # the summary and --bad-lines: both or neither
+            with reader_may_leave(output):
+                write_combined_json(result.stats, output)
+            if args.bad_lines is not None:
+                target = args.bad_lines
+                write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
-        return cannot_write(output, exc)
+        return cannot_write(target, exc)
     if not args.quiet:
-        print_summary(result, output)
+        print_summary(result, output, args.bad_lines)
     else:
-        report_problems(result, quiet=True)
+        report_problems(result, quiet=True, listed_in=args.bad_lines)
     if args.table is not None:
         import shutil
 

@@ -10,16 +10,22 @@ from pathlib import Path
 
 from evaltui.cli import (
     EXIT_OK,
+    add_bad_lines_arg,
     add_load_args,
+    bad_lines_clash,
     cannot_write,
     exit_status,
     fail,
     folder_output,
     headless_load,
+    load_failed,
+    manifest_clash,
     output_path,
+    reader_may_leave,
     refused_output,
     report_problems,
     say,
+    shown_path,
 )
 
 
@@ -33,10 +39,11 @@ def compare_parser() -> argparse.ArgumentParser:
     add_load_args(parser)
     parser.add_argument(
         "--runs",
-        nargs=2,
-        metavar=("A", "B"),
+        nargs="+",
+        metavar="RUN",
         default=None,
-        help="the two runs: labels, or a unique part of each (default: the only two runs loaded)",
+        help="the two runs, A (the baseline) then B: labels, or a unique part of each (default: "
+        "the only two runs loaded)",
     )
     parser.add_argument(
         "-o",
@@ -56,6 +63,7 @@ def compare_parser() -> argparse.ArgumentParser:
         "and its 95%% CI, p-value and test, improved/regressed/unchanged, transitions, each run's "
         "mean, warnings; null where the report says there is none), - for stdout",
     )
+    add_bad_lines_arg(parser)
     parser.add_argument(
         "-q",
         "--quiet",
@@ -71,35 +79,62 @@ def _same_file(a: Path, b: Path) -> bool:
     return os.path.realpath(a) == os.path.realpath(b)
 
 
+def two_runs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """``--runs`` as exactly two runs. It took two words, and a third became a PATH: with the
+    folder ``c`` there, ``--runs a b c .`` loaded ``c`` twice and compared a with b, exit 0; ``--runs
+    a b c DIR`` said 'c: no such file or directory'. One word after the two is the PATH when no
+    PATH is given otherwise and it is on disk (``compare --runs a b DIR`` still works); more
+    (``--runs a b c .``: three runs and a PATH, or two runs and two PATHs?) are refused."""
+    runs = args.runs
+    if runs is None or len(runs) == 2:
+        return
+    if len(runs) == 3 and not args.paths and not args.input_data_dir and os.path.exists(runs[2]):
+        args.runs, args.paths = runs[:2], runs[2:]
+        return
+    named = ", ".join(repr(run) for run in runs)
+    if len(runs) == 1:
+        parser.error(f"--runs names two runs, A then B; got one ({named})")
+    a = repr(runs[0])
+    parser.error(
+        f"--runs names two runs, A then B; got {len(runs)} ({named}): a comparison is of two "
+        f"runs, so compare each with the baseline in turn (--runs {a} {runs[1]!r}, then --runs "
+        f"{a} {runs[2]!r}, …); a PATH goes before --runs"
+    )
+
+
 def cmd_compare(argv: Sequence[str]) -> int:
     from evaltui.data.compare import compare_runs, default_runs
     from evaltui.data.export import (
+        all_or_none,
         csv_safe,
         is_stdout,
         mark_output,
         marked,
         write_json,
         write_parquet,
+        write_problems,
         write_with,
     )
     from evaltui.data.loader import LoadFailure
-    from evaltui.data.sanitize import visible
 
     parser = compare_parser()
     args = parser.parse_args(argv)
+    two_runs(args, parser)
     if args.output is not None and args.summary_json is not None:
         if is_stdout(args.output) and is_stdout(args.summary_json):
             parser.error("-o - and --summary-json - both write to stdout: choose one")
         if not is_stdout(args.output) and _same_file(args.output, args.summary_json):
             parser.error("-o and --summary-json name the same file: give two files")
-    folder = folder_output(args.output, args.summary_json)
+        manifest_clash(parser, args.output, args.summary_json)
+    bad_lines_clash(parser, args.bad_lines, args.output, args.summary_json)
+    folder = folder_output(args.output, args.summary_json, args.bad_lines)
     if folder is not None:
         return folder
     try:
         result = headless_load(args, parser)
     except LoadFailure as exc:
-        return fail(str(exc))
-    refused = refused_output(result, args.output, args.summary_json)
+        return load_failed(exc, args.bad_lines)
+    refused = refused_output(result, args.output, args.summary_json, args.bad_lines)
     if refused is not None:
         return refused
     try:
@@ -107,39 +142,43 @@ def cmd_compare(argv: Sequence[str]) -> int:
         comparison = compare_runs(result.stats, run_a, run_b)
     except ValueError as exc:
         return fail(str(exc))
-    stdout = (
-        args.summary_json
-        if args.summary_json is not None and is_stdout(args.summary_json)
-        else args.output
+    # The report goes to stderr when an output is standard output, which then holds it alone.
+    stdout = next(
+        (out for out in (args.summary_json, args.bad_lines) if out is not None and is_stdout(out)),
+        args.output,
     )
     say(comparison.report(len(result.errors)) + "\n", beside=stdout)
-    if args.summary_json is not None:
-        try:
-            with marked(args.summary_json, "compare-summary"):
-                write_json(comparison.summary(len(result.errors)), args.summary_json)
-                mark_output(args.summary_json, "compare-summary", runs=[run_a, run_b])
-        except OSError as exc:
-            return cannot_write(args.summary_json, exc)
-        if not args.quiet and not is_stdout(args.summary_json):
-            print(
-                f"evaltui: wrote the summary to {visible(str(args.summary_json))}", file=sys.stderr
-            )
-    if args.output is not None:
-        frame = comparison.joined
-        try:
-            with marked(args.output, "compare"):
-                suffix = args.output.suffix.lower()
-                if suffix == ".csv":
-                    write_with(args.output, lambda h: csv_safe(frame).write_csv(h), "wb")
-                elif suffix == ".parquet":  # it wrote JSON into a file named .parquet
-                    write_parquet(frame, args.output)
-                else:
-                    write_json(frame.to_dicts(), args.output)
-                mark_output(args.output, "compare", runs=[run_a, run_b], prompts=frame.height)
-        except OSError as exc:
-            return cannot_write(args.output, exc)
-        if not args.quiet:
-            where = "standard output" if is_stdout(args.output) else args.output
-            print(f"evaltui: wrote {frame.height:,} compared prompts to {where}", file=sys.stderr)
-    report_problems(result, quiet=args.quiet)
+    frame = comparison.joined
+    target = None
+    try:
+        # Written all or none: a failed write leaves every output as it was (see all_or_none).
+        with all_or_none():
+            if args.summary_json is not None:
+                target = args.summary_json
+                with marked(target, "compare-summary"), reader_may_leave(target):
+                    write_json(comparison.summary(len(result.errors)), target)
+                    mark_output(target, "compare-summary", runs=[run_a, run_b])
+            if args.output is not None:
+                target = args.output
+                with marked(target, "compare"), reader_may_leave(target):
+                    suffix = target.suffix.lower()
+                    if suffix == ".csv":
+                        write_with(target, lambda h: csv_safe(frame).write_csv(h), "wb")
+                    elif suffix == ".parquet":  # it wrote JSON into a file named .parquet
+                        write_parquet(frame, target)
+                    else:
+                        write_json(frame.to_dicts(), target)
+                    mark_output(target, "compare", runs=[run_a, run_b], prompts=frame.height)
+            if args.bad_lines is not None:
+                target = args.bad_lines
+                with reader_may_leave(target):
+                    write_problems(result.errors, result.files, target, result.notes)
+    except OSError as exc:
+        return cannot_write(target or "", exc)
+    if not args.quiet and args.summary_json is not None and not is_stdout(args.summary_json):
+        print(f"evaltui: wrote the summary to {shown_path(args.summary_json)}", file=sys.stderr)
+    if not args.quiet and args.output is not None:
+        where = "standard output" if is_stdout(args.output) else shown_path(args.output)
+        print(f"evaltui: wrote {frame.height:,} compared prompts to {where}", file=sys.stderr)
+    report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
     return EXIT_OK

@@ -10,13 +10,18 @@ from typing import TYPE_CHECKING
 from evaltui.cli import (
     EXIT_FAILURE,
     EXIT_OK,
+    add_bad_lines_arg,
     add_load_args,
+    bad_lines_clash,
     cannot_write,
     exit_status,
     fail,
     folder_output,
     headless_load,
+    load_failed,
     output_path,
+    reader_may_leave,
+    refused_output,
     report_problems,
 )
 from evaltui.data.sanitize import visible
@@ -80,6 +85,7 @@ def export_parser() -> argparse.ArgumentParser:
         help="what to write, whatever the file name says (e.g. -o - --as csv)",
     )
     parser.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    add_bad_lines_arg(parser)
     parser.add_argument(
         "-q",
         "--quiet",
@@ -119,11 +125,13 @@ def where_error(where: str) -> QueryError | None:
 def cmd_export(argv: Sequence[str]) -> int:
     from evaltui.data.export import (
         OutputIsInput,
+        all_or_none,
         export_view,
         is_stdout,
         kind_for_path,
         mismatch_words,
         suffix_mismatch,
+        write_problems,
     )
     from evaltui.data.loader import LoadFailure
     from evaltui.data.query import QueryError, View, error_text
@@ -134,7 +142,8 @@ def cmd_export(argv: Sequence[str]) -> int:
     if args.records and args.kind not in (None, "records"):
         # Two answers to "what to write": one was ignored without a word.
         parser.error(f"--records and --as {args.kind} ask for different outputs: give one")
-    folder = folder_output(args.output)
+    bad_lines_clash(parser, args.bad_lines, args.output)
+    folder = folder_output(args.output, args.bad_lines)
     if folder is not None:
         return folder
     if not is_stdout(args.output) and args.output.is_file() and not args.force:  # not a FIFO
@@ -150,7 +159,10 @@ def cmd_export(argv: Sequence[str]) -> int:
     try:
         result = headless_load(args, parser)
     except LoadFailure as exc:
-        return fail(str(exc))
+        return load_failed(exc, args.bad_lines)
+    refused = refused_output(result, args.bad_lines)
+    if refused is not None:
+        return refused
     if args.run is not None:
         try:
             runs = [str(r) for r in result.stats["run"].unique(maintain_order=True).to_list()]
@@ -172,18 +184,29 @@ def cmd_export(argv: Sequence[str]) -> int:
             f"evaltui: note: {mismatch_words(kind, args.output)}, or give --as {named}",
             file=sys.stderr,
         )
+    target = args.output
     try:
-        summary = export_view(kind, view_stats, result.generations, result.files, args.output)
+        with all_or_none():  # the export and --bad-lines: both or neither
+            with reader_may_leave(target):
+                summary = export_view(kind, view_stats, result.generations, result.files, target)
+            if args.bad_lines is not None:
+                target = args.bad_lines
+                write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
-        return cannot_write(args.output, exc)
+        return cannot_write(target, exc)
     except OutputIsInput as exc:  # export_view refuses it before writing: a usage error
         return fail(str(exc))
     except ValueError as exc:
         return fail(f"cannot write {args.output}: {exc}", EXIT_FAILURE)
-    report_problems(result, quiet=args.quiet)
+    report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
     if not args.quiet:
         print(
-            f"evaltui: {summary} ({view.describe()}; {plural(result.stats.height, 'prompt')} loaded)",
+            # One line: the path is the user's, and may hold a newline (shown as ␊).
+            visible(
+                f"evaltui: {summary} ({view.describe()}; "
+                f"{plural(result.stats.height, 'prompt')} loaded)",
+                multiline=False,
+            ),
             file=sys.stderr,
         )
     return EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import time
 from pathlib import Path
@@ -12,12 +13,14 @@ from evaltui.cli import (
     EXIT_FAILURE,
     EXIT_OK,
     cannot_write,
-    fail,
     input_paths,
+    load_failed,
     load_options,
+    more_words,
     refused_output,
+    shown_path,
 )
-from evaltui.data.export import is_stdout, write_combined_json
+from evaltui.data.export import all_or_none, is_stdout, write_combined_json, write_problems
 from evaltui.data.follow import Follower
 from evaltui.data.loader import LoadFailure, LoadResult
 from evaltui.data.sanitize import one_line
@@ -38,10 +41,10 @@ def follow_summarize(
     try:
         result = follower.load()
     except LoadFailure as exc:
-        return fail(str(exc))
+        return load_failed(exc, args.bad_lines)
     # Stopped before the first write (Ctrl-C, SIGTERM, SIGHUP): as any command, by the signal's
     # own line and code (SIGTERM said "interrupted", 130).
-    refused = refused_output(result, output)
+    refused = refused_output(result, output, args.bad_lines)
     if refused is not None:
         return refused
 
@@ -50,10 +53,15 @@ def follow_summarize(
     where = "(standard output)" if is_stdout(output) else one_line(str(output))
 
     def write(result: LoadResult) -> bool:
+        target = output
         try:
-            write_combined_json(result.stats, output)
+            with all_or_none():  # the summary and --bad-lines of one moment: both or neither
+                write_combined_json(result.stats, output)
+                if args.bad_lines is not None:
+                    target = args.bad_lines
+                    write_problems(result.errors, result.files, target, result.notes)
         except OSError as exc:
-            cannot_write(output, exc)
+            cannot_write(target, exc)
             return False
         if not args.quiet:
             stamp = time.strftime("%H:%M:%S")
@@ -65,7 +73,7 @@ def follow_summarize(
                 file=sys.stderr,
                 flush=True,
             )
-        tell_problems(result, told, quiet=args.quiet)
+        tell_problems(result, told, quiet=args.quiet, listed_in=args.bad_lines)
         return True
 
     # Followed before the eval wrote (an empty folder): an empty list is written at once, so
@@ -108,7 +116,13 @@ def follow_summarize(
         return EXIT_OK
 
 
-def tell_problems(result: LoadResult, told: set[str], *, quiet: bool) -> None:
+def tell_problems(
+    result: LoadResult,
+    told: set[str],
+    *,
+    quiet: bool,
+    listed_in: str | os.PathLike[str] | None = None,
+) -> None:
     """On stderr, once each: the bad lines and skipped files the output leaves out, as they appear
     (the first write's, then each rewrite's new ones; a file read again tells its own again only
     when they differ). It said nothing of them: a line that is not JSON appended while following
@@ -130,7 +144,13 @@ def tell_problems(result: LoadResult, told: set[str], *, quiet: bool) -> None:
         parts += [f"{plural(len(new) - new_bad, 'file')} skipped"] if len(new) > new_bad else []
         print(
             f"evaltui: warning: {'' if first else 'new: '}{', '.join(parts)} "
-            "(not in the output; without -q they are listed)",
+            "(not in the output; "
+            + (
+                "without -q they are listed"
+                if listed_in is None
+                else f"listed in {shown_path(listed_in)}"
+            )
+            + ")",
             file=sys.stderr,
             flush=True,
         )
@@ -138,5 +158,5 @@ def tell_problems(result: LoadResult, told: set[str], *, quiet: bool) -> None:
     for text in new[:LISTED]:
         print(text, file=sys.stderr)
     if len(new) > LISTED:
-        print(f"  … and {len(new) - LISTED:,} more", file=sys.stderr)
+        print(more_words(len(new) - LISTED, "", listed_in), file=sys.stderr)
     sys.stderr.flush()

@@ -17,7 +17,9 @@ from typing import Any
 from evaltui.cli import (
     EXIT_INTERRUPTED,
     EXIT_OK,
+    add_bad_lines_arg,
     add_load_args,
+    bad_lines_clash,
     cannot_write,
     exit_status,
     fail,
@@ -25,6 +27,8 @@ from evaltui.cli import (
     folder_path,
     input_paths,
     is_standard_output,
+    load_failed,
+    manifest_clash,
     output_path,
     parsed_options,
     positive_int,
@@ -34,6 +38,7 @@ from evaltui.cli import (
     report_problems,
     run_load,
     say,
+    shown_path,
 )
 
 
@@ -101,6 +106,7 @@ def rescore_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also print, per run, the comparison of stored vs new scores (as evaltui compare)",
     )
+    add_bad_lines_arg(parser)
     parser.add_argument(
         "-q",
         "--quiet",
@@ -168,7 +174,9 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str
         lines.append(f"not scored   {one_line(group.text, 300)}")
     lines.append(f"cache hits   {rescored.cached_files} files")
     lines.append(f"seconds      {rescored.seconds:.2f} scoring")
-    lines.append(f"wrote        {'(standard output)' if str(output) == '-' else output}")
+    lines.append(
+        f"wrote        {'(standard output)' if str(output) == '-' else shown_path(output)}"
+    )
     return "\n".join(lines)
 
 
@@ -200,7 +208,7 @@ def _compare(stats_stored: Any, stats_new: Any, scorer: str) -> str:
 
 
 def cmd_rescore(argv: Sequence[str]) -> int:
-    from evaltui.data.export import write_combined_json
+    from evaltui.data.export import all_or_none, write_combined_json, write_problems
     from evaltui.data.loader import LoadFailure, compute_stats
     from evaltui.data.rescore import (
         RescoreOptions,
@@ -215,17 +223,19 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         os.path.realpath(args.output) == os.path.realpath(args.generations)
     ):  # the second write would replace the first (both '-': two formats run together)
         parser.error("-o and --generations name the same file: give two")
+    manifest_clash(parser, args.output, args.generations)
     if args.include_path is not None and not args.include_path.is_dir():
         return fail(f"--include-path {args.include_path}: not a folder")
-    folder = folder_output(args.output, args.generations)
+    bad_lines_clash(parser, args.bad_lines, args.output, args.generations)
+    folder = folder_output(args.output, args.generations, args.bad_lines)
     if folder is not None:
         return folder
     options = parsed_options(args, parser)  # the text is kept: the scorer reads it
     try:
         result = run_load(input_paths(args, parser), options, quiet=args.quiet)
     except LoadFailure as exc:
-        return fail(str(exc))
-    refused = refused_output(result, args.output, args.generations)
+        return load_failed(exc, args.bad_lines)
+    refused = refused_output(result, args.output, args.generations, args.bad_lines)
     if refused is not None:
         return refused
     rescore_options = RescoreOptions(
@@ -252,17 +262,24 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     stats = rescored_stats(result.generations, rescored, compute)
     target = args.output
     try:
-        try:
-            write_combined_json(stats, target, rescored.scorer)
-        except BrokenPipeError:
-            # `-o - --generations g.jsonl | head`: standard output's reader took what it
-            # wanted; the other output is still written (and then main ends quietly).
-            if args.generations is None or not is_standard_output(target):
-                raise
-            reader_left(sys.stdout.fileno())
-        if args.generations is not None:
-            target = args.generations
-            _write_generations(target, verdict_columns(result.generations, rescored))
+        # Written all or none: a failed write leaves every output as it was (see all_or_none).
+        with all_or_none():
+            try:
+                write_combined_json(stats, target, rescored.scorer)
+            except BrokenPipeError:
+                # `-o - --generations g.jsonl | head`: standard output's reader took what it
+                # wanted; the other outputs are still written (and then main ends quietly).
+                if (args.generations is None and args.bad_lines is None) or not (
+                    is_standard_output(target)
+                ):
+                    raise
+                reader_left(sys.stdout.fileno())
+            if args.generations is not None:
+                target = args.generations
+                _write_generations(target, verdict_columns(result.generations, rescored))
+            if args.bad_lines is not None:
+                target = args.bad_lines
+                write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
         return cannot_write(target, exc)
     if not args.quiet:
@@ -270,14 +287,19 @@ def cmd_rescore(argv: Sequence[str]) -> int:
             _summary(stats, rescored, args.output, [f.source for f in result.files]),
             file=sys.stderr,
         )
-    report_problems(result, quiet=args.quiet)
+    report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
     if args.compare:
         stored = compute(result.generations)
         from evaltui.data.rescore import with_new_scores
 
         new_generations = with_new_scores(result.generations, rescored)
         new = compute(new_generations.drop("stored_accuracy", "score_status", "score_message"))
-        say(_compare(stored, new, rescored.scorer) + "\n", beside=args.output)
+        beside = (
+            args.bad_lines
+            if args.bad_lines is not None and is_standard_output(args.bad_lines)
+            else None
+        )
+        say(_compare(stored, new, rescored.scorer) + "\n", beside=beside or args.output)
     return EXIT_OK
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import functools
 import glob
@@ -25,7 +26,7 @@ from typing import IO, Any, Literal, NamedTuple
 import numpy as np
 import polars as pl
 
-from evaltui.data.marks import MANIFEST_SUFFIX
+from evaltui.data.marks import fitted_name, manifest_path
 from evaltui.data.metrics import STATS_COLUMNS
 from evaltui.data.readback import reads_back
 from evaltui.data.sanitize import FORMULA_START, one_line_middle, visible
@@ -42,6 +43,25 @@ STALE_SECONDS = 24 * 3600
 
 def is_stdout(path: str | os.PathLike[str]) -> bool:
     return os.fspath(path) == STDOUT
+
+
+def to_terminal(path: str | os.PathLike[str]) -> bool:
+    """Whether writing to ``path`` shows on a terminal: ``-`` when standard output is one, or a
+    terminal device named (``-o /dev/stdout`` or ``-o /dev/tty`` in a terminal). Text exports
+    there get control characters made visible; ``-o /dev/stdout --as csv`` wrote a prompt's
+    ``ESC]0;…`` raw, retitling the terminal, where ``-o -`` showed ``␛]0;…``."""
+    if is_stdout(path):
+        return sys.stdout.isatty()
+    try:
+        if not stat.S_ISCHR(os.stat(path).st_mode):
+            return False
+        fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        return os.isatty(fd)
+    finally:
+        os.close(fd)
 
 
 def names_folder(text: str) -> bool:
@@ -73,12 +93,22 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~_umask()
 
 
+#: What a temp file's name adds after its stem: ".evaltui-<pid>.<8 random>.tmp" (a pid of at most
+#: 10 digits), so the stem is the same whatever the writer's pid.
+_TEMP_TAIL = len(f".{_TEMP_TAG}") + 10 + 1 + 8 + len(".tmp")
+
+
+def _temp_stem(target: Path) -> str:
+    """How the temp files of ``target`` start: ``.<name>``, a long name cut (see fitted_name)."""
+    return fitted_name(target.name, prefix=".", reserve=_TEMP_TAIL)
+
+
 def _clean_stale_temps(target: Path) -> None:
     """Remove temp files an earlier write of ``target`` left when it was killed (kill -9, power
     loss): ours are ``.<name>.evaltui-<pid>.<random>.tmp``; a live writer's are left alone."""
-    pattern = f".{glob.escape(target.name)}.*.tmp"
-    for temp in target.parent.glob(pattern):
-        middle = temp.name[len(target.name) + 2 : -len(".tmp")]
+    stem = _temp_stem(target)
+    for temp in target.parent.glob(f"{glob.escape(stem)}.*.tmp"):
+        middle = temp.name[len(stem) + 1 : -len(".tmp")]
         pid = (
             middle.split(".", 1)[0].removeprefix(_TEMP_TAG) if middle.startswith(_TEMP_TAG) else ""
         )
@@ -157,11 +187,12 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
         raise IsADirectoryError(errno.EISDIR, "a folder, not a file: give a file path", str(path))
     _make_folder(target.parent)
     _clean_stale_temps(target)
-    prefix = f".{target.name}.{_TEMP_TAG}{os.getpid()}."
+    prefix = f"{_temp_stem(target)}.{_TEMP_TAG}{os.getpid()}."
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
     except OSError as exc:  # the file asked for, not our hidden temp name, is what it names
         raise OSError(exc.errno, exc.strerror, str(path)) from None
+    staged = _STAGED.get()
     try:
         os.fchmod(fd, _mode_for(target))
         encoding = None if "b" in mode else "utf-8"
@@ -170,11 +201,62 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        if staged is not None:  # put in place with the other outputs (see all_or_none)
+            staged.append((tmp, target))
+            return
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+#: The temp files written inside :func:`all_or_none` and the targets they are to replace, in
+#: order; None outside it.
+_STAGED: contextvars.ContextVar[list[tuple[str, Path]] | None] = contextvars.ContextVar(
+    "evaltui_staged", default=None
+)
+
+
+@contextlib.contextmanager
+def all_or_none() -> Iterator[None]:
+    """Outputs of one command written all, or none of them: every file :func:`atomic_open`
+    writes inside this block is kept as its temp file, and they replace their targets (in the
+    order written: a manifest announced before its output still goes first) only once the
+    block has ended without an error; an error removes them all and leaves every target as it
+    was. ``compare -o big.parquet --summary-json s.json`` on a full disk replaced s.json and
+    failed on the other, exit 1: a script's two files then told two comparisons. Standard
+    output and devices are written at once, as outside it."""
+    staged: list[tuple[str, Path]] = []
+    token = _STAGED.set(staged)
+    try:
+        yield
+    except BaseException:
+        for tmp, _target in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    finally:
+        _STAGED.reset(token)
+    for done, (tmp, target) in enumerate(staged):
+        try:
+            os.replace(tmp, target)
+        except BaseException:  # the rest are not put in place: no temp file left behind
+            for rest, _target in staged[done:]:
+                with contextlib.suppress(OSError):
+                    os.unlink(rest)
+            raise
+
+
+def staged_path(path: str | os.PathLike[str]) -> Path:
+    """Where the newest content of ``path`` is while :func:`all_or_none` holds it back (its temp
+    file), else ``path`` itself."""
+    staged = _STAGED.get()
+    target = Path(os.path.realpath(path))
+    for tmp, where in reversed(staged or []):
+        if where == target:
+            return Path(tmp)
+    return Path(path)
 
 
 @contextlib.contextmanager
@@ -267,13 +349,18 @@ NON_FINITE = {math.inf: "Infinity", -math.inf: "-Infinity"}
 
 def json_safe(value: Any) -> Any:
     """``value`` with every non-finite float (nested in lists/dicts too) as "Infinity",
-    "-Infinity" or "NaN": valid JSON that round-trips, instead of a silent null."""
+    "-Infinity" or "NaN": valid JSON that round-trips, instead of a silent null; and every
+    string (keys too) storable as UTF-8 (:func:`clean_text`): a file name's undecodable byte as
+    ``\\xNN``, as evaltui shows it. Written raw, a lone surrogate became a ``\\udcff`` escape
+    that strict JSON readers refuse and jq turns into U+FFFD."""
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else NON_FINITE[value]
-    if isinstance(value, list):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
         return [json_safe(v) for v in value]
     if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
+        return {json_safe(k): json_safe(v) for k, v in value.items()}
     return value
 
 
@@ -896,7 +983,7 @@ def marked(path: str | os.PathLike[str], kind: str) -> Iterator[None]:
     except OSError:
         before = None
     data = pending_manifest(path, kind)
-    write_with(target, lambda h: json.dump(data, h, indent=2))
+    write_with(target, lambda h: json.dump(json_safe(data), h, indent=2))
     try:
         yield
     except BaseException:
@@ -967,10 +1054,65 @@ def mark_output(path: str | os.PathLike[str], kind: str, **details: Any) -> None
     from evaltui.data.marks import manifest, manifest_path
 
     target = Path(path)
-    if is_stdout(path) or not target.is_file():  # stdout, a device: nothing on disk to mark
+    written = staged_path(target)  # held back by all_or_none: the new content is there
+    if is_stdout(path) or not written.is_file():  # stdout, a device: nothing on disk to mark
         return
-    data = manifest(target, kind, **details)
-    write_with(manifest_path(target), lambda h: json.dump(data, h, indent=2))
+    data = manifest(target, kind, size=written.stat().st_size, **details)
+    write_with(manifest_path(target), lambda h: json.dump(json_safe(data), h, indent=2))
+
+
+def write_problems(
+    errors: Iterable[Any],
+    files: Iterable[Any],
+    path: str | os.PathLike[str],
+    notes: Iterable[str] = (),
+) -> tuple[int, int]:
+    """Every bad line and skipped file of a load, then its readers' notes, one JSON object a
+    line, atomically (or on stdout for ``-``), marked as evaltui's: ``{"kind": "bad line" |
+    "skipped file" | "note", "source", "path", "line", "reason"}``. ``line`` is 1-based, null
+    for a whole file (a skipped one, or one at fault as a whole); ``path`` is the file's own
+    path, null when not known; a note has only its text, as ``reason``, one per file it is
+    about. The terminal lists the first five of each; a script reads them all here.
+    ``errors`` are the load's :class:`LoadError`\\ s, ``files`` its file reports (companion
+    files, skipped quietly by design, are not listed). Returns how many bad lines and skipped
+    files."""
+    reports = list(files)
+    paths = {f.source: f.path for f in reports if f.path is not None}
+    rows = [
+        {
+            "kind": "bad line",
+            "source": error.source,
+            "path": None if paths.get(error.source) is None else str(paths[error.source]),
+            "line": error.line,
+            "reason": error.reason,
+        }
+        for error in errors
+    ]
+    bad = len(rows)
+    rows += [
+        {
+            "kind": "skipped file",
+            "source": report.source,
+            "path": None if report.path is None else str(report.path),
+            "line": None,
+            "reason": report.skipped,
+        }
+        for report in reports
+        if report.skipped is not None and not report.companion
+    ]
+    skipped = len(rows) - bad
+    rows += [
+        {"kind": "note", "source": None, "path": None, "line": None, "reason": note}
+        for note in notes
+    ]
+
+    def write(handle: IO[Any]) -> None:
+        handle.writelines(json_text(json_safe(row)) + "\n" for row in rows)
+
+    with marked(path, "bad-lines"):
+        write_with(path, write)
+        mark_output(path, "bad-lines", bad_lines=bad, skipped_files=skipped)
+    return bad, skipped
 
 
 def default_export_dir(
@@ -1027,12 +1169,28 @@ class ExportSummary:
         for form, formats in forms.items():
             files = plural(len(formats), "file")
             notes.append(f"{'/'.join(dict.fromkeys(formats))} ({files}): {form}")
+        replaced = [
+            (str(entry["source"]), first, last)
+            for entry in self.sources
+            for first, last in entry.get("invalid_utf8_lines", [])
+        ]
+        if replaced:
+            # The one change to a record's own text: the export is UTF-8, the source was not.
+            records = sum(last - first + 1 for _source, first, last in replaced)
+            shown = ", ".join(
+                f"{source}:{first}" + (f"-{last}" if last > first else "")
+                for source, first, last in replaced[:3]
+            ) + (", …" if len(replaced) > 3 else "")
+            notes.append(
+                f"{plural(records, 'record')} with bytes that are not UTF-8 written with U+FFFD"
+                f" in their place ({shown}; the manifest's invalid_utf8_lines)"
+            )
         if len(self.sources) > 1:
             # Read back by name, the manifest has each source's lines read as its own file
             # (evaltui.data.readback); on standard output there is no manifest.
             stdout = is_stdout(self.path)
             where = (
-                "not kept on standard output" if stdout else f"in {self.path.name}{MANIFEST_SUFFIX}"
+                "not kept on standard output" if stdout else f"in {manifest_path(self.path).name}"
             )
             apart = not stdout and all(reads_back(entry) for entry in self.sources)
             back = (
@@ -1155,18 +1313,24 @@ def write_records(
         .iter_rows()
     )
     count = 0
-    tty = is_stdout(path) and sys.stdout.isatty()
+    tty = to_terminal(path)
     beside = _new_scores(generations, keys)
     with open_output(path) as handle:
         for source, group in groups:
             report = by_source[source]
             reader = get_reader(report.format)
             lines = group["line"].to_list()
+            offsets = group["offset"].to_list()
             first = count + 1
-            for text in reader.records(Path(report.path), zip(lines, group["offset"], strict=True)):
+            form = reader.records_form(Path(report.path))
+            replaced: list[int] = []  # source lines whose invalid UTF-8 became U+FFFD
+            texts = reader.records(Path(report.path), zip(lines, offsets, strict=True))
+            for text, line, offset in zip(texts, lines, offsets, strict=True):
                 # Unchanged into a file or a pipe; a terminal sees control characters made visible.
                 # (A record re-encoded from JSON may hold a lone "\ud800" no file can store.)
                 text = clean_text(text)
+                if form is None and "\ufffd" in text and _invalid_utf8(report.path, offset):
+                    replaced.append(line)
                 handle.write(visible(text) if tty else text)
                 handle.write("\n")
                 count += 1
@@ -1180,17 +1344,67 @@ def write_records(
                     "first_line": first,
                     "last_line": count,
                     "source_lines": line_ranges(lines),
-                    # None: the source's own lines, byte for byte; else how they were re-encoded
+                    # None: the source's own lines (their text, LF-ended: see _framing); else
+                    # how they were re-encoded
                     "form": reader.records_form(Path(report.path)),
                     # whether evaltui reads this source's records back as its format
                     "reads_back": reader.records_read_back(Path(report.path)),
                     # what the file's header or name said its task is (read back, see readback)
                     "task": _task(reader, Path(report.path)),
                 }
+                if form is None:
+                    # The export is one UTF-8 JSONL file of LF-ended lines: what of the source's
+                    # framing it does not keep, so its bytes can be told (see the README).
+                    entry.update(
+                        _framing(Path(report.path)), invalid_utf8_lines=line_ranges(replaced)
+                    )
                 if beside is not None:
                     entry["rescored"] = _rescored_entries(beside, source, lines)
                 sources.append(entry)
     return count
+
+
+def _framing(path: Path) -> dict[str, Any]:
+    """A JSON-lines source's ``bom`` (whether it starts with a UTF-8 byte-order mark) and
+    ``line_endings``: ``"CRLF"`` or ``"LF"`` by its first LF, ``"CR"`` when it has no LF but a CR
+    (as the readers split it), ``null`` for one line with no end. A records export writes
+    neither: its records end in LF."""
+    try:
+        with path.open("rb") as handle:
+            first = handle.read(1 << 16)
+            chunk, before, cr = first, b"", False
+            while chunk:
+                lf = chunk.find(b"\n")
+                if lf != -1:
+                    before = chunk[lf - 1 : lf] if lf else before
+                    endings: str | None = "CRLF" if before == b"\r" else "LF"
+                    break
+                cr = cr or b"\r" in chunk
+                before, chunk = chunk[-1:], handle.read(1 << 16)
+            else:
+                endings = "CR" if cr else None
+    except OSError:
+        return {"bom": None, "line_endings": None}
+    return {"bom": first.startswith(b"\xef\xbb\xbf"), "line_endings": endings}
+
+
+def _invalid_utf8(path: str | os.PathLike[str], offset: int | None) -> bool:
+    """Whether the record line at ``offset`` holds bytes that are not UTF-8 (read as U+FFFD),
+    rather than a U+FFFD of its own."""
+    from evaltui.data.formats.base import line_at
+
+    if offset is None:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            raw = line_at(handle, offset)
+    except OSError:
+        return False
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _task(reader: Any, path: Path) -> str | None:
@@ -1308,7 +1522,7 @@ def export_view(
     records themselves stay unchanged)."""
     target = Path(path)
     refuse_input(path, files)
-    if kind == "parquet" and is_stdout(path) and sys.stdout.isatty():
+    if kind == "parquet" and to_terminal(path):
         raise ValueError("Parquet is binary: write it to a file or a pipe, not to the terminal")
     if kind == "combined":  # write_combined_json marks its own output
         write_combined_json(view_stats, target, rescored_with)
@@ -1332,7 +1546,7 @@ def _export_marked(
         written = write_records(view_stats, generations, files, target, sources)
     elif kind == "csv":
         frame = csv_safe(_flat(view_stats))
-        if is_stdout(target) and sys.stdout.isatty():
+        if to_terminal(target):
             # A terminal sees control characters made visible (as records do); a file or a pipe
             # gets the CSV unchanged.
             write_with(target, lambda h: h.writelines([visible(frame.write_csv())]))

@@ -82,7 +82,25 @@ from evaltui.data.wording import plural
 
 
 class LoadFailure(Exception):
-    """Nothing can be loaded (no input files, no tokenizer). The message is for the user."""
+    """Nothing can be loaded (no input files, no tokenizer). The message is for the user.
+
+    When files were looked at and none could be used, what was wrong with them is kept:
+    ``errors`` (every bad line: the message names the first), ``files`` (the skipped files'
+    reports and the read files', for their paths) and ``notes``, so a headless command can
+    still write them all (``--bad-lines``)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: Sequence[LoadError] = (),
+        files: Sequence[FileReport] = (),
+        notes: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message)
+        self.errors = list(errors)
+        self.files = list(files)
+        self.notes = list(notes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1239,7 +1257,10 @@ class _Load:
             else:
                 todo = "'evaltui formats' lists what each reader reads"
             raise LoadFailure(
-                "no readable samples file" + (f" ({detail})" if detail else "") + f": {todo}"
+                "no readable samples file" + (f" ({detail})" if detail else "") + f": {todo}",
+                errors=self.errors,
+                files=skipped,
+                notes=self.notes,
             )
         if (
             self.states
@@ -1250,7 +1271,16 @@ class _Load:
             # Files were read but held no generation (a cancelled or failed log, only bad lines):
             # say why instead of showing "runs 0".
             sources = [state.input.source for state in self.states]
-            raise LoadFailure(no_generation_reason(self.notes, sources, self.errors))
+            read = [
+                FileReport(s.input.source, s.reader.name, s.input.path, 0, s.errors)
+                for s in self.states
+            ]
+            raise LoadFailure(
+                no_generation_reason(self.notes, sources, self.errors),
+                errors=self.errors,
+                files=list(self.skipped.values()) + read,
+                notes=self.notes,
+            )
         if self.lengths_stopped():
             return self.stop()
         if self.spec is not None and options.keep_text:

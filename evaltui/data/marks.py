@@ -11,12 +11,15 @@ manifest (older evaltui, the batch script it replaces) is recognised by its keys
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from evaltui.data.schema import clean_text
 
 MANIFEST_SUFFIX = ".evaltui.json"
 #: The combined JSON's first keys, in order (the batch script's schema, kept by evaltui).
@@ -31,17 +34,40 @@ KIND_NAMES = {
     "compare": "run comparison",
     "compare-summary": "run comparison summary",
     "rescore": "per-generation verdicts of a rescore",
+    "bad-lines": "the bad lines and skipped files of a load",
 }
 
 
+#: The longest file name Linux file systems (and macOS's) take, in bytes (NAME_MAX).
+NAME_MAX = 255
+
+
+def fitted_name(name: str, suffix: str = "", *, prefix: str = "", reserve: int = 0) -> str:
+    """``prefix + name + suffix``, a name a file system takes: when it would be longer than
+    :data:`NAME_MAX` bytes (with ``reserve`` bytes more to come after it), ``name`` is cut and a
+    hash of it added (``<cut name>~<hash>``), so each long name still has its own. An output
+    named near the limit (``-o "<200-char model>_<task>_<date>.json"``) could be written, but its
+    temp file and its manifest, whose names add to it, could not: 'File name too long', exit 1."""
+    whole = prefix + name + suffix
+    if len(os.fsencode(whole)) + reserve <= NAME_MAX:
+        return whole
+    digest = "~" + hashlib.sha256(os.fsencode(name)).hexdigest()[:12]
+    room = NAME_MAX - reserve - len(os.fsencode(prefix + suffix + digest))
+    return prefix + os.fsdecode(os.fsencode(name)[: max(room, 1)]) + digest + suffix
+
+
 def manifest_path(output: str | os.PathLike[str]) -> Path:
-    """Where the manifest of ``output`` goes: beside it, ``<name>.evaltui.json``."""
+    """Where the manifest of ``output`` goes: beside it, ``<name>.evaltui.json`` (a long name
+    cut, see :func:`fitted_name`)."""
     path = Path(output)
-    return path.with_name(path.name + MANIFEST_SUFFIX)
+    return path.with_name(fitted_name(path.name, MANIFEST_SUFFIX))
 
 
-def manifest(output: str | os.PathLike[str], kind: str, **details: Any) -> dict[str, Any]:
-    """The manifest of a just-written ``output`` (its name and size tie the mark to it)."""
+def manifest(
+    output: str | os.PathLike[str], kind: str, *, size: int | None = None, **details: Any
+) -> dict[str, Any]:
+    """The manifest of a just-written ``output`` (its name and size tie the mark to it;
+    ``size``: its size when the new content is not at ``output`` yet)."""
     from evaltui import __version__
 
     path = Path(output)
@@ -49,7 +75,7 @@ def manifest(output: str | os.PathLike[str], kind: str, **details: Any) -> dict[
         "evaltui": {
             "kind": kind,
             "file": path.name,
-            "bytes": path.stat().st_size,
+            "bytes": path.stat().st_size if size is None else size,
             "version": __version__,
             "written": datetime.now(UTC).isoformat(timespec="seconds"),
             "note": "written by evaltui, not eval data: evaltui skips this file when reading",
@@ -89,7 +115,8 @@ def manifest_of(path: Path) -> dict[str, Any] | None:
     file: its name, and its size unless the size is not known yet (``bytes`` None: announced
     before the write; a followed folder sees the mark first). None otherwise."""
     mark = _read_manifest(manifest_path(path))
-    if mark is None or mark.get("file") != path.name:
+    # A name with an undecodable byte is written as evaltui shows it (``\\xff``, clean_text).
+    if mark is None or mark.get("file") not in (path.name, clean_text(path.name)):
         return None
     try:
         return mark if mark.get("bytes") in (None, path.stat().st_size) else None
@@ -112,12 +139,12 @@ def written_by_evaltui(path: Path, head: bytes | None = None, named: bool = Fals
         if named:
             return None
         return (
-            f"written by evaltui (exported records; see {path.name}{MANIFEST_SUFFIX}), "
+            f"written by evaltui (exported records; see {manifest_path(path).name}), "
             "skipped in a folder: name the file itself to read it"
         )
     if mark is not None:
         kind = KIND_NAMES.get(str(mark.get("kind")), "an export")
-        return f"written by evaltui ({kind}; see {path.name}{MANIFEST_SUFFIX}), not eval data"
+        return f"written by evaltui ({kind}; see {manifest_path(path).name}), not eval data"
     if head is not None and COMBINED_START.match(
         head.decode("utf-8", errors="replace").lstrip("\ufeff")
     ):

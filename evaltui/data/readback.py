@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from evaltui.data.marks import MANIFEST_SUFFIX, manifest_of
+from evaltui.data.marks import manifest_of, manifest_path
 from evaltui.data.runs import PART_SEPARATOR, folder_is_run
 from evaltui.data.schema import LoadError, conform, set_columns
 from evaltui.data.wording import plural
@@ -200,7 +200,7 @@ def read_parts(
     frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
     said = (
         f"{source}: exported records of {plural(len(parts), 'source file')}, each read as that"
-        f" file, with its runs (see {path.name}{MANIFEST_SUFFIX})"
+        f" file, with its runs (see {manifest_path(path).name})"
     )
     return ReadResult(frame, errors, [said, *dict.fromkeys(notes)])
 

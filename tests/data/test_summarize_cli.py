@@ -288,7 +288,10 @@ def test_the_end_summary_says_how_many_skips_and_notes_it_does_not_list(
     err = capsys.readouterr().err
     assert "7 skipped" in err
     assert sum(line.startswith("skipped ") for line in err.splitlines()) == 5
-    assert "  … and 2 more skipped files" in err.splitlines()
+    assert (
+        "  … and 2 more skipped files (every one: --bad-lines FILE, or the app's b)"
+        in err.splitlines()
+    )
 
 
 # Runs `evaltui ARGS…` in this process (polars not imported before), then reports the pools.
