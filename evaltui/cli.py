@@ -465,7 +465,8 @@ def shown_path(path: str | os.PathLike[str]) -> str:
 
 
 def more_words(count: int, what: str, listed_in: str | os.PathLike[str] | None) -> str:
-    """'  … and 5 more (every one in bad.jsonl)': how many stderr leaves out, and where they
+    """'  … and 5 more (every one in bad.jsonl)', '… and 1 more note (…)': how many ``what``
+    (a singular noun, or none) stderr leaves out, and where they
     all are (``listed_in``: the ``--bad-lines`` file; else the flag that writes them)."""
     from evaltui.data.export import is_stdout
 
@@ -475,7 +476,8 @@ def more_words(count: int, what: str, listed_in: str | os.PathLike[str] | None) 
         where = "every one on standard output"
     else:
         where = f"every one in {shown_path(listed_in)}"
-    return f"  … and {count:,} more {what}({where})"
+    noun = f"{what}{'' if count == 1 else 's'} " if what else ""
+    return f"  … and {count:,} more {noun}({where})"
 
 
 def problem_lines(
@@ -498,14 +500,14 @@ def problem_lines(
     for report in skipped[:5]:
         lines.append(f"skipped      {one_line(f'{report.source}: {report.skipped}', 300)}")
     if len(skipped) > 5:
-        lines.append(more_words(len(skipped) - 5, "skipped files ", listed_in))
+        lines.append(more_words(len(skipped) - 5, "skipped file", listed_in))
     # A note about each of many files (100 verl step files "scored by 'acc'") is said once,
     # naming how many files and the first few.
     notes = result.note_groups()
     for group in notes[:5]:
         lines.append(f"note         {one_line(group.text, 300)}")
     if len(notes) > 5:
-        lines.append(more_words(len(notes) - 5, "notes ", listed_in))
+        lines.append(more_words(len(notes) - 5, "note", listed_in))
     conflict = conflict_note(result.stats)
     if conflict is not None:
         lines.append(f"note         {conflict}")

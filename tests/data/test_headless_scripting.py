@@ -455,3 +455,12 @@ def test_an_output_where_another_outputs_manifest_goes_is_refused(
         assert stop.value.code == 2
         assert f"{out}.evaltui.json is where the manifest of {out} goes" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["evals"]
+
+
+def test_one_more_note_is_said_in_the_singular() -> None:
+    """'… and 1 more notes' read the published folder's stderr (summarize of real-world)."""
+    from evaltui.cli import more_words
+
+    assert more_words(1, "note", "bad.jsonl") == "  … and 1 more note (every one in bad.jsonl)"
+    assert more_words(2, "skipped file", None).startswith("  … and 2 more skipped files (")
+    assert more_words(3, "", "-") == "  … and 3 more (every one on standard output)"
