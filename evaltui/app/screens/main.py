@@ -289,7 +289,13 @@ class MainScreen(Screen[None]):
         Binding("e", "export", "Export", id="export"),
         Binding("x", "cancel_load", "Stop loading", id="cancel"),
         # x again, once the load x stopped is over: the token lengths left are counted.
-        Binding("x", "resume_lengths", "Count lengths", id="resume_lengths"),
+        Binding(
+            "x",
+            "resume_lengths",
+            "Count lengths",
+            id="resume_lengths",
+            tooltip="the lengths left, once x stopped them",
+        ),
         Binding("c", "clear_view", "Clear", id="clear"),
         Binding("r", "next_run", "Run", id="run"),
         Binding("n", "quick('never')", "Never solved", id="quick_never", group=QUICK),
