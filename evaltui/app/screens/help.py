@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from evaltui.data.columns import DISPLAY_NAMES
+from evaltui.data.columns import ALIASES, DISPLAY_NAMES
 
 FILTER_HELP = """\
 Filter language (the same as `evaltui export --where`):
@@ -115,6 +115,11 @@ class HelpScreen(Screen[None]):
             "Table headers and the combined JSON's keys name the same columns (in a filter, a "
             "header with a space is written with _ or `backquotes`):\n"
             + "\n".join(f"  {name:<16} {column}" for column, name in DISPLAY_NAMES.items())
+            + "\n"
+            + "\n".join(
+                f"  {name:<16} {column} (headed so when a run's score is no accuracy)"
+                for name, column in ALIASES.items()
+            )
             + "\nRates (accuracy, pass@k, maj@k, …) are fractions 0–1, shown with three decimals."
         )
         with VerticalScroll(id="help"):
