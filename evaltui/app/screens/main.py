@@ -294,7 +294,7 @@ class MainScreen(Screen[None]):
             "resume_lengths",
             "Count lengths",
             id="resume_lengths",
-            tooltip="the lengths left, once x stopped them",
+            tooltip="the rest, once stopped",
         ),
         Binding("c", "clear_view", "Clear", id="clear"),
         Binding("r", "next_run", "Run", id="run"),
