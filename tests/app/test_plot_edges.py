@@ -240,3 +240,29 @@ def test_ten_bins_of_a_mean_score_are_labelled_at_their_edges() -> None:
     # bars of one value each (k/n) keep their label under the bar
     positions, labels = rate_ticks(rate_bins(np.array([0.0, 0.25, 1.0]), [4, 4, 4]))
     assert labels == ["0/4", "1/4", "2/4", "3/4", "4/4"] and positions == [0, 1, 2, 3, 4]
+
+
+async def test_correct_vs_wrong_of_one_length_is_bars_not_dots(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """lm-eval's one-token answers: every generation in one length bin, and the correct and
+    wrong series were lines over that one bin: a dot at the top and one at 0, told apart by
+    colour alone. They are bars side by side, one bar not the whole frame."""
+    from textual_plotext import PlotextPlot
+
+    from evaltui.data.sanitize import cell_width
+
+    app = make_app(write_same_length(tmp_path / "evals", 3, 2))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlotScreen) and screen.last is not None
+        assert [panel.bars for panel in screen.last.panels] == [True]
+        await pilot.press("1")
+        await settle(pilot)
+        plot = screen.query_one(PlotextPlot)
+        rows = [line.text for line in (plot.render_line(y) for y in range(plot.size.height))]
+        widest = max(row.count("█") for row in rows)
+        assert 0 < widest < cell_width(rows[len(rows) // 2]) // 2, rows

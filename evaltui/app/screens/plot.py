@@ -202,6 +202,9 @@ def run_colour(index: int) -> Colour:
     return RUN_COLOURS[index % len(RUN_COLOURS)]
 
 
+FEW_BINS = 2
+"""Length bins up to which several series are bars side by side, not lines."""
+
 #: Lines the legend may take above the plot (the CSS max-height of #plot-legend).
 LEGEND_LINES = 2
 
@@ -441,6 +444,9 @@ class PlotScreen(Screen[None]):
                 )
                 note = notes(note, clipped)
         bins = length_bins(lengths, BINS)
+        # A line over one or two bins is a dot or two (lm-eval's one-token answers: a dot at 1
+        # and one at 0, which series each was told by colour alone): bars side by side then.
+        few = len(bins.centers) <= FEW_BINS
         runs = gens["run"].to_numpy()
         names = list(dict.fromkeys(gens["run"].to_list()))
         # Each run's own threshold and direction; a generation without one (a continuous score
@@ -469,7 +475,7 @@ class PlotScreen(Screen[None]):
                 )
                 if len(names) > 1:
                     legend.append((label, colour))
-            panels.append(self.length_panel("", series, bins, log, bars=len(series) == 1))
+            panels.append(self.length_panel("", series, bins, log, bars=len(series) == 1 or few))
         else:
             # What "correct" is when it is not plain 0/1: a 0.6 winrate is correct (≥ 0.5).
             rules = {kinds[r].correct_rule() for r in names if r in kinds} - {None}
@@ -494,7 +500,7 @@ class PlotScreen(Screen[None]):
                 ]
                 # The label whole: cut with the other panels' to the width (fitting).
                 panel_title = str(run) if len(names) > 1 else ""
-                panels.append(self.length_panel(panel_title, series, bins, log, bars=False))
+                panels.append(self.length_panel(panel_title, series, bins, log, bars=few))
             no_panel = len(names) - len(shown)
         return Figure(
             kind, title, xlabel, ylabel, panels, legend=legend, note=note, hidden=no_panel
@@ -716,6 +722,9 @@ class PlotScreen(Screen[None]):
             # Room for the first and last bars, which plotext would cut at the frame.
             margin = 0.6 * (xs[1] - xs[0])
             target.xlim(xs[0] - margin, xs[-1] + margin)
+        elif panel.bars and xs:
+            # One bar (every generation of one length): a bar, not the whole frame filled.
+            target.xlim(xs[0] - 1.5, xs[0] + 1.5)
         if panel.xticks[0]:
             target.xticks(*panel.xticks)
         if panel.yticks[0]:
