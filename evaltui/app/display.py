@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import polars as pl
 from rich.text import Text
 
-from evaltui.data.columns import MEAN_SCORE, display_name
+from evaltui.data.columns import MEAN_SCORE, STORED_MEAN_SCORE, display_name
 from evaltui.data.distinct import distinct_expr, shared_starts
 from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
@@ -73,10 +73,24 @@ def mean_header(stats: pl.DataFrame) -> str:
     return MEAN_SCORE
 
 
+def stored_mean_header(stats: pl.DataFrame) -> str:
+    """What the stored scores' mean column (after a re-score) is called for these rows: ``stored
+    acc`` only when every run's stored score is an accuracy; ``stored score`` when a run's is
+    not (no notion of correct: its stored ``n_correct`` is null while it has scores), as a
+    re-scored lm-eval bleu_max or mae run's 19.7 or inf there is no accuracy."""
+    if "stored_n_correct" not in stats.columns or "stored_n_scored" not in stats.columns:
+        return display_name("stored_average_accuracy")
+    continuous = stats.filter(
+        pl.col("stored_n_correct").is_null() & (pl.col("stored_n_scored") > 0)
+    ).height
+    return STORED_MEAN_SCORE if continuous else display_name("stored_average_accuracy")
+
+
 def table_columns(stats: pl.DataFrame) -> list[tuple[str, str, str]]:
     """The columns the prompt table shows for this Stats frame: (column, header, kind)."""
+    headers = {"average_accuracy": mean_header, "stored_average_accuracy": stored_mean_header}
     fixed = [
-        (c, mean_header(stats) if c == "average_accuracy" else display_name(c), k)
+        (c, headers[c](stats) if c in headers else display_name(c), k)
         for c, k in TABLE_COLUMNS
         if c in stats.columns
     ]

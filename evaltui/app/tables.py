@@ -79,6 +79,30 @@ class DataTable(_LibraryTable):
         if event.chain == 2 and meta and meta.get("row", -1) >= 0 and meta.get("column", -1) >= 0:
             self.action_select_cursor()
 
+    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        super()._on_mouse_scroll_down(event)
+        self._cursor_into_view()
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        super()._on_mouse_scroll_up(event)
+        self._cursor_into_view()
+
+    def _cursor_into_view(self) -> None:
+        """After the wheel scrolled the rows, the cursor goes with them: to the first row on
+        screen when it was above, the last when below. It stayed on its row off screen, and
+        enter then opened a prompt the user could not see, not one of those in sight."""
+        if not self.row_count:
+            return
+        header = self.header_height if self.show_header else 0
+        first = max(0, int(self.scroll_y))
+        shown = max(1, self.scrollable_content_region.height - header)
+        last = min(self.row_count - 1, first + shown - 1)
+        row = self.cursor_row
+        if row < first:
+            self.move_cursor(row=min(first, last))
+        elif row > last:
+            self.move_cursor(row=last)
+
     def action_copy_selection(self) -> None:
         """ctrl+c: the library's copy posts a message no one reads, so on the first screen a
         user meets, ctrl+c (to quit, as in most programs) did nothing and said nothing; every

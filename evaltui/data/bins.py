@@ -62,6 +62,17 @@ def tick_label(value: float) -> str:
     return f"{value:,.10g}"
 
 
+def tick_labels(values: Iterable[float]) -> list[str]:
+    """The ticks of one axis, all written alike: ``0, 5k, 10k, 15k`` when a tick reaches 10,000
+    and every one is a round hundred (else ``2,500``, ``0.25``). One by one (:func:`tick_label`)
+    an axis read ``0, 5,000, 10k, 15k``: two notations on one axis, the comma of 5,000 like a
+    separator between ticks."""
+    ticks = [float(v) for v in values]
+    if max((abs(v) for v in ticks), default=0.0) >= 10_000 and all(v % 100 == 0 for v in ticks):
+        return ["0" if v == 0 else f"{v / 1000:,.10g}k" for v in ticks]
+    return [f"{v:,.0f}" if v.is_integer() else f"{v:,.10g}" for v in ticks]
+
+
 @dataclass(frozen=True, slots=True)
 class Bins:
     """Histogram bins: ``edges`` (len = bins + 1), where each bar is drawn, and its label."""

@@ -36,7 +36,13 @@ DISPLAY_NAMES: dict[str, str] = {
 #: What the per-prompt mean score (``average_accuracy``) is shown as when a run's score is not an
 #: accuracy (a continuous metric); accepted wherever a column name is, like display names.
 MEAN_SCORE = "mean score"
-ALIASES: dict[str, str] = {MEAN_SCORE: "average_accuracy"}
+#: The same for the stored scores' mean beside a re-score's (``stored acc``): a run whose stored
+#: score is a bleu or an mae has a mean of 19.7 or inf there, no accuracy.
+STORED_MEAN_SCORE = "stored score"
+ALIASES: dict[str, str] = {
+    MEAN_SCORE: "average_accuracy",
+    STORED_MEAN_SCORE: "stored_average_accuracy",
+}
 
 
 def display_name(column: str) -> str:

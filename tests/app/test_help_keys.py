@@ -60,5 +60,25 @@ async def test_help_lists_every_key_with_what_it_does(evals: Path, make_app: Any
             if not binding.description:
                 continue
             key = KEYS.get(binding.key, binding.key)
-            wanted = re.compile(rf"^  {re.escape(key)} +{re.escape(binding.description)}")
+            # A key of two actions on one screen has both on its line (see the next test).
+            wanted = re.compile(rf"^  {re.escape(key)} +(.* / )?{re.escape(binding.description)}")
             assert any(wanted.match(line) for line in lines), (screen.__name__, key)
+
+
+async def test_help_lists_a_key_once_per_section(evals: Path, make_app: Any) -> None:
+    """The prompt table's x (stop loading; once stopped, count the lengths left) was listed twice,
+    "x Stop loading" then "x Count lengths", which read as a mistake: one line has both."""
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = str(app.screen.query_one("#help Static", Static).render())
+    for section in text.split("\n\n"):
+        keys = [m.group(1) for m in re.finditer(r"^  (\S+) {2,}", section, re.MULTILINE)]
+        if section.startswith(("Filter language", "Table headers")):
+            continue  # examples and column names, not keys
+        assert len(keys) == len(set(keys)), section
+    assert "  x            Stop loading / Count lengths — the rest, once stopped" in (
+        text.splitlines()
+    )

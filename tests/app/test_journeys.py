@@ -595,7 +595,9 @@ async def test_x_while_files_are_read_keeps_every_prompt_and_skips_lengths(
         assert app.result is not None and app.result.cancelled
         assert app.result.stats.height == load([data], options()).stats.height == 13
         assert app.result.generations["gen_length"].null_count() == app.result.generations.height
-        assert "lengths" in text_of(app, "#summary")
+        # said on the progress line (the header's "lengths incomplete" is left off at 80
+        # columns, counted in its "+N more (t)")
+        assert "token lengths are incomplete" in text_of(app, "#progress")
         # An export now writes no length: the dialog says so before anything is written (the
         # combined JSON came out with every length null, and nothing said why).
         from evaltui.app.screens.export import ExportScreen

@@ -207,3 +207,62 @@ async def test_two_long_runs_differing_inside_are_told_apart_in_plots_and_the_su
         shown = screen_text(app)
         heads = [line for line in shown.splitlines() if line.lstrip().startswith("metric")]
         assert heads and "32B" in heads[0] and "7B" in heads[0], shown
+
+
+def test_an_axis_writes_its_ticks_alike() -> None:
+    """The length axis of the 17 published runs read ``0  5,000  10k  15k  20k  25k  30k``: two
+    notations on one axis (and 5,000's comma like a break between ticks)."""
+    import numpy as np
+
+    from evaltui.app.screens.plot import x_ticks
+    from evaltui.data.bins import length_bins
+
+    bins = length_bins(np.array([1.0, 434.0, 30_500.0]))
+    _positions, labels = x_ticks(bins)
+    assert labels == ["0", "5k", "10k", "15k", "20k", "25k", "30k"], labels
+    _positions, labels = x_ticks(length_bins(np.array([120.0, 3_400.0])))
+    assert "," in "".join(labels) and not any(label.endswith("k") for label in labels), labels
+
+
+def test_ten_bins_of_a_mean_score_are_labelled_at_their_edges() -> None:
+    """Per-prompt accuracy of a 0–1 fraction (ten bins of 0.1): a range under each bar
+    ("0.0–0.1") was as wide as the bar at 80 columns, and plotext left out the ones that touched
+    (0.2–0.3 and 0.5–0.6 were not on the axis). The edges are labelled, at the bars' sides."""
+    import numpy as np
+
+    from evaltui.app.screens.plot import rate_ticks
+    from evaltui.data.bins import rate_bins
+
+    bins = rate_bins(np.array([0.05, 0.31, 0.97]), counted=False)
+    positions, labels = rate_ticks(bins)
+    assert labels == ["0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1"]
+    assert positions == [i - 0.5 for i in range(11)]  # bar i spans i - 0.5 .. i + 0.5
+    # bars of one value each (k/n) keep their label under the bar
+    positions, labels = rate_ticks(rate_bins(np.array([0.0, 0.25, 1.0]), [4, 4, 4]))
+    assert labels == ["0/4", "1/4", "2/4", "3/4", "4/4"] and positions == [0, 1, 2, 3, 4]
+
+
+async def test_correct_vs_wrong_of_one_length_is_bars_not_dots(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """lm-eval's one-token answers: every generation in one length bin, and the correct and
+    wrong series were lines over that one bin: a dot at the top and one at 0, told apart by
+    colour alone. They are bars side by side, one bar not the whole frame."""
+    from textual_plotext import PlotextPlot
+
+    from evaltui.data.sanitize import cell_width
+
+    app = make_app(write_same_length(tmp_path / "evals", 3, 2))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlotScreen) and screen.last is not None
+        assert [panel.bars for panel in screen.last.panels] == [True]
+        await pilot.press("1")
+        await settle(pilot)
+        plot = screen.query_one(PlotextPlot)
+        rows = [line.text for line in (plot.render_line(y) for y in range(plot.size.height))]
+        widest = max(row.count("█") for row in rows)
+        assert 0 < widest < cell_width(rows[len(rows) // 2]) // 2, rows

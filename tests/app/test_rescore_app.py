@@ -445,3 +445,40 @@ async def test_one_flipped_verdict_is_counted_in_the_singular(
         console.print(app.screen.report)  # type: ignore[attr-defined]
         shown = console.export_text()
         assert "1 verdict flipped (0 to correct, 1 to wrong) in 1 prompt\n" in shown, shown
+
+
+async def test_the_stored_column_of_a_score_that_is_no_accuracy_is_not_headed_accuracy(
+    tmp_path: Path, rescore_app: Any
+) -> None:
+    """Re-scored, a run whose stored score is a bleu (20-70, a mean of 30 and 50 per prompt)
+    had its stored means under the header ``stored acc`` (lm-eval's gpt-neo bleu_max run showed
+    41.113 there, gpt-4o-mini's mae inf). The column is ``stored score`` then, and the filter
+    knows it by that name; with only a 0/1 run shown (``r``), it is ``stored acc`` again."""
+    for run, scores in (("acc", [1, 0, 1, 1]), ("bleu", [20, 40, 30, 70])):
+        folder = tmp_path / "evals" / run
+        folder.mkdir(parents=True)
+        rows = [
+            {"prompt": f"p{i // 2}", "gen": f"\\boxed{{{i}}}", "answer": "0", "score": score}
+            for i, score in enumerate(scores)
+        ]
+        text = "".join(json.dumps(r) + "\n" for r in rows)
+        (folder / "samples.jsonl").write_text(text, encoding="utf-8")
+    app = rescore_app(tmp_path / "evals")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+
+        def labels() -> list[str]:
+            table = app.main.current_table()
+            assert table is not None
+            return [str(c.label) for c in table.ordered_columns]
+
+        assert "stored score" in labels() and "stored acc" not in labels(), labels()
+        app.main.action_focus_filter()
+        await pilot.press(*"stored_score > 40", "enter")
+        await settle(pilot)
+        assert app.rows is not None
+        assert app.rows.select("run", "stored_average_accuracy").rows() == [("bleu", 50.0)]
+        await pilot.press("escape", "c", "r")  # the first run alone: acc, scored 0/1
+        await settle(pilot)
+        assert set(app.rows["run"].to_list()) == {"acc"}
+        assert "stored acc" in labels() and "stored score" not in labels(), labels()

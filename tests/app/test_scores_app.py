@@ -24,6 +24,15 @@ from tests.app.conftest import settle
 from tests.data.test_scores import TGPRED, truthfulqa, truthfulqa_scored_twice
 
 
+def whole_header(app: EvalApp) -> str:
+    """The header in full (t shows it): its line counts the parts it leaves off, the scores'
+    kinds among them on a narrow terminal ("+3 more (t)")."""
+    from evaltui.app.screens.main import header_text
+
+    assert app.result is not None
+    return header_text(app.result, 10**6, whole=True)
+
+
 def text_of(app: EvalApp, selector: str) -> str:
     rendered = app.screen.query_one(selector, Static).render()
     return rendered.plain if isinstance(rendered, Text) else str(rendered)
@@ -47,7 +56,7 @@ async def test_header_and_summary_screen_show_each_runs_score_kind(
     app = make_app(TGPRED, truthfulqa(tmp_path))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        header = text_of(app, "#summary")
+        header = whole_header(app)
         assert (
             "gpt-4o-mini (mae: continuous 103.4–259.6 and 17 non-finite, lower is better)" in header
         )
@@ -86,7 +95,7 @@ async def test_threshold_per_run_in_header_and_an_unknown_run_warned(
     app = EvalApp([str(TGPRED)], options)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        header = text_of(app, "#summary")
+        header = whole_header(app)
         # mae <= 150 is correct: 3 of the 24 docs (see tests/data/test_scores.py).
         assert "lower is better, correct ≤ 150" in header
         assert app.result is not None and int(app.result.stats["n_correct"].sum()) == 3
@@ -335,7 +344,7 @@ async def test_a_fraction_score_says_what_counts_as_correct(
     app = EvalApp([str(tmp_path / "evals")], options)
     async with app.run_test(size=(200, 40)) as pilot:
         await settle(pilot)
-        assert "accuracy (0–1), correct ≥ 0.5" in text_of(app, "#summary")
+        assert "accuracy (0–1), correct ≥ 0.5" in whole_header(app)
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from evaltui.data.columns import DISPLAY_NAMES
+from evaltui.data.columns import ALIASES, DISPLAY_NAMES
 
 FILTER_HELP = """\
 Filter language (the same as `evaltui export --where`):
@@ -29,8 +29,10 @@ n_correct, n_scored, max_gen_length, avg_gen_length, median_gen_length, min_gen_
 def _bindings_text(
     title: str, bindings: Sequence[BindingType], everywhere: Sequence[BindingType] = ()
 ) -> str:
-    """One section; a key that does the same everywhere is listed once, under "Everywhere"."""
-    lines = [title]
+    """One section; a key that does the same everywhere is listed once, under "Everywhere". A
+    key bound to two actions on one screen (``x``: stop loading, then count the lengths left) is
+    one line with both: listed twice, it read as a mistake."""
+    rows: dict[str, list[str]] = {}
     common = {(b.key, b.action) for b in everywhere if isinstance(b, Binding)}
     for binding in bindings:
         if (
@@ -48,8 +50,8 @@ def _bindings_text(
                 .replace("question_mark", "?")
             )
             more = f" — {binding.tooltip}" if binding.tooltip else ""
-            lines.append(f"  {key:<12} {binding.description}{more}")
-    return "\n".join(lines)
+            rows.setdefault(key, []).append(f"{binding.description}{more}")
+    return "\n".join([title, *(f"  {key:<12} {' / '.join(what)}" for key, what in rows.items())])
 
 
 class HelpScreen(Screen[None]):
@@ -113,6 +115,11 @@ class HelpScreen(Screen[None]):
             "Table headers and the combined JSON's keys name the same columns (in a filter, a "
             "header with a space is written with _ or `backquotes`):\n"
             + "\n".join(f"  {name:<16} {column}" for column, name in DISPLAY_NAMES.items())
+            + "\n"
+            + "\n".join(
+                f"  {name:<16} {column} (headed so when a run's score is no accuracy)"
+                for name, column in ALIASES.items()
+            )
             + "\nRates (accuracy, pass@k, maj@k, …) are fractions 0–1, shown with three decimals."
         )
         with VerticalScroll(id="help"):

@@ -186,11 +186,30 @@ def header_counts(stats: pl.DataFrame) -> HeaderCounts:
     )
 
 
-def header_text(result: LoadResult, width: int) -> str:
-    """The header (one line; two only to keep the bad-line counts on screen), most telling first: prompts and accuracy (per run when several are
-    loaded), generations, bad lines, files, tokenizer. Every count comes from the Stats table (one
-    row per prompt), never from a pass over the generations: it is redrawn on each followed
-    update, and a warm load's snapshot result has the table before its generation rows."""
+MORE_KEY = "t"
+"""The key of the screen that shows the header in full (the run summary: :func:`header_text`
+with ``whole``)."""
+
+
+def header_text(result: LoadResult, width: int, *, whole: bool = False) -> str:
+    """The header (one line; two only to keep the bad-line counts on screen), most telling
+    first: prompts and accuracy (per run when several are loaded), generations, bad lines,
+    files, tokenizer, counted by, the scores' kinds. Whole parts only: those that do not fit
+    are counted ("+3 more (t)"), and ``whole`` gives them all, none cut (the run summary shows
+    that). Every count comes from the Stats table (one row per prompt), never from a pass over
+    the generations: it is redrawn on each followed update, and a warm load's snapshot result
+    has the table before its generation rows."""
+    if whole:
+        return " · ".join(_header_parts(result, 10**6, whole=True))
+    # The parts fitted to the width (run labels cut, counts moved up) leave a cell for " …":
+    # the parts after them (files, tokenizer, …) are left off then, and a "…" glued to the
+    # accuracy read "0.619…", a number cut.
+    return _lines(_header_parts(result, width - 1), width)[0]
+
+
+def _header_parts(result: LoadResult, width: int, *, whole: bool = False) -> list[str]:
+    """The header's parts, in order (see :func:`header_text`); the runs' accuracy fitted to
+    ``width``."""
     stats = result.stats
     counts = header_counts(stats)
     kinds, values, runs = counts.kinds, counts.accuracies, counts.runs
@@ -239,13 +258,57 @@ def header_text(result: LoadResult, width: int) -> str:
     )
     # Cut in the middle: a model folder's path differs from the next one's at its end
     # (``…/Qwen2.5-7B-Instruct``, ``…/checkpoint-12000``), which a cut from the right hid.
-    parts.append(f"tokenizer {one_line_middle(result.tokenizer, 40)}")
-    parts.append(f"counted by {one_line(result.counting, 40)}")
-    parts.append(one_line(kinds_summary(kinds), 400))
-    return _lines([p for p in parts if p], width)
+    cut = 1000 if whole else 40
+    parts.append(f"tokenizer {one_line_middle(result.tokenizer, cut)}")
+    parts.append(f"counted by {one_line(result.counting, cut)}")
+    parts.append(one_line(kinds_summary(kinds), 10 * cut))
+    return [p for p in parts if p]
 
 
-def _lines(parts: list[str], width: int) -> str:
+def _must_show(parts: list[str]) -> int:
+    """How many of a line's ``parts``, from the first, the line must keep whole: through the
+    accuracy, the unscored, bad-line and note counts (when not 0) and the load's state
+    (generations loading, lengths pending or incomplete)."""
+    kept = ("accuracy ", "stored accuracy ", "unscored ", "notes ", "generations loading")
+    must = [
+        i
+        for i, part in enumerate(parts)
+        if part.startswith(kept)
+        or part in {"lengths pending", "lengths incomplete"}
+        or (part.startswith("bad lines ") and part != "bad lines 0")
+    ]
+    return max(must, default=0) + 1
+
+
+def _fit_line(parts: list[str], width: int, *, last: bool) -> tuple[str, int]:
+    """``parts`` joined on one line of ``width`` cells, and how many were left off: the parts
+    that fit, whole, then on the header's last line "+N more (t)" for those left off (t shows
+    the header in full), or "+N (t)" when only that fits. The line was cut at its width, which
+    hid what was cut and cut numbers ("generations 80…" for 802 at 60 columns). When even the
+    parts it must keep (:func:`_must_show`) leave no room for a mark, the whole parts that fit
+    end with " …"; a first part longer than the line is cut with "…"."""
+    line = " · ".join(parts)
+    if cell_width(line) <= width:
+        return line, 0
+    must = min(len(parts), _must_show(parts))
+    marks = ("+{} more ({})", "+{} ({})", "…") if last else ("…",)
+    for mark in marks:
+        for count in range(len(parts) - 1, must - 1, -1):
+            left = len(parts) - count
+            more = " · " + mark.format(left, MORE_KEY)
+            head = " · ".join(parts[:count])
+            if cell_width(head + more) <= width:
+                return head + more, left
+    for count in range(must, 0, -1):
+        head = " · ".join(parts[:count])
+        if cell_width(head) <= width:
+            # The cell kept for a last "…" (MainScreen.header_width), and the one header_text
+            # keeps for its space when it can: never glued to a number ("bad lines 2…").
+            return head + (" …" if cell_width(head) < width else "…"), len(parts) - count
+    return one_line(line, width), len(parts)
+
+
+def _lines(parts: list[str], width: int) -> tuple[str, int]:
     """The parts on one line; on two when the bad-line and note counts (when not 0) would not fit
     on the first even after the shorter spellings (many runs, unscored generations, a narrow
     terminal): a malformed line is counted where it is seen, at any width."""
@@ -255,12 +318,14 @@ def _lines(parts: list[str], width: int) -> str:
         if (part.startswith("bad lines ") and part != "bad lines 0") or part.startswith("notes ")
     ]
     if not counts or cell_width(" · ".join(parts[: counts[-1] + 1])) <= width:
-        return " · ".join(parts)
+        return _fit_line(parts, width, last=True)
     first = leading_parts(parts, width)
     # The counts lead the second line: after other parts they were cut off on a narrow terminal.
     second = [parts[i] for i in counts if i >= first]
     second += [part for i, part in enumerate(parts) if i >= first and i not in counts]
-    return " · ".join(parts[:first]) + "\n" + " · ".join(second)
+    top, _cut = _fit_line(parts[:first], width, last=False)
+    bottom, left = _fit_line(second, width, last=True)
+    return top + "\n" + bottom, left
 
 
 class MainScreen(Screen[None]):
@@ -289,7 +354,13 @@ class MainScreen(Screen[None]):
         Binding("e", "export", "Export", id="export"),
         Binding("x", "cancel_load", "Stop loading", id="cancel"),
         # x again, once the load x stopped is over: the token lengths left are counted.
-        Binding("x", "resume_lengths", "Count lengths", id="resume_lengths"),
+        Binding(
+            "x",
+            "resume_lengths",
+            "Count lengths",
+            id="resume_lengths",
+            tooltip="the rest, once stopped",
+        ),
         Binding("c", "clear_view", "Clear", id="clear"),
         Binding("r", "next_run", "Run", id="run"),
         Binding("n", "quick('never')", "Never solved", id="quick_never", group=QUICK),

@@ -33,6 +33,7 @@ from evaltui.data.bins import (
     nice_ticks,
     rate_bins,
     tick_label,
+    tick_labels,
 )
 from evaltui.data.metrics import correct_expr, run_kinds
 from evaltui.data.sanitize import (
@@ -155,10 +156,10 @@ def count_axis(values: list[list[float]], log: bool) -> tuple[tuple[list[float],
     top = max((max(v) for v in values if v), default=0.0)
     if not log:
         ticks = nice_ticks(0, max(top, 1), 5, integer=True)
-        return (ticks, [tick_label(t) for t in ticks]), max(top, ticks[-1] if ticks else 1)
+        return (ticks, tick_labels(ticks)), max(top, ticks[-1] if ticks else 1)
     powers = [0.0] + [10.0**p for p in range(0, int(math.log10(max(top, 1))) + 2)]
     positions = [math.log10(1 + p) for p in powers]
-    keep = [(pos, tick_label(p)) for pos, p in zip(positions, powers, strict=True)]
+    keep = list(zip(positions, tick_labels(powers), strict=True))
     limit = math.log10(1 + max(top, 1))
     keep = [k for k in keep if k[0] <= limit * 1.05] or keep[:2]
     return ([k[0] for k in keep], [k[1] for k in keep]), limit
@@ -181,11 +182,17 @@ def x_ticks(bins: Bins) -> tuple[list[float], list[str]]:
         picked = range(0, len(bins.centers), every)
         return [bins.centers[i] for i in picked], [bins.labels[i] for i in picked]
     ticks = nice_ticks(float(edges[0]), float(edges[-1]), 6)
-    return ticks, [tick_label(t) for t in ticks]
+    return ticks, tick_labels(ticks)
 
 
 def rate_ticks(bins: Bins) -> tuple[list[float], list[str]]:
-    """Every k/n label when they fit, else every few (always the first and last)."""
+    """Bars of a range (ten bins of 0.1): the ranges' edges at the bars' sides (``0 0.1 … 1``);
+    a range under each bar ("0.0–0.1", 7 cells for a bar of ~7 at 80 columns) touched the next,
+    and plotext left out every third (0.2–0.3, 0.5–0.6 were not on the axis). Bars of one
+    value (k/n): every label when they fit, else every few (always the first and last)."""
+    if len(bins.centers) == len(bins.labels) and any("–" in label for label in bins.labels):
+        edges = [float(e) for e in bins.edges]
+        return [i - 0.5 for i in range(len(edges))], tick_labels(edges)
     every = max(1, math.ceil(len(bins.labels) / 11))
     picked = [i for i in range(len(bins.labels)) if i % every == 0 or i == len(bins.labels) - 1]
     return [float(i) for i in picked], [bins.labels[i] for i in picked]
@@ -194,6 +201,9 @@ def rate_ticks(bins: Bins) -> tuple[list[float], list[str]]:
 def run_colour(index: int) -> Colour:
     return RUN_COLOURS[index % len(RUN_COLOURS)]
 
+
+FEW_BINS = 2
+"""Length bins up to which several series are bars side by side, not lines."""
 
 #: Lines the legend may take above the plot (the CSS max-height of #plot-legend).
 LEGEND_LINES = 2
@@ -434,6 +444,9 @@ class PlotScreen(Screen[None]):
                 )
                 note = notes(note, clipped)
         bins = length_bins(lengths, BINS)
+        # A line over one or two bins is a dot or two (lm-eval's one-token answers: a dot at 1
+        # and one at 0, which series each was told by colour alone): bars side by side then.
+        few = len(bins.centers) <= FEW_BINS
         runs = gens["run"].to_numpy()
         names = list(dict.fromkeys(gens["run"].to_list()))
         # Each run's own threshold and direction; a generation without one (a continuous score
@@ -462,7 +475,7 @@ class PlotScreen(Screen[None]):
                 )
                 if len(names) > 1:
                     legend.append((label, colour))
-            panels.append(self.length_panel("", series, bins, log, bars=len(series) == 1))
+            panels.append(self.length_panel("", series, bins, log, bars=len(series) == 1 or few))
         else:
             # What "correct" is when it is not plain 0/1: a 0.6 winrate is correct (≥ 0.5).
             rules = {kinds[r].correct_rule() for r in names if r in kinds} - {None}
@@ -487,7 +500,7 @@ class PlotScreen(Screen[None]):
                 ]
                 # The label whole: cut with the other panels' to the width (fitting).
                 panel_title = str(run) if len(names) > 1 else ""
-                panels.append(self.length_panel(panel_title, series, bins, log, bars=False))
+                panels.append(self.length_panel(panel_title, series, bins, log, bars=few))
             no_panel = len(names) - len(shown)
         return Figure(
             kind, title, xlabel, ylabel, panels, legend=legend, note=note, hidden=no_panel
@@ -603,8 +616,8 @@ class PlotScreen(Screen[None]):
         panel = Panel(
             "",
             series,
-            (xt, [tick_label(t) for t in xt]),
-            (yt, [tick_label(t) for t in yt]),
+            (xt, tick_labels(xt)),
+            (yt, tick_labels(yt)),
             1.0,
             False,
         )
@@ -709,6 +722,9 @@ class PlotScreen(Screen[None]):
             # Room for the first and last bars, which plotext would cut at the frame.
             margin = 0.6 * (xs[1] - xs[0])
             target.xlim(xs[0] - margin, xs[-1] + margin)
+        elif panel.bars and xs:
+            # One bar (every generation of one length): a bar, not the whole frame filled.
+            target.xlim(xs[0] - 1.5, xs[0] + 1.5)
         if panel.xticks[0]:
             target.xticks(*panel.xticks)
         if panel.yticks[0]:

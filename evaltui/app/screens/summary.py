@@ -243,8 +243,11 @@ class SummaryScreen(Screen[None]):
             summaries: list[RunSummary],
             triage: list[str] | None = None,
             rescore: list[str] | None = None,
+            load: list[str] | None = None,
         ) -> None:
             super().__init__()
+            self.load = load or []
+            """The main screen's header in full (what its "+N more (t)" left off)."""
             self.heading = heading
             self.summaries = summaries
             self.triage = triage or []
@@ -310,7 +313,12 @@ class SummaryScreen(Screen[None]):
             )
             runs = run_triage(shown, rows, result.triage, longest_by_run(result.stats))
             triage = render_triage(runs, fractions=True)  # as the table above
-        self.post_message(self.Ready(heading, summaries, triage, rescore_lines(rows, app)))
+        load: list[str] = []
+        if result is not None:
+            from evaltui.app.screens.main import header_text
+
+            load = [header_text(result, 0, whole=True)]
+        self.post_message(self.Ready(heading, summaries, triage, rescore_lines(rows, app), load))
 
     def on_summary_screen_ready(self, message: Ready) -> None:
         self._computing = False
@@ -358,5 +366,9 @@ class SummaryScreen(Screen[None]):
         if message.triage:
             parts.append(Text("\nWhy prompts look hard (triage flags, per run):"))
             parts.append(Text("\n".join(message.triage)))
+        if message.load:
+            # The header in full: the parts its line left off ("+5 more (t)"): files,
+            # tokenizer, counted by, the scores' kinds.
+            parts.append(Text(f"\nloaded (the header in full): {message.load[0]}"))
         self.report = Group(*parts)
         self.query_one("#summary-table", Static).update(self.report)

@@ -1,0 +1,66 @@
+"""The header line keeps whole parts and counts those it leaves off ("+N more (t)"); the run
+summary (t) shows it in full. It was cut at the terminal's width: what was cut went unsaid, the
+tokenizer and the scores' kinds were readable nowhere, and a number could be cut
+("generations 80…" for 802 at 60 columns)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.widgets import Static
+
+from evaltui.app.screens.main import header_text
+from evaltui.data.sanitize import cell_width
+from tests.app.conftest import settle
+
+
+def write_long_runs(root: Path, runs: int = 5) -> Path:
+    """``runs`` runs in folders named like published model ids, 12 prompts of 3 generations."""
+    for r in range(runs):
+        folder = root / f"meta-llama__Meta-Llama-3.1-70B-Instruct-checkpoint-{1000 * (r + 1)}"
+        folder.mkdir(parents=True)
+        lines = [
+            json.dumps(
+                {"prompt": f"Q{p}", "gen": "a b c " * (p + s), "answer": "1", "accuracy": s % 2}
+            )
+            for p in range(12)
+            for s in range(3)
+        ]
+        (folder / "samples.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 35)])
+async def test_the_header_keeps_whole_parts_and_counts_those_left_off(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    app = make_app(write_long_runs(tmp_path / "evals"))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert app.result is not None
+        shown = str(app.main.query_one("#summary", Static).render())
+        for line in shown.splitlines():
+            assert cell_width(line) <= size[0] - 2, line  # the widget's padding: nothing cut
+            assert not re.search(r"\d…", line), line  # no number cut
+        last = shown.splitlines()[-1]
+        more = re.search(r" · \+(\d+)(?: more)? \(t\)$", last)
+        assert more, last
+        whole = header_text(app.result, 10**6, whole=True)
+        assert "generations 180" in whole and "files 5" in whole and "tokenizer " in whole
+        # The parts after the runs' accuracy (spelled alike at any width): those not shown
+        # are the ones counted.
+        after = whole.split(" · ")[3:]
+        assert after[0] == "generations 180"
+        assert int(more.group(1)) == len([p for p in after if p not in shown]) > 0
+        await pilot.press("t")
+        await settle(pilot)
+        console = Console(width=1000, file=io.StringIO(), record=True)
+        console.print(app.screen.report)  # type: ignore[attr-defined]
+        report = " ".join(console.export_text().split())
+        assert f"loaded (the header in full): {whole}" in report
