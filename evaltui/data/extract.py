@@ -24,7 +24,11 @@ TAIL_CHARS = 4000
 _BOX_START = r"\\(?:boxed|fbox)\s*\{"
 # The whole \boxed{…} with up to two levels of nested braces inside.
 _BOXED = r"\\(?:boxed|fbox)\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
-_ANSWER_IS = r"(?i)(?:final answer|the answer)\s*(?:is|:)\s*\$?([^\n$]{1,60}?)\$?\s*(?:\.|\n|$)"
+# The sentence ends at a full stop followed by a blank or the end, a line end or the text's end:
+# the point inside "0.5" or "3.14" is the number's.
+_ANSWER_IS = (
+    r"(?i)(?:final answer|the answer)\s*(?:is|:)\s*\$?([^\n$]{1,60}?)\$?\s*(?:\.(?:\s|$)|\n|$)"
+)
 _ANSWER_LINE = (
     r"(?im)^[ \t*#>_-]*answer[*_]*[ \t]*:[*_]*[ \t]*\$?([^\n$]{1,60}?)\$?[ \t]*\.?[ \t*]*$"
 )

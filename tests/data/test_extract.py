@@ -29,6 +29,11 @@ from evaltui.data.extract import (
         ("\\boxed{} but the answer is 9.", "9"),
         ("The final answer is 17.", "17"),
         ("Thus the answer is $\\pi$.", "\\pi"),
+        # a decimal point is the number's, not the sentence's end
+        ("The answer is 0.5", "0.5"),
+        ("The answer is $0.5$.", "0.5"),
+        ("The final answer is 3.14. Done.", "3.14"),
+        ("So the answer is 1,234.56", "1,234.56"),
         ("work\n**Answer:** x+1\n", "x+1"),
         ("Answer: 3", "3"),
         ("we get 12 and then 1,024 total", "1,024"),

@@ -219,11 +219,14 @@ def test_exact_scorer_is_the_extractor_and_normalisation(tmp_path: Path) -> None
             {"prompt": "p", "answer": "0.5", "accuracy": 1, "gen": "so \\boxed{2}"},
             {"prompt": "p", "answer": "1,000", "accuracy": 0, "gen": "The answer is 1000."},
             {"prompt": "q", "accuracy": 1, "gen": "\\boxed{2}"},
+            # "the answer is" ends at a sentence's full stop, not at a decimal point ('0')
+            {"prompt": "r", "answer": "0.5", "accuracy": 1, "gen": "The answer is $0.5$."},
+            {"prompt": "r", "answer": "0.5", "accuracy": 1, "gen": "The answer is 0.5"},
         ],
     )
     got = rescore(result, RescoreOptions("exact"))
-    assert got.scores["new_accuracy"].to_list() == [1.0, 0.0, 1.0, None]
-    assert statuses(got) == [OK, OK, OK, NO_REFERENCE]
+    assert got.scores["new_accuracy"].to_list() == [1.0, 0.0, 1.0, None, 1.0, 1.0]
+    assert statuses(got) == [OK, OK, OK, NO_REFERENCE, OK, OK]
 
 
 def test_results_are_cached_per_file_and_keyed_by_the_scorer_version(tmp_path: Path) -> None:
