@@ -222,11 +222,15 @@ def test_exact_scorer_is_the_extractor_and_normalisation(tmp_path: Path) -> None
             # "the answer is" ends at a sentence's full stop, not at a decimal point ('0')
             {"prompt": "r", "answer": "0.5", "accuracy": 1, "gen": "The answer is $0.5$."},
             {"prompt": "r", "answer": "0.5", "accuracy": 1, "gen": "The answer is 0.5"},
+            # MATH's spellings of a reference (published MATH500: each was a false ✓→✗)
+            {"prompt": "s", "answer": "90^\\circ", "accuracy": 1, "gen": "\\boxed{90}"},
+            {"prompt": "t", "answer": "\\frac43", "accuracy": 1, "gen": "\\boxed{\\frac{4}{3}}"},
+            {"prompt": "u", "answer": "\\text{Evelyn}", "accuracy": 1, "gen": "\\boxed{Evelyn}"},
         ],
     )
     got = rescore(result, RescoreOptions("exact"))
-    assert got.scores["new_accuracy"].to_list() == [1.0, 0.0, 1.0, None, 1.0, 1.0]
-    assert statuses(got) == [OK, OK, OK, NO_REFERENCE, OK, OK]
+    assert got.scores["new_accuracy"].to_list() == [1.0, 0.0, 1.0, None, 1.0, 1.0, 1.0, 1.0, 1.0]
+    assert statuses(got) == [OK, OK, OK, NO_REFERENCE, OK, OK, OK, OK, OK]
 
 
 def test_results_are_cached_per_file_and_keyed_by_the_scorer_version(tmp_path: Path) -> None:
