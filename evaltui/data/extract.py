@@ -24,7 +24,11 @@ TAIL_CHARS = 4000
 _BOX_START = r"\\(?:boxed|fbox)\s*\{"
 # The whole \boxed{…} with up to two levels of nested braces inside.
 _BOXED = r"\\(?:boxed|fbox)\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
-_ANSWER_IS = r"(?i)(?:final answer|the answer)\s*(?:is|:)\s*\$?([^\n$]{1,60}?)\$?\s*(?:\.|\n|$)"
+# The sentence ends at a full stop followed by a blank or the end, a line end or the text's end:
+# the point inside "0.5" or "3.14" is the number's.
+_ANSWER_IS = (
+    r"(?i)(?:final answer|the answer)\s*(?:is|:)\s*\$?([^\n$]{1,60}?)\$?\s*(?:\.(?:\s|$)|\n|$)"
+)
 _ANSWER_LINE = (
     r"(?im)^[ \t*#>_-]*answer[*_]*[ \t]*:[*_]*[ \t]*\$?([^\n$]{1,60}?)\$?[ \t]*\.?[ \t*]*$"
 )
@@ -282,11 +286,19 @@ def extract_answer(text: str) -> str | None:
 
 
 def _cleaned(expr: pl.Expr) -> pl.Expr:
-    """Spacing, ``$``, ``\\left``/``\\right``, ``\\!``, ``\\dfrac``, an outer brace pair and a
-    trailing period removed."""
+    """Spacing, ``$`` (and ``\\$``), ``\\left``/``\\right``, ``\\!``, ``\\dfrac``, a degree sign
+    (``^\\circ``), an outer brace pair and a trailing period removed; ``\\text{…}`` (``\\mbox``,
+    ``\\mathrm``, ``\\textbf``) unwrapped, and the brace-less one-digit arguments LaTeX allows
+    braced (``\\frac43``, ``\\frac 59``, ``\\frac{270}7``, ``\\sqrt2``), as MATH's references
+    write them and models do not."""
     return (
-        expr.str.replace_all(r"\\left|\\right|\\!|\$|\s", "")
+        expr.str.replace_all(r"\\left|\\right|\\!|\\?\$|\s|\^\{?\\circ\}?", "")
+        .str.replace_all(r"\\(?:text|textbf|mbox|mathrm)\{([^{}]*)\}", "$1")
         .str.replace_all(r"\\[dt]frac", r"\frac")
+        .str.replace_all(r"\\frac(\d)(\d)", r"\frac{$1}{$2}")
+        .str.replace_all(r"\\frac(\d)\{", r"\frac{$1}{")
+        .str.replace_all(r"\\frac\{([^{}]*)\}(\d)", r"\frac{$1}{$2}")
+        .str.replace_all(r"\\sqrt(\d)", r"\sqrt{$1}")
         .str.replace_all(r"^\{(.*)\}$", "$1")
         .str.strip_chars_end(".")
     )
@@ -310,7 +322,7 @@ def _number_parts(fraction: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """Numerator, denominator (of an integer fraction) and decimal value of ``fraction``."""
     numerator = fraction.str.extract(r"^(-?\d{1,9})/\d{1,9}$", 1).cast(pl.Float64, strict=False)
     denominator = fraction.str.extract(r"^-?\d{1,9}/(\d{1,9})$", 1).cast(pl.Float64, strict=False)
-    decimal = fraction.str.extract(r"^(-?\d{1,12}(?:\.\d{1,6})?)$", 1).cast(
+    decimal = fraction.str.extract(r"^(-?(?:\d{1,12}(?:\.\d{1,6})?|\.\d{1,6}))$", 1).cast(
         pl.Float64, strict=False
     )
     return numerator, denominator, decimal
@@ -329,7 +341,7 @@ def _number_text(
 
 
 def _canonical_number(expr: pl.Expr) -> pl.Expr:
-    """Plain numbers in one spelling: ``0.50``, ``1/2``, ``\\frac{1}{2}`` → ``0.5``; ``2.0`` → ``2``.
+    """Plain numbers in one spelling: ``0.50``, ``.5``, ``1/2``, ``\\frac{1}{2}`` → ``0.5``; ``2.0`` → ``2``.
 
     Safe by construction: only integers (≤ 12 digits), decimals (≤ 6 places) and integer fractions
     whose value is a decimal of at most 6 places are rewritten; ``1/3`` stays ``1/3``.

@@ -8,11 +8,13 @@ worker that will call it.
 
 from __future__ import annotations
 
+import decimal
 import hashlib
 import importlib
 import importlib.util
 import logging
 import math
+import numbers
 import os
 import sys
 import time
@@ -174,12 +176,18 @@ def resolve(name: str, timeout: float, include_path: str | None = None) -> Score
 
 
 def as_score(value: Any) -> float | None:
-    """A scorer's return value as a score: bool/int/float (finite), or None (unscored)."""
+    """A scorer's return value as a score: bool/int/float (finite), or None (unscored). A
+    number of another type counts as one: numpy's scalars (``np.isclose`` gives a
+    ``numpy.bool_``, a mean a ``numpy.float64`` or ``float32``), a 0-d array or tensor (its
+    ``item()``), a ``Fraction`` or a ``Decimal``."""
     if value is None:
         return None
+    item = getattr(value, "item", None)
+    if callable(item) and getattr(value, "shape", None) == ():
+        value = item()  # a numpy scalar or 0-d array, a 0-d torch tensor: the Python value
     if isinstance(value, bool):
         return 1.0 if value else 0.0
-    if isinstance(value, int | float) and not isinstance(value, complex):
+    if isinstance(value, numbers.Real | decimal.Decimal):
         number = float(value)
         if math.isfinite(number):
             return number

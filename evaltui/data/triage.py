@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
@@ -163,8 +164,12 @@ class Thresholds:
                 value: float | int = int(raw) if known[name] == "int" else float(raw)
             except ValueError:
                 raise ValueError(f"--triage {item!r}: {raw!r} is not a number") from None
+            if not math.isfinite(value):  # nan compares false: a flag that never fires
+                raise ValueError(f"--triage {item!r}: must be a finite number")
             if value < 0:
                 raise ValueError(f"--triage {item!r}: must not be negative")
+            if known[name] == "float" and value > 1:  # 75 for 75 % flagged nothing
+                raise ValueError(f"--triage {item!r}: a share from 0 to 1 (0.75 is 75%)")
             values[name] = value
         return dataclasses.replace(cls(), **values)  # type: ignore[arg-type]
 

@@ -482,3 +482,31 @@ async def test_the_stored_column_of_a_score_that_is_no_accuracy_is_not_headed_ac
         await settle(pilot)
         assert set(app.rows["run"].to_list()) == {"acc"}
         assert "stored acc" in labels() and "stored score" not in labels(), labels()
+
+
+async def test_a_generation_the_re_score_gave_no_verdict_keeps_its_stored_one_beside(
+    tmp_path: Path, rescore_app: Any
+) -> None:
+    """A scorer that returns None for one generation and raises on another: their new score is
+    none, so their lines say stored→– (a bare – hid whether the stored grader had passed them,
+    as it hid it for a timeout); a generation scored alike shows its one verdict."""
+    rows = [
+        {"prompt": "p", "answer": "4", "accuracy": 1, "gen": "SKIP \\boxed{4}"},
+        {"prompt": "p", "answer": "4", "accuracy": 0, "gen": "RAISE \\boxed{5}"},
+        {"prompt": "p", "answer": "4", "accuracy": 0, "gen": "plain \\boxed{4}"},
+    ]
+    (tmp_path / "evals" / "run").mkdir(parents=True)
+    text = "\n".join(json.dumps(r) for r in rows) + "\n"
+    (tmp_path / "evals" / "run" / "a.jsonl").write_text(text, encoding="utf-8")
+    app = rescore_app(tmp_path / "evals", scorer="tests.data.rescore_scorers:picky")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        options = app.screen.query_one("#generations", OptionList)
+        lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        marks = [line.split()[1] for line in lines]
+        assert marks == ["✓→–", "✗→–", "0.250"]
+        assert "scorer error" in lines[1]
+        # 0.25 is the new score of a stored ✗: the verdicts agree, no arrow
+        assert "0.250 ✗" in lines[2] and "→" not in lines[2]

@@ -29,6 +29,11 @@ from evaltui.data.extract import (
         ("\\boxed{} but the answer is 9.", "9"),
         ("The final answer is 17.", "17"),
         ("Thus the answer is $\\pi$.", "\\pi"),
+        # a decimal point is the number's, not the sentence's end
+        ("The answer is 0.5", "0.5"),
+        ("The answer is $0.5$.", "0.5"),
+        ("The final answer is 3.14. Done.", "3.14"),
+        ("So the answer is 1,234.56", "1,234.56"),
         ("work\n**Answer:** x+1\n", "x+1"),
         ("Answer: 3", "3"),
         ("we get 12 and then 1,024 total", "1,024"),
@@ -104,6 +109,22 @@ def test_fill_extracted_keeps_the_formats_answer_and_leaves_null_when_nothing_fo
         ("1/3", "1/3"),  # not a terminating decimal: kept as written
         ("(1,2)", "(1,2)"),  # a tuple, not a thousands separator
         ("x^2+1", "x^2+1"),
+        # as MATH's references write answers (published MATH500: exact re-scored these wrong)
+        ("\\text{Evelyn}", "Evelyn"),
+        ("\\mbox{east}", "east"),
+        ("90^\\circ", "90"),
+        ("30^{\\circ}", "30"),
+        ("\\frac43", "\\frac{4}{3}"),
+        ("\\frac 59", "\\frac{5}{9}"),
+        ("\\frac9{19}", "\\frac{9}{19}"),
+        ("\\frac{270}7", "\\frac{270}{7}"),
+        ("\\frac14", "0.25"),
+        ("11\\sqrt2", "11\\sqrt{2}"),
+        ("\\$36", "36"),
+        (".35625", "0.35625"),
+        ("-.5", "-0.5"),
+        ("\\frac{12}{34}", "\\frac{12}{34}"),  # braced arguments are left as they are
+        ("5.4\\text{ cents}", "5.4cents"),  # a unit is kept: 5.4 cents is not 5.4
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:

@@ -119,6 +119,25 @@ def test_a_raising_scorer_marks_that_generation_and_the_run_continues(tmp_path: 
     assert got.counts == {OK: 2, ERROR: 2, NO_REFERENCE: 1}
 
 
+def test_a_scorer_returning_numpys_numbers_scores(tmp_path: Path) -> None:
+    """np.isclose gives a numpy.bool_, a mean a float32: each was 'scorer error: scorer returned
+    bool np.True_, not a number or bool' (an int64, a 0-d array alike)."""
+    result = loaded(
+        tmp_path,
+        [
+            {"prompt": "p", "answer": "2", "accuracy": 0, "gen": "it is 2.0"},
+            {"prompt": "p", "answer": "2", "accuracy": 1, "gen": "it is 3"},
+            {"prompt": "p", "answer": "2", "accuracy": 1, "gen": "MEAN"},
+            {"prompt": "p", "answer": "2", "accuracy": 1, "gen": "COUNT"},
+            {"prompt": "p", "answer": "2", "accuracy": 1, "gen": "ARRAY"},
+        ],
+    )
+    scorer = "tests.data.rescore_scorers:numpy_verdicts"
+    got = rescore(result, RescoreOptions(scorer, use_cache=False))
+    assert statuses(got) == [OK] * 5
+    assert got.scores["new_accuracy"].to_list() == [1.0, 0.0, 0.25, 1.0, 0.5]
+
+
 def test_a_hanging_generation_times_out_and_the_rest_is_scored(tmp_path: Path) -> None:
     records = [
         {"prompt": f"p{i}", "answer": "42", "accuracy": 0, "gen": f"it is 42 ({i})"}
@@ -219,11 +238,18 @@ def test_exact_scorer_is_the_extractor_and_normalisation(tmp_path: Path) -> None
             {"prompt": "p", "answer": "0.5", "accuracy": 1, "gen": "so \\boxed{2}"},
             {"prompt": "p", "answer": "1,000", "accuracy": 0, "gen": "The answer is 1000."},
             {"prompt": "q", "accuracy": 1, "gen": "\\boxed{2}"},
+            # "the answer is" ends at a sentence's full stop, not at a decimal point ('0')
+            {"prompt": "r", "answer": "0.5", "accuracy": 1, "gen": "The answer is $0.5$."},
+            {"prompt": "r", "answer": "0.5", "accuracy": 1, "gen": "The answer is 0.5"},
+            # MATH's spellings of a reference (published MATH500: each was a false ✓→✗)
+            {"prompt": "s", "answer": "90^\\circ", "accuracy": 1, "gen": "\\boxed{90}"},
+            {"prompt": "t", "answer": "\\frac43", "accuracy": 1, "gen": "\\boxed{\\frac{4}{3}}"},
+            {"prompt": "u", "answer": "\\text{Evelyn}", "accuracy": 1, "gen": "\\boxed{Evelyn}"},
         ],
     )
     got = rescore(result, RescoreOptions("exact"))
-    assert got.scores["new_accuracy"].to_list() == [1.0, 0.0, 1.0, None]
-    assert statuses(got) == [OK, OK, OK, NO_REFERENCE]
+    assert got.scores["new_accuracy"].to_list() == [1.0, 0.0, 1.0, None, 1.0, 1.0, 1.0, 1.0, 1.0]
+    assert statuses(got) == [OK, OK, OK, NO_REFERENCE, OK, OK, OK, OK, OK]
 
 
 def test_results_are_cached_per_file_and_keyed_by_the_scorer_version(tmp_path: Path) -> None:

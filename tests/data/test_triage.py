@@ -289,7 +289,10 @@ def test_counts_per_prompt_and_runs_accuracy_on_completed_vs_truncated() -> None
 def test_thresholds_parse_and_reject() -> None:
     got = Thresholds.parse(["cap_margin=0.05", "min-votes=4"])
     assert (got.cap_margin, got.min_votes, got.consensus) == (0.05, 4, 0.75)
-    for bad in ["cap_margin", "nope=1", "min_votes=x", "consensus=-1"]:
+    # nan and inf compare false or beyond every share, 75 is no share: each flagged nothing
+    bad_items = ["cap_margin", "nope=1", "min_votes=x", "consensus=-1", "consensus=nan"]
+    bad_items += ["wrong_share=inf", "consensus=75", "cap_margin=2"]
+    for bad in bad_items:
         with pytest.raises(ValueError, match="--triage"):
             Thresholds.parse([bad])
     assert "1%" in Thresholds().describe()

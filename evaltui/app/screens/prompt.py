@@ -356,7 +356,10 @@ class PromptScreen(Screen[None]):
             )
             if rescored:  # stored → new, the flipped ones said so
                 stored = score_mark(row["stored_accuracy"], row["_stored_correct"])
-                mark = f"{stored}→{mark}" if row["_flipped"] else f" {mark} "
+                # a verdict the re-score did not give (unscored, scorer error, timeout) keeps
+                # the stored one beside it: a bare – hid whether the grader had passed it
+                lost = (row["stored_accuracy"] is None) != (row["accuracy"] is None)
+                mark = f"{stored}→{mark}" if row["_flipped"] or lost else f" {mark} "
                 if row.get("score_status") not in (None, OK):
                     marker += f"  ⚠ {one_line(str(row['score_status']), 20)}"
                     if row.get("score_message"):
