@@ -690,12 +690,15 @@ async def test_r_and_sort_keys_before_the_runs_are_read_say_why_they_wait(
         said = [n.message for n in app._notifications]
         assert said == [
             "still reading the files: r cycles through the runs once the prompts are shown"
+            " (press it again then)"
         ], said
         app.clear_notifications()
         await pilot.press("left_square_bracket")
         await pilot.pause()
         said = [n.message for n in app._notifications]
-        assert said == ["still reading the files: [ and ] sort once the prompts are shown"], said
+        assert said == [
+            "still reading the files: [ and ] sort once the prompts are shown (press it again then)"
+        ], said
         gate.set()
         await settle(pilot)
         await pilot.press("r")
@@ -748,7 +751,10 @@ async def test_keys_for_screens_before_the_prompts_are_in_say_why_they_wait(
             await pilot.pause()
             assert isinstance(app.screen, MainScreen)
             said = [n.message for n in app._notifications]
-            assert f"still reading the files: {what} once the prompts are shown" in said, said
+            assert (
+                f"still reading the files: {what} once the prompts are shown (press it again then)"
+                in said
+            ), said
         gate.set()
         await settle(pilot)
         await pilot.press("t")
@@ -889,6 +895,8 @@ async def test_keys_in_a_burst_while_loading_leave_one_message_not_a_stack(
             getattr(main, f"action_{action}")()
         await pilot.pause(0.3)
         said = [n.message for n in app._notifications]
-        assert said == ["still reading the files: the plots open once the prompts are shown"]
+        assert said == [
+            "still reading the files: the plots open once the prompts are shown (press it again then)"
+        ]
         gate.set()
         await settle(pilot)

@@ -280,7 +280,10 @@ async def test_r_before_any_prompt_is_shown_says_to_wait(
         await pilot.press("R")
         await pilot.pause()
         assert app.screen is app.main
-        assert any("re-scoring opens once the prompts are shown" in m for m in messages(app))
+        assert any(
+            "re-scoring opens once the prompts are shown (press it again then)" in m
+            for m in messages(app)
+        )
         release.set()
         await settle(pilot)
 

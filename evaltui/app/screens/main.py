@@ -1005,10 +1005,13 @@ class MainScreen(Screen[None]):
 
     def prompts_shown(self, what: str) -> bool:
         """True once the table has had prompts; before that, tells the user why a key they
-        pressed while the files are still read does nothing yet."""
+        pressed while the files are still read does nothing yet, and that it is not queued: "R:
+        re-scoring opens once the prompts are shown" read as if the dialog would open by itself."""
         if self.evalapp.rows is not None:
             return True
-        self.evalapp.say(f"still reading the files: {what} once the prompts are shown")
+        self.evalapp.say(
+            f"still reading the files: {what} once the prompts are shown (press it again then)"
+        )
         return False
 
     def no_prompt_shown(self) -> str:
