@@ -35,7 +35,7 @@ import polars as pl
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.formats import Reader, Window, detect, get_reader, known_extensions
 from evaltui.data.formats.base import RunIdentity
-from evaltui.data.formats.plain import merge_notes
+from evaltui.data.formats.plain import TRUNCATED_LAST_LINE, merge_notes
 from evaltui.data.livestats import LiveStats, Part
 from evaltui.data.loader import (
     FileReport,
@@ -129,6 +129,11 @@ class _Tracked:
     """Its companions' versions when it was read (:func:`_beside`): a results file written at
     the end of an eval (lm-eval, OpenCompass) changes its rows' labels and scores, so a change
     of one makes the file read again whole."""
+    cut: bool = False
+    """A file read whole (not appendable: lm-eval's samples) whose last line had no newline
+    when it was read: that line is still being written, so the error its reader made of it is
+    held back (as an appendable file's partial line waits); the line is read with the file's
+    next change, when the file is read again whole."""
 
     def identity(self) -> FileIdentity | None:
         """The version that was read (what an export of its records must still find)."""
@@ -169,6 +174,21 @@ class FollowUpdate:
         """The follower's current result. Stats are rebuilt only when asked for (and once per
         change), so a caller that writes every few seconds pays for one rebuild per write."""
         return self.follower.result()
+
+
+def _hold_cut_line(tracked: _Tracked) -> list[LoadError]:
+    """The error made of a last line with no newline (:data:`TRUNCATED_LAST_LINE`) in a file read
+    whole, taken out of ``tracked.errors`` (``tracked.cut`` says it waits); the errors held.
+
+    Only the readers of JSON lines name a line so, and only the line after the last newline
+    (a JSON document cut short is another error, and stays one)."""
+    if tracked.reader is None or tracked.reader.appendable:
+        return []
+    held = [e for e in tracked.errors if e.reason.startswith(TRUNCATED_LAST_LINE)]
+    if held:
+        tracked.errors = [e for e in tracked.errors if e not in held]
+    tracked.cut = bool(held)
+    return held
 
 
 def _probe(path: Path, consumed: int) -> tuple[bytes, bytes]:
@@ -402,6 +422,7 @@ class Follower:
                 held.update(id(e) for e in waits)
                 tracked.errors = [e for e in tracked.errors if id(e) not in held]
                 tracked.head, tracked.tail = _probe(report.path, end)
+            held.update(id(e) for e in _hold_cut_line(tracked))
             self._track(tracked)
         # The load's labels already carry these tags; later rows get the same.
         self._labels = _run_labels([t for t in self.files.values() if t.frame.height])
@@ -693,6 +714,7 @@ class Follower:
             tracked.consumed, tracked.next_line = end, newlines + 1
             window = Window(0, 1, end)
         tracked.frame, tracked.errors, tracked.notes = self._read(item, reader, window)
+        _hold_cut_line(tracked)
         tracked.run = run_identity(item, reader, self.options.read)
         tracked.frame = self._labelled(tracked.frame, tracked)
         self._track(tracked)
@@ -954,9 +976,7 @@ def _waiting(tracked: Iterable[_Tracked]) -> list[str]:
         f"{t.item.source}: its last line is still being written (read once it ends)"
         for t in tracked
         if t.reader is not None
-        and t.reader.appendable
-        and t.stamp is not None
-        and t.stamp.size > t.consumed
+        and (t.cut or (t.reader.appendable and t.stamp is not None and t.stamp.size > t.consumed))
     ]
 
 

@@ -150,6 +150,48 @@ def test_a_file_read_whole_counts_only_its_growth_and_makes_no_note(
     assert_same(update.result, [data], opts)
 
 
+def test_a_line_cut_mid_way_in_a_file_read_whole_waits_for_its_newline(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """lm-eval's samples file is read whole on each change: a line it was writing when read was
+    'truncated last line (file still being written?)', a bad line in the app's header until the
+    next change, and one more line 'bad line …' for ever on summarize --follow's stderr. It
+    waits for its newline, as an appended file's line does, from the first load on."""
+    source = next((FIXTURES / "lm_eval" / "outputs").rglob("samples_toy_math_gen_*.jsonl"))
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    data = tmp_path / "data"
+    target = data / source.parent.name / source.name
+    target.parent.mkdir(parents=True)
+    target.write_text(lines[0] + lines[1][:30], encoding="utf-8")
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    first = follower.load()
+    assert {f.format for f in first.files if f.skipped is None} == {"lm_eval"}
+    assert first.errors == [] and [f.errors for f in first.files if f.skipped is None] == [0]
+    assert any(
+        f"{target.parent.name}/{source.name}: its last line is still" in n for n in first.notes
+    )
+    assert first.generations.height == 1
+
+    append(target, lines[1][30:] + lines[2][:25])  # one line ends, the next is cut
+    update = follower.poll()
+    assert update is not None and update.new_generations == 1
+    assert update.result.errors == [] and update.result.generations.height == 2
+    assert [f.errors for f in update.result.files if f.skipped is None] == [0]
+    assert any("its last line is still being written" in n for n in update.result.notes)
+
+    append(target, lines[2][25:])
+    update = follower.poll()
+    assert update is not None and update.new_generations == 1
+    assert not any("still being written" in n for n in update.result.notes)
+    assert_same(update.result, [data], opts)
+
+    append(target, "{not json\n")  # a bad line that ends is a bad line
+    update = follower.poll()
+    assert update is not None and [e.line for e in update.result.errors] == [4]
+    assert_same(update.result, [data], opts)
+
+
 def test_new_files_new_runs_rewrites_and_removals(tmp_path: Path, word_tokenizer: Path) -> None:
     data = tmp_path / "data"
     a = write_jsonl(data / "model-a" / "out.jsonl", [record(i, 0) for i in range(4)])
