@@ -343,6 +343,11 @@ class Follower:
             before = {f.path: _stamp(f.path) for f in self._discover()}
         except LoadFailure:
             before = {}
+        # The inputs' last write is known from the start: following an eval that stopped
+        # writing an hour ago said no more than "following · 0 new generations in the last
+        # minute" until a file changed, as it says of one that wrote a second ago.
+        written = [s.mtime_ns for s in before.values() if s is not None]
+        self.last_write = max(written) / 1e9 if written else None
         result = load(
             self.paths,
             # a followed eval may have written no sample yet: later polls bring them

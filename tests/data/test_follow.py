@@ -592,6 +592,29 @@ def test_status_line_counts_recent_generations(tmp_path: Path, word_tokenizer: P
     assert all(" s ago" in w for w in wordings), wordings
 
 
+def test_status_line_tells_the_last_write_from_the_load_on(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Following an eval whose files were last written an hour ago said "following · 0 new
+    generations in the last minute", as of one written a second ago, until a file changed: the
+    last write (what tells whether the eval still writes) is the inputs' newest from the load."""
+    data = tmp_path / "data"
+    old = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    newer = write_jsonl(data / "n" / "out.jsonl", [record(0, 1)])
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    os.utime(newer, (time.time() - 3600, time.time() - 3600))
+    follower = Follower([data], options(tmp_path, word_tokenizer))
+    follower.load()
+    assert follower.poll() is None
+    assert follower.status() == (
+        "following · 0 new generations in the last minute · last write 60 min ago"
+    )
+    assert follower.status_wordings()[-1] == "last write 60 min ago"
+    append(old, line(1, 0))
+    follower.poll()
+    assert follower.status().endswith(" · last write 0 s ago")
+
+
 def test_wait_returns_on_a_change(tmp_path: Path, word_tokenizer: Path) -> None:
     """With watchfiles, a write wakes the follower well before the timeout."""
     pytest.importorskip("watchfiles")
