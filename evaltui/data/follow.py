@@ -321,6 +321,11 @@ class Follower:
         that changes them relabels every file's rows."""
         self._built: _Built | None = None
         """The last build's generations table and the files it was made of."""
+        self._settling = False
+        """Set during a last look (``poll(last=True)``): no read is held as unsettled."""
+        self._unsettled: dict[Path, FileIdentity] = {}
+        """Files whose whole read at this version found nothing usable where there were rows,
+        not believed yet (:meth:`_unsettled_read`): a writer may be half way through them."""
 
     # --- the first, full load -------------------------------------------------------------
 
@@ -575,16 +580,22 @@ class Follower:
             )
         )
 
-    def poll(self) -> FollowUpdate | None:
+    def poll(self, *, last: bool = False) -> FollowUpdate | None:
         """Look at the inputs again; a new result when anything changed, else None.
 
         After :meth:`wait` returned on file-system events that only modified followed files,
         only those files are looked at (no directory listing, no stat of the others); every
         :data:`FULL_LOOK` seconds, and after any other event or without a watcher, every input
-        is listed and statted."""
+        is listed and statted.
+
+        ``last``: the last look before following stops (summarize --follow's last write):
+        every input is looked at, since what changed after the last :meth:`wait` is not known
+        from events (a line written just before Ctrl-C was missing from the last write), and
+        what a file holds is believed, unsettled or not (no later look will settle it)."""
         events, self._events = self._events, None
         now = time.monotonic()
-        if events is not None and now - self._looked < FULL_LOOK:
+        self._settling = last
+        if events is not None and now - self._looked < FULL_LOOK and not last:
             self._events = set()  # the watcher keeps reporting into a fresh set
             return self._look([self.files[p].item for p in self.order if p in events], False)
         try:
@@ -619,23 +630,27 @@ class Follower:
             )
             if tracked is not None and tracked.stamp == stamp and not beside:
                 continue
-            changed = True
             self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
-            if tracked is None:
-                added += self._read_new(item, stamp)
-            elif beside:
-                self._removed.append(tracked.frame)
-                added += max(0, self._read_new(item, stamp) - tracked.frame.height)
-            elif self._appended(tracked):
+            if tracked is not None and not beside and self._appended(tracked):
+                changed = True
                 added += self._read_appended(tracked, stamp)
-            else:
-                # Read again whole. A format read whole (a JSON document, an Inspect log) is
-                # followed so: no note each time it changes. Only its growth is new.
+                continue
+            # New, or read again whole (a companion changed, a rewrite, a format read whole:
+            # a JSON document, an Inspect log, which is followed so: no note each time it
+            # changes). Only its growth is new.
+            whole = self._read_whole(item, stamp)
+            if self._unsettled_read(whole, tracked):
+                continue
+            changed = True
+            if tracked is not None:
                 reader = tracked.reader
-                if reader is not None and reader.appendable and tracked.stamp is not None:
+                rewritten = reader is not None and reader.appendable and tracked.stamp is not None
+                if rewritten and not beside:
                     notes.append(f"{item.source} was rewritten: read again")
                 self._removed.append(tracked.frame)
-                added += max(0, self._read_new(item, stamp) - tracked.frame.height)
+            added += max(0, self._keep(whole) - (tracked.frame.height if tracked else 0))
+        for path in [p for p in self._unsettled if everything and p not in seen]:
+            del self._unsettled[path]
         for path in [p for p in self.order if everything and p not in seen]:
             changed = True
             notes.append(f"{self.files[path].item.source} is gone: its rows were removed")
@@ -697,14 +712,45 @@ class Follower:
         return frame.height
 
     def _read_new(self, item: InputFile, stamp: FileIdentity) -> int:
-        """Read ``item`` whole (a new or rewritten file); a partial last line waits."""
+        """Read ``item`` whole (a new or rewritten file) and follow what was read; a partial
+        last line waits. The number of rows read."""
+        return self._keep(self._read_whole(item, stamp))
+
+    def _keep(self, tracked: _Tracked) -> int:
+        """Follow ``tracked`` (just read whole) from now on; the number of its rows."""
+        self._unsettled.pop(tracked.item.path, None)
+        self._track(tracked)
+        self._added.append(tracked.frame)
+        return tracked.frame.height
+
+    def _unsettled_read(self, tracked: _Tracked, before: _Tracked | None) -> bool:
+        """True when ``tracked``, a whole read, found nothing usable (no row, and an error or a
+        file no reader takes) where the file had rows, or in a new file, and the file has not
+        been read so at this version before: it may be caught half written in place (a
+        SkyThought or OpenCompass JSON written by ``json.dump`` into the file, a file just
+        made). It is not believed yet (the file is remembered as unsettled at this version):
+        the writer's next change reads it again, and if it stays so, the next look believes it.
+        A whole document cut short took its run off the table (and a prompt screen open on it
+        said it was no longer in the files) and was a bad line, listed for good by summarize
+        --follow, for the moment the writer took."""
+        unread = tracked.reader is None and not (tracked.report and tracked.report.companion)
+        empty = tracked.frame.height == 0 and (bool(tracked.errors) or unread)
+        if not empty or tracked.stamp is None or (before is not None and not before.frame.height):
+            return False
+        path = tracked.item.path
+        if self._settling or self._unsettled.get(path) == tracked.stamp:
+            return False  # the same version as at the last look: it is what the file holds
+        self._unsettled[path] = tracked.stamp
+        return True
+
+    def _read_whole(self, item: InputFile, stamp: FileIdentity) -> _Tracked:
+        """``item`` read whole (a new or rewritten file), not followed yet (:meth:`_keep`)."""
         item = InputFile(item.path, item.source, stamp.size, named=item.named)
         detection = detect(item.path, self.options.format, self.options.read, item.named)
         reader, reason, companion = detection.reader, detection.reason, detection.companion
         if reader is None:
             report = FileReport(item.source, None, item.path, skipped=reason, companion=companion)
-            self._track(_Tracked(item, None, stamp, empty_generations(), [], [], report))
-            return 0
+            return _Tracked(item, None, stamp, empty_generations(), [], [], report)
         tracked = _Tracked(item, reader, stamp, empty_generations(with_lengths=True), [], [])
         tracked.beside = companion_versions(
             reader, item.path
@@ -722,9 +768,7 @@ class Follower:
         _hold_cut_line(tracked)
         tracked.run = run_identity(item, reader, self.options.read)
         tracked.frame = self._labelled(tracked.frame, tracked)
-        self._track(tracked)
-        self._added.append(tracked.frame)
-        return tracked.frame.height
+        return tracked
 
     def _read(
         self, item: InputFile, reader: Reader, window: Window | None

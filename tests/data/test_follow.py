@@ -249,7 +249,8 @@ def test_whole_document_formats_are_read_again_when_they_change(
     target = data / "sky" / "results.json"
     target.parent.mkdir()
     target.write_bytes(source.read_bytes()[:200])  # still being written: not valid JSON yet
-    update = follower.poll()
+    assert follower.poll() is None  # not believed yet: the writer may be half way
+    update = follower.poll()  # the same at the next look: what the file holds
     assert update is not None
     assert assert_same(update.result, [data], opts) is None
     shutil.copyfile(source, target)
@@ -258,6 +259,89 @@ def test_whole_document_formats_are_read_again_when_they_change(
     formats = {f.source: f.format for f in update.result.files}
     assert formats["sky/results.json"] == "skythought"
     assert update.result.errors == []
+    assert_same(update.result, [data], opts)
+
+
+def test_a_whole_document_caught_half_written_is_believed_once_it_stays_so(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """SkyThought (and OpenCompass) write their JSON with json.dump into the file: a look while
+    it was written found a document cut short, and the run's rows went from the table (a prompt
+    screen open on one said it was no longer in the files) with a bad line, which summarize
+    --follow listed for good; a moment later the whole document was back. A read that finds
+    nothing usable where there were rows, or in a new file, is believed once the file stays
+    so for a look (or at a last look)."""
+    data = tmp_path / "data"
+    write_jsonl(data / "plain" / "out.jsonl", [record(0, 0)])
+    source = FIXTURES / "skythought" / "v1b_list_feb2025" / "results.json"
+    whole = source.read_bytes()
+    target = data / "sky" / "results.json"
+    target.parent.mkdir()
+    shutil.copyfile(source, target)
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    first = follower.load()
+    sky = first.generations.filter(pl.col("source") == "sky/results.json").height
+    assert sky > 0 and first.errors == []
+
+    for cut in (b"", whole[: len(whole) // 2]):  # truncated by open("w"), then half written
+        target.write_bytes(cut)
+        assert follower.poll() is None
+        result = follower.result()
+        assert result.errors == [] and not result.skipped_files
+        assert result.generations.filter(pl.col("source") == "sky/results.json").height == sky
+    target.write_bytes(whole)  # the writer is done: read at once
+    update = follower.poll()
+    assert update is not None and update.result.errors == []
+    assert_same(update.result, [data], opts)
+
+    # Left cut short: believed at the next look, as a fresh read says it.
+    target.write_bytes(whole[: len(whole) // 2])
+    assert follower.poll() is None
+    update = follower.poll()
+    assert update is not None and len(update.result.errors) == 1
+    assert update.result.generations.filter(pl.col("source") == "sky/results.json").is_empty()
+    assert_same(update.result, [data], opts)
+    assert follower.poll() is None  # and not read again until it changes
+    target.write_bytes(whole)
+    update = follower.poll()  # a file with no rows read so: never held
+    assert update is not None and update.result.errors == []
+    assert_same(update.result, [data], opts)
+
+    # A new document half written waits too; a last look believes it at once.
+    other = data / "sky2" / "results.json"
+    other.parent.mkdir()
+    other.write_bytes(whole[: len(whole) // 2])
+    assert follower.poll() is None
+    assert "sky2/results.json" not in {f.source for f in follower.result().files}
+    update = follower.poll(last=True)
+    assert update is not None and [e.source for e in update.result.errors] == ["sky2/results.json"]
+    assert_same(update.result, [data], opts)
+
+
+def test_a_file_made_empty_and_written_again_is_one_rewrite(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A JSON-lines file written again from the start (open("w"): empty for a moment) lost its
+    rows and was 'skipped: empty file' at a look in that moment, listed so by summarize
+    --follow for good; and a file made before it is written was skipped as empty too."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 0)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    out.write_bytes(b"")
+    new = data / "n" / "out.jsonl"
+    new.parent.mkdir()
+    new.write_bytes(b"")
+    assert follower.poll() is None
+    assert follower.result().skipped_files == []
+    assert follower.result().stats["count"].to_list() == [1, 1]
+    out.write_text(line(0, 1), encoding="utf-8")
+    new.write_text(line(2, 0), encoding="utf-8")
+    update = follower.poll()
+    assert update is not None and update.notes == ["m/out.jsonl was rewritten: read again"]
+    assert update.result.skipped_files == []
     assert_same(update.result, [data], opts)
 
 
@@ -1179,7 +1263,7 @@ def test_lines_appended_to_the_last_file_join_the_last_table_without_a_pass_over
     # A new run folder before the last file, and a truncated file: built whole.
     step(lambda: write_jsonl(data / "model-a2" / "out.jsonl", [record(9, 4)]), False, 1)
     step(lambda: append(later, line(9, 5)), True, 1)
-    step(lambda: last.write_text("", encoding="utf-8"), False)
+    step(lambda: last.write_text(line(7, 0), encoding="utf-8"), False)
     step(lambda: append(later, line(0, 7) + line(9, 6)), True, 2)
 
 
