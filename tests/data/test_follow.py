@@ -1317,6 +1317,40 @@ def test_summarize_follow_stopped_during_its_first_load_says_by_what(
     assert not out.exists()
 
 
+def test_summarize_follow_stopped_writes_a_line_written_just_before(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Ctrl-C (or SIGTERM) writes "a last, up-to-date file": its last look went by the
+    watcher's events, and a line written after the last wait (the events not taken yet) was
+    missing from it (3 times in 3 with SIGTERM 10 ms after the write)."""
+    pytest.importorskip("watchfiles")
+    from evaltui.cli import main
+    from evaltui.commands import follow as follow_command
+
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    real = follow_command.Follower.wait
+    waits = 0
+
+    def wait(self: Follower, timeout: float, stop: threading.Event | None = None) -> None:
+        nonlocal waits
+        waits += 1
+        if waits == 1:
+            real(self, timeout, stop)  # the watcher starts; nothing to report
+            return
+        append(out, line(1, 0))  # written, then Ctrl-C before the watcher says so
+        raise KeyboardInterrupt
+
+    monkeypatch.delenv("EVALTUI_FOLLOW_POLLING", raising=False)
+    monkeypatch.setattr(follow_command.Follower, "wait", wait)
+    combined = tmp_path / "combined.json"
+    args = ["summarize", str(data), "-o", str(combined), "--follow", "--follow-interval", "5"]
+    assert main([*args, "--model", str(word_tokenizer), "--no-cache"]) == 0
+    assert waits == 2
+    assert [r["count"] for r in json.loads(combined.read_text(encoding="utf-8"))] == [1, 1]
+    assert capsys.readouterr().err.endswith("evaltui: stopped following\n")
+
+
 def test_summarize_follow_to_stdout_writes_whole_documents_one_after_another(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:
