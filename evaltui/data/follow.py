@@ -176,6 +176,18 @@ class FollowUpdate:
         return self.follower.result()
 
 
+def _skipped_alike(whole: _Tracked, tracked: _Tracked) -> bool:
+    """``whole`` (a file read again) is skipped as ``tracked`` was, for the same reason."""
+    if tracked.reader is not None or whole.reader is not None:
+        return False
+    before, now = tracked.report, whole.report
+    return (
+        before is not None
+        and now is not None
+        and (before.skipped, before.companion) == (now.skipped, now.companion)
+    )
+
+
 def _hold_cut_line(tracked: _Tracked) -> list[LoadError]:
     """The error made of a last line with no newline (:data:`TRUNCATED_LAST_LINE`) in a file read
     whole, taken out of ``tracked.errors`` (``tracked.cut`` says it waits); the errors held.
@@ -630,8 +642,8 @@ class Follower:
             )
             if tracked is not None and tracked.stamp == stamp and not beside:
                 continue
-            self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
             if tracked is not None and not beside and self._appended(tracked):
+                self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
                 changed = True
                 added += self._read_appended(tracked, stamp)
                 continue
@@ -639,6 +651,16 @@ class Follower:
             # a JSON document, an Inspect log, which is followed so: no note each time it
             # changes). Only its growth is new.
             whole = self._read_whole(item, stamp)
+            if tracked is not None and _skipped_alike(whole, tracked):
+                # Still skipped, for the same reason: nothing to show again, and no write of
+                # an input (summarize --follow -o into the followed folder saw its own output
+                # change after each write, so it wrote again every interval for ever, saying
+                # "inputs last written 1 s ago").
+                tracked.stamp = stamp
+                continue
+            if whole.reader is not None or (tracked is not None and tracked.reader is not None):
+                # a file read (evaltui's own output or manifest beside the inputs is none)
+                self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
             if self._unsettled_read(whole, tracked):
                 continue
             changed = True

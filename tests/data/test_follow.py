@@ -345,6 +345,37 @@ def test_a_file_made_empty_and_written_again_is_one_rewrite(
     assert_same(update.result, [data], opts)
 
 
+def test_a_skipped_file_written_again_is_no_change(tmp_path: Path, word_tokenizer: Path) -> None:
+    """`summarize DIR --follow -o DIR/combined.json` (or the default ./summary/… run in the
+    eval's folder) saw its own output, skipped as evaltui's, change after each write: a change,
+    so it wrote again, every interval for ever, 'inputs last written 1 s ago' with no input
+    written. A skipped file that changes and stays skipped for the same reason is no change."""
+    from evaltui.data.export import write_combined_json
+
+    data = tmp_path / "data"
+    write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    first = follower.load()
+    since = follower.last_write
+    combined = data / "combined.json"
+    write_combined_json(first.stats, combined)
+    os.utime(combined, (time.time() + 5, time.time() + 5))
+    follower.poll()  # its manifest, then (settled: a new file read as nothing) the file
+    update = follower.poll()
+    assert update is not None
+    assert {f.source for f in update.result.skipped_files} == {
+        "combined.json",
+        "combined.json.evaltui.json",
+    }
+    for _ in range(2):
+        os.utime(combined, (time.time() + 5, time.time() + 5))  # another version of it
+        write_combined_json(update.result.stats, combined)
+        assert follower.poll() is None
+    assert follower.last_write == since
+    assert_same(follower.result(), [data], opts)
+
+
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real_world"
 
 
