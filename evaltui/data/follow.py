@@ -333,6 +333,10 @@ class Follower:
         that changes them relabels every file's rows."""
         self._built: _Built | None = None
         """The last build's generations table and the files it was made of."""
+        self._told: dict[Path, str] = {}
+        """The last thing following said of each file (rewritten, gone), one note per file in
+        the result: a file rewritten every step piled up one note a time, and a file gone and
+        back (its folder moved away and back) was still said to be gone."""
         self._settling = False
         """Set during a last look (``poll(last=True)``): no read is held as unsettled."""
         self._unsettled: dict[Path, FileIdentity] = {}
@@ -669,13 +673,17 @@ class Follower:
                 rewritten = reader is not None and reader.appendable and tracked.stamp is not None
                 if rewritten and not beside:
                     notes.append(f"{item.source} was rewritten: read again")
+                    self._told[item.path] = notes[-1]
                 self._removed.append(tracked.frame)
+            else:
+                self._told.pop(item.path, None)  # back after it was gone: as if never gone
             added += max(0, self._keep(whole) - (tracked.frame.height if tracked else 0))
         for path in [p for p in self._unsettled if everything and p not in seen]:
             del self._unsettled[path]
         for path in [p for p in self.order if everything and p not in seen]:
             changed = True
             notes.append(f"{self.files[path].item.source} is gone: its rows were removed")
+            self._told[path] = notes[-1]
             self._removed.append(self.files[path].frame)
             del self.files[path]
             self.order.remove(path)
@@ -692,7 +700,6 @@ class Follower:
             return None
         if added:
             self.arrivals.append((time.monotonic(), added))
-        self.notes.extend(notes)
         self._result = None
         return FollowUpdate(self, added, notes)
 
@@ -948,7 +955,12 @@ class Follower:
             for t in tracked
         ]
         errors = [e for t in tracked for e in t.errors]
-        notes = self.notes + [n for t in tracked for n in t.notes] + _waiting(tracked)
+        notes = (
+            self.notes
+            + list(self._told.values())
+            + [n for t in tracked for n in t.notes]
+            + _waiting(tracked)
+        )
         return LoadResult(
             generations,
             stats,

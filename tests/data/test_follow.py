@@ -376,6 +376,38 @@ def test_a_skipped_file_written_again_is_no_change(tmp_path: Path, word_tokenize
     assert_same(follower.result(), [data], opts)
 
 
+def test_following_says_one_thing_of_each_file_and_forgets_a_gone_file_that_is_back(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Each rewrite of a file added one more "<file> was rewritten: read again" to the notes
+    for the session, and a run folder moved away and back was still "gone" in them."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    write_jsonl(data / "n" / "out.jsonl", [record(1, 0)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+
+    def follow_notes() -> list[str]:
+        return [n for n in follower.result().notes if "rewritten" in n or "gone" in n]
+
+    for j in (1, 2, 3):
+        out.write_text(line(0, j), encoding="utf-8")
+        update = follower.poll()
+        assert update is not None and update.notes == ["m/out.jsonl was rewritten: read again"]
+    assert follow_notes() == ["m/out.jsonl was rewritten: read again"]
+    (data / "n").rename(tmp_path / "n-away")
+    assert follower.poll() is not None
+    assert follow_notes() == [
+        "m/out.jsonl was rewritten: read again",
+        "n/out.jsonl is gone: its rows were removed",
+    ]
+    (tmp_path / "n-away").rename(data / "n")
+    assert follower.poll() is not None
+    assert follow_notes() == ["m/out.jsonl was rewritten: read again"]
+    assert_same(follower.result(), [data], opts)
+
+
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real_world"
 
 
