@@ -139,3 +139,61 @@ def test_long_label_keys_while_loading_and_a_resize(tmp_path: Path, word_tokeniz
         assert done.exists() and done.read_text().strip() == "0"
     finally:
         subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)
+
+
+def test_following_a_line_cut_mid_way_in_a_file_read_whole(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`evaltui DIR --follow` while an eval writes: the follow line tells the inputs' last
+    write from the start (an hour ago); an lm-eval line cut mid-way (its file is read whole on
+    each change) is no bad line while it is written (b listed it as one until the writer's
+    next change), but a line that waits; once written, its row is there."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (CI installs it with apt-get)")
+    if not EVALTUI.exists():
+        pytest.skip(f"no installed evaltui command next to {sys.executable}")
+    formats = Path(__file__).resolve().parent / "fixtures" / "formats"
+    samples = next((formats / "lm_eval" / "outputs").rglob("samples_toy_math_gen_*.jsonl"))
+    lines = samples.read_text(encoding="utf-8").splitlines(keepends=True)
+    sky = (formats / "skythought" / "v1b_list_feb2025" / "results.json").read_bytes()
+    data = tmp_path / "evals"
+    lm = data / "lm" / samples.name
+    lm.parent.mkdir(parents=True)
+    lm.write_text(lines[0], encoding="utf-8")
+    results = data / "sky" / "results.json"
+    results.parent.mkdir()
+    results.write_bytes(sky)
+    hour_ago = time.time() - 3600
+    for path in (lm, results):
+        os.utime(path, (hour_ago, hour_ago))
+    name = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
+    command = (
+        f"EVALTUI_FOLLOW_POLLING=1 {EVALTUI} {data} --follow --model {word_tokenizer} "
+        f"--cache-dir {tmp_path / 'cache'}; sleep 60"
+    )
+    env = {**os.environ, "TERM": "xterm-256color"}
+    subprocess.run(
+        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "120", "-y", "30", command],
+        check=True,
+        env=env,
+    )
+    try:
+        wait_for(name, "following · ", "last write 60 min ago", "Showing 3 of 3 ")
+        with lm.open("a", encoding="utf-8") as handle:  # a line cut mid-way, for a while
+            handle.write(lines[1][:20])
+        wait_for(name, "following · ", " s ago")  # the write is seen
+        time.sleep(2.5)  # two of the app's updates, at the most one a second
+        tmux("send-keys", "-t", name, "b")
+        shown = wait_for(name, "bad lines (counted, not used)", "notes")
+        assert "0 bad lines" in shown, shown
+        assert "its last line is still being written" in " ".join(shown.split()), shown
+        tmux("send-keys", "-t", name, "q")
+        wait_for(name, "Showing 3 of 3 ")
+        with lm.open("a", encoding="utf-8") as handle:
+            handle.write(lines[1][20:])
+        wait_for(name, "Showing 4 of 4 ")
+        tmux("send-keys", "-t", name, "b")
+        shown = wait_for(name, "0 bad lines (counted, not used)")
+        assert "still being written" not in shown, shown
+    finally:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)

@@ -105,8 +105,9 @@ def follow_summarize(
                     return EXIT_FAILURE
                 pending, written = False, time.monotonic()
     except KeyboardInterrupt:
-        # Stopping is the normal end of following: one last look, so the file is up to date.
-        update = follower.poll()
+        # Stopping is the normal end of following: one last look, so the file is up to date
+        # (at every input: what changed since the last wait is not known from events).
+        update = follower.poll(last=True)
         if update is not None:
             result, pending = update.result, True
         if pending and not write(result):

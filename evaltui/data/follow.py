@@ -35,7 +35,7 @@ import polars as pl
 from evaltui.data.discover import FileIdentity, InputError, InputFile, discover
 from evaltui.data.formats import Reader, Window, detect, get_reader, known_extensions
 from evaltui.data.formats.base import RunIdentity
-from evaltui.data.formats.plain import merge_notes
+from evaltui.data.formats.plain import TRUNCATED_LAST_LINE, merge_notes
 from evaltui.data.livestats import LiveStats, Part
 from evaltui.data.loader import (
     FileReport,
@@ -129,6 +129,11 @@ class _Tracked:
     """Its companions' versions when it was read (:func:`_beside`): a results file written at
     the end of an eval (lm-eval, OpenCompass) changes its rows' labels and scores, so a change
     of one makes the file read again whole."""
+    cut: bool = False
+    """A file read whole (not appendable: lm-eval's samples) whose last line had no newline
+    when it was read: that line is still being written, so the error its reader made of it is
+    held back (as an appendable file's partial line waits); the line is read with the file's
+    next change, when the file is read again whole."""
 
     def identity(self) -> FileIdentity | None:
         """The version that was read (what an export of its records must still find)."""
@@ -169,6 +174,33 @@ class FollowUpdate:
         """The follower's current result. Stats are rebuilt only when asked for (and once per
         change), so a caller that writes every few seconds pays for one rebuild per write."""
         return self.follower.result()
+
+
+def _skipped_alike(whole: _Tracked, tracked: _Tracked) -> bool:
+    """``whole`` (a file read again) is skipped as ``tracked`` was, for the same reason."""
+    if tracked.reader is not None or whole.reader is not None:
+        return False
+    before, now = tracked.report, whole.report
+    return (
+        before is not None
+        and now is not None
+        and (before.skipped, before.companion) == (now.skipped, now.companion)
+    )
+
+
+def _hold_cut_line(tracked: _Tracked) -> list[LoadError]:
+    """The error made of a last line with no newline (:data:`TRUNCATED_LAST_LINE`) in a file read
+    whole, taken out of ``tracked.errors`` (``tracked.cut`` says it waits); the errors held.
+
+    Only the readers of JSON lines name a line so, and only the line after the last newline
+    (a JSON document cut short is another error, and stays one)."""
+    if tracked.reader is None or tracked.reader.appendable:
+        return []
+    held = [e for e in tracked.errors if e.reason.startswith(TRUNCATED_LAST_LINE)]
+    if held:
+        tracked.errors = [e for e in tracked.errors if e not in held]
+    tracked.cut = bool(held)
+    return held
 
 
 def _probe(path: Path, consumed: int) -> tuple[bytes, bytes]:
@@ -301,6 +333,15 @@ class Follower:
         that changes them relabels every file's rows."""
         self._built: _Built | None = None
         """The last build's generations table and the files it was made of."""
+        self._told: dict[Path, str] = {}
+        """The last thing following said of each file (rewritten, gone), one note per file in
+        the result: a file rewritten every step piled up one note a time, and a file gone and
+        back (its folder moved away and back) was still said to be gone."""
+        self._settling = False
+        """Set during a last look (``poll(last=True)``): no read is held as unsettled."""
+        self._unsettled: dict[Path, FileIdentity] = {}
+        """Files whose whole read at this version found nothing usable where there were rows,
+        not believed yet (:meth:`_unsettled_read`): a writer may be half way through them."""
 
     # --- the first, full load -------------------------------------------------------------
 
@@ -323,6 +364,11 @@ class Follower:
             before = {f.path: _stamp(f.path) for f in self._discover()}
         except LoadFailure:
             before = {}
+        # The inputs' last write is known from the start: following an eval that stopped
+        # writing an hour ago said no more than "following · 0 new generations in the last
+        # minute" until a file changed, as it says of one that wrote a second ago.
+        written = [s.mtime_ns for s in before.values() if s is not None]
+        self.last_write = max(written) / 1e9 if written else None
         result = load(
             self.paths,
             # a followed eval may have written no sample yet: later polls bring them
@@ -402,6 +448,7 @@ class Follower:
                 held.update(id(e) for e in waits)
                 tracked.errors = [e for e in tracked.errors if id(e) not in held]
                 tracked.head, tracked.tail = _probe(report.path, end)
+            held.update(id(e) for e in _hold_cut_line(tracked))
             self._track(tracked)
         # The load's labels already carry these tags; later rows get the same.
         self._labels = _run_labels([t for t in self.files.values() if t.frame.height])
@@ -549,16 +596,22 @@ class Follower:
             )
         )
 
-    def poll(self) -> FollowUpdate | None:
+    def poll(self, *, last: bool = False) -> FollowUpdate | None:
         """Look at the inputs again; a new result when anything changed, else None.
 
         After :meth:`wait` returned on file-system events that only modified followed files,
         only those files are looked at (no directory listing, no stat of the others); every
         :data:`FULL_LOOK` seconds, and after any other event or without a watcher, every input
-        is listed and statted."""
+        is listed and statted.
+
+        ``last``: the last look before following stops (summarize --follow's last write):
+        every input is looked at, since what changed after the last :meth:`wait` is not known
+        from events (a line written just before Ctrl-C was missing from the last write), and
+        what a file holds is believed, unsettled or not (no later look will settle it)."""
         events, self._events = self._events, None
         now = time.monotonic()
-        if events is not None and now - self._looked < FULL_LOOK:
+        self._settling = last
+        if events is not None and now - self._looked < FULL_LOOK and not last:
             self._events = set()  # the watcher keeps reporting into a fresh set
             return self._look([self.files[p].item for p in self.order if p in events], False)
         try:
@@ -593,26 +646,44 @@ class Follower:
             )
             if tracked is not None and tracked.stamp == stamp and not beside:
                 continue
-            changed = True
-            self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
-            if tracked is None:
-                added += self._read_new(item, stamp)
-            elif beside:
-                self._removed.append(tracked.frame)
-                added += max(0, self._read_new(item, stamp) - tracked.frame.height)
-            elif self._appended(tracked):
+            if tracked is not None and not beside and self._appended(tracked):
+                self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
+                changed = True
                 added += self._read_appended(tracked, stamp)
-            else:
-                # Read again whole. A format read whole (a JSON document, an Inspect log) is
-                # followed so: no note each time it changes. Only its growth is new.
+                continue
+            # New, or read again whole (a companion changed, a rewrite, a format read whole:
+            # a JSON document, an Inspect log, which is followed so: no note each time it
+            # changes). Only its growth is new.
+            whole = self._read_whole(item, stamp)
+            if tracked is not None and _skipped_alike(whole, tracked):
+                # Still skipped, for the same reason: nothing to show again, and no write of
+                # an input (summarize --follow -o into the followed folder saw its own output
+                # change after each write, so it wrote again every interval for ever, saying
+                # "inputs last written 1 s ago").
+                tracked.stamp = stamp
+                continue
+            if whole.reader is not None or (tracked is not None and tracked.reader is not None):
+                # a file read (evaltui's own output or manifest beside the inputs is none)
+                self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
+            if self._unsettled_read(whole, tracked):
+                continue
+            changed = True
+            if tracked is not None:
                 reader = tracked.reader
-                if reader is not None and reader.appendable and tracked.stamp is not None:
+                rewritten = reader is not None and reader.appendable and tracked.stamp is not None
+                if rewritten and not beside:
                     notes.append(f"{item.source} was rewritten: read again")
+                    self._told[item.path] = notes[-1]
                 self._removed.append(tracked.frame)
-                added += max(0, self._read_new(item, stamp) - tracked.frame.height)
+            else:
+                self._told.pop(item.path, None)  # back after it was gone: as if never gone
+            added += max(0, self._keep(whole) - (tracked.frame.height if tracked else 0))
+        for path in [p for p in self._unsettled if everything and p not in seen]:
+            del self._unsettled[path]
         for path in [p for p in self.order if everything and p not in seen]:
             changed = True
             notes.append(f"{self.files[path].item.source} is gone: its rows were removed")
+            self._told[path] = notes[-1]
             self._removed.append(self.files[path].frame)
             del self.files[path]
             self.order.remove(path)
@@ -629,7 +700,6 @@ class Follower:
             return None
         if added:
             self.arrivals.append((time.monotonic(), added))
-        self.notes.extend(notes)
         self._result = None
         return FollowUpdate(self, added, notes)
 
@@ -671,14 +741,45 @@ class Follower:
         return frame.height
 
     def _read_new(self, item: InputFile, stamp: FileIdentity) -> int:
-        """Read ``item`` whole (a new or rewritten file); a partial last line waits."""
+        """Read ``item`` whole (a new or rewritten file) and follow what was read; a partial
+        last line waits. The number of rows read."""
+        return self._keep(self._read_whole(item, stamp))
+
+    def _keep(self, tracked: _Tracked) -> int:
+        """Follow ``tracked`` (just read whole) from now on; the number of its rows."""
+        self._unsettled.pop(tracked.item.path, None)
+        self._track(tracked)
+        self._added.append(tracked.frame)
+        return tracked.frame.height
+
+    def _unsettled_read(self, tracked: _Tracked, before: _Tracked | None) -> bool:
+        """True when ``tracked``, a whole read, found nothing usable (no row, and an error or a
+        file no reader takes) where the file had rows, or in a new file, and the file has not
+        been read so at this version before: it may be caught half written in place (a
+        SkyThought or OpenCompass JSON written by ``json.dump`` into the file, a file just
+        made). It is not believed yet (the file is remembered as unsettled at this version):
+        the writer's next change reads it again, and if it stays so, the next look believes it.
+        A whole document cut short took its run off the table (and a prompt screen open on it
+        said it was no longer in the files) and was a bad line, listed for good by summarize
+        --follow, for the moment the writer took."""
+        unread = tracked.reader is None and not (tracked.report and tracked.report.companion)
+        empty = tracked.frame.height == 0 and (bool(tracked.errors) or unread)
+        if not empty or tracked.stamp is None or (before is not None and not before.frame.height):
+            return False
+        path = tracked.item.path
+        if self._settling or self._unsettled.get(path) == tracked.stamp:
+            return False  # the same version as at the last look: it is what the file holds
+        self._unsettled[path] = tracked.stamp
+        return True
+
+    def _read_whole(self, item: InputFile, stamp: FileIdentity) -> _Tracked:
+        """``item`` read whole (a new or rewritten file), not followed yet (:meth:`_keep`)."""
         item = InputFile(item.path, item.source, stamp.size, named=item.named)
         detection = detect(item.path, self.options.format, self.options.read, item.named)
         reader, reason, companion = detection.reader, detection.reason, detection.companion
         if reader is None:
             report = FileReport(item.source, None, item.path, skipped=reason, companion=companion)
-            self._track(_Tracked(item, None, stamp, empty_generations(), [], [], report))
-            return 0
+            return _Tracked(item, None, stamp, empty_generations(), [], [], report)
         tracked = _Tracked(item, reader, stamp, empty_generations(with_lengths=True), [], [])
         tracked.beside = companion_versions(
             reader, item.path
@@ -693,11 +794,10 @@ class Follower:
             tracked.consumed, tracked.next_line = end, newlines + 1
             window = Window(0, 1, end)
         tracked.frame, tracked.errors, tracked.notes = self._read(item, reader, window)
+        _hold_cut_line(tracked)
         tracked.run = run_identity(item, reader, self.options.read)
         tracked.frame = self._labelled(tracked.frame, tracked)
-        self._track(tracked)
-        self._added.append(tracked.frame)
-        return tracked.frame.height
+        return tracked
 
     def _read(
         self, item: InputFile, reader: Reader, window: Window | None
@@ -855,7 +955,12 @@ class Follower:
             for t in tracked
         ]
         errors = [e for t in tracked for e in t.errors]
-        notes = self.notes + [n for t in tracked for n in t.notes] + _waiting(tracked)
+        notes = (
+            self.notes
+            + list(self._told.values())
+            + [n for t in tracked for n in t.notes]
+            + _waiting(tracked)
+        )
         return LoadResult(
             generations,
             stats,
@@ -954,9 +1059,7 @@ def _waiting(tracked: Iterable[_Tracked]) -> list[str]:
         f"{t.item.source}: its last line is still being written (read once it ends)"
         for t in tracked
         if t.reader is not None
-        and t.reader.appendable
-        and t.stamp is not None
-        and t.stamp.size > t.consumed
+        and (t.cut or (t.reader.appendable and t.stamp is not None and t.stamp.size > t.consumed))
     ]
 
 

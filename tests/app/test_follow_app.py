@@ -1266,3 +1266,45 @@ async def test_a_compared_prompt_keeps_the_generation_read_when_the_first_run_ga
         assert screen.generations.select("run", "sample").row(options.highlighted) == reading
         assert options.highlighted == 4
         await pilot.press("ctrl+q")
+
+
+async def test_a_compared_run_gone_from_the_files_leaves_no_comparison_behind(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Run B's folder moved away while compare showed A against B: the headline became
+    "no run 'run-b' (runs: 'run-a')" over the comparison of before (its counts, matrix and
+    table, '1 prompt in both runs'). Now it says B is no longer loaded and shows nothing of
+    it; back in the files, B is compared again."""
+    from evaltui.app.screens.compare import CompareScreen
+
+    data, _out_a = one_run(tmp_path, line(1, True) + line(2, False), "run-a")
+    (data / "run-b").mkdir()
+    (data / "run-b" / "out.jsonl").write_text(line(1, False), encoding="utf-8")
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), use_cache=False), follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 3)
+        await until_following(pilot, app)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen))
+        compare = app.screen
+        assert isinstance(compare, CompareScreen)
+        await wait_until(pilot, lambda: compare.rows.height == 1)
+
+        def shown() -> str:
+            return "\n".join(
+                str(compare.query_one(s, Static).render())
+                for s in ("#compare-headline", "#compare-details", "#compare-status")
+            )
+
+        (data / "run-b").rename(tmp_path / "run-b-away")
+        await wait_until(pilot, lambda: "no longer in the loaded files" in shown())
+        text = shown()
+        assert text.startswith("run-b is no longer in the loaded files"), text
+        assert "in both runs" not in text and "no run 'run-b'" not in text, text
+        assert compare.comparison is None and compare.rows.height == 0
+        await wait_until(pilot, lambda: compare.current_table() is None)
+        await pilot.press("enter")  # nothing to open: no crash
+        (tmp_path / "run-b-away").rename(data / "run-b")
+        await wait_until(pilot, lambda: compare.comparison is not None and compare.rows.height == 1)
+        assert "1 prompt in both runs" in shown()
+        await pilot.press("ctrl+q")

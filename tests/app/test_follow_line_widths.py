@@ -38,7 +38,14 @@ async def test_the_follow_line_keeps_the_last_write_at_any_width(
         with out.open("a", encoding="utf-8") as handle:
             handle.write(line(2, False) + line(3, True))
         # Once the write is seen: its time on the line, or the line cut before it.
-        await wait_until(pilot, lambda: follow_line(app).endswith((" ago", "…")))
+        await wait_until(pilot, lambda: app.follower is not None and app.follower.recent() == 2)
+        await wait_until(
+            pilot,
+            lambda: (
+                follow_line(app).endswith((" ago", "…"))
+                and (width < 60 or "following · 2 new" in follow_line(app))
+            ),
+        )
         shown = follow_line(app)
         assert "…" not in shown and cell_width(shown) <= width - 2, shown
         assert shown.startswith("following · ") and "last write " in shown, shown
@@ -51,24 +58,25 @@ async def test_the_follow_line_keeps_the_last_write_at_any_width(
 async def test_the_follow_line_is_fitted_again_on_a_resize(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:
-    """No write seen since the load (the file's last change long ago): the follower's line stays
-    the same, so only the resize can make it fit (no newer line arrives to be fitted)."""
+    """No write seen since the load (the file's last change an hour ago): the follower's line
+    stays the same, so only the resize can make it fit (no newer line arrives to be fitted)."""
     data, out = one_run(tmp_path, line(1, True))
     long_ago = time.time() - 3600
     os.utime(out, (long_ago, long_ago))
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
     async with app.run_test(size=(80, 20)) as pilot:
-        full = "following · 0 new generations in the last minute"
+        full = "following · 0 new generations in the last minute · last write 60 min ago"
         await wait_until(pilot, lambda: follow_line(app) == full)
-        await pilot.resize_terminal(40, 20)
-        await wait_until(pilot, lambda: app.main.size.width == 40)
-        await pilot.pause()
-        assert follow_line(app) == "following · 0 new/min"
-        await pilot.resize_terminal(60, 20)
-        await wait_until(pilot, lambda: app.main.size.width == 60)
-        await pilot.pause()
-        assert follow_line(app) == full
+        for width, shown in (
+            (40, "following · last write 60 min ago"),
+            (60, "following · 0 new/min · last write 60 min ago"),
+            (80, full),
+        ):
+            await pilot.resize_terminal(width, 20)
+            await wait_until(pilot, lambda: app.main.size.width == width)  # noqa: B023
+            await pilot.pause()
+            assert follow_line(app) == shown
         await pilot.press("ctrl+q")
 
 

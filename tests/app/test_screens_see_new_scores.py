@@ -98,3 +98,7 @@ async def test_an_open_prompt_follows_its_file(tmp_path: Path, word_tokenizer: P
         await wait_until(pilot, lambda: screen.generations.height == 0)
         text = str(screen.query_one("#generation-text", Static).render())
         assert "no longer in the loaded files" in text
+        # ... of the prompt still shown (its text and reference went blank: gone was what?)
+        await pilot.pause()
+        assert str(screen.query_one("#prompt-text", Static).render()) == "Problem 1"
+        assert "reference: 1" in str(screen.query_one("#prompt-answer", Static).render())

@@ -150,6 +150,48 @@ def test_a_file_read_whole_counts_only_its_growth_and_makes_no_note(
     assert_same(update.result, [data], opts)
 
 
+def test_a_line_cut_mid_way_in_a_file_read_whole_waits_for_its_newline(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """lm-eval's samples file is read whole on each change: a line it was writing when read was
+    'truncated last line (file still being written?)', a bad line in the app's header until the
+    next change, and one more line 'bad line …' for ever on summarize --follow's stderr. It
+    waits for its newline, as an appended file's line does, from the first load on."""
+    source = next((FIXTURES / "lm_eval" / "outputs").rglob("samples_toy_math_gen_*.jsonl"))
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    data = tmp_path / "data"
+    target = data / source.parent.name / source.name
+    target.parent.mkdir(parents=True)
+    target.write_text(lines[0] + lines[1][:30], encoding="utf-8")
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    first = follower.load()
+    assert {f.format for f in first.files if f.skipped is None} == {"lm_eval"}
+    assert first.errors == [] and [f.errors for f in first.files if f.skipped is None] == [0]
+    assert any(
+        f"{target.parent.name}/{source.name}: its last line is still" in n for n in first.notes
+    )
+    assert first.generations.height == 1
+
+    append(target, lines[1][30:] + lines[2][:25])  # one line ends, the next is cut
+    update = follower.poll()
+    assert update is not None and update.new_generations == 1
+    assert update.result.errors == [] and update.result.generations.height == 2
+    assert [f.errors for f in update.result.files if f.skipped is None] == [0]
+    assert any("its last line is still being written" in n for n in update.result.notes)
+
+    append(target, lines[2][25:])
+    update = follower.poll()
+    assert update is not None and update.new_generations == 1
+    assert not any("still being written" in n for n in update.result.notes)
+    assert_same(update.result, [data], opts)
+
+    append(target, "{not json\n")  # a bad line that ends is a bad line
+    update = follower.poll()
+    assert update is not None and [e.line for e in update.result.errors] == [4]
+    assert_same(update.result, [data], opts)
+
+
 def test_new_files_new_runs_rewrites_and_removals(tmp_path: Path, word_tokenizer: Path) -> None:
     data = tmp_path / "data"
     a = write_jsonl(data / "model-a" / "out.jsonl", [record(i, 0) for i in range(4)])
@@ -207,7 +249,8 @@ def test_whole_document_formats_are_read_again_when_they_change(
     target = data / "sky" / "results.json"
     target.parent.mkdir()
     target.write_bytes(source.read_bytes()[:200])  # still being written: not valid JSON yet
-    update = follower.poll()
+    assert follower.poll() is None  # not believed yet: the writer may be half way
+    update = follower.poll()  # the same at the next look: what the file holds
     assert update is not None
     assert assert_same(update.result, [data], opts) is None
     shutil.copyfile(source, target)
@@ -217,6 +260,152 @@ def test_whole_document_formats_are_read_again_when_they_change(
     assert formats["sky/results.json"] == "skythought"
     assert update.result.errors == []
     assert_same(update.result, [data], opts)
+
+
+def test_a_whole_document_caught_half_written_is_believed_once_it_stays_so(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """SkyThought (and OpenCompass) write their JSON with json.dump into the file: a look while
+    it was written found a document cut short, and the run's rows went from the table (a prompt
+    screen open on one said it was no longer in the files) with a bad line, which summarize
+    --follow listed for good; a moment later the whole document was back. A read that finds
+    nothing usable where there were rows, or in a new file, is believed once the file stays
+    so for a look (or at a last look)."""
+    data = tmp_path / "data"
+    write_jsonl(data / "plain" / "out.jsonl", [record(0, 0)])
+    source = FIXTURES / "skythought" / "v1b_list_feb2025" / "results.json"
+    whole = source.read_bytes()
+    target = data / "sky" / "results.json"
+    target.parent.mkdir()
+    shutil.copyfile(source, target)
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    first = follower.load()
+    sky = first.generations.filter(pl.col("source") == "sky/results.json").height
+    assert sky > 0 and first.errors == []
+
+    for cut in (b"", whole[: len(whole) // 2]):  # truncated by open("w"), then half written
+        target.write_bytes(cut)
+        assert follower.poll() is None
+        result = follower.result()
+        assert result.errors == [] and not result.skipped_files
+        assert result.generations.filter(pl.col("source") == "sky/results.json").height == sky
+    target.write_bytes(whole)  # the writer is done: read at once
+    update = follower.poll()
+    assert update is not None and update.result.errors == []
+    assert_same(update.result, [data], opts)
+
+    # Left cut short: believed at the next look, as a fresh read says it.
+    target.write_bytes(whole[: len(whole) // 2])
+    assert follower.poll() is None
+    update = follower.poll()
+    assert update is not None and len(update.result.errors) == 1
+    assert update.result.generations.filter(pl.col("source") == "sky/results.json").is_empty()
+    assert_same(update.result, [data], opts)
+    assert follower.poll() is None  # and not read again until it changes
+    target.write_bytes(whole)
+    update = follower.poll()  # a file with no rows read so: never held
+    assert update is not None and update.result.errors == []
+    assert_same(update.result, [data], opts)
+
+    # A new document half written waits too; a last look believes it at once.
+    other = data / "sky2" / "results.json"
+    other.parent.mkdir()
+    other.write_bytes(whole[: len(whole) // 2])
+    assert follower.poll() is None
+    assert "sky2/results.json" not in {f.source for f in follower.result().files}
+    update = follower.poll(last=True)
+    assert update is not None and [e.source for e in update.result.errors] == ["sky2/results.json"]
+    assert_same(update.result, [data], opts)
+
+
+def test_a_file_made_empty_and_written_again_is_one_rewrite(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A JSON-lines file written again from the start (open("w"): empty for a moment) lost its
+    rows and was 'skipped: empty file' at a look in that moment, listed so by summarize
+    --follow for good; and a file made before it is written was skipped as empty too."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 0)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    out.write_bytes(b"")
+    new = data / "n" / "out.jsonl"
+    new.parent.mkdir()
+    new.write_bytes(b"")
+    assert follower.poll() is None
+    assert follower.result().skipped_files == []
+    assert follower.result().stats["count"].to_list() == [1, 1]
+    out.write_text(line(0, 1), encoding="utf-8")
+    new.write_text(line(2, 0), encoding="utf-8")
+    update = follower.poll()
+    assert update is not None and update.notes == ["m/out.jsonl was rewritten: read again"]
+    assert update.result.skipped_files == []
+    assert_same(update.result, [data], opts)
+
+
+def test_a_skipped_file_written_again_is_no_change(tmp_path: Path, word_tokenizer: Path) -> None:
+    """`summarize DIR --follow -o DIR/combined.json` (or the default ./summary/… run in the
+    eval's folder) saw its own output, skipped as evaltui's, change after each write: a change,
+    so it wrote again, every interval for ever, 'inputs last written 1 s ago' with no input
+    written. A skipped file that changes and stays skipped for the same reason is no change."""
+    from evaltui.data.export import write_combined_json
+
+    data = tmp_path / "data"
+    write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    first = follower.load()
+    since = follower.last_write
+    combined = data / "combined.json"
+    write_combined_json(first.stats, combined)
+    os.utime(combined, (time.time() + 5, time.time() + 5))
+    follower.poll()  # its manifest, then (settled: a new file read as nothing) the file
+    update = follower.poll()
+    assert update is not None
+    assert {f.source for f in update.result.skipped_files} == {
+        "combined.json",
+        "combined.json.evaltui.json",
+    }
+    for _ in range(2):
+        os.utime(combined, (time.time() + 5, time.time() + 5))  # another version of it
+        write_combined_json(update.result.stats, combined)
+        assert follower.poll() is None
+    assert follower.last_write == since
+    assert_same(follower.result(), [data], opts)
+
+
+def test_following_says_one_thing_of_each_file_and_forgets_a_gone_file_that_is_back(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Each rewrite of a file added one more "<file> was rewritten: read again" to the notes
+    for the session, and a run folder moved away and back was still "gone" in them."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    write_jsonl(data / "n" / "out.jsonl", [record(1, 0)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+
+    def follow_notes() -> list[str]:
+        return [n for n in follower.result().notes if "rewritten" in n or "gone" in n]
+
+    for j in (1, 2, 3):
+        out.write_text(line(0, j), encoding="utf-8")
+        update = follower.poll()
+        assert update is not None and update.notes == ["m/out.jsonl was rewritten: read again"]
+    assert follow_notes() == ["m/out.jsonl was rewritten: read again"]
+    (data / "n").rename(tmp_path / "n-away")
+    assert follower.poll() is not None
+    assert follow_notes() == [
+        "m/out.jsonl was rewritten: read again",
+        "n/out.jsonl is gone: its rows were removed",
+    ]
+    (tmp_path / "n-away").rename(data / "n")
+    assert follower.poll() is not None
+    assert follow_notes() == ["m/out.jsonl was rewritten: read again"]
+    assert_same(follower.result(), [data], opts)
 
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real_world"
@@ -548,6 +737,29 @@ def test_status_line_counts_recent_generations(tmp_path: Path, word_tokenizer: P
     widths = [len(w) for w in wordings]
     assert widths == sorted(widths, reverse=True) and widths[-1] < 25, wordings
     assert all(" s ago" in w for w in wordings), wordings
+
+
+def test_status_line_tells_the_last_write_from_the_load_on(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Following an eval whose files were last written an hour ago said "following · 0 new
+    generations in the last minute", as of one written a second ago, until a file changed: the
+    last write (what tells whether the eval still writes) is the inputs' newest from the load."""
+    data = tmp_path / "data"
+    old = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    newer = write_jsonl(data / "n" / "out.jsonl", [record(0, 1)])
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    os.utime(newer, (time.time() - 3600, time.time() - 3600))
+    follower = Follower([data], options(tmp_path, word_tokenizer))
+    follower.load()
+    assert follower.poll() is None
+    assert follower.status() == (
+        "following · 0 new generations in the last minute · last write 60 min ago"
+    )
+    assert follower.status_wordings()[-1] == "last write 60 min ago"
+    append(old, line(1, 0))
+    follower.poll()
+    assert follower.status().endswith(" · last write 0 s ago")
 
 
 def test_wait_returns_on_a_change(tmp_path: Path, word_tokenizer: Path) -> None:
@@ -1114,7 +1326,7 @@ def test_lines_appended_to_the_last_file_join_the_last_table_without_a_pass_over
     # A new run folder before the last file, and a truncated file: built whole.
     step(lambda: write_jsonl(data / "model-a2" / "out.jsonl", [record(9, 4)]), False, 1)
     step(lambda: append(later, line(9, 5)), True, 1)
-    step(lambda: last.write_text("", encoding="utf-8"), False)
+    step(lambda: last.write_text(line(7, 0), encoding="utf-8"), False)
     step(lambda: append(later, line(0, 7) + line(9, 6)), True, 2)
 
 
@@ -1166,6 +1378,40 @@ def test_summarize_follow_stopped_during_its_first_load_says_by_what(
     assert main([*args, "--model", str(word_tokenizer), "--no-cache"]) == 143
     assert capsys.readouterr().err == "evaltui: stopped by SIGTERM\n"
     assert not out.exists()
+
+
+def test_summarize_follow_stopped_writes_a_line_written_just_before(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Ctrl-C (or SIGTERM) writes "a last, up-to-date file": its last look went by the
+    watcher's events, and a line written after the last wait (the events not taken yet) was
+    missing from it (3 times in 3 with SIGTERM 10 ms after the write)."""
+    pytest.importorskip("watchfiles")
+    from evaltui.cli import main
+    from evaltui.commands import follow as follow_command
+
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    real = follow_command.Follower.wait
+    waits = 0
+
+    def wait(self: Follower, timeout: float, stop: threading.Event | None = None) -> None:
+        nonlocal waits
+        waits += 1
+        if waits == 1:
+            real(self, timeout, stop)  # the watcher starts; nothing to report
+            return
+        append(out, line(1, 0))  # written, then Ctrl-C before the watcher says so
+        raise KeyboardInterrupt
+
+    monkeypatch.delenv("EVALTUI_FOLLOW_POLLING", raising=False)
+    monkeypatch.setattr(follow_command.Follower, "wait", wait)
+    combined = tmp_path / "combined.json"
+    args = ["summarize", str(data), "-o", str(combined), "--follow", "--follow-interval", "5"]
+    assert main([*args, "--model", str(word_tokenizer), "--no-cache"]) == 0
+    assert waits == 2
+    assert [r["count"] for r in json.loads(combined.read_text(encoding="utf-8"))] == [1, 1]
+    assert capsys.readouterr().err.endswith("evaltui: stopped following\n")
 
 
 def test_summarize_follow_to_stdout_writes_whole_documents_one_after_another(

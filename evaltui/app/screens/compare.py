@@ -272,9 +272,25 @@ class CompareScreen(Screen[None]):
             # show it in (mounting its table raised MountError on the way out).
             return
         if message.comparison is None:
-            self.query_one("#compare-headline", Static).update(
-                Text(one_line(message.error or "cannot compare", 2000))
-            )
+            loaded = run_names(cast("EvalApp", self.app))
+            gone = [r for r in (self.run_a, self.run_b) if r not in loaded]
+            error = message.error or "cannot compare"
+            if gone and self.comparison is not None:
+                # Compared again after a followed update took a run away (its files deleted,
+                # or rewritten without it): the comparison of before stayed on screen under
+                # "no run '…' (runs: …)", its counts and table as if both were loaded.
+                names = " and ".join(one_line_middle(r, LABEL_WIDTH) for r in gone)
+                error = (
+                    f"{names} {'is' if len(gone) == 1 else 'are'} no longer in the loaded "
+                    "files (their files went or changed): nothing to compare; m picks two "
+                    "runs, esc goes back"
+                )
+                self.comparison = None
+                self.rows = self.rows.clear()
+                for selector in ("#compare-details", "#compare-transitions", "#compare-status"):
+                    self.query_one(selector, Static).update(Text(""))
+                self.query_one("#compare-box", Container).remove_children()
+            self.query_one("#compare-headline", Static).update(Text(one_line(error, 2000)))
             return
         self.comparison = message.comparison
         self.query_one("#compare-headline", Static).update(Text(headline(message.comparison)))

@@ -312,12 +312,15 @@ class PromptScreen(Screen[None]):
         only = [f"only {self.only} ({gens.height})"] if self.only else []
         self._title = (runs, counts, position, flipped, only)
         self.show_title()
-        if self._prompt_key != (self.run, self.prompt_id):  # another prompt: from its top
+        another = self._prompt_key != (self.run, self.prompt_id)
+        if another:  # another prompt: from its top
             self._prompt_key = (self.run, self.prompt_id)
             self.query_one("#prompt-text-box", VerticalScroll).scroll_home(animate=False)
-        self._prompt_text = first.get("prompt") or ""
-        answer = first.get("answer")
-        self._reference = answer
+        if everything.height or another:
+            # A prompt gone from the files (rewritten, deleted while followed) keeps its text
+            # and reference on screen: they went blank, so what was gone was said of nothing.
+            self._prompt_text = first.get("prompt") or ""
+            self._reference = first.get("answer")
         # The majority vote of each run's samples (answers are untrusted: one safe line).
         votes = {}
         for run in runs:
@@ -384,7 +387,7 @@ class PromptScreen(Screen[None]):
                 f"No {self.only} generation for this prompt (w shows the others)."
                 if self.only
                 else "This prompt is no longer in the loaded files (they changed since it was "
-                "opened: a file rewritten or cut short)."
+                "opened: a file rewritten, cut short or deleted)."
             )
             self.query_one("#generation-text", Static).update(Text(empty))
         options.focus()

@@ -152,6 +152,11 @@ def decode_line(raw: bytes) -> tuple[str, bool]:
         return raw.decode("utf-8", errors="replace"), False
 
 
+#: How a JSON-lines reader names a last line that is not JSON and has no newline: a line still
+#: being written, most likely (a follower holds such an error back until the line ends).
+TRUNCATED_LAST_LINE = "truncated last line (file still being written?)"
+
+
 def parse_json_lines(
     path: Path, source: str, window: Window | None = None
 ) -> tuple[list[tuple[int, int, Any]], list[LoadError], list[str]]:
@@ -194,7 +199,7 @@ def iter_json_lines(
         except json.JSONDecodeError as exc:
             if not has_newline:
                 where = json_error(exc.msg, exc.colno)
-                reason = f"truncated last line (file still being written?): {where}"
+                reason = f"{TRUNCATED_LAST_LINE}: {where}"
             else:
                 reason = f"not valid JSON: {json_error(exc.msg, exc.colno)}"
             errors.append(LoadError(source, line_no, reason))
