@@ -400,14 +400,11 @@ async def test_summary_screen_says_a_continuous_stored_score_is_a_mean(
         assert "graded: mean score 40 stored → accuracy 0.500 new" in shown, shown
 
 
-async def test_header_stored_accuracy_leaves_out_a_run_whose_score_is_no_accuracy(
-    tmp_path: Path, rescore_app: Any
-) -> None:
-    """Two runs: one scored 0/1 (stored accuracy 2 of 4 = 0.500), one with scores 20-70 (a
-    mean of 40, no accuracy). The header said ``stored accuracy acc 0.500 / bleu 40.000`` (with
-    5 lm-eval runs, ``stored accuracy 0.417–inf by run``: a mean mae in an accuracy range)."""
-    for run, scores in (("acc", [1, 0, 1, 0]), ("bleu", [20, 40, 30, 70])):
-        folder = tmp_path / "evals" / run
+def write_acc_and_bleu_runs(evals: Path, acc_scores: list[int]) -> None:
+    """Two plain runs of prompts p0, p1 (two generations each): ``acc`` scored 0/1 by
+    ``acc_scores``, ``bleu`` scored 20, 40, 30, 70 (no accuracy)."""
+    for run, scores in (("acc", acc_scores), ("bleu", [20, 40, 30, 70])):
+        folder = evals / run
         folder.mkdir(parents=True)
         rows = [
             {"prompt": f"p{i // 2}", "gen": f"\\boxed{{{i}}}", "answer": "0", "score": score}
@@ -415,6 +412,15 @@ async def test_header_stored_accuracy_leaves_out_a_run_whose_score_is_no_accurac
         ]
         text = "".join(json.dumps(r) + "\n" for r in rows)
         (folder / "samples.jsonl").write_text(text, encoding="utf-8")
+
+
+async def test_header_stored_accuracy_leaves_out_a_run_whose_score_is_no_accuracy(
+    tmp_path: Path, rescore_app: Any
+) -> None:
+    """Two runs: one scored 0/1 (stored accuracy 2 of 4 = 0.500), one with scores 20-70 (a
+    mean of 40, no accuracy). The header said ``stored accuracy acc 0.500 / bleu 40.000`` (with
+    5 lm-eval runs, ``stored accuracy 0.417–inf by run``: a mean mae in an accuracy range)."""
+    write_acc_and_bleu_runs(tmp_path / "evals", [1, 0, 1, 0])
     app = rescore_app(tmp_path / "evals")
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
@@ -454,15 +460,7 @@ async def test_the_stored_column_of_a_score_that_is_no_accuracy_is_not_headed_ac
     had its stored means under the header ``stored acc`` (lm-eval's gpt-neo bleu_max run showed
     41.113 there, gpt-4o-mini's mae inf). The column is ``stored score`` then, and the filter
     knows it by that name; with only a 0/1 run shown (``r``), it is ``stored acc`` again."""
-    for run, scores in (("acc", [1, 0, 1, 1]), ("bleu", [20, 40, 30, 70])):
-        folder = tmp_path / "evals" / run
-        folder.mkdir(parents=True)
-        rows = [
-            {"prompt": f"p{i // 2}", "gen": f"\\boxed{{{i}}}", "answer": "0", "score": score}
-            for i, score in enumerate(scores)
-        ]
-        text = "".join(json.dumps(r) + "\n" for r in rows)
-        (folder / "samples.jsonl").write_text(text, encoding="utf-8")
+    write_acc_and_bleu_runs(tmp_path / "evals", [1, 0, 1, 1])
     app = rescore_app(tmp_path / "evals")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
