@@ -116,6 +116,26 @@ def test_internbootcamp_eval_args_changed(tmp_path: Path, word_tokenizer: Path) 
     assert warm.stats["run"].unique().to_list() == ["renamed-bootcamp-model"]
 
 
+@MODES
+def test_internbootcamp_score_sheet_written_later(
+    tmp_path: Path, word_tokenizer: Path, mode: dict[str, bool]
+) -> None:
+    # Without eval_args.json, the model's name is where the output dir's <model>_scores.xlsx
+    # says it ends, a file run_eval.py writes last: a warm run after it was written must not
+    # serve the rows labelled before it.
+    output = tmp_path / "data" / "org_m_tests_20261123_195835"
+    shutil.copytree(
+        FORMATS / "internbootcamp" / "output" / "toy-model_test_dir_20261123_195835", output
+    )
+    (output / "eval_args.json").unlink()
+    cache = tmp_path / "cache"
+    first = _load(output, cache, word_tokenizer, **mode)
+    (output / "org_m_scores.xlsx").write_bytes(b"PK")
+    warm = _load(output, cache, word_tokenizer, **mode)
+    assert first.stats["run"].unique().to_list() == ["org_m_tests"]
+    assert warm.stats["run"].unique().to_list() == ["org_m"]
+
+
 def test_inspect_copy_removed_reads_the_other(tmp_path: Path, word_tokenizer: Path) -> None:
     # One log saved twice: the second copy is read once, from the preferred one. When that copy
     # is deleted, the cached "read from there" of the remaining copy must not hide its samples.

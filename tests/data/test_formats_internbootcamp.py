@@ -145,6 +145,50 @@ def test_without_eval_args_the_run_is_the_output_folder(tmp_path: Path) -> None:
     assert frame["run"].unique().to_list() == ["toy-model_test_dir"]  # time stamp dropped
 
 
+@pytest.mark.parametrize(
+    ("folder", "sheet", "model", "test_set"),
+    [
+        # the score sheet run_eval.py writes at the end, <model_name with / as _>_scores.xlsx
+        ("org_model_v2_my_tests_20250601_120000", "org_model_v2_scores.xlsx", "org_model_v2",
+         "my_tests"),
+        # the script's default --test_dir, examples/data/Intenbootcamp_eval
+        ("r1_32B_Intenbootcamp_eval_20250601_120000", None, "r1_32B", "Intenbootcamp_eval"),
+    ],
+)  # fmt: skip
+def test_without_eval_args_the_folder_name_is_split_where_known(
+    tmp_path: Path, folder: str, sheet: str | None, model: str, test_set: str
+) -> None:
+    # Was: the label 'org_model_v2_my_tests' / 'r1_32B_Intenbootcamp_eval' (model and test
+    # dir glued) and ids without the test dir. Now the same label and prompt ids as
+    # eval_args.json gives.
+    out = tmp_path / folder
+    (out / "details").mkdir(parents=True)
+    shutil.copy(GAME24, out / "details")
+    if sheet is not None:
+        (out / sheet).write_bytes(b"PK")
+    result = read(out / "details" / "game24.jsonl")
+    assert result.errors == [] and result.notes == []
+    assert result.frame["run"].unique().to_list() == [model]
+    assert result.frame["prompt_id"][0] == f"{test_set}/game24:0"
+    args = {"model_name": model, "test_dir": f"/data/{test_set}/"}
+    (out / "eval_args.json").write_text(json.dumps(args), encoding="utf-8")
+    told = read(out / "details" / "game24.jsonl").frame
+    assert told.select("run", "prompt_id").rows() == result.frame.select("run", "prompt_id").rows()
+
+
+def test_without_eval_args_an_unsplit_folder_name_has_a_note(tmp_path: Path) -> None:
+    folder = tmp_path / "toy-model_test_dir_20261123_195835" / "details"
+    folder.mkdir(parents=True)
+    shutil.copy(GAME24, folder)
+    result = read(folder / "game24.jsonl")
+    assert result.frame["run"].unique().to_list() == ["toy-model_test_dir"]
+    assert result.notes == [
+        "game24.jsonl: no eval_args.json (nor <model>_scores.xlsx) beside it: the run is"
+        " labelled 'toy-model_test_dir', its output folder's '<model>_<test dir>' without the"
+        " time, as the model's name cannot be told from the test dir's"
+    ]
+
+
 def test_two_output_dirs_of_one_model_are_two_samples(tmp_path: Path) -> None:
     # The script samples once per prompt; repeating it writes another output dir.
     for stamp in ("20261123_195835", "20261123_205835"):
@@ -237,7 +281,7 @@ def test_reasoning_content_is_part_of_the_generation(tmp_path: Path) -> None:
         ("game24:0", "think hard\nFinal Answer: 0", 1.0),
         ("game24:1", "no idea", 0.0),
     ]
-    assert result.notes == [
+    assert [n for n in result.notes if "reasoning_content" in n] == [
         "r1_test_dir_20250601_120000/details/game24.jsonl: 1 generation shown as"
         " reasoning_content, a line break and output (the thinking the server returned apart),"
         " as run_eval.py scored them"

@@ -140,7 +140,38 @@ def test_opencompass_dataset_n_replicas_are_key_mod_n(tmp_path: Path) -> None:
         ("ds_n2:2", 0, "a2-r0"),
         ("ds_n2:2", 1, "a2-r1"),
     ]
-    assert frame["prompt"][0] == "HUMAN: Q0"
+    assert frame["prompt"][0] == "Q0"
+
+
+def test_one_user_turn_is_its_text_and_several_turns_keep_their_roles(tmp_path: Path) -> None:
+    # A chat model's zero-shot prompt, one HUMAN turn, showed as 'HUMAN: What is 2+2?': every
+    # prompt in the table began with the same role. Several turns (few-shot rounds, a system
+    # prompt) keep each turn's role, as does one turn that is not the user's.
+    prompts: list[Any] = [
+        [{"role": "HUMAN", "prompt": "What is 2+2?"}],
+        [{"role": "user", "content": "Name a prime."}],
+        [{"role": "SYSTEM", "prompt": "Be brief."}, {"role": "HUMAN", "prompt": "Hi?"}],
+        [
+            {"role": "HUMAN", "prompt": "1+1?"},
+            {"role": "BOT", "prompt": "2"},
+            {"role": "HUMAN", "prompt": "2+2?"},
+        ],
+        [{"role": "SYSTEM", "prompt": "Only a system turn."}],
+    ]
+    entries = {
+        str(i): {"origin_prompt": p, "prediction": "x", "gold": "y"} for i, p in enumerate(prompts)
+    }
+    path = tmp_path / "predictions" / "m" / "ds.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    frame = OpenCompassReader().read(path, path.name, ReadOptions()).frame.sort("prompt_id")
+    assert frame["prompt"].to_list() == [
+        "What is 2+2?",
+        "Name a prime.",
+        "SYSTEM: Be brief.\n\nHUMAN: Hi?",
+        "HUMAN: 1+1?\n\nBOT: 2\n\nHUMAN: 2+2?",
+        "SYSTEM: Only a system turn.",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -428,7 +459,7 @@ def test_opencompass_running_tmp_predictions_are_read_unscored(tmp_path: Path) -
     assert result.errors == []
     gens = result.generations.sort("prompt_id")
     assert gens["prompt_id"].to_list() == ["gsm8k:0", "gsm8k:1"]
-    assert gens["prompt"].to_list() == ["Q0", "HUMAN: Q1"]
+    assert gens["prompt"].to_list() == ["Q0", "Q1"]
     assert gens["gen"].to_list() == ["5", "6"]
     assert gens["answer"].to_list() == ["5", None]
     assert gens["accuracy"].to_list() == [None, None]
@@ -654,7 +685,7 @@ def test_aisbench_multimodal_prompt_parts(tmp_path: Path) -> None:
     (preds / "mm.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
     assert result.errors == []
-    assert result.generations["prompt"].to_list() == ["HUMAN: What is in the picture?\n[image_url]"]
+    assert result.generations["prompt"].to_list() == ["What is in the picture?\n[image_url]"]
 
 
 def _lawbench(tmp_path: Path) -> Path:
@@ -1015,7 +1046,7 @@ def test_predictions_whose_first_prompt_is_longer_than_the_head_are_read(tmp_pat
     frame = result.generations.sort("prompt_id")
     assert frame["source"].to_list() == ["20250101_120000/predictions/m1/longbench_x.json"] * 2
     assert frame["prompt_id"].to_list() == ["longbench_x:0", "longbench_x:1"]
-    assert frame["prompt"].to_list() == [f"HUMAN: {context}Q0?", f"HUMAN: {context}Q1?"]
+    assert frame["prompt"].to_list() == [f"{context}Q0?", f"{context}Q1?"]
     assert frame["gen"].to_list() == ["A0", "A1"]
     assert frame["accuracy"].to_list() == [1.0, 0.0]
     assert frame["extracted"].to_list() == ["A0", "A9"]

@@ -112,6 +112,43 @@ def test_without_summary_the_run_is_the_result_folder(tmp_path: Path) -> None:
     assert frame["answer"].unique(maintain_order=True).to_list() == ["5", "\\frac{5}{6}", "42"]
 
 
+@pytest.mark.parametrize(
+    ("folder", "model", "task"),
+    [
+        # a version, a size or a variant after the model's name is the model's: the label was
+        # cut short ('org/model', task 'v2_mytask'; 'org/model', task 'v2_math500')
+        ("org_model_v2_mytask_0a1b2c", "org/model_v2", "mytask"),
+        ("org_model_v2_math500_0a1b2c", "org/model_v2", "math500"),
+        ("org_reasoner_7b_instruct_my_task_0a1b2c", "org/reasoner_7b_instruct", "my_task"),
+        # another word is the task's (a fork's toy_arith YAML), as before
+        ("toy-org_toy-reasoner-7b_toy_arith_e23a3b", "toy-org/toy-reasoner-7b", "toy_arith"),
+    ],
+)
+def test_without_summary_a_model_name_holding_underscores(
+    tmp_path: Path, folder: str, model: str, task: str
+) -> None:
+    (tmp_path / folder).mkdir()
+    shutil.copy(CLI_RESULTS, tmp_path / folder)
+    result = read(tmp_path / folder / "results.json")
+    assert result.errors == []
+    assert result.frame["run"].unique().to_list() == [model]
+    assert result.frame["prompt_id"][0] == f"{task}:0"
+    # The name splits other ways too: a note says how it was read and that it is a guess.
+    assert result.notes == [
+        f"results.json: no summary.json beside it; its folder's name was read as model "
+        f"{model!r} and task {task!r}, a guess (a model or task name holding '_' splits it "
+        "other ways; summary.json names both)"
+    ]
+
+
+def test_without_summary_an_unambiguous_result_dir_has_no_note(tmp_path: Path) -> None:
+    for folder in ("Qwen_Qwen2.5-7B-Instruct_math500_0a1b2c", "org_m_gpqa_diamond_0a1b2c"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(CLI_RESULTS, tmp_path / folder)
+        assert read(tmp_path / folder / "results.json").notes == []
+    assert read(CLI_RESULTS).notes == []  # summary.json names the model and task
+
+
 def test_the_real_result_dir_reads_the_same_without_its_summary(tmp_path: Path) -> None:
     # The CLI's own result dir (task toy_math500, a YAML SkyThought does not ship) with its
     # summary.json gone: the same run label and prompt ids as with it.

@@ -57,6 +57,32 @@ def test_score_types_and_unscored(tmp_path: Path) -> None:
     assert frame["accuracy"].to_list() == [1.0, 0.0, 0.25, 1.0, None, None]
 
 
+def test_score_strings_read_as_inspect_letters(tmp_path: Path) -> None:
+    # "C"/"I" were 1/0 but "P" was a bad line: Inspect's letters read as Inspect reads them
+    # (P is partial credit, 0.5), in any case, and the words beside them.
+    values = [
+        "C",
+        "I",
+        "P",
+        "N",
+        "p",
+        "Partial",
+        "correct",
+        "incorrect",
+        "pass",
+        "fail",
+        "yes",
+        "no",
+    ]
+    path = write_jsonl(
+        tmp_path / "a.jsonl", [{"prompt": "p", "gen": "g", "accuracy": v} for v in values]
+    )
+    frame, errors = read(path)
+    assert errors == []
+    expected = [1.0, 0.0, 0.5, 0.0, 0.5, 0.5, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]
+    assert frame["accuracy"].to_list() == expected
+
+
 @pytest.mark.parametrize(
     ("line", "reason"),
     [

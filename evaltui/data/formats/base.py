@@ -339,6 +339,9 @@ def prompt_hash(text: str) -> str:
 
 _TRUE = {"true", "t", "yes", "y", "c", "correct", "pass", "passed"}
 _FALSE = {"false", "f", "no", "n", "i", "incorrect", "fail", "failed"}
+#: Inspect's letter for partial credit (``PARTIAL = "P"``, which its ``value_to_float`` reads as
+#: 0.5): beside "C"/"I" (1/0), a "P" in any format is half a point, never a bad line.
+_PARTIAL = {"p", "partial"}
 
 
 #: A folder name that only says when: digits and date/time separators (``2025-02-01T09-00-00``,
@@ -357,7 +360,11 @@ def folder_label(folder: Path) -> str:
 
 
 def to_score(value: Any, *, non_finite: bool = False) -> float | None:
-    """Turn a stored score (bool, int, float, numeric string, 'C'/'I') into a float; None = unscored.
+    """Turn a stored score (bool, int, float, numeric string, 'C'/'I'/'P') into a float; None = unscored.
+
+    Strings, in any case: "true"/"t"/"yes"/"y"/"c"/"correct"/"pass"/"passed" are 1,
+    "false"/"f"/"no"/"n"/"i"/"incorrect"/"fail"/"failed" are 0, "p"/"partial" is 0.5 (Inspect's
+    letters C, I, N and P read as Inspect's ``value_to_float`` reads them), others must be numbers.
 
     Raises ValueError for a value that is present but cannot be a score. A non-finite number
     (``Infinity``, ``1e999``, ``NaN``) is a score only for formats that document such values
@@ -382,6 +389,8 @@ def to_score(value: Any, *, non_finite: bool = False) -> float | None:
             return 1.0
         if lowered in _FALSE:
             return 0.0
+        if lowered in _PARTIAL:
+            return 0.5
         try:
             number = float(text)
         except ValueError:

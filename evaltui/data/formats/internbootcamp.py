@@ -13,8 +13,9 @@ leaves the text ``"None"``: no extracted answer, as ``null`` is.
 Prompt id: ``<test dir name>/<test file stem>:<id>`` (the test dir from ``eval_args.json``; just
 ``<stem>:<id>`` without it), so test dirs with files of one name keep their prompts apart.
 
-Run label: ``eval_args.json``'s ``model_name``, else the output folder
-(``<model>_<test dir>_<YYYYMMDD_HHMMSS>``) without its time stamp. The script writes one sample per
+Run label: ``eval_args.json``'s ``model_name``, else the output folder's model
+(``<model>_<test dir>_<YYYYMMDD_HHMMSS>``), found by the ``<model>_scores.xlsx`` beside it or the
+script's default test dir, else the folder's name without its time stamp (with a note). The script writes one sample per
 prompt; several output dirs of one model (its way of sampling k times) share the label, so their
 lines become the k samples of each prompt.
 """
@@ -41,6 +42,10 @@ REQUIRED = {"id", "prompt", "output", "score"}
 #: Keys only run_eval.py writes (with REQUIRED they tell its lines from generic prompt/output files).
 OWN_KEYS = {"ground_truth", "extracted_output", "output_len"}
 TIME_STAMP = re.compile(r"_\d{8}_\d{6}$")
+#: What run_eval.py names the score sheet it writes in the output dir, after the model's name.
+SCORES = "_scores.xlsx"
+#: run_eval.py's ``--test_dir`` default (``examples/data/Intenbootcamp_eval``), its basename.
+DEFAULT_TEST_DIR = "Intenbootcamp_eval"
 #: How run_eval.py starts a line (its key order), for lines longer than the detector's head.
 LINE_START = re.compile(r'\{"id":\s*\d+,\s*"prompt":\s*"')
 
@@ -58,20 +63,50 @@ def _eval_args(path: Path) -> dict[str, object]:
     return args if isinstance(args, dict) else {}
 
 
+def _from_folder(path: Path) -> tuple[str, str] | None:
+    """(model, test dir) told apart in the output dir's name, ``<model_name with "/" as "_">_
+    <basename(test_dir)>_<YYYYMMDD_HHMMSS>``, when something says where the model's name ends:
+    the ``<model_name, "/" as "_">_scores.xlsx`` run_eval.py writes beside it at the end, else
+    the script's default test dir (``examples/data/Intenbootcamp_eval``). None when nothing
+    does: either name may hold "_"."""
+    root = _output_dir(path)
+    if not TIME_STAMP.search(root.name):
+        return None
+    name = TIME_STAMP.sub("", root.name)
+    try:
+        sheets = [p.name[: -len(SCORES)] for p in root.iterdir() if p.name.endswith(SCORES)]
+    except OSError:
+        sheets = []
+    for model in sorted(sheets, key=len, reverse=True):
+        if model and name.startswith(model + "_") and len(name) > len(model) + 1:
+            return model, name[len(model) + 1 :]
+    if name.endswith("_" + DEFAULT_TEST_DIR) and len(name) > len(DEFAULT_TEST_DIR) + 1:
+        return name[: -len(DEFAULT_TEST_DIR) - 1], DEFAULT_TEST_DIR
+    return None
+
+
 def _model(path: Path) -> str:
     model = _eval_args(path).get("model_name")
     if isinstance(model, str) and model:
         return model
+    found = _from_folder(path)
+    if found is not None:
+        return found[0]
     root = _output_dir(path)
     return TIME_STAMP.sub("", root.name) or root.name
 
 
 def _test_set(path: Path) -> str:
     """The name of the test dir the details file's prompts came from (``eval_args.json``'s
-    ``test_dir``, as run_eval.py names its output dir after it), "" when not known. Two test dirs
-    can hold a file of one name (``easy/game24.jsonl``, ``hard/game24.jsonl``) with other
-    prompts: the ids say which."""
-    test_dir = _eval_args(path).get("test_dir")
+    ``test_dir``, as run_eval.py names its output dir after it; without it, the output dir's
+    name when :func:`_from_folder` can split it), "" when not known. Two test dirs can hold a
+    file of one name (``easy/game24.jsonl``, ``hard/game24.jsonl``) with other prompts: the ids
+    say which."""
+    args = _eval_args(path)
+    test_dir = args.get("test_dir")
+    if not args:
+        found = _from_folder(path)
+        return found[1] if found is not None else ""
     if not isinstance(test_dir, str):
         return ""
     name = test_dir.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
@@ -111,11 +146,22 @@ class InternBootcampReader(Reader):
         return path.name == "meta.jsonl" and first is not None and "bootcamp" in first
 
     def companions(self, path: Path) -> tuple[Path, ...]:
-        return (_output_dir(path) / "eval_args.json",)
+        args = _output_dir(path) / "eval_args.json"
+        # Without eval_args.json the label may come from the score sheet's name: the output
+        # dir's own version changes when that sheet is written.
+        return (args,) if args.is_file() else (args, _output_dir(path))
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source, options.window)
         run = options.label or _model(path)
+        if not _eval_args(path) and _from_folder(path) is None:
+            root = _output_dir(path)
+            if TIME_STAMP.search(root.name) and "_" in TIME_STAMP.sub("", root.name):
+                notes.append(
+                    f"{source}: no eval_args.json (nor <model>_scores.xlsx) beside it: the run is"
+                    f" labelled {run!r}, its output folder's '<model>_<test dir>' without the"
+                    " time, as the model's name cannot be told from the test dir's"
+                )
         test_set = _test_set(path)
         prefix = f"{test_set}/{path.stem}" if test_set else path.stem
         rows = Rows()

@@ -295,9 +295,21 @@ def _body_text(body: Any) -> str:
     return stringify(body) or ""
 
 
+#: Roles of the user's turn: OpenCompass's and AISBench's meta template (``HUMAN``), an API
+#: model's messages (``user``).
+_USER_ROLES = {"human", "user"}
+
+
 def prompt_text(origin: Any) -> str:
-    """``origin_prompt``: a string, or chat messages ``[{role, prompt|content}]`` shown one per line."""
+    """``origin_prompt``: a string, or chat messages ``[{role, prompt|content}]`` shown one per line
+    as ``ROLE: text``. A chat prompt of one user turn (a chat model's usual zero-shot prompt,
+    ``[{"role": "HUMAN", "prompt": …}]``) is its text alone: the role says nothing there, and it
+    would be the first word of every prompt in the table."""
     if isinstance(origin, list):
+        if len(origin) == 1 and isinstance(origin[0], dict):
+            role = origin[0].get("role")
+            if isinstance(role, str) and role.strip().lower() in _USER_ROLES:
+                return _body_text(origin[0].get("prompt", origin[0].get("content")))
         lines = []
         for message in origin:
             if isinstance(message, dict):

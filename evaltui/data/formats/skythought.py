@@ -7,8 +7,10 @@ responses per temperature (one dict per temperature in Jan 2025, a list in Feb 2
 list of records carrying ``_index``. Several temperatures become separate runs (``model · T=0.7``).
 
 Run label: ``summary.json``'s model name, else the result folder's model (``<model>_<task>_<hash>``
-up to a known task name, or a Hub id's namespace and name before an unknown one), its first "_"
-read back as the "/" of a Hub id, so that a run has one label with or without its summary; or, for legacy
+up to a known task name, or a Hub id's namespace and name, with the model-name parts after it
+such as ``v2`` or ``7b``, before an unknown one; a note when the name splits other ways too),
+its first "_" read back as the "/" of a Hub id, so that a run has one label with or without its
+summary; or, for legacy
 files, the model part of the file name. When the run is the model alone (a summary, or a known
 task in the folder's name), the task goes into the prompt id (``<task>:<index>``): a result dir
 holding several tasks of one model must not merge their "0"s. Legacy entries are keyed by the problem text, whose
@@ -55,6 +57,17 @@ GSM8K_FINAL = re.compile(r"(?:^|\n)#### (-?[0-9.,]+)\s*$")
 QUESTION_KEYS = ("problem", "question", "Question", "question_content", "query")
 #: A Hugging Face user or organisation name: no "_" (so a result dir's first "_" was a "/").
 HUB_NAMESPACE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+#: A "_"-separated part of a model name, not a task's: a version (``v2``, ``v0.3``), a size
+#: (``7b``, ``1.5B``, ``a3b``, ``8x7b``), a release date, a variant or a quantisation. A result dir
+#: without summary.json reads ``org_model_v2_task`` as ``org/model_v2`` (task ``task``), not
+#: ``org/model`` (task ``v2_task``); ``toy-org_toy-reasoner-7b_toy_math500`` keeps ``toy`` in the
+#: task (a fork's ``toy_math500``).
+MODEL_PART = re.compile(
+    r"v\d+(?:\.\d+)*[a-z]?|[a-z]?\d+(?:\.\d+)?[bmk]|\d+x\d+(?:\.\d+)?[bm]|\d+(?:\.\d+)+|\d{4}|\d{6,8}"
+    r"|instruct|chat|base|it|hf|preview|distill|sft|dpo|rl|grpo|ppo|awq|gptq|gguf|fp8|fp16|bf16"
+    r"|int4|int8|w4a16|w8a8|exp|beta|alpha|final|merged|lora",
+    re.IGNORECASE,
+)
 #: The CLI's result folder ends in a 6-hex parameter hash.
 HASH_SUFFIX = re.compile(r"_[0-9a-f]{6}$")
 #: Jan 2025 file names: <model>_<dataset>_<split>_<source>_<start>_<end>.json, some with a prompt
@@ -242,18 +255,25 @@ def _legacy_name(stem: str) -> re.Match[str] | None:
 
 
 def _result_dir(path: Path) -> tuple[str, str | None]:
-    """(model, task) from a CLI result dir's name, ``<model id, "/" as "_">_<task>_<hash>``
-    (SkyThought's ``get_output_dir``): the task is the known task name the rest ends with, when
-    what is left before it can be a model id (a Hub id's namespace and name, or a name without
-    "_"). Otherwise the model is told as a Hub id spells it -- a namespace, one name, then the
-    task, known or not (``toy-org_toy-reasoner-7b_toy_math500``: task ``toy_math500``, a fork's
-    YAML, not ``math500`` of a model ``…-7b_toy``) -- or, with no namespace before its first "_",
-    the name up to there. With no "_" to split at, the model is the name without its hash and
-    the task None. A model name holding "_" is cut short when summary.json is gone
-    (``org_model_v2_task`` reads as ``org/model``, task ``v2_task``): summary.json names both."""
+    """(model, task) from a CLI result dir's name (see :func:`_split_result_dir`)."""
+    model, task, _guess = _split_result_dir(path)
+    return model, task
+
+
+def _split_result_dir(path: Path) -> tuple[str, str | None, bool]:
+    """(model, task, guessed) from a CLI result dir's name, ``<model id, "/" as "_">_<task>_<hash>``
+    (SkyThought's ``get_output_dir``). A model id is a Hub namespace (no "_") and a name; the
+    name's parts after a "_" that are model-name parts (:data:`MODEL_PART`: ``v2``, ``7b``,
+    ``instruct``) stay the model's. The task is the known task name the rest ends with, when
+    what is left before it is such a model id; otherwise what follows the model's name, known or
+    not (``toy-org_toy-reasoner-7b_toy_math500``: task ``toy_math500``, a fork's YAML, not
+    ``math500`` of a model ``…-7b_toy``; ``org_model_v2_task``: ``org/model_v2``, task ``task``).
+    With no namespace before its first "_", the name up to there. With no "_" to split at, the
+    model is the name without its hash and the task None. ``guessed`` when the name splits
+    another way too (a model or task name holding "_"): summary.json names both."""
     name = HASH_SUFFIX.sub("", path.parent.name) or path.parent.name
     if not HASH_SUFFIX.search(path.parent.name):
-        return name, None
+        return name, None, False
     known = next(
         (
             (name[: -len(task) - 1], task)
@@ -262,16 +282,28 @@ def _result_dir(path: Path) -> tuple[str, str | None]:
         ),
         None,
     )
-    if known is not None and known[0].count("_") <= 1:
-        return known
     namespace, _, rest = name.partition("_")
+    if known is not None:
+        model_parts = known[0].split("_")
+        if len(model_parts) <= 2 or (
+            HUB_NAMESPACE.fullmatch(namespace)
+            and all(MODEL_PART.fullmatch(part) for part in model_parts[2:])
+        ):
+            # more than one part after the namespace's name: the model's own "_" (a guess)
+            return known[0], known[1], len(model_parts) > 2
     if HUB_NAMESPACE.fullmatch(namespace):
-        model_name, sep, task = rest.partition("_")
-        if sep and model_name and task:
-            return f"{namespace}_{model_name}", task
+        parts = rest.split("_")
+        if len(parts) >= 2 and all(parts):
+            cut = 1
+            while cut < len(parts) - 1 and MODEL_PART.fullmatch(parts[cut]):
+                cut += 1
+            model = "_".join([namespace, *parts[:cut]])
+            return model, "_".join(parts[cut:]), len(parts) > 2
         if rest and known is None:  # "<model>_<task>": a model id without a namespace
-            return namespace, rest
-    return known if known is not None else (name, None)
+            return namespace, rest, "_" in rest
+    if known is not None:
+        return known[0], known[1], True
+    return name, None, False
 
 
 def _model_id(folder_form: str) -> str:
@@ -415,8 +447,16 @@ class SkyThoughtReader(ContainerReader):
         model_name = _as_dict(configuration.get("model")).get("name")
         task = _as_dict(configuration.get("task"))
         task_name = task.get("name") if isinstance(task.get("name"), str) else None
+        notes: list[str] = []
         if not task_name and not lines and path.name == "results.json":
-            task_name = _result_dir(path)[1]  # no summary.json: the result dir's name says it
+            # no summary.json: the result dir's name says it
+            dir_model, task_name, guessed = _split_result_dir(path)
+            if guessed and not (isinstance(model_name, str) and model_name):
+                notes.append(
+                    f"{source}: no summary.json beside it; its folder's name was read as model "
+                    f"{_model_id(dir_model)!r} and task {task_name!r}, a guess (a model or task "
+                    "name holding '_' splits it other ways; summary.json names both)"
+                )
         answer_key = _as_dict(task.get("config")).get("answer_key")
         question_key = _as_dict(task.get("config")).get("question_key")
         if not isinstance(question_key, str):
@@ -474,7 +514,7 @@ class SkyThoughtReader(ContainerReader):
                             accuracy=to_score(response.get("correctness")),
                             sample=j,
                         )
-        return ReadResult(rows.frame(), errors)
+        return ReadResult(rows.frame(), errors, notes)
 
     def records_form(self, path: Path) -> str | None:
         return None if path.suffix.lower() == ".jsonl" else super().records_form(path)
