@@ -739,6 +739,91 @@ def test_status_line_counts_recent_generations(tmp_path: Path, word_tokenizer: P
     assert all(" s ago" in w for w in wordings), wordings
 
 
+@pytest.mark.parametrize("keep_text", [True, False])
+def test_a_renamed_file_or_a_run_folder_moved_away_and_back_brings_no_new_generation(
+    tmp_path: Path, word_tokenizer: Path, keep_text: bool
+) -> None:
+    """A file renamed (read whole at its new name, gone at its old) counted all its rows as
+    new, and a run folder moved away and back did too: "31 new generations in the last
+    minute" while nothing was written. Rows like those that left the table are not new;
+    lines appended are (with or without the text held: summarize --follow drops it)."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(i, j) for i in range(10) for j in (0, 1)])
+    write_jsonl(data / "n" / "out.jsonl", [record(i, 3) for i in range(11)])
+    opts = options(tmp_path, word_tokenizer, keep_text=keep_text)
+    follower = Follower([data], opts)
+    follower.load()
+
+    renamed = out.with_name("renamed.jsonl")
+    out.rename(renamed)
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert any("m/out.jsonl is gone" in n for n in update.notes)
+    (data / "n").rename(tmp_path / "n-away")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    (tmp_path / "n-away").rename(data / "n")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert follower.recent() == 0
+    assert follower.status().startswith("following · 0 new generations in the last minute")
+    assert_same(update.result, [data], opts)
+
+    append(renamed, line(20, 0) + line(21, 1))  # what the eval writes is new
+    update = follower.poll()
+    assert update is not None and update.new_generations == 2
+    assert follower.recent() == 2
+    assert_same(update.result, [data], opts)
+
+
+def test_a_run_folder_moved_away_and_back_is_not_new_when_its_label_carried_a_tag(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Two runs of one label (folders a/m and b/m, the same prompts) are told apart by a tag
+    (``m @ a``); while one is away the other loses its tag, and the one back is read under the
+    labels of that moment: its rows are the ones that left all the same."""
+    data = tmp_path / "data"
+    write_jsonl(data / "a" / "m" / "out.jsonl", [record(i, 0) for i in range(4)])
+    write_jsonl(data / "b" / "m" / "out.jsonl", [record(i, 1) for i in range(4)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    first = follower.load()
+    assert sorted(first.stats["run"].unique().to_list()) == ["m @ a", "m @ b"]
+    (data / "b").rename(tmp_path / "b-away")
+    update = follower.poll()
+    assert update is not None and update.result.stats["run"].unique().to_list() == ["m"]
+    (tmp_path / "b-away").rename(data / "b")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert sorted(update.result.stats["run"].unique().to_list()) == ["m @ a", "m @ b"]
+    assert_same(update.result, [data], opts)
+
+
+def test_a_file_rewritten_whole_counts_the_rows_it_did_not_have(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A file rewritten in place is read again whole: the rows it had before are not new, the
+    others are, each once (a generation given twice over one that left counts once), also when
+    the file is no longer than it was (its growth said 0 for two rows changed)."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(0, 0), record(1, 1)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+
+    # The same rows in another order, one of them once more: one new generation.
+    out.write_text(line(1, 1) + line(0, 0) + line(0, 0) + line(0, 0), encoding="utf-8")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 1
+    assert_same(update.result, [data], opts)
+    # As long as before, two generations changed: two new.
+    out.write_text(line(1, 1) + line(0, 0) + line(2, 4) + line(2, 6), encoding="utf-8")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 2
+    assert follower.recent() == 3
+    assert_same(update.result, [data], opts)
+
+
 def test_status_line_tells_the_last_write_from_the_load_on(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:
