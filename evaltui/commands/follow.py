@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 from evaltui.cli import (
     EXIT_FAILURE,
@@ -94,9 +99,11 @@ def follow_summarize(
     try:
         while True:
             follower.wait(min(1.0, interval))
-            update = follower.poll()
+            with signals_deferred():  # a poll and its result's build: whole or not at all
+                update = follower.poll()
+                if update is not None:
+                    result, pending = update.result, True
             if update is not None:
-                result, pending = update.result, True
                 for note in update.notes:
                     if not args.quiet:
                         print(f"note: {one_line(note)}", file=sys.stderr, flush=True)
@@ -115,6 +122,46 @@ def follow_summarize(
         if not args.quiet:
             print("evaltui: stopped following", file=sys.stderr)
         return EXIT_OK
+
+
+#: The signals that stop following (SIGTERM and SIGHUP raise as Ctrl-C does: cli.Stopped).
+STOPPING = (signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else []))
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP held while the block runs, then delivered to the handler they
+    would have met (raising there, as they would have a moment before).
+
+    A poll reads a file, then moves its bookkeeping (bytes read, the file's version, the rows
+    the next build recomputes); stopped between the two, the last look read its lines again
+    or took them for read already, so the "last, up-to-date file" counted rows twice or
+    missed them. Only the main thread can hold signals; elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def hold(signum: int, _frame: FrameType | None) -> None:
+        caught.append(signum)
+
+    previous = {}
+    for sig in STOPPING:
+        handler = signal.getsignal(sig)
+        if handler is not signal.SIG_IGN and handler is not None:  # ignored stays ignored
+            previous[sig] = signal.signal(sig, hold)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if caught:
+        signum = signal.Signals(caught[0])
+        handler = previous[signum]
+        if callable(handler):
+            handler(signum, None)
+        else:  # SIG_DFL: its own action (SIGTERM without cli's handler ends the process)
+            signal.raise_signal(signum)
 
 
 def tell_problems(

@@ -1499,6 +1499,92 @@ def test_summarize_follow_stopped_writes_a_line_written_just_before(
     assert capsys.readouterr().err.endswith("evaltui: stopped following\n")
 
 
+@pytest.mark.parametrize("where", ["read", "build"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_summarize_follow_stopped_inside_a_poll_writes_what_a_fresh_read_does(
+    tmp_path: Path,
+    word_tokenizer: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+    where: str,
+    sig: signal.Signals,
+) -> None:
+    """Ctrl-C or SIGTERM landing inside a poll, between a read and its bookkeeping (``read``:
+    a file's appended lines joined to its rows, the bytes read not moved yet; ``build``: the
+    stats updated, the rows they were updated with not cleared yet), left the follower half
+    way: the last look took the lines for read and wrote nothing (the combined JSON lacked
+    them), or built the same rows into the stats twice. The signal waits for the poll to end."""
+    from evaltui.cli import main
+    from evaltui.commands import follow as follow_command
+    from evaltui.data.livestats import LiveStats
+
+    monkeypatch.setenv("EVALTUI_FOLLOW_POLLING", "1")
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 0)])
+    waits = 0
+    sent = False
+
+    def wait(self: Follower, timeout: float, stop: threading.Event | None = None) -> None:
+        nonlocal waits
+        waits += 1
+        if waits == 2:
+            append(out, line(0, 1) + line(2, 0) + line(2, 1))
+        elif waits > 5:  # the signal never came: stop all the same
+            raise KeyboardInterrupt
+
+    def send() -> None:
+        nonlocal sent
+        if not sent and waits == 2:
+            sent = True
+            os.kill(os.getpid(), sig)  # the handler runs here, in the middle of the poll
+
+    real_compacted = follow_module._compacted
+    real_update = LiveStats.update
+
+    def compacted(frame: pl.DataFrame) -> pl.DataFrame:
+        joined = real_compacted(frame)
+        if where == "read":
+            send()
+        return joined
+
+    def update(self: LiveStats, *args: Any, **kwargs: Any) -> pl.DataFrame:
+        stats = real_update(self, *args, **kwargs)
+        if where == "build":
+            send()
+        return stats
+
+    monkeypatch.setattr(follow_command.Follower, "wait", wait)
+    monkeypatch.setattr(follow_module, "_compacted", compacted)
+    monkeypatch.setattr(LiveStats, "update", update)
+    combined = tmp_path / "combined.json"
+    common = [str(data), "--model", str(word_tokenizer), "--no-cache"]
+    args = ["summarize", *common, "-o", str(combined), "--follow", "--follow-interval", "5"]
+    assert main(args) == 0
+    assert sent and waits == 2
+    assert capsys.readouterr().err.endswith("evaltui: stopped following\n")
+    fresh = tmp_path / "fresh.json"
+    assert main(["summarize", *common, "-o", str(fresh), "-q"]) == 0
+    followed = json.loads(combined.read_text(encoding="utf-8"))
+    assert [r["count"] for r in followed] == [2, 1, 2]
+    assert followed == json.loads(fresh.read_text(encoding="utf-8"))
+
+
+def test_signals_deferred_delivers_a_signal_to_the_handler_it_would_have_met() -> None:
+    """Held in the block, raised at its end (by Python's own Ctrl-C handler here); the
+    handlers are the same after as before, and a block without a signal raises nothing."""
+    from evaltui.commands.follow import signals_deferred
+
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    reached = False
+    with pytest.raises(KeyboardInterrupt), signals_deferred():
+        os.kill(os.getpid(), signal.SIGINT)  # its handler runs here: the held one notes it
+        reached = True
+    assert reached
+    with signals_deferred():
+        pass
+    assert {sig: signal.getsignal(sig) for sig in before} == before
+
+
 def test_summarize_follow_to_stdout_writes_whole_documents_one_after_another(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:
