@@ -96,10 +96,11 @@ def follow_summarize(
         print("evaltui: following the inputs; Ctrl-C stops", file=sys.stderr, flush=True)
     pending = False
     written = time.monotonic()
+    held = Held()
     try:
         while True:
             follower.wait(min(1.0, interval))
-            with signals_deferred():  # a poll and its result's build: whole or not at all
+            with signals_deferred(held):  # a poll and its result's build: whole or not at all
                 update = follower.poll()
                 if update is not None:
                     result, pending = update.result, True
@@ -112,6 +113,8 @@ def follow_summarize(
                     return EXIT_FAILURE
                 pending, written = False, time.monotonic()
     except KeyboardInterrupt:
+        if held.forced:
+            raise  # stopped inside a poll: no last look at a state half moved (the output stays)
         # Stopping is the normal end of following: one last look, so the file is up to date
         # (at every input: what changed since the last wait is not known from events).
         update = follower.poll(last=True)
@@ -128,10 +131,20 @@ def follow_summarize(
 STOPPING = (signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else []))
 
 
+@dataclasses.dataclass(slots=True)
+class Held:
+    """What :func:`signals_deferred` saw."""
+
+    forced: bool = False
+    """A second signal came while one was held: it was delivered at once, inside the block."""
+
+
 @contextlib.contextmanager
-def signals_deferred() -> Iterator[None]:
+def signals_deferred(held: Held | None = None) -> Iterator[None]:
     """Ctrl-C, SIGTERM and SIGHUP held while the block runs, then delivered to the handler they
-    would have met (raising there, as they would have a moment before).
+    would have met (raising there, as they would have a moment before). A second one while one
+    is held is delivered at once (``held.forced``): a poll that does not end (a file system
+    that hangs, a huge new file) can still be stopped.
 
     A poll reads a file, then moves its bookkeeping (bytes read, the file's version, the rows
     the next build recomputes); stopped between the two, the last look read its lines again
@@ -141,9 +154,21 @@ def signals_deferred() -> Iterator[None]:
         yield
         return
     caught: list[int] = []
+    held = held if held is not None else Held()
 
-    def hold(signum: int, _frame: FrameType | None) -> None:
+    def hold(signum: int, frame: FrameType | None) -> None:
         caught.append(signum)
+        if len(caught) > 1:
+            held.forced = True
+            deliver(signal.Signals(signum), frame)
+
+    def deliver(signum: signal.Signals, frame: FrameType | None) -> None:
+        handler = previous[signum]
+        if callable(handler):
+            handler(signum, frame)
+        else:  # SIG_DFL: its own action (SIGTERM without cli's handler ends the process)
+            signal.signal(signum, handler)
+            signal.raise_signal(signum)
 
     previous = {}
     for sig in STOPPING:
@@ -156,12 +181,7 @@ def signals_deferred() -> Iterator[None]:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if caught:
-        signum = signal.Signals(caught[0])
-        handler = previous[signum]
-        if callable(handler):
-            handler(signum, None)
-        else:  # SIG_DFL: its own action (SIGTERM without cli's handler ends the process)
-            signal.raise_signal(signum)
+        deliver(signal.Signals(caught[0]), None)
 
 
 def tell_problems(

@@ -1569,6 +1569,52 @@ def test_summarize_follow_stopped_inside_a_poll_writes_what_a_fresh_read_does(
     assert followed == json.loads(fresh.read_text(encoding="utf-8"))
 
 
+def test_summarize_follow_stopped_twice_inside_a_poll_stops_at_once(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """The first Ctrl-C waits for the poll under way; a second one (a poll that does not end)
+    stops at once, without a last look at a state half moved: the output stays as it was
+    last written, a whole document, and the exit code says it was interrupted."""
+    from evaltui.cli import main
+    from evaltui.commands import follow as follow_command
+
+    monkeypatch.setenv("EVALTUI_FOLLOW_POLLING", "1")
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 0)])
+    waits = 0
+    reached = False
+
+    def wait(self: Follower, timeout: float, stop: threading.Event | None = None) -> None:
+        nonlocal waits
+        waits += 1
+        if waits == 2:
+            append(out, line(0, 1))
+        elif waits > 5:
+            raise AssertionError("no signal reached the poll")
+
+    real_compacted = follow_module._compacted
+
+    def compacted(frame: pl.DataFrame) -> pl.DataFrame:
+        nonlocal reached
+        joined = real_compacted(frame)
+        os.kill(os.getpid(), signal.SIGINT)  # held
+        os.kill(os.getpid(), signal.SIGINT)  # raises here
+        reached = True
+        return joined
+
+    monkeypatch.setattr(follow_command.Follower, "wait", wait)
+    monkeypatch.setattr(follow_module, "_compacted", compacted)
+    combined = tmp_path / "combined.json"
+    common = [str(data), "--model", str(word_tokenizer), "--no-cache"]
+    args = ["summarize", *common, "-o", str(combined), "--follow", "--follow-interval", "5"]
+    assert main(args) == 130
+    assert not reached and waits == 2
+    err = capsys.readouterr().err
+    assert err.endswith("evaltui: interrupted\n") and "stopped following" not in err
+    assert [r["count"] for r in json.loads(combined.read_text(encoding="utf-8"))] == [1, 1]
+    assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name or p.name.startswith(".")]
+
+
 def test_signals_deferred_delivers_a_signal_to_the_handler_it_would_have_met() -> None:
     """Held in the block, raised at its end (by Python's own Ctrl-C handler here); the
     handlers are the same after as before, and a block without a signal raises nothing."""
