@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 from evaltui.cli import (
     EXIT_FAILURE,
@@ -91,12 +96,15 @@ def follow_summarize(
         print("evaltui: following the inputs; Ctrl-C stops", file=sys.stderr, flush=True)
     pending = False
     written = time.monotonic()
+    held = Held()
     try:
         while True:
             follower.wait(min(1.0, interval))
-            update = follower.poll()
+            with signals_deferred(held):  # a poll and its result's build: whole or not at all
+                update = follower.poll()
+                if update is not None:
+                    result, pending = update.result, True
             if update is not None:
-                result, pending = update.result, True
                 for note in update.notes:
                     if not args.quiet:
                         print(f"note: {one_line(note)}", file=sys.stderr, flush=True)
@@ -105,6 +113,8 @@ def follow_summarize(
                     return EXIT_FAILURE
                 pending, written = False, time.monotonic()
     except KeyboardInterrupt:
+        if held.forced:
+            raise  # stopped inside a poll: no last look at a state half moved (the output stays)
         # Stopping is the normal end of following: one last look, so the file is up to date
         # (at every input: what changed since the last wait is not known from events).
         update = follower.poll(last=True)
@@ -115,6 +125,63 @@ def follow_summarize(
         if not args.quiet:
             print("evaltui: stopped following", file=sys.stderr)
         return EXIT_OK
+
+
+#: The signals that stop following (SIGTERM and SIGHUP raise as Ctrl-C does: cli.Stopped).
+STOPPING = (signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else []))
+
+
+@dataclasses.dataclass(slots=True)
+class Held:
+    """What :func:`signals_deferred` saw."""
+
+    forced: bool = False
+    """A second signal came while one was held: it was delivered at once, inside the block."""
+
+
+@contextlib.contextmanager
+def signals_deferred(held: Held | None = None) -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP held while the block runs, then delivered to the handler they
+    would have met (raising there, as they would have a moment before). A second one while one
+    is held is delivered at once (``held.forced``): a poll that does not end (a file system
+    that hangs, a huge new file) can still be stopped.
+
+    A poll reads a file, then moves its bookkeeping (bytes read, the file's version, the rows
+    the next build recomputes); stopped between the two, the last look read its lines again
+    or took them for read already, so the "last, up-to-date file" counted rows twice or
+    missed them. Only the main thread can hold signals; elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = held if held is not None else Held()
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        caught.append(signum)
+        if len(caught) > 1:
+            held.forced = True
+            deliver(signal.Signals(signum), frame)
+
+    def deliver(signum: signal.Signals, frame: FrameType | None) -> None:
+        handler = previous[signum]
+        if callable(handler):
+            handler(signum, frame)
+        else:  # SIG_DFL: its own action (SIGTERM without cli's handler ends the process)
+            signal.signal(signum, handler)
+            signal.raise_signal(signum)
+
+    previous = {}
+    for sig in STOPPING:
+        handler = signal.getsignal(sig)
+        if handler is not signal.SIG_IGN and handler is not None:  # ignored stays ignored
+            previous[sig] = signal.signal(sig, hold)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if caught:
+        deliver(signal.Signals(caught[0]), None)
 
 
 def tell_problems(

@@ -165,7 +165,10 @@ class FollowUpdate:
 
     follower: Follower
     new_generations: int
-    """Generations added by this update (a file read again whole counts what it grew by)."""
+    """Generations new in the table with this update: lines appended, and the rows of a file
+    read whole that are unlike every row that left the table (:class:`_Left`), so a file
+    renamed, a run folder moved away and back or a file rewritten with the rows it had adds
+    none, and a file read again whole counts what it gained."""
     notes: list[str]
     """What happened worth saying (a file rewritten and read again, a file gone)."""
 
@@ -217,6 +220,61 @@ def _probe(path: Path, consumed: int) -> tuple[bytes, bytes]:
 #: chunks are joined (see :func:`_compacted`), so hours of following do not leave every later
 #: operation on the table walking thousands of small chunks.
 MAX_CHUNKS = 32
+
+
+#: What tells one generation from another for "N new generations" (:class:`_Left`): its run
+#: (as its reader labels it), prompt, sample number and extracted answer, and measures of its
+#: text that stay when the text itself is not held (summarize --follow drops it; the app may
+#: load rows from the cache without it): its characters, length in tokens, tail repeats, 4-gram
+#: diversity, whether it states an answer. Not its score: a generation graded again is no new
+#: generation.
+CONTENT_KEY = (
+    "run",
+    "prompt_id",
+    "sample",
+    "extracted",
+    "truncated",
+    "gen_chars",
+    "tail_repeats",
+    "ngram_diversity",
+    "has_answer",
+    "gen_length",
+)
+
+
+class _Left:
+    """The content keys (:data:`CONTENT_KEY`, hashed) of rows that left the table and did not
+    come back, as a multiset (one sorted array, a key once per row): a row read again (a file
+    renamed, a run folder moved away and back, a file rewritten in place with the same rows)
+    takes its key out and is not new. 8 bytes per row that left for good; only whole reads and
+    removals touch it, never lines appended (they are new: the eval wrote them)."""
+
+    __slots__ = ("keys",)
+
+    def __init__(self) -> None:
+        self.keys = np.empty(0, dtype=np.uint64)
+
+    def add(self, keys: np.ndarray) -> None:
+        if len(keys):
+            keys = np.sort(keys)
+            self.keys = np.insert(self.keys, np.searchsorted(self.keys, keys), keys)
+
+    def take(self, keys: np.ndarray) -> int:
+        """How many of ``keys`` are not among those that left; those that are leave the set
+        (each key takes one of its kind: a row read twice over one that left counts once)."""
+        if not len(keys) or not len(self.keys):
+            return len(keys)
+        unique, counts = np.unique(keys, return_counts=True)
+        start = np.searchsorted(self.keys, unique, side="left")
+        stop = np.searchsorted(self.keys, unique, side="right")
+        matched = np.minimum(counts, stop - start)
+        if matched.any():
+            which = matched > 0
+            firsts, many = start[which], matched[which]
+            # the first ``many`` of each matched key's run of equal keys
+            offsets = np.arange(many.sum()) - np.repeat(np.cumsum(many) - many, many)
+            self.keys = np.delete(self.keys, np.repeat(firsts, many) + offsets)
+        return int(len(keys) - matched.sum())
 
 
 def _run_labels(files: list[_Tracked]) -> dict[RunKey, str]:
@@ -307,6 +365,9 @@ class Follower:
         self.started = time.perf_counter()
         self.arrivals: deque[tuple[float, int]] = deque()
         """(monotonic time, generations) of each update, for "N new in the last minute"."""
+        self._left = _Left()
+        """Rows that left the table (a file gone, renamed, read again): one read again is not
+        new in "N new generations" (a renamed file counted all its rows as new)."""
         self.last_write: float | None = None
         """Wall-clock mtime of the newest change seen (seconds since the epoch)."""
         self._watch: Iterator[set[tuple[Any, str]]] | None = None
@@ -630,6 +691,11 @@ class Follower:
         added = 0
         changed = False
         seen = set()
+        # Rows that left the table and rows read whole in this look: a whole read's rows are
+        # new only when unlike every row that left (in this look: a rename, a rewrite; or
+        # before: a run folder moved away and back), however the files are named now.
+        left: list[_Tracked] = []
+        whole_reads: list[_Tracked] = []
         for item in current:
             seen.add(item.path)
             tracked = self.files.get(item.path)
@@ -677,7 +743,16 @@ class Follower:
                 self._removed.append(tracked.frame)
             else:
                 self._told.pop(item.path, None)  # back after it was gone: as if never gone
-            added += max(0, self._keep(whole) - (tracked.frame.height if tracked else 0))
+            if beside:
+                # Its rows again, labelled and scored by the results written beside them (their
+                # run's label, their scores may change): only what the file gained is new.
+                assert tracked is not None
+                added += max(0, self._keep(whole) - tracked.frame.height)
+                continue
+            if tracked is not None:
+                left.append(tracked)
+            self._keep(whole)
+            whole_reads.append(whole)
         for path in [p for p in self._unsettled if everything and p not in seen]:
             del self._unsettled[path]
         for path in [p for p in self.order if everything and p not in seen]:
@@ -685,6 +760,7 @@ class Follower:
             notes.append(f"{self.files[path].item.source} is gone: its rows were removed")
             self._told[path] = notes[-1]
             self._removed.append(self.files[path].frame)
+            left.append(self.files[path])
             del self.files[path]
             self.order.remove(path)
         if self._recount:
@@ -698,10 +774,29 @@ class Follower:
             self._full = True
         if not changed:
             return None
+        if left or whole_reads:
+            self._left.add(self._content_keys(left))
+            added += self._left.take(self._content_keys(whole_reads))
         if added:
             self.arrivals.append((time.monotonic(), added))
         self._result = None
         return FollowUpdate(self, added, notes)
+
+    def _content_keys(self, tracked: list[_Tracked]) -> np.ndarray:
+        """The :data:`CONTENT_KEY` hash of each row of ``tracked``, its run as its reader
+        labels it (a tag the labels give it now comes and goes with the other runs followed)."""
+        frames = []
+        for t in tracked:
+            frame = t.frame
+            if not frame.height:
+                continue  # a skipped file's empty frame lacks the measures
+            if t.run is not None:
+                label = self._labels.get(run_key(t.run, t.item.source))
+                frame = retag(frame, t.run, label, None)
+            frames.append(frame.select(CONTENT_KEY))
+        if not frames:
+            return np.empty(0, dtype=np.uint64)
+        return pl.concat(frames, how="vertical").hash_rows().to_numpy()
 
     @staticmethod
     def _appended(tracked: _Tracked) -> bool:

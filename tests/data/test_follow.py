@@ -739,6 +739,91 @@ def test_status_line_counts_recent_generations(tmp_path: Path, word_tokenizer: P
     assert all(" s ago" in w for w in wordings), wordings
 
 
+@pytest.mark.parametrize("keep_text", [True, False])
+def test_a_renamed_file_or_a_run_folder_moved_away_and_back_brings_no_new_generation(
+    tmp_path: Path, word_tokenizer: Path, keep_text: bool
+) -> None:
+    """A file renamed (read whole at its new name, gone at its old) counted all its rows as
+    new, and a run folder moved away and back did too: "31 new generations in the last
+    minute" while nothing was written. Rows like those that left the table are not new;
+    lines appended are (with or without the text held: summarize --follow drops it)."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(i, j) for i in range(10) for j in (0, 1)])
+    write_jsonl(data / "n" / "out.jsonl", [record(i, 3) for i in range(11)])
+    opts = options(tmp_path, word_tokenizer, keep_text=keep_text)
+    follower = Follower([data], opts)
+    follower.load()
+
+    renamed = out.with_name("renamed.jsonl")
+    out.rename(renamed)
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert any("m/out.jsonl is gone" in n for n in update.notes)
+    (data / "n").rename(tmp_path / "n-away")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    (tmp_path / "n-away").rename(data / "n")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert follower.recent() == 0
+    assert follower.status().startswith("following · 0 new generations in the last minute")
+    assert_same(update.result, [data], opts)
+
+    append(renamed, line(20, 0) + line(21, 1))  # what the eval writes is new
+    update = follower.poll()
+    assert update is not None and update.new_generations == 2
+    assert follower.recent() == 2
+    assert_same(update.result, [data], opts)
+
+
+def test_a_run_folder_moved_away_and_back_is_not_new_when_its_label_carried_a_tag(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Two runs of one label (folders a/m and b/m, the same prompts) are told apart by a tag
+    (``m @ a``); while one is away the other loses its tag, and the one back is read under the
+    labels of that moment: its rows are the ones that left all the same."""
+    data = tmp_path / "data"
+    write_jsonl(data / "a" / "m" / "out.jsonl", [record(i, 0) for i in range(4)])
+    write_jsonl(data / "b" / "m" / "out.jsonl", [record(i, 1) for i in range(4)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    first = follower.load()
+    assert sorted(first.stats["run"].unique().to_list()) == ["m @ a", "m @ b"]
+    (data / "b").rename(tmp_path / "b-away")
+    update = follower.poll()
+    assert update is not None and update.result.stats["run"].unique().to_list() == ["m"]
+    (tmp_path / "b-away").rename(data / "b")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert sorted(update.result.stats["run"].unique().to_list()) == ["m @ a", "m @ b"]
+    assert_same(update.result, [data], opts)
+
+
+def test_a_file_rewritten_whole_counts_the_rows_it_did_not_have(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A file rewritten in place is read again whole: the rows it had before are not new, the
+    others are, each once (a generation given twice over one that left counts once), also when
+    the file is no longer than it was (its growth said 0 for two rows changed)."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(0, 0), record(1, 1)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+
+    # The same rows in another order, one of them once more: one new generation.
+    out.write_text(line(1, 1) + line(0, 0) + line(0, 0) + line(0, 0), encoding="utf-8")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 1
+    assert_same(update.result, [data], opts)
+    # As long as before, two generations changed: two new.
+    out.write_text(line(1, 1) + line(0, 0) + line(2, 4) + line(2, 6), encoding="utf-8")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 2
+    assert follower.recent() == 3
+    assert_same(update.result, [data], opts)
+
+
 def test_status_line_tells_the_last_write_from_the_load_on(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:
@@ -1412,6 +1497,138 @@ def test_summarize_follow_stopped_writes_a_line_written_just_before(
     assert waits == 2
     assert [r["count"] for r in json.loads(combined.read_text(encoding="utf-8"))] == [1, 1]
     assert capsys.readouterr().err.endswith("evaltui: stopped following\n")
+
+
+@pytest.mark.parametrize("where", ["read", "build"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_summarize_follow_stopped_inside_a_poll_writes_what_a_fresh_read_does(
+    tmp_path: Path,
+    word_tokenizer: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+    where: str,
+    sig: signal.Signals,
+) -> None:
+    """Ctrl-C or SIGTERM landing inside a poll, between a read and its bookkeeping (``read``:
+    a file's appended lines joined to its rows, the bytes read not moved yet; ``build``: the
+    stats updated, the rows they were updated with not cleared yet), left the follower half
+    way: the last look took the lines for read and wrote nothing (the combined JSON lacked
+    them), or built the same rows into the stats twice. The signal waits for the poll to end."""
+    from evaltui.cli import main
+    from evaltui.commands import follow as follow_command
+    from evaltui.data.livestats import LiveStats
+
+    monkeypatch.setenv("EVALTUI_FOLLOW_POLLING", "1")
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 0)])
+    waits = 0
+    sent = False
+
+    def wait(self: Follower, timeout: float, stop: threading.Event | None = None) -> None:
+        nonlocal waits
+        waits += 1
+        if waits == 2:
+            append(out, line(0, 1) + line(2, 0) + line(2, 1))
+        elif waits > 5:  # the signal never came: stop all the same
+            raise KeyboardInterrupt
+
+    def send() -> None:
+        nonlocal sent
+        if not sent and waits == 2:
+            sent = True
+            os.kill(os.getpid(), sig)  # the handler runs here, in the middle of the poll
+
+    real_compacted = follow_module._compacted
+    real_update = LiveStats.update
+
+    def compacted(frame: pl.DataFrame) -> pl.DataFrame:
+        joined = real_compacted(frame)
+        if where == "read":
+            send()
+        return joined
+
+    def update(self: LiveStats, *args: Any, **kwargs: Any) -> pl.DataFrame:
+        stats = real_update(self, *args, **kwargs)
+        if where == "build":
+            send()
+        return stats
+
+    monkeypatch.setattr(follow_command.Follower, "wait", wait)
+    monkeypatch.setattr(follow_module, "_compacted", compacted)
+    monkeypatch.setattr(LiveStats, "update", update)
+    combined = tmp_path / "combined.json"
+    common = [str(data), "--model", str(word_tokenizer), "--no-cache"]
+    args = ["summarize", *common, "-o", str(combined), "--follow", "--follow-interval", "5"]
+    assert main(args) == 0
+    assert sent and waits == 2
+    assert capsys.readouterr().err.endswith("evaltui: stopped following\n")
+    fresh = tmp_path / "fresh.json"
+    assert main(["summarize", *common, "-o", str(fresh), "-q"]) == 0
+    followed = json.loads(combined.read_text(encoding="utf-8"))
+    assert [r["count"] for r in followed] == [2, 1, 2]
+    assert followed == json.loads(fresh.read_text(encoding="utf-8"))
+
+
+def test_summarize_follow_stopped_twice_inside_a_poll_stops_at_once(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """The first Ctrl-C waits for the poll under way; a second one (a poll that does not end)
+    stops at once, without a last look at a state half moved: the output stays as it was
+    last written, a whole document, and the exit code says it was interrupted."""
+    from evaltui.cli import main
+    from evaltui.commands import follow as follow_command
+
+    monkeypatch.setenv("EVALTUI_FOLLOW_POLLING", "1")
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 0)])
+    waits = 0
+    reached = False
+
+    def wait(self: Follower, timeout: float, stop: threading.Event | None = None) -> None:
+        nonlocal waits
+        waits += 1
+        if waits == 2:
+            append(out, line(0, 1))
+        elif waits > 5:
+            raise AssertionError("no signal reached the poll")
+
+    real_compacted = follow_module._compacted
+
+    def compacted(frame: pl.DataFrame) -> pl.DataFrame:
+        nonlocal reached
+        joined = real_compacted(frame)
+        os.kill(os.getpid(), signal.SIGINT)  # held
+        os.kill(os.getpid(), signal.SIGINT)  # raises here
+        reached = True
+        return joined
+
+    monkeypatch.setattr(follow_command.Follower, "wait", wait)
+    monkeypatch.setattr(follow_module, "_compacted", compacted)
+    combined = tmp_path / "combined.json"
+    common = [str(data), "--model", str(word_tokenizer), "--no-cache"]
+    args = ["summarize", *common, "-o", str(combined), "--follow", "--follow-interval", "5"]
+    assert main(args) == 130
+    assert not reached and waits == 2
+    err = capsys.readouterr().err
+    assert err.endswith("evaltui: interrupted\n") and "stopped following" not in err
+    assert [r["count"] for r in json.loads(combined.read_text(encoding="utf-8"))] == [1, 1]
+    assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name or p.name.startswith(".")]
+
+
+def test_signals_deferred_delivers_a_signal_to_the_handler_it_would_have_met() -> None:
+    """Held in the block, raised at its end (by Python's own Ctrl-C handler here); the
+    handlers are the same after as before, and a block without a signal raises nothing."""
+    from evaltui.commands.follow import signals_deferred
+
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    reached = False
+    with pytest.raises(KeyboardInterrupt), signals_deferred():
+        os.kill(os.getpid(), signal.SIGINT)  # its handler runs here: the held one notes it
+        reached = True
+    assert reached
+    with signals_deferred():
+        pass
+    assert {sig: signal.getsignal(sig) for sig in before} == before
 
 
 def test_summarize_follow_to_stdout_writes_whole_documents_one_after_another(
