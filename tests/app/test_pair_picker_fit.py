@@ -75,3 +75,43 @@ async def test_many_long_runs_fit_the_picker_and_the_rest_is_counted(
         assert picker.first is not None
         check_list(picker)
         assert str(picker.query_one("#pair-options", OptionList).border_title).startswith("↓")
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (100, 30)])
+async def test_the_compare_table_shows_its_last_column_whole_or_not_at_all(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """At 60 columns the compare table's last column on screen was cut with no mark ('B so'
+    over 'neve' and 'alwa'); as the prompt table, it shows a column whole or leaves it out
+    (the prompt takes the room left)."""
+    from evaltui.app.screens.compare import CompareScreen
+
+    for run in ("a", "b"):
+        (tmp_path / run).mkdir()
+        lines = [
+            json.dumps(
+                {
+                    "prompt": f"Question {p}: " + "a long prompt about triangles " * 5,
+                    "gen": "x",
+                    "answer": "x",
+                    "accuracy": (p + (run == "b")) % 2,
+                }
+            )
+            for p in range(30)
+        ]
+        (tmp_path / run / "out.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        table = screen.current_table()
+        assert table is not None and table.row_count == 30
+        widths = [column.render_width for column in table.ordered_columns]
+        room = table.scrollable_content_region.width
+        ends = [sum(widths[: i + 1]) for i in range(len(widths))]
+        assert ends[3] <= room  # the rates and the prompt are whole on screen
+        whole = [end for end in ends if end <= room]
+        assert len(whole) == len(ends) or whole[-1] >= room - 1, (room, ends)

@@ -23,7 +23,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from evaltui.app.display import fraction_text, prompt_label
+from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label
 from evaltui.app.tables import DataTable
 from evaltui.data.compare import (
     CLASSES,
@@ -116,31 +116,66 @@ def prompt_width(terminal_width: int) -> int:
     return max(20, min(60, terminal_width - 46))
 
 
-def display_frame(rows: pl.DataFrame, width: int, accuracy: bool = True) -> pl.DataFrame:
-    """The table's frame: numbers in one format per column, text made one safe line."""
-    exprs: list[pl.Expr | pl.Series] = []
+def display_frame(
+    rows: pl.DataFrame, width: int, accuracy: bool = True, fit: int | None = None
+) -> pl.DataFrame:
+    """The table's frame: numbers in one format per column, text made one safe line. With
+    ``fit`` (the cells the table's columns have: its width less any vertical scrollbar), the
+    prompt takes the room the columns after it that fit whole leave, so the column at the right
+    edge is shown whole or not at all: at 60 columns the last one read 'B so' over 'neve' and
+    'alwa', with no mark that it was cut."""
+    series: list[pl.Series] = []
+    prompt_at: int | None = None
+    prompt_header = ""
+    prompts = pl.DataFrame()
     for column in COLUMNS:
         header = header_of(column, accuracy)
         if column.kind == "rate":
-            exprs.append(fraction_column(rows, column.source, header))
+            series.append(fraction_column(rows, column.source, header))
             continue
         if column.kind == "prompt":
             # The part of each prompt that tells it apart (as the prompt table's cells): no
             # chat markup, the start every prompt shares cut, the header naming it.
             cut, start = shared_starts(rows, column.source, by=None).get(None, (0, ""))
-            shown = rows.select(distinct_expr(column.source, cut))
-            if cut:
-                header = prompt_label(start, width)
-            exprs.append(
-                shown.select(one_line_expr(column.source, width)).to_series().alias(header)
-            )
+            prompts = rows.select(distinct_expr(column.source, cut))
+            prompt_header = prompt_label(start, width) if cut else header
+            prompt_at = len(series)
+            series.append(pl.Series(prompt_header, [], pl.String))  # made below, to its width
             continue
         elif column.kind == "text":
             expr = one_line_expr(column.source, 24)
         else:
             expr = pl.col(column.source)
-        exprs.append(expr.alias(header))
-    return rows.select(exprs)
+        series.append(rows.select(expr.alias(header)).to_series())
+    assert prompt_at is not None
+    pad = False
+    if fit is not None and rows.height:
+        # Measured in polars (cells of the one-line ids, cut at 24, as characters: near enough).
+        cells = [
+            max(cell_width(s.name), int(s.cast(pl.String).str.len_chars().max() or 0))  # type: ignore[arg-type]
+            + CELL_PADDING
+            for s in series
+        ]
+        room = fit - CELL_PADDING - sum(cells[:prompt_at])
+        others = cells[prompt_at + 1 :]
+        # The prompt no wider than its cells need: short prompts leave the other columns room.
+        made = prompts.select(one_line_expr(COLUMNS[prompt_at].source, width)).to_series()
+        need = max(cell_width(prompt_header), int(made.str.len_chars().max() or 0))  # type: ignore[arg-type]
+        width = min(width, need)
+        taken = shown = 0
+        while shown < len(others) and room - taken - others[shown] >= width:
+            taken += others[shown]
+            shown += 1
+        if shown < len(others):  # the prompt takes what the next column cannot use whole
+            width = max(width, room - taken)
+            pad = True
+
+    series[prompt_at] = (
+        prompts.select(one_line_expr(COLUMNS[prompt_at].source, width, pad=pad))
+        .to_series()
+        .alias(prompt_header)
+    )
+    return pl.DataFrame(series)
 
 
 def headline(comparison: Comparison) -> str:
@@ -378,6 +413,7 @@ class CompareScreen(Screen[None]):
                 self.rows,
                 prompt_width(self.size.width or self.app.size.width),
                 self.comparison.accuracy,
+                fit=self.table_room(),
             ),
             render_markup=False,
             cursor_type="cell",
@@ -399,6 +435,15 @@ class CompareScreen(Screen[None]):
                 self.keep_cursor_on = None
             table.move_cursor(row=row, column=min(cursor_column, len(COLUMNS) - 1))
         table.focus()
+
+    def table_room(self) -> int:
+        """Cells the table's columns have: the box's width less the vertical scrollbar that
+        rows taller than the box (less the header and a horizontal scrollbar) bring."""
+        box = self.query_one("#compare-box", Container)
+        width = box.size.width or self.size.width or self.app.size.width
+        rows = 0 if self.rows is None else self.rows.height
+        scrollbar = 0 if box.size.height and rows + 2 <= box.size.height else 2
+        return width - scrollbar
 
     def on_resize(self, event: events.Resize) -> None:
         # The labels and the prompt column follow the terminal's width.
