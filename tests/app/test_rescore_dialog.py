@@ -454,6 +454,10 @@ async def test_the_rescore_button_says_which_scorer_runs(graded: Path, plain_app
         screen.query_one("#rescore-module", Input).value = "mine.py:score"
         await pilot.pause()
         assert str(go.label) == "Re-score with mine.py:score"
+        screen.query_one("#rescore-module", Input).value = "mymodule_with_a_long_name.py:score"
+        await pilot.pause()
+        assert str(go.label) == "Re-score with mymodul…y:score"  # cut in the middle, one line
+        assert go.size.height == 1 and go.size.width >= len(str(go.label))
         screen.query_one("#scorer-0", RadioButton).value = True
         await pilot.pause()
         assert str(go.label) == "Re-score with math-verify"

@@ -17,7 +17,7 @@ from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet,
 
 from evaltui.app.choices import ChoiceButton
 from evaltui.app.display import of_several_runs, view_words
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.wording import rows_words
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def go_label(scorer: str | None) -> str:
     Downs ran math-verify, still chosen above the highlighted lm-eval, and nothing said so."""
     if scorer is None:
         return "Re-score: type your scorer"
-    return f"Re-score with {one_line(scorer, 32)}"
+    return f"Re-score with {one_line_middle(scorer, 15)}"
 
 
 class RescoreScreen(ModalScreen[RescoreRequest | None]):
