@@ -108,6 +108,10 @@ class EvalApp(App[int]):
         """The view asked for last (may still be computing); keys build on this one."""
         self.rows: pl.DataFrame | None = None
         """The Stats rows the current view shows, in order."""
+        self.said_until_prompts: set[str] = set()
+        """Messages that hold only until the table first has prompts ("still reading the files:
+        … (press it again then)"): taken down when the prompts appear, not left up for their
+        full time over the table they said was coming."""
         self.rows_result: LoadResult | None = None
         """The load result :attr:`rows` were made from: :attr:`result` is the newer one from
         a followed update's arrival until its rows are shown (an export takes the two together,
@@ -231,6 +235,19 @@ class EvalApp(App[int]):
     def say(self, message: str) -> None:
         """A short message to the user; the text is shown literally."""
         self.notify(message, markup=False)
+
+    def say_until_prompts(self, message: str) -> None:
+        """:meth:`say`, taken down once the table first has prompts."""
+        self.said_until_prompts.add(message)
+        self.say(message)
+
+    def take_down(self, messages: set[str]) -> None:
+        """Take down the notifications showing any of ``messages``; the others stay."""
+        shown = [n for n in self._notifications if n.message in messages]
+        for notification in shown:
+            self._unnotify(notification, refresh=False)
+        if shown:
+            self._refresh_notifications()
 
     def back_to_main(self) -> None:
         """Close the screens above the prompt table."""
@@ -849,6 +866,9 @@ class EvalApp(App[int]):
             and message.view == self.view
         )
         self.view = message.view
+        if self.rows is None and self.said_until_prompts:
+            self.take_down(self.said_until_prompts)
+            self.said_until_prompts = set()
         self.rows = message.rows
         self.rows_result = self.result
         self.shown_layout = message.layout

@@ -762,6 +762,28 @@ async def test_keys_for_screens_before_the_prompts_are_in_say_why_they_wait(
         assert not isinstance(app.screen, MainScreen)  # once the prompts are in, t opens it
 
 
+async def test_still_reading_toast_goes_when_the_prompts_appear(
+    evals: Path, options: Any, gate: threading.Event
+) -> None:
+    """ "still reading the files: … (press it again then)" stayed up over the table for its
+    full time after the prompts appeared; other notifications stay."""
+    app = EvalApp([str(evals)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        app.notify("a warning of its own", severity="warning")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        waiting = "still reading the files: the summary opens once the prompts are shown"
+        assert any(m.startswith(waiting) for m in said), said
+        gate.set()
+        await settle(pilot)
+        assert app.rows is not None and app.rows.height
+        said = [n.message for n in app._notifications]
+        assert said == ["a warning of its own"], said
+
+
 def one_record_run(tmp_path: Path, prompt: str) -> Path:
     """A run folder of one correct generation of ``prompt``."""
     record = {"prompt": prompt, "gen": "\\boxed{1}", "answer": "1", "accuracy": 1}

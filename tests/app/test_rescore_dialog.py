@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input, RadioButton, Static
+from textual.widgets import Button, Input, RadioButton, Static
 
 from evaltui.app.app import EvalApp
 from evaltui.app.screens.prompt import PromptScreen
@@ -428,3 +428,40 @@ async def test_the_progress_line_goes_on_while_no_generation_is_done(
         assert len(seen) >= 3, seen  # e.g. 0s, 1s, 2s, … while nothing is done
         await pilot.press("x")
         await settle(pilot)
+
+
+async def test_the_rescore_button_says_which_scorer_runs(graded: Path, plain_app: Any) -> None:
+    """The arrow keys move the highlight, not the choice: ctrl+s after two Downs ran
+    math-verify, chosen above the highlighted one, and the button only said "Re-score"."""
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RescoreScreen)
+        go = screen.query_one("#rescore-go", Button)
+        assert str(go.label) == "Re-score with math-verify"
+        await pilot.press("down")  # the highlight moves to exact; math-verify stays chosen
+        await pilot.pause()
+        assert str(go.label) == "Re-score with math-verify"
+        await pilot.press("space")
+        await pilot.pause()
+        assert str(go.label) == "Re-score with exact"
+        screen.query_one("#scorer-own", RadioButton).value = True
+        await pilot.pause()
+        assert str(go.label) == "Re-score: type your scorer"
+        screen.query_one("#rescore-module", Input).value = "mine.py:score"
+        await pilot.pause()
+        assert str(go.label) == "Re-score with mine.py:score"
+        screen.query_one("#rescore-module", Input).value = "mymodule_with_a_long_name.py:score"
+        await pilot.pause()
+        assert str(go.label) == "Re-score with mymodul…y:score"  # cut in the middle, one line
+        assert go.size.height == 1 and go.size.width >= len(str(go.label))
+        screen.query_one("#scorer-0", RadioButton).value = True
+        await pilot.pause()
+        assert str(go.label) == "Re-score with math-verify"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.rescore_options is not None
+        assert app.rescore_options.scorer == "math-verify"

@@ -23,7 +23,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from evaltui.app.display import fraction_text, prompt_label
+from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label
 from evaltui.app.tables import DataTable
 from evaltui.data.compare import (
     CLASSES,
@@ -76,6 +76,8 @@ def header_of(column: Column, accuracy: bool) -> str:
 
 
 LABEL_WIDTH = 40
+PAIR_LIST_ROWS = 16
+"""The run-pair picker's list at its tallest (with its border), room permitting."""
 MIN_TABLE_ROWS = 5
 """Rows of the table kept in sight: the counts and the matrix above give way first."""
 COUNTS_WIDTH = 24
@@ -114,31 +116,66 @@ def prompt_width(terminal_width: int) -> int:
     return max(20, min(60, terminal_width - 46))
 
 
-def display_frame(rows: pl.DataFrame, width: int, accuracy: bool = True) -> pl.DataFrame:
-    """The table's frame: numbers in one format per column, text made one safe line."""
-    exprs: list[pl.Expr | pl.Series] = []
+def display_frame(
+    rows: pl.DataFrame, width: int, accuracy: bool = True, fit: int | None = None
+) -> pl.DataFrame:
+    """The table's frame: numbers in one format per column, text made one safe line. With
+    ``fit`` (the cells the table's columns have: its width less any vertical scrollbar), the
+    prompt takes the room the columns after it that fit whole leave, so the column at the right
+    edge is shown whole or not at all: at 60 columns the last one read 'B so' over 'neve' and
+    'alwa', with no mark that it was cut."""
+    series: list[pl.Series] = []
+    prompt_at: int | None = None
+    prompt_header = ""
+    prompts = pl.DataFrame()
     for column in COLUMNS:
         header = header_of(column, accuracy)
         if column.kind == "rate":
-            exprs.append(fraction_column(rows, column.source, header))
+            series.append(fraction_column(rows, column.source, header))
             continue
         if column.kind == "prompt":
             # The part of each prompt that tells it apart (as the prompt table's cells): no
             # chat markup, the start every prompt shares cut, the header naming it.
             cut, start = shared_starts(rows, column.source, by=None).get(None, (0, ""))
-            shown = rows.select(distinct_expr(column.source, cut))
-            if cut:
-                header = prompt_label(start, width)
-            exprs.append(
-                shown.select(one_line_expr(column.source, width)).to_series().alias(header)
-            )
+            prompts = rows.select(distinct_expr(column.source, cut))
+            prompt_header = prompt_label(start, width) if cut else header
+            prompt_at = len(series)
+            series.append(pl.Series(prompt_header, [], pl.String))  # made below, to its width
             continue
         elif column.kind == "text":
             expr = one_line_expr(column.source, 24)
         else:
             expr = pl.col(column.source)
-        exprs.append(expr.alias(header))
-    return rows.select(exprs)
+        series.append(rows.select(expr.alias(header)).to_series())
+    assert prompt_at is not None
+    pad = False
+    if fit is not None and rows.height:
+        # Measured in polars (cells of the one-line ids, cut at 24, as characters: near enough).
+        cells = [
+            max(cell_width(s.name), int(s.cast(pl.String).str.len_chars().max() or 0))  # type: ignore[arg-type]
+            + CELL_PADDING
+            for s in series
+        ]
+        room = fit - CELL_PADDING - sum(cells[:prompt_at])
+        others = cells[prompt_at + 1 :]
+        # The prompt no wider than its cells need: short prompts leave the other columns room.
+        made = prompts.select(one_line_expr(COLUMNS[prompt_at].source, width)).to_series()
+        need = max(cell_width(prompt_header), int(made.str.len_chars().max() or 0))  # type: ignore[arg-type]
+        width = min(width, need)
+        taken = shown = 0
+        while shown < len(others) and room - taken - others[shown] >= width:
+            taken += others[shown]
+            shown += 1
+        if shown < len(others):  # the prompt takes what the next column cannot use whole
+            width = max(width, room - taken)
+            pad = True
+
+    series[prompt_at] = (
+        prompts.select(one_line_expr(COLUMNS[prompt_at].source, width, pad=pad))
+        .to_series()
+        .alias(prompt_header)
+    )
+    return pl.DataFrame(series)
 
 
 def headline(comparison: Comparison) -> str:
@@ -376,6 +413,7 @@ class CompareScreen(Screen[None]):
                 self.rows,
                 prompt_width(self.size.width or self.app.size.width),
                 self.comparison.accuracy,
+                fit=self.table_room(),
             ),
             render_markup=False,
             cursor_type="cell",
@@ -397,6 +435,15 @@ class CompareScreen(Screen[None]):
                 self.keep_cursor_on = None
             table.move_cursor(row=row, column=min(cursor_column, len(COLUMNS) - 1))
         table.focus()
+
+    def table_room(self) -> int:
+        """Cells the table's columns have: the box's width less the vertical scrollbar that
+        rows taller than the box (less the header and a horizontal scrollbar) bring."""
+        box = self.query_one("#compare-box", Container)
+        width = box.size.width or self.size.width or self.app.size.width
+        rows = 0 if self.rows is None else self.rows.height
+        scrollbar = 0 if box.size.height and rows + 2 <= box.size.height else 2
+        return width - scrollbar
 
     def on_resize(self, event: events.Resize) -> None:
         # The labels and the prompt column follow the terminal's width.
@@ -521,34 +568,111 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
         """The baseline, once picked."""
         self.in_common: dict[str, int] = {}
         """Once A is picked: each other run's prompts in common with it."""
+        self.placed = False
+        """Whether the options were fitted to the list once (starting on :attr:`current`)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pair-dialog", classes="dialog"):
-            yield Label(Text("Compare: pick the baseline run (A), enter"), id="pair-prompt")
+            yield Label(self.label_text(), id="pair-prompt")
             yield OptionList(*self.options(), id="pair-options")
         yield Footer(compact=True)  # this picker's keys, not the table's behind it
 
+    def label_text(self) -> Text:
+        """What the picker asks, above the list."""
+        if self.first is None:
+            return Text("Compare: pick the baseline run (A), enter")
+        # Two lines: on one, a long model name cut the question off at 80 columns.
+        return Text(
+            f"A (baseline) = {one_line_middle(self.first, LABEL_WIDTH)}\n"
+            "Compare with which run? Pick B, enter"
+            + ("\n(prompts in common with A · run)" if self.stats is not None else "")
+        )
+
+    def name_room(self, prefix: int = 0) -> int:
+        """Cells a run's name may take on its option's one line after ``prefix`` cells: a long
+        model-name folder wrapped onto three lines at 60 columns ("5 ·" alone on a line, then
+        the name). 90 before the list has a size."""
+        if not self.is_mounted:
+            return 90
+        options = self.query_one("#pair-options", OptionList)
+        room = options.scrollable_content_region.width
+        if room <= 0:
+            return 90
+        # An option's padding (one cell each side) and the scrollbar the list may yet show.
+        return max(8, room - 2 - options.styles.scrollbar_size_vertical - prefix)
+
     def options(self) -> list[Option]:
         if self.first is None or self.stats is None:
+            room = self.name_room()
             return [
-                Option(Text(one_line_middle(run, 90)), id=f"run-{index}")
+                Option(Text(one_line_middle(run, room)), id=f"run-{index}")
                 for index, run in enumerate(self.runs)
             ]
         # B: the runs sharing most prompts with A first (one sharing none compares nothing).
         others = [(index, run) for index, run in enumerate(self.runs) if run != self.first]
         others.sort(key=lambda pair: -self.in_common.get(pair[1], 0))
         width = len(f"{max(self.in_common.values(), default=0):,}")
+        room = self.name_room(width + 3)
         return [
             Option(
-                Text(f"{self.in_common.get(run, 0):>{width},} · {one_line_middle(run, 90)}"),
+                Text(f"{self.in_common.get(run, 0):>{width},} · {one_line_middle(run, room)}"),
                 id=f"run-{index}",
             )
             for index, run in others
         ]
 
-    def on_mount(self) -> None:
-        if self.current in self.runs:
-            self.query_one("#pair-options", OptionList).highlighted = self.runs.index(self.current)
+    def show_options(self) -> None:
+        """The options again, fitted to the list's width, the same one highlighted."""
+        options = self.query_one("#pair-options", OptionList)
+        highlighted = options.highlighted
+        if not self.placed and self.first is None and self.current in self.runs:
+            # The first time: on the current run (the list may have moved to its first since
+            # the mount set it).
+            highlighted = self.runs.index(self.current)
+        self.placed = True
+        options.clear_options()
+        options.add_options(self.options())
+        options.highlighted = highlighted
+        self.show_more()
+
+    def show_more(self) -> None:
+        """How many runs are out of sight above and below, on the list's top border (its bottom
+        border reads as a blank line): 17 runs listed 12, and only the scrollbar's thumb, two
+        cells of a half block, told that more were below."""
+        options = self.query_one("#pair-options", OptionList)
+        seen = options.scrollable_content_region.height
+        tallest = options.styles.max_height
+        if tallest is not None and tallest.is_cells:
+            # As fitted (the region is the last frame's until the next one is laid out).
+            seen = int(tallest.value) - options.styles.gutter.height
+        above = round(options.scroll_y)
+        below = max(0, options.option_count - above - seen) if seen > 0 else 0
+        parts = [f"↑ {above} more"] if above > 0 else []
+        parts += [f"↓ {below} more"] if below > 0 else []
+        options.border_title = " · ".join(parts)
+
+    def fit_list(self) -> None:
+        """The list no taller than the dialog has room for: at its full height (16) the dialog
+        (80% of the screen at most) cut it off, its last rows and scrollbar out of sight, and
+        how many runs were out of sight could not be told. The label's rows are counted from
+        its text (the layout of a label just changed comes with the next frame)."""
+        dialog = self.query_one("#pair-dialog", Vertical)
+        options = self.query_one("#pair-options", OptionList)
+        # The dialog's max-height (80%) is of the screen's height above the docked footer.
+        space = self.size.with_height(self.size.height - self.query_one(Footer).outer_size.height)
+        limit = dialog.styles.max_height
+        tallest = int(limit.resolve(space, self.size)) if limit is not None else space.height
+        chrome = dialog.outer_size.height - dialog.content_region.height
+        width = max(1, dialog.content_region.width)
+        above = len(self.label_text().wrap(self.app.console, width))
+        options.styles.max_height = max(3, min(PAIR_LIST_ROWS, tallest - chrome - above))
+        self.call_after_refresh(self.show_options)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.call_after_refresh(self.fit_list)
+
+    def on_option_list_option_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
+        self.call_after_refresh(self.show_more)  # the list scrolls to the highlighted run
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         options = self.query_one("#pair-options", OptionList)
@@ -567,18 +691,13 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
             self.first = run
             if self.stats is not None:
                 self.in_common = prompts_in_common(self.stats, run)
-            # Two lines: on one, a long model name cut the question off at 80 columns.
-            self.query_one("#pair-prompt", Label).update(
-                Text(
-                    f"A (baseline) = {one_line_middle(run, LABEL_WIDTH)}\n"
-                    "Compare with which run? Pick B, enter"
-                    + ("\n(prompts in common with A · run)" if self.stats is not None else "")
-                )
-            )
+            self.query_one("#pair-prompt", Label).update(self.label_text())
             options = self.query_one("#pair-options", OptionList)
             options.clear_options()
             options.add_options(self.options())
             options.highlighted = 0
+            options.scroll_home(animate=False)
+            self.call_after_refresh(self.fit_list)  # the label is longer: less room
             return
         self.dismiss((self.first, run))
 

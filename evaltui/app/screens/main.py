@@ -1009,7 +1009,7 @@ class MainScreen(Screen[None]):
         re-scoring opens once the prompts are shown" read as if the dialog would open by itself."""
         if self.evalapp.rows is not None:
             return True
-        self.evalapp.say(
+        self.evalapp.say_until_prompts(
             f"still reading the files: {what} once the prompts are shown (press it again then)"
         )
         return False

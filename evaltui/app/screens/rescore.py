@@ -17,7 +17,7 @@ from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet,
 
 from evaltui.app.choices import ChoiceButton
 from evaltui.app.display import of_several_runs, view_words
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.wording import rows_words
 
 if TYPE_CHECKING:
@@ -66,6 +66,15 @@ def scorer_choices(app: EvalApp) -> list[tuple[str, str]]:
             ]
         choices.append(("lm-eval", "lm-eval: each samples file through its own task"))
     return choices
+
+
+def go_label(scorer: str | None) -> str:
+    """The Re-score button says which scorer runs (None: the user's own, not typed yet). The
+    arrow keys move the highlight, not the choice (space or enter chooses): ctrl+s after two
+    Downs ran math-verify, still chosen above the highlighted lm-eval, and nothing said so."""
+    if scorer is None:
+        return "Re-score: type your scorer"
+    return f"Re-score with {one_line_middle(scorer, 15)}"
 
 
 class RescoreScreen(ModalScreen[RescoreRequest | None]):
@@ -134,7 +143,12 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
                 )
             yield Static("", id="rescore-message")
             with Horizontal(id="rescore-buttons"):
-                yield Button("Re-score", variant="primary", id="rescore-go", compact=True)
+                yield Button(
+                    Content(go_label(chosen or own or None)),
+                    variant="primary",
+                    id="rescore-go",
+                    compact=True,
+                )
                 yield Button("Cancel", id="rescore-cancel", compact=True)
         yield Footer(compact=True)  # this dialog's keys (ctrl+s), not the table's behind it
 
@@ -153,6 +167,17 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
             return None
         return typed
 
+    def chosen_name(self) -> str | None:
+        """The scorer chosen as far as the dialog shows it (no message): a button's scorer,
+        the typed module:function, or None when the user's own is chosen but empty."""
+        pressed = self.query_one("#rescore-scorer", RadioSet).pressed_button
+        if pressed is not None and pressed.id != "scorer-own" and pressed.id:
+            return self.choices[int(pressed.id.removeprefix("scorer-"))][0]
+        return self.query_one("#rescore-module", Input).value.strip() or None
+
+    def show_go_label(self) -> None:
+        self.query_one("#rescore-go", Button).label = Content(go_label(self.chosen_name()))
+
     def scope(self) -> Scope:
         pressed = self.query_one("#rescore-scope", RadioSet).pressed_button
         return "all" if pressed is not None and pressed.id == "scope-all" else "view"
@@ -162,10 +187,12 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
         self.query_one("#rescore-message", Static).update("")
         if event.value.strip():
             self.query_one("#scorer-own", RadioButton).value = True
+        self.show_go_label()
 
     @on(RadioSet.Changed, "#rescore-scorer")
     def scorer_changed(self, event: RadioSet.Changed) -> None:
         self.query_one("#rescore-message", Static).update("")
+        self.show_go_label()
         if event.pressed.id == "scorer-own":
             box = self.query_one("#rescore-module", Input)
             self.set_focus(box)

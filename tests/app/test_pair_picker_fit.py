@@ -1,0 +1,117 @@
+"""The run-pair picker (m) over many runs with long names, on a small terminal: each run on one
+line, the list inside the dialog, and how many runs are out of sight said on its border."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.containers import Vertical
+from textual.widgets import OptionList
+
+from evaltui.app.screens.compare import RunPairScreen
+from evaltui.data.sanitize import cell_width
+from tests.app.conftest import settle
+
+RUNS = 17
+
+
+def write_runs(root: Path) -> Path:
+    """17 runs named like a long model-name folder, each with 3 prompts (run i shares q0–q2)."""
+    for i in range(RUNS):
+        run = (
+            root / f"Meta-Llama-3.1-70B-Instruct-quantized-w4a16-{i:02d}-winrate_divided_by_optimal"
+        )
+        run.mkdir(parents=True)
+        lines = [
+            json.dumps({"prompt": f"q{p}", "gen": "x", "answer": "x", "accuracy": p % 2})
+            for p in range(3)
+        ]
+        (run / "out.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def check_list(picker: RunPairScreen) -> None:
+    """One line per run, the list whole inside the dialog, the runs out of sight counted."""
+    options = picker.query_one("#pair-options", OptionList)
+    dialog = picker.query_one("#pair-dialog", Vertical)
+    room = options.scrollable_content_region.width - 2  # an option's padding
+    for index in range(options.option_count):
+        prompt = str(options.get_option_at_index(index).prompt)
+        assert cell_width(prompt) <= room, (prompt, room)
+    assert options.region.bottom <= dialog.content_region.bottom, (options.region, dialog)
+    seen = options.scrollable_content_region.height
+    above = round(options.scroll_y)
+    below = options.option_count - above - seen
+    expected = [f"↑ {above} more"] if above else []
+    expected += [f"↓ {below} more"] if below > 0 else []
+    assert str(options.border_title) == " · ".join(expected)
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_many_long_runs_fit_the_picker_and_the_rest_is_counted(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """17 runs: 12 listed at 80x24 with no sign more were below (the scrollbar's thumb two
+    half-block cells, the list's end cut off by the dialog), and a long model-name folder
+    wrapped onto 3 lines at 60 columns ("5 ·" alone on a line, then the name)."""
+    app = make_app(write_runs(tmp_path / "runs"))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, RunPairScreen) and len(picker.runs) == RUNS
+        check_list(picker)
+        assert str(picker.query_one("#pair-options", OptionList).border_title).startswith("↓")
+        await pilot.press("end")
+        await settle(pilot)
+        check_list(picker)
+        assert str(picker.query_one("#pair-options", OptionList).border_title).startswith("↑")
+        await pilot.press("home", "enter")  # A picked: B's list, under a longer label
+        await settle(pilot)
+        assert picker.first is not None
+        check_list(picker)
+        assert str(picker.query_one("#pair-options", OptionList).border_title).startswith("↓")
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (100, 30)])
+async def test_the_compare_table_shows_its_last_column_whole_or_not_at_all(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """At 60 columns the compare table's last column on screen was cut with no mark ('B so'
+    over 'neve' and 'alwa'); as the prompt table, it shows a column whole or leaves it out
+    (the prompt takes the room left)."""
+    from evaltui.app.screens.compare import CompareScreen
+
+    for run in ("a", "b"):
+        (tmp_path / run).mkdir()
+        lines = [
+            json.dumps(
+                {
+                    "prompt": f"Question {p}: " + "a long prompt about triangles " * 5,
+                    "gen": "x",
+                    "answer": "x",
+                    "accuracy": (p + (run == "b")) % 2,
+                }
+            )
+            for p in range(30)
+        ]
+        (tmp_path / run / "out.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        table = screen.current_table()
+        assert table is not None and table.row_count == 30
+        widths = [column.render_width for column in table.ordered_columns]
+        room = table.scrollable_content_region.width
+        ends = [sum(widths[: i + 1]) for i in range(len(widths))]
+        assert ends[3] <= room  # the rates and the prompt are whole on screen
+        whole = [end for end in ends if end <= room]
+        assert len(whole) == len(ends) or whole[-1] >= room - 1, (room, ends)
