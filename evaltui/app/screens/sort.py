@@ -8,14 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
+from evaltui.app.screens.dialog import Dialog
 from evaltui.data.query import Sort
 
 
-class SortScreen(ModalScreen[str | None]):
+class SortScreen(Dialog[str | None]):
     """A list of the table's columns; enter sorts by one (again flips the direction)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,7 +47,7 @@ class SortScreen(ModalScreen[str | None]):
         yield Footer(compact=True)  # this menu's keys, not the table's behind it
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.close(event.option.id)
 
     def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+        self.close(None)
