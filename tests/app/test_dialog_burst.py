@@ -43,3 +43,19 @@ async def test_enter_twice_in_the_sort_dialog_sorts_once_and_keeps_the_table(
         assert app.main.query_one("#filter", Input) is not None
         assert app.view.sort is not None
         assert (app.view.sort.column, app.view.sort.descending) == ("prompt", False)
+
+
+async def test_j_and_k_move_in_the_sort_dialog(evals: Path, make_app: Any) -> None:
+    """j and k move the dialog's cursor as in the table: 's j j j k enter' sorted by the first
+    column (the keys were taken by nothing)."""
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SortScreen)
+        await pilot.press("j", "j", "j", "k", "enter")
+        await settle(pilot)
+        assert app.view.sort is not None
+        assert app.view.sort.column == dialog.columns[2]

@@ -24,6 +24,10 @@ class SortScreen(Dialog[str | None]):
         # A dialog takes none of the app's keys (a modal screen): ? is bound here. Out of the
         # dialog's short footer: the prompt table's footer shows "? Help".
         Binding("question_mark", "app.help", "Help", id="sort_help", show=False),
+        # j/k move as in the table behind it (they were taken by nothing: 's j j enter' sorted
+        # by the first column without a word).
+        Binding("j", "move(1)", "Down", id="sort_down_j", show=False),
+        Binding("k", "move(-1)", "Up", id="sort_up_k", show=False),
     ]
 
     def __init__(self, columns: list[tuple[str, str]], current: Sort | None) -> None:
@@ -48,6 +52,13 @@ class SortScreen(Dialog[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.close(event.option.id)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#sort-options", OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
 
     def action_dismiss_none(self) -> None:
         self.close(None)
