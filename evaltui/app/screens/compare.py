@@ -19,11 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label
+from evaltui.app.screens.dialog import Dialog
 from evaltui.app.tables import DataTable
 from evaltui.data.compare import (
     CLASSES,
@@ -543,7 +544,7 @@ def run_names(app: EvalApp) -> list[str]:
     return [str(r) for r in app.result.stats["run"].unique(maintain_order=True).to_list()]
 
 
-class RunPairScreen(ModalScreen[tuple[str, str] | None]):
+class RunPairScreen(Dialog[tuple[str, str] | None]):
     """Pick the two runs to compare: first the baseline (A), then the run compared with it (B)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -699,10 +700,10 @@ class RunPairScreen(ModalScreen[tuple[str, str] | None]):
             options.scroll_home(animate=False)
             self.call_after_refresh(self.fit_list)  # the label is longer: less room
             return
-        self.dismiss((self.first, run))
+        self.close((self.first, run))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(None)
 
 
 def open_compare(

@@ -16,11 +16,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from evaltui.app.choices import ChoiceButton
 from evaltui.app.display import of_several_runs, view_words
+from evaltui.app.screens.dialog import Dialog
 from evaltui.data.export import (
     EXPORT_KINDS,
     ExportKind,
@@ -52,7 +52,7 @@ KIND_NAMES: dict[ExportKind, str] = {
 """The kinds as a note names them (the first words of their labels in the list)."""
 
 
-class ExportScreen(ModalScreen[ExportSummary | None]):
+class ExportScreen(Dialog[ExportSummary | None]):
     """Choose what and where; the file is written in a worker, atomically."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -375,7 +375,7 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
                 "and you are told when it is done",
                 markup=False,
             )
-        self.dismiss(None)
+        self.close(None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def write(self, kind: ExportKind, path: Path, rows: pl.DataFrame, result: LoadResult) -> None:
@@ -408,4 +408,4 @@ class ExportScreen(ModalScreen[ExportSummary | None]):
             return
         assert message.summary is not None
         self.app.notify(self.done_words(message.summary), title="exported", markup=False)
-        self.dismiss(message.summary)
+        self.close(message.summary)

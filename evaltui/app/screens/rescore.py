@@ -12,11 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from evaltui.app.choices import ChoiceButton
 from evaltui.app.display import of_several_runs, view_words
+from evaltui.app.screens.dialog import Dialog
 from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.wording import rows_words
 
@@ -77,7 +77,7 @@ def go_label(scorer: str | None) -> str:
     return f"Re-score with {one_line_middle(scorer, 15)}"
 
 
-class RescoreScreen(ModalScreen[RescoreRequest | None]):
+class RescoreScreen(Dialog[RescoreRequest | None]):
     """The scorer and the prompts to re-score; the re-score itself runs on the main screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -208,8 +208,8 @@ class RescoreScreen(ModalScreen[RescoreRequest | None]):
                 Text("the current view has no prompts: choose all, or change the view")
             )
             return
-        self.dismiss(RescoreRequest(scorer, self.scope()))
+        self.close(RescoreRequest(scorer, self.scope()))
 
     @on(Button.Pressed, "#rescore-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(None)

@@ -8,14 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
+from evaltui.app.screens.dialog import Dialog
 from evaltui.data.query import Sort
 
 
-class SortScreen(ModalScreen[str | None]):
+class SortScreen(Dialog[str | None]):
     """A list of the table's columns; enter sorts by one (again flips the direction)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -24,6 +24,10 @@ class SortScreen(ModalScreen[str | None]):
         # A dialog takes none of the app's keys (a modal screen): ? is bound here. Out of the
         # dialog's short footer: the prompt table's footer shows "? Help".
         Binding("question_mark", "app.help", "Help", id="sort_help", show=False),
+        # j/k move as in the table behind it (they were taken by nothing: 's j j enter' sorted
+        # by the first column without a word).
+        Binding("j", "move(1)", "Down", id="sort_down_j", show=False),
+        Binding("k", "move(-1)", "Up", id="sort_up_k", show=False),
     ]
 
     def __init__(self, columns: list[tuple[str, str]], current: Sort | None) -> None:
@@ -47,7 +51,14 @@ class SortScreen(ModalScreen[str | None]):
         yield Footer(compact=True)  # this menu's keys, not the table's behind it
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.close(event.option.id)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#sort-options", OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
 
     def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+        self.close(None)

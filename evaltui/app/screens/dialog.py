@@ -1,0 +1,29 @@
+"""A dialog that closes once: the keys of a burst handled after it closed close nothing more."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.screen import ModalScreen
+
+T = TypeVar("T")
+
+
+class Dialog(ModalScreen[T]):
+    """A modal dialog closed by ``close`` (not ``dismiss``).
+
+    ``dismiss`` pops whatever screen is on top. Two enters typed together both reach the
+    dialog's list before the first has closed it (as while a load keeps the app busy): the
+    second popped the prompt table itself, leaving a blank screen, and the next progress
+    update crashed the app ("No nodes match '#progress' on MainScreen()"). ``close`` acts only
+    while the dialog is the screen on top, and once."""
+
+    _dialog_closed = False
+
+    def close(self, result: T | None = None) -> None:
+        """Dismiss with ``result`` if this dialog is on top and not closed yet; else nothing
+        (a key handled after the dialog closed, or a dialog under another screen)."""
+        if self._dialog_closed or not self.is_active:
+            return
+        self._dialog_closed = True
+        self.dismiss(result)
