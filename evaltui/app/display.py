@@ -596,6 +596,20 @@ def _name_cut(layout: TableLayout) -> TableLayout:
     return dataclasses.replace(layout, columns=columns)
 
 
+def prompt_takes(room: int, others: list[int], prompt: int) -> tuple[int, bool]:
+    """The width of a table's prompt column, at least ``prompt``, with ``room`` cells for it and
+    the columns after it (``others``: each one's cells, padded), and whether a column is left
+    out: the columns that fit whole are kept in order and the prompt takes what the next one
+    cannot use whole, so the column at the right edge is shown whole or not at all."""
+    taken = shown = 0
+    while shown < len(others) and room - taken - others[shown] >= prompt:
+        taken += others[shown]
+        shown += 1
+    if shown < len(others):
+        return max(prompt, room - taken), True
+    return prompt, False
+
+
 def fit_prompt(layout: TableLayout, fit: int, prompt: int) -> TableLayout:
     """``layout`` with its first (prompt) column ``prompt`` cells wide or wider: it takes the
     room that the columns after it which fit whole leave, so a column at the right edge of a
@@ -606,13 +620,7 @@ def fit_prompt(layout: TableLayout, fit: int, prompt: int) -> TableLayout:
         max(w, len(label)) + CELL_PADDING
         for (_c, label, _k), w in zip(layout.columns[1:], layout.widths[1:], strict=True)
     ]
-    room = fit - TABLE_CHROME - CELL_PADDING
-    taken = shown = 0
-    while shown < len(others) and room - taken - others[shown] >= prompt:
-        taken += others[shown]
-        shown += 1
-    if shown < len(others):  # the prompt takes what the next column cannot use whole
-        prompt = max(prompt, room - taken)
+    prompt, _left_out = prompt_takes(fit - TABLE_CHROME - CELL_PADDING, others, prompt)
     return dataclasses.replace(
         layout,
         widths=[prompt, *layout.widths[1:]],

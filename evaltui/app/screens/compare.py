@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label
+from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label, prompt_takes
 from evaltui.app.screens.dialog import Dialog
 from evaltui.app.tables import DataTable
 from evaltui.data.compare import (
@@ -158,18 +158,10 @@ def display_frame(
             for s in series
         ]
         room = fit - CELL_PADDING - sum(cells[:prompt_at])
-        others = cells[prompt_at + 1 :]
         # The prompt no wider than its cells need: short prompts leave the other columns room.
         made = prompts.select(one_line_expr(COLUMNS[prompt_at].source, width)).to_series()
         need = max(cell_width(prompt_header), int(made.str.len_chars().max() or 0))  # type: ignore[arg-type]
-        width = min(width, need)
-        taken = shown = 0
-        while shown < len(others) and room - taken - others[shown] >= width:
-            taken += others[shown]
-            shown += 1
-        if shown < len(others):  # the prompt takes what the next column cannot use whole
-            width = max(width, room - taken)
-            pad = True
+        width, pad = prompt_takes(room, cells[prompt_at + 1 :], min(width, need))
 
     series[prompt_at] = (
         prompts.select(one_line_expr(COLUMNS[prompt_at].source, width, pad=pad))
