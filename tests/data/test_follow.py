@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -1499,6 +1500,17 @@ def test_summarize_follow_stopped_writes_a_line_written_just_before(
     assert capsys.readouterr().err.endswith("evaltui: stopped following\n")
 
 
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """Python's own Ctrl-C handler for SIGINT, whatever the test run was started with: a
+    shell starts a background job (``cmd &``) with SIGINT ignored, and Python then installs no
+    handler, so a SIGINT these tests send would reach nothing (evaltui, rightly, leaves an
+    ignored signal ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("where", ["read", "build"])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_summarize_follow_stopped_inside_a_poll_writes_what_a_fresh_read_does(
@@ -1508,6 +1520,7 @@ def test_summarize_follow_stopped_inside_a_poll_writes_what_a_fresh_read_does(
     capsys: Any,
     where: str,
     sig: signal.Signals,
+    ctrl_c_raises: None,
 ) -> None:
     """Ctrl-C or SIGTERM landing inside a poll, between a read and its bookkeeping (``read``:
     a file's appended lines joined to its rows, the bytes read not moved yet; ``build``: the
@@ -1570,7 +1583,11 @@ def test_summarize_follow_stopped_inside_a_poll_writes_what_a_fresh_read_does(
 
 
 def test_summarize_follow_stopped_twice_inside_a_poll_stops_at_once(
-    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    tmp_path: Path,
+    word_tokenizer: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+    ctrl_c_raises: None,
 ) -> None:
     """The first Ctrl-C waits for the poll under way; a second one (a poll that does not end)
     stops at once, without a last look at a state half moved: the output stays as it was
@@ -1615,7 +1632,9 @@ def test_summarize_follow_stopped_twice_inside_a_poll_stops_at_once(
     assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name or p.name.startswith(".")]
 
 
-def test_signals_deferred_delivers_a_signal_to_the_handler_it_would_have_met() -> None:
+def test_signals_deferred_delivers_a_signal_to_the_handler_it_would_have_met(
+    ctrl_c_raises: None,
+) -> None:
     """Held in the block, raised at its end (by Python's own Ctrl-C handler here); the
     handlers are the same after as before, and a block without a signal raises nothing."""
     from evaltui.commands.follow import signals_deferred
