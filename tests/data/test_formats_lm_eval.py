@@ -1342,3 +1342,69 @@ def test_choices_scored_without_a_context_are_the_prompt(tmp_path: Path) -> None
         f"{path.name}: blimp_anaphor: 2 docs scored with an empty context (the model only"
         " compared its choices, as blimp's): the prompt shown lists the choices"
     ]
+
+
+QWEN3 = "<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n"
+LLAMA3_FEWSHOT = (
+    "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWhat is 1 + 1?<|eot_id|>"
+    "<|start_header_id|>assistant<|end_header_id|>\n\n2<|eot_id|>"
+    "<|start_header_id|>user<|end_header_id|>\n\nWhat is 2 + 3?<|eot_id|>"
+    "<|start_header_id|>assistant<|end_header_id|>\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("arg_0", "shown"),
+    [
+        # API chat models (JsonChatStr, a NamedTuple: a one-element list once dumped)
+        ([json.dumps([{"role": "user", "content": "What is 2 + 3?"}])], "What is 2 + 3?"),
+        ([json.dumps([{"role": "user", "content": [{"type": "text", "text": "What is 2 + 3?"}]}],
+                     ensure_ascii=False)], "What is 2 + 3?"),
+        # Hugging Face models render the template: ChatML, Qwen3's empty think block opening
+        # the answer, Gemma, Phi-3, DeepSeek-R1
+        ("<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n", "What is 2 + 3?"),
+        (QWEN3, "What is 2 + 3?"),
+        ("<bos><start_of_turn>user\nWhat is 2 + 3?<end_of_turn>\n<start_of_turn>model\n",
+         "What is 2 + 3?"),
+        ("<|user|>\nWhat is 2 + 3?<|end|>\n<|assistant|>\n", "What is 2 + 3?"),
+        ("<｜begin▁of▁sentence｜><｜User｜>What is 2 + 3?<｜Assistant｜><think>\n",
+         "What is 2 + 3?"),
+        # several turns keep their roles: a system prompt, few-shot examples as turns
+        ("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n"
+         "<|im_start|>assistant\n", "system: Be brief.\n\nuser: What is 2 + 3?"),
+        (LLAMA3_FEWSHOT, "user: What is 1 + 1?\n\nassistant: 2\n\nuser: What is 2 + 3?"),
+        # an answer begun in the prompt (gen_prefix) is a turn
+        ("<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\nThe answer is",
+         "user: What is 2 + 3?\n\nassistant: The answer is"),
+        # no template: as written, markup-like text included
+        ("Question: is <b> a tag?\nAnswer:", "Question: is <b> a tag?\nAnswer:"),
+        ("<|im_start|>user\nWhat is 2 + 3?<|im_end|> and more",
+         "<|im_start|>user\nWhat is 2 + 3?<|im_end|> and more"),
+    ],
+)  # fmt: skip
+def test_a_chat_templated_prompt_of_one_user_turn_is_its_text(
+    tmp_path: Path, arg_0: Any, shown: str
+) -> None:
+    # Was: 'user: What is 2 + 3?' for a chat of one user turn, and the template's text
+    # ('<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n') for a Hugging
+    # Face model's (--apply_chat_template), so every prompt of a chat run began with the role
+    # or the template's tokens.
+    record = records("toy_math_gen")[0]
+    record["arguments"]["gen_args_0"]["arg_0"] = arg_0
+    path = tmp_path / f"samples_toy_math_gen_{DATE}.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame["prompt"].to_list() == [shown]
+
+
+def test_a_chat_templated_prompt_in_a_0_4_2_json_array(tmp_path: Path) -> None:
+    # ≤0.4.2 kept the requests' arguments as lists ([[context, gen_kwargs]]), unstringified.
+    record = records("toy_math_gen")[0]
+    record.pop("filter"), record.pop("metrics")
+    record["arguments"] = [[QWEN3, {"until": ["Question:"]}]]
+    path = tmp_path / "pretrained__org__m_toy_math_gen.jsonl"
+    path.write_text(json.dumps([record], indent=2), encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame["prompt"].to_list() == ["What is 2 + 3?"]
