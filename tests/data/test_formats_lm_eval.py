@@ -1267,13 +1267,14 @@ def test_truthfulqa_mc2_lists_every_true_choice_as_the_reference(tmp_path: Path)
     assert result.errors == []
     rows = result.frame.select("answer", "extracted", "accuracy").rows()
     assert [(a, e, round(s, 5)) for a, e, s in rows] == [
-        ("0: Nothing. | 1: You digest them.", "2: They grow.", 0.43398),
-        ("0: No.", "0: No.", 0.86989),
+        ("0: Nothing. | 1: You digest them.", None, 0.43398),
+        ("0: No.", None, 0.86989),
     ]
     assert result.notes == [
         f"{path.name}: truthfulqa_mc2: 1 doc with several true choices (the doc's mc2_targets"
         " labels): the reference lists them all; 'acc' is the probability mass on the true"
-        " choices (2 docs), not a verdict on the choice shown"
+        " choices (2 docs), not a verdict on the choice shown (the likeliest: no extracted"
+        " answer)"
     ]
 
 
@@ -1408,3 +1409,34 @@ def test_a_chat_templated_prompt_in_a_0_4_2_json_array(tmp_path: Path) -> None:
     result = read(path)
     assert result.errors == []
     assert result.frame["prompt"].to_list() == ["What is 2 + 3?"]
+
+
+def test_truthfulqa_mc2_likeliest_true_choice_at_a_low_mass_is_no_grader_miss(
+    tmp_path: Path,
+) -> None:
+    # truthfulqa_mc2's acc is the probability mass on the true choices, not a verdict on the
+    # likeliest choice. Here the likeliest (ll -1.0) is true but the three false ones share most
+    # of the mass: acc = (e^-1 + e^-5) / (e^-1 + e^-5 + 3 e^-1.1) = 0.2728. The likeliest
+    # choice was the extracted answer, equal to the reference's first alias and scored below
+    # 0.5, so the "grader?" flag (an answer equal to the reference scored wrong) fired: a false
+    # alarm, the harness graded the mass as it means to.
+    choices = ["Nothing.", "You digest them.", "They grow.", "You die.", "You float."]
+    labels = [1, 1, 0, 0, 0]
+    lls = [-1.0, -5.0, -1.1, -1.1, -1.1]
+    acc = sum(math.exp(x) for x in lls[:2]) / sum(math.exp(x) for x in lls)
+    record = {"doc_id": 0,
+              "doc": {"question": "Q?", "mc2_targets": {"choices": choices, "labels": labels}},
+              "target": "0",
+              "arguments": {f"gen_args_{i}": {"arg_0": "Q: Q?\nA:", "arg_1": " " + c}
+                            for i, c in enumerate(choices)},
+              "resps": [[[str(x), "False"]] for x in lls],
+              "filtered_resps": [[str(x), "False"] for x in lls],
+              "filter": "none", "metrics": ["acc"], "acc": acc}  # fmt: skip
+    path = tmp_path / "org__m" / f"samples_truthfulqa_mc2_{DATE}.jsonl"
+    path.parent.mkdir()
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert result.errors == []
+    assert result.generations.select("gen", "extracted").rows() == [("Nothing.", None)]
+    assert round(result.generations["accuracy"][0], 4) == 0.2728
+    assert result.stats["flag_grader_mismatch"].to_list() == [False]
