@@ -997,3 +997,26 @@ def test_a_whole_number_with_zero_decimals_is_shown_as_skythought_grades_it(
         "results.json: 2 references written with zero decimals ('27.0') shown as the whole"
         " number ('27'), as SkyThought grades against it (strip_answer_string)"
     ]
+
+
+def test_reasoning_content_is_the_start_of_the_generation(tmp_path: Path) -> None:
+    # SkyThought versions whose SingleParsedResponse keeps reasoning_content (the thinking an
+    # OpenAI-compatible server of a reasoning model returns apart from content) write it into
+    # each response. It was nowhere to be seen, and the lengths were the final answers' alone.
+    responses = _responses(("The answer is \\boxed{5}.", True), ("\\boxed{6}", False))
+    responses[0]["reasoning_content"] = "2 + 3 is 5."
+    responses[1]["reasoning_content"] = None
+    entries = {"0": {"problem": "What is $2 + 3$?", "answer": "5", "_index": "0",
+                     "prompt": "Return your final response within \\boxed{}. What is $2 + 3$?",
+                     "responses": responses}}  # fmt: skip
+    config = {"handler": "math", "question_key": "problem", "answer_key": "answer"}
+    result = read(_cli_dir(tmp_path, "m_math500_0a1b2c", entries, config))
+    assert result.errors == []
+    assert result.frame.select("gen", "accuracy").rows() == [
+        ("2 + 3 is 5.\nThe answer is \\boxed{5}.", 1.0),
+        ("\\boxed{6}", 0.0),
+    ]
+    assert result.notes == [
+        "results.json: 1 response shown as reasoning_content, a line break and content (the"
+        " thinking the server returned apart; SkyThought graded the content)"
+    ]

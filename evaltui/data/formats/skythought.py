@@ -237,6 +237,21 @@ def _answer(entry: dict[str, Any], answer_key: str | None) -> str | None:
     return stringify(value)  # None for code tasks: test cases, no single answer
 
 
+def _reasoning(response: dict[str, Any]) -> str | None:
+    """A response's ``reasoning_content`` (versions whose ``SingleParsedResponse`` keeps the
+    thinking an OpenAI-compatible server returns apart from ``content``); None when empty."""
+    value = response.get("reasoning_content")
+    return value if isinstance(value, str) and value else None
+
+
+def _response_text(response: dict[str, Any]) -> str:
+    """A response as the model wrote it: its thinking (``reasoning_content``), a line break and
+    its ``content``, so that its length is the whole output's."""
+    content = stringify(response["content"]) or ""
+    thinking = _reasoning(response)
+    return content if thinking is None else f"{thinking}\n{content}"
+
+
 def _responses(value: Any) -> list[tuple[str | None, list[Any]]]:
     """(temperature or None, [response, …]) groups: a list, or a dict keyed by temperature."""
     if isinstance(value, list):
@@ -468,6 +483,7 @@ class SkyThoughtReader(ContainerReader):
         model = options.label or (
             model_name if isinstance(model_name, str) and model_name else _model_from_path(path)
         )
+        thought = 0  # responses with the thinking the server returned apart (reasoning_content)
         decimals = 0  # references written as a whole number with zero decimals ("27.0")
         written: dict[str, str] = {}  # ... one such as written -> as shown
         for index, at, key, entry, keyed in located:
@@ -515,6 +531,7 @@ class SkyThoughtReader(ContainerReader):
                                 LoadError(source, index, f"{where}, response {j}: {problem}")
                             )
                             continue
+                        thought += bool(_reasoning(response))
                         rows.add(
                             run=run,
                             source=source,
@@ -523,10 +540,16 @@ class SkyThoughtReader(ContainerReader):
                             prompt_id=prompt_id,
                             prompt=prompt,
                             answer=answer,
-                            gen=stringify(response["content"]) or "",
+                            gen=_response_text(response),
                             accuracy=to_score(response.get("correctness")),
                             sample=j,
                         )
+        if thought:
+            notes.append(
+                f"{source}: {plural(thought, 'response')} shown as reasoning_content, a line"
+                " break and content (the thinking the server returned apart; SkyThought graded"
+                " the content)"
+            )
         if decimals:
             first, shown = next(iter(written.items()))
             notes.append(
