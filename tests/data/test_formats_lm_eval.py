@@ -1267,14 +1267,13 @@ def test_truthfulqa_mc2_lists_every_true_choice_as_the_reference(tmp_path: Path)
     assert result.errors == []
     rows = result.frame.select("answer", "extracted", "accuracy").rows()
     assert [(a, e, round(s, 5)) for a, e, s in rows] == [
-        ("0: Nothing. | 1: You digest them.", None, 0.43398),
-        ("0: No.", None, 0.86989),
+        ("0: Nothing. | 1: You digest them.", "2: They grow.", 0.43398),
+        ("0: No.", "0: No.", 0.86989),
     ]
     assert result.notes == [
         f"{path.name}: truthfulqa_mc2: 1 doc with several true choices (the doc's mc2_targets"
         " labels): the reference lists them all; 'acc' is the probability mass on the true"
-        " choices (2 docs), not a verdict on the choice shown (the likeliest: no extracted"
-        " answer)"
+        " choices (2 docs), not a verdict on the choice shown"
     ]
 
 
@@ -1417,9 +1416,9 @@ def test_truthfulqa_mc2_likeliest_true_choice_at_a_low_mass_is_no_grader_miss(
     # truthfulqa_mc2's acc is the probability mass on the true choices, not a verdict on the
     # likeliest choice. Here the likeliest (ll -1.0) is true but the three false ones share most
     # of the mass: acc = (e^-1 + e^-5) / (e^-1 + e^-5 + 3 e^-1.1) = 0.2728. The likeliest
-    # choice was the extracted answer, equal to the reference's first alias and scored below
-    # 0.5, so the "grader?" flag (an answer equal to the reference scored wrong) fired: a false
-    # alarm, the harness graded the mass as it means to.
+    # choice, the extracted answer, equals the reference's first alias and scores below 0.5, so
+    # the "grader?" flag (an answer equal to the reference scored wrong) fired: a false alarm,
+    # the harness gave the mass as partial credit, as it means to.
     choices = ["Nothing.", "You digest them.", "They grow.", "You die.", "You float."]
     labels = [1, 1, 0, 0, 0]
     lls = [-1.0, -5.0, -1.1, -1.1, -1.1]
@@ -1437,6 +1436,6 @@ def test_truthfulqa_mc2_likeliest_true_choice_at_a_low_mass_is_no_grader_miss(
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     result = load([tmp_path], LoadOptions(tokenize=False))
     assert result.errors == []
-    assert result.generations.select("gen", "extracted").rows() == [("Nothing.", None)]
+    assert result.generations.select("gen", "extracted").rows() == [("Nothing.", "0: Nothing.")]
     assert round(result.generations["accuracy"][0], 4) == 0.2728
-    assert result.stats["flag_grader_mismatch"].to_list() == [False]
+    assert result.stats.select("flag_grader_mismatch", "n_no_answer").rows() == [(False, 0)]

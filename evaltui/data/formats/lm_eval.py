@@ -663,12 +663,6 @@ def _labelled_golds(
     return None
 
 
-def _is_mass(score: float | None) -> bool:
-    """A labelled-choices doc's score that is a probability mass (strictly between 0 and 1)
-    rather than a verdict on one choice (:func:`_labelled_golds`)."""
-    return score is not None and 0.0 < score < 1.0
-
-
 def _partial_choices(requests: list[tuple[Any, Any]]) -> tuple[str, list[str]] | None:
     """A partial-evaluation record (winogrande, wsc273, xwinograd: ``doc_to_text`` is the gold
     index and ``doc_to_choice`` the contexts): one continuation, the target, scored after each
@@ -902,7 +896,7 @@ class LmEvalReader(Reader):
                     if golds is not None:
                         several = len(golds[1]) > 1
                         labelled[golds[0]] = labelled.get(golds[0], 0) + several
-                        mass += _is_mass(generated[0]["accuracy"])
+                        mass += generated[0]["accuracy"] not in (None, 0.0, 1.0)
                 if (
                     _is_loglikelihood(record)
                     and _multiple_choice(record)
@@ -968,8 +962,7 @@ class LmEvalReader(Reader):
             if mass:
                 said.append(
                     f"{_metric_word(scored_by)} is the probability mass on the true choices"
-                    f" ({plural(mass, 'doc')}), not a verdict on the choice shown (the"
-                    " likeliest: no extracted answer)"
+                    f" ({plural(mass, 'doc')}), not a verdict on the choice shown"
                 )
             if said:
                 notes.append(f"{source}: {task}: " + "; ".join(said))
@@ -1082,12 +1075,6 @@ class LmEvalReader(Reader):
             aliases = None
         elif _is_loglikelihood(record) and _multiple_choice(record) and answer is not None:
             labelled = _labelled_golds(record, requests)
-            if labelled is not None and _is_mass(score):
-                # The score is the probability mass on the doc's true choices (truthfulqa_mc2),
-                # no verdict on the likeliest choice, which stays the generation: it is no
-                # answer that was graded (a true one at a mass below 0.5 read as a grader's
-                # miss, the "grader?" flag).
-                generated = [(text, None, own) for text, _extracted, own in generated]
             if (
                 re.fullmatch(r"[0-9]+", answer)
                 and labelled
