@@ -1369,6 +1369,13 @@ LLAMA3_FEWSHOT = (
         ("<|user|>\nWhat is 2 + 3?<|end|>\n<|assistant|>\n", "What is 2 + 3?"),
         ("<｜begin▁of▁sentence｜><｜User｜>What is 2 + 3?<｜Assistant｜><think>\n",
          "What is 2 + 3?"),
+        # Mistral's and Llama 2's [INST] (with or without spaces, BOS)
+        ("<s>[INST] What is 2 + 3? [/INST]", "What is 2 + 3?"),
+        ("[INST]What is 2 + 3?[/INST]", "What is 2 + 3?"),
+        ("<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nWhat is 2 + 3? [/INST]",
+         "system: Be brief.\n\nuser: What is 2 + 3?"),
+        ("<s>[INST] What is 1 + 1? [/INST] 2</s>[INST] What is 2 + 3? [/INST]",
+         "user: What is 1 + 1?\n\nassistant: 2\n\nuser: What is 2 + 3?"),
         # several turns keep their roles: a system prompt, few-shot examples as turns
         ("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n"
          "<|im_start|>assistant\n", "system: Be brief.\n\nuser: What is 2 + 3?"),

@@ -311,6 +311,10 @@ TEMPLATE_BOS = re.compile(r"(?:<\|begin_of_text\|>|<bos>|<s>)?")
 DEEPSEEK_BOS = "<｜begin▁of▁sentence｜>"
 DEEPSEEK_TURN = re.compile(r"<｜(User|Assistant)｜>")
 DEEPSEEK_EOS = "<｜end▁of▁sentence｜>"
+#: Llama 2's and Mistral's template: each question in ``[INST] … [/INST]``, Llama 2's system
+#: prompt in ``<<SYS>>…<</SYS>>`` before the first.
+INST = "[INST]"
+LLAMA2_SYSTEM = re.compile(r"<<SYS>>\s*(.*?)\s*<</SYS>>\s*", re.DOTALL)
 #: What a reasoning model's generation prompt may open its answer with (Qwen3's
 #: ``enable_thinking=False`` writes an empty think block): no text of the prompt's.
 THINK_OPENING = re.compile(r"\s*(?:<think>\s*(?:</think>\s*)?)?")
@@ -328,11 +332,14 @@ def _turns_text(turns: list[tuple[str, str]]) -> str | None:
 
 
 def _template_turns(text: str) -> list[tuple[str, str]] | None:
-    """The turns of a prompt rendered by a chat template (:data:`TEMPLATE_TURNS`, DeepSeek's),
+    """The turns of a prompt rendered by a chat template (:data:`TEMPLATE_TURNS`, DeepSeek's,
+    Llama 2's and Mistral's),
     the generation prompt it ends with left out (an empty assistant turn); None unless the
     whole text is such turns. An assistant turn left open with text in it (a prefill) is a
     turn of its own."""
     found = _deepseek_turns(text)
+    if found is None:
+        found = _inst_turns(text)
     if found is not None:
         return found
     start = TEMPLATE_BOS.match(text)
@@ -375,6 +382,34 @@ def _deepseek_turns(text: str) -> list[tuple[str, str]] | None:
     return turns or None
 
 
+def _inst_turns(text: str) -> list[tuple[str, str]] | None:
+    """:func:`_template_turns` for Llama 2's and Mistral's template: ``<s>[INST] question
+    [/INST] answer</s>[INST] … [/INST]``, Llama 2's system prompt in ``<<SYS>>…<</SYS>>`` at
+    the start of the first question; None for other texts."""
+    body = text.removeprefix("<s>")
+    if not body.lstrip().startswith(INST):
+        return None
+    pieces = re.split(r"(\[INST\]|\[/INST\])", body)
+    if pieces[0].strip():
+        return None
+    turns: list[tuple[str, str]] = []
+    for at in range(1, len(pieces), 4):
+        if pieces[at] != INST or at + 2 >= len(pieces) or pieces[at + 2] != "[/INST]":
+            return None
+        question = pieces[at + 1].strip()
+        system = LLAMA2_SYSTEM.match(question)
+        if system is not None:
+            turns.append(("system", system[1].strip()))
+            question = question[system.end() :]
+        turns.append(("user", question))
+        answer = re.sub(
+            r"\s*</s>\s*(?:<s>)?\s*$", "", pieces[at + 3] if at + 3 < len(pieces) else ""
+        )
+        if answer.strip():
+            turns.append(("assistant", answer.strip()))
+    return turns
+
+
 def _prompt_text(arg: Any) -> str:
     """The prompt as readable text. A chat-templated prompt is a list holding a JSON string of
     messages (API chat models) or the text a Hugging Face chat template rendered: one user turn
@@ -394,7 +429,7 @@ def _prompt_text(arg: Any) -> str:
             return arg[0] if shown is None else shown
         return arg[0]
     text = _text(arg)
-    if "<" in text:
+    if "<" in text or INST in text:
         rendered = _template_turns(text)
         shown = _turns_text(rendered) if rendered is not None else None
         if shown is not None:
