@@ -1177,6 +1177,26 @@ def test_partial_evaluation_choices_are_the_contexts(tmp_path: Path) -> None:
     assert stats["flag_grader_mismatch"].to_list() == [False] * 4
 
 
+def test_partial_evaluation_under_a_chat_template(tmp_path: Path) -> None:
+    # --apply_chat_template wraps each option's context in the template: the contexts shared
+    # "<|im_start|>user\n…" and differed up to "<|im_end|>\n<|im_start|>assistant\n", so the
+    # options read "trophy<|im_end|>\n<|im_start|>assistant\n" and the prompt opened with
+    # the template's tokens.
+    record = winogrande_record(0, ("-10.0", "-12.0"), 1.0)
+    for request in record["arguments"].values():
+        request["arg_0"] = (
+            f"<|im_start|>user\n{request['arg_0']}<|im_end|>\n<|im_start|>assistant\n"
+        )
+    path = tmp_path / "org__m" / f"samples_winogrande_{DATE}.jsonl"
+    path.parent.mkdir()
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = READER.read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame.select("prompt", "answer", "gen").rows() == [
+        ("The trophy doesn't fit in the suitcase because the _ is too big.", "0: trophy", "trophy")
+    ]
+
+
 def test_multiple_gold_choices_are_the_references_aliases(tmp_path: Path) -> None:
     # A multiple_target task: doc_to_target gives a list of gold choices, written as its str(),
     # of indices ("[0, 2]") or of the choices' texts ("[' a', ' c']"); acc is 1 when the model's

@@ -706,7 +706,9 @@ def _partial_choices(requests: list[tuple[Any, Any]]) -> tuple[str, list[str]] |
     context, several continuations)."""
     if len(requests) < 2 or not all(isinstance(c, str) for c, _ in requests):
         return None
-    contexts = [str(c) for c, _ in requests]
+    # A chat template's text read as what the user said (--apply_chat_template wraps each
+    # context in the template, so they would share its opening and differ up to its end).
+    contexts = [_prompt_text(c) for c, _ in requests]
     continuations = {_text(k) for _, k in requests}
     if len(continuations) != 1 or len(set(contexts)) < 2:
         return None
