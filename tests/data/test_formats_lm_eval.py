@@ -1381,12 +1381,16 @@ LLAMA3_FEWSHOT = (
         ([json.dumps([{"role": "user", "content": [{"type": "text", "text": "What is 2 + 3?"}]}],
                      ensure_ascii=False)], "What is 2 + 3?"),
         # Hugging Face models render the template: ChatML, Qwen3's empty think block opening
-        # the answer, Gemma, Phi-3, DeepSeek-R1
+        # the answer, Gemma, Phi-3, Phi-4, Granite, DeepSeek-R1
         ("<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n", "What is 2 + 3?"),
         (QWEN3, "What is 2 + 3?"),
         ("<bos><start_of_turn>user\nWhat is 2 + 3?<end_of_turn>\n<start_of_turn>model\n",
          "What is 2 + 3?"),
         ("<|user|>\nWhat is 2 + 3?<|end|>\n<|assistant|>\n", "What is 2 + 3?"),
+        ("<|im_start|>user<|im_sep|>What is 2 + 3?<|im_end|><|im_start|>assistant<|im_sep|>",
+         "What is 2 + 3?"),
+        ("<|start_of_role|>user<|end_of_role|>What is 2 + 3?<|end_of_text|>\n"
+         "<|start_of_role|>assistant<|end_of_role|>", "What is 2 + 3?"),
         ("<｜begin▁of▁sentence｜><｜User｜>What is 2 + 3?<｜Assistant｜><think>\n",
          "What is 2 + 3?"),
         # Mistral's and Llama 2's [INST] (with or without spaces, BOS)

@@ -303,6 +303,11 @@ TEMPLATE_TURNS = (
     ),
     (re.compile(r"<start_of_turn>([A-Za-z_]+)\n"), "<end_of_turn>"),  # Gemma
     (re.compile(r"<\|(system|user|assistant)\|>\n"), "<|end|>"),  # Phi-3
+    (re.compile(r"<\|im_start\|>([A-Za-z_]+)<\|im_sep\|>"), "<|im_end|>"),  # Phi-4
+    (  # IBM Granite
+        re.compile(r"<\|start_of_role\|>([A-Za-z_]+)<\|end_of_role\|>"),
+        "<|end_of_text|>",
+    ),
 )
 #: What a template may start with before its first turn: the model's BOS token.
 TEMPLATE_BOS = re.compile(r"(?:<\|begin_of_text\|>|<bos>|<s>)?")
