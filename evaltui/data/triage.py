@@ -26,7 +26,9 @@ Per prompt (``flag_<name>``, booleans):
   its generations: the reference or the grader is suspect, not the model.
 - ``grader_mismatch``: some generation's extracted answer equals the reference, or any of its
   aliases when it is a list of acceptable answers (after the vote's normalisation), yet is scored
-  wrong.
+  wrong by the grader: a full miss. A score strictly between 0 and 1 is partial credit, the
+  grader's own judgement (truthfulqa_mc2's probability mass on the true choices: its likeliest
+  choice may be true at a mass below 0.5), not a miss.
 - ``inconsistent_scores``: generations with the same (normalised) extracted answer got different
   scores.
 - ``all_truncated``: every generation hit the length cap.
@@ -420,6 +422,14 @@ def with_measures(generations: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def partial_credit_expr() -> pl.Expr:
+    """A score strictly between 0 and 1: partial credit the grader gave (truthfulqa_mc2's
+    probability mass on the true choices, an F1), a judgement of its own, where a threshold
+    (not the grader) says wrong; only a full miss is the grader calling an answer wrong."""
+    score = pl.col("accuracy")
+    return ((score > 0) & (score < 1)).fill_null(False)
+
+
 def prompt_flag_table(
     generations: pl.DataFrame,
     thresholds: Thresholds,
@@ -460,7 +470,12 @@ def flag_columns(
         *[pl.col(f).sum().cast(pl.UInt32).alias(f"n_{f}") for f in GENERATION_FLAGS],
         # null while lengths are unknown: "all truncated" cannot be told yet
         pl.col("length_cap").all(ignore_nulls=False).alias("flag_all_truncated"),
-        (reference_match_expr("_answer", "_reference") & ~pl.col("_correct") & pl.col("has_answer"))
+        (
+            reference_match_expr("_answer", "_reference")
+            & ~pl.col("_correct")
+            & pl.col("has_answer")
+            & ~partial_credit_expr()
+        )
         .any()
         .alias("flag_grader_mismatch"),
     )

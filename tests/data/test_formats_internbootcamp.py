@@ -344,3 +344,41 @@ def test_a_test_dir_without_a_name_leaves_the_file_name(tmp_path: Path, test_dir
     (out / "eval_args.json").write_text(json.dumps(args), encoding="utf-8")
     frame = read(out / "details" / "game24.jsonl").frame
     assert frame["prompt_id"].to_list() == ["game24:0", "game24:2", "game24:1"]
+
+
+@pytest.mark.parametrize(
+    ("folder", "sheet", "test_set"),
+    [
+        ("Qwen_Qwen2.5-7B-Instruct_my_tests_20250601_120000", "Qwen_Qwen2.5-7B-Instruct_scores.xlsx",
+         "my_tests"),
+        ("Qwen_Qwen2.5-7B-Instruct_Intenbootcamp_eval_20250601_120000", None,
+         "Intenbootcamp_eval"),
+    ],
+)  # fmt: skip
+def test_without_eval_args_a_hub_model_gets_its_slash_back(
+    tmp_path: Path, folder: str, sheet: str | None, test_set: str
+) -> None:
+    # run_eval.py names the output dir (and the score sheet) after model_name.replace('/', '_').
+    # Was: the label 'Qwen_Qwen2.5-7B-Instruct' without eval_args.json and
+    # 'Qwen/Qwen2.5-7B-Instruct' with it: one model, two runs.
+    out = tmp_path / folder
+    (out / "details").mkdir(parents=True)
+    shutil.copy(GAME24, out / "details")
+    if sheet is not None:
+        (out / sheet).write_bytes(b"PK")
+    result = read(out / "details" / "game24.jsonl")
+    assert result.errors == []
+    assert result.frame["run"].unique().to_list() == ["Qwen/Qwen2.5-7B-Instruct"]
+    assert result.notes == [
+        "game24.jsonl: no eval_args.json beside it: the model's name"
+        " 'Qwen_Qwen2.5-7B-Instruct' of its output folder is read as 'Qwen/Qwen2.5-7B-Instruct'"
+        " (run_eval.py writes a '/' of the name as '_' there)"
+    ]
+    args = {"model_name": "Qwen/Qwen2.5-7B-Instruct", "test_dir": f"data/{test_set}"}
+    (out / "eval_args.json").write_text(json.dumps(args), encoding="utf-8")
+    told = read(out / "details" / "game24.jsonl")
+    assert told.notes == []
+    assert (
+        told.frame.select("run", "prompt_id").rows()
+        == result.frame.select("run", "prompt_id").rows()
+    )

@@ -1177,6 +1177,26 @@ def test_partial_evaluation_choices_are_the_contexts(tmp_path: Path) -> None:
     assert stats["flag_grader_mismatch"].to_list() == [False] * 4
 
 
+def test_partial_evaluation_under_a_chat_template(tmp_path: Path) -> None:
+    # --apply_chat_template wraps each option's context in the template: the contexts shared
+    # "<|im_start|>user\n…" and differed up to "<|im_end|>\n<|im_start|>assistant\n", so the
+    # options read "trophy<|im_end|>\n<|im_start|>assistant\n" and the prompt opened with
+    # the template's tokens.
+    record = winogrande_record(0, ("-10.0", "-12.0"), 1.0)
+    for request in record["arguments"].values():
+        request["arg_0"] = (
+            f"<|im_start|>user\n{request['arg_0']}<|im_end|>\n<|im_start|>assistant\n"
+        )
+    path = tmp_path / "org__m" / f"samples_winogrande_{DATE}.jsonl"
+    path.parent.mkdir()
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = READER.read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame.select("prompt", "answer", "gen").rows() == [
+        ("The trophy doesn't fit in the suitcase because the _ is too big.", "0: trophy", "trophy")
+    ]
+
+
 def test_multiple_gold_choices_are_the_references_aliases(tmp_path: Path) -> None:
     # A multiple_target task: doc_to_target gives a list of gold choices, written as its str(),
     # of indices ("[0, 2]") or of the choices' texts ("[' a', ' c']"); acc is 1 when the model's
@@ -1342,3 +1362,111 @@ def test_choices_scored_without_a_context_are_the_prompt(tmp_path: Path) -> None
         f"{path.name}: blimp_anaphor: 2 docs scored with an empty context (the model only"
         " compared its choices, as blimp's): the prompt shown lists the choices"
     ]
+
+
+QWEN3 = "<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n"
+LLAMA3_FEWSHOT = (
+    "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWhat is 1 + 1?<|eot_id|>"
+    "<|start_header_id|>assistant<|end_header_id|>\n\n2<|eot_id|>"
+    "<|start_header_id|>user<|end_header_id|>\n\nWhat is 2 + 3?<|eot_id|>"
+    "<|start_header_id|>assistant<|end_header_id|>\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("arg_0", "shown"),
+    [
+        # API chat models (JsonChatStr, a NamedTuple: a one-element list once dumped)
+        ([json.dumps([{"role": "user", "content": "What is 2 + 3?"}])], "What is 2 + 3?"),
+        ([json.dumps([{"role": "user", "content": [{"type": "text", "text": "What is 2 + 3?"}]}],
+                     ensure_ascii=False)], "What is 2 + 3?"),
+        # Hugging Face models render the template: ChatML, Qwen3's empty think block opening
+        # the answer, Gemma, Phi-3, Phi-4, Granite, DeepSeek-R1
+        ("<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n", "What is 2 + 3?"),
+        (QWEN3, "What is 2 + 3?"),
+        ("<bos><start_of_turn>user\nWhat is 2 + 3?<end_of_turn>\n<start_of_turn>model\n",
+         "What is 2 + 3?"),
+        ("<|user|>\nWhat is 2 + 3?<|end|>\n<|assistant|>\n", "What is 2 + 3?"),
+        ("<|im_start|>user<|im_sep|>What is 2 + 3?<|im_end|><|im_start|>assistant<|im_sep|>",
+         "What is 2 + 3?"),
+        ("<|start_of_role|>user<|end_of_role|>What is 2 + 3?<|end_of_text|>\n"
+         "<|start_of_role|>assistant<|end_of_role|>", "What is 2 + 3?"),
+        ("<｜begin▁of▁sentence｜><｜User｜>What is 2 + 3?<｜Assistant｜><think>\n",
+         "What is 2 + 3?"),
+        # Mistral's and Llama 2's [INST] (with or without spaces, BOS)
+        ("<s>[INST] What is 2 + 3? [/INST]", "What is 2 + 3?"),
+        ("[INST]What is 2 + 3?[/INST]", "What is 2 + 3?"),
+        ("<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nWhat is 2 + 3? [/INST]",
+         "system: Be brief.\n\nuser: What is 2 + 3?"),
+        ("<s>[INST] What is 1 + 1? [/INST] 2</s>[INST] What is 2 + 3? [/INST]",
+         "user: What is 1 + 1?\n\nassistant: 2\n\nuser: What is 2 + 3?"),
+        # several turns keep their roles: a system prompt, few-shot examples as turns
+        ("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n"
+         "<|im_start|>assistant\n", "system: Be brief.\n\nuser: What is 2 + 3?"),
+        (LLAMA3_FEWSHOT, "user: What is 1 + 1?\n\nassistant: 2\n\nuser: What is 2 + 3?"),
+        # an answer begun in the prompt (gen_prefix) is a turn
+        ("<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\nThe answer is",
+         "user: What is 2 + 3?\n\nassistant: The answer is"),
+        # no template: as written, markup-like text included
+        ("Question: is <b> a tag?\nAnswer:", "Question: is <b> a tag?\nAnswer:"),
+        ("<|im_start|>user\nWhat is 2 + 3?<|im_end|> and more",
+         "<|im_start|>user\nWhat is 2 + 3?<|im_end|> and more"),
+    ],
+)  # fmt: skip
+def test_a_chat_templated_prompt_of_one_user_turn_is_its_text(
+    tmp_path: Path, arg_0: Any, shown: str
+) -> None:
+    # Was: 'user: What is 2 + 3?' for a chat of one user turn, and the template's text
+    # ('<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n') for a Hugging
+    # Face model's (--apply_chat_template), so every prompt of a chat run began with the role
+    # or the template's tokens.
+    record = records("toy_math_gen")[0]
+    record["arguments"]["gen_args_0"]["arg_0"] = arg_0
+    path = tmp_path / f"samples_toy_math_gen_{DATE}.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame["prompt"].to_list() == [shown]
+
+
+def test_a_chat_templated_prompt_in_a_0_4_2_json_array(tmp_path: Path) -> None:
+    # ≤0.4.2 kept the requests' arguments as lists ([[context, gen_kwargs]]), unstringified.
+    record = records("toy_math_gen")[0]
+    record.pop("filter"), record.pop("metrics")
+    record["arguments"] = [[QWEN3, {"until": ["Question:"]}]]
+    path = tmp_path / "pretrained__org__m_toy_math_gen.jsonl"
+    path.write_text(json.dumps([record], indent=2), encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame["prompt"].to_list() == ["What is 2 + 3?"]
+
+
+def test_truthfulqa_mc2_likeliest_true_choice_at_a_low_mass_is_no_grader_miss(
+    tmp_path: Path,
+) -> None:
+    # truthfulqa_mc2's acc is the probability mass on the true choices, not a verdict on the
+    # likeliest choice. Here the likeliest (ll -1.0) is true but the three false ones share most
+    # of the mass: acc = (e^-1 + e^-5) / (e^-1 + e^-5 + 3 e^-1.1) = 0.2728. The likeliest
+    # choice, the extracted answer, equals the reference's first alias and scores below 0.5, so
+    # the "grader?" flag (an answer equal to the reference scored wrong) fired: a false alarm,
+    # the harness gave the mass as partial credit, as it means to.
+    choices = ["Nothing.", "You digest them.", "They grow.", "You die.", "You float."]
+    labels = [1, 1, 0, 0, 0]
+    lls = [-1.0, -5.0, -1.1, -1.1, -1.1]
+    acc = sum(math.exp(x) for x in lls[:2]) / sum(math.exp(x) for x in lls)
+    record = {"doc_id": 0,
+              "doc": {"question": "Q?", "mc2_targets": {"choices": choices, "labels": labels}},
+              "target": "0",
+              "arguments": {f"gen_args_{i}": {"arg_0": "Q: Q?\nA:", "arg_1": " " + c}
+                            for i, c in enumerate(choices)},
+              "resps": [[[str(x), "False"]] for x in lls],
+              "filtered_resps": [[str(x), "False"] for x in lls],
+              "filter": "none", "metrics": ["acc"], "acc": acc}  # fmt: skip
+    path = tmp_path / "org__m" / f"samples_truthfulqa_mc2_{DATE}.jsonl"
+    path.parent.mkdir()
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert result.errors == []
+    assert result.generations.select("gen", "extracted").rows() == [("Nothing.", "0: Nothing.")]
+    assert round(result.generations["accuracy"][0], 4) == 0.2728
+    assert result.stats.select("flag_grader_mismatch", "n_no_answer").rows() == [(False, 0)]

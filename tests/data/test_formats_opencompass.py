@@ -1203,3 +1203,41 @@ def test_a_judges_record_of_several_predictions_scores_none_of_them(tmp_path: Pa
     _dump(tmp_path / "results" / "m" / "ds.json", {"details": {"0": judge}})
     gens = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).generations
     assert gens["accuracy"].to_list() == [None, None]
+
+
+@pytest.mark.parametrize("with_examples", [False, True])
+def test_ppl_predictions_without_origin_prompt_are_read(
+    tmp_path: Path, with_examples: bool
+) -> None:
+    # PPLInferencerOutputHandler.save_prompt_and_ppl before late 2024 (and its accelerate
+    # variant) kept no origin_prompt: an entry is its in-context examples (save_ice, first),
+    # "label: <label>" -> {testing input, prompt, PPL} per label, prediction (the label, an int
+    # for hellaswag) and gold. Such a file was "no reader recognises this file"; later versions
+    # write the first label's testing input as origin_prompt, which the prompt is here too.
+    def entry(stem: str, endings: list[str], ppls: list[float], gold: int) -> dict[str, Any]:
+        out: dict[str, Any] = {"in-context examples": "Q: a, b, c\nA: d\n"} if with_examples else {}
+        for label, (ending, ppl) in enumerate(zip(endings, ppls, strict=True)):
+            out[f"label: {label}"] = {
+                "testing input": f"{stem} {ending}",
+                "prompt": f"Q: a, b, c\nA: d\n{stem} {ending}",
+                "PPL": ppl,
+            }
+        out["prediction"] = min(range(len(ppls)), key=ppls.__getitem__)
+        out["gold"] = gold
+        return out  # fmt: skip
+
+    data = {
+        "0": entry("A man is on a roof. he", ["wraps skis.", "pulls up roofing."], [11.8, 5.2], 1),
+        "1": entry("A cat sits. it", ["sleeps.", "flies."], [4.0, 3.0], 0),
+    }
+    path = tmp_path / "outputs" / "20240101_000000" / "predictions" / "hf-m" / "hellaswag.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert result.errors == []
+    assert result.generations.select(
+        "run", "prompt_id", "prompt", "gen", "answer", "accuracy"
+    ).rows() == [
+        ("hf-m", "hellaswag:0", "A man is on a roof. he wraps skis.", "1", "1", 1.0),
+        ("hf-m", "hellaswag:1", "A cat sits. it sleeps.", "1", "0", 0.0),
+    ]

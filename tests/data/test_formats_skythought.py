@@ -962,3 +962,61 @@ def test_a_code_tasks_solution_is_no_reference(tmp_path: Path) -> None:
     path = tmp_path / "m_livecodebench_0a1b2c" / "results.json"
     path.write_text(json.dumps(entries), encoding="utf-8")
     assert read_clean(path)["answer"].to_list() == [None]
+
+
+@pytest.mark.parametrize("with_summary", [True, False])
+def test_a_whole_number_with_zero_decimals_is_shown_as_skythought_grades_it(
+    tmp_path: Path, with_summary: bool
+) -> None:
+    # AMC23 (AI-MO/aimo-validation-amc) keeps its answers as decimals; a row carried as text says
+    # "27.0". MathTaskHandler grades strip_answer_string(answer), which turns "27.0" into "27"
+    # (re.sub(r"(\d+)\.0*$", r"\1", ...)), so "\boxed{27}" is correct. The reference was shown
+    # "27.0" beside the model's 27 marked right.
+    entries = {
+        str(i): {
+            "problem": f"Problem {i}?",
+            "answer": answer,
+            "url": "https://artofproblemsolving.com/wiki/index.php/2023_AMC_12A_Problems",
+            "_index": str(i),
+            "prompt": f"Return your final response within \\boxed{{}}. Problem {i}?",
+            "responses": _responses((f"\\boxed{{{given}}}", ok)),
+            "token_usages": [{"completion_tokens": 3, "prompt_tokens": 9}],
+        }
+        for i, (answer, given, ok) in enumerate(
+            [("27.0", "27", True), ("-3.00", "3", False), ("0.5", "0.5", True)]
+        )
+    }
+    config = {"handler": "amc23", "question_key": "problem", "answer_key": "answer"}
+    path = _cli_dir(tmp_path, "m_amc23_0a1b2c", entries, config)
+    if not with_summary:
+        (path.parent / "summary.json").unlink()
+    result = read(path)
+    assert result.errors == []
+    assert result.frame["answer"].to_list() == ["27", "-3", "0.5"]
+    assert result.notes == [
+        "results.json: 2 references written with zero decimals ('27.0') shown as the whole"
+        " number ('27'), as SkyThought grades against it (strip_answer_string)"
+    ]
+
+
+def test_reasoning_content_is_the_start_of_the_generation(tmp_path: Path) -> None:
+    # SkyThought versions whose SingleParsedResponse keeps reasoning_content (the thinking an
+    # OpenAI-compatible server of a reasoning model returns apart from content) write it into
+    # each response. It was nowhere to be seen, and the lengths were the final answers' alone.
+    responses = _responses(("The answer is \\boxed{5}.", True), ("\\boxed{6}", False))
+    responses[0]["reasoning_content"] = "2 + 3 is 5."
+    responses[1]["reasoning_content"] = None
+    entries = {"0": {"problem": "What is $2 + 3$?", "answer": "5", "_index": "0",
+                     "prompt": "Return your final response within \\boxed{}. What is $2 + 3$?",
+                     "responses": responses}}  # fmt: skip
+    config = {"handler": "math", "question_key": "problem", "answer_key": "answer"}
+    result = read(_cli_dir(tmp_path, "m_math500_0a1b2c", entries, config))
+    assert result.errors == []
+    assert result.frame.select("gen", "accuracy").rows() == [
+        ("2 + 3 is 5.\nThe answer is \\boxed{5}.", 1.0),
+        ("\\boxed{6}", 0.0),
+    ]
+    assert result.notes == [
+        "results.json: 1 response shown as reasoning_content, a line break and content (the"
+        " thinking the server returned apart; SkyThought graded the content)"
+    ]

@@ -49,8 +49,9 @@ def test_lm_eval_one_repeat_kept_as_a_list_by_a_filter_is_the_extracted_answer()
 
 def test_lm_eval_chat_prompt_and_empty_generations() -> None:
     # Two docs of a Greek multiple-choice task run as generation against an API model: `arg_0` is a
-    # one-element list holding the chat as a JSON string, `resps` is [[""]] (nothing generated
-    # within max_gen_toks 10) and `acc` 0.0 on both lines; the targets are the letters Γ and Α.
+    # one-element list holding the chat as a JSON string (one user turn: shown as its text),
+    # `resps` is [[""]] (nothing generated within max_gen_toks 10) and `acc` 0.0 on both lines;
+    # the targets are the letters Γ and Α.
     result = load_real(GREEK)
     assert result.errors == []
     gens = result.generations.sort("prompt_id")
@@ -64,7 +65,7 @@ def test_lm_eval_chat_prompt_and_empty_generations() -> None:
     assert gens["accuracy"].to_list() == [0.0, 0.0]
     assert gens["gen_chars"].to_list() == [0, 0]
     prompt = gens["prompt"][0]
-    assert prompt.startswith("user: Αυτό είναι μια ερώτηση Κανόνων Οδικής Κυκλοφορίας.\n\nΕρώτηση:")
+    assert prompt.startswith("Αυτό είναι μια ερώτηση Κανόνων Οδικής Κυκλοφορίας.\n\nΕρώτηση:")
     assert prompt.endswith("\nΑπάντηση:")
 
 

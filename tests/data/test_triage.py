@@ -243,6 +243,15 @@ def test_grader_mismatch_when_the_reference_itself_is_scored_wrong() -> None:
     assert not prompt_table([guessed])["flag_grader_mismatch"]
 
 
+def test_grader_mismatch_is_a_full_miss_not_partial_credit() -> None:
+    # A score strictly between 0 and 1 is the grader's partial credit (truthfulqa_mc2: the
+    # probability mass on the true choices, whose likeliest may be true at a mass below 0.5),
+    # below the 0.5 threshold but no verdict that the answer is wrong. It raised the flag.
+    assert not prompt_table([boxed("8", 0.27)])["flag_grader_mismatch"]
+    assert not prompt_table([boxed("8", 0.27), boxed("7", 0.0)])["flag_grader_mismatch"]
+    assert prompt_table([boxed("8", 0.27), boxed("8", 0.0)])["flag_grader_mismatch"]
+
+
 def test_inconsistent_scores_for_the_same_answer() -> None:
     assert prompt_table([boxed("5", 1), boxed("5", 0)])["flag_inconsistent_scores"]
     assert prompt_table([boxed("5", 1), boxed("5.0", 0)])["flag_inconsistent_scores"]

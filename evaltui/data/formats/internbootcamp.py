@@ -15,7 +15,9 @@ Prompt id: ``<test dir name>/<test file stem>:<id>`` (the test dir from ``eval_a
 
 Run label: ``eval_args.json``'s ``model_name``, else the output folder's model
 (``<model>_<test dir>_<YYYYMMDD_HHMMSS>``), found by the ``<model>_scores.xlsx`` beside it or the
-script's default test dir, else the folder's name without its time stamp (with a note). The script writes one sample per
+script's default test dir, else the folder's name without its time stamp (with a note); its
+first "_" read back as the "/" of a Hub model's name (``Qwen_Qwen2.5-7B`` is ``Qwen/Qwen2.5-7B``,
+with a note). The script writes one sample per
 prompt; several output dirs of one model (its way of sampling k times) share the label, so their
 lines become the k samples of each prompt.
 """
@@ -42,6 +44,8 @@ REQUIRED = {"id", "prompt", "output", "score"}
 #: Keys only run_eval.py writes (with REQUIRED they tell its lines from generic prompt/output files).
 OWN_KEYS = {"ground_truth", "extracted_output", "output_len"}
 TIME_STAMP = re.compile(r"_\d{8}_\d{6}$")
+#: A Hugging Face Hub namespace (an organisation or user): no "_" in it.
+HUB_NAMESPACE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 #: What run_eval.py names the score sheet it writes in the output dir, after the model's name.
 SCORES = "_scores.xlsx"
 #: run_eval.py's ``--test_dir`` default (``examples/data/Intenbootcamp_eval``), its basename.
@@ -85,15 +89,38 @@ def _from_folder(path: Path) -> tuple[str, str] | None:
     return None
 
 
-def _model(path: Path) -> str:
-    model = _eval_args(path).get("model_name")
-    if isinstance(model, str) and model:
-        return model
+def _slashed(folder_form: str) -> str:
+    """The model name an output folder spells with its "/" as "_" (run_eval.py names the folder
+    ``<model_name.replace('/', '_')>_…``): the first "_" back to "/" when what comes before it
+    can be a Hub namespace (letters, digits, "-", ".") and what follows reads as a Hub model's
+    name (holding a "-" or a "."): ``Qwen_Qwen2.5-7B-Instruct`` -> ``Qwen/Qwen2.5-7B-Instruct``,
+    as eval_args.json's ``model_name`` says it. Served names such as the script's own
+    ``r1_0528``, ``r1_32B`` stay as they are."""
+    namespace, sep, rest = folder_form.partition("_")
+    if (
+        sep
+        and HUB_NAMESPACE.fullmatch(namespace)
+        and rest[:1].isalnum()
+        and re.search(r"[-.]", rest)
+    ):
+        return f"{namespace}/{rest}"
+    return folder_form
+
+
+def _folder_model(path: Path) -> str:
+    """The model's name as the output folder spells it (no eval_args.json): see :func:`_model`."""
     found = _from_folder(path)
     if found is not None:
         return found[0]
     root = _output_dir(path)
     return TIME_STAMP.sub("", root.name) or root.name
+
+
+def _model(path: Path) -> str:
+    model = _eval_args(path).get("model_name")
+    if isinstance(model, str) and model:
+        return model
+    return _slashed(_folder_model(path))
 
 
 def _test_set(path: Path) -> str:
@@ -154,6 +181,12 @@ class InternBootcampReader(Reader):
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source, options.window)
         run = options.label or _model(path)
+        if not options.label and not _eval_args(path) and run != _folder_model(path):
+            notes.append(
+                f"{source}: no eval_args.json beside it: the model's name"
+                f" {_folder_model(path)!r} of its output folder is read as {run!r}"
+                " (run_eval.py writes a '/' of the name as '_' there)"
+            )
         if not _eval_args(path) and _from_folder(path) is None:
             root = _output_dir(path)
             if TIME_STAMP.search(root.name) and "_" in TIME_STAMP.sub("", root.name):

@@ -20,8 +20,9 @@ evaluation, winogrande's, the choices are the contexts before one continuation, 
 the gold choice is told by ``acc``; choices scored with no context, blimp's, are the prompt;
 true choices a doc labels, truthfulqa_mc2's, are the reference's aliases; a perplexity task's
 ``loglikelihood_rolling`` docs have no reference, their log-likelihood as the generation),
-chat-templated prompts (a list holding a JSON string of messages), predict-only runs (no
-metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
+chat-templated prompts (a list holding a JSON string of messages, or the text a model's chat
+template rendered: one user turn shown as its text, more turns with their roles), predict-only
+runs (no metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
 n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON array
 (``<model_args>_<task>.jsonl``, beside the ``--output_path`` results file of any name: the one
 whose ``model_args`` name the samples file).
@@ -291,8 +292,133 @@ def _content_text(content: Any) -> str:
     return _text(content)
 
 
+#: Turn markers of the chat templates a Hugging Face model renders the prompt with
+#: (``--apply_chat_template``: ``tokenizer.apply_chat_template(..., tokenize=False,
+#: add_generation_prompt=True)``): (a turn's start, naming its role; the turn's end).
+TEMPLATE_TURNS = (
+    (re.compile(r"<\|im_start\|>([A-Za-z_]+)\n"), "<|im_end|>"),  # ChatML: Qwen, SmolLM, ...
+    (  # Llama 3
+        re.compile(r"<\|start_header_id\|>([A-Za-z_]+)<\|end_header_id\|>\n\n"),
+        "<|eot_id|>",
+    ),
+    (re.compile(r"<start_of_turn>([A-Za-z_]+)\n"), "<end_of_turn>"),  # Gemma
+    (re.compile(r"<\|(system|user|assistant)\|>\n"), "<|end|>"),  # Phi-3
+    (re.compile(r"<\|im_start\|>([A-Za-z_]+)<\|im_sep\|>"), "<|im_end|>"),  # Phi-4
+    (  # IBM Granite
+        re.compile(r"<\|start_of_role\|>([A-Za-z_]+)<\|end_of_role\|>"),
+        "<|end_of_text|>",
+    ),
+)
+#: What a template may start with before its first turn: the model's BOS token.
+TEMPLATE_BOS = re.compile(r"(?:<\|begin_of_text\|>|<bos>|<s>)?")
+#: DeepSeek-R1/V3's template: BOS, the system prompt bare, then ``<｜User｜>`` and
+#: ``<｜Assistant｜>`` turns (an answer ends with EOS), the generation prompt opening ``<think>``.
+DEEPSEEK_BOS = "<｜begin▁of▁sentence｜>"
+DEEPSEEK_TURN = re.compile(r"<｜(User|Assistant)｜>")
+DEEPSEEK_EOS = "<｜end▁of▁sentence｜>"
+#: Llama 2's and Mistral's template: each question in ``[INST] … [/INST]``, Llama 2's system
+#: prompt in ``<<SYS>>…<</SYS>>`` before the first.
+INST = "[INST]"
+LLAMA2_SYSTEM = re.compile(r"<<SYS>>\s*(.*?)\s*<</SYS>>\s*", re.DOTALL)
+#: What a reasoning model's generation prompt may open its answer with (Qwen3's
+#: ``enable_thinking=False`` writes an empty think block): no text of the prompt's.
+THINK_OPENING = re.compile(r"\s*(?:<think>\s*(?:</think>\s*)?)?")
+
+
+def _turns_text(turns: list[tuple[str, str]]) -> str | None:
+    """A conversation as shown: one user turn is its text alone (the role says nothing), more
+    turns (a system prompt, few-shot examples as turns) ``role: text`` each, a blank line
+    between. None for no turn."""
+    if not turns:
+        return None
+    if len(turns) == 1 and turns[0][0].lower() == "user":
+        return turns[0][1]
+    return "\n\n".join(f"{role}: {text}" for role, text in turns)
+
+
+def _template_turns(text: str) -> list[tuple[str, str]] | None:
+    """The turns of a prompt rendered by a chat template (:data:`TEMPLATE_TURNS`, DeepSeek's,
+    Llama 2's and Mistral's),
+    the generation prompt it ends with left out (an empty assistant turn); None unless the
+    whole text is such turns. An assistant turn left open with text in it (a prefill) is a
+    turn of its own."""
+    found = _deepseek_turns(text)
+    if found is None:
+        found = _inst_turns(text)
+    if found is not None:
+        return found
+    start = TEMPLATE_BOS.match(text)
+    position = start.end() if start else 0
+    for opening, closing in TEMPLATE_TURNS:
+        turns: list[tuple[str, str]] = []
+        at = position
+        while True:
+            head = opening.match(text, at)
+            if head is None:
+                break
+            end = text.find(closing, head.end())
+            if end < 0:  # the last turn, left open: the generation prompt (and a prefill)
+                rest = text[head.end() :]
+                if not THINK_OPENING.fullmatch(rest):
+                    turns.append((head[1], rest))
+                at = len(text)
+                break
+            turns.append((head[1], text[head.end() : end]))
+            at = end + len(closing)
+            while at < len(text) and text[at] in "\n":
+                at += 1
+        if turns and at == len(text):
+            return turns
+    return None
+
+
+def _deepseek_turns(text: str) -> list[tuple[str, str]] | None:
+    """:func:`_template_turns` for DeepSeek-R1/V3's template; None for other texts."""
+    if not text.startswith(DEEPSEEK_BOS):
+        return None
+    parts = DEEPSEEK_TURN.split(text[len(DEEPSEEK_BOS) :])
+    turns = [("system", parts[0])] if parts[0].strip() else []
+    for role, content in zip(parts[1::2], parts[2::2], strict=True):
+        closed = content.endswith(DEEPSEEK_EOS)
+        content = content.removesuffix(DEEPSEEK_EOS)
+        if role == "Assistant" and not closed and THINK_OPENING.fullmatch(content):
+            continue  # the generation prompt
+        turns.append((role.lower(), content))
+    return turns or None
+
+
+def _inst_turns(text: str) -> list[tuple[str, str]] | None:
+    """:func:`_template_turns` for Llama 2's and Mistral's template: ``<s>[INST] question
+    [/INST] answer</s>[INST] … [/INST]``, Llama 2's system prompt in ``<<SYS>>…<</SYS>>`` at
+    the start of the first question; None for other texts."""
+    body = text.removeprefix("<s>")
+    if not body.lstrip().startswith(INST):
+        return None
+    pieces = re.split(r"(\[INST\]|\[/INST\])", body)
+    if pieces[0].strip():
+        return None
+    turns: list[tuple[str, str]] = []
+    for at in range(1, len(pieces), 4):
+        if pieces[at] != INST or at + 2 >= len(pieces) or pieces[at + 2] != "[/INST]":
+            return None
+        question = pieces[at + 1].strip()
+        system = LLAMA2_SYSTEM.match(question)
+        if system is not None:
+            turns.append(("system", system[1].strip()))
+            question = question[system.end() :]
+        turns.append(("user", question))
+        answer = re.sub(
+            r"\s*</s>\s*(?:<s>)?\s*$", "", pieces[at + 3] if at + 3 < len(pieces) else ""
+        )
+        if answer.strip():
+            turns.append(("assistant", answer.strip()))
+    return turns
+
+
 def _prompt_text(arg: Any) -> str:
-    """The prompt as readable text: chat-templated prompts are a list holding a JSON string of messages."""
+    """The prompt as readable text. A chat-templated prompt is a list holding a JSON string of
+    messages (API chat models) or the text a Hugging Face chat template rendered: one user turn
+    is its text, more turns keep their roles (:func:`_turns_text`)."""
     if isinstance(arg, list) and len(arg) == 1 and isinstance(arg[0], str):
         try:
             messages = json.loads(arg[0])
@@ -303,11 +429,17 @@ def _prompt_text(arg: Any) -> str:
             and messages
             and all(isinstance(m, dict) and "content" in m for m in messages)
         ):
-            return "\n\n".join(
-                f"{m.get('role', '?')}: {_content_text(m['content'])}" for m in messages
-            )
+            turns = [(_text(m.get("role", "?")), _content_text(m["content"])) for m in messages]
+            shown = _turns_text(turns)
+            return arg[0] if shown is None else shown
         return arg[0]
-    return _text(arg)
+    text = _text(arg)
+    if "<" in text or INST in text:
+        rendered = _template_turns(text)
+        shown = _turns_text(rendered) if rendered is not None else None
+        if shown is not None:
+            return shown
+    return text
 
 
 def _requests(record: dict[str, Any]) -> list[tuple[Any, Any]]:
@@ -579,7 +711,9 @@ def _partial_choices(requests: list[tuple[Any, Any]]) -> tuple[str, list[str]] |
     context, several continuations)."""
     if len(requests) < 2 or not all(isinstance(c, str) for c, _ in requests):
         return None
-    contexts = [str(c) for c, _ in requests]
+    # A chat template's text read as what the user said (--apply_chat_template wraps each
+    # context in the template, so they would share its opening and differ up to its end).
+    contexts = [_prompt_text(c) for c, _ in requests]
     continuations = {_text(k) for _, k in requests}
     if len(continuations) != 1 or len(set(contexts)) < 2:
         return None

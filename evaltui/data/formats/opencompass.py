@@ -321,6 +321,19 @@ def prompt_text(origin: Any) -> str:
     return origin if isinstance(origin, str) else stringify(origin) or ""
 
 
+def _origin_prompt(entry: dict[str, Any]) -> Any:
+    """An entry's ``origin_prompt``. A PPL entry of the OpenCompass versions whose
+    ``PPLInferencerOutputHandler`` kept no ``origin_prompt`` (older releases, and its
+    accelerate variant still) has its first label's ``testing input``: what later versions
+    write as ``origin_prompt``."""
+    if "origin_prompt" in entry:
+        return entry["origin_prompt"]
+    for key, value in entry.items():
+        if isinstance(key, str) and key.startswith("label: ") and isinstance(value, dict):
+            return value.get("testing input")
+    return None
+
+
 def _prompt_of(entry: Any) -> str:
     """What tells an entry's item from the others (its replicas, dataset ``n``, share it): the
     test-set row's own fields -- the prompt, the reference (``gold``/``refr``) and a dialogue's
@@ -337,7 +350,7 @@ def _prompt_of(entry: Any) -> str:
             if isinstance(prediction, list)
             else []
         )
-        fields = [entry.get("origin_prompt"), entry.get("gold"), entry.get(REFR), users]
+        fields = [_origin_prompt(entry), entry.get("gold"), entry.get(REFR), users]
         if all(f is None or f == [] for f in fields):
             return ""
         return json.dumps(fields, ensure_ascii=False, sort_keys=True, default=str)
@@ -467,6 +480,12 @@ class _Detail:
 #: How a predictions file opens: entry "0", its ``origin_prompt`` first (a chat prompt's first
 #: message too), as ``GenInferencerOutputHandler`` and ``PPLInferencerOutputHandler`` write it.
 FIRST_ENTRY = re.compile(r'\{\s*"0"\s*:\s*\{\s*"origin_prompt"\s*:')
+#: How a PPL predictions file of the versions without ``origin_prompt`` opens: entry "0", its
+#: in-context examples or its first label's scores (``"label: A": {"testing input": …}``).
+PPL_FIRST_ENTRY = re.compile(
+    r'\{\s*"0"\s*:\s*\{\s*(?:"in-context examples"\s*:.*?,\s*)?"label: [^"]*"\s*:\s*\{\s*"testing input"',
+    re.DOTALL,
+)
 
 
 def _tmp_copy(path: Path) -> bool:
@@ -804,6 +823,8 @@ class OpenCompassReader(ContainerReader):
             return 0
         if '"origin_prompt"' in text and ('"prediction"' in text or '"label: ' in text):
             return 0 if under_results(path) else 90
+        if PPL_FIRST_ENTRY.match(text):
+            return 0 if under_results(path) else 90
         if FIRST_ENTRY.match(text):
             # The first prompt is longer than the head (a long-context dataset: LongBench,
             # NeedleBench, RULER), its prediction after it: the entry's opening says it.
@@ -893,7 +914,7 @@ class OpenCompassReader(ContainerReader):
             # records are read one per prediction entry: with replicas (dataset n) or several
             # predictions per entry, which record is which sample's is not known.
             own_prompts = {
-                (offset + int(key)) % n_items: entry.get("origin_prompt")
+                (offset + int(key)) % n_items: _origin_prompt(entry)
                 for key, entry in entries
                 if key.isdecimal()
                 and isinstance(entry, dict)
@@ -1261,7 +1282,7 @@ def _add_prediction(
             rows.add(
                 **where,
                 prompt_id=f"{dataset}:{item}",
-                prompt=prompt_text(entry.get("origin_prompt")),
+                prompt=prompt_text(_origin_prompt(entry)),
                 answer=answer,
                 reference_aliases=aliases,
                 gen=text if isinstance(text, str) else stringify(text) or "",
@@ -1275,7 +1296,7 @@ def _add_prediction(
         rows.add(
             **where,
             prompt_id=f"{dataset}:{item}",
-            prompt=prompt_text(entry.get("origin_prompt")),
+            prompt=prompt_text(_origin_prompt(entry)),
             answer=ref if ref is not None else answer,
             reference_aliases=aliases if ref is None else None,
             gen=text if isinstance(text, str) else stringify(text) or "",
@@ -1310,8 +1331,8 @@ def _exported_entry(record: Any) -> tuple[str, Any] | None:
     key, entry = next(iter(record.items()))
     if not (isinstance(key, str) and key.isdigit() and isinstance(entry, dict)):
         return None
-    if "origin_prompt" in entry and (
-        "prediction" in entry or any(str(k).startswith("label: ") for k in entry)
+    if any(str(k).startswith("label: ") for k in entry) or (
+        "origin_prompt" in entry and "prediction" in entry
     ):
         return key, entry
     return (key, entry) if "origin_prediction" in entry else None

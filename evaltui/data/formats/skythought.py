@@ -41,6 +41,7 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
+from evaltui.data.wording import plural
 
 #: Where the reference answer is, when ``summary.json`` does not name the ``answer_key`` (legacy
 #: files have no summary): the task YAMLs' answer keys (``answerKey``: ARC-Challenge), then others.
@@ -51,6 +52,9 @@ ANSWER_KEYS = (
 #: The options a multiple-choice row's integer answer indexes (MMLU's ``choices``, MMLU-Pro's
 #: ``options``); SkyThought grades such an answer as its letter.
 CHOICE_LISTS = ("choices", "options")
+#: A whole number written with zero decimals (AMC's "27.0"): SkyThought's strip_answer_string
+#: makes it the whole number (``re.sub(r"(\d+)\.0*$", r"\1", …)``) before comparing.
+WHOLE_DECIMAL = re.compile(r"\s*([-+]?\d+)\.0*\s*")
 #: GSM8K's final answer, after "#### " at the end of its solution (SkyThought's ``gt_re``).
 GSM8K_FINAL = re.compile(r"(?:^|\n)#### (-?[0-9.,]+)\s*$")
 #: Where the problem is (LiveCodeBench: ``question_content``), shown rather than the templated ``prompt``.
@@ -231,6 +235,21 @@ def _answer(entry: dict[str, Any], answer_key: str | None) -> str | None:
         if final:
             return final[1].replace(",", "")
     return stringify(value)  # None for code tasks: test cases, no single answer
+
+
+def _reasoning(response: dict[str, Any]) -> str | None:
+    """A response's ``reasoning_content`` (versions whose ``SingleParsedResponse`` keeps the
+    thinking an OpenAI-compatible server returns apart from ``content``); None when empty."""
+    value = response.get("reasoning_content")
+    return value if isinstance(value, str) and value else None
+
+
+def _response_text(response: dict[str, Any]) -> str:
+    """A response as the model wrote it: its thinking (``reasoning_content``), a line break and
+    its ``content``, so that its length is the whole output's."""
+    content = stringify(response["content"]) or ""
+    thinking = _reasoning(response)
+    return content if thinking is None else f"{thinking}\n{content}"
 
 
 def _responses(value: Any) -> list[tuple[str | None, list[Any]]]:
@@ -464,6 +483,9 @@ class SkyThoughtReader(ContainerReader):
         model = options.label or (
             model_name if isinstance(model_name, str) and model_name else _model_from_path(path)
         )
+        thought = 0  # responses with the thinking the server returned apart (reasoning_content)
+        decimals = 0  # references written as a whole number with zero decimals ("27.0")
+        written: dict[str, str] = {}  # ... one such as written -> as shown
         for index, at, key, entry, keyed in located:
             with rows.entry(errors, source, index):
                 where = f"entry {key[:60]!r}"
@@ -489,6 +511,13 @@ class SkyThoughtReader(ContainerReader):
                     prompt_id = prompt_hash(key if keyed else _prompt(entry, key, question_key))
                 prompt = _prompt(entry, key, question_key)
                 answer = _answer(entry, answer_key if isinstance(answer_key, str) else None)
+                whole = WHOLE_DECIMAL.fullmatch(answer) if answer is not None else None
+                if answer is not None and whole is not None:
+                    # SkyThought grades against strip_answer_string(answer), which drops a
+                    # whole number's ".0" (r"(\d+)\.0*$"): the model's 27 matched "27.0".
+                    written.setdefault(answer, whole[1])
+                    answer = whole[1]
+                    decimals += 1
                 for temperature, responses in groups:
                     run = (
                         model
@@ -502,6 +531,7 @@ class SkyThoughtReader(ContainerReader):
                                 LoadError(source, index, f"{where}, response {j}: {problem}")
                             )
                             continue
+                        thought += bool(_reasoning(response))
                         rows.add(
                             run=run,
                             source=source,
@@ -510,10 +540,23 @@ class SkyThoughtReader(ContainerReader):
                             prompt_id=prompt_id,
                             prompt=prompt,
                             answer=answer,
-                            gen=stringify(response["content"]) or "",
+                            gen=_response_text(response),
                             accuracy=to_score(response.get("correctness")),
                             sample=j,
                         )
+        if thought:
+            notes.append(
+                f"{source}: {plural(thought, 'response')} shown as reasoning_content, a line"
+                " break and content (the thinking the server returned apart; SkyThought graded"
+                " the content)"
+            )
+        if decimals:
+            first, shown = next(iter(written.items()))
+            notes.append(
+                f"{source}: {plural(decimals, 'reference')} written with zero decimals"
+                f" ({first!r}) shown as the whole number ({shown!r}), as SkyThought grades"
+                " against it (strip_answer_string)"
+            )
         return ReadResult(rows.frame(), errors, notes)
 
     def records_form(self, path: Path) -> str | None:
