@@ -16,6 +16,9 @@ as lm-eval's filters are, and a note names the dict keys left out. The generatio
 answer text: stopped at ``max_tokens`` while thinking) shows that reasoning, with a note. ``.eval`` members are zstd-compressed (zip method 93)
 in current versions, which Python's zipfile cannot read: those members are decompressed here with
 ``zstandard``; older archives use deflate. Ids may be strings or ints in the same log.
+A task whose epochs reducer is not the mean (``max``, ``mode``, ``at_least_k``, ``pass_at_k``, …)
+has each sample's reduced score, the one Inspect's metrics are over, read from the log's
+reductions (``reductions.json``) as the prompt's ``prompt_score``, with a note naming the reducer.
 
 Runs: the run label is the model (a task run with ``--model none`` and its models by role,
 ``"model": "none/none"``, is its ``target`` role's model, else its only role's). Separate logs
@@ -547,6 +550,66 @@ def _score(
     return score, stringify(entry.get("answer")) or None, unusable, value
 
 
+#: The archive member of a log's reduced scores (a .json log: its ``reductions``).
+REDUCTIONS = "reductions.json"
+#: Inspect's default epochs reducer: a reduction that names none is the mean (eval_results).
+MEAN_REDUCER = "mean"
+
+
+@dataclass(frozen=True, slots=True)
+class Reduction:
+    """A scorer's scores as Inspect reduced each sample's epochs to one, by a reducer other than
+    the mean (``epochs_reducer``: max, median, mode, at_least_k, pass_at_k, a custom one). Its
+    metrics are computed over these, so they are the per-sample score Inspect reports."""
+
+    reducer: str
+    values: dict[str, Any]
+    """str(sample id) -> the reduced value, as the log holds it (a dict for a dict score)."""
+    others: tuple[str, ...]
+    """The scorer's other reducers (the mean among them, when the task asked for it too)."""
+
+
+def _reductions(header: dict[str, Any]) -> dict[str, Reduction]:
+    """Per scorer, its first reduction by a reducer other than the mean, from the log's
+    ``reductions`` (EvalSampleReductions: scorer, reducer, samples with their sample_id). A
+    reduction without a reducer is the default mean: the mean of the epochs' own scores, which
+    the samples already give (average_accuracy), so none is read."""
+    entries = _plain(header.get("reductions"))
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    named: dict[str, list[str]] = {}
+    for entry in entries if isinstance(entries, list) else ():
+        entry = _plain(entry)
+        scorer = _plain(entry.get("scorer")) if isinstance(entry, dict) else None
+        if not isinstance(scorer, str) or not scorer:
+            continue
+        reducer = _plain(entry.get("reducer"))
+        reducer = reducer if isinstance(reducer, str) and reducer else MEAN_REDUCER
+        named.setdefault(scorer, []).append(reducer)
+        if reducer == MEAN_REDUCER or scorer in found:
+            continue
+        values: dict[str, Any] = {}
+        items = _plain(entry.get("samples"))
+        for item in items if isinstance(items, list) else ():
+            item = _plain(item)
+            if isinstance(item, dict) and item.get("sample_id") is not None:
+                values[str(_plain(item["sample_id"]))] = _plain(item.get("value"))
+        found[scorer] = (reducer, values)
+    return {
+        scorer: Reduction(reducer, values, tuple(r for r in named[scorer] if r != reducer))
+        for scorer, (reducer, values) in found.items()
+    }
+
+
+def _reduced_score(reduction: Reduction | None, ref: ScoreRef | None, sample_id: Any) -> Any:
+    """The score ``ref`` names in the reduced value of ``sample_id`` (None when unreduced)."""
+    if reduction is None or ref is None or str(sample_id) not in reduction.values:
+        return None
+    value = reduction.values[str(sample_id)]
+    if isinstance(value, dict) and value:
+        value = value.get(ref.key) if ref.key is not None else next(iter(value.values()))
+    return _value_to_float(value)[0]
+
+
 def _value_to_float(value: Any) -> tuple[float | None, str | None]:
     """A score value as Inspect's ``value_to_float`` reads it, and the value shown in a note
     when it is no score: ``C``/``I``/``P``/``N`` exactly (1, 0, 0.5, 0), a number or boolean,
@@ -720,6 +783,17 @@ class InspectReader(Reader):
                         except Exception as exc:  # corrupt member: its entry's error, in place
                             sample = Unreadable(f"{name}: unreadable ({exc})")
                         samples.append((name, sample))
+                    if REDUCTIONS in infos and isinstance(header, dict):
+                        # The samples' scores reduced over their epochs (a .json log holds
+                        # them inline, as ``reductions``): read as the header's.
+                        try:
+                            header["reductions"] = _member_json(
+                                archive, path, infos[REDUCTIONS], tolerant=True
+                            )
+                        except Exception as exc:  # the samples' own scores still read
+                            errors.append(
+                                LoadError(source, None, f"{REDUCTIONS} unreadable, ignored: {exc}")
+                            )
             except (zipfile.BadZipFile, OSError, ValueError) as exc:
                 return (
                     {},
@@ -810,6 +884,8 @@ class InspectReader(Reader):
         partial: dict[str, int] = {}  # score name -> its P values
         not_scored: dict[str, int] = {}  # score name -> its NaN values (Score.unscored())
         left_out: dict[str, None] = {}  # the names of the scores not read
+        reductions = _reductions(header)
+        reduced: dict[str, int] = {}  # score name -> samples given their reduced score
         found = score_refs(header, (s for _n, s in samples), _named_scores(runs))
         refs: list[ScoreRef | None] = list(found) or [None]
         # Several scores: one run each, as lm-eval's filters are (``model · match``).
@@ -870,6 +946,10 @@ class InspectReader(Reader):
                     if isinstance(value, float) and math.isnan(value):
                         name = ref.name if ref is not None else ""
                         not_scored[name] = not_scored.get(name, 0) + 1
+                    reduction = reductions.get(ref.scorer) if ref is not None else None
+                    prompt_score = _reduced_score(reduction, ref, sample["id"])
+                    if reduction is not None and ref is not None:
+                        reduced[ref.name] = reduced.get(ref.name, 0) + 1
                     rows.add(
                         run=label,
                         source=source,
@@ -887,6 +967,7 @@ class InspectReader(Reader):
                         metric=ref.name if ref is not None else None,
                         sample=int(sample.get("epoch") or 1) - 1,
                         truncated=stop in {"max_tokens", "model_length"} if stop else None,
+                        prompt_score=prompt_score,
                     )
         for origin, count in fallbacks.items():
             samples_word = "sample has" if count == 1 else "samples have"
@@ -927,6 +1008,18 @@ class InspectReader(Reader):
                 f"{source}: {name + ': ' if name else ''}{plural(count, 'score')} NaN"
                 " (Score.unscored(): the scorer gave no value, and Inspect's metrics skip it):"
                 " unscored"
+            )
+        for ref in refs:
+            if ref is None or ref.name not in reduced:
+                continue
+            reduction = reductions[ref.scorer]
+            others = [r for r in reduction.others if r != MEAN_REDUCER]
+            notes.append(
+                f"{source}: {ref.name}: Inspect reduced each sample's epochs to one score by"
+                f" {reduction.reducer} (the task's epochs reducer; its metrics are over these):"
+                " kept as prompt_score; each epoch keeps its own score, average_accuracy is their"
+                " mean"
+                + (f"; its other reductions ({', '.join(others)}) are not shown" if others else "")
             )
         if unscored:
             count = len(set().union(*unscored.values()))
