@@ -5,7 +5,9 @@ One EvalSample per (sample id, epoch): ``--epochs k`` gives k samples of the sam
 ``value_to_float``, so the mean is its ``accuracy()``; a note tells when P, half right, counts
 as correct), numbers or bools (NaN, ``Score.unscored()``, which Inspect's metrics skip, and values
 Inspect cannot read, a lowercase ``c``, are unscored with a note); the scorer's ``answer`` is the
-extracted answer. A multiple-choice sample's ``choices`` are shown under its question (``A) …``,
+extracted answer ("": it found none). A scorer that gives no answer, or the whole output as
+its answer (match() of a text target, model_graded_qa), extracted nothing: that row's answer is
+read from the text as for a format without answers, a short reply its own answer. A multiple-choice sample's ``choices`` are shown under its question (``A) …``,
 as the ``multiple_choice()`` solver puts them), its target the letter; of several output choices
 (``num_choices``) the first is shown, with a note. Each score the log's ``results.scores`` reports is
 read (a scorer's value, or a key of a scorer's dict value; without them, each scorer's value or
@@ -939,6 +941,19 @@ class InspectReader(Reader):
                 )
                 for ref, label in zip(refs, labels, strict=True):
                     score, answer, unusable, value = _score(scores, ref)
+                    entry = scores.get(ref.scorer) if ref is not None else None
+                    # The scorer's answer, when it extracted one. A scorer that gives none
+                    # (a custom scorer, a model grader that found no grade, no scorer at all)
+                    # did not look for one: the text is read as a format without answers
+                    # reads it, a short reply ("Yes") its own answer. One that gives the whole
+                    # output (match() of a text target, model_graded_qa's submission) extracted
+                    # nothing either (unless that answer is all the sample shows: no output).
+                    # Only a scorer's "" says it looked and found no answer.
+                    extracted_by_scorer = (
+                        isinstance(entry, dict) and entry.get("answer") is not None
+                    )
+                    if origin is None and answer is not None and answer.strip() == gen.strip():
+                        answer, extracted_by_scorer = None, False
                     if unusable is not None:
                         unscored.setdefault(unusable, set()).add(index)
                     if value == PARTIAL and ref is not None:
@@ -968,6 +983,7 @@ class InspectReader(Reader):
                         sample=int(sample.get("epoch") or 1) - 1,
                         truncated=stop in {"max_tokens", "model_length"} if stop else None,
                         prompt_score=prompt_score,
+                        short_replies=not extracted_by_scorer,
                     )
         for origin, count in fallbacks.items():
             samples_word = "sample has" if count == 1 else "samples have"
@@ -1030,7 +1046,7 @@ class InspectReader(Reader):
                 " C/I/P/N (capitals), a boolean, yes/no or a number (Inspect's accuracy() counts"
                 " it 0, with a warning)"
             )
-        return ReadResult(rows.frame(), errors, notes)
+        return ReadResult(rows.frame(), errors, notes, rows.short_replies(not self.own_answers))
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
         """The log's eval id (run and task id before eval ids), task and start time: separate
