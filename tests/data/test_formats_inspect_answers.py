@@ -101,3 +101,26 @@ def test_a_log_of_one_unscored_sample(tmp_path: Path) -> None:
     data["results"]["scores"] = []
     write_json(tmp_path / "x_AAA.json", data)
     assert list(generations(tmp_path).values()) == [("Yes", True)]
+
+
+def test_samples_halted_by_a_limit_are_told_and_a_token_limit_is_the_length_cap(
+    tmp_path: Path,
+) -> None:
+    # EvalSample.limit (Inspect >= 0.3.7x): the limit that halted the sample, which was scored
+    # as it stood. Nothing said so, and a token limit was not the length cap (stop_reason
+    # "stop" of its last generation).
+    data = copy()
+    data["samples"][0]["limit"] = {"type": "token", "limit": 1000}
+    data["samples"][1]["limit"] = {"type": "message", "limit": 10}
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    frame = result.generations
+    halted = frame.filter(pl.col("truncated").fill_null(False))
+    first = data["samples"][0]
+    assert halted.select("prompt_id", "sample").rows() == [
+        (f"{TASK}:{first['id']}", first["epoch"] - 1)
+    ]
+    assert result.notes == [
+        "x_AAA.json: 2 samples halted by a limit (token 1, message 1) and scored as they stood;"
+        " a token or context limit counts as the length cap"
+    ]

@@ -552,6 +552,8 @@ def _score(
     return score, stringify(entry.get("answer")) or None, unusable, value
 
 
+#: A sample's limits (EvalSampleLimit.type) that cut its generation short: its length cap.
+LENGTH_LIMITS = frozenset({"token", "context"})
 #: The archive member of a log's reduced scores (a .json log: its ``reductions``).
 REDUCTIONS = "reductions.json"
 #: Inspect's default epochs reducer: a reduction that names none is the mean (eval_results).
@@ -887,6 +889,7 @@ class InspectReader(Reader):
         not_scored: dict[str, int] = {}  # score name -> its NaN values (Score.unscored())
         left_out: dict[str, None] = {}  # the names of the scores not read
         reductions = _reductions(header)
+        limits: dict[str, int] = {}  # limit type -> samples it halted
         reduced: dict[str, int] = {}  # score name -> samples given their reduced score
         found = score_refs(header, (s for _n, s in samples), _named_scores(runs))
         refs: list[ScoreRef | None] = list(found) or [None]
@@ -939,6 +942,14 @@ class InspectReader(Reader):
                     if choices and isinstance(choices[0], dict)
                     else None
                 )
+                truncated = stop in {"max_tokens", "model_length"} if stop else None
+                limit = sample.get("limit")
+                kind = limit.get("type") if isinstance(limit, dict) else None
+                if isinstance(kind, str) and kind:
+                    # The sample was halted by a limit (EvalSampleLimit) and scored as it stood.
+                    limits[kind] = limits.get(kind, 0) + 1
+                    if kind in LENGTH_LIMITS:
+                        truncated = True
                 for ref, label in zip(refs, labels, strict=True):
                     score, answer, unusable, value = _score(scores, ref)
                     entry = scores.get(ref.scorer) if ref is not None else None
@@ -981,7 +992,7 @@ class InspectReader(Reader):
                         extracted=answer,
                         metric=ref.name if ref is not None else None,
                         sample=int(sample.get("epoch") or 1) - 1,
-                        truncated=stop in {"max_tokens", "model_length"} if stop else None,
+                        truncated=truncated,
                         prompt_score=prompt_score,
                         short_replies=not extracted_by_scorer,
                     )
@@ -1024,6 +1035,18 @@ class InspectReader(Reader):
                 f"{source}: {name + ': ' if name else ''}{plural(count, 'score')} NaN"
                 " (Score.unscored(): the scorer gave no value, and Inspect's metrics skip it):"
                 " unscored"
+            )
+        if limits:
+            count = sum(limits.values())
+            kinds = ", ".join(f"{kind} {n}" for kind, n in limits.items())
+            notes.append(
+                f"{source}: {plural(count, 'sample')} halted by a limit ({kinds}) and scored as"
+                f" {'it' if count == 1 else 'they'} stood"
+                + (
+                    "; a token or context limit counts as the length cap"
+                    if any(kind in LENGTH_LIMITS for kind in limits)
+                    else ""
+                )
             )
         for ref in refs:
             if ref is None or ref.name not in reduced:
