@@ -124,3 +124,25 @@ def test_samples_halted_by_a_limit_are_told_and_a_token_limit_is_the_length_cap(
         "x_AAA.json: 2 samples halted by a limit (token 1, message 1) and scored as they stood;"
         " a token or context limit counts as the length cap"
     ]
+
+
+def test_an_errored_sample_scored_all_the_same_is_a_row(tmp_path: Path) -> None:
+    # score_on_error=True: the sample errored, was scored (here I) and Inspect's accuracy counts
+    # it. It was dropped as an error entry, so the run's accuracy left it out. One that errored
+    # without a score stays an error entry.
+    data = copy()
+    data["eval"]["config"]["score_on_error"] = True
+    data["samples"][4]["error"] = {"message": "RuntimeError('tool failed')", "traceback": ""}
+    data["samples"][5]["error"] = {"message": "RuntimeError('no reply')", "traceback": ""}
+    data["samples"][5]["scores"] = {}
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    assert result.generations.height == 5
+    assert result.generations["accuracy"].to_list().count(0.0) == 1  # the errored sample's I
+    assert [e.reason for e in result.errors] == [
+        "sample p1 (epoch 2) errored: RuntimeError('no reply')"
+    ]
+    assert result.notes == [
+        "x_AAA.json: 1 sample errored and was scored all the same (score_on_error): shown with"
+        " those scores, which Inspect's metrics count"
+    ]

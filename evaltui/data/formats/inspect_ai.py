@@ -890,6 +890,7 @@ class InspectReader(Reader):
         left_out: dict[str, None] = {}  # the names of the scores not read
         reductions = _reductions(header)
         limits: dict[str, int] = {}  # limit type -> samples it halted
+        errored_scored = 0  # samples that errored and were scored all the same
         reduced: dict[str, int] = {}  # score name -> samples given their reduced score
         found = score_refs(header, (s for _n, s in samples), _named_scores(runs))
         refs: list[ScoreRef | None] = list(found) or [None]
@@ -908,7 +909,11 @@ class InspectReader(Reader):
                 if not isinstance(sample, dict) or "id" not in sample:
                     errors.append(LoadError(source, index, "sample without an id"))
                     continue
-                if sample.get("error"):
+                if sample.get("error") and _sample_scores(sample):
+                    # The sample failed and was scored all the same (score_on_error): Inspect's
+                    # metrics count its score, so it is a row, and a note says it errored.
+                    errored_scored += 1
+                elif sample.get("error"):
                     # The sample failed (the model call or the solver raised): an error entry, not an
                     # empty generation that would count as unscored and 0 tokens.
                     errors.append(
@@ -1035,6 +1040,12 @@ class InspectReader(Reader):
                 f"{source}: {name + ': ' if name else ''}{plural(count, 'score')} NaN"
                 " (Score.unscored(): the scorer gave no value, and Inspect's metrics skip it):"
                 " unscored"
+            )
+        if errored_scored:
+            notes.append(
+                f"{source}: {plural(errored_scored, 'sample')} errored and"
+                f" {'was' if errored_scored == 1 else 'were'} scored all the same (score_on_error):"
+                " shown with those scores, which Inspect's metrics count"
             )
         if limits:
             count = sum(limits.values())
