@@ -891,6 +891,9 @@ class InspectReader(Reader):
         reductions = _reductions(header)
         limits: dict[str, int] = {}  # limit type -> samples it halted
         errored_scored = 0  # samples that errored and were scored all the same
+        info = _plain(header.get("eval"))
+        config = _plain(info.get("config")) if isinstance(info, dict) else None
+        score_on_error = isinstance(config, dict) and _plain(config.get("score_on_error")) is True
         reduced: dict[str, int] = {}  # score name -> samples given their reduced score
         found = score_refs(header, (s for _n, s in samples), _named_scores(runs))
         refs: list[ScoreRef | None] = list(found) or [None]
@@ -909,9 +912,10 @@ class InspectReader(Reader):
                 if not isinstance(sample, dict) or "id" not in sample:
                     errors.append(LoadError(source, index, "sample without an id"))
                     continue
-                if sample.get("error") and _sample_scores(sample):
-                    # The sample failed and was scored all the same (score_on_error): Inspect's
-                    # metrics count its score, so it is a row, and a note says it errored.
+                if sample.get("error") and score_on_error and _sample_scores(sample):
+                    # The sample failed and was scored all the same (the log's config says
+                    # score_on_error): Inspect's metrics count its score, so it is a row, and a
+                    # note says it errored. Without it an errored sample was never scored.
                     errored_scored += 1
                 elif sample.get("error"):
                     # The sample failed (the model call or the solver raised): an error entry, not an
