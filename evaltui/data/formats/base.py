@@ -143,7 +143,9 @@ class Reader(ABC):
     """True when the format extracts each generation's answer itself (a harness's filter or
     ``pred``): a generation without one is the format saying it found none ("[invalid]", ""),
     so a short reply ("I am not sure.") is not then taken as its own answer (see
-    ``extract.SHORT_CHARS``); the text's box, "the answer is" or "Answer:" line still is."""
+    ``extract.SHORT_CHARS``); the text's box, "the answer is" or "Answer:" line still is. A
+    format whose extraction looked at some rows only says so row by row
+    (:attr:`ReadResult.short_replies`)."""
 
     @abstractmethod
     def sniff(self, path: Path, head: bytes) -> int:
