@@ -832,3 +832,20 @@ def test_lighteval_extracted_predictions_that_do_not_say_whose_are_not_split(
         " from (not two values per sample): each sample's answer shown is evaltui's own"
         " extraction"
     ) in result.notes
+
+
+def test_lighteval_old_specifics_of_several_samples_split_two_per_sample(tmp_path: Path) -> None:
+    # ≤0.10: the predictions column holds the samples and the specifics column the flat list.
+    import polars as pl
+
+    date = "2026-01-01T00-00-00.000000"
+    path = tmp_path / "details" / "m" / date / f"details_lighteval|math|0_{date}.parquet"
+    path.parent.mkdir(parents=True)
+    pl.DataFrame({
+        "example": ["Q0"], "full_prompt": ["Q0"],
+        "predictions": [["\\boxed{\\frac{1}{2}}", "\\boxed{2}"]], "gold": [["\\frac{1}{2}"]],
+        "metrics": [{"maj@2": 1.0}],
+        "specifics": [{"extracted_predictions": ["1/2", "\\frac{1}{2}", "2", "2"]}],
+    }).write_parquet(path)  # fmt: skip
+    read = LightevalReader().read(path, path.name, ReadOptions()).frame
+    assert read["extracted"].to_list() == ["1/2", "2"]
