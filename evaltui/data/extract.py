@@ -105,7 +105,7 @@ def answer_part_exprs(column: str = "gen") -> list[pl.Expr]:
     return [part.alias(name) for part, name in zip(_parts(column), ANSWER_PARTS, strict=False)]
 
 
-def marked_from_parts(*, short: bool = True) -> pl.Expr:
+def marked_from_parts(*, short: bool | pl.Expr = True) -> pl.Expr:
     """:func:`final_answer_marked_expr` from the columns of :func:`answer_part_exprs`; without
     ``short``, a short reply is not its own answer (a format that extracts its own answers said
     it found none: ``Reader.own_answers``)."""
@@ -115,13 +115,19 @@ def marked_from_parts(*, short: bool = True) -> pl.Expr:
         | pl.col("_answer_line").is_not_null()
         | pl.col("_deep")
     )
+    if isinstance(short, pl.Expr):  # row by row
+        return marked | (pl.col("_short").is_not_null() & short)
     return marked | pl.col("_short").is_not_null() if short else marked
 
 
-def answer_from_parts(*, short: bool = True) -> pl.Expr:
+def answer_from_parts(*, short: bool | pl.Expr = True) -> pl.Expr:
     """:func:`extract_answer_expr` from the columns of :func:`answer_part_exprs` (``short``: as
-    :func:`marked_from_parts`)."""
-    parts = ["_boxed", "_answer_is", "_answer_line", "_number", *(["_short"] if short else [])]
+    :func:`marked_from_parts`, a boolean expression for row by row)."""
+    parts: list[str | pl.Expr] = ["_boxed", "_answer_is", "_answer_line", "_number"]
+    if isinstance(short, pl.Expr):
+        parts.append(pl.when(short).then(pl.col("_short")))
+    elif short:
+        parts.append("_short")
     return pl.coalesce(parts).alias("_answer")
 
 

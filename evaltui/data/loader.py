@@ -463,13 +463,18 @@ def read_apart(
     # the text), in the same search of each tail.
     notes = [clean_text(note) for note in result.notes]  # notes may quote input values
     errors, frame = result.errors, conform(result.frame)
+    short: bool | pl.Series = not reader.own_answers
+    if result.short_replies is not None and len(result.short_replies) == frame.height:
+        short = pl.Series("short", result.short_replies, dtype=pl.Boolean())
     del result  # it holds the reader's frame (a one-row one: its text twice)
     one = frame.height == 1
     if one:
         columns = [frame.get_column(name) for name in frame.columns]  # not get_columns()
         frame = pl.DataFrame([pl.concat([c, nulls(c.name, c.dtype, 1)]) for c in columns])
         del columns
-    frame = with_measures_and_answers(frame, short_replies=not reader.own_answers)
+        if isinstance(short, pl.Series):
+            short = pl.concat([short, nulls(short.name, pl.Boolean(), 1)])
+    frame = with_measures_and_answers(frame, short_replies=short)
     texts = frame.get_column("gen")
     frame = set_columns(frame, nulls("gen", pl.String(), frame.height))
     if one:

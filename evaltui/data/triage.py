@@ -296,17 +296,18 @@ def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame
 
 
 def with_measures_and_answers(
-    frame: pl.DataFrame, column: str = "gen", *, short_replies: bool = True
+    frame: pl.DataFrame, column: str = "gen", *, short_replies: bool | pl.Series = True
 ) -> pl.DataFrame:
     """``fill_extracted(with_text_measures(frame, column), column)``, each text's tail searched
     once for both (``has_answer`` and the extracted answer are made of the same matches).
     Without ``short_replies``, a short reply is not its own answer: the rows' format extracts
-    its own answers, and one it left out is one it found none in (``Reader.own_answers``)."""
+    its own answers, and one it left out is one it found none in (``Reader.own_answers``); a
+    boolean series says so row by row (``ReadResult.short_replies``)."""
     return _measured(frame, column, answers=True, short=short_replies)
 
 
 def _measured(
-    frame: pl.DataFrame, column: str, *, answers: bool, short: bool = True
+    frame: pl.DataFrame, column: str, *, answers: bool, short: bool | pl.Series = True
 ) -> pl.DataFrame:
     texts = frame.get_column(column).cast(pl.String)
     extracted = frame.get_column("extracted")
@@ -314,10 +315,12 @@ def _measured(
     tail_parts = []
     exprs = tail_measures_exprs(column)
     if answers:
+        # Row by row: the series rides along in each slice as a column.
+        allowed = short if isinstance(short, bool) else pl.col(SHORT_ALLOWED).fill_null(False)
         exprs = [
             exprs[0],
-            has_answer_expr(marked_from_parts(short=short)),
-            answer_from_parts(short=short),
+            has_answer_expr(marked_from_parts(short=allowed)),
+            answer_from_parts(short=allowed),
             pl.col("_deep"),
         ]
     # In slices of rows: the word and n-gram lists of a whole file's tails took ~40 MiB at once
@@ -326,6 +329,8 @@ def _measured(
         some = texts.slice(start, MEASURE_ROWS)
         tails = elementwise(some, lambda s: s.str.slice(-MEASURED_TAIL))
         measured = pl.DataFrame([tails.alias(column), extracted.slice(start, MEASURE_ROWS)])
+        if answers and not isinstance(short, bool):
+            measured = set_columns(measured, short.slice(start, MEASURE_ROWS).alias(SHORT_ALLOWED))
         if answers:
             measured = measured.with_columns(answer_part_exprs(column))
             tail_parts.append(tails)
@@ -343,6 +348,9 @@ def _measured(
         done, tails, measures.get_column("_answer"), measures.get_column("_deep")
     )
 
+
+#: The column of a slice saying, row by row, whether a short reply is its own answer.
+SHORT_ALLOWED = "_short_allowed"
 
 RunMax = Mapping[str, "int | None"]
 """Each run's longest generation in tokens (None while unknown): the length cap's reference."""

@@ -763,3 +763,89 @@ def test_lighteval_extractive_match_keeps_its_extracted_answer(
     ]
     read = LightevalReader().read(path, path.name, ReadOptions()).frame
     assert read["extracted"].to_list() == ["113", None]  # the file's own, not evaltui's
+
+
+def _sampled_details(path: Path, found: list[list[str]], texts: list[list[str]]) -> Path:
+    """≥0.11 details of docs with several samples (``num_samples``), each doc's
+    extracted_predictions as lighteval's extractive_match leaves it in ``specific``."""
+    import polars as pl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pl.DataFrame(
+        {
+            "doc": [
+                {
+                    "query": f"Q{i}",
+                    "choices": ["5"],
+                    "gold_index": 0,
+                    "id": str(i),
+                    "num_samples": len(t),
+                    "specific": {"extracted_predictions": f, "extracted_golds": ["5", "5"]},
+                }
+                for i, (f, t) in enumerate(zip(found, texts, strict=True))
+            ],
+            "metric": [{"pass@k:k=1&n=4": 0.5} for _ in found],
+            "model_response": [{"text": t} for t in texts],
+        }
+    ).write_parquet(path)
+    return path
+
+
+def test_lighteval_extracted_predictions_of_several_samples_split_two_per_sample(
+    tmp_path: Path,
+) -> None:
+    # extractive_match over 4 samples flattens each one's [parsed, string match]: 8 values, two
+    # per sample in turn. Each sample had evaltui's own extraction instead ("\\frac{1}{2}" where
+    # lighteval parsed 1/2), and the file's were unused.
+    date = "2026-01-01T00-00-00.000000"
+    path = tmp_path / "details" / "m" / date / f"details_math|0_{date}.parquet"
+    texts = ["so \\boxed{5}", "it is \\boxed{\\frac{1}{2}}", "\\boxed{6}", "maybe \\boxed{3}"]
+    found = ["5", "\\boxed{5}", "1/2", "\\frac{1}{2}", "6", "\\boxed{6}", "3", "\\boxed{3}"]
+    _sampled_details(path, [found], [texts])
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("sample")
+    assert gens["extracted"].to_list() == ["5", "1/2", "6", "3"]
+    assert result.notes == [
+        f"details/m/{date}/details_math|0_{date}.parquet: pass@k:k=1&n=4 scores the whole"
+        " document (1 doc with several samples): kept as prompt_score; the samples are unscored"
+    ]
+
+
+def test_lighteval_extracted_predictions_that_do_not_say_whose_are_not_split(
+    tmp_path: Path,
+) -> None:
+    # 3 values for 2 samples (one parsed answer and its match, one match alone: which is whose?),
+    # and a pass@k metric's last sample alone (2 values for 4): left to evaltui's extraction.
+    date = "2026-01-01T00-00-00.000000"
+    path = tmp_path / "details" / "m" / date / f"details_math|0_{date}.parquet"
+    texts = [["\\boxed{5}", "\\boxed{7}"], ["a 1", "b 2", "c 3", "d \\boxed{4}"]]
+    found = [["5", "\\boxed{5}", "\\boxed{7}"], ["4", "\\boxed{4}"]]
+    _sampled_details(path, found, texts)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    read = LightevalReader().read(path, path.name, ReadOptions()).frame
+    assert read["extracted"].to_list() == [None] * 6  # not the file's: evaltui's own later
+    gens = result.generations.sort("prompt_id", "sample")
+    assert gens["extracted"].to_list() == ["5", "7", "1", "2", "3", "4"]
+    assert (
+        f"details/m/{date}/details_math|0_{date}.parquet: 2 docs of several samples hold"
+        " lighteval's extracted_predictions in a list that does not say which sample each came"
+        " from (not two values per sample): each sample's answer shown is evaltui's own"
+        " extraction"
+    ) in result.notes
+
+
+def test_lighteval_old_specifics_of_several_samples_split_two_per_sample(tmp_path: Path) -> None:
+    # ≤0.10: the predictions column holds the samples and the specifics column the flat list.
+    import polars as pl
+
+    date = "2026-01-01T00-00-00.000000"
+    path = tmp_path / "details" / "m" / date / f"details_lighteval|math|0_{date}.parquet"
+    path.parent.mkdir(parents=True)
+    pl.DataFrame({
+        "example": ["Q0"], "full_prompt": ["Q0"],
+        "predictions": [["\\boxed{\\frac{1}{2}}", "\\boxed{2}"]], "gold": [["\\frac{1}{2}"]],
+        "metrics": [{"maj@2": 1.0}],
+        "specifics": [{"extracted_predictions": ["1/2", "\\frac{1}{2}", "2", "2"]}],
+    }).write_parquet(path)  # fmt: skip
+    read = LightevalReader().read(path, path.name, ReadOptions()).frame
+    assert read["extracted"].to_list() == ["1/2", "2"]

@@ -87,6 +87,10 @@ class ReadResult:
     """Bad lines/entries in this file: counted and shown, never silently dropped."""
     notes: list[str] = field(default_factory=list)
     """Things worth telling the user that are not errors (e.g. 'doc-level metric maj@8 kept as prompt score')."""
+    short_replies: list[bool] | None = None
+    """Per row of ``frame``, when the format's own answer extraction looked at some rows and not
+    at others: True where it did not (a short reply is then its own answer, as for a format
+    without answers), False where it did. None: :attr:`Reader.own_answers` says for every row."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +143,9 @@ class Reader(ABC):
     """True when the format extracts each generation's answer itself (a harness's filter or
     ``pred``): a generation without one is the format saying it found none ("[invalid]", ""),
     so a short reply ("I am not sure.") is not then taken as its own answer (see
-    ``extract.SHORT_CHARS``); the text's box, "the answer is" or "Answer:" line still is."""
+    ``extract.SHORT_CHARS``); the text's box, "the answer is" or "Answer:" line still is. A
+    format whose extraction looked at some rows only says so row by row
+    (:attr:`ReadResult.short_replies`)."""
 
     @abstractmethod
     def sniff(self, path: Path, head: bytes) -> int:
@@ -528,6 +534,8 @@ class Rows:
         self.columns: dict[str, list[Any]] = {name: [] for name in READER_COLUMNS}
         # not a column: an alias list's aliases, made into ``vote_reference`` by frame_from_rows
         self.columns[ALIASES] = []
+        # not a column: whether a short reply is the row's own answer (ReadResult.short_replies)
+        self.columns[SHORT_REPLIES] = []
 
     def add(self, **values: Any) -> None:
         unknown = set(values) - set(self.columns)
@@ -554,6 +562,14 @@ class Rows:
     def frame(self) -> pl.DataFrame:
         return frame_from_rows(self.columns)
 
+    def short_replies(self, default: bool) -> list[bool] | None:
+        """:attr:`ReadResult.short_replies` of the rows (``default`` where a row did not say);
+        None when no row said."""
+        said = self.columns[SHORT_REPLIES]
+        if all(value is None for value in said):
+            return None
+        return [default if value is None else bool(value) for value in said]
+
 
 def _no_blank_answers(extracted: pl.Series) -> pl.Series:
     """An extracted answer that is empty or only whitespace is none: a harness's extractor
@@ -570,6 +586,8 @@ def _no_blank_answers(extracted: pl.Series) -> pl.Series:
 #: aliases (:func:`reference_aliases`, None for one answer): not a column of its own, it makes
 #: the row's ``vote_reference``, so the vote, triage and re-scoring accept any alias.
 ALIASES = "reference_aliases"
+#: The key of :class:`Rows` holding each row's :attr:`ReadResult.short_replies` (not a column).
+SHORT_REPLIES = "short_replies"
 
 
 def frame_from_rows(rows: dict[str, list[Any]]) -> pl.DataFrame:

@@ -5,7 +5,9 @@ One EvalSample per (sample id, epoch): ``--epochs k`` gives k samples of the sam
 ``value_to_float``, so the mean is its ``accuracy()``; a note tells when P, half right, counts
 as correct), numbers or bools (NaN, ``Score.unscored()``, which Inspect's metrics skip, and values
 Inspect cannot read, a lowercase ``c``, are unscored with a note); the scorer's ``answer`` is the
-extracted answer. A multiple-choice sample's ``choices`` are shown under its question (``A) …``,
+extracted answer ("": it found none). A scorer that gives no answer, or the whole output as
+its answer (match() of a text target, model_graded_qa), extracted nothing: that row's answer is
+read from the text as for a format without answers, a short reply its own answer. A multiple-choice sample's ``choices`` are shown under its question (``A) …``,
 as the ``multiple_choice()`` solver puts them), its target the letter; of several output choices
 (``num_choices``) the first is shown, with a note. Each score the log's ``results.scores`` reports is
 read (a scorer's value, or a key of a scorer's dict value; without them, each scorer's value or
@@ -16,6 +18,9 @@ as lm-eval's filters are, and a note names the dict keys left out. The generatio
 answer text: stopped at ``max_tokens`` while thinking) shows that reasoning, with a note. ``.eval`` members are zstd-compressed (zip method 93)
 in current versions, which Python's zipfile cannot read: those members are decompressed here with
 ``zstandard``; older archives use deflate. Ids may be strings or ints in the same log.
+A task whose epochs reducer is not the mean (``max``, ``mode``, ``at_least_k``, ``pass_at_k``, …)
+has each sample's reduced score, the one Inspect's metrics are over, read from the log's
+reductions (``reductions.json``) as the prompt's ``prompt_score``, with a note naming the reducer.
 
 Runs: the run label is the model (a task run with ``--model none`` and its models by role,
 ``"model": "none/none"``, is its ``target`` role's model, else its only role's). Separate logs
@@ -547,6 +552,68 @@ def _score(
     return score, stringify(entry.get("answer")) or None, unusable, value
 
 
+#: A sample's limits (EvalSampleLimit.type) that cut its generation short: its length cap.
+LENGTH_LIMITS = frozenset({"token", "context"})
+#: The archive member of a log's reduced scores (a .json log: its ``reductions``).
+REDUCTIONS = "reductions.json"
+#: Inspect's default epochs reducer: a reduction that names none is the mean (eval_results).
+MEAN_REDUCER = "mean"
+
+
+@dataclass(frozen=True, slots=True)
+class Reduction:
+    """A scorer's scores as Inspect reduced each sample's epochs to one, by a reducer other than
+    the mean (``epochs_reducer``: max, median, mode, at_least_k, pass_at_k, a custom one). Its
+    metrics are computed over these, so they are the per-sample score Inspect reports."""
+
+    reducer: str
+    values: dict[str, Any]
+    """str(sample id) -> the reduced value, as the log holds it (a dict for a dict score)."""
+    others: tuple[str, ...]
+    """The scorer's other reducers (the mean among them, when the task asked for it too)."""
+
+
+def _reductions(header: dict[str, Any]) -> dict[str, Reduction]:
+    """Per scorer, its first reduction by a reducer other than the mean, from the log's
+    ``reductions`` (EvalSampleReductions: scorer, reducer, samples with their sample_id). A
+    reduction without a reducer is the default mean: the mean of the epochs' own scores, which
+    the samples already give (average_accuracy), so none is read."""
+    entries = _plain(header.get("reductions"))
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    named: dict[str, list[str]] = {}
+    for entry in entries if isinstance(entries, list) else ():
+        entry = _plain(entry)
+        scorer = _plain(entry.get("scorer")) if isinstance(entry, dict) else None
+        if not isinstance(scorer, str) or not scorer:
+            continue
+        reducer = _plain(entry.get("reducer"))
+        reducer = reducer if isinstance(reducer, str) and reducer else MEAN_REDUCER
+        named.setdefault(scorer, []).append(reducer)
+        if reducer == MEAN_REDUCER or scorer in found:
+            continue
+        values: dict[str, Any] = {}
+        items = _plain(entry.get("samples"))
+        for item in items if isinstance(items, list) else ():
+            item = _plain(item)
+            if isinstance(item, dict) and item.get("sample_id") is not None:
+                values[str(_plain(item["sample_id"]))] = _plain(item.get("value"))
+        found[scorer] = (reducer, values)
+    return {
+        scorer: Reduction(reducer, values, tuple(r for r in named[scorer] if r != reducer))
+        for scorer, (reducer, values) in found.items()
+    }
+
+
+def _reduced_score(reduction: Reduction | None, ref: ScoreRef | None, sample_id: Any) -> Any:
+    """The score ``ref`` names in the reduced value of ``sample_id`` (None when unreduced)."""
+    if reduction is None or ref is None or str(sample_id) not in reduction.values:
+        return None
+    value = reduction.values[str(sample_id)]
+    if isinstance(value, dict) and value:
+        value = value.get(ref.key) if ref.key is not None else next(iter(value.values()))
+    return _value_to_float(value)[0]
+
+
 def _value_to_float(value: Any) -> tuple[float | None, str | None]:
     """A score value as Inspect's ``value_to_float`` reads it, and the value shown in a note
     when it is no score: ``C``/``I``/``P``/``N`` exactly (1, 0, 0.5, 0), a number or boolean,
@@ -720,6 +787,17 @@ class InspectReader(Reader):
                         except Exception as exc:  # corrupt member: its entry's error, in place
                             sample = Unreadable(f"{name}: unreadable ({exc})")
                         samples.append((name, sample))
+                    if REDUCTIONS in infos and isinstance(header, dict):
+                        # The samples' scores reduced over their epochs (a .json log holds
+                        # them inline, as ``reductions``): read as the header's.
+                        try:
+                            header["reductions"] = _member_json(
+                                archive, path, infos[REDUCTIONS], tolerant=True
+                            )
+                        except Exception as exc:  # the samples' own scores still read
+                            errors.append(
+                                LoadError(source, None, f"{REDUCTIONS} unreadable, ignored: {exc}")
+                            )
             except (zipfile.BadZipFile, OSError, ValueError) as exc:
                 return (
                     {},
@@ -810,6 +888,13 @@ class InspectReader(Reader):
         partial: dict[str, int] = {}  # score name -> its P values
         not_scored: dict[str, int] = {}  # score name -> its NaN values (Score.unscored())
         left_out: dict[str, None] = {}  # the names of the scores not read
+        reductions = _reductions(header)
+        limits: dict[str, int] = {}  # limit type -> samples it halted
+        errored_scored = 0  # samples that errored and were scored all the same
+        info = _plain(header.get("eval"))
+        config = _plain(info.get("config")) if isinstance(info, dict) else None
+        score_on_error = isinstance(config, dict) and _plain(config.get("score_on_error")) is True
+        reduced: dict[str, int] = {}  # score name -> samples given their reduced score
         found = score_refs(header, (s for _n, s in samples), _named_scores(runs))
         refs: list[ScoreRef | None] = list(found) or [None]
         # Several scores: one run each, as lm-eval's filters are (``model · match``).
@@ -827,7 +912,12 @@ class InspectReader(Reader):
                 if not isinstance(sample, dict) or "id" not in sample:
                     errors.append(LoadError(source, index, "sample without an id"))
                     continue
-                if sample.get("error"):
+                if sample.get("error") and score_on_error and _sample_scores(sample):
+                    # The sample failed and was scored all the same (the log's config says
+                    # score_on_error): Inspect's metrics count its score, so it is a row, and a
+                    # note says it errored. Without it an errored sample was never scored.
+                    errored_scored += 1
+                elif sample.get("error"):
                     # The sample failed (the model call or the solver raised): an error entry, not an
                     # empty generation that would count as unscored and 0 tokens.
                     errors.append(
@@ -861,8 +951,29 @@ class InspectReader(Reader):
                     if choices and isinstance(choices[0], dict)
                     else None
                 )
+                truncated = stop in {"max_tokens", "model_length"} if stop else None
+                limit = sample.get("limit")
+                kind = limit.get("type") if isinstance(limit, dict) else None
+                if isinstance(kind, str) and kind:
+                    # The sample was halted by a limit (EvalSampleLimit) and scored as it stood.
+                    limits[kind] = limits.get(kind, 0) + 1
+                    if kind in LENGTH_LIMITS:
+                        truncated = True
                 for ref, label in zip(refs, labels, strict=True):
                     score, answer, unusable, value = _score(scores, ref)
+                    entry = scores.get(ref.scorer) if ref is not None else None
+                    # The scorer's answer, when it extracted one. A scorer that gives none
+                    # (a custom scorer, a model grader that found no grade, no scorer at all)
+                    # did not look for one: the text is read as a format without answers
+                    # reads it, a short reply ("Yes") its own answer. One that gives the whole
+                    # output (match() of a text target, model_graded_qa's submission) extracted
+                    # nothing either (unless that answer is all the sample shows: no output).
+                    # Only a scorer's "" says it looked and found no answer.
+                    extracted_by_scorer = (
+                        isinstance(entry, dict) and entry.get("answer") is not None
+                    )
+                    if origin is None and answer is not None and answer.strip() == gen.strip():
+                        answer, extracted_by_scorer = None, False
                     if unusable is not None:
                         unscored.setdefault(unusable, set()).add(index)
                     if value == PARTIAL and ref is not None:
@@ -870,6 +981,10 @@ class InspectReader(Reader):
                     if isinstance(value, float) and math.isnan(value):
                         name = ref.name if ref is not None else ""
                         not_scored[name] = not_scored.get(name, 0) + 1
+                    reduction = reductions.get(ref.scorer) if ref is not None else None
+                    prompt_score = _reduced_score(reduction, ref, sample["id"])
+                    if reduction is not None and ref is not None:
+                        reduced[ref.name] = reduced.get(ref.name, 0) + 1
                     rows.add(
                         run=label,
                         source=source,
@@ -886,7 +1001,9 @@ class InspectReader(Reader):
                         extracted=answer,
                         metric=ref.name if ref is not None else None,
                         sample=int(sample.get("epoch") or 1) - 1,
-                        truncated=stop in {"max_tokens", "model_length"} if stop else None,
+                        truncated=truncated,
+                        prompt_score=prompt_score,
+                        short_replies=not extracted_by_scorer,
                     )
         for origin, count in fallbacks.items():
             samples_word = "sample has" if count == 1 else "samples have"
@@ -928,6 +1045,36 @@ class InspectReader(Reader):
                 " (Score.unscored(): the scorer gave no value, and Inspect's metrics skip it):"
                 " unscored"
             )
+        if errored_scored:
+            notes.append(
+                f"{source}: {plural(errored_scored, 'sample')} errored and"
+                f" {'was' if errored_scored == 1 else 'were'} scored all the same (score_on_error):"
+                " shown with those scores, which Inspect's metrics count"
+            )
+        if limits:
+            count = sum(limits.values())
+            kinds = ", ".join(f"{kind} {n}" for kind, n in limits.items())
+            notes.append(
+                f"{source}: {plural(count, 'sample')} halted by a limit ({kinds}) and scored as"
+                f" {'it' if count == 1 else 'they'} stood"
+                + (
+                    "; a token or context limit counts as the length cap"
+                    if any(kind in LENGTH_LIMITS for kind in limits)
+                    else ""
+                )
+            )
+        for ref in refs:
+            if ref is None or ref.name not in reduced:
+                continue
+            reduction = reductions[ref.scorer]
+            others = [r for r in reduction.others if r != MEAN_REDUCER]
+            notes.append(
+                f"{source}: {ref.name}: Inspect reduced each sample's epochs to one score by"
+                f" {reduction.reducer} (the task's epochs reducer; its metrics are over these):"
+                " kept as prompt_score; each epoch keeps its own score, average_accuracy is their"
+                " mean"
+                + (f"; its other reductions ({', '.join(others)}) are not shown" if others else "")
+            )
         if unscored:
             count = len(set().union(*unscored.values()))
             samples_word = "sample is" if count == 1 else "samples are"
@@ -937,7 +1084,7 @@ class InspectReader(Reader):
                 " C/I/P/N (capitals), a boolean, yes/no or a number (Inspect's accuracy() counts"
                 " it 0, with a warning)"
             )
-        return ReadResult(rows.frame(), errors, notes)
+        return ReadResult(rows.frame(), errors, notes, rows.short_replies(not self.own_answers))
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
         """The log's eval id (run and task id before eval ids), task and start time: separate

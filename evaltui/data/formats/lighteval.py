@@ -12,11 +12,13 @@ doc's answer is its likeliest choice, as its score's normalization chose (per ch
 ``acc_norm``; per token, ``acc_norm_token``; less the unconditioned log-probability,
 ``acc_norm_pmi``, whose task logs twice the log-probabilities). A one-sample generative doc's
 extracted answer is the first of the ``extracted_predictions`` lighteval's extractive match keeps in
-the doc's ``specific``. The first numeric metric scores the
-document (named in ``metric``): with one sample it is that sample's score, with several it is
-kept as the prompt's score (``prompt_score``) and a note says the samples are unscored. Prompt
-ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or the file name. One date folder is
-one run: two runs of one model are told apart (``model @ <date id>``).
+the doc's ``specific``; a doc of n samples whose list holds 2n values (each sample's parsed answer
+and its string match) gives each sample its own, any other length is not split (with a note).
+The first numeric metric scores the document (named in ``metric``): with one sample it is that
+sample's score, with several it is kept as the prompt's score (``prompt_score``) and a note says
+the samples are unscored. Prompt ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or
+the file name. One date folder is one run: two runs of one model are told apart
+(``model @ <date id>``).
 
 An export of the records (each parquet row as a JSON line, :meth:`LightevalReader.records`) is
 read back as lighteval details: a ``.jsonl`` of such rows holds the doc, its metrics and the
@@ -48,6 +50,7 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
+from evaltui.data.wording import plural
 
 NEW = {"doc", "metric", "model_response"}
 OLD = {"predictions", "gold"}
@@ -217,21 +220,44 @@ def _chosen(
     return max(range(len(values)), key=values.__getitem__)
 
 
-def _extracted_prediction(specific: Any) -> str | None:
-    """A one-sample generative doc's extracted answer: what lighteval's extractive_match (math,
-    gsm8k, …) parsed from the text, kept in the doc's ``specific`` (≤0.10: the ``specifics``
-    column) as ``extracted_predictions``, the parsed answer first (then its string match).
-    None when there is none, or nothing says (with several samples the flat list cannot be
-    told apart per sample, so it is not read)."""
+def _extracted_list(specific: Any) -> list[Any] | None:
+    """The doc's ``extracted_predictions`` (``specific``; ≤0.10: the ``specifics`` column), None
+    when it has none."""
     if isinstance(specific, str):
         try:
             specific = _from_text(specific, "specifics")
         except EntryError:
             return None
     found = specific.get("extracted_predictions") if isinstance(specific, dict) else None
-    if isinstance(found, list) and found and isinstance(found[0], str) and found[0].strip():
-        return found[0]
-    return None
+    return found if isinstance(found, list) else None
+
+
+def _answer(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _extracted_prediction(specific: Any) -> str | None:
+    """A one-sample generative doc's extracted answer: what lighteval's extractive_match (math,
+    gsm8k, …) parsed from the text, kept in the doc's ``specific`` (≤0.10: the ``specifics``
+    column) as ``extracted_predictions``, the parsed answer first (then its string match).
+    None when there is none."""
+    found = _extracted_list(specific)
+    return _answer(found[0]) if found else None
+
+
+def _extracted_per_sample(specific: Any, samples: int) -> list[str | None] | None:
+    """Each sample's extracted answer of a doc of several samples, when its flat
+    ``extracted_predictions`` tells them apart; None when it does not (or there is none).
+
+    extractive_match extracts from each sample 0, 1 or 2 values (the parsed answer, then its
+    string match: ``extract_target_from_pred``) and flattens them all into one list. Only a
+    list of exactly two per sample is certain to be each sample's pair in turn; any other length
+    mixes samples of 0, 1 and 2 values in ways the list does not say (a pass@k metric scoring
+    each sample alone even leaves the last sample's values only)."""
+    found = _extracted_list(specific)
+    if not found or len(found) != 2 * samples:
+        return None
+    return [_answer(found[2 * j]) for j in range(samples)]
 
 
 def _old_logprobs(predictions: Any) -> list[Any] | None:
@@ -324,6 +350,7 @@ class LightevalReader(Reader):
         rows = Rows()
         doc_level: dict[str, int] = {}  # metric -> docs whose samples it scores as a whole
         reasoning_only = 0  # samples whose text was empty, shown by their reasoning
+        unsplit = 0  # docs of several samples whose extracted_predictions say not whose
         task = task or _task(path)
         for index, offset, record in records:
             with rows.entry(errors, source, index):
@@ -406,11 +433,16 @@ class LightevalReader(Reader):
                         flat = [stringify(choices[choice]) or ""]
                 # The choice's text, as the reference is written: votes read alike, and
                 # `rescore --scorer exact` matches it (its index never equalled the reference).
-                extracted = flat[0] if choice is not None and flat else None
+                extracted: list[str | None] = [flat[0] if choice is not None and flat else None]
+                specific = doc.get("specific") if new else row.get("specifics")
                 if choice is None and len(flat) == 1:
-                    extracted = _extracted_prediction(
-                        doc.get("specific") if new else row.get("specifics")
-                    )
+                    extracted = [_extracted_prediction(specific)]
+                elif choice is None and len(flat) > 1:
+                    split = _extracted_per_sample(specific, len(flat))
+                    if split is not None:
+                        extracted = split
+                    elif _extracted_list(specific):
+                        unsplit += 1
                 if not flat:
                     errors.append(LoadError(source, index, "no model response text"))
                     continue
@@ -427,7 +459,7 @@ class LightevalReader(Reader):
                         answer=answer,
                         reference_aliases=aliases,
                         gen=text,
-                        extracted=extracted,
+                        extracted=extracted[j] if len(extracted) == len(flat) else extracted[0],
                         accuracy=score if len(flat) == 1 else None,
                         metric=metric,
                         sample=j,
@@ -439,6 +471,13 @@ class LightevalReader(Reader):
                 f"{source}: {reasoning_only} {samples_word} an empty model_response.text and"
                 " a reasoning (stopped at the token limit while thinking): the generation shown"
                 " is that reasoning"
+            )
+        if unsplit:
+            notes.append(
+                f"{source}: {plural(unsplit, 'doc')} of several samples"
+                f" {'holds' if unsplit == 1 else 'hold'} lighteval's extracted_predictions in a"
+                " list that does not say which sample each came from (not two values per"
+                " sample): each sample's answer shown is evaltui's own extraction"
             )
         for metric, docs in doc_level.items():
             docs_word = "doc" if docs == 1 else "docs"

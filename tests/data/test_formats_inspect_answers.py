@@ -1,0 +1,148 @@
+"""Inspect AI: which answers are the scorer's own. A scorer's ``answer`` is what it extracted
+(match's number, choice's letters); "" says it looked and found none. A scorer that gives no
+answer (a custom scorer, a model grader that found no grade, a log not scored at all) did not
+look, and one that gives the whole output (match() of a text target, model_graded_qa's
+submission) extracted nothing: their rows' answers are read from the text as for a format
+without answers, where a short reply ("Yes") is its own answer. Logs are built from the real toy
+log (ids 3, p0, p1; epochs 1 and 2; match answers 6 5 42 / 6 6 "").
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from tests.data.test_formats_inspect_runs import LOG, load_dir, write_json
+
+TASK = LOG["eval"]["task"]
+
+
+def generations(path: Path) -> dict[tuple[str, int], tuple[str | None, bool]]:
+    """(prompt id, sample) -> (extracted answer, has_answer)."""
+    frame = load_dir(path).generations
+    return {
+        (p, s): (e, h)
+        for p, s, e, h in frame.select("prompt_id", "sample", "extracted", "has_answer").rows()
+    }
+
+
+def copy() -> dict[str, Any]:
+    return json.loads(json.dumps(LOG))
+
+
+def test_a_log_not_scored_reads_short_replies_as_their_answers(tmp_path: Path) -> None:
+    # The published repro_inspect_merge log of 15:17 (no scorer run): its 10 replies "Yes"/"No"
+    # were each counted "no answer", as if a scorer had looked and found none.
+    data = copy()
+    for sample in data["samples"]:
+        sample["scores"] = {}
+    data["results"]["scores"] = []
+    write_json(tmp_path / "x_AAA.json", data)
+    got = generations(tmp_path)
+    assert got[(f"{TASK}:p0", 1)] == ("6", True)  # "I think 6"
+    assert got[(f"{TASK}:p1", 1)] == ("42", True)  # "答案：42", a short reply: stated
+    assert got[(f"{TASK}:3", 0)] == ("6.0", True)  # "4x = 6.0"
+    # "7 × 6 = 42" is five words: no short reply, and it states no answer (as in plain JSONL)
+    assert [key for key, (_answer, has) in got.items() if not has] == [(f"{TASK}:p1", 0)]
+
+
+def test_a_scorers_empty_answer_is_no_answer(tmp_path: Path) -> None:
+    # match() found no number in "答案：42" (answer ""): that sample states no answer for it
+    # (its last number is still its vote).
+    write_json(tmp_path / "x_AAA.json", LOG)
+    got = generations(tmp_path)
+    assert got[(f"{TASK}:p1", 1)] == ("42", False)
+    assert got[(f"{TASK}:p0", 1)] == ("6", True)  # match's own answer
+
+
+def test_a_scorer_without_answers_beside_one_with_them(tmp_path: Path) -> None:
+    # A custom scorer that gives a value and no answer, beside match: its rows read the text.
+    data = copy()
+    for sample in data["samples"]:
+        sample["scores"]["judge"] = {"value": 1}
+    data["results"]["scores"].append(
+        {"name": "judge", "scorer": "judge", "params": {}, "metrics": {}}
+    )
+    write_json(tmp_path / "x_AAA.json", data)
+    frame = load_dir(tmp_path).generations
+    p1 = frame.filter((pl.col("prompt_id") == f"{TASK}:p1") & (pl.col("sample") == 1))
+    assert dict(
+        zip(p1["metric"], zip(p1["extracted"], p1["has_answer"], strict=True), strict=True)
+    ) == {
+        "match": ("42", False),
+        "judge": ("42", True),
+    }
+
+
+def test_an_answer_that_is_the_whole_output_is_no_extraction(tmp_path: Path) -> None:
+    # match() of a text target keeps the whole stripped output as its answer; so does
+    # model_graded_qa (the submission). It was shown, and voted, as the extracted answer.
+    data = copy()
+    long = "Let me think step by step. Two and three make five, so the answer is 5."
+    for sample in data["samples"]:
+        if sample["id"] == "p0" and sample["epoch"] == 1:
+            sample["output"]["completion"] = long
+            sample["output"]["choices"][0]["message"]["content"] = long
+            sample["scores"]["match"]["answer"] = long
+    write_json(tmp_path / "x_AAA.json", data)
+    assert generations(tmp_path)[(f"{TASK}:p0", 0)] == ("5", True)
+
+
+def test_a_log_of_one_unscored_sample(tmp_path: Path) -> None:
+    # One row: the loader pads it to two for polars (see loader.read_file); the row's word
+    # on short replies is padded alike.
+    data = copy()
+    data["samples"] = data["samples"][:1]
+    data["samples"][0]["scores"] = {}
+    data["samples"][0]["output"]["completion"] = "Yes"
+    data["results"]["scores"] = []
+    write_json(tmp_path / "x_AAA.json", data)
+    assert list(generations(tmp_path).values()) == [("Yes", True)]
+
+
+def test_samples_halted_by_a_limit_are_told_and_a_token_limit_is_the_length_cap(
+    tmp_path: Path,
+) -> None:
+    # EvalSample.limit (Inspect >= 0.3.7x): the limit that halted the sample, which was scored
+    # as it stood. Nothing said so, and a token limit was not the length cap (stop_reason
+    # "stop" of its last generation).
+    data = copy()
+    data["samples"][0]["limit"] = {"type": "token", "limit": 1000}
+    data["samples"][1]["limit"] = {"type": "message", "limit": 10}
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    frame = result.generations
+    halted = frame.filter(pl.col("truncated").fill_null(False))
+    first = data["samples"][0]
+    assert halted.select("prompt_id", "sample").rows() == [
+        (f"{TASK}:{first['id']}", first["epoch"] - 1)
+    ]
+    assert result.notes == [
+        "x_AAA.json: 2 samples halted by a limit (token 1, message 1) and scored as they stood;"
+        " a token or context limit counts as the length cap"
+    ]
+
+
+def test_an_errored_sample_scored_all_the_same_is_a_row(tmp_path: Path) -> None:
+    # score_on_error=True: the sample errored, was scored (here I) and Inspect's accuracy counts
+    # it. It was dropped as an error entry, so the run's accuracy left it out. One that errored
+    # without a score stays an error entry.
+    data = copy()
+    data["eval"]["config"]["score_on_error"] = True
+    data["samples"][4]["error"] = {"message": "RuntimeError('tool failed')", "traceback": ""}
+    data["samples"][5]["error"] = {"message": "RuntimeError('no reply')", "traceback": ""}
+    data["samples"][5]["scores"] = {}
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    assert result.generations.height == 5
+    assert result.generations["accuracy"].to_list().count(0.0) == 1  # the errored sample's I
+    assert [e.reason for e in result.errors] == [
+        "sample p1 (epoch 2) errored: RuntimeError('no reply')"
+    ]
+    assert result.notes == [
+        "x_AAA.json: 1 sample errored and was scored all the same (score_on_error): shown with"
+        " those scores, which Inspect's metrics count"
+    ]

@@ -1,0 +1,115 @@
+"""Inspect AI: a task's epochs reducer other than the mean (``epochs_reducer``: max, mode,
+at_least_k, pass_at_k, …). Inspect reduces each sample's epochs to one score and computes its
+metrics over those; the log keeps them in ``reductions`` (``reductions.json`` in an .eval), one
+entry per (scorer, reducer), ``reducer`` unset for the default mean. Logs are built from the real
+toy log (ids 3, p0, p1; epochs 1 and 2; match C C C then C I I) as eval_results writes them.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from tests.data.test_formats_inspect_runs import LOG, load_dir, write_json
+
+TASK = LOG["eval"]["task"]
+
+
+def reduced_log(reductions: list[dict[str, Any]], reducers: list[str]) -> dict[str, Any]:
+    data = json.loads(json.dumps(LOG))
+    data["eval"]["config"]["epochs_reducer"] = reducers
+    data["reductions"] = reductions
+    score = data["results"]["scores"][0]
+    data["results"]["scores"] = [dict(score, reducer=r) for r in reducers]
+    return data
+
+
+def reduction(reducer: str | None, values: dict[Any, Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "scorer": "match",
+        "samples": [{"value": v, "sample_id": i} for i, v in values.items()],
+    }
+    if reducer is not None:
+        entry["reducer"] = reducer
+    return entry
+
+
+def write_eval_with_reductions(path: Path, data: dict[str, Any]) -> Path:
+    """An .eval as Inspect writes one: header.json, a member per (id, epoch), reductions.json."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        header = {k: v for k, v in data.items() if k not in ("samples", "reductions")}
+        archive.writestr("header.json", json.dumps(header))
+        for sample in data["samples"]:
+            archive.writestr(
+                f"samples/{sample['id']}_epoch_{sample['epoch']}.json", json.dumps(sample)
+            )
+        archive.writestr("reductions.json", json.dumps(data["reductions"]))
+    return path
+
+
+def prompt_scores(path: Path) -> tuple[dict[str, float | None], list[str]]:
+    result = load_dir(path)
+    stats = result.stats.sort("prompt_id")
+    return dict(zip(stats["prompt_id"], stats["prompt_score"], strict=True)), result.notes
+
+
+def test_the_max_reducer_is_the_prompts_score(tmp_path: Path) -> None:
+    # epochs_reducer="max": max() of C and I is C (value_to_float orders them, the value is
+    # kept), so every id is C, accuracy 1.0 in Inspect's results. Each prompt's score was the
+    # mean of its epochs (p0 and p1 0.5) and nothing said Inspect reported 1.0 for them.
+    data = reduced_log([reduction("max", {3: "C", "p0": "C", "p1": "C"})], ["max"])
+    path = write_eval_with_reductions(tmp_path / "x_AAA.eval", data)
+    scores, notes = prompt_scores(tmp_path)
+    assert scores == {f"{TASK}:3": 1.0, f"{TASK}:p0": 1.0, f"{TASK}:p1": 1.0}
+    stats = load_dir(path).stats.sort("prompt_id")
+    assert stats["average_accuracy"].to_list() == [1.0, 0.5, 0.5]  # the epochs' own mean
+    assert notes == [
+        "x_AAA.eval: match: Inspect reduced each sample's epochs to one score by max (the task's"
+        " epochs reducer; its metrics are over these): kept as prompt_score; each epoch keeps its"
+        " own score, average_accuracy is their mean"
+    ]
+
+
+def test_a_reducer_beside_the_mean_in_a_json_log(tmp_path: Path) -> None:
+    # epochs_reducer=["mean", "at_least_2"]: one reduction each, the mean's with reducer
+    # "mean"; at_least_2 is 1 where both epochs are C (id 3 only).
+    data = reduced_log(
+        [
+            reduction("mean", {3: 1.0, "p0": 0.5, "p1": 0.5}),
+            reduction("at_least_2", {3: 1, "p0": 0, "p1": 0}),
+        ],
+        ["mean", "at_least_2"],
+    )
+    write_json(tmp_path / "x_AAA.json", data)
+    scores, notes = prompt_scores(tmp_path)
+    assert scores == {f"{TASK}:3": 1.0, f"{TASK}:p0": 0.0, f"{TASK}:p1": 0.0}
+    assert len(notes) == 1 and "by at_least_2 (the task's epochs reducer;" in notes[0]
+
+
+def test_the_default_mean_reduction_adds_no_prompt_score(tmp_path: Path) -> None:
+    # The toy log as Inspect wrote it: one reduction without a reducer (the mean).
+    write_json(tmp_path / "x_AAA.json", LOG)
+    scores, notes = prompt_scores(tmp_path)
+    assert set(scores.values()) == {None} and notes == []
+
+
+def test_a_dict_score_reduced_by_max_reads_the_reported_key(tmp_path: Path) -> None:
+    # A scorer of a dict value (sus-www's winrate, …) reduced by max: its reduction is a dict too.
+    data = reduced_log(
+        [reduction("max", {3: {"a": 0.25, "b": 1}, "p0": {"a": 0.75, "b": 0}, "p1": {"a": 0.0}})],
+        ["max"],
+    )
+    for sample in data["samples"]:
+        sample["scores"]["match"]["value"] = {"a": 0.5, "b": 1}
+    data["results"]["scores"] = [
+        {"name": "a", "scorer": "match", "reducer": "max", "params": {}, "metrics": {}}
+    ]
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    stats = result.stats.sort("prompt_id")
+    assert stats["prompt_score"].to_list() == [0.25, 0.75, 0.0]
+    assert result.generations.filter(pl.col("prompt_score").is_null()).height == 0
