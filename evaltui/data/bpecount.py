@@ -91,9 +91,6 @@ _CHUNKS = re.compile(" (?=[A-Za-z])")  # splits there, dropping the space (resto
 SENTINEL = "\x00"
 _CUT_FROM = [" " + c for c in string.ascii_letters]
 _CUT_TO = [SENTINEL + " " + c for c in string.ascii_letters]
-#: The bytes that make a space before them a cut (the ASCII letters), for :func:`arrow_chunks`.
-_LETTER = np.zeros(256, dtype=bool)
-_LETTER[list(string.ascii_letters.encode())] = True
 #: Joins the chunks counted in one tiktoken call: a special token of the count path's encoding
 #: (one token each, and tiktoken encodes the text between two on its own), so the tokens between
 #: separators are each chunk's count. A batch whose chunks hold one is counted chunk by chunk.
@@ -874,22 +871,29 @@ def arrow_chunks(texts: pl.Series) -> tuple[np.ndarray, pl.Series, np.ndarray]:
         if size and data_buffer is not None
         else np.zeros(0, dtype=np.uint8)
     )
-    # A space is a cut when the next byte is a letter of the same text.
-    ends = np.zeros(size + 1, dtype=bool)
-    ends[offsets] = True
-    spaces = np.flatnonzero(data == 32)
-    after = spaces + 1
-    cuts = spaces[_LETTER[data[np.minimum(after, size - 1)]] & ~ends[after]]
+    # A space is a cut when the next byte is an ASCII letter (``b | 0x20`` in a-z) of the same
+    # text: whole-buffer passes, no gather per space (1 MB of traces: ~1 ms against ~3.4).
+    cut = np.zeros(size, dtype=bool)
+    if size > 1:
+        letter = data[1:] | np.uint8(0x20)
+        letter -= np.uint8(ord("a"))
+        np.less(letter, np.uint8(26), out=cut[:-1])
+        cut[:-1] &= data[:-1] == 32
+        inner = offsets[1:-1]
+        cut[inner[(inner > 0) & (inner < size)] - 1] = False  # the next byte is another text's
+    cuts = np.flatnonzero(cut)
     nuls = np.flatnonzero(data == 0)
     if len(nuls):  # a cut and a NUL never share a byte
         cuts = np.sort(np.concatenate((cuts, nuls)))
-    # Chunk bounds in order: each text's start before a cut at the same byte.
+    # Chunk bounds in order: each text's start before a cut at the same byte; the cuts fill the
+    # places the starts leave, in order.
     starts = offsets[:-1]
     at_start = np.arange(n) + np.searchsorted(cuts, starts, side="left")
-    at_cut = np.arange(len(cuts)) + np.searchsorted(starts, cuts, side="right")
     bounds = np.empty(n + len(cuts) + 1, dtype=np.int64)
     bounds[at_start] = starts
-    bounds[at_cut] = cuts
+    at_cut = np.ones(n + len(cuts), dtype=bool)
+    at_cut[at_start] = False
+    bounds[:-1][at_cut] = cuts
     bounds[-1] = size
     if len(nuls):  # NUL taken out: a bound moves back by the NULs before it
         bounds -= np.searchsorted(nuls, bounds, side="left")

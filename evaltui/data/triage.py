@@ -56,8 +56,10 @@ from evaltui.data.extract import (
     fill_from_parts,
     fill_vote_answers,
     final_answer_marked_expr,
+    last_numbers,
     marked_from_parts,
     reference_match_expr,
+    short_replies,
 )
 from evaltui.data.extract import TAIL_CHARS as ANSWER_TAIL_CHARS
 from evaltui.data.metrics import DEFAULT_THRESHOLD, correct_expr, format_score, run_kinds
@@ -332,7 +334,9 @@ def _measured(
         if answers and not isinstance(short, bool):
             measured = set_columns(measured, short.slice(start, MEASURE_ROWS).alias(SHORT_ALLOWED))
         if answers:
-            measured = measured.with_columns(answer_part_exprs(column))
+            measured = measured.with_columns(
+                *answer_part_exprs(column, every=False), last_numbers(tails), short_replies(tails)
+            )
             tail_parts.append(tails)
         measured = measured.select(exprs)
         columns = measured.get_columns()

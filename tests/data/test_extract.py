@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import polars as pl
 import pytest
 
+from evaltui.data import extract
 from evaltui.data.extract import (
     TAIL_CHARS,
     extract_answer,
@@ -216,3 +219,59 @@ def test_small_calls_take_values_normalized_before_from_memory(
     assert asked[1] == ["$3$"]  # the others were normalized by the first call
     assert sorted(asked[2]) == sorted(["2.0", " 7 ", "\\frac{3}{4}", "x"])
     assert asked[3] == ["1,000"]  # forgotten when the memory started over; 2.0 and x kept
+
+
+@pytest.mark.parametrize("window", [1, 3, 8, extract.NUMBER_WINDOW])
+def test_the_last_number_searched_in_the_window_first_is_the_whole_tails(
+    window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``last_numbers`` (the last number of each text's tail, searched in its last characters
+    first, from after a character no number holds) finds what the scan of the whole tail finds:
+    numbers across the window's edge, signs, grouping commas and decimal points at it, windows
+    made only of number characters, other scripts' digits, texts around the window's and the
+    tail's lengths, no number at all, and no text."""
+    monkeypatch.setattr(extract, "NUMBER_WINDOW", window)
+    rng = random.Random(11)
+    alphabet = ["1", "2", "0", "-", ",", ".", " ", "a", "\n", "٣", "１", "é", "x"]
+    texts: list[str | None] = [None, "", "7", "-", "1,2", "12.5", "a" * 50, "1" * 5000]
+    texts += ["".join(rng.choices(alphabet, k=rng.randint(0, 40))) for _ in range(1500)]
+    texts += [
+        "".join(rng.choices(alphabet, k=rng.randint(window - 2, window + 3))) for _ in range(300)
+    ]
+    for size in (TAIL_CHARS - 1, TAIL_CHARS, TAIL_CHARS + 3, 2 * TAIL_CHARS):
+        texts += ["".join(rng.choices(alphabet, k=size)) for _ in range(20)]
+        texts.append("9" * 10 + "x" * (size - 10))  # the only number before the tail's start
+        texts.append("x" * (size - 10) + "-1,234.5")
+    series = pl.Series("gen", texts, dtype=pl.String)
+    whole = series.to_frame().select(
+        extract._last_match(pl.col("gen").str.slice(-TAIL_CHARS), extract._NUMBER)
+    )
+    got = extract.last_numbers(series)
+    assert got.name == "_number"
+    assert got.to_list() == whole.to_series().to_list()
+    assert got.null_count() > 1 and got.drop_nulls().n_unique() > 100
+
+
+def test_short_replies_are_looked_for_only_in_short_texts_and_found_as_the_expression_finds() -> (
+    None
+):
+    """``short_replies`` (the short-reply part, looked for only in texts of at most
+    ``SHORT_SCAN`` bytes) equals the expression over every text: replies around the byte limit
+    (blanks and characters of several bytes included), several lines, five words, blanks
+    only, long texts, and no text."""
+    rng = random.Random(5)
+    scan = extract.SHORT_SCAN
+    texts: list[str | None] = [None, "", "   ", "Paris", " 42 \n", "(B)", "a b c d", "a b c d e"]
+    texts += ["x\ny", " " * (scan - 1) + "7", " " * scan + "7", "é" * (scan // 2), "é" * 200]
+    texts += ["Paris" + " " * (scan - 5), "Paris" + " " * (scan - 4), "w " * 3000]
+    words = ["Paris", "42", "é", "中文", " ", "\n", "\t", "x", "United States"]
+    texts += ["".join(rng.choices(words, k=rng.randint(0, 12))) for _ in range(2000)]
+    texts += [" " * rng.randint(scan - 30, scan + 5) + rng.choice(words) for _ in range(300)]
+    series = pl.Series("gen", texts, dtype=pl.String)
+    whole = series.to_frame().select(extract._short(pl.col("gen").str.slice(-TAIL_CHARS)))
+    got = extract.short_replies(series)
+    assert got.name == "_short" and got.dtype == pl.String
+    assert got.to_list() == whole.to_series().to_list()
+    assert got.null_count() > 100 and got.drop_nulls().n_unique() > 100
+    everything_long = pl.Series("gen", ["w " * 300, None], dtype=pl.String)
+    assert extract.short_replies(everything_long).to_list() == [None, None]
