@@ -206,6 +206,18 @@ def _hold_cut_line(tracked: _Tracked) -> list[LoadError]:
     return held
 
 
+def _readable_again(tracked: _Tracked) -> bool:
+    """``tracked`` could not be read when it was looked at (its permissions) and can be now: a
+    ``chmod`` changes neither its size, its mtime nor its inode, so the file stayed 'cannot
+    read: Permission denied' for good while a fresh read had its rows. One ``access`` call per
+    unreadable file and look; a file read before costs nothing more."""
+    report = tracked.report
+    unreadable = (report is not None and (report.skipped or "").startswith("cannot read")) or any(
+        e.line is None and e.reason.startswith("cannot read") for e in tracked.errors
+    )
+    return unreadable and os.access(tracked.item.path, os.R_OK)
+
+
 def _probe(path: Path, consumed: int) -> tuple[bytes, bytes]:
     """The first bytes of ``path`` and the bytes just before ``consumed``."""
     with path.open("rb") as handle:
@@ -710,7 +722,12 @@ class Follower:
                 and everything
                 and companion_versions(tracked.reader, item.path) != tracked.beside
             )
-            if tracked is not None and tracked.stamp == stamp and not beside:
+            if (
+                tracked is not None
+                and tracked.stamp == stamp
+                and not beside
+                and not _readable_again(tracked)
+            ):
                 continue
             if tracked is not None and not beside and self._appended(tracked):
                 self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
@@ -738,7 +755,12 @@ class Follower:
                 reader = tracked.reader
                 rewritten = reader is not None and reader.appendable and tracked.stamp is not None
                 if rewritten and not beside:
-                    notes.append(f"{item.source} was rewritten: read again")
+                    why = whole.report.skipped if whole.report is not None else None
+                    notes.append(
+                        f"{item.source}: {why}; its rows were removed"
+                        if why is not None and why.startswith("cannot read")
+                        else f"{item.source} was rewritten: read again"
+                    )
                     self._told[item.path] = notes[-1]
                 self._removed.append(tracked.frame)
             else:
