@@ -134,6 +134,10 @@ class _Tracked:
     when it was read: that line is still being written, so the error its reader made of it is
     held back (as an appendable file's partial line waits); the line is read with the file's
     next change, when the file is read again whole."""
+    copy_of: Path | None = None
+    """The followed file whose bytes this one held (all that was read of it) when it appeared:
+    a copy (``cp`` of a run, under way or done), whose rows are no new generations as long as
+    it stays one (:meth:`Follower._copied_from`)."""
 
     def identity(self) -> FileIdentity | None:
         """The version that was read (what an export of its records must still find)."""
@@ -216,6 +220,30 @@ def _readable_again(tracked: _Tracked) -> bool:
         e.line is None and e.reason.startswith("cannot read") for e in tracked.errors
     )
     return unreadable and os.access(tracked.item.path, os.R_OK)
+
+
+#: Files a new file is compared with byte for byte at most, to tell a copy (see
+#: :meth:`Follower._copied_from`); the others are told apart by their first bytes or size.
+COPY_CANDIDATES = 16
+
+
+def _same_start(one: Path, other: Path, size: int, start: int = 0) -> bool:
+    """``one`` and ``other`` hold the same bytes from ``start`` to ``size`` (read in 64 KiB
+    steps, stopping at the first difference; False when either cannot be read)."""
+    try:
+        with one.open("rb") as a, other.open("rb") as b:
+            a.seek(start)
+            b.seek(start)
+            position = start
+            while position < size:
+                step = min(1 << 16, size - position)
+                chunk = a.read(step)
+                if len(chunk) != step or b.read(step) != chunk:
+                    return False
+                position += step
+    except OSError:
+        return False
+    return True
 
 
 def _probe(path: Path, consumed: int) -> tuple[bytes, bytes]:
@@ -771,9 +799,12 @@ class Follower:
                 assert tracked is not None
                 added += max(0, self._keep(whole) - tracked.frame.height)
                 continue
+            whole.copy_of = self._copied_from(whole, tracked)
+            self._keep(whole)
+            if whole.copy_of is not None:
+                continue  # a copy of a followed file (cp of a run): nothing new, nothing left
             if tracked is not None:
                 left.append(tracked)
-            self._keep(whole)
             whole_reads.append(whole)
         for path in [p for p in self._unsettled if everything and p not in seen]:
             del self._unsettled[path]
@@ -803,6 +834,52 @@ class Follower:
             self.arrivals.append((time.monotonic(), added))
         self._result = None
         return FollowUpdate(self, added, notes)
+
+    def _copied_from(self, whole: _Tracked, before: _Tracked | None) -> Path | None:
+        """The followed file whose first bytes are all that ``whole`` (a file just read whole)
+        holds, when it is a copy of one: ``cp`` of a run (or ``cp -r`` of its folder) into the
+        followed folder counted every generation it copied as new in the last minute. A file
+        that was a copy (``before``) is compared with the same file again only, a new one with
+        the followed files of its format long enough, told apart by their first bytes (known
+        for line-based files) before at most :data:`COPY_CANDIDATES` are compared whole. An eval
+        that writes byte for byte what a followed file holds is taken for a copy too."""
+        if whole.reader is None or whole.stamp is None or not whole.frame.height:
+            return None
+        path, reader = whole.item.path, whole.reader
+        size = whole.consumed if reader.appendable else whole.stamp.size
+        if before is not None:
+            candidates = [before.copy_of] if before.copy_of is not None else []
+        else:
+            candidates = [
+                p
+                for p, t in self.files.items()
+                if p != path
+                and t.reader is not None
+                and t.reader.name == reader.name
+                and t.stamp is not None
+                and t.stamp.size >= size
+            ]
+        if not candidates:
+            return None
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(min(_PROBE, size))
+        except OSError:
+            return None
+        compared = 0
+        for other in candidates:
+            tracked = self.files.get(other)
+            if tracked is None or tracked.stamp is None or tracked.stamp.size < size:
+                continue
+            known = min(len(head), len(tracked.head))
+            if head[:known] != tracked.head[:known]:
+                continue  # its first bytes, known without a read, differ
+            compared += 1
+            if _same_start(path, other, size):
+                return other
+            if compared >= COPY_CANDIDATES:
+                break
+        return None
 
     def _content_keys(self, tracked: list[_Tracked]) -> np.ndarray:
         """The :data:`CONTENT_KEY` hash of each row of ``tracked``, its run as its reader
@@ -847,7 +924,15 @@ class Follower:
         tracked.frame = _compacted(pl.concat([tracked.frame, frame], how="vertical"))
         self._added.append(frame)
         tracked.errors.extend(errors)
+        start = tracked.consumed
         tracked.consumed, tracked.next_line = end, tracked.next_line + newlines
+        new = frame.height
+        if tracked.copy_of is not None:
+            # A copy under way (cp writes in pieces): its lines are the source's, no new ones.
+            if _same_start(path, tracked.copy_of, end, start):
+                new = 0
+            else:
+                tracked.copy_of = None  # written on its own since: what comes is new
         try:
             tracked.head, tracked.tail = _probe(path, end)
         except OSError:
@@ -855,7 +940,7 @@ class Follower:
             # the next poll drops it, or reads it again whole if it is back (the follow worker
             # used to stop here on FileNotFoundError when a run's folder was deleted mid-poll).
             tracked.head, tracked.tail = b"", b"\0"
-        return frame.height
+        return new
 
     def _read_new(self, item: InputFile, stamp: FileIdentity) -> int:
         """Read ``item`` whole (a new or rewritten file) and follow what was read; a partial

@@ -347,3 +347,62 @@ def test_a_file_that_could_not_be_read_is_read_once_it_can(
     assert update is not None and update.result.generations.height == 4
     assert_same(update.result, [data], opts)
     assert follower.poll() is None
+
+
+def test_a_copy_of_a_followed_run_brings_no_new_generation(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """``cp`` of a run into the followed folder (a file beside it, ``cp -r`` of its folder, a
+    copy still under way) counted every generation it copied as new in the last minute while
+    the eval wrote nothing; lines written to a copy on its own afterwards, and the eval's own
+    lines, are new."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(i, j) for i in range(10) for j in (0, 1)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+
+    shutil.copyfile(out, out.with_name("backup.jsonl"))
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    shutil.copytree(data / "m", data / "m-copy")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert follower.status().startswith("following · 0 new generations in the last minute")
+    assert_same(update.result, [data], opts)
+
+    # A copy caught under way: read at its first half, then its second half arrives.
+    whole = out.read_bytes()
+    half = whole.index(b"\n", len(whole) // 2) + 1
+    slow = data / "m-slow" / "out.jsonl"
+    slow.parent.mkdir()
+    slow.write_bytes(whole[:half])
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    append(slow, whole[half:].decode("utf-8"))
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    append(slow, line(30, 0))  # written to on its own: new
+    append(out, line(31, 0) + line(31, 1))  # the eval's own lines: new
+    update = follower.poll()
+    assert update is not None and update.new_generations == 3
+    assert follower.recent() == 3
+    assert_same(update.result, [data], opts)
+
+
+def test_a_copy_of_a_whole_document_brings_no_new_generation(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    data = tmp_path / "data"
+    source = FIXTURES / "skythought" / "v1b_list_feb2025" / "results.json"
+    target = data / "sky" / "results.json"
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(source, target)
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    shutil.copytree(data / "sky", data / "sky-copy")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert update.result.generations.height == 2 * follower.files[target].frame.height
+    assert_same(update.result, [data], opts)
