@@ -9,16 +9,27 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from evaltui.data import follow as follow_module
 from evaltui.data.follow import Follower
 from tests.conftest import write_jsonl
-from tests.data.test_follow import FIXTURES, REAL, append, assert_same, line, options, record
+from tests.data.test_follow import (
+    FIXTURES,
+    REAL,
+    append,
+    assert_same,
+    ctrl_c_raises,  # noqa: F401 (a fixture)
+    line,
+    options,
+    record,
+)
 
 
 def race(follower: Follower, writer: Callable[[], None]) -> int:
@@ -406,3 +417,70 @@ def test_a_copy_of_a_whole_document_brings_no_new_generation(
     assert update is not None and update.new_generations == 0
     assert update.result.generations.height == 2 * follower.files[target].frame.height
     assert_same(update.result, [data], opts)
+
+
+@pytest.mark.usefixtures("ctrl_c_raises")
+@pytest.mark.parametrize("during", ["look", "write"])
+def test_summarize_follow_stopped_again_during_its_last_look(
+    tmp_path: Path,
+    word_tokenizer: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    during: str,
+) -> None:
+    """The first Ctrl-C starts a last look and a last write, which read what is new (a big
+    file takes a while) while nothing was said; a second Ctrl-C then ended with a bare
+    'interrupted' and the output older than the inputs, nothing telling it. The stop says
+    what it does, and the second says what the output holds: the last write's, whole."""
+    import json
+
+    from evaltui.cli import main
+    from evaltui.commands import follow as follow_command
+
+    monkeypatch.setenv("EVALTUI_FOLLOW_POLLING", "1")
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 0)])
+    waits = 0
+
+    def wait(self: Follower, timeout: float, stop: threading.Event | None = None) -> None:
+        nonlocal waits
+        waits += 1
+        if waits == 2:
+            append(out, line(0, 1))
+            raise KeyboardInterrupt  # the first Ctrl-C, while waiting
+
+    real_poll = Follower.poll
+
+    def poll(self: Follower, *, last: bool = False) -> Any:
+        update = real_poll(self, last=last)
+        if last and during == "look":
+            os.kill(os.getpid(), signal.SIGINT)  # the second, at the end of the last look
+        return update
+
+    real_write = follow_command.write_combined_json
+
+    def write(stats: Any, target: Any) -> None:
+        real_write(stats, target)
+        if waits == 2 and during == "write":
+            os.kill(os.getpid(), signal.SIGINT)  # the second, in the last write
+
+    monkeypatch.setattr(follow_command.Follower, "wait", wait)
+    monkeypatch.setattr(follow_command.Follower, "poll", poll)
+    monkeypatch.setattr(follow_command, "write_combined_json", write)
+    combined = tmp_path / "combined.json"
+    common = [str(data), "--model", str(word_tokenizer), "--no-cache"]
+    args = ["summarize", *common, "-o", str(combined), "--follow", "--follow-interval", "5"]
+    assert main(args) == 130
+    err = capsys.readouterr().err
+    assert "evaltui: stopping: a last look at the inputs and a last write (Ctrl-C again" in err
+    stale = f"evaltui: {combined} is as written at "
+    assert stale in err and err.endswith(
+        ": what changed since is not in it\nevaltui: interrupted\n"
+    )
+    assert [r["count"] for r in json.loads(combined.read_text(encoding="utf-8"))] == [1, 1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "combined.json",
+        "combined.json.evaltui.json",
+        "data",
+        "tok",
+    ]
