@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import threading
 import time
 from collections import deque
@@ -221,6 +222,9 @@ def _readable_again(tracked: _Tracked) -> bool:
     )
     return unreadable and os.access(tracked.item.path, os.R_OK)
 
+
+#: A part of a file name that marks a temp file (``out.tmp.json``, ``results.json.part.json``).
+_TEMP_PART = re.compile(r"[._-](?:tmp|temp|part|partial)(?:[._-]|$)")
 
 #: Files a new file is compared with byte for byte at most, to tell a copy (see
 #: :meth:`Follower._copied_from`); the others are told apart by their first bytes or size.
@@ -712,7 +716,14 @@ class Follower:
         events, self._events = self._events, None
         now = time.monotonic()
         self._settling = last
-        if events is not None and now - self._looked < FULL_LOOK and not last:
+        # Files not believed yet (a temp file, a document half written) are looked at again
+        # at the next poll, not within FULL_LOOK: no event may come for them.
+        if (
+            events is not None
+            and now - self._looked < FULL_LOOK
+            and not last
+            and not self._unsettled
+        ):
             self._events = set()  # the watcher keeps reporting into a fresh set
             return self._look([self.files[p].item for p in self.order if p in events], False)
         try:
@@ -750,6 +761,8 @@ class Follower:
                 and everything
                 and companion_versions(tracked.reader, item.path) != tracked.beside
             )
+            if tracked is None and self._temporary(item.path, stamp):
+                continue
             if (
                 tracked is not None
                 and tracked.stamp == stamp
@@ -953,6 +966,22 @@ class Follower:
         self._track(tracked)
         self._added.append(tracked.frame)
         return tracked.frame.height
+
+    def _temporary(self, path: Path, stamp: FileIdentity) -> bool:
+        """True when ``path``, a new file, is named as the temp file a writer renames over its
+        target (Python's ``tempfile``: ``tmpk3j2x9.json``; ``results.tmp.json``, ``out.part.jsonl``)
+        and was not seen at this version at the last look: it is not read yet (remembered as
+        unsettled). Read at once, a save of a SkyThought or OpenCompass JSON caught between its
+        write and its rename doubled the run's rows for a moment (in a summarize --follow
+        write too), counted them all as new and then said the temp file was gone. One that
+        stays is read at the next look, which comes at once (see :meth:`poll`)."""
+        name = path.name.lower()
+        if not (name.startswith("tmp") or _TEMP_PART.search(name)):
+            return False
+        if self._settling or self._unsettled.get(path) == stamp:
+            return False
+        self._unsettled[path] = stamp
+        return True
 
     def _unsettled_read(self, tracked: _Tracked, before: _Tracked | None) -> bool:
         """True when ``tracked``, a whole read, found nothing usable (no row, and an error or a

@@ -484,3 +484,39 @@ def test_summarize_follow_stopped_again_during_its_last_look(
         "data",
         "tok",
     ]
+
+
+@pytest.mark.parametrize("temp", ["tmpk3j2x9.json", "results.tmp.json", "results.json.part.json"])
+def test_a_save_through_a_temp_file_caught_before_its_rename(
+    tmp_path: Path, word_tokenizer: Path, temp: str
+) -> None:
+    """A JSON saved as a temp file beside the target, then renamed over it (``tempfile`` and
+    ``os.replace``), looked at in between: the temp file was read as a new run file, so the
+    run's rows were there twice (stats and a summarize --follow write alike), all counted as
+    new, and the rename then said 'tmp….json is gone: its rows were removed'. A temp-named
+    file is read once it stays as it is for a look."""
+    data = tmp_path / "data"
+    source = FIXTURES / "skythought" / "v1b_list_feb2025" / "results.json"
+    target = data / "sky" / "results.json"
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(source, target)
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    rows = follower.load().generations.height
+
+    saved = target.with_name(temp)
+    saved.write_bytes(source.read_bytes() + b"\n")  # the next save: the same rows here
+    assert follower.poll() is None
+    assert follower.result().generations.height == rows
+    os.replace(saved, target)
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0 and update.notes == []
+    assert update.result.generations.height == rows
+    assert_same(update.result, [data], opts)
+
+    # A temp-named file that stays is read at the next look.
+    shutil.copyfile(source, saved)
+    assert follower.poll() is None
+    update = follower.poll()
+    assert update is not None and update.result.generations.height == 2 * rows
+    assert_same(update.result, [data], opts)
