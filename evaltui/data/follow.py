@@ -853,8 +853,8 @@ class Follower:
         holds, when it is a copy of one: ``cp`` of a run (or ``cp -r`` of its folder) into the
         followed folder counted every generation it copied as new in the last minute. A file
         that was a copy (``before``) is compared with the same file again only, a new one with
-        the followed files of its format long enough, told apart by their first bytes (known
-        for line-based files) before at most :data:`COPY_CANDIDATES` are compared whole. An eval
+        the followed files of its format, told apart by their first bytes (known for
+        line-based files) before at most :data:`COPY_CANDIDATES` are compared whole. An eval
         that writes byte for byte what a followed file holds is taken for a copy too."""
         if whole.reader is None or whole.stamp is None or not whole.frame.height:
             return None
@@ -866,11 +866,7 @@ class Follower:
             candidates = [
                 p
                 for p, t in self.files.items()
-                if p != path
-                and t.reader is not None
-                and t.reader.name == reader.name
-                and t.stamp is not None
-                and t.stamp.size >= size
+                if p != path and t.reader is not None and t.reader.name == reader.name
             ]
         if not candidates:
             return None
@@ -881,8 +877,10 @@ class Follower:
             return None
         compared = 0
         for other in candidates:
+            # Its size as read is no filter: lines appended to it since are in the copy
+            # when the copy comes first in this look (copy.jsonl before out.jsonl).
             tracked = self.files.get(other)
-            if tracked is None or tracked.stamp is None or tracked.stamp.size < size:
+            if tracked is None:
                 continue
             known = min(len(head), len(tracked.head))
             if head[:known] != tracked.head[:known]:

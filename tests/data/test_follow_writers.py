@@ -520,3 +520,21 @@ def test_a_save_through_a_temp_file_caught_before_its_rename(
     update = follower.poll()
     assert update is not None and update.result.generations.height == 2 * rows
     assert_same(update.result, [data], opts)
+
+
+def test_a_copy_made_after_lines_were_appended_to_its_source(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Lines appended, then the file copied, both before the next look: the copy (listed before
+    its source, copy.jsonl < out.jsonl) is longer than what was read of the source when it is
+    looked at. It counted all its rows as new (tmux: '36 new' for 8 lines written)."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(i, 0) for i in range(20)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    append(out, "".join(line(30 + i, 0) for i in range(8)))
+    shutil.copyfile(out, out.with_name("copy.jsonl"))
+    update = follower.poll()
+    assert update is not None and update.new_generations == 8
+    assert_same(update.result, [data], opts)
