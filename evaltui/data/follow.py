@@ -250,6 +250,18 @@ def _same_start(one: Path, other: Path, size: int, start: int = 0) -> bool:
     return True
 
 
+def _made_unreadable(tracked: _Tracked, before: int | None, ctime: int) -> bool:
+    """``tracked``, a file read, had its inode changed alone (ctime moved, ``before`` to
+    ``ctime``: a chmod, a chown, a rename) and cannot be read now. One ``access`` call per such
+    change; none for a file whose ctime stayed."""
+    return (
+        before is not None
+        and before != ctime
+        and tracked.reader is not None
+        and not os.access(tracked.item.path, os.R_OK)
+    )
+
+
 def _probe(path: Path, consumed: int) -> tuple[bytes, bytes]:
     """The first bytes of ``path`` and the bytes just before ``consumed``."""
     with path.open("rb") as handle:
@@ -444,6 +456,8 @@ class Follower:
         back (its folder moved away and back) was still said to be gone."""
         self._settling = False
         """Set during a last look (``poll(last=True)``): no read is held as unsettled."""
+        self._ctimes: dict[Path, int] = {}
+        """Each input's ctime at the last look (see :func:`_made_unreadable`)."""
         self._unsettled: dict[Path, FileIdentity] = {}
         """Files whose whole read at this version found nothing usable where there were rows,
         not believed yet (:meth:`_unsettled_read`): a writer may be half way through them."""
@@ -750,9 +764,14 @@ class Follower:
         for item in current:
             seen.add(item.path)
             tracked = self.files.get(item.path)
-            stamp = _stamp(item.path)
-            if stamp is None:
+            try:
+                status = item.path.stat()
+            except OSError:
                 continue
+            stamp = FileIdentity(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+            # A chmod changes the inode's ctime alone: the one sign a file read before cannot
+            # be read now (its rows stayed while a fresh read skipped it); see _made_unreadable.
+            ctime, self._ctimes[item.path] = self._ctimes.get(item.path), status.st_ctime_ns
             # A file it is read with appeared or changed (an eval's results written at its end):
             # its rows are read again whole, quietly, as a whole-document format's are.
             beside = (
@@ -768,6 +787,8 @@ class Follower:
                 and tracked.stamp == stamp
                 and not beside
                 and not _readable_again(tracked)
+                and not _made_unreadable(tracked, ctime, status.st_ctime_ns)
+                and item.path not in self._unsettled  # held at the last look: settled now
             ):
                 continue
             if tracked is not None and not beside and self._appended(tracked):
@@ -828,14 +849,15 @@ class Follower:
             self._removed.append(self.files[path].frame)
             left.append(self.files[path])
             del self.files[path]
+            self._ctimes.pop(path, None)
             self.order.remove(path)
         if self._recount:
             self._recount = False
             for path in list(self.order):
                 tracked = self.files[path]
-                stamp = _stamp(path)
-                if tracked.reader is not None and stamp is not None:
-                    self._read_new(tracked.item, stamp)
+                again = _stamp(path)
+                if tracked.reader is not None and again is not None:
+                    self._read_new(tracked.item, again)
             changed = True
             self._full = True
         if not changed:

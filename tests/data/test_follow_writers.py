@@ -359,6 +359,22 @@ def test_a_file_that_could_not_be_read_is_read_once_it_can(
     assert_same(update.result, [data], opts)
     assert follower.poll() is None
 
+    # Made unreadable with nothing written (chmod 600: its ctime moves, nothing else): its
+    # rows stayed on while a fresh read skipped it.
+    locked.add(n)
+    n.chmod(0o600)
+    assert follower.poll() is None  # nothing usable where there were rows: believed next look
+    update = follower.poll()
+    assert update is not None
+    assert update.notes == ["n/out.jsonl: cannot read: Permission denied; its rows were removed"]
+    assert_same(update.result, [data], opts)
+    assert follower.poll() is None
+    locked.discard(n)
+    n.chmod(0o644)
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert_same(update.result, [data], opts)
+
 
 def test_a_copy_of_a_followed_run_brings_no_new_generation(
     tmp_path: Path, word_tokenizer: Path
