@@ -226,6 +226,9 @@ def _readable_again(tracked: _Tracked) -> bool:
 #: A part of a file name that marks a temp file (``out.tmp.json``, ``results.json.part.json``).
 _TEMP_PART = re.compile(r"[._-](?:tmp|temp|part|partial)(?:[._-]|$)")
 
+#: A JSON-lines file's name (lines are appended to it: never held as a temp file).
+_LINES = re.compile(r"\.jsonl(?:\.gz|\.zst)?$")
+
 #: Files a new file is compared with byte for byte at most, to tell a copy (see
 #: :meth:`Follower._copied_from`); the others are told apart by their first bytes or size.
 COPY_CANDIDATES = 16
@@ -989,14 +992,15 @@ class Follower:
 
     def _temporary(self, path: Path, stamp: FileIdentity) -> bool:
         """True when ``path``, a new file, is named as the temp file a writer renames over its
-        target (Python's ``tempfile``: ``tmpk3j2x9.json``; ``results.tmp.json``, ``out.part.jsonl``)
+        target (Python's ``tempfile``: ``tmpk3j2x9.json``; ``results.tmp.json``, ``x.part.eval``)
         and was not seen at this version at the last look: it is not read yet (remembered as
-        unsettled). Read at once, a save of a SkyThought or OpenCompass JSON caught between its
+        unsettled). Not a JSON-lines name: an eval may append to ``tmp_out.jsonl`` without a
+        pause for a look, and its lines would wait for one. Read at once, a save of a SkyThought or OpenCompass JSON caught between its
         write and its rename doubled the run's rows for a moment (in a summarize --follow
         write too), counted them all as new and then said the temp file was gone. One that
         stays is read at the next look, which comes at once (see :meth:`poll`)."""
         name = path.name.lower()
-        if not (name.startswith("tmp") or _TEMP_PART.search(name)):
+        if not (name.startswith("tmp") or _TEMP_PART.search(name)) or _LINES.search(name):
             return False
         if self._settling or self._unsettled.get(path) == stamp:
             return False

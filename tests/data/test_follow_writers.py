@@ -554,3 +554,21 @@ def test_a_copy_made_after_lines_were_appended_to_its_source(
     update = follower.poll()
     assert update is not None and update.new_generations == 8
     assert_same(update.result, [data], opts)
+
+
+def test_lines_appended_to_a_jsonl_file_named_tmp_are_read_at_once(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A temp-looking name is held for a look only for documents saved whole: an eval appending
+    to ``tmp_out.jsonl`` without a pause would have its lines wait for one."""
+    data = tmp_path / "data"
+    write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    out = data / "m" / "tmp_out.jsonl"
+    for k in range(3):
+        append(out, line(k, 1))
+        update = follower.poll()
+        assert update is not None and update.result.generations.height == k + 2
+    assert_same(follower.result(), [data], opts)
