@@ -54,10 +54,12 @@ def follow_summarize(
         return refused
 
     told: set[str] = set()
+    last_written = ""  # the clock time of the last write, for a stop that skips the last one
     # With -o - each write is one whole JSON document more on stdout (`jq` reads them in turn).
     where = "(standard output)" if is_stdout(output) else one_line(str(output))
 
     def write(result: LoadResult) -> bool:
+        nonlocal last_written
         target = output
         try:
             with all_or_none():  # the summary and --bad-lines of one moment: both or neither
@@ -68,8 +70,8 @@ def follow_summarize(
         except OSError as exc:
             cannot_write(target, exc)
             return False
+        stamp = last_written = time.strftime("%H:%M:%S")
         if not args.quiet:
-            stamp = time.strftime("%H:%M:%S")
             print(
                 # "last write" beside "wrote out.json" read as the output's: the inputs' it is.
                 f"{stamp} {follower.status(last_write='inputs last written')} · "
@@ -114,17 +116,39 @@ def follow_summarize(
                 pending, written = False, time.monotonic()
     except KeyboardInterrupt:
         if held.forced:
-            raise  # stopped inside a poll: no last look at a state half moved (the output stays)
+            # stopped inside a poll: no last look at a state half moved (the output stays)
+            print(f"evaltui: {as_written(where, last_written)}", file=sys.stderr)
+            raise
         # Stopping is the normal end of following: one last look, so the file is up to date
         # (at every input: what changed since the last wait is not known from events).
-        update = follower.poll(last=True)
-        if update is not None:
-            result, pending = update.result, True
-        if pending and not write(result):
-            return EXIT_FAILURE
+        if not args.quiet:
+            # The last look reads what is new (a big file takes a while): said, so a second
+            # Ctrl-C is not pressed for a hang, and what that one leaves behind is known.
+            print(
+                "evaltui: stopping: a last look at the inputs and a last write "
+                f"(Ctrl-C again stops at once, {where} as written at {last_written})",
+                file=sys.stderr,
+                flush=True,
+            )
+        try:
+            update = follower.poll(last=True)
+            if update is not None:
+                result, pending = update.result, True
+            if pending and not write(result):
+                return EXIT_FAILURE
+        except KeyboardInterrupt:
+            # Stopped again during the last look or write (the write is all or none): the
+            # output is the one written before, and the exit code says it was interrupted.
+            print(f"evaltui: {as_written(where, last_written)}", file=sys.stderr)
+            raise
         if not args.quiet:
             print("evaltui: stopped following", file=sys.stderr)
         return EXIT_OK
+
+
+def as_written(where: str, when: str) -> str:
+    """What a stop that skipped the last write leaves behind."""
+    return f"{where} is as written at {when}: what changed since is not in it"
 
 
 #: The signals that stop following (SIGTERM and SIGHUP raise as Ctrl-C does: cli.Stopped).

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import threading
 import time
 from collections import deque
@@ -134,6 +135,10 @@ class _Tracked:
     when it was read: that line is still being written, so the error its reader made of it is
     held back (as an appendable file's partial line waits); the line is read with the file's
     next change, when the file is read again whole."""
+    copy_of: Path | None = None
+    """The followed file whose bytes this one held (all that was read of it) when it appeared:
+    a copy (``cp`` of a run, under way or done), whose rows are no new generations as long as
+    it stays one (:meth:`Follower._copied_from`)."""
 
     def identity(self) -> FileIdentity | None:
         """The version that was read (what an export of its records must still find)."""
@@ -204,6 +209,60 @@ def _hold_cut_line(tracked: _Tracked) -> list[LoadError]:
         tracked.errors = [e for e in tracked.errors if e not in held]
     tracked.cut = bool(held)
     return held
+
+
+def _readable_again(tracked: _Tracked) -> bool:
+    """``tracked`` could not be read when it was looked at (its permissions) and can be now: a
+    ``chmod`` changes neither its size, its mtime nor its inode, so the file stayed 'cannot
+    read: Permission denied' for good while a fresh read had its rows. One ``access`` call per
+    unreadable file and look; a file read before costs nothing more."""
+    report = tracked.report
+    unreadable = (report is not None and (report.skipped or "").startswith("cannot read")) or any(
+        e.line is None and e.reason.startswith("cannot read") for e in tracked.errors
+    )
+    return unreadable and os.access(tracked.item.path, os.R_OK)
+
+
+#: A part of a file name that marks a temp file (``out.tmp.json``, ``results.json.part.json``).
+_TEMP_PART = re.compile(r"[._-](?:tmp|temp|part|partial)(?:[._-]|$)")
+
+#: A JSON-lines file's name (lines are appended to it: never held as a temp file).
+_LINES = re.compile(r"\.jsonl(?:\.gz|\.zst)?$")
+
+#: Files a new file is compared with byte for byte at most, to tell a copy (see
+#: :meth:`Follower._copied_from`); the others are told apart by their first bytes or size.
+COPY_CANDIDATES = 16
+
+
+def _same_start(one: Path, other: Path, size: int, start: int = 0) -> bool:
+    """``one`` and ``other`` hold the same bytes from ``start`` to ``size`` (read in 64 KiB
+    steps, stopping at the first difference; False when either cannot be read)."""
+    try:
+        with one.open("rb") as a, other.open("rb") as b:
+            a.seek(start)
+            b.seek(start)
+            position = start
+            while position < size:
+                step = min(1 << 16, size - position)
+                chunk = a.read(step)
+                if len(chunk) != step or b.read(step) != chunk:
+                    return False
+                position += step
+    except OSError:
+        return False
+    return True
+
+
+def _made_unreadable(tracked: _Tracked, before: int | None, ctime: int) -> bool:
+    """``tracked``, a file read, had its inode changed alone (ctime moved, ``before`` to
+    ``ctime``: a chmod, a chown, a rename) and cannot be read now. One ``access`` call per such
+    change; none for a file whose ctime stayed."""
+    return (
+        before is not None
+        and before != ctime
+        and tracked.reader is not None
+        and not os.access(tracked.item.path, os.R_OK)
+    )
 
 
 def _probe(path: Path, consumed: int) -> tuple[bytes, bytes]:
@@ -400,6 +459,8 @@ class Follower:
         back (its folder moved away and back) was still said to be gone."""
         self._settling = False
         """Set during a last look (``poll(last=True)``): no read is held as unsettled."""
+        self._ctimes: dict[Path, int] = {}
+        """Each input's ctime at the last look (see :func:`_made_unreadable`)."""
         self._unsettled: dict[Path, FileIdentity] = {}
         """Files whose whole read at this version found nothing usable where there were rows,
         not believed yet (:meth:`_unsettled_read`): a writer may be half way through them."""
@@ -672,7 +733,14 @@ class Follower:
         events, self._events = self._events, None
         now = time.monotonic()
         self._settling = last
-        if events is not None and now - self._looked < FULL_LOOK and not last:
+        # Files not believed yet (a temp file, a document half written) are looked at again
+        # at the next poll, not within FULL_LOOK: no event may come for them.
+        if (
+            events is not None
+            and now - self._looked < FULL_LOOK
+            and not last
+            and not self._unsettled
+        ):
             self._events = set()  # the watcher keeps reporting into a fresh set
             return self._look([self.files[p].item for p in self.order if p in events], False)
         try:
@@ -699,9 +767,14 @@ class Follower:
         for item in current:
             seen.add(item.path)
             tracked = self.files.get(item.path)
-            stamp = _stamp(item.path)
-            if stamp is None:
+            try:
+                status = item.path.stat()
+            except OSError:
                 continue
+            stamp = FileIdentity(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+            # A chmod changes the inode's ctime alone: the one sign a file read before cannot
+            # be read now (its rows stayed while a fresh read skipped it); see _made_unreadable.
+            ctime, self._ctimes[item.path] = self._ctimes.get(item.path), status.st_ctime_ns
             # A file it is read with appeared or changed (an eval's results written at its end):
             # its rows are read again whole, quietly, as a whole-document format's are.
             beside = (
@@ -710,7 +783,16 @@ class Follower:
                 and everything
                 and companion_versions(tracked.reader, item.path) != tracked.beside
             )
-            if tracked is not None and tracked.stamp == stamp and not beside:
+            if tracked is None and self._temporary(item.path, stamp):
+                continue
+            if (
+                tracked is not None
+                and tracked.stamp == stamp
+                and not beside
+                and not _readable_again(tracked)
+                and not _made_unreadable(tracked, ctime, status.st_ctime_ns)
+                and item.path not in self._unsettled  # held at the last look: settled now
+            ):
                 continue
             if tracked is not None and not beside and self._appended(tracked):
                 self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
@@ -738,7 +820,12 @@ class Follower:
                 reader = tracked.reader
                 rewritten = reader is not None and reader.appendable and tracked.stamp is not None
                 if rewritten and not beside:
-                    notes.append(f"{item.source} was rewritten: read again")
+                    why = whole.report.skipped if whole.report is not None else None
+                    notes.append(
+                        f"{item.source}: {why}; its rows were removed"
+                        if why is not None and why.startswith("cannot read")
+                        else f"{item.source} was rewritten: read again"
+                    )
                     self._told[item.path] = notes[-1]
                 self._removed.append(tracked.frame)
             else:
@@ -749,9 +836,12 @@ class Follower:
                 assert tracked is not None
                 added += max(0, self._keep(whole) - tracked.frame.height)
                 continue
+            whole.copy_of = self._copied_from(whole, tracked)
+            self._keep(whole)
+            if whole.copy_of is not None:
+                continue  # a copy of a followed file (cp of a run): nothing new, nothing left
             if tracked is not None:
                 left.append(tracked)
-            self._keep(whole)
             whole_reads.append(whole)
         for path in [p for p in self._unsettled if everything and p not in seen]:
             del self._unsettled[path]
@@ -762,14 +852,15 @@ class Follower:
             self._removed.append(self.files[path].frame)
             left.append(self.files[path])
             del self.files[path]
+            self._ctimes.pop(path, None)
             self.order.remove(path)
         if self._recount:
             self._recount = False
             for path in list(self.order):
                 tracked = self.files[path]
-                stamp = _stamp(path)
-                if tracked.reader is not None and stamp is not None:
-                    self._read_new(tracked.item, stamp)
+                again = _stamp(path)
+                if tracked.reader is not None and again is not None:
+                    self._read_new(tracked.item, again)
             changed = True
             self._full = True
         if not changed:
@@ -781,6 +872,50 @@ class Follower:
             self.arrivals.append((time.monotonic(), added))
         self._result = None
         return FollowUpdate(self, added, notes)
+
+    def _copied_from(self, whole: _Tracked, before: _Tracked | None) -> Path | None:
+        """The followed file whose first bytes are all that ``whole`` (a file just read whole)
+        holds, when it is a copy of one: ``cp`` of a run (or ``cp -r`` of its folder) into the
+        followed folder counted every generation it copied as new in the last minute. A file
+        that was a copy (``before``) is compared with the same file again only, a new one with
+        the followed files of its format, told apart by their first bytes (known for
+        line-based files) before at most :data:`COPY_CANDIDATES` are compared whole. An eval
+        that writes byte for byte what a followed file holds is taken for a copy too."""
+        if whole.reader is None or whole.stamp is None or not whole.frame.height:
+            return None
+        path, reader = whole.item.path, whole.reader
+        size = whole.consumed if reader.appendable else whole.stamp.size
+        if before is not None:
+            candidates = [before.copy_of] if before.copy_of is not None else []
+        else:
+            candidates = [
+                p
+                for p, t in self.files.items()
+                if p != path and t.reader is not None and t.reader.name == reader.name
+            ]
+        if not candidates:
+            return None
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(min(_PROBE, size))
+        except OSError:
+            return None
+        compared = 0
+        for other in candidates:
+            # Its size as read is no filter: lines appended to it since are in the copy
+            # when the copy comes first in this look (copy.jsonl before out.jsonl).
+            tracked = self.files.get(other)
+            if tracked is None:
+                continue
+            known = min(len(head), len(tracked.head))
+            if head[:known] != tracked.head[:known]:
+                continue  # its first bytes, known without a read, differ
+            compared += 1
+            if _same_start(path, other, size):
+                return other
+            if compared >= COPY_CANDIDATES:
+                break
+        return None
 
     def _content_keys(self, tracked: list[_Tracked]) -> np.ndarray:
         """The :data:`CONTENT_KEY` hash of each row of ``tracked``, its run as its reader
@@ -825,7 +960,15 @@ class Follower:
         tracked.frame = _compacted(pl.concat([tracked.frame, frame], how="vertical"))
         self._added.append(frame)
         tracked.errors.extend(errors)
+        start = tracked.consumed
         tracked.consumed, tracked.next_line = end, tracked.next_line + newlines
+        new = frame.height
+        if tracked.copy_of is not None:
+            # A copy under way (cp writes in pieces): its lines are the source's, no new ones.
+            if _same_start(path, tracked.copy_of, end, start):
+                new = 0
+            else:
+                tracked.copy_of = None  # written on its own since: what comes is new
         try:
             tracked.head, tracked.tail = _probe(path, end)
         except OSError:
@@ -833,7 +976,7 @@ class Follower:
             # the next poll drops it, or reads it again whole if it is back (the follow worker
             # used to stop here on FileNotFoundError when a run's folder was deleted mid-poll).
             tracked.head, tracked.tail = b"", b"\0"
-        return frame.height
+        return new
 
     def _read_new(self, item: InputFile, stamp: FileIdentity) -> int:
         """Read ``item`` whole (a new or rewritten file) and follow what was read; a partial
@@ -846,6 +989,23 @@ class Follower:
         self._track(tracked)
         self._added.append(tracked.frame)
         return tracked.frame.height
+
+    def _temporary(self, path: Path, stamp: FileIdentity) -> bool:
+        """True when ``path``, a new file, is named as the temp file a writer renames over its
+        target (Python's ``tempfile``: ``tmpk3j2x9.json``; ``results.tmp.json``, ``x.part.eval``)
+        and was not seen at this version at the last look: it is not read yet (remembered as
+        unsettled). Not a JSON-lines name: an eval may append to ``tmp_out.jsonl`` without a
+        pause for a look, and its lines would wait for one. Read at once, a save of a SkyThought or OpenCompass JSON caught between its
+        write and its rename doubled the run's rows for a moment (in a summarize --follow
+        write too), counted them all as new and then said the temp file was gone. One that
+        stays is read at the next look, which comes at once (see :meth:`poll`)."""
+        name = path.name.lower()
+        if not (name.startswith("tmp") or _TEMP_PART.search(name)) or _LINES.search(name):
+            return False
+        if self._settling or self._unsettled.get(path) == stamp:
+            return False
+        self._unsettled[path] = stamp
+        return True
 
     def _unsettled_read(self, tracked: _Tracked, before: _Tracked | None) -> bool:
         """True when ``tracked``, a whole read, found nothing usable (no row, and an error or a
