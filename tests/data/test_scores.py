@@ -477,6 +477,34 @@ def test_compare_refuses_a_delta_between_different_measures() -> None:
     assert not both.no_delta and both.delta == 0.0
 
 
+def test_compare_refuses_a_delta_between_an_accuracy_and_an_unnamed_0_100_score() -> None:
+    """Two plain files, both with an "accuracy" field (no metric name): run a a 0-1 partial
+    credit, run b a 0-100 score. One name was taken for one measure: "runB vs runA in mean
+    score: +41.41, p = 0.625", improved 3, regressed 1, under a warning line. An accuracy made
+    continuous by a NaN (its finite scores in 0-1) is still compared."""
+    pairs = [(0.25, 0.0), (0.5, 12.5), (0.75, 55.0), (1.0, 100.0)]
+    rows = [(run, str(i), s) for i, (x, y) in enumerate(pairs) for run, s in (("a", x), ("b", y))]
+    comparison = compare_runs(prompt_stats(generations(rows)), "a", "b")
+    assert comparison.no_delta == (
+        "no delta: the runs' scores are different measures (accuracy 0–1 vs continuous ? "
+        "0–100): B's minus A's says nothing"
+    )
+    assert comparison.joined["delta"].null_count() == 4
+    assert comparison.outcome_counts() is None
+    summary = comparison.summary()
+    assert summary["delta"] is None and summary["p_value"] is None
+    # The other way round: the span is the 0-100 run's.
+    back = compare_runs(prompt_stats(generations(rows)), "b", "a")
+    assert "(continuous ? 0–100 vs accuracy 0–1)" in back.no_delta
+    # A negative score leaves 0-1 too.
+    negative = [(r, i, -s if r == "b" else s) for r, i, s in rows]
+    assert compare_runs(prompt_stats(generations(negative)), "a", "b").no_delta
+    # 0/1 against 0/1 with a NaN (continuous, finite scores 0-1): compared, with a warning.
+    nan = [(r, i, math.nan if (r, i) == ("b", "0") else float(s >= 0.5)) for r, i, s in rows]
+    kept = compare_runs(prompt_stats(generations(nan)), "a", "b")
+    assert not kept.no_delta and kept.kinds_warning()
+
+
 # --- through the CLI ----------------------------------------------------------------------------
 
 
