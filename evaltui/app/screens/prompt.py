@@ -269,7 +269,9 @@ class PromptScreen(Screen[None]):
             self.read_texts(self.ticket, result, prompt)
         everything = prompt.with_columns(threshold.alias("_correct"))
         # The triage flags of each generation, against its whole run's longest generation.
-        everything = generation_flags(everything, result.triage, longest_by_run(result.stats))
+        everything = generation_flags(
+            everything, result.triage, longest_by_run(result.stats, result.triage)
+        )
         rescored = "stored_accuracy" in everything.columns
         if rescored:  # both verdicts, stored and new, and whether they differ
             # The stored verdicts by the stored scores' kind: re-scored by `exact`, an `mae`
