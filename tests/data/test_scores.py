@@ -782,3 +782,39 @@ def test_the_stats_expressions_are_made_once_per_threshold_and_direction() -> No
     assert metrics._fixed_exprs.cache_info().misses == made + 3
     assert n_correct(kind(0.6, True, 0.1)) == [1, 0]
     assert metrics._fixed_exprs.cache_info().misses == made + 3
+
+
+def test_export_quick_never_of_a_run_without_correct_says_so(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export --quick never` of tgpred's mae run (no threshold: no "correct") wrote an empty
+    file, exit 0, "wrote 0 prompts (never solved)": as if every prompt had been solved. Now a
+    usage error saying why (nothing written); beside an accuracy run, that run's prompts are
+    exported with a note that the mae run's never match; a threshold makes the filter work."""
+    from evaltui.cli import main
+
+    mid = Path(__file__).parent.parent / "fixtures" / "formats" / "lm_eval" / "mid2024_json"
+    common = ["--model", str(word_tokenizer), "--no-cache", "-q"]
+    out = tmp_path / "never.json"
+    assert main(["export", str(TGPRED), "--quick", "never", "-o", str(out), *common]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "evaltui: error: --quick never: 'never solved' counts correct generations, and the score "
+        "of gpt-4o-mini (mae, lower is better) is no accuracy, with no threshold for correct: no "
+        "prompt can match (give --correct-threshold X"
+    ), err
+    assert not out.exists()
+    # An accuracy run beside it: exported, with a note naming the run left out.
+    assert main(["export", str(TGPRED), str(mid), "--quick", "never", "-o", str(out), *common]) == 0
+    err = capsys.readouterr().err
+    assert "evaltui: note: --quick never: 'never solved' counts correct" in err
+    assert "gpt-4o-mini (mae, lower is better) is no accuracy" in err
+    assert "its prompts never match" in err
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert rows and {row["run"] for row in rows}.isdisjoint({"gpt-4o-mini"})
+    # With a threshold (mae <= 150 is correct) the mae run is judged: no note, and its prompts
+    # never at or under 150 (the 17 Infinity ones and the 4 finite above 150) are exported.
+    argv = ["export", str(TGPRED), "--quick", "never", "-o", str(out), "--force", *common]
+    assert main([*argv, "--correct-threshold", "150"]) == 0
+    assert "note" not in capsys.readouterr().err
+    assert len(json.loads(out.read_text(encoding="utf-8"))) == 21
