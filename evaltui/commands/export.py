@@ -134,7 +134,13 @@ def cmd_export(argv: Sequence[str]) -> int:
         write_problems,
     )
     from evaltui.data.loader import LoadFailure
-    from evaltui.data.query import QueryError, View, error_text, quick_unjudged
+    from evaltui.data.query import (
+        QueryError,
+        View,
+        error_text,
+        quick_unjudged,
+        where_scale_note,
+    )
     from evaltui.data.runs import resolve_run
 
     parser = export_parser()
@@ -178,6 +184,9 @@ def cmd_export(argv: Sequence[str]) -> int:
             f"evaltui: note: --quick {view.quick}: {visible(message, multiline=False)}",
             file=sys.stderr,
         )
+    scale = where_scale_note(result.stats, view.where, view.run)
+    if scale is not None:
+        print(f"evaltui: note: --where: {visible(scale, multiline=False)}", file=sys.stderr)
     try:
         view_stats = view.apply(result.stats)
     except QueryError as exc:

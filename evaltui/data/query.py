@@ -583,6 +583,39 @@ def quick_unjudged(
     return message, judged
 
 
+def where_scale_note(stats: pl.DataFrame, where: str, run: str | None = None) -> str | None:
+    """What the filter ``where`` compares when it reads a prompt's mean score
+    (``accuracy``/``average_accuracy``) and a run in ``stats`` (``run``'s, when given) is no
+    accuracy: that run's mean in its own units and direction (labels made safe, ten at most),
+    else None. ``--where "accuracy < 0.2"`` (the hard prompts) of an mae run, lower is better,
+    took its best prompts, and of a 0-100 bleu nearly none, without a word."""
+    if not where.strip() or "score_kind" not in stats.columns:
+        return None
+    try:
+        names = parse_filter(where, stats.schema).meta.root_names()
+    except QueryError:
+        return None
+    if "average_accuracy" not in names:
+        return None
+    from evaltui.data.metrics import run_kinds
+
+    rows = stats if run is None else stats.filter(pl.col("run") == run)
+    other = [kind for kind in run_kinds(rows).values() if kind.kind == "continuous"]
+    if not other:
+        return None
+    described = [
+        f"{one_line_middle(kind.run, 60)}: {one_line(kind.describe(), 120)}" for kind in other[:10]
+    ]
+    more = f"; and {len(other) - 10:,} more" if len(other) > 10 else ""
+    return (
+        "the filter reads each prompt's mean score, which is no 0-1 accuracy for "
+        + "; ".join(described)
+        + more
+        + " (where lower is better, the hard prompts are those with the high means)"
+        * any(k.higher_is_better is False for k in other)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Sort:
     column: str

@@ -818,3 +818,30 @@ def test_export_quick_never_of_a_run_without_correct_says_so(
     assert main([*argv, "--correct-threshold", "150"]) == 0
     assert "note" not in capsys.readouterr().err
     assert len(json.loads(out.read_text(encoding="utf-8"))) == 21
+
+
+def test_export_where_accuracy_of_a_continuous_run_says_what_it_compares(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export --where "accuracy < 0.2"` (the README's hard prompts) of tgpred's mae run, lower
+    is better, wrote its prompts with the lowest (best) mae, or none, without a word that the
+    "accuracy" there is a mean mae. Now a note says what the filter reads and which way is
+    hard; a filter on other columns, or of an accuracy run, has none."""
+    from evaltui.cli import main
+
+    mid = Path(__file__).parent.parent / "fixtures" / "formats" / "lm_eval" / "mid2024_json"
+    common = ["--model", str(word_tokenizer), "--no-cache", "-q", "--force"]
+    out = tmp_path / "hard.json"
+    argv = ["export", str(TGPRED), "--where", "accuracy < 0.2", "-o", str(out), *common]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert err == (
+        "evaltui: note: --where: the filter reads each prompt's mean score, which is no 0-1 "
+        "accuracy for gpt-4o-mini: mae: continuous 103.4–259.6 and 17 non-finite, lower is "
+        "better (where lower is better, the hard prompts are those with the high means)\n"
+    )
+    assert json.loads(out.read_text(encoding="utf-8")) == []
+    assert main([*argv[:3], "max_len > 1", *argv[4:]]) == 0
+    assert "note" not in capsys.readouterr().err
+    assert main(["export", str(mid), "--where", "accuracy < 0.2", "-o", str(out), *common]) == 0
+    assert "note" not in capsys.readouterr().err
