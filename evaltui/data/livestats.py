@@ -178,11 +178,7 @@ class LiveStats:
         margin = self.options.triage_thresholds().cap_margin
         built: pl.DataFrame = table
         old_max = _cap_references(old, lambda run: _table_lengths(built, run), margin)
-        run_max = _cap_references(
-            merged,
-            lambda run: generations.filter(pl.col("run") == run).get_column("gen_length"),
-            margin,
-        )
+        run_max = _cap_references(merged, lambda run: _prompt_longest(generations, run), margin)
         # A run whose score kind changed: every prompt of it. A run whose longest generation
         # grew from a length the cap applied at (triage's min_cap): only its prompts with a cut
         # generation (a generation flagged against the old length stays flagged or is no
@@ -373,16 +369,23 @@ def _with_max_n(stats: pl.DataFrame, old: int, new: int) -> pl.DataFrame:
 
 
 def _cap_references(
-    summaries: pl.DataFrame, lengths: Callable[[str], pl.Series], margin: float
+    summaries: pl.DataFrame, prompt_longest: Callable[[str], pl.Series], margin: float
 ) -> dict[str, int | None]:
-    """Each run's :func:`~evaltui.data.triage.cap_reference` from its run summary (``lengths``:
-    a run's generation lengths, asked for only when it states no answer)."""
+    """Each run's :func:`~evaltui.data.triage.cap_reference` from its run summary
+    (``prompt_longest``: each prompt's longest generation in a run, asked for only when the run
+    states no answer)."""
     return {
-        run: cap_reference(longest, answered, functools.partial(lengths, run), margin)
+        run: cap_reference(longest, answered, functools.partial(prompt_longest, run), margin)
         for run, longest, answered in summaries.select("run", "max_length", "answered").rows()
     }
 
 
 def _table_lengths(table: pl.DataFrame, run: str) -> pl.Series:
-    """A run's generation lengths from a Stats table (its prompts' ``gen_lengths``)."""
-    return table.filter(pl.col("run") == run).get_column("gen_lengths").explode()
+    """Each prompt's longest generation in a run, from a Stats table."""
+    return table.filter(pl.col("run") == run).get_column("max_gen_length")
+
+
+def _prompt_longest(generations: pl.DataFrame, run: str) -> pl.Series:
+    """Each prompt's longest generation in a run, from its generations."""
+    mine = generations.filter(pl.col("run") == run)
+    return mine.group_by("prompt_id").agg(pl.col("gen_length").max()).get_column("gen_length")

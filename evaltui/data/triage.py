@@ -349,20 +349,22 @@ RunMax = Mapping[str, "int | None"]
 when nothing says it has a cap, None while lengths are unknown."""
 
 PILED = 2
-"""Generations near the longest that show a cap in a run stating no answers (a budget cuts
-several at one length; an open-ended run's longest answer is alone at its length)."""
+"""Prompts with a generation near the longest that show a cap in a run stating no answers (a
+budget cuts the answers to several prompts at one length; an open-ended run's longest answer is
+alone at its length, or with the other samples of its prompt, the same text at temperature 0)."""
 
 
 def cap_reference(
     longest: int | None,
     answered: int | None,
-    lengths: Callable[[], pl.Series],
+    prompt_longest: Callable[[], pl.Series],
     margin: float,
 ) -> int | None:
     """The length a run's generations are held against for the length cap, without a stop
     reason: its longest generation; or 0 (none is near a cap) when none of its non-empty
     generations states an answer (``answered`` 0; None: not known) and fewer than
-    :data:`PILED` of its ``lengths()`` are within ``margin`` of the longest.
+    :data:`PILED` of its prompts have their longest generation (``prompt_longest()``, one
+    value a prompt) within ``margin`` of the run's longest.
 
     A missing answer is the sign of a cut where answers are stated. In an open-ended run
     (OpenCompass's subjective COREV2, chat answers an LLM judged) every generation lacks one,
@@ -373,14 +375,14 @@ def cap_reference(
         return None
     if answered is None or answered > 0:
         return longest
-    near = lengths().cast(pl.Float64) >= (1.0 - margin) * longest
+    near = prompt_longest().cast(pl.Float64) >= (1.0 - margin) * longest
     return longest if int(near.sum()) >= PILED else 0
 
 
 def longest_by_run(stats: pl.DataFrame, thresholds: Thresholds) -> dict[str, int | None]:
-    """:data:`RunMax` of a whole load from its Stats table (each prompt's ``max_gen_length``,
-    ``gen_lengths`` and flag counts: one row per prompt), for flags computed over some of its
-    prompts. A generation counted neither ``no_answer`` nor ``empty`` states an answer."""
+    """:data:`RunMax` of a whole load from its Stats table (each prompt's ``max_gen_length`` and
+    flag counts: one row per prompt), for flags computed over some of its prompts. A
+    generation counted neither ``no_answer`` nor ``empty`` states an answer."""
     answered = (
         (pl.col("count") - pl.col("n_no_answer") - pl.col("n_empty")).cast(pl.Int64).sum()
         if {"n_no_answer", "n_empty"} <= set(stats.columns)
@@ -389,7 +391,7 @@ def longest_by_run(stats: pl.DataFrame, thresholds: Thresholds) -> dict[str, int
     frame = stats.group_by("run").agg(pl.col("max_gen_length").max(), answered.alias("answered"))
 
     def lengths(run: str) -> Callable[[], pl.Series]:
-        return lambda: stats.filter(pl.col("run") == run).get_column("gen_lengths").explode()
+        return lambda: stats.filter(pl.col("run") == run).get_column("max_gen_length")
 
     return {
         str(run): cap_reference(
@@ -407,7 +409,7 @@ def run_max_expr(run_max: RunMax | None, margin: float = 0.01) -> pl.Expr:
         stated = (pl.col("has_answer").fill_null(False) & ~empty).any().over("run")
         longest = pl.col("gen_length").max().over("run")
         near = pl.col("gen_length").cast(pl.Float64) >= (1.0 - margin) * longest
-        piled = near.sum().over("run") >= PILED
+        piled = pl.col("prompt_id").filter(near).n_unique().over("run") >= PILED
         return (
             pl.when(longest.is_null())
             .then(None)

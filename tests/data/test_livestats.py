@@ -209,12 +209,13 @@ def test_a_new_longest_generation_recomputes_its_run_only() -> None:
     live = LiveStats(LoadOptions())
     stats = live.rebuild(finish_generations([first]), [Part("f", first.height)], [])
     assert stats["n_length_cap"].to_list() == [1] * 10
-    # Two as long (the run states no answer: a cap shows where lengths pile up).
-    more = frame([{**rows[0], "prompt_id": "new", "gen": long + long}] * 2)
+    # Two new prompts as long (the run states no answer: a cap shows where prompts' lengths
+    # pile up).
+    more = frame([{**rows[0], "prompt_id": new, "gen": long + long} for new in ("n1", "n2")])
     both = pl.concat([first, more])
     got = live.update(finish_generations([both]), [Part("f", both.height)], [], [more], [])
-    assert live.recomputed == 6  # run r's five prompts and the new one
-    assert got.filter(pl.col("run") == "r")["n_length_cap"].to_list() == [0] * 5 + [2]
+    assert live.recomputed == 7  # run r's five prompts and the new ones
+    assert got.filter(pl.col("run") == "r")["n_length_cap"].to_list() == [0] * 5 + [1, 1]
     assert got.equals(compute_stats(finish_generations([both]), LoadOptions()))
 
 

@@ -80,7 +80,10 @@ def test_short_answers_of_one_length_hit_no_cap() -> None:
     assert flags(short)["length_cap"].to_list() == [False, False]
     # Stated answers, too (a short reply is its own): not cut off, whatever min_cap says.
     assert flags(short, min_cap=1)["length_cap"].to_list() == [False, False]
-    unanswered = [{"gen": prose(1, 10), "gen_length": 1}, {"gen": prose(2, 10), "gen_length": 1}]
+    unanswered = [
+        {"gen": prose(1, 10), "gen_length": 1, "prompt_id": "p1"},
+        {"gen": prose(2, 10), "gen_length": 1, "prompt_id": "p2"},
+    ]
     assert flags(unanswered)["length_cap"].to_list() == [False, False]
     assert flags(unanswered, min_cap=1)["length_cap"].to_list() == [True, True]
     capped = [
@@ -130,18 +133,22 @@ def test_a_run_stating_no_answer_is_cut_only_where_its_lengths_pile_up() -> None
     the longest. Without a stop reason such a run is cut only where several generations reach
     its longest (a budget cuts them at one length); a run stating answers is as before."""
     open_ended = [
-        {"gen": prose(1, 150), "gen_length": 201},  # a complete answer, the run's longest
-        {"gen": prose(2, 60), "gen_length": 92},
-        {"gen": prose(3, 40), "gen_length": 76},
+        {"gen": prose(1, 150), "gen_length": 201, "prompt_id": "p1"},  # complete, the longest
+        {"gen": prose(2, 60), "gen_length": 92, "prompt_id": "p2"},
+        {"gen": prose(3, 40), "gen_length": 76, "prompt_id": "p3"},
     ]
     assert flags(open_ended)["length_cap"].to_list() == [False, False, False]
-    # Every generation cut at a 200-token budget (counted 199-200 by another tokenizer).
+    # Every generation cut at a 200-token budget (counted 199-200 by another tokenizer), the
+    # answers to two prompts.
     all_cut = [
-        {"gen": prose(1, 150), "gen_length": 200},
-        {"gen": prose(2, 150), "gen_length": 199},
-        {"gen": prose(3, 40), "gen_length": 76},
+        {"gen": prose(1, 150), "gen_length": 200, "prompt_id": "p1"},
+        {"gen": prose(2, 150), "gen_length": 199, "prompt_id": "p2"},
+        {"gen": prose(3, 40), "gen_length": 76, "prompt_id": "p3"},
     ]
     assert flags(all_cut)["length_cap"].to_list() == [True, True, False]
+    # Two samples of one prompt, one text at temperature 0: the same length, and not a cap.
+    greedy = [*open_ended, {"gen": prose(1, 150), "gen_length": 201, "prompt_id": "p1"}]
+    assert flags(greedy)["length_cap"].to_list() == [False, False, False, False]
     # The same lone longest in a run that states answers elsewhere: cut, as before.
     answering = [*open_ended, {"gen": "so \\boxed{8}", "gen_length": 12}]
     assert flags(answering)["length_cap"].to_list() == [True, False, False, False]
@@ -149,11 +156,12 @@ def test_a_run_stating_no_answer_is_cut_only_where_its_lengths_pile_up() -> None
     assert longest_by_run(frame_stats(open_ended), Thresholds()) == {"r": 0}
     assert longest_by_run(frame_stats(all_cut), Thresholds()) == {"r": 200}
     assert longest_by_run(frame_stats(answering), Thresholds()) == {"r": 201}
+    assert longest_by_run(frame_stats(greedy), Thresholds()) == {"r": 0}
 
 
 def frame_stats(rows: list[dict[str, Any]]) -> pl.DataFrame:
-    """A Stats-like table of ``rows`` (one prompt per row): what longest_by_run reads."""
-    generations = frame([{**row, "prompt_id": f"p{i}"} for i, row in enumerate(rows)])
+    """A Stats-like table of ``rows``: what longest_by_run reads."""
+    generations = frame(rows)
     table = prompt_flag_table(generations, Thresholds())
     return table.join(
         generations.group_by("run", "prompt_id").agg(
