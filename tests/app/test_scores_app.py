@@ -415,3 +415,27 @@ async def test_never_solved_of_a_run_without_correct_is_said_not_shown_empty(
         assert isinstance(both.screen, MainScreen) and both.screen.shown_rows is not None
         runs = set(both.screen.shown_rows["run"].to_list())
         assert runs and "gpt-4o-mini" not in runs
+
+
+async def test_a_filter_on_accuracy_of_an_mae_run_says_what_it_reads(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """'/ accuracy < 0.2 enter' (the hard prompts) on tgpred's mae run emptied the table with no
+    word that "accuracy" there is a mean mae, lower is better: the hard prompts are its high
+    means. Now a message says so; a filter on lengths says nothing."""
+    app = make_app(TGPRED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"accuracy < 0.2", "enter")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert any(
+            m.startswith("the filter reads each prompt's mean score, which is no 0-1 accuracy for ")
+            and "gpt-4o-mini: mae: continuous" in m
+            and "the hard prompts are those with the high means" in m
+            for m in said
+        ), said
+        app.clear_notifications()
+        await pilot.press("slash", *(["backspace"] * 20), *"max_len > 1", "enter")
+        await settle(pilot)
+        assert not [n.message for n in app._notifications if "mean score" in n.message]
