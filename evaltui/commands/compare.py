@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evaltui.cli import (
     EXIT_OK,
@@ -27,6 +28,9 @@ from evaltui.cli import (
     say,
     shown_path,
 )
+
+if TYPE_CHECKING:
+    from evaltui.data.loader import LoadResult
 
 
 def compare_parser() -> argparse.ArgumentParser:
@@ -102,7 +106,30 @@ def two_runs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     )
 
 
+def run_files(result: LoadResult, run: str) -> dict[str, object]:
+    """A compared run in a manifest: its label and the files its generations came from (each
+    as the load names it, relative to its input, and its absolute path when known)."""
+    import polars as pl
+
+    sources = (
+        result.generations.filter(pl.col("run") == run)
+        .get_column("source")
+        .unique(maintain_order=True)
+        .to_list()
+    )
+    paths = {f.source: f.path for f in result.files}
+    return {
+        "label": run,
+        "files": [
+            {"source": source, "path": None if paths.get(source) is None else str(paths[source])}
+            for source in sources
+        ],
+    }
+
+
 def cmd_compare(argv: Sequence[str]) -> int:
+    import polars as pl
+
     from evaltui.data.compare import compare_runs, default_runs
     from evaltui.data.export import (
         all_or_none,
@@ -148,7 +175,18 @@ def cmd_compare(argv: Sequence[str]) -> int:
         args.output,
     )
     say(comparison.report(len(result.errors)) + "\n", beside=stdout)
-    frame = comparison.joined
+    # Each row names its two runs (the _a / _b fields alone did not say which run is A), and
+    # the manifests name each run's files: a script reading -o tells them apart.
+    frame = comparison.joined.select(
+        "prompt_id",
+        pl.lit(comparison.run_a, dtype=pl.String).alias("run_a"),
+        pl.lit(comparison.run_b, dtype=pl.String).alias("run_b"),
+        pl.exclude("prompt_id"),
+    )
+    which = {
+        "run_a": run_files(result, comparison.run_a),
+        "run_b": run_files(result, comparison.run_b),
+    }
     target = None
     try:
         # Written all or none: a failed write leaves every output as it was (see all_or_none).
@@ -157,7 +195,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
                 target = args.summary_json
                 with marked(target, "compare-summary"), reader_may_leave(target):
                     write_json(comparison.summary(len(result.errors)), target)
-                    mark_output(target, "compare-summary", runs=[run_a, run_b])
+                    mark_output(target, "compare-summary", runs=[run_a, run_b], **which)
             if args.output is not None:
                 target = args.output
                 with marked(target, "compare"), reader_may_leave(target):
@@ -168,7 +206,9 @@ def cmd_compare(argv: Sequence[str]) -> int:
                         write_parquet(frame, target)
                     else:
                         write_json(frame.to_dicts(), target)
-                    mark_output(target, "compare", runs=[run_a, run_b], prompts=frame.height)
+                    mark_output(
+                        target, "compare", runs=[run_a, run_b], **which, prompts=frame.height
+                    )
             if args.bad_lines is not None:
                 target = args.bad_lines
                 with reader_may_leave(target):

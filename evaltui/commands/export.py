@@ -134,7 +134,13 @@ def cmd_export(argv: Sequence[str]) -> int:
         write_problems,
     )
     from evaltui.data.loader import LoadFailure
-    from evaltui.data.query import QueryError, View, error_text
+    from evaltui.data.query import (
+        QueryError,
+        View,
+        error_text,
+        quick_unjudged,
+        where_scale_note,
+    )
     from evaltui.data.runs import resolve_run
 
     parser = export_parser()
@@ -169,6 +175,18 @@ def cmd_export(argv: Sequence[str]) -> int:
             view = view.replace(run=resolve_run(runs, args.run))
         except ValueError as exc:
             return fail(f"--run: {exc}")
+    unjudged = quick_unjudged(result.stats, view.quick, view.run)
+    if unjudged is not None:
+        message, matchable = unjudged
+        if not matchable:  # an empty file written as if no prompt were never solved
+            return fail(f"--quick {view.quick}: {message}")
+        print(
+            f"evaltui: note: --quick {view.quick}: {visible(message, multiline=False)}",
+            file=sys.stderr,
+        )
+    scale = where_scale_note(result.stats, view.where, view.run)
+    if scale is not None:
+        print(f"evaltui: note: --where: {visible(scale, multiline=False)}", file=sys.stderr)
     try:
         view_stats = view.apply(result.stats)
     except QueryError as exc:

@@ -21,8 +21,9 @@ and row for row, the Stats table a fresh load of the same generations computes.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,7 @@ from evaltui.data.loader import (
 )
 from evaltui.data.sampling import ks_for, maj_name, pass_columns
 from evaltui.data.schema import empty_generations
+from evaltui.data.triage import cap_reference
 
 KEYS = ["run", "prompt_id"]
 _FILE, _POS, _ROW = "_live_file", "_live_pos", "_live_row"
@@ -169,8 +171,14 @@ class LiveStats:
             fresh = metrics.run_score_summaries(generations.filter(pl.col("run").is_in(runs)))
             merged = pl.concat([merged.filter(~pl.col("run").is_in(runs)), fresh])
         kinds = metrics.kinds_from_summaries(merged, self.options.correct_threshold)
-        old_max = dict(old.select("run", "max_length").rows())
-        run_max = dict(merged.select("run", "max_length").rows())
+        # Each run's length cap reference (triage.cap_reference): its longest generation, or 0
+        # while none states an answer and none piles up at it; a change (the first answer
+        # stated) makes every prompt of the run be computed again. The lengths are read only
+        # for runs that state no answer.
+        margin = self.options.triage_thresholds().cap_margin
+        built: pl.DataFrame = table
+        old_max = _cap_references(old, lambda run: _table_lengths(built, run), margin)
+        run_max = _cap_references(merged, lambda run: _prompt_longest(generations, run), margin)
         # A run whose score kind changed: every prompt of it. A run whose longest generation
         # grew from a length the cap applied at (triage's min_cap): only its prompts with a cut
         # generation (a generation flagged against the old length stays flagged or is no
@@ -358,3 +366,26 @@ def _with_max_n(stats: pl.DataFrame, old: int, new: int) -> pl.DataFrame:
     stats = stats.with_columns(pass_columns(stats, added)).rename({maj_name(old): maj_name(new)})
     order = [*columns[:start], *[f"pass@{k}" for k in ks_for(new)], maj_name(new)]
     return stats.select(*order, *columns[end + 1 :])
+
+
+def _cap_references(
+    summaries: pl.DataFrame, prompt_longest: Callable[[str], pl.Series], margin: float
+) -> dict[str, int | None]:
+    """Each run's :func:`~evaltui.data.triage.cap_reference` from its run summary
+    (``prompt_longest``: each prompt's longest generation in a run, asked for only when the run
+    states no answer)."""
+    return {
+        run: cap_reference(longest, answered, functools.partial(prompt_longest, run), margin)
+        for run, longest, answered in summaries.select("run", "max_length", "answered").rows()
+    }
+
+
+def _table_lengths(table: pl.DataFrame, run: str) -> pl.Series:
+    """Each prompt's longest generation in a run, from a Stats table."""
+    return table.filter(pl.col("run") == run).get_column("max_gen_length")
+
+
+def _prompt_longest(generations: pl.DataFrame, run: str) -> pl.Series:
+    """Each prompt's longest generation in a run, from its generations."""
+    mine = generations.filter(pl.col("run") == run)
+    return mine.group_by("prompt_id").agg(pl.col("gen_length").max()).get_column("gen_length")

@@ -297,14 +297,17 @@ RUN_SUMMARY_SCHEMA: dict[str, pl.DataType] = {
     "metrics": pl.List(pl.String()),
     "stated": pl.List(pl.Boolean()),
     "max_length": pl.UInt32(),
+    # non-empty generations that state an answer (triage's has_answer; null when not measured)
+    "answered": pl.UInt32(),
 }
 
 
 def run_score_summaries(generations: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Per run (order of first appearance): scored and non-finite counts, the finite range,
     whether every finite score is 0 or 1, and the format's metric names and stated directions
-    (each in order of first appearance), and the longest generation (triage's length cap; null
-    while lengths are unknown). Summaries of two parts of a run merge
+    (each in order of first appearance), the longest generation (triage's length cap; null
+    while lengths are unknown) and how many generations state an answer (triage's cap needs
+    some: :func:`evaltui.data.triage.cap_reference`; null without the text measures). Summaries of two parts of a run merge
     (:func:`merge_run_summaries`), so a growing run is never summarised again from scratch."""
     score = pl.col("accuracy")
     finite = score.filter(score.is_finite())
@@ -319,6 +322,11 @@ def run_score_summaries(generations: pl.DataFrame | pl.LazyFrame) -> pl.DataFram
         pl.col("gen_length").max().alias("max_length")
         if "gen_length" in schema
         else pl.lit(None, dtype=pl.UInt32).alias("max_length"),
+        (pl.col("has_answer") & ~(pl.col("gen_chars") == 0).fill_null(False))
+        .sum()
+        .alias("answered")
+        if "has_answer" in schema and "gen_chars" in schema
+        else pl.lit(None, dtype=pl.UInt32).alias("answered"),
     ]
     if has_meta:
         aggs += [
@@ -357,6 +365,8 @@ def merge_run_summaries(old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
             _merged_list("metrics"),
             _merged_list("stated"),
             pl.col("max_length").max(),
+            # null (not measured) only when no part measured it
+            pl.when(pl.col("answered").is_not_null().any()).then(pl.col("answered").sum()),
         )
         .select([pl.col(c).cast(t) for c, t in RUN_SUMMARY_SCHEMA.items()])
         .collect(engine="in-memory")

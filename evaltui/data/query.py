@@ -537,6 +537,85 @@ QUICK_NEEDS = {
 }
 
 
+#: Quick filters that read each prompt's correct count: a run whose score has no threshold for
+#: "correct" (a bleu, an mae without --correct-threshold) has none, and never matches them.
+JUDGED_QUICK = ("never", "flaky", "always")
+
+
+def quick_unjudged(
+    stats: pl.DataFrame, quick: str | None, run: str | None = None
+) -> tuple[str, bool] | None:
+    """Why the quick filter ``quick`` leaves out prompts of ``stats`` (of ``run``, when given)
+    whatever their scores: the scored runs with no "correct" named (labels made safe, ten at
+    most), and whether some other run's prompts can match; None when no run is left out.
+    "never solved" of an mae run wrote 0 prompts, said as if none was."""
+    if quick not in JUDGED_QUICK or "correct_threshold" not in stats.columns:
+        return None
+    rows = stats if run is None else stats.filter(pl.col("run") == run)
+    unjudged = rows.filter(pl.col("correct_threshold").is_null() & (pl.col("n_scored") > 0))
+    if unjudged.height == 0:
+        return None
+    runs = unjudged.group_by("run", maintain_order=True).agg(
+        pl.col("score_metric").first(), pl.col("higher_is_better").first()
+    )
+    named = []
+    for label, metric, higher in runs.head(10).iter_rows():
+        direction = {True: "higher is better", False: "lower is better", None: "no direction"}
+        what = f"{one_line(metric, 40)}, " if metric else ""
+        named.append(f"{one_line_middle(str(label), 60)} ({what}{direction[higher]})")
+    more = f" and {runs.height - 10:,} more" if runs.height > 10 else ""
+    judged = rows.filter(pl.col("correct_threshold").is_not_null()).height > 0
+    one = runs.height == 1
+    message = (
+        f"{QUICK_FILTERS[quick][0]!r} counts correct generations, and the "
+        + ("score of " if one else "scores of ")
+        + ", ".join(named)
+        + more
+        + (" is no accuracy" if one else " are no accuracies")
+        + ", with no threshold for correct: "
+        + (
+            ("its" if one else "their") + " prompts never match"
+            if judged
+            else "no prompt can match"
+        )
+        + " (give --correct-threshold X: correct when the score is >= X, <= X when lower is better)"
+    )
+    return message, judged
+
+
+def where_scale_note(stats: pl.DataFrame, where: str, run: str | None = None) -> str | None:
+    """What the filter ``where`` compares when it reads a prompt's mean score
+    (``accuracy``/``average_accuracy``) and a run in ``stats`` (``run``'s, when given) is no
+    accuracy: that run's mean in its own units and direction (labels made safe, ten at most),
+    else None. ``--where "accuracy < 0.2"`` (the hard prompts) of an mae run, lower is better,
+    took its best prompts, and of a 0-100 bleu nearly none, without a word."""
+    if not where.strip() or "score_kind" not in stats.columns:
+        return None
+    try:
+        names = parse_filter(where, stats.schema).meta.root_names()
+    except QueryError:
+        return None
+    if "average_accuracy" not in names:
+        return None
+    from evaltui.data.metrics import run_kinds
+
+    rows = stats if run is None else stats.filter(pl.col("run") == run)
+    other = [kind for kind in run_kinds(rows).values() if kind.kind == "continuous"]
+    if not other:
+        return None
+    described = [
+        f"{one_line_middle(kind.run, 60)}: {one_line(kind.describe(), 120)}" for kind in other[:10]
+    ]
+    more = f"; and {len(other) - 10:,} more" if len(other) > 10 else ""
+    return (
+        "the filter reads each prompt's mean score, which is no 0-1 accuracy for "
+        + "; ".join(described)
+        + more
+        + " (where lower is better, the hard prompts are those with the high means)"
+        * any(k.higher_is_better is False for k in other)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Sort:
     column: str

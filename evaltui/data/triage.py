@@ -8,7 +8,9 @@ Per generation (counted per prompt as ``n_<flag>``):
 - ``length_cap``: hit the length cap. The format's own ``finish_reason``/``stop_reason`` when it
   has one (the ``truncated`` column); otherwise the generation is within ``cap_margin`` (1 %) of its
   run's longest generation *and* has no final answer, in a run whose longest generation has at
-  least ``min_cap`` (64) tokens (a short-answer task's one-word replies hit no token budget).
+  least ``min_cap`` (64) tokens (a short-answer task's one-word replies hit no token budget) and
+  some of whose generations state an answer or pile up at its longest (in an open-ended run
+  none states one, and a missing answer says nothing: :func:`cap_reference`).
 - ``no_answer``: a non-empty generation that states no final answer (no box, "the answer is",
   "Answer:" line, format's own answer; a short reply, "Paris", is its own answer: see
   ``extract.final_answer_marked_expr``). A last number in a longer text is voted, not stated.
@@ -43,7 +45,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -357,21 +359,78 @@ def _measured(
 SHORT_ALLOWED = "_short_allowed"
 
 RunMax = Mapping[str, "int | None"]
-"""Each run's longest generation in tokens (None while unknown): the length cap's reference."""
+"""Each run's length cap reference (:func:`cap_reference`): its longest generation in tokens, 0
+when nothing says it has a cap, None while lengths are unknown."""
+
+PILED = 2
+"""Prompts with a generation near the longest that show a cap in a run stating no answers (a
+budget cuts the answers to several prompts at one length; an open-ended run's longest answer is
+alone at its length, or with the other samples of its prompt, the same text at temperature 0)."""
 
 
-def longest_by_run(stats: pl.DataFrame) -> dict[str, int | None]:
-    """:data:`RunMax` of a whole load from its Stats table (each prompt's ``max_gen_length``:
-    one row per prompt, not per generation), for flags computed over some of its prompts."""
-    frame = stats.group_by("run").agg(pl.col("max_gen_length").max())
-    return {str(run): (None if n is None else int(n)) for run, n in frame.rows()}
+def cap_reference(
+    longest: int | None,
+    answered: int | None,
+    prompt_longest: Callable[[], pl.Series],
+    margin: float,
+) -> int | None:
+    """The length a run's generations are held against for the length cap, without a stop
+    reason: its longest generation; or 0 (none is near a cap) when none of its non-empty
+    generations states an answer (``answered`` 0; None: not known) and fewer than
+    :data:`PILED` of its prompts have their longest generation (``prompt_longest()``, one
+    value a prompt) within ``margin`` of the run's longest.
+
+    A missing answer is the sign of a cut where answers are stated. In an open-ended run
+    (OpenCompass's subjective COREV2, chat answers an LLM judged) every generation lacks one,
+    and its longest, a complete 201-token answer with a 2,048-token budget, was "cut"; a run
+    whose every generation was cut states no answer either, but its lengths pile up at the cap.
+    """
+    if longest is None:
+        return None
+    if answered is None or answered > 0:
+        return longest
+    near = prompt_longest().cast(pl.Float64) >= (1.0 - margin) * longest
+    return longest if int(near.sum()) >= PILED else 0
 
 
-def run_max_expr(run_max: RunMax | None) -> pl.Expr:
-    """Per row, its run's longest generation: from ``run_max`` when given (the value over a
+def longest_by_run(stats: pl.DataFrame, thresholds: Thresholds) -> dict[str, int | None]:
+    """:data:`RunMax` of a whole load from its Stats table (each prompt's ``max_gen_length`` and
+    flag counts: one row per prompt), for flags computed over some of its prompts. A
+    generation counted neither ``no_answer`` nor ``empty`` states an answer."""
+    answered = (
+        (pl.col("count") - pl.col("n_no_answer") - pl.col("n_empty")).cast(pl.Int64).sum()
+        if {"n_no_answer", "n_empty"} <= set(stats.columns)
+        else pl.lit(None, dtype=pl.Int64)
+    )
+    frame = stats.group_by("run").agg(pl.col("max_gen_length").max(), answered.alias("answered"))
+
+    def lengths(run: str) -> Callable[[], pl.Series]:
+        return lambda: stats.filter(pl.col("run") == run).get_column("max_gen_length")
+
+    return {
+        str(run): cap_reference(
+            None if n is None else int(n), answers, lengths(str(run)), thresholds.cap_margin
+        )
+        for run, n, answers in frame.rows()
+    }
+
+
+def run_max_expr(run_max: RunMax | None, margin: float = 0.01) -> pl.Expr:
+    """Per row, its run's :func:`cap_reference`: from ``run_max`` when given (the value over a
     whole load, for a frame holding some of its prompts), else over the rows at hand."""
     if run_max is None:
-        return pl.col("gen_length").max().over("run")
+        empty = (pl.col("gen_chars") == 0).fill_null(False)
+        stated = (pl.col("has_answer").fill_null(False) & ~empty).any().over("run")
+        longest = pl.col("gen_length").max().over("run")
+        near = pl.col("gen_length").cast(pl.Float64) >= (1.0 - margin) * longest
+        piled = pl.col("prompt_id").filter(near).n_unique().over("run") >= PILED
+        return (
+            pl.when(longest.is_null())
+            .then(None)
+            .when(stated | piled)
+            .then(longest)
+            .otherwise(pl.lit(0, dtype=pl.UInt32))
+        )
     if not run_max:
         return pl.lit(None, dtype=pl.UInt32)
     return pl.col("run").replace_strict(dict(run_max), default=None, return_dtype=pl.UInt32)
@@ -395,7 +454,7 @@ def _generation_flags_exprs(
     t = thresholds
     empty = pl.col("gen_chars") == 0
     no_answer = ~pl.col("has_answer").fill_null(False) & ~empty.fill_null(False)
-    run_max_value = run_max_expr(None if run_max is None else dict(run_max))
+    run_max_value = run_max_expr(None if run_max is None else dict(run_max), t.cap_margin)
     near_max = pl.col("gen_length").cast(pl.Float64) >= (1.0 - t.cap_margin) * run_max_value
     # The format's stop reason wins; without one, near the run's longest and unanswered.
     length_cap = pl.coalesce(

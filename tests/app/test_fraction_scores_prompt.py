@@ -48,3 +48,28 @@ async def test_binary_scores_keep_the_bare_verdict(tmp_path: Path, make_app: Any
             "#0   ✓",
             "#1   ✗",
         ], marks(screen)
+
+
+async def test_only_wrong_of_a_score_with_no_correct_says_why_it_lists_nothing(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """A prompt of a -1.5–2 score (continuous, no threshold): w (only wrong) said "No wrong
+    generation for this prompt", as if every generation were right; none is right or wrong."""
+    from textual.widgets import Static
+
+    records = (
+        {"prompt": "q", "gen": f"g{i}", "answer": "x", "accuracy": s}
+        for i, s in enumerate((-1.5, 2.0))
+    )
+    app = make_app(write_run(tmp_path, *records))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_prompt(pilot)
+        for only in ("wrong", "right"):
+            await pilot.press("w")
+            await pilot.pause()
+            assert screen.only == only
+            text = str(screen.query_one("#generation-text", Static).render())
+            assert text == (
+                "No generation of this prompt is right or wrong: its score has no threshold for "
+                "correct (--correct-threshold X gives one) (w shows the others)."
+            ), text

@@ -266,3 +266,49 @@ async def test_correct_vs_wrong_of_one_length_is_bars_not_dots(
         rows = [line.text for line in (plot.render_line(y) for y in range(plot.size.height))]
         widest = max(row.count("█") for row in rows)
         assert 0 < widest < cell_width(rows[len(rows) // 2]) // 2, rows
+
+
+async def test_correct_vs_wrong_leaves_out_runs_with_no_correct_and_says_so(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Plot 2 of a 0-100 score (no threshold: no "correct") beside an accuracy run drew the
+    score's run as an empty panel under "correct (≥ 0.5)", first, taking the room of the runs
+    after it. Now it is named in the note and not drawn; alone, the title says why; one of its
+    prompts opens on its lengths."""
+    rows = {
+        "bleu": [
+            {"prompt": f"P{i}", "gen": "w " * (i + 3), "accuracy": 20.0 * i} for i in range(4)
+        ],
+        "acc": [{"prompt": f"P{i}", "gen": "w " * (i + 3), "accuracy": i % 2} for i in range(4)],
+    }
+    for run, lines in rows.items():
+        (tmp_path / "evals" / run).mkdir(parents=True)
+        text = "\n".join(json.dumps({**line, "answer": "x"}) for line in lines) + "\n"
+        (tmp_path / "evals" / run / "s.jsonl").write_text(text, encoding="utf-8")
+    app = make_app(tmp_path / "evals")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlotScreen) and screen.last is not None
+        assert [panel.title for panel in screen.last.panels] == ["acc"]
+        assert "1 run not shown (no 'correct': no threshold or no score): bleu" in (
+            screen.last.note
+        )
+    alone = make_app(tmp_path / "evals" / "bleu")
+    async with alone.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "2")
+        await settle(pilot)
+        screen = alone.screen
+        assert isinstance(screen, PlotScreen) and screen.last is not None
+        assert screen.last.panels == []
+        assert "no run in view has a 'correct'" in screen.last.title
+        await pilot.press("escape", "enter")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = alone.screen
+        assert isinstance(screen, PlotScreen) and screen.kind == "lengths"
+        assert screen.last is not None and screen.last.panels

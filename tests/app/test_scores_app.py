@@ -380,3 +380,62 @@ async def test_comparing_a_bleu_max_run_with_a_bleu_acc_run_gives_no_delta(
         await settle(pilot)
         assert screen.rows.height == 0
         assert "regressed only (g): 0 prompts" in text_of(app, "#compare-status")
+
+
+async def test_never_solved_of_a_run_without_correct_is_said_not_shown_empty(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """n (never solved) on tgpred's mae run at 80x24 emptied the table ("no prompt matches"),
+    as if every prompt had been solved: the run has no "correct" without a threshold. Now the
+    app says why and keeps the table; beside an accuracy run the filter applies, with the note."""
+    app = make_app(TGPRED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert any(
+            "'never solved' counts correct generations, and the score of gpt-4o-mini (mae, lower "
+            "is better) is no accuracy, with no threshold for correct: no prompt can match" in m
+            for m in said
+        ), said
+        assert app.view.quick is None
+        assert isinstance(app.screen, MainScreen) and app.screen.shown_rows is not None
+        assert app.screen.shown_rows.height == 24
+    mid = Path(__file__).parent.parent / "fixtures" / "formats" / "lm_eval" / "mid2024_json"
+    both = make_app(TGPRED, mid)
+    async with both.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        said = [n.message for n in both._notifications]
+        assert any("its prompts never match" in m for m in said), said
+        assert both.view.quick == "never"
+        assert isinstance(both.screen, MainScreen) and both.screen.shown_rows is not None
+        runs = set(both.screen.shown_rows["run"].to_list())
+        assert runs and "gpt-4o-mini" not in runs
+
+
+async def test_a_filter_on_accuracy_of_an_mae_run_says_what_it_reads(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """'/ accuracy < 0.2 enter' (the hard prompts) on tgpred's mae run emptied the table with no
+    word that "accuracy" there is a mean mae, lower is better: the hard prompts are its high
+    means. Now a message says so; a filter on lengths says nothing."""
+    app = make_app(TGPRED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"accuracy < 0.2", "enter")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert any(
+            m.startswith("the filter reads each prompt's mean score, which is no 0-1 accuracy for ")
+            and "gpt-4o-mini: mae: continuous" in m
+            and "the hard prompts are those with the high means" in m
+            for m in said
+        ), said
+        app.clear_notifications()
+        await pilot.press("slash", *(["backspace"] * 20), *"max_len > 1", "enter")
+        await settle(pilot)
+        assert not [n.message for n in app._notifications if "mean score" in n.message]

@@ -256,3 +256,40 @@ def test_compare_says_a_bad_line_can_make_a_prompt_only_in_one_run(
     new.write_text(json.dumps(rec("p0", True)) + "\n")
     assert main(["compare", str(tmp_path), "--runs", "old", "new", *common]) == 0
     assert "bad line" not in capsys.readouterr().out
+
+
+def test_the_output_names_which_run_is_a_and_which_is_b(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`compare -o` wrote `rate_a`/`rate_b`, `count_a`/… with no run label anywhere in its rows,
+    and its manifest's `runs` list did not say which was A: a script reading the file could not
+    tell the runs apart (with `--runs new old` the order is the user's). Each row now names both
+    runs, and both outputs' manifests give each run's label and files."""
+    write_jsonl(tmp_path / "d" / "old" / "r.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    write_jsonl(tmp_path / "d" / "new" / "r.jsonl", [rec(f"p{i}", i == 0) for i in range(3)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    out, summary = tmp_path / "cmp.json", tmp_path / "sum.json"
+    argv = ["compare", str(tmp_path / "d"), "--runs", "new", "old", "-o", str(out)]
+    assert main([*argv, "--summary-json", str(summary), *common]) == 0
+    capsys.readouterr()
+    rows = json.loads(out.read_text())
+    assert [(r["run_a"], r["run_b"], r["rate_a"], r["rate_b"]) for r in rows] == [
+        ("new", "old", 1.0, 1.0),
+        ("new", "old", 0.0, 1.0),
+        ("new", "old", 0.0, 1.0),
+    ]
+    assert list(rows[0])[:3] == ["prompt_id", "run_a", "run_b"]
+    for path in (out, summary):
+        mark = json.loads(path.with_name(path.name + ".evaltui.json").read_text())["evaltui"]
+        assert mark["run_a"] == {
+            "label": "new",
+            "files": [{"source": "new/r.jsonl", "path": str(tmp_path / "d" / "new" / "r.jsonl")}],
+        }
+        assert mark["run_b"]["label"] == "old"
+        assert mark["run_b"]["files"][0]["source"] == "old/r.jsonl"
+    # CSV too: the labels are columns.
+    csv = tmp_path / "cmp.csv"
+    assert main([*argv[:-2], "-o", str(csv), *common]) == 0
+    table = pl.read_csv(csv)
+    assert table.columns[:3] == ["prompt_id", "run_a", "run_b"]
+    assert set(table["run_a"]) == {"new"} and set(table["run_b"]) == {"old"}

@@ -209,11 +209,13 @@ def test_a_new_longest_generation_recomputes_its_run_only() -> None:
     live = LiveStats(LoadOptions())
     stats = live.rebuild(finish_generations([first]), [Part("f", first.height)], [])
     assert stats["n_length_cap"].to_list() == [1] * 10
-    more = frame([{**rows[0], "prompt_id": "new", "gen": long + long}])
+    # Two new prompts as long (the run states no answer: a cap shows where prompts' lengths
+    # pile up).
+    more = frame([{**rows[0], "prompt_id": new, "gen": long + long} for new in ("n1", "n2")])
     both = pl.concat([first, more])
     got = live.update(finish_generations([both]), [Part("f", both.height)], [], [more], [])
-    assert live.recomputed == 6  # run r's five prompts and the new one
-    assert got.filter(pl.col("run") == "r")["n_length_cap"].to_list() == [0] * 5 + [1]
+    assert live.recomputed == 7  # run r's five prompts and the new ones
+    assert got.filter(pl.col("run") == "r")["n_length_cap"].to_list() == [0] * 5 + [1, 1]
     assert got.equals(compute_stats(finish_generations([both]), LoadOptions()))
 
 
@@ -274,7 +276,7 @@ def test_one_query_stats_equal_the_per_part_functions(seed: int) -> None:
     assert compute_stats(generations, options).equals(want)
     kinds = score_kinds(generations, options.correct_threshold)
     max_n = int(want["n_scored"].max() or 0)  # type: ignore[arg-type]
-    run_max = longest_by_run(want)
+    run_max = longest_by_run(want, thresholds)
     some = generations.filter(pl.col("prompt_id").is_in(["p1", "p4", "p7"]))
     part = compute_stats(some, options, kinds=kinds, max_n=max_n, run_max=run_max)
     expected = prompt_flags(

@@ -477,6 +477,34 @@ def test_compare_refuses_a_delta_between_different_measures() -> None:
     assert not both.no_delta and both.delta == 0.0
 
 
+def test_compare_refuses_a_delta_between_an_accuracy_and_an_unnamed_0_100_score() -> None:
+    """Two plain files, both with an "accuracy" field (no metric name): run a a 0-1 partial
+    credit, run b a 0-100 score. One name was taken for one measure: "runB vs runA in mean
+    score: +41.41, p = 0.625", improved 3, regressed 1, under a warning line. An accuracy made
+    continuous by a NaN (its finite scores in 0-1) is still compared."""
+    pairs = [(0.25, 0.0), (0.5, 12.5), (0.75, 55.0), (1.0, 100.0)]
+    rows = [(run, str(i), s) for i, (x, y) in enumerate(pairs) for run, s in (("a", x), ("b", y))]
+    comparison = compare_runs(prompt_stats(generations(rows)), "a", "b")
+    assert comparison.no_delta == (
+        "no delta: the runs' scores are different measures (accuracy 0–1 vs continuous ? "
+        "0–100): B's minus A's says nothing"
+    )
+    assert comparison.joined["delta"].null_count() == 4
+    assert comparison.outcome_counts() is None
+    summary = comparison.summary()
+    assert summary["delta"] is None and summary["p_value"] is None
+    # The other way round: the span is the 0-100 run's.
+    back = compare_runs(prompt_stats(generations(rows)), "b", "a")
+    assert "(continuous ? 0–100 vs accuracy 0–1)" in back.no_delta
+    # A negative score leaves 0-1 too.
+    negative = [(r, i, -s if r == "b" else s) for r, i, s in rows]
+    assert compare_runs(prompt_stats(generations(negative)), "a", "b").no_delta
+    # 0/1 against 0/1 with a NaN (continuous, finite scores 0-1): compared, with a warning.
+    nan = [(r, i, math.nan if (r, i) == ("b", "0") else float(s >= 0.5)) for r, i, s in rows]
+    kept = compare_runs(prompt_stats(generations(nan)), "a", "b")
+    assert not kept.no_delta and kept.kinds_warning()
+
+
 # --- through the CLI ----------------------------------------------------------------------------
 
 
@@ -754,3 +782,66 @@ def test_the_stats_expressions_are_made_once_per_threshold_and_direction() -> No
     assert metrics._fixed_exprs.cache_info().misses == made + 3
     assert n_correct(kind(0.6, True, 0.1)) == [1, 0]
     assert metrics._fixed_exprs.cache_info().misses == made + 3
+
+
+def test_export_quick_never_of_a_run_without_correct_says_so(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export --quick never` of tgpred's mae run (no threshold: no "correct") wrote an empty
+    file, exit 0, "wrote 0 prompts (never solved)": as if every prompt had been solved. Now a
+    usage error saying why (nothing written); beside an accuracy run, that run's prompts are
+    exported with a note that the mae run's never match; a threshold makes the filter work."""
+    from evaltui.cli import main
+
+    mid = Path(__file__).parent.parent / "fixtures" / "formats" / "lm_eval" / "mid2024_json"
+    common = ["--model", str(word_tokenizer), "--no-cache", "-q"]
+    out = tmp_path / "never.json"
+    assert main(["export", str(TGPRED), "--quick", "never", "-o", str(out), *common]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "evaltui: error: --quick never: 'never solved' counts correct generations, and the score "
+        "of gpt-4o-mini (mae, lower is better) is no accuracy, with no threshold for correct: no "
+        "prompt can match (give --correct-threshold X"
+    ), err
+    assert not out.exists()
+    # An accuracy run beside it: exported, with a note naming the run left out.
+    assert main(["export", str(TGPRED), str(mid), "--quick", "never", "-o", str(out), *common]) == 0
+    err = capsys.readouterr().err
+    assert "evaltui: note: --quick never: 'never solved' counts correct" in err
+    assert "gpt-4o-mini (mae, lower is better) is no accuracy" in err
+    assert "its prompts never match" in err
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert rows and {row["run"] for row in rows}.isdisjoint({"gpt-4o-mini"})
+    # With a threshold (mae <= 150 is correct) the mae run is judged: no note, and its prompts
+    # never at or under 150 (the 17 Infinity ones and the 4 finite above 150) are exported.
+    argv = ["export", str(TGPRED), "--quick", "never", "-o", str(out), "--force", *common]
+    assert main([*argv, "--correct-threshold", "150"]) == 0
+    assert "note" not in capsys.readouterr().err
+    assert len(json.loads(out.read_text(encoding="utf-8"))) == 21
+
+
+def test_export_where_accuracy_of_a_continuous_run_says_what_it_compares(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export --where "accuracy < 0.2"` (the README's hard prompts) of tgpred's mae run, lower
+    is better, wrote its prompts with the lowest (best) mae, or none, without a word that the
+    "accuracy" there is a mean mae. Now a note says what the filter reads and which way is
+    hard; a filter on other columns, or of an accuracy run, has none."""
+    from evaltui.cli import main
+
+    mid = Path(__file__).parent.parent / "fixtures" / "formats" / "lm_eval" / "mid2024_json"
+    common = ["--model", str(word_tokenizer), "--no-cache", "-q", "--force"]
+    out = tmp_path / "hard.json"
+    argv = ["export", str(TGPRED), "--where", "accuracy < 0.2", "-o", str(out), *common]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert err == (
+        "evaltui: note: --where: the filter reads each prompt's mean score, which is no 0-1 "
+        "accuracy for gpt-4o-mini: mae: continuous 103.4–259.6 and 17 non-finite, lower is "
+        "better (where lower is better, the hard prompts are those with the high means)\n"
+    )
+    assert json.loads(out.read_text(encoding="utf-8")) == []
+    assert main([*argv[:3], "max_len > 1", *argv[4:]]) == 0
+    assert "note" not in capsys.readouterr().err
+    assert main(["export", str(mid), "--where", "accuracy < 0.2", "-o", str(out), *common]) == 0
+    assert "note" not in capsys.readouterr().err

@@ -21,6 +21,7 @@ from evaltui.data.triage import (
     STATS_FLAG_COLUMNS,
     Thresholds,
     generation_flags,
+    longest_by_run,
     ngram_diversity,
     prompt_flag_table,
     render_triage,
@@ -79,11 +80,18 @@ def test_short_answers_of_one_length_hit_no_cap() -> None:
     assert flags(short)["length_cap"].to_list() == [False, False]
     # Stated answers, too (a short reply is its own): not cut off, whatever min_cap says.
     assert flags(short, min_cap=1)["length_cap"].to_list() == [False, False]
-    unanswered = [{"gen": prose(1, 10), "gen_length": 1}, {"gen": prose(2, 10), "gen_length": 1}]
+    unanswered = [
+        {"gen": prose(1, 10), "gen_length": 1, "prompt_id": "p1"},
+        {"gen": prose(2, 10), "gen_length": 1, "prompt_id": "p2"},
+    ]
     assert flags(unanswered)["length_cap"].to_list() == [False, False]
     assert flags(unanswered, min_cap=1)["length_cap"].to_list() == [True, True]
-    capped = [{"gen": prose(1, 40), "gen_length": 64}, {"gen": prose(2, 20), "gen_length": 30}]
-    assert flags(capped)["length_cap"].to_list() == [True, False]
+    capped = [
+        {"gen": prose(1, 40), "gen_length": 64},
+        {"gen": prose(2, 20), "gen_length": 30},
+        {"gen": "so \\boxed{8}", "gen_length": 10},  # the run states answers
+    ]
+    assert flags(capped)["length_cap"].to_list() == [True, False, False]
     assert "(>= 64 tokens)" in Thresholds().describe()
 
 
@@ -109,13 +117,75 @@ def test_length_cap_without_a_stop_reason_is_near_the_runs_longest_and_unanswere
         {"gen": prose(4) + " \\boxed{8}", "gen_length": 1000},  # as long, but it answered
         {"gen": prose(5), "gen_length": 1000, "run": "other"},  # another run's maximum is its own
         {"gen": prose(6), "gen_length": 5000, "run": "other"},
+        {"gen": "so \\boxed{8}", "gen_length": 10, "run": "other"},  # it states answers too
     ]
-    assert flags(rows)["length_cap"].to_list() == [True, True, False, False, False, True]
+    assert flags(rows)["length_cap"].to_list() == [True, True, False, False, False, True, False]
     wider = flags(rows, cap_margin=0.02)["length_cap"].to_list()
     assert wider[:3] == [True, True, True]  # the threshold is configurable
     # Lengths not counted yet and no stop reason: cannot be told (null), not "no".
     unknown = flags([{"gen": prose(1)}])["length_cap"].to_list()
     assert unknown == [None]
+
+
+def test_a_run_stating_no_answer_is_cut_only_where_its_lengths_pile_up() -> None:
+    """An open-ended run (chat answers, an essay) states no final answer anywhere: a missing
+    answer is no sign of a cut there, and its longest generation was flagged as cut for being
+    the longest. Without a stop reason such a run is cut only where several generations reach
+    its longest (a budget cuts them at one length); a run stating answers is as before."""
+    open_ended = [
+        {"gen": prose(1, 150), "gen_length": 201, "prompt_id": "p1"},  # complete, the longest
+        {"gen": prose(2, 60), "gen_length": 92, "prompt_id": "p2"},
+        {"gen": prose(3, 40), "gen_length": 76, "prompt_id": "p3"},
+    ]
+    assert flags(open_ended)["length_cap"].to_list() == [False, False, False]
+    # Every generation cut at a 200-token budget (counted 199-200 by another tokenizer), the
+    # answers to two prompts.
+    all_cut = [
+        {"gen": prose(1, 150), "gen_length": 200, "prompt_id": "p1"},
+        {"gen": prose(2, 150), "gen_length": 199, "prompt_id": "p2"},
+        {"gen": prose(3, 40), "gen_length": 76, "prompt_id": "p3"},
+    ]
+    assert flags(all_cut)["length_cap"].to_list() == [True, True, False]
+    # Two samples of one prompt, one text at temperature 0: the same length, and not a cap.
+    greedy = [*open_ended, {"gen": prose(1, 150), "gen_length": 201, "prompt_id": "p1"}]
+    assert flags(greedy)["length_cap"].to_list() == [False, False, False, False]
+    # The same lone longest in a run that states answers elsewhere: cut, as before.
+    answering = [*open_ended, {"gen": "so \\boxed{8}", "gen_length": 12}]
+    assert flags(answering)["length_cap"].to_list() == [True, False, False, False]
+    # The reference the app's prompt screen and summary take from the Stats table: the same.
+    assert longest_by_run(frame_stats(open_ended), Thresholds()) == {"r": 0}
+    assert longest_by_run(frame_stats(all_cut), Thresholds()) == {"r": 200}
+    assert longest_by_run(frame_stats(answering), Thresholds()) == {"r": 201}
+    assert longest_by_run(frame_stats(greedy), Thresholds()) == {"r": 0}
+
+
+def frame_stats(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """A Stats-like table of ``rows``: what longest_by_run reads."""
+    generations = frame(rows)
+    table = prompt_flag_table(generations, Thresholds())
+    return table.join(
+        generations.group_by("run", "prompt_id").agg(
+            pl.len().alias("count"),
+            pl.col("gen_length").max().alias("max_gen_length"),
+            pl.col("gen_length").alias("gen_lengths"),
+        ),
+        on=["run", "prompt_id"],
+    )
+
+
+def test_the_published_subjective_run_has_no_length_cap() -> None:
+    """OpenCompass COREV2 (a subjective run: chat answers an LLM judged, max_out_len 2,048):
+    each model's longest answer, complete ('…instead of complaining and criticism.', 201
+    tokens; '…based on your own biases or expectations.' 174), was counted as cut by the
+    length cap, and its prompt 'all truncated'."""
+    folder = ROOT / "tests" / "fixtures" / "real_world" / "opencompass"
+    result = load([folder], LoadOptions(use_cache=False))
+    assert result.stats.height == 16
+    assert result.stats["n_length_cap"].to_list() == [0] * 16
+    assert not result.stats["flag_all_truncated"].any()
+    assert result.stats["n_no_answer"].sum() == 16  # every answer is open-ended
+    for run in run_triage(result.generations, result.stats, Thresholds()):
+        assert run.flagged["length_cap"] == 0 and run.flagged["all_truncated"] == 0
 
 
 def test_no_answer_means_no_stated_final_answer() -> None:
@@ -467,7 +537,9 @@ def test_the_flag_expressions_are_made_once_per_thresholds_and_longest_generatio
     or threshold gets its own, and each flags as it says."""
     from evaltui.data import triage
 
-    rows = frame([{"gen": prose(1, 40), "gen_length": 99}, {"gen": prose(2, 40), "gen_length": 50}])
+    rows = frame(
+        [{"gen": prose(1, 40), "gen_length": 99}, {"gen": "so \\boxed{8}", "gen_length": 50}]
+    )
 
     def cut(run_max: dict[str, int | None] | None, margin: float = 0.01) -> list[bool | None]:
         flagged = generation_flags(rows, Thresholds(cap_margin=margin), run_max)
@@ -481,7 +553,7 @@ def test_the_flag_expressions_are_made_once_per_thresholds_and_longest_generatio
     assert cut({"r": 100}) == [True, False]  # 99 is within 1 % of 100
     assert cut({"r": 120}, margin=0.2) == [True, False]
     assert cut(None) == [True, False]  # the frame's own longest: 99
-    assert cut({}) == [None, None]  # no longest known: not told yet
+    assert cut({}) == [None, False]  # no longest known: not told yet (answered: not cut)
     assert triage._generation_flags_exprs.cache_info().misses == made + 4
     assert cut({"r": 100}) == [True, False]
     assert triage._generation_flags_exprs.cache_info().misses == made + 4

@@ -27,7 +27,15 @@ from evaltui.app.display import (
 from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult, empty_reason
 from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
-from evaltui.data.query import QueryError, Sort, View, error_text, parse_filter
+from evaltui.data.query import (
+    QueryError,
+    Sort,
+    View,
+    error_text,
+    parse_filter,
+    quick_unjudged,
+    where_scale_note,
+)
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
 from evaltui.data.sanitize import (
     cell_width,
@@ -879,6 +887,10 @@ class MainScreen(Screen[None]):
                 # they were commands (a 'q' in the correction quit the app).
                 self.show_view_error(exc.message, exc.position)
                 return
+            # "accuracy < 0.2" of an mae (lower is better) or a 0-100 bleu: said what it reads.
+            scale = where_scale_note(result.stats, event.value, self.evalapp.wanted.run)
+            if scale is not None:
+                self.evalapp.say(scale)
         self.back_to_table()
 
     def _apply_where(self, text: str) -> None:
@@ -967,6 +979,14 @@ class MainScreen(Screen[None]):
                 )
             return
         view = self.evalapp.wanted
+        if view.quick != key and result is not None:
+            # Runs with no "correct" (a bleu, an mae): said, not shown as "no prompt matches".
+            unjudged = quick_unjudged(result.stats, key, view.run)
+            if unjudged is not None:
+                message, matchable = unjudged
+                self.evalapp.say(message)
+                if not matchable:
+                    return
         self.evalapp.request_view(view.replace(quick=None if view.quick == key else key))
 
     def runs(self) -> list[str]:

@@ -286,6 +286,15 @@ def not_accuracy_note(runs: list[str]) -> str:
     return f"{plural(len(runs), 'run')} not shown (score not an accuracy): {names}"
 
 
+def no_correct_note(runs: list[str]) -> str:
+    """The note naming the runs a correct-vs-wrong plot leaves out: no threshold for "correct"
+    (a continuous score without --correct-threshold) or no score (empty: none)."""
+    if not runs:
+        return ""
+    names = ", ".join(distinct_middle([str(run) for run in runs], LABEL_WIDTH).values())
+    return f"{plural(len(runs), 'run')} not shown (no 'correct': no threshold or no score): {names}"
+
+
 class PlotScreen(Screen[None]):
     """Histograms and a scatter for the rows the table shows now (or for one prompt)."""
 
@@ -342,6 +351,14 @@ class PlotScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        result = self.evalapp.result
+        if self.prompt is not None and result is not None:
+            # A prompt of runs with no "correct" (a bleu, an mae without a threshold) opens on
+            # its lengths: correct vs wrong has nothing to split.
+            kinds = run_kinds(result.stats)
+            runs = [self.prompt[0], *([self.other_run] if self.other_run else [])]
+            if all(run not in kinds or kinds[run].threshold is None for run in runs):
+                self.kind = "lengths"
         self.compute(self.kind, self.log_counts, self.clip)
 
     def data_changed(self) -> None:
@@ -477,6 +494,18 @@ class PlotScreen(Screen[None]):
                     legend.append((label, colour))
             panels.append(self.length_panel("", series, bins, log, bars=len(series) == 1 or few))
         else:
+            # A run with no "correct" (a bleu or an mae without a threshold, an unscored run)
+            # has neither series: named in the note, not drawn as an empty panel that took
+            # the room of the runs after it.
+            unjudged = [r for r in names if r not in kinds or kinds[r].threshold is None]
+            several = len(names) > 1  # a panel is titled by its run when the view has several
+            names = [r for r in names if r not in unjudged]
+            note = notes(note, no_correct_note(unjudged))
+            if not names:
+                why = "no run in view has a 'correct' (a score with no threshold, or unscored)"
+                return Figure(
+                    kind, f"{KINDS[kind]} · {scope} · {why}", xlabel, ylabel, [], note=note
+                )
             # What "correct" is when it is not plain 0/1: a 0.6 winrate is correct (≥ 0.5).
             rules = {kinds[r].correct_rule() for r in names if r in kinds} - {None}
             rule = f" ({rules.pop()})" if len(rules) == 1 else " (each run's rule)" if rules else ""
@@ -499,7 +528,7 @@ class PlotScreen(Screen[None]):
                     ),
                 ]
                 # The label whole: cut with the other panels' to the width (fitting).
-                panel_title = str(run) if len(names) > 1 else ""
+                panel_title = str(run) if several else ""
                 panels.append(self.length_panel(panel_title, series, bins, log, bars=few))
             no_panel = len(names) - len(shown)
         return Figure(

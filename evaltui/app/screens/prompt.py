@@ -150,6 +150,8 @@ class PromptScreen(Screen[None]):
         """Where the last search match shown starts in the generation text."""
         self.only: str | None = None
         """None = all generations, "wrong" or "right"."""
+        self.unjudged = ""
+        """Why no generation of the prompt is right or wrong ("" when some is)."""
         self.generations = pl.DataFrame()
         """This prompt's generations shown in the list, in sample order."""
         self.text_error: str | None = None
@@ -269,7 +271,9 @@ class PromptScreen(Screen[None]):
             self.read_texts(self.ticket, result, prompt)
         everything = prompt.with_columns(threshold.alias("_correct"))
         # The triage flags of each generation, against its whole run's longest generation.
-        everything = generation_flags(everything, result.triage, longest_by_run(result.stats))
+        everything = generation_flags(
+            everything, result.triage, longest_by_run(result.stats, result.triage)
+        )
         rescored = "stored_accuracy" in everything.columns
         if rescored:  # both verdicts, stored and new, and whether they differ
             # The stored verdicts by the stored scores' kind: re-scored by `exact`, an `mae`
@@ -278,6 +282,15 @@ class PromptScreen(Screen[None]):
             was = stored_kinds(mine, self.evalapp.options.correct_threshold)
             everything = verdicts(everything, run_kinds(result.stats), was)
         gens = everything
+        # Why "only wrong" / "only right" can list nothing whatever the scores: no generation
+        # has a verdict (unscored, or a score with no threshold: a bleu, an mae).
+        self.unjudged = ""
+        if everything.height and everything["_correct"].is_null().all():
+            self.unjudged = (
+                "its generations are unscored"
+                if everything["accuracy"].is_null().all()
+                else "its score has no threshold for correct (--correct-threshold X gives one)"
+            )
         if self.only == "wrong":
             gens = gens.filter(pl.col("_correct").not_())
         elif self.only == "right":
@@ -384,7 +397,10 @@ class PromptScreen(Screen[None]):
             options.highlighted = 0
         else:
             empty = (
-                f"No {self.only} generation for this prompt (w shows the others)."
+                f"No generation of this prompt is right or wrong: {self.unjudged} (w shows "
+                "the others)."
+                if self.only in ("wrong", "right") and self.unjudged
+                else f"No {self.only} generation for this prompt (w shows the others)."
                 if self.only
                 else "This prompt is no longer in the loaded files (they changed since it was "
                 "opened: a file rewritten, cut short or deleted)."

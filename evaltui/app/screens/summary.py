@@ -311,7 +311,9 @@ class SummaryScreen(Screen[None]):
             shown = result.generations.join(
                 rows.select("run", "prompt_id"), on=["run", "prompt_id"], how="semi"
             )
-            runs = run_triage(shown, rows, result.triage, longest_by_run(result.stats))
+            runs = run_triage(
+                shown, rows, result.triage, longest_by_run(result.stats, result.triage)
+            )
             triage = render_triage(runs, fractions=True)  # as the table above
         load: list[str] = []
         if result is not None:
