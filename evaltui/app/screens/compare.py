@@ -36,11 +36,12 @@ from evaltui.data.distinct import distinct_expr, shared_starts
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
+    max_cells,
     one_line,
     one_line_expr,
     one_line_middle,
 )
-from evaltui.data.wording import plural
+from evaltui.data.wording import plural, signed_fixed
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -109,7 +110,7 @@ def fraction_column(rows: pl.DataFrame, column: str, header: str) -> pl.Series:
 
 
 def signed(value: float) -> str:
-    return "–" if math.isnan(value) else f"{value:+.{FRACTION_DECIMALS}f}"
+    return "–" if math.isnan(value) else signed_fixed(value, FRACTION_DECIMALS)
 
 
 def prompt_width(terminal_width: int) -> int:
@@ -151,16 +152,14 @@ def display_frame(
     assert prompt_at is not None
     pad = False
     if fit is not None and rows.height:
-        # Measured in polars (cells of the one-line ids, cut at 24, as characters: near enough).
+        # Measured in terminal cells: a CJK or emoji id takes two a character.
         cells = [
-            max(cell_width(s.name), int(s.cast(pl.String).str.len_chars().max() or 0))  # type: ignore[arg-type]
-            + CELL_PADDING
-            for s in series
+            max(cell_width(s.name), max_cells(s.cast(pl.String))) + CELL_PADDING for s in series
         ]
         room = fit - CELL_PADDING - sum(cells[:prompt_at])
         # The prompt no wider than its cells need: short prompts leave the other columns room.
         made = prompts.select(one_line_expr(COLUMNS[prompt_at].source, width)).to_series()
-        need = max(cell_width(prompt_header), int(made.str.len_chars().max() or 0))  # type: ignore[arg-type]
+        need = max(cell_width(prompt_header), max_cells(made))
         width, pad = prompt_takes(room, cells[prompt_at + 1 :], min(width, need))
 
     series[prompt_at] = (
