@@ -56,3 +56,38 @@ async def test_short_wide_prompts_are_whole_in_the_compare_table(
         lines = screen_lines(app)
         for prompt in WIDE_PROMPTS:
             assert any(prompt in line for line in lines), (prompt, lines)
+
+
+def footer_line(app: App[Any]) -> str:
+    """The footer's keys as drawn, without the palette key docked at its right."""
+    return screen_lines(app)[-1].split("▏")[0].rstrip()
+
+
+async def test_footer_keys_are_whole_or_left_out_with_a_mark(evals: Path, make_app: Any) -> None:
+    """At 80 columns the main screen's footer ended 'e Export c C' (c Clear cut, no mark; 'x S'
+    while loading), the prompt screen's 'v Whole p'; at 60 columns 'm Compar'. Each key shown is
+    whole, and '…' follows the last when keys are left out."""
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for size in ((80, 24), (60, 20), (200, 30), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            for screen_key in ("", "enter"):
+                if screen_key:
+                    await pilot.press(screen_key)
+                    await settle(pilot)
+                line = footer_line(app)
+                keys = [
+                    f"{key.key_display} {key.description}".strip()
+                    for key in app.screen.query(FooterKey)
+                    if not key.has_class("-command-palette") and key.description
+                ]
+                assert line.endswith(("…", *keys)), (size, line)
+                if size[0] == 200:
+                    assert not line.endswith("…"), line  # room for every key
+                if screen_key:
+                    await pilot.press("q")
+                    await settle(pilot)

@@ -24,6 +24,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label, prompt_takes
+from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.dialog import Dialog
 from evaltui.app.tables import DataTable
 from evaltui.data.compare import (
@@ -274,7 +275,7 @@ class CompareScreen(Screen[None]):
             yield Static(Text(""), id="compare-transitions")
         yield Static(Text(""), id="compare-status")
         yield Container(id="compare-box")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.compute()
@@ -567,7 +568,7 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         with Vertical(id="pair-dialog", classes="dialog"):
             yield Label(self.label_text(), id="pair-prompt")
             yield OptionList(*self.options(), id="pair-options")
-        yield Footer(compact=True)  # this picker's keys, not the table's behind it
+        yield KeysFooter()  # this picker's keys, not the table's behind it
 
     def label_text(self) -> Text:
         """What the picker asks, above the list."""

@@ -16,10 +16,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from evaltui.app.choices import ChoiceButton
 from evaltui.app.display import of_several_runs, view_words
+from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.dialog import Dialog
 from evaltui.data.export import (
     EXPORT_KINDS,
@@ -199,7 +200,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
-        yield Footer(compact=True)  # this dialog's keys (ctrl+s), not the table's behind it
+        yield KeysFooter()  # this dialog's keys (ctrl+s), not the table's behind it
 
     def quiet_note(self, kind: ExportKind) -> str:
         """What the message line says while nothing else is said. After a re-score, whose

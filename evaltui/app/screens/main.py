@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from evaltui.app.display import (
     TableLayout,
@@ -24,6 +24,7 @@ from evaltui.app.display import (
     table_columns,
     view_words,
 )
+from evaltui.app.footer import KeysFooter
 from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult, empty_reason
 from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
@@ -438,7 +439,7 @@ class MainScreen(Screen[None]):
         yield Static("", id="status")
         yield Static("", id="empty-reason")
         yield Container(Static("Reading files…", id="placeholder"), id="table-box")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_load":
