@@ -115,3 +115,28 @@ async def test_the_compare_table_shows_its_last_column_whole_or_not_at_all(
         assert ends[3] <= room  # the rates and the prompt are whole on screen
         whole = [end for end in ends if end <= room]
         assert len(whole) == len(ends) or whole[-1] >= room - 1, (room, ends)
+
+
+async def test_the_count_out_of_sight_follows_the_mouse_wheel(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """The wheel scrolls the list without moving its highlight: the border kept '↓ 5 more'
+    with runs now out of sight above and fewer below."""
+    from textual import events
+
+    app = make_app(write_runs(tmp_path / "runs"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, RunPairScreen)
+        options = picker.query_one("#pair-options", OptionList)
+        highlighted = options.highlighted
+        await pilot._post_mouse_events([events.MouseScrollDown], options, times=3)
+        await settle(pilot)
+        await pilot.wait_for_scheduled_animations()
+        await settle(pilot)
+        assert options.highlighted == highlighted and options.scroll_y > 0
+        check_list(picker)
+        assert str(options.border_title).startswith("↑")

@@ -661,6 +661,12 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         options.styles.max_height = max(3, min(PAIR_LIST_ROWS, tallest - chrome - above))
         self.call_after_refresh(self.show_options)
 
+    def on_mount(self) -> None:
+        # The mouse wheel scrolls the list without moving its highlight: the count out of
+        # sight follows the scroll itself (it kept '↓ 6 more' with runs scrolled off above).
+        options = self.query_one("#pair-options", OptionList)
+        self.watch(options, "scroll_y", lambda _y: self.show_more(), init=False)
+
     def on_resize(self, _event: events.Resize) -> None:
         self.call_after_refresh(self.fit_list)
 
