@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass
 
 import polars as pl
+from rich.console import Console
 from rich.text import Text
 
 from evaltui.data.columns import MEAN_SCORE, STORED_MEAN_SCORE, display_name
@@ -704,3 +705,14 @@ class Eta:
             left = previous + self.smoothing * (left - previous)
         self.shown = (now, left)
         return left
+
+
+_MEASURE = Console(width=1000, color_system=None, force_terminal=False)
+"""A console for measuring wrapped text (Text.wrap needs one; nothing is printed)."""
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """The lines ``text`` takes wrapped at ``width`` terminal cells, as a label wraps it: a CJK
+    or emoji character takes two cells (``textwrap`` counted characters, so a title of CJK run
+    names it said took two lines took three, the last hidden with no mark)."""
+    return len(Text(text).wrap(_MEASURE, max(1, width)))

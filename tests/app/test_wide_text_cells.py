@@ -91,3 +91,35 @@ async def test_footer_keys_are_whole_or_left_out_with_a_mark(evals: Path, make_a
                 if screen_key:
                     await pilot.press("q")
                     await settle(pilot)
+
+
+async def test_an_export_title_of_wide_run_names_fits_its_two_lines(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """At 60x20 with a CJK run picked (r), the export dialog's title was measured in
+    characters: 'Export the current view (5 prompts · run=另一个…' said to take two lines took
+    three, the third (with the name's end) hidden, no mark."""
+    from textual.widgets import Label
+
+    from evaltui.app.screens.export import ExportScreen
+
+    root = tmp_path / "wide"
+    write_wide_runs(root)
+    for old, new in (
+        ("run-a", "非常に長い日本語のモデル名前これはテストです-七十億"),
+        ("run-b", "另一个非常长的中文模型名称用于测试宽字符显示-第二版"),
+    ):
+        (root / old).rename(root / new)
+    app = make_app(root)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        title = app.screen.query_one("#export-title", Label)
+        lines = [line.text.rstrip() for line in title.render_lines(title.region.reset_offset)]
+        shown = "".join(line.strip() for line in lines)
+        assert title.size.height == len(lines)
+        assert shown.endswith(("…", ")")) and "run=" in shown, lines

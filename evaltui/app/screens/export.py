@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -19,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from evaltui.app.choices import ChoiceButton
-from evaltui.app.display import of_several_runs, view_words
+from evaltui.app.display import of_several_runs, view_words, wrapped_lines
 from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.dialog import Dialog
 from evaltui.data.export import (
@@ -151,7 +150,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
         title = f"Export the current view ({amount} · {what})"
 
         def fits(text: str) -> bool:
-            return not width or len(textwrap.wrap(text, width)) <= TITLE_LINES
+            return not width or wrapped_lines(text, width) <= TITLE_LINES
 
         if fits(title):
             return title
@@ -239,7 +238,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
         if not width:  # (not laid out yet)
             return forms[0]
         for form in forms:
-            if len(textwrap.wrap(form, width)) <= lines:
+            if wrapped_lines(form, width) <= lines:
                 return form
         return one_line(forms[-1], width * lines)
 
