@@ -644,6 +644,12 @@ class MainScreen(Screen[None]):
         self._follow_wordings = tuple(wordings) if any(wordings) else ()
         self._show_progress_line("follow", first_fitting(wordings, self.progress_width()))
 
+    def table_rows(self) -> int | None:
+        """The rows the prompt table shows: its box less the header row and the horizontal
+        scrollbar (None before the box is laid out)."""
+        height = self.query_one("#table-box", Container).size.height
+        return height - 2 if height > 2 else None
+
     def show_failure(self, reason: str) -> None:
         self.failed = True
         self.query_one("#progress", Static).display = False
@@ -864,6 +870,18 @@ class MainScreen(Screen[None]):
             app.show_header_now(app.result)  # (a header made for the old width is not shown)
             if app.view_width != app.size.width:
                 app.request_view(app.wanted)
+            else:  # the box's new height is known once laid out
+                self.call_after_refresh(self._refit_to_rows)
+
+    def _refit_to_rows(self) -> None:
+        """The view again when the table gains or loses its vertical scrollbar in a resize of
+        the height alone (its columns were fitted to the room with or without it)."""
+        app, rows = self.evalapp, self.shown_rows
+        if rows is None or app.result is None:
+            return
+        old, new = app.view_rows, self.table_rows()
+        if old is not None and new is not None and (rows.height > old) != (rows.height > new):
+            app.request_view(app.wanted)
 
     # --- filter bar -----------------------------------------------------------------------
 
