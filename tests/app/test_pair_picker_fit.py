@@ -140,3 +140,31 @@ async def test_the_count_out_of_sight_follows_the_mouse_wheel(
         assert options.highlighted == highlighted and options.scroll_y > 0
         check_list(picker)
         assert str(options.border_title).startswith("↑")
+
+
+async def test_the_header_fits_a_resize_made_under_a_dialog(tmp_path: Path, make_app: Any) -> None:
+    """Resized from 60x20 to 120x35 with the sort menu open, the header (two lines at 60, one at
+    120) kept its second line, blank, once the menu closed: the layout asked for under the
+    dialog was not done."""
+    from textual.widgets import Static
+
+    from evaltui.app.screens.sort import SortScreen
+
+    root = write_runs(tmp_path / "runs")
+    for run in sorted(root.iterdir())[:2]:  # bad lines: counted on the header's second line
+        with (run / "out.jsonl").open("a") as out:
+            out.write("{broken\n")
+    app = make_app(root)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        summary = app.main.query_one("#summary", Static)
+        assert summary.size.height == 2, summary.render()
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SortScreen)
+        await pilot.resize_terminal(120, 35)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        lines = str(summary.render()).count("\n") + 1
+        assert lines == 1 and summary.size.height == 1, (lines, summary.size)

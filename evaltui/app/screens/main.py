@@ -859,6 +859,11 @@ class MainScreen(Screen[None]):
         index = table.cursor_column
         return columns[index] if 0 <= index < len(columns) else None
 
+    def on_screen_resume(self) -> None:
+        # A layout asked for while a dialog was on top is not done then: after a resize under
+        # the sort menu (60x20 -> 120x35) the header, one line now, kept its second line blank.
+        self.query_one("#summary", Static).refresh(layout=True)
+
     def on_resize(self, _event: events.Resize) -> None:
         # Widths follow the terminal: the prompt and run columns are cut for the new width. The
         # first Resize comes after the first view was asked for at this very width: asking
