@@ -168,3 +168,28 @@ async def test_the_header_fits_a_resize_made_under_a_dialog(tmp_path: Path, make
         await settle(pilot)
         lines = str(summary.render()).count("\n") + 1
         assert lines == 1 and summary.size.height == 1, (lines, summary.size)
+
+
+async def test_a_short_list_of_runs_gives_their_names_the_scrollbar_s_room(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Five runs fit the picker's list at 60x20, so it shows no scrollbar, yet their names were
+    cut two cells short for one ('meta-llama/Meta-L…ma-3-8B-Instruct' beside blank cells)."""
+    root = tmp_path / "five"
+    for i in range(5):
+        run = root / f"Meta-Llama-3.1-8B-Instruct-w4a16-v{i:02d}"
+        run.mkdir(parents=True)
+        record = {"prompt": "q", "gen": "x", "answer": "x", "accuracy": 1}
+        (run / "out.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    app = make_app(root)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, RunPairScreen)
+        options = picker.query_one("#pair-options", OptionList)
+        assert not options.show_vertical_scrollbar
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(5)]
+        assert shown == [f"Meta-Llama-3.1-8B-Instruct-w4a16-v{i:02d}" for i in range(5)], shown
+        check_list(picker)

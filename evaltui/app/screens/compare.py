@@ -591,8 +591,15 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         room = options.scrollable_content_region.width
         if room <= 0:
             return 90
-        # An option's padding (one cell each side) and the scrollbar the list may yet show.
-        return max(8, room - 2 - options.styles.scrollbar_size_vertical - prefix)
+        # An option's padding (one cell each side) and the scrollbar the list may yet show:
+        # none once fitted with room for every run (5 runs at 60 columns were cut two cells
+        # short, 'Qwen/Qwen3-8B @ 2…T16-04-34.219874' beside blank cells).
+        tallest = options.styles.max_height
+        count = len(self.runs) - (self.first is not None)
+        fits = tallest is not None and tallest.is_cells
+        fits = fits and count <= int(tallest.value) - options.styles.gutter.height  # type: ignore[union-attr]
+        bar = 0 if fits else options.styles.scrollbar_size_vertical
+        return max(8, room - 2 - bar - prefix)
 
     def options(self) -> list[Option]:
         if self.first is None or self.stats is None:
