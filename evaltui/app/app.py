@@ -134,6 +134,9 @@ class EvalApp(App[int]):
         self.stage = "reading"
         """The load's stage as last reported (reading, tokenizing, done, cancelled)."""
         self.view_width: int | None = None
+        self.view_rows: int | None = None
+        """The rows the prompt table showed when the view shown was asked for (whether it has
+        a vertical scrollbar decides the columns' room)."""
         """The terminal width the last view was asked for at (its columns are cut for it)."""
         self.table_shown = threading.Event()
         """Set once the first table is on screen (or its view failed): a warm load holds its
@@ -811,13 +814,21 @@ class EvalApp(App[int]):
         if self.result is None:
             return
         self.view_width = self.size.width
+        self.view_rows = self.main.table_rows()
         prompt, run = column_widths(self.size.width)
         pending = self.header_pending
         header = None
         if pending is not None and pending is self.result:
             header = (pending, self.main.header_width())
         self.compute_view(
-            view, self.result.stats, self.result_generation, prompt, run, self.size.width, header
+            view,
+            self.result.stats,
+            self.result_generation,
+            prompt,
+            run,
+            self.size.width,
+            header,
+            self.main.table_rows(),
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="view", name="view")
@@ -830,8 +841,10 @@ class EvalApp(App[int]):
         run_width: int,
         fit: int | None = None,
         header: tuple[LoadResult, int] | None = None,
+        fit_rows: int | None = None,
     ) -> None:
-        """``header``: a result and a width to make the header line of, with the view."""
+        """``header``: a result and a width to make the header line of, with the view;
+        ``fit_rows``: the rows the table shows (see :func:`table_layout`)."""
         # exclusive: a newer request cancels this worker, and the cancel stops the polars query
         # itself (a monster filter must not keep a core busy after the next keystroke).
         cancelled = get_current_worker().cancelled_event
@@ -844,7 +857,7 @@ class EvalApp(App[int]):
             return
         if not cancelled.is_set():
             # The columns' widths and cuts only: the table makes the cells of the rows it shows.
-            layout = table_layout(rows, width, run_width, fit)
+            layout = table_layout(rows, width, run_width, fit, fit_rows)
             text = of = None
             if header is not None:
                 from evaltui.app.screens.main import header_text

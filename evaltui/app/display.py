@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass
 
 import polars as pl
+from rich.console import Console
 from rich.text import Text
 
 from evaltui.data.columns import MEAN_SCORE, STORED_MEAN_SCORE, display_name
@@ -20,6 +21,7 @@ from evaltui.data.query import View
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
+    first_fitting,
     max_cells,
     one_line,
     one_line_expr,
@@ -212,10 +214,14 @@ def display_frame(
     return table_layout(rows, width, run_width, fit).frame(cells=cells)
 
 
-#: Cells a table column takes beyond its text (one of padding each side), and the table's
-#: vertical scrollbar plus one spare cell.
+#: Cells a table column takes beyond its text (one of padding each side), and the cells of the
+#: screen's width the prompt table's columns do not get: its box is two narrower than the
+#: screen (the filter box's margins), then one spare cell, or its vertical scrollbar's two when
+#: it has more rows than it shows (fitted as if it had none, such a table's last column on
+#: screen was cut by a cell with no mark: 'max le' over '3' and '43').
 CELL_PADDING = 2
 TABLE_CHROME = 3
+SCROLLBAR_CHROME = 4
 
 FIRST_CANDIDATES = 256
 """Values whose cell is made first when a text column's width is measured: those that could be
@@ -528,9 +534,11 @@ def table_layout(
     width: int = PROMPT_WIDTH,
     run_width: int = 24,
     fit: int | None = None,
+    fit_rows: int | None = None,
 ) -> TableLayout:
     """The layout of the prompt table for ``rows`` (see :class:`TableLayout`): the prompt cut to
-    ``width`` cells (more with ``fit``), run labels to ``run_width``."""
+    ``width`` cells (more with ``fit``: the screen's width), run labels to ``run_width``.
+    ``fit_rows``: the rows the table shows, when known (more rows: a vertical scrollbar)."""
     columns = table_columns(rows)
     present = rows["run"].unique().to_list() if "run" in rows.columns else []
     runs = distinct_middle(present, run_width)
@@ -560,7 +568,9 @@ def table_layout(
     layout = TableLayout(
         rows, columns, widths, limits, runs, pad_prompt=False, prompt_cut=cut, prompt_after=after
     )
-    layout = fit_prompt(layout, fit, width) if fit is not None else layout
+    if fit is not None:
+        scrolls = fit_rows is not None and rows.height > fit_rows
+        layout = fit_prompt(layout, fit, width, SCROLLBAR_CHROME if scrolls else TABLE_CHROME)
     return _name_cut(layout)
 
 
@@ -576,11 +586,20 @@ def prompt_label(after: str, width: int) -> str:
 
 SEVERAL_STARTS = "prompt after run's start"
 """The prompt column's header when the cells of each run leave out a start of their own."""
+SEVERAL_STARTS_SHORT = ("prompt after start", "prompt after …")
+"""Its shorter wordings, for a prompt column fitted narrower than it."""
 
 
 def _cut_label(layout: TableLayout, width: int) -> str:
+    """The prompt column's header, no wider than a fitted column (``width`` cells): at 80
+    columns 'prompt after run's start' (24 cells) over a column fitted to 23 widened it by
+    one, and the table's last column was cut with no mark ('max le' over '3', '43')."""
     start = layout.prompt_start
-    return SEVERAL_STARTS if start is None else prompt_label(start, width)
+    if start is not None:
+        return prompt_label(start, width)
+    if not layout.pad_prompt:  # not fitted: the column is as wide as its header
+        return SEVERAL_STARTS
+    return first_fitting((SEVERAL_STARTS, *SEVERAL_STARTS_SHORT), width)
 
 
 def _name_cut(layout: TableLayout) -> TableLayout:
@@ -610,7 +629,9 @@ def prompt_takes(room: int, others: list[int], prompt: int) -> tuple[int, bool]:
     return prompt, False
 
 
-def fit_prompt(layout: TableLayout, fit: int, prompt: int) -> TableLayout:
+def fit_prompt(
+    layout: TableLayout, fit: int, prompt: int, chrome: int = TABLE_CHROME
+) -> TableLayout:
     """``layout`` with its first (prompt) column ``prompt`` cells wide or wider: it takes the
     room that the columns after it which fit whole leave, so a column at the right edge of a
     table ``fit`` cells wide is shown whole or not at all (never ``16`` for ``1695``)."""
@@ -620,7 +641,7 @@ def fit_prompt(layout: TableLayout, fit: int, prompt: int) -> TableLayout:
         max(w, len(label)) + CELL_PADDING
         for (_c, label, _k), w in zip(layout.columns[1:], layout.widths[1:], strict=True)
     ]
-    prompt, _left_out = prompt_takes(fit - TABLE_CHROME - CELL_PADDING, others, prompt)
+    prompt, _left_out = prompt_takes(fit - chrome - CELL_PADDING, others, prompt)
     return dataclasses.replace(
         layout,
         widths=[prompt, *layout.widths[1:]],
@@ -704,3 +725,14 @@ class Eta:
             left = previous + self.smoothing * (left - previous)
         self.shown = (now, left)
         return left
+
+
+_MEASURE = Console(width=1000, color_system=None, force_terminal=False)
+"""A console for measuring wrapped text (Text.wrap needs one; nothing is printed)."""
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """The lines ``text`` takes wrapped at ``width`` terminal cells, as a label wraps it: a CJK
+    or emoji character takes two cells (``textwrap`` counted characters, so a title of CJK run
+    names it said took two lines took three, the last hidden with no mark)."""
+    return len(Text(text).wrap(_MEASURE, max(1, width)))

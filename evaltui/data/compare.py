@@ -27,7 +27,7 @@ from evaltui.data.metrics import ScoreKind, format_score, run_kinds
 from evaltui.data.runs import listed_runs, resolve_run
 from evaltui.data.sanitize import distinct_middle, one_line, visible
 from evaltui.data.summary import bootstrap_ci
-from evaltui.data.wording import plural
+from evaltui.data.wording import plural, signed_fixed
 
 CLASSES = ("never", "flaky", "always")
 LISTED = 5
@@ -100,7 +100,7 @@ class Comparison:
 
     def _amount(self, value: float, *, signed: bool = True) -> str:
         if self.accuracy:
-            return f"{100 * value:+.1f}" if signed else f"{100 * value:5.1f}"
+            return signed_fixed(100 * value, 1) if signed else f"{100 * value:5.1f}"
         text = format_score(value)
         return ("+" + text) if signed and not text.startswith(("-", "n")) else text
 

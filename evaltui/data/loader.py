@@ -880,12 +880,12 @@ class _Load:
             return True
         counter = self.ensure_counter()
         before = self.tokenized
-        file_rows = max(state.frame.height, 1)
 
-        def on_batch(done: int, tokens: int) -> None:
+        def on_batch(done: int, tokens: int, share: float) -> None:
             self.tokenized = before + done
             self.tokens += tokens
-            self.bytes_tokenized = self.bytes_done + state.input.size * done / file_rows
+            # By the share of the text done, not of the rows: the texts go longest first.
+            self.bytes_tokenized = self.bytes_done + state.input.size * share
             self.progress("tokenizing")
 
         path = counter.path

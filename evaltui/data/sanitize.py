@@ -239,15 +239,26 @@ def _fold(head: str) -> str:
     return _marks(_joiners(_WS.sub(" ", head).strip(" ").translate(_TABLE)))
 
 
+_NAME_CONTROLS = {code: chr(0x2400 + code) for code in range(0x20)}
+"""Newline, tab and the other C0 controls as their pictures, before whitespace is folded."""
+
+
+def name_line(text: str) -> str:
+    """A run label or file name whole on one line, as :func:`one_line` shows text but with its
+    newlines and tabs visible (``short␊line``): in a name they are part of it, and folded to a
+    space a folder 'short\nline' read as a folder 'short line'."""
+    return one_line(text.translate(_NAME_CONTROLS), max(len(text), 1) * 2)
+
+
 def one_line_middle(text: str | None, limit: int = 40) -> str:
-    """:func:`one_line`, but cut in the middle: run labels and file names differ at their ends.
+    """:func:`name_line`, but cut in the middle: run labels and file names differ at their ends.
 
     ``toy-org/scripted-model-2024-06-01`` and ``…-2024-06-02`` stay distinguishable at 24 cells
     (``toy-org/scr…2024-06-01``), where cutting from the right would make them read the same.
     """
     if not text:
         return ""
-    folded = one_line(text, max(len(text), 1) * 2)
+    folded = name_line(text)
     if cell_width(folded) <= limit:
         return folded
     if limit <= 1:
@@ -270,7 +281,7 @@ def distinct_middle(labels: Iterable[str], limit: int) -> dict[str, str]:
     - else, when no one cut tells them apart (differences far from both ends), the labels
       that read the same show the part where they differ (``…T15:17:00-05:00`` and
       ``…T15:18:04-05:00``)."""
-    full = {label: one_line(label, max(len(label), 1) * 2) for label in labels}
+    full = {label: name_line(label) for label in labels}
     shown = {label: one_line_middle(label, limit) for label in full}
     if len(set(shown.values())) == len(shown) or limit < 4:
         return shown

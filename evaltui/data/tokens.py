@@ -874,15 +874,16 @@ def count_in_batches(
     texts: pl.Series | Sequence[str],
     *,
     batch_chars: int = 1_000_000,
-    on_batch: Callable[[int, int], None] | None = None,
+    on_batch: Callable[[int, int, float], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     source: str = "",
 ) -> np.ndarray | None:
     """Token counts of ``texts`` in bounded batches (by bytes of text), None when cancelled.
 
     Only one batch at a time is turned into Python strings, so a file's text is not copied whole.
-    ``on_batch(done, tokens)`` is called after each batch with the number of texts done so far and
-    the tokens that batch counted. ``cancelled()`` is checked between batches. A
+    ``on_batch(done, tokens, share)`` is called after each batch with the number of texts done so
+    far, the tokens that batch counted and the share of the texts' bytes done so far (the texts
+    go longest first: the first batches hold few texts but much of the work). ``cancelled()`` is checked between batches. A
     :class:`LengthCounter` self-checks the result and recounts it if its path switched (``source``
     names the file in that message).
     """
@@ -893,6 +894,7 @@ def count_in_batches(
     order = np.argsort(-sizes, kind="stable")
     out = np.zeros(len(series), dtype=np.uint32)
     done = 0
+    total, bytes_done = int(sizes.sum()), 0
     for start, end in batch_bounds(sizes[order], batch_chars):
         if cancelled is not None and cancelled():
             return None
@@ -904,8 +906,10 @@ def count_in_batches(
             counts = info.count(_no_nulls(series.gather(rows)))
             out[rows] = counts
         done += len(rows)
+        bytes_done += int(sizes[rows].sum())
         if on_batch is not None:
-            on_batch(done, int(counts.sum()))
+            share = bytes_done / total if total else done / max(len(series), 1)
+            on_batch(done, int(counts.sum()), share)
     if isinstance(info, LengthCounter) and not info.check(series, out, source):
         return count_in_batches(info, series, batch_chars=batch_chars, cancelled=cancelled)
     return out

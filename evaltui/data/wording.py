@@ -17,3 +17,11 @@ def rows_words(count: int, several_runs: bool, shown: int | None = None) -> str:
     if several_runs:
         return f"{number} {'row' if count == 1 else 'rows'} (run × prompt)"
     return f"{number} {'prompt' if count == 1 else 'prompts'}"
+
+
+def signed_fixed(value: float, decimals: int) -> str:
+    """``value`` with its sign and ``decimals`` decimals; one that rounds to zero is ``+0.000``,
+    never ``-0.000`` (a mean of changes that cancel out is a float a hair below zero: the
+    comparison's headline read 'B − A accuracy: -0.000' for runs with equal accuracies)."""
+    text = f"{value:+.{decimals}f}"
+    return "+" + text[1:] if text.startswith("-") and not text.strip("-0.") else text

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.text import Text
 from textual.widgets import Static
 
@@ -124,7 +125,9 @@ async def test_each_run_leaves_out_its_own_shared_start(tmp_path: Path, make_app
         assert sorted(prompts) == sorted(
             [f"… {thing}?" for thing in THINGS] * 2 + [f"… {thing} cup" for thing in THINGS]
         )
-        assert table.ordered_columns[0].label.plain == "prompt after run's start"
+        # (shorter where the column is narrower than it: 'prompt after start' at 80 columns)
+        label = table.ordered_columns[0].label.plain
+        assert label in ("prompt after run's start", "prompt after start"), label
         assert "their run's prompts share" in static_text(app, "#status")
 
 
@@ -146,3 +149,39 @@ async def test_the_comparison_tells_chat_templated_prompts_apart(
         assert labels[prompt].startswith('prompt after "You are'), labels
         cells = sorted(str(table.get_row_at(row)[prompt]).strip() for row in range(6))
         assert cells == sorted(f"… {thing}?" for thing in THINGS)
+
+
+@pytest.mark.parametrize("sizes", [[(80, 24)], [(60, 20)], [(80, 40), (80, 24), (80, 40)]])
+async def test_a_narrow_prompt_column_of_several_starts_keeps_the_last_column_whole(
+    tmp_path: Path, make_app: Any, sizes: list[tuple[int, int]]
+) -> None:
+    """A run with no shared start beside runs with their own (the published runs and a plain
+    'p0', 'p1' run): at 80 columns the prompt column was fitted to 23 cells and its header
+    'prompt after run's start' (24) widened it, so the last column read 'max le' over '3' and
+    '43', cut with no mark (fitted as if the table had no vertical scrollbar; a resize of the
+    height alone that gives or takes it fits again). The header says it shorter where the
+    column is narrower (60 columns)."""
+    root = tmp_path / "mixed"
+    for run, template in (("chat_run", "chatml"), ("gemma_run", "gemma")):
+        write_chat(root / run, template)
+    plain = root / "plain_run" / "out.jsonl"
+    plain.parent.mkdir(parents=True)
+    lines = [
+        {"prompt": f"p{i}", "gen": "word " * (1000 * i + 1), "answer": "1", "accuracy": 0.3}
+        for i in range(12)
+    ]
+    plain.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    app = make_app(root)
+    async with app.run_test(size=sizes[0]) as pilot:
+        for size in sizes:
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            table = app.screen.current_table()
+            assert table is not None
+            widths = [column.render_width for column in table.ordered_columns]
+            room = table.scrollable_content_region.width
+            ends = [sum(widths[: i + 1]) for i in range(len(widths))]
+            whole = [end for end in ends if end <= room]
+            label = table.ordered_columns[0].label.plain
+            assert len(whole) == len(ends) or whole[-1] >= room - 1, (size, room, ends, widths)
+            assert label.startswith("prompt after") and len(label) <= widths[0], (label, widths)

@@ -251,3 +251,33 @@ async def test_an_empty_view_of_two_runs_is_exported_as_the_table_counts_it(
         said = [n.message for n in app._notifications]
         assert said[-1].startswith("wrote 0 rows (run × prompt) to "), said
         assert json.loads((tmp_path / "evaltui_view.json").read_text(encoding="utf-8")) == []
+
+
+async def test_the_progress_line_gives_the_share_of_the_text_with_the_tokens(
+    evals: Path, make_app: Any
+) -> None:
+    """A file's texts are tokenized longest first: early on the line read '302/802 generations ·
+    31,004 tokens' (the tokens ahead of the count, it seemed). The share of the text done
+    stands beside the count, the order said wherever the tokens are; '1 generations' read."""
+    from textual.widgets import Static
+
+    from evaltui.app.messages import LoadProgressed
+    from evaltui.data.loader import LoadProgress
+
+    app = make_app(evals)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(pilot)
+
+        async def post(**fields: Any) -> str:
+            values = dict(stage="tokenizing", files_total=3, files_read=3, files_tokenized=0)
+            values |= dict(generations=800, generations_tokenized=50, tokens=400_000)
+            values |= dict(bytes_total=1000, bytes_read=1000, elapsed=3.0, bytes_tokenized=0.0)
+            app.post_message(LoadProgressed(LoadProgress(**(values | fields))))
+            await pilot.pause()
+            return app.main.query_one("#progress", Static).render_line(0).text.strip()
+
+        line = await post(bytes_tokenized=620.0)
+        assert line.startswith("tokenizing 50/800 generations (62% of the text, longest first)")
+        assert "400,000 tokens" in line, line
+        line = await post(stage="reading", files_read=1, generations=1)
+        assert line == "reading files 1/3 · 1 generation", line

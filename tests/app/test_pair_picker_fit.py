@@ -115,3 +115,81 @@ async def test_the_compare_table_shows_its_last_column_whole_or_not_at_all(
         assert ends[3] <= room  # the rates and the prompt are whole on screen
         whole = [end for end in ends if end <= room]
         assert len(whole) == len(ends) or whole[-1] >= room - 1, (room, ends)
+
+
+async def test_the_count_out_of_sight_follows_the_mouse_wheel(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """The wheel scrolls the list without moving its highlight: the border kept '↓ 5 more'
+    with runs now out of sight above and fewer below."""
+    from textual import events
+
+    app = make_app(write_runs(tmp_path / "runs"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, RunPairScreen)
+        options = picker.query_one("#pair-options", OptionList)
+        highlighted = options.highlighted
+        await pilot._post_mouse_events([events.MouseScrollDown], options, times=3)
+        await settle(pilot)
+        await pilot.wait_for_scheduled_animations()
+        await settle(pilot)
+        assert options.highlighted == highlighted and options.scroll_y > 0
+        check_list(picker)
+        assert str(options.border_title).startswith("↑")
+
+
+async def test_the_header_fits_a_resize_made_under_a_dialog(tmp_path: Path, make_app: Any) -> None:
+    """Resized from 60x20 to 120x35 with the sort menu open, the header (two lines at 60, one at
+    120) kept its second line, blank, once the menu closed: the layout asked for under the
+    dialog was not done."""
+    from textual.widgets import Static
+
+    from evaltui.app.screens.sort import SortScreen
+
+    root = write_runs(tmp_path / "runs")
+    for run in sorted(root.iterdir())[:2]:  # bad lines: counted on the header's second line
+        with (run / "out.jsonl").open("a") as out:
+            out.write("{broken\n")
+    app = make_app(root)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        summary = app.main.query_one("#summary", Static)
+        assert summary.size.height == 2, summary.render()
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SortScreen)
+        await pilot.resize_terminal(120, 35)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        lines = str(summary.render()).count("\n") + 1
+        assert lines == 1 and summary.size.height == 1, (lines, summary.size)
+
+
+async def test_a_short_list_of_runs_gives_their_names_the_scrollbar_s_room(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Five runs fit the picker's list at 60x20, so it shows no scrollbar, yet their names were
+    cut two cells short for one ('meta-llama/Meta-L…ma-3-8B-Instruct' beside blank cells)."""
+    root = tmp_path / "five"
+    for i in range(5):
+        run = root / f"Meta-Llama-3.1-8B-Instruct-w4a16-v{i:02d}"
+        run.mkdir(parents=True)
+        record = {"prompt": "q", "gen": "x", "answer": "x", "accuracy": 1}
+        (run / "out.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    app = make_app(root)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, RunPairScreen)
+        options = picker.query_one("#pair-options", OptionList)
+        assert not options.show_vertical_scrollbar
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(5)]
+        assert shown == [f"Meta-Llama-3.1-8B-Instruct-w4a16-v{i:02d}" for i in range(5)], shown
+        check_list(picker)

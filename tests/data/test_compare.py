@@ -235,3 +235,19 @@ def test_the_text_table_heads_two_long_runs_apart() -> None:
     header = render_table(summarize_runs(stats), "text").splitlines()[0].split()
     assert len(header) == 3 and header[1] != header[2], header
     assert "32B" in header[1] and "7B" in header[2], header
+
+
+def test_changes_that_cancel_out_are_no_negative_zero() -> None:
+    """Two runs at 0.4 over five prompts, one prompt 1/3 up and one 1/3 down: the mean change
+    is a float a hair below zero, and the report read '-0.0 pts' (the app's headline
+    'B − A accuracy: -0.000')."""
+    from evaltui.data.wording import signed_fixed
+
+    rows = [("a", str(p), f"p{p}", c, 3) for p, c in enumerate([3, 1, 1, 0, 1])]
+    rows += [("b", str(p), f"p{p}", c, 3) for p, c in enumerate([2, 1, 1, 0, 2])]
+    result = compare_runs(stats_frame(rows), "a", "b")
+    assert result.delta < 0  # the float the formatting has to deal with
+    assert result.report().startswith("b vs a: +0.0 pts"), result.report()
+    assert signed_fixed(result.delta, 3) == "+0.000"
+    assert signed_fixed(-0.0004, 3) == "+0.000" and signed_fixed(-0.0005001, 3) == "-0.001"
+    assert signed_fixed(0.25, 1) == "+0.2" and signed_fixed(-1.5, 1) == "-1.5"

@@ -369,3 +369,19 @@ def test_the_sanitizer_is_part_of_the_cache_key(tmp_path: Path) -> None:
     assert "(0x00AD, 0x00AD)," in text
     sanitize.write_text(text.replace("(0x00AD, 0x00AD),", ""), encoding="utf-8")
     assert cache.code_version(copy) != before
+
+
+def test_a_name_shows_its_newlines_and_tabs_on_one_line() -> None:
+    """A run folder 'short\\nline' read 'short line' in the header, pickers, compare and summary
+    (its newline folded to a space, like a prompt's): a folder 'short line' reads the same."""
+    from evaltui.data.sanitize import distinct_middle, name_line, one_line_middle
+
+    assert name_line("short\nline") == "short␊line"
+    assert one_line_middle("short\nline", 40) == "short␊line"
+    assert one_line_middle("third\tone\r\n", 40) == "third␉one␍␊"
+    assert one_line_middle("a\x1b[2J  b", 40) == "a␛[2J b"  # spaces still folded
+    shown = distinct_middle(["short\nline", "short line"], 24)
+    assert shown == {"short\nline": "short␊line", "short line": "short line"}
+    cut = one_line_middle("long-model-name\n" + "x" * 40, 20)
+    assert "\n" not in cut and cut.startswith("long-model") and "…" in cut
+    assert one_line("short\nline") == "short line"  # a prompt's newline is still folded

@@ -88,7 +88,7 @@ def test_batches_cover_every_text_and_stop_on_cancel(word_tokenizer: Path) -> No
     texts = [("w " * i).strip() for i in range(50)]
     seen: list[int] = []
     counts = count_in_batches(
-        info, texts, batch_chars=20, on_batch=lambda done, _t: seen.append(done)
+        info, texts, batch_chars=20, on_batch=lambda done, _t, _s: seen.append(done)
     )
     assert counts is not None and counts.tolist() == list(range(50))
     assert len(seen) > 5 and seen[-1] == 50 and seen == sorted(seen)
@@ -120,3 +120,21 @@ def test_directory_without_tokenizer_files(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text("{}")
     with pytest.raises(TokenizerError, match="no tokenizer files here"):
         load_tokenizer(str(tmp_path))
+
+
+def test_batches_report_the_share_of_the_text_done(word_tokenizer: Path) -> None:
+    """The texts go longest first: after the first batch few texts are done but most of the
+    text, and the load's progress said '3/802 generations' beside most of the tokens (its
+    share and ETA came from the rows done)."""
+    info = load_tokenizer(str(word_tokenizer))
+    texts = ["w " * 400] * 4 + ["w"] * 400
+    seen: list[tuple[int, int, float]] = []
+    counts = count_in_batches(
+        info, texts, batch_chars=1000, on_batch=lambda *args: seen.append(args)
+    )
+    assert counts is not None
+    done, tokens, share = seen[0]
+    assert tokens >= 800 and share > 5 * done / len(texts), seen[0]
+    assert share == pytest.approx(sum(len(t) for t in texts[:done]) / sum(len(t) for t in texts))
+    assert [s for _d, _t, s in seen] == sorted(s for _d, _t, s in seen) and seen[-1][2] == 1.0
+    assert sum(t for _d, t, _s in seen) == int(counts.sum())

@@ -24,6 +24,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label, prompt_takes
+from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.dialog import Dialog
 from evaltui.app.tables import DataTable
 from evaltui.data.compare import (
@@ -36,11 +37,12 @@ from evaltui.data.distinct import distinct_expr, shared_starts
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
+    max_cells,
     one_line,
     one_line_expr,
     one_line_middle,
 )
-from evaltui.data.wording import plural
+from evaltui.data.wording import plural, signed_fixed
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -109,7 +111,7 @@ def fraction_column(rows: pl.DataFrame, column: str, header: str) -> pl.Series:
 
 
 def signed(value: float) -> str:
-    return "–" if math.isnan(value) else f"{value:+.{FRACTION_DECIMALS}f}"
+    return "–" if math.isnan(value) else signed_fixed(value, FRACTION_DECIMALS)
 
 
 def prompt_width(terminal_width: int) -> int:
@@ -151,16 +153,14 @@ def display_frame(
     assert prompt_at is not None
     pad = False
     if fit is not None and rows.height:
-        # Measured in polars (cells of the one-line ids, cut at 24, as characters: near enough).
+        # Measured in terminal cells: a CJK or emoji id takes two a character.
         cells = [
-            max(cell_width(s.name), int(s.cast(pl.String).str.len_chars().max() or 0))  # type: ignore[arg-type]
-            + CELL_PADDING
-            for s in series
+            max(cell_width(s.name), max_cells(s.cast(pl.String))) + CELL_PADDING for s in series
         ]
         room = fit - CELL_PADDING - sum(cells[:prompt_at])
         # The prompt no wider than its cells need: short prompts leave the other columns room.
         made = prompts.select(one_line_expr(COLUMNS[prompt_at].source, width)).to_series()
-        need = max(cell_width(prompt_header), int(made.str.len_chars().max() or 0))  # type: ignore[arg-type]
+        need = max(cell_width(prompt_header), max_cells(made))
         width, pad = prompt_takes(room, cells[prompt_at + 1 :], min(width, need))
 
     series[prompt_at] = (
@@ -275,7 +275,7 @@ class CompareScreen(Screen[None]):
             yield Static(Text(""), id="compare-transitions")
         yield Static(Text(""), id="compare-status")
         yield Container(id="compare-box")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.compute()
@@ -568,7 +568,7 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         with Vertical(id="pair-dialog", classes="dialog"):
             yield Label(self.label_text(), id="pair-prompt")
             yield OptionList(*self.options(), id="pair-options")
-        yield Footer(compact=True)  # this picker's keys, not the table's behind it
+        yield KeysFooter()  # this picker's keys, not the table's behind it
 
     def label_text(self) -> Text:
         """What the picker asks, above the list."""
@@ -591,8 +591,15 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         room = options.scrollable_content_region.width
         if room <= 0:
             return 90
-        # An option's padding (one cell each side) and the scrollbar the list may yet show.
-        return max(8, room - 2 - options.styles.scrollbar_size_vertical - prefix)
+        # An option's padding (one cell each side) and the scrollbar the list may yet show:
+        # none once fitted with room for every run (5 runs at 60 columns were cut two cells
+        # short, 'Qwen/Qwen3-8B @ 2…T16-04-34.219874' beside blank cells).
+        tallest = options.styles.max_height
+        count = len(self.runs) - (self.first is not None)
+        fits = tallest is not None and tallest.is_cells
+        fits = fits and count <= int(tallest.value) - options.styles.gutter.height  # type: ignore[union-attr]
+        bar = 0 if fits else options.styles.scrollbar_size_vertical
+        return max(8, room - 2 - bar - prefix)
 
     def options(self) -> list[Option]:
         if self.first is None or self.stats is None:
@@ -660,6 +667,12 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         above = len(self.label_text().wrap(self.app.console, width))
         options.styles.max_height = max(3, min(PAIR_LIST_ROWS, tallest - chrome - above))
         self.call_after_refresh(self.show_options)
+
+    def on_mount(self) -> None:
+        # The mouse wheel scrolls the list without moving its highlight: the count out of
+        # sight follows the scroll itself (it kept '↓ 6 more' with runs scrolled off above).
+        options = self.query_one("#pair-options", OptionList)
+        self.watch(options, "scroll_y", lambda _y: self.show_more(), init=False)
 
     def on_resize(self, _event: events.Resize) -> None:
         self.call_after_refresh(self.fit_list)

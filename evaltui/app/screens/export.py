@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -16,10 +15,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from evaltui.app.choices import ChoiceButton
-from evaltui.app.display import of_several_runs, view_words
+from evaltui.app.display import of_several_runs, view_words, wrapped_lines
+from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.dialog import Dialog
 from evaltui.data.export import (
     EXPORT_KINDS,
@@ -150,7 +150,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
         title = f"Export the current view ({amount} · {what})"
 
         def fits(text: str) -> bool:
-            return not width or len(textwrap.wrap(text, width)) <= TITLE_LINES
+            return not width or wrapped_lines(text, width) <= TITLE_LINES
 
         if fits(title):
             return title
@@ -199,7 +199,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
-        yield Footer(compact=True)  # this dialog's keys (ctrl+s), not the table's behind it
+        yield KeysFooter()  # this dialog's keys (ctrl+s), not the table's behind it
 
     def quiet_note(self, kind: ExportKind) -> str:
         """What the message line says while nothing else is said. After a re-score, whose
@@ -238,7 +238,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
         if not width:  # (not laid out yet)
             return forms[0]
         for form in forms:
-            if len(textwrap.wrap(form, width)) <= lines:
+            if wrapped_lines(form, width) <= lines:
                 return form
         return one_line(forms[-1], width * lines)
 

@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from evaltui.app.footer import KeysFooter
 from evaltui.data.columns import ALIASES, DISPLAY_NAMES
 
 FILTER_HELP = """\
@@ -124,4 +125,4 @@ class HelpScreen(Screen[None]):
         )
         with VerticalScroll(id="help"):
             yield Static(Text("\n\n".join(sections)))
-        yield Footer()
+        yield KeysFooter(compact=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -15,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from evaltui.app.display import (
     TableLayout,
@@ -24,6 +25,7 @@ from evaltui.app.display import (
     table_columns,
     view_words,
 )
+from evaltui.app.footer import KeysFooter
 from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult, empty_reason
 from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
@@ -336,6 +338,14 @@ def _lines(parts: list[str], width: int) -> tuple[str, int]:
     return top + "\n" + bottom, left
 
 
+def tokenized_share(progress: LoadProgress) -> str:
+    """How much of the text is tokenized, by its bytes: '37%' (never 100% until it is all)."""
+    if progress.bytes_total <= 0:
+        return "0%"
+    share = 100 * progress.bytes_tokenized / progress.bytes_total
+    return f"{min(math.floor(share), 99) if progress.generations_tokenized < progress.generations else 100}%"
+
+
 class MainScreen(Screen[None]):
     """Every prompt of the load, one row each; filter, sort, open, plot, export."""
 
@@ -446,7 +456,7 @@ class MainScreen(Screen[None]):
         yield Static("", id="status")
         yield Static("", id="empty-reason")
         yield Container(Static("Reading files…", id="placeholder"), id="table-box")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_load":
@@ -500,19 +510,30 @@ class MainScreen(Screen[None]):
             self.refresh_bindings()
             return
         if progress.stage == "reading":
-            text = f"reading files {progress.files_read}/{progress.files_total} · {progress.generations:,} generations"
+            text = (
+                f"reading files {progress.files_read}/{progress.files_total} · "
+                + plural(progress.generations, "generation")  # not '1 generations'
+            )
         else:
             # The first that fits the width: at 60 columns the line was cut in its ETA, and the
-            # key that stops it never showed.
+            # key that stops it never showed. A file's texts are counted longest first (batches
+            # of like sizes), so its first batches hold few generations and many tokens: the
+            # share of the text done (as the ETA's) stands beside the count, and the tokens only
+            # where the order is said ('50/5,000 generations · 400,000 tokens' read as if the
+            # tokens ran ahead of the generations).
             count = f"{progress.generations_tokenized:,}/{progress.generations:,}"
+            share = tokenized_share(progress)
             eta_text = f"ETA {_seconds(eta) if eta is not None else 'estimating…'}"
             tokens = f"{progress.tokens:,} tokens"
             text = first_fitting(
                 (
-                    f"tokenizing {count} generations · {tokens} · {eta_text}"
-                    " · x stops (accuracy is ready, lengths fill in)",
-                    f"tokenizing {count} generations · {tokens} · {eta_text} · x stops",
-                    f"tokenizing {count} generations · {eta_text} · x stops",
+                    f"tokenizing {count} generations ({share} of the text, longest first) · "
+                    f"{tokens} · {eta_text} · x stops (accuracy is ready, lengths fill in)",
+                    f"tokenizing {count} generations ({share} of the text, longest first) · "
+                    f"{tokens} · {eta_text} · x stops",
+                    f"tokenizing {count} generations ({share} of the text) · {eta_text} · x stops",
+                    f"tokenizing {count} ({share} of the text) · {eta_text} · x stops",
+                    f"tokenizing {count} ({share}) · {eta_text} · x stops",
                     f"tokenizing {count} · {eta_text} · x stops",
                 ),
                 self.progress_width(),
@@ -630,6 +651,12 @@ class MainScreen(Screen[None]):
         still writes); "" or none takes it away."""
         self._follow_wordings = tuple(wordings) if any(wordings) else ()
         self._show_progress_line("follow", first_fitting(wordings, self.progress_width()))
+
+    def table_rows(self) -> int | None:
+        """The rows the prompt table shows: its box less the header row and the horizontal
+        scrollbar (None before the box is laid out)."""
+        height = self.query_one("#table-box", Container).size.height
+        return height - 2 if height > 2 else None
 
     def show_failure(self, reason: str) -> None:
         self.failed = True
@@ -840,6 +867,11 @@ class MainScreen(Screen[None]):
         index = table.cursor_column
         return columns[index] if 0 <= index < len(columns) else None
 
+    def on_screen_resume(self) -> None:
+        # A layout asked for while a dialog was on top is not done then: after a resize under
+        # the sort menu (60x20 -> 120x35) the header, one line now, kept its second line blank.
+        self.query_one("#summary", Static).refresh(layout=True)
+
     def on_resize(self, _event: events.Resize) -> None:
         # Widths follow the terminal: the prompt and run columns are cut for the new width. The
         # first Resize comes after the first view was asked for at this very width: asking
@@ -851,6 +883,18 @@ class MainScreen(Screen[None]):
             app.show_header_now(app.result)  # (a header made for the old width is not shown)
             if app.view_width != app.size.width:
                 app.request_view(app.wanted)
+            else:  # the box's new height is known once laid out
+                self.call_after_refresh(self._refit_to_rows)
+
+    def _refit_to_rows(self) -> None:
+        """The view again when the table gains or loses its vertical scrollbar in a resize of
+        the height alone (its columns were fitted to the room with or without it)."""
+        app, rows = self.evalapp, self.shown_rows
+        if rows is None or app.result is None:
+            return
+        old, new = app.view_rows, self.table_rows()
+        if old is not None and new is not None and (rows.height > old) != (rows.height > new):
+            app.request_view(app.wanted)
 
     # --- filter bar -----------------------------------------------------------------------
 

@@ -22,10 +22,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from evaltui.app.display import prompts_and_runs
+from evaltui.app.footer import KeysFooter
 from evaltui.data.bins import (
     Bins,
     counts,
@@ -348,7 +349,7 @@ class PlotScreen(Screen[None]):
         yield Static(Text(""), id="plot-title")
         yield Static(Text(""), id="plot-legend")
         yield PlotextPlot(id="plot")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         result = self.evalapp.result

@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from evaltui.app.footer import KeysFooter
 from evaltui.data.notes import note_lines
 from evaltui.data.sanitize import one_line
 from evaltui.data.wording import plural
@@ -44,7 +45,7 @@ class ProblemsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="problems"):
             yield Static(id="problems-text")
-        yield Footer()
+        yield KeysFooter(compact=False)
 
     def on_mount(self) -> None:
         self.show_news()

@@ -13,11 +13,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from evaltui.app.display import MAX_SHOWN_CHARS, generation_text, score_mark
+from evaltui.app.footer import KeysFooter
 from evaltui.data.metrics import correct_expr, format_score, run_kinds
 from evaltui.data.rescore import OK, stored_kinds, verdicts
 from evaltui.data.sampling import vote_summary
@@ -199,7 +200,7 @@ class PromptScreen(Screen[None]):
             id="gen-search",
             compact=True,
         )
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load_prompt()

@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from evaltui.app.choices import ChoiceButton
 from evaltui.app.display import of_several_runs, view_words
+from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.dialog import Dialog
 from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.wording import rows_words
@@ -150,7 +151,7 @@ class RescoreScreen(Dialog[RescoreRequest | None]):
                     compact=True,
                 )
                 yield Button("Cancel", id="rescore-cancel", compact=True)
-        yield Footer(compact=True)  # this dialog's keys (ctrl+s), not the table's behind it
+        yield KeysFooter()  # this dialog's keys (ctrl+s), not the table's behind it
 
     def scorer(self) -> str | None:
         """The scorer chosen; None (and a message) when the user's own is chosen but not typed."""

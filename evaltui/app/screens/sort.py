@@ -8,9 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.dialog import Dialog
 from evaltui.data.query import Sort
 
@@ -48,7 +49,7 @@ class SortScreen(Dialog[str | None]):
                     mark = "  ↓" if self.current.descending else "  ↑"
                 options.append(Option(Text(self.names[column] + mark), id=column))
             yield OptionList(*options, id="sort-options")
-        yield Footer(compact=True)  # this menu's keys, not the table's behind it
+        yield KeysFooter()  # this menu's keys, not the table's behind it
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.close(event.option.id)

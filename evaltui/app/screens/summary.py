@@ -20,9 +20,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from evaltui.app.display import view_words
+from evaltui.app.footer import KeysFooter
 from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
@@ -271,7 +272,7 @@ class SummaryScreen(Screen[None]):
         yield Static(Text("computing (bootstrap over prompts)…"), id="summary-heading")
         with ScrollableContainer(id="summary-view"):
             yield Static(Text(""), id="summary-table")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.summarize()

@@ -1,0 +1,53 @@
+"""A run label with a newline (a folder 'short\\nline') shows on one line, the newline visible."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from evaltui.app.screens.compare import CompareScreen, RunPairScreen
+from evaltui.app.screens.summary import SummaryScreen
+from tests.app.conftest import settle
+from tests.app.test_wide_text_cells import screen_lines
+
+
+def write_named_runs(root: Path) -> Path:
+    for run in ("short\nline", "other run", "third\tone"):
+        (root / run).mkdir(parents=True)
+        lines = [
+            json.dumps({"prompt": f"q{p}", "gen": f"a{s}", "answer": "a0", "accuracy": s})
+            for p in range(3)
+            for s in range(2)
+        ]
+        (root / run / "out.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+async def test_a_label_with_a_newline_reads_on_one_line_everywhere(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """It read 'short line' (the newline folded to a space, as a folder 'short line' reads) in
+    the table, the status line, the summary, the run-pair picker and the comparison."""
+    app = make_app(write_named_runs(tmp_path / "named"))
+
+    def seen() -> str:
+        return "\n".join(screen_lines(app))
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "r")  # other run, then short\nline
+        await settle(pilot)
+        assert "run=short␊line" in seen() and "short line" not in seen()
+        await pilot.press("c", "t")  # every run
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert "short␊line" in seen() and "third␉one" in seen(), seen()
+        await pilot.press("q", "m")
+        await settle(pilot)
+        assert isinstance(app.screen, RunPairScreen)
+        assert "short␊line" in seen() and "short line" not in seen()
+        await pilot.press("down", "enter", "enter")  # A: short\nline, then B
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        assert "A = short␊line" in seen(), seen()
