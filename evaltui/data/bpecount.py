@@ -25,6 +25,7 @@ prefix of the word that follows; nothing before it can absorb it), so the sum is
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import string
@@ -82,6 +83,132 @@ _LLAMA3_PATTERN = (
 KNOWN_SPLITS: dict[tuple[str, ...], str] = {
     ("\\p{N}{1,3}", f"[{_CJK}]+", _DEEPSEEK_STEP3): _DEEPSEEK_PATTERN,
     (_LLAMA3_PATTERN,): _LLAMA3_PATTERN,
+}
+
+#: Marks, in the text given to tiktoken, where a lookahead of the pattern would end a piece (a
+#: special token of the count path's encoding, like :data:`SEPARATOR`; see :class:`_Presplit`).
+MARKER = "\x01"
+
+
+@dataclass(frozen=True, slots=True)
+class _Presplit:
+    """A pattern of :data:`KNOWN_SPLITS` as tiktoken runs it: without lookarounds, plus the
+    markers that stand for them.
+
+    A lookaround makes tiktoken's regex a ``fancy_regex`` program: ~3.4x slower than the same
+    pattern without one (32 vs 9.4 ms for a pass's 20k new trace chunks), and its scratch pools
+    belong to the first thread that encodes (any other took +20-50 % per call). Each lookahead
+    only ends a run one character early before certain characters: ``\\s+(?!\\S)`` (and
+    DeepSeek's ``\\s+(?![^\\s\\p{N}CJK])``) leaves a whitespace run's last character for the next
+    piece, DeepSeek's gap runs ``(?:G(?!LM))+`` leave their last character to prefix the letters
+    after them. Every such place is the end of a run (after its last newline, for whitespace) of
+    two characters or more followed by such a character: a marker put before the run's last
+    character ends the piece there (tiktoken encodes the text on each side of a special token on
+    its own), and the pattern's plain ``\\s+`` / ``G+`` take the rest, as the lookahead did. Each
+    rule is a Rust regex of three groups (the marker goes between the first two); ``exclude``
+    (the separator and the marker) is no part of any run and ends a text.
+    """
+
+    pattern: str
+    """The tiktoken pattern: the known one without its lookaheads."""
+    rules: Callable[[str], tuple[tuple[str, str], ...]]
+    """``exclude`` -> the rules, applied in order (each one's runs untouched by the ones before):
+    each a class of the run's characters and a class of the character after it."""
+
+    def marking(self, exclude: str) -> _Marking:
+        rules = self.rules(exclude)
+        regexes = tuple(f"({run}+)({run})({stop})" for run, stop in rules)
+        # Where the text is ASCII, bytes.translate finds whether any rule applies (holding the
+        # GIL ~0.1 ms for a unit's new chunks; polars' regex took ~1 ms and ran partly on its pool).
+        chars = pl.Series([chr(c) for c in range(128)], dtype=pl.String)
+        tables: list[bytes] = []
+        for run, stop in rules:
+            runs = chars.str.contains(f"^{run}$").to_numpy()
+            stops = chars.str.contains(f"^{stop}$").to_numpy()
+            if (runs & stops).any():
+                return _Marking(regexes, None)
+            if runs.any() and stops.any():
+                table = np.full(256, ord("."), dtype=np.uint8)
+                table[:128][runs] = ord("a")
+                table[:128][stops] = ord("b")
+                tables.append(table.tobytes())
+        return _Marking(regexes, tuple(tables))
+
+
+@dataclass(frozen=True, slots=True)
+class _Marking:
+    regexes: tuple[str, ...]
+    """Per rule: the run but its last character, that character, the character after."""
+    ascii: tuple[bytes, ...] | None
+    """Per rule with ASCII runs: ``bytes.translate`` table, run -> ``a``, after -> ``b``."""
+
+    def mark(self, text: str, marker: str) -> str:
+        """``text`` with ``marker`` before the last character of every run a lookahead ends early."""
+        return self.mark_many([text], marker)[0]
+
+    def mark_many(self, texts: list[str], marker: str) -> list[str]:
+        """:meth:`mark` of each text, in a few polars calls for them all (each call costs
+        ~50 us whatever its size)."""
+        if self.ascii is not None and all(text.isascii() for text in texts):
+            # (What joins them may only make a text look as if it had a run: never hide one.)
+            raw = b"\x00".join(text.encode("ascii") for text in texts)
+            if not any(b"aab" in raw.translate(table) for table in self.ascii):
+                return texts  # the common case
+        series = pl.Series(texts, dtype=pl.String)
+        if not series.str.contains("|".join(self.regexes)).any():
+            return texts  # no captures needed
+        for regex in self.regexes:
+            series = series.str.replace_all(regex, "${1}" + marker + "${2}${3}")
+        marked: list[str] = series.to_list()
+        return marked
+
+
+def _escape_class(chars: str) -> str:
+    return "".join(f"\\x{{{ord(c):x}}}" for c in chars)
+
+
+def _whitespace_rule(stops: str, exclude: str) -> tuple[str, str]:
+    """A run of two or more whitespace characters but newlines (what follows a run's last
+    newline), followed by a character of the class ``stops`` (the lookahead's negated class)."""
+    return "[^\\S\\r\\n]", f"[{stops}&&[^{_escape_class(exclude)}]]"
+
+
+_GAP = f"[^\\s\\p{{L}}\\p{{M}}\\p{{P}}\\p{{S}}\\p{{N}}{_CJK}]"
+_CJK_GAP = f"[{_CJK}&&[^\\p{{L}}\\p{{M}}\\p{{P}}\\p{{S}}]]"
+_CJK_LM = f"[{_CJK}&&[\\p{{L}}\\p{{M}}]]"
+_DEEPSEEK_LOOKAHEADS = (
+    (f"|(?:{_CJK_GAP}(?!{_CJK_LM}))+", f"|{_CJK_GAP}+"),
+    (f"|\\s+(?![^\\s\\p{{N}}{_CJK}])", ""),
+    (f"|(?:{_GAP}(?!{_LM}))+", f"|{_GAP}+"),
+)
+
+
+def _without(pattern: str, replacements: Sequence[tuple[str, str]]) -> str:
+    for old, new in replacements:
+        assert pattern.count(old) == 1, old
+        pattern = pattern.replace(old, new)
+    assert "(?=" not in pattern and "(?!" not in pattern
+    return pattern
+
+
+def _deepseek_rules(exclude: str) -> tuple[tuple[str, str], ...]:
+    return (
+        _whitespace_rule(f"[^\\s\\p{{N}}{_CJK}]", exclude),
+        (f"[{_GAP}&&[^{_escape_class(exclude)}]]", _LM),
+        (_CJK_GAP, _CJK_LM),
+    )
+
+
+def _llama3_rules(exclude: str) -> tuple[tuple[str, str], ...]:
+    return (_whitespace_rule("\\S", exclude),)
+
+
+#: Each pattern of :data:`KNOWN_SPLITS` as tiktoken runs it.
+PRESPLITS: dict[str, _Presplit] = {
+    _DEEPSEEK_PATTERN: _Presplit(
+        _without(_DEEPSEEK_PATTERN, _DEEPSEEK_LOOKAHEADS), _deepseek_rules
+    ),
+    _LLAMA3_PATTERN: _Presplit(_without(_LLAMA3_PATTERN, [("|\\s+(?!\\S)", "")]), _llama3_rules),
 }
 
 # A space followed by an ASCII letter starts a piece under every known pattern.
@@ -311,18 +438,20 @@ class CountPlan:
     def build(self) -> FastCounter:
         import tiktoken
 
-        # One special token, never in the vocabulary: it separates the chunks of one encode call
-        # (tiktoken encodes the text on each side of it on its own).
+        # Two special tokens, never in the vocabulary: one separates the chunks of one encode call
+        # (tiktoken encodes the text on each side of it on its own), the other marks where the
+        # pattern's lookaheads would end a piece (see _Presplit).
         separator = max(self.ids, default=0) + 1
+        presplit = PRESPLITS[self.pattern]
         # What a thread's own Encoding is built from later (~2 MB of arrays, not the ranks dict).
         compact = self.to_arrays()
 
         def make_encoding(plan: CountPlan) -> tiktoken.Encoding:
             encoding = tiktoken.Encoding(
                 "evaltui-count",
-                pat_str=plan.pattern,
+                pat_str=presplit.pattern,
                 mergeable_ranks=dict(zip(plan.tokens, plan.ids, strict=True)),
-                special_tokens={SEPARATOR: separator},
+                special_tokens={SEPARATOR: separator, MARKER: separator + 1},
             )
             encoding._mergeable_ranks = {}  # a 13 MiB copy of the ranks kept only for pickling
             return encoding
@@ -333,6 +462,7 @@ class CountPlan:
             _added_pass(self.normalized),
             separator,
             lambda: make_encoding(CountPlan.from_arrays(compact)),
+            presplit,
         )
 
 
@@ -473,12 +603,18 @@ class FastCounter:
         normalized: _AddedPass | None,
         separator: int,
         make_encoding: Callable[[], tiktoken.Encoding] | None = None,
+        presplit: _Presplit | None = None,
     ) -> None:
         self.encoding = encoding
-        # tiktoken's regex scratch space belongs to the first thread that encodes with an Encoding
-        # (its per-thread regex clones share fancy_regex's program and the pools in it); any
-        # other thread takes a slower, contended path. A counting thread whose units send much
-        # of their text to tiktoken builds an Encoding of its own (see _thread_encoding).
+        """Splits by :attr:`presplit`'s pattern: text goes through :meth:`encode_ordinary`."""
+        self.presplit = presplit or PRESPLITS[_LLAMA3_PATTERN]
+        self._marking = self.presplit.marking(SEPARATOR + MARKER)
+        self._markings: dict[str, _Marking] = {}  # for encode_ordinary's markers
+        # With a lookaround in the pattern, tiktoken's regex scratch space belonged to the first
+        # thread that encoded (its per-thread regex clones shared fancy_regex's program and the
+        # pools in it). The pattern given to tiktoken has none now (see _Presplit): each clone
+        # has pools of its own. A counting thread whose units send much of their text to
+        # tiktoken still builds an Encoding of its own (see _thread_encoding; not measured again).
         self._make_encoding = make_encoding
         self._threads_state = threading.local()
         self._claim = threading.Lock()
@@ -538,8 +674,9 @@ class FastCounter:
         units = self._units(series, sizes, short, long_rows)
         for part in self._run(units, total):
             counts += part
-        for row in np.flatnonzero(python):
-            counts[row] += self._count_python(str(series[int(row)]))
+        rows = np.flatnonzero(python)
+        texts_of = (str(series[int(row)]) for row in rows)  # one at a time
+        counts[rows] += np.asarray(self._count_python(texts_of, len(rows)), dtype=np.int64)
         return counts.astype(np.uint32)
 
     def _units(
@@ -692,23 +829,44 @@ class FastCounter:
     def _encode_counts(self, chunks: list[str]) -> list[int]:
         """Each chunk's token count by tiktoken: one call for the lot, joined by the separator
         (the GIL is released for the whole call, not taken back after every chunk)."""
+        if not chunks:
+            return []
         joined = SEPARATOR.join(chunks)
-        if joined.count(SEPARATOR) != len(chunks) - 1:  # a chunk holds the separator itself
-            encode = self._thread_encoding(len(joined)).encode_ordinary
-            return [len(encode(c)) for c in chunks]
+        if joined.count(SEPARATOR) != len(chunks) - 1 or MARKER in joined:
+            # A chunk holds the separator or the marker itself: one by one (marked at once).
+            return list(map(len, self.encode_ordinary_many(chunks, len(joined))))
         return self._encode_joined(joined, len(chunks))
 
     def _encode_joined(self, joined: str, chunks: int) -> list[int]:
         """The token count of each of ``chunks`` chunks joined by the separator (none of which
-        holds it)."""
+        holds it or the marker)."""
         if not chunks:
             return []
         encoding = self._thread_encoding(len(joined))
-        tokens = encoding.encode_to_numpy(joined, allowed_special={SEPARATOR})
-        separators = np.flatnonzero(tokens == self._separator)
-        bounds = np.concatenate(([-1], separators, [len(tokens)]))
-        counts: list[int] = (np.diff(bounds) - 1).tolist()
+        marked = self._marking.mark(joined, MARKER)
+        tokens = encoding.encode_to_numpy(marked, allowed_special={SEPARATOR, MARKER})
+        separators = tokens == self._separator
+        chunk = np.cumsum(separators)[~separators & (tokens != self._separator + 1)]
+        counts: list[int] = np.bincount(chunk, minlength=chunks).tolist()
         return counts
+
+    def encode_ordinary(self, text: str) -> list[int]:
+        """The token ids of ``text`` (no added tokens matched), as the known pattern splits it:
+        pieces cut where :attr:`presplit` marks, each encoded on its own."""
+        return self.encode_ordinary_many([text])[0]
+
+    def encode_ordinary_many(self, texts: list[str], chars: int = 0) -> list[list[int]]:
+        """:meth:`encode_ordinary` of each text (the marker is a character none holds)."""
+        joined = "".join(texts)
+        marker = next(chr(c) for c in itertools.count(0xE000) if chr(c) not in joined)
+        marking = self._markings.get(marker)
+        if marking is None:
+            marking = self._markings[marker] = self.presplit.marking(marker)
+        encode = self._thread_encoding(chars or len(joined)).encode_ordinary
+        return [
+            [token for piece in marked.split(marker) for token in encode(piece)]
+            for marked in marking.mark_many(texts, marker)
+        ]
 
     def _thread_encoding(self, chars: int) -> tiktoken.Encoding:
         """The Encoding this thread encodes ``chars`` characters with.
@@ -736,18 +894,31 @@ class FastCounter:
         own = state.encoding = self._make_encoding()
         return own
 
-    def _count_python(self, text: str) -> int:
-        """One text's count, cut and looked up in Python (a text holding NUL, or when added
-        tokens forbid the native path)."""
-        if not text:
-            return 0
-        segments, count = self._segments(text)
-        for segment in segments:
-            for piece in iter_pieces(segment, PIECE_CHARS):
-                first, *rest = _CHUNKS.split(piece)
-                chunks = [first, *(" " + c for c in rest)]
-                count += sum(self._chunk_lengths([c for c in chunks if c]))
-        return count
+    def _count_python(self, texts: Iterator[str], total: int) -> list[int]:
+        """The ``total`` texts' counts, cut and looked up in Python (texts holding NUL, or when
+        added tokens forbid the native path). The chunks of consecutive texts are looked up in
+        one call per :data:`PIECE_CHARS` or so: each call's new chunks go to tiktoken (and are
+        marked, see :class:`_Presplit`) together, not a few polars calls per text."""
+        counts = [0] * total
+        chunks: list[str] = []
+        owners: list[int] = []
+        held = 0
+        for at, text in enumerate(texts):
+            segments, counts[at] = self._segments(text) if text else ([], 0)
+            for segment in segments:
+                for piece in iter_pieces(segment, PIECE_CHARS):
+                    first, *rest = _CHUNKS.split(piece)
+                    cut = [c for c in (first, *(" " + c for c in rest)) if c]
+                    chunks += cut
+                    owners += [at] * len(cut)
+                    held += len(piece)
+                    if held >= PIECE_CHARS:
+                        for owner, length in zip(owners, self._chunk_lengths(chunks), strict=True):
+                            counts[owner] += length
+                        chunks, owners, held = [], [], 0
+        for owner, length in zip(owners, self._chunk_lengths(chunks), strict=True):
+            counts[owner] += length
+        return counts
 
     def _segments(self, text: str) -> tuple[list[str], int]:
         """The text between added tokens, and how many added tokens there were."""
