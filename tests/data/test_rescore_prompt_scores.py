@@ -142,3 +142,16 @@ def test_reduce_epochs_worked_by_hand(
         assert got is None
     else:
         assert got == pytest.approx(expected)
+
+
+def test_the_summarys_doc_score_is_the_new_reduction(tmp_path: Path) -> None:
+    # The summary (t) of the re-scored load: its "doc score" is the mean prompt score, now
+    # the at_least_2 of exact's verdicts (1, 0, 1: 2/3); it was the stored one's (1, 0, 0).
+    from evaltui.data.summary import summarize_runs
+
+    result = reduced_eval(tmp_path, "at_least_2", {"3": 1, "p0": 0, "p1": 0})
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False))
+    shown = rescored_load(result, rescored, lambda g: compute_stats(g, OPTS))
+    (summary,) = summarize_runs(shown.stats)
+    (doc,) = [m for m in summary.metrics if m.name == "doc score"]
+    assert doc.value == pytest.approx(2 / 3)
