@@ -155,3 +155,15 @@ def test_the_summarys_doc_score_is_the_new_reduction(tmp_path: Path) -> None:
     (summary,) = summarize_runs(shown.stats)
     (doc,) = [m for m in summary.metrics if m.name == "doc score"]
     assert doc.value == pytest.approx(2 / 3)
+
+
+def test_the_generations_files_manifest_names_the_scorer(tmp_path: Path) -> None:
+    # --generations' new_accuracy is the scorer's: its manifest said only kind 'rescore'.
+    (tmp_path / "in").mkdir()
+    reduced_eval(tmp_path / "in", "max", {"3": "C", "p0": "C", "p1": "C"})
+    out, verdicts = tmp_path / "c.json", tmp_path / "v.jsonl"
+    argv = ["rescore", str(tmp_path / "in"), "--scorer", "exact", "-o", str(out)]
+    assert main([*argv, "--generations", str(verdicts), "-q"]) == 0
+    manifest = json.loads((tmp_path / "v.jsonl.evaltui.json").read_text(encoding="utf-8"))
+    assert manifest["evaltui"]["kind"] == "rescore"
+    assert manifest["evaltui"]["rescored_with"] == "exact"
