@@ -172,6 +172,8 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str
     # One line per kind: 100 plain files under lm-eval are one "not an lm-eval samples file".
     for group in fold_notes(rescored.notes, sources):
         lines.append(f"not scored   {one_line(group.text, 300)}")
+    for group in fold_notes(rescored.prompt_notes, sources):
+        lines.append(f"prompt score {one_line(group.text, 300)}")
     lines.append(f"cache hits   {rescored.cached_files} files")
     lines.append(f"seconds      {rescored.seconds:.2f} scoring")
     lines.append(

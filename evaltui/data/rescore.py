@@ -144,6 +144,10 @@ class Rescored:
     """Generations per status."""
     notes: list[str] = field(default_factory=list)
     """Per file, why it was not scored (lm-eval: another task, a task lm_eval does not know)."""
+    prompt_notes: list[str] = field(default_factory=list)
+    """What became of the prompts' own scores (``prompt_score``) under the new scores: reduced
+    again, or left out (:func:`with_prompt_scores`). Not ``notes``: those are told as files
+    not scored."""
 
 
 class ScoreMemo:
@@ -1143,7 +1147,7 @@ def with_prompt_scores(result: Any, rescored: Rescored) -> Rescored:
         .alias("new_prompt_score")
     )
     scorer = rescored.scorer
-    notes = list(rescored.notes)
+    notes: list[str] = []
     for (source, metric, reducer), n in done.items():
         notes.append(
             f"{source}: {metric}: prompt_score is the {reducer} of each sample's epochs under"
@@ -1169,7 +1173,7 @@ def with_prompt_scores(result: Any, rescored: Rescored) -> Rescored:
             " the new scores (kept as stored_prompt_score)"
         )
     scores = rescored.scores.with_columns(new_scores)
-    return dataclasses.replace(rescored, scores=scores, notes=notes)
+    return dataclasses.replace(rescored, scores=scores, prompt_notes=notes)
 
 
 # --- stats under both scores ------------------------------------------------------------------
