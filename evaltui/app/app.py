@@ -522,6 +522,8 @@ class EvalApp(App[int]):
         held, self.rescore_held = self.rescore_held, None
         for note in message.rescored.notes[:3]:
             self.notify(note, title="not re-scored", severity="warning", markup=False)
+        for note in message.rescored.prompt_notes[:2]:  # what the prompt scores are now
+            self.notify(note, title="prompt scores", markup=False)
         newer = held is not None and held is not message.base and held is self.loaded
         if not (newer and self.known_shown is held):
             # Else the newer update is on screen already (with the verdicts known then); the

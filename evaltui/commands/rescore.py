@@ -172,6 +172,8 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str
     # One line per kind: 100 plain files under lm-eval are one "not an lm-eval samples file".
     for group in fold_notes(rescored.notes, sources):
         lines.append(f"not scored   {one_line(group.text, 300)}")
+    for group in fold_notes(rescored.prompt_notes, sources):
+        lines.append(f"prompt score {one_line(group.text, 300)}")
     lines.append(f"cache hits   {rescored.cached_files} files")
     lines.append(f"seconds      {rescored.seconds:.2f} scoring")
     lines.append(
@@ -276,7 +278,9 @@ def cmd_rescore(argv: Sequence[str]) -> int:
                 reader_left(sys.stdout.fileno())
             if args.generations is not None:
                 target = args.generations
-                _write_generations(target, verdict_columns(result.generations, rescored))
+                _write_generations(
+                    target, verdict_columns(result.generations, rescored), rescored.scorer
+                )
             if args.bad_lines is not None:
                 target = args.bad_lines
                 write_problems(result.errors, result.files, target, result.notes)
@@ -303,7 +307,9 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
-def _write_generations(path: Path, frame: Any) -> None:
+def _write_generations(path: Path, frame: Any, scorer: str) -> None:
+    """The per-generation verdicts; the manifest names the scorer whose ``new_accuracy`` they are
+    (``rescored_with``, as the combined JSON's does): it said only 'rescore'."""
     from evaltui.data.export import (
         csv_safe,
         mark_output,
@@ -322,4 +328,4 @@ def _write_generations(path: Path, frame: Any) -> None:
             write_parquet(frame, path)  # a failed write is an OSError, not polars' own
         else:
             write_json_lines(frame, path)
-        mark_output(path, "rescore", generations=frame.height)
+        mark_output(path, "rescore", generations=frame.height, rescored_with=scorer)

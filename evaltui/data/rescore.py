@@ -19,10 +19,12 @@ import io
 import math
 import multiprocessing
 import os
+import re
+import statistics
 import threading
 import time
-from collections import deque
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -47,6 +49,7 @@ from evaltui.data.score_worker import (
     scorer_version,
     worker_main,
 )
+from evaltui.data.wording import plural
 
 __all__ = [
     "ERROR",
@@ -141,6 +144,10 @@ class Rescored:
     """Generations per status."""
     notes: list[str] = field(default_factory=list)
     """Per file, why it was not scored (lm-eval: another task, a task lm_eval does not know)."""
+    prompt_notes: list[str] = field(default_factory=list)
+    """What became of the prompts' own scores (``prompt_score``) under the new scores: reduced
+    again, or left out (:func:`with_prompt_scores`). Not ``notes``: those are told as files
+    not scored."""
 
 
 class ScoreMemo:
@@ -524,11 +531,13 @@ def rescore(
     cannot run here (missing package, bad name).
     """
     if only is None:
-        return _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
+        scored = _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
+        return with_prompt_scores(result, scored)
     generations: pl.DataFrame = result.generations
     inside = in_scope(generations, only)
     if inside.all():
-        return _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
+        scored = _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
+        return with_prompt_scores(result, scored)
     # A file scored in part is never cached (nor read from the cache): its entry is the whole
     # file's scores.
     per_source = (
@@ -542,7 +551,7 @@ def rescore(
     )
     subset = dataclasses.replace(result, generations=generations.filter(inside))
     part = _rescore(subset, options, on_progress, cancelled, read_options, partial, memo)
-    return _widen(part, generations, inside)
+    return with_prompt_scores(result, _widen(part, generations, inside))
 
 
 def _fingerprint(name: str, version: str | None, options: RescoreOptions) -> str:
@@ -591,8 +600,8 @@ def known_scores(
     )
     known = _finish(frame, name, time.perf_counter(), 0, cancelled=False)
     if inside is not None and not inside.all():
-        return _widen(known, result.generations, inside)
-    return known
+        known = _widen(known, result.generations, inside)
+    return with_prompt_scores(result, known)
 
 
 def in_scope(generations: pl.DataFrame, only: pl.DataFrame) -> pl.Series:
@@ -1011,6 +1020,162 @@ def _finish(
     return Rescored(scores, name, time.perf_counter() - started, cached_files, cancelled, counts)
 
 
+# --- the prompts' own scores under the new scores ----------------------------------------------
+
+#: Inspect's reducers counting an epoch's score as correct at or above this value, their default
+#: (at_least(k, value=1.0), pass_at(k, value=1.0)); the log names the reducer, not the value.
+REDUCER_VALUE = 1.0
+_COUNTED = re.compile(r"(at_least|pass_at)_(\d+)")
+
+
+def reduce_epochs(reducer: str, values: Sequence[float]) -> float | None:
+    """One prompt's epochs' scores (in epoch order) reduced as Inspect's epochs reducer of that
+    registry name reduces them: ``mean``, ``max``, ``min``, ``median``, ``mode`` (the most
+    common value, the first seen on a tie), ``at_least_<k>`` (1 when k epochs score at least
+    :data:`REDUCER_VALUE`, else 0) and ``pass_at_<k>`` (Chen et al.'s estimate over the epochs).
+    None for a reducer it does not know (a custom one) or no values."""
+    if not values:
+        return None
+    if reducer == "mean":
+        return statistics.fmean(values)
+    if reducer == "max":
+        return max(values)
+    if reducer == "min":
+        return min(values)
+    if reducer == "median":
+        return float(statistics.median(values))
+    if reducer == "mode":
+        return Counter(values).most_common(1)[0][0]
+    counted = _COUNTED.fullmatch(reducer)
+    if counted is None:
+        return None
+    k = int(counted.group(2))
+    correct = sum(1 for v in values if v >= REDUCER_VALUE)
+    if counted.group(1) == "at_least":
+        return 1.0 if correct >= k else 0.0
+    total = len(values)
+    if total - correct < k:
+        return 1.0
+    return 1.0 - math.prod(1.0 - k / n for n in range(total - correct + 1, total + 1))
+
+
+def epochs_reducers(notes: Sequence[str], sources: Sequence[str]) -> dict[tuple[str, str], str]:
+    """(source, score name) -> the epochs reducer Inspect reduced that score's prompt_score by,
+    as the Inspect reader's note names it (:data:`inspect_ai.REDUCED_BY`)."""
+    from evaltui.data.formats.inspect_ai import REDUCED_BY
+
+    found: dict[tuple[str, str], str] = {}
+    marker = f": {REDUCED_BY} "
+    for note in notes:
+        head, said, tail = note.partition(marker)
+        if not said:
+            continue
+        for source in sources:
+            if head.startswith(f"{source}: "):
+                reducer = tail.partition(" ")[0]
+                found[(source, head[len(source) + 2 :])] = reducer
+                break
+    return found
+
+
+def with_prompt_scores(result: Any, rescored: Rescored) -> Rescored:
+    """``rescored`` with ``new_prompt_score``: each prompt's own score (``prompt_score``: an
+    Inspect epochs reducer's reduced score, a lighteval doc metric, an OpenCompass entry's
+    verdict) under the new scores. Where the reduction is known (an Inspect log's epochs reducer,
+    named in its note) it is applied to the epochs' new scores; where it is not, the stored one
+    is of the stored verdicts and would stand beside the new scores as if it were theirs: left
+    out (the stats keep it as ``stored_prompt_score``). Notes say which. A generation outside
+    the re-score (:data:`OUT_OF_SCOPE`) keeps its stored one. lm-eval's scorer scores its
+    records' own metric again: left as it gives it."""
+    generations: pl.DataFrame = result.generations
+    if (
+        is_lm_eval_scorer(rescored.scorer)
+        or "prompt_score" not in generations.columns
+        or generations["prompt_score"].null_count() == generations.height
+    ):
+        return rescored
+    sources = [str(f.source) for f in result.files]
+    reducers = epochs_reducers(result.notes, sources)
+    frame = generations.select(
+        pl.col("run").cast(pl.String),
+        pl.col("source").cast(pl.String),
+        pl.col("prompt_id").cast(pl.String),
+        pl.col("metric").cast(pl.String).fill_null(""),
+        pl.col("prompt_score").cast(pl.Float64).alias("stored"),
+    ).with_columns(
+        rescored.scores["new_accuracy"].alias("new"),
+        (rescored.scores["score_status"] == OUT_OF_SCOPE).alias("kept"),
+    )
+    keys = ["run", "source", "prompt_id", "metric"]
+    groups = (
+        frame.filter(pl.col("stored").is_not_null() & ~pl.col("kept"))
+        .group_by(keys, maintain_order=True)
+        .agg(pl.col("new"))
+    )
+    reduced: dict[tuple[str, str, str, str], float | None] = {}
+    done: dict[tuple[str, str, str], int] = {}  # (source, score, reducer) -> prompts reduced
+    unscored: dict[tuple[str, str, str], int] = {}  # ... -> prompts with an epoch unscored
+    unknown: dict[tuple[str, str, str], int] = {}  # ... -> prompts under a reducer not known
+    left: dict[str, int] = {}  # source -> prompts whose reduction is unknown
+    for run, source, prompt_id, metric, new in groups.iter_rows():
+        reducer = reducers.get((source, metric))
+        value = None
+        if reducer is None:
+            left[source] = left.get(source, 0) + 1
+        elif any(v is None or not math.isfinite(v) for v in new):
+            unscored[(source, metric, reducer)] = unscored.get((source, metric, reducer), 0) + 1
+        else:
+            value = reduce_epochs(reducer, new)
+            tally = unknown if value is None else done
+            tally[(source, metric, reducer)] = tally.get((source, metric, reducer), 0) + 1
+        reduced[(run, source, prompt_id, metric)] = value
+    new_scores = (
+        frame.join(
+            pl.DataFrame(
+                {
+                    **{k: [key[i] for key in reduced] for i, k in enumerate(keys)},
+                    "reduced": list(reduced.values()),
+                },
+                schema={**dict.fromkeys(keys, pl.String()), "reduced": pl.Float64()},
+            ),
+            on=keys,
+            how="left",
+            maintain_order="left",
+        )
+        .select(pl.when(pl.col("kept")).then(pl.col("stored")).otherwise(pl.col("reduced")))
+        .to_series()
+        .alias("new_prompt_score")
+    )
+    scorer = rescored.scorer
+    notes: list[str] = []
+    for (source, metric, reducer), n in done.items():
+        notes.append(
+            f"{source}: {metric}: prompt_score is the {reducer} of each sample's epochs under"
+            f" {scorer}'s scores, as Inspect's epochs reducer reduces them ({plural(n, 'prompt')}"
+            "; the stored one is kept as stored_prompt_score)"
+        )
+    for (source, metric, reducer), n in unscored.items():
+        notes.append(
+            f"{source}: {metric}: {plural(n, 'prompt')} with an epoch {scorer} gave no score:"
+            f" no {reducer} of their epochs, prompt_score left out (the stored one is kept as"
+            " stored_prompt_score)"
+        )
+    for (source, metric, reducer), n in unknown.items():
+        notes.append(
+            f"{source}: {metric}: prompt_score was reduced by {reducer}, an epochs reducer"
+            f" evaltui cannot apply to {scorer}'s scores: left out for {plural(n, 'prompt')}"
+            " (the stored one is kept as stored_prompt_score)"
+        )
+    for source, n in left.items():
+        notes.append(
+            f"{source}: prompt_score (the file's own score of each prompt, {plural(n, 'prompt')})"
+            f" is of the stored scores and cannot be worked out from {scorer}'s: left out under"
+            " the new scores (kept as stored_prompt_score)"
+        )
+    scores = rescored.scores.with_columns(new_scores)
+    return dataclasses.replace(rescored, scores=scores, prompt_notes=notes)
+
+
 # --- stats under both scores ------------------------------------------------------------------
 
 
@@ -1078,7 +1243,9 @@ def rescored_stats(
     new_generations = with_new_scores(generations, rescored)
     new = compute(new_generations.drop("stored_accuracy", "score_status", "score_message"))
     compared = [
-        c for c in stored.columns if c in COMPARED or c.startswith("pass@") or c.startswith("maj@")
+        c
+        for c in stored.columns
+        if c in COMPARED or c == "prompt_score" or c.startswith("pass@") or c.startswith("maj@")
     ]
     beside = stored.select("run", "prompt_id", *[pl.col(c).alias(f"stored_{c}") for c in compared])
     verdicts = pl.DataFrame(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Button, Input, RadioButton, Static
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from evaltui.app.app import EvalApp
 from evaltui.app.screens.prompt import PromptScreen
@@ -431,8 +431,7 @@ async def test_the_progress_line_goes_on_while_no_generation_is_done(
 
 
 async def test_the_rescore_button_says_which_scorer_runs(graded: Path, plain_app: Any) -> None:
-    """The arrow keys move the highlight, not the choice: ctrl+s after two Downs ran
-    math-verify, chosen above the highlighted one, and the button only said "Re-score"."""
+    """The button says which scorer runs: the option chosen, or the module:function typed."""
     app = plain_app(graded)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -442,10 +441,7 @@ async def test_the_rescore_button_says_which_scorer_runs(graded: Path, plain_app
         assert isinstance(screen, RescoreScreen)
         go = screen.query_one("#rescore-go", Button)
         assert str(go.label) == "Re-score with math-verify"
-        await pilot.press("down")  # the highlight moves to exact; math-verify stays chosen
-        await pilot.pause()
-        assert str(go.label) == "Re-score with math-verify"
-        await pilot.press("space")
+        await pilot.press("down")  # the highlight is the choice: exact
         await pilot.pause()
         assert str(go.label) == "Re-score with exact"
         screen.query_one("#scorer-own", RadioButton).value = True
@@ -465,3 +461,69 @@ async def test_the_rescore_button_says_which_scorer_runs(graded: Path, plain_app
         await pilot.pause()
         assert app.rescore_options is not None
         assert app.rescore_options.scorer == "math-verify"
+
+
+async def test_the_arrow_keys_choose_the_scorer_and_the_prompts_ctrl_s_runs(
+    graded: Path, plain_app: Any
+) -> None:
+    """The highlight is the choice. Textual's radio sets moved a highlight apart from the choice
+    (space or enter chose): a Down highlighted exact while ● stayed on math-verify, and ctrl+s
+    ran math-verify; on the scope, Down highlighted 'all' and the current view was re-scored."""
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RescoreScreen)
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.query_one("#scorer-1", RadioButton).value  # exact, ●
+        assert not screen.query_one("#scorer-0", RadioButton).value
+        await pilot.press("down")  # passing over the own scorer keeps the focus on the list
+        await pilot.pause()
+        assert screen.query_one("#scorer-own", RadioButton).value
+        assert screen.focused is screen.query_one("#rescore-scorer")
+        await pilot.press("up")
+        await pilot.pause()
+        await pilot.press("tab")  # the box (empty), then the scope
+        await pilot.press("tab")
+        await pilot.press("up")  # from 'all' (the whole table is shown) to the current view
+        await pilot.pause()
+        assert screen.scope() == "view"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.rescore_options is not None and app.rescore_options.scorer == "exact"
+
+
+async def test_enter_on_the_own_scorer_goes_to_its_box_and_reopening_highlights_the_choice(
+    graded: Path, plain_app: Any
+) -> None:
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RescoreScreen)
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert screen.focused is screen.query_one("#rescore-module", Input)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("down")  # from math-verify, chosen by default (nothing ran yet)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.rescore_options is not None and app.rescore_options.scorer == "exact"
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RescoreScreen)
+        scorers = screen.query_one("#rescore-scorer", RadioSet)
+        assert scorers._selected == 1  # the highlight starts on exact, the choice
+        await pilot.press("up")
+        await pilot.pause()
+        assert str(screen.query_one("#rescore-go", Button).label) == "Re-score with math-verify"

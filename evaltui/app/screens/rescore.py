@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from evaltui.app.choices import ChoiceButton
+from evaltui.app.choices import ChoiceButton, ChoiceSet
 from evaltui.app.display import of_several_runs, view_words
 from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.dialog import Dialog
@@ -70,9 +70,8 @@ def scorer_choices(app: EvalApp) -> list[tuple[str, str]]:
 
 
 def go_label(scorer: str | None) -> str:
-    """The Re-score button says which scorer runs (None: the user's own, not typed yet). The
-    arrow keys move the highlight, not the choice (space or enter chooses): ctrl+s after two
-    Downs ran math-verify, still chosen above the highlighted lm-eval, and nothing said so."""
+    """The Re-score button says which scorer runs (None: the user's own, not typed yet): the
+    option chosen (● and the highlight, :class:`ChoiceSet`), or the module:function typed."""
     if scorer is None:
         return "Re-score: type your scorer"
     return f"Re-score with {one_line_middle(scorer, 15)}"
@@ -117,7 +116,7 @@ class RescoreScreen(Dialog[RescoreRequest | None]):
         several = app.result is not None and of_several_runs(app.result.stats)
         with Vertical(id="rescore-dialog", classes="dialog"):
             yield Label("Re-score the generations (the files are not touched) with")
-            with RadioSet(id="rescore-scorer"):
+            with ChoiceSet(id="rescore-scorer"):
                 for index, (name, label) in enumerate(self.choices):
                     yield ChoiceButton(Content(label), value=name == chosen, id=f"scorer-{index}")
                 yield ChoiceButton("your own module:function", value=bool(own), id="scorer-own")
@@ -128,7 +127,7 @@ class RescoreScreen(Dialog[RescoreRequest | None]):
                 compact=True,
             )
             yield Label("on")
-            with RadioSet(id="rescore-scope"):
+            with ChoiceSet(id="rescore-scope"):
                 yield ChoiceButton(
                     Content(
                         f"the current view's {rows_words(shown, several)} · "
@@ -194,7 +193,10 @@ class RescoreScreen(Dialog[RescoreRequest | None]):
     def scorer_changed(self, event: RadioSet.Changed) -> None:
         self.query_one("#rescore-message", Static).update("")
         self.show_go_label()
-        if event.pressed.id == "scorer-own":
+        # Chosen on purpose (space, enter, a click), the own scorer's box takes the focus to be
+        # typed in; passed over by an arrow key, the focus stays for the next arrow.
+        arrowed = isinstance(event.radio_set, ChoiceSet) and event.radio_set.arrowed
+        if event.pressed.id == "scorer-own" and not arrowed:
             box = self.query_one("#rescore-module", Input)
             self.set_focus(box)
 

@@ -558,6 +558,9 @@ LENGTH_LIMITS = frozenset({"token", "context"})
 REDUCTIONS = "reductions.json"
 #: Inspect's default epochs reducer: a reduction that names none is the mean (eval_results).
 MEAN_REDUCER = "mean"
+#: The note naming a score's epochs reducer reads "<source>: <score>: " REDUCED_BY " <reducer> (…":
+#: a re-score reduces its new per-epoch scores by it (evaltui.data.rescore.epochs_reducers).
+REDUCED_BY = "Inspect reduced each sample's epochs to one score by"
 
 
 @dataclass(frozen=True, slots=True)
@@ -1069,7 +1072,7 @@ class InspectReader(Reader):
             reduction = reductions[ref.scorer]
             others = [r for r in reduction.others if r != MEAN_REDUCER]
             notes.append(
-                f"{source}: {ref.name}: Inspect reduced each sample's epochs to one score by"
+                f"{source}: {ref.name}: {REDUCED_BY}"
                 f" {reduction.reducer} (the task's epochs reducer; its metrics are over these):"
                 " kept as prompt_score; each epoch keeps its own score, average_accuracy is their"
                 " mean"
