@@ -749,7 +749,8 @@ def cmd_summarize(argv: Sequence[str]) -> int:
                 write_combined_json(result.stats, output)
             if args.bad_lines is not None:
                 target = args.bad_lines
-                write_problems(result.errors, result.files, target, result.notes)
+                with reader_may_leave(target):
+                    write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
         return cannot_write(target, exc)
     if not args.quiet:

@@ -191,7 +191,8 @@ def cmd_export(argv: Sequence[str]) -> int:
                 summary = export_view(kind, view_stats, result.generations, result.files, target)
             if args.bad_lines is not None:
                 target = args.bad_lines
-                write_problems(result.errors, result.files, target, result.notes)
+                with reader_may_leave(target):
+                    write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
         return cannot_write(target, exc)
     except OutputIsInput as exc:  # export_view refuses it before writing: a usage error

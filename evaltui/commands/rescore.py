@@ -33,7 +33,7 @@ from evaltui.cli import (
     parsed_options,
     positive_int,
     positive_seconds,
-    reader_left,
+    reader_may_leave,
     refused_output,
     report_problems,
     run_load,
@@ -264,22 +264,18 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     try:
         # Written all or none: a failed write leaves every output as it was (see all_or_none).
         with all_or_none():
-            try:
+            # `-o - --generations g.jsonl | head`: standard output's reader took what it
+            # wanted; the other outputs are still written, and the summary still said.
+            with reader_may_leave(target):
                 write_combined_json(stats, target, rescored.scorer)
-            except BrokenPipeError:
-                # `-o - --generations g.jsonl | head`: standard output's reader took what it
-                # wanted; the other outputs are still written (and then main ends quietly).
-                if (args.generations is None and args.bad_lines is None) or not (
-                    is_standard_output(target)
-                ):
-                    raise
-                reader_left(sys.stdout.fileno())
             if args.generations is not None:
                 target = args.generations
-                _write_generations(target, verdict_columns(result.generations, rescored))
+                with reader_may_leave(target):
+                    _write_generations(target, verdict_columns(result.generations, rescored))
             if args.bad_lines is not None:
                 target = args.bad_lines
-                write_problems(result.errors, result.files, target, result.notes)
+                with reader_may_leave(target):
+                    write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
         return cannot_write(target, exc)
     if not args.quiet:
