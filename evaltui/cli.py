@@ -493,12 +493,11 @@ def problem_lines(
     skipped = [f for f in result.skipped_files if not f.companion]
     lines = [f"bad lines    {len(result.errors)}"] if always or result.errors else []
     for error in result.errors[:5]:
-        # One line each: a reason can quote a whole prompt (an Inspect sample's error message).
-        lines.append(f"  {one_line(str(error), 300)}")
+        lines.append(f"  {problem_line(error.source, error.line, error.reason)}")
     if len(result.errors) > 5:
         lines.append(more_words(len(result.errors) - 5, "", listed_in))
     for report in skipped[:5]:
-        lines.append(f"skipped      {one_line(f'{report.source}: {report.skipped}', 300)}")
+        lines.append(f"skipped      {problem_line(report.source, None, report.skipped)}")
     if len(skipped) > 5:
         lines.append(more_words(len(skipped) - 5, "skipped file", listed_in))
     # A note about each of many files (100 verl step files "scored by 'acc'") is said once,
@@ -512,6 +511,17 @@ def problem_lines(
     if conflict is not None:
         lines.append(f"note         {conflict}")
     return lines
+
+
+def problem_line(source: str, line: int | None, reason: str) -> str:
+    """``source:line: reason`` on one line of at most about 300 cells. The file is named as it
+    is (a newline or tab in its name shown as ␊ or ␉, as every message shows a path; spaces
+    kept); the reason, which can quote a whole prompt (an Inspect sample's error message), is
+    folded onto the line and cut."""
+    from evaltui.data.sanitize import cell_width, one_line
+
+    where = shown_path(source) + ("" if line is None else f":{line}")
+    return f"{where}: {one_line(reason, max(300 - cell_width(where) - 2, 60))}"
 
 
 def conflict_note(stats: Any) -> str | None:

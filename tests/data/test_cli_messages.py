@@ -103,3 +103,26 @@ def test_an_output_named_as_a_folder_is_a_usage_error(
     assert stopped.value.code == 2
     assert f"{name!r} names a folder: give a file path" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["evals"]
+
+
+def test_bad_lines_and_skipped_files_on_stderr_name_the_file_as_it_is_named(
+    tmp_path: Path, capsys: Any, word_tokenizer: Path
+) -> None:
+    """The list of bad lines folded each file's name with its reason, whitespace runs to one
+    space: 'd  e.jsonl' read 'd e.jsonl:2' (another file's name), 'a\\nb.jsonl' read 'a b.jsonl'
+    and 'f\\tg.jsonl' 'f g.jsonl', while every other message shows them 'a␊b.jsonl', 'f␉g.jsonl'.
+    A reason (a quoted prompt, an error message) is still folded onto the one line."""
+    data = tmp_path / "evals"
+    data.mkdir()
+    good = '{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n'
+    (data / "d  e.jsonl").write_text(good + "{bad\n")
+    (data / "a\nb.jsonl").write_text(good + '{"prompt": "p", "gen": "g", "accuracy": "x\\n\\ny"}\n')
+    (data / "f\tg.jsonl").write_text("xx\n")
+    out = tmp_path / "s.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main(["summarize", str(data), "-o", str(out), *common]) == 0
+    err = capsys.readouterr().err
+    assert "\n  d  e.jsonl:2: not valid JSON" in err
+    assert "\n  a␊b.jsonl:2: score 'x\\n\\ny' is not" in err
+    assert "\nskipped      f␉g.jsonl: none of its 1 lines is valid JSON" in err
+    assert "d e.jsonl" not in err and "a b.jsonl" not in err and "f g.jsonl" not in err
