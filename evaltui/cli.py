@@ -136,10 +136,31 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         default=None,
         help="run label for every file (default: from the format or folder)",
     )
-    parser.add_argument("--prompt-field", default=None, metavar="NAME")
-    parser.add_argument("--gen-field", default=None, metavar="NAME")
-    parser.add_argument("--answer-field", default=None, metavar="NAME")
-    parser.add_argument("--score-field", default=None, metavar="NAME")
+    parser.add_argument(
+        "--prompt-field",
+        default=None,
+        metavar="NAME",
+        help="plain JSONL: the prompt's field (default: prompt, question, input, ...)",
+    )
+    parser.add_argument(
+        "--gen-field",
+        default=None,
+        metavar="NAME",
+        help="plain JSONL: the generation's field (default: gen, generation, output, ...)",
+    )
+    parser.add_argument(
+        "--answer-field",
+        default=None,
+        metavar="NAME",
+        help="plain JSONL: the reference's field (default: answer, gold, target, ...)",
+    )
+    parser.add_argument(
+        "--score-field",
+        default=None,
+        metavar="NAME",
+        help="plain JSONL: the score's field (default: accuracy, acc, correct, ..., then score, "
+        "reward)",
+    )
     parser.add_argument(
         "--metric",
         default=None,
