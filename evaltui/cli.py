@@ -50,6 +50,17 @@ def folder_path(text: str) -> Path:
     return Path(text)
 
 
+def file_glob(text: str) -> str:
+    """A ``--pattern`` value: ``--pattern ''`` (an unset ``$PATTERN``) is a usage error. It
+    matched no file, and the error said the folder held no file with a known extension while
+    it listed its .jsonl files."""
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "an empty glob matches no file: give one ('*.jsonl'), or leave --pattern out"
+        )
+    return text
+
+
 def positive_int(text: str) -> int:
     """A count flag's value (``--num-proc``, ``--workers``): a whole number of at least 1. A zero
     or negative count was taken silently (as all cores, or one)."""
@@ -91,6 +102,7 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         "--input_file_pattern",
         "--input-file-pattern",
         dest="pattern",
+        type=file_glob,
         default=None,
         metavar="GLOB",
         help="file-name glob, e.g. 'inference_*.jsonl' (default: every file a reader "

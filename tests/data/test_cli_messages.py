@@ -126,3 +126,17 @@ def test_bad_lines_and_skipped_files_on_stderr_name_the_file_as_it_is_named(
     assert "\n  a␊b.jsonl:2: score 'x\\n\\ny' is not" in err
     assert "\nskipped      f␉g.jsonl: none of its 1 lines is valid JSON" in err
     assert "d e.jsonl" not in err and "a b.jsonl" not in err and "f g.jsonl" not in err
+
+
+def test_an_empty_pattern_is_a_usage_error_before_the_load(tmp_path: Path, capsys: Any) -> None:
+    """`--pattern "$PATTERN"` with the variable unset matched no file, and the error said the
+    folder held 'no file with a known extension' while it listed the .jsonl files it held."""
+    data = tmp_path / "evals"
+    data.mkdir()
+    (data / "a.jsonl").write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    with pytest.raises(SystemExit) as exit_info:
+        main(["summarize", str(data), "--pattern", "", "-o", str(tmp_path / "s.json")])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --pattern/--input_file_pattern/--input-file-pattern: an empty glob" in err
+    assert not (tmp_path / "s.json").exists()
