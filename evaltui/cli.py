@@ -61,6 +61,14 @@ def file_glob(text: str) -> str:
     return text
 
 
+def file_name(text: str) -> str:
+    """``--output_filename ''`` (an unset ``$NAME``) is a usage error: the output was written
+    as the file OUTPUT_DATA_DIR itself (``./summary`` a JSON file, not a folder)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty name: give a file name")
+    return text
+
+
 def positive_int(text: str) -> int:
     """A count flag's value (``--num-proc``, ``--workers``): a whole number of at least 1. A zero
     or negative count was taken silently (as all cores, or one)."""
@@ -242,6 +250,9 @@ def input_paths(args: argparse.Namespace, parser: argparse.ArgumentParser) -> li
     paths = list(args.paths) + list(args.input_data_dir)
     if not paths:
         parser.error("give at least one PATH (or --input_data_dir)")
+    if "" in paths:
+        # `evaltui summarize "$DIR"` with DIR unset read the working directory, whatever it held.
+        parser.error("an empty PATH: give a folder or a file")
     return paths
 
 
@@ -713,6 +724,7 @@ def summarize_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--output_filename",
         "--output-filename",
+        type=file_name,
         default="combined_accuracy_summary.json",
         metavar="NAME",
         help="default combined_accuracy_summary.json",

@@ -140,3 +140,34 @@ def test_an_empty_pattern_is_a_usage_error_before_the_load(tmp_path: Path, capsy
     err = capsys.readouterr().err
     assert "argument --pattern/--input_file_pattern/--input-file-pattern: an empty glob" in err
     assert not (tmp_path / "s.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["", "-o", "{out}"], "an empty PATH: give a folder or a file"),
+        (["--input_data_dir", "", "-o", "{out}"], "an empty PATH: give a folder or a file"),
+        (
+            ["{data}", "--output_data_dir", "{out}", "--output_filename", ""],
+            "argument --output_filename/--output-filename: an empty name: give a file name",
+        ),
+    ],
+    ids=["PATH", "input_data_dir", "output_filename"],
+)
+def test_an_empty_input_path_or_output_name_is_a_usage_error(
+    tmp_path: Path, capsys: Any, flags: list[str], said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unset variable in a script: `summarize "$DIR" -o s.json` read the working directory
+    (here one eval file that is no input; exit 0), and `--output_filename "$NAME"` wrote the
+    combined JSON as the file OUTPUT_DATA_DIR itself, where a folder was meant."""
+    data = tmp_path / "evals"
+    data.mkdir()
+    (data / "a.jsonl").write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    monkeypatch.chdir(data)
+    out = tmp_path / "out"
+    argv = [f.replace("{data}", str(data)).replace("{out}", str(out)) for f in flags]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["summarize", *argv, "--no-cache"])
+    assert exit_info.value.code == 2
+    assert said in capsys.readouterr().err
+    assert not out.exists()
