@@ -23,6 +23,7 @@ from evaltui.cli import (
     reader_may_leave,
     refused_output,
     report_problems,
+    shown_path,
 )
 from evaltui.data.sanitize import visible
 from evaltui.data.wording import plural
@@ -131,6 +132,7 @@ def cmd_export(argv: Sequence[str]) -> int:
         kind_for_path,
         mismatch_words,
         suffix_mismatch,
+        to_terminal,
         write_problems,
     )
     from evaltui.data.loader import LoadFailure
@@ -150,6 +152,13 @@ def cmd_export(argv: Sequence[str]) -> int:
         return fail(f"{args.output} exists (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)
     kind = args.kind or ("records" if args.records else kind_for_path(args.output))
+    if kind == "parquet" and to_terminal(args.output):
+        # Known before the load: a usage error (exit 2), not a write that failed (exit 1) once
+        # every file was read.
+        return fail(
+            f"-o {shown_path(args.output)}: Parquet is binary: write it to a file or a pipe, "
+            "not to the terminal"
+        )
     early = where_error(args.where)
     if early is not None:  # before the load: a typo in a filter cost a whole load first
         return fail(

@@ -270,3 +270,34 @@ def test_rescore_to_a_reader_that_left_still_says_its_summary(
     assert quiet.stderr == (
         "evaltui: warning: 1 bad line (not in the output; without -q they are listed)\n"
     )
+
+
+def test_parquet_to_a_terminal_is_a_usage_error_before_the_load(
+    evals: Path, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`export -o - --as parquet` in a terminal was refused once every file was read, as a
+    write that failed (exit 1, 'cannot write -: …'); what -o and --as ask is known at once."""
+    import pty
+
+    main_end, terminal = pty.openpty()
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["export", str(evals), "-o", "-", "--as", "parquet", *common]
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "evaltui.cli", *argv],
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        )
+    finally:
+        os.close(terminal)
+        os.close(main_end)
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "evaltui: error: -o -: Parquet is binary: write it to a file or a pipe, not to the"
+        " terminal\n"
+    )
+    assert not (tmp_path / "c").exists()  # nothing was read (the cache never opened)
