@@ -54,7 +54,8 @@ def export_parser() -> argparse.ArgumentParser:
         choices=list(QUICK_FILTERS),
         default=None,
         help="only prompts never / sometimes / always solved, with a suspect reference or "
-        "grader (triage flags), or with a generation that hit the length cap",
+        "grader (triage flags), or with a generation that hit the length cap (disagree: the "
+        "app's d after a re-score; export runs none)",
     )
     parser.add_argument(
         "--text",
@@ -152,6 +153,14 @@ def cmd_export(argv: Sequence[str]) -> int:
         return fail(f"{args.output} exists (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)
     kind = args.kind or ("records" if args.records else kind_for_path(args.output))
+    if args.quick == "disagree":
+        # export runs no re-score, so no load has stored and new scores: said at once, not
+        # once every file was read.
+        return fail(
+            "--quick: 'disagree' needs a re-score, which export does not run: evaltui rescore "
+            "PATH --scorer NAME -o FILE gives each prompt's n_flipped (or the app's d after "
+            "--rescore NAME)"
+        )
     if kind == "parquet" and to_terminal(args.output):
         # Known before the load: a usage error (exit 2), not a write that failed (exit 1) once
         # every file was read.
