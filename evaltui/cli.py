@@ -909,6 +909,17 @@ def cmd_app(argv: Sequence[str]) -> int:
     return code
 
 
+def storable(text: str) -> str:
+    """``text`` with its lone surrogates shown as evaltui shows them (a file name's undecodable
+    byte as ``\\xff``, :func:`evaltui.data.schema.clean_text`): a name typed by the user (``-o``)
+    reached messages as Python keeps it, printed ``\\udcff`` by the stream's backslashreplace."""
+    if text.isascii():
+        return text
+    from evaltui.data.schema import clean_text
+
+    return clean_text(text)
+
+
 class VisibleStream:
     """``sys.stderr`` while evaltui runs: every message is made visible text on its way out.
 
@@ -926,7 +937,7 @@ class VisibleStream:
         from evaltui.data.sanitize import visible
 
         try:
-            written: int = self.unsanitized.write(visible(text))
+            written: int = self.unsanitized.write(visible(storable(text)))
         except BrokenPipeError:
             # `evaltui … 2>&1 | head`: messages are for a reader that left; the command's work
             # (its output file) goes on, and its exit code says how that went.
@@ -965,7 +976,7 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
         sys.stderr.write(visible(text))
         return
     try:
-        sys.stdout.write(visible(text))
+        sys.stdout.write(visible(storable(text)))
         sys.stdout.flush()
     except BrokenPipeError:
         # `evaltui compare … -o cmp.csv | head`: the reader had the lines it wanted; the rest of

@@ -171,3 +171,36 @@ def test_an_empty_input_path_or_output_name_is_a_usage_error(
     assert exit_info.value.code == 2
     assert said in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_an_output_name_with_an_undecodable_byte_is_shown_as_every_path_shows_it(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`-o $'o\\xff.json'`: the 'wrote' lines printed the name's byte as Python keeps it,
+    'o\\udcff.json' (stderr's backslashreplace of a lone surrogate), where every input path and
+    the manifests show 'o\\xff.json'."""
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "evals"
+    data.mkdir()
+    (data / "a.jsonl").write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    out = os.fsdecode(bytes(tmp_path) + b"/o\xff")
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    for argv in (
+        ["summarize", str(data), "-o", out + ".json", *common],
+        ["export", str(data), "-o", out + ".csv", *common],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "evaltui.cli", *argv],
+            capture_output=True,
+            timeout=300,
+            check=False,
+            env=env,
+        )
+        assert proc.returncode == 0
+        err = proc.stderr.decode("utf-8")
+        assert f"{tmp_path}/o\\xff." in err
+        assert "udcff" not in err
