@@ -290,12 +290,13 @@ def cmd_rescore(argv: Sequence[str]) -> int:
 
         new_generations = with_new_scores(result.generations, rescored)
         new = compute(new_generations.drop("stored_accuracy", "score_status", "score_message"))
-        beside = (
-            args.bad_lines
-            if args.bad_lines is not None and is_standard_output(args.bad_lines)
-            else None
+        # Standard output holds the data alone when any output goes there (-o -, --generations
+        # -, --bad-lines -): the report goes to stderr then.
+        data_there = any(
+            out is not None and is_standard_output(out)
+            for out in (args.output, args.generations, args.bad_lines)
         )
-        say(_compare(stored, new, rescored.scorer) + "\n", beside=beside or args.output)
+        say(_compare(stored, new, rescored.scorer) + "\n", beside="-" if data_there else None)
     return EXIT_OK
 
 
