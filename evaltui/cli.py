@@ -449,21 +449,30 @@ def manifest_clash(parser: argparse.ArgumentParser, a: Path | None, b: Path | No
             )
 
 
+#: Names of standard output besides ``-``: writing to one of them is writing to ``-``.
+STDOUT_NAMES = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def names_stdout(path: str | os.PathLike[str] | None) -> bool:
+    """Whether ``path`` is standard output by name (``-``, ``/dev/stdout``): two outputs so
+    named would write one after the other into one stream (checked before the load)."""
+    return path is not None and os.fspath(path) in ("-", *STDOUT_NAMES)
+
+
 def bad_lines_clash(
     parser: argparse.ArgumentParser, bad_lines: Path | None, *outputs: Path | None
 ) -> None:
     """A usage error when ``--bad-lines`` and another output are one file, or both ``-``, or
     one is where the other's manifest goes."""
-    from evaltui.data.export import is_stdout
 
     if bad_lines is None:
         return
     for output in outputs:
         if output is None:
             continue
-        if is_stdout(bad_lines) and is_stdout(output):
+        if names_stdout(bad_lines) and names_stdout(output):
             parser.error("--bad-lines - and another output - both write to stdout: choose one")
-        if is_stdout(output) or is_stdout(bad_lines):
+        if names_stdout(output) or names_stdout(bad_lines):
             continue
         if os.path.realpath(output) == os.path.realpath(bad_lines):
             parser.error(
@@ -775,10 +784,10 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     parser = summarize_parser()
     args = parser.parse_args(argv)
     output = args.output or args.output_data_dir / args.output_filename
-    if is_stdout(output) and args.table is not None:
+    if names_stdout(output) and args.table is not None:
         parser.error("-o - and --table both write to stdout: choose one")
     bad_lines_clash(parser, args.bad_lines, output)
-    if args.bad_lines is not None and is_stdout(args.bad_lines) and args.table is not None:
+    if names_stdout(args.bad_lines) and args.table is not None:
         parser.error("--bad-lines - and --table both write to stdout: choose one")
     if args.bad_lines is not None and is_stdout(args.bad_lines) and args.follow:
         # Each write would add the whole list again to standard output, with no end between.

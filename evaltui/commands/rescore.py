@@ -29,6 +29,7 @@ from evaltui.cli import (
     is_standard_output,
     load_failed,
     manifest_clash,
+    names_stdout,
     output_path,
     parsed_options,
     positive_int,
@@ -219,9 +220,11 @@ def cmd_rescore(argv: Sequence[str]) -> int:
 
     parser = rescore_parser()
     args = parser.parse_args(argv)
+    if names_stdout(args.output) and names_stdout(args.generations):
+        parser.error("-o - and --generations - both write to stdout: choose one")
     if args.generations is not None and (
         os.path.realpath(args.output) == os.path.realpath(args.generations)
-    ):  # the second write would replace the first (both '-': two formats run together)
+    ):  # the second write would replace the first
         parser.error("-o and --generations name the same file: give two")
     manifest_clash(parser, args.output, args.generations)
     if args.include_path is not None and not args.include_path.is_dir():

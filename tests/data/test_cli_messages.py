@@ -204,3 +204,44 @@ def test_an_output_name_with_an_undecodable_byte_is_shown_as_every_path_shows_it
         err = proc.stderr.decode("utf-8")
         assert f"{tmp_path}/o\\xff." in err
         assert "udcff" not in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["summarize", "-o", "/dev/stdout", "--bad-lines", "-"],
+        ["summarize", "-o", "/dev/stdout", "--table"],
+        ["summarize", "-o", "{out}", "--bad-lines", "/dev/stdout", "--table"],
+        ["export", "-o", "-", "--bad-lines", "/dev/stdout"],
+        ["compare", "-o", "/dev/stdout", "--summary-json", "-"],
+        ["rescore", "--scorer", "exact", "-o", "/dev/stdout", "--generations", "-"],
+    ],
+    ids=[
+        "summarize-bad-lines",
+        "summarize-table",
+        "bad-lines-table",
+        "export",
+        "compare",
+        "rescore",
+    ],
+)
+def test_two_outputs_to_standard_output_by_any_name_are_a_usage_error(
+    tmp_path: Path, command: list[str], capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o /dev/stdout --bad-lines -` (or --table, --summary-json -, --generations -) wrote two
+    outputs one after the other into standard output, a JSON document and then JSON lines no
+    reader takes apart; `-o - --bad-lines -` was refused, the name /dev/stdout was not."""
+    import evaltui.data.loader
+
+    def no_load(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the inputs were loaded")
+
+    monkeypatch.setattr(evaltui.data.loader, "load", no_load)
+    data = tmp_path / "evals"
+    data.mkdir()
+    (data / "a.jsonl").write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    argv = [a.replace("{out}", str(tmp_path / "s.json")) for a in command]
+    with pytest.raises(SystemExit) as exit_info:
+        main([argv[0], str(data), *argv[1:]])
+    assert exit_info.value.code == 2
+    assert "both write to stdout: choose one" in capsys.readouterr().err
