@@ -50,6 +50,25 @@ def folder_path(text: str) -> Path:
     return Path(text)
 
 
+def file_glob(text: str) -> str:
+    """A ``--pattern`` value: ``--pattern ''`` (an unset ``$PATTERN``) is a usage error. It
+    matched no file, and the error said the folder held no file with a known extension while
+    it listed its .jsonl files."""
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "an empty glob matches no file: give one ('*.jsonl'), or leave --pattern out"
+        )
+    return text
+
+
+def file_name(text: str) -> str:
+    """``--output_filename ''`` (an unset ``$NAME``) is a usage error: the output was written
+    as the file OUTPUT_DATA_DIR itself (``./summary`` a JSON file, not a folder)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty name: give a file name")
+    return text
+
+
 def positive_int(text: str) -> int:
     """A count flag's value (``--num-proc``, ``--workers``): a whole number of at least 1. A zero
     or negative count was taken silently (as all cores, or one)."""
@@ -91,6 +110,7 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         "--input_file_pattern",
         "--input-file-pattern",
         dest="pattern",
+        type=file_glob,
         default=None,
         metavar="GLOB",
         help="file-name glob, e.g. 'inference_*.jsonl' (default: every file a reader "
@@ -136,10 +156,31 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         default=None,
         help="run label for every file (default: from the format or folder)",
     )
-    parser.add_argument("--prompt-field", default=None, metavar="NAME")
-    parser.add_argument("--gen-field", default=None, metavar="NAME")
-    parser.add_argument("--answer-field", default=None, metavar="NAME")
-    parser.add_argument("--score-field", default=None, metavar="NAME")
+    parser.add_argument(
+        "--prompt-field",
+        default=None,
+        metavar="NAME",
+        help="plain JSONL: the prompt's field (default: prompt, question, input, ...)",
+    )
+    parser.add_argument(
+        "--gen-field",
+        default=None,
+        metavar="NAME",
+        help="plain JSONL: the generation's field (default: gen, generation, output, ...)",
+    )
+    parser.add_argument(
+        "--answer-field",
+        default=None,
+        metavar="NAME",
+        help="plain JSONL: the reference's field (default: answer, gold, target, ...)",
+    )
+    parser.add_argument(
+        "--score-field",
+        default=None,
+        metavar="NAME",
+        help="plain JSONL: the score's field (default: accuracy, acc, correct, ..., then score, "
+        "reward)",
+    )
     parser.add_argument(
         "--metric",
         default=None,
@@ -209,6 +250,9 @@ def input_paths(args: argparse.Namespace, parser: argparse.ArgumentParser) -> li
     paths = list(args.paths) + list(args.input_data_dir)
     if not paths:
         parser.error("give at least one PATH (or --input_data_dir)")
+    if "" in paths:
+        # `evaltui summarize "$DIR"` with DIR unset read the working directory, whatever it held.
+        parser.error("an empty PATH: give a folder or a file")
     return paths
 
 
@@ -405,21 +449,30 @@ def manifest_clash(parser: argparse.ArgumentParser, a: Path | None, b: Path | No
             )
 
 
+#: Names of standard output besides ``-``: writing to one of them is writing to ``-``.
+STDOUT_NAMES = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def names_stdout(path: str | os.PathLike[str] | None) -> bool:
+    """Whether ``path`` is standard output by name (``-``, ``/dev/stdout``): two outputs so
+    named would write one after the other into one stream (checked before the load)."""
+    return path is not None and os.fspath(path) in ("-", *STDOUT_NAMES)
+
+
 def bad_lines_clash(
     parser: argparse.ArgumentParser, bad_lines: Path | None, *outputs: Path | None
 ) -> None:
     """A usage error when ``--bad-lines`` and another output are one file, or both ``-``, or
     one is where the other's manifest goes."""
-    from evaltui.data.export import is_stdout
 
     if bad_lines is None:
         return
     for output in outputs:
         if output is None:
             continue
-        if is_stdout(bad_lines) and is_stdout(output):
+        if names_stdout(bad_lines) and names_stdout(output):
             parser.error("--bad-lines - and another output - both write to stdout: choose one")
-        if is_stdout(output) or is_stdout(bad_lines):
+        if names_stdout(output) or names_stdout(bad_lines):
             continue
         if os.path.realpath(output) == os.path.realpath(bad_lines):
             parser.error(
@@ -493,12 +546,11 @@ def problem_lines(
     skipped = [f for f in result.skipped_files if not f.companion]
     lines = [f"bad lines    {len(result.errors)}"] if always or result.errors else []
     for error in result.errors[:5]:
-        # One line each: a reason can quote a whole prompt (an Inspect sample's error message).
-        lines.append(f"  {one_line(str(error), 300)}")
+        lines.append(f"  {problem_line(error.source, error.line, error.reason)}")
     if len(result.errors) > 5:
         lines.append(more_words(len(result.errors) - 5, "", listed_in))
     for report in skipped[:5]:
-        lines.append(f"skipped      {one_line(f'{report.source}: {report.skipped}', 300)}")
+        lines.append(f"skipped      {problem_line(report.source, None, report.skipped)}")
     if len(skipped) > 5:
         lines.append(more_words(len(skipped) - 5, "skipped file", listed_in))
     # A note about each of many files (100 verl step files "scored by 'acc'") is said once,
@@ -512,6 +564,17 @@ def problem_lines(
     if conflict is not None:
         lines.append(f"note         {conflict}")
     return lines
+
+
+def problem_line(source: str, line: int | None, reason: str) -> str:
+    """``source:line: reason`` on one line of at most about 300 cells. The file is named as it
+    is (a newline or tab in its name shown as ␊ or ␉, as every message shows a path; spaces
+    kept); the reason, which can quote a whole prompt (an Inspect sample's error message), is
+    folded onto the line and cut."""
+    from evaltui.data.sanitize import cell_width, one_line
+
+    where = shown_path(source) + ("" if line is None else f":{line}")
+    return f"{where}: {one_line(reason, max(300 - cell_width(where) - 2, 60))}"
 
 
 def conflict_note(stats: Any) -> str | None:
@@ -670,6 +733,7 @@ def summarize_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--output_filename",
         "--output-filename",
+        type=file_name,
         default="combined_accuracy_summary.json",
         metavar="NAME",
         help="default combined_accuracy_summary.json",
@@ -720,10 +784,10 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     parser = summarize_parser()
     args = parser.parse_args(argv)
     output = args.output or args.output_data_dir / args.output_filename
-    if is_stdout(output) and args.table is not None:
+    if names_stdout(output) and args.table is not None:
         parser.error("-o - and --table both write to stdout: choose one")
     bad_lines_clash(parser, args.bad_lines, output)
-    if args.bad_lines is not None and is_stdout(args.bad_lines) and args.table is not None:
+    if names_stdout(args.bad_lines) and args.table is not None:
         parser.error("--bad-lines - and --table both write to stdout: choose one")
     if args.bad_lines is not None and is_stdout(args.bad_lines) and args.follow:
         # Each write would add the whole list again to standard output, with no end between.
@@ -749,7 +813,8 @@ def cmd_summarize(argv: Sequence[str]) -> int:
                 write_combined_json(result.stats, output)
             if args.bad_lines is not None:
                 target = args.bad_lines
-                write_problems(result.errors, result.files, target, result.notes)
+                with reader_may_leave(target):
+                    write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
         return cannot_write(target, exc)
     if not args.quiet:
@@ -853,6 +918,17 @@ def cmd_app(argv: Sequence[str]) -> int:
     return code
 
 
+def storable(text: str) -> str:
+    """``text`` with its lone surrogates shown as evaltui shows them (a file name's undecodable
+    byte as ``\\xff``, :func:`evaltui.data.schema.clean_text`): a name typed by the user (``-o``)
+    reached messages as Python keeps it, printed ``\\udcff`` by the stream's backslashreplace."""
+    if text.isascii():
+        return text
+    from evaltui.data.schema import clean_text
+
+    return clean_text(text)
+
+
 class VisibleStream:
     """``sys.stderr`` while evaltui runs: every message is made visible text on its way out.
 
@@ -870,7 +946,7 @@ class VisibleStream:
         from evaltui.data.sanitize import visible
 
         try:
-            written: int = self.unsanitized.write(visible(text))
+            written: int = self.unsanitized.write(visible(storable(text)))
         except BrokenPipeError:
             # `evaltui … 2>&1 | head`: messages are for a reader that left; the command's work
             # (its output file) goes on, and its exit code says how that went.
@@ -909,7 +985,7 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
         sys.stderr.write(visible(text))
         return
     try:
-        sys.stdout.write(visible(text))
+        sys.stdout.write(visible(storable(text)))
         sys.stdout.flush()
     except BrokenPipeError:
         # `evaltui compare … -o cmp.csv | head`: the reader had the lines it wanted; the rest of

@@ -21,6 +21,7 @@ from evaltui.cli import (
     headless_load,
     load_failed,
     manifest_clash,
+    names_stdout,
     output_path,
     reader_may_leave,
     refused_output,
@@ -148,9 +149,9 @@ def cmd_compare(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     two_runs(args, parser)
     if args.output is not None and args.summary_json is not None:
-        if is_stdout(args.output) and is_stdout(args.summary_json):
+        if names_stdout(args.output) and names_stdout(args.summary_json):
             parser.error("-o - and --summary-json - both write to stdout: choose one")
-        if not is_stdout(args.output) and _same_file(args.output, args.summary_json):
+        if not names_stdout(args.output) and _same_file(args.output, args.summary_json):
             parser.error("-o and --summary-json name the same file: give two files")
         manifest_clash(parser, args.output, args.summary_json)
     bad_lines_clash(parser, args.bad_lines, args.output, args.summary_json)

@@ -23,6 +23,7 @@ from evaltui.cli import (
     reader_may_leave,
     refused_output,
     report_problems,
+    shown_path,
 )
 from evaltui.data.sanitize import visible
 from evaltui.data.wording import plural
@@ -53,7 +54,8 @@ def export_parser() -> argparse.ArgumentParser:
         choices=list(QUICK_FILTERS),
         default=None,
         help="only prompts never / sometimes / always solved, with a suspect reference or "
-        "grader (triage flags), or with a generation that hit the length cap",
+        "grader (triage flags), or with a generation that hit the length cap (disagree: the "
+        "app's d after a re-score; export runs none)",
     )
     parser.add_argument(
         "--text",
@@ -131,6 +133,7 @@ def cmd_export(argv: Sequence[str]) -> int:
         kind_for_path,
         mismatch_words,
         suffix_mismatch,
+        to_terminal,
         write_problems,
     )
     from evaltui.data.loader import LoadFailure
@@ -156,6 +159,21 @@ def cmd_export(argv: Sequence[str]) -> int:
         return fail(f"{args.output} exists (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)
     kind = args.kind or ("records" if args.records else kind_for_path(args.output))
+    if args.quick == "disagree":
+        # export runs no re-score, so no load has stored and new scores: said at once, not
+        # once every file was read.
+        return fail(
+            "--quick: 'disagree' needs a re-score, which export does not run: evaltui rescore "
+            "PATH --scorer NAME -o FILE gives each prompt's n_flipped (or the app's d after "
+            "--rescore NAME)"
+        )
+    if kind == "parquet" and to_terminal(args.output):
+        # Known before the load: a usage error (exit 2), not a write that failed (exit 1) once
+        # every file was read.
+        return fail(
+            f"-o {shown_path(args.output)}: Parquet is binary: write it to a file or a pipe, "
+            "not to the terminal"
+        )
     early = where_error(args.where)
     if early is not None:  # before the load: a typo in a filter cost a whole load first
         return fail(
@@ -209,7 +227,8 @@ def cmd_export(argv: Sequence[str]) -> int:
                 summary = export_view(kind, view_stats, result.generations, result.files, target)
             if args.bad_lines is not None:
                 target = args.bad_lines
-                write_problems(result.errors, result.files, target, result.notes)
+                with reader_may_leave(target):
+                    write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
         return cannot_write(target, exc)
     except OutputIsInput as exc:  # export_view refuses it before writing: a usage error

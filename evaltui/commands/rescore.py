@@ -29,11 +29,12 @@ from evaltui.cli import (
     is_standard_output,
     load_failed,
     manifest_clash,
+    names_stdout,
     output_path,
     parsed_options,
     positive_int,
     positive_seconds,
-    reader_left,
+    reader_may_leave,
     refused_output,
     report_problems,
     run_load,
@@ -221,9 +222,11 @@ def cmd_rescore(argv: Sequence[str]) -> int:
 
     parser = rescore_parser()
     args = parser.parse_args(argv)
+    if names_stdout(args.output) and names_stdout(args.generations):
+        parser.error("-o - and --generations - both write to stdout: choose one")
     if args.generations is not None and (
         os.path.realpath(args.output) == os.path.realpath(args.generations)
-    ):  # the second write would replace the first (both '-': two formats run together)
+    ):  # the second write would replace the first
         parser.error("-o and --generations name the same file: give two")
     manifest_clash(parser, args.output, args.generations)
     if args.include_path is not None and not args.include_path.is_dir():
@@ -266,24 +269,20 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     try:
         # Written all or none: a failed write leaves every output as it was (see all_or_none).
         with all_or_none():
-            try:
+            # `-o - --generations g.jsonl | head`: standard output's reader took what it
+            # wanted; the other outputs are still written, and the summary still said.
+            with reader_may_leave(target):
                 write_combined_json(stats, target, rescored.scorer)
-            except BrokenPipeError:
-                # `-o - --generations g.jsonl | head`: standard output's reader took what it
-                # wanted; the other outputs are still written (and then main ends quietly).
-                if (args.generations is None and args.bad_lines is None) or not (
-                    is_standard_output(target)
-                ):
-                    raise
-                reader_left(sys.stdout.fileno())
             if args.generations is not None:
                 target = args.generations
-                _write_generations(
-                    target, verdict_columns(result.generations, rescored), rescored.scorer
-                )
+                with reader_may_leave(target):
+                    _write_generations(
+                        target, verdict_columns(result.generations, rescored), rescored.scorer
+                    )
             if args.bad_lines is not None:
                 target = args.bad_lines
-                write_problems(result.errors, result.files, target, result.notes)
+                with reader_may_leave(target):
+                    write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
         return cannot_write(target, exc)
     if not args.quiet:
@@ -298,12 +297,13 @@ def cmd_rescore(argv: Sequence[str]) -> int:
 
         new_generations = with_new_scores(result.generations, rescored)
         new = compute(new_generations.drop("stored_accuracy", "score_status", "score_message"))
-        beside = (
-            args.bad_lines
-            if args.bad_lines is not None and is_standard_output(args.bad_lines)
-            else None
+        # Standard output holds the data alone when any output goes there (-o -, --generations
+        # -, --bad-lines -): the report goes to stderr then.
+        data_there = any(
+            out is not None and is_standard_output(out)
+            for out in (args.output, args.generations, args.bad_lines)
         )
-        say(_compare(stored, new, rescored.scorer) + "\n", beside=beside or args.output)
+        say(_compare(stored, new, rescored.scorer) + "\n", beside="-" if data_there else None)
     return EXIT_OK
 
 

@@ -23,6 +23,7 @@ is loaded.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -52,7 +53,9 @@ class _Run:
 
 def _folder(source: str, depth: int = 0) -> str:
     """The run's folder: the file's, or ``depth`` above it (see RunIdentity.depth)."""
-    folder = PurePosixPath(source.replace("\\", "/")).parent
+    # Sources are '/'-separated (discover's relative paths): a backslash is a character of a
+    # name there, and an undecodable byte's shown form (\\xff) must not split a folder.
+    folder = PurePosixPath(source if os.sep == "/" else source.replace(os.sep, "/")).parent
     for _ in range(depth):
         folder = folder.parent
     return folder.as_posix()

@@ -363,7 +363,9 @@ def render_table(summaries: list[RunSummary], style: str = "text", width: int | 
                     spectrum = ["", "", "", spectrum[-1]]
                 writer.writerow(
                     [
-                        spreadsheet_safe(one_line(s.run, 10_000)),
+                        # As the combined JSON names the run (a CSV field holds a newline);
+                        # its control characters are made visible on the way out (cli.say).
+                        spreadsheet_safe(s.run),
                         s.prompts,
                         s.generations,
                         m.name,
@@ -374,7 +376,7 @@ def render_table(summaries: list[RunSummary], style: str = "text", width: int | 
                         *spectrum,
                         "%" if m.percent else "score",
                         kind.kind if kind else "",
-                        spreadsheet_safe(one_line(kind.metric, 10_000)) if kind else "",
+                        spreadsheet_safe(kind.metric or "") if kind else "",
                         ""
                         if kind is None or kind.higher_is_better is None
                         else str(kind.higher_is_better).lower(),

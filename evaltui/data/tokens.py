@@ -300,7 +300,8 @@ class LengthCounter:
     def describe(self) -> str:
         """Which path counted, for summaries: e.g. ``tiktoken (self-checked on 257 texts)``."""
         if self.path == FAST_PATH:
-            return f"{FAST_PATH} (self-checked against tokenizers on {self.checked} texts)"
+            texts = "text" if self.checked == 1 else "texts"
+            return f"{FAST_PATH} (self-checked against tokenizers on {self.checked:,} {texts})"
         return f"{HF_PATH} ({self.reason})" if self.reason else HF_PATH
 
 

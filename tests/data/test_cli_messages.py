@@ -103,3 +103,145 @@ def test_an_output_named_as_a_folder_is_a_usage_error(
     assert stopped.value.code == 2
     assert f"{name!r} names a folder: give a file path" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["evals"]
+
+
+def test_bad_lines_and_skipped_files_on_stderr_name_the_file_as_it_is_named(
+    tmp_path: Path, capsys: Any, word_tokenizer: Path
+) -> None:
+    """The list of bad lines folded each file's name with its reason, whitespace runs to one
+    space: 'd  e.jsonl' read 'd e.jsonl:2' (another file's name), 'a\\nb.jsonl' read 'a b.jsonl'
+    and 'f\\tg.jsonl' 'f g.jsonl', while every other message shows them 'a␊b.jsonl', 'f␉g.jsonl'.
+    A reason (a quoted prompt, an error message) is still folded onto the one line."""
+    data = tmp_path / "evals"
+    data.mkdir()
+    good = '{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n'
+    (data / "d  e.jsonl").write_text(good + "{bad\n")
+    (data / "a\nb.jsonl").write_text(good + '{"prompt": "p", "gen": "g", "accuracy": "x\\n\\ny"}\n')
+    (data / "f\tg.jsonl").write_text("xx\n")
+    out = tmp_path / "s.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main(["summarize", str(data), "-o", str(out), *common]) == 0
+    err = capsys.readouterr().err
+    assert "\n  d  e.jsonl:2: not valid JSON" in err
+    assert "\n  a␊b.jsonl:2: score 'x\\n\\ny' is not" in err
+    assert "\nskipped      f␉g.jsonl: none of its 1 lines is valid JSON" in err
+    assert "d e.jsonl" not in err and "a b.jsonl" not in err and "f g.jsonl" not in err
+
+
+def test_an_empty_pattern_is_a_usage_error_before_the_load(tmp_path: Path, capsys: Any) -> None:
+    """`--pattern "$PATTERN"` with the variable unset matched no file, and the error said the
+    folder held 'no file with a known extension' while it listed the .jsonl files it held."""
+    data = tmp_path / "evals"
+    data.mkdir()
+    (data / "a.jsonl").write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    with pytest.raises(SystemExit) as exit_info:
+        main(["summarize", str(data), "--pattern", "", "-o", str(tmp_path / "s.json")])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --pattern/--input_file_pattern/--input-file-pattern: an empty glob" in err
+    assert not (tmp_path / "s.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["", "-o", "{out}"], "an empty PATH: give a folder or a file"),
+        (["--input_data_dir", "", "-o", "{out}"], "an empty PATH: give a folder or a file"),
+        (
+            ["{data}", "--output_data_dir", "{out}", "--output_filename", ""],
+            "argument --output_filename/--output-filename: an empty name: give a file name",
+        ),
+    ],
+    ids=["PATH", "input_data_dir", "output_filename"],
+)
+def test_an_empty_input_path_or_output_name_is_a_usage_error(
+    tmp_path: Path, capsys: Any, flags: list[str], said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unset variable in a script: `summarize "$DIR" -o s.json` read the working directory
+    (here one eval file that is no input; exit 0), and `--output_filename "$NAME"` wrote the
+    combined JSON as the file OUTPUT_DATA_DIR itself, where a folder was meant."""
+    data = tmp_path / "evals"
+    data.mkdir()
+    (data / "a.jsonl").write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    monkeypatch.chdir(data)
+    out = tmp_path / "out"
+    argv = [f.replace("{data}", str(data)).replace("{out}", str(out)) for f in flags]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["summarize", *argv, "--no-cache"])
+    assert exit_info.value.code == 2
+    assert said in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_an_output_name_with_an_undecodable_byte_is_shown_as_every_path_shows_it(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`-o $'o\\xff.json'`: the 'wrote' lines printed the name's byte as Python keeps it,
+    'o\\udcff.json' (stderr's backslashreplace of a lone surrogate), where every input path and
+    the manifests show 'o\\xff.json'."""
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "evals"
+    data.mkdir()
+    (data / "a.jsonl").write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    out = os.fsdecode(bytes(tmp_path) + b"/o\xff")
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    for argv in (
+        ["summarize", str(data), "-o", out + ".json", *common],
+        ["export", str(data), "-o", out + ".csv", *common],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "evaltui.cli", *argv],
+            capture_output=True,
+            timeout=300,
+            check=False,
+            env=env,
+        )
+        assert proc.returncode == 0
+        err = proc.stderr.decode("utf-8")
+        assert f"{tmp_path}/o\\xff." in err
+        assert "udcff" not in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["summarize", "-o", "/dev/stdout", "--bad-lines", "-"],
+        ["summarize", "-o", "/dev/stdout", "--table"],
+        ["summarize", "-o", "{out}", "--bad-lines", "/dev/stdout", "--table"],
+        ["export", "-o", "-", "--bad-lines", "/dev/stdout"],
+        ["compare", "-o", "/dev/stdout", "--summary-json", "-"],
+        ["rescore", "--scorer", "exact", "-o", "/dev/stdout", "--generations", "-"],
+    ],
+    ids=[
+        "summarize-bad-lines",
+        "summarize-table",
+        "bad-lines-table",
+        "export",
+        "compare",
+        "rescore",
+    ],
+)
+def test_two_outputs_to_standard_output_by_any_name_are_a_usage_error(
+    tmp_path: Path, command: list[str], capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o /dev/stdout --bad-lines -` (or --table, --summary-json -, --generations -) wrote two
+    outputs one after the other into standard output, a JSON document and then JSON lines no
+    reader takes apart; `-o - --bad-lines -` was refused, the name /dev/stdout was not."""
+    import evaltui.data.loader
+
+    def no_load(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the inputs were loaded")
+
+    monkeypatch.setattr(evaltui.data.loader, "load", no_load)
+    data = tmp_path / "evals"
+    data.mkdir()
+    (data / "a.jsonl").write_text('{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n')
+    argv = [a.replace("{out}", str(tmp_path / "s.json")) for a in command]
+    with pytest.raises(SystemExit) as exit_info:
+        main([argv[0], str(data), *argv[1:]])
+    assert exit_info.value.code == 2
+    assert "both write to stdout: choose one" in capsys.readouterr().err

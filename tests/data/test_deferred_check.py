@@ -346,3 +346,11 @@ def test_headless_the_next_file_is_read_beside_counting_only_when_small(
         assert (read_at < counted_at) == bool(ahead_bytes), order
     fresh = load([tmp_path / "run"], LoadOptions(use_cache=False))
     assert result.stats.equals(fresh.stats.select(result.stats.columns))
+
+
+def test_the_counting_line_counts_one_text_in_the_singular(tmp_path: Path) -> None:
+    """A one-generation load's summary read 'self-checked against tokenizers on 1 texts'."""
+    _write(tmp_path / "run", {"a.jsonl": ["the answer is 42"]})
+    options = LoadOptions(cache_dir=tmp_path / "cache", keep_text=False, num_proc=1)
+    result = load([tmp_path / "run"], options)
+    assert result.counting == f"{FAST_PATH} (self-checked against tokenizers on 1 text)"

@@ -128,12 +128,22 @@ def test_cli_export(tmp_path: Path, word_tokenizer: Path, capsys: Any) -> None:
     )
     assert pl.read_csv(tmp_path / "x.csv")["prompt"].to_list() == ["hard"]
     # --quick disagree before any re-score: said so, under its own flag (it was '--where: cannot
-    # evaluate this filter: unable to find column "n_flipped"; valid columns: [...]').
+    # evaluate this filter: unable to find column "n_flipped"; valid columns: [...]'), and
+    # before the load: export runs no re-score, so it can never hold (it was said once every
+    # file was read, pointing at a --rescore that export does not have).
     capsys.readouterr()
-    code = main(["export", str(tmp_path / "d"), "--quick", "disagree", "-o", "-", *common])
+    import evaltui.data.loader
+
+    def no_load(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the inputs were loaded")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(evaltui.data.loader, "load", no_load)
+        code = main(["export", str(tmp_path / "d"), "--quick", "disagree", "-o", "-", *common])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("evaltui: error: --quick: 'disagree' needs a re-score")
-    assert "n_flipped" not in err and err.count("\n") == 1
+    assert "which export does not run: evaltui rescore PATH --scorer NAME -o FILE" in err
+    assert "valid columns" not in err and err.count("\n") == 1
 
 
 def test_a_failed_export_leaves_the_existing_file_and_no_temp(loaded: Any, tmp_path: Path) -> None:

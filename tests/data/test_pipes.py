@@ -213,3 +213,91 @@ def test_a_parquet_write_that_fails_is_an_error_line_not_a_traceback(
         "evaltui: error: cannot write /dev/full: No space left on device\n"
     )
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+# --bad-lines - is standard output too: its reader leaving must not cost the files written
+# beside it (each row: the command's argv after PATH, and the file it must still write).
+BAD_LINES_TO_STDOUT = {
+    "summarize": (["summarize", "-o", "{tmp}/s.json"], "s.json"),
+    "export": (["export", "-o", "{tmp}/e.csv"], "e.csv"),
+    "compare": (["compare", "-o", "{tmp}/cmp.csv"], "cmp.csv"),
+    "rescore": (
+        ["rescore", "--scorer", "exact", "--workers", "1", "-o", "{tmp}/r.json"],
+        "r.json",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_LINES_TO_STDOUT))
+def test_bad_lines_to_a_reader_that_left_still_writes_the_output_file(
+    name: str, evals: Path, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`summarize -o s.json --bad-lines - | head -1`: the broken pipe of the bad lines left
+    the all-or-none write, which then kept every output as it was: exit 0 and no s.json (the
+    same in export and rescore), and not a word on stderr of the bad lines left out."""
+    with (evals / "model_a" / "inference_0.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    argv, written = BAD_LINES_TO_STDOUT[name]
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    proc = run_with_closed(
+        "stdout", [argv[0], str(evals), *argv[1:], "--bad-lines", "-", *common], tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / written).stat().st_size > 0
+    assert (tmp_path / f"{written}.evaltui.json").exists()
+    assert not any(word in proc.stderr for word in ("Traceback", "rror", "pipe", "xception"))
+    assert "evaltui: warning: 1 bad line (not in the output; listed on standard output)" in (
+        proc.stderr
+    )
+
+
+def test_rescore_to_a_reader_that_left_still_says_its_summary(
+    evals: Path, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`rescore -o - | head -1`: the broken pipe ended the command at the write, so its summary
+    (and the bad lines left out) were never said; summarize -o - says its own."""
+    with (evals / "model_a" / "inference_0.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    argv = ["rescore", str(evals), "--scorer", "exact", "--workers", "1", "-o", "-", *common]
+    proc = run_with_closed("stdout", argv, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "scorer       exact" in proc.stderr
+    assert "wrote        (standard output)" in proc.stderr
+    assert "model_a/inference_0.jsonl:41: not valid JSON" in proc.stderr
+    quiet = run_with_closed("stdout", [*argv, "-q"], tmp_path)
+    assert quiet.stderr == (
+        "evaltui: warning: 1 bad line (not in the output; without -q they are listed)\n"
+    )
+
+
+def test_parquet_to_a_terminal_is_a_usage_error_before_the_load(
+    evals: Path, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`export -o - --as parquet` in a terminal was refused once every file was read, as a
+    write that failed (exit 1, 'cannot write -: …'); what -o and --as ask is known at once."""
+    import pty
+
+    main_end, terminal = pty.openpty()
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["export", str(evals), "-o", "-", "--as", "parquet", *common]
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "evaltui.cli", *argv],
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        )
+    finally:
+        os.close(terminal)
+        os.close(main_end)
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "evaltui: error: -o -: Parquet is binary: write it to a file or a pipe, not to the"
+        " terminal\n"
+    )
+    assert not (tmp_path / "c").exists()  # nothing was read (the cache never opened)

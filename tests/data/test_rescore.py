@@ -502,6 +502,23 @@ def test_rescore_to_stdout_keeps_it_for_the_data(
     assert "transitions" in err and "wrote        (standard output)" in err
 
 
+def test_rescore_generations_to_stdout_keeps_it_for_them(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`rescore -o r.json --generations - --compare | jq`: the report was printed after the
+    verdicts' JSON lines on standard output (only -o - sent it to stderr), and jq failed on
+    its first line."""
+    records = [{"prompt": "2+2?", "gen": "so \\boxed{4}", "answer": "4", "accuracy": 0}]
+    write_jsonl(tmp_path / "d" / "m" / "a.jsonl", records)
+    argv = ["rescore", str(tmp_path / "d"), "--scorer", "exact", "-o", str(tmp_path / "r.json")]
+    argv += ["--generations", "-", "--compare"]
+    argv += ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    assert [json.loads(line)["new_accuracy"] for line in out.splitlines()] == [1.0]
+    assert "transitions" in err
+
+
 def test_rescore_compare_with_a_scorer_that_scored_nothing(
     tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

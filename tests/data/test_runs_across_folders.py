@@ -10,6 +10,7 @@ fixture: run 1 (2024-06-01) scores acc 1 on all 10 docs, run 2 (2024-06-02) 0 on
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -241,6 +242,20 @@ def test_run_tags_use_the_shortest_part_that_tells_runs_apart() -> None:
     assert run_tags([(ident("k1", "T1", "t1"), "f"), (ident("k2", "T2", "t2"), "g")]) == {}
     # files of one run (one key in one folder): one run
     assert run_tags([(ident("k1", "T1", "t1"), "x/f"), (ident("k1", "T1", "t1"), "x/g")]) == {}
+
+
+def test_a_folder_name_with_a_backslash_or_an_undecodable_byte_tags_its_run_as_it_reads(
+    tmp_path: Path,
+) -> None:
+    """Two Inspect runs started at the same second, told apart by their folders: a folder
+    named with the byte 0xff (shown \\xff, as every path) tagged its run '/xff' (the folder's
+    backslashes were read as separators: 'model @ /xff' named no folder), and a folder named
+    'a\\b' (a backslash is a name's character on POSIX) 'a/b'."""
+    for name in (b"\xff", b"a\\b"):
+        folder = tmp_path / "out" / os.fsdecode(name) / "logs"
+        write_eval(folder / "x.eval", log(name.hex(), "2024-05-01T10:00:00"))
+    result = load_dir(tmp_path / "out")
+    assert sorted(run_table(result)) == [f"{MODEL} @ \\xff", f"{MODEL} @ a\\b"]
 
 
 def test_following_a_second_run_that_arrives_in_another_folder(

@@ -659,7 +659,8 @@ def test_rescore_refuses_one_path_for_both_outputs(
         with pytest.raises(SystemExit) as stopped:
             main([*rescore, "-o", first, "--generations", second, *common])
         assert stopped.value.code == 2
-        assert "-o and --generations name the same file" in capsys.readouterr().err
+        said = "both write to stdout" if first == "-" else "-o and --generations name the same"
+        assert said in capsys.readouterr().err
         assert not out.exists()
 
 
@@ -783,6 +784,34 @@ def test_every_headless_help_ends_with_its_exit_codes_and_says_what_q_does(
     assert ("with --follow" in status) == (command == "summarize")
     quiet = help_text[help_text.index("-q, --quiet") :]
     assert "bad lines and skipped files as one warning line" in quiet
+
+
+@pytest.mark.parametrize("command", ["summarize", "export", "compare", "rescore"])
+def test_every_headless_option_has_a_help_text_and_is_in_the_readme(command: str) -> None:
+    """--prompt-field, --gen-field, --answer-field and --score-field showed in every --help as
+    a bare name with nothing said; export's --run was in no line of the README."""
+    import argparse
+    import importlib
+
+    from evaltui.cli import summarize_parser
+
+    module = {"summarize": None, "export": "export", "compare": "compare", "rescore": "rescore"}
+    name = module[command]
+    parser = (
+        summarize_parser()
+        if name is None
+        else getattr(importlib.import_module(f"evaltui.commands.{name}"), f"{name}_parser")()
+    )
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction) or not action.option_strings:
+            continue
+        flags = action.option_strings
+        assert action.help and action.help.strip(), f"{command} {flags[0]}: no help text"
+        named = [rf"(?<![\w-]){re.escape(flag)}(?![\w-])" for flag in flags]
+        assert any(re.search(pattern, readme) for pattern in named), (
+            f"{command} {flags}: not in the README"
+        )
 
 
 def test_the_documented_exit_codes_are_the_ones_given(

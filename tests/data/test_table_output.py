@@ -83,3 +83,27 @@ def test_the_text_table_at_80_columns_in_a_pipe(
     words = " ".join(table.split())
     assert "meta-llama__Me…eckpoint-12000: pass@2, pass@4, pass@8, G-Pass@8_0.5," in words
     assert "mG-Pass@8 over 13 of 20 prompts" in words
+
+
+def test_the_csv_table_names_each_run_as_the_combined_json_does(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--table csv folded each run label onto one line, whitespace runs to one space: the runs
+    of folders 'model  v2' and 'n\\ny' were 'model v2' and 'n y' in the table but 'model  v2'
+    and 'n\\ny' in the combined JSON beside it, so a script joining the two by run lost them.
+    A CSV field holds any text (a newline is quoted); control characters stay visible."""
+    import csv
+    import io
+
+    for name in ("model  v2", "n\ny", "evil\x1b[31m"):
+        (tmp_path / "evals" / name).mkdir(parents=True)
+        record = {"prompt": "P", "gen": "x", "answer": "1", "accuracy": 1}
+        (tmp_path / "evals" / name / "x.jsonl").write_text(json.dumps(record) + "\n")
+    out = tmp_path / "s.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    code = main(["summarize", str(tmp_path / "evals"), "-o", str(out), "--table", "csv", *common])
+    assert code == 0
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    runs = {row["run"] for row in json.loads(out.read_text(encoding="utf-8"))}
+    assert runs == {"model  v2", "n\ny", "evil\x1b[31m"}
+    assert {row["run"] for row in table} == {"model  v2", "n\ny", "evil␛[31m"}
