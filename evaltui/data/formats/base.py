@@ -9,7 +9,7 @@ import json
 import math
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -497,6 +497,20 @@ def _alias_vote_references(column: pl.Series, aliases: list[Any]) -> pl.Series:
         for found, current in zip(aliases, column, strict=True)
     ]
     return pl.Series(column.name, joined, dtype=pl.String)
+
+
+def turns_text(turns: Sequence[tuple[str | None, str]], user_roles: Collection[str]) -> str | None:
+    """A chat prompt's turns (role, text) as shown: one turn of a user's role (``user_roles``,
+    lowercase) is its text alone (a chat model's usual zero-shot prompt: the role says nothing,
+    and it would be the first word of every prompt in the table); more turns (a system prompt,
+    few-shot examples as turns) ``role: text`` each, a blank line between (a turn without a
+    role, None, as its text). None for no turn."""
+    if not turns:
+        return None
+    role, text = turns[0]
+    if len(turns) == 1 and role is not None and role.strip().lower() in user_roles:
+        return text
+    return "\n\n".join(text if role is None else f"{role}: {text}" for role, text in turns)
 
 
 def chat_text(value: Any) -> str | None:

@@ -58,6 +58,7 @@ from evaltui.data.formats.base import (
     reference_text,
     stringify,
     to_score,
+    turns_text,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
@@ -325,15 +326,8 @@ LLAMA2_SYSTEM = re.compile(r"<<SYS>>\s*(.*?)\s*<</SYS>>\s*", re.DOTALL)
 THINK_OPENING = re.compile(r"\s*(?:<think>\s*(?:</think>\s*)?)?")
 
 
-def _turns_text(turns: list[tuple[str, str]]) -> str | None:
-    """A conversation as shown: one user turn is its text alone (the role says nothing), more
-    turns (a system prompt, few-shot examples as turns) ``role: text`` each, a blank line
-    between. None for no turn."""
-    if not turns:
-        return None
-    if len(turns) == 1 and turns[0][0].lower() == "user":
-        return turns[0][1]
-    return "\n\n".join(f"{role}: {text}" for role, text in turns)
+#: The role of the user's turn in lm-eval's chat messages and the templates it renders.
+USER_ROLE = ("user",)
 
 
 def _template_turns(text: str) -> list[tuple[str, str]] | None:
@@ -418,7 +412,7 @@ def _inst_turns(text: str) -> list[tuple[str, str]] | None:
 def _prompt_text(arg: Any) -> str:
     """The prompt as readable text. A chat-templated prompt is a list holding a JSON string of
     messages (API chat models) or the text a Hugging Face chat template rendered: one user turn
-    is its text, more turns keep their roles (:func:`_turns_text`)."""
+    is its text, more turns keep their roles (:func:`~evaltui.data.formats.base.turns_text`)."""
     if isinstance(arg, list) and len(arg) == 1 and isinstance(arg[0], str):
         try:
             messages = json.loads(arg[0])
@@ -430,13 +424,13 @@ def _prompt_text(arg: Any) -> str:
             and all(isinstance(m, dict) and "content" in m for m in messages)
         ):
             turns = [(_text(m.get("role", "?")), _content_text(m["content"])) for m in messages]
-            shown = _turns_text(turns)
+            shown = turns_text(turns, USER_ROLE)
             return arg[0] if shown is None else shown
         return arg[0]
     text = _text(arg)
     if "<" in text or INST in text:
         rendered = _template_turns(text)
-        shown = _turns_text(rendered) if rendered is not None else None
+        shown = turns_text(rendered, USER_ROLE) if rendered is not None else None
         if shown is not None:
             return shown
     return text

@@ -58,6 +58,7 @@ from evaltui.data.formats.base import (
     reference_text,
     stringify,
     to_score,
+    turns_text,
 )
 from evaltui.data.formats.plain import GEN_JOIN, first_record, parse_json_lines
 from evaltui.data.schema import LoadError
@@ -297,27 +298,21 @@ def _body_text(body: Any) -> str:
 
 #: Roles of the user's turn: OpenCompass's and AISBench's meta template (``HUMAN``), an API
 #: model's messages (``user``).
-_USER_ROLES = {"human", "user"}
+_USER_ROLES = ("human", "user")
 
 
 def prompt_text(origin: Any) -> str:
-    """``origin_prompt``: a string, or chat messages ``[{role, prompt|content}]`` shown one per line
-    as ``ROLE: text``. A chat prompt of one user turn (a chat model's usual zero-shot prompt,
-    ``[{"role": "HUMAN", "prompt": …}]``) is its text alone: the role says nothing there, and it
-    would be the first word of every prompt in the table."""
+    """``origin_prompt``: a string, or chat messages ``[{role, prompt|content}]`` shown as
+    :func:`~evaltui.data.formats.base.turns_text` shows turns: one user turn (``HUMAN``) is its
+    text alone, more are ``ROLE: text`` each."""
     if isinstance(origin, list):
-        if len(origin) == 1 and isinstance(origin[0], dict):
-            role = origin[0].get("role")
-            if isinstance(role, str) and role.strip().lower() in _USER_ROLES:
-                return _body_text(origin[0].get("prompt", origin[0].get("content")))
-        lines = []
-        for message in origin:
-            if isinstance(message, dict):
-                body = message.get("prompt", message.get("content"))
-                lines.append(f"{message.get('role', '?')}: {_body_text(body)}")
-            else:
-                lines.append(stringify(message) or "")
-        return "\n\n".join(lines)
+        turns = [
+            (str(m.get("role", "?")), _body_text(m.get("prompt", m.get("content"))))
+            if isinstance(m, dict)
+            else (None, stringify(m) or "")
+            for m in origin
+        ]
+        return turns_text(turns, _USER_ROLES) or ""
     return origin if isinstance(origin, str) else stringify(origin) or ""
 
 
