@@ -48,6 +48,7 @@ from typing import Any
 
 from evaltui.data.formats.base import (
     ALIAS_SEPARATOR,
+    USER_ROLES,
     EntryError,
     Reader,
     ReadOptions,
@@ -59,6 +60,7 @@ from evaltui.data.formats.base import (
     parse_json,
     parse_tolerant,
     stringify,
+    turns_text,
     value_end,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
@@ -321,10 +323,16 @@ def _text(value: Any) -> str:
 
 
 def _input(value: Any) -> str:
+    """A sample's ``input``: a string, or chat messages shown as
+    :func:`~evaltui.data.formats.base.turns_text` shows turns (one user message is its text
+    alone, as lm-eval's and OpenCompass' chat prompts are shown; more keep their roles)."""
     if isinstance(value, list):
-        return "\n\n".join(
-            f"{m.get('role', '?')}: {_text(m.get('content'))}" for m in value if isinstance(m, dict)
-        )
+        turns = [
+            (stringify(m.get("role")) or "?", _text(m.get("content")))
+            for m in value
+            if isinstance(m, dict)
+        ]
+        return turns_text(turns, USER_ROLES) or ""
     return _text(value)
 
 
