@@ -13,7 +13,9 @@ doc's answer is its likeliest choice, as its score's normalization chose (per ch
 ``acc_norm_pmi``, whose task logs twice the log-probabilities). A one-sample generative doc's
 extracted answer is the first of the ``extracted_predictions`` lighteval's extractive match keeps in
 the doc's ``specific``; a doc of n samples whose list holds 2n values (each sample's parsed answer
-and its string match) gives each sample its own, any other length is not split (with a note).
+and its string match) gives each sample its own, as does a list of another length (more than two
+values) that can be cut into the samples' groups of 0-2 values in one way only, each value found
+in its sample's text; any other list is not split (with a note).
 The first numeric metric scores the document (named in ``metric``): with one sample it is that
 sample's score, with several it is kept as the prompt's score (``prompt_score``) and a note says
 the samples are unscored. Prompt ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or
@@ -245,19 +247,57 @@ def _extracted_prediction(specific: Any) -> str | None:
     return _answer(found[0]) if found else None
 
 
-def _extracted_per_sample(specific: Any, samples: int) -> list[str | None] | None:
-    """Each sample's extracted answer of a doc of several samples, when its flat
+#: What a value and a text are compared by when a value's sample is looked for: letters and
+#: digits alone, case folded (lighteval's parsed ``1/2`` is in ``\\frac{1}{2}``'s ``frac12``).
+_NOT_WORD = re.compile(r"[\W_]+")
+#: The most values one sample gives extractive_match's list: its parsed answer, then the first
+#: string it matched (``fallback_mode="first_match"``).
+_PER_SAMPLE = 2
+
+
+def _extracted_per_sample(specific: Any, texts: Sequence[str]) -> list[str | None] | None:
+    """Each sample's extracted answer of a doc of several samples (``texts``), when its flat
     ``extracted_predictions`` tells them apart; None when it does not (or there is none).
 
     extractive_match extracts from each sample 0, 1 or 2 values (the parsed answer, then its
-    string match: ``extract_target_from_pred``) and flattens them all into one list. Only a
-    list of exactly two per sample is certain to be each sample's pair in turn; any other length
-    mixes samples of 0, 1 and 2 values in ways the list does not say (a pass@k metric scoring
-    each sample alone even leaves the last sample's values only)."""
+    string match: ``extract_target_from_pred``) and flattens them all, in the samples' order,
+    into one list. A list of exactly two per sample is each sample's pair in turn. Any other
+    length is cut into the samples' groups when exactly one cut has every value in its own
+    sample's text (letters and digits compared: a parsed ``1/2`` of ``\\frac{1}{2}``, a string
+    match itself); a sample of no value extracted none. A list of at most two values is never
+    cut so: a pass@k metric scoring each sample alone leaves the last sample's values only,
+    which would read as the other samples having no answer."""
     found = _extracted_list(specific)
-    if not found or len(found) != 2 * samples:
+    count = len(texts)
+    if not found or count < 2:
         return None
-    return [_answer(found[2 * j]) for j in range(samples)]
+    if len(found) == _PER_SAMPLE * count:
+        return [_answer(found[_PER_SAMPLE * j]) for j in range(count)]
+    if len(found) <= _PER_SAMPLE or len(found) > _PER_SAMPLE * count:
+        return None
+    values = [_NOT_WORD.sub("", str(v).casefold()) for v in found]
+    words = [_NOT_WORD.sub("", t.casefold()) for t in texts]
+    # ways[j][i]: the cuts of values[i:] into samples j.. (counted up to 2: one is all we take)
+    ways = [[0] * (len(values) + 1) for _ in range(count + 1)]
+    ways[count][len(values)] = 1
+    for j in range(count - 1, -1, -1):
+        for i in range(len(values), -1, -1):
+            total = 0
+            for size in range(min(_PER_SAMPLE, len(values) - i) + 1):
+                if all(v in words[j] for v in values[i : i + size]):
+                    total += ways[j + 1][i + size]
+            ways[j][i] = min(total, 2)
+    if ways[0][0] != 1:
+        return None  # no cut, or several: the list does not say whose each value is
+    answers: list[str | None] = []
+    i = 0
+    for j in range(count):
+        for size in range(min(_PER_SAMPLE, len(values) - i) + 1):
+            if ways[j + 1][i + size] and all(v in words[j] for v in values[i : i + size]):
+                answers.append(_answer(found[i]) if size else None)
+                i += size
+                break
+    return answers
 
 
 def _old_logprobs(predictions: Any) -> list[Any] | None:
@@ -438,7 +478,7 @@ class LightevalReader(Reader):
                 if choice is None and len(flat) == 1:
                     extracted = [_extracted_prediction(specific)]
                 elif choice is None and len(flat) > 1:
-                    split = _extracted_per_sample(specific, len(flat))
+                    split = _extracted_per_sample(specific, flat)
                     if split is not None:
                         extracted = split
                     elif _extracted_list(specific):
@@ -477,7 +517,8 @@ class LightevalReader(Reader):
                 f"{source}: {plural(unsplit, 'doc')} of several samples"
                 f" {'holds' if unsplit == 1 else 'hold'} lighteval's extracted_predictions in a"
                 " list that does not say which sample each came from (not two values per"
-                " sample): each sample's answer shown is evaltui's own extraction"
+                " sample, and no one way to give each value to a sample whose text holds it):"
+                " each sample's answer shown is evaltui's own extraction"
             )
         for metric, docs in doc_level.items():
             docs_word = "doc" if docs == 1 else "docs"
