@@ -29,7 +29,10 @@ the log's start time (``model @ created``; see evaltui.data.runs); their samples
 "several generations of one prompt". One log saved twice in a folder (same eval id, or ``X.eval``
 beside ``X.json``) is read once, with a note; the finished, fuller, ``.eval`` copy is the one read. A log's status other
 than ``success`` is told in a note, and errored samples are error entries, not empty generations.
-Eval-set bookkeeping (``logs.json``, ``eval-set.json``) is a companion.
+Eval-set bookkeeping (``logs.json``, ``eval-set.json``) is a companion. An ``.eval`` sample
+with no ``samples/`` member (``--no-log-samples``, or taken out) is read from the archive's sample
+summaries (``summaries.json``; ``_journal/summaries/<n>.json`` while it runs): prompt, target and
+scores, no generation text, with a note naming the member.
 """
 
 from __future__ import annotations
@@ -718,6 +721,60 @@ def _error_message(error: Any) -> str:
     return text.strip().splitlines()[0] if text.strip() else "unknown error"
 
 
+#: The sample summaries of an .eval archive: written whole when the log ends; in parts, one per
+#: flush, while it runs (``_journal/summaries/<n>.json``).
+SUMMARIES = "summaries.json"
+JOURNAL_SUMMARIES = re.compile(r"^_journal/summaries/(\d+)\.json$")
+SAMPLE_MEMBER = re.compile(r"^samples/(.+)_epoch_(\d+)\.json$")
+
+
+def is_summary(name: str) -> bool:
+    """Whether a sample of :meth:`InspectReader._load` is a summary (no sample member)."""
+    return name.startswith((SUMMARIES, "_journal/summaries/"))
+
+
+def _summaries_without_samples(
+    archive: zipfile.ZipFile,
+    path: Path,
+    infos: dict[str, zipfile.ZipInfo],
+    samples: list[tuple[str, Any]],
+    errors: list[LoadError],
+    source: str,
+) -> list[tuple[str, Any]]:
+    """The sample summaries (EvalSampleSummary: id, epoch, input, choices, target, scores,
+    error, limit, …; no output) of the samples the archive holds no ``samples/`` member of: a
+    log written with ``--no-log-samples``, or whose sample members were taken out, keeps its
+    summaries, the only per-sample record left. Each is named ``<member>[<index>]``."""
+    members = [SUMMARIES] if SUMMARIES in infos else []
+    if not members:
+        parts = [(int(m.group(1)), n) for n in infos if (m := JOURNAL_SUMMARIES.match(n))]
+        members = [name for _number, name in sorted(parts)]
+    have: set[tuple[str, int]] = set()
+    for name, _sample in samples:
+        found = SAMPLE_MEMBER.match(name)
+        if found:
+            have.add((found.group(1), int(found.group(2))))
+    out: list[tuple[str, Any]] = []
+    for member in members:
+        try:
+            data = _member_json(archive, path, infos[member])
+        except Exception as exc:  # the samples read stay read
+            errors.append(LoadError(source, None, f"{member} unreadable, ignored: {exc}"))
+            continue
+        if not isinstance(data, list):
+            errors.append(LoadError(source, None, f"{member} is not a list of sample summaries"))
+            continue
+        for index, summary in enumerate(data):
+            if isinstance(summary, dict) and "id" in summary:
+                epoch = summary.get("epoch")
+                key = (stringify(summary["id"]) or "", epoch if isinstance(epoch, int) else 1)
+                if key in have:
+                    continue  # its sample member holds all of it
+                have.add(key)
+            out.append((f"{member}[{index}]", summary))
+    return out
+
+
 class InspectReader(Reader):
     name = "inspect"
     own_answers = True
@@ -798,6 +855,9 @@ class InspectReader(Reader):
                         except Exception as exc:  # corrupt member: its entry's error, in place
                             sample = Unreadable(f"{name}: unreadable ({exc})")
                         samples.append((name, sample))
+                    samples += _summaries_without_samples(
+                        archive, path, infos, samples, errors, source
+                    )
                     if REDUCTIONS in infos and isinstance(header, dict):
                         # The samples' scores reduced over their epochs (a .json log holds
                         # them inline, as ``reductions``): read as the header's.
@@ -902,6 +962,7 @@ class InspectReader(Reader):
         reductions = _reductions(header)
         limits: dict[str, int] = {}  # limit type -> samples it halted
         errored_scored = 0  # samples that errored and were scored all the same
+        summarised: dict[str, int] = {}  # summaries member -> samples read from it alone
         info = _plain(header.get("eval"))
         config = _plain(info.get("config")) if isinstance(info, dict) else None
         score_on_error = isinstance(config, dict) and _plain(config.get("score_on_error")) is True
@@ -943,6 +1004,13 @@ class InspectReader(Reader):
                 output = sample.get("output") or {}
                 choices = output.get("choices") or []
                 gen, origin = _generation(sample)
+                if is_summary(name):
+                    # A summary holds no output: no text, rather than its scorer's answer
+                    # shown as the model's (its length would be the answer's).
+                    gen, origin = "", None
+                    summarised[name.partition("[")[0]] = (
+                        summarised.get(name.partition("[")[0], 0) + 1
+                    )
                 if origin is not None:
                     fallbacks[origin] = fallbacks.get(origin, 0) + 1
                 if isinstance(choices, list) and len(choices) > 1 and origin is None:
@@ -964,7 +1032,8 @@ class InspectReader(Reader):
                 )
                 truncated = stop in {"max_tokens", "model_length"} if stop else None
                 limit = sample.get("limit")
-                kind = limit.get("type") if isinstance(limit, dict) else None
+                # EvalSampleLimit {type, limit}; a sample summary's is the type alone
+                kind = limit.get("type") if isinstance(limit, dict) else limit
                 if isinstance(kind, str) and kind:
                     # The sample was halted by a limit (EvalSampleLimit) and scored as it stood.
                     limits[kind] = limits.get(kind, 0) + 1
@@ -1026,6 +1095,13 @@ class InspectReader(Reader):
             )
             notes.append(
                 f"{source}: {count} {samples_word} {missing}: the generation shown is {origin}"
+            )
+        for member, count in summarised.items():
+            notes.append(
+                f"{source}: {plural(count, 'sample')} {'has' if count == 1 else 'have'} no"
+                f" samples/ member in the archive (written with --no-log-samples, or taken out):"
+                f" read from its sample summaries ({member}): prompt, target and scores only;"
+                " the generation text is missing (shown empty, length 0)"
             )
         if other_choices:
             count = sum(other_choices.values())
