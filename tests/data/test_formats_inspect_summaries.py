@@ -104,3 +104,17 @@ def test_summaries_that_are_not_a_list_are_an_error_naming_the_member(tmp_path: 
     assert [(e.source, e.reason) for e in failure.value.errors] == [
         (NAME, "summaries.json is not a list of sample summaries")
     ]
+
+
+def test_a_sample_is_known_by_its_own_id_not_its_member_name(tmp_path: Path) -> None:
+    # A member named otherwise than '<id>_epoch_<n>' (an id a file name spells differently)
+    # still holds its sample: its summary is not read as a second generation of it.
+    samples = LOG["samples"]
+    members: dict[str, Any] = {"header.json": header()}
+    for number, sample in enumerate(samples):
+        members[f"samples/sample{number}.json"] = sample
+    members["summaries.json"] = [summary(s) for s in samples]
+    write(tmp_path / NAME, members)
+    result = load_dir(tmp_path)
+    assert result.errors == [] and result.notes == []
+    assert run_table(result) == {MODEL: (3, 6, 6, 0.6667)}

@@ -733,6 +733,12 @@ def is_summary(name: str) -> bool:
     return name.startswith((SUMMARIES, "_journal/summaries/"))
 
 
+def _sample_key(sample: dict[str, Any]) -> tuple[str, int]:
+    """A sample's (id, epoch), as a sample and its summary both give them."""
+    epoch = sample.get("epoch")
+    return stringify(sample["id"]) or "", epoch if isinstance(epoch, int) else 1
+
+
 def _summaries_without_samples(
     archive: zipfile.ZipFile,
     path: Path,
@@ -750,9 +756,12 @@ def _summaries_without_samples(
         parts = [(int(m.group(1)), n) for n in infos if (m := JOURNAL_SUMMARIES.match(n))]
         members = [name for _number, name in sorted(parts)]
     have: set[tuple[str, int]] = set()
-    for name, _sample in samples:
-        found = SAMPLE_MEMBER.match(name)
-        if found:
+    for name, sample in samples:
+        # the sample's own id and epoch (a member's name may spell an id otherwise), else
+        # the name's (an unreadable member still holds that sample)
+        if isinstance(sample, dict) and "id" in sample:
+            have.add(_sample_key(sample))
+        elif found := SAMPLE_MEMBER.match(name):
             have.add((found.group(1), int(found.group(2))))
     out: list[tuple[str, Any]] = []
     for member in members:
@@ -766,8 +775,7 @@ def _summaries_without_samples(
             continue
         for index, summary in enumerate(data):
             if isinstance(summary, dict) and "id" in summary:
-                epoch = summary.get("epoch")
-                key = (stringify(summary["id"]) or "", epoch if isinstance(epoch, int) else 1)
+                key = _sample_key(summary)
                 if key in have:
                     continue  # its sample member holds all of it
                 have.add(key)
