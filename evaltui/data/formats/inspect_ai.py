@@ -759,7 +759,7 @@ def _summaries_without_samples(
     for name, sample in samples:
         # the sample's own id and epoch (a member's name may spell an id otherwise), else
         # the name's (an unreadable member still holds that sample)
-        if isinstance(sample, dict) and "id" in sample:
+        if isinstance(sample, dict) and not isinstance(sample, Unreadable) and "id" in sample:
             have.add(_sample_key(sample))
         elif found := SAMPLE_MEMBER.match(name):
             have.add((found.group(1), int(found.group(2))))
@@ -774,7 +774,11 @@ def _summaries_without_samples(
             errors.append(LoadError(source, None, f"{member} is not a list of sample summaries"))
             continue
         for index, summary in enumerate(data):
-            if isinstance(summary, dict) and "id" in summary:
+            if (
+                isinstance(summary, dict)
+                and not isinstance(summary, Unreadable)
+                and "id" in summary
+            ):
                 key = _sample_key(summary)
                 if key in have:
                     continue  # its sample member holds all of it
