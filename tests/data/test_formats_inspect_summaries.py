@@ -118,3 +118,28 @@ def test_a_sample_is_known_by_its_own_id_not_its_member_name(tmp_path: Path) -> 
     result = load_dir(tmp_path)
     assert result.errors == [] and result.notes == []
     assert run_table(result) == {MODEL: (3, 6, 6, 0.6667)}
+
+
+def test_a_records_export_of_summaries_reads_back_as_the_same_rows(tmp_path: Path) -> None:
+    # export --records writes each summary as a line; read back, the lines were 'no reader
+    # recognises this file' (an EvalSample line has output and messages, a summary neither).
+    from evaltui.cli import main
+
+    summaries = [summary(s) for s in LOG["samples"]]
+    write(tmp_path / "logs" / NAME, {"header.json": header(), "summaries.json": summaries})
+    out = tmp_path / "out" / "sub.jsonl"
+    out.parent.mkdir()
+    assert (
+        main(["export", str(tmp_path / "logs"), "--records", "-o", str(out), "--no-cache", "-q"])
+        == 0
+    )
+    manifest = out.with_name("sub.jsonl.evaltui.json")
+    manifest.unlink()  # read back alone: the model from the summaries' model_usage
+    again = load_dir(out)
+    assert again.errors == []
+    assert run_table(again) == {MODEL: (3, 6, 6, 0.6667)}
+    assert again.generations["gen"].to_list() == [""] * 6
+    assert again.notes == [
+        "sub.jsonl: 6 samples are sample summaries (no output, no messages): prompt, target and"
+        " scores only; the generation text is missing (shown empty, length 0)"
+    ]

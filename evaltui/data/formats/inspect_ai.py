@@ -698,19 +698,37 @@ SAMPLE_LINE_START = re.compile(
 
 def _is_sample(record: dict[str, Any]) -> bool:
     """An EvalSample (``src/inspect_ai/log/_log.py``) on a line of its own: its id, epoch, input
-    and target, and what the model did (``messages`` or ``output``)."""
+    and target, and what the model did (``messages`` or ``output``) -- or an EvalSampleSummary
+    (a records export of a log read from its summaries): its ``scores`` and ``model_usage``."""
     return {"id", "epoch", "input", "target"} <= record.keys() and (
-        "messages" in record or "output" in record
+        "messages" in record or "output" in record or {"scores", "model_usage"} <= record.keys()
+    )
+
+
+def _is_summary(name: str, sample: Any) -> bool:
+    """Whether a sample of :meth:`InspectReader._load` is a summary, which holds no output: read
+    from an archive's summaries, or a line of neither ``output`` nor ``messages`` (every
+    EvalSample has both)."""
+    return is_summary(name) or (
+        isinstance(sample, dict)
+        and not isinstance(sample, Unreadable)
+        and "output" not in sample
+        and "messages" not in sample
     )
 
 
 def _sample_model(samples: list[tuple[str, Any]]) -> str | None:
-    """The model named by the first sample output that names one (``output.model``)."""
+    """The model named by the first sample output that names one (``output.model``), else by
+    a summary's ``model_usage`` of one model."""
     for _name, sample in samples:
         output = sample.get("output") if isinstance(sample, dict) else None
         model = output.get("model") if isinstance(output, dict) else None
         if isinstance(model, str) and model:
             return model
+    for _name, sample in samples:
+        usage = sample.get("model_usage") if isinstance(sample, dict) else None
+        if isinstance(usage, dict) and len(usage) == 1:
+            return str(next(iter(usage)))
     return None
 
 
@@ -1016,13 +1034,12 @@ class InspectReader(Reader):
                 output = sample.get("output") or {}
                 choices = output.get("choices") or []
                 gen, origin = _generation(sample)
-                if is_summary(name):
+                if _is_summary(name, sample):
                     # A summary holds no output: no text, rather than its scorer's answer
                     # shown as the model's (its length would be the answer's).
                     gen, origin = "", None
-                    summarised[name.partition("[")[0]] = (
-                        summarised.get(name.partition("[")[0], 0) + 1
-                    )
+                    member = name.partition("[")[0] if is_summary(name) else ""
+                    summarised[member] = summarised.get(member, 0) + 1
                 if origin is not None:
                     fallbacks[origin] = fallbacks.get(origin, 0) + 1
                 if isinstance(choices, list) and len(choices) > 1 and origin is None:
@@ -1109,10 +1126,15 @@ class InspectReader(Reader):
                 f"{source}: {count} {samples_word} {missing}: the generation shown is {origin}"
             )
         for member, count in summarised.items():
+            where = (
+                f"{'has' if count == 1 else 'have'} no samples/ member in the archive (written"
+                f" with --no-log-samples, or taken out): read from its sample summaries ({member})"
+                if member
+                else f"{'is a sample summary' if count == 1 else 'are sample summaries'}"
+                " (no output, no messages)"
+            )
             notes.append(
-                f"{source}: {plural(count, 'sample')} {'has' if count == 1 else 'have'} no"
-                f" samples/ member in the archive (written with --no-log-samples, or taken out):"
-                f" read from its sample summaries ({member}): prompt, target and scores only;"
+                f"{source}: {plural(count, 'sample')} {where}: prompt, target and scores only;"
                 " the generation text is missing (shown empty, length 0)"
             )
         if other_choices:
