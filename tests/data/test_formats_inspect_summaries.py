@@ -143,3 +143,15 @@ def test_a_records_export_of_summaries_reads_back_as_the_same_rows(tmp_path: Pat
         "sub.jsonl: 6 samples are sample summaries (no output, no messages): prompt, target and"
         " scores only; the generation text is missing (shown empty, length 0)"
     ]
+
+
+def test_a_bad_summary_is_an_error_naming_its_member_and_place(tmp_path: Path) -> None:
+    # A summary that is no sample was 'sample without an id' at the archive's record 3: no
+    # member of the archive is record 3.
+    summaries: list[Any] = [summary(s) for s in LOG["samples"][:2]] + [["not", "a", "summary"]]
+    write(tmp_path / NAME, {"header.json": header(), "summaries.json": summaries})
+    result = load_dir(tmp_path)
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (3, "summaries.json[2]: sample without an id")
+    ]
+    assert result.generations.height == 2

@@ -1012,7 +1012,9 @@ class InspectReader(Reader):
                 index, offset = int(number), int(at)
             with rows.entry(errors, source, index):
                 if not isinstance(sample, dict) or "id" not in sample:
-                    errors.append(LoadError(source, index, "sample without an id"))
+                    # an archive's entry is found by its member (a summary by its place in it)
+                    where = f"{name}: " if name.endswith((".json", "]")) else ""
+                    errors.append(LoadError(source, index, f"{where}sample without an id"))
                     continue
                 if sample.get("error") and score_on_error and _sample_scores(sample):
                     # The sample failed and was scored all the same (the log's config says
