@@ -846,15 +846,18 @@ def test_lighteval_extracted_predictions_of_other_lengths_split_where_one_cut_fi
     # no_fallback for 3 samples [1/2] [3] [7]; a second sample with no match extracts none.
     date = "2026-01-01T00-00-00.000000"
     path = tmp_path / "details" / "m" / date / f"details_math|0_{date}.parquet"
+    # Words are compared whole: the third doc's "3" is not in "\\boxed{31}" (which would make
+    # [31, 3] the first sample's pair, a second cut).
     texts = [
         ["so \\boxed{\\frac{1}{2}}", "I do not know", "it is \\boxed{7}"],
         ["\\boxed{\\frac{1}{2}}", "\\boxed{3}", "\\boxed{7}"],
+        ["\\boxed{31}", "\\boxed{3}", "\\boxed{7}"],
     ]
-    found = [["1/2", "\\frac{1}{2}", "7", "7"], ["1/2", "3", "7"]]
+    found = [["1/2", "\\frac{1}{2}", "7", "7"], ["1/2", "3", "7"], ["31", "3", "7"]]
     _sampled_details(path, found, texts)
     read = LightevalReader().read(path, path.name, ReadOptions())
     frame = read.frame.sort("prompt_id", "sample")
-    assert frame["extracted"].to_list() == ["1/2", None, "7", "1/2", "3", "7"]
+    assert frame["extracted"].to_list() == ["1/2", None, "7", "1/2", "3", "7", "31", "3", "7"]
     assert not any("does not say which sample" in note for note in read.notes)
 
 
