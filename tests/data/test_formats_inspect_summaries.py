@@ -155,3 +155,16 @@ def test_a_bad_summary_is_an_error_naming_its_member_and_place(tmp_path: Path) -
         (3, "summaries.json[2]: sample without an id")
     ]
     assert result.generations.height == 2
+
+
+def test_summaries_are_not_read_when_every_sample_has_its_member(tmp_path: Path) -> None:
+    # The header's results count 6 samples and the archive holds 6 members: the summaries (a
+    # large log's summaries.json holds every input again) are not parsed, so even a broken one
+    # is no error.
+    members: dict[str, Any] = {"header.json": header(), "summaries.json": {"not": "a list"}}
+    for sample in LOG["samples"]:
+        members[f"samples/{sample['id']}_epoch_{sample['epoch']}.json"] = sample
+    write(tmp_path / NAME, members)
+    result = load_dir(tmp_path)
+    assert result.errors == [] and result.notes == []
+    assert run_table(result) == {MODEL: (3, 6, 6, 0.6667)}

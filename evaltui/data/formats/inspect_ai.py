@@ -751,6 +751,16 @@ def is_summary(name: str) -> bool:
     return name.startswith((SUMMARIES, "_journal/summaries/"))
 
 
+def _total_samples(header: Any) -> float:
+    """The samples the log's results count (``results.total_samples``: dataset samples times
+    epochs); infinity when it does not say (a log still running has no results). An archive
+    holding that many sample members has no summary to read for a missing one (a large log's
+    summaries.json is not parsed for nothing)."""
+    results = _plain(header.get("results")) if isinstance(header, dict) else None
+    total = _plain(results.get("total_samples")) if isinstance(results, dict) else None
+    return total if isinstance(total, int) and not isinstance(total, bool) else math.inf
+
+
 def _sample_key(sample: dict[str, Any]) -> tuple[str, int]:
     """A sample's (id, epoch), as a sample and its summary both give them."""
     epoch = sample.get("epoch")
@@ -885,9 +895,10 @@ class InspectReader(Reader):
                         except Exception as exc:  # corrupt member: its entry's error, in place
                             sample = Unreadable(f"{name}: unreadable ({exc})")
                         samples.append((name, sample))
-                    samples += _summaries_without_samples(
-                        archive, path, infos, samples, errors, source
-                    )
+                    if len(samples) < _total_samples(header):
+                        samples += _summaries_without_samples(
+                            archive, path, infos, samples, errors, source
+                        )
                     if REDUCTIONS in infos and isinstance(header, dict):
                         # The samples' scores reduced over their epochs (a .json log holds
                         # them inline, as ``reductions``): read as the header's.
