@@ -168,3 +168,19 @@ def test_summaries_are_not_read_when_every_sample_has_its_member(tmp_path: Path)
     result = load_dir(tmp_path)
     assert result.errors == [] and result.notes == []
     assert run_table(result) == {MODEL: (3, 6, 6, 0.6667)}
+
+
+def test_a_summary_of_a_sample_not_completed_is_told_not_counted(tmp_path: Path) -> None:
+    # EvalSampleSummary.completed: false (a sample still running when the log was written, no
+    # scores yet) was a generation, empty and unscored, among the finished ones.
+    summaries = [summary(s) for s in LOG["samples"]]
+    summaries[-1] |= {"completed": False, "scores": None}
+    start = {k: LOG[k] for k in ("version", "eval", "plan")}
+    write(tmp_path / NAME, {"_journal/start.json": start, "_journal/summaries/1.json": summaries})
+    result = load_dir(tmp_path)
+    assert result.errors == []
+    assert run_table(result) == {MODEL: (3, 5, 5, 0.8)}
+    assert (
+        f"{NAME}: 1 sample not completed (its summary says completed: false: still running when"
+        " the log was written): not shown"
+    ) in result.notes

@@ -1004,6 +1004,7 @@ class InspectReader(Reader):
         limits: dict[str, int] = {}  # limit type -> samples it halted
         errored_scored = 0  # samples that errored and were scored all the same
         summarised: dict[str, int] = {}  # summaries member -> samples read from it alone
+        running = 0  # summaries of samples not completed
         info = _plain(header.get("eval"))
         config = _plain(info.get("config")) if isinstance(info, dict) else None
         score_on_error = isinstance(config, dict) and _plain(config.get("score_on_error")) is True
@@ -1021,6 +1022,16 @@ class InspectReader(Reader):
             if json_lines:  # the file's own line numbers, and offsets to export the lines unchanged
                 number, at = name.split(":")
                 index, offset = int(number), int(at)
+            if (
+                _is_summary(name, sample)
+                and isinstance(sample, dict)
+                and not isinstance(sample, Unreadable)
+                and sample.get("completed") is False
+            ):
+                # A summary of a sample still running when the log was written (no scores
+                # yet): not a generation, and not a bad line either (a note counts them).
+                running += 1
+                continue
             with rows.entry(errors, source, index):
                 if not isinstance(sample, dict) or "id" not in sample:
                     # an archive's entry is found by its member (a summary by its place in it)
@@ -1149,6 +1160,11 @@ class InspectReader(Reader):
             notes.append(
                 f"{source}: {plural(count, 'sample')} {where}: prompt, target and scores only;"
                 " the generation text is missing (shown empty, length 0)"
+            )
+        if running:
+            notes.append(
+                f"{source}: {plural(running, 'sample')} not completed (its summary says"
+                " completed: false: still running when the log was written): not shown"
             )
         if other_choices:
             count = sum(other_choices.values())
