@@ -146,3 +146,19 @@ def test_an_errored_sample_scored_all_the_same_is_a_row(tmp_path: Path) -> None:
         "x_AAA.json: 1 sample errored and was scored all the same (score_on_error): shown with"
         " those scores, which Inspect's metrics count"
     ]
+
+
+def test_a_chat_input_of_one_user_message_is_its_text(tmp_path: Path) -> None:
+    # A sample whose input is chat messages (a dataset of messages) showed 'user: …' for a lone
+    # user message, where lm-eval, OpenCompass and plain files show its text alone (turns_text);
+    # a system message before it keeps both roles.
+    data = copy()
+    data["samples"][0]["input"] = [{"role": "user", "content": "What is 2 + 3?", "source": "input"}]
+    data["samples"][1]["input"] = [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": [{"type": "text", "text": "What is 2 + 3?"}]},
+    ]
+    frame = load_dir(write_json(tmp_path / "log.json", data)).generations
+    prompts = dict(zip(frame["line"].to_list(), frame["prompt"].to_list(), strict=True))
+    assert prompts[1] == "What is 2 + 3?"
+    assert prompts[2] == "system: Be brief.\n\nuser: What is 2 + 3?"

@@ -814,24 +814,51 @@ def test_lighteval_extracted_predictions_of_several_samples_split_two_per_sample
 def test_lighteval_extracted_predictions_that_do_not_say_whose_are_not_split(
     tmp_path: Path,
 ) -> None:
-    # 3 values for 2 samples (one parsed answer and its match, one match alone: which is whose?),
-    # and a pass@k metric's last sample alone (2 values for 4): left to evaltui's extraction.
+    # A pass@k metric's last sample alone (2 values for 4 samples: they could be anyone's), and
+    # 4 values for 3 samples that all say 5 (the values fit several cuts): left to evaltui's
+    # extraction, with a note.
     date = "2026-01-01T00-00-00.000000"
     path = tmp_path / "details" / "m" / date / f"details_math|0_{date}.parquet"
-    texts = [["\\boxed{5}", "\\boxed{7}"], ["a 1", "b 2", "c 3", "d \\boxed{4}"]]
-    found = [["5", "\\boxed{5}", "\\boxed{7}"], ["4", "\\boxed{4}"]]
+    texts = [["a 1", "b 2", "c 3", "d \\boxed{4}"], ["\\boxed{5}", "\\boxed{5}", "\\boxed{5}"]]
+    found = [["4", "\\boxed{4}"], ["5", "\\boxed{5}", "5", "\\boxed{5}"]]
     _sampled_details(path, found, texts)
     result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
     read = LightevalReader().read(path, path.name, ReadOptions()).frame
-    assert read["extracted"].to_list() == [None] * 6  # not the file's: evaltui's own later
+    assert read["extracted"].to_list() == [None] * 7  # not the file's: evaltui's own later
     gens = result.generations.sort("prompt_id", "sample")
-    assert gens["extracted"].to_list() == ["5", "7", "1", "2", "3", "4"]
+    assert gens["extracted"].to_list() == ["1", "2", "3", "4", "5", "5", "5"]
     assert (
         f"details/m/{date}/details_math|0_{date}.parquet: 2 docs of several samples hold"
         " lighteval's extracted_predictions in a list that does not say which sample each came"
-        " from (not two values per sample): each sample's answer shown is evaltui's own"
-        " extraction"
+        " from (not two values per sample, and no one way to give each value to a sample whose"
+        " text holds it): each sample's answer shown is evaltui's own extraction"
     ) in result.notes
+
+
+def test_lighteval_extracted_predictions_of_other_lengths_split_where_one_cut_fits(
+    tmp_path: Path,
+) -> None:
+    # extractive_match gives a sample 0, 1 or 2 values (its parsed answer, then its string
+    # match; no_fallback: the parsed one alone). A list of another length than 2n was never
+    # split: every sample showed evaltui's own extraction ('\\frac{1}{2}' where lighteval parsed
+    # 1/2, an answer where lighteval found none). Cut where one way only puts each value in its
+    # own sample's text: [1/2, \\frac{1}{2}] + [] + [7, 7] (5 values, 3 samples); 3 values of
+    # no_fallback for 3 samples [1/2] [3] [7]; a second sample with no match extracts none.
+    date = "2026-01-01T00-00-00.000000"
+    path = tmp_path / "details" / "m" / date / f"details_math|0_{date}.parquet"
+    # Words are compared whole: the third doc's "3" is not in "\\boxed{31}" (which would make
+    # [31, 3] the first sample's pair, a second cut).
+    texts = [
+        ["so \\boxed{\\frac{1}{2}}", "I do not know", "it is \\boxed{7}"],
+        ["\\boxed{\\frac{1}{2}}", "\\boxed{3}", "\\boxed{7}"],
+        ["\\boxed{31}", "\\boxed{3}", "\\boxed{7}"],
+    ]
+    found = [["1/2", "\\frac{1}{2}", "7", "7"], ["1/2", "3", "7"], ["31", "3", "7"]]
+    _sampled_details(path, found, texts)
+    read = LightevalReader().read(path, path.name, ReadOptions())
+    frame = read.frame.sort("prompt_id", "sample")
+    assert frame["extracted"].to_list() == ["1/2", None, "7", "1/2", "3", "7", "31", "3", "7"]
+    assert not any("does not say which sample" in note for note in read.notes)
 
 
 def test_lighteval_old_specifics_of_several_samples_split_two_per_sample(tmp_path: Path) -> None:

@@ -245,6 +245,40 @@ def test_a_chat_prompt_is_shown_as_the_conversation(tmp_path: Path) -> None:
     assert frame["prompt_id"][0] == frame["prompt_id"][1] != frame["prompt_id"][2]
 
 
+def test_a_chat_prompt_of_one_user_turn_is_its_text(tmp_path: Path) -> None:
+    # lm-eval and OpenCompass show a chat prompt of one user turn as its text alone (turns_text);
+    # a plain record's was 'user: What is 2+3?', so the same question read differently in a
+    # plain run beside them. Content parts are joined; a role other than the user's, or more
+    # turns, keep their roles.
+    one = [{"role": "user", "content": "What is 2+3?"}]
+    parts = [
+        {
+            "role": "User",
+            "content": [{"type": "text", "text": "What is "}, {"type": "text", "text": "2+3?"}],
+        }
+    ]
+    system = [{"role": "system", "content": "Be brief."}]
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"prompt": one, "gen": "5", "answer": "5", "accuracy": 1.0},
+            {"prompt": parts, "gen": "5", "answer": "5", "accuracy": 1.0},
+            {"prompt": system, "gen": "ok", "answer": "5", "accuracy": 0.0},
+            {"prompt": system + one, "gen": "5", "answer": "5", "accuracy": 1.0},
+        ],
+    )  # fmt: skip
+    frame, errors = read(path)
+    assert errors == []
+    assert frame["prompt"].to_list() == [
+        "What is 2+3?",
+        "What is 2+3?",
+        "system: Be brief.",
+        "system: Be brief.\n\nuser: What is 2+3?",
+    ]
+    # the same text is one prompt, whichever shape it came in
+    assert frame["prompt_id"][0] == frame["prompt_id"][1]
+
+
 def test_a_cut_string_says_where_it_starts_once(tmp_path: Path) -> None:
     # json's "Unterminated string starting at" read "… starting at at column 12" in the middle
     # of a file, and a truncated last line gave no column at all.

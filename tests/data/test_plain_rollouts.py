@@ -205,7 +205,7 @@ def test_vllm_outputs_list_with_scores_and_rewards_lists(tmp_path: Path) -> None
     assert frame["gen"].to_list() == ["答案是 2", "答案是 3", "4", "5", "6", "7"]
     assert frame["accuracy"].to_list() == [1.0, 0.0, 1.0, -1.0, 1.0, 0.0]
     assert frame["answer"].to_list() == ["2", "2", "4", "4", "6", "6"]
-    assert frame["prompt"][0] == "user: 计算 1+1"
+    assert frame["prompt"][0] == "计算 1+1"  # one user turn: its text (turns_text)
 
 
 def test_plural_names_count_only_as_lists(tmp_path: Path) -> None:

@@ -513,9 +513,16 @@ def turns_text(turns: Sequence[tuple[str | None, str]], user_roles: Collection[s
     return "\n\n".join(text if role is None else f"{role}: {text}" for role, text in turns)
 
 
+#: Roles of a user's turn in chat messages: OpenAI's and most tools' ``user``, OpenCompass's
+#: meta template's ``HUMAN``.
+USER_ROLES = ("user", "human")
+
+
 def chat_text(value: Any) -> str | None:
     """Chat messages (``[{"role", "content"}]``, content a string or text parts) as readable text,
-    one ``role: content`` paragraph each; None when ``value`` is not such a list."""
+    shown as :func:`turns_text` shows turns: one user turn is its text alone, more turns one
+    ``role: content`` paragraph each, as lm-eval's and OpenCompass' chat prompts are shown;
+    None when ``value`` is not such a list."""
     if not (
         isinstance(value, list)
         and value
@@ -533,7 +540,8 @@ def chat_text(value: Any) -> str | None:
             )
         return stringify(body) or ""
 
-    return "\n\n".join(f"{stringify(m['role']) or '?'}: {content(m['content'])}" for m in value)
+    turns = [(stringify(m["role"]) or "?", content(m["content"])) for m in value]
+    return turns_text(turns, USER_ROLES)
 
 
 class Rows:

@@ -29,7 +29,10 @@ the log's start time (``model @ created``; see evaltui.data.runs); their samples
 "several generations of one prompt". One log saved twice in a folder (same eval id, or ``X.eval``
 beside ``X.json``) is read once, with a note; the finished, fuller, ``.eval`` copy is the one read. A log's status other
 than ``success`` is told in a note, and errored samples are error entries, not empty generations.
-Eval-set bookkeeping (``logs.json``, ``eval-set.json``) is a companion.
+Eval-set bookkeeping (``logs.json``, ``eval-set.json``) is a companion. An ``.eval`` sample
+with no ``samples/`` member (``--no-log-samples``, or taken out) is read from the archive's sample
+summaries (``summaries.json``; ``_journal/summaries/<n>.json`` while it runs): prompt, target and
+scores, no generation text, with a note naming the member.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from typing import Any
 
 from evaltui.data.formats.base import (
     ALIAS_SEPARATOR,
+    USER_ROLES,
     EntryError,
     Reader,
     ReadOptions,
@@ -59,6 +63,7 @@ from evaltui.data.formats.base import (
     parse_json,
     parse_tolerant,
     stringify,
+    turns_text,
     value_end,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
@@ -321,10 +326,16 @@ def _text(value: Any) -> str:
 
 
 def _input(value: Any) -> str:
+    """A sample's ``input``: a string, or chat messages shown as
+    :func:`~evaltui.data.formats.base.turns_text` shows turns (one user message is its text
+    alone, as lm-eval's and OpenCompass' chat prompts are shown; more keep their roles)."""
     if isinstance(value, list):
-        return "\n\n".join(
-            f"{m.get('role', '?')}: {_text(m.get('content'))}" for m in value if isinstance(m, dict)
-        )
+        turns = [
+            (stringify(m.get("role")) or "?", _text(m.get("content")))
+            for m in value
+            if isinstance(m, dict)
+        ]
+        return turns_text(turns, USER_ROLES) or ""
     return _text(value)
 
 
@@ -687,19 +698,37 @@ SAMPLE_LINE_START = re.compile(
 
 def _is_sample(record: dict[str, Any]) -> bool:
     """An EvalSample (``src/inspect_ai/log/_log.py``) on a line of its own: its id, epoch, input
-    and target, and what the model did (``messages`` or ``output``)."""
+    and target, and what the model did (``messages`` or ``output``) -- or an EvalSampleSummary
+    (a records export of a log read from its summaries): its ``scores`` and ``model_usage``."""
     return {"id", "epoch", "input", "target"} <= record.keys() and (
-        "messages" in record or "output" in record
+        "messages" in record or "output" in record or {"scores", "model_usage"} <= record.keys()
+    )
+
+
+def _is_summary(name: str, sample: Any) -> bool:
+    """Whether a sample of :meth:`InspectReader._load` is a summary, which holds no output: read
+    from an archive's summaries, or a line of neither ``output`` nor ``messages`` (every
+    EvalSample has both)."""
+    return is_summary(name) or (
+        isinstance(sample, dict)
+        and not isinstance(sample, Unreadable)
+        and "output" not in sample
+        and "messages" not in sample
     )
 
 
 def _sample_model(samples: list[tuple[str, Any]]) -> str | None:
-    """The model named by the first sample output that names one (``output.model``)."""
+    """The model named by the first sample output that names one (``output.model``), else by
+    a summary's ``model_usage`` of one model."""
     for _name, sample in samples:
         output = sample.get("output") if isinstance(sample, dict) else None
         model = output.get("model") if isinstance(output, dict) else None
         if isinstance(model, str) and model:
             return model
+    for _name, sample in samples:
+        usage = sample.get("model_usage") if isinstance(sample, dict) else None
+        if isinstance(usage, dict) and len(usage) == 1:
+            return str(next(iter(usage)))
     return None
 
 
@@ -708,6 +737,82 @@ def _error_message(error: Any) -> str:
     message = _plain(error.get("message")) if isinstance(error, dict) else error
     text = stringify(message) or "unknown error"
     return text.strip().splitlines()[0] if text.strip() else "unknown error"
+
+
+#: The sample summaries of an .eval archive: written whole when the log ends; in parts, one per
+#: flush, while it runs (``_journal/summaries/<n>.json``).
+SUMMARIES = "summaries.json"
+JOURNAL_SUMMARIES = re.compile(r"^_journal/summaries/(\d+)\.json$")
+SAMPLE_MEMBER = re.compile(r"^samples/(.+)_epoch_(\d+)\.json$")
+
+
+def is_summary(name: str) -> bool:
+    """Whether a sample of :meth:`InspectReader._load` is a summary (no sample member)."""
+    return name.startswith((SUMMARIES, "_journal/summaries/"))
+
+
+def _total_samples(header: Any) -> float:
+    """The samples the log's results count (``results.total_samples``: dataset samples times
+    epochs); infinity when it does not say (a log still running has no results). An archive
+    holding that many sample members has no summary to read for a missing one (a large log's
+    summaries.json is not parsed for nothing)."""
+    results = _plain(header.get("results")) if isinstance(header, dict) else None
+    total = _plain(results.get("total_samples")) if isinstance(results, dict) else None
+    return total if isinstance(total, int) and not isinstance(total, bool) else math.inf
+
+
+def _sample_key(sample: dict[str, Any]) -> tuple[str, int]:
+    """A sample's (id, epoch), as a sample and its summary both give them."""
+    epoch = sample.get("epoch")
+    return stringify(sample["id"]) or "", epoch if isinstance(epoch, int) else 1
+
+
+def _summaries_without_samples(
+    archive: zipfile.ZipFile,
+    path: Path,
+    infos: dict[str, zipfile.ZipInfo],
+    samples: list[tuple[str, Any]],
+    errors: list[LoadError],
+    source: str,
+) -> list[tuple[str, Any]]:
+    """The sample summaries (EvalSampleSummary: id, epoch, input, choices, target, scores,
+    error, limit, …; no output) of the samples the archive holds no ``samples/`` member of: a
+    log written with ``--no-log-samples``, or whose sample members were taken out, keeps its
+    summaries, the only per-sample record left. Each is named ``<member>[<index>]``."""
+    members = [SUMMARIES] if SUMMARIES in infos else []
+    if not members:
+        parts = [(int(m.group(1)), n) for n in infos if (m := JOURNAL_SUMMARIES.match(n))]
+        members = [name for _number, name in sorted(parts)]
+    have: set[tuple[str, int]] = set()
+    for name, sample in samples:
+        # the sample's own id and epoch (a member's name may spell an id otherwise), else
+        # the name's (an unreadable member still holds that sample)
+        if isinstance(sample, dict) and not isinstance(sample, Unreadable) and "id" in sample:
+            have.add(_sample_key(sample))
+        elif found := SAMPLE_MEMBER.match(name):
+            have.add((found.group(1), int(found.group(2))))
+    out: list[tuple[str, Any]] = []
+    for member in members:
+        try:
+            data = _member_json(archive, path, infos[member])
+        except Exception as exc:  # the samples read stay read
+            errors.append(LoadError(source, None, f"{member} unreadable, ignored: {exc}"))
+            continue
+        if not isinstance(data, list):
+            errors.append(LoadError(source, None, f"{member} is not a list of sample summaries"))
+            continue
+        for index, summary in enumerate(data):
+            if (
+                isinstance(summary, dict)
+                and not isinstance(summary, Unreadable)
+                and "id" in summary
+            ):
+                key = _sample_key(summary)
+                if key in have:
+                    continue  # its sample member holds all of it
+                have.add(key)
+            out.append((f"{member}[{index}]", summary))
+    return out
 
 
 class InspectReader(Reader):
@@ -790,6 +895,10 @@ class InspectReader(Reader):
                         except Exception as exc:  # corrupt member: its entry's error, in place
                             sample = Unreadable(f"{name}: unreadable ({exc})")
                         samples.append((name, sample))
+                    if len(samples) < _total_samples(header):
+                        samples += _summaries_without_samples(
+                            archive, path, infos, samples, errors, source
+                        )
                     if REDUCTIONS in infos and isinstance(header, dict):
                         # The samples' scores reduced over their epochs (a .json log holds
                         # them inline, as ``reductions``): read as the header's.
@@ -894,6 +1003,8 @@ class InspectReader(Reader):
         reductions = _reductions(header)
         limits: dict[str, int] = {}  # limit type -> samples it halted
         errored_scored = 0  # samples that errored and were scored all the same
+        summarised: dict[str, int] = {}  # summaries member -> samples read from it alone
+        running = 0  # summaries of samples not completed
         info = _plain(header.get("eval"))
         config = _plain(info.get("config")) if isinstance(info, dict) else None
         score_on_error = isinstance(config, dict) and _plain(config.get("score_on_error")) is True
@@ -911,9 +1022,21 @@ class InspectReader(Reader):
             if json_lines:  # the file's own line numbers, and offsets to export the lines unchanged
                 number, at = name.split(":")
                 index, offset = int(number), int(at)
+            if (
+                _is_summary(name, sample)
+                and isinstance(sample, dict)
+                and not isinstance(sample, Unreadable)
+                and sample.get("completed") is False
+            ):
+                # A summary of a sample still running when the log was written (no scores
+                # yet): not a generation, and not a bad line either (a note counts them).
+                running += 1
+                continue
             with rows.entry(errors, source, index):
                 if not isinstance(sample, dict) or "id" not in sample:
-                    errors.append(LoadError(source, index, "sample without an id"))
+                    # an archive's entry is found by its member (a summary by its place in it)
+                    where = f"{name}: " if name.endswith((".json", "]")) else ""
+                    errors.append(LoadError(source, index, f"{where}sample without an id"))
                     continue
                 if sample.get("error") and score_on_error and _sample_scores(sample):
                     # The sample failed and was scored all the same (the log's config says
@@ -935,6 +1058,12 @@ class InspectReader(Reader):
                 output = sample.get("output") or {}
                 choices = output.get("choices") or []
                 gen, origin = _generation(sample)
+                if _is_summary(name, sample):
+                    # A summary holds no output: no text, rather than its scorer's answer
+                    # shown as the model's (its length would be the answer's).
+                    gen, origin = "", None
+                    member = name.partition("[")[0] if is_summary(name) else ""
+                    summarised[member] = summarised.get(member, 0) + 1
                 if origin is not None:
                     fallbacks[origin] = fallbacks.get(origin, 0) + 1
                 if isinstance(choices, list) and len(choices) > 1 and origin is None:
@@ -956,7 +1085,8 @@ class InspectReader(Reader):
                 )
                 truncated = stop in {"max_tokens", "model_length"} if stop else None
                 limit = sample.get("limit")
-                kind = limit.get("type") if isinstance(limit, dict) else None
+                # EvalSampleLimit {type, limit}; a sample summary's is the type alone
+                kind = limit.get("type") if isinstance(limit, dict) else limit
                 if isinstance(kind, str) and kind:
                     # The sample was halted by a limit (EvalSampleLimit) and scored as it stood.
                     limits[kind] = limits.get(kind, 0) + 1
@@ -1018,6 +1148,23 @@ class InspectReader(Reader):
             )
             notes.append(
                 f"{source}: {count} {samples_word} {missing}: the generation shown is {origin}"
+            )
+        for member, count in summarised.items():
+            where = (
+                f"{'has' if count == 1 else 'have'} no samples/ member in the archive (written"
+                f" with --no-log-samples, or taken out): read from its sample summaries ({member})"
+                if member
+                else f"{'is a sample summary' if count == 1 else 'are sample summaries'}"
+                " (no output, no messages)"
+            )
+            notes.append(
+                f"{source}: {plural(count, 'sample')} {where}: prompt, target and scores only;"
+                " the generation text is missing (shown empty, length 0)"
+            )
+        if running:
+            notes.append(
+                f"{source}: {plural(running, 'sample')} not completed (its summary says"
+                " completed: false: still running when the log was written): not shown"
             )
         if other_choices:
             count = sum(other_choices.values())

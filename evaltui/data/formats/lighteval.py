@@ -13,7 +13,9 @@ doc's answer is its likeliest choice, as its score's normalization chose (per ch
 ``acc_norm_pmi``, whose task logs twice the log-probabilities). A one-sample generative doc's
 extracted answer is the first of the ``extracted_predictions`` lighteval's extractive match keeps in
 the doc's ``specific``; a doc of n samples whose list holds 2n values (each sample's parsed answer
-and its string match) gives each sample its own, any other length is not split (with a note).
+and its string match) gives each sample its own, as does a list of another length (more than two
+values) that can be cut into the samples' groups of 0-2 values in one way only, each value found
+in its sample's text; any other list is not split (with a note).
 The first numeric metric scores the document (named in ``metric``): with one sample it is that
 sample's score, with several it is kept as the prompt's score (``prompt_score``) and a note says
 the samples are unscored. Prompt ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or
@@ -245,19 +247,140 @@ def _extracted_prediction(specific: Any) -> str | None:
     return _answer(found[0]) if found else None
 
 
-def _extracted_per_sample(specific: Any, samples: int) -> list[str | None] | None:
-    """Each sample's extracted answer of a doc of several samples, when its flat
+#: What a value and a text are compared by when a value's sample is looked for: their words of
+#: letters and digits (ASCII lowercased; other characters kept, the bytes of their UTF-8), all
+#: else a separator (lighteval's parsed ``1/2`` is ``1 2``, in ``\\frac{1}{2}``'s ``frac 1 2``).
+#: Done on bytes: a regular expression over a reasoning model's 64 samples took a second a doc.
+_WORD_BYTES = bytes(
+    c if c >= 0x80 or (chr(c).isalnum() and chr(c).isascii()) else 0x20 for c in range(256)
+).lower()
+
+
+def _words(text: str) -> bytes:
+    return text.encode("utf-8", errors="replace").translate(_WORD_BYTES)
+
+
+def _word_pattern(value: str) -> re.Pattern[bytes] | None:
+    """A value's words in turn (any separators between), the last ending a word; None for no
+    word. It opens with the first word itself, so that a search skips along to it (a pattern
+    opening with a look-behind is tried at every byte: a second a doc)."""
+    words = _words(value).split()
+    if not words:
+        return None
+    return re.compile(rb" +".join(re.escape(w) for w in words) + rb"(?![^ ])")
+
+
+def _holds(pattern: re.Pattern[bytes] | None, words: bytes) -> bool:
+    """Whether ``words`` (:func:`_words`) hold the value ``pattern`` matches, as whole words."""
+    if pattern is None:
+        return True
+    return any(m.start() == 0 or words[m.start() - 1] == 0x20 for m in pattern.finditer(words))
+
+
+class _SampleWords:
+    """One sample's text as :func:`_words`, and the set of those words (made when first asked):
+    a value none of whose words is in the set is not in the text, found without a search."""
+
+    __slots__ = ("_set", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = _words(text)
+        self._set: frozenset[bytes] | None = None
+
+    def may_hold(self, value: list[bytes]) -> bool:
+        if self._set is None:
+            self._set = frozenset(self.text.split())
+        return all(word in self._set for word in value)
+
+
+#: The most values one sample gives extractive_match's list: its parsed answer, then the first
+#: string it matched (``fallback_mode="first_match"``).
+_PER_SAMPLE = 2
+#: How many times its samples' text one doc's value searches may read, at most (short texts:
+#: this many characters).
+_SEARCH_BUDGET = 4
+_SEARCH_FLOOR = 4_000_000
+
+
+def _extracted_per_sample(specific: Any, texts: Sequence[str]) -> list[str | None] | None:
+    """Each sample's extracted answer of a doc of several samples (``texts``), when its flat
     ``extracted_predictions`` tells them apart; None when it does not (or there is none).
 
     extractive_match extracts from each sample 0, 1 or 2 values (the parsed answer, then its
-    string match: ``extract_target_from_pred``) and flattens them all into one list. Only a
-    list of exactly two per sample is certain to be each sample's pair in turn; any other length
-    mixes samples of 0, 1 and 2 values in ways the list does not say (a pass@k metric scoring
-    each sample alone even leaves the last sample's values only)."""
+    string match: ``extract_target_from_pred``) and flattens them all, in the samples' order,
+    into one list. A list of exactly two per sample is each sample's pair in turn. Any other
+    length is cut into the samples' groups when exactly one cut has every value in its own
+    sample's text (whole words of letters and digits compared: a parsed ``1/2`` of
+    ``\\frac{1}{2}``, a string match itself); a sample of no value extracted none. A list of at most two values is never
+    cut so: a pass@k metric scoring each sample alone leaves the last sample's values only,
+    which would read as the other samples having no answer."""
     found = _extracted_list(specific)
-    if not found or len(found) != 2 * samples:
+    count = len(texts)
+    if not found or count < 2:
         return None
-    return [_answer(found[2 * j]) for j in range(samples)]
+    if len(found) == _PER_SAMPLE * count:
+        return [_answer(found[_PER_SAMPLE * j]) for j in range(count)]
+    if len(found) <= _PER_SAMPLE or len(found) > _PER_SAMPLE * count:
+        return None
+    # Words compared whole: a value's "3" is not in "\\boxed{31}" (nor "1/2" in "1/25").
+    values = [_word_pattern(str(v)) for v in found]
+    value_words = [_words(str(v)).split() for v in found]
+    samples = [_SampleWords(t) for t in texts]
+    # Each (value, sample) looked up once; the searches stop past a few times the texts' size
+    # (reasoning samples of 100 KB each, 64 of them: the doc is left unsplit, not read for
+    # seconds).
+    budget = [max(_SEARCH_BUDGET * sum(len(w.text) for w in samples), _SEARCH_FLOOR)]
+    seen: dict[tuple[int, int], bool] = {}
+
+    def holds(j: int, i: int, size: int) -> bool:
+        for at in range(i, i + size):
+            if (at, j) not in seen:
+                if not samples[j].may_hold(value_words[at]):
+                    seen[at, j] = False
+                elif len(value_words[at]) < 2:
+                    seen[at, j] = True  # one word, or none: the set says it all
+                else:  # several words: in turn, in the text itself
+                    budget[0] -= len(samples[j].text)
+                    if budget[0] < 0:
+                        raise _OverBudget
+                    seen[at, j] = _holds(values[at], samples[j].text)
+            if not seen[at, j]:
+                return False
+        return True
+
+    # ways[j][i]: the cuts of values[i:] into samples j.. (counted up to 2: one is all we take)
+    length = len(values)
+    ways = [[0] * (length + 1) for _ in range(count + 1)]
+    ways[count][length] = 1
+    try:
+        for j in range(count - 1, -1, -1):
+            # samples j.. hold at most 2 values each: values[i:] fit only from i >= length - 2k
+            for i in range(length, max(length - _PER_SAMPLE * (count - j), 0) - 1, -1):
+                ways[j][i] = min(
+                    sum(
+                        ways[j + 1][i + size]
+                        for size in range(min(_PER_SAMPLE, length - i) + 1)
+                        if ways[j + 1][i + size] and holds(j, i, size)
+                    ),
+                    2,
+                )
+    except _OverBudget:
+        return None
+    if ways[0][0] != 1:
+        return None  # no cut, or several: the list does not say whose each value is
+    answers: list[str | None] = []
+    i = 0
+    for j in range(count):
+        for size in range(min(_PER_SAMPLE, length - i) + 1):
+            if ways[j + 1][i + size] and holds(j, i, size):
+                answers.append(_answer(found[i]) if size else None)
+                i += size
+                break
+    return answers
+
+
+class _OverBudget(Exception):
+    """The value-in-text searches of one doc went past :data:`_SEARCH_BUDGET`."""
 
 
 def _old_logprobs(predictions: Any) -> list[Any] | None:
@@ -438,7 +561,7 @@ class LightevalReader(Reader):
                 if choice is None and len(flat) == 1:
                     extracted = [_extracted_prediction(specific)]
                 elif choice is None and len(flat) > 1:
-                    split = _extracted_per_sample(specific, len(flat))
+                    split = _extracted_per_sample(specific, flat)
                     if split is not None:
                         extracted = split
                     elif _extracted_list(specific):
@@ -477,7 +600,8 @@ class LightevalReader(Reader):
                 f"{source}: {plural(unsplit, 'doc')} of several samples"
                 f" {'holds' if unsplit == 1 else 'hold'} lighteval's extracted_predictions in a"
                 " list that does not say which sample each came from (not two values per"
-                " sample): each sample's answer shown is evaltui's own extraction"
+                " sample, and no one way to give each value to a sample whose text holds it):"
+                " each sample's answer shown is evaltui's own extraction"
             )
         for metric, docs in doc_level.items():
             docs_word = "doc" if docs == 1 else "docs"

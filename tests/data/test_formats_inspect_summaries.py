@@ -1,0 +1,186 @@
+"""Inspect AI .eval archives whose samples are only summarised: a log written with
+``--no-log-samples`` (or whose ``samples/`` members were taken out) keeps ``header.json`` and the
+sample summaries (``summaries.json``; ``_journal/summaries/<n>.json`` while it runs), each an
+EvalSampleSummary: id, epoch, input, target, scores, model_usage, … and no output. Built from the
+real toy log (ids 3, p0, p1; epochs 1 and 2; match C C C then C I I) as Inspect's EvalRecorder
+writes them."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaltui.data.loader import LoadFailure
+from tests.data.test_formats_inspect_runs import LOG, MODEL, load_dir
+from tests.data.test_real_world import run_table
+
+NAME = "2026-11-23T19-59-31-00-00_toy-math-inspect_AAA.eval"
+
+
+def summary(sample: dict[str, Any]) -> dict[str, Any]:
+    """EvalSampleSummary of a sample, as EvalSample.summary() gives it (no output, messages)."""
+    return {
+        "id": sample["id"],
+        "epoch": sample["epoch"],
+        "input": sample["input"],
+        "target": sample["target"],
+        "metadata": {},
+        "scores": sample["scores"],
+        "model_usage": sample.get("model_usage", {}),
+        "total_time": 0.01,
+        "working_time": 0.01,
+        "uuid": f"u{sample['id']}{sample['epoch']}",
+        "completed": True,
+    }
+
+
+def write(path: Path, members: dict[str, Any]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, value in members.items():
+            archive.writestr(name, json.dumps(value, indent=2))
+    return path
+
+
+def header() -> dict[str, Any]:
+    return {k: v for k, v in LOG.items() if k not in ("samples", "reductions")}
+
+
+def test_a_log_without_sample_members_is_read_from_its_summaries(tmp_path: Path) -> None:
+    # --no-log-samples: header.json and summaries.json only. Nothing was read: 'Inspect log
+    # without samples … no generation to show', though each sample's scores were there.
+    summaries = [summary(s) for s in LOG["samples"]]
+    write(tmp_path / NAME, {"header.json": header(), "summaries.json": summaries})
+    result = load_dir(tmp_path)
+    assert result.errors == []
+    # 3 ids x 2 epochs, all scored: C C C + C I I = 4 of 6, the log's own accuracy
+    assert run_table(result) == {MODEL: (3, 6, 6, 0.6667)}
+    gens = result.generations.sort("prompt_id", "sample")
+    assert gens["gen"].to_list() == [""] * 6
+    assert gens["accuracy"].to_list() == [1.0, 1.0, 1.0, 0.0, 1.0, 0.0]
+    assert gens["answer"].to_list() == ["6", "6", "5", "5", "42", "42"]
+    assert gens["prompt"][0] == "If x = 1.5, what is 4x?"
+    assert result.notes == [
+        f"{NAME}: 6 samples have no samples/ member in the archive (written with"
+        " --no-log-samples, or taken out): read from its sample summaries (summaries.json):"
+        " prompt, target and scores only; the generation text is missing (shown empty, length 0)"
+    ]
+
+
+def test_a_running_log_journal_summaries_fill_in_missing_samples_only(tmp_path: Path) -> None:
+    # A log still running: _journal/start.json, one summaries part per flush. Samples whose
+    # member is there are read from it (with their text); the rest from the parts, in order.
+    samples = LOG["samples"]
+    start = {k: LOG[k] for k in ("version", "eval", "plan")}
+    members: dict[str, Any] = {"_journal/start.json": start}
+    members[f"samples/{samples[0]['id']}_epoch_{samples[0]['epoch']}.json"] = samples[0]
+    members["_journal/summaries/1.json"] = [summary(s) for s in samples[:3]]
+    members["_journal/summaries/2.json"] = [summary(s) for s in samples[3:]]
+    write(tmp_path / NAME, members)
+    result = load_dir(tmp_path)
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id", "sample")
+    assert gens.height == 6  # the first sample once, from its member
+    assert gens.filter(gens["gen"] != "")["gen"].to_list() == [samples[0]["output"]["completion"]]
+    assert gens["accuracy"].to_list() == [1.0, 1.0, 1.0, 0.0, 1.0, 0.0]
+    notes = result.notes
+    assert f"{NAME}: Inspect log still running (or killed) (status 'started')" in notes
+    assert any(
+        "2 samples have no samples/ member" in n and "_journal/summaries/1.json" in n for n in notes
+    )
+    assert any(
+        "3 samples have no samples/ member" in n and "_journal/summaries/2.json" in n for n in notes
+    )
+
+
+def test_summaries_that_are_not_a_list_are_an_error_naming_the_member(tmp_path: Path) -> None:
+    write(tmp_path / NAME, {"header.json": header(), "summaries.json": {"id": 1}})
+    with pytest.raises(LoadFailure) as failure:
+        load_dir(tmp_path)
+    assert [(e.source, e.reason) for e in failure.value.errors] == [
+        (NAME, "summaries.json is not a list of sample summaries")
+    ]
+
+
+def test_a_sample_is_known_by_its_own_id_not_its_member_name(tmp_path: Path) -> None:
+    # A member named otherwise than '<id>_epoch_<n>' (an id a file name spells differently)
+    # still holds its sample: its summary is not read as a second generation of it.
+    samples = LOG["samples"]
+    members: dict[str, Any] = {"header.json": header()}
+    for number, sample in enumerate(samples):
+        members[f"samples/sample{number}.json"] = sample
+    members["summaries.json"] = [summary(s) for s in samples]
+    write(tmp_path / NAME, members)
+    result = load_dir(tmp_path)
+    assert result.errors == [] and result.notes == []
+    assert run_table(result) == {MODEL: (3, 6, 6, 0.6667)}
+
+
+def test_a_records_export_of_summaries_reads_back_as_the_same_rows(tmp_path: Path) -> None:
+    # export --records writes each summary as a line; read back, the lines were 'no reader
+    # recognises this file' (an EvalSample line has output and messages, a summary neither).
+    from evaltui.cli import main
+
+    summaries = [summary(s) for s in LOG["samples"]]
+    write(tmp_path / "logs" / NAME, {"header.json": header(), "summaries.json": summaries})
+    out = tmp_path / "out" / "sub.jsonl"
+    out.parent.mkdir()
+    assert (
+        main(["export", str(tmp_path / "logs"), "--records", "-o", str(out), "--no-cache", "-q"])
+        == 0
+    )
+    manifest = out.with_name("sub.jsonl.evaltui.json")
+    manifest.unlink()  # read back alone: the model from the summaries' model_usage
+    again = load_dir(out)
+    assert again.errors == []
+    assert run_table(again) == {MODEL: (3, 6, 6, 0.6667)}
+    assert again.generations["gen"].to_list() == [""] * 6
+    assert again.notes == [
+        "sub.jsonl: 6 samples are sample summaries (no output, no messages): prompt, target and"
+        " scores only; the generation text is missing (shown empty, length 0)"
+    ]
+
+
+def test_a_bad_summary_is_an_error_naming_its_member_and_place(tmp_path: Path) -> None:
+    # A summary that is no sample was 'sample without an id' at the archive's record 3: no
+    # member of the archive is record 3.
+    summaries: list[Any] = [summary(s) for s in LOG["samples"][:2]] + [["not", "a", "summary"]]
+    write(tmp_path / NAME, {"header.json": header(), "summaries.json": summaries})
+    result = load_dir(tmp_path)
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (3, "summaries.json[2]: sample without an id")
+    ]
+    assert result.generations.height == 2
+
+
+def test_summaries_are_not_read_when_every_sample_has_its_member(tmp_path: Path) -> None:
+    # The header's results count 6 samples and the archive holds 6 members: the summaries (a
+    # large log's summaries.json holds every input again) are not parsed, so even a broken one
+    # is no error.
+    members: dict[str, Any] = {"header.json": header(), "summaries.json": {"not": "a list"}}
+    for sample in LOG["samples"]:
+        members[f"samples/{sample['id']}_epoch_{sample['epoch']}.json"] = sample
+    write(tmp_path / NAME, members)
+    result = load_dir(tmp_path)
+    assert result.errors == [] and result.notes == []
+    assert run_table(result) == {MODEL: (3, 6, 6, 0.6667)}
+
+
+def test_a_summary_of_a_sample_not_completed_is_told_not_counted(tmp_path: Path) -> None:
+    # EvalSampleSummary.completed: false (a sample still running when the log was written, no
+    # scores yet) was a generation, empty and unscored, among the finished ones.
+    summaries = [summary(s) for s in LOG["samples"]]
+    summaries[-1] |= {"completed": False, "scores": None}
+    start = {k: LOG[k] for k in ("version", "eval", "plan")}
+    write(tmp_path / NAME, {"_journal/start.json": start, "_journal/summaries/1.json": summaries})
+    result = load_dir(tmp_path)
+    assert result.errors == []
+    assert run_table(result) == {MODEL: (3, 5, 5, 0.8)}
+    assert (
+        f"{NAME}: 1 sample not completed (its summary says completed: false: still running when"
+        " the log was written): not shown"
+    ) in result.notes
