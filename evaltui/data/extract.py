@@ -33,6 +33,9 @@ _ANSWER_LINE = (
     r"(?im)^[ \t*#>_-]*answer[*_]*[ \t]*:[*_]*[ \t]*\$?([^\n$]{1,60}?)\$?[ \t]*\.?[ \t*]*$"
 )
 _NUMBER = r"(-?\d[\d,]*(?:\.\d+)?)"
+# Every match of _ANSWER_LINE holds a match of this (the same letters under the same (?i)):
+# a text without one has no "Answer:" line.
+_ANSWER_COLON = r"(?i)answer[*_]*[ \t]*:"
 _BOX_START_RE = re.compile(_BOX_START)
 #: A reply this short (stripped: one line of at most ``SHORT_WORDS`` words and ``SHORT_CHARS``
 #: characters) is its own final answer, as a short-answer task's model gives it ("Paris", "42",
@@ -102,13 +105,31 @@ ANSWER_PARTS = ["_boxed", "_answer_is", "_answer_line", "_number", "_deep", "_sh
 def answer_part_exprs(column: str = "gen", *, every: bool = True) -> list[pl.Expr]:
     """The matches :func:`extract_answer_expr` and :func:`final_answer_marked_expr` are made of,
     as columns (:data:`ANSWER_PARTS`), so a text's tail is searched once for both. Without
-    ``every``, ``_number`` and ``_short`` are left out: :func:`last_numbers` and
-    :func:`short_replies` make them for less."""
+    ``every``, ``_answer_line``, ``_number`` and ``_short`` are left out: :func:`answer_lines`,
+    :func:`last_numbers` and :func:`short_replies` make them for less."""
     return [
         part.alias(name)
         for part, name in zip(_parts(column), ANSWER_PARTS, strict=False)
-        if every or name not in ("_number", "_short")
+        if every or name not in ("_answer_line", "_number", "_short")
     ]
+
+
+def answer_lines(texts: pl.Series) -> pl.Series:
+    """``_answer_line`` of :func:`answer_part_exprs` (the last "Answer: …" line of each text's
+    last :data:`TAIL_CHARS` characters), searched for only in the tails that hold "answer",
+    maybe ``*``/``_`` and blanks, then ":" (:data:`_ANSWER_COLON`, matched under the same
+    ``(?i)``): every match of the line's pattern holds such a piece, so no other tail has one.
+    The line's pattern (anchored at a line's start, case-insensitive) has no literal for the
+    regex engine to skip to: 1 MB of traces' tails took ~1.2 ms of CPU scanned by it, the
+    pieces' test ~0.2 ms."""
+    frame = pl.DataFrame([texts.alias("t")])
+    tail = pl.col("t").str.slice(-TAIL_CHARS)
+    rows = frame.select(tail.str.contains(_ANSWER_COLON)).to_series().arg_true()
+    lines = nulls("_answer_line", pl.String(), len(texts))
+    if len(rows):
+        found = frame[rows].select(_non_empty(_last_match(tail, _ANSWER_LINE))).to_series()
+        lines = lines.scatter(rows, found)
+    return lines
 
 
 def short_replies(texts: pl.Series) -> pl.Series:

@@ -54,6 +54,7 @@ import polars as pl
 from evaltui.data.extract import (
     ANSWER_PARTS,
     answer_from_parts,
+    answer_lines,
     answer_part_exprs,
     fill_from_parts,
     fill_vote_answers,
@@ -337,7 +338,10 @@ def _measured(
             measured = set_columns(measured, short.slice(start, MEASURE_ROWS).alias(SHORT_ALLOWED))
         if answers:
             measured = measured.with_columns(
-                *answer_part_exprs(column, every=False), last_numbers(tails), short_replies(tails)
+                *answer_part_exprs(column, every=False),
+                answer_lines(tails),
+                last_numbers(tails),
+                short_replies(tails),
             )
             tail_parts.append(tails)
         measured = measured.select(exprs)

@@ -252,6 +252,73 @@ def test_the_last_number_searched_in_the_window_first_is_the_whole_tails(
     assert got.null_count() > 1 and got.drop_nulls().n_unique() > 100
 
 
+def test_answer_lines_are_looked_for_only_where_answer_and_a_colon_are_and_found_as_the_expression_finds() -> (
+    None
+):
+    """``answer_lines`` (the "Answer: …" line part, searched for only in tails holding
+    "answer", maybe ``*``/``_`` and blanks, then ":") equals the expression over every text:
+    any case (the long s and the Kelvin sign fold as the pattern folds them), marks before and
+    after the word, blanks and tabs before the colon, lines too long, empty answers, several
+    lines, a line before the tail's start, "answer" with no colon after it, and no text."""
+    rng = random.Random(7)
+    pieces = [
+        "Answer",
+        "answer",
+        "ANSWER",
+        "AnSwer",
+        "an\u017fwer",
+        "\u212aey",
+        "**",
+        "__",
+        "#",
+        ">",
+    ]
+    pieces += [
+        " ",
+        "\t",
+        ":",
+        ": ",
+        "\n",
+        "42",
+        "$x$",
+        "Paris",
+        ".",
+        "é",
+        "中文",
+        "answer is",
+        "x" * 70,
+    ]
+    texts: list[str | None] = [
+        None,
+        "",
+        "Answer: 5",
+        "answer:",
+        "Answer :",
+        "**Answer**: 12 .",
+        "Answer 5",
+    ]
+    texts += ["an\u017fwer: 7", "Final Answer:\n\n3", "answer\t: $7$", "x\nAnswer: \nAnswer: 9\n"]
+    texts += ["".join(rng.choices(pieces, k=rng.randint(0, 16))) for _ in range(2500)]
+    for size in (TAIL_CHARS - 12, TAIL_CHARS, TAIL_CHARS + 3, 2 * TAIL_CHARS):
+        texts.append("Answer: 5\n" + "y" * (size - 10))  # its only line before the tail's start
+        texts.append("y" * (size - 10) + "\nAnswer: 5")
+        texts.append("y" * (size - 20) + "answer only, no colon")
+    series = pl.Series("gen", texts, dtype=pl.String)
+    whole = series.to_frame().select(
+        extract._non_empty(
+            extract._last_match(pl.col("gen").str.slice(-TAIL_CHARS), extract._ANSWER_LINE)
+        )
+    )
+    got = extract.answer_lines(series)
+    assert got.name == "_answer_line" and got.dtype == pl.String
+    assert got.to_list() == whole.to_series().to_list()
+    assert got.null_count() > 100 and got.drop_nulls().n_unique() > 20
+    assert extract.answer_lines(pl.Series("gen", [None, "no line"], dtype=pl.String)).to_list() == [
+        None,
+        None,
+    ]
+
+
 def test_short_replies_are_looked_for_only_in_short_texts_and_found_as_the_expression_finds() -> (
     None
 ):
