@@ -37,6 +37,9 @@ TABLE_COLUMNS: list[tuple[str, str]] = [
     ("run", "text"),
     ("count", "count"),
     ("average_accuracy", "fraction"),
+    # the prompt's own score where a format gives one (an Inspect epochs reducer, lm-eval's
+    # majority vote over repeats): shown when a row has one, to sort and read by it
+    ("prompt_score", "fraction"),
     # after a re-score (evaltui PATH --rescore NAME): the stored scores' accuracy and the
     # generations whose verdict flipped ("disagree")
     ("stored_average_accuracy", "fraction"),
@@ -48,6 +51,8 @@ TABLE_COLUMNS: list[tuple[str, str]] = [
     ("answer", "text"),
     ("triage", "text"),
 ]
+OPTIONAL_COLUMNS = frozenset({"prompt_score"})
+"""Columns of every Stats frame shown only when a row has a value (most runs have none)."""
 #: Sampling metrics appear after the fixed columns when the Stats frame has them.
 METRIC_PATTERN = re.compile(r"^(pass|maj|cons|avg)@\d+$|^n_unique_answers$|^agreement$")
 PROMPT_WIDTH = 60
@@ -95,6 +100,7 @@ def table_columns(stats: pl.DataFrame) -> list[tuple[str, str, str]]:
         (c, headers[c](stats) if c in headers else display_name(c), k)
         for c, k in TABLE_COLUMNS
         if c in stats.columns
+        and (c not in OPTIONAL_COLUMNS or stats[c].null_count() < stats.height)
     ]
     extra = [
         (c, display_name(c), "count" if c == "n_unique_answers" else "fraction")

@@ -73,6 +73,29 @@ def tick_labels(values: Iterable[float]) -> list[str]:
     return [f"{v:,.0f}" if v.is_integer() else f"{v:,.10g}" for v in ticks]
 
 
+TICK_GAP = 3
+"""Blank cells wanted between two tick labels on an axis."""
+
+
+def spaced_ticks(
+    ticks: list[float], labels: list[str], cells: int
+) -> tuple[list[float], list[str]]:
+    """Every k-th tick (from the first), k the least that leaves each label ``TICK_GAP``
+    blank cells to the next along an axis of ``cells`` cells; all of them when they fit.
+    Every second of round ticks is round again (0, 1,000, 2,000 of 0, 500, … 3,500). Eight
+    labels on a histogram's 56 cells at 60x20 stood one or two cells apart, unevenly (plotext
+    rounds each to a cell), the last two touching ('3,000 3,500')."""
+    if len(ticks) < 3 or cells <= 0:
+        return ticks, labels
+    room = max(len(label) for label in labels) + TICK_GAP
+    fit = max(2, cells // room)
+    every = math.ceil(len(ticks) / fit)
+    if every <= 1:
+        return ticks, labels
+    picked = range(0, len(ticks), every)
+    return [ticks[i] for i in picked], [labels[i] for i in picked]
+
+
 @dataclass(frozen=True, slots=True)
 class Bins:
     """Histogram bins: ``edges`` (len = bins + 1), where each bar is drawn, and its label."""

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from textual import events
-from textual.widgets import Input
+from textual.widgets import Input, RadioSet
 
 from evaltui.app.app import EvalApp
+from evaltui.app.screens.export import ExportScreen
 from evaltui.app.screens.sort import SortScreen
 from tests.app.conftest import settle
 
@@ -59,3 +60,36 @@ async def test_j_and_k_move_in_the_sort_dialog(evals: Path, make_app: Any) -> No
         await settle(pilot)
         assert app.view.sort is not None
         assert app.view.sort.column == dialog.columns[2]
+
+
+async def test_export_key_read_before_the_dialog_was_drawn_is_not_typed_into_its_path(
+    evals: Path, make_app: Any
+) -> None:
+    """e pressed twice while the app was busy (a cold load of the published runs took 0.46 s
+    to draw the dialog, in tmux): the second e, read from the terminal before the dialog was
+    on it, was handed to the kind list once the dialog was up, and went to the path box as a
+    typed path: the path read "e", and ctrl+s wrote a file named e. A key read once the
+    dialog is drawn still goes to the box."""
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        early = events.Key("e", "e")  # read now, handled once the dialog is up
+        early.set_sender(app)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        path = dialog.query_one("#export-path", Input)
+        default = path.value
+        assert default.endswith("evaltui_view.json")
+        driver = app._driver
+        assert driver is not None
+        driver.send_message(early)
+        await settle(pilot)
+        assert app.screen is dialog
+        assert path.value == default
+        assert isinstance(app.focused, RadioSet)
+        # Typed with the dialog on screen: the path box's, replacing the default.
+        await pilot.press("o", "u", "t")
+        await settle(pilot)
+        assert path.value == "out"

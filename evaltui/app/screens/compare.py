@@ -171,41 +171,101 @@ def display_frame(
     return pl.DataFrame(series)
 
 
-def headline(comparison: Comparison) -> str:
-    """The overall change of B's accuracy (or mean score) against A's, its interval and test."""
+def fill(chunks: list[str], width: int) -> str:
+    """``chunks`` joined by spaces in lines of ``width`` cells, a line breaking only between
+    chunks (a count stays beside its word: at 60 columns "regressed" ended a line and its
+    "22" began the next, "p =" and its value likewise); a chunk wider than a line alone wraps
+    at its spaces. ``width`` 0: one line."""
+    if not width:
+        return " ".join(chunks)
+    lines: list[str] = []
+    line = ""
+    for chunk in chunks:
+        if line and cell_width(f"{line} {chunk}") <= width:
+            line = f"{line} {chunk}"
+            continue
+        if line:
+            lines.append(line)
+        line = chunk
+        if cell_width(chunk) > width:
+            *whole, line = textwrap.wrap(chunk, width) or [chunk]
+            lines += whole
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def listed(text: str) -> list[str]:
+    """``a · b · c`` as chunks ``a ·``, ``b ·``, ``c``: the line breaks after a ``·``."""
+    items = text.split(" · ")
+    return [f"{item} ·" for item in items[:-1]] + items[-1:]
+
+
+def headline(comparison: Comparison, width: int = 0) -> str:
+    """The overall change of B's accuracy (or mean score) against A's, its interval and test,
+    in lines of ``width`` cells (0: one line)."""
     if comparison.no_delta:
         return comparison.no_delta
     low, high = comparison.ci
     what = "accuracy" if comparison.accuracy else f"mean {comparison.metric_words()}"
-    return (
-        f"B − A {what}: {signed(comparison.delta)} · 95% CI [{signed(low)}, {signed(high)}] · "
-        f"p = {comparison.p_value:.3g}"
+    return fill(
+        listed(
+            f"B − A {what}: {signed(comparison.delta)} · 95% CI [{signed(low)}, {signed(high)}] · "
+            f"p = {comparison.p_value:.3g}"
+        ),
+        width,
     )
 
 
-def counts_text(comparison: Comparison) -> str:
+def counts_text(comparison: Comparison, width: int = 0, test: bool = True) -> str:
+    """The counts beside the matrix, in lines of ``width`` cells (0: a line each); without
+    the name of the test (``test`` False) when the room is short."""
     lines = [
-        f"{plural(comparison.joined.height, 'prompt')} in both runs: {comparison.outcome_line()}"
+        fill(
+            [
+                f"{plural(comparison.joined.height, 'prompt')} in both runs:",
+                *listed(comparison.outcome_line()),
+            ],
+            width,
+        )
     ]
     if not comparison.no_delta:  # else no test was run: the headline says why
-        lines.append(f"p: {comparison.test}")
+        if test:
+            lines.append(fill(f"p: {comparison.test}".split(" "), width))
         # Each run's level on the prompts the change is over (B − A is the headline's change).
         # In the table's format (3 decimals for a mean score too: 0.444, as its rows show it).
         a, b = ("–" if math.isnan(x) else f"{x:.{FRACTION_DECIMALS}f}" for x in comparison.levels())
-        lines.append(f"mean over {plural(comparison.finite_deltas, 'prompt')}: A {a} → B {b}")
+        lines.append(
+            fill(
+                [f"mean over {plural(comparison.finite_deltas, 'prompt')}:", f"A {a}", f"→ B {b}"],
+                width,
+            )
+        )
     if comparison.only_a.height or comparison.only_b.height:
         lines.append(
-            f"only in A: {plural(comparison.only_a.height, 'prompt')} · "
-            f"only in B: {plural(comparison.only_b.height, 'prompt')} (not compared)"
+            fill(
+                [
+                    f"only in A: {plural(comparison.only_a.height, 'prompt')} ·",
+                    f"only in B: {plural(comparison.only_b.height, 'prompt')}",
+                    "(not compared)",
+                ],
+                width,
+            )
         )
     if comparison.text_differs.height:
         lines.append(
-            f"{plural(comparison.text_differs.height, 'prompt')} share an id but not their text"
+            fill(
+                f"{plural(comparison.text_differs.height, 'prompt')} share an id but not "
+                "their text".split(" "),
+                width,
+            )
         )
     if comparison.same_text_other_id.height:
         lines.append(
-            f"{plural(comparison.same_text_other_id.height, 'prompt')} have the same text under "
-            "different ids (not joined)"
+            fill(
+                f"{plural(comparison.same_text_other_id.height, 'prompt')} have the same text "
+                "under different ids (not joined)".split(" "),
+                width,
+            )
         )
     return "\n".join(lines)
 
@@ -350,16 +410,36 @@ class CompareScreen(Screen[None]):
         top = self.query_one("#compare-top", Horizontal)
         transitions = self.query_one("#compare-transitions", Static)
         matrix = transitions.get_content_width(self.size, self.size) + 2
-        top.styles.layout = "horizontal" if width - matrix >= COUNTS_WIDTH else "vertical"
+        beside = width - matrix >= COUNTS_WIDTH
+        top.styles.layout = "horizontal" if beside else "vertical"
         # Above the table: the headline and labels (wrapped), the status line; below: the footer.
         chrome = sum(
             self.query_one(selector, Static).outer_size.height
             for selector in ("#compare-headline", "#compare-labels", "#compare-status")
         )
+        if self.comparison is not None:
+            # Wrapped here, between whole items, to the room each has (less their padding).
+            line = self.query_one("#compare-headline", Static)
+            text = headline(self.comparison, width - 2)
+            chrome += text.count("\n") + 1 - line.outer_size.height  # (its height once laid out)
+            line.update(Text(text))
         # The footer, the table's header and its horizontal scroll bar.
         room = height - chrome - 3 - MIN_TABLE_ROWS
         top.display = room > 0
         top.styles.max_height = max(1, min(8, room))
+        if self.comparison is not None:
+            counts_width = (width - matrix if beside else width) - 2
+            lines = counts_text(self.comparison, counts_width).split("\n")
+            matrix_lines = transitions_text(self.comparison).count("\n") + 1
+            shown = max(1, min(8, room) - (0 if beside else matrix_lines))
+            if len(lines) > shown:  # the test's name first left out: the headline gives its p
+                lines = counts_text(self.comparison, counts_width, test=False).split("\n")
+            if len(lines) > shown:
+                # The lines past the room were cut off with no mark (at 60x20 "only in A: 1
+                # prompt · only in B: 0 prompts (not compared)" was not there at all).
+                lines = lines[:shown]
+                lines[-1] = one_line(f"{lines[-1]} …", counts_width)
+            self.query_one("#compare-details", Static).update(Text("\n".join(lines)))
 
     def data_changed(self) -> None:
         """New scores or rows under the screen: compared again (sort, filter and cursor kept)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual import events
+from textual._time import get_time  # the clock of events' ``time`` (Textual is pinned)
 from textual.screen import ModalScreen
 
 T = TypeVar("T")
@@ -20,6 +22,9 @@ class Dialog(ModalScreen[T]):
 
     _dialog_closed = False
 
+    shown_at: float | None = None
+    """When the dialog was first drawn (the clock of ``events.Key.time``); None before."""
+
     def close(self, result: T | None = None) -> None:
         """Dismiss with ``result`` if this dialog is on top and not closed yet; else nothing
         (a key handled after the dialog closed, or a dialog under another screen)."""
@@ -27,3 +32,17 @@ class Dialog(ModalScreen[T]):
             return
         self._dialog_closed = True
         self.dismiss(result)
+
+    def on_mount(self) -> None:
+        # After the first refresh: the dialog is on the terminal from then on.
+        self.call_after_refresh(self._drawn)
+
+    def _drawn(self) -> None:
+        if self.shown_at is None:
+            self.shown_at = get_time()
+
+    def read_before_shown(self, event: events.Key) -> bool:
+        """Whether ``event`` was read from the terminal before this dialog was drawn: a key
+        the user pressed for the screen behind (the dialog's own key pressed twice while a
+        busy app took half a second to draw it), not one typed into the dialog."""
+        return self.shown_at is None or event.time < self.shown_at

@@ -292,13 +292,19 @@ class ExportScreen(Dialog[ExportSummary | None]):
         the focus arrives (that would select what was typed, and the next key replace it).
         A space of the burst comes here too, after the focus moved: it goes to the box (it
         was dropped, "my out.json" written as "myout.json"); a space while the kind list has
-        the focus picks a kind, as it did; ``?`` there shows the help (the dialog's keys)."""
+        the focus picks a kind, as it did; ``?`` there shows the help (the dialog's keys).
+        A key read before the dialog was drawn is not typed into the box: it was meant for the
+        screen behind (``e`` pressed twice while the app was busy made the path "e", and
+        ctrl+s wrote a file named e)."""
         if not event.is_printable or event.character is None:
             return
         path = self.query_one("#export-path", Input)
         if event.character in {" ", "?"} and not isinstance(self.focused, Input):
             return  # (space picks a kind, or presses a button; ? is the help, as elsewhere)
         if isinstance(self.focused, (RadioSet, RadioButton)):
+            if self.read_before_shown(event):
+                event.stop()
+                return
             path.select_on_focus = False
             path.value = ""
             self.set_focus(path)

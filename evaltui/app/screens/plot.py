@@ -33,6 +33,7 @@ from evaltui.data.bins import (
     length_bins,
     nice_ticks,
     rate_bins,
+    spaced_ticks,
     tick_label,
     tick_labels,
 )
@@ -720,11 +721,18 @@ class PlotScreen(Screen[None]):
             plt.subplots(len(figure.panels), 1)
         for index, panel in enumerate(figure.panels):
             target = plt.subplot(index + 1, 1) if len(figure.panels) > 1 else plt
-            self.draw_panel(target, figure, panel, last=index == len(figure.panels) - 1)
+            # The x axis's cells: the plot's width less the y ticks' labels and the frame.
+            ylabels = max((len(label) for label in panel.yticks[1]), default=0)
+            cells = widget.size.width - ylabels - 2
+            self.draw_panel(
+                target, figure, panel, last=index == len(figure.panels) - 1, cells=cells
+            )
         widget.refresh()
 
     @staticmethod
-    def draw_panel(target: Any, figure: Figure, panel: Panel, *, last: bool) -> None:
+    def draw_panel(
+        target: Any, figure: Figure, panel: Panel, *, last: bool, cells: int = 0
+    ) -> None:
         """Draw one panel on plotext's figure or one of its subplots (untyped plotext API)."""
         if panel.title:
             target.title(panel.title)
@@ -756,7 +764,7 @@ class PlotScreen(Screen[None]):
             # One bar (every generation of one length): a bar, not the whole frame filled.
             target.xlim(xs[0] - 1.5, xs[0] + 1.5)
         if panel.xticks[0]:
-            target.xticks(*panel.xticks)
+            target.xticks(*spaced_ticks(*panel.xticks, cells))
         if panel.yticks[0]:
             target.yticks(*panel.yticks)
         if not figure.scatter:

@@ -17,7 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from evaltui.app.display import MAX_SHOWN_CHARS, generation_text, score_mark
+from evaltui.app.display import MAX_SHOWN_CHARS, fraction, generation_text, score_mark
 from evaltui.app.footer import KeysFooter
 from evaltui.data.metrics import correct_expr, format_score, run_kinds
 from evaltui.data.rescore import OK, stored_kinds, verdicts
@@ -322,6 +322,12 @@ class PromptScreen(Screen[None]):
                 counts[run] = f"{correct}/{scored} correct"
             if mine.height > scored:
                 counts[run] += f" ({mine.height - scored} unscored)"
+            if "prompt_score" in mine.columns and mine["prompt_score"].null_count() < mine.height:
+                # The prompt's own score (an Inspect epochs reducer, lm-eval's vote over
+                # repeats), as the table's "prompt score" column shows it: it was only in the
+                # t summary's doc score, no prompt's own.
+                own = cast("float", mine["prompt_score"].drop_nulls()[0])
+                counts[run] += f", prompt score {fraction(own)}"
         flipped = [flipped_summary(everything)] if rescored else []
         only = [f"only {self.only} ({gens.height})"] if self.only else []
         self._title = (runs, counts, position, flipped, only)

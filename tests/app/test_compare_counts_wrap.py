@@ -1,0 +1,61 @@
+"""The compare screen's counts and headline at narrow widths: a line breaks between items, a
+count never apart from its word."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaltui.app.screens.compare import CompareScreen
+from tests.app.conftest import settle, write_evals
+from tests.app.test_wide_text_cells import screen_lines
+
+LONG_A = "DeepSeek-R1-Distill-Qwen-32B-Instruct-2501"
+LONG_B = "Meta-Llama-3.1-70B-Instruct-Turbo"
+
+
+def long_named_runs(root: Path) -> Path:
+    """The two runs of write_evals in folders named as models are (long names)."""
+    evals = write_evals(root / "evals")
+    runs = root / "runs"
+    runs.mkdir()
+    shutil.move(evals / "model_a", runs / LONG_A)
+    shutil.move(evals / "model_b", runs / LONG_B)
+    return runs
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_compare_counts_break_between_items(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """At 60x20 the counts beside the matrix were wrapped at any space: 'improved 16 ·
+    regressed' over '22 · unchanged 22', 'mean over 60 prompts: A' over '0.625 → B 0.619',
+    and the headline's 'p =' ended a line, its value alone on the next. The lines past the
+    top's room were cut off with no mark ('only in B: 0 prompts' not on screen): the test's
+    name goes first (the headline has its p), then a last line ends with '…'."""
+    app = make_app(long_named_runs(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.pause()
+        lines = [line.strip() for line in screen_lines(app)]
+        top = "\n".join(lines[:12])
+        for word in ("improved", "regressed", "unchanged"):
+            assert any(
+                f"{word} " in line and line.split(f"{word} ")[1][:1].isdigit() for line in lines
+            ), (word, top)
+        assert any("p = " in line for line in lines), top
+        assert "only in A: 1 prompt" in top and "only in B: 0 prompts" in top, top
+        assert "(not compared)" in top or "only in B: 0 prompts …" in top, top
+        mean = next(line for line in lines if "mean over" in line)
+        assert "A " in mean or any(line.startswith("A ") and "→ B" in line for line in lines), top
+        for line in lines[:12]:
+            # No line starts with a count cut from its word, nor ends with a word cut from it.
+            assert not line.endswith(("regressed", "improved", "unchanged", "p =", " A")), top
+            assert not re.match(r"[-+]?[\d.]+( ·| →|$)", line), top
