@@ -291,15 +291,31 @@ def cannot_write(target: str | os.PathLike[str], exc: OSError) -> int:
     return fail(f"cannot write {target}: {exc.strerror or exc}", EXIT_FAILURE)
 
 
-def is_standard_output(target: str | os.PathLike[str]) -> bool:
-    """Whether ``target`` is standard output: ``-``, or a name of the file on descriptor 1
-    (``-o /dev/stdout``)."""
+#: Names of standard output besides ``-``: writing to one of them is writing to ``-``.
+STDOUT_NAMES = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def is_standard_output(target: str | os.PathLike[str] | None) -> bool:
+    """Whether ``target`` means standard output, the one answer to that question for every
+    command: ``-``, a name of descriptor 1 (``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``),
+    or the very file descriptor 1 is open on (``-o out.json > out.json``, the terminal's own
+    device). The null device is no stream anyone reads: ``-o /dev/null > /dev/null`` writes
+    nothing twice, so it is standard output only as ``-``.
+
+    Two helpers asked it apart, and disagreed: compare printed its report on standard output
+    before ``-o /dev/stdout``'s JSON (``| jq`` failed), and ``export -o /dev/stdout > x.json``
+    was refused as 'exists'."""
     from evaltui.data.export import is_stdout
 
-    if is_stdout(target):
+    if target is None:
+        return False
+    if is_stdout(target) or os.fspath(target) in STDOUT_NAMES:
         return True
     try:
-        return os.path.samestat(os.stat(target), os.fstat(sys.stdout.fileno()))
+        named = os.stat(target)
+        if os.path.samestat(named, os.stat(os.devnull)):
+            return False
+        return os.path.samestat(named, os.fstat(sys.stdout.fileno()))
     except (OSError, ValueError, AttributeError):
         return False
 
@@ -436,10 +452,9 @@ def manifest_clash(parser: argparse.ArgumentParser, a: Path | None, b: Path | No
     """A usage error when one of two outputs is where the other's manifest goes (``-o c.json
     --summary-json c.json.evaltui.json``): the manifest replaced it, exit 0, the summary lost
     and the other output's mark gone with it."""
-    from evaltui.data.export import is_stdout
     from evaltui.data.marks import manifest_path
 
-    if a is None or b is None or is_stdout(a) or is_stdout(b):
+    if a is None or b is None or is_standard_output(a) or is_standard_output(b):
         return
     for one, other in ((a, b), (b, a)):
         if os.path.realpath(manifest_path(one)) == os.path.realpath(other):
@@ -447,16 +462,6 @@ def manifest_clash(parser: argparse.ArgumentParser, a: Path | None, b: Path | No
                 f"{shown_path(other)} is where the manifest of {shown_path(one)} goes: "
                 "give another path"
             )
-
-
-#: Names of standard output besides ``-``: writing to one of them is writing to ``-``.
-STDOUT_NAMES = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
-
-
-def names_stdout(path: str | os.PathLike[str] | None) -> bool:
-    """Whether ``path`` is standard output by name (``-``, ``/dev/stdout``): two outputs so
-    named would write one after the other into one stream (checked before the load)."""
-    return path is not None and os.fspath(path) in ("-", *STDOUT_NAMES)
 
 
 def bad_lines_clash(
@@ -470,9 +475,9 @@ def bad_lines_clash(
     for output in outputs:
         if output is None:
             continue
-        if names_stdout(bad_lines) and names_stdout(output):
+        if is_standard_output(bad_lines) and is_standard_output(output):
             parser.error("--bad-lines - and another output - both write to stdout: choose one")
-        if names_stdout(output) or names_stdout(bad_lines):
+        if is_standard_output(output) or is_standard_output(bad_lines):
             continue
         if os.path.realpath(output) == os.path.realpath(bad_lines):
             parser.error(
@@ -521,11 +526,9 @@ def more_words(count: int, what: str, listed_in: str | os.PathLike[str] | None) 
     """'  … and 5 more (every one in bad.jsonl)', '… and 1 more note (…)': how many ``what``
     (a singular noun, or none) stderr leaves out, and where they
     all are (``listed_in``: the ``--bad-lines`` file; else the flag that writes them)."""
-    from evaltui.data.export import is_stdout
-
     if listed_in is None:
         where = "every one: --bad-lines FILE, or the app's b"
-    elif is_stdout(listed_in):
+    elif is_standard_output(listed_in):
         where = "every one on standard output"
     else:
         where = f"every one in {shown_path(listed_in)}"
@@ -778,18 +781,18 @@ def add_follow_args(parser: argparse.ArgumentParser, *, interval: bool = True) -
 
 
 def cmd_summarize(argv: Sequence[str]) -> int:
-    from evaltui.data.export import all_or_none, is_stdout, write_combined_json, write_problems
+    from evaltui.data.export import all_or_none, write_combined_json, write_problems
     from evaltui.data.loader import LoadFailure
 
     parser = summarize_parser()
     args = parser.parse_args(argv)
     output = args.output or args.output_data_dir / args.output_filename
-    if names_stdout(output) and args.table is not None:
+    if is_standard_output(output) and args.table is not None:
         parser.error("-o - and --table both write to stdout: choose one")
     bad_lines_clash(parser, args.bad_lines, output)
-    if names_stdout(args.bad_lines) and args.table is not None:
+    if is_standard_output(args.bad_lines) and args.table is not None:
         parser.error("--bad-lines - and --table both write to stdout: choose one")
-    if args.bad_lines is not None and is_stdout(args.bad_lines) and args.follow:
+    if is_standard_output(args.bad_lines) and args.follow:
         # Each write would add the whole list again to standard output, with no end between.
         parser.error("--bad-lines - with --follow: give a file (it is rewritten at each write)")
     folder = folder_output(output, args.bad_lines)
@@ -978,10 +981,9 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
     """Print human-readable text built from input (a report, a table), made visible: on stdout,
     or on stderr when the command's data goes to stdout (``beside`` is ``-``), which then holds
     the data alone (``evaltui compare … -o - | jq``)."""
-    from evaltui.data.export import is_stdout
     from evaltui.data.sanitize import visible
 
-    if beside is not None and is_stdout(beside):
+    if is_standard_output(beside):
         sys.stderr.write(visible(text))
         return
     try:

@@ -18,6 +18,7 @@ from evaltui.cli import (
     fail,
     folder_output,
     headless_load,
+    is_standard_output,
     load_failed,
     output_path,
     reader_may_leave,
@@ -129,7 +130,6 @@ def cmd_export(argv: Sequence[str]) -> int:
         OutputIsInput,
         all_or_none,
         export_view,
-        is_stdout,
         kind_for_path,
         mismatch_words,
         suffix_mismatch,
@@ -155,7 +155,9 @@ def cmd_export(argv: Sequence[str]) -> int:
     folder = folder_output(args.output, args.bad_lines)
     if folder is not None:
         return folder
-    if not is_stdout(args.output) and args.output.is_file() and not args.force:  # not a FIFO
+    # Not a FIFO, nor the file standard output was opened on (`-o /dev/stdout > x.json`: the
+    # shell made x.json, and the export was refused as existing).
+    if not is_standard_output(args.output) and args.output.is_file() and not args.force:
         return fail(f"{args.output} exists (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)
     kind = args.kind or ("records" if args.records else kind_for_path(args.output))

@@ -29,7 +29,6 @@ from evaltui.cli import (
     is_standard_output,
     load_failed,
     manifest_clash,
-    names_stdout,
     output_path,
     parsed_options,
     positive_int,
@@ -222,7 +221,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
 
     parser = rescore_parser()
     args = parser.parse_args(argv)
-    if names_stdout(args.output) and names_stdout(args.generations):
+    if is_standard_output(args.output) and is_standard_output(args.generations):
         parser.error("-o - and --generations - both write to stdout: choose one")
     if args.generations is not None and (
         os.path.realpath(args.output) == os.path.realpath(args.generations)

@@ -42,6 +42,9 @@ STALE_SECONDS = 24 * 3600
 
 
 def is_stdout(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is the ``-`` token, written through ``sys.stdout`` rather than opened.
+    Whether a path *means* standard output by any name (``/dev/stdout``, the file descriptor 1
+    is open on) is the command line's question: ``evaltui.cli.is_standard_output``."""
     return os.fspath(path) == STDOUT
 
 

@@ -1,0 +1,77 @@
+"""The headless commands as a script author meets them: an output named /dev/stdout is standard
+output for every command, empty names are usage errors, a cache that cannot be written is said
+under -q too, and records that are not strict JSON are said to be so."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import write_jsonl
+
+ROWS = [
+    {"prompt": f"prompt {i}", "gen": f"the answer is {i % 3}", "answer": "1", "accuracy": i % 2}
+    for i in range(6)
+]
+
+
+@pytest.fixture
+def evals(tmp_path: Path) -> Path:
+    write_jsonl(tmp_path / "evals" / "model_a" / "inference_0.jsonl", ROWS)
+    write_jsonl(tmp_path / "evals" / "model_b" / "inference_0.jsonl", ROWS[::-1])
+    return tmp_path / "evals"
+
+
+def common(tmp_path: Path, tokenizer: Path) -> list[str]:
+    return ["--model", str(tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+
+
+def evaltui(argv: list[str], cwd: Path, **streams: Any) -> subprocess.CompletedProcess[bytes]:
+    """``evaltui ARGV`` in its own process (standard output a real descriptor)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    streams.setdefault("stdout", subprocess.PIPE)
+    streams.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run(
+        [sys.executable, "-m", "evaltui.cli", *argv],
+        cwd=cwd,
+        env=env,
+        timeout=300,
+        check=False,
+        **streams,
+    )
+
+
+def test_compare_to_dev_stdout_leaves_standard_output_to_the_data(
+    evals: Path, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`compare … -o /dev/stdout | jq`: the report was printed on standard output before the
+    JSON (only `-o -` sent it to stderr), and jq failed on 'model_a vs model_b: …'."""
+    proc = evaltui(
+        ["compare", str(evals), "-o", "/dev/stdout", *common(tmp_path, word_tokenizer)], tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert len(rows) == 6 and rows[0]["run_a"] == "model_a"
+    assert b"model_a" in proc.stderr and b"95% CI" in proc.stderr
+
+
+def test_export_to_dev_stdout_redirected_into_a_file_is_written(
+    evals: Path, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`export … -o /dev/stdout > x.json`: the shell made x.json before evaltui ran, and the
+    export was refused as '/dev/stdout exists (use --force to overwrite)', exit 2."""
+    target = tmp_path / "x.json"
+    with target.open("wb") as handle:
+        proc = evaltui(
+            ["export", str(evals), "-o", "/dev/stdout", *common(tmp_path, word_tokenizer)],
+            tmp_path,
+            stdout=handle,
+        )
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(target.read_bytes())) == 12
