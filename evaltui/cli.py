@@ -36,7 +36,8 @@ def exit_status(*, follow: bool = False) -> str:
         f"an error{ending}), also when the reader of standard output stops early (| head): "
         "the rest of standard output is dropped quietly, any -o FILE is still written; 1 the "
         "output could not be written (a named pipe whose reader went away too); 2 nothing "
-        "written: a usage error (a bad flag or value, a path that does not exist, an output that "
+        "written: a usage error (a bad flag or value, an empty path or name, a path that does not "
+        "exist, an output that "
         "is an input file) or nothing to read (no eval file found, none readable); 130, 143, 129 "
         "stopped by Ctrl-C, SIGTERM, SIGHUP, the output left as it was."
     )
@@ -66,6 +67,16 @@ def file_name(text: str) -> str:
     as the file OUTPUT_DATA_DIR itself (``./summary`` a JSON file, not a folder)."""
     if not text:
         raise argparse.ArgumentTypeError("an empty name: give a file name")
+    return text
+
+
+def name_value(text: str) -> str:
+    """A flag naming something (``--label``, ``--prompt-field``, ``--metric``, ``--run``, …):
+    an empty value (an unset ``$LABEL`` in a script) is a usage error. It was taken as the flag
+    not given, without a word: ``--label ''`` labelled each run by its folder, ``--score-field
+    ''`` looked for the default fields, ``export --run ''`` wrote every run's prompts."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty name: give one, or leave the flag out")
     return text
 
 
@@ -118,6 +129,7 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
     )
     parser.add_argument(
         "--format",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="force a reader (see 'evaltui formats'); default: detect per file",
@@ -153,29 +165,34 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     parser.add_argument(
         "--label",
+        type=name_value,
         default=None,
         help="run label for every file (default: from the format or folder)",
     )
     parser.add_argument(
         "--prompt-field",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="plain JSONL: the prompt's field (default: prompt, question, input, ...)",
     )
     parser.add_argument(
         "--gen-field",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="plain JSONL: the generation's field (default: gen, generation, output, ...)",
     )
     parser.add_argument(
         "--answer-field",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="plain JSONL: the reference's field (default: answer, gold, target, ...)",
     )
     parser.add_argument(
         "--score-field",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="plain JSONL: the score's field (default: accuracy, acc, correct, ..., then score, "
@@ -183,6 +200,7 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
     )
     parser.add_argument(
         "--metric",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="the per-sample metric to score by where a format logs several (lm-eval: acc_norm, "
@@ -869,6 +887,7 @@ def app_parser() -> argparse.ArgumentParser:
     add_follow_args(parser, interval=False)
     parser.add_argument(
         "--rescore",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="once loaded, score every generation again with this scorer (as evaltui rescore: "

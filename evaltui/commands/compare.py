@@ -22,6 +22,7 @@ from evaltui.cli import (
     is_standard_output,
     load_failed,
     manifest_clash,
+    name_value,
     output_path,
     reader_may_leave,
     refused_output,
@@ -45,6 +46,7 @@ def compare_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--runs",
         nargs="+",
+        type=name_value,
         metavar="RUN",
         default=None,
         help="the two runs, A (the baseline) then B: labels, or a unique part of each (default: "

@@ -20,6 +20,7 @@ from evaltui.cli import (
     headless_load,
     is_standard_output,
     load_failed,
+    name_value,
     output_path,
     reader_may_leave,
     refused_output,
@@ -64,7 +65,10 @@ def export_parser() -> argparse.ArgumentParser:
         help="substring of the prompt or answer (smart case: a capital letter makes it exact)",
     )
     parser.add_argument(
-        "--run", default=None, help="only this run's prompts (its label, or a unique part of it)"
+        "--run",
+        type=name_value,
+        default=None,
+        help="only this run's prompts (its label, or a unique part of it)",
     )
     parser.add_argument(
         "--records",

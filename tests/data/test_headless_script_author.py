@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from evaltui.cli import main
 from tests.conftest import write_jsonl
 
 ROWS = [
@@ -75,3 +76,37 @@ def test_export_to_dev_stdout_redirected_into_a_file_is_written(
         )
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(target.read_bytes())) == 12
+
+
+EMPTY_NAMES = [
+    ["summarize", "-o", "{tmp}/s.json", "--label", ""],
+    ["summarize", "-o", "{tmp}/s.json", "--prompt-field", ""],
+    ["summarize", "-o", "{tmp}/s.json", "--gen-field", ""],
+    ["summarize", "-o", "{tmp}/s.json", "--answer-field", ""],
+    ["summarize", "-o", "{tmp}/s.json", "--score-field", ""],
+    ["summarize", "-o", "{tmp}/s.json", "--metric", ""],
+    ["summarize", "-o", "{tmp}/s.json", "--format", ""],
+    ["export", "-o", "{tmp}/e.json", "--run", ""],
+    ["export", "-o", "{tmp}/e.json", "--label=", "--records"],
+    ["compare", "--runs", "model_a", ""],
+    ["rescore", "--scorer", "exact", "-o", "{tmp}/r.json", "--label", ""],
+]
+
+
+@pytest.mark.parametrize("argv", EMPTY_NAMES, ids=" ".join)
+def test_an_empty_name_is_a_usage_error_before_the_load(
+    argv: list[str],
+    evals: Path,
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--label "$LABEL"` with LABEL unset: the empty label was taken as none given and each run
+    labelled by its folder, exit 0; an empty field name looked for the default fields, an empty
+    --run exported every run (one run loaded), an empty --runs item matched any run."""
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    with pytest.raises(SystemExit) as exited:
+        main([argv[0], str(evals), *argv[1:], *common(tmp_path, word_tokenizer)])
+    assert exited.value.code == 2
+    assert "an empty name: give one, or leave the flag out" in capsys.readouterr().err
+    assert not any(name.suffix == ".json" for name in tmp_path.iterdir())
