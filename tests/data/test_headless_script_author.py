@@ -110,3 +110,34 @@ def test_an_empty_name_is_a_usage_error_before_the_load(
     assert exited.value.code == 2
     assert "an empty name: give one, or leave the flag out" in capsys.readouterr().err
     assert not any(name.suffix == ".json" for name in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["summarize", "-o", "{tmp}/out.json"],
+        ["export", "-o", "{tmp}/out.json"],
+        ["compare", "-o", "{tmp}/out.json"],
+        ["rescore", "--scorer", "exact", "--workers", "1", "-o", "{tmp}/out.json"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_a_cache_that_cannot_be_written_is_said_once_under_q_and_the_output_is_written(
+    argv: list[str],
+    evals: Path,
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--cache-dir` a file (or read-only): without -q the summary's note said it, with -q
+    nothing did, and every later run was as slow again with no word why."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file")
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    flags = ["--model", str(word_tokenizer), "--cache-dir", str(blocker), "-q"]
+    assert main([argv[0], str(evals), *argv[1:], *flags]) == 0
+    err = capsys.readouterr().err
+    warning = f"evaltui: warning: the cache directory {blocker} cannot be written"
+    assert err.count(warning) == 1, err
+    assert "--no-cache" in err
+    assert json.loads((tmp_path / "out.json").read_bytes())
