@@ -74,7 +74,10 @@ def export_parser() -> argparse.ArgumentParser:
         "--records",
         action="store_true",
         help="write the original input records as JSONL: lines of JSON-lines inputs unchanged, "
-        "entries of other formats re-encoded one per line (the end line says which)",
+        "entries of other formats re-encoded one per line (the end line says which). A record "
+        "holding NaN or Infinity as a number (Python's json, lm-eval's mae) is kept so: no "
+        "strict JSON (JSON.parse, jq); the end line and the manifest's nonstandard_json_lines "
+        "say which",
     )
     parser.add_argument(
         "-o",

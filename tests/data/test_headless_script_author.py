@@ -141,3 +141,50 @@ def test_a_cache_that_cannot_be_written_is_said_once_under_q_and_the_output_is_w
     assert err.count(warning) == 1, err
     assert "--no-cache" in err
     assert json.loads((tmp_path / "out.json").read_bytes())
+
+
+TGPRED = (
+    Path(__file__).resolve().parent.parent
+    / "fixtures/real_world/lm_eval/lm-evaluation-harness/results/tgpred.json"
+)
+
+
+def test_records_with_infinity_are_kept_and_said_to_be_no_strict_json(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """lm-eval's tgpred samples log `"mae": Infinity` (Python's json): a records export keeps
+    the lines as they are (the input's own records, read back by evaltui and by Python), but
+    nothing said that 17 of its 24 lines are no JSON to a strict reader (JSON.parse failed on
+    'Infinity', jq 1.6 read it as 1.797e308)."""
+    out = tmp_path / "tg.jsonl"
+    flags = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main(["export", str(TGPRED), "--records", "-o", str(out), *flags]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+
+    def strict(line: str) -> bool:
+        try:
+            json.loads(line, parse_constant=lambda name: 1 / 0)
+        except ZeroDivisionError:
+            return False
+        return True
+
+    loose = [index for index, line in enumerate(lines, 1) if not strict(line)]
+    assert len(loose) == 17 and len(lines) == 24
+    samples = next((TGPRED / "gpt-4o-mini").glob("samples_*.jsonl"))
+    originals = samples.read_text(encoding="utf-8").splitlines()
+    assert set(lines) <= set(originals)  # each line as the source has it
+    mark = json.loads(Path(f"{out}.evaltui.json").read_text(encoding="utf-8"))
+    (entry,) = mark["evaltui"]["sources"]
+    ranges = entry["nonstandard_json_lines"]
+    held = [n for first, last in ranges for n in range(first, last + 1)]
+    assert sorted(held) == sorted(
+        line for line, text in zip(entry_lines(entry), lines, strict=True) if not strict(text)
+    )
+    err = capsys.readouterr().err
+    assert "17 records with NaN or Infinity as a number, kept as the source wrote them" in err
+    assert "not strict JSON" in err and "nonstandard_json_lines" in err
+
+
+def entry_lines(entry: dict[str, Any]) -> list[int]:
+    """A manifest source's record lines in output order, from its ``source_lines`` ranges."""
+    return [n for first, last in entry["source_lines"] for n in range(first, last + 1)]
