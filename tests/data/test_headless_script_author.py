@@ -188,3 +188,26 @@ def test_records_with_infinity_are_kept_and_said_to_be_no_strict_json(
 def entry_lines(entry: dict[str, Any]) -> list[int]:
     """A manifest source's record lines in output order, from its ``source_lines`` ranges."""
     return [n for first, last in entry["source_lines"] for n in range(first, last + 1)]
+
+
+def test_table_csv_has_a_row_for_an_unscored_run(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """OpenCompass' published COREV2 predictions (no scores) gave `--table csv` its header
+    alone, where the text table showed both runs (8 prompts each): a script reading the CSV
+    saw no run at all."""
+    import csv
+    import io
+
+    write_jsonl(tmp_path / "evals" / "scored" / "a.jsonl", ROWS)
+    unscored = [{"prompt": r["prompt"], "gen": r["gen"]} for r in ROWS]
+    write_jsonl(tmp_path / "evals" / "unscored" / "a.jsonl", unscored)
+    flags = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    out = str(tmp_path / "s.json")
+    assert main(["summarize", str(tmp_path / "evals"), "-o", out, "--table", "csv", *flags]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    (row,) = [r for r in rows if r["run"] == "unscored"]
+    assert (row["prompts"], row["generations"], row["unscored"]) == ("6", "6", "6")
+    assert row["metric"] == row["value"] == row["never"] == ""
+    assert row["score_kind"] == "unscored"
+    assert {r["metric"] for r in rows if r["run"] == "scored"} >= {"avg@1", "pass@1"}
