@@ -35,7 +35,8 @@ def exit_status(*, follow: bool = False) -> str:
         "exit status: 0 written (bad lines and skipped files left out are listed on stderr, not "
         f"an error{ending}), also when the reader of standard output stops early (| head): "
         "the rest of standard output is dropped quietly, any -o FILE is still written; 1 the "
-        "output could not be written (a named pipe whose reader went away too); 2 nothing "
+        "output could not be written (a named pipe whose reader went away too, standard output "
+        "full or closed); 2 nothing "
         "written: a usage error (a bad flag or value, an empty path or name, a path that does not "
         "exist, an output that "
         "is an input file) or nothing to read (no eval file found, none readable); 130, 143, 129 "
@@ -1004,11 +1005,14 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
     """Print human-readable text built from input (a report, a table), made visible: on stdout,
     or on stderr when the command's data goes to stdout (``beside`` is ``-``), which then holds
     the data alone (``evaltui compare … -o - | jq``)."""
+    from evaltui.data.export import StandardOutputFailed
     from evaltui.data.sanitize import visible
 
     if is_standard_output(beside):
         sys.stderr.write(visible(text))
         return
+    if sys.stdout is None:  # `>&-`: no standard output at all (it was an AttributeError)
+        raise StandardOutputFailed("standard output is closed")
     try:
         sys.stdout.write(visible(storable(text)))
         sys.stdout.flush()
@@ -1016,6 +1020,10 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
         # `evaltui compare … -o cmp.csv | head`: the reader had the lines it wanted; the rest of
         # the report goes nowhere and the command goes on (cmp.csv is still written).
         reader_left(sys.stdout.fileno())
+    except OSError as exc:
+        # `> /dev/full`, a full disk, a device gone: the table or report is lost (exit 1, as
+        # for any output that could not be written); it was a traceback.
+        raise StandardOutputFailed(exc.strerror or str(exc)) from None
 
 
 def num_proc_flag(argv: Sequence[str]) -> int | None:
@@ -1130,6 +1138,10 @@ def stopped_as_interrupted(argv: Sequence[str]) -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # From the module, not this file: run as `python -m evaltui.cli`, this file is __main__
+    # and its own classes are not the ones the commands raise.
+    from evaltui.data.export import StandardOutputFailed
+
     saved = sys.stderr
     if not isinstance(saved, VisibleStream):
         sys.stderr = VisibleStream(saved)
@@ -1148,6 +1160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Only the program itself (the console script calls main() without arguments) may end
         # its process: a caller that passes argv -- a test runner, a script -- gets 130 back.
         return interrupted(standalone=argv is None)
+    except StandardOutputFailed as exc:
+        return fail(f"cannot write standard output: {exc}", EXIT_FAILURE)
     except BrokenPipeError:
         # `evaltui export … -o - | head`: the reader took what it wanted and left. Not an error
         # (a script under `set -o pipefail` failed on exit code 1), nor worth a traceback.

@@ -41,6 +41,12 @@ _TEMP_TAG = "evaltui-"
 STALE_SECONDS = 24 * 3600
 
 
+class StandardOutputFailed(Exception):
+    """Text for standard output (a table, a report, a list) could not be written there for
+    another reason than a reader that left (``> /dev/full``, ``>&-``): the command says so and
+    ends with exit 1."""
+
+
 def is_stdout(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is the ``-`` token, written through ``sys.stdout`` rather than opened.
     Whether a path *means* standard output by any name (``/dev/stdout``, the file descriptor 1
@@ -269,6 +275,10 @@ def open_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
         with atomic_open(path, mode) as handle:
             yield handle
         return
+    if sys.stdout is None:
+        # `evaltui … -o - >&-`: Python has no sys.stdout at all; it was an AttributeError
+        # (a traceback) once every file was read.
+        raise OSError(errno.EBADF, "standard output is closed")
     sys.stdout.flush()
     with _broken_pipe_told():
         if "b" in mode:

@@ -211,3 +211,39 @@ def test_table_csv_has_a_row_for_an_unscored_run(
     assert row["metric"] == row["value"] == row["never"] == ""
     assert row["score_kind"] == "unscored"
     assert {r["metric"] for r in rows if r["run"] == "scored"} >= {"avg@1", "pass@1"}
+
+
+STDOUT_WRITERS = {
+    "summarize --table": ["summarize", "{evals}", "-o", "{tmp}/s.json", "--table"],
+    "summarize -o -": ["summarize", "{evals}", "-o", "-"],
+    "export -o -": ["export", "{evals}", "-o", "-"],
+    "compare report": ["compare", "{evals}"],
+    "formats": ["formats"],
+}
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("stdout", ["full", "closed"])
+@pytest.mark.parametrize("name", list(STDOUT_WRITERS))
+def test_standard_output_that_cannot_be_written_is_an_error_not_a_traceback(
+    name: str, stdout: str, evals: Path, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`> /dev/full` (a full disk) or `>&-`: the table, report or reader list raised OSError
+    from cli.say (a traceback, exit 1) and `-o -` with standard output closed an
+    AttributeError on sys.stdout (None) once every file was read."""
+    argv = [
+        a.replace("{evals}", str(evals)).replace("{tmp}", str(tmp_path))
+        for a in STDOUT_WRITERS[name]
+    ]
+    if argv[0] != "formats":
+        argv += common(tmp_path, word_tokenizer)
+    if stdout == "full":
+        with open("/dev/full", "wb") as full:
+            proc = evaltui(argv, tmp_path, stdout=full)
+    else:
+        proc = evaltui(argv, tmp_path, stdout=None, preexec_fn=lambda: os.close(1))
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err
+    reason = "No space left on device" if stdout == "full" else "standard output is closed"
+    assert err.strip().endswith(reason) and err.startswith("evaltui: error: cannot write ")
