@@ -932,6 +932,11 @@ def cmd_app(argv: Sequence[str]) -> int:
 
         if args.include_path is not None and not args.include_path.is_dir():
             return fail(f"--include-path {args.include_path}: not a folder")
+        from evaltui.data.score_worker import name_problem
+
+        problem = name_problem(args.rescore)
+        if problem is not None:  # before the app starts, as rescore says it
+            return fail(f"--rescore: {problem}")
         rescore = RescoreOptions(
             args.rescore,
             workers=args.num_proc,

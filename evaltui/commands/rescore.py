@@ -230,6 +230,11 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     manifest_clash(parser, args.output, args.generations)
     if args.include_path is not None and not args.include_path.is_dir():
         return fail(f"--include-path {args.include_path}: not a folder")
+    from evaltui.data.score_worker import name_problem
+
+    problem = name_problem(args.scorer)
+    if problem is not None:  # before the load, not once every file was read
+        return fail(problem)
     bad_lines_clash(parser, args.bad_lines, args.output, args.generations)
     folder = folder_output(args.output, args.generations, args.bad_lines)
     if folder is not None:

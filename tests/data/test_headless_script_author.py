@@ -247,3 +247,35 @@ def test_standard_output_that_cannot_be_written_is_an_error_not_a_traceback(
     assert "Traceback" not in err
     reason = "No space left on device" if stdout == "full" else "standard output is closed"
     assert err.strip().endswith(reason) and err.startswith("evaltui: error: cannot write ")
+
+
+@pytest.mark.parametrize(
+    ("scorer", "said"),
+    [
+        ("exatc", "unknown scorer 'exatc'"),
+        ("no_such_scorer_module:score", "no module named 'no_such_scorer_module'"),
+        ("missing.py:score", "cannot import scorer module 'missing.py': no such file"),
+    ],
+)
+def test_a_scorer_name_that_cannot_be_is_refused_before_the_load(
+    scorer: str,
+    said: str,
+    evals: Path,
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`rescore --scorer exatc`: the typo was found by the worker once every file was read
+    (minutes on a big folder), where --where's typo is said at once."""
+    import evaltui.data.loader
+
+    def no_load(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the load ran")
+
+    monkeypatch.setattr(evaltui.data.loader, "load", no_load)
+    monkeypatch.chdir(tmp_path)
+    argv = ["rescore", str(evals), "--scorer", scorer, "-o", str(tmp_path / "r.json")]
+    assert main([*argv, *common(tmp_path, word_tokenizer)]) == 2
+    assert said in capsys.readouterr().err
+    assert not (tmp_path / "r.json").exists()
