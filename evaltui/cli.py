@@ -1010,8 +1010,8 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
     """Print human-readable text built from input (a report, a table), made visible: on stdout,
     or on stderr when the command's data goes to stdout (``beside`` is ``-``), which then holds
     the data alone (``evaltui compare … -o - | jq``)."""
-    from evaltui.data.export import StandardOutputFailed
     from evaltui.data.sanitize import visible
+    from evaltui.data.stdout import StandardOutputFailed
 
     if is_standard_output(beside):
         sys.stderr.write(visible(text))
@@ -1143,9 +1143,10 @@ def stopped_as_interrupted(argv: Sequence[str]) -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # From the module, not this file: run as `python -m evaltui.cli`, this file is __main__
-    # and its own classes are not the ones the commands raise.
-    from evaltui.data.export import StandardOutputFailed
+    # From its own light module: run as `python -m evaltui.cli`, this file is __main__ and its
+    # classes are not the ones the commands raise; evaltui.data.export would import polars
+    # before bound_pools sizes its pool.
+    from evaltui.data.stdout import StandardOutputFailed
 
     saved = sys.stderr
     if not isinstance(saved, VisibleStream):

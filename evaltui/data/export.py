@@ -41,12 +41,6 @@ _TEMP_TAG = "evaltui-"
 STALE_SECONDS = 24 * 3600
 
 
-class StandardOutputFailed(Exception):
-    """Text for standard output (a table, a report, a list) could not be written there for
-    another reason than a reader that left (``> /dev/full``, ``>&-``): the command says so and
-    ends with exit 1."""
-
-
 def is_stdout(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is the ``-`` token, written through ``sys.stdout`` rather than opened.
     Whether a path *means* standard output by any name (``/dev/stdout``, the file descriptor 1
