@@ -322,6 +322,13 @@ def _value(metric: Metric, value: float) -> str:
     return "–" if math.isnan(value) else format_score(value)
 
 
+def _csv_value(metric: Metric, value: float) -> str:
+    """A metric's value in a CSV cell: none is an empty cell, as in every CSV evaltui writes
+    (the text table's '–' made the column text to a CSV reader: pandas read tgpred's ci_low as
+    strings, ``float('–')`` failed); ``inf`` stays, which CSV readers take as a number."""
+    return "" if math.isnan(value) else _value(metric, value)
+
+
 def render_table(summaries: list[RunSummary], style: str = "text", width: int | None = None) -> str:
     """A run × metric table: ``text`` (aligned; its runs in blocks of at most ``width`` cells,
     None: one block), ``markdown`` or ``csv``. Values in percent."""
@@ -380,9 +387,9 @@ def render_table(summaries: list[RunSummary], style: str = "text", width: int | 
                     [
                         *run,
                         m.name,
-                        _value(m, m.value),
-                        _value(m, m.low),
-                        _value(m, m.high),
+                        _csv_value(m, m.value),
+                        _csv_value(m, m.low),
+                        _csv_value(m, m.high),
                         m.prompts,
                         *spectrum,
                         "%" if m.percent else "score",

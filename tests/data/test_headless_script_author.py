@@ -279,3 +279,23 @@ def test_a_scorer_name_that_cannot_be_is_refused_before_the_load(
     assert main([*argv, *common(tmp_path, word_tokenizer)]) == 2
     assert said in capsys.readouterr().err
     assert not (tmp_path / "r.json").exists()
+
+
+def test_table_csv_leaves_a_value_that_is_none_empty(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tgpred's mean mae is inf and its interval none: `--table csv` wrote '–' (the text
+    table's dash) in ci_low and ci_high, so a CSV reader took the columns as text."""
+    import csv
+    import io
+
+    flags = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    out = str(tmp_path / "s.json")
+    assert main(["summarize", str(TGPRED), "-o", out, "--table", "csv", *flags]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows
+    for row in rows:
+        for key in ("value", "ci_low", "ci_high"):
+            assert row[key] == "" or isinstance(float(row[key]), float), row
+    (mean,) = [r for r in rows if r["metric"] == "mean"]
+    assert (mean["value"], mean["ci_low"], mean["ci_high"]) == ("inf", "", "")
