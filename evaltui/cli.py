@@ -868,7 +868,8 @@ def cmd_formats(argv: Sequence[str]) -> int:
     argparse.ArgumentParser(
         prog="evaltui formats",
         description="List the format readers.",
-        epilog="exit status: 0, also when the reader of standard output stops early (| head).",
+        epilog="exit status: 0, also when the reader of standard output stops early (| head); 1 "
+        "standard output full or closed (> /dev/full, >&-).",
     ).parse_args(argv)
     width = max(len(r.name) for r in READERS)
     for reader in READERS:
