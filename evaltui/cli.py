@@ -495,7 +495,9 @@ def bad_lines_clash(
         if output is None:
             continue
         if is_standard_output(bad_lines) and is_standard_output(output):
-            parser.error("--bad-lines - and another output - both write to stdout: choose one")
+            parser.error(
+                f"--bad-lines {shown_path(bad_lines)} and another output {shown_path(output)} both write to stdout: choose one"
+            )
         if is_standard_output(output) or is_standard_output(bad_lines):
             continue
         if os.path.realpath(output) == os.path.realpath(bad_lines):
@@ -811,10 +813,12 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     output = args.output or args.output_data_dir / args.output_filename
     if is_standard_output(output) and args.table is not None:
-        parser.error("-o - and --table both write to stdout: choose one")
+        parser.error(f"-o {shown_path(output)} and --table both write to stdout: choose one")
     bad_lines_clash(parser, args.bad_lines, output)
     if is_standard_output(args.bad_lines) and args.table is not None:
-        parser.error("--bad-lines - and --table both write to stdout: choose one")
+        parser.error(
+            f"--bad-lines {shown_path(args.bad_lines)} and --table both write to stdout: choose one"
+        )
     if is_standard_output(args.bad_lines) and args.follow:
         # Each write would add the whole list again to standard output, with no end between.
         parser.error("--bad-lines - with --follow: give a file (it is rewritten at each write)")

@@ -151,7 +151,10 @@ def cmd_compare(argv: Sequence[str]) -> int:
     two_runs(args, parser)
     if args.output is not None and args.summary_json is not None:
         if is_standard_output(args.output) and is_standard_output(args.summary_json):
-            parser.error("-o - and --summary-json - both write to stdout: choose one")
+            parser.error(
+                f"-o {shown_path(args.output)} and --summary-json "
+                f"{shown_path(args.summary_json)} both write to stdout: choose one"
+            )
         if not is_standard_output(args.output) and _same_file(args.output, args.summary_json):
             parser.error("-o and --summary-json name the same file: give two files")
         manifest_clash(parser, args.output, args.summary_json)

@@ -222,7 +222,10 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     parser = rescore_parser()
     args = parser.parse_args(argv)
     if is_standard_output(args.output) and is_standard_output(args.generations):
-        parser.error("-o - and --generations - both write to stdout: choose one")
+        parser.error(
+            f"-o {shown_path(args.output)} and --generations {shown_path(args.generations)} "
+            "both write to stdout: choose one"
+        )
     if args.generations is not None and (
         os.path.realpath(args.output) == os.path.realpath(args.generations)
     ):  # the second write would replace the first

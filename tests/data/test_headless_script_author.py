@@ -299,3 +299,42 @@ def test_table_csv_leaves_a_value_that_is_none_empty(
             assert row[key] == "" or isinstance(float(row[key]), float), row
     (mean,) = [r for r in rows if r["metric"] == "mean"]
     assert (mean["value"], mean["ci_low"], mean["ci_high"]) == ("inf", "", "")
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["summarize", "-o", "/dev/stdout", "--table"], "-o /dev/stdout and --table"),
+        (
+            ["compare", "-o", "-", "--summary-json", "/dev/fd/1"],
+            "-o - and --summary-json /dev/fd/1",
+        ),
+        (
+            ["rescore", "--scorer", "exact", "-o", "/dev/stdout", "--generations", "-"],
+            "-o /dev/stdout and --generations -",
+        ),
+    ],
+    ids=lambda value: value[0] if isinstance(value, list) else "",
+)
+def test_two_outputs_to_standard_output_are_named_as_given(
+    argv: list[str], said: str, evals: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`-o /dev/stdout --table` was refused as '-o - and --table both write to stdout': the
+    user, who typed no '-', was told of a flag value they did not give."""
+    with pytest.raises(SystemExit) as exited:
+        main([argv[0], str(evals), *argv[1:]])
+    assert exited.value.code == 2
+    assert f"{said} both write to stdout: choose one" in capsys.readouterr().err
+
+
+def test_an_output_that_is_the_file_standard_output_goes_to_clashes_with_the_table(
+    evals: Path, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`summarize -o s.json --table > s.json`: the table went into the file the shell opened,
+    which the summary then replaced: exit 0, the table lost without a word."""
+    target = tmp_path / "s.json"
+    with target.open("wb") as handle:
+        argv = ["summarize", str(evals), "-o", str(target), "--table"]
+        proc = evaltui([*argv, *common(tmp_path, word_tokenizer)], tmp_path, stdout=handle)
+    assert proc.returncode == 2
+    assert f"-o {target} and --table both write to stdout".encode() in proc.stderr
