@@ -35,8 +35,10 @@ def exit_status(*, follow: bool = False) -> str:
         "exit status: 0 written (bad lines and skipped files left out are listed on stderr, not "
         f"an error{ending}), also when the reader of standard output stops early (| head): "
         "the rest of standard output is dropped quietly, any -o FILE is still written; 1 the "
-        "output could not be written (a named pipe whose reader went away too); 2 nothing "
-        "written: a usage error (a bad flag or value, a path that does not exist, an output that "
+        "output could not be written (a named pipe whose reader went away too, standard output "
+        "full or closed); 2 nothing "
+        "written: a usage error (a bad flag or value, an empty path or name, a path that does not "
+        "exist, an output that "
         "is an input file) or nothing to read (no eval file found, none readable); 130, 143, 129 "
         "stopped by Ctrl-C, SIGTERM, SIGHUP, the output left as it was."
     )
@@ -66,6 +68,16 @@ def file_name(text: str) -> str:
     as the file OUTPUT_DATA_DIR itself (``./summary`` a JSON file, not a folder)."""
     if not text:
         raise argparse.ArgumentTypeError("an empty name: give a file name")
+    return text
+
+
+def name_value(text: str) -> str:
+    """A flag naming something (``--label``, ``--prompt-field``, ``--metric``, ``--run``, …):
+    an empty value (an unset ``$LABEL`` in a script) is a usage error. It was taken as the flag
+    not given, without a word: ``--label ''`` labelled each run by its folder, ``--score-field
+    ''`` looked for the default fields, ``export --run ''`` wrote every run's prompts."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty name: give one, or leave the flag out")
     return text
 
 
@@ -118,6 +130,7 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
     )
     parser.add_argument(
         "--format",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="force a reader (see 'evaltui formats'); default: detect per file",
@@ -153,29 +166,34 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     parser.add_argument(
         "--label",
+        type=name_value,
         default=None,
         help="run label for every file (default: from the format or folder)",
     )
     parser.add_argument(
         "--prompt-field",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="plain JSONL: the prompt's field (default: prompt, question, input, ...)",
     )
     parser.add_argument(
         "--gen-field",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="plain JSONL: the generation's field (default: gen, generation, output, ...)",
     )
     parser.add_argument(
         "--answer-field",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="plain JSONL: the reference's field (default: answer, gold, target, ...)",
     )
     parser.add_argument(
         "--score-field",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="plain JSONL: the score's field (default: accuracy, acc, correct, ..., then score, "
@@ -183,6 +201,7 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
     )
     parser.add_argument(
         "--metric",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="the per-sample metric to score by where a format logs several (lm-eval: acc_norm, "
@@ -291,15 +310,31 @@ def cannot_write(target: str | os.PathLike[str], exc: OSError) -> int:
     return fail(f"cannot write {target}: {exc.strerror or exc}", EXIT_FAILURE)
 
 
-def is_standard_output(target: str | os.PathLike[str]) -> bool:
-    """Whether ``target`` is standard output: ``-``, or a name of the file on descriptor 1
-    (``-o /dev/stdout``)."""
+#: Names of standard output besides ``-``: writing to one of them is writing to ``-``.
+STDOUT_NAMES = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def is_standard_output(target: str | os.PathLike[str] | None) -> bool:
+    """Whether ``target`` means standard output, the one answer to that question for every
+    command: ``-``, a name of descriptor 1 (``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``),
+    or the very file descriptor 1 is open on (``-o out.json > out.json``, the terminal's own
+    device). The null device is no stream anyone reads: ``-o /dev/null > /dev/null`` writes
+    nothing twice, so it is standard output only as ``-``.
+
+    Two helpers asked it apart, and disagreed: compare printed its report on standard output
+    before ``-o /dev/stdout``'s JSON (``| jq`` failed), and ``export -o /dev/stdout > x.json``
+    was refused as 'exists'."""
     from evaltui.data.export import is_stdout
 
-    if is_stdout(target):
+    if target is None:
+        return False
+    if is_stdout(target) or os.fspath(target) in STDOUT_NAMES:
         return True
     try:
-        return os.path.samestat(os.stat(target), os.fstat(sys.stdout.fileno()))
+        named = os.stat(target)
+        if os.path.samestat(named, os.stat(os.devnull)):
+            return False
+        return os.path.samestat(named, os.fstat(sys.stdout.fileno()))
     except (OSError, ValueError, AttributeError):
         return False
 
@@ -436,10 +471,9 @@ def manifest_clash(parser: argparse.ArgumentParser, a: Path | None, b: Path | No
     """A usage error when one of two outputs is where the other's manifest goes (``-o c.json
     --summary-json c.json.evaltui.json``): the manifest replaced it, exit 0, the summary lost
     and the other output's mark gone with it."""
-    from evaltui.data.export import is_stdout
     from evaltui.data.marks import manifest_path
 
-    if a is None or b is None or is_stdout(a) or is_stdout(b):
+    if a is None or b is None or is_standard_output(a) or is_standard_output(b):
         return
     for one, other in ((a, b), (b, a)):
         if os.path.realpath(manifest_path(one)) == os.path.realpath(other):
@@ -447,16 +481,6 @@ def manifest_clash(parser: argparse.ArgumentParser, a: Path | None, b: Path | No
                 f"{shown_path(other)} is where the manifest of {shown_path(one)} goes: "
                 "give another path"
             )
-
-
-#: Names of standard output besides ``-``: writing to one of them is writing to ``-``.
-STDOUT_NAMES = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
-
-
-def names_stdout(path: str | os.PathLike[str] | None) -> bool:
-    """Whether ``path`` is standard output by name (``-``, ``/dev/stdout``): two outputs so
-    named would write one after the other into one stream (checked before the load)."""
-    return path is not None and os.fspath(path) in ("-", *STDOUT_NAMES)
 
 
 def bad_lines_clash(
@@ -470,9 +494,11 @@ def bad_lines_clash(
     for output in outputs:
         if output is None:
             continue
-        if names_stdout(bad_lines) and names_stdout(output):
-            parser.error("--bad-lines - and another output - both write to stdout: choose one")
-        if names_stdout(output) or names_stdout(bad_lines):
+        if is_standard_output(bad_lines) and is_standard_output(output):
+            parser.error(
+                f"--bad-lines {shown_path(bad_lines)} and another output {shown_path(output)} both write to stdout: choose one"
+            )
+        if is_standard_output(output) or is_standard_output(bad_lines):
             continue
         if os.path.realpath(output) == os.path.realpath(bad_lines):
             parser.error(
@@ -521,11 +547,9 @@ def more_words(count: int, what: str, listed_in: str | os.PathLike[str] | None) 
     """'  … and 5 more (every one in bad.jsonl)', '… and 1 more note (…)': how many ``what``
     (a singular noun, or none) stderr leaves out, and where they
     all are (``listed_in``: the ``--bad-lines`` file; else the flag that writes them)."""
-    from evaltui.data.export import is_stdout
-
     if listed_in is None:
         where = "every one: --bad-lines FILE, or the app's b"
-    elif is_stdout(listed_in):
+    elif is_standard_output(listed_in):
         where = "every one on standard output"
     else:
         where = f"every one in {shown_path(listed_in)}"
@@ -609,6 +633,10 @@ def report_problems(
         if lines:
             print("\n".join(lines), file=sys.stderr)
         return
+    for note in result.cache_notes():
+        # The load ran uncached and the next will too: worth a line though -q (a --cache-dir
+        # that is a file, or read-only, was said nowhere under -q).
+        print(f"evaltui: warning: {note}", file=sys.stderr)
     from evaltui.data.wording import plural
 
     bad = len(result.errors)
@@ -778,18 +806,20 @@ def add_follow_args(parser: argparse.ArgumentParser, *, interval: bool = True) -
 
 
 def cmd_summarize(argv: Sequence[str]) -> int:
-    from evaltui.data.export import all_or_none, is_stdout, write_combined_json, write_problems
+    from evaltui.data.export import all_or_none, write_combined_json, write_problems
     from evaltui.data.loader import LoadFailure
 
     parser = summarize_parser()
     args = parser.parse_args(argv)
     output = args.output or args.output_data_dir / args.output_filename
-    if names_stdout(output) and args.table is not None:
-        parser.error("-o - and --table both write to stdout: choose one")
+    if is_standard_output(output) and args.table is not None:
+        parser.error(f"-o {shown_path(output)} and --table both write to stdout: choose one")
     bad_lines_clash(parser, args.bad_lines, output)
-    if names_stdout(args.bad_lines) and args.table is not None:
-        parser.error("--bad-lines - and --table both write to stdout: choose one")
-    if args.bad_lines is not None and is_stdout(args.bad_lines) and args.follow:
+    if is_standard_output(args.bad_lines) and args.table is not None:
+        parser.error(
+            f"--bad-lines {shown_path(args.bad_lines)} and --table both write to stdout: choose one"
+        )
+    if is_standard_output(args.bad_lines) and args.follow:
         # Each write would add the whole list again to standard output, with no end between.
         parser.error("--bad-lines - with --follow: give a file (it is rewritten at each write)")
     folder = folder_output(output, args.bad_lines)
@@ -842,7 +872,8 @@ def cmd_formats(argv: Sequence[str]) -> int:
     argparse.ArgumentParser(
         prog="evaltui formats",
         description="List the format readers.",
-        epilog="exit status: 0, also when the reader of standard output stops early (| head).",
+        epilog="exit status: 0, also when the reader of standard output stops early (| head); 1 "
+        "standard output full or closed (> /dev/full, >&-).",
     ).parse_args(argv)
     width = max(len(r.name) for r in READERS)
     for reader in READERS:
@@ -866,6 +897,7 @@ def app_parser() -> argparse.ArgumentParser:
     add_follow_args(parser, interval=False)
     parser.add_argument(
         "--rescore",
+        type=name_value,
         default=None,
         metavar="NAME",
         help="once loaded, score every generation again with this scorer (as evaltui rescore: "
@@ -905,6 +937,11 @@ def cmd_app(argv: Sequence[str]) -> int:
 
         if args.include_path is not None and not args.include_path.is_dir():
             return fail(f"--include-path {args.include_path}: not a folder")
+        from evaltui.data.score_worker import name_problem
+
+        problem = name_problem(args.rescore)
+        if problem is not None:  # before the app starts, as rescore says it
+            return fail(f"--rescore: {problem}")
         rescore = RescoreOptions(
             args.rescore,
             workers=args.num_proc,
@@ -978,12 +1015,14 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
     """Print human-readable text built from input (a report, a table), made visible: on stdout,
     or on stderr when the command's data goes to stdout (``beside`` is ``-``), which then holds
     the data alone (``evaltui compare … -o - | jq``)."""
-    from evaltui.data.export import is_stdout
     from evaltui.data.sanitize import visible
+    from evaltui.data.stdout import StandardOutputFailed
 
-    if beside is not None and is_stdout(beside):
+    if is_standard_output(beside):
         sys.stderr.write(visible(text))
         return
+    if sys.stdout is None:  # `>&-`: no standard output at all (it was an AttributeError)
+        raise StandardOutputFailed("standard output is closed")
     try:
         sys.stdout.write(visible(storable(text)))
         sys.stdout.flush()
@@ -991,6 +1030,10 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
         # `evaltui compare … -o cmp.csv | head`: the reader had the lines it wanted; the rest of
         # the report goes nowhere and the command goes on (cmp.csv is still written).
         reader_left(sys.stdout.fileno())
+    except OSError as exc:
+        # `> /dev/full`, a full disk, a device gone: the table or report is lost (exit 1, as
+        # for any output that could not be written); it was a traceback.
+        raise StandardOutputFailed(exc.strerror or str(exc)) from None
 
 
 def num_proc_flag(argv: Sequence[str]) -> int | None:
@@ -1105,6 +1148,11 @@ def stopped_as_interrupted(argv: Sequence[str]) -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # From its own light module: run as `python -m evaltui.cli`, this file is __main__ and its
+    # classes are not the ones the commands raise; evaltui.data.export would import polars
+    # before bound_pools sizes its pool.
+    from evaltui.data.stdout import StandardOutputFailed
+
     saved = sys.stderr
     if not isinstance(saved, VisibleStream):
         sys.stderr = VisibleStream(saved)
@@ -1123,6 +1171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Only the program itself (the console script calls main() without arguments) may end
         # its process: a caller that passes argv -- a test runner, a script -- gets 130 back.
         return interrupted(standalone=argv is None)
+    except StandardOutputFailed as exc:
+        return fail(f"cannot write standard output: {exc}", EXIT_FAILURE)
     except BrokenPipeError:
         # `evaltui export … -o - | head`: the reader took what it wanted and left. Not an error
         # (a script under `set -o pipefail` failed on exit code 1), nor worth a traceback.

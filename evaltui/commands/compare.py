@@ -19,9 +19,10 @@ from evaltui.cli import (
     fail,
     folder_output,
     headless_load,
+    is_standard_output,
     load_failed,
     manifest_clash,
-    names_stdout,
+    name_value,
     output_path,
     reader_may_leave,
     refused_output,
@@ -45,6 +46,7 @@ def compare_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--runs",
         nargs="+",
+        type=name_value,
         metavar="RUN",
         default=None,
         help="the two runs, A (the baseline) then B: labels, or a unique part of each (default: "
@@ -135,7 +137,6 @@ def cmd_compare(argv: Sequence[str]) -> int:
     from evaltui.data.export import (
         all_or_none,
         csv_safe,
-        is_stdout,
         mark_output,
         marked,
         write_json,
@@ -149,9 +150,12 @@ def cmd_compare(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     two_runs(args, parser)
     if args.output is not None and args.summary_json is not None:
-        if names_stdout(args.output) and names_stdout(args.summary_json):
-            parser.error("-o - and --summary-json - both write to stdout: choose one")
-        if not names_stdout(args.output) and _same_file(args.output, args.summary_json):
+        if is_standard_output(args.output) and is_standard_output(args.summary_json):
+            parser.error(
+                f"-o {shown_path(args.output)} and --summary-json "
+                f"{shown_path(args.summary_json)} both write to stdout: choose one"
+            )
+        if not is_standard_output(args.output) and _same_file(args.output, args.summary_json):
             parser.error("-o and --summary-json name the same file: give two files")
         manifest_clash(parser, args.output, args.summary_json)
     bad_lines_clash(parser, args.bad_lines, args.output, args.summary_json)
@@ -172,7 +176,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
         return fail(str(exc))
     # The report goes to stderr when an output is standard output, which then holds it alone.
     stdout = next(
-        (out for out in (args.summary_json, args.bad_lines) if out is not None and is_stdout(out)),
+        (out for out in (args.summary_json, args.bad_lines) if is_standard_output(out)),
         args.output,
     )
     say(comparison.report(len(result.errors)) + "\n", beside=stdout)
@@ -216,10 +220,14 @@ def cmd_compare(argv: Sequence[str]) -> int:
                     write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
         return cannot_write(target or "", exc)
-    if not args.quiet and args.summary_json is not None and not is_stdout(args.summary_json):
+    if (
+        not args.quiet
+        and args.summary_json is not None
+        and not is_standard_output(args.summary_json)
+    ):
         print(f"evaltui: wrote the summary to {shown_path(args.summary_json)}", file=sys.stderr)
     if not args.quiet and args.output is not None:
-        where = "standard output" if is_stdout(args.output) else shown_path(args.output)
+        where = "standard output" if is_standard_output(args.output) else shown_path(args.output)
         print(f"evaltui: wrote {frame.height:,} compared prompts to {where}", file=sys.stderr)
     report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
     return EXIT_OK

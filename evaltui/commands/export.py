@@ -18,7 +18,9 @@ from evaltui.cli import (
     fail,
     folder_output,
     headless_load,
+    is_standard_output,
     load_failed,
+    name_value,
     output_path,
     reader_may_leave,
     refused_output,
@@ -63,13 +65,19 @@ def export_parser() -> argparse.ArgumentParser:
         help="substring of the prompt or answer (smart case: a capital letter makes it exact)",
     )
     parser.add_argument(
-        "--run", default=None, help="only this run's prompts (its label, or a unique part of it)"
+        "--run",
+        type=name_value,
+        default=None,
+        help="only this run's prompts (its label, or a unique part of it)",
     )
     parser.add_argument(
         "--records",
         action="store_true",
         help="write the original input records as JSONL: lines of JSON-lines inputs unchanged, "
-        "entries of other formats re-encoded one per line (the end line says which)",
+        "entries of other formats re-encoded one per line (the end line says which). A record "
+        "holding NaN or Infinity as a number (Python's json, lm-eval's mae) is kept so: no "
+        "strict JSON (JSON.parse, jq); the end line and the manifest's nonstandard_json_lines "
+        "say which",
     )
     parser.add_argument(
         "-o",
@@ -129,7 +137,6 @@ def cmd_export(argv: Sequence[str]) -> int:
         OutputIsInput,
         all_or_none,
         export_view,
-        is_stdout,
         kind_for_path,
         mismatch_words,
         suffix_mismatch,
@@ -155,7 +162,9 @@ def cmd_export(argv: Sequence[str]) -> int:
     folder = folder_output(args.output, args.bad_lines)
     if folder is not None:
         return folder
-    if not is_stdout(args.output) and args.output.is_file() and not args.force:  # not a FIFO
+    # Not a FIFO, nor the file standard output was opened on (`-o /dev/stdout > x.json`: the
+    # shell made x.json, and the export was refused as existing).
+    if not is_standard_output(args.output) and args.output.is_file() and not args.force:
         return fail(f"{args.output} exists (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)
     kind = args.kind or ("records" if args.records else kind_for_path(args.output))

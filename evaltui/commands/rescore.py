@@ -29,7 +29,6 @@ from evaltui.cli import (
     is_standard_output,
     load_failed,
     manifest_clash,
-    names_stdout,
     output_path,
     parsed_options,
     positive_int,
@@ -222,8 +221,11 @@ def cmd_rescore(argv: Sequence[str]) -> int:
 
     parser = rescore_parser()
     args = parser.parse_args(argv)
-    if names_stdout(args.output) and names_stdout(args.generations):
-        parser.error("-o - and --generations - both write to stdout: choose one")
+    if is_standard_output(args.output) and is_standard_output(args.generations):
+        parser.error(
+            f"-o {shown_path(args.output)} and --generations {shown_path(args.generations)} "
+            "both write to stdout: choose one"
+        )
     if args.generations is not None and (
         os.path.realpath(args.output) == os.path.realpath(args.generations)
     ):  # the second write would replace the first
@@ -231,6 +233,11 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     manifest_clash(parser, args.output, args.generations)
     if args.include_path is not None and not args.include_path.is_dir():
         return fail(f"--include-path {args.include_path}: not a folder")
+    from evaltui.data.score_worker import name_problem
+
+    problem = name_problem(args.scorer)
+    if problem is not None:  # before the load, not once every file was read
+        return fail(problem)
     bad_lines_clash(parser, args.bad_lines, args.output, args.generations)
     folder = folder_output(args.output, args.generations, args.bad_lines)
     if folder is not None:

@@ -42,6 +42,9 @@ STALE_SECONDS = 24 * 3600
 
 
 def is_stdout(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is the ``-`` token, written through ``sys.stdout`` rather than opened.
+    Whether a path *means* standard output by any name (``/dev/stdout``, the file descriptor 1
+    is open on) is the command line's question: ``evaltui.cli.is_standard_output``."""
     return os.fspath(path) == STDOUT
 
 
@@ -266,6 +269,10 @@ def open_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
         with atomic_open(path, mode) as handle:
             yield handle
         return
+    if sys.stdout is None:
+        # `evaltui … -o - >&-`: Python has no sys.stdout at all; it was an AttributeError
+        # (a traceback) once every file was read.
+        raise OSError(errno.EBADF, "standard output is closed")
     sys.stdout.flush()
     with _broken_pipe_told():
         if "b" in mode:
@@ -1169,21 +1176,23 @@ class ExportSummary:
         for form, formats in forms.items():
             files = plural(len(formats), "file")
             notes.append(f"{'/'.join(dict.fromkeys(formats))} ({files}): {form}")
-        replaced = [
-            (str(entry["source"]), first, last)
-            for entry in self.sources
-            for first, last in entry.get("invalid_utf8_lines", [])
-        ]
+        replaced = _line_places(self.sources, "invalid_utf8_lines")
         if replaced:
             # The one change to a record's own text: the export is UTF-8, the source was not.
-            records = sum(last - first + 1 for _source, first, last in replaced)
-            shown = ", ".join(
-                f"{source}:{first}" + (f"-{last}" if last > first else "")
-                for source, first, last in replaced[:3]
-            ) + (", …" if len(replaced) > 3 else "")
+            records, shown = replaced
             notes.append(
                 f"{plural(records, 'record')} with bytes that are not UTF-8 written with U+FFFD"
                 f" in their place ({shown}; the manifest's invalid_utf8_lines)"
+            )
+        nonstandard = _line_places(self.sources, "nonstandard_json_lines")
+        if nonstandard:
+            # Kept as the source wrote them (the records are the input's own), but said: a
+            # strict JSON reader refuses these lines, and jq 1.6 reads them wrong.
+            records, shown = nonstandard
+            notes.append(
+                f"{plural(records, 'record')} with NaN or Infinity as a number, kept as the"
+                f" source wrote {'it' if records == 1 else 'them'}: not strict JSON ({shown};"
+                " the manifest's nonstandard_json_lines)"
             )
         if len(self.sources) > 1:
             # Read back by name, the manifest has each source's lines read as its own file
@@ -1210,6 +1219,24 @@ class ExportSummary:
         what = f"{plural(self.records, 'record')} of {rows}" if self.kind == "records" else rows
         where = "standard output" if is_stdout(self.path) else str(self.path)
         return "; ".join([f"wrote {what} to {where}", *self.notes()])
+
+
+def _line_places(sources: list[dict[str, Any]], key: str) -> tuple[int, str] | None:
+    """How many records the sources' ``key`` ranges (``[first, last]`` source lines) hold, and
+    the first three places (``a.jsonl:3-5, b.jsonl:9, …``); None when there are none."""
+    places = [
+        (str(entry["source"]), first, last)
+        for entry in sources
+        for first, last in entry.get(key, [])
+    ]
+    if not places:
+        return None
+    records = sum(last - first + 1 for _source, first, last in places)
+    shown = ", ".join(
+        f"{source}:{first}" + (f"-{last}" if last > first else "")
+        for source, first, last in places[:3]
+    ) + (", …" if len(places) > 3 else "")
+    return records, shown
 
 
 def kind_for_path(path: str | os.PathLike[str], default: ExportKind = "combined") -> ExportKind:
@@ -1324,6 +1351,7 @@ def write_records(
             first = count + 1
             form = reader.records_form(Path(report.path))
             replaced: list[int] = []  # source lines whose invalid UTF-8 became U+FFFD
+            nonstandard: list[int] = []  # source lines with NaN/Infinity as a number
             texts = reader.records(Path(report.path), zip(lines, offsets, strict=True))
             for text, line, offset in zip(texts, lines, offsets, strict=True):
                 # Unchanged into a file or a pipe; a terminal sees control characters made visible.
@@ -1331,6 +1359,8 @@ def write_records(
                 text = clean_text(text)
                 if form is None and "\ufffd" in text and _invalid_utf8(report.path, offset):
                     replaced.append(line)
+                if _nonstandard_json(text):
+                    nonstandard.append(line)
                 handle.write(visible(text) if tty else text)
                 handle.write("\n")
                 count += 1
@@ -1358,6 +1388,7 @@ def write_records(
                     entry.update(
                         _framing(Path(report.path)), invalid_utf8_lines=line_ranges(replaced)
                     )
+                entry["nonstandard_json_lines"] = line_ranges(nonstandard)
                 if beside is not None:
                     entry["rescored"] = _rescored_entries(beside, source, lines)
                 sources.append(entry)
@@ -1386,6 +1417,32 @@ def _framing(path: Path) -> dict[str, Any]:
     except OSError:
         return {"bom": None, "line_endings": None}
     return {"bom": first.startswith(b"\xef\xbb\xbf"), "line_endings": endings}
+
+
+class _NonStandard(Exception):
+    """A JSON text holds NaN, Infinity or -Infinity as a number."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NonStandard(name)
+
+
+def _nonstandard_json(text: str) -> bool:
+    """Whether a record's JSON holds ``NaN``, ``Infinity`` or ``-Infinity`` as a number, as
+    Python's ``json`` writes a non-finite float (lm-eval's ``mae``, a re-encoded Inspect score):
+    no strict JSON reader takes it (``JSON.parse``, Go, serde fail; jq 1.6 reads Infinity as
+    1.797e308 and NaN as null). Records are written as their source has them all the same
+    (see the README); the manifest and the end line say which. Only a text holding one of the
+    words is parsed again."""
+    if "NaN" not in text and "Infinity" not in text:
+        return False
+    try:
+        json.loads(text, parse_constant=_refuse_constant)
+    except _NonStandard:
+        return True
+    except ValueError:
+        return False
+    return False
 
 
 def _invalid_utf8(path: str | os.PathLike[str], offset: int | None) -> bool:

@@ -278,6 +278,10 @@ class FileReport:
     while the load ran). None when not known."""
 
 
+#: How the note that the cache could not be written begins (:meth:`LoadResult.cache_notes`).
+CACHE_NOTE = "the cache directory "
+
+
 # eq=False: two results are the same only when they are one object. Compared by value, their
 # frames raised "the truth value of a DataFrame is ambiguous" (a prompt screen keyed the text
 # it read back by its result; the next result crashed the app).
@@ -333,6 +337,12 @@ class LoadResult:
     @property
     def skipped_files(self) -> list[FileReport]:
         return [f for f in self.files if f.skipped is not None]
+
+    def cache_notes(self) -> list[str]:
+        """The notes saying the cache could not be written (a ``--cache-dir`` that is a file,
+        read-only, on a full disk): the load ran uncached, and the next one will too. Said
+        under ``-q`` as well, where the other notes are not."""
+        return [note for note in self.notes if note.startswith(CACHE_NOTE)]
 
     def note_groups(self) -> list[NoteGroup]:
         """The notes with each kind said once (:func:`notes.fold_notes`): what every view of
@@ -1165,7 +1175,7 @@ class _Load:
         if self.cache is None or not self.cache.write_errors:
             return []
         return [
-            f"the cache directory {self.cache.directory} cannot be written "
+            f"{CACHE_NOTE}{self.cache.directory} cannot be written "
             f"({self.cache.write_errors[0]}): nothing is cached; see --cache-dir, --no-cache"
         ]
 

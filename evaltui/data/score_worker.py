@@ -11,6 +11,7 @@ from __future__ import annotations
 import decimal
 import hashlib
 import importlib
+import importlib.machinery
 import importlib.util
 import logging
 import math
@@ -134,6 +135,35 @@ def _module_file(module: str) -> str | None:
     except (ImportError, ValueError):
         return None
     return spec.origin if spec is not None and spec.origin not in (None, "built-in") else None
+
+
+def name_problem(name: str) -> str | None:
+    """What is wrong with a scorer name that is plain without importing anything, or None: an
+    unknown built-in (``--scorer exatc``), a ``file.py`` that is not there, a module not on the
+    path. Checked before the load: the worker found it once every file was read (minutes on a
+    big folder, for a typo). Whether the module imports and has the function is still the
+    worker's to say."""
+    if name in ("math-verify", "exact", "lm-eval") or name.startswith("lm-eval:"):
+        return None
+    module, sep, function = name.rpartition(":")
+    if not sep or not module or not function:
+        return f"unknown scorer {name!r}: use math-verify, exact, lm-eval:TASK or module:function"
+    if module.endswith(".py"):
+        if not Path(module).is_file():
+            return f"cannot import scorer module {module!r}: no such file"
+        return None
+    top = module.partition(".")[0]
+    try:
+        # The top-level name only: finding a submodule would import its packages. The working
+        # directory is searched as resolve() adds it (like python -m).
+        found = importlib.util.find_spec(top) or importlib.machinery.PathFinder.find_spec(
+            top, [os.getcwd()]
+        )
+    except (ImportError, ValueError):
+        return None  # the worker's import says what is wrong
+    if found is None:
+        return f"cannot import scorer module {module!r}: no module named {top!r}"
+    return None
 
 
 def resolve(name: str, timeout: float, include_path: str | None = None) -> Scorer:

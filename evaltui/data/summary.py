@@ -322,6 +322,13 @@ def _value(metric: Metric, value: float) -> str:
     return "–" if math.isnan(value) else format_score(value)
 
 
+def _csv_value(metric: Metric, value: float) -> str:
+    """A metric's value in a CSV cell: none is an empty cell, as in every CSV evaltui writes
+    (the text table's '–' made the column text to a CSV reader: pandas read tgpred's ci_low as
+    strings, ``float('–')`` failed); ``inf`` stays, which CSV readers take as a number."""
+    return "" if math.isnan(value) else _value(metric, value)
+
+
 def render_table(summaries: list[RunSummary], style: str = "text", width: int | None = None) -> str:
     """A run × metric table: ``text`` (aligned; its runs in blocks of at most ``width`` cells,
     None: one block), ``markdown`` or ``csv``. Values in percent."""
@@ -357,30 +364,36 @@ def render_table(summaries: list[RunSummary], style: str = "text", width: int | 
         )
         for s in summaries:
             kind = s.kind
+            spectrum: list[int | str] = list(s.spectrum.values())
+            if not judged(s):  # no "correct": never/flaky/always are not zero, they are n/a
+                spectrum = ["", "", "", spectrum[-1]]
+            described = [
+                kind.kind if kind else "",
+                spreadsheet_safe(kind.metric or "") if kind else "",
+                ""
+                if kind is None or kind.higher_is_better is None
+                else str(kind.higher_is_better).lower(),
+                "" if kind is None or kind.threshold is None else kind.threshold,
+            ]
+            # As the combined JSON names the run (a CSV field holds a newline); its control
+            # characters are made visible on the way out (cli.say).
+            run = [spreadsheet_safe(s.run), s.prompts, s.generations]
+            if not s.metrics:
+                # An unscored run has no metric, but it is a run of the load: one row with the
+                # metric's cells empty (the text table shows it; the CSV held the header alone).
+                writer.writerow([*run, "", "", "", "", "", *spectrum, "", *described])
             for m in s.metrics:
-                spectrum: list[int | str] = list(s.spectrum.values())
-                if not judged(s):  # no "correct": never/flaky/always are not zero, they are n/a
-                    spectrum = ["", "", "", spectrum[-1]]
                 writer.writerow(
                     [
-                        # As the combined JSON names the run (a CSV field holds a newline);
-                        # its control characters are made visible on the way out (cli.say).
-                        spreadsheet_safe(s.run),
-                        s.prompts,
-                        s.generations,
+                        *run,
                         m.name,
-                        _value(m, m.value),
-                        _value(m, m.low),
-                        _value(m, m.high),
+                        _csv_value(m, m.value),
+                        _csv_value(m, m.low),
+                        _csv_value(m, m.high),
                         m.prompts,
                         *spectrum,
                         "%" if m.percent else "score",
-                        kind.kind if kind else "",
-                        spreadsheet_safe(kind.metric or "") if kind else "",
-                        ""
-                        if kind is None or kind.higher_is_better is None
-                        else str(kind.higher_is_better).lower(),
-                        "" if kind is None or kind.threshold is None else kind.threshold,
+                        *described,
                     ]
                 )
         return buffer.getvalue()
