@@ -53,6 +53,7 @@ from evaltui.data.wording import plural
 
 __all__ = [
     "ERROR",
+    "NO_ANSWER",
     "OK",
     "OUT_OF_SCOPE",
     "PENDING",
@@ -69,6 +70,10 @@ __all__ = [
 ]
 
 NO_REFERENCE = "no reference"
+NO_ANSWER = "no answer"
+"""A generation whose text its reader says holds no answer of the model's (``no_answer``: an
+lm-eval loglikelihood target that greedy decoding does not give): no new score, the reader's
+reason as the message. Scoring its text would score the reference against itself."""
 CANCELLED = "cancelled"
 PENDING = "not scored yet"
 """A generation no re-score has scored yet (:func:`known_scores`): no new score until then."""
@@ -227,17 +232,30 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
     # vote_answer and vote_reference as the loader made them (a list reference's aliases)
     generations = fill_vote_answers(generations)
     match = reference_match_expr("vote_answer", "vote_reference")
+    absent = _no_answer_expr(generations)
     return generations.select(
-        pl.when(pl.col("answer").is_null())
+        pl.when(pl.col("answer").is_null() | absent.is_not_null())
         .then(None)
         .otherwise(match.fill_null(False).cast(pl.Float64))
         .alias("new_accuracy"),
         pl.when(pl.col("answer").is_null())
         .then(pl.lit(NO_REFERENCE))
+        .when(absent.is_not_null())
+        .then(pl.lit(NO_ANSWER))
         .otherwise(pl.lit(OK))
         .alias("score_status"),
-        pl.lit(None, dtype=pl.String).alias("score_message"),
+        pl.when(pl.col("answer").is_null())
+        .then(pl.lit(None, dtype=pl.String))
+        .otherwise(absent)
+        .alias("score_message"),
     )
+
+
+def _no_answer_expr(generations: pl.DataFrame) -> pl.Expr:
+    """Each row's reason why its text holds no answer (its reader's ``no_answer``), else null."""
+    if "no_answer" in generations.columns:
+        return pl.col("no_answer")
+    return pl.lit(None, dtype=pl.String)
 
 
 # --- the worker pool ----------------------------------------------------------------------------
@@ -714,6 +732,9 @@ def _rescore(
             row = record["_row"]
             if record["answer"] is None:
                 scoring.set(row, None, NO_REFERENCE, None)
+                continue
+            if record.get("no_answer") is not None:  # its text is not the model's: not sent
+                scoring.set(row, None, NO_ANSWER, record["no_answer"])
                 continue
             text = record["gen"] or ""
             if name == "math-verify":  # it reads the tail only: send no more
@@ -1336,6 +1357,17 @@ def per_run_comparison(stats: pl.DataFrame) -> pl.DataFrame:
         .alias("stored_accuracy"),
         pl.when(pl.col("new_n") > 0).then(pl.col("new_total") / pl.col("new_n")).alias("accuracy"),
     )
+
+
+def unscored_words(row: dict[str, Any]) -> str:
+    """For a row of :func:`per_run_comparison`: " (46 of 50 generations scored)" when the new
+    scores cover fewer generations than the stored ones (a generation without a reference or an
+    answer to score, a scorer error): the two means are then over different generations. ""
+    when they cover as many."""
+    stored_n, new_n = row.get("stored_n") or 0, row.get("new_n") or 0
+    if new_n >= stored_n:
+        return ""
+    return f" ({new_n:,} of {stored_n:,} generations scored)"
 
 
 def verdicts(generations: pl.DataFrame, kinds: Any, stored: Any = None) -> pl.DataFrame:
