@@ -1080,30 +1080,11 @@ def reduce_epochs(reducer: str, values: Sequence[float]) -> float | None:
     return 1.0 - math.prod(1.0 - k / n for n in range(total - correct + 1, total + 1))
 
 
-def epochs_reducers(notes: Sequence[str], sources: Sequence[str]) -> dict[tuple[str, str], str]:
-    """(source, score name) -> the epochs reducer Inspect reduced that score's prompt_score by,
-    as the Inspect reader's note names it (:data:`inspect_ai.REDUCED_BY`)."""
-    from evaltui.data.formats.inspect_ai import REDUCED_BY
-
-    found: dict[tuple[str, str], str] = {}
-    marker = f": {REDUCED_BY} "
-    for note in notes:
-        head, said, tail = note.partition(marker)
-        if not said:
-            continue
-        for source in sources:
-            if head.startswith(f"{source}: "):
-                reducer = tail.partition(" ")[0]
-                found[(source, head[len(source) + 2 :])] = reducer
-                break
-    return found
-
-
 def with_prompt_scores(result: Any, rescored: Rescored) -> Rescored:
     """``rescored`` with ``new_prompt_score``: each prompt's own score (``prompt_score``: an
     Inspect epochs reducer's reduced score, a lighteval doc metric, an OpenCompass entry's
     verdict) under the new scores. Where the reduction is known (an Inspect log's epochs reducer,
-    named in its note) it is applied to the epochs' new scores; where it is not, the stored one
+    as its reader names it: ``LoadResult.reducers``) it is applied to the epochs' new scores; where it is not, the stored one
     is of the stored verdicts and would stand beside the new scores as if it were theirs: left
     out (the stats keep it as ``stored_prompt_score``). Notes say which. A generation outside
     the re-score (:data:`OUT_OF_SCOPE`) keeps its stored one. lm-eval's scorer scores its
@@ -1115,8 +1096,7 @@ def with_prompt_scores(result: Any, rescored: Rescored) -> Rescored:
         or generations["prompt_score"].null_count() == generations.height
     ):
         return rescored
-    sources = [str(f.source) for f in result.files]
-    reducers = epochs_reducers(result.notes, sources)
+    reducers: dict[tuple[str, str], str] = result.reducers()
     frame = generations.select(
         pl.col("run").cast(pl.String),
         pl.col("source").cast(pl.String),
