@@ -124,3 +124,18 @@ def test_lighteval_one_continuation_is_no_answer(tmp_path: Path) -> None:
     ]
     rescored = rescore(result, RescoreOptions("exact", use_cache=False))
     assert rescored.counts == {"ok": 1, NO_ANSWER: 1}
+
+
+def test_an_opencompass_ppl_prediction_is_the_models_answer() -> None:
+    # A PPL entry's prediction is the label of least perplexity ("B", gold "B", stored 1 by
+    # prediction == gold): the model's choice. No answer was extracted from "B" (a short reply
+    # is no answer for a format of its own answers), and exact scored it 0: "1 verdict flipped
+    # to wrong".
+    fixture = Path(__file__).parents[1] / "fixtures" / "formats" / "opencompass" / "ppl"
+    result = load([fixture], OPTS)
+    gens = result.generations
+    assert gens.select("gen", "answer", "extracted", "accuracy", "no_answer").rows() == [
+        ("B", "B", "B", 1.0, None)
+    ]
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False))
+    assert rescored.scores["new_accuracy"].to_list() == [1.0]
