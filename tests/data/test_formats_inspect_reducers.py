@@ -153,3 +153,29 @@ def test_the_load_carries_the_reducer_per_file_through_the_cache(
         assert [f.reducers for f in result.files] == [{"match": "max"}]
         assert result.reducers() == {("x_AAA.eval", "match"): "max"}
     assert result.cache_hits == 1  # the second load's rows came from the cache
+
+
+def test_a_followed_log_keeps_its_reducer_and_takes_a_new_one(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    # Following a log (the app with --follow, then R): each file's reducer is the last read's.
+    import os
+
+    from evaltui.data.follow import Follower
+    from evaltui.data.loader import LoadOptions
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    target = logs / "x_AAA.eval"
+    data = reduced_log([reduction("max", {3: "C", "p0": "C", "p1": "C"})], ["max"])
+    write_eval_with_reductions(target, data)
+    follower = Follower([logs], LoadOptions(model=str(word_tokenizer), use_cache=False))
+    follower.load()
+    assert follower.result().reducers() == {("x_AAA.eval", "match"): "max"}
+    data = reduced_log([reduction("at_least_2", {3: 1, "p0": 0, "p1": 0})], ["at_least_2"])
+    write_eval_with_reductions(target, data)
+    stat = target.stat()
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    for _ in range(5):  # a changed document may be held one look to see it settle
+        follower.poll()
+    assert follower.result().reducers() == {("x_AAA.eval", "match"): "at_least_2"}
