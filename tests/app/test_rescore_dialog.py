@@ -562,3 +562,27 @@ async def test_the_sorted_by_column_stays_in_view_after_a_rescore(
         await settle(pilot)
         assert app.wanted.sort is not None
         assert (app.wanted.sort.column, app.wanted.sort.descending) == ("max_gen_length", False)
+
+
+async def test_the_summary_says_rows_with_no_answer_are_not_rescored(
+    tmp_path: Path, plain_app: Any
+) -> None:
+    """The published asdiv run re-scored by exact: its 4 non-greedy docs show the target, not
+    the model's answer, and are not scored ("no answer"); the summary's run line says the new
+    mean is over 46 of the 50 generations (it read 0.920 stored → 1.000 new as if all 50)."""
+    import shutil
+
+    from tests.app.test_screens import screen_text
+    from tests.data.test_rescore_lm_eval import ASDIV
+
+    shutil.copytree(ASDIV, tmp_path / "asdiv")
+    app = plain_app(tmp_path / "asdiv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await ask(pilot, "exact", "all")
+        await settle(pilot)
+        assert app.rescored is not None and app.rescored.counts == {"ok": 46, "no answer": 4}
+        await pilot.press("t")
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "0.920 stored → 1.000 new (46 of 50 generations scored)" in text, text
