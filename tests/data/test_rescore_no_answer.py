@@ -139,3 +139,16 @@ def test_an_opencompass_ppl_prediction_is_the_models_answer() -> None:
     ]
     rescored = rescore(result, RescoreOptions("exact", use_cache=False))
     assert rescored.scores["new_accuracy"].to_list() == [1.0]
+
+
+def test_the_load_says_which_texts_are_the_target() -> None:
+    # Before a re-score too: the generation "13" shown for doc 30 is the target, not the
+    # model's; nothing said so (the prompt screen showed it as the model's reply).
+    notes = load([ASDIV], OPTS).notes
+    said = [n for n in notes if "greedy decoding" in n]
+    assert said == [
+        "meta-llama__Meta-Llama-3-8B-Instruct/samples_asdiv_2024-08-21T03-44-09.494230.jsonl:"
+        " asdiv: 4 docs whose target greedy decoding does not give (loglikelihood): the"
+        " generation shown is that target, not the model's answer (unknown), so no answer is"
+        " taken from it and only lm-eval re-scores it"
+    ]

@@ -932,6 +932,7 @@ class LmEvalReader(Reader):
         passed_over: dict[str, None] = {}  # corpus metrics' parts records hold beside a score
         partial = 0  # partial-evaluation records (winogrande): their gold choice is inferred
         rolling = 0  # loglikelihood_rolling records (perplexity): no generation, no reference
+        not_greedy = 0  # loglikelihood docs whose target greedy decoding does not give
         no_context = 0  # multiple-choice records scored with an empty context (blimp)
         labelled: dict[str, int] = {}  # the doc field labelling several true choices -> docs
         mass = 0  # ... of those docs whose score is a fraction (probability mass), no verdict
@@ -979,6 +980,7 @@ class LmEvalReader(Reader):
                 if how is not None and metric is not None:
                     doc_level.setdefault(f"{filter_name or 'none'}: {metric}", how)
                 for values in generated:
+                    not_greedy += values["no_answer"] == NOT_GREEDY
                     if values["extracted"] == NO_MATCH:
                         values["extracted"] = None
                         no_match += 1
@@ -1002,6 +1004,13 @@ class LmEvalReader(Reader):
                 f" {'its' if rolling == 1 else 'their'} text (loglikelihood_rolling, a"
                 " perplexity task): no generation and no reference; the generation shown is"
                 " the text's log-likelihood"
+            )
+        if not_greedy:
+            notes.append(
+                f"{source}: {task}: {plural(not_greedy, 'doc')} whose target greedy decoding"
+                " does not give (loglikelihood): the generation shown is that target, not the"
+                " model's answer (unknown), so no answer is taken from it and only lm-eval"
+                " re-scores it"
             )
         if no_context:
             notes.append(
