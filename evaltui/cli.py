@@ -633,10 +633,10 @@ def report_problems(
         if lines:
             print("\n".join(lines), file=sys.stderr)
         return
-    for note in result.cache_notes():
+    if result.cache_note:
         # The load ran uncached and the next will too: worth a line though -q (a --cache-dir
         # that is a file, or read-only, was said nowhere under -q).
-        print(f"evaltui: warning: {note}", file=sys.stderr)
+        print(f"evaltui: warning: {result.cache_note}", file=sys.stderr)
     from evaltui.data.wording import plural
 
     bad = len(result.errors)

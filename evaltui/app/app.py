@@ -859,7 +859,8 @@ class EvalApp(App[int]):
             return
         if not cancelled.is_set():
             # The columns' widths and cuts only: the table makes the cells of the rows it shows.
-            layout = table_layout(rows, width, run_width, fit, fit_rows)
+            keep = view.sort.column if view.sort is not None else None
+            layout = table_layout(rows, width, run_width, fit, fit_rows, keep)
             text = of = None
             if header is not None:
                 from evaltui.app.screens.main import header_text

@@ -541,10 +541,13 @@ def table_layout(
     run_width: int = 24,
     fit: int | None = None,
     fit_rows: int | None = None,
+    keep: str | None = None,
 ) -> TableLayout:
     """The layout of the prompt table for ``rows`` (see :class:`TableLayout`): the prompt cut to
     ``width`` cells (more with ``fit``: the screen's width), run labels to ``run_width``.
-    ``fit_rows``: the rows the table shows, when known (more rows: a vertical scrollbar)."""
+    ``fit_rows``: the rows the table shows, when known (more rows: a vertical scrollbar).
+    ``keep``: a column shown within ``fit`` whatever else is (the one the rows are sorted by:
+    see :func:`keep_in_view`)."""
     columns = table_columns(rows)
     present = rows["run"].unique().to_list() if "run" in rows.columns else []
     runs = distinct_middle(present, run_width)
@@ -576,7 +579,10 @@ def table_layout(
     )
     if fit is not None:
         scrolls = fit_rows is not None and rows.height > fit_rows
-        layout = fit_prompt(layout, fit, width, SCROLLBAR_CHROME if scrolls else TABLE_CHROME)
+        chrome = SCROLLBAR_CHROME if scrolls else TABLE_CHROME
+        if keep is not None:
+            layout = keep_in_view(layout, keep, fit, width, chrome)
+        layout = fit_prompt(layout, fit, width, chrome)
     return _name_cut(layout)
 
 
@@ -635,6 +641,47 @@ def prompt_takes(room: int, others: list[int], prompt: int) -> tuple[int, bool]:
     return prompt, False
 
 
+def _padded_widths(layout: TableLayout) -> list[int]:
+    """Each column's cells after the first (the prompt), padded, as a fitted table takes them."""
+    return [
+        max(w, len(label)) + CELL_PADDING
+        for (_c, label, _k), w in zip(layout.columns[1:], layout.widths[1:], strict=True)
+    ]
+
+
+def keep_in_view(
+    layout: TableLayout, keep: str, fit: int, prompt: int, chrome: int = TABLE_CHROME
+) -> TableLayout:
+    """``layout`` with the column ``keep`` moved left, when it would be past the right edge of a
+    table ``fit`` cells wide (its prompt ``prompt`` cells at least), to the last place where it
+    is shown whole; the columns it passes follow it. The rows sorted by a column that is off
+    screen gave no sight of the order: sorted by max len at 80 columns, a re-score's columns
+    (stored acc, disagree) took its place and it was shown no more."""
+    if not layout.columns or layout.columns[0][0] != "prompt":
+        return layout
+    names = [column for column, _l, _k in layout.columns]
+    if keep not in names[1:]:
+        return layout
+    at = names.index(keep) - 1  # among the columns after the prompt
+    others = _padded_widths(layout)
+    room = fit - chrome - CELL_PADDING - prompt
+    shown = 0
+    while shown < len(others) and sum(others[: shown + 1]) <= room:
+        shown += 1
+    if at < shown:
+        return layout  # shown already
+    place = shown
+    while place > 0 and sum(others[:place]) + others[at] > room:
+        place -= 1
+    order = [*range(1, place + 1), at + 1]
+    order = [0, *order, *(i for i in range(1, len(names)) if i not in order)]
+    return dataclasses.replace(
+        layout,
+        columns=[layout.columns[i] for i in order],
+        widths=[layout.widths[i] for i in order],
+    )
+
+
 def fit_prompt(
     layout: TableLayout, fit: int, prompt: int, chrome: int = TABLE_CHROME
 ) -> TableLayout:
@@ -643,10 +690,7 @@ def fit_prompt(
     table ``fit`` cells wide is shown whole or not at all (never ``16`` for ``1695``)."""
     if not layout.columns or layout.columns[0][0] != "prompt" or layout.rows.height == 0:
         return layout
-    others = [
-        max(w, len(label)) + CELL_PADDING
-        for (_c, label, _k), w in zip(layout.columns[1:], layout.widths[1:], strict=True)
-    ]
+    others = _padded_widths(layout)
     prompt, _left_out = prompt_takes(fit - chrome - CELL_PADDING, others, prompt)
     return dataclasses.replace(
         layout,

@@ -16,7 +16,7 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -32,7 +32,9 @@ from evaltui.data.schema import GENERATION_SCHEMA, LoadError, nulls, set_columns
 # 7: rows are stored without their generation text (6 kept it by mistake).
 # 8: multiple-choice answers extracted as the reference is written (lm-eval "3: D", lighteval the
 #    choice's text); lm-eval bare-string resps/filtered_resps; Inspect's unknown score values noted.
-CACHE_FORMAT = "8"
+# 9: rows carry ``no_answer`` (a reader's reason why a row's text holds no answer); a file's
+#    entry keeps its reader's structured facts (``ReadResult.reducers``) beside its notes.
+CACHE_FORMAT = "9"
 #: The code that decides a file's cached rows (and so their order, which the cached token lengths
 #: follow): the readers, and what the loader applies to their frames. Its hash is part of every
 #: key, so a fixed reader never serves the rows its earlier version read from a warm cache.
@@ -77,6 +79,8 @@ class CachedRows:
     frame: pl.DataFrame
     errors: list[LoadError]
     notes: list[str]
+    reducers: dict[str, str] = field(default_factory=dict)
+    """Its reader's :attr:`~evaltui.data.formats.base.ReadResult.reducers`."""
 
 
 def companion_version(path: Path) -> str:
@@ -184,19 +188,25 @@ class Cache:
             frame = pl.read_ipc(self._path(key, ".arrow"))
             errors = [LoadError(e["source"], e["line"], e["reason"]) for e in meta["errors"]]
             notes = [str(n) for n in meta["notes"]]
+            reducers = {str(k): str(v) for k, v in dict(meta["reducers"]).items()}
             rows = int(meta["rows"])
         except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
             return None
         expected = {name: dtype for name, dtype in GENERATION_SCHEMA.items()}
         if frame.height != rows or dict(frame.schema) != expected:
             return None
-        return CachedRows(frame, errors, notes)
+        return CachedRows(frame, errors, notes, reducers)
 
     def has_rows(self, key: str) -> bool:
         return self._path(key, ".json").is_file()
 
     def put_rows(
-        self, key: str, frame: pl.DataFrame, errors: list[LoadError], notes: list[str]
+        self,
+        key: str,
+        frame: pl.DataFrame,
+        errors: list[LoadError],
+        notes: list[str],
+        reducers: Mapping[str, str] | None = None,
     ) -> None:
         """Store a file's rows; the generation text is left out (read back when needed)."""
         frame = set_columns(frame, nulls("gen", pl.String(), frame.height))
@@ -204,6 +214,7 @@ class Cache:
             "rows": frame.height,
             "errors": [{"source": e.source, "line": e.line, "reason": e.reason} for e in errors],
             "notes": notes,
+            "reducers": dict(reducers or {}),
         }
         # The frame first, the metadata last: a reader sees both or treats the entry as a miss.
         self._write(self._path(key, ".arrow"), lambda h: frame.write_ipc(h, compression="lz4"))

@@ -290,6 +290,14 @@ def _deep_patched(tails: pl.Series, answers: pl.Series, deep: pl.Series) -> pl.S
     )
 
 
+def answer_possible(frame: pl.DataFrame) -> pl.Series:
+    """Per row, False where its reader said no answer can be taken from its text (``no_answer``:
+    the text is not what the model said), True elsewhere: the rows an answer may be filled in."""
+    if "no_answer" not in frame.columns:
+        return pl.Series("possible", [True] * frame.height, dtype=pl.Boolean())
+    return frame.get_column("no_answer").is_null().alias("possible")
+
+
 def fill_from_parts(
     frame: pl.DataFrame, tails: pl.Series, answers: pl.Series, deep: pl.Series
 ) -> pl.DataFrame:
@@ -298,7 +306,11 @@ def fill_from_parts(
     over them (:func:`answer_from_parts`, ``_deep``): the text is not searched again."""
     if not frame.height:
         return fill_vote_answers(frame)
-    missing = frame["extracted"].is_null() & elementwise(tails, pl.Series.is_not_null)
+    missing = (
+        frame["extracted"].is_null()
+        & elementwise(tails, pl.Series.is_not_null)
+        & answer_possible(frame)
+    )
     if bool(missing.any()):
         rows = missing.arg_true()
         found = _deep_patched(tails.gather(rows), answers.gather(rows), deep.gather(rows))
@@ -312,7 +324,11 @@ def fill_extracted(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
     if not frame.height:
         return fill_vote_answers(frame)
     texts = frame.get_column(column)
-    missing = frame["extracted"].is_null() & elementwise(texts, pl.Series.is_not_null)
+    missing = (
+        frame["extracted"].is_null()
+        & elementwise(texts, pl.Series.is_not_null)
+        & answer_possible(frame)
+    )
     if bool(missing.any()):
         rows = missing.arg_true()
         found = extract_answers(tail_texts(texts).gather(rows))

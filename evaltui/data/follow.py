@@ -26,7 +26,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +135,8 @@ class _Tracked:
     when it was read: that line is still being written, so the error its reader made of it is
     held back (as an appendable file's partial line waits); the line is read with the file's
     next change, when the file is read again whole."""
+    reducers: dict[str, str] = field(default_factory=dict)
+    """Its reader's ``ReadResult.reducers`` (:attr:`FileReport.reducers`)."""
     copy_of: Path | None = None
     """The followed file whose bytes this one held (all that was read of it) when it appeared:
     a copy (``cp`` of a run, under way or done), whose rows are no new generations as long as
@@ -549,6 +551,7 @@ class Follower:
                 errors.get(report.source, []),
                 file_notes.get(report.source, []),
             )
+            tracked.reducers = dict(report.reducers)
             tracked.run = run_identity(item, reader, self.options.read)
             # As the load read the rows (taken before it read them): a results file written
             # while it ran is a change the first look reads the rows again for. Taken now, it
@@ -950,7 +953,8 @@ class Follower:
         if end == tracked.consumed:  # only a partial line so far
             return 0
         window = Window(tracked.consumed, tracked.next_line, end)
-        frame, errors, notes = self._read(tracked.item, tracked.reader, window)
+        frame, errors, notes, reducers = self._read(tracked.item, tracked.reader, window)
+        tracked.reducers |= reducers
         frame = self._labelled(frame, tracked)
         # As a read of the whole file tells them (each window's notes were added to the
         # others': "none of its 1 records has a score" once more on every poll).
@@ -1048,7 +1052,9 @@ class Follower:
                 end, newlines = 0, 0
             tracked.consumed, tracked.next_line = end, newlines + 1
             window = Window(0, 1, end)
-        tracked.frame, tracked.errors, tracked.notes = self._read(item, reader, window)
+        tracked.frame, tracked.errors, tracked.notes, tracked.reducers = self._read(
+            item, reader, window
+        )
         _hold_cut_line(tracked)
         tracked.run = run_identity(item, reader, self.options.read)
         tracked.frame = self._labelled(tracked.frame, tracked)
@@ -1056,10 +1062,10 @@ class Follower:
 
     def _read(
         self, item: InputFile, reader: Reader, window: Window | None
-    ) -> tuple[pl.DataFrame, list[LoadError], list[str]]:
+    ) -> tuple[pl.DataFrame, list[LoadError], list[str], dict[str, str]]:
         """Read (a window of) one file and count its new generations' tokens."""
         read_options = dataclasses.replace(self.options.read, window=window)
-        frame, errors, notes = read_input(item, reader, read_options)
+        frame, errors, notes, reducers = read_input(item, reader, read_options)
         lengths: np.ndarray | None = None
         if self.options.tokenize and frame.height:
             counter = self._counter()
@@ -1082,7 +1088,7 @@ class Follower:
         )
         if not self.options.keep_text:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("gen"))
-        return frame, errors, notes
+        return frame, errors, notes, reducers
 
     def _counter(self) -> LengthCounter:
         """The lengths counter for new rows (the count-only path while it agrees with HF)."""
@@ -1206,6 +1212,7 @@ class Follower:
                 t.frame.height,
                 len(t.errors),
                 identity=t.identity(),
+                reducers=t.reducers,
             )
             for t in tracked
         ]

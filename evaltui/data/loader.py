@@ -276,10 +276,11 @@ class FileReport:
     """:func:`companion_versions` of the file as its rows were read (taken before reading, or
     the cache key's): a follower reads the file again once they change (a results file written
     while the load ran). None when not known."""
-
-
-#: How the note that the cache could not be written begins (:meth:`LoadResult.cache_notes`).
-CACHE_NOTE = "the cache directory "
+    reducers: dict[str, str] = field(default_factory=dict)
+    """Per score (the rows' ``metric``), the reducer the file's ``prompt_score`` is of each
+    prompt's samples, as its reader names it (:attr:`ReadResult.reducers`: an Inspect log's
+    epochs reducer), for a re-score to apply again (:func:`evaltui.data.rescore.
+    with_prompt_scores`)."""
 
 
 # eq=False: two results are the same only when they are one object. Compared by value, their
@@ -311,6 +312,11 @@ class LoadResult:
     numbered: pl.Series | None = None
     """Per generation row: True where the load numbered its ``sample`` (its reader gave none).
     A follower keeps the readers' numbers only: a file read again renumbers the rest."""
+    cache_note: str | None = None
+    """The note (also in :attr:`notes`) saying the cache could not be written (a ``--cache-dir``
+    that is a file, read-only, on a full disk): the load ran uncached, and the next one will
+    too. Said under ``-q`` as well, where the other notes are not. Carried apart, not found by
+    its wording among the notes: a file's note could begin with the same words."""
 
     @property
     def generations_pending(self) -> bool:
@@ -338,11 +344,14 @@ class LoadResult:
     def skipped_files(self) -> list[FileReport]:
         return [f for f in self.files if f.skipped is not None]
 
-    def cache_notes(self) -> list[str]:
-        """The notes saying the cache could not be written (a ``--cache-dir`` that is a file,
-        read-only, on a full disk): the load ran uncached, and the next one will too. Said
-        under ``-q`` as well, where the other notes are not."""
-        return [note for note in self.notes if note.startswith(CACHE_NOTE)]
+    def reducers(self) -> dict[tuple[str, str], str]:
+        """(source, score) -> the reducer of that file's ``prompt_score`` under that score, as
+        its reader names it (:attr:`FileReport.reducers`)."""
+        return {
+            (report.source, score): reducer
+            for report in self.files
+            for score, reducer in report.reducers.items()
+        }
 
     def note_groups(self) -> list[NoteGroup]:
         """The notes with each kind said once (:func:`notes.fold_notes`): what every view of
@@ -398,6 +407,8 @@ class _FileState:
     companions: tuple[str, ...] | None = None
     """The versions of its companion files its rows were read with (see
     :attr:`FileReport.companion_versions`)."""
+    reducers: dict[str, str] = field(default_factory=dict)
+    """Its reader's :attr:`ReadResult.reducers` (see :attr:`FileReport.reducers`)."""
 
     def text(self) -> pl.Series:
         """The file's generations' text: :attr:`texts` when kept apart, else the frame's."""
@@ -439,15 +450,16 @@ def _versions(paths: Iterable[Path], memo: dict[str, str] | None) -> tuple[str, 
 
 def read_input(
     item: InputFile, reader: Reader, options: ReadOptions
-) -> tuple[pl.DataFrame, list[LoadError], list[str]]:
-    """One file's rows (final answers extracted), bad-line errors and notes; never raises."""
-    frame, texts, errors, notes = read_apart(item, reader, options)
-    return set_columns(frame, texts), errors, notes
+) -> tuple[pl.DataFrame, list[LoadError], list[str], dict[str, str]]:
+    """One file's rows (final answers extracted), bad-line errors, notes and its reader's
+    :attr:`ReadResult.reducers`; never raises."""
+    frame, texts, errors, notes, reducers = read_apart(item, reader, options)
+    return set_columns(frame, texts), errors, notes, reducers
 
 
 def read_apart(
     item: InputFile, reader: Reader, options: ReadOptions
-) -> tuple[pl.DataFrame, pl.Series, list[LoadError], list[str]]:
+) -> tuple[pl.DataFrame, pl.Series, list[LoadError], list[str], dict[str, str]]:
     """:func:`read_input` with the text apart: the rows (``gen`` null) and the ``gen`` column.
 
     A frame of one row holds its text twice and copies it again for each frame built from it
@@ -467,11 +479,12 @@ def read_apart(
             item.source, None, f"{reader.name} reader failed: {type(exc).__name__}: {exc}"
         )
         empty = with_text_measures(empty_generations())
-        return empty, empty.get_column("gen"), [error], []
+        return empty, empty.get_column("gen"), [error], [], {}
     # Final answers and the triage text measures are taken now, while the text is here (headless
     # loads drop it later). The measures read the format's own answer (before it is filled from
     # the text), in the same search of each tail.
     notes = [clean_text(note) for note in result.notes]  # notes may quote input values
+    reducers = {clean_text(score): clean_text(how) for score, how in result.reducers.items()}
     errors, frame = result.errors, conform(result.frame)
     short: bool | pl.Series = not reader.own_answers
     if result.short_replies is not None and len(result.short_replies) == frame.height:
@@ -488,8 +501,8 @@ def read_apart(
     texts = frame.get_column("gen")
     frame = set_columns(frame, nulls("gen", pl.String(), frame.height))
     if one:
-        return frame.slice(0, 1), texts.slice(0, 1), errors, notes
-    return frame, texts, errors, notes
+        return frame.slice(0, 1), texts.slice(0, 1), errors, notes, reducers
+    return frame, texts, errors, notes, reducers
 
 
 def run_identity(item: InputFile, reader: Reader, options: ReadOptions) -> RunIdentity | None:
@@ -516,10 +529,11 @@ def _read_one(
         companions = None
     texts: pl.Series | None = None
     if apart:
-        frame, texts, errors, notes = read_apart(item, reader, options)
+        frame, texts, errors, notes, reducers = read_apart(item, reader, options)
     else:
-        frame, errors, notes = read_input(item, reader, options)
+        frame, errors, notes, reducers = read_input(item, reader, options)
     state = _FileState(item, reader, frame, errors=len(errors), identity=identity, texts=texts)
+    state.reducers = reducers
     state.companions = companions
     state.run = run_identity(item, reader, options)
     if identity is None or identity.changed(item.path):
@@ -839,6 +853,7 @@ class _Load:
                 identity,
                 run=run_identity(item, reader, self.options.read),
             )
+            state.reducers = dict(cached.reducers)
             # The versions the key was made with (the first asked of each in this load).
             state.companions = companion_versions(reader, item.path, self.companions)
             return state, cached.errors, cached.notes
@@ -951,6 +966,7 @@ class _Load:
             rows,
             self.file_errors.get(state.input.source, []),
             self.file_notes.get(state.input.source, []),
+            state.reducers,
         )
 
     def store_checked(self) -> None:
@@ -972,7 +988,7 @@ class _Load:
                 return False
             texts = state.text()
             if texts.null_count() == len(texts) and len(texts):  # headless: text already dropped
-                frame, _errors, _notes = read_input(state.input, state.reader, self.options.read)
+                frame, *_said = read_input(state.input, state.reader, self.options.read)
                 texts = frame.get_column("gen")
             lengths = count_in_batches(
                 self.counter,
@@ -1175,7 +1191,7 @@ class _Load:
         if self.cache is None or not self.cache.write_errors:
             return []
         return [
-            f"{CACHE_NOTE}{self.cache.directory} cannot be written "
+            f"the cache directory {self.cache.directory} cannot be written "
             f"({self.cache.write_errors[0]}): nothing is cached; see --cache-dir, --no-cache"
         ]
 
@@ -1401,12 +1417,14 @@ class _Load:
                 s.cached,
                 identity=s.identity,
                 companion_versions=s.companions,
+                reducers=s.reducers,
             )
             for s in self.states
         ]
         order = {item.source: i for i, item in enumerate(self.inputs)}
         files.sort(key=lambda f: order.get(f.source, 0))
-        notes = self.tokenizer_notes() + self.cache_notes() + self.option_notes() + list(self.notes)
+        cache_notes = self.cache_notes()
+        notes = self.tokenizer_notes() + cache_notes + self.option_notes() + list(self.notes)
         return LoadResult(
             generations,
             stats,
@@ -1422,6 +1440,7 @@ class _Load:
             self.counting(),
             from_snapshot=from_snapshot,
             numbered=numbered,
+            cache_note=cache_notes[0] if cache_notes else None,
         )
 
     def tokenizer_notes(self) -> list[str]:
@@ -1459,6 +1478,7 @@ def _file_json(report: FileReport) -> dict[str, Any]:
         "skipped": report.skipped,
         "companion": report.companion,
         "identity": None if identity is None else dataclasses.astuple(identity),
+        "reducers": report.reducers,
     }
 
 
@@ -1478,6 +1498,7 @@ def _result_from_snapshot(
             None if f["skipped"] is None else str(f["skipped"]),
             bool(f["companion"]),
             None if f["identity"] is None else FileIdentity(*(int(v) for v in f["identity"])),
+            reducers={str(k): str(v) for k, v in dict(f.get("reducers") or {}).items()},
         )
         for f in meta["files"]
     ]

@@ -160,6 +160,7 @@ def read_parts(
     frames: list[pl.DataFrame] = []
     errors: list[LoadError] = []
     notes: list[str] = []
+    reducers: dict[str, str] = {}
     line = offset = 0  # lines read so far, and where the next one starts
     with path.open("rb") as handle, tempfile.TemporaryDirectory(prefix="evaltui-") as temp:
         for index, part in enumerate(parts):
@@ -197,12 +198,13 @@ def read_parts(
                 note.replace(str(alone), source).replace(str(folder), source)
                 for note in result.notes
             ]
+            reducers.update(result.reducers)
     frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
     said = (
         f"{source}: exported records of {plural(len(parts), 'source file')}, each read as that"
         f" file, with its runs (see {manifest_path(path).name})"
     )
-    return ReadResult(frame, errors, [said, *dict.fromkeys(notes)])
+    return ReadResult(frame, errors, [said, *dict.fromkeys(notes)], reducers=reducers)
 
 
 def _reader(part: Part, default: Reader) -> Reader:

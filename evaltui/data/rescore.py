@@ -53,6 +53,7 @@ from evaltui.data.wording import plural
 
 __all__ = [
     "ERROR",
+    "NO_ANSWER",
     "OK",
     "OUT_OF_SCOPE",
     "PENDING",
@@ -69,6 +70,10 @@ __all__ = [
 ]
 
 NO_REFERENCE = "no reference"
+NO_ANSWER = "no answer"
+"""A generation whose text its reader says holds no answer of the model's (``no_answer``: an
+lm-eval loglikelihood target that greedy decoding does not give): no new score, the reader's
+reason as the message. Scoring its text would score the reference against itself."""
 CANCELLED = "cancelled"
 PENDING = "not scored yet"
 """A generation no re-score has scored yet (:func:`known_scores`): no new score until then."""
@@ -227,17 +232,30 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
     # vote_answer and vote_reference as the loader made them (a list reference's aliases)
     generations = fill_vote_answers(generations)
     match = reference_match_expr("vote_answer", "vote_reference")
+    absent = _no_answer_expr(generations)
     return generations.select(
-        pl.when(pl.col("answer").is_null())
+        pl.when(pl.col("answer").is_null() | absent.is_not_null())
         .then(None)
         .otherwise(match.fill_null(False).cast(pl.Float64))
         .alias("new_accuracy"),
         pl.when(pl.col("answer").is_null())
         .then(pl.lit(NO_REFERENCE))
+        .when(absent.is_not_null())
+        .then(pl.lit(NO_ANSWER))
         .otherwise(pl.lit(OK))
         .alias("score_status"),
-        pl.lit(None, dtype=pl.String).alias("score_message"),
+        pl.when(pl.col("answer").is_null())
+        .then(pl.lit(None, dtype=pl.String))
+        .otherwise(absent)
+        .alias("score_message"),
     )
+
+
+def _no_answer_expr(generations: pl.DataFrame) -> pl.Expr:
+    """Each row's reason why its text holds no answer (its reader's ``no_answer``), else null."""
+    if "no_answer" in generations.columns:
+        return pl.col("no_answer")
+    return pl.lit(None, dtype=pl.String)
 
 
 # --- the worker pool ----------------------------------------------------------------------------
@@ -715,6 +733,9 @@ def _rescore(
             if record["answer"] is None:
                 scoring.set(row, None, NO_REFERENCE, None)
                 continue
+            if record.get("no_answer") is not None:  # its text is not the model's: not sent
+                scoring.set(row, None, NO_ANSWER, record["no_answer"])
+                continue
             text = record["gen"] or ""
             if name == "math-verify":  # it reads the tail only: send no more
                 text = text[-TAIL_CHARS:]
@@ -1059,30 +1080,11 @@ def reduce_epochs(reducer: str, values: Sequence[float]) -> float | None:
     return 1.0 - math.prod(1.0 - k / n for n in range(total - correct + 1, total + 1))
 
 
-def epochs_reducers(notes: Sequence[str], sources: Sequence[str]) -> dict[tuple[str, str], str]:
-    """(source, score name) -> the epochs reducer Inspect reduced that score's prompt_score by,
-    as the Inspect reader's note names it (:data:`inspect_ai.REDUCED_BY`)."""
-    from evaltui.data.formats.inspect_ai import REDUCED_BY
-
-    found: dict[tuple[str, str], str] = {}
-    marker = f": {REDUCED_BY} "
-    for note in notes:
-        head, said, tail = note.partition(marker)
-        if not said:
-            continue
-        for source in sources:
-            if head.startswith(f"{source}: "):
-                reducer = tail.partition(" ")[0]
-                found[(source, head[len(source) + 2 :])] = reducer
-                break
-    return found
-
-
 def with_prompt_scores(result: Any, rescored: Rescored) -> Rescored:
     """``rescored`` with ``new_prompt_score``: each prompt's own score (``prompt_score``: an
     Inspect epochs reducer's reduced score, a lighteval doc metric, an OpenCompass entry's
     verdict) under the new scores. Where the reduction is known (an Inspect log's epochs reducer,
-    named in its note) it is applied to the epochs' new scores; where it is not, the stored one
+    as its reader names it: ``LoadResult.reducers``) it is applied to the epochs' new scores; where it is not, the stored one
     is of the stored verdicts and would stand beside the new scores as if it were theirs: left
     out (the stats keep it as ``stored_prompt_score``). Notes say which. A generation outside
     the re-score (:data:`OUT_OF_SCOPE`) keeps its stored one. lm-eval's scorer scores its
@@ -1094,8 +1096,7 @@ def with_prompt_scores(result: Any, rescored: Rescored) -> Rescored:
         or generations["prompt_score"].null_count() == generations.height
     ):
         return rescored
-    sources = [str(f.source) for f in result.files]
-    reducers = epochs_reducers(result.notes, sources)
+    reducers: dict[tuple[str, str], str] = result.reducers()
     frame = generations.select(
         pl.col("run").cast(pl.String),
         pl.col("source").cast(pl.String),
@@ -1336,6 +1337,17 @@ def per_run_comparison(stats: pl.DataFrame) -> pl.DataFrame:
         .alias("stored_accuracy"),
         pl.when(pl.col("new_n") > 0).then(pl.col("new_total") / pl.col("new_n")).alias("accuracy"),
     )
+
+
+def unscored_words(row: dict[str, Any]) -> str:
+    """For a row of :func:`per_run_comparison`: " (46 of 50 generations scored)" when the new
+    scores cover fewer generations than the stored ones (a generation without a reference or an
+    answer to score, a scorer error): the two means are then over different generations. ""
+    when they cover as many."""
+    stored_n, new_n = row.get("stored_n") or 0, row.get("new_n") or 0
+    if new_n >= stored_n:
+        return ""
+    return f" ({new_n:,} of {stored_n:,} generations scored)"
 
 
 def verdicts(generations: pl.DataFrame, kinds: Any, stored: Any = None) -> pl.DataFrame:

@@ -56,6 +56,7 @@ from evaltui.data.extract import (
     answer_from_parts,
     answer_lines,
     answer_part_exprs,
+    answer_possible,
     fill_from_parts,
     fill_vote_answers,
     final_answer_marked_expr,
@@ -353,6 +354,10 @@ def _measured(
     done = set_columns(frame, *(measures.get_column(name) for name in names))
     if not answers:
         return done
+    possible = answer_possible(frame)
+    if not bool(possible.all()):
+        # The text is not what the model said (``no_answer``): what it reads is no answer given.
+        done = set_columns(done, (done.get_column("has_answer") & possible).alias("has_answer"))
     tails = tail_parts[0] if len(tail_parts) == 1 else pl.concat(tail_parts)
     return fill_from_parts(
         done, tails, measures.get_column("_answer"), measures.get_column("_deep")

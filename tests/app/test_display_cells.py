@@ -158,3 +158,49 @@ def test_a_row_is_found_with_or_without_a_hint() -> None:
     for key, want in ((("b", "1"), 2), (("a", "2"), 1), (("c", "1"), None), (("a", "3"), None)):
         for hint in (None, -1, 0, 1, 2, 3, 4):
             assert row_of(rows, key, hint) == want, (key, hint)
+
+
+def test_the_sorted_by_column_is_kept_within_the_fitted_width() -> None:
+    """``keep``: a column past the right edge of a fitted table moves left to the last place
+    where it shows whole (the columns it passes follow it, in their order); one shown already,
+    or a table not fitted, keeps the order of :func:`table_columns`. Every width tried, the kept
+    column's right edge is within the table."""
+    from evaltui.app.display import (
+        CELL_PADDING,
+        TABLE_CHROME,
+        table_columns,
+        table_layout,
+    )
+
+    frame = pl.DataFrame(
+        {
+            "prompt": ["What is 6 times 7?", "Name the red planet."],
+            "run": ["model-a", "model-a"],
+            "count": [1, 1],
+            "average_accuracy": [1.0, 0.0],
+            "n_correct": [1, 0],
+            "max_gen_length": [123456, 7],
+            "avg_gen_length": [123456.0, 7.0],
+            "prompt_id": ["t:1", "t:2"],
+        },
+        schema_overrides={"count": pl.UInt32, "n_correct": pl.UInt32},
+    )
+    natural = [c for c, _l, _k in table_columns(frame)]
+    assert table_layout(frame, 20, 12, None, keep="prompt_id").columns == table_columns(frame)
+    for fit in range(40, 130):
+        layout = table_layout(frame, 20, 12, fit, keep="prompt_id")
+        names = [c for c, _l, _k in layout.columns]
+        assert sorted(names) == sorted(natural) and names[0] == "prompt"
+        at = names.index("prompt_id")
+        edge = TABLE_CHROME + sum(
+            max(w, len(label)) + CELL_PADDING
+            for (_c, label, _k), w in zip(
+                layout.columns[: at + 1], layout.widths[: at + 1], strict=True
+            )
+        )
+        if at > 1:  # kept beside other columns: whole within the table
+            assert edge <= fit, (fit, names)
+        rest = [n for n in names if n != "prompt_id"]
+        assert rest == [n for n in natural if n != "prompt_id"], (fit, names)
+    # Shown already at this width: nothing moves.
+    assert table_layout(frame, 20, 12, 200, keep="prompt_id").columns == table_columns(frame)

@@ -527,3 +527,62 @@ async def test_enter_on_the_own_scorer_goes_to_its_box_and_reopening_highlights_
         await pilot.press("up")
         await pilot.pause()
         assert str(screen.query_one("#rescore-go", Button).label) == "Re-score with math-verify"
+
+
+async def test_the_sorted_by_column_stays_in_view_after_a_rescore(
+    tmp_path: Path, plain_app: Any
+) -> None:
+    """At 80 columns, sorted by max len: the re-score's columns (stored acc, disagree) came in
+    before it and it went past the right edge, the rows sorted by a column not shown. It is
+    kept in view (the columns it passes follow it), and its header still sorts by it."""
+    import shutil
+
+    from tests.app.test_screens import screen_text
+    from tests.data.test_rescore_lm_eval import ASDIV
+
+    def header_line() -> str:
+        return next(line for line in screen_text(app).splitlines() if line.startswith(" prompt "))
+
+    shutil.copytree(ASDIV, tmp_path / "asdiv")
+    app = plain_app(tmp_path / "asdiv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main.sort_by("max_gen_length", descending=True)
+        await settle(pilot)
+        assert "max len" in header_line() and "stored acc" not in header_line()
+        await ask(pilot, "exact", "all")
+        await settle(pilot)
+        assert app.rescored is not None, messages(app)
+        line = header_line()
+        assert "stored acc" in line and "max len" in line, line
+        assert line.rstrip().endswith("max len")  # the last column shown whole
+        # The header where "max len" stands sorts by it (the same column again: ascending).
+        y = screen_text(app).splitlines().index(line)
+        await pilot.click(offset=(line.index("max len") + 2, y))
+        await settle(pilot)
+        assert app.wanted.sort is not None
+        assert (app.wanted.sort.column, app.wanted.sort.descending) == ("max_gen_length", False)
+
+
+async def test_the_summary_says_rows_with_no_answer_are_not_rescored(
+    tmp_path: Path, plain_app: Any
+) -> None:
+    """The published asdiv run re-scored by exact: its 4 non-greedy docs show the target, not
+    the model's answer, and are not scored ("no answer"); the summary's run line says the new
+    mean is over 46 of the 50 generations (it read 0.920 stored → 1.000 new as if all 50)."""
+    import shutil
+
+    from tests.app.test_screens import screen_text
+    from tests.data.test_rescore_lm_eval import ASDIV
+
+    shutil.copytree(ASDIV, tmp_path / "asdiv")
+    app = plain_app(tmp_path / "asdiv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await ask(pilot, "exact", "all")
+        await settle(pilot)
+        assert app.rescored is not None and app.rescored.counts == {"ok": 46, "no answer": 4}
+        await pilot.press("t")
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "0.920 stored → 1.000 new (46 of 50 generations scored)" in text, text

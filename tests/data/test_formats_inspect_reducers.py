@@ -113,3 +113,69 @@ def test_a_dict_score_reduced_by_max_reads_the_reported_key(tmp_path: Path) -> N
     stats = result.stats.sort("prompt_id")
     assert stats["prompt_score"].to_list() == [0.25, 0.75, 0.0]
     assert result.generations.filter(pl.col("prompt_score").is_null()).height == 0
+
+
+def test_the_reader_names_the_reducer_as_a_field_not_only_in_its_note(tmp_path: Path) -> None:
+    # The re-score applies the reducer again: it learns it from this field, never from the
+    # note's wording (which is for people and may change).
+    from evaltui.data.formats import get_reader
+    from evaltui.data.formats.base import ReadOptions
+
+    data = reduced_log(
+        [
+            reduction("mean", {3: 1.0, "p0": 0.5, "p1": 0.5}),
+            reduction("at_least_2", {3: 1, "p0": 0, "p1": 0}),
+        ],
+        ["mean", "at_least_2"],
+    )
+    path = write_eval_with_reductions(tmp_path / "x_AAA.eval", data)
+    result = get_reader("inspect").read(path, "x_AAA.eval", ReadOptions())
+    assert result.reducers == {"match": "at_least_2"}
+    write_json(tmp_path / "plain" / "x_BBB.json", LOG)  # the default mean: no reducer named
+    plain = get_reader("inspect").read(tmp_path / "plain" / "x_BBB.json", "x", ReadOptions())
+    assert plain.reducers == {}
+
+
+def test_the_load_carries_the_reducer_per_file_through_the_cache(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    from evaltui.data.loader import LoadOptions, load
+
+    data = reduced_log([reduction("max", {3: "C", "p0": "C", "p1": "C"})], ["max"])
+    (tmp_path / "logs").mkdir()
+    write_eval_with_reductions(tmp_path / "logs" / "x_AAA.eval", data)
+    # Headless (no text kept): a warm load takes the file's rows from the cache, unparsed.
+    options = LoadOptions(
+        model=str(word_tokenizer), cache_dir=tmp_path / "cache", num_proc=1, keep_text=False
+    )
+    for _warm in (False, True):
+        result = load([tmp_path / "logs"], options)
+        assert [f.reducers for f in result.files] == [{"match": "max"}]
+        assert result.reducers() == {("x_AAA.eval", "match"): "max"}
+    assert result.cache_hits == 1  # the second load's rows came from the cache
+
+
+def test_a_followed_log_keeps_its_reducer_and_takes_a_new_one(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    # Following a log (the app with --follow, then R): each file's reducer is the last read's.
+    import os
+
+    from evaltui.data.follow import Follower
+    from evaltui.data.loader import LoadOptions
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    target = logs / "x_AAA.eval"
+    data = reduced_log([reduction("max", {3: "C", "p0": "C", "p1": "C"})], ["max"])
+    write_eval_with_reductions(target, data)
+    follower = Follower([logs], LoadOptions(model=str(word_tokenizer), use_cache=False))
+    follower.load()
+    assert follower.result().reducers() == {("x_AAA.eval", "match"): "max"}
+    data = reduced_log([reduction("at_least_2", {3: 1, "p0": 0, "p1": 0})], ["at_least_2"])
+    write_eval_with_reductions(target, data)
+    stat = target.stat()
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    for _ in range(5):  # a changed document may be held one look to see it settle
+        follower.poll()
+    assert follower.result().reducers() == {("x_AAA.eval", "match"): "at_least_2"}

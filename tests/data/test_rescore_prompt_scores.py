@@ -170,3 +170,32 @@ def test_the_generations_files_manifest_names_the_scorer(tmp_path: Path) -> None
     manifest = json.loads((tmp_path / "v.jsonl.evaltui.json").read_text(encoding="utf-8"))
     assert manifest["evaltui"]["kind"] == "rescore"
     assert manifest["evaltui"]["rescored_with"] == "exact"
+
+
+def test_the_reducer_comes_from_the_load_not_from_the_notes_wording(tmp_path: Path) -> None:
+    # The notes are for people: without them (reworded, folded, or a load that tells none) the
+    # re-score still knows at_least_2 and applies it to the new scores.
+    import dataclasses
+
+    result = reduced_eval(tmp_path, "at_least_2", {"3": 1, "p0": 0, "p1": 0})
+    stats, notes = rescored_prompt_scores(dataclasses.replace(result, notes=[]))
+    assert stats["prompt_score"].to_list() == [1.0, 0.0, 1.0]
+    assert notes[0].startswith("x_AAA.eval: match: prompt_score is the at_least_2 of each")
+
+
+def test_a_note_naming_a_reducer_is_no_reducer(tmp_path: Path) -> None:
+    # A plain file's note quoting the Inspect note's words (its text comes from the input) is
+    # not taken for a reducer: the file's line score stays of unknown reduction.
+    import dataclasses
+
+    from evaltui.data.formats.inspect_ai import REDUCED_BY
+
+    path = tmp_path / "run" / "samples.jsonl"
+    path.parent.mkdir()
+    line = {"problem": "1+1?", "answer": "2", "responses": ["2", "3"], "accuracy": 0.5}
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    result = load([path], OPTS)
+    metric = result.generations["metric"][0] or ""
+    forged = f"samples.jsonl: {metric}: {REDUCED_BY} max (…)"
+    stats, _notes = rescored_prompt_scores(dataclasses.replace(result, notes=[forged]))
+    assert stats.rows() == [(stats["prompt_id"][0], None, 0.5)]

@@ -981,9 +981,10 @@ class MainScreen(Screen[None]):
 
     @on(DataTable.HeaderSelected)
     def header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        rows = self.shown_rows
-        if rows is not None and 0 <= event.column_index < len(table_columns(rows)):
-            self.sort_by(table_columns(rows)[event.column_index][0])
+        # The columns as shown: the sorted-by one may stand left of its place (keep_in_view).
+        columns = self.shown_columns
+        if columns is not None and 0 <= event.column_index < len(columns):
+            self.sort_by(columns[event.column_index])
 
     def sortable_columns(self) -> list[tuple[str, str]]:
         """(column, display name) of every column the table shows."""

@@ -27,7 +27,7 @@ from evaltui.app.footer import KeysFooter
 from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
-from evaltui.data.rescore import per_run_comparison, stored_kinds
+from evaltui.data.rescore import per_run_comparison, stored_kinds, unscored_words
 from evaltui.data.sanitize import distinct_middle, one_line, one_line_middle
 from evaltui.data.summary import (
     Metric,
@@ -196,7 +196,8 @@ def rescore_lines(rows: pl.DataFrame, app: EvalApp) -> list[str]:
         if new != "–" and new.rpartition(" ")[0] == stored.rpartition(" ")[0]:
             new = new.rpartition(" ")[2]  # the same measure: its value alone
         lines.append(
-            f"  {one_line_middle(run, 60)}: {stored} stored → {new} new · {plural(row['flipped'], 'verdict')} "
+            f"  {one_line_middle(run, 60)}: {stored} stored → {new} new{unscored_words(row)}"
+            f" · {plural(row['flipped'], 'verdict')} "
             f"flipped ({row['to_correct']:,} to correct, {row['to_wrong']:,} to wrong) in "
             f"{plural(row['prompts_flipped'], 'prompt')}"
             + (f" · {plural(row['scorer_errors'], 'scorer error')}" if row["scorer_errors"] else "")

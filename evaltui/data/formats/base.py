@@ -91,6 +91,11 @@ class ReadResult:
     """Per row of ``frame``, when the format's own answer extraction looked at some rows and not
     at others: True where it did not (a short reply is then its own answer, as for a format
     without answers), False where it did. None: :attr:`Reader.own_answers` says for every row."""
+    reducers: dict[str, str] = field(default_factory=dict)
+    """Per score (the rows' ``metric``), the reducer its rows' ``prompt_score`` is of each
+    prompt's samples, where the format names one: an Inspect log's epochs reducer (``max``,
+    ``at_least_2``, …), which a re-score applies again to the new scores. A score not named
+    here has a ``prompt_score`` whose reduction is not known."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -569,8 +569,8 @@ LENGTH_LIMITS = frozenset({"token", "context"})
 REDUCTIONS = "reductions.json"
 #: Inspect's default epochs reducer: a reduction that names none is the mean (eval_results).
 MEAN_REDUCER = "mean"
-#: The note naming a score's epochs reducer reads "<source>: <score>: " REDUCED_BY " <reducer> (…":
-#: a re-score reduces its new per-epoch scores by it (evaltui.data.rescore.epochs_reducers).
+#: The note naming a score's epochs reducer reads "<source>: <score>: " REDUCED_BY " <reducer> (…",
+#: for people; a re-score learns the reducer from ``ReadResult.reducers``.
 REDUCED_BY = "Inspect reduced each sample's epochs to one score by"
 
 
@@ -1213,10 +1213,12 @@ class InspectReader(Reader):
                     else ""
                 )
             )
+        reducers: dict[str, str] = {}
         for ref in refs:
             if ref is None or ref.name not in reduced:
                 continue
             reduction = reductions[ref.scorer]
+            reducers[ref.name] = reduction.reducer
             others = [r for r in reduction.others if r != MEAN_REDUCER]
             notes.append(
                 f"{source}: {ref.name}: {REDUCED_BY}"
@@ -1234,7 +1236,9 @@ class InspectReader(Reader):
                 " C/I/P/N (capitals), a boolean, yes/no or a number (Inspect's accuracy() counts"
                 " it 0, with a warning)"
             )
-        return ReadResult(rows.frame(), errors, notes, rows.short_replies(not self.own_answers))
+        return ReadResult(
+            rows.frame(), errors, notes, rows.short_replies(not self.own_answers), reducers
+        )
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
         """The log's eval id (run and task id before eval ids), task and start time: separate

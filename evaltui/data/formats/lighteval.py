@@ -184,6 +184,13 @@ def _reference(choices: Any, gold: Any) -> list[str] | None:
     return None
 
 
+#: Why a log-likelihood doc of one choice holds no answer of the model's (rows' ``no_answer``).
+ONE_CONTINUATION = (
+    "log-likelihood of one continuation: the text shown is the target, what the model would"
+    " answer is unknown"
+)
+
+
 def _chosen(
     logprobs: Any, choices: Any, metric: str | None = None, tokens: Any = None
 ) -> int | None:
@@ -557,6 +564,11 @@ class LightevalReader(Reader):
                 # The choice's text, as the reference is written: votes read alike, and
                 # `rescore --scorer exact` matches it (its index never equalled the reference).
                 extracted: list[str | None] = [flat[0] if choice is not None and flat else None]
+                # One continuation scored (the target): the "choice" is it whatever the model
+                # would say, so no answer of the model's is in the text shown.
+                alone = choice is not None and isinstance(choices, list) and len(choices) == 1
+                if alone:
+                    extracted = [None]
                 specific = doc.get("specific") if new else row.get("specifics")
                 if choice is None and len(flat) == 1:
                     extracted = [_extracted_prediction(specific)]
@@ -587,6 +599,7 @@ class LightevalReader(Reader):
                         metric=metric,
                         sample=j,
                         prompt_score=score if len(flat) > 1 else None,
+                        no_answer=ONE_CONTINUATION if alone else None,
                     )
         if reasoning_only:
             samples_word = "sample has" if reasoning_only == 1 else "samples have"

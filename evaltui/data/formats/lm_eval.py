@@ -587,6 +587,29 @@ def _greedy(response: Any) -> bool:
     return flag is True or (isinstance(flag, str) and flag.strip().lower() == "true")
 
 
+#: Why a loglikelihood record's text holds no answer of the model's (ReadResult rows'
+#: ``no_answer``): the text shown is the target, or a log-likelihood.
+NOT_GREEDY = (
+    "loglikelihood: the text shown is the target continuation, which greedy decoding does not"
+    " give; what the model would answer is unknown"
+)
+ROLLING = "loglikelihood_rolling: the text shown is the document's log-likelihood, no answer"
+
+
+def _no_answer(
+    record: dict[str, Any], generated: list[tuple[str, str | None, float | None]]
+) -> str | None:
+    """Why no answer can be taken from the record's one text (None: it may hold one): a single
+    loglikelihood request's continuation is the target, the model's answer only when greedy
+    decoding gives it (:func:`_generations` extracts it then); a perplexity record's text is a
+    number it scored the document by."""
+    if _is_rolling(record):
+        return ROLLING
+    if _is_loglikelihood(record) and not _multiple_choice(record) and generated[0][1] is None:
+        return NOT_GREEDY
+    return None
+
+
 def _same(a: str, b: str) -> bool:
     """Exact match as the harness's default ``exact_match`` sees it (spaces, a final period)."""
     return a.strip().rstrip(".").strip() == b.strip().rstrip(".").strip()
@@ -909,6 +932,7 @@ class LmEvalReader(Reader):
         passed_over: dict[str, None] = {}  # corpus metrics' parts records hold beside a score
         partial = 0  # partial-evaluation records (winogrande): their gold choice is inferred
         rolling = 0  # loglikelihood_rolling records (perplexity): no generation, no reference
+        not_greedy = 0  # loglikelihood docs whose target greedy decoding does not give
         no_context = 0  # multiple-choice records scored with an empty context (blimp)
         labelled: dict[str, int] = {}  # the doc field labelling several true choices -> docs
         mass = 0  # ... of those docs whose score is a fraction (probability mass), no verdict
@@ -956,6 +980,7 @@ class LmEvalReader(Reader):
                 if how is not None and metric is not None:
                     doc_level.setdefault(f"{filter_name or 'none'}: {metric}", how)
                 for values in generated:
+                    not_greedy += values["no_answer"] == NOT_GREEDY
                     if values["extracted"] == NO_MATCH:
                         values["extracted"] = None
                         no_match += 1
@@ -979,6 +1004,13 @@ class LmEvalReader(Reader):
                 f" {'its' if rolling == 1 else 'their'} text (loglikelihood_rolling, a"
                 " perplexity task): no generation and no reference; the generation shown is"
                 " the text's log-likelihood"
+            )
+        if not_greedy:
+            notes.append(
+                f"{source}: {task}: {plural(not_greedy, 'doc')} whose target greedy decoding"
+                " does not give (loglikelihood): the generation shown is that target, not the"
+                " model's answer (unknown), so no answer is taken from it and only lm-eval"
+                " re-scores it"
             )
         if no_context:
             notes.append(
@@ -1140,6 +1172,7 @@ class LmEvalReader(Reader):
             # the choices are what was asked.
             count = _conditional_choices(record, requests, len(record["resps"]))
             prompt = "\n".join(_choice(i, requests) for i in range(min(count, len(requests))))
+        unknown = _no_answer(record, generated)
         how: str | None = None
         if len(generated) == 1:
             per_gen: list[float | None] = [score]
@@ -1168,7 +1201,8 @@ class LmEvalReader(Reader):
                 ALIASES: aliases,
                 "gen": text,
                 "accuracy": per_gen[j],
-                "extracted": extracted,
+                "extracted": None if unknown else extracted,
+                "no_answer": unknown,
                 "sample": j,
                 "prompt_score": prompt_score,
                 "metric": metric,

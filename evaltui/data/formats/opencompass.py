@@ -1288,6 +1288,12 @@ def _add_prediction(
         correct, pred, ref = detail(item, sample) if detail is not None else (None, None, None)
         if correct is None and ppl and detail is None and answer is not None:
             correct = 1.0 if stringify(text) in (aliases or [answer]) else 0.0
+        if pred is None and ppl:
+            # A PPL entry's prediction is the label of least perplexity: the model's choice, its
+            # answer as the gold is written ("B"). Without it, `rescore --scorer exact` found no
+            # answer in "B" (a short reply is no answer for a format of its own answers) and
+            # scored the stored 1 a 0.
+            pred = stringify(text)
         rows.add(
             **where,
             prompt_id=f"{dataset}:{item}",
