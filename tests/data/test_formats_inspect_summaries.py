@@ -184,3 +184,34 @@ def test_a_summary_of_a_sample_not_completed_is_told_not_counted(tmp_path: Path)
         f"{NAME}: 1 sample not completed (its summary says completed: false: still running when"
         " the log was written): not shown"
     ) in result.notes
+
+
+def test_rows_read_from_summaries_are_not_re_scored_from_their_missing_text(
+    tmp_path: Path,
+) -> None:
+    # A summary holds the scorer's verdict and answer, not the output: the row's text is "".
+    # A scorer reading the text scored that empty text (contains_reference: every row 0, the
+    # 4 stored correct verdicts "flipped to wrong"); now each is "no answer" with the reason.
+    from evaltui.data.formats.inspect_ai import SUMMARY_ONLY
+    from evaltui.data.rescore import NO_ANSWER, RescoreOptions, rescore
+
+    write(
+        tmp_path / NAME,
+        {"header.json": header(), "summaries.json": [summary(s) for s in LOG["samples"]]},
+    )
+    result = load_dir(tmp_path)
+    assert result.generations["no_answer"].to_list() == [SUMMARY_ONLY] * 6
+    # the scorer's answers are still shown as what it extracted
+    assert sorted(result.generations["extracted"].drop_nulls().to_list()) == [
+        "42",
+        "5",
+        "6",
+        "6",
+        "6",
+    ]
+    scorer = "tests.data.rescore_scorers:contains_reference"
+    for name in (scorer, "exact"):
+        rescored = rescore(result, RescoreOptions(name, use_cache=False, workers=1))
+        assert rescored.counts == {NO_ANSWER: 6}, name
+        assert rescored.scores["new_accuracy"].to_list() == [None] * 6
+        assert rescored.scores["score_message"].to_list() == [SUMMARY_ONLY] * 6

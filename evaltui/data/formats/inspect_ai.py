@@ -739,6 +739,14 @@ def _error_message(error: Any) -> str:
     return text.strip().splitlines()[0] if text.strip() else "unknown error"
 
 
+#: Why a sample read from its summary holds no answer to re-score (rows' ``no_answer``): the
+#: summary has the scorer's verdict and answer, not the output a scorer would read again.
+SUMMARY_ONLY = (
+    "only the sample's summary is in the log, not its output: the scorer's verdict and answer"
+    " are shown; a re-score has no text to read"
+)
+
+
 #: The sample summaries of an .eval archive: written whole when the log ends; in parts, one per
 #: flush, while it runs (``_journal/summaries/<n>.json``).
 SUMMARIES = "summaries.json"
@@ -1058,7 +1066,9 @@ class InspectReader(Reader):
                 output = sample.get("output") or {}
                 choices = output.get("choices") or []
                 gen, origin = _generation(sample)
+                no_text = None
                 if _is_summary(name, sample):
+                    no_text = SUMMARY_ONLY
                     # A summary holds no output: no text, rather than its scorer's answer
                     # shown as the model's (its length would be the answer's).
                     gen, origin = "", None
@@ -1137,6 +1147,7 @@ class InspectReader(Reader):
                         truncated=truncated,
                         prompt_score=prompt_score,
                         short_replies=not extracted_by_scorer,
+                        no_answer=no_text,
                     )
         for origin, count in fallbacks.items():
             samples_word = "sample has" if count == 1 else "samples have"
