@@ -412,7 +412,11 @@ class Follower:
         self.files: dict[Path, _Tracked] = {}
         self.order: list[Path] = []
         self.counter: LengthCounter | None = None
-        """Counts new rows' tokens; made on the first new row (a quiet follow loads nothing)."""
+        """Counts new rows' tokens; made by :meth:`prepare` or on the first new row."""
+        self._counting = threading.Lock()
+        """Held while the counter is made and warmed: :meth:`prepare` may run on another thread
+        than the polls."""
+        self._warm = False
         self._recount = False
         """Set when the count path switched to tokenizers: every file is counted again."""
         self.counting = ""
@@ -1084,8 +1088,31 @@ class Follower:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("gen"))
         return frame, errors, notes
 
+    def prepare(self) -> None:
+        """Make the counter for new rows now and count one text with it, from any thread (polls
+        may run meanwhile: one that needs the counter waits for it). Made on the first new row,
+        it held that row ~1-2 s after a load (the tokenizer and the count plan loaded, the
+        count path's first call importing pyarrow), past the 1 s a written line may take to be
+        on screen; a followed app calls this once its table is painted. A tokenizer that
+        cannot be loaded is left for the poll that needs it to say so."""
+        if not self.options.tokenize:
+            return
+        with self._counting:
+            if self._warm:
+                return
+            try:
+                counter = self._counter_made()
+            except LoadFailure:
+                return
+            counter.count(pl.Series(["following: a first count"], dtype=pl.String))
+            self._warm = True
+
     def _counter(self) -> LengthCounter:
         """The lengths counter for new rows (the count-only path while it agrees with HF)."""
+        with self._counting:
+            return self._counter_made()
+
+    def _counter_made(self) -> LengthCounter:
         if self.counter is None:
             # As the first load does: the count plan from the cache when it holds one. One
             # thread, the follow thread itself: a poll brings a few hundred KB, where a second
@@ -1095,6 +1122,7 @@ class Follower:
             # The cut in numpy and Arrow (less CPU per MB than the split; pyarrow's ~40 MB are
             # paid by a followed app only).
             self.counter = length_counter(None, single, self.options.open_cache(), arrow_cut=True)
+            self._warm = True  # made for a count that comes now: no count to warm it with
         return self.counter
 
     def result(self) -> LoadResult:
