@@ -334,7 +334,10 @@ class EvalApp(App[int]):
         stop = get_current_worker().cancelled_event
         if follower is None:
             return
-        self.call_from_thread(self.prepare_follower, follower)
+        try:
+            self.call_from_thread(self.prepare_follower, follower)
+        except RuntimeError:  # the app is closing
+            return
         while not self.follow_lock.acquire(timeout=0.05):  # the stopped worker's poll ends
             if stop.is_set():
                 return
