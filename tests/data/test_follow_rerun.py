@@ -3,6 +3,8 @@ same prompts) writes new generations; only a copy (``cp``: all of a file at once
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 from evaltui.data.follow import Follower
@@ -83,3 +85,37 @@ def test_an_lm_eval_rerun_read_whole_writes_new_generations_and_a_copy_none(
     assert update is not None and update.new_generations == 0
     assert follower.recent() == 8
     assert_same(update.result, [data], opts)
+
+
+def test_a_greedy_rerun_written_by_a_writer_thread_while_polled(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """As an eval writes: a line at a time (each flushed) while the follower polls."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(i, j) for i in range(10) for j in (0, 1)])
+    lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    rerun = data / "m-rerun" / "out.jsonl"
+    rerun.parent.mkdir()
+    started = threading.Event()
+    done = threading.Event()
+
+    def write() -> None:
+        started.wait()
+        for text in lines:
+            append(rerun, text)
+            time.sleep(0.03)
+        done.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert follower.poll() is None
+    started.set()
+    while not done.is_set():
+        follower.poll()
+    writer.join()
+    follower.poll()
+    assert follower.recent() == len(lines)
+    assert_same(follower.result(), [data], opts)
