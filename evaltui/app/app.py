@@ -48,6 +48,9 @@ a core before any new line was counted; a line waits 0.5 s for its poll on avera
 FOLLOW_HOLD_MAX = 5.0
 """Seconds at most a followed update waits for the table of the one before it to be built."""
 
+PREPARE_AFTER_PAINT_MAX = 5.0
+"""Seconds at most the follower's counter waits for the first table to be painted."""
+
 SNAPSHOT_HOLD_MAX = 30.0
 """Seconds at most a warm load waits, after the cache's snapshot of the stats, for its table to
 be shown before it reads the generation rows anyway."""
@@ -141,6 +144,9 @@ class EvalApp(App[int]):
         self.table_shown = threading.Event()
         """Set once the first table is on screen (or its view failed): a warm load holds its
         row reading until then."""
+        self.table_painted = threading.Event()
+        """Set after the screen's refresh that follows the first table shown: the follower's
+        counter is made after it (:meth:`prepare_follower`), not in its way."""
         self.stop_lengths = threading.Event()
         """Set by ``x``: the load skips the token lengths still to count (it reads every file)."""
         self.loading = True
@@ -328,6 +334,10 @@ class EvalApp(App[int]):
         stop = get_current_worker().cancelled_event
         if follower is None:
             return
+        try:
+            self.call_from_thread(self.prepare_follower, follower)
+        except RuntimeError:  # the app is closing
+            return
         while not self.follow_lock.acquire(timeout=0.05):  # the stopped worker's poll ends
             if stop.is_set():
                 return
@@ -335,6 +345,19 @@ class EvalApp(App[int]):
             self._follow(follower, stop)
         finally:
             self.follow_lock.release()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="prepare", name="prepare")
+    def prepare_follower(self, follower: Follower) -> None:
+        """Make the follower's counter once the table is painted (its first new line waited
+        ~1.8 s for it after a load, made on first use); the polls go on meanwhile."""
+        stop = get_current_worker().cancelled_event
+        deadline = time.monotonic() + PREPARE_AFTER_PAINT_MAX
+        while not self.table_painted.wait(0.05):
+            if stop.is_set():
+                return
+            if time.monotonic() > deadline:
+                break
+        follower.prepare()
 
     def _follow(self, follower: Follower, stop: threading.Event) -> None:
         """The follow worker's loop (:meth:`follow_inputs`), holding ``follow_lock``."""
@@ -909,6 +932,8 @@ class EvalApp(App[int]):
                 if callable(data_changed):
                     data_changed()
         self.table_shown.set()
+        if not self.table_painted.is_set():
+            self.call_after_refresh(self.table_painted.set)
         if self._building_since is not None:
             # The next partial result waits at least as long as this one took to show.
             now = time.monotonic()

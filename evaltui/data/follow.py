@@ -138,9 +138,15 @@ class _Tracked:
     reducers: dict[str, str] = field(default_factory=dict)
     """Its reader's ``ReadResult.reducers`` (:attr:`FileReport.reducers`)."""
     copy_of: Path | None = None
-    """The followed file whose bytes this one held (all that was read of it) when it appeared:
-    a copy (``cp`` of a run, under way or done), whose rows are no new generations as long as
-    it stays one (:meth:`Follower._copied_from`)."""
+    """The followed file whose first bytes were all this one held when it appeared: a copy
+    (``cp`` of a run, under way or done), whose rows are no new generations as long as it
+    stays one (:meth:`Follower._copied_from`), or an eval writing the same lines again."""
+    copy_counted: tuple[tuple[float, int] | None, int] | None = None
+    """Set when it held only part of that file (:attr:`copy_of`): a copy under way, or an eval
+    writing byte for byte what a followed file holds (a greedy rerun of the same prompts),
+    whose lines are new generations. Its rows were counted as new: (the arrivals entry that
+    counted them, how many). Grown at once to all of that file, it was a copy and they are
+    taken back; grown less, or otherwise, it is written on its own. None for a whole copy."""
 
     def identity(self) -> FileIdentity | None:
         """The version that was read (what an export of its records must still find)."""
@@ -414,7 +420,11 @@ class Follower:
         self.files: dict[Path, _Tracked] = {}
         self.order: list[Path] = []
         self.counter: LengthCounter | None = None
-        """Counts new rows' tokens; made on the first new row (a quiet follow loads nothing)."""
+        """Counts new rows' tokens; made by :meth:`prepare` or on the first new row."""
+        self._counting = threading.Lock()
+        """Held while the counter is made and warmed: :meth:`prepare` may run on another thread
+        than the polls."""
+        self._warm = False
         self._recount = False
         """Set when the count path switched to tokenizers: every file is counted again."""
         self.counting = ""
@@ -767,6 +777,8 @@ class Follower:
         # before: a run folder moved away and back), however the files are named now.
         left: list[_Tracked] = []
         whole_reads: list[_Tracked] = []
+        partial: list[_Tracked] = []
+        """Files read whole holding part of a followed file (see :attr:`_Tracked.copy_counted`)."""
         for item in current:
             seen.add(item.path)
             tracked = self.files.get(item.path)
@@ -842,7 +854,16 @@ class Follower:
             whole.copy_of = self._copied_from(whole, tracked)
             self._keep(whole)
             if whole.copy_of is not None:
-                continue  # a copy of a followed file (cp of a run): nothing new, nothing left
+                if self._holds_all(whole, whole.copy_of):
+                    if tracked is not None:  # all of it now: a copy caught under way
+                        self._take_back(tracked.copy_counted)
+                    continue  # a copy of a followed file (cp of a run): nothing new, nothing left
+                if tracked is None:
+                    # Part of one: a copy under way, or an eval writing the same lines again
+                    # (a greedy rerun's new generations, which were counted as none).
+                    partial.append(whole)
+                else:
+                    whole.copy_of = None  # part of it again, grown as an eval writes: its own
             if tracked is not None:
                 left.append(tracked)
             whole_reads.append(whole)
@@ -868,11 +889,21 @@ class Follower:
             self._full = True
         if not changed:
             return None
+        counted: list[tuple[_Tracked, int]] = []
         if left or whole_reads:
             self._left.add(self._content_keys(left))
-            added += self._left.take(self._content_keys(whole_reads))
-        if added:
-            self.arrivals.append((time.monotonic(), added))
+            maybe_copies = {id(t) for t in partial}
+            added += self._left.take(
+                self._content_keys([t for t in whole_reads if id(t) not in maybe_copies])
+            )
+            for t in partial:  # each one's count, to take back if it shows itself a copy
+                counted.append((t, self._left.take(self._content_keys([t]))))
+                added += counted[-1][1]
+        entry = (time.monotonic(), added) if added else None
+        if entry is not None:
+            self.arrivals.append(entry)
+        for t, n in counted:
+            t.copy_counted = (entry if n else None, n)
         self._result = None
         return FollowUpdate(self, added, notes)
 
@@ -882,8 +913,9 @@ class Follower:
         followed folder counted every generation it copied as new in the last minute. A file
         that was a copy (``before``) is compared with the same file again only, a new one with
         the followed files of its format, told apart by their first bytes (known for
-        line-based files) before at most :data:`COPY_CANDIDATES` are compared whole. An eval
-        that writes byte for byte what a followed file holds is taken for a copy too."""
+        line-based files) before at most :data:`COPY_CANDIDATES` are compared whole. A file
+        holding only part of it may be an eval writing the same lines again (a greedy rerun):
+        see :attr:`_Tracked.copy_counted`."""
         if whole.reader is None or whole.stamp is None or not whole.frame.height:
             return None
         path, reader = whole.item.path, whole.reader
@@ -919,6 +951,26 @@ class Follower:
             if compared >= COPY_CANDIDATES:
                 break
         return None
+
+    def _holds_all(self, whole: _Tracked, source: Path) -> bool:
+        """Whether ``whole`` (a file just read whole, :meth:`_copied_from` ``source``) holds all
+        that was read of ``source``, as ``cp`` of it does, not only its first lines."""
+        other = self.files.get(source)
+        if other is None or other.reader is None or other.stamp is None:
+            return True
+        assert whole.reader is not None and whole.stamp is not None
+        size = whole.consumed if whole.reader.appendable else whole.stamp.size
+        return size >= (other.consumed if other.reader.appendable else other.stamp.size)
+
+    def _take_back(self, counted: tuple[tuple[float, int] | None, int] | None) -> None:
+        """Take the rows of a copy found under way out of "N new generations"."""
+        if counted is None or counted[0] is None:
+            return
+        entry, n = counted
+        for k, arrival in enumerate(self.arrivals):
+            if arrival is entry:
+                self.arrivals[k] = (arrival[0], arrival[1] - n)
+                return
 
     def _content_keys(self, tracked: list[_Tracked]) -> np.ndarray:
         """The :data:`CONTENT_KEY` hash of each row of ``tracked``, its run as its reader
@@ -968,11 +1020,20 @@ class Follower:
         tracked.consumed, tracked.next_line = end, tracked.next_line + newlines
         new = frame.height
         if tracked.copy_of is not None:
-            # A copy under way (cp writes in pieces): its lines are the source's, no new ones.
-            if _same_start(path, tracked.copy_of, end, start):
+            source = self.files.get(tracked.copy_of)
+            same = _same_start(path, tracked.copy_of, end, start)
+            if same and tracked.copy_counted is None:
+                new = 0  # a copy still under way (cp writes in pieces): the source's lines
+            elif same and source is not None and end >= source.consumed:
+                # Grown at once to all of its source: a copy caught under way, not an eval
+                # writing the same lines again; the rows counted when it was found are none.
+                self._take_back(tracked.copy_counted)
+                tracked.copy_counted = None
                 new = 0
             else:
-                tracked.copy_of = None  # written on its own since: what comes is new
+                # Written on its own since, or lines written one by one as an eval writes
+                # them (the same lines, a greedy rerun): what comes is new.
+                tracked.copy_of, tracked.copy_counted = None, None
         try:
             tracked.head, tracked.tail = _probe(path, end)
         except OSError:
@@ -1090,8 +1151,31 @@ class Follower:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("gen"))
         return frame, errors, notes, reducers
 
+    def prepare(self) -> None:
+        """Make the counter for new rows now and count one text with it, from any thread (polls
+        may run meanwhile: one that needs the counter waits for it). Made on the first new row,
+        it held that row ~1-2 s after a load (the tokenizer and the count plan loaded, the
+        count path's first call importing pyarrow), past the 1 s a written line may take to be
+        on screen; a followed app calls this once its table is painted. A tokenizer that
+        cannot be loaded is left for the poll that needs it to say so."""
+        if not self.options.tokenize:
+            return
+        with self._counting:
+            if self._warm:
+                return
+            try:
+                counter = self._counter_made()
+            except LoadFailure:
+                return
+            counter.count(pl.Series(["following: a first count"], dtype=pl.String))
+            self._warm = True
+
     def _counter(self) -> LengthCounter:
         """The lengths counter for new rows (the count-only path while it agrees with HF)."""
+        with self._counting:
+            return self._counter_made()
+
+    def _counter_made(self) -> LengthCounter:
         if self.counter is None:
             # As the first load does: the count plan from the cache when it holds one. One
             # thread, the follow thread itself: a poll brings a few hundred KB, where a second
@@ -1101,6 +1185,7 @@ class Follower:
             # The cut in numpy and Arrow (less CPU per MB than the split; pyarrow's ~40 MB are
             # paid by a followed app only).
             self.counter = length_counter(None, single, self.options.open_cache(), arrow_cut=True)
+            self._warm = True  # made for a count that comes now: no count to warm it with
         return self.counter
 
     def result(self) -> LoadResult:

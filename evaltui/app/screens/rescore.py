@@ -111,9 +111,8 @@ class RescoreScreen(Dialog[RescoreRequest | None]):
         known = [name for name, _label in self.choices]
         own = previous if previous is not None and previous not in known else ""
         chosen = previous if previous in known else ("" if own else known[0])
-        shown = 0 if app.rows is None else app.rows.height
-        total = 0 if app.result is None else app.result.stats.height
-        several = app.result is not None and of_several_runs(app.result.stats)
+        shown, total = self.scope_counts()
+        view_label, all_label = self.scope_labels()
         with Vertical(id="rescore-dialog", classes="dialog"):
             yield Label("Re-score the generations (the files are not touched) with")
             with ChoiceSet(id="rescore-scorer"):
@@ -128,19 +127,8 @@ class RescoreScreen(Dialog[RescoreRequest | None]):
             )
             yield Label("on")
             with ChoiceSet(id="rescore-scope"):
-                yield ChoiceButton(
-                    Content(
-                        f"the current view's {rows_words(shown, several)} · "
-                        f"{one_line(view_words(app.view, app.result.stats if app.result else None), 40)}"
-                    ),
-                    value=shown < total,
-                    id="scope-view",
-                )
-                yield ChoiceButton(
-                    Content(f"all {rows_words(total, several)}"),
-                    value=shown >= total,
-                    id="scope-all",
-                )
+                yield ChoiceButton(view_label, value=shown < total, id="scope-view")
+                yield ChoiceButton(all_label, value=shown >= total, id="scope-all")
             yield Static("", id="rescore-message")
             with Horizontal(id="rescore-buttons"):
                 yield Button(
@@ -151,6 +139,34 @@ class RescoreScreen(Dialog[RescoreRequest | None]):
                 )
                 yield Button("Cancel", id="rescore-cancel", compact=True)
         yield KeysFooter()  # this dialog's keys (ctrl+s), not the table's behind it
+
+    def scope_counts(self) -> tuple[int, int]:
+        """The prompts (rows) of the current view and of all."""
+        app = self.evalapp
+        shown = 0 if app.rows is None else app.rows.height
+        return shown, 0 if app.result is None else app.result.stats.height
+
+    def scope_labels(self) -> tuple[Content, Content]:
+        """The two scopes as the dialog names them, with their prompts now."""
+        app = self.evalapp
+        shown, total = self.scope_counts()
+        stats = app.result.stats if app.result is not None else None
+        several = stats is not None and of_several_runs(stats)
+        return (
+            Content(
+                f"the current view's {rows_words(shown, several)} · "
+                f"{one_line(view_words(app.view, stats), 40)}"
+            ),
+            Content(f"all {rows_words(total, several)}"),
+        )
+
+    def data_changed(self) -> None:
+        """New rows under the dialog (a followed update): the scopes count them. They kept the
+        counts of when it opened ('all 5 prompts' over a table of 12), while a re-score takes
+        the prompts there are when it starts. The scope chosen stays."""
+        view_label, all_label = self.scope_labels()
+        self.query_one("#scope-view", RadioButton).label = view_label
+        self.query_one("#scope-all", RadioButton).label = all_label
 
     def scorer(self) -> str | None:
         """The scorer chosen; None (and a message) when the user's own is chosen but not typed."""
