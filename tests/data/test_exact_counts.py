@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -547,6 +548,59 @@ def test_units_threads_and_pieces_give_the_same_counts(
         fast.reset()
     assert len(long) > 10 * 5_000
     assert counts == reference(info, texts)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_list_becomes_series_unit_by_unit_on_the_counting_threads(
+    monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    """Counting a list makes no Series of the whole list before the first unit starts (on 2
+    threads the second one idled meanwhile): each unit's texts become a Series on the thread
+    that counts it, and texts holding NUL are found by their unit, among short texts, long
+    texts cut in pieces, added tokens and texts that are not valid UTF-8 in one call."""
+    info = info_for(None)
+    fast = info.fast
+    assert fast is not None
+    monkeypatch.setattr(bpecount, "UNIT_CHARS", 2_000)
+    monkeypatch.setattr(bpecount, "MAX_UNIT_CHARS", 6_000)
+    monkeypatch.setattr(bpecount, "PIECE_CHARS", 5_000)
+    texts = corpus(added_tokens(info), seed=9)
+    long = " ".join(texts[60:]) + " <think> the end\x00 </think>"
+    texts[20:20] = [long, "x\x00y z", "a\x00b <think> c"]
+    texts.append("\x00")
+
+    def whole(texts: object) -> pl.Series:
+        raise AssertionError("the whole list was made one Series")
+
+    made: list[tuple[str, int]] = []
+    unit_series = bpecount._unit_series
+
+    def recorded(part: list[str] | pl.Series) -> pl.Series:
+        if isinstance(part, list):
+            made.append((threading.current_thread().name, len(part)))
+        return unit_series(part)
+
+    monkeypatch.setattr(bpecount, "_as_series", whole)
+    monkeypatch.setattr(bpecount, "_unit_series", recorded)
+    fast.reset()
+    fast.set_threads(threads)
+    try:
+        counts = fast.count(texts).tolist()
+    finally:
+        fast.set_threads(1)
+        fast.reset()
+    assert len(long) > 10 * 5_000
+    assert counts == reference(info, texts)
+    assert len(made) > 3 and max(n for _name, n in made) < len(texts) // 3
+    if threads > 1:
+        assert all(name.startswith("evaltui-count") for name, _n in made), made
+    # A text a Series takes but Python cannot encode (a lone surrogate) or a None: the call
+    # takes the whole-Series route, as before.
+    monkeypatch.setattr(bpecount, "_as_series", _as_series_of_bpecount)
+    assert fast.count(["the cat", None, "sat"]).tolist() == [2, 0, 1]  # type: ignore[list-item]
+
+
+_as_series_of_bpecount = bpecount._as_series
 
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
