@@ -833,8 +833,8 @@ class FastCounter:
     def _table_lengths(self, chunks: pl.Series) -> np.ndarray:
         """Each chunk's token count, from this thread's :class:`_ChunkTable`: the chunks are
         numbered by a cast into its categories (in Rust, without the GIL), their counts looked up
-        by number (numpy); only the distinct chunks this thread has not met yet become Python
-        strings, sent to tiktoken. (A chunk another thread counted is counted again: looking it
+        by number (numpy); only the distinct chunks this thread has not met yet are joined (by
+        polars) and sent to tiktoken. (A chunk another thread counted is counted again: looking it
         up in a shared dict first held more memory, and a mapping shared by the threads
         serialised their casts.)"""
         state = self._threads_state
@@ -863,15 +863,21 @@ class FastCounter:
         found = iter(counted)
         return [n if n is not None else next(found) for n in known]
 
-    def _encode_counts(self, chunks: list[str]) -> list[int]:
+    def _encode_counts(self, chunks: list[str] | pl.Series) -> list[int]:
         """Each chunk's token count by tiktoken: one call for the lot, joined by the separator
-        (the GIL is released for the whole call, not taken back after every chunk)."""
-        if not chunks:
+        (the GIL is released for the whole call, not taken back after every chunk). A Series
+        of chunks (a counting thread's new ones) is joined by polars, without the GIL: no
+        Python string per chunk (~2.5 ms of GIL-held ``to_list`` per 8 MB of traces)."""
+        if not len(chunks):
             return []
-        joined = SEPARATOR.join(chunks)
+        if isinstance(chunks, pl.Series):
+            joined: str = chunks.str.join(SEPARATOR).item()
+        else:
+            joined = SEPARATOR.join(chunks)
         if joined.count(SEPARATOR) != len(chunks) - 1 or MARKER in joined:
             # A chunk holds the separator or the marker itself: one by one (marked at once).
-            return list(map(len, self.encode_ordinary_many(chunks, len(joined))))
+            listed = chunks.to_list() if isinstance(chunks, pl.Series) else chunks
+            return list(map(len, self.encode_ordinary_many(listed, len(joined))))
         return self._encode_joined(joined, len(chunks))
 
     def _encode_joined(self, joined: str, chunks: int) -> list[int]:
@@ -1009,7 +1015,7 @@ class _ChunkTable:
     def available() -> bool:
         return getattr(getattr(pl, "Categories", None), "random", None) is not None
 
-    def lengths_of(self, chunks: pl.Series, count: Callable[[list[str]], list[int]]) -> np.ndarray:
+    def lengths_of(self, chunks: pl.Series, count: Callable[[pl.Series], list[int]]) -> np.ndarray:
         """Each chunk's token count; ``count`` counts the chunks met for the first time.
 
         The cast numbers chunks not met before in order of their first appearance, after every
@@ -1036,9 +1042,9 @@ class _ChunkTable:
                 grown = np.full(max(top, 2 * len(self.lengths)), -1, dtype=np.int32)
                 grown[:old] = self.lengths[:old]
                 self.lengths = grown
-            strings = chunks.gather(at).to_list()
-            self.lengths[which[at]] = count(strings)
-            self.chars += sum(map(len, strings))
+            fresh = chunks.gather(at)
+            self.lengths[which[at]] = count(fresh)
+            self.chars += int(fresh.str.len_chars().sum() or 0)
             self.entries = top
         lengths: np.ndarray = self.lengths[which]
         return lengths
