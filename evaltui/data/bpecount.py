@@ -654,36 +654,48 @@ class FastCounter:
         Work goes out in units of about :data:`UNIT_CHARS` (a long text in pieces cut where the
         pre-tokenizer cuts), over :attr:`threads` threads, so memory stays bounded whatever the
         length of one text.
+
+        Before the first unit starts, only the texts' sizes are taken (on the calling thread,
+        while the counting threads wait): a list of texts becomes polars Series unit by unit,
+        and texts holding NUL are found by each unit (see :meth:`_count_unit`), on the counting
+        threads. (The whole list made one Series, its sizes and the NUL check took ~2.5 ms of
+        an 8 MB call's ~100 ms on 2 threads, with the second thread idle.)
         """
-        series = _as_series(texts)
-        total = len(series)
+        listed, sizes = _listed_sizes(texts)
+        if listed is None:
+            series = _as_series(texts)
+            listed_or_series: list[str] | pl.Series = series
+            sizes = byte_sizes(series) if len(series) else np.zeros(0, dtype=np.int64)
+        else:
+            listed_or_series = listed
+        total = len(sizes)
         counts = np.zeros(total, dtype=np.int64)
         if total == 0:
             return counts.astype(np.uint32)
-        sizes = byte_sizes(series)
         python = np.zeros(total, dtype=bool) if self._native else np.ones(total, dtype=bool)
-        if self._native:
-            python |= elementwise(
-                series, lambda s: s.str.contains(SENTINEL, literal=True)
-            ).to_numpy()
         long_rows = np.flatnonzero((sizes > PIECE_CHARS) & ~python)
         if not self._pieces_first:
             python[long_rows] = True
             long_rows = long_rows[:0]
         short = np.flatnonzero((sizes <= PIECE_CHARS) & ~python)
-        units = self._units(series, sizes, short, long_rows)
+        units = self._units(listed_or_series, sizes, short, long_rows)
         for part in self._run(units, total):
             counts += part
         rows = np.flatnonzero(python)
-        texts_of = (str(series[int(row)]) for row in rows)  # one at a time
+        texts_of = (_text_at(listed_or_series, int(row)) for row in rows)  # one at a time
         counts[rows] += np.asarray(self._count_python(texts_of, len(rows)), dtype=np.int64)
         return counts.astype(np.uint32)
 
     def _units(
-        self, series: pl.Series, sizes: np.ndarray, short: np.ndarray, long_rows: np.ndarray
-    ) -> Iterator[tuple[np.ndarray, pl.Series]]:
+        self,
+        texts: list[str] | pl.Series,
+        sizes: np.ndarray,
+        short: np.ndarray,
+        long_rows: np.ndarray,
+    ) -> Iterator[tuple[np.ndarray, list[str] | pl.Series]]:
         """(row of each text, texts): short texts in units of :func:`unit_chars` bytes (a text
-        at least), then each long text's pieces in units of about :data:`UNIT_CHARS`."""
+        at least), then each long text's pieces in units of about :data:`UNIT_CHARS`. From a
+        list, a unit's texts are a list (made a Series by the thread that counts it)."""
         remaining = int(sizes[short].sum()) + int(sizes[long_rows].sum())
         if len(short):
             # Consecutive rows per unit (callers pass them longest first: units of similar texts).
@@ -696,14 +708,23 @@ class FastCounter:
                 part = short[start:end]
                 remaining -= int(cumulative[end - 1]) - done
                 start = end
-                if part[-1] - part[0] + 1 == len(part):  # adjacent rows: a view, not a copy
-                    yield part, series.slice(int(part[0]), len(part))
+                adjacent = part[-1] - part[0] + 1 == len(part)
+                if isinstance(texts, list):
+                    first = int(part[0])
+                    yield (
+                        part,
+                        texts[first : first + len(part)]
+                        if adjacent
+                        else [texts[int(row)] for row in part],
+                    )
+                elif adjacent:  # a view, not a copy
+                    yield part, texts.slice(int(part[0]), len(part))
                 else:
-                    yield part, series.gather(part)
+                    yield part, texts.gather(part)
         # A long text's pieces stay in units of UNIT_CHARS: that path exists to bound memory
         # (2 MB units raised the peak RSS of counting one 48 MB text by 40-70 MB).
         for row in long_rows:
-            text = str(series[int(row)])
+            text = _text_at(texts, int(row))
             group: list[str] = []
             held = 0
             for piece in iter_pieces(text, UNIT_CHARS):
@@ -716,7 +737,7 @@ class FastCounter:
                 yield np.full(len(group), row), pl.Series(group, dtype=pl.String)
 
     def _run(
-        self, units: Iterator[tuple[np.ndarray, pl.Series]], total: int
+        self, units: Iterator[tuple[np.ndarray, list[str] | pl.Series]], total: int
     ) -> Iterator[np.ndarray]:
         """Per-row counts of each unit, over the thread pool (a few units in flight at most)."""
         if self.threads <= 1:
@@ -736,8 +757,11 @@ class FastCounter:
         while pending:
             yield pending.popleft().result()
 
-    def _count_unit_in_pool(self, rows: np.ndarray, texts: pl.Series, total: int) -> np.ndarray:
+    def _count_unit_in_pool(
+        self, rows: np.ndarray, texts: list[str] | pl.Series, total: int
+    ) -> np.ndarray:
         """:meth:`_count_unit` on a pool thread, which keeps count of the characters it counted."""
+        texts = _unit_series(texts)
         state = self._threads_state
         state.counted = getattr(state, "counted", 0) + int(texts.str.len_chars().sum() or 0)
         if state.counted > 8 * UNIT_CHARS:  # the share of recent work: halve the history
@@ -745,10 +769,11 @@ class FastCounter:
             state.encoded = getattr(state, "encoded", 0) // 2
         return self._count_unit(rows, texts, total)
 
-    def _count_unit(self, rows: np.ndarray, texts: pl.Series, total: int) -> np.ndarray:
-        """Per-row sums over ``total`` rows of one unit's counts (texts free of NUL).
+    def _count_unit(self, rows: np.ndarray, texts: list[str] | pl.Series, total: int) -> np.ndarray:
+        """Per-row sums over ``total`` rows of one unit's counts.
 
-        Added tokens become NUL (one literal count of NUL afterwards gives how many there were),
+        Texts holding NUL (which the native path uses to mark cuts) are counted on the Python
+        path (:meth:`_count_python`), here on the counting thread; the others: added tokens become NUL (one literal count of NUL afterwards gives how many there were),
         then a NUL goes before every cut and the text is split there (with :attr:`arrow_cut`:
         the same chunks from :func:`arrow_chunks`); the chunks' counts come
         from :meth:`_table_lengths` (or, without ``pl.Categories``, :func:`_distinct` and the
@@ -759,7 +784,19 @@ class FastCounter:
         ``group_by`` there was split over both pool threads while the other thread's query
         waited (~12 % more CPU than one thread for the same work).
         """
+        texts = _unit_series(texts)
         counts = np.zeros(total, dtype=np.int64)
+        holding = elementwise(texts, lambda s: s.str.contains(SENTINEL, literal=True)).to_numpy()
+        if holding.any():
+            at = np.flatnonzero(holding)
+            np.add.at(
+                counts,
+                rows[at],
+                self._count_python((str(texts[int(i)]) for i in at), len(at)),
+            )
+            rows, texts = rows[~holding], texts.filter(pl.Series(~holding))
+            if not len(rows):
+                return counts
         text = texts
         for pattern in self._added_regexes:
             text = text.str.replace_all(pattern, SENTINEL)
@@ -796,8 +833,8 @@ class FastCounter:
     def _table_lengths(self, chunks: pl.Series) -> np.ndarray:
         """Each chunk's token count, from this thread's :class:`_ChunkTable`: the chunks are
         numbered by a cast into its categories (in Rust, without the GIL), their counts looked up
-        by number (numpy); only the distinct chunks this thread has not met yet become Python
-        strings, sent to tiktoken. (A chunk another thread counted is counted again: looking it
+        by number (numpy); only the distinct chunks this thread has not met yet are joined (by
+        polars) and sent to tiktoken. (A chunk another thread counted is counted again: looking it
         up in a shared dict first held more memory, and a mapping shared by the threads
         serialised their casts.)"""
         state = self._threads_state
@@ -826,15 +863,21 @@ class FastCounter:
         found = iter(counted)
         return [n if n is not None else next(found) for n in known]
 
-    def _encode_counts(self, chunks: list[str]) -> list[int]:
+    def _encode_counts(self, chunks: list[str] | pl.Series) -> list[int]:
         """Each chunk's token count by tiktoken: one call for the lot, joined by the separator
-        (the GIL is released for the whole call, not taken back after every chunk)."""
-        if not chunks:
+        (the GIL is released for the whole call, not taken back after every chunk). A Series
+        of chunks (a counting thread's new ones) is joined by polars, without the GIL: no
+        Python string per chunk (~2.5 ms of GIL-held ``to_list`` per 8 MB of traces)."""
+        if not len(chunks):
             return []
-        joined = SEPARATOR.join(chunks)
+        if isinstance(chunks, pl.Series):
+            joined: str = chunks.str.join(SEPARATOR).item()
+        else:
+            joined = SEPARATOR.join(chunks)
         if joined.count(SEPARATOR) != len(chunks) - 1 or MARKER in joined:
             # A chunk holds the separator or the marker itself: one by one (marked at once).
-            return list(map(len, self.encode_ordinary_many(chunks, len(joined))))
+            listed = chunks.to_list() if isinstance(chunks, pl.Series) else chunks
+            return list(map(len, self.encode_ordinary_many(listed, len(joined))))
         return self._encode_joined(joined, len(chunks))
 
     def _encode_joined(self, joined: str, chunks: int) -> list[int]:
@@ -972,7 +1015,7 @@ class _ChunkTable:
     def available() -> bool:
         return getattr(getattr(pl, "Categories", None), "random", None) is not None
 
-    def lengths_of(self, chunks: pl.Series, count: Callable[[list[str]], list[int]]) -> np.ndarray:
+    def lengths_of(self, chunks: pl.Series, count: Callable[[pl.Series], list[int]]) -> np.ndarray:
         """Each chunk's token count; ``count`` counts the chunks met for the first time.
 
         The cast numbers chunks not met before in order of their first appearance, after every
@@ -999,9 +1042,9 @@ class _ChunkTable:
                 grown = np.full(max(top, 2 * len(self.lengths)), -1, dtype=np.int32)
                 grown[:old] = self.lengths[:old]
                 self.lengths = grown
-            strings = chunks.gather(at).to_list()
-            self.lengths[which[at]] = count(strings)
-            self.chars += sum(map(len, strings))
+            fresh = chunks.gather(at)
+            self.lengths[which[at]] = count(fresh)
+            self.chars += int(fresh.str.len_chars().sum() or 0)
             self.entries = top
         lengths: np.ndarray = self.lengths[which]
         return lengths
@@ -1076,6 +1119,35 @@ def arrow_chunks(texts: pl.Series) -> tuple[np.ndarray, pl.Series, np.ndarray]:
     which = coded.indices.to_numpy(zero_copy_only=False)
     distinct = pl.Series(coded.dictionary).cast(pl.String)
     return which, distinct, at_start
+
+
+def _listed_sizes(
+    texts: Sequence[str] | pl.Series,
+) -> tuple[list[str] | None, np.ndarray]:
+    """A list of texts as it is (no Series made) and each text's size in UTF-8 bytes; (None, an
+    empty array) for a Series, or a text that is not a ``str`` or not valid UTF-8 (a lone
+    surrogate), which go through :func:`_as_series` as before."""
+    if isinstance(texts, pl.Series):
+        return None, np.zeros(0, dtype=np.int64)
+    listed = texts if isinstance(texts, list) else list(texts)
+    try:
+        # isascii() is a flag of the str: only other texts are encoded to learn their size.
+        sizes = np.fromiter(
+            (len(t) if t.isascii() else len(t.encode("utf-8")) for t in listed),
+            dtype=np.int64,
+            count=len(listed),
+        )
+    except (AttributeError, TypeError, UnicodeEncodeError):
+        return None, np.zeros(0, dtype=np.int64)
+    return listed, sizes
+
+
+def _unit_series(texts: list[str] | pl.Series) -> pl.Series:
+    return texts if isinstance(texts, pl.Series) else pl.Series(texts, dtype=pl.String)
+
+
+def _text_at(texts: list[str] | pl.Series, row: int) -> str:
+    return texts[row] if isinstance(texts, list) else str(texts[row])
 
 
 def _as_series(texts: Sequence[str] | pl.Series) -> pl.Series:

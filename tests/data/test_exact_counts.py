@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -549,6 +550,59 @@ def test_units_threads_and_pieces_give_the_same_counts(
     assert counts == reference(info, texts)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_list_becomes_series_unit_by_unit_on_the_counting_threads(
+    monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    """Counting a list makes no Series of the whole list before the first unit starts (on 2
+    threads the second one idled meanwhile): each unit's texts become a Series on the thread
+    that counts it, and texts holding NUL are found by their unit, among short texts, long
+    texts cut in pieces, added tokens and texts that are not valid UTF-8 in one call."""
+    info = info_for(None)
+    fast = info.fast
+    assert fast is not None
+    monkeypatch.setattr(bpecount, "UNIT_CHARS", 2_000)
+    monkeypatch.setattr(bpecount, "MAX_UNIT_CHARS", 6_000)
+    monkeypatch.setattr(bpecount, "PIECE_CHARS", 5_000)
+    texts = corpus(added_tokens(info), seed=9)
+    long = " ".join(texts[60:]) + " <think> the end\x00 </think>"
+    texts[20:20] = [long, "x\x00y z", "a\x00b <think> c"]
+    texts.append("\x00")
+
+    def whole(texts: object) -> pl.Series:
+        raise AssertionError("the whole list was made one Series")
+
+    made: list[tuple[str, int]] = []
+    unit_series = bpecount._unit_series
+
+    def recorded(part: list[str] | pl.Series) -> pl.Series:
+        if isinstance(part, list):
+            made.append((threading.current_thread().name, len(part)))
+        return unit_series(part)
+
+    monkeypatch.setattr(bpecount, "_as_series", whole)
+    monkeypatch.setattr(bpecount, "_unit_series", recorded)
+    fast.reset()
+    fast.set_threads(threads)
+    try:
+        counts = fast.count(texts).tolist()
+    finally:
+        fast.set_threads(1)
+        fast.reset()
+    assert len(long) > 10 * 5_000
+    assert counts == reference(info, texts)
+    assert len(made) > 3 and max(n for _name, n in made) < len(texts) // 3
+    if threads > 1:
+        assert all(name.startswith("evaltui-count") for name, _n in made), made
+    # A text a Series takes but Python cannot encode (a lone surrogate) or a None: the call
+    # takes the whole-Series route, as before.
+    monkeypatch.setattr(bpecount, "_as_series", _as_series_of_bpecount)
+    assert fast.count(["the cat", None, "sat"]).tolist() == [2, 0, 1]  # type: ignore[list-item]
+
+
+_as_series_of_bpecount = bpecount._as_series
+
+
 @pytest.mark.parametrize("threads", [1, 2, 3])
 def test_a_calls_units_shrink_towards_its_end(
     monkeypatch: pytest.MonkeyPatch, threads: int
@@ -753,6 +807,42 @@ def test_chunks_counted_before_do_not_become_python_strings_again(
     fast.reset()
     assert again == expected
     assert sum(made) == 0, f"{sum(made)} chunks became Python strings"
+
+
+def test_new_chunks_go_to_tiktoken_without_a_python_string_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The chunks a counting thread meets for the first time are joined by polars (without the
+    GIL) into the one text sent to tiktoken: none becomes a Python string of its own (a
+    ``to_list`` of a unit's new chunks held the GIL ~2.5 ms per 8 MB of traces, while the
+    other counting thread waited for it). Counts stay exact, chunks holding the separator or
+    the marker included (those are encoded one by one)."""
+    info = info_for(None)
+    fast = info.fast
+    assert fast is not None
+    rng = random.Random(8)
+    chunks = [" b" + "".join(rng.choices("klmnopqrst", k=rng.randint(1, 30))) for _ in range(3000)]
+    texts = pl.Series(["".join(chunks[i : i + 30]) for i in range(0, 3000, 30)])
+    expected = reference(info, texts.to_list())
+    made: list[int] = []
+    to_list = pl.Series.to_list
+
+    def spied_to_list(self: pl.Series) -> list[Any]:
+        out = to_list(self)
+        made.append(len(out) if self.dtype == pl.String else 0)
+        return out
+
+    fast.reset()
+    with monkeypatch.context() as patched:
+        patched.setattr(pl.Series, "to_list", spied_to_list)
+        counts = fast.count(texts).tolist()
+    fast.reset()
+    assert counts == expected  # every chunk new, and counted
+    assert sum(made) == 0, f"{sum(made)} chunks became Python strings"
+    marked = [" a\x01b", " c\x01", "\x01", " plain"]
+    with_marker = pl.Series(["".join(marked), " the\x01 end" * 3])
+    assert fast.count(with_marker).tolist() == reference(info, with_marker.to_list())
+    fast.reset()
 
 
 def test_a_count_that_fails_midway_leaves_no_chunk_uncounted(
