@@ -773,7 +773,8 @@ class FastCounter:
         """Per-row sums over ``total`` rows of one unit's counts.
 
         Texts holding NUL (which the native path uses to mark cuts) are counted on the Python
-        path (:meth:`_count_python`), here on the counting thread; the others: added tokens become NUL (one literal count of NUL afterwards gives how many there were),
+        path (:meth:`_count_python`), here on the counting thread. In the others, added tokens
+        become NUL (one literal count of NUL afterwards gives how many there were),
         then a NUL goes before every cut and the text is split there (with :attr:`arrow_cut`:
         the same chunks from :func:`arrow_chunks`); the chunks' counts come
         from :meth:`_table_lengths` (or, without ``pl.Categories``, :func:`_distinct` and the
