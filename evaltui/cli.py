@@ -496,7 +496,8 @@ def bad_lines_clash(
             continue
         if is_standard_output(bad_lines) and is_standard_output(output):
             parser.error(
-                f"--bad-lines {shown_path(bad_lines)} and another output {shown_path(output)} both write to stdout: choose one"
+                f"--bad-lines {shown_path(bad_lines)} and another output {shown_path(output)}"
+                " both write to stdout: choose one"
             )
         if is_standard_output(output) or is_standard_output(bad_lines):
             continue

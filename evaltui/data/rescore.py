@@ -1084,9 +1084,9 @@ def with_prompt_scores(result: Any, rescored: Rescored) -> Rescored:
     """``rescored`` with ``new_prompt_score``: each prompt's own score (``prompt_score``: an
     Inspect epochs reducer's reduced score, a lighteval doc metric, an OpenCompass entry's
     verdict) under the new scores. Where the reduction is known (an Inspect log's epochs reducer,
-    as its reader names it: ``LoadResult.reducers``) it is applied to the epochs' new scores; where it is not, the stored one
-    is of the stored verdicts and would stand beside the new scores as if it were theirs: left
-    out (the stats keep it as ``stored_prompt_score``). Notes say which. A generation outside
+    as its reader names it: ``LoadResult.reducers``) it is applied to the epochs' new scores;
+    where it is not, the stored one is of the stored verdicts and would stand beside the new
+    scores as if it were theirs: left out (the stats keep it as ``stored_prompt_score``). Notes say which. A generation outside
     the re-score (:data:`OUT_OF_SCOPE`) keeps its stored one. lm-eval's scorer scores its
     records' own metric again: left as it gives it."""
     generations: pl.DataFrame = result.generations
