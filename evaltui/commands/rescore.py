@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from evaltui.cli import (
+    EXIT_FAILURE,
     EXIT_INTERRUPTED,
     EXIT_OK,
     add_bad_lines_arg,
@@ -41,6 +42,29 @@ from evaltui.cli import (
     shown_path,
 )
 
+NOTHING_SCORED_STATUS = (
+    "rescore: also 1 when the scorer scored no generation (each a scorer error, a timeout, no "
+    "reference, no answer, not scored): the outputs are still written, every new score empty, "
+    "and stderr says so, -q or not."
+)
+
+
+def nothing_scored(counts: dict[str, int]) -> str | None:
+    """The error for a re-score in which no generation got a new score (``counts``: generations
+    per status), else None: a scorer that raised on every generation ended with exit 0, and a
+    script could not tell its output (every new score null) from a re-score's."""
+    from evaltui.data.rescore import OK
+    from evaltui.data.wording import plural
+
+    if counts.get(OK, 0):
+        return None
+    total = sum(counts.values())
+    why = ", ".join(f"{n:,} {status}" for status, n in sorted(counts.items()))
+    return (
+        f"the scorer scored none of {plural(total, 'generation')} ({why}); "
+        "the output is written, its new scores empty"
+    )
+
 
 def rescore_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -48,7 +72,7 @@ def rescore_parser() -> argparse.ArgumentParser:
         description="Score every generation under PATH again with another scorer (the inputs are "
         "not touched) and write the combined JSON under the new scores, the stored ones beside "
         "as stored_* keys, with per-prompt counts of flipped verdicts.",
-        epilog=exit_status(),
+        epilog=exit_status() + " " + NOTHING_SCORED_STATUS,
     )
     add_load_args(parser)
     parser.add_argument(
@@ -312,6 +336,9 @@ def cmd_rescore(argv: Sequence[str]) -> int:
             for out in (args.output, args.generations, args.bad_lines)
         )
         say(_compare(stored, new, rescored.scorer) + "\n", beside="-" if data_there else None)
+    problem = nothing_scored(rescored.counts)
+    if problem is not None:
+        return fail(problem, EXIT_FAILURE)
     return EXIT_OK
 
 

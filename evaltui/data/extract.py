@@ -46,6 +46,31 @@ SHORT_CHARS = 60
 SHORT_WORDS = 4
 #: Bytes of a text a short reply may take, blanks around it included (a longer text is none).
 SHORT_SCAN = 256
+#: The control characters that end an extracted answer: every C0 control but tab, line feed and
+#: carriage return (blanks a box's contents may hold), DEL and every C1 control, as
+#: :mod:`evaltui.data.sanitize` shows them. A model's text is the model's up to one: ``The answer
+#: is 40 <ESC>]52;c;aGk=<BEL>`` gives 40, not ``40␛]52;c;aGk=␇``, which is no answer and kept two
+#: equal answers apart in the vote.
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+#: An answer's text: what follows leading blanks and control characters, up to the next control
+#: character (group 1; empty when nothing does).
+_BEFORE_CONTROL = rf"(?s)^(?:\s|{_CONTROL})*((?:[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f])*)"
+#: A terminal escape sequence (ECMA-48: a control sequence ``ESC [ … final``, an operating system
+#: command ``ESC ] … BEL`` or ``… ESC \``, unterminated up to a line's end, or an escape with its
+#: intermediate and final characters; their 8-bit forms too). Its parameters (``[31m``, ``]52;c;aGk=``) are no text of
+#: the model's: a tail holds its escape alone (:func:`answer_tails`), reduced to a substitute
+#: character (SUB), which ends an answer and starts no sequence (reducing twice changes nothing),
+#: and its numbers are not the last number (``so 40<ESC>[0m`` gives 40, not 0).
+_ESCAPE_SEQUENCE = (
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b(?:[ -/]*[@-~])?"
+)
+#: The characters a terminal escape sequence starts with (:data:`_ESCAPE_SEQUENCE`).
+_ESCAPE_STARTS = "[\x1b\x90\x98\x9b\x9d\x9e\x9f]"
+#: What a terminal escape sequence becomes in :func:`answer_tails`: a control character (SUB).
+_SUBSTITUTE = "\x1a"
+_BEFORE_CONTROL_RE = re.compile(_BEFORE_CONTROL)
 
 
 def _last_match(text: pl.Expr, pattern: str) -> pl.Expr:
@@ -54,9 +79,40 @@ def _last_match(text: pl.Expr, pattern: str) -> pl.Expr:
 
 
 def _non_empty(expr: pl.Expr) -> pl.Expr:
-    """Null instead of an empty or blank answer (``\\boxed{}`` is no answer)."""
-    stripped = expr.str.strip_chars()
+    """The answer ``expr`` up to its first control character (:data:`_CONTROL`, leading ones
+    skipped), stripped; null instead of an empty or blank answer (``\\boxed{}`` is no answer)."""
+    stripped = expr.str.extract(_BEFORE_CONTROL, 1).str.strip_chars()
     return pl.when(stripped != "").then(stripped)
+
+
+def before_control(answer: str | None) -> str | None:
+    """:func:`_non_empty` of one answer (the Python brace scanner's)."""
+    if answer is None:
+        return None
+    match = _BEFORE_CONTROL_RE.match(answer)
+    stripped = match.group(1).strip() if match else ""
+    return stripped or None
+
+
+def _unescaped(tail: pl.Expr) -> pl.Expr:
+    """``tail`` with each terminal escape sequence reduced to SUB (see :func:`answer_tails`)."""
+    return tail.str.replace_all(_ESCAPE_SEQUENCE, _SUBSTITUTE, literal=False)
+
+
+def answer_tails(texts: pl.Series) -> pl.Series:
+    """What answers are extracted from: each text, its last :data:`TAIL_CHARS` characters with
+    each terminal escape sequence in them (:data:`_ESCAPE_SEQUENCE`) reduced to one control
+    character (SUB), which ends an answer as any control character does. Only the rare texts
+    holding an escape are cut to their tails and rewritten; the others are given back as they
+    are (every extraction takes a text's last :data:`TAIL_CHARS` characters itself): a copy of
+    every tail cost ~0.2 ms per MB for nothing."""
+    texts = texts.cast(pl.String)
+    frame = pl.DataFrame([texts.alias("t")])
+    rows = frame.select(pl.col("t").str.contains(_ESCAPE_STARTS)).to_series().arg_true()
+    if not len(rows):
+        return texts
+    tail = pl.col("t").str.slice(-TAIL_CHARS)
+    return texts.scatter(rows, frame[rows].select(_unescaped(tail)).to_series())
 
 
 def _short(tail: pl.Expr) -> pl.Expr:
@@ -73,14 +129,19 @@ def _short(tail: pl.Expr) -> pl.Expr:
         & ~stripped.str.contains("\n", literal=True)
         & (stripped.str.count_matches(r"\S+") <= SHORT_WORDS)
     )
-    return pl.when(short & (stripped != "")).then(stripped)
+    return _non_empty(pl.when(short & (stripped != "")).then(stripped))
 
 
-def _parts(column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+def _parts(
+    column: str, *, unescaped: bool = False
+) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
     """The matches in a text's tail that answers are made of: the last non-empty box, "the
     answer is", "Answer:" line and number, whether a box is nested deeper than the regex
-    follows, and the whole reply when it is short (:func:`_short`)."""
+    follows, and the whole reply when it is short (:func:`_short`). ``unescaped``: the column
+    holds :func:`answer_tails` already; else its escape sequences are reduced here."""
     tail = pl.col(column).str.slice(-TAIL_CHARS)
+    if not unescaped:
+        tail = _unescaped(tail)
     return (
         _non_empty(_last_match(tail, _BOXED)),
         _non_empty(_last_match(tail, _ANSWER_IS)),
@@ -91,10 +152,11 @@ def _parts(column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl
     )
 
 
-def extract_answer_expr(column: str = "gen") -> pl.Expr:
+def extract_answer_expr(column: str = "gen", *, unescaped: bool = False) -> pl.Expr:
     """The final answer of each generation (fast path: boxed with at most two nesting levels):
-    the last box, "the answer is", "Answer:" line or number, else a short reply whole."""
-    boxed, answer_is, answer_line, number, _deep, short = _parts(column)
+    the last box, "the answer is", "Answer:" line or number, else a short reply whole
+    (``unescaped``: the column holds :func:`answer_tails`)."""
+    boxed, answer_is, answer_line, number, _deep, short = _parts(column, unescaped=unescaped)
     return pl.coalesce(boxed, answer_is, answer_line, number, short)
 
 
@@ -106,10 +168,11 @@ def answer_part_exprs(column: str = "gen", *, every: bool = True) -> list[pl.Exp
     """The matches :func:`extract_answer_expr` and :func:`final_answer_marked_expr` are made of,
     as columns (:data:`ANSWER_PARTS`), so a text's tail is searched once for both. Without
     ``every``, ``_answer_line``, ``_number`` and ``_short`` are left out: :func:`answer_lines`,
-    :func:`last_numbers` and :func:`short_replies` make them for less."""
+    :func:`last_numbers` and :func:`short_replies` make them for less. ``column`` holds
+    :func:`answer_tails`, as the texts given to those do."""
     return [
         part.alias(name)
-        for part, name in zip(_parts(column), ANSWER_PARTS, strict=False)
+        for part, name in zip(_parts(column, unescaped=True), ANSWER_PARTS, strict=False)
         if every or name not in ("_answer_line", "_number", "_short")
     ]
 
@@ -246,12 +309,13 @@ def box_spans(text: str) -> list[tuple[int, int, int]]:
 
 
 def last_boxed(text: str) -> str | None:
-    """Contents of the last non-empty balanced ``\\boxed{…}``/``\\fbox{…}`` in ``text``.
+    """Contents of the last non-empty balanced ``\\boxed{…}``/``\\fbox{…}`` in ``text``, up to
+    their first control character (:func:`before_control`).
 
     An unclosed box (a truncated generation) is skipped in favour of the one before it.
     """
     for _start, inner, end in reversed(box_spans(text)):
-        contents = text[inner : end - 1].strip()
+        contents = before_control(text[inner : end - 1])
         if contents:
             return contents
     return None
@@ -267,10 +331,12 @@ def extract_answers(texts: pl.Series) -> pl.Series:
     """:func:`extract_answer_expr` over ``texts``, with the Python brace scanner only for rows whose
     tail has a box the regex could not match (nesting deeper than two levels). Only the texts'
     tails are read (a very long generation is never copied whole)."""
-    tails = tail_texts(texts)
+    tails = answer_tails(tail_texts(texts))
     frame = pl.DataFrame({"gen": tails})
-    deep = _parts("gen")[4]
-    fast = frame.select(extract_answer_expr("gen").alias("answer"), deep.alias("deep"))
+    deep = _parts("gen", unescaped=True)[4]
+    fast = frame.select(
+        extract_answer_expr("gen", unescaped=True).alias("answer"), deep.alias("deep")
+    )
     answers = _deep_patched(tails, fast["answer"], fast["deep"])
     return answers.alias(texts.name)
 
@@ -301,9 +367,8 @@ def answer_possible(frame: pl.DataFrame) -> pl.Series:
 def fill_from_parts(
     frame: pl.DataFrame, tails: pl.Series, answers: pl.Series, deep: pl.Series
 ) -> pl.DataFrame:
-    """:func:`fill_extracted` of ``frame`` given every row's text ``tails`` (the last
-    :data:`TAIL_CHARS` characters or more) and the fast path's ``answers`` and ``deep`` flags
-    over them (:func:`answer_from_parts`, ``_deep``): the text is not searched again."""
+    """:func:`fill_extracted` of ``frame`` given every row's :func:`answer_tails` ``tails`` and
+    the fast path's ``answers`` and ``deep`` flags over them (:func:`answer_from_parts`, ``_deep``): the text is not searched again."""
     if not frame.height:
         return fill_vote_answers(frame)
     missing = (

@@ -57,6 +57,7 @@ from evaltui.data.extract import (
     answer_lines,
     answer_part_exprs,
     answer_possible,
+    answer_tails,
     fill_from_parts,
     fill_vote_answers,
     final_answer_marked_expr,
@@ -338,13 +339,18 @@ def _measured(
         if answers and not isinstance(short, bool):
             measured = set_columns(measured, short.slice(start, MEASURE_ROWS).alias(SHORT_ALLOWED))
         if answers:
+            # Answers are read from the tails with escape sequences reduced (answer_tails): the
+            # same Series as ``tails`` when none holds one.
+            found = answer_tails(tails)
             measured = measured.with_columns(
-                *answer_part_exprs(column, every=False),
-                answer_lines(tails),
-                last_numbers(tails),
-                short_replies(tails),
+                *pl.DataFrame([found.alias(column)])
+                .select(answer_part_exprs(column, every=False))
+                .get_columns(),
+                answer_lines(found),
+                last_numbers(found),
+                short_replies(found),
             )
-            tail_parts.append(tails)
+            tail_parts.append(found)
         measured = measured.select(exprs)
         columns = measured.get_columns()
         columns.insert(1, ngram_diversity(tails))

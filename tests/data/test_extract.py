@@ -342,3 +342,81 @@ def test_short_replies_are_looked_for_only_in_short_texts_and_found_as_the_expre
     assert got.null_count() > 100 and got.drop_nulls().n_unique() > 100
     everything_long = pl.Series("gen", ["w " * 300, None], dtype=pl.String)
     assert extract.short_replies(everything_long).to_list() == [None, None]
+
+
+#: A model's text with a terminal escape sequence after its answer (OSC 52 sets the clipboard).
+_OSC52 = "\x1b]52;c;aGk=\x07"
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        # the lead's case: the answer held the escape sequence ('40␛]52;c;aGk=␇')
+        (f"The answer is 40 {_OSC52}", "40"),
+        (f"The answer is 40{_OSC52}.", "40"),
+        ("The answer is \x1b[1m40\x1b[0m.", "40"),  # bold: its parameters are no text
+        (f"so \\boxed{{40{_OSC52}}}", "40"),
+        ("so \\boxed{\x1b[1m\\frac{1}{2}\x1b[0m}", "\\frac{1}{2}"),
+        # deeper than the regex follows: the Python brace scanner's path
+        (
+            f"\\boxed{{\\sqrt{{\\frac{{\\sqrt{{3}}}}{{2}}}}{_OSC52}}}",
+            "\\sqrt{\\frac{\\sqrt{3}}{2}}",
+        ),
+        (f"\\boxed{{{_OSC52}}} but the answer is 9.", "9"),  # a box of an escape alone: none
+        (f"work\n**Answer:** x+1 {_OSC52}\n", "x+1"),
+        # the last number is the text's, not a sequence's parameter (52, 0)
+        (f"step 3 so 40{_OSC52}", "40"),
+        ("step 3 so 40\x1b[0m", "40"),
+        (f"40{_OSC52}", "40"),  # a short reply
+        # any control character ends an answer (NUL, BEL, DEL, a C1 control)
+        ("The answer is 40\x00 more.", "40"),
+        ("The answer is 40\x07", "40"),
+        ("The answer is 40\x7f1.", "40"),
+        ("The answer is 40\x851.", "40"),
+        # tab, line feed and carriage return are blanks, not the end
+        (
+            "\\boxed{\\begin{pmatrix}1\\\\\r\n2\\end{pmatrix}}",
+            "\\begin{pmatrix}1\\\\\r\n2\\end{pmatrix}",
+        ),
+        ("The answer is 4\t0.", "4\t0"),
+    ],
+)
+def test_a_control_character_ends_an_extracted_answer(text: str, answer: str) -> None:
+    """An answer is the model's text up to a control character, a terminal escape sequence's
+    parameters being none of it: ``The answer is 40 <ESC>]52;c;aGk=<BEL>`` gave
+    ``40 \\x1b]52;c;aGk=\\x07`` (shown ``40␛]52;c;aGk=␇``, no answer, and a vote apart from the
+    plain ``40``), on every path: boxed (fast and deep), "the answer is", "Answer:" line, the
+    last number (``52`` of the sequence) and a short reply."""
+    assert extract_answer(text) == answer
+    assert extract_answers(pl.Series("gen", [text, "x"])).to_list() == [answer, "x"]
+    if "\\sqrt" not in text:  # the expression alone (no brace scanner) on the raw column
+        assert pl.DataFrame({"gen": [text]}).select(extract.extract_answer_expr()).item() == answer
+
+
+def test_equal_answers_vote_together_whatever_escape_follows_them() -> None:
+    """The load's path (``with_measures_and_answers``: the tails searched once for the measures
+    and the parts) gives a text ending in an escape sequence the answer of the plain text, so
+    the two vote together: they were two answers (``40`` and ``40 ␛]52;…``, ``12`` and ``0``)."""
+    from evaltui.data.schema import conform
+    from evaltui.data.triage import with_measures_and_answers
+
+    gens = [
+        "Thinking. The answer is 40",
+        f"Thinking. The answer is 40 {_OSC52}",
+        "so \\boxed{\x1b[1m40\x1b[0m}",
+        "I think it is 7 so 12",
+        "I think it is 7 so 12\x1b[0m",
+        f"{_OSC52}\\boxed{{\\sqrt{{\\frac{{\\sqrt{{3}}}}{{2}}}}\x1b[0m}}",
+        "\\boxed{\\sqrt{\\frac{\\sqrt{3}}{2}}}",
+    ]
+    frame = conform(
+        pl.DataFrame(
+            {"prompt": ["p"] * len(gens), "gen": gens, "answer": ["40"] * len(gens)},
+            schema_overrides={"gen": pl.String},
+        )
+    )
+    done = with_measures_and_answers(frame)
+    root = "\\sqrt{\\frac{\\sqrt{3}}{2}}"
+    assert done["extracted"].to_list() == ["40", "40", "40", "12", "12", root, root]
+    assert done["vote_answer"].n_unique() == 3
+    assert done["has_answer"].to_list() == [True, True, True, False, False, True, True]

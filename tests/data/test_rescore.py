@@ -532,10 +532,42 @@ def test_rescore_compare_with_a_scorer_that_scored_nothing(
     # picky raises on a generation that says RAISE: here, on every one
     argv = ["rescore", str(tmp_path / "d"), "--scorer", "tests.data.rescore_scorers:picky"]
     argv += ["-o", str(tmp_path / "r.json"), "--compare", "--no-cache"]
-    assert main([*argv, "--model", str(word_tokenizer)]) == 0
+    # exit 1: the scorer scored no generation (see test_a_scorer_that_scores_nothing_is_exit_1)
+    assert main([*argv, "--model", str(word_tokenizer)]) == 1
     out, err = capsys.readouterr()
     assert "generations  2 scorer error" in err, err
     assert "no delta: no prompt is scored in both runs" in out, out
+
+
+def test_a_scorer_that_scores_nothing_is_exit_1(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A user scorer that raised on every generation ended `rescore` with exit 0 (the summary
+    said "2 scorer error" on stderr, -q said nothing): a script could not tell an output whose
+    every new score is empty from a re-score's. Now 1, the output still written, one error line
+    (-q too); a scorer that scored some generations is still 0."""
+    records = [
+        {"prompt": f"{n}+{n}?", "gen": "RAISE \\boxed{4}", "answer": "4", "accuracy": 1}
+        for n in (1, 2)
+    ]
+    write_jsonl(tmp_path / "d" / "m" / "a.jsonl", records)
+    out = tmp_path / "r.json"
+    argv = ["rescore", str(tmp_path / "d"), "--scorer", "tests.data.rescore_scorers:picky"]
+    argv += ["-o", str(out), "--no-cache", "-q", "--model", str(word_tokenizer)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "evaltui: error: the scorer scored none of 2 generations (2 scorer error); "
+        "the output is written, its new scores empty"
+    ], err
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert [row["n_scorer_errors"] for row in rows] == [1, 1]
+    assert {row["n_scored"] for row in rows} == {0}
+    # One generation scored (0.25), one scorer error: exit 0, as before.
+    records[0]["gen"] = "\\boxed{4}"
+    write_jsonl(tmp_path / "d" / "m" / "a.jsonl", records)
+    assert main(argv) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_an_exact_re_score_of_an_mae_run_is_an_accuracy_not_an_mae(
