@@ -427,13 +427,24 @@ class PromptScreen(Screen[None]):
         spare = width - 2 - sum(cell_width(f"{c} · ") for c in counts.values())
         # (5 cells at least: at 40 columns more cut B's count off the line)
         names = distinct_middle(runs, max(5, spare // 2 - 1))
-        if len(runs) == 1:  # the run's label beside the position, its count and the id
-            names = {self.run: one_line_middle(self.run, max(12, width - 60))}
         ident = f"id {one_line(self.prompt_id, 40)}"
-        if len(runs) == 1:  # one line
-            parts = [position, names[self.run], counts[self.run], *flipped, ident, *only]
-            title = " · ".join(p for p in parts if p)
-        else:
+        title = ""
+        if len(runs) == 1:  # one line: the run's label beside the position, its count and the id
+            # The label gives way (down to 8 cells) before the line runs off: with a prompt
+            # score beside the count, the id was cut at 80 columns and gone at 60 ("… prompt
+            # score …", the score itself cut).
+            for label in range(max(12, width - 60), 7, -1):
+                name = one_line_middle(self.run, label)
+                parts = [position, name, counts[self.run], *flipped, ident, *only]
+                title = " · ".join(p for p in parts if p)
+                if cell_width(title) <= width - 2 or cell_width(self.run) <= label:
+                    break
+        if len(runs) == 1 and cell_width(title) > width - 2:
+            # Two lines, as in compare: the position and the id, then the run and its count.
+            title = " · ".join(p for p in [position, ident, *only, *flipped] if p) + "\n"
+            label = max(8, width - 3 - cell_width(counts[self.run]))
+            title += f"{one_line_middle(self.run, label)} {counts[self.run]}"
+        elif len(runs) > 1:
             # Two lines: after the counts of two long labels, the id was cut off at 80 columns.
             title = " · ".join(p for p in [position, ident, *only, *flipped] if p) + "\n"
             title += " · ".join(f"{names[run]} {counts[run]}" for run in runs)
