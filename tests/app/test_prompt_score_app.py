@@ -60,7 +60,7 @@ async def test_prompt_score_is_a_column_to_sort_by_and_on_the_prompt_screen(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)
-        assert "2/2 correct, prompt score 1.000" in screen_lines(app)[0]
+        assert "2/2 correct, prompt score 1.000" in " ".join(screen_lines(app)[:2])
 
 
 async def test_no_prompt_score_column_without_one(evals: Path, make_app: Any) -> None:
@@ -73,3 +73,29 @@ async def test_no_prompt_score_column_without_one(evals: Path, make_app: Any) ->
         await pilot.press("enter")
         await settle(pilot)
         assert "prompt score" not in screen_lines(app)[0]
+
+
+async def test_the_prompt_screen_title_keeps_the_id_and_score_when_narrow(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """The title with a prompt score did not fit one line: at 80 columns the id was cut
+    ('id toy_math…'), at 60 gone and the score cut ('prompt score …'). It takes two lines then,
+    as compare's does: the position and the id, then the run and its count."""
+    app = make_app(write_reduced(tmp_path / "logs"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main.sort_by("prompt_score", descending=True)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        for width in (80, 60):
+            await pilot.resize_terminal(width, 24)
+            await settle(pilot)
+            lines = screen_lines(app)
+            assert lines[0].strip() == f"prompt 1 of 3 · id {TASK}:3", lines[:3]
+            assert lines[1].strip() == "mockllm/model 2/2 correct, prompt score 1.000", lines[:3]
+        await pilot.resize_terminal(120, 24)
+        await settle(pilot)
+        title = f"prompt 1 of 3 · mockllm/model · 2/2 correct, prompt score 1.000 · id {TASK}:3"
+        assert screen_lines(app)[0].strip() == title

@@ -586,3 +586,52 @@ async def test_the_summary_says_rows_with_no_answer_are_not_rescored(
         await settle(pilot)
         text = " ".join(screen_text(app).split())
         assert "0.920 stored → 1.000 new (46 of 50 generations scored)" in text, text
+
+
+async def test_the_header_says_the_new_accuracy_is_over_fewer_generations(
+    tmp_path: Path, plain_app: Any
+) -> None:
+    """asdiv re-scored by exact at 80 columns: the header's new accuracy (1.000) is over the 46
+    generations with an answer, the stored one (0.920) over all 50; the header said "accuracy
+    1.000 · stored accuracy 0.920" with nothing saying so, and its second line ended
+    "generations 50…", a count that read as cut."""
+    import shutil
+
+    from tests.data.test_rescore_lm_eval import ASDIV
+
+    shutil.copytree(ASDIV, tmp_path / "asdiv")
+    app = plain_app(tmp_path / "asdiv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await ask(pilot, "exact", "all")
+        await settle(pilot)
+        assert app.rescored is not None, messages(app)
+        text = header(app)
+        first, second = text.splitlines()
+        assert first.startswith("prompts 50 · accuracy 1.000 over 46 of 50"), text
+        assert "stored accuracy 0.920 · 0 verdicts flipped (d)" in second, text
+        assert not second[-2:-1].isdigit(), text  # no "…" glued to a number
+
+
+async def test_several_runs_header_says_the_new_accuracies_are_over_fewer(
+    tmp_path: Path, plain_app: Any
+) -> None:
+    """asdiv beside another run, both re-scored by exact: the runs' new accuracies are over 4
+    generations fewer than their stored ones (asdiv's loglikelihood docs), and the header says
+    so beside the stored accuracies."""
+    import shutil
+
+    from tests.data.test_rescore_lm_eval import ASDIV
+
+    write_graded(tmp_path / "both" / "graded")
+    shutil.copytree(ASDIV, tmp_path / "both" / "asdiv")
+    app = plain_app(tmp_path / "both")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await ask(pilot, "exact", "all")
+        await settle(pilot)
+        assert app.rescored is not None, messages(app)
+        generations = app.rescored.scores.height
+        assert app.rescored.counts.get("no answer") == 4
+        text = header(app)
+        assert f" · new over {generations - 4} of {generations} · " in text, text

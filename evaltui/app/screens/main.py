@@ -93,7 +93,27 @@ def rescore_part(stats: pl.DataFrame, width: int) -> str:
     else:
         stored = [r["stored_accuracy"] for r in rows if r["stored_accuracy"] is not None]
         values = f"{fraction(min(stored))}–{fraction(max(stored))} by run" if stored else "–"
-    return f"stored accuracy {values} · {plural(flipped, 'verdict')} flipped (d)"
+    # Several runs: their new accuracies' count beside the stored ones (one run's is said in
+    # the accuracy part: "accuracy 1.000 over 46 of 50").
+    over = rescored_over(stats) if len(every) > 1 else ""
+    new = f" · new {over}" if over else ""
+    return f"stored accuracy {values}{new} · {plural(flipped, 'verdict')} flipped (d)"
+
+
+def rescored_over(stats: pl.DataFrame) -> str:
+    """After a re-score whose new scores cover fewer generations than the stored ones (some have
+    no answer to score: a loglikelihood doc, a log read from its summaries; or the scorer
+    failed on them): "over 46 of 50", the generations the new accuracy is a mean over, for the
+    runs whose stored score is an accuracy. "" when they cover as many, or before a re-score.
+    "accuracy 1.000 · stored accuracy 0.920" alone read as the same 50 generations judged
+    better (the t summary said 46 of 50)."""
+    if "n_flipped" not in stats.columns or not stats.height:
+        return ""
+    known = pl.col("stored_n_correct").is_not_null() if "stored_n_correct" in stats else True
+    rows = per_run_comparison(stats.filter(known))
+    new_n = int(rows.get_column("new_n").fill_null(0).sum())
+    stored_n = int(rows.get_column("stored_n").fill_null(0).sum())
+    return f"over {new_n:,} of {stored_n:,}" if new_n < stored_n else ""
 
 
 def _accuracy_range(values: dict[str, float], *, by_run: bool = True) -> str:
@@ -230,7 +250,11 @@ def _header_parts(result: LoadResult, width: int, *, whole: bool = False) -> lis
     if len(runs) <= 1:
         parts.append(f"prompts {stats.height:,}")
         if any(k.accuracy for k in kinds.values()):
-            parts.append(f"accuracy {fraction(values.get(runs[0]) if runs else None)}")
+            over = rescored_over(stats)
+            parts.append(
+                f"accuracy {fraction(values.get(runs[0]) if runs else None)}"
+                + (f" {over}" if over else "")
+            )
         parts.append(f"generations {generations:,}")
     else:
         # Several runs: a prompt×run row count and a pooled accuracy would mislead, so say what
@@ -309,12 +333,17 @@ def _fit_line(parts: list[str], width: int, *, last: bool) -> tuple[str, int]:
             head = " · ".join(parts[:count])
             if cell_width(head + more) <= width:
                 return head + more, left
+    # The cell kept for a last "…" (MainScreen.header_width), and the one header_text keeps for
+    # its space: a part fewer rather than a "…" glued to a number ("generations 50…" after a
+    # re-score at 80 columns read as a count cut); glued only when a single part is all that fits.
+    for count in range(must, 0, -1):
+        head = " · ".join(parts[:count])
+        if cell_width(head) < width:
+            return head + " …", len(parts) - count
     for count in range(must, 0, -1):
         head = " · ".join(parts[:count])
         if cell_width(head) <= width:
-            # The cell kept for a last "…" (MainScreen.header_width), and the one header_text
-            # keeps for its space when it can: never glued to a number ("bad lines 2…").
-            return head + (" …" if cell_width(head) < width else "…"), len(parts) - count
+            return head + "…", len(parts) - count
     return one_line(line, width), len(parts)
 
 

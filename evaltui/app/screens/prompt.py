@@ -51,6 +51,9 @@ TEXT_LOADING = "loading this generation's text from its file…"
 
 #: The triage flags a generation's line shows, in this order (the same rules as the table's
 #: triage column and quick filters).
+NOT_ANSWER = "_not_answer"
+"""The prompt screen's name for a row's ``no_answer`` (its reader's reason the text is not the
+model's answer)."""
 GENERATION_MARKS = {
     "empty": "empty",
     "no_answer": "no final answer",
@@ -178,6 +181,9 @@ class PromptScreen(Screen[None]):
         self._reference: str | None = None
         """The shown prompt's reference answer (whole, as loaded): its line shows the first
         200 cells, ``v`` shows it whole under the prompt."""
+        self._note_length = 0
+        """Characters of the note above the shown generation saying its text is not the
+        model's answer (0: none)."""
         self._texts: tuple[LoadResult, str, str, pl.DataFrame] | None = None
         """The texts read back for the shown prompt (result, run, prompt, ``_row`` + ``gen``),
         kept while the user cycles its filters."""
@@ -271,6 +277,11 @@ class PromptScreen(Screen[None]):
         if self.text_loading:  # shown as "loading…" until the worker's answer arrives
             self.read_texts(self.ticket, result, prompt)
         everything = prompt.with_columns(threshold.alias("_correct"))
+        if "no_answer" in everything.columns and everything["no_answer"].dtype == pl.String:
+            # The reader's reason the text is not the model's answer (an lm-eval loglikelihood
+            # doc's target, an Inspect sample read from its summary), kept under its own name:
+            # the triage flag of the same name (no final answer stated) replaces the column.
+            everything = everything.rename({"no_answer": NOT_ANSWER})
         # The triage flags of each generation, against its whole run's longest generation.
         everything = generation_flags(
             everything, result.triage, longest_by_run(result.stats, result.triage)
@@ -427,13 +438,24 @@ class PromptScreen(Screen[None]):
         spare = width - 2 - sum(cell_width(f"{c} · ") for c in counts.values())
         # (5 cells at least: at 40 columns more cut B's count off the line)
         names = distinct_middle(runs, max(5, spare // 2 - 1))
-        if len(runs) == 1:  # the run's label beside the position, its count and the id
-            names = {self.run: one_line_middle(self.run, max(12, width - 60))}
         ident = f"id {one_line(self.prompt_id, 40)}"
-        if len(runs) == 1:  # one line
-            parts = [position, names[self.run], counts[self.run], *flipped, ident, *only]
-            title = " · ".join(p for p in parts if p)
-        else:
+        title = ""
+        if len(runs) == 1:  # one line: the run's label beside the position, its count and the id
+            # The label gives way (down to 8 cells) before the line runs off: with a prompt
+            # score beside the count, the id was cut at 80 columns and gone at 60 ("… prompt
+            # score …", the score itself cut).
+            for label in range(max(12, width - 60), 7, -1):
+                name = one_line_middle(self.run, label)
+                parts = [position, name, counts[self.run], *flipped, ident, *only]
+                title = " · ".join(p for p in parts if p)
+                if cell_width(title) <= width - 2 or cell_width(self.run) <= label:
+                    break
+        if len(runs) == 1 and cell_width(title) > width - 2:
+            # Two lines, as in compare: the position and the id, then the run and its count.
+            title = " · ".join(p for p in [position, ident, *only, *flipped] if p) + "\n"
+            label = max(8, width - 3 - cell_width(counts[self.run]))
+            title += f"{one_line_middle(self.run, label)} {counts[self.run]}"
+        elif len(runs) > 1:
             # Two lines: after the counts of two long labels, the id was cut off at 80 columns.
             title = " · ".join(p for p in [position, ident, *only, *flipped] if p) + "\n"
             title += " · ".join(f"{names[run]} {counts[run]}" for run in runs)
@@ -543,6 +565,16 @@ class PromptScreen(Screen[None]):
             text = generation_text(value)
         if self.search:
             text.highlight_words([self.search], "black on yellow", case_sensitive=False)
+        reason = (
+            self.generations[NOT_ANSWER][index] if NOT_ANSWER in self.generations.columns else None
+        )
+        self._note_length = 0
+        if reason is not None:
+            # Said above the text: asdiv doc 30's '13' (the target) read as the model's reply,
+            # the reason only in the load's notes (b). Not searched (next_match skips it).
+            note = f"not the model's answer: {visible(reason)}"
+            self._note_length = len(note)
+            text = Text.assemble((note, "italic"), "\n\n", text)
         self.query_one("#generation-text", Static).update(text)
         return text
 
@@ -648,6 +680,9 @@ class PromptScreen(Screen[None]):
             return
         raw = self.selected_text() or ""
         plain = text.plain.lower()
+        # The note above a text that is not the model's answer is not part of it: never a match
+        # (blanked, its length kept for the line a match is on).
+        plain = "\0" * self._note_length + plain[self._note_length :]
         if len(raw) > MAX_SHOWN_CHARS:  # (not the note that ends the part shown)
             plain = plain[: plain.rfind("\n… ")]
         needle = self.search.lower()
