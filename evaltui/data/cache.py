@@ -32,7 +32,7 @@ from evaltui.data.schema import GENERATION_SCHEMA, LoadError, nulls, set_columns
 # 7: rows are stored without their generation text (6 kept it by mistake).
 # 8: multiple-choice answers extracted as the reference is written (lm-eval "3: D", lighteval the
 #    choice's text); lm-eval bare-string resps/filtered_resps; Inspect's unknown score values noted.
-# 9: rows carry ``no_answer`` (a reader's reason why a row's text holds no answer); a file's
+# 9: rows carry ``answer_unknown`` (a reader's reason why a row's text holds no answer); a file's
 #    entry keeps its reader's structured facts (``ReadResult.reducers``) beside its notes.
 CACHE_FORMAT = "9"
 #: The code that decides a file's cached rows (and so their order, which the cached token lengths

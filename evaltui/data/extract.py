@@ -357,11 +357,11 @@ def _deep_patched(tails: pl.Series, answers: pl.Series, deep: pl.Series) -> pl.S
 
 
 def answer_possible(frame: pl.DataFrame) -> pl.Series:
-    """Per row, False where its reader said no answer can be taken from its text (``no_answer``:
+    """Per row, False where its reader said no answer can be taken from its text (``answer_unknown``:
     the text is not what the model said), True elsewhere: the rows an answer may be filled in."""
-    if "no_answer" not in frame.columns:
+    if "answer_unknown" not in frame.columns:
         return pl.Series("possible", [True] * frame.height, dtype=pl.Boolean())
-    return frame.get_column("no_answer").is_null().alias("possible")
+    return frame.get_column("answer_unknown").is_null().alias("possible")
 
 
 def fill_from_parts(

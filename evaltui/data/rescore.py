@@ -71,7 +71,7 @@ __all__ = [
 
 NO_REFERENCE = "no reference"
 NO_ANSWER = "no answer"
-"""A generation whose text its reader says holds no answer of the model's (``no_answer``: an
+"""A generation whose text its reader says holds no answer of the model's (``answer_unknown``: an
 lm-eval loglikelihood target that greedy decoding does not give): no new score, the reader's
 reason as the message. Scoring its text would score the reference against itself."""
 CANCELLED = "cancelled"
@@ -252,9 +252,9 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
 
 
 def _no_answer_expr(generations: pl.DataFrame) -> pl.Expr:
-    """Each row's reason why its text holds no answer (its reader's ``no_answer``), else null."""
-    if "no_answer" in generations.columns:
-        return pl.col("no_answer")
+    """Each row's reason why its text holds no answer (its reader's ``answer_unknown``), else null."""
+    if "answer_unknown" in generations.columns:
+        return pl.col("answer_unknown")
     return pl.lit(None, dtype=pl.String)
 
 
@@ -733,8 +733,8 @@ def _rescore(
             if record["answer"] is None:
                 scoring.set(row, None, NO_REFERENCE, None)
                 continue
-            if record.get("no_answer") is not None:  # its text is not the model's: not sent
-                scoring.set(row, None, NO_ANSWER, record["no_answer"])
+            if record.get("answer_unknown") is not None:  # its text is not the model's: not sent
+                scoring.set(row, None, NO_ANSWER, record["answer_unknown"])
                 continue
             text = record["gen"] or ""
             if name == "math-verify":  # it reads the tail only: send no more

@@ -43,7 +43,7 @@ GENERATION_SCHEMA: dict[str, pl.DataType] = {
     # is not what the model said: lm-eval's loglikelihood target continuation that greedy
     # decoding does not give); null = the text may hold one. Such a row gets no extracted
     # answer (no fallback guess) and a re-score leaves it unscored with this reason
-    "no_answer": pl.String(),
+    "answer_unknown": pl.String(),
     # `extracted` normalized for majority voting (extract.normalize_expr), computed once at load
     "vote_answer": pl.String(),
     # `answer` normalized the same way (for the grader-mismatch flag), computed once at load

@@ -1,4 +1,4 @@
-"""Rows whose text is not the model's answer (their reader's ``no_answer``): the prompt screen
+"""Rows whose text is not the model's answer (their reader's ``answer_unknown``): the prompt screen
 says why above the text (Pilot, 80x24)."""
 
 from __future__ import annotations

@@ -200,7 +200,7 @@ def test_rows_read_from_summaries_are_not_re_scored_from_their_missing_text(
         {"header.json": header(), "summaries.json": [summary(s) for s in LOG["samples"]]},
     )
     result = load_dir(tmp_path)
-    assert result.generations["no_answer"].to_list() == [SUMMARY_ONLY] * 6
+    assert result.generations["answer_unknown"].to_list() == [SUMMARY_ONLY] * 6
     # the scorer's answers are still shown as what it extracted
     assert sorted(result.generations["extracted"].drop_nulls().to_list()) == [
         "42",

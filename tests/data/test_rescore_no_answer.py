@@ -1,4 +1,4 @@
-"""Rows whose text holds no answer of the model's: the reader says so per row (``no_answer``,
+"""Rows whose text holds no answer of the model's: the reader says so per row (``answer_unknown``,
 with the reason), the loader extracts none from the text, and a re-score scores none (status
 "no answer", the reason as its message). The published asdiv run (lm-eval, chat-templated
 loglikelihood, 50 docs, acc 0.92): each doc is one loglikelihood request whose continuation is
@@ -29,15 +29,15 @@ NOT_GREEDY_DOCS = ["asdiv:30", "asdiv:31", "asdiv:36", "asdiv:38"]
 def test_the_reader_says_which_rows_hold_no_answer_and_the_loader_extracts_none() -> None:
     result = load([ASDIV], OPTS)
     gens = result.generations
-    unknown = gens.filter(pl.col("no_answer").is_not_null())
+    unknown = gens.filter(pl.col("answer_unknown").is_not_null())
     assert unknown["prompt_id"].to_list() == NOT_GREEDY_DOCS
-    assert set(unknown["no_answer"]) == {NOT_GREEDY}
+    assert set(unknown["answer_unknown"]) == {NOT_GREEDY}
     # No fallback guess: the text ("13", the target) is not the model's answer.
     assert unknown["extracted"].to_list() == [None] * 4
     assert unknown["has_answer"].to_list() == [False] * 4
     assert unknown["accuracy"].to_list() == [0.0] * 4  # the stored verdict stays
     # A greedy doc's continuation is what the model says: its answer.
-    greedy = gens.filter(pl.col("no_answer").is_null())
+    greedy = gens.filter(pl.col("answer_unknown").is_null())
     assert greedy.height == 46 and greedy["extracted"].to_list() == greedy["gen"].to_list()
 
 
@@ -97,7 +97,7 @@ def test_a_perplexity_docs_log_likelihood_is_no_answer(tmp_path: Path) -> None:
     path.parent.mkdir()
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     gens = load([path], OPTS).generations
-    assert gens.select("gen", "extracted", "no_answer", "has_answer").rows() == [
+    assert gens.select("gen", "extracted", "answer_unknown", "has_answer").rows() == [
         ("-123.5", None, ROLLING, False)
     ]
 
@@ -118,7 +118,7 @@ def test_lighteval_one_continuation_is_no_answer(tmp_path: Path) -> None:
     pl.DataFrame({"doc": docs, "metric": metrics, "model_response": responses}).write_parquet(path)
     result = load([tmp_path], OPTS)
     gens = result.generations.sort("prompt_id")
-    assert gens.select("prompt_id", "gen", "extracted", "no_answer").rows() == [
+    assert gens.select("prompt_id", "gen", "extracted", "answer_unknown").rows() == [
         ("t|0:0", " 42", None, ONE_CONTINUATION),
         ("t|0:1", "B", "B", None),  # a choice among two: the model's
     ]
@@ -134,7 +134,7 @@ def test_an_opencompass_ppl_prediction_is_the_models_answer() -> None:
     fixture = Path(__file__).parents[1] / "fixtures" / "formats" / "opencompass" / "ppl"
     result = load([fixture], OPTS)
     gens = result.generations
-    assert gens.select("gen", "answer", "extracted", "accuracy", "no_answer").rows() == [
+    assert gens.select("gen", "answer", "extracted", "accuracy", "answer_unknown").rows() == [
         ("B", "B", "B", 1.0, None)
     ]
     rescored = rescore(result, RescoreOptions("exact", use_cache=False))

@@ -51,9 +51,6 @@ TEXT_LOADING = "loading this generation's text from its file…"
 
 #: The triage flags a generation's line shows, in this order (the same rules as the table's
 #: triage column and quick filters).
-NOT_ANSWER = "_not_answer"
-"""The prompt screen's name for a row's ``no_answer`` (its reader's reason the text is not the
-model's answer)."""
 GENERATION_MARKS = {
     "empty": "empty",
     "no_answer": "no final answer",
@@ -277,11 +274,6 @@ class PromptScreen(Screen[None]):
         if self.text_loading:  # shown as "loading…" until the worker's answer arrives
             self.read_texts(self.ticket, result, prompt)
         everything = prompt.with_columns(threshold.alias("_correct"))
-        if "no_answer" in everything.columns and everything["no_answer"].dtype == pl.String:
-            # The reader's reason the text is not the model's answer (an lm-eval loglikelihood
-            # doc's target, an Inspect sample read from its summary), kept under its own name:
-            # the triage flag of the same name (no final answer stated) replaces the column.
-            everything = everything.rename({"no_answer": NOT_ANSWER})
         # The triage flags of each generation, against its whole run's longest generation.
         everything = generation_flags(
             everything, result.triage, longest_by_run(result.stats, result.triage)
@@ -566,7 +558,9 @@ class PromptScreen(Screen[None]):
         if self.search:
             text.highlight_words([self.search], "black on yellow", case_sensitive=False)
         reason = (
-            self.generations[NOT_ANSWER][index] if NOT_ANSWER in self.generations.columns else None
+            self.generations["answer_unknown"][index]
+            if "answer_unknown" in self.generations.columns
+            else None
         )
         self._note_length = 0
         if reason is not None:

@@ -739,7 +739,7 @@ def _error_message(error: Any) -> str:
     return text.strip().splitlines()[0] if text.strip() else "unknown error"
 
 
-#: Why a sample read from its summary holds no answer to re-score (rows' ``no_answer``): the
+#: Why a sample read from its summary holds no answer to re-score (rows' ``answer_unknown``): the
 #: summary has the scorer's verdict and answer, not the output a scorer would read again.
 SUMMARY_ONLY = (
     "only the sample's summary is in the log, not its output: the scorer's verdict and answer"
@@ -1147,7 +1147,7 @@ class InspectReader(Reader):
                         truncated=truncated,
                         prompt_score=prompt_score,
                         short_replies=not extracted_by_scorer,
-                        no_answer=no_text,
+                        answer_unknown=no_text,
                     )
         for origin, count in fallbacks.items():
             samples_word = "sample has" if count == 1 else "samples have"

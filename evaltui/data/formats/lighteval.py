@@ -184,7 +184,7 @@ def _reference(choices: Any, gold: Any) -> list[str] | None:
     return None
 
 
-#: Why a log-likelihood doc of one choice holds no answer of the model's (rows' ``no_answer``).
+#: Why a log-likelihood doc of one choice holds no answer of the model's (rows' ``answer_unknown``).
 ONE_CONTINUATION = (
     "log-likelihood of one continuation: the text shown is the target, what the model would"
     " answer is unknown"
@@ -599,7 +599,7 @@ class LightevalReader(Reader):
                         metric=metric,
                         sample=j,
                         prompt_score=score if len(flat) > 1 else None,
-                        no_answer=ONE_CONTINUATION if alone else None,
+                        answer_unknown=ONE_CONTINUATION if alone else None,
                     )
         if reasoning_only:
             samples_word = "sample has" if reasoning_only == 1 else "samples have"

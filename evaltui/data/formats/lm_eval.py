@@ -588,7 +588,7 @@ def _greedy(response: Any) -> bool:
 
 
 #: Why a loglikelihood record's text holds no answer of the model's (ReadResult rows'
-#: ``no_answer``): the text shown is the target, or a log-likelihood.
+#: ``answer_unknown``): the text shown is the target, or a log-likelihood.
 NOT_GREEDY = (
     "loglikelihood: the text shown is the target continuation, which greedy decoding does not"
     " give; what the model would answer is unknown"
@@ -980,7 +980,7 @@ class LmEvalReader(Reader):
                 if how is not None and metric is not None:
                     doc_level.setdefault(f"{filter_name or 'none'}: {metric}", how)
                 for values in generated:
-                    not_greedy += values["no_answer"] == NOT_GREEDY
+                    not_greedy += values["answer_unknown"] == NOT_GREEDY
                     if values["extracted"] == NO_MATCH:
                         values["extracted"] = None
                         no_match += 1
@@ -1202,7 +1202,7 @@ class LmEvalReader(Reader):
                 "gen": text,
                 "accuracy": per_gen[j],
                 "extracted": None if unknown else extracted,
-                "no_answer": unknown,
+                "answer_unknown": unknown,
                 "sample": j,
                 "prompt_score": prompt_score,
                 "metric": metric,
