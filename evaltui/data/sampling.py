@@ -147,8 +147,28 @@ def _vote_counts(generations: pl.DataFrame, threshold: float | pl.Expr) -> pl.Da
     return _vote_rows(fill_vote_answers(generations).lazy(), threshold).collect()
 
 
+#: How the answer of a generation whose reader says its answer is unknown (``answer_unknown``:
+#: an lm-eval loglikelihood doc greedy decoding does not give) begins in the vote, followed by
+#: its row: an answer of its own, judged by its stored verdict.
+UNKNOWN_ANSWER = "\x00unknown "
+
+
 def _vote_rows(generations: pl.LazyFrame, threshold: float | pl.Expr) -> pl.LazyFrame:
-    """:func:`_vote_counts` as a query over generations whose ``vote_answer`` is filled."""
+    """:func:`_vote_counts` as a query over generations whose ``vote_answer`` is filled.
+
+    A scored generation whose answer its reader says is unknown (and gives none: an Inspect
+    summary's row keeps its scorer's answer) votes for an answer of its own
+    (:data:`UNKNOWN_ANSWER`), unlike one that states no answer: the model answered, what is
+    unknown. Left out, those were exactly the wrong ones (greedy decoding does not give the
+    target): the published asdiv run's maj@1 read 1.000 over 46 of 50 prompts beside pass@1
+    0.920."""
+    answer = pl.col("vote_answer")
+    if "answer_unknown" in generations.collect_schema().names():
+        answer = (
+            pl.when(pl.col("answer_unknown").is_not_null() & answer.is_null())
+            .then(pl.lit(UNKNOWN_ANSWER) + pl.col("_order").cast(pl.String))
+            .otherwise(answer)
+        )
     answers = (
         generations.with_row_index("_order")
         .filter(pl.col("accuracy").is_not_null())
@@ -156,7 +176,7 @@ def _vote_rows(generations: pl.LazyFrame, threshold: float | pl.Expr) -> pl.Lazy
             "run",
             "prompt_id",
             "_order",
-            pl.col("vote_answer").alias("answer"),
+            answer.alias("answer"),
             _correct(threshold).alias("_correct"),
         )
         .filter(pl.col("answer").is_not_null() & (pl.col("answer") != ""))
@@ -182,13 +202,18 @@ def vote_summary(generations: pl.DataFrame, threshold: float | pl.Expr, limit: i
         return "votes: no extracted answers"
     total = int(table["votes"].sum())
     parts = [
-        f"{row['answer'][:40]} ×{row['votes']} {_mark(row['correct'])}"
+        f"{_shown_answer(row['answer'])} ×{row['votes']} {_mark(row['correct'])}"
         for row in table.head(limit).iter_rows(named=True)
     ]
     if table.height > limit:
         parts.append(f"+{table.height - limit} more")
     share = int(table["votes"][0]) / total
     return f"votes: {' · '.join(parts)} (agreement {100 * share:.0f}%)"
+
+
+def _shown_answer(answer: str) -> str:
+    """A vote's answer as the votes line shows it (an unknown one said so, not its key)."""
+    return "(answer unknown)" if answer.startswith(UNKNOWN_ANSWER) else answer[:40]
 
 
 def _mark(correct: bool | None) -> str:

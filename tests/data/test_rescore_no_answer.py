@@ -41,6 +41,24 @@ def test_the_reader_says_which_rows_hold_no_answer_and_the_loader_extracts_none(
     assert greedy.height == 46 and greedy["extracted"].to_list() == greedy["gen"].to_list()
 
 
+def test_a_row_whose_answer_is_unknown_votes_for_an_answer_of_its_own() -> None:
+    # Left out of the vote, the 4 docs greedy decoding does not give (all wrong) made maj@1
+    # read 1.000 over 46 of 50 prompts beside pass@1 0.920: the model answered, what is
+    # unknown. Each votes for an answer of its own, judged by its stored verdict.
+    from evaltui.data.sampling import vote_summary
+
+    result = load([ASDIV], OPTS)
+    stats = result.stats
+    assert stats["maj@1"].null_count() == 0
+    assert stats["maj@1"].mean() == pytest.approx(0.92)
+    assert stats["maj@1"].to_list() == stats["pass@1"].to_list()
+    missed = stats.filter(pl.col("prompt_id").is_in(NOT_GREEDY_DOCS))
+    assert missed["maj@1"].to_list() == [0.0] * 4
+    assert missed["n_unique_answers"].to_list() == [1] * 4
+    doc = result.generations.filter(pl.col("prompt_id") == NOT_GREEDY_DOCS[0])
+    assert vote_summary(doc, 0.5) == "votes: (answer unknown) ×1 ✗ (agreement 100%)"
+
+
 def test_exact_leaves_those_rows_unscored_with_the_reason() -> None:
     result = load([ASDIV], OPTS)
     rescored = rescore(result, RescoreOptions("exact", use_cache=False))
