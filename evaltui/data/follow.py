@@ -1005,6 +1005,7 @@ class Follower:
         if end == tracked.consumed:  # only a partial line so far
             return 0
         window = Window(tracked.consumed, tracked.next_line, end)
+        before = tracked.head  # its first bytes as read so far (see the probe below)
         frame, errors, notes, reducers = self._read(tracked.item, tracked.reader, window)
         tracked.reducers |= reducers
         frame = self._labelled(frame, tracked)
@@ -1035,12 +1036,20 @@ class Follower:
                 # them (the same lines, a greedy rerun): what comes is new.
                 tracked.copy_of, tracked.copy_counted = None, None
         try:
-            tracked.head, tracked.tail = _probe(path, end)
+            head, tail = _probe(path, end)
         except OSError:
             # Gone (or unreadable) since its lines were read: no probe bytes match any more, so
             # the next poll drops it, or reads it again whole if it is back (the follow worker
             # used to stop here on FileNotFoundError when a run's folder was deleted mid-poll).
-            tracked.head, tracked.tail = b"", b"\0"
+            head, tail = b"", b"\0"
+        if not head.startswith(before):
+            # Its first bytes are not those read before: the file was deleted and made again
+            # (its inode reused) while these lines were read, and the probe is of the new one.
+            # Taken as it was, it matched the new file at the next look, whose bytes were then
+            # read as lines appended to the old rows (3 rows kept for a file of 1 line). No
+            # probe matches now: the next poll reads it again whole.
+            head, tail = b"", b"\0"
+        tracked.head, tracked.tail = head, tail
         return new
 
     def _read_new(self, item: InputFile, stamp: FileIdentity) -> int:

@@ -574,3 +574,36 @@ def test_lines_appended_to_a_jsonl_file_named_tmp_are_read_at_once(
         update = follower.poll()
         assert update is not None and update.result.generations.height == k + 2
     assert_same(follower.result(), [data], opts)
+
+
+def test_a_file_made_again_while_its_appended_lines_are_read(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer that deletes its file and makes it again (the inode reused: here rewritten in
+    place) between the follower's read of appended lines and its probe of the file's first
+    bytes: the probe was of the new file, so the next look took the new file for the old one
+    grown, and read its bytes as lines appended to the old rows (the flaky end of
+    test_a_file_deleted_and_made_again: 3 rows kept for a file of 1 line)."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(2, 0)])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    read = Follower._read
+    made_again = line(4, 29)  # longer than what the old file holds after the append
+
+    def read_then_made_again(self: Follower, *args: Any) -> Any:
+        got = read(self, *args)
+        with out.open("w", encoding="utf-8") as handle:  # same inode
+            handle.write(made_again)
+        return got
+
+    append(out, line(0, 0) + line(1, 1))
+    monkeypatch.setattr(Follower, "_read", read_then_made_again)
+    follower.poll()
+    monkeypatch.setattr(Follower, "_read", read)
+    assert out.read_text(encoding="utf-8") == made_again
+    follower.poll()
+    follower.poll()
+    assert_same(follower.result(), [data], opts)
+    assert follower.result().generations.height == 1
