@@ -57,8 +57,8 @@ _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _BEFORE_CONTROL = rf"(?s)^(?:\s|{_CONTROL})*((?:[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f])*)"
 #: A terminal escape sequence (ECMA-48: a control sequence ``ESC [ … final``, an operating system
 #: command ``ESC ] … BEL`` or ``… ESC \``, unterminated up to a line's end, or an escape with its
-#: intermediate and final characters; their 8-bit forms too). Its parameters (``[31m``, ``]52;c;aGk=``) are no text of
-#: the model's: a tail holds its escape alone (:func:`answer_tails`), reduced to a substitute
+#: intermediate and final characters; their 8-bit forms too). Its parameters (``[31m``,
+#: ``]52;c;aGk=``) are no text of the model's: a tail holds its escape alone (:func:`answer_tails`), reduced to a substitute
 #: character (SUB), which ends an answer and starts no sequence (reducing twice changes nothing),
 #: and its numbers are not the last number (``so 40<ESC>[0m`` gives 40, not 0).
 _ESCAPE_SEQUENCE = (
@@ -357,8 +357,9 @@ def _deep_patched(tails: pl.Series, answers: pl.Series, deep: pl.Series) -> pl.S
 
 
 def answer_possible(frame: pl.DataFrame) -> pl.Series:
-    """Per row, False where its reader said no answer can be taken from its text (``answer_unknown``:
-    the text is not what the model said), True elsewhere: the rows an answer may be filled in."""
+    """Per row, False where its reader said no answer can be taken from its text
+    (``answer_unknown``: the text is not what the model said), True elsewhere: the rows an
+    answer may be filled in."""
     if "answer_unknown" not in frame.columns:
         return pl.Series("possible", [True] * frame.height, dtype=pl.Boolean())
     return frame.get_column("answer_unknown").is_null().alias("possible")
@@ -368,7 +369,8 @@ def fill_from_parts(
     frame: pl.DataFrame, tails: pl.Series, answers: pl.Series, deep: pl.Series
 ) -> pl.DataFrame:
     """:func:`fill_extracted` of ``frame`` given every row's :func:`answer_tails` ``tails`` and
-    the fast path's ``answers`` and ``deep`` flags over them (:func:`answer_from_parts`, ``_deep``): the text is not searched again."""
+    the fast path's ``answers`` and ``deep`` flags over them (:func:`answer_from_parts`,
+    ``_deep``): the text is not searched again."""
     if not frame.height:
         return fill_vote_answers(frame)
     missing = (

@@ -252,7 +252,8 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
 
 
 def _no_answer_expr(generations: pl.DataFrame) -> pl.Expr:
-    """Each row's reason why its text holds no answer (its reader's ``answer_unknown``), else null."""
+    """Each row's reason why its text holds no answer (its reader's ``answer_unknown``), else
+    null."""
     if "answer_unknown" in generations.columns:
         return pl.col("answer_unknown")
     return pl.lit(None, dtype=pl.String)

@@ -318,8 +318,8 @@ def _extracted_per_sample(specific: Any, texts: Sequence[str]) -> list[str | Non
     into one list. A list of exactly two per sample is each sample's pair in turn. Any other
     length is cut into the samples' groups when exactly one cut has every value in its own
     sample's text (whole words of letters and digits compared: a parsed ``1/2`` of
-    ``\\frac{1}{2}``, a string match itself); a sample of no value extracted none. A list of at most two values is never
-    cut so: a pass@k metric scoring each sample alone leaves the last sample's values only,
+    ``\\frac{1}{2}``, a string match itself); a sample of no value extracted none. A list of at
+    most two values is never cut so: a pass@k metric scoring each sample alone leaves the last sample's values only,
     which would read as the other samples having no answer."""
     found = _extracted_list(specific)
     count = len(texts)
