@@ -8,6 +8,7 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import zstandard
@@ -718,6 +719,43 @@ def test_lighteval_old_pmi_details_are_one_choice(tmp_path: Path) -> None:
     assert result.generations.select("gen", "extracted", "answer", "accuracy").rows() == [
         ("B", "B", "B", 1.0)
     ]
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_lighteval_old_single_token_log_probabilities_are_one_choice(
+    tmp_path: Path, as_text: bool
+) -> None:
+    # ≤0.10 details of a single-token multiple-choice task (loglikelihood_acc_single_token,
+    # original|mmlu): a LoglikelihoodSingleTokenResponse's result is the list of the choices'
+    # log-probabilities, flattened into `predictions` as numbers alone, no is-greedy pairs (as is
+    # a LoglikelihoodResponse's float-only result). Mid-2024 versions wrote the column as
+    # str(list). By hand: doc 0, -0.3 is the highest, choice " B", the gold, acc 1; doc 1, -0.1,
+    # " A" where the gold is " C", acc 0. Before: three "generations" per doc, the numbers as
+    # text ("-1.2", "-0.3", "-2"), unscored, acc kept as the doc's prompt_score.
+    import polars as pl
+
+    folder = tmp_path / "details" / "org" / "m" / "2024-06-01T00-00-00.000000"
+    folder.mkdir(parents=True)
+    predictions: list[Any] = [[-1.2, -0.3, -2.0], [-0.1, -3.0, -2.5]]
+    pl.DataFrame(
+        {
+            "example": ["Q0", "Q1"],
+            "full_prompt": ["FP0", "FP1"],
+            "predictions": [str(p) for p in predictions] if as_text else predictions,
+            "gold": [[" B"], [" C"]],
+            "choices": [[" A", " B", " C"]] * 2,
+            "gold_index": [[1], [2]],
+            "metrics": [{"acc": 1.0}, {"acc": 0.0}],
+        }
+    ).write_parquet(folder / "details_original|mmlu:astronomy|5_2024-06-01T00-00-00.000000.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "gen", "extracted", "answer", "accuracy").rows() == [
+        ("original|mmlu:astronomy|5:0", " B", " B", " B", 1.0),
+        ("original|mmlu:astronomy|5:1", " A", " A", " C", 0.0),
+    ]
+    assert gens["prompt_score"].null_count() == 2
 
 
 @pytest.mark.parametrize("version", ["0.11", "0.10"])

@@ -391,10 +391,14 @@ class _OverBudget(Exception):
 
 
 def _old_logprobs(predictions: Any) -> list[Any] | None:
-    """≤0.10 log-likelihood predictions ``[[logprob, is_greedy], …]`` (one per choice) as the
-    log-probabilities; None for generated text."""
+    """≤0.10 log-likelihood predictions (one per choice) as the log-probabilities: ``[[logprob,
+    is_greedy], …]`` (LoglikelihoodResponse), or the log-probabilities alone (a
+    LoglikelihoodSingleTokenResponse's list of them, flattened into ``predictions``; a
+    LoglikelihoodResponse whose result is the float alone); None for generated text."""
     if not isinstance(predictions, list) or not predictions:
         return None
+    if all(isinstance(p, int | float) and not isinstance(p, bool) for p in predictions):
+        return predictions
     # is_greedy is a bool, or 0.0/1.0 once Arrow stored the pair as one list of floats.
     if all(
         isinstance(p, list) and len(p) == 2 and not isinstance(p[0], bool) and p[1] in (0, 1)
