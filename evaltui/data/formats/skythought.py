@@ -31,6 +31,7 @@ from typing import Any
 from evaltui.data.extract import last_boxed
 from evaltui.data.formats.base import (
     ContainerReader,
+    EntryError,
     Reader,
     ReadOptions,
     ReadResult,
@@ -270,9 +271,12 @@ def _temperatures(entries: Iterable[Any]) -> set[str]:
     temperature), over all its entries."""
     found: set[str] = set()
     for entry in entries:
-        responses = entry.get("responses") if isinstance(entry, dict) else None
-        if isinstance(responses, dict) and "content" not in responses:
-            found.update(str(t) for t in responses)
+        try:
+            responses = entry.get("responses") if isinstance(entry, dict) else None
+            if isinstance(responses, dict) and "content" not in responses:
+                found.update(str(t) for t in responses)
+        except EntryError:
+            continue  # an unreadable entry: its own error when it is read
     return found
 
 
