@@ -758,6 +758,59 @@ def test_lighteval_old_single_token_log_probabilities_are_one_choice(
     assert gens["prompt_score"].null_count() == 2
 
 
+def test_lighteval_perplexity_docs_are_their_log_likelihood_unscored(tmp_path: Path) -> None:
+    # A perplexity task (lighteval|wikitext:103: Doc(query=page, choices=None, gold_index=None))
+    # is scored by the log-likelihood of each doc's text, summed over the corpus
+    # (PerplexityPreparator: np.sum(model_response.logprobs), the words counted as its weight).
+    # ≥0.11: no text, logprobs [-10.0, -2.5], metric {word_perplexity: {logprobs, weights}}.
+    # ≤0.10: predictions one (log-probability, is-greedy) pair, no choices, metrics the
+    # (log-probability, weight) pair. By hand: each doc one row, the text -12.5 as its
+    # generation, no score, no reference, no answer of the model's. Before: ≥0.11 docs were
+    # errors ('no model response text'), the ≤0.10 doc a generation '[-12.5, 0.0]' whose
+    # extracted answer was 0.0.
+    import polars as pl
+
+    new = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00.000000"
+    new.mkdir(parents=True)
+    docs = [
+        {"query": f"Text {i}.", "choices": None, "gold_index": None, "id": str(i)} for i in (0, 1)
+    ]
+    pl.DataFrame(
+        {
+            "doc": docs,
+            "metric": [{"word_perplexity": {"logprobs": -12.5, "weights": 2}}] * 2,
+            "model_response": [{"text": [], "logprobs": [-10.0, -2.5]}] * 2,
+        }
+    ).write_parquet(new / "details_lighteval|wikitext:103|0_2026-01-01T00-00-00.000000.parquet")
+    old = tmp_path / "details" / "org" / "m" / "2024-06-01T00-00-00.000000"
+    old.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "example": ["Text 2."],
+            "full_prompt": ["Text 2."],
+            "predictions": [[[-12.5, 0.0]]],
+            "gold": [[]],
+            "choices": [[]],
+            "gold_index": [[]],
+            "metrics": [{"word_perplexity": [-12.5, 2.0]}],
+        },
+        schema_overrides={"gold": pl.List(pl.String), "choices": pl.List(pl.String)},
+    ).write_parquet(old / "details_lighteval|wikitext:103|0_2024-06-01T00-00-00.000000.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt")
+    assert gens.select("prompt", "gen", "extracted", "answer", "accuracy").rows() == [
+        ("Text 0.", "-12.5", None, None, None),
+        ("Text 1.", "-12.5", None, None, None),
+        ("Text 2.", "-12.5", None, None, None),
+    ]
+    assert (
+        gens["answer_unknown"].to_list()
+        == ["perplexity: the text shown is the document's log-likelihood, no answer"] * 3
+    )
+    assert sum("scored by the log-likelihood of" in note for note in result.notes) == 2
+
+
 @pytest.mark.parametrize("version", ["0.11", "0.10"])
 def test_lighteval_extractive_match_keeps_its_extracted_answer(
     tmp_path: Path, version: str

@@ -10,7 +10,9 @@ whose ``model_response.reasonings`` holds the model's thinking (litellm, a reaso
 its token limit) is shown by that reasoning, with a note. A log-likelihood (multiple-choice)
 doc's answer is its likeliest choice, as its score's normalization chose (per character,
 ``acc_norm``; per token, ``acc_norm_token``; less the unconditioned log-probability,
-``acc_norm_pmi``, whose task logs twice the log-probabilities). A one-sample generative doc's
+``acc_norm_pmi``, whose task logs twice the log-probabilities); ≤0.10 may log the choices'
+log-probabilities alone (single-token tasks). A perplexity doc (no choices, no text: wikitext)
+is shown by its text's log-likelihood, unscored, with a note. A one-sample generative doc's
 extracted answer is the first of the ``extracted_predictions`` lighteval's extractive match keeps in
 the doc's ``specific``; a doc of n samples whose list holds 2n values (each sample's parsed answer
 and its string match) gives each sample its own, as does a list of another length (more than two
@@ -390,6 +392,25 @@ class _OverBudget(Exception):
     """The value-in-text searches of one doc went past :data:`_SEARCH_BUDGET`."""
 
 
+#: Why a perplexity doc's text holds no answer of the model's (rows' ``answer_unknown``).
+PERPLEXITY = "perplexity: the text shown is the document's log-likelihood, no answer"
+
+
+def _numbers(values: Any) -> bool:
+    """A non-empty list of numbers (log-probabilities), no bools."""
+    return (
+        isinstance(values, list)
+        and bool(values)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+    )
+
+
+def _log_likelihood(logprobs: list[Any]) -> str:
+    """A perplexity doc's log-likelihood as text: its log-probabilities summed, as lighteval's
+    PerplexityPreparator sums them."""
+    return repr(float(sum(logprobs)))
+
+
 def _old_logprobs(predictions: Any) -> list[Any] | None:
     """≤0.10 log-likelihood predictions (one per choice) as the log-probabilities: ``[[logprob,
     is_greedy], …]`` (LoglikelihoodResponse), or the log-probabilities alone (a
@@ -484,6 +505,7 @@ class LightevalReader(Reader):
         rows = Rows()
         doc_level: dict[str, int] = {}  # metric -> docs whose samples it scores as a whole
         reasoning_only = 0  # samples whose text was empty, shown by their reasoning
+        perplexity = 0  # docs scored by the log-likelihood of their text: no generation
         unsplit = 0  # docs of several samples whose extracted_predictions say not whose
         task = task or _task(path)
         for index, offset, record in records:
@@ -509,6 +531,7 @@ class LightevalReader(Reader):
                 if not new:
                     row.update({c: _from_text(row.get(c), c) for c in as_text if c in row})
                 choice: int | None = None  # a multiple-choice doc's likeliest choice
+                rolling = False  # a perplexity doc: the text shown is its log-likelihood
                 if new:
                     doc = row.get("doc") or {}
                     response = row.get("model_response") or {}
@@ -534,6 +557,10 @@ class LightevalReader(Reader):
                         # ≤0.10 multiple choice: one (log-probability, is-greedy) per choice.
                         texts = [stringify(choices[choice]) or ""]
                         golds = _reference(choices, row.get("gold_index")) or golds
+                    elif logprobs is not None and not choices:
+                        # A perplexity task's doc (wikitext): its log-likelihood, no choices.
+                        texts = [_log_likelihood(logprobs)]
+                        rolling = True
                 # Several golds are the acceptable answers: shown "a | b", any of them matches.
                 answer = ALIAS_SEPARATOR.join(golds) if golds else None
                 aliases = golds if golds and len(golds) > 1 else None
@@ -565,12 +592,18 @@ class LightevalReader(Reader):
                     )
                     if choice is not None and isinstance(choices, list):
                         flat = [stringify(choices[choice]) or ""]
+                    elif not choices and _numbers(response.get("logprobs")):
+                        # A perplexity task's doc (wikitext): its log-likelihood, no text.
+                        flat = [_log_likelihood(response["logprobs"])]
+                        rolling = True
                 # The choice's text, as the reference is written: votes read alike, and
                 # `rescore --scorer exact` matches it (its index never equalled the reference).
                 extracted: list[str | None] = [flat[0] if choice is not None and flat else None]
                 # One continuation scored (the target): the "choice" is it whatever the model
                 # would say, so no answer of the model's is in the text shown.
                 alone = choice is not None and isinstance(choices, list) and len(choices) == 1
+                if rolling:
+                    perplexity += 1
                 if alone:
                     extracted = [None]
                 specific = doc.get("specific") if new else row.get("specifics")
@@ -603,8 +636,17 @@ class LightevalReader(Reader):
                         metric=metric,
                         sample=j,
                         prompt_score=score if len(flat) > 1 else None,
-                        answer_unknown=ONE_CONTINUATION if alone else None,
+                        answer_unknown=(
+                            ONE_CONTINUATION if alone else PERPLEXITY if rolling else None
+                        ),
                     )
+        if perplexity:
+            notes.append(
+                f"{source}: {plural(perplexity, 'doc')} scored by the log-likelihood of"
+                f" {'its' if perplexity == 1 else 'their'} text (a perplexity task): no"
+                " generation and no per-doc score; the generation shown is the text's"
+                " log-likelihood"
+            )
         if reasoning_only:
             samples_word = "sample has" if reasoning_only == 1 else "samples have"
             notes.append(
