@@ -811,6 +811,76 @@ def test_lighteval_perplexity_docs_are_their_log_likelihood_unscored(tmp_path: P
     assert sum("scored by the log-likelihood of" in note for note in result.notes) == 2
 
 
+def test_lighteval_mt_bench_turns_are_one_prompt_each(tmp_path: Path) -> None:
+    # MT-Bench (mt_bench_prompt: query = turns[0], specific = {reference, category,
+    # multi_turn_queries: turns, id}) answers each turn in turn: the doc's two texts are the two
+    # turns' answers (≥0.11 model_response.text; ≤0.10 the GenerativeMultiturnResponse's result
+    # flattened into predictions), judged apart by JudgeLLMMTBench: metric judge_score_turn_1
+    # and judge_score_turn_2 (with its user_prompt and judgement lists). By hand: doc 81, turn 1
+    # 'Write a poem' -> 'Roses are red' scored 8, turn 2 'Shorter' -> 'Roses' scored 6 (≥0.11);
+    # doc 82 the same shape, 9 and 7, reference 'ref 2' on its second turn (≤0.10). Before:
+    # each doc was two samples of its first question, the second turn's answer among them,
+    # unscored, judge_score_turn_1 kept as the doc's prompt_score.
+    import polars as pl
+
+    new = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00.000000"
+    new.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [
+                {
+                    "query": "Write a poem",
+                    "choices": [],
+                    "gold_index": [],
+                    "id": "81",
+                    "task_name": "mt_bench",
+                    "specific": {
+                        "reference": [],
+                        "category": "writing",
+                        "multi_turn_queries": ["Write a poem", "Shorter"],
+                        "id": 81,
+                    },
+                }
+            ],
+            "metric": [
+                {
+                    "judge_score_turn_1": 8,
+                    "judge_score_turn_2": 6,
+                    "user_prompt": ["p1", "p2"],
+                    "judgement": ["j1", "j2"],
+                }
+            ],
+            "model_response": [{"text": ["Roses are red", "Roses"]}],
+        },
+    ).write_parquet(new / "details_mt_bench_2026-01-01T00-00-00.000000.parquet")
+    old = tmp_path / "details" / "org" / "m" / "2024-06-01T00-00-00.000000"
+    old.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "example": ["Explain"],
+            "full_prompt": ["Explain"],
+            "predictions": [["Because", "So"]],
+            "gold": [[]],
+            "choices": [[]],
+            "gold_index": [[]],
+            "metrics": [{"judge_score_turn_1": 9.0, "judge_score_turn_2": 7.0}],
+            "specifics": [{"reference": ["", "ref 2"], "multi_turn_queries": ["Explain", "Why?"]}],
+        },
+        schema_overrides={"gold": pl.List(pl.String), "choices": pl.List(pl.String)},
+    ).write_parquet(old / "details_custom|mt_bench|0_2024-06-01T00-00-00.000000.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "prompt", "gen", "answer", "accuracy", "metric").rows() == [
+        ("custom|mt_bench|0:0:t1", "Explain", "Because", None, 9.0, "judge_score_turn_1"),
+        ("custom|mt_bench|0:0:t2", "Why?", "So", "ref 2", 7.0, "judge_score_turn_2"),
+        ("mt_bench:81:t1", "Write a poem", "Roses are red", None, 8.0, "judge_score_turn_1"),
+        ("mt_bench:81:t2", "Shorter", "Roses", None, 6.0, "judge_score_turn_2"),
+    ]
+    assert gens["prompt_score"].null_count() == 4
+    assert sum("multi-turn conversation" in note for note in result.notes) == 2
+
+
 @pytest.mark.parametrize("version", ["0.11", "0.10"])
 def test_lighteval_extractive_match_keeps_its_extracted_answer(
     tmp_path: Path, version: str

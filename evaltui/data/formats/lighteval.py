@@ -12,7 +12,10 @@ doc's answer is its likeliest choice, as its score's normalization chose (per ch
 ``acc_norm``; per token, ``acc_norm_token``; less the unconditioned log-probability,
 ``acc_norm_pmi``, whose task logs twice the log-probabilities); ≤0.10 may log the choices'
 log-probabilities alone (single-token tasks). A perplexity doc (no choices, no text: wikitext)
-is shown by its text's log-likelihood, unscored, with a note. A one-sample generative doc's
+is shown by its text's log-likelihood, unscored, with a note. A multi-turn doc (MT-Bench: its
+``specific`` lists the ``multi_turn_queries``, one text per turn) is one prompt per turn
+(``<task>:<doc id>:t<turn>``), scored by that turn's ``judge_score_turn_<turn>``. A one-sample
+generative doc's
 extracted answer is the first of the ``extracted_predictions`` lighteval's extractive match keeps in
 the doc's ``specific``; a doc of n samples whose list holds 2n values (each sample's parsed answer
 and its string match) gives each sample its own, as does a list of another length (more than two
@@ -392,6 +395,49 @@ class _OverBudget(Exception):
     """The value-in-text searches of one doc went past :data:`_SEARCH_BUDGET`."""
 
 
+def _specific(specific: Any) -> dict[str, Any]:
+    """A doc's ``specific`` (≤0.10: the ``specifics`` column, maybe its str()) as a dict."""
+    if isinstance(specific, str):
+        try:
+            specific = _from_text(specific, "specifics")
+        except EntryError:
+            return {}
+    return specific if isinstance(specific, dict) else {}
+
+
+def _turn_queries(specific: Any, count: int) -> list[str] | None:
+    """A multi-turn doc's user turns (MT-Bench's ``multi_turn_queries``), one per text of the
+    model's (``count``: its answer to each turn); None for any other doc."""
+    queries = _specific(specific).get("multi_turn_queries")
+    if (
+        count > 1
+        and isinstance(queries, list)
+        and len(queries) == count
+        and all(isinstance(q, str) for q in queries)
+    ):
+        return queries
+    return None
+
+
+def _turn_references(specific: Any, count: int) -> list[str | None]:
+    """Each turn's reference answer (MT-Bench's ``reference``, one per turn, mostly empty)."""
+    references = _specific(specific).get("reference")
+    if isinstance(references, list) and len(references) == count:
+        return [r if isinstance(r, str) and r.strip() else None for r in references]
+    return [None] * count
+
+
+def _turn_score(value: Any) -> float | None:
+    """A turn's judge score (a number; lighteval writes no non-finite one); None otherwise."""
+    try:
+        score = to_score(value, non_finite=True)
+    except ValueError:
+        return None
+    if score is not None and not math.isfinite(score):
+        raise EntryError(f"judge score {score} is not a finite number (lighteval writes none)")
+    return score
+
+
 #: Why a perplexity doc's text holds no answer of the model's (rows' ``answer_unknown``).
 PERPLEXITY = "perplexity: the text shown is the document's log-likelihood, no answer"
 
@@ -506,6 +552,7 @@ class LightevalReader(Reader):
         doc_level: dict[str, int] = {}  # metric -> docs whose samples it scores as a whole
         reasoning_only = 0  # samples whose text was empty, shown by their reasoning
         perplexity = 0  # docs scored by the log-likelihood of their text: no generation
+        conversations = 0  # multi-turn docs (MT-Bench): one prompt per turn
         unsplit = 0  # docs of several samples whose extracted_predictions say not whose
         task = task or _task(path)
         for index, offset, record in records:
@@ -618,6 +665,29 @@ class LightevalReader(Reader):
                 if not flat:
                     errors.append(LoadError(source, index, "no model response text"))
                     continue
+                queries = _turn_queries(specific, len(flat)) if choice is None else None
+                if queries is not None:
+                    # MT-Bench: the texts are the conversation's turns, each judged apart.
+                    conversations += 1
+                    scores = row.get("metric") if new else row.get("metrics")
+                    references = _turn_references(specific, len(flat))
+                    for j, (query, text) in enumerate(zip(queries, flat, strict=True)):
+                        name = f"judge_score_turn_{j + 1}"
+                        value = scores.get(name) if isinstance(scores, dict) else None
+                        rows.add(
+                            run=run,
+                            source=source,
+                            line=index,
+                            offset=offset,
+                            prompt_id=f"{ident}:t{j + 1}",
+                            prompt=query,
+                            answer=references[j],
+                            gen=text,
+                            accuracy=_turn_score(value),
+                            metric=name if value is not None else None,
+                            sample=0,
+                        )
+                    continue
                 if len(flat) > 1 and metric is not None and score is not None:
                     doc_level[metric] = doc_level.get(metric, 0) + 1
                 for j, text in enumerate(flat):
@@ -640,6 +710,14 @@ class LightevalReader(Reader):
                             ONE_CONTINUATION if alone else PERPLEXITY if rolling else None
                         ),
                     )
+        if conversations:
+            notes.append(
+                f"{source}: {plural(conversations, 'doc')}"
+                f" {'holds' if conversations == 1 else 'hold'} a multi-turn conversation"
+                " (MT-Bench: the doc's multi_turn_queries, one text per turn): each turn is"
+                f" read as its own prompt ({task}:<doc>:t<turn>), scored by its"
+                " judge_score_turn_<turn>"
+            )
         if perplexity:
             notes.append(
                 f"{source}: {plural(perplexity, 'doc')} scored by the log-likelihood of"
