@@ -695,6 +695,31 @@ def test_lighteval_choice_normalized_by_tokens_or_by_pmi_is_that_metrics_choice(
     ]
 
 
+def test_lighteval_pmi_choice_from_the_unconditioned_logprobs_kept_apart(tmp_path: Path) -> None:
+    # ≥0.11's ModelResponse has a field of its own for the unconditioned log-probabilities
+    # (unconditioned_logprobs, one per choice), beside logprobs of the n choices. By hand: A
+    # -1-(-0.5) = -0.5, B -2-(-3) = 1: B, the gold, acc_norm_pmi 1 (the raw likeliest is A).
+    # Before: A was shown as the choice of a doc scored correct against gold B.
+    import polars as pl
+
+    path = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00" / "details_xnli|0_x.parquet"
+    path.parent.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [{"query": "Q1", "choices": ["A", "B"], "gold_index": 1, "id": "1"}],
+            "metric": [{"acc_norm_pmi": 1.0}],
+            "model_response": [
+                {"text": [], "logprobs": [-1.0, -2.0], "unconditioned_logprobs": [-0.5, -3.0]}
+            ],
+        }
+    ).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert result.generations.select("gen", "extracted", "answer", "accuracy").rows() == [
+        ("B", "B", "B", 1.0)
+    ]
+
+
 def test_lighteval_old_pmi_details_are_one_choice(tmp_path: Path) -> None:
     # ≤0.10 details of a PMI task: predictions hold 2n (log-probability, is-greedy) pairs, the
     # n choices' then their n unconditioned ones. By hand: A -1-(-0.5) = -0.5, B -2-(-3) = 1:

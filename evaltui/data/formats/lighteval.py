@@ -197,7 +197,11 @@ ONE_CONTINUATION = (
 
 
 def _chosen(
-    logprobs: Any, choices: Any, metric: str | None = None, tokens: Any = None
+    logprobs: Any,
+    choices: Any,
+    metric: str | None = None,
+    tokens: Any = None,
+    apart: Any = None,
 ) -> int | None:
     """A multiple-choice doc's choice: the highest log-probability one (what ``acc`` scores),
     or as the doc's metric normalizes it (lighteval's LoglikelihoodAcc, named
@@ -207,7 +211,8 @@ def _chosen(
 
     A task with a PMI metric logs twice the log-probabilities, the choices' then the same
     choices' unconditioned ones (``logprobs[:n]``, ``logprobs[n:2n]``): only the first half
-    are choices."""
+    are choices. ≥0.11's ModelResponse may keep them apart, in ``unconditioned_logprobs``
+    (``apart``), one per choice."""
     if not isinstance(logprobs, list) or not isinstance(choices, list) or not choices:
         return None
     count = len(choices)
@@ -217,6 +222,8 @@ def _chosen(
     if len(values) != len(logprobs):
         return None
     values, unconditioned = values[:count], values[count:]
+    if not unconditioned and _numbers(apart) and len(apart) == count:
+        unconditioned = list(apart)
     if metric is not None and metric.endswith(("acc_norm", "acc_norm_nospace")):
         texts = [stringify(c) or "" for c in choices]
         nospace = metric.endswith("_nospace")
@@ -635,7 +642,11 @@ class LightevalReader(Reader):
                     # one log-probability per choice, and the model's answer is the likeliest.
                     choices = doc.get("choices")
                     choice = _chosen(
-                        response.get("logprobs"), choices, metric, response.get("output_tokens")
+                        response.get("logprobs"),
+                        choices,
+                        metric,
+                        response.get("output_tokens"),
+                        response.get("unconditioned_logprobs"),
                     )
                     if choice is not None and isinstance(choices, list):
                         flat = [stringify(choices[choice]) or ""]
