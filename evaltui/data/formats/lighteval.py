@@ -464,6 +464,19 @@ def _log_likelihood(logprobs: list[Any]) -> str:
     return repr(float(sum(logprobs)))
 
 
+def _first_true(flags: Any) -> bool:
+    """Whether a list of flags (``argmax_logits_eq_gold``, one per continuation) opens with
+    True (or 1.0, as Arrow may store it)."""
+    return isinstance(flags, list) and bool(flags) and flags[0] in (True, 1)
+
+
+def _greedy_pair(predictions: Any) -> bool:
+    """Whether ≤0.10 log-likelihood predictions open with a (log-probability, is-greedy) pair
+    whose continuation greedy decoding gives."""
+    first = predictions[0] if isinstance(predictions, list) and predictions else None
+    return isinstance(first, list) and len(first) == 2 and _first_true(first[1:])
+
+
 def _old_logprobs(predictions: Any) -> list[Any] | None:
     """≤0.10 log-likelihood predictions (one per choice) as the log-probabilities: ``[[logprob,
     is_greedy], …]`` (LoglikelihoodResponse), or the log-probabilities alone (a
@@ -586,6 +599,7 @@ class LightevalReader(Reader):
                     row.update({c: _from_text(row.get(c), c) for c in as_text if c in row})
                 choice: int | None = None  # a multiple-choice doc's likeliest choice
                 rolling = False  # a perplexity doc: the text shown is its log-likelihood
+                greedy = False  # its first continuation is what greedy decoding gives
                 if new:
                     doc = row.get("doc") or {}
                     response = row.get("model_response") or {}
@@ -606,6 +620,7 @@ class LightevalReader(Reader):
                     metric, score = _first_metric(row.get("metrics"))
                     choices = row.get("choices")
                     logprobs = _old_logprobs(texts)
+                    greedy = _greedy_pair(texts)
                     choice = _chosen(logprobs, choices, metric, row.get("cont_tokens"))
                     if choice is not None and isinstance(choices, list):
                         # ≤0.10 multiple choice: one (log-probability, is-greedy) per choice.
@@ -641,6 +656,7 @@ class LightevalReader(Reader):
                     # A log-likelihood (multiple-choice) task generates no text: the response is
                     # one log-probability per choice, and the model's answer is the likeliest.
                     choices = doc.get("choices")
+                    greedy = _first_true(response.get("argmax_logits_eq_gold"))
                     choice = _chosen(
                         response.get("logprobs"),
                         choices,
@@ -658,8 +674,14 @@ class LightevalReader(Reader):
                 # `rescore --scorer exact` matches it (its index never equalled the reference).
                 extracted: list[str | None] = [flat[0] if choice is not None and flat else None]
                 # One continuation scored (the target): the "choice" is it whatever the model
-                # would say, so no answer of the model's is in the text shown.
-                alone = choice is not None and isinstance(choices, list) and len(choices) == 1
+                # would say, so no answer of the model's is in the text shown -- unless greedy
+                # decoding gives the target (argmax_logits_eq_gold; ≤0.10 its is-greedy flag).
+                alone = (
+                    choice is not None
+                    and isinstance(choices, list)
+                    and len(choices) == 1
+                    and not greedy
+                )
                 if rolling:
                     perplexity += 1
                 if alone:
