@@ -44,6 +44,26 @@ def exit_status(*, follow: bool = False) -> str:
     )
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose help, usage and version text reach standard output as every other
+    text of evaltui's does (:func:`say`): argparse swallows an OSError or AttributeError there,
+    so ``evaltui --help > /dev/full`` (and each command's ``--help``, ``--version``) ended with
+    exit 0 and nothing said (exit 120 and "Exception ignored" when the stream was buffered), and
+    ``>&-`` put the help on stderr. Now standard output full or closed is exit 1 with
+    ``evaltui: error: cannot write standard output: …``; a reader that left (``| head -1``)
+    still ends quietly with 0. Messages for stderr (usage errors) go there as before."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if not message:
+            return
+        # argparse passes sys.stdout for help, usage and version, which is None under `>&-`;
+        # its own errors name sys.stderr.
+        if file is None or file is sys.stdout:
+            say(message, sanitize=False)
+            return
+        super()._print_message(message, file)
+
+
 def folder_path(text: str) -> Path:
     """A folder flag's value: ``--cache-dir ''`` (an unset ``$CACHE``) is a usage error, not the
     working directory (the cache's shard folders landed there)."""
@@ -737,7 +757,7 @@ def print_summary(
 
 
 def summarize_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="evaltui summarize",
         description="Per-prompt stats of every generation under PATH, as the combined JSON.",
         epilog=exit_status(follow=True),
@@ -870,7 +890,7 @@ def cmd_summarize(argv: Sequence[str]) -> int:
 def cmd_formats(argv: Sequence[str]) -> int:
     from evaltui.data.formats import READERS
 
-    argparse.ArgumentParser(
+    Parser(
         prog="evaltui formats",
         description="List the format readers.",
         epilog="exit status: 0, also when the reader of standard output stops early (| head); 1 "
@@ -886,7 +906,7 @@ def cmd_formats(argv: Sequence[str]) -> int:
 
 
 def app_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="evaltui",
         description="Explore LLM evaluation results: evaltui PATH… opens the app. "
         "Headless: evaltui {summarize,export,compare,rescore,formats} --help.",
@@ -1012,10 +1032,11 @@ class VisibleStream:
         return getattr(self.unsanitized, name)
 
 
-def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
+def say(text: str, *, beside: str | os.PathLike[str] | None = None, sanitize: bool = True) -> None:
     """Print human-readable text built from input (a report, a table), made visible: on stdout,
     or on stderr when the command's data goes to stdout (``beside`` is ``-``), which then holds
-    the data alone (``evaltui compare … -o - | jq``)."""
+    the data alone (``evaltui compare … -o - | jq``). ``sanitize`` False: evaltui's own text
+    (``--help``), written as it is."""
     from evaltui.data.sanitize import visible
     from evaltui.data.stdout import StandardOutputFailed
 
@@ -1025,7 +1046,7 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
     if sys.stdout is None:  # `>&-`: no standard output at all (it was an AttributeError)
         raise StandardOutputFailed("standard output is closed")
     try:
-        sys.stdout.write(visible(storable(text)))
+        sys.stdout.write(visible(storable(text)) if sanitize else text)
         sys.stdout.flush()
     except BrokenPipeError:
         # `evaltui compare … -o cmp.csv | head`: the reader had the lines it wanted; the rest of
@@ -1149,6 +1170,29 @@ def stopped_as_interrupted(argv: Sequence[str]) -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return settled_stdout(run_command(argv))
+
+
+def settled_stdout(code: int) -> int:
+    """``code``, once what is left in standard output's buffer is written or dropped. A write
+    that failed (``> /dev/full``) leaves its text in the buffer, and Python's own flush at exit
+    failed again: 'Exception ignored … OSError' and exit 120 after evaltui's error line, when
+    standard output is buffered (as it is unless ``PYTHONUNBUFFERED`` is set). Such text is
+    dropped now (the failure was said); a failure first seen here is said, exit 1."""
+    stream = sys.stdout
+    if stream is None:
+        return code
+    try:
+        stream.flush()
+    except OSError as exc:
+        with contextlib.suppress(OSError, ValueError):
+            reader_left(stream.fileno())
+        if code == EXIT_OK and not isinstance(exc, BrokenPipeError):
+            code = fail(f"cannot write standard output: {exc.strerror or exc}", EXIT_FAILURE)
+    return code
+
+
+def run_command(argv: Sequence[str] | None = None) -> int:
     # From its own light module: run as `python -m evaltui.cli`, this file is __main__ and its
     # classes are not the ones the commands raise; evaltui.data.export would import polars
     # before bound_pools sizes its pool.

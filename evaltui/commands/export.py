@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from evaltui.cli import (
     EXIT_FAILURE,
     EXIT_OK,
+    Parser,
     add_bad_lines_arg,
     add_load_args,
     bad_lines_clash,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 def export_parser() -> argparse.ArgumentParser:
     from evaltui.data.query import QUICK_FILTERS
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="evaltui export",
         description="Write a filtered subset: the combined JSON of the matching prompts (default), "
         "their original records (--records), or their stats as CSV/Parquet (by -o suffix).",

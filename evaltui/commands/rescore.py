@@ -18,6 +18,7 @@ from evaltui.cli import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    Parser,
     add_bad_lines_arg,
     add_load_args,
     bad_lines_clash,
@@ -67,7 +68,7 @@ def nothing_scored(counts: dict[str, int]) -> str | None:
 
 
 def rescore_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="evaltui rescore",
         description="Score every generation under PATH again with another scorer (the inputs are "
         "not touched) and write the combined JSON under the new scores, the stored ones beside "
