@@ -680,7 +680,7 @@ def print_summary(
 ) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import run_accuracies, run_kinds
-    from evaltui.data.sanitize import cell_width, one_line
+    from evaltui.data.sanitize import cell_width, one_line, one_line_middle
     from evaltui.data.wording import plural
 
     head = result.headline()
@@ -704,9 +704,11 @@ def print_summary(
             f"accuracy     {head['accuracy']:.4f} pooled over every run's scored generations;"
             " by run:"
         )
-        width = min(60, max(cell_width(one_line(run, 60)) for run in by_run))
+        # Run labels (folder names, model names) whole on one line, a newline or tab in one
+        # shown (␊, ␉) as the table shows it: folded to a space, 'a\tb' read as a run 'a b'.
+        width = min(60, max(cell_width(one_line_middle(run, 60)) for run in by_run))
         for run, value in list(by_run.items())[:SUMMARY_RUNS]:
-            label = one_line(run, 60)
+            label = one_line_middle(run, 60)
             lines.append(f"  {label}{' ' * (width - cell_width(label))}  {value:.4f}")
         if len(by_run) > SUMMARY_RUNS:
             lines.append(f"  … and {len(by_run) - SUMMARY_RUNS} more runs (summarize --table)")
@@ -720,7 +722,7 @@ def print_summary(
         lines.append(f"score        {next(iter(described.values()))} (every run)")
     else:
         for run, text in list(described.items())[:10]:
-            lines.append(f"score        {one_line(run, 60)}: {text}")
+            lines.append(f"score        {one_line_middle(run, 60)}: {text}")
         if len(described) > 10:
             lines.append(f"  … and {len(described) - 10} more runs")
     from evaltui.data.triage import render_triage

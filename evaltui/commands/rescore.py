@@ -179,7 +179,7 @@ def _score_with_progress(result: Any, options: Any, quiet: bool, read_token: str
 def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str:
     from evaltui.data.notes import fold_notes
     from evaltui.data.rescore import per_run_comparison, unscored_words
-    from evaltui.data.sanitize import one_line
+    from evaltui.data.sanitize import one_line, one_line_middle
     from evaltui.data.wording import plural
 
     lines = [f"scorer       {rescored.scorer}"]
@@ -189,7 +189,7 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str
         text += " stored → " + ("–" if new is None else f"{new:.4f}") + " new"
         text += unscored_words(row)
         lines.append(
-            f"run          {one_line(str(row['run']), 60)}: {text}; "
+            f"run          {one_line_middle(str(row['run']), 60)}: {text}; "
             f"{plural(row['flipped'], 'verdict')} flipped ({row['to_correct']:,} to correct, "
             f"{row['to_wrong']:,} to wrong) in {plural(row['prompts_flipped'], 'prompt')}"
         )
