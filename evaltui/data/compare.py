@@ -25,7 +25,7 @@ import polars as pl
 
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
 from evaltui.data.runs import listed_runs, resolve_run
-from evaltui.data.sanitize import distinct_middle, one_line, visible
+from evaltui.data.sanitize import cell_width, distinct_middle, one_line, pad_cells, visible
 from evaltui.data.summary import bootstrap_ci
 from evaltui.data.wording import plural, signed_fixed
 
@@ -305,20 +305,28 @@ class Comparison:
             if bad_lines_warning := self.bad_lines_warning(bad_lines):
                 lines.append(f"  ({bad_lines_warning})")
         lines.extend(self.id_warnings())
-        for title, frame in (
-            ("largest regressions", self.regressions()),
-            ("largest improvements", self.improvements()),
-        ):
-            if frame.height:
+        listed = [
+            (title, list(frame.head(LISTED).iter_rows(named=True)))
+            for title, frame in (
+                ("largest regressions", self.regressions()),
+                ("largest improvements", self.improvements()),
+            )
+        ]
+        # The ids padded in cells to the widest listed, in both lists: lm-eval's doc ids (23-27
+        # characters, cut at 24) or a CJK id left each prompt's text starting elsewhere.
+        id_width = max(
+            (cell_width(one_line(str(row["prompt_id"]), 24)) for _, rows in listed for row in rows),
+            default=0,
+        )
+        for title, rows in listed:
+            if rows:
                 what = "pass rate" if self.binary else f"mean {self.metric_words()}"
                 lines.append(f"{title} ({' → '.join(self.names())} {what}):")
-                for row in frame.head(LISTED).iter_rows(named=True):
+                for row in rows:
                     a = self._amount(row["rate_a"], signed=False)
                     b = self._amount(row["rate_b"], signed=False)
-                    lines.append(
-                        f"  {a:>5} → {b:>5}  "
-                        f"{one_line(str(row['prompt_id']), 24)}  {one_line(row['prompt_a'], 60)}"
-                    )
+                    shown = pad_cells(one_line(str(row["prompt_id"]), 24), id_width)
+                    lines.append(f"  {a:>5} → {b:>5}  {shown}  {one_line(row['prompt_a'], 60)}")
         if not self.judged:
             lines.append(f"transitions: {self.not_judged}")
             return "\n".join(lines)
