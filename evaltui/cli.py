@@ -1047,8 +1047,16 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None, sanitize: bo
         return
     if sys.stdout is None:  # `>&-`: no standard output at all (it was an AttributeError)
         raise StandardOutputFailed("standard output is closed")
+    shown = visible(storable(text)) if sanitize else text
     try:
-        sys.stdout.write(visible(storable(text)) if sanitize else text)
+        try:
+            sys.stdout.write(shown)
+        except UnicodeEncodeError:
+            # Standard output in an encoding without '→', '…' or a CJK label (a Latin-1 locale,
+            # PYTHONIOENCODING=ascii): such characters as \u2192, as Python writes them on
+            # stderr; it was a traceback (compare's report, --table, --help).
+            encoding = sys.stdout.encoding
+            sys.stdout.write(shown.encode(encoding, "backslashreplace").decode(encoding))
         sys.stdout.flush()
     except BrokenPipeError:
         # `evaltui compare … -o cmp.csv | head`: the reader had the lines it wanted; the rest of

@@ -124,3 +124,66 @@ def test_a_buffered_standard_output_that_is_full_is_said_once(
     assert proc.returncode == 1, err
     assert err.startswith("evaltui: error: cannot write ")
     assert err.endswith(": No space left on device\n") and err.count("\n") == 1, err
+
+
+def cjk_runs(root: Path) -> Path:
+    from tests.conftest import write_jsonl
+
+    rows = [
+        {"prompt": f"p{i}", "gen": "the answer is 1", "answer": "1", "accuracy": i % 2}
+        for i in range(4)
+    ]
+    write_jsonl(root / "evals" / "模型一" / "inference_0.jsonl", rows)
+    write_jsonl(root / "evals" / "模型二" / "inference_0.jsonl", rows[::-1])
+    return root / "evals"
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize("flag", ["-o", "--summary-json"])
+def test_data_on_standard_output_is_utf8_whatever_its_encoding(
+    flag: str, encoding: str, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """With standard output in another encoding (a Latin-1 locale, PYTHONIOENCODING=ascii),
+    `compare -o -` and `--summary-json -` ended in a UnicodeEncodeError traceback on a CJK run
+    label. The data is now the UTF-8 bytes `-o FILE` holds (summarize's and export's were)."""
+    evals = cjk_runs(tmp_path)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": encoding}
+    run = [sys.executable, "-m", "evaltui", "compare", str(evals), *common]
+    proc = subprocess.run([*run, flag, "-"], env=env, capture_output=True, check=False, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    assert b"Traceback" not in proc.stderr
+    saved = tmp_path / "out"
+    subprocess.run([*run, flag, str(saved)], env=env, capture_output=True, check=True, timeout=120)
+    assert proc.stdout == saved.read_bytes()
+    assert "模型一".encode() in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["compare", "{evals}"], ["summarize", "{evals}", "-o", "{tmp}/s.json", "--table"], ["--help"]],
+    ids=["compare report", "summarize --table", "--help"],
+)
+def test_text_on_an_ascii_standard_output_is_escaped_not_a_traceback(
+    argv: list[str], tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """compare's report ('→', the labels), the text table ('–', '…') and --help ('PATH…') on a
+    standard output that cannot encode them ended in a UnicodeEncodeError traceback, exit 1.
+    They are written as Python writes such characters on stderr: \\u2192."""
+    evals = cjk_runs(tmp_path)
+    argv = [a.replace("{evals}", str(evals)).replace("{tmp}", str(tmp_path)) for a in argv]
+    if argv[0] != "--help":
+        argv += ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "ascii"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "evaltui", *argv],
+        env=env,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    assert proc.stderr == b""
+    assert proc.stdout.isascii() and b"\\u" in proc.stdout
+    if argv[0] == "compare":
+        assert b"\\u6a21\\u578b\\u4e00" in proc.stdout and b"\\u2192" in proc.stdout
