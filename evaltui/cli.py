@@ -327,7 +327,10 @@ def cannot_write(target: str | os.PathLike[str], exc: OSError) -> int:
         if is_standard_output(target):
             raise exc
         return fail(f"cannot write {target}: its reader went away (broken pipe)", EXIT_FAILURE)
-    return fail(f"cannot write {target}: {exc.strerror or exc}", EXIT_FAILURE)
+    # `-o -` is standard output, said so as for a table or report ('cannot write -: …' read as
+    # a file named '-').
+    shown = "standard output" if os.fspath(target) == "-" else target
+    return fail(f"cannot write {shown}: {exc.strerror or exc}", EXIT_FAILURE)
 
 
 #: Names of standard output besides ``-``: writing to one of them is writing to ``-``.

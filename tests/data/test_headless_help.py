@@ -187,3 +187,20 @@ def test_text_on_an_ascii_standard_output_is_escaped_not_a_traceback(
     assert proc.stdout.isascii() and b"\\u" in proc.stdout
     if argv[0] == "compare":
         assert b"\\u6a21\\u578b\\u4e00" in proc.stdout and b"\\u2192" in proc.stdout
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("command", ["summarize", "export", "compare"])
+def test_dash_output_that_cannot_be_written_is_called_standard_output(
+    command: str, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`-o - > /dev/full` said 'cannot write -: No space left on device' (a file named '-'?),
+    where a table or report says 'cannot write standard output: …' (the README's words)."""
+    evals = cjk_runs(tmp_path)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    with open("/dev/full", "wb") as full:
+        proc = evaltui([command, str(evals), "-o", "-", *common], stdout=full)
+    assert proc.returncode == 1
+    assert proc.stderr.decode().endswith(
+        "evaltui: error: cannot write standard output: No space left on device\n"
+    )
