@@ -312,21 +312,33 @@ class Comparison:
                 ("largest improvements", self.improvements()),
             )
         ]
-        # The ids padded in cells to the widest listed, in both lists: lm-eval's doc ids (23-27
-        # characters, cut at 24) or a CJK id left each prompt's text starting elsewhere.
-        id_width = max(
-            (cell_width(one_line(str(row["prompt_id"]), 24)) for _, rows in listed for row in rows),
-            default=0,
-        )
-        for title, rows in listed:
+        # Amounts and ids padded to the widest listed, in both lists: lm-eval's doc ids (23-27
+        # characters, cut at 24), a CJK id or a score of 1.852e+04 (wider than 5) left each
+        # prompt's text starting elsewhere.
+        shown = [
+            [
+                (
+                    self._amount(row["rate_a"], signed=False),
+                    self._amount(row["rate_b"], signed=False),
+                    one_line(str(row["prompt_id"]), 24),
+                    one_line(row["prompt_a"], 60),
+                )
+                for row in rows
+            ]
+            for _, rows in listed
+        ]
+        cells = [part for parts in shown for part in parts]
+        a_width = max([5, *(len(a) for a, _, _, _ in cells)])
+        b_width = max([5, *(len(b) for _, b, _, _ in cells)])
+        id_width = max([0, *(cell_width(pid) for _, _, pid, _ in cells)])
+        for (title, rows), parts in zip(listed, shown, strict=True):
             if rows:
                 what = "pass rate" if self.binary else f"mean {self.metric_words()}"
                 lines.append(f"{title} ({' → '.join(self.names())} {what}):")
-                for row in rows:
-                    a = self._amount(row["rate_a"], signed=False)
-                    b = self._amount(row["rate_b"], signed=False)
-                    shown = pad_cells(one_line(str(row["prompt_id"]), 24), id_width)
-                    lines.append(f"  {a:>5} → {b:>5}  {shown}  {one_line(row['prompt_a'], 60)}")
+                for a, b, pid, prompt in parts:
+                    lines.append(
+                        f"  {a:>{a_width}} → {b:>{b_width}}  {pad_cells(pid, id_width)}  {prompt}"
+                    )
         if not self.judged:
             lines.append(f"transitions: {self.not_judged}")
             return "\n".join(lines)

@@ -274,3 +274,29 @@ def test_the_listed_prompts_start_in_one_column_whatever_their_ids() -> None:
     assert any("题目一" in line for line in listed) and any(
         "a-much-longer-id-than-t…" in line for line in listed
     )
+
+
+def test_the_listed_prompts_start_in_one_column_whatever_their_scores(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Amounts were padded to 5: a mean score of 1.852e+04 beside 7407 pushed its prompt's
+    text 4 cells right of the others'."""
+    from evaltui.cli import main
+    from evaltui.data.sanitize import cell_width
+
+    for run, factor in (("a", 1), ("b", 3)):
+        (tmp_path / "big" / run).mkdir(parents=True)
+        lines = [
+            json.dumps(
+                {"prompt": f"question {i}", "gen": "x", "answer": "1", "score": i * 1234.5 * factor}
+            )
+            for i in range(6)
+        ]
+        (tmp_path / "big" / run / "x.jsonl").write_text("\n".join(lines) + "\n")
+    argv = ["compare", str(tmp_path / "big"), "-q", "--model", str(word_tokenizer), "--no-cache"]
+    assert main(argv) == 0
+    report = capsys.readouterr().out
+    listed = [line for line in report.splitlines() if "question " in line and "→" in line]
+    assert len(listed) == 5, report
+    assert any("e+04" in line for line in listed) and any("e+" not in line for line in listed)
+    assert len({cell_width(line[: line.index("question ")]) for line in listed}) == 1, report
