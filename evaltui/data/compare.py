@@ -365,13 +365,15 @@ class Comparison:
             )
         return lines
 
-    def bad_lines_warning(self, bad_lines: int) -> str:
-        """Said beside the prompts only in one run when the load had bad lines, else ""."""
+    def bad_lines_warning(self, bad_lines: int, *, below: bool = True) -> str:
+        """Said beside the prompts only in one run when the load had bad lines, else "".
+        ``below``: the report's words, the bad lines listed after it; the summary JSON's
+        warnings are read where nothing is below (they said '(see below)' too)."""
         if not bad_lines or not (self.only_a.height or self.only_b.height):
             return ""
         return (
-            f"the load has {plural(bad_lines, 'bad line')} (see below): a prompt whose "
-            "lines are bad in one run counts as only in the other"
+            f"the load has {plural(bad_lines, 'bad line')}{' (see below)' if below else ''}: "
+            "a prompt whose lines are bad in one run counts as only in the other"
         )
 
     def warnings(self, bad_lines: int = 0) -> list[str]:
@@ -383,7 +385,7 @@ class Comparison:
             self.kinds_warning(),
             self.over,
             *self.id_warnings(),
-            self.bad_lines_warning(bad_lines),
+            self.bad_lines_warning(bad_lines, below=False),
         ]
         return [visible(line, multiline=False) for line in said if line]
 
