@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -220,6 +221,54 @@ def _next_cluster(text: str, index: int) -> int:
 def pad_cells(text: str, cells: int) -> str:
     """``text`` with spaces after it up to ``cells`` terminal cells (``str.ljust`` in cells)."""
     return text + " " * max(0, cells - cell_width(text))
+
+
+def wrap_cells(
+    text: str,
+    width: int,
+    subsequent_indent: str = "",
+    *,
+    break_long_words: bool = True,
+    break_on_hyphens: bool = True,
+) -> list[str]:
+    """``textwrap.wrap`` in terminal cells: ``text`` (one line) in lines of at most ``width``
+    cells, broken at its spaces, lines after the first starting with ``subsequent_indent``.
+    textwrap counts characters: a line of CJK labels or emoji took up to twice its width, one
+    with combining marks broke early. Text of one cell per character is wrapped by textwrap
+    itself (the same lines as before); other text alike, but a word wider than a line alone is
+    cut after its last hyphen that fits (``break_on_hyphens``), else where the cells run out
+    (``break_long_words``; else it is left whole)."""
+    if cell_width(text) == len(text) and cell_width(subsequent_indent) == len(subsequent_indent):
+        return textwrap.wrap(
+            text,
+            width,
+            subsequent_indent=subsequent_indent,
+            break_long_words=break_long_words,
+            break_on_hyphens=break_on_hyphens,
+        )
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        lead = subsequent_indent if lines else ""
+        if line and cell_width(f"{line} {word}") <= width:
+            line = f"{line} {word}"
+            continue
+        if line:
+            lines.append(line)
+            lead = subsequent_indent
+        line = lead + word
+        while break_long_words and cell_width(line) > width:
+            head = head_cells(line, width)
+            if cell_width(head) <= cell_width(lead):  # not one more character fits
+                break
+            hyphen = head.rfind("-", len(lead) + 1) if break_on_hyphens else -1
+            if hyphen > 0:  # as textwrap breaks a long word: after one of its hyphens
+                head = head[: hyphen + 1]
+            lines.append(head)
+            line = subsequent_indent + line[len(head) :]
+    if line:
+        lines.append(line)
+    return lines
 
 
 def one_line(text: str | None, limit: int = 200) -> str:

@@ -68,7 +68,7 @@ from evaltui.data.extract import (
 )
 from evaltui.data.extract import TAIL_CHARS as ANSWER_TAIL_CHARS
 from evaltui.data.metrics import DEFAULT_THRESHOLD, correct_expr, format_score, run_kinds
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.schema import elementwise, set_columns, take_rows
 from evaltui.data.wording import plural
 
@@ -718,7 +718,7 @@ def render_triage(runs: list[RunTriage], *, fractions: bool = False) -> list[str
 
         cap = f"{f['length_cap']}" if r.truncated_known else "? (lengths not counted)"
         lines.append(
-            f"{one_line(r.run, 80)}: length cap {cap}, no answer {f['no_answer']}, loop {f['repetition']}, "
+            f"{one_line_middle(r.run, 80)}: length cap {cap}, no answer {f['no_answer']}, loop {f['repetition']}, "
             f"empty {f['empty']} of {plural(r.generations, 'generation')}; "
             f"{one_line(r.score, 40)} completed "
             f"{pct(r.accuracy_completed)} vs truncated {pct(r.accuracy_truncated)}; prompts: "

@@ -59,3 +59,15 @@ async def test_compare_counts_break_between_items(
             # No line starts with a count cut from its word, nor ends with a word cut from it.
             assert not line.endswith(("regressed", "improved", "unchanged", "p =", " A")), top
             assert not re.match(r"[-+]?[\d.]+( ·| →|$)", line), top
+
+
+def test_a_chunk_wider_than_the_screen_wraps_in_cells() -> None:
+    """A headline chunk holding a CJK run label (e.g. 'mean over 8 prompts: 模型…') wider than
+    the screen was wrapped by textwrap in characters: a 48-cell line on a 30-cell screen."""
+    from evaltui.app.screens.compare import fill
+    from evaltui.data.sanitize import cell_width
+
+    label = "模型评测结果很长的名字第一个版本二号"
+    out = fill(["mean:", f"A {label} 0.625 → B {label} 0.619", "end"], 30)
+    assert max(cell_width(line) for line in out.splitlines()) <= 30
+    assert " ".join(out.split()).replace(" ", "") == f"mean:A{label}0.625→B{label}0.619end"

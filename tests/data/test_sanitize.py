@@ -385,3 +385,21 @@ def test_a_name_shows_its_newlines_and_tabs_on_one_line() -> None:
     cut = one_line_middle("long-model-name\n" + "x" * 40, 20)
     assert "\n" not in cut and cut.startswith("long-model") and "…" in cut
     assert one_line("short\nline") == "short line"  # a prompt's newline is still folded
+
+
+def test_wrap_cells_fills_lines_by_terminal_cells() -> None:
+    """textwrap counted characters: twelve CJK characters fit its 20 'columns' (24 cells)."""
+    from evaltui.data.sanitize import cell_width, wrap_cells
+
+    text = "模型评测结果很长的名字 第一个版本: pass@2, G-Pass@2_0.5 e\u0301e\u0301e\u0301 🙂🙂🙂🙂"
+    for width in range(8, 60):
+        lines = wrap_cells(text, width, subsequent_indent="  ")
+        assert all(cell_width(line) <= width for line in lines), (width, lines)
+        assert all(line.startswith("  ") for line in lines[1:])
+        # Nothing lost or reordered; a mark stays on its letter.
+        assert "".join("".join(lines).split()) == "".join(text.split())
+        assert not any(line.lstrip().startswith("\u0301") for line in lines)
+    assert wrap_cells("a b c", 80) == ["a b c"]
+    assert wrap_cells("", 10) == wrap_cells("   ", 10) == []
+    # A word wider than a line alone is cut where the cells run out, the rest indented.
+    assert wrap_cells("中" * 7, 6, subsequent_indent="  ") == ["中中中", "  中中", "  中中"]

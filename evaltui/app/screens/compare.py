@@ -41,6 +41,7 @@ from evaltui.data.sanitize import (
     one_line,
     one_line_expr,
     one_line_middle,
+    wrap_cells,
 )
 from evaltui.data.wording import plural, signed_fixed
 
@@ -175,7 +176,8 @@ def fill(chunks: list[str], width: int) -> str:
     """``chunks`` joined by spaces in lines of ``width`` cells, a line breaking only between
     chunks (a count stays beside its word: at 60 columns "regressed" ended a line and its
     "22" began the next, "p =" and its value likewise); a chunk wider than a line alone wraps
-    at its spaces. ``width`` 0: one line."""
+    at its spaces, in cells (a run label of CJK or emoji wrapped by characters overflowed the
+    screen). ``width`` 0: one line."""
     if not width:
         return " ".join(chunks)
     lines: list[str] = []
@@ -188,7 +190,7 @@ def fill(chunks: list[str], width: int) -> str:
             lines.append(line)
         line = chunk
         if cell_width(chunk) > width:
-            *whole, line = textwrap.wrap(chunk, width) or [chunk]
+            *whole, line = wrap_cells(chunk, width) or [chunk]
             lines += whole
     lines.append(line)
     return "\n".join(lines)
