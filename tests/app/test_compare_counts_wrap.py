@@ -51,6 +51,11 @@ async def test_compare_counts_break_between_items(
                 f"{word} " in line and line.split(f"{word} ")[1][:1].isdigit() for line in lines
             ), (word, top)
         assert any("p = " in line for line in lines), top
+        # The test is named: beside its p when its line in the counts is left out (at 60x20
+        # 'p = 0.0625' stood alone on the headline's second line, no test named).
+        assert "p: sign test on per-prompt pass rates" in " ".join(lines[:12]) or any(
+            re.search(r"p = [\d.]+ \(sign test\)", line) for line in lines[:3]
+        ), top
         assert "only in A: 1 prompt" in top and "only in B: 0 prompts" in top, top
         assert "(not compared)" in top or "only in B: 0 prompts …" in top, top
         mean = next(line for line in lines if "mean over" in line)
