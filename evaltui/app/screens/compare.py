@@ -450,6 +450,7 @@ class CompareScreen(Screen[None]):
                 lines[-1] = one_line(f"{lines[-1]} …", counts_width)
             self.query_one("#compare-details", Static).update(Text("\n".join(lines)))
             line.update(Text(text))
+        self.call_after_refresh(self.refit)  # once the top's new height is laid out
 
     def data_changed(self) -> None:
         """New scores or rows under the screen: compared again (sort, filter and cursor kept)."""
@@ -496,7 +497,7 @@ class CompareScreen(Screen[None]):
                 self.rows,
                 prompt_width(self.size.width or self.app.size.width),
                 self.comparison.accuracy,
-                fit=self.table_room(),
+                fit=self.fitted_room(),
             ),
             render_markup=False,
             cursor_type="cell",
@@ -518,6 +519,21 @@ class CompareScreen(Screen[None]):
                 self.keep_cursor_on = None
             table.move_cursor(row=row, column=min(cursor_column, len(COLUMNS) - 1))
         table.focus()
+
+    fitted: int | None = None
+    """The room (:meth:`table_room`) the table shown was fitted to."""
+
+    def fitted_room(self) -> int:
+        self.fitted = self.table_room()
+        return self.fitted
+
+    def refit(self) -> None:
+        """The table made again when the room it was fitted to changed as the top was laid out
+        (``fit_top``): at 60x20 the top's lines left the box too short for the rows, and the
+        vertical scrollbar that came took the last column's two cells ('A solve' over 'alway',
+        no mark)."""
+        if self.fitted is not None and self.table_room() != self.fitted:
+            self.show()
 
     def table_room(self) -> int:
         """Cells the table's columns have: the box's width less the vertical scrollbar that
