@@ -347,7 +347,37 @@ def distinct_middle(labels: Iterable[str], limit: int) -> dict[str, str]:
     groups: dict[str, list[str]] = {}
     for label, text in shown.items():
         groups.setdefault(text, []).append(label)
-    return _apart_by_group(full, shown, groups, limit)
+    return _apart_at_both(full, _apart_by_group(full, shown, groups, limit), groups, limit)
+
+
+def _apart_at_both(
+    full: dict[str, str], shown: dict[str, str], groups: dict[str, list[str]], limit: int
+) -> dict[str, str]:
+    """``shown`` (:func:`_apart_by_group`'s) when no two labels read alike; else those that do,
+    with every label of their ``groups``, show where they first differ and their ends. Two
+    groups could be made the same text: ``openai/o1-mini · winrate`` and ``… ·
+    winrate_divided_by_optimal``, each told from its o3-mini twin by its start, both read
+    ``…/o1-mini ·…`` at 12 cells; now ``…/o1-…inrate`` and ``…/o1-…ptimal``."""
+    alike: dict[str, list[str]] = {}
+    for label, text in shown.items():
+        alike.setdefault(text, []).append(label)
+    clash = {label for members in alike.values() if len(members) > 1 for label in members}
+    if not clash or limit < 6:
+        return shown
+    clash |= {m for members in groups.values() if clash & set(members) for m in members}
+    texts = [full[label] for label in clash]
+    begin = max(0, len(os.path.commonprefix(texts)) - 2)  # noqa: RUF071 (characters)
+    head = (limit - 2) // 2
+    both = dict(shown)
+    for label in clash:
+        text = full[label]
+        if cell_width(text[begin:]) > limit - 1:
+            both[label] = (
+                "…" + head_cells(text[begin:], head) + "…" + tail_cells(text, limit - 2 - head)
+            )
+        else:
+            both[label] = "…" + tail_cells(text, limit - 1)
+    return both if len(set(both.values())) > len(set(shown.values())) else shown
 
 
 def _word_start(text: str, at: int) -> int:
