@@ -410,9 +410,9 @@ class _Recent:
             return []
         wanted = dict(zip(unique[again > 0].tolist(), again[again > 0].tolist(), strict=True))
         places: dict[int, list[int]] = {}
-        for place, key in enumerate(keys.tolist()):
-            if key in wanted:
-                places.setdefault(key, []).append(place)
+        candidates = np.flatnonzero(np.isin(keys, unique[again > 0]))
+        for place, key in zip(candidates.tolist(), keys[candidates].tolist(), strict=True):
+            places.setdefault(key, []).append(place)
         found: list[tuple[_Arrival, np.ndarray]] = []
         kept: list[tuple[_Arrival, np.ndarray]] = []
         for arrival, arrived in reversed(self.left):  # the latest arrivals come back first
