@@ -1011,6 +1011,7 @@ class Follower:
         if entry is not None:
             self.arrivals.append(entry)
             for t, rows in pending:
+                t = self.files.get(t.item.path, t)  # read again whole by a recount since
                 t.arrived = [(a, r) for a, r in t.arrived if a.at >= now - RECENT]
                 t.arrived.append((entry, rows))
         for t, n in counted:

@@ -1028,6 +1028,14 @@ def test_followed_lines_are_self_checked_and_a_disagreement_recounts_everything(
     assert "followed lines: tokenizers" in result.counting
     monkeypatch.setattr(FastCounter, "count", real)
     assert_same(result, [data], opts)
+    # The files read again whole by the recount are the same rows: the two new ones are still
+    # new, and leave the count when they leave the table (truncated away).
+    assert follower.recent() == 2
+    out.write_text(line(0, 0) + line(1, 1), encoding="utf-8")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert follower.recent() == 0
+    assert_same(update.result, [data], opts)
 
 
 def test_followed_lines_are_counted_with_the_arrow_cut(
