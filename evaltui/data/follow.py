@@ -142,12 +142,16 @@ class _Tracked:
     """The followed file whose first bytes were all this one held when it appeared: a copy
     (``cp`` of a run, under way or done), whose rows are no new generations as long as it
     stays one (:meth:`Follower._copied_from`), or an eval writing the same lines again."""
-    copy_counted: tuple[tuple[float, int] | None, int] | None = None
+    copy_counted: tuple[_Arrival | None, int] | None = None
     """Set when it held only part of that file (:attr:`copy_of`): a copy under way, or an eval
     writing byte for byte what a followed file holds (a greedy rerun of the same prompts),
     whose lines are new generations. Its rows were counted as new: (the arrivals entry that
     counted them, how many). Grown at once to all of that file, it was a copy and they are
     taken back; grown less, or otherwise, it is written on its own. None for a whole copy."""
+    arrived: list[tuple[_Arrival, np.ndarray]] = field(default_factory=list)
+    """The rows of :attr:`frame` counted as new generations in the last minute: (the arrival
+    that counted them, their row numbers in the frame). Rows that leave the table (the file
+    rewritten, truncated, gone) leave "N new generations in the last minute" with them."""
 
     def identity(self) -> FileIdentity | None:
         """The version that was read (what an export of its records must still find)."""
@@ -310,6 +314,25 @@ CONTENT_KEY = (
 )
 
 
+#: Seconds of "N new generations in the last minute".
+RECENT = 60.0
+
+
+@dataclass(eq=False, slots=True)
+class _Arrival:
+    """One update's new generations (for "N new generations in the last minute"): ``n`` is
+    how many of them are still on the table."""
+
+    at: float
+    """When they were read (monotonic seconds)."""
+    n: int
+
+
+def _count_of(keys: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """How many times each of ``keys`` is in ``within`` (sorted)."""
+    return np.searchsorted(within, keys, side="right") - np.searchsorted(within, keys, side="left")
+
+
 class _Left:
     """The content keys (:data:`CONTENT_KEY`, hashed) of rows that left the table and did not
     come back, as a multiset (one sorted array, a key once per row): a row read again (a file
@@ -327,12 +350,14 @@ class _Left:
             keys = np.sort(keys)
             self.keys = np.insert(self.keys, np.searchsorted(self.keys, keys), keys)
 
-    def take(self, keys: np.ndarray) -> int:
-        """How many of ``keys`` are not among those that left; those that are leave the set
-        (each key takes one of its kind: a row read twice over one that left counts once)."""
+    def take(self, keys: np.ndarray) -> np.ndarray:
+        """Which of ``keys`` are not among those that left (a mask); those that are leave the
+        set (each key takes one of its kind: a row read twice over one that left counts once;
+        of equal keys, the first ones are those taken)."""
+        new = np.ones(len(keys), dtype=bool)
         if not len(keys) or not len(self.keys):
-            return len(keys)
-        unique, counts = np.unique(keys, return_counts=True)
+            return new
+        unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
         start = np.searchsorted(self.keys, unique, side="left")
         stop = np.searchsorted(self.keys, unique, side="right")
         matched = np.minimum(counts, stop - start)
@@ -342,7 +367,70 @@ class _Left:
             # the first ``many`` of each matched key's run of equal keys
             offsets = np.arange(many.sum()) - np.repeat(np.cumsum(many) - many, many)
             self.keys = np.delete(self.keys, np.repeat(firsts, many) + offsets)
-        return int(len(keys) - matched.sum())
+            # each key's rank among the equal keys before it: the first ``matched`` are old
+            order = np.argsort(inverse, kind="stable")
+            sorted_inverse = inverse[order]
+            first_of = np.searchsorted(sorted_inverse, sorted_inverse, side="left")
+            rank = np.empty(len(keys), dtype=np.int64)
+            rank[order] = np.arange(len(keys)) - first_of
+            new = rank >= matched[inverse]
+        return new
+
+
+class _Recent:
+    """The rows that left the table within the last minute after they were counted as new
+    generations: (their arrival, their content keys). A row that comes back (a file read again
+    whole holding it: a rewrite that keeps it, a run folder moved away and back) is counted
+    again with its arrival; one that does not stays out of "N new generations"."""
+
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left: list[tuple[_Arrival, np.ndarray]] = []
+
+    def add(self, arrival: _Arrival, keys: np.ndarray) -> None:
+        if len(keys):
+            arrival.n -= len(keys)
+            self.left.append((arrival, keys))
+
+    def prune(self, cutoff: float) -> None:
+        self.left = [(a, k) for a, k in self.left if a.at >= cutoff]
+
+    def back(self, keys: np.ndarray, left: np.ndarray) -> list[tuple[_Arrival, np.ndarray]]:
+        """Count again the rows of ``keys`` (rows that came back, each one of ``left``, the
+        keys that left before they came back, sorted) that are recent ones: of a key that left
+        several times, the old rows come back first. Each recent row's arrival and its place
+        in ``keys``."""
+        if not len(keys) or not self.left:
+            return []
+        unique, counts = np.unique(keys, return_counts=True)
+        recent = np.sort(np.concatenate([k for _a, k in self.left]))
+        olds = _count_of(unique, left) - _count_of(unique, recent)
+        again = np.maximum(0, counts - olds)
+        if not again.any():
+            return []
+        wanted = dict(zip(unique[again > 0].tolist(), again[again > 0].tolist(), strict=True))
+        places: dict[int, list[int]] = {}
+        candidates = np.flatnonzero(np.isin(keys, unique[again > 0]))
+        for place, key in zip(candidates.tolist(), keys[candidates].tolist(), strict=True):
+            places.setdefault(key, []).append(place)
+        found: list[tuple[_Arrival, np.ndarray]] = []
+        kept: list[tuple[_Arrival, np.ndarray]] = []
+        for arrival, arrived in reversed(self.left):  # the latest arrivals come back first
+            back = np.zeros(len(arrived), dtype=bool)
+            rows: list[int] = []
+            for k, key in enumerate(arrived.tolist()):
+                if wanted.get(key, 0) > 0:
+                    wanted[key] -= 1
+                    back[k] = True
+                    rows.append(places[key].pop())
+            if rows:
+                arrival.n += len(rows)
+                found.append((arrival, np.array(rows, dtype=np.int64)))
+            if not back.all():
+                kept.append((arrival, arrived[~back]))
+        self.left = kept[::-1]
+        return found
 
 
 def _run_labels(files: list[_Tracked]) -> dict[RunKey, str]:
@@ -438,8 +526,10 @@ class Follower:
         """Directories that could not be read at the last look: (source, reason), shown as skips."""
         self.tokenizer_name = "none"
         self.started = time.perf_counter()
-        self.arrivals: deque[tuple[float, int]] = deque()
-        """(monotonic time, generations) of each update, for "N new in the last minute"."""
+        self.arrivals: deque[_Arrival] = deque()
+        """The new generations of each update, for "N new in the last minute"."""
+        self._recent = _Recent()
+        """Recent new generations that left the table (they are not in "N new" while away)."""
         self._left = _Left()
         """Rows that left the table (a file gone, renamed, read again): one read again is not
         new in "N new generations" (a renamed file counted all its rows as new)."""
@@ -784,6 +874,8 @@ class Follower:
         whole_reads: list[_Tracked] = []
         partial: list[_Tracked] = []
         """Files read whole holding part of a followed file (see :attr:`_Tracked.copy_counted`)."""
+        pending: list[tuple[_Tracked, np.ndarray]] = []
+        """The rows counted as new in this look: (their file, their rows)."""
         for item in current:
             seen.add(item.path)
             tracked = self.files.get(item.path)
@@ -817,7 +909,11 @@ class Follower:
             if tracked is not None and not beside and self._appended(tracked):
                 self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
                 changed = True
-                added += self._read_appended(tracked, stamp)
+                new = self._read_appended(tracked, stamp)
+                if new:  # the last rows of its frame
+                    height = tracked.frame.height
+                    pending.append((tracked, np.arange(height - new, height)))
+                added += new
                 continue
             # New, or read again whole (a companion changed, a rewrite, a format read whole:
             # a JSON document, an Inspect log, which is followed so: no note each time it
@@ -854,14 +950,19 @@ class Follower:
                 # Its rows again, labelled and scored by the results written beside them (their
                 # run's label, their scores may change): only what the file gained is new.
                 assert tracked is not None
-                added += max(0, self._keep(whole) - tracked.frame.height)
+                height = self._keep(whole)
+                grown = max(0, height - tracked.frame.height)
+                whole.arrived = tracked.arrived  # the same rows, in the same places
+                if grown:
+                    pending.append((whole, np.arange(height - grown, height)))
+                added += grown
                 continue
             whole.copy_of = self._copied_from(whole, tracked)
             self._keep(whole)
             if whole.copy_of is not None:
                 if self._holds_all(whole, whole.copy_of):
                     if tracked is not None:  # all of it now: a copy caught under way
-                        self._take_back(tracked.copy_counted)
+                        self._take_back(tracked)
                     continue  # a copy of a followed file (cp of a run): nothing new, nothing left
                 if tracked is None:
                     # Part of one: a copy under way, or an eval writing the same lines again
@@ -890,23 +991,34 @@ class Follower:
                 again = _stamp(path)
                 if tracked.reader is not None and again is not None:
                     self._read_new(tracked.item, again)
+                    self.files[path].arrived = tracked.arrived  # counted again: the same rows
             changed = True
             self._full = True
         if not changed:
             return None
         counted: list[tuple[_Tracked, int]] = []
+        now = time.monotonic()
         if left or whole_reads:
+            self._recent.prune(now - RECENT)
+            for t in left:  # its recent rows leave "N new generations" with it
+                for arrival, rows in t.arrived:
+                    if arrival.at >= now - RECENT:
+                        self._recent.add(arrival, self._content_keys([t], rows))
+                t.arrived = []
             self._left.add(self._content_keys(left))
             maybe_copies = {id(t) for t in partial}
-            added += self._left.take(
-                self._content_keys([t for t in whole_reads if id(t) not in maybe_copies])
-            )
+            for t in [t for t in whole_reads if id(t) not in maybe_copies]:
+                added += self._came(t, pending)
             for t in partial:  # each one's count, to take back if it shows itself a copy
-                counted.append((t, self._left.take(self._content_keys([t]))))
+                counted.append((t, self._came(t, pending)))
                 added += counted[-1][1]
-        entry = (time.monotonic(), added) if added else None
+        entry = _Arrival(now, added) if added else None
         if entry is not None:
             self.arrivals.append(entry)
+            for t, rows in pending:
+                t = self.files.get(t.item.path, t)  # read again whole by a recount since
+                t.arrived = [(a, r) for a, r in t.arrived if a.at >= now - RECENT]
+                t.arrived.append((entry, rows))
         for t, n in counted:
             t.copy_counted = (entry if n else None, n)
         self._result = None
@@ -967,22 +1079,36 @@ class Follower:
         size = whole.consumed if whole.reader.appendable else whole.stamp.size
         return size >= (other.consumed if other.reader.appendable else other.stamp.size)
 
-    def _take_back(self, counted: tuple[tuple[float, int] | None, int] | None) -> None:
-        """Take the rows of a copy found under way out of "N new generations"."""
-        if counted is None or counted[0] is None:
-            return
-        entry, n = counted
-        for k, arrival in enumerate(self.arrivals):
-            if arrival is entry:
-                self.arrivals[k] = (arrival[0], arrival[1] - n)
-                return
+    def _came(self, tracked: _Tracked, pending: list[tuple[_Tracked, np.ndarray]]) -> int:
+        """How many rows of ``tracked`` (just read whole) are new: unlike every row that left
+        the table. Those are added to ``pending``; rows that left within the last minute after
+        they were counted as new are counted again with their arrival."""
+        keys = self._content_keys([tracked])
+        before = self._left.keys
+        new = self._left.take(keys)
+        old = np.flatnonzero(~new)
+        for arrival, places in self._recent.back(keys[old], before):
+            tracked.arrived.append((arrival, old[places]))
+        if new.any():
+            pending.append((tracked, np.flatnonzero(new)))
+        return int(new.sum())
 
-    def _content_keys(self, tracked: list[_Tracked]) -> np.ndarray:
-        """The :data:`CONTENT_KEY` hash of each row of ``tracked``, its run as its reader
-        labels it (a tag the labels give it now comes and goes with the other runs followed)."""
+    def _take_back(self, tracked: _Tracked) -> None:
+        """Take the rows of a copy found under way (``tracked``) out of "N new generations"."""
+        entry = tracked.copy_counted[0] if tracked.copy_counted is not None else None
+        if entry is None:
+            return
+        # its rows still counted (those that left the table since are out of the count)
+        entry.n -= sum(len(r) for a, r in tracked.arrived if a is entry)
+        tracked.arrived = [(a, r) for a, r in tracked.arrived if a is not entry]
+
+    def _content_keys(self, tracked: list[_Tracked], rows: np.ndarray | None = None) -> np.ndarray:
+        """The :data:`CONTENT_KEY` hash of each row of ``tracked`` (of ``rows`` of the one
+        file given with them), its run as its reader labels it (a tag the labels give it now
+        comes and goes with the other runs followed)."""
         frames = []
         for t in tracked:
-            frame = t.frame
+            frame = t.frame if rows is None else t.frame[rows]
             if not frame.height:
                 continue  # a skipped file's empty frame lacks the measures
             if t.run is not None:
@@ -1033,7 +1159,7 @@ class Follower:
             elif same and source is not None and end >= source.consumed:
                 # Grown at once to all of its source: a copy caught under way, not an eval
                 # writing the same lines again; the rows counted when it was found are none.
-                self._take_back(tracked.copy_counted)
+                self._take_back(tracked)
                 tracked.copy_counted = None
                 new = 0
             else:
@@ -1362,9 +1488,9 @@ class Follower:
     def recent(self, seconds: float = 60.0) -> int:
         """Generations that arrived in the last ``seconds``."""
         cutoff = time.monotonic() - seconds
-        while self.arrivals and self.arrivals[0][0] < cutoff:
+        while self.arrivals and self.arrivals[0].at < cutoff:
             self.arrivals.popleft()
-        return sum(n for _t, n in self.arrivals)
+        return sum(a.n for a in self.arrivals)
 
     def waiting(self) -> str | None:
         """``waiting for files to appear in out/``: while no followed file is read (an eval

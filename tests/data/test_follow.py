@@ -724,7 +724,7 @@ def test_status_line_counts_recent_generations(tmp_path: Path, word_tokenizer: P
     follower.poll()
     status = follower.status()
     assert status.startswith("following · 3 new generations in the last minute · last write ")
-    follower.arrivals[0] = (time.monotonic() - 61, 3)
+    follower.arrivals[0].at = time.monotonic() - 61
     assert follower.recent() == 0
     # One generation is one ("1 new generations" was said).
     append(out, line(1, 1))
@@ -820,7 +820,8 @@ def test_a_file_rewritten_whole_counts_the_rows_it_did_not_have(
     out.write_text(line(1, 1) + line(0, 0) + line(2, 4) + line(2, 6), encoding="utf-8")
     update = follower.poll()
     assert update is not None and update.new_generations == 2
-    assert follower.recent() == 3
+    # the (0, 0) the first rewrite added is gone again: 2 new generations on the table
+    assert follower.recent() == 2
     assert_same(update.result, [data], opts)
 
 
@@ -1027,6 +1028,14 @@ def test_followed_lines_are_self_checked_and_a_disagreement_recounts_everything(
     assert "followed lines: tokenizers" in result.counting
     monkeypatch.setattr(FastCounter, "count", real)
     assert_same(result, [data], opts)
+    # The files read again whole by the recount are the same rows: the two new ones are still
+    # new, and leave the count when they leave the table (truncated away).
+    assert follower.recent() == 2
+    out.write_text(line(0, 0) + line(1, 1), encoding="utf-8")
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert follower.recent() == 0
+    assert_same(update.result, [data], opts)
 
 
 def test_followed_lines_are_counted_with_the_arrow_cut(

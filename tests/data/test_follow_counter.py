@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from evaltui.cli import main
 from evaltui.data.follow import Follower
 from evaltui.data.loader import LoadOptions
 from tests.conftest import write_jsonl
@@ -142,3 +144,42 @@ def test_a_self_check_of_another_tokenizer_is_not_taken_over(word_tokenizer: Pat
     words = length_counter(None, LoadOptions(model=str(word_tokenizer), use_cache=False), None)
     words.inherit(SelfCheck(words.info.fingerprint, 256, 10_000))
     assert words.path == "tokenizers" and words.checked == 0  # nothing to check there
+
+
+def test_summarize_follow_makes_the_counter_after_its_first_write(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """summarize --follow made its counter with the first line appended (the app makes it after
+    its first paint): that line's write waited for it (2.4-2.7 s on sample_data). It is made
+    once the first output is written, while the command waits for lines; the line written then
+    is counted with that counter and is in the last write, as a fresh read has it."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 0)])
+    combined = tmp_path / "combined.json"
+    prepared = threading.Event()
+    counters: list[object] = []
+    real_prepare = Follower.prepare
+
+    def prepare(self: Follower) -> None:
+        real_prepare(self)
+        counters.append(self.counter)
+        prepared.set()
+
+    def wait(self: Follower, timeout: float, stop: threading.Event | None = None) -> None:
+        assert combined.exists()  # after the first write
+        # made with no line written (a deadline, not a timing: the old code never made it)
+        assert prepared.wait(60), "no counter was made before a line was appended"
+        append(out, line(2, 0))
+        counters.append(self.counter)
+        raise KeyboardInterrupt  # Ctrl-C: the last look and write
+
+    monkeypatch.setattr(Follower, "prepare", prepare)
+    monkeypatch.setattr(Follower, "wait", wait)
+    args = [str(data), "--model", str(word_tokenizer), "--no-cache", "-q"]
+    assert main(["summarize", *args, "--follow", "-o", str(combined)]) == 0
+    assert len(counters) == 2 and counters[0] is not None and counters[0] is counters[1]
+    fresh = tmp_path / "fresh.json"
+    assert main(["summarize", *args, "-o", str(fresh)]) == 0
+    written = json.loads(combined.read_text(encoding="utf-8"))
+    assert written == json.loads(fresh.read_text(encoding="utf-8"))
+    assert len(written) == 3

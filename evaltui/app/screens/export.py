@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from evaltui.app.choices import ChoiceButton
 from evaltui.app.display import of_several_runs, view_words, wrapped_lines
 from evaltui.app.footer import KeysFooter
+from evaltui.app.inputs import OrderedInput
 from evaltui.app.screens.dialog import Dialog
 from evaltui.data.export import (
     EXPORT_KINDS,
@@ -205,7 +206,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
             with RadioSet(id="export-kind"):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
                     yield ChoiceButton(label, value=index == 0, id=f"kind-{kind}")
-            yield Input(self.default_path("combined"), id="export-path")
+            yield OrderedInput(self.default_path("combined"), id="export-path")
             self.lengths_note = self.missing_lengths(rows)
             yield Static(Text(self.quiet_note("combined")), id="export-message")
             with Horizontal(id="export-buttons"):

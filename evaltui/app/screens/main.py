@@ -26,6 +26,7 @@ from evaltui.app.display import (
     view_words,
 )
 from evaltui.app.footer import KeysFooter
+from evaltui.app.inputs import OrderedInput
 from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult, empty_reason
 from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
@@ -511,7 +512,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("evaltui · loading…", id="summary")
         yield Static("", id="progress")
-        filter_box = Input(
+        filter_box = OrderedInput(
             placeholder='/ filter: accuracy < 0.2 and max_len > 8000 · prompt ~ "triangle"',
             id="filter",
             select_on_focus=False,

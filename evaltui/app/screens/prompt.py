@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 
 from evaltui.app.display import MAX_SHOWN_CHARS, fraction, generation_text, score_mark
 from evaltui.app.footer import KeysFooter
+from evaltui.app.inputs import OrderedInput
 from evaltui.data.metrics import correct_expr, format_score, run_kinds
 from evaltui.data.rescore import OK, stored_kinds, verdicts
 from evaltui.data.sampling import vote_summary
@@ -198,7 +199,7 @@ class PromptScreen(Screen[None]):
         yield OptionList(id="generations")
         with VerticalScroll(id="generation-box"):
             yield Static("", id="generation-text")
-        yield Input(
+        yield OrderedInput(
             placeholder="/ search this generation (enter: next match, esc: back)",
             id="gen-search",
             compact=True,

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from evaltui.app.choices import ChoiceButton, ChoiceSet
 from evaltui.app.display import of_several_runs, view_words
 from evaltui.app.footer import KeysFooter
+from evaltui.app.inputs import OrderedInput
 from evaltui.app.screens.dialog import Dialog
 from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.wording import rows_words
@@ -119,7 +120,7 @@ class RescoreScreen(Dialog[RescoreRequest | None]):
                 for index, (name, label) in enumerate(self.choices):
                     yield ChoiceButton(Content(label), value=name == chosen, id=f"scorer-{index}")
                 yield ChoiceButton("your own module:function", value=bool(own), id="scorer-own")
-            yield Input(
+            yield OrderedInput(
                 own,
                 placeholder="module:function or file.py:function",
                 id="rescore-module",
