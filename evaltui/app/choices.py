@@ -25,8 +25,9 @@ class ChoiceSet(RadioSet):
     """A radio set whose highlight is its choice: the arrow keys choose as they move, as a radio
     group does in a browser. Textual's moves a highlight apart from the choice (space or enter
     chooses): in the re-score dialog two Downs highlighted lm-eval while ● stayed on
-    math-verify, and ctrl+s ran math-verify. The highlight starts on the chosen option (it
-    started on the first, whatever was chosen)."""
+    math-verify, and ctrl+s ran math-verify; in the export dialog two Downs highlighted CSV
+    and ctrl+s wrote combined JSON. The highlight starts on the chosen option (it started on
+    the first, whatever was chosen)."""
 
     arrowed = False
     """Whether the last choice came from an arrow key (passing over an option, not picking it

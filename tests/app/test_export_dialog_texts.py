@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from evaltui.app.screens.export import ExportScreen
 from tests.app.conftest import settle
@@ -47,6 +47,34 @@ async def test_the_chosen_export_kind_shows_without_colour(evals: Path, make_app
         assert app.screen.kind() == "records"
         marks = kind_lines(screen_text(app))
         assert marks == {"combined": "○", "records": "●", "csv": "○", "parquet": "○"}, marks
+
+
+async def test_the_arrow_keys_choose_the_export_kind(evals: Path, make_app: Any) -> None:
+    """Down moved a highlight apart from the choice (space or enter chose): after two Downs the
+    highlight stood on CSV, ● stayed on combined JSON, and ctrl+s wrote combined JSON. The
+    arrows choose as they move, as in the re-score dialog; ctrl+s writes the kind shown ●."""
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert app.screen.kind() == "csv"
+        marks = kind_lines(screen_text(app))
+        assert marks == {"combined": "○", "records": "○", "csv": "●", "parquet": "○"}, marks
+        path = Path(app.screen.query_one("#export-path", Input).value)
+        assert path.suffix == ".csv"
+        await pilot.press("up")
+        await pilot.pause()
+        assert app.screen.kind() == "records"
+        path = Path(app.screen.query_one("#export-path", Input).value)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert lines and all(line.startswith("{") for line in lines)  # JSON lines, not an array
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)])

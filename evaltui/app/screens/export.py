@@ -17,7 +17,7 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from evaltui.app.choices import ChoiceButton
+from evaltui.app.choices import ChoiceButton, ChoiceSet
 from evaltui.app.display import of_several_runs, view_words, wrapped_lines
 from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
@@ -203,7 +203,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
             self.rescored_with = app.rescored.scorer if rescored else None
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label(Text(self.title_text()), id="export-title")
-            with RadioSet(id="export-kind"):
+            with ChoiceSet(id="export-kind"):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
                     yield ChoiceButton(label, value=index == 0, id=f"kind-{kind}")
             yield OrderedInput(self.default_path("combined"), id="export-path")
