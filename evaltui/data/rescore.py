@@ -153,6 +153,11 @@ class Rescored:
     """What became of the prompts' own scores (``prompt_score``) under the new scores: reduced
     again, or left out (:func:`with_prompt_scores`). Not ``notes``: those are told as files
     not scored."""
+    doubts: list[str] = field(default_factory=list)
+    """Per file (``"<source>: <what>"``), why the new verdicts may not be the task's: the scorer
+    disagrees with most of its stored verdicts, or none of its answers has a reference's form
+    (an lm-eval task whose own ``process_results`` maps the letter ``A`` to a label), with the
+    scorer to use instead (:func:`with_doubts`). The new scores stay as the scorer gave them."""
 
 
 class ScoreMemo:
@@ -551,12 +556,12 @@ def rescore(
     """
     if only is None:
         scored = _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
-        return with_prompt_scores(result, scored)
+        return with_doubts(result, with_prompt_scores(result, scored))
     generations: pl.DataFrame = result.generations
     inside = in_scope(generations, only)
     if inside.all():
         scored = _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
-        return with_prompt_scores(result, scored)
+        return with_doubts(result, with_prompt_scores(result, scored))
     # A file scored in part is never cached (nor read from the cache): its entry is the whole
     # file's scores.
     per_source = (
@@ -570,7 +575,7 @@ def rescore(
     )
     subset = dataclasses.replace(result, generations=generations.filter(inside))
     part = _rescore(subset, options, on_progress, cancelled, read_options, partial, memo)
-    return with_prompt_scores(result, _widen(part, generations, inside))
+    return with_doubts(result, with_prompt_scores(result, _widen(part, generations, inside)))
 
 
 def _fingerprint(name: str, version: str | None, options: RescoreOptions) -> str:
@@ -1226,6 +1231,99 @@ def is_lm_eval_scorer(name: str) -> bool:
     """``lm-eval`` or ``lm-eval:TASK``: the task's own metric scored again (its name, direction)."""
     name = name.strip()
     return name == "lm-eval" or name.startswith("lm-eval:")
+
+
+# --- whether the new verdicts are the task's ----------------------------------------------------
+
+#: Cells of each answer and reference a doubt quotes as an example.
+DOUBT_EXAMPLE_CELLS = 20
+#: Flipped verdicts a file needs before its doubt is said: one generation of a file of one
+#: (a user scorer's 0.25 where 1 was stored) is no sign of a scorer of the task's own.
+DOUBT_MIN_FLIPS = 3
+
+
+def with_doubts(result: Any, rescored: Rescored) -> Rescored:
+    """``rescored`` with :attr:`Rescored.doubts`: per file, when the new scorer's verdicts may
+    not be its task's. Counted over its generations the scorer scored whose stored verdict is
+    known: the scorer calls most of those stored correct wrong, or changes the verdict of most
+    of them. Said with whether any answer is one of the file's references at all, and the
+    scorer that scores as the task did: an lm-eval task with its own ``process_results`` (the
+    published negotiationtom_intention maps the letter ``A`` to the label ``Build-Rapport``)
+    stored 4 of 20 correct, which ``exact``, comparing ``A`` with ``Build-Rapport``, all
+    "flipped to wrong" with nothing saying why. The new scores are left as the scorer gave
+    them. None for lm-eval's own scorer, a stopped re-score, or a file with fewer than
+    :data:`DOUBT_MIN_FLIPS` verdicts flipped."""
+    from evaltui.data.lm_eval_scorer import file_task
+    from evaltui.data.sanitize import one_line
+
+    generations: pl.DataFrame = result.generations
+    if is_lm_eval_scorer(rescored.scorer) or rescored.cancelled or generations.height == 0:
+        return rescored
+    new = with_new_scores(generations, rescored)
+    frame = fill_vote_answers(generations).select(
+        pl.col("source").cast(pl.String),
+        pl.col("prompt_id").cast(pl.String),
+        pl.col("extracted").cast(pl.String),
+        pl.col("answer").cast(pl.String),
+        pl.col("vote_answer"),
+        pl.col("vote_reference"),
+        generations.select(correct_expr(stored_kinds(new))).to_series().alias("was"),
+        new.select(correct_expr(score_kinds(new))).to_series().alias("now"),
+        rescored.scores["score_status"].alias("status"),
+    )
+    judged = frame.filter(
+        (pl.col("status") == OK) & pl.col("was").is_not_null() & pl.col("now").is_not_null()
+    )
+    if judged.height == 0:
+        return rescored
+    was, now = pl.col("was"), pl.col("now")
+    per_file = judged.group_by("source", maintain_order=True).agg(
+        pl.len().alias("n"),
+        was.sum().alias("correct"),
+        (was & ~now).sum().alias("to_wrong"),
+        (was != now).sum().alias("flipped"),
+    )
+    formats = {f.source: f.format for f in getattr(result, "files", [])}
+    doubts: list[str] = []
+    for source, n, correct, to_wrong, flipped in per_file.iter_rows():
+        if flipped < DOUBT_MIN_FLIPS:
+            continue
+        if correct and 2 * to_wrong > correct:
+            what = (
+                f"{rescored.scorer} calls wrong {to_wrong:,} of the "
+                f"{plural(correct, 'generation')} stored correct"
+            )
+        elif 2 * flipped > n:
+            what = f"{rescored.scorer} changes the verdict of {flipped:,} of {n:,} generations"
+        else:
+            continue
+        rows = frame.filter(pl.col("source") == source)
+        answers = rows.filter(pl.col("vote_answer").is_not_null())
+        references = {
+            piece
+            for reference in rows["vote_reference"].drop_nulls().to_list()
+            for piece in reference.split(VOTE_ALIAS_SEPARATOR)
+        }
+        if answers.height and references and not (set(answers["vote_answer"]) & references):
+            answer = one_line(answers["extracted"][0], DOUBT_EXAMPLE_CELLS)
+            reference = one_line(
+                rows.filter(pl.col("answer").is_not_null())["answer"][0], DOUBT_EXAMPLE_CELLS
+            )
+            what += (
+                f"; no answer is one of its references (answers like '{answer}', references "
+                f"like '{reference}'): the task's own scorer maps answers to references"
+            )
+        else:
+            what += ": the stored scorer may read answers in a way this one does not"
+        task = file_task(rows["prompt_id"].to_list()) if formats.get(source) == "lm_eval" else None
+        if task:
+            what += f"; lm-eval:{task} scores as the task did (its own process_results)"
+        else:
+            what += "; check its stored verdicts before trusting the new ones"
+        doubts.append(f"{source}: {what}")
+    if not doubts:
+        return rescored
+    return dataclasses.replace(rescored, doubts=doubts)
 
 
 def rescored_stats(
