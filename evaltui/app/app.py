@@ -551,6 +551,12 @@ class EvalApp(App[int]):
         for note in message.rescored.prompt_notes[:2]:  # what the prompt scores are now
             self.notify(note, title="prompt scores", markup=False)
         self.tell_doubts(message.rescored, message.base)
+        from evaltui.data.rescore import from_answer_words
+
+        told = from_answer_words(message.rescored)
+        if told and told not in self.doubts_told:
+            self.doubts_told.add(told)
+            self.notify(told, title="re-scored answers", markup=False)
         newer = held is not None and held is not message.base and held is self.loaded
         if not (newer and self.known_shown is held):
             # Else the newer update is on screen already (with the verdicts known then); the

@@ -177,7 +177,7 @@ def _score_with_progress(result: Any, options: Any, quiet: bool, read_token: str
 
 def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str:
     from evaltui.data.notes import fold_notes
-    from evaltui.data.rescore import per_run_comparison, unscored_words
+    from evaltui.data.rescore import from_answer_words, per_run_comparison, unscored_words
     from evaltui.data.sanitize import one_line
     from evaltui.data.wording import plural
 
@@ -194,6 +194,9 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str
         )
     counts = ", ".join(f"{n} {status}" for status, n in sorted(rescored.counts.items()))
     lines.append(f"generations  {counts}")
+    told = from_answer_words(rescored)
+    if told:
+        lines.append(f"answers      {told}")
     # One line per kind: 100 plain files under lm-eval are one "not an lm-eval samples file".
     for group in fold_notes(rescored.notes, sources):
         lines.append(f"not scored   {one_line(group.text, 300)}")

@@ -74,6 +74,15 @@ NO_ANSWER = "no answer"
 """A generation whose text its reader says holds no answer of the model's (``answer_unknown``: an
 lm-eval loglikelihood target that greedy decoding does not give): no new score, the reader's
 reason as the message. Scoring its text would score the reference against itself."""
+FROM_ANSWER = (
+    "scored from the answer the format's scorer extracted (the text is not the model's output)"
+)
+"""The message of a generation whose text is not the model's but whose format gave the answer
+its scorer extracted (an Inspect sample read from its summary: the scorer's ``answer``):
+``exact`` and ``math-verify``, which read only the answer, score that answer."""
+ANSWER_SCORERS = frozenset({"exact", "math-verify"})
+"""The scorers that read only a generation's answer: they score a format's extracted answer when
+the text is not the model's (:data:`FROM_ANSWER`). A user scorer reads the text: it gets none."""
 CANCELLED = "cancelled"
 PENDING = "not scored yet"
 """A generation no re-score has scored yet (:func:`known_scores`): no new score until then."""
@@ -217,6 +226,9 @@ def _item_keys(indexed: pl.DataFrame, name: str) -> list[int]:
     scorer reads the whole text and the row (:func:`_record`)."""
     gen = pl.col("gen").fill_null("")
     if name == "math-verify":
+        if "answer_unknown" in indexed.columns:  # the text it is sent (see _answer_text)
+            given = pl.col("answer_unknown").is_not_null() & pl.col("extracted").is_not_null()
+            gen = pl.when(given).then(pl.col("extracted")).otherwise(gen)
         frame = indexed.select(
             gen.str.slice(-TAIL_CHARS).alias("gen"), pl.col("answer"), pl.col("vote_reference")
         )
@@ -237,7 +249,10 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
     # vote_answer and vote_reference as the loader made them (a list reference's aliases)
     generations = fill_vote_answers(generations)
     match = reference_match_expr("vote_answer", "vote_reference")
-    absent = _no_answer_expr(generations)
+    reason = _no_answer_expr(generations)
+    # The format's extracted answer (an Inspect summary's scorer answer) is scored as it is.
+    absent = pl.when(pl.col("extracted").is_null()).then(reason)
+    given = pl.when(reason.is_not_null()).then(pl.lit(FROM_ANSWER))
     return generations.select(
         pl.when(pl.col("answer").is_null() | absent.is_not_null())
         .then(None)
@@ -251,7 +266,7 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
         .alias("score_status"),
         pl.when(pl.col("answer").is_null())
         .then(pl.lit(None, dtype=pl.String))
-        .otherwise(absent)
+        .otherwise(pl.coalesce(absent, given))
         .alias("score_message"),
     )
 
@@ -580,7 +595,13 @@ def rescore(
 
 def _fingerprint(name: str, version: str | None, options: RescoreOptions) -> str:
     """What a worker scorer's verdicts depend on besides the generation (memo, cache)."""
-    return f"rescore\0{name}\0{version}\0{options.timeout:g}"
+    return f"rescore\0{RESCORE_FORMAT}\0{name}\0{version}\0{options.timeout:g}"
+
+
+#: Part of every worker scorer's cache key and memo fingerprint: bump it when what a scorer is
+#: sent changes. 2: math-verify scores a format's extracted answer when the text is not the
+#: model's (:data:`FROM_ANSWER`); the cache held "no answer" for those rows.
+RESCORE_FORMAT = "2"
 
 
 def known_scores(
@@ -739,10 +760,12 @@ def _rescore(
             if record["answer"] is None:
                 scoring.set(row, None, NO_REFERENCE, None)
                 continue
-            if record.get("answer_unknown") is not None:  # its text is not the model's: not sent
-                scoring.set(row, None, NO_ANSWER, record["answer_unknown"])
-                continue
             text = record["gen"] or ""
+            if record.get("answer_unknown") is not None:  # its text is not the model's
+                if name not in ANSWER_SCORERS or record.get("extracted") is None:
+                    scoring.set(row, None, NO_ANSWER, record["answer_unknown"])
+                    continue
+                text = record["extracted"]  # the format's scorer's answer: math-verify reads it
             if name == "math-verify":  # it reads the tail only: send no more
                 text = text[-TAIL_CHARS:]
             given = _record(record)
@@ -753,6 +776,19 @@ def _rescore(
 
     complete = scoring.run(name, options, todo, cancel)
     scores = scoring.frame(SCORE_SCHEMA)
+    if name in ANSWER_SCORERS and "answer_unknown" in generations.columns:
+        # A verdict on the format's extracted answer says so (from the cache and memo too).
+        from_answer = generations.select(
+            pl.col("answer_unknown").is_not_null() & pl.col("extracted").is_not_null()
+        ).to_series()
+        scores = scores.with_columns(
+            pl.when(
+                from_answer & (pl.col("score_status") == OK) & pl.col("score_message").is_null()
+            )
+            .then(pl.lit(FROM_ANSWER))
+            .otherwise(pl.col("score_message"))
+            .alias("score_message")
+        )
     if cache is not None and complete:
         _cache_files(cache, scores, pending)
     return _finish(scores, name, started, cached_files, cancelled=not complete)
@@ -1435,6 +1471,18 @@ def per_run_comparison(stats: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("stored_total") / pl.col("stored_n"))
         .alias("stored_accuracy"),
         pl.when(pl.col("new_n") > 0).then(pl.col("new_total") / pl.col("new_n")).alias("accuracy"),
+    )
+
+
+def from_answer_words(rescored: Rescored) -> str:
+    """How many generations were scored from their format's extracted answer, their text not
+    being the model's (:data:`FROM_ANSWER`), in words; "" when none."""
+    n = int((rescored.scores["score_message"] == FROM_ANSWER).sum())
+    if not n:
+        return ""
+    return (
+        f"{plural(n, 'generation')} scored from the answer their format's scorer extracted "
+        "(the text is not the model's output: an Inspect sample read from its summary)"
     )
 
 
