@@ -1353,7 +1353,10 @@ def with_doubts(result: Any, rescored: Rescored) -> Rescored:
             what += ": the stored scorer may read answers in a way this one does not"
         task = file_task(rows["prompt_id"].to_list()) if formats.get(source) == "lm_eval" else None
         if task:
-            what += f"; lm-eval:{task} scores as the task did (its own process_results)"
+            what += (
+                f"; lm-eval:{task} scores as the task did (its own process_results; "
+                "--include-path DIR for a task the installed lm_eval does not hold)"
+            )
         else:
             what += "; check its stored verdicts before trusting the new ones"
         doubts.append(f"{source}: {what}")
