@@ -574,7 +574,7 @@ class EvalApp(App[int]):
         maps the answer ``A`` to a label: ``exact`` called every one stored correct wrong), with
         the scorer that scores as the task did: a warning that stays until dismissed."""
         from evaltui.data.notes import fold_notes
-        from evaltui.data.sanitize import one_line
+        from evaltui.data.sanitize import one_line, one_line_middle
 
         groups = [
             g
@@ -585,13 +585,16 @@ class EvalApp(App[int]):
         for group in groups[:2]:
             # The note without its list of files (the toast is narrow): the first file's name,
             # and how many more.
+            # The file's name first (the toast may cut the end: t's summary has it all), then
+            # the note without its list of files.
             what = group.notes[0][len(group.sources[0]) + 2 :] if group.sources else group.text
             where = ""
             if group.sources:
-                where = f" ({Path(group.sources[0]).name}"
-                where += f" and {len(group.sources) - 1:,} more)" if len(group.sources) > 1 else ")"
+                where = one_line_middle(Path(group.sources[0]).name, 36)
+                where += f" and {len(group.sources) - 1:,} more" if len(group.sources) > 1 else ""
+                where += ": "
             self.notify(
-                one_line(what + where, 400),
+                one_line(where + what, 400),
                 title="new verdicts may not be the task's",
                 severity="warning",
                 timeout=20,

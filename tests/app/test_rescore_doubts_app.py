@@ -31,11 +31,20 @@ async def test_a_rescore_by_exact_warns_of_the_task_with_its_own_scorer(
         assert len(told) == 1  # the two runs' files: one kind
         assert told[0].severity == "warning"
         message = told[0].message
-        assert message.startswith("exact calls wrong 4 of the 4 generations stored correct")
-        assert "lm-eval:negotiationtom_intention" in message
-        assert message.endswith(
-            "(samples_negotiationtom_intention_2026-07-08T16-04-34.219874.jsonl and 1 more)"
+        assert message.startswith(
+            "samples_negotiatio…4-34.219874.jsonl and 1 more: exact calls wrong 4 of the 4 "
+            "generations stored correct"
         )
+        assert "lm-eval:negotiationtom_intention" in message
+        # t's summary says it too, whole, after the toast is gone.
+        await pilot.press("t")
+        await settle(pilot)
+        from evaltui.app.screens.summary import rescore_lines
+
+        lines = rescore_lines(app.rows, app)  # type: ignore[arg-type]
+        (doubt,) = [line for line in lines if line.startswith("  doubt: ")]
+        assert doubt.startswith("  doubt: 2 files: exact calls wrong 4 of the 4")
+        assert "samples_negotiationtom_intention_2026-07-08T18-15-33.115417.jsonl" in doubt
         # Re-scoring again says nothing new.
         app.tell_doubts(app.rescored, app.loaded)  # type: ignore[arg-type]
         assert len([n for n in app._notifications if n.title == TITLE]) == 1
