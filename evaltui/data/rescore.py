@@ -1307,21 +1307,41 @@ def with_doubts(result: Any, rescored: Rescored) -> Rescored:
         new.select(correct_expr(score_kinds(new))).to_series().alias("now"),
         rescored.scores["score_status"].alias("status"),
     )
-    judged = frame.filter(
-        (pl.col("status") == OK) & pl.col("was").is_not_null() & pl.col("now").is_not_null()
-    )
-    if judged.height == 0:
+    scored = frame.filter((pl.col("status") == OK) & pl.col("now").is_not_null())
+    if scored.height == 0:
         return rescored
     was, now = pl.col("was"), pl.col("now")
-    per_file = judged.group_by("source", maintain_order=True).agg(
-        pl.len().alias("n"),
-        was.sum().alias("correct"),
-        (was & ~now).sum().alias("to_wrong"),
-        (was != now).sum().alias("flipped"),
+    same = reference_match_expr("vote_answer", "vote_reference").fill_null(False)
+    per_file = scored.group_by("source", maintain_order=True).agg(
+        was.is_not_null().sum().alias("n"),
+        was.fill_null(False).sum().alias("correct"),
+        (was & ~now).fill_null(False).sum().alias("to_wrong"),
+        (was != now).fill_null(False).sum().alias("flipped"),
+        same.sum().alias("same"),
+        (same & ~now).sum().alias("same_wrong"),
     )
     formats = {f.source: f.format for f in getattr(result, "files", [])}
     doubts: list[str] = []
-    for source, n, correct, to_wrong, flipped in per_file.iter_rows():
+    for source, n, correct, to_wrong, flipped, n_same, same_wrong in per_file.iter_rows():
+        rows = frame.filter(pl.col("source") == source)
+        if same_wrong >= DOUBT_MIN_FLIPS and 2 * same_wrong > n_same:
+            # Answers the scorer cannot read: math-verify's 0 for 'No' against ' No', on a
+            # log whose stored verdicts are unknown too.
+            example = rows.filter(same & ~now & pl.col("extracted").is_not_null())["extracted"]
+            like = f" (answers like '{one_line(example[0], DOUBT_EXAMPLE_CELLS)}')"
+            what = (
+                f"{rescored.scorer} calls wrong {same_wrong:,} of the "
+                f"{plural(n_same, 'generation')} whose answer is the reference as written"
+                f"{like if example.len() else ''}: it does not read answers of this kind"
+            )
+            lm_task = (
+                file_task(rows["prompt_id"].to_list()) if formats.get(source) == "lm_eval" else None
+            )
+            what += (
+                f"; lm-eval:{lm_task} scores as the task did" if lm_task else "; exact reads them"
+            )
+            doubts.append(f"{source}: {what}")
+            continue
         if flipped < DOUBT_MIN_FLIPS:
             continue
         if correct and 2 * to_wrong > correct:
@@ -1333,7 +1353,6 @@ def with_doubts(result: Any, rescored: Rescored) -> Rescored:
             what = f"{rescored.scorer} changes the verdict of {flipped:,} of {n:,} generations"
         else:
             continue
-        rows = frame.filter(pl.col("source") == source)
         answers = rows.filter(pl.col("vote_answer").is_not_null())
         references = {
             piece

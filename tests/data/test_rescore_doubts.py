@@ -94,3 +94,24 @@ def test_the_rescore_command_says_the_doubt_and_the_scorer_to_use(
         "evaltui: warning: exact disagrees with most stored verdicts of 2 files (without -q "
         "each is said, with the scorer that scores as its task did)"
     ]
+
+
+def test_math_verify_on_answers_it_cannot_read_says_so_stored_verdicts_or_not() -> None:
+    # The published popularity logs answer 'Yes'/'No': math-verify called every answer that is
+    # the reference as written wrong (accuracy 0.800 -> 0.000), and the log without scores
+    # (stored verdicts unknown, so none "flipped") read 0.000 new with nothing said.
+    from tests.data.test_real_world import REAL
+
+    folder = REAL / "repro_inspect_merge"
+    result = load([folder], OPTS)
+    rescored = rescore(result, RescoreOptions("math-verify", use_cache=False, workers=1))
+    popularity = sorted(f.source for f in result.files if "popularity" in f.source)
+    assert len(popularity) == 2
+    assert sorted(d.split(": ", 1)[0] for d in rescored.doubts) == popularity
+    for doubt in rescored.doubts:
+        what = doubt.split(": ", 1)[1]
+        assert what.startswith("math-verify calls wrong ")
+        assert "whose answer is the reference as written (answers like '" in what
+        assert what.endswith(": it does not read answers of this kind; exact reads them")
+    # exact reads them: no doubt.
+    assert rescore(result, RescoreOptions("exact", use_cache=False)).doubts == []
