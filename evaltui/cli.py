@@ -44,6 +44,26 @@ def exit_status(*, follow: bool = False) -> str:
     )
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose help, usage and version text reach standard output as every other
+    text of evaltui's does (:func:`say`): argparse swallows an OSError or AttributeError there,
+    so ``evaltui --help > /dev/full`` (and each command's ``--help``, ``--version``) ended with
+    exit 0 and nothing said (exit 120 and "Exception ignored" when the stream was buffered), and
+    ``>&-`` put the help on stderr. Now standard output full or closed is exit 1 with
+    ``evaltui: error: cannot write standard output: …``; a reader that left (``| head -1``)
+    still ends quietly with 0. Messages for stderr (usage errors) go there as before."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if not message:
+            return
+        # argparse passes sys.stdout for help, usage and version, which is None under `>&-`;
+        # its own errors name sys.stderr.
+        if file is None or file is sys.stdout:
+            say(message, sanitize=False)
+            return
+        super()._print_message(message, file)
+
+
 def folder_path(text: str) -> Path:
     """A folder flag's value: ``--cache-dir ''`` (an unset ``$CACHE``) is a usage error, not the
     working directory (the cache's shard folders landed there)."""
@@ -307,7 +327,10 @@ def cannot_write(target: str | os.PathLike[str], exc: OSError) -> int:
         if is_standard_output(target):
             raise exc
         return fail(f"cannot write {target}: its reader went away (broken pipe)", EXIT_FAILURE)
-    return fail(f"cannot write {target}: {exc.strerror or exc}", EXIT_FAILURE)
+    # `-o -` is standard output, said so as for a table or report ('cannot write -: …' read as
+    # a file named '-').
+    shown = "standard output" if os.fspath(target) == "-" else target
+    return fail(f"cannot write {shown}: {exc.strerror or exc}", EXIT_FAILURE)
 
 
 #: Names of standard output besides ``-``: writing to one of them is writing to ``-``.
@@ -660,7 +683,7 @@ def print_summary(
 ) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import run_accuracies, run_kinds
-    from evaltui.data.sanitize import cell_width, one_line
+    from evaltui.data.sanitize import cell_width, one_line, one_line_middle
     from evaltui.data.wording import plural
 
     head = result.headline()
@@ -684,9 +707,11 @@ def print_summary(
             f"accuracy     {head['accuracy']:.4f} pooled over every run's scored generations;"
             " by run:"
         )
-        width = min(60, max(cell_width(one_line(run, 60)) for run in by_run))
+        # Run labels (folder names, model names) whole on one line, a newline or tab in one
+        # shown (␊, ␉) as the table shows it: folded to a space, 'a\tb' read as a run 'a b'.
+        width = min(60, max(cell_width(one_line_middle(run, 60)) for run in by_run))
         for run, value in list(by_run.items())[:SUMMARY_RUNS]:
-            label = one_line(run, 60)
+            label = one_line_middle(run, 60)
             lines.append(f"  {label}{' ' * (width - cell_width(label))}  {value:.4f}")
         if len(by_run) > SUMMARY_RUNS:
             lines.append(f"  … and {len(by_run) - SUMMARY_RUNS} more runs (summarize --table)")
@@ -700,7 +725,7 @@ def print_summary(
         lines.append(f"score        {next(iter(described.values()))} (every run)")
     else:
         for run, text in list(described.items())[:10]:
-            lines.append(f"score        {one_line(run, 60)}: {text}")
+            lines.append(f"score        {one_line_middle(run, 60)}: {text}")
         if len(described) > 10:
             lines.append(f"  … and {len(described) - 10} more runs")
     from evaltui.data.triage import render_triage
@@ -737,7 +762,7 @@ def print_summary(
 
 
 def summarize_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="evaltui summarize",
         description="Per-prompt stats of every generation under PATH, as the combined JSON.",
         epilog=exit_status(follow=True),
@@ -870,7 +895,7 @@ def cmd_summarize(argv: Sequence[str]) -> int:
 def cmd_formats(argv: Sequence[str]) -> int:
     from evaltui.data.formats import READERS
 
-    argparse.ArgumentParser(
+    Parser(
         prog="evaltui formats",
         description="List the format readers.",
         epilog="exit status: 0, also when the reader of standard output stops early (| head); 1 "
@@ -886,7 +911,7 @@ def cmd_formats(argv: Sequence[str]) -> int:
 
 
 def app_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="evaltui",
         description="Explore LLM evaluation results: evaltui PATH… opens the app. "
         "Headless: evaltui {summarize,export,compare,rescore,formats} --help.",
@@ -1012,10 +1037,11 @@ class VisibleStream:
         return getattr(self.unsanitized, name)
 
 
-def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
+def say(text: str, *, beside: str | os.PathLike[str] | None = None, sanitize: bool = True) -> None:
     """Print human-readable text built from input (a report, a table), made visible: on stdout,
     or on stderr when the command's data goes to stdout (``beside`` is ``-``), which then holds
-    the data alone (``evaltui compare … -o - | jq``)."""
+    the data alone (``evaltui compare … -o - | jq``). ``sanitize`` False: evaltui's own text
+    (``--help``), written as it is."""
     from evaltui.data.sanitize import visible
     from evaltui.data.stdout import StandardOutputFailed
 
@@ -1024,8 +1050,16 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None) -> None:
         return
     if sys.stdout is None:  # `>&-`: no standard output at all (it was an AttributeError)
         raise StandardOutputFailed("standard output is closed")
+    shown = visible(storable(text)) if sanitize else text
     try:
-        sys.stdout.write(visible(storable(text)))
+        try:
+            sys.stdout.write(shown)
+        except UnicodeEncodeError:
+            # Standard output in an encoding without '→', '…' or a CJK label (a Latin-1 locale,
+            # PYTHONIOENCODING=ascii): such characters as \u2192, as Python writes them on
+            # stderr; it was a traceback (compare's report, --table, --help).
+            encoding = sys.stdout.encoding
+            sys.stdout.write(shown.encode(encoding, "backslashreplace").decode(encoding))
         sys.stdout.flush()
     except BrokenPipeError:
         # `evaltui compare … -o cmp.csv | head`: the reader had the lines it wanted; the rest of
@@ -1149,6 +1183,29 @@ def stopped_as_interrupted(argv: Sequence[str]) -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return settled_stdout(run_command(argv))
+
+
+def settled_stdout(code: int) -> int:
+    """``code``, once what is left in standard output's buffer is written or dropped. A write
+    that failed (``> /dev/full``) leaves its text in the buffer, and Python's own flush at exit
+    failed again: 'Exception ignored … OSError' and exit 120 after evaltui's error line, when
+    standard output is buffered (as it is unless ``PYTHONUNBUFFERED`` is set). Such text is
+    dropped now (the failure was said); a failure first seen here is said, exit 1."""
+    stream = sys.stdout
+    if stream is None:
+        return code
+    try:
+        stream.flush()
+    except OSError as exc:
+        with contextlib.suppress(OSError, ValueError):
+            reader_left(stream.fileno())
+        if code == EXIT_OK and not isinstance(exc, BrokenPipeError):
+            code = fail(f"cannot write standard output: {exc.strerror or exc}", EXIT_FAILURE)
+    return code
+
+
+def run_command(argv: Sequence[str] | None = None) -> int:
     # From its own light module: run as `python -m evaltui.cli`, this file is __main__ and its
     # classes are not the ones the commands raise; evaltui.data.export would import polars
     # before bound_pools sizes its pool.

@@ -580,10 +580,29 @@ def table_layout(
     if fit is not None:
         scrolls = fit_rows is not None and rows.height > fit_rows
         chrome = SCROLLBAR_CHROME if scrolls else TABLE_CHROME
+        width = score_room(layout, fit, width, chrome)
         if keep is not None:
             layout = keep_in_view(layout, keep, fit, width, chrome)
         layout = fit_prompt(layout, fit, width, chrome)
     return _name_cut(layout)
+
+
+SCORE_PROMPT_FLOOR = 12
+"""The narrowest a fitted prompt column is made to keep a prompt's own score in view."""
+
+
+def score_room(layout: TableLayout, fit: int, prompt: int, chrome: int = TABLE_CHROME) -> int:
+    """The prompt column's least width in a table ``fit`` cells wide: ``prompt``, or less (down
+    to ``SCORE_PROMPT_FLOOR``) when that keeps the prompt score column (a format's own verdict
+    on the prompt, an Inspect epochs reducer's) in view. At 60 columns an Inspect log's table
+    showed prompt, run, n and accuracy, its prompt score past the right edge with no sign of it
+    (the prompt kept 20 cells, took 29)."""
+    names = [column for column, _l, _k in layout.columns]
+    if not names or names[0] != "prompt" or "prompt_score" not in names:
+        return prompt
+    others = _padded_widths(layout)
+    room = fit - chrome - CELL_PADDING - sum(others[: names.index("prompt_score")])
+    return prompt if room >= prompt or room < SCORE_PROMPT_FLOOR else room
 
 
 def prompt_label(after: str, width: int) -> str:

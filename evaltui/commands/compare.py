@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from evaltui.cli import (
     EXIT_OK,
+    Parser,
     add_bad_lines_arg,
     add_load_args,
     bad_lines_clash,
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 
 def compare_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="evaltui compare",
         description="Compare two runs prompt by prompt (joined on prompt id, never on row position): "
         "delta with a paired 95% CI and test, transitions between never/flaky/always solved.",

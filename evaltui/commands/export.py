@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from evaltui.cli import (
     EXIT_FAILURE,
     EXIT_OK,
+    Parser,
     add_bad_lines_arg,
     add_load_args,
     bad_lines_clash,
@@ -27,7 +28,7 @@ from evaltui.cli import (
     report_problems,
     shown_path,
 )
-from evaltui.data.sanitize import visible
+from evaltui.data.sanitize import cell_width, head_cells, tail_cells, visible
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 def export_parser() -> argparse.ArgumentParser:
     from evaltui.data.query import QUICK_FILTERS
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="evaltui export",
         description="Write a filtered subset: the combined JSON of the matching prompts (default), "
         "their original records (--records), or their stats as CSV/Parquet (by -o suffix).",
@@ -106,14 +107,21 @@ def export_parser() -> argparse.ArgumentParser:
 
 
 def caret_lines(text: str, position: int | None, width: int = 72) -> str:
-    """Two lines pointing at ``position`` in ``text`` (a window of it when it is long)."""
+    """Two lines pointing at ``position`` in ``text`` (a window of it, ``width`` terminal cells,
+    when it is long). Measured in cells: a CJK or emoji character takes two, a combining mark
+    none (the caret stood under the wrong word after '"数学题目"', 4 cells short)."""
     if position is None:
         return ""
-    start = max(0, min(position - width // 2, len(text) - width))
-    shown = visible(text[start : start + width], multiline=False)  # one symbol per character
+    start = 0
+    if cell_width(text) > width:
+        start = position - len(tail_cells(text[:position], width // 2))
+        start = max(0, min(start, len(text) - len(tail_cells(text, width))))
+    window = head_cells(text[start:], width)
     lead = "…" if start else ""
-    tail = "…" if start + width < len(text) else ""
-    return f"\n  {lead}{shown}{tail}\n  {' ' * (len(lead) + position - start)}^"
+    tail = "…" if start + len(window) < len(text) else ""
+    before = visible(text[start:position], multiline=False)
+    shown = visible(window, multiline=False)
+    return f"\n  {lead}{shown}{tail}\n  {' ' * (cell_width(lead + before))}^"
 
 
 def where_error(where: str) -> QueryError | None:

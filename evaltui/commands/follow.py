@@ -56,7 +56,7 @@ def follow_summarize(
     told: set[str] = set()
     last_written = ""  # the clock time of the last write, for a stop that skips the last one
     # With -o - each write is one whole JSON document more on stdout (`jq` reads them in turn).
-    where = "(standard output)" if is_stdout(output) else one_line(str(output))
+    where = "(standard output)" if is_stdout(output) else shown_path(output)
 
     def write(result: LoadResult) -> bool:
         nonlocal last_written

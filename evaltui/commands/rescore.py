@@ -18,6 +18,7 @@ from evaltui.cli import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    Parser,
     add_bad_lines_arg,
     add_load_args,
     bad_lines_clash,
@@ -67,7 +68,7 @@ def nothing_scored(counts: dict[str, int]) -> str | None:
 
 
 def rescore_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="evaltui rescore",
         description="Score every generation under PATH again with another scorer (the inputs are "
         "not touched) and write the combined JSON under the new scores, the stored ones beside "
@@ -178,7 +179,7 @@ def _score_with_progress(result: Any, options: Any, quiet: bool, read_token: str
 def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str:
     from evaltui.data.notes import fold_notes
     from evaltui.data.rescore import from_answer_words, per_run_comparison, unscored_words
-    from evaltui.data.sanitize import one_line
+    from evaltui.data.sanitize import one_line, one_line_middle
     from evaltui.data.wording import plural
 
     lines = [f"scorer       {rescored.scorer}"]
@@ -188,7 +189,7 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str
         text += " stored → " + ("–" if new is None else f"{new:.4f}") + " new"
         text += unscored_words(row)
         lines.append(
-            f"run          {one_line(str(row['run']), 60)}: {text}; "
+            f"run          {one_line_middle(str(row['run']), 60)}: {text}; "
             f"{plural(row['flipped'], 'verdict')} flipped ({row['to_correct']:,} to correct, "
             f"{row['to_wrong']:,} to wrong) in {plural(row['prompts_flipped'], 'prompt')}"
         )

@@ -25,7 +25,7 @@ import polars as pl
 
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
 from evaltui.data.runs import listed_runs, resolve_run
-from evaltui.data.sanitize import distinct_middle, one_line, visible
+from evaltui.data.sanitize import cell_width, distinct_middle, one_line, pad_cells, visible
 from evaltui.data.summary import bootstrap_ci
 from evaltui.data.wording import plural, signed_fixed
 
@@ -305,19 +305,39 @@ class Comparison:
             if bad_lines_warning := self.bad_lines_warning(bad_lines):
                 lines.append(f"  ({bad_lines_warning})")
         lines.extend(self.id_warnings())
-        for title, frame in (
-            ("largest regressions", self.regressions()),
-            ("largest improvements", self.improvements()),
-        ):
-            if frame.height:
+        listed = [
+            (title, list(frame.head(LISTED).iter_rows(named=True)))
+            for title, frame in (
+                ("largest regressions", self.regressions()),
+                ("largest improvements", self.improvements()),
+            )
+        ]
+        # Amounts and ids padded to the widest listed, in both lists: lm-eval's doc ids (23-27
+        # characters, cut at 24), a CJK id or a score of 1.852e+04 (wider than 5) left each
+        # prompt's text starting elsewhere.
+        shown = [
+            [
+                (
+                    self._amount(row["rate_a"], signed=False),
+                    self._amount(row["rate_b"], signed=False),
+                    one_line(str(row["prompt_id"]), 24),
+                    one_line(row["prompt_a"], 60),
+                )
+                for row in rows
+            ]
+            for _, rows in listed
+        ]
+        cells = [part for parts in shown for part in parts]
+        a_width = max([5, *(len(a) for a, _, _, _ in cells)])
+        b_width = max([5, *(len(b) for _, b, _, _ in cells)])
+        id_width = max([0, *(cell_width(pid) for _, _, pid, _ in cells)])
+        for (title, rows), parts in zip(listed, shown, strict=True):
+            if rows:
                 what = "pass rate" if self.binary else f"mean {self.metric_words()}"
                 lines.append(f"{title} ({' → '.join(self.names())} {what}):")
-                for row in frame.head(LISTED).iter_rows(named=True):
-                    a = self._amount(row["rate_a"], signed=False)
-                    b = self._amount(row["rate_b"], signed=False)
+                for a, b, pid, prompt in parts:
                     lines.append(
-                        f"  {a:>5} → {b:>5}  "
-                        f"{one_line(str(row['prompt_id']), 24)}  {one_line(row['prompt_a'], 60)}"
+                        f"  {a:>{a_width}} → {b:>{b_width}}  {pad_cells(pid, id_width)}  {prompt}"
                     )
         if not self.judged:
             lines.append(f"transitions: {self.not_judged}")
@@ -345,13 +365,15 @@ class Comparison:
             )
         return lines
 
-    def bad_lines_warning(self, bad_lines: int) -> str:
-        """Said beside the prompts only in one run when the load had bad lines, else ""."""
+    def bad_lines_warning(self, bad_lines: int, *, below: bool = True) -> str:
+        """Said beside the prompts only in one run when the load had bad lines, else "".
+        ``below``: the report's words, the bad lines listed after it; the summary JSON's
+        warnings are read where nothing is below (they said '(see below)' too)."""
         if not bad_lines or not (self.only_a.height or self.only_b.height):
             return ""
         return (
-            f"the load has {plural(bad_lines, 'bad line')} (see below): a prompt whose "
-            "lines are bad in one run counts as only in the other"
+            f"the load has {plural(bad_lines, 'bad line')}{' (see below)' if below else ''}: "
+            "a prompt whose lines are bad in one run counts as only in the other"
         )
 
     def warnings(self, bad_lines: int = 0) -> list[str]:
@@ -363,7 +385,7 @@ class Comparison:
             self.kinds_warning(),
             self.over,
             *self.id_warnings(),
-            self.bad_lines_warning(bad_lines),
+            self.bad_lines_warning(bad_lines, below=False),
         ]
         return [visible(line, multiline=False) for line in said if line]
 

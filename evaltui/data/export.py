@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import contextvars
 import errno
@@ -278,9 +279,27 @@ def open_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
         if "b" in mode:
             yield sys.stdout.buffer
             sys.stdout.buffer.flush()
-        else:
+        elif _utf8(sys.stdout):
             yield sys.stdout
             sys.stdout.flush()
+        else:
+            # Standard output in another encoding (a Latin-1 locale, PYTHONIOENCODING=ascii):
+            # the data is written as UTF-8 all the same, the bytes -o FILE holds. Encoded in
+            # the stream's own, `compare -o -` and `--summary-json -` ended in a traceback
+            # (UnicodeEncodeError) on a CJK run label, where summarize's and export's did not.
+            # A descriptor of its own: closing it leaves standard output open.
+            fd = os.dup(sys.stdout.fileno())
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                yield handle
+
+
+def _utf8(stream: Any) -> bool:
+    """Whether ``stream`` encodes text as UTF-8 (or has no descriptor to write UTF-8 to)."""
+    try:
+        stream.fileno()
+        return codecs.lookup(stream.encoding or "utf-8").name == "utf-8"
+    except (OSError, ValueError, AttributeError, LookupError):
+        return True
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ vote can never disagree.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import polars as pl
@@ -170,11 +171,17 @@ def answer_part_exprs(column: str = "gen", *, every: bool = True) -> list[pl.Exp
     ``every``, ``_answer_line``, ``_number`` and ``_short`` are left out: :func:`answer_lines`,
     :func:`last_numbers` and :func:`short_replies` make them for less. ``column`` holds
     :func:`answer_tails`, as the texts given to those do."""
-    return [
+    return list(_answer_part_exprs(column, every))
+
+
+@functools.cache
+def _answer_part_exprs(column: str, every: bool) -> tuple[pl.Expr, ...]:
+    """:func:`answer_part_exprs`, built once (~0.2 ms each time: made for every followed update)."""
+    return tuple(
         part.alias(name)
         for part, name in zip(_parts(column, unescaped=True), ANSWER_PARTS, strict=False)
         if every or name not in ("_answer_line", "_number", "_short")
-    ]
+    )
 
 
 def answer_lines(texts: pl.Series) -> pl.Series:

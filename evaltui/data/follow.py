@@ -60,6 +60,7 @@ from evaltui.data.sanitize import one_line_middle
 from evaltui.data.schema import LoadError, empty_generations
 from evaltui.data.tokens import (
     LengthCounter,
+    SelfCheck,
     count_in_batches,
 )
 from evaltui.data.wording import plural
@@ -429,6 +430,9 @@ class Follower:
         """Set when the count path switched to tokenizers: every file is counted again."""
         self.counting = ""
         """How the first load counted (its result's ``counting``)."""
+        self._checked: SelfCheck | None = None
+        """The first load's self-check (its result's ``self_checked``): the counter for new rows
+        takes it over."""
         self.notes: list[str] = []
         self.unreadable: list[tuple[str, str]] = []
         """Directories that could not be read at the last look: (source, reason), shown as skips."""
@@ -514,6 +518,7 @@ class Follower:
             stop_lengths=stop_lengths,
         )
         self.tokenizer_name, self.counting = result.tokenizer, result.counting
+        self._checked = result.self_checked
         # A file's own notes (they start with its source, as the loader tells them) are kept
         # with the file: read again, they are its new read's; gone, they go with it.
         own = {r.source for r in result.files if r.path is not None and r.skipped is None}
@@ -1193,7 +1198,11 @@ class Follower:
             single = dataclasses.replace(self.options, num_proc=1)
             # The cut in numpy and Arrow (less CPU per MB than the split; pyarrow's ~40 MB are
             # paid by a followed app only).
-            self.counter = length_counter(None, single, self.options.open_cache(), arrow_cut=True)
+            counter = length_counter(None, single, self.options.open_cache(), arrow_cut=True)
+            # The load's self-check of this tokenizer holds for these rows too: its first texts
+            # are not checked again (~1 s of CPU at the start of a follow), only longer ones.
+            counter.inherit(self._checked)
+            self.counter = counter
             self._warm = True  # made for a count that comes now: no count to warm it with
         return self.counter
 

@@ -59,6 +59,7 @@ from evaltui.data.tokens import (
     FAST_PATH,
     HF_PATH,
     LengthCounter,
+    SelfCheck,
     TokenizerError,
     TokenizerSpec,
     count_in_batches,
@@ -312,6 +313,10 @@ class LoadResult:
     numbered: pl.Series | None = None
     """Per generation row: True where the load numbered its ``sample`` (its reader gave none).
     A follower keeps the readers' numbers only: a file read again renumbers the rest."""
+    self_checked: SelfCheck | None = None
+    """The self-check this load's count-only path passed (texts checked, the longest), when it
+    counted by it: a follower's counter of the same tokenizer takes it over rather than check
+    its first texts again. None when this load counted nothing, or by ``tokenizers``."""
     cache_note: str | None = None
     """The note (also in :attr:`notes`) saying the cache could not be written (a ``--cache-dir``
     that is a file, read-only, on a full disk): the load ran uncached, and the next one will
@@ -1440,6 +1445,7 @@ class _Load:
             self.counting(),
             from_snapshot=from_snapshot,
             numbered=numbered,
+            self_checked=self.counter.verdict() if self.counter is not None else None,
             cache_note=cache_notes[0] if cache_notes else None,
         )
 

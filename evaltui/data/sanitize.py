@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -222,6 +223,54 @@ def pad_cells(text: str, cells: int) -> str:
     return text + " " * max(0, cells - cell_width(text))
 
 
+def wrap_cells(
+    text: str,
+    width: int,
+    subsequent_indent: str = "",
+    *,
+    break_long_words: bool = True,
+    break_on_hyphens: bool = True,
+) -> list[str]:
+    """``textwrap.wrap`` in terminal cells: ``text`` (one line) in lines of at most ``width``
+    cells, broken at its spaces, lines after the first starting with ``subsequent_indent``.
+    textwrap counts characters: a line of CJK labels or emoji took up to twice its width, one
+    with combining marks broke early. Text of one cell per character is wrapped by textwrap
+    itself (the same lines as before); other text alike, but a word wider than a line alone is
+    cut after its last hyphen that fits (``break_on_hyphens``), else where the cells run out
+    (``break_long_words``; else it is left whole)."""
+    if cell_width(text) == len(text) and cell_width(subsequent_indent) == len(subsequent_indent):
+        return textwrap.wrap(
+            text,
+            width,
+            subsequent_indent=subsequent_indent,
+            break_long_words=break_long_words,
+            break_on_hyphens=break_on_hyphens,
+        )
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        lead = subsequent_indent if lines else ""
+        if line and cell_width(f"{line} {word}") <= width:
+            line = f"{line} {word}"
+            continue
+        if line:
+            lines.append(line)
+            lead = subsequent_indent
+        line = lead + word
+        while break_long_words and cell_width(line) > width:
+            head = head_cells(line, width)
+            if cell_width(head) <= cell_width(lead):  # not one more character fits
+                break
+            hyphen = head.rfind("-", len(lead) + 1) if break_on_hyphens else -1
+            if hyphen > 0:  # as textwrap breaks a long word: after one of its hyphens
+                head = head[: hyphen + 1]
+            lines.append(head)
+            line = subsequent_indent + line[len(head) :]
+    if line:
+        lines.append(line)
+    return lines
+
+
 def one_line(text: str | None, limit: int = 200) -> str:
     """A single display line of at most ``limit`` terminal cells: whitespace runs folded to one
     space, controls made visible, cut with ``…``."""
@@ -298,7 +347,37 @@ def distinct_middle(labels: Iterable[str], limit: int) -> dict[str, str]:
     groups: dict[str, list[str]] = {}
     for label, text in shown.items():
         groups.setdefault(text, []).append(label)
-    return _apart_by_group(full, shown, groups, limit)
+    return _apart_at_both(full, _apart_by_group(full, shown, groups, limit), groups, limit)
+
+
+def _apart_at_both(
+    full: dict[str, str], shown: dict[str, str], groups: dict[str, list[str]], limit: int
+) -> dict[str, str]:
+    """``shown`` (:func:`_apart_by_group`'s) when no two labels read alike; else those that do,
+    with every label of their ``groups``, show where they first differ and their ends. Two
+    groups could be made the same text: ``openai/o1-mini · winrate`` and ``… ·
+    winrate_divided_by_optimal``, each told from its o3-mini twin by its start, both read
+    ``…/o1-mini ·…`` at 12 cells; now ``…/o1-…inrate`` and ``…/o1-…ptimal``."""
+    alike: dict[str, list[str]] = {}
+    for label, text in shown.items():
+        alike.setdefault(text, []).append(label)
+    clash = {label for members in alike.values() if len(members) > 1 for label in members}
+    if not clash or limit < 6:
+        return shown
+    clash |= {m for members in groups.values() if clash & set(members) for m in members}
+    texts = [full[label] for label in clash]
+    begin = max(0, len(os.path.commonprefix(texts)) - 2)  # noqa: RUF071 (characters)
+    head = (limit - 2) // 2
+    both = dict(shown)
+    for label in clash:
+        text = full[label]
+        if cell_width(text[begin:]) > limit - 1:
+            both[label] = (
+                "…" + head_cells(text[begin:], head) + "…" + tail_cells(text, limit - 2 - head)
+            )
+        else:
+            both[label] = "…" + tail_cells(text, limit - 1)
+    return both if len(set(both.values())) > len(set(shown.values())) else shown
 
 
 def _word_start(text: str, at: int) -> int:

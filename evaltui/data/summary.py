@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +34,7 @@ from evaltui.data.sanitize import (
     one_line_middle,
     pad_cells,
     spreadsheet_safe,
+    wrap_cells,
 )
 
 BOOTSTRAP_SAMPLES = 1000
@@ -528,7 +528,7 @@ def _text_table(summaries: list[RunSummary], names: list[str], width: int | None
         below = [
             part
             for line in below
-            for part in textwrap.wrap(
+            for part in wrap_cells(
                 line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
             )
         ]

@@ -148,6 +148,17 @@ class TokenizerInfo:
         return np.fromiter((len(e) for e in encodings), dtype=np.int64, count=len(encodings))
 
 
+@dataclass(frozen=True, slots=True)
+class SelfCheck:
+    """A passed self-check (:meth:`LengthCounter.verdict`): the count-only path agreed with
+    ``tokenizers`` on ``checked`` texts, the longest ``longest`` bytes, for the tokenizer of
+    this fingerprint."""
+
+    fingerprint: str
+    checked: int
+    longest: int
+
+
 @dataclass(slots=True)
 class LengthCounter:
     """One load's counting: the count-only path while it agrees with ``tokenizers``, else HF.
@@ -290,6 +301,25 @@ class LengthCounter:
         self.path, self.reason, self._fast = HF_PATH, self.switched, None
         self.info = dataclasses.replace(self.info, fast=None)
         return False
+
+    def verdict(self) -> SelfCheck | None:
+        """What this counter's self-check found so far, when every text it checked agreed and
+        the count-only path counts (none waits to be checked): another counter of the same
+        tokenizer may take it over (:meth:`inherit`) rather than check the same again."""
+        if self.path != FAST_PATH or self.switched is not None or self._pending or not self.checked:
+            return None
+        return SelfCheck(self.info.fingerprint, self.checked, self.longest_checked)
+
+    def inherit(self, verdict: SelfCheck | None) -> None:
+        """Take over ``verdict``, another counter's self-check of the same tokenizer (its
+        fingerprint): its checked texts count as this one's first, and only a text longer than
+        its longest is checked again. A followed app's counter re-checked the first 256 texts
+        the load had just checked (~1 s of CPU at the start of a follow). A verdict of another
+        tokenizer, or a counter that counts by ``tokenizers``, changes nothing."""
+        if verdict is None or self._fast is None or verdict.fingerprint != self.info.fingerprint:
+            return
+        self.checked = max(self.checked, verdict.checked)
+        self.longest_checked = max(self.longest_checked, verdict.longest)
 
     def close(self) -> None:
         """Counting by the count-only path is over: let go of both tokenizers (:meth:`describe`

@@ -68,7 +68,7 @@ from evaltui.data.extract import (
 )
 from evaltui.data.extract import TAIL_CHARS as ANSWER_TAIL_CHARS
 from evaltui.data.metrics import DEFAULT_THRESHOLD, correct_expr, format_score, run_kinds
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.schema import elementwise, set_columns, take_rows
 from evaltui.data.wording import plural
 
@@ -199,6 +199,12 @@ def tail_measures_exprs(column: str = "gen") -> list[pl.Expr]:
     :data:`MEASURED_TAIL` characters, so the text's tail gives the same values. ``has_answer``
     reads the format's own ``extracted``: take the measures before the loader fills it from the
     text."""
+    return [_repeats_expr(column), has_answer_expr(final_answer_marked_expr(column))]
+
+
+@functools.cache
+def _repeats_expr(column: str) -> pl.Expr:
+    """``tail_repeats`` of :func:`tail_measures_exprs`, built once per column name."""
     text = pl.col(column)
     tail = text.str.slice(-TAIL_CHARS)
     probe = tail.str.slice(-PROBE_CHARS)
@@ -208,10 +214,23 @@ def tail_measures_exprs(column: str = "gen") -> list[pl.Expr]:
         .then(tail.str.count_matches(probe, literal=True))
         .otherwise(pl.lit(1, dtype=pl.UInt32))
     )
-    return [
-        repeats.cast(pl.UInt32).alias("tail_repeats"),
-        has_answer_expr(final_answer_marked_expr(column)),
-    ]
+    return repeats.cast(pl.UInt32).alias("tail_repeats")
+
+
+@functools.cache
+def _answer_measures_exprs(column: str, short: bool | None) -> tuple[pl.Expr, ...]:
+    """What :func:`_measured` selects with answers: ``tail_repeats``, ``has_answer``, the
+    answer and ``_deep`` from the columns of ``answer_part_exprs`` (``short`` None: the row's
+    :data:`SHORT_ALLOWED` says whether a short reply is its own answer). Built once: made on
+    every call (~0.2 ms), with the whole ``has_answer`` expression of :func:`tail_measures_exprs`
+    made and dropped (~0.2 ms more), they were a followed update's measures' fixed cost."""
+    allowed = pl.col(SHORT_ALLOWED).fill_null(False) if short is None else short
+    return (
+        _repeats_expr(column),
+        has_answer_expr(marked_from_parts(short=allowed)),
+        answer_from_parts(short=allowed),
+        pl.col("_deep"),
+    )
 
 
 def ngram_diversity(texts: pl.Series) -> pl.Series:
@@ -320,16 +339,11 @@ def _measured(
     extracted = frame.get_column("extracted")
     parts = []
     tail_parts = []
-    exprs = tail_measures_exprs(column)
     if answers:
-        # Row by row: the series rides along in each slice as a column.
-        allowed = short if isinstance(short, bool) else pl.col(SHORT_ALLOWED).fill_null(False)
-        exprs = [
-            exprs[0],
-            has_answer_expr(marked_from_parts(short=allowed)),
-            answer_from_parts(short=allowed),
-            pl.col("_deep"),
-        ]
+        # Row by row (None): the series rides along in each slice as a column.
+        exprs = list(_answer_measures_exprs(column, short if isinstance(short, bool) else None))
+    else:
+        exprs = tail_measures_exprs(column)
     # In slices of rows: the word and n-gram lists of a whole file's tails took ~40 MiB at once
     # for a 16 MB file (the values are row by row, so the same).
     for start in range(0, max(len(texts), 1), MEASURE_ROWS):
@@ -730,7 +744,7 @@ def render_triage(runs: list[RunTriage], *, fractions: bool = False) -> list[str
 
         cap = f"{f['length_cap']}" if r.truncated_known else "? (lengths not counted)"
         lines.append(
-            f"{one_line(r.run, 80)}: length cap {cap}, no answer {f['no_answer']}, loop {f['repetition']}, "
+            f"{one_line_middle(r.run, 80)}: length cap {cap}, no answer {f['no_answer']}, loop {f['repetition']}, "
             f"empty {f['empty']} of {plural(r.generations, 'generation')}; "
             f"{one_line(r.score, 40)} completed "
             f"{pct(r.accuracy_completed)} vs truncated {pct(r.accuracy_truncated)}; prompts: "

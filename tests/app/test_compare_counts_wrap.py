@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from evaltui.app.screens.compare import CompareScreen
+from evaltui.data.compare import CLASSES
 from tests.app.conftest import settle, write_evals
 from tests.app.test_wide_text_cells import screen_lines
 
@@ -51,11 +52,35 @@ async def test_compare_counts_break_between_items(
                 f"{word} " in line and line.split(f"{word} ")[1][:1].isdigit() for line in lines
             ), (word, top)
         assert any("p = " in line for line in lines), top
+        # The test is named: beside its p when its line in the counts is left out (at 60x20
+        # 'p = 0.0625' stood alone on the headline's second line, no test named).
+        assert "p: sign test on per-prompt pass rates" in " ".join(lines[:12]) or any(
+            re.search(r"p = [\d.]+ \(sign test\)", line) for line in lines[:3]
+        ), top
         assert "only in A: 1 prompt" in top and "only in B: 0 prompts" in top, top
         assert "(not compared)" in top or "only in B: 0 prompts …" in top, top
+        # The table's last column is whole: at 60x20 the vertical scrollbar that came once the
+        # top was laid out took its two cells ('A solve' over 'alway', no mark).
+        header = next(line for line in lines if line.startswith("Δ B−A"))
+        assert not header.endswith(("solve", "solv", "sol", "A gen", "ge")), header
+        words = [line.split()[-1] for line in lines if line.startswith(("0.", "-0.", "+0."))]
+        cut = [w for w in words if any(c.startswith(w) and c != w for c in CLASSES)]
+        assert words and not cut, lines
         mean = next(line for line in lines if "mean over" in line)
         assert "A " in mean or any(line.startswith("A ") and "→ B" in line for line in lines), top
         for line in lines[:12]:
             # No line starts with a count cut from its word, nor ends with a word cut from it.
             assert not line.endswith(("regressed", "improved", "unchanged", "p =", " A")), top
             assert not re.match(r"[-+]?[\d.]+( ·| →|$)", line), top
+
+
+def test_a_chunk_wider_than_the_screen_wraps_in_cells() -> None:
+    """A headline chunk holding a CJK run label (e.g. 'mean over 8 prompts: 模型…') wider than
+    the screen was wrapped by textwrap in characters: a 48-cell line on a 30-cell screen."""
+    from evaltui.app.screens.compare import fill
+    from evaltui.data.sanitize import cell_width
+
+    label = "模型评测结果很长的名字第一个版本二号"
+    out = fill(["mean:", f"A {label} 0.625 → B {label} 0.619", "end"], 30)
+    assert max(cell_width(line) for line in out.splitlines()) <= 30
+    assert " ".join(out.split()).replace(" ", "") == f"mean:A{label}0.625→B{label}0.619end"

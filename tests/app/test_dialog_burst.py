@@ -93,3 +93,59 @@ async def test_export_key_read_before_the_dialog_was_drawn_is_not_typed_into_its
         await pilot.press("o", "u", "t")
         await settle(pilot)
         assert path.value == "out"
+
+
+def key_at(app: EvalApp, character: str, time: float) -> events.Key:
+    """The key ``character`` as read from the terminal at ``time`` (the clock of shown_at)."""
+    key = events.Key(character, character)
+    key.set_sender(app)
+    key.time = time
+    return key
+
+
+async def open_export(pilot: Any) -> tuple[ExportScreen, Input, float]:
+    await pilot.press("e")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ExportScreen) and dialog.shown_at is not None
+    return dialog, dialog.query_one("#export-path", Input), dialog.shown_at
+
+
+async def test_a_double_e_does_not_type_its_second_e_into_the_export_path(
+    evals: Path, make_app: Any
+) -> None:
+    """The second e of a fast double press, read 0.2 s after the dialog was drawn (tmux), went
+    into the path box: the path read "e", and ctrl+s wrote a file named e. It is held; a key
+    typed long after it starts the path alone, and a path typed fast from e keeps its e."""
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        driver = app._driver
+        assert driver is not None
+        await settle(pilot)
+        dialog, path, shown = await open_export(pilot)
+        default = path.value
+        driver.send_message(key_at(app, "e", shown + 0.2))
+        await settle(pilot)
+        assert app.screen is dialog and path.value == default
+        assert isinstance(app.focused, RadioSet)
+        # A path typed a second later: the held e is not part of it.
+        driver.send_message(key_at(app, "o", shown + 1.2))
+        await settle(pilot)
+        assert path.value == "o"
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # Fast typing from e ('exp'): the first e is the path's, not a repeat dropped.
+        dialog, path, shown = await open_export(pilot)
+        for offset, character in ((0.1, "e"), (0.25, "x"), (0.4, "p")):
+            driver.send_message(key_at(app, character, shown + offset))
+        await settle(pilot)
+        assert path.value == "exp"
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # An e pressed after the window is typed as any key is.
+        dialog, path, shown = await open_export(pilot)
+        driver.send_message(key_at(app, "e", shown + 0.8))
+        await settle(pilot)
+        assert path.value == "e"

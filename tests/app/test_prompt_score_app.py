@@ -99,3 +99,22 @@ async def test_the_prompt_screen_title_keeps_the_id_and_score_when_narrow(
         await settle(pilot)
         title = f"prompt 1 of 3 · mockllm/model · 2/2 correct, prompt score 1.000 · id {TASK}:3"
         assert screen_lines(app)[0].strip() == title
+
+
+async def test_the_prompt_score_column_stays_in_view_at_60_columns(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """At 60x20 the table showed prompt, run, n and accuracy, the prompt score past the right
+    edge with no sign of it: the prompt kept 29 cells. It gives up cells (down to 12) to keep
+    the prompt's own score in view."""
+    app = make_app(write_reduced(tmp_path / "logs"))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        lines = screen_lines(app)
+        header = next(line for line in lines if line.lstrip().startswith("prompt "))
+        assert header.split() == ["prompt", "run", "n", "accuracy", "prompt", "score"], header
+        start = header.index("prompt score")
+        rows = [line for line in lines[lines.index(header) + 1 :] if "model" in line]
+        cells = [line[start : start + len("prompt score")].strip() for line in rows]
+        assert cells == ["1.000", "0.000", "0.000"], rows
+        assert rows[0].split()[:3] == ["If", "x", "="], rows  # the prompt still begins

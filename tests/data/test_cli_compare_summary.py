@@ -224,3 +224,26 @@ def test_a_lower_is_better_summary_counts_as_the_report_and_stays_strict_json(
     assert summary["warnings"] == ["mean over the 3 prompts with a finite change"]
     assert f"in mean mae (lower is better): {summary['delta']:+.3f}" in comparison.report()
     assert summary["transitions"] is None and "threshold" in summary["no_transitions"]
+
+
+def test_the_summary_warns_of_bad_lines_without_pointing_below(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The summary JSON's bad-lines warning said '(see below)', the report's words: in a JSON
+    file nothing is below. The report keeps them (its bad lines are listed after it)."""
+    write_jsonl(tmp_path / "d" / "old" / "r.jsonl", [rec(f"p{i}", True) for i in range(4)])
+    write_jsonl(
+        tmp_path / "d" / "new" / "r.jsonl",
+        [rec(f"p{i}", False) for i in range(3)],
+        raw_lines=["{bad"],
+    )
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    argv = ["compare", str(tmp_path / "d"), "--runs", "old", "new", *common]
+    assert main([*argv, "--summary-json", "-"]) == 0
+    out, err = capsys.readouterr()
+    warning = (
+        "the load has 1 bad line: a prompt whose lines are bad in one run counts as only in "
+        "the other"
+    )
+    assert warning in strict(out)["warnings"]
+    assert "(the load has 1 bad line (see below): a prompt" in err

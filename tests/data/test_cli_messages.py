@@ -245,3 +245,31 @@ def test_two_outputs_to_standard_output_by_any_name_are_a_usage_error(
         main([argv[0], str(data), *argv[1:]])
     assert exit_info.value.code == 2
     assert "both write to stdout: choose one" in capsys.readouterr().err
+
+
+def test_run_labels_in_the_end_summaries_show_their_tabs_and_newlines(
+    tmp_path: Path, capsys: Any, word_tokenizer: Path
+) -> None:
+    """summarize's end summary (accuracy by run, triage) and rescore's run line folded a tab or
+    newline in a run's folder name to a space: a run 'tab\\there' read as a run 'tab here',
+    where the table, the bad lines and the app show it 'tab␉here'."""
+    import json
+
+    for name, accuracy in (("tab\there", 1), ("new\nline", 0)):
+        folder = tmp_path / "evals" / name
+        folder.mkdir(parents=True)
+        rows = [
+            {"prompt": f"p{i}", "gen": "1", "answer": "1", "accuracy": accuracy} for i in range(3)
+        ]
+        (folder / "x.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    argv = ["summarize", str(tmp_path / "evals"), "-o", str(tmp_path / "s.json"), *common]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "\n  new␊line  0.0000\n  tab␉here  1.0000\n" in err
+    assert "\ntriage       new␊line: length cap" in err and "\n             tab␉here: " in err
+    assert "tab here" not in err and "new line" not in err
+    argv = ["rescore", str(tmp_path / "evals"), "--scorer", "exact", "--workers", "1"]
+    assert main([*argv, "-o", str(tmp_path / "r.json"), *common]) == 0
+    err = capsys.readouterr().err
+    assert "\nrun          tab␉here: " in err and "\nrun          new␊line: " in err

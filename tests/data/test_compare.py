@@ -251,3 +251,52 @@ def test_changes_that_cancel_out_are_no_negative_zero() -> None:
     assert signed_fixed(result.delta, 3) == "+0.000"
     assert signed_fixed(-0.0004, 3) == "+0.000" and signed_fixed(-0.0005001, 3) == "-0.001"
     assert signed_fixed(0.25, 1) == "+0.2" and signed_fixed(-1.5, 1) == "-1.5"
+
+
+def test_the_listed_prompts_start_in_one_column_whatever_their_ids() -> None:
+    """The regressions' and improvements' ids were printed unpadded: lm-eval's ids (23 to 27
+    characters, cut at 24) or a CJK id left each prompt's text starting somewhere else."""
+    from evaltui.data.sanitize import cell_width
+
+    ids = ["7", "negotiationtom_desire/12", "题目一", "a-much-longer-id-than-the-cut-of-24"]
+    rows = []
+    for index, pid in enumerate(ids):
+        better = index % 2
+        rows += [
+            ("A", pid, f"prompt {index}", 1 - better, 1),
+            ("B", pid, f"prompt {index}", better, 1),
+        ]
+    report = compare_runs(stats_frame(rows), "A", "B").report()
+    listed = [line for line in report.splitlines() if "prompt " in line and "→" in line]
+    assert len(listed) == 4, report
+    starts = {cell_width(line[: line.index("prompt ")]) for line in listed}
+    assert len(starts) == 1, report
+    assert any("题目一" in line for line in listed) and any(
+        "a-much-longer-id-than-t…" in line for line in listed
+    )
+
+
+def test_the_listed_prompts_start_in_one_column_whatever_their_scores(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Amounts were padded to 5: a mean score of 1.852e+04 beside 7407 pushed its prompt's
+    text 4 cells right of the others'."""
+    from evaltui.cli import main
+    from evaltui.data.sanitize import cell_width
+
+    for run, factor in (("a", 1), ("b", 3)):
+        (tmp_path / "big" / run).mkdir(parents=True)
+        lines = [
+            json.dumps(
+                {"prompt": f"question {i}", "gen": "x", "answer": "1", "score": i * 1234.5 * factor}
+            )
+            for i in range(6)
+        ]
+        (tmp_path / "big" / run / "x.jsonl").write_text("\n".join(lines) + "\n")
+    argv = ["compare", str(tmp_path / "big"), "-q", "--model", str(word_tokenizer), "--no-cache"]
+    assert main(argv) == 0
+    report = capsys.readouterr().out
+    listed = [line for line in report.splitlines() if "question " in line and "→" in line]
+    assert len(listed) == 5, report
+    assert any("e+04" in line for line in listed) and any("e+" not in line for line in listed)
+    assert len({cell_width(line[: line.index("question ")]) for line in listed}) == 1, report

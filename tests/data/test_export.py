@@ -697,3 +697,32 @@ def test_cli_export_says_when_the_file_name_is_another_kinds(
     for args in (["-o", str(tmp_path / "z.jsonl")], ["--as", "csv", "-o", str(tmp_path / "z.csv")]):
         assert main(["export", data, *args, *common]) == 0
         assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        'prompt ~ "数学题目" and and',
+        'prompt ~ "🙂🙂 e\u0301e\u0301" and and',
+        'prompt ~ "' + "数" * 60 + '" and and',
+        'prompt ~ "' + "x" * 100 + '" and and',
+        'prompt ~ "\x1b[31m数学" and and',
+    ],
+)
+def test_the_where_caret_stands_under_the_place_in_cells(where: str) -> None:
+    """The caret under a bad --where was placed by characters: after '"数学题目"' it stood 4
+    cells short, under the first 'and' where the error is the second."""
+    from evaltui.commands.export import caret_lines
+    from evaltui.data.sanitize import cell_width
+
+    position = where.rindex("and")
+    shown, caret = caret_lines(where, position).splitlines()[1:]
+    assert cell_width(shown) <= 2 + 1 + 72 + 1  # indent, marks, the window
+    column = cell_width(caret) - 1
+    assert caret.endswith("^") and shown.startswith("  ")
+    # The characters of the shown line up to the caret's column end just before 'and'.
+    taken, index = 0, 0
+    while taken < column:
+        taken += cell_width(shown[index])
+        index += 1
+    assert shown[index : index + 3] == "and" and shown[index + 3 :] in ("", "…")

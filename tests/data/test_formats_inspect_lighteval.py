@@ -8,6 +8,7 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import zstandard
@@ -694,6 +695,31 @@ def test_lighteval_choice_normalized_by_tokens_or_by_pmi_is_that_metrics_choice(
     ]
 
 
+def test_lighteval_pmi_choice_from_the_unconditioned_logprobs_kept_apart(tmp_path: Path) -> None:
+    # ≥0.11's ModelResponse has a field of its own for the unconditioned log-probabilities
+    # (unconditioned_logprobs, one per choice), beside logprobs of the n choices. By hand: A
+    # -1-(-0.5) = -0.5, B -2-(-3) = 1: B, the gold, acc_norm_pmi 1 (the raw likeliest is A).
+    # Before: A was shown as the choice of a doc scored correct against gold B.
+    import polars as pl
+
+    path = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00" / "details_xnli|0_x.parquet"
+    path.parent.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [{"query": "Q1", "choices": ["A", "B"], "gold_index": 1, "id": "1"}],
+            "metric": [{"acc_norm_pmi": 1.0}],
+            "model_response": [
+                {"text": [], "logprobs": [-1.0, -2.0], "unconditioned_logprobs": [-0.5, -3.0]}
+            ],
+        }
+    ).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert result.generations.select("gen", "extracted", "answer", "accuracy").rows() == [
+        ("B", "B", "B", 1.0)
+    ]
+
+
 def test_lighteval_old_pmi_details_are_one_choice(tmp_path: Path) -> None:
     # ≤0.10 details of a PMI task: predictions hold 2n (log-probability, is-greedy) pairs, the
     # n choices' then their n unconditioned ones. By hand: A -1-(-0.5) = -0.5, B -2-(-3) = 1:
@@ -718,6 +744,166 @@ def test_lighteval_old_pmi_details_are_one_choice(tmp_path: Path) -> None:
     assert result.generations.select("gen", "extracted", "answer", "accuracy").rows() == [
         ("B", "B", "B", 1.0)
     ]
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_lighteval_old_single_token_log_probabilities_are_one_choice(
+    tmp_path: Path, as_text: bool
+) -> None:
+    # ≤0.10 details of a single-token multiple-choice task (loglikelihood_acc_single_token,
+    # original|mmlu): a LoglikelihoodSingleTokenResponse's result is the list of the choices'
+    # log-probabilities, flattened into `predictions` as numbers alone, no is-greedy pairs (as is
+    # a LoglikelihoodResponse's float-only result). Mid-2024 versions wrote the column as
+    # str(list). By hand: doc 0, -0.3 is the highest, choice " B", the gold, acc 1; doc 1, -0.1,
+    # " A" where the gold is " C", acc 0. Before: three "generations" per doc, the numbers as
+    # text ("-1.2", "-0.3", "-2"), unscored, acc kept as the doc's prompt_score.
+    import polars as pl
+
+    folder = tmp_path / "details" / "org" / "m" / "2024-06-01T00-00-00.000000"
+    folder.mkdir(parents=True)
+    predictions: list[Any] = [[-1.2, -0.3, -2.0], [-0.1, -3.0, -2.5]]
+    pl.DataFrame(
+        {
+            "example": ["Q0", "Q1"],
+            "full_prompt": ["FP0", "FP1"],
+            "predictions": [str(p) for p in predictions] if as_text else predictions,
+            "gold": [[" B"], [" C"]],
+            "choices": [[" A", " B", " C"]] * 2,
+            "gold_index": [[1], [2]],
+            "metrics": [{"acc": 1.0}, {"acc": 0.0}],
+        }
+    ).write_parquet(folder / "details_original|mmlu:astronomy|5_2024-06-01T00-00-00.000000.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "gen", "extracted", "answer", "accuracy").rows() == [
+        ("original|mmlu:astronomy|5:0", " B", " B", " B", 1.0),
+        ("original|mmlu:astronomy|5:1", " A", " A", " C", 0.0),
+    ]
+    assert gens["prompt_score"].null_count() == 2
+
+
+def test_lighteval_perplexity_docs_are_their_log_likelihood_unscored(tmp_path: Path) -> None:
+    # A perplexity task (lighteval|wikitext:103: Doc(query=page, choices=None, gold_index=None))
+    # is scored by the log-likelihood of each doc's text, summed over the corpus
+    # (PerplexityPreparator: np.sum(model_response.logprobs), the words counted as its weight).
+    # ≥0.11: no text, logprobs [-10.0, -2.5], metric {word_perplexity: {logprobs, weights}}.
+    # ≤0.10: predictions one (log-probability, is-greedy) pair, no choices, metrics the
+    # (log-probability, weight) pair. By hand: each doc one row, the text -12.5 as its
+    # generation, no score, no reference, no answer of the model's. Before: ≥0.11 docs were
+    # errors ('no model response text'), the ≤0.10 doc a generation '[-12.5, 0.0]' whose
+    # extracted answer was 0.0.
+    import polars as pl
+
+    new = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00.000000"
+    new.mkdir(parents=True)
+    docs = [
+        {"query": f"Text {i}.", "choices": None, "gold_index": None, "id": str(i)} for i in (0, 1)
+    ]
+    pl.DataFrame(
+        {
+            "doc": docs,
+            "metric": [{"word_perplexity": {"logprobs": -12.5, "weights": 2}}] * 2,
+            "model_response": [{"text": [], "logprobs": [-10.0, -2.5]}] * 2,
+        }
+    ).write_parquet(new / "details_lighteval|wikitext:103|0_2026-01-01T00-00-00.000000.parquet")
+    old = tmp_path / "details" / "org" / "m" / "2024-06-01T00-00-00.000000"
+    old.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "example": ["Text 2."],
+            "full_prompt": ["Text 2."],
+            "predictions": [[[-12.5, 0.0]]],
+            "gold": [[]],
+            "choices": [[]],
+            "gold_index": [[]],
+            "metrics": [{"word_perplexity": [-12.5, 2.0]}],
+        },
+        schema_overrides={"gold": pl.List(pl.String), "choices": pl.List(pl.String)},
+    ).write_parquet(old / "details_lighteval|wikitext:103|0_2024-06-01T00-00-00.000000.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt")
+    assert gens.select("prompt", "gen", "extracted", "answer", "accuracy").rows() == [
+        ("Text 0.", "-12.5", None, None, None),
+        ("Text 1.", "-12.5", None, None, None),
+        ("Text 2.", "-12.5", None, None, None),
+    ]
+    assert (
+        gens["answer_unknown"].to_list()
+        == ["perplexity: the text shown is the document's log-likelihood, no answer"] * 3
+    )
+    assert sum("scored by the log-likelihood of" in note for note in result.notes) == 2
+
+
+def test_lighteval_mt_bench_turns_are_one_prompt_each(tmp_path: Path) -> None:
+    # MT-Bench (mt_bench_prompt: query = turns[0], specific = {reference, category,
+    # multi_turn_queries: turns, id}) answers each turn in turn: the doc's two texts are the two
+    # turns' answers (≥0.11 model_response.text; ≤0.10 the GenerativeMultiturnResponse's result
+    # flattened into predictions), judged apart by JudgeLLMMTBench: metric judge_score_turn_1
+    # and judge_score_turn_2 (with its user_prompt and judgement lists). By hand: doc 81, turn 1
+    # 'Write a poem' -> 'Roses are red' scored 8, turn 2 'Shorter' -> 'Roses' scored 6 (≥0.11);
+    # doc 82 the same shape, 9 and 7, reference 'ref 2' on its second turn (≤0.10). Before:
+    # each doc was two samples of its first question, the second turn's answer among them,
+    # unscored, judge_score_turn_1 kept as the doc's prompt_score.
+    import polars as pl
+
+    new = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00.000000"
+    new.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [
+                {
+                    "query": "Write a poem",
+                    "choices": [],
+                    "gold_index": [],
+                    "id": "81",
+                    "task_name": "mt_bench",
+                    "specific": {
+                        "reference": [],
+                        "category": "writing",
+                        "multi_turn_queries": ["Write a poem", "Shorter"],
+                        "id": 81,
+                    },
+                }
+            ],
+            "metric": [
+                {
+                    "judge_score_turn_1": 8,
+                    "judge_score_turn_2": 6,
+                    "user_prompt": ["p1", "p2"],
+                    "judgement": ["j1", "j2"],
+                }
+            ],
+            "model_response": [{"text": ["Roses are red", "Roses"]}],
+        },
+    ).write_parquet(new / "details_mt_bench_2026-01-01T00-00-00.000000.parquet")
+    old = tmp_path / "details" / "org" / "m" / "2024-06-01T00-00-00.000000"
+    old.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "example": ["Explain"],
+            "full_prompt": ["Explain"],
+            "predictions": [["Because", "So"]],
+            "gold": [[]],
+            "choices": [[]],
+            "gold_index": [[]],
+            "metrics": [{"judge_score_turn_1": 9.0, "judge_score_turn_2": 7.0}],
+            "specifics": [{"reference": ["", "ref 2"], "multi_turn_queries": ["Explain", "Why?"]}],
+        },
+        schema_overrides={"gold": pl.List(pl.String), "choices": pl.List(pl.String)},
+    ).write_parquet(old / "details_custom|mt_bench|0_2024-06-01T00-00-00.000000.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "prompt", "gen", "answer", "accuracy", "metric").rows() == [
+        ("custom|mt_bench|0:0:t1", "Explain", "Because", None, 9.0, "judge_score_turn_1"),
+        ("custom|mt_bench|0:0:t2", "Why?", "So", "ref 2", 7.0, "judge_score_turn_2"),
+        ("mt_bench:81:t1", "Write a poem", "Roses are red", None, 8.0, "judge_score_turn_1"),
+        ("mt_bench:81:t2", "Shorter", "Roses", None, 6.0, "judge_score_turn_2"),
+    ]
+    assert gens["prompt_score"].null_count() == 4
+    assert sum("multi-turn conversation" in note for note in result.notes) == 2
 
 
 @pytest.mark.parametrize("version", ["0.11", "0.10"])

@@ -250,6 +250,37 @@ def test_several_temperatures_are_runs(tmp_path: Path) -> None:
     ]
 
 
+def test_a_problem_sampled_at_one_of_the_files_temperatures_is_in_that_temperatures_run(
+    tmp_path: Path,
+) -> None:
+    # inference_and_check.py resumed with more temperatures samples the remaining problems alone
+    # (process_remaining_data): the problems already in the file keep their one temperature.
+    # Problem 1 holds 0.7 only, problem 2 both 0.7 and 1.0: both 0.7 samples are the T=0.7 run.
+    # Before: problem 1's sample was the run 'Sky-T1' beside 'Sky-T1 · T=0.7' (one temperature
+    # split over two runs, each with half its problems).
+    data = {
+        "What is 1+1?": {
+            "answer": "2",
+            "responses": {"0.7": [{"content": "\\boxed{2}", "correctness": True, "reason": ""}]},
+        },
+        "What is 2+2?": {
+            "answer": "4",
+            "responses": {
+                "0.7": [{"content": "\\boxed{4}", "correctness": True, "reason": ""}],
+                "1.0": [{"content": "\\boxed{5}", "correctness": False, "reason": "wrong"}],
+            },
+        },
+    }
+    path = tmp_path / "Sky-T1_math500_test_subset_None_filter_False_s0_e-1_t0.7,1.0_n1.json"
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    frame = read_clean(path)
+    assert frame.select("run", "answer", "accuracy", "line").rows() == [
+        ("Sky-T1 · T=0.7", "2", 1.0, 1),
+        ("Sky-T1 · T=0.7", "4", 1.0, 2),
+        ("Sky-T1 · T=1.0", "4", 0.0, 2),
+    ]
+
+
 def test_numeric_keys_keep_file_order_so_lines_trace_back(tmp_path: Path) -> None:
     data = {
         str(i): {"_index": str(i), "prompt": f"p{i}", "responses": [{"content": "x"}]}

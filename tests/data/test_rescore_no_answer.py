@@ -144,6 +144,50 @@ def test_lighteval_one_continuation_is_no_answer(tmp_path: Path) -> None:
     assert rescored.counts == {"ok": 1, NO_ANSWER: 1}
 
 
+def test_lighteval_one_continuation_greedy_decoding_gives_is_the_models_answer(
+    tmp_path: Path,
+) -> None:
+    # lighteval keeps whether greedy decoding gives each continuation: ≥0.11
+    # model_response.argmax_logits_eq_gold, ≤0.10 the is-greedy flag of each (log-probability,
+    # is-greedy) prediction (1.0 once Arrow stored the pair as floats). A one-continuation doc
+    # whose target greedy decoding gives has that target as the model's answer, as lm-eval's
+    # loglikelihood docs do; one it does not give stays no answer. By hand: ≥0.11 doc 0 greedy
+    # (True), doc 1 not (False); ≤0.10 doc greedy (1.0). Before: all three were no answer.
+    from evaltui.data.formats.lighteval import ONE_CONTINUATION
+
+    new = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00" / "details_t|0_x.parquet"
+    new.parent.mkdir(parents=True)
+    docs = [
+        {"query": f"Q{i}", "choices": [" 42"], "gold_index": 0, "id": str(i), "task_name": "t|0"}
+        for i in (0, 1)
+    ]
+    responses = [
+        {"text": [], "logprobs": [-2.5], "argmax_logits_eq_gold": [True]},
+        {"text": [], "logprobs": [-9.5], "argmax_logits_eq_gold": [False]},
+    ]
+    metrics = [{"acc": 1.0}, {"acc": 0.0}]
+    pl.DataFrame({"doc": docs, "metric": metrics, "model_response": responses}).write_parquet(new)
+    old = tmp_path / "details" / "org" / "m" / "2024-06-01T00-00-00.000000"
+    old.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "example": ["Q2"],
+            "full_prompt": ["Q2"],
+            "predictions": [[[-2.5, 1.0]]],
+            "gold": [[" 42"]],
+            "choices": [[" 42"]],
+            "gold_index": [[0]],
+            "metrics": [{"acc": 1.0}],
+        }
+    ).write_parquet(old / "details_u|0_2024-06-01T00-00-00.000000.parquet")
+    gens = load([tmp_path], OPTS).generations.sort("prompt")
+    assert gens.select("prompt", "gen", "extracted", "answer_unknown").rows() == [
+        ("Q0", " 42", " 42", None),
+        ("Q1", " 42", None, ONE_CONTINUATION),
+        ("Q2", " 42", " 42", None),
+    ]
+
+
 def test_an_opencompass_ppl_prediction_is_the_models_answer() -> None:
     # A PPL entry's prediction is the label of least perplexity ("B", gold "B", stored 1 by
     # prediction == gold): the model's choice. No answer was extracted from "B" (a short reply

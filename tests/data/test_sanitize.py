@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from evaltui.data.sanitize import first_fitting, leading_parts, one_line, visible
+from evaltui.data.sanitize import (
+    cell_width,
+    distinct_middle,
+    first_fitting,
+    leading_parts,
+    one_line,
+    visible,
+)
 
 HOSTILE = "a\x1b[2Jb\x1b]0;title\x07c\x00d\x7fe\x9bf\rg\u202eh"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
@@ -385,3 +392,55 @@ def test_a_name_shows_its_newlines_and_tabs_on_one_line() -> None:
     cut = one_line_middle("long-model-name\n" + "x" * 40, 20)
     assert "\n" not in cut and cut.startswith("long-model") and "…" in cut
     assert one_line("short\nline") == "short line"  # a prompt's newline is still folded
+
+
+def test_wrap_cells_fills_lines_by_terminal_cells() -> None:
+    """textwrap counted characters: twelve CJK characters fit its 20 'columns' (24 cells)."""
+    from evaltui.data.sanitize import cell_width, wrap_cells
+
+    text = "模型评测结果很长的名字 第一个版本: pass@2, G-Pass@2_0.5 e\u0301e\u0301e\u0301 🙂🙂🙂🙂"
+    for width in range(8, 60):
+        lines = wrap_cells(text, width, subsequent_indent="  ")
+        assert all(cell_width(line) <= width for line in lines), (width, lines)
+        assert all(line.startswith("  ") for line in lines[1:])
+        # Nothing lost or reordered; a mark stays on its letter.
+        assert "".join("".join(lines).split()) == "".join(text.split())
+        assert not any(line.lstrip().startswith("\u0301") for line in lines)
+    assert wrap_cells("a b c", 80) == ["a b c"]
+    assert wrap_cells("", 10) == wrap_cells("   ", 10) == []
+    # A word wider than a line alone is cut where the cells run out, the rest indented.
+    assert wrap_cells("中" * 7, 6, subsequent_indent="  ") == ["中中中", "  中中", "  中中"]
+
+
+def test_distinct_middle_tells_apart_labels_that_differ_at_two_places() -> None:
+    """The published runs loaded at once (17 runs) at 60 columns: two groups of labels that
+    read alike (o1-mini and o3-mini, each scored by winrate and winrate_divided_by_optimal)
+    were each told apart by their start, into the same text: 'openai/o1-mini · winrate' and
+    '… · winrate_divided_by_optimal' both read '…/o1-mini ·…' in the run column (8 to 16
+    cells). They show where they first differ and their ends."""
+    runs = [
+        "openai/gpt-5",
+        "openai/o1-mini · winrate",
+        "openai/o1-mini · winrate_divided_by_optimal",
+        "openai/o3-mini-2025-01-31 · winrate",
+        "openai/o3-mini-2025-01-31 · winrate_divided_by_optimal",
+        "Qwen/Qwen3-8B @ 2026-07-08T16-04-34.219874",
+        "Qwen/Qwen3-8B @ 2026-07-08T18-15-33.115417",
+        "meta-llama/Meta-Llama-3-8B-Instruct",
+        "EleutherAI/gpt-neo-125M",
+        "gpt-4o-mini",
+        "baichuan2-7b-chat-hf",
+        "qwen-7b-chat-hf",
+        "Qwen/Qwen2.5-14B-Instruct",
+        "openai/gpt-4o-mini @ 2025-02-11T15:17:00-05:00",
+        "openai/gpt-4o-mini @ 2025-02-11T15:18:04-05:00",
+        "ollama/gemma3",
+        "Qwen2.5-32B-Instruct",
+    ]
+    for limit in range(8, 41):
+        shown = distinct_middle(runs, limit)
+        assert len(set(shown.values())) == len(runs), (limit, shown)
+        assert all(cell_width(text) <= limit for text in shown.values()), (limit, shown)
+    shown = distinct_middle(runs, 12)
+    assert shown["openai/o1-mini · winrate"] == "…/o1-m…nrate"
+    assert shown["openai/o3-mini-2025-01-31 · winrate_divided_by_optimal"] == "…/o3-m…timal"

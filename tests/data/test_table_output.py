@@ -85,6 +85,39 @@ def test_the_text_table_at_80_columns_in_a_pipe(
     assert "mG-Pass@8 over 13 of 20 prompts" in words
 
 
+@pytest.mark.parametrize("columns", [50, 60, 80])
+def test_the_lines_below_the_text_table_wrap_in_cells(
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    columns: int,
+) -> None:
+    """The notes under the table (which metrics are over some prompts, by run label) wrapped
+    with textwrap, which counts characters: at 60 columns a run of CJK label went to 63 cells,
+    the terminal broke the line again. Every line now fits, and no word is lost."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    root = tmp_path / "runs"
+    for index, label in enumerate(
+        ["模型评测结果很长的名字第一个版本", "🙂🙂🙂模型二号 e\u0301e\u0301"]
+    ):
+        lines = [
+            json.dumps({"prompt": f"P{p}", "gen": "x", "answer": "1", "accuracy": (p + k) % 2})
+            for p in range(4)
+            for k in range(2 if p == index else 1)
+        ]
+        (root / label).mkdir(parents=True)
+        (root / label / "x.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["summarize", str(root), "-o", str(tmp_path / "s.json"), "--table", "-q"]
+    assert main([*args, "--model", str(word_tokenizer), "--no-cache"]) == 0
+    table = capsys.readouterr().out
+    assert max(cell_width(line) for line in table.splitlines()) <= columns
+    words = " ".join(table.split())
+    assert "G-Pass@2_1.0, mG-Pass@2 over 1 of 4 prompts" in words
+    below = table[table.index("(values in %") :]
+    assert "模型" in below and "e\u0301" in below  # the labels, marks kept on their letters
+
+
 def test_the_csv_table_names_each_run_as_the_combined_json_does(
     tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -535,6 +535,42 @@ def test_measures_and_answers_in_one_search_equal_the_two_steps() -> None:
         assert got.equals(want), rows
 
 
+def test_the_measures_expressions_are_made_once_and_each_short_reply_rule_keeps_its_own() -> None:
+    """A followed update's measures take the expressions made before (~0.5 ms of building them
+    on every call, a whole ``has_answer`` expression of them made and dropped): made once per
+    column and short-reply rule. Each rule (short replies are answers, are not, row by row)
+    still gives what it gave with expressions made afresh, whatever the order of the calls."""
+    from evaltui.data import extract, triage
+
+    rng = random.Random(5)
+    pieces = ["so \\boxed{42}", "Paris", "42", "The answer is 7.", "\nAnswer: x\n", "step 3"]
+    rows = 40
+    frame = conform(
+        pl.DataFrame(
+            {
+                "prompt": [f"p{i % 5}" for i in range(rows)],
+                "gen": [" ".join(rng.sample(pieces, rng.randint(1, 2))) for _ in range(rows)],
+                "answer": ["42"] * rows,
+            },
+            schema_overrides={"gen": pl.String},
+        )
+    )
+    rules: list[bool | pl.Series] = [True, False, pl.Series([i % 3 == 0 for i in range(rows)])]
+
+    def fresh(rule: bool | pl.Series) -> pl.DataFrame:
+        triage._answer_measures_exprs.cache_clear()
+        extract._answer_part_exprs.cache_clear()
+        return with_measures_and_answers(frame, short_replies=rule)
+
+    want = [fresh(rule) for rule in rules]
+    assert not want[0].equals(want[1])  # the rules differ on these texts
+    triage._answer_measures_exprs.cache_clear()
+    for index in [2, 0, 1, 0, 2, 1, 1]:
+        assert with_measures_and_answers(frame, short_replies=rules[index]).equals(want[index])
+    assert triage._answer_measures_exprs.cache_info().misses == 3
+    assert extract._answer_part_exprs.cache_info().misses == 1
+
+
 def test_the_flag_expressions_are_made_once_per_thresholds_and_longest_generations() -> None:
     """A followed update's flags take the expressions made for the same thresholds and the same
     longest generation per run (made anew on every update before); another longest generation

@@ -41,6 +41,7 @@ from evaltui.data.sanitize import (
     one_line,
     one_line_expr,
     one_line_middle,
+    wrap_cells,
 )
 from evaltui.data.wording import plural, signed_fixed
 
@@ -175,7 +176,8 @@ def fill(chunks: list[str], width: int) -> str:
     """``chunks`` joined by spaces in lines of ``width`` cells, a line breaking only between
     chunks (a count stays beside its word: at 60 columns "regressed" ended a line and its
     "22" began the next, "p =" and its value likewise); a chunk wider than a line alone wraps
-    at its spaces. ``width`` 0: one line."""
+    at its spaces, in cells (a run label of CJK or emoji wrapped by characters overflowed the
+    screen). ``width`` 0: one line."""
     if not width:
         return " ".join(chunks)
     lines: list[str] = []
@@ -188,7 +190,7 @@ def fill(chunks: list[str], width: int) -> str:
             lines.append(line)
         line = chunk
         if cell_width(chunk) > width:
-            *whole, line = textwrap.wrap(chunk, width) or [chunk]
+            *whole, line = wrap_cells(chunk, width) or [chunk]
             lines += whole
     lines.append(line)
     return "\n".join(lines)
@@ -214,6 +216,11 @@ def headline(comparison: Comparison, width: int = 0) -> str:
         ),
         width,
     )
+
+
+def short_test(test: str) -> str:
+    """A test's name in its fewest words: "sign test" for "sign test on per-prompt pass rates"."""
+    return test.split(" on ", 1)[0]
 
 
 def counts_text(comparison: Comparison, width: int = 0, test: bool = True) -> str:
@@ -422,7 +429,6 @@ class CompareScreen(Screen[None]):
             line = self.query_one("#compare-headline", Static)
             text = headline(self.comparison, width - 2)
             chrome += text.count("\n") + 1 - line.outer_size.height  # (its height once laid out)
-            line.update(Text(text))
         # The footer, the table's header and its horizontal scroll bar.
         room = height - chrome - 3 - MIN_TABLE_ROWS
         top.display = room > 0
@@ -434,12 +440,19 @@ class CompareScreen(Screen[None]):
             shown = max(1, min(8, room) - (0 if beside else matrix_lines))
             if len(lines) > shown:  # the test's name first left out: the headline gives its p
                 lines = counts_text(self.comparison, counts_width, test=False).split("\n")
+                # and names the test after it, when its last line has room: at 60x20 'p =
+                # 0.0625' stood alone, a p of no test named (sign test or McNemar's).
+                named = f"{text} ({short_test(self.comparison.test)})"
+                if not self.comparison.no_delta and cell_width(named.split("\n")[-1]) <= width - 2:
+                    text = named
             if len(lines) > shown:
                 # The lines past the room were cut off with no mark (at 60x20 "only in A: 1
                 # prompt · only in B: 0 prompts (not compared)" was not there at all).
                 lines = lines[:shown]
                 lines[-1] = one_line(f"{lines[-1]} …", counts_width)
             self.query_one("#compare-details", Static).update(Text("\n".join(lines)))
+            line.update(Text(text))
+        self.call_after_refresh(self.refit)  # once the top's new height is laid out
 
     def data_changed(self) -> None:
         """New scores or rows under the screen: compared again (sort, filter and cursor kept)."""
@@ -486,7 +499,7 @@ class CompareScreen(Screen[None]):
                 self.rows,
                 prompt_width(self.size.width or self.app.size.width),
                 self.comparison.accuracy,
-                fit=self.table_room(),
+                fit=self.fitted_room(),
             ),
             render_markup=False,
             cursor_type="cell",
@@ -508,6 +521,21 @@ class CompareScreen(Screen[None]):
                 self.keep_cursor_on = None
             table.move_cursor(row=row, column=min(cursor_column, len(COLUMNS) - 1))
         table.focus()
+
+    fitted: int | None = None
+    """The room (:meth:`table_room`) the table shown was fitted to."""
+
+    def fitted_room(self) -> int:
+        self.fitted = self.table_room()
+        return self.fitted
+
+    def refit(self) -> None:
+        """The table made again when the room it was fitted to changed as the top was laid out
+        (``fit_top``): at 60x20 the top's lines left the box too short for the rows, and the
+        vertical scrollbar that came took the last column's two cells ('A solve' over 'alway',
+        no mark)."""
+        if self.fitted is not None and self.table_room() != self.fitted:
+            self.show()
 
     def table_room(self) -> int:
         """Cells the table's columns have: the box's width less the vertical scrollbar that

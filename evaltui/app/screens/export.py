@@ -52,8 +52,20 @@ KIND_NAMES: dict[ExportKind, str] = {
 """The kinds as a note names them (the first words of their labels in the list)."""
 
 
+OPENER = "e"
+"""The key that opens the export dialog (the table's and compare's)."""
+REPEAT_WINDOW = 0.5
+"""Seconds after the dialog is drawn in which its own key, pressed again first, is held (a
+double press), not typed into the path (see ``ExportScreen.repeat_of_opener``)."""
+TYPING_GAP = 0.3
+"""Seconds within which a key after a held ``e`` makes it the start of a typed path."""
+
+
 class ExportScreen(Dialog[ExportSummary | None]):
     """Choose what and where; the file is written in a worker, atomically."""
+
+    _held_opener: float | None = None
+    """When the dialog's own key, pressed again first, was held (``repeat_of_opener``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export_cancel"),
@@ -302,17 +314,36 @@ class ExportScreen(Dialog[ExportSummary | None]):
         if event.character in {" ", "?"} and not isinstance(self.focused, Input):
             return  # (space picks a kind, or presses a button; ? is the help, as elsewhere)
         if isinstance(self.focused, (RadioSet, RadioButton)):
-            if self.read_before_shown(event):
+            if self.read_before_shown(event) or self.repeat_of_opener(event):
                 event.stop()
                 return
             path.select_on_focus = False
             path.value = ""
             self.set_focus(path)
+            if self._held_opener is not None and event.time - self._held_opener <= TYPING_GAP:
+                path.insert_text_at_cursor(OPENER)  # the start of a path typed fast: kept
+            self._held_opener = None
         elif self.focused is not path or path.select_on_focus:
             return
         event.stop()
         event.prevent_default()
         path.insert_text_at_cursor(event.character)
+
+    def repeat_of_opener(self, event: events.Key) -> bool:
+        """Whether ``event`` is the dialog's own key (``e``) pressed again as the first key,
+        within ``REPEAT_WINDOW`` of the dialog being drawn: the second press of a double ``e``
+        (0.2 s after the dialog was up, in tmux) went into the path box, and ctrl+s wrote a file
+        named e. It is held, not dropped: a key typed right after it (``TYPING_GAP``) is a path
+        typed fast ('exp.json' begun at once), and the held ``e`` goes before it."""
+        if (
+            self._held_opener is not None
+            or event.character != OPENER
+            or self.shown_at is None
+            or event.time - self.shown_at > REPEAT_WINDOW
+        ):
+            return False
+        self._held_opener = event.time
+        return True
 
     def on_paste(self, event: events.Paste) -> None:
         """A path pasted while the kind list has the focus: the path box's, as a key typed."""

@@ -68,36 +68,57 @@ def _seconds(value: float | None) -> str:
     return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
 
 
-def rescore_part(stats: pl.DataFrame, width: int) -> str:
+RESCORE_SPELLINGS = 5
+"""How many spellings of the re-score's parts :func:`rescore_parts` has, longest first."""
+
+
+def rescore_parts(stats: pl.DataFrame, width: int, spelling: int = 0) -> tuple[str, list[str]]:
     """After a re-score (the accuracy shown is the new scores'): accuracy under the stored scores,
-    per run (their range with 4+ runs), and the verdicts that flipped; "" before."""
+    per run (their range with 4+ runs), and the verdicts that flipped; ("", []) before.
+
+    The first is shown beside the accuracy, the others after the unscored count (or the
+    bad-line and note counts).
+    ``spelling`` 0 to ``RESCORE_SPELLINGS - 1``, longest to shortest: run labels sized by
+    ``width`` (0), of 8 cells (1), the stored accuracies' range (2), the flipped count in its own
+    part after those counts (3), then fewer words ("stored 0.417–0.920", "8 flipped (d)", 4).
+    After a re-score of the five published lm_eval runs the one part beside the accuracy took
+    100+ cells: the header dropped it with " …" at 60 columns and at 120 alike."""
     if "n_flipped" not in stats.columns or not stats.height:
-        return ""
+        return "", []
     every = list(per_run_comparison(stats).iter_rows(named=True))
-    flipped = sum(int(r["flipped"]) for r in every)
+    flipped_count = sum(int(r["flipped"]) for r in every)
+    flipped = (
+        f"{flipped_count:,} flipped (d)"
+        if spelling >= 4
+        else f"{plural(flipped_count, 'verdict')} flipped (d)"
+    )
     # Only runs whose stored score is an accuracy (it had a "correct": n_correct is null for a
     # bleu or an mae without a threshold): "stored accuracy 0.417–inf" took in a mean mae.
     known = pl.col("stored_n_correct").is_not_null() if "stored_n_correct" in stats else True
     accuracies = stats.filter(known).get_column("run")
     rows = [r for r in every if r["run"] in set(accuracies.unique().to_list())]
     if not rows:
-        return f"{plural(flipped, 'verdict')} flipped (d)"
-    label = max(8, min(20, (width - 60) // max(1, len(rows))))
+        return flipped, []
+    label = max(8, min(20, (width - 60) // max(1, len(rows)))) if spelling == 0 else 8
     if len(every) == 1:
         values = fraction(rows[0]["stored_accuracy"])
-    elif len(rows) <= 3:
+    elif len(rows) <= 3 and spelling < 2:
         values = " / ".join(
             f"{one_line_middle(str(r['run']), label)} {fraction(r['stored_accuracy'])}"
             for r in rows
         )
     else:
         stored = [r["stored_accuracy"] for r in rows if r["stored_accuracy"] is not None]
-        values = f"{fraction(min(stored))}–{fraction(max(stored))} by run" if stored else "–"
+        low, high = (fraction(min(stored)), fraction(max(stored))) if stored else ("–", "–")
+        values = (low if low == high else f"{low}–{high}") + (" by run" if spelling < 4 else "")
     # Several runs: their new accuracies' count beside the stored ones (one run's is said in
     # the accuracy part: "accuracy 1.000 over 46 of 50").
     over = rescored_over(stats) if len(every) > 1 else ""
-    new = f" · new {over}" if over else ""
-    return f"stored accuracy {values}{new} · {plural(flipped, 'verdict')} flipped (d)"
+    new = f"new {over}" if over else ""
+    stored_part = f"{'stored' if spelling >= 4 else 'stored accuracy'} {values}"
+    if spelling >= 3:
+        return stored_part, [p for p in (new, flipped) if p]
+    return " · ".join(p for p in (stored_part, new, flipped) if p), []
 
 
 def rescored_over(stats: pl.DataFrame) -> str:
@@ -234,12 +255,21 @@ def header_text(result: LoadResult, width: int, *, whole: bool = False) -> str:
     # The parts fitted to the width (run labels cut, counts moved up) leave a cell for " …":
     # the parts after them (files, tokenizer, …) are left off then, and a "…" glued to the
     # accuracy read "0.619…", a number cut.
-    return _lines(_header_parts(result, width - 1), width)[0]
+    spellings = RESCORE_SPELLINGS if "n_flipped" in result.stats.columns else 1
+    for spelling in range(spellings):
+        parts = _header_parts(result, width - 1, spelling=spelling)
+        text = _lines(parts, width)[0]
+        # The re-score's parts shorter until none the header must show is left off.
+        if all(part in text for part in parts if _must(part)):
+            break
+    return text
 
 
-def _header_parts(result: LoadResult, width: int, *, whole: bool = False) -> list[str]:
+def _header_parts(
+    result: LoadResult, width: int, *, whole: bool = False, spelling: int = 0
+) -> list[str]:
     """The header's parts, in order (see :func:`header_text`); the runs' accuracy fitted to
-    ``width``."""
+    ``width``, the re-score's spelled as ``spelling`` (:func:`rescore_parts`)."""
     stats = result.stats
     counts = header_counts(stats)
     kinds, values, runs = counts.kinds, counts.accuracies, counts.runs
@@ -275,7 +305,8 @@ def _header_parts(result: LoadResult, width: int, *, whole: bool = False) -> lis
         else:
             parts.append(_accuracy_range(values))
         parts.append(f"generations {generations:,}")
-    parts.insert(len(parts) - 1, rescore_part(stats, width))  # beside the accuracy
+    beside, after = rescore_parts(stats, width, spelling)
+    parts.insert(len(parts) - 1, beside)  # beside the accuracy
     if unscored:
         parts.append(f"unscored {unscored:,}")
     parts.append(f"bad lines {len(result.errors):,}")
@@ -283,6 +314,10 @@ def _header_parts(result: LoadResult, width: int, *, whole: bool = False) -> lis
         parts.append(f"notes {len(result.note_groups()):,} (b)")
     if len(runs) > 1 and values:
         _fit_run_accuracy(parts, runs, values, width, compact)
+    if after:  # after the unscored count, or the bad-line and note counts
+        leading = ("unscored ",) if unscored else ("bad lines ", "notes ")
+        at = 1 + max(i for i, p in enumerate(parts) if p.startswith(leading))
+        parts[at:at] = after
     if result.generations_pending:
         parts.append("generations loading")
     elif not result.complete:
@@ -299,18 +334,21 @@ def _header_parts(result: LoadResult, width: int, *, whole: bool = False) -> lis
     return [p for p in parts if p]
 
 
-def _must_show(parts: list[str]) -> int:
-    """How many of a line's ``parts``, from the first, the line must keep whole: through the
-    accuracy, the unscored, bad-line and note counts (when not 0) and the load's state
-    (generations loading, lengths pending or incomplete)."""
-    kept = ("accuracy ", "stored accuracy ", "unscored ", "notes ", "generations loading")
-    must = [
-        i
-        for i, part in enumerate(parts)
-        if part.startswith(kept)
+def _must(part: str) -> bool:
+    """Whether the header must show ``part`` (:func:`_must_show`)."""
+    kept = ("accuracy ", "stored ", "unscored ", "notes ", "generations loading")
+    return (
+        part.startswith(kept)
         or part in {"lengths pending", "lengths incomplete"}
         or (part.startswith("bad lines ") and part != "bad lines 0")
-    ]
+    )
+
+
+def _must_show(parts: list[str]) -> int:
+    """How many of a line's ``parts``, from the first, the line must keep whole: through the
+    accuracy (the stored one too, after a re-score), the unscored, bad-line and note counts
+    (when not 0) and the load's state (generations loading, lengths pending or incomplete)."""
+    must = [i for i, part in enumerate(parts) if _must(part)]
     return max(must, default=0) + 1
 
 

@@ -10,7 +10,12 @@ whose ``model_response.reasonings`` holds the model's thinking (litellm, a reaso
 its token limit) is shown by that reasoning, with a note. A log-likelihood (multiple-choice)
 doc's answer is its likeliest choice, as its score's normalization chose (per character,
 ``acc_norm``; per token, ``acc_norm_token``; less the unconditioned log-probability,
-``acc_norm_pmi``, whose task logs twice the log-probabilities). A one-sample generative doc's
+``acc_norm_pmi``, whose task logs twice the log-probabilities); ≤0.10 may log the choices'
+log-probabilities alone (single-token tasks). A perplexity doc (no choices, no text: wikitext)
+is shown by its text's log-likelihood, unscored, with a note. A multi-turn doc (MT-Bench: its
+``specific`` lists the ``multi_turn_queries``, one text per turn) is one prompt per turn
+(``<task>:<doc id>:t<turn>``), scored by that turn's ``judge_score_turn_<turn>``. A one-sample
+generative doc's
 extracted answer is the first of the ``extracted_predictions`` lighteval's extractive match keeps in
 the doc's ``specific``; a doc of n samples whose list holds 2n values (each sample's parsed answer
 and its string match) gives each sample its own, as does a list of another length (more than two
@@ -192,7 +197,11 @@ ONE_CONTINUATION = (
 
 
 def _chosen(
-    logprobs: Any, choices: Any, metric: str | None = None, tokens: Any = None
+    logprobs: Any,
+    choices: Any,
+    metric: str | None = None,
+    tokens: Any = None,
+    apart: Any = None,
 ) -> int | None:
     """A multiple-choice doc's choice: the highest log-probability one (what ``acc`` scores),
     or as the doc's metric normalizes it (lighteval's LoglikelihoodAcc, named
@@ -202,7 +211,8 @@ def _chosen(
 
     A task with a PMI metric logs twice the log-probabilities, the choices' then the same
     choices' unconditioned ones (``logprobs[:n]``, ``logprobs[n:2n]``): only the first half
-    are choices."""
+    are choices. ≥0.11's ModelResponse may keep them apart, in ``unconditioned_logprobs``
+    (``apart``), one per choice."""
     if not isinstance(logprobs, list) or not isinstance(choices, list) or not choices:
         return None
     count = len(choices)
@@ -212,6 +222,8 @@ def _chosen(
     if len(values) != len(logprobs):
         return None
     values, unconditioned = values[:count], values[count:]
+    if not unconditioned and _numbers(apart) and len(apart) == count:
+        unconditioned = list(apart)
     if metric is not None and metric.endswith(("acc_norm", "acc_norm_nospace")):
         texts = [stringify(c) or "" for c in choices]
         nospace = metric.endswith("_nospace")
@@ -390,11 +402,90 @@ class _OverBudget(Exception):
     """The value-in-text searches of one doc went past :data:`_SEARCH_BUDGET`."""
 
 
+def _specific(specific: Any) -> dict[str, Any]:
+    """A doc's ``specific`` (≤0.10: the ``specifics`` column, maybe its str()) as a dict."""
+    if isinstance(specific, str):
+        try:
+            specific = _from_text(specific, "specifics")
+        except EntryError:
+            return {}
+    return specific if isinstance(specific, dict) else {}
+
+
+def _turn_queries(specific: Any, count: int) -> list[str] | None:
+    """A multi-turn doc's user turns (MT-Bench's ``multi_turn_queries``), one per text of the
+    model's (``count``: its answer to each turn); None for any other doc."""
+    queries = _specific(specific).get("multi_turn_queries")
+    if (
+        count > 1
+        and isinstance(queries, list)
+        and len(queries) == count
+        and all(isinstance(q, str) for q in queries)
+    ):
+        return queries
+    return None
+
+
+def _turn_references(specific: Any, count: int) -> list[str | None]:
+    """Each turn's reference answer (MT-Bench's ``reference``, one per turn, mostly empty)."""
+    references = _specific(specific).get("reference")
+    if isinstance(references, list) and len(references) == count:
+        return [r if isinstance(r, str) and r.strip() else None for r in references]
+    return [None] * count
+
+
+def _turn_score(value: Any) -> float | None:
+    """A turn's judge score (a number; lighteval writes no non-finite one); None otherwise."""
+    try:
+        score = to_score(value, non_finite=True)
+    except ValueError:
+        return None
+    if score is not None and not math.isfinite(score):
+        raise EntryError(f"judge score {score} is not a finite number (lighteval writes none)")
+    return score
+
+
+#: Why a perplexity doc's text holds no answer of the model's (rows' ``answer_unknown``).
+PERPLEXITY = "perplexity: the text shown is the document's log-likelihood, no answer"
+
+
+def _numbers(values: Any) -> bool:
+    """A non-empty list of numbers (log-probabilities), no bools."""
+    return (
+        isinstance(values, list)
+        and bool(values)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+    )
+
+
+def _log_likelihood(logprobs: list[Any]) -> str:
+    """A perplexity doc's log-likelihood as text: its log-probabilities summed, as lighteval's
+    PerplexityPreparator sums them."""
+    return repr(float(sum(logprobs)))
+
+
+def _first_true(flags: Any) -> bool:
+    """Whether a list of flags (``argmax_logits_eq_gold``, one per continuation) opens with
+    True (or 1.0, as Arrow may store it)."""
+    return isinstance(flags, list) and bool(flags) and flags[0] in (True, 1)
+
+
+def _greedy_pair(predictions: Any) -> bool:
+    """Whether ≤0.10 log-likelihood predictions open with a (log-probability, is-greedy) pair
+    whose continuation greedy decoding gives."""
+    first = predictions[0] if isinstance(predictions, list) and predictions else None
+    return isinstance(first, list) and len(first) == 2 and _first_true(first[1:])
+
+
 def _old_logprobs(predictions: Any) -> list[Any] | None:
-    """≤0.10 log-likelihood predictions ``[[logprob, is_greedy], …]`` (one per choice) as the
-    log-probabilities; None for generated text."""
+    """≤0.10 log-likelihood predictions (one per choice) as the log-probabilities: ``[[logprob,
+    is_greedy], …]`` (LoglikelihoodResponse), or the log-probabilities alone (a
+    LoglikelihoodSingleTokenResponse's list of them, flattened into ``predictions``; a
+    LoglikelihoodResponse whose result is the float alone); None for generated text."""
     if not isinstance(predictions, list) or not predictions:
         return None
+    if all(isinstance(p, int | float) and not isinstance(p, bool) for p in predictions):
+        return predictions
     # is_greedy is a bool, or 0.0/1.0 once Arrow stored the pair as one list of floats.
     if all(
         isinstance(p, list) and len(p) == 2 and not isinstance(p[0], bool) and p[1] in (0, 1)
@@ -480,6 +571,8 @@ class LightevalReader(Reader):
         rows = Rows()
         doc_level: dict[str, int] = {}  # metric -> docs whose samples it scores as a whole
         reasoning_only = 0  # samples whose text was empty, shown by their reasoning
+        perplexity = 0  # docs scored by the log-likelihood of their text: no generation
+        conversations = 0  # multi-turn docs (MT-Bench): one prompt per turn
         unsplit = 0  # docs of several samples whose extracted_predictions say not whose
         task = task or _task(path)
         for index, offset, record in records:
@@ -505,6 +598,8 @@ class LightevalReader(Reader):
                 if not new:
                     row.update({c: _from_text(row.get(c), c) for c in as_text if c in row})
                 choice: int | None = None  # a multiple-choice doc's likeliest choice
+                rolling = False  # a perplexity doc: the text shown is its log-likelihood
+                greedy = False  # its first continuation is what greedy decoding gives
                 if new:
                     doc = row.get("doc") or {}
                     response = row.get("model_response") or {}
@@ -525,11 +620,16 @@ class LightevalReader(Reader):
                     metric, score = _first_metric(row.get("metrics"))
                     choices = row.get("choices")
                     logprobs = _old_logprobs(texts)
+                    greedy = _greedy_pair(texts)
                     choice = _chosen(logprobs, choices, metric, row.get("cont_tokens"))
                     if choice is not None and isinstance(choices, list):
                         # ≤0.10 multiple choice: one (log-probability, is-greedy) per choice.
                         texts = [stringify(choices[choice]) or ""]
                         golds = _reference(choices, row.get("gold_index")) or golds
+                    elif logprobs is not None and not choices:
+                        # A perplexity task's doc (wikitext): its log-likelihood, no choices.
+                        texts = [_log_likelihood(logprobs)]
+                        rolling = True
                 # Several golds are the acceptable answers: shown "a | b", any of them matches.
                 answer = ALIAS_SEPARATOR.join(golds) if golds else None
                 aliases = golds if golds and len(golds) > 1 else None
@@ -556,17 +656,34 @@ class LightevalReader(Reader):
                     # A log-likelihood (multiple-choice) task generates no text: the response is
                     # one log-probability per choice, and the model's answer is the likeliest.
                     choices = doc.get("choices")
+                    greedy = _first_true(response.get("argmax_logits_eq_gold"))
                     choice = _chosen(
-                        response.get("logprobs"), choices, metric, response.get("output_tokens")
+                        response.get("logprobs"),
+                        choices,
+                        metric,
+                        response.get("output_tokens"),
+                        response.get("unconditioned_logprobs"),
                     )
                     if choice is not None and isinstance(choices, list):
                         flat = [stringify(choices[choice]) or ""]
+                    elif not choices and _numbers(response.get("logprobs")):
+                        # A perplexity task's doc (wikitext): its log-likelihood, no text.
+                        flat = [_log_likelihood(response["logprobs"])]
+                        rolling = True
                 # The choice's text, as the reference is written: votes read alike, and
                 # `rescore --scorer exact` matches it (its index never equalled the reference).
                 extracted: list[str | None] = [flat[0] if choice is not None and flat else None]
                 # One continuation scored (the target): the "choice" is it whatever the model
-                # would say, so no answer of the model's is in the text shown.
-                alone = choice is not None and isinstance(choices, list) and len(choices) == 1
+                # would say, so no answer of the model's is in the text shown -- unless greedy
+                # decoding gives the target (argmax_logits_eq_gold; ≤0.10 its is-greedy flag).
+                alone = (
+                    choice is not None
+                    and isinstance(choices, list)
+                    and len(choices) == 1
+                    and not greedy
+                )
+                if rolling:
+                    perplexity += 1
                 if alone:
                     extracted = [None]
                 specific = doc.get("specific") if new else row.get("specifics")
@@ -580,6 +697,29 @@ class LightevalReader(Reader):
                         unsplit += 1
                 if not flat:
                     errors.append(LoadError(source, index, "no model response text"))
+                    continue
+                queries = _turn_queries(specific, len(flat)) if choice is None else None
+                if queries is not None:
+                    # MT-Bench: the texts are the conversation's turns, each judged apart.
+                    conversations += 1
+                    scores = row.get("metric") if new else row.get("metrics")
+                    references = _turn_references(specific, len(flat))
+                    for j, (query, text) in enumerate(zip(queries, flat, strict=True)):
+                        name = f"judge_score_turn_{j + 1}"
+                        value = scores.get(name) if isinstance(scores, dict) else None
+                        rows.add(
+                            run=run,
+                            source=source,
+                            line=index,
+                            offset=offset,
+                            prompt_id=f"{ident}:t{j + 1}",
+                            prompt=query,
+                            answer=references[j],
+                            gen=text,
+                            accuracy=_turn_score(value),
+                            metric=name if value is not None else None,
+                            sample=0,
+                        )
                     continue
                 if len(flat) > 1 and metric is not None and score is not None:
                     doc_level[metric] = doc_level.get(metric, 0) + 1
@@ -599,8 +739,25 @@ class LightevalReader(Reader):
                         metric=metric,
                         sample=j,
                         prompt_score=score if len(flat) > 1 else None,
-                        answer_unknown=ONE_CONTINUATION if alone else None,
+                        answer_unknown=(
+                            ONE_CONTINUATION if alone else PERPLEXITY if rolling else None
+                        ),
                     )
+        if conversations:
+            notes.append(
+                f"{source}: {plural(conversations, 'doc')}"
+                f" {'holds' if conversations == 1 else 'hold'} a multi-turn conversation"
+                " (MT-Bench: the doc's multi_turn_queries, one text per turn): each turn is"
+                f" read as its own prompt ({task}:<doc>:t<turn>), scored by its"
+                " judge_score_turn_<turn>"
+            )
+        if perplexity:
+            notes.append(
+                f"{source}: {plural(perplexity, 'doc')} scored by the log-likelihood of"
+                f" {'its' if perplexity == 1 else 'their'} text (a perplexity task): no"
+                " generation and no per-doc score; the generation shown is the text's"
+                " log-likelihood"
+            )
         if reasoning_only:
             samples_word = "sample has" if reasoning_only == 1 else "samples have"
             notes.append(

@@ -4,7 +4,9 @@ Current CLI: a JSON object keyed by ``_index`` ("0", "1", …), each entry a dat
 ``prompt``, ``input_conversation`` and ``responses: [{content, correctness, reason}, …]`` (correctness
 null after ``skythought generate``: unscored). Older layouts: keyed by the problem text with
 responses per temperature (one dict per temperature in Jan 2025, a list in Feb 2025), and a JSON
-list of records carrying ``_index``. Several temperatures become separate runs (``model · T=0.7``).
+list of records carrying ``_index``. A file of several temperatures makes each a run
+(``model · T=0.7``), every entry's samples at it included (a resumed file's earlier problems may
+hold one of them alone).
 
 Run label: ``summary.json``'s model name, else the result folder's model (``<model>_<task>_<hash>``
 up to a known task name, or a Hub id's namespace and name, with the model-name parts after it
@@ -29,6 +31,7 @@ from typing import Any
 from evaltui.data.extract import last_boxed
 from evaltui.data.formats.base import (
     ContainerReader,
+    EntryError,
     Reader,
     ReadOptions,
     ReadResult,
@@ -263,6 +266,20 @@ def _responses(value: Any) -> list[tuple[str | None, list[Any]]]:
     raise ValueError(f"'responses' is a {type(value).__name__}, neither a list nor an object")
 
 
+def _temperatures(entries: Iterable[Any]) -> set[str]:
+    """The temperatures a file's legacy entries hold responses for (``responses`` keyed by
+    temperature), over all its entries."""
+    found: set[str] = set()
+    for entry in entries:
+        try:
+            responses = entry.get("responses") if isinstance(entry, dict) else None
+            if isinstance(responses, dict) and "content" not in responses:
+                found.update(str(t) for t in responses)
+        except EntryError:
+            continue  # an unreadable entry: its own error when it is read
+    return found
+
+
 def _legacy_name(stem: str) -> re.Match[str] | None:
     """A legacy file name taken apart into ``model`` and ``task``: a known task first (task
     names and sources hold underscores), else the name's shape alone."""
@@ -483,6 +500,10 @@ class SkyThoughtReader(ContainerReader):
         model = options.label or (
             model_name if isinstance(model_name, str) and model_name else _model_from_path(path)
         )
+        # Temperatures are runs when the file holds more than one, whichever entry holds them:
+        # a file resumed with more temperatures keeps its earlier problems at the first one
+        # (remaining problems alone are sampled), and their samples are that run's too.
+        temperatures = _temperatures(entry for _i, _at, _key, entry, _keyed in located)
         thought = 0  # responses with the thinking the server returned apart (reasoning_content)
         decimals = 0  # references written as a whole number with zero decimals ("27.0")
         written: dict[str, str] = {}  # ... one such as written -> as shown
@@ -521,7 +542,7 @@ class SkyThoughtReader(ContainerReader):
                 for temperature, responses in groups:
                     run = (
                         model
-                        if temperature is None or len(groups) == 1
+                        if temperature is None or len(temperatures) < 2
                         else f"{model} · T={temperature}"
                     )
                     for j, response in enumerate(responses):

@@ -1,0 +1,47 @@
+"""The header after a re-score of several runs keeps their stored accuracy at any width (Pilot):
+the re-score's part beside the accuracy is spelled shorter until it fits."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.app.conftest import settle
+from tests.app.test_rescore_dialog import ask, header
+from tests.data.test_rescore_lm_eval import ASDIV, REAL
+
+
+@pytest.mark.parametrize(
+    ("size", "stored"),
+    [
+        ((60, 20), "stored 0.417–0.920"),
+        ((80, 24), "stored accuracy 0.417–0.920 by run"),
+        ((120, 35), "stored accuracy 0.417–0.920 by run · new over 166 of 170"),
+    ],
+)
+async def test_the_stored_accuracies_stay_in_a_narrow_header(
+    tmp_path: Path, make_app: Any, size: tuple[int, int], stored: str
+) -> None:
+    """The published lm_eval runs (five: two Qwen3-8B, asdiv, truthfulqa's bleu, tgpred's mae)
+    re-scored by exact: the header's second line read 'notes 2 (b) …' at 60, 80 and 120
+    columns, the stored accuracies and the 4 unscored generations left off without a word (the
+    one part beside the accuracy took 100+ cells)."""
+    folder = tmp_path / "lm_eval"
+    shutil.copytree(REAL / "lm-evaluation-harness", folder / "harness")
+    shutil.copytree(ASDIV, folder / "asdiv")
+    app = make_app(folder)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await ask(pilot, "exact", "all")
+        await settle(pilot)
+        assert app.rescored is not None
+        lines = header(app).splitlines()
+        assert len(lines) == 2, lines
+        assert lines[0] == "runs 5 · prompts 20–60 · accuracy 0.000–1.000 (t)", lines
+        assert lines[1].startswith(f"notes 2 (b) · {stored}"), lines
+        assert "unscored 4" in lines[1], lines
+        assert lines[1].endswith(" (t)"), lines  # the parts left off are counted
+        assert all(len(line) <= size[0] - 2 for line in lines), lines
