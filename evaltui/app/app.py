@@ -181,6 +181,9 @@ class EvalApp(App[int]):
         """The latest load result as read (stored scores): what a re-score starts from."""
         self.rescored: Rescored | None = None
         """The re-score the shown result carries (None: stored scores only)."""
+        self.doubts_told: set[str] = set()
+        """The doubts about new verdicts said (:meth:`tell_doubts`): a followed update's
+        re-score says only new ones."""
         self.rescoring = False
         """True while a re-score runs (``x`` or ``esc`` stops it; the scores shown stay)."""
         self.rescore_error: str | None = None
@@ -547,6 +550,13 @@ class EvalApp(App[int]):
             self.notify(note, title="not re-scored", severity="warning", markup=False)
         for note in message.rescored.prompt_notes[:2]:  # what the prompt scores are now
             self.notify(note, title="prompt scores", markup=False)
+        self.tell_doubts(message.rescored, message.base)
+        from evaltui.data.rescore import from_answer_words
+
+        told = from_answer_words(message.rescored)
+        if told and told not in self.doubts_told:
+            self.doubts_told.add(told)
+            self.notify(told, title="re-scored answers", markup=False)
         newer = held is not None and held is not message.base and held is self.loaded
         if not (newer and self.known_shown is held):
             # Else the newer update is on screen already (with the verdicts known then); the
@@ -558,6 +568,45 @@ class EvalApp(App[int]):
             self.rescore_held = held
             self.start_rescore(held)
             self.show_known(held)
+
+    def tell_doubts(self, rescored: Rescored, base: LoadResult) -> None:
+        """Each kind of file whose new verdicts may not be its task's (a task whose own scorer
+        maps the answer ``A`` to a label: ``exact`` called every one stored correct wrong), with
+        the scorer that scores as the task did: a warning that stays until dismissed."""
+        from evaltui.data.notes import fold_notes
+        from evaltui.data.sanitize import one_line, one_line_middle
+
+        groups = [
+            g
+            for g in fold_notes(rescored.doubts, [f.source for f in base.files])
+            if g.text not in self.doubts_told
+        ]
+        self.doubts_told.update(g.text for g in groups)
+        for group in groups[:2]:
+            # The note without its list of files (the toast is narrow): the first file's name,
+            # and how many more.
+            # The file's name first (the toast may cut the end: t's summary has it all), then
+            # the note without its list of files.
+            what = group.notes[0][len(group.sources[0]) + 2 :] if group.sources else group.text
+            where = ""
+            if group.sources:
+                where = one_line_middle(Path(group.sources[0]).name, 36)
+                where += f" and {len(group.sources) - 1:,} more" if len(group.sources) > 1 else ""
+                where += ": "
+            self.notify(
+                one_line(where + what, 400),
+                title="new verdicts may not be the task's",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
+        if len(groups) > 2:
+            self.notify(
+                f"and {len(groups) - 2:,} more kinds of files (evaltui rescore lists each)",
+                title="new verdicts may not be the task's",
+                severity="warning",
+                markup=False,
+            )
 
     def show_known(self, result: LoadResult) -> None:
         """``result`` (held for its re-score) shown now with the verdicts given so far, made in

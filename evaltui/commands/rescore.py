@@ -178,7 +178,7 @@ def _score_with_progress(result: Any, options: Any, quiet: bool, read_token: str
 
 def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str:
     from evaltui.data.notes import fold_notes
-    from evaltui.data.rescore import per_run_comparison, unscored_words
+    from evaltui.data.rescore import from_answer_words, per_run_comparison, unscored_words
     from evaltui.data.sanitize import one_line, one_line_middle
     from evaltui.data.wording import plural
 
@@ -195,11 +195,18 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str
         )
     counts = ", ".join(f"{n} {status}" for status, n in sorted(rescored.counts.items()))
     lines.append(f"generations  {counts}")
+    told = from_answer_words(rescored)
+    if told:
+        lines.append(f"answers      {told}")
     # One line per kind: 100 plain files under lm-eval are one "not an lm-eval samples file".
     for group in fold_notes(rescored.notes, sources):
         lines.append(f"not scored   {one_line(group.text, 300)}")
     for group in fold_notes(rescored.prompt_notes, sources):
         lines.append(f"prompt score {one_line(group.text, 300)}")
+    # A task whose own scorer maps answers to references (an lm-eval process_results): the new
+    # verdicts are this scorer's, and the line says which scorer scores as the task did.
+    for group in fold_notes(rescored.doubts, sources):
+        lines.append(f"doubt        {one_line(group.text, 600)}")
     lines.append(f"cache hits   {rescored.cached_files} files")
     lines.append(f"seconds      {rescored.seconds:.2f} scoring")
     lines.append(
@@ -324,6 +331,15 @@ def cmd_rescore(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
     report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
+    if args.quiet and rescored.doubts:
+        from evaltui.data.wording import plural
+
+        print(
+            f"evaltui: warning: {rescored.scorer} disagrees with most stored verdicts of "
+            f"{plural(len(rescored.doubts), 'file')} (without -q each is said, with the "
+            "scorer that scores as its task did)",
+            file=sys.stderr,
+        )
     if args.compare:
         stored = compute(result.generations)
         from evaltui.data.rescore import with_new_scores

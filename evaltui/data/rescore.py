@@ -74,6 +74,15 @@ NO_ANSWER = "no answer"
 """A generation whose text its reader says holds no answer of the model's (``answer_unknown``: an
 lm-eval loglikelihood target that greedy decoding does not give): no new score, the reader's
 reason as the message. Scoring its text would score the reference against itself."""
+FROM_ANSWER = (
+    "scored from the answer the format's scorer extracted (the text is not the model's output)"
+)
+"""The message of a generation whose text is not the model's but whose format gave the answer
+its scorer extracted (an Inspect sample read from its summary: the scorer's ``answer``):
+``exact`` and ``math-verify``, which read only the answer, score that answer."""
+ANSWER_SCORERS = frozenset({"exact", "math-verify"})
+"""The scorers that read only a generation's answer: they score a format's extracted answer when
+the text is not the model's (:data:`FROM_ANSWER`). A user scorer reads the text: it gets none."""
 CANCELLED = "cancelled"
 PENDING = "not scored yet"
 """A generation no re-score has scored yet (:func:`known_scores`): no new score until then."""
@@ -153,6 +162,11 @@ class Rescored:
     """What became of the prompts' own scores (``prompt_score``) under the new scores: reduced
     again, or left out (:func:`with_prompt_scores`). Not ``notes``: those are told as files
     not scored."""
+    doubts: list[str] = field(default_factory=list)
+    """Per file (``"<source>: <what>"``), why the new verdicts may not be the task's: the scorer
+    disagrees with most of its stored verdicts, or none of its answers has a reference's form
+    (an lm-eval task whose own ``process_results`` maps the letter ``A`` to a label), with the
+    scorer to use instead (:func:`with_doubts`). The new scores stay as the scorer gave them."""
 
 
 class ScoreMemo:
@@ -212,6 +226,9 @@ def _item_keys(indexed: pl.DataFrame, name: str) -> list[int]:
     scorer reads the whole text and the row (:func:`_record`)."""
     gen = pl.col("gen").fill_null("")
     if name == "math-verify":
+        if "answer_unknown" in indexed.columns:  # the text it is sent (see _answer_text)
+            given = pl.col("answer_unknown").is_not_null() & pl.col("extracted").is_not_null()
+            gen = pl.when(given).then(pl.col("extracted")).otherwise(gen)
         frame = indexed.select(
             gen.str.slice(-TAIL_CHARS).alias("gen"), pl.col("answer"), pl.col("vote_reference")
         )
@@ -232,7 +249,10 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
     # vote_answer and vote_reference as the loader made them (a list reference's aliases)
     generations = fill_vote_answers(generations)
     match = reference_match_expr("vote_answer", "vote_reference")
-    absent = _no_answer_expr(generations)
+    reason = _no_answer_expr(generations)
+    # The format's extracted answer (an Inspect summary's scorer answer) is scored as it is.
+    absent = pl.when(pl.col("extracted").is_null()).then(reason)
+    given = pl.when(reason.is_not_null()).then(pl.lit(FROM_ANSWER))
     return generations.select(
         pl.when(pl.col("answer").is_null() | absent.is_not_null())
         .then(None)
@@ -246,7 +266,7 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
         .alias("score_status"),
         pl.when(pl.col("answer").is_null())
         .then(pl.lit(None, dtype=pl.String))
-        .otherwise(absent)
+        .otherwise(pl.coalesce(absent, given))
         .alias("score_message"),
     )
 
@@ -551,12 +571,12 @@ def rescore(
     """
     if only is None:
         scored = _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
-        return with_prompt_scores(result, scored)
+        return with_doubts(result, with_prompt_scores(result, scored))
     generations: pl.DataFrame = result.generations
     inside = in_scope(generations, only)
     if inside.all():
         scored = _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
-        return with_prompt_scores(result, scored)
+        return with_doubts(result, with_prompt_scores(result, scored))
     # A file scored in part is never cached (nor read from the cache): its entry is the whole
     # file's scores.
     per_source = (
@@ -570,12 +590,18 @@ def rescore(
     )
     subset = dataclasses.replace(result, generations=generations.filter(inside))
     part = _rescore(subset, options, on_progress, cancelled, read_options, partial, memo)
-    return with_prompt_scores(result, _widen(part, generations, inside))
+    return with_doubts(result, with_prompt_scores(result, _widen(part, generations, inside)))
 
 
 def _fingerprint(name: str, version: str | None, options: RescoreOptions) -> str:
     """What a worker scorer's verdicts depend on besides the generation (memo, cache)."""
-    return f"rescore\0{name}\0{version}\0{options.timeout:g}"
+    return f"rescore\0{RESCORE_FORMAT}\0{name}\0{version}\0{options.timeout:g}"
+
+
+#: Part of every worker scorer's cache key and memo fingerprint: bump it when what a scorer is
+#: sent changes. 2: math-verify scores a format's extracted answer when the text is not the
+#: model's (:data:`FROM_ANSWER`); the cache held "no answer" for those rows.
+RESCORE_FORMAT = "2"
 
 
 def known_scores(
@@ -734,10 +760,12 @@ def _rescore(
             if record["answer"] is None:
                 scoring.set(row, None, NO_REFERENCE, None)
                 continue
-            if record.get("answer_unknown") is not None:  # its text is not the model's: not sent
-                scoring.set(row, None, NO_ANSWER, record["answer_unknown"])
-                continue
             text = record["gen"] or ""
+            if record.get("answer_unknown") is not None:  # its text is not the model's
+                if name not in ANSWER_SCORERS or record.get("extracted") is None:
+                    scoring.set(row, None, NO_ANSWER, record["answer_unknown"])
+                    continue
+                text = record["extracted"]  # the format's scorer's answer: math-verify reads it
             if name == "math-verify":  # it reads the tail only: send no more
                 text = text[-TAIL_CHARS:]
             given = _record(record)
@@ -748,6 +776,19 @@ def _rescore(
 
     complete = scoring.run(name, options, todo, cancel)
     scores = scoring.frame(SCORE_SCHEMA)
+    if name in ANSWER_SCORERS and "answer_unknown" in generations.columns:
+        # A verdict on the format's extracted answer says so (from the cache and memo too).
+        from_answer = generations.select(
+            pl.col("answer_unknown").is_not_null() & pl.col("extracted").is_not_null()
+        ).to_series()
+        scores = scores.with_columns(
+            pl.when(
+                from_answer & (pl.col("score_status") == OK) & pl.col("score_message").is_null()
+            )
+            .then(pl.lit(FROM_ANSWER))
+            .otherwise(pl.col("score_message"))
+            .alias("score_message")
+        )
     if cache is not None and complete:
         _cache_files(cache, scores, pending)
     return _finish(scores, name, started, cached_files, cancelled=not complete)
@@ -1228,6 +1269,132 @@ def is_lm_eval_scorer(name: str) -> bool:
     return name == "lm-eval" or name.startswith("lm-eval:")
 
 
+# --- whether the new verdicts are the task's ----------------------------------------------------
+
+#: Cells of each answer and reference a doubt quotes as an example.
+DOUBT_EXAMPLE_CELLS = 20
+#: Flipped verdicts a file needs before its doubt is said: one generation of a file of one
+#: (a user scorer's 0.25 where 1 was stored) is no sign of a scorer of the task's own.
+DOUBT_MIN_FLIPS = 3
+
+
+def with_doubts(result: Any, rescored: Rescored) -> Rescored:
+    """``rescored`` with :attr:`Rescored.doubts`: per file, when the new scorer's verdicts may
+    not be its task's. Counted over its generations the scorer scored whose stored verdict is
+    known: the scorer calls most of those stored correct wrong, or changes the verdict of most
+    of them. Said with whether any answer is one of the file's references at all, and the
+    scorer that scores as the task did: an lm-eval task with its own ``process_results`` (the
+    published negotiationtom_intention maps the letter ``A`` to the label ``Build-Rapport``)
+    stored 4 of 20 correct, which ``exact``, comparing ``A`` with ``Build-Rapport``, all
+    "flipped to wrong" with nothing saying why. The new scores are left as the scorer gave
+    them. None for lm-eval's own scorer, a stopped re-score, or a file with fewer than
+    :data:`DOUBT_MIN_FLIPS` verdicts flipped."""
+    from evaltui.data.lm_eval_scorer import file_task
+    from evaltui.data.sanitize import one_line
+
+    generations: pl.DataFrame = result.generations
+    if is_lm_eval_scorer(rescored.scorer) or rescored.cancelled or generations.height == 0:
+        return rescored
+    new = with_new_scores(generations, rescored)
+    frame = fill_vote_answers(generations).select(
+        pl.col("source").cast(pl.String),
+        pl.col("prompt_id").cast(pl.String),
+        pl.col("extracted").cast(pl.String),
+        pl.col("answer").cast(pl.String),
+        pl.col("vote_answer"),
+        pl.col("vote_reference"),
+        generations.select(correct_expr(stored_kinds(new))).to_series().alias("was"),
+        new.select(correct_expr(score_kinds(new))).to_series().alias("now"),
+        rescored.scores["score_status"].alias("status"),
+    )
+    scored = frame.filter((pl.col("status") == OK) & pl.col("now").is_not_null())
+    if scored.height == 0:
+        return rescored
+    was, now = pl.col("was"), pl.col("now")
+    same = reference_match_expr("vote_answer", "vote_reference").fill_null(False)
+    per_file = scored.group_by("source", maintain_order=True).agg(
+        was.is_not_null().sum().alias("n"),
+        was.fill_null(False).sum().alias("correct"),
+        (was & ~now).fill_null(False).sum().alias("to_wrong"),
+        (was != now).fill_null(False).sum().alias("flipped"),
+        same.sum().alias("same"),
+        (same & ~now).sum().alias("same_wrong"),
+    )
+    formats = {f.source: f.format for f in getattr(result, "files", [])}
+    doubts: list[str] = []
+    # Only the files with a doubt are looked at row by row (a load of 1,000 files, each
+    # filtered from the whole frame, was 1,000 passes over it).
+    unread = (pl.col("same_wrong") >= DOUBT_MIN_FLIPS) & (2 * pl.col("same_wrong") > pl.col("same"))
+    flips = (pl.col("flipped") >= DOUBT_MIN_FLIPS) & (
+        ((pl.col("correct") > 0) & (2 * pl.col("to_wrong") > pl.col("correct")))
+        | (2 * pl.col("flipped") > pl.col("n"))
+    )
+    per_file = per_file.filter(unread | flips)
+    if per_file.height == 0:
+        return rescored
+    frame = frame.filter(pl.col("source").is_in(per_file["source"].implode()))
+    for source, n, correct, to_wrong, flipped, n_same, same_wrong in per_file.iter_rows():
+        rows = frame.filter(pl.col("source") == source)
+        if same_wrong >= DOUBT_MIN_FLIPS and 2 * same_wrong > n_same:
+            # Answers the scorer cannot read: math-verify's 0 for 'No' against ' No', on a
+            # log whose stored verdicts are unknown too.
+            example = rows.filter(same & ~now & pl.col("extracted").is_not_null())["extracted"]
+            like = f" (answers like '{one_line(example[0], DOUBT_EXAMPLE_CELLS)}')"
+            what = (
+                f"{rescored.scorer} calls wrong {same_wrong:,} of the "
+                f"{plural(n_same, 'generation')} whose answer is the reference as written"
+                f"{like if example.len() else ''}: it does not read answers of this kind"
+            )
+            lm_task = (
+                file_task(rows["prompt_id"].to_list()) if formats.get(source) == "lm_eval" else None
+            )
+            what += (
+                f"; lm-eval:{lm_task} scores as the task did" if lm_task else "; exact reads them"
+            )
+            doubts.append(f"{source}: {what}")
+            continue
+        if flipped < DOUBT_MIN_FLIPS:
+            continue
+        if correct and 2 * to_wrong > correct:
+            what = (
+                f"{rescored.scorer} calls wrong {to_wrong:,} of the "
+                f"{plural(correct, 'generation')} stored correct"
+            )
+        elif 2 * flipped > n:
+            what = f"{rescored.scorer} changes the verdict of {flipped:,} of {n:,} generations"
+        else:
+            continue
+        answers = rows.filter(pl.col("vote_answer").is_not_null())
+        references = {
+            piece
+            for reference in rows["vote_reference"].drop_nulls().to_list()
+            for piece in reference.split(VOTE_ALIAS_SEPARATOR)
+        }
+        if answers.height and references and not (set(answers["vote_answer"]) & references):
+            answer = one_line(answers["extracted"][0], DOUBT_EXAMPLE_CELLS)
+            reference = one_line(
+                rows.filter(pl.col("answer").is_not_null())["answer"][0], DOUBT_EXAMPLE_CELLS
+            )
+            what += (
+                f"; no answer is one of its references (answers like '{answer}', references "
+                f"like '{reference}'): the task's own scorer maps answers to references"
+            )
+        else:
+            what += ": the stored scorer may read answers in a way this one does not"
+        task = file_task(rows["prompt_id"].to_list()) if formats.get(source) == "lm_eval" else None
+        if task:
+            what += (
+                f"; lm-eval:{task} scores as the task did (its own process_results; "
+                "--include-path DIR for a task the installed lm_eval does not hold)"
+            )
+        else:
+            what += "; check its stored verdicts before trusting the new ones"
+        doubts.append(f"{source}: {what}")
+    if not doubts:
+        return rescored
+    return dataclasses.replace(rescored, doubts=doubts)
+
+
 def rescored_stats(
     generations: pl.DataFrame,
     rescored: Rescored,
@@ -1337,6 +1504,18 @@ def per_run_comparison(stats: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("stored_total") / pl.col("stored_n"))
         .alias("stored_accuracy"),
         pl.when(pl.col("new_n") > 0).then(pl.col("new_total") / pl.col("new_n")).alias("accuracy"),
+    )
+
+
+def from_answer_words(rescored: Rescored) -> str:
+    """How many generations were scored from their format's extracted answer, their text not
+    being the model's (:data:`FROM_ANSWER`), in words; "" when none."""
+    n = int((rescored.scores["score_message"] == FROM_ANSWER).sum())
+    if not n:
+        return ""
+    return (
+        f"{plural(n, 'generation')} scored from the answer their format's scorer extracted "
+        "(the text is not the model's output: an Inspect sample read from its summary)"
     )
 
 

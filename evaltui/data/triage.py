@@ -481,17 +481,24 @@ def _generation_flags_exprs(
     thresholds: Thresholds, run_max: tuple[tuple[str, int | None], ...] | None
 ) -> tuple[pl.Expr, ...]:
     t = thresholds
-    empty = pl.col("gen_chars") == 0
-    no_answer = ~pl.col("has_answer").fill_null(False) & ~empty.fill_null(False)
+    # A row whose text its reader says is not the model's (``answer_unknown``: an lm-eval
+    # loglikelihood target greedy decoding does not give, an Inspect sample read from its
+    # summary, shown empty) says nothing of what the model wrote: none of the text's flags.
+    # asdiv's 4 such docs read "no final answer" (the target '13' states none), a summaries-
+    # only Inspect log's every row "empty". The format's own stop reason still counts.
+    model_text = pl.col("answer_unknown").is_null()
+    empty = (pl.col("gen_chars") == 0) & model_text
+    no_answer = ~pl.col("has_answer").fill_null(False) & ~empty.fill_null(False) & model_text
     run_max_value = run_max_expr(None if run_max is None else dict(run_max), t.cap_margin)
     near_max = pl.col("gen_length").cast(pl.Float64) >= (1.0 - t.cap_margin) * run_max_value
     # The format's stop reason wins; without one, near the run's longest and unanswered.
     length_cap = pl.coalesce(
         pl.col("truncated"), near_max & no_answer & (run_max_value >= max(t.min_cap, 1))
     )
-    repetition = (pl.col("tail_repeats") >= t.min_tail_repeats) | (
-        pl.col("ngram_diversity") <= t.max_ngram_diversity
-    )
+    repetition = (
+        (pl.col("tail_repeats") >= t.min_tail_repeats)
+        | (pl.col("ngram_diversity") <= t.max_ngram_diversity)
+    ) & model_text
     return (
         length_cap.alias("length_cap"),
         no_answer.alias("no_answer"),
@@ -508,7 +515,12 @@ def generation_flags(
 
 
 def with_measures(generations: pl.DataFrame) -> pl.DataFrame:
-    """Frames built without the loader (tests, exports) get their measures from the text."""
+    """Frames built without the loader (tests, exports) get their measures from the text (and
+    ``answer_unknown``, null: the text is the model's, when no reader said otherwise)."""
+    if "answer_unknown" not in generations.columns:
+        generations = generations.with_columns(
+            pl.lit(None, dtype=pl.String).alias("answer_unknown")
+        )
     missing = [c for c in MEASURE_COLUMNS if c not in generations.columns]
     if not missing:
         return generations

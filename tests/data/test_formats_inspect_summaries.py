@@ -210,8 +210,56 @@ def test_rows_read_from_summaries_are_not_re_scored_from_their_missing_text(
         "6",
     ]
     scorer = "tests.data.rescore_scorers:contains_reference"
-    for name in (scorer, "exact"):
-        rescored = rescore(result, RescoreOptions(name, use_cache=False, workers=1))
-        assert rescored.counts == {NO_ANSWER: 6}, name
-        assert rescored.scores["new_accuracy"].to_list() == [None] * 6
-        assert rescored.scores["score_message"].to_list() == [SUMMARY_ONLY] * 6
+    rescored = rescore(result, RescoreOptions(scorer, use_cache=False, workers=1))
+    assert rescored.counts == {NO_ANSWER: 6}
+    assert rescored.scores["new_accuracy"].to_list() == [None] * 6
+    assert rescored.scores["score_message"].to_list() == [SUMMARY_ONLY] * 6
+
+
+@pytest.mark.parametrize("name", ["exact", "math-verify"])
+def test_exact_and_math_verify_score_the_answer_the_summary_s_scorer_extracted(
+    tmp_path: Path, name: str
+) -> None:
+    # A summary holds the answer its scorer extracted (match: '6', '5', '42', '6', '6', none),
+    # all exact and math-verify read of a generation: 'no answer' for all 6 left a summaries-
+    # only log unscored by either. The sample whose scorer gave no answer is still 'no answer'.
+    from evaltui.data.formats.inspect_ai import SUMMARY_ONLY
+    from evaltui.data.rescore import FROM_ANSWER, NO_ANSWER, RescoreOptions, rescore
+
+    write(
+        tmp_path / NAME,
+        {"header.json": header(), "summaries.json": [summary(s) for s in LOG["samples"]]},
+    )
+    result = load_dir(tmp_path)
+    rescored = rescore(result, RescoreOptions(name, use_cache=False, workers=1))
+    frame = result.generations.select("prompt_id", "sample", "extracted", "accuracy")
+    frame = frame.with_columns(rescored.scores).sort("prompt_id", "sample")
+    assert frame.select("extracted", "accuracy", "new_accuracy", "score_message").rows() == [
+        ("6", 1.0, 1.0, FROM_ANSWER),
+        ("6", 1.0, 1.0, FROM_ANSWER),
+        ("5", 1.0, 1.0, FROM_ANSWER),
+        ("6", 0.0, 0.0, FROM_ANSWER),  # the answer 6 to the reference 5: wrong, as stored
+        ("42", 1.0, 1.0, FROM_ANSWER),
+        (None, 0.0, None, SUMMARY_ONLY),
+    ]
+    assert rescored.counts == {"ok": 5, NO_ANSWER: 1}
+
+
+def test_the_rescore_command_says_how_many_were_scored_from_the_scorer_s_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evaltui.cli import main
+
+    write(
+        tmp_path / "logs" / NAME,
+        {"header.json": header(), "summaries.json": [summary(s) for s in LOG["samples"]]},
+    )
+    out = tmp_path / "r.json"
+    argv = ["rescore", str(tmp_path / "logs"), "--scorer", "exact", "-o", str(out), "--no-cache"]
+    assert main(argv) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert "generations  1 no answer, 5 ok" in lines
+    assert (
+        "answers      5 generations scored from the answer their format's scorer extracted (the "
+        "text is not the model's output: an Inspect sample read from its summary)"
+    ) in lines

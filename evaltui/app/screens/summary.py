@@ -202,6 +202,18 @@ def rescore_lines(rows: pl.DataFrame, app: EvalApp) -> list[str]:
             f"{plural(row['prompts_flipped'], 'prompt')}"
             + (f" · {plural(row['scorer_errors'], 'scorer error')}" if row["scorer_errors"] else "")
         )
+    if app.rescored is not None and app.result is not None:
+        # Files whose new verdicts may not be their task's (the warning shown when the re-score
+        # ended, gone since), and verdicts on a format's extracted answer.
+        from evaltui.data.notes import fold_notes
+        from evaltui.data.rescore import from_answer_words
+
+        sources = [f.source for f in app.result.files]
+        for group in fold_notes(app.rescored.doubts, sources):
+            lines.append(f"  doubt: {one_line(group.text, 600)}")
+        told = from_answer_words(app.rescored)
+        if told:
+            lines.append(f"  {told}")
     return lines
 
 
