@@ -155,10 +155,13 @@ class _Marking:
             if not any(b"aab" in raw.translate(table) for table in self.ascii):
                 return texts  # the common case
         series = pl.Series(texts, dtype=pl.String)
-        if not series.str.contains("|".join(self.regexes)).any():
+        anywhere = "|".join(self.regexes)
+        if not on_caller(series, _column().str.contains(anywhere)).any():
             return texts  # no captures needed
         for regex in self.regexes:
-            series = series.str.replace_all(regex, "${1}" + marker + "${2}${3}")
+            series = on_caller(
+                series, _column().str.replace_all(regex, "${1}" + marker + "${2}${3}")
+            )
         marked: list[str] = series.to_list()
         return marked
 
@@ -641,6 +644,10 @@ class FastCounter:
         # Python path (a text holding one takes that path on its own).
         self._native = not any(SENTINEL in p.contents for p in passes)
         self._added_regexes = [_rust_alternation(p.contents) for p in passes]
+        # Each pass's added tokens replaced by NUL, in order (see _count_unit).
+        self._replace_added = _column()
+        for regex in self._added_regexes:
+            self._replace_added = self._replace_added.str.replace_all(regex, SENTINEL)
         # Pieces of a long text may be cut before added tokens are matched only when no added
         # token holds a space (a cut inside one would stop it matching).
         self._pieces_first = not any(" " in c for p in passes for c in p.contents)
@@ -787,7 +794,7 @@ class FastCounter:
         """
         texts = _unit_series(texts)
         counts = np.zeros(total, dtype=np.int64)
-        holding = elementwise(texts, lambda s: s.str.contains(SENTINEL, literal=True)).to_numpy()
+        holding = elementwise(texts, lambda s: on_caller(s, _HOLDS_SENTINEL)).to_numpy()
         if holding.any():
             at = np.flatnonzero(holding)
             np.add.at(
@@ -799,10 +806,9 @@ class FastCounter:
             if not len(rows):
                 return counts
         text = texts
-        for pattern in self._added_regexes:
-            text = text.str.replace_all(pattern, SENTINEL)
         if self._added_regexes:
-            np.add.at(counts, rows, text.str.count_matches(SENTINEL, literal=True).to_numpy())
+            text = on_caller(text, self._replace_added)
+            np.add.at(counts, rows, on_caller(text, _SENTINELS).to_numpy())
         if self.arrow_cut and self.threads <= 1:
             # A followed update's counter (one thread): cut in numpy and numbered by Arrow
             # (:func:`arrow_chunks`), the same chunks for less CPU (1 MB of traces: ~8 ms
@@ -816,7 +822,7 @@ class FastCounter:
                 lengths = np.asarray(counted, dtype=np.int64)[which]
             np.add.at(counts, rows, np.add.reduceat(lengths, starts, dtype=np.int64))
             return counts
-        pieces = text.str.replace_many(_CUT_FROM, _CUT_TO).str.split(SENTINEL)
+        pieces = on_caller(text, _CUT_AND_SPLIT)
         # Every text splits into one chunk at least (an empty text into ""): each text's chunks
         # are the non-empty run of the exploded chunks that starts at its offset.
         starts = np.cumsum(pieces.list.len().to_numpy(), dtype=np.int64)
@@ -1120,6 +1126,40 @@ def arrow_chunks(texts: pl.Series) -> tuple[np.ndarray, pl.Series, np.ndarray]:
     which = coded.indices.to_numpy(zero_copy_only=False)
     distinct = pl.Series(coded.dictionary).cast(pl.String)
     return which, distinct, at_start
+
+
+def on_caller(series: pl.Series, expr: pl.Expr) -> pl.Series:
+    """``expr`` (of :func:`_column`) over ``series``, run by polars on the calling thread only.
+
+    A ``Series.str`` call whose expression has more than one input (the column and a pattern,
+    as ``replace_all``, ``contains``, ``split`` have) is a one-expression ``select``, and
+    polars evaluates the inputs of such a select's expression in parallel: it hands them to its
+    thread pool and the caller waits (~2 voluntary context switches per call, ~9 per unit of
+    work), however small the inputs. A select of as many expressions as the pool has threads is
+    run without threading: the expression goes with ``pool - 1`` constant columns, dropped.
+    The count path's expressions are built once (the Python side of building one, its
+    patterns made literals, took about as long under the GIL as running it on a small unit).
+    """
+    global _PAD
+    if _PAD is None:  # the pool's size is fixed when polars starts
+        _PAD = [
+            pl.lit(0, dtype=pl.Int8).alias(f"\x00{i}") for i in range(pl.thread_pool_size() - 1)
+        ]
+    frame = series.alias(_COLUMN).to_frame().select_seq(expr, *_PAD)
+    return frame.to_series(0)
+
+
+def _column() -> pl.Expr:
+    """The column :func:`on_caller`'s expressions read."""
+    return pl.col(_COLUMN)
+
+
+_COLUMN = "text"
+_PAD: list[pl.Expr] | None = None
+#: Whether a text holds NUL; how many NULs; the cut before each space + ASCII letter, split there.
+_HOLDS_SENTINEL = _column().str.contains(SENTINEL, literal=True)
+_SENTINELS = _column().str.count_matches(SENTINEL, literal=True)
+_CUT_AND_SPLIT = _column().str.replace_many(_CUT_FROM, _CUT_TO).str.split(SENTINEL)
 
 
 def _listed_sizes(
