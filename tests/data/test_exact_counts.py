@@ -1088,3 +1088,31 @@ def test_a_count_never_waits_on_polars_pool(threads: int) -> None:
     assert woken == 0, f"polars' pool was woken {woken} times"
     one = pl.Series("t", ["a b\x00c"])
     assert bpecount.on_caller(one, pl.col("text").str.split("\x00")).to_list() == [["a b", "c"]]
+
+
+@pytest.mark.parametrize(
+    "pattern", sorted(bpecount.PRESPLITS), ids=lambda p: "llama3" if "(?!\\S)" in p else "deepseek"
+)
+def test_ascii_texts_are_marked_as_the_rules_regexes_mark_them(pattern: str) -> None:
+    """On ASCII text, whether a text needs a marker at all is found with numpy (each byte's
+    rule flags, shifted ANDs); it must never miss a run the rules' regexes mark, nor the run's
+    place in a text of several joined. Compared with the same marking made by the regexes
+    alone, on random texts of whitespace kinds, letters, digits and punctuation."""
+    presplit = bpecount.PRESPLITS[pattern]
+    marking = presplit.marking(bpecount.SEPARATOR + bpecount.MARKER)
+    assert marking.ascii is not None
+    by_regex = bpecount._Marking(marking.regexes, None)
+    rng = random.Random(3)
+    alphabet = " \t\n\r\x0b\x0cab1.!"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9))) for _ in range(4_000)]
+    marked = 0
+    for text in texts:
+        expected = by_regex.mark(text, bpecount.MARKER)
+        assert marking.mark(text, bpecount.MARKER) == expected, repr(text)
+        marked += expected != text
+    assert marked > 100  # the texts do hold runs to mark
+    for start in range(0, len(texts), 7):
+        group = texts[start : start + 7]
+        assert marking.mark_many(group, bpecount.MARKER) == by_regex.mark_many(
+            group, bpecount.MARKER
+        )
