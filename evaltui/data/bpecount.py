@@ -118,29 +118,35 @@ class _Presplit:
     def marking(self, exclude: str) -> _Marking:
         rules = self.rules(exclude)
         regexes = tuple(f"({run}+)({run})({stop})" for run, stop in rules)
-        # Where the text is ASCII, bytes.translate finds whether any rule applies (holding the
-        # GIL ~0.1 ms for a unit's new chunks; polars' regex took ~1 ms and ran partly on its pool).
+        # Where the text is ASCII, numpy finds whether any rule applies: each byte's flags (two
+        # bits per rule: in its run, after its run) looked up, then three shifted ANDs (mostly
+        # without the GIL; bytes.translate and a search per rule held it ~2 ms per 8 MB pass of
+        # traces, polars' regex took ~1 ms and ran partly on its pool).
         chars = pl.Series([chr(c) for c in range(128)], dtype=pl.String)
-        tables: list[bytes] = []
-        for run, stop in rules:
+        if len(rules) > 32:
+            return _Marking(regexes, None)  # more than 64 bits of flags: polars' regex
+        dtype = np.dtype(np.uint8 if len(rules) <= 4 else np.uint64)
+        flags = np.zeros(256, dtype=dtype)
+        runs_mask = 0
+        for rule, (run, stop) in enumerate(rules):
             runs = chars.str.contains(f"^{run}$").to_numpy()
             stops = chars.str.contains(f"^{stop}$").to_numpy()
             if (runs & stops).any():
                 return _Marking(regexes, None)
             if runs.any() and stops.any():
-                table = np.full(256, ord("."), dtype=np.uint8)
-                table[:128][runs] = ord("a")
-                table[:128][stops] = ord("b")
-                tables.append(table.tobytes())
-        return _Marking(regexes, tuple(tables))
+                flags[:128][runs] |= dtype.type(1 << (2 * rule))
+                flags[:128][stops] |= dtype.type(2 << (2 * rule))
+                runs_mask |= 1 << (2 * rule)
+        return _Marking(regexes, (flags, runs_mask))
 
 
 @dataclass(frozen=True, slots=True)
 class _Marking:
     regexes: tuple[str, ...]
     """Per rule: the run but its last character, that character, the character after."""
-    ascii: tuple[bytes, ...] | None
-    """Per rule with ASCII runs: ``bytes.translate`` table, run -> ``a``, after -> ``b``."""
+    ascii: tuple[np.ndarray, int] | None
+    """Each ASCII byte's flags (bit ``2k``: in rule ``k``'s run, ``2k + 1``: after it) and the
+    run bits of the rules with ASCII runs."""
 
     def mark(self, text: str, marker: str) -> str:
         """``text`` with ``marker`` before the last character of every run a lookahead ends early."""
@@ -151,14 +157,27 @@ class _Marking:
         ~50 us whatever its size)."""
         if self.ascii is not None and all(text.isascii() for text in texts):
             # (What joins them may only make a text look as if it had a run: never hide one.)
-            raw = b"\x00".join(text.encode("ascii") for text in texts)
-            if not any(b"aab" in raw.translate(table) for table in self.ascii):
+            raw = (
+                texts[0].encode("ascii")
+                if len(texts) == 1
+                else b"\x00".join(text.encode("ascii") for text in texts)
+            )
+            flags, runs_mask = self.ascii
+            byte = np.take(flags, np.frombuffer(raw, dtype=np.uint8))
+            # A run's character, another, then one after the run: the rule's "aab".
+            found = byte[:-2] & byte[1:-1]
+            found &= byte[2:] >> 1
+            found &= runs_mask
+            if not found.any():
                 return texts  # the common case
         series = pl.Series(texts, dtype=pl.String)
-        if not series.str.contains("|".join(self.regexes)).any():
+        anywhere = "|".join(self.regexes)
+        if not on_caller(series, _column().str.contains(anywhere)).any():
             return texts  # no captures needed
         for regex in self.regexes:
-            series = series.str.replace_all(regex, "${1}" + marker + "${2}${3}")
+            series = on_caller(
+                series, _column().str.replace_all(regex, "${1}" + marker + "${2}${3}")
+            )
         marked: list[str] = series.to_list()
         return marked
 
@@ -641,6 +660,10 @@ class FastCounter:
         # Python path (a text holding one takes that path on its own).
         self._native = not any(SENTINEL in p.contents for p in passes)
         self._added_regexes = [_rust_alternation(p.contents) for p in passes]
+        # Each pass's added tokens replaced by NUL, in order (see _count_unit).
+        self._replace_added = _column()
+        for regex in self._added_regexes:
+            self._replace_added = self._replace_added.str.replace_all(regex, SENTINEL)
         # Pieces of a long text may be cut before added tokens are matched only when no added
         # token holds a space (a cut inside one would stop it matching).
         self._pieces_first = not any(" " in c for p in passes for c in p.contents)
@@ -787,7 +810,7 @@ class FastCounter:
         """
         texts = _unit_series(texts)
         counts = np.zeros(total, dtype=np.int64)
-        holding = elementwise(texts, lambda s: s.str.contains(SENTINEL, literal=True)).to_numpy()
+        holding = elementwise(texts, lambda s: on_caller(s, _HOLDS_SENTINEL)).to_numpy()
         if holding.any():
             at = np.flatnonzero(holding)
             np.add.at(
@@ -799,10 +822,9 @@ class FastCounter:
             if not len(rows):
                 return counts
         text = texts
-        for pattern in self._added_regexes:
-            text = text.str.replace_all(pattern, SENTINEL)
         if self._added_regexes:
-            np.add.at(counts, rows, text.str.count_matches(SENTINEL, literal=True).to_numpy())
+            text = on_caller(text, self._replace_added)
+            np.add.at(counts, rows, on_caller(text, _SENTINELS).to_numpy())
         if self.arrow_cut and self.threads <= 1:
             # A followed update's counter (one thread): cut in numpy and numbered by Arrow
             # (:func:`arrow_chunks`), the same chunks for less CPU (1 MB of traces: ~8 ms
@@ -816,7 +838,7 @@ class FastCounter:
                 lengths = np.asarray(counted, dtype=np.int64)[which]
             np.add.at(counts, rows, np.add.reduceat(lengths, starts, dtype=np.int64))
             return counts
-        pieces = text.str.replace_many(_CUT_FROM, _CUT_TO).str.split(SENTINEL)
+        pieces = on_caller(text, _CUT_AND_SPLIT)
         # Every text splits into one chunk at least (an empty text into ""): each text's chunks
         # are the non-empty run of the exploded chunks that starts at its offset.
         starts = np.cumsum(pieces.list.len().to_numpy(), dtype=np.int64)
@@ -1120,6 +1142,40 @@ def arrow_chunks(texts: pl.Series) -> tuple[np.ndarray, pl.Series, np.ndarray]:
     which = coded.indices.to_numpy(zero_copy_only=False)
     distinct = pl.Series(coded.dictionary).cast(pl.String)
     return which, distinct, at_start
+
+
+def on_caller(series: pl.Series, expr: pl.Expr) -> pl.Series:
+    """``expr`` (of :func:`_column`) over ``series``, run by polars on the calling thread only.
+
+    A ``Series.str`` call whose expression has more than one input (the column and a pattern,
+    as ``replace_all``, ``contains``, ``split`` have) is a one-expression ``select``, and
+    polars evaluates the inputs of such a select's expression in parallel: it hands them to its
+    thread pool and the caller waits (~2 voluntary context switches per call, ~9 per unit of
+    work), however small the inputs. A select of as many expressions as the pool has threads is
+    run without threading: the expression goes with ``pool - 1`` constant columns, dropped.
+    The count path's expressions are built once (the Python side of building one, its
+    patterns made literals, took about as long under the GIL as running it on a small unit).
+    """
+    global _PAD
+    if _PAD is None:  # the pool's size is fixed when polars starts
+        _PAD = [
+            pl.lit(0, dtype=pl.Int8).alias(f"\x00{i}") for i in range(pl.thread_pool_size() - 1)
+        ]
+    frame = series.alias(_COLUMN).to_frame().select_seq(expr, *_PAD)
+    return frame.to_series(0)
+
+
+def _column() -> pl.Expr:
+    """The column :func:`on_caller`'s expressions read."""
+    return pl.col(_COLUMN)
+
+
+_COLUMN = "text"
+_PAD: list[pl.Expr] | None = None
+#: Whether a text holds NUL; how many NULs; the cut before each space + ASCII letter, split there.
+_HOLDS_SENTINEL = _column().str.contains(SENTINEL, literal=True)
+_SENTINELS = _column().str.count_matches(SENTINEL, literal=True)
+_CUT_AND_SPLIT = _column().str.replace_many(_CUT_FROM, _CUT_TO).str.split(SENTINEL)
 
 
 def _listed_sizes(

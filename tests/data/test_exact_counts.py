@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -1042,3 +1043,76 @@ def test_runs_the_lookaheads_ended_early_split_as_tokenizers_splits_them(model: 
     assert info.fast.count(texts).tolist() == reference(info, texts)
     without_nul = [t for t in plain if "\x00" not in t and "\x01" not in t]
     assert info.fast._encode_counts(without_nul) == reference(info, without_nul)
+
+
+def _pool_wakeups() -> int:
+    """How many times polars' pool threads (``polars-N``) have gone to sleep after being woken."""
+    woken = 0
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            if not re.fullmatch(r"polars-\d+", (task / "comm").read_text().strip()):
+                continue
+            status = (task / "status").read_text()
+        except OSError:
+            continue  # a thread that ended meanwhile
+        woken += int(status.split("\nvoluntary_ctxt_switches:")[1].split()[0])
+    return woken
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="read from Linux's /proc")
+@pytest.mark.skipif(pl.thread_pool_size() < 2, reason="a pool of one thread is never handed work")
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_count_never_waits_on_polars_pool(threads: int) -> None:
+    """No step of a count hands work to polars' pool: a ``Series.str`` call with a pattern (the
+    column and the pattern, two inputs) was evaluated by a pool thread while the counting thread
+    waited for it (~9 hand-offs per unit, 8-24 pool wake-ups per 8 MB count at 2 threads), and
+    with two counting threads on two cores the woken pool thread had to take a core from one of
+    them. Counts stay exact, added tokens, NUL and non-ASCII text included."""
+    info = info_for(None)
+    fast = info.fast
+    assert fast is not None
+    rng = random.Random(12)
+    texts = [" ".join(rng.choices(WORDS, k=rng.randint(200, 1_500))) for _ in range(150)]
+    texts += corpus(added_tokens(info), seed=5)
+    expected = reference(info, texts)
+    fast.set_threads(threads)
+    try:
+        fast.count(texts)  # threads started, regexes compiled
+        fast.reset()
+        before = _pool_wakeups()
+        counts = fast.count(texts).tolist()
+        woken = _pool_wakeups() - before
+    finally:
+        fast.set_threads(1)
+    assert counts == expected
+    assert woken == 0, f"polars' pool was woken {woken} times"
+    one = pl.Series("t", ["a b\x00c"])
+    assert bpecount.on_caller(one, pl.col("text").str.split("\x00")).to_list() == [["a b", "c"]]
+
+
+@pytest.mark.parametrize(
+    "pattern", sorted(bpecount.PRESPLITS), ids=lambda p: "llama3" if "(?!\\S)" in p else "deepseek"
+)
+def test_ascii_texts_are_marked_as_the_rules_regexes_mark_them(pattern: str) -> None:
+    """On ASCII text, whether a text needs a marker at all is found with numpy (each byte's
+    rule flags, shifted ANDs); it must never miss a run the rules' regexes mark, nor the run's
+    place in a text of several joined. Compared with the same marking made by the regexes
+    alone, on random texts of whitespace kinds, letters, digits and punctuation."""
+    presplit = bpecount.PRESPLITS[pattern]
+    marking = presplit.marking(bpecount.SEPARATOR + bpecount.MARKER)
+    assert marking.ascii is not None
+    by_regex = bpecount._Marking(marking.regexes, None)
+    rng = random.Random(3)
+    alphabet = " \t\n\r\x0b\x0cab1.!"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9))) for _ in range(4_000)]
+    marked = 0
+    for text in texts:
+        expected = by_regex.mark(text, bpecount.MARKER)
+        assert marking.mark(text, bpecount.MARKER) == expected, repr(text)
+        marked += expected != text
+    assert marked > 100  # the texts do hold runs to mark
+    for start in range(0, len(texts), 7):
+        group = texts[start : start + 7]
+        assert marking.mark_many(group, bpecount.MARKER) == by_regex.mark_many(
+            group, bpecount.MARKER
+        )
