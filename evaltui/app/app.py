@@ -583,10 +583,8 @@ class EvalApp(App[int]):
         ]
         self.doubts_told.update(g.text for g in groups)
         for group in groups[:2]:
-            # The note without its list of files (the toast is narrow): the first file's name,
-            # and how many more.
-            # The file's name first (the toast may cut the end: t's summary has it all), then
-            # the note without its list of files.
+            # The first file's name and how many more first (the toast is narrow and may cut
+            # the end: t's summary has it all), then the note without its list of files.
             what = group.notes[0][len(group.sources[0]) + 2 :] if group.sources else group.text
             where = ""
             if group.sources:
