@@ -100,16 +100,18 @@ def _unescaped(tail: pl.Expr) -> pl.Expr:
     return tail.str.replace_all(_ESCAPE_SEQUENCE, _SUBSTITUTE, literal=False)
 
 
-def answer_tails(texts: pl.Series) -> pl.Series:
+def answer_tails(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
     """What answers are extracted from: each text, its last :data:`TAIL_CHARS` characters with
     each terminal escape sequence in them (:data:`_ESCAPE_SEQUENCE`) reduced to one control
     character (SUB), which ends an answer as any control character does. Only the rare texts
     holding an escape are cut to their tails and rewritten; the others are given back as they
     are (every extraction takes a text's last :data:`TAIL_CHARS` characters itself): a copy of
-    every tail cost ~0.2 ms per MB for nothing."""
+    every tail cost ~0.2 ms per MB for nothing. ``rows``: the texts holding a character in
+    :data:`_ESCAPE_STARTS`, if they were looked for already."""
     texts = texts.cast(pl.String)
     frame = pl.DataFrame([texts.alias("t")])
-    rows = frame.select(pl.col("t").str.contains(_ESCAPE_STARTS)).to_series().arg_true()
+    if rows is None:
+        rows = frame.select(pl.col("t").str.contains(_ESCAPE_STARTS)).to_series().arg_true()
     if not len(rows):
         return texts
     tail = pl.col("t").str.slice(-TAIL_CHARS)
@@ -184,17 +186,19 @@ def _answer_part_exprs(column: str, every: bool) -> tuple[pl.Expr, ...]:
     )
 
 
-def answer_lines(texts: pl.Series) -> pl.Series:
+def answer_lines(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
     """``_answer_line`` of :func:`answer_part_exprs` (the last "Answer: …" line of each text's
     last :data:`TAIL_CHARS` characters), searched for only in the tails that hold "answer",
     maybe ``*``/``_`` and blanks, then ":" (:data:`_ANSWER_COLON`, matched under the same
     ``(?i)``): every match of the line's pattern holds such a piece, so no other tail has one.
     The line's pattern (anchored at a line's start, case-insensitive) has no literal for the
     regex engine to skip to: 1 MB of traces' tails took ~1.2 ms of CPU scanned by it, the
-    pieces' test ~0.2 ms."""
+    pieces' test ~0.2 ms. ``rows``: the rows :func:`answer_probe_exprs` found a piece in (the
+    pieces are looked for here without them)."""
     frame = pl.DataFrame([texts.alias("t")])
     tail = pl.col("t").str.slice(-TAIL_CHARS)
-    rows = frame.select(tail.str.contains(_ANSWER_COLON)).to_series().arg_true()
+    if rows is None:
+        rows = frame.select(_line_probe("t")).to_series().arg_true()
     lines = nulls("_answer_line", pl.String(), len(texts))
     if len(rows):
         found = frame[rows].select(_non_empty(_last_match(tail, _ANSWER_LINE))).to_series()
@@ -202,13 +206,15 @@ def answer_lines(texts: pl.Series) -> pl.Series:
     return lines
 
 
-def short_replies(texts: pl.Series) -> pl.Series:
+def short_replies(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
     """``_short`` of :func:`answer_part_exprs` (:func:`_short`), looked for only in the texts of
     at most :data:`SHORT_SCAN` bytes (no other text is a short reply): a followed update's
-    traces have none, and the test of each one's head took ~0.8 ms of CPU per MB."""
+    traces have none, and the test of each one's head took ~0.8 ms of CPU per MB. ``rows``: those
+    texts, as :func:`answer_probe_exprs` found them (else they are looked for here)."""
     frame = pl.DataFrame([texts.alias("t")])
     tail = pl.col("t").str.slice(-TAIL_CHARS)
-    rows = frame.select(tail.str.len_bytes() <= SHORT_SCAN).to_series().arg_true()
+    if rows is None:
+        rows = frame.select(_short_probe("t")).to_series().arg_true()
     replies = nulls("_short", pl.String(), len(texts))
     if len(rows):
         replies = replies.scatter(rows, frame[rows].select(_short(tail)).to_series())
@@ -222,7 +228,52 @@ _IN_NUMBER = r"[-,.\d]"
 _NOT_IN_NUMBER = r"[^-,.\d]"
 
 
-def last_numbers(texts: pl.Series) -> pl.Series:
+#: The column of :func:`answer_probe_exprs`: the rows whose last number is searched for in the
+#: whole tail (:func:`last_numbers`).
+NUMBER_AGAIN = "_number_again"
+#: The columns of :func:`answer_probe_exprs` giving the rows :func:`answer_lines` and
+#: :func:`short_replies` search.
+LINE_ROWS = "_line_rows"
+SHORT_ROWS = "_short_rows"
+
+
+def _line_probe(column: str) -> pl.Expr:
+    """The tails :func:`answer_lines` searches: those holding :data:`_ANSWER_COLON`."""
+    return pl.col(column).str.slice(-TAIL_CHARS).str.contains(_ANSWER_COLON)
+
+
+def _short_probe(column: str) -> pl.Expr:
+    """The tails :func:`short_replies` looks at: of at most :data:`SHORT_SCAN` bytes."""
+    return pl.col(column).str.slice(-TAIL_CHARS).str.len_bytes() <= SHORT_SCAN
+
+
+def _number_first_exprs(column: str) -> tuple[pl.Expr, pl.Expr]:
+    """``_number`` searched in each tail's window (:func:`last_numbers`), and whether the tail
+    is to be searched whole (:data:`NUMBER_AGAIN`)."""
+    tail = pl.col(column).str.slice(-TAIL_CHARS)
+    window = tail.str.slice(-NUMBER_WINDOW)
+    long = tail.str.len_chars() > NUMBER_WINDOW
+    after = window.str.replace(f"^{_IN_NUMBER}*{_NOT_IN_NUMBER}", "")
+    number = _last_match(pl.when(long).then(after).otherwise(window), _NUMBER)
+    unsure = long & ~window.str.contains(_NOT_IN_NUMBER)
+    return number.alias("_number"), ((long & number.is_null()) | unsure).alias(NUMBER_AGAIN)
+
+
+@functools.cache
+def answer_probe_exprs(column: str) -> tuple[pl.Expr, ...]:
+    """What :func:`answer_lines`, :func:`last_numbers` and :func:`short_replies` first look
+    for, as columns (:data:`LINE_ROWS`, ``_number``, :data:`NUMBER_AGAIN`,
+    :data:`SHORT_ROWS`), to be selected with other expressions over ``column`` (the
+    :func:`answer_tails`): each selection is a query of its own, whose fixed cost (~0.1-0.2 ms)
+    a followed update of a few texts paid for each of them. Built once."""
+    return (
+        _line_probe(column).alias(LINE_ROWS),
+        *_number_first_exprs(column),
+        _short_probe(column).alias(SHORT_ROWS),
+    )
+
+
+def last_numbers(texts: pl.Series, first: pl.DataFrame | None = None) -> pl.Series:
     """``_number`` of :func:`answer_part_exprs` (the last number in each text's last
     :data:`TAIL_CHARS` characters), searched in the last :data:`NUMBER_WINDOW` characters first.
 
@@ -231,22 +282,15 @@ def last_numbers(texts: pl.Series) -> pl.Series:
     from there finds the very matches the whole scan finds after it (the pattern looks at
     nothing outside its match). Only a tail with no number there (or a window made only of
     number characters) is scanned whole. The last number is most often in a text's last line
-    (``\\boxed{42}``): 1 MB of traces' tails took ~1.2 ms of CPU scanned whole."""
+    (``\\boxed{42}``): 1 MB of traces' tails took ~1.2 ms of CPU scanned whole. ``first``: the
+    columns ``_number`` and :data:`NUMBER_AGAIN` of :func:`answer_probe_exprs` over ``texts`` (the
+    window's search; made here without them)."""
     frame = pl.DataFrame([texts.alias("t")])
     tail = pl.col("t").str.slice(-TAIL_CHARS)
-    window = tail.str.slice(-NUMBER_WINDOW)
-    long = tail.str.len_chars() > NUMBER_WINDOW
-    after = window.str.replace(f"^{_IN_NUMBER}*{_NOT_IN_NUMBER}", "")
-    found = frame.select(
-        _last_match(pl.when(long).then(after).otherwise(window), _NUMBER).alias("_number"),
-        (long & ~window.str.contains(_NOT_IN_NUMBER)).alias("unsure"),
-        long.alias("long"),
-    )
-    again = found.select(
-        (pl.col("long") & pl.col("_number").is_null()) | pl.col("unsure")
-    ).to_series()
-    numbers = found.get_column("_number")
-    rows = again.arg_true()
+    if first is None:
+        first = frame.select(_number_first_exprs("t"))
+    numbers = first.get_column("_number")
+    rows = first.get_column(NUMBER_AGAIN).arg_true()
     if len(rows):
         whole = frame[rows].select(_last_match(tail, _NUMBER).alias("_number")).to_series()
         numbers = numbers.scatter(rows, whole)

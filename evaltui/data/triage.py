@@ -52,11 +52,16 @@ import numpy as np
 import polars as pl
 
 from evaltui.data.extract import (
+    _ESCAPE_STARTS,
     ANSWER_PARTS,
+    LINE_ROWS,
+    NUMBER_AGAIN,
+    SHORT_ROWS,
     answer_from_parts,
     answer_lines,
     answer_part_exprs,
     answer_possible,
+    answer_probe_exprs,
     answer_tails,
     fill_from_parts,
     fill_vote_answers,
@@ -284,18 +289,26 @@ def stripped_chars(texts: pl.Series) -> pl.Series:
     text: 0), as ``len(text.strip())`` counts them, without copying a long text: the whitespace
     runs are measured at the ends, and only a text whose run at an end is longer than
     :data:`MEASURED_TAIL` characters (or that is all whitespace) is stripped whole."""
-    text = pl.col("t")
-    head = text.str.slice(0, MEASURED_TAIL)
-    tail = text.str.slice(-MEASURED_TAIL)
-    ends = elementwise(
-        texts.cast(pl.String),
-        lambda s: pl.DataFrame({"t": s}).select(
-            text.str.len_chars().alias("n"),
-            head.str.len_chars().alias("seen"),
-            (head.str.len_chars() - head.str.strip_chars_start().str.len_chars()).alias("lead"),
-            (tail.str.len_chars() - tail.str.strip_chars_end().str.len_chars()).alias("trail"),
-        ),
-    )
+    texts = texts.cast(pl.String)
+    ends = elementwise(texts, lambda s: pl.DataFrame({"t": s}).select(_ENDS_EXPRS))
+    return _stripped_from_ends(texts, ends)
+
+
+_TEXT = pl.col("t")
+_HEAD = _TEXT.str.slice(0, MEASURED_TAIL)
+_TAIL = _TEXT.str.slice(-MEASURED_TAIL)
+_ENDS_EXPRS = (
+    _TEXT.str.len_chars().alias("n"),
+    _HEAD.str.len_chars().alias("seen"),
+    (_HEAD.str.len_chars() - _HEAD.str.strip_chars_start().str.len_chars()).alias("lead"),
+    (_TAIL.str.len_chars() - _TAIL.str.strip_chars_end().str.len_chars()).alias("trail"),
+)
+"""What :func:`stripped_chars` measures of each text ``t``: its characters, those of its head
+it looked at, and the whitespace runs at its ends."""
+
+
+def _stripped_from_ends(texts: pl.Series, ends: pl.DataFrame) -> pl.Series:
+    """:func:`stripped_chars` of ``texts`` (strings) given their :data:`_ENDS_EXPRS`."""
     n, seen, lead, trail = (
         ends.get_column(name).fill_null(0).to_numpy().astype(np.int64)
         for name in ("n", "seen", "lead", "trail")
@@ -305,11 +318,17 @@ def stripped_chars(texts: pl.Series) -> pl.Series:
     whole = np.flatnonzero((n > 0) & ((lead >= seen) | (trail >= seen)))
     if len(whole):
         exact = elementwise(
-            take_rows(texts.cast(pl.String), whole),
+            take_rows(texts, whole),
             lambda s: s.str.strip_chars().str.len_chars(),
         )
         chars[whole] = exact.to_numpy()
     return pl.Series("gen_chars", chars, dtype=pl.UInt32)
+
+
+#: The column of a slice's first query saying which tails hold an escape sequence's start.
+_ESCAPED = "_escaped"
+#: The column of a slice's :func:`answer_tails` in its answers' query.
+_FOUND = "_found"
 
 
 def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
@@ -348,27 +367,42 @@ def _measured(
     # for a 16 MB file (the values are row by row, so the same).
     for start in range(0, max(len(texts), 1), MEASURE_ROWS):
         some = texts.slice(start, MEASURE_ROWS)
-        tails = elementwise(some, lambda s: s.str.slice(-MEASURED_TAIL))
-        measured = pl.DataFrame([tails.alias(column), extracted.slice(start, MEASURE_ROWS)])
+        # One query for the tails, the ends gen_chars is made of and the tails' escape
+        # sequences: a followed update of a few texts paid each query's fixed cost.
+        first = elementwise(
+            some,
+            lambda s: pl.DataFrame({"t": s}).select(
+                _TAIL.alias(column),
+                *_ENDS_EXPRS,
+                _TAIL.str.contains(_ESCAPE_STARTS).alias(_ESCAPED),
+            ),
+        )
+        tails = first.get_column(column)
+        measured = pl.DataFrame([tails, extracted.slice(start, MEASURE_ROWS)])
         if answers and not isinstance(short, bool):
             measured = set_columns(measured, short.slice(start, MEASURE_ROWS).alias(SHORT_ALLOWED))
         if answers:
             # Answers are read from the tails with escape sequences reduced (answer_tails): the
             # same Series as ``tails`` when none holds one.
-            found = answer_tails(tails)
-            measured = measured.with_columns(
-                *pl.DataFrame([found.alias(column)])
-                .select(answer_part_exprs(column, every=False))
-                .get_columns(),
-                answer_lines(found),
-                last_numbers(found),
-                short_replies(found),
+            found = answer_tails(tails, first.get_column(_ESCAPED).arg_true())
+            # The answer parts, and the rows the parts made apart are to be looked for in, in
+            # one query.
+            probed = pl.DataFrame([found.alias(_FOUND)]).select(
+                *answer_part_exprs(_FOUND, every=False), *answer_probe_exprs(_FOUND)
+            )
+            numbers = pl.DataFrame([probed.get_column(name) for name in ("_number", NUMBER_AGAIN)])
+            measured = set_columns(
+                measured,
+                *(probed.get_column(name) for name in ("_boxed", "_answer_is", "_deep")),
+                answer_lines(found, probed.get_column(LINE_ROWS).arg_true()),
+                last_numbers(found, numbers),
+                short_replies(found, probed.get_column(SHORT_ROWS).arg_true()),
             )
             tail_parts.append(found)
         measured = measured.select(exprs)
         columns = measured.get_columns()
         columns.insert(1, ngram_diversity(tails))
-        parts.append(pl.DataFrame([stripped_chars(some), *columns]))
+        parts.append(pl.DataFrame([_stripped_from_ends(some, first), *columns]))
     measures = parts[0] if len(parts) == 1 else pl.concat(parts)
     names = [name for name in measures.columns if name not in ANSWER_PARTS]
     done = set_columns(frame, *(measures.get_column(name) for name in names))
