@@ -61,7 +61,7 @@ from evaltui.data.extract import (
     answer_lines,
     answer_part_exprs,
     answer_possible,
-    answer_probe_exprs,
+    answer_probes,
     answer_tails,
     fill_from_parts,
     fill_vote_answers,
@@ -248,9 +248,21 @@ def ngram_diversity(texts: pl.Series) -> pl.Series:
     (numpy's wrapping uint64, as polars'), and per text its distinct n-grams counted in a row of
     a grid sorted row by row (~3-4 ms for a followed update's 128 texts, against ~6-7 ms for a
     ``list.eval`` per text, the expression the tests hold it equal to)."""
-    words = texts.str.slice(-DIVERSITY_CHARS).str.split(" ")
-    counts = words.list.len().fill_null(0).to_numpy().astype(np.int64)
-    hashes = words.drop_nulls().explode().hash().to_numpy()
+    # Two queries (each Series method here was one: ~8 queries' fixed cost on every update).
+    frame = pl.DataFrame([texts.alias("t")])
+    words = pl.col("t").str.slice(-DIVERSITY_CHARS).str.split(" ")
+    per_text = (
+        frame.lazy()
+        .select(words.alias("w"))
+        .select(
+            pl.col("w"),
+            pl.col("w").list.len().fill_null(0).alias("n"),
+            pl.col("w").is_not_null().alias("some"),
+        )
+        .collect()
+    )
+    counts = per_text.get_column("n").to_numpy().astype(np.int64)
+    hashes = per_text.select(pl.col("w").drop_nulls().explode().hash()).to_series().to_numpy()
     size = len(hashes) - (NGRAM - 1)
     grams_per_text = np.maximum(counts - (NGRAM - 1), 0)
     width = int(grams_per_text.max()) if len(counts) else 0
@@ -274,7 +286,7 @@ def ngram_diversity(texts: pl.Series) -> pl.Series:
         distinct = new.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = (distinct / grams_per_text).astype(np.float32)
-    measured = (grams_per_text >= MIN_NGRAMS) & words.is_not_null().to_numpy()
+    measured = (grams_per_text >= MIN_NGRAMS) & per_text.get_column("some").to_numpy()
     values = np.where(measured, share, np.float32(np.nan))  # a measured share is never NaN
     return pl.Series("ngram_diversity", values, dtype=pl.Float32, nan_to_null=True)
 
@@ -298,20 +310,24 @@ _TEXT = pl.col("t")
 _HEAD = _TEXT.str.slice(0, MEASURED_TAIL)
 _TAIL = _TEXT.str.slice(-MEASURED_TAIL)
 _ENDS_EXPRS = (
-    _TEXT.str.len_chars().alias("n"),
-    _HEAD.str.len_chars().alias("seen"),
-    (_HEAD.str.len_chars() - _HEAD.str.strip_chars_start().str.len_chars()).alias("lead"),
-    (_TAIL.str.len_chars() - _TAIL.str.strip_chars_end().str.len_chars()).alias("trail"),
+    _TEXT.str.len_chars().fill_null(0).alias("n"),
+    _HEAD.str.len_chars().fill_null(0).alias("seen"),
+    (_HEAD.str.len_chars() - _HEAD.str.strip_chars_start().str.len_chars())
+    .fill_null(0)
+    .alias("lead"),
+    (_TAIL.str.len_chars() - _TAIL.str.strip_chars_end().str.len_chars())
+    .fill_null(0)
+    .alias("trail"),
 )
-"""What :func:`stripped_chars` measures of each text ``t``: its characters, those of its head
-it looked at, and the whitespace runs at its ends."""
+"""What :func:`stripped_chars` measures of each text ``t`` (no text: 0): its characters, those of
+its head it looked at, and the whitespace runs at its ends (the nulls filled in the query: a
+``fill_null`` of each column was a query of its own)."""
 
 
 def _stripped_from_ends(texts: pl.Series, ends: pl.DataFrame) -> pl.Series:
     """:func:`stripped_chars` of ``texts`` (strings) given their :data:`_ENDS_EXPRS`."""
     n, seen, lead, trail = (
-        ends.get_column(name).fill_null(0).to_numpy().astype(np.int64)
-        for name in ("n", "seen", "lead", "trail")
+        ends.get_column(name).to_numpy().astype(np.int64) for name in ("n", "seen", "lead", "trail")
     )
     chars = n - lead - trail
     # A run that fills its whole window may go on past it (or the text is only whitespace).
@@ -387,8 +403,8 @@ def _measured(
             found = answer_tails(tails, first.get_column(_ESCAPED).arg_true())
             # The answer parts, and the rows the parts made apart are to be looked for in, in
             # one query.
-            probed = pl.DataFrame([found.alias(_FOUND)]).select(
-                *answer_part_exprs(_FOUND, every=False), *answer_probe_exprs(_FOUND)
+            probed = answer_probes(
+                pl.DataFrame([found.alias(_FOUND)]), _FOUND, *answer_part_exprs(_FOUND, every=False)
             )
             numbers = pl.DataFrame([probed.get_column(name) for name in ("_number", NUMBER_AGAIN)])
             measured = set_columns(

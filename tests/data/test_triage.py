@@ -726,4 +726,4 @@ def test_a_followed_updates_measures_are_a_few_queries_and_the_same_values() -> 
     ].to_list() == ["7"]
     one = conform(pl.DataFrame({"gen": ["so \\boxed{42}"], "answer": ["42"]}))
     with_measures_and_answers(one)
-    assert _queries(lambda: with_measures_and_answers(one)) <= 46
+    assert _queries(lambda: with_measures_and_answers(one)) <= 20
