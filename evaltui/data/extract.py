@@ -288,7 +288,7 @@ def answer_probes(frame: pl.DataFrame, column: str, *others: pl.Expr) -> pl.Data
         .select(*others, *_probe_exprs(column))
         .with_columns(_NUMBER_AGAIN_EXPR)
         .drop("_long", "_unsure")
-        .collect()
+        .collect(engine="in-memory")
     )
 
 
@@ -311,7 +311,7 @@ def last_numbers(texts: pl.Series, first: pl.DataFrame | None = None) -> pl.Seri
             frame.lazy()
             .select(_number_first_exprs("t"))
             .select(_NUMBER_AGAIN_EXPR, "_number")
-            .collect()
+            .collect(engine="in-memory")
         )
     numbers = first.get_column("_number")
     rows = first.get_column(NUMBER_AGAIN).arg_true()

@@ -259,7 +259,7 @@ def ngram_diversity(texts: pl.Series) -> pl.Series:
             pl.col("w").list.len().fill_null(0).alias("n"),
             pl.col("w").is_not_null().alias("some"),
         )
-        .collect()
+        .collect(engine="in-memory")
     )
     counts = per_text.get_column("n").to_numpy().astype(np.int64)
     hashes = per_text.select(pl.col("w").drop_nulls().explode().hash()).to_series().to_numpy()
