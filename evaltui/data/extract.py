@@ -70,6 +70,9 @@ _ESCAPE_SEQUENCE = (
 )
 #: The characters a terminal escape sequence starts with (:data:`_ESCAPE_SEQUENCE`).
 _ESCAPE_STARTS = "[\x1b\x90\x98\x9b\x9d\x9e\x9f]"
+#: :data:`_ESCAPE_STARTS` for a caller that looks for the texts :func:`answer_tails` rewrites in a
+#: query of its own (``rows``).
+ESCAPE_STARTS = _ESCAPE_STARTS
 #: What a terminal escape sequence becomes in :func:`answer_tails`: a control character (SUB).
 _SUBSTITUTE = "\x1a"
 _BEFORE_CONTROL_RE = re.compile(_BEFORE_CONTROL)

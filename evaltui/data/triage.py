@@ -52,8 +52,8 @@ import numpy as np
 import polars as pl
 
 from evaltui.data.extract import (
-    _ESCAPE_STARTS,
     ANSWER_PARTS,
+    ESCAPE_STARTS,
     LINE_ROWS,
     NUMBER_AGAIN,
     SHORT_ROWS,
@@ -390,7 +390,7 @@ def _measured(
             lambda s: pl.DataFrame({"t": s}).select(
                 _TAIL.alias(column),
                 *_ENDS_EXPRS,
-                _TAIL.str.contains(_ESCAPE_STARTS).alias(_ESCAPED),
+                _TAIL.str.contains(ESCAPE_STARTS).alias(_ESCAPED),
             ),
         )
         tails = first.get_column(column)

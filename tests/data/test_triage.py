@@ -699,10 +699,11 @@ _PART_TEXTS: list[str | None] = [
 
 
 def test_a_followed_updates_measures_are_a_few_queries_and_the_same_values() -> None:
-    """A followed update of one text paid ~53 polars queries' fixed cost in its measures and
-    answers (each ~0.1 ms: a plan and the pool woken): the tails, ``gen_chars``' ends and the
-    escape search are one query, the answer parts and the searches of the parts made apart
-    (``answer_lines``, ``last_numbers``, ``short_replies``) another. The values are what the
+    """A followed update of one text paid 54 polars queries' fixed cost in its measures and
+    answers (each ~0.1 ms: a plan and the pool woken; Series methods such as ``gather`` and
+    ``arg_true`` are one each): the tails, ``gen_chars``' ends and the escape search are one
+    query, the answer parts and the searches of the parts made apart (``answer_lines``,
+    ``last_numbers``, ``short_replies``) another, ... 20 in all. The values are what the
     text says, and the answers those extracted from the whole texts, for one text and several."""
     for texts in [[text] for text in _PART_TEXTS] + [_PART_TEXTS]:
         rows = conform(
