@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 
+import numpy as np
 import polars as pl
 
 from evaltui.data.schema import elementwise, nulls, set_columns
@@ -69,6 +70,9 @@ _ESCAPE_SEQUENCE = (
 )
 #: The characters a terminal escape sequence starts with (:data:`_ESCAPE_SEQUENCE`).
 _ESCAPE_STARTS = "[\x1b\x90\x98\x9b\x9d\x9e\x9f]"
+#: :data:`_ESCAPE_STARTS` for a caller that looks for the texts :func:`answer_tails` rewrites in a
+#: query of its own (``rows``).
+ESCAPE_STARTS = _ESCAPE_STARTS
 #: What a terminal escape sequence becomes in :func:`answer_tails`: a control character (SUB).
 _SUBSTITUTE = "\x1a"
 _BEFORE_CONTROL_RE = re.compile(_BEFORE_CONTROL)
@@ -100,16 +104,18 @@ def _unescaped(tail: pl.Expr) -> pl.Expr:
     return tail.str.replace_all(_ESCAPE_SEQUENCE, _SUBSTITUTE, literal=False)
 
 
-def answer_tails(texts: pl.Series) -> pl.Series:
+def answer_tails(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
     """What answers are extracted from: each text, its last :data:`TAIL_CHARS` characters with
     each terminal escape sequence in them (:data:`_ESCAPE_SEQUENCE`) reduced to one control
     character (SUB), which ends an answer as any control character does. Only the rare texts
     holding an escape are cut to their tails and rewritten; the others are given back as they
     are (every extraction takes a text's last :data:`TAIL_CHARS` characters itself): a copy of
-    every tail cost ~0.2 ms per MB for nothing."""
+    every tail cost ~0.2 ms per MB for nothing. ``rows``: the texts holding a character in
+    :data:`_ESCAPE_STARTS`, if they were looked for already."""
     texts = texts.cast(pl.String)
     frame = pl.DataFrame([texts.alias("t")])
-    rows = frame.select(pl.col("t").str.contains(_ESCAPE_STARTS)).to_series().arg_true()
+    if rows is None:
+        rows = frame.select(pl.col("t").str.contains(_ESCAPE_STARTS)).to_series().arg_true()
     if not len(rows):
         return texts
     tail = pl.col("t").str.slice(-TAIL_CHARS)
@@ -184,17 +190,19 @@ def _answer_part_exprs(column: str, every: bool) -> tuple[pl.Expr, ...]:
     )
 
 
-def answer_lines(texts: pl.Series) -> pl.Series:
+def answer_lines(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
     """``_answer_line`` of :func:`answer_part_exprs` (the last "Answer: …" line of each text's
     last :data:`TAIL_CHARS` characters), searched for only in the tails that hold "answer",
     maybe ``*``/``_`` and blanks, then ":" (:data:`_ANSWER_COLON`, matched under the same
     ``(?i)``): every match of the line's pattern holds such a piece, so no other tail has one.
     The line's pattern (anchored at a line's start, case-insensitive) has no literal for the
     regex engine to skip to: 1 MB of traces' tails took ~1.2 ms of CPU scanned by it, the
-    pieces' test ~0.2 ms."""
+    pieces' test ~0.2 ms. ``rows``: the rows :func:`answer_probes` found a piece in (the
+    pieces are looked for here without them)."""
     frame = pl.DataFrame([texts.alias("t")])
     tail = pl.col("t").str.slice(-TAIL_CHARS)
-    rows = frame.select(tail.str.contains(_ANSWER_COLON)).to_series().arg_true()
+    if rows is None:
+        rows = frame.select(_line_probe("t")).to_series().arg_true()
     lines = nulls("_answer_line", pl.String(), len(texts))
     if len(rows):
         found = frame[rows].select(_non_empty(_last_match(tail, _ANSWER_LINE))).to_series()
@@ -202,13 +210,15 @@ def answer_lines(texts: pl.Series) -> pl.Series:
     return lines
 
 
-def short_replies(texts: pl.Series) -> pl.Series:
+def short_replies(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
     """``_short`` of :func:`answer_part_exprs` (:func:`_short`), looked for only in the texts of
     at most :data:`SHORT_SCAN` bytes (no other text is a short reply): a followed update's
-    traces have none, and the test of each one's head took ~0.8 ms of CPU per MB."""
+    traces have none, and the test of each one's head took ~0.8 ms of CPU per MB. ``rows``: those
+    texts, as :func:`answer_probes` found them (else they are looked for here)."""
     frame = pl.DataFrame([texts.alias("t")])
     tail = pl.col("t").str.slice(-TAIL_CHARS)
-    rows = frame.select(tail.str.len_bytes() <= SHORT_SCAN).to_series().arg_true()
+    if rows is None:
+        rows = frame.select(_short_probe("t")).to_series().arg_true()
     replies = nulls("_short", pl.String(), len(texts))
     if len(rows):
         replies = replies.scatter(rows, frame[rows].select(_short(tail)).to_series())
@@ -222,7 +232,70 @@ _IN_NUMBER = r"[-,.\d]"
 _NOT_IN_NUMBER = r"[^-,.\d]"
 
 
-def last_numbers(texts: pl.Series) -> pl.Series:
+#: The column of :func:`answer_probes`: the rows whose last number is searched for in the
+#: whole tail (:func:`last_numbers`).
+NUMBER_AGAIN = "_number_again"
+#: The columns of :func:`answer_probes` giving the rows :func:`answer_lines` and
+#: :func:`short_replies` search.
+LINE_ROWS = "_line_rows"
+SHORT_ROWS = "_short_rows"
+
+
+def _line_probe(column: str) -> pl.Expr:
+    """The tails :func:`answer_lines` searches: those holding :data:`_ANSWER_COLON`."""
+    return pl.col(column).str.slice(-TAIL_CHARS).str.contains(_ANSWER_COLON)
+
+
+def _short_probe(column: str) -> pl.Expr:
+    """The tails :func:`short_replies` looks at: of at most :data:`SHORT_SCAN` bytes."""
+    return pl.col(column).str.slice(-TAIL_CHARS).str.len_bytes() <= SHORT_SCAN
+
+
+def _number_first_exprs(column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """``_number`` searched in each tail's window (:func:`last_numbers`), and whether the tail
+    is longer than the window and whether the window is all number characters (see
+    :data:`_NUMBER_AGAIN_EXPR`)."""
+    tail = pl.col(column).str.slice(-TAIL_CHARS)
+    window = tail.str.slice(-NUMBER_WINDOW)
+    long = tail.str.len_chars() > NUMBER_WINDOW
+    after = window.str.replace(f"^{_IN_NUMBER}*{_NOT_IN_NUMBER}", "")
+    number = _last_match(pl.when(long).then(after).otherwise(window), _NUMBER)
+    unsure = long & ~window.str.contains(_NOT_IN_NUMBER)
+    return number.alias("_number"), long.alias("_long"), unsure.alias("_unsure")
+
+
+#: Whether a tail is to be searched whole for its last number, from the columns of
+#: :func:`_number_first_exprs`.
+_NUMBER_AGAIN_EXPR = ((pl.col("_long") & pl.col("_number").is_null()) | pl.col("_unsure")).alias(
+    NUMBER_AGAIN
+)
+
+
+@functools.cache
+def _probe_exprs(column: str) -> tuple[pl.Expr, ...]:
+    return (
+        _line_probe(column).alias(LINE_ROWS),
+        *_number_first_exprs(column),
+        _short_probe(column).alias(SHORT_ROWS),
+    )
+
+
+def answer_probes(frame: pl.DataFrame, column: str, *others: pl.Expr) -> pl.DataFrame:
+    """``others`` over ``frame`` with what :func:`answer_lines`, :func:`last_numbers` and
+    :func:`short_replies` first look for in ``column`` (the :func:`answer_tails`), as columns
+    (:data:`LINE_ROWS`, ``_number``, :data:`NUMBER_AGAIN`, :data:`SHORT_ROWS`), in one query:
+    each was a query of its own, whose fixed cost (~0.1-0.2 ms) a followed update of a few
+    texts paid for each."""
+    return (
+        frame.lazy()
+        .select(*others, *_probe_exprs(column))
+        .with_columns(_NUMBER_AGAIN_EXPR)
+        .drop("_long", "_unsure")
+        .collect(engine="in-memory")
+    )
+
+
+def last_numbers(texts: pl.Series, first: pl.DataFrame | None = None) -> pl.Series:
     """``_number`` of :func:`answer_part_exprs` (the last number in each text's last
     :data:`TAIL_CHARS` characters), searched in the last :data:`NUMBER_WINDOW` characters first.
 
@@ -231,22 +304,20 @@ def last_numbers(texts: pl.Series) -> pl.Series:
     from there finds the very matches the whole scan finds after it (the pattern looks at
     nothing outside its match). Only a tail with no number there (or a window made only of
     number characters) is scanned whole. The last number is most often in a text's last line
-    (``\\boxed{42}``): 1 MB of traces' tails took ~1.2 ms of CPU scanned whole."""
+    (``\\boxed{42}``): 1 MB of traces' tails took ~1.2 ms of CPU scanned whole. ``first``: the
+    columns ``_number`` and :data:`NUMBER_AGAIN` of :func:`answer_probes` over ``texts`` (the
+    window's search; made here without them)."""
     frame = pl.DataFrame([texts.alias("t")])
     tail = pl.col("t").str.slice(-TAIL_CHARS)
-    window = tail.str.slice(-NUMBER_WINDOW)
-    long = tail.str.len_chars() > NUMBER_WINDOW
-    after = window.str.replace(f"^{_IN_NUMBER}*{_NOT_IN_NUMBER}", "")
-    found = frame.select(
-        _last_match(pl.when(long).then(after).otherwise(window), _NUMBER).alias("_number"),
-        (long & ~window.str.contains(_NOT_IN_NUMBER)).alias("unsure"),
-        long.alias("long"),
-    )
-    again = found.select(
-        (pl.col("long") & pl.col("_number").is_null()) | pl.col("unsure")
-    ).to_series()
-    numbers = found.get_column("_number")
-    rows = again.arg_true()
+    if first is None:
+        first = (
+            frame.lazy()
+            .select(_number_first_exprs("t"))
+            .select(_NUMBER_AGAIN_EXPR, "_number")
+            .collect(engine="in-memory")
+        )
+    numbers = first.get_column("_number")
+    rows = first.get_column(NUMBER_AGAIN).arg_true()
     if len(rows):
         whole = frame[rows].select(_last_match(tail, _NUMBER).alias("_number")).to_series()
         numbers = numbers.scatter(rows, whole)
@@ -380,14 +451,20 @@ def fill_from_parts(
     ``_deep``): the text is not searched again."""
     if not frame.height:
         return fill_vote_answers(frame)
+    # One query (each Series method was one); the rows taken by ``filter``, which is none.
+    columns = [frame["extracted"], tails.alias("_tails")]
+    possible = pl.lit(True)
+    if "answer_unknown" in frame.columns:
+        columns.append(frame["answer_unknown"])
+        possible = pl.col("answer_unknown").is_null()
     missing = (
-        frame["extracted"].is_null()
-        & elementwise(tails, pl.Series.is_not_null)
-        & answer_possible(frame)
+        pl.DataFrame(columns)
+        .select(pl.col("extracted").is_null() & pl.col("_tails").is_not_null() & possible)
+        .to_series()
     )
     if bool(missing.any()):
-        rows = missing.arg_true()
-        found = _deep_patched(tails.gather(rows), answers.gather(rows), deep.gather(rows))
+        rows = np.flatnonzero(missing.to_numpy())
+        found = _deep_patched(tails.filter(missing), answers.filter(missing), deep.filter(missing))
         frame = set_columns(frame, frame["extracted"].scatter(rows, found))
     return fill_vote_answers(frame)
 
@@ -420,23 +497,36 @@ def fill_vote_answers(frame: pl.DataFrame) -> pl.DataFrame:
     evaluation: its regexes are compiled on each evaluation (~5 ms), which is most of what a
     followed append of a few prompts costs here.
     """
-    missing: dict[str, tuple[str, pl.Series]] = {}
+    pairs = []
     for target, source in (("vote_answer", "extracted"), ("vote_reference", "answer")):
         if target not in frame.columns:
             frame = set_columns(frame, nulls(target, pl.String(), frame.height))
-        if source not in frame.columns or frame.height == 0:
-            continue
-        rows = (frame[target].is_null() & frame[source].is_not_null()).arg_true()
-        if len(rows):
-            missing[target] = (source, rows)
+        if source in frame.columns and frame.height:
+            pairs.append((target, source))
+    if not pairs:
+        return frame
+    # The rows to fill of both columns in one query (each Series method was one), taken by
+    # ``filter``, which is none: a followed update's few rows paid those queries' fixed cost.
+    masks = pl.DataFrame(
+        [frame.get_column(name) for name in {name for pair in pairs for name in pair}]
+    ).select(
+        (pl.col(target).is_null() & pl.col(source).is_not_null()).alias(target)
+        for target, source in pairs
+    )
+    missing = {
+        target: (source, masks.get_column(target))
+        for target, source in pairs
+        if masks.get_column(target).any()
+    }
     if not missing:
         return frame
     # Each distinct value once: a prompt's reference repeats on every generation.
-    values = pl.concat([frame[source].gather(rows) for source, rows in missing.values()]).unique()
+    values = pl.concat([frame[source].filter(mask) for source, mask in missing.values()]).unique()
     normalized = _normalized(values)
-    for target, (source, rows) in missing.items():
-        found = frame[source].gather(rows)
+    for target, (source, mask) in missing.items():
+        found = frame[source].filter(mask)
         found = found.replace_strict(values, normalized, default=None)
+        rows = np.flatnonzero(mask.to_numpy())
         frame = set_columns(frame, frame[target].scatter(rows, found))
     return frame
 

@@ -53,10 +53,15 @@ import polars as pl
 
 from evaltui.data.extract import (
     ANSWER_PARTS,
+    ESCAPE_STARTS,
+    LINE_ROWS,
+    NUMBER_AGAIN,
+    SHORT_ROWS,
     answer_from_parts,
     answer_lines,
     answer_part_exprs,
     answer_possible,
+    answer_probes,
     answer_tails,
     fill_from_parts,
     fill_vote_answers,
@@ -243,9 +248,21 @@ def ngram_diversity(texts: pl.Series) -> pl.Series:
     (numpy's wrapping uint64, as polars'), and per text its distinct n-grams counted in a row of
     a grid sorted row by row (~3-4 ms for a followed update's 128 texts, against ~6-7 ms for a
     ``list.eval`` per text, the expression the tests hold it equal to)."""
-    words = texts.str.slice(-DIVERSITY_CHARS).str.split(" ")
-    counts = words.list.len().fill_null(0).to_numpy().astype(np.int64)
-    hashes = words.drop_nulls().explode().hash().to_numpy()
+    # Two queries (each Series method here was one: ~8 queries' fixed cost on every update).
+    frame = pl.DataFrame([texts.alias("t")])
+    words = pl.col("t").str.slice(-DIVERSITY_CHARS).str.split(" ")
+    per_text = (
+        frame.lazy()
+        .select(words.alias("w"))
+        .select(
+            pl.col("w"),
+            pl.col("w").list.len().fill_null(0).alias("n"),
+            pl.col("w").is_not_null().alias("some"),
+        )
+        .collect(engine="in-memory")
+    )
+    counts = per_text.get_column("n").to_numpy().astype(np.int64)
+    hashes = per_text.select(pl.col("w").drop_nulls().explode().hash()).to_series().to_numpy()
     size = len(hashes) - (NGRAM - 1)
     grams_per_text = np.maximum(counts - (NGRAM - 1), 0)
     width = int(grams_per_text.max()) if len(counts) else 0
@@ -269,7 +286,7 @@ def ngram_diversity(texts: pl.Series) -> pl.Series:
         distinct = new.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = (distinct / grams_per_text).astype(np.float32)
-    measured = (grams_per_text >= MIN_NGRAMS) & words.is_not_null().to_numpy()
+    measured = (grams_per_text >= MIN_NGRAMS) & per_text.get_column("some").to_numpy()
     values = np.where(measured, share, np.float32(np.nan))  # a measured share is never NaN
     return pl.Series("ngram_diversity", values, dtype=pl.Float32, nan_to_null=True)
 
@@ -284,32 +301,50 @@ def stripped_chars(texts: pl.Series) -> pl.Series:
     text: 0), as ``len(text.strip())`` counts them, without copying a long text: the whitespace
     runs are measured at the ends, and only a text whose run at an end is longer than
     :data:`MEASURED_TAIL` characters (or that is all whitespace) is stripped whole."""
-    text = pl.col("t")
-    head = text.str.slice(0, MEASURED_TAIL)
-    tail = text.str.slice(-MEASURED_TAIL)
-    ends = elementwise(
-        texts.cast(pl.String),
-        lambda s: pl.DataFrame({"t": s}).select(
-            text.str.len_chars().alias("n"),
-            head.str.len_chars().alias("seen"),
-            (head.str.len_chars() - head.str.strip_chars_start().str.len_chars()).alias("lead"),
-            (tail.str.len_chars() - tail.str.strip_chars_end().str.len_chars()).alias("trail"),
-        ),
-    )
+    texts = texts.cast(pl.String)
+    ends = elementwise(texts, lambda s: pl.DataFrame({"t": s}).select(_ENDS_EXPRS))
+    return _stripped_from_ends(texts, ends)
+
+
+_TEXT = pl.col("t")
+_HEAD = _TEXT.str.slice(0, MEASURED_TAIL)
+_TAIL = _TEXT.str.slice(-MEASURED_TAIL)
+_ENDS_EXPRS = (
+    _TEXT.str.len_chars().fill_null(0).alias("n"),
+    _HEAD.str.len_chars().fill_null(0).alias("seen"),
+    (_HEAD.str.len_chars() - _HEAD.str.strip_chars_start().str.len_chars())
+    .fill_null(0)
+    .alias("lead"),
+    (_TAIL.str.len_chars() - _TAIL.str.strip_chars_end().str.len_chars())
+    .fill_null(0)
+    .alias("trail"),
+)
+"""What :func:`stripped_chars` measures of each text ``t`` (no text: 0): its characters, those of
+its head it looked at, and the whitespace runs at its ends (the nulls filled in the query: a
+``fill_null`` of each column was a query of its own)."""
+
+
+def _stripped_from_ends(texts: pl.Series, ends: pl.DataFrame) -> pl.Series:
+    """:func:`stripped_chars` of ``texts`` (strings) given their :data:`_ENDS_EXPRS`."""
     n, seen, lead, trail = (
-        ends.get_column(name).fill_null(0).to_numpy().astype(np.int64)
-        for name in ("n", "seen", "lead", "trail")
+        ends.get_column(name).to_numpy().astype(np.int64) for name in ("n", "seen", "lead", "trail")
     )
     chars = n - lead - trail
     # A run that fills its whole window may go on past it (or the text is only whitespace).
     whole = np.flatnonzero((n > 0) & ((lead >= seen) | (trail >= seen)))
     if len(whole):
         exact = elementwise(
-            take_rows(texts.cast(pl.String), whole),
+            take_rows(texts, whole),
             lambda s: s.str.strip_chars().str.len_chars(),
         )
         chars[whole] = exact.to_numpy()
     return pl.Series("gen_chars", chars, dtype=pl.UInt32)
+
+
+#: The column of a slice's first query saying which tails hold an escape sequence's start.
+_ESCAPED = "_escaped"
+#: The column of a slice's :func:`answer_tails` in its answers' query.
+_FOUND = "_found"
 
 
 def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
@@ -348,27 +383,42 @@ def _measured(
     # for a 16 MB file (the values are row by row, so the same).
     for start in range(0, max(len(texts), 1), MEASURE_ROWS):
         some = texts.slice(start, MEASURE_ROWS)
-        tails = elementwise(some, lambda s: s.str.slice(-MEASURED_TAIL))
-        measured = pl.DataFrame([tails.alias(column), extracted.slice(start, MEASURE_ROWS)])
+        # One query for the tails, the ends gen_chars is made of and the tails' escape
+        # sequences: a followed update of a few texts paid each query's fixed cost.
+        first = elementwise(
+            some,
+            lambda s: pl.DataFrame({"t": s}).select(
+                _TAIL.alias(column),
+                *_ENDS_EXPRS,
+                _TAIL.str.contains(ESCAPE_STARTS).alias(_ESCAPED),
+            ),
+        )
+        tails = first.get_column(column)
+        measured = pl.DataFrame([tails, extracted.slice(start, MEASURE_ROWS)])
         if answers and not isinstance(short, bool):
             measured = set_columns(measured, short.slice(start, MEASURE_ROWS).alias(SHORT_ALLOWED))
         if answers:
             # Answers are read from the tails with escape sequences reduced (answer_tails): the
             # same Series as ``tails`` when none holds one.
-            found = answer_tails(tails)
-            measured = measured.with_columns(
-                *pl.DataFrame([found.alias(column)])
-                .select(answer_part_exprs(column, every=False))
-                .get_columns(),
-                answer_lines(found),
-                last_numbers(found),
-                short_replies(found),
+            found = answer_tails(tails, first.get_column(_ESCAPED).arg_true())
+            # The answer parts, and the rows the parts made apart are to be looked for in, in
+            # one query.
+            probed = answer_probes(
+                pl.DataFrame([found.alias(_FOUND)]), _FOUND, *answer_part_exprs(_FOUND, every=False)
+            )
+            numbers = pl.DataFrame([probed.get_column(name) for name in ("_number", NUMBER_AGAIN)])
+            measured = set_columns(
+                measured,
+                *(probed.get_column(name) for name in ("_boxed", "_answer_is", "_deep")),
+                answer_lines(found, probed.get_column(LINE_ROWS).arg_true()),
+                last_numbers(found, numbers),
+                short_replies(found, probed.get_column(SHORT_ROWS).arg_true()),
             )
             tail_parts.append(found)
         measured = measured.select(exprs)
         columns = measured.get_columns()
         columns.insert(1, ngram_diversity(tails))
-        parts.append(pl.DataFrame([stripped_chars(some), *columns]))
+        parts.append(pl.DataFrame([_stripped_from_ends(some, first), *columns]))
     measures = parts[0] if len(parts) == 1 else pl.concat(parts)
     names = [name for name in measures.columns if name not in ANSWER_PARTS]
     done = set_columns(frame, *(measures.get_column(name) for name in names))

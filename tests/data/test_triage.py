@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -661,3 +662,69 @@ def test_a_run_of_one_generation_is_counted_in_the_singular(tmp_path: Path) -> N
     (run,) = run_triage(result.generations, result.stats, Thresholds())
     (line,) = render_triage([run])
     assert "empty 0 of 1 generation; " in line, line
+
+
+def _queries(run: Callable[[], object]) -> int:
+    """How many polars queries ``run`` collects (eager selections and Series methods made of
+    expressions are each one)."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.runcall(run)
+    return sum(
+        calls[1]
+        for (where, _line, name), calls in pstats.Stats(profile).stats.items()  # type: ignore[attr-defined]
+        if where == "~" and name == "<method 'collect' of 'builtins.PyLazyFrame' objects>"
+    )
+
+
+#: Texts with each kind of answer part: an escape sequence, an "Answer:" line, a number only
+#: the whole tail's search finds, a short reply, a box nested deeper than the regex follows,
+#: whitespace runs longer than the measured tail, nothing.
+_PART_TEXTS: list[str | None] = [
+    "so \\boxed{42}",
+    "\x1b[31mAnswer: 7\x1b[0m",
+    "so 40\x1b[0m",
+    "x " * 2000 + "Answer: **5**\n",
+    "word " * 100 + "1234567890" * 30,
+    "Paris",
+    "  42  ",
+    "\\boxed{\\boxed{\\boxed{1}}}",
+    " " * 9000 + "x",
+    "   ",
+    "",
+    None,
+]
+
+
+def test_a_followed_updates_measures_are_a_few_queries_and_the_same_values() -> None:
+    """A followed update of one text paid 54 polars queries' fixed cost in its measures and
+    answers (each ~0.1 ms: a plan and the pool woken; Series methods such as ``gather`` and
+    ``arg_true`` are one each): the tails, ``gen_chars``' ends and the escape search are one
+    query, the answer parts and the searches of the parts made apart (``answer_lines``,
+    ``last_numbers``, ``short_replies``) another, ... 20 in all. The values are what the
+    text says, and the answers those extracted from the whole texts, for one text and several."""
+    for texts in [[text] for text in _PART_TEXTS] + [_PART_TEXTS]:
+        rows = conform(
+            pl.DataFrame(
+                {"gen": texts, "answer": ["42"] * len(texts)},
+                schema={"gen": pl.String, "answer": pl.String},
+            )
+        )
+        got = with_measures_and_answers(rows)
+        assert got.get_column("gen_chars").to_list() == [
+            0 if text is None else len(text.strip()) for text in texts
+        ]
+        measured = with_text_measures(rows)
+        for name in ("gen_chars", "tail_repeats", "ngram_diversity", "has_answer"):
+            assert got.get_column(name).equals(measured.get_column(name))
+        want = fill_extracted(measured)
+        for name in ("extracted", "vote_answer", "vote_reference"):
+            assert got.get_column(name).equals(want.get_column(name))
+    assert with_measures_and_answers(conform(pl.DataFrame({"gen": _PART_TEXTS[1:2]})))[
+        "extracted"
+    ].to_list() == ["7"]
+    one = conform(pl.DataFrame({"gen": ["so \\boxed{42}"], "answer": ["42"]}))
+    with_measures_and_answers(one)
+    assert _queries(lambda: with_measures_and_answers(one)) <= 20
