@@ -693,7 +693,11 @@ def print_summary(
     lines = [
         f"files        {len(read)} read"
         + (f", {len(skipped)} skipped" if skipped else "")
-        + (f", {len(companions)} companion (config/results) files ignored" if companions else ""),
+        + (
+            f", {plural(len(companions), 'companion (config/results) file')} ignored"
+            if companions
+            else ""
+        ),
         f"runs         {head['runs']}",
         f"prompts      {head['prompts']}",
         f"generations  {head['generations']}"

@@ -86,6 +86,24 @@ def test_summarize_with_output_flag(
     assert f"tokenizer    {word_tokenizer}" in err
 
 
+@pytest.mark.parametrize("companions", [1, 2])
+def test_the_files_line_counts_companions_in_words(
+    tmp_path: Path, word_tokenizer: Path, capsys: Any, companions: int
+) -> None:
+    """'1 companion (config/results) files ignored': the count's noun in the right number."""
+    run = tmp_path / "evals" / "run"
+    for name in ["x", "y"][:companions]:  # a results file beside its samples
+        write_jsonl(run / f"{name}.jsonl", SIX[:1])
+        (run / f"{name}_metrics.json").write_text(
+            '{"acc": 1.0, "num_samples": 1}', encoding="utf-8"
+        )
+    args = ["summarize", str(tmp_path / "evals"), "-o", str(tmp_path / "out.json")]
+    assert main([*args, "--model", str(word_tokenizer), "--no-cache"]) == 0
+    files = next(line for line in capsys.readouterr().err.splitlines() if line.startswith("files"))
+    noun = "file" if companions == 1 else "files"
+    assert files.endswith(f" read, {companions} companion (config/results) {noun} ignored"), files
+
+
 def test_a_warm_load_of_a_subfolder_names_its_files_from_there(
     evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: Any
 ) -> None:
