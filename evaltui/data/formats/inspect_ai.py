@@ -743,7 +743,8 @@ def _error_message(error: Any) -> str:
 #: summary has the scorer's verdict and answer, not the output a scorer would read again.
 SUMMARY_ONLY = (
     "only the sample's summary is in the log, not its output: the scorer's verdict and answer"
-    " are shown; a re-score has no text to read"
+    " are shown; exact and math-verify re-score that answer, a scorer of your own has no text"
+    " to read"
 )
 
 
