@@ -893,8 +893,8 @@ def test_bad_multiple_choice_log_likelihood_is_an_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "line"),
     [
-        ('[\n  {\n    "doc_id": 0,\n    "resps"', 4),  # truncated pretty-printed array
-        ('[\n  {"doc_id": 0, "doc": {}, "arguments": [], "resps": [["x"]]}, 7\n]', 1),
+        ('[\n  {\n    "doc_id": 0,\n    "resps"', 2),  # truncated: the cut record's first line
+        ('[\n  {"doc_id": 0, "doc": {}, "arguments": [], "resps": [["x"]]}, 7\n]', 2),
     ],
 )
 def test_bad_old_json_arrays_are_errors(tmp_path: Path, content: str, line: int) -> None:
@@ -903,6 +903,34 @@ def test_bad_old_json_arrays_are_errors(tmp_path: Path, content: str, line: int)
     result = read(path)
     assert result.frame.height == 0
     assert [e.line for e in result.errors][:1] == [line], result.errors
+
+
+def test_old_json_array_bad_record_is_told_at_its_line(tmp_path: Path) -> None:
+    # ≤0.4.2 wrote json.dumps(samples, indent=2) (0.4.0 with \\u escapes): a bad record in the
+    # middle is told at the line of the file it starts on, with its number, as a JSON document of
+    # plain records is; it was told at 'line 2' (its number), in the first record's text.
+    good = {
+        "doc_id": 0,
+        "doc": {"question": "2 × 3?"},
+        "target": "6",
+        "arguments": [["Q: 2 × 3?\nA:", {"until": ["\n"]}]],
+        "resps": [[" 6"]],
+        "filtered_resps": [" 6"],
+        "exact_match": 1.0,
+    }
+    later = {**good, "doc_id": 2, "resps": [[" 7"]], "filtered_resps": [" 7"], "exact_match": 0.0}
+    text = json.dumps([good, {"doc_id": 1, "doc": {}}, later], indent=2)
+    path = tmp_path / "pretrained__m_task.jsonl"
+    path.write_text(text, encoding="utf-8")
+    assert "\\u00d7" in text  # 0.4.0's ensure_ascii=True
+    result = read(path)
+    start = text.splitlines().index("  {", 12) + 1  # the bad record's opening brace
+    assert text.splitlines()[start] == '    "doc_id": 1,'
+    assert [(e.line, e.reason.split(":")[0]) for e in result.errors] == [(start, "record 2")]
+    assert result.frame["prompt"].to_list() == ["Q: 2 × 3?\nA:"] * 2
+    assert result.frame["accuracy"].to_list() == [1.0, 0.0]
+    # the rows still name their record in the array (its export reads by it)
+    assert result.frame["line"].to_list() == [1, 3]
 
 
 @pytest.mark.parametrize("task", ["toy_math_gen", "toy_math_maj", "toy_math_passk", "toy_mc"])

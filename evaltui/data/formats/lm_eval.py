@@ -40,7 +40,7 @@ import glob
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,7 @@ from evaltui.data.formats.base import (
     turns_text,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
+from evaltui.data.formats.plain_document import _Document
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
@@ -875,25 +876,29 @@ class LmEvalReader(Reader):
         return '"lm_eval_version"' in text or ('"results"' in text and '"configs"' in text)
 
     def _entries(
-        self, path: Path, source: str
-    ) -> tuple[list[tuple[int, int | None, Any]], list[LoadError], list[str]]:
+        self, path: Path, source: str, options: ReadOptions
+    ) -> tuple[list[tuple[int, int | None, Any]], list[LoadError], list[str], Sequence[int] | None]:
+        """The file's records as ``(line, offset, record)``, its errors and notes, and for a
+        ≤0.4.2 JSON array each record's first line in the file (its rows' ``line`` is the
+        record's number in the array, which its export reads by; a bad record is told at the
+        line it starts on, as a JSON document of plain records is)."""
         with path.open("rb") as handle:
             start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
         if start.startswith(b"["):
-            data, error = json_document(path, source)
-            if error is not None:
-                return [], [error], []
-            if not isinstance(data, list):
-                return [], [LoadError(source, None, "not a JSON array of sample records")], []
-            return [(i + 1, None, item) for i, item in enumerate(data)], [], []
+            document = _Document(path.read_bytes(), source, options)
+            items: list[tuple[int, int | None, Any]] = [
+                (number, None, item) for number, _pos, item in document.records()
+            ]
+            return items, document.errors, document.notes, document.starts
         parsed, errors, notes = parse_json_lines(path, source)
-        return [(line, offset, value) for line, offset, value in parsed], errors, notes
+        return [(line, offset, value) for line, offset, value in parsed], errors, notes, None
 
     def companions(self, path: Path) -> tuple[Path, ...]:
         return _results_lookup(path)[1]
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
-        entries, errors, notes = self._entries(path, source)
+        entries, document_errors, notes, starts = self._entries(path, source, options)
+        errors: list[LoadError] = []
         results = _results_for(path)
         model = options.label or _model_name(results, path)
         task = _task_name(path, results)
@@ -1069,6 +1074,18 @@ class LmEvalReader(Reader):
                 f"{source}: scored by {_names(scored_by)}; its records also have "
                 f"{_names(also)} (--metric {next(iter(also))} to score by that instead)"
             )
+        if starts is None:
+            errors = document_errors + errors
+        else:  # a JSON array's records: each error at the line its record starts on
+            errors = document_errors + [
+                error
+                if error.line is None
+                else LoadError(
+                    error.source, starts[error.line - 1], f"record {error.line}: {error.reason}"
+                )
+                for error in errors
+            ]
+            errors.sort(key=lambda e: -1 if e.line is None else e.line)
         return ReadResult(rows.frame(), errors, notes)
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
