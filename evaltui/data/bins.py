@@ -165,7 +165,14 @@ def rate_bins(rates: np.ndarray, samples: Iterable[int] = (), *, counted: bool =
 
 
 def counts(values: np.ndarray, bins: Bins) -> list[int]:
-    """How many ``values`` fall in each bin (the last bin includes its upper edge)."""
-    finite = values[np.isfinite(values)] if len(values) else values
-    result, _ = np.histogram(finite, bins=bins.edges)
+    """How many ``values`` fall in each bin (the last bin includes its upper edge). A value a
+    rounding error below an edge counts as the edge: a prompt's mean of 0.2, 0.4 and 0.6 is
+    1.2 / 3 = 0.39999999999999997, which fell in 0.3–0.4 (shown as 0.400 on the table)."""
+    finite = values[np.isfinite(values)].astype(float) if len(values) else values
+    edges = np.asarray(bins.edges, dtype=float)
+    if len(finite) and len(edges):
+        at = np.clip(np.searchsorted(edges, finite), 0, len(edges) - 1)
+        close = np.abs(edges[at] - finite) <= 1e-9 * np.maximum(1.0, np.abs(finite))
+        finite = np.where(close, edges[at], finite)
+    result, _ = np.histogram(finite, bins=edges)
     return [int(c) for c in result]

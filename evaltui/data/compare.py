@@ -98,6 +98,18 @@ class Comparison:
             k is not None and k.higher_is_better is False for k in (self.kind_a, self.kind_b)
         )
 
+    @property
+    def direction_unknown(self) -> bool:
+        """Neither run's score says which way is better (a plain file's unnamed score outside
+        0–1, a metric of no known direction): a change is a rise or a fall, and calling a rise
+        "improved" would take a loss or an error for a gain."""
+        kinds = [k for k in (self.kind_a, self.kind_b) if k is not None and k.kind != "unscored"]
+        return (
+            bool(kinds)
+            and not self.different_measures
+            and all(not k.accuracy and k.higher_is_better is None for k in kinds)
+        )
+
     def _amount(self, value: float, *, signed: bool = True) -> str:
         if self.accuracy:
             return signed_fixed(100 * value, 1) if signed else f"{100 * value:5.1f}"
@@ -226,8 +238,9 @@ class Comparison:
         if counts is None:
             return "improved/regressed: none counted (the runs' scores are different measures)"
         nan, missing = counts["not_comparable"], counts["unscored_in_a_run"]
+        up, down = ("higher", "lower") if self.direction_unknown else ("improved", "regressed")
         return (
-            f"improved {counts['improved']:,} · regressed {counts['regressed']:,} · "
+            f"{up} {counts['improved']:,} · {down} {counts['regressed']:,} · "
             f"unchanged {counts['unchanged']:,}"
             + (
                 f" · not comparable {nan:,} (a NaN score, or an infinity in both runs)"
@@ -235,6 +248,11 @@ class Comparison:
                 else ""
             )
             + (f" · unscored in a run {missing:,}" if missing else "")
+            + (
+                " (direction unknown: none called better or worse)"
+                if self.direction_unknown
+                else ""
+            )
         )
 
     def regressions(self) -> pl.DataFrame:
@@ -308,8 +326,14 @@ class Comparison:
         listed = [
             (title, list(frame.head(LISTED).iter_rows(named=True)))
             for title, frame in (
-                ("largest regressions", self.regressions()),
-                ("largest improvements", self.improvements()),
+                (
+                    "largest falls" if self.direction_unknown else "largest regressions",
+                    self.regressions(),
+                ),
+                (
+                    "largest rises" if self.direction_unknown else "largest improvements",
+                    self.improvements(),
+                ),
             )
         ]
         # Amounts and ids padded to the widest listed, in both lists: lm-eval's doc ids (23-27
@@ -405,6 +429,7 @@ class Comparison:
             "metric": kind.metric if (kind := self.kind_b or self.kind_a) is not None else None,
             "accuracy": self.accuracy,
             "lower_is_better": self.lower_is_better,
+            "direction_unknown": self.direction_unknown,
             "score_a": None
             if self.kind_a is None
             else visible(self.kind_a.describe(), multiline=False),

@@ -293,6 +293,40 @@ async def test_comparing_with_a_run_that_has_no_scores(tmp_path: Path, make_app:
         assert "threshold" not in matrix
 
 
+async def test_comparing_scores_of_no_direction_says_rises_and_falls(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Two plain runs of an unnamed 0-100 score (direction unknown) at 80x24: the counts said
+    "improved 1 · regressed 2", g showed "regressed only" and "(largest drop first)", higher
+    taken for better; now "higher 1 · lower 2", "lower only (g)", "(largest fall first)"."""
+    from evaltui.app.screens.compare import CompareScreen
+    from tests.conftest import write_jsonl
+
+    for run, scores in (("a", [60, 20, 1.5]), ("b", [0, 5, 2.5])):
+        write_jsonl(
+            tmp_path / run / "r.jsonl",
+            [
+                {"prompt": f"p{i}", "gen": "g", "answer": "1", "accuracy": s}
+                for i, s in enumerate(scores)
+            ],
+        )
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.comparison is not None
+        details = " ".join(str(screen.query_one("#compare-details", Static).render()).split())
+        assert "higher 1 · lower 2 · unchanged 0" in details, details
+        assert "improved" not in details and "regressed" not in details, details
+        await pilot.press("g")
+        await settle(pilot)
+        status = str(screen.query_one("#compare-status", Static).render())
+        assert "showing lower only (g): 2 prompts" in status, status
+        assert "(largest fall first)" in status and "drop" not in status, status
+
+
 @pytest.mark.parametrize("threshold", [None, "20"])
 async def test_a_prompt_of_a_continuous_score_counts_correct_only_with_a_threshold(
     tmp_path: Path, word_tokenizer: Path, threshold: str | None

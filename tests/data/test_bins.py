@@ -78,3 +78,14 @@ def test_plot_colours_are_understood_by_rich_and_never_mean_right_or_wrong() -> 
     for colour in RUN_COLOURS:
         for meaning in (CORRECT, WRONG):
             assert sum((a - b) ** 2 for a, b in zip(colour, meaning, strict=True)) ** 0.5 > 120
+
+
+def test_a_mean_a_rounding_error_below_an_edge_is_binned_as_its_value() -> None:
+    """A fraction run's prompt scored 0.2, 0.4 and 0.6 has mean 1.2 / 3 = 0.39999999999999997
+    (the table shows 0.400): plot 3 and the summary's spectrum put it in 0.3–0.4."""
+    means = np.array([1.2 / 3, 0.59 / 3, 0.5, 0.9, (0.4 + 1.0 + 0.7) / 3])
+    assert means[0] < 0.4 and means[4] < 0.7  # the sums as Python makes them
+    bins = rate_bins(means, counted=False)
+    assert counts(means, bins) == [0, 1, 0, 0, 1, 1, 0, 1, 0, 1]
+    # Lengths too: a value below an edge by far more than a rounding error stays below it.
+    assert counts(np.array([0.3999, 0.4]), bins) == [0, 0, 0, 1, 1, 0, 0, 0, 0, 0]

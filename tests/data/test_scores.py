@@ -404,6 +404,40 @@ def test_compare_continuous_follows_direction_and_never_counts_nan(tmp_path: Pat
     assert rows[3]["delta"] == "-Infinity"
 
 
+def test_compare_calls_no_change_better_when_neither_score_has_a_direction(tmp_path: Path) -> None:
+    """Two plain runs of an unnamed score outside 0-1 (a bleu 0-100 and a score of -2 to 3: no
+    metric name, so no direction): the report said "improved 1 · regressed 2" and listed "largest
+    regressions", higher taken for better, though each run's line said "direction unknown" (a
+    loss or an error count would have read backwards). The change is a rise or a fall now."""
+    rows = [
+        ("a", "1", 60.0),
+        ("b", "1", 0.0),  # fell
+        ("a", "2", 20.0),
+        ("b", "2", -1.5),  # fell
+        ("a", "3", 1.667),
+        ("b", "3", 2.0),  # rose
+    ]
+    comparison = compare_runs(prompt_stats(generations(rows)), "a", "b")
+    report = comparison.report()
+    assert "higher 1 · lower 2 · unchanged 0 (direction unknown: none called better or worse)" in (
+        report
+    )
+    assert "improved" not in report and "regress" not in report, report
+    assert "largest falls (a → b mean score):" in report
+    assert "largest rises (a → b mean score):" in report
+    assert comparison.direction_unknown and not comparison.no_delta
+    # The counts are still there for scripts, with the flag saying what they are.
+    summary = comparison.summary()
+    assert summary["direction_unknown"] is True
+    assert (summary["counts"]["improved"], summary["counts"]["regressed"]) == (1, 2)
+    # A known direction (lm-eval's mae, an accuracy) is still improved/regressed.
+    assert not compare_runs(mae_runs(), "a", "b").direction_unknown
+    binary = [(r, i, float(s > 10)) for r, i, s in rows]
+    kept = compare_runs(prompt_stats(generations(binary)), "a", "b")
+    assert not kept.direction_unknown and "improved 0 · regressed 2" in kept.report()
+    assert kept.summary()["direction_unknown"] is False
+
+
 def test_compare_says_what_its_mean_is_over_and_where_a_nan_is() -> None:
     """An lm-eval acc run against one whose acc has a NaN and an Infinity: the report said "20
     prompts in both runs" beside a mean over the 18 with a finite change, "not comparable 1 (a NaN

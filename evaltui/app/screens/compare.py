@@ -92,6 +92,8 @@ ONLY = {
     "regressed": "regressed only (g)",
     "improved": "improved only (i)",
 }
+UNKNOWN_ONLY = ONLY | {"regressed": "lower only (g)", "improved": "higher only (i)"}
+"""The filters' words when neither run's score has a direction: a change is a rise or a fall."""
 
 
 FRACTION_DECIMALS = 3
@@ -467,13 +469,16 @@ class CompareScreen(Screen[None]):
         header = next((header_of(c, accuracy) for c in COLUMNS if c.source == column), column)
         order = "↓" if descending else "↑"
         shown = plural(self.rows.height, "prompt")
-        line = f"showing {ONLY[self.only]}: {shown} · sorted by {header} {order}"
+        unknown = self.comparison is not None and self.comparison.direction_unknown
+        only = (UNKNOWN_ONLY if unknown else ONLY)[self.only]
+        line = f"showing {only}: {shown} · sorted by {header} {order}"
         if column == "delta":
             # A gain in the score's own direction: for a lower-is-better mae, Δ ↑ is gains first.
             lower = self.comparison is not None and self.comparison.lower_is_better
             gains = descending != lower
-            long = " (largest gain first)" if gains else " (largest drop first)"
-            short = " (gains first)" if gains else " (drops first)"
+            up, down = ("rise", "fall") if unknown else ("gain", "drop")
+            long = f" (largest {up} first)" if gains else f" (largest {down} first)"
+            short = f" ({up}s first)" if gains else f" ({down}s first)"
             line += long if cell_width(line + long) <= width else short
         return one_line(line, width)
 
