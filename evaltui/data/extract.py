@@ -69,10 +69,7 @@ _ESCAPE_SEQUENCE = (
     r"|\x1b(?:[ -/]*[@-~])?"
 )
 #: The characters a terminal escape sequence starts with (:data:`_ESCAPE_SEQUENCE`).
-_ESCAPE_STARTS = "[\x1b\x90\x98\x9b\x9d\x9e\x9f]"
-#: :data:`_ESCAPE_STARTS` for a caller that looks for the texts :func:`answer_tails` rewrites in a
-#: query of its own (``rows``).
-ESCAPE_STARTS = _ESCAPE_STARTS
+ESCAPE_STARTS = "[\x1b\x90\x98\x9b\x9d\x9e\x9f]"
 #: What a terminal escape sequence becomes in :func:`answer_tails`: a control character (SUB).
 _SUBSTITUTE = "\x1a"
 _BEFORE_CONTROL_RE = re.compile(_BEFORE_CONTROL)
@@ -111,11 +108,11 @@ def answer_tails(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
     holding an escape are cut to their tails and rewritten; the others are given back as they
     are (every extraction takes a text's last :data:`TAIL_CHARS` characters itself): a copy of
     every tail cost ~0.2 ms per MB for nothing. ``rows``: the texts holding a character in
-    :data:`_ESCAPE_STARTS`, if they were looked for already."""
+    :data:`ESCAPE_STARTS`, if they were looked for already."""
     texts = texts.cast(pl.String)
     frame = pl.DataFrame([texts.alias("t")])
     if rows is None:
-        rows = frame.select(pl.col("t").str.contains(_ESCAPE_STARTS)).to_series().arg_true()
+        rows = frame.select(pl.col("t").str.contains(ESCAPE_STARTS)).to_series().arg_true()
     if not len(rows):
         return texts
     tail = pl.col("t").str.slice(-TAIL_CHARS)

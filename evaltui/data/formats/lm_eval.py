@@ -61,7 +61,7 @@ from evaltui.data.formats.base import (
     turns_text,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
-from evaltui.data.formats.plain_document import _Document
+from evaltui.data.formats.plain_document import JsonDocument
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
@@ -885,7 +885,7 @@ class LmEvalReader(Reader):
         with path.open("rb") as handle:
             start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
         if start.startswith(b"["):
-            document = _Document(path.read_bytes(), source, options)
+            document = JsonDocument(path.read_bytes(), source, options)
             items: list[tuple[int, int | None, Any]] = [
                 (number, None, item) for number, _pos, item in document.records()
             ]

@@ -276,7 +276,7 @@ def head_records(head: bytes, accept: Callable[[Any], bool] | ReadOptions) -> li
 # --- reading the whole document ---------------------------------------------------------------
 
 
-class _Document:
+class JsonDocument:
     """One pass over a document's bytes: its records in order, their start lines, its errors."""
 
     def __init__(self, data: bytes, source: str, options: ReadOptions) -> None:
@@ -469,7 +469,7 @@ class PlainDocumentReader(PlainReader):
         except OSError as exc:
             error = LoadError(source, None, f"cannot read: {exc.strerror or exc}")
             return ReadResult(frame_from_rows({}), [error])
-        document = _Document(data, source, options)
+        document = JsonDocument(data, source, options)
         del data
         record_errors: list[LoadError] = []
         result = self.read_parsed(
