@@ -1051,3 +1051,51 @@ def test_reasoning_content_is_the_start_of_the_generation(tmp_path: Path) -> Non
         "results.json: 1 response shown as reasoning_content, a line break and content (the"
         " thinking the server returned apart; SkyThought graded the content)"
     ]
+
+
+def _line_of(text: str, opening: str) -> int:
+    """The 1-based line of ``text`` where ``opening`` is written (once)."""
+    assert text.count(opening) == 1
+    return text[: text.index(opening)].count("\n") + 1
+
+
+def test_an_entry_error_is_told_at_the_line_its_entry_starts(tmp_path: Path) -> None:
+    # SkyThought writes results.json with indent=4: entry '2' starts on line 122 of the fixture
+    # (its key, '    "2": {'); its error was told at 'results.json:3', a line of entry '0'.
+    folder = tmp_path / CLI_DIR.name
+    shutil.copytree(CLI_DIR, folder)
+    path = folder / "results.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["2"]["responses"] = []
+    data["1"]["responses"][1] = "not a response"
+    path.write_text(json.dumps(data, indent=4, ensure_ascii=False), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    result = read(path)
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (_line_of(text, '    "1": {'), "entry '1', response 1: a JSON str, not an object"),
+        (_line_of(text, '    "2": {'), "entry '2': 'responses' is empty"),
+    ]
+    assert result.frame.height == 7
+
+
+@pytest.mark.parametrize("layout", ["keyed by problem text", "list"])
+def test_legacy_and_list_entry_errors_are_told_at_their_lines(tmp_path: Path, layout: str) -> None:
+    source = FEB if layout == "keyed by problem text" else LISTED
+    data = json.loads(source.read_text(encoding="utf-8"))
+    if isinstance(data, dict):
+        key = list(data)[1]
+        del data[key]["responses"]
+        opening = "    " + json.dumps(key, ensure_ascii=False) + ": {"
+        reason = f"entry {key[:60]!r} has no 'responses'"
+    else:
+        del data[1]["responses"]
+        data[1]["problem"] = "the second entry"
+        opening = '        "problem": "the second entry"'
+        reason = "entry '1' has no 'responses'"
+    path = tmp_path / source.name
+    path.write_text(json.dumps(data, indent=4, ensure_ascii=False), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    result = read(path)
+    line = _line_of(text, opening) - (1 if layout == "list" else 0)  # a list entry's '{'
+    assert [(e.line, e.reason) for e in result.errors] == [(line, reason)]
+    assert line > 2

@@ -43,6 +43,7 @@ from evaltui.data.formats.base import (
     to_score,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
+from evaltui.data.formats.plain_document import at_entry_lines
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
@@ -565,6 +566,9 @@ class SkyThoughtReader(ContainerReader):
                             accuracy=to_score(response.get("correctness")),
                             sample=j,
                         )
+        if not lines:  # each entry's error at the line of the file it starts on
+            keys = [key for _i, _at, key, _e, keyed in located if keyed]
+            errors = at_entry_lines(errors, path, keys if keys else None)
         if thought:
             notes.append(
                 f"{source}: {plural(thought, 'response')} shown as reasoning_content, a line"
