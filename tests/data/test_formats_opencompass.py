@@ -1285,3 +1285,25 @@ def test_a_legacy_results_entry_error_is_told_at_its_line(tmp_path: Path) -> Non
         (_line_of(text, '"1": {'), "details entry '1' has no origin_prediction")
     ]
     assert result.errors[0].line == 12
+
+
+def test_an_entry_under_a_key_that_is_no_number_is_told_not_dropped(tmp_path: Path) -> None:
+    # OpenCompass keys its predictions str(index); an entry under another key has no item and
+    # was left out without a word (3 entries, 2 rows, no error).
+    data: dict[str, Any] = {
+        "0": {"origin_prompt": "Q0", "prediction": "A0", "gold": "0"},
+        "extra": {"origin_prompt": "Q?", "prediction": "A?", "gold": "?"},
+        "1": {"origin_prompt": "Q1", "prediction": "A1", "gold": "1"},
+    }
+    path = tmp_path / "predictions" / "m" / "ds.json"
+    _dump(path, data)
+    text = path.read_text(encoding="utf-8")
+    result = OpenCompassReader().read(path, "ds.json", ReadOptions())
+    assert result.frame["prompt_id"].to_list() == ["ds:0", "ds:1"]
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (
+            _line_of(text, '"extra": {'),
+            "entry 'extra' is not numbered (OpenCompass keys its entries '0', '1', …): not read",
+        )
+    ]
+    assert result.errors[0].line == 7

@@ -977,8 +977,22 @@ class OpenCompassReader(ContainerReader):
             else:
                 why = f"{detail_name} details have no per-sample 'correct'"
             notes.append(f"{source}: {why}: generations unscored")
+        # An entry under a key that is no number (OpenCompass keys its entries str(index)) has
+        # no place among the items: not read, and told, never dropped without a word.
+        unnumbered = (
+            [str(k) for k in data if not str(k).isdigit()] if isinstance(data, dict) else []
+        )
+        errors += [
+            LoadError(
+                source,
+                len(entries) + i,
+                f"entry {key[:60]!r} is not numbered (OpenCompass keys its entries '0', '1', …):"
+                " not read",
+            )
+            for i, key in enumerate(unnumbered, start=1)
+        ]
         # Each entry's error at the line of the file it starts on, not its number.
-        errors = at_entry_lines(errors, path, [key for key, _entry in entries])
+        errors = at_entry_lines(errors, path, [key for key, _entry in entries] + unnumbered)
         if entry_scored:
             notes.append(
                 f"{source}: {plural(entry_scored, 'entry', 'entries')} of several predictions"
