@@ -1126,38 +1126,42 @@ def test_a_convert_format_copy_is_labelled_by_its_model(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("summary", [True, False], ids=["with summary", "without"])
-def test_a_model_given_as_a_local_path_has_one_label(tmp_path: Path, summary: bool) -> None:
+@pytest.mark.parametrize("model", ["/data/ckpt/qwen-7b", "./ckpt/qwen-7b"])
+def test_a_model_given_as_a_local_path_has_one_label(
+    tmp_path: Path, summary: bool, model: str
+) -> None:
     # skythought evaluate --model /data/ckpt/qwen-7b: summary.json's model name is the path,
     # the result dir get_output_dir's '_data_ckpt_qwen-7b_math500_<hash>'. The run was
     # '/data/ckpt/qwen-7b' with its summary and '_data_ckpt_qwen-7b' without: two labels.
-    folder = tmp_path / "_data_ckpt_qwen-7b_math500_0a1b2c"
+    label = model.replace("/", "_")
+    folder = tmp_path / f"{label}_math500_0a1b2c"
     shutil.copytree(CLI_DIR, folder)
     if summary:
         data = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-        data["configuration"]["model"]["name"] = "/data/ckpt/qwen-7b"
+        data["configuration"]["model"]["name"] = model
         data["configuration"]["task"]["name"] = "math500"
         (folder / "summary.json").write_text(json.dumps(data, indent=4), encoding="utf-8")
     else:
         (folder / "summary.json").unlink()
     result = read(folder / "results.json")
     assert result.errors == []
-    assert result.frame["run"].unique().to_list() == ["_data_ckpt_qwen-7b"]
+    assert result.frame["run"].unique().to_list() == [label]
     assert result.frame["prompt_id"].unique(maintain_order=True).to_list() == [
         "math500:0",
         "math500:1",
         "math500:2",
     ]
     identity = READER.run_identity(folder / "results.json", ReadOptions())
-    assert identity is not None and identity.label == "_data_ckpt_qwen-7b"
+    assert identity is not None and identity.label == label
     if summary:
         assert result.notes == [
-            "results.json: the model was given as a local path ('/data/ckpt/qwen-7b'): labelled"
-            " '_data_ckpt_qwen-7b', as SkyThought names its result folder (every '/' as '_'),"
+            f"results.json: the model was given as a local path ({model!r}): labelled"
+            f" {label!r}, as SkyThought names its result folder (every '/' as '_'),"
             " so the run reads alike without summary.json"
         ]
 
 
-@pytest.mark.parametrize("model", ["Qwen/Qwen2.5-7B-Instruct", "gpt-4o"])
+@pytest.mark.parametrize("model", ["Qwen/Qwen2.5-7B-Instruct", "gpt-4o", "openrouter/x/y-1"])
 def test_a_hub_or_api_model_keeps_its_name(tmp_path: Path, model: str) -> None:
     folder = tmp_path / f"{model.replace('/', '_')}_toy_math500_0a1b2c"
     shutil.copytree(CLI_DIR, folder)

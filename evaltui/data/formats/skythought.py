@@ -368,9 +368,10 @@ def _model_id(folder_form: str) -> str:
     return folder_form
 
 
-#: A model id that is a local path, not a Hub id (``namespace/name``, one "/"): absolute, from
-#: the home or current folder, or of several folders.
-LOCAL_PATH = re.compile(r"[/~.].*|[^/]*/[^/]*/.*", re.DOTALL)
+#: A model id that is a local path: absolute, from the home folder or from the current one
+#: (``./``, ``../``). No Hub id or served name starts so; a relative path of several folders
+#: without ``./`` can't be told from a provider's ``org/name/variant`` and keeps its name.
+LOCAL_PATH = re.compile(r"[/~.].*", re.DOTALL)
 
 
 def _summary_label(name: Any) -> str | None:
