@@ -107,6 +107,32 @@ def test_errored_samples_are_errors_and_the_status_is_told(tmp_path: Path) -> No
     assert result.notes == [f"{path.name}: Inspect log stopped by an error (status 'error'): boom"]
 
 
+def test_a_json_log_errored_sample_is_told_at_its_line(tmp_path: Path) -> None:
+    # Inspect writes a .json log indented (write_eval_log: indent=2): an errored sample is told
+    # at the line of the file it starts on; it was 'x.json:4' for
+    # the 4th sample, a line of the log's header.
+    data = log("AAA", "2026-01-01T10:00:00")
+    place = next(i for i, s in enumerate(data["samples"]) if s["id"] == "p1" and s["epoch"] == 2)
+    errored = data["samples"][place]
+    errored["error"] = {"message": "RuntimeError('[red]rate[/red]')", "traceback": "..."}
+    errored["scores"], errored["output"] = {}, {"model": MODEL, "choices": []}
+    path = tmp_path / "x_AAA.json"
+    text = json.dumps(data, indent=2)
+    path.write_text(text, encoding="utf-8")
+    result = load_dir(tmp_path)
+    assert run_table(result) == {MODEL: (3, 5, 5, 0.8)}
+    lines = text.splitlines()
+    at = [e.line for e in result.errors]
+    assert len(at) == 1 and at[0] is not None
+    assert lines[at[0] - 1] == "    {"  # the sample's opening brace
+    end = next(j for j in range(at[0], len(lines)) if lines[j].startswith("    }"))
+    body = lines[at[0] : end]  # the sample's own lines
+    assert '      "id": "p1",' in body and '      "epoch": 2,' in body
+    assert [e.reason for e in result.errors] == [
+        "sample p1 (epoch 2) errored: RuntimeError('[red]rate[/red]')"
+    ]
+
+
 def test_an_empty_cancelled_log_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_eval(
         tmp_path / "x_AAA.eval", log("AAA", "2026-01-01T10:00:00", status="cancelled", samples=[])

@@ -382,3 +382,24 @@ def test_without_eval_args_a_hub_model_gets_its_slash_back(
         told.frame.select("run", "prompt_id").rows()
         == result.frame.select("run", "prompt_id").rows()
     )
+
+
+def test_a_non_finite_score_is_the_bootcamps_own_and_unscored(tmp_path: Path) -> None:
+    # verify_score returns float(judge) of whatever number a bootcamp's check gives, and
+    # run_eval.py's json.dump writes NaN and Infinity as is: the line was an error saying
+    # 'score nan is not a finite number (this format writes none)', its generation not shown.
+    lines = GAME24.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    records[1]["score"] = float("nan")
+    records[2]["score"] = float("inf")
+    path = tmp_path / "game24.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    assert "NaN" in path.read_text(encoding="utf-8")  # as Python's json.dump writes it
+    result = read(path)
+    assert result.errors == []
+    assert result.frame.select("line", "accuracy").rows() == [(1, 1.0), (2, None), (3, None)]
+    assert result.frame["gen"].to_list() == [r["output"] for r in records]
+    assert [n for n in result.notes if "NaN" in n] == [
+        "game24.jsonl: 2 scores NaN or infinite (lines 2, 3): the bootcamp's check gave a"
+        " non-finite number, which verify_score returns and run_eval.py writes as is: unscored"
+    ]

@@ -1498,3 +1498,58 @@ def test_truthfulqa_mc2_likeliest_true_choice_at_a_low_mass_is_no_grader_miss(
     assert result.generations.select("gen", "extracted").rows() == [("Nothing.", "0: Nothing.")]
     assert round(result.generations["accuracy"][0], 4) == 0.2728
     assert result.stats.select("flag_grader_mismatch", "n_no_answer").rows() == [(False, 0)]
+
+
+def test_repeats_reduced_to_one_answer_read_each_repeats_answer_from_its_text(
+    tmp_path: Path,
+) -> None:
+    # repeats: 4 under a majority_vote filter: filtered_resps holds the doc's one voted answer
+    # (lm-eval's MajorityVoteFilter; take_first keeps the first repeat's), no answer of each
+    # repeat. A bare reply ' 5' is its own answer, as in a format without answers: every repeat
+    # was 'no answer' to triage, as if the filter had found none in it. Where the filter kept
+    # each repeat's answer (pass@k), its '[invalid]' still says it found none.
+    def record(doc_id: int, resps: list[str], filtered: Any, name: str, **metrics: Any) -> str:
+        return json.dumps({
+            "doc_id": doc_id, "doc": {"q": f"Q{doc_id}"}, "target": "5",
+            "arguments": {"gen_args_0": {"arg_0": f"Q{doc_id}", "arg_1": {"until": ["\n"]}}},
+            "resps": [resps], "filtered_resps": filtered, "filter": name,
+            "metrics": list(metrics), **metrics,
+        })  # fmt: skip
+
+    path = tmp_path / "org__m" / f"samples_bare_{DATE}.jsonl"
+    path.parent.mkdir()
+    THINKING = " Let me think about what the question asks before I give any reply to it at all"
+    lines = [
+        record(0, [" 5", " 5", " 6", " 5"], ["5"], "maj@4", exact_match=1.0),
+        record(1, [" 5", " 7", " 7", THINKING], ["7"], "maj@4", exact_match=0.0),
+        record(0, [" 5", "The answer is 5", " 6", " 5"], [["[invalid]", "5", "[invalid]", "[invalid]"]],
+               "passk", acc=0.25),
+    ]  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert result.errors == []
+    # has_answer: the text states a final answer (its own, or the filter's for the row)
+    assert result.generations.select("run", "prompt_id", "has_answer").rows() == [
+        ("org/m · maj@4", "bare:0", True),
+        ("org/m · maj@4", "bare:0", True),
+        ("org/m · maj@4", "bare:0", True),
+        ("org/m · maj@4", "bare:0", True),
+        ("org/m · maj@4", "bare:1", True),
+        ("org/m · maj@4", "bare:1", True),
+        ("org/m · maj@4", "bare:1", True),
+        ("org/m · maj@4", "bare:1", False),
+        ("org/m · passk", "bare:0", False),
+        ("org/m · passk", "bare:0", True),
+        ("org/m · passk", "bare:0", False),
+        ("org/m · passk", "bare:0", False),
+    ]
+    stats = result.stats.sort("run", "prompt_id")
+    assert stats.select("run", "prompt_id", "n_no_answer", "prompt_score").rows() == [
+        ("org/m · maj@4", "bare:0", 0, 1.0),
+        ("org/m · maj@4", "bare:1", 1, 0.0),  # THINKING states no answer
+        ("org/m · passk", "bare:0", 3, 0.25),
+    ]
+    assert any(
+        "maj@4: exact_match scores the whole document" in n and "read from its text" in n
+        for n in result.notes
+    )

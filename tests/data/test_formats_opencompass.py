@@ -345,9 +345,10 @@ def test_opencompass_non_finite_details_are_entry_errors(tmp_path: Path) -> None
         ("toy_gsm8k:0", 1.0),
         ("toy_gsm8k:1", 1.0),
     ]
+    # told at the line of the predictions file where entry "2" starts (its third entry)
     assert [(e.line, e.reason) for e in result.errors] == [
         (
-            3,
+            12,
             "results/toy-openai-sdk/toy_gsm8k.json details[2]: score inf is not a finite number"
             " (this format writes none)",
         )
@@ -1241,3 +1242,68 @@ def test_ppl_predictions_without_origin_prompt_are_read(
         ("hf-m", "hellaswag:0", "A man is on a roof. he wraps skis.", "1", "1", 1.0),
         ("hf-m", "hellaswag:1", "A cat sits. it sleeps.", "1", "0", 0.0),
     ]
+
+
+def _line_of(text: str, opening: str) -> int:
+    """The 1-based line of ``text`` where ``opening`` is written (once)."""
+    assert text.count(opening) == 1
+    return text[: text.index(opening)].count("\n") + 1
+
+
+def test_an_entry_error_is_told_at_the_line_its_entry_starts(tmp_path: Path) -> None:
+    # OpenCompass dumps predictions with indent=4: a bad entry is told at the line where its
+    # key is written, not at its number (entry '11' was 'x.json:12', a line of entry '1').
+    data: dict[str, Any] = {
+        str(k): {"origin_prompt": f"Q{k}\nmore", "prediction": f"A{k}", "gold": str(k)}
+        for k in range(12)
+    }
+    del data["11"]["prediction"]
+    data["3"] = ["not", "an", "entry"]
+    path = tmp_path / "predictions" / "m" / "ds.json"
+    _dump(path, data)
+    text = path.read_text(encoding="utf-8")
+    result = OpenCompassReader().read(path, "ds.json", ReadOptions())
+    assert result.frame.height == 10
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (_line_of(text, '"3": ['), "entry '3' has no prediction"),
+        (_line_of(text, '"11": {'), "entry '11' has no prediction"),
+    ]
+    assert [e.line for e in result.errors] == [17, 57]  # counted by hand in the indented dump
+
+
+def test_a_legacy_results_entry_error_is_told_at_its_line(tmp_path: Path) -> None:
+    legacy = OC / "legacy_le_0.4.0" / "results" / "hf-toy-model" / "toy_gsm8k.json"
+    data = json.loads(legacy.read_text(encoding="utf-8"))
+    del data["details"]["1"]["origin_prediction"]
+    data["details"]["1"]["prediction"] = "x"  # still read as legacy results: entry '0' has one
+    path = tmp_path / "results" / "m" / "toy_gsm8k.json"
+    _dump(path, data)
+    text = path.read_text(encoding="utf-8")
+    result = OpenCompassReader().read(path, "r.json", ReadOptions())
+    assert result.frame.height == 1
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (_line_of(text, '"1": {'), "details entry '1' has no origin_prediction")
+    ]
+    assert result.errors[0].line == 12
+
+
+def test_an_entry_under_a_key_that_is_no_number_is_told_not_dropped(tmp_path: Path) -> None:
+    # OpenCompass keys its predictions str(index); an entry under another key has no item and
+    # was left out without a word (3 entries, 2 rows, no error).
+    data: dict[str, Any] = {
+        "0": {"origin_prompt": "Q0", "prediction": "A0", "gold": "0"},
+        "extra": {"origin_prompt": "Q?", "prediction": "A?", "gold": "?"},
+        "1": {"origin_prompt": "Q1", "prediction": "A1", "gold": "1"},
+    }
+    path = tmp_path / "predictions" / "m" / "ds.json"
+    _dump(path, data)
+    text = path.read_text(encoding="utf-8")
+    result = OpenCompassReader().read(path, "ds.json", ReadOptions())
+    assert result.frame["prompt_id"].to_list() == ["ds:0", "ds:1"]
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (
+            _line_of(text, '"extra": {'),
+            "entry 'extra' is not numbered (OpenCompass keys its entries '0', '1', …): not read",
+        )
+    ]
+    assert result.errors[0].line == 7

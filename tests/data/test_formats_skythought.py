@@ -1051,3 +1051,123 @@ def test_reasoning_content_is_the_start_of_the_generation(tmp_path: Path) -> Non
         "results.json: 1 response shown as reasoning_content, a line break and content (the"
         " thinking the server returned apart; SkyThought graded the content)"
     ]
+
+
+def _line_of(text: str, opening: str) -> int:
+    """The 1-based line of ``text`` where ``opening`` is written (once)."""
+    assert text.count(opening) == 1
+    return text[: text.index(opening)].count("\n") + 1
+
+
+def test_an_entry_error_is_told_at_the_line_its_entry_starts(tmp_path: Path) -> None:
+    # SkyThought writes results.json with indent=4: entry '2' starts on line 122 of the fixture
+    # (its key, '    "2": {'); its error was told at 'results.json:3', a line of entry '0'.
+    folder = tmp_path / CLI_DIR.name
+    shutil.copytree(CLI_DIR, folder)
+    path = folder / "results.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["2"]["responses"] = []
+    data["1"]["responses"][1] = "not a response"
+    path.write_text(json.dumps(data, indent=4, ensure_ascii=False), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    result = read(path)
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (_line_of(text, '    "1": {'), "entry '1', response 1: a JSON str, not an object"),
+        (_line_of(text, '    "2": {'), "entry '2': 'responses' is empty"),
+    ]
+    assert result.frame.height == 7
+
+
+@pytest.mark.parametrize("layout", ["keyed by problem text", "list"])
+def test_legacy_and_list_entry_errors_are_told_at_their_lines(tmp_path: Path, layout: str) -> None:
+    source = FEB if layout == "keyed by problem text" else LISTED
+    data = json.loads(source.read_text(encoding="utf-8"))
+    if isinstance(data, dict):
+        key = list(data)[1]
+        del data[key]["responses"]
+        opening = "    " + json.dumps(key, ensure_ascii=False) + ": {"
+        reason = f"entry {key[:60]!r} has no 'responses'"
+    else:
+        del data[1]["responses"]
+        data[1]["problem"] = "the second entry"
+        opening = '        "problem": "the second entry"'
+        reason = "entry '1' has no 'responses'"
+    path = tmp_path / source.name
+    path.write_text(json.dumps(data, indent=4, ensure_ascii=False), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    result = read(path)
+    line = _line_of(text, opening) - (1 if layout == "list" else 0)  # a list entry's '{'
+    assert [(e.line, e.reason) for e in result.errors] == [(line, reason)]
+    assert line > 2
+
+
+def test_a_convert_format_copy_is_labelled_by_its_model(tmp_path: Path) -> None:
+    # tools/convert_format.py writes its copy of a Jan 2025 file as converted_<file name> beside
+    # it, each response's content kept and a processed_content (gpt-4o-mini's rewrite) added:
+    # the copy was the run 'converted_Sky-T1-32B-Preview'.
+    data = json.loads(JAN.read_text(encoding="utf-8"))
+    for entry in data.values():
+        entry["responses"]["0.7"]["processed_content"] = "**Solution**: rewritten"
+    path = tmp_path / f"converted_{JAN.name}"
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    result = read(path)
+    assert result.errors == []
+    assert result.frame.select("run", "gen").rows() == read_clean(JAN).select("run", "gen").rows()
+    assert result.frame["run"].unique().to_list() == ["Sky-T1-32B-Preview"]
+    assert result.notes == [
+        f"{path.name}: 2 responses with a processed_content (tools/convert_format.py's rewrite"
+        " of it by gpt-4o-mini): the content is shown, as the model wrote it and correctness"
+        " grades it"
+    ]
+    identity = READER.run_identity(path, ReadOptions())
+    assert identity is not None
+    assert identity.label == "Sky-T1-32B-Preview"
+    assert identity.task == "MATH500_test_None_0_-1"  # the original's task, not 'converted_…'
+
+
+@pytest.mark.parametrize("summary", [True, False], ids=["with summary", "without"])
+@pytest.mark.parametrize("model", ["/data/ckpt/qwen-7b", "./ckpt/qwen-7b"])
+def test_a_model_given_as_a_local_path_has_one_label(
+    tmp_path: Path, summary: bool, model: str
+) -> None:
+    # skythought evaluate --model /data/ckpt/qwen-7b: summary.json's model name is the path,
+    # the result dir get_output_dir's '_data_ckpt_qwen-7b_math500_<hash>'. The run was
+    # '/data/ckpt/qwen-7b' with its summary and '_data_ckpt_qwen-7b' without: two labels.
+    label = model.replace("/", "_")
+    folder = tmp_path / f"{label}_math500_0a1b2c"
+    shutil.copytree(CLI_DIR, folder)
+    if summary:
+        data = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        data["configuration"]["model"]["name"] = model
+        data["configuration"]["task"]["name"] = "math500"
+        (folder / "summary.json").write_text(json.dumps(data, indent=4), encoding="utf-8")
+    else:
+        (folder / "summary.json").unlink()
+    result = read(folder / "results.json")
+    assert result.errors == []
+    assert result.frame["run"].unique().to_list() == [label]
+    assert result.frame["prompt_id"].unique(maintain_order=True).to_list() == [
+        "math500:0",
+        "math500:1",
+        "math500:2",
+    ]
+    identity = READER.run_identity(folder / "results.json", ReadOptions())
+    assert identity is not None and identity.label == label
+    if summary:
+        assert result.notes == [
+            f"results.json: the model was given as a local path ({model!r}): labelled"
+            f" {label!r}, as SkyThought names its result folder (every '/' as '_'),"
+            " so the run reads alike without summary.json"
+        ]
+
+
+@pytest.mark.parametrize("model", ["Qwen/Qwen2.5-7B-Instruct", "gpt-4o", "openrouter/x/y-1"])
+def test_a_hub_or_api_model_keeps_its_name(tmp_path: Path, model: str) -> None:
+    folder = tmp_path / f"{model.replace('/', '_')}_toy_math500_0a1b2c"
+    shutil.copytree(CLI_DIR, folder)
+    data = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    data["configuration"]["model"]["name"] = model
+    (folder / "summary.json").write_text(json.dumps(data, indent=4), encoding="utf-8")
+    result = read(folder / "results.json")
+    assert result.frame["run"].unique().to_list() == [model]
+    assert result.notes == []

@@ -5,7 +5,8 @@ at a time gets one field (at any depth) removed or replaced by a hostile value: 
 an integer too long for Python, a number too big for a float, nesting too deep for the parser, a
 lone surrogate, control characters. The file must still be detected as before and read without
 an exception; every other entry that gave rows still gives rows, and the damaged entry gives rows
-or an error entry naming its line -- never a whole-file loss. Fixed seed, bounded in time.
+or an error entry naming its line (a JSON document's entry: the line of the file it starts on; its
+rows keep its number) -- never a whole-file loss. Fixed seed, bounded in time.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ PLAIN_VALUES: list[Any] = [
     [1, 2],
 ]
 SENTINEL = "\x00fuzz-sentinel\x00"
+MARKER = "\x00fuzz-entry\x00"
 
 
 def _sample_files() -> list[tuple[Path, Reader]]:
@@ -73,7 +75,8 @@ def _sample_files() -> list[tuple[Path, Reader]]:
 
 
 def _entries(reader: Reader, data: Any) -> list[tuple[Any, Any]]:
-    """(container, key) of each entry, in the order the reader numbers them (line = index + 1)."""
+    """(container, key) of each entry, in the order the reader numbers them (rows' line = index
+    + 1)."""
     if reader.name == "inspect":
         samples = data["samples"]
         return [(samples, i) for i in range(len(samples))]
@@ -183,23 +186,29 @@ def test_one_damaged_entry_never_costs_the_file(relative: str, tmp_path: Path) -
             lines[index] = _dump(damaged, raw)
             path.write_bytes("\n".join(lines).encode("utf-8"))
             line = index + 1
+            number = line
         else:
+            # Pretty-printed, as the tools write their documents: the damaged entry's rows keep
+            # its number, its error is told at the line of the file where it starts (found by
+            # a marker written in its place).
             data = json.loads(original)
             slots = _entries(reader, data)
             index = rng.randrange(len(slots))
             container, key = slots[index]
             damaged, what, raw = _mutate(rng, container[key])
-            container[key] = damaged
-            path.write_text(_dump(data, raw), encoding="utf-8")
-            line = index + 1
-        case = f"{relative}: entry {line}: {what}"
+            container[key] = MARKER
+            text = json.dumps(data, indent=2)
+            line = text.count("\n", 0, text.index(json.dumps(MARKER))) + 1
+            path.write_text(text.replace(json.dumps(MARKER), _dump(damaged, raw)), encoding="utf-8")
+            number = index + 1
+        case = f"{relative}: entry {number} (line {line}): {what}"
         detected = detect(path)
         # (A file of one entry, damaged, may stop looking like its format.)
         if len(good_lines | bad_lines) > 1:
             assert detected.reader is reader, f"{case}: detection changed to {detected}"
         rows, errors, result = _read(path, reader, relative)
         assert None not in errors, f"{case}: whole-file error {result.errors}"
-        lost = good_lines - rows - {line}
+        lost = good_lines - rows - {number}
         assert not lost, f"{case}: lines {sorted(lost)} lost ({result.errors[:3]})"
-        assert line in rows or line in errors, f"{case}: dropped silently"
+        assert number in rows or line in errors, f"{case}: dropped silently"
     path.write_bytes(original)

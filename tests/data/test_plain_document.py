@@ -20,9 +20,10 @@ from evaltui.cli import main
 from evaltui.data.export import export_view
 from evaltui.data.follow import Follower
 from evaltui.data.formats import ReadOptions, detect
-from evaltui.data.formats.plain_document import PlainDocumentReader
+from evaltui.data.formats.plain_document import PlainDocumentReader, at_entry_lines, entry_lines
 from evaltui.data.loader import LoadOptions, LoadResult, load
 from evaltui.data.marks import MANIFEST_SUFFIX
+from evaltui.data.schema import LoadError
 from tests.conftest import write_jsonl
 
 RECORDS: list[dict[str, Any]] = [
@@ -365,3 +366,40 @@ def test_one_record_before_a_cut_is_one_record_read(tmp_path: Path) -> None:
     (error,) = result.errors
     assert error.reason.endswith("; the 1 record before it is read, none after")
     assert rows(result) == ROWS[:1]
+
+
+def test_entry_lines_finds_where_each_entry_of_a_container_starts() -> None:
+    text = (
+        b'{"eval": {"samples": "[not these]"},\n'
+        b' "samples": [\n'
+        b'  {"id": "a", "text": "}{]["},\n'
+        b"  NaN,\n"
+        b'  {"id": "b",\n'
+        b'   "more": [1, {"x": 2}]}\n'
+        b" ],\n"
+        b' "by_key": {"0": 1,\n'
+        b'  "1": {"k": "v"},\n'
+        b'  "0": [2]}}\n'
+    )
+    assert entry_lines(text, "samples") == ([3, 4, 5], {})
+    # a key written twice is at its last place, whose value json keeps
+    assert entry_lines(text, "by_key") == ([8, 9, 10], {"0": 10, "1": 9})
+    assert entry_lines(text, "missing") is None
+    assert entry_lines(b'[\n1,\n  {"a": 1}\n]') == ([2, 3], {})
+    assert entry_lines(b'\xef\xbb\xbf{\n"k": 1}') == ([2], {"k": 2})
+    assert entry_lines(b'[\n1,\n{"a": ') is None  # cut short
+
+
+def test_at_entry_lines_without_the_entry_tells_its_number(tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text('{\n"a": {},\n"b": {}\n}', encoding="utf-8")
+    errors = [
+        LoadError("x.json", 2, "bad b"),
+        LoadError("x.json", None, "whole file"),
+        LoadError("x.json", 3, "gone"),
+    ]
+    assert at_entry_lines(errors, path, ["a", "b", "c"]) == [
+        LoadError("x.json", 3, "bad b"),
+        LoadError("x.json", None, "whole file"),
+        LoadError("x.json", None, "entry 3: gone"),  # the file changed since: no line for it
+    ]

@@ -148,9 +148,9 @@ def test_aisbench_unhashable_id_is_that_lines_error(tmp_path: Path) -> None:
 
 def _inspect_log(tmp_path: Path, samples: list[str]) -> Path:
     text = (
-        '{"version": 2, "status": "success", "eval": {"task": "t", "model": "m"}, "samples": ['
-        + ", ".join(samples)
-        + "]}"
+        '{"version": 2, "status": "success", "eval": {"task": "t", "model": "m"}, "samples": [\n'
+        + ",\n".join(samples)
+        + "\n]}"
     )
     path = tmp_path / "logs" / "log.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -177,10 +177,11 @@ def test_inspect_samples_of_the_wrong_shape_are_their_own_errors(tmp_path: Path)
     ]
     result = _load([_inspect_log(tmp_path, samples)], tmp_path)
     assert result.files[0].format == "inspect"
-    assert sorted(e.line for e in result.errors if e.line is not None) == [2, 3, 4, 5, 6]
+    # Each error at the line its sample starts on (the header is line 1, sample n on line n + 1).
+    assert sorted(e.line for e in result.errors if e.line is not None) == [3, 4, 5, 6, 7]
     assert all(e.line is not None for e in result.errors), result.errors
     assert result.generations["prompt_id"].to_list() == ["t:1", "t:7"]
-    deep = next(e for e in result.errors if e.line == 5)
+    deep = next(e for e in result.errors if e.line == 6)
     assert "nested too deeply" in deep.reason
 
 
@@ -188,13 +189,14 @@ def test_skythought_entry_nested_too_deep_is_that_entrys_error(tmp_path: Path) -
     def entry(n: int, content: str) -> str:
         return f'"{n}": {{"prompt": "q{n}", "answer": "1", "responses": [{{"content": {content}, "correctness": true}}]}}'
 
-    text = "{" + ", ".join([entry(0, '"a"'), entry(1, DEEP), entry(2, '"c"')]) + "}"
+    text = "{\n" + ",\n".join([entry(0, '"a"'), entry(1, DEEP), entry(2, '"c"')]) + "\n}"
     folder = tmp_path / "results" / "org_model_task_abcdef"
     folder.mkdir(parents=True)
     (folder / "results.json").write_text(text, encoding="utf-8")
     result = _load([folder / "results.json"], tmp_path)
     assert result.files[0].format == "skythought"
-    assert [(e.line, "nested too deeply" in e.reason) for e in result.errors] == [(2, True)]
+    # told at the line entry "1" starts on (one entry a line, after the opening brace's)
+    assert [(e.line, "nested too deeply" in e.reason) for e in result.errors] == [(3, True)]
     assert result.generations["gen"].to_list() == ["a", "c"]
 
 

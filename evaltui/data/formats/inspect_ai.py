@@ -67,6 +67,7 @@ from evaltui.data.formats.base import (
     value_end,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
+from evaltui.data.formats.plain_document import at_entry_lines
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
@@ -1026,6 +1027,10 @@ class InspectReader(Reader):
             for ref in refs
         ]
         json_lines = path.suffix.lower() == ".jsonl"
+        # A .json log's samples are numbered here (an archive's by member, a JSON line's by its
+        # line); their errors are told at the line each starts on when the loop is done.
+        document = not json_lines and all(name.isdecimal() for name, _sample in samples)
+        before = len(errors)
         for index, (name, sample) in enumerate(samples, start=1):
             offset = None
             if json_lines:  # the file's own line numbers, and offsets to export the lines unchanged
@@ -1248,6 +1253,8 @@ class InspectReader(Reader):
                 " C/I/P/N (capitals), a boolean, yes/no or a number (Inspect's accuracy() counts"
                 " it 0, with a warning)"
             )
+        if document:
+            errors = errors[:before] + at_entry_lines(errors[before:], path, None, "samples")
         return ReadResult(
             rows.frame(), errors, notes, rows.short_replies(not self.own_answers), reducers
         )

@@ -8,7 +8,10 @@ not tokens, so it is not read: evaltui's own token length is the one shown. Late
 run_eval.py scores and extracts from ``reasoning_content + "\n" + output``, so that is the
 generation (its length is the model's whole output), with a note saying so. Those versions also
 write every extracted answer as ``str(extracted)``, so a bootcamp that extracted nothing (None)
-leaves the text ``"None"``: no extracted answer, as ``null`` is.
+leaves the text ``"None"``: no extracted answer, as ``null`` is. A score ``NaN`` or ``Infinity``
+is a bootcamp's own: ``verify_score`` returns ``float(judge)`` of whatever number its check gives,
+and run_eval.py's ``json.dump`` writes it as is (``allow_nan``); such a row is unscored, with a
+note naming its lines.
 
 Prompt id: ``<test dir name>/<test file stem>:<id>`` (the test dir from ``eval_args.json``; just
 ``<stem>:<id>`` without it), so test dirs with files of one name keep their prompts apart.
@@ -25,6 +28,7 @@ lines become the k samples of each prompt.
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -199,6 +203,7 @@ class InternBootcampReader(Reader):
         prefix = f"{test_set}/{path.stem}" if test_set else path.stem
         rows = Rows()
         with_reasoning = 0
+        non_finite: list[int] = []  # lines whose score is NaN or infinite
         for line, offset, record in parsed:
             with rows.entry(errors, source, line):
                 if not isinstance(record, dict):
@@ -217,10 +222,15 @@ class InternBootcampReader(Reader):
                     )
                     continue
                 try:
-                    score = to_score(record["score"])
+                    score = to_score(record["score"], non_finite=True)
                 except ValueError as exc:
                     errors.append(LoadError(source, line, str(exc)))
                     continue
+                if score is not None and not math.isfinite(score):
+                    # A bootcamp's check gave it (verify_score: float(judge)) and json.dump
+                    # wrote it: the generation is shown, unscored.
+                    non_finite.append(line)
+                    score = None
                 extracted = record.get("extracted_output")
                 if extracted == "None":  # str(None): nothing was extracted
                     extracted = None
@@ -241,6 +251,14 @@ class InternBootcampReader(Reader):
                     accuracy=score,
                     extracted=stringify(extracted),
                 )
+        if non_finite:
+            first = ", ".join(str(n) for n in non_finite[:5]) + ("…" if len(non_finite) > 5 else "")
+            notes.append(
+                f"{source}: {plural(len(non_finite), 'score')} NaN or infinite"
+                f" ({'line' if len(non_finite) == 1 else 'lines'} {first}):"
+                " the bootcamp's check gave a non-finite number, which verify_score returns and"
+                " run_eval.py writes as is: unscored"
+            )
         if with_reasoning:
             notes.append(
                 f"{source}: {plural(with_reasoning, 'generation')} shown as reasoning_content,"

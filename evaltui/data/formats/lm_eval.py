@@ -7,7 +7,8 @@ One record per (doc, filter). Each filter becomes its own run label (``model · 
 can be compared side by side; ``resps[0]`` holds the ``repeats: k`` generations of the doc. Where the
 task's metric belongs to the document rather than to one generation (a ``take_first`` or
 ``majority_vote`` filter over k repeats, pass@k), it is kept as the prompt's score (``prompt_score``)
-and the generations stay unscored -- unless the record says how each repeat scored
+and the generations stay unscored, each repeat's answer read from its text (the file keeps the
+filter's one answer for the doc, none of each repeat's) -- unless the record says how each repeat scored
 (``scores_per_repeat``, 0.5.0.dev1), or the filter kept every repeat's extracted answer and
 re-scoring them by exact match reproduces the harness's own mean.
 
@@ -47,6 +48,7 @@ from typing import Any
 from evaltui.data.formats.base import (
     ALIAS_SEPARATOR,
     ALIASES,
+    SHORT_REPLIES,
     Reader,
     ReadOptions,
     ReadResult,
@@ -1086,7 +1088,7 @@ class LmEvalReader(Reader):
                 for error in errors
             ]
             errors.sort(key=lambda e: -1 if e.line is None else e.line)
-        return ReadResult(rows.frame(), errors, notes)
+        return ReadResult(rows.frame(), errors, notes, rows.short_replies(not self.own_answers))
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
         """One run is one date id (every samples file of a run carries it, and its results
@@ -1190,6 +1192,18 @@ class LmEvalReader(Reader):
             count = _conditional_choices(record, requests, len(record["resps"]))
             prompt = "\n".join(_choice(i, requests) for i in range(min(count, len(requests))))
         unknown = _no_answer(record, generated)
+        # Repeats whose filtered_resps holds one value for the doc (take_first keeps the first
+        # repeat's answer, majority_vote the voted one; lm-eval's filters/selection.py) have no
+        # answer of the harness's each: it is read from the repeat's text, a short reply ' 5'
+        # its own answer, as for a format without answers; it was 'no answer' to triage, as if
+        # the filter had found none in it.
+        unfiltered = len(generated) > 1 and all(e is None for _t, e, _s in generated)
+        read_from_text = (
+            "; each repeat's answer is read from its text (the file keeps the filter's one"
+            " answer for the doc)"
+            if unfiltered
+            else ""
+        )
         how: str | None = None
         if len(generated) == 1:
             per_gen: list[float | None] = [score]
@@ -1199,9 +1213,12 @@ class LmEvalReader(Reader):
             per_gen = [own for _text_, _extracted, own in generated]
             if any(own is None for own in per_gen):
                 per_gen = [None] * len(generated)
-                how = "kept as prompt_score; the repeats are unscored"
+                how = "kept as prompt_score; the repeats are unscored" + read_from_text
             elif "scores_per_repeat" in record:
-                how = "kept as prompt_score; each repeat scored from scores_per_repeat"
+                how = (
+                    "kept as prompt_score; each repeat scored from scores_per_repeat"
+                    + read_from_text
+                )
             else:
                 how = (
                     "kept as prompt_score; each repeat scored by exact match of its filtered"
@@ -1224,6 +1241,7 @@ class LmEvalReader(Reader):
                 "prompt_score": prompt_score,
                 "metric": metric,
                 "higher_is_better": directions.get(metric) if metric else None,
+                SHORT_REPLIES: True if unfiltered else None,
             }
             for j, (text, extracted, _own) in enumerate(generated)
         ]

@@ -61,6 +61,7 @@ from evaltui.data.formats.base import (
     turns_text,
 )
 from evaltui.data.formats.plain import GEN_JOIN, first_record, parse_json_lines
+from evaltui.data.formats.plain_document import at_entry_lines
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
@@ -976,6 +977,22 @@ class OpenCompassReader(ContainerReader):
             else:
                 why = f"{detail_name} details have no per-sample 'correct'"
             notes.append(f"{source}: {why}: generations unscored")
+        # An entry under a key that is no number (OpenCompass keys its entries str(index)) has
+        # no place among the items: not read, and told, never dropped without a word.
+        unnumbered = (
+            [str(k) for k in data if not str(k).isdigit()] if isinstance(data, dict) else []
+        )
+        errors += [
+            LoadError(
+                source,
+                len(entries) + i,
+                f"entry {key[:60]!r} is not numbered (OpenCompass keys its entries '0', '1', …):"
+                " not read",
+            )
+            for i, key in enumerate(unnumbered, start=1)
+        ]
+        # Each entry's error at the line of the file it starts on, not its number.
+        errors = at_entry_lines(errors, path, [key for key, _entry in entries] + unnumbered)
         if entry_scored:
             notes.append(
                 f"{source}: {plural(entry_scored, 'entry', 'entries')} of several predictions"
@@ -1062,7 +1079,8 @@ class OpenCompassReader(ContainerReader):
         rows = Rows()
         errors: list[LoadError] = []
         run = options.label or path.parent.name
-        for index, (key, entry) in enumerate(self.entries(data["details"]), start=1):
+        entries = self.entries(data["details"])
+        for index, (key, entry) in enumerate(entries, start=1):
             with rows.entry(errors, source, index):
                 if not isinstance(entry, dict) or "origin_prediction" not in entry:
                     errors.append(
@@ -1072,6 +1090,7 @@ class OpenCompassReader(ContainerReader):
                 _add_legacy(
                     rows, entry, run=run, source=source, line=index, prompt_id=f"{path.stem}:{key}"
                 )
+        errors = at_entry_lines(errors, path, [key for key, _entry in entries], "details")
         return ReadResult(rows.frame(), errors)
 
     def _exported(

@@ -532,3 +532,86 @@ def _joined(match: re.Match[bytes]) -> bytes:
     before = text[match.start() - 1 : match.start()]
     after = text[match.end() : match.end() + 1]
     return b"" if before in (b"[", b"{") or after in (b"]", b"}") else b" "
+
+
+# --- where a container's entries start ----------------------------------------------------------
+
+
+def entry_lines(data: bytes, under: str | None = None) -> tuple[list[int], dict[str, int]] | None:
+    """The line of the file each entry of a document's container starts on: the top-level
+    list or object, or with ``under`` the one under that key of the top-level object (an
+    Inspect log's ``samples``, OpenCompass' ≤0.4.0 ``details``). Returns the lines in file
+    order and, for an object, each key's line (the key's, where its entry starts; a key written
+    twice, its last, whose value ``json`` keeps). Found by brackets and strings alone; None when
+    there is no such container or the document breaks before its end."""
+    lines = _Lines(data)
+    try:
+        pos = _skip(data, 3 if data.startswith(_BOM) else 0)
+        if under is not None:
+            if _at(data, pos) != b"{":
+                return None
+            pos = _skip(data, pos + 1)
+            if _at(data, pos) == b"}":
+                return None
+            while True:
+                name, value = _key(data, pos)
+                if name == under and _at(data, value) in (b"[", b"{"):
+                    pos = value
+                    break
+                pos, closed = _after(data, value_end(data, value), b"}")
+                if closed:
+                    return None
+        opener = _at(data, pos)
+        if opener not in (b"[", b"{"):
+            return None
+        closing = b"]" if opener == b"[" else b"}"
+        starts: list[int] = []
+        keys: dict[str, int] = {}
+        pos = _skip(data, pos + 1)
+        if _at(data, pos) == closing:
+            return starts, keys
+        while True:
+            line = lines.line_of(pos)
+            starts.append(line)
+            if opener == b"{":
+                key, pos = _key(data, pos)
+                keys[key] = line
+            pos, closed = _after(data, value_end(data, pos), closing)
+            if closed:
+                return starts, keys
+    except _Broken:
+        return None
+
+
+def at_entry_lines(
+    errors: Sequence[LoadError], path: Path, keys: Sequence[str] | None, under: str | None = None
+) -> list[LoadError]:
+    """Errors of a document's entries told at the line of the file where each entry starts.
+
+    A container reader numbers its entries (``line`` = the entry's number, 1-based, in the
+    reader's order: its rows keep that number, which its records export reads by); a user
+    opening ``log.json:7`` at line 7 lands in the log's header, not on the 7th sample. ``keys``:
+    the key of each entry in that order, for an object; None for a list (its entries in file
+    order). An entry whose line cannot be found (the file changed since it was read) is told
+    with its number and no line."""
+    if not any(error.line is not None for error in errors):
+        return list(errors)
+    try:
+        found = entry_lines(path.read_bytes(), under)
+    except OSError:
+        found = None
+    starts, by_key = found if found is not None else ([], {})
+    moved: list[LoadError] = []
+    for error in errors:
+        number = error.line
+        line: int | None = None
+        if number is not None and number > 0:
+            if keys is None:
+                line = starts[number - 1] if number <= len(starts) else None
+            elif number <= len(keys):
+                line = by_key.get(keys[number - 1])
+        if number is None or line is not None:
+            moved.append(LoadError(error.source, line, error.reason))
+        else:
+            moved.append(LoadError(error.source, None, f"entry {number}: {error.reason}"))
+    return moved

@@ -8,12 +8,14 @@ list of records carrying ``_index``. A file of several temperatures makes each a
 (``model · T=0.7``), every entry's samples at it included (a resumed file's earlier problems may
 hold one of them alone).
 
-Run label: ``summary.json``'s model name, else the result folder's model (``<model>_<task>_<hash>``
+Run label: ``summary.json``'s model name (a local path as the result folder spells it, every "/"
+as "_", which no folder name can be read back from), else the result folder's model (``<model>_<task>_<hash>``
 up to a known task name, or a Hub id's namespace and name, with the model-name parts after it
 such as ``v2`` or ``7b``, before an unknown one; a note when the name splits other ways too),
 its first "_" read back as the "/" of a Hub id, so that a run has one label with or without its
 summary; or, for legacy
-files, the model part of the file name. When the run is the model alone (a summary, or a known
+files, the model part of the file name (``tools/convert_format.py``'s ``converted_<file>`` copy:
+the original's, with a note that each response's ``processed_content`` rewrite is not shown). When the run is the model alone (a summary, or a known
 task in the folder's name), the task goes into the prompt id (``<task>:<index>``): a result dir
 holding several tasks of one model must not merge their "0"s. Legacy entries are keyed by the problem text, whose
 hash is the prompt id. One result dir, or one legacy file, is one run: two runs of one model on
@@ -43,6 +45,7 @@ from evaltui.data.formats.base import (
     to_score,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
+from evaltui.data.formats.plain_document import at_entry_lines
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
@@ -280,6 +283,17 @@ def _temperatures(entries: Iterable[Any]) -> set[str]:
     return found
 
 
+#: SkyThought's ``tools/convert_format.py`` writes its copy of a Jan 2025 results file as
+#: ``converted_<file name>`` beside it (each response gains ``processed_content``, gpt-4o-mini's
+#: rewrite of its content): the model is still the one the name after the prefix says.
+CONVERTED = "converted_"
+
+
+def _unconverted(stem: str) -> str:
+    """A legacy file's stem without the prefix convert_format.py gives its copy."""
+    return stem.removeprefix(CONVERTED) or stem
+
+
 def _legacy_name(stem: str) -> re.Match[str] | None:
     """A legacy file name taken apart into ``model`` and ``task``: a known task first (task
     names and sources hold underscores), else the name's shape alone."""
@@ -354,6 +368,23 @@ def _model_id(folder_form: str) -> str:
     return folder_form
 
 
+#: A model id that is a local path: absolute, from the home folder or from the current one
+#: (``./``, ``../``). No Hub id or served name starts so; a relative path of several folders
+#: without ``./`` can't be told from a provider's ``org/name/variant`` and keeps its name.
+LOCAL_PATH = re.compile(r"[/~.].*", re.DOTALL)
+
+
+def _summary_label(name: Any) -> str | None:
+    """The run label of summary.json's model name (``configuration.model.name``, the
+    ``--model`` given); None when it names none. A local path is labelled as its result dir
+    spells it (``get_output_dir``: every "/" as "_"), which is what a run without summary.json
+    is labelled by: ``/data/ckpt/qwen-7b`` and its folder ``_data_ckpt_qwen-7b_math500_<hash>``
+    were two labels of one model (no "_" of the folder's can be told to have been a "/")."""
+    if not isinstance(name, str) or not name:
+        return None
+    return name.replace("/", "_") if LOCAL_PATH.fullmatch(name) else name
+
+
 def _model_from_path(path: Path) -> str:
     """A run label from the file's place: ``<model id>_<task>_<hash>/results.json`` or legacy names."""
     if path.name == "results.json":
@@ -361,7 +392,7 @@ def _model_from_path(path: Path) -> str:
         # Only a CLI result dir (its name ends in the hash) spells a model id; another folder
         # (a copied results.json's) is a name of its own.
         return _model_id(model) if HASH_SUFFIX.search(path.parent.name) else model
-    stem = path.name.rsplit(".", 1)[0]
+    stem = _unconverted(path.name.rsplit(".", 1)[0])
     match = _legacy_name(stem)
     return match["model"] if match else stem
 
@@ -434,7 +465,7 @@ class SkyThoughtReader(ContainerReader):
             return None
         configuration = _as_dict(_summary(path).get("configuration"))
         model_name = _as_dict(configuration.get("model")).get("name")
-        label = model_name if isinstance(model_name, str) and model_name else _model_from_path(path)
+        label = _summary_label(model_name) or _model_from_path(path)
         if path.name == "results.json":
             task_name = _as_dict(configuration.get("task")).get("name")
             if not isinstance(task_name, str) or not task_name:
@@ -442,8 +473,8 @@ class SkyThoughtReader(ContainerReader):
             task = task_name or label
             return RunIdentity(label, path.parent.name, task)
         stem = path.name.rsplit(".", 1)[0]
-        match = _legacy_name(stem)
-        return RunIdentity(label, stem, match["task"] if match else stem, name=stem)
+        match = _legacy_name(_unconverted(stem))
+        return RunIdentity(label, stem, match["task"] if match else _unconverted(stem), name=stem)
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         rows = Rows()
@@ -497,14 +528,19 @@ class SkyThoughtReader(ContainerReader):
         question_key = _as_dict(task.get("config")).get("question_key")
         if not isinstance(question_key, str):
             question_key = None
-        model = options.label or (
-            model_name if isinstance(model_name, str) and model_name else _model_from_path(path)
-        )
+        model = options.label or _summary_label(model_name) or _model_from_path(path)
+        if not options.label and _summary_label(model_name) not in (None, model_name):
+            notes.append(
+                f"{source}: the model was given as a local path ({model_name!r}): labelled"
+                f" {model!r}, as SkyThought names its result folder (every '/' as '_'), so the"
+                " run reads alike without summary.json"
+            )
         # Temperatures are runs when the file holds more than one, whichever entry holds them:
         # a file resumed with more temperatures keeps its earlier problems at the first one
         # (remaining problems alone are sampled), and their samples are that run's too.
         temperatures = _temperatures(entry for _i, _at, _key, entry, _keyed in located)
         thought = 0  # responses with the thinking the server returned apart (reasoning_content)
+        rewritten = 0  # responses convert_format.py gave a processed_content
         decimals = 0  # references written as a whole number with zero decimals ("27.0")
         written: dict[str, str] = {}  # ... one such as written -> as shown
         for index, at, key, entry, keyed in located:
@@ -553,6 +589,7 @@ class SkyThoughtReader(ContainerReader):
                             )
                             continue
                         thought += bool(_reasoning(response))
+                        rewritten += isinstance(response.get("processed_content"), str)
                         rows.add(
                             run=run,
                             source=source,
@@ -565,6 +602,15 @@ class SkyThoughtReader(ContainerReader):
                             accuracy=to_score(response.get("correctness")),
                             sample=j,
                         )
+        if not lines:  # each entry's error at the line of the file it starts on
+            keys = [key for _i, _at, key, _e, keyed in located if keyed]
+            errors = at_entry_lines(errors, path, keys if keys else None)
+        if rewritten:
+            notes.append(
+                f"{source}: {plural(rewritten, 'response')} with a processed_content (tools/"
+                "convert_format.py's rewrite of it by gpt-4o-mini): the content is shown, as the"
+                " model wrote it and correctness grades it"
+            )
         if thought:
             notes.append(
                 f"{source}: {plural(thought, 'response')} shown as reasoning_content, a line"
