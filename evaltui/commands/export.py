@@ -95,7 +95,11 @@ def export_parser() -> argparse.ArgumentParser:
         default=None,
         help="what to write, whatever the file name says (e.g. -o - --as csv)",
     )
-    parser.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite existing output files (-o FILE and --bad-lines FILE)",
+    )
     add_bad_lines_arg(parser)
     parser.add_argument(
         "-q",
@@ -171,9 +175,16 @@ def cmd_export(argv: Sequence[str]) -> int:
     if folder is not None:
         return folder
     # Not a FIFO, nor the file standard output was opened on (`-o /dev/stdout > x.json`: the
-    # shell made x.json, and the export was refused as existing).
-    if not is_standard_output(args.output) and args.output.is_file() and not args.force:
-        return fail(f"{args.output} exists (use --force to overwrite)")
+    # shell made x.json, and the export was refused as existing). --bad-lines FILE is an output
+    # of the export too: it was replaced without --force while -o was refused.
+    existing = [
+        shown_path(path)
+        for path in (args.output, args.bad_lines)
+        if path is not None and not is_standard_output(path) and path.is_file()
+    ]
+    if existing and not args.force:
+        verb = "exists" if len(existing) == 1 else "exist"
+        return fail(f"{' and '.join(existing)} {verb} (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)
     kind = args.kind or ("records" if args.records else kind_for_path(args.output))
     if args.quick == "disagree":
