@@ -418,7 +418,8 @@ class Comparison:
         this comparison as the text is, never computed again. Scores are in the score's own
         units (an accuracy's ``+25.0 pts`` is ``0.25``); what the text says is not there
         ("no delta", no test, nothing counted, no transitions) is null. Run labels are whole
-        (JSON strings round-trip any text); the warnings are the report's, one safe line each."""
+        (JSON strings round-trip any text); the warnings are the report's, one safe line each.
+        ``metric`` is the runs' one metric, null when they differ (``metric_a``, ``metric_b``)."""
         no_delta = bool(self.no_delta)
         low, high = self.ci
         mean_a, mean_b = (None, None) if no_delta else self.levels()
@@ -426,7 +427,9 @@ class Comparison:
         return {
             "run_a": self.run_a,
             "run_b": self.run_b,
-            "metric": kind.metric if (kind := self.kind_b or self.kind_a) is not None else None,
+            "metric": self.common_metric(),
+            "metric_a": None if self.kind_a is None else self.kind_a.metric,
+            "metric_b": None if self.kind_b is None else self.kind_b.metric,
             "accuracy": self.accuracy,
             "lower_is_better": self.lower_is_better,
             "direction_unknown": self.direction_unknown,
@@ -460,6 +463,17 @@ class Comparison:
             "no_transitions": None if judged else self.not_judged,
             "warnings": self.warnings(bad_lines),
         }
+
+    def common_metric(self) -> str | None:
+        """The metric both runs are scored by (an unscored run's none counts for nothing);
+        None when they differ: the summary's ``metric`` was run B's beside a report warning
+        'not the same metric: acc … vs exact_match …' (``metric_a``/``metric_b`` say each)."""
+        names = {
+            kind.metric
+            for kind in (self.kind_a, self.kind_b)
+            if kind is not None and kind.kind != "unscored"
+        }
+        return next(iter(names)) if len(names) == 1 else None
 
     @property
     def judged(self) -> bool:
