@@ -559,8 +559,14 @@ def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) 
     given = (run_a, run_b)
     run_a, run_b = resolve_run(runs, run_a), resolve_run(runs, run_b)
     if run_a == run_b:  # `--runs Llama Llama`: a run against itself, "+0.0 pts", no error
-        named = "both" if given[0] == given[1] else f"{given[0]!r} and {given[1]!r} both"
-        raise ValueError(f"{named} name the run {run_a!r}: a comparison needs two runs")
+        # `--runs qwen qwen` said "both name the run 'qwen2.5-7b-instruct'": both what?
+        if given[0] != given[1]:
+            named = f"{given[0]!r} and {given[1]!r} both name the run {run_a!r}"
+        elif given[0] == run_a:
+            named = f"A and B are both the run {run_a!r}"
+        else:
+            named = f"A and B are both {given[0]!r}, the run {run_a!r}"
+        raise ValueError(f"{named}: a comparison needs two runs")
     keep = ["prompt_id", "prompt", "answer", "count", "n_correct", "n_scored", "average_accuracy"]
     a = stats.filter(pl.col("run") == run_a).select(keep)
     b = stats.filter(pl.col("run") == run_b).select(keep)

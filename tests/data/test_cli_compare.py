@@ -293,3 +293,22 @@ def test_the_output_names_which_run_is_a_and_which_is_b(
     table = pl.read_csv(csv)
     assert table.columns[:3] == ["prompt_id", "run_a", "run_b"]
     assert set(table["run_a"]) == {"new"} and set(table["run_b"]) == {"old"}
+
+
+def test_the_same_run_named_twice_says_what_names_it(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--runs qwen qwen` said "both name the run 'qwen2.5-7b-instruct'" (both what?): it
+    says A and B are both 'qwen', that run; the whole label twice, A and B are that run."""
+    label = "qwen2.5-7b-instruct"
+    write_jsonl(tmp_path / "d" / label / "r.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    write_jsonl(tmp_path / "d" / "other" / "r.jsonl", [rec(f"p{i}", False) for i in range(3)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    for runs, said in [
+        (["qwen", "qwen"], f"A and B are both 'qwen', the run '{label}'"),
+        ([label, label], f"A and B are both the run '{label}'"),
+    ]:
+        code = main(["compare", str(tmp_path / "d"), "--runs", *runs, *common])
+        out, err = capsys.readouterr()
+        assert (code, out) == (2, "")
+        assert err == f"evaltui: error: {said}: a comparison needs two runs\n"
