@@ -592,7 +592,7 @@ def problem_lines(
     from evaltui.data.sanitize import one_line
 
     skipped = [f for f in result.skipped_files if not f.companion]
-    lines = [f"bad lines    {len(result.errors)}"] if always or result.errors else []
+    lines = [f"bad lines    {len(result.errors):,}"] if always or result.errors else []
     for error in result.errors[:5]:
         lines.append(f"  {problem_line(error.source, error.line, error.reason)}")
     if len(result.errors) > 5:
@@ -691,17 +691,21 @@ def print_summary(
     skipped = [f for f in result.skipped_files if not f.companion]
     companions = [f for f in result.skipped_files if f.companion]
     lines = [
-        f"files        {len(read)} read"
-        + (f", {len(skipped)} skipped" if skipped else "")
+        f"files        {len(read):,} read"
+        + (f", {len(skipped):,} skipped" if skipped else "")
         + (
             f", {plural(len(companions), 'companion (config/results) file')} ignored"
             if companions
             else ""
         ),
-        f"runs         {head['runs']}",
-        f"prompts      {head['prompts']}",
-        f"generations  {head['generations']}"
-        + (f" ({head['unscored']} unscored: counted, not in accuracy)" if head["unscored"] else ""),
+        f"runs         {head['runs']:,}",
+        f"prompts      {head['prompts']:,}",
+        f"generations  {head['generations']:,}"
+        + (
+            f" ({head['unscored']:,} unscored: counted, not in accuracy)"
+            if head["unscored"]
+            else ""
+        ),
     ]
     kinds = run_kinds(result.stats)
     by_run = run_accuracies(result.stats, kinds)
@@ -718,7 +722,7 @@ def print_summary(
             label = one_line_middle(run, 60)
             lines.append(f"  {label}{' ' * (width - cell_width(label))}  {value:.4f}")
         if len(by_run) > SUMMARY_RUNS:
-            lines.append(f"  … and {len(by_run) - SUMMARY_RUNS} more runs (summarize --table)")
+            lines.append(f"  … and {len(by_run) - SUMMARY_RUNS:,} more runs (summarize --table)")
     elif head["accuracy"] is not None:
         lines.append(
             f"accuracy     {head['accuracy']:.4f} mean score over scored generations"
@@ -731,7 +735,7 @@ def print_summary(
         for run, text in list(described.items())[:10]:
             lines.append(f"score        {one_line_middle(run, 60)}: {text}")
         if len(described) > 10:
-            lines.append(f"  … and {len(described) - 10} more runs")
+            lines.append(f"  … and {len(described) - 10:,} more runs")
     from evaltui.data.triage import render_triage
 
     runs = result.run_triage()
@@ -743,17 +747,17 @@ def print_summary(
         rest = runs[SUMMARY_RUNS:]
         total = {k: sum(r.flagged[k] for r in rest) for k in rest[0].flagged}
         lines.append(
-            f"             … and {len(rest)} more {'run' if len(rest) == 1 else 'runs'}: length cap {total['length_cap']}, no answer "
-            f"{total['no_answer']}, loop {total['repetition']}, empty {total['empty']} of "
+            f"             … and {len(rest):,} more {'run' if len(rest) == 1 else 'runs'}: length cap {total['length_cap']:,}, no answer "
+            f"{total['no_answer']:,}, loop {total['repetition']:,}, empty {total['empty']:,} of "
             f"{plural(sum(r.generations for r in rest), 'generation')}; prompts: suspect reference "
-            f"{total['suspect_reference']}, grader mismatch {total['grader_mismatch']}, "
-            f"inconsistent scores {total['inconsistent_scores']}, all truncated "
-            f"{total['all_truncated']} (each run's: the app's t)"
+            f"{total['suspect_reference']:,}, grader mismatch {total['grader_mismatch']:,}, "
+            f"inconsistent scores {total['inconsistent_scores']:,}, all truncated "
+            f"{total['all_truncated']:,} (each run's: the app's t)"
         )
     lines.extend(problem_lines(result, always=True, listed_in=listed_in))
     lines.append(f"tokenizer    {result.tokenizer}")
     lines.append(f"counting     {result.counting}")
-    lines.append(f"cache hits   {result.cache_hits} of {plural(len(read), 'file')}")
+    lines.append(f"cache hits   {result.cache_hits:,} of {plural(len(read), 'file')}")
     lines.append(f"seconds      {result.seconds:.2f}")
     if output is not None:
         lines.append(

@@ -369,7 +369,7 @@ class Comparison:
         lines.append(f"transitions ({' → '.join(self.names())}):")
         lines.append("            " + "".join(f"{c:>8}" for c in CLASSES))
         for row in self.transitions.iter_rows(named=True):
-            lines.append(f"  {row['from']:<10}" + "".join(f"{row[c]:>8}" for c in CLASSES))
+            lines.append(f"  {row['from']:<10}" + "".join(f"{row[c]:>8,}" for c in CLASSES))
         return "\n".join(lines)
 
     def id_warnings(self) -> list[str]:

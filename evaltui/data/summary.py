@@ -405,7 +405,7 @@ def render_table(summaries: list[RunSummary], style: str = "text", width: int | 
 def _spectrum(summary: RunSummary) -> str:
     if not judged(summary):
         return "–"  # no notion of correct: not zero, not applicable
-    return "/".join(str(summary.spectrum[k]) for k in ("never", "flaky", "always"))
+    return "/".join(f"{summary.spectrum[k]:,}" for k in ("never", "flaky", "always"))
 
 
 def _scores_lines(
