@@ -893,7 +893,10 @@ def cmd_summarize(argv: Sequence[str]) -> int:
         # The terminal's width ($COLUMNS, else 80 when stdout is a pipe or a file): runs that do
         # not fit beside each other go in blocks below, never into lines the terminal wraps.
         width = shutil.get_terminal_size().columns
-        say(render_table(summarize_runs(result.stats), args.table, width))
+        say(
+            render_table(summarize_runs(result.stats), args.table, width),
+            data=args.table == "csv",
+        )
     return EXIT_OK
 
 
@@ -1045,11 +1048,19 @@ class VisibleStream:
         return getattr(self.unsanitized, name)
 
 
-def say(text: str, *, beside: str | os.PathLike[str] | None = None, sanitize: bool = True) -> None:
+def say(
+    text: str,
+    *,
+    beside: str | os.PathLike[str] | None = None,
+    sanitize: bool = True,
+    data: bool = False,
+) -> None:
     """Print human-readable text built from input (a report, a table), made visible: on stdout,
     or on stderr when the command's data goes to stdout (``beside`` is ``-``), which then holds
     the data alone (``evaltui compare … -o - | jq``). ``sanitize`` False: evaltui's own text
-    (``--help``), written as it is."""
+    (``--help``), written as it is. ``data``: text for a program (``--table csv``), UTF-8
+    whatever the locale's encoding, as ``-o -`` writes (in ASCII a CJK run label's cell read
+    ``\u6a21\u578b``: a label no other output of the load has)."""
     from evaltui.data.sanitize import visible
     from evaltui.data.stdout import StandardOutputFailed
 
@@ -1061,7 +1072,11 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None, sanitize: bo
     shown = visible(storable(text)) if sanitize else text
     try:
         try:
-            sys.stdout.write(shown)
+            if data and not shown.isascii() and hasattr(sys.stdout, "buffer"):
+                sys.stdout.flush()
+                sys.stdout.buffer.write(shown.encode("utf-8", "backslashreplace"))
+            else:
+                sys.stdout.write(shown)
         except UnicodeEncodeError:
             # Standard output in an encoding without '→', '…' or a CJK label (a Latin-1 locale,
             # PYTHONIOENCODING=ascii): such characters as \u2192, as Python writes them on

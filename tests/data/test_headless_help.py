@@ -204,3 +204,33 @@ def test_dash_output_that_cannot_be_written_is_called_standard_output(
     assert proc.stderr.decode().endswith(
         "evaltui: error: cannot write standard output: No space left on device\n"
     )
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_a_csv_table_on_standard_output_is_utf8_whatever_its_encoding(
+    encoding: str, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`summarize --table csv` is data for a program, as `-o -` is: on an ASCII or Latin-1
+    standard output its run cells read '\\u6a21\\u578b\\u4e00' (a label no other output of the
+    load has, the combined JSON's run '模型一'). Now UTF-8, as the combined JSON's bytes."""
+    import csv
+    import io
+    import json
+
+    evals = cjk_runs(tmp_path)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": encoding}
+    saved = tmp_path / "s.json"
+    argv = ["summarize", str(evals), "-o", str(saved), "--table", "csv", *common]
+    proc = subprocess.run(
+        [sys.executable, "-m", "evaltui", *argv],
+        env=env,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    assert b"\\u" not in proc.stdout
+    rows = list(csv.DictReader(io.StringIO(proc.stdout.decode("utf-8"))))
+    runs = {row["run"] for row in json.loads(saved.read_text(encoding="utf-8"))}
+    assert {row["run"] for row in rows} == runs == {"模型一", "模型二"}
