@@ -29,6 +29,7 @@ from evaltui.data.sampling import ks_for, maj_column
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
+    head_cells,
     markdown_cell,
     one_line,
     one_line_middle,
@@ -476,23 +477,37 @@ def _metric_column(summary: RunSummary, names: list[str]) -> list[str]:
     ]
 
 
+def _cut_end(text: str, limit: int) -> str:
+    """``text`` cut at its end to ``limit`` cells, with a mark (``never/flaky/alwa…``)."""
+    if cell_width(text) <= limit:
+        return text
+    return head_cells(text, max(0, limit - 1)) + "…"
+
+
 def _text_table(summaries: list[RunSummary], names: list[str], width: int | None) -> str:
     """The aligned text table: each run's column right-aligned (its label cut in the middle,
     with a mark, beyond :data:`TEXT_LABEL` cells; two runs never read the same); as many runs
     side by side as ``width`` cells hold (at least one), the rest in further blocks below, each
     with the metric names; the lines under it wrapped at ``width`` between words."""
     first = ["metric", "score", "prompts", "generations", *names, "never/flaky/always"]
-    bodies = [
-        [
-            s.kind.short() if s.kind else "accuracy",
-            f"{s.prompts:,}",
-            f"{s.generations:,}",
-            *_metric_column(s, names),
-            _spectrum(s),
-        ]
+    numbers = [
+        [f"{s.prompts:,}", f"{s.generations:,}", *_metric_column(s, names), _spectrum(s)]
         for s in summaries
     ]
+    numeric = max(cell_width(cell) for column in numbers for cell in column)
     first_width = max(cell_width(cell) for cell in first)
+    scores = [s.kind.short() if s.kind else "accuracy" for s in summaries]
+    if width is not None:
+        # A line never wider than ``width`` while the numbers fit: the score's words (a metric's
+        # name from input: 'winrate_divided_by_optimal accuracy 0–1') are cut in the middle to
+        # a run's room, and when a run's numbers leave less than the metric names take
+        # ('100.0  [100.0, 100.0]' at 40 columns), the longest names are cut at their end. At
+        # COLUMNS=40 a table was 41 cells wide, published Inspect runs' 59.
+        first_width = max(min(first_width, 8), min(first_width, width - 2 - numeric))
+        first = [_cut_end(name, first_width) for name in first]
+        room = max(numeric, width - first_width - 2)
+        scores = [one_line_middle(score, room) for score in scores]
+    bodies = [[score, *cells] for score, cells in zip(scores, numbers, strict=True)]
     body = max(cell_width(cell) for column in bodies for cell in column)
     label = TEXT_LABEL
     if width is not None:
