@@ -215,8 +215,10 @@ class Comparison:
     def outcome_counts(self) -> dict[str, int] | None:
         """improved / regressed / unchanged / not_comparable / unscored_in_a_run, with the
         metric's direction and NaN deltas counted as :meth:`improvements` counts them; None when
-        the scores are different measures (nothing is counted)."""
-        if self.different_measures:
+        the scores are different measures or the runs have no prompt in common (nothing is
+        counted: "improved 0 · regressed 0 · unchanged 0", which a script's gate on
+        ``counts.regressed == 0`` passed)."""
+        if self.different_measures or not self.joined.height:
             return None
         improved = self.improvements().height
         regressed = self.regressions().height
@@ -235,6 +237,8 @@ class Comparison:
         """``improved 3 · regressed 1 · unchanged 5`` (+ not comparable, unscored when any): the
         words of :meth:`outcome_counts`."""
         counts = self.outcome_counts()
+        if counts is None and not self.joined.height:
+            return "improved/regressed: none counted (the runs have no prompt in common)"
         if counts is None:
             return "improved/regressed: none counted (the runs' scores are different measures)"
         nan, missing = counts["not_comparable"], counts["unscored_in_a_run"]
@@ -477,12 +481,18 @@ class Comparison:
 
     @property
     def judged(self) -> bool:
-        """Both runs have a notion of "correct" (never/flaky/always transitions make sense)."""
-        return all(k is None or k.threshold is not None for k in (self.kind_a, self.kind_b))
+        """Both runs have a notion of "correct" (never/flaky/always transitions make sense)
+        and a prompt in common (else the transitions were a table of zeros)."""
+        return bool(self.joined.height) and all(
+            k is None or k.threshold is not None for k in (self.kind_a, self.kind_b)
+        )
 
     @property
     def not_judged(self) -> str:
-        """Why there are no transitions: an unscored run, else a score with no threshold."""
+        """Why there are no transitions: no prompt in common, an unscored run, else a score
+        with no threshold."""
+        if not self.joined.height:
+            return NO_PROMPT_IN_COMMON
         if any(k is not None and k.kind == "unscored" for k in (self.kind_a, self.kind_b)):
             return UNSCORED_RUN
         return NOT_JUDGED
@@ -493,6 +503,7 @@ NOT_JUDGED = (
     "none (a run's score has no threshold for 'correct'; give one with --correct-threshold)"
 )
 UNSCORED_RUN = "none (a run is unscored: no generation of it has a score)"
+NO_PROMPT_IN_COMMON = "none (the runs have no prompt in common)"
 
 
 def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
