@@ -326,8 +326,13 @@ def _value(metric: Metric, value: float) -> str:
 def _csv_value(metric: Metric, value: float) -> str:
     """A metric's value in a CSV cell: none is an empty cell, as in every CSV evaltui writes
     (the text table's '–' made the column text to a CSV reader: pandas read tgpred's ci_low as
-    strings, ``float('–')`` failed); ``inf`` stays, which CSV readers take as a number."""
-    return "" if math.isnan(value) else _value(metric, value)
+    strings, ``float('–')`` failed); ``inf`` stays, which CSV readers take as a number. Whole
+    precision (the shortest text that reads back as the value): the text table's rounding
+    (pass@1 '61.9' for 61.875 and 61.94 alike, a score's 4 digits) made two runs tie for a
+    script that ranks them."""
+    if math.isnan(value):
+        return ""
+    return repr(float(100 * value if metric.percent else value))
 
 
 def render_table(summaries: list[RunSummary], style: str = "text", width: int | None = None) -> str:
