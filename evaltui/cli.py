@@ -5,6 +5,7 @@ headless commands stay fast."""
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import dataclasses
 import math
@@ -893,8 +894,13 @@ def cmd_summarize(argv: Sequence[str]) -> int:
         # The terminal's width ($COLUMNS, else 80 when stdout is a pipe or a file): runs that do
         # not fit beside each other go in blocks below, never into lines the terminal wraps.
         width = shutil.get_terminal_size().columns
+        # The text table measured as written: in an encoding that lacks some of its characters
+        # (an ASCII or Latin-1 standard output) they are written as \u2013.
+        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+        if codecs.lookup(encoding).name == "utf-8":
+            encoding = None
         say(
-            render_table(summarize_runs(result.stats), args.table, width),
+            render_table(summarize_runs(result.stats), args.table, width, encoding),
             data=args.table == "csv",
         )
     return EXIT_OK

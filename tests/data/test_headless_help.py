@@ -234,3 +234,27 @@ def test_a_csv_table_on_standard_output_is_utf8_whatever_its_encoding(
     rows = list(csv.DictReader(io.StringIO(proc.stdout.decode("utf-8"))))
     runs = {row["run"] for row in json.loads(saved.read_text(encoding="utf-8"))}
     assert {row["run"] for row in rows} == runs == {"模型一", "模型二"}
+
+
+def test_the_text_table_on_an_ascii_standard_output_lines_up(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """On PYTHONIOENCODING=ascii the text table was laid out, then written with '模型一'
+    as '\\u6a21\\u578b\\u4e00' (18 cells where 6 were measured): that run's column stood 12
+    cells right of its header's dashes. Each cell is measured as written now."""
+    evals = cjk_runs(tmp_path)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "ascii", "COLUMNS": "200"}
+    argv = ["summarize", str(evals), "-o", str(tmp_path / "s.json"), "--table", *common]
+    proc = subprocess.run(
+        [sys.executable, "-m", "evaltui", *argv],
+        env=env,
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    lines = proc.stdout.decode("ascii").splitlines()
+    assert "\\u6a21\\u578b\\u4e00" in lines[0]
+    # Every row of the block ends where the header's dashes end (right-aligned columns).
+    block = lines[: lines.index(next(line for line in lines if line.startswith("never/")))]
+    assert {len(line) for line in block} == {len(lines[1])}, "\n".join(block)
