@@ -679,6 +679,28 @@ def report_problems(
         print(f"evaltui: warning: {', '.join(parts)} (not in the output; {where})", file=sys.stderr)
 
 
+def loaded_prompts(stats: Any) -> str:
+    """The Stats frame's prompts in words (:func:`evaltui.data.wording.loaded_words`)."""
+    from evaltui.data.wording import loaded_words
+
+    runs = stats["run"].n_unique() if stats.height else 0
+    distinct = stats["prompt_id"].n_unique() if stats.height else 0
+    return loaded_words(stats.height, distinct, runs)
+
+
+def prompts_line(stats: Any) -> str:
+    """The end summary's prompts: ``60``, of several runs ``60 in 2 runs (120 rows, run ×
+    prompt)`` ('prompts 120' beside 'runs 2' read as 120 problems; it counted Stats rows)."""
+    runs = stats["run"].n_unique() if stats.height else 0
+    if runs <= 1:
+        return f"{stats.height:,}"
+    rows = "row" if stats.height == 1 else "rows"
+    return (
+        f"{stats['prompt_id'].n_unique():,} in {runs:,} runs ({stats.height:,} {rows}, "
+        "run × prompt)"
+    )
+
+
 def print_summary(
     result: Any, output: Path | None, listed_in: str | os.PathLike[str] | None = None
 ) -> None:
@@ -700,7 +722,7 @@ def print_summary(
             else ""
         ),
         f"runs         {head['runs']:,}",
-        f"prompts      {head['prompts']:,}",
+        f"prompts      {prompts_line(result.stats)}",
         f"generations  {head['generations']:,}"
         + (
             f" ({head['unscored']:,} unscored: counted, not in accuracy)"

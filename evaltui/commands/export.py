@@ -21,6 +21,7 @@ from evaltui.cli import (
     headless_load,
     is_standard_output,
     load_failed,
+    loaded_prompts,
     name_value,
     output_path,
     reader_may_leave,
@@ -29,7 +30,6 @@ from evaltui.cli import (
     shown_path,
 )
 from evaltui.data.sanitize import cell_width, head_cells, tail_cells, visible
-from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.data.query import QueryError
@@ -268,8 +268,7 @@ def cmd_export(argv: Sequence[str]) -> int:
         print(
             # One line: the path is the user's, and may hold a newline (shown as ␊).
             visible(
-                f"evaltui: {summary} ({view.describe()}; "
-                f"{plural(result.stats.height, 'prompt')} loaded)",
+                f"evaltui: {summary} ({view.describe()}; {loaded_prompts(result.stats)} loaded)",
                 multiline=False,
             ),
             file=sys.stderr,
