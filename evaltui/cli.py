@@ -5,6 +5,7 @@ headless commands stay fast."""
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import dataclasses
 import math
@@ -592,7 +593,7 @@ def problem_lines(
     from evaltui.data.sanitize import one_line
 
     skipped = [f for f in result.skipped_files if not f.companion]
-    lines = [f"bad lines    {len(result.errors)}"] if always or result.errors else []
+    lines = [f"bad lines    {len(result.errors):,}"] if always or result.errors else []
     for error in result.errors[:5]:
         lines.append(f"  {problem_line(error.source, error.line, error.reason)}")
     if len(result.errors) > 5:
@@ -678,6 +679,28 @@ def report_problems(
         print(f"evaltui: warning: {', '.join(parts)} (not in the output; {where})", file=sys.stderr)
 
 
+def loaded_prompts(stats: Any) -> str:
+    """The Stats frame's prompts in words (:func:`evaltui.data.wording.loaded_words`)."""
+    from evaltui.data.wording import loaded_words
+
+    runs = stats["run"].n_unique() if stats.height else 0
+    distinct = stats["prompt_id"].n_unique() if stats.height else 0
+    return loaded_words(stats.height, distinct, runs)
+
+
+def prompts_line(stats: Any) -> str:
+    """The end summary's prompts: ``60``, of several runs ``60 in 2 runs (120 rows, run ×
+    prompt)`` ('prompts 120' beside 'runs 2' read as 120 problems; it counted Stats rows)."""
+    runs = stats["run"].n_unique() if stats.height else 0
+    if runs <= 1:
+        return f"{stats.height:,}"
+    rows = "row" if stats.height == 1 else "rows"
+    return (
+        f"{stats['prompt_id'].n_unique():,} in {runs:,} runs ({stats.height:,} {rows}, "
+        "run × prompt)"
+    )
+
+
 def print_summary(
     result: Any, output: Path | None, listed_in: str | os.PathLike[str] | None = None
 ) -> None:
@@ -691,17 +714,21 @@ def print_summary(
     skipped = [f for f in result.skipped_files if not f.companion]
     companions = [f for f in result.skipped_files if f.companion]
     lines = [
-        f"files        {len(read)} read"
-        + (f", {len(skipped)} skipped" if skipped else "")
+        f"files        {len(read):,} read"
+        + (f", {len(skipped):,} skipped" if skipped else "")
         + (
             f", {plural(len(companions), 'companion (config/results) file')} ignored"
             if companions
             else ""
         ),
-        f"runs         {head['runs']}",
-        f"prompts      {head['prompts']}",
-        f"generations  {head['generations']}"
-        + (f" ({head['unscored']} unscored: counted, not in accuracy)" if head["unscored"] else ""),
+        f"runs         {head['runs']:,}",
+        f"prompts      {prompts_line(result.stats)}",
+        f"generations  {head['generations']:,}"
+        + (
+            f" ({head['unscored']:,} unscored: counted, not in accuracy)"
+            if head["unscored"]
+            else ""
+        ),
     ]
     kinds = run_kinds(result.stats)
     by_run = run_accuracies(result.stats, kinds)
@@ -718,7 +745,7 @@ def print_summary(
             label = one_line_middle(run, 60)
             lines.append(f"  {label}{' ' * (width - cell_width(label))}  {value:.4f}")
         if len(by_run) > SUMMARY_RUNS:
-            lines.append(f"  … and {len(by_run) - SUMMARY_RUNS} more runs (summarize --table)")
+            lines.append(f"  … and {len(by_run) - SUMMARY_RUNS:,} more runs (summarize --table)")
     elif head["accuracy"] is not None:
         lines.append(
             f"accuracy     {head['accuracy']:.4f} mean score over scored generations"
@@ -731,7 +758,7 @@ def print_summary(
         for run, text in list(described.items())[:10]:
             lines.append(f"score        {one_line_middle(run, 60)}: {text}")
         if len(described) > 10:
-            lines.append(f"  … and {len(described) - 10} more runs")
+            lines.append(f"  … and {len(described) - 10:,} more runs")
     from evaltui.data.triage import render_triage
 
     runs = result.run_triage()
@@ -743,17 +770,17 @@ def print_summary(
         rest = runs[SUMMARY_RUNS:]
         total = {k: sum(r.flagged[k] for r in rest) for k in rest[0].flagged}
         lines.append(
-            f"             … and {len(rest)} more {'run' if len(rest) == 1 else 'runs'}: length cap {total['length_cap']}, no answer "
-            f"{total['no_answer']}, loop {total['repetition']}, empty {total['empty']} of "
+            f"             … and {len(rest):,} more {'run' if len(rest) == 1 else 'runs'}: length cap {total['length_cap']:,}, no answer "
+            f"{total['no_answer']:,}, loop {total['repetition']:,}, empty {total['empty']:,} of "
             f"{plural(sum(r.generations for r in rest), 'generation')}; prompts: suspect reference "
-            f"{total['suspect_reference']}, grader mismatch {total['grader_mismatch']}, "
-            f"inconsistent scores {total['inconsistent_scores']}, all truncated "
-            f"{total['all_truncated']} (each run's: the app's t)"
+            f"{total['suspect_reference']:,}, grader mismatch {total['grader_mismatch']:,}, "
+            f"inconsistent scores {total['inconsistent_scores']:,}, all truncated "
+            f"{total['all_truncated']:,} (each run's: the app's t)"
         )
     lines.extend(problem_lines(result, always=True, listed_in=listed_in))
     lines.append(f"tokenizer    {result.tokenizer}")
     lines.append(f"counting     {result.counting}")
-    lines.append(f"cache hits   {result.cache_hits} of {plural(len(read), 'file')}")
+    lines.append(f"cache hits   {result.cache_hits:,} of {plural(len(read), 'file')}")
     lines.append(f"seconds      {result.seconds:.2f}")
     if output is not None:
         lines.append(
@@ -889,7 +916,15 @@ def cmd_summarize(argv: Sequence[str]) -> int:
         # The terminal's width ($COLUMNS, else 80 when stdout is a pipe or a file): runs that do
         # not fit beside each other go in blocks below, never into lines the terminal wraps.
         width = shutil.get_terminal_size().columns
-        say(render_table(summarize_runs(result.stats), args.table, width))
+        # The text table measured as written: in an encoding that lacks some of its characters
+        # (an ASCII or Latin-1 standard output) they are written as \u2013.
+        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+        if codecs.lookup(encoding).name == "utf-8":
+            encoding = None
+        say(
+            render_table(summarize_runs(result.stats), args.table, width, encoding),
+            data=args.table == "csv",
+        )
     return EXIT_OK
 
 
@@ -1041,11 +1076,19 @@ class VisibleStream:
         return getattr(self.unsanitized, name)
 
 
-def say(text: str, *, beside: str | os.PathLike[str] | None = None, sanitize: bool = True) -> None:
+def say(
+    text: str,
+    *,
+    beside: str | os.PathLike[str] | None = None,
+    sanitize: bool = True,
+    data: bool = False,
+) -> None:
     """Print human-readable text built from input (a report, a table), made visible: on stdout,
     or on stderr when the command's data goes to stdout (``beside`` is ``-``), which then holds
     the data alone (``evaltui compare … -o - | jq``). ``sanitize`` False: evaltui's own text
-    (``--help``), written as it is."""
+    (``--help``), written as it is. ``data``: text for a program (``--table csv``), UTF-8
+    whatever the locale's encoding, as ``-o -`` writes (in ASCII a CJK run label's cell read
+    ``\u6a21\u578b``: a label no other output of the load has)."""
     from evaltui.data.sanitize import visible
     from evaltui.data.stdout import StandardOutputFailed
 
@@ -1057,7 +1100,11 @@ def say(text: str, *, beside: str | os.PathLike[str] | None = None, sanitize: bo
     shown = visible(storable(text)) if sanitize else text
     try:
         try:
-            sys.stdout.write(shown)
+            if data and not shown.isascii() and hasattr(sys.stdout, "buffer"):
+                sys.stdout.flush()
+                sys.stdout.buffer.write(shown.encode("utf-8", "backslashreplace"))
+            else:
+                sys.stdout.write(shown)
         except UnicodeEncodeError:
             # Standard output in an encoding without '→', '…' or a CJK label (a Latin-1 locale,
             # PYTHONIOENCODING=ascii): such characters as \u2192, as Python writes them on

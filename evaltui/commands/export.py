@@ -21,6 +21,7 @@ from evaltui.cli import (
     headless_load,
     is_standard_output,
     load_failed,
+    loaded_prompts,
     name_value,
     output_path,
     reader_may_leave,
@@ -29,7 +30,6 @@ from evaltui.cli import (
     shown_path,
 )
 from evaltui.data.sanitize import cell_width, head_cells, tail_cells, visible
-from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.data.query import QueryError
@@ -95,7 +95,11 @@ def export_parser() -> argparse.ArgumentParser:
         default=None,
         help="what to write, whatever the file name says (e.g. -o - --as csv)",
     )
-    parser.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite existing output files (-o FILE and --bad-lines FILE)",
+    )
     add_bad_lines_arg(parser)
     parser.add_argument(
         "-q",
@@ -171,9 +175,16 @@ def cmd_export(argv: Sequence[str]) -> int:
     if folder is not None:
         return folder
     # Not a FIFO, nor the file standard output was opened on (`-o /dev/stdout > x.json`: the
-    # shell made x.json, and the export was refused as existing).
-    if not is_standard_output(args.output) and args.output.is_file() and not args.force:
-        return fail(f"{args.output} exists (use --force to overwrite)")
+    # shell made x.json, and the export was refused as existing). --bad-lines FILE is an output
+    # of the export too: it was replaced without --force while -o was refused.
+    existing = [
+        shown_path(path)
+        for path in (args.output, args.bad_lines)
+        if path is not None and not is_standard_output(path) and path.is_file()
+    ]
+    if existing and not args.force:
+        verb = "exists" if len(existing) == 1 else "exist"
+        return fail(f"{' and '.join(existing)} {verb} (use --force to overwrite)")
     view = View(where=args.where, text=args.text, quick=args.quick, run=args.run)
     kind = args.kind or ("records" if args.records else kind_for_path(args.output))
     if args.quick == "disagree":
@@ -257,8 +268,7 @@ def cmd_export(argv: Sequence[str]) -> int:
         print(
             # One line: the path is the user's, and may hold a newline (shown as ␊).
             visible(
-                f"evaltui: {summary} ({view.describe()}; "
-                f"{plural(result.stats.height, 'prompt')} loaded)",
+                f"evaltui: {summary} ({view.describe()}; {loaded_prompts(result.stats)} loaded)",
                 multiline=False,
             ),
             file=sys.stderr,

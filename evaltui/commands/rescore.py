@@ -193,7 +193,7 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str
             f"{plural(row['flipped'], 'verdict')} flipped ({row['to_correct']:,} to correct, "
             f"{row['to_wrong']:,} to wrong) in {plural(row['prompts_flipped'], 'prompt')}"
         )
-    counts = ", ".join(f"{n} {status}" for status, n in sorted(rescored.counts.items()))
+    counts = ", ".join(f"{n:,} {status}" for status, n in sorted(rescored.counts.items()))
     lines.append(f"generations  {counts}")
     told = from_answer_words(rescored)
     if told:
@@ -207,7 +207,7 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str
     # verdicts are this scorer's, and the line says which scorer scores as the task did.
     for group in fold_notes(rescored.doubts, sources):
         lines.append(f"doubt        {one_line(group.text, 600)}")
-    lines.append(f"cache hits   {rescored.cached_files} files")
+    lines.append(f"cache hits   {rescored.cached_files:,} files")
     lines.append(f"seconds      {rescored.seconds:.2f} scoring")
     lines.append(
         f"wrote        {'(standard output)' if str(output) == '-' else shown_path(output)}"

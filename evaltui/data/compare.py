@@ -215,8 +215,10 @@ class Comparison:
     def outcome_counts(self) -> dict[str, int] | None:
         """improved / regressed / unchanged / not_comparable / unscored_in_a_run, with the
         metric's direction and NaN deltas counted as :meth:`improvements` counts them; None when
-        the scores are different measures (nothing is counted)."""
-        if self.different_measures:
+        the scores are different measures or the runs have no prompt in common (nothing is
+        counted: "improved 0 · regressed 0 · unchanged 0", which a script's gate on
+        ``counts.regressed == 0`` passed)."""
+        if self.different_measures or not self.joined.height:
             return None
         improved = self.improvements().height
         regressed = self.regressions().height
@@ -235,6 +237,8 @@ class Comparison:
         """``improved 3 · regressed 1 · unchanged 5`` (+ not comparable, unscored when any): the
         words of :meth:`outcome_counts`."""
         counts = self.outcome_counts()
+        if counts is None and not self.joined.height:
+            return "improved/regressed: none counted (the runs have no prompt in common)"
         if counts is None:
             return "improved/regressed: none counted (the runs' scores are different measures)"
         nan, missing = counts["not_comparable"], counts["unscored_in_a_run"]
@@ -369,7 +373,7 @@ class Comparison:
         lines.append(f"transitions ({' → '.join(self.names())}):")
         lines.append("            " + "".join(f"{c:>8}" for c in CLASSES))
         for row in self.transitions.iter_rows(named=True):
-            lines.append(f"  {row['from']:<10}" + "".join(f"{row[c]:>8}" for c in CLASSES))
+            lines.append(f"  {row['from']:<10}" + "".join(f"{row[c]:>8,}" for c in CLASSES))
         return "\n".join(lines)
 
     def id_warnings(self) -> list[str]:
@@ -418,7 +422,8 @@ class Comparison:
         this comparison as the text is, never computed again. Scores are in the score's own
         units (an accuracy's ``+25.0 pts`` is ``0.25``); what the text says is not there
         ("no delta", no test, nothing counted, no transitions) is null. Run labels are whole
-        (JSON strings round-trip any text); the warnings are the report's, one safe line each."""
+        (JSON strings round-trip any text); the warnings are the report's, one safe line each.
+        ``metric`` is the runs' one metric, null when they differ (``metric_a``, ``metric_b``)."""
         no_delta = bool(self.no_delta)
         low, high = self.ci
         mean_a, mean_b = (None, None) if no_delta else self.levels()
@@ -426,7 +431,9 @@ class Comparison:
         return {
             "run_a": self.run_a,
             "run_b": self.run_b,
-            "metric": kind.metric if (kind := self.kind_b or self.kind_a) is not None else None,
+            "metric": self.common_metric(),
+            "metric_a": None if self.kind_a is None else self.kind_a.metric,
+            "metric_b": None if self.kind_b is None else self.kind_b.metric,
             "accuracy": self.accuracy,
             "lower_is_better": self.lower_is_better,
             "direction_unknown": self.direction_unknown,
@@ -461,14 +468,31 @@ class Comparison:
             "warnings": self.warnings(bad_lines),
         }
 
+    def common_metric(self) -> str | None:
+        """The metric both runs are scored by (an unscored run's none counts for nothing);
+        None when they differ: the summary's ``metric`` was run B's beside a report warning
+        'not the same metric: acc … vs exact_match …' (``metric_a``/``metric_b`` say each)."""
+        names = {
+            kind.metric
+            for kind in (self.kind_a, self.kind_b)
+            if kind is not None and kind.kind != "unscored"
+        }
+        return next(iter(names)) if len(names) == 1 else None
+
     @property
     def judged(self) -> bool:
-        """Both runs have a notion of "correct" (never/flaky/always transitions make sense)."""
-        return all(k is None or k.threshold is not None for k in (self.kind_a, self.kind_b))
+        """Both runs have a notion of "correct" (never/flaky/always transitions make sense)
+        and a prompt in common (else the transitions were a table of zeros)."""
+        return bool(self.joined.height) and all(
+            k is None or k.threshold is not None for k in (self.kind_a, self.kind_b)
+        )
 
     @property
     def not_judged(self) -> str:
-        """Why there are no transitions: an unscored run, else a score with no threshold."""
+        """Why there are no transitions: no prompt in common, an unscored run, else a score
+        with no threshold."""
+        if not self.joined.height:
+            return NO_PROMPT_IN_COMMON
         if any(k is not None and k.kind == "unscored" for k in (self.kind_a, self.kind_b)):
             return UNSCORED_RUN
         return NOT_JUDGED
@@ -479,6 +503,7 @@ NOT_JUDGED = (
     "none (a run's score has no threshold for 'correct'; give one with --correct-threshold)"
 )
 UNSCORED_RUN = "none (a run is unscored: no generation of it has a score)"
+NO_PROMPT_IN_COMMON = "none (the runs have no prompt in common)"
 
 
 def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
@@ -545,8 +570,14 @@ def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) 
     given = (run_a, run_b)
     run_a, run_b = resolve_run(runs, run_a), resolve_run(runs, run_b)
     if run_a == run_b:  # `--runs Llama Llama`: a run against itself, "+0.0 pts", no error
-        named = "both" if given[0] == given[1] else f"{given[0]!r} and {given[1]!r} both"
-        raise ValueError(f"{named} name the run {run_a!r}: a comparison needs two runs")
+        # `--runs qwen qwen` said "both name the run 'qwen2.5-7b-instruct'": both what?
+        if given[0] != given[1]:
+            named = f"{given[0]!r} and {given[1]!r} both name the run {run_a!r}"
+        elif given[0] == run_a:
+            named = f"A and B are both the run {run_a!r}"
+        else:
+            named = f"A and B are both {given[0]!r}, the run {run_a!r}"
+        raise ValueError(f"{named}: a comparison needs two runs")
     keep = ["prompt_id", "prompt", "answer", "count", "n_correct", "n_scored", "average_accuracy"]
     a = stats.filter(pl.col("run") == run_a).select(keep)
     b = stats.filter(pl.col("run") == run_b).select(keep)

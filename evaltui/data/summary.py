@@ -29,6 +29,7 @@ from evaltui.data.sampling import ks_for, maj_column
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
+    head_cells,
     markdown_cell,
     one_line,
     one_line_middle,
@@ -325,13 +326,24 @@ def _value(metric: Metric, value: float) -> str:
 def _csv_value(metric: Metric, value: float) -> str:
     """A metric's value in a CSV cell: none is an empty cell, as in every CSV evaltui writes
     (the text table's '–' made the column text to a CSV reader: pandas read tgpred's ci_low as
-    strings, ``float('–')`` failed); ``inf`` stays, which CSV readers take as a number."""
-    return "" if math.isnan(value) else _value(metric, value)
+    strings, ``float('–')`` failed); ``inf`` stays, which CSV readers take as a number. Whole
+    precision (the shortest text that reads back as the value): the text table's rounding
+    (pass@1 '61.9' for 61.875 and 61.94 alike, a score's 4 digits) made two runs tie for a
+    script that ranks them."""
+    if math.isnan(value):
+        return ""
+    return repr(float(100 * value if metric.percent else value))
 
 
-def render_table(summaries: list[RunSummary], style: str = "text", width: int | None = None) -> str:
+def render_table(
+    summaries: list[RunSummary],
+    style: str = "text",
+    width: int | None = None,
+    encoding: str | None = None,
+) -> str:
     """A run × metric table: ``text`` (aligned; its runs in blocks of at most ``width`` cells,
-    None: one block), ``markdown`` or ``csv``. Values in percent."""
+    None: one block), ``markdown`` or ``csv``. Values in percent. ``encoding``: the text
+    table's, when its characters are written so (a character it lacks as ``\u6a21``)."""
     names: list[str] = []
     for summary in summaries:
         for metric in summary.metrics:
@@ -399,13 +411,13 @@ def render_table(summaries: list[RunSummary], style: str = "text", width: int | 
         return buffer.getvalue()
     if style == "markdown":
         return _markdown_table(summaries, names)
-    return _text_table(summaries, names, width)
+    return _text_table(summaries, names, width, encoding)
 
 
 def _spectrum(summary: RunSummary) -> str:
     if not judged(summary):
         return "–"  # no notion of correct: not zero, not applicable
-    return "/".join(str(summary.spectrum[k]) for k in ("never", "flaky", "always"))
+    return "/".join(f"{summary.spectrum[k]:,}" for k in ("never", "flaky", "always"))
 
 
 def _scores_lines(
@@ -476,23 +488,50 @@ def _metric_column(summary: RunSummary, names: list[str]) -> list[str]:
     ]
 
 
-def _text_table(summaries: list[RunSummary], names: list[str], width: int | None) -> str:
+def _encodes(text: str, encoding: str) -> bool:
+    """Whether ``encoding`` holds every character of ``text``."""
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _cut_end(text: str, limit: int, mark: str = "…") -> str:
+    """``text`` cut at its end to ``limit`` cells, with a mark (``never/flaky/alwa…``)."""
+    if cell_width(text) <= limit:
+        return text
+    return head_cells(text, max(0, limit - cell_width(mark))) + mark
+
+
+def _text_table(
+    summaries: list[RunSummary], names: list[str], width: int | None, encoding: str | None = None
+) -> str:
     """The aligned text table: each run's column right-aligned (its label cut in the middle,
     with a mark, beyond :data:`TEXT_LABEL` cells; two runs never read the same); as many runs
     side by side as ``width`` cells hold (at least one), the rest in further blocks below, each
     with the metric names; the lines under it wrapped at ``width`` between words."""
     first = ["metric", "score", "prompts", "generations", *names, "never/flaky/always"]
-    bodies = [
-        [
-            s.kind.short() if s.kind else "accuracy",
-            f"{s.prompts:,}",
-            f"{s.generations:,}",
-            *_metric_column(s, names),
-            _spectrum(s),
-        ]
+    numbers = [
+        [f"{s.prompts:,}", f"{s.generations:,}", *_metric_column(s, names), _spectrum(s)]
         for s in summaries
     ]
+    numeric = max(cell_width(cell) for column in numbers for cell in column)
     first_width = max(cell_width(cell) for cell in first)
+    scores = [s.kind.short() if s.kind else "accuracy" for s in summaries]
+    if width is not None:
+        # A line never wider than ``width`` while the numbers fit: the score's words (a metric's
+        # name from input: 'winrate_divided_by_optimal accuracy 0–1') are cut in the middle to
+        # a run's room, and when a run's numbers leave less than the metric names take
+        # ('100.0  [100.0, 100.0]' at 40 columns), the longest names are cut at their end. At
+        # COLUMNS=40 a table was 41 cells wide, published Inspect runs' 59.
+        first_width = max(min(first_width, 8), min(first_width, width - 2 - numeric))
+        # The mark as '...' where the encoding lacks '…' (written '\u2026', 6 cells).
+        mark = "…" if encoding is None or _encodes("…", encoding) else "..."
+        first = [_cut_end(name, first_width, mark) for name in first]
+        room = max(numeric, width - first_width - 2)
+        scores = [one_line_middle(score, room) for score in scores]
+    bodies = [[score, *cells] for score, cells in zip(scores, numbers, strict=True)]
     body = max(cell_width(cell) for column in bodies for cell in column)
     label = TEXT_LABEL
     if width is not None:
@@ -501,6 +540,20 @@ def _text_table(summaries: list[RunSummary], names: list[str], width: int | None
         label = min(TEXT_LABEL, max(body, (width - first_width) // per_block - 2))
     labels = distinct_middle([s.run for s in summaries], label)
     columns = [[labels[s.run], *cells] for s, cells in zip(summaries, bodies, strict=True)]
+
+    def written(text: str) -> str:
+        """``text`` as it will be written (a character ``encoding`` lacks as ``\u2013``)."""
+        if encoding is None:
+            return text
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+
+    if encoding is not None:
+        # Each cell as it will be written, measured so: on an ASCII standard output a CJK label
+        # ('模型 ü', 6 cells) was laid out, then written '\u6a21\u578b \xfc' (17), its column
+        # pushed past the others' and its '–' and '…' likewise.
+        first = [written(cell) for cell in first]
+        first_width = max(cell_width(cell) for cell in first)
+        columns = [[written(cell) for cell in column] for column in columns]
     widths = [max(cell_width(cell) for cell in column) for column in columns]
     blocks: list[list[int]] = []
     used = first_width
@@ -523,7 +576,7 @@ def _text_table(summaries: list[RunSummary], names: list[str], width: int | None
             if row == 0:
                 out.append("  ".join("-" * w for w in [first_width, *(widths[i] for i in block)]))
     note = value_units(summaries, "in %") + ", 95% bootstrap CI over prompts in brackets"
-    below = [f"({note})", *_scores_lines(summaries, labels)]
+    below = [written(line) for line in [f"({note})", *_scores_lines(summaries, labels)]]
     if width is not None:
         below = [
             part

@@ -792,14 +792,14 @@ def render_triage(runs: list[RunTriage], *, fractions: bool = False) -> list[str
                 return format_score(value)
             return f"{value:.3f}" if fractions else f"{100 * value:.1f}%"
 
-        cap = f"{f['length_cap']}" if r.truncated_known else "? (lengths not counted)"
+        cap = f"{f['length_cap']:,}" if r.truncated_known else "? (lengths not counted)"
         lines.append(
-            f"{one_line_middle(r.run, 80)}: length cap {cap}, no answer {f['no_answer']}, loop {f['repetition']}, "
-            f"empty {f['empty']} of {plural(r.generations, 'generation')}; "
+            f"{one_line_middle(r.run, 80)}: length cap {cap}, no answer {f['no_answer']:,}, loop {f['repetition']:,}, "
+            f"empty {f['empty']:,} of {plural(r.generations, 'generation')}; "
             f"{one_line(r.score, 40)} completed "
             f"{pct(r.accuracy_completed)} vs truncated {pct(r.accuracy_truncated)}; prompts: "
-            f"suspect reference {f['suspect_reference']}, grader mismatch "
-            f"{f['grader_mismatch']}, inconsistent scores {f['inconsistent_scores']}, "
-            f"all truncated {f['all_truncated']}"
+            f"suspect reference {f['suspect_reference']:,}, grader mismatch "
+            f"{f['grader_mismatch']:,}, inconsistent scores {f['inconsistent_scores']:,}, "
+            f"all truncated {f['all_truncated']:,}"
         )
     return lines

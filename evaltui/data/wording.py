@@ -19,6 +19,15 @@ def rows_words(count: int, several_runs: bool, shown: int | None = None) -> str:
     return f"{number} {'prompt' if count == 1 else 'prompts'}"
 
 
+def loaded_words(stats_rows: int, distinct_prompts: int, runs: int) -> str:
+    """A load's prompts as people count them: of one run its prompts; of several the distinct
+    prompts in that many runs (``60 prompts in 2 runs``: its 120 Stats rows said '120 prompts
+    loaded' beside 'wrote 120 rows (run × prompt)', as if 120 problems)."""
+    if runs <= 1:
+        return plural(stats_rows, "prompt")
+    return f"{plural(distinct_prompts, 'prompt')} in {runs:,} runs"
+
+
 def signed_fixed(value: float, decimals: int) -> str:
     """``value`` with its sign and ``decimals`` decimals; one that rounds to zero is ``+0.000``,
     never ``-0.000`` (a mean of changes that cancel out is a float a hair below zero: the

@@ -293,3 +293,42 @@ def test_the_output_names_which_run_is_a_and_which_is_b(
     table = pl.read_csv(csv)
     assert table.columns[:3] == ["prompt_id", "run_a", "run_b"]
     assert set(table["run_a"]) == {"new"} and set(table["run_b"]) == {"old"}
+
+
+def test_the_same_run_named_twice_says_what_names_it(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--runs qwen qwen` said "both name the run 'qwen2.5-7b-instruct'" (both what?): it
+    says A and B are both 'qwen', that run; the whole label twice, A and B are that run."""
+    label = "qwen2.5-7b-instruct"
+    write_jsonl(tmp_path / "d" / label / "r.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    write_jsonl(tmp_path / "d" / "other" / "r.jsonl", [rec(f"p{i}", False) for i in range(3)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    for runs, said in [
+        (["qwen", "qwen"], f"A and B are both 'qwen', the run '{label}'"),
+        ([label, label], f"A and B are both the run '{label}'"),
+    ]:
+        code = main(["compare", str(tmp_path / "d"), "--runs", *runs, *common])
+        out, err = capsys.readouterr()
+        assert (code, out) == (2, "")
+        assert err == f"evaltui: error: {said}: a comparison needs two runs\n"
+
+
+def test_runs_with_no_prompt_in_common_count_nothing(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two runs of different benchmarks: the report said 'improved 0 · regressed 0 ·
+    unchanged 0' over a transitions table of zeros, and --summary-json had counts
+    {'regressed': 0, …}, which a CI gate on counts.regressed == 0 passed. Nothing is counted:
+    the words say why, and the summary has null for both, as for two different measures."""
+    write_jsonl(tmp_path / "math" / "r.jsonl", [rec(f"m{i}", True) for i in range(3)])
+    write_jsonl(tmp_path / "aime" / "r.jsonl", [rec(f"a{i}", False) for i in range(2)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["compare", str(tmp_path), "--runs", "math", "aime", *common]
+    assert main([*argv, "--summary-json", str(tmp_path / "s.json")]) == 0
+    report = capsys.readouterr().out.splitlines()
+    assert "improved/regressed: none counted (the runs have no prompt in common)" in report
+    assert report[-1] == "transitions: none (the runs have no prompt in common)"
+    summary = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert summary["counts"] is None and summary["transitions"] is None
+    assert summary["no_transitions"] == "none (the runs have no prompt in common)"

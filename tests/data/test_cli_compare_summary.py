@@ -247,3 +247,30 @@ def test_the_summary_warns_of_bad_lines_without_pointing_below(
     )
     assert warning in strict(out)["warnings"]
     assert "(the load has 1 bad line (see below): a prompt" in err
+
+
+def test_the_summary_names_both_metrics_when_the_runs_differ(tmp_path: Path) -> None:
+    """Two accuracies of different names (acc in run a, exact_match in run b) are compared
+    with the report's warning 'not the same metric: acc … vs exact_match …'; the summary's
+    metric was 'exact_match' (run B's) as if both were. Now metric is null, and metric_a and
+    metric_b say each; one metric in both runs is that metric in all three."""
+    from evaltui.data.compare import compare_runs
+    from evaltui.data.export import write_json
+    from evaltui.data.metrics import prompt_stats
+    from tests.data.test_scores import generations
+
+    rows = [(run, str(i), float((i + (run == "b")) % 2)) for i in range(6) for run in "ab"]
+    differ = [
+        "acc" if run == "a" else "exact_match" for run, _, _ in rows
+    ]  # a's acc, b's exact_match
+    comparison = compare_runs(prompt_stats(generations(rows, metric=differ)), "a", "b")
+    assert "not the same metric: acc: accuracy (0/1) vs exact_match" in comparison.report()
+    summary = strict(write_json(comparison.summary(), tmp_path / "s.json").read_text())
+    assert (summary["metric"], summary["metric_a"], summary["metric_b"]) == (
+        None,
+        "acc",
+        "exact_match",
+    )
+    same = compare_runs(prompt_stats(generations(rows, metric=["acc"] * len(rows))), "a", "b")
+    summary = same.summary()
+    assert (summary["metric"], summary["metric_a"], summary["metric_b"]) == ("acc",) * 3

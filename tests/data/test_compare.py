@@ -150,7 +150,9 @@ def test_summaries_and_table_styles() -> None:
     assert markdown.startswith("| metric | a | b |")
     csv = render_table(summaries, "csv")
     assert csv.splitlines()[0].startswith("run,prompts,generations,metric,value")
-    assert any(line.startswith("a,3,12,cons@4,66.7") for line in csv.splitlines())
+    # Unrounded (the text table's 66.7 is 200/3 %).
+    cons = next(line for line in csv.splitlines() if line.startswith("a,3,12,cons@4,"))
+    assert float(cons.split(",")[4]) == pytest.approx(200 / 3, abs=1e-12)
 
 
 def test_cli_compare_and_summarize_table(

@@ -726,3 +726,29 @@ def test_the_where_caret_stands_under_the_place_in_cells(where: str) -> None:
         taken += cell_width(shown[index])
         index += 1
     assert shown[index : index + 3] == "and" and shown[index + 3 :] in ("", "…")
+
+
+def test_cli_export_refuses_an_existing_bad_lines_file_as_it_refuses_its_output(
+    tmp_path: Path, word_tokenizer: Path, capsys: Any
+) -> None:
+    """`export -o new.json --bad-lines bad.jsonl` replaced an existing bad.jsonl without
+    --force (exit 0), while an existing -o was refused: both are the export's outputs, both
+    refused (exit 2, nothing written), both replaced with --force."""
+    folder = tmp_path / "d" / "run"
+    folder.mkdir(parents=True)
+    (folder / "a.jsonl").write_text("\n".join(LINES) + "\n{bad\n", encoding="utf-8")
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    out, bad = tmp_path / "new.json", tmp_path / "bad lines.jsonl"
+    bad.write_text("kept\n", encoding="utf-8")
+    argv = ["export", str(tmp_path / "d"), "-o", str(out), "--bad-lines", str(bad), *common]
+    assert main(argv) == 2
+    assert f"{bad} exists (use --force to overwrite)" in capsys.readouterr().err
+    assert bad.read_text(encoding="utf-8") == "kept\n" and not out.exists()
+    out.write_text("old\n", encoding="utf-8")
+    assert main(argv) == 2
+    assert f"{out} and {bad} exist (use --force to overwrite)" in capsys.readouterr().err
+    assert bad.read_text(encoding="utf-8") == "kept\n"
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert main([*argv, "--force"]) == 0
+    assert json.loads(bad.read_text(encoding="utf-8").splitlines()[0])["kind"] == "bad line"
+    assert len(json.loads(out.read_text(encoding="utf-8"))) == 2

@@ -215,7 +215,7 @@ def test_separate_logs_compare_through_the_cli(
     err_code = main(["summarize", str(tmp_path), "-o", str(tmp_path / "c.json"), "--no-cache"])
     assert err_code == 0
     err = capsys.readouterr().err
-    assert "runs         2\n" in err and "prompts      6\n" in err
+    assert "runs         2\n" in err and "prompts      3 in 2 runs (6 rows, run × prompt)\n" in err
 
 
 def test_a_json_log_with_other_key_order_is_still_a_log(tmp_path: Path) -> None:

@@ -204,3 +204,57 @@ def test_dash_output_that_cannot_be_written_is_called_standard_output(
     assert proc.stderr.decode().endswith(
         "evaltui: error: cannot write standard output: No space left on device\n"
     )
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_a_csv_table_on_standard_output_is_utf8_whatever_its_encoding(
+    encoding: str, tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """`summarize --table csv` is data for a program, as `-o -` is: on an ASCII or Latin-1
+    standard output its run cells read '\\u6a21\\u578b\\u4e00' (a label no other output of the
+    load has, the combined JSON's run '模型一'). Now UTF-8, as the combined JSON's bytes."""
+    import csv
+    import io
+    import json
+
+    evals = cjk_runs(tmp_path)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": encoding}
+    saved = tmp_path / "s.json"
+    argv = ["summarize", str(evals), "-o", str(saved), "--table", "csv", *common]
+    proc = subprocess.run(
+        [sys.executable, "-m", "evaltui", *argv],
+        env=env,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    assert b"\\u" not in proc.stdout
+    rows = list(csv.DictReader(io.StringIO(proc.stdout.decode("utf-8"))))
+    runs = {row["run"] for row in json.loads(saved.read_text(encoding="utf-8"))}
+    assert {row["run"] for row in rows} == runs == {"模型一", "模型二"}
+
+
+def test_the_text_table_on_an_ascii_standard_output_lines_up(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """On PYTHONIOENCODING=ascii the text table was laid out, then written with '模型一'
+    as '\\u6a21\\u578b\\u4e00' (18 cells where 6 were measured): that run's column stood 12
+    cells right of its header's dashes. Each cell is measured as written now."""
+    evals = cjk_runs(tmp_path)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "ascii", "COLUMNS": "200"}
+    argv = ["summarize", str(evals), "-o", str(tmp_path / "s.json"), "--table", *common]
+    proc = subprocess.run(
+        [sys.executable, "-m", "evaltui", *argv],
+        env=env,
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    lines = proc.stdout.decode("ascii").splitlines()
+    assert "\\u6a21\\u578b\\u4e00" in lines[0]
+    # Every row of the block ends where the header's dashes end (right-aligned columns).
+    block = lines[: lines.index(next(line for line in lines if line.startswith("never/")))]
+    assert {len(line) for line in block} == {len(lines[1])}, "\n".join(block)

@@ -100,9 +100,10 @@ def test_every_bad_line_is_in_the_bad_lines_file_and_stderr_says_where(
     notes = [json.loads(line) for line in bad.read_text(encoding="utf-8").splitlines()][9:]
     assert notes and all(row["kind"] == "note" for row in notes)
     assert any(row["reason"].startswith("n/r.jsonl: ") for row in notes)
-    # -q: the one warning line says where they are.
+    # -q: the one warning line says where they are (--force: export replaces the existing
+    # bad-lines file only when told to, as its -o).
     assert main(["export", str(eight_bad), "-o", str(tmp_path / "o" / "x.csv"), "-q",
-                 "--bad-lines", str(bad), *common]) == 0  # fmt: skip
+                 "--bad-lines", str(bad), "--force", *common]) == 0  # fmt: skip
     assert f"8 bad lines, 1 file skipped (not in the output; listed in {bad})" in (
         capsys.readouterr().err
     )

@@ -81,7 +81,9 @@ def test_exports_into_the_data_folder_are_not_read_back(
     # the same through the CLI's end summary
     assert main(["summarize", str(data), "-o", str(data / "again.json"), "--no-cache"]) == 0
     err = capsys.readouterr().err
-    assert "runs         2\n" in err and "prompts      120\n" in err
+    assert (
+        "runs         2\n" in err and "prompts      60 in 2 runs (120 rows, run × prompt)\n" in err
+    )
     assert "accuracy     0.4167" in err
 
 

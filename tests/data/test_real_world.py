@@ -68,7 +68,9 @@ def test_lm_eval_two_runs_through_the_cli(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     err = summarize(NEGOTIATIONTOM, tmp_path, capsys)
-    assert "runs         2\n" in err and "prompts      120\n" in err
+    assert (
+        "runs         2\n" in err and "prompts      60 in 2 runs (120 rows, run × prompt)\n" in err
+    )
     assert "accuracy     0.4167" in err
     combined = json.loads((tmp_path / "combined.json").read_text(encoding="utf-8"))
     assert len(combined) == 120 and {row["count"] for row in combined} == {1}
@@ -106,7 +108,7 @@ def test_opencompass_subjective_run_through_the_cli(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     err = summarize(COREV2, tmp_path, capsys)
-    assert "runs         2\n" in err and "prompts      16\n" in err
+    assert "runs         2\n" in err and "prompts      8 in 2 runs (16 rows, run × prompt)\n" in err
     assert "1 companion" in err
 
 
@@ -159,7 +161,9 @@ def test_inspect_separate_logs_through_the_cli(
     # repro_inspect_merge (see test_formats_inspect_runs): 3 runs, 10 + 10 + 1 prompts; scored
     # generations: 8 of 10 correct and 1 of 1 -> 9/11 = 0.8182; the .json copy is a note.
     err = summarize(REAL / "repro_inspect_merge", tmp_path, capsys)
-    assert "runs         3\n" in err and "prompts      21\n" in err
+    assert (
+        "runs         3\n" in err and "prompts      10 in 3 runs (21 rows, run × prompt)\n" in err
+    )
     assert "accuracy     0.8182 pooled over every run's scored generations; by run:\n" in err
     # Each run's own accuracy (the unscored run has none), labels aligned.
     assert "  openai/gpt-4o-mini @ 2025-02-11T15:18:04-05:00  0.8000\n" in err

@@ -168,7 +168,10 @@ def test_labels_stay_apart_when_the_rows_come_from_the_cache(
     for _run in range(2):
         assert main(argv) == 0
         err = capsys.readouterr().err
-        assert "runs         2\n" in err and "prompts      20\n" in err
+        assert (
+            "runs         2\n" in err
+            and "prompts      10 in 2 runs (20 rows, run × prompt)\n" in err
+        )
         runs = {row["run"] for row in json.loads(out.read_text(encoding="utf-8"))}
         assert runs == {f"{LLAMA} @ {MID_DATES[0]}", f"{LLAMA} @ {MID_DATES[1]}"}
     assert "cache hits   2 of 2 files" in err

@@ -187,7 +187,10 @@ def test_summarize_warm_equals_cold_and_compare_takes_two_runs_of_one_folder(
     for _run in range(2):  # cold, then every file's rows from the cache
         assert main(argv) == 0
         err = capsys.readouterr().err
-        assert "runs         2\n" in err and "prompts      120\n" in err
+        assert (
+            "runs         2\n" in err
+            and "prompts      60 in 2 runs (120 rows, run × prompt)\n" in err
+        )
         outputs.append(out.read_bytes())
     assert "cache hits   2 of 2 files" in err
     assert outputs[0] == outputs[1]

@@ -13,6 +13,7 @@ import pytest
 
 from evaltui.cli import main
 from evaltui.data.sanitize import cell_width
+from tests.conftest import write_jsonl
 
 LABELS = [
     "meta-llama__Meta-Llama-3.1-70B-Instruct-sft-v3-checkpoint-12000",
@@ -140,3 +141,52 @@ def test_the_csv_table_names_each_run_as_the_combined_json_does(
     runs = {row["run"] for row in json.loads(out.read_text(encoding="utf-8"))}
     assert runs == {"model  v2", "n\ny", "evil\x1b[31m"}
     assert {row["run"] for row in table} == {"model  v2", "n\ny", "evil␛[31m"}
+
+
+@pytest.mark.parametrize("columns", [40, 45, 60])
+def test_the_text_table_fits_narrow_terminals(
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    columns: int,
+) -> None:
+    """At COLUMNS=40 a run solved every time ('100.0  [100.0, 100.0]', 21 cells beside the
+    18 of 'never/flaky/always') made 41-cell lines, and a long metric name (the published
+    Inspect runs' 'winrate_divided_by_optimal accuracy 0–1') 59-cell ones at 45: the score's
+    words are cut in the middle to a run's room, the metric names at their end when the
+    numbers leave less; every value is shown whole."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    root = tmp_path / "runs"
+    write_jsonl(
+        root / "模型 ü" / "x.jsonl",
+        [{"prompt": f"P{p}", "gen": "x", "answer": "1", "accuracy": 1} for p in range(4)],
+    )
+    write_jsonl(
+        root / "b" / "x.jsonl",
+        [{"prompt": f"P{p}", "gen": "x", "answer": "1", "accuracy": p / 4} for p in range(4)],
+    )
+    args = ["summarize", str(root), "-o", str(tmp_path / "s.json"), "--table", "-q"]
+    assert main([*args, "--model", str(word_tokenizer), "--no-cache"]) == 0
+    table = capsys.readouterr().out
+    lines = table.splitlines()
+    assert max(cell_width(line) for line in lines) <= columns, table
+    assert "100.0  [100.0, 100.0]" in table
+    assert sum(line.startswith("never/flaky/al") for line in lines) == 2
+
+
+@pytest.mark.parametrize("columns", [40, 45, 60])
+def test_a_long_score_name_is_cut_to_the_width(columns: int) -> None:
+    """The published Inspect runs' score 'winrate_divided_by_optimal accuracy 0–1' (39 cells)
+    made 59-cell lines at COLUMNS=45: it is cut in the middle to the run's room."""
+    from evaltui.data.metrics import prompt_stats
+    from evaltui.data.summary import render_table, summarize_runs
+    from tests.data.test_scores import generations
+
+    rows = [(run, str(p), p / 4) for run in ("openai/o1-mini", "b") for p in range(4)]
+    stats = prompt_stats(generations(rows, metric=["winrate_divided_by_optimal"] * len(rows)))
+    table = render_table(summarize_runs(stats), "text", columns)
+    assert max(cell_width(line) for line in table.splitlines()) <= columns, table
+    score = next(line for line in table.splitlines() if line.startswith("score "))
+    assert "winrate_di" in score and ("…" in score) == (columns < 60)  # cut, with a mark
+    assert "score: winrate_divided_by_optimal: accuracy (0–1)" in " ".join(table.split())
