@@ -879,3 +879,83 @@ def test_export_where_accuracy_of_a_continuous_run_says_what_it_compares(
     assert "note" not in capsys.readouterr().err
     assert main(["export", str(mid), "--where", "accuracy < 0.2", "-o", str(out), *common]) == 0
     assert "note" not in capsys.readouterr().err
+
+
+def plain_loss_runs(tmp_path: Path, field: str) -> tuple[Path, Path]:
+    """Two plain JSONL runs scored by a loss-like ``field`` (4 samples per prompt): per prompt
+    a's values are base + 0, 0.1, 0.2, 0.3 with bases 0.2, 0.5, 1.5, 3.0, 0.9, 2.0; b's bases
+    0.1, 0.9, 1.0, 3.5, 0.5, 2.0."""
+    paths = []
+    for run, bases in (
+        ("a", [0.2, 0.5, 1.5, 3.0, 0.9, 2.0]),
+        ("b", [0.1, 0.9, 1.0, 3.5, 0.5, 2.0]),
+    ):
+        records = [
+            {"prompt": f"q{p}", "gen": f"g{p}{s}", "answer": "1", field: base + s / 10}
+            for p, base in enumerate(bases)
+            for s in range(4)
+        ]
+        paths.append(write_jsonl(tmp_path / run / "run.jsonl", records))
+    return paths[0], paths[1]
+
+
+@pytest.mark.parametrize("field", ["mae", "loss", "wer", "val_error"])
+def test_a_plain_score_field_named_for_a_loss_is_lower_is_better(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str], field: str
+) -> None:
+    """`--score-field mae` (or loss, wer, an error) of plain JSONL: the direction was unknown, so
+    `--correct-threshold 1` counted values >= 1 as solved (a's prompts with losses of 1.5-3.3
+    "always" solved, the 0.2-0.8 ones "never") and compare took a rise for an improvement. The
+    field's name is the run's metric now: lower is better, correct is <= 1.
+
+    By hand (a, correct <= 1): q0 0.2-0.5 4 of 4, q1 0.5-0.8 4, q2 1.5-1.8 0, q3 3.0-3.3 0,
+    q4 0.9, 1.0, 1.1, 1.2 2 (1.0 <= 1), q5 2.0-2.3 0: pass@1 (1 + 1 + 0.5) / 6 = 41.7 %,
+    never 3 / flaky 1 / always 2. b: q0 always, q1 0.9-1.2 flaky (2), q2 1.0-1.3 flaky (1),
+    q3 never, q4 0.5-0.8 always, q5 never. Means b - a per prompt: q0 -0.1, q1 +0.4, q2 -0.5,
+    q3 +0.5, q4 -0.4, q5 0: three lower (improved), two higher (regressed)."""
+    from evaltui.cli import main
+
+    a, b = plain_loss_runs(tmp_path, field)
+    common = ["--score-field", field, "--model", str(word_tokenizer), "--no-cache", "-q"]
+    out = tmp_path / "a.json"
+    argv = ["summarize", str(a), "-o", str(out), "--table", "csv", "--correct-threshold", "1"]
+    assert main([*argv, *common]) == 0
+    rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows["pass@1"]["value"] == "41.7"
+    assert (rows["mean"]["never"], rows["mean"]["flaky"], rows["mean"]["always"]) == ("3", "1", "2")
+    assert rows["mean"]["higher_is_better"] == "false" and rows["mean"]["score_metric"] == field
+    records = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["n_correct"] for r in records] == [4, 4, 0, 0, 2, 0]
+    assert {r["score_kind"] for r in records} == {"continuous"}
+
+    summary = tmp_path / "cmp.json"
+    argv = ["compare", str(a), str(b), "--summary-json", str(summary), "--runs", "a", "b"]
+    assert main([*argv, "--correct-threshold", "1", *common]) == 0
+    capsys.readouterr()
+    compared = json.loads(summary.read_text(encoding="utf-8"))
+    assert compared["lower_is_better"] is True and compared["direction_unknown"] is False
+    assert compared["counts"]["improved"] == 3 and compared["counts"]["regressed"] == 2
+    assert compared["transitions"]["never"] == {"never": 2, "flaky": 1, "always": 0}
+    assert compared["transitions"]["always"] == {"never": 0, "flaky": 1, "always": 1}
+
+    # The quick filters read the same "correct": a's never solved are q2, q3, q5.
+    never = tmp_path / "never.jsonl"
+    argv = ["export", str(a), "--quick", "never", "-o", str(never), "--correct-threshold", "1"]
+    assert main([*argv, *common]) == 0
+    prompts = {json.loads(line)["prompt"] for line in never.read_text().splitlines()}
+    assert prompts == {"q2", "q3", "q5"}
+
+
+def test_a_plain_score_field_of_no_telling_name_keeps_its_direction_unknown(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name that says nothing of a direction (`--score-field bleu`, `score`) is not made a
+    metric: its direction stays unknown, as before."""
+    from evaltui.cli import main
+
+    a, _b = plain_loss_runs(tmp_path, "bleu")
+    common = ["--score-field", "bleu", "--model", str(word_tokenizer), "--no-cache", "-q"]
+    out = tmp_path / "a.json"
+    assert main(["summarize", str(a), "-o", str(out), "--table", "csv", *common]) == 0
+    rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows["mean"]["higher_is_better"] == "" and rows["mean"]["score_metric"] == ""
