@@ -21,6 +21,7 @@ from evaltui.app.screens.summary import SummaryScreen
 from evaltui.data.loader import LoadOptions
 from evaltui.data.metrics import Thresholds
 from tests.app.conftest import settle
+from tests.app.test_wide_text_cells import screen_lines
 from tests.data.test_scores import TGPRED, truthfulqa, truthfulqa_scored_twice
 
 
@@ -325,6 +326,48 @@ async def test_comparing_scores_of_no_direction_says_rises_and_falls(
         status = str(screen.query_one("#compare-status", Static).render())
         assert "showing lower only (g): 2 prompts" in status, status
         assert "(largest fall first)" in status and "drop" not in status, status
+        # The footer says so too: it said "g Regressed i Improved" under "lower only (g)".
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert "g Lower" in footer and "i Higher" in footer, footer
+        assert "Regressed" not in footer and "Improved" not in footer, footer
+        await pilot.press("i")
+        await settle(pilot)
+        status = str(screen.query_one("#compare-status", Static).render())
+        assert "showing higher only (i): 1 prompt" in status, status
+
+
+async def test_comparing_accuracies_keeps_regressed_and_improved_in_the_footer(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Two 0/1 runs (higher is better) at 80x24: the footer's g and i are Regressed and
+    Improved, and the direction-less words are not shown."""
+    from evaltui.app.screens.compare import CompareScreen
+    from tests.conftest import write_jsonl
+
+    for run, scores in (("a", [1, 0, 1]), ("b", [0, 0, 1])):
+        write_jsonl(
+            tmp_path / run / "r.jsonl",
+            [
+                {"prompt": f"p{i}", "gen": "g", "answer": "1", "accuracy": s}
+                for i, s in enumerate(scores)
+            ],
+        )
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.comparison is not None
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert "g Regressed" in footer and "i Improved" in footer, footer
+        assert "Lower" not in footer and "Higher" not in footer, footer
+        await pilot.press("g")
+        await settle(pilot)
+        status = str(screen.query_one("#compare-status", Static).render())
+        assert "showing regressed only (g): 1 prompt" in status, status
 
 
 @pytest.mark.parametrize("threshold", [None, "20"])
