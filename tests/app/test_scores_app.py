@@ -516,3 +516,43 @@ async def test_a_filter_on_accuracy_of_an_mae_run_says_what_it_reads(
         await pilot.press("slash", *(["backspace"] * 20), *"max_len > 1", "enter")
         await settle(pilot)
         assert not [n.message for n in app._notifications if "mean score" in n.message]
+
+
+async def test_a_lower_is_better_comparison_lists_the_largest_change_first(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Two plain runs scored by `--score-field mae` (lower is better) at 80x24, A = a, B = b:
+    g listed the regressions smallest first (Δ 0.1, 0.4, 0.5) under "(largest gain first)",
+    i the improvements smallest first. Means: a 0.35, 0.65, 1.65, 3.15, 1.05, 2.15; b 0.25,
+    1.05, 1.15, 3.65, 0.65, 2.15 (b - a: -0.1, +0.4, -0.5, +0.5, -0.4, 0)."""
+    from evaltui.app.screens.compare import CompareScreen
+    from evaltui.data.formats import ReadOptions
+    from tests.data.test_scores import plain_loss_runs
+
+    plain_loss_runs(tmp_path / "data", "mae")
+    options = LoadOptions(
+        model=str(word_tokenizer),
+        cache_dir=tmp_path / "cache",
+        read=ReadOptions(score_field="mae"),
+    )
+    app = EvalApp([str(tmp_path / "data")], options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.comparison is not None
+        assert screen.comparison.lower_is_better
+        assert (screen.run_a, screen.run_b) == ("a", "b")
+        await pilot.press("g")
+        await settle(pilot)
+        status = str(screen.query_one("#compare-status", Static).render())
+        assert "showing regressed only (g): 2 prompts" in status, status
+        assert "(largest drop first)" in status, status
+        assert [round(d, 3) for d in screen.rows["delta"]] == [0.5, 0.4]
+        await pilot.press("i")
+        await settle(pilot)
+        status = str(screen.query_one("#compare-status", Static).render())
+        assert "showing improved only (i): 3 prompts" in status, status
+        assert "(largest gain first)" in status, status
+        assert [round(d, 3) for d in screen.rows["delta"]] == [-0.5, -0.4, -0.1]

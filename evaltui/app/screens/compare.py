@@ -585,10 +585,13 @@ class CompareScreen(Screen[None]):
     def action_only(self, which: str, _words: str | None = None) -> None:
         """``which``: "regressed" or "improved" (``_words`` names them for the footer only)."""
         self.only = None if self.only == which else which
+        # The largest change of the kind first: a regression of a lower-is-better mae is a rise
+        # (Δ descending); ascending showed its smallest first under "(largest gain first)".
+        lower = self.comparison is not None and self.comparison.lower_is_better
         if self.only == "regressed":
-            self.sort = ("delta", False)
+            self.sort = ("delta", lower)
         elif self.only == "improved":
-            self.sort = ("delta", True)
+            self.sort = ("delta", not lower)
         self.show()
 
     def action_sort(self, descending: bool) -> None:
