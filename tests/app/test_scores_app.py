@@ -556,3 +556,56 @@ async def test_a_lower_is_better_comparison_lists_the_largest_change_first(
         assert "showing improved only (i): 3 prompts" in status, status
         assert "(largest gain first)" in status, status
         assert [round(d, 3) for d in screen.rows["delta"]] == [-0.5, -0.4, -0.1]
+
+
+async def test_the_header_gives_a_continuous_runs_mean_in_its_units(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """A run whose score is no accuracy had no score in the header at all, where an accuracy
+    run has "accuracy 0.620": a plain 0-100 score (bases 10, 55, 80, 33, 0, 100, each scored
+    base and base + 1: mean 562 / 12 = 46.833), lm-eval's truthfulqa bleu_max (the results
+    file's 19.6836...) and two plain mae runs (means 1.5 and 1.4833) now show their mean."""
+    from tests.conftest import write_jsonl
+
+    bleu = write_jsonl(
+        tmp_path / "bleu" / "r.jsonl",
+        [
+            {"prompt": f"p{i}", "gen": "g", "answer": "1", "accuracy": base + s}
+            for i, base in enumerate([10, 55, 80, 33, 0, 100])
+            for s in range(2)
+        ],
+    )
+    app = make_app(bleu.parent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        line = screen_lines(app)[0]
+        assert line.startswith(" prompts 6 · mean score 46.833 · generations 12"), line
+    app = make_app(truthfulqa(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        line = screen_lines(app)[0]
+        assert line.startswith(" prompts 20 · mean bleu_max 19.684 · generations 20"), line
+
+
+async def test_the_header_gives_each_continuous_runs_mean(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Two plain mae runs (`--score-field mae`): a's mean 1.5, b's 1.4833 (see
+    plain_loss_runs), one per run as several runs' accuracies are."""
+    from evaltui.data.formats import ReadOptions
+    from tests.data.test_scores import plain_loss_runs
+
+    plain_loss_runs(tmp_path / "data", "mae")
+    options = LoadOptions(
+        model=str(word_tokenizer),
+        cache_dir=tmp_path / "cache",
+        read=ReadOptions(score_field="mae"),
+    )
+    app = EvalApp([str(tmp_path / "data")], options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        line = screen_lines(app)[0]
+        assert "mean mae a 1.500 / b 1.483" in line, line
