@@ -669,6 +669,31 @@ def where_scale_note(stats: pl.DataFrame, where: str, run: str | None = None) ->
     )
 
 
+SCALED_COLUMNS = frozenset({"average_accuracy", "min_score", "max_score"})
+"""The columns in a run's score's own units: sorted within each scale (:func:`scale_key`)."""
+
+
+def scale_key() -> pl.Expr:
+    """A row's score scale, to sort by before a score column: every accuracy (0/1 or 0–1) first
+    (""), then each continuous metric by its name (an unnamed one: "~", after the named), runs
+    without scores last (null). One scale in view: the same order as the column alone."""
+    kind = pl.col("score_kind")
+    return (
+        pl.when(kind.is_in(["binary", "fraction"]))
+        .then(pl.lit(""))
+        .when(kind == "continuous")
+        .then(pl.col("score_metric").fill_null("~"))
+        .otherwise(None)
+    )
+
+
+def score_scales(stats: pl.DataFrame) -> int:
+    """How many score scales (:func:`scale_key`) the scored runs of ``stats`` hold."""
+    if not {"score_kind", "score_metric"} <= set(stats.columns):
+        return 1
+    return int(stats.select(scale_key().drop_nulls().n_unique()).item())
+
+
 @dataclass(frozen=True, slots=True)
 class Sort:
     column: str
@@ -729,8 +754,16 @@ class View:
             column = resolve_column(self.sort.column, stats.columns)
             if column is None:
                 raise QueryError(f"unknown sort column {self.sort.column!r}")
+            keys: list[pl.Expr] = [pl.col(column)]
+            if column in SCALED_COLUMNS and {"score_kind", "score_metric"} <= set(stats.columns):
+                # Runs of different scales apart: an accuracy run's 0.500 beside a bleu 0-100
+                # run's 0.500 (its worst) read as one, a bleu 55.5 above every accuracy.
+                keys.insert(0, scale_key())
             lazy = lazy.sort(
-                column, descending=self.sort.descending, nulls_last=True, maintain_order=True
+                keys,
+                descending=[False] * (len(keys) - 1) + [self.sort.descending],
+                nulls_last=True,
+                maintain_order=True,
             )
         try:
             return _collect(lazy, cancelled)
@@ -740,11 +773,13 @@ class View:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise QueryError(f"cannot evaluate this filter: {reason}") from None
 
-    def describe(self, names: Mapping[str, str] | None = None) -> str:
+    def describe(self, names: Mapping[str, str] | None = None, *, scales: int = 1) -> str:
         """The view in a few words; ``names``: the words a screen shows for columns (the table's
         headers), so that the sort reads as the column the user sees (``sort accuracy ↓``, not
         ``sort average_accuracy ↓``). Shown as it is: the run label (from the input) and the
-        typed texts made one safe line, the label cut in the middle as the table shows it."""
+        typed texts made one safe line, the label cut in the middle as the table shows it.
+        ``scales``: how many score scales the rows hold (:func:`score_scales`); a sort by a score
+        column over several says its rows are sorted within each."""
         parts = []
         if self.where.strip():
             parts.append(one_line(self.where))
@@ -757,6 +792,8 @@ class View:
         if self.sort is not None:
             column = (names or {}).get(self.sort.column, self.sort.column)
             parts.append(f"sort {column} {'↓' if self.sort.descending else '↑'}")
+            if scales > 1 and self.sort.column in SCALED_COLUMNS:
+                parts[-1] += " (each scale apart)"
         return " · ".join(parts) if parts else "all prompts"
 
 

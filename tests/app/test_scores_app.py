@@ -609,3 +609,31 @@ async def test_the_header_gives_each_continuous_runs_mean(
         await pilot.pause()
         line = screen_lines(app)[0]
         assert "mean mae a 1.500 / b 1.483" in line, line
+
+
+async def test_sorting_runs_of_two_scales_by_the_mean_keeps_each_apart(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """A 0-1 fraction run and a plain 0-100 run at 80x24, `]` on the mean column: the 0-100
+    run's 100.5 and 80.5 came above the fraction run's 1.000, its 0.500 among the fractions.
+    Each run's scale is sorted apart now (accuracies first), and the status line says so."""
+    from tests.conftest import write_jsonl
+
+    for run, scores in (("frac", [0.2, 1.0, 0.5]), ("pct", [0.5, 100.5, 80.5])):
+        write_jsonl(
+            tmp_path / run / "r.jsonl",
+            [
+                {"prompt": f"p{i}", "gen": "g", "answer": "1", "accuracy": s}
+                for i, s in enumerate(scores)
+            ],
+        )
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right", "right", "right", "right_square_bracket")
+        await settle(pilot)
+        assert app.rows is not None
+        assert app.rows["average_accuracy"].to_list() == [1.0, 0.5, 0.2, 100.5, 80.5, 0.5]
+        assert app.rows["run"].to_list() == ["frac"] * 3 + ["pct"] * 3
+        status = text_of(app, "#status")
+        assert "sort mean score ↓ (each scale apart)" in status, status

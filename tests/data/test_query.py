@@ -336,3 +336,52 @@ def test_a_mean_a_rounding_error_from_a_number_is_that_number() -> None:
     gaps = pl.DataFrame({"average_accuracy": [None, float("nan"), 0.4]})
     assert View(where="average_accuracy == 0.4").apply(gaps)["average_accuracy"].to_list() == [0.4]
     assert View(where="average_accuracy < 0.4").apply(gaps).height == 0
+
+
+def test_a_sort_by_score_keeps_runs_of_different_scales_apart() -> None:
+    """An accuracy run (0-1: means 0.0, 0.4, 1.0) and a plain 0-100 run (means 0.5, 10, 100)
+    loaded together: sorting by the mean put the 0-100 run's 0.5 (its worst) among the
+    accuracies and its 10 and 100 above every accuracy. Each scale is sorted apart now,
+    accuracies first, an unscored run last; the status says so."""
+    from evaltui.data.metrics import prompt_stats
+    from evaltui.data.schema import conform
+
+    scores = {("acc", "a"): 0.0, ("acc", "b"): 0.4, ("acc", "c"): 1.0}
+    scores |= {("pct", "a"): 0.5, ("pct", "b"): 10.0, ("pct", "c"): 100.0, ("none", "a"): None}
+    gens = conform(
+        pl.DataFrame(
+            {
+                "run": [run for run, _ in scores],
+                "prompt_id": [p for _, p in scores],
+                "prompt": [p for _, p in scores],
+                "gen": "x",
+                "accuracy": list(scores.values()),
+            }
+        ),
+        with_lengths=True,
+    )
+    stats = prompt_stats(gens)
+    for descending, expected in (
+        (False, [0.0, 0.4, 1.0, 0.5, 10.0, 100.0, None]),
+        (True, [1.0, 0.4, 0.0, 100.0, 10.0, 0.5, None]),
+    ):
+        view = View(sort=Sort("average_accuracy", descending))
+        shown = view.apply(stats)
+        assert shown["average_accuracy"].to_list() == expected
+        assert shown["run"].to_list()[-1] == "none"
+        assert view.describe({"average_accuracy": "mean score"}, scales=2).endswith(
+            f"sort mean score {'↓' if descending else '↑'} (each scale apart)"
+        )
+    # One scale: the column's own order, and no word about scales.
+    one = stats.filter(pl.col("run") == "acc")
+    assert View(sort=Sort("average_accuracy")).apply(one)["average_accuracy"].to_list() == [
+        0.0,
+        0.4,
+        1.0,
+    ]
+    from evaltui.data.query import score_scales
+
+    assert (score_scales(stats), score_scales(one)) == (2, 1)
+    assert View(sort=Sort("average_accuracy")).describe(scales=1) == "sort average_accuracy ↑"
+    # Other columns are in units every run shares: sorted across runs, no word about scales.
+    assert View(sort=Sort("count")).describe(scales=2) == "sort count ↑"
