@@ -238,6 +238,16 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         "their mean, min and max but no correct/pass@k/maj@k",
     )
     parser.add_argument(
+        "--score-direction",
+        action="append",
+        default=[],
+        metavar="[RUN=]lower|higher",
+        help="whether a lower or a higher score is better, for every run or RUN=lower for one "
+        "(repeat the flag), over what the format or the metric's name says (mae, loss, wer, "
+        "error, ...: lower). A lower-is-better score is no accuracy: correct is <= the "
+        "--correct-threshold, and compare calls a fall an improvement",
+    )
+    parser.add_argument(
         "--triage",
         action="append",
         default=[],
@@ -280,7 +290,9 @@ def load_options(args: argparse.Namespace) -> Any:
             args.label,
             metric=args.metric,
         ),
-        correct_threshold=Thresholds.parse(args.correct_threshold),
+        correct_threshold=Thresholds.parse(args.correct_threshold).with_directions(
+            args.score_direction
+        ),
         triage=triage_thresholds(args),
     )
 

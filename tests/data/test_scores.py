@@ -959,3 +959,56 @@ def test_a_plain_score_field_of_no_telling_name_keeps_its_direction_unknown(
     assert main(["summarize", str(a), "-o", str(out), "--table", "csv", *common]) == 0
     rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
     assert rows["mean"]["higher_is_better"] == "" and rows["mean"]["score_metric"] == ""
+
+
+def test_score_direction_flag_says_which_way_a_score_goes(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A score whose name says nothing of its direction (`score`, a distance here) had no way to
+    be lower-is-better: `--correct-threshold 1` counted >= 1 as solved. `--score-direction
+    lower` says so for every run, `RUN=lower` for one; `higher` gives an unnamed 0-100 score a
+    direction (compare then calls changes improved/regressed). Same hand-worked numbers as
+    test_a_plain_score_field_named_for_a_loss_is_lower_is_better."""
+    from evaltui.cli import main
+
+    a, b = plain_loss_runs(tmp_path, "score")
+    common = ["--model", str(word_tokenizer), "--no-cache", "-q"]
+    out = tmp_path / "a.json"
+    argv = ["summarize", str(a), "-o", str(out), "--table", "csv", "--correct-threshold", "1"]
+    for direction in ("lower", "a=lower"):
+        assert main([*argv, *common, "--score-direction", direction]) == 0
+        rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+        assert rows["pass@1"]["value"] == "41.7", direction
+        assert rows["mean"]["higher_is_better"] == "false"
+        never = (rows["mean"]["never"], rows["mean"]["flaky"], rows["mean"]["always"])
+        assert never == ("3", "1", "2")
+    # Without it: direction unknown, and >= 1 counted (q2, q3, q5 always; q0, q1 never).
+    assert main([*argv, *common]) == 0
+    rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows["mean"]["higher_is_better"] == ""
+    assert (rows["mean"]["never"], rows["mean"]["always"]) == ("2", "3")
+
+    # One run's word leaves the other's alone; higher gives an unknown score a direction.
+    summary = tmp_path / "cmp.json"
+    argv = ["compare", str(a), str(b), "--summary-json", str(summary), "--runs", "a", "b"]
+    assert main([*argv, *common, "--score-direction", "higher"]) == 0
+    capsys.readouterr()
+    compared = json.loads(summary.read_text(encoding="utf-8"))
+    assert compared["direction_unknown"] is False and compared["lower_is_better"] is False
+    assert (compared["counts"]["improved"], compared["counts"]["regressed"]) == (2, 3)
+    summary.unlink()
+    assert main([*argv, *common, "--score-direction", "a=lower"]) == 0
+    capsys.readouterr()
+    compared = json.loads(summary.read_text(encoding="utf-8"))
+    assert compared["score_a"].endswith("lower is better")
+    assert "direction unknown" in compared["score_b"]
+
+    # A word that is not a direction, and a run that is not loaded: clear errors.
+    with pytest.raises(SystemExit) as exit_info:
+        main(["summarize", str(a), "-o", str(out), *common, "--score-direction", "down"])
+    assert exit_info.value.code == 2
+    assert "--score-direction 'down': expected lower or higher" in capsys.readouterr().err
+    code = main(["summarize", str(a), "-o", str(out), *common, "--score-direction", "typo=lower"])
+    assert code != 0
+    err = capsys.readouterr().err
+    assert "--score-direction names 1 run(s) not loaded: 'typo' (runs: a)" in err, err
