@@ -1012,3 +1012,20 @@ def test_score_direction_flag_says_which_way_a_score_goes(
     assert code != 0
     err = capsys.readouterr().err
     assert "--score-direction names 1 run(s) not loaded: 'typo' (runs: a)" in err, err
+
+
+def test_compare_takes_means_a_rounding_error_apart_for_unchanged() -> None:
+    """Prompt 1 scored 0.2, 0.4, 0.6 in run a (mean 0.39999999999999997) and 0.1, 0.2, 0.9 in
+    run b (0.4000000000000001): both 0.400 on every screen, yet compare counted it "improved"
+    (delta +2.2e-16) and listed it as the largest improvement. Prompt 2 really rose (0 -> 1)."""
+    rows = [("a", "1", v) for v in (0.2, 0.4, 0.6)] + [("b", "1", v) for v in (0.1, 0.2, 0.9)]
+    rows += [("a", "2", 0.0), ("b", "2", 1.0)]
+    stats = prompt_stats(generations(rows))
+    means = {(r["run"], r["prompt_id"]): r["average_accuracy"] for r in stats.to_dicts()}
+    assert means[("a", "1")] != means[("b", "1")], "the means carry no rounding error"
+    comparison = compare_runs(stats, "a", "b")
+    counts = comparison.outcome_counts()
+    assert counts is not None
+    assert (counts["improved"], counts["regressed"], counts["unchanged"]) == (1, 0, 1)
+    assert comparison.joined.sort("prompt_id")["delta"].to_list() == [0.0, 1.0]
+    assert "improved 1 · regressed 0 · unchanged 1" in comparison.report()
