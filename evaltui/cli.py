@@ -217,7 +217,7 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         default=None,
         metavar="NAME",
         help="plain JSONL: the score's field (default: accuracy, acc, correct, ..., then score, "
-        "reward)",
+        "reward); a name such as mae, loss, wer or error is lower-is-better",
     )
     parser.add_argument(
         "--metric",
