@@ -218,7 +218,7 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         default=None,
         metavar="NAME",
         help="plain JSONL: the score's field (default: accuracy, acc, correct, ..., then score, "
-        "reward)",
+        "reward); a name such as mae, loss, wer or error is lower-is-better",
     )
     parser.add_argument(
         "--metric",
@@ -237,6 +237,16 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         "every run, RUN=X for one run (repeat the flag). Default: 0.5 for runs whose score is an "
         "accuracy (0/1 or 0-1); none for other scores (bleu 0-100, mae, ...), which then show "
         "their mean, min and max but no correct/pass@k/maj@k",
+    )
+    parser.add_argument(
+        "--score-direction",
+        action="append",
+        default=[],
+        metavar="[RUN=]lower|higher",
+        help="whether a lower or a higher score is better, for every run or RUN=lower for one "
+        "(repeat the flag), over what the format or the metric's name says (mae, loss, wer, "
+        "error, ...: lower). A lower-is-better score is no accuracy: correct is <= the "
+        "--correct-threshold, and compare calls a fall an improvement",
     )
     parser.add_argument(
         "--triage",
@@ -281,7 +291,9 @@ def load_options(args: argparse.Namespace) -> Any:
             args.label,
             metric=args.metric,
         ),
-        correct_threshold=Thresholds.parse(args.correct_threshold),
+        correct_threshold=Thresholds.parse(args.correct_threshold).with_directions(
+            args.score_direction
+        ),
         triage=triage_thresholds(args),
     )
 

@@ -17,7 +17,7 @@ from evaltui.data.distinct import distinct_expr, shared_starts
 from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
 from evaltui.data.metrics import ACCURACY_KINDS, format_score
-from evaltui.data.query import View
+from evaltui.data.query import SCALED_COLUMNS, View, score_scales
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
@@ -132,11 +132,16 @@ def prompts_and_runs(rows: pl.DataFrame) -> str:
     return f"{plural(rows.height, 'row')} of {runs} runs"
 
 
-def view_words(view: View, stats: pl.DataFrame | None) -> str:
+def view_words(view: View, stats: pl.DataFrame | None, scales: int | None = None) -> str:
     """``view`` described with the table's headers for its columns (``sort accuracy ↓``, or
-    ``sort mean score ↓`` for a continuous score, as the column is headed)."""
+    ``sort mean score ↓`` for a continuous score, as the column is headed; ``(each scale
+    apart)`` when the runs' scores have several scales). ``scales``: :func:`score_scales` of
+    ``stats`` when the caller has it (counted here otherwise, a pass over the table)."""
     names = None if stats is None else {c: header for c, header, _k in table_columns(stats)}
-    return view.describe(names)
+    scaled = stats is not None and view.sort is not None and view.sort.column in SCALED_COLUMNS
+    if scales is None:
+        scales = score_scales(stats) if scaled and stats is not None else 1
+    return view.describe(names, scales=scales)
 
 
 def column_widths(terminal_width: int) -> tuple[int, int]:

@@ -564,6 +564,20 @@ def sign_test(positive: int, negative: int) -> float:
     return min(1.0, 2 * tail)
 
 
+NEAR = 1e-9
+"""Two means this close (relative to the larger, at least 1) are equal: a rounding error apart,
+as a filter compares them (:data:`evaltui.data.query.NEAR`)."""
+
+
+def change_expr(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    """``b - a``, 0 when the two are a rounding error apart: a prompt scored 0.2, 0.4, 0.6 in
+    one run (mean 0.39999999999999997) and 0.1, 0.2, 0.9 in the other (0.4000000000000001),
+    both shown as 0.400, was "improved" by +2.2e-16. Non-finite differences stay as they are."""
+    delta = b - a
+    scale = pl.max_horizontal(pl.lit(1.0), a.abs(), b.abs())
+    return pl.when(delta.is_finite() & (delta.abs() <= NEAR * scale)).then(0.0).otherwise(delta)
+
+
 def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) -> Comparison:
     """Join ``run_a`` and ``run_b`` of a Stats frame on prompt id and compare them."""
     runs = [str(r) for r in stats["run"].unique(maintain_order=True).to_list()]
@@ -595,7 +609,7 @@ def compare_runs(stats: pl.DataFrame, run_a: str, run_b: str, *, seed: int = 0) 
             }
         )
         .with_columns(
-            (pl.col("rate_b") - pl.col("rate_a")).alias("delta"),
+            change_expr(pl.col("rate_a"), pl.col("rate_b")).alias("delta"),
             difficulty_expr("_a").alias("class_a"),
             difficulty_expr("_b").alias("class_b"),
         )

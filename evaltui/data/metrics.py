@@ -20,6 +20,7 @@ the sums: a prompt with an Infinity ``mae`` has mean Infinity, as the harness re
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -117,6 +118,33 @@ class Thresholds:
 
     default: float | None = None
     per_run: tuple[tuple[str, float], ...] = ()
+    directions: tuple[tuple[str | None, bool], ...] = ()
+    """``--score-direction [RUN=]lower|higher``: (run, or None for every run; higher is better),
+    the user's word on a score's direction, before the format's and a metric name's."""
+
+    def with_directions(self, values: Iterable[str]) -> Thresholds:
+        """These thresholds with ``--score-direction``'s values (``lower``, ``RUN=higher``; the
+        last word for a run wins). Raises ValueError."""
+        words = {"lower": False, "higher": True}
+        directions: dict[str | None, bool] = dict(self.directions)
+        for value in values:
+            run, equals, word = value.rpartition("=")
+            if word.strip().lower() not in words:
+                raise ValueError(
+                    f"--score-direction {value!r}: expected lower or higher, or RUN=lower"
+                )
+            if equals and not run:
+                raise ValueError(f"--score-direction {value!r}: the run label is empty")
+            directions.pop(run if equals else None, None)  # the last word last
+            directions[run if equals else None] = words[word.strip().lower()]
+        return dataclasses.replace(self, directions=tuple(directions.items()))
+
+    def direction_for(self, run: str) -> bool | None:
+        """The user's word on ``run``'s direction (True: higher is better); None: unsaid."""
+        for name, higher in self.directions:
+            if name == run:
+                return higher
+        return next((higher for name, higher in self.directions if name is None), None)
 
     @classmethod
     def parse(cls, values: Iterable[str]) -> Thresholds:
@@ -149,28 +177,34 @@ class Thresholds:
             return self.default
         return DEFAULT_THRESHOLD if accuracy else None
 
-    def unknown_runs(self, runs: Iterable[str]) -> list[str]:
-        """Runs named in ``RUN=VALUE`` that are not loaded (a typo the user should hear about)."""
+    def unknown_runs(self, runs: Iterable[str], flag: str = "--correct-threshold") -> list[str]:
+        """Runs named in ``RUN=VALUE`` of ``flag`` (``--correct-threshold`` or
+        ``--score-direction``) that are not loaded (a typo the user should hear about)."""
         known = set(runs)
-        return [name for name, _value in self.per_run if name not in known]
+        named = (
+            [name for name, _value in self.per_run]
+            if flag == "--correct-threshold"
+            else [name for name, _higher in self.directions if name is not None]
+        )
+        return [name for name in named if name not in known]
 
     def unknown_message(self, runs: Iterable[str]) -> str | None:
         """The user's message when ``RUN=X`` names runs that are not loaded (labels made safe)."""
         from evaltui.data.sanitize import one_line
 
         loaded = [str(r) for r in runs]
-        unknown = self.unknown_runs(loaded)
-        if not unknown:
-            return None
         # Ten loaded runs named, the rest counted (100 verl steps were one 3,000-character line).
         more = f" and {len(loaded) - 10:,} more" if len(loaded) > 10 else ""
-        return (
-            f"--correct-threshold names {len(unknown)} run(s) not loaded: "
+        messages = [
+            f"{flag} names {len(unknown)} run(s) not loaded: "
             + ", ".join(repr(one_line(r, 60)) for r in unknown)
             + " (runs: "
             + ", ".join(one_line(r, 60) for r in loaded[:10])
             + f"{more})"
-        )
+            for flag in ("--correct-threshold", "--score-direction")
+            if (unknown := self.unknown_runs(loaded, flag))
+        ]
+        return "; ".join(messages) or None
 
 
 def as_thresholds(value: Thresholds | float | None) -> Thresholds:
@@ -396,6 +430,9 @@ def kinds_from_summaries(
         hib: bool | None = stated[0] if len(stated) == 1 else None
         if hib is None and names and all(LOWER_IS_BETTER_NAME.search(n) for n in names):
             hib = False
+        told = thresholds.direction_for(run)
+        if told is not None:  # --score-direction: the user's word over the format's
+            hib = told
         low, high = row["low"], row["high"]
         if row["scored"] == 0:
             out[run] = ScoreKind(run, "unscored", metric, hib, None)

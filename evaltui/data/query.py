@@ -163,6 +163,10 @@ class _Val:
     literal: Any = None
     """The Python value of a literal (strings stay strings for regexes and lists)."""
     is_literal: bool = False
+    inexact: bool = False
+    """A number that may carry a rounding error (a float column, arithmetic): compared as equal
+    to a number a rounding error away (:func:`_near_compare`). Counts and typed numbers are
+    compared exactly."""
 
 
 class _Parser:
@@ -372,6 +376,10 @@ class _Parser:
                 op.pos,
             )
         lhs, rhs = left.expr, right.expr
+        if left.kind == "num" and right.kind == "num" and (left.inexact or right.inexact):
+            return _Val(
+                _near_compare(op.text, lhs, rhs), "bool", left.pos, right.end, is_literal=literal
+            )
         ops = {
             "<": lambda: lhs < rhs,
             "<=": lambda: lhs <= rhs,
@@ -411,7 +419,14 @@ class _Parser:
             self.arithmetic_operator(op, value, right)
             left, other = self.number(value), self.number(right)
             expr = left + other if op.text == "+" else left - other
-            value = _Val(expr, "num", value.pos, right.end, is_literal=_all_literal([value, right]))
+            value = _Val(
+                expr,
+                "num",
+                value.pos,
+                right.end,
+                is_literal=_all_literal([value, right]),
+                inexact=True,
+            )
         return value
 
     def product(self) -> _Val:
@@ -423,7 +438,14 @@ class _Parser:
             left, other = self.number(value), self.number(right)
             # x / 0 is null ("unknown"), not NaN, which polars orders above every number.
             expr = left * other if op.text == "*" else pl.when(other != 0).then(left / other)
-            value = _Val(expr, "num", value.pos, right.end, is_literal=_all_literal([value, right]))
+            value = _Val(
+                expr,
+                "num",
+                value.pos,
+                right.end,
+                is_literal=_all_literal([value, right]),
+                inexact=True,
+            )
         return value
 
     def unary(self) -> _Val:
@@ -440,7 +462,7 @@ class _Parser:
             return value
         if value.is_literal:
             return _Val(pl.lit(-value.literal), "num", start.pos, value.end, -value.literal, True)
-        return _Val(-self.number(value), "num", start.pos, value.end)
+        return _Val(-self.number(value), "num", start.pos, value.end, inexact=value.inexact)
 
     def atom(self) -> _Val:
         token = self.take()
@@ -470,9 +492,40 @@ class _Parser:
                 close = difflib.get_close_matches(name, known_names(self.columns), n=3, cutoff=0.5)
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
                 raise QueryError(f"unknown column {name!r}{hint}", token.pos)
-            return _Val(pl.col(column), _kind(self.columns[column]), token.pos, token.end)
+            dtype = self.columns[column]
+            return _Val(
+                pl.col(column), _kind(dtype), token.pos, token.end, inexact=dtype.is_float()
+            )
         found = token.text or "the end"
         raise QueryError(f"expected a column name or a value, found {found!r}", token.pos)
+
+
+NEAR = 1e-9
+"""Two numbers this close (relative to the larger, at least 1) are equal to a filter: a rounding
+error apart, as the bins count them (:func:`evaltui.data.bins.counts`)."""
+
+
+def _near_compare(op: str, lhs: pl.Expr, rhs: pl.Expr) -> pl.Expr:
+    """``lhs OP rhs`` where numbers a rounding error apart are equal: a fraction run's prompt
+    scored 0.2, 0.4 and 0.6 has mean 0.39999999999999997 and one scored 0.1, 0.2 and 0.9 has
+    0.4000000000000001, both shown as 0.400; ``average_accuracy < 0.4`` took the first and not
+    the second, ``== 0.4`` neither. Infinities are equal only to themselves; NaN as before."""
+    left, right = lhs.cast(pl.Float64), rhs.cast(pl.Float64)
+    scale = pl.max_horizontal(pl.lit(1.0), left.abs(), right.abs())
+    near = (left == right) | (
+        left.is_finite() & right.is_finite() & ((left - right).abs() <= NEAR * scale)
+    )
+    if op == "<":
+        return (left < right) & ~near
+    if op == "<=":
+        return (left <= right) | near
+    if op == ">":
+        return (left > right) & ~near
+    if op == ">=":
+        return (left >= right) | near
+    if op in {"==", "="}:
+        return near
+    return ~near
 
 
 _KIND_NAMES = {"num": "number", "str": "text", "bool": "true/false", "null": "null", "list": "list"}
@@ -616,6 +669,31 @@ def where_scale_note(stats: pl.DataFrame, where: str, run: str | None = None) ->
     )
 
 
+SCALED_COLUMNS = frozenset({"average_accuracy", "min_score", "max_score"})
+"""The columns in a run's score's own units: sorted within each scale (:func:`scale_key`)."""
+
+
+def scale_key() -> pl.Expr:
+    """A row's score scale, to sort by before a score column: every accuracy (0/1 or 0–1) first
+    (""), then each continuous metric by its name (an unnamed one: "~", after the named), runs
+    without scores last (null). One scale in view: the same order as the column alone."""
+    kind = pl.col("score_kind")
+    return (
+        pl.when(kind.is_in(["binary", "fraction"]))
+        .then(pl.lit(""))
+        .when(kind == "continuous")
+        .then(pl.col("score_metric").fill_null("~"))
+        .otherwise(None)
+    )
+
+
+def score_scales(stats: pl.DataFrame) -> int:
+    """How many score scales (:func:`scale_key`) the scored runs of ``stats`` hold."""
+    if not {"score_kind", "score_metric"} <= set(stats.columns):
+        return 1
+    return int(stats.select(scale_key().drop_nulls().n_unique()).item())
+
+
 @dataclass(frozen=True, slots=True)
 class Sort:
     column: str
@@ -676,8 +754,16 @@ class View:
             column = resolve_column(self.sort.column, stats.columns)
             if column is None:
                 raise QueryError(f"unknown sort column {self.sort.column!r}")
+            keys: list[pl.Expr] = [pl.col(column)]
+            if column in SCALED_COLUMNS and {"score_kind", "score_metric"} <= set(stats.columns):
+                # Runs of different scales apart: an accuracy run's 0.500 beside a bleu 0-100
+                # run's 0.500 (its worst) read as one, a bleu 55.5 above every accuracy.
+                keys.insert(0, scale_key())
             lazy = lazy.sort(
-                column, descending=self.sort.descending, nulls_last=True, maintain_order=True
+                keys,
+                descending=[False] * (len(keys) - 1) + [self.sort.descending],
+                nulls_last=True,
+                maintain_order=True,
             )
         try:
             return _collect(lazy, cancelled)
@@ -687,11 +773,13 @@ class View:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise QueryError(f"cannot evaluate this filter: {reason}") from None
 
-    def describe(self, names: Mapping[str, str] | None = None) -> str:
+    def describe(self, names: Mapping[str, str] | None = None, *, scales: int = 1) -> str:
         """The view in a few words; ``names``: the words a screen shows for columns (the table's
         headers), so that the sort reads as the column the user sees (``sort accuracy ↓``, not
         ``sort average_accuracy ↓``). Shown as it is: the run label (from the input) and the
-        typed texts made one safe line, the label cut in the middle as the table shows it."""
+        typed texts made one safe line, the label cut in the middle as the table shows it.
+        ``scales``: how many score scales the rows hold (:func:`score_scales`); a sort by a score
+        column over several says its rows are sorted within each."""
         parts = []
         if self.where.strip():
             parts.append(one_line(self.where))
@@ -704,6 +792,8 @@ class View:
         if self.sort is not None:
             column = (names or {}).get(self.sort.column, self.sort.column)
             parts.append(f"sort {column} {'↓' if self.sort.descending else '↑'}")
+            if scales > 1 and self.sort.column in SCALED_COLUMNS:
+                parts[-1] += " (each scale apart)"
         return " · ".join(parts) if parts else "all prompts"
 
 

@@ -21,6 +21,7 @@ from evaltui.app.screens.summary import SummaryScreen
 from evaltui.data.loader import LoadOptions
 from evaltui.data.metrics import Thresholds
 from tests.app.conftest import settle
+from tests.app.test_wide_text_cells import screen_lines
 from tests.data.test_scores import TGPRED, truthfulqa, truthfulqa_scored_twice
 
 
@@ -325,6 +326,48 @@ async def test_comparing_scores_of_no_direction_says_rises_and_falls(
         status = str(screen.query_one("#compare-status", Static).render())
         assert "showing lower only (g): 2 prompts" in status, status
         assert "(largest fall first)" in status and "drop" not in status, status
+        # The footer says so too: it said "g Regressed i Improved" under "lower only (g)".
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert "g Lower" in footer and "i Higher" in footer, footer
+        assert "Regressed" not in footer and "Improved" not in footer, footer
+        await pilot.press("i")
+        await settle(pilot)
+        status = str(screen.query_one("#compare-status", Static).render())
+        assert "showing higher only (i): 1 prompt" in status, status
+
+
+async def test_comparing_accuracies_keeps_regressed_and_improved_in_the_footer(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Two 0/1 runs (higher is better) at 80x24: the footer's g and i are Regressed and
+    Improved, and the direction-less words are not shown."""
+    from evaltui.app.screens.compare import CompareScreen
+    from tests.conftest import write_jsonl
+
+    for run, scores in (("a", [1, 0, 1]), ("b", [0, 0, 1])):
+        write_jsonl(
+            tmp_path / run / "r.jsonl",
+            [
+                {"prompt": f"p{i}", "gen": "g", "answer": "1", "accuracy": s}
+                for i, s in enumerate(scores)
+            ],
+        )
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.comparison is not None
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert "g Regressed" in footer and "i Improved" in footer, footer
+        assert "Lower" not in footer and "Higher" not in footer, footer
+        await pilot.press("g")
+        await settle(pilot)
+        status = str(screen.query_one("#compare-status", Static).render())
+        assert "showing regressed only (g): 1 prompt" in status, status
 
 
 @pytest.mark.parametrize("threshold", [None, "20"])
@@ -473,3 +516,124 @@ async def test_a_filter_on_accuracy_of_an_mae_run_says_what_it_reads(
         await pilot.press("slash", *(["backspace"] * 20), *"max_len > 1", "enter")
         await settle(pilot)
         assert not [n.message for n in app._notifications if "mean score" in n.message]
+
+
+async def test_a_lower_is_better_comparison_lists_the_largest_change_first(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Two plain runs scored by `--score-field mae` (lower is better) at 80x24, A = a, B = b:
+    g listed the regressions smallest first (Δ 0.1, 0.4, 0.5) under "(largest gain first)",
+    i the improvements smallest first. Means: a 0.35, 0.65, 1.65, 3.15, 1.05, 2.15; b 0.25,
+    1.05, 1.15, 3.65, 0.65, 2.15 (b - a: -0.1, +0.4, -0.5, +0.5, -0.4, 0)."""
+    from evaltui.app.screens.compare import CompareScreen
+    from evaltui.data.formats import ReadOptions
+    from tests.data.test_scores import plain_loss_runs
+
+    plain_loss_runs(tmp_path / "data", "mae")
+    options = LoadOptions(
+        model=str(word_tokenizer),
+        cache_dir=tmp_path / "cache",
+        read=ReadOptions(score_field="mae"),
+    )
+    app = EvalApp([str(tmp_path / "data")], options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.comparison is not None
+        assert screen.comparison.lower_is_better
+        assert (screen.run_a, screen.run_b) == ("a", "b")
+        await pilot.press("g")
+        await settle(pilot)
+        status = str(screen.query_one("#compare-status", Static).render())
+        assert "showing regressed only (g): 2 prompts" in status, status
+        assert "(largest drop first)" in status, status
+        assert [round(d, 3) for d in screen.rows["delta"]] == [0.5, 0.4]
+        await pilot.press("i")
+        await settle(pilot)
+        status = str(screen.query_one("#compare-status", Static).render())
+        assert "showing improved only (i): 3 prompts" in status, status
+        assert "(largest gain first)" in status, status
+        assert [round(d, 3) for d in screen.rows["delta"]] == [-0.5, -0.4, -0.1]
+
+
+async def test_the_header_gives_a_continuous_runs_mean_in_its_units(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """A run whose score is no accuracy had no score in the header at all, where an accuracy
+    run has "accuracy 0.620": a plain 0-100 score (bases 10, 55, 80, 33, 0, 100, each scored
+    base and base + 1: mean 562 / 12 = 46.833), lm-eval's truthfulqa bleu_max (the results
+    file's 19.6836...) and two plain mae runs (means 1.5 and 1.4833) now show their mean."""
+    from tests.conftest import write_jsonl
+
+    bleu = write_jsonl(
+        tmp_path / "bleu" / "r.jsonl",
+        [
+            {"prompt": f"p{i}", "gen": "g", "answer": "1", "accuracy": base + s}
+            for i, base in enumerate([10, 55, 80, 33, 0, 100])
+            for s in range(2)
+        ],
+    )
+    app = make_app(bleu.parent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        line = screen_lines(app)[0]
+        assert line.startswith(" prompts 6 · mean score 46.833 · generations 12"), line
+    app = make_app(truthfulqa(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        line = screen_lines(app)[0]
+        assert line.startswith(" prompts 20 · mean bleu_max 19.684 · generations 20"), line
+
+
+async def test_the_header_gives_each_continuous_runs_mean(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Two plain mae runs (`--score-field mae`): a's mean 1.5, b's 1.4833 (see
+    plain_loss_runs), one per run as several runs' accuracies are."""
+    from evaltui.data.formats import ReadOptions
+    from tests.data.test_scores import plain_loss_runs
+
+    plain_loss_runs(tmp_path / "data", "mae")
+    options = LoadOptions(
+        model=str(word_tokenizer),
+        cache_dir=tmp_path / "cache",
+        read=ReadOptions(score_field="mae"),
+    )
+    app = EvalApp([str(tmp_path / "data")], options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        line = screen_lines(app)[0]
+        assert "mean mae a 1.500 / b 1.483" in line, line
+
+
+async def test_sorting_runs_of_two_scales_by_the_mean_keeps_each_apart(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """A 0-1 fraction run and a plain 0-100 run at 80x24, `]` on the mean column: the 0-100
+    run's 100.5 and 80.5 came above the fraction run's 1.000, its 0.500 among the fractions.
+    Each run's scale is sorted apart now (accuracies first), and the status line says so."""
+    from tests.conftest import write_jsonl
+
+    for run, scores in (("frac", [0.2, 1.0, 0.5]), ("pct", [0.5, 100.5, 80.5])):
+        write_jsonl(
+            tmp_path / run / "r.jsonl",
+            [
+                {"prompt": f"p{i}", "gen": "g", "answer": "1", "accuracy": s}
+                for i, s in enumerate(scores)
+            ],
+        )
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right", "right", "right", "right_square_bracket")
+        await settle(pilot)
+        assert app.rows is not None
+        assert app.rows["average_accuracy"].to_list() == [1.0, 0.5, 0.2, 100.5, 80.5, 0.5]
+        assert app.rows["run"].to_list() == ["frac"] * 3 + ["pct"] * 3
+        status = text_of(app, "#status")
+        assert "sort mean score ↓ (each scale apart)" in status, status

@@ -289,3 +289,99 @@ def test_a_running_query_is_abandoned_when_cancelled() -> None:
     with pytest.raises(QueryCancelled):
         _collect(lazy, cancelled)
     assert time.monotonic() - started < 4  # returned without the query's result
+
+
+def test_a_mean_a_rounding_error_from_a_number_is_that_number() -> None:
+    """A fraction run's prompts scored (0.2, 0.4, 0.6), (0.1, 0.2, 0.9) and (0.3, 0.3, 0.6) have
+    means 0.39999999999999997, 0.4000000000000001 and 0.39999999999999997 as summed, all shown as
+    0.400: ``average_accuracy < 0.4`` took two of them and not the third, ``>= 0.4`` only the
+    third, ``== 0.4`` none. A float a rounding error from the number typed is that number now;
+    a real difference (0.3996) still counts, and counts compare exactly."""
+    from evaltui.data.metrics import prompt_stats
+    from evaltui.data.schema import conform
+
+    scores = {"a": [0.2, 0.4, 0.6], "b": [0.1, 0.2, 0.9], "c": [0.3, 0.3, 0.6], "d": [0.0]}
+    gens = conform(
+        pl.DataFrame(
+            {
+                "run": "r",
+                "prompt_id": [p for p, values in scores.items() for _ in values],
+                "prompt": [p for p, values in scores.items() for _ in values],
+                "gen": "x",
+                "accuracy": [v for values in scores.values() for v in values],
+            }
+        ),
+        with_lengths=True,
+    )
+    stats = prompt_stats(gens)
+    means = dict(zip(stats["prompt_id"], stats["average_accuracy"], strict=True))
+    assert {means["a"], means["b"], means["c"]} - {0.4}, "the means carry no rounding error"
+
+    def chosen(where: str) -> list[str]:
+        return View(where=where).apply(stats)["prompt_id"].sort().to_list()
+
+    assert chosen("average_accuracy < 0.4") == ["d"]
+    assert chosen("accuracy <= 0.4") == ["a", "b", "c", "d"]
+    assert chosen("average_accuracy >= 0.4") == ["a", "b", "c"]
+    assert chosen("average_accuracy > 0.4") == []
+    assert chosen("average_accuracy == 0.4") == ["a", "b", "c"]
+    assert chosen("average_accuracy != 0.4") == ["d"]
+    assert chosen("not (average_accuracy < 0.4)") == ["a", "b", "c"]
+    assert chosen("total_accuracy_count / count == 0.4") == ["a", "b", "c"]
+    assert chosen("0.4 > average_accuracy") == ["d"]
+    # A real difference is one: 0.3996 is below 0.4 though shown as 0.400.
+    near = stats.with_columns(pl.lit(0.3996).alias("average_accuracy"))
+    assert View(where="average_accuracy < 0.4").apply(near).height == near.height
+    # Null and NaN as before: neither side of a comparison.
+    gaps = pl.DataFrame({"average_accuracy": [None, float("nan"), 0.4]})
+    assert View(where="average_accuracy == 0.4").apply(gaps)["average_accuracy"].to_list() == [0.4]
+    assert View(where="average_accuracy < 0.4").apply(gaps).height == 0
+
+
+def test_a_sort_by_score_keeps_runs_of_different_scales_apart() -> None:
+    """An accuracy run (0-1: means 0.0, 0.4, 1.0) and a plain 0-100 run (means 0.5, 10, 100)
+    loaded together: sorting by the mean put the 0-100 run's 0.5 (its worst) among the
+    accuracies and its 10 and 100 above every accuracy. Each scale is sorted apart now,
+    accuracies first, an unscored run last; the status says so."""
+    from evaltui.data.metrics import prompt_stats
+    from evaltui.data.schema import conform
+
+    scores = {("acc", "a"): 0.0, ("acc", "b"): 0.4, ("acc", "c"): 1.0}
+    scores |= {("pct", "a"): 0.5, ("pct", "b"): 10.0, ("pct", "c"): 100.0, ("none", "a"): None}
+    gens = conform(
+        pl.DataFrame(
+            {
+                "run": [run for run, _ in scores],
+                "prompt_id": [p for _, p in scores],
+                "prompt": [p for _, p in scores],
+                "gen": "x",
+                "accuracy": list(scores.values()),
+            }
+        ),
+        with_lengths=True,
+    )
+    stats = prompt_stats(gens)
+    for descending, expected in (
+        (False, [0.0, 0.4, 1.0, 0.5, 10.0, 100.0, None]),
+        (True, [1.0, 0.4, 0.0, 100.0, 10.0, 0.5, None]),
+    ):
+        view = View(sort=Sort("average_accuracy", descending))
+        shown = view.apply(stats)
+        assert shown["average_accuracy"].to_list() == expected
+        assert shown["run"].to_list()[-1] == "none"
+        assert view.describe({"average_accuracy": "mean score"}, scales=2).endswith(
+            f"sort mean score {'↓' if descending else '↑'} (each scale apart)"
+        )
+    # One scale: the column's own order, and no word about scales.
+    one = stats.filter(pl.col("run") == "acc")
+    assert View(sort=Sort("average_accuracy")).apply(one)["average_accuracy"].to_list() == [
+        0.0,
+        0.4,
+        1.0,
+    ]
+    from evaltui.data.query import score_scales
+
+    assert (score_scales(stats), score_scales(one)) == (2, 1)
+    assert View(sort=Sort("average_accuracy")).describe(scales=1) == "sort average_accuracy ↑"
+    # Other columns are in units every run shares: sorted across runs, no word about scales.
+    assert View(sort=Sort("count")).describe(scales=2) == "sort count ↑"

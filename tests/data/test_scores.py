@@ -879,3 +879,153 @@ def test_export_where_accuracy_of_a_continuous_run_says_what_it_compares(
     assert "note" not in capsys.readouterr().err
     assert main(["export", str(mid), "--where", "accuracy < 0.2", "-o", str(out), *common]) == 0
     assert "note" not in capsys.readouterr().err
+
+
+def plain_loss_runs(tmp_path: Path, field: str) -> tuple[Path, Path]:
+    """Two plain JSONL runs scored by a loss-like ``field`` (4 samples per prompt): per prompt
+    a's values are base + 0, 0.1, 0.2, 0.3 with bases 0.2, 0.5, 1.5, 3.0, 0.9, 2.0; b's bases
+    0.1, 0.9, 1.0, 3.5, 0.5, 2.0."""
+    paths = []
+    for run, bases in (
+        ("a", [0.2, 0.5, 1.5, 3.0, 0.9, 2.0]),
+        ("b", [0.1, 0.9, 1.0, 3.5, 0.5, 2.0]),
+    ):
+        records = [
+            {"prompt": f"q{p}", "gen": f"g{p}{s}", "answer": "1", field: base + s / 10}
+            for p, base in enumerate(bases)
+            for s in range(4)
+        ]
+        paths.append(write_jsonl(tmp_path / run / "run.jsonl", records))
+    return paths[0], paths[1]
+
+
+@pytest.mark.parametrize("field", ["mae", "loss", "wer", "val_error"])
+def test_a_plain_score_field_named_for_a_loss_is_lower_is_better(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str], field: str
+) -> None:
+    """`--score-field mae` (or loss, wer, an error) of plain JSONL: the direction was unknown, so
+    `--correct-threshold 1` counted values >= 1 as solved (a's prompts with losses of 1.5-3.3
+    "always" solved, the 0.2-0.8 ones "never") and compare took a rise for an improvement. The
+    field's name is the run's metric now: lower is better, correct is <= 1.
+
+    By hand (a, correct <= 1): q0 0.2-0.5 4 of 4, q1 0.5-0.8 4, q2 1.5-1.8 0, q3 3.0-3.3 0,
+    q4 0.9, 1.0, 1.1, 1.2 2 (1.0 <= 1), q5 2.0-2.3 0: pass@1 (1 + 1 + 0.5) / 6 = 41.7 %,
+    never 3 / flaky 1 / always 2. b: q0 always, q1 0.9-1.2 flaky (2), q2 1.0-1.3 flaky (1),
+    q3 never, q4 0.5-0.8 always, q5 never. Means b - a per prompt: q0 -0.1, q1 +0.4, q2 -0.5,
+    q3 +0.5, q4 -0.4, q5 0: three lower (improved), two higher (regressed)."""
+    from evaltui.cli import main
+
+    a, b = plain_loss_runs(tmp_path, field)
+    common = ["--score-field", field, "--model", str(word_tokenizer), "--no-cache", "-q"]
+    out = tmp_path / "a.json"
+    argv = ["summarize", str(a), "-o", str(out), "--table", "csv", "--correct-threshold", "1"]
+    assert main([*argv, *common]) == 0
+    rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows["pass@1"]["value"] == "41.7"
+    assert (rows["mean"]["never"], rows["mean"]["flaky"], rows["mean"]["always"]) == ("3", "1", "2")
+    assert rows["mean"]["higher_is_better"] == "false" and rows["mean"]["score_metric"] == field
+    records = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["n_correct"] for r in records] == [4, 4, 0, 0, 2, 0]
+    assert {r["score_kind"] for r in records} == {"continuous"}
+
+    summary = tmp_path / "cmp.json"
+    argv = ["compare", str(a), str(b), "--summary-json", str(summary), "--runs", "a", "b"]
+    assert main([*argv, "--correct-threshold", "1", *common]) == 0
+    capsys.readouterr()
+    compared = json.loads(summary.read_text(encoding="utf-8"))
+    assert compared["lower_is_better"] is True and compared["direction_unknown"] is False
+    assert compared["counts"]["improved"] == 3 and compared["counts"]["regressed"] == 2
+    assert compared["transitions"]["never"] == {"never": 2, "flaky": 1, "always": 0}
+    assert compared["transitions"]["always"] == {"never": 0, "flaky": 1, "always": 1}
+
+    # The quick filters read the same "correct": a's never solved are q2, q3, q5.
+    never = tmp_path / "never.jsonl"
+    argv = ["export", str(a), "--quick", "never", "-o", str(never), "--correct-threshold", "1"]
+    assert main([*argv, *common]) == 0
+    prompts = {json.loads(line)["prompt"] for line in never.read_text().splitlines()}
+    assert prompts == {"q2", "q3", "q5"}
+
+
+def test_a_plain_score_field_of_no_telling_name_keeps_its_direction_unknown(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name that says nothing of a direction (`--score-field bleu`, `score`) is not made a
+    metric: its direction stays unknown, as before."""
+    from evaltui.cli import main
+
+    a, _b = plain_loss_runs(tmp_path, "bleu")
+    common = ["--score-field", "bleu", "--model", str(word_tokenizer), "--no-cache", "-q"]
+    out = tmp_path / "a.json"
+    assert main(["summarize", str(a), "-o", str(out), "--table", "csv", *common]) == 0
+    rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows["mean"]["higher_is_better"] == "" and rows["mean"]["score_metric"] == ""
+
+
+def test_score_direction_flag_says_which_way_a_score_goes(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A score whose name says nothing of its direction (`score`, a distance here) had no way to
+    be lower-is-better: `--correct-threshold 1` counted >= 1 as solved. `--score-direction
+    lower` says so for every run, `RUN=lower` for one; `higher` gives an unnamed 0-100 score a
+    direction (compare then calls changes improved/regressed). Same hand-worked numbers as
+    test_a_plain_score_field_named_for_a_loss_is_lower_is_better."""
+    from evaltui.cli import main
+
+    a, b = plain_loss_runs(tmp_path, "score")
+    common = ["--model", str(word_tokenizer), "--no-cache", "-q"]
+    out = tmp_path / "a.json"
+    argv = ["summarize", str(a), "-o", str(out), "--table", "csv", "--correct-threshold", "1"]
+    for direction in ("lower", "a=lower"):
+        assert main([*argv, *common, "--score-direction", direction]) == 0
+        rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+        assert rows["pass@1"]["value"] == "41.7", direction
+        assert rows["mean"]["higher_is_better"] == "false"
+        never = (rows["mean"]["never"], rows["mean"]["flaky"], rows["mean"]["always"])
+        assert never == ("3", "1", "2")
+    # Without it: direction unknown, and >= 1 counted (q2, q3, q5 always; q0, q1 never).
+    assert main([*argv, *common]) == 0
+    rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows["mean"]["higher_is_better"] == ""
+    assert (rows["mean"]["never"], rows["mean"]["always"]) == ("2", "3")
+
+    # One run's word leaves the other's alone; higher gives an unknown score a direction.
+    summary = tmp_path / "cmp.json"
+    argv = ["compare", str(a), str(b), "--summary-json", str(summary), "--runs", "a", "b"]
+    assert main([*argv, *common, "--score-direction", "higher"]) == 0
+    capsys.readouterr()
+    compared = json.loads(summary.read_text(encoding="utf-8"))
+    assert compared["direction_unknown"] is False and compared["lower_is_better"] is False
+    assert (compared["counts"]["improved"], compared["counts"]["regressed"]) == (2, 3)
+    summary.unlink()
+    assert main([*argv, *common, "--score-direction", "a=lower"]) == 0
+    capsys.readouterr()
+    compared = json.loads(summary.read_text(encoding="utf-8"))
+    assert compared["score_a"].endswith("lower is better")
+    assert "direction unknown" in compared["score_b"]
+
+    # A word that is not a direction, and a run that is not loaded: clear errors.
+    with pytest.raises(SystemExit) as exit_info:
+        main(["summarize", str(a), "-o", str(out), *common, "--score-direction", "down"])
+    assert exit_info.value.code == 2
+    assert "--score-direction 'down': expected lower or higher" in capsys.readouterr().err
+    code = main(["summarize", str(a), "-o", str(out), *common, "--score-direction", "typo=lower"])
+    assert code != 0
+    err = capsys.readouterr().err
+    assert "--score-direction names 1 run(s) not loaded: 'typo' (runs: a)" in err, err
+
+
+def test_compare_takes_means_a_rounding_error_apart_for_unchanged() -> None:
+    """Prompt 1 scored 0.2, 0.4, 0.6 in run a (mean 0.39999999999999997) and 0.1, 0.2, 0.9 in
+    run b (0.4000000000000001): both 0.400 on every screen, yet compare counted it "improved"
+    (delta +2.2e-16) and listed it as the largest improvement. Prompt 2 really rose (0 -> 1)."""
+    rows = [("a", "1", v) for v in (0.2, 0.4, 0.6)] + [("b", "1", v) for v in (0.1, 0.2, 0.9)]
+    rows += [("a", "2", 0.0), ("b", "2", 1.0)]
+    stats = prompt_stats(generations(rows))
+    means = {(r["run"], r["prompt_id"]): r["average_accuracy"] for r in stats.to_dicts()}
+    assert means[("a", "1")] != means[("b", "1")], "the means carry no rounding error"
+    comparison = compare_runs(stats, "a", "b")
+    counts = comparison.outcome_counts()
+    assert counts is not None
+    assert (counts["improved"], counts["regressed"], counts["unchanged"]) == (1, 0, 1)
+    assert comparison.joined.sort("prompt_id")["delta"].to_list() == [0.0, 1.0]
+    assert "improved 1 · regressed 0 · unchanged 1" in comparison.report()

@@ -299,6 +299,22 @@ class CompareScreen(Screen[None]):
         Binding("q", "app.pop_screen", "Back", id="compare_back_q"),
         Binding("g", "only('regressed')", "Regressed", id="compare_regressed"),
         Binding("i", "only('improved')", "Improved", id="compare_improved"),
+        # When neither run's score has a direction a change is a fall or a rise: the same keys
+        # under those words (check_action shows one pair; the status line says "lower only").
+        Binding(
+            "g",
+            "only('regressed', 'lower')",
+            "Lower",
+            id="compare_lower",
+            tooltip="when neither run's score has a direction",
+        ),
+        Binding(
+            "i",
+            "only('improved', 'higher')",
+            "Higher",
+            id="compare_higher",
+            tooltip="when neither run's score has a direction",
+        ),
         # One of the pair in the footer (the help lists both): room for ? at 80 columns.
         Binding("left_square_bracket", "sort(False)", "Sort ↑", id="compare_sort_asc", show=False),
         Binding("right_square_bracket", "sort(True)", "Sort ↓", id="compare_sort_desc"),
@@ -352,6 +368,10 @@ class CompareScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick_runs":
             return len(run_names(cast("EvalApp", self.app))) > 2
+        if action == "only":
+            # "Regressed"/"Improved", or "Lower"/"Higher" when no direction is known.
+            unknown = self.comparison is not None and self.comparison.direction_unknown
+            return (len(parameters) > 1) == unknown
         return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="compare")
@@ -392,6 +412,7 @@ class CompareScreen(Screen[None]):
             self.query_one("#compare-headline", Static).update(Text(one_line(error, 2000)))
             return
         self.comparison = message.comparison
+        self.refresh_bindings()  # g/i say "Lower"/"Higher" when no direction is known
         self.query_one("#compare-headline", Static).update(Text(headline(message.comparison)))
         self.query_one("#compare-details", Static).update(Text(counts_text(message.comparison)))
         self.query_one("#compare-transitions", Static).update(
@@ -561,12 +582,16 @@ class CompareScreen(Screen[None]):
         tables = self.query(".compare-table")
         return cast(DataTable, tables.first()) if tables else None
 
-    def action_only(self, which: str) -> None:
+    def action_only(self, which: str, _words: str | None = None) -> None:
+        """``which``: "regressed" or "improved" (``_words`` names them for the footer only)."""
         self.only = None if self.only == which else which
+        # The largest change of the kind first: a regression of a lower-is-better mae is a rise
+        # (Δ descending); ascending showed its smallest first under "(largest gain first)".
+        lower = self.comparison is not None and self.comparison.lower_is_better
         if self.only == "regressed":
-            self.sort = ("delta", False)
+            self.sort = ("delta", lower)
         elif self.only == "improved":
-            self.sort = ("delta", True)
+            self.sort = ("delta", not lower)
         self.show()
 
     def action_sort(self, descending: bool) -> None:

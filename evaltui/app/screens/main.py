@@ -31,12 +31,14 @@ from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult, empty_reason
 from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
 from evaltui.data.query import (
+    SCALED_COLUMNS,
     QueryError,
     Sort,
     View,
     error_text,
     parse_filter,
     quick_unjudged,
+    score_scales,
     where_scale_note,
 )
 from evaltui.data.rescore import RescoreProgress, per_run_comparison
@@ -138,13 +140,20 @@ def rescored_over(stats: pl.DataFrame) -> str:
     return f"over {new_n:,} of {stored_n:,}" if new_n < stored_n else ""
 
 
-def _accuracy_range(values: dict[str, float], *, by_run: bool = True) -> str:
+def _accuracy_range(
+    values: dict[str, float], *, by_run: bool = True, word: str = "accuracy"
+) -> str:
     low, high = min(values.values()), max(values.values())
-    return f"accuracy {fraction(low)}–{fraction(high)}" + (" by run (t)" if by_run else " (t)")
+    return f"{word} {fraction(low)}–{fraction(high)}" + (" by run (t)" if by_run else " (t)")
 
 
 def _fit_run_accuracy(
-    parts: list[str], runs: list[str], values: dict[str, float], width: int, compact: str
+    parts: list[str],
+    runs: list[str],
+    values: dict[str, float],
+    width: int,
+    compact: str,
+    word: str = "accuracy",
 ) -> None:
     """Size the several runs' accuracy (``parts[1]``) so the header up to its bad-line and note
     counts (when not 0) fits ``width``.
@@ -154,7 +163,7 @@ def _fit_run_accuracy(
     and when even the range leaves them off the line, the bad-line and note counts move before
     the generation count: a malformed line is counted where it is seen, at any width. When even
     that is too long, the runs part (``parts[0]``) becomes ``compact`` and the range loses its
-    "by run".
+    "by run". ``word`` names the values (``mean score`` for continuous runs' means).
     """
     index = 1
     bad = next(i for i, part in enumerate(parts) if part.startswith("bad lines "))
@@ -175,7 +184,7 @@ def _fit_run_accuracy(
     # Shorter labels before a moved generation count, both before the range.
     for with_generations in (True, False) if len(runs) <= 3 else ():
         for label in range(40, 7, -1):
-            parts[index] = "accuracy " + " / ".join(
+            parts[index] = f"{word} " + " / ".join(
                 f"{one_line_middle(r, label)} {fraction(values[r])}" for r in runs if r in values
             )
             if fits(with_generations=with_generations):
@@ -183,13 +192,23 @@ def _fit_run_accuracy(
                     move_generations()
                 return
     if len(runs) <= 3:
-        parts[index] = _accuracy_range(values)
+        parts[index] = _accuracy_range(values, word=word)
     if not fits(with_generations=True):
         move_generations()
         # The generation count now follows the bad-line and note counts, at index ``last``.
         if cell_width(" · ".join(p for p in parts[:last] if p)) > width:
             parts[0] = compact
-            parts[index] = _accuracy_range(values, by_run=False)
+            parts[index] = _accuracy_range(values, by_run=False, word=word)
+
+
+def mean_word(kinds: dict[str, ScoreKind], means: dict[str, float]) -> str:
+    """What the header calls the continuous runs' means: ``mean mae`` when they are all of one
+    named metric (its name made safe: it comes from the input), else ``mean score``."""
+    names = {kinds[run].metric for run in means}
+    name = names.pop() if len(names) == 1 else None
+    if not name or ", " in name:
+        return "mean score"
+    return f"mean {one_line(name, 24)}"
 
 
 @dataclass(frozen=True)
@@ -205,6 +224,9 @@ class HeaderCounts:
     """:func:`~evaltui.data.metrics.run_kinds`."""
     accuracies: dict[str, float]
     """:func:`~evaltui.data.metrics.run_accuracies`."""
+    means: dict[str, float]
+    """Each continuous run's mean score over its scored generations, in its own units (pooled
+    as an accuracy is): a bleu 0-100 run's 46.8 where an accuracy run has its accuracy."""
 
 
 def header_counts(stats: pl.DataFrame) -> HeaderCounts:
@@ -213,7 +235,7 @@ def header_counts(stats: pl.DataFrame) -> HeaderCounts:
     accuracies, the runs, the sums, the prompts per run) took ~3-5 ms of the UI thread each
     time."""
     if not stats.height:
-        return HeaderCounts([], [], 0, 0, {}, {})
+        return HeaderCounts([], [], 0, 0, {}, {}, {})
     with_kinds = "score_kind" in stats.columns
     per_run = stats.group_by("run", maintain_order=True).agg(
         pl.len().alias("header prompts"),
@@ -223,10 +245,10 @@ def header_counts(stats: pl.DataFrame) -> HeaderCounts:
         *(run_kind_aggregates() if with_kinds else []),
     )
     kinds = kinds_of_runs(per_run) if with_kinds else {}
-    accuracies = {
+    means = {
         str(run): float(total) / int(scored)
         for run, total, scored in per_run.select("run", "header total", "header scored").iter_rows()
-        if run is not None and scored and str(run) in kinds and kinds[str(run)].accuracy
+        if run is not None and scored and str(run) in kinds and kinds[str(run)].kind != "unscored"
     }
     return HeaderCounts(
         runs=per_run["run"].to_list(),
@@ -234,7 +256,8 @@ def header_counts(stats: pl.DataFrame) -> HeaderCounts:
         generations=sum(per_run["header generations"].to_list()),
         scored=sum(per_run["header scored"].to_list()),
         kinds=kinds,
-        accuracies=accuracies,
+        accuracies={run: mean for run, mean in means.items() if kinds[run].accuracy},
+        means={run: mean for run, mean in means.items() if not kinds[run].accuracy},
     )
 
 
@@ -274,6 +297,11 @@ def _header_parts(
     stats = result.stats
     counts = header_counts(stats)
     kinds, values, runs = counts.kinds, counts.accuracies, counts.runs
+    word = "accuracy"
+    if not values and counts.means:
+        # No accuracy: the continuous runs' means in their own units, as "accuracy 0.62" is
+        # (a bleu 0-100 run's header had no score at all); "mean mae" for one named metric.
+        values, word = counts.means, mean_word(kinds, counts.means)
     skipped = [f for f in result.skipped_files if not f.companion]
     generations = counts.generations
     unscored = generations - counts.scored
@@ -286,6 +314,8 @@ def _header_parts(
                 f"accuracy {fraction(values.get(runs[0]) if runs else None)}"
                 + (f" {over}" if over else "")
             )
+        elif values and runs:
+            parts.append(f"{word} {fraction(values.get(runs[0]))}")
         parts.append(f"generations {generations:,}")
     else:
         # Several runs: a prompt×run row count and a pooled accuracy would mislead, so say what
@@ -304,7 +334,7 @@ def _header_parts(
         elif len(runs) <= 3:
             parts.append("")  # the accuracy, sized below once the parts after it are known
         else:
-            parts.append(_accuracy_range(values))
+            parts.append(_accuracy_range(values, word=word))
         parts.append(f"generations {generations:,}")
     beside, after = rescore_parts(stats, width, spelling)
     parts.insert(len(parts) - 1, beside)  # beside the accuracy
@@ -314,7 +344,7 @@ def _header_parts(
     if result.notes:  # a note about each of 100 files is one note (b lists the files)
         parts.append(f"notes {len(result.note_groups()):,} (b)")
     if len(runs) > 1 and values:
-        _fit_run_accuracy(parts, runs, values, width, compact)
+        _fit_run_accuracy(parts, runs, values, width, compact, word)
     if after:  # after the unscored count, or the bad-line and note counts
         leading = ("unscored ",) if unscored else ("bad lines ", "notes ")
         at = 1 + max(i for i, p in enumerate(parts) if p.startswith(leading))
@@ -337,7 +367,7 @@ def _header_parts(
 
 def _must(part: str) -> bool:
     """Whether the header must show ``part`` (:func:`_must_show`)."""
-    kept = ("accuracy ", "stored ", "unscored ", "notes ", "generations loading")
+    kept = ("accuracy ", "mean ", "stored ", "unscored ", "notes ", "generations loading")
     return (
         part.startswith(kept)
         or part in {"lengths pending", "lengths incomplete"}
@@ -491,6 +521,8 @@ class MainScreen(Screen[None]):
         """Lines of the header last shown."""
         self._runs_of: tuple[pl.DataFrame, bool] | None = None
         """The Stats table last counted and whether it holds several runs (see show_view)."""
+        self._scales_of: int | None = None
+        """How many score scales that table holds (counted when first sorted by a score)."""
         self._shown_texts: dict[str, str] = {}
         """The text each one-line widget (``#summary``, ``#status``, ``#progress``) shows, by
         id: the same text again is not drawn again (a followed update that changed nothing on
@@ -771,11 +803,18 @@ class MainScreen(Screen[None]):
         total = 0 if stats is None else stats.height
         if stats is not None and (self._runs_of is None or self._runs_of[0] is not stats):
             self._runs_of = (stats, of_several_runs(stats))
+            self._scales_of = None
         several = self._runs_of is not None and self._runs_of[1]
+        scales = 1
+        if stats is not None and view.sort is not None and view.sort.column in SCALED_COLUMNS:
+            # Counted once per Stats table (a pass over it: ~70 ms at a million rows).
+            if self._scales_of is None:
+                self._scales_of = score_scales(stats)
+            scales = self._scales_of
         # Rows of several runs are no prompts: 'Showing 120 of 120 prompts' under 'runs 2 ·
         # prompts 60 per run'.
         shown = rows_words(total, several, rows.height)
-        self._status = f"Showing {shown} · {view_words(view, stats)}"
+        self._status = f"Showing {shown} · {view_words(view, stats, scales)}"
         rescored = self.evalapp.rescored
         if rescored is not None and "n_flipped" in rows.columns:
             # Whose scores the accuracy column holds: nothing on the table's lines named the

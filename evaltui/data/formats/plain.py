@@ -36,6 +36,7 @@ from evaltui.data.formats.base import (
     stringify,
     to_score,
 )
+from evaltui.data.metrics import LOWER_IS_BETTER_NAME
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
@@ -502,6 +503,7 @@ class PlainReader(Reader):
             extracted: str | None,
             truncated: bool | None,
             prompt_score: float | None = None,
+            metric: str | None = None,
         ) -> None:
             rows.add(
                 run=run if step is None or options.label else f"{run}{STEP_SEPARATOR}{step}",
@@ -516,6 +518,7 @@ class PlainReader(Reader):
                 extracted=extracted,
                 truncated=truncated,
                 prompt_score=prompt_score,
+                metric=metric,
             )
 
         # A field flag naming a field no record has (a typo) is told, not silently unscored.
@@ -600,6 +603,10 @@ class PlainReader(Reader):
         answer = stringify(record[answer_key]) if answer_key else None
         score_key = _pick(record, options.score_field, SCORE_FIELDS)
         raw_score = record[score_key] if score_key else None
+        # A score field whose name says lower is better (--score-field mae, loss, wer, error) is
+        # that metric: its direction is then known (a loss under --correct-threshold 1 is
+        # correct at <= 1, not >= 1). Other names say nothing of a direction and stay unnamed.
+        metric = score_key if score_key and LOWER_IS_BETTER_NAME.search(score_key) else None
         extracted_key = _pick(record, None, EXTRACTED_FIELDS)
         extracted = stringify(record[extracted_key]) if extracted_key else None
         truncated: bool | None = None
@@ -631,6 +638,7 @@ class PlainReader(Reader):
                 extracted_text,
                 truncated,
                 prompt_score,
+                metric,
             )
 
         if isinstance(gen, list):
