@@ -745,6 +745,10 @@ class View:
         :class:`QueryCancelled` as soon as ``cancelled`` is set (the query is stopped, not waited
         for)."""
         conditions = self.conditions(stats.schema)
+        if conditions == [] and self.sort is None:
+            # Every row in its order: the frame itself (frames are never changed in place).
+            # A query of nothing was a background query per followed update, ~0.3 ms of CPU.
+            return stats
         lazy = stats.lazy()
         if conditions is None:
             lazy = lazy.clear()

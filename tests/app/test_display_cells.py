@@ -204,3 +204,42 @@ def test_the_sorted_by_column_is_kept_within_the_fitted_width() -> None:
         assert rest == [n for n in natural if n != "prompt_id"], (fit, names)
     # Shown already at this width: nothing moves.
     assert table_layout(frame, 20, 12, 200, keep="prompt_id").columns == table_columns(frame)
+
+
+def test_widths_of_frames_with_the_same_columns_reuse_their_expressions() -> None:
+    """A followed update lays out a table of the same columns as the last one: the width
+    expressions are made once per set of columns (building them was ~0.7 ms of each update's
+    layout), and the widths are still those of each frame's own cells, whatever it holds
+    (infinities, NaN, nulls, text that is not plain), in any order of frames."""
+    from evaltui.app.display import _column_widths, _width_exprs
+
+    inf, nan = float("inf"), float("nan")
+    rng = random.Random(3)
+
+    def frame(height: int) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "count": [rng.choice([1, 12, 123_456, None]) for _ in range(height)],
+                "avg_gen_length": [rng.choice([12.5, -0.4, inf, nan, None]) for _ in range(height)],
+                "pass@1": [rng.choice([0.25, 1.0, -inf, nan, None]) for _ in range(height)],
+                "answer": [rng.choice(PLAIN_AND_NOT) for _ in range(height)],
+            },
+            schema_overrides={"count": pl.Int64, "avg_gen_length": pl.Float64},
+        )
+
+    def widths(rows: pl.DataFrame, texts: dict[str, int]) -> dict[str, int]:
+        return _column_widths(rows, ["count", "avg_gen_length"], ["pass@1"], texts)
+
+    frames = [frame(rng.choice([0, 1, 2, 7, 30])) for _ in range(24)]
+    _width_exprs.cache_clear()
+    fresh = []
+    for rows in frames:
+        _width_exprs.cache_clear()
+        fresh.append(widths(rows, {"answer": 24}))
+    _width_exprs.cache_clear()
+    for step, rows in enumerate(frames):
+        limit = {"answer": 24} if step % 3 else {"answer": 10}
+        got = widths(rows, limit)
+        if step % 3:
+            assert got == fresh[step], step
+    assert _width_exprs.cache_info().misses == 2  # one per set of columns (and cuts)

@@ -183,6 +183,32 @@ def test_normalize_values_equals_the_one_expression_form() -> None:
     assert normalize_values(series.clear()).to_list() == []
 
 
+def test_few_values_are_normalized_on_the_in_memory_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A followed update's few new answers are normalized on polars' in-memory engine (the
+    default started its streaming executor for them), a load's many on the default; the values
+    are those of the one-expression form either way."""
+    from evaltui.data.extract import SMALL_NORMALIZE
+
+    engines: list[object] = []
+    collect = pl.LazyFrame.collect
+
+    def recorded(self: pl.LazyFrame, *args: object, **kwargs: object) -> object:
+        engines.append(kwargs.get("engine", "auto"))
+        return collect(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", recorded)
+    few = pl.Series("v", ["\\frac{1}{2}", "1,234.50", "$x$", None, "{42}"], dtype=pl.String)
+    many = pl.Series("v", [f"\\frac{{{i}}}{{4}}" for i in range(SMALL_NORMALIZE)])
+    for values, engine in ((few, "in-memory"), (many, "auto")):
+        engines.clear()
+        got = normalize_values(values)
+        assert engines == [engine]
+        expected = pl.select(normalize_expr(pl.lit(values)).alias("v")).to_series()
+        assert got.to_list() == expected.to_list()
+
+
 def test_small_calls_take_values_normalized_before_from_memory(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -149,6 +149,32 @@ def test_view_is_immutable_and_apply_returns_a_new_frame() -> None:
         View(sort=Sort("nope")).apply(STATS)
 
 
+def test_the_view_of_every_row_in_its_order_runs_no_query(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The default view (no filter, no sort: what a followed update shows most often) is the
+    Stats frame itself: no query is run for it (each was a background query per update), with
+    or without a cancel event; a view that filters or sorts still runs its query."""
+    import threading
+
+    queried: list[bool] = []
+    collect = pl.LazyFrame.collect
+
+    def counted(self: pl.LazyFrame, *args: object, **kwargs: object) -> object:
+        queried.append(True)
+        return collect(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", counted)
+    for cancelled in (None, threading.Event()):
+        assert View().apply(STATS, cancelled) is STATS
+        assert View(where="  ").apply(STATS, cancelled) is STATS
+    assert queried == []
+    assert View(sort=Sort("count")).apply(STATS)["count"].to_list() == [2, 4, 8, 8, 8]
+    assert View(where="count > 4").apply(STATS, threading.Event()).height == 3
+    assert View(where="1 > 2").apply(STATS).height == 0
+    assert len(queried) == 3
+
+
 def test_views_without_filters_on_a_large_frame() -> None:
     big = pl.DataFrame(
         {"prompt": ["p"] * 100_000, "answer": ["a"] * 100_000, "count": list(range(100_000))}
