@@ -1100,7 +1100,7 @@ class _SharedChunkTable:
     One mapping for the threads, not one each: with a table per thread, every thread counted
     the common chunks again (~30 % more chunks to tiktoken on 8 MB of traces at 2 threads). With
     polars 2.1, two threads casting into one mapping at once take no more CPU than into two
-    (``/tmp/perf11d/castpar.py``; scale9 saw such casts serialised with the polars of its day).
+    (benchmarks/RESULTS.md, perf11d; scale9 saw such casts serialised with the polars of its day).
     """
 
     __slots__ = ("_keep", "bound", "chars", "dtype", "entries", "generation", "lengths", "lock")
