@@ -246,9 +246,9 @@ CACHE_ENTRIES = 1_000_000
 CACHE_CHARS = 32_000_000
 #: Numbers a counting thread's chunk table has room for at first (it doubles when short).
 TABLE_START = 1 << 15
-#: Distinct chunks a counting thread's table holds before it starts over (each thread holds its
-#: own, ~100 bytes per chunk in polars' mapping): unbounded (~70k per thread) took the peak RSS
-#: of a cold ``summarize`` of "small" to 1.44-1.52x its input, 32k keeps it at 1.40-1.42x.
+#: Distinct chunks a chunk table holds per counting thread before it starts over (~100 bytes
+#: per chunk in polars' mapping): unbounded (~70k per thread, a table each) took the peak RSS
+#: of a cold ``summarize`` of "small" to 1.44-1.52x its input, 32k kept it at 1.40-1.42x.
 TABLE_ENTRIES = 1 << 15
 #: Bytes of text per unit of work (one pass, one thread), at least (but for a call's last
 #: unit) and at most: memory per thread stays near a few times the largest. See :func:`unit_chars`.
@@ -654,6 +654,7 @@ class FastCounter:
         # of this generation (reset() starts a new one). The dict above serves the Python path,
         # and the native one with a polars that lacks ``pl.Categories``.
         self._tables = _ChunkTable.available()
+        self._shared: _SharedChunkTable | None = None  # the counting threads' (threads > 1)
         self._generation = 0
         passes = [p for p in (raw, normalized) if p is not None]
         # The native path marks cuts with NUL: an added token holding one keeps every text on the
@@ -854,12 +855,18 @@ class FastCounter:
         return counts
 
     def _table_lengths(self, chunks: pl.Series) -> np.ndarray:
-        """Each chunk's token count, from this thread's :class:`_ChunkTable`: the chunks are
-        numbered by a cast into its categories (in Rust, without the GIL), their counts looked up
-        by number (numpy); only the distinct chunks this thread has not met yet are joined (by
-        polars) and sent to tiktoken. (A chunk another thread counted is counted again: looking it
-        up in a shared dict first held more memory, and a mapping shared by the threads
-        serialised their casts.)"""
+        """Each chunk's token count, from this thread's :class:`_ChunkTable` (one thread) or the
+        counting threads' :class:`_SharedChunkTable` (several): the chunks are numbered by a cast
+        into its categories (in Rust, without the GIL), their counts looked up by number (numpy);
+        only the distinct chunks not counted yet are joined (by polars) and sent to tiktoken.
+        (With a table per thread, a chunk another thread counted was counted again: 26.4k
+        chunks to tiktoken for the 20.4k distinct of 8 MB of traces.)"""
+        if self.threads > 1:
+            with self._claim:
+                shared = self._shared
+                if shared is None or shared.generation != self._generation or shared.full():
+                    shared = self._shared = _SharedChunkTable(self._generation, self.threads)
+            return shared.lengths_of(chunks, self._encode_counts)
         state = self._threads_state
         table: _ChunkTable | None = getattr(state, "table", None)
         if table is None or table.generation != self._generation or table.full():
@@ -1009,17 +1016,18 @@ class FastCounter:
         self._cache = {}
         self._cache_chars = 0
         self._generation += 1  # every thread's table starts over at its next unit
+        self._shared = None
         self._tables = _ChunkTable.available()
 
 
 class _ChunkTable:
-    """One counting thread's memory of counted chunks: a number per distinct chunk, from polars
+    """A one-thread count's memory of counted chunks: a number per distinct chunk, from polars
     categories of its own held across units (numbered in Rust by a cast, no Python string per
-    chunk), and each number's token count in a numpy array (-1: not counted yet).
+    chunk), and each number's token count in a numpy array (-1: not counted yet). (Several
+    counting threads share a :class:`_SharedChunkTable`.)
 
-    One per thread: casts from two threads into one shared mapping were serialised (two threads
-    casting at once took 3x as long as one after the other). Past :data:`TABLE_ENTRIES` numbers
-    or :data:`CACHE_CHARS` characters it is replaced by a fresh one.
+    Past :data:`TABLE_ENTRIES` numbers or :data:`CACHE_CHARS` characters it is replaced by a
+    fresh one.
     """
 
     __slots__ = ("_keep", "chars", "dtype", "entries", "generation", "lengths")
@@ -1074,6 +1082,78 @@ class _ChunkTable:
 
     def full(self) -> bool:
         return self.chars > CACHE_CHARS or self.entries > TABLE_ENTRIES
+
+
+class _SharedChunkTable:
+    """The counting threads' memory of counted chunks when a count runs on several threads: one
+    polars mapping every thread casts its chunks into (numbers given in the order the casts meet
+    new chunks, the threads' interleaved), and each number's token count in a numpy array (-1:
+    not counted yet).
+
+    A thread counts the chunks of its unit whose count it reads as -1: new ones, and those
+    another thread numbered but has not counted yet (counted twice then, the same count). Counts
+    are written under a lock (which also grows the array); reads take no lock (a stale array
+    reads -1, and the chunk is counted again). A number given by a cast whose unit then failed
+    stays -1 and is counted by the next thread that meets it. Past :data:`TABLE_ENTRIES` numbers
+    or :data:`CACHE_CHARS` characters per counting thread it is replaced by a fresh one.
+
+    One mapping for the threads, not one each: with a table per thread, every thread counted
+    the common chunks again (~30 % more chunks to tiktoken on 8 MB of traces at 2 threads). With
+    polars 2.1, two threads casting into one mapping at once take no more CPU than into two
+    (benchmarks/RESULTS.md, perf11d; scale9 saw such casts serialised with the polars of its day).
+    """
+
+    __slots__ = ("_keep", "bound", "chars", "dtype", "entries", "generation", "lengths", "lock")
+
+    def __init__(self, generation: int, threads: int) -> None:
+        self.generation = generation
+        self.dtype = pl.Categorical(pl.Categories.random())
+        # A Categories is only a weak reference: this empty Series keeps the mapping alive.
+        self._keep = pl.Series([], dtype=self.dtype)
+        self.lengths = np.full(TABLE_START, -1, dtype=np.int32)
+        self.chars = 0
+        self.entries = 0  # one past the highest number given
+        self.bound = threads
+        self.lock = threading.Lock()
+
+    def lengths_of(self, chunks: pl.Series, count: Callable[[pl.Series], list[int]]) -> np.ndarray:
+        """Each chunk's token count; ``count`` counts those not counted yet (one of each)."""
+        coded = chunks.cast(self.dtype)  # holds the mapping while this unit uses it
+        which = coded.to_physical().to_numpy()
+        if not len(which):
+            return np.zeros(0, dtype=np.int32)
+        known = self.lengths  # another thread may grow it: a number past its end is not counted
+        top = int(which.max()) + 1
+        if top <= len(known):
+            lengths: np.ndarray = known[which]
+        else:
+            lengths = np.full(len(which), -1, dtype=np.int32)
+            inside = np.flatnonzero(which < len(known))
+            lengths[inside] = known[which[inside]]
+        missing = np.flatnonzero(lengths < 0)
+        if not len(missing):
+            return lengths
+        numbers = which[missing]
+        place = np.full(top, -1, dtype=np.int64)
+        place[numbers] = missing  # a place of each number not counted (which one does not matter)
+        new = np.flatnonzero(place >= 0)
+        fresh = chunks.gather(place[new])
+        counted = np.asarray(count(fresh), dtype=np.int32)
+        chars = int(fresh.str.len_chars().sum() or 0)
+        with self.lock:
+            if top > len(self.lengths):
+                grown = np.full(max(top, 2 * len(self.lengths)), -1, dtype=np.int32)
+                grown[: len(self.lengths)] = self.lengths
+                self.lengths = grown
+            self.lengths[new] = counted
+            self.chars += chars
+            self.entries = max(self.entries, top)
+        place[new] = counted
+        lengths[missing] = place[numbers]
+        return lengths
+
+    def full(self) -> bool:
+        return self.chars > self.bound * CACHE_CHARS or self.entries > self.bound * TABLE_ENTRIES
 
 
 def arrow_chunks(texts: pl.Series) -> tuple[np.ndarray, pl.Series, np.ndarray]:

@@ -868,6 +868,74 @@ def test_a_count_that_fails_midway_leaves_no_chunk_uncounted(
     fast.reset()
 
 
+def test_counting_threads_count_each_chunk_once_between_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On several threads a chunk one counting thread counted is looked up by the others, not
+    sent to tiktoken again (each thread kept a table of its own: 26.4k chunks went to tiktoken
+    for the 20.4k distinct ones of 8 MB of traces at 2 threads). A chunk numbered by a unit that
+    then failed is counted by the next thread that meets it; a table past its bound starts over
+    and the table grows while threads count at once; counts stay exact throughout."""
+    info = info_for(None)
+    fast = info.fast
+    assert fast is not None
+    # Texts holding NUL take the Python path and its own memory (see FastCounter._count_python).
+    texts = [t for t in corpus(added_tokens(info), seed=11) if bpecount.SENTINEL not in t]
+    expected = reference(info, texts)
+    rows = np.arange(len(texts))
+    sent: list[str] = []
+    encode_counts = fast._encode_counts
+
+    def spied(chunks: list[str] | pl.Series) -> list[int]:
+        sent.extend(chunks)
+        return encode_counts(chunks)
+
+    def on_a_thread(name: str) -> list[int]:
+        out: list[list[int]] = []
+        worker = threading.Thread(
+            target=lambda: out.append(fast._count_unit(rows, texts, len(texts)).tolist()),
+            name=name,
+        )
+        worker.start()
+        worker.join()
+        return out[0]
+
+    fast.reset()
+    fast.set_threads(2)
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(fast, "_encode_counts", spied)
+            assert on_a_thread("evaltui-count_0") == expected
+            first = len(sent)
+            assert first and len(set(sent)) == first  # each distinct chunk once
+            assert on_a_thread("evaltui-count_1") == expected
+            assert len(sent) == first, f"{len(sent) - first} chunks counted again"
+
+        fast.reset()
+        with monkeypatch.context() as patched:
+
+            def fail(chunks: list[str] | pl.Series) -> list[int]:
+                raise RuntimeError("tiktoken failed")
+
+            patched.setattr(fast, "_encode_counts", fail)
+            with pytest.raises(RuntimeError):
+                fast._count_unit(rows, texts, len(texts))
+        assert on_a_thread("evaltui-count_1") == expected  # numbered, never counted: counted now
+
+        # A small table that starts over, and grows while two threads count at once.
+        monkeypatch.setattr(bpecount, "TABLE_START", 4)
+        monkeypatch.setattr(bpecount, "TABLE_ENTRIES", 64)
+        monkeypatch.setattr(bpecount, "UNIT_CHARS", 2_000)
+        monkeypatch.setattr(bpecount, "MAX_UNIT_CHARS", 4_000)
+        for _ in range(3):
+            fast.reset()
+            assert fast.count(texts).tolist() == expected
+            assert fast.count(texts[::-1]).tolist() == expected[::-1]
+    finally:
+        fast.set_threads(1)
+        fast.reset()
+
+
 def test_a_null_text_counts_zero() -> None:
     info = info_for(None)
     assert info.fast is not None
