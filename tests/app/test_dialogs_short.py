@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from textual.widget import Widget
+from textual.widgets import OptionList
 
 from tests.app.conftest import settle, write_evals
 
@@ -63,3 +64,26 @@ async def test_the_re_score_dialog_shows_its_buttons_whole(
             assert inside(app.screen.query_one(name), dialog), name
         go = app.screen.query_one("#rescore-go")
         assert go.region.width >= len("Re-score with math-verify") + 2
+
+
+async def test_the_sort_menu_fits_and_follows_its_highlight(tmp_path: Path, make_app: Any) -> None:
+    """At 60x20 the sort menu's list (up to 20 lines) was cut by the dialog (80% of the lines)
+    below 'med len', its lower border and scrollbar out of sight, and Down moved the highlight
+    onto columns no one could see: the list, whole to itself, never scrolled."""
+    app = make_app(write_evals(tmp_path / "evals"))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.pause()
+        dialog = app.screen.query_one("#sort-dialog")
+        options = app.screen.query_one("#sort-options", OptionList)
+        assert options.option_count > options.scrollable_content_region.height
+        assert inside(options, dialog)
+        for _ in range(options.option_count - 1):
+            await pilot.press("down")
+        await pilot.pause()
+        assert options.highlighted == options.option_count - 1
+        # The last option is in the list's sight: scrolled to it.
+        top = round(options.scroll_y)
+        assert top <= options.highlighted < top + options.scrollable_content_region.height
