@@ -197,3 +197,38 @@ def test_following_a_line_cut_mid_way_in_a_file_read_whole(
         assert "still being written" not in shown, shown
     finally:
         subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)
+
+
+def test_keys_typed_before_the_app_takes_the_terminal_are_kept(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A filter and its Enter typed right after the command, before Python has even started
+    (as a person typing ahead does): the terminal is still in the shell's line mode then, and
+    Enter reached the app as ctrl+j: the filter stayed in its box, unapplied ('editing the
+    filter' over 'Showing 13 of 13'). This checkout's code is run (``python -m evaltui`` from
+    the project's root), the keys sent before the app can have drawn anything."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (CI installs it with apt-get)")
+    data = write_evals(tmp_path / "evals")
+    name = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
+    root = Path(__file__).resolve().parents[1]
+    command = (
+        f"cd {root} && {sys.executable} -m evaltui {data} --model {word_tokenizer} "
+        f"--cache-dir {tmp_path / 'cache'}; sleep 60"
+    )
+    env = {**os.environ, "TERM": "xterm-256color"}
+    subprocess.run(
+        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command],
+        check=True,
+        env=env,
+    )
+    try:
+        tmux("send-keys", "-t", name, "-l", "/average_accuracy < 0.5")
+        tmux("send-keys", "-t", name, "Enter")
+        shown = wait_for(name, "Showing 5 of 13 rows (run × prompt)", "Problem 0")
+        assert "editing the filter" not in shown
+        # Enter again opens the prompt under the cursor: the keyboard is the table's.
+        tmux("send-keys", "-t", name, "Enter")
+        wait_for(name, "reference: 0")
+    finally:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)

@@ -13,6 +13,7 @@ import polars as pl
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.notifications import Notify
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -207,6 +208,17 @@ class EvalApp(App[int]):
         self._follow_line: tuple[str, ...] | None = None
         """The follow line's newest wordings (longest first), held while a header waits (shown
         with it)."""
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on Linux and macOS, one that keeps the keys typed
+        before it took the terminal (:class:`~evaltui.app.driver.TypeaheadDriver`)."""
+        base = super().get_driver_class()
+        # Compared by name: the module imports termios (none on Windows).
+        if (base.__module__, base.__qualname__) == ("textual.drivers.linux_driver", "LinuxDriver"):
+            from evaltui.app.driver import TypeaheadDriver
+
+            return TypeaheadDriver
+        return base
 
     def on_mount(self) -> None:
         from evaltui.app.screens.main import MainScreen

@@ -45,3 +45,30 @@ async def test_the_stored_accuracies_stay_in_a_narrow_header(
         assert "unscored 4" in lines[1], lines
         assert lines[1].endswith(" (t)"), lines  # the parts left off are counted
         assert all(len(line) <= size[0] - 2 for line in lines), lines
+
+
+async def test_the_unscored_count_stays_after_a_re_score_of_many_runs(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """The 14 published runs of the fixtures re-scored by exact, at 60x20: the header's
+    second line read 'bad lines 33 · notes 7 (b) · stored 0.000–1.000 …', the unscored count
+    left off without a word (the stored accuracies and it do not fit on one line of 58 cells);
+    the stored accuracies are now what gives way, counted in '+N more (t)'."""
+    app = make_app(REAL.parent)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await ask(pilot, "exact", "all")
+        await settle(pilot)
+        assert app.rescored is not None
+        assert app.rows is not None
+        unscored = int(app.rows["count"].sum() - app.rows["n_scored"].sum())
+        assert unscored > 0
+        lines = header(app).splitlines()
+        assert len(lines) == 2, lines
+        assert f"unscored {unscored:,}" in lines[1], lines
+        assert lines[1].endswith(" more (t)"), lines
+        assert all(len(line) <= 58 for line in lines), lines
+        # Wider, the stored accuracies are on the line again.
+        await pilot.resize_terminal(120, 35)
+        await settle(pilot)
+        assert "stored accuracy " in header(app), header(app)

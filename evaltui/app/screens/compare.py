@@ -174,6 +174,18 @@ def display_frame(
     return pl.DataFrame(series)
 
 
+def columns_mark(left: int, right: int) -> str:
+    """The status line's mark of a table's columns out of sight: "3 columns →", "← 2 columns",
+    "← 2 · 3 columns →"; "" when none is."""
+    if left and right:
+        return f"← {left} · {right} columns →"
+    if right:
+        return f"{plural(right, 'column')} →"
+    if left:
+        return f"← {plural(left, 'column')}"
+    return ""
+
+
 def fill(chunks: list[str], width: int) -> str:
     """``chunks`` joined by spaces in lines of ``width`` cells, a line breaking only between
     chunks (a count stays beside its word: at 60 columns "regressed" ended a line and its
@@ -482,9 +494,20 @@ class CompareScreen(Screen[None]):
         self.keep_cursor_on = self.cursor_prompt_id()
         self.compute()
 
-    def status_text(self, width: int = 200) -> str:
+    def status_text(self, width: int = 200, hidden: tuple[int, int] = (0, 0)) -> str:
         """The status line in ``width`` cells: at 80 columns "(largest drop first)" ran off
-        the line with no mark; shorter words then, and a ``…`` past those."""
+        the line with no mark; shorter words then, and a ``…`` past those. It ends with the
+        table's columns out of sight, ``hidden`` (left, right: :meth:`hidden_columns`): on a
+        second line when the words fit whole on the first without them (never cut for them),
+        on the one line when the words are cut anyway (60 columns: the top keeps its line)."""
+        mark = columns_mark(*hidden)
+        if mark:
+            line = self.status_text(width)
+            if cell_width(f"{line} · {mark}") <= width:
+                return f"{line} · {mark}"
+            if line.endswith("…"):
+                return f"{self.status_text(max(1, width - cell_width(mark) - 3))} · {mark}"
+            return f"{line}\n{one_line(mark, width)}"
         column, descending = self.sort
         accuracy = self.comparison is None or self.comparison.accuracy
         header = next((header_of(c, accuracy) for c in COLUMNS if c.source == column), column)
@@ -514,10 +537,7 @@ class CompareScreen(Screen[None]):
             rows = self.comparison.improvements()
         column, descending = self.sort
         self.rows = rows.sort(column, descending=descending, nulls_last=True, maintain_order=True)
-        width = self.size.width or self.app.size.width
-        self.query_one("#compare-status", Static).update(
-            Text(self.status_text(max(20, width - 2)))  # less the line's padding
-        )
+        self.show_status()
         old = self.current_table()
         cursor_column = old.cursor_column if old is not None else 0
         table = DataTable(
@@ -547,6 +567,42 @@ class CompareScreen(Screen[None]):
                 self.keep_cursor_on = None
             table.move_cursor(row=row, column=min(cursor_column, len(COLUMNS) - 1))
         table.focus()
+        # The columns out of sight, as the table scrolls sideways (the cursor's column is
+        # scrolled into view) and once it is laid out.
+        self.watch(table, "scroll_x", lambda _x: self.show_status(), init=False)
+        table.call_after_refresh(self.show_status)
+
+    def show_status(self) -> None:
+        width = self.size.width or self.app.size.width
+        status = self.query_one("#compare-status", Static)
+        text = self.status_text(max(20, width - 2), self.hidden_columns())  # less its padding
+        if str(status.render()) != text:
+            lines = str(status.render()).count("\n")
+            status.update(Text(text))
+            if text.count("\n") != lines:  # the table's room changed: the top gives way
+                self.call_after_refresh(self.fit_top)
+
+    def hidden_columns(self) -> tuple[int, int]:
+        """How many of the table's columns are (partly) out of sight on its left and on its
+        right: at 60 columns the table showed the prompt and A solved, B solved and the
+        generation counts past the edge with no mark, and scrolled sideways, the changes and
+        accuracies off the left."""
+        table = self.current_table()
+        if table is None or not table.is_attached:
+            return 0, 0
+        view = table.scrollable_content_region.width
+        if not view:
+            return 0, 0
+        first = round(table.scroll_x)
+        left = right = 0
+        end = 0
+        for column in table.ordered_columns:
+            start, end = end, end + column.render_width
+            if start < first:
+                left += 1
+            elif end > first + view:
+                right += 1
+        return left, right
 
     fitted: int | None = None
     """The room (:meth:`table_room`) the table shown was fitted to."""

@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 
 
 TITLE_LINES = 2
+SHORT_SCREEN = 20
+"""Lines of terminal below which the dialog is drawn compact (no borders round the kinds, the
+path and the buttons, no blank lines inside its frame): at 50x15 its 18 lines were cut to 14,
+the buttons and the path's lower edge out of the box with no mark."""
 """The title's lines at most (evaltui.tcss: the path stays on screen at 60x20)."""
 
 KIND_NAMES: dict[ExportKind, str] = {
@@ -172,8 +176,15 @@ class ExportScreen(Dialog[ExportSummary | None]):
             limit -= 1
         return f"Export {amount} · {one_line(what, limit)}"
 
-    def on_resize(self) -> None:
-        """The title as long as the dialog's width lets it be (known once laid out)."""
+    def on_resize(self, event: events.Resize) -> None:
+        """Compact on a short terminal (:data:`SHORT_SCREEN`); the title as long as the
+        dialog's width lets it be (known once laid out)."""
+        short = event.size.height < SHORT_SCREEN
+        self.query_one("#export-dialog").set_class(short, "-short")
+        self.query_one("#export-kind", ChoiceSet).compact = short
+        self.query_one("#export-path", Input).compact = short
+        for button in self.query("#export-buttons Button").results(Button):
+            button.compact = short
         self.call_after_refresh(self.fit_title)
 
     def fit_title(self) -> None:
@@ -201,17 +212,18 @@ class ExportScreen(Dialog[ExportSummary | None]):
         if app.rescored is not None and result is not None:
             rescored = "stored_accuracy" in result.generations.columns
             self.rescored_with = app.rescored.scorer if rescored else None
-        with Vertical(id="export-dialog", classes="dialog"):
+        short = self.app.size.height < SHORT_SCREEN
+        with Vertical(id="export-dialog", classes="dialog -short" if short else "dialog"):
             yield Label(Text(self.title_text()), id="export-title")
-            with ChoiceSet(id="export-kind"):
+            with ChoiceSet(id="export-kind", compact=short):
                 for index, (kind, (label, _suffix)) in enumerate(EXPORT_KINDS.items()):
                     yield ChoiceButton(label, value=index == 0, id=f"kind-{kind}")
-            yield OrderedInput(self.default_path("combined"), id="export-path")
+            yield OrderedInput(self.default_path("combined"), id="export-path", compact=short)
             self.lengths_note = self.missing_lengths(rows)
             yield Static(Text(self.quiet_note("combined")), id="export-message")
             with Horizontal(id="export-buttons"):
-                yield Button("Export", variant="primary", id="export-go")
-                yield Button("Cancel", id="export-cancel")
+                yield Button("Export", variant="primary", id="export-go", compact=short)
+                yield Button("Cancel", id="export-cancel", compact=short)
         yield KeysFooter()  # this dialog's keys (ctrl+s), not the table's behind it
 
     def quiet_note(self, kind: ExportKind) -> str:

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import polars as pl
 from rich.text import Text
@@ -71,11 +71,39 @@ def _seconds(value: float | None) -> str:
     return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
 
 
-RESCORE_SPELLINGS = 5
+RESCORE_SPELLINGS = 6
 """How many spellings of the re-score's parts :func:`rescore_parts` has, longest first."""
 
 
-def rescore_parts(stats: pl.DataFrame, width: int, spelling: int = 0) -> tuple[str, list[str]]:
+@dataclass(frozen=True)
+class RescoreNumbers:
+    """What the header says of a re-score, counted once per header (:func:`rescore_numbers`):
+    the header is spelled up to :data:`RESCORE_SPELLINGS` ways, and each spelling counted them
+    again (three ``group_by`` queries each: ~60 ms for the 17 published runs at 60 columns)."""
+
+    every: list[dict[str, Any]]
+    """The rows of :func:`~evaltui.data.rescore.per_run_comparison`, run order kept."""
+    accuracies: list[dict[str, Any]]
+    """Those of the runs whose stored score is an accuracy."""
+    over: str
+    """:func:`rescored_over`."""
+
+
+def rescore_numbers(stats: pl.DataFrame) -> RescoreNumbers | None:
+    """The re-score's numbers of ``stats``; None before a re-score (or with no row)."""
+    if "n_flipped" not in stats.columns or not stats.height:
+        return None
+    every = list(per_run_comparison(stats).iter_rows(named=True))
+    # Only runs whose stored score is an accuracy (it had a "correct": n_correct is null for a
+    # bleu or an mae without a threshold): "stored accuracy 0.417–inf" took in a mean mae.
+    known = pl.col("stored_n_correct").is_not_null() if "stored_n_correct" in stats else True
+    runs = set(stats.filter(known).get_column("run").unique().to_list())
+    return RescoreNumbers(every, [r for r in every if r["run"] in runs], rescored_over(stats))
+
+
+def rescore_parts(
+    numbers: RescoreNumbers | None, width: int, spelling: int = 0
+) -> tuple[str, list[str]]:
     """After a re-score (the accuracy shown is the new scores'): accuracy under the stored scores,
     per run (their range with 4+ runs), and the verdicts that flipped; ("", []) before.
 
@@ -85,21 +113,18 @@ def rescore_parts(stats: pl.DataFrame, width: int, spelling: int = 0) -> tuple[s
     ``width`` (0), of 8 cells (1), the stored accuracies' range (2), the flipped count in its own
     part after those counts (3), then fewer words ("stored 0.417–0.920", "8 flipped (d)", 4).
     After a re-score of the five published lm_eval runs the one part beside the accuracy took
-    100+ cells: the header dropped it with " …" at 60 columns and at 120 alike."""
-    if "n_flipped" not in stats.columns or not stats.height:
+    100+ cells: the header dropped it with " …" at 60 columns and at 120 alike. The last (5)
+    is 4's with the stored accuracies after the unscored count, as a part the header may leave
+    off (:func:`header_text` uses it when no other keeps every part it must show)."""
+    if numbers is None:
         return "", []
-    every = list(per_run_comparison(stats).iter_rows(named=True))
+    every, rows = numbers.every, numbers.accuracies
     flipped_count = sum(int(r["flipped"]) for r in every)
     flipped = (
         f"{flipped_count:,} flipped (d)"
         if spelling >= 4
         else f"{plural(flipped_count, 'verdict')} flipped (d)"
     )
-    # Only runs whose stored score is an accuracy (it had a "correct": n_correct is null for a
-    # bleu or an mae without a threshold): "stored accuracy 0.417–inf" took in a mean mae.
-    known = pl.col("stored_n_correct").is_not_null() if "stored_n_correct" in stats else True
-    accuracies = stats.filter(known).get_column("run")
-    rows = [r for r in every if r["run"] in set(accuracies.unique().to_list())]
     if not rows:
         return flipped, []
     label = max(8, min(20, (width - 60) // max(1, len(rows)))) if spelling == 0 else 8
@@ -116,9 +141,11 @@ def rescore_parts(stats: pl.DataFrame, width: int, spelling: int = 0) -> tuple[s
         values = (low if low == high else f"{low}–{high}") + (" by run" if spelling < 4 else "")
     # Several runs: their new accuracies' count beside the stored ones (one run's is said in
     # the accuracy part: "accuracy 1.000 over 46 of 50").
-    over = rescored_over(stats) if len(every) > 1 else ""
+    over = numbers.over if len(every) > 1 else ""
     new = f"new {over}" if over else ""
     stored_part = f"{'stored' if spelling >= 4 else 'stored accuracy'} {values}"
+    if spelling >= RESCORE_SPELLINGS - 1:
+        return "", [p for p in (stored_part, new, flipped) if p]
     if spelling >= 3:
         return stored_part, [p for p in (new, flipped) if p]
     return " · ".join(p for p in (stored_part, new, flipped) if p), []
@@ -274,28 +301,41 @@ def header_text(result: LoadResult, width: int, *, whole: bool = False) -> str:
     that). Every count comes from the Stats table (one row per prompt), never from a pass over
     the generations: it is redrawn on each followed update, and a warm load's snapshot result
     has the table before its generation rows."""
+    # Counted once, spelled up to RESCORE_SPELLINGS ways below.
+    counts = header_counts(result.stats)
+    numbers = rescore_numbers(result.stats)
     if whole:
-        return " · ".join(_header_parts(result, 10**6, whole=True))
+        return " · ".join(_header_parts(result, counts, numbers, 10**6, whole=True))
     # The parts fitted to the width (run labels cut, counts moved up) leave a cell for " …":
     # the parts after them (files, tokenizer, …) are left off then, and a "…" glued to the
     # accuracy read "0.619…", a number cut.
-    spellings = RESCORE_SPELLINGS if "n_flipped" in result.stats.columns else 1
+    spellings = RESCORE_SPELLINGS if numbers is not None else 1
     for spelling in range(spellings):
-        parts = _header_parts(result, width - 1, spelling=spelling)
-        text = _lines(parts, width)[0]
+        parts = _header_parts(result, counts, numbers, width - 1, spelling=spelling)
+        # The last spelling's stored accuracies may be left off (counted in "+N more (t)"):
+        # at 60 columns after a re-score of the 17 published runs, "stored 0.000–1.000" took
+        # the unscored count's place, which the line then left off without a word.
+        optional = _STORED if spelling == RESCORE_SPELLINGS - 1 else ""
+        text = _lines(parts, width, optional)[0]
         # The re-score's parts shorter until none the header must show is left off.
-        if all(part in text for part in parts if _must(part)):
+        if all(part in text for part in parts if _must(part, optional)):
             break
     return text
 
 
 def _header_parts(
-    result: LoadResult, width: int, *, whole: bool = False, spelling: int = 0
+    result: LoadResult,
+    counts: HeaderCounts,
+    numbers: RescoreNumbers | None,
+    width: int,
+    *,
+    whole: bool = False,
+    spelling: int = 0,
 ) -> list[str]:
-    """The header's parts, in order (see :func:`header_text`); the runs' accuracy fitted to
-    ``width``, the re-score's spelled as ``spelling`` (:func:`rescore_parts`)."""
+    """The header's parts, in order (see :func:`header_text`), from ``result``'s ``counts`` and
+    re-score ``numbers``; the runs' accuracy fitted to ``width``, the re-score's spelled as
+    ``spelling`` (:func:`rescore_parts`)."""
     stats = result.stats
-    counts = header_counts(stats)
     kinds, values, runs = counts.kinds, counts.accuracies, counts.runs
     word = "accuracy"
     if not values and counts.means:
@@ -309,7 +349,7 @@ def _header_parts(
     if len(runs) <= 1:
         parts.append(f"prompts {stats.height:,}")
         if any(k.accuracy for k in kinds.values()):
-            over = rescored_over(stats)
+            over = numbers.over if numbers is not None else ""
             parts.append(
                 f"accuracy {fraction(values.get(runs[0]) if runs else None)}"
                 + (f" {over}" if over else "")
@@ -336,7 +376,7 @@ def _header_parts(
         else:
             parts.append(_accuracy_range(values, word=word))
         parts.append(f"generations {generations:,}")
-    beside, after = rescore_parts(stats, width, spelling)
+    beside, after = rescore_parts(numbers, width, spelling)
     parts.insert(len(parts) - 1, beside)  # beside the accuracy
     if unscored:
         parts.append(f"unscored {unscored:,}")
@@ -365,9 +405,16 @@ def _header_parts(
     return [p for p in parts if p]
 
 
-def _must(part: str) -> bool:
-    """Whether the header must show ``part`` (:func:`_must_show`)."""
-    kept = ("accuracy ", "mean ", "stored ", "unscored ", "notes ", "generations loading")
+_STORED = "stored "
+"""How the re-score's stored accuracies part starts (:func:`rescore_parts`)."""
+
+
+def _must(part: str, optional: str = "") -> bool:
+    """Whether the header must show ``part`` (:func:`_must_show`); a part starting with
+    ``optional`` (when given) need not be shown."""
+    if optional and part.startswith(optional):
+        return False
+    kept = ("accuracy ", "mean ", _STORED, "unscored ", "notes ", "generations loading")
     return (
         part.startswith(kept)
         or part in {"lengths pending", "lengths incomplete"}
@@ -375,15 +422,15 @@ def _must(part: str) -> bool:
     )
 
 
-def _must_show(parts: list[str]) -> int:
+def _must_show(parts: list[str], optional: str = "") -> int:
     """How many of a line's ``parts``, from the first, the line must keep whole: through the
     accuracy (the stored one too, after a re-score), the unscored, bad-line and note counts
     (when not 0) and the load's state (generations loading, lengths pending or incomplete)."""
-    must = [i for i, part in enumerate(parts) if _must(part)]
+    must = [i for i, part in enumerate(parts) if _must(part, optional)]
     return max(must, default=0) + 1
 
 
-def _fit_line(parts: list[str], width: int, *, last: bool) -> tuple[str, int]:
+def _fit_line(parts: list[str], width: int, *, last: bool, optional: str = "") -> tuple[str, int]:
     """``parts`` joined on one line of ``width`` cells, and how many were left off: the parts
     that fit, whole, then on the header's last line "+N more (t)" for those left off (t shows
     the header in full), or "+N (t)" when only that fits. The line was cut at its width, which
@@ -393,7 +440,7 @@ def _fit_line(parts: list[str], width: int, *, last: bool) -> tuple[str, int]:
     line = " · ".join(parts)
     if cell_width(line) <= width:
         return line, 0
-    must = min(len(parts), _must_show(parts))
+    must = min(len(parts), _must_show(parts, optional))
     marks = ("+{} more ({})", "+{} ({})", "…") if last else ("…",)
     for mark in marks:
         for count in range(len(parts) - 1, must - 1, -1):
@@ -416,7 +463,7 @@ def _fit_line(parts: list[str], width: int, *, last: bool) -> tuple[str, int]:
     return one_line(line, width), len(parts)
 
 
-def _lines(parts: list[str], width: int) -> tuple[str, int]:
+def _lines(parts: list[str], width: int, optional: str = "") -> tuple[str, int]:
     """The parts on one line; on two when the bad-line and note counts (when not 0) would not fit
     on the first even after the shorter spellings (many runs, unscored generations, a narrow
     terminal): a malformed line is counted where it is seen, at any width."""
@@ -426,13 +473,13 @@ def _lines(parts: list[str], width: int) -> tuple[str, int]:
         if (part.startswith("bad lines ") and part != "bad lines 0") or part.startswith("notes ")
     ]
     if not counts or cell_width(" · ".join(parts[: counts[-1] + 1])) <= width:
-        return _fit_line(parts, width, last=True)
+        return _fit_line(parts, width, last=True, optional=optional)
     first = leading_parts(parts, width)
     # The counts lead the second line: after other parts they were cut off on a narrow terminal.
     second = [parts[i] for i in counts if i >= first]
     second += [part for i, part in enumerate(parts) if i >= first and i not in counts]
-    top, _cut = _fit_line(parts[:first], width, last=False)
-    bottom, left = _fit_line(second, width, last=True)
+    top, _cut = _fit_line(parts[:first], width, last=False, optional=optional)
+    bottom, left = _fit_line(second, width, last=True, optional=optional)
     return top + "\n" + bottom, left
 
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Label, OptionList
+from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.dialog import Dialog
 from evaltui.data.query import Sort
+
+SORT_LIST_ROWS = 20
+"""The sort menu's list at its tallest (with its border), room permitting."""
 
 
 class SortScreen(Dialog[str | None]):
@@ -50,6 +54,25 @@ class SortScreen(Dialog[str | None]):
                 options.append(Option(Text(self.names[column] + mark), id=column))
             yield OptionList(*options, id="sort-options")
         yield KeysFooter()  # this menu's keys, not the table's behind it
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.call_after_refresh(self.fit_list)
+
+    def fit_list(self) -> None:
+        """The list no taller than the dialog has room for: at 60x20 the dialog (80% of the
+        lines at most) cut the list off below 'med len' with its lower border, and Down moved
+        the highlight onto columns out of sight (the list, whole to itself, did not scroll)."""
+        dialog = self.query_one("#sort-dialog", Vertical)
+        options = self.query_one("#sort-options", OptionList)
+        label = self.query_one(Label)
+        # The dialog's max-height (80%) is of the screen's height above the docked footer.
+        space = self.size.with_height(self.size.height - self.query_one(Footer).outer_size.height)
+        limit = dialog.styles.max_height
+        tallest = int(limit.resolve(space, self.size)) if limit is not None else space.height
+        chrome = dialog.outer_size.height - dialog.content_region.height
+        rows = max(3, min(SORT_LIST_ROWS, tallest - chrome - label.outer_size.height))
+        options.styles.max_height = rows
+        options.call_after_refresh(options.scroll_to_highlight)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.close(event.option.id)
