@@ -1098,7 +1098,7 @@ def write_problems(
     "skipped file" | "note", "source", "path", "line", "reason"}``. ``line`` is 1-based, a line
     of the file, null for a whole file (a skipped one, or one at fault as a whole) and for a
     file without lines, whose ``reason`` starts with the place (an ``.eval`` archive's
-    member); ``path`` is the file's own
+    member, a parquet's row counted from 0); ``path`` is the file's own
     path, null when not known; a note has only its text, as ``reason``, one per file it is
     about. The terminal lists the first five of each; a script reads them all here.
     ``errors`` are the load's :class:`LoadError`\\ s, ``files`` its file reports (companion
