@@ -498,7 +498,9 @@ def add_bad_lines_arg(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="FILE",
         help="also write every bad line and skipped file the output leaves out, and every note, "
-        'one JSON object a line: {"kind", "source", "path", "line", "reason"} (- for stdout); '
+        'one JSON object a line: {"kind", "source", "path", "line", "reason"} (- for stdout; '
+        '"line" is null for a whole file and in a file without lines, an .eval archive or a '
+        "parquet table, whose reason starts with the member or row); "
         "stderr lists the first five of each",
     )
 

@@ -1095,8 +1095,10 @@ def write_problems(
 ) -> tuple[int, int]:
     """Every bad line and skipped file of a load, then its readers' notes, one JSON object a
     line, atomically (or on stdout for ``-``), marked as evaltui's: ``{"kind": "bad line" |
-    "skipped file" | "note", "source", "path", "line", "reason"}``. ``line`` is 1-based, null
-    for a whole file (a skipped one, or one at fault as a whole); ``path`` is the file's own
+    "skipped file" | "note", "source", "path", "line", "reason"}``. ``line`` is 1-based, a line
+    of the file, null for a whole file (a skipped one, or one at fault as a whole) and for a
+    file without lines, whose ``reason`` starts with the place (an ``.eval`` archive's
+    member, a parquet's row counted from 0); ``path`` is the file's own
     path, null when not known; a note has only its text, as ``reason``, one per file it is
     about. The terminal lists the first five of each; a script reads them all here.
     ``errors`` are the load's :class:`LoadError`\\ s, ``files`` its file reports (companion

@@ -178,7 +178,9 @@ class LoadError:
     source: str
     """File path (relative to the input root when there is one)."""
     line: int | None
-    """1-based line (or record index) in ``source``; None when the whole file is at fault."""
+    """1-based line of ``source``, one a user can open the file at; None when the whole file is
+    at fault, and in a file without lines (a zip archive, a parquet table), whose ``reason``
+    then starts with the place (the archive's member, the table's row)."""
     reason: str
     """What is wrong, in words a user can act on."""
 

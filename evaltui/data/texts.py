@@ -103,13 +103,17 @@ class TextSource:
         for (source,), group in siblings.group_by("source", maintain_order=True):
             if cancelled.is_set():
                 raise TextCancelled
-            texts = self._read(str(source), group, by_source.get(str(source)), cancelled)
+            texts, by_lines = self._read(str(source), group, by_source.get(str(source)), cancelled)
             for row, line, nth, of in group.select("_row", "line", "_nth", "_of").iter_rows():
                 got = texts.get(line, [])
                 if len(got) != of:
+                    # A row's line is a line of the file only when it was read by lines; in a
+                    # document, an archive or a parquet table it is the entry's number, which
+                    # no tool opens at (the reason names no place then).
+                    what = f"line {line} no longer holds" if by_lines else "its entries are not"
                     raise TextUnavailable(
-                        f"{source} has changed since it was loaded: line {line} no longer holds"
-                        " the same records (reload to see its text)"
+                        f"{source} has changed since it was loaded: {what} the same records"
+                        " (reload to see its text)"
                     )
                 found[row] = got[nth]
         filled = [found.get(row, text) for row, text in rows.select("_row", "gen").iter_rows()]
@@ -117,8 +121,9 @@ class TextSource:
 
     def _read(
         self, source: str, group: pl.DataFrame, report: Any, cancelled: threading.Event
-    ) -> dict[int, list[str | None]]:
-        """The generation texts of each line in ``group`` (by line, in the reader's order)."""
+    ) -> tuple[dict[int, list[str | None]], bool]:
+        """The generation texts of each line in ``group`` (by line, in the reader's order), and
+        whether the file was read by its lines (its rows' ``line`` a line of it)."""
         self._check(source, report)
         reader = get_reader(report.format)
         path = Path(report.path)
@@ -128,7 +133,8 @@ class TextSource:
         # when its sources are of several formats: its lines are not all its reader's.
         parts = parts_of(path)
         mixed = parts is not None and any(p.format not in (None, reader.name) for p in parts)
-        if reader.appendable and offsets["offset"].null_count() == 0 and not mixed:
+        by_lines = reader.appendable and offsets["offset"].null_count() == 0 and not mixed
+        if by_lines:
             texts = self._read_lines(reader, path, source, offsets, cancelled)
         elif (source, identity) in self._documents:
             texts = self._documents[(source, identity)]
@@ -143,7 +149,7 @@ class TextSource:
             while len(self._documents) > KEPT_DOCUMENTS:
                 self._documents.popitem(last=False)
         self._check(source, report)  # replaced while we read it: nothing shown
-        return texts
+        return texts, by_lines
 
     @staticmethod
     def _check(source: str, report: Any) -> None:

@@ -215,10 +215,19 @@ def test_lighteval_non_finite_metric_is_that_docs_error(tmp_path: Path) -> None:
     )
     result = LightevalReader().read(path, "d.parquet", ReadOptions())
     assert result.frame.select("prompt_id", "accuracy").rows() == [("t|0:0", 1.0), ("t|0:3", 0.0)]
+    # A parquet has no lines: each error names its row (they were told at 'lines' 2 and 3,
+    # the 1-based numbers, 'd.parquet:2'), counted from 0 as pl.read_parquet(path)[1] finds it.
     assert [(e.line, e.reason) for e in result.errors] == [
-        (2, "metric em: score inf is not a finite number (lighteval writes none)"),
-        (3, "metric em: score nan is not a finite number (lighteval writes none)"),
-    ]
+        (None, "row 1 (counted from 0): metric em: score inf is not a finite number (lighteval writes none)"),
+        (None, "row 2 (counted from 0): metric em: score nan is not a finite number (lighteval writes none)"),
+    ]  # fmt: skip
+    assert str(result.errors[0]).startswith("d.parquet: row 1 (counted from 0): metric em")
+    import math
+
+    import polars as pl
+
+    table = pl.read_parquet(path)
+    assert table["metric"][1]["em"] == float("inf") and math.isnan(table["metric"][2]["em"])
     # Through the loader and the CLI's report: the two docs are bad lines, the others kept.
     loaded = load([tmp_path], LoadOptions(tokenize=False))
     assert loaded.generations.height == 2 and len(loaded.errors) == 2
@@ -252,7 +261,11 @@ def test_lighteval_multiple_choice_answers_with_the_likeliest_choice(tmp_path: P
         ("org/m", "mmlu|0:0", "B", "B", "B", 1.0),
         ("org/m", "mmlu|0:1", "yes", "yes", "no", 0.0),
     ]
-    assert [(e.line, e.reason) for e in result.errors] == [(3, "no model response text")]
+    # the doc of no usable response, Q2, is row 2 of the parquet (it was told at 'line' 3)
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (None, "row 2 (counted from 0): no model response text")
+    ]
+    assert pl.read_parquet(path)["doc"][2]["query"] == "Q2"
     # The choice is extracted as its text, as the reference is: `exact` re-scoring agrees with
     # acc (the index "1" against "B" made every answer wrong).
     from evaltui.data.rescore import RescoreOptions, rescore
@@ -493,7 +506,10 @@ def test_lighteval_details_written_as_text_are_read_as_their_values(tmp_path: Pa
         ("lighteval|gsm8k|0:1", " 7 'x'\n", "6 | six", 0.0, "em"),
         ("lighteval|gsm8k|0:3", " 9", "nine", 1.0, "em"),
     ]
-    assert [(e.line, e.reason.split(":")[0]) for e in result.errors] == [(3, "metrics")]
+    # Q2's row, row 2 of its parquet (it was told at 'line' 3)
+    assert [(e.line, e.reason.split(": ")[:2]) for e in result.errors] == [
+        (None, ["row 2 (counted from 0)", "metrics"])
+    ]
     assert "not a value lighteval wrote as text" in result.errors[0].reason
 
 

@@ -101,10 +101,51 @@ def test_errored_samples_are_errors_and_the_status_is_told(tmp_path: Path) -> No
     result = load_dir(tmp_path)
     # p1 epoch 2 (an I) is gone from the generations: 5 left, C C C C I -> 4/5
     assert run_table(result) == {MODEL: (3, 5, 5, 0.8)}
-    assert [e.reason for e in result.errors] == [
-        "sample p1 (epoch 2) errored: RuntimeError('rate limited')"
+    # A zip has no lines: the error names the member that holds the sample (it was
+    # 'x_AAA.eval:5', the sample's place among the members, which no tool opens).
+    assert [(e.source, e.line, e.reason) for e in result.errors] == [
+        (
+            "x_AAA.eval",
+            None,
+            "samples/p1_epoch_2.json: sample p1 (epoch 2) errored: RuntimeError('rate limited')",
+        )
     ]
+    assert str(result.errors[0]).startswith("x_AAA.eval: samples/p1_epoch_2.json: sample p1")
+    with zipfile.ZipFile(path) as archive:
+        held = json.loads(archive.read("samples/p1_epoch_2.json"))
+    assert (held["id"], held["epoch"], "error" in held) == ("p1", 2, True)
     assert result.notes == [f"{path.name}: Inspect log stopped by an error (status 'error'): boom"]
+
+
+def test_eval_archive_errors_name_the_member_in_every_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # summarize's list and --bad-lines told an archive's bad sample at its place among the
+    # members as a line: 'x_AAA.eval:6: sample p1 (epoch 2) errored …' and
+    # 'x_AAA.eval:8: samples/p9_epoch_1.json: unreadable …', {"line": 6}: a zip has no line 6.
+    data = log("AAA", "2026-01-01T10:00:00")
+    errored = next(s for s in data["samples"] if s["id"] == "p1" and s["epoch"] == 2)
+    errored["error"] = {"message": "RuntimeError('rate limited')", "traceback": "..."}
+    path = write_eval(tmp_path / "logs" / "x_AAA.eval", data)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("samples/p9_epoch_1.json", "{not json")
+    bad = tmp_path / "bad.jsonl"
+    out = tmp_path / "s.json"
+    argv = ["summarize", str(path.parent), "-o", str(out), "--no-cache", "--bad-lines", str(bad)]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    errored_reason = (
+        "samples/p1_epoch_2.json: sample p1 (epoch 2) errored: RuntimeError('rate limited')"
+    )
+    unreadable = "samples/p9_epoch_1.json: unreadable (Expecting property name enclosed in double"
+    assert f"  x_AAA.eval: {errored_reason}\n" in err
+    assert f"  x_AAA.eval: {unreadable}" in err
+    assert "x_AAA.eval:" not in err.replace("x_AAA.eval: ", "")
+    rows = [json.loads(line) for line in bad.read_text(encoding="utf-8").splitlines()]
+    assert [(r["kind"], r["source"], r["line"], r["reason"][:60]) for r in rows] == [
+        ("bad line", "x_AAA.eval", None, errored_reason[:60]),
+        ("bad line", "x_AAA.eval", None, unreadable[:60]),
+    ]
 
 
 def test_a_json_log_errored_sample_is_told_at_its_line(tmp_path: Path) -> None:

@@ -147,13 +147,15 @@ def test_a_records_export_of_summaries_reads_back_as_the_same_rows(tmp_path: Pat
 
 def test_a_bad_summary_is_an_error_naming_its_member_and_place(tmp_path: Path) -> None:
     # A summary that is no sample was 'sample without an id' at the archive's record 3: no
-    # member of the archive is record 3.
+    # member of the archive is record 3, and a zip has no line 3 either ('x.eval:3'): the error
+    # names the member and the summary's place in it, at no line.
     summaries: list[Any] = [summary(s) for s in LOG["samples"][:2]] + [["not", "a", "summary"]]
     write(tmp_path / NAME, {"header.json": header(), "summaries.json": summaries})
     result = load_dir(tmp_path)
     assert [(e.line, e.reason) for e in result.errors] == [
-        (3, "summaries.json[2]: sample without an id")
+        (None, "summaries.json[2]: sample without an id")
     ]
+    assert str(result.errors[0]) == f"{NAME}: summaries.json[2]: sample without an id"
     assert result.generations.height == 2
 
 

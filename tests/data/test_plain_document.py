@@ -200,6 +200,67 @@ def test_warm_load_and_texts_read_back_equal_the_cold_load(
     assert filled.select("prompt", "gen", "accuracy").rows() == ROWS
 
 
+def test_text_of_a_changed_document_names_no_line_it_does_not_have(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    # A document rewritten in place to the same size and time (its identity unchanged) whose
+    # 4th record now holds two generations: the prompt screen said 'line 4 no longer holds the
+    # same records', the record's number as a line (line 4 of the file is inside record 1).
+    import os
+
+    from evaltui.data.texts import TextSource, TextUnavailable
+
+    path = write(tmp_path / "data" / "m" / "results.json", {"results": RECORDS}, 2)
+    path.write_text(path.read_text(encoding="utf-8") + " " * 64, encoding="utf-8")
+    options = LoadOptions(
+        model=str(word_tokenizer), cache_dir=tmp_path / "cache", text_on_demand=True
+    )
+    load([path], options)
+    warm = load([path], options)
+    assert warm.generations["gen"].null_count() == warm.generations.height
+    before = path.stat()
+    changed = [*RECORDS[:3], {**RECORDS[3], "gen": ["7", "9"], "accuracy": [1, 0]}]
+    text = json.dumps({"results": changed}, indent=2, ensure_ascii=False)
+    size = len(text.encode())
+    assert size <= before.st_size
+    with path.open("r+b") as handle:  # in place: the same inode
+        handle.write(text.encode() + b" " * (before.st_size - size))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    gens = warm.generations.with_row_index("_row")
+    with pytest.raises(TextUnavailable) as failure:
+        TextSource(warm.files).fill(gens, warm.generations)
+    assert str(failure.value) == (
+        f"{warm.files[0].source} has changed since it was loaded: its entries are not the same"
+        " records (reload to see its text)"
+    )
+
+
+def test_text_of_changed_json_lines_names_the_line(tmp_path: Path, word_tokenizer: Path) -> None:
+    # JSON lines are read back by their lines: the line is named, as it is the file's own.
+    import os
+
+    from evaltui.data.texts import TextSource, TextUnavailable
+
+    records = [RECORDS[0], {**RECORDS[3], "gen": "7" + " " * 40}]
+    path = write_jsonl(tmp_path / "data" / "m" / "out.jsonl", records)
+    options = LoadOptions(
+        model=str(word_tokenizer), cache_dir=tmp_path / "cache", text_on_demand=True
+    )
+    load([path], options)
+    warm = load([path], options)
+    before = path.stat()
+    lines = path.read_bytes().split(b"\n")
+    two = json.dumps({**RECORDS[3], "gen": ["7", "9"], "accuracy": [1, 0]}).encode()
+    assert len(two) <= len(lines[1])
+    lines[1] = two[:-1] + b" " * (len(lines[1]) - len(two)) + b"}"
+    path.write_bytes(b"\n".join(lines))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    gens = warm.generations.with_row_index("_row")
+    with pytest.raises(TextUnavailable, match=r": line 2 no longer holds the same records"):
+        TextSource(warm.files).fill(gens, warm.generations)
+
+
 def test_json_lines_are_not_taken_for_one_document(tmp_path: Path) -> None:
     # JSON lines of objects holding lists of records: each line its own value, not one document
     path = write_jsonl(tmp_path / "batches.jsonl", [{"results": RECORDS[:2]}] * 3)

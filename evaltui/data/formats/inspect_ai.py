@@ -825,6 +825,24 @@ def _summaries_without_samples(
     return out
 
 
+def _at_members(errors: Sequence[LoadError], names: Sequence[str]) -> list[LoadError]:
+    """An archive's entry errors told by the member that holds the entry (``samples/3_epoch_1.json``,
+    or a summary's ``summaries.json[2]``), with no line: a zip has no lines, and the entry's
+    place among the archive's samples (what the loop numbers it by, and its rows keep for the
+    records export) was shown as one (``x.eval:5``), which no tool a user has can open."""
+    told: list[LoadError] = []
+    for error in errors:
+        number = error.line
+        if number is None or not 0 < number <= len(names):
+            told.append(error)
+            continue
+        name = names[number - 1]
+        # a member's own failure already starts with its name ('… expands to more than …')
+        reason = error.reason if error.reason.startswith(name) else f"{name}: {error.reason}"
+        told.append(LoadError(error.source, None, reason))
+    return told
+
+
 class InspectReader(Reader):
     name = "inspect"
     own_answers = True
@@ -1255,6 +1273,8 @@ class InspectReader(Reader):
             )
         if document:
             errors = errors[:before] + at_entry_lines(errors[before:], path, None, "samples")
+        elif not json_lines:
+            errors = errors[:before] + _at_members(errors[before:], [n for n, _s in samples])
         return ReadResult(
             rows.frame(), errors, notes, rows.short_replies(not self.own_answers), reducers
         )
