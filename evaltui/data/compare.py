@@ -217,8 +217,10 @@ class Comparison:
         metric's direction and NaN deltas counted as :meth:`improvements` counts them; None when
         the scores are different measures or the runs have no prompt in common (nothing is
         counted: "improved 0 · regressed 0 · unchanged 0", which a script's gate on
-        ``counts.regressed == 0`` passed)."""
-        if self.different_measures or not self.joined.height:
+        ``counts.regressed == 0`` passed), or no prompt is scored in both (a run unscored, or
+        the two scored on other prompts: it said "improved 0 · regressed 0 · unchanged 0 ·
+        unscored in a run 10", passed by that gate too)."""
+        if self.different_measures or not self.scored_in_both:
             return None
         improved = self.improvements().height
         regressed = self.regressions().height
@@ -239,8 +241,13 @@ class Comparison:
         counts = self.outcome_counts()
         if counts is None and not self.joined.height:
             return "improved/regressed: none counted (the runs have no prompt in common)"
-        if counts is None:
+        if counts is None and self.different_measures:
             return "improved/regressed: none counted (the runs' scores are different measures)"
+        if counts is None:
+            return (
+                "improved/regressed: none counted (no prompt is scored in both runs; "
+                f"unscored in a run {self.joined.height:,})"
+            )
         nan, missing = counts["not_comparable"], counts["unscored_in_a_run"]
         up, down = ("higher", "lower") if self.direction_unknown else ("improved", "regressed")
         return (
@@ -482,8 +489,8 @@ class Comparison:
     @property
     def judged(self) -> bool:
         """Both runs have a notion of "correct" (never/flaky/always transitions make sense)
-        and a prompt in common (else the transitions were a table of zeros)."""
-        return bool(self.joined.height) and all(
+        and a prompt scored in both (else the transitions were a table of zeros)."""
+        return bool(self.scored_in_both) and all(
             k is None or k.threshold is not None for k in (self.kind_a, self.kind_b)
         )
 
@@ -495,6 +502,8 @@ class Comparison:
             return NO_PROMPT_IN_COMMON
         if any(k is not None and k.kind == "unscored" for k in (self.kind_a, self.kind_b)):
             return UNSCORED_RUN
+        if not self.scored_in_both:
+            return NONE_SCORED_IN_BOTH
         return NOT_JUDGED
 
 
@@ -504,6 +513,7 @@ NOT_JUDGED = (
 )
 UNSCORED_RUN = "none (a run is unscored: no generation of it has a score)"
 NO_PROMPT_IN_COMMON = "none (the runs have no prompt in common)"
+NONE_SCORED_IN_BOTH = "none (no prompt is scored in both runs)"
 
 
 def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:

@@ -332,3 +332,42 @@ def test_runs_with_no_prompt_in_common_count_nothing(
     summary = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     assert summary["counts"] is None and summary["transitions"] is None
     assert summary["no_transitions"] == "none (the runs have no prompt in common)"
+
+
+@pytest.mark.parametrize("unscored", ["a run unscored", "scored on other prompts"])
+def test_runs_with_no_prompt_scored_in_both_count_nothing(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str], unscored: str
+) -> None:
+    """Prompts in common, none scored in both (a run never scored, or each run scored on prompts
+    the other left unscored): the report said 'improved 0 · regressed 0 · unchanged 0 ·
+    unscored in a run 4' and --summary-json had counts {'regressed': 0, …}, which a CI gate on
+    counts.regressed == 0 passed; the second case had a transitions table of zeros too."""
+
+    def unscored_rec(prompt: str) -> dict[str, object]:
+        return {"prompt": prompt, "gen": "so \\boxed{1}"}
+
+    if unscored == "a run unscored":
+        old = [rec(f"p{i}", i < 2) for i in range(4)]
+        new = [unscored_rec(f"p{i}") for i in range(4)]
+    else:  # old scored on p0 and p1, new on p2 and p3
+        old = [rec(f"p{i}", True) if i < 2 else unscored_rec(f"p{i}") for i in range(4)]
+        new = [unscored_rec(f"p{i}") if i < 2 else rec(f"p{i}", False) for i in range(4)]
+    write_jsonl(tmp_path / "old" / "r.jsonl", old)
+    write_jsonl(tmp_path / "new" / "r.jsonl", new)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["compare", str(tmp_path), "--runs", "old", "new", *common]
+    assert main([*argv, "--summary-json", str(tmp_path / "s.json")]) == 0
+    report = capsys.readouterr().out.splitlines()
+    assert report[0] == (
+        "new vs old: no delta: no prompt is scored in both runs (4 prompts in both runs)"
+    )
+    assert (
+        "improved/regressed: none counted (no prompt is scored in both runs; unscored in a run 4)"
+        in report
+    )
+    assert not any(line.startswith("improved ") for line in report)
+    assert report[-1].startswith("transitions: none (")
+    summary = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert summary["scored_in_both"] == 0 and summary["prompts_in_common"] == 4
+    assert summary["counts"] is None and summary["transitions"] is None
+    assert summary["no_transitions"] == report[-1].removeprefix("transitions: ")
