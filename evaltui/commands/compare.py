@@ -30,6 +30,7 @@ from evaltui.cli import (
     report_problems,
     say,
     shown_path,
+    text_encoding,
 )
 
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
         (out for out in (args.summary_json, args.bad_lines) if is_standard_output(out)),
         args.output,
     )
-    say(comparison.report(len(result.errors)) + "\n", beside=stdout)
+    say(comparison.report(len(result.errors), text_encoding(stdout)) + "\n", beside=stdout)
     # Each row names its two runs (the _a / _b fields alone did not say which run is A), and
     # the manifests name each run's files: a script reading -o tells them apart.
     frame = comparison.joined.select(

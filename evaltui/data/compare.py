@@ -25,7 +25,14 @@ import polars as pl
 
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
 from evaltui.data.runs import listed_runs, resolve_run
-from evaltui.data.sanitize import cell_width, distinct_middle, one_line, pad_cells, visible
+from evaltui.data.sanitize import (
+    as_written,
+    cell_width,
+    distinct_middle,
+    one_line,
+    pad_cells,
+    visible,
+)
 from evaltui.data.summary import bootstrap_ci
 from evaltui.data.wording import plural, signed_fixed
 
@@ -310,10 +317,12 @@ class Comparison:
             f"{one_line(self.kind_a.describe(), 80)} vs {one_line(self.kind_b.describe(), 80)}"
         )
 
-    def report(self, bad_lines: int = 0) -> str:
+    def report(self, bad_lines: int = 0, encoding: str | None = None) -> str:
         """The plain-words summary ``evaltui compare`` prints (prompt text made one safe line).
         ``bad_lines``: the load's bad lines, said beside the prompts only in one run (an errored
-        Inspect sample is a bad line: its prompt is then "only in" the other run)."""
+        Inspect sample is a bad line: its prompt is then "only in" the other run).
+        ``encoding``: the one it is written in when not UTF-8: the listed prompts' cells are
+        measured as written there (:func:`~evaltui.data.sanitize.as_written`)."""
         lines = [self.headline()]
         if self.levels_line():
             lines.append(self.levels_line())
@@ -355,8 +364,11 @@ class Comparison:
                 (
                     self._amount(row["rate_a"], signed=False),
                     self._amount(row["rate_b"], signed=False),
-                    one_line(str(row["prompt_id"]), 24),
-                    one_line(row["prompt_a"], 60),
+                    # As written: on an ASCII standard output '题目一' (6 cells) is written
+                    # '\\u9898\\u76ee\\u4e00' (18), and its prompt started 12 cells right of
+                    # the others'.
+                    as_written(one_line(str(row["prompt_id"]), 24), encoding),
+                    as_written(one_line(row["prompt_a"], 60), encoding),
                 )
                 for row in rows
             ]

@@ -371,3 +371,36 @@ def test_runs_with_no_prompt_scored_in_both_count_nothing(
     assert summary["scored_in_both"] == 0 and summary["prompts_in_common"] == 4
     assert summary["counts"] is None and summary["transitions"] is None
     assert summary["no_transitions"] == report[-1].removeprefix("transitions: ")
+
+
+def test_listed_prompts_line_up_on_an_ascii_standard_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PYTHONIOENCODING=ascii the listed regressions were laid out with a CJK id measured at
+    its 6 cells, then written '\\u9898\\u76ee\\u4e00' (18): its prompt text started 12 cells
+    right of the others'. Each cell is measured as it is written, as summarize's text table."""
+    import io
+
+    from tests.data.test_formats_inspect_runs import log, write_eval
+
+    def renamed(data: dict[str, object]) -> dict[str, object]:
+        # the sample p1 as '题目一', everywhere the log names it
+        return json.loads(json.dumps(data, ensure_ascii=False).replace('"p1"', '"题目一"'))
+
+    second = renamed(log("BBB", "2026-01-02T10:00:00"))
+    for sample in second["samples"]:  # type: ignore[attr-defined]
+        if sample["id"] in ("p0", "题目一") and sample["epoch"] == 1:
+            sample["scores"]["match"]["value"] = "I"  # 1/2 -> 0/2
+    write_eval(tmp_path / "2026-01-01T10-00-00_toy_AAA.eval", renamed(log("AAA", "2026-01-01")))
+    write_eval(tmp_path / "2026-01-02T10-00-00_toy_BBB.eval", second)
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="ascii", newline="\n")
+    monkeypatch.setattr("sys.stdout", stdout)
+    assert main(["compare", str(tmp_path), "--no-cache", "-q"]) == 0
+    stdout.flush()
+    lines = stdout.buffer.getvalue().decode("ascii").splitlines()  # type: ignore[attr-defined]
+    listed = [line for line in lines if line.startswith("   50.0 \\u2192")]
+    assert len(listed) == 2, lines
+    assert any(":\\u9898\\u76ee\\u4e00  Combien" in line for line in listed), listed
+    # Both prompts' texts start in one column (after the ids, padded as written).
+    texts = {max(line.find("What is"), line.find("Combien")) for line in listed}
+    assert len(texts) == 1, "\n".join(listed)
