@@ -172,6 +172,10 @@ def cmd_compare(argv: Sequence[str]) -> int:
     if refused is not None:
         return refused
     try:
+        if args.pattern is not None and result.stats["run"].n_unique() < 2:
+            # --runs A B when the pattern left one run said "no run 'b' (runs: 'a')", and
+            # without --runs "give the folder that holds both": the pattern is why.
+            default_runs(result.stats, args.pattern)
         run_a, run_b = args.runs if args.runs else default_runs(result.stats)
         comparison = compare_runs(result.stats, run_a, run_b)
     except ValueError as exc:

@@ -723,12 +723,13 @@ def prompts_in_common(stats: pl.DataFrame, run: str) -> dict[str, int]:
     return dict(zip(common["run"].to_list(), common["prompt_id"].to_list(), strict=True))
 
 
-def default_runs(stats: pl.DataFrame) -> tuple[str, str]:
-    """The two runs to compare when the user named none: exactly two must be loaded."""
+def default_runs(stats: pl.DataFrame, pattern: str | None = None) -> tuple[str, str]:
+    """The two runs to compare when the user named none: exactly two must be loaded.
+    ``pattern``: the user's ``--pattern``, named when it left fewer than two."""
     runs = stats["run"].unique(maintain_order=True).to_list()
     if len(runs) < 2:
         # "1 runs loaded (x): name two with --runs A B": no two to name
-        return _fewer_than_two(runs)
+        return _fewer_than_two(runs, pattern)
     if len(runs) != 2:
         raise ValueError(
             f"{len(runs)} runs loaded ({listed_runs([str(r) for r in runs])}): name two with "
@@ -737,8 +738,17 @@ def default_runs(stats: pl.DataFrame) -> tuple[str, str]:
     return str(runs[0]), str(runs[1])
 
 
-def _fewer_than_two(runs: list[object]) -> tuple[str, str]:
+def _fewer_than_two(runs: list[object], pattern: str | None = None) -> tuple[str, str]:
     named = f" ({', '.join(map(str, runs))})" if runs else ""
+    if pattern is not None:
+        # "give the folder that holds both" sent a user whose folder holds both to look for
+        # another: the pattern left the other run's files out.
+        left = "one run" if len(runs) == 1 else "no run"
+        raise ValueError(
+            f"only {len(runs)} run loaded{named}: --pattern {pattern!r} left {left} of the "
+            "files given; a comparison needs two (a pattern that matches both runs' files, or "
+            "none)"
+        )
     raise ValueError(
         f"only {len(runs)} run loaded{named}: a comparison needs two (load another run's"
         " files, or give the folder that holds both)"

@@ -404,3 +404,25 @@ def test_listed_prompts_line_up_on_an_ascii_standard_output(
     # Both prompts' texts start in one column (after the ids, padded as written).
     texts = {max(line.find("What is"), line.find("Combien")) for line in listed}
     assert len(texts) == 1, "\n".join(listed)
+
+
+@pytest.mark.parametrize("runs", [[], ["--runs", "old", "new"]])
+def test_a_pattern_that_leaves_one_run_is_named_as_why(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str], runs: list[str]
+) -> None:
+    """--pattern matched one run's files only: compare said 'give the folder that holds both'
+    of the folder that holds both (with --runs: "no run 'new' (runs: 'old')"). It says the
+    pattern left one run."""
+    write_jsonl(tmp_path / "d" / "old" / "gen_old.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    write_jsonl(tmp_path / "d" / "new" / "gen_new.jsonl", [rec(f"p{i}", False) for i in range(3)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["compare", str(tmp_path / "d"), *runs, *common]
+    assert main([*argv, "--pattern", "gen_old*"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "evaltui: error: only 1 run loaded (old): --pattern 'gen_old*' left one run of the "
+        "files given; a comparison needs two (a pattern that matches both runs' files, or "
+        "none)\n",
+    )
+    assert main([*argv, "--pattern", "gen_*"]) == 0  # both runs' files: compared
+    assert "(McNemar exact test; 3 prompts in both runs)" in capsys.readouterr().out
