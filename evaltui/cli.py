@@ -932,11 +932,8 @@ def cmd_summarize(argv: Sequence[str]) -> int:
         width = shutil.get_terminal_size().columns
         # The text table measured as written: in an encoding that lacks some of its characters
         # (an ASCII or Latin-1 standard output) they are written as \u2013.
-        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-        if codecs.lookup(encoding).name == "utf-8":
-            encoding = None
         say(
-            render_table(summarize_runs(result.stats), args.table, width, encoding),
+            render_table(summarize_runs(result.stats), args.table, width, text_encoding()),
             data=args.table == "csv",
         )
     return EXIT_OK
@@ -1088,6 +1085,19 @@ class VisibleStream:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.unsanitized, name)
+
+
+def text_encoding(beside: str | os.PathLike[str] | None = None) -> str | None:
+    """The encoding :func:`say` writes text in (``beside`` as it takes it: stderr when it is
+    ``-``), for a layout to measure its cells as written
+    (:func:`evaltui.data.sanitize.as_written`); None when it is UTF-8, which writes every
+    character as itself."""
+    stream = sys.stderr if is_standard_output(beside) else sys.stdout
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        return None if codecs.lookup(encoding).name == "utf-8" else encoding
+    except LookupError:
+        return None
 
 
 def say(

@@ -30,6 +30,7 @@ from evaltui.cli import (
     report_problems,
     say,
     shown_path,
+    text_encoding,
 )
 
 if TYPE_CHECKING:
@@ -171,6 +172,10 @@ def cmd_compare(argv: Sequence[str]) -> int:
     if refused is not None:
         return refused
     try:
+        if args.pattern is not None and result.stats["run"].n_unique() < 2:
+            # --runs A B when the pattern left one run said "no run 'b' (runs: 'a')", and
+            # without --runs "give the folder that holds both": the pattern is why.
+            default_runs(result.stats, args.pattern)
         run_a, run_b = args.runs if args.runs else default_runs(result.stats)
         comparison = compare_runs(result.stats, run_a, run_b)
     except ValueError as exc:
@@ -180,7 +185,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
         (out for out in (args.summary_json, args.bad_lines) if is_standard_output(out)),
         args.output,
     )
-    say(comparison.report(len(result.errors)) + "\n", beside=stdout)
+    say(comparison.report(len(result.errors), text_encoding(stdout)) + "\n", beside=stdout)
     # Each row names its two runs (the _a / _b fields alone did not say which run is A), and
     # the manifests name each run's files: a script reading -o tells them apart.
     frame = comparison.joined.select(

@@ -21,6 +21,7 @@ from evaltui.cli import (
     input_paths,
     load_failed,
     load_options,
+    loaded_prompts,
     more_words,
     refused_output,
     shown_path,
@@ -75,7 +76,9 @@ def follow_summarize(
             print(
                 # "last write" beside "wrote out.json" read as the output's: the inputs' it is.
                 f"{stamp} {follower.status(last_write='inputs last written')} · "
-                f"{plural(result.stats.height, 'prompt')}, "
+                # Prompts as the end summary counts them: of several runs '60 prompts in 2
+                # runs' (the Stats rows, run × prompt, read '120 prompts').
+                f"{loaded_prompts(result.stats)}, "
                 f"{plural(result.generations.height, 'generation')} · wrote {where}",
                 file=sys.stderr,
                 flush=True,

@@ -41,6 +41,7 @@ from evaltui.cli import (
     run_load,
     say,
     shown_path,
+    text_encoding,
 )
 
 NOTHING_SCORED_STATUS = (
@@ -215,8 +216,10 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str
     return "\n".join(lines)
 
 
-def _compare(stats_stored: Any, stats_new: Any, scorer: str) -> str:
-    """Per run: the comparison report of stored vs new scores, as ``evaltui compare`` prints."""
+def _compare(stats_stored: Any, stats_new: Any, scorer: str, encoding: str | None = None) -> str:
+    """Per run: the comparison report of stored vs new scores, as ``evaltui compare`` prints
+    (``encoding``: the one it is written in, as
+    :meth:`~evaltui.data.compare.Comparison.report` takes it)."""
     import polars as pl
 
     from evaltui.data.compare import compare_runs
@@ -236,7 +239,7 @@ def _compare(stats_stored: Any, stats_new: Any, scorer: str) -> str:
             how="diagonal_relaxed",
         )
         try:
-            reports.append(compare_runs(both, a, b).report())
+            reports.append(compare_runs(both, a, b).report(encoding=encoding))
         except ValueError as exc:
             reports.append(f"{run}: cannot compare: {exc}")
     return "\n\n".join(reports)
@@ -352,7 +355,9 @@ def cmd_rescore(argv: Sequence[str]) -> int:
             out is not None and is_standard_output(out)
             for out in (args.output, args.generations, args.bad_lines)
         )
-        say(_compare(stored, new, rescored.scorer) + "\n", beside="-" if data_there else None)
+        beside = "-" if data_there else None
+        report = _compare(stored, new, rescored.scorer, text_encoding(beside))
+        say(report + "\n", beside=beside)
     problem = nothing_scored(rescored.counts)
     if problem is not None:
         return fail(problem, EXIT_FAILURE)

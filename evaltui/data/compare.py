@@ -25,7 +25,14 @@ import polars as pl
 
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
 from evaltui.data.runs import listed_runs, resolve_run
-from evaltui.data.sanitize import cell_width, distinct_middle, one_line, pad_cells, visible
+from evaltui.data.sanitize import (
+    as_written,
+    cell_width,
+    distinct_middle,
+    one_line,
+    pad_cells,
+    visible,
+)
 from evaltui.data.summary import bootstrap_ci
 from evaltui.data.wording import plural, signed_fixed
 
@@ -217,8 +224,10 @@ class Comparison:
         metric's direction and NaN deltas counted as :meth:`improvements` counts them; None when
         the scores are different measures or the runs have no prompt in common (nothing is
         counted: "improved 0 · regressed 0 · unchanged 0", which a script's gate on
-        ``counts.regressed == 0`` passed)."""
-        if self.different_measures or not self.joined.height:
+        ``counts.regressed == 0`` passed), or no prompt is scored in both (a run unscored, or
+        the two scored on other prompts: it said "improved 0 · regressed 0 · unchanged 0 ·
+        unscored in a run 10", passed by that gate too)."""
+        if self.different_measures or not self.scored_in_both:
             return None
         improved = self.improvements().height
         regressed = self.regressions().height
@@ -239,8 +248,13 @@ class Comparison:
         counts = self.outcome_counts()
         if counts is None and not self.joined.height:
             return "improved/regressed: none counted (the runs have no prompt in common)"
-        if counts is None:
+        if counts is None and self.different_measures:
             return "improved/regressed: none counted (the runs' scores are different measures)"
+        if counts is None:
+            return (
+                "improved/regressed: none counted (no prompt is scored in both runs; "
+                f"unscored in a run {self.joined.height:,})"
+            )
         nan, missing = counts["not_comparable"], counts["unscored_in_a_run"]
         up, down = ("higher", "lower") if self.direction_unknown else ("improved", "regressed")
         return (
@@ -303,10 +317,12 @@ class Comparison:
             f"{one_line(self.kind_a.describe(), 80)} vs {one_line(self.kind_b.describe(), 80)}"
         )
 
-    def report(self, bad_lines: int = 0) -> str:
+    def report(self, bad_lines: int = 0, encoding: str | None = None) -> str:
         """The plain-words summary ``evaltui compare`` prints (prompt text made one safe line).
         ``bad_lines``: the load's bad lines, said beside the prompts only in one run (an errored
-        Inspect sample is a bad line: its prompt is then "only in" the other run)."""
+        Inspect sample is a bad line: its prompt is then "only in" the other run).
+        ``encoding``: the one it is written in when not UTF-8: the listed prompts' cells are
+        measured as written there (:func:`~evaltui.data.sanitize.as_written`)."""
         lines = [self.headline()]
         if self.levels_line():
             lines.append(self.levels_line())
@@ -348,8 +364,11 @@ class Comparison:
                 (
                     self._amount(row["rate_a"], signed=False),
                     self._amount(row["rate_b"], signed=False),
-                    one_line(str(row["prompt_id"]), 24),
-                    one_line(row["prompt_a"], 60),
+                    # As written: on an ASCII standard output '题目一' (6 cells) is written
+                    # '\\u9898\\u76ee\\u4e00' (18), and its prompt started 12 cells right of
+                    # the others'.
+                    as_written(one_line(str(row["prompt_id"]), 24), encoding),
+                    as_written(one_line(row["prompt_a"], 60), encoding),
                 )
                 for row in rows
             ]
@@ -482,8 +501,8 @@ class Comparison:
     @property
     def judged(self) -> bool:
         """Both runs have a notion of "correct" (never/flaky/always transitions make sense)
-        and a prompt in common (else the transitions were a table of zeros)."""
-        return bool(self.joined.height) and all(
+        and a prompt scored in both (else the transitions were a table of zeros)."""
+        return bool(self.scored_in_both) and all(
             k is None or k.threshold is not None for k in (self.kind_a, self.kind_b)
         )
 
@@ -495,6 +514,8 @@ class Comparison:
             return NO_PROMPT_IN_COMMON
         if any(k is not None and k.kind == "unscored" for k in (self.kind_a, self.kind_b)):
             return UNSCORED_RUN
+        if not self.scored_in_both:
+            return NONE_SCORED_IN_BOTH
         return NOT_JUDGED
 
 
@@ -504,6 +525,7 @@ NOT_JUDGED = (
 )
 UNSCORED_RUN = "none (a run is unscored: no generation of it has a score)"
 NO_PROMPT_IN_COMMON = "none (the runs have no prompt in common)"
+NONE_SCORED_IN_BOTH = "none (no prompt is scored in both runs)"
 
 
 def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
@@ -701,12 +723,13 @@ def prompts_in_common(stats: pl.DataFrame, run: str) -> dict[str, int]:
     return dict(zip(common["run"].to_list(), common["prompt_id"].to_list(), strict=True))
 
 
-def default_runs(stats: pl.DataFrame) -> tuple[str, str]:
-    """The two runs to compare when the user named none: exactly two must be loaded."""
+def default_runs(stats: pl.DataFrame, pattern: str | None = None) -> tuple[str, str]:
+    """The two runs to compare when the user named none: exactly two must be loaded.
+    ``pattern``: the user's ``--pattern``, named when it left fewer than two."""
     runs = stats["run"].unique(maintain_order=True).to_list()
     if len(runs) < 2:
         # "1 runs loaded (x): name two with --runs A B": no two to name
-        return _fewer_than_two(runs)
+        return _fewer_than_two(runs, pattern)
     if len(runs) != 2:
         raise ValueError(
             f"{len(runs)} runs loaded ({listed_runs([str(r) for r in runs])}): name two with "
@@ -715,8 +738,17 @@ def default_runs(stats: pl.DataFrame) -> tuple[str, str]:
     return str(runs[0]), str(runs[1])
 
 
-def _fewer_than_two(runs: list[object]) -> tuple[str, str]:
+def _fewer_than_two(runs: list[object], pattern: str | None = None) -> tuple[str, str]:
     named = f" ({', '.join(map(str, runs))})" if runs else ""
+    if pattern is not None:
+        # "give the folder that holds both" sent a user whose folder holds both to look for
+        # another: the pattern left the other run's files out.
+        left = "one run" if len(runs) == 1 else "no run"
+        raise ValueError(
+            f"only {len(runs)} run loaded{named}: --pattern {pattern!r} left {left} of the "
+            "files given; a comparison needs two (a pattern that matches both runs' files, or "
+            "none)"
+        )
     raise ValueError(
         f"only {len(runs)} run loaded{named}: a comparison needs two (load another run's"
         " files, or give the folder that holds both)"

@@ -284,6 +284,16 @@ def one_line(text: str | None, limit: int = 200) -> str:
     return folded
 
 
+def as_written(text: str, encoding: str | None) -> str:
+    """``text`` as a stream in ``encoding`` writes it, to be measured so: a character the
+    encoding lacks as ``\\u6a21`` (backslashreplace, as Python's stderr and evaltui's standard
+    output write it). None: as it is (UTF-8 holds every character). On an ASCII standard output
+    '模型' is 12 cells, not the 4 a layout measured it at."""
+    if encoding is None:
+        return text
+    return text.encode(encoding, "backslashreplace").decode(encoding)
+
+
 def _fold(head: str) -> str:
     return _marks(_joiners(_WS.sub(" ", head).strip(" ").translate(_TABLE)))
 

@@ -27,6 +27,7 @@ import polars as pl
 from evaltui.data.metrics import ScoreKind, format_score, kinds_summary, run_kinds
 from evaltui.data.sampling import ks_for, maj_column
 from evaltui.data.sanitize import (
+    as_written,
     cell_width,
     distinct_middle,
     head_cells,
@@ -542,10 +543,7 @@ def _text_table(
     columns = [[labels[s.run], *cells] for s, cells in zip(summaries, bodies, strict=True)]
 
     def written(text: str) -> str:
-        """``text`` as it will be written (a character ``encoding`` lacks as ``\u2013``)."""
-        if encoding is None:
-            return text
-        return text.encode(encoding, "backslashreplace").decode(encoding)
+        return as_written(text, encoding)
 
     if encoding is not None:
         # Each cell as it will be written, measured so: on an ASCII standard output a CJK label

@@ -332,3 +332,97 @@ def test_runs_with_no_prompt_in_common_count_nothing(
     summary = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     assert summary["counts"] is None and summary["transitions"] is None
     assert summary["no_transitions"] == "none (the runs have no prompt in common)"
+
+
+@pytest.mark.parametrize("unscored", ["a run unscored", "scored on other prompts"])
+def test_runs_with_no_prompt_scored_in_both_count_nothing(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str], unscored: str
+) -> None:
+    """Prompts in common, none scored in both (a run never scored, or each run scored on prompts
+    the other left unscored): the report said 'improved 0 · regressed 0 · unchanged 0 ·
+    unscored in a run 4' and --summary-json had counts {'regressed': 0, …}, which a CI gate on
+    counts.regressed == 0 passed; the second case had a transitions table of zeros too."""
+
+    def unscored_rec(prompt: str) -> dict[str, object]:
+        return {"prompt": prompt, "gen": "so \\boxed{1}"}
+
+    if unscored == "a run unscored":
+        old = [rec(f"p{i}", i < 2) for i in range(4)]
+        new = [unscored_rec(f"p{i}") for i in range(4)]
+    else:  # old scored on p0 and p1, new on p2 and p3
+        old = [rec(f"p{i}", True) if i < 2 else unscored_rec(f"p{i}") for i in range(4)]
+        new = [unscored_rec(f"p{i}") if i < 2 else rec(f"p{i}", False) for i in range(4)]
+    write_jsonl(tmp_path / "old" / "r.jsonl", old)
+    write_jsonl(tmp_path / "new" / "r.jsonl", new)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["compare", str(tmp_path), "--runs", "old", "new", *common]
+    assert main([*argv, "--summary-json", str(tmp_path / "s.json")]) == 0
+    report = capsys.readouterr().out.splitlines()
+    assert report[0] == (
+        "new vs old: no delta: no prompt is scored in both runs (4 prompts in both runs)"
+    )
+    assert (
+        "improved/regressed: none counted (no prompt is scored in both runs; unscored in a run 4)"
+        in report
+    )
+    assert not any(line.startswith("improved ") for line in report)
+    assert report[-1].startswith("transitions: none (")
+    summary = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert summary["scored_in_both"] == 0 and summary["prompts_in_common"] == 4
+    assert summary["counts"] is None and summary["transitions"] is None
+    assert summary["no_transitions"] == report[-1].removeprefix("transitions: ")
+
+
+def test_listed_prompts_line_up_on_an_ascii_standard_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PYTHONIOENCODING=ascii the listed regressions were laid out with a CJK id measured at
+    its 6 cells, then written '\\u9898\\u76ee\\u4e00' (18): its prompt text started 12 cells
+    right of the others'. Each cell is measured as it is written, as summarize's text table."""
+    import io
+
+    from tests.data.test_formats_inspect_runs import log, write_eval
+
+    def renamed(data: dict[str, object]) -> dict[str, object]:
+        # the sample p1 as '题目一', everywhere the log names it
+        return json.loads(json.dumps(data, ensure_ascii=False).replace('"p1"', '"题目一"'))
+
+    second = renamed(log("BBB", "2026-01-02T10:00:00"))
+    for sample in second["samples"]:  # type: ignore[attr-defined]
+        if sample["id"] in ("p0", "题目一") and sample["epoch"] == 1:
+            sample["scores"]["match"]["value"] = "I"  # 1/2 -> 0/2
+    write_eval(tmp_path / "2026-01-01T10-00-00_toy_AAA.eval", renamed(log("AAA", "2026-01-01")))
+    write_eval(tmp_path / "2026-01-02T10-00-00_toy_BBB.eval", second)
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="ascii", newline="\n")
+    monkeypatch.setattr("sys.stdout", stdout)
+    assert main(["compare", str(tmp_path), "--no-cache", "-q"]) == 0
+    stdout.flush()
+    lines = stdout.buffer.getvalue().decode("ascii").splitlines()  # type: ignore[attr-defined]
+    listed = [line for line in lines if line.startswith("   50.0 \\u2192")]
+    assert len(listed) == 2, lines
+    assert any(":\\u9898\\u76ee\\u4e00  Combien" in line for line in listed), listed
+    # Both prompts' texts start in one column (after the ids, padded as written).
+    texts = {max(line.find("What is"), line.find("Combien")) for line in listed}
+    assert len(texts) == 1, "\n".join(listed)
+
+
+@pytest.mark.parametrize("runs", [[], ["--runs", "old", "new"]])
+def test_a_pattern_that_leaves_one_run_is_named_as_why(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str], runs: list[str]
+) -> None:
+    """--pattern matched one run's files only: compare said 'give the folder that holds both'
+    of the folder that holds both (with --runs: "no run 'new' (runs: 'old')"). It says the
+    pattern left one run."""
+    write_jsonl(tmp_path / "d" / "old" / "gen_old.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    write_jsonl(tmp_path / "d" / "new" / "gen_new.jsonl", [rec(f"p{i}", False) for i in range(3)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["compare", str(tmp_path / "d"), *runs, *common]
+    assert main([*argv, "--pattern", "gen_old*"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "evaltui: error: only 1 run loaded (old): --pattern 'gen_old*' left one run of the "
+        "files given; a comparison needs two (a pattern that matches both runs' files, or "
+        "none)\n",
+    )
+    assert main([*argv, "--pattern", "gen_*"]) == 0  # both runs' files: compared
+    assert "(McNemar exact test; 3 prompts in both runs)" in capsys.readouterr().out

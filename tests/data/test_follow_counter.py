@@ -183,3 +183,34 @@ def test_summarize_follow_makes_the_counter_after_its_first_write(
     written = json.loads(combined.read_text(encoding="utf-8"))
     assert written == json.loads(fresh.read_text(encoding="utf-8"))
     assert len(written) == 3
+
+
+def test_the_status_line_counts_prompts_not_rows_of_several_runs(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Two runs of 3 prompts, 2 generations each: each write's status line said '6 prompts'
+    (the Stats rows, run × prompt) where summarize's end summary says 'prompts 3 in 2 runs (6
+    rows, run × prompt)'. It says '3 prompts in 2 runs' now (one run: unchanged)."""
+    data = tmp_path / "data"
+    for run in ("a", "b"):
+        write_jsonl(data / run / "out.jsonl", [record(i, j) for i in range(3) for j in range(2)])
+    combined = tmp_path / "combined.json"
+
+    def wait(self: Follower, timeout: float, stop: threading.Event | None = None) -> None:
+        raise KeyboardInterrupt  # Ctrl-C after the first write
+
+    monkeypatch.setattr(Follower, "wait", wait)
+    args = [str(data), "--model", str(word_tokenizer), "--no-cache"]
+    assert main(["summarize", *args, "--follow", "-o", str(combined)]) == 0
+    status = [line for line in capsys.readouterr().err.splitlines() if "· wrote " in line]
+    # As python counts the files: 3 distinct prompts, 2 runs, 12 lines (generations).
+    rows = [
+        json.loads(text)
+        for run in "ab"
+        for text in (data / run / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert (len({row["prompt"] for row in rows}), len(rows)) == (3, 12)
+    assert len(status) == 1 and " · 3 prompts in 2 runs, 12 generations · wrote " in status[0], (
+        status
+    )
+    assert len(json.loads(combined.read_text(encoding="utf-8"))) == 6  # rows, run × prompt

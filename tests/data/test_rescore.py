@@ -537,6 +537,12 @@ def test_rescore_compare_with_a_scorer_that_scored_nothing(
     out, err = capsys.readouterr()
     assert "generations  2 scorer error" in err, err
     assert "no delta: no prompt is scored in both runs" in out, out
+    # It counted 'improved 0 · regressed 0 · unchanged 0 · unscored in a run 2': nothing was.
+    assert (
+        "improved/regressed: none counted (no prompt is scored in both runs; unscored in a run 2)"
+        in out.splitlines()
+    ), out
+    assert "unchanged 0" not in out, out
 
 
 def test_a_scorer_that_scores_nothing_is_exit_1(
