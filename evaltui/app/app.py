@@ -478,7 +478,6 @@ class EvalApp(App[int]):
     ) -> None:
         """Runs in a thread: only posts messages. Cancelling the worker stops the scorer's
         processes (nothing half-done is shown or cached; the verdicts given are kept in the memo)."""
-        from evaltui.data.loader import compute_stats
         from evaltui.data.rescore import ScorerUnavailable, in_scope, rescore, rescored_load
 
         cancelled = get_current_worker().cancelled_event
@@ -520,7 +519,7 @@ class EvalApp(App[int]):
             self.post_message(RescoreFailed("", serial))
             return
         load_options = self.options
-        shown = rescored_load(result, rescored, lambda g: compute_stats(g, load_options))
+        shown = rescored_load(result, rescored, load_options)
         self.post_message(RescoreDone(result, shown, rescored, serial))
 
     def cancel_rescore(self) -> bool:
@@ -634,14 +633,13 @@ class EvalApp(App[int]):
         serial: int,
     ) -> None:
         """Runs in a thread: only posts messages."""
-        from evaltui.data.loader import compute_stats
         from evaltui.data.rescore import known_scores, rescored_load
 
         known = known_scores(result, options, self.score_memo, only=only)
         if known is None or get_current_worker().is_cancelled:
             return
         load_options = self.options
-        shown = rescored_load(result, known, lambda g: compute_stats(g, load_options))
+        shown = rescored_load(result, known, load_options)
         self.post_message(RescoreKnown(result, shown, known, serial))
 
     def on_rescore_known(self, message: RescoreKnown) -> None:

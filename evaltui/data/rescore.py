@@ -24,7 +24,7 @@ import statistics
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -36,7 +36,7 @@ from evaltui.data.cache import Cache, companion_version, default_cache_dir
 from evaltui.data.extract import fill_vote_answers, normalized_each, reference_match_expr
 from evaltui.data.formats import get_reader
 from evaltui.data.formats.base import ALIAS_SEPARATOR, ALIASES, VOTE_ALIAS_SEPARATOR
-from evaltui.data.metrics import ScoreKind, correct_expr, run_kinds, score_kinds
+from evaltui.data.metrics import ScoreKind, Thresholds, correct_expr, run_kinds, score_kinds
 from evaltui.data.score_worker import (
     ERROR,
     OK,
@@ -1395,22 +1395,21 @@ def with_doubts(result: Any, rescored: Rescored) -> Rescored:
     return dataclasses.replace(rescored, doubts=doubts)
 
 
-def rescored_stats(
-    generations: pl.DataFrame,
-    rescored: Rescored,
-    compute: Callable[[pl.DataFrame], pl.DataFrame],
-) -> pl.DataFrame:
+def rescored_stats(generations: pl.DataFrame, rescored: Rescored, options: Any) -> pl.DataFrame:
     """The Stats table under the new scores, with the stored scores' stats beside as
     ``stored_<name>`` (accuracy sums and means, correct and scored counts, pass@k, maj@n), and per
     prompt: ``n_flipped`` (generations whose verdict changed, both known), ``n_flipped_to_correct``
     and ``n_flipped_to_wrong``, ``n_scorer_errors`` and ``n_timeouts``.
 
-    ``compute`` builds a Stats table from generations (the loader's ``compute_stats``); each score
-    is judged by its own run's notion of correct (metrics.correct_expr of its score kind).
+    ``options`` are the load's (a LoadOptions: the Stats tables are the loader's
+    ``compute_stats``); each score is judged by its own run's notion of correct
+    (metrics.correct_expr of its score kind), the new ones by :func:`new_score_thresholds`.
     """
-    stored = compute(generations)
+    from evaltui.data.loader import compute_stats
+
+    stored = compute_stats(generations, options)
     new_generations = with_new_scores(generations, rescored)
-    new = compute(new_generations.drop("stored_accuracy", "score_status", "score_message"))
+    new = new_stats(new_generations, rescored.scorer, options, run_kinds(stored))
     compared = [
         c
         for c in stored.columns
@@ -1440,6 +1439,44 @@ def rescored_stats(
     )
 
 
+def new_score_thresholds(
+    thresholds: Thresholds, scorer: str, stored: Mapping[str, ScoreKind]
+) -> Thresholds:
+    """The thresholds (``--correct-threshold``, ``--score-direction``) a re-score's new scores
+    are judged by, ``stored`` being each run's kind under its stored scores. The user's words
+    are about the stored score: ``lm-eval``'s scorer applies the stored metric again, so they
+    stay. Any other scorer's score is its own measure (:func:`with_new_scores`): no direction
+    of the stored one (an ``mae`` run told ``lower`` and re-scored by ``exact`` read its 0/1
+    verdicts as lower-is-better: a wrong answer was a perfect score, pass@k and
+    never/always none, and with ``--correct-threshold 1`` every verdict, 0 or 1, correct).
+    A run's threshold stays where its stored score is an accuracy (a 0.7 of a fraction is
+    one of the new scorer's fractions too) or was never scored; one on another scale (an
+    ``mae`` of 1, a bleu of 20, which no 0/1 verdict reaches) is not the new scores': their
+    kind's own default (0.5 for an accuracy)."""
+    if is_lm_eval_scorer(scorer):
+        return thresholds
+    kept: list[tuple[str, float]] = []
+    for run, kind in stored.items():
+        given = next((value for name, value in thresholds.per_run if name == run), None)
+        given = thresholds.default if given is None else given
+        if given is not None and (kind.accuracy or kind.kind == "unscored"):
+            kept.append((run, given))
+    return Thresholds(None, tuple(kept))
+
+
+def new_stats(
+    new_generations: pl.DataFrame, scorer: str, options: Any, stored: Mapping[str, ScoreKind]
+) -> pl.DataFrame:
+    """The Stats table of re-scored generations (:func:`with_new_scores`) under their new
+    scores alone, each run's kind of score judged by :func:`new_score_thresholds` (``options``:
+    the load's LoadOptions; ``stored``: each run's kind under its stored scores)."""
+    from evaltui.data.loader import compute_stats
+
+    frame = new_generations.drop("stored_accuracy", "score_status", "score_message", strict=False)
+    thresholds = new_score_thresholds(options.correct_threshold, scorer, stored)
+    return compute_stats(frame, options, kinds=score_kinds(frame, thresholds))
+
+
 def verdict_columns(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFrame:
     """Per generation, for a per-generation export: where it came from, both scores, the status."""
     return generations.select(
@@ -1461,19 +1498,18 @@ def verdict_columns(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFra
 # --- what the app and the report show ---------------------------------------------------------
 
 
-def rescored_load(
-    result: Any, rescored: Rescored, compute: Callable[[pl.DataFrame], pl.DataFrame]
-) -> Any:
+def rescored_load(result: Any, rescored: Rescored, options: Any) -> Any:
     """``result`` (a LoadResult) under the new scores: generations scored by the new scorer (the
     stored score beside as ``stored_accuracy``, with ``score_status``/``score_message``), stats as
-    :func:`rescored_stats` (``stored_*`` beside, ``n_flipped`` per prompt). The app shows this,
+    :func:`rescored_stats` (``stored_*`` beside, ``n_flipped`` per prompt; ``options``: the
+    load's LoadOptions). The app shows this,
     and exports it, as ``evaltui rescore`` writes it."""
     import dataclasses
 
     return dataclasses.replace(
         result,
         generations=with_new_scores(result.generations, rescored),
-        stats=rescored_stats(result.generations, rescored, compute),
+        stats=rescored_stats(result.generations, rescored, options),
         headline_numbers=None,  # the stored scores' numbers: computed again from the new ones
         triage_rows=None,
     )
