@@ -481,6 +481,8 @@ class EvalApp(App[int]):
         from evaltui.data.rescore import ScorerUnavailable, in_scope, rescore, rescored_load
 
         cancelled = get_current_worker().cancelled_event
+        # The stored scores are judged as the load judges them (the doubts compare with them).
+        options = dataclasses.replace(options, thresholds=self.options.correct_threshold)
         scored = result
         gens = result.generations
         needs_text = options.scorer.strip() != "exact" and not options.scorer.startswith("lm-eval")
@@ -635,6 +637,7 @@ class EvalApp(App[int]):
         """Runs in a thread: only posts messages."""
         from evaltui.data.rescore import known_scores, rescored_load
 
+        options = dataclasses.replace(options, thresholds=self.options.correct_threshold)
         known = known_scores(result, options, self.score_memo, only=only)
         if known is None or get_current_worker().is_cancelled:
             return

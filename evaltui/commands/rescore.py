@@ -290,6 +290,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         cache_dir=args.cache_dir,
         use_cache=not args.no_cache,
         include_path=args.include_path,
+        thresholds=options.correct_threshold,
     )
     try:
         rescored = _score_with_progress(

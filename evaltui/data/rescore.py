@@ -117,6 +117,9 @@ class RescoreOptions:
     use_cache: bool = True
     include_path: Path | None = None
     """lm-eval task YAMLs beyond the installed lm_eval's (its ``--include_path``)."""
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    """The load's ``--correct-threshold`` and ``--score-direction``: how the stored scores are
+    judged, which the doubts compare the new verdicts with (:func:`with_doubts`)."""
 
     def worker_count(self) -> int:
         return max(1, self.workers or os.cpu_count() or 1)
@@ -571,12 +574,12 @@ def rescore(
     """
     if only is None:
         scored = _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
-        return with_doubts(result, with_prompt_scores(result, scored))
+        return with_doubts(result, with_prompt_scores(result, scored), options.thresholds)
     generations: pl.DataFrame = result.generations
     inside = in_scope(generations, only)
     if inside.all():
         scored = _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
-        return with_doubts(result, with_prompt_scores(result, scored))
+        return with_doubts(result, with_prompt_scores(result, scored), options.thresholds)
     # A file scored in part is never cached (nor read from the cache): its entry is the whole
     # file's scores.
     per_source = (
@@ -590,7 +593,8 @@ def rescore(
     )
     subset = dataclasses.replace(result, generations=generations.filter(inside))
     part = _rescore(subset, options, on_progress, cancelled, read_options, partial, memo)
-    return with_doubts(result, with_prompt_scores(result, _widen(part, generations, inside)))
+    part = _widen(part, generations, inside)
+    return with_doubts(result, with_prompt_scores(result, part), options.thresholds)
 
 
 def _fingerprint(name: str, version: str | None, options: RescoreOptions) -> str:
@@ -1278,7 +1282,7 @@ DOUBT_EXAMPLE_CELLS = 20
 DOUBT_MIN_FLIPS = 3
 
 
-def with_doubts(result: Any, rescored: Rescored) -> Rescored:
+def with_doubts(result: Any, rescored: Rescored, thresholds: Thresholds | None = None) -> Rescored:
     """``rescored`` with :attr:`Rescored.doubts`: per file, when the new scorer's verdicts may
     not be its task's. Counted over its generations the scorer scored whose stored verdict is
     known: the scorer calls most of those stored correct wrong, or changes the verdict of most
@@ -1288,7 +1292,11 @@ def with_doubts(result: Any, rescored: Rescored) -> Rescored:
     stored 4 of 20 correct, which ``exact``, comparing ``A`` with ``Build-Rapport``, all
     "flipped to wrong" with nothing saying why. The new scores are left as the scorer gave
     them. None for lm-eval's own scorer, a stopped re-score, or a file with fewer than
-    :data:`DOUBT_MIN_FLIPS` verdicts flipped."""
+    :data:`DOUBT_MIN_FLIPS` verdicts flipped. The stored verdicts are judged by ``thresholds``
+    (the load's ``--correct-threshold`` and ``--score-direction``), the new ones as
+    :func:`rescored_stats` judges them: a plain ``score`` told lower-is-better, its 0.1s right
+    answers, was judged as an accuracy here ("exact calls wrong 4 of the 4 generations stored
+    correct" beside "0 verdicts flipped")."""
     from evaltui.data.lm_eval_scorer import file_task
     from evaltui.data.sanitize import one_line
 
@@ -1296,6 +1304,9 @@ def with_doubts(result: Any, rescored: Rescored) -> Rescored:
     if is_lm_eval_scorer(rescored.scorer) or rescored.cancelled or generations.height == 0:
         return rescored
     new = with_new_scores(generations, rescored)
+    thresholds = thresholds or Thresholds()
+    stored = stored_kinds(new, thresholds)
+    now_kinds = score_kinds(new, new_score_thresholds(thresholds, rescored.scorer, stored))
     frame = fill_vote_answers(generations).select(
         pl.col("source").cast(pl.String),
         pl.col("prompt_id").cast(pl.String),
@@ -1303,8 +1314,8 @@ def with_doubts(result: Any, rescored: Rescored) -> Rescored:
         pl.col("answer").cast(pl.String),
         pl.col("vote_answer"),
         pl.col("vote_reference"),
-        generations.select(correct_expr(stored_kinds(new))).to_series().alias("was"),
-        new.select(correct_expr(score_kinds(new))).to_series().alias("now"),
+        generations.select(correct_expr(stored)).to_series().alias("was"),
+        new.select(correct_expr(now_kinds)).to_series().alias("now"),
         rescored.scores["score_status"].alias("status"),
     )
     scored = frame.filter((pl.col("status") == OK) & pl.col("now").is_not_null())

@@ -4,6 +4,7 @@ gives its own measure, so its 0/1 verdicts are an accuracy whatever the stored s
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -120,3 +121,59 @@ def test_a_threshold_of_another_scale_is_not_the_new_scores(tmp_path: Path) -> N
     new = new_score_thresholds(told, "exact", stored)
     assert new == Thresholds(None, (("acc", 0.7), ("none", 0.7)))
     assert new_score_thresholds(told, "lm-eval:toy", stored) is told
+
+
+def test_doubts_judge_the_stored_scores_as_the_load_does(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plain `score` told lower-is-better (0.1 for each right answer, 0.9 for each wrong one)
+    re-scored by exact, which agrees with every stored verdict: the doubt judged the stored
+    scores as an accuracy (0.9 correct) and said "exact calls wrong 5 of the 5 generations
+    stored correct" beside "0 verdicts flipped". The other way, an mae told correct at <= 1
+    whose verdicts exact contradicts had no doubt at all (its stored verdicts were unknown to
+    the doubt)."""
+    plan = {"p1": ("4", "445"), "p2": ("9", "779"), "p3": ("5", "585"), "p4": ("6", "566")}
+    lines = [
+        {"prompt": p, "gen": f"so \\boxed{{{a}}}", "answer": ref, "score": 0.1 if a == ref else 0.9}
+        for p, (ref, answers) in plan.items()
+        for a in answers
+    ]
+    path = tmp_path / "run" / "d.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    common = ["--model", str(word_tokenizer), "--no-cache", "-o", str(tmp_path / "x.json")]
+    assert (
+        main(["rescore", str(path), "--scorer", "exact", *common, "--score-direction", "lower"])
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert "0 verdicts flipped" in err and "\ndoubt " not in err, err
+    lower = Thresholds().with_directions(["lower"])
+    result = load([path], LoadOptions(use_cache=False, tokenize=False, correct_threshold=lower))
+    for told in (lower, Thresholds.parse(["0.5"]).with_directions(["lower"])):
+        rescored = rescore(result, RescoreOptions("exact", use_cache=False, thresholds=told))
+        assert rescored.doubts == [], told
+    # Without the words, the same file is an accuracy, and the doubt is right to speak.
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False))
+    assert (
+        rescored.doubts
+        and "calls wrong 5 of the 5 generations stored correct" in (rescored.doubts[0])
+    )
+
+    # An mae stored correct (<= 1) everywhere, exact calling most of them wrong: a doubt.
+    mae = [
+        {"prompt": p, "gen": f"so \\boxed{{{a}}}", "answer": ref, "mae": 0.5}
+        for p, (ref, _answers) in plan.items()
+        for a in ref + "00"  # one right answer, two wrong ones
+    ]
+    path.write_text("\n".join(json.dumps(x) for x in mae) + "\n", encoding="utf-8")
+    one = Thresholds.parse(["1"])
+    read = dataclasses.replace(LoadOptions().read, score_field="mae")
+    options = LoadOptions(use_cache=False, tokenize=False, correct_threshold=one, read=read)
+    result = load([path], options)
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False, thresholds=one))
+    assert (
+        rescored.doubts
+        and "calls wrong 8 of the 12 generations stored correct" in (rescored.doubts[0])
+    )
+    assert rescore(result, RescoreOptions("exact", use_cache=False)).doubts == []
