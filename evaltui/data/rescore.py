@@ -650,7 +650,9 @@ def known_scores(
     known = _finish(frame, name, time.perf_counter(), 0, cancelled=False)
     if inside is not None and not inside.all():
         known = _widen(known, result.generations, inside)
-    return with_prompt_scores(result, known)
+    # The doubts of the verdicts known (those pending are not counted): shown in t's summary
+    # while the re-score of the update's new generations runs, where they were gone.
+    return with_doubts(result, with_prompt_scores(result, known), options.thresholds)
 
 
 def in_scope(generations: pl.DataFrame, only: pl.DataFrame) -> pl.Series:

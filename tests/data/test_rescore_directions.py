@@ -177,3 +177,42 @@ def test_doubts_judge_the_stored_scores_as_the_load_does(
         and "calls wrong 8 of the 12 generations stored correct" in (rescored.doubts[0])
     )
     assert rescore(result, RescoreOptions("exact", use_cache=False)).doubts == []
+
+
+def test_a_followed_updates_known_verdicts_keep_their_doubts(tmp_path: Path) -> None:
+    """A followed file re-scored by a scorer of its own (not exact): each update is shown at
+    once with the verdicts known (known_scores, the new lines pending) while their re-score
+    runs. That showed no doubt at all, so t's summary lost 'calls wrong 8 of the 12 generations
+    stored correct' at every update until the re-score was done. The pending lines are not
+    counted."""
+    from evaltui.data.rescore import PENDING, ScoreMemo, known_scores
+
+    def lines(a: int, b: int) -> str:
+        return "".join(
+            json.dumps(
+                {
+                    "prompt": f"Problem {i % 6}",
+                    "gen": f"so {f'ans{i % 6}' if i % 3 == 0 else 'zzz'}",
+                    "answer": f"ans{i % 6}",
+                    "accuracy": 1,
+                }
+            )
+            + "\n"
+            for i in range(a, b)
+        )
+
+    path = tmp_path / "run" / "out.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_text(lines(0, 12), encoding="utf-8")
+    load_options = LoadOptions(use_cache=False, tokenize=False)
+    scorer = RescoreOptions(
+        "tests.data.rescore_scorers:contains_reference", workers=1, use_cache=False
+    )
+    memo = ScoreMemo()
+    first = rescore(load([path], load_options), scorer, memo=memo)
+    assert len(first.doubts) == 1 and "calls wrong 8 of the 12 generations" in first.doubts[0]
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(lines(12, 18))
+    known = known_scores(load([path], load_options), scorer, memo)
+    assert known is not None and known.counts == {"ok": 12, PENDING: 6}
+    assert known.doubts == first.doubts
