@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -55,6 +56,14 @@ PREPARE_AFTER_PAINT_MAX = 5.0
 SNAPSHOT_HOLD_MAX = 30.0
 """Seconds at most a warm load waits, after the cache's snapshot of the stats, for its table to
 be shown before it reads the generation rows anyway."""
+
+
+def told_key(text: str) -> str:
+    """What a warning says, its counts left out: a followed file's re-score warned again at
+    every update, its counts grown ('exact calls wrong 8 of the 12 generations stored correct',
+    then '12 of the 18', a 20-second warning each: a writer's every second stacked them over
+    the table). t's summary has the newest counts."""
+    return re.sub(r"\d[\d,.]*", "#", text)
 
 
 class EvalApp(App[int]):
@@ -183,8 +192,8 @@ class EvalApp(App[int]):
         self.rescored: Rescored | None = None
         """The re-score the shown result carries (None: stored scores only)."""
         self.doubts_told: set[str] = set()
-        """The doubts about new verdicts said (:meth:`tell_doubts`): a followed update's
-        re-score says only new ones."""
+        """The doubts about new verdicts said (:meth:`tell_doubts`), by :func:`told_key`: a
+        followed update's re-score says only new ones, not the same with newer counts."""
         self.rescoring = False
         """True while a re-score runs (``x`` or ``esc`` stops it; the scores shown stay)."""
         self.rescore_error: str | None = None
@@ -567,8 +576,8 @@ class EvalApp(App[int]):
         from evaltui.data.rescore import from_answer_words
 
         told = from_answer_words(message.rescored)
-        if told and told not in self.doubts_told:
-            self.doubts_told.add(told)
+        if told and told_key(told) not in self.doubts_told:
+            self.doubts_told.add(told_key(told))
             self.notify(told, title="re-scored answers", markup=False)
         newer = held is not None and held is not message.base and held is self.loaded
         if not (newer and self.known_shown is held):
@@ -592,9 +601,9 @@ class EvalApp(App[int]):
         groups = [
             g
             for g in fold_notes(rescored.doubts, [f.source for f in base.files])
-            if g.text not in self.doubts_told
+            if told_key(g.text) not in self.doubts_told
         ]
-        self.doubts_told.update(g.text for g in groups)
+        self.doubts_told.update(told_key(g.text) for g in groups)
         for group in groups[:2]:
             # The first file's name and how many more first (the toast is narrow and may cut
             # the end: t's summary has it all), then the note without its list of files.
