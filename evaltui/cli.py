@@ -1024,6 +1024,7 @@ def cmd_app(argv: Sequence[str]) -> int:
             cache_dir=args.cache_dir,
             use_cache=not args.no_cache,
             include_path=args.include_path,
+            thresholds=options.correct_threshold,
         )
     from evaltui.app.main import run_app
 

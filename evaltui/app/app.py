@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -55,6 +56,14 @@ PREPARE_AFTER_PAINT_MAX = 5.0
 SNAPSHOT_HOLD_MAX = 30.0
 """Seconds at most a warm load waits, after the cache's snapshot of the stats, for its table to
 be shown before it reads the generation rows anyway."""
+
+
+def told_key(text: str) -> str:
+    """What a warning says, its counts left out: a followed file's re-score warned again at
+    every update, its counts grown ('exact calls wrong 8 of the 12 generations stored correct',
+    then '12 of the 18', a 20-second warning each: a writer's every second stacked them over
+    the table). t's summary has the newest counts."""
+    return re.sub(r"\d[\d,.]*", "#", text)
 
 
 class EvalApp(App[int]):
@@ -183,8 +192,8 @@ class EvalApp(App[int]):
         self.rescored: Rescored | None = None
         """The re-score the shown result carries (None: stored scores only)."""
         self.doubts_told: set[str] = set()
-        """The doubts about new verdicts said (:meth:`tell_doubts`): a followed update's
-        re-score says only new ones."""
+        """The doubts about new verdicts said (:meth:`tell_doubts`), by :func:`told_key`: a
+        followed update's re-score says only new ones, not the same with newer counts."""
         self.rescoring = False
         """True while a re-score runs (``x`` or ``esc`` stops it; the scores shown stay)."""
         self.rescore_error: str | None = None
@@ -478,10 +487,11 @@ class EvalApp(App[int]):
     ) -> None:
         """Runs in a thread: only posts messages. Cancelling the worker stops the scorer's
         processes (nothing half-done is shown or cached; the verdicts given are kept in the memo)."""
-        from evaltui.data.loader import compute_stats
         from evaltui.data.rescore import ScorerUnavailable, in_scope, rescore, rescored_load
 
         cancelled = get_current_worker().cancelled_event
+        # The stored scores are judged as the load judges them (the doubts compare with them).
+        options = dataclasses.replace(options, thresholds=self.options.correct_threshold)
         scored = result
         gens = result.generations
         needs_text = options.scorer.strip() != "exact" and not options.scorer.startswith("lm-eval")
@@ -520,7 +530,7 @@ class EvalApp(App[int]):
             self.post_message(RescoreFailed("", serial))
             return
         load_options = self.options
-        shown = rescored_load(result, rescored, lambda g: compute_stats(g, load_options))
+        shown = rescored_load(result, rescored, load_options)
         self.post_message(RescoreDone(result, shown, rescored, serial))
 
     def cancel_rescore(self) -> bool:
@@ -566,8 +576,8 @@ class EvalApp(App[int]):
         from evaltui.data.rescore import from_answer_words
 
         told = from_answer_words(message.rescored)
-        if told and told not in self.doubts_told:
-            self.doubts_told.add(told)
+        if told and told_key(told) not in self.doubts_told:
+            self.doubts_told.add(told_key(told))
             self.notify(told, title="re-scored answers", markup=False)
         newer = held is not None and held is not message.base and held is self.loaded
         if not (newer and self.known_shown is held):
@@ -591,9 +601,9 @@ class EvalApp(App[int]):
         groups = [
             g
             for g in fold_notes(rescored.doubts, [f.source for f in base.files])
-            if g.text not in self.doubts_told
+            if told_key(g.text) not in self.doubts_told
         ]
-        self.doubts_told.update(g.text for g in groups)
+        self.doubts_told.update(told_key(g.text) for g in groups)
         for group in groups[:2]:
             # The first file's name and how many more first (the toast is narrow and may cut
             # the end: t's summary has it all), then the note without its list of files.
@@ -634,14 +644,14 @@ class EvalApp(App[int]):
         serial: int,
     ) -> None:
         """Runs in a thread: only posts messages."""
-        from evaltui.data.loader import compute_stats
         from evaltui.data.rescore import known_scores, rescored_load
 
+        options = dataclasses.replace(options, thresholds=self.options.correct_threshold)
         known = known_scores(result, options, self.score_memo, only=only)
         if known is None or get_current_worker().is_cancelled:
             return
         load_options = self.options
-        shown = rescored_load(result, known, lambda g: compute_stats(g, load_options))
+        shown = rescored_load(result, known, load_options)
         self.post_message(RescoreKnown(result, shown, known, serial))
 
     def on_rescore_known(self, message: RescoreKnown) -> None:

@@ -293,6 +293,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         cache_dir=args.cache_dir,
         use_cache=not args.no_cache,
         include_path=args.include_path,
+        thresholds=options.correct_threshold,
     )
     try:
         rescored = _score_with_progress(
@@ -304,10 +305,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         print("evaltui: rescore interrupted; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED
 
-    def compute(generations: Any) -> Any:
-        return compute_stats(generations, options)
-
-    stats = rescored_stats(result.generations, rescored, compute)
+    stats = rescored_stats(result.generations, rescored, options)
     target = args.output
     try:
         # Written all or none: a failed write leaves every output as it was (see all_or_none).
@@ -344,11 +342,12 @@ def cmd_rescore(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
     if args.compare:
-        stored = compute(result.generations)
-        from evaltui.data.rescore import with_new_scores
+        from evaltui.data.metrics import run_kinds
+        from evaltui.data.rescore import new_stats, with_new_scores
 
+        stored = compute_stats(result.generations, options)
         new_generations = with_new_scores(result.generations, rescored)
-        new = compute(new_generations.drop("stored_accuracy", "score_status", "score_message"))
+        new = new_stats(new_generations, rescored.scorer, options, run_kinds(stored))
         # Standard output holds the data alone when any output goes there (-o -, --generations
         # -, --bad-lines -): the report goes to stderr then.
         data_there = any(

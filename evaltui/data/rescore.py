@@ -24,7 +24,7 @@ import statistics
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -36,7 +36,7 @@ from evaltui.data.cache import Cache, companion_version, default_cache_dir
 from evaltui.data.extract import fill_vote_answers, normalized_each, reference_match_expr
 from evaltui.data.formats import get_reader
 from evaltui.data.formats.base import ALIAS_SEPARATOR, ALIASES, VOTE_ALIAS_SEPARATOR
-from evaltui.data.metrics import ScoreKind, correct_expr, run_kinds, score_kinds
+from evaltui.data.metrics import ScoreKind, Thresholds, correct_expr, run_kinds, score_kinds
 from evaltui.data.score_worker import (
     ERROR,
     OK,
@@ -117,6 +117,9 @@ class RescoreOptions:
     use_cache: bool = True
     include_path: Path | None = None
     """lm-eval task YAMLs beyond the installed lm_eval's (its ``--include_path``)."""
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    """The load's ``--correct-threshold`` and ``--score-direction``: how the stored scores are
+    judged, which the doubts compare the new verdicts with (:func:`with_doubts`)."""
 
     def worker_count(self) -> int:
         return max(1, self.workers or os.cpu_count() or 1)
@@ -571,12 +574,12 @@ def rescore(
     """
     if only is None:
         scored = _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
-        return with_doubts(result, with_prompt_scores(result, scored))
+        return with_doubts(result, with_prompt_scores(result, scored), options.thresholds)
     generations: pl.DataFrame = result.generations
     inside = in_scope(generations, only)
     if inside.all():
         scored = _rescore(result, options, on_progress, cancelled, read_options, frozenset(), memo)
-        return with_doubts(result, with_prompt_scores(result, scored))
+        return with_doubts(result, with_prompt_scores(result, scored), options.thresholds)
     # A file scored in part is never cached (nor read from the cache): its entry is the whole
     # file's scores.
     per_source = (
@@ -590,7 +593,8 @@ def rescore(
     )
     subset = dataclasses.replace(result, generations=generations.filter(inside))
     part = _rescore(subset, options, on_progress, cancelled, read_options, partial, memo)
-    return with_doubts(result, with_prompt_scores(result, _widen(part, generations, inside)))
+    part = _widen(part, generations, inside)
+    return with_doubts(result, with_prompt_scores(result, part), options.thresholds)
 
 
 def _fingerprint(name: str, version: str | None, options: RescoreOptions) -> str:
@@ -646,7 +650,9 @@ def known_scores(
     known = _finish(frame, name, time.perf_counter(), 0, cancelled=False)
     if inside is not None and not inside.all():
         known = _widen(known, result.generations, inside)
-    return with_prompt_scores(result, known)
+    # The doubts of the verdicts known (those pending are not counted): shown in t's summary
+    # while the re-score of the update's new generations runs, where they were gone.
+    return with_doubts(result, with_prompt_scores(result, known), options.thresholds)
 
 
 def in_scope(generations: pl.DataFrame, only: pl.DataFrame) -> pl.Series:
@@ -1278,7 +1284,7 @@ DOUBT_EXAMPLE_CELLS = 20
 DOUBT_MIN_FLIPS = 3
 
 
-def with_doubts(result: Any, rescored: Rescored) -> Rescored:
+def with_doubts(result: Any, rescored: Rescored, thresholds: Thresholds | None = None) -> Rescored:
     """``rescored`` with :attr:`Rescored.doubts`: per file, when the new scorer's verdicts may
     not be its task's. Counted over its generations the scorer scored whose stored verdict is
     known: the scorer calls most of those stored correct wrong, or changes the verdict of most
@@ -1288,7 +1294,11 @@ def with_doubts(result: Any, rescored: Rescored) -> Rescored:
     stored 4 of 20 correct, which ``exact``, comparing ``A`` with ``Build-Rapport``, all
     "flipped to wrong" with nothing saying why. The new scores are left as the scorer gave
     them. None for lm-eval's own scorer, a stopped re-score, or a file with fewer than
-    :data:`DOUBT_MIN_FLIPS` verdicts flipped."""
+    :data:`DOUBT_MIN_FLIPS` verdicts flipped. The stored verdicts are judged by ``thresholds``
+    (the load's ``--correct-threshold`` and ``--score-direction``), the new ones as
+    :func:`rescored_stats` judges them: a plain ``score`` told lower-is-better, its 0.1s right
+    answers, was judged as an accuracy here ("exact calls wrong 4 of the 4 generations stored
+    correct" beside "0 verdicts flipped")."""
     from evaltui.data.lm_eval_scorer import file_task
     from evaltui.data.sanitize import one_line
 
@@ -1296,6 +1306,9 @@ def with_doubts(result: Any, rescored: Rescored) -> Rescored:
     if is_lm_eval_scorer(rescored.scorer) or rescored.cancelled or generations.height == 0:
         return rescored
     new = with_new_scores(generations, rescored)
+    thresholds = thresholds or Thresholds()
+    stored = stored_kinds(new, thresholds)
+    now_kinds = score_kinds(new, new_score_thresholds(thresholds, rescored.scorer, stored))
     frame = fill_vote_answers(generations).select(
         pl.col("source").cast(pl.String),
         pl.col("prompt_id").cast(pl.String),
@@ -1303,8 +1316,8 @@ def with_doubts(result: Any, rescored: Rescored) -> Rescored:
         pl.col("answer").cast(pl.String),
         pl.col("vote_answer"),
         pl.col("vote_reference"),
-        generations.select(correct_expr(stored_kinds(new))).to_series().alias("was"),
-        new.select(correct_expr(score_kinds(new))).to_series().alias("now"),
+        generations.select(correct_expr(stored)).to_series().alias("was"),
+        new.select(correct_expr(now_kinds)).to_series().alias("now"),
         rescored.scores["score_status"].alias("status"),
     )
     scored = frame.filter((pl.col("status") == OK) & pl.col("now").is_not_null())
@@ -1395,22 +1408,21 @@ def with_doubts(result: Any, rescored: Rescored) -> Rescored:
     return dataclasses.replace(rescored, doubts=doubts)
 
 
-def rescored_stats(
-    generations: pl.DataFrame,
-    rescored: Rescored,
-    compute: Callable[[pl.DataFrame], pl.DataFrame],
-) -> pl.DataFrame:
+def rescored_stats(generations: pl.DataFrame, rescored: Rescored, options: Any) -> pl.DataFrame:
     """The Stats table under the new scores, with the stored scores' stats beside as
     ``stored_<name>`` (accuracy sums and means, correct and scored counts, pass@k, maj@n), and per
     prompt: ``n_flipped`` (generations whose verdict changed, both known), ``n_flipped_to_correct``
     and ``n_flipped_to_wrong``, ``n_scorer_errors`` and ``n_timeouts``.
 
-    ``compute`` builds a Stats table from generations (the loader's ``compute_stats``); each score
-    is judged by its own run's notion of correct (metrics.correct_expr of its score kind).
+    ``options`` are the load's (a LoadOptions: the Stats tables are the loader's
+    ``compute_stats``); each score is judged by its own run's notion of correct
+    (metrics.correct_expr of its score kind), the new ones by :func:`new_score_thresholds`.
     """
-    stored = compute(generations)
+    from evaltui.data.loader import compute_stats
+
+    stored = compute_stats(generations, options)
     new_generations = with_new_scores(generations, rescored)
-    new = compute(new_generations.drop("stored_accuracy", "score_status", "score_message"))
+    new = new_stats(new_generations, rescored.scorer, options, run_kinds(stored))
     compared = [
         c
         for c in stored.columns
@@ -1440,6 +1452,44 @@ def rescored_stats(
     )
 
 
+def new_score_thresholds(
+    thresholds: Thresholds, scorer: str, stored: Mapping[str, ScoreKind]
+) -> Thresholds:
+    """The thresholds (``--correct-threshold``, ``--score-direction``) a re-score's new scores
+    are judged by, ``stored`` being each run's kind under its stored scores. The user's words
+    are about the stored score: ``lm-eval``'s scorer applies the stored metric again, so they
+    stay. Any other scorer's score is its own measure (:func:`with_new_scores`): no direction
+    of the stored one (an ``mae`` run told ``lower`` and re-scored by ``exact`` read its 0/1
+    verdicts as lower-is-better: a wrong answer was a perfect score, pass@k and
+    never/always none, and with ``--correct-threshold 1`` every verdict, 0 or 1, correct).
+    A run's threshold stays where its stored score is an accuracy (a 0.7 of a fraction is
+    one of the new scorer's fractions too) or was never scored; one on another scale (an
+    ``mae`` of 1, a bleu of 20, which no 0/1 verdict reaches) is not the new scores': their
+    kind's own default (0.5 for an accuracy)."""
+    if is_lm_eval_scorer(scorer):
+        return thresholds
+    kept: list[tuple[str, float]] = []
+    for run, kind in stored.items():
+        given = next((value for name, value in thresholds.per_run if name == run), None)
+        given = thresholds.default if given is None else given
+        if given is not None and (kind.accuracy or kind.kind == "unscored"):
+            kept.append((run, given))
+    return Thresholds(None, tuple(kept))
+
+
+def new_stats(
+    new_generations: pl.DataFrame, scorer: str, options: Any, stored: Mapping[str, ScoreKind]
+) -> pl.DataFrame:
+    """The Stats table of re-scored generations (:func:`with_new_scores`) under their new
+    scores alone, each run's kind of score judged by :func:`new_score_thresholds` (``options``:
+    the load's LoadOptions; ``stored``: each run's kind under its stored scores)."""
+    from evaltui.data.loader import compute_stats
+
+    frame = new_generations.drop("stored_accuracy", "score_status", "score_message", strict=False)
+    thresholds = new_score_thresholds(options.correct_threshold, scorer, stored)
+    return compute_stats(frame, options, kinds=score_kinds(frame, thresholds))
+
+
 def verdict_columns(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFrame:
     """Per generation, for a per-generation export: where it came from, both scores, the status."""
     return generations.select(
@@ -1461,19 +1511,18 @@ def verdict_columns(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFra
 # --- what the app and the report show ---------------------------------------------------------
 
 
-def rescored_load(
-    result: Any, rescored: Rescored, compute: Callable[[pl.DataFrame], pl.DataFrame]
-) -> Any:
+def rescored_load(result: Any, rescored: Rescored, options: Any) -> Any:
     """``result`` (a LoadResult) under the new scores: generations scored by the new scorer (the
     stored score beside as ``stored_accuracy``, with ``score_status``/``score_message``), stats as
-    :func:`rescored_stats` (``stored_*`` beside, ``n_flipped`` per prompt). The app shows this,
+    :func:`rescored_stats` (``stored_*`` beside, ``n_flipped`` per prompt; ``options``: the
+    load's LoadOptions). The app shows this,
     and exports it, as ``evaltui rescore`` writes it."""
     import dataclasses
 
     return dataclasses.replace(
         result,
         generations=with_new_scores(result.generations, rescored),
-        stats=rescored_stats(result.generations, rescored, compute),
+        stats=rescored_stats(result.generations, rescored, options),
         headline_numbers=None,  # the stored scores' numbers: computed again from the new ones
         triage_rows=None,
     )

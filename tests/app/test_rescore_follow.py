@@ -15,7 +15,7 @@ import pytest
 from textual.widgets import Static
 
 from evaltui.app.app import EvalApp
-from evaltui.data.loader import LoadOptions, compute_stats, load
+from evaltui.data.loader import LoadOptions, load
 from evaltui.data.rescore import (
     PENDING,
     RescoreOptions,
@@ -124,7 +124,7 @@ async def test_a_slow_rescore_keeps_up_with_a_writer(
     # the table's numbers are those of re-scoring the final file from scratch
     monkeypatch.setenv("EVALTUI_TEST_SCORE_SLEEP", "0")
     loaded = load([data.parent], options)
-    fresh = rescored_load(loaded, rescore(loaded, scorer), lambda g: compute_stats(g, options))
+    fresh = rescored_load(loaded, rescore(loaded, scorer), options)
     assert final.stats.equals(fresh.stats)
     assert final.stats["n_flipped"].sum() == total
 

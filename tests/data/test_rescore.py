@@ -17,7 +17,7 @@ import pytest
 
 from evaltui.cli import main
 from evaltui.data import extract, score_worker
-from evaltui.data.loader import LoadOptions, LoadResult, compute_stats, load
+from evaltui.data.loader import LoadOptions, LoadResult, load
 from evaltui.data.rescore import (
     CANCELLED,
     ERROR,
@@ -290,7 +290,7 @@ def test_stats_under_both_scores_with_flip_counts(tmp_path: Path) -> None:
         ],
     )
     got = rescore(result, RescoreOptions("tests.data.rescore_scorers:contains_reference"))
-    stats = rescored_stats(result.generations, got, lambda g: compute_stats(g, OPTS))
+    stats = rescored_stats(result.generations, got, OPTS)
     p, q = stats.rows(named=True)
     assert (p["average_accuracy"], p["stored_average_accuracy"]) == (0.5, 0.5)
     assert (p["n_flipped"], p["n_flipped_to_correct"], p["n_flipped_to_wrong"]) == (2, 1, 1)
@@ -438,7 +438,7 @@ def test_only_some_prompts_the_others_keep_their_stored_scores(tmp_path: Path) -
     assert statuses(part) == [OK, OK, "not re-scored", OK, "not re-scored", OK, OK]
     assert part.counts == {OK: 5, "not re-scored": 2}
     # the stats: nothing flips outside the prompts asked for
-    stats = rescored_stats(gens, part, lambda g: compute_stats(g, OPTS))
+    stats = rescored_stats(gens, part, OPTS)
     flips = dict(zip(stats["prompt"].to_list(), stats["n_flipped"].to_list(), strict=True))
     assert flips == {"p0": 2, "p1": 2, "p2": 0, "p3": 0, "p4": 0}
     # a file scored in part was not cached (its entry would stand for the whole file); the

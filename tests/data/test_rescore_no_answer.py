@@ -17,7 +17,7 @@ import pytest
 
 from evaltui.cli import main
 from evaltui.data.formats.lm_eval import NOT_GREEDY, ROLLING
-from evaltui.data.loader import LoadOptions, compute_stats, load
+from evaltui.data.loader import LoadOptions, load
 from evaltui.data.rescore import NO_ANSWER, RescoreOptions, rescore, rescored_load
 from tests.data.test_rescore_lm_eval import ASDIV
 
@@ -66,7 +66,7 @@ def test_exact_leaves_those_rows_unscored_with_the_reason() -> None:
     scores = pl.concat([result.generations.select("prompt_id"), rescored.scores], how="horizontal")
     missing = scores.filter(pl.col("score_status") == NO_ANSWER)
     assert missing.rows() == [(p, None, NO_ANSWER, NOT_GREEDY) for p in NOT_GREEDY_DOCS]
-    shown = rescored_load(result, rescored, lambda g: compute_stats(g, OPTS))
+    shown = rescored_load(result, rescored, OPTS)
     assert shown.stats["n_flipped"].sum() == 0  # was 4, "to correct"
     assert shown.stats["n_scored"].sum() == 46
 

@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from evaltui.cli import main
-from evaltui.data.loader import LoadOptions, LoadResult, compute_stats, load
+from evaltui.data.loader import LoadOptions, LoadResult, load
 from evaltui.data.rescore import RescoreOptions, rescore, rescored_load
 from tests.data.test_formats_inspect_reducers import (
     TASK,
@@ -38,7 +38,7 @@ def reduced_eval(tmp_path: Path, reducer: str, stored: dict[str, float]) -> Load
 
 def rescored_prompt_scores(result: LoadResult) -> tuple[pl.DataFrame, list[str]]:
     rescored = rescore(result, RescoreOptions("exact", use_cache=False))
-    shown = rescored_load(result, rescored, lambda g: compute_stats(g, OPTS))
+    shown = rescored_load(result, rescored, OPTS)
     stats = shown.stats.sort("prompt_id")
     assert rescored.notes == []  # not told as files not scored
     return stats.select("prompt_id", "prompt_score", "stored_prompt_score"), rescored.prompt_notes
@@ -63,7 +63,7 @@ def test_the_generations_carry_the_new_prompt_score_too(tmp_path: Path) -> None:
     # The prompt screen, plots and exports read the generations: one prompt score per prompt.
     result = reduced_eval(tmp_path, "mode", {"3": "C", "p0": "I", "p1": "I"})
     rescored = rescore(result, RescoreOptions("exact", use_cache=False))
-    shown = rescored_load(result, rescored, lambda g: compute_stats(g, OPTS))
+    shown = rescored_load(result, rescored, OPTS)
     by_prompt = shown.generations.group_by("prompt_id").agg(pl.col("prompt_score").unique())
     # mode of 1, 0 (a tie): the first seen, 1; of 1, 1: 1
     assert sorted(by_prompt.rows()) == [
@@ -154,7 +154,7 @@ def test_the_summarys_doc_score_is_the_new_reduction(tmp_path: Path) -> None:
 
     result = reduced_eval(tmp_path, "at_least_2", {"3": 1, "p0": 0, "p1": 0})
     rescored = rescore(result, RescoreOptions("exact", use_cache=False))
-    shown = rescored_load(result, rescored, lambda g: compute_stats(g, OPTS))
+    shown = rescored_load(result, rescored, OPTS)
     (summary,) = summarize_runs(shown.stats)
     (doc,) = [m for m in summary.metrics if m.name == "doc score"]
     assert doc.value == pytest.approx(2 / 3)
