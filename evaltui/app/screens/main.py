@@ -473,7 +473,12 @@ def _lines(parts: list[str], width: int, optional: str = "") -> tuple[str, int]:
         if (part.startswith("bad lines ") and part != "bad lines 0") or part.startswith("notes ")
     ]
     if not counts or cell_width(" · ".join(parts[: counts[-1] + 1])) <= width:
-        return _fit_line(parts, width, last=True, optional=optional)
+        text, left = _fit_line(parts, width, last=True, optional=optional)
+        # The counts fit only without room for the mark of the parts after them (the four
+        # published lm_eval runs at 80 columns: "… · bad lines 0 · notes 3 (b)" was 77 cells of
+        # 77): on one line the notes gave way to " …"; two lines keep them.
+        if not counts or len(parts) - left > counts[-1]:
+            return text, left
     first = leading_parts(parts, width)
     # The counts lead the second line: after other parts they were cut off on a narrow terminal.
     second = [parts[i] for i in counts if i >= first]
