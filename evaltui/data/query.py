@@ -419,14 +419,7 @@ class _Parser:
             self.arithmetic_operator(op, value, right)
             left, other = self.number(value), self.number(right)
             expr = left + other if op.text == "+" else left - other
-            value = _Val(
-                expr,
-                "num",
-                value.pos,
-                right.end,
-                is_literal=_all_literal([value, right]),
-                inexact=True,
-            )
+            value = _arithmetic(expr, value, right)
         return value
 
     def product(self) -> _Val:
@@ -438,14 +431,7 @@ class _Parser:
             left, other = self.number(value), self.number(right)
             # x / 0 is null ("unknown"), not NaN, which polars orders above every number.
             expr = left * other if op.text == "*" else pl.when(other != 0).then(left / other)
-            value = _Val(
-                expr,
-                "num",
-                value.pos,
-                right.end,
-                is_literal=_all_literal([value, right]),
-                inexact=True,
-            )
+            value = _arithmetic(expr, value, right)
         return value
 
     def unary(self) -> _Val:
@@ -526,6 +512,14 @@ def _near_compare(op: str, lhs: pl.Expr, rhs: pl.Expr) -> pl.Expr:
     if op in {"==", "="}:
         return near
     return ~near
+
+
+def _arithmetic(expr: pl.Expr, left: _Val, right: _Val) -> _Val:
+    """The number ``left OP right`` computes as ``expr``: a float that may carry a rounding
+    error (compared as :func:`_near_compare` does)."""
+    return _Val(
+        expr, "num", left.pos, right.end, is_literal=_all_literal([left, right]), inexact=True
+    )
 
 
 _KIND_NAMES = {"num": "number", "str": "text", "bool": "true/false", "null": "null", "list": "list"}
