@@ -1515,8 +1515,7 @@ def rescored_load(result: Any, rescored: Rescored, options: Any) -> Any:
     """``result`` (a LoadResult) under the new scores: generations scored by the new scorer (the
     stored score beside as ``stored_accuracy``, with ``score_status``/``score_message``), stats as
     :func:`rescored_stats` (``stored_*`` beside, ``n_flipped`` per prompt; ``options``: the
-    load's LoadOptions). The app shows this,
-    and exports it, as ``evaltui rescore`` writes it."""
+    load's LoadOptions). The app shows this, and exports it, as ``evaltui rescore`` writes it."""
     import dataclasses
 
     return dataclasses.replace(
