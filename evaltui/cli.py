@@ -693,26 +693,29 @@ def report_problems(
         print(f"evaltui: warning: {', '.join(parts)} (not in the output; {where})", file=sys.stderr)
 
 
+def prompt_counts(stats: Any) -> tuple[int, int]:
+    """The Stats frame's runs and distinct prompts (0, 0 when it has no row)."""
+    if not stats.height:
+        return 0, 0
+    return stats["run"].n_unique(), stats["prompt_id"].n_unique()
+
+
 def loaded_prompts(stats: Any) -> str:
     """The Stats frame's prompts in words (:func:`evaltui.data.wording.loaded_words`)."""
     from evaltui.data.wording import loaded_words
 
-    runs = stats["run"].n_unique() if stats.height else 0
-    distinct = stats["prompt_id"].n_unique() if stats.height else 0
+    runs, distinct = prompt_counts(stats)
     return loaded_words(stats.height, distinct, runs)
 
 
 def prompts_line(stats: Any) -> str:
     """The end summary's prompts: ``60``, of several runs ``60 in 2 runs (120 rows, run ×
     prompt)`` ('prompts 120' beside 'runs 2' read as 120 problems; it counted Stats rows)."""
-    runs = stats["run"].n_unique() if stats.height else 0
+    runs, distinct = prompt_counts(stats)
     if runs <= 1:
         return f"{stats.height:,}"
     rows = "row" if stats.height == 1 else "rows"
-    return (
-        f"{stats['prompt_id'].n_unique():,} in {runs:,} runs ({stats.height:,} {rows}, "
-        "run × prompt)"
-    )
+    return f"{distinct:,} in {runs:,} runs ({stats.height:,} {rows}, run × prompt)"
 
 
 def print_summary(
