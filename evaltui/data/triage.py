@@ -246,7 +246,7 @@ def ngram_diversity(texts: pl.Series) -> pl.Series:
 
     From all the texts' words at once: each word's hash, each n-gram's sum of the shifted hashes
     (numpy's wrapping uint64, as polars'), and per text its distinct n-grams counted in a row of
-    a grid sorted row by row (~3-4 ms for a followed update's 128 texts, against ~6-7 ms for a
+    a grid sorted row by row (~2-3 ms for a followed update's 128 texts, against ~6-7 ms for a
     ``list.eval`` per text, the expression the tests hold it equal to)."""
     # Two queries (each Series method here was one: ~8 queries' fixed cost on every update).
     frame = pl.DataFrame([texts.alias("t")])
