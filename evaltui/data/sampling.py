@@ -20,13 +20,23 @@ from evaltui.data.extract import fill_vote_answers
 
 def pass_at_k(n: np.ndarray, c: np.ndarray, k: int) -> np.ndarray:
     """Unbiased pass@k per prompt; NaN where ``n < k``. ``n``, ``c``: scored and correct counts."""
-    if k < 1:
+    row: np.ndarray = pass_at_ks(n, c, [k])[0]
+    return row
+
+
+def pass_at_ks(n: np.ndarray, c: np.ndarray, ks: list[int]) -> np.ndarray:
+    """:func:`pass_at_k` for each of ``ks`` at once: row ``i`` is pass@``ks[i]``, the very values
+    (each element goes through the same float operations). One product over the ks together:
+    one loop per k cost a followed update's stats ~0.8 ms for 4 ks, numpy's fixed cost per call
+    (~6 calls per correct sample per k) over a few prompts."""
+    if any(k < 1 for k in ks):
         raise ValueError("k must be at least 1")
     n = np.atleast_1d(np.asarray(n, dtype=np.float64))
     c = np.atleast_1d(np.asarray(c, dtype=np.float64))
     if np.any(c < 0) or np.any(c > n):
         raise ValueError("correct counts must lie between 0 and the number of samples")
-    result = np.ones_like(n)  # prod_{j < c} (1 - k / (n - j)); 1 when c = 0
+    k = np.asarray(ks, dtype=np.float64)[:, None]
+    result = np.ones((len(ks), len(n)))  # prod_{j < c} (1 - k / (n - j)); 1 when c = 0
     for j in range(int(c.max()) if len(c) else 0):
         active = j < c
         factor = np.where(active, 1.0 - k / np.maximum(n - j, 1e-12), 1.0)
@@ -62,16 +72,13 @@ def pass_columns(stats: pl.DataFrame, ks: list[int]) -> list[pl.Series]:
     """``pass@k`` for each of ``ks`` over the rows of ``stats`` (null where ``n_scored < k`` or
     the run has no notion of correct)."""
     n = stats["n_scored"].to_numpy().astype(np.int64)
-    c = stats["n_correct"].fill_null(0).to_numpy().astype(np.int64)
-    unjudged = stats["n_correct"].is_null().to_numpy()
+    correct = stats["n_correct"].to_numpy()  # floats with NaN where null (no polars query)
+    unjudged = np.isnan(correct) if correct.dtype.kind == "f" else np.zeros(len(n), dtype=bool)
+    c = np.where(unjudged, 0, correct).astype(np.int64)
+    values = np.where(unjudged, np.nan, pass_at_ks(n, c, ks)) if ks else np.empty((0, len(n)))
     return [
-        pl.Series(
-            f"pass@{k}",
-            np.where(unjudged, np.nan, pass_at_k(n, c, k)),
-            dtype=pl.Float64,
-            nan_to_null=True,
-        )
-        for k in ks
+        pl.Series(f"pass@{k}", row, dtype=pl.Float64, nan_to_null=True)
+        for k, row in zip(ks, values, strict=True)
     ]
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from evaltui.data import sampling
 from evaltui.data.extract import extract_answer_expr, normalize_expr
 from evaltui.data.loader import LoadOptions, load
 from evaltui.data.sampling import ks_for, pass_at_k
@@ -233,3 +234,53 @@ def test_the_run_summary_names_each_runs_majority_vote_after_its_own_samples(
     assert summaries["four"]["maj@4"] == 1.0 and "maj@1" not in summaries["four"]
     assert summaries["one"]["maj@1"] == 0.5 and "maj@4" not in summaries["one"]
     assert {"avg@1", "cons@1"} <= set(summaries["one"])
+
+
+def _pass_at_k_alone(n: np.ndarray, c: np.ndarray, k: int) -> np.ndarray:
+    """The product form for one k, step by step (the reference the columns are held to)."""
+    n, c = n.astype(np.float64), c.astype(np.float64)
+    result = np.ones_like(n)
+    for j in range(int(c.max()) if len(c) else 0):
+        active = j < c
+        factor = np.where(active, 1.0 - k / np.maximum(n - j, 1e-12), 1.0)
+        result = np.where(active & (n - j <= k), 0.0, result * np.clip(factor, 0.0, 1.0))
+    out = 1.0 - result
+    out[n < k] = np.nan
+    return out
+
+
+def test_pass_columns_are_made_for_every_k_at_once_with_the_same_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every n up to 16 with every c, unjudged rows (n_correct null) among them.
+    cases = [(n, c) for n in range(17) for c in range(n + 1)]
+    n = np.array([x[0] for x in cases], dtype=np.int64)
+    c = np.array([x[1] for x in cases], dtype=np.int64)
+    unjudged = np.arange(len(cases)) % 7 == 3
+    stats = pl.DataFrame(
+        {
+            "n_scored": pl.Series(n, dtype=pl.UInt32),
+            "n_correct": pl.Series(
+                [None if u else int(x) for x, u in zip(c, unjudged, strict=True)], dtype=pl.UInt32
+            ),
+        }
+    )
+    ks = [*ks_for(16), 3, 5, 12]
+
+    def one_k(*_args: object) -> np.ndarray:
+        raise AssertionError("pass@k made one k at a time")
+
+    monkeypatch.setattr(sampling, "pass_at_k", one_k)
+    columns = sampling.pass_columns(stats, ks)
+    assert [s.name for s in columns] == [f"pass@{k}" for k in ks]
+    for k, column in zip(ks, columns, strict=True):
+        want = np.where(unjudged, np.nan, _pass_at_k_alone(n, np.where(unjudged, 0, c), k))
+        assert column.dtype == pl.Float64
+        assert column.is_null().to_list() == np.isnan(want).tolist()
+        got = column.fill_null(np.nan).to_numpy()
+        assert got.tobytes() == want.tobytes(), k  # bit for bit
+    # No rows, no ks, and counts without a null.
+    assert [s.len() for s in sampling.pass_columns(stats.head(0), ks)] == [0] * len(ks)
+    assert sampling.pass_columns(stats, []) == []
+    judged = stats.filter(pl.col("n_correct").is_not_null())
+    assert sampling.pass_columns(judged, [2])[0].null_count() == int((judged["n_scored"] < 2).sum())

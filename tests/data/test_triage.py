@@ -270,6 +270,14 @@ def test_ngram_diversity_equals_the_per_text_expression() -> None:
         some = frame["gen"].gather(rows)
         want = frame[rows].select(per_text_diversity("gen")).to_series()
         assert ngram_diversity(some).to_list() == want.to_list(), rows
+    # Each text's last n-grams (those running into the next text) left out wherever the longest
+    # text is and however few words the texts around it have (1 to NGRAM + 1 words).
+    longest = prose(11, 400)
+    short = [" ".join(["q"] * n) for n in range(1, NGRAM + 2)]
+    for order in ([longest, *short], [*short, longest], [short[0], longest, short[2], short[3]]):
+        some = pl.Series("gen", [*order, prose(12, 70), *order], dtype=pl.String)
+        want = pl.DataFrame([some]).select(per_text_diversity("gen")).to_series()
+        assert ngram_diversity(some).to_list() == want.to_list()
 
 
 def test_empty_generation() -> None:
