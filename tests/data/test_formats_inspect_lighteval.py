@@ -1078,3 +1078,75 @@ def test_lighteval_old_specifics_of_several_samples_split_two_per_sample(tmp_pat
     }).write_parquet(path)  # fmt: skip
     read = LightevalReader().read(path, path.name, ReadOptions()).frame
     assert read["extracted"].to_list() == ["1/2", "2"]
+
+
+def test_lighteval_docs_scored_by_a_corpus_metric_alone_say_why_they_are_unscored(
+    tmp_path: Path,
+) -> None:
+    # A translation task (lighteval|wmt14:en-fr) is scored by corpus-level metrics: each doc's
+    # metric value is the metric's input, GenerativeCorpusMetricInput(golds, preds), which
+    # asdict(Detail) writes as a struct {golds, preds}; lighteval computes bleu/chrf over the
+    # task. ≥0.11 and ≤0.10 alike, the docs have no per-doc score: shown unscored, and a note
+    # says why. Before: unscored without a word (no note, no error).
+    import polars as pl
+
+    new = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00.000000"
+    new.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [
+                {"query": f"Translate: cat {i}", "choices": [f"chat {i}"], "gold_index": 0}
+                for i in (0, 1)
+            ],
+            "metric": [
+                {
+                    "bleu": {"golds": [f"chat {i}"], "preds": [f"chat {i}"]},
+                    "chrf": {"golds": [f"chat {i}"], "preds": [f"chat {i}"]},
+                }
+                for i in (0, 1)
+            ],
+            "model_response": [{"text": [f"chat {i}"]} for i in (0, 1)],
+        }
+    ).write_parquet(new / "details_lighteval|wmt14:en-fr|0_2026-01-01T00-00-00.000000.parquet")
+    old = tmp_path / "details" / "org" / "m" / "2024-06-01T00-00-00.000000"
+    old.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "full_prompt": ["Translate: dog"],
+            "predictions": [["chien"]],
+            "gold": [["chien"]],
+            "metrics": [{"ter": {"golds": ["chien"], "preds": ["chien"]}}],
+        }
+    ).write_parquet(old / "details_lighteval|wmt14:en-fr|0_2024-06-01T00-00-00.000000.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt")
+    assert gens.select("prompt", "gen", "answer", "accuracy").rows() == [
+        ("Translate: cat 0", "chat 0", "chat 0", None),
+        ("Translate: cat 1", "chat 1", "chat 1", None),
+        ("Translate: dog", "chien", "chien", None),
+    ]
+    told = sorted(note for note in result.notes if "corpus-level metric's inputs" in note)
+    assert len(told) == 2
+    assert "1 doc unscored: its metric values (ter) are no number" in told[0]  # 2024 first
+    assert "2 docs unscored: their metric values (bleu, chrf) are no number" in told[1]
+
+
+def test_lighteval_a_doc_with_a_number_beside_corpus_inputs_is_scored_without_that_note(
+    tmp_path: Path,
+) -> None:
+    # em beside bleu's inputs: the doc is scored by em, and nothing is said of bleu.
+    import polars as pl
+
+    folder = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00.000000"
+    folder.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [{"query": "Translate: cat", "choices": ["chat"], "gold_index": 0}],
+            "metric": [{"em": 1.0, "bleu": {"golds": ["chat"], "preds": ["chat"]}}],
+            "model_response": [{"text": ["chat"]}],
+        }
+    ).write_parquet(folder / "details_lighteval|wmt14:en-fr|0_2026-01-01T00-00-00.000000.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations.select("accuracy", "metric").rows() == [(1.0, "em")]
+    assert not any("corpus-level" in note for note in result.notes)

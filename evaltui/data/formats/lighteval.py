@@ -170,6 +170,17 @@ def _first_metric(metrics: Any) -> tuple[str | None, float | None]:
     return None, None
 
 
+def _no_score_metrics(metrics: Any) -> list[str]:
+    """The names of a doc's metric values that are there but no number (the doc has no
+    numeric one): a corpus-level metric logs its inputs per doc (GenerativeCorpusMetricInput's
+    golds and preds for bleu, chrf, ter; LogprobCorpusMetricInput's for an f1 or mcc), a dict
+    that lighteval turns into the task's score, none of the doc's. Null values (a metric of
+    other docs, in a struct column) are not counted."""
+    if not isinstance(metrics, dict):
+        return []
+    return [str(name) for name, value in metrics.items() if value is not None]
+
+
 def _golds(gold: Any) -> list[str] | None:
     """≤0.10 ``gold`` (``doc.get_golds()``, a list of reference texts): the acceptable answers."""
     if isinstance(gold, list):
@@ -588,6 +599,10 @@ class LightevalReader(Reader):
         perplexity = 0  # docs scored by the log-likelihood of their text: no generation
         conversations = 0  # multi-turn docs (MT-Bench): one prompt per turn
         unsplit = 0  # docs of several samples whose extracted_predictions say not whose
+        # Docs left unscored because no metric value is a number: a corpus-level metric's
+        # inputs (bleu's golds and preds, an f1's, …), which lighteval aggregates over the task.
+        no_score: dict[str, None] = {}  # the metrics' names, in order
+        no_score_docs = 0
         task = task or _task(path)
         for index, offset, record in records:
             with rows.entry(errors, source, index):
@@ -737,6 +752,11 @@ class LightevalReader(Reader):
                     continue
                 if len(flat) > 1 and metric is not None and score is not None:
                     doc_level[metric] = doc_level.get(metric, 0) + 1
+                if score is None and not rolling:
+                    values = _no_score_metrics(row.get("metric") if new else row.get("metrics"))
+                    if values:
+                        no_score_docs += 1
+                        no_score.update(dict.fromkeys(values))
                 for j, text in enumerate(flat):
                     rows.add(
                         run=run,
@@ -786,6 +806,15 @@ class LightevalReader(Reader):
                 " list that does not say which sample each came from (not two values per"
                 " sample, and no one way to give each value to a sample whose text holds it):"
                 " each sample's answer shown is evaltui's own extraction"
+            )
+        if no_score_docs:
+            names = list(no_score)
+            shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+            notes.append(
+                f"{source}: {plural(no_score_docs, 'doc')} unscored:"
+                f" {'its' if no_score_docs == 1 else 'their'} metric values ({shown}) are no"
+                " number (a corpus-level metric's inputs, e.g. bleu's golds and preds, which"
+                " lighteval aggregates over the task)"
             )
         for metric, docs in doc_level.items():
             docs_word = "doc" if docs == 1 else "docs"
