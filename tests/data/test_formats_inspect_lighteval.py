@@ -1150,3 +1150,58 @@ def test_lighteval_a_doc_with_a_number_beside_corpus_inputs_is_scored_without_th
     result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
     assert result.generations.select("accuracy", "metric").rows() == [(1.0, "em")]
     assert not any("corpus-level" in note for note in result.notes)
+
+
+def _two_metric_details(tmp_path: Path) -> Path:
+    # A multiple-choice task logged by lighteval ≤0.10 (Open LLM Leaderboard's harness|arc
+    # shape): one (log-probability, is-greedy) pair per choice, the metrics acc and acc_norm.
+    # Choices ' a' (2 characters) and ' bbbbbbbb' (9), log-probabilities -1.0 and -1.5, gold 1:
+    # acc picks ' a' (-1.0 > -1.5: wrong), acc_norm per character ' bbbbbbbb' (-1.5/9 = -0.17 >
+    # -1.0/2 = -0.5: right).
+    import polars as pl
+
+    date = "2023-12-03T17-05-13.370489"
+    folder = tmp_path / "details" / "org" / "m" / date
+    folder.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "full_prompt": ["Question: Q0\nAnswer:"],
+            "predictions": [[[-1.0, True], [-1.5, False]]],
+            "gold": [[]],
+            "choices": [[" a", " bbbbbbbb"]],
+            "gold_index": [[1]],
+            "metrics": [{"acc": 0.0, "acc_norm": 1.0}],
+        },
+        schema_overrides={"gold": pl.List(pl.String)},
+    ).write_parquet(folder / f"details_harness|arc:challenge|25_{date}.parquet")
+    return tmp_path
+
+
+def test_lighteval_doc_of_several_metrics_says_which_scores_it_and_metric_chooses(
+    tmp_path: Path,
+) -> None:
+    # Before: scored by acc (the first) without a word of acc_norm, and --metric acc_norm
+    # changed nothing ('names an lm-eval metric: ... changed nothing').
+    from evaltui.data.formats import ReadOptions as Read
+
+    root = _two_metric_details(tmp_path)
+    plain = load([root], LoadOptions(tokenize=False, use_cache=False))
+    assert plain.generations.select("gen", "accuracy", "metric").rows() == [(" a", 0.0, "acc")]
+    assert any(
+        "scored by 'acc'; its docs also have 'acc_norm' (--metric acc_norm to score by that"
+        " instead)" in note
+        for note in plain.notes
+    ), plain.notes
+    chosen = load(
+        [root], LoadOptions(tokenize=False, use_cache=False, read=Read(metric="acc_norm"))
+    )
+    assert chosen.generations.select("gen", "accuracy", "metric").rows() == [
+        (" bbbbbbbb", 1.0, "acc_norm")
+    ]
+    assert not any("--metric" in note for note in chosen.notes), chosen.notes
+    missing = load([root], LoadOptions(tokenize=False, use_cache=False, read=Read(metric="f1")))
+    assert missing.generations.select("accuracy", "metric").rows() == [(0.0, "acc")]
+    assert any(
+        "--metric 'f1' is no score of 1 doc; scored by 'acc' (they also have 'acc_norm')" in note
+        for note in missing.notes
+    ), missing.notes

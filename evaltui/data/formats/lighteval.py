@@ -145,9 +145,9 @@ def _task(path: Path) -> str:
     return match.group("task") if match else path.stem
 
 
-def _first_metric(metrics: Any) -> tuple[str | None, float | None]:
-    """The first numeric metric of a doc, with its name (a non-numeric one, e.g. a text, is
-    passed over).
+def _numeric_metrics(metrics: Any) -> Iterator[tuple[str, float]]:
+    """A doc's numeric metrics, with their names, in order (a non-numeric one, e.g. a text or
+    a corpus-level metric's inputs, is passed over).
 
     lighteval's metrics are means of per-sample scores and documents no non-finite value: an
     ``Infinity``/``NaN`` there is the doc's error (raised inside its entry guard), never a score.
@@ -166,8 +166,26 @@ def _first_metric(metrics: Any) -> tuple[str | None, float | None]:
                 raise EntryError(
                     f"metric {name}: score {score} is not a finite number (lighteval writes none)"
                 )
-            return str(name), score
-    return None, None
+            yield str(name), score
+
+
+def _first_metric(
+    metrics: Any, wanted: str | None = None, others: dict[str, None] | None = None
+) -> tuple[str | None, float | None]:
+    """The metric a doc is scored by, with its name: ``wanted`` (``--metric``) when the doc
+    has it as a number, else its first numeric metric. The doc's other numeric metrics are
+    added to ``others`` (their names, in order), when given."""
+    found = list(_numeric_metrics(metrics))
+    chosen = next((m for m in found if m[0] == wanted), found[0] if found else (None, None))
+    if others is not None:
+        others.update(dict.fromkeys(name for name, _ in found if name != chosen[0]))
+    return chosen
+
+
+def _names(names: Sequence[str], most: int = 4) -> str:
+    """``'a', 'b', 'c', 'd' and 7 more``: at most ``most`` names, quoted (the file's words)."""
+    shown = ", ".join(repr(n) for n in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _no_score_metrics(metrics: Any) -> list[str]:
@@ -603,6 +621,9 @@ class LightevalReader(Reader):
         # inputs (bleu's golds and preds, an f1's, …), which lighteval aggregates over the task.
         no_score: dict[str, None] = {}  # the metrics' names, in order
         no_score_docs = 0
+        scored_by: dict[str, None] = {}  # the metrics docs were scored by, in order
+        also: dict[str, None] = {}  # the docs' other numeric metrics
+        not_wanted = 0  # docs scored without --metric's metric, which they lack
         task = task or _task(path)
         for index, offset, record in records:
             with rows.entry(errors, source, index):
@@ -640,13 +661,13 @@ class LightevalReader(Reader):
                     doc_id = doc.get("id")
                     doc_id = number if doc_id is None or doc_id == "" else doc_id
                     ident = f"{doc.get('task_name') or task}:{doc_id}"
-                    metric, score = _first_metric(row.get("metric"))
+                    metric, score = _first_metric(row.get("metric"), options.metric, also)
                 else:
                     texts = row.get("predictions") or []
                     prompt = stringify(row.get("full_prompt") or row.get("example")) or ""
                     golds = _golds(row.get("gold"))
                     ident = f"{task}:{number}"
-                    metric, score = _first_metric(row.get("metrics"))
+                    metric, score = _first_metric(row.get("metrics"), options.metric, also)
                     choices = row.get("choices")
                     logprobs = _old_logprobs(texts)
                     greedy = _greedy_pair(texts)
@@ -752,6 +773,10 @@ class LightevalReader(Reader):
                     continue
                 if len(flat) > 1 and metric is not None and score is not None:
                     doc_level[metric] = doc_level.get(metric, 0) + 1
+                if metric is not None:
+                    scored_by[metric] = None
+                    if options.metric is not None and metric != options.metric:
+                        not_wanted += 1
                 if score is None and not rolling:
                     values = _no_score_metrics(row.get("metric") if new else row.get("metrics"))
                     if values:
@@ -815,6 +840,18 @@ class LightevalReader(Reader):
                 f" {'its' if no_score_docs == 1 else 'their'} metric values ({shown}) are no"
                 " number (a corpus-level metric's inputs, e.g. bleu's golds and preds, which"
                 " lighteval aggregates over the task)"
+            )
+        others = [name for name in also if name not in scored_by]
+        if not_wanted:
+            notes.append(
+                f"{source}: --metric {options.metric!r} is no score of"
+                f" {plural(not_wanted, 'doc')}; scored by {_names(list(scored_by))}"
+                + (f" (they also have {_names(others)})" if others else "")
+            )
+        elif others and options.metric is None:
+            notes.append(
+                f"{source}: scored by {_names(list(scored_by))}; its docs also have"
+                f" {_names(others)} (--metric {others[0]} to score by that instead)"
             )
         for metric, docs in doc_level.items():
             docs_word = "doc" if docs == 1 else "docs"
