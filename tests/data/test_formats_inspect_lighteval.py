@@ -920,6 +920,8 @@ def test_lighteval_mt_bench_turns_are_one_prompt_each(tmp_path: Path) -> None:
     ]
     assert gens["prompt_score"].null_count() == 4
     assert sum("multi-turn conversation" in note for note in result.notes) == 2
+    # each turn is scored by its own judge_score_turn_<n>: no other metric left unused
+    assert not any("also have" in note for note in result.notes), result.notes
 
 
 @pytest.mark.parametrize("version", ["0.11", "0.10"])

@@ -642,6 +642,7 @@ class LightevalReader(Reader):
                     )
                     continue
                 number = index - 1  # the row's number in its file
+                doc_others: dict[str, None] = {}  # its numeric metrics it is not scored by
                 if lines is not None and 0 < index <= len(lines):
                     number = lines[index - 1] - 1
                 new = set(row) >= NEW
@@ -661,13 +662,13 @@ class LightevalReader(Reader):
                     doc_id = doc.get("id")
                     doc_id = number if doc_id is None or doc_id == "" else doc_id
                     ident = f"{doc.get('task_name') or task}:{doc_id}"
-                    metric, score = _first_metric(row.get("metric"), options.metric, also)
+                    metric, score = _first_metric(row.get("metric"), options.metric, doc_others)
                 else:
                     texts = row.get("predictions") or []
                     prompt = stringify(row.get("full_prompt") or row.get("example")) or ""
                     golds = _golds(row.get("gold"))
                     ident = f"{task}:{number}"
-                    metric, score = _first_metric(row.get("metrics"), options.metric, also)
+                    metric, score = _first_metric(row.get("metrics"), options.metric, doc_others)
                     choices = row.get("choices")
                     logprobs = _old_logprobs(texts)
                     greedy = _greedy_pair(texts)
@@ -773,8 +774,9 @@ class LightevalReader(Reader):
                     continue
                 if len(flat) > 1 and metric is not None and score is not None:
                     doc_level[metric] = doc_level.get(metric, 0) + 1
-                if metric is not None:
+                if metric is not None:  # (an MT-Bench doc's turns are scored apart, above)
                     scored_by[metric] = None
+                    also.update(doc_others)
                     if options.metric is not None and metric != options.metric:
                         not_wanted += 1
                 if score is None and not rolling:
