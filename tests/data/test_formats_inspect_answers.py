@@ -162,3 +162,40 @@ def test_a_chat_input_of_one_user_message_is_its_text(tmp_path: Path) -> None:
     prompts = dict(zip(frame["line"].to_list(), frame["prompt"].to_list(), strict=True))
     assert prompts[1] == "What is 2 + 3?"
     assert prompts[2] == "system: Be brief.\n\nuser: What is 2 + 3?"
+
+
+def test_content_parts_are_one_a_line_and_media_parts_are_told(tmp_path: Path) -> None:
+    # A multimodal sample: its user message is text, an image, text (ContentText,
+    # ContentImage, ContentText), and the reply's content parts reasoning then two texts.
+    # Inspect's ChatMessage.text joins the text parts one a line; the image holds no text.
+    # Before: 'Look at this:What is it?' (the parts glued) and nothing said of the image.
+    data = copy()
+    first = data["samples"][0]
+    first["input"] = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "Look at this:"},
+                {"type": "image", "image": "data:image/png;base64,iVBORw0KGgo=", "detail": "auto"},
+                {"type": "text", "text": "What is it?"},
+            ],
+        }
+    ]
+    output = first["output"]
+    output["completion"] = ""  # the text is read from the message's content parts
+    output["choices"][0]["message"]["content"] = [
+        {"type": "reasoning", "reasoning": "It is round.", "redacted": False},
+        {"type": "text", "text": "A ball."},
+        {"type": "text", "text": "Answer: ball"},
+    ]
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    assert result.errors == []
+    row = result.generations.filter(pl.col("prompt").str.starts_with("Look")).row(0, named=True)
+    assert row["prompt"] == "Look at this:\nWhat is it?"
+    assert row["gen"] == "A ball.\nAnswer: ball"
+    assert any(
+        "x_AAA.json: 1 sample's input holds 1 image, not shown: the prompt is the input's text"
+        " alone" in note
+        for note in result.notes
+    ), result.notes
