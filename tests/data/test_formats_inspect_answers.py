@@ -199,3 +199,32 @@ def test_content_parts_are_one_a_line_and_media_parts_are_told(tmp_path: Path) -
         " alone" in note
         for note in result.notes
     ), result.notes
+
+
+def test_samples_invalidated_after_the_run_are_told(tmp_path: Path) -> None:
+    # inspect_ai.log.invalidate_samples(log, [uuid], ProvenanceData(author, reason)) marks a
+    # sample (EvalSample.invalidation) and the log (invalidated: true); the sample stays in the
+    # log and in its results, and an eval set runs it again. Before: read as any other sample,
+    # nothing said. The .json log and the .eval archive alike.
+    from tests.data.test_formats_inspect_runs import write_eval
+
+    data = copy()
+    data["invalidated"] = True
+    for sample in data["samples"][:2]:
+        sample["invalidation"] = {
+            "timestamp": "2026-12-05T10:13:51.302773Z",
+            "author": "alice",
+            "reason": "answer leaked in the prompt",
+            "metadata": {},
+        }
+    write_json(tmp_path / "j" / "x_AAA.json", data)
+    write_eval(tmp_path / "e" / "x_BBB.eval", data)
+    for folder, name in (("j", "x_AAA.json"), ("e", "x_BBB.eval")):
+        result = load_dir(tmp_path / folder)
+        assert result.errors == []
+        assert result.generations.height == len(data["samples"])  # shown, scores and all
+        assert any(
+            f"{name}: 2 samples invalidated after the run (alice: answer leaked in the prompt):"
+            " shown with the scores logged" in note
+            for note in result.notes
+        ), result.notes

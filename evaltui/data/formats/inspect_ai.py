@@ -1052,6 +1052,8 @@ class InspectReader(Reader):
         reductions = _reductions(header)
         limits: dict[str, int] = {}  # limit type -> samples it halted
         media: dict[str, int] = {}  # media part kind (image, …) in inputs -> parts
+        invalid = 0  # sample records invalidated after the run
+        invalid_by: dict[str, None] = {}  # their provenance: "author: reason"
         with_media = 0  # samples whose input holds media parts, not shown
         errored_scored = 0  # samples that errored and were scored all the same
         summarised: dict[str, int] = {}  # summaries member -> samples read from it alone
@@ -1145,6 +1147,16 @@ class InspectReader(Reader):
                     else None
                 )
                 truncated = stop in {"max_tokens", "model_length"} if stop else None
+                invalidation = sample.get("invalidation")
+                if isinstance(invalidation, dict):
+                    # Marked invalid after the run (inspect_ai.log.invalidate_samples, with
+                    # its ProvenanceData): still in the log and its metrics, retried by an
+                    # eval set.
+                    invalid += 1
+                    who = stringify(invalidation.get("author")) or "?"
+                    why = stringify(invalidation.get("reason"))
+                    said = f"{who}: {why}" if why else who
+                    invalid_by[said if len(said) <= 80 else said[:79] + "…"] = None
                 limit = sample.get("limit")
                 # EvalSampleLimit {type, limit}; a sample summary's is the type alone
                 kind = limit.get("type") if isinstance(limit, dict) else limit
@@ -1262,6 +1274,14 @@ class InspectReader(Reader):
                 f"{source}: {plural(errored_scored, 'sample')} errored and"
                 f" {'was' if errored_scored == 1 else 'were'} scored all the same (score_on_error):"
                 " shown with those scores, which Inspect's metrics count"
+            )
+        if invalid:
+            by = list(invalid_by)
+            said_by = "; ".join(by[:3]) + (f"; {len(by) - 3} more" if len(by) > 3 else "")
+            notes.append(
+                f"{source}: {plural(invalid, 'sample')} invalidated after the run ({said_by}):"
+                " shown with the scores logged, which the log's results (computed before)"
+                f" count; an eval set runs {'it' if invalid == 1 else 'them'} again"
             )
         if with_media:
             shown_media = ", ".join(plural(n, media_kind) for media_kind, n in media.items())
