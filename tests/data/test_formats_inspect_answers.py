@@ -228,3 +228,20 @@ def test_samples_invalidated_after_the_run_are_told(tmp_path: Path) -> None:
             " shown with the scores logged" in note
             for note in result.notes
         ), result.notes
+
+
+def test_a_content_part_of_null_text_is_no_text(tmp_path: Path) -> None:
+    # A text part whose text is null (hand-edited or converted logs: Inspect writes a string)
+    # adds nothing to the prompt. Before: the sample was an error 'x_AAA.json:1: unexpected
+    # record shape (TypeError: sequence item 0: expected str instance, NoneType found)'.
+    data = copy()
+    data["samples"][0]["input"] = [
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": None}, {"type": "text", "text": "Why?"}],
+        }
+    ]
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    assert result.errors == []
+    assert "Why?" in result.generations["prompt"].to_list()

@@ -323,9 +323,9 @@ def _text(value: Any) -> str:
         return value
     if isinstance(value, list):
         return "\n".join(
-            str(p.get("text", "")) if isinstance(p, dict) else stringify(p) or ""
+            (stringify(p.get("text")) or "") if isinstance(p, dict) else stringify(p) or ""
             for p in value
-            if not isinstance(p, dict) or "text" in p
+            if not isinstance(p, dict) or p.get("text") is not None
         )
     return stringify(value) or ""
 
