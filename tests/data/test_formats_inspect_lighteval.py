@@ -1207,3 +1207,35 @@ def test_lighteval_doc_of_several_metrics_says_which_scores_it_and_metric_choose
         "--metric 'f1' is no score of 1 doc; scored by 'acc' (they also have 'acc_norm')" in note
         for note in missing.notes
     ), missing.notes
+
+
+@pytest.mark.parametrize("repo", ["details_org__model-7b", "details_org__model-7b_private"])
+def test_lighteval_details_pushed_to_the_hub_name_their_model(tmp_path: Path, repo: str) -> None:
+    # --push-to-hub writes the dataset repo <org>/details_<model, '/' as '__'> (+ _private
+    # unless public): <date>/details_<task>_<date>.parquet beside results_<date>.json and
+    # results_<date>.parquet (one row, a JSON text column per results part). Downloaded, the
+    # run was 'details_org__model-7b' (the same model is 'org/model-7b' in a local
+    # details/org/model-7b/ folder) and the results parquet was skipped as 'no reader
+    # recognises this file'. Now the model's name, and the results parquet a companion.
+    import polars as pl
+
+    date = "2025-03-01T10-00-00.000001"
+    folder = tmp_path / repo / date
+    folder.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [{"query": "Q0", "choices": ["5"], "gold_index": 0, "id": "0"}],
+            "metric": [{"em": 1.0}],
+            "model_response": [{"text": ["5"]}],
+        }
+    ).write_parquet(folder / f"details_lighteval|gsm8k|0_{date}.parquet")
+    results = {"config_general": {"model_name": "org/model-7b"}, "results": {"all": {"em": 1.0}}}
+    (tmp_path / repo / f"results_{date}.json").write_text(json.dumps(results), encoding="utf-8")
+    pl.DataFrame({k: [json.dumps(v, indent=2)] for k, v in results.items()}).write_parquet(
+        tmp_path / repo / f"results_{date}.parquet"
+    )
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert [f.format for f in result.read_files] == ["lighteval"]
+    assert [f.companion for f in result.skipped_files] == [True, True]
+    assert result.generations["run"].to_list() == ["org/model-7b"]

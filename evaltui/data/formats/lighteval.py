@@ -120,6 +120,11 @@ def _model(path: Path) -> str:
         # Exported rows with nothing beside them (no <model>/<date> folders): named after
         # the file, as other formats' exported records are.
         return path.stem
+    hub = HUB_REPO.fullmatch(path.parent.parent.name)
+    if hub and DATE_ID.fullmatch(path.parent.name):
+        # --push-to-hub's dataset repo, downloaded: details_<org>__<model>/<date>/…, the
+        # model's '/' written '__' (its name in the results file beside: org/model).
+        return hub.group("model").replace("__", "/")
     return path.parent.parent.name
 
 
@@ -133,6 +138,13 @@ def _is_rows_record(record: dict[str, Any] | None) -> bool:
     return keys >= NEW or (keys >= {*OLD, "metrics"} and bool(keys & {"full_prompt", "example"}))
 
 
+#: The dataset repo ``--push-to-hub`` writes a model's details to (``<org>/details_<model with
+#: '/' as '__'>``, ``_private`` unless public): its ``<date id>/details_<task>_<date id>.parquet``
+#: beside ``results_<date id>.json`` and ``.parquet``, as downloaded.
+HUB_REPO = re.compile(r"details_(?P<model>.+?)(?:_private)?")
+#: The results as ``--push-to-hub`` also writes them: a parquet of one row, one JSON text column
+#: per part of the results file (config_general, results, versions, …).
+RESULTS_PARQUET = re.compile(r"results_.*\.parquet")
 #: lighteval's date id: ``datetime.now().isoformat().replace(":", "-")``.
 DATE_ID = re.compile(r"\d{4}-\d\d-\d\dT[\d-]+(?:\.\d+)?")
 #: ``details_<task>_<date id>``: lighteval's file name (the task holds ``|``, maybe ``_``).
@@ -562,6 +574,11 @@ class LightevalReader(Reader):
         return 0
 
     def companion(self, path: Path, head: bytes) -> bool:
+        if RESULTS_PARQUET.fullmatch(path.name) and head.startswith(b"PAR1"):
+            try:
+                return {"config_general", "results"} <= _columns(path)
+            except Exception:  # an unreadable parquet is not ours to judge here
+                return False
         return path.name.startswith("results_") and b'"config_general"' in head
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
