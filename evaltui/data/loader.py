@@ -1148,7 +1148,9 @@ class _Load:
                         "apart)"
                     )
         if read.metric is not None and not any(
-            s.reader.name in ("lm_eval", "lighteval") for s in self.states if s.frame.height
+            s.reader.name in ("lm_eval", "lm_eval_write_out", "lighteval")
+            for s in self.states
+            if s.frame.height
         ):
             notes.append(
                 f"--metric {read.metric!r} names an lm-eval or lighteval metric: no file read is "
