@@ -226,7 +226,7 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         default=None,
         metavar="NAME",
         help="the per-sample metric to score by where a format logs several (lm-eval: acc_norm, "
-        "bleu_acc, ...; default: the task's first)",
+        "bleu_acc, ...; lighteval: a doc's metric; default: the task's first)",
     )
     parser.add_argument(
         "--correct-threshold",

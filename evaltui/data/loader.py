@@ -1124,7 +1124,7 @@ class _Load:
           another reader read keep their format's fields;
         - ``--label`` names every file's run: files from several folders (often several models)
           become one run, their samples pooled per prompt;
-        - ``--metric`` names an lm-eval metric: said when no lm-eval file was read.
+        - ``--metric`` names an lm-eval or lighteval metric: said when no such file was read.
         """
         read = self.options.read
         notes: list[str] = []
@@ -1148,11 +1148,13 @@ class _Load:
                         "apart)"
                     )
         if read.metric is not None and not any(
-            s.reader.name == "lm_eval" for s in self.states if s.frame.height
+            s.reader.name in ("lm_eval", "lm_eval_write_out", "lighteval")
+            for s in self.states
+            if s.frame.height
         ):
             notes.append(
-                f"--metric {read.metric!r} names an lm-eval metric: no file read is lm-eval "
-                "samples, so it changed nothing"
+                f"--metric {read.metric!r} names an lm-eval or lighteval metric: no file read is "
+                "lm-eval samples or lighteval details, so it changed nothing"
             )
         flags = list(read.field_flags())
         formats: dict[str, int] = {}

@@ -162,3 +162,86 @@ def test_a_chat_input_of_one_user_message_is_its_text(tmp_path: Path) -> None:
     prompts = dict(zip(frame["line"].to_list(), frame["prompt"].to_list(), strict=True))
     assert prompts[1] == "What is 2 + 3?"
     assert prompts[2] == "system: Be brief.\n\nuser: What is 2 + 3?"
+
+
+def test_content_parts_are_one_a_line_and_media_parts_are_told(tmp_path: Path) -> None:
+    # A multimodal sample: its user message is text, an image, text (ContentText,
+    # ContentImage, ContentText), and the reply's content parts reasoning then two texts.
+    # Inspect's ChatMessage.text joins the text parts one a line; the image holds no text.
+    # Before: 'Look at this:What is it?' (the parts glued) and nothing said of the image.
+    data = copy()
+    first = data["samples"][0]
+    first["input"] = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "Look at this:"},
+                {"type": "image", "image": "data:image/png;base64,iVBORw0KGgo=", "detail": "auto"},
+                {"type": "text", "text": "What is it?"},
+            ],
+        }
+    ]
+    output = first["output"]
+    output["completion"] = ""  # the text is read from the message's content parts
+    output["choices"][0]["message"]["content"] = [
+        {"type": "reasoning", "reasoning": "It is round.", "redacted": False},
+        {"type": "text", "text": "A ball."},
+        {"type": "text", "text": "Answer: ball"},
+    ]
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    assert result.errors == []
+    row = result.generations.filter(pl.col("prompt").str.starts_with("Look")).row(0, named=True)
+    assert row["prompt"] == "Look at this:\nWhat is it?"
+    assert row["gen"] == "A ball.\nAnswer: ball"
+    assert any(
+        "x_AAA.json: 1 sample's input holds 1 image, not shown: the prompt is the input's text"
+        " alone" in note
+        for note in result.notes
+    ), result.notes
+
+
+def test_samples_invalidated_after_the_run_are_told(tmp_path: Path) -> None:
+    # inspect_ai.log.invalidate_samples(log, [uuid], ProvenanceData(author, reason)) marks a
+    # sample (EvalSample.invalidation) and the log (invalidated: true); the sample stays in the
+    # log and in its results, and an eval set runs it again. Before: read as any other sample,
+    # nothing said. The .json log and the .eval archive alike.
+    from tests.data.test_formats_inspect_runs import write_eval
+
+    data = copy()
+    data["invalidated"] = True
+    for sample in data["samples"][:2]:
+        sample["invalidation"] = {
+            "timestamp": "2026-12-05T10:13:51.302773Z",
+            "author": "alice",
+            "reason": "answer leaked in the prompt",
+            "metadata": {},
+        }
+    write_json(tmp_path / "j" / "x_AAA.json", data)
+    write_eval(tmp_path / "e" / "x_BBB.eval", data)
+    for folder, name in (("j", "x_AAA.json"), ("e", "x_BBB.eval")):
+        result = load_dir(tmp_path / folder)
+        assert result.errors == []
+        assert result.generations.height == len(data["samples"])  # shown, scores and all
+        assert any(
+            f"{name}: 2 samples invalidated after the run (alice: answer leaked in the prompt):"
+            " shown with the scores logged" in note
+            for note in result.notes
+        ), result.notes
+
+
+def test_a_content_part_of_null_text_is_no_text(tmp_path: Path) -> None:
+    # A text part whose text is null (hand-edited or converted logs: Inspect writes a string)
+    # adds nothing to the prompt. Before: the sample was an error 'x_AAA.json:1: unexpected
+    # record shape (TypeError: sequence item 0: expected str instance, NoneType found)'.
+    data = copy()
+    data["samples"][0]["input"] = [
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": None}, {"type": "text", "text": "Why?"}],
+        }
+    ]
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    assert result.errors == []
+    assert "Why?" in result.generations["prompt"].to_list()

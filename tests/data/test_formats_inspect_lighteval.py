@@ -920,6 +920,8 @@ def test_lighteval_mt_bench_turns_are_one_prompt_each(tmp_path: Path) -> None:
     ]
     assert gens["prompt_score"].null_count() == 4
     assert sum("multi-turn conversation" in note for note in result.notes) == 2
+    # each turn is scored by its own judge_score_turn_<n>: no other metric left unused
+    assert not any("also have" in note for note in result.notes), result.notes
 
 
 @pytest.mark.parametrize("version", ["0.11", "0.10"])
@@ -1078,3 +1080,162 @@ def test_lighteval_old_specifics_of_several_samples_split_two_per_sample(tmp_pat
     }).write_parquet(path)  # fmt: skip
     read = LightevalReader().read(path, path.name, ReadOptions()).frame
     assert read["extracted"].to_list() == ["1/2", "2"]
+
+
+def test_lighteval_docs_scored_by_a_corpus_metric_alone_say_why_they_are_unscored(
+    tmp_path: Path,
+) -> None:
+    # A translation task (lighteval|wmt14:en-fr) is scored by corpus-level metrics: each doc's
+    # metric value is the metric's input, GenerativeCorpusMetricInput(golds, preds), which
+    # asdict(Detail) writes as a struct {golds, preds}; lighteval computes bleu/chrf over the
+    # task. ≥0.11 and ≤0.10 alike, the docs have no per-doc score: shown unscored, and a note
+    # says why. Before: unscored without a word (no note, no error).
+    import polars as pl
+
+    new = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00.000000"
+    new.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [
+                {"query": f"Translate: cat {i}", "choices": [f"chat {i}"], "gold_index": 0}
+                for i in (0, 1)
+            ],
+            "metric": [
+                {
+                    "bleu": {"golds": [f"chat {i}"], "preds": [f"chat {i}"]},
+                    "chrf": {"golds": [f"chat {i}"], "preds": [f"chat {i}"]},
+                }
+                for i in (0, 1)
+            ],
+            "model_response": [{"text": [f"chat {i}"]} for i in (0, 1)],
+        }
+    ).write_parquet(new / "details_lighteval|wmt14:en-fr|0_2026-01-01T00-00-00.000000.parquet")
+    old = tmp_path / "details" / "org" / "m" / "2024-06-01T00-00-00.000000"
+    old.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "full_prompt": ["Translate: dog"],
+            "predictions": [["chien"]],
+            "gold": [["chien"]],
+            "metrics": [{"ter": {"golds": ["chien"], "preds": ["chien"]}}],
+        }
+    ).write_parquet(old / "details_lighteval|wmt14:en-fr|0_2024-06-01T00-00-00.000000.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt")
+    assert gens.select("prompt", "gen", "answer", "accuracy").rows() == [
+        ("Translate: cat 0", "chat 0", "chat 0", None),
+        ("Translate: cat 1", "chat 1", "chat 1", None),
+        ("Translate: dog", "chien", "chien", None),
+    ]
+    told = sorted(note for note in result.notes if "corpus-level metric's inputs" in note)
+    assert len(told) == 2
+    assert "1 doc unscored: its metric values (ter) are no number" in told[0]  # 2024 first
+    assert "2 docs unscored: their metric values (bleu, chrf) are no number" in told[1]
+
+
+def test_lighteval_a_doc_with_a_number_beside_corpus_inputs_is_scored_without_that_note(
+    tmp_path: Path,
+) -> None:
+    # em beside bleu's inputs: the doc is scored by em, and nothing is said of bleu.
+    import polars as pl
+
+    folder = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00.000000"
+    folder.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [{"query": "Translate: cat", "choices": ["chat"], "gold_index": 0}],
+            "metric": [{"em": 1.0, "bleu": {"golds": ["chat"], "preds": ["chat"]}}],
+            "model_response": [{"text": ["chat"]}],
+        }
+    ).write_parquet(folder / "details_lighteval|wmt14:en-fr|0_2026-01-01T00-00-00.000000.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations.select("accuracy", "metric").rows() == [(1.0, "em")]
+    assert not any("corpus-level" in note for note in result.notes)
+
+
+def _two_metric_details(tmp_path: Path) -> Path:
+    # A multiple-choice task logged by lighteval ≤0.10 (Open LLM Leaderboard's harness|arc
+    # shape): one (log-probability, is-greedy) pair per choice, the metrics acc and acc_norm.
+    # Choices ' a' (2 characters) and ' bbbbbbbb' (9), log-probabilities -1.0 and -1.5, gold 1:
+    # acc picks ' a' (-1.0 > -1.5: wrong), acc_norm per character ' bbbbbbbb' (-1.5/9 = -0.17 >
+    # -1.0/2 = -0.5: right).
+    import polars as pl
+
+    date = "2023-12-03T17-05-13.370489"
+    folder = tmp_path / "details" / "org" / "m" / date
+    folder.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "full_prompt": ["Question: Q0\nAnswer:"],
+            "predictions": [[[-1.0, True], [-1.5, False]]],
+            "gold": [[]],
+            "choices": [[" a", " bbbbbbbb"]],
+            "gold_index": [[1]],
+            "metrics": [{"acc": 0.0, "acc_norm": 1.0}],
+        },
+        schema_overrides={"gold": pl.List(pl.String)},
+    ).write_parquet(folder / f"details_harness|arc:challenge|25_{date}.parquet")
+    return tmp_path
+
+
+def test_lighteval_doc_of_several_metrics_says_which_scores_it_and_metric_chooses(
+    tmp_path: Path,
+) -> None:
+    # Before: scored by acc (the first) without a word of acc_norm, and --metric acc_norm
+    # changed nothing ('names an lm-eval metric: ... changed nothing').
+    from evaltui.data.formats import ReadOptions as Read
+
+    root = _two_metric_details(tmp_path)
+    plain = load([root], LoadOptions(tokenize=False, use_cache=False))
+    assert plain.generations.select("gen", "accuracy", "metric").rows() == [(" a", 0.0, "acc")]
+    assert any(
+        "scored by 'acc'; its docs also have 'acc_norm' (--metric acc_norm to score by that"
+        " instead)" in note
+        for note in plain.notes
+    ), plain.notes
+    chosen = load(
+        [root], LoadOptions(tokenize=False, use_cache=False, read=Read(metric="acc_norm"))
+    )
+    assert chosen.generations.select("gen", "accuracy", "metric").rows() == [
+        (" bbbbbbbb", 1.0, "acc_norm")
+    ]
+    assert not any("--metric" in note for note in chosen.notes), chosen.notes
+    missing = load([root], LoadOptions(tokenize=False, use_cache=False, read=Read(metric="f1")))
+    assert missing.generations.select("accuracy", "metric").rows() == [(0.0, "acc")]
+    assert any(
+        "--metric 'f1' is no score of 1 doc; scored by 'acc' (they also have 'acc_norm')" in note
+        for note in missing.notes
+    ), missing.notes
+
+
+@pytest.mark.parametrize("repo", ["details_org__model-7b", "details_org__model-7b_private"])
+def test_lighteval_details_pushed_to_the_hub_name_their_model(tmp_path: Path, repo: str) -> None:
+    # --push-to-hub writes the dataset repo <org>/details_<model, '/' as '__'> (+ _private
+    # unless public): <date>/details_<task>_<date>.parquet beside results_<date>.json and
+    # results_<date>.parquet (one row, a JSON text column per results part). Downloaded, the
+    # run was 'details_org__model-7b' (the same model is 'org/model-7b' in a local
+    # details/org/model-7b/ folder) and the results parquet was skipped as 'no reader
+    # recognises this file'. Now the model's name, and the results parquet a companion.
+    import polars as pl
+
+    date = "2025-03-01T10-00-00.000001"
+    folder = tmp_path / repo / date
+    folder.mkdir(parents=True)
+    pl.DataFrame(
+        {
+            "doc": [{"query": "Q0", "choices": ["5"], "gold_index": 0, "id": "0"}],
+            "metric": [{"em": 1.0}],
+            "model_response": [{"text": ["5"]}],
+        }
+    ).write_parquet(folder / f"details_lighteval|gsm8k|0_{date}.parquet")
+    results = {"config_general": {"model_name": "org/model-7b"}, "results": {"all": {"em": 1.0}}}
+    (tmp_path / repo / f"results_{date}.json").write_text(json.dumps(results), encoding="utf-8")
+    pl.DataFrame({k: [json.dumps(v, indent=2)] for k, v in results.items()}).write_parquet(
+        tmp_path / repo / f"results_{date}.parquet"
+    )
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    assert [f.format for f in result.read_files] == ["lighteval"]
+    assert [f.companion for f in result.skipped_files] == [True, True]
+    assert result.generations["run"].to_list() == ["org/model-7b"]

@@ -302,11 +302,12 @@ def test_metric_on_files_of_no_lm_eval_run_is_said_to_change_nothing(tmp_path: P
     path.write_text(json.dumps({"prompt": "p", "gen": "g", "answer": "a", "accuracy": 1}) + "\n")
     read = ReadOptions(metric="acc_norm")
     notes = load([path], LoadOptions(tokenize=False, use_cache=False, read=read)).notes
-    assert "--metric 'acc_norm' names an lm-eval metric: no file read is lm-eval samples" in (
-        " ".join(notes)
-    )
+    assert (
+        "--metric 'acc_norm' names an lm-eval or lighteval metric: no file read is lm-eval"
+        " samples or lighteval details"
+    ) in (" ".join(notes))
     with_lm_eval = load([MODEL_DIR, path], LoadOptions(tokenize=False, use_cache=False, read=read))
-    assert not any("names an lm-eval metric" in note for note in with_lm_eval.notes)
+    assert not any("names an lm-eval or lighteval metric" in note for note in with_lm_eval.notes)
     # the lm-eval tasks that log no acc_norm say so (toy_mc logs it)
     assert any("--metric 'acc_norm' is no score of" in note for note in with_lm_eval.notes)
     assert not any("toy_mc" in note and "--metric" in note for note in with_lm_eval.notes), (

@@ -24,6 +24,7 @@ from evaltui.data.formats.inspect_ai import InspectReader
 from evaltui.data.formats.internbootcamp import InternBootcampReader
 from evaltui.data.formats.lighteval import LightevalReader
 from evaltui.data.formats.lm_eval import LmEvalReader
+from evaltui.data.formats.lm_eval_write_out import LmEvalWriteOutReader
 from evaltui.data.formats.opencompass import AISBenchReader, OpenCompassReader
 from evaltui.data.formats.plain import GENERIC_GUESS, HEAD_RECORDS, PlainReader, iter_lines
 from evaltui.data.formats.plain_document import PlainDocumentReader, head_records
@@ -48,6 +49,7 @@ READERS: list[Reader] = [
     InspectReader(),
     LightevalReader(),
     LmEvalReader(),
+    LmEvalWriteOutReader(),
     SkyThoughtReader(),
     InternBootcampReader(),
     AISBenchReader(),

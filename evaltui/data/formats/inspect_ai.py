@@ -316,14 +316,35 @@ def place_in_folder(path: Path, own: LogId) -> LogId | None:
 
 
 def _text(value: Any) -> str:
-    """Message content: a string, or content parts (``{"type": "text", "text": …}``)."""
+    """Message content: a string, or content parts (``{"type": "text", "text": …}``), their
+    texts one a line as Inspect's ``ChatMessage.text`` joins them (``ModelOutput.completion``
+    too): a question split around an image was read as one run-on line."""
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        return "".join(
-            p.get("text", "") if isinstance(p, dict) else stringify(p) or "" for p in value
+        return "\n".join(
+            (stringify(p.get("text")) or "") if isinstance(p, dict) else stringify(p) or ""
+            for p in value
+            if not isinstance(p, dict) or p.get("text") is not None
         )
     return stringify(value) or ""
+
+
+#: Content parts that hold no text (``ContentImage``, ``ContentAudio``, ``ContentVideo``,
+#: ``ContentDocument``): a prompt shows its text alone, and a note says what it left out.
+MEDIA_PARTS = ("image", "audio", "video", "document")
+
+
+def _media(value: Any) -> dict[str, int]:
+    """The media parts (:data:`MEDIA_PARTS`) of a sample's ``input`` messages, by kind."""
+    found: dict[str, int] = {}
+    for message in value if isinstance(value, list) else ():
+        content = message.get("content") if isinstance(message, dict) else None
+        for part in content if isinstance(content, list) else ():
+            kind = part.get("type") if isinstance(part, dict) else None
+            if kind in MEDIA_PARTS:
+                found[kind] = found.get(kind, 0) + 1
+    return found
 
 
 def _input(value: Any) -> str:
@@ -1030,6 +1051,10 @@ class InspectReader(Reader):
         left_out: dict[str, None] = {}  # the names of the scores not read
         reductions = _reductions(header)
         limits: dict[str, int] = {}  # limit type -> samples it halted
+        media: dict[str, int] = {}  # media part kind (image, …) in inputs -> parts
+        invalid = 0  # sample records invalidated after the run
+        invalid_by: dict[str, None] = {}  # their provenance: "author: reason"
+        with_media = 0  # samples whose input holds media parts, not shown
         errored_scored = 0  # samples that errored and were scored all the same
         summarised: dict[str, int] = {}  # summaries member -> samples read from it alone
         running = 0  # summaries of samples not completed
@@ -1112,12 +1137,26 @@ class InspectReader(Reader):
                     else None
                 )
                 prompt = _input(sample.get("input")) + _choices_text(sample.get("choices"))
+                if in_input := _media(sample.get("input")):
+                    with_media += 1
+                    for media_kind, n in in_input.items():
+                        media[media_kind] = media.get(media_kind, 0) + n
                 stop = (
                     (choices[0] or {}).get("stop_reason")
                     if choices and isinstance(choices[0], dict)
                     else None
                 )
                 truncated = stop in {"max_tokens", "model_length"} if stop else None
+                invalidation = sample.get("invalidation")
+                if isinstance(invalidation, dict):
+                    # Marked invalid after the run (inspect_ai.log.invalidate_samples, with
+                    # its ProvenanceData): still in the log and its metrics, retried by an
+                    # eval set.
+                    invalid += 1
+                    who = stringify(invalidation.get("author")) or "?"
+                    why = stringify(invalidation.get("reason"))
+                    said = f"{who}: {why}" if why else who
+                    invalid_by[said if len(said) <= 80 else said[:79] + "…"] = None
                 limit = sample.get("limit")
                 # EvalSampleLimit {type, limit}; a sample summary's is the type alone
                 kind = limit.get("type") if isinstance(limit, dict) else limit
@@ -1235,6 +1274,21 @@ class InspectReader(Reader):
                 f"{source}: {plural(errored_scored, 'sample')} errored and"
                 f" {'was' if errored_scored == 1 else 'were'} scored all the same (score_on_error):"
                 " shown with those scores, which Inspect's metrics count"
+            )
+        if invalid:
+            by = list(invalid_by)
+            said_by = "; ".join(by[:3]) + (f"; {len(by) - 3} more" if len(by) > 3 else "")
+            notes.append(
+                f"{source}: {plural(invalid, 'sample')} invalidated after the run ({said_by}):"
+                " shown with the scores logged, which the log's results (computed before)"
+                f" count; an eval set runs {'it' if invalid == 1 else 'them'} again"
+            )
+        if with_media:
+            shown_media = ", ".join(plural(n, media_kind) for media_kind, n in media.items())
+            whose = "sample's input holds" if with_media == 1 else "samples' inputs hold"
+            notes.append(
+                f"{source}: {with_media:,} {whose} {shown_media}, not shown: the prompt is the"
+                " input's text alone"
             )
         if limits:
             count = sum(limits.values())

@@ -120,6 +120,11 @@ def _model(path: Path) -> str:
         # Exported rows with nothing beside them (no <model>/<date> folders): named after
         # the file, as other formats' exported records are.
         return path.stem
+    hub = HUB_REPO.fullmatch(path.parent.parent.name)
+    if hub and DATE_ID.fullmatch(path.parent.name):
+        # --push-to-hub's dataset repo, downloaded: details_<org>__<model>/<date>/…, the
+        # model's '/' written '__' (its name in the results file beside: org/model).
+        return hub.group("model").replace("__", "/")
     return path.parent.parent.name
 
 
@@ -133,6 +138,13 @@ def _is_rows_record(record: dict[str, Any] | None) -> bool:
     return keys >= NEW or (keys >= {*OLD, "metrics"} and bool(keys & {"full_prompt", "example"}))
 
 
+#: The dataset repo ``--push-to-hub`` writes a model's details to (``<org>/details_<model with
+#: '/' as '__'>``, ``_private`` unless public): its ``<date id>/details_<task>_<date id>.parquet``
+#: beside ``results_<date id>.json`` and ``.parquet``, as downloaded.
+HUB_REPO = re.compile(r"details_(?P<model>.+?)(?:_private)?")
+#: The results as ``--push-to-hub`` also writes them: a parquet of one row, one JSON text column
+#: per part of the results file (config_general, results, versions, …).
+RESULTS_PARQUET = re.compile(r"results_.*\.parquet")
 #: lighteval's date id: ``datetime.now().isoformat().replace(":", "-")``.
 DATE_ID = re.compile(r"\d{4}-\d\d-\d\dT[\d-]+(?:\.\d+)?")
 #: ``details_<task>_<date id>``: lighteval's file name (the task holds ``|``, maybe ``_``).
@@ -145,9 +157,9 @@ def _task(path: Path) -> str:
     return match.group("task") if match else path.stem
 
 
-def _first_metric(metrics: Any) -> tuple[str | None, float | None]:
-    """The first numeric metric of a doc, with its name (a non-numeric one, e.g. a text, is
-    passed over).
+def _numeric_metrics(metrics: Any) -> Iterator[tuple[str, float]]:
+    """A doc's numeric metrics, with their names, in order (a non-numeric one, e.g. a text or
+    a corpus-level metric's inputs, is passed over).
 
     lighteval's metrics are means of per-sample scores and documents no non-finite value: an
     ``Infinity``/``NaN`` there is the doc's error (raised inside its entry guard), never a score.
@@ -166,8 +178,37 @@ def _first_metric(metrics: Any) -> tuple[str | None, float | None]:
                 raise EntryError(
                     f"metric {name}: score {score} is not a finite number (lighteval writes none)"
                 )
-            return str(name), score
-    return None, None
+            yield str(name), score
+
+
+def _first_metric(
+    metrics: Any, wanted: str | None = None, others: dict[str, None] | None = None
+) -> tuple[str | None, float | None]:
+    """The metric a doc is scored by, with its name: ``wanted`` (``--metric``) when the doc
+    has it as a number, else its first numeric metric. The doc's other numeric metrics are
+    added to ``others`` (their names, in order), when given."""
+    found = list(_numeric_metrics(metrics))
+    chosen = next((m for m in found if m[0] == wanted), found[0] if found else (None, None))
+    if others is not None:
+        others.update(dict.fromkeys(name for name, _ in found if name != chosen[0]))
+    return chosen
+
+
+def _names(names: Sequence[str], most: int = 4) -> str:
+    """``'a', 'b', 'c', 'd' and 7 more``: at most ``most`` names, quoted (the file's words)."""
+    shown = ", ".join(repr(n) for n in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _no_score_metrics(metrics: Any) -> list[str]:
+    """The names of a doc's metric values that are there but no number (the doc has no
+    numeric one): a corpus-level metric logs its inputs per doc (GenerativeCorpusMetricInput's
+    golds and preds for bleu, chrf, ter; LogprobCorpusMetricInput's for an f1 or mcc), a dict
+    that lighteval turns into the task's score, none of the doc's. Null values (a metric of
+    other docs, in a struct column) are not counted."""
+    if not isinstance(metrics, dict):
+        return []
+    return [str(name) for name, value in metrics.items() if value is not None]
 
 
 def _golds(gold: Any) -> list[str] | None:
@@ -533,6 +574,11 @@ class LightevalReader(Reader):
         return 0
 
     def companion(self, path: Path, head: bytes) -> bool:
+        if RESULTS_PARQUET.fullmatch(path.name) and head.startswith(b"PAR1"):
+            try:
+                return {"config_general", "results"} <= _columns(path)
+            except Exception:  # an unreadable parquet is not ours to judge here
+                return False
         return path.name.startswith("results_") and b'"config_general"' in head
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
@@ -588,6 +634,13 @@ class LightevalReader(Reader):
         perplexity = 0  # docs scored by the log-likelihood of their text: no generation
         conversations = 0  # multi-turn docs (MT-Bench): one prompt per turn
         unsplit = 0  # docs of several samples whose extracted_predictions say not whose
+        # Docs left unscored because no metric value is a number: a corpus-level metric's
+        # inputs (bleu's golds and preds, an f1's, …), which lighteval aggregates over the task.
+        no_score: dict[str, None] = {}  # the metrics' names, in order
+        no_score_docs = 0
+        scored_by: dict[str, None] = {}  # the metrics docs were scored by, in order
+        also: dict[str, None] = {}  # the docs' other numeric metrics
+        not_wanted = 0  # docs scored without --metric's metric, which they lack
         task = task or _task(path)
         for index, offset, record in records:
             with rows.entry(errors, source, index):
@@ -606,6 +659,7 @@ class LightevalReader(Reader):
                     )
                     continue
                 number = index - 1  # the row's number in its file
+                doc_others: dict[str, None] = {}  # its numeric metrics it is not scored by
                 if lines is not None and 0 < index <= len(lines):
                     number = lines[index - 1] - 1
                 new = set(row) >= NEW
@@ -625,13 +679,13 @@ class LightevalReader(Reader):
                     doc_id = doc.get("id")
                     doc_id = number if doc_id is None or doc_id == "" else doc_id
                     ident = f"{doc.get('task_name') or task}:{doc_id}"
-                    metric, score = _first_metric(row.get("metric"))
+                    metric, score = _first_metric(row.get("metric"), options.metric, doc_others)
                 else:
                     texts = row.get("predictions") or []
                     prompt = stringify(row.get("full_prompt") or row.get("example")) or ""
                     golds = _golds(row.get("gold"))
                     ident = f"{task}:{number}"
-                    metric, score = _first_metric(row.get("metrics"))
+                    metric, score = _first_metric(row.get("metrics"), options.metric, doc_others)
                     choices = row.get("choices")
                     logprobs = _old_logprobs(texts)
                     greedy = _greedy_pair(texts)
@@ -737,6 +791,16 @@ class LightevalReader(Reader):
                     continue
                 if len(flat) > 1 and metric is not None and score is not None:
                     doc_level[metric] = doc_level.get(metric, 0) + 1
+                if metric is not None:  # (an MT-Bench doc's turns are scored apart, above)
+                    scored_by[metric] = None
+                    also.update(doc_others)
+                    if options.metric is not None and metric != options.metric:
+                        not_wanted += 1
+                if score is None and not rolling:
+                    values = _no_score_metrics(row.get("metric") if new else row.get("metrics"))
+                    if values:
+                        no_score_docs += 1
+                        no_score.update(dict.fromkeys(values))
                 for j, text in enumerate(flat):
                     rows.add(
                         run=run,
@@ -786,6 +850,27 @@ class LightevalReader(Reader):
                 " list that does not say which sample each came from (not two values per"
                 " sample, and no one way to give each value to a sample whose text holds it):"
                 " each sample's answer shown is evaltui's own extraction"
+            )
+        if no_score_docs:
+            names = list(no_score)
+            shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+            notes.append(
+                f"{source}: {plural(no_score_docs, 'doc')} unscored:"
+                f" {'its' if no_score_docs == 1 else 'their'} metric values ({shown}) are no"
+                " number (a corpus-level metric's inputs, e.g. bleu's golds and preds, which"
+                " lighteval aggregates over the task)"
+            )
+        others = [name for name in also if name not in scored_by]
+        if not_wanted:
+            notes.append(
+                f"{source}: --metric {options.metric!r} is no score of"
+                f" {plural(not_wanted, 'doc')}; scored by {_names(list(scored_by))}"
+                + (f" (they also have {_names(others)})" if others else "")
+            )
+        elif others and options.metric is None:
+            notes.append(
+                f"{source}: scored by {_names(list(scored_by))}; its docs also have"
+                f" {_names(others)} (--metric {others[0]} to score by that instead)"
             )
         for metric, docs in doc_level.items():
             docs_word = "doc" if docs == 1 else "docs"

@@ -1,0 +1,206 @@
+"""lm-evaluation-harness 0.3 ``--write_out``: ``<output_base_path>/<task>_write_out_info.json``.
+
+The 0.3 harness (``lm_eval/evaluator.py``, ``write_out=True``) wrote one pretty-printed JSON array
+per task, one record per document: ``doc_id``, ``prompt_<i>`` and ``logit_<i>`` for each of the
+document's requests ``i`` (the prompt is the request's arguments joined: context + continuation for
+a log-likelihood, context + the stop sequences for a generation), ``truth`` (the gold choice's
+index for a multiple-choice task, else ``doc_to_target``) and each metric as ``str(value)``
+(``"1.0"``, ``"True"``). No model is named: the run is the folder's.
+
+Read: a generation (``logit_0`` a text) is its text, the target its reference; a multiple-choice
+document (one log-likelihood per choice) is the likeliest choice (per character for
+``acc_norm``), the choices being what follows the prompts' common beginning; one continuation
+scored (lambada: its log-likelihood, then whether greedy decoding gives it) is that
+continuation, the model's answer only when greedy; a perplexity document its log-likelihood.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from evaltui.data.formats.base import (
+    ContainerReader,
+    ReadOptions,
+    ReadResult,
+    Rows,
+    stringify,
+    to_score,
+)
+from evaltui.data.formats.lm_eval import NOT_GREEDY, PREFERRED_METRICS, ROLLING
+from evaltui.data.formats.plain_document import JsonDocument
+from evaltui.data.schema import LoadError
+from evaltui.data.wording import plural
+
+#: ``<task>_write_out_info.json``, as the 0.3 harness names the file.
+NAME = re.compile(r"^(?P<task>.+)_write_out_info\.json$")
+#: A record as the harness starts it: ``{"doc_id": 0, "prompt_0": …``.
+START = re.compile(rb'^\s*\[\s*\{\s*"doc_id"\s*:\s*\d+\s*,\s*"prompt_0"\s*:')
+REQUEST_KEY = re.compile(r"^(?:prompt|logit)_\d+$")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _metrics(record: dict[str, Any], wanted: str | None) -> Iterator[tuple[str, float]]:
+    """The record's metrics that hold a score (``str(value)`` of a number or boolean), the
+    known names first (``wanted``, ``--metric``, before them): another value (bleu's
+    ``('ref', 'pred')``, a perplexity's pair) is no score."""
+    names = [k for k in record if k not in ("doc_id", "truth") and not REQUEST_KEY.match(k)]
+    known = [n for n in PREFERRED_METRICS if n in names]
+    order = known + [n for n in names if n not in known]
+    if wanted in order:
+        order = [wanted, *(n for n in order if n != wanted)]
+    for name in order:
+        try:
+            score = to_score(record[name])
+        except ValueError:
+            continue
+        if score is not None:
+            yield name, score
+
+
+def _context(prompts: list[str]) -> str:
+    """The prompts' common beginning up to its last space or line break, which starts the
+    choices as the harness's continuations start (' Mars'); choices ' 1990' and ' 1991' share
+    ' 199', which is theirs, not the context's."""
+    first, last = min(prompts), max(prompts)
+    size = 0
+    while size < len(first) and first[size] == last[size]:
+        size += 1
+    cut = max(first.rfind(" ", 0, size), first.rfind("\n", 0, size))
+    return first[: cut if cut > 0 else size]
+
+
+class LmEvalWriteOutReader(ContainerReader):
+    name = "lm_eval_write_out"
+    description = "lm-evaluation-harness 0.3 --write_out (<task>_write_out_info.json)"
+    extensions = (".json",)
+
+    def sniff(self, path: Path, head: bytes) -> int:
+        if not START.match(head.lstrip(b"\xef\xbb\xbf")):
+            return 0
+        return 90 if NAME.match(path.name) else 75
+
+    def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        document = JsonDocument(path.read_bytes(), source, options)
+        items = list(document.records())
+        errors: list[LoadError] = []
+        match = NAME.match(path.name)
+        task = match["task"] if match else path.stem
+        run = options.label or path.parent.name or task
+        rows = Rows()
+        generations = choices = continuations = rolling = 0
+        for number, _pos, record in items:
+            with rows.entry(errors, source, number):
+                if not isinstance(record, dict) or not isinstance(record.get("prompt_0"), str):
+                    errors.append(
+                        LoadError(
+                            source,
+                            number,
+                            "not an lm-eval --write_out record (needs doc_id, prompt_0, logit_0)",
+                        )
+                    )
+                    continue
+                prompts: list[str] = []
+                while isinstance(record.get(f"prompt_{len(prompts)}"), str):
+                    prompts.append(record[f"prompt_{len(prompts)}"])
+                logits = [record.get(f"logit_{i}") for i in range(len(prompts))]
+                metric, score = next(_metrics(record, options.metric), (None, None))
+                truth = record.get("truth")
+                doc_id = record.get("doc_id")
+                ident = f"{task}:{doc_id if doc_id is not None else number - 1}"
+                extracted: str | None = None
+                unknown: str | None = None
+                if isinstance(logits[0], str):
+                    # greedy_until: the generated text; the prompt ends with the stop sequences
+                    generations += 1
+                    prompt, gen, answer = prompts[0], logits[0], stringify(truth)
+                elif len(set(prompts)) > 1 and all(_is_number(v) for v in logits):
+                    # multiple choice: one log-likelihood per choice, the context shared
+                    choices += 1
+                    prompt = _context(prompts)
+                    options_text = [p[len(prompt) :] for p in prompts]
+                    values = [float(v) for v in logits if isinstance(v, int | float)]
+                    if metric is not None and metric.startswith("acc_norm"):
+                        values = [
+                            v / max(len(t), 1) for v, t in zip(values, options_text, strict=True)
+                        ]
+                    pick = max(range(len(values)), key=values.__getitem__)
+                    gen = extracted = options_text[pick]
+                    gold = truth if isinstance(truth, int) and not isinstance(truth, bool) else None
+                    answer = (
+                        options_text[gold]
+                        if gold is not None and 0 <= gold < len(options_text)
+                        else stringify(truth)
+                    )
+                elif (
+                    isinstance(truth, str)
+                    and 0 < len(truth) < len(prompts[0])
+                    and prompts[0].endswith(truth)
+                ):
+                    # one continuation scored (lambada: its log-likelihood, then is-greedy)
+                    continuations += 1
+                    prompt, gen, answer = prompts[0][: -len(truth)], truth, truth
+                    if any(v is True for v in logits):
+                        extracted = truth
+                    else:
+                        unknown = NOT_GREEDY
+                else:
+                    # loglikelihood_rolling (perplexity): the text's log-likelihood, no answer
+                    rolling += 1
+                    prompt, gen, answer = prompts[0], stringify(logits[0]) or "", None
+                    unknown = ROLLING
+                rows.add(
+                    run=run,
+                    source=source,
+                    line=number,
+                    prompt_id=ident,
+                    prompt=prompt,
+                    answer=answer,
+                    gen=gen,
+                    extracted=extracted,
+                    accuracy=score,
+                    metric=metric,
+                    sample=0,
+                    answer_unknown=unknown,
+                )
+        notes = list(document.notes)
+        notes.append(
+            f"{source}: an lm-evaluation-harness 0.3 --write_out file: it names no model (the"
+            f" run is its folder's, {run!r})"
+            + (
+                f"; a generation's prompt ends with the task's stop sequences, which the harness"
+                f" joined to it ({plural(generations, 'doc')})"
+                if generations
+                else ""
+            )
+        )
+        if choices or continuations or rolling:
+            kinds = [
+                f"{plural(choices, 'doc')} of multiple choice: the likeliest choice"
+                if choices
+                else "",
+                f"{plural(continuations, 'doc')} of one continuation: the target"
+                if continuations
+                else "",
+                f"{plural(rolling, 'doc')} of perplexity: the log-likelihood" if rolling else "",
+            ]
+            notes.append(
+                f"{source}: log-likelihood docs, the text shown is "
+                + "; ".join(k for k in kinds if k)
+            )
+        errors = document.errors + [
+            error
+            if error.line is None or not 0 < error.line <= len(document.starts)
+            else LoadError(
+                error.source,
+                document.starts[error.line - 1],
+                f"record {error.line}: {error.reason}",
+            )
+            for error in errors
+        ]
+        return ReadResult(rows.frame(), errors, notes)
