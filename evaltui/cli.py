@@ -64,6 +64,11 @@ class Parser(argparse.ArgumentParser):
             return
         super()._print_message(message, file)
 
+    # PATHs wherever they stand among the flags: argparse's parse_args takes the positionals
+    # once, so `summarize -o s.json runs/a -q runs/b` ended 'unrecognized arguments: runs/b',
+    # exit 2 (a script that adds a flag after the first folder, or puts them between).
+    parse_args = argparse.ArgumentParser.parse_intermixed_args
+
 
 def folder_path(text: str) -> Path:
     """A folder flag's value: ``--cache-dir ''`` (an unset ``$CACHE``) is a usage error, not the

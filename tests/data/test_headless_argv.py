@@ -1,0 +1,57 @@
+"""The headless command lines as a script writes them: PATHs before, after and between the
+flags."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evaltui.cli import main
+from tests.conftest import write_jsonl
+
+
+def rows(solved: int) -> list[dict[str, object]]:
+    return [
+        {
+            "prompt": f"prompt {i}",
+            "gen": "the answer is",
+            "answer": "1",
+            "accuracy": int(i < solved),
+        }
+        for i in range(4)
+    ]
+
+
+@pytest.fixture
+def evals(tmp_path: Path) -> Path:
+    write_jsonl(tmp_path / "evals" / "model_a" / "r.jsonl", rows(1))
+    write_jsonl(tmp_path / "evals" / "model_b" / "r.jsonl", rows(3))
+    return tmp_path / "evals"
+
+
+def common(tmp_path: Path, tokenizer: Path) -> list[str]:
+    return ["--model", str(tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+
+
+def runs_in(path: Path) -> set[str]:
+    return {row["run"] for row in json.loads(path.read_text(encoding="utf-8"))}
+
+
+def test_paths_on_both_sides_of_a_flag_are_all_read(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``summarize -o s.json runs/a -q runs/b`` (a script that puts its flags between the
+    folders, or adds one after the first): argparse took the PATHs once, so the second was
+    'unrecognized arguments: runs/b', exit 2. Every command now reads PATHs wherever they are."""
+    a, b = str(evals / "model_a"), str(evals / "model_b")
+    out = tmp_path / "s.json"
+    flags = common(tmp_path, word_tokenizer)
+    assert main(["summarize", "-o", str(out), a, *flags, b]) == 0, capsys.readouterr().err
+    assert runs_in(out) == {"model_a", "model_b"}
+    exported = tmp_path / "e.json"
+    assert main(["export", a, "--where", "accuracy >= 0", b, "-o", str(exported), *flags]) == 0
+    assert runs_in(exported) == {"model_a", "model_b"}
+    assert main(["compare", a, *flags, b]) == 0
+    assert "model_b vs model_a: +50.0 pts" in capsys.readouterr().out
