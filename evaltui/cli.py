@@ -814,6 +814,40 @@ def print_summary(
 # --- summarize ------------------------------------------------------------------------------
 
 
+TABLE_FORMATS = ("text", "markdown", "csv")
+
+
+class TableFormat(argparse.Action):
+    """``--table [FORMAT]``, whose optional format took the word after it: ``summarize --table
+    runs/ -o s.json`` ended "argument --table: invalid choice: 'runs/'", exit 2. A word that is
+    no format but a path on disk is a PATH (kept in ``table_paths`` until :func:`table_paths`
+    adds it to the others) and the table a text one; any other word is refused as before."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if values in TABLE_FORMATS:
+            setattr(namespace, self.dest, values)
+            return
+        if not isinstance(values, str) or not values or not os.path.lexists(values):
+            choices = ", ".join(repr(name) for name in TABLE_FORMATS)
+            raise argparse.ArgumentError(
+                self, f"invalid choice: {values!r} (choose from {choices})"
+            )
+        setattr(namespace, self.dest, "text")
+        namespace.table_paths = [*getattr(namespace, "table_paths", []), values]
+
+
+def table_paths(args: argparse.Namespace) -> None:
+    """The PATHs that stood right after a bare ``--table`` (:class:`TableFormat`) among the
+    others (the load's order does not depend on theirs)."""
+    args.paths = [*(args.paths or []), *getattr(args, "table_paths", [])]
+
+
 def summarize_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="evaltui summarize",
@@ -850,7 +884,8 @@ def summarize_parser() -> argparse.ArgumentParser:
         nargs="?",
         const="text",
         default=None,
-        choices=["text", "markdown", "csv"],
+        action=TableFormat,
+        metavar="{text,markdown,csv}",
         help="also print run-level metrics (avg@n, pass@k, maj@n, cons@n, G-Pass@k with 95%% "
         "CIs) to stdout, as text (default: as many runs side by side as $COLUMNS or the "
         "terminal holds, 80 in a pipe, the rest in blocks below), markdown or csv",
@@ -890,6 +925,7 @@ def cmd_summarize(argv: Sequence[str]) -> int:
 
     parser = summarize_parser()
     args = parser.parse_args(argv)
+    table_paths(args)
     output = args.output or args.output_data_dir / args.output_filename
     if is_standard_output(output) and args.table is not None:
         parser.error(f"-o {shown_path(output)} and --table both write to stdout: choose one")

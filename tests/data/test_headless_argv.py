@@ -1,5 +1,5 @@
 """The headless command lines as a script writes them: PATHs before, after and between the
-flags."""
+flags, and ``summarize --table`` right before its PATH."""
 
 from __future__ import annotations
 
@@ -55,3 +55,34 @@ def test_paths_on_both_sides_of_a_flag_are_all_read(
     assert runs_in(exported) == {"model_a", "model_b"}
     assert main(["compare", a, *flags, b]) == 0
     assert "model_b vs model_a: +50.0 pts" in capsys.readouterr().out
+
+
+def test_table_before_the_path_is_the_text_table_of_that_path(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``summarize --table runs/ -o s.json``: --table's optional format took the folder, and the
+    command ended 'argument --table: invalid choice: 'runs/'', exit 2. A value that is no table
+    format but a path on disk is the PATH, the table a text one."""
+    out = tmp_path / "s.json"
+    flags = common(tmp_path, word_tokenizer)
+    capsys.readouterr()
+    assert main(["summarize", "--table", str(evals), "-o", str(out), *flags]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("metric ") and "model_a" in printed and "model_b" in printed
+    assert runs_in(out) == {"model_a", "model_b"}
+    # Beside another PATH, both are read.
+    one = tmp_path / "one.json"
+    argv = ["summarize", str(evals / "model_a"), "--table", str(evals / "model_b")]
+    assert main([*argv, "-o", str(one), *flags]) == 0
+    assert runs_in(one) == {"model_a", "model_b"}
+    capsys.readouterr()
+    # A format is still a format, and a word that is neither is still refused by name.
+    assert main(["summarize", "--table", "csv", str(evals), "-o", str(out), *flags]) == 0
+    assert capsys.readouterr().out.startswith("run,")
+    with pytest.raises(SystemExit) as stop:
+        main(["summarize", "--table", "markdwn", str(evals), "-o", str(out), *flags])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert (
+        "argument --table: invalid choice: 'markdwn' (choose from 'text', 'markdown', 'csv')" in err
+    )
