@@ -28,6 +28,7 @@ from evaltui.data.runs import listed_runs, resolve_run
 from evaltui.data.sanitize import (
     as_written,
     cell_width,
+    cut_mark,
     distinct_middle,
     one_line,
     pad_cells,
@@ -356,6 +357,9 @@ class Comparison:
                 ),
             )
         ]
+        # A cut marked '...' where the encoding lacks '…': on an ASCII standard output an id
+        # read 'toy_math_inspect:proble\\u2026', as if the escape were part of it.
+        mark = cut_mark(encoding)
         # Amounts and ids padded to the widest listed, in both lists: lm-eval's doc ids (23-27
         # characters, cut at 24), a CJK id or a score of 1.852e+04 (wider than 5) left each
         # prompt's text starting elsewhere.
@@ -367,8 +371,8 @@ class Comparison:
                     # As written: on an ASCII standard output '题目一' (6 cells) is written
                     # '\\u9898\\u76ee\\u4e00' (18), and its prompt started 12 cells right of
                     # the others'.
-                    as_written(one_line(str(row["prompt_id"]), 24), encoding),
-                    as_written(one_line(row["prompt_a"], 60), encoding),
+                    as_written(one_line(str(row["prompt_id"]), 24, mark), encoding),
+                    as_written(one_line(row["prompt_a"], 60, mark), encoding),
                 )
                 for row in rows
             ]

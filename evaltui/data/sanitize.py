@@ -271,17 +271,30 @@ def wrap_cells(
     return lines
 
 
-def one_line(text: str | None, limit: int = 200) -> str:
+def one_line(text: str | None, limit: int = 200, mark: str = "…") -> str:
     """A single display line of at most ``limit`` terminal cells: whitespace runs folded to one
-    space, controls made visible, cut with ``…``."""
+    space, controls made visible, cut with ``mark`` (:func:`cut_mark` for a stream)."""
     if not text:
         return ""
     # Fold only the head: a 2 MB single-line generation must not be processed whole for a cell.
     head = text[: limit * 4]
     folded = _fold(head)
     if len(text) > len(head) or cell_width(folded) > limit:
-        return head_cells(folded, max(limit - 1, 0)) + "…"
+        return head_cells(folded, max(limit - cell_width(mark), 0)) + mark
     return folded
+
+
+def cut_mark(encoding: str | None) -> str:
+    """The mark of a cut in text written in ``encoding``: ``…``, or ``...`` where the encoding
+    lacks it (an ASCII standard output writes ``…`` as ``\\u2026``, six cells that read as
+    part of the text)."""
+    if encoding is None:
+        return "…"
+    try:
+        "…".encode(encoding)
+    except UnicodeEncodeError:
+        return "..."
+    return "…"
 
 
 def as_written(text: str, encoding: str | None) -> str:

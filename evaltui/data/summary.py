@@ -29,6 +29,7 @@ from evaltui.data.sampling import ks_for, maj_column
 from evaltui.data.sanitize import (
     as_written,
     cell_width,
+    cut_mark,
     distinct_middle,
     head_cells,
     markdown_cell,
@@ -489,15 +490,6 @@ def _metric_column(summary: RunSummary, names: list[str]) -> list[str]:
     ]
 
 
-def _encodes(text: str, encoding: str) -> bool:
-    """Whether ``encoding`` holds every character of ``text``."""
-    try:
-        text.encode(encoding)
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _cut_end(text: str, limit: int, mark: str = "…") -> str:
     """``text`` cut at its end to ``limit`` cells, with a mark (``never/flaky/alwa…``)."""
     if cell_width(text) <= limit:
@@ -528,7 +520,7 @@ def _text_table(
         # COLUMNS=40 a table was 41 cells wide, published Inspect runs' 59.
         first_width = max(min(first_width, 8), min(first_width, width - 2 - numeric))
         # The mark as '...' where the encoding lacks '…' (written '\u2026', 6 cells).
-        mark = "…" if encoding is None or _encodes("…", encoding) else "..."
+        mark = cut_mark(encoding)
         first = [_cut_end(name, first_width, mark) for name in first]
         room = max(numeric, width - first_width - 2)
         scores = [one_line_middle(score, room) for score in scores]

@@ -86,3 +86,40 @@ def test_table_before_the_path_is_the_text_table_of_that_path(
     assert (
         "argument --table: invalid choice: 'markdwn' (choose from 'text', 'markdown', 'csv')" in err
     )
+
+
+def test_a_cut_id_on_an_ascii_standard_output_ends_with_dots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PYTHONIOENCODING=ascii compare's listed ids and prompts cut for width ended with '…'
+    written as '\\u2026': 'toy_math_inspect:proble\\u2026', an id 29 characters wide that reads
+    as if the escape were part of it. The cut is marked '...' where the encoding lacks '…' (as
+    summarize's text table); characters of the input are still written as escapes."""
+    import io
+
+    from tests.data.test_formats_inspect_runs import log, write_eval
+
+    long_id = "problem-0001-from-the-long-dataset"
+
+    def renamed(data: dict[str, object]) -> dict[str, object]:
+        return json.loads(json.dumps(data, ensure_ascii=False).replace('"p1"', f'"{long_id}"'))
+
+    second = renamed(log("BBB", "2026-01-02T10:00:00"))
+    for sample in second["samples"]:  # type: ignore[attr-defined]
+        if sample["id"] in ("p0", long_id) and sample["epoch"] == 1:
+            sample["scores"]["match"]["value"] = "I"  # 1/2 -> 0/2
+    write_eval(tmp_path / "2026-01-01T10-00-00_toy_AAA.eval", renamed(log("AAA", "2026-01-01")))
+    write_eval(tmp_path / "2026-01-02T10-00-00_toy_BBB.eval", second)
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="ascii", newline="\n")
+    monkeypatch.setattr("sys.stdout", stdout)
+    assert main(["compare", str(tmp_path), "--no-cache", "-q"]) == 0
+    stdout.flush()
+    lines = stdout.buffer.getvalue().decode("ascii").splitlines()  # type: ignore[attr-defined]
+    listed = [line for line in lines if line.startswith("   50.0 \\u2192")]
+    assert len(listed) == 2, lines
+    assert not any("\\u2026" in line for line in listed), listed
+    cut = next(line for line in listed if "Combien" in line)
+    # The id cut to its 24 cells, '...' the last three; the prompt's own '×' still escaped.
+    assert "  toy_math_inspect:prob...  Combien font 7 \\xd7 6 ?" in cut, cut
+    texts = {max(line.find("What is"), line.find("Combien")) for line in listed}
+    assert len(texts) == 1, "\n".join(listed)
