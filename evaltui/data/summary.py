@@ -512,6 +512,9 @@ def _text_table(
     numeric = max(cell_width(cell) for column in numbers for cell in column)
     first_width = max(cell_width(cell) for cell in first)
     scores = [s.kind.short() if s.kind else "accuracy" for s in summaries]
+    # The mark of a cut as '...' where the encoding lacks '…' (written '\u2026', 6 cells): the
+    # metric names and the run labels ('llama-3.1\u202624-12-01' on an ASCII standard output).
+    mark = cut_mark(encoding)
     if width is not None:
         # A line never wider than ``width`` while the numbers fit: the score's words (a metric's
         # name from input: 'winrate_divided_by_optimal accuracy 0–1') are cut in the middle to
@@ -519,8 +522,6 @@ def _text_table(
         # ('100.0  [100.0, 100.0]' at 40 columns), the longest names are cut at their end. At
         # COLUMNS=40 a table was 41 cells wide, published Inspect runs' 59.
         first_width = max(min(first_width, 8), min(first_width, width - 2 - numeric))
-        # The mark as '...' where the encoding lacks '…' (written '\u2026', 6 cells).
-        mark = cut_mark(encoding)
         first = [_cut_end(name, first_width, mark) for name in first]
         room = max(numeric, width - first_width - 2)
         scores = [one_line_middle(score, room) for score in scores]
@@ -531,7 +532,7 @@ def _text_table(
         # As many runs beside each other as their values allow; the labels cut to that.
         per_block = max(1, (width - first_width) // (body + 2))
         label = min(TEXT_LABEL, max(body, (width - first_width) // per_block - 2))
-    labels = distinct_middle([s.run for s in summaries], label)
+    labels = distinct_middle([s.run for s in summaries], label, mark)
     columns = [[labels[s.run], *cells] for s, cells in zip(summaries, bodies, strict=True)]
 
     def written(text: str) -> str:

@@ -123,3 +123,44 @@ def test_a_cut_id_on_an_ascii_standard_output_ends_with_dots(
     assert "  toy_math_inspect:prob...  Combien font 7 \\xd7 6 ?" in cut, cut
     texts = {max(line.find("What is"), line.find("Combien")) for line in listed}
     assert len(texts) == 1, "\n".join(listed)
+
+
+LONG_RUNS = (
+    "model-alpha-very-long-name-Qwen2.5-72B-Instruct-sft-step-12000",
+    "model-alpha-very-long-name-Qwen2.5-72B-Instruct-sft-step-24000",
+    "llama-3.1-405b-instruct-fp8-dynamic-eval-run-2024-12-01",
+)
+
+
+def test_long_run_names_cut_on_an_ascii_standard_output_end_with_dots(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three runs with long model names on PYTHONIOENCODING=ascii: summarize's text table cut
+    each label in the middle with '…', written '\\u2026' (6 cells): 'llama-3.1-405b\\u2026run-
+    2024-12-01', 34 cells, and at 80 columns one run fit in a block where two do in UTF-8;
+    compare's headline read 'model-alpha-very-long-name-Qwe\\u20265-72B-…'. The cut is '...'."""
+    import io
+
+    for run, solved in zip(LONG_RUNS, (1, 2, 3), strict=True):
+        write_jsonl(tmp_path / "evals" / run / "r.jsonl", rows(solved))
+    flags = common(tmp_path, word_tokenizer)
+    monkeypatch.setenv("COLUMNS", "80")
+
+    def ascii_stdout(argv: list[str]) -> list[str]:
+        stdout = io.TextIOWrapper(io.BytesIO(), encoding="ascii", newline="\n")
+        monkeypatch.setattr("sys.stdout", stdout)
+        assert main(argv) == 0
+        stdout.flush()
+        return stdout.buffer.getvalue().decode("ascii").splitlines()  # type: ignore[attr-defined]
+
+    table = ascii_stdout(
+        ["summarize", str(tmp_path / "evals"), "-o", str(tmp_path / "s.json"), "--table", *flags]
+    )
+    assert not any("\\u2026" in line for line in table), "\n".join(table)
+    header = table[0].split()
+    assert header[0] == "metric" and len(header) == 3, table[0]  # two runs side by side, as UTF-8
+    assert all("..." in label for label in header[1:]) and len(set(header[1:])) == 2
+    assert max(len(line) for line in table[:16]) <= 80
+    report = ascii_stdout(["compare", str(tmp_path / "evals"), "--runs", "12000", "24000", *flags])
+    assert not any("\\u2026" in line for line in report), "\n".join(report)
+    assert report[0].startswith("model-alpha-very-long-name-Qw...-72B-Instruct-sft-step-24000 vs ")
