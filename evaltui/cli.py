@@ -64,10 +64,18 @@ class Parser(argparse.ArgumentParser):
             return
         super()._print_message(message, file)
 
-    # PATHs wherever they stand among the flags: argparse's parse_args takes the positionals
-    # once, so `summarize -o s.json runs/a -q runs/b` ended 'unrecognized arguments: runs/b',
-    # exit 2 (a script that adds a flag after the first folder, or puts them between).
-    parse_args = argparse.ArgumentParser.parse_intermixed_args
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """PATHs wherever they stand among the flags: argparse's parse_args takes the
+        positionals once, so ``summarize -o s.json runs/a -q runs/b`` ended 'unrecognized
+        arguments: runs/b', exit 2 (a script that adds a flag after the first folder, or puts
+        them between). After ``--`` (a folder named ``-x``) argparse's own parse, whose
+        intermixed one takes ``-- -x`` for an unknown flag (Python 3.11)."""
+        argv = sys.argv[1:] if args is None else list(args)
+        if "--" in argv:
+            return super().parse_args(argv, namespace)
+        return self.parse_intermixed_args(argv, namespace)
 
 
 def folder_path(text: str) -> Path:

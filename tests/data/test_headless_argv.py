@@ -57,6 +57,21 @@ def test_paths_on_both_sides_of_a_flag_are_all_read(
     assert "model_b vs model_a: +50.0 pts" in capsys.readouterr().out
 
 
+def test_a_path_after_double_dash_is_read_even_when_it_starts_with_a_dash(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``summarize -o s.json -- -x`` (a folder named '-x'): argparse's intermixed parse (Python
+    3.11) took '-x' after '--' for an unknown flag, exit 2; its plain parse reads it."""
+    (evals / "model_a").rename(evals / "-x")
+    monkeypatch.chdir(evals)
+    out = tmp_path / "s.json"
+    flags = common(tmp_path, word_tokenizer)
+    assert main(["summarize", "-o", str(out), *flags, "--", "-x"]) == 0
+    assert runs_in(out) == {"-x"}
+    assert main(["summarize", "-o", str(out), *flags, "--", "-x", "model_b"]) == 0
+    assert runs_in(out) == {"-x", "model_b"}
+
+
 def test_table_before_the_path_is_the_text_table_of_that_path(
     evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
