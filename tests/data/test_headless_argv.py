@@ -4,6 +4,7 @@ flags, and ``summarize --table`` right before its PATH."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,34 @@ def test_long_run_names_cut_on_an_ascii_standard_output_end_with_dots(
     report = ascii_stdout(["compare", str(tmp_path / "evals"), "--runs", "12000", "24000", *flags])
     assert not any("\\u2026" in line for line in report), "\n".join(report)
     assert report[0].startswith("model-alpha-very-long-name-Qw...-72B-Instruct-sft-step-24000 vs ")
+
+
+def test_a_run_named_by_its_folders_undecodable_bytes_is_found(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run whose folder name holds a byte that is not UTF-8 is labelled 'run\\xffz' (as every
+    message shows it); the name as a script passes it (``--run "$(basename "$d")"``) reached
+    evaltui as 'run\\udcffz' (Python's surrogateescape) and was no run: "no run 'run\\udcffz'
+    (runs: 'b', 'run\\xffz')", exit 2, for export --run, compare --runs and RUN= of
+    --correct-threshold / --score-direction alike."""
+    raw = os.fsdecode(b"run\xffz")
+    root = tmp_path / "evals"
+    write_jsonl(root / raw / "r.jsonl", rows(1))
+    write_jsonl(root / "b" / "r.jsonl", rows(3))
+    flags = common(tmp_path, word_tokenizer)
+    out = tmp_path / "e.json"
+    assert main(["export", str(root), "--run", raw, "-o", str(out), *flags]) == 0
+    assert runs_in(out) == {"run\\xffz"}
+    capsys.readouterr()
+    assert main(["compare", str(root), "--runs", raw, "b", *flags]) == 0
+    assert capsys.readouterr().out.startswith("b vs run\\xffz: +50.0 pts")
+    # RUN=X: the threshold 0 calls every generation of that run correct.
+    argv = ["summarize", str(root), "-o", str(out), "--correct-threshold", f"{raw}=0", *flags]
+    assert main(argv) == 0
+    by_run = {row["run"]: row for row in json.loads(out.read_text(encoding="utf-8"))}
+    assert by_run["run\\xffz"]["n_correct"] == 1 and by_run["run\\xffz"]["correct_threshold"] == 0
+    argv = ["summarize", str(root), "-o", str(out), "--score-direction", f"{raw}=lower", *flags]
+    assert main(argv) == 0
+    by_run = {row["run"]: row for row in json.loads(out.read_text(encoding="utf-8"))}
+    assert by_run["run\\xffz"]["higher_is_better"] is False
+    assert by_run["b"]["higher_is_better"] is True
