@@ -189,7 +189,7 @@ def test_a_run_named_by_its_folders_undecodable_bytes_is_found(
     message shows it); the name as a script passes it (``--run "$(basename "$d")"``) reached
     evaltui as 'run\\udcffz' (Python's surrogateescape) and was no run: "no run 'run\\udcffz'
     (runs: 'b', 'run\\xffz')", exit 2, for export --run, compare --runs and RUN= of
-    --correct-threshold / --score-direction alike."""
+    --correct-threshold / --score-direction alike; export --where 'run == "…"' matched none."""
     raw = os.fsdecode(b"run\xffz")
     root = tmp_path / "evals"
     write_jsonl(root / raw / "r.jsonl", rows(1))
@@ -197,6 +197,9 @@ def test_a_run_named_by_its_folders_undecodable_bytes_is_found(
     flags = common(tmp_path, word_tokenizer)
     out = tmp_path / "e.json"
     assert main(["export", str(root), "--run", raw, "-o", str(out), *flags]) == 0
+    assert runs_in(out) == {"run\\xffz"}
+    where = ["--where", f'run == "{raw}"', "--force"]
+    assert main(["export", str(root), *where, "-o", str(out), *flags]) == 0
     assert runs_in(out) == {"run\\xffz"}
     capsys.readouterr()
     assert main(["compare", str(root), "--runs", raw, "b", *flags]) == 0
