@@ -736,7 +736,7 @@ def print_summary(
 ) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import run_accuracies, run_kinds
-    from evaltui.data.sanitize import cell_width, one_line, one_line_middle
+    from evaltui.data.sanitize import as_written, cell_width, cut_mark, one_line, one_line_middle
     from evaltui.data.wording import plural
 
     head = result.headline()
@@ -770,10 +770,17 @@ def print_summary(
         )
         # Run labels (folder names, model names) whole on one line, a newline or tab in one
         # shown (␊, ␉) as the table shows it: folded to a space, 'a\tb' read as a run 'a b'.
-        width = min(60, max(cell_width(one_line_middle(run, 60)) for run in by_run))
-        for run, value in list(by_run.items())[:SUMMARY_RUNS]:
-            label = one_line_middle(run, 60)
-            lines.append(f"  {label}{' ' * (width - cell_width(label))}  {value:.4f}")
+        # Each measured as stderr writes it: in ASCII a label '模型甲' (6 cells) is written
+        # '\\u6a21\\u578b\\u7532' (18), and its value stood 12 cells right of the others'; a
+        # cut is '...' there, not '…' written '\\u2026'.
+        encoding = text_encoding("-")
+        labels = {
+            run: as_written(one_line_middle(run, 60, cut_mark(encoding)), encoding)
+            for run in list(by_run)[:SUMMARY_RUNS]
+        }
+        width = max(cell_width(label) for label in labels.values())
+        for run, label in labels.items():
+            lines.append(f"  {label}{' ' * (width - cell_width(label))}  {by_run[run]:.4f}")
         if len(by_run) > SUMMARY_RUNS:
             lines.append(f"  … and {len(by_run) - SUMMARY_RUNS:,} more runs (summarize --table)")
     elif head["accuracy"] is not None:

@@ -214,3 +214,31 @@ def test_a_run_named_by_its_folders_undecodable_bytes_is_found(
     by_run = {row["run"]: row for row in json.loads(out.read_text(encoding="utf-8"))}
     assert by_run["run\\xffz"]["higher_is_better"] is False
     assert by_run["b"]["higher_is_better"] is True
+
+
+def test_accuracy_by_run_lines_up_on_an_ascii_standard_error(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """summarize's end summary on a stderr in ASCII (PYTHONIOENCODING=ascii): the accuracy by
+    run was laid out with '模型甲' at its 6 cells, then written '\\u6a21\\u578b\\u7532' (18), its
+    value 12 cells right of the others'; a long label's cut was '…' written '\\u2026'."""
+    import io
+
+    long = "a-very-long-model-name-that-is-longer-than-sixty-characters-for-sure-step-1"
+    write_jsonl(tmp_path / "evals" / "模型甲" / "r.jsonl", rows(1))
+    write_jsonl(tmp_path / "evals" / long / "r.jsonl", rows(3))
+    flags = [f for f in common(tmp_path, word_tokenizer) if f != "-q"]
+    stderr = io.TextIOWrapper(
+        io.BytesIO(), encoding="ascii", errors="backslashreplace", newline="\n"
+    )
+    monkeypatch.setattr("sys.stderr", stderr)
+    argv = ["summarize", str(tmp_path / "evals"), "-o", str(tmp_path / "s.json"), *flags]
+    assert main(argv) == 0
+    stderr.flush()
+    lines = stderr.buffer.getvalue().decode("ascii").splitlines()  # type: ignore[attr-defined]
+    start = next(i for i, line in enumerate(lines) if line.startswith("accuracy "))
+    by_run = lines[start + 1 : start + 3]
+    assert by_run[0].startswith("  a-very-long-model-name-that-i...y-characters"), by_run
+    assert by_run[1].startswith("  \\u6a21\\u578b\\u7532  "), by_run
+    assert by_run[0].endswith("  0.7500") and by_run[1].endswith("  0.2500"), by_run
+    assert len(by_run[0]) == len(by_run[1]), "\n".join(by_run)
