@@ -1414,7 +1414,26 @@ def dispatch(argv: list[str]) -> int:
 
         compared: int = cmd_compare(rest)
         return compared
+    meant = meant_command(argv[0]) if argv else None
+    if meant is not None:
+        return fail(
+            f"{shown_path(argv[0])}: no such file or directory, nor a command: "
+            f"did you mean 'evaltui {meant}'?"
+        )
     return cmd_app(argv)
+
+
+def meant_command(word: str) -> str | None:
+    """The command a first word that is neither a command nor on disk was meant to be
+    (``summarise``, ``sumarize``, ``comapre``), else None. It went to the app: ``evaltui
+    summarise runs -o s.json`` ended 'unrecognized arguments: -o s.json', ``evaltui sumarize
+    runs`` 'sumarize: no such file or directory', neither naming the command meant."""
+    import difflib
+
+    if not word or word.startswith("-") or os.path.lexists(word):
+        return None
+    close = difflib.get_close_matches(word.casefold(), SUBCOMMANDS, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 if __name__ == "__main__":

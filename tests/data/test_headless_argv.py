@@ -242,3 +242,22 @@ def test_accuracy_by_run_lines_up_on_an_ascii_standard_error(
     assert by_run[1].startswith("  \\u6a21\\u578b\\u7532  "), by_run
     assert by_run[0].endswith("  0.7500") and by_run[1].endswith("  0.2500"), by_run
     assert len(by_run[0]) == len(by_run[1]), "\n".join(by_run)
+
+
+@pytest.mark.parametrize("typo", ["summarise", "sumarize", "comapre", "exprot"])
+def test_a_mistyped_command_is_named_with_the_one_meant(
+    evals: Path, tmp_path: Path, typo: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``evaltui summarise runs -o s.json`` (British spelling) went to the app's parser and
+    ended 'unrecognized arguments: -o s.json'; ``evaltui sumarize runs`` said 'sumarize: no
+    such file or directory'. Neither said which command was meant (exit 2 both)."""
+    meant = {"summarise": "summarize", "sumarize": "summarize"}.get(typo)
+    meant = meant or {"comapre": "compare", "exprot": "export"}[typo]
+    for argv in ([typo, str(evals), "-o", str(tmp_path / "s.json")], [typo, str(evals)]):
+        assert main(argv) == 2
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err == (
+            f"evaltui: error: {typo}: no such file or directory, nor a command: "
+            f"did you mean 'evaltui {meant}'?\n"
+        )
