@@ -460,13 +460,13 @@ def _apart_by_group(
     """:func:`distinct_middle`'s first way: each group of labels that read the same shows
     where its members differ."""
     shown = dict(shown)
+    m = cell_width(mark)
     for members in groups.values():
         if len(members) < 2:
             continue
-        texts = [full[m] for m in members]
+        texts = [full[label] for label in members]
         start = len(os.path.commonprefix(texts))  # noqa: RUF071 (characters, not paths)
         begin = max(0, start - 2)  # two characters of context before the difference
-        m = cell_width(mark)
         for member, text in zip(members, texts, strict=True):
             if cell_width(text[begin:]) <= limit - m:  # the end holds the difference: show it
                 shown[member] = mark + tail_cells(text, limit - m)

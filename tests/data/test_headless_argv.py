@@ -261,3 +261,29 @@ def test_a_mistyped_command_is_named_with_the_one_meant(
             f"evaltui: error: {typo}: no such file or directory, nor a command: "
             f"did you mean 'evaltui {meant}'?\n"
         )
+
+
+@pytest.mark.parametrize("limit", [12, 16, 24])
+def test_labels_told_apart_with_dots_fit_their_cells(limit: int) -> None:
+    """distinct_middle with the '...' an ASCII stream gets: every way it cuts (the common start
+    left out, one cut for all, each group where it differs) keeps the labels within ``limit``
+    cells, apart, and marked with dots only."""
+    from evaltui.data.sanitize import cell_width, distinct_middle
+
+    sets = [
+        [f"val_gen_results @ exp{x} · step {n}" for x, n in (("A", 50), ("B", 100))],
+        [f"deepseek-ai_R1-Distill-{m}__temp0.6_topp0.95_n{k}" for m in "XY" for k in (8, 16)],
+        [f"2025-02-11T15-{t}-00-05-00_popularity_run" for t in ("17:00", "18:04")],
+        [
+            f"openai/{m}-mini · winrate{x}"
+            for m in ("o1", "o3")
+            for x in ("", "_divided_by_optimal")
+        ],
+    ]
+    for labels in sets:
+        dots = distinct_middle(labels, limit, "...")
+        assert all(cell_width(text) <= limit for text in dots.values()), dots
+        assert "…" not in "".join(dots.values()), dots
+        ellipsis = distinct_middle(labels, limit)
+        # As far apart as the one-cell mark leaves them (the dots take two cells more).
+        assert len(set(dots.values())) >= min(len(set(ellipsis.values())), len(labels) - 1)
