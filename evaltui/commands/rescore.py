@@ -125,7 +125,7 @@ def rescore_parser() -> argparse.ArgumentParser:
         type=positive_int,
         default=None,
         metavar="N",
-        help="scorer processes (default: all cores)",
+        help="scorer processes (default: all cores, or --num-proc N when fewer)",
     )
     parser.add_argument(
         "--compare",
@@ -292,7 +292,10 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     rescore_options = RescoreOptions(
         args.scorer,
         timeout=args.timeout,
-        workers=args.workers or args.num_proc,
+        # --num-proc is never more than the cores (as the load bounds its threads and says
+        # so): taken whole, 64 scorer processes ran on 2 cores. --workers N said outright stays.
+        workers=args.workers
+        or (None if args.num_proc is None else min(args.num_proc, os.cpu_count() or 1)),
         cache_dir=args.cache_dir,
         use_cache=not args.no_cache,
         include_path=args.include_path,

@@ -287,3 +287,28 @@ def test_labels_told_apart_with_dots_fit_their_cells(limit: int) -> None:
         ellipsis = distinct_middle(labels, limit)
         # As far apart as the one-cell mark leaves them (the dots take two cells more).
         assert len(set(dots.values())) >= min(len(set(ellipsis.values())), len(labels) - 1)
+
+
+def test_rescore_num_proc_starts_no_more_scorer_processes_than_cores(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--num-proc N is 'never more than the cores' (its help, the README, the load's note
+    '--num-proc 64 bounded to 2 threads'), but rescore took it whole as its scorer processes
+    when --workers is not given: 64 processes on a 2-core machine. --workers N, said outright,
+    is the user's (a scorer that waits on a service may want more)."""
+    import evaltui.data.rescore as rescore_module
+
+    seen: list[int | None] = []
+    real = rescore_module.rescore
+
+    def recording(result: object, options: rescore_module.RescoreOptions, **kw: object) -> object:
+        seen.append(options.workers)
+        return real(result, options, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rescore_module, "rescore", recording)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    argv = ["rescore", str(evals), "--scorer", "exact", "-o", str(tmp_path / "r.json")]
+    flags = common(tmp_path, word_tokenizer)
+    assert main([*argv, "--num-proc", "64", *flags]) == 0
+    assert main([*argv, "--num-proc", "64", "--workers", "3", *flags]) == 0
+    assert seen == [2, 3]
