@@ -331,7 +331,19 @@ def output_path(text: str) -> Path:
 
     if names_folder(text) and not os.path.isdir(text):  # an existing one: folder_output says so
         raise argparse.ArgumentTypeError(f"{text!r} names a folder: give a file path")
+    suffix = Path(text).suffix
+    if suffix.lower() in COMPRESSED_SUFFIXES:
+        # The readers take .jsonl.gz, so a script names its output so: plain text was written
+        # under the name, which zcat refused and evaltui itself read back as no known file.
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: evaltui writes no compressed ({suffix}) file: name it without "
+            f"{suffix} (and compress it after, or write to - and pipe it to the compressor)"
+        )
     return Path(text)
+
+
+#: Output names that promise a compressed file, which no evaltui output is.
+COMPRESSED_SUFFIXES = (".gz", ".zst", ".bz2", ".xz", ".zip")
 
 
 def fail(message: str, code: int = EXIT_USAGE, *, below: str = "") -> int:

@@ -312,3 +312,25 @@ def test_rescore_num_proc_starts_no_more_scorer_processes_than_cores(
     assert main([*argv, "--num-proc", "64", *flags]) == 0
     assert main([*argv, "--num-proc", "64", "--workers", "3", *flags]) == 0
     assert seen == [2, 3]
+
+
+@pytest.mark.parametrize("command", ["summarize", "export", "compare"])
+def test_an_output_named_compressed_is_refused_before_the_load(
+    evals: Path,
+    tmp_path: Path,
+    word_tokenizer: Path,
+    command: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``export --records -o hard.jsonl.gz`` (the readers take .jsonl.gz, so a script names its
+    output so) wrote plain JSON lines under the gzip name: ``zcat`` failed on it and evaltui
+    itself read it back as 'no reader recognises this file by its name', exit 0. evaltui writes
+    no compressed file: such a name is a usage error, nothing written."""
+    out = tmp_path / "hard.jsonl.gz"
+    argv = [command, str(evals), "-o", str(out), *common(tmp_path, word_tokenizer)]
+    with pytest.raises(SystemExit) as stop:
+        main([*argv, "--records"] if command == "export" else argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{str(out)!r}: evaltui writes no compressed (.gz) file" in err, err
+    assert not out.exists() and not list(tmp_path.glob("hard*"))
