@@ -102,7 +102,25 @@ def file_name(text: str) -> str:
     as the file OUTPUT_DATA_DIR itself (``./summary`` a JSON file, not a folder)."""
     if not text:
         raise argparse.ArgumentTypeError("an empty name: give a file name")
+    compressed(text)
     return text
+
+
+#: Output names that promise a compressed file, which no evaltui output is.
+COMPRESSED_SUFFIXES = (".gz", ".zst", ".bz2", ".xz", ".zip")
+
+
+def compressed(text: str) -> None:
+    """Refuse an output name that promises a compressed file (:data:`COMPRESSED_SUFFIXES`),
+    which no evaltui output is."""
+    suffix = Path(text).suffix
+    if suffix.lower() in COMPRESSED_SUFFIXES:
+        # The readers take .jsonl.gz, so a script names its output so: plain text was written
+        # under the name, which zcat refused and evaltui itself read back as no known file.
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: evaltui writes no compressed ({suffix}) file: name it without "
+            f"{suffix} (and compress it after, or write to - and pipe it to the compressor)"
+        )
 
 
 def name_value(text: str) -> str:
@@ -331,19 +349,8 @@ def output_path(text: str) -> Path:
 
     if names_folder(text) and not os.path.isdir(text):  # an existing one: folder_output says so
         raise argparse.ArgumentTypeError(f"{text!r} names a folder: give a file path")
-    suffix = Path(text).suffix
-    if suffix.lower() in COMPRESSED_SUFFIXES:
-        # The readers take .jsonl.gz, so a script names its output so: plain text was written
-        # under the name, which zcat refused and evaltui itself read back as no known file.
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: evaltui writes no compressed ({suffix}) file: name it without "
-            f"{suffix} (and compress it after, or write to - and pipe it to the compressor)"
-        )
+    compressed(text)
     return Path(text)
-
-
-#: Output names that promise a compressed file, which no evaltui output is.
-COMPRESSED_SUFFIXES = (".gz", ".zst", ".bz2", ".xz", ".zip")
 
 
 def fail(message: str, code: int = EXIT_USAGE, *, below: str = "") -> int:

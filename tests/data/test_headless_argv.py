@@ -334,3 +334,9 @@ def test_an_output_named_compressed_is_refused_before_the_load(
     err = capsys.readouterr().err
     assert f"{str(out)!r}: evaltui writes no compressed (.gz) file" in err, err
     assert not out.exists() and not list(tmp_path.glob("hard*"))
+    if command == "summarize":  # the batch script's way of naming it, likewise
+        with pytest.raises(SystemExit) as stop:
+            main([*argv[:2], "--output_data_dir", str(tmp_path), "--output_filename", out.name])
+        assert stop.value.code == 2
+        assert "evaltui writes no compressed (.gz) file" in capsys.readouterr().err
+        assert not out.exists()
