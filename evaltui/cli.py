@@ -64,6 +64,19 @@ class Parser(argparse.ArgumentParser):
             return
         super()._print_message(message, file)
 
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """PATHs wherever they stand among the flags: argparse's parse_args takes the
+        positionals once, so ``summarize -o s.json runs/a -q runs/b`` ended 'unrecognized
+        arguments: runs/b', exit 2 (a script that adds a flag after the first folder, or puts
+        them between). After ``--`` (a folder named ``-x``) argparse's own parse, whose
+        intermixed one takes ``-- -x`` for an unknown flag (Python 3.11)."""
+        argv = sys.argv[1:] if args is None else list(args)
+        if "--" in argv:
+            return super().parse_args(argv, namespace)
+        return self.parse_intermixed_args(argv, namespace)
+
 
 def folder_path(text: str) -> Path:
     """A folder flag's value: ``--cache-dir ''`` (an unset ``$CACHE``) is a usage error, not the
@@ -89,7 +102,25 @@ def file_name(text: str) -> str:
     as the file OUTPUT_DATA_DIR itself (``./summary`` a JSON file, not a folder)."""
     if not text:
         raise argparse.ArgumentTypeError("an empty name: give a file name")
+    compressed(text)
     return text
+
+
+#: Output names that promise a compressed file, which no evaltui output is.
+COMPRESSED_SUFFIXES = (".gz", ".zst", ".bz2", ".xz", ".zip")
+
+
+def compressed(text: str) -> None:
+    """Refuse an output name that promises a compressed file (:data:`COMPRESSED_SUFFIXES`),
+    which no evaltui output is."""
+    suffix = Path(text).suffix
+    if suffix.lower() in COMPRESSED_SUFFIXES:
+        # The readers take .jsonl.gz, so a script names its output so: plain text was written
+        # under the name, which zcat refused and evaltui itself read back as no known file.
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: evaltui writes no compressed ({suffix}) file: name it without "
+            f"{suffix} (and compress it after, or write to - and pipe it to the compressor)"
+        )
 
 
 def name_value(text: str) -> str:
@@ -318,6 +349,7 @@ def output_path(text: str) -> Path:
 
     if names_folder(text) and not os.path.isdir(text):  # an existing one: folder_output says so
         raise argparse.ArgumentTypeError(f"{text!r} names a folder: give a file path")
+    compressed(text)
     return Path(text)
 
 
@@ -723,7 +755,7 @@ def print_summary(
 ) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import run_accuracies, run_kinds
-    from evaltui.data.sanitize import cell_width, one_line, one_line_middle
+    from evaltui.data.sanitize import as_written, cell_width, cut_mark, one_line, one_line_middle
     from evaltui.data.wording import plural
 
     head = result.headline()
@@ -757,10 +789,17 @@ def print_summary(
         )
         # Run labels (folder names, model names) whole on one line, a newline or tab in one
         # shown (␊, ␉) as the table shows it: folded to a space, 'a\tb' read as a run 'a b'.
-        width = min(60, max(cell_width(one_line_middle(run, 60)) for run in by_run))
-        for run, value in list(by_run.items())[:SUMMARY_RUNS]:
-            label = one_line_middle(run, 60)
-            lines.append(f"  {label}{' ' * (width - cell_width(label))}  {value:.4f}")
+        # Each measured as stderr writes it: in ASCII a label '模型甲' (6 cells) is written
+        # '\\u6a21\\u578b\\u7532' (18), and its value stood 12 cells right of the others'; a
+        # cut is '...' there, not '…' written '\\u2026'.
+        encoding = text_encoding("-")
+        labels = {
+            run: as_written(one_line_middle(run, 60, cut_mark(encoding)), encoding)
+            for run in list(by_run)[:SUMMARY_RUNS]
+        }
+        width = max(cell_width(label) for label in labels.values())
+        for run, label in labels.items():
+            lines.append(f"  {label}{' ' * (width - cell_width(label))}  {by_run[run]:.4f}")
         if len(by_run) > SUMMARY_RUNS:
             lines.append(f"  … and {len(by_run) - SUMMARY_RUNS:,} more runs (summarize --table)")
     elif head["accuracy"] is not None:
@@ -809,6 +848,40 @@ def print_summary(
 # --- summarize ------------------------------------------------------------------------------
 
 
+TABLE_FORMATS = ("text", "markdown", "csv")
+
+
+class TableFormat(argparse.Action):
+    """``--table [FORMAT]``, whose optional format took the word after it: ``summarize --table
+    runs/ -o s.json`` ended "argument --table: invalid choice: 'runs/'", exit 2. A word that is
+    no format but a path on disk is a PATH (kept in ``table_paths`` until :func:`table_paths`
+    adds it to the others) and the table a text one; any other word is refused as before."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if values in TABLE_FORMATS:
+            setattr(namespace, self.dest, values)
+            return
+        if not isinstance(values, str) or not values or not os.path.lexists(values):
+            choices = ", ".join(repr(name) for name in TABLE_FORMATS)
+            raise argparse.ArgumentError(
+                self, f"invalid choice: {values!r} (choose from {choices})"
+            )
+        setattr(namespace, self.dest, "text")
+        namespace.table_paths = [*getattr(namespace, "table_paths", []), values]
+
+
+def table_paths(args: argparse.Namespace) -> None:
+    """The PATHs that stood right after a bare ``--table`` (:class:`TableFormat`) among the
+    others (the load's order does not depend on theirs)."""
+    args.paths = [*(args.paths or []), *getattr(args, "table_paths", [])]
+
+
 def summarize_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="evaltui summarize",
@@ -845,7 +918,8 @@ def summarize_parser() -> argparse.ArgumentParser:
         nargs="?",
         const="text",
         default=None,
-        choices=["text", "markdown", "csv"],
+        action=TableFormat,
+        metavar="{text,markdown,csv}",
         help="also print run-level metrics (avg@n, pass@k, maj@n, cons@n, G-Pass@k with 95%% "
         "CIs) to stdout, as text (default: as many runs side by side as $COLUMNS or the "
         "terminal holds, 80 in a pipe, the rest in blocks below), markdown or csv",
@@ -885,6 +959,7 @@ def cmd_summarize(argv: Sequence[str]) -> int:
 
     parser = summarize_parser()
     args = parser.parse_args(argv)
+    table_paths(args)
     output = args.output or args.output_data_dir / args.output_filename
     if is_standard_output(output) and args.table is not None:
         parser.error(f"-o {shown_path(output)} and --table both write to stdout: choose one")
@@ -1358,7 +1433,26 @@ def dispatch(argv: list[str]) -> int:
 
         compared: int = cmd_compare(rest)
         return compared
+    meant = meant_command(argv[0]) if argv else None
+    if meant is not None:
+        return fail(
+            f"{shown_path(argv[0])}: no such file or directory, nor a command: "
+            f"did you mean 'evaltui {meant}'?"
+        )
     return cmd_app(argv)
+
+
+def meant_command(word: str) -> str | None:
+    """The command a first word that is neither a command nor on disk was meant to be
+    (``summarise``, ``sumarize``, ``comapre``), else None. It went to the app: ``evaltui
+    summarise runs -o s.json`` ended 'unrecognized arguments: -o s.json', ``evaltui sumarize
+    runs`` 'sumarize: no such file or directory', neither naming the command meant."""
+    import difflib
+
+    if not word or word.startswith("-") or os.path.lexists(word):
+        return None
+    close = difflib.get_close_matches(word.casefold(), SUBCOMMANDS, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 if __name__ == "__main__":

@@ -164,9 +164,13 @@ def cmd_export(argv: Sequence[str]) -> int:
         where_scale_note,
     )
     from evaltui.data.runs import resolve_run
+    from evaltui.data.schema import clean_text
 
     parser = export_parser()
     args = parser.parse_args(argv)
+    # A folder's undecodable byte in a run label is '\\xff'; the shell passes it as '\\udcff',
+    # which no value holds: --where 'run == "'"$name"'"' matched nothing.
+    args.where, args.text = clean_text(args.where), clean_text(args.text)
     if args.records and args.kind not in (None, "records"):
         # Two answers to "what to write": one was ignored without a word.
         parser.error(f"--records and --as {args.kind} ask for different outputs: give one")

@@ -125,7 +125,7 @@ def rescore_parser() -> argparse.ArgumentParser:
         type=positive_int,
         default=None,
         metavar="N",
-        help="scorer processes (default: all cores)",
+        help="scorer processes (default: all cores, or --num-proc N when fewer)",
     )
     parser.add_argument(
         "--compare",
@@ -177,7 +177,9 @@ def _score_with_progress(result: Any, options: Any, quiet: bool, read_token: str
         )
 
 
-def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str:
+def _summary(stats: Any, rescored: Any, output: Path, sources: list[str], read: int) -> str:
+    """The end summary on stderr. ``sources``: every file of the load, as its notes name them;
+    ``read``: how many were read (the cache's hits are of those, as summarize counts them)."""
     from evaltui.data.notes import fold_notes
     from evaltui.data.rescore import from_answer_words, per_run_comparison, unscored_words
     from evaltui.data.sanitize import one_line, one_line_middle
@@ -208,7 +210,8 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str]) -> str
     # verdicts are this scorer's, and the line says which scorer scores as the task did.
     for group in fold_notes(rescored.doubts, sources):
         lines.append(f"doubt        {one_line(group.text, 600)}")
-    lines.append(f"cache hits   {rescored.cached_files:,} files")
+    # 'cache hits   1 files' (every count else says 'file' of one): now as summarize says it.
+    lines.append(f"cache hits   {rescored.cached_files:,} of {plural(read, 'file')}")
     lines.append(f"seconds      {rescored.seconds:.2f} scoring")
     lines.append(
         f"wrote        {'(standard output)' if str(output) == '-' else shown_path(output)}"
@@ -289,7 +292,10 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     rescore_options = RescoreOptions(
         args.scorer,
         timeout=args.timeout,
-        workers=args.workers or args.num_proc,
+        # --num-proc is never more than the cores (as the load bounds its threads and says
+        # so): taken whole, 64 scorer processes ran on 2 cores. --workers N said outright stays.
+        workers=args.workers
+        or (None if args.num_proc is None else min(args.num_proc, os.cpu_count() or 1)),
         cache_dir=args.cache_dir,
         use_cache=not args.no_cache,
         include_path=args.include_path,
@@ -328,7 +334,13 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         return cannot_write(target, exc)
     if not args.quiet:
         print(
-            _summary(stats, rescored, args.output, [f.source for f in result.files]),
+            _summary(
+                stats,
+                rescored,
+                args.output,
+                [f.source for f in result.files],
+                len(result.read_files),
+            ),
             file=sys.stderr,
         )
     report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)

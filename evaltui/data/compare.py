@@ -28,6 +28,7 @@ from evaltui.data.runs import listed_runs, resolve_run
 from evaltui.data.sanitize import (
     as_written,
     cell_width,
+    cut_mark,
     distinct_middle,
     one_line,
     pad_cells,
@@ -157,7 +158,7 @@ class Comparison:
             return math.nan, math.nan
         return float(kept["rate_a"].mean()), float(kept["rate_b"].mean())  # type: ignore[arg-type]
 
-    def levels_line(self) -> str:
+    def levels_line(self, mark: str = "…") -> str:
         """``pass rate on those 24 prompts: a 51.7% → b 49.0%`` ("" when there is no delta)."""
         if self.no_delta:
             return ""
@@ -168,7 +169,7 @@ class Comparison:
             shown = (f"{100 * a:.1f}%", f"{100 * b:.1f}%")
         else:
             shown = (format_score(a), format_score(b))
-        name_a, name_b = self.names()
+        name_a, name_b = self.names(mark=mark)
         return (
             f"{what} on those {plural(self.finite_deltas, 'prompt')}: "
             f"{name_a} {shown[0]} → {name_b} {shown[1]}"
@@ -186,23 +187,24 @@ class Comparison:
             return "no delta: the runs have no prompt in common (joined on prompt id)"
         return "no delta: no prompt is scored in both runs"
 
-    def names(self, limit: int = 60) -> tuple[str, str]:
+    def names(self, limit: int = 60, mark: str = "…") -> tuple[str, str]:
         """Run A's and B's labels as the report shows them: one safe line each, cut in the
         middle as the app cuts them (cut at the end, two runs of one model with different
-        dates read the same), told apart where they differ."""
-        names = distinct_middle([self.run_a, self.run_b], limit)
+        dates read the same), told apart where they differ; ``mark`` marks a cut."""
+        names = distinct_middle([self.run_a, self.run_b], limit, mark)
         return names[self.run_a], names[self.run_b]
 
-    def headline(self) -> str:
+    def headline(self, mark: str = "…") -> str:
         both = f"{plural(self.joined.height, 'prompt')} in both runs"
+        name_a, name_b = self.names(mark=mark)
         if self.no_delta:
             counted = f" ({both})" if self.joined.height else ""
-            return f"{self.names()[1]} vs {self.names()[0]}: {self.no_delta}{counted}"
+            return f"{name_b} vs {name_a}: {self.no_delta}{counted}"
         low, high = self.ci
         unit = " pts" if self.accuracy else ""
         what = "" if self.accuracy else f" in mean {self.metric_words()}"
         return (
-            f"{self.names()[1]} vs {self.names()[0]}{what}: "
+            f"{name_b} vs {name_a}{what}: "
             f"{self._amount(self.delta)}{unit}, 95% CI [{self._amount(low)}, {self._amount(high)}], "
             f"p = {self.p_value:.3g} ({self.test}; {both}{'; ' + self.over if self.over else ''})"
         )
@@ -323,12 +325,17 @@ class Comparison:
         Inspect sample is a bad line: its prompt is then "only in" the other run).
         ``encoding``: the one it is written in when not UTF-8: the listed prompts' cells are
         measured as written there (:func:`~evaltui.data.sanitize.as_written`)."""
-        lines = [self.headline()]
-        if self.levels_line():
-            lines.append(self.levels_line())
+        # A cut marked '...' where the encoding lacks '…': on an ASCII standard output an id
+        # read 'toy_math_inspect:proble\\u2026', as if the escape were part of it, and a run
+        # label 'model-alpha-very-long-name-Qwe\\u20265-72B-…'.
+        mark = cut_mark(encoding)
+        names = self.names(mark=mark)
+        lines = [self.headline(mark)]
+        if self.levels_line(mark):
+            lines.append(self.levels_line(mark))
         for kind in (self.kind_a, self.kind_b):
             if kind is not None and not kind.accuracy:
-                name = dict(zip((self.run_a, self.run_b), self.names(), strict=True)).get(kind.run)
+                name = dict(zip((self.run_a, self.run_b), names, strict=True)).get(kind.run)
                 lines.append(
                     f"score of {name or one_line(kind.run, 60)}: {one_line(kind.describe(), 120)}"
                 )
@@ -337,8 +344,8 @@ class Comparison:
         lines.append(self.outcome_line())
         if self.only_a.height or self.only_b.height:
             lines.append(
-                f"only in {self.names()[0]}: {plural(self.only_a.height, 'prompt')} · "
-                f"only in {self.names()[1]}: {plural(self.only_b.height, 'prompt')} (not compared)"
+                f"only in {names[0]}: {plural(self.only_a.height, 'prompt')} · "
+                f"only in {names[1]}: {plural(self.only_b.height, 'prompt')} (not compared)"
             )
             if bad_lines_warning := self.bad_lines_warning(bad_lines):
                 lines.append(f"  ({bad_lines_warning})")
@@ -367,8 +374,8 @@ class Comparison:
                     # As written: on an ASCII standard output '题目一' (6 cells) is written
                     # '\\u9898\\u76ee\\u4e00' (18), and its prompt started 12 cells right of
                     # the others'.
-                    as_written(one_line(str(row["prompt_id"]), 24), encoding),
-                    as_written(one_line(row["prompt_a"], 60), encoding),
+                    as_written(one_line(str(row["prompt_id"]), 24, mark), encoding),
+                    as_written(one_line(row["prompt_a"], 60, mark), encoding),
                 )
                 for row in rows
             ]
@@ -381,7 +388,7 @@ class Comparison:
         for (title, rows), parts in zip(listed, shown, strict=True):
             if rows:
                 what = "pass rate" if self.binary else f"mean {self.metric_words()}"
-                lines.append(f"{title} ({' → '.join(self.names())} {what}):")
+                lines.append(f"{title} ({' → '.join(names)} {what}):")
                 for a, b, pid, prompt in parts:
                     lines.append(
                         f"  {a:>{a_width}} → {b:>{b_width}}  {pad_cells(pid, id_width)}  {prompt}"
@@ -389,7 +396,7 @@ class Comparison:
         if not self.judged:
             lines.append(f"transitions: {self.not_judged}")
             return "\n".join(lines)
-        lines.append(f"transitions ({' → '.join(self.names())}):")
+        lines.append(f"transitions ({' → '.join(names)}):")
         lines.append("            " + "".join(f"{c:>8}" for c in CLASSES))
         for row in self.transitions.iter_rows(named=True):
             lines.append(f"  {row['from']:<10}" + "".join(f"{row[c]:>8,}" for c in CLASSES))

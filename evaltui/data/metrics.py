@@ -30,6 +30,8 @@ from typing import Literal
 
 import polars as pl
 
+from evaltui.data.schema import clean_text
+
 #: The combined-JSON keys users already have, in order.
 LEGACY_COLUMNS = [
     "prompt",
@@ -135,6 +137,7 @@ class Thresholds:
                 )
             if equals and not run:
                 raise ValueError(f"--score-direction {value!r}: the run label is empty")
+            run = clean_text(run)  # a folder's undecodable byte as labels hold it (\\xff)
             directions.pop(run if equals else None, None)  # the last word last
             directions[run if equals else None] = words[word.strip().lower()]
         return dataclasses.replace(self, directions=tuple(directions.items()))
@@ -163,6 +166,7 @@ class Thresholds:
                 raise ValueError(f"--correct-threshold {value!r}: the number must be finite")
             if equals and not run:
                 raise ValueError(f"--correct-threshold {value!r}: the run label is empty")
+            run = clean_text(run)  # a folder's undecodable byte as labels hold it (\\xff)
             if equals:
                 per_run[run] = threshold
             else:

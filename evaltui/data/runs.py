@@ -340,7 +340,11 @@ def resolve_run(runs: Sequence[str], name: str) -> str:
     """The run ``name`` names: its exact label, else the one label that contains ``name``
     (case-insensitive: ``--runs 16-04 18-15`` for two runs of one model told apart by start
     time), else of several, the one that holds it as whole words (``step 10`` among ``… step
-    10``, ``… step 100``). Raises ValueError naming the candidates when none or several match."""
+    10``, ``… step 100``). Raises ValueError naming the candidates when none or several match.
+
+    ``name`` as a label holds it: a folder's undecodable byte, passed as the shell has it
+    (``--run "$(basename "$d")"``), reaches Python as ``\\udcff`` and labels hold ``\\xff``."""
+    name = clean_text(name)
     if name in runs:
         return name
     wanted = name.casefold()

@@ -271,17 +271,30 @@ def wrap_cells(
     return lines
 
 
-def one_line(text: str | None, limit: int = 200) -> str:
+def one_line(text: str | None, limit: int = 200, mark: str = "…") -> str:
     """A single display line of at most ``limit`` terminal cells: whitespace runs folded to one
-    space, controls made visible, cut with ``…``."""
+    space, controls made visible, cut with ``mark`` (:func:`cut_mark` for a stream)."""
     if not text:
         return ""
     # Fold only the head: a 2 MB single-line generation must not be processed whole for a cell.
     head = text[: limit * 4]
     folded = _fold(head)
     if len(text) > len(head) or cell_width(folded) > limit:
-        return head_cells(folded, max(limit - 1, 0)) + "…"
+        return head_cells(folded, max(limit - cell_width(mark), 0)) + mark
     return folded
+
+
+def cut_mark(encoding: str | None) -> str:
+    """The mark of a cut in text written in ``encoding``: ``…``, or ``...`` where the encoding
+    lacks it (an ASCII standard output writes ``…`` as ``\\u2026``, six cells that read as
+    part of the text)."""
+    if encoding is None:
+        return "…"
+    try:
+        "…".encode(encoding)
+    except UnicodeEncodeError:
+        return "..."
+    return "…"
 
 
 def as_written(text: str, encoding: str | None) -> str:
@@ -309,24 +322,26 @@ def name_line(text: str) -> str:
     return one_line(text.translate(_NAME_CONTROLS), max(len(text), 1) * 2)
 
 
-def one_line_middle(text: str | None, limit: int = 40) -> str:
+def one_line_middle(text: str | None, limit: int = 40, mark: str = "…") -> str:
     """:func:`name_line`, but cut in the middle: run labels and file names differ at their ends.
 
     ``toy-org/scripted-model-2024-06-01`` and ``…-2024-06-02`` stay distinguishable at 24 cells
     (``toy-org/scr…2024-06-01``), where cutting from the right would make them read the same.
+    ``mark``: what marks the cut (:func:`cut_mark` for a stream).
     """
     if not text:
         return ""
     folded = name_line(text)
     if cell_width(folded) <= limit:
         return folded
-    if limit <= 1:
-        return "…"[:limit]
-    tail = (limit - 1) // 2
-    return head_cells(folded, limit - 1 - tail) + "…" + tail_cells(folded, tail)
+    m = cell_width(mark)
+    if limit <= m:
+        return mark[:limit]
+    tail = (limit - m) // 2
+    return head_cells(folded, limit - m - tail) + mark + tail_cells(folded, tail)
 
 
-def distinct_middle(labels: Iterable[str], limit: int) -> dict[str, str]:
+def distinct_middle(labels: Iterable[str], limit: int, mark: str = "…") -> dict[str, str]:
     """Each label as :func:`one_line_middle` at ``limit`` cells, unless that makes two read the
     same; then every label is cut the same way, so they read alike and apart:
 
@@ -339,29 +354,37 @@ def distinct_middle(labels: Iterable[str], limit: int) -> dict[str, str]:
       and others ``…B__temp0.6_topp0.95_n16``, two cut styles in one column);
     - else, when no one cut tells them apart (differences far from both ends), the labels
       that read the same show the part where they differ (``…T15:17:00-05:00`` and
-      ``…T15:18:04-05:00``)."""
+      ``…T15:18:04-05:00``).
+
+    ``mark``: what marks each cut (:func:`cut_mark` for a stream)."""
+    m = cell_width(mark)
     full = {label: name_line(label) for label in labels}
-    shown = {label: one_line_middle(label, limit) for label in full}
-    if len(set(shown.values())) == len(shown) or limit < 4:
+    shown = {label: one_line_middle(label, limit, mark) for label in full}
+    if len(set(shown.values())) == len(shown) or limit < 3 + m:
         return shown
     start = len(os.path.commonprefix(list(full.values())))  # noqa: RUF071 (characters)
     begin = _word_start(next(iter(full.values()), ""), start)
     if begin > 0:
         rests = {label: text[begin:] for label, text in full.items()}
-        cut = _one_cut(rests, limit - 1)
+        cut = _one_cut(rests, limit - m, mark)
         if cut is not None:
-            return {label: "…" + text for label, text in cut.items()}
-    cut = _one_cut(full, limit)
+            return {label: mark + text for label, text in cut.items()}
+    cut = _one_cut(full, limit, mark)
     if cut is not None:
         return cut
     groups: dict[str, list[str]] = {}
     for label, text in shown.items():
         groups.setdefault(text, []).append(label)
-    return _apart_at_both(full, _apart_by_group(full, shown, groups, limit), groups, limit)
+    apart = _apart_by_group(full, shown, groups, limit, mark)
+    return _apart_at_both(full, apart, groups, limit, mark)
 
 
 def _apart_at_both(
-    full: dict[str, str], shown: dict[str, str], groups: dict[str, list[str]], limit: int
+    full: dict[str, str],
+    shown: dict[str, str],
+    groups: dict[str, list[str]],
+    limit: int,
+    mark: str = "…",
 ) -> dict[str, str]:
     """``shown`` (:func:`_apart_by_group`'s) when no two labels read alike; else those that do,
     with every label of their ``groups``, show where they first differ and their ends. Two
@@ -372,21 +395,25 @@ def _apart_at_both(
     for label, text in shown.items():
         alike.setdefault(text, []).append(label)
     clash = {label for members in alike.values() if len(members) > 1 for label in members}
-    if not clash or limit < 6:
+    m = cell_width(mark)
+    if not clash or limit < 4 + 2 * m:
         return shown
-    clash |= {m for members in groups.values() if clash & set(members) for m in members}
+    clash |= {c for members in groups.values() if clash & set(members) for c in members}
     texts = [full[label] for label in clash]
     begin = max(0, len(os.path.commonprefix(texts)) - 2)  # noqa: RUF071 (characters)
-    head = (limit - 2) // 2
+    head = (limit - 2 * m) // 2
     both = dict(shown)
     for label in clash:
         text = full[label]
-        if cell_width(text[begin:]) > limit - 1:
+        if cell_width(text[begin:]) > limit - m:
             both[label] = (
-                "…" + head_cells(text[begin:], head) + "…" + tail_cells(text, limit - 2 - head)
+                mark
+                + head_cells(text[begin:], head)
+                + mark
+                + tail_cells(text, limit - 2 * m - head)
             )
         else:
-            both[label] = "…" + tail_cells(text, limit - 1)
+            both[label] = mark + tail_cells(text, limit - m)
     return both if len(set(both.values())) > len(set(shown.values())) else shown
 
 
@@ -399,22 +426,23 @@ def _word_start(text: str, at: int) -> int:
     return max(0, at - 2)
 
 
-def _one_cut(texts: dict[str, str], limit: int) -> dict[str, str] | None:
+def _one_cut(texts: dict[str, str], limit: int, mark: str = "…") -> dict[str, str] | None:
     """``texts`` (one line each) in ``limit`` cells, every one too long cut at the same place
-    (a head of the same cells, ``…``, a tail of the same cells), the place nearest the middle
-    that makes them all read apart; ``None`` when no place does."""
-    if limit < 2:
+    (a head of the same cells, ``mark``, a tail of the same cells), the place nearest the
+    middle that makes them all read apart; ``None`` when no place does."""
+    m = cell_width(mark)
+    if limit < 1 + m:
         return None
     fits = {label: text for label, text in texts.items() if cell_width(text) <= limit}
-    balanced = limit - 1 - (limit - 1) // 2
+    balanced = limit - m - (limit - m) // 2
     for step in range(2 * limit):
         head = balanced + (step + 1) // 2 * (1 if step % 2 else -1)
-        if not 0 <= head <= limit - 1:
+        if not 0 <= head <= limit - m:
             continue
         cut = {
             label: fits[label]
             if label in fits
-            else head_cells(text, head) + "…" + tail_cells(text, limit - 1 - head)
+            else head_cells(text, head) + mark + tail_cells(text, limit - m - head)
             for label, text in texts.items()
         }
         if len(set(cut.values())) == len(cut):
@@ -423,24 +451,29 @@ def _one_cut(texts: dict[str, str], limit: int) -> dict[str, str] | None:
 
 
 def _apart_by_group(
-    full: dict[str, str], shown: dict[str, str], groups: dict[str, list[str]], limit: int
+    full: dict[str, str],
+    shown: dict[str, str],
+    groups: dict[str, list[str]],
+    limit: int,
+    mark: str = "…",
 ) -> dict[str, str]:
     """:func:`distinct_middle`'s first way: each group of labels that read the same shows
     where its members differ."""
     shown = dict(shown)
+    m = cell_width(mark)
     for members in groups.values():
         if len(members) < 2:
             continue
-        texts = [full[m] for m in members]
+        texts = [full[label] for label in members]
         start = len(os.path.commonprefix(texts))  # noqa: RUF071 (characters, not paths)
         begin = max(0, start - 2)  # two characters of context before the difference
         for member, text in zip(members, texts, strict=True):
-            if cell_width(text[begin:]) <= limit - 1:  # the end holds the difference: show it
-                shown[member] = "…" + tail_cells(text, limit - 1)
+            if cell_width(text[begin:]) <= limit - m:  # the end holds the difference: show it
+                shown[member] = mark + tail_cells(text, limit - m)
             elif begin == 0:
-                shown[member] = head_cells(text, limit - 1) + "…"
+                shown[member] = head_cells(text, limit - m) + mark
             else:
-                shown[member] = "…" + head_cells(text[begin:], limit - 2) + "…"
+                shown[member] = mark + head_cells(text[begin:], limit - 2 * m) + mark
     return shown
 
 

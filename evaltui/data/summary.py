@@ -29,6 +29,7 @@ from evaltui.data.sampling import ks_for, maj_column
 from evaltui.data.sanitize import (
     as_written,
     cell_width,
+    cut_mark,
     distinct_middle,
     head_cells,
     markdown_cell,
@@ -489,15 +490,6 @@ def _metric_column(summary: RunSummary, names: list[str]) -> list[str]:
     ]
 
 
-def _encodes(text: str, encoding: str) -> bool:
-    """Whether ``encoding`` holds every character of ``text``."""
-    try:
-        text.encode(encoding)
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _cut_end(text: str, limit: int, mark: str = "…") -> str:
     """``text`` cut at its end to ``limit`` cells, with a mark (``never/flaky/alwa…``)."""
     if cell_width(text) <= limit:
@@ -520,6 +512,9 @@ def _text_table(
     numeric = max(cell_width(cell) for column in numbers for cell in column)
     first_width = max(cell_width(cell) for cell in first)
     scores = [s.kind.short() if s.kind else "accuracy" for s in summaries]
+    # The mark of a cut as '...' where the encoding lacks '…' (written '\u2026', 6 cells): the
+    # metric names and the run labels ('llama-3.1\u202624-12-01' on an ASCII standard output).
+    mark = cut_mark(encoding)
     if width is not None:
         # A line never wider than ``width`` while the numbers fit: the score's words (a metric's
         # name from input: 'winrate_divided_by_optimal accuracy 0–1') are cut in the middle to
@@ -527,8 +522,6 @@ def _text_table(
         # ('100.0  [100.0, 100.0]' at 40 columns), the longest names are cut at their end. At
         # COLUMNS=40 a table was 41 cells wide, published Inspect runs' 59.
         first_width = max(min(first_width, 8), min(first_width, width - 2 - numeric))
-        # The mark as '...' where the encoding lacks '…' (written '\u2026', 6 cells).
-        mark = "…" if encoding is None or _encodes("…", encoding) else "..."
         first = [_cut_end(name, first_width, mark) for name in first]
         room = max(numeric, width - first_width - 2)
         scores = [one_line_middle(score, room) for score in scores]
@@ -539,7 +532,7 @@ def _text_table(
         # As many runs beside each other as their values allow; the labels cut to that.
         per_block = max(1, (width - first_width) // (body + 2))
         label = min(TEXT_LABEL, max(body, (width - first_width) // per_block - 2))
-    labels = distinct_middle([s.run for s in summaries], label)
+    labels = distinct_middle([s.run for s in summaries], label, mark)
     columns = [[labels[s.run], *cells] for s, cells in zip(summaries, bodies, strict=True)]
 
     def written(text: str) -> str:

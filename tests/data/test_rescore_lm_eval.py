@@ -160,7 +160,7 @@ def test_cached_per_file_and_the_command(
     assert all(r["n_flipped"] == 0 for r in first)
     capsys.readouterr()
     assert main(argv) == 0
-    assert "cache hits   1 files" in capsys.readouterr().err
+    assert "cache hits   1 of 1 file" in capsys.readouterr().err  # was '1 files'
     assert json.loads(out.read_text()) == first
 
 
