@@ -1098,7 +1098,8 @@ def cmd_app(argv: Sequence[str]) -> int:
             return fail(f"--rescore: {problem}")
         rescore = RescoreOptions(
             args.rescore,
-            workers=args.num_proc,
+            # --num-proc is never more than the cores, as the load bounds its threads
+            workers=None if args.num_proc is None else options.workers(),
             cache_dir=args.cache_dir,
             use_cache=not args.no_cache,
             include_path=args.include_path,

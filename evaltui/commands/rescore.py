@@ -294,8 +294,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         timeout=args.timeout,
         # --num-proc is never more than the cores (as the load bounds its threads and says
         # so): taken whole, 64 scorer processes ran on 2 cores. --workers N said outright stays.
-        workers=args.workers
-        or (None if args.num_proc is None else min(args.num_proc, os.cpu_count() or 1)),
+        workers=args.workers or (None if args.num_proc is None else options.workers()),
         cache_dir=args.cache_dir,
         use_cache=not args.no_cache,
         include_path=args.include_path,

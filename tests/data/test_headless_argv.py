@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -340,3 +341,25 @@ def test_an_output_named_compressed_is_refused_before_the_load(
         assert stop.value.code == 2
         assert "evaltui writes no compressed (.gz) file" in capsys.readouterr().err
         assert not out.exists()
+
+
+def test_app_rescore_num_proc_starts_no_more_scorer_processes_than_cores(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``evaltui PATH --rescore exact --num-proc 64``: the app's re-score took --num-proc whole
+    as its scorer processes (64 on a 2-core machine) where the load beside it was bounded to
+    the cores, as ``rescore`` is."""
+    import evaltui.app.main
+
+    seen: list[int | None] = []
+
+    def no_app(_paths: object, _options: object, **kw: Any) -> int:
+        seen.append(kw["rescore"].workers)
+        return 0
+
+    monkeypatch.setattr(evaltui.app.main, "run_app", no_app)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    flags = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main([str(evals), "--rescore", "exact", "--num-proc", "64", *flags]) == 0
+    assert main([str(evals), "--rescore", "exact", *flags]) == 0
+    assert seen == [2, None]
