@@ -1410,7 +1410,8 @@ def with_doubts(result: Any, rescored: Rescored, thresholds: Thresholds | None =
 
 def rescored_stats(generations: pl.DataFrame, rescored: Rescored, options: Any) -> pl.DataFrame:
     """The Stats table under the new scores, with the stored scores' stats beside as
-    ``stored_<name>`` (accuracy sums and means, correct and scored counts, pass@k, maj@n), and per
+    ``stored_<name>`` (accuracy sums and means, correct and scored counts, pass@k, maj@n, the
+    score's kind and metric: ``stored_score_kind``, ``stored_score_metric``), and per
     prompt: ``n_flipped`` (generations whose verdict changed, both known), ``n_flipped_to_correct``
     and ``n_flipped_to_wrong``, ``n_scorer_errors`` and ``n_timeouts``.
 
@@ -1428,6 +1429,9 @@ def rescored_stats(generations: pl.DataFrame, rescored: Rescored, options: Any) 
         for c in stored.columns
         if c in COMPARED or c == "prompt_score" or c.startswith("pass@") or c.startswith("maj@")
     ]
+    # The stored score's kind beside its numbers: an mae told correct at <= 1 has a stored
+    # n_correct, yet its stored mean (1.250) is no accuracy (the header said "stored accuracy").
+    compared += [c for c in ("score_kind", "score_metric") if c in stored.columns]
     beside = stored.select("run", "prompt_id", *[pl.col(c).alias(f"stored_{c}") for c in compared])
     verdicts = pl.DataFrame(
         {
@@ -1530,6 +1534,19 @@ def rescored_load(result: Any, rescored: Rescored, options: Any) -> Any:
 def is_rescored(frame: pl.DataFrame) -> bool:
     """Stats (or generations) that carry the stored scores beside re-scored ones."""
     return "n_flipped" in frame.columns or "stored_accuracy" in frame.columns
+
+
+def stored_accuracy_rows(stats: pl.DataFrame) -> pl.Expr:
+    """The rows of re-scored ``stats`` whose stored score is an accuracy, whose stored mean is
+    one: it had a "correct" (``stored_n_correct`` is null for a bleu or an mae without a
+    threshold) and is no continuous metric (an mae told correct at <= 1 has a correct count,
+    yet its mean 1.250 is a mean mae: the header said "stored accuracy 1.250")."""
+    known = (
+        pl.col("stored_n_correct").is_not_null() if "stored_n_correct" in stats else pl.lit(True)
+    )
+    if "stored_score_kind" in stats.columns:
+        known = known & pl.col("stored_score_kind").ne_missing("continuous")
+    return known
 
 
 def per_run_comparison(stats: pl.DataFrame) -> pl.DataFrame:

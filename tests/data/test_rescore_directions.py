@@ -216,3 +216,23 @@ def test_a_followed_updates_known_verdicts_keep_their_doubts(tmp_path: Path) -> 
     known = known_scores(load([path], load_options), scorer, memo)
     assert known is not None and known.counts == {"ok": 12, PENDING: 6}
     assert known.doubts == first.doubts
+
+
+def test_rescored_stats_say_the_stored_scores_kind(tmp_path: Path) -> None:
+    """A re-score's Stats hold the stored score's kind and metric beside its numbers: an mae
+    given a threshold (`--correct-threshold 1`) has a stored correct count, yet its stored mean
+    is a mean mae, no accuracy (the app's header took it for one: 'stored accuracy 1.250')."""
+    from evaltui.data.rescore import stored_accuracy_rows
+
+    source = write_distances(tmp_path / "run" / "d.jsonl", "mae")
+    read = dataclasses.replace(LoadOptions().read, score_field="mae")
+    one = Thresholds.parse(["1"])
+    options = LoadOptions(use_cache=False, tokenize=False, correct_threshold=one, read=read)
+    result = load([source], options)
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False, thresholds=one))
+    stats = rescored_load(result, rescored, options).stats
+    assert set(stats["stored_score_kind"]) == {"continuous"}
+    assert set(stats["stored_score_metric"]) == {"mae"}
+    assert set(stats["score_kind"]) == {"binary"}
+    assert stats["stored_n_correct"].to_list() == [2, 0, 1, 1]  # judged <= 1
+    assert stats.filter(stored_accuracy_rows(stats)).height == 0

@@ -41,7 +41,7 @@ from evaltui.data.query import (
     score_scales,
     where_scale_note,
 )
-from evaltui.data.rescore import RescoreProgress, per_run_comparison
+from evaltui.data.rescore import RescoreProgress, per_run_comparison, stored_accuracy_rows
 from evaltui.data.sanitize import (
     cell_width,
     first_fitting,
@@ -94,10 +94,8 @@ def rescore_numbers(stats: pl.DataFrame) -> RescoreNumbers | None:
     if "n_flipped" not in stats.columns or not stats.height:
         return None
     every = list(per_run_comparison(stats).iter_rows(named=True))
-    # Only runs whose stored score is an accuracy (it had a "correct": n_correct is null for a
-    # bleu or an mae without a threshold): "stored accuracy 0.417–inf" took in a mean mae.
-    known = pl.col("stored_n_correct").is_not_null() if "stored_n_correct" in stats else True
-    runs = set(stats.filter(known).get_column("run").unique().to_list())
+    # Only runs whose stored score is an accuracy: "stored accuracy 0.417–inf" took in a mean mae.
+    runs = set(stats.filter(stored_accuracy_rows(stats)).get_column("run").unique().to_list())
     return RescoreNumbers(every, [r for r in every if r["run"] in runs], rescored_over(stats))
 
 
@@ -160,8 +158,7 @@ def rescored_over(stats: pl.DataFrame) -> str:
     better (the t summary said 46 of 50)."""
     if "n_flipped" not in stats.columns or not stats.height:
         return ""
-    known = pl.col("stored_n_correct").is_not_null() if "stored_n_correct" in stats else True
-    rows = per_run_comparison(stats.filter(known))
+    rows = per_run_comparison(stats.filter(stored_accuracy_rows(stats)))
     new_n = int(rows.get_column("new_n").fill_null(0).sum())
     stored_n = int(rows.get_column("stored_n").fill_null(0).sum())
     return f"over {new_n:,} of {stored_n:,}" if new_n < stored_n else ""
