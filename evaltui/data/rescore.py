@@ -1300,7 +1300,7 @@ def with_doubts(result: Any, rescored: Rescored, thresholds: Thresholds | None =
     answers, was judged as an accuracy here ("exact calls wrong 4 of the 4 generations stored
     correct" beside "0 verdicts flipped")."""
     from evaltui.data.lm_eval_scorer import file_task
-    from evaltui.data.sanitize import one_line
+    from evaltui.data.sanitize import distinct_middle, one_line
 
     generations: pl.DataFrame = result.generations
     if is_lm_eval_scorer(rescored.scorer) or rescored.cancelled or generations.height == 0:
@@ -1383,18 +1383,30 @@ def with_doubts(result: Any, rescored: Rescored, thresholds: Thresholds | None =
             for reference in rows["vote_reference"].drop_nulls().to_list()
             for piece in reference.split(VOTE_ALIAS_SEPARATOR)
         }
+        task = file_task(rows["prompt_id"].to_list()) if formats.get(source) == "lm_eval" else None
         if answers.height and references and not (set(answers["vote_answer"]) & references):
-            answer = one_line(answers["extracted"][0], DOUBT_EXAMPLE_CELLS)
-            reference = one_line(
-                rows.filter(pl.col("answer").is_not_null())["answer"][0], DOUBT_EXAMPLE_CELLS
+            # One generation's answer and its own reference, the one stored correct where there
+            # is one, cut so they read apart: the answer of one prompt beside another's
+            # reference, each cut at 20 cells, read "no answer is one of its references
+            # (answers like 'Build-Rapport strat…', references like 'Build-Rapport strat…')".
+            pairs = answers.filter(pl.col("answer").is_not_null()).sort(
+                pl.col("was").fill_null(False), descending=True, maintain_order=True
             )
-            what += (
-                f"; no answer is one of its references (answers like '{answer}', references "
-                f"like '{reference}'): the task's own scorer maps answers to references"
+            quoted = ""
+            if pairs.height:
+                said, given = str(pairs["extracted"][0]), str(pairs["answer"][0])
+                cut = distinct_middle([said, given], DOUBT_EXAMPLE_CELLS)
+                correct_word = " stored correct" if pairs["was"][0] else ""
+                quoted = f" (a generation{correct_word} answered '{cut[said]}' to '{cut[given]}')"
+            how = (
+                "the task's own scorer maps answers to references"
+                if task
+                else "the stored scores took other answers for the references (a task's own "
+                "scorer may map one to the other)"
             )
+            what += f"; no answer is any of the file's references as written{quoted}: {how}"
         else:
             what += ": the stored scorer may read answers in a way this one does not"
-        task = file_task(rows["prompt_id"].to_list()) if formats.get(source) == "lm_eval" else None
         if task:
             what += (
                 f"; lm-eval:{task} scores as the task did (its own process_results; "
