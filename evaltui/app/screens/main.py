@@ -167,8 +167,10 @@ def rescored_over(stats: pl.DataFrame) -> str:
 def _accuracy_range(
     values: dict[str, float], *, by_run: bool = True, word: str = "accuracy"
 ) -> str:
-    low, high = min(values.values()), max(values.values())
-    return f"{word} {fraction(low)}–{fraction(high)}" + (" by run (t)" if by_run else " (t)")
+    low, high = fraction(min(values.values())), fraction(max(values.values()))
+    if low == high:  # every run's, as shown: one value ("0.417–0.417 (t)" read as a range)
+        return f"{word} {low} (t)"
+    return f"{word} {low}–{high}" + (" by run (t)" if by_run else " (t)")
 
 
 def _fit_run_accuracy(
