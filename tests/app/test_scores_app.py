@@ -637,3 +637,42 @@ async def test_sorting_runs_of_two_scales_by_the_mean_keeps_each_apart(
         assert app.rows["run"].to_list() == ["frac"] * 3 + ["pct"] * 3
         status = text_of(app, "#status")
         assert "sort mean score ↓ (each scale apart)" in status, status
+
+
+async def test_plot_3_shows_a_continuous_run_given_a_threshold_by_its_pass_rate(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--score-field mae --correct-threshold 1`: the table counts each prompt's correct
+    samples (mae <= 1), yet plot 3 (and 4) left the run out, 'score not an accuracy', an empty
+    plot. Now its pass rate: by hand, prompts (0.1, 0.2) 2/2, (2, 3) 0/2, (0.3, 2.5) 1/2,
+    (1.5, 0.4) 1/2; a note says the rule."""
+    import dataclasses
+
+    from tests.data.test_rescore_directions import write_distances
+
+    monkeypatch.chdir(tmp_path)
+    source = write_distances(tmp_path / "evals" / "r_mae" / "d.jsonl", "mae")
+    read = dataclasses.replace(LoadOptions().read, score_field="mae")
+    options = LoadOptions(
+        model=str(word_tokenizer),
+        cache_dir=tmp_path / "cache",
+        read=read,
+        correct_threshold=Thresholds.parse(["1"]),
+    )
+    app = EvalApp([str(source)], options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlotScreen) and screen.last is not None
+        assert screen.last.kind == "accuracy"
+        (series,) = screen.last.panels[0].series
+        assert series.y == [1.0, 2.0, 1.0]  # 0/2, 1/2, 2/2
+        note = text_of(app, "#plot-legend")
+        assert "not shown" not in note and "r_mae: pass rate of mae ≤ 1" in note, note
+        await pilot.press("4")
+        await settle(pilot)
+        assert screen.last.kind == "scatter"
+        (series,) = screen.last.panels[0].series
+        assert sorted(series.y) == [0.0, 0.5, 0.5, 1.0]
