@@ -685,3 +685,14 @@ async def test_plot_3_shows_a_continuous_run_given_a_threshold_by_its_pass_rate(
         assert screen.last.kind == "scatter"
         (series,) = screen.last.panels[0].series
         assert sorted(series.y) == [0.0, 0.5, 0.5, 1.0]
+
+
+async def test_the_means_of_two_metrics_are_no_range(tmp_path: Path, make_app: Any) -> None:
+    """truthfulqa's bleu_max (mean 19.684) beside tgpred's mae (inf) at 80x24: the header said
+    'mean score 19.684–inf (t)', a range over two measures; now their count, each in t."""
+    app = make_app(truthfulqa(tmp_path), TGPRED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        line = screen_lines(app)[0]
+        assert "mean scores of 2 metrics (t)" in line and "–inf" not in line, line
