@@ -236,3 +236,18 @@ def test_rescored_stats_say_the_stored_scores_kind(tmp_path: Path) -> None:
     assert set(stats["score_kind"]) == {"binary"}
     assert stats["stored_n_correct"].to_list() == [2, 0, 1, 1]  # judged <= 1
     assert stats.filter(stored_accuracy_rows(stats)).height == 0
+
+
+def test_the_rescore_run_line_names_a_continuous_stored_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`evaltui rescore` of an mae run by exact: 'r: 1.2500 stored → 0.5000 new', a mean mae
+    (10 / 8) beside an accuracy as if both were rates; the app's t said 'mean mae 1.25 stored →
+    accuracy 0.500 new'. Accuracies keep their bare numbers."""
+    source = write_distances(tmp_path / "r" / "d.jsonl", "mae")
+    out = tmp_path / "out.json"
+    argv = ["rescore", str(source), "--scorer", "exact", "-o", str(out), "--no-cache"]
+    assert main([*argv, "--score-field", "mae", "--correct-threshold", "1"]) == 0
+    err = capsys.readouterr().err
+    (line,) = [line for line in err.splitlines() if line.startswith("run ")]
+    assert "r: mean mae 1.2500 stored → accuracy 0.5000 new;" in line, line
