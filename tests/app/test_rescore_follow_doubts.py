@@ -132,4 +132,13 @@ async def test_a_followed_files_rescore_notes_are_said_once(
         told = [n for n in app._notifications if n.title == title]
         assert len(told) == 1, [n.message for n in told]
         assert said in told[0].message
+        # t has it with the newest count (it had no re-score note at all).
+        await pilot.press("t")
+        await pilot.pause(0.2)
+        from tests.app.test_scores_app import summary_text
+
+        text = " ".join(summary_text(app.screen).split())  # type: ignore[arg-type]
+        assert "prompt scores: out.jsonl: prompt_score (the file's own score of each prompt, 8" in (
+            text
+        ), text
         await pilot.press("ctrl+q")
