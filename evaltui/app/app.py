@@ -192,8 +192,9 @@ class EvalApp(App[int]):
         self.rescored: Rescored | None = None
         """The re-score the shown result carries (None: stored scores only)."""
         self.doubts_told: set[str] = set()
-        """The doubts about new verdicts said (:meth:`tell_doubts`), by :func:`told_key`: a
-        followed update's re-score says only new ones, not the same with newer counts."""
+        """The doubts about new verdicts said (:meth:`tell_doubts`), and the re-score's notes
+        (:meth:`untold`), by :func:`told_key`: a followed update's re-score says only new ones,
+        not the same with newer counts."""
         self.rescoring = False
         """True while a re-score runs (``x`` or ``esc`` stops it; the scores shown stay)."""
         self.rescore_error: str | None = None
@@ -568,9 +569,11 @@ class EvalApp(App[int]):
         # than the table, and every verdict in it is kept, so the next re-score (of the
         # newest update, at once) scores only what came since.
         held, self.rescore_held = self.rescore_held, None
-        for note in message.rescored.notes[:3]:
+        # Each said once, as the doubts are: a followed file's every update is re-scored, and
+        # its notes came again with grown counts ('4 prompts', then '6 prompts').
+        for note in self.untold(message.rescored.notes)[:3]:
             self.notify(note, title="not re-scored", severity="warning", markup=False)
-        for note in message.rescored.prompt_notes[:2]:  # what the prompt scores are now
+        for note in self.untold(message.rescored.prompt_notes)[:2]:  # the prompt scores now
             self.notify(note, title="prompt scores", markup=False)
         self.tell_doubts(message.rescored, message.base)
         from evaltui.data.rescore import from_answer_words
@@ -590,6 +593,12 @@ class EvalApp(App[int]):
             self.rescore_held = held
             self.start_rescore(held)
             self.show_known(held)
+
+    def untold(self, notes: list[str]) -> list[str]:
+        """Those of ``notes`` not said before (by :func:`told_key`), now counted as said."""
+        fresh = [n for n in notes if told_key(n) not in self.doubts_told]
+        self.doubts_told.update(told_key(n) for n in fresh)
+        return fresh
 
     def tell_doubts(self, rescored: Rescored, base: LoadResult) -> None:
         """Each kind of file whose new verdicts may not be its task's (a task whose own scorer

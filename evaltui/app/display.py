@@ -19,6 +19,7 @@ from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
 from evaltui.data.metrics import ACCURACY_KINDS, format_score
 from evaltui.data.query import SCALED_COLUMNS, View, score_scales
+from evaltui.data.rescore import stored_accuracy_rows
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
@@ -84,13 +85,11 @@ def mean_header(stats: pl.DataFrame) -> str:
 def stored_mean_header(stats: pl.DataFrame) -> str:
     """What the stored scores' mean column (after a re-score) is called for these rows: ``stored
     acc`` only when every run's stored score is an accuracy; ``stored score`` when a run's is
-    not (no notion of correct: its stored ``n_correct`` is null while it has scores), as a
-    re-scored lm-eval bleu_max or mae run's 19.7 or inf there is no accuracy."""
+    not (no notion of correct, or a continuous metric given a threshold) while it has scores, as
+    a re-scored lm-eval bleu_max or mae run's 19.7 or inf there is no accuracy."""
     if "stored_n_correct" not in stats.columns or "stored_n_scored" not in stats.columns:
         return display_name("stored_average_accuracy")
-    continuous = stats.filter(
-        pl.col("stored_n_correct").is_null() & (pl.col("stored_n_scored") > 0)
-    ).height
+    continuous = stats.filter(~stored_accuracy_rows(stats) & (pl.col("stored_n_scored") > 0)).height
     return STORED_MEAN_SCORE if continuous else display_name("stored_average_accuracy")
 
 

@@ -177,6 +177,33 @@ def _score_with_progress(result: Any, options: Any, quiet: bool, read_token: str
         )
 
 
+def _measures(stats: Any) -> dict[str, tuple[str, str]]:
+    """Per run, the words before its stored and its new mean, when either is a continuous
+    metric's ('mean mae ', 'accuracy '); none when both are accuracies (as before)."""
+    import polars as pl
+
+    from evaltui.data.sanitize import one_line
+
+    wanted = {"score_kind", "score_metric", "stored_score_kind", "stored_score_metric"}
+    if not wanted <= set(stats.columns):
+        return {}
+    firsts = stats.group_by("run", maintain_order=True).agg(pl.col(sorted(wanted)).first())
+
+    def words(kind: str | None, metric: str | None) -> str:
+        if kind == "continuous":
+            return f"mean {one_line(metric or 'score', 30)} "
+        return "accuracy "
+
+    out = {}
+    for row in firsts.iter_rows(named=True):
+        if "continuous" in (row["score_kind"], row["stored_score_kind"]):
+            out[str(row["run"])] = (
+                words(row["stored_score_kind"], row["stored_score_metric"]),
+                words(row["score_kind"], row["score_metric"]),
+            )
+    return out
+
+
 def _summary(stats: Any, rescored: Any, output: Path, sources: list[str], read: int) -> str:
     """The end summary on stderr. ``sources``: every file of the load, as its notes name them;
     ``read``: how many were read (the cache's hits are of those, as summarize counts them)."""
@@ -186,10 +213,14 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str], read: 
     from evaltui.data.wording import plural
 
     lines = [f"scorer       {rescored.scorer}"]
+    measures = _measures(stats)
     for row in per_run_comparison(stats).iter_rows(named=True):
         stored, new = row["stored_accuracy"], row["accuracy"]
-        text = "–" if stored is None else f"{stored:.4f}"
-        text += " stored → " + ("–" if new is None else f"{new:.4f}") + " new"
+        # A mean of a continuous metric named as one: an mae run re-scored by exact said
+        # '1.2500 stored → 0.5000 new', a mean mae beside an accuracy as if both were rates.
+        was, now = measures.get(str(row["run"]), ("", ""))
+        text = was + ("–" if stored is None else f"{stored:.4f}")
+        text += " stored → " + now + ("–" if new is None else f"{new:.4f}") + " new"
         text += unscored_words(row)
         lines.append(
             f"run          {one_line_middle(str(row['run']), 60)}: {text}; "

@@ -79,12 +79,16 @@ class InputFile:
     read as the eval data it is (see :func:`evaltui.data.marks.written_by_evaltui`)."""
 
 
-def _natural_key(source: str) -> tuple[list[object], str]:
+def _natural_key(source: str) -> tuple[list[list[object]], str]:
     # shard_2 before shard_10 (people name files with unpadded numbers), and out.jsonl before
-    # out2.jsonl: the extension is compared last. re.split with a group keeps str/int alternating,
-    # so two keys never compare a str with an int.
+    # out2.jsonl: the extension is compared last. Each folder of the path is compared apart:
+    # compared as one text, 'r_mae/d.jsonl' came after 'r_mae2/d.jsonl' ('r_mae' then 2 beside
+    # 'r_mae/d'), the run r_mae2 before r_mae. re.split with a group keeps str/int
+    # alternating, so two keys never compare a str with an int.
     stem = source.rsplit(".", 1)[0] if "." in source.rsplit("/", 1)[-1] else source
-    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", stem)], source
+    return [
+        [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", part)] for part in stem.split("/")
+    ], source
 
 
 def _matches(rel: str, pattern: str | None, extensions: tuple[str, ...]) -> bool:
@@ -102,7 +106,8 @@ def discover(
     extensions: tuple[str, ...] = (".jsonl",),
     unreadable: list[tuple[str, str]] | None = None,
 ) -> list[InputFile]:
-    """Every matching file under ``paths``, in natural order of its path, without duplicates.
+    """Every matching file under ``paths``, without duplicates: in the order the paths are
+    given, the files under each in natural order of their path.
 
     ``pattern`` is a glob on the file name (``inference_*.jsonl``), or on the relative path when it
     holds a ``/``; None means any file whose name ends with one of ``extensions``. A file named
@@ -142,8 +147,10 @@ def discover(
         return _shown(Path(path).relative_to(common).as_posix())
 
     found: dict[Path, InputFile] = {}
-    for path, is_dir in resolved:
+    given: dict[Path, int] = {}  # the PATH each file was found under first, by its place
+    for at, (path, is_dir) in enumerate(resolved):
         if not is_dir:
+            given.setdefault(path, at)
             try:
                 info = path.stat()
             except OSError as exc:
@@ -168,9 +175,12 @@ def discover(
             )
         for item in matched:
             found.setdefault(item.path, item)
+            given.setdefault(item.path, at)
     if unreadable is not None:
         unreadable.extend(problems)
-    files = sorted(found.values(), key=lambda f: _natural_key(f.source))
+    # In the order the PATHs were given, each one's files in natural order: the runs are in
+    # that order (compare's A and B: 'compare r_mae2 r_mae' compared r_mae with r_mae2).
+    files = sorted(found.values(), key=lambda f: (given[f.path], _natural_key(f.source)))
     if not files:
         detail = "; ".join(f"{where}: {why}" for where, why in problems[:3])
         raise NoInputFile(

@@ -1300,7 +1300,7 @@ def with_doubts(result: Any, rescored: Rescored, thresholds: Thresholds | None =
     answers, was judged as an accuracy here ("exact calls wrong 4 of the 4 generations stored
     correct" beside "0 verdicts flipped")."""
     from evaltui.data.lm_eval_scorer import file_task
-    from evaltui.data.sanitize import one_line
+    from evaltui.data.sanitize import distinct_middle, one_line
 
     generations: pl.DataFrame = result.generations
     if is_lm_eval_scorer(rescored.scorer) or rescored.cancelled or generations.height == 0:
@@ -1383,18 +1383,30 @@ def with_doubts(result: Any, rescored: Rescored, thresholds: Thresholds | None =
             for reference in rows["vote_reference"].drop_nulls().to_list()
             for piece in reference.split(VOTE_ALIAS_SEPARATOR)
         }
+        task = file_task(rows["prompt_id"].to_list()) if formats.get(source) == "lm_eval" else None
         if answers.height and references and not (set(answers["vote_answer"]) & references):
-            answer = one_line(answers["extracted"][0], DOUBT_EXAMPLE_CELLS)
-            reference = one_line(
-                rows.filter(pl.col("answer").is_not_null())["answer"][0], DOUBT_EXAMPLE_CELLS
+            # One generation's answer and its own reference, the one stored correct where there
+            # is one, cut so they read apart: the answer of one prompt beside another's
+            # reference, each cut at 20 cells, read "no answer is one of its references
+            # (answers like 'Build-Rapport strat…', references like 'Build-Rapport strat…')".
+            pairs = answers.filter(pl.col("answer").is_not_null()).sort(
+                pl.col("was").fill_null(False), descending=True, maintain_order=True
             )
-            what += (
-                f"; no answer is one of its references (answers like '{answer}', references "
-                f"like '{reference}'): the task's own scorer maps answers to references"
+            quoted = ""
+            if pairs.height:
+                said, given = str(pairs["extracted"][0]), str(pairs["answer"][0])
+                cut = distinct_middle([said, given], DOUBT_EXAMPLE_CELLS)
+                correct_word = " stored correct" if pairs["was"][0] else ""
+                quoted = f" (a generation{correct_word} answered '{cut[said]}' to '{cut[given]}')"
+            how = (
+                "the task's own scorer maps answers to references"
+                if task
+                else "the stored scores took other answers for the references (a task's own "
+                "scorer may map one to the other)"
             )
+            what += f"; no answer is any of the file's references as written{quoted}: {how}"
         else:
             what += ": the stored scorer may read answers in a way this one does not"
-        task = file_task(rows["prompt_id"].to_list()) if formats.get(source) == "lm_eval" else None
         if task:
             what += (
                 f"; lm-eval:{task} scores as the task did (its own process_results; "
@@ -1410,7 +1422,8 @@ def with_doubts(result: Any, rescored: Rescored, thresholds: Thresholds | None =
 
 def rescored_stats(generations: pl.DataFrame, rescored: Rescored, options: Any) -> pl.DataFrame:
     """The Stats table under the new scores, with the stored scores' stats beside as
-    ``stored_<name>`` (accuracy sums and means, correct and scored counts, pass@k, maj@n), and per
+    ``stored_<name>`` (accuracy sums and means, correct and scored counts, pass@k, maj@n, the
+    score's kind and metric: ``stored_score_kind``, ``stored_score_metric``), and per
     prompt: ``n_flipped`` (generations whose verdict changed, both known), ``n_flipped_to_correct``
     and ``n_flipped_to_wrong``, ``n_scorer_errors`` and ``n_timeouts``.
 
@@ -1428,6 +1441,9 @@ def rescored_stats(generations: pl.DataFrame, rescored: Rescored, options: Any) 
         for c in stored.columns
         if c in COMPARED or c == "prompt_score" or c.startswith("pass@") or c.startswith("maj@")
     ]
+    # The stored score's kind beside its numbers: an mae told correct at <= 1 has a stored
+    # n_correct, yet its stored mean (1.250) is no accuracy (the header said "stored accuracy").
+    compared += [c for c in ("score_kind", "score_metric") if c in stored.columns]
     beside = stored.select("run", "prompt_id", *[pl.col(c).alias(f"stored_{c}") for c in compared])
     verdicts = pl.DataFrame(
         {
@@ -1530,6 +1546,19 @@ def rescored_load(result: Any, rescored: Rescored, options: Any) -> Any:
 def is_rescored(frame: pl.DataFrame) -> bool:
     """Stats (or generations) that carry the stored scores beside re-scored ones."""
     return "n_flipped" in frame.columns or "stored_accuracy" in frame.columns
+
+
+def stored_accuracy_rows(stats: pl.DataFrame) -> pl.Expr:
+    """The rows of re-scored ``stats`` whose stored score is an accuracy, whose stored mean is
+    one: it had a "correct" (``stored_n_correct`` is null for a bleu or an mae without a
+    threshold) and is no continuous metric (an mae told correct at <= 1 has a correct count,
+    yet its mean 1.250 is a mean mae: the header said "stored accuracy 1.250")."""
+    known = (
+        pl.col("stored_n_correct").is_not_null() if "stored_n_correct" in stats else pl.lit(True)
+    )
+    if "stored_score_kind" in stats.columns:
+        known = known & pl.col("stored_score_kind").ne_missing("continuous")
+    return known
 
 
 def per_run_comparison(stats: pl.DataFrame) -> pl.DataFrame:

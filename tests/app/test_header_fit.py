@@ -64,3 +64,17 @@ async def test_the_header_keeps_whole_parts_and_counts_those_left_off(
         console.print(app.screen.report)  # type: ignore[attr-defined]
         report = " ".join(console.export_text().split())
         assert f"loaded (the header in full): {whole}" in report
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_runs_of_one_accuracy_are_one_value_not_a_range(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """Five runs each scored 1/3 (0, 1, 0 on every prompt): the header said 'accuracy
+    0.333–0.333 by run (t)' (or '… (t)' when cut), a range of one value."""
+    app = make_app(write_long_runs(tmp_path / "evals"))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        shown = " ".join(str(app.main.query_one("#summary", Static).render()).split())
+        assert "0.333–0.333" not in shown, shown
+        assert "accuracy 0.333 (t)" in shown, shown

@@ -154,6 +154,10 @@ async def test_the_header_fits_a_resize_made_under_a_dialog(tmp_path: Path, make
     for run in sorted(root.iterdir())[:2]:  # bad lines: counted on the header's second line
         with (run / "out.jsonl").open("a") as out:
             out.write("{broken\n")
+    # One run's accuracy another's (1/2, the others 1/3): the range is two values, a header of
+    # two lines at 60 columns ('accuracy 0.333 (t)', every run's, leaves it one).
+    with (sorted(root.iterdir())[0] / "out.jsonl").open("a") as out:
+        out.write(json.dumps({"prompt": "q1", "gen": "x", "answer": "x", "accuracy": 1}) + "\n")
     app = make_app(root)
     async with app.run_test(size=(60, 20)) as pilot:
         await settle(pilot)

@@ -45,3 +45,36 @@ async def test_rescore_by_exact_of_an_mae_told_lower_is_an_accuracy(
         header = str(app.main.query_one("#summary", Static).render())
         assert "accuracy 0.500" in header and "0 verdicts flipped" in header, header
         assert not [n for n in app._notifications if n.severity == "warning"]
+
+
+async def test_rescore_of_an_mae_given_a_threshold_says_no_stored_accuracy(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--score-field mae --correct-threshold 1`, then R with exact (80x24): the stored score has
+    a "correct" (<= 1) yet its mean is a mean mae, (0.1+0.2+2+3+0.3+2.5+1.5+0.4)/8 = 1.25. The
+    header said 'stored accuracy 1.250' and the table's column 'stored acc' over 0.150, 2.500;
+    t said 'mean mae 1.25 stored'. Now no stored accuracy in the header and 'stored score'."""
+    monkeypatch.chdir(tmp_path)
+    source = write_distances(tmp_path / "evals" / "run" / "d.jsonl", "mae")
+    read = dataclasses.replace(LoadOptions().read, score_field="mae")
+    options = LoadOptions(
+        model=str(word_tokenizer),
+        cache_dir=tmp_path / "cache",
+        read=read,
+        correct_threshold=Thresholds.parse(["1"]),
+    )
+    app = EvalApp([str(source)], options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("down", "ctrl+s")  # math-verify, then exact
+        await settle(pilot)
+        assert app.rescored is not None and app.rescored.scorer == "exact"
+        header = str(app.main.query_one("#summary", Static).render())
+        assert "accuracy 0.500" in header and "0 verdicts flipped" in header, header
+        assert "stored accuracy" not in header and "1.250" not in header, header
+        table = app.main.current_table()
+        assert table is not None
+        headers = [str(c.label) for c in table.ordered_columns]
+        assert "stored score" in headers and "stored acc" not in headers, headers

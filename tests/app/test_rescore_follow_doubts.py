@@ -76,3 +76,69 @@ def test_told_key_leaves_counts_out() -> None:
     b = "out.jsonl: exact calls wrong 1,204 of the 2,000 generations stored correct"
     assert told_key(a) == told_key(b)
     assert told_key(a) != told_key(a.replace("out.jsonl", "other.jsonl"))
+
+
+def sampled(a: int, b: int) -> str:
+    """Lines of two samples each and one score for both: the prompt's own score (prompt_score),
+    which a re-score by exact cannot work out again (its note)."""
+    return "".join(
+        json.dumps(
+            {
+                "prompt": f"P{i}",
+                "responses": [f"so \\boxed{{{i}}}", "so \\boxed{9}"],
+                "answer": str(i),
+                "accuracy": 0.5,
+            }
+        )
+        + "\n"
+        for i in range(a, b)
+    )
+
+
+async def test_a_followed_files_rescore_notes_are_said_once(
+    tmp_path: Path,
+    word_tokenizer: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A followed file's re-score notes (here: its prompt scores left out; the files lm-eval's
+    scorer does not score go the same way) were told again at every update, counts grown ('4
+    prompts', then '6 prompts', seen in tmux at 80x24); said once now, as the doubts are."""
+    title, said = "prompt scores", "prompt_score (the file's own score of each prompt, 4 prompts)"
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "data" / "m" / "out.jsonl"
+    out.parent.mkdir(parents=True)
+    out.write_text(sampled(0, 4), encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp(
+        [str(out)], options, follow=True, rescore=RescoreOptions("exact", use_cache=False)
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.rescored is not None and not app.rescoring)
+        await pilot.pause(0.2)
+        for b in (6, 8):
+            with out.open("a", encoding="utf-8") as handle:
+                handle.write(sampled(b - 2, b))
+            await wait_until(
+                pilot,
+                lambda b=b: (  # type: ignore[misc]
+                    app.result is not None
+                    and app.result.stats.height == b
+                    and app.rescored is not None
+                    and not app.rescoring
+                    and "n_flipped" in app.result.stats.columns
+                ),
+            )
+            await pilot.pause(0.2)
+        told = [n for n in app._notifications if n.title == title]
+        assert len(told) == 1, [n.message for n in told]
+        assert said in told[0].message
+        # t has it with the newest count (it had no re-score note at all).
+        await pilot.press("t")
+        await pilot.pause(0.2)
+        from tests.app.test_scores_app import summary_text
+
+        text = " ".join(summary_text(app.screen).split())  # type: ignore[arg-type]
+        assert "prompt scores: out.jsonl: prompt_score (the file's own score of each prompt, 8" in (
+            text
+        ), text
+        await pilot.press("ctrl+q")

@@ -244,10 +244,14 @@ async def test_comparing_runs_whose_mean_mae_is_infinite(tmp_path: Path, make_ap
         # that start with the delta)
         table = [line for line in lines[start + 1 :] if re.match(r"\s*-?(\d|inf|nan)", line)]
         rows = [line.split()[:3] for line in table]
-        # Sorted by the change, Δ ↑: inf -> 123 first, the largest gain of an mae (lower is
-        # better), and the status says so (it said "largest drop first").
-        assert rows[0] == ["-inf", "inf", "123.000"]
-        assert "sorted by Δ B−A ↑ (largest gain first)" in screen_text(app)
+        # Sorted by the change, the largest regression first (an mae's largest rise, Δ ↓: none
+        # here, 0.000), as an accuracy's comparison opens; inf -> 123, the largest gain, is the
+        # last comparable change, the not comparable (inf in both: Δ nan) after it, not first.
+        assert rows[0][0] == "0.000"
+        comparable = [r for r in rows if r[0] != "nan"]
+        assert comparable[-1] == ["-inf", "inf", "123.000"]
+        assert rows[len(comparable) :] and all(r[0] == "nan" for r in rows[len(comparable) :])
+        assert "sorted by Δ B−A ↓ (largest drop first)" in screen_text(app)
         assert any(re.fullmatch(r"0\.000", r[0]) and r[1] == r[2] != "inf" for r in rows)
         assert all(re.fullmatch(r"-?(\d+\.\d{3}|inf|nan)", cell) for r in rows for cell in r)
         # An mae is no accuracy and has no "correct": the headline names it, and no matrix of
@@ -522,7 +526,7 @@ async def test_a_lower_is_better_comparison_lists_the_largest_change_first(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:
     """Two plain runs scored by `--score-field mae` (lower is better) at 80x24, A = a, B = b:
-    g listed the regressions smallest first (Δ 0.1, 0.4, 0.5) under "(largest gain first)",
+    the screen opened on the largest improvement (Δ ascending), g listed the regressions smallest first (Δ 0.1, 0.4, 0.5) under "(largest gain first)",
     i the improvements smallest first. Means: a 0.35, 0.65, 1.65, 3.15, 1.05, 2.15; b 0.25,
     1.05, 1.15, 3.65, 0.65, 2.15 (b - a: -0.1, +0.4, -0.5, +0.5, -0.4, 0)."""
     from evaltui.app.screens.compare import CompareScreen
@@ -544,6 +548,11 @@ async def test_a_lower_is_better_comparison_lists_the_largest_change_first(
         assert isinstance(screen, CompareScreen) and screen.comparison is not None
         assert screen.comparison.lower_is_better
         assert (screen.run_a, screen.run_b) == ("a", "b")
+        # It opens on the largest regression, as an accuracy's comparison does (Δ ascending
+        # opened this one on its largest improvement, -0.5, 'sorted by Δ B−A ↑ (gains first)').
+        status = str(screen.query_one("#compare-status", Static).render())
+        assert "sorted by Δ B−A ↓ (drops first)" in status, status
+        assert [round(d, 3) for d in screen.rows["delta"]] == [0.5, 0.4, 0.0, -0.1, -0.4, -0.5]
         await pilot.press("g")
         await settle(pilot)
         status = str(screen.query_one("#compare-status", Static).render())
@@ -637,3 +646,53 @@ async def test_sorting_runs_of_two_scales_by_the_mean_keeps_each_apart(
         assert app.rows["run"].to_list() == ["frac"] * 3 + ["pct"] * 3
         status = text_of(app, "#status")
         assert "sort mean score ↓ (each scale apart)" in status, status
+
+
+async def test_plot_3_shows_a_continuous_run_given_a_threshold_by_its_pass_rate(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--score-field mae --correct-threshold 1`: the table counts each prompt's correct
+    samples (mae <= 1), yet plot 3 (and 4) left the run out, 'score not an accuracy', an empty
+    plot. Now its pass rate: by hand, prompts (0.1, 0.2) 2/2, (2, 3) 0/2, (0.3, 2.5) 1/2,
+    (1.5, 0.4) 1/2; a note says the rule."""
+    import dataclasses
+
+    from tests.data.test_rescore_directions import write_distances
+
+    monkeypatch.chdir(tmp_path)
+    source = write_distances(tmp_path / "evals" / "r_mae" / "d.jsonl", "mae")
+    read = dataclasses.replace(LoadOptions().read, score_field="mae")
+    options = LoadOptions(
+        model=str(word_tokenizer),
+        cache_dir=tmp_path / "cache",
+        read=read,
+        correct_threshold=Thresholds.parse(["1"]),
+    )
+    app = EvalApp([str(source)], options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlotScreen) and screen.last is not None
+        assert screen.last.kind == "accuracy"
+        (series,) = screen.last.panels[0].series
+        assert series.y == [1.0, 2.0, 1.0]  # 0/2, 1/2, 2/2
+        note = text_of(app, "#plot-legend")
+        assert "not shown" not in note and "r_mae: pass rate of mae ≤ 1" in note, note
+        await pilot.press("4")
+        await settle(pilot)
+        assert screen.last.kind == "scatter"
+        (series,) = screen.last.panels[0].series
+        assert sorted(series.y) == [0.0, 0.5, 0.5, 1.0]
+
+
+async def test_the_means_of_two_metrics_are_no_range(tmp_path: Path, make_app: Any) -> None:
+    """truthfulqa's bleu_max (mean 19.684) beside tgpred's mae (inf) at 80x24: the header said
+    'mean score 19.684–inf (t)', a range over two measures; now their count, each in t."""
+    app = make_app(truthfulqa(tmp_path), TGPRED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        line = screen_lines(app)[0]
+        assert "mean scores of 2 metrics (t)" in line and "–inf" not in line, line

@@ -426,3 +426,26 @@ def test_a_pattern_that_leaves_one_run_is_named_as_why(
     )
     assert main([*argv, "--pattern", "gen_*"]) == 0  # both runs' files: compared
     assert "(McNemar exact test; 3 prompts in both runs)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("order", [("r_mae", "r_mae2"), ("r_mae2", "r_mae")])
+def test_two_paths_are_a_and_b_in_the_order_given(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str], order: tuple[str, str]
+) -> None:
+    """`compare r_mae r_mae2` took A = r_mae2: the files were sorted by their path, compared as
+    one text ('r_mae/d' after 'r_mae2/d', the r_mae of 'r_mae2' a prefix of it), and the paths'
+    order did not count. Now A, B are the paths as given, and a folder of both lists r_mae
+    first (each folder of a path compared apart, in natural order)."""
+    write_jsonl(tmp_path / "evals" / "r_mae" / "d.jsonl", [rec("p0", True), rec("p1", True)])
+    write_jsonl(tmp_path / "evals" / "r_mae2" / "d.jsonl", [rec("p0", True), rec("p1", False)])
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    summary = tmp_path / "s.json"
+    paths = [str(tmp_path / "evals" / run) for run in order]
+    assert main(["compare", *paths, "--summary-json", str(summary), *common]) == 0
+    got = json.loads(summary.read_text(encoding="utf-8"))
+    assert (got["run_a"], got["run_b"]) == order
+    capsys.readouterr()
+    summary.unlink()
+    assert main(["compare", str(tmp_path / "evals"), "--summary-json", str(summary), *common]) == 0
+    got = json.loads(summary.read_text(encoding="utf-8"))
+    assert (got["run_a"], got["run_b"]) == ("r_mae", "r_mae2")

@@ -216,3 +216,38 @@ def test_a_followed_updates_known_verdicts_keep_their_doubts(tmp_path: Path) -> 
     known = known_scores(load([path], load_options), scorer, memo)
     assert known is not None and known.counts == {"ok": 12, PENDING: 6}
     assert known.doubts == first.doubts
+
+
+def test_rescored_stats_say_the_stored_scores_kind(tmp_path: Path) -> None:
+    """A re-score's Stats hold the stored score's kind and metric beside its numbers: an mae
+    given a threshold (`--correct-threshold 1`) has a stored correct count, yet its stored mean
+    is a mean mae, no accuracy (the app's header took it for one: 'stored accuracy 1.250')."""
+    from evaltui.data.rescore import stored_accuracy_rows
+
+    source = write_distances(tmp_path / "run" / "d.jsonl", "mae")
+    read = dataclasses.replace(LoadOptions().read, score_field="mae")
+    one = Thresholds.parse(["1"])
+    options = LoadOptions(use_cache=False, tokenize=False, correct_threshold=one, read=read)
+    result = load([source], options)
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False, thresholds=one))
+    stats = rescored_load(result, rescored, options).stats
+    assert set(stats["stored_score_kind"]) == {"continuous"}
+    assert set(stats["stored_score_metric"]) == {"mae"}
+    assert set(stats["score_kind"]) == {"binary"}
+    assert stats["stored_n_correct"].to_list() == [2, 0, 1, 1]  # judged <= 1
+    assert stats.filter(stored_accuracy_rows(stats)).height == 0
+
+
+def test_the_rescore_run_line_names_a_continuous_stored_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`evaltui rescore` of an mae run by exact: 'r: 1.2500 stored → 0.5000 new', a mean mae
+    (10 / 8) beside an accuracy as if both were rates; the app's t said 'mean mae 1.25 stored →
+    accuracy 0.500 new'. Accuracies keep their bare numbers."""
+    source = write_distances(tmp_path / "r" / "d.jsonl", "mae")
+    out = tmp_path / "out.json"
+    argv = ["rescore", str(source), "--scorer", "exact", "-o", str(out), "--no-cache"]
+    assert main([*argv, "--score-field", "mae", "--correct-threshold", "1"]) == 0
+    err = capsys.readouterr().err
+    (line,) = [line for line in err.splitlines() if line.startswith("run ")]
+    assert "r: mean mae 1.2500 stored → accuracy 0.5000 new;" in line, line

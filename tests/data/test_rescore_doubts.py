@@ -32,7 +32,10 @@ def test_exact_on_a_task_with_its_own_process_results_says_so_per_file() -> None
     for doubt in rescored.doubts:
         what = doubt.split(": ", 1)[1]
         assert what.startswith("exact calls wrong 4 of the 4 generations stored correct")
-        assert "no answer is one of its references (answers like 'A', references like" in what
+        assert (
+            "no answer is any of the file's references as written (a generation stored correct "
+            "answered 'A' to 'Build-Rapport'): the task's own scorer maps answers to references"
+        ) in what
         assert "lm-eval:negotiationtom_intention scores as the task did" in what
     # Said, not changed: the verdicts are exact's.
     frame = result.generations.select("source", "accuracy").with_columns(rescored.scores)
@@ -115,3 +118,35 @@ def test_math_verify_on_answers_it_cannot_read_says_so_stored_verdicts_or_not() 
         assert what.endswith(": it does not read answers of this kind; exact reads them")
     # exact reads them: no doubt.
     assert rescore(result, RescoreOptions("exact", use_cache=False)).doubts == []
+
+
+def test_a_user_scorers_doubt_quotes_one_generations_answer_and_reference(tmp_path: Path) -> None:
+    """A user scorer calling wrong every generation stored correct, whose answers are none of the
+    references: the doubt quoted the first answer and the first reference, each cut at 20 cells,
+    and read 'no answer is one of its references (answers like 'Build-Rapport strat…',
+    references like 'Build-Rapport strat…'): the task's own scorer maps answers to references'
+    of a plain file that has no task. Now one generation's answer and its reference, cut to read
+    apart, and what the stored scores did."""
+    path = tmp_path / "run" / "d.jsonl"
+    path.parent.mkdir()
+    lines = [
+        {
+            "prompt": f"Q{i}",
+            "gen": f"so \\boxed{{Build-Rapport strategy {i}}}",
+            "answer": f"Build-Rapport strategy {i}-b",
+            "accuracy": 1,
+        }
+        for i in range(6)
+    ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    scorer = "tests.data.rescore_scorers:contains_reference"
+    rescored = rescore(load([path], OPTS), RescoreOptions(scorer, use_cache=False))
+    assert len(rescored.doubts) == 1
+    what = rescored.doubts[0].split(": ", 1)[1]
+    assert what == (
+        f"{scorer} calls wrong 6 of the 6 generations stored correct; no answer is any of the "
+        "file's references as written (a generation stored correct answered 'Build-Rapp…trategy"
+        " 0' to 'Build-Rapp…ategy 0-b'): the stored scores took other answers for the references"
+        " (a task's own scorer may map one to the other); check its stored verdicts before"
+        " trusting the new ones"
+    ), what

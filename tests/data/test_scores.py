@@ -1029,3 +1029,20 @@ def test_compare_takes_means_a_rounding_error_apart_for_unchanged() -> None:
     assert (counts["improved"], counts["regressed"], counts["unchanged"]) == (1, 0, 1)
     assert comparison.joined.sort("prompt_id")["delta"].to_list() == [0.0, 1.0]
     assert "improved 1 · regressed 0 · unchanged 1" in comparison.report()
+
+
+def test_a_loss_named_field_alone_is_named_with_the_flag_that_reads_it(tmp_path: Path) -> None:
+    """A plain file whose only score-like field is `mae`: it is not taken unasked (a field named
+    for a loss or an error may be no eval score: an error's message, a training loss), and the
+    note said only 'name it with --score-field'; now it names the field and the flag."""
+    path = tmp_path / "run" / "d.jsonl"
+    path.parent.mkdir()
+    records = [{"prompt": f"q{i}", "gen": "so 1", "answer": "1", "mae": 0.5 * i} for i in range(3)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = load([path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.stats["score_kind"].to_list() == ["unscored"] * 3
+    (note,) = [n for n in result.notes if "has a score under a name" in n]
+    assert (
+        "none of its 3 records has a score under a name evaltui knows; 'mae', named for a loss or "
+        "an error, is not taken unasked: --score-field mae reads it as the score, lower is better"
+    ) in note, note

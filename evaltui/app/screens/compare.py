@@ -352,6 +352,8 @@ class CompareScreen(Screen[None]):
         """None, "regressed" or "improved"."""
         self.sort: tuple[str, bool] = ("delta", False)
         """(column, descending): largest regression first until the user sorts."""
+        self.sorted_by_user = False
+        """Whether the user chose the order (a sort key, g or i): kept then as comparisons come."""
         self.rows = pl.DataFrame()
         """The compared prompts the table shows, in its order (the keys behind its rows)."""
         self.keep_cursor_on: str | None = None
@@ -424,6 +426,12 @@ class CompareScreen(Screen[None]):
             self.query_one("#compare-headline", Static).update(Text(one_line(error, 2000)))
             return
         self.comparison = message.comparison
+        if not self.sorted_by_user:
+            # The largest regression first whichever way the score goes: a lower-is-better
+            # mae's is its largest rise (Δ descending); Δ ascending opened it on its largest
+            # improvement ("gains first"), an accuracy on its largest regression.
+            lower = message.comparison is not None and message.comparison.lower_is_better
+            self.sort = ("delta", lower)
         self.refresh_bindings()  # g/i say "Lower"/"Higher" when no direction is known
         self.query_one("#compare-headline", Static).update(Text(headline(message.comparison)))
         self.query_one("#compare-details", Static).update(Text(counts_text(message.comparison)))
@@ -536,7 +544,12 @@ class CompareScreen(Screen[None]):
         elif self.only == "improved":
             rows = self.comparison.improvements()
         column, descending = self.sort
-        self.rows = rows.sort(column, descending=descending, nulls_last=True, maintain_order=True)
+        # A NaN (a change not comparable: inf in both runs) last either way, as a null is:
+        # polars sorts NaN above every number, so Δ descending opened on it.
+        key = pl.col(column)
+        if rows.schema.get(column, pl.Null).is_float():
+            key = key.fill_nan(None)
+        self.rows = rows.sort(key, descending=descending, nulls_last=True, maintain_order=True)
         self.show_status()
         old = self.current_table()
         cursor_column = old.cursor_column if old is not None else 0
@@ -641,6 +654,7 @@ class CompareScreen(Screen[None]):
     def action_only(self, which: str, _words: str | None = None) -> None:
         """``which``: "regressed" or "improved" (``_words`` names them for the footer only)."""
         self.only = None if self.only == which else which
+        self.sorted_by_user = True
         # The largest change of the kind first: a regression of a lower-is-better mae is a rise
         # (Δ descending); ascending showed its smallest first under "(largest gain first)".
         lower = self.comparison is not None and self.comparison.lower_is_better
@@ -654,6 +668,7 @@ class CompareScreen(Screen[None]):
         table = self.current_table()
         if table is not None and 0 <= table.cursor_column < len(COLUMNS):
             self.sort = (COLUMNS[table.cursor_column].source, descending)
+            self.sorted_by_user = True
             self.show()
 
     def cursor_prompt_id(self) -> str | None:

@@ -41,7 +41,7 @@ from evaltui.data.query import (
     score_scales,
     where_scale_note,
 )
-from evaltui.data.rescore import RescoreProgress, per_run_comparison
+from evaltui.data.rescore import RescoreProgress, per_run_comparison, stored_accuracy_rows
 from evaltui.data.sanitize import (
     cell_width,
     first_fitting,
@@ -94,10 +94,8 @@ def rescore_numbers(stats: pl.DataFrame) -> RescoreNumbers | None:
     if "n_flipped" not in stats.columns or not stats.height:
         return None
     every = list(per_run_comparison(stats).iter_rows(named=True))
-    # Only runs whose stored score is an accuracy (it had a "correct": n_correct is null for a
-    # bleu or an mae without a threshold): "stored accuracy 0.417–inf" took in a mean mae.
-    known = pl.col("stored_n_correct").is_not_null() if "stored_n_correct" in stats else True
-    runs = set(stats.filter(known).get_column("run").unique().to_list())
+    # Only runs whose stored score is an accuracy: "stored accuracy 0.417–inf" took in a mean mae.
+    runs = set(stats.filter(stored_accuracy_rows(stats)).get_column("run").unique().to_list())
     return RescoreNumbers(every, [r for r in every if r["run"] in runs], rescored_over(stats))
 
 
@@ -160,18 +158,21 @@ def rescored_over(stats: pl.DataFrame) -> str:
     better (the t summary said 46 of 50)."""
     if "n_flipped" not in stats.columns or not stats.height:
         return ""
-    known = pl.col("stored_n_correct").is_not_null() if "stored_n_correct" in stats else True
-    rows = per_run_comparison(stats.filter(known))
+    rows = per_run_comparison(stats.filter(stored_accuracy_rows(stats)))
     new_n = int(rows.get_column("new_n").fill_null(0).sum())
     stored_n = int(rows.get_column("stored_n").fill_null(0).sum())
     return f"over {new_n:,} of {stored_n:,}" if new_n < stored_n else ""
 
 
 def _accuracy_range(
-    values: dict[str, float], *, by_run: bool = True, word: str = "accuracy"
+    values: dict[str, float], *, by_run: bool = True, word: str = "accuracy", metrics: int = 1
 ) -> str:
-    low, high = min(values.values()), max(values.values())
-    return f"{word} {fraction(low)}–{fraction(high)}" + (" by run (t)" if by_run else " (t)")
+    if metrics > 1:  # a bleu_max's 19.684 and an mae's inf: 'mean score 19.684–inf' is no range
+        return f"{word}s of {metrics} metrics (t)"
+    low, high = fraction(min(values.values())), fraction(max(values.values()))
+    if low == high:  # every run's, as shown: one value ("0.417–0.417 (t)" read as a range)
+        return f"{word} {low} (t)"
+    return f"{word} {low}–{high}" + (" by run (t)" if by_run else " (t)")
 
 
 def _fit_run_accuracy(
@@ -181,6 +182,7 @@ def _fit_run_accuracy(
     width: int,
     compact: str,
     word: str = "accuracy",
+    metrics: int = 1,
 ) -> None:
     """Size the several runs' accuracy (``parts[1]``) so the header up to its bad-line and note
     counts (when not 0) fits ``width``.
@@ -190,7 +192,8 @@ def _fit_run_accuracy(
     and when even the range leaves them off the line, the bad-line and note counts move before
     the generation count: a malformed line is counted where it is seen, at any width. When even
     that is too long, the runs part (``parts[0]``) becomes ``compact`` and the range loses its
-    "by run". ``word`` names the values (``mean score`` for continuous runs' means).
+    "by run". ``word`` names the values (``mean score`` for continuous runs' means), of
+    ``metrics`` metrics (several: no range, their count).
     """
     index = 1
     bad = next(i for i, part in enumerate(parts) if part.startswith("bad lines "))
@@ -219,13 +222,13 @@ def _fit_run_accuracy(
                     move_generations()
                 return
     if len(runs) <= 3:
-        parts[index] = _accuracy_range(values, word=word)
+        parts[index] = _accuracy_range(values, word=word, metrics=metrics)
     if not fits(with_generations=True):
         move_generations()
         # The generation count now follows the bad-line and note counts, at index ``last``.
         if cell_width(" · ".join(p for p in parts[:last] if p)) > width:
             parts[0] = compact
-            parts[index] = _accuracy_range(values, by_run=False, word=word)
+            parts[index] = _accuracy_range(values, by_run=False, word=word, metrics=metrics)
 
 
 def mean_word(kinds: dict[str, ScoreKind], means: dict[str, float]) -> str:
@@ -337,11 +340,12 @@ def _header_parts(
     ``spelling`` (:func:`rescore_parts`)."""
     stats = result.stats
     kinds, values, runs = counts.kinds, counts.accuracies, counts.runs
-    word = "accuracy"
+    word, metrics = "accuracy", 1
     if not values and counts.means:
         # No accuracy: the continuous runs' means in their own units, as "accuracy 0.62" is
         # (a bleu 0-100 run's header had no score at all); "mean mae" for one named metric.
         values, word = counts.means, mean_word(kinds, counts.means)
+        metrics = len({kinds[run].metric for run in counts.means})
     skipped = [f for f in result.skipped_files if not f.companion]
     generations = counts.generations
     unscored = generations - counts.scored
@@ -374,7 +378,7 @@ def _header_parts(
         elif len(runs) <= 3:
             parts.append("")  # the accuracy, sized below once the parts after it are known
         else:
-            parts.append(_accuracy_range(values, word=word))
+            parts.append(_accuracy_range(values, word=word, metrics=metrics))
         parts.append(f"generations {generations:,}")
     beside, after = rescore_parts(numbers, width, spelling)
     parts.insert(len(parts) - 1, beside)  # beside the accuracy
@@ -384,7 +388,7 @@ def _header_parts(
     if result.notes:  # a note about each of 100 files is one note (b lists the files)
         parts.append(f"notes {len(result.note_groups()):,} (b)")
     if len(runs) > 1 and values:
-        _fit_run_accuracy(parts, runs, values, width, compact, word)
+        _fit_run_accuracy(parts, runs, values, width, compact, word, metrics)
     if after:  # after the unscored count, or the bad-line and note counts
         leading = ("unscored ",) if unscored else ("bad lines ", "notes ")
         at = 1 + max(i for i, p in enumerate(parts) if p.startswith(leading))

@@ -37,7 +37,7 @@ from evaltui.data.bins import (
     tick_label,
     tick_labels,
 )
-from evaltui.data.metrics import correct_expr, run_kinds
+from evaltui.data.metrics import ScoreKind, correct_expr, run_kinds
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
@@ -286,6 +286,43 @@ def not_accuracy_note(runs: list[str]) -> str:
     # The count first: a narrow screen cuts the names, never how many runs are left out.
     names = ", ".join(distinct_middle([str(run) for run in runs], LABEL_WIDTH).values())
     return f"{plural(len(runs), 'run')} not shown (score not an accuracy): {names}"
+
+
+def rates_on_an_axis(
+    rows: pl.DataFrame, kinds: dict[str, ScoreKind]
+) -> tuple[pl.DataFrame, list[str], list[str]]:
+    """``rows`` (Stats) of the runs a 0–1 accuracy axis shows, each prompt's rate as
+    ``average_accuracy``, the runs shown by their pass rate, and the runs left out. A continuous
+    run given a threshold has a "correct" (an mae ≤ 1): its pass rate, k of n samples correct,
+    is a rate as an accuracy's is (it was left out, 'score not an accuracy', though the table
+    counts its correct samples); a continuous score without one (a bleu of 19.7, an mae of inf)
+    is no rate, and left out."""
+    judged = [r for r, k in kinds.items() if k.kind == "continuous" and k.threshold is not None]
+    other = [run for run, kind in kinds.items() if not kind.accuracy and run not in judged]
+    if other:
+        rows = rows.filter(~pl.col("run").is_in(other))
+    if judged:
+        rate = pl.when(pl.col("n_scored") > 0).then(pl.col("n_correct") / pl.col("n_scored"))
+        rows = rows.with_columns(
+            pl.when(pl.col("run").is_in(judged))
+            .then(rate)
+            .otherwise(pl.col("average_accuracy"))
+            .alias("average_accuracy")
+        )
+    return rows, judged, other
+
+
+def judged_note(kinds: list[ScoreKind]) -> str:
+    """The note saying which runs a pass-rate plot shows by their threshold, their score being
+    no accuracy (``r_mae: pass rate of mae ≤ 1``; empty: none)."""
+    if not kinds:
+        return ""
+    names = distinct_middle([str(kind.run) for kind in kinds], LABEL_WIDTH)
+    rules: dict[str, list[str]] = {}  # runs of one rule named together
+    for kind in kinds:
+        rule = f"pass rate of {one_line(kind.metric or 'score', 20)} {kind.correct_rule()}"
+        rules.setdefault(rule, []).append(names[str(kind.run)])
+    return "; ".join(f"{', '.join(runs)}: {rule}" for rule, runs in rules.items())
 
 
 def no_correct_note(runs: list[str]) -> str:
@@ -550,9 +587,7 @@ class PlotScreen(Screen[None]):
         # Pass rates on a 0–1 axis: only runs whose score is an accuracy (a bleu of 19.7 or an
         # mae of inf is not a rate); the others are named in the note, not dropped silently.
         kinds = run_kinds(rows)
-        other = [run for run, kind in kinds.items() if not kind.accuracy]
-        if other:
-            rows = rows.filter(~pl.col("run").is_in(other))
+        rows, judged, other = rates_on_an_axis(rows, kinds)
         scored = rows.filter(pl.col("average_accuracy").is_not_null())
         rates = scored["average_accuracy"].cast(pl.Float64).to_numpy()
         samples = scored["n_scored"].drop_nulls().to_list() if "n_scored" in scored.columns else []
@@ -588,7 +623,7 @@ class PlotScreen(Screen[None]):
         )
         panel = Panel("", series, rate_ticks(bins), yticks, top, True)
         title = f"{KINDS['accuracy']} · {scope}"
-        note = not_accuracy_note(other)
+        note = notes(judged_note([kinds[run] for run in judged]), not_accuracy_note(other))
         return Figure(
             "accuracy",
             title,
@@ -602,15 +637,15 @@ class PlotScreen(Screen[None]):
     def scatter_figure(self, rows: pl.DataFrame, scope: str, clip: bool) -> Figure:
         # Accuracy on a 0–1 axis, as the histogram: only runs whose score is an accuracy (an
         # mae of inf made plotext raise, a bleu of 19.7 fell off the axis); the others named.
-        other = [run for run, kind in run_kinds(rows).items() if not kind.accuracy]
-        if other:
-            rows = rows.filter(~pl.col("run").is_in(other))
+        kinds = run_kinds(rows)
+        rows, judged, other = rates_on_an_axis(rows, kinds)
         both = rows.select("run", "avg_gen_length", "average_accuracy").drop_nulls()
         result = self.evalapp.result
         # A prompt's mean length is of its generations counted so far.
         pending = "" if result is None else pending_words(result)
         note = notes(
             pending and f"mean lengths of the generations counted {pending}",
+            judged_note([kinds[run] for run in judged]),
             not_accuracy_note(other),
         )
         if clip and both.height:

@@ -211,6 +211,12 @@ def rescore_lines(rows: pl.DataFrame, app: EvalApp) -> list[str]:
         sources = [f.source for f in app.result.files]
         for group in fold_notes(app.rescored.doubts, sources):
             lines.append(f"  doubt: {one_line(group.text, 600)}")
+        # Said once as a toast (a followed file's every update is re-scored): here with the
+        # newest counts, as the doubts are.
+        for group in fold_notes(app.rescored.notes, sources):
+            lines.append(f"  not re-scored: {one_line(group.text, 300)}")
+        for group in fold_notes(app.rescored.prompt_notes, sources):
+            lines.append(f"  prompt scores: {one_line(group.text, 300)}")
         told = from_answer_words(app.rescored)
         if told:
             lines.append(f"  {told}")

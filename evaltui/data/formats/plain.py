@@ -574,10 +574,22 @@ class PlainReader(Reader):
             )
         for wanted, names in looked_for.items() if records and rows.height else ():
             what = "a score" if wanted == "--score-field" else "a reference answer"
+            # A field named for a loss (mae, wer, error) is not taken unasked: it may be
+            # something other than the eval's score (an error's message, a training loss). It
+            # is named, with the flag that reads it so (the note said only "name it").
+            losses = [k for k in first_keys if LOWER_IS_BETTER_NAME.search(k)]
+            if wanted == "--score-field" and losses:
+                loss = losses[0]
+                how = (
+                    f"; {loss!r}, named for a loss or an error, is not taken unasked: "
+                    f"{wanted} {loss} reads it as the score, lower is better"
+                )
+                ending = ""
+            else:
+                how, ending = "", f"; name it with {wanted}"
             notes.append(
-                f"{source}: none of its {records} records has {what} under a name evaltui knows "
-                f"(looked for {', '.join(names)}; their fields: {fields}); "
-                f"name it with {wanted}"
+                f"{source}: none of its {records} records has {what} under a name evaltui knows"
+                f"{how} (looked for {', '.join(names)}; their fields: {fields}){ending}"
             )
         return ReadResult(rows.frame(), errors, notes)
 
