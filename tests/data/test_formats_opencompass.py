@@ -260,12 +260,19 @@ def test_aisbench_non_finite_and_unreadable_details_are_their_generations_errors
     errors = {e.line: e.reason for e in result.errors}
     assert sorted(errors) == [3, 4, 6, 8, 9]
     where = "results/toy-vllm-api-chat-n3/toy_gsm8k.json"
-    assert (
-        errors[4]
-        == f"{where} details[0]: score inf is not a finite number (this format writes none)"
-    )
+    assert errors[4] == f"{where} details[0]: score inf is not a finite number ({AISBENCH_WHY})"
     assert errors[8].startswith(f"{where} details[1]: score inf is not a finite number")
     assert errors[3].startswith(f"{where} details[2]: ") and "nested too deeply" in errors[3]
+
+
+#: Why a details verdict is never NaN or infinite, as each tool's source says (their evaluators
+#: write booleans; AISBench's BaseEvaluator counts each with int()). The message said "this
+#: format writes none" for both.
+AISBENCH_WHY = (
+    "AISBench's evaluators write each verdict as a boolean, and count it with int(), which no"
+    " NaN or infinity passes"
+)
+OPENCOMPASS_WHY = "OpenCompass' evaluators write each verdict as a boolean"
 
 
 def test_aisbench_non_finite_detail_through_the_cli(
@@ -323,7 +330,7 @@ def test_aisbench_n1_details_object_with_bad_values(tmp_path: Path) -> None:
         (2, "results/m/ds.json details['1']: correct is an empty list"),
         (
             3,
-            "results/m/ds.json details['2']: score nan is not a finite number (this format writes none)",
+            f"results/m/ds.json details['2']: score nan is not a finite number ({AISBENCH_WHY})",
         ),
     ]
 
@@ -350,7 +357,7 @@ def test_opencompass_non_finite_details_are_entry_errors(tmp_path: Path) -> None
         (
             12,
             "results/toy-openai-sdk/toy_gsm8k.json details[2]: score inf is not a finite number"
-            " (this format writes none)",
+            f" ({OPENCOMPASS_WHY})",
         )
     ]
 
@@ -366,7 +373,7 @@ def test_opencompass_legacy_results_non_finite_correct_is_an_entry_error(tmp_pat
     result = OpenCompassReader().read(path, "r.json", ReadOptions())
     assert result.frame.select("gen", "accuracy").rows() == [(" 36", 0.0)]
     assert [(e.line, e.reason) for e in result.errors] == [
-        (1, "correct: score -inf is not a finite number (this format writes none)")
+        (1, f"correct: score -inf is not a finite number ({OPENCOMPASS_WHY})")
     ]
 
 

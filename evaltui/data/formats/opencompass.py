@@ -443,12 +443,23 @@ def _rule_detail(entry: dict[str, Any], sample: int, key: str) -> Any:
     return rule.get(key) if isinstance(rule, dict) else None
 
 
-def _score(value: Any, where: str) -> float | None:
+#: Why a details verdict is never NaN or infinite, in each tool's terms: both tools' evaluators
+#: write booleans, and ``BaseEvaluator.evaluate`` (AISBench's, OpenCompass' since it grouped
+#: replicas) counts each sample's verdict with ``int(detail['correct'])``, which raises on NaN
+#: and infinity before any results are written (OpenCompass ≤0.4.0's details had no such count).
+NO_NON_FINITE = {
+    "OpenCompass": "OpenCompass' evaluators write each verdict as a boolean",
+    "AISBench": "AISBench's evaluators write each verdict as a boolean, and count it with int(),"
+    " which no NaN or infinity passes",
+}
+
+
+def _score(value: Any, where: str, tool: str = "OpenCompass") -> float | None:
     """A details ``correct`` value as a score. These formats write booleans (or 0/1): a
-    non-finite number is not documented, so it is the entry's error (raised inside the entry's
-    guard), never a score and never a silent unscored row."""
+    non-finite number is not one they write (:data:`NO_NON_FINITE`), so it is the entry's error
+    (raised inside the entry's guard), never a score and never a silent unscored row."""
     try:
-        return to_score(value)
+        return to_score(value, finite_why=NO_NON_FINITE[tool])
     except ValueError as exc:
         raise EntryError(f"{where}: {exc}") from None
 
@@ -470,7 +481,11 @@ class _Detail:
     def resolve(self) -> tuple[float | None, str | None, str | None]:
         if self.problem is not None:
             raise EntryError(f"{self.where}: {self.problem}")
-        return _score(self.correct, self.where), stringify(self.pred), stringify(self.ref)
+        return (
+            _score(self.correct, self.where, "AISBench"),
+            stringify(self.pred),
+            stringify(self.ref),
+        )
 
 
 #: How a predictions file opens: entry "0", its ``origin_prompt`` first (a chat prompt's first

@@ -13,6 +13,7 @@ A record's integer ``step`` (verl's per-step ``<step>.jsonl`` dumps) makes each 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -421,6 +422,14 @@ def record_score(first: dict[str, Any]) -> int:
     return 0
 
 
+def _plain_score(value: Any) -> float | None:
+    """A plain record's score as a float (:func:`~evaltui.data.formats.base.to_score`), NaN or
+    infinity kept: the record's writer is the user's own script, whose ``json.dumps`` writes a
+    ``float('nan')`` (a grader that failed, a reward of no value) as ``NaN``. The caller shows
+    such a generation unscored, with a note."""
+    return to_score(value, non_finite=True)
+
+
 def takes(record: Any, options: ReadOptions) -> bool:
     """Whether ``record`` has the prompt and generation fields the plain reader reads (named by
     the field flags, or under the names it knows)."""
@@ -525,6 +534,7 @@ class PlainReader(Reader):
         given = options.field_flags()
         flags = {flag: given[flag] for flag in ("--score-field", "--answer-field") if flag in given}
         records = 0
+        non_finite: list[int] = []  # lines with a NaN or infinite score
         first_keys: list[str] = []
         told: set[str] = set()
         score_choice_told = options.score_field is not None
@@ -561,10 +571,17 @@ class PlainReader(Reader):
                     if not any(_has(record, name) for name in names)
                 }
             with rows.entry(errors, source, line_no):
-                how = self._emit(record, line_no, offset, options, add)
+                how = self._emit(record, line_no, offset, options, add, non_finite)
                 if how is not None and how not in told:
                     told.add(how)
                     notes.append(f"{source}: {how}")
+        if non_finite:
+            first = ", ".join(str(n) for n in non_finite[:5]) + ("…" if len(non_finite) > 5 else "")
+            notes.append(
+                f"{source}: a NaN or infinite score on {plural(len(non_finite), 'line')}"
+                f" ({first}), as a script's json.dumps writes float('nan') or float('inf'):"
+                " shown unscored"
+            )
         fields = ", ".join(first_keys[:12]) + (", …" if len(first_keys) > 12 else "")
         for flag, name in flags.items() if records else ():
             what = "none is scored" if flag == "--score-field" else "none has a reference answer"
@@ -583,9 +600,25 @@ class PlainReader(Reader):
 
     @staticmethod
     def _emit(
-        record: dict[str, Any], line_no: int, offset: int, options: ReadOptions, add: Any
+        record: dict[str, Any],
+        line_no: int,
+        offset: int,
+        options: ReadOptions,
+        add: Any,
+        non_finite: list[int],
     ) -> str | None:
-        """Add the record's generations; returns what the file's note says about how (or None)."""
+        """Add the record's generations; returns what the file's note says about how (or None).
+        A NaN or infinite score is the generation's no score (:func:`_plain_score`); its line
+        goes into ``non_finite`` for the file's note."""
+
+        def score_of(value: Any) -> float | None:
+            score = _plain_score(value)
+            if score is not None and not math.isfinite(score):
+                if not non_finite or non_finite[-1] != line_no:
+                    non_finite.append(line_no)
+                return None
+            return score
+
         prompt_key = _pick(record, options.prompt_field, PROMPT_FIELDS)
         gen_key = _pick(record, options.gen_field, GEN_FIELDS)
         if prompt_key is None or record[prompt_key] is None:
@@ -655,12 +688,12 @@ class PlainReader(Reader):
                     one_extracted = extracted
                     if isinstance(extracted_list, list) and len(extracted_list) == len(parts):
                         one_extracted = stringify(extracted_list[i])
-                    one(part, to_score(score), one_extracted)
+                    one(part, score_of(score), one_extracted)
                 return None
             if gen_key in SAMPLE_LISTS and len(parts) > 1:
                 # n samples of the prompt: each its own generation; one number for all of them
                 # is the prompt's (a mean over the samples, a pass@n), not each sample's.
-                prompt_score = to_score(raw_score)
+                prompt_score = score_of(raw_score)
                 for part in parts:
                     one(part, None, extracted, prompt_score)
                 if score_key is None or prompt_score is None:
@@ -669,10 +702,10 @@ class PlainReader(Reader):
                     f"'{gen_key}' holds several samples per line and '{score_key}' one number: "
                     "kept as the prompt's score, the samples unscored"
                 )
-            one(GEN_JOIN.join(parts), to_score(raw_score), extracted)
+            one(GEN_JOIN.join(parts), score_of(raw_score), extracted)
             return None
         if isinstance(raw_score, list):
             raise ValueError(f"'{score_key}' is a list but '{gen_key}' is not")
         text = gen if isinstance(gen, str) else stringify(gen) or ""
-        one(text, to_score(raw_score), extracted)
+        one(text, score_of(raw_score), extracted)
         return None
