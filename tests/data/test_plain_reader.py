@@ -293,3 +293,58 @@ def test_a_cut_string_says_where_it_starts_once(tmp_path: Path) -> None:
         "a.jsonl:4: truncated last line (file still being written?):"
         " Unterminated string starting at column 12",
     ]
+
+
+def test_a_chat_request_under_messages_is_the_prompt(tmp_path: Path) -> None:
+    """A script that keeps its chat request as OpenAI's ``messages`` (beside ``response``,
+    ``label``, ``score``): the file was 'no reader recognises this file' (no prompt field)."""
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"messages": [{"role": "user", "content": "1+1?"}], "response": "2", "label": 2,
+             "score": 1.0},
+            {"messages": [{"role": "system", "content": "Be brief."},
+                          {"role": "user", "content": "2+2?"}], "response": "5", "label": 4,
+             "score": 0.0},
+        ],
+    )  # fmt: skip
+    reader = detect(path).reader
+    assert reader is not None and reader.name == "plain"
+    frame, errors = read(path)
+    assert errors == []
+    assert frame.select("prompt", "gen", "answer", "accuracy").rows() == [
+        ("1+1?", "2", "2", 1.0),
+        ("system: Be brief.\n\nuser: 2+2?", "5", "4", 0.0),
+    ]
+
+
+def test_a_chat_ending_in_the_assistants_turn_is_prompt_and_generation(tmp_path: Path) -> None:
+    """``messages`` holding the model's reply as its last turn (and no generation field): the
+    turns before it are the prompt, the reply (text parts joined) the generation. A generation
+    field, when there is one, is the generation; a chat with no reply is a line's error that
+    says where the generation was looked for."""
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"messages": [{"role": "user", "content": "1+1?"},
+                          {"role": "assistant", "content": "2"}], "answer": "2", "correct": True},
+            {"messages": [{"role": "user", "content": "2+2?"},
+                          {"role": "assistant", "content": [{"type": "text", "text": "fi"},
+                                                            {"type": "text", "text": "ve"}]}],
+             "answer": "4", "correct": "false"},
+            {"messages": [{"role": "user", "content": "3+3?"},
+                          {"role": "assistant", "content": "draft"}], "output": "6",
+             "answer": "6", "correct": 1},
+            {"messages": [{"role": "user", "content": "4+4?"}], "answer": "8", "correct": 1},
+        ],
+    )  # fmt: skip
+    reader = detect(path).reader
+    assert reader is not None and reader.name == "plain"
+    frame, errors = read(path)
+    assert frame.select("prompt", "gen", "answer", "accuracy").rows() == [
+        ("1+1?", "2", "2", 1.0),
+        ("2+2?", "five", "4", 0.0),
+        ("3+3?", "6", "6", 1.0),
+    ]
+    assert len(errors) == 1 and errors[0].startswith("a.jsonl:4: no generation field (looked for")
+    assert errors[0].endswith(", or 'messages' ending in the assistant's turn)")

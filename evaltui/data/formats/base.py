@@ -526,6 +526,19 @@ def turns_text(turns: Sequence[tuple[str | None, str]], user_roles: Collection[s
 USER_ROLES = ("user", "human")
 
 
+def message_text(body: Any) -> str:
+    """A chat message's content as text: a string as it is, content parts (``[{"type": "text",
+    "text": …}]``) their texts joined, anything else its JSON."""
+    if isinstance(body, str):
+        return body
+    if isinstance(body, list):
+        return "".join(
+            str(part.get("text", "")) if isinstance(part, dict) else stringify(part) or ""
+            for part in body
+        )
+    return stringify(body) or ""
+
+
 def chat_text(value: Any) -> str | None:
     """Chat messages (``[{"role", "content"}]``, content a string or text parts) as readable text,
     shown as :func:`turns_text` shows turns: one user turn is its text alone, more turns one
@@ -538,17 +551,7 @@ def chat_text(value: Any) -> str | None:
     ):
         return None
 
-    def content(body: Any) -> str:
-        if isinstance(body, str):
-            return body
-        if isinstance(body, list):
-            return "".join(
-                str(part.get("text", "")) if isinstance(part, dict) else stringify(part) or ""
-                for part in body
-            )
-        return stringify(body) or ""
-
-    turns = [(stringify(m["role"]) or "?", content(m["content"])) for m in value]
+    turns = [(stringify(m["role"]) or "?", message_text(m["content"])) for m in value]
     return turns_text(turns, USER_ROLES)
 
 

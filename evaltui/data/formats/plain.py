@@ -32,6 +32,7 @@ from evaltui.data.formats.base import (
     chat_text,
     folder_label,
     json_error,
+    message_text,
     parse_json,
     prompt_hash,
     stringify,
@@ -45,7 +46,13 @@ from evaltui.data.wording import plural
 #: format's own claim (a sniff above it, or a companion) wins.
 GENERIC_GUESS = 30
 #: Candidate field names per role, most specific first. The first present in a record wins.
-PROMPT_FIELDS = ("prompt", "question", "input", "problem", "query", "instruction")
+#: ``messages`` last: a script's chat request (OpenAI's ``messages``) is the prompt when no field
+#: above holds it; ending in the assistant's turn, that turn is the generation when no
+#: generation field holds one (:func:`_reply`).
+PROMPT_FIELDS = ("prompt", "question", "input", "problem", "query", "instruction", "messages")
+#: The chat field whose last turn may be the model's reply, and that turn's role.
+MESSAGES = "messages"
+ASSISTANT = "assistant"
 GEN_FIELDS = (
     "gen",
     "generation",
@@ -358,6 +365,20 @@ def _has(record: dict[str, Any], name: str) -> bool:
     return name not in LIST_ONLY_FIELDS or isinstance(record[name], list)
 
 
+def _reply(record: dict[str, Any]) -> tuple[list[Any], str] | None:
+    """(the turns before it, its content) when the record's ``messages`` are chat turns ending
+    in the assistant's (a script that appended the model's reply to its request); else None."""
+    turns = record.get(MESSAGES)
+    if (
+        isinstance(turns, list)
+        and len(turns) >= 2
+        and chat_text(turns) is not None
+        and turns[-1].get("role") == ASSISTANT
+    ):
+        return turns[:-1], message_text(turns[-1]["content"])
+    return None
+
+
 def _looked_for(override: str | None, candidates: tuple[str, ...]) -> str:
     """The field name(s) a missing field was looked for under, for its error."""
     if override is not None:
@@ -417,7 +438,9 @@ def record_score(first: dict[str, Any]) -> int:
     keys = set(first)
     if _is_plain(keys):
         return 90
-    if any(k in keys for k in PROMPT_FIELDS) and any(_has(first, k) for k in GEN_FIELDS):
+    if any(k in keys for k in PROMPT_FIELDS) and (
+        any(_has(first, k) for k in GEN_FIELDS) or _reply(first) is not None
+    ):
         return GENERIC_GUESS
     return 0
 
@@ -436,7 +459,10 @@ def takes(record: Any, options: ReadOptions) -> bool:
     return (
         isinstance(record, dict)
         and _pick(record, options.prompt_field, PROMPT_FIELDS) is not None
-        and _pick(record, options.gen_field, GEN_FIELDS) is not None
+        and (
+            _pick(record, options.gen_field, GEN_FIELDS) is not None
+            or (options.gen_field is None and _reply(record) is not None)
+        )
     )
 
 
@@ -625,9 +651,20 @@ class PlainReader(Reader):
             raise ValueError(
                 f"no prompt field ({_looked_for(options.prompt_field, PROMPT_FIELDS)})"
             )
-        if gen_key is None or record[gen_key] is None:
-            raise ValueError(f"no generation field ({_looked_for(options.gen_field, GEN_FIELDS)})")
         raw_prompt = record[prompt_key]
+        reply = _reply(record) if prompt_key == MESSAGES else None
+        if reply is not None:
+            # The chat ends in the model's reply: the prompt is the turns before it, and the
+            # reply the generation unless a generation field holds one.
+            raw_prompt = reply[0]
+        gen = record[gen_key] if gen_key is not None else None
+        if gen_key is None and reply is not None and options.gen_field is None:
+            gen_key, gen = f"{MESSAGES}' last turn '{ASSISTANT}", reply[1]
+        if gen_key is None or gen is None:
+            looked = _looked_for(options.gen_field, GEN_FIELDS)
+            if options.gen_field is None and prompt_key == MESSAGES:
+                looked += f", or {MESSAGES!r} ending in the {ASSISTANT}'s turn"
+            raise ValueError(f"no generation field ({looked})")
         if isinstance(raw_prompt, str):
             prompt = raw_prompt
         else:  # chat messages read as the conversation; any other value as its JSON
@@ -651,7 +688,6 @@ class PlainReader(Reader):
         step = record.get("step")
         if not isinstance(step, int) or isinstance(step, bool):
             step = None
-        gen = record[gen_key]
 
         def one(
             text: str,
