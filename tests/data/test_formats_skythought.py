@@ -1116,9 +1116,14 @@ def test_a_convert_format_copy_is_labelled_by_its_model(tmp_path: Path) -> None:
     assert result.frame["run"].unique().to_list() == ["Sky-T1-32B-Preview"]
     assert result.notes == [
         f"{path.name}: 2 responses with a processed_content (tools/convert_format.py's rewrite"
-        " of it by gpt-4o-mini): the content is shown, as the model wrote it and correctness"
-        " grades it"
+        " of it by gpt-4o-mini): the content is shown, as the model wrote it; a correctness that"
+        " inference_and_check.py --check wrote on this copy grades the processed_content (--check"
+        " grades it where a response has one)"
     ]
+    # The note said 'correctness grades it' (the content), but every inference_and_check.py's
+    # perform_check grades response_entry["processed_content"] where there is one, and its
+    # Jan 2025 --check runs on the converted_ copy when it exists (the reject-sampling steps:
+    # inference, convert, check).
     identity = READER.run_identity(path, ReadOptions())
     assert identity is not None
     assert identity.label == "Sky-T1-32B-Preview"

@@ -614,7 +614,8 @@ class SkyThoughtReader(ContainerReader):
             notes.append(
                 f"{source}: {plural(rewritten, 'response')} with a processed_content (tools/"
                 "convert_format.py's rewrite of it by gpt-4o-mini): the content is shown, as the"
-                " model wrote it and correctness grades it"
+                " model wrote it; a correctness that inference_and_check.py --check wrote on this"
+                " copy grades the processed_content (--check grades it where a response has one)"
             )
         if thought:
             notes.append(
