@@ -348,3 +348,33 @@ def test_a_chat_ending_in_the_assistants_turn_is_prompt_and_generation(tmp_path:
     ]
     assert len(errors) == 1 and errors[0].startswith("a.jsonl:4: no generation field (looked for")
     assert errors[0].endswith(", or 'messages' ending in the assistant's turn)")
+
+
+def test_a_generation_or_reference_under_two_known_names_is_told(tmp_path: Path) -> None:
+    """A script's record with its raw ``output`` beside a cleaned ``response``, and ``answer``
+    (the model's extracted answer) beside ``gold``: the first name in order is read, silently
+    (the score's choice alone was told). Now each choice is told once, with the flag to read
+    the other; the flags read the others and leave nothing to tell."""
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"prompt": "1+1?", "output": "<think>…</think> 2", "response": "2", "answer": "2",
+             "gold": "2", "correct": True},
+            {"prompt": "2+2?", "output": "<think>…</think> 5", "response": "5", "answer": "5",
+             "gold": "4", "correct": False},
+        ],
+    )  # fmt: skip
+    result = READER.read(path, path.name, ReadOptions())
+    assert result.frame.select("gen", "answer").rows() == [
+        ("<think>…</think> 2", "2"),
+        ("<think>…</think> 5", "5"),
+    ]
+    assert result.notes == [
+        "a.jsonl: generations read from 'output'; its records also have 'response'"
+        " (--gen-field response to read that instead)",
+        "a.jsonl: references read from 'answer'; its records also have 'gold'"
+        " (--answer-field gold to read that instead)",
+    ]
+    named = READER.read(path, path.name, ReadOptions(gen_field="response", answer_field="gold"))
+    assert named.frame.select("gen", "answer").rows() == [("2", "2"), ("5", "4")]
+    assert named.notes == []

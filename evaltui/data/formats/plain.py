@@ -256,7 +256,7 @@ def merge_notes(
     window's (``new_rows``: it gave rows). The result says what a read of the whole file says:
     invalid UTF-8 lines counted and listed together, a field "in none of its N records" counted
     over both (or dropped, when the rows of either part had it), InternBootcamp's "N generations
-    shown as reasoning_content" counted over both, the score choice told from the file's first
+    shown as reasoning_content" counted over both, the score, generation and reference choices told from the file's first
     record only, other notes once."""
     merged = list(earlier)
     if new_rows:  # a "none of" note the new rows do not repeat: they have the field
@@ -306,11 +306,16 @@ def merge_notes(
                 continue
             if had_rows:
                 continue  # the rows read before have it: not "none of its records"
-        if had_rows and ": scored by " in note:
+        if had_rows and any(f": {told} " in note for told in FIRST_RECORD_NOTES):
             continue  # told from the file's first record, read before
         if note not in merged:
             merged.append(note)
     return merged
+
+
+#: How the notes told from a file's first record start (after the file): which of several score,
+#: generation or reference fields it is read by.
+FIRST_RECORD_NOTES = ("scored by", "generations read from", "references read from")
 
 
 #: Words that name a shard or a sampling pass when a number follows them (``shard3``,
@@ -564,6 +569,7 @@ class PlainReader(Reader):
         first_keys: list[str] = []
         told: set[str] = set()
         score_choice_told = options.score_field is not None
+        choices_told = False
         # Without a flag, a file none of whose records has a score (or reference) field under any
         # name evaltui knows is told, with the names looked for and the fields it has instead.
         looked_for: dict[str, tuple[str, ...]] = {
@@ -586,6 +592,22 @@ class PlainReader(Reader):
                         f"{source}: scored by {candidates[0]!r}; its records also have {others} "
                         f"(--score-field {candidates[1]} to score by that instead)"
                     )
+            if not choices_told:
+                # A generation or reference under two names evaltui knows (a script's 'output'
+                # beside its 'response', an 'answer' the model's beside the 'gold'): the first
+                # in order is read, and the file says which, with the flag to read the other.
+                choices_told = True
+                for what, flag, given_name, known in (
+                    ("generations read from", "--gen-field", options.gen_field, GEN_FIELDS),
+                    ("references read from", "--answer-field", options.answer_field, ANSWER_FIELDS),
+                ):
+                    candidates = [name for name in known if _has(record, name)]
+                    if given_name is None and len(candidates) > 1:
+                        others = ", ".join(repr(name) for name in candidates[1:])
+                        notes.append(
+                            f"{source}: {what} {candidates[0]!r}; its records also have {others}"
+                            f" ({flag} {candidates[1]} to read that instead)"
+                        )
             records += 1
             first_keys = first_keys or list(record)
             if flags:
