@@ -12,7 +12,7 @@ import pytest
 
 from evaltui.data.formats import ReadOptions
 from evaltui.data.formats.opencompass import AISBenchReader, OpenCompassReader
-from evaltui.data.loader import LoadOptions, load
+from evaltui.data.loader import LoadFailure, LoadOptions, load
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "formats"
 AIS_N3 = FIXTURES / "aisbench" / "outputs_n3" / "20261123_200259"
@@ -1314,3 +1314,57 @@ def test_an_entry_under_a_key_that_is_no_number_is_told_not_dropped(tmp_path: Pa
         )
     ]
     assert result.errors[0].line == 7
+
+
+def test_clp_predictions_are_the_choice_of_highest_probability(tmp_path: Path) -> None:
+    """CLPInferencer (conditional log probability: civilcomments_clp, jigsaw's) writes each
+    entry as its in-context examples, ``testing input``, ``prompt``, ``choices``,
+    ``prediction`` (the choices' probabilities), ``pred_label`` (the argmax) and ``gold`` (an
+    index). Such a file was 'no reader recognises this file'. The generation is the chosen
+    choice, the reference the gold's, scored as AUCROCEvaluator's accuracy counts (argmax ==
+    gold); the prompt is the testing input, without the in-context examples."""
+    data = {
+        str(i): {
+            "in-context examples": "Text: fine\nToxic: no\n",
+            "testing input": f"Text: comment {i}\nToxic:",
+            "prompt": f"Text: fine\nToxic: no\nText: comment {i}\nToxic:",
+            "choices": ["no", "yes"],
+            "prediction": probs,
+            "pred_label": max(range(2), key=probs.__getitem__),
+            "gold": gold,
+        }
+        for i, (probs, gold) in enumerate([([0.9, 0.1], 0), ([0.2, 0.8], 0), ([0.4, 0.6], 1)])
+    }
+    path = tmp_path / "outputs" / "20240101_000000" / "predictions" / "hf-m" / "civil_clp.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert result.errors == []
+    assert result.generations.select(
+        "run", "prompt_id", "prompt", "gen", "answer", "accuracy", "extracted"
+    ).rows() == [
+        ("hf-m", "civil_clp:0", "Text: comment 0\nToxic:", "no", "no", 1.0, "no"),
+        ("hf-m", "civil_clp:1", "Text: comment 1\nToxic:", "yes", "no", 0.0, "yes"),
+        ("hf-m", "civil_clp:2", "Text: comment 2\nToxic:", "yes", "yes", 1.0, "yes"),
+    ]
+
+
+def test_an_inferencers_error_in_place_of_predictions_is_told(tmp_path: Path) -> None:
+    """CLPInferencer given an API model writes ``{"error": "API model is not supported …"}`` as
+    the dataset's predictions file (so the task is not run again) and raises. The file was 'no
+    reader recognises this file'; it is told as the error OpenCompass wrote."""
+    path = tmp_path / "outputs" / "20240101_000000" / "predictions" / "gpt" / "civil_clp.json"
+    path.parent.mkdir(parents=True)
+    message = (
+        "API model is not supported for conditional log probability inference and skip this exp."
+    )
+    path.write_text(json.dumps({"error": message}, indent=4), encoding="utf-8")
+    with pytest.raises(LoadFailure) as failed:
+        load([tmp_path], LoadOptions(tokenize=False))
+    assert [(e.source, e.line, e.reason) for e in failed.value.errors] == [
+        (
+            "outputs/20240101_000000/predictions/gpt/civil_clp.json",
+            None,
+            f"OpenCompass wrote its inferencer's error here, no predictions: {message!r}",
+        )
+    ]

@@ -17,7 +17,9 @@ Generations come from the predictions file; per-sample correctness from the sibl
   (item = key mod N); an HF model's ``num_return_sequences`` makes ``prediction`` a list. Its own
   grouping of ``details`` is right: ``details[i].correct[r]``. ≤0.4.0 wrote ``details`` as an object
   of scalars. PPL predictions (``label: X`` entries) are scored by ``prediction == gold`` when there
-  is no results file. An objective dataset graded by an LLM judge (GenericLLMEvaluator) keeps
+  is no results file; so are CLP ones (``testing input``, ``choices``, the choices' probabilities
+  as ``prediction``, ``pred_label``), whose generation is the chosen choice. A predictions file
+  that is an inferencer's ``{"error": …}`` (CLP given an API model) is told as that error. An objective dataset graded by an LLM judge (GenericLLMEvaluator) keeps
   the judge's own records as ``details`` (``{"0": {origin_prompt, prediction: "A", gold}}``):
   "A" is correct and "B" wrong, as OpenCompass reads them. A subjective run's judge output sits
   in ``results/<model>_judged-by--<judge>/`` (or ``<modelA>_<modelB>/``): text verdicts
@@ -318,12 +320,15 @@ def prompt_text(origin: Any) -> str:
 
 
 def _origin_prompt(entry: dict[str, Any]) -> Any:
-    """An entry's ``origin_prompt``. A PPL entry of the OpenCompass versions whose
+    """An entry's ``origin_prompt`` (a CLP entry's ``testing input``). A PPL entry of the
+    OpenCompass versions whose
     ``PPLInferencerOutputHandler`` kept no ``origin_prompt`` (older releases, and its
     accelerate variant still) has its first label's ``testing input``: what later versions
     write as ``origin_prompt``."""
     if "origin_prompt" in entry:
         return entry["origin_prompt"]
+    if "testing input" in entry:  # a CLP entry: the question without its in-context examples
+        return entry["testing input"]
     for key, value in entry.items():
         if isinstance(key, str) and key.startswith("label: ") and isinstance(value, dict):
             return value.get("testing input")
@@ -493,6 +498,12 @@ class _Detail:
 FIRST_ENTRY = re.compile(r'\{\s*"0"\s*:\s*\{\s*"origin_prompt"\s*:')
 #: How a PPL predictions file of the versions without ``origin_prompt`` opens: entry "0", its
 #: in-context examples or its first label's scores (``"label: A": {"testing input": …}``).
+#: How a CLP predictions file opens (``CLPInferencerOutputHandler``: entry "0", its in-context
+#: examples, then its ``testing input``, ``prompt``, ``choices``, ``prediction`` (the choices'
+#: probabilities), ``pred_label`` and ``gold``).
+CLP_FIRST_ENTRY = re.compile(
+    r'\{\s*"0"\s*:\s*\{\s*(?:"in-context examples"\s*:.*?,\s*)?"testing input"\s*:', re.DOTALL
+)
 PPL_FIRST_ENTRY = re.compile(
     r'\{\s*"0"\s*:\s*\{\s*(?:"in-context examples"\s*:.*?,\s*)?"label: [^"]*"\s*:\s*\{\s*"testing input"',
     re.DOTALL,
@@ -834,7 +845,9 @@ class OpenCompassReader(ContainerReader):
             return 0
         if '"origin_prompt"' in text and ('"prediction"' in text or '"label: ' in text):
             return 0 if under_results(path) else 90
-        if PPL_FIRST_ENTRY.match(text):
+        if ERROR_FILE.match(text) and "predictions" in path.parts and not under_results(path):
+            return 60  # an inferencer's error in place of its predictions: told as such
+        if PPL_FIRST_ENTRY.match(text) or (CLP_FIRST_ENTRY.match(text) and '"pred_label"' in text):
             return 0 if under_results(path) else 90
         if FIRST_ENTRY.match(text):
             # The first prompt is longer than the head (a long-context dataset: LongBench,
@@ -887,6 +900,18 @@ class OpenCompassReader(ContainerReader):
         data, error = json_document(path, source)
         if error is not None:
             return ReadResult(frame_from_rows({}), [error])
+        failed = _inference_error(data)
+        if failed is not None:
+            return ReadResult(
+                frame_from_rows({}),
+                [
+                    LoadError(
+                        source,
+                        None,
+                        f"OpenCompass wrote its inferencer's error here, no predictions: {failed!r}",
+                    )
+                ],
+            )
         if (
             isinstance(data, dict)
             and isinstance(data.get("details"), dict)
@@ -1299,8 +1324,13 @@ def _add_prediction(
                 sample=0,
             )
         return len(turns), 0, 0, 0
+    clp = _clp_choice(entry)
+    if clp is not None:
+        # A CLP entry: the model's choice is the one of highest probability (pred_label), read
+        # as a PPL entry's label is (its answer; scored by the gold without results details).
+        entry = {**entry, "prediction": clp[0], "gold": clp[1]}
     answer, aliases = _gold(entry.get("gold", entry.get(REFR)))
-    ppl = any(k.startswith("label: ") for k in entry)
+    ppl = clp is not None or any(k.startswith("label: ") for k in entry)
     scored = unscored = 0
     texts = _as_list(entry.get("prediction"))
     entry_score = whole(item) if whole is not None and len(texts) > 1 and item not in seen else None
@@ -1343,6 +1373,43 @@ def _add_prediction(
     return 0, scored, unscored, len(texts) if entry_score is not None else 0
 
 
+#: A predictions file holding an inferencer's error instead (``{"error": "<message>"}``): CLP's
+#: inferencer writes ``'API model is not supported for conditional log probability inference
+#: and skip this exp.'`` for an API model, so that the task is not run again.
+ERROR_FILE = re.compile(r'\{\s*"error"\s*:\s*"')
+
+
+def _inference_error(data: Any) -> str | None:
+    """The message of a predictions file that is an inferencer's ``{"error": …}`` alone."""
+    if isinstance(data, dict) and len(data) == 1 and isinstance(data.get("error"), str):
+        return str(data["error"])
+    return None
+
+
+def _clp_choice(entry: dict[str, Any]) -> tuple[str, Any] | None:
+    """(the choice the model gave, the gold as a choice) of a CLP entry
+    (``CLPInferencerOutputHandler.save_prompt_and_condprob``: ``choices``, ``prediction`` the
+    probability of each, ``pred_label`` the index of the highest, ``gold`` the right index, as
+    AUCROCEvaluator's accuracy counts argmax == gold); None for any other entry. An index
+    outside the choices is kept as the number it is."""
+    choices, label = entry.get("choices"), entry.get("pred_label")
+    if not (
+        "testing input" in entry
+        and isinstance(choices, list)
+        and isinstance(label, int)
+        and not isinstance(label, bool)
+        and isinstance(entry.get("prediction"), list)
+    ):
+        return None
+
+    def named(index: Any) -> Any:
+        if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(choices):
+            return stringify(choices[index])
+        return index
+
+    return stringify(named(label)) or "", named(entry.get("gold"))
+
+
 def _add_legacy(rows: Rows, entry: dict[str, Any], **where: Any) -> None:
     """A ≤0.4.0 results ``details`` entry (scalars carrying prompt and prediction): one row."""
     rows.add(
@@ -1367,7 +1434,7 @@ def _exported_entry(record: Any) -> tuple[str, Any] | None:
     if not (isinstance(key, str) and key.isdigit() and isinstance(entry, dict)):
         return None
     if any(str(k).startswith("label: ") for k in entry) or (
-        "origin_prompt" in entry and "prediction" in entry
+        ("origin_prompt" in entry or "testing input" in entry) and "prediction" in entry
     ):
         return key, entry
     return (key, entry) if "origin_prediction" in entry else None
