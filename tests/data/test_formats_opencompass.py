@@ -1368,3 +1368,50 @@ def test_an_inferencers_error_in_place_of_predictions_is_told(tmp_path: Path) ->
             f"OpenCompass wrote its inferencer's error here, no predictions: {message!r}",
         )
     ]
+
+
+def test_aisbench_multi_turn_lines_are_one_prompt_per_turn(tmp_path: Path) -> None:
+    """AISBench's MultiTurnGenInferencer writes a line per turn of a dialogue, all under the
+    item's id and one uuid, each turn's origin_prompt its history so far. The turns were read
+    as samples of one prompt (turn 2's answer counted as a second answer to turn 1's
+    question, shown under its prompt). Each turn is its own prompt now, unscored, with a note;
+    an item's samples (each its own uuid, one prompt) stay samples."""
+
+    def turn(item: int, history: list[tuple[str, str]], answer: str) -> dict[str, Any]:
+        return {
+            "data_abbr": "chat_ds",
+            "id": item,
+            "success": True,
+            "uuid": f"u{item}",
+            "origin_prompt": [{"role": role, "prompt": text} for role, text in history],
+            "prediction": answer,
+            "gold": "ref",
+        }
+
+    q1, q2 = ("HUMAN", "Name a colour."), ("HUMAN", "Another one?")
+    lines = [
+        turn(0, [q1], "Red."),
+        turn(1, [("HUMAN", "Say hi.")], "Hi."),
+        turn(0, [q1, ("BOT", "Red."), q2], "Blue."),
+    ]
+    path = tmp_path / "20250101_000000" / "predictions" / "m" / "chat_ds.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    result = AISBenchReader().read(path, "p.jsonl", ReadOptions())
+    assert result.errors == []
+    assert result.frame.select("prompt_id", "prompt", "gen", "sample", "accuracy").rows() == [
+        ("chat_ds:0:t1", "Name a colour.", "Red.", 0, None),
+        (
+            "chat_ds:0:t2",
+            "HUMAN: Name a colour.\n\nBOT: Red.\n\nHUMAN: Another one?",
+            "Blue.",
+            0,
+            None,
+        ),
+        ("chat_ds:1", "Say hi.", "Hi.", 0, None),
+    ]
+    assert [n for n in result.notes if "conversation" in n] == [
+        "p.jsonl: 1 conversation of several turns (MultiTurnGenInferencer: a line per turn, one"
+        " uuid, each turn's history as its prompt): each turn is read as its own prompt"
+        " (<dataset>:<id>:t<turn>), unscored (its lines are no samples of one prompt)"
+    ]

@@ -11,7 +11,9 @@ Generations come from the predictions file; per-sample correctness from the sibl
   place, so the items after it keep their own verdicts. A failed-requests file
   (``<dataset>_failed.jsonl``) yields one error entry per failed request. With ``--merge-ds`` one
   file holds several datasets (``<dataset type>.jsonl``, each line's ``data_abbr`` its dataset),
-  each scored by its own ``results/<model>/<data_abbr>.json``. ``--mode perf`` output (timing
+  each scored by its own ``results/<model>/<data_abbr>.json``. MultiTurnGenInferencer's lines of
+  one id and one ``uuid``, each turn's history its prompt, are a conversation: each turn its own
+  prompt (``<dataset>:<id>:t<turn>``), unscored. ``--mode perf`` output (timing
   records ``<dataset>_details.jsonl``, the ``performances/`` folder) is no eval data: companions.
 * OpenCompass JSON object keyed "0", "1", …: dataset ``n`` replicates the test set replica-major
   (item = key mod N); an HF model's ``num_return_sequences`` makes ``prediction`` a list. Its own
@@ -715,9 +717,26 @@ class AISBenchReader(Reader):
                     f" details (or with missing samples): {names}"
                 )
             notes.append(f"{source}: {why}: generations unscored")
+        conversations = 0
         for item in items:
+            turns = _conversation(samples[item])
+            conversations += 1 if turns else 0
             for replica, (line, offset, record) in enumerate(samples[item]):
                 with rows.entry(errors, source, line):
+                    if turns:
+                        # A turn of a conversation: a prompt of its own (its history), unscored.
+                        rows.add(
+                            run=run,
+                            source=source,
+                            line=line,
+                            offset=offset,
+                            prompt_id=f"{item[0]}:{item[1]}:t{replica + 1}",
+                            prompt=prompt_text(record.get("origin_prompt")),
+                            answer=_gold(record.get("gold"))[0],
+                            gen=_output_text(record["prediction"]),
+                            sample=0,
+                        )
+                        continue
                     detail = scores.get((item, replica))
                     correct, pred, answer = (
                         detail.resolve() if detail is not None else (None, None, None)
@@ -738,6 +757,13 @@ class AISBenchReader(Reader):
                         extracted=pred,
                         sample=replica,
                     )
+        if conversations:
+            notes.append(
+                f"{source}: {plural(conversations, 'conversation')} of several turns"
+                " (MultiTurnGenInferencer: a line per turn, one uuid, each turn's history as its"
+                " prompt): each turn is read as its own prompt (<dataset>:<id>:t<turn>),"
+                " unscored (its lines are no samples of one prompt)"
+            )
         return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
@@ -1371,6 +1397,26 @@ def _add_prediction(
         )
         scored, unscored = (scored, unscored + 1) if correct is None else (scored + 1, unscored)
     return 0, scored, unscored, len(texts) if entry_score is not None else 0
+
+
+def _conversation(lines: list[tuple[int, int, dict[str, Any]]]) -> int:
+    """The number of turns when an AISBench item's lines are a conversation's turns, else 0.
+    MultiTurnGenInferencer writes one line per turn of a dialogue, all under the item's ``id``
+    and one ``uuid`` (made once per item), each turn's ``origin_prompt`` its history so far;
+    an item's samples (``num_return_sequences``) each have a uuid of their own and one prompt."""
+    if len(lines) < 2:
+        return 0
+    uuids = {str(record.get("uuid")) for _line, _offset, record in lines}
+    if len(uuids) != 1 or "None" in uuids:
+        return 0
+    try:
+        prompts = {
+            json.dumps(record.get("origin_prompt"), sort_keys=True, default=str)
+            for _line, _offset, record in lines
+        }
+    except (ValueError, RecursionError):  # a prompt too deep to compare: read as samples
+        return 0
+    return len(lines) if len(prompts) == len(lines) else 0
 
 
 #: A predictions file holding an inferencer's error instead (``{"error": "<message>"}``): CLP's
