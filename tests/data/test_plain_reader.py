@@ -91,6 +91,10 @@ def test_score_strings_read_as_inspect_letters(tmp_path: Path) -> None:
         ('"text"', "not a JSON object (str)"),
         ('{"gen": "g", "accuracy": 1}', "no prompt field"),
         ('{"prompt": "p", "accuracy": 1}', "no generation field"),
+        # A field that is there but null was 'no … field (looked for …)', naming the field it
+        # had among those looked for.
+        ('{"prompt": "p", "output": null, "accuracy": 1}', "'output' is null: no generation"),
+        ('{"question": null, "gen": "g", "accuracy": 1}', "'question' is null: no prompt"),
         ('{"prompt": "p", "gen": [], "accuracy": 1}', "empty list"),
         (
             '{"prompt": "p", "gen": ["a", "b"], "accuracy": [1]}',

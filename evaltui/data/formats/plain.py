@@ -669,10 +669,12 @@ class PlainReader(Reader):
 
         prompt_key = _pick(record, options.prompt_field, PROMPT_FIELDS)
         gen_key = _pick(record, options.gen_field, GEN_FIELDS)
-        if prompt_key is None or record[prompt_key] is None:
+        if prompt_key is None:
             raise ValueError(
                 f"no prompt field ({_looked_for(options.prompt_field, PROMPT_FIELDS)})"
             )
+        if record[prompt_key] is None:
+            raise ValueError(f"{prompt_key!r} is null: no prompt")
         raw_prompt = record[prompt_key]
         reply = _reply(record) if prompt_key == MESSAGES else None
         if reply is not None:
@@ -682,6 +684,9 @@ class PlainReader(Reader):
         gen = record[gen_key] if gen_key is not None else None
         if gen_key is None and reply is not None and options.gen_field is None:
             gen_key, gen = f"{MESSAGES}' last turn '{ASSISTANT}", reply[1]
+        if gen_key is not None and gen is None:
+            # The field is there, null: a script's failed request, not a missing field.
+            raise ValueError(f"{gen_key!r} is null: no generation")
         if gen_key is None or gen is None:
             looked = _looked_for(options.gen_field, GEN_FIELDS)
             if options.gen_field is None and prompt_key == MESSAGES:
