@@ -234,6 +234,12 @@ _BAD_UTF8 = re.compile(
     r"lines )(?P<lines>\d+(?:, \d+)*)(?P<more>…?)",
     re.DOTALL,
 )
+#: The plain reader's "<source>: a NaN or infinite score on N line(s) (a, b, …), as …" note.
+_NON_FINITE = re.compile(
+    r"(?P<head>.*: a NaN or infinite score on )(?P<count>[\d,]+) lines? "
+    r"\((?P<lines>\d+(?:, \d+)*)(?P<more>…?)\)(?P<tail>, as a script's json\.dumps .*)",
+    re.DOTALL,
+)
 _NONE_OF = re.compile(r"(?P<head>.* none of its )(?P<count>\d+)(?P<tail> records.*)", re.DOTALL)
 #: InternBootcamp's "<source>: N generation(s) shown as reasoning_content, …": counted per read.
 _REASONING = re.compile(
@@ -254,7 +260,8 @@ def merge_notes(
     """A file's notes after lines appended to it were read alone (a followed file's window):
     ``earlier`` the notes of what was read before (``had_rows``: it gave rows), ``later`` the
     window's (``new_rows``: it gave rows). The result says what a read of the whole file says:
-    invalid UTF-8 lines counted and listed together, a field "in none of its N records" counted
+    invalid UTF-8 lines (and lines of a NaN or infinite score) counted and listed together, a
+    field "in none of its N records" counted
     over both (or dropped, when the rows of either part had it), InternBootcamp's "N generations
     shown as reasoning_content" counted over both, the score, generation and reference choices told from the file's first
     record only, other notes once."""
@@ -277,6 +284,25 @@ def merge_notes(
                 text = f"{old['head']}{count}{old['what']}{', '.join(lines[:5])}" + (
                     "…" if count > 5 else ""
                 )
+                merged[merged.index(old.string)] = text
+                continue
+        non_finite = _NON_FINITE.fullmatch(note)
+        if non_finite is not None:
+            old = next(
+                (
+                    m
+                    for m in map(_NON_FINITE.fullmatch, merged)
+                    if m and m["head"] == non_finite["head"]
+                ),
+                None,
+            )
+            if old is not None:
+                count = sum(int(m["count"].replace(",", "")) for m in (old, non_finite))
+                lines = old["lines"].split(", ") + (
+                    [] if old["more"] else non_finite["lines"].split(", ")
+                )
+                shown = ", ".join(lines[:5]) + ("…" if count > 5 else "")
+                text = f"{old['head']}{plural(count, 'line')} ({shown}){old['tail']}"
                 merged[merged.index(old.string)] = text
                 continue
         reasoning = _REASONING.fullmatch(note)
