@@ -1415,3 +1415,22 @@ def test_aisbench_multi_turn_lines_are_one_prompt_per_turn(tmp_path: Path) -> No
         " uuid, each turn's history as its prompt): each turn is read as its own prompt"
         " (<dataset>:<id>:t<turn>), unscored (its lines are no samples of one prompt)"
     ]
+
+
+def test_a_ppl_only_output_is_one_error_saying_what_it_is(tmp_path: Path) -> None:
+    """PPLOnlyInferencer writes each entry as its origin_prompt and perplexity ('ppl'), nothing
+    generated: each entry was its own error 'entry '0' has no prediction'. The file is one
+    error saying what it holds."""
+    data = {str(i): {"origin_prompt": f"text {i}", "ppl": 3.5 + i} for i in range(3)}
+    path = tmp_path / "predictions" / "m" / "ds_ppl.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    result = OpenCompassReader().read(path, "p.json", ReadOptions())
+    assert result.frame.height == 0
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (
+            None,
+            "a PPLOnlyInferencer output (3 entries, each an origin_prompt and its perplexity"
+            " 'ppl'): no generation to read",
+        )
+    ]

@@ -956,6 +956,18 @@ class OpenCompassReader(ContainerReader):
             return ReadResult(
                 frame_from_rows({}), [LoadError(source, None, "no numbered prediction entries")]
             )
+        if all(
+            isinstance(entry, dict) and "ppl" in entry and not _has_prediction(entry)
+            for _key, entry in entries
+        ):
+            # PPLOnlyInferencer (``PPLOnlyInferencerOutputHandler.save_results``): each entry
+            # is a text and its perplexity, nothing generated. One error for the file, not one
+            # "entry has no prediction" per entry.
+            why = (
+                f"a PPLOnlyInferencer output ({plural(len(entries), 'entry', 'entries')}, each an"
+                " origin_prompt and its perplexity 'ppl'): no generation to read"
+            )
+            return ReadResult(frame_from_rows({}), [LoadError(source, None, why)])
         prompts = [_prompt_of(entry) for _key, entry in entries]
         shard = shard_of(path)
         dataset = shard.dataset if shard is not None else path.stem
