@@ -35,6 +35,8 @@ from evaltui.data.formats.base import (
     message_text,
     parse_json,
     prompt_hash,
+    reference_aliases,
+    reference_text,
     stringify,
     to_score,
 )
@@ -80,6 +82,8 @@ ANSWER_FIELDS = (
     "expected_answer",
     "reference_answer",
     "standard_answer",
+    "answers",
+    "references",
     "label",
     "solution",
 )
@@ -570,6 +574,7 @@ class PlainReader(Reader):
             truncated: bool | None,
             prompt_score: float | None = None,
             metric: str | None = None,
+            aliases: list[str] | None = None,
         ) -> None:
             rows.add(
                 run=run if step is None or options.label else f"{run}{STEP_SEPARATOR}{step}",
@@ -585,6 +590,7 @@ class PlainReader(Reader):
                 truncated=truncated,
                 prompt_score=prompt_score,
                 metric=metric,
+                reference_aliases=aliases,
             )
 
         # A field flag naming a field no record has (a typo) is told, not silently unscored.
@@ -723,7 +729,12 @@ class PlainReader(Reader):
         else:  # chat messages read as the conversation; any other value as its JSON
             prompt = chat_text(raw_prompt) or stringify(raw_prompt) or ""
         answer_key = _pick(record, options.answer_field, ANSWER_FIELDS)
-        answer = stringify(record[answer_key]) if answer_key else None
+        raw_answer = record[answer_key] if answer_key else None
+        # A JSON list of answers (a script's TriviaQA/NQ 'answers', a 'gold' list) is its
+        # acceptable answers, shown 'a | b' and any of them matching, as an lm-eval list
+        # target or an OpenCompass gold list is; a string is never parsed.
+        aliases = reference_aliases(raw_answer) if isinstance(raw_answer, list) else None
+        answer = reference_text(raw_answer, aliases)
         score_key = _pick(record, options.score_field, SCORE_FIELDS)
         raw_score = record[score_key] if score_key else None
         # A score field whose name says lower is better (--score-field mae, loss, wer, error) is
@@ -761,6 +772,7 @@ class PlainReader(Reader):
                 truncated,
                 prompt_score,
                 metric,
+                aliases,
             )
 
         if isinstance(gen, list):
