@@ -235,13 +235,13 @@ def test_a_run_named_by_whole_words_and_long_run_lists_cut(
 def test_compare_says_a_bad_line_can_make_a_prompt_only_in_one_run(
     tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """p2's only line in run "new" is a NaN (a bad line in plain JSONL), as an errored Inspect
+    """p2's only line in run "new" is bad (a score that is no number), as an errored Inspect
     sample is one: p2 was "only in old (not compared)" as if "new" had never asked it."""
     write_jsonl(tmp_path / "old" / "r.jsonl", [rec(f"p{i}", True) for i in range(3)])
     new = tmp_path / "new" / "r.jsonl"
     write_jsonl(new, [rec("p0", True), rec("p1", False)])
     with new.open("a") as handle:
-        handle.write('{"prompt": "p2", "gen": "x", "answer": "1", "accuracy": NaN}\n')
+        handle.write('{"prompt": "p2", "gen": "x", "answer": "1", "accuracy": "maybe"}\n')
     common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
     assert main(["compare", str(tmp_path), "--runs", "old", "new", *common]) == 0
     captured = capsys.readouterr()

@@ -594,6 +594,60 @@ def test_a_followed_files_notes_are_what_a_fresh_read_tells(
     assert_same(update.result, [data], opts)
 
 
+def test_a_followed_plain_files_nan_scores_are_one_note_as_a_fresh_read_tells(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A plain record's NaN score is shown unscored with a note naming its lines: lines
+    appended to a followed file, read alone, gave a note of their own each ('on 1 line (3)'
+    beside 'on 1 line (1)'), where a fresh read says 'on 2 lines (1, 3)'."""
+    data = tmp_path / "data"
+    out = data / "m" / "gen.jsonl"
+    out.parent.mkdir(parents=True)
+
+    def line(i: int, score: str) -> bytes:
+        return (f'{{"prompt": "p{i}", "gen": "g", "answer": "1", "accuracy": {score}}}\n').encode()
+
+    out.write_bytes(line(0, "NaN") + line(1, "1"))
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    with out.open("ab") as handle:
+        handle.write(line(2, "Infinity") + line(3, "0"))
+    follower.poll()
+    notes = [n for n in follower.result().notes if "NaN" in n]
+    assert notes == [n for n in load([data], opts).notes if "NaN" in n]
+    assert notes == [
+        "m/gen.jsonl: a NaN or infinite score on 2 lines (1, 3), as a script's json.dumps"
+        " writes float('nan') or float('inf'): shown unscored"
+    ]
+
+
+def test_a_followed_plain_files_field_choices_are_told_once(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """The note that a generation is read from 'output' beside a 'response' is told from the
+    file's first record, as a fresh read tells it: appended lines read alone (whose first
+    record is another) do not tell it again, even when they have other fields."""
+    data = tmp_path / "data"
+    out = data / "m" / "gen.jsonl"
+    out.parent.mkdir(parents=True)
+    first = {"prompt": "p0", "output": "raw 0", "response": "0", "answer": "0", "accuracy": 1}
+    write_jsonl(out, [first])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    later = {"prompt": "p1", "output": "raw 1", "completion": "1", "gold": "1", "answer": "1"}
+    with out.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({**later, "accuracy": 0}) + "\n")
+    follower.poll()
+    notes = sorted(n for n in follower.result().notes if "read from" in n)
+    assert notes == sorted(n for n in load([data], opts).notes if "read from" in n)
+    assert notes == [
+        "m/gen.jsonl: generations read from 'output'; its records also have 'response'"
+        " (--gen-field response to read that instead)"
+    ]
+
+
 def test_internbootcamps_reasoning_note_is_said_once_per_file_while_following(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from evaltui.data.formats import ReadOptions
 from evaltui.data.formats.opencompass import AISBenchReader, OpenCompassReader
-from evaltui.data.loader import LoadOptions, load
+from evaltui.data.loader import LoadFailure, LoadOptions, load
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "formats"
 AIS_N3 = FIXTURES / "aisbench" / "outputs_n3" / "20261123_200259"
@@ -260,12 +260,19 @@ def test_aisbench_non_finite_and_unreadable_details_are_their_generations_errors
     errors = {e.line: e.reason for e in result.errors}
     assert sorted(errors) == [3, 4, 6, 8, 9]
     where = "results/toy-vllm-api-chat-n3/toy_gsm8k.json"
-    assert (
-        errors[4]
-        == f"{where} details[0]: score inf is not a finite number (this format writes none)"
-    )
+    assert errors[4] == f"{where} details[0]: score inf is not a finite number ({AISBENCH_WHY})"
     assert errors[8].startswith(f"{where} details[1]: score inf is not a finite number")
     assert errors[3].startswith(f"{where} details[2]: ") and "nested too deeply" in errors[3]
+
+
+#: Why a details verdict is never NaN or infinite, as each tool's source says (their evaluators
+#: write booleans; AISBench's BaseEvaluator counts each with int()). The message said "this
+#: format writes none" for both.
+AISBENCH_WHY = (
+    "AISBench's evaluators write each verdict as a boolean, and count it with int(), which no"
+    " NaN or infinity passes"
+)
+OPENCOMPASS_WHY = "OpenCompass' evaluators write each verdict as a boolean"
 
 
 def test_aisbench_non_finite_detail_through_the_cli(
@@ -323,7 +330,7 @@ def test_aisbench_n1_details_object_with_bad_values(tmp_path: Path) -> None:
         (2, "results/m/ds.json details['1']: correct is an empty list"),
         (
             3,
-            "results/m/ds.json details['2']: score nan is not a finite number (this format writes none)",
+            f"results/m/ds.json details['2']: score nan is not a finite number ({AISBENCH_WHY})",
         ),
     ]
 
@@ -350,7 +357,7 @@ def test_opencompass_non_finite_details_are_entry_errors(tmp_path: Path) -> None
         (
             12,
             "results/toy-openai-sdk/toy_gsm8k.json details[2]: score inf is not a finite number"
-            " (this format writes none)",
+            f" ({OPENCOMPASS_WHY})",
         )
     ]
 
@@ -366,7 +373,7 @@ def test_opencompass_legacy_results_non_finite_correct_is_an_entry_error(tmp_pat
     result = OpenCompassReader().read(path, "r.json", ReadOptions())
     assert result.frame.select("gen", "accuracy").rows() == [(" 36", 0.0)]
     assert [(e.line, e.reason) for e in result.errors] == [
-        (1, "correct: score -inf is not a finite number (this format writes none)")
+        (1, f"correct: score -inf is not a finite number ({OPENCOMPASS_WHY})")
     ]
 
 
@@ -1307,3 +1314,123 @@ def test_an_entry_under_a_key_that_is_no_number_is_told_not_dropped(tmp_path: Pa
         )
     ]
     assert result.errors[0].line == 7
+
+
+def test_clp_predictions_are_the_choice_of_highest_probability(tmp_path: Path) -> None:
+    """CLPInferencer (conditional log probability: civilcomments_clp, jigsaw's) writes each
+    entry as its in-context examples, ``testing input``, ``prompt``, ``choices``,
+    ``prediction`` (the choices' probabilities), ``pred_label`` (the argmax) and ``gold`` (an
+    index). Such a file was 'no reader recognises this file'. The generation is the chosen
+    choice, the reference the gold's, scored as AUCROCEvaluator's accuracy counts (argmax ==
+    gold); the prompt is the testing input, without the in-context examples."""
+    data = {
+        str(i): {
+            "in-context examples": "Text: fine\nToxic: no\n",
+            "testing input": f"Text: comment {i}\nToxic:",
+            "prompt": f"Text: fine\nToxic: no\nText: comment {i}\nToxic:",
+            "choices": ["no", "yes"],
+            "prediction": probs,
+            "pred_label": max(range(2), key=probs.__getitem__),
+            "gold": gold,
+        }
+        for i, (probs, gold) in enumerate([([0.9, 0.1], 0), ([0.2, 0.8], 0), ([0.4, 0.6], 1)])
+    }
+    path = tmp_path / "outputs" / "20240101_000000" / "predictions" / "hf-m" / "civil_clp.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert result.errors == []
+    assert result.generations.select(
+        "run", "prompt_id", "prompt", "gen", "answer", "accuracy", "extracted"
+    ).rows() == [
+        ("hf-m", "civil_clp:0", "Text: comment 0\nToxic:", "no", "no", 1.0, "no"),
+        ("hf-m", "civil_clp:1", "Text: comment 1\nToxic:", "yes", "no", 0.0, "yes"),
+        ("hf-m", "civil_clp:2", "Text: comment 2\nToxic:", "yes", "yes", 1.0, "yes"),
+    ]
+
+
+def test_an_inferencers_error_in_place_of_predictions_is_told(tmp_path: Path) -> None:
+    """CLPInferencer given an API model writes ``{"error": "API model is not supported …"}`` as
+    the dataset's predictions file (so the task is not run again) and raises. The file was 'no
+    reader recognises this file'; it is told as the error OpenCompass wrote."""
+    path = tmp_path / "outputs" / "20240101_000000" / "predictions" / "gpt" / "civil_clp.json"
+    path.parent.mkdir(parents=True)
+    message = (
+        "API model is not supported for conditional log probability inference and skip this exp."
+    )
+    path.write_text(json.dumps({"error": message}, indent=4), encoding="utf-8")
+    with pytest.raises(LoadFailure) as failed:
+        load([tmp_path], LoadOptions(tokenize=False))
+    assert [(e.source, e.line, e.reason) for e in failed.value.errors] == [
+        (
+            "outputs/20240101_000000/predictions/gpt/civil_clp.json",
+            None,
+            f"OpenCompass wrote its inferencer's error here, no predictions: {message!r}",
+        )
+    ]
+
+
+def test_aisbench_multi_turn_lines_are_one_prompt_per_turn(tmp_path: Path) -> None:
+    """AISBench's MultiTurnGenInferencer writes a line per turn of a dialogue, all under the
+    item's id and one uuid, each turn's origin_prompt its history so far. The turns were read
+    as samples of one prompt (turn 2's answer counted as a second answer to turn 1's
+    question, shown under its prompt). Each turn is its own prompt now, unscored, with a note;
+    an item's samples (each its own uuid, one prompt) stay samples."""
+
+    def turn(item: int, history: list[tuple[str, str]], answer: str) -> dict[str, Any]:
+        return {
+            "data_abbr": "chat_ds",
+            "id": item,
+            "success": True,
+            "uuid": f"u{item}",
+            "origin_prompt": [{"role": role, "prompt": text} for role, text in history],
+            "prediction": answer,
+            "gold": "ref",
+        }
+
+    q1, q2 = ("HUMAN", "Name a colour."), ("HUMAN", "Another one?")
+    lines = [
+        turn(0, [q1], "Red."),
+        turn(1, [("HUMAN", "Say hi.")], "Hi."),
+        turn(0, [q1, ("BOT", "Red."), q2], "Blue."),
+    ]
+    path = tmp_path / "20250101_000000" / "predictions" / "m" / "chat_ds.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    result = AISBenchReader().read(path, "p.jsonl", ReadOptions())
+    assert result.errors == []
+    assert result.frame.select("prompt_id", "prompt", "gen", "sample", "accuracy").rows() == [
+        ("chat_ds:0:t1", "Name a colour.", "Red.", 0, None),
+        (
+            "chat_ds:0:t2",
+            "HUMAN: Name a colour.\n\nBOT: Red.\n\nHUMAN: Another one?",
+            "Blue.",
+            0,
+            None,
+        ),
+        ("chat_ds:1", "Say hi.", "Hi.", 0, None),
+    ]
+    assert [n for n in result.notes if "conversation" in n] == [
+        "p.jsonl: 1 conversation of several turns (MultiTurnGenInferencer: a line per turn, one"
+        " uuid, each turn's history as its prompt): each turn is read as its own prompt"
+        " (<dataset>:<id>:t<turn>), unscored (its lines are no samples of one prompt)"
+    ]
+
+
+def test_a_ppl_only_output_is_one_error_saying_what_it_is(tmp_path: Path) -> None:
+    """PPLOnlyInferencer writes each entry as its origin_prompt and perplexity ('ppl'), nothing
+    generated: each entry was its own error 'entry '0' has no prediction'. The file is one
+    error saying what it holds."""
+    data = {str(i): {"origin_prompt": f"text {i}", "ppl": 3.5 + i} for i in range(3)}
+    path = tmp_path / "predictions" / "m" / "ds_ppl.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    result = OpenCompassReader().read(path, "p.json", ReadOptions())
+    assert result.frame.height == 0
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (
+            None,
+            "a PPLOnlyInferencer output (3 entries, each an origin_prompt and its perplexity"
+            " 'ppl'): no generation to read",
+        )
+    ]

@@ -1116,9 +1116,14 @@ def test_a_convert_format_copy_is_labelled_by_its_model(tmp_path: Path) -> None:
     assert result.frame["run"].unique().to_list() == ["Sky-T1-32B-Preview"]
     assert result.notes == [
         f"{path.name}: 2 responses with a processed_content (tools/convert_format.py's rewrite"
-        " of it by gpt-4o-mini): the content is shown, as the model wrote it and correctness"
-        " grades it"
+        " of it by gpt-4o-mini): the content is shown, as the model wrote it; a correctness that"
+        " inference_and_check.py --check wrote on this copy grades the processed_content (--check"
+        " grades it where a response has one)"
     ]
+    # The note said 'correctness grades it' (the content), but every inference_and_check.py's
+    # perform_check grades response_entry["processed_content"] where there is one, and its
+    # Jan 2025 --check runs on the converted_ copy when it exists (the reject-sampling steps:
+    # inference, convert, check).
     identity = READER.run_identity(path, ReadOptions())
     assert identity is not None
     assert identity.label == "Sky-T1-32B-Preview"
@@ -1171,3 +1176,23 @@ def test_a_hub_or_api_model_keeps_its_name(tmp_path: Path, model: str) -> None:
     result = read(folder / "results.json")
     assert result.frame["run"].unique().to_list() == [model]
     assert result.notes == []
+
+
+def test_a_non_finite_correctness_names_what_skythought_writes(tmp_path: Path) -> None:
+    """A response's correctness is a boolean in every SkyThought version (each task handler's
+    update_results): a NaN there is the response's error, worded so. It said 'this format writes
+    none', naming no tool."""
+    entries = {
+        "0": {"problem": "1+1?", "answer": "2", "responses": _responses(("2", True))},
+        "1": {"problem": "2+2?", "answer": "4", "responses": _responses(("4", True))},
+    }
+    config = {"handler": "math500", "answer_key": "answer"}
+    path = _cli_dir(tmp_path, "org_model_math500_abc123", entries, config)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[::-1].replace("eurt", "NaN"[::-1], 1)[::-1], encoding="utf-8")
+    result = read(path)
+    assert result.frame["prompt"].to_list() == ["1+1?"]
+    assert [e.reason for e in result.errors] == [
+        "entry '1', response 0: score nan is not a finite number (SkyThought writes correctness"
+        " as a boolean)"
+    ]

@@ -270,7 +270,7 @@ def test_a_load_with_only_bad_lines_still_writes_every_one(
     bad = tmp_path / "bad.jsonl"
     assert main([*argv, "--bad-lines", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert "10 bad lines, the first m/r.jsonl:1: no generation field" in err
+    assert "10 bad lines, the first m/r.jsonl:1: 'gen' is null: no generation" in err
     assert err.rstrip().endswith(f"(every one in {bad})")
     rows = [json.loads(line) for line in bad.read_text().splitlines()]
     assert [(r["kind"], r["line"]) for r in rows] == [("bad line", n) for n in range(1, 11)]

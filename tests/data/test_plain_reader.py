@@ -91,6 +91,10 @@ def test_score_strings_read_as_inspect_letters(tmp_path: Path) -> None:
         ('"text"', "not a JSON object (str)"),
         ('{"gen": "g", "accuracy": 1}', "no prompt field"),
         ('{"prompt": "p", "accuracy": 1}', "no generation field"),
+        # A field that is there but null was 'no … field (looked for …)', naming the field it
+        # had among those looked for.
+        ('{"prompt": "p", "output": null, "accuracy": 1}', "'output' is null: no generation"),
+        ('{"question": null, "gen": "g", "accuracy": 1}', "'question' is null: no prompt"),
         ('{"prompt": "p", "gen": [], "accuracy": 1}', "empty list"),
         (
             '{"prompt": "p", "gen": ["a", "b"], "accuracy": [1]}',
@@ -293,3 +297,88 @@ def test_a_cut_string_says_where_it_starts_once(tmp_path: Path) -> None:
         "a.jsonl:4: truncated last line (file still being written?):"
         " Unterminated string starting at column 12",
     ]
+
+
+def test_a_chat_request_under_messages_is_the_prompt(tmp_path: Path) -> None:
+    """A script that keeps its chat request as OpenAI's ``messages`` (beside ``response``,
+    ``label``, ``score``): the file was 'no reader recognises this file' (no prompt field)."""
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"messages": [{"role": "user", "content": "1+1?"}], "response": "2", "label": 2,
+             "score": 1.0},
+            {"messages": [{"role": "system", "content": "Be brief."},
+                          {"role": "user", "content": "2+2?"}], "response": "5", "label": 4,
+             "score": 0.0},
+        ],
+    )  # fmt: skip
+    reader = detect(path).reader
+    assert reader is not None and reader.name == "plain"
+    frame, errors = read(path)
+    assert errors == []
+    assert frame.select("prompt", "gen", "answer", "accuracy").rows() == [
+        ("1+1?", "2", "2", 1.0),
+        ("system: Be brief.\n\nuser: 2+2?", "5", "4", 0.0),
+    ]
+
+
+def test_a_chat_ending_in_the_assistants_turn_is_prompt_and_generation(tmp_path: Path) -> None:
+    """``messages`` holding the model's reply as its last turn (and no generation field): the
+    turns before it are the prompt, the reply (text parts joined) the generation. A generation
+    field, when there is one, is the generation; a chat with no reply is a line's error that
+    says where the generation was looked for."""
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"messages": [{"role": "user", "content": "1+1?"},
+                          {"role": "assistant", "content": "2"}], "answer": "2", "correct": True},
+            {"messages": [{"role": "user", "content": "2+2?"},
+                          {"role": "assistant", "content": [{"type": "text", "text": "fi"},
+                                                            {"type": "text", "text": "ve"}]}],
+             "answer": "4", "correct": "false"},
+            {"messages": [{"role": "user", "content": "3+3?"},
+                          {"role": "assistant", "content": "draft"}], "output": "6",
+             "answer": "6", "correct": 1},
+            {"messages": [{"role": "user", "content": "4+4?"}], "answer": "8", "correct": 1},
+        ],
+    )  # fmt: skip
+    reader = detect(path).reader
+    assert reader is not None and reader.name == "plain"
+    frame, errors = read(path)
+    assert frame.select("prompt", "gen", "answer", "accuracy").rows() == [
+        ("1+1?", "2", "2", 1.0),
+        ("2+2?", "five", "4", 0.0),
+        ("3+3?", "6", "6", 1.0),
+    ]
+    assert len(errors) == 1 and errors[0].startswith("a.jsonl:4: no generation field (looked for")
+    assert errors[0].endswith(", or 'messages' ending in the assistant's turn)")
+
+
+def test_a_generation_or_reference_under_two_known_names_is_told(tmp_path: Path) -> None:
+    """A script's record with its raw ``output`` beside a cleaned ``response``, and ``answer``
+    (the model's extracted answer) beside ``gold``: the first name in order is read, silently
+    (the score's choice alone was told). Now each choice is told once, with the flag to read
+    the other; the flags read the others and leave nothing to tell."""
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"prompt": "1+1?", "output": "<think>…</think> 2", "response": "2", "answer": "2",
+             "gold": "2", "correct": True},
+            {"prompt": "2+2?", "output": "<think>…</think> 5", "response": "5", "answer": "5",
+             "gold": "4", "correct": False},
+        ],
+    )  # fmt: skip
+    result = READER.read(path, path.name, ReadOptions())
+    assert result.frame.select("gen", "answer").rows() == [
+        ("<think>…</think> 2", "2"),
+        ("<think>…</think> 5", "5"),
+    ]
+    assert result.notes == [
+        "a.jsonl: generations read from 'output'; its records also have 'response'"
+        " (--gen-field response to read that instead)",
+        "a.jsonl: references read from 'answer'; its records also have 'gold'"
+        " (--answer-field gold to read that instead)",
+    ]
+    named = READER.read(path, path.name, ReadOptions(gen_field="response", answer_field="gold"))
+    assert named.frame.select("gen", "answer").rows() == [("2", "2"), ("5", "4")]
+    assert named.notes == []

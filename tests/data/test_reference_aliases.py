@@ -222,3 +222,32 @@ def test_combined_json_answer_is_the_aliases_string(tmp_path: Path, word_tokeniz
         "toy_qa:2": "[1, 2]",
         "toy_qa:3": "1 | 2",
     }
+
+
+def test_plain_list_reference_is_its_aliases(tmp_path: Path) -> None:
+    """A plain record's reference written as a JSON list of answers (a script's TriviaQA/NQ
+    ``answers``, a ``gold`` list): shown as its aliases, and exact re-scoring accepts any of
+    them. It was the list's JSON text ('["Paris", "paris, france"]', never matching), and
+    ``answers`` was no reference name at all. A string that looks like a list stays one answer,
+    and so does a list of numbers."""
+    path = tmp_path / "run" / "out.jsonl"
+    path.parent.mkdir(parents=True)
+    records = [
+        {"question": "Capital of France?", "response": "The answer is Paris.",
+         "answers": ["Paris", "paris, france"], "correct": True},
+        {"question": "Largest planet?", "response": "The answer is Saturn.",
+         "gold": ["Jupiter", "jupiter"], "correct": False},
+        {"question": "Interval?", "response": "The answer is [1, 2].", "gold": "['1', '2']",
+         "correct": True},
+        {"question": "Roots?", "response": "The answer is 4.", "gold": [4, 5], "correct": False},
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    loaded = load([tmp_path / "run"], LoadOptions(use_cache=False, tokenize=False))
+    assert loaded.generations.select("prompt", "answer").rows() == [
+        ("Capital of France?", "Paris | paris, france"),
+        ("Largest planet?", "Jupiter | jupiter"),
+        ("Interval?", "['1', '2']"),
+        ("Roots?", "[4, 5]"),
+    ]
+    got = rescore(loaded, RescoreOptions("exact", use_cache=False))
+    assert got.scores["new_accuracy"].to_list()[:2] == [1.0, 0.0]  # Paris any alias; Saturn none

@@ -283,7 +283,11 @@ def test_thresholds_parse() -> None:
 # --- non-finite values in files and in what evaltui writes -------------------------------------
 
 
-def test_non_finite_scores_are_a_line_error_where_the_format_has_none(tmp_path: Path) -> None:
+def test_non_finite_plain_scores_are_shown_unscored_with_a_note(tmp_path: Path) -> None:
+    """A plain record's writer is the user's own script, whose json.dumps writes a
+    float('nan') (a grader that failed) as NaN: the generation is shown, unscored, and a note
+    names the lines. Each was a bad line 'score nan is not a finite number (this format writes
+    none)', its generation not shown. A number too large for a float stays the line's error."""
     path = tmp_path / "d" / "r" / "a.jsonl"
     write_jsonl(path, [{"prompt": "p", "gen": "g", "accuracy": 1}])
     with path.open("a", encoding="utf-8") as handle:
@@ -293,11 +297,26 @@ def test_non_finite_scores_are_a_line_error_where_the_format_has_none(tmp_path: 
         handle.write('{"prompt": "u", "gen": "g", "accuracy": "-inf"}\n')
         handle.write('{"prompt": "w", "gen": "g", "accuracy": 1' + "0" * 400 + "}\n")
         handle.write('{"prompt": "v", "gen": "g", "accuracy": 0}\n')
+        handle.write('{"prompt": "x", "responses": ["a", "b"], "scores": [NaN, 1]}\n')
     result = load_quick([tmp_path / "d"])
-    assert result.stats["prompt"].to_list() == ["p", "v"]  # the good lines stay
-    assert [e.line for e in result.errors] == [2, 3, 4, 5, 6]
-    assert all("not a finite number" in e.reason for e in result.errors[:4])
-    assert "too large" in result.errors[4].reason
+    stats = result.stats.sort("prompt")
+    assert stats.select("prompt", "count", "n_correct").rows() == [
+        ("p", 1, 1),
+        ("q", 1, 0),
+        ("s", 1, 0),
+        ("t", 1, 0),
+        ("u", 1, 0),
+        ("v", 1, 0),
+        ("x", 2, 1),
+    ]
+    scores = dict(zip(stats["prompt"], stats["average_accuracy"], strict=True))
+    assert [scores[p] for p in "qstu"] == [None] * 4  # unscored, not 0 and not NaN
+    assert scores["x"] == 1.0  # its scored sample alone
+    assert [(e.line, "too large" in e.reason) for e in result.errors] == [(6, True)]
+    assert [note for note in result.notes if "NaN" in note] == [
+        "r/a.jsonl: a NaN or infinite score on 5 lines (2, 3, 4, 5, 8), as a script's"
+        " json.dumps writes float('nan') or float('inf'): shown unscored"
+    ]
 
 
 def test_combined_json_writes_non_finite_as_strings_that_round_trip(tmp_path: Path) -> None:

@@ -370,7 +370,9 @@ def folder_label(folder: Path) -> str:
     return name
 
 
-def to_score(value: Any, *, non_finite: bool = False) -> float | None:
+def to_score(
+    value: Any, *, non_finite: bool = False, finite_why: str = "this format writes none"
+) -> float | None:
     """Turn a stored score (bool, int, float, numeric string, 'C'/'I'/'P') into a float; None = unscored.
 
     Strings, in any case: "true"/"t"/"yes"/"y"/"c"/"correct"/"pass"/"passed" are 1,
@@ -380,7 +382,8 @@ def to_score(value: Any, *, non_finite: bool = False) -> float | None:
     Raises ValueError for a value that is present but cannot be a score. A non-finite number
     (``Infinity``, ``1e999``, ``NaN``) is a score only for formats that document such values
     (``non_finite=True``: lm-eval's ``mae`` reaches Infinity, Inspect writes NaN) and is kept
-    as it is; anywhere else it is the line's error, never a silent unscored row.
+    as it is; anywhere else it is the line's error, never a silent unscored row, and
+    ``finite_why`` says why the format has none (its writer's own words: what it stores).
     """
     if value is None:
         return None
@@ -409,7 +412,7 @@ def to_score(value: Any, *, non_finite: bool = False) -> float | None:
     else:
         raise ValueError(f"score of type {type(value).__name__} is not a number or boolean")
     if not non_finite and not math.isfinite(number):
-        raise ValueError(f"score {number} is not a finite number (this format writes none)")
+        raise ValueError(f"score {number} is not a finite number ({finite_why})")
     return number
 
 
@@ -523,6 +526,19 @@ def turns_text(turns: Sequence[tuple[str | None, str]], user_roles: Collection[s
 USER_ROLES = ("user", "human")
 
 
+def message_text(body: Any) -> str:
+    """A chat message's content as text: a string as it is, content parts (``[{"type": "text",
+    "text": …}]``) their texts joined, anything else its JSON."""
+    if isinstance(body, str):
+        return body
+    if isinstance(body, list):
+        return "".join(
+            str(part.get("text", "")) if isinstance(part, dict) else stringify(part) or ""
+            for part in body
+        )
+    return stringify(body) or ""
+
+
 def chat_text(value: Any) -> str | None:
     """Chat messages (``[{"role", "content"}]``, content a string or text parts) as readable text,
     shown as :func:`turns_text` shows turns: one user turn is its text alone, more turns one
@@ -535,17 +551,7 @@ def chat_text(value: Any) -> str | None:
     ):
         return None
 
-    def content(body: Any) -> str:
-        if isinstance(body, str):
-            return body
-        if isinstance(body, list):
-            return "".join(
-                str(part.get("text", "")) if isinstance(part, dict) else stringify(part) or ""
-                for part in body
-            )
-        return stringify(body) or ""
-
-    turns = [(stringify(m["role"]) or "?", content(m["content"])) for m in value]
+    turns = [(stringify(m["role"]) or "?", message_text(m["content"])) for m in value]
     return turns_text(turns, USER_ROLES)
 
 

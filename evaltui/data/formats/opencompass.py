@@ -11,13 +11,17 @@ Generations come from the predictions file; per-sample correctness from the sibl
   place, so the items after it keep their own verdicts. A failed-requests file
   (``<dataset>_failed.jsonl``) yields one error entry per failed request. With ``--merge-ds`` one
   file holds several datasets (``<dataset type>.jsonl``, each line's ``data_abbr`` its dataset),
-  each scored by its own ``results/<model>/<data_abbr>.json``. ``--mode perf`` output (timing
+  each scored by its own ``results/<model>/<data_abbr>.json``. MultiTurnGenInferencer's lines of
+  one id and one ``uuid``, each turn's history its prompt, are a conversation: each turn its own
+  prompt (``<dataset>:<id>:t<turn>``), unscored. ``--mode perf`` output (timing
   records ``<dataset>_details.jsonl``, the ``performances/`` folder) is no eval data: companions.
 * OpenCompass JSON object keyed "0", "1", …: dataset ``n`` replicates the test set replica-major
   (item = key mod N); an HF model's ``num_return_sequences`` makes ``prediction`` a list. Its own
   grouping of ``details`` is right: ``details[i].correct[r]``. ≤0.4.0 wrote ``details`` as an object
   of scalars. PPL predictions (``label: X`` entries) are scored by ``prediction == gold`` when there
-  is no results file. An objective dataset graded by an LLM judge (GenericLLMEvaluator) keeps
+  is no results file; so are CLP ones (``testing input``, ``choices``, the choices' probabilities
+  as ``prediction``, ``pred_label``), whose generation is the chosen choice. A predictions file
+  that is an inferencer's ``{"error": …}`` (CLP given an API model) is told as that error. An objective dataset graded by an LLM judge (GenericLLMEvaluator) keeps
   the judge's own records as ``details`` (``{"0": {origin_prompt, prediction: "A", gold}}``):
   "A" is correct and "B" wrong, as OpenCompass reads them. A subjective run's judge output sits
   in ``results/<model>_judged-by--<judge>/`` (or ``<modelA>_<modelB>/``): text verdicts
@@ -318,12 +322,15 @@ def prompt_text(origin: Any) -> str:
 
 
 def _origin_prompt(entry: dict[str, Any]) -> Any:
-    """An entry's ``origin_prompt``. A PPL entry of the OpenCompass versions whose
+    """An entry's ``origin_prompt`` (a CLP entry's ``testing input``). A PPL entry of the
+    OpenCompass versions whose
     ``PPLInferencerOutputHandler`` kept no ``origin_prompt`` (older releases, and its
     accelerate variant still) has its first label's ``testing input``: what later versions
     write as ``origin_prompt``."""
     if "origin_prompt" in entry:
         return entry["origin_prompt"]
+    if "testing input" in entry:  # a CLP entry: the question without its in-context examples
+        return entry["testing input"]
     for key, value in entry.items():
         if isinstance(key, str) and key.startswith("label: ") and isinstance(value, dict):
             return value.get("testing input")
@@ -443,12 +450,23 @@ def _rule_detail(entry: dict[str, Any], sample: int, key: str) -> Any:
     return rule.get(key) if isinstance(rule, dict) else None
 
 
-def _score(value: Any, where: str) -> float | None:
+#: Why a details verdict is never NaN or infinite, in each tool's terms: both tools' evaluators
+#: write booleans, and ``BaseEvaluator.evaluate`` (AISBench's, OpenCompass' since it grouped
+#: replicas) counts each sample's verdict with ``int(detail['correct'])``, which raises on NaN
+#: and infinity before any results are written (OpenCompass ≤0.4.0's details had no such count).
+NO_NON_FINITE = {
+    "OpenCompass": "OpenCompass' evaluators write each verdict as a boolean",
+    "AISBench": "AISBench's evaluators write each verdict as a boolean, and count it with int(),"
+    " which no NaN or infinity passes",
+}
+
+
+def _score(value: Any, where: str, tool: str = "OpenCompass") -> float | None:
     """A details ``correct`` value as a score. These formats write booleans (or 0/1): a
-    non-finite number is not documented, so it is the entry's error (raised inside the entry's
-    guard), never a score and never a silent unscored row."""
+    non-finite number is not one they write (:data:`NO_NON_FINITE`), so it is the entry's error
+    (raised inside the entry's guard), never a score and never a silent unscored row."""
     try:
-        return to_score(value)
+        return to_score(value, finite_why=NO_NON_FINITE[tool])
     except ValueError as exc:
         raise EntryError(f"{where}: {exc}") from None
 
@@ -470,7 +488,11 @@ class _Detail:
     def resolve(self) -> tuple[float | None, str | None, str | None]:
         if self.problem is not None:
             raise EntryError(f"{self.where}: {self.problem}")
-        return _score(self.correct, self.where), stringify(self.pred), stringify(self.ref)
+        return (
+            _score(self.correct, self.where, "AISBench"),
+            stringify(self.pred),
+            stringify(self.ref),
+        )
 
 
 #: How a predictions file opens: entry "0", its ``origin_prompt`` first (a chat prompt's first
@@ -478,6 +500,12 @@ class _Detail:
 FIRST_ENTRY = re.compile(r'\{\s*"0"\s*:\s*\{\s*"origin_prompt"\s*:')
 #: How a PPL predictions file of the versions without ``origin_prompt`` opens: entry "0", its
 #: in-context examples or its first label's scores (``"label: A": {"testing input": …}``).
+#: How a CLP predictions file opens (``CLPInferencerOutputHandler``: entry "0", its in-context
+#: examples, then its ``testing input``, ``prompt``, ``choices``, ``prediction`` (the choices'
+#: probabilities), ``pred_label`` and ``gold``).
+CLP_FIRST_ENTRY = re.compile(
+    r'\{\s*"0"\s*:\s*\{\s*(?:"in-context examples"\s*:.*?,\s*)?"testing input"\s*:', re.DOTALL
+)
 PPL_FIRST_ENTRY = re.compile(
     r'\{\s*"0"\s*:\s*\{\s*(?:"in-context examples"\s*:.*?,\s*)?"label: [^"]*"\s*:\s*\{\s*"testing input"',
     re.DOTALL,
@@ -689,9 +717,26 @@ class AISBenchReader(Reader):
                     f" details (or with missing samples): {names}"
                 )
             notes.append(f"{source}: {why}: generations unscored")
+        conversations = 0
         for item in items:
+            turns = _conversation(samples[item])
+            conversations += 1 if turns else 0
             for replica, (line, offset, record) in enumerate(samples[item]):
                 with rows.entry(errors, source, line):
+                    if turns:
+                        # A turn of a conversation: a prompt of its own (its history), unscored.
+                        rows.add(
+                            run=run,
+                            source=source,
+                            line=line,
+                            offset=offset,
+                            prompt_id=f"{item[0]}:{item[1]}:t{replica + 1}",
+                            prompt=prompt_text(record.get("origin_prompt")),
+                            answer=_gold(record.get("gold"))[0],
+                            gen=_output_text(record["prediction"]),
+                            sample=0,
+                        )
+                        continue
                     detail = scores.get((item, replica))
                     correct, pred, answer = (
                         detail.resolve() if detail is not None else (None, None, None)
@@ -712,6 +757,13 @@ class AISBenchReader(Reader):
                         extracted=pred,
                         sample=replica,
                     )
+        if conversations:
+            notes.append(
+                f"{source}: {plural(conversations, 'conversation')} of several turns"
+                " (MultiTurnGenInferencer: a line per turn, one uuid, each turn's history as its"
+                " prompt): each turn is read as its own prompt (<dataset>:<id>:t<turn>),"
+                " unscored (its lines are no samples of one prompt)"
+            )
         return ReadResult(rows.frame(), errors, notes)
 
     @staticmethod
@@ -819,7 +871,9 @@ class OpenCompassReader(ContainerReader):
             return 0
         if '"origin_prompt"' in text and ('"prediction"' in text or '"label: ' in text):
             return 0 if under_results(path) else 90
-        if PPL_FIRST_ENTRY.match(text):
+        if ERROR_FILE.match(text) and "predictions" in path.parts and not under_results(path):
+            return 60  # an inferencer's error in place of its predictions: told as such
+        if PPL_FIRST_ENTRY.match(text) or (CLP_FIRST_ENTRY.match(text) and '"pred_label"' in text):
             return 0 if under_results(path) else 90
         if FIRST_ENTRY.match(text):
             # The first prompt is longer than the head (a long-context dataset: LongBench,
@@ -872,6 +926,18 @@ class OpenCompassReader(ContainerReader):
         data, error = json_document(path, source)
         if error is not None:
             return ReadResult(frame_from_rows({}), [error])
+        failed = _inference_error(data)
+        if failed is not None:
+            return ReadResult(
+                frame_from_rows({}),
+                [
+                    LoadError(
+                        source,
+                        None,
+                        f"OpenCompass wrote its inferencer's error here, no predictions: {failed!r}",
+                    )
+                ],
+            )
         if (
             isinstance(data, dict)
             and isinstance(data.get("details"), dict)
@@ -890,6 +956,18 @@ class OpenCompassReader(ContainerReader):
             return ReadResult(
                 frame_from_rows({}), [LoadError(source, None, "no numbered prediction entries")]
             )
+        if all(
+            isinstance(entry, dict) and "ppl" in entry and not _has_prediction(entry)
+            for _key, entry in entries
+        ):
+            # PPLOnlyInferencer (``PPLOnlyInferencerOutputHandler.save_results``): each entry
+            # is a text and its perplexity, nothing generated. One error for the file, not one
+            # "entry has no prediction" per entry.
+            why = (
+                f"a PPLOnlyInferencer output ({plural(len(entries), 'entry', 'entries')}, each an"
+                " origin_prompt and its perplexity 'ppl'): no generation to read"
+            )
+            return ReadResult(frame_from_rows({}), [LoadError(source, None, why)])
         prompts = [_prompt_of(entry) for _key, entry in entries]
         shard = shard_of(path)
         dataset = shard.dataset if shard is not None else path.stem
@@ -1284,8 +1362,13 @@ def _add_prediction(
                 sample=0,
             )
         return len(turns), 0, 0, 0
+    clp = _clp_choice(entry)
+    if clp is not None:
+        # A CLP entry: the model's choice is the one of highest probability (pred_label), read
+        # as a PPL entry's label is (its answer; scored by the gold without results details).
+        entry = {**entry, "prediction": clp[0], "gold": clp[1]}
     answer, aliases = _gold(entry.get("gold", entry.get(REFR)))
-    ppl = any(k.startswith("label: ") for k in entry)
+    ppl = clp is not None or any(k.startswith("label: ") for k in entry)
     scored = unscored = 0
     texts = _as_list(entry.get("prediction"))
     entry_score = whole(item) if whole is not None and len(texts) > 1 and item not in seen else None
@@ -1328,6 +1411,63 @@ def _add_prediction(
     return 0, scored, unscored, len(texts) if entry_score is not None else 0
 
 
+def _conversation(lines: list[tuple[int, int, dict[str, Any]]]) -> int:
+    """The number of turns when an AISBench item's lines are a conversation's turns, else 0.
+    MultiTurnGenInferencer writes one line per turn of a dialogue, all under the item's ``id``
+    and one ``uuid`` (made once per item), each turn's ``origin_prompt`` its history so far;
+    an item's samples (``num_return_sequences``) each have a uuid of their own and one prompt."""
+    if len(lines) < 2:
+        return 0
+    uuids = {str(record.get("uuid")) for _line, _offset, record in lines}
+    if len(uuids) != 1 or "None" in uuids:
+        return 0
+    try:
+        prompts = {
+            json.dumps(record.get("origin_prompt"), sort_keys=True, default=str)
+            for _line, _offset, record in lines
+        }
+    except (ValueError, RecursionError):  # a prompt too deep to compare: read as samples
+        return 0
+    return len(lines) if len(prompts) == len(lines) else 0
+
+
+#: A predictions file holding an inferencer's error instead (``{"error": "<message>"}``): CLP's
+#: inferencer writes ``'API model is not supported for conditional log probability inference
+#: and skip this exp.'`` for an API model, so that the task is not run again.
+ERROR_FILE = re.compile(r'\{\s*"error"\s*:\s*"')
+
+
+def _inference_error(data: Any) -> str | None:
+    """The message of a predictions file that is an inferencer's ``{"error": …}`` alone."""
+    if isinstance(data, dict) and len(data) == 1 and isinstance(data.get("error"), str):
+        return str(data["error"])
+    return None
+
+
+def _clp_choice(entry: dict[str, Any]) -> tuple[str, Any] | None:
+    """(the choice the model gave, the gold as a choice) of a CLP entry
+    (``CLPInferencerOutputHandler.save_prompt_and_condprob``: ``choices``, ``prediction`` the
+    probability of each, ``pred_label`` the index of the highest, ``gold`` the right index, as
+    AUCROCEvaluator's accuracy counts argmax == gold); None for any other entry. An index
+    outside the choices is kept as the number it is."""
+    choices, label = entry.get("choices"), entry.get("pred_label")
+    if not (
+        "testing input" in entry
+        and isinstance(choices, list)
+        and isinstance(label, int)
+        and not isinstance(label, bool)
+        and isinstance(entry.get("prediction"), list)
+    ):
+        return None
+
+    def named(index: Any) -> Any:
+        if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(choices):
+            return stringify(choices[index])
+        return index
+
+    return stringify(named(label)) or "", named(entry.get("gold"))
+
+
 def _add_legacy(rows: Rows, entry: dict[str, Any], **where: Any) -> None:
     """A ≤0.4.0 results ``details`` entry (scalars carrying prompt and prediction): one row."""
     rows.add(
@@ -1352,7 +1492,7 @@ def _exported_entry(record: Any) -> tuple[str, Any] | None:
     if not (isinstance(key, str) and key.isdigit() and isinstance(entry, dict)):
         return None
     if any(str(k).startswith("label: ") for k in entry) or (
-        "origin_prompt" in entry and "prediction" in entry
+        ("origin_prompt" in entry or "testing input" in entry) and "prediction" in entry
     ):
         return key, entry
     return (key, entry) if "origin_prediction" in entry else None

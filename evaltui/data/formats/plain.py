@@ -13,6 +13,7 @@ A record's integer ``step`` (verl's per-step ``<step>.jsonl`` dumps) makes each 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -31,8 +32,11 @@ from evaltui.data.formats.base import (
     chat_text,
     folder_label,
     json_error,
+    message_text,
     parse_json,
     prompt_hash,
+    reference_aliases,
+    reference_text,
     stringify,
     to_score,
 )
@@ -44,7 +48,13 @@ from evaltui.data.wording import plural
 #: format's own claim (a sniff above it, or a companion) wins.
 GENERIC_GUESS = 30
 #: Candidate field names per role, most specific first. The first present in a record wins.
-PROMPT_FIELDS = ("prompt", "question", "input", "problem", "query", "instruction")
+#: ``messages`` last: a script's chat request (OpenAI's ``messages``) is the prompt when no field
+#: above holds it; ending in the assistant's turn, that turn is the generation when no
+#: generation field holds one (:func:`_reply`).
+PROMPT_FIELDS = ("prompt", "question", "input", "problem", "query", "instruction", "messages")
+#: The chat field whose last turn may be the model's reply, and that turn's role.
+MESSAGES = "messages"
+ASSISTANT = "assistant"
 GEN_FIELDS = (
     "gen",
     "generation",
@@ -72,6 +82,8 @@ ANSWER_FIELDS = (
     "expected_answer",
     "reference_answer",
     "standard_answer",
+    "answers",
+    "references",
     "label",
     "solution",
 )
@@ -226,6 +238,12 @@ _BAD_UTF8 = re.compile(
     r"lines )(?P<lines>\d+(?:, \d+)*)(?P<more>…?)",
     re.DOTALL,
 )
+#: The plain reader's "<source>: a NaN or infinite score on N line(s) (a, b, …), as …" note.
+_NON_FINITE = re.compile(
+    r"(?P<head>.*: a NaN or infinite score on )(?P<count>[\d,]+) lines? "
+    r"\((?P<lines>\d+(?:, \d+)*)(?P<more>…?)\)(?P<tail>, as a script's json\.dumps .*)",
+    re.DOTALL,
+)
 _NONE_OF = re.compile(r"(?P<head>.* none of its )(?P<count>\d+)(?P<tail> records.*)", re.DOTALL)
 #: InternBootcamp's "<source>: N generation(s) shown as reasoning_content, …": counted per read.
 _REASONING = re.compile(
@@ -246,9 +264,10 @@ def merge_notes(
     """A file's notes after lines appended to it were read alone (a followed file's window):
     ``earlier`` the notes of what was read before (``had_rows``: it gave rows), ``later`` the
     window's (``new_rows``: it gave rows). The result says what a read of the whole file says:
-    invalid UTF-8 lines counted and listed together, a field "in none of its N records" counted
+    invalid UTF-8 lines (and lines of a NaN or infinite score) counted and listed together, a
+    field "in none of its N records" counted
     over both (or dropped, when the rows of either part had it), InternBootcamp's "N generations
-    shown as reasoning_content" counted over both, the score choice told from the file's first
+    shown as reasoning_content" counted over both, the score, generation and reference choices told from the file's first
     record only, other notes once."""
     merged = list(earlier)
     if new_rows:  # a "none of" note the new rows do not repeat: they have the field
@@ -269,6 +288,25 @@ def merge_notes(
                 text = f"{old['head']}{count}{old['what']}{', '.join(lines[:5])}" + (
                     "…" if count > 5 else ""
                 )
+                merged[merged.index(old.string)] = text
+                continue
+        non_finite = _NON_FINITE.fullmatch(note)
+        if non_finite is not None:
+            old = next(
+                (
+                    m
+                    for m in map(_NON_FINITE.fullmatch, merged)
+                    if m and m["head"] == non_finite["head"]
+                ),
+                None,
+            )
+            if old is not None:
+                count = sum(int(m["count"].replace(",", "")) for m in (old, non_finite))
+                lines = old["lines"].split(", ") + (
+                    [] if old["more"] else non_finite["lines"].split(", ")
+                )
+                shown = ", ".join(lines[:5]) + ("…" if count > 5 else "")
+                text = f"{old['head']}{plural(count, 'line')} ({shown}){old['tail']}"
                 merged[merged.index(old.string)] = text
                 continue
         reasoning = _REASONING.fullmatch(note)
@@ -298,11 +336,16 @@ def merge_notes(
                 continue
             if had_rows:
                 continue  # the rows read before have it: not "none of its records"
-        if had_rows and ": scored by " in note:
+        if had_rows and any(f": {told} " in note for told in FIRST_RECORD_NOTES):
             continue  # told from the file's first record, read before
         if note not in merged:
             merged.append(note)
     return merged
+
+
+#: How the notes told from a file's first record start (after the file): which of several score,
+#: generation or reference fields it is read by.
+FIRST_RECORD_NOTES = ("scored by", "generations read from", "references read from")
 
 
 #: Words that name a shard or a sampling pass when a number follows them (``shard3``,
@@ -355,6 +398,20 @@ def _has(record: dict[str, Any], name: str) -> bool:
     if name not in record:
         return False
     return name not in LIST_ONLY_FIELDS or isinstance(record[name], list)
+
+
+def _reply(record: dict[str, Any]) -> tuple[list[Any], str] | None:
+    """(the turns before it, its content) when the record's ``messages`` are chat turns ending
+    in the assistant's (a script that appended the model's reply to its request); else None."""
+    turns = record.get(MESSAGES)
+    if (
+        isinstance(turns, list)
+        and len(turns) >= 2
+        and chat_text(turns) is not None
+        and turns[-1].get("role") == ASSISTANT
+    ):
+        return turns[:-1], message_text(turns[-1]["content"])
+    return None
 
 
 def _looked_for(override: str | None, candidates: tuple[str, ...]) -> str:
@@ -416,9 +473,19 @@ def record_score(first: dict[str, Any]) -> int:
     keys = set(first)
     if _is_plain(keys):
         return 90
-    if any(k in keys for k in PROMPT_FIELDS) and any(_has(first, k) for k in GEN_FIELDS):
+    if any(k in keys for k in PROMPT_FIELDS) and (
+        any(_has(first, k) for k in GEN_FIELDS) or _reply(first) is not None
+    ):
         return GENERIC_GUESS
     return 0
+
+
+def _plain_score(value: Any) -> float | None:
+    """A plain record's score as a float (:func:`~evaltui.data.formats.base.to_score`), NaN or
+    infinity kept: the record's writer is the user's own script, whose ``json.dumps`` writes a
+    ``float('nan')`` (a grader that failed, a reward of no value) as ``NaN``. The caller shows
+    such a generation unscored, with a note."""
+    return to_score(value, non_finite=True)
 
 
 def takes(record: Any, options: ReadOptions) -> bool:
@@ -427,7 +494,10 @@ def takes(record: Any, options: ReadOptions) -> bool:
     return (
         isinstance(record, dict)
         and _pick(record, options.prompt_field, PROMPT_FIELDS) is not None
-        and _pick(record, options.gen_field, GEN_FIELDS) is not None
+        and (
+            _pick(record, options.gen_field, GEN_FIELDS) is not None
+            or (options.gen_field is None and _reply(record) is not None)
+        )
     )
 
 
@@ -504,6 +574,7 @@ class PlainReader(Reader):
             truncated: bool | None,
             prompt_score: float | None = None,
             metric: str | None = None,
+            aliases: list[str] | None = None,
         ) -> None:
             rows.add(
                 run=run if step is None or options.label else f"{run}{STEP_SEPARATOR}{step}",
@@ -519,15 +590,18 @@ class PlainReader(Reader):
                 truncated=truncated,
                 prompt_score=prompt_score,
                 metric=metric,
+                reference_aliases=aliases,
             )
 
         # A field flag naming a field no record has (a typo) is told, not silently unscored.
         given = options.field_flags()
         flags = {flag: given[flag] for flag in ("--score-field", "--answer-field") if flag in given}
         records = 0
+        non_finite: list[int] = []  # lines with a NaN or infinite score
         first_keys: list[str] = []
         told: set[str] = set()
         score_choice_told = options.score_field is not None
+        choices_told = False
         # Without a flag, a file none of whose records has a score (or reference) field under any
         # name evaltui knows is told, with the names looked for and the fields it has instead.
         looked_for: dict[str, tuple[str, ...]] = {
@@ -550,6 +624,22 @@ class PlainReader(Reader):
                         f"{source}: scored by {candidates[0]!r}; its records also have {others} "
                         f"(--score-field {candidates[1]} to score by that instead)"
                     )
+            if not choices_told:
+                # A generation or reference under two names evaltui knows (a script's 'output'
+                # beside its 'response', an 'answer' the model's beside the 'gold'): the first
+                # in order is read, and the file says which, with the flag to read the other.
+                choices_told = True
+                for what, flag, given_name, known in (
+                    ("generations read from", "--gen-field", options.gen_field, GEN_FIELDS),
+                    ("references read from", "--answer-field", options.answer_field, ANSWER_FIELDS),
+                ):
+                    candidates = [name for name in known if _has(record, name)]
+                    if given_name is None and len(candidates) > 1:
+                        others = ", ".join(repr(name) for name in candidates[1:])
+                        notes.append(
+                            f"{source}: {what} {candidates[0]!r}; its records also have {others}"
+                            f" ({flag} {candidates[1]} to read that instead)"
+                        )
             records += 1
             first_keys = first_keys or list(record)
             if flags:
@@ -561,10 +651,17 @@ class PlainReader(Reader):
                     if not any(_has(record, name) for name in names)
                 }
             with rows.entry(errors, source, line_no):
-                how = self._emit(record, line_no, offset, options, add)
+                how = self._emit(record, line_no, offset, options, add, non_finite)
                 if how is not None and how not in told:
                     told.add(how)
                     notes.append(f"{source}: {how}")
+        if non_finite:
+            first = ", ".join(str(n) for n in non_finite[:5]) + ("…" if len(non_finite) > 5 else "")
+            notes.append(
+                f"{source}: a NaN or infinite score on {plural(len(non_finite), 'line')}"
+                f" ({first}), as a script's json.dumps writes float('nan') or float('inf'):"
+                " shown unscored"
+            )
         fields = ", ".join(first_keys[:12]) + (", …" if len(first_keys) > 12 else "")
         for flag, name in flags.items() if records else ():
             what = "none is scored" if flag == "--score-field" else "none has a reference answer"
@@ -595,24 +692,61 @@ class PlainReader(Reader):
 
     @staticmethod
     def _emit(
-        record: dict[str, Any], line_no: int, offset: int, options: ReadOptions, add: Any
+        record: dict[str, Any],
+        line_no: int,
+        offset: int,
+        options: ReadOptions,
+        add: Any,
+        non_finite: list[int],
     ) -> str | None:
-        """Add the record's generations; returns what the file's note says about how (or None)."""
+        """Add the record's generations; returns what the file's note says about how (or None).
+        A NaN or infinite score is the generation's no score (:func:`_plain_score`); its line
+        goes into ``non_finite`` for the file's note."""
+
+        def score_of(value: Any) -> float | None:
+            score = _plain_score(value)
+            if score is not None and not math.isfinite(score):
+                if not non_finite or non_finite[-1] != line_no:
+                    non_finite.append(line_no)
+                return None
+            return score
+
         prompt_key = _pick(record, options.prompt_field, PROMPT_FIELDS)
         gen_key = _pick(record, options.gen_field, GEN_FIELDS)
-        if prompt_key is None or record[prompt_key] is None:
+        if prompt_key is None:
             raise ValueError(
                 f"no prompt field ({_looked_for(options.prompt_field, PROMPT_FIELDS)})"
             )
-        if gen_key is None or record[gen_key] is None:
-            raise ValueError(f"no generation field ({_looked_for(options.gen_field, GEN_FIELDS)})")
+        if record[prompt_key] is None:
+            raise ValueError(f"{prompt_key!r} is null: no prompt")
         raw_prompt = record[prompt_key]
+        reply = _reply(record) if prompt_key == MESSAGES else None
+        if reply is not None:
+            # The chat ends in the model's reply: the prompt is the turns before it, and the
+            # reply the generation unless a generation field holds one.
+            raw_prompt = reply[0]
+        gen = record[gen_key] if gen_key is not None else None
+        if gen_key is None and reply is not None and options.gen_field is None:
+            gen_key, gen = f"{MESSAGES}' last turn '{ASSISTANT}", reply[1]
+        if gen_key is not None and gen is None:
+            # The field is there, null: a script's failed request, not a missing field.
+            raise ValueError(f"{gen_key!r} is null: no generation")
+        if gen_key is None or gen is None:
+            looked = _looked_for(options.gen_field, GEN_FIELDS)
+            if options.gen_field is None and prompt_key == MESSAGES:
+                looked += f", or {MESSAGES!r} ending in the {ASSISTANT}'s turn"
+            raise ValueError(f"no generation field ({looked})")
         if isinstance(raw_prompt, str):
             prompt = raw_prompt
         else:  # chat messages read as the conversation; any other value as its JSON
             prompt = chat_text(raw_prompt) or stringify(raw_prompt) or ""
         answer_key = _pick(record, options.answer_field, ANSWER_FIELDS)
-        answer = stringify(record[answer_key]) if answer_key else None
+        raw_answer = record[answer_key] if answer_key else None
+        # A JSON list of answers (a script's TriviaQA/NQ 'answers', a 'gold' list) is its
+        # acceptable answers, shown 'a | b' and any of them matching, as an lm-eval list
+        # target or an OpenCompass gold list is; a string is never parsed.
+        aliases = reference_aliases(raw_answer) if isinstance(raw_answer, list) else None
+        answer = reference_text(raw_answer, aliases)
         score_key = _pick(record, options.score_field, SCORE_FIELDS)
         raw_score = record[score_key] if score_key else None
         # A score field whose name says lower is better (--score-field mae, loss, wer, error) is
@@ -630,7 +764,6 @@ class PlainReader(Reader):
         step = record.get("step")
         if not isinstance(step, int) or isinstance(step, bool):
             step = None
-        gen = record[gen_key]
 
         def one(
             text: str,
@@ -651,6 +784,7 @@ class PlainReader(Reader):
                 truncated,
                 prompt_score,
                 metric,
+                aliases,
             )
 
         if isinstance(gen, list):
@@ -667,12 +801,12 @@ class PlainReader(Reader):
                     one_extracted = extracted
                     if isinstance(extracted_list, list) and len(extracted_list) == len(parts):
                         one_extracted = stringify(extracted_list[i])
-                    one(part, to_score(score), one_extracted)
+                    one(part, score_of(score), one_extracted)
                 return None
             if gen_key in SAMPLE_LISTS and len(parts) > 1:
                 # n samples of the prompt: each its own generation; one number for all of them
                 # is the prompt's (a mean over the samples, a pass@n), not each sample's.
-                prompt_score = to_score(raw_score)
+                prompt_score = score_of(raw_score)
                 for part in parts:
                     one(part, None, extracted, prompt_score)
                 if score_key is None or prompt_score is None:
@@ -681,10 +815,10 @@ class PlainReader(Reader):
                     f"'{gen_key}' holds several samples per line and '{score_key}' one number: "
                     "kept as the prompt's score, the samples unscored"
                 )
-            one(GEN_JOIN.join(parts), to_score(raw_score), extracted)
+            one(GEN_JOIN.join(parts), score_of(raw_score), extracted)
             return None
         if isinstance(raw_score, list):
             raise ValueError(f"'{score_key}' is a list but '{gen_key}' is not")
         text = gen if isinstance(gen, str) else stringify(gen) or ""
-        one(text, to_score(raw_score), extracted)
+        one(text, score_of(raw_score), extracted)
         return None

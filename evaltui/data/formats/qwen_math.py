@@ -44,6 +44,8 @@ HEAD_START = re.compile(r'^\{"idx":\s*(?:-?\d+|"[^"]*"),\s*"question":')
 #: Per-generation lists some forks add, whose element says the generation hit the length cap.
 FINISH_FIELDS = ("finish_reason", "stop_reason", "finish_reasons")
 LABEL_DEPTH = 3
+#: Why a score is never NaN or infinite: ``math_eval.py`` writes each sample's ``math_equal``.
+NO_NON_FINITE = "Qwen2.5-Math's evaluation writes each score as a boolean"
 #: ``math_eval.py`` names a model by the last two parts of its path (``org/model``).
 MODEL_DEPTH = 2
 #: The output dir the harness's ``sh/eval.sh`` gives every model: ``<model path>/math_eval``.
@@ -160,7 +162,7 @@ class QwenMathReader(Reader):
                         prompt=question if isinstance(question, str) else stringify(question) or "",
                         answer=stringify(answer),
                         gen=code if isinstance(code, str) else stringify(code) or "",
-                        accuracy=to_score(scores[j]),
+                        accuracy=to_score(scores[j], finite_why=NO_NON_FINITE),
                         extracted=stringify(preds[j]),
                         sample=j,
                         truncated=_truncated(record, j, len(codes)),
@@ -194,7 +196,7 @@ class QwenMathReader(Reader):
                 return f"'code' has {len(codes)} generations but 'score' has {len(scores)}"
             for value in scores:
                 try:
-                    to_score(value)
+                    to_score(value, finite_why=NO_NON_FINITE)
                 except ValueError as exc:
                     return str(exc)
         return None

@@ -118,6 +118,9 @@ KNOWN_JAN = re.compile(
 ID_KEY = re.compile(r"(?:.*_)?id", re.IGNORECASE)
 #: Options A and B of a multiple-choice prompt: "(A) …", "A) …", "A. …", "A: …", ARC's "A.O2".
 CHOICES = re.compile(r"(?<![^\W_])\(?A[).:].*?(?<![^\W_])\(?B[).:]", re.DOTALL)
+#: Why a response's ``correctness`` is never NaN or infinite: every task handler's
+#: ``update_results`` stores a boolean verdict (None until ``skythought score`` runs).
+NO_NON_FINITE = "SkyThought writes correctness as a boolean"
 #: Where legacy runs put their metrics and token usages, in files named as their results.
 LEGACY_COMPANION_DIRS = frozenset({"metrics", "token_usage"})
 #: How a CLI ``results.json`` starts: its first entry, keyed by ``_index``.
@@ -599,7 +602,9 @@ class SkyThoughtReader(ContainerReader):
                             prompt=prompt,
                             answer=answer,
                             gen=_response_text(response),
-                            accuracy=to_score(response.get("correctness")),
+                            accuracy=to_score(
+                                response.get("correctness"), finite_why=NO_NON_FINITE
+                            ),
                             sample=j,
                         )
         if not lines:  # each entry's error at the line of the file it starts on
@@ -609,7 +614,8 @@ class SkyThoughtReader(ContainerReader):
             notes.append(
                 f"{source}: {plural(rewritten, 'response')} with a processed_content (tools/"
                 "convert_format.py's rewrite of it by gpt-4o-mini): the content is shown, as the"
-                " model wrote it and correctness grades it"
+                " model wrote it; a correctness that inference_and_check.py --check wrote on this"
+                " copy grades the processed_content (--check grades it where a response has one)"
             )
         if thought:
             notes.append(
@@ -643,7 +649,7 @@ class SkyThoughtReader(ContainerReader):
         if "content" not in response:
             return "no 'content'"
         try:
-            to_score(response.get("correctness"))
+            to_score(response.get("correctness"), finite_why=NO_NON_FINITE)
         except ValueError as exc:
             return str(exc)
         return None
