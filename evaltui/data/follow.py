@@ -1498,16 +1498,37 @@ class Follower:
         yet); None once one is. The folder names are shown safely on one line."""
         if self._reading():
             return None
-        return f"waiting for files to appear in {self._folders(40)}"
+        return self._waiting(40)
+
+    def _waiting(self, cells: int, short: bool = False) -> str:
+        """What following waits for, the names cut to ``cells``: files in the followed folders,
+        or a followed path gone (deleted or moved away while followed; one missing at the start
+        is an error) to be there again. With the folder deleted, the line said 'waiting for
+        files to appear in /data/out', as of an empty folder there."""
+        gone = [p for p in self.paths if not os.path.exists(p)]
+        there = [p for p in self.paths if p not in gone]
+        names = ", ".join(one_line_middle(os.fspath(p), cells) for p in gone)
+        is_ = "is" if len(gone) == 1 else "are"
+        if not there:
+            it = "it" if len(gone) == 1 else "them"
+            return (
+                f"{names} {is_} gone"
+                if short
+                else f"{names} {is_} gone: waiting for {it} to appear again"
+            )
+        folders = ", ".join(one_line_middle(os.fspath(p), cells) for p in there)
+        waiting = (
+            f"waiting for files in {folders}"
+            if short
+            else f"waiting for files to appear in {folders}"
+        )
+        if gone:
+            waiting += f" ({names} gone)" if short else f" ({names} {is_} gone)"
+        return waiting
 
     def _reading(self) -> bool:
         """A followed file is read (no longer waiting for files)."""
         return any(t.reader is not None for t in self.files.values())
-
-    def _folders(self, cells: int) -> str:
-        """The followed folders' names, each safe on one line and cut in the middle to
-        ``cells``."""
-        return ", ".join(one_line_middle(os.fspath(p), cells) for p in self.paths)
 
     def status(self, *, last_write: str = "last write") -> str:
         """``following · N new generations in the last minute · last write 3 s ago``
@@ -1521,12 +1542,15 @@ class Follower:
         the last write kept longest (it tells whether the eval still writes); while waiting for
         files, the folder names cut further, then left out."""
         if not self._reading():
+            gone = all(not os.path.exists(p) for p in self.paths)
             return (
-                f"following · {self.waiting()}",
-                f"following · waiting for files to appear in {self._folders(24)}",
-                f"following · waiting for files in {self._folders(20)}",
-                f"waiting for files in {self._folders(16)}",
-                "following · waiting for files",
+                f"following · {self._waiting(40)}",
+                f"following · {self._waiting(24)}",
+                f"following · {self._waiting(20, short=True)}",
+                self._waiting(16, short=True),
+                ("following · input gone" if len(self.paths) == 1 else "following · inputs gone")
+                if gone
+                else "following · waiting for files",
             )
         recent = self.recent()
         arrivals = (
