@@ -1162,7 +1162,9 @@ class MainScreen(Screen[None]):
             if column is not None:
                 self.sort_by(column)
 
-        self.app.push_screen(SortScreen(columns, self.evalapp.wanted.sort), chosen)
+        self.app.push_screen(
+            SortScreen(columns, self.evalapp.wanted.sort, self.sortable_columns), chosen
+        )
 
     def action_quick(self, key: str) -> None:
         result = self.evalapp.result
