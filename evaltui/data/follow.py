@@ -895,6 +895,8 @@ class Follower:
                 and everything
                 and companion_versions(tracked.reader, item.path) != tracked.beside
             )
+            if beside and tracked is not None and tracked.reader is not None:
+                self._companions_written(tracked.reader, item.path)
             if tracked is None and self._temporary(item.path, stamp):
                 continue
             if (
@@ -1476,6 +1478,21 @@ class Follower:
     @staticmethod
     def _parts(tracked: list[_Tracked]) -> list[Part]:
         return [Part(str(t.item.path), t.frame.height) for t in tracked]
+
+    def _companions_written(self, reader: Reader, path: Path) -> None:
+        """The inputs' last write takes a companion's (an eval's results file written at its
+        end beside its samples), as the load's does: it was left out while following, so the
+        line said 'last write 14 s ago' over the results written a moment before."""
+        try:
+            companions = list(reader.companions(path))
+        except OSError:
+            return
+        for companion in companions:
+            try:
+                mtime = companion.stat().st_mtime_ns
+            except OSError:
+                continue
+            self.last_write = max(self.last_write or 0.0, mtime / 1e9)
 
     def _ordered(self) -> list[Path]:
         """Tracked files in the order a fresh load lists them (as of the last directory listing:

@@ -1698,3 +1698,28 @@ def test_summarize_follow_to_stdout_writes_whole_documents_one_after_another(
     assert [len(document) for document in documents[:2]] == [1, 2]
     assert proc.returncode == 0, stderr
     assert "wrote (standard output)" in stderr and "wrote -" not in stderr
+
+
+def test_a_results_file_written_at_the_end_is_the_inputs_last_write(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """The samples written two hours ago, then the results file beside them: the follow line
+    said 'last write 2.0 h ago' (in tmux, a SkyThought summary.json copied in: 'last write
+    14 s ago'), the results file being no input of rows; a load counts it. Now it is the
+    inputs' last write."""
+    source = REAL / "lm_eval/lm-evaluation-harness/results/tgpred.json/gpt-4o-mini"
+    samples = next(source.glob("samples_*.jsonl"))
+    results = next(source.glob("results_*.json"))
+    folder = tmp_path / "data" / "gpt-4o-mini"
+    folder.mkdir(parents=True)
+    (folder / samples.name).write_bytes(samples.read_bytes())
+    hour_ago = time.time() - 2 * 3600
+    os.utime(folder / samples.name, (hour_ago, hour_ago))
+    follower = Follower([tmp_path / "data"], options(tmp_path, word_tokenizer))
+    follower.load()
+    assert follower.status().endswith("last write 2.0 h ago")
+    (folder / results.name).write_bytes(results.read_bytes())  # the eval's last write
+    assert follower.poll() is not None
+    written = (folder / results.name).stat().st_mtime_ns / 1e9
+    assert follower.last_write == written
+    assert not follower.status().endswith("h ago")
