@@ -206,7 +206,17 @@ class ExportScreen(Dialog[ExportSummary | None]):
         """New rows in the main view (a followed update) while the dialog is open: its title
         counts them (it kept the count of when it opened, "2 prompts", and wrote 3)."""
         if self.rows is not None:
-            return  # the rows given (compare's) are the ones exported, as they were
+            # The rows given (compare's) are the ones exported, as they were; but a write that
+            # found their file rewritten takes the same prompts' rows from the update, read
+            # again (the dialog said "reload before exporting", and no key reloads there).
+            result = self.evalapp.result
+            if self.retry and self.writing is None and result is not None:
+                self.retry = False
+                keys = self.rows.select("run", "prompt_id")
+                self.rows = result.stats.join(keys, on=["run", "prompt_id"], how="semi")
+                self.result = result
+                self.action_export()
+            return
         self.fit_title()
         message = self.query_one("#export-message", Static)
         quiet = str(message.render()) == self.quiet_note(self.kind())  # (not an error shown)
@@ -465,9 +475,9 @@ class ExportScreen(Dialog[ExportSummary | None]):
 
     def awaits_the_update(self) -> bool:
         """Whether a write that found a file changed is made again with the next followed
-        update: the view's rows (given rows, compare's, are exported as they were) while
-        following, a few times at most."""
-        return self.rows is None and self.evalapp.following.is_set() and self.retries < self.RETRIES
+        update (given rows, compare's, are taken again from it): while following, a few times
+        at most."""
+        return self.evalapp.following.is_set() and self.retries < self.RETRIES
 
     def on_export_screen_done(self, message: Done) -> None:
         self.writing = None
