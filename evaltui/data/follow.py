@@ -906,6 +906,7 @@ class Follower:
                 and not _readable_again(tracked)
                 and not _made_unreadable(tracked, ctime, status.st_ctime_ns)
                 and item.path not in self._unsettled  # held at the last look: settled now
+                and not (self._settling and _partial_line(tracked))
             ):
                 continue
             if tracked is not None and not beside and self._appended(tracked):
@@ -1135,6 +1136,12 @@ class Follower:
         except OSError:
             return 0
         tracked.stamp = stamp
+        if self._settling and end < stamp.size:
+            # The last look (summarize --follow's last write): a last line with no newline is
+            # read as a fresh load reads it (a record, or a truncated last line), no later look
+            # will see its newline. It waited, so the 'last, up-to-date file' lacked a record
+            # a fresh summarize of the same files has (an eval writing '\n'.join(lines)).
+            end = stamp.size
         if end == tracked.consumed:  # only a partial line so far
             return 0
         window = Window(tracked.consumed, tracked.next_line, end)
@@ -1582,6 +1589,16 @@ class Follower:
             f"following · {wrote}",
             wrote,
         )
+
+
+def _partial_line(tracked: _Tracked) -> bool:
+    """A followed JSON-lines file whose last line has no newline yet (it waits for one)."""
+    return (
+        tracked.reader is not None
+        and tracked.reader.appendable
+        and tracked.stamp is not None
+        and tracked.stamp.size > tracked.consumed
+    )
 
 
 def _waiting(tracked: Iterable[_Tracked]) -> list[str]:

@@ -1723,3 +1723,28 @@ def test_a_results_file_written_at_the_end_is_the_inputs_last_write(
     written = (folder / results.name).stat().st_mtime_ns / 1e9
     assert follower.last_write == written
     assert not follower.status().endswith("h ago")
+
+
+@pytest.mark.parametrize("complete", [True, False])
+def test_the_last_look_reads_a_last_line_with_no_newline_as_a_fresh_load_does(
+    tmp_path: Path, word_tokenizer: Path, complete: bool
+) -> None:
+    """A last line with no newline waits for it while following; at the last look (Ctrl-C on
+    summarize --follow, whose last write is 'up to date') no later look sees it end, and it
+    was left out: the last write lacked the record a fresh summarize of the same files had
+    (seen with a writer ending '…"gen": "y"}' with no newline). It is read as a fresh load
+    reads it: a record, or a truncated last line."""
+    data = tmp_path / "data"
+    (data / "m").mkdir(parents=True)
+    out = data / "m" / "out.jsonl"
+    out.write_text(line(0, 0) + line(1, 0), encoding="utf-8")
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    append(out, line(2, 0).rstrip("\n") if complete else line(2, 0)[:20])
+    follower.poll()
+    assert follower.result().generations.height == 2  # it waits for its newline
+    update = follower.poll(last=True)
+    assert update is not None
+    assert update.result.generations.height == (3 if complete else 2)
+    assert_same(update.result, [data], opts)
