@@ -906,7 +906,7 @@ class Follower:
                 and not _readable_again(tracked)
                 and not _made_unreadable(tracked, ctime, status.st_ctime_ns)
                 and item.path not in self._unsettled  # held at the last look: settled now
-                and not (self._settling and _partial_line(tracked))
+                and not (self._settling and (_partial_line(tracked) or tracked.cut))
             ):
                 continue
             if tracked is not None and not beside and self._appended(tracked):
@@ -1261,11 +1261,13 @@ class Follower:
             except OSError:
                 end, newlines = 0, 0
             tracked.consumed, tracked.next_line = end, newlines + 1
-            window = Window(0, 1, end)
+            # At the last look a last line with no newline is read as a fresh load reads it.
+            window = Window(0, 1, stamp.size if self._settling else end)
         tracked.frame, tracked.errors, tracked.notes, tracked.reducers = self._read(
             item, reader, window
         )
-        _hold_cut_line(tracked)
+        if not self._settling:
+            _hold_cut_line(tracked)
         tracked.run = run_identity(item, reader, self.options.read)
         tracked.frame = self._labelled(tracked.frame, tracked)
         return tracked

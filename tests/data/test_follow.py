@@ -1748,3 +1748,34 @@ def test_the_last_look_reads_a_last_line_with_no_newline_as_a_fresh_load_does(
     assert update is not None
     assert update.result.generations.height == (3 if complete else 2)
     assert_same(update.result, [data], opts)
+
+
+@pytest.mark.parametrize("kind", ["new plain file", "lm-eval samples"])
+def test_the_last_look_reads_a_new_or_whole_read_files_cut_last_line_as_a_fresh_load(
+    tmp_path: Path, word_tokenizer: Path, kind: str
+) -> None:
+    """As above for a file that appeared with no newline at its end, and for a file read whole
+    (lm-eval's samples) whose cut last line's error was held back: the last look's result
+    lacked the record, or the truncated last line a fresh load lists among the bad lines."""
+    data = tmp_path / "data"
+    folder = data / "m"
+    folder.mkdir(parents=True)
+    opts = options(tmp_path, word_tokenizer)
+    if kind == "new plain file":
+        (folder / "first.jsonl").write_text(line(0, 0), encoding="utf-8")
+        follower = Follower([data], opts)
+        follower.load()
+        (folder / "out.jsonl").write_text(line(1, 0).rstrip("\n"), encoding="utf-8")
+    else:
+        source = FIXTURES / "lm_eval/outputs/run_scripted/toy-org__scripted-model-v1"
+        samples = next(source.glob("samples_toy_math_gen_*.jsonl"))
+        lines = samples.read_bytes().splitlines(keepends=True)
+        out = folder / samples.name
+        out.write_bytes(b"".join(lines[:2]))
+        follower = Follower([data], opts)
+        follower.load()
+        out.write_bytes(b"".join(lines[:2]) + lines[2][:30])
+        follower.poll()  # read whole, its cut line held back
+    update = follower.poll(last=True)  # the new file: first seen by the last look
+    assert update is not None
+    assert_same(update.result, [data], opts)
