@@ -45,8 +45,10 @@ async def test_a_rewritten_generation_text_is_shown_though_its_scores_are_the_sa
         os.replace(temp, out)
         await wait_until(
             pilot,
-            lambda: app.result is not None
-            and "GEN number 1 \\boxed{1}" in app.result.generations["gen"].to_list(),
+            lambda: (
+                app.result is not None
+                and "GEN number 1 \\boxed{1}" in app.result.generations["gen"].to_list()
+            ),
         )
         await wait_until(pilot, lambda: "GEN number 1 " in str(text.render()))
         assert app.screen is screen
