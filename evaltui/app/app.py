@@ -956,7 +956,7 @@ class EvalApp(App[int]):
         except QueryCancelled:
             return
         except QueryError as exc:
-            self.post_message(ViewInvalid(view, exc.message, exc.position))
+            self.post_message(ViewInvalid(view, exc.message, exc.position, exc.field))
             return
         if not cancelled.is_set():
             # The columns' widths and cuts only: the table makes the cells of the rows it shows.
@@ -1021,11 +1021,25 @@ class EvalApp(App[int]):
     def on_view_invalid(self, message: ViewInvalid) -> None:
         if message.view != self.wanted:
             return
-        self.main.show_view_error(message.error, message.position)
         # The error never hides the table: the last valid filter (or none, before the first
-        # table) is shown with the rest of what was asked.
-        fallback = message.view.replace(where=self.view.where if self.rows is not None else "")
-        if fallback != message.view:
+        # table) is shown with the rest of what was asked. A view valid until a followed update
+        # took its column away (a sort by pass@4, a filter on maj@4, the run of 4 samples
+        # deleted) is that last valid one: it kept the older result's rows on the table, the
+        # deleted run's among them, under a header counting the new result. The part at fault
+        # is left out then (the sort, the quick filter, the filter).
+        view = message.view
+        if message.field == "sort" and view.sort is not None:
+            fallback, kept = view.replace(sort=None), "the rows unsorted"
+        elif message.field == "quick" and view.quick is not None:
+            fallback, kept = view.replace(quick=None), "the view without it"
+        else:
+            fallback = view.replace(where=self.view.where if self.rows is not None else "")
+            kept = None
+            if fallback == view and view.where:
+                fallback, kept = view.replace(where=""), "all prompts"
+        self.main.show_view_error(message.error, message.position, kept)
+        self.main.error_view = fallback
+        if fallback != view:
             self.request_view(fallback)
             return
         if self.header_pending is not None:

@@ -72,6 +72,9 @@ class ViewInvalid(Message):
     view: View
     error: str
     position: int | None
+    field: str = "where"
+    """The part of the view at fault: ``where``, ``quick`` or ``sort``
+    (:attr:`~evaltui.data.query.QueryError.field`)."""
 
 
 @dataclass

@@ -1534,6 +1534,17 @@ def _rescored_entries(beside: pl.DataFrame, source: str, lines: list[int]) -> li
     return out
 
 
+class SourceChanged(ValueError):
+    """A file whose records were to be re-read is no longer the version loaded (rewritten,
+    replaced, gone) or no longer part of the load: what was read of it is out of date. While
+    following, the next look reads it again, and the same export then succeeds."""
+
+    def __init__(self, message: str, source: str) -> None:
+        super().__init__(message)
+        self.source = source
+        """The file (as the load names it) that changed."""
+
+
 def check_unchanged(
     source: str, report: Any, doing: str = "exporting its original records (nothing was written)"
 ) -> None:
@@ -1544,10 +1555,14 @@ def check_unchanged(
     and their fragments must never be exported or shown. ``doing`` ends the message.
     """
     if report is None:
-        raise ValueError(f"{source}: no longer known to this load; cannot re-read its records")
+        raise SourceChanged(
+            f"{source}: no longer known to this load; cannot re-read its records", source
+        )
     identity = getattr(report, "identity", None)
     if identity is not None and identity.changed(Path(report.path)):
-        raise ValueError(f"{source} has changed since it was loaded: reload before {doing}")
+        raise SourceChanged(
+            f"{source} has changed since it was loaded: reload before {doing}", source
+        )
 
 
 def line_ranges(lines: list[int]) -> list[list[int]]:

@@ -895,6 +895,8 @@ class Follower:
                 and everything
                 and companion_versions(tracked.reader, item.path) != tracked.beside
             )
+            if beside and tracked is not None and tracked.reader is not None:
+                self._companions_written(tracked.reader, item.path)
             if tracked is None and self._temporary(item.path, stamp):
                 continue
             if (
@@ -904,6 +906,7 @@ class Follower:
                 and not _readable_again(tracked)
                 and not _made_unreadable(tracked, ctime, status.st_ctime_ns)
                 and item.path not in self._unsettled  # held at the last look: settled now
+                and not (self._settling and (_partial_line(tracked) or tracked.cut))
             ):
                 continue
             if tracked is not None and not beside and self._appended(tracked):
@@ -1133,6 +1136,12 @@ class Follower:
         except OSError:
             return 0
         tracked.stamp = stamp
+        if self._settling and end < stamp.size:
+            # The last look (summarize --follow's last write): a last line with no newline is
+            # read as a fresh load reads it (a record, or a truncated last line), no later look
+            # will see its newline. It waited, so the 'last, up-to-date file' lacked a record
+            # a fresh summarize of the same files has (an eval writing '\n'.join(lines)).
+            end = stamp.size
         if end == tracked.consumed:  # only a partial line so far
             return 0
         window = Window(tracked.consumed, tracked.next_line, end)
@@ -1252,11 +1261,13 @@ class Follower:
             except OSError:
                 end, newlines = 0, 0
             tracked.consumed, tracked.next_line = end, newlines + 1
-            window = Window(0, 1, end)
+            # At the last look a last line with no newline is read as a fresh load reads it.
+            window = Window(0, 1, stamp.size if self._settling else end)
         tracked.frame, tracked.errors, tracked.notes, tracked.reducers = self._read(
             item, reader, window
         )
-        _hold_cut_line(tracked)
+        if not self._settling:
+            _hold_cut_line(tracked)
         tracked.run = run_identity(item, reader, self.options.read)
         tracked.frame = self._labelled(tracked.frame, tracked)
         return tracked
@@ -1477,6 +1488,21 @@ class Follower:
     def _parts(tracked: list[_Tracked]) -> list[Part]:
         return [Part(str(t.item.path), t.frame.height) for t in tracked]
 
+    def _companions_written(self, reader: Reader, path: Path) -> None:
+        """The inputs' last write takes a companion's (an eval's results file written at its
+        end beside its samples), as the load's does: it was left out while following, so the
+        line said 'last write 14 s ago' over the results written a moment before."""
+        try:
+            companions = list(reader.companions(path))
+        except OSError:
+            return
+        for companion in companions:
+            try:
+                mtime = companion.stat().st_mtime_ns
+            except OSError:
+                continue
+            self.last_write = max(self.last_write or 0.0, mtime / 1e9)
+
     def _ordered(self) -> list[Path]:
         """Tracked files in the order a fresh load lists them (as of the last directory listing:
         a poll that looked only at followed files found no new one)."""
@@ -1498,16 +1524,37 @@ class Follower:
         yet); None once one is. The folder names are shown safely on one line."""
         if self._reading():
             return None
-        return f"waiting for files to appear in {self._folders(40)}"
+        return self._waiting(40)
+
+    def _waiting(self, cells: int, short: bool = False) -> str:
+        """What following waits for, the names cut to ``cells``: files in the followed folders,
+        or a followed path gone (deleted or moved away while followed; one missing at the start
+        is an error) to be there again. With the folder deleted, the line said 'waiting for
+        files to appear in /data/out', as of an empty folder there."""
+        gone = [p for p in self.paths if not os.path.exists(p)]
+        there = [p for p in self.paths if p not in gone]
+        names = ", ".join(one_line_middle(os.fspath(p), cells) for p in gone)
+        is_ = "is" if len(gone) == 1 else "are"
+        if not there:
+            it = "it" if len(gone) == 1 else "them"
+            return (
+                f"{names} {is_} gone"
+                if short
+                else f"{names} {is_} gone: waiting for {it} to appear again"
+            )
+        folders = ", ".join(one_line_middle(os.fspath(p), cells) for p in there)
+        waiting = (
+            f"waiting for files in {folders}"
+            if short
+            else f"waiting for files to appear in {folders}"
+        )
+        if gone:
+            waiting += f" ({names} gone)" if short else f" ({names} {is_} gone)"
+        return waiting
 
     def _reading(self) -> bool:
         """A followed file is read (no longer waiting for files)."""
         return any(t.reader is not None for t in self.files.values())
-
-    def _folders(self, cells: int) -> str:
-        """The followed folders' names, each safe on one line and cut in the middle to
-        ``cells``."""
-        return ", ".join(one_line_middle(os.fspath(p), cells) for p in self.paths)
 
     def status(self, *, last_write: str = "last write") -> str:
         """``following · N new generations in the last minute · last write 3 s ago``
@@ -1521,12 +1568,15 @@ class Follower:
         the last write kept longest (it tells whether the eval still writes); while waiting for
         files, the folder names cut further, then left out."""
         if not self._reading():
+            gone = all(not os.path.exists(p) for p in self.paths)
             return (
-                f"following · {self.waiting()}",
-                f"following · waiting for files to appear in {self._folders(24)}",
-                f"following · waiting for files in {self._folders(20)}",
-                f"waiting for files in {self._folders(16)}",
-                "following · waiting for files",
+                f"following · {self._waiting(40)}",
+                f"following · {self._waiting(24)}",
+                f"following · {self._waiting(20, short=True)}",
+                self._waiting(16, short=True),
+                ("following · input gone" if len(self.paths) == 1 else "following · inputs gone")
+                if gone
+                else "following · waiting for files",
             )
         recent = self.recent()
         arrivals = (
@@ -1541,6 +1591,16 @@ class Follower:
             f"following · {wrote}",
             wrote,
         )
+
+
+def _partial_line(tracked: _Tracked) -> bool:
+    """A followed JSON-lines file whose last line has no newline yet (it waits for one)."""
+    return (
+        tracked.reader is not None
+        and tracked.reader.appendable
+        and tracked.stamp is not None
+        and tracked.stamp.size > tracked.consumed
+    )
 
 
 def _waiting(tracked: Iterable[_Tracked]) -> list[str]:

@@ -52,7 +52,7 @@ class QueryError(ValueError):
         self.message = message
         self.position = position
         self.field = field
-        """What was wrong: the ``where`` expression, or the ``quick`` filter."""
+        """What was wrong: the ``where`` expression, the ``quick`` filter or the ``sort``."""
 
 
 def error_text(message: str, position: int | None) -> str:
@@ -751,7 +751,7 @@ class View:
         if self.sort is not None:
             column = resolve_column(self.sort.column, stats.columns)
             if column is None:
-                raise QueryError(f"unknown sort column {self.sort.column!r}")
+                raise QueryError(f"unknown sort column {self.sort.column!r}", field="sort")
             keys: list[pl.Expr] = [pl.col(column)]
             if column in SCALED_COLUMNS and {"score_kind", "score_metric"} <= set(stats.columns):
                 # Runs of different scales apart: an accuracy run's 0.500 beside a bleu 0-100

@@ -1752,3 +1752,84 @@ def test_summarize_follow_to_stdout_writes_whole_documents_one_after_another(
     assert [len(document) for document in documents[:2]] == [1, 2]
     assert proc.returncode == 0, stderr
     assert "wrote (standard output)" in stderr and "wrote -" not in stderr
+
+
+def test_a_results_file_written_at_the_end_is_the_inputs_last_write(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """The samples written two hours ago, then the results file beside them: the follow line
+    said 'last write 2.0 h ago' (in tmux, a SkyThought summary.json copied in: 'last write
+    14 s ago'), the results file being no input of rows; a load counts it. Now it is the
+    inputs' last write."""
+    source = REAL / "lm_eval/lm-evaluation-harness/results/tgpred.json/gpt-4o-mini"
+    samples = next(source.glob("samples_*.jsonl"))
+    results = next(source.glob("results_*.json"))
+    folder = tmp_path / "data" / "gpt-4o-mini"
+    folder.mkdir(parents=True)
+    (folder / samples.name).write_bytes(samples.read_bytes())
+    hour_ago = time.time() - 2 * 3600
+    os.utime(folder / samples.name, (hour_ago, hour_ago))
+    follower = Follower([tmp_path / "data"], options(tmp_path, word_tokenizer))
+    follower.load()
+    assert follower.status().endswith("last write 2.0 h ago")
+    (folder / results.name).write_bytes(results.read_bytes())  # the eval's last write
+    assert follower.poll() is not None
+    written = (folder / results.name).stat().st_mtime_ns / 1e9
+    assert follower.last_write == written
+    assert not follower.status().endswith("h ago")
+
+
+@pytest.mark.parametrize("complete", [True, False])
+def test_the_last_look_reads_a_last_line_with_no_newline_as_a_fresh_load_does(
+    tmp_path: Path, word_tokenizer: Path, complete: bool
+) -> None:
+    """A last line with no newline waits for it while following; at the last look (Ctrl-C on
+    summarize --follow, whose last write is 'up to date') no later look sees it end, and it
+    was left out: the last write lacked the record a fresh summarize of the same files had
+    (seen with a writer ending '…"gen": "y"}' with no newline). It is read as a fresh load
+    reads it: a record, or a truncated last line."""
+    data = tmp_path / "data"
+    (data / "m").mkdir(parents=True)
+    out = data / "m" / "out.jsonl"
+    out.write_text(line(0, 0) + line(1, 0), encoding="utf-8")
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    append(out, line(2, 0).rstrip("\n") if complete else line(2, 0)[:20])
+    follower.poll()
+    assert follower.result().generations.height == 2  # it waits for its newline
+    update = follower.poll(last=True)
+    assert update is not None
+    assert update.result.generations.height == (3 if complete else 2)
+    assert_same(update.result, [data], opts)
+
+
+@pytest.mark.parametrize("kind", ["new plain file", "lm-eval samples"])
+def test_the_last_look_reads_a_new_or_whole_read_files_cut_last_line_as_a_fresh_load(
+    tmp_path: Path, word_tokenizer: Path, kind: str
+) -> None:
+    """As above for a file that appeared with no newline at its end, and for a file read whole
+    (lm-eval's samples) whose cut last line's error was held back: the last look's result
+    lacked the record, or the truncated last line a fresh load lists among the bad lines."""
+    data = tmp_path / "data"
+    folder = data / "m"
+    folder.mkdir(parents=True)
+    opts = options(tmp_path, word_tokenizer)
+    if kind == "new plain file":
+        (folder / "first.jsonl").write_text(line(0, 0), encoding="utf-8")
+        follower = Follower([data], opts)
+        follower.load()
+        (folder / "out.jsonl").write_text(line(1, 0).rstrip("\n"), encoding="utf-8")
+    else:
+        source = FIXTURES / "lm_eval/outputs/run_scripted/toy-org__scripted-model-v1"
+        samples = next(source.glob("samples_toy_math_gen_*.jsonl"))
+        lines = samples.read_bytes().splitlines(keepends=True)
+        out = folder / samples.name
+        out.write_bytes(b"".join(lines[:2]))
+        follower = Follower([data], opts)
+        follower.load()
+        out.write_bytes(b"".join(lines[:2]) + lines[2][:30])
+        follower.poll()  # read whole, its cut line held back
+    update = follower.poll(last=True)  # the new file: first seen by the last look
+    assert update is not None
+    assert_same(update.result, [data], opts)

@@ -15,6 +15,7 @@ import pytest
 
 from evaltui.data.follow import Follower
 from evaltui.data.loader import LoadFailure, LoadOptions, load
+from evaltui.data.sanitize import one_line_middle
 from tests.data.test_follow import append, assert_same, line
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,3 +145,55 @@ def test_summarize_without_follow_and_follow_on_a_typo_still_fail(
         assert done.returncode == 2, done.stderr
         assert says in done.stderr
     assert not (tmp_path / "x.json").exists()
+
+
+def test_a_followed_folder_deleted_is_said_gone_until_it_is_back(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """The followed folder itself deleted (rm -rf, or moved away): the line said 'following ·
+    waiting for files to appear in /…/out', as of an empty folder that is there (seen in tmux,
+    and in summarize --follow's status line). It says the folder is gone; back, it is read."""
+    data = tmp_path / "out"
+    (data / "m").mkdir(parents=True)
+    out = data / "m" / "samples.jsonl"
+    out.write_text(line(0, 0) + line(1, 0), encoding="utf-8")
+    opts = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    follower = Follower([data], opts)
+    follower.load()
+    assert follower.waiting() is None
+    away = tmp_path / "away"
+    data.rename(away)
+    update = follower.poll()
+    assert update is not None and update.result.stats.height == 0
+    name = one_line_middle(str(data), 40)  # as every wording cuts a long path
+    assert follower.waiting() == f"{name} is gone: waiting for it to appear again"
+    wordings = follower.status_wordings()
+    assert wordings[0] == f"following · {name} is gone: waiting for it to appear again"
+    assert wordings[2].startswith("following · ") and wordings[2].endswith("/out is gone")
+    assert wordings[-1] == "following · input gone"
+    assert not any("waiting for files" in w for w in wordings), wordings
+    away.rename(data)
+    update = follower.poll()
+    assert update is not None and follower.waiting() is None
+    assert "gone" not in follower.status()
+    assert_same(update.result, [data], opts)
+
+
+def test_one_of_two_followed_folders_deleted_is_named_beside_the_wait(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        (folder / "m").mkdir(parents=True)
+        (folder / "m" / "samples.jsonl").write_text(line(0, 0), encoding="utf-8")
+    opts = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    follower = Follower([first, second], opts)
+    follower.load()
+    (first / "m" / "samples.jsonl").unlink()
+    (second / "m" / "samples.jsonl").rename(tmp_path / "kept.jsonl")
+    second.joinpath("m").rmdir()
+    second.rmdir()
+    follower.poll()
+    a, b = (one_line_middle(str(p), 40) for p in (first, second))
+    assert follower.waiting() == f"waiting for files to appear in {a} ({b} is gone)"
+    assert follower.status_wordings()[-1] == "following · waiting for files"

@@ -772,6 +772,9 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         """Once A is picked: each other run's prompts in common with it."""
         self.placed = False
         """Whether the options were fitted to the list once (starting on :attr:`current`)."""
+        self.gone: str | None = None
+        """A baseline picked, then gone from the files under a followed update: named above
+        A's list, offered again."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pair-dialog", classes="dialog"):
@@ -782,6 +785,11 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
     def label_text(self) -> Text:
         """What the picker asks, above the list."""
         if self.first is None:
+            if self.gone is not None:
+                return Text(
+                    f"A = {one_line_middle(self.gone, LABEL_WIDTH)} is gone from the files\n"
+                    "Compare: pick the baseline run (A), enter"
+                )
             return Text("Compare: pick the baseline run (A), enter")
         # Two lines: on one, a long model name cut the question off at 80 columns.
         return Text(
@@ -903,7 +911,7 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         index = int((option.id or "run-0").removeprefix("run-"))
         run = self.runs[index]
         if self.first is None:
-            self.first = run
+            self.first, self.gone = run, None
             if self.stats is not None:
                 self.in_common = prompts_in_common(self.stats, run)
             self.query_one("#pair-prompt", Label).update(self.label_text())
@@ -918,6 +926,46 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
 
     def action_cancel(self) -> None:
         self.close(None)
+
+    def highlighted_run(self) -> str | None:
+        """The run under the list's highlight (options are ``run-<index in runs>``)."""
+        options = self.query_one("#pair-options", OptionList)
+        at = options.highlighted
+        if at is None or not 0 <= at < options.option_count:
+            return None
+        index = int((options.get_option_at_index(at).id or "run-0").removeprefix("run-"))
+        return self.runs[index] if 0 <= index < len(self.runs) else None
+
+    def data_changed(self) -> None:
+        """A followed update under the picker: it lists the runs loaded now. It kept the runs
+        it was opened with: in tmux at 80x24 a run folder deleted while it was open was still
+        offered (picked as A, compare said "no run '…'"), a new run's folder was not, in A's
+        list nor in B's, and B's prompts in common were the old counts. The highlight stays on
+        its run; a baseline gone from the files is named and A is asked for again."""
+        app = cast("EvalApp", self.app)
+        runs = run_names(app)
+        stats = app.result.stats if app.result is not None else None
+        if runs == self.runs and (self.first is None or self.stats is None or stats is None):
+            return
+        options = self.query_one("#pair-options", OptionList)
+        at = options.highlighted
+        run = self.highlighted_run()
+        self.runs = runs
+        if self.stats is not None and stats is not None:
+            self.stats = stats
+        if self.first is not None and self.first not in runs:
+            self.gone, self.first, self.in_common = self.first, None, {}
+        elif self.first is not None and self.stats is not None:
+            self.in_common = prompts_in_common(self.stats, self.first)
+        self.query_one("#pair-prompt", Label).update(self.label_text())
+        options.clear_options()
+        options.add_options(self.options())
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        if run is not None and run in runs and f"run-{runs.index(run)}" in ids:
+            options.highlighted = ids.index(f"run-{runs.index(run)}")
+        elif options.option_count:
+            options.highlighted = min(at or 0, options.option_count - 1)
+        self.call_after_refresh(self.fit_list)
 
 
 def open_compare(

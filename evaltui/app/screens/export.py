@@ -26,6 +26,7 @@ from evaltui.data.export import (
     EXPORT_KINDS,
     ExportKind,
     ExportSummary,
+    SourceChanged,
     export_view,
     input_at,
     is_stdout,
@@ -88,6 +89,9 @@ class ExportScreen(Dialog[ExportSummary | None]):
     class Done(Message):
         summary: ExportSummary | None
         error: str | None
+        changed: str | None = None
+        """The file the write found rewritten or gone since the rows were made (nothing
+        written), as the load names it."""
 
     def __init__(
         self,
@@ -117,6 +121,11 @@ class ExportScreen(Dialog[ExportSummary | None]):
         """What the dialog says while nothing else is said: prompts still without token lengths."""
         self.rescored_with: str | None = None
         """The scorer of the re-score shown (its scores are the ones exported); None: stored."""
+        self.retry = False
+        """A write found a followed file rewritten since the rows were made: it is made again
+        with the next followed update's rows (:meth:`data_changed`)."""
+        self.retries = 0
+        """Writes made again so: a file rewritten at every look is said after a few."""
 
     @property
     def evalapp(self) -> EvalApp:
@@ -197,13 +206,26 @@ class ExportScreen(Dialog[ExportSummary | None]):
         """New rows in the main view (a followed update) while the dialog is open: its title
         counts them (it kept the count of when it opened, "2 prompts", and wrote 3)."""
         if self.rows is not None:
-            return  # the rows given (compare's) are the ones exported, as they were
+            # The rows given (compare's) are the ones exported, as they were; but a write that
+            # found their file rewritten takes the same prompts' rows from the update, read
+            # again (the dialog said "reload before exporting", and no key reloads there).
+            result = self.evalapp.result
+            if self.retry and self.writing is None and result is not None:
+                self.retry = False
+                keys = self.rows.select("run", "prompt_id")
+                self.rows = result.stats.join(keys, on=["run", "prompt_id"], how="semi")
+                self.result = result
+                self.action_export()
+            return
         self.fit_title()
         message = self.query_one("#export-message", Static)
         quiet = str(message.render()) == self.quiet_note(self.kind())  # (not an error shown)
         self.lengths_note = self.missing_lengths(self.export_rows())
         if quiet:
             message.update(Text(self.quiet_note(self.kind())))
+        if self.retry and self.writing is None:
+            self.retry = False
+            self.action_export()
 
     def compose(self) -> ComposeResult:
         rows = self.export_rows()
@@ -369,6 +391,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
 
     @on(RadioSet.Changed)
     def kind_changed(self) -> None:
+        self.retry = False
         self.query_one("#export-message", Static).update(Text(self.quiet_note(self.kind())))
         path = self.query_one("#export-path", Input)
         old_default = any(path.value == self.default_path(k) for k in EXPORT_KINDS)
@@ -378,6 +401,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
 
     @on(Input.Changed, "#export-path")
     def path_changed(self) -> None:
+        self.retry = False
         self.confirm_overwrite = None
         self.query_one("#export-message", Static).update(Text(self.quiet_note(self.kind())))
 
@@ -434,6 +458,8 @@ class ExportScreen(Dialog[ExportSummary | None]):
             summary = export_view(
                 kind, rows, result.generations, result.files, path, rescored_with=self.rescored_with
             )
+        except SourceChanged as exc:
+            done = self.Done(None, visible(f"cannot write {path}: {exc}"), exc.source)
         except (OSError, ValueError) as exc:
             # The reason may name a source file (input text): made visible for the dialog.
             done = self.Done(None, visible(f"cannot write {path}: {exc}"))
@@ -444,6 +470,15 @@ class ExportScreen(Dialog[ExportSummary | None]):
         with contextlib.suppress(RuntimeError):  # the app has ended: no one to tell
             app.call_from_thread(self.on_export_screen_done, done)
 
+    RETRIES = 3
+    """Writes made again after a followed update found the rows' file rewritten again."""
+
+    def awaits_the_update(self) -> bool:
+        """Whether a write that found a file changed is made again with the next followed
+        update (given rows, compare's, are taken again from it): while following, a few times
+        at most."""
+        return self.evalapp.following.is_set() and self.retries < self.RETRIES
+
     def on_export_screen_done(self, message: Done) -> None:
         self.writing = None
         if self.left:
@@ -452,6 +487,19 @@ class ExportScreen(Dialog[ExportSummary | None]):
             else:
                 assert message.summary is not None
                 self.app.notify(self.done_words(message.summary), title="exported", markup=False)
+            return
+        if message.changed is not None and self.awaits_the_update():
+            # While following, the file read again comes with the next update (within a
+            # second or two): the dialog said "reload before exporting" (no key reloads while
+            # following), and ctrl+s again a moment later wrote the file.
+            self.retry = True
+            self.retries += 1
+            self.query_one("#export-message", Static).update(
+                Text(
+                    f"{visible(message.changed)} changed since the table was made: following"
+                    " reads it again, then this export is written"
+                )
+            )
             return
         if message.error is not None:
             self.query_one("#export-message", Static).update(Text(message.error))

@@ -567,6 +567,9 @@ class MainScreen(Screen[None]):
         """The columns of the table shown (:func:`table_columns` of ``shown_rows``), in order."""
         self.shown_view: View | None = None
         """The filter and sort of the table shown."""
+        self.error_view: View | None = None
+        """The view shown in place of an invalid one, whose error stays in sight while it is
+        shown (see ``EvalApp.on_view_invalid``)."""
         self._table: DataTable | None = None
         """The prompt table, once mounted."""
         self.failed = False
@@ -851,9 +854,13 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()
 
     def show_view(self, view: View, rows: pl.DataFrame, layout: TableLayout) -> None:
-        if view.where.strip() == self.query_one("#filter", Input).value.strip():
+        if (
+            view.where.strip() == self.query_one("#filter", Input).value.strip()
+            and view != self.error_view
+        ):
             # The filter box's expression is the one shown: any earlier error is past. (A view
-            # shown instead of an invalid expression keeps the error in sight.)
+            # shown instead of an invalid expression keeps the error in sight, as does one
+            # shown without the sort a followed update made invalid.)
             self._hide_filter_error()
         stats = self.evalapp.result.stats if self.evalapp.result else None
         total = 0 if stats is None else stats.height
@@ -920,9 +927,12 @@ class MainScreen(Screen[None]):
     def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
         self._show_status()
 
-    def show_view_error(self, error: str, position: int | None) -> None:
+    def show_view_error(self, error: str, position: int | None, kept: str | None = None) -> None:
+        """``kept``: what is shown instead; None: the last valid filter (all prompts before the
+        first table)."""
         widget = self.query_one("#filter-error", Static)
-        kept = "the last valid filter" if self.shown_rows is not None else "all prompts"
+        if kept is None:
+            kept = "the last valid filter" if self.shown_rows is not None else "all prompts"
         text = f"✗ {error_text(error, position)} — showing {kept}"
         widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
         widget.display = True
@@ -1166,7 +1176,9 @@ class MainScreen(Screen[None]):
             if column is not None:
                 self.sort_by(column)
 
-        self.app.push_screen(SortScreen(columns, self.evalapp.wanted.sort), chosen)
+        self.app.push_screen(
+            SortScreen(columns, self.evalapp.wanted.sort, self.sortable_columns), chosen
+        )
 
     def action_quick(self, key: str) -> None:
         result = self.evalapp.result

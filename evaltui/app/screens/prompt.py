@@ -165,6 +165,8 @@ class PromptScreen(Screen[None]):
         self._shown: pl.DataFrame | None = None
         """The generations shown, but their text: a new result that changes none of them
         leaves the screen as it is."""
+        self._shown_texts: pl.Series | None = None
+        """Their texts as they came with the rows (null: read back later)."""
         self._title: tuple[list[str], dict[str, str], str, list[str], list[str]] | None = None
         """What the title says (runs, their counts, position, flips, filter), laid out to the
         width by :meth:`show_title`."""
@@ -270,6 +272,7 @@ class PromptScreen(Screen[None]):
         threshold = correct_expr(kinds)
         prompt = self.all_generations()
         self._shown = self.facts(prompt)
+        self._shown_texts = prompt["gen"]
         self.text_error = None
         self.text_loading = bool(prompt["gen"].null_count())
         if self.text_loading:  # shown as "loading…" until the worker's answer arrives
@@ -510,10 +513,12 @@ class PromptScreen(Screen[None]):
         if self.keys_of is not None:  # the list walked by `.`/`,` is the table's rows now
             self.keys = self.keys_of().select("run", "prompt_id")
             self.position = _position(self.keys, (self.run, self.prompt_id))
+        now = self.all_generations()
         if (
             self._shown is not None
-            and self._shown.equals(self.facts(self.all_generations()))
+            and self._shown.equals(self.facts(now))
             and listed == (self.keys.height, self.position)
+            and self._same_texts(now)
         ):
             return  # nothing of this prompt changed: the reader's place stays as it is
         options = self.query_one("#generations", OptionList)
@@ -533,6 +538,17 @@ class PromptScreen(Screen[None]):
                 if same.height:
                     place = int(same["_at"][0])
             options.highlighted = place
+
+    def _same_texts(self, gens: pl.DataFrame) -> bool:
+        """Whether the texts ``gens`` hold (those read with the rows: a warm load's are read
+        back later) are the ones shown. A file rewritten with its scores, lengths and answers
+        as they were and other words (same place, same size) changed none of the facts, and
+        the screen went on showing the old text of every generation (seen in tmux)."""
+        shown = self._shown_texts
+        if shown is None or shown.len() != gens.height:
+            return False
+        new = gens["gen"]
+        return not (new.is_not_null() & (new != shown).fill_null(True)).any()
 
     @staticmethod
     def facts(gens: pl.DataFrame) -> pl.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -35,25 +36,59 @@ class SortScreen(Dialog[str | None]):
         Binding("k", "move(-1)", "Up", id="sort_up_k", show=False),
     ]
 
-    def __init__(self, columns: list[tuple[str, str]], current: Sort | None) -> None:
+    def __init__(
+        self,
+        columns: list[tuple[str, str]],
+        current: Sort | None,
+        columns_of: Callable[[], list[tuple[str, str]]] | None = None,
+    ) -> None:
         super().__init__()
         self.columns = [column for column, _name in columns]
         """The Stats columns, in menu order."""
         self.names = dict(columns)
         """Column -> the name its table header shows (the menu shows the same)."""
         self.current = current
+        self.columns_of = columns_of
+        """The table's columns now (a followed update may add or take away some)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sort-dialog", classes="dialog"):
             yield Label("Sort by (enter; the same column again flips ↑/↓)")
-            options = []
-            for column in self.columns:
-                mark = ""
-                if self.current is not None and self.current.column == column:
-                    mark = "  ↓" if self.current.descending else "  ↑"
-                options.append(Option(Text(self.names[column] + mark), id=column))
-            yield OptionList(*options, id="sort-options")
+            yield OptionList(*self.options(), id="sort-options")
         yield KeysFooter()  # this menu's keys, not the table's behind it
+
+    def options(self) -> list[Option]:
+        options = []
+        for column in self.columns:
+            mark = ""
+            if self.current is not None and self.current.column == column:
+                mark = "  ↓" if self.current.descending else "  ↑"
+            options.append(Option(Text(self.names[column] + mark), id=column))
+        return options
+
+    def data_changed(self) -> None:
+        """A followed update under the menu: it lists the table's columns now, the highlight on
+        its column. It kept those it opened with: a run of 4 samples arriving brought pass@2,
+        pass@4 and maj@4 to the table and not to the menu, and that run deleted, its maj@4
+        picked from the menu said "✗ unknown sort column 'maj@4' — showing the last valid
+        filter" (seen in tmux at 80x24)."""
+        if self.columns_of is None:
+            return
+        columns = self.columns_of()
+        if not columns or columns == [(c, self.names[c]) for c in self.columns]:
+            return
+        options = self.query_one("#sort-options", OptionList)
+        at = options.highlighted
+        was = self.columns[at] if at is not None and 0 <= at < len(self.columns) else None
+        self.columns = [column for column, _name in columns]
+        self.names = dict(columns)
+        options.clear_options()
+        options.add_options(self.options())
+        if was in self.columns:
+            options.highlighted = self.columns.index(was)
+        else:
+            options.highlighted = min(at or 0, len(self.columns) - 1)
+        options.call_after_refresh(options.scroll_to_highlight)
 
     def on_resize(self, _event: events.Resize) -> None:
         self.call_after_refresh(self.fit_list)
