@@ -21,7 +21,6 @@ import csv
 import io
 import json
 import math
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -571,16 +570,13 @@ def test_summarize_cli_table_json_and_threshold_flag(
     from evaltui.cli import main
 
     out = tmp_path / "combined.json"
-    # Both runs under one folder, so their order does not hang on where the checkout lies.
-    tgpred = tmp_path / "z_tgpred" / TGPRED.name
-    shutil.copytree(TGPRED, tgpred)
     assert (
-        main(cli("summarize", str(tgpred), str(truthfulqa(tmp_path)), "-o", str(out), "--table"))
+        main(cli("summarize", str(truthfulqa(tmp_path)), str(TGPRED), "-o", str(out), "--table"))
         == 0
     )
     table = capsys.readouterr().out
     lines = {line.split("  ")[0]: line for line in table.splitlines()}
-    # Runs in input order (tq/ sorts before z_tgpred/): truthfulqa, then tgpred.
+    # Runs in the order their PATHs are given: truthfulqa, then tgpred.
     assert lines["metric"].split()[1:] == ["EleutherAI/gpt-neo-125M", "gpt-4o-mini"]
     assert lines["score"].split()[1:] == ["bleu_max", "continuous", "↑", "mae", "continuous", "↓"]
     # mean: 19.68 and inf (+ bootstrap CIs; none for inf); the finite mean only for tgpred.
