@@ -219,6 +219,45 @@ async def test_prompt_screen_navigation(evals: Path, make_app: Any) -> None:
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_wrong_right_keeps_the_generation_read(tmp_path: Path, make_app: Any) -> None:
+    """`w` lists only the wrong, only the right, then all generations: the one being read
+    stays highlighted where the new list holds it (reading #3 under "all", `w` put the
+    highlight on #1, the list's first, as if another prompt had been opened)."""
+    data = tmp_path / "evals"
+    data.mkdir()
+    records = [
+        {"prompt": "p", "gen": f"gen {i}", "answer": "1", "accuracy": (i + 1) % 2} for i in range(4)
+    ]  # samples 0 and 2 right, 1 and 3 wrong
+    (data / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    app = make_app(data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+
+        def reading() -> int:
+            at = screen.query_one("#generations", OptionList).highlighted
+            assert at is not None
+            return int(screen.generations["sample"][at])
+
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert reading() == 3
+        await pilot.press("w")  # only wrong: 1 and 3, still on 3
+        await pilot.pause()
+        assert screen.only == "wrong" and reading() == 3
+        assert "gen 3" in static_text(app, "#generation-text")
+        await pilot.press("w")  # only right: 0 and 2, 3 not listed: the first
+        await pilot.pause()
+        assert screen.only == "right" and reading() == 0
+        await pilot.press("j", "w")  # 2, then all: still on 2
+        await pilot.pause()
+        assert not screen.only and reading() == 2
+        assert "gen 2" in static_text(app, "#generation-text")
+
+
 async def test_an_empty_reference_is_said_not_left_blank(tmp_path: Path, make_app: Any) -> None:
     """truthfulqa's blank targets showed as "reference:  · votes …", a gap that read as a
     rendering fault; an absent reference stays "–"."""

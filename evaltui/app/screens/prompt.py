@@ -521,23 +521,29 @@ class PromptScreen(Screen[None]):
             and self._same_texts(now)
         ):
             return  # nothing of this prompt changed: the reader's place stays as it is
+        # Of two runs (opened from compare), the first run's new generations come before the
+        # second's: the place stayed, the generation under it was another. Gone, the place.
+        self._load_keeping_reading(keep_place=True)
+
+    def _load_keeping_reading(self, keep_place: bool) -> None:
+        """:meth:`load_prompt`, the generation read (its run and sample) highlighted again
+        where it is still listed; else its place (``keep_place``) or the list's first."""
         options = self.query_one("#generations", OptionList)
         highlighted = options.highlighted
-        reading = None  # the generation read: its run and sample (its place may move)
+        reading = None
         if highlighted is not None and highlighted < self.generations.height:
             reading = self.generations.select("run", "sample").row(highlighted)
         self.load_prompt()
-        if highlighted is not None and self.generations.height:
-            place = min(highlighted, self.generations.height - 1)
-            if reading is not None:
-                # Of two runs (opened from compare), the first run's new generations come
-                # before the second's: the place stayed, the generation under it was another.
-                same = self.generations.with_row_index("_at").filter(
-                    (pl.col("run") == reading[0]) & (pl.col("sample") == reading[1])
-                )
-                if same.height:
-                    place = int(same["_at"][0])
-            options.highlighted = place
+        if highlighted is None or not self.generations.height:
+            return
+        place = min(highlighted, self.generations.height - 1) if keep_place else 0
+        if reading is not None:
+            same = self.generations.with_row_index("_at").filter(
+                (pl.col("run") == reading[0]) & (pl.col("sample") == reading[1])
+            )
+            if same.height:
+                place = int(same["_at"][0])
+        options.highlighted = place
 
     def _same_texts(self, gens: pl.DataFrame) -> bool:
         """Whether the texts ``gens`` hold (those read with the rows: a warm load's are read
@@ -765,7 +771,9 @@ class PromptScreen(Screen[None]):
         cycle = RESCORED_FILTERS if rescored else FILTERS
         index = cycle.index(self.only) if self.only in cycle else 0
         self.only = cycle[(index + 1) % len(cycle)]
-        self.load_prompt()
+        # The generation read stays highlighted where the new list holds it (#3 read under
+        # "only right" was #0 under "all"): the list is a filter, not another prompt.
+        self._load_keeping_reading(keep_place=False)
 
     def action_copy(self) -> None:
         text = self.selected_text()
