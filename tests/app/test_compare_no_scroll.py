@@ -50,3 +50,33 @@ async def test_compare_of_long_model_names_is_not_scrolled(
         # Every part inside the screen: nothing below its last line.
         bottom = max(child.region.bottom for child in screen.children)
         assert bottom <= size[1]
+
+
+@pytest.mark.parametrize("size", [(50, 15), (50, 16), (50, 17), (60, 20), (80, 24)])
+async def test_the_transitions_matrix_is_shown_whole_or_said_left_out(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """At 50x15 the matrix showed its header and 'never' row, its 'flaky' and 'always' rows
+    cut off with no mark."""
+    runs = tmp_path / "runs"
+    for sample, name in LONG_NAMES.items():
+        shutil.copytree(SAMPLE / sample, runs / name)
+    app = EvalApp([str(runs)], LoadOptions(cache_dir=tmp_path / "cache"))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        matrix = screen.query_one("#compare-transitions", Static)
+        details = str(screen.query_one("#compare-details", Static).render())
+        top = screen.query_one("#compare-top")
+        if matrix.display and top.display:
+            rows = str(matrix.render()).splitlines()
+            assert len(rows) == 4
+            # Every row inside the part of the screen the top has.
+            assert matrix.region.height >= len(rows) and top.region.height >= len(rows)
+        else:
+            assert "matrix: no room" in details or details.endswith("…"), details
+        if size[1] >= 20:
+            assert matrix.display
