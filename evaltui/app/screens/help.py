@@ -37,7 +37,7 @@ _GAP = re.compile(r" *\S.*? {2,}(?=\S)")
 """A line's first column and the spaces after it: what it says starts after them."""
 
 
-def hang(line: str) -> int:
+def hang(line: str, paragraph: int = 0) -> int:
     """Where a line's continuation starts when it wraps: under what it says (a key's words, a
     column's meaning, an example's note) when it has columns, else two cells in from its own
     indent: an indented line's continuation never starts at the left edge, where titles are."""
@@ -45,7 +45,7 @@ def hang(line: str) -> int:
     if column:
         return column.end()
     indent = len(line) - len(line.lstrip(" "))
-    return indent + 2 if indent else 0  # a title or a paragraph wraps as a paragraph does
+    return indent + 2 if indent else paragraph  # a title or a paragraph: ``paragraph`` in
 
 
 class HangingText(Visual):
@@ -54,9 +54,12 @@ class HangingText(Visual):
     the keys (``x  Stop loading / Count lengths — the rest,`` then ``once stopped`` at 60x20).
     ``str()`` is the text unwrapped, as written."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, paragraph: int = 0) -> None:
         self.text = text
         """The text as written, a line per line."""
+        self.paragraph = paragraph
+        """Where a line written at the left edge goes on (0: a paragraph; 2: a list of
+        entries, each told apart from the next, as the bad lines are)."""
 
     def __str__(self) -> str:
         return self.text
@@ -66,7 +69,7 @@ class HangingText(Visual):
         """The text as shown at ``width`` cells."""
         lines: list[str] = []
         for line in self.text.split("\n"):
-            indent = hang(line)
+            indent = hang(line, self.paragraph)
             if indent > width // 2:  # an example's note far right: under the example instead
                 indent = len(line) - len(line.lstrip(" ")) + 4
             if Content(line).cell_length <= width or width - indent < 8:
