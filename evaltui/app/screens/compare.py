@@ -86,6 +86,8 @@ MIN_TABLE_ROWS = 5
 """Rows of the table kept in sight: the counts and the matrix above give way first."""
 COUNTS_WIDTH = 24
 """Cells the counts need beside the matrix; narrower, the matrix goes under them."""
+MATRIX_LEFT_OUT = "never/flaky/always matrix: no room (a taller terminal shows it)"
+"""The counts' last line when the transitions matrix has no room for its rows."""
 """Cells a run label gets in the headline and the pair picker (cut in the middle)."""
 ONLY = {
     None: "all prompts in both runs",
@@ -476,13 +478,26 @@ class CompareScreen(Screen[None]):
         room = height - chrome - 3 - MIN_TABLE_ROWS
         top.display = room > 0
         top.styles.max_height = max(1, min(8, room))
+        # The matrix is shown whole or not at all: at 50x15 its header and 'never' row were
+        # shown, its 'flaky' and 'always' rows cut off with no mark. Left out, the counts say so.
+        matrix_lines = (
+            transitions_text(self.comparison).count("\n") + 1 if self.comparison is not None else 0
+        )
+        whole = min(8, room) >= matrix_lines + (0 if beside else 1)
+        transitions.display = whole
+        if not whole:
+            beside = False
+            top.styles.layout = "vertical"
         if self.comparison is not None:
             counts_width = (width - matrix if beside else width) - 2
             lines = counts_text(self.comparison, counts_width).split("\n")
-            matrix_lines = transitions_text(self.comparison).count("\n") + 1
-            shown = max(1, min(8, room) - (0 if beside else matrix_lines))
+            shown = max(1, min(8, room) - (0 if beside or not whole else matrix_lines))
+            if not whole:
+                lines.append(one_line(MATRIX_LEFT_OUT, counts_width))
             if len(lines) > shown:  # the test's name first left out: the headline gives its p
                 lines = counts_text(self.comparison, counts_width, test=False).split("\n")
+                if not whole:
+                    lines.append(one_line(MATRIX_LEFT_OUT, counts_width))
                 # and names the test after it, when its last line has room: at 60x20 'p =
                 # 0.0625' stood alone, a p of no test named (sign test or McNemar's).
                 named = f"{text} ({short_test(self.comparison.test)})"

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.screen import Screen
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import Static
 
 from evaltui.app.footer import KeysFooter
@@ -22,9 +28,69 @@ Filter language (the same as `evaltui export --where`):
   prompt ~ "triangle"          regex match (!~ for no match; (?i) for any case)
   answer == "42" or pass@1 > 0.3
   prompt_score is not null
-Columns: any column of the table, by its full name (prompt, answer, count, average_accuracy,
+Columns: any column of the table, by its full name (prompt, answer, count, average_accuracy, \
 n_correct, n_scored, max_gen_length, avg_gen_length, median_gen_length, min_gen_length, run, …).
 """
+
+
+_GAP = re.compile(r" *\S.*? {2,}(?=\S)")
+"""A line's first column and the spaces after it: what it says starts after them."""
+
+
+def hang(line: str, paragraph: int = 0) -> int:
+    """Where a line's continuation starts when it wraps: under what it says (a key's words, a
+    column's meaning, an example's note) when it has columns, else two cells in from its own
+    indent: an indented line's continuation never starts at the left edge, where titles are."""
+    column = _GAP.match(line)
+    if column:
+        return column.end()
+    indent = len(line) - len(line.lstrip(" "))
+    return indent + 2 if indent else paragraph  # a title or a paragraph: ``paragraph`` in
+
+
+class HangingText(Visual):
+    """The help's text, each line wrapped to the width it is shown at with its continuation
+    indented (:func:`hang`): wrapped by the terminal, a key's words went on at column 0, under
+    the keys (``x  Stop loading / Count lengths — the rest,`` then ``once stopped`` at 60x20).
+    ``str()`` is the text unwrapped, as written."""
+
+    def __init__(self, text: str, paragraph: int = 0) -> None:
+        self.text = text
+        """The text as written, a line per line."""
+        self.paragraph = paragraph
+        """Where a line written at the left edge goes on (0: a paragraph; 2: a list of
+        entries, each told apart from the next, as the bad lines are)."""
+
+    def __str__(self) -> str:
+        return self.text
+
+    @lru_cache(maxsize=4)  # noqa: B019 (a help screen's few widths; the screen is short-lived)
+    def wrapped(self, width: int) -> Content:
+        """The text as shown at ``width`` cells."""
+        lines: list[str] = []
+        for line in self.text.split("\n"):
+            indent = hang(line, self.paragraph)
+            if indent > width // 2:  # an example's note far right: under the example instead
+                indent = len(line) - len(line.lstrip(" ")) + 4
+            if Content(line).cell_length <= width or width - indent < 8:
+                lines.append(line)
+                continue
+            first = str(Content(line).wrap(width)[0])
+            rest = line[len(first) :].lstrip(" ")
+            lines.append(first)
+            lines.extend(" " * indent + str(part) for part in Content(rest).wrap(width - indent))
+        return Content("\n".join(lines))
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.wrapped(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return max(Content(line).cell_length for line in self.text.split("\n"))
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self.wrapped(width).split("\n")) if width > 0 else 0
 
 
 def _bindings_text(
@@ -124,5 +190,5 @@ class HelpScreen(Screen[None]):
             + "\nRates (accuracy, pass@k, maj@k, …) are fractions 0–1, shown with three decimals."
         )
         with VerticalScroll(id="help"):
-            yield Static(Text("\n\n".join(sections)))
+            yield Static(HangingText("\n\n".join(sections)))
         yield KeysFooter(compact=False)

@@ -605,6 +605,10 @@ class MainScreen(Screen[None]):
         yield Static("", id="progress")
         filter_box = OrderedInput(
             placeholder='/ filter: accuracy < 0.2 and max_len > 8000 · prompt ~ "triangle"',
+            placeholders=[
+                "/ filter: accuracy < 0.2 and max_len > 8000",
+                "/ filter: accuracy < 0.2",
+            ],
             id="filter",
             select_on_focus=False,
             compact=True,

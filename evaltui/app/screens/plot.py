@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 import numpy as np
 import polars as pl
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -413,6 +413,24 @@ class PlotScreen(Screen[None]):
         if action == "mode" and parameters and parameters[0] == "clip":
             return self.kind != "accuracy"
         return True
+
+    def not_offered(self, key: str) -> str | None:
+        """Why a plot key does nothing in this plot (check_action leaves it out), or None."""
+        if key == "l" and self.kind == "scatter":
+            return "l (log counts): the scatter has no counts; 1, 2 and 3 do"
+        if key == "c" and self.kind == "accuracy":
+            return "c (clip lengths): the accuracy histogram has no lengths; 1, 2 and 4 do"
+        if key in {"3", "4"} and self.prompt is not None:
+            return f"{key} plots the prompts of the table's view: one prompt's plot has 1 and 2"
+        return None
+
+    def on_key(self, event: events.Key) -> None:
+        """A key left out of this plot says why: pressed, it did nothing, with no word (l in
+        the scatter, c in the accuracy histogram, 3 and 4 in one prompt's plot)."""
+        why = self.not_offered(event.key)
+        if why is not None:
+            event.stop()
+            self.notify(why, markup=False)
 
     def action_kind(self, kind: str) -> None:
         self.kind = kind

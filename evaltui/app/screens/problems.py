@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -12,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from evaltui.app.footer import KeysFooter
+from evaltui.app.screens.help import HangingText
 from evaltui.data.notes import note_lines
 from evaltui.data.sanitize import one_line
 from evaltui.data.wording import plural
@@ -59,7 +59,9 @@ class ProblemsScreen(Screen[None]):
             return
         self.shown_result, self.shown = result, now
         text = "\n".join(problem_lines(app.result, app.load_error, app.loading))
-        self.query_one("#problems-text", Static).update(Text(text))
+        # An entry too long for the screen goes on two cells in: at 60 columns each bad line
+        # went on at the left edge, read as the next entry ('value at column 12').
+        self.query_one("#problems-text", Static).update(HangingText(text, paragraph=2))
 
 
 def problem_lines(result: LoadResult | None, error: str | None, loading: bool) -> list[str]:

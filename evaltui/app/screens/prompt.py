@@ -203,6 +203,7 @@ class PromptScreen(Screen[None]):
             yield Static("", id="generation-text")
         yield OrderedInput(
             placeholder="/ search this generation (enter: next match, esc: back)",
+            placeholders=["/ search this generation (esc: back)", "/ search this generation"],
             id="gen-search",
             compact=True,
         )

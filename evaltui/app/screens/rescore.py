@@ -123,6 +123,7 @@ class RescoreScreen(Dialog[RescoreRequest | None]):
             yield OrderedInput(
                 own,
                 placeholder="module:function or file.py:function",
+                placeholders=["mod:func or file.py:func", "module:function"],
                 id="rescore-module",
                 compact=True,
             )

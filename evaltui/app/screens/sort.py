@@ -108,6 +108,31 @@ class SortScreen(Dialog[str | None]):
         rows = max(3, min(SORT_LIST_ROWS, tallest - chrome - label.outer_size.height))
         options.styles.max_height = rows
         options.call_after_refresh(options.scroll_to_highlight)
+        self.call_after_refresh(self.show_more)
+
+    def on_mount(self) -> None:
+        # The wheel scrolls the list without moving its highlight: the count follows the scroll.
+        options = self.query_one("#sort-options", OptionList)
+        self.watch(options, "scroll_y", lambda _y: self.show_more(), init=False)
+
+    def on_option_list_option_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
+        self.call_after_refresh(self.show_more)  # the list scrolls to the highlighted column
+
+    def show_more(self) -> None:
+        """How many columns are out of sight above and below, on the list's top border, as the
+        run picker says of its runs: at 50x15 the list showed 'prompt', 'run' and 'n' of 22
+        columns, its scrollbar's thumb too small to be drawn, no word of the 19 below."""
+        options = self.query_one("#sort-options", OptionList)
+        seen = options.scrollable_content_region.height
+        tallest = options.styles.max_height
+        if tallest is not None and tallest.is_cells:
+            # As fitted (the region is the last frame's until the next one is laid out).
+            seen = int(tallest.value) - options.styles.gutter.height
+        above = round(options.scroll_y)
+        below = max(0, options.option_count - above - seen) if seen > 0 else 0
+        parts = [f"↑ {above} more"] if above > 0 else []
+        parts += [f"↓ {below} more"] if below > 0 else []
+        options.border_title = " · ".join(parts)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.close(event.option.id)

@@ -1,0 +1,90 @@
+"""A text box's placeholder fits its box whole or is cut with a mark: Textual draws it wrapped
+to the box and shows the first line, so at 60 columns the filter box read '/ filter: accuracy <
+0.2 and max_len > 8000 · prompt ~' (the example cut at a word, no mark) and at 50 the re-score
+dialog's scorer box 'module:function or'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from evaltui.app.screens.prompt import PromptScreen
+from evaltui.app.screens.rescore import RescoreScreen
+from tests.app.conftest import settle
+from tests.app.test_screens import LONG_A, LONG_B, write_runs
+
+FILTER = '/ filter: accuracy < 0.2 and max_len > 8000 · prompt ~ "triangle"'
+SCORER = "module:function or file.py:function"
+SEARCH = "/ search this generation (enter: next match, esc: back)"
+# Each box's wordings, longest first: one of them whole, or the last cut with '…'.
+FILTERS = [FILTER, "/ filter: accuracy < 0.2 and max_len > 8000", "/ filter: accuracy < 0.2"]
+SCORERS = [SCORER, "mod:func or file.py:func", "module:function"]
+SEARCHES = [SEARCH, "/ search this generation (esc: back)", "/ search this generation"]
+
+
+def shown(box: Input) -> str:
+    return box.render_line(0).text.strip()
+
+
+def whole_or_marked(text: str, wordings: list[str]) -> bool:
+    return text in wordings or text.endswith("…")
+
+
+@pytest.mark.parametrize("size", [(50, 15), (60, 20), (80, 24)])
+async def test_the_filter_and_scorer_placeholders_are_not_cut_without_a_mark(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A, LONG_B))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        filter_box = app.screen.query_one("#filter", Input)
+        text = shown(filter_box)
+        assert whole_or_marked(text, FILTERS), text
+        assert text.startswith("/ filter")
+        if size[0] >= 80:
+            assert text == FILTER
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, RescoreScreen)
+        scorer_box = app.screen.query_one("#rescore-module", Input)
+        text = shown(scorer_box)
+        assert whole_or_marked(text, SCORERS), text
+        assert ":func" in text  # says what to type
+        if size[0] >= 60:
+            assert text == SCORER
+        # Made wider with the dialog open, the box says it whole again.
+        await pilot.resize_terminal(120, 35)
+        await settle(pilot)
+        assert shown(scorer_box) == SCORER
+        await pilot.press("escape")
+        await settle(pilot)
+        assert shown(app.screen.query_one("#filter", Input)) == FILTER
+
+
+async def test_the_generation_search_placeholder_fits_at_50_columns(
+    tmp_path: Path, make_app: Any
+) -> None:
+    app = make_app(write_runs(tmp_path / "runs", LONG_A))
+    async with app.run_test(size=(50, 15)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("slash")  # the box is shown once searching
+        await settle(pilot)
+        box = app.screen.query_one("#gen-search", Input)
+        assert box.has_focus
+        text = shown(box)
+        assert whole_or_marked(text, SEARCHES) and text.startswith("/ search"), text
+
+
+def test_fitting_placeholder_takes_the_longest_that_fits() -> None:
+    from evaltui.app.inputs import fitting_placeholder
+
+    wordings = ["a long wording", "short", "tiny"]
+    assert fitting_placeholder(wordings, 20) == "a long wording"
+    assert fitting_placeholder(wordings, 5) == "short"
+    assert fitting_placeholder(wordings, 3) == "ti…"
