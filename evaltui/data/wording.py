@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
     """``count`` with thousands separators and ``noun`` in the right number."""
     word = noun if count == 1 else (plural_noun or noun + "s")
     return f"{count:,} {word}"
+
+
+def first_few(numbers: Sequence[int], most: int = 5) -> str:
+    """The first ``most`` of ``numbers`` (line numbers a note names), '…' after when more."""
+    return ", ".join(str(n) for n in numbers[:most]) + ("…" if len(numbers) > most else "")
 
 
 def rows_words(count: int, several_runs: bool, shown: int | None = None) -> str:

@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label, prompt_takes
 from evaltui.app.footer import KeysFooter
-from evaltui.app.screens.dialog import Dialog
+from evaltui.app.screens.dialog import Dialog, show_more
 from evaltui.app.tables import DataTable
 from evaltui.data.compare import (
     CLASSES,
@@ -871,17 +871,7 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         """How many runs are out of sight above and below, on the list's top border (its bottom
         border reads as a blank line): 17 runs listed 12, and only the scrollbar's thumb, two
         cells of a half block, told that more were below."""
-        options = self.query_one("#pair-options", OptionList)
-        seen = options.scrollable_content_region.height
-        tallest = options.styles.max_height
-        if tallest is not None and tallest.is_cells:
-            # As fitted (the region is the last frame's until the next one is laid out).
-            seen = int(tallest.value) - options.styles.gutter.height
-        above = round(options.scroll_y)
-        below = max(0, options.option_count - above - seen) if seen > 0 else 0
-        parts = [f"↑ {above} more"] if above > 0 else []
-        parts += [f"↓ {below} more"] if below > 0 else []
-        options.border_title = " · ".join(parts)
+        show_more(self.query_one("#pair-options", OptionList))
 
     def fit_list(self) -> None:
         """The list no taller than the dialog has room for: at its full height (16) the dialog

@@ -7,6 +7,7 @@ from typing import TypeVar
 from textual import events
 from textual._time import get_time  # the clock of events' ``time`` (Textual is pinned)
 from textual.screen import ModalScreen
+from textual.widgets import OptionList
 
 T = TypeVar("T")
 
@@ -46,3 +47,19 @@ class Dialog(ModalScreen[T]):
         the user pressed for the screen behind (the dialog's own key pressed twice while a
         busy app took half a second to draw it), not one typed into the dialog."""
         return self.shown_at is None or event.time < self.shown_at
+
+
+def show_more(options: OptionList) -> None:
+    """How many of ``options`` are out of sight above and below, on the list's top border (its
+    bottom border reads as a blank line): a list cut to the dialog's room showed only its
+    scrollbar's thumb, too small to be drawn at 50x15, of the options below."""
+    seen = options.scrollable_content_region.height
+    tallest = options.styles.max_height
+    if tallest is not None and tallest.is_cells:
+        # As fitted (the region is the last frame's until the next one is laid out).
+        seen = int(tallest.value) - options.styles.gutter.height
+    above = round(options.scroll_y)
+    below = max(0, options.option_count - above - seen) if seen > 0 else 0
+    parts = [f"↑ {above} more"] if above > 0 else []
+    parts += [f"↓ {below} more"] if below > 0 else []
+    options.border_title = " · ".join(parts)

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from evaltui.app.footer import KeysFooter
-from evaltui.app.screens.dialog import Dialog
+from evaltui.app.screens.dialog import Dialog, show_more
 from evaltui.data.query import Sort
 
 SORT_LIST_ROWS = 20
@@ -122,17 +122,7 @@ class SortScreen(Dialog[str | None]):
         """How many columns are out of sight above and below, on the list's top border, as the
         run picker says of its runs: at 50x15 the list showed 'prompt', 'run' and 'n' of 22
         columns, its scrollbar's thumb too small to be drawn, no word of the 19 below."""
-        options = self.query_one("#sort-options", OptionList)
-        seen = options.scrollable_content_region.height
-        tallest = options.styles.max_height
-        if tallest is not None and tallest.is_cells:
-            # As fitted (the region is the last frame's until the next one is laid out).
-            seen = int(tallest.value) - options.styles.gutter.height
-        above = round(options.scroll_y)
-        below = max(0, options.option_count - above - seen) if seen > 0 else 0
-        parts = [f"↑ {above} more"] if above > 0 else []
-        parts += [f"↓ {below} more"] if below > 0 else []
-        options.border_title = " · ".join(parts)
+        show_more(self.query_one("#sort-options", OptionList))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.close(event.option.id)

@@ -42,7 +42,7 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
-from evaltui.data.wording import plural
+from evaltui.data.wording import first_few, plural
 
 REQUIRED = {"id", "prompt", "output", "score"}
 #: Keys only run_eval.py writes (with REQUIRED they tell its lines from generic prompt/output files).
@@ -252,7 +252,7 @@ class InternBootcampReader(Reader):
                     extracted=stringify(extracted),
                 )
         if non_finite:
-            first = ", ".join(str(n) for n in non_finite[:5]) + ("…" if len(non_finite) > 5 else "")
+            first = first_few(non_finite)
             notes.append(
                 f"{source}: {plural(len(non_finite), 'score')} NaN or infinite"
                 f" ({'line' if len(non_finite) == 1 else 'lines'} {first}):"

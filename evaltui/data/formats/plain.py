@@ -42,7 +42,7 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.metrics import LOWER_IS_BETTER_NAME
 from evaltui.data.schema import LoadError
-from evaltui.data.wording import plural
+from evaltui.data.wording import first_few, plural
 
 #: The plain reader's score for records that merely have a prompt and a generation field: any
 #: format's own claim (a sniff above it, or a companion) wins.
@@ -656,7 +656,7 @@ class PlainReader(Reader):
                     told.add(how)
                     notes.append(f"{source}: {how}")
         if non_finite:
-            first = ", ".join(str(n) for n in non_finite[:5]) + ("…" if len(non_finite) > 5 else "")
+            first = first_few(non_finite)
             notes.append(
                 f"{source}: a NaN or infinite score on {plural(len(non_finite), 'line')}"
                 f" ({first}), as a script's json.dumps writes float('nan') or float('inf'):"
