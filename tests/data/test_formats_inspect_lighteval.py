@@ -1239,3 +1239,50 @@ def test_lighteval_details_pushed_to_the_hub_name_their_model(tmp_path: Path, re
     assert [f.format for f in result.read_files] == ["lighteval"]
     assert [f.companion for f in result.skipped_files] == [True, True]
     assert result.generations["run"].to_list() == ["org/model-7b"]
+
+
+def test_lighteval_answer_is_the_one_in_the_post_processed_text_it_scored(tmp_path: Path) -> None:
+    """lighteval scores ``model_response.final_text``: ``text_post_processed`` (the text with
+    its ``<think>…</think>`` content removed, --remove-reasoning-tags, on by default) when there
+    is one. The generation shown (and its tokens) stays the text the model wrote; its answer is
+    the one in what was scored. Was: the answer taken from the whole text, so a boxed guess in
+    the thinking (\\boxed{3}) or its last number (4) was shown where lighteval scored 5 and
+    Paris."""
+    import polars as pl
+
+    date = "2026-01-01T00-00-00.000000"
+    path = tmp_path / "details" / "org" / "r1" / date / f"details_t|0_{date}.parquet"
+    path.parent.mkdir(parents=True)
+    texts = [
+        "<think>Maybe \\boxed{3}? No: 2+3.</think>So it is 5.",
+        "<think>2+2=4, and France's capital…</think>Paris",
+        "No thinking: 7",
+    ]
+    pl.DataFrame(
+        {
+            "doc": [
+                {"query": f"Q{i}", "choices": [gold], "gold_index": 0, "id": str(i)}
+                for i, gold in enumerate(["5", "Paris", "7"])
+            ],
+            "metric": [{"em": 1.0}, {"em": 1.0}, {"em": 1.0}],
+            "model_response": [
+                {"text": [texts[0]], "text_post_processed": ["So it is 5."]},
+                {"text": [texts[1]], "text_post_processed": ["Paris"]},
+                {"text": [texts[2]], "text_post_processed": ["No thinking: 7"]},
+            ],
+        }
+    ).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("gen", "extracted", "accuracy").rows() == [
+        (texts[0], "5", 1.0),
+        (texts[1], "Paris", 1.0),
+        (texts[2], "7", 1.0),
+    ]
+    source = path.relative_to(tmp_path).as_posix()
+    assert result.notes == [
+        f"{source}: 2 samples' model_response.text_post_processed (what lighteval scored: the"
+        " text with its reasoning tags' content removed) differs from its text: the generation"
+        " shown and its tokens are the text the model wrote, its answer is the one in the"
+        " post-processed text"
+    ]

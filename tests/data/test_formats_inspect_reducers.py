@@ -74,9 +74,11 @@ def test_the_max_reducer_is_the_prompts_score(tmp_path: Path) -> None:
     ]
 
 
-def test_a_reducer_beside_the_mean_in_a_json_log(tmp_path: Path) -> None:
-    # epochs_reducer=["mean", "at_least_2"]: one reduction each, the mean's with reducer
-    # "mean"; at_least_2 is 1 where both epochs are C (id 3 only).
+def test_a_reducer_after_the_mean_leaves_the_mean_in_a_json_log(tmp_path: Path) -> None:
+    # epochs_reducer=["mean", "at_least_2"]: one reduction each, in that order (eval_results
+    # loops over the reducers), the mean's with reducer "mean"; results.scores leads with the
+    # mean's. The prompt's score is the mean of its epochs, as Inspect's headline is; it was the
+    # at_least_2 reduction (0 for p0 and p1), called "the task's epochs reducer".
     data = reduced_log(
         [
             reduction("mean", {3: 1.0, "p0": 0.5, "p1": 0.5}),
@@ -86,8 +88,51 @@ def test_a_reducer_beside_the_mean_in_a_json_log(tmp_path: Path) -> None:
     )
     write_json(tmp_path / "x_AAA.json", data)
     scores, notes = prompt_scores(tmp_path)
+    assert set(scores.values()) == {None}
+    stats = load_dir(tmp_path).stats.sort("prompt_id")
+    assert stats["average_accuracy"].to_list() == [1.0, 0.5, 0.5]
+    assert notes == [
+        "x_AAA.json: match: Inspect reduced each sample's epochs by mean (the task's first"
+        " epochs reducer, the score its results lead with) and by at_least_2: each prompt's score"
+        " is the mean of its epochs (average_accuracy); the at_least_2 reduction is not shown"
+    ]
+
+
+def test_the_mean_then_max_in_an_eval_log(tmp_path: Path) -> None:
+    # Epochs(2, reducer=["mean", "max"]): max would make p0 and p1 1.0; Inspect leads with the mean.
+    data = reduced_log(
+        [
+            reduction("mean", {3: 1.0, "p0": 0.5, "p1": 0.5}),
+            reduction("max", {3: "C", "p0": "C", "p1": "C"}),
+        ],
+        ["mean", "max"],
+    )
+    path = write_eval_with_reductions(tmp_path / "x_AAA.eval", data)
+    scores, notes = prompt_scores(tmp_path)
+    assert set(scores.values()) == {None}
+    assert load_dir(path).reducers() == {}
+    assert len(notes) == 1 and "by mean (the task's first epochs reducer" in notes[0]
+    assert notes[0].endswith("the max reduction is not shown")
+
+
+def test_a_reducer_before_the_mean_is_the_prompts_score(tmp_path: Path) -> None:
+    # Epochs(2, reducer=["at_least_2", "mean"]): results.scores leads with at_least_2's.
+    data = reduced_log(
+        [
+            reduction("at_least_2", {3: 1, "p0": 0, "p1": 0}),
+            reduction("mean", {3: 1.0, "p0": 0.5, "p1": 0.5}),
+        ],
+        ["at_least_2", "mean"],
+    )
+    write_json(tmp_path / "x_AAA.json", data)
+    scores, notes = prompt_scores(tmp_path)
     assert scores == {f"{TASK}:3": 1.0, f"{TASK}:p0": 0.0, f"{TASK}:p1": 0.0}
-    assert len(notes) == 1 and "by at_least_2 (the task's epochs reducer;" in notes[0]
+    assert notes == [
+        "x_AAA.json: match: Inspect reduced each sample's epochs to one score by at_least_2 (the"
+        " task's first epochs reducer, the score its results lead with; its metrics are over"
+        " these): kept as prompt_score; each epoch keeps its own score, average_accuracy is their"
+        " mean"
+    ]
 
 
 def test_the_default_mean_reduction_adds_no_prompt_score(tmp_path: Path) -> None:
@@ -123,10 +168,10 @@ def test_the_reader_names_the_reducer_as_a_field_not_only_in_its_note(tmp_path: 
 
     data = reduced_log(
         [
-            reduction("mean", {3: 1.0, "p0": 0.5, "p1": 0.5}),
             reduction("at_least_2", {3: 1, "p0": 0, "p1": 0}),
+            reduction("mean", {3: 1.0, "p0": 0.5, "p1": 0.5}),
         ],
-        ["mean", "at_least_2"],
+        ["at_least_2", "mean"],
     )
     path = write_eval_with_reductions(tmp_path / "x_AAA.eval", data)
     result = get_reader("inspect").read(path, "x_AAA.eval", ReadOptions())

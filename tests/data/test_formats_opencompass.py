@@ -1434,3 +1434,48 @@ def test_a_ppl_only_output_is_one_error_saying_what_it_is(tmp_path: Path) -> Non
             " 'ppl'): no generation to read",
         )
     ]
+
+
+@pytest.mark.parametrize("long_key", ["testing input", "in-context examples"])
+def test_clp_predictions_whose_first_entry_is_longer_than_the_head(
+    tmp_path: Path, long_key: str
+) -> None:
+    """Detection reads a file's first 64 KB: a CLP file whose first entry's testing input (or
+    in-context examples) is longer had no ``pred_label`` there, and was 'no reader recognises
+    this file'. The entry's opening says what it is, as a long origin_prompt's does."""
+    data = {
+        str(i): {
+            "in-context examples": "Text: fine\nToxic: no\n",
+            "testing input": f"Text: comment {i}\nToxic:",
+            "prompt": f"Text: fine\nToxic: no\nText: comment {i}\nToxic:",
+            "choices": ["no", "yes"],
+            "prediction": probs,
+            "pred_label": max(range(2), key=probs.__getitem__),
+            "gold": 0,
+        }
+        for i, probs in enumerate([[0.9, 0.1], [0.2, 0.8]])
+    }
+    data["0"][long_key] = "x" * 70_000 + data["0"][long_key]
+    path = tmp_path / "outputs" / "20240101_000000" / "predictions" / "hf-m" / "civil_clp.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False))
+    assert result.errors == []
+    assert result.generations.select("run", "prompt_id", "gen", "answer", "accuracy").rows() == [
+        ("hf-m", "civil_clp:0", "no", "no", 1.0),
+        ("hf-m", "civil_clp:1", "yes", "no", 0.0),
+    ]
+
+
+def test_a_long_json_opening_like_clp_without_pred_label_is_not_claimed_when_whole(
+    tmp_path: Path,
+) -> None:
+    """A whole file (shorter than the head) that opens like a CLP entry but has no pred_label is
+    not taken for one."""
+    from evaltui.data.formats import detect
+
+    path = tmp_path / "predictions" / "m" / "x.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"0": {"testing input": "a", "other": 1}}), encoding="utf-8")
+    found = detect(path).reader
+    assert found is None or found.name != "opencompass"

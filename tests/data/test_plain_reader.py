@@ -382,3 +382,51 @@ def test_a_generation_or_reference_under_two_known_names_is_told(tmp_path: Path)
     named = READER.read(path, path.name, ReadOptions(gen_field="response", answer_field="gold"))
     assert named.frame.select("gen", "answer").rows() == [("2", "2"), ("5", "4")]
     assert named.notes == []
+
+
+def test_a_sharegpt_conversation_is_prompt_and_generation(tmp_path: Path) -> None:
+    """ShareGPT's ``conversations`` (``from``/``value`` turns: system, human, gpt), as
+    LLaMA-Factory and FastChat write them, read as ``messages`` are: the turns before the last
+    ``gpt`` turn the prompt, that turn the generation. The file was 'no reader recognises this
+    file'."""
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"conversations": [{"from": "human", "value": "1+1?"},
+                               {"from": "gpt", "value": "2"}], "answer": "2", "correct": True},
+            {"conversations": [{"from": "system", "value": "Be brief."},
+                               {"from": "human", "value": "2+2?"},
+                               {"from": "gpt", "value": "four"},
+                               {"from": "human", "value": "Sure?"},
+                               {"from": "gpt", "value": "5"}], "answer": "4", "correct": False},
+            {"conversations": [{"from": "human", "value": "3+3?"}], "answer": "6", "correct": 1},
+        ],
+    )  # fmt: skip
+    reader = detect(path).reader
+    assert reader is not None and reader.name == "plain"
+    frame, errors = read(path)
+    assert frame.select("prompt", "gen", "answer", "accuracy").rows() == [
+        ("1+1?", "2", "2", 1.0),
+        ("system: Be brief.\n\nhuman: 2+2?\n\ngpt: four\n\nhuman: Sure?", "5", "4", 0.0),
+    ]
+    assert len(errors) == 1 and errors[0].startswith("a.jsonl:3: no generation field (looked for")
+    assert errors[0].endswith(", or 'conversations' ending in the gpt's turn)")
+
+
+def test_a_sharegpt_conversation_beside_a_generation_field(tmp_path: Path) -> None:
+    """A ShareGPT request (no reply in it) beside the model's ``output``: the turns are the prompt."""
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"conversations": [{"from": "human", "value": "1+1?"}], "output": "2", "label": "2"},
+            {"conversations": [{"from": "human", "value": "2+2?"}], "output": "5", "label": "4"},
+        ],
+    )
+    reader = detect(path).reader
+    assert reader is not None and reader.name == "plain"
+    frame, errors = read(path)
+    assert errors == []
+    assert frame.select("prompt", "gen", "answer").rows() == [
+        ("1+1?", "2", "2"),
+        ("2+2?", "5", "4"),
+    ]

@@ -21,6 +21,8 @@ in current versions, which Python's zipfile cannot read: those members are decom
 A task whose epochs reducer is not the mean (``max``, ``mode``, ``at_least_k``, ``pass_at_k``, …)
 has each sample's reduced score, the one Inspect's metrics are over, read from the log's
 reductions (``reductions.json``) as the prompt's ``prompt_score``, with a note naming the reducer.
+Of several reducers the first is read (``results.scores`` leads with it); the mean first leaves
+the prompt's score the mean of its epochs, and a note names the reductions not shown.
 
 Runs: the run label is the model (a task run with ``--model none`` and its models by role,
 ``"model": "none/none"``, is its ``target`` role's model, else its only role's). Separate logs
@@ -609,11 +611,14 @@ class Reduction:
     """The scorer's other reducers (the mean among them, when the task asked for it too)."""
 
 
-def _reductions(header: dict[str, Any]) -> dict[str, Reduction]:
-    """Per scorer, its first reduction by a reducer other than the mean, from the log's
-    ``reductions`` (EvalSampleReductions: scorer, reducer, samples with their sample_id). A
-    reduction without a reducer is the default mean: the mean of the epochs' own scores, which
-    the samples already give (average_accuracy), so none is read."""
+def _reductions(header: dict[str, Any]) -> tuple[dict[str, Reduction], dict[str, tuple[str, ...]]]:
+    """Per scorer, its reduction by the task's first epochs reducer when that is not the mean,
+    from the log's ``reductions`` (EvalSampleReductions: scorer, reducer, samples with their
+    sample_id; eval_results writes one per reducer in the task's order, and its first is the
+    first of ``results.scores``, the score Inspect's results lead with). A reduction
+    without a reducer is the default mean: the mean of the epochs' own scores, which the samples
+    already give (average_accuracy), so none is read. Second, per scorer whose first reducer is
+    the mean, its other reducers (``Epochs(n, ["mean", "max"])``: max), which are not read."""
     entries = _plain(header.get("reductions"))
     found: dict[str, tuple[str, dict[str, Any]]] = {}
     named: dict[str, list[str]] = {}
@@ -624,8 +629,9 @@ def _reductions(header: dict[str, Any]) -> dict[str, Reduction]:
             continue
         reducer = _plain(entry.get("reducer"))
         reducer = reducer if isinstance(reducer, str) and reducer else MEAN_REDUCER
+        first = scorer not in named
         named.setdefault(scorer, []).append(reducer)
-        if reducer == MEAN_REDUCER or scorer in found:
+        if reducer == MEAN_REDUCER or not first:
             continue
         values: dict[str, Any] = {}
         items = _plain(entry.get("samples"))
@@ -634,10 +640,16 @@ def _reductions(header: dict[str, Any]) -> dict[str, Reduction]:
             if isinstance(item, dict) and item.get("sample_id") is not None:
                 values[str(_plain(item["sample_id"]))] = _plain(item.get("value"))
         found[scorer] = (reducer, values)
-    return {
+    reduced = {
         scorer: Reduction(reducer, values, tuple(r for r in named[scorer] if r != reducer))
         for scorer, (reducer, values) in found.items()
     }
+    beside_mean = {
+        scorer: tuple(dict.fromkeys(r for r in reducers if r != MEAN_REDUCER))
+        for scorer, reducers in named.items()
+        if scorer not in found and any(r != MEAN_REDUCER for r in reducers)
+    }
+    return reduced, beside_mean
 
 
 def _reduced_score(reduction: Reduction | None, ref: ScoreRef | None, sample_id: Any) -> Any:
@@ -1049,7 +1061,7 @@ class InspectReader(Reader):
         partial: dict[str, int] = {}  # score name -> its P values
         not_scored: dict[str, int] = {}  # score name -> its NaN values (Score.unscored())
         left_out: dict[str, None] = {}  # the names of the scores not read
-        reductions = _reductions(header)
+        reductions, beside_mean = _reductions(header)
         limits: dict[str, int] = {}  # limit type -> samples it halted
         media: dict[str, int] = {}  # media part kind (image, …) in inputs -> parts
         invalid = 0  # sample records invalidated after the run
@@ -1311,10 +1323,26 @@ class InspectReader(Reader):
             others = [r for r in reduction.others if r != MEAN_REDUCER]
             notes.append(
                 f"{source}: {ref.name}: {REDUCED_BY}"
-                f" {reduction.reducer} (the task's epochs reducer; its metrics are over these):"
+                f" {reduction.reducer} ("
+                + (
+                    "the task's first epochs reducer, the score its results lead with"
+                    if reduction.others
+                    else "the task's epochs reducer"
+                )
+                + "; its metrics are over these):"
                 " kept as prompt_score; each epoch keeps its own score, average_accuracy is their"
                 " mean"
                 + (f"; its other reductions ({', '.join(others)}) are not shown" if others else "")
+            )
+        for ref in dict.fromkeys(r for r in refs if r is not None and r.scorer in beside_mean):
+            others = list(beside_mean[ref.scorer])
+            notes.append(
+                f"{source}: {ref.name}: Inspect reduced each sample's epochs by mean (the task's"
+                f" first epochs reducer, the score its results lead with) and by"
+                f" {', '.join(others)}: each prompt's score is the mean of its epochs"
+                f" (average_accuracy); the {', '.join(others)} reduction"
+                + (" is" if len(others) == 1 else "s are")
+                + " not shown"
             )
         if unscored:
             count = len(set().union(*unscored.values()))

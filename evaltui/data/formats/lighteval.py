@@ -7,7 +7,10 @@ every one of them as text, ``str(value)`` (``"[' 5']"``, ``"{'em': 1.0}"``), rea
 values they were. The reference is
 ``doc.choices[doc.gold_index]`` (≤0.10: the ``gold`` list). A sample whose text is empty and
 whose ``model_response.reasonings`` holds the model's thinking (litellm, a reasoning model cut at
-its token limit) is shown by that reasoning, with a note. A log-likelihood (multiple-choice)
+its token limit) is shown by that reasoning, with a note. A sample whose
+``model_response.text_post_processed`` (what lighteval scores: its ``final_text``, reasoning tags'
+content removed) differs from its text shows the text, with the answer found in the
+post-processed one, and a note. A log-likelihood (multiple-choice)
 doc's answer is its likeliest choice, as its score's normalization chose (per character,
 ``acc_norm``; per token, ``acc_norm_token``; less the unconditioned log-probability,
 ``acc_norm_pmi``, whose task logs twice the log-probabilities); ≤0.10 may log the choices'
@@ -43,6 +46,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from evaltui.data.extract import extract_answer
 from evaltui.data.formats.base import (
     ALIAS_SEPARATOR,
     EntryError,
@@ -631,6 +635,7 @@ class LightevalReader(Reader):
         rows = Rows()
         doc_level: dict[str, int] = {}  # metric -> docs whose samples it scores as a whole
         reasoning_only = 0  # samples whose text was empty, shown by their reasoning
+        post_processed = 0  # samples scored on a text_post_processed other than their text
         perplexity = 0  # docs scored by the log-likelihood of their text: no generation
         conversations = 0  # multi-turn docs (MT-Bench): one prompt per turn
         unsplit = 0  # docs of several samples whose extracted_predictions say not whose
@@ -705,12 +710,17 @@ class LightevalReader(Reader):
                     t if isinstance(t, str) else stringify(t) or ""
                     for t in (texts if isinstance(texts, list) else [texts])
                 ]
+                # What lighteval scored of each sample, where it is not the text shown: its
+                # ``text_post_processed`` (``final_text``: the text with its reasoning tags'
+                # content removed, --remove-reasoning-tags, on by default).
+                scored_texts: dict[int, str] = {}
                 if new and flat:
                     # A reasoning model's reply through litellm is its text and, apart, its
                     # reasoning (`reasonings`); stopped at the token limit while thinking, the
                     # text is "" and the reasoning is all it generated: shown, not an empty
                     # generation.
                     thoughts = response.get("reasonings")
+                    posts = response.get("text_post_processed")
                     for j, text in enumerate(flat):
                         thought = (
                             thoughts[j]
@@ -720,6 +730,10 @@ class LightevalReader(Reader):
                         if not text.strip() and isinstance(thought, str) and thought.strip():
                             flat[j] = thought
                             reasoning_only += 1
+                            continue
+                        post = posts[j] if isinstance(posts, list) and j < len(posts) else None
+                        if isinstance(post, str) and post != text:
+                            scored_texts[j] = post
                 if not flat and new:
                     # A log-likelihood (multiple-choice) task generates no text: the response is
                     # one log-probability per choice, and the model's answer is the likeliest.
@@ -789,6 +803,16 @@ class LightevalReader(Reader):
                             sample=0,
                         )
                     continue
+                if scored_texts and choice is None:
+                    # The generation shown (and counted in tokens) is the text the model wrote;
+                    # its answer is the one in the text lighteval scored, not one in the
+                    # reasoning the post-processing removed (extractive_match's own extracted
+                    # answer, when it kept one, is already of that text).
+                    extracted += [None] * (len(flat) - len(extracted))
+                    for j, post in scored_texts.items():
+                        post_processed += 1
+                        if extracted[j] is None:
+                            extracted[j] = extract_answer(post)
                 if len(flat) > 1 and metric is not None and score is not None:
                     doc_level[metric] = doc_level.get(metric, 0) + 1
                 if metric is not None:  # (an MT-Bench doc's turns are scored apart, above)
@@ -835,6 +859,14 @@ class LightevalReader(Reader):
                 f" {'its' if perplexity == 1 else 'their'} text (a perplexity task): no"
                 " generation and no per-doc score; the generation shown is the text's"
                 " log-likelihood"
+            )
+        if post_processed:
+            samples_word = "sample's" if post_processed == 1 else "samples'"
+            notes.append(
+                f"{source}: {post_processed} {samples_word} model_response.text_post_processed"
+                " (what lighteval scored: the text with its reasoning tags' content removed)"
+                " differs from its text: the generation shown and its tokens are the text the"
+                " model wrote, its answer is the one in the post-processed text"
             )
         if reasoning_only:
             samples_word = "sample has" if reasoning_only == 1 else "samples have"

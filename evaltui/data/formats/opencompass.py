@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from evaltui.data.formats.base import (
+    HEAD_BYTES,
     ContainerReader,
     EntryError,
     Reader,
@@ -506,6 +507,9 @@ FIRST_ENTRY = re.compile(r'\{\s*"0"\s*:\s*\{\s*"origin_prompt"\s*:')
 CLP_FIRST_ENTRY = re.compile(
     r'\{\s*"0"\s*:\s*\{\s*(?:"in-context examples"\s*:.*?,\s*)?"testing input"\s*:', re.DOTALL
 )
+#: How a PPL or CLP predictions file with in-context examples opens: entry "0", its examples
+#: first (``save_ice``), which may be longer than the head detection reads.
+ICE_FIRST_ENTRY = re.compile(r'\{\s*"0"\s*:\s*\{\s*"in-context examples"\s*:')
 PPL_FIRST_ENTRY = re.compile(
     r'\{\s*"0"\s*:\s*\{\s*(?:"in-context examples"\s*:.*?,\s*)?"label: [^"]*"\s*:\s*\{\s*"testing input"',
     re.DOTALL,
@@ -875,6 +879,11 @@ class OpenCompassReader(ContainerReader):
             return 60  # an inferencer's error in place of its predictions: told as such
         if PPL_FIRST_ENTRY.match(text) or (CLP_FIRST_ENTRY.match(text) and '"pred_label"' in text):
             return 0 if under_results(path) else 90
+        if len(head) >= HEAD_BYTES and (CLP_FIRST_ENTRY.match(text) or ICE_FIRST_ENTRY.match(text)):
+            # A CLP entry whose testing input or prompt (or a PPL or CLP entry whose in-context
+            # examples) is longer than the head, its pred_label (or labels) after it: the
+            # entry's opening says it, as a long origin_prompt's does below.
+            return 0 if under_results(path) else 75
         if FIRST_ENTRY.match(text):
             # The first prompt is longer than the head (a long-context dataset: LongBench,
             # NeedleBench, RULER), its prediction after it: the entry's opening says it.

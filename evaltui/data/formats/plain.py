@@ -48,13 +48,25 @@ from evaltui.data.wording import first_few, plural
 #: format's own claim (a sniff above it, or a companion) wins.
 GENERIC_GUESS = 30
 #: Candidate field names per role, most specific first. The first present in a record wins.
-#: ``messages`` last: a script's chat request (OpenAI's ``messages``) is the prompt when no field
-#: above holds it; ending in the assistant's turn, that turn is the generation when no
-#: generation field holds one (:func:`_reply`).
-PROMPT_FIELDS = ("prompt", "question", "input", "problem", "query", "instruction", "messages")
-#: The chat field whose last turn may be the model's reply, and that turn's role.
+#: ``messages`` and ``conversations`` last: a script's chat request (OpenAI's ``messages``, or
+#: ShareGPT's ``conversations`` of ``from``/``value`` turns) is the prompt when no field above
+#: holds it; ending in the model's turn, that turn is the generation when no generation field
+#: holds one (:func:`_reply`).
+PROMPT_FIELDS = (
+    "prompt",
+    "question",
+    "input",
+    "problem",
+    "query",
+    "instruction",
+    "messages",
+    "conversations",
+)
+#: The chat fields whose last turn may be the model's reply, and that turn's role in each.
 MESSAGES = "messages"
+CONVERSATIONS = "conversations"
 ASSISTANT = "assistant"
+CHAT_REPLY_ROLES = {MESSAGES: ASSISTANT, CONVERSATIONS: "gpt"}
 GEN_FIELDS = (
     "gen",
     "generation",
@@ -400,15 +412,37 @@ def _has(record: dict[str, Any], name: str) -> bool:
     return name not in LIST_ONLY_FIELDS or isinstance(record[name], list)
 
 
-def _reply(record: dict[str, Any]) -> tuple[list[Any], str] | None:
-    """(the turns before it, its content) when the record's ``messages`` are chat turns ending
-    in the assistant's (a script that appended the model's reply to its request); else None."""
-    turns = record.get(MESSAGES)
+def _chat_field(record: dict[str, Any]) -> str | None:
+    """The record's chat field (``messages``, else ``conversations``), None when it has neither."""
+    return next((key for key in CHAT_REPLY_ROLES if key in record), None)
+
+
+def _chat_turns(value: Any) -> Any:
+    """ShareGPT's ``conversations`` (``[{"from", "value"}]``: human, gpt, system) as chat
+    messages (``[{"role", "content"}]``, each turn's role its ``from``); any other value as it is."""
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(turn, dict) and "from" in turn and "value" in turn for turn in value)
+    ):
+        return [{"role": turn["from"], "content": turn["value"]} for turn in value]
+    return value
+
+
+def _reply(record: dict[str, Any], key: str | None = None) -> tuple[list[Any], str] | None:
+    """(the turns before it, its content) when the record's chat (``messages``, or ShareGPT's
+    ``conversations``) is turns ending in the model's (``assistant``; ShareGPT's ``gpt``): a
+    script that appended the model's reply to its request, a ShareGPT dump; else None. ``key``:
+    the chat field to read (the one the prompt is read from), else the record's first."""
+    key = key if key is not None else _chat_field(record)
+    if key is None or key not in record:
+        return None
+    turns = record[key] if key == MESSAGES else _chat_turns(record[key])
     if (
         isinstance(turns, list)
         and len(turns) >= 2
         and chat_text(turns) is not None
-        and turns[-1].get("role") == ASSISTANT
+        and turns[-1].get("role") == CHAT_REPLY_ROLES[key]
     ):
         return turns[:-1], message_text(turns[-1]["content"])
     return None
@@ -720,21 +754,24 @@ class PlainReader(Reader):
         if record[prompt_key] is None:
             raise ValueError(f"{prompt_key!r} is null: no prompt")
         raw_prompt = record[prompt_key]
-        reply = _reply(record) if prompt_key == MESSAGES else None
+        if prompt_key == CONVERSATIONS:
+            raw_prompt = _chat_turns(raw_prompt)
+        reply = _reply(record, prompt_key) if prompt_key in CHAT_REPLY_ROLES else None
         if reply is not None:
             # The chat ends in the model's reply: the prompt is the turns before it, and the
             # reply the generation unless a generation field holds one.
             raw_prompt = reply[0]
         gen = record[gen_key] if gen_key is not None else None
         if gen_key is None and reply is not None and options.gen_field is None:
-            gen_key, gen = f"{MESSAGES}' last turn '{ASSISTANT}", reply[1]
+            gen_key, gen = f"{prompt_key}' last turn '{CHAT_REPLY_ROLES[prompt_key]}", reply[1]
         if gen_key is not None and gen is None:
             # The field is there, null: a script's failed request, not a missing field.
             raise ValueError(f"{gen_key!r} is null: no generation")
         if gen_key is None or gen is None:
             looked = _looked_for(options.gen_field, GEN_FIELDS)
-            if options.gen_field is None and prompt_key == MESSAGES:
-                looked += f", or {MESSAGES!r} ending in the {ASSISTANT}'s turn"
+            if options.gen_field is None and prompt_key in CHAT_REPLY_ROLES:
+                role = CHAT_REPLY_ROLES[prompt_key]
+                looked += f", or {prompt_key!r} ending in the {role}'s turn"
             raise ValueError(f"no generation field ({looked})")
         if isinstance(raw_prompt, str):
             prompt = raw_prompt
