@@ -947,7 +947,7 @@ def add_follow_args(parser: argparse.ArgumentParser, *, interval: bool = True) -
     parser.add_argument(
         "--follow-interval",
         type=positive_seconds,
-        default=5.0,
+        default=None,  # None: not given, so that one given without --follow is said
         metavar="SECONDS",
         help="with --follow: rewrite the output at most this often (default 5)",
     )
@@ -968,6 +968,11 @@ def cmd_summarize(argv: Sequence[str]) -> int:
         parser.error(
             f"--bad-lines {shown_path(args.bad_lines)} and --table both write to stdout: choose one"
         )
+    if args.follow_interval is not None and not args.follow:
+        # It was taken and nothing followed: a script that meant to follow ran once, exit 0.
+        parser.error("--follow-interval without --follow: give --follow too, or leave it out")
+    if args.follow_interval is None:
+        args.follow_interval = 5.0
     if is_standard_output(args.bad_lines) and args.follow:
         # Each write would add the whole list again to standard output, with no end between.
         parser.error("--bad-lines - with --follow: give a file (it is rewritten at each write)")

@@ -1,0 +1,47 @@
+"""Headless flags that do nothing where they are given are said, as other flag clashes are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evaltui.cli import main
+from tests.conftest import write_jsonl
+
+
+def rows(solved: int) -> list[dict[str, object]]:
+    return [
+        {
+            "prompt": f"prompt {i}",
+            "gen": "the answer is",
+            "answer": "1",
+            "accuracy": int(i < solved),
+        }
+        for i in range(4)
+    ]
+
+
+@pytest.fixture
+def evals(tmp_path: Path) -> Path:
+    write_jsonl(tmp_path / "evals" / "model_a" / "r.jsonl", rows(1))
+    write_jsonl(tmp_path / "evals" / "model_b" / "r.jsonl", rows(3))
+    return tmp_path / "evals"
+
+
+def common(tmp_path: Path, tokenizer: Path) -> list[str]:
+    return ["--model", str(tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+
+
+def test_follow_interval_without_follow_is_a_usage_error(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``summarize … --follow-interval 2`` without ``--follow`` wrote the summary once and
+    ended 0, the interval taken without a word: a script that meant to follow did not."""
+    out = tmp_path / "s.json"
+    argv = ["summarize", str(evals), "-o", str(out), "--follow-interval", "2"]
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, *common(tmp_path, word_tokenizer)])
+    assert exit_.value.code == 2
+    assert "--follow-interval without --follow" in capsys.readouterr().err
+    assert not out.exists()
