@@ -45,3 +45,23 @@ def test_follow_interval_without_follow_is_a_usage_error(
     assert exit_.value.code == 2
     assert "--follow-interval without --follow" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_compare_prints_no_report_when_its_output_cannot_be_written(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``compare -o FILE`` where FILE cannot be written: the whole report was on standard output
+    before 'cannot write …' and exit 1, read by a script as the comparison it asked for. As
+    summarize and export, the report now follows the outputs, written."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("", encoding="utf-8")
+    out = blocker / "c.json"
+    argv = ["compare", str(evals), "-o", str(out), *common(tmp_path, word_tokenizer)]
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "cannot write" in captured.err and "a_file" in captured.err
+    good = tmp_path / "c.json"
+    assert main(["compare", str(evals), "-o", str(good), *common(tmp_path, word_tokenizer)]) == 0
+    assert "model_b vs model_a: +50.0 pts" in capsys.readouterr().out
+    assert good.exists()
