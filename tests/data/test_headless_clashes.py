@@ -65,3 +65,48 @@ def test_compare_prints_no_report_when_its_output_cannot_be_written(
     assert main(["compare", str(evals), "-o", str(good), *common(tmp_path, word_tokenizer)]) == 0
     assert "model_b vs model_a: +50.0 pts" in capsys.readouterr().out
     assert good.exists()
+
+
+@pytest.mark.parametrize("command", ["summarize", "export", "compare", "rescore"])
+def test_a_pattern_a_file_path_does_not_match_is_said(
+    command: str,
+    evals: Path,
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--pattern 'inference_*.jsonl'`` with a PATH that is a file named otherwise: the file
+    was read as if no pattern were given, without a word, by every command. A file named is
+    still read (a script names it on purpose), and a note says the pattern passed it by."""
+    a, b = str(evals / "model_a" / "r.jsonl"), str(evals / "model_b" / "r.jsonl")
+    out = tmp_path / "out.json"
+    extra = {
+        "summarize": [a, "-o", str(out)],
+        "export": [a, "--where", "accuracy >= 0", "-o", str(out)],
+        "compare": [a, b],
+        "rescore": [a, "--scorer", "exact", "-o", str(tmp_path / "out.jsonl")],
+    }[command]
+    flags = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main([command, *extra, "--pattern", "inference_*.jsonl", *flags]) == 0
+    err = capsys.readouterr().err
+    assert "--pattern 'inference_*.jsonl' chooses among a folder's files: " in err
+    assert "named as a PATH" in err or "named as PATHs" in err
+    assert "read though" in err
+    out.unlink(missing_ok=True)
+    (tmp_path / "out.jsonl").unlink(missing_ok=True)
+    assert main([command, *extra, "--pattern", "r.*", *flags]) == 0
+    assert "--pattern" not in capsys.readouterr().err
+
+
+def test_the_load_notes_a_named_file_the_pattern_misses(evals: Path, word_tokenizer: Path) -> None:
+    """The note is the load's (the app shows the load's notes), once per file the pattern
+    misses; a folder's files are chosen by the pattern as before."""
+    from evaltui.data.loader import LoadOptions, load
+
+    options = LoadOptions(pattern="x*.jsonl", model=str(word_tokenizer), use_cache=False)
+    result = load([str(evals / "model_a" / "r.jsonl")], options)
+    said = [n for n in result.notes if n.startswith("--pattern")]
+    assert said == [
+        "--pattern 'x*.jsonl' chooses among a folder's files: 'r.jsonl', named as a PATH, is "
+        "read though it does not match it (leave it out to skip it)"
+    ]
