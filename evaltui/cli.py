@@ -614,6 +614,14 @@ def shown_path(path: str | os.PathLike[str]) -> str:
     return visible(os.fspath(path), multiline=False)
 
 
+def stderr_mark() -> str:
+    """The mark of a cut in a message on standard error: '…', or '...' where its encoding lacks
+    '…' (PYTHONIOENCODING=ascii, LANG=C), which wrote it '\\u2026', six cells read as text."""
+    from evaltui.data.sanitize import cut_mark
+
+    return cut_mark(text_encoding("-"))
+
+
 def more_words(count: int, what: str, listed_in: str | os.PathLike[str] | None) -> str:
     """'  … and 5 more (every one in bad.jsonl)', '… and 1 more note (…)': how many ``what``
     (a singular noun, or none) stderr leaves out, and where they
@@ -625,7 +633,7 @@ def more_words(count: int, what: str, listed_in: str | os.PathLike[str] | None) 
     else:
         where = f"every one in {shown_path(listed_in)}"
     noun = f"{what}{'' if count == 1 else 's'} " if what else ""
-    return f"  … and {count:,} more {noun}({where})"
+    return f"  {stderr_mark()} and {count:,} more {noun}({where})"
 
 
 def problem_lines(
@@ -652,7 +660,7 @@ def problem_lines(
     # naming how many files and the first few.
     notes = result.note_groups()
     for group in notes[:5]:
-        lines.append(f"note         {one_line(group.text, 300)}")
+        lines.append(f"note         {one_line(group.text, 300, stderr_mark())}")
     if len(notes) > 5:
         lines.append(more_words(len(notes) - 5, "note", listed_in))
     conflict = conflict_note(result.stats)
@@ -669,7 +677,7 @@ def problem_line(source: str, line: int | None, reason: str) -> str:
     from evaltui.data.sanitize import cell_width, one_line
 
     where = shown_path(source) + ("" if line is None else f":{line}")
-    return f"{where}: {one_line(reason, max(300 - cell_width(where) - 2, 60))}"
+    return f"{where}: {one_line(reason, max(300 - cell_width(where) - 2, 60), stderr_mark())}"
 
 
 def conflict_note(stats: Any) -> str | None:
@@ -686,7 +694,9 @@ def conflict_note(stats: Any) -> str | None:
     if conflicting.height == 0:
         return None
     first = conflicting.row(0, named=True)
-    example = one_line(f"{first['run']}: {first['prompt_id']} {first['prompt']!r}", 100)
+    example = one_line(
+        f"{first['run']}: {first['prompt_id']} {first['prompt']!r}", 100, stderr_mark()
+    )
     return (
         f"{plural(conflicting.height, 'prompt')} with more than one reference among its"
         f" generations (answer_conflict): its answer is the first seen (as {example})"
@@ -760,6 +770,8 @@ def print_summary(
 
     head = result.headline()
     read = result.read_files
+    # Every cut in the summary (a label, a note, a count of the rest) as stderr can write it.
+    mark = cut_mark(text_encoding("-"))
     skipped = [f for f in result.skipped_files if not f.companion]
     companions = [f for f in result.skipped_files if f.companion]
     lines = [
@@ -794,31 +806,33 @@ def print_summary(
         # cut is '...' there, not '…' written '\\u2026'.
         encoding = text_encoding("-")
         labels = {
-            run: as_written(one_line_middle(run, 60, cut_mark(encoding)), encoding)
+            run: as_written(one_line_middle(run, 60, mark), encoding)
             for run in list(by_run)[:SUMMARY_RUNS]
         }
         width = max(cell_width(label) for label in labels.values())
         for run, label in labels.items():
             lines.append(f"  {label}{' ' * (width - cell_width(label))}  {by_run[run]:.4f}")
         if len(by_run) > SUMMARY_RUNS:
-            lines.append(f"  … and {len(by_run) - SUMMARY_RUNS:,} more runs (summarize --table)")
+            lines.append(
+                f"  {mark} and {len(by_run) - SUMMARY_RUNS:,} more runs (summarize --table)"
+            )
     elif head["accuracy"] is not None:
         lines.append(
             f"accuracy     {head['accuracy']:.4f} mean score over scored generations"
             " (runs whose score is an accuracy)"
         )
-    described = {run: one_line(kind.describe(), 120) for run, kind in kinds.items()}
+    described = {run: one_line(kind.describe(), 120, mark) for run, kind in kinds.items()}
     if len(set(described.values())) == 1 and len(described) > 1:
         lines.append(f"score        {next(iter(described.values()))} (every run)")
     else:
         for run, text in list(described.items())[:10]:
-            lines.append(f"score        {one_line_middle(run, 60)}: {text}")
+            lines.append(f"score        {one_line_middle(run, 60, mark)}: {text}")
         if len(described) > 10:
-            lines.append(f"  … and {len(described) - 10:,} more runs")
+            lines.append(f"  {mark} and {len(described) - 10:,} more runs")
     from evaltui.data.triage import render_triage
 
     runs = result.run_triage()
-    triage = render_triage(runs[:SUMMARY_RUNS])
+    triage = render_triage(runs[:SUMMARY_RUNS], mark=mark)
     for index, line in enumerate(triage):
         lines.append(("triage       " if index == 0 else "             ") + line)
     if len(runs) > SUMMARY_RUNS:
@@ -826,7 +840,7 @@ def print_summary(
         rest = runs[SUMMARY_RUNS:]
         total = {k: sum(r.flagged[k] for r in rest) for k in rest[0].flagged}
         lines.append(
-            f"             … and {len(rest):,} more {'run' if len(rest) == 1 else 'runs'}: length cap {total['length_cap']:,}, no answer "
+            f"             {mark} and {len(rest):,} more {'run' if len(rest) == 1 else 'runs'}: length cap {total['length_cap']:,}, no answer "
             f"{total['no_answer']:,}, loop {total['repetition']:,}, empty {total['empty']:,} of "
             f"{plural(sum(r.generations for r in rest), 'generation')}; prompts: suspect reference "
             f"{total['suspect_reference']:,}, grader mismatch {total['grader_mismatch']:,}, "
@@ -947,7 +961,7 @@ def add_follow_args(parser: argparse.ArgumentParser, *, interval: bool = True) -
     parser.add_argument(
         "--follow-interval",
         type=positive_seconds,
-        default=5.0,
+        default=None,  # None: not given, so that one given without --follow is said
         metavar="SECONDS",
         help="with --follow: rewrite the output at most this often (default 5)",
     )
@@ -968,6 +982,11 @@ def cmd_summarize(argv: Sequence[str]) -> int:
         parser.error(
             f"--bad-lines {shown_path(args.bad_lines)} and --table both write to stdout: choose one"
         )
+    if args.follow_interval is not None and not args.follow:
+        # It was taken and nothing followed: a script that meant to follow ran once, exit 0.
+        parser.error("--follow-interval without --follow: give --follow too, or leave it out")
+    if args.follow_interval is None:
+        args.follow_interval = 5.0
     if is_standard_output(args.bad_lines) and args.follow:
         # Each write would add the whole list again to standard output, with no end between.
         parser.error("--bad-lines - with --follow: give a file (it is rewritten at each write)")

@@ -180,12 +180,6 @@ def cmd_compare(argv: Sequence[str]) -> int:
         comparison = compare_runs(result.stats, run_a, run_b)
     except ValueError as exc:
         return fail(str(exc))
-    # The report goes to stderr when an output is standard output, which then holds it alone.
-    stdout = next(
-        (out for out in (args.summary_json, args.bad_lines) if is_standard_output(out)),
-        args.output,
-    )
-    say(comparison.report(len(result.errors), text_encoding(stdout)) + "\n", beside=stdout)
     # Each row names its two runs (the _a / _b fields alone did not say which run is A), and
     # the manifests name each run's files: a script reading -o tells them apart.
     frame = comparison.joined.select(
@@ -226,6 +220,14 @@ def cmd_compare(argv: Sequence[str]) -> int:
                     write_problems(result.errors, result.files, target, result.notes)
     except OSError as exc:
         return cannot_write(target or "", exc)
+    # The report once the outputs are written, as summarize's summary: an -o that could not be
+    # written printed the whole report on standard output before its error and exit 1. It goes
+    # to stderr when an output is standard output, which then holds it alone.
+    stdout = next(
+        (out for out in (args.summary_json, args.bad_lines) if is_standard_output(out)),
+        args.output,
+    )
+    say(comparison.report(len(result.errors), text_encoding(stdout)) + "\n", beside=stdout)
     if (
         not args.quiet
         and args.summary_json is not None

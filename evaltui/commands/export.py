@@ -28,6 +28,7 @@ from evaltui.cli import (
     refused_output,
     report_problems,
     shown_path,
+    stderr_mark,
 )
 from evaltui.data.sanitize import cell_width, head_cells, tail_cells, visible
 
@@ -121,8 +122,11 @@ def caret_lines(text: str, position: int | None, width: int = 72) -> str:
         start = position - len(tail_cells(text[:position], width // 2))
         start = max(0, min(start, len(text) - len(tail_cells(text, width))))
     window = head_cells(text[start:], width)
-    lead = "…" if start else ""
-    tail = "…" if start + len(window) < len(text) else ""
+    # The mark stderr can write: '…' on an ASCII one was '\\u2026', and the caret stood 5
+    # cells left of the character it points at.
+    mark = stderr_mark()
+    lead = mark if start else ""
+    tail = mark if start + len(window) < len(text) else ""
     before = visible(text[start:position], multiline=False)
     shown = visible(window, multiline=False)
     return f"\n  {lead}{shown}{tail}\n  {' ' * (cell_width(lead + before))}^"

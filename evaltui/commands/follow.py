@@ -25,6 +25,7 @@ from evaltui.cli import (
     more_words,
     refused_output,
     shown_path,
+    stderr_mark,
 )
 from evaltui.data.export import all_or_none, is_stdout, write_combined_json, write_problems
 from evaltui.data.follow import Follower
@@ -117,7 +118,11 @@ def follow_summarize(
             if update is not None:
                 for note in update.notes:
                     if not args.quiet:
-                        print(f"note: {one_line(note)}", file=sys.stderr, flush=True)
+                        print(
+                            f"note: {one_line(note, mark=stderr_mark())}",
+                            file=sys.stderr,
+                            flush=True,
+                        )
             if pending and time.monotonic() - written >= interval:
                 if not write(result):
                     return EXIT_FAILURE
@@ -227,9 +232,10 @@ def tell_problems(
     (the first write's, then each rewrite's new ones; a file read again tells its own again only
     when they differ). It said nothing of them: a line that is not JSON appended while following
     was left out silently. With ``-q``, one line for each write that found new ones."""
-    bad = [f"bad line     {one_line(str(error), 300)}" for error in result.errors]
+    mark = stderr_mark()
+    bad = [f"bad line     {one_line(str(error), 300, mark)}" for error in result.errors]
     skipped = [
-        f"skipped      {one_line(f'{report.source}: {report.skipped}', 300)}"
+        f"skipped      {one_line(f'{report.source}: {report.skipped}', 300, mark)}"
         for report in result.skipped_files
         if not report.companion
     ]

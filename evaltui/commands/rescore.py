@@ -41,6 +41,7 @@ from evaltui.cli import (
     run_load,
     say,
     shown_path,
+    stderr_mark,
     text_encoding,
 )
 
@@ -191,9 +192,10 @@ def _measures(stats: Any) -> dict[str, tuple[str, str]]:
 
     def words(kind: str | None, metric: str | None) -> str:
         if kind == "continuous":
-            return f"mean {one_line(metric or 'score', 30)} "
+            return f"mean {one_line(metric or 'score', 30, mark)} "
         return "accuracy "
 
+    mark = stderr_mark()
     out = {}
     for row in firsts.iter_rows(named=True):
         if "continuous" in (row["score_kind"], row["stored_score_kind"]):
@@ -212,6 +214,8 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str], read: 
     from evaltui.data.sanitize import one_line, one_line_middle
     from evaltui.data.wording import plural
 
+    # Every cut as stderr can write it: '...' on an ASCII one, where '…' was '\\u2026'.
+    mark = stderr_mark()
     lines = [f"scorer       {rescored.scorer}"]
     measures = _measures(stats)
     for row in per_run_comparison(stats).iter_rows(named=True):
@@ -223,7 +227,7 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str], read: 
         text += " stored → " + now + ("–" if new is None else f"{new:.4f}") + " new"
         text += unscored_words(row)
         lines.append(
-            f"run          {one_line_middle(str(row['run']), 60)}: {text}; "
+            f"run          {one_line_middle(str(row['run']), 60, mark)}: {text}; "
             f"{plural(row['flipped'], 'verdict')} flipped ({row['to_correct']:,} to correct, "
             f"{row['to_wrong']:,} to wrong) in {plural(row['prompts_flipped'], 'prompt')}"
         )
@@ -234,13 +238,13 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str], read: 
         lines.append(f"answers      {told}")
     # One line per kind: 100 plain files under lm-eval are one "not an lm-eval samples file".
     for group in fold_notes(rescored.notes, sources):
-        lines.append(f"not scored   {one_line(group.text, 300)}")
+        lines.append(f"not scored   {one_line(group.text, 300, mark)}")
     for group in fold_notes(rescored.prompt_notes, sources):
-        lines.append(f"prompt score {one_line(group.text, 300)}")
+        lines.append(f"prompt score {one_line(group.text, 300, mark)}")
     # A task whose own scorer maps answers to references (an lm-eval process_results): the new
     # verdicts are this scorer's, and the line says which scorer scores as the task did.
     for group in fold_notes(rescored.doubts, sources):
-        lines.append(f"doubt        {one_line(group.text, 600)}")
+        lines.append(f"doubt        {one_line(group.text, 600, mark)}")
     # 'cache hits   1 files' (every count else says 'file' of one): now as summarize says it.
     lines.append(f"cache hits   {rescored.cached_files:,} of {plural(read, 'file')}")
     lines.append(f"seconds      {rescored.seconds:.2f} scoring")

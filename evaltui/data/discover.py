@@ -100,6 +100,21 @@ def _matches(rel: str, pattern: str | None, extensions: tuple[str, ...]) -> bool
     return fnmatch.fnmatch(name, pattern)
 
 
+def named_outside(files: Sequence[InputFile], pattern: str | None) -> list[InputFile]:
+    """The files named directly (a PATH that is a file: taken whatever ``pattern`` says) that
+    ``pattern`` would not have chosen in their folder."""
+    if pattern is None:
+        return []
+    whole = "*/" + pattern.lstrip("*/")
+    return [
+        f
+        for f in files
+        if f.named
+        and not _matches(f.source, pattern, ())
+        and not ("/" in pattern and fnmatch.fnmatch(f.path.as_posix(), whole))
+    ]
+
+
 def discover(
     paths: Sequence[str | os.PathLike[str]],
     pattern: str | None = None,

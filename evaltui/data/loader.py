@@ -30,7 +30,14 @@ from evaltui.data.cache import (
     rows_code_version,
     rows_key,
 )
-from evaltui.data.discover import FileIdentity, InputError, InputFile, NoInputFile, discover
+from evaltui.data.discover import (
+    FileIdentity,
+    InputError,
+    InputFile,
+    NoInputFile,
+    discover,
+    named_outside,
+)
 from evaltui.data.extract import fill_vote_answers
 from evaltui.data.formats import (
     Detection,
@@ -1124,10 +1131,23 @@ class _Load:
           another reader read keep their format's fields;
         - ``--label`` names every file's run: files from several folders (often several models)
           become one run, their samples pooled per prompt;
-        - ``--metric`` names an lm-eval or lighteval metric: said when no such file was read.
+        - ``--metric`` names an lm-eval or lighteval metric: said when no such file was read;
+        - ``--pattern`` chooses among a folder's files: a file named as a PATH is read whatever
+          it says, which a pattern that does not match it left unsaid (every command, the app).
         """
         read = self.options.read
         notes: list[str] = []
+        outside = named_outside(self.inputs, self.options.pattern)
+        if outside:
+            names = ", ".join(repr(f.source) for f in outside[:3])
+            more = f" and {len(outside) - 3:,} more" if len(outside) > 3 else ""
+            one = len(outside) == 1
+            notes.append(
+                f"--pattern {self.options.pattern!r} chooses among a folder's files: {names}{more}, "
+                f"named as {'a PATH' if one else 'PATHs'}, {'is' if one else 'are'} read though "
+                f"{'it does' if one else 'they do'} not match it (leave "
+                f"{'it' if one else 'them'} out to skip {'it' if one else 'them'})"
+            )
         if read.label is not None:
             folders = {str(Path(s.input.source).parent) for s in self.states if s.frame.height}
             if len(folders) > 1:

@@ -785,11 +785,12 @@ def run_triage(
     return out
 
 
-def render_triage(runs: list[RunTriage], *, fractions: bool = False) -> list[str]:
+def render_triage(runs: list[RunTriage], *, fractions: bool = False, mark: str = "…") -> list[str]:
     """Summary lines, one per run: flag counts and accuracy on completed vs truncated.
 
     Rates in percent, as summarize's table gives them, or with ``fractions`` as three-decimal
-    fractions, as the app's run summary does (its "5.2%" stood under "avg@1 0.052")."""
+    fractions, as the app's run summary does (its "5.2%" stood under "avg@1 0.052"). ``mark``:
+    what marks a cut label (:func:`evaltui.data.sanitize.cut_mark` for a stream)."""
     lines = []
     for r in runs:
         f = r.flagged
@@ -803,9 +804,9 @@ def render_triage(runs: list[RunTriage], *, fractions: bool = False) -> list[str
 
         cap = f"{f['length_cap']:,}" if r.truncated_known else "? (lengths not counted)"
         lines.append(
-            f"{one_line_middle(r.run, 80)}: length cap {cap}, no answer {f['no_answer']:,}, loop {f['repetition']:,}, "
+            f"{one_line_middle(r.run, 80, mark)}: length cap {cap}, no answer {f['no_answer']:,}, loop {f['repetition']:,}, "
             f"empty {f['empty']:,} of {plural(r.generations, 'generation')}; "
-            f"{one_line(r.score, 40)} completed "
+            f"{one_line(r.score, 40, mark)} completed "
             f"{pct(r.accuracy_completed)} vs truncated {pct(r.accuracy_truncated)}; prompts: "
             f"suspect reference {f['suspect_reference']:,}, grader mismatch "
             f"{f['grader_mismatch']:,}, inconsistent scores {f['inconsistent_scores']:,}, "
