@@ -52,3 +52,41 @@ async def test_a_binary_run_alone_has_no_correct_row(tmp_path: Path, make_app: A
         lines = [" ".join(line.split()) for line in screen_lines(app)]
         assert not any(line.startswith("correct score") for line in lines), "\n".join(lines)
         await pilot.press("ctrl+q")
+
+
+async def test_the_compare_screen_says_what_puts_a_fraction_prompt_among_always(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Two 0–1 fraction runs: p0 scored 0.5 in A read 'always' (matrix and A solved) beside its
+    0.500, with nothing on the screen saying a sample is correct at ≥ 0.5."""
+    import json
+
+    from rich.text import Text
+    from textual.widgets import Static
+
+    from evaltui.app.screens.compare import CompareScreen
+
+    for name, scores in (("a", (0.5, 1.0, 0.0, 0.25)), ("b", (0.25, 1.0, 0.5, 0.5))):
+        folder = tmp_path / "runs" / name
+        folder.mkdir(parents=True)
+        (folder / "r.jsonl").write_text(
+            "".join(
+                json.dumps(
+                    {"id": f"q{i}", "prompt": f"p{i}", "gen": "x", "answer": "x", "accuracy": s}
+                )
+                + "\n"
+                for i, s in enumerate(scores)
+            )
+        )
+    app = make_app(tmp_path / "runs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        rendered = app.screen.query_one("#compare-details", Static).render()
+        details = rendered.plain if isinstance(rendered, Text) else str(rendered)
+        assert "correct: score ≥ 0.5" in details, details
+        lines = [" ".join(line.split()) for line in screen_lines(app)]
+        assert "correct: score ≥ 0.5" in lines, "\n".join(lines)
+        await pilot.press("ctrl+q")
