@@ -209,6 +209,25 @@ class Comparison:
             f"p = {self.p_value:.3g} ({self.test}; {both}{'; ' + self.over if self.over else ''})"
         )
 
+    def correct_words(self, names: tuple[str, str] | list[str] | None = None) -> str:
+        """``correct: score ≥ 0.5``: what puts a prompt among never/flaky/always when a run's
+        "correct" is not plain 0/1 (a 0–1 fraction, a threshold), each run's when they differ
+        (``names``: the runs as shown); "" otherwise. A prompt whose one sample scored 0.5 is
+        "always" at ≥ 0.5, which its 50.0 pass rate beside it did not say."""
+        shown = dict(zip((self.run_a, self.run_b), names or (self.run_a, self.run_b), strict=True))
+        rules = {
+            kind.run: kind.correct_rule() or "1"
+            for kind in (self.kind_a, self.kind_b)
+            if kind is not None and kind.threshold is not None
+        }
+        if not rules or all(rule == "1" for rule in rules.values()):
+            return ""
+        if len(set(rules.values())) == 1:
+            return f"correct: score {next(iter(rules.values()))}"
+        return "correct: " + ", ".join(
+            f"{shown.get(run, run)} score {rule}" for run, rule in rules.items()
+        )
+
     def metric_words(self) -> str:
         """The score compared, in words (``mae (lower is better)``; ``score`` when unnamed)."""
         kind = self.kind_b or self.kind_a
@@ -396,7 +415,8 @@ class Comparison:
         if not self.judged:
             lines.append(f"transitions: {self.not_judged}")
             return "\n".join(lines)
-        lines.append(f"transitions ({' → '.join(names)}):")
+        rule = self.correct_words(names)
+        lines.append(f"transitions ({' → '.join(names)}{'; ' + rule if rule else ''}):")
         lines.append("            " + "".join(f"{c:>8}" for c in CLASSES))
         for row in self.transitions.iter_rows(named=True):
             lines.append(f"  {row['from']:<10}" + "".join(f"{row[c]:>8,}" for c in CLASSES))

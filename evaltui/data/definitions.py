@@ -24,7 +24,9 @@ DEFINITIONS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(r"^maj@\d+$"),
         "the most common extracted answer of the n samples is correct: majority vote "
-        "(Minerva maj1@k; DeepSeek-R1 calls this cons@64)",
+        "(Minerva maj1@k; DeepSeek-R1 calls this cons@64); a tie goes to the answer given "
+        "first, as lm-eval's majority_vote (Counter.most_common) breaks it: of 2 samples, one "
+        "right and one wrong, the first decides",
     ),
     (
         re.compile(r"^cons@\d+$"),

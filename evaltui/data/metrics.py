@@ -256,9 +256,10 @@ class ScoreKind:
             return None
         if math.isnan(score):
             return False
+        slack = NEAR * max(1.0, abs(self.threshold))
         if self.higher_is_better is False:
-            return score <= self.threshold
-        return score >= self.threshold
+            return score <= self.threshold + slack
+        return score >= self.threshold - slack
 
     def describe(self) -> str:
         """A few words for headers and tables, e.g. ``mae: continuous 103.4–259.6 and 17
@@ -461,12 +462,27 @@ def kinds_from_summaries(
     return out
 
 
+#: A score this close to its run's threshold (relative to it, at least 1e-9 absolute) is at it,
+#: as the filters take a float a rounding error from the number typed (query.NEAR): a partial
+#: credit computed as 0.7 - 0.2 is 0.49999999999999994, shown 0.500 beside a 0.5, and was wrong
+#: where the 0.5 was correct (one prompt 'never', the other 'always', both at 0.500).
+NEAR = 1e-9
+
+
+def slack(threshold: float | pl.Expr) -> float | pl.Expr:
+    """How far below (above, when lower is better) ``threshold`` a score still reaches it."""
+    if isinstance(threshold, pl.Expr):
+        return NEAR * pl.max_horizontal(pl.lit(1.0), threshold.abs())
+    return NEAR * max(1.0, abs(threshold))
+
+
 def correct_expr(kinds: Mapping[str, ScoreKind] | float = DEFAULT_THRESHOLD) -> pl.Expr:
     """Per generation: True when correct, False when wrong, null when unscored or when its run
-    has no threshold. A NaN score is never correct. A float is one threshold for every row."""
+    has no threshold. A NaN score is never correct. A float is one threshold for every row. A
+    score a rounding error (:data:`NEAR`) short of the threshold reaches it."""
     score = pl.col("accuracy")
     if not isinstance(kinds, Mapping):
-        return pl.when(score.is_nan()).then(False).otherwise(score >= kinds)
+        return pl.when(score.is_nan()).then(False).otherwise(score >= kinds - slack(kinds))
     return _correct_of(_expr_key(kinds))
 
 
@@ -506,8 +522,8 @@ def _correct_of(key: _ExprKey) -> pl.Expr:
         .when(score.is_nan())
         .then(False)
         .when(lower)
-        .then(score <= threshold)
-        .otherwise(score >= threshold)
+        .then(score <= threshold + slack(threshold))
+        .otherwise(score >= threshold - slack(threshold))
     )
 
 

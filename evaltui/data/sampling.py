@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from evaltui.data.extract import fill_vote_answers
+from evaltui.data.metrics import correct_expr
 
 
 def pass_at_k(n: np.ndarray, c: np.ndarray, k: int) -> np.ndarray:
@@ -64,8 +65,7 @@ def _correct(threshold: float | pl.Expr) -> pl.Expr:
     or one threshold for every row."""
     if isinstance(threshold, pl.Expr):
         return threshold
-    score = pl.col("accuracy")
-    return pl.when(score.is_nan()).then(False).otherwise(score >= threshold)
+    return correct_expr(threshold)
 
 
 def pass_columns(stats: pl.DataFrame, ks: list[int]) -> list[pl.Series]:

@@ -263,6 +263,10 @@ def counts_text(comparison: Comparison, width: int = 0, test: bool = True) -> st
                 width,
             )
         )
+    if rule := comparison.correct_words(("A", "B")):
+        # What puts a prompt among never/flaky/always (the matrix, the solved columns) when it
+        # is not plain 0/1: a prompt scored 0.5 read 'always' beside its 0.500, unexplained.
+        lines.append(fill(rule.split(" "), width))
     if comparison.only_a.height or comparison.only_b.height:
         lines.append(
             fill(

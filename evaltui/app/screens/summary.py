@@ -109,6 +109,10 @@ def metrics_table(summaries: list[RunSummary], width: int = 200) -> Table:
         Text("score"),
         *[Text(one_line(s.kind.short(), label) if s.kind else "accuracy") for s in summaries],
     )
+    if any(s.kind is not None and s.kind.correct_rule() is not None for s in summaries):
+        # In sight beside pass@k: a fraction's avg@1 0.500 beside pass@1 0.667 (a 0.5 counted
+        # solved) read as a bug at 80x24, the rule only at the definitions' end, out of sight.
+        table.add_row(Text("correct"), *[Text(correct_cell(s.kind)) for s in summaries])
     table.add_row(Text("prompts"), *[Text(f"{s.prompts:,}") for s in summaries])
     table.add_row(Text("generations"), *[Text(f"{s.generations:,}") for s in summaries])
     names: list[str] = []
@@ -134,6 +138,15 @@ def metrics_table(summaries: list[RunSummary], width: int = 200) -> Table:
         ],
     )
     return table
+
+
+def correct_cell(kind: ScoreKind | None) -> str:
+    """What makes one of the run's samples correct: ``score ≥ 0.5`` (``≤`` when lower is
+    better), ``score 1`` for a 0/1 score at the default threshold, ``–`` with no threshold."""
+    if kind is None or kind.threshold is None:
+        return "–"
+    rule = kind.correct_rule()
+    return "score 1" if rule is None else f"score {rule}"
 
 
 def definitions_table(summaries: list[RunSummary]) -> Table:
