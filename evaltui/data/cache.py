@@ -49,10 +49,11 @@ def rows_key(key: str, source: str) -> str:
     return hashlib.sha256(f"{key}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def code_version(root: Path) -> str:
-    """A hash over the :data:`ROW_CODE` sources under ``root`` (names and bytes)."""
+def code_version(root: Path, names: Sequence[str] = ROW_CODE) -> str:
+    """A hash over the sources ``names`` (files, or folders of them) under ``root``: their
+    names and bytes."""
     digest = hashlib.sha256()
-    for name in ROW_CODE:
+    for name in names:
         path = root / name
         for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
             with contextlib.suppress(OSError):
@@ -64,6 +65,19 @@ def code_version(root: Path) -> str:
 def rows_code_version() -> str:
     """:func:`code_version` of this installation's data layer (read once per process)."""
     return code_version(Path(__file__).resolve().parent)
+
+
+def stats_code_version_of(root: Path) -> str:
+    """:func:`code_version` of every source of the data layer at ``root``: a load's stats (the
+    snapshot) come from its aggregation (metrics, sampling, summary, …) as well as from the
+    readers' rows, so a change to how a stat is counted is a new snapshot."""
+    return code_version(root, (*sorted(path.name for path in root.glob("*.py")), "formats"))
+
+
+@functools.lru_cache(maxsize=1)
+def stats_code_version() -> str:
+    """:func:`stats_code_version_of` this installation's data layer (read once per process)."""
+    return stats_code_version_of(Path(__file__).resolve().parent)
 
 
 def default_cache_dir() -> Path:

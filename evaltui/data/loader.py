@@ -27,8 +27,8 @@ from evaltui.data.cache import (
     Cache,
     companion_version,
     default_cache_dir,
-    rows_code_version,
     rows_key,
+    stats_code_version,
 )
 from evaltui.data.discover import (
     FileIdentity,
@@ -1046,7 +1046,9 @@ class _Load:
         parts = [
             SNAPSHOT_FORMAT,
             CACHE_FORMAT,
-            rows_code_version(),  # the readers' rows are what the snapshot's stats came from
+            # The whole data layer: the rows the readers made and how the stats count them (a
+            # fix to a stat was served stale from a warm snapshot unless SNAPSHOT_FORMAT moved).
+            stats_code_version(),
             self.spec.fingerprint if self.spec is not None else "no lengths",
             repr((options.format, options.pattern, options.read.cache_token())),
             repr((options.correct_threshold, options.triage_thresholds())),
@@ -1489,8 +1491,9 @@ class _Load:
         return "; ".join(parts) if parts else "none"
 
 
-# Part of every snapshot key: bump it when what a load computes after reading changes (the stats,
-# the notes, the headline numbers or the triage counts), since a snapshot hit skips all of that.
+# Part of every snapshot key, beside the hash of the data layer's code (cache.stats_code_version,
+# which keys any change to what a load computes after reading: the stats, the notes, the headline
+# numbers, the triage counts); bump it for what the code's bytes do not show (a snapshot's layout).
 # 2: the companion files the rows were read with are kept and checked.
 # 3: a score a rounding error short of its run's threshold is correct (metrics.NEAR): a stats
 #    snapshot of before counted 0.49999999999999994 wrong beside a 0.5 counted correct.

@@ -296,6 +296,43 @@ def test_headless_warm_run_reuses_rows_and_still_reports_bad_lines(
     assert again.stats.equals(cold.stats) and len(again.errors) == 1
 
 
+def test_a_stats_snapshot_is_keyed_by_the_code_that_counted_its_stats(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm load serves the stats snapshot of the last load; its key held the readers' code
+    only, so a change to how a stat is counted (metrics, sampling, summary) was served stale
+    until someone remembered to move SNAPSHOT_FORMAT. The whole data layer is in the key now;
+    the rows and lengths entries keep theirs (nothing is read or counted again)."""
+    import shutil
+
+    import evaltui.data
+    from evaltui.data import cache, loader
+
+    source = Path(evaltui.data.__file__).resolve().parent
+    copy = tmp_path / "data"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache.stats_code_version_of(copy)
+    assert before == cache.stats_code_version_of(source) == cache.stats_code_version()
+    rows_before = cache.code_version(copy)
+    metrics_py = copy / "metrics.py"
+    metrics_py.write_text(metrics_py.read_text(encoding="utf-8") + "\n# a stat counted anew\n")
+    assert cache.stats_code_version_of(copy) != before
+    assert cache.code_version(copy) == rows_before
+
+    for name in ("a", "b"):
+        write_jsonl(tmp_path / "d" / "r" / f"{name}.jsonl", SIX)
+    opts = options(tmp_path, word_tokenizer)
+    cold = load([tmp_path / "d"], opts)
+    warm = load([tmp_path / "d"], opts)
+    assert warm.from_snapshot and warm.stats.equals(cold.stats)
+    with monkeypatch.context() as patch:
+        patch.setattr(loader, "stats_code_version", lambda: "other stats code")
+        changed = load([tmp_path / "d"], opts)
+    # No snapshot of this code: the stats built again, from the cached rows and lengths.
+    assert not changed.from_snapshot and changed.cache_hits == 2
+    assert changed.stats.equals(cold.stats)
+
+
 @pytest.mark.parametrize("on_demand", [True, False])
 def test_a_warm_load_builds_its_stats_once(
     tmp_path: Path, word_tokenizer: Path, on_demand: bool
