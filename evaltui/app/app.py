@@ -141,6 +141,9 @@ class EvalApp(App[int]):
         new files and rewrites flow into the view. Read by the load worker's thread."""
         if follow:
             self.following.set()
+        self.follow_after_count = False
+        """Following was asked for (``--follow``, ``F``) and the load stopped (``x``) before it
+        could start: it starts once ``x`` again has counted the token lengths left."""
         self.follower: Follower | None = None
         """The finished load's follower (None until the load is done)."""
         self.follow_lock = threading.Lock()
@@ -368,20 +371,39 @@ class EvalApp(App[int]):
             self.call_from_thread(
                 self.follow_not_started if result.cancelled else self.follow_inputs
             )
+        elif not result.cancelled:
+            self.call_from_thread(self.follow_after_counting)
 
     def follow_not_started(self) -> None:
-        """The load asked to be followed (F, --follow) was stopped (x): nothing is followed, and
-        the user is told so (the app had said "following the inputs", then followed nothing,
-        and the next F said "stopped following")."""
+        """The load asked to be followed (F, --follow) was stopped (x): nothing is followed
+        yet, and the user is told so (the app had said "following the inputs", then followed
+        nothing, and the next F said "stopped following"). Following starts once x again has
+        counted the lengths left (:meth:`follow_after_counting`): x stops the token lengths,
+        not the following asked for, which took an F after the count."""
         if not self.following.is_set():
             return
         self.following.clear()
+        self.follow_after_count = True
         self.notify(
-            "loading was stopped, so the inputs are not followed: x counts the token lengths "
-            "left, then F follows",
+            "loading was stopped, so the inputs are not followed yet: x counts the token "
+            "lengths left, then they are followed (F: not then)",
             severity="warning",
             markup=False,
         )
+
+    def follow_after_counting(self) -> None:
+        """The lengths a stopped load left are counted (x again): the following asked for
+        before the stop starts now."""
+        if not self.follow_after_count or self.following.is_set():
+            return
+        self.follow_after_count = False
+        self.following.set()
+        self.notify(
+            "token lengths counted: following the inputs; new lines and files appear as they "
+            "are written",
+            markup=False,
+        )
+        self.follow_inputs()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="follow", name="follow")
     def follow_inputs(self) -> None:
@@ -889,10 +911,18 @@ class EvalApp(App[int]):
             self.following.clear()
             self.notify("stopped following the inputs", markup=False)
             return
-        if self.result is not None and self.result.cancelled:
+        if self.follow_after_count:
+            self.follow_after_count = False
             self.notify(
-                "loading was stopped, so there is nothing to follow from: x counts the token "
-                "lengths left, then F follows",
+                "the inputs will not be followed once the token lengths are counted",
+                markup=False,
+            )
+            return
+        if self.result is not None and self.result.cancelled:
+            self.follow_after_count = True
+            self.notify(
+                "loading was stopped, so there is nothing to follow from yet: x counts the "
+                "token lengths left, then the inputs are followed (F: not then)",
                 severity="warning",
                 markup=False,
             )

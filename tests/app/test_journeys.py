@@ -890,16 +890,62 @@ async def test_f_then_x_while_loading_says_the_inputs_are_not_followed(
         assert app.result is not None and app.result.cancelled
         said = [n.message for n in app._notifications]  # (one shown: it replaced "following…")
         assert said == [
-            "loading was stopped, so the inputs are not followed: x counts the token lengths "
-            "left, then F follows"
+            "loading was stopped, so the inputs are not followed yet: x counts the token "
+            "lengths left, then they are followed (F: not then)"
         ]
         assert not app.following.is_set()
-        await pilot.press("F")
+        await pilot.press("F")  # not then
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert "the inputs will not be followed once the token lengths are counted" in said
+        assert "stopped following the inputs" not in said
+        await pilot.press("F")  # then after all
         await pilot.pause()
         said = [n.message for n in app._notifications]
         assert any(text.startswith("loading was stopped, so there is nothing") for text in said)
-        assert "stopped following the inputs" not in [n.message for n in app._notifications]
+        assert not app.following.is_set() and app.follow_after_count
+
+
+async def test_follow_asked_before_x_starts_once_x_again_has_counted_the_lengths(
+    tmp_path: Path, options: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--follow, and x while the files were read (to see the table sooner): following ended
+    with the load ('… not followed: x counts the token lengths left, then F follows'), and
+    after x again had counted them the inputs were still not followed until F, which the user
+    had asked for on the command line. It starts by itself once the count is done: a line
+    appended then is read."""
+    from tests.app.conftest import write_evals
+
+    data = write_evals(tmp_path / "evals")
+    release = hold_reads(monkeypatch)
+    app = EvalApp([str(data)], options(), follow=True)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("x")
+        release.set()
+        await settle(pilot)
+        assert app.result is not None and app.result.cancelled
         assert not app.following.is_set()
+
+        await pilot.press("x")  # count the lengths left
+        deadline = time.monotonic() + 30
+        while not app.following.is_set() and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert app.result is not None and app.result.complete and not app.result.cancelled
+        assert app.following.is_set()
+        said = [n.message for n in app._notifications]
+        assert any(text.startswith("token lengths counted: following the inputs") for text in said)
+
+        record = {"prompt": "Problem 9: new", "gen": "\\boxed{18}", "answer": "18", "accuracy": 1}
+        with (data / "model_a" / "samples.jsonl").open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record) + "\n")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (
+            app.rows is None or "Problem 9: new" not in app.rows["prompt"].to_list()
+        ):
+            await pilot.pause(0.2)
+        assert app.rows is not None and "Problem 9: new" in app.rows["prompt"].to_list()
+        await pilot.press("F")
 
 
 async def test_keys_in_a_burst_while_loading_leave_one_message_not_a_stack(
