@@ -125,6 +125,10 @@ class EvalApp(App[int]):
         """Messages that hold only until the table first has prompts ("still reading the files:
         … (press it again then)"): taken down when the prompts appear, not left up for their
         full time over the table they said was coming."""
+        self.said_until_generations: set[str] = set()
+        """Messages that hold only until the generations are loaded ("still reading the
+        generations: … (press it again then)", a warm load's first table): taken down then,
+        not left up for their full time saying the generations are still read."""
         self.held_keys: list[events.Key] | None = None
         """Keys held until the table first has prompts, when some were typed before the app
         took the terminal (:meth:`hold_typed_ahead`); None when none are held."""
@@ -312,6 +316,11 @@ class EvalApp(App[int]):
     def say_until_prompts(self, message: str) -> None:
         """:meth:`say`, taken down once the table first has prompts."""
         self.said_until_prompts.add(message)
+        self.say(message)
+
+    def say_until_generations(self, message: str) -> None:
+        """:meth:`say`, taken down once the generations are loaded."""
+        self.said_until_generations.add(message)
         self.say(message)
 
     def take_down(self, messages: set[str]) -> None:
@@ -1079,9 +1088,11 @@ class EvalApp(App[int]):
                 if callable(data_changed):
                     data_changed()
         self.table_shown.set()
-        if self.held_keys is not None and not (
-            self.result is not None and self.result.generations_pending
-        ):
+        generations = not (self.result is not None and self.result.generations_pending)
+        if generations and self.said_until_generations:
+            self.take_down(self.said_until_generations)
+            self.said_until_generations = set()
+        if self.held_keys is not None and generations:
             # A warm load's first table (the cache's snapshot) reads its generations behind it:
             # the keys wait for them too ('t' said 'still reading the generations: summary opens
             # once they are loaded', up for its full time after they were).
