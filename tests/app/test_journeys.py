@@ -968,3 +968,31 @@ async def test_keys_in_a_burst_while_loading_leave_one_message_not_a_stack(
         ]
         gate.set()
         await settle(pilot)
+
+
+@pytest.mark.parametrize(
+    "keys", [("s", "down", "enter"), ("s", "escape"), ("m", "down", "enter"), ("m", "escape")]
+)
+async def test_a_menu_closed_by_the_keys_right_after_the_one_opening_it(
+    tmp_path: Path, options: Any, keys: tuple[str, ...]
+) -> None:
+    """s, Down and Enter reaching the app together (typed fast, sent by tmux in one go, or typed
+    ahead of the table): the sort menu closed before the count of columns out of sight it had
+    asked for after the next frame, which then looked for its list and crashed the app
+    ('NoMatches: No nodes match '#sort-options' on SortScreen()', seen in tmux at 80x24)."""
+    from textual import events
+
+    from tests.app.conftest import write_evals
+
+    data = write_evals(tmp_path / "evals")
+    for run in ("model_c", "model_d"):  # more runs than a pair: m opens the run picker
+        shutil.copytree(data / "model_b", data / run)
+    app = EvalApp([str(data)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        for key in keys:  # posted together, none handled before the next is in the queue
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert app.is_running and app._exit_renderables == []
+        assert len(app.screen_stack) >= 2
