@@ -970,6 +970,36 @@ async def test_keys_in_a_burst_while_loading_leave_one_message_not_a_stack(
         await settle(pilot)
 
 
+async def test_keys_typed_ahead_wait_for_the_table_in_order_and_x_acts_at_once(
+    tmp_path: Path, options: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys typed before the app took the terminal (the driver calls hold_typed_ahead) and the
+    keys after them wait for the table, then act in the order typed: s, Down, Enter sort by the
+    second column. Each said 'still reading the files: … (press it again then)', taken down as
+    the table came, and nothing opened. x, which stops the load, acts at once."""
+    from tests.app.conftest import write_evals
+
+    data = write_evals(tmp_path / "evals")
+    release = hold_reads(monkeypatch)
+    app = EvalApp([str(data)], options())
+    app.hold_typed_ahead()  # as TypeaheadDriver does, before the app is mounted
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await pilot.press("s", "down", "enter")
+        await pilot.pause(0.2)
+        assert app.rows is None and len(app.screen_stack) == 2  # nothing opened yet
+        assert not [n.message for n in app._notifications]  # nor said 'still reading'
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.stop_lengths.is_set()  # at once
+        release.set()
+        await settle(pilot)
+        assert app.rows is not None and app.held_keys is None
+        assert app.view.sort is not None and app.view.sort.column == "run"
+        assert len(app.screen_stack) == 2  # the sort menu opened and closed
+        said = [n.message for n in app._notifications]
+        assert not any(m.startswith("still reading") for m in said), said
+
+
 @pytest.mark.parametrize(
     "keys", [("s", "down", "enter"), ("s", "escape"), ("m", "down", "enter"), ("m", "escape")]
 )
