@@ -232,3 +232,32 @@ def test_keys_typed_before_the_app_takes_the_terminal_are_kept(
         wait_for(name, "reference: 0")
     finally:
         subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)
+
+
+def test_keys_typed_ahead_for_the_table_wait_for_it(tmp_path: Path, word_tokenizer: Path) -> None:
+    """Keys typed right after the command, meant for the table (the sort menu, a move in it and
+    Enter), are acted on when the table is shown, in the order typed. Each said 'still reading
+    the files: the sort menu opens once the prompts are shown (press it again then)', taken
+    down a moment later as the prompts appeared (tmux: 's e t m' typed 0.3 s after the command
+    were echoed by the shell, then nothing happened); the Down and Enter went to the table."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (CI installs it with apt-get)")
+    data = write_evals(tmp_path / "evals")
+    name = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
+    root = Path(__file__).resolve().parents[1]
+    command = (
+        f"cd {root} && {sys.executable} -m evaltui {data} --model {word_tokenizer} "
+        f"--cache-dir {tmp_path / 'cache'}; sleep 60"
+    )
+    env = {**os.environ, "TERM": "xterm-256color"}
+    subprocess.run(
+        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command],
+        check=True,
+        env=env,
+    )
+    try:
+        tmux("send-keys", "-t", name, "s", "Down", "Enter")
+        shown = wait_for(name, "Showing 13 of 13 rows (run × prompt)", "sort run")
+        assert "Sort by" not in shown and "still reading" not in shown, shown
+    finally:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import polars as pl
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
@@ -125,6 +125,13 @@ class EvalApp(App[int]):
         """Messages that hold only until the table first has prompts ("still reading the files:
         … (press it again then)"): taken down when the prompts appear, not left up for their
         full time over the table they said was coming."""
+        self.said_until_generations: set[str] = set()
+        """Messages that hold only until the generations are loaded ("still reading the
+        generations: … (press it again then)", a warm load's first table): taken down then,
+        not left up for their full time saying the generations are still read."""
+        self.held_keys: list[events.Key] | None = None
+        """Keys held until the table first has prompts, when some were typed before the app
+        took the terminal (:meth:`hold_typed_ahead`); None when none are held."""
         self.rows_result: LoadResult | None = None
         """The load result :attr:`rows` were made from: :attr:`result` is the newer one from
         a followed update's arrival until its rows are shown (an export takes the two together,
@@ -138,6 +145,9 @@ class EvalApp(App[int]):
         new files and rewrites flow into the view. Read by the load worker's thread."""
         if follow:
             self.following.set()
+        self.follow_after_count = False
+        """Following was asked for (``--follow``, ``F``) and the load stopped (``x``) before it
+        could start: it starts once ``x`` again has counted the token lengths left."""
         self.follower: Follower | None = None
         """The finished load's follower (None until the load is done)."""
         self.follow_lock = threading.Lock()
@@ -230,6 +240,39 @@ class EvalApp(App[int]):
             return TypeaheadDriver
         return base
 
+    def hold_typed_ahead(self) -> None:
+        """Keys were typed before the app took the terminal: they, and the keys typed after
+        them, wait for the table's first prompts (and their generations) and are acted on
+        then, in the order typed.
+
+        Typed ahead, they were meant for the table: 's e t m' typed 0.3 s after 'evaltui
+        sample_data' (in tmux) each said 'still reading the files: … (press it again then)',
+        the last said taken down a moment later as the prompts appeared, and nothing opened:
+        the keys were echoed by the shell and lost. A key that quits or stops the load acts at
+        once (the load may be long). Keys typed on the loading screen with none typed ahead
+        say they are not queued, as before (:meth:`MainScreen.prompts_shown`)."""
+        if self.rows is None and self.held_keys is None:
+            self.held_keys = []
+
+    def release_held_keys(self) -> None:
+        """Hand the held keys to the app, in the order typed (after what is posted now)."""
+        held, self.held_keys = self.held_keys, None
+        for key in held or ():
+            self.post_message(events.Key(key.key, key.character))
+
+    _ACT_AT_ONCE: ClassVar[frozenset[str]] = frozenset(
+        {"quit", "app.quit", "help_quit", "app.help_quit", "cancel_load"}
+    )
+    """The actions of keys never held (:meth:`hold_typed_ahead`)."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
+            active = self.active_bindings.get(event.key)
+            if active is None or active.binding.action not in self._ACT_AT_ONCE:
+                self.held_keys.append(event)
+                return
+        await super().on_event(event)
+
     def on_mount(self) -> None:
         from evaltui.app.screens.main import MainScreen
 
@@ -273,6 +316,11 @@ class EvalApp(App[int]):
     def say_until_prompts(self, message: str) -> None:
         """:meth:`say`, taken down once the table first has prompts."""
         self.said_until_prompts.add(message)
+        self.say(message)
+
+    def say_until_generations(self, message: str) -> None:
+        """:meth:`say`, taken down once the generations are loaded."""
+        self.said_until_generations.add(message)
         self.say(message)
 
     def take_down(self, messages: set[str]) -> None:
@@ -332,20 +380,39 @@ class EvalApp(App[int]):
             self.call_from_thread(
                 self.follow_not_started if result.cancelled else self.follow_inputs
             )
+        elif not result.cancelled:
+            self.call_from_thread(self.follow_after_counting)
 
     def follow_not_started(self) -> None:
-        """The load asked to be followed (F, --follow) was stopped (x): nothing is followed, and
-        the user is told so (the app had said "following the inputs", then followed nothing,
-        and the next F said "stopped following")."""
+        """The load asked to be followed (F, --follow) was stopped (x): nothing is followed
+        yet, and the user is told so (the app had said "following the inputs", then followed
+        nothing, and the next F said "stopped following"). Following starts once x again has
+        counted the lengths left (:meth:`follow_after_counting`): x stops the token lengths,
+        not the following asked for, which took an F after the count."""
         if not self.following.is_set():
             return
         self.following.clear()
+        self.follow_after_count = True
         self.notify(
-            "loading was stopped, so the inputs are not followed: x counts the token lengths "
-            "left, then F follows",
+            "loading was stopped, so the inputs are not followed yet: x counts the token "
+            "lengths left, then they are followed (F: not then)",
             severity="warning",
             markup=False,
         )
+
+    def follow_after_counting(self) -> None:
+        """The lengths a stopped load left are counted (x again): the following asked for
+        before the stop starts now."""
+        if not self.follow_after_count or self.following.is_set():
+            return
+        self.follow_after_count = False
+        self.following.set()
+        self.notify(
+            "token lengths counted: following the inputs; new lines and files appear as they "
+            "are written",
+            markup=False,
+        )
+        self.follow_inputs()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="follow", name="follow")
     def follow_inputs(self) -> None:
@@ -853,10 +920,18 @@ class EvalApp(App[int]):
             self.following.clear()
             self.notify("stopped following the inputs", markup=False)
             return
-        if self.result is not None and self.result.cancelled:
+        if self.follow_after_count:
+            self.follow_after_count = False
             self.notify(
-                "loading was stopped, so there is nothing to follow from: x counts the token "
-                "lengths left, then F follows",
+                "the inputs will not be followed once the token lengths are counted",
+                markup=False,
+            )
+            return
+        if self.result is not None and self.result.cancelled:
+            self.follow_after_count = True
+            self.notify(
+                "loading was stopped, so there is nothing to follow from yet: x counts the "
+                "token lengths left, then the inputs are followed (F: not then)",
                 severity="warning",
                 markup=False,
             )
@@ -894,8 +969,11 @@ class EvalApp(App[int]):
         self.resuming = False
         self.load_error = message.reason
         self.main.show_failure(message.reason)
+        self.release_held_keys()  # no table is coming: the keys say what they do now
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "load" and event.state == WorkerState.CANCELLED:
+            self.release_held_keys()  # stopped before any table: none is coming
         # One place for unexpected worker errors: a message on screen, never a traceback.
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
@@ -1010,6 +1088,15 @@ class EvalApp(App[int]):
                 if callable(data_changed):
                     data_changed()
         self.table_shown.set()
+        generations = not (self.result is not None and self.result.generations_pending)
+        if generations and self.said_until_generations:
+            self.take_down(self.said_until_generations)
+            self.said_until_generations = set()
+        if self.held_keys is not None and generations:
+            # A warm load's first table (the cache's snapshot) reads its generations behind it:
+            # the keys wait for them too ('t' said 'still reading the generations: summary opens
+            # once they are loaded', up for its full time after they were).
+            self.release_held_keys()
         if not self.table_painted.is_set():
             self.call_after_refresh(self.table_painted.set)
         if self._building_since is not None:

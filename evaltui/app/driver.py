@@ -71,6 +71,9 @@ class TypeaheadDriver(LinuxDriver):
     def start_application_mode(self) -> None:
         typed = read_typed_ahead(self.fileno) if self.input_tty else ""
         if typed:
+            hold = getattr(self._app, "hold_typed_ahead", None)
+            if callable(hold):
+                hold()  # the app acts on them once it has its table (EvalApp)
             parser = XTermParser()
             events = [*parser.feed(typed)]
             with contextlib.suppress(Exception):

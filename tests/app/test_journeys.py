@@ -890,16 +890,62 @@ async def test_f_then_x_while_loading_says_the_inputs_are_not_followed(
         assert app.result is not None and app.result.cancelled
         said = [n.message for n in app._notifications]  # (one shown: it replaced "following…")
         assert said == [
-            "loading was stopped, so the inputs are not followed: x counts the token lengths "
-            "left, then F follows"
+            "loading was stopped, so the inputs are not followed yet: x counts the token "
+            "lengths left, then they are followed (F: not then)"
         ]
         assert not app.following.is_set()
-        await pilot.press("F")
+        await pilot.press("F")  # not then
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert "the inputs will not be followed once the token lengths are counted" in said
+        assert "stopped following the inputs" not in said
+        await pilot.press("F")  # then after all
         await pilot.pause()
         said = [n.message for n in app._notifications]
         assert any(text.startswith("loading was stopped, so there is nothing") for text in said)
-        assert "stopped following the inputs" not in [n.message for n in app._notifications]
+        assert not app.following.is_set() and app.follow_after_count
+
+
+async def test_follow_asked_before_x_starts_once_x_again_has_counted_the_lengths(
+    tmp_path: Path, options: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--follow, and x while the files were read (to see the table sooner): following ended
+    with the load ('… not followed: x counts the token lengths left, then F follows'), and
+    after x again had counted them the inputs were still not followed until F, which the user
+    had asked for on the command line. It starts by itself once the count is done: a line
+    appended then is read."""
+    from tests.app.conftest import write_evals
+
+    data = write_evals(tmp_path / "evals")
+    release = hold_reads(monkeypatch)
+    app = EvalApp([str(data)], options(), follow=True)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("x")
+        release.set()
+        await settle(pilot)
+        assert app.result is not None and app.result.cancelled
         assert not app.following.is_set()
+
+        await pilot.press("x")  # count the lengths left
+        deadline = time.monotonic() + 30
+        while not app.following.is_set() and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert app.result is not None and app.result.complete and not app.result.cancelled
+        assert app.following.is_set()
+        said = [n.message for n in app._notifications]
+        assert any(text.startswith("token lengths counted: following the inputs") for text in said)
+
+        record = {"prompt": "Problem 9: new", "gen": "\\boxed{18}", "answer": "18", "accuracy": 1}
+        with (data / "model_a" / "samples.jsonl").open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record) + "\n")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (
+            app.rows is None or "Problem 9: new" not in app.rows["prompt"].to_list()
+        ):
+            await pilot.pause(0.2)
+        assert app.rows is not None and "Problem 9: new" in app.rows["prompt"].to_list()
+        await pilot.press("F")
 
 
 async def test_keys_in_a_burst_while_loading_leave_one_message_not_a_stack(
@@ -922,3 +968,61 @@ async def test_keys_in_a_burst_while_loading_leave_one_message_not_a_stack(
         ]
         gate.set()
         await settle(pilot)
+
+
+async def test_keys_typed_ahead_wait_for_the_table_in_order_and_x_acts_at_once(
+    tmp_path: Path, options: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys typed before the app took the terminal (the driver calls hold_typed_ahead) and the
+    keys after them wait for the table, then act in the order typed: s, Down, Enter sort by the
+    second column. Each said 'still reading the files: … (press it again then)', taken down as
+    the table came, and nothing opened. x, which stops the load, acts at once."""
+    from tests.app.conftest import write_evals
+
+    data = write_evals(tmp_path / "evals")
+    release = hold_reads(monkeypatch)
+    app = EvalApp([str(data)], options())
+    app.hold_typed_ahead()  # as TypeaheadDriver does, before the app is mounted
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await pilot.press("s", "down", "enter")
+        await pilot.pause(0.2)
+        assert app.rows is None and len(app.screen_stack) == 2  # nothing opened yet
+        assert not [n.message for n in app._notifications]  # nor said 'still reading'
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.stop_lengths.is_set()  # at once
+        release.set()
+        await settle(pilot)
+        assert app.rows is not None and app.held_keys is None
+        assert app.view.sort is not None and app.view.sort.column == "run"
+        assert len(app.screen_stack) == 2  # the sort menu opened and closed
+        said = [n.message for n in app._notifications]
+        assert not any(m.startswith("still reading") for m in said), said
+
+
+@pytest.mark.parametrize(
+    "keys", [("s", "down", "enter"), ("s", "escape"), ("m", "down", "enter"), ("m", "escape")]
+)
+async def test_a_menu_closed_by_the_keys_right_after_the_one_opening_it(
+    tmp_path: Path, options: Any, keys: tuple[str, ...]
+) -> None:
+    """s, Down and Enter reaching the app together (typed fast, sent by tmux in one go, or typed
+    ahead of the table): the sort menu closed before the count of columns out of sight it had
+    asked for after the next frame, which then looked for its list and crashed the app
+    ('NoMatches: No nodes match '#sort-options' on SortScreen()', seen in tmux at 80x24)."""
+    from textual import events
+
+    from tests.app.conftest import write_evals
+
+    data = write_evals(tmp_path / "evals")
+    for run in ("model_c", "model_d"):  # more runs than a pair: m opens the run picker
+        shutil.copytree(data / "model_b", data / run)
+    app = EvalApp([str(data)], options())
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        for key in keys:  # posted together, none handled before the next is in the queue
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert app.is_running and app._exit_renderables == []
+        assert len(app.screen_stack) >= 2

@@ -208,6 +208,10 @@ async def test_the_snapshot_table_comes_first_and_keys_needing_generations_wait(
         await settle(pilot)
         assert app.result is not None and app.result.complete and app.result.from_snapshot
         assert app.rows is shown  # the same Stats table: its rows are not computed again
+        # 'still reading the generations: … once they are loaded' is taken down with them: it
+        # stayed up its full time over the table whose generations it said were coming.
+        said = [n.message for n in app._notifications]
+        assert not any(m.startswith("still reading the generations") for m in said), said
         assert app.result.stats.equals(cold_stats) and app.result.generations.height > 0
         await pilot.press("enter")
         await pilot.pause()

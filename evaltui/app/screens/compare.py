@@ -892,7 +892,7 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         width = max(1, dialog.content_region.width)
         above = len(self.label_text().wrap(self.app.console, width))
         options.styles.max_height = max(3, min(PAIR_LIST_ROWS, tallest - chrome - above))
-        self.call_after_refresh(self.show_options)
+        self.call_while_open(self.show_options)
 
     def on_mount(self) -> None:
         # The mouse wheel scrolls the list without moving its highlight: the count out of
@@ -901,10 +901,10 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         self.watch(options, "scroll_y", lambda _y: self.show_more(), init=False)
 
     def on_resize(self, _event: events.Resize) -> None:
-        self.call_after_refresh(self.fit_list)
+        self.call_while_open(self.fit_list)
 
     def on_option_list_option_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
-        self.call_after_refresh(self.show_more)  # the list scrolls to the highlighted run
+        self.call_while_open(self.show_more)  # the list scrolls to the highlighted run
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         options = self.query_one("#pair-options", OptionList)
@@ -929,7 +929,7 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
             options.add_options(self.options())
             options.highlighted = 0
             options.scroll_home(animate=False)
-            self.call_after_refresh(self.fit_list)  # the label is longer: less room
+            self.call_while_open(self.fit_list)  # the label is longer: less room
             return
         self.close((self.first, run))
 
@@ -974,7 +974,7 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
             options.highlighted = ids.index(f"run-{runs.index(run)}")
         elif options.option_count:
             options.highlighted = min(at or 0, options.option_count - 1)
-        self.call_after_refresh(self.fit_list)
+        self.call_while_open(self.fit_list)
 
 
 def open_compare(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from textual import events
@@ -33,6 +34,18 @@ class Dialog(ModalScreen[T]):
             return
         self._dialog_closed = True
         self.dismiss(result)
+
+    def call_while_open(self, callback: Callable[[], object]) -> None:
+        """``callback`` after the next refresh, unless the dialog is closed by then: s, Down and
+        Enter reaching the app together closed the sort menu before the count of columns out
+        of sight it had asked for, which then looked for its list and crashed the app
+        ("No nodes match '#sort-options' on SortScreen()")."""
+
+        def run() -> None:
+            if not self._dialog_closed and self in self.app.screen_stack:
+                callback()
+
+        self.call_after_refresh(run)
 
     def on_mount(self) -> None:
         # After the first refresh: the dialog is on the terminal from then on.

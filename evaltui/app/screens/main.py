@@ -1281,7 +1281,11 @@ class MainScreen(Screen[None]):
         result = self.evalapp.result
         if result is None or not result.generations_pending:
             return True
-        self.evalapp.say(f"still reading the generations: {what} once they are loaded")
+        # Taken down when they are (it stayed up for its full time after, as if the screen
+        # would open by itself then); keys are not queued, as before the prompts.
+        self.evalapp.say_until_generations(
+            f"still reading the generations: {what} once they are loaded (press it again then)"
+        )
         return False
 
     def action_open_prompt(self) -> None:

@@ -91,7 +91,7 @@ class SortScreen(Dialog[str | None]):
         options.call_after_refresh(options.scroll_to_highlight)
 
     def on_resize(self, _event: events.Resize) -> None:
-        self.call_after_refresh(self.fit_list)
+        self.call_while_open(self.fit_list)
 
     def fit_list(self) -> None:
         """The list no taller than the dialog has room for: at 60x20 the dialog (80% of the
@@ -108,7 +108,7 @@ class SortScreen(Dialog[str | None]):
         rows = max(3, min(SORT_LIST_ROWS, tallest - chrome - label.outer_size.height))
         options.styles.max_height = rows
         options.call_after_refresh(options.scroll_to_highlight)
-        self.call_after_refresh(self.show_more)
+        self.call_while_open(self.show_more)
 
     def on_mount(self) -> None:
         # The wheel scrolls the list without moving its highlight: the count follows the scroll.
@@ -116,7 +116,7 @@ class SortScreen(Dialog[str | None]):
         self.watch(options, "scroll_y", lambda _y: self.show_more(), init=False)
 
     def on_option_list_option_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
-        self.call_after_refresh(self.show_more)  # the list scrolls to the highlighted column
+        self.call_while_open(self.show_more)  # the list scrolls to the highlighted column
 
     def show_more(self) -> None:
         """How many columns are out of sight above and below, on the list's top border, as the
