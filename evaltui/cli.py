@@ -765,13 +765,13 @@ def print_summary(
 ) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import run_accuracies, run_kinds
-    from evaltui.data.sanitize import as_written, cell_width, cut_mark, one_line, one_line_middle
+    from evaltui.data.sanitize import as_written, cell_width, one_line, one_line_middle
     from evaltui.data.wording import plural
 
     head = result.headline()
     read = result.read_files
     # Every cut in the summary (a label, a note, a count of the rest) as stderr can write it.
-    mark = cut_mark(text_encoding("-"))
+    mark = stderr_mark()
     skipped = [f for f in result.skipped_files if not f.companion]
     companions = [f for f in result.skipped_files if f.companion]
     lines = [
