@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label, prompt_takes
 from evaltui.app.footer import KeysFooter
-from evaltui.app.screens.dialog import Dialog, show_more
+from evaltui.app.screens.dialog import Dialog, refill, show_more
 from evaltui.app.tables import DataTable
 from evaltui.data.compare import (
     CLASSES,
@@ -957,7 +957,6 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         if runs == self.runs and (self.first is None or self.stats is None or stats is None):
             return
         options = self.query_one("#pair-options", OptionList)
-        at = options.highlighted
         run = self.highlighted_run()
         self.runs = runs
         if self.stats is not None and stats is not None:
@@ -967,13 +966,7 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         elif self.first is not None and self.stats is not None:
             self.in_common = prompts_in_common(self.stats, self.first)
         self.query_one("#pair-prompt", Label).update(self.label_text())
-        options.clear_options()
-        options.add_options(self.options())
-        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        if run is not None and run in runs and f"run-{runs.index(run)}" in ids:
-            options.highlighted = ids.index(f"run-{runs.index(run)}")
-        elif options.option_count:
-            options.highlighted = min(at or 0, options.option_count - 1)
+        refill(options, self.options(), f"run-{runs.index(run)}" if run in runs else None)
         self.call_while_open(self.fit_list)
 
 

@@ -9,6 +9,7 @@ from textual import events
 from textual._time import get_time  # the clock of events' ``time`` (Textual is pinned)
 from textual.screen import ModalScreen
 from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 T = TypeVar("T")
 
@@ -76,3 +77,16 @@ def show_more(options: OptionList) -> None:
     parts = [f"↑ {above} more"] if above > 0 else []
     parts += [f"↓ {below} more"] if below > 0 else []
     options.border_title = " · ".join(parts)
+
+
+def refill(options: OptionList, new: list[Option], keep: str | None) -> None:
+    """``options`` listing ``new`` (a followed update changed what a menu offers): the
+    highlight on the option ``keep`` names where it is still listed, else at its place."""
+    at = options.highlighted
+    options.clear_options()
+    options.add_options(new)
+    ids = [option.id for option in new]
+    if keep is not None and keep in ids:
+        options.highlighted = ids.index(keep)
+    elif new:
+        options.highlighted = min(at or 0, len(new) - 1)

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from evaltui.app.footer import KeysFooter
-from evaltui.app.screens.dialog import Dialog, show_more
+from evaltui.app.screens.dialog import Dialog, refill, show_more
 from evaltui.data.query import Sort
 
 SORT_LIST_ROWS = 20
@@ -82,12 +82,7 @@ class SortScreen(Dialog[str | None]):
         was = self.columns[at] if at is not None and 0 <= at < len(self.columns) else None
         self.columns = [column for column, _name in columns]
         self.names = dict(columns)
-        options.clear_options()
-        options.add_options(self.options())
-        if was in self.columns:
-            options.highlighted = self.columns.index(was)
-        else:
-            options.highlighted = min(at or 0, len(self.columns) - 1)
+        refill(options, self.options(), was)
         options.call_after_refresh(options.scroll_to_highlight)
 
     def on_resize(self, _event: events.Resize) -> None:
