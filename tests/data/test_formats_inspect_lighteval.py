@@ -1286,3 +1286,55 @@ def test_lighteval_answer_is_the_one_in_the_post_processed_text_it_scored(tmp_pa
         " shown and its tokens are the text the model wrote, its answer is the one in the"
         " post-processed text"
     ]
+
+
+def test_lighteval_metric_null_on_every_doc_says_the_docs_are_unscored(tmp_path: Path) -> None:
+    # A metric that logged nothing (a judge that failed, a metric of other docs): Arrow writes
+    # the struct field null on every row. The docs are unscored, as before, but now a note
+    # names the metric; before, they were unscored without a word.
+    import polars as pl
+
+    path = _lighteval_parquet(
+        tmp_path / "details" / "m" / "2026-01-01T00-00-00" / "details_t|0_x.parquet",
+        [{"extractive_match": None}, {"extractive_match": None}],
+    )
+    assert pl.read_parquet(path).schema["metric"] == pl.Struct({"extractive_match": pl.Null})
+    result = LightevalReader().read(path, "d.parquet", ReadOptions())
+    assert result.errors == []
+    assert result.frame.select("gen", "accuracy").rows() == [("A0", None), ("A1", None)]
+    assert result.notes == [
+        "d.parquet: 2 docs unscored: metric 'extractive_match' is null for every doc"
+        " (lighteval logged no value: no score to show)"
+    ]
+    # ≤0.10's metrics column alike; one doc of two scored: the other is named.
+    old = tmp_path / "old" / "details_t|0_x.parquet"
+    old.parent.mkdir()
+    pl.DataFrame(
+        {
+            "full_prompt": ["Q0", "Q1"],
+            "predictions": [["A0"], ["A1"]],
+            "gold": [["A0"], ["B"]],
+            "metrics": [{"em": 1.0, "judge": None}, {"em": None, "judge": None}],
+        }
+    ).write_parquet(old)
+    result = LightevalReader().read(old, "o.parquet", ReadOptions())
+    assert result.frame.select("gen", "accuracy").rows() == [("A0", 1.0), ("A1", None)]
+    assert result.notes == [
+        "o.parquet: 1 doc unscored: metrics 'em', 'judge' are null for it"
+        " (lighteval logged no value: no score to show)"
+    ]
+    # A metric struct that is null itself: no metric at all.
+    empty = tmp_path / "empty" / "details_t|0_x.parquet"
+    empty.parent.mkdir()
+    pl.DataFrame(
+        {
+            "doc": [{"query": "Q", "choices": ["A"], "gold_index": 0}],
+            "metric": pl.Series([None], dtype=pl.Struct({"em": pl.Float64})),
+            "model_response": [{"text": ["A"]}],
+        }
+    ).write_parquet(empty)
+    result = LightevalReader().read(empty, "e.parquet", ReadOptions())
+    assert result.frame["accuracy"].to_list() == [None]
+    assert result.notes == [
+        "e.parquet: 1 doc unscored: no metric value is logged for it"
+    ]

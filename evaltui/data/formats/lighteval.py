@@ -215,6 +215,31 @@ def _no_score_metrics(metrics: Any) -> list[str]:
     return [str(name) for name, value in metrics.items() if value is not None]
 
 
+def _null_metrics(metrics: Any) -> list[str]:
+    """The names of a doc's metric values that are null (all of them, when the doc has no
+    other): a metric that logged nothing for the doc, or whose column Arrow typed null because
+    no doc had a value."""
+    if not isinstance(metrics, dict):
+        return []
+    return [str(name) for name, value in metrics.items() if value is None]
+
+
+def _null_note(source: str, count: int, docs: int, names: list[str]) -> str:
+    """What is said of ``count`` docs (of ``docs`` read) left unscored because their metric
+    values (``names``) are all null, or because they have none."""
+    if not names:
+        return (
+            f"{source}: {plural(count, 'doc')} unscored: no metric value is logged for"
+            f" {'it' if count == 1 else 'them'}"
+        )
+    which = "every doc" if count == docs else "it" if count == 1 else "them"
+    return (
+        f"{source}: {plural(count, 'doc')} unscored: {'metric' if len(names) == 1 else 'metrics'}"
+        f" {_names(names)} {'is' if len(names) == 1 else 'are'} null for {which}"
+        " (lighteval logged no value: no score to show)"
+    )
+
+
 def _golds(gold: Any) -> list[str] | None:
     """≤0.10 ``gold`` (``doc.get_golds()``, a list of reference texts): the acceptable answers."""
     if isinstance(gold, list):
@@ -643,6 +668,11 @@ class LightevalReader(Reader):
         # inputs (bleu's golds and preds, an f1's, …), which lighteval aggregates over the task.
         no_score: dict[str, None] = {}  # the metrics' names, in order
         no_score_docs = 0
+        # Docs left unscored because every metric value they hold is null (a metric that
+        # failed, or logged nothing for them): their metrics' names, in order, and how many.
+        null_names: dict[str, None] = {}
+        null_docs = 0
+        docs = 0  # docs read (an MT-Bench doc's turns count once)
         scored_by: dict[str, None] = {}  # the metrics docs were scored by, in order
         also: dict[str, None] = {}  # the docs' other numeric metrics
         not_wanted = 0  # docs scored without --metric's metric, which they lack
@@ -820,11 +850,16 @@ class LightevalReader(Reader):
                     also.update(doc_others)
                     if options.metric is not None and metric != options.metric:
                         not_wanted += 1
+                docs += 1
                 if score is None and not rolling:
-                    values = _no_score_metrics(row.get("metric") if new else row.get("metrics"))
+                    logged = row.get("metric") if new else row.get("metrics")
+                    values = _no_score_metrics(logged)
                     if values:
                         no_score_docs += 1
                         no_score.update(dict.fromkeys(values))
+                    else:
+                        null_docs += 1
+                        null_names.update(dict.fromkeys(_null_metrics(logged)))
                 for j, text in enumerate(flat):
                     rows.add(
                         run=run,
@@ -892,6 +927,8 @@ class LightevalReader(Reader):
                 " number (a corpus-level metric's inputs, e.g. bleu's golds and preds, which"
                 " lighteval aggregates over the task)"
             )
+        if null_docs:
+            notes.append(_null_note(source, null_docs, docs, list(null_names)))
         others = [name for name in also if name not in scored_by]
         if not_wanted:
             notes.append(
