@@ -1335,6 +1335,4 @@ def test_lighteval_metric_null_on_every_doc_says_the_docs_are_unscored(tmp_path:
     ).write_parquet(empty)
     result = LightevalReader().read(empty, "e.parquet", ReadOptions())
     assert result.frame["accuracy"].to_list() == [None]
-    assert result.notes == [
-        "e.parquet: 1 doc unscored: no metric value is logged for it"
-    ]
+    assert result.notes == ["e.parquet: 1 doc unscored: no metric value is logged for it"]
