@@ -10,8 +10,8 @@ whose ``model_response.reasonings`` holds the model's thinking (litellm, a reaso
 its token limit) is shown by that reasoning, with a note. A sample whose
 ``model_response.text_post_processed`` (what lighteval scores: its ``final_text``, reasoning tags'
 content removed) differs from its text shows the text, with the answer found in the
-post-processed one, and a note. A log-likelihood (multiple-choice)
-doc's answer is its likeliest choice, as its score's normalization chose (per character,
+post-processed one (which a re-score scores: ``scored_text``), and a note. A log-likelihood
+(multiple-choice) doc's answer is its likeliest choice, as its score's normalization chose (per character,
 ``acc_norm``; per token, ``acc_norm_token``; less the unconditioned log-probability,
 ``acc_norm_pmi``, whose task logs twice the log-probabilities); ≤0.10 may log the choices'
 log-probabilities alone (single-token tasks). A perplexity doc (no choices, no text: wikitext)
@@ -879,6 +879,8 @@ class LightevalReader(Reader):
                         answer_unknown=(
                             ONE_CONTINUATION if alone else PERPLEXITY if rolling else None
                         ),
+                        # what lighteval's metric read (its final_text): what a re-score reads
+                        scored_text=scored_texts.get(j) if choice is None else None,
                     )
         if conversations:
             notes.append(
@@ -901,7 +903,8 @@ class LightevalReader(Reader):
                 f"{source}: {post_processed} {samples_word} model_response.text_post_processed"
                 " (what lighteval scored: the text with its reasoning tags' content removed)"
                 " differs from its text: the generation shown and its tokens are the text the"
-                " model wrote, its answer is the one in the post-processed text"
+                " model wrote, its answer is the one in the post-processed text, which a"
+                " re-score scores"
             )
         if reasoning_only:
             samples_word = "sample has" if reasoning_only == 1 else "samples have"
