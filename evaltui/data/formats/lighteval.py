@@ -11,8 +11,8 @@ its token limit) is shown by that reasoning, with a note. A sample whose
 ``model_response.text_post_processed`` (what lighteval scores: its ``final_text``, reasoning tags'
 content removed) differs from its text shows the text, with the answer found in the
 post-processed one (which a re-score scores: ``scored_text``), and a note. A log-likelihood
-(multiple-choice) doc's answer is its likeliest choice, as its score's normalization chose (per character,
-``acc_norm``; per token, ``acc_norm_token``; less the unconditioned log-probability,
+(multiple-choice) doc's answer is its likeliest choice, as its score's normalization chose (per
+character, ``acc_norm``; per token, ``acc_norm_token``; less the unconditioned log-probability,
 ``acc_norm_pmi``, whose task logs twice the log-probabilities); ≤0.10 may log the choices'
 log-probabilities alone (single-token tasks). A perplexity doc (no choices, no text: wikitext)
 is shown by its text's log-likelihood, unscored, with a note. A multi-turn doc (MT-Bench: its
@@ -24,6 +24,7 @@ the doc's ``specific``; a doc of n samples whose list holds 2n values (each samp
 and its string match) gives each sample its own, as does a list of another length (more than two
 values) that can be cut into the samples' groups of 0-2 values in one way only, each value found
 in its sample's text; any other list is not split (with a note).
+A doc whose metric values are all null (or that has none) is unscored, with a note naming them.
 The first numeric metric scores the document (named in ``metric``): with one sample it is that
 sample's score, with several it is kept as the prompt's score (``prompt_score``) and a note says
 the samples are unscored. Prompt ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or
