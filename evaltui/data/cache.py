@@ -34,7 +34,9 @@ from evaltui.data.schema import GENERATION_SCHEMA, LoadError, nulls, set_columns
 #    choice's text); lm-eval bare-string resps/filtered_resps; Inspect's unknown score values noted.
 # 9: rows carry ``answer_unknown`` (a reader's reason why a row's text holds no answer); a file's
 #    entry keeps its reader's structured facts (``ReadResult.reducers``) beside its notes.
-CACHE_FORMAT = "9"
+# 10: rows carry ``scored_text`` (the text a format's metric scored where it is not the
+#     generation: lighteval's text_post_processed), which a re-score scores.
+CACHE_FORMAT = "10"
 #: The code that decides a file's cached rows (and so their order, which the cached token lengths
 #: follow): the readers, and what the loader applies to their frames. Its hash is part of every
 #: key, so a fixed reader never serves the rows its earlier version read from a warm cache.

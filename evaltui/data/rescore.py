@@ -224,10 +224,13 @@ def _digests(frame: pl.DataFrame, columns: list[str]) -> list[int]:
 
 def _item_keys(indexed: pl.DataFrame, name: str) -> list[int]:
     """Per generation row (in ``_row`` order), the :class:`ScoreMemo` key of its verdict under
-    the scorer ``name``: what :func:`_rescore` sends the scorer. math-verify reads the text's
-    tail, the reference and its aliases (split from ``answer`` by ``vote_reference``); a user
-    scorer reads the whole text and the row (:func:`_record`)."""
+    the scorer ``name``: what :func:`_rescore` sends the scorer (a row's ``scored_text`` in
+    place of its text, where the format's metric scored another text than the one shown).
+    math-verify reads the text's tail, the reference and its aliases (split from ``answer`` by
+    ``vote_reference``); a user scorer reads the whole text and the row (:func:`_record`)."""
     gen = pl.col("gen").fill_null("")
+    if "scored_text" in indexed.columns:  # the text the format's metric scored, if another
+        gen = pl.coalesce(pl.col("scored_text"), gen)
     if name == "math-verify":
         if "answer_unknown" in indexed.columns:  # the text it is sent (see _answer_text)
             given = pl.col("answer_unknown").is_not_null() & pl.col("extracted").is_not_null()
@@ -508,8 +511,10 @@ class _Pool:
 
 
 def _record(row: dict[str, Any]) -> dict[str, Any]:
-    """What a user scorer gets as ``record``: the generation's row without its (large) text."""
-    return {k: v for k, v in row.items() if k not in {"gen", "prompt"}} | {"prompt": row["prompt"]}
+    """What a user scorer gets as ``record``: the generation's row without its (large) texts
+    (the text it is sent is ``scored_text``, where the format scored one, else ``gen``)."""
+    texts = {"gen", "prompt", "scored_text"}
+    return {k: v for k, v in row.items() if k not in texts} | {"prompt": row["prompt"]}
 
 
 def reference_alias_lists(generations: pl.DataFrame) -> dict[tuple[str, str], list[str]]:
@@ -766,7 +771,9 @@ def _rescore(
             if record["answer"] is None:
                 scoring.set(row, None, NO_REFERENCE, None)
                 continue
-            text = record["gen"] or ""
+            # The text the format's metric scored, where it is not the generation shown
+            # (lighteval's text_post_processed, reasoning removed): what its scorer read.
+            text = record.get("scored_text") or record["gen"] or ""
             if record.get("answer_unknown") is not None:  # its text is not the model's
                 if name not in ANSWER_SCORERS or record.get("extracted") is None:
                     scoring.set(row, None, NO_ANSWER, record["answer_unknown"])

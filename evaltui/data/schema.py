@@ -44,6 +44,10 @@ GENERATION_SCHEMA: dict[str, pl.DataType] = {
     # decoding does not give); null = the text may hold one. Such a row gets no extracted
     # answer (no fallback guess) and a re-score leaves it unscored with this reason
     "answer_unknown": pl.String(),
+    # the text the format's metric scored, where it is not `gen` (lighteval's
+    # model_response.text_post_processed: the text with its reasoning tags' content removed);
+    # null = `gen` itself. A re-score scores this text, as the format's metric did
+    "scored_text": pl.String(),
     # `extracted` normalized for majority voting (extract.normalize_expr), computed once at load
     "vote_answer": pl.String(),
     # `answer` normalized the same way (for the grader-mismatch flag), computed once at load

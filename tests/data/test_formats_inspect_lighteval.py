@@ -1284,5 +1284,93 @@ def test_lighteval_answer_is_the_one_in_the_post_processed_text_it_scored(tmp_pa
         f"{source}: 2 samples' model_response.text_post_processed (what lighteval scored: the"
         " text with its reasoning tags' content removed) differs from its text: the generation"
         " shown and its tokens are the text the model wrote, its answer is the one in the"
-        " post-processed text"
+        " post-processed text, which a re-score scores"
     ]
+    # What lighteval scored is kept beside the text shown, where it is another text.
+    assert gens["scored_text"].to_list() == ["So it is 5.", "Paris", None]
+
+
+def test_lighteval_rescore_scores_the_post_processed_text_lighteval_scored(
+    tmp_path: Path,
+) -> None:
+    # lighteval's extractive_match reads the sample's final_text (text_post_processed: the
+    # reasoning removed). math-verify on the whole text finds the reasoning's \boxed{3} (it
+    # prefers a box) and scored this sample 0, against lighteval's 1; on the post-processed
+    # text it finds 5, as lighteval did. A user scorer is sent that text too.
+    pytest.importorskip("math_verify")
+    import polars as pl
+
+    from evaltui.data.rescore import RescoreOptions, rescore
+
+    path = tmp_path / "details" / "org" / "m" / "2026-01-01T00-00-00" / "details_t|0_x.parquet"
+    path.parent.mkdir(parents=True)
+    text = "<think>Maybe \\boxed{3}? No: 2+3.</think>So it is 5."
+    pl.DataFrame(
+        {
+            "doc": [{"query": "2+3?", "choices": ["5"], "gold_index": 0, "id": "0"}],
+            "metric": [{"extractive_match": 1.0}],
+            "model_response": [{"text": [text], "text_post_processed": ["So it is 5."]}],
+        }
+    ).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations.select("gen", "accuracy").rows() == [(text, 1.0)]
+    options = RescoreOptions("math-verify", use_cache=False, workers=1)
+    rescored = rescore(result, options)
+    assert rescored.scores.select("new_accuracy", "score_status").rows() == [(1.0, "ok")]
+    scorer = tmp_path / "echo_scorer.py"
+    scorer.write_text(
+        "def score(generation, reference, record):\n"
+        "    return generation == 'So it is 5.' and 'scored_text' not in record\n"
+    )
+    options = RescoreOptions(f"{scorer}:score", use_cache=False, workers=1)
+    assert rescore(result, options).scores["new_accuracy"].to_list() == [1.0]
+
+
+def test_lighteval_metric_null_on_every_doc_says_the_docs_are_unscored(tmp_path: Path) -> None:
+    # A metric that logged nothing (a judge that failed, a metric of other docs): Arrow writes
+    # the struct field null on every row. The docs are unscored, as before, but now a note
+    # names the metric; before, they were unscored without a word.
+    import polars as pl
+
+    path = _lighteval_parquet(
+        tmp_path / "details" / "m" / "2026-01-01T00-00-00" / "details_t|0_x.parquet",
+        [{"extractive_match": None}, {"extractive_match": None}],
+    )
+    assert pl.read_parquet(path).schema["metric"] == pl.Struct({"extractive_match": pl.Null})
+    result = LightevalReader().read(path, "d.parquet", ReadOptions())
+    assert result.errors == []
+    assert result.frame.select("gen", "accuracy").rows() == [("A0", None), ("A1", None)]
+    assert result.notes == [
+        "d.parquet: 2 docs unscored: metric 'extractive_match' is null for every doc"
+        " (lighteval logged no value: no score to show)"
+    ]
+    # ≤0.10's metrics column alike; one doc of two scored: the other is named.
+    old = tmp_path / "old" / "details_t|0_x.parquet"
+    old.parent.mkdir()
+    pl.DataFrame(
+        {
+            "full_prompt": ["Q0", "Q1"],
+            "predictions": [["A0"], ["A1"]],
+            "gold": [["A0"], ["B"]],
+            "metrics": [{"em": 1.0, "judge": None}, {"em": None, "judge": None}],
+        }
+    ).write_parquet(old)
+    result = LightevalReader().read(old, "o.parquet", ReadOptions())
+    assert result.frame.select("gen", "accuracy").rows() == [("A0", 1.0), ("A1", None)]
+    assert result.notes == [
+        "o.parquet: 1 doc unscored: metrics 'em', 'judge' are null for it"
+        " (lighteval logged no value: no score to show)"
+    ]
+    # A metric struct that is null itself: no metric at all.
+    empty = tmp_path / "empty" / "details_t|0_x.parquet"
+    empty.parent.mkdir()
+    pl.DataFrame(
+        {
+            "doc": [{"query": "Q", "choices": ["A"], "gold_index": 0}],
+            "metric": pl.Series([None], dtype=pl.Struct({"em": pl.Float64})),
+            "model_response": [{"text": ["A"]}],
+        }
+    ).write_parquet(empty)
+    result = LightevalReader().read(empty, "e.parquet", ReadOptions())
+    assert result.frame["accuracy"].to_list() == [None]
+    assert result.notes == ["e.parquet: 1 doc unscored: no metric value is logged for it"]

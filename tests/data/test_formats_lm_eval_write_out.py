@@ -140,3 +140,58 @@ def test_a_bad_write_out_record_is_told_at_its_line(tmp_path: Path) -> None:
     # the third record starts on line 16 of the indent=4 array (two records of 7 lines after "[")
     assert error.line == 16
     assert "record 3: not an lm-eval --write_out record" in error.reason
+
+
+def test_acc_norm_counts_the_choice_without_its_leading_space(tmp_path: Path) -> None:
+    # MultipleChoiceTask asks loglikelihood(ctx, " {}".format(choice)) and acc_norm divides by
+    # len(choice): ' a' is 1 character, ' bb' 2. -1.0/1 = -1.0 < -1.9/2 = -0.95: acc_norm picks
+    # ' bb' (gold 1, acc_norm "1.0"). Before, the space was counted (-0.5 > -0.63): ' a' was
+    # shown, against the score the file holds.
+    records = [
+        {
+            "doc_id": 0,
+            "prompt_0": "Q: pick\nA: a",
+            "prompt_1": "Q: pick\nA: bb",
+            "logit_0": -1.0,
+            "logit_1": -1.9,
+            "truth": 1,
+            "acc": "0.0",
+            "acc_norm": "1.0",
+        }
+    ]
+    path = write(tmp_path / "m" / "arc_write_out_info.json", records)
+    read = ReadOptions(metric="acc_norm")
+    result = load([path], LoadOptions(tokenize=False, use_cache=False, read=read))
+    assert result.generations.select("prompt", "gen", "answer", "accuracy").rows() == [
+        ("Q: pick\nA:", " bb", " bb", 1.0)
+    ]
+    # The context is the prompts' common beginning to its last space: a guess, and said so.
+    assert any(
+        "1 doc of multiple choice: the harness wrote each prompt as its context and choice"
+        " joined" in note
+        for note in result.notes
+    )
+
+
+def test_a_text_truth_ending_a_prompt_cuts_the_context_there(tmp_path: Path) -> None:
+    # A task that is no MultipleChoiceTask writes doc_to_target as truth, the gold
+    # continuation: ' the dog' ends prompt_1, and the rest begins both prompts, so that is the
+    # context. Before, the common beginning to its last space took ' the' into the prompt and
+    # showed ' cat' / ' dog'.
+    records = [
+        {
+            "doc_id": 0,
+            "prompt_0": "Which barks? the cat",
+            "prompt_1": "Which barks? the dog",
+            "logit_0": -3.0,
+            "logit_1": -1.0,
+            "truth": " the dog",
+            "acc": "1.0",
+        }
+    ]
+    path = write(tmp_path / "m" / "pets_write_out_info.json", records)
+    result = load([path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations.select("prompt", "gen", "answer", "accuracy").rows() == [
+        ("Which barks?", " the dog", " the dog", 1.0)
+    ]
+    assert not any("common beginning" in note for note in result.notes)

@@ -10,9 +10,9 @@ whose ``model_response.reasonings`` holds the model's thinking (litellm, a reaso
 its token limit) is shown by that reasoning, with a note. A sample whose
 ``model_response.text_post_processed`` (what lighteval scores: its ``final_text``, reasoning tags'
 content removed) differs from its text shows the text, with the answer found in the
-post-processed one, and a note. A log-likelihood (multiple-choice)
-doc's answer is its likeliest choice, as its score's normalization chose (per character,
-``acc_norm``; per token, ``acc_norm_token``; less the unconditioned log-probability,
+post-processed one (which a re-score scores: ``scored_text``), and a note. A log-likelihood
+(multiple-choice) doc's answer is its likeliest choice, as its score's normalization chose (per
+character, ``acc_norm``; per token, ``acc_norm_token``; less the unconditioned log-probability,
 ``acc_norm_pmi``, whose task logs twice the log-probabilities); ≤0.10 may log the choices'
 log-probabilities alone (single-token tasks). A perplexity doc (no choices, no text: wikitext)
 is shown by its text's log-likelihood, unscored, with a note. A multi-turn doc (MT-Bench: its
@@ -24,6 +24,7 @@ the doc's ``specific``; a doc of n samples whose list holds 2n values (each samp
 and its string match) gives each sample its own, as does a list of another length (more than two
 values) that can be cut into the samples' groups of 0-2 values in one way only, each value found
 in its sample's text; any other list is not split (with a note).
+A doc whose metric values are all null (or that has none) is unscored, with a note naming them.
 The first numeric metric scores the document (named in ``metric``): with one sample it is that
 sample's score, with several it is kept as the prompt's score (``prompt_score``) and a note says
 the samples are unscored. Prompt ids are ``<task>:<doc id>``, the task from ``doc.task_name`` or
@@ -213,6 +214,31 @@ def _no_score_metrics(metrics: Any) -> list[str]:
     if not isinstance(metrics, dict):
         return []
     return [str(name) for name, value in metrics.items() if value is not None]
+
+
+def _null_metrics(metrics: Any) -> list[str]:
+    """The names of a doc's metric values that are null (all of them, when the doc has no
+    other): a metric that logged nothing for the doc, or whose column Arrow typed null because
+    no doc had a value."""
+    if not isinstance(metrics, dict):
+        return []
+    return [str(name) for name, value in metrics.items() if value is None]
+
+
+def _null_note(source: str, count: int, docs: int, names: list[str]) -> str:
+    """What is said of ``count`` docs (of ``docs`` read) left unscored because their metric
+    values (``names``) are all null, or because they have none."""
+    if not names:
+        return (
+            f"{source}: {plural(count, 'doc')} unscored: no metric value is logged for"
+            f" {'it' if count == 1 else 'them'}"
+        )
+    which = "every doc" if count == docs else "it" if count == 1 else "them"
+    return (
+        f"{source}: {plural(count, 'doc')} unscored: {'metric' if len(names) == 1 else 'metrics'}"
+        f" {_names(names)} {'is' if len(names) == 1 else 'are'} null for {which}"
+        " (lighteval logged no value: no score to show)"
+    )
 
 
 def _golds(gold: Any) -> list[str] | None:
@@ -643,6 +669,11 @@ class LightevalReader(Reader):
         # inputs (bleu's golds and preds, an f1's, …), which lighteval aggregates over the task.
         no_score: dict[str, None] = {}  # the metrics' names, in order
         no_score_docs = 0
+        # Docs left unscored because every metric value they hold is null (a metric that
+        # failed, or logged nothing for them): their metrics' names, in order, and how many.
+        null_names: dict[str, None] = {}
+        null_docs = 0
+        docs = 0  # docs read (an MT-Bench doc's turns count once)
         scored_by: dict[str, None] = {}  # the metrics docs were scored by, in order
         also: dict[str, None] = {}  # the docs' other numeric metrics
         not_wanted = 0  # docs scored without --metric's metric, which they lack
@@ -820,11 +851,16 @@ class LightevalReader(Reader):
                     also.update(doc_others)
                     if options.metric is not None and metric != options.metric:
                         not_wanted += 1
+                docs += 1
                 if score is None and not rolling:
-                    values = _no_score_metrics(row.get("metric") if new else row.get("metrics"))
+                    logged = row.get("metric") if new else row.get("metrics")
+                    values = _no_score_metrics(logged)
                     if values:
                         no_score_docs += 1
                         no_score.update(dict.fromkeys(values))
+                    else:
+                        null_docs += 1
+                        null_names.update(dict.fromkeys(_null_metrics(logged)))
                 for j, text in enumerate(flat):
                     rows.add(
                         run=run,
@@ -844,6 +880,8 @@ class LightevalReader(Reader):
                         answer_unknown=(
                             ONE_CONTINUATION if alone else PERPLEXITY if rolling else None
                         ),
+                        # what lighteval's metric read (its final_text): what a re-score reads
+                        scored_text=scored_texts.get(j) if choice is None else None,
                     )
         if conversations:
             notes.append(
@@ -866,7 +904,8 @@ class LightevalReader(Reader):
                 f"{source}: {post_processed} {samples_word} model_response.text_post_processed"
                 " (what lighteval scored: the text with its reasoning tags' content removed)"
                 " differs from its text: the generation shown and its tokens are the text the"
-                " model wrote, its answer is the one in the post-processed text"
+                " model wrote, its answer is the one in the post-processed text, which a"
+                " re-score scores"
             )
         if reasoning_only:
             samples_word = "sample has" if reasoning_only == 1 else "samples have"
@@ -892,6 +931,8 @@ class LightevalReader(Reader):
                 " number (a corpus-level metric's inputs, e.g. bleu's golds and preds, which"
                 " lighteval aggregates over the task)"
             )
+        if null_docs:
+            notes.append(_null_note(source, null_docs, docs, list(null_names)))
         others = [name for name in also if name not in scored_by]
         if not_wanted:
             notes.append(

@@ -63,16 +63,29 @@ def _metrics(record: dict[str, Any], wanted: str | None) -> Iterator[tuple[str, 
             yield name, score
 
 
-def _context(prompts: list[str]) -> str:
-    """The prompts' common beginning up to its last space or line break, which starts the
-    choices as the harness's continuations start (' Mars'); choices ' 1990' and ' 1991' share
-    ' 199', which is theirs, not the context's."""
+def _context(prompts: list[str], truth: Any) -> tuple[str, bool]:
+    """The context the prompts share, and whether it is exact (else a guess).
+
+    The harness wrote each request's context and continuation joined (``"".join``), so where
+    one ends is not in the file. A ``truth`` text (``doc_to_target``, a task that is no
+    MultipleChoiceTask) ending one prompt, the rest of which begins every prompt, is that
+    prompt's continuation: the context is exact. Otherwise (a MultipleChoiceTask's truth is
+    the gold index) it is the prompts' common beginning up to its last space or line break,
+    where the harness's continuations start (``" {}".format(choice)``: ' Mars'); choices
+    ' 1990' and ' 1991' share ' 199', which is theirs -- but choices that begin with the same
+    words (' the cat', ' the dog') lose those words to the context."""
+    if isinstance(truth, str) and truth:
+        for prompt in prompts:
+            if len(truth) < len(prompt) and prompt.endswith(truth):
+                context = prompt[: -len(truth)]
+                if all(p.startswith(context) for p in prompts):
+                    return context, True
     first, last = min(prompts), max(prompts)
     size = 0
     while size < len(first) and first[size] == last[size]:
         size += 1
     cut = max(first.rfind(" ", 0, size), first.rfind("\n", 0, size))
-    return first[: cut if cut > 0 else size]
+    return first[: cut if cut > 0 else size], False
 
 
 class LmEvalWriteOutReader(ContainerReader):
@@ -94,6 +107,7 @@ class LmEvalWriteOutReader(ContainerReader):
         run = options.label or path.parent.name or task
         rows = Rows()
         generations = choices = continuations = rolling = 0
+        guessed = 0  # multiple-choice docs whose context is the prompts' common beginning
         for number, _pos, record in items:
             with rows.entry(errors, source, number):
                 if not isinstance(record, dict) or not isinstance(record.get("prompt_0"), str):
@@ -122,13 +136,16 @@ class LmEvalWriteOutReader(ContainerReader):
                 elif len(set(prompts)) > 1 and all(_is_number(v) for v in logits):
                     # multiple choice: one log-likelihood per choice, the context shared
                     choices += 1
-                    prompt = _context(prompts)
+                    prompt, exact = _context(prompts, truth)
+                    guessed += not exact
                     options_text = [p[len(prompt) :] for p in prompts]
                     values = [float(v) for v in logits if isinstance(v, int | float)]
                     if metric is not None and metric.startswith("acc_norm"):
-                        values = [
-                            v / max(len(t), 1) for v, t in zip(values, options_text, strict=True)
-                        ]
+                        # per character of the choice, as the harness counts it: the choice
+                        # without the space its continuation opens with (len(doc["choices"][i])
+                        # of MultipleChoiceTask.process_results)
+                        lengths = [len(t) - t.startswith(" ") for t in options_text]
+                        values = [v / max(n, 1) for v, n in zip(values, lengths, strict=True)]
                     pick = max(range(len(values)), key=values.__getitem__)
                     gen = extracted = options_text[pick]
                     gold = truth if isinstance(truth, int) and not isinstance(truth, bool) else None
@@ -192,6 +209,13 @@ class LmEvalWriteOutReader(ContainerReader):
             notes.append(
                 f"{source}: log-likelihood docs, the text shown is "
                 + "; ".join(k for k in kinds if k)
+            )
+        if guessed:
+            notes.append(
+                f"{source}: {plural(guessed, 'doc')} of multiple choice: the harness wrote each"
+                " prompt as its context and choice joined, so each choice shown is what follows"
+                " the prompts' common beginning from its last space (choices that begin with"
+                " the same words show without them, the prompt with them)"
             )
         errors = document.errors + [
             error
