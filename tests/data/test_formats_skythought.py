@@ -1130,6 +1130,40 @@ def test_a_convert_format_copy_is_labelled_by_its_model(tmp_path: Path) -> None:
     assert identity.task == "MATH500_test_None_0_-1"  # the original's task, not 'converted_…'
 
 
+def test_a_convert_format_copy_beside_its_original_is_one_run_read_from_the_copy(
+    tmp_path: Path,
+) -> None:
+    # The Jan 2025 steps: --inference writes the file unscored, convert_format.py writes the
+    # converted_ copy beside it, --check grades the copy (its processed_content). The folder
+    # loaded as two runs, 'Sky-T1-32B-Preview @ Sky-T1-…' (unscored) and '… @ converted…', the
+    # model's every response counted twice. Now one run, read from the copy, with a note.
+    data = json.loads(JAN.read_text(encoding="utf-8"))
+    for entry in data.values():
+        entry["responses"]["0.7"].update(correctness=None, reason=None)
+    (tmp_path / JAN.name).write_text(json.dumps(data, indent=4), encoding="utf-8")
+    for entry, correct in zip(data.values(), (True, True), strict=True):
+        response = entry["responses"]["0.7"]
+        response.update(processed_content="**Solution**: rewritten", correctness=correct)
+    converted = tmp_path / f"converted_{JAN.name}"
+    converted.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations["run"].unique().to_list() == ["Sky-T1-32B-Preview"]
+    assert result.generations["source"].unique().to_list() == [converted.name]
+    assert result.generations["accuracy"].to_list() == [1.0, 1.0]
+    assert (
+        f"{JAN.name}: the same run as {converted.name} (id {JAN.name} in {tmp_path}, saved"
+        " twice), read once from there"
+    ) in result.notes
+    # Each alone is read as before; so are two such pairs in two folders (two runs).
+    alone = load([tmp_path / JAN.name], LoadOptions(tokenize=False, use_cache=False))
+    assert alone.generations.height == 2
+    other = tmp_path / "again"
+    shutil.copytree(tmp_path, other, ignore=shutil.ignore_patterns("again"))
+    both = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert both.generations.height == 4
+    assert both.generations["run"].n_unique() == 2
+
+
 @pytest.mark.parametrize("summary", [True, False], ids=["with summary", "without"])
 @pytest.mark.parametrize("model", ["/data/ckpt/qwen-7b", "./ckpt/qwen-7b"])
 def test_a_model_given_as_a_local_path_has_one_label(
