@@ -410,7 +410,53 @@ def test_a_sharegpt_conversation_is_prompt_and_generation(tmp_path: Path) -> Non
         ("system: Be brief.\n\nhuman: 2+2?\n\ngpt: four\n\nhuman: Sure?", "5", "4", 0.0),
     ]
     assert len(errors) == 1 and errors[0].startswith("a.jsonl:3: no generation field (looked for")
-    assert errors[0].endswith(", or 'conversations' ending in the gpt's turn)")
+    assert errors[0].endswith(", or 'conversations' ending in the gpt or function_call's turn)")
+
+
+def test_tool_calls_in_a_chat_are_shown_not_dropped(tmp_path: Path) -> None:
+    """A model's turn that called a tool: OpenAI's ``tool_calls`` (``content`` null; the older
+    ``function_call``), ShareGPT's ``function_call`` turn (LLaMA-Factory's tool-use data, whose
+    conversations end in ``gpt`` or ``function_call``). The call was left out: a prompt's
+    assistant turn read 'assistant: ' with nothing after it, a chat ending in the call was an
+    empty generation ('') or 'no generation field'. ShareGPT's turns keep their own roles
+    (function_call, observation), as its users wrote them."""
+    call = {"name": "get_weather", "arguments": '{"city": "Paris"}'}
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"messages": [{"role": "user", "content": "Weather?"},
+                          {"role": "assistant", "content": None,
+                           "tool_calls": [{"id": "c1", "type": "function", "function": call}]},
+                          {"role": "tool", "tool_call_id": "c1", "content": "21 C"},
+                          {"role": "assistant", "content": "It is 21 C."}], "answer": "21"},
+            {"messages": [{"role": "user", "content": "Weather?"},
+                          {"role": "assistant", "content": None, "function_call": call}],
+             "answer": "get_weather"},
+            {"messages": [{"role": "user", "content": "Weather?"},
+                          {"role": "assistant", "tool_calls": [{"function": call}, "odd"]}],
+             "answer": "get_weather"},
+            {"conversations": [{"from": "human", "value": "Weather?"},
+                               {"from": "function_call", "value": '{"name": "get_weather"}'},
+                               {"from": "observation", "value": "21 C"},
+                               {"from": "gpt", "value": "21 C."}], "answer": "21"},
+            {"conversations": [{"from": "human", "value": "Weather?"},
+                               {"from": "function_call", "value": '{"name": "get_weather"}'}],
+             "answer": "get_weather"},
+        ],
+    )  # fmt: skip
+    frame, errors = read(path)
+    assert errors == []
+    said = 'tool call: get_weather({"city": "Paris"})'
+    assert frame.select("prompt", "gen").rows() == [
+        (f"user: Weather?\n\nassistant: {said}\n\ntool: 21 C", "It is 21 C."),
+        ("Weather?", said),
+        ("Weather?", f"{said}\ntool call: odd"),
+        (
+            'human: Weather?\n\nfunction_call: {"name": "get_weather"}\n\nobservation: 21 C',
+            "21 C.",
+        ),
+        ("Weather?", '{"name": "get_weather"}'),
+    ]
 
 
 def test_a_sharegpt_conversation_beside_a_generation_field(tmp_path: Path) -> None:
