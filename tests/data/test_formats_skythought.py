@@ -444,6 +444,25 @@ def test_summary_answer_key_names_the_reference(tmp_path: Path) -> None:
     ]
 
 
+def test_a_summary_saved_with_a_byte_order_mark_is_still_read(tmp_path: Path) -> None:
+    # summary.json re-saved by a Windows editor (a UTF-8 byte order mark, CRLF line ends) was
+    # read as no summary: its answer_key and model name were lost without a word (the
+    # reference fell back to the row's 'answer').
+    folder = tmp_path / CLI_DIR.name
+    folder.mkdir()
+    shutil.copy(CLI_RESULTS, folder)
+    summary = json.loads((CLI_DIR / "summary.json").read_text(encoding="utf-8"))
+    summary["configuration"]["task"]["config"]["answer_key"] = "solution"
+    text = json.dumps(summary, indent=4).replace("\n", "\r\n")
+    (folder / "summary.json").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    frame = read_clean(folder / "results.json")
+    assert frame["answer"].unique(maintain_order=True).to_list() == [
+        "5",
+        "$\\frac{5}{6}$",
+        "$42$",
+    ]
+
+
 @pytest.mark.parametrize(
     "source", [CLI_RESULTS, JAN, FEB, LISTED], ids=["cli", "jan", "feb", "list"]
 )

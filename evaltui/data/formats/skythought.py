@@ -136,7 +136,7 @@ RESPONSE_START = re.compile(
 
 def _summary(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads((path.parent / "summary.json").read_text(encoding="utf-8"))
+        data = json.loads((path.parent / "summary.json").read_text(encoding="utf-8-sig"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
