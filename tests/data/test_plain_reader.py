@@ -351,7 +351,7 @@ def test_a_chat_ending_in_the_assistants_turn_is_prompt_and_generation(tmp_path:
         ("3+3?", "6", "6", 1.0),
     ]
     assert len(errors) == 1 and errors[0].startswith("a.jsonl:4: no generation field (looked for")
-    assert errors[0].endswith(", or 'messages' ending in the assistant's turn)")
+    assert errors[0].endswith(", or 'messages' ending in the model's turn (assistant))")
 
 
 def test_a_generation_or_reference_under_two_known_names_is_told(tmp_path: Path) -> None:
@@ -410,7 +410,10 @@ def test_a_sharegpt_conversation_is_prompt_and_generation(tmp_path: Path) -> Non
         ("system: Be brief.\n\nhuman: 2+2?\n\ngpt: four\n\nhuman: Sure?", "5", "4", 0.0),
     ]
     assert len(errors) == 1 and errors[0].startswith("a.jsonl:3: no generation field (looked for")
-    assert errors[0].endswith(", or 'conversations' ending in the gpt or function_call's turn)")
+    assert errors[0].endswith(
+        ", or 'conversations' ending in the model's turn (gpt, function_call, chatgpt or"
+        " assistant))"
+    )
 
 
 def test_tool_calls_in_a_chat_are_shown_not_dropped(tmp_path: Path) -> None:
@@ -456,6 +459,31 @@ def test_tool_calls_in_a_chat_are_shown_not_dropped(tmp_path: Path) -> None:
             "21 C.",
         ),
         ("Weather?", '{"name": "get_weather"}'),
+    ]
+
+
+@pytest.mark.parametrize("role", ["assistant", "chatgpt"])
+def test_a_sharegpt_conversation_ending_in_another_name_for_the_model(
+    tmp_path: Path, role: str
+) -> None:
+    """ShareGPT conversations name the model's turn ``chatgpt`` too (the ShareGPT dump) or
+    ``assistant`` (converted from OpenAI messages): the file was 'no reader recognises this
+    file', as if it held no generation."""
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"conversations": [{"from": "human", "value": f"{n}+{n}?"},
+                               {"from": role, "value": str(2 * n)}], "answer": str(2 * n)}
+            for n in (1, 2)
+        ],
+    )  # fmt: skip
+    reader = detect(path).reader
+    assert reader is not None and reader.name == "plain"
+    frame, errors = read(path)
+    assert errors == []
+    assert frame.select("prompt", "gen", "answer").rows() == [
+        ("1+1?", "2", "2"),
+        ("2+2?", "4", "4"),
     ]
 
 

@@ -64,11 +64,15 @@ PROMPT_FIELDS = (
 )
 #: The chat fields whose last turn may be the model's reply, and that turn's roles in each
 #: (ShareGPT's ``function_call``: the model's reply was a call of a tool, LLaMA-Factory's
-#: tool-use data ending in it as others end in ``gpt``).
+#: tool-use data ending in it as others end in ``gpt``; ``chatgpt`` in the ShareGPT dump
+#: itself, ``assistant`` in conversations converted from OpenAI messages).
 MESSAGES = "messages"
 CONVERSATIONS = "conversations"
 ASSISTANT = "assistant"
-CHAT_REPLY_ROLES = {MESSAGES: (ASSISTANT,), CONVERSATIONS: ("gpt", "function_call")}
+CHAT_REPLY_ROLES = {
+    MESSAGES: (ASSISTANT,),
+    CONVERSATIONS: ("gpt", "function_call", "chatgpt", ASSISTANT),
+}
 GEN_FIELDS = (
     "gen",
     "generation",
@@ -774,8 +778,9 @@ class PlainReader(Reader):
         if gen_key is None or gen is None:
             looked = _looked_for(options.gen_field, GEN_FIELDS)
             if options.gen_field is None and prompt_key in CHAT_REPLY_ROLES:
-                role = " or ".join(CHAT_REPLY_ROLES[prompt_key])
-                looked += f", or {prompt_key!r} ending in the {role}'s turn"
+                *others, last = CHAT_REPLY_ROLES[prompt_key]
+                roles = f"{', '.join(others)} or {last}" if others else last
+                looked += f", or {prompt_key!r} ending in the model's turn ({roles})"
             raise ValueError(f"no generation field ({looked})")
         if isinstance(raw_prompt, str):
             prompt = raw_prompt
