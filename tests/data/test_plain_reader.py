@@ -487,6 +487,34 @@ def test_a_sharegpt_conversation_ending_in_another_name_for_the_model(
     ]
 
 
+def test_a_null_among_the_generations_is_told(tmp_path: Path) -> None:
+    """A sampling script's list of generations holding null (a request that failed) was an
+    empty generation like any other, scored as the file says, without a word: the empty
+    generations counted, the failures nowhere. Each is still shown (its score is the file's),
+    and a note names the lines."""
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {"prompt": "p", "gen": ["x", None], "answer": "1", "accuracy": [1, 0]},
+            {"prompt": "q", "gen": ["y", "z"], "answer": "1", "accuracy": [0, 0]},
+            {"prompt": "r", "gen": [None, "w"], "answer": "1", "accuracy": 0.5},
+        ],
+    )
+    result = READER.read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame.select("prompt", "gen", "accuracy").rows() == [
+        ("p", "x", 1.0),
+        ("p", "", 0.0),
+        ("q", "y", 0.0),
+        ("q", "z", 0.0),
+        ("r", "\nw", 0.5),
+    ]
+    assert result.notes == [
+        "a.jsonl: a null in the list of generations on 2 lines (1, 3; no text, as a failed"
+        " request leaves): each read as empty text, the score as written"
+    ]
+
+
 def test_a_sharegpt_conversation_beside_a_generation_field(tmp_path: Path) -> None:
     """A ShareGPT request (no reply in it) beside the model's ``output``: the turns are the prompt."""
     path = write_jsonl(

@@ -640,6 +640,7 @@ class PlainReader(Reader):
         flags = {flag: given[flag] for flag in ("--score-field", "--answer-field") if flag in given}
         records = 0
         non_finite: list[int] = []  # lines with a NaN or infinite score
+        nulls: list[int] = []  # lines whose list of generations holds a null
         first_keys: list[str] = []
         told: set[str] = set()
         score_choice_told = options.score_field is not None
@@ -693,10 +694,16 @@ class PlainReader(Reader):
                     if not any(_has(record, name) for name in names)
                 }
             with rows.entry(errors, source, line_no):
-                how = self._emit(record, line_no, offset, options, add, non_finite)
+                how = self._emit(record, line_no, offset, options, add, non_finite, nulls)
                 if how is not None and how not in told:
                     told.add(how)
                     notes.append(f"{source}: {how}")
+        if nulls:
+            notes.append(
+                f"{source}: a null in the list of generations on {plural(len(nulls), 'line')}"
+                f" ({first_few(nulls)}; no text, as a failed request leaves): each read as empty"
+                " text, the score as written"
+            )
         if non_finite:
             first = first_few(non_finite)
             notes.append(
@@ -740,10 +747,12 @@ class PlainReader(Reader):
         options: ReadOptions,
         add: Any,
         non_finite: list[int],
+        nulls: list[int],
     ) -> str | None:
         """Add the record's generations; returns what the file's note says about how (or None).
         A NaN or infinite score is the generation's no score (:func:`_plain_score`); its line
-        goes into ``non_finite`` for the file's note."""
+        goes into ``non_finite`` for the file's note, and a line whose list of generations holds
+        a null (an empty generation) into ``nulls``."""
 
         def score_of(value: Any) -> float | None:
             score = _plain_score(value)
@@ -837,6 +846,8 @@ class PlainReader(Reader):
             if not gen:
                 raise ValueError(f"'{gen_key}' is an empty list")
             parts = [g if isinstance(g, str) else stringify(g) or "" for g in gen]
+            if any(g is None for g in gen):
+                nulls.append(line_no)
             if isinstance(raw_score, list):
                 if len(raw_score) != len(parts):
                     raise ValueError(
