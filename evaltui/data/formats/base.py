@@ -117,10 +117,6 @@ class RunIdentity:
     """For formats whose file is the whole run (an Inspect log): the run's own unique id. Two
     files of one format with the same ``document`` are one run saved twice (a log copied or
     converted into another folder): read once. "" = not such a format."""
-    copy_rank: int = 0
-    """Of files of one ``document`` that hold as many rows, which is read: the highest (a
-    SkyThought ``converted_`` copy, its original's responses with each one's processed_content
-    and the correctness --check wrote on it, is 1)."""
     depth: int = 0
     """How many folders above the file the run's own folder is: 0 for a run whose files sit in
     one folder; 1 for a harness that writes one sub-folder per dataset (Qwen2.5-Math), so the
@@ -134,6 +130,10 @@ class RunIdentity:
     name. A name also makes runs of one label that share a prompt told apart, whatever their
     tasks say (SkyThought's legacy files give their stem: their names' tasks differ in shape
     across versions). None: the format's file names never name a run."""
+    copy_rank: int = 0
+    """Of files of one ``document`` that hold as many rows, which is read: the highest (a
+    SkyThought ``converted_`` copy, its original's responses with each one's processed_content
+    and the correctness --check wrote on it, is 1)."""
 
 
 class Reader(ABC):
