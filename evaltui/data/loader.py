@@ -1369,8 +1369,10 @@ class _Load:
 
     def drop_copies(self) -> None:
         """One run saved twice in different folders (an Inspect log copied or converted, same
-        eval id) is read once, from its fullest copy, with a note; its samples are never
-        counted twice. (Copies in one folder are the reader's to tell: it reads one of them.)"""
+        eval id), or as a SkyThought legacy file and its ``converted_`` copy beside it, is read
+        once, from its fullest copy (of equal ones, the best: :attr:`RunIdentity.copy_rank`),
+        with a note; its samples are never counted twice. (Other copies in one folder are the
+        reader's to tell: it reads one of them.)"""
         copies: dict[tuple[str, str], list[_FileState]] = {}
         for state in self.states:
             if state.run is not None and state.run.document and state.frame.height:
@@ -1379,7 +1381,8 @@ class _Load:
         for (_reader, document), states in copies.items():
             if len(states) < 2:
                 continue
-            kept = max(states, key=lambda s: s.frame.height)  # the first of the fullest
+            # the first of the fullest, of those the best copy
+            kept = max(states, key=lambda s: (s.frame.height, s.run.copy_rank if s.run else 0))
             for state in states:
                 if state is kept:
                     continue

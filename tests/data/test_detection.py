@@ -7,6 +7,7 @@ file not listed (a fixture added later) must at least not be claimed by another 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -287,3 +288,18 @@ def test_a_file_no_reader_takes_by_its_name_says_which_content_it_has(tmp_path: 
     assert detect(path, forced="plain").reader is get_reader("plain")
     (tmp_path / "notes.txt").write_text("just some notes\n", encoding="utf-8")
     assert "by its name" not in detect(tmp_path / "notes.txt").reason
+
+
+def test_a_test_sets_questions_are_told_as_having_no_generation(tmp_path: Path) -> None:
+    # The input test set beside InternBootcamp's output (data_source, prompt, ground_truth), a
+    # SkyThought task's data: the reason said to name the fields with four flags, as if they
+    # held a generation under a name of their own. It says what the file lacks.
+    path = tmp_path / "test_dir" / "game24.jsonl"
+    path.parent.mkdir()
+    record = {"data_source": "Game24bootcamp", "prompt": "Use 1 2 3 4", "ground_truth": {"t": 24}}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert detect(path).reason == (
+        "no reader recognises this file (its first record's keys: data_source, prompt,"
+        " ground_truth: a prompt but no generation, as a test set's questions are; a field"
+        " holding the model's output is named with --gen-field)"
+    )

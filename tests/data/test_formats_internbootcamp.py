@@ -403,3 +403,17 @@ def test_a_non_finite_score_is_the_bootcamps_own_and_unscored(tmp_path: Path) ->
         "game24.jsonl: 2 scores NaN or infinite (lines 2, 3): the bootcamp's check gave a"
         " non-finite number, which verify_score returns and run_eval.py writes as is: unscored"
     ]
+
+
+def test_eval_args_saved_with_a_byte_order_mark_still_names_the_run(tmp_path: Path) -> None:
+    # eval_args.json re-saved by a Windows editor starts with a UTF-8 byte order mark: it was
+    # read as unreadable, the run labelled 'toy-model_test_dir' (the folder's guess) and the
+    # prompt ids without the test dir, beside a copy without the mark labelled 'toy-model'.
+    output = tmp_path / OUTPUT.name
+    shutil.copytree(OUTPUT, output)
+    args = output / "eval_args.json"
+    args.write_bytes(b"\xef\xbb\xbf" + args.read_bytes().replace(b"\n", b"\r\n"))
+    path = output / "details" / GAME24.name
+    frame = READER.read(path, path.name, ReadOptions()).frame
+    assert frame["run"].unique().to_list() == ["toy-model"]
+    assert frame["prompt_id"][0].startswith("test_dir/game24:")

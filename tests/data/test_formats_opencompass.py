@@ -1417,6 +1417,60 @@ def test_aisbench_multi_turn_lines_are_one_prompt_per_turn(tmp_path: Path) -> No
     ]
 
 
+@pytest.mark.parametrize("results", ["none", "no details", "details per conversation"])
+def test_aisbench_conversations_only_say_why_they_are_unscored_once(
+    tmp_path: Path, results: str
+) -> None:
+    """A file of conversations only (MT-Bench: every item a dialogue) is unscored because its
+    turns are prompts of their own, whatever results/ holds. It said 'no usable
+    results/…/mtbench.json details beside it: generations unscored' too, beside a results file
+    (one without details, as AISBench writes without --dump-eval-details), a wrong reason: with
+    details the turns were no more scored. By hand: 2 conversations of 2 turns each."""
+    work = tmp_path / "20250101_000000"
+    lines = []
+    for item in range(2):
+        history: list[dict[str, str]] = []
+        for t in range(2):
+            history = [*history, {"role": "HUMAN", "prompt": f"q{item}.{t}"}]
+            lines.append(
+                {
+                    "data_abbr": "mtbench",
+                    "id": item,
+                    "success": True,
+                    "uuid": f"u{item}",
+                    "origin_prompt": history,
+                    "prediction": f"a{item}.{t}",
+                }
+            )
+            history = [*history, {"role": "BOT", "prompt": f"a{item}.{t}"}]
+    path = work / "predictions" / "m" / "mtbench.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    if results != "none":
+        details = {
+            str(i): {
+                "prompt": f"q{i}.0",
+                "predictions": ["x"],
+                "references": ["y"],
+                "correct": [i == 0],
+            }
+            for i in range(2)
+        }
+        body = {"accuracy": 50.0} | ({"details": details} if results != "no details" else {})
+        _dump(work / "results" / "m" / "mtbench.json", body)
+    result = AISBenchReader().read(path, "p.jsonl", ReadOptions())
+    assert result.errors == []
+    assert result.frame["prompt_id"].to_list() == [
+        "mtbench:0:t1", "mtbench:0:t2", "mtbench:1:t1", "mtbench:1:t2"
+    ]  # fmt: skip
+    assert result.frame["accuracy"].null_count() == 4
+    assert result.notes == [
+        "p.jsonl: 2 conversations of several turns (MultiTurnGenInferencer: a line per turn, one"
+        " uuid, each turn's history as its prompt): each turn is read as its own prompt"
+        " (<dataset>:<id>:t<turn>), unscored (its lines are no samples of one prompt)"
+    ]
+
+
 def test_a_ppl_only_output_is_one_error_saying_what_it_is(tmp_path: Path) -> None:
     """PPLOnlyInferencer writes each entry as its origin_prompt and perplexity ('ppl'), nothing
     generated: each entry was its own error 'entry '0' has no prediction'. The file is one

@@ -444,6 +444,25 @@ def test_summary_answer_key_names_the_reference(tmp_path: Path) -> None:
     ]
 
 
+def test_a_summary_saved_with_a_byte_order_mark_is_still_read(tmp_path: Path) -> None:
+    # summary.json re-saved by a Windows editor (a UTF-8 byte order mark, CRLF line ends) was
+    # read as no summary: its answer_key and model name were lost without a word (the
+    # reference fell back to the row's 'answer').
+    folder = tmp_path / CLI_DIR.name
+    folder.mkdir()
+    shutil.copy(CLI_RESULTS, folder)
+    summary = json.loads((CLI_DIR / "summary.json").read_text(encoding="utf-8"))
+    summary["configuration"]["task"]["config"]["answer_key"] = "solution"
+    text = json.dumps(summary, indent=4).replace("\n", "\r\n")
+    (folder / "summary.json").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    frame = read_clean(folder / "results.json")
+    assert frame["answer"].unique(maintain_order=True).to_list() == [
+        "5",
+        "$\\frac{5}{6}$",
+        "$42$",
+    ]
+
+
 @pytest.mark.parametrize(
     "source", [CLI_RESULTS, JAN, FEB, LISTED], ids=["cli", "jan", "feb", "list"]
 )
@@ -1128,6 +1147,40 @@ def test_a_convert_format_copy_is_labelled_by_its_model(tmp_path: Path) -> None:
     assert identity is not None
     assert identity.label == "Sky-T1-32B-Preview"
     assert identity.task == "MATH500_test_None_0_-1"  # the original's task, not 'converted_…'
+
+
+def test_a_convert_format_copy_beside_its_original_is_one_run_read_from_the_copy(
+    tmp_path: Path,
+) -> None:
+    # The Jan 2025 steps: --inference writes the file unscored, convert_format.py writes the
+    # converted_ copy beside it, --check grades the copy (its processed_content). The folder
+    # loaded as two runs, 'Sky-T1-32B-Preview @ Sky-T1-…' (unscored) and '… @ converted…', the
+    # model's every response counted twice. Now one run, read from the copy, with a note.
+    data = json.loads(JAN.read_text(encoding="utf-8"))
+    for entry in data.values():
+        entry["responses"]["0.7"].update(correctness=None, reason=None)
+    (tmp_path / JAN.name).write_text(json.dumps(data, indent=4), encoding="utf-8")
+    for entry, correct in zip(data.values(), (True, True), strict=True):
+        response = entry["responses"]["0.7"]
+        response.update(processed_content="**Solution**: rewritten", correctness=correct)
+    converted = tmp_path / f"converted_{JAN.name}"
+    converted.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations["run"].unique().to_list() == ["Sky-T1-32B-Preview"]
+    assert result.generations["source"].unique().to_list() == [converted.name]
+    assert result.generations["accuracy"].to_list() == [1.0, 1.0]
+    assert (
+        f"{JAN.name}: the same run as {converted.name} (id {JAN.name} in {tmp_path}, saved"
+        " twice), read once from there"
+    ) in result.notes
+    # Each alone is read as before; so are two such pairs in two folders (two runs).
+    alone = load([tmp_path / JAN.name], LoadOptions(tokenize=False, use_cache=False))
+    assert alone.generations.height == 2
+    other = tmp_path / "again"
+    shutil.copytree(tmp_path, other, ignore=shutil.ignore_patterns("again"))
+    both = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert both.generations.height == 4
+    assert both.generations["run"].n_unique() == 2
 
 
 @pytest.mark.parametrize("summary", [True, False], ids=["with summary", "without"])

@@ -351,7 +351,7 @@ def test_a_chat_ending_in_the_assistants_turn_is_prompt_and_generation(tmp_path:
         ("3+3?", "6", "6", 1.0),
     ]
     assert len(errors) == 1 and errors[0].startswith("a.jsonl:4: no generation field (looked for")
-    assert errors[0].endswith(", or 'messages' ending in the assistant's turn)")
+    assert errors[0].endswith(", or 'messages' ending in the model's turn (assistant))")
 
 
 def test_a_generation_or_reference_under_two_known_names_is_told(tmp_path: Path) -> None:
@@ -410,7 +410,109 @@ def test_a_sharegpt_conversation_is_prompt_and_generation(tmp_path: Path) -> Non
         ("system: Be brief.\n\nhuman: 2+2?\n\ngpt: four\n\nhuman: Sure?", "5", "4", 0.0),
     ]
     assert len(errors) == 1 and errors[0].startswith("a.jsonl:3: no generation field (looked for")
-    assert errors[0].endswith(", or 'conversations' ending in the gpt's turn)")
+    assert errors[0].endswith(
+        ", or 'conversations' ending in the model's turn (gpt, function_call, chatgpt or"
+        " assistant))"
+    )
+
+
+def test_tool_calls_in_a_chat_are_shown_not_dropped(tmp_path: Path) -> None:
+    """A model's turn that called a tool: OpenAI's ``tool_calls`` (``content`` null; the older
+    ``function_call``), ShareGPT's ``function_call`` turn (LLaMA-Factory's tool-use data, whose
+    conversations end in ``gpt`` or ``function_call``). The call was left out: a prompt's
+    assistant turn read 'assistant: ' with nothing after it, a chat ending in the call was an
+    empty generation ('') or 'no generation field'. ShareGPT's turns keep their own roles
+    (function_call, observation), as its users wrote them."""
+    call = {"name": "get_weather", "arguments": '{"city": "Paris"}'}
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"messages": [{"role": "user", "content": "Weather?"},
+                          {"role": "assistant", "content": None,
+                           "tool_calls": [{"id": "c1", "type": "function", "function": call}]},
+                          {"role": "tool", "tool_call_id": "c1", "content": "21 C"},
+                          {"role": "assistant", "content": "It is 21 C."}], "answer": "21"},
+            {"messages": [{"role": "user", "content": "Weather?"},
+                          {"role": "assistant", "content": None, "function_call": call}],
+             "answer": "get_weather"},
+            {"messages": [{"role": "user", "content": "Weather?"},
+                          {"role": "assistant", "tool_calls": [{"function": call}, "odd"]}],
+             "answer": "get_weather"},
+            {"conversations": [{"from": "human", "value": "Weather?"},
+                               {"from": "function_call", "value": '{"name": "get_weather"}'},
+                               {"from": "observation", "value": "21 C"},
+                               {"from": "gpt", "value": "21 C."}], "answer": "21"},
+            {"conversations": [{"from": "human", "value": "Weather?"},
+                               {"from": "function_call", "value": '{"name": "get_weather"}'}],
+             "answer": "get_weather"},
+        ],
+    )  # fmt: skip
+    frame, errors = read(path)
+    assert errors == []
+    said = 'tool call: get_weather({"city": "Paris"})'
+    assert frame.select("prompt", "gen").rows() == [
+        (f"user: Weather?\n\nassistant: {said}\n\ntool: 21 C", "It is 21 C."),
+        ("Weather?", said),
+        ("Weather?", f"{said}\ntool call: odd"),
+        (
+            'human: Weather?\n\nfunction_call: {"name": "get_weather"}\n\nobservation: 21 C',
+            "21 C.",
+        ),
+        ("Weather?", '{"name": "get_weather"}'),
+    ]
+
+
+@pytest.mark.parametrize("role", ["assistant", "chatgpt"])
+def test_a_sharegpt_conversation_ending_in_another_name_for_the_model(
+    tmp_path: Path, role: str
+) -> None:
+    """ShareGPT conversations name the model's turn ``chatgpt`` too (the ShareGPT dump) or
+    ``assistant`` (converted from OpenAI messages): the file was 'no reader recognises this
+    file', as if it held no generation."""
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"conversations": [{"from": "human", "value": f"{n}+{n}?"},
+                               {"from": role, "value": str(2 * n)}], "answer": str(2 * n)}
+            for n in (1, 2)
+        ],
+    )  # fmt: skip
+    reader = detect(path).reader
+    assert reader is not None and reader.name == "plain"
+    frame, errors = read(path)
+    assert errors == []
+    assert frame.select("prompt", "gen", "answer").rows() == [
+        ("1+1?", "2", "2"),
+        ("2+2?", "4", "4"),
+    ]
+
+
+def test_a_null_among_the_generations_is_told(tmp_path: Path) -> None:
+    """A sampling script's list of generations holding null (a request that failed) was an
+    empty generation like any other, scored as the file says, without a word: the empty
+    generations counted, the failures nowhere. Each is still shown (its score is the file's),
+    and a note names the lines."""
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {"prompt": "p", "gen": ["x", None], "answer": "1", "accuracy": [1, 0]},
+            {"prompt": "q", "gen": ["y", "z"], "answer": "1", "accuracy": [0, 0]},
+            {"prompt": "r", "gen": [None, "w"], "answer": "1", "accuracy": 0.5},
+        ],
+    )
+    result = READER.read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame.select("prompt", "gen", "accuracy").rows() == [
+        ("p", "x", 1.0),
+        ("p", "", 0.0),
+        ("q", "y", 0.0),
+        ("q", "z", 0.0),
+        ("r", "\nw", 0.5),
+    ]
+    assert result.notes == [
+        "a.jsonl: a null in the list of generations on 2 lines (1, 3; no text, as a failed"
+        " request leaves): each read as empty text, the score as written"
+    ]
 
 
 def test_a_sharegpt_conversation_beside_a_generation_field(tmp_path: Path) -> None:

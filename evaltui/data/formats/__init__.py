@@ -26,7 +26,14 @@ from evaltui.data.formats.lighteval import LightevalReader
 from evaltui.data.formats.lm_eval import LmEvalReader
 from evaltui.data.formats.lm_eval_write_out import LmEvalWriteOutReader
 from evaltui.data.formats.opencompass import AISBenchReader, OpenCompassReader
-from evaltui.data.formats.plain import GENERIC_GUESS, HEAD_RECORDS, PlainReader, iter_lines
+from evaltui.data.formats.plain import (
+    GEN_FIELDS,
+    GENERIC_GUESS,
+    HEAD_RECORDS,
+    PROMPT_FIELDS,
+    PlainReader,
+    iter_lines,
+)
 from evaltui.data.formats.plain_document import PlainDocumentReader, head_records
 from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.formats.skythought import SkyThoughtReader
@@ -339,6 +346,14 @@ def _fields_hint(head: bytes) -> str:
         if isinstance(record, dict) and record:
             keys = [one_line(str(key), 40) for key in list(record)[:8]]
             more = ", …" if len(record) > 8 else ""
+            if any(k in record for k in PROMPT_FIELDS) and not any(k in record for k in GEN_FIELDS):
+                # A test set's questions (the input of InternBootcamp's run_eval.py, of a
+                # SkyThought task): naming fields gives nothing to read without the output.
+                return (
+                    f" (its first record's keys: {', '.join(keys)}{more}: a prompt but no"
+                    " generation, as a test set's questions are; a field holding the model's"
+                    " output is named with --gen-field)"
+                )
             return (
                 f" (its first record's keys: {', '.join(keys)}{more}; name the fields with"
                 " --prompt-field, --gen-field, --answer-field, --score-field)"

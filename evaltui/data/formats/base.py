@@ -130,6 +130,10 @@ class RunIdentity:
     name. A name also makes runs of one label that share a prompt told apart, whatever their
     tasks say (SkyThought's legacy files give their stem: their names' tasks differ in shape
     across versions). None: the format's file names never name a run."""
+    copy_rank: int = 0
+    """Of files of one ``document`` that hold as many rows, which is read: the highest (a
+    SkyThought ``converted_`` copy, its original's responses with each one's processed_content
+    and the correctness --check wrote on it, is 1)."""
 
 
 class Reader(ABC):
@@ -539,19 +543,55 @@ def message_text(body: Any) -> str:
     return stringify(body) or ""
 
 
+#: What a chat message may hold instead of text: OpenAI's ``tool_calls`` (its ``content`` null)
+#: and the older ``function_call``.
+CALL_FIELDS = ("tool_calls", "function_call")
+
+
+def _call_text(call: Any) -> str:
+    """One tool call as ``tool call: name(arguments)`` (arguments as written: OpenAI's JSON
+    string, or an object's JSON)."""
+    function = call.get("function") if isinstance(call, dict) else None
+    if not isinstance(function, dict):
+        function = call if isinstance(call, dict) else None
+    if function is None or "name" not in function:
+        return f"tool call: {stringify(call) or ''}"
+    arguments = function.get("arguments")
+    shown = arguments if isinstance(arguments, str) else stringify(arguments) or ""
+    return f"tool call: {stringify(function['name']) or ''}({shown})"
+
+
+def chat_message_text(message: dict[str, Any]) -> str:
+    """A chat message's text (:func:`message_text` of its ``content``), then each tool call it
+    makes on a line of its own (:func:`_call_text`): an assistant turn that called a tool has
+    ``content`` null and the call in ``tool_calls`` (``function_call`` before them), and was
+    shown as an empty turn, the call left out."""
+    content = message.get("content")
+    parts = [message_text(content)] if content is not None else []
+    calls = message.get("tool_calls")
+    for call in calls if isinstance(calls, list) else []:
+        parts.append(_call_text(call))
+    if isinstance(message.get("function_call"), dict):
+        parts.append(_call_text(message["function_call"]))
+    return "\n".join(part for part in parts if part)
+
+
 def chat_text(value: Any) -> str | None:
-    """Chat messages (``[{"role", "content"}]``, content a string or text parts) as readable text,
-    shown as :func:`turns_text` shows turns: one user turn is its text alone, more turns one
-    ``role: content`` paragraph each, as lm-eval's and OpenCompass' chat prompts are shown;
-    None when ``value`` is not such a list."""
+    """Chat messages (``[{"role", "content"}]``, content a string or text parts, or tool calls:
+    :func:`chat_message_text`) as readable text, shown as :func:`turns_text` shows turns: one
+    user turn is its text alone, more turns one ``role: content`` paragraph each, as lm-eval's
+    and OpenCompass' chat prompts are shown; None when ``value`` is not such a list."""
     if not (
         isinstance(value, list)
         and value
-        and all(isinstance(m, dict) and "role" in m and "content" in m for m in value)
+        and all(
+            isinstance(m, dict) and "role" in m and any(f in m for f in ("content", *CALL_FIELDS))
+            for m in value
+        )
     ):
         return None
 
-    turns = [(stringify(m["role"]) or "?", message_text(m["content"])) for m in value]
+    turns = [(stringify(m["role"]) or "?", chat_message_text(m)) for m in value]
     return turns_text(turns, USER_ROLES)
 
 

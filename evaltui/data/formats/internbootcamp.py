@@ -65,7 +65,7 @@ def _output_dir(path: Path) -> Path:
 def _eval_args(path: Path) -> dict[str, object]:
     """The output dir's ``eval_args.json`` (run_eval.py's argparse namespace); {} if unreadable."""
     try:
-        args = json.loads((_output_dir(path) / "eval_args.json").read_text(encoding="utf-8"))
+        args = json.loads((_output_dir(path) / "eval_args.json").read_text(encoding="utf-8-sig"))
     except (OSError, ValueError):
         return {}
     return args if isinstance(args, dict) else {}

@@ -673,8 +673,13 @@ class AISBenchReader(Reader):
         # its dataset) has each dataset's results under that dataset's name.
         scores: dict[tuple[tuple[str, Any], int], _Detail] = {}
         unscored: list[str] = []
+        turns_of = {item: _conversation(samples[item]) for item in items}
         for abbr, group in itertools.groupby(items, key=lambda k: k[0]):
             members = list(group)
+            if all(turns_of[m] for m in members):
+                # Conversations only: their turns are unscored whatever the results hold (a
+                # note says why); "no usable results … details" was no reason of theirs.
+                continue
             replicas = max(len(samples[m]) for m in members)
             # Each id is the item's index in the dataset (0 … N-1): AISBench's evaluation fills
             # every failed request's place with a mock of type defaults (after the item's own
@@ -723,7 +728,7 @@ class AISBenchReader(Reader):
             notes.append(f"{source}: {why}: generations unscored")
         conversations = 0
         for item in items:
-            turns = _conversation(samples[item])
+            turns = turns_of[item]
             conversations += 1 if turns else 0
             for replica, (line, offset, record) in enumerate(samples[item]):
                 with rows.entry(errors, source, line):

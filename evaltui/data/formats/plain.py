@@ -29,10 +29,10 @@ from evaltui.data.formats.base import (
     Rows,
     RunIdentity,
     Window,
+    chat_message_text,
     chat_text,
     folder_label,
     json_error,
-    message_text,
     parse_json,
     prompt_hash,
     reference_aliases,
@@ -62,11 +62,17 @@ PROMPT_FIELDS = (
     "messages",
     "conversations",
 )
-#: The chat fields whose last turn may be the model's reply, and that turn's role in each.
+#: The chat fields whose last turn may be the model's reply, and that turn's roles in each
+#: (ShareGPT's ``function_call``: the model's reply was a call of a tool, LLaMA-Factory's
+#: tool-use data ending in it as others end in ``gpt``; ``chatgpt`` in the ShareGPT dump
+#: itself, ``assistant`` in conversations converted from OpenAI messages).
 MESSAGES = "messages"
 CONVERSATIONS = "conversations"
 ASSISTANT = "assistant"
-CHAT_REPLY_ROLES = {MESSAGES: ASSISTANT, CONVERSATIONS: "gpt"}
+CHAT_REPLY_ROLES = {
+    MESSAGES: (ASSISTANT,),
+    CONVERSATIONS: ("gpt", "function_call", "chatgpt", ASSISTANT),
+}
 GEN_FIELDS = (
     "gen",
     "generation",
@@ -429,11 +435,13 @@ def _chat_turns(value: Any) -> Any:
     return value
 
 
-def _reply(record: dict[str, Any], key: str | None = None) -> tuple[list[Any], str] | None:
-    """(the turns before it, its content) when the record's chat (``messages``, or ShareGPT's
-    ``conversations``) is turns ending in the model's (``assistant``; ShareGPT's ``gpt``): a
-    script that appended the model's reply to its request, a ShareGPT dump; else None. ``key``:
-    the chat field to read (the one the prompt is read from), else the record's first."""
+def _reply(record: dict[str, Any], key: str | None = None) -> tuple[list[Any], str, str] | None:
+    """(the turns before it, its content, its role) when the record's chat (``messages``, or
+    ShareGPT's ``conversations``) is turns ending in the model's (``assistant``; ShareGPT's
+    ``gpt`` or ``function_call``): a script that appended the model's reply to its request, a
+    ShareGPT dump; else None. A reply that called a tool is the call
+    (:func:`chat_message_text`). ``key``: the chat field to read (the one the prompt is read
+    from), else the record's first."""
     key = key if key is not None else _chat_field(record)
     if key is None or key not in record:
         return None
@@ -442,9 +450,9 @@ def _reply(record: dict[str, Any], key: str | None = None) -> tuple[list[Any], s
         isinstance(turns, list)
         and len(turns) >= 2
         and chat_text(turns) is not None
-        and turns[-1].get("role") == CHAT_REPLY_ROLES[key]
+        and turns[-1].get("role") in CHAT_REPLY_ROLES[key]
     ):
-        return turns[:-1], message_text(turns[-1]["content"])
+        return turns[:-1], chat_message_text(turns[-1]), str(turns[-1]["role"])
     return None
 
 
@@ -632,6 +640,7 @@ class PlainReader(Reader):
         flags = {flag: given[flag] for flag in ("--score-field", "--answer-field") if flag in given}
         records = 0
         non_finite: list[int] = []  # lines with a NaN or infinite score
+        nulls: list[int] = []  # lines whose list of generations holds a null
         first_keys: list[str] = []
         told: set[str] = set()
         score_choice_told = options.score_field is not None
@@ -685,10 +694,16 @@ class PlainReader(Reader):
                     if not any(_has(record, name) for name in names)
                 }
             with rows.entry(errors, source, line_no):
-                how = self._emit(record, line_no, offset, options, add, non_finite)
+                how = self._emit(record, line_no, offset, options, add, non_finite, nulls)
                 if how is not None and how not in told:
                     told.add(how)
                     notes.append(f"{source}: {how}")
+        if nulls:
+            notes.append(
+                f"{source}: a null in the list of generations on {plural(len(nulls), 'line')}"
+                f" ({first_few(nulls)}; no text, as a failed request leaves): each read as empty"
+                " text, the score as written"
+            )
         if non_finite:
             first = first_few(non_finite)
             notes.append(
@@ -732,10 +747,12 @@ class PlainReader(Reader):
         options: ReadOptions,
         add: Any,
         non_finite: list[int],
+        nulls: list[int],
     ) -> str | None:
         """Add the record's generations; returns what the file's note says about how (or None).
         A NaN or infinite score is the generation's no score (:func:`_plain_score`); its line
-        goes into ``non_finite`` for the file's note."""
+        goes into ``non_finite`` for the file's note, and a line whose list of generations holds
+        a null (an empty generation) into ``nulls``."""
 
         def score_of(value: Any) -> float | None:
             score = _plain_score(value)
@@ -763,15 +780,16 @@ class PlainReader(Reader):
             raw_prompt = reply[0]
         gen = record[gen_key] if gen_key is not None else None
         if gen_key is None and reply is not None and options.gen_field is None:
-            gen_key, gen = f"{prompt_key}' last turn '{CHAT_REPLY_ROLES[prompt_key]}", reply[1]
+            gen_key, gen = f"{prompt_key}' last turn '{reply[2]}", reply[1]
         if gen_key is not None and gen is None:
             # The field is there, null: a script's failed request, not a missing field.
             raise ValueError(f"{gen_key!r} is null: no generation")
         if gen_key is None or gen is None:
             looked = _looked_for(options.gen_field, GEN_FIELDS)
             if options.gen_field is None and prompt_key in CHAT_REPLY_ROLES:
-                role = CHAT_REPLY_ROLES[prompt_key]
-                looked += f", or {prompt_key!r} ending in the {role}'s turn"
+                *others, last = CHAT_REPLY_ROLES[prompt_key]
+                roles = f"{', '.join(others)} or {last}" if others else last
+                looked += f", or {prompt_key!r} ending in the model's turn ({roles})"
             raise ValueError(f"no generation field ({looked})")
         if isinstance(raw_prompt, str):
             prompt = raw_prompt
@@ -828,6 +846,8 @@ class PlainReader(Reader):
             if not gen:
                 raise ValueError(f"'{gen_key}' is an empty list")
             parts = [g if isinstance(g, str) else stringify(g) or "" for g in gen]
+            if any(g is None for g in gen):
+                nulls.append(line_no)
             if isinstance(raw_score, list):
                 if len(raw_score) != len(parts):
                     raise ValueError(

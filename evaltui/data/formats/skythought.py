@@ -15,7 +15,8 @@ such as ``v2`` or ``7b``, before an unknown one; a note when the name splits oth
 its first "_" read back as the "/" of a Hub id, so that a run has one label with or without its
 summary; or, for legacy
 files, the model part of the file name (``tools/convert_format.py``'s ``converted_<file>`` copy:
-the original's, with a note that each response's ``processed_content`` rewrite is not shown). When the run is the model alone (a summary, or a known
+the original's, with a note that each response's ``processed_content`` rewrite is not shown;
+the copy and its original in one load are one run saved twice, read from the copy). When the run is the model alone (a summary, or a known
 task in the folder's name), the task goes into the prompt id (``<task>:<index>``): a result dir
 holding several tasks of one model must not merge their "0"s. Legacy entries are keyed by the problem text, whose
 hash is the prompt id. One result dir, or one legacy file, is one run: two runs of one model on
@@ -135,7 +136,7 @@ RESPONSE_START = re.compile(
 
 def _summary(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads((path.parent / "summary.json").read_text(encoding="utf-8"))
+        data = json.loads((path.parent / "summary.json").read_text(encoding="utf-8-sig"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -477,7 +478,18 @@ class SkyThoughtReader(ContainerReader):
             return RunIdentity(label, path.parent.name, task)
         stem = path.name.rsplit(".", 1)[0]
         match = _legacy_name(_unconverted(stem))
-        return RunIdentity(label, stem, match["task"] if match else _unconverted(stem), name=stem)
+        # A legacy file and the converted_ copy convert_format.py writes beside it are one run
+        # saved twice (the copy: every entry, each response with its processed_content, and the
+        # correctness --check writes on the copy): read once, from the copy.
+        original = path.with_name(_unconverted(path.name))
+        return RunIdentity(
+            label,
+            stem,
+            match["task"] if match else _unconverted(stem),
+            document=f"{original.name} in {path.parent}",
+            copy_rank=int(original != path),
+            name=stem,
+        )
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         rows = Rows()
