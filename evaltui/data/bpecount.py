@@ -235,6 +235,9 @@ _CUT = re.compile(" [A-Za-z]")
 _CHUNKS = re.compile(" (?=[A-Za-z])")  # splits there, dropping the space (restored when counted)
 #: Marks a cut in the native path (a text holding one is counted on the Python path).
 SENTINEL = "\x00"
+#: Stands for an added token in the native path, between two cut marks: a chunk of its own,
+#: one byte that byte-level BPE counts as one token, as the added token counts.
+ADDED = "\x02"
 _CUT_FROM = [" " + c for c in string.ascii_letters]
 _CUT_TO = [SENTINEL + " " + c for c in string.ascii_letters]
 #: Joins the chunks counted in one tiktoken call: a special token of the count path's encoding
@@ -657,14 +660,27 @@ class FastCounter:
         self._shared: _SharedChunkTable | None = None  # the counting threads' (threads > 1)
         self._generation = 0
         passes = [p for p in (raw, normalized) if p is not None]
-        # The native path marks cuts with NUL: an added token holding one keeps every text on the
-        # Python path (a text holding one takes that path on its own).
-        self._native = not any(SENTINEL in p.contents for p in passes)
+        # The native path marks cuts with NUL and added tokens with ADDED: an added token holding
+        # either keeps every text on the Python path (a text holding NUL takes it on its own).
+        self._native = not any(
+            SENTINEL in p.contents or any(ADDED in c for c in p.contents) for p in passes
+        )
         self._added_regexes = [_rust_alternation(p.contents) for p in passes]
-        # Each pass's added tokens replaced by NUL, in order (see _count_unit).
-        self._replace_added = _column()
+        # Each pass's added tokens replaced by ADDED between two cut marks, in order.
+        replace_added = _column()
         for regex in self._added_regexes:
-            self._replace_added = self._replace_added.str.replace_all(regex, SENTINEL)
+            replace_added = replace_added.str.replace_all(regex, SENTINEL + ADDED + SENTINEL)
+        # A unit's one query before its chunks are numbered (see _count_unit), by whether the
+        # text is then cut by arrow_chunks and whether a pool thread counts its characters.
+        self._unit_queries = {
+            (arrow, pooled): (
+                _HOLDS_SENTINEL.alias(_HOLDS),
+                *([_column().str.len_chars().alias(_CHARS)] if pooled else []),
+                (replace_added if arrow else _cut_and_split(replace_added)).alias(_CUT_COLUMN),
+            )
+            for arrow in (False, True)
+            for pooled in (False, True)
+        }
         # Pieces of a long text may be cut before added tokens are matched only when no added
         # token holds a space (a cut inside one would stop it matching).
         self._pieces_first = not any(" " in c for p in passes for c in p.contents)
@@ -785,24 +801,24 @@ class FastCounter:
         self, rows: np.ndarray, texts: list[str] | pl.Series, total: int
     ) -> np.ndarray:
         """:meth:`_count_unit` on a pool thread, which keeps count of the characters it counted."""
-        texts = _unit_series(texts)
-        state = self._threads_state
-        state.counted = getattr(state, "counted", 0) + int(texts.str.len_chars().sum() or 0)
-        if state.counted > 8 * UNIT_CHARS:  # the share of recent work: halve the history
-            state.counted //= 2
-            state.encoded = getattr(state, "encoded", 0) // 2
-        return self._count_unit(rows, texts, total)
+        return self._count_unit(rows, texts, total, pooled=True)
 
-    def _count_unit(self, rows: np.ndarray, texts: list[str] | pl.Series, total: int) -> np.ndarray:
+    def _count_unit(
+        self, rows: np.ndarray, texts: list[str] | pl.Series, total: int, pooled: bool = False
+    ) -> np.ndarray:
         """Per-row sums over ``total`` rows of one unit's counts.
 
-        Texts holding NUL (which the native path uses to mark cuts) are counted on the Python
-        path (:meth:`_count_python`), here on the counting thread. In the others, added tokens
-        become NUL (one literal count of NUL afterwards gives how many there were),
-        then a NUL goes before every cut and the text is split there (with :attr:`arrow_cut`:
-        the same chunks from :func:`arrow_chunks`); the chunks' counts come
-        from :meth:`_table_lengths` (or, without ``pl.Categories``, :func:`_distinct` and the
-        dict), and each text's chunks' counts are summed with numpy.
+        One polars query takes the unit's texts to chunks: whether each text holds NUL (which
+        the native path uses to mark cuts), its characters (``pooled``: a pool thread keeps
+        count of them, see :meth:`_thread_encoding`), and the text with each added token
+        replaced by :data:`ADDED` between two NULs (a chunk of its own counting one token, as
+        the added token does), then a NUL before every cut, split there (with
+        :attr:`arrow_cut`: the same chunks from :func:`arrow_chunks`). Texts holding NUL are
+        counted on the Python path (:meth:`_count_python`), here on the counting thread. The
+        chunks' counts come from :meth:`_table_lengths` (or, without ``pl.Categories``,
+        :func:`_distinct` and the dict), and each text's chunks' counts are summed with numpy.
+        (The NUL check, the added tokens, their count and the cut were four queries: each
+        query's Python side holds the GIL, ~0.03-0.08 ms, and the count read every text again.)
 
         Every step is a Series operation that polars runs on the calling thread with the GIL
         released, not a query handed to polars' pool: with two counting threads, each unit's
@@ -811,7 +827,13 @@ class FastCounter:
         """
         texts = _unit_series(texts)
         counts = np.zeros(total, dtype=np.int64)
-        holding = elementwise(texts, lambda s: on_caller(s, _HOLDS_SENTINEL)).to_numpy()
+        arrow = self.arrow_cut and self.threads <= 1
+        query = self._unit_queries[arrow, pooled]
+        frame = elementwise(texts, lambda s: on_caller_frame(s, query))
+        if pooled:
+            self._note_counted(int(frame.get_column(_CHARS).sum() or 0))
+        holding = frame.get_column(_HOLDS).to_numpy()
+        cut = frame.get_column(_CUT_COLUMN)
         if holding.any():
             at = np.flatnonzero(holding)
             np.add.at(
@@ -819,19 +841,15 @@ class FastCounter:
                 rows[at],
                 self._count_python((str(texts[int(i)]) for i in at), len(at)),
             )
-            rows, texts = rows[~holding], texts.filter(pl.Series(~holding))
+            rows, cut = rows[~holding], cut.filter(pl.Series(~holding))
             if not len(rows):
                 return counts
-        text = texts
-        if self._added_regexes:
-            text = on_caller(text, self._replace_added)
-            np.add.at(counts, rows, on_caller(text, _SENTINELS).to_numpy())
-        if self.arrow_cut and self.threads <= 1:
+        if arrow:
             # A followed update's counter (one thread): cut in numpy and numbered by Arrow
             # (:func:`arrow_chunks`), the same chunks for less CPU (1 MB of traces: ~8 ms
             # against ~17 for the split, the explode and the cast of every chunk). Several
             # threads keep the split (this path's scaling over threads was not measured).
-            which, numbered, starts = arrow_chunks(text)
+            which, numbered, starts = arrow_chunks(cut)
             if self._tables:  # only the distinct chunks are looked up
                 lengths = self._table_lengths(numbered).astype(np.int64)[which]
             else:
@@ -839,7 +857,7 @@ class FastCounter:
                 lengths = np.asarray(counted, dtype=np.int64)[which]
             np.add.at(counts, rows, np.add.reduceat(lengths, starts, dtype=np.int64))
             return counts
-        pieces = on_caller(text, _CUT_AND_SPLIT)
+        pieces = cut
         # Every text splits into one chunk at least (an empty text into ""): each text's chunks
         # are the non-empty run of the exploded chunks that starts at its offset.
         starts = np.cumsum(pieces.list.len().to_numpy(), dtype=np.int64)
@@ -940,6 +958,14 @@ class FastCounter:
             [token for piece in marked.split(marker) for token in encode(piece)]
             for marked in marking.mark_many(texts, marker)
         ]
+
+    def _note_counted(self, chars: int) -> None:
+        """A pool thread counted ``chars`` more characters (see :meth:`_thread_encoding`)."""
+        state = self._threads_state
+        state.counted = getattr(state, "counted", 0) + chars
+        if state.counted > 8 * UNIT_CHARS:  # the share of recent work: halve the history
+            state.counted //= 2
+            state.encoded = getattr(state, "encoded", 0) // 2
 
     def _thread_encoding(self, chars: int) -> tiktoken.Encoding:
         """The Encoding this thread encodes ``chars`` characters with.
@@ -1225,24 +1251,30 @@ def arrow_chunks(texts: pl.Series) -> tuple[np.ndarray, pl.Series, np.ndarray]:
 
 
 def on_caller(series: pl.Series, expr: pl.Expr) -> pl.Series:
-    """``expr`` (of :func:`_column`) over ``series``, run by polars on the calling thread only.
+    """``expr`` (of :func:`_column`) over ``series``, run by polars on the calling thread only
+    (see :func:`on_caller_frame`)."""
+    return on_caller_frame(series, (expr,)).to_series(0)
+
+
+def on_caller_frame(series: pl.Series, exprs: Sequence[pl.Expr]) -> pl.DataFrame:
+    """``exprs`` (of :func:`_column`, each of its own name) over ``series`` in one query, run
+    by polars on the calling thread only: a frame of their columns first, then constant ones.
 
     A ``Series.str`` call whose expression has more than one input (the column and a pattern,
     as ``replace_all``, ``contains``, ``split`` have) is a one-expression ``select``, and
     polars evaluates the inputs of such a select's expression in parallel: it hands them to its
     thread pool and the caller waits (~2 voluntary context switches per call, ~9 per unit of
     work), however small the inputs. A select of as many expressions as the pool has threads is
-    run without threading: the expression goes with ``pool - 1`` constant columns, dropped.
-    The count path's expressions are built once (the Python side of building one, its
-    patterns made literals, took about as long under the GIL as running it on a small unit).
+    run without threading: the expressions go with constant columns up to that many, which
+    are dropped. The count path's expressions are built once (the Python side of building one,
+    its patterns made literals, took about as long under the GIL as running it on a small unit).
     """
     global _PAD
     if _PAD is None:  # the pool's size is fixed when polars starts
         _PAD = [
             pl.lit(0, dtype=pl.Int8).alias(f"\x00{i}") for i in range(pl.thread_pool_size() - 1)
         ]
-    frame = series.alias(_COLUMN).to_frame().select_seq(expr, *_PAD)
-    return frame.to_series(0)
+    return series.alias(_COLUMN).to_frame().select_seq(*exprs, *_PAD[len(exprs) - 1 :])
 
 
 def _column() -> pl.Expr:
@@ -1252,10 +1284,15 @@ def _column() -> pl.Expr:
 
 _COLUMN = "text"
 _PAD: list[pl.Expr] | None = None
-#: Whether a text holds NUL; how many NULs; the cut before each space + ASCII letter, split there.
+#: The columns of a unit's query (see FastCounter._count_unit).
+_HOLDS, _CHARS, _CUT_COLUMN = "holds", "chars", "cut"
+#: Whether a text holds NUL.
 _HOLDS_SENTINEL = _column().str.contains(SENTINEL, literal=True)
-_SENTINELS = _column().str.count_matches(SENTINEL, literal=True)
-_CUT_AND_SPLIT = _column().str.replace_many(_CUT_FROM, _CUT_TO).str.split(SENTINEL)
+
+
+def _cut_and_split(text: pl.Expr) -> pl.Expr:
+    """``text`` with a NUL before each space + ASCII letter, split at every NUL."""
+    return text.str.replace_many(_CUT_FROM, _CUT_TO).str.split(SENTINEL)
 
 
 def _listed_sizes(

@@ -1184,3 +1184,79 @@ def test_ascii_texts_are_marked_as_the_rules_regexes_mark_them(pattern: str) -> 
         assert marking.mark_many(group, bpecount.MARKER) == by_regex.mark_many(
             group, bpecount.MARKER
         )
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_units_texts_go_to_chunks_in_one_polars_query(
+    threads: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit's texts go through polars once on their way to chunks: the NUL check, the
+    characters a pool thread keeps count of, the added tokens and the cut in one query (they
+    were four or five, each holding the GIL for its Python side, and the added tokens were
+    counted by reading every text again). An added token is a chunk of its own that counts one token:
+    counts stay exact with added tokens side by side, at a text's ends, beside the byte that
+    stands for them, NUL texts and one-text units."""
+    info = info_for(None)
+    fast = info.fast
+    assert fast is not None
+    added = added_tokens(info)
+    texts = corpus(added, seed=21)
+    texts += [
+        "<think>",
+        "<think></think>",
+        "\x02",
+        "a\x02<think>\x02b",
+        "<think>\x02</think> \x02x",
+        "x <think> y\x00</think>",
+        "\x02\x02 <think>",
+    ]
+    expected = reference(info, texts)
+    queries = 0
+    in_table = threading.local()  # the chunks' counts and the Python path query on their own
+    select_seq = pl.DataFrame.select_seq
+    table_lengths = bpecount.FastCounter._table_lengths
+    count_python = bpecount.FastCounter._count_python
+
+    def counted_select(self: pl.DataFrame, *args: Any, **kwargs: Any) -> pl.DataFrame:
+        nonlocal queries
+        if not getattr(in_table, "on", False) and pl.String in self.dtypes:
+            queries += 1  # a query over the texts (not over their chunks)
+        return select_seq(self, *args, **kwargs)
+
+    def marked_table(self: bpecount.FastCounter, chunks: pl.Series) -> np.ndarray:
+        in_table.on = True
+        try:
+            return table_lengths(self, chunks)
+        finally:
+            in_table.on = False
+
+    def marked_python(self: bpecount.FastCounter, *args: Any) -> list[int]:
+        in_table.on = True
+        try:
+            return count_python(self, *args)
+        finally:
+            in_table.on = False
+
+    units = 0
+    count_unit = bpecount.FastCounter._count_unit
+
+    def counted_unit(self: bpecount.FastCounter, *args: Any, **kwargs: Any) -> np.ndarray:
+        nonlocal units
+        units += 1
+        return count_unit(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "select_seq", counted_select)
+    monkeypatch.setattr(bpecount.FastCounter, "_table_lengths", marked_table)
+    monkeypatch.setattr(bpecount.FastCounter, "_count_python", marked_python)
+    monkeypatch.setattr(bpecount.FastCounter, "_count_unit", counted_unit)
+    fast.set_threads(threads)
+    try:
+        fast.reset()
+        counts = fast.count(texts).tolist()
+        one = [fast.count([text]).tolist()[0] for text in texts[-7:]]
+    finally:
+        fast.set_threads(1)
+    assert counts == expected
+    assert one == expected[-7:]
+    assert units > 7
+    assert queries == units, f"{queries} polars queries over the texts of {units} units"
