@@ -569,12 +569,15 @@ def table_layout(
     fit: int | None = None,
     fit_rows: int | None = None,
     keep: str | None = None,
+    steady: TableLayout | None = None,
 ) -> TableLayout:
     """The layout of the prompt table for ``rows`` (see :class:`TableLayout`): the prompt cut to
     ``width`` cells (more with ``fit``: the screen's width), run labels to ``run_width``.
     ``fit_rows``: the rows the table shows, when known (more rows: a vertical scrollbar).
     ``keep``: a column shown within ``fit`` whatever else is (the one the rows are sorted by:
-    see :func:`keep_in_view`)."""
+    see :func:`keep_in_view`). ``steady``: the layout on screen, when these rows are a followed
+    update of its view: no column is made narrower than there, and a number column that grows
+    takes a digit of room more (:func:`steady_widths`)."""
     columns = table_columns(rows)
     present = rows["run"].unique().to_list() if "run" in rows.columns else []
     runs = distinct_middle(present, run_width)
@@ -601,6 +604,8 @@ def table_layout(
             widths.append(0)  # fit_prompt sets it (a fitted prompt is padded to its width)
         else:
             widths.append(measured[column])
+    if steady is not None and _cuts(steady.limits) == _cuts(limits):
+        widths = steady_widths(columns, widths, steady)
     layout = TableLayout(
         rows, columns, widths, limits, runs, pad_prompt=False, prompt_cut=cut, prompt_after=after
     )
@@ -612,6 +617,40 @@ def table_layout(
             layout = keep_in_view(layout, keep, fit, width, chrome)
         layout = fit_prompt(layout, fit, width, chrome)
     return _name_cut(layout)
+
+
+def steady_widths(
+    columns: list[tuple[str, str, str]], widths: list[int], steady: TableLayout
+) -> list[int]:
+    """``widths`` of ``columns`` (as :func:`table_columns` gives them) kept steady against the
+    layout on screen, ``steady``, while following: a column it has (of the same kind) is never
+    narrower than there, and a number column that grows past its width there (not from no
+    values: a length column while the lengths are counted) is made a digit wider than its
+    widest cell, so the next digit (a count from 99 to 100, a length from 9,999
+    to 10,000) finds the room. A width change draws every line of the table again (~40-50 ms of
+    the UI thread at 120x35: the cells right of the column move); a column a digit wider did
+    that once per digit, and one that went back (a run folder's rows gone, then another's)
+    twice. The prompt column is left as measured (:func:`fit_prompt` fits it to what is left)."""
+    before = {
+        column: (kind, width)
+        for (column, _label, kind), width in zip(steady.columns, steady.widths, strict=True)
+    }
+    steadied = []
+    for (column, _label, kind), width in zip(columns, widths, strict=True):
+        was = before.get(column)
+        if column == "prompt" or was is None or was[0] != kind or width == was[1]:
+            steadied.append(width)
+        elif width < was[1]:
+            steadied.append(was[1])
+        else:
+            number = kind not in ("text", "fraction") and was[1] > 0  # (0: no values yet)
+            steadied.append(width + 1 if number else width)
+    return steadied
+
+
+def _cuts(limits: dict[str, int]) -> dict[str, int]:
+    """The cuts of the text columns other than the prompt (whose a fitted table sets)."""
+    return {column: limit for column, limit in limits.items() if column != "prompt"}
 
 
 SCORE_PROMPT_FLOOR = 12
