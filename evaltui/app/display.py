@@ -316,7 +316,9 @@ class TableLayout:
         (by index) whose cell is the very same in ``other``; ``other`` has the same columns
         (labels), maybe other widths. A cell is made from its value and its column's width and
         cut (the run column's labels, the prompt column's padding): a column whose width or cut
-        changed has no cell the same. No cell is made for it."""
+        changed has no cell the same, and a run cell is the same when its run's label is (a
+        run that came or went, a followed run folder, leaves the other runs' cells as they
+        were: every run cell on screen was made again). No cell is made for it."""
         if [c for c, _l, _k in self.columns] != [c for c, _l, _k in other.columns]:
             return []
         same_columns = [
@@ -327,7 +329,6 @@ class TableLayout:
             if mine == theirs
             and self.rows.schema[column] == other.rows.schema[column]
             and self.limits.get(column) == other.limits.get(column)
-            and (column != "run" or self.runs == other.runs)
             and (
                 column != "prompt"
                 or (self.pad_prompt, self.prompt_cut) == (other.pad_prompt, other.prompt_cut)
@@ -339,8 +340,16 @@ class TableLayout:
         height = min(mine_rows.height, theirs_rows.height)
         if not shown:
             return [set() for _ in range(height)]
+        relabelled = [
+            run
+            for run in self.runs.keys() | other.runs.keys()
+            if self.runs.get(run) != other.runs.get(run)
+        ]
         equal = mine_rows.head(height).select(
-            pl.col(name).eq_missing(theirs_rows.get_column(name).head(height)).alias(name)
+            (
+                pl.col(name).eq_missing(theirs_rows.get_column(name).head(height))
+                & (~pl.col(name).is_in(relabelled) if name == "run" and relabelled else True)
+            ).alias(name)
             for name in shown
         )
         return [
