@@ -613,7 +613,11 @@ def table_layout(
             widths.append(0)  # fit_prompt sets it (a fitted prompt is padded to its width)
         else:
             widths.append(measured[column])
-    if steady is not None and _cuts(steady.limits) == _cuts(limits):
+    if (
+        steady is not None
+        and _cuts(steady.limits) == _cuts(limits)
+        and all(steady.runs.get(run, label) == label for run, label in runs.items())
+    ):  # (a run label cut otherwise: the screen's width changed, its widths are not kept)
         widths = steady_widths(columns, widths, steady)
     layout = TableLayout(
         rows, columns, widths, limits, runs, pad_prompt=False, prompt_cut=cut, prompt_after=after

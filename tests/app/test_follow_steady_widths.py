@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from textual.widgets import Static
 
@@ -156,3 +157,21 @@ async def test_a_run_folder_that_comes_while_following_leaves_the_other_runs_cel
         monkeypatch.undo()
         assert screen(fresh=False) == screen(fresh=True)
         await pilot.press("ctrl+q")
+
+
+def test_widths_are_not_kept_from_a_layout_whose_run_labels_were_cut_otherwise() -> None:
+    """A layout made for a wider screen (its run labels cut at 40 cells) does not keep its run
+    column's width in a narrower one (cut at 12): the widths are measured afresh; at the same
+    cut they are kept (a shorter run's rows alone: not narrower)."""
+    long, short = "deepseek-ai/DeepSeek-R1-Distill-Qwen-32B", "m"
+    frame = pl.DataFrame(
+        {"prompt": ["p1", "p2"], "run": [long, short], "count": [1, 12], "prompt_id": ["a", "b"]}
+    )
+    wide = table_layout(frame, 30, 40)
+    names = [column for column, _label, _kind in wide.columns]
+    assert wide.widths[names.index("run")] == len(long)
+    narrow = table_layout(frame, 30, 12, steady=wide)
+    assert narrow.widths[names.index("run")] == 12
+    kept = table_layout(frame.tail(1), 30, 40, steady=wide)
+    assert kept.widths[names.index("run")] == len(long)
+    assert table_layout(frame.tail(1), 30, 40).widths[names.index("run")] == 1
