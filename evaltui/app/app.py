@@ -1001,6 +1001,9 @@ class EvalApp(App[int]):
         header = None
         if pending is not None and pending is self.result:
             header = (pending, self.main.header_width())
+        # A followed update of the view on screen keeps its columns' widths (no shrinking, a
+        # digit of room for a growing number): each width change draws the whole table again.
+        steady = self.shown_layout if self.following.is_set() and view == self.view else None
         self.compute_view(
             view,
             self.result.stats,
@@ -1010,6 +1013,7 @@ class EvalApp(App[int]):
             self.size.width,
             header,
             self.main.table_rows(),
+            steady,
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="view", name="view")
@@ -1023,9 +1027,11 @@ class EvalApp(App[int]):
         fit: int | None = None,
         header: tuple[LoadResult, int] | None = None,
         fit_rows: int | None = None,
+        steady: TableLayout | None = None,
     ) -> None:
         """``header``: a result and a width to make the header line of, with the view;
-        ``fit_rows``: the rows the table shows (see :func:`table_layout`)."""
+        ``fit_rows``: the rows the table shows, ``steady``: the layout whose widths to keep (see
+        :func:`table_layout`)."""
         # exclusive: a newer request cancels this worker, and the cancel stops the polars query
         # itself (a monster filter must not keep a core busy after the next keystroke).
         cancelled = get_current_worker().cancelled_event
@@ -1039,7 +1045,7 @@ class EvalApp(App[int]):
         if not cancelled.is_set():
             # The columns' widths and cuts only: the table makes the cells of the rows it shows.
             keep = view.sort.column if view.sort is not None else None
-            layout = table_layout(rows, width, run_width, fit, fit_rows, keep)
+            layout = table_layout(rows, width, run_width, fit, fit_rows, keep, steady)
             text = of = None
             if header is not None:
                 from evaltui.app.screens.main import header_text

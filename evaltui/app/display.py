@@ -316,7 +316,9 @@ class TableLayout:
         (by index) whose cell is the very same in ``other``; ``other`` has the same columns
         (labels), maybe other widths. A cell is made from its value and its column's width and
         cut (the run column's labels, the prompt column's padding): a column whose width or cut
-        changed has no cell the same. No cell is made for it."""
+        changed has no cell the same, and a run cell is the same when its run's label is (a
+        run that came or went, a followed run folder, leaves the other runs' cells as they
+        were: every run cell on screen was made again). No cell is made for it."""
         if [c for c, _l, _k in self.columns] != [c for c, _l, _k in other.columns]:
             return []
         same_columns = [
@@ -327,7 +329,6 @@ class TableLayout:
             if mine == theirs
             and self.rows.schema[column] == other.rows.schema[column]
             and self.limits.get(column) == other.limits.get(column)
-            and (column != "run" or self.runs == other.runs)
             and (
                 column != "prompt"
                 or (self.pad_prompt, self.prompt_cut) == (other.pad_prompt, other.prompt_cut)
@@ -339,8 +340,16 @@ class TableLayout:
         height = min(mine_rows.height, theirs_rows.height)
         if not shown:
             return [set() for _ in range(height)]
+        relabelled = [
+            run
+            for run in self.runs.keys() | other.runs.keys()
+            if self.runs.get(run) != other.runs.get(run)
+        ]
         equal = mine_rows.head(height).select(
-            pl.col(name).eq_missing(theirs_rows.get_column(name).head(height)).alias(name)
+            (
+                pl.col(name).eq_missing(theirs_rows.get_column(name).head(height))
+                & (~pl.col(name).is_in(relabelled) if name == "run" and relabelled else True)
+            ).alias(name)
             for name in shown
         )
         return [
@@ -569,12 +578,15 @@ def table_layout(
     fit: int | None = None,
     fit_rows: int | None = None,
     keep: str | None = None,
+    steady: TableLayout | None = None,
 ) -> TableLayout:
     """The layout of the prompt table for ``rows`` (see :class:`TableLayout`): the prompt cut to
     ``width`` cells (more with ``fit``: the screen's width), run labels to ``run_width``.
     ``fit_rows``: the rows the table shows, when known (more rows: a vertical scrollbar).
     ``keep``: a column shown within ``fit`` whatever else is (the one the rows are sorted by:
-    see :func:`keep_in_view`)."""
+    see :func:`keep_in_view`). ``steady``: the layout on screen, when these rows are a followed
+    update of its view: no column is made narrower than there, and a number column that grows
+    takes a digit of room more (:func:`steady_widths`)."""
     columns = table_columns(rows)
     present = rows["run"].unique().to_list() if "run" in rows.columns else []
     runs = distinct_middle(present, run_width)
@@ -601,6 +613,12 @@ def table_layout(
             widths.append(0)  # fit_prompt sets it (a fitted prompt is padded to its width)
         else:
             widths.append(measured[column])
+    if (
+        steady is not None
+        and _cuts(steady.limits) == _cuts(limits)
+        and all(steady.runs.get(run, label) == label for run, label in runs.items())
+    ):  # (a run label cut otherwise: the screen's width changed, its widths are not kept)
+        widths = steady_widths(columns, widths, steady)
     layout = TableLayout(
         rows, columns, widths, limits, runs, pad_prompt=False, prompt_cut=cut, prompt_after=after
     )
@@ -612,6 +630,40 @@ def table_layout(
             layout = keep_in_view(layout, keep, fit, width, chrome)
         layout = fit_prompt(layout, fit, width, chrome)
     return _name_cut(layout)
+
+
+def steady_widths(
+    columns: list[tuple[str, str, str]], widths: list[int], steady: TableLayout
+) -> list[int]:
+    """``widths`` of ``columns`` (as :func:`table_columns` gives them) kept steady against the
+    layout on screen, ``steady``, while following: a column it has (of the same kind) is never
+    narrower than there, and a number column that grows past its width there (not from no
+    values: a length column while the lengths are counted) is made a digit wider than its
+    widest cell, so the next digit (a count from 99 to 100, a length from 9,999
+    to 10,000) finds the room. A width change draws every line of the table again (~40-50 ms of
+    the UI thread at 120x35: the cells right of the column move); a column a digit wider did
+    that once per digit, and one that went back (a run folder's rows gone, then another's)
+    twice. The prompt column is left as measured (:func:`fit_prompt` fits it to what is left)."""
+    before = {
+        column: (kind, width)
+        for (column, _label, kind), width in zip(steady.columns, steady.widths, strict=True)
+    }
+    steadied = []
+    for (column, _label, kind), width in zip(columns, widths, strict=True):
+        was = before.get(column)
+        if column == "prompt" or was is None or was[0] != kind or width == was[1]:
+            steadied.append(width)
+        elif width < was[1]:
+            steadied.append(was[1])
+        else:
+            number = kind not in ("text", "fraction") and was[1] > 0  # (0: no values yet)
+            steadied.append(width + 1 if number else width)
+    return steadied
+
+
+def _cuts(limits: dict[str, int]) -> dict[str, int]:
+    """The cuts of the text columns other than the prompt (whose a fitted table sets)."""
+    return {column: limit for column, limit in limits.items() if column != "prompt"}
 
 
 SCORE_PROMPT_FLOOR = 12
