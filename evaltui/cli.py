@@ -1155,10 +1155,11 @@ class VisibleStream:
         self.unsanitized = stream if stream is not None else open(os.devnull, "w")  # noqa: SIM115
 
     def write(self, text: str) -> int:
-        from evaltui.data.sanitize import visible
+        from evaltui.data.sanitize import plain_glyphs, visible
 
+        shown = plain_glyphs(visible(storable(text)), self.written_in())
         try:
-            written: int = self.unsanitized.write(visible(storable(text)))
+            written: int = self.unsanitized.write(shown)
         except BrokenPipeError:
             # `evaltui … 2>&1 | head`: messages are for a reader that left; the command's work
             # (its output file) goes on, and its exit code says how that went.
@@ -1169,6 +1170,10 @@ class VisibleStream:
             # as a left reader's are; the output is still written (it was not: exit 1).
             return len(text)
         return written
+
+    def written_in(self) -> str | None:
+        """The stream's encoding, None when UTF-8 (as :func:`text_encoding` says it)."""
+        return encoding_of(self.unsanitized)
 
     def flush(self) -> None:
         try:
@@ -1191,7 +1196,11 @@ def text_encoding(beside: str | os.PathLike[str] | None = None) -> str | None:
     ``-``), for a layout to measure its cells as written
     (:func:`evaltui.data.sanitize.as_written`); None when it is UTF-8, which writes every
     character as itself."""
-    stream = sys.stderr if is_standard_output(beside) else sys.stdout
+    return encoding_of(sys.stderr if is_standard_output(beside) else sys.stdout)
+
+
+def encoding_of(stream: Any) -> str | None:
+    """``stream``'s encoding, None when it is UTF-8 (or unknown)."""
     encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
         return None if codecs.lookup(encoding).name == "utf-8" else encoding
@@ -1212,7 +1221,7 @@ def say(
     (``--help``), written as it is. ``data``: text for a program (``--table csv``), UTF-8
     whatever the locale's encoding, as ``-o -`` writes (in ASCII a CJK run label's cell read
     ``\u6a21\u578b``: a label no other output of the load has)."""
-    from evaltui.data.sanitize import visible
+    from evaltui.data.sanitize import plain_glyphs, visible
     from evaltui.data.stdout import StandardOutputFailed
 
     if is_standard_output(beside):
@@ -1221,6 +1230,9 @@ def say(
     if sys.stdout is None:  # `>&-`: no standard output at all (it was an AttributeError)
         raise StandardOutputFailed("standard output is closed")
     shown = visible(storable(text)) if sanitize else text
+    if not data:
+        # evaltui's '→', '…', '×' as '->', '...', 'x' where stdout cannot write them
+        shown = plain_glyphs(shown, text_encoding())
     try:
         try:
             if data and not shown.isascii() and hasattr(sys.stdout, "buffer"):
