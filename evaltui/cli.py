@@ -644,8 +644,6 @@ def problem_lines(
     0' too) and every other command's report. Past five, where every one is (``listed_in``,
     the ``--bad-lines`` file, or that flag): they were counted, and a script could get them
     nowhere but in the app."""
-    from evaltui.data.sanitize import one_line
-
     skipped = [f for f in result.skipped_files if not f.companion]
     lines = [f"bad lines    {len(result.errors):,}"] if always or result.errors else []
     for error in result.errors[:5]:
@@ -656,6 +654,16 @@ def problem_lines(
         lines.append(f"skipped      {problem_line(report.source, None, report.skipped)}")
     if len(skipped) > 5:
         lines.append(more_words(len(skipped) - 5, "skipped file", listed_in))
+    return lines + note_lines(result, listed_in=listed_in)
+
+
+def note_lines(result: Any, *, listed_in: str | os.PathLike[str] | None = None) -> list[str]:
+    """The load's notes, one line each (the first five), and what its prompts with several
+    references are: :func:`problem_lines`' last lines, and ``summarize --follow``'s of its
+    first load."""
+    from evaltui.data.sanitize import one_line
+
+    lines: list[str] = []
     # A note about each of many files (100 verl step files "scored by 'acc'") is said once,
     # naming how many files and the first few.
     notes = result.note_groups()
