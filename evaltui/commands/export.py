@@ -257,6 +257,9 @@ def cmd_export(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
     target = args.output
+    # `-o - | head -1`: the reader leaving cuts the export short (the other outputs are still
+    # written); the summary line said of it was unset then, a traceback (exit 1).
+    summary = "stopped writing to standard output: its reader left"
     try:
         with all_or_none():  # the export and --bad-lines: both or neither
             with reader_may_leave(target):
