@@ -287,7 +287,8 @@ def one_line(text: str | None, limit: int = 200, mark: str = "…") -> str:
 #: The typographic characters evaltui writes in its own text (cuts, arrows, ranges, signs,
 #: separators), and what a stream whose encoding lacks them writes instead: Python's
 #: backslashreplace wrote each as ``\\u2192``, six cells read as part of the text
-#: ('deepseek \\u2192 qwen', 'run \\xd7 prompt'). Any other character keeps its escape.
+#: ('deepseek \\u2192 qwen', 'run \\xd7 prompt'). Any other character keeps its escape, and
+#: a file's text, escaped where it is laid out (:func:`as_written`), keeps its own.
 PLAIN_GLYPHS: dict[str, str] = {
     "\u2026": "...",  # …
     "\u2192": "->",  # →
@@ -341,14 +342,15 @@ def cut_mark(encoding: str | None) -> str:
 
 
 def as_written(text: str, encoding: str | None) -> str:
-    """``text`` as a stream in ``encoding`` writes it, to be measured so: evaltui's glyphs the
-    encoding lacks in ASCII (:func:`plain_glyphs`), any other character it lacks as ``\\u6a21``
-    (backslashreplace, as Python's stderr and evaltui's standard output write it). None: as it
-    is (UTF-8 holds every character). On an ASCII standard output '模型' is 12 cells, not the
-    4 a layout measured it at."""
+    """A file's ``text`` as a stream in ``encoding`` writes it, to be measured so: a character
+    the encoding lacks as ``\\u6a21`` (backslashreplace, as Python's stderr and evaltui's
+    standard output write it), escaped here so that it stays so (a prompt's own '×' is no glyph
+    of evaltui's: :func:`plain_glyphs` leaves its ``\\xd7``). None: as it is (UTF-8 holds
+    every character). On an ASCII standard output '模型' is 12 cells, not the 4 a layout
+    measured it at."""
     if encoding is None:
         return text
-    return plain_glyphs(text, encoding).encode(encoding, "backslashreplace").decode(encoding)
+    return text.encode(encoding, "backslashreplace").decode(encoding)
 
 
 def _fold(head: str) -> str:

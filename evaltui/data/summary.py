@@ -36,6 +36,7 @@ from evaltui.data.sanitize import (
     one_line,
     one_line_middle,
     pad_cells,
+    plain_glyphs,
     spreadsheet_safe,
     wrap_cells,
 )
@@ -536,7 +537,8 @@ def _text_table(
     columns = [[labels[s.run], *cells] for s, cells in zip(summaries, bodies, strict=True)]
 
     def written(text: str) -> str:
-        return as_written(text, encoding)
+        # evaltui's '–' and '…' as written ('-', '...'), a label's own characters escaped
+        return as_written(plain_glyphs(text, encoding), encoding)
 
     if encoding is not None:
         # Each cell as it will be written, measured so: on an ASCII standard output a CJK label
@@ -544,7 +546,10 @@ def _text_table(
         # pushed past the others' and its '–' and '…' likewise.
         first = [written(cell) for cell in first]
         first_width = max(cell_width(cell) for cell in first)
-        columns = [[written(cell) for cell in column] for column in columns]
+        columns = [
+            [as_written(column[0], encoding), *(written(cell) for cell in column[1:])]
+            for column in columns
+        ]
     widths = [max(cell_width(cell) for cell in column) for column in columns]
     blocks: list[list[int]] = []
     used = first_width

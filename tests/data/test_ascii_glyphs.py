@@ -1,7 +1,8 @@
 """evaltui's own typographic characters on a stream that is not UTF-8 (PYTHONIOENCODING=ascii,
 LANG=C): '→', '×', '·', '“”', '…' of a message built in the data layer were written '\\u2192',
 '\\xd7', '\\xb7', '\\u201c', '\\u2026' (headless30/31 made the CLI's own cuts '...' only). They
-are written in ASCII now; other characters of a file's text keep their escapes."""
+are written in ASCII now; a file's text laid out in a table or a report keeps its escapes
+(its '×' too)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def two_runs(tmp_path: Path) -> Path:
         folder = tmp_path / "evals" / run
         folder.mkdir(parents=True)
         rows = [
-            {"prompt": f"p{i} 模型", "gen": "1", "answer": "1", "accuracy": ok}
+            {"prompt": f"p{i} 3 × 4 模型", "gen": "1", "answer": "1", "accuracy": ok}
             for i, ok in enumerate(correct)
         ]
         (folder / "r.jsonl").write_text(
@@ -53,9 +54,10 @@ def test_summarize_compare_export_write_their_glyphs_in_ascii(
     assert compare.returncode == 0, compare.stderr
     assert "improved 2 - regressed 1 - unchanged 1" in compare.stdout
     assert "% -> " in compare.stdout and "0.0 -> 100.0" in compare.stdout
-    assert not ESCAPED_GLYPH.search(compare.stdout + compare.stderr), compare.stdout
-    # the prompts' CJK (the file's text) is still escaped, as before
-    assert "p0 \\u6a21\\u578b" in compare.stdout
+    own = (compare.stdout + compare.stderr).replace("3 \\xd7 4", "")  # the prompts' own
+    assert not ESCAPED_GLYPH.search(own), compare.stdout
+    # the prompts' own characters (the file's text, its '×' too) are still escaped, as before
+    assert "p0 3 \\xd7 4 \\u6a21\\u578b" in compare.stdout
 
     export = ascii_evaltui(
         [
@@ -98,5 +100,8 @@ def test_plain_glyphs_by_encoding() -> None:
     assert plain_glyphs(text, None) == text
     assert plain_glyphs(text, "ascii") == "a -> b x c - d ... 模"
     assert plain_glyphs(text, "latin-1") == "a -> b × c · d ... 模"
-    assert as_written(text, "ascii") == "a -> b x c - d ... \\u6a21"
+    # a file's text laid out is escaped as written, its '×' no glyph of evaltui's then
+    written = "a \\u2192 b \\xd7 c \\xb7 d \\u2026 \\u6a21"
+    assert as_written(text, "ascii") == written
+    assert plain_glyphs(as_written(text, "ascii"), "ascii") == written
     assert cut_mark("ascii") == "..." and cut_mark("latin-1") == "..." and cut_mark(None) == "…"
