@@ -33,6 +33,7 @@ from evaltui.cli import (
 from evaltui.data.sanitize import cell_width, head_cells, tail_cells, visible
 
 if TYPE_CHECKING:
+    from evaltui.data.export import ExportSummary
     from evaltui.data.query import QueryError
 
 
@@ -259,7 +260,7 @@ def cmd_export(argv: Sequence[str]) -> int:
     target = args.output
     # `-o - | head -1`: the reader leaving cuts the export short (the other outputs are still
     # written); the summary line said of it was unset then, a traceback (exit 1).
-    summary = "stopped writing to standard output: its reader left"
+    summary: ExportSummary | str = "stopped writing to standard output: its reader left"
     try:
         with all_or_none():  # the export and --bad-lines: both or neither
             with reader_may_leave(target):

@@ -355,10 +355,10 @@ class Comparison:
         kinds = [kind for kind in (self.kind_a, self.kind_b) if kind is not None]
         # Both runs' scores once either is no accuracy: rescore --compare of a stored reward
         # said 'score of m1 (stored): continuous 0.01-2.95' and nothing of what re-scored it.
-        shown = dict(zip((self.run_a, self.run_b), names, strict=True))
+        named = dict(zip((self.run_a, self.run_b), names, strict=True))
         if any(not kind.accuracy for kind in kinds):
             lines.extend(
-                f"score of {shown.get(kind.run) or one_line(kind.run, 60)}: "
+                f"score of {named.get(kind.run) or one_line(kind.run, 60)}: "
                 f"{one_line(kind.describe(), 120)}"
                 for kind in kinds
             )
