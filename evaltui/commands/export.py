@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evaltui.cli import (
@@ -30,7 +31,14 @@ from evaltui.cli import (
     shown_path,
     stderr_mark,
 )
-from evaltui.data.sanitize import cell_width, head_cells, tail_cells, visible
+from evaltui.data.sanitize import (
+    cell_width,
+    head_cells,
+    one_line,
+    one_line_middle,
+    tail_cells,
+    visible,
+)
 
 if TYPE_CHECKING:
     from evaltui.data.export import ExportSummary
@@ -151,6 +159,8 @@ def where_error(where: str) -> QueryError | None:
 
 def cmd_export(argv: Sequence[str]) -> int:
     from evaltui.data.export import (
+        KIND_CONTENTS,
+        SUFFIX_KINDS,
         OutputIsInput,
         all_or_none,
         export_view,
@@ -255,6 +265,22 @@ def cmd_export(argv: Sequence[str]) -> int:
     if named is not None:  # said, not refused: the user may mean it
         print(
             f"evaltui: note: {mismatch_words(kind, args.output)}, or give --as {named}",
+            file=sys.stderr,
+        )
+    unknown = Path(args.output).suffix
+    if (
+        args.kind is None
+        and not args.records
+        and unknown
+        and unknown.lower() not in SUFFIX_KINDS
+        and not is_standard_output(args.output)
+    ):
+        # `-o results.xlsx` (or .txt, .tsv) got the combined JSON without a word
+        print(
+            f"evaltui: note: {one_line_middle(Path(args.output).name, 30)} will hold "
+            f"{KIND_CONTENTS[kind]}: {one_line(unknown, 12)} is no format evaltui writes "
+            "(--as csv, parquet, records or combined; or name it .csv, .parquet, "
+            ".jsonl or .json)",
             file=sys.stderr,
         )
     target = args.output
