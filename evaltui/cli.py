@@ -654,10 +654,10 @@ def problem_lines(
         lines.append(f"skipped      {problem_line(report.source, None, report.skipped)}")
     if len(skipped) > 5:
         lines.append(more_words(len(skipped) - 5, "skipped file", listed_in))
-    return lines + note_lines(result, listed_in=listed_in)
+    return lines + summary_notes(result, listed_in=listed_in)
 
 
-def note_lines(result: Any, *, listed_in: str | os.PathLike[str] | None = None) -> list[str]:
+def summary_notes(result: Any, *, listed_in: str | os.PathLike[str] | None = None) -> list[str]:
     """The load's notes, one line each (the first five), and what its prompts with several
     references are: :func:`problem_lines`' last lines, and ``summarize --follow``'s of its
     first load."""

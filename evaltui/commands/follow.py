@@ -23,10 +23,10 @@ from evaltui.cli import (
     load_options,
     loaded_prompts,
     more_words,
-    note_lines,
     refused_output,
     shown_path,
     stderr_mark,
+    summary_notes,
 )
 from evaltui.data.export import all_or_none, is_stdout, write_combined_json, write_problems
 from evaltui.data.follow import Follower
@@ -97,7 +97,7 @@ def follow_summarize(
     if not args.quiet:
         # The first load's notes (a subjective run, a log read once of two, a score chosen
         # among several), as summarize says them: the follow's own notes are of the updates.
-        for line in note_lines(result, listed_in=args.bad_lines):
+        for line in summary_notes(result, listed_in=args.bad_lines):
             print(line, file=sys.stderr, flush=True)
     # The counter for new lines made now, beside the wait for them: made by the first line
     # appended (the tokenizer and count plan loaded, pyarrow imported), it held that line's
