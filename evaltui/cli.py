@@ -773,7 +773,13 @@ def print_summary(
 ) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import run_accuracies, run_kinds
-    from evaltui.data.sanitize import as_written, cell_width, one_line, one_line_middle
+    from evaltui.data.sanitize import (
+        as_written,
+        cell_width,
+        one_line,
+        one_line_middle,
+        plain_glyphs,
+    )
     from evaltui.data.wording import plural
 
     head = result.headline()
@@ -814,7 +820,8 @@ def print_summary(
         # cut is '...' there, not '…' written '\\u2026'.
         encoding = text_encoding("-")
         labels = {
-            run: as_written(one_line_middle(run, 60, mark), encoding)
+            # a label's ' · ' as the score line writes it (' - '), other characters escaped
+            run: as_written(plain_glyphs(one_line_middle(run, 60, mark), encoding), encoding)
             for run in list(by_run)[:SUMMARY_RUNS]
         }
         width = max(cell_width(label) for label in labels.values())

@@ -537,7 +537,8 @@ def _text_table(
     columns = [[labels[s.run], *cells] for s, cells in zip(summaries, bodies, strict=True)]
 
     def written(text: str) -> str:
-        # evaltui's '–' and '…' as written ('-', '...'), a label's own characters escaped
+        # evaltui's '–', '…' and a label's ' · ' as written ('-', '...', ' - '), other
+        # characters escaped ('模型' as '\\u6a21\\u578b')
         return as_written(plain_glyphs(text, encoding), encoding)
 
     if encoding is not None:
@@ -546,10 +547,7 @@ def _text_table(
         # pushed past the others' and its '–' and '…' likewise.
         first = [written(cell) for cell in first]
         first_width = max(cell_width(cell) for cell in first)
-        columns = [
-            [as_written(column[0], encoding), *(written(cell) for cell in column[1:])]
-            for column in columns
-        ]
+        columns = [[written(cell) for cell in column] for column in columns]
     widths = [max(cell_width(cell) for cell in column) for column in columns]
     blocks: list[list[int]] = []
     used = first_width

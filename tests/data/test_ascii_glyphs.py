@@ -26,7 +26,7 @@ LONG = "run_" + "y" * 70 + "_end"
 def two_runs(tmp_path: Path) -> Path:
     """Two runs of four prompts each, one of them under a label too long for a message, one
     prompt with CJK text (from the file: stays escaped)."""
-    for run, correct in (("base", (1, 1, 0, 0)), (LONG, (0, 1, 1, 1))):
+    for run, correct in (("base · v2", (1, 1, 0, 0)), (LONG, (0, 1, 1, 1))):
         folder = tmp_path / "evals" / run
         folder.mkdir(parents=True)
         rows = [
@@ -45,10 +45,15 @@ def test_summarize_compare_export_write_their_glyphs_in_ascii(
     """summarize's 'run × prompt', compare's '→' and '·' between counts, export's
     'text “…” · always' description: each in ASCII, no escape of evaltui's glyphs left."""
     opts = common(tmp_path, word_tokenizer)
-    summary = ascii_evaltui(["summarize", str(two_runs), "-o", str(tmp_path / "s.json"), *opts])
+    summary = ascii_evaltui(
+        ["summarize", str(two_runs), "-o", str(tmp_path / "s.json"), "--table", *opts]
+    )
     assert summary.returncode == 0, summary.stderr
     assert "(8 rows, run x prompt)" in summary.stderr
-    assert not ESCAPED_GLYPH.search(summary.stderr), summary.stderr
+    # a label's '·' one way in the accuracy block, the triage lines and the table's header
+    assert "\n  base - v2   " in summary.stderr and "\ntriage       base - v2: " in summary.stderr
+    assert summary.stdout.startswith("metric  ") and "  base - v2  " in summary.stdout
+    assert not ESCAPED_GLYPH.search(summary.stderr + summary.stdout), summary.stderr
 
     compare = ascii_evaltui(["compare", str(two_runs), "-o", str(tmp_path / "c.csv"), *opts])
     assert compare.returncode == 0, compare.stderr
@@ -88,7 +93,7 @@ def test_a_data_layer_error_cuts_with_dots_on_ascii(
         [*argv, "--correct-threshold", "nosuch=0.3", *common(tmp_path, word_tokenizer)]
     )
     assert proc.returncode == 2, proc.stderr
-    assert "not loaded: 'nosuch' (runs: base, run_yyy" in proc.stderr
+    assert "not loaded: 'nosuch' (runs: base - v2, run_yyy" in proc.stderr
     assert "y..." in proc.stderr
     assert not ESCAPED_GLYPH.search(proc.stderr), proc.stderr
 
