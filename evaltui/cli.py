@@ -644,8 +644,6 @@ def problem_lines(
     0' too) and every other command's report. Past five, where every one is (``listed_in``,
     the ``--bad-lines`` file, or that flag): they were counted, and a script could get them
     nowhere but in the app."""
-    from evaltui.data.sanitize import one_line
-
     skipped = [f for f in result.skipped_files if not f.companion]
     lines = [f"bad lines    {len(result.errors):,}"] if always or result.errors else []
     for error in result.errors[:5]:
@@ -656,6 +654,16 @@ def problem_lines(
         lines.append(f"skipped      {problem_line(report.source, None, report.skipped)}")
     if len(skipped) > 5:
         lines.append(more_words(len(skipped) - 5, "skipped file", listed_in))
+    return lines + summary_notes(result, listed_in=listed_in)
+
+
+def summary_notes(result: Any, *, listed_in: str | os.PathLike[str] | None = None) -> list[str]:
+    """The load's notes, one line each (the first five), and what its prompts with several
+    references are: :func:`problem_lines`' last lines, and ``summarize --follow``'s of its
+    first load."""
+    from evaltui.data.sanitize import one_line
+
+    lines: list[str] = []
     # A note about each of many files (100 verl step files "scored by 'acc'") is said once,
     # naming how many files and the first few.
     notes = result.note_groups()
@@ -765,7 +773,13 @@ def print_summary(
 ) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import run_accuracies, run_kinds
-    from evaltui.data.sanitize import as_written, cell_width, one_line, one_line_middle
+    from evaltui.data.sanitize import (
+        as_written,
+        cell_width,
+        one_line,
+        one_line_middle,
+        plain_glyphs,
+    )
     from evaltui.data.wording import plural
 
     head = result.headline()
@@ -806,7 +820,8 @@ def print_summary(
         # cut is '...' there, not '…' written '\\u2026'.
         encoding = text_encoding("-")
         labels = {
-            run: as_written(one_line_middle(run, 60, mark), encoding)
+            # a label's ' · ' as the score line writes it (' - '), other characters escaped
+            run: as_written(plain_glyphs(one_line_middle(run, 60, mark), encoding), encoding)
             for run in list(by_run)[:SUMMARY_RUNS]
         }
         width = max(cell_width(label) for label in labels.values())
@@ -1155,10 +1170,11 @@ class VisibleStream:
         self.unsanitized = stream if stream is not None else open(os.devnull, "w")  # noqa: SIM115
 
     def write(self, text: str) -> int:
-        from evaltui.data.sanitize import visible
+        from evaltui.data.sanitize import plain_glyphs, visible
 
+        shown = plain_glyphs(visible(storable(text)), self.written_in())
         try:
-            written: int = self.unsanitized.write(visible(storable(text)))
+            written: int = self.unsanitized.write(shown)
         except BrokenPipeError:
             # `evaltui … 2>&1 | head`: messages are for a reader that left; the command's work
             # (its output file) goes on, and its exit code says how that went.
@@ -1169,6 +1185,10 @@ class VisibleStream:
             # as a left reader's are; the output is still written (it was not: exit 1).
             return len(text)
         return written
+
+    def written_in(self) -> str | None:
+        """The stream's encoding, None when UTF-8 (as :func:`text_encoding` says it)."""
+        return encoding_of(self.unsanitized)
 
     def flush(self) -> None:
         try:
@@ -1191,7 +1211,11 @@ def text_encoding(beside: str | os.PathLike[str] | None = None) -> str | None:
     ``-``), for a layout to measure its cells as written
     (:func:`evaltui.data.sanitize.as_written`); None when it is UTF-8, which writes every
     character as itself."""
-    stream = sys.stderr if is_standard_output(beside) else sys.stdout
+    return encoding_of(sys.stderr if is_standard_output(beside) else sys.stdout)
+
+
+def encoding_of(stream: Any) -> str | None:
+    """``stream``'s encoding, None when it is UTF-8 (or unknown)."""
     encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
         return None if codecs.lookup(encoding).name == "utf-8" else encoding
@@ -1212,7 +1236,7 @@ def say(
     (``--help``), written as it is. ``data``: text for a program (``--table csv``), UTF-8
     whatever the locale's encoding, as ``-o -`` writes (in ASCII a CJK run label's cell read
     ``\u6a21\u578b``: a label no other output of the load has)."""
-    from evaltui.data.sanitize import visible
+    from evaltui.data.sanitize import plain_glyphs, visible
     from evaltui.data.stdout import StandardOutputFailed
 
     if is_standard_output(beside):
@@ -1221,6 +1245,9 @@ def say(
     if sys.stdout is None:  # `>&-`: no standard output at all (it was an AttributeError)
         raise StandardOutputFailed("standard output is closed")
     shown = visible(storable(text)) if sanitize else text
+    if not data:
+        # evaltui's '→', '…', '×' as '->', '...', 'x' where stdout cannot write them
+        shown = plain_glyphs(shown, text_encoding())
     try:
         try:
             if data and not shown.isascii() and hasattr(sys.stdout, "buffer"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evaltui.cli import (
@@ -30,9 +31,17 @@ from evaltui.cli import (
     shown_path,
     stderr_mark,
 )
-from evaltui.data.sanitize import cell_width, head_cells, tail_cells, visible
+from evaltui.data.sanitize import (
+    cell_width,
+    head_cells,
+    one_line,
+    one_line_middle,
+    tail_cells,
+    visible,
+)
 
 if TYPE_CHECKING:
+    from evaltui.data.export import ExportSummary
     from evaltui.data.query import QueryError
 
 
@@ -150,6 +159,8 @@ def where_error(where: str) -> QueryError | None:
 
 def cmd_export(argv: Sequence[str]) -> int:
     from evaltui.data.export import (
+        KIND_CONTENTS,
+        SUFFIX_KINDS,
         OutputIsInput,
         all_or_none,
         export_view,
@@ -256,7 +267,26 @@ def cmd_export(argv: Sequence[str]) -> int:
             f"evaltui: note: {mismatch_words(kind, args.output)}, or give --as {named}",
             file=sys.stderr,
         )
+    unknown = Path(args.output).suffix
+    if (
+        args.kind is None
+        and not args.records
+        and unknown
+        and unknown.lower() not in SUFFIX_KINDS
+        and not is_standard_output(args.output)
+    ):
+        # `-o results.xlsx` (or .txt, .tsv) got the combined JSON without a word
+        print(
+            f"evaltui: note: {one_line_middle(Path(args.output).name, 30)} will hold "
+            f"{KIND_CONTENTS[kind]}: {one_line(unknown, 12)} is no format evaltui writes "
+            "(--as csv, parquet, records or combined; or name it .csv, .parquet, "
+            ".jsonl or .json)",
+            file=sys.stderr,
+        )
     target = args.output
+    # `-o - | head -1`: the reader leaving cuts the export short (the other outputs are still
+    # written); the summary line said of it was unset then, a traceback (exit 1).
+    summary: ExportSummary | str = "stopped writing to standard output: its reader left"
     try:
         with all_or_none():  # the export and --bad-lines: both or neither
             with reader_may_leave(target):

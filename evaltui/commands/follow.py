@@ -26,6 +26,7 @@ from evaltui.cli import (
     refused_output,
     shown_path,
     stderr_mark,
+    summary_notes,
 )
 from evaltui.data.export import all_or_none, is_stdout, write_combined_json, write_problems
 from evaltui.data.follow import Follower
@@ -80,7 +81,8 @@ def follow_summarize(
                 # Prompts as the end summary counts them: of several runs '60 prompts in 2
                 # runs' (the Stats rows, run × prompt, read '120 prompts').
                 f"{loaded_prompts(result.stats)}, "
-                f"{plural(result.generations.height, 'generation')} · wrote {where}",
+                f"{plural(result.generations.height, 'generation')}{unscored(result)}"
+                f" · wrote {where}",
                 file=sys.stderr,
                 flush=True,
             )
@@ -92,6 +94,11 @@ def follow_summarize(
     waiting = follower.waiting()
     if not write(result):
         return EXIT_FAILURE
+    if not args.quiet:
+        # The first load's notes (a subjective run, a log read once of two, a score chosen
+        # among several), as summarize says them: the follow's own notes are of the updates.
+        for line in summary_notes(result, listed_in=args.bad_lines):
+            print(line, file=sys.stderr, flush=True)
     # The counter for new lines made now, beside the wait for them: made by the first line
     # appended (the tokenizer and count plan loaded, pyarrow imported), it held that line's
     # write 2.4-2.7 s on sample_data (-i 0.1), where the app paints one in ~0.2 s. A poll that
@@ -157,6 +164,14 @@ def follow_summarize(
         if not args.quiet:
             print("evaltui: stopped following", file=sys.stderr)
         return EXIT_OK
+
+
+def unscored(result: LoadResult) -> str:
+    """' (3 unscored)': the generations without a score the end summary of ``summarize``
+    counts ('counted, not in accuracy'); none: nothing."""
+    generations = result.generations
+    count = generations["accuracy"].null_count() if "accuracy" in generations.columns else 0
+    return f" ({count:,} unscored)" if count else ""
 
 
 def as_written(where: str, when: str) -> str:

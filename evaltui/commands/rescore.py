@@ -126,7 +126,8 @@ def rescore_parser() -> argparse.ArgumentParser:
         type=positive_int,
         default=None,
         metavar="N",
-        help="scorer processes (default: all cores, or --num-proc N when fewer)",
+        help="scorer processes (default: all cores, or --num-proc N when fewer; never more than "
+        "the cores)",
     )
     parser.add_argument(
         "--compare",
@@ -327,14 +328,17 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     rescore_options = RescoreOptions(
         args.scorer,
         timeout=args.timeout,
-        # --num-proc is never more than the cores (as the load bounds its threads and says
-        # so): taken whole, 64 scorer processes ran on 2 cores. --workers N said outright stays.
+        # Neither --num-proc nor --workers is more than the cores (as the load bounds its
+        # threads and says so): taken whole, 64 scorer processes ran on 2 cores.
         workers=args.workers or (None if args.num_proc is None else options.workers()),
         cache_dir=args.cache_dir,
         use_cache=not args.no_cache,
         include_path=args.include_path,
         thresholds=options.correct_threshold,
     )
+    bounded = rescore_options.workers_note()
+    if bounded is not None and not args.quiet:
+        print(f"evaltui: note: {bounded}", file=sys.stderr)
     try:
         rescored = _score_with_progress(
             result, rescore_options, args.quiet, options.read.cache_token()

@@ -352,12 +352,16 @@ class Comparison:
         lines = [self.headline(mark)]
         if self.levels_line(mark):
             lines.append(self.levels_line(mark))
-        for kind in (self.kind_a, self.kind_b):
-            if kind is not None and not kind.accuracy:
-                name = dict(zip((self.run_a, self.run_b), names, strict=True)).get(kind.run)
-                lines.append(
-                    f"score of {name or one_line(kind.run, 60)}: {one_line(kind.describe(), 120)}"
-                )
+        kinds = [kind for kind in (self.kind_a, self.kind_b) if kind is not None]
+        # Both runs' scores once either is no accuracy: rescore --compare of a stored reward
+        # said 'score of m1 (stored): continuous 0.01-2.95' and nothing of what re-scored it.
+        named = dict(zip((self.run_a, self.run_b), names, strict=True))
+        if any(not kind.accuracy for kind in kinds):
+            lines.extend(
+                f"score of {named.get(kind.run) or one_line(kind.run, 60)}: "
+                f"{one_line(kind.describe(), 120)}"
+                for kind in kinds
+            )
         if kinds_warning := self.kinds_warning():
             lines.append(kinds_warning)
         lines.append(self.outcome_line())

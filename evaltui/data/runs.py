@@ -32,7 +32,7 @@ from pathlib import PurePosixPath
 import polars as pl
 
 from evaltui.data.formats.base import RunIdentity
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import one_line, plain_glyphs
 from evaltui.data.schema import clean_text
 
 #: Between a label and what tells its runs apart.
@@ -343,16 +343,19 @@ def resolve_run(runs: Sequence[str], name: str) -> str:
     10``, ``… step 100``). Raises ValueError naming the candidates when none or several match.
 
     ``name`` as a label holds it: a folder's undecodable byte, passed as the shell has it
-    (``--run "$(basename "$d")"``), reaches Python as ``\\udcff`` and labels hold ``\\xff``."""
+    (``--run "$(basename "$d")"``), reaches Python as ``\\udcff`` and labels hold ``\\xff``.
+    A label is also named as an ASCII standard error wrote it (:func:`plain_glyphs`):
+    ``'openai/o1-mini - winrate'``, typed back from a message, named no run."""
     name = clean_text(name)
     if name in runs:
         return name
     wanted = name.casefold()
-    matches = [run for run in runs if wanted in run.casefold()]
+    forms = {run: {run.casefold(), plain_glyphs(run, "ascii").casefold()} for run in runs}
+    matches = [run for run in runs if any(wanted in form for form in forms[run])]
     if len(matches) == 1:
         return matches[0]
     whole = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
-    words = [run for run in matches if whole.search(run.casefold())]
+    words = [run for run in matches if any(whole.search(form) for form in forms[run])]
     if len(words) == 1:
         return words[0]
     if matches:

@@ -284,24 +284,70 @@ def one_line(text: str | None, limit: int = 200, mark: str = "…") -> str:
     return folded
 
 
+#: The typographic characters evaltui writes in its own text (cuts, arrows, ranges, signs,
+#: separators), and what a stream whose encoding lacks them writes instead: Python's
+#: backslashreplace wrote each as ``\\u2192``, six cells read as part of the text
+#: ('deepseek \\u2192 qwen', 'run \\xd7 prompt'). Any other character keeps its escape, and
+#: a file's text, escaped where it is laid out (:func:`as_written`), keeps its own.
+PLAIN_GLYPHS: dict[str, str] = {
+    "\u2026": "...",  # …
+    "\u2192": "->",  # →
+    "\u2190": "<-",  # ←
+    "\u2013": "-",  # –
+    "\u2014": "--",  # —
+    "\u2212": "-",  # −
+    "\u00d7": "x",  # ×
+    "\u2265": ">=",  # ≥
+    "\u2264": "<=",  # ≤
+    "\u00b7": "-",  # ·
+    "\u201c": '"',  # “
+    "\u201d": '"',  # ”
+    "\u2191": "^",  # ↑
+    "\u2193": "v",  # ↓
+    "\u03c4": "t",  # τ
+    "\u2308": "ceil(",  # ⌈
+    "\u2309": ")",  # ⌉
+    "\u2713": "yes",  # ✓
+    "\u2717": "no",  # ✗
+}
+
+
+@lru_cache(maxsize=16)
+def _plain_table(encoding: str) -> dict[int, str]:
+    table: dict[int, str] = {}
+    for glyph, plain in PLAIN_GLYPHS.items():
+        try:
+            glyph.encode(encoding)
+        except UnicodeEncodeError:
+            table[ord(glyph)] = plain
+        except LookupError:
+            return {}
+    return table
+
+
+def plain_glyphs(text: str, encoding: str | None) -> str:
+    """``text`` with the glyphs of :data:`PLAIN_GLYPHS` that ``encoding`` lacks written in ASCII
+    (``→`` as ``->``), as evaltui writes text on a stream in that encoding; None (UTF-8): as it
+    is."""
+    if encoding is None or text.isascii():
+        return text
+    return text.translate(_plain_table(encoding))
+
+
 def cut_mark(encoding: str | None) -> str:
     """The mark of a cut in text written in ``encoding``: ``…``, or ``...`` where the encoding
     lacks it (an ASCII standard output writes ``…`` as ``\\u2026``, six cells that read as
     part of the text)."""
-    if encoding is None:
-        return "…"
-    try:
-        "…".encode(encoding)
-    except UnicodeEncodeError:
-        return "..."
-    return "…"
+    return plain_glyphs("…", encoding)
 
 
 def as_written(text: str, encoding: str | None) -> str:
-    """``text`` as a stream in ``encoding`` writes it, to be measured so: a character the
-    encoding lacks as ``\\u6a21`` (backslashreplace, as Python's stderr and evaltui's standard
-    output write it). None: as it is (UTF-8 holds every character). On an ASCII standard output
-    '模型' is 12 cells, not the 4 a layout measured it at."""
+    """A file's ``text`` as a stream in ``encoding`` writes it, to be measured so: a character
+    the encoding lacks as ``\\u6a21`` (backslashreplace, as Python's stderr and evaltui's
+    standard output write it), escaped here so that it stays so (a prompt's own '×' is no glyph
+    of evaltui's: :func:`plain_glyphs` leaves its ``\\xd7``). None: as it is (UTF-8 holds
+    every character). On an ASCII standard output '模型' is 12 cells, not the 4 a layout
+    measured it at."""
     if encoding is None:
         return text
     return text.encode(encoding, "backslashreplace").decode(encoding)

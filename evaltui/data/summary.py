@@ -36,6 +36,7 @@ from evaltui.data.sanitize import (
     one_line,
     one_line_middle,
     pad_cells,
+    plain_glyphs,
     spreadsheet_safe,
     wrap_cells,
 )
@@ -536,7 +537,9 @@ def _text_table(
     columns = [[labels[s.run], *cells] for s, cells in zip(summaries, bodies, strict=True)]
 
     def written(text: str) -> str:
-        return as_written(text, encoding)
+        # evaltui's '–', '…' and a label's ' · ' as written ('-', '...', ' - '), other
+        # characters escaped ('模型' as '\\u6a21\\u578b')
+        return as_written(plain_glyphs(text, encoding), encoding)
 
     if encoding is not None:
         # Each cell as it will be written, measured so: on an ASCII standard output a CJK label
