@@ -241,6 +241,21 @@ def mean_word(kinds: dict[str, ScoreKind], means: dict[str, float]) -> str:
     return f"mean {one_line(name, 24)}"
 
 
+def correct_part(kinds: dict[str, ScoreKind]) -> str:
+    """What made a sample "correct" (the table's ``correct``, pass@k, maj@k) when it is not
+    plain 0/1: ``correct ≥ 0.5`` for a 0–1 partial credit (a 0.5 is solved), a threshold's rule
+    (``correct ≤ 0.3`` for an mae); the runs' several rules when they differ (``correct ≥ 0.5 /
+    ≥ 0.8 (t)``: ``t`` says which run has which); "" for 0/1
+    scores at the default (right is 1) and runs without a threshold. At 80 columns it was only
+    in the score kinds at the header's end, left off in "+N more (t)"."""
+    rules = [r for r in dict.fromkeys(k.correct_rule() for k in kinds.values()) if r is not None]
+    if not rules:
+        return ""
+    if len(rules) == 1:
+        return f"correct {rules[0]}"
+    return f"correct {' / '.join(rules)} ({MORE_KEY})"
+
+
 @dataclass(frozen=True)
 class HeaderCounts:
     """What the header counts, by run (run order kept)."""
@@ -382,6 +397,7 @@ def _header_parts(
         parts.append(f"generations {generations:,}")
     beside, after = rescore_parts(numbers, width, spelling)
     parts.insert(len(parts) - 1, beside)  # beside the accuracy
+    parts.insert(len(parts) - 1, correct_part(kinds))  # what made the correct counts
     if unscored:
         parts.append(f"unscored {unscored:,}")
     parts.append(f"bad lines {len(result.errors):,}")
@@ -418,7 +434,7 @@ def _must(part: str, optional: str = "") -> bool:
     ``optional`` (when given) need not be shown."""
     if optional and part.startswith(optional):
         return False
-    kept = ("accuracy ", "mean ", _STORED, "unscored ", "notes ", "generations loading")
+    kept = ("accuracy ", "mean ", "correct ", _STORED, "unscored ", "notes ", "generations loading")
     return (
         part.startswith(kept)
         or part in {"lengths pending", "lengths incomplete"}
