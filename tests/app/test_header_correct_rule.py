@@ -102,3 +102,22 @@ async def test_a_binary_run_says_no_rule(tmp_path: Path, make_app: Any) -> None:
         await settle(pilot)
         assert "correct" not in header(app), header(app)
         await pilot.press("ctrl+q")
+
+
+async def test_a_binary_run_beside_a_thresholded_score_keeps_its_own_rule(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A 0/1 run beside a 0–300 judge score correct at ≥ 150: "correct ≥ 150" alone read as the
+    0/1 run's rule too (none of its 1s is ≥ 150)."""
+    root = write_named_runs(tmp_path / "evals", {"bin": [0, 1, 1, 0], "judge": [120, 180, 40, 200]})
+    options = LoadOptions(
+        model=str(word_tokenizer),
+        cache_dir=tmp_path / "cache",
+        correct_threshold=Thresholds.parse(["judge=150"]),
+    )
+    app = EvalApp([str(root)], options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = header(app)
+        assert "correct ≥ 0.5 / ≥ 150 (t)" in shown, shown
+        await pilot.press("ctrl+q")

@@ -29,7 +29,13 @@ from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
 from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult, empty_reason
-from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
+from evaltui.data.metrics import (
+    ScoreKind,
+    format_score,
+    kinds_of_runs,
+    kinds_summary,
+    run_kind_aggregates,
+)
 from evaltui.data.query import (
     SCALED_COLUMNS,
     QueryError,
@@ -245,12 +251,16 @@ def correct_part(kinds: dict[str, ScoreKind]) -> str:
     """What made a sample "correct" (the table's ``correct``, pass@k, maj@k) when it is not
     plain 0/1: ``correct ≥ 0.5`` for a 0–1 partial credit (a 0.5 is solved), a threshold's rule
     (``correct ≤ 0.3`` for an mae); the runs' several rules when they differ (``correct ≥ 0.5 /
-    ≥ 0.8 (t)``: ``t`` says which run has which); "" for 0/1
-    scores at the default (right is 1) and runs without a threshold. At 80 columns it was only
-    in the score kinds at the header's end, left off in "+N more (t)"."""
-    rules = [r for r in dict.fromkeys(k.correct_rule() for k in kinds.values()) if r is not None]
-    if not rules:
+    ≥ 150 (t)``: ``t`` says which run has which; a 0/1 run's ``≥ 0.5`` among them, as "correct
+    ≥ 150" alone read as its too); "" when every run with a threshold is 0/1 at the default
+    (right is 1). At 80 columns it was only in the score kinds at the header's end, left off in
+    "+N more (t)"."""
+    judged = [k for k in kinds.values() if k.threshold is not None]
+    if all(k.correct_rule() is None for k in judged):
         return ""
+    rules = list(
+        dict.fromkeys(k.correct_rule() or f"≥ {format_score(k.threshold)}" for k in judged)
+    )
     if len(rules) == 1:
         return f"correct {rules[0]}"
     return f"correct {' / '.join(rules)} ({MORE_KEY})"
