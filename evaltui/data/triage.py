@@ -28,9 +28,10 @@ Per prompt (``flag_<name>``, booleans):
   its generations: the reference or the grader is suspect, not the model.
 - ``grader_mismatch``: some generation's extracted answer equals the reference, or any of its
   aliases when it is a list of acceptable answers (after the vote's normalisation), yet is scored
-  wrong by the grader: a full miss. A score strictly between 0 and 1 is partial credit, the
-  grader's own judgement (truthfulqa_mc2's probability mass on the true choices: its likeliest
-  choice may be true at a mass below 0.5), not a miss.
+  wrong by the grader: a full miss (0 or less). A score above 0 is partial credit, the grader's
+  own judgement (truthfulqa_mc2's probability mass on the true choices: its likeliest choice may
+  be true at a mass below 0.5; a 0–100 judge's 25), not a miss; where a lower score is better,
+  a score strictly between 0 and 1 is (:func:`partial_credit_expr`).
 - ``inconsistent_scores``: generations with the same (normalised) extracted answer got different
   scores.
 - ``all_truncated``: every generation hit the length cap.
