@@ -204,7 +204,7 @@ class EvalApp(App[int]):
         self.doubts_told: set[str] = set()
         """The doubts about new verdicts said (:meth:`tell_doubts`), and the re-score's notes
         (:meth:`untold`), by :func:`told_key`: a followed update's re-score says only new ones,
-        not the same with newer counts."""
+        not the same with newer counts. Emptied by each re-score the dialog asks for."""
         self.rescoring = False
         """True while a re-score runs (``x`` or ``esc`` stops it; the scores shown stay)."""
         self.rescore_error: str | None = None
@@ -537,6 +537,9 @@ class EvalApp(App[int]):
         )
         self.rescore_scope = only
         self.rescore_error = None
+        # A re-score asked for is told its notes and doubts afresh: said once per app, a second
+        # scorer's "scored from the answer" went unsaid, as did exact's doubt asked for again.
+        self.doubts_told.clear()
         prepare_workers()
         if self.loading or self.loaded is None:
             self.notify(

@@ -605,7 +605,7 @@ def stats_frame(
         .join(vote_columns(voting, correct, _MAJ), on=keys, how="left", maintain_order="left")
         .with_columns(judged_majority(_MAJ))
         .join(
-            flag_columns(voting, options.triage_thresholds(), correct, run_max),
+            flag_columns(voting, options.triage_thresholds(), correct, run_max, kinds),
             on=keys,
             how="left",
             maintain_order="left",

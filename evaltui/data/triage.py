@@ -28,9 +28,10 @@ Per prompt (``flag_<name>``, booleans):
   its generations: the reference or the grader is suspect, not the model.
 - ``grader_mismatch``: some generation's extracted answer equals the reference, or any of its
   aliases when it is a list of acceptable answers (after the vote's normalisation), yet is scored
-  wrong by the grader: a full miss. A score strictly between 0 and 1 is partial credit, the
-  grader's own judgement (truthfulqa_mc2's probability mass on the true choices: its likeliest
-  choice may be true at a mass below 0.5), not a miss.
+  wrong by the grader: a full miss (0 or less). A score above 0 is partial credit, the grader's
+  own judgement (truthfulqa_mc2's probability mass on the true choices: its likeliest choice may
+  be true at a mass below 0.5; a 0–100 judge's 25), not a miss; where a lower score is better,
+  a score strictly between 0 and 1 is (:func:`partial_credit_expr`).
 - ``inconsistent_scores``: generations with the same (normalised) extracted answer got different
   scores.
 - ``all_truncated``: every generation hit the length cap.
@@ -72,7 +73,13 @@ from evaltui.data.extract import (
     short_replies,
 )
 from evaltui.data.extract import TAIL_CHARS as ANSWER_TAIL_CHARS
-from evaltui.data.metrics import DEFAULT_THRESHOLD, correct_expr, format_score, run_kinds
+from evaltui.data.metrics import (
+    DEFAULT_THRESHOLD,
+    ScoreKind,
+    correct_expr,
+    format_score,
+    run_kinds,
+)
 from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.schema import elementwise, set_columns, take_rows
 from evaltui.data.wording import plural
@@ -593,12 +600,22 @@ def with_measures(generations: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def partial_credit_expr() -> pl.Expr:
-    """A score strictly between 0 and 1: partial credit the grader gave (truthfulqa_mc2's
-    probability mass on the true choices, an F1), a judgement of its own, where a threshold
-    (not the grader) says wrong; only a full miss is the grader calling an answer wrong."""
+def partial_credit_expr(kinds: Mapping[str, ScoreKind] | None = None) -> pl.Expr:
+    """A score above a full miss (0) where a higher one is better: partial credit the grader
+    gave (truthfulqa_mc2's probability mass on the true choices, an F1, a judge's 25 of 100), a
+    judgement of its own, where a threshold (not the grader) says wrong; only a full miss (0 or
+    less: an RL reward of -0.5 or -1 too) is the grader calling an answer wrong. Where a lower
+    score is better (``kinds``; an mae), a score strictly between 0 and 1. Only a score between
+    0 and 1 counted: a 0–100 judge's 25 and 75 for answers equal to the reference, wrong at its
+    threshold 50, flagged every prompt "grader?", where the same scores as 0.25 flagged none."""
     score = pl.col("accuracy")
-    return ((score > 0) & (score < 1)).fill_null(False)
+    above = (score > 0) & ~score.is_nan()
+    lower = [run for run, k in (kinds or {}).items() if k.higher_is_better is False]
+    if not lower:
+        return above.fill_null(False)
+    return (
+        pl.when(pl.col("run").is_in(lower)).then(above & (score < 1)).otherwise(above)
+    ).fill_null(False)
 
 
 def prompt_flag_table(
@@ -606,20 +623,22 @@ def prompt_flag_table(
     thresholds: Thresholds,
     correct: pl.Expr | None = None,
     run_max: RunMax | None = None,
+    kinds: Mapping[str, ScoreKind] | None = None,
 ) -> pl.DataFrame:
     """One row per (run, prompt_id): the ``n_<flag>`` counts and ``flag_<name>`` booleans.
 
     ``correct``: per generation, True/False/null (metrics.correct_expr of the runs' score kinds);
     default: a score of at least 0.5. A run with no notion of correct (a continuous score) raises
     neither the suspect-reference nor the grader-mismatch flag. ``run_max``: each run's longest
-    generation (default: over ``generations``).
+    generation (default: over ``generations``). ``kinds``: the runs' score kinds, whose
+    direction tells partial credit from a full miss (:func:`partial_credit_expr`).
     """
     if correct is None:
         correct = correct_expr(DEFAULT_THRESHOLD)
     # The loader normalised each answer and reference once (vote_answer, vote_reference);
     # frames built elsewhere get them here.
     ready = with_measures(fill_vote_answers(generations))
-    return flag_columns(ready.lazy(), thresholds, correct, run_max).collect()
+    return flag_columns(ready.lazy(), thresholds, correct, run_max, kinds).collect()
 
 
 def flag_columns(
@@ -627,6 +646,7 @@ def flag_columns(
     thresholds: Thresholds,
     correct: pl.Expr,
     run_max: RunMax | None = None,
+    kinds: Mapping[str, ScoreKind] | None = None,
 ) -> pl.LazyFrame:
     """:func:`prompt_flag_table` as a query, over generations that have their text measures and
     normalised answers (``vote_answer``, ``vote_reference``) already."""
@@ -645,7 +665,7 @@ def flag_columns(
             reference_match_expr("_answer", "_reference")
             & ~pl.col("_correct")
             & pl.col("has_answer")
-            & ~partial_credit_expr()
+            & ~partial_credit_expr(kinds)
         )
         .any()
         .alias("flag_grader_mismatch"),
@@ -712,7 +732,8 @@ def prompt_flags(
             *[pl.lit(None, dtype=pl.Boolean).alias(f"flag_{f}") for f in PROMPT_FLAGS],
             pl.lit(None, dtype=pl.String).alias("triage"),
         )
-    table = prompt_flag_table(generations, thresholds, correct_expr(run_kinds(stats)), run_max)
+    kinds = run_kinds(stats)
+    table = prompt_flag_table(generations, thresholds, correct_expr(kinds), run_max, kinds)
     return base.join(table, on=["run", "prompt_id"], how="left", maintain_order="left")
 
 

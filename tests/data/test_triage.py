@@ -736,3 +736,38 @@ def test_a_followed_updates_measures_are_a_few_queries_and_the_same_values() -> 
     one = conform(pl.DataFrame({"gen": ["so \\boxed{42}"], "answer": ["42"]}))
     with_measures_and_answers(one)
     assert _queries(lambda: with_measures_and_answers(one)) <= 20
+
+
+def test_grader_mismatch_reads_partial_credit_on_the_runs_own_scale(tmp_path: Path) -> None:
+    # A 0–100 judge correct at >= 50: 25 for an answer equal to the reference is its partial
+    # credit, as 0.25 is on 0–1; only its 0 is a full miss. Scores of 25 and 75 flagged every
+    # prompt "grader?" (only a score strictly between 0 and 1 counted as partial credit), where
+    # the same scores as 0.25 and 0.75 flagged only the prompt with a 0. An RL reward correct at
+    # >= 0 gives a wrong answer -0.5 or -1: a full miss, as its 0 is.
+    from evaltui.data.metrics import Thresholds
+
+    def run(name: str, scores: list[list[float]]) -> None:
+        write_jsonl(
+            tmp_path / name / "out.jsonl",
+            [
+                {"prompt": f"Q{p}", "answer": "8", "accuracy": s, "gen": "so \\boxed{8}"}
+                for p, samples in enumerate(scores)
+                for s in samples
+            ],
+        )
+
+    run("judge", [[25, 75], [100, 50], [0, 100]])
+    run("unit", [[0.25, 0.75], [1, 0.5], [0, 1]])
+    run("reward", [[-0.5, 1], [0.5, 1], [-1, 1]])
+    thresholds = Thresholds.parse(["judge=50", "reward=0"])
+    options = LoadOptions(use_cache=False, tokenize=False, correct_threshold=thresholds)
+    stats = load([tmp_path], options).stats
+    flagged = {
+        run: [
+            p
+            for r, p, f in stats.select("run", "prompt", "flag_grader_mismatch").rows()
+            if f and r == run
+        ]
+        for run in ("judge", "unit", "reward")
+    }
+    assert flagged == {"judge": ["Q2"], "unit": ["Q2"], "reward": ["Q0", "Q2"]}

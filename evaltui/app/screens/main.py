@@ -29,7 +29,13 @@ from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
 from evaltui.app.tables import DataTable, LayoutBackend
 from evaltui.data.loader import LoadProgress, LoadResult, empty_reason
-from evaltui.data.metrics import ScoreKind, kinds_of_runs, kinds_summary, run_kind_aggregates
+from evaltui.data.metrics import (
+    ScoreKind,
+    format_score,
+    kinds_of_runs,
+    kinds_summary,
+    run_kind_aggregates,
+)
 from evaltui.data.query import (
     SCALED_COLUMNS,
     QueryError,
@@ -241,6 +247,25 @@ def mean_word(kinds: dict[str, ScoreKind], means: dict[str, float]) -> str:
     return f"mean {one_line(name, 24)}"
 
 
+def correct_part(kinds: dict[str, ScoreKind]) -> str:
+    """What made a sample "correct" (the table's ``correct``, pass@k, maj@k) when it is not
+    plain 0/1: ``correct ≥ 0.5`` for a 0–1 partial credit (a 0.5 is solved), a threshold's rule
+    (``correct ≤ 0.3`` for an mae); the runs' several rules when they differ (``correct ≥ 0.5 /
+    ≥ 150 (t)``: ``t`` says which run has which; a 0/1 run's ``≥ 0.5`` among them, as "correct
+    ≥ 150" alone read as its too); "" when every run with a threshold is 0/1 at the default
+    (right is 1). At 80 columns it was only in the score kinds at the header's end, left off in
+    "+N more (t)"."""
+    judged = [k for k in kinds.values() if k.threshold is not None]
+    if all(k.correct_rule() is None for k in judged):
+        return ""
+    rules = list(
+        dict.fromkeys(k.correct_rule() or f"≥ {format_score(k.threshold)}" for k in judged)
+    )
+    if len(rules) == 1:
+        return f"correct {rules[0]}"
+    return f"correct {' / '.join(rules)} ({MORE_KEY})"
+
+
 @dataclass(frozen=True)
 class HeaderCounts:
     """What the header counts, by run (run order kept)."""
@@ -382,6 +407,7 @@ def _header_parts(
         parts.append(f"generations {generations:,}")
     beside, after = rescore_parts(numbers, width, spelling)
     parts.insert(len(parts) - 1, beside)  # beside the accuracy
+    parts.insert(len(parts) - 1, correct_part(kinds))  # what made the correct counts
     if unscored:
         parts.append(f"unscored {unscored:,}")
     parts.append(f"bad lines {len(result.errors):,}")
@@ -418,7 +444,7 @@ def _must(part: str, optional: str = "") -> bool:
     ``optional`` (when given) need not be shown."""
     if optional and part.startswith(optional):
         return False
-    kept = ("accuracy ", "mean ", _STORED, "unscored ", "notes ", "generations loading")
+    kept = ("accuracy ", "mean ", "correct ", _STORED, "unscored ", "notes ", "generations loading")
     return (
         part.startswith(kept)
         or part in {"lengths pending", "lengths incomplete"}
