@@ -129,9 +129,9 @@ class EvalApp(App[int]):
         """Messages that hold only until the generations are loaded ("still reading the
         generations: … (press it again then)", a warm load's first table): taken down then,
         not left up for their full time saying the generations are still read."""
-        self.held_keys: list[events.Key] | None = None
-        """Keys held until the table first has prompts, when some were typed before the app
-        took the terminal (:meth:`hold_typed_ahead`); None when none are held."""
+        self.held_keys: list[events.Key | events.Paste] | None = None
+        """Keys (and pastes) held until the table first has prompts, when some were typed
+        before the app took the terminal (:meth:`hold_typed_ahead`); None when none are held."""
         self.rows_result: LoadResult | None = None
         """The load result :attr:`rows` were made from: :attr:`result` is the newer one from
         a followed update's arrival until its rows are shown (an export takes the two together,
@@ -241,9 +241,9 @@ class EvalApp(App[int]):
         return base
 
     def hold_typed_ahead(self) -> None:
-        """Keys were typed before the app took the terminal: they, and the keys typed after
-        them, wait for the table's first prompts (and their generations) and are acted on
-        then, in the order typed.
+        """Keys were typed before the app took the terminal: they, and the keys typed (and
+        text pasted) after them, wait for the table's first prompts (and their generations)
+        and are acted on then, in the order typed.
 
         Typed ahead, they were meant for the table: 's e t m' typed 0.3 s after 'evaltui
         sample_data' (in tmux) each said 'still reading the files: … (press it again then)',
@@ -258,7 +258,10 @@ class EvalApp(App[int]):
         """Hand the held keys to the app, in the order typed (after what is posted now)."""
         held, self.held_keys = self.held_keys, None
         for key in held or ():
-            self.post_message(events.Key(key.key, key.character))
+            if isinstance(key, events.Paste):
+                self.post_message(events.Paste(key.text))
+            else:
+                self.post_message(events.Key(key.key, key.character))
 
     _ACT_AT_ONCE: ClassVar[frozenset[str]] = frozenset(
         {"quit", "app.quit", "help_quit", "app.help_quit", "cancel_load"}
@@ -266,9 +269,15 @@ class EvalApp(App[int]):
     """The actions of keys never held (:meth:`hold_typed_ahead`)."""
 
     async def on_event(self, event: events.Event) -> None:
-        if self.held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
-            active = self.active_bindings.get(event.key)
-            if active is None or active.binding.action not in self._ACT_AT_ONCE:
+        if self.held_keys is not None and not event.is_forwarded:
+            if isinstance(event, events.Key):
+                active = self.active_bindings.get(event.key)
+                if active is None or active.binding.action not in self._ACT_AT_ONCE:
+                    self.held_keys.append(event)
+                    return
+            elif isinstance(event, events.Paste):
+                # Between held keys: a paste after a '/' typed ahead went to the table (no
+                # filter box had the keys yet) and was lost, the filter applied empty.
                 self.held_keys.append(event)
                 return
         await super().on_event(event)

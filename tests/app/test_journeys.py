@@ -1000,6 +1000,35 @@ async def test_keys_typed_ahead_wait_for_the_table_in_order_and_x_acts_at_once(
         assert not any(m.startswith("still reading") for m in said), said
 
 
+async def test_a_paste_between_keys_typed_ahead_waits_with_them(
+    tmp_path: Path, options: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'/' typed ahead, then a filter pasted while the files were read, then Enter (tmux,
+    paste-buffer -p at 80x24): the keys were held for the table, the paste was not: it went to
+    the loading screen, was lost, and the filter box applied empty. Now the paste waits with the
+    keys and lands in the box, between them."""
+    from textual import events
+
+    from tests.app.conftest import write_evals
+
+    data = write_evals(tmp_path / "evals")
+    release = hold_reads(monkeypatch)
+    app = EvalApp([str(data)], options())
+    app.hold_typed_ahead()  # as TypeaheadDriver does, before the app is mounted
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("slash")
+        app.post_message(events.Paste("average_accuracy < 0.5"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.rows is None  # still reading
+        release.set()
+        await settle(pilot)
+        assert app.main.query_one("#filter", Input).value == "average_accuracy < 0.5"
+        assert app.view.where == "average_accuracy < 0.5"
+        assert app.rows is not None and app.rows.height == 5  # by hand, as test_app's filter
+
+
 @pytest.mark.parametrize(
     "keys", [("s", "down", "enter"), ("s", "escape"), ("m", "down", "enter"), ("m", "escape")]
 )
