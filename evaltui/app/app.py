@@ -263,16 +263,23 @@ class EvalApp(App[int]):
             else:
                 self.post_message(events.Key(key.key, key.character))
 
-    _ACT_AT_ONCE: ClassVar[frozenset[str]] = frozenset(
-        {"quit", "app.quit", "help_quit", "app.help_quit", "cancel_load"}
-    )
-    """The actions of keys never held (:meth:`hold_typed_ahead`)."""
+    _ACT_AT_ONCE: ClassVar[frozenset[str]] = frozenset({"quit", "help_quit", "app.help_quit"})
+    """The actions of keys never held (:meth:`hold_typed_ahead`): ctrl+q quits, ctrl+c says
+    how, whatever was typed before them."""
+    _ACT_AT_ONCE_FIRST: ClassVar[frozenset[str]] = frozenset({"app.quit", "cancel_load"})
+    """The actions of keys not held when no key is held before them (q quits, x stops the
+    load). After a held key they wait with it: what it opens, they are typed into (a filter
+    typed ahead, '/prompt ~ "quad"', quit the app at its q; '/max_len > 8000' stopped the
+    load at its x and was applied as 'ma_len > 8000'; '?' then 'q' quit, not leaving the
+    help)."""
 
     async def on_event(self, event: events.Event) -> None:
         if self.held_keys is not None and not event.is_forwarded:
             if isinstance(event, events.Key):
                 active = self.active_bindings.get(event.key)
-                if active is None or active.binding.action not in self._ACT_AT_ONCE:
+                action = active.binding.action if active is not None else None
+                at_once = self._ACT_AT_ONCE_FIRST if not self.held_keys else frozenset()
+                if action not in self._ACT_AT_ONCE and action not in at_once:
                     self.held_keys.append(event)
                     return
             elif isinstance(event, events.Paste):
