@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.notifications import Notify
 from textual.timer import Timer
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from evaltui.app.commands import AppCommands
@@ -132,6 +133,10 @@ class EvalApp(App[int]):
         self.held_keys: list[events.Key | events.Paste] | None = None
         """Keys (and pastes) held until the table first has prompts, when some were typed
         before the app took the terminal (:meth:`hold_typed_ahead`); None when none are held."""
+        self._replaying = False
+        """True while the held keys are handed to the app (:meth:`_replay_held_keys`)."""
+        self._replayed: set[int] = set()
+        """The ids of held keys handed to the app and not reached it yet (not held again)."""
         self.rows_result: LoadResult | None = None
         """The load result :attr:`rows` were made from: :attr:`result` is the newer one from
         a followed update's arrival until its rows are shown (an export takes the two together,
@@ -256,12 +261,40 @@ class EvalApp(App[int]):
 
     def release_held_keys(self) -> None:
         """Hand the held keys to the app, in the order typed (after what is posted now)."""
-        held, self.held_keys = self.held_keys, None
-        for key in held or ():
+        if self.held_keys is not None and not self._replaying:
+            self._replaying = True
+            self._replay_held_keys()
+
+    REPLAY_WAIT = 1.0
+    """Seconds at most that held keys wait for a text box to let the focus go after an Enter or
+    an Escape (the filter box keeps it on an invalid filter: the keys after it are typed in)."""
+
+    def _replay_held_keys(self, waited: float | None = None) -> None:
+        """Post the held keys, in order; after an Enter or an Escape, the rest once it has
+        been acted on: when it leaves a text box, once the box has let the focus go.
+
+        An Enter or an Escape typed into the filter box leaves it in the screen's handler, a
+        few messages after the box got it; the keys posted with it went to the box meanwhile:
+        '/accuracy < 0.5', Enter, 'j', Enter typed ahead typed the j into the filter
+        ('accuracy < 0.5j', an error) and opened nothing. ``waited``: seconds waited so far
+        for the box (None: not waiting). Keys typed meanwhile wait behind these (held)."""
+        if waited is not None and isinstance(self.focused, Input) and waited < self.REPLAY_WAIT:
+            self.set_timer(0.02, lambda: self._replay_held_keys(waited + 0.02))
+            return
+        held = self.held_keys
+        while held:
+            key = held.pop(0)
             if isinstance(key, events.Paste):
-                self.post_message(events.Paste(key.text))
+                again: events.Key | events.Paste = events.Paste(key.text)
             else:
-                self.post_message(events.Key(key.key, key.character))
+                again = events.Key(key.key, key.character)
+            self._replayed.add(id(again))
+            self.post_message(again)
+            if held and isinstance(again, events.Key) and again.key in ("enter", "escape"):
+                self.call_after_refresh(self._replay_held_keys, 0.0)
+                return
+        self.held_keys = None
+        self._replaying = False
 
     _ACT_AT_ONCE: ClassVar[frozenset[str]] = frozenset({"quit", "help_quit", "app.help_quit"})
     """The actions of keys never held (:meth:`hold_typed_ahead`): ctrl+q quits, ctrl+c says
@@ -274,7 +307,9 @@ class EvalApp(App[int]):
     help)."""
 
     async def on_event(self, event: events.Event) -> None:
-        if self.held_keys is not None and not event.is_forwarded:
+        if id(event) in self._replayed:
+            self._replayed.discard(id(event))
+        elif self.held_keys is not None and not event.is_forwarded:
             if isinstance(event, events.Key):
                 active = self.active_bindings.get(event.key)
                 action = active.binding.action if active is not None else None

@@ -1033,6 +1033,30 @@ async def test_q_and_x_after_a_key_typed_ahead_wait_with_it(
             assert not app.stop_lengths.is_set()
 
 
+@pytest.mark.parametrize("leave", ["enter", "escape"])
+async def test_a_key_typed_ahead_after_leaving_the_filter_box_goes_to_the_table(
+    tmp_path: Path, options: Any, monkeypatch: pytest.MonkeyPatch, leave: str
+) -> None:
+    """'/accuracy < 0.5', Enter, 'j', Enter typed ahead (tmux, 80x24): the held keys were
+    handed over in one burst, and the box, which the Enter leaves in the screen's handler a
+    few messages later, took the j ('accuracy < 0.5j', an error), nothing opened; with Escape
+    for Enter the same. The keys after an Enter or an Escape go where it left the focus."""
+    from evaltui.app.screens.summary import SummaryScreen
+    from tests.app.conftest import write_evals
+
+    data = write_evals(tmp_path / "evals")
+    release = hold_reads(monkeypatch)
+    app = EvalApp([str(data)], options())
+    app.hold_typed_ahead()  # as TypeaheadDriver does, before the app is mounted
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("slash", *"n > 1", leave, "t")
+        release.set()
+        await settle(pilot)
+        assert app.held_keys is None
+        assert app.main.query_one("#filter", Input).value == "n > 1"
+        assert isinstance(app.screen, SummaryScreen)  # the t: the run summary
+
+
 async def test_a_paste_between_keys_typed_ahead_waits_with_them(
     tmp_path: Path, options: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
