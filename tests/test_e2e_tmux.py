@@ -261,3 +261,43 @@ def test_keys_typed_ahead_for_the_table_wait_for_it(tmp_path: Path, word_tokeniz
         assert "Sort by" not in shown and "still reading" not in shown, shown
     finally:
         subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)
+
+
+@pytest.mark.parametrize(
+    ("keys", "shown", "gone"),
+    [
+        # The command's Enter pressed twice, impatiently: the second opened the first prompt.
+        (["Enter", "Enter", "Enter"], "Showing 13 of 13 rows (run × prompt)", "reference:"),
+        # Help, Escape, then the sort menu: the Escape and the s were read as one alt+s.
+        (["?", "Escape", "s"], "Sort by", "Filter language"),
+    ],
+)
+def test_keys_typed_ahead_act_as_typed(
+    tmp_path: Path, word_tokenizer: Path, keys: list[str], shown: str, gone: str
+) -> None:
+    """Keys typed before the app takes the terminal come in one read: Enters before any other
+    key are the command's own (left out), an escape before a key is the escape key (Textual
+    read the two as Alt with that key, having no pause between them to tell)."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (CI installs it with apt-get)")
+    data = write_evals(tmp_path / "evals")
+    name = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
+    root = Path(__file__).resolve().parents[1]
+    command = (
+        f"cd {root} && {sys.executable} -m evaltui {data} --model {word_tokenizer} "
+        f"--cache-dir {tmp_path / 'cache'}; sleep 60"
+    )
+    env = {**os.environ, "TERM": "xterm-256color"}
+    subprocess.run(
+        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command],
+        check=True,
+        env=env,
+    )
+    try:
+        tmux("send-keys", "-t", name, *keys)
+        wait_for(name, shown)
+        time.sleep(1.0)  # the keys held for the table are acted on as it is shown
+        screen_now = wait_for(name, shown)
+        assert gone not in screen_now, screen_now
+    finally:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)

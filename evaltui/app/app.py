@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.notifications import Notify
 from textual.timer import Timer
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from evaltui.app.commands import AppCommands
@@ -129,9 +130,13 @@ class EvalApp(App[int]):
         """Messages that hold only until the generations are loaded ("still reading the
         generations: … (press it again then)", a warm load's first table): taken down then,
         not left up for their full time saying the generations are still read."""
-        self.held_keys: list[events.Key] | None = None
-        """Keys held until the table first has prompts, when some were typed before the app
-        took the terminal (:meth:`hold_typed_ahead`); None when none are held."""
+        self.held_keys: list[events.Key | events.Paste] | None = None
+        """Keys (and pastes) held until the table first has prompts, when some were typed
+        before the app took the terminal (:meth:`hold_typed_ahead`); None when none are held."""
+        self._replaying = False
+        """True while the held keys are handed to the app (:meth:`_replay_held_keys`)."""
+        self._replayed: set[int] = set()
+        """The ids of held keys handed to the app and not reached it yet (not held again)."""
         self.rows_result: LoadResult | None = None
         """The load result :attr:`rows` were made from: :attr:`result` is the newer one from
         a followed update's arrival until its rows are shown (an export takes the two together,
@@ -241,9 +246,9 @@ class EvalApp(App[int]):
         return base
 
     def hold_typed_ahead(self) -> None:
-        """Keys were typed before the app took the terminal: they, and the keys typed after
-        them, wait for the table's first prompts (and their generations) and are acted on
-        then, in the order typed.
+        """Keys were typed before the app took the terminal: they, and the keys typed (and
+        text pasted) after them, wait for the table's first prompts (and their generations)
+        and are acted on then, in the order typed.
 
         Typed ahead, they were meant for the table: 's e t m' typed 0.3 s after 'evaltui
         sample_data' (in tmux) each said 'still reading the files: … (press it again then)',
@@ -256,19 +261,65 @@ class EvalApp(App[int]):
 
     def release_held_keys(self) -> None:
         """Hand the held keys to the app, in the order typed (after what is posted now)."""
-        held, self.held_keys = self.held_keys, None
-        for key in held or ():
-            self.post_message(events.Key(key.key, key.character))
+        if self.held_keys is not None and not self._replaying:
+            self._replaying = True
+            self._replay_held_keys()
 
-    _ACT_AT_ONCE: ClassVar[frozenset[str]] = frozenset(
-        {"quit", "app.quit", "help_quit", "app.help_quit", "cancel_load"}
-    )
-    """The actions of keys never held (:meth:`hold_typed_ahead`)."""
+    REPLAY_WAIT = 1.0
+    """Seconds at most that held keys wait for a text box to let the focus go after an Enter or
+    an Escape (the filter box keeps it on an invalid filter: the keys after it are typed in)."""
+
+    def _replay_held_keys(self, waited: float | None = None) -> None:
+        """Post the held keys, in order; after an Enter or an Escape, the rest once it has
+        been acted on: when it leaves a text box, once the box has let the focus go.
+
+        An Enter or an Escape typed into the filter box leaves it in the screen's handler, a
+        few messages after the box got it; the keys posted with it went to the box meanwhile:
+        '/accuracy < 0.5', Enter, 'j', Enter typed ahead typed the j into the filter
+        ('accuracy < 0.5j', an error) and opened nothing. ``waited``: seconds waited so far
+        for the box (None: not waiting). Keys typed meanwhile wait behind these (held)."""
+        if waited is not None and isinstance(self.focused, Input) and waited < self.REPLAY_WAIT:
+            self.set_timer(0.02, lambda: self._replay_held_keys(waited + 0.02))
+            return
+        held = self.held_keys
+        while held:
+            key = held.pop(0)
+            if isinstance(key, events.Paste):
+                again: events.Key | events.Paste = events.Paste(key.text)
+            else:
+                again = events.Key(key.key, key.character)
+            self._replayed.add(id(again))
+            self.post_message(again)
+            if held and isinstance(again, events.Key) and again.key in ("enter", "escape"):
+                self.call_after_refresh(self._replay_held_keys, 0.0)
+                return
+        self.held_keys = None
+        self._replaying = False
+
+    _ACT_AT_ONCE: ClassVar[frozenset[str]] = frozenset({"quit", "help_quit", "app.help_quit"})
+    """The actions of keys never held (:meth:`hold_typed_ahead`): ctrl+q quits, ctrl+c says
+    how, whatever was typed before them."""
+    _ACT_AT_ONCE_FIRST: ClassVar[frozenset[str]] = frozenset({"app.quit", "cancel_load"})
+    """The actions of keys not held when no key is held before them (q quits, x stops the
+    load). After a held key they wait with it: what it opens, they are typed into (a filter
+    typed ahead, '/prompt ~ "quad"', quit the app at its q; '/max_len > 8000' stopped the
+    load at its x and was applied as 'ma_len > 8000'; '?' then 'q' quit, not leaving the
+    help)."""
 
     async def on_event(self, event: events.Event) -> None:
-        if self.held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
-            active = self.active_bindings.get(event.key)
-            if active is None or active.binding.action not in self._ACT_AT_ONCE:
+        if id(event) in self._replayed:
+            self._replayed.discard(id(event))
+        elif self.held_keys is not None and not event.is_forwarded:
+            if isinstance(event, events.Key):
+                active = self.active_bindings.get(event.key)
+                action = active.binding.action if active is not None else None
+                at_once = self._ACT_AT_ONCE_FIRST if not self.held_keys else frozenset()
+                if action not in self._ACT_AT_ONCE and action not in at_once:
+                    self.held_keys.append(event)
+                    return
+            elif isinstance(event, events.Paste):
+                # Between held keys: a paste after a '/' typed ahead went to the table (no
+                # filter box had the keys yet) and was lost, the filter applied empty.
                 self.held_keys.append(event)
                 return
         await super().on_event(event)

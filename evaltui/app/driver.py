@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import select
 import struct
 import termios
 
 from textual._xterm_parser import XTermParser  # exact textual pin (pyproject.toml)
 from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
 
 _READ_LIMIT = 1 << 16
 """Bytes at most taken from the terminal's queue at start (typed ahead: a few)."""
@@ -58,6 +60,33 @@ def read_typed_ahead(fileno: int) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+_AFTER_LONE_ESCAPE = re.compile(r"(?<=\x1b)(?=[^\x1b\[O])")
+"""Just after an escape typed ahead before a key that starts no escape sequence (the keys'
+sequences start ``ESC [`` or ``ESC O``)."""
+
+
+def typed_ahead_events(typed: str) -> list[Message]:
+    """The events of the keys ``typed`` ahead (:func:`read_typed_ahead`), in the order typed.
+
+    The Enters typed before any other key are left out: they are the command's own Enter
+    pressed twice (``evaltui DIR`` then Enter, Enter, impatiently), not a key for the app;
+    acted on, the second opened the first prompt of a table never seen. An Enter after other
+    keys ("j j" Enter, a filter and its Enter) is kept.
+
+    Typed ahead, the keys come in one read with no time between them, and an escape before a
+    key read as Alt with that key (Textual tells the two apart by the pause after an escape):
+    '?', Escape, 's' left the help open, the 's' lost as alt+s; in the filter box the escape
+    was lost and the 's' typed into the filter. Nothing here is bound to an Alt key: typed
+    ahead, it is the escape key, then the key."""
+    events: list[Message] = []
+    for part in _AFTER_LONE_ESCAPE.split(typed.lstrip("\r\n")):
+        parser = XTermParser()
+        events.extend(parser.feed(part))
+        with contextlib.suppress(Exception):
+            events.extend(parser.feed(""))  # an escape at the end is the escape key
+    return events
+
+
 class TypeaheadDriver(LinuxDriver):
     """:class:`~textual.drivers.linux_driver.LinuxDriver` that keeps the keys typed between
     ``evaltui PATH`` and the app taking the terminal (~0.5-1 s of imports on a busy machine).
@@ -70,14 +99,11 @@ class TypeaheadDriver(LinuxDriver):
 
     def start_application_mode(self) -> None:
         typed = read_typed_ahead(self.fileno) if self.input_tty else ""
-        if typed:
+        events = typed_ahead_events(typed)
+        if events:  # (not the command's Enter pressed twice alone: no key for the app)
             hold = getattr(self._app, "hold_typed_ahead", None)
             if callable(hold):
                 hold()  # the app acts on them once it has its table (EvalApp)
-            parser = XTermParser()
-            events = [*parser.feed(typed)]
-            with contextlib.suppress(Exception):
-                events.extend(parser.feed(""))  # a lone escape at the end is the escape key
             for event in events:
                 self.process_message(event)
         super().start_application_mode()  # type: ignore[no-untyped-call]

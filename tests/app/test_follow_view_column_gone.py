@@ -34,7 +34,7 @@ async def test_a_view_on_a_column_a_deleted_run_took_away_shows_the_rows_left(
     (data / "c" / "out.jsonl").write_text("".join(samples), encoding="utf-8")
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await until_following(pilot, app)
         await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 6)
         if asked == "sort":
@@ -58,5 +58,9 @@ async def test_a_view_on_a_column_a_deleted_run_took_away_shows_the_rows_left(
             assert error_line(app) == "✗ unknown sort column 'pass@4' — showing the rows unsorted"
         else:
             assert app.view.where == ""
-            assert error_line(app).startswith("✗ unknown column 'pass@4'")
-            assert error_line(app).endswith(" — showing all prompts")
+            # One line at 80 columns: the error; what is shown instead is in the toast too.
+            whole = "✗ unknown column 'pass@4'; did you mean pass@1? at column 1"
+            assert error_line(app) == whole
+            assert app.main.view_error == (whole, "all prompts")
+            said = [n.message for n in app._notifications]
+            assert f"{whole} — showing all prompts" in said, said

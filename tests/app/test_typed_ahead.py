@@ -8,7 +8,10 @@ import pty
 import select
 import termios
 
-from evaltui.app.driver import read_typed_ahead
+import pytest
+from textual.events import Key
+
+from evaltui.app.driver import read_typed_ahead, typed_ahead_events
 
 
 def test_keys_typed_in_line_mode_are_read_as_typed_and_the_mode_is_kept() -> None:
@@ -37,3 +40,26 @@ def test_nothing_typed_reads_nothing() -> None:
     finally:
         os.close(master)
         os.close(slave)
+
+
+@pytest.mark.parametrize(
+    ("typed", "keys"),
+    [
+        ("\r\r", []),  # the command's Enter pressed twice: no key for the app
+        ("\r\rs", ["s"]),
+        ("jj\r\r", ["j", "j", "enter", "enter"]),  # an Enter after other keys is one
+        ("?\x1bs", ["question_mark", "escape", "s"]),  # was ?, alt+s
+        ("/ab\x1bs", ["slash", "a", "b", "escape", "s"]),  # was /, a, b, alt+s
+        ("\x1b\r", ["escape", "enter"]),  # was enter alone
+        ("\x1b[B\x1bOA\x1bq", ["down", "up", "escape", "q"]),  # arrows stay arrows
+        ("\x1b\x1b", ["escape", "escape"]),
+        ("k\x1b", ["k", "escape"]),
+    ],
+)
+def test_keys_typed_ahead_are_the_keys_typed(typed: str, keys: list[str]) -> None:
+    """Typed ahead, the keys come in one read: an escape before a key was read as Alt with that
+    key ('?', Escape, 's' left the help open), and the command's own Enter pressed twice opened
+    the first prompt of a table never seen."""
+    events = typed_ahead_events(typed)
+    assert [event.key for event in events if isinstance(event, Key)] == keys
+    assert len(events) == len(keys)

@@ -30,6 +30,7 @@ Filter language (the same as `evaltui export --where`):
   prompt_score is not null
 Columns: any column of the table, by its full name (prompt, answer, count, average_accuracy, \
 n_correct, n_scored, max_gen_length, avg_gen_length, median_gen_length, min_gen_length, run, …).
+An invalid filter says why on the line under the box and keeps the last valid one; where the line is too narrow for all of it, enter says the whole.
 """
 
 

@@ -54,6 +54,7 @@ from evaltui.data.sanitize import (
     leading_parts,
     one_line,
     one_line_middle,
+    visible,
 )
 from evaltui.data.wording import plural, rows_words
 
@@ -596,6 +597,9 @@ class MainScreen(Screen[None]):
         self.error_view: View | None = None
         """The view shown in place of an invalid one, whose error stays in sight while it is
         shown (see ``EvalApp.on_view_invalid``)."""
+        self.view_error: tuple[str, str] | None = None
+        """The error line shown (``#filter-error``) as the error, then what is shown instead
+        (" — showing …"); fitted to one line of the width (:meth:`_fit_view_error`)."""
         self._table: DataTable | None = None
         """The prompt table, once mounted."""
         self.failed = False
@@ -963,9 +967,36 @@ class MainScreen(Screen[None]):
         widget = self.query_one("#filter-error", Static)
         if kept is None:
             kept = "the last valid filter" if self.shown_rows is not None else "all prompts"
-        text = f"✗ {error_text(error, position)} — showing {kept}"
-        widget.update(Text(text, no_wrap=True, overflow="ellipsis"))
+        error_line = (visible(f"✗ {error_text(error, position)}", multiline=False), kept)
+        self.view_error = error_line
         widget.display = True
+        if not self._fit_view_error() and not self.query_one("#filter", Input).has_focus:
+            # Not typing (Enter pressed, a followed update): the whole of it, once.
+            self.say_view_error()
+
+    def _fit_view_error(self) -> bool:
+        """The error line on one line of the width: the error, then what is shown instead,
+        when both fit; else the error alone, cut at its end when it is longer. Wrapped, it took
+        two lines at 80 columns (“✗ expected a column name or a value, found 'the end' at
+        column 12 — showing” / “the last valid filter”), the table a line lower. False when
+        the line shows less than the whole (:meth:`say_view_error` says it)."""
+        if self.view_error is None:
+            return True
+        error, kept = self.view_error
+        whole = f"{error} — showing {kept}"
+        room = self.progress_width()
+        text = first_fitting((whole, error), room)
+        if cell_width(text) > room:
+            text = one_line(error, room)
+        self.query_one("#filter-error", Static).update(Text(text, no_wrap=True))
+        return text == whole
+
+    def say_view_error(self) -> None:
+        """The whole error line, in a notification, when the line under the filter box shows
+        only a part (Enter on an invalid filter)."""
+        if self.view_error is not None and not self._fit_view_error():
+            error, kept = self.view_error
+            self.evalapp.notify(f"{error} — showing {kept}", title="filter", severity="error")
 
     def _replace_table(self, rows: pl.DataFrame, layout: TableLayout, *, from_top: bool) -> None:
         # A filter, a sort or a followed update shows new rows. The first table is mounted; later
@@ -1082,6 +1113,7 @@ class MainScreen(Screen[None]):
         app = self.evalapp
         if self._follow_wordings:
             self.show_follow_status(self._follow_wordings)
+        self._fit_view_error()
         if app.result is not None:
             app.show_header_now(app.result)  # (a header made for the old width is not shown)
             if app.view_width != app.size.width:
@@ -1133,6 +1165,7 @@ class MainScreen(Screen[None]):
                 # The box keeps the keys: the next ones typed correct the filter. On the table
                 # they were commands (a 'q' in the correction quit the app).
                 self.show_view_error(exc.message, exc.position)
+                self.say_view_error()
                 return
             # "accuracy < 0.2" of an mae (lower is better) or a 0-100 bleu: said what it reads.
             scale = where_scale_note(result.stats, event.value, self.evalapp.wanted.run)
@@ -1150,6 +1183,7 @@ class MainScreen(Screen[None]):
             self._hide_filter_error()
 
     def _hide_filter_error(self) -> None:
+        self.view_error = None
         error = self.query_one("#filter-error", Static)
         if error.display:  # (an update of the hidden line would relay the screen out)
             error.update("")
