@@ -612,6 +612,8 @@ class MainScreen(Screen[None]):
             id="filter",
             select_on_focus=False,
             compact=True,
+            on_submit=self.filter_submitted,
+            on_escape=self.back_to_table,
         )
         filter_box.can_focus = False  # until "/" (see action_focus_filter)
         yield filter_box
@@ -1094,22 +1096,23 @@ class MainScreen(Screen[None]):
         text = event.value
         self._debounce = self.set_timer(FILTER_DEBOUNCE, lambda: self._apply_where(text))
 
-    @on(Input.Submitted, "#filter")
-    def filter_submitted(self, event: Input.Submitted) -> None:
+    def filter_submitted(self, value: str) -> None:
+        """Enter in the filter box, at once (:class:`~evaltui.app.inputs.OrderedInput`): the
+        keys typed after it act on the table."""
         if self._debounce is not None:
             self._debounce.stop()
-        self._apply_where(event.value)
+        self._apply_where(value)
         result = self.evalapp.result
         if result is not None:
             try:  # the grammar only (no rows): the worker still reports what polars refuses
-                parse_filter(event.value, result.stats.schema)
+                parse_filter(value, result.stats.schema)
             except QueryError as exc:
                 # The box keeps the keys: the next ones typed correct the filter. On the table
                 # they were commands (a 'q' in the correction quit the app).
                 self.show_view_error(exc.message, exc.position)
                 return
             # "accuracy < 0.2" of an mae (lower is better) or a 0-100 bleu: said what it reads.
-            scale = where_scale_note(result.stats, event.value, self.evalapp.wanted.run)
+            scale = where_scale_note(result.stats, value, self.evalapp.wanted.run)
             if scale is not None:
                 self.evalapp.say(scale)
         self.back_to_table()
