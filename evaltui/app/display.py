@@ -132,16 +132,19 @@ def prompts_and_runs(rows: pl.DataFrame) -> str:
     return f"{plural(rows.height, 'row')} of {runs} runs"
 
 
-def view_words(view: View, stats: pl.DataFrame | None, scales: int | None = None) -> str:
+def view_words(
+    view: View, stats: pl.DataFrame | None, scales: int | None = None, run_width: int = 60
+) -> str:
     """``view`` described with the table's headers for its columns (``sort accuracy ↓``, or
     ``sort mean score ↓`` for a continuous score, as the column is headed; ``(each scale
     apart)`` when the runs' scores have several scales). ``scales``: :func:`score_scales` of
-    ``stats`` when the caller has it (counted here otherwise, a pass over the table)."""
+    ``stats`` when the caller has it (counted here otherwise, a pass over the table);
+    ``run_width``: the cells the run label is cut to (in the middle, as the table cuts it)."""
     names = None if stats is None else {c: header for c, header, _k in table_columns(stats)}
     scaled = stats is not None and view.sort is not None and view.sort.column in SCALED_COLUMNS
     if scales is None:
         scales = score_scales(stats) if scaled and stats is not None else 1
-    return view.describe(names, scales=scales)
+    return view.describe(names, scales=scales, run_width=run_width)
 
 
 def column_widths(terminal_width: int) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from textual import events
@@ -34,19 +34,55 @@ class OrderedInput(Input):
     chain; priority bindings were run before the key reached the box).
 
     ``placeholders`` are shorter wordings of the placeholder, shown when it does not fit the
-    box (:func:`fitting_placeholder`)."""
+    box (:func:`fitting_placeholder`).
 
-    def __init__(self, *args: Any, placeholders: Sequence[str] = (), **kwargs: Any) -> None:
+    ``on_submit`` and ``on_escape``, when given, run as enter and escape are read, in order
+    with the keys around them, where the library's Submitted message and the escape key
+    reached the screen after the keys queued behind them in the box: '/accuracy < 0.2',
+    enter, ']' typed at once (tmux) put ']' in the filter ("unexpected ']'") and sorted
+    nothing. A key the box reads once the focus has left it (queued before an enter or
+    escape that moved it) goes to the app again, to act where the focus is now."""
+
+    def __init__(
+        self,
+        *args: Any,
+        placeholders: Sequence[str] = (),
+        on_submit: Callable[[str], object] | None = None,
+        on_escape: Callable[[], object] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.placeholders = (self.placeholder, *placeholders) if self.placeholder else ()
         """The placeholder's wordings, longest first ('' : none)."""
+        self.on_submit = on_submit
+        """Called with the value on enter, at once (instead of posting Submitted)."""
+        self.on_escape = on_escape
+        """Called on escape, at once (the key then goes no further)."""
 
     def on_resize(self, event: events.Resize) -> None:
         if self.placeholders:
             width = self.scrollable_content_region.width
             self.placeholder = fitting_placeholder(self.placeholders, width)
 
+    async def action_submit(self) -> None:
+        if self.on_submit is None:
+            await super().action_submit()
+        else:
+            self.on_submit(self.value)
+
     async def _on_key(self, event: events.Key) -> None:
+        if self.app.focused is not self:
+            # Queued here before an earlier key of the burst moved the focus: it was meant for
+            # where the focus is now (the table, after the filter's enter), as the next ones.
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+            return
+        if event.key == "escape" and self.on_escape is not None:
+            event.stop()
+            event.prevent_default()
+            self.on_escape()
+            return
         if not event.is_printable:
             for binding in self._bindings.key_to_bindings.get(event.key, ()):
                 if not binding.priority and await self.app.run_action(binding.action, self):

@@ -771,13 +771,16 @@ class View:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise QueryError(f"cannot evaluate this filter: {reason}") from None
 
-    def describe(self, names: Mapping[str, str] | None = None, *, scales: int = 1) -> str:
+    def describe(
+        self, names: Mapping[str, str] | None = None, *, scales: int = 1, run_width: int = 60
+    ) -> str:
         """The view in a few words; ``names``: the words a screen shows for columns (the table's
         headers), so that the sort reads as the column the user sees (``sort accuracy ↓``, not
         ``sort average_accuracy ↓``). Shown as it is: the run label (from the input) and the
         typed texts made one safe line, the label cut in the middle as the table shows it.
         ``scales``: how many score scales the rows hold (:func:`score_scales`); a sort by a score
-        column over several says its rows are sorted within each."""
+        column over several says its rows are sorted within each. ``run_width``: the cells the
+        run label is cut to (in the middle)."""
         parts = []
         if self.where.strip():
             parts.append(one_line(self.where))
@@ -786,7 +789,7 @@ class View:
         if self.quick is not None:
             parts.append(QUICK_FILTERS[self.quick][0])
         if self.run is not None:
-            parts.append(f"run={one_line_middle(self.run, 60)}")
+            parts.append(f"run={one_line_middle(self.run, run_width)}")
         if self.sort is not None:
             column = (names or {}).get(self.sort.column, self.sort.column)
             parts.append(f"sort {column} {'↓' if self.sort.descending else '↑'}")

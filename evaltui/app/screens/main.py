@@ -588,6 +588,8 @@ class MainScreen(Screen[None]):
         self._table_serial = 0
         self._status = ""
         """The status line's view part ("Showing N of M prompts · …")."""
+        self._status_end = ""
+        """What the status line ends with whole, after :attr:`_status` cut to the room."""
         self.shown_rows: pl.DataFrame | None = None
         """The Stats rows the table shows, in table order: a cursor row's key is read here."""
         self.shown_columns: list[str] | None = None
@@ -642,6 +644,8 @@ class MainScreen(Screen[None]):
             id="filter",
             select_on_focus=False,
             compact=True,
+            on_submit=self.filter_submitted,
+            on_escape=self.back_to_table,
         )
         filter_box.can_focus = False  # until "/" (see action_focus_filter)
         yield filter_box
@@ -911,7 +915,21 @@ class MainScreen(Screen[None]):
         # Rows of several runs are no prompts: 'Showing 120 of 120 prompts' under 'runs 2 ·
         # prompts 60 per run'.
         shown = rows_words(total, several, rows.height)
+        # Why the table is empty is said whole at the line's end (_show_status); it was cut
+        # off at 80 columns ("— no prompt matches (c cl…"), and after a long filter or run
+        # label not shown at all: an empty table, and no word why. Short enough to leave the
+        # count whole at 80 columns ("Showing 0 of 1,639 rows (run × prompt)").
+        self._status_end = (
+            " — none match (c clears the filters)" if not rows.height and total else ""
+        )
         self._status = f"Showing {shown} · {view_words(view, stats, scales)}"
+        over = cell_width(self._status + self._status_end) - (self.size.width - 2)
+        if over > 0 and view.run is not None:
+            # The run label cut in the middle to the room (as the table's run column cuts it),
+            # not at the line's end: "run=deepseek-ai__DeepS…" named no one of a model's sizes.
+            label = cell_width(one_line_middle(view.run, 60))
+            words = view_words(view, stats, scales, run_width=max(12, label - over))
+            self._status = f"Showing {shown} · {words}"
         rescored = self.evalapp.rescored
         if rescored is not None and "n_flipped" in rows.columns:
             # Whose scores the accuracy column holds: nothing on the table's lines named the
@@ -933,8 +951,6 @@ class MainScreen(Screen[None]):
             self._status += (
                 " · prompt cells start after what their run's prompts share (⏎ shows all)"
             )
-        if not rows.height and total:
-            self._status += " — no prompt matches (c clears the filters)"
         self._show_status()
         # Another sort or filter, asked for with the cursor on the first row: the user is at the
         # top, and sees the top of the new order (the cursor kept prompt 1 on the first line,
@@ -948,7 +964,18 @@ class MainScreen(Screen[None]):
     def _show_status(self) -> None:
         editing = self.query_one("#filter", Input).has_focus
         hint = "editing the filter: enter applies, esc returns to the table · " if editing else ""
-        text = hint + self._status
+        text, end = hint + self._status, self._status_end
+        room = self.size.width - 2
+        if end and cell_width(text + end) > room:
+            # The count ("Showing 0 of 13 rows (run × prompt)") kept whole too, the view's
+            # words after it cut to the room left; on a narrow line the count is cut as well.
+            head = hint + self._status.partition(" · ")[0]
+            left = room - cell_width(head + end) - 3
+            if left >= 4 and text.startswith(head + " · "):
+                text = f"{head} · {one_line(text[len(head) + 3 :], left)}"
+            else:
+                text = one_line(head, max(room - cell_width(end), 12))
+        text += end
         if self._shown_texts.get("status") != text:
             self._shown_texts["status"] = text
             self.query_one("#status", Static).update(
@@ -1152,15 +1179,16 @@ class MainScreen(Screen[None]):
         text = event.value
         self._debounce = self.set_timer(FILTER_DEBOUNCE, lambda: self._apply_where(text))
 
-    @on(Input.Submitted, "#filter")
-    def filter_submitted(self, event: Input.Submitted) -> None:
+    def filter_submitted(self, value: str) -> None:
+        """Enter in the filter box, at once (:class:`~evaltui.app.inputs.OrderedInput`): the
+        keys typed after it act on the table."""
         if self._debounce is not None:
             self._debounce.stop()
-        self._apply_where(event.value)
+        self._apply_where(value)
         result = self.evalapp.result
         if result is not None:
             try:  # the grammar only (no rows): the worker still reports what polars refuses
-                parse_filter(event.value, result.stats.schema)
+                parse_filter(value, result.stats.schema)
             except QueryError as exc:
                 # The box keeps the keys: the next ones typed correct the filter. On the table
                 # they were commands (a 'q' in the correction quit the app).
@@ -1168,7 +1196,7 @@ class MainScreen(Screen[None]):
                 self.say_view_error()
                 return
             # "accuracy < 0.2" of an mae (lower is better) or a 0-100 bleu: said what it reads.
-            scale = where_scale_note(result.stats, event.value, self.evalapp.wanted.run)
+            scale = where_scale_note(result.stats, value, self.evalapp.wanted.run)
             if scale is not None:
                 self.evalapp.say(scale)
         self.back_to_table()

@@ -206,6 +206,7 @@ class PromptScreen(Screen[None]):
             placeholders=["/ search this generation (esc: back)", "/ search this generation"],
             id="gen-search",
             compact=True,
+            on_escape=self.action_back,
         )
         yield KeysFooter()
 
