@@ -303,3 +303,26 @@ def test_a_test_sets_questions_are_told_as_having_no_generation(tmp_path: Path) 
         " ground_truth: a prompt but no generation, as a test set's questions are; a field"
         " holding the model's output is named with --gen-field)"
     )
+
+
+def test_a_config_or_scores_file_beside_the_samples_is_told_as_holding_none(
+    tmp_path: Path,
+) -> None:
+    # A run's config.json and a results file of scores (one object each) beside its samples:
+    # the reason told the user to name four fields, which reads nothing from such a file.
+    config = tmp_path / "config.json"
+    config.write_text('{"model": "x", "temperature": 0.6, "max_tokens": 32768}\n', "utf-8")
+    scores = tmp_path / "results_2025-01-01.json"
+    scores.write_text(json.dumps({"results": {"aime": {"acc": 0.5}}}, indent=2), "utf-8")
+    assert detect(config).reason == (
+        "no reader recognises this file (one JSON object, not per-sample records; its keys:"
+        " model, temperature, max_tokens)"
+    )
+    assert detect(scores).reason == (
+        "no reader recognises this file (one JSON object, not per-sample records; its keys:"
+        " results)"
+    )
+    # One object with a prompt but no generation keeps the reason that says so.
+    question = tmp_path / "one.json"
+    question.write_text(json.dumps({"question": "1+1?", "level": 1}) + "\n", "utf-8")
+    assert "a prompt but no generation" in (detect(question).reason or "")

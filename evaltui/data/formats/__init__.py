@@ -293,7 +293,8 @@ def detect(
     no_json = _no_json_line(head) if suffix == ".jsonl" else None
     if no_json is not None:
         return Detection(None, reason=no_json)
-    return Detection(None, reason="no reader recognises this file" + _fields_hint(head))
+    lone = _lone_object_hint(head) if suffix == ".json" else ""
+    return Detection(None, reason="no reader recognises this file" + (lone or _fields_hint(head)))
 
 
 def _objects(head: bytes) -> list[object] | None:
@@ -360,6 +361,26 @@ def _fields_hint(head: bytes) -> str:
             )
         break
     return ""
+
+
+def _lone_object_hint(head: bytes) -> str:
+    """For a whole ``.json`` file that is one object with no prompt or generation field (a run's
+    config.json, a results file of scores beside the samples): that it holds no samples, and its
+    keys. Naming fields would read nothing from it, so the field flags are not offered. "" when
+    the file is longer than ``head``, not such an object, or holds a prompt or generation field."""
+    if len(head) >= HEAD_BYTES:
+        return ""
+    try:
+        document = json.loads(head.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        return ""
+    if not isinstance(document, dict) or not document:
+        return ""
+    if any(key in document for key in (*PROMPT_FIELDS, *GEN_FIELDS)):
+        return ""
+    keys = [one_line(str(key), 40) for key in list(document)[:8]]
+    more = ", …" if len(document) > 8 else ""
+    return f" (one JSON object, not per-sample records; its keys: {', '.join(keys)}{more})"
 
 
 def _document_hint(head: bytes) -> str:
