@@ -1160,11 +1160,10 @@ def default_export_dir(
 
 ExportKind = Literal["combined", "records", "csv", "parquet"]
 EXPORT_KINDS: dict[ExportKind, tuple[str, str]] = {
-    "combined": ("combined JSON (per-prompt stats, same schema as summarize)", ".json"),
-    "records": (
-        "original records of the view's generations (JSONL; JSON lines unchanged)",
-        ".jsonl",
-    ),
+    # each fits the dialog's line at 80 columns (~49 cells with its scrollbar): longer, they
+    # were cut there (the README says more: JSON lines written unchanged)
+    "combined": ("combined JSON: per-prompt stats, as summarize", ".json"),
+    "records": ("the generations' original records (JSONL)", ".jsonl"),
     "csv": ("per-prompt stats as CSV", ".csv"),
     "parquet": ("per-prompt stats as Parquet", ".parquet"),
 }

@@ -173,3 +173,19 @@ async def test_the_export_title_from_compare_fits_its_two_lines(
         # The dialog keeps its buttons on screen.
         dialog = app.screen.query_one("#export-dialog")
         assert dialog.max_scroll_y == 0
+
+
+async def test_the_export_kinds_are_read_whole_at_80_columns(evals: Path, make_app: Any) -> None:
+    """At 80x24 two kinds were cut: 'combined JSON (per-prompt stats, same schema as s…' and
+    'original records of the view's generations (JSONL…': every label is shown whole."""
+    from evaltui.data.export import EXPORT_KINDS
+
+    app = make_app(evals)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        text = screen_text(app)
+        for label, _suffix in EXPORT_KINDS.values():
+            assert label in text, (label, text)
