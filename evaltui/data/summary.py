@@ -209,8 +209,9 @@ def partial_mark(summary: RunSummary, metric: Metric) -> str:
 def partial_lines(summaries: list[RunSummary], labels: dict[str, str] | None = None) -> list[str]:
     """The metrics (marked :data:`PARTIAL`) over fewer prompts than their run shows -- pass@k,
     maj@k and G-Pass@k need n >= k samples, and an unscored prompt counts in none -- per run,
-    grouped by how many prompts: a pass@2 below pass@1 is then read as over other prompts.
-    Each run by its label in ``labels`` (safe lines, as the table shows them), else cut to 60."""
+    grouped by how many prompts: a pass@2 below pass@1 is then read as over other prompts;
+    then, for a run whose prompts have different numbers of samples, that avg@n, maj@n and
+    cons@n are over each prompt's own (named after the largest n). Each run by its label in ``labels`` (safe lines, as the table shows them), else cut to 60."""
     lines = []
     for summary in summaries:
         by_count: dict[int, list[str]] = {}
@@ -228,6 +229,22 @@ def partial_lines(summaries: list[RunSummary], labels: dict[str, str] | None = N
         lines.insert(
             0, f"{PARTIAL} over some of the run's prompts (@k: those with k or more samples):"
         )
+    for summary in summaries:
+        # avg@n, maj@n and cons@n are over every prompt, each with its own samples: named
+        # after the run's largest n, they read as n samples a prompt where some had fewer
+        if len(summary.samples) and summary.samples.min() < summary.samples.max():
+            own = [
+                metric.name
+                for metric in summary.metrics
+                if metric.name.split("@")[0] in ("avg", "maj", "cons")
+                and not partial(summary, metric)
+            ]
+            if own:
+                shown = labels[summary.run] if labels else one_line_middle(summary.run, 60)
+                lines.append(
+                    f"{shown}: {summary.samples.min():,} to {summary.samples.max():,} samples a"
+                    f" prompt; {', '.join(own)} over each prompt's own"
+                )
     return lines
 
 

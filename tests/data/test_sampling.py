@@ -284,3 +284,25 @@ def test_pass_columns_are_made_for_every_k_at_once_with_the_same_values(
     assert sampling.pass_columns(stats, []) == []
     judged = stats.filter(pl.col("n_correct").is_not_null())
     assert sampling.pass_columns(judged, [2])[0].null_count() == int((judged["n_scored"] < 2).sum())
+
+
+def test_metrics_over_each_prompts_own_samples_say_the_samples_vary(tmp_path: Path) -> None:
+    """A run whose prompts have 1 to 3 samples showed avg@3, maj@3 and cons@3 with nothing to
+    say they were over each prompt's own samples, not 3 of each: a line says so (pass@k's
+    are marked over the prompts with k or more, as before). A run of 2 samples each says
+    nothing more."""
+    from evaltui.data.summary import partial_lines, summarize_runs
+
+    records = [
+        {"prompt": f"Q{p}", "gen": str(i), "answer": "0", "accuracy": int(i == 0)}
+        for p in range(3)
+        for i in range(p + 1)
+    ]
+    stats = load([write_jsonl(tmp_path / "v" / "s.jsonl", records)], LoadOptions(tokenize=False))
+    lines = partial_lines(summarize_runs(stats.stats))
+    assert lines[-1] == "v: 1 to 3 samples a prompt; avg@3, maj@3, cons@3 over each prompt's own"
+    even = [{**r, "prompt": f"Q{i % 2}"} for i, r in enumerate(records[:4])]
+    stats = load([write_jsonl(tmp_path / "e" / "s.jsonl", even)], LoadOptions(tokenize=False))
+    assert not any(
+        "samples a prompt" in line for line in partial_lines(summarize_runs(stats.stats))
+    )
