@@ -440,6 +440,17 @@ def answer_possible(frame: pl.DataFrame) -> pl.Series:
     return frame.get_column("answer_unknown").is_null().alias("possible")
 
 
+def answer_in_text(frame: pl.DataFrame) -> pl.Series:
+    """:func:`answer_possible`, and False where the row's format scored another text than the
+    one shown (``scored_text``: lighteval's text with the reasoning removed, an empty final
+    answer after a reasoning cut at the token limit): its reader took the answer from that
+    text, and one it found none in has none; the reasoning shown is not searched for one."""
+    possible = answer_possible(frame)
+    if "scored_text" not in frame.columns:
+        return possible
+    return (possible & frame.get_column("scored_text").is_null()).alias("possible")
+
+
 def fill_from_parts(
     frame: pl.DataFrame, tails: pl.Series, answers: pl.Series, deep: pl.Series
 ) -> pl.DataFrame:
@@ -451,9 +462,10 @@ def fill_from_parts(
     # One query (each Series method was one); the rows taken by ``filter``, which is none.
     columns = [frame["extracted"], tails.alias("_tails")]
     possible = pl.lit(True)
-    if "answer_unknown" in frame.columns:
-        columns.append(frame["answer_unknown"])
-        possible = pl.col("answer_unknown").is_null()
+    for name in ("answer_unknown", "scored_text"):  # as answer_in_text
+        if name in frame.columns:
+            columns.append(frame[name])
+            possible = possible & pl.col(name).is_null()
     missing = (
         pl.DataFrame(columns)
         .select(pl.col("extracted").is_null() & pl.col("_tails").is_not_null() & possible)
@@ -475,7 +487,7 @@ def fill_extracted(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
     missing = (
         frame["extracted"].is_null()
         & elementwise(texts, pl.Series.is_not_null)
-        & answer_possible(frame)
+        & answer_in_text(frame)
     )
     if bool(missing.any()):
         rows = missing.arg_true()

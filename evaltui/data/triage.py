@@ -445,9 +445,20 @@ def _measured(
         # The text is not what the model said (``no_answer``): what it reads is no answer given.
         done = set_columns(done, (done.get_column("has_answer") & possible).alias("has_answer"))
     tails = tail_parts[0] if len(tail_parts) == 1 else pl.concat(tail_parts)
-    return fill_from_parts(
+    done = fill_from_parts(
         done, tails, measures.get_column("_answer"), measures.get_column("_deep")
     )
+    if "scored_text" in frame.columns and frame.get_column("scored_text").is_not_null().any():
+        # The format scored another text (reasoning removed): it states an answer when the
+        # reader found one in it; a reasoning cut at the token limit states none.
+        scored = frame.get_column("scored_text").is_not_null()
+        has = done.get_column("has_answer")
+        stated = done.get_column("extracted").is_not_null()
+        done = set_columns(
+            done,
+            pl.select(pl.when(scored).then(stated).otherwise(has)).to_series().alias("has_answer"),
+        )
+    return done
 
 
 #: The column of a slice saying, row by row, whether a short reply is its own answer.
