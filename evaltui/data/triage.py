@@ -58,6 +58,7 @@ from evaltui.data.extract import (
     LINE_ROWS,
     NUMBER_AGAIN,
     SHORT_ROWS,
+    after_reasoning,
     answer_from_parts,
     answer_lines,
     answer_part_exprs,
@@ -416,7 +417,10 @@ def _measured(
         if answers:
             # Answers are read from the tails with escape sequences reduced (answer_tails): the
             # same Series as ``tails`` when none holds one.
-            found = answer_tails(tails, first.get_column(_ESCAPED).arg_true())
+            # and without the reasoning before a "</think>" (after_reasoning).
+            found = answer_tails(
+                after_reasoning(some, tails), first.get_column(_ESCAPED).arg_true()
+            )
             # The answer parts, and the rows the parts made apart are to be looked for in, in
             # one query.
             probed = answer_probes(
