@@ -3,11 +3,12 @@
 The final answer sits at the end of a generation, so only the last ``TAIL_CHARS`` characters are
 searched (a regex over the tail, never over a 16k-token text). Order of preference: the last
 ``\\boxed{…}`` / ``\\fbox{…}``, else the last "the (final) answer is …", else the last line
-"Answer: …", else the last number, else a short reply whole ("Paris"). Boxed contents are
-matched by a regex allowing two levels of nested braces (``\\boxed{\\frac{a}{b}}``); only the
-rare rows with deeper nesting go through the Python brace scanner. ``extract_answer`` and
-``normalize`` are the one-value forms of the same expressions, so the app, the tests and the
-vote can never disagree.
+"Answer: …", else the last number, else a short reply whole ("Paris"), all read after a
+reasoning model's last ``</think>`` (none in a text that opens ``<think>`` and never closes it:
+see :func:`after_reasoning`). Boxed contents are matched by a regex allowing two levels of
+nested braces (``\\boxed{\\frac{a}{b}}``); only the rare rows with deeper nesting go through the
+Python brace scanner. ``extract_answer`` and ``normalize`` are the one-value forms of the same
+expressions, so the app, the tests and the vote can never disagree.
 """
 
 from __future__ import annotations
@@ -117,6 +118,46 @@ def answer_tails(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
         return texts
     tail = pl.col("t").str.slice(-TAIL_CHARS)
     return texts.scatter(rows, frame[rows].select(_unescaped(tail)).to_series())
+
+
+#: The end of a reasoning model's thinking (DeepSeek-R1, QwQ, Qwen3): its final answer follows.
+THINK_END = "</think>"
+#: A text that opens with its thinking (``<think>``, blanks before it allowed).
+_THINK_OPEN = r"^\s*<think>"
+#: What follows a text's last :data:`THINK_END` when no ``</t`` follows it (a reverse search
+#: from the end: ~30x faster than removing ``^.*</think>``); the rare others are split.
+_AFTER_THINK_END = r"</think>((?:[^<]|<[^/]|</[^t])*)$"
+
+
+def after_reasoning(texts: pl.Series, tails: pl.Series) -> pl.Series:
+    """``tails`` (each text's last characters, as answers are read from them) without the
+    reasoning: a tail holding ``</think>`` is what follows its last one, and the tail of a text
+    that opens a ``<think>`` it never closes is "" (a trace cut while thinking states no answer;
+    a number in its thinking is none). Other tails are given back as they are (the same Series
+    when no text has a reasoning tag)."""
+    texts = texts.cast(pl.String)
+    tails = tails.cast(pl.String)
+    flags = pl.DataFrame([texts.alias("t"), tails.alias("a")]).select(
+        pl.col("a").str.contains(THINK_END, literal=True).fill_null(False).alias("closed"),
+        pl.col("t").str.contains(_THINK_OPEN).fill_null(False).alias("opened"),
+    )
+    closed = flags.get_column("closed")
+    opened = flags.get_column("opened") & ~closed
+    if not (closed.any() or opened.any()):
+        return tails
+    # Only the rows holding a tag are read again (a whole text only when it opens <think>
+    # and its tail does not close it: is it closed before the tail?).
+    rows = closed.arg_true()
+    after = tails.gather(rows).str.extract(_AFTER_THINK_END, 1)
+    if after.null_count():
+        others = after.is_null().arg_true()
+        after = after.scatter(
+            others, tails.gather(rows.gather(others)).str.split(THINK_END).list.last()
+        )
+    tails = tails.scatter(rows, after)
+    rows = opened.arg_true()
+    never = ~texts.gather(rows).str.contains(THINK_END, literal=True)
+    return tails.scatter(rows.filter(never), "")
 
 
 def _short(tail: pl.Expr) -> pl.Expr:
@@ -406,7 +447,7 @@ def extract_answers(texts: pl.Series) -> pl.Series:
     """:func:`extract_answer_expr` over ``texts``, with the Python brace scanner only for rows whose
     tail has a box the regex could not match (nesting deeper than two levels). Only the texts'
     tails are read (a very long generation is never copied whole)."""
-    tails = answer_tails(tail_texts(texts))
+    tails = answer_tails(after_reasoning(texts, tail_texts(texts)))
     frame = pl.DataFrame({"gen": tails})
     deep = _parts("gen", unescaped=True)[4]
     fast = frame.select(
@@ -440,6 +481,17 @@ def answer_possible(frame: pl.DataFrame) -> pl.Series:
     return frame.get_column("answer_unknown").is_null().alias("possible")
 
 
+def answer_in_text(frame: pl.DataFrame) -> pl.Series:
+    """:func:`answer_possible`, and False where the row's format scored another text than the
+    one shown (``scored_text``: lighteval's text with the reasoning removed, an empty final
+    answer after a reasoning cut at the token limit): its reader took the answer from that
+    text, and one it found none in has none; the reasoning shown is not searched for one."""
+    possible = answer_possible(frame)
+    if "scored_text" not in frame.columns:
+        return possible
+    return (possible & frame.get_column("scored_text").is_null()).alias("possible")
+
+
 def fill_from_parts(
     frame: pl.DataFrame, tails: pl.Series, answers: pl.Series, deep: pl.Series
 ) -> pl.DataFrame:
@@ -451,9 +503,10 @@ def fill_from_parts(
     # One query (each Series method was one); the rows taken by ``filter``, which is none.
     columns = [frame["extracted"], tails.alias("_tails")]
     possible = pl.lit(True)
-    if "answer_unknown" in frame.columns:
-        columns.append(frame["answer_unknown"])
-        possible = pl.col("answer_unknown").is_null()
+    for name in ("answer_unknown", "scored_text"):  # as answer_in_text
+        if name in frame.columns:
+            columns.append(frame[name])
+            possible = possible & pl.col(name).is_null()
     missing = (
         pl.DataFrame(columns)
         .select(pl.col("extracted").is_null() & pl.col("_tails").is_not_null() & possible)
@@ -475,7 +528,7 @@ def fill_extracted(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
     missing = (
         frame["extracted"].is_null()
         & elementwise(texts, pl.Series.is_not_null)
-        & answer_possible(frame)
+        & answer_in_text(frame)
     )
     if bool(missing.any()):
         rows = missing.arg_true()

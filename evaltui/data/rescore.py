@@ -786,7 +786,10 @@ def _rescore(
                 continue
             # The text the format's metric scored, where it is not the generation shown
             # (lighteval's text_post_processed, reasoning removed): what its scorer read.
-            text = record.get("scored_text") or record["gen"] or ""
+            # An empty one is what it scored too (a reasoning cut at the token limit), never
+            # the reasoning shown.
+            scored = record.get("scored_text")
+            text = scored if scored is not None else record["gen"] or ""
             if record.get("answer_unknown") is not None:  # its text is not the model's
                 if name not in ANSWER_SCORERS or record.get("extracted") is None:
                     scoring.set(row, None, NO_ANSWER, record["answer_unknown"])

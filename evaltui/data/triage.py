@@ -58,6 +58,7 @@ from evaltui.data.extract import (
     LINE_ROWS,
     NUMBER_AGAIN,
     SHORT_ROWS,
+    after_reasoning,
     answer_from_parts,
     answer_lines,
     answer_part_exprs,
@@ -416,7 +417,10 @@ def _measured(
         if answers:
             # Answers are read from the tails with escape sequences reduced (answer_tails): the
             # same Series as ``tails`` when none holds one.
-            found = answer_tails(tails, first.get_column(_ESCAPED).arg_true())
+            # and without the reasoning before a "</think>" (after_reasoning).
+            found = answer_tails(
+                after_reasoning(some, tails), first.get_column(_ESCAPED).arg_true()
+            )
             # The answer parts, and the rows the parts made apart are to be looked for in, in
             # one query.
             probed = answer_probes(
@@ -445,9 +449,20 @@ def _measured(
         # The text is not what the model said (``no_answer``): what it reads is no answer given.
         done = set_columns(done, (done.get_column("has_answer") & possible).alias("has_answer"))
     tails = tail_parts[0] if len(tail_parts) == 1 else pl.concat(tail_parts)
-    return fill_from_parts(
+    done = fill_from_parts(
         done, tails, measures.get_column("_answer"), measures.get_column("_deep")
     )
+    if "scored_text" in frame.columns and frame.get_column("scored_text").is_not_null().any():
+        # The format scored another text (reasoning removed): it states an answer when the
+        # reader found one in it; a reasoning cut at the token limit states none.
+        scored = frame.get_column("scored_text").is_not_null()
+        has = done.get_column("has_answer")
+        stated = done.get_column("extracted").is_not_null()
+        done = set_columns(
+            done,
+            pl.select(pl.when(scored).then(stated).otherwise(has)).to_series().alias("has_answer"),
+        )
+    return done
 
 
 #: The column of a slice saying, row by row, whether a short reply is its own answer.

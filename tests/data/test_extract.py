@@ -446,3 +446,35 @@ def test_equal_answers_vote_together_whatever_escape_follows_them() -> None:
     assert done["extracted"].to_list() == ["40", "40", "40", "12", "12", root, root]
     assert done["vote_answer"].n_unique() == 3
     assert done["has_answer"].to_list() == [True, True, True, False, False, True, True]
+
+
+def test_the_answer_of_a_reasoning_model_is_the_one_after_its_thinking() -> None:
+    """A reasoning model (DeepSeek-R1, QwQ, Qwen3) thinks in ``<think>…</think>`` and answers
+    after it. Was: the answer taken from the thinking, a box the model rejected there (3) or a
+    number of a trace cut at the token limit while still thinking (5, stated nowhere). Now the
+    answer after the last ``</think>`` (the chat template may open ``<think>`` in the prompt),
+    none when nothing follows it, and none for a text that opens ``<think>`` and never closes
+    it. The load's path (the tails searched once for the measures) gives the same, and such a
+    text states no answer (``has_answer``)."""
+    from evaltui.data.schema import conform
+    from evaltui.data.triage import with_measures_and_answers
+
+    cut = "<think>Okay, 2+3. Let me think about 5 and"
+    long_cut = "\n<think>\n" + "Hmm, 7 and 9. " * 1000 + "So maybe 5"
+    gens = [
+        "<think>Maybe \\boxed{3}? No: 2+3.</think>So it is \\boxed{5}.",
+        "Maybe \\boxed{3}? No.\n</think>\n\nThe answer is 5",  # <think> opened by the template
+        "<think>Okay, 5?</think>\n",
+        cut,
+        long_cut,
+        "No thinking here: \\boxed{5}",
+        "<think>x</think>a</think>\\boxed{5}",
+        "<think>\\boxed{3}</think>a</think><td>\\boxed{5}</td>",  # a "</t" after it too
+    ]
+    expected = ["5", "5", None, None, None, "5", "5", "5"]
+    assert [extract_answer(text) for text in gens] == expected
+    assert extract_answers(pl.Series("gen", gens)).to_list() == expected
+    frame = conform(pl.DataFrame({"prompt": ["p"] * len(gens), "gen": gens}))
+    done = with_measures_and_answers(frame)
+    assert done["extracted"].to_list() == expected
+    assert done["has_answer"].to_list() == [True, True, False, False, False, True, True, True]

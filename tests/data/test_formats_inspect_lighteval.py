@@ -627,7 +627,9 @@ def test_lighteval_empty_text_with_a_reasoning_shows_the_reasoning(tmp_path: Pat
     source = path.relative_to(tmp_path).as_posix()
     assert result.notes == [
         f"{source}: 1 sample has an empty model_response.text and a reasoning (stopped at the"
-        " token limit while thinking): the generation shown is that reasoning"
+        " token limit while thinking): the generation shown is that reasoning; no answer after"
+        " the reasoning: none is taken from it, and a re-score scores the empty text, as"
+        " lighteval did"
     ]
 
 
@@ -1324,6 +1326,57 @@ def test_lighteval_rescore_scores_the_post_processed_text_lighteval_scored(
     )
     options = RescoreOptions(f"{scorer}:score", use_cache=False, workers=1)
     assert rescore(result, options).scores["new_accuracy"].to_list() == [1.0]
+
+
+def test_lighteval_reasoning_cut_at_the_limit_has_no_answer_and_rescores_empty(
+    tmp_path: Path,
+) -> None:
+    """A reasoning model stopped at its token limit while thinking: through litellm its text is
+    "" and its reasoning apart (``reasonings``); through a local backend its text is the open
+    ``<think>…`` and ``text_post_processed`` (what lighteval scored) is "". Both show the
+    reasoning whole; neither has an answer, since lighteval scored an empty text (0). Was: the
+    answer "5" taken from the reasoning shown, and a re-score scoring that reasoning, so
+    ``exact`` gave 1 where lighteval gave 0 (and a user scorer was sent the reasoning)."""
+    import polars as pl
+
+    from evaltui.data.rescore import RescoreOptions, rescore
+
+    date = "2026-01-01T00-00-00.000000"
+    path = tmp_path / "details" / "org" / "r1" / date / f"details_t|0_{date}.parquet"
+    path.parent.mkdir(parents=True)
+    thought = "Okay, thinking about 5"
+    opened = "<think>Okay, thinking about 5"
+    pl.DataFrame(
+        {
+            "doc": [
+                {"query": f"Q{i}", "choices": ["5"], "gold_index": 0, "id": str(i)}
+                for i in range(2)
+            ],
+            "metric": [{"em": 0.0}, {"em": 0.0}],
+            "model_response": [
+                {"text": [""], "reasonings": [thought], "text_post_processed": [""]},
+                {"text": [opened], "reasonings": [None], "text_post_processed": [""]},
+            ],
+        }
+    ).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("gen", "extracted", "scored_text", "has_answer", "accuracy").rows() == [
+        (thought, None, "", False, 0.0),
+        (opened, None, "", False, 0.0),
+    ]
+    source = path.relative_to(tmp_path).as_posix()
+    assert (
+        f"{source}: 1 sample holds no answer after the reasoning (its text_post_processed, what"
+        " lighteval scored, is empty: stopped at the token limit while thinking): none is taken"
+        " from the reasoning shown, and a re-score scores the empty text, as lighteval did"
+    ) in result.notes
+    exact = rescore(result, RescoreOptions("exact", use_cache=False))
+    assert exact.scores["new_accuracy"].to_list() == [0.0, 0.0]
+    scorer = tmp_path / "echo_scorer.py"
+    scorer.write_text("def score(generation, reference, record):\n    return generation == ''\n")
+    options = RescoreOptions(f"{scorer}:score", use_cache=False, workers=1)
+    assert rescore(result, options).scores["new_accuracy"].to_list() == [1.0, 1.0]
 
 
 def test_lighteval_metric_null_on_every_doc_says_the_docs_are_unscored(tmp_path: Path) -> None:

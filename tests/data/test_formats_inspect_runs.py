@@ -681,8 +681,59 @@ def test_a_reply_of_reasoning_only_is_that_reasoning(tmp_path: Path, writer: Any
     assert result.notes == [
         f"{path.name}: 2 samples have no answer text in the model output (reasoning only, e.g."
         " stopped at max_tokens while thinking): the generation shown is the model's"
-        " reasoning (its reply holds no answer text)"
+        " reasoning (its reply holds no answer text); no answer after the reasoning: none is"
+        " taken from it, and a re-score scores the empty completion, as the log's scorer did"
     ]
+
+
+@pytest.mark.parametrize("writer", [write_json, write_eval])
+def test_a_reply_of_reasoning_only_has_no_answer_and_rescores_empty(
+    tmp_path: Path, writer: Any
+) -> None:
+    """The reasoning of a reply cut at ``max_tokens`` while thinking is shown, but the log's
+    scorer read the empty completion (``match()``: value "I", answer ""). Was: the answer "42"
+    taken from the reasoning shown, and ``rescore --scorer exact`` scoring it 1 where the log
+    scored 0. Now no answer, the reason in the note, and a re-score of the empty completion."""
+    from evaltui.data.rescore import RescoreOptions, rescore
+
+    data = log("AAA", "2026-01-01T10:00:00")
+    sample = next(s for s in data["samples"] if (s["id"], s["epoch"]) == ("p1", 1))
+    thought = "Let me think. 7 × 6 is 42, but let me double-check by adding seven six times"
+    reply = {
+        "role": "assistant",
+        "source": "generate",
+        "model": MODEL,
+        "content": [
+            {"type": "reasoning", "reasoning": thought, "redacted": False},
+            {"type": "text", "text": ""},
+        ],
+    }
+    sample["messages"] = [m for m in sample["messages"] if m.get("role") != "assistant"]
+    sample["messages"].append(reply)
+    sample["output"] = {
+        "model": MODEL,
+        "choices": [{"message": reply, "stop_reason": "max_tokens"}],
+        "completion": "",
+    }
+    sample["scores"] = {"match": {"value": "I", "answer": ""}}
+    suffix = ".json" if writer is write_json else ".eval"
+    path = writer(tmp_path / f"x_AAA{suffix}", data)
+    result = load_dir(tmp_path)
+    gens = result.generations.sort("prompt_id", "sample")
+    row = gens.filter((pl.col("prompt_id") == "toy_math_inspect:p1") & (pl.col("sample") == 0))
+    assert row.select("gen", "extracted", "scored_text", "has_answer", "accuracy").rows() == [
+        (thought, None, "", False, 0.0)
+    ]
+    assert result.notes == [
+        f"{path.name}: 1 sample has no answer text in the model output (reasoning only, e.g."
+        " stopped at max_tokens while thinking): the generation shown is the model's"
+        " reasoning (its reply holds no answer text); no answer after the reasoning: none is"
+        " taken from it, and a re-score scores the empty completion, as the log's scorer did"
+    ]
+    exact = rescore(result, RescoreOptions("exact", use_cache=False))
+    scored = result.generations.with_columns(exact.scores["new_accuracy"])
+    again = scored.filter((pl.col("prompt_id") == "toy_math_inspect:p1") & (pl.col("sample") == 0))
+    assert again.select("accuracy", "new_accuracy").rows() == [(0.0, 0.0)]
 
 
 def _by_roles(eval_id: str, created: str, roles: dict[str, str]) -> dict[str, Any]:

@@ -527,6 +527,24 @@ def test_a_date_id_without_microseconds_still_splits_task_and_date(
     assert detect(folder / f"results_{whole_second}.json").companion
 
 
+def test_a_results_file_with_a_byte_order_mark_names_the_run(tmp_path: Path) -> None:
+    # A results JSON saved again by a Windows editor opens with a UTF-8 byte order mark. It was
+    # taken for absent without a word: the run labelled by its folder's name.
+    folder = tmp_path / "saved_by_hand"
+    folder.mkdir()
+    shutil.copy(samples("toy_math_gen"), folder)
+    results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    results["model_name"] = "org/from-results"
+    (folder / RESULTS.name).write_text(json.dumps(results), encoding="utf-8-sig")
+    assert (folder / RESULTS.name).read_bytes().startswith(b"\xef\xbb\xbf")
+    frame = read_clean_path(folder / samples("toy_math_gen").name)
+    assert list(by_run(frame, "accuracy")) == [
+        "org/from-results · strict-match",
+        "org/from-results · flexible-extract",
+    ]
+    assert detect(folder / RESULTS.name).companion
+
+
 MID_2024 = FIXTURES / "mid2024_json" / "meta-llama__Meta-Llama-3-8B-Instruct"
 MID_DATES = ("2024-06-01T10-00-00.000001", "2024-06-02T11-30-00.000002")
 LLAMA = "meta-llama/Meta-Llama-3-8B-Instruct"

@@ -691,6 +691,16 @@ def frame_from_rows(rows: dict[str, list[Any]]) -> pl.DataFrame:
     return conform_columns(columns, height)
 
 
+def companion_json(path: Path) -> Any:
+    """A companion file's JSON (a run's results or settings beside its samples), UTF-8 with or
+    without a byte order mark (a Windows editor's); None when it is missing or not JSON. The
+    caller checks the shape and says what its absence costs."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
 def json_document(path: Path, source: str) -> tuple[Any, LoadError | None]:
     """Parse a whole-file JSON document (UTF-8, BOM allowed); a clear error instead of an exception.
 

@@ -1223,6 +1223,8 @@ class InspectReader(Reader):
                         prompt_score=prompt_score,
                         short_replies=not extracted_by_scorer,
                         answer_unknown=no_text,
+                        # What its scorer read: the empty completion, not the reasoning shown.
+                        scored_text="" if origin == FROM_REASONING else None,
                     )
         for origin, count in fallbacks.items():
             samples_word = "sample has" if count == 1 else "samples have"
@@ -1232,8 +1234,15 @@ class InspectReader(Reader):
                 if origin == FROM_REASONING
                 else "no model output (output.completion and output.choices empty)"
             )
+            after = (
+                "; no answer after the reasoning: none is taken from it, and a re-score scores"
+                " the empty completion, as the log's scorer did"
+                if origin == FROM_REASONING
+                else ""
+            )
             notes.append(
-                f"{source}: {count} {samples_word} {missing}: the generation shown is {origin}"
+                f"{source}: {count} {samples_word} {missing}: the generation shown is"
+                f" {origin}{after}"
             )
         for member, count in summarised.items():
             where = (

@@ -27,7 +27,6 @@ lines become the k samples of each prompt.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from pathlib import Path
@@ -37,6 +36,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    companion_json,
     stringify,
     to_score,
 )
@@ -64,10 +64,7 @@ def _output_dir(path: Path) -> Path:
 
 def _eval_args(path: Path) -> dict[str, object]:
     """The output dir's ``eval_args.json`` (run_eval.py's argparse namespace); {} if unreadable."""
-    try:
-        args = json.loads((_output_dir(path) / "eval_args.json").read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
-        return {}
+    args = companion_json(_output_dir(path) / "eval_args.json")
     return args if isinstance(args, dict) else {}
 
 

@@ -662,6 +662,7 @@ class LightevalReader(Reader):
         doc_level: dict[str, int] = {}  # metric -> docs whose samples it scores as a whole
         reasoning_only = 0  # samples whose text was empty, shown by their reasoning
         post_processed = 0  # samples scored on a text_post_processed other than their text
+        unanswered = 0  # samples whose scored text is blank: nothing after the reasoning
         perplexity = 0  # docs scored by the log-likelihood of their text: no generation
         conversations = 0  # multi-turn docs (MT-Bench): one prompt per turn
         unsplit = 0  # docs of several samples whose extracted_predictions say not whose
@@ -745,6 +746,7 @@ class LightevalReader(Reader):
                 # ``text_post_processed`` (``final_text``: the text with its reasoning tags'
                 # content removed, --remove-reasoning-tags, on by default).
                 scored_texts: dict[int, str] = {}
+                thinking: set[int] = set()  # the samples shown by their reasoning alone
                 if new and flat:
                     # A reasoning model's reply through litellm is its text and, apart, its
                     # reasoning (`reasonings`); stopped at the token limit while thinking, the
@@ -760,6 +762,8 @@ class LightevalReader(Reader):
                         )
                         if not text.strip() and isinstance(thought, str) and thought.strip():
                             flat[j] = thought
+                            scored_texts[j] = text  # what lighteval scored: no answer
+                            thinking.add(j)
                             reasoning_only += 1
                             continue
                         post = posts[j] if isinstance(posts, list) and j < len(posts) else None
@@ -841,7 +845,9 @@ class LightevalReader(Reader):
                     # answer, when it kept one, is already of that text).
                     extracted += [None] * (len(flat) - len(extracted))
                     for j, post in scored_texts.items():
-                        post_processed += 1
+                        if j not in thinking:
+                            post_processed += 1
+                            unanswered += not post.strip()
                         if extracted[j] is None:
                             extracted[j] = extract_answer(post)
                 if len(flat) > 1 and metric is not None and score is not None:
@@ -907,12 +913,20 @@ class LightevalReader(Reader):
                 " model wrote, its answer is the one in the post-processed text, which a"
                 " re-score scores"
             )
+        if unanswered:
+            notes.append(
+                f"{source}: {plural(unanswered, 'sample')} {'holds' if unanswered == 1 else 'hold'}"
+                " no answer after the reasoning (its text_post_processed, what lighteval scored,"
+                " is empty: stopped at the token limit while thinking): none is taken from the"
+                " reasoning shown, and a re-score scores the empty text, as lighteval did"
+            )
         if reasoning_only:
             samples_word = "sample has" if reasoning_only == 1 else "samples have"
             notes.append(
                 f"{source}: {reasoning_only} {samples_word} an empty model_response.text and"
                 " a reasoning (stopped at the token limit while thinking): the generation shown"
-                " is that reasoning"
+                " is that reasoning; no answer after the reasoning: none is taken from it, and a"
+                " re-score scores the empty text, as lighteval did"
             )
         if unsplit:
             notes.append(

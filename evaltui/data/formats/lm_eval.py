@@ -54,6 +54,7 @@ from evaltui.data.formats.base import (
     ReadResult,
     Rows,
     RunIdentity,
+    companion_json,
     entry_guard,
     json_document,
     reference_aliases,
@@ -114,10 +115,7 @@ RECORD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 def _parse_results(path: str, _mtime_ns: int, _size: int) -> dict[str, Any] | None:
     # Keyed by identity too, so a rewritten file is read again. One results file serves every
     # samples file of the run (mmlu has 57), so it is parsed once, not once per task.
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    data = companion_json(Path(path))
     if isinstance(data, dict) and ("configs" in data or "lm_eval_version" in data):
         return data
     return None

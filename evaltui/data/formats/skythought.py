@@ -25,7 +25,6 @@ one task are told apart (``model @ <folder or file>``).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -40,6 +39,7 @@ from evaltui.data.formats.base import (
     ReadResult,
     Rows,
     RunIdentity,
+    companion_json,
     json_document,
     prompt_hash,
     stringify,
@@ -135,10 +135,7 @@ RESPONSE_START = re.compile(
 
 
 def _summary(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((path.parent / "summary.json").read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
-        return {}
+    data = companion_json(path.parent / "summary.json")
     return data if isinstance(data, dict) else {}
 
 
