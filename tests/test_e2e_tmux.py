@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,29 +31,45 @@ def tmux(*args: str) -> str:
     ).stdout
 
 
-@pytest.fixture
-def session(tmp_path: Path, word_tokenizer: Path) -> Iterator[tuple[str, Path]]:
+@contextmanager
+def terminal(command: str, width: int = 80, height: int = 24) -> Iterator[str]:
+    """A session of our tmux server running the shell line ``command`` at ``width`` x
+    ``height``; its name, and the session killed at the end."""
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed (CI installs it with apt-get)")
+    name = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "TERM": "xterm-256color"}
+    size = ["-x", str(width), "-y", str(height)]
+    subprocess.run(
+        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", name, *size, command], check=True, env=env
+    )
+    try:
+        yield name
+    finally:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)
+
+
+def checkout_command(data: Path, tokenizer: Path, cache: Path) -> str:
+    """This checkout's code on ``data`` (``python -m evaltui`` from the project's root)."""
+    root = Path(__file__).resolve().parents[1]
+    return (
+        f"cd {root} && {sys.executable} -m evaltui {data} --model {tokenizer} "
+        f"--cache-dir {cache}; sleep 60"
+    )
+
+
+@pytest.fixture
+def session(tmp_path: Path, word_tokenizer: Path) -> Iterator[tuple[str, Path]]:
     if not EVALTUI.exists():
         pytest.skip(f"no installed evaltui command next to {sys.executable}")
     data = write_evals(tmp_path / "evals")
-    name = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
     done = tmp_path / "exit-code"
     command = (
         f"{EVALTUI} {data} --model {word_tokenizer} --cache-dir {tmp_path / 'cache'}; "
         f"echo $? > {done}; sleep 60"
     )
-    env = {**os.environ, "TERM": "xterm-256color"}
-    subprocess.run(
-        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "120", "-y", "36", command],
-        check=True,
-        env=env,
-    )
-    try:
+    with terminal(command, 120, 36) as name:
         yield name, done
-    finally:
-        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
 
 
 def screen(name: str) -> str:
@@ -99,25 +116,16 @@ def test_filter_open_prompt_and_quit(session: tuple[str, Path]) -> None:
 
 
 def test_long_label_keys_while_loading_and_a_resize(tmp_path: Path, word_tokenizer: Path) -> None:
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed (CI installs it with apt-get)")
     if not EVALTUI.exists():
         pytest.skip(f"no installed evaltui command next to {sys.executable}")
     data = write_evals(tmp_path / "evals") / "model_a"
-    name = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
     done = tmp_path / "exit-code"
     label = "meta-llama/Meta-Llama-3.1-70B-Instruct"
     command = (
         f"{EVALTUI} {data} --label {label} --model {word_tokenizer} "
         f"--cache-dir {tmp_path / 'cache'}; echo $? > {done}; sleep 60"
     )
-    env = {**os.environ, "TERM": "xterm-256color"}
-    subprocess.run(
-        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command],
-        check=True,
-        env=env,
-    )
-    try:
+    with terminal(command) as name:
         # "n" as soon as the app draws (its footer is on the first frame), mostly before the files
         # are read: a command, not filter text. (The first frame's "evaltui · loading…" header can
         # be gone before a capture sees it: these 25 generations load in a few milliseconds.)
@@ -137,8 +145,6 @@ def test_long_label_keys_while_loading_and_a_resize(tmp_path: Path, word_tokeniz
         while not done.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert done.exists() and done.read_text().strip() == "0"
-    finally:
-        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)
 
 
 def test_following_a_line_cut_mid_way_in_a_file_read_whole(
@@ -148,8 +154,6 @@ def test_following_a_line_cut_mid_way_in_a_file_read_whole(
     write from the start (an hour ago); an lm-eval line cut mid-way (its file is read whole on
     each change) is no bad line while it is written (b listed it as one until the writer's
     next change), but a line that waits; once written, its row is there."""
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed (CI installs it with apt-get)")
     if not EVALTUI.exists():
         pytest.skip(f"no installed evaltui command next to {sys.executable}")
     formats = Path(__file__).resolve().parent / "fixtures" / "formats"
@@ -166,18 +170,11 @@ def test_following_a_line_cut_mid_way_in_a_file_read_whole(
     hour_ago = time.time() - 3600
     for path in (lm, results):
         os.utime(path, (hour_ago, hour_ago))
-    name = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
     command = (
         f"EVALTUI_FOLLOW_POLLING=1 {EVALTUI} {data} --follow --model {word_tokenizer} "
         f"--cache-dir {tmp_path / 'cache'}; sleep 60"
     )
-    env = {**os.environ, "TERM": "xterm-256color"}
-    subprocess.run(
-        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "120", "-y", "30", command],
-        check=True,
-        env=env,
-    )
-    try:
+    with terminal(command, 120, 30) as name:
         wait_for(name, "following · ", "last write 60 min ago", "Showing 3 of 3 ")
         with lm.open("a", encoding="utf-8") as handle:  # a line cut mid-way, for a while
             handle.write(lines[1][:20])
@@ -195,8 +192,6 @@ def test_following_a_line_cut_mid_way_in_a_file_read_whole(
         tmux("send-keys", "-t", name, "b")
         shown = wait_for(name, "0 bad lines (counted, not used)")
         assert "still being written" not in shown, shown
-    finally:
-        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)
 
 
 def test_keys_typed_before_the_app_takes_the_terminal_are_kept(
@@ -207,22 +202,9 @@ def test_keys_typed_before_the_app_takes_the_terminal_are_kept(
     Enter reached the app as ctrl+j: the filter stayed in its box, unapplied ('editing the
     filter' over 'Showing 13 of 13'). This checkout's code is run (``python -m evaltui`` from
     the project's root), the keys sent before the app can have drawn anything."""
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed (CI installs it with apt-get)")
     data = write_evals(tmp_path / "evals")
-    name = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
-    root = Path(__file__).resolve().parents[1]
-    command = (
-        f"cd {root} && {sys.executable} -m evaltui {data} --model {word_tokenizer} "
-        f"--cache-dir {tmp_path / 'cache'}; sleep 60"
-    )
-    env = {**os.environ, "TERM": "xterm-256color"}
-    subprocess.run(
-        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command],
-        check=True,
-        env=env,
-    )
-    try:
+    command = checkout_command(data, word_tokenizer, tmp_path / "cache")
+    with terminal(command) as name:
         tmux("send-keys", "-t", name, "-l", "/average_accuracy < 0.5")
         tmux("send-keys", "-t", name, "Enter")
         shown = wait_for(name, "Showing 5 of 13 rows (run × prompt)", "Problem 0")
@@ -230,8 +212,6 @@ def test_keys_typed_before_the_app_takes_the_terminal_are_kept(
         # Enter again opens the prompt under the cursor: the keyboard is the table's.
         tmux("send-keys", "-t", name, "Enter")
         wait_for(name, "reference: 0")
-    finally:
-        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)
 
 
 def test_keys_typed_ahead_for_the_table_wait_for_it(tmp_path: Path, word_tokenizer: Path) -> None:
@@ -240,27 +220,12 @@ def test_keys_typed_ahead_for_the_table_wait_for_it(tmp_path: Path, word_tokeniz
     the files: the sort menu opens once the prompts are shown (press it again then)', taken
     down a moment later as the prompts appeared (tmux: 's e t m' typed 0.3 s after the command
     were echoed by the shell, then nothing happened); the Down and Enter went to the table."""
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed (CI installs it with apt-get)")
     data = write_evals(tmp_path / "evals")
-    name = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
-    root = Path(__file__).resolve().parents[1]
-    command = (
-        f"cd {root} && {sys.executable} -m evaltui {data} --model {word_tokenizer} "
-        f"--cache-dir {tmp_path / 'cache'}; sleep 60"
-    )
-    env = {**os.environ, "TERM": "xterm-256color"}
-    subprocess.run(
-        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command],
-        check=True,
-        env=env,
-    )
-    try:
+    command = checkout_command(data, word_tokenizer, tmp_path / "cache")
+    with terminal(command) as name:
         tmux("send-keys", "-t", name, "s", "Down", "Enter")
         shown = wait_for(name, "Showing 13 of 13 rows (run × prompt)", "sort run")
         assert "Sort by" not in shown and "still reading" not in shown, shown
-    finally:
-        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)
 
 
 @pytest.mark.parametrize(
@@ -278,26 +243,11 @@ def test_keys_typed_ahead_act_as_typed(
     """Keys typed before the app takes the terminal come in one read: Enters before any other
     key are the command's own (left out), an escape before a key is the escape key (Textual
     read the two as Alt with that key, having no pause between them to tell)."""
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed (CI installs it with apt-get)")
     data = write_evals(tmp_path / "evals")
-    name = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
-    root = Path(__file__).resolve().parents[1]
-    command = (
-        f"cd {root} && {sys.executable} -m evaltui {data} --model {word_tokenizer} "
-        f"--cache-dir {tmp_path / 'cache'}; sleep 60"
-    )
-    env = {**os.environ, "TERM": "xterm-256color"}
-    subprocess.run(
-        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command],
-        check=True,
-        env=env,
-    )
-    try:
+    command = checkout_command(data, word_tokenizer, tmp_path / "cache")
+    with terminal(command) as name:
         tmux("send-keys", "-t", name, *keys)
         wait_for(name, shown)
         time.sleep(1.0)  # the keys held for the table are acted on as it is shown
         screen_now = wait_for(name, shown)
         assert gone not in screen_now, screen_now
-    finally:
-        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", name], capture_output=True)
