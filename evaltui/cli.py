@@ -257,7 +257,8 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         default=None,
         metavar="NAME",
         help="the per-sample metric to score by where a format logs several (lm-eval: acc_norm, "
-        "bleu_acc, ...; lighteval: a doc's metric; default: the task's first)",
+        "bleu_acc, ...; lighteval: a doc's metric; plain JSONL: a key of a score field's dict; "
+        "default: the task's first)",
     )
     parser.add_argument(
         "--correct-threshold",
