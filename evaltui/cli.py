@@ -257,7 +257,8 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
         default=None,
         metavar="NAME",
         help="the per-sample metric to score by where a format logs several (lm-eval: acc_norm, "
-        "bleu_acc, ...; lighteval: a doc's metric; default: the task's first)",
+        "bleu_acc, ...; lighteval: a doc's metric; plain JSONL: a key of a score field's dict; "
+        "default: the task's first)",
     )
     parser.add_argument(
         "--correct-threshold",
@@ -772,7 +773,7 @@ def print_summary(
     result: Any, output: Path | None, listed_in: str | os.PathLike[str] | None = None
 ) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
-    from evaltui.data.metrics import run_accuracies, run_kinds
+    from evaltui.data.metrics import means_word, run_accuracies, run_kinds, run_means
     from evaltui.data.sanitize import (
         as_written,
         cell_width,
@@ -807,12 +808,28 @@ def print_summary(
     ]
     kinds = run_kinds(result.stats)
     by_run = run_accuracies(result.stats, kinds)
-    if head["accuracy"] is not None and len(by_run) > 1:
-        # Pooled over runs of different sizes it is no run's accuracy: each run's follows.
+    # No run's score is an accuracy: each run's mean score in its own units, as the app's
+    # header gives it ('mean score 45.000'; the summary gave no score at all).
+    means = run_means(result.stats, kinds) if head["accuracy"] is None else {}
+    if len(means) == 1:
+        word = means_word(kinds, means)
         lines.append(
-            f"accuracy     {head['accuracy']:.4f} pooled over every run's scored generations;"
-            " by run:"
+            f"{word:<12} {next(iter(means.values())):.4f} mean over scored generations,"
+            " in the score's own units"
         )
+    if (head["accuracy"] is not None and len(by_run) > 1) or len(means) > 1:
+        if means:
+            by_run = means
+            lines.append(
+                f"{means_word(kinds, means):<12} by run, over each run's scored generations,"
+                " in its score's own units:"
+            )
+        else:
+            # Pooled over runs of different sizes it is no run's accuracy: each run's follows.
+            lines.append(
+                f"accuracy     {head['accuracy']:.4f} pooled over every run's scored"
+                " generations; by run:"
+            )
         # Run labels (folder names, model names) whole on one line, a newline or tab in one
         # shown (␊, ␉) as the table shows it: folded to a space, 'a\tb' read as a run 'a b'.
         # Each measured as stderr writes it: in ASCII a label '模型甲' (6 cells) is written

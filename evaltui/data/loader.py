@@ -1133,7 +1133,8 @@ class _Load:
           another reader read keep their format's fields;
         - ``--label`` names every file's run: files from several folders (often several models)
           become one run, their samples pooled per prompt;
-        - ``--metric`` names an lm-eval or lighteval metric: said when no such file was read;
+        - ``--metric`` names an lm-eval or lighteval metric, or a key of a plain file's dict of
+          scores: said when no file was read by it;
         - ``--pattern`` chooses among a folder's files: a file named as a PATH is read whatever
           it says, which a pattern that does not match it left unsaid (every command, the app).
         """
@@ -1171,12 +1172,14 @@ class _Load:
                     )
         if read.metric is not None and not any(
             s.reader.name in ("lm_eval", "lm_eval_write_out", "lighteval")
+            or (isinstance(s.reader, PlainReader) and (s.frame["metric"] == read.metric).any())
             for s in self.states
             if s.frame.height
         ):
             notes.append(
-                f"--metric {read.metric!r} names an lm-eval or lighteval metric: no file read is "
-                "lm-eval samples or lighteval details, so it changed nothing"
+                f"--metric {read.metric!r} names an lm-eval or lighteval metric, or a key of a"
+                " plain file's dict of scores: no file read is lm-eval samples, lighteval details"
+                " or scored by such a key, so it changed nothing"
             )
         flags = list(read.field_flags())
         formats: dict[str, int] = {}

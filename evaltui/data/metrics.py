@@ -725,7 +725,34 @@ def run_accuracies(stats: pl.DataFrame, kinds: Mapping[str, ScoreKind]) -> dict[
     them, pooled from the Stats table (each prompt's score sum and scored count), run order kept.
     Equal to the mean over the generations (up to float rounding in the last digit) without a
     pass over them: the app's header is redrawn on every followed update."""
-    runs = [run for run, kind in kinds.items() if kind.accuracy]
+    return _pooled_means(stats, [run for run, kind in kinds.items() if kind.accuracy])
+
+
+def run_means(stats: pl.DataFrame, kinds: Mapping[str, ScoreKind]) -> dict[str, float]:
+    """Each scored run whose score is no accuracy (a bleu 0-100, an mae): its mean score over
+    its scored generations, in its own units, pooled as :func:`run_accuracies` pools an
+    accuracy; run order kept. The app's header and ``summarize``'s end summary give these when
+    no run's score is an accuracy."""
+    runs = [run for run, kind in kinds.items() if not kind.accuracy and kind.kind != "unscored"]
+    return _pooled_means(stats, runs)
+
+
+def means_word(kinds: Mapping[str, ScoreKind], means: Mapping[str, float]) -> str:
+    """What the continuous runs' means (:func:`run_means`) are called: ``mean mae`` when they
+    are all of one named metric (its name made one safe line: it comes from the input), else
+    ``mean score``."""
+    from evaltui.data.sanitize import one_line
+
+    names = {kinds[run].metric for run in means}
+    name = names.pop() if len(names) == 1 else None
+    if not name or ", " in name:
+        return "mean score"
+    return f"mean {one_line(name, 24)}"
+
+
+def _pooled_means(stats: pl.DataFrame, runs: list[str]) -> dict[str, float]:
+    """The mean score over the scored generations of each of ``runs`` that has some, pooled
+    from the Stats table (each prompt's score sum and scored count), run order kept."""
     if not runs or stats.height == 0:
         return {}
     per_run = (

@@ -312,3 +312,43 @@ async def test_correct_vs_wrong_leaves_out_runs_with_no_correct_and_says_so(
         screen = alone.screen
         assert isinstance(screen, PlotScreen) and screen.kind == "lengths"
         assert screen.last is not None and screen.last.panels
+
+
+async def test_plots_of_continuous_runs_only_say_why_in_place_of_an_empty_frame(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Plots 3 and 4 of a view whose only run has a 0-100 score (no accuracy, no threshold)
+    drew an empty frame over "per-prompt accuracy (pass rate)"; plot 2 an empty frame too.
+    Now no frame: the title says why, and the plot's place what would draw something. Plot 1
+    then draws its frame again."""
+    from textual.widgets import Static
+    from textual_plotext import PlotextPlot
+
+    (tmp_path / "evals" / "m").mkdir(parents=True)
+    lines = [{"prompt": f"P{i}", "gen": "w " * (i + 3), "score": 30.0 * (i + 1)} for i in range(2)]
+    text = "".join(json.dumps(line) + "\n" for line in lines)
+    (tmp_path / "evals" / "m" / "s.jsonl").write_text(text, encoding="utf-8")
+    app = make_app(tmp_path / "evals")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlotScreen)
+        for key, why in (
+            ("3", "no run in view has an accuracy"),
+            ("4", "no run in view has an accuracy"),
+            ("2", "no run in view has a 'correct'"),
+        ):
+            await pilot.press(key)
+            await settle(pilot)
+            assert screen.last is not None and screen.last.panels == [], key
+            assert why in screen.last.title, screen.last.title
+            assert not screen.query_one(PlotextPlot).display, key
+            place = screen.query_one("#plot-empty", Static)
+            assert place.display and "--correct-threshold [RUN=]X" in str(place.render()), key
+        await pilot.press("1")
+        await settle(pilot)
+        assert screen.last is not None and screen.last.panels
+        assert screen.query_one(PlotextPlot).display
+        assert not screen.query_one("#plot-empty", Static).display

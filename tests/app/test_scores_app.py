@@ -82,7 +82,9 @@ async def test_header_and_summary_screen_show_each_runs_score_kind(
         assert app.screen.last.kind == "accuracy"
         note = text_of(app, "#plot-legend")
         assert "2 runs not shown (score not an accuracy)" in note and "gpt-4o-mini" in note
-        assert all(y == 0 for s in app.screen.last.panels[0].series for y in s.y)
+        # ... and draws no empty frame: the title says why, the plot's place what would help.
+        assert app.screen.last.panels == []
+        assert "no run in view has an accuracy" in app.screen.last.title
 
 
 async def test_threshold_per_run_in_header_and_an_unknown_run_warned(

@@ -303,8 +303,9 @@ def test_metric_on_files_of_no_lm_eval_run_is_said_to_change_nothing(tmp_path: P
     read = ReadOptions(metric="acc_norm")
     notes = load([path], LoadOptions(tokenize=False, use_cache=False, read=read)).notes
     assert (
-        "--metric 'acc_norm' names an lm-eval or lighteval metric: no file read is lm-eval"
-        " samples or lighteval details"
+        "--metric 'acc_norm' names an lm-eval or lighteval metric, or a key of a plain file's"
+        " dict of scores: no file read is lm-eval samples, lighteval details or scored by such a"
+        " key, so it changed nothing"
     ) in (" ".join(notes))
     with_lm_eval = load([MODEL_DIR, path], LoadOptions(tokenize=False, use_cache=False, read=read))
     assert not any("names an lm-eval or lighteval metric" in note for note in with_lm_eval.notes)

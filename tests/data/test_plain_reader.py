@@ -9,6 +9,7 @@ import pytest
 
 from evaltui.data.formats import ReadOptions, detect
 from evaltui.data.formats.plain import GEN_JOIN, PlainReader
+from evaltui.data.loader import LoadOptions, load
 from tests.conftest import write_jsonl
 
 READER = PlainReader()
@@ -532,3 +533,89 @@ def test_a_sharegpt_conversation_beside_a_generation_field(tmp_path: Path) -> No
         ("1+1?", "2", "2"),
         ("2+2?", "5", "4"),
     ]
+
+
+def test_a_dict_of_scores_is_read_by_one_key_and_the_others_told_once(tmp_path: Path) -> None:
+    """A score field holding per-metric scores (``"accuracy": {"exact_match": 1, "f1": 0.5}``)
+    made every line a bad line ("score of type dict ..."), its keys unnamed. Its first score is
+    read, named as the rows' metric; one note names the others and ``--metric``, which picks
+    one; a ``--metric`` the dict lacks is said once; a dict holding no score is that line's
+    error, naming its keys."""
+    rows = [
+        {"prompt": "p", "gen": "g", "accuracy": {"exact_match": 1, "f1": 0.5}},
+        {"prompt": "q", "gen": "h", "accuracy": {"note": "x", "exact_match": 0, "f1": 0.25}},
+        {"prompt": "r", "gen": "i", "accuracy": {"why": "grader down", "tags": [1]}},
+    ]
+    path = write_jsonl(tmp_path / "a.jsonl", rows)
+    result = READER.read(path, path.name, ReadOptions())
+    assert result.frame["accuracy"].to_list() == [1.0, 0.0]
+    assert result.frame["metric"].to_list() == ["exact_match", "exact_match"]
+    told = [n for n in result.notes if "dict" in n]
+    assert told == [
+        "a.jsonl: 'accuracy' holds a dict of scores: scored by 'exact_match'; it also has"
+        " 'f1' (--metric f1 to score by that instead)"
+    ]
+    [error] = result.errors
+    assert error.line == 3
+    assert "'why', 'tags'" in error.reason
+
+    picked = READER.read(path, path.name, ReadOptions(metric="f1"))
+    assert picked.frame["accuracy"].to_list() == [0.5, 0.25]
+    assert picked.frame["metric"].to_list() == ["f1", "f1"]
+
+    missing = READER.read(path, path.name, ReadOptions(metric="bleu"))
+    assert missing.frame["accuracy"].to_list() == [1.0, 0.0]
+    assert [n for n in missing.notes if "'bleu'" in n] == [
+        "a.jsonl: --metric 'bleu' is no score in the dict 'accuracy' holds (its scores:"
+        " 'exact_match', 'f1'): scored by 'exact_match'"
+    ]
+
+
+def test_a_scores_dict_of_one_key_is_that_score(tmp_path: Path) -> None:
+    """``"scores": {"math": 1.0}`` (a plural name, before read only as a list) is the record's
+    score under its one key, with a note; per-generation dicts in a ``scores`` list too; a
+    dotted ``--score-field`` is answered with the flags that read it."""
+    one = write_jsonl(
+        tmp_path / "one.jsonl",
+        [
+            {"prompt": "p", "gen": "g", "scores": {"math": 1.0}},
+            {"prompt": "q", "gen": "h", "scores": {"math": 0}},
+        ],
+    )
+    result = READER.read(one, one.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["accuracy"].to_list() == [1.0, 0.0]
+    assert "one.jsonl: 'scores' holds a dict of one score, 'math': scored by it" in result.notes
+
+    listed = write_jsonl(
+        tmp_path / "list.jsonl",
+        [
+            {
+                "prompt": "p",
+                "outputs": ["a", "b"],
+                "scores": [{"r": 1, "fmt": 0}, {"r": 0, "fmt": 1}],
+            }
+        ],
+    )
+    frame, errors = read(listed, ReadOptions(metric="fmt"))
+    assert errors == []
+    assert frame["accuracy"].to_list() == [0.0, 1.0]
+
+    dotted = READER.read(one, one.name, ReadOptions(score_field="scores.math"))
+    assert any(
+        "--score-field scores --metric math scores by the key 'math' of the dict 'scores' holds"
+        in n
+        for n in dotted.notes
+    ), dotted.notes
+
+
+def test_a_metric_that_picked_a_plain_dicts_key_changed_something(tmp_path: Path) -> None:
+    """The load's note that --metric "changed nothing" (no lm-eval or lighteval file read) is not
+    said when it picked a plain file's score; it is when no file has it."""
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl", [{"prompt": "p", "gen": "g", "accuracy": {"em": 1, "f1": 0.5}}]
+    )
+    for metric, said in (("f1", False), ("bleu", True)):
+        read = ReadOptions(metric=metric)
+        result = load([path], LoadOptions(tokenize=False, use_cache=False, read=read))
+        assert any("changed nothing" in note for note in result.notes) is said, result.notes

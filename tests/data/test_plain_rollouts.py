@@ -209,8 +209,8 @@ def test_vllm_outputs_list_with_scores_and_rewards_lists(tmp_path: Path) -> None
 
 
 def test_plural_names_count_only_as_lists(tmp_path: Path) -> None:
-    """A ``scores`` dict of metrics is not a score (nor an error): the singular ``score`` or
-    nothing scores the record, as before these names were known."""
+    """A plural name holding no list is no generation; a ``scores`` dict of metrics comes after
+    the singular ``score`` (which scores the record), as before these names were known."""
     path = tmp_path / "a.jsonl"
     rows = [
         {"prompt": "p", "output": "o", "scores": {"bleu": 3.0}, "score": 1},

@@ -961,3 +961,33 @@ def test_messages_that_cannot_be_written_do_not_stop_the_output(
         )
     assert proc.returncode == 0
     assert json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_the_summary_gives_the_mean_of_runs_whose_score_is_no_accuracy(
+    tmp_path: Path, word_tokenizer: Path, capsys: Any
+) -> None:
+    """Runs scored only on a continuous scale (a 0-100 score, an mae) ended with no score line
+    at all while the app's header said ``mean score 45.000``: the summary gives each run's mean
+    in its own units, named as the header names it."""
+    one = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"prompt": "p", "gen": "g", "score": 30},
+            {"prompt": "q", "gen": "h", "score": 60},
+        ],
+    )
+    args = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main(["summarize", str(one), "-o", str(tmp_path / "one.json"), *args]) == 0
+    err = capsys.readouterr().err
+    assert "mean score   45.0000 mean over scored generations" in err
+
+    for name, rows in (("x", [1.0, 2.0]), ("y", [3.0, 3.0])):
+        write_jsonl(
+            tmp_path / "two" / name / "a.jsonl",
+            [{"prompt": f"p{i}", "gen": "g", "mae": v} for i, v in enumerate(rows)],
+        )
+    flags = [*args, "--score-field", "mae"]
+    assert main(["summarize", str(tmp_path / "two"), "-o", str(tmp_path / "two.json"), *flags]) == 0
+    err = capsys.readouterr().err
+    assert "mean mae     by run" in err
+    assert re.search(r"^  x  1\.5000$", err, re.M) and re.search(r"^  y  3\.0000$", err, re.M), err

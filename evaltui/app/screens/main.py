@@ -34,6 +34,7 @@ from evaltui.data.metrics import (
     format_score,
     kinds_of_runs,
     kinds_summary,
+    means_word,
     run_kind_aggregates,
 )
 from evaltui.data.query import (
@@ -238,16 +239,6 @@ def _fit_run_accuracy(
             parts[index] = _accuracy_range(values, by_run=False, word=word, metrics=metrics)
 
 
-def mean_word(kinds: dict[str, ScoreKind], means: dict[str, float]) -> str:
-    """What the header calls the continuous runs' means: ``mean mae`` when they are all of one
-    named metric (its name made safe: it comes from the input), else ``mean score``."""
-    names = {kinds[run].metric for run in means}
-    name = names.pop() if len(names) == 1 else None
-    if not name or ", " in name:
-        return "mean score"
-    return f"mean {one_line(name, 24)}"
-
-
 def correct_part(kinds: dict[str, ScoreKind]) -> str:
     """What made a sample "correct" (the table's ``correct``, pass@k, maj@k) when it is not
     plain 0/1: ``correct ≥ 0.5`` for a 0–1 partial credit (a 0.5 is solved), a threshold's rule
@@ -370,7 +361,7 @@ def _header_parts(
     if not values and counts.means:
         # No accuracy: the continuous runs' means in their own units, as "accuracy 0.62" is
         # (a bleu 0-100 run's header had no score at all); "mean mae" for one named metric.
-        values, word = counts.means, mean_word(kinds, counts.means)
+        values, word = counts.means, means_word(kinds, counts.means)
         metrics = len({kinds[run].metric for run in counts.means})
     skipped = [f for f in result.skipped_files if not f.companion]
     generations = counts.generations

@@ -127,6 +127,9 @@ class Figure:
     hidden: int = 0
     """Runs with no panel of their own (past :data:`MAX_PANELS`); the screen says how many,
     with those its height has no room for."""
+    empty: str = ""
+    """With no panels: what the plot's place says instead of an empty frame (what would give
+    the plot something to draw; the title says why there is nothing)."""
 
 
 def fit_title(figure: Figure, width: int) -> str:
@@ -334,6 +337,33 @@ def no_correct_note(runs: list[str]) -> str:
     return f"{plural(len(runs), 'run')} not shown (no 'correct': no threshold or no score): {names}"
 
 
+def nothing_on_the_axis(kinds: dict[str, ScoreKind], other: list[str]) -> tuple[str, str]:
+    """Why a plot on a 0–1 accuracy axis (3, 4) has nothing to draw, for its title, and what
+    the plot's place says instead (:attr:`Figure.empty`): its runs' scores are no accuracy
+    (``other``, left out by :func:`rates_on_an_axis`), or none is scored."""
+    if not any(run in kinds and kinds[run].kind != "unscored" for run in other):
+        return "no scored prompt in view", no_correct_hint(kinds, other, "", "")
+    return "no run in view has an accuracy", no_correct_hint(
+        kinds,
+        other,
+        "A continuous score is no rate on this plot's 0–1 axis.",
+        "its pass rate is then plotted",
+    )
+
+
+def no_correct_hint(kinds: dict[str, ScoreKind], runs: list[str], what: str, then: str) -> str:
+    """What a plot that needs a "correct" says in its place when ``runs`` have none: ``what``
+    it needs and the flag that gives a continuous score one (what it ``then`` shows), or that
+    nothing is scored; either way, which plot draws something."""
+    lengths = "1 plots the generations' lengths."
+    if not any(run in kinds and kinds[run].kind != "unscored" for run in runs):
+        return f"Nothing in view is scored. {lengths}"
+    return (
+        f"{what} Start evaltui with --correct-threshold [RUN=]X to give a continuous score a"
+        f" 'correct' ({then}); {lengths}"
+    )
+
+
 class PlotScreen(Screen[None]):
     """Histograms and a scatter for the rows the table shows now (or for one prompt)."""
 
@@ -387,6 +417,7 @@ class PlotScreen(Screen[None]):
         yield Static(Text(""), id="plot-title")
         yield Static(Text(""), id="plot-legend")
         yield PlotextPlot(id="plot")
+        yield Static(Text(""), id="plot-empty")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -500,7 +531,7 @@ class PlotScreen(Screen[None]):
                 if not result.complete
                 else "no lengths counted"
             )
-            return Figure(kind, f"{KINDS[kind]} · {scope} · {why}", xlabel, ylabel, [])
+            return Figure(kind, f"{KINDS[kind]} · {scope} · {why}", xlabel, ylabel, [], empty="")
         # Some lengths still to come (or never, after x): the plot is of those counted so far,
         # and says so first (it looked complete while 1,600 of 16,000 were counted).
         note = lengths_pending_note(len(lengths), in_view.height, result)
@@ -561,7 +592,18 @@ class PlotScreen(Screen[None]):
             if not names:
                 why = "no run in view has a 'correct' (a score with no threshold, or unscored)"
                 return Figure(
-                    kind, f"{KINDS[kind]} · {scope} · {why}", xlabel, ylabel, [], note=note
+                    kind,
+                    f"{KINDS[kind]} · {scope} · {why}",
+                    xlabel,
+                    ylabel,
+                    [],
+                    note=note,
+                    empty=no_correct_hint(
+                        kinds,
+                        unjudged,
+                        "Correct vs wrong needs a 'correct'.",
+                        "its generations are then split",
+                    ),
                 )
             # What "correct" is when it is not plain 0/1: a 0.6 winrate is correct (≥ 0.5).
             rules = {kinds[r].correct_rule() for r in names if r in kinds} - {None}
@@ -607,6 +649,13 @@ class PlotScreen(Screen[None]):
         kinds = run_kinds(rows)
         rows, judged, other = rates_on_an_axis(rows, kinds)
         scored = rows.filter(pl.col("average_accuracy").is_not_null())
+        title = f"{KINDS['accuracy']} · {scope}"
+        note = notes(judged_note([kinds[run] for run in judged]), not_accuracy_note(other))
+        if not scored.height:
+            # No rate to bin: the reason in the plot's place, not an empty frame under a
+            # "(pass rate)" axis label.
+            why, empty = nothing_on_the_axis(kinds, other)
+            return Figure("accuracy", f"{title} · {why}", "", "", [], note=note, empty=empty)
         rates = scored["average_accuracy"].cast(pl.Float64).to_numpy()
         samples = scored["n_scored"].drop_nulls().to_list() if "n_scored" in scored.columns else []
         names = list(dict.fromkeys(scored["run"].to_list()))
@@ -640,8 +689,6 @@ class PlotScreen(Screen[None]):
             else "pass rate"
         )
         panel = Panel("", series, rate_ticks(bins), yticks, top, True)
-        title = f"{KINDS['accuracy']} · {scope}"
-        note = notes(judged_note([kinds[run] for run in judged]), not_accuracy_note(other))
         return Figure(
             "accuracy",
             title,
@@ -666,6 +713,20 @@ class PlotScreen(Screen[None]):
             judged_note([kinds[run] for run in judged]),
             not_accuracy_note(other),
         )
+        if not both.height:
+            why, empty = nothing_on_the_axis(kinds, other)
+            if rows.filter(pl.col("average_accuracy").is_not_null()).height:
+                why, empty = "no prompt in view has a length yet", ""  # scored, not counted
+            return Figure(
+                "scatter",
+                f"{KINDS['scatter']} · {scope} · {why}",
+                "",
+                "",
+                [],
+                scatter=True,
+                note=note,
+                empty=empty,
+            )
         if clip and both.height:
             upper = float(both["avg_gen_length"].quantile(CLIP_QUANTILE) or 0)
             hidden = int((both["avg_gen_length"] > upper).sum())
@@ -752,6 +813,17 @@ class PlotScreen(Screen[None]):
         """Draw :attr:`last` to the screen's size as it is now."""
         if self.last is None:
             return
+        widget = self.query_one("#plot", PlotextPlot)
+        empty = self.query_one("#plot-empty", Static)
+        # Nothing to draw: no frame (plotext draws an empty box) but, in its place, what would
+        # give the plot something to draw.
+        empty.update(Text(self.last.empty))
+        empty.display = not self.last.panels
+        if widget.display != bool(self.last.panels):
+            widget.display = bool(self.last.panels)
+            if widget.display:  # shown again: its panels fitted once it is laid out
+                self.call_after_refresh(self.draw)
+                return
         figure = self.fitting(self.last)
         title = fit_title(figure, max(20, self.size.width - 2))
         heading = self.query_one("#plot-title", Static)
@@ -766,7 +838,8 @@ class PlotScreen(Screen[None]):
         self.query_one("#plot-legend", Static).update(
             legend_text(figure, max(20, self.size.width - 2), LEGEND_LINES)
         )
-        widget = self.query_one("#plot", PlotextPlot)
+        if not figure.panels:
+            return
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()

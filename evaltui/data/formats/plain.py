@@ -7,7 +7,8 @@ with its own score. A list under a plural name (``responses``, ``outputs``, ...)
 n samples, each its own generation (one score for all of them is the prompt's). Field names can be overridden, and a generic fallback maps the names other
 tools use (question/input, output/response/completion, gold/target, score/correct, ...).
 A record's integer ``step`` (verl's per-step ``<step>.jsonl`` dumps) makes each step its own run
-(``val_generations · step 50``).
+(``val_generations · step 50``). A score field holding a dict of per-metric scores is read by one
+of its keys (``--metric``'s, else its first score), the others told once.
 """
 
 from __future__ import annotations
@@ -126,8 +127,11 @@ SCORE_FIELDS = (
 SAMPLE_LISTS = frozenset({"responses", "outputs", "generations", "completions"})
 #: Plural names that are a record's generations or their scores only as a list (one per
 #: generation, as vLLM's ``outputs`` of n samples are dumped); any other value under them
-#: (``"scores": {"acc": 1}``) is not taken for one.
+#: (``"outputs": "text"``) is not taken for one...
 LIST_ONLY_FIELDS = frozenset({"outputs", "generations", "completions", "scores", "rewards"})
+#: ... but for the scores' names, a dict: per-metric scores (``"scores": {"math": 1.0}``), read
+#: as one of its keys (see :func:`_dict_score`).
+DICT_SCORE_FIELDS = frozenset({"scores", "rewards"})
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
 #: Every name a record's own fields go by (a list under one is a record's, not a document's).
 RECORD_FIELDS = frozenset(PROMPT_FIELDS + GEN_FIELDS + ANSWER_FIELDS + SCORE_FIELDS)
@@ -412,10 +416,16 @@ def _pick(record: dict[str, Any], override: str | None, candidates: tuple[str, .
 
 
 def _has(record: dict[str, Any], name: str) -> bool:
-    """Whether ``record`` has the candidate field ``name`` (a plural one only as a list)."""
+    """Whether ``record`` has the candidate field ``name`` (a plural one only as a list, or a
+    dict of scores)."""
     if name not in record:
         return False
-    return name not in LIST_ONLY_FIELDS or isinstance(record[name], list)
+    value = record[name]
+    return (
+        name not in LIST_ONLY_FIELDS
+        or isinstance(value, list)
+        or (name in DICT_SCORE_FIELDS and isinstance(value, dict))
+    )
 
 
 def _chat_field(record: dict[str, Any]) -> str | None:
@@ -530,6 +540,53 @@ def _plain_score(value: Any) -> float | None:
     return to_score(value, non_finite=True)
 
 
+def _quoted(names: list[str], most: int = 4) -> str:
+    """``'a', 'b' and 3 more``: at most ``most`` names, quoted (the file's words)."""
+    shown = ", ".join(repr(n) for n in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _dict_score(field: str, value: dict[Any, Any], wanted: str | None) -> tuple[str, Any, str]:
+    """The score a dict of per-metric scores (``"accuracy": {"exact_match": 1, "f1": 0.5}``)
+    is read as: its key ``wanted`` (``--metric``) when it has that as a score, else its first
+    key holding one (a number, a boolean, a numeric string; lists, dicts and nulls are no
+    score). Returns the key, its value, and what the file's note says of the choice. A dict
+    with no score in it is the line's error, naming its keys."""
+    found: list[str] = []
+    for key, item in value.items():
+        if item is None or isinstance(item, list | dict):
+            continue
+        try:
+            to_score(item, non_finite=True)
+        except ValueError:
+            continue
+        found.append(str(key))
+    if not found:
+        keys = _quoted([str(k) for k in value]) or "none"
+        raise ValueError(f"{field!r} is a dict holding no number or boolean (its keys: {keys})")
+    by_name = {str(k): k for k in value}
+    if wanted is not None and wanted in found:
+        return (
+            wanted,
+            value[by_name[wanted]],
+            f"{field!r} holds a dict of scores: scored by --metric {wanted!r}",
+        )
+    chosen, others = found[0], found[1:]
+    if wanted is not None:
+        how = (
+            f"--metric {wanted!r} is no score in the dict {field!r} holds (its scores:"
+            f" {_quoted(found)}): scored by {chosen!r}"
+        )
+    elif others:
+        how = (
+            f"{field!r} holds a dict of scores: scored by {chosen!r}; it also has"
+            f" {_quoted(others)} (--metric {others[0]} to score by that instead)"
+        )
+    else:
+        how = f"{field!r} holds a dict of one score, {chosen!r}: scored by it"
+    return chosen, value[by_name[chosen]], how
+
+
 def takes(record: Any, options: ReadOptions) -> bool:
     """Whether ``record`` has the prompt and generation fields the plain reader reads (named by
     the field flags, or under the names it knows)."""
@@ -642,6 +699,7 @@ class PlainReader(Reader):
         non_finite: list[int] = []  # lines with a NaN or infinite score
         nulls: list[int] = []  # lines whose list of generations holds a null
         first_keys: list[str] = []
+        dict_fields: set[str] = set()  # the first record's fields holding a dict
         told: set[str] = set()
         score_choice_told = options.score_field is not None
         choices_told = False
@@ -684,7 +742,9 @@ class PlainReader(Reader):
                             f" ({flag} {candidates[1]} to read that instead)"
                         )
             records += 1
-            first_keys = first_keys or list(record)
+            if not first_keys:
+                first_keys = list(record)
+                dict_fields = {k for k, v in record.items() if isinstance(v, dict)}
             if flags:
                 flags = {flag: name for flag, name in flags.items() if name not in record}
             if looked_for:
@@ -694,10 +754,10 @@ class PlainReader(Reader):
                     if not any(_has(record, name) for name in names)
                 }
             with rows.entry(errors, source, line_no):
-                how = self._emit(record, line_no, offset, options, add, non_finite, nulls)
-                if how is not None and how not in told:
-                    told.add(how)
-                    notes.append(f"{source}: {how}")
+                for how in self._emit(record, line_no, offset, options, add, non_finite, nulls):
+                    if how not in told:
+                        told.add(how)
+                        notes.append(f"{source}: {how}")
         if nulls:
             notes.append(
                 f"{source}: a null in the list of generations on {plural(len(nulls), 'line')}"
@@ -714,9 +774,17 @@ class PlainReader(Reader):
         fields = ", ".join(first_keys[:12]) + (", …" if len(first_keys) > 12 else "")
         for flag, name in flags.items() if records else ():
             what = "none is scored" if flag == "--score-field" else "none has a reference answer"
+            # A path into a dict of scores (--score-field accuracy.f1) is a field and --metric.
+            field, _, key = name.partition(".")
+            pick = (
+                f"; --score-field {field} --metric {key} scores by the key {key!r}"
+                f" of the dict {field!r} holds"
+                if flag == "--score-field" and key and field in dict_fields
+                else ""
+            )
             notes.append(
                 f"{source}: {flag} {name!r} is in none of its {records} records, so {what} "
-                f"(their fields: {fields})"
+                f"(their fields: {fields}){pick}"
             )
         for wanted, names in looked_for.items() if records and rows.height else ():
             what = "a score" if wanted == "--score-field" else "a reference answer"
@@ -748,8 +816,8 @@ class PlainReader(Reader):
         add: Any,
         non_finite: list[int],
         nulls: list[int],
-    ) -> str | None:
-        """Add the record's generations; returns what the file's note says about how (or None).
+    ) -> tuple[str, ...]:
+        """Add the record's generations; returns what the file's notes say about how.
         A NaN or infinite score is the generation's no score (:func:`_plain_score`); its line
         goes into ``non_finite`` for the file's note, and a line whose list of generations holds
         a null (an empty generation) into ``nulls``."""
@@ -808,6 +876,23 @@ class PlainReader(Reader):
         # that metric: its direction is then known (a loss under --correct-threshold 1 is
         # correct at <= 1, not >= 1). Other names say nothing of a direction and stay unnamed.
         metric = score_key if score_key and LOWER_IS_BETTER_NAME.search(score_key) else None
+        told: tuple[str, ...] = ()  # what the file's notes say of this record's score
+        if score_key is not None and isinstance(raw_score, dict):
+            # A dict of per-metric scores is read as lighteval's metrics dict is: one of its
+            # keys (--metric's, else the first), named as the rows' metric, the others told.
+            metric, raw_score, how = _dict_score(score_key, raw_score, options.metric)
+            told = (how,)
+        elif score_key is not None and isinstance(raw_score, list):
+            picked = [
+                _dict_score(score_key, s, options.metric) if isinstance(s, dict) else None
+                for s in raw_score
+            ]
+            first = next((p for p in picked if p is not None), None)
+            if first is not None:
+                metric, told = first[0], (first[2],)
+                raw_score = [
+                    s if p is None else p[1] for s, p in zip(raw_score, picked, strict=True)
+                ]
         extracted_key = _pick(record, None, EXTRACTED_FIELDS)
         extracted = stringify(record[extracted_key]) if extracted_key else None
         truncated: bool | None = None
@@ -859,7 +944,7 @@ class PlainReader(Reader):
                     if isinstance(extracted_list, list) and len(extracted_list) == len(parts):
                         one_extracted = stringify(extracted_list[i])
                     one(part, score_of(score), one_extracted)
-                return None
+                return told
             if gen_key in SAMPLE_LISTS and len(parts) > 1:
                 # n samples of the prompt: each its own generation; one number for all of them
                 # is the prompt's (a mean over the samples, a pass@n), not each sample's.
@@ -867,15 +952,16 @@ class PlainReader(Reader):
                 for part in parts:
                     one(part, None, extracted, prompt_score)
                 if score_key is None or prompt_score is None:
-                    return None
+                    return told
                 return (
+                    *told,
                     f"'{gen_key}' holds several samples per line and '{score_key}' one number: "
-                    "kept as the prompt's score, the samples unscored"
+                    "kept as the prompt's score, the samples unscored",
                 )
             one(GEN_JOIN.join(parts), score_of(raw_score), extracted)
-            return None
+            return told
         if isinstance(raw_score, list):
             raise ValueError(f"'{score_key}' is a list but '{gen_key}' is not")
         text = gen if isinstance(gen, str) else stringify(gen) or ""
         one(text, score_of(raw_score), extracted)
-        return None
+        return told
