@@ -1166,7 +1166,7 @@ class _Load:
                     files = sum(1 for s in self.states if s.frame.height)
                     notes.append(
                         f"--label {read.label!r} names every file's run: {files:,} files that are "
-                        f"{runs:,} runs without it (named after their models) are read under it, "
+                        f"{runs:,} runs without it are read under it, "
                         "so their samples are pooled per prompt (leave --label out to keep them "
                         "apart)"
                     )
@@ -1199,14 +1199,15 @@ class _Load:
         return notes
 
     def runs_without_label(self) -> int:
-        """How many runs the plain files read would be without ``--label``: files of one folder
-        named after their models that evaluated common prompts are a run each
-        (:func:`evaltui.data.runs.run_labels`)."""
+        """How many runs the files read would be without ``--label``: files of one folder named
+        after their models that evaluated common prompts are a run each, and so are separate
+        runs of one model that share a task (two lm-eval runs of a task group in one folder:
+        :func:`evaltui.data.runs.run_labels`)."""
         unlabelled = dataclasses.replace(self.options.read, label=None)
         files: list[tuple[RunIdentity | None, str, pl.Series | None]] = []
         for state in self.states:
-            if not isinstance(state.reader, PlainReader) or not state.frame.height:
-                continue  # (plain JSON lines, or a document of plain records)
+            if not state.frame.height:
+                continue
             identity = run_identity(state.input, state.reader, unlabelled)
             files.append((identity, state.input.source, file_prompts(state.frame, identity)))
         labels = run_labels(files)

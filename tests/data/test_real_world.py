@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 
 from evaltui.cli import main
+from evaltui.data.formats.base import ReadOptions
 from evaltui.data.loader import LoadOptions, LoadResult, load
 
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real_world"
@@ -62,6 +63,25 @@ def test_lm_eval_two_runs_of_a_task_group_in_one_folder() -> None:
         "Qwen/Qwen3-8B @ 2026-07-08T16-04-34.219874": (60, 60, 60, 0.4167),
         "Qwen/Qwen3-8B @ 2026-07-08T18-15-33.115417": (60, 60, 60, 0.4167),
     }
+
+
+def test_a_label_over_two_lm_eval_runs_in_one_folder_says_it_pools_them() -> None:
+    # --label names every file's run: the two runs (two date ids) are read as one, each doc's
+    # two lines its "two samples" (pass@2 over two separate evaluations). It was said only of
+    # plain files; these pooled without a word.
+    result = load_real(NEGOTIATIONTOM, read=ReadOptions(label="deepseek-ai/DeepSeek-R1"))
+    assert run_table(result) == {"deepseek-ai/DeepSeek-R1": (60, 120, 120, 0.4167)}
+    assert any(
+        note.startswith(
+            "--label 'deepseek-ai/DeepSeek-R1' names every file's run: 6 files that are 2 runs"
+            " without it are read under it, so their samples are pooled per prompt"
+        )
+        for note in result.notes
+    ), result.notes
+    # one run of them under a label: what the label is for, nothing said
+    one = [p for p in NEGOTIATIONTOM.glob("samples_*") if "16-04-34" in p.name]
+    result = load(one, LoadOptions(tokenize=False, use_cache=False, read=ReadOptions(label="x")))
+    assert not any("names every file's run" in note for note in result.notes), result.notes
 
 
 def test_lm_eval_two_runs_through_the_cli(

@@ -123,8 +123,8 @@ def test_a_label_given_is_every_files_label_and_says_it_pools_two_models(
     assert run_table(result).keys() == {"both"}
     assert set(result.stats["count"]) == {16}
     pooled = (
-        "--label 'both' names every file's run: 2 files that are 2 runs without it (named after "
-        "their models) are read under it, so their samples are pooled per prompt"
+        "--label 'both' names every file's run: 2 files that are 2 runs without it are read"
+        " under it, so their samples are pooled per prompt"
     )
     assert any(note.startswith(pooled) for note in result.notes), result.notes
     # one model's passes under a label: what the label is for, nothing said
