@@ -30,6 +30,7 @@ from evaltui.data.cache import (
     rows_key,
     stats_code_version,
 )
+from evaltui.data.cores import bounded, bounded_note
 from evaltui.data.discover import (
     FileIdentity,
     InputError,
@@ -165,8 +166,7 @@ class LoadOptions:
 
     def workers(self) -> int:
         """Threads to use: ``num_proc`` bounded by the machine's cores (all cores when unset)."""
-        cores = os.cpu_count() or 1
-        return max(1, min(self.num_proc or cores, cores))
+        return bounded(self.num_proc)
 
     def batch_for(self, path: str) -> int:
         """Characters per batch for a counter on ``path`` (:data:`FAST_PATH` or HF)."""
@@ -180,12 +180,7 @@ class LoadOptions:
 
     def workers_note(self) -> str | None:
         """What a load says when ``--num-proc`` asked for more threads than there are cores."""
-        if self.num_proc is not None and self.num_proc > self.workers():
-            return (
-                f"--num-proc {self.num_proc} bounded to {self.workers()} threads "
-                "(the machine's cores)"
-            )
-        return None
+        return bounded_note("--num-proc", self.num_proc, "threads")
 
 
 def length_counter(

@@ -33,6 +33,7 @@ from typing import Any
 import polars as pl
 
 from evaltui.data.cache import Cache, companion_version, default_cache_dir
+from evaltui.data.cores import bounded, bounded_note
 from evaltui.data.extract import fill_vote_answers, normalized_each, reference_match_expr
 from evaltui.data.formats import get_reader
 from evaltui.data.formats.base import ALIAS_SEPARATOR, ALIASES, VOTE_ALIAS_SEPARATOR
@@ -125,17 +126,11 @@ class RescoreOptions:
         """Scorer processes: ``workers`` bounded by the machine's cores, as ``--num-proc`` is
         (``--workers 1000`` started 240 processes for sample_data's 960 generations on 2 cores,
         each importing its scorer)."""
-        cores = os.cpu_count() or 1
-        return max(1, min(self.workers or cores, cores))
+        return bounded(self.workers)
 
     def workers_note(self) -> str | None:
         """What a re-score says when ``workers`` asked for more processes than there are cores."""
-        if self.workers is not None and self.workers > self.worker_count():
-            return (
-                f"--workers {self.workers:,} bounded to {self.worker_count()} scorer processes "
-                "(the machine's cores)"
-            )
-        return None
+        return bounded_note("--workers", self.workers, "scorer processes")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ def test_worker_count_is_bounded_by_the_cores(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert RescoreOptions("exact", workers=1000).worker_count() == 2
     assert RescoreOptions("exact", workers=1000).workers_note() == (
-        "--workers 1,000 bounded to 2 scorer processes (the machine's cores)"
+        "--workers 1000 bounded to 2 scorer processes (the machine's cores)"
     )
     assert RescoreOptions("exact", workers=1).worker_count() == 1
     assert RescoreOptions("exact", workers=2).workers_note() is None
@@ -50,7 +50,7 @@ def test_rescore_says_its_workers_bounded(tmp_path: Path, word_tokenizer: Path) 
     proc = run(["rescore", *common, "--workers", str(huge), "-o", str(out)])
     assert proc.returncode == 0, proc.stderr
     cores = os.cpu_count() or 1
-    assert f"note: --workers {huge:,} bounded to {cores} scorer processes" in proc.stderr
+    assert f"note: --workers {huge} bounded to {cores} scorer processes" in proc.stderr
     assert out.exists()
     quiet = run(["rescore", *common, "--workers", str(huge), "-o", str(tmp_path / "q.jsonl"), "-q"])
     assert quiet.returncode == 0 and "bounded" not in quiet.stderr, quiet.stderr
