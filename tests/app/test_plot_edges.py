@@ -352,3 +352,32 @@ async def test_plots_of_continuous_runs_only_say_why_in_place_of_an_empty_frame(
         assert screen.last is not None and screen.last.panels
         assert screen.query_one(PlotextPlot).display
         assert not screen.query_one("#plot-empty", Static).display
+
+
+async def test_an_unscored_run_left_off_the_accuracy_axis_is_said_to_have_no_score(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Beside a scored run, a run of no scores was left off plot 3 as 'score not an
+    accuracy': it has no score at all. Each left-out run is named under its own reason."""
+    rows = {
+        "scored": [{"prompt": "P0", "gen": "a", "answer": "a", "accuracy": 1}],
+        "loss": [{"prompt": "P0", "gen": "a", "score": 30.0}],
+        "bare": [{"prompt": "P0", "gen": "a"}],
+    }
+    for run, lines in rows.items():
+        (tmp_path / "evals" / run).mkdir(parents=True)
+        text = "".join(json.dumps(line) + "\n" for line in lines)
+        (tmp_path / "evals" / run / "s.jsonl").write_text(text, encoding="utf-8")
+    app = make_app(tmp_path / "evals")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PlotScreen)
+        await pilot.press("3")
+        await settle(pilot)
+        assert screen.last is not None
+        assert screen.last.note == (
+            "1 run not shown (score not an accuracy): loss; 1 run not shown (no score): bare"
+        ), screen.last.note

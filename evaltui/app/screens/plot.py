@@ -282,13 +282,21 @@ def lengths_pending_note(counted: int, generations: int, result: LoadResult) -> 
     return f"lengths of {counted:,} of {generations:,} generations {how}"
 
 
-def not_accuracy_note(runs: list[str]) -> str:
-    """The note naming the runs a plot on a 0–1 accuracy axis leaves out (empty: none)."""
-    if not runs:
-        return ""
-    # The count first: a narrow screen cuts the names, never how many runs are left out.
-    names = ", ".join(distinct_middle([str(run) for run in runs], LABEL_WIDTH).values())
-    return f"{plural(len(runs), 'run')} not shown (score not an accuracy): {names}"
+def not_accuracy_note(runs: list[str], kinds: dict[str, ScoreKind]) -> str:
+    """The note naming the runs a plot on a 0–1 accuracy axis leaves out, by why: a score that
+    is not an accuracy, or none at all (an unscored run was said to have the first); empty:
+    none."""
+    shown = distinct_middle([str(run) for run in runs], LABEL_WIDTH)
+    parts = []
+    for why, group in (
+        ("score not an accuracy", [r for r in runs if kinds[r].kind != "unscored"]),
+        ("no score", [r for r in runs if kinds[r].kind == "unscored"]),
+    ):
+        if group:
+            # The count first: a narrow screen cuts the names, never how many runs are left out.
+            names = ", ".join(shown[str(run)] for run in group)
+            parts.append(f"{plural(len(group), 'run')} not shown ({why}): {names}")
+    return "; ".join(parts)
 
 
 def rates_on_an_axis(
@@ -650,7 +658,7 @@ class PlotScreen(Screen[None]):
         rows, judged, other = rates_on_an_axis(rows, kinds)
         scored = rows.filter(pl.col("average_accuracy").is_not_null())
         title = f"{KINDS['accuracy']} · {scope}"
-        note = notes(judged_note([kinds[run] for run in judged]), not_accuracy_note(other))
+        note = notes(judged_note([kinds[run] for run in judged]), not_accuracy_note(other, kinds))
         if not scored.height:
             # No rate to bin: the reason in the plot's place, not an empty frame under a
             # "(pass rate)" axis label.
@@ -711,7 +719,7 @@ class PlotScreen(Screen[None]):
         note = notes(
             pending and f"mean lengths of the generations counted {pending}",
             judged_note([kinds[run] for run in judged]),
-            not_accuracy_note(other),
+            not_accuracy_note(other, kinds),
         )
         if not both.height:
             why, empty = nothing_on_the_axis(kinds, other)
