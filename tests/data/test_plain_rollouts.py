@@ -398,4 +398,7 @@ def test_a_json_document_of_records_is_read_as_plain_records(tmp_path: Path) -> 
     # A JSON document that holds no records gets no advice.
     other = folder / "config.json"
     other.write_text(json.dumps({"lr": 1e-6, "steps": [1, 2]}, indent=2))
-    assert detect(other).reason == "no reader recognises this file"
+    assert detect(other).reason == (
+        "no reader recognises this file (one JSON object, not per-sample records; its keys:"
+        " lr, steps)"
+    )
