@@ -1318,10 +1318,12 @@ def bound_pools(argv: Sequence[str]) -> None:
     pool once, from ``POLARS_MAX_THREADS``, when it is first imported, and the tokenizer's Rayon
     pool from ``RAYON_NUM_THREADS`` on its first batch. So this runs before any command imports
     either (in a process that imported polars already, its pool stays as it is)."""
+    from evaltui.data.cores import bounded  # (imports neither polars nor the tokenizer)
+
     num_proc = num_proc_flag(argv)
     if num_proc is None:
         return
-    threads = str(max(1, min(num_proc, os.cpu_count() or 1)))
+    threads = str(bounded(num_proc))
     for name in ("POLARS_MAX_THREADS", "RAYON_NUM_THREADS", "RAYON_RS_NUM_CPUS"):
         os.environ[name] = threads
 
