@@ -82,6 +82,59 @@ def test_one_log_saved_as_eval_and_json_is_read_once(tmp_path: Path) -> None:
     ]
 
 
+def _errored(eval_id: str, created: str) -> dict[str, Any]:
+    """A log stopped by an error (status 'error'): p1 epoch 2 errored, its other samples done."""
+    data = log(eval_id, created, status="error", error={"message": "RateLimitError"})
+    data.pop("results", None)  # Inspect writes no results for a log that errored
+    errored = next(s for s in data["samples"] if s["id"] == "p1" and s["epoch"] == 2)
+    errored["error"] = {"message": "RateLimitError: 429", "traceback": "..."}
+    errored["scores"], errored["output"] = {}, {"model": MODEL, "choices": []}
+    return data
+
+
+def test_a_log_and_its_retry_are_one_run_read_from_the_retry(tmp_path: Path) -> None:
+    # `inspect eval-retry` (and an eval set's retries) write a new log of the same task id,
+    # with a new eval id and start time, holding the samples the errored log completed and the
+    # others run again; Inspect counts the errored log as retried once a log of its task id
+    # succeeds (log/_retry.py retryable_eval_logs; TaskLogger.reinit: eval_id=uuid()). Both
+    # were two runs, 'mockllm/model @ …', the errored sample a bad line of a log no one reads.
+    first = _errored("AAA", "2026-01-01T10:00:00+00:00")
+    retry = log("BBB", "2026-01-01T10:05:00+00:00")
+    assert first["eval"]["task_id"] == retry["eval"]["task_id"]
+    write_eval(tmp_path / "2026-01-01T10-00-00+00-00_toy_TID.eval", first)
+    write_eval(tmp_path / "2026-01-01T10-05-00+00-00_toy_TID.eval", retry)
+    result = load_dir(tmp_path)
+    # the retry alone: 3 ids x 2 epochs, C C C + C I I = 4 of 6
+    assert run_table(result) == {MODEL: (3, 6, 6, 0.6667)}
+    assert result.errors == []
+    assert result.notes == [
+        "2026-01-01T10-00-00+00-00_toy_TID.eval: retried as"
+        " 2026-01-01T10-05-00+00-00_toy_TID.eval (same task id, status 'error' here; a retry"
+        " keeps the samples this log completed and runs the others again), read from there"
+    ]
+
+
+def test_of_unfinished_logs_of_one_task_id_the_latest_is_read(tmp_path: Path) -> None:
+    # A retry that errored again: Inspect retries the latest (retryable_eval_logs keeps the most
+    # recent log of a task id); it holds what the first completed.
+    first = _errored("AAA", "2026-01-01T10:00:00+00:00")
+    second = _errored("BBB", "2026-01-01T11:00:00+00:00")
+    second["samples"] = [s for s in second["samples"] if "error" not in s]
+    second["status"], second["error"] = "cancelled", None
+    write_json(tmp_path / "2026-01-01T10-00-00+00-00_toy_TID.json", first)
+    write_json(tmp_path / "2026-01-01T11-00-00+00-00_toy_TID.json", second)
+    result = load_dir(tmp_path)
+    assert run_table(result) == {MODEL: (3, 5, 5, 0.8)}  # p1 epoch 2 (an I) not run yet
+    assert result.errors == []
+    assert result.notes[0].startswith(
+        "2026-01-01T10-00-00+00-00_toy_TID.json: retried as"
+        " 2026-01-01T11-00-00+00-00_toy_TID.json (same task id, status 'error' here;"
+    )
+    assert result.notes[1:] == [
+        "2026-01-01T11-00-00+00-00_toy_TID.json: Inspect log cancelled (status 'cancelled')"
+    ]
+
+
 def test_logs_of_other_tasks_stay_one_run_per_model(tmp_path: Path) -> None:
     other = log("BBB", "2026-01-02T10:00:00")
     other["eval"]["task"] = "other_task"

@@ -29,7 +29,10 @@ Runs: the run label is the model (a task run with ``--model none`` and its model
 of the same task and model (distinct eval ids, or run ids before eval ids existed), in one folder or in several, are separate runs, told apart by
 the log's start time (``model @ created``; see evaltui.data.runs); their samples never become
 "several generations of one prompt". One log saved twice in a folder (same eval id, or ``X.eval``
-beside ``X.json``) is read once, with a note; the finished, fuller, ``.eval`` copy is the one read. A log's status other
+beside ``X.json``) is read once, with a note; the finished, fuller, ``.eval`` copy is the one read.
+A log that did not finish and its retry in the folder (``inspect eval-retry``: the same task id,
+a new eval id) are one run, read from the retry that succeeded (else the latest), with a note,
+as Inspect counts them (``retryable_eval_logs``). A log's status other
 than ``success`` is told in a note, and errored samples are error entries, not empty generations.
 Eval-set bookkeeping (``logs.json``, ``eval-set.json``) is a companion. An ``.eval`` sample
 with no ``samples/`` member (``--no-log-samples``, or taken out) is read from the archive's sample
@@ -48,6 +51,7 @@ import struct
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +81,8 @@ ZSTD_METHOD = 93
 #: Inspect's value_to_float(): C correct, I incorrect, P partial (half), N no answer.
 LETTER_SCORES = {"C": 1.0, "I": 0.0, "P": 0.5, "N": 0.0}
 PARTIAL = "P"
+#: A log's status once its run finished (others: ``started``, ``error``, ``cancelled``).
+SUCCESS = "success"
 #: Between a run label and the score that follows it (evaltui.data.runs.PART_SEPARATOR: that
 #: module imports this package, so it is not imported here).
 PART_SEPARATOR = " · "
@@ -201,6 +207,9 @@ class LogId:
     created: str
     status: str
     completed: int
+    task_id: str = ""
+    """The task's id: a retry (``inspect eval-retry``, an eval set's retries) keeps it, with a
+    new eval id and start time."""
 
 
 def _header_of(path: Path) -> dict[str, Any] | None:
@@ -257,6 +266,7 @@ def _log_id(path: Path, header: dict[str, Any]) -> LogId | None:
         field(info.get("created")),
         field(header.get("status")),
         completed if isinstance(completed, int) else 0,
+        field(info.get("task_id")),
     )
 
 
@@ -294,17 +304,54 @@ def _scan_folder(folder: str, _mtime_ns: int) -> tuple[LogId, ...]:
 
 def _same_log(a: LogId, b: LogId) -> bool:
     """One log saved twice: the same eval id, or ``X.eval`` beside ``X.json`` of the same task and
-    model (``--log-format`` both ways; ``inspect log convert`` keeps the id)."""
+    model (``--log-format`` both ways; ``inspect log convert`` keeps the id). Or one task run
+    and its retry: the same task id, task and model, one of them not finished. A retry keeps
+    the task id (and the samples the log completed) under a new eval id; Inspect counts a log
+    that errored, was cancelled or is still running as retried once a log of its task id
+    succeeds (``retryable_eval_logs``), and of unfinished ones only the latest."""
     if a.key == b.key:
+        return True
+    if (a.task, a.model) != (b.task, b.model):
+        return False
+    if a.task_id and a.task_id == b.task_id and (a.status, b.status) != (SUCCESS, SUCCESS):
         return True
     stem_a, _, ext_a = a.name.rpartition(".")
     stem_b, _, ext_b = b.name.rpartition(".")
-    return stem_a == stem_b and ext_a != ext_b and (a.task, a.model) == (b.task, b.model)
+    return stem_a == stem_b and ext_a != ext_b
 
 
-def _rank(log: LogId) -> tuple[bool, int, bool, str]:
-    """Which copy of one log to read: a finished one, the most samples, the .eval, then by name."""
-    return (log.status != "success", -log.completed, not log.name.endswith(".eval"), log.name)
+def _copy_note(source: str, own: LogId, kept: LogId) -> str:
+    """Why the log ``source`` is not read: ``kept`` is another copy of it, or its retry."""
+    if own.key == kept.key or own.task_id != kept.task_id:
+        return (
+            f"{source}: the same Inspect log as {kept.name} (same eval id or name, saved"
+            " twice), read once from there"
+        )
+    status = f"status '{own.status}'" if own.status else "unfinished"
+    return (
+        f"{source}: retried as {kept.name} (same task id, {status} here; a retry keeps the"
+        " samples this log completed and runs the others again), read from there"
+    )
+
+
+def _started(log: LogId) -> float:
+    """When the log's run started (``eval.created``, ISO 8601), as a timestamp; 0 if unknown."""
+    try:
+        return datetime.fromisoformat(log.created).timestamp()
+    except (ValueError, OverflowError, OSError):
+        return 0.0
+
+
+def _rank(log: LogId) -> tuple[bool, int, float, bool, str]:
+    """Which copy of one log to read: a finished one, the most samples, the latest (a retry),
+    the .eval, then by name."""
+    return (
+        log.status != SUCCESS,
+        -log.completed,
+        -_started(log),
+        not log.name.endswith(".eval"),
+        log.name,
+    )
 
 
 def place_in_folder(path: Path, own: LogId) -> LogId | None:
@@ -1034,12 +1081,8 @@ class InspectReader(Reader):
         given_task = task
         own = self._own_id(path)
         duplicate = place_in_folder(path, own) if own is not None else None
-        if duplicate is not None:
-            note = (
-                f"{source}: the same Inspect log as {duplicate.name} (same eval id or name,"
-                " saved twice), read once from there"
-            )
-            return ReadResult(Rows().frame(), [], [note])
+        if own is not None and duplicate is not None:
+            return ReadResult(Rows().frame(), [], [_copy_note(source, own, duplicate)])
         header, samples, errors = self._load(path, source)
         try:
             model, task = self._model_and_task(header)
