@@ -70,6 +70,10 @@ EXPECTED: dict[str, str | None] = {
     f"{BOOT}/meta.jsonl": COMPANION,
     f"{BOOT}/eval_args.json": COMPANION,
     f"{BOOT}/progress.log": None,
+    "internbootcamp/eval_outputs/Qwen-Qwen3-8B/eval_results_2025-11-03-10-21-07_482913.jsonl": (
+        "internbootcamp_eval"
+    ),
+    "internbootcamp/eval_outputs/README.md": None,
     "internbootcamp/test_dir/bbehbooleanexpressions.jsonl": None,
     "internbootcamp/test_dir/game24.jsonl": None,
     # the Qwen2.5-Math evaluation harness (first lines of a published run) and its metrics file
@@ -110,7 +114,7 @@ EXPECTED: dict[str, str | None] = {
 FAMILY: dict[str, set[str]] = {
     "lm_eval": {"lm_eval"},
     "skythought": {"skythought"},
-    "internbootcamp": {"internbootcamp"},
+    "internbootcamp": {"internbootcamp", "internbootcamp_eval"},
     "aisbench": {"aisbench", "opencompass"},
     "opencompass": {"opencompass", "aisbench"},
     "inspect_ai": {"inspect"},

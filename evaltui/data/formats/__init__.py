@@ -21,7 +21,7 @@ from evaltui.data.formats.base import (
     json_error,
 )
 from evaltui.data.formats.inspect_ai import InspectReader
-from evaltui.data.formats.internbootcamp import InternBootcampReader
+from evaltui.data.formats.internbootcamp import InternBootcampEvalReader, InternBootcampReader
 from evaltui.data.formats.lighteval import LightevalReader
 from evaltui.data.formats.lm_eval import LmEvalReader
 from evaltui.data.formats.lm_eval_write_out import LmEvalWriteOutReader
@@ -59,6 +59,7 @@ READERS: list[Reader] = [
     LmEvalWriteOutReader(),
     SkyThoughtReader(),
     InternBootcampReader(),
+    InternBootcampEvalReader(),
     AISBenchReader(),
     OpenCompassReader(),
     QwenMathReader(),
