@@ -152,6 +152,7 @@ def test_the_fuzz_covers_every_json_reader() -> None:
         "plain",
         "lm_eval",
         "internbootcamp",
+        "internbootcamp_eval",
         "aisbench",
         "opencompass",
         "skythought",
