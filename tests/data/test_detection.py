@@ -74,6 +74,13 @@ EXPECTED: dict[str, str | None] = {
         "internbootcamp_eval"
     ),
     "internbootcamp/eval_outputs/README.md": None,
+    # FastChat llm_judge: a model's answers; the questions, judgments and references beside
+    "fastchat/mt_bench/model_answer/vicuna-7b-v1.5.jsonl": "fastchat_llm_judge",
+    "fastchat/mt_bench/question.jsonl": COMPANION,
+    "fastchat/mt_bench/model_judgment/gpt-4_single.jsonl": COMPANION,
+    "fastchat/mt_bench/model_judgment/gpt-4_pair.jsonl": COMPANION,
+    "fastchat/mt_bench/reference_answer/gpt-4.jsonl": COMPANION,
+    "fastchat/README.md": None,
     "internbootcamp/test_dir/bbehbooleanexpressions.jsonl": None,
     "internbootcamp/test_dir/game24.jsonl": None,
     # the Qwen2.5-Math evaluation harness (first lines of a published run) and its metrics file
@@ -121,6 +128,7 @@ FAMILY: dict[str, set[str]] = {
     "lighteval": {"lighteval"},
     "plain": {"plain"},
     "qwen_math": {"qwen_math"},
+    "fastchat": {"fastchat_llm_judge"},
 }
 #: Folders filled by the engineer writing those readers: their files may not be there yet.
 OTHER_ENGINEER = {"aisbench", "opencompass", "inspect_ai", "lighteval"}

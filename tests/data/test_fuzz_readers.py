@@ -153,6 +153,7 @@ def test_the_fuzz_covers_every_json_reader() -> None:
         "lm_eval",
         "internbootcamp",
         "internbootcamp_eval",
+        "fastchat_llm_judge",
         "aisbench",
         "opencompass",
         "skythought",

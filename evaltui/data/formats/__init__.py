@@ -20,6 +20,7 @@ from evaltui.data.formats.base import (
     Window,
     json_error,
 )
+from evaltui.data.formats.fastchat import FastChatJudgeReader
 from evaltui.data.formats.inspect_ai import InspectReader
 from evaltui.data.formats.internbootcamp import InternBootcampEvalReader, InternBootcampReader
 from evaltui.data.formats.lighteval import LightevalReader
@@ -63,6 +64,7 @@ READERS: list[Reader] = [
     AISBenchReader(),
     OpenCompassReader(),
     QwenMathReader(),
+    FastChatJudgeReader(),
     PlainReader(),
     PlainDocumentReader(),
 ]
