@@ -116,3 +116,30 @@ def test_turns_written_as_content_objects_are_their_text(tmp_path: Path) -> None
     assert result.frame["prompt"].to_list() == ["Write a quicksort in Rust."]
     assert result.frame["gen"].to_list() == ["fn quicksort() {}"]
     assert result.frame["accuracy"].to_list() == [None]  # its judgments are pairwise
+
+
+def test_a_records_export_reads_back_without_the_folder(tmp_path: Path) -> None:
+    """An answer line lacks its question and its judgments: exported as it was, it read back as
+    'no question.jsonl in …: the answers' questions are not known' (no generation). The export
+    adds them to each record."""
+    from evaltui.cli import main
+
+    bench = tmp_path / "mt_bench"
+    for path in BENCH.rglob("*.jsonl"):
+        target = bench / path.relative_to(BENCH)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    out = tmp_path / "out" / "answers.jsonl"
+    assert main(["export", "--no-cache", "--records", "-q", "-o", str(out), str(bench)]) == 0
+    result = load([out], LoadOptions(cache_dir=tmp_path / "cache"))
+    generations = result.generations.sort("prompt_id")
+    assert result.errors == []
+    assert generations["run"].unique().to_list() == ["vicuna-7b-v1.5"]
+    assert generations["prompt_id"].to_list() == [
+        "mt_bench:111:t1",
+        "mt_bench:111:t2",
+        "mt_bench:81:t1",
+        "mt_bench:81:t2",
+    ]
+    assert generations["prompt"][0].startswith("The vertices of a triangle")
+    assert generations["accuracy"].to_list() == [10.0, 9.0, 8.0, None]

@@ -16,12 +16,16 @@ reference), each choice's answer to it a sample; a judged one is scored by the j
 (metric ``judge_score``, higher better), a -1 left unscored with a note. The run is the answer file's ``model_id``. The questions, the judgments, pairwise
 judgments (``*_pair.jsonl``: verdicts between two models, not read as scores) and the GPT-4
 reference answers (``reference_answer/``, in the answer files' shape) are companions: skipped,
-and read for the answers.
+and read for the answers. An answer's record as evaltui exports it carries its question
+(``question``) and its single-answer judgments (``judgments``), which the line alone lacks: the
+export reads back without the folder.
 """
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +34,9 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    line_at,
     message_text,
+    parse_json,
     stringify,
     to_score,
 )
@@ -43,6 +49,9 @@ ANSWERS = "model_answer"
 JUDGMENTS = "model_judgment"
 REFERENCES = "reference_answer"
 QUESTIONS = "question.jsonl"
+#: What an exported record carries besides the answer line's own fields.
+QUESTION = "question"
+JUDGED = "judgments"
 #: The judge's 1-10 rating, one metric for both turns (a metric per turn would split the run).
 METRIC = "judge_score"
 
@@ -65,6 +74,21 @@ def _lines(path: Path) -> list[dict[str, Any]]:
 def _key(value: Any) -> str:
     """A question id as the files may spell it (81, "81")."""
     return stringify(value) or ""
+
+
+def _judgments(bench: Path, model: str) -> list[tuple[str, dict[str, Any]]]:
+    """``model``'s single-answer judgments in ``bench/model_judgment/*_single.jsonl`` (the file's
+    name, the line), files in name order."""
+    try:
+        files = sorted(p for p in (bench / JUDGMENTS).iterdir() if p.name.endswith("_single.jsonl"))
+    except OSError:
+        files = []
+    return [
+        (f.name, j)
+        for f in files
+        for j in _lines(f)
+        if j.get("model") == model and isinstance(j.get("turn"), int)
+    ]
 
 
 def _turn_text(value: Any) -> str:
@@ -120,11 +144,33 @@ class FastChatJudgeReader(Reader):
             judgments = []
         return (bench / QUESTIONS, judged, *judgments)
 
+    def records_form(self, path: Path) -> str | None:
+        return f"each answer with its {QUESTION} and {JUDGED} added, which its line lacks"
+
+    def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
+        """Each answer's line with its question and single-answer judgments (the folder's),
+        so that the export reads back on its own."""
+        bench = _bench(path)
+        questions = {_key(q.get("question_id")): q for q in _lines(bench / QUESTIONS)}
+        judgments = _judgments(bench, path.stem)
+        with path.open("rb") as handle:
+            for _line, offset in rows:
+                if offset is None:
+                    raise ValueError(f"{path}: record has no byte offset")
+                record = parse_json(line_at(handle, offset).decode("utf-8", errors="replace"))
+                if isinstance(record, dict) and QUESTION not in record:
+                    qid = _key(record.get("question_id"))
+                    if qid in questions:
+                        record[QUESTION] = questions[qid]
+                    record[JUDGED] = [j for _n, j in judgments if _key(j.get("question_id")) == qid]
+                yield json.dumps(record, ensure_ascii=False)
+
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source, options.window)
         bench = _bench(path)
         questions = {_key(q.get("question_id")): q for q in _lines(bench / QUESTIONS)}
-        if not questions:
+        exported = [r for _l, _o, r in parsed if isinstance(r, dict) and QUESTION in r]
+        if not questions and not exported:
             errors.append(
                 LoadError(
                     source,
@@ -137,22 +183,12 @@ class FastChatJudgeReader(Reader):
         model = path.stem  # gen_judgment.py names a judgment's model by the answer file
         ratings: dict[tuple[str, int], Any] = {}
         judged_by: list[str] = []
-        try:
-            files = sorted(
-                p for p in (bench / JUDGMENTS).iterdir() if p.name.endswith("_single.jsonl")
-            )
-        except OSError:
-            files = []
-        for judgment_file in files:
-            found = False
-            for j in _lines(judgment_file):
-                turn = j.get("turn")
-                if j.get("model") != model or not isinstance(turn, int):
-                    continue
-                found = True
-                ratings.setdefault((_key(j.get("question_id")), turn), j.get("score"))
-            if found:
-                judged_by.append(judgment_file.name)
+        for name, j in _judgments(bench, model):
+            ratings.setdefault((_key(j.get("question_id")), j["turn"]), j.get("score"))
+            if name not in judged_by:
+                judged_by.append(name)
+        # Exported records carry their own judgments (see records()).
+        judged = bool(judged_by) or any(r.get(JUDGED) for r in exported)
         rows = Rows()
         unrated = 0  # judgments of -1: the judge's reply held no rating
         later_choices = 0  # answers of choices after the first: the judge rates the first only
@@ -166,8 +202,12 @@ class FastChatJudgeReader(Reader):
                     )
                     continue
                 qid = _key(record["question_id"])
-                question = questions.get(qid)
-                if question is None or not isinstance(question.get("turns"), list):
+                question = record.get(QUESTION) or questions.get(qid)
+                own = record.get(JUDGED)
+                for j in own if isinstance(own, list) else []:  # an exported record's own
+                    if isinstance(j, dict) and isinstance(j.get("turn"), int):
+                        ratings.setdefault((qid, j["turn"]), j.get("score"))
+                if not isinstance(question, dict) or not isinstance(question.get("turns"), list):
                     errors.append(LoadError(source, line, f"question {qid} is not in {QUESTIONS}"))
                     continue
                 asked = question["turns"]
@@ -204,11 +244,16 @@ class FastChatJudgeReader(Reader):
                             answer=stringify(reference) if reference not in ("", None) else None,
                             gen=_turn_text(answer),
                             accuracy=score,
-                            metric=METRIC if judged_by else None,
-                            higher_is_better=True if judged_by else None,
+                            metric=METRIC if judged else None,
+                            higher_is_better=True if judged else None,
                             sample=sample,
                         )
-        if judged_by:
+        if judged and not judged_by:
+            notes.append(
+                f"{source}: each turn's answer scored by the judge's 1-10 rating its record"
+                f" carries ({JUDGED}: evaltui's export of the answers)"
+            )
+        elif judged_by:
             notes.append(
                 f"{source}: each turn's answer scored by the judge's 1-10 rating in"
                 f" {JUDGMENTS}/{', '.join(judged_by)}"
