@@ -432,7 +432,7 @@ class InternBootcampEvalReader(Reader):
                 with_reasoning,
                 "the evaluator",
                 "reasoning_content, a line break and content (the thinking the server returned"
-                " apart, which the evaluator's response_context it scores holds too)",
+                " apart; the response_context the evaluator scores holds it too)",
             )
         )
         return ReadResult(rows.frame(), errors, notes)
