@@ -70,6 +70,17 @@ EXPECTED: dict[str, str | None] = {
     f"{BOOT}/meta.jsonl": COMPANION,
     f"{BOOT}/eval_args.json": COMPANION,
     f"{BOOT}/progress.log": None,
+    "internbootcamp/eval_outputs/Qwen-Qwen3-8B/eval_results_2025-11-03-10-21-07_482913.jsonl": (
+        "internbootcamp_eval"
+    ),
+    "internbootcamp/eval_outputs/README.md": None,
+    # FastChat llm_judge: a model's answers; the questions, judgments and references beside
+    "fastchat/mt_bench/model_answer/vicuna-7b-v1.5.jsonl": "fastchat_llm_judge",
+    "fastchat/mt_bench/question.jsonl": COMPANION,
+    "fastchat/mt_bench/model_judgment/gpt-4_single.jsonl": COMPANION,
+    "fastchat/mt_bench/model_judgment/gpt-4_pair.jsonl": COMPANION,
+    "fastchat/mt_bench/reference_answer/gpt-4.jsonl": COMPANION,
+    "fastchat/README.md": None,
     "internbootcamp/test_dir/bbehbooleanexpressions.jsonl": None,
     "internbootcamp/test_dir/game24.jsonl": None,
     # the Qwen2.5-Math evaluation harness (first lines of a published run) and its metrics file
@@ -110,13 +121,14 @@ EXPECTED: dict[str, str | None] = {
 FAMILY: dict[str, set[str]] = {
     "lm_eval": {"lm_eval"},
     "skythought": {"skythought"},
-    "internbootcamp": {"internbootcamp"},
+    "internbootcamp": {"internbootcamp", "internbootcamp_eval"},
     "aisbench": {"aisbench", "opencompass"},
     "opencompass": {"opencompass", "aisbench"},
     "inspect_ai": {"inspect"},
     "lighteval": {"lighteval"},
     "plain": {"plain"},
     "qwen_math": {"qwen_math"},
+    "fastchat": {"fastchat_llm_judge"},
 }
 #: Folders filled by the engineer writing those readers: their files may not be there yet.
 OTHER_ENGINEER = {"aisbench", "opencompass", "inspect_ai", "lighteval"}

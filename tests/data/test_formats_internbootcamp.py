@@ -417,3 +417,68 @@ def test_eval_args_saved_with_a_byte_order_mark_still_names_the_run(tmp_path: Pa
     frame = READER.read(path, path.name, ReadOptions()).frame
     assert frame["run"].unique().to_list() == ["toy-model"]
     assert frame["prompt_id"][0].startswith("test_dir/game24:")
+
+
+# InternBootcamp's evaluator (internbootcamp/utils/run_evaluation.py, BaseEvaluator): a line per
+# dataset row, the whole conversation after it. The fixture's shape is from the source (see its
+# README.md); the values below were read off the fixture's four lines by hand.
+EVAL_RESULTS = (
+    BOOTCAMP / "eval_outputs" / "Qwen-Qwen3-8B" / "eval_results_2025-11-03-10-21-07_482913.jsonl"
+)
+
+
+def test_evaluator_results_are_detected_as_their_own_format() -> None:
+    # Was the plain reader's, every line 'no generation field' (the load failed: no generation).
+    found = detect(EVAL_RESULTS)
+    assert found.reader is not None and found.reader.name == "internbootcamp_eval", found.reason
+
+
+def test_evaluator_results_prompt_response_score_and_model() -> None:
+    reader = detect(EVAL_RESULTS).reader
+    assert reader is not None
+    result = reader.read(EVAL_RESULTS, EVAL_RESULTS.name, ReadOptions())
+    frame = result.frame
+    # Line 3 failed: the other three are rows, labelled by evaluation_config.model (the folder
+    # spells it Qwen-Qwen3-8B).
+    assert frame["line"].to_list() == [1, 2, 4]
+    assert frame["run"].unique().to_list() == ["Qwen/Qwen3-8B"]
+    # Lines 1 and 2 are one Game24 row sent twice: two samples of one prompt; the Sudoku row's
+    # system prompt is a turn of its prompt.
+    assert frame["prompt"].to_list() == [
+        "Use 3 3 8 8 to make 24.",
+        "Use 3 3 8 8 to make 24.",
+        "system: Answer in [answer] tags.\n\nuser: Solve: 1 _ / _ 1",
+    ]
+    ids = frame["prompt_id"].to_list()
+    assert ids[0] == ids[1] != ids[2]
+    # The response is every message after the prompt: the thinking returned apart first; a tool
+    # call, the tool's result and the final turn, each in its role.
+    assert frame["gen"].to_list() == [
+        "Try 8/(3-8/3): 8/3 is 2.67, 3-2.67=0.33, 8/0.33=24.\n8/(3-8/3) = 24\n\\boxed{8/(3-8/3)}",
+        'assistant: tool call: calculator({"expression": "8/(3-8/3)"})\n\n'
+        "tool: 24.000000000000004\n\n"
+        "assistant: \\boxed{(8+8)*3/3}",
+        "[answer]1 2 / 2 1[/answer]",
+    ]
+    assert frame["accuracy"].to_list() == [1.0, 0.0, 0.5]
+    assert frame["extracted"].to_list() == ["8/(3-8/3)", "(8+8)*3/3", "1 2 / 2 1"]
+    assert [json.loads(a) for a in frame["answer"]] == [
+        {"puzzle": "3 3 8 8", "target": 24},
+        {"puzzle": "3 3 8 8", "target": 24},
+        {"grid": [[1, 2], [2, 1]]},
+    ]
+    # The failed row's score 0 is no verdict (the evaluator leaves it out of its average): an
+    # error entry with the evaluator's error, not an empty generation scored 0.
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (3, "the row failed (success false), no response to read: Connection error.")
+    ]
+    assert any("1 generation shown as reasoning_content" in n for n in result.notes)
+
+
+def test_evaluator_results_load_as_one_run(tmp_path: Path) -> None:
+    result = load([EVAL_RESULTS.parent.parent], LoadOptions(cache_dir=tmp_path / "cache"))
+    generations = result.generations
+    assert generations.height == 3
+    assert generations["run"].unique().to_list() == ["Qwen/Qwen3-8B"]
+    assert generations["prompt_id"].n_unique() == 2
+    assert [e.line for e in result.errors] == [3]

@@ -152,6 +152,8 @@ def test_the_fuzz_covers_every_json_reader() -> None:
         "plain",
         "lm_eval",
         "internbootcamp",
+        "internbootcamp_eval",
+        "fastchat_llm_judge",
         "aisbench",
         "opencompass",
         "skythought",

@@ -155,6 +155,30 @@ def internbootcamp_line(i: int) -> dict[str, object]:
     }
 
 
+def internbootcamp_eval_line(i: int) -> dict[str, object]:
+    """InternBootcamp's evaluator (run_evaluation.py): the row (a long prompt) first, then the
+    conversation with a long reasoning trace, kept again as text in response_context."""
+    row = {
+        "data_source": "ARC",
+        "prompt": [{"role": "user", "content": f"{LONG}puzzle {i}"}],
+        "reward_model": {"ground_truth": {"target": i}},
+    }
+    reply = {"role": "assistant", "content": f"\\boxed{{{i}}}", "reasoning_content": LONG}
+    return {
+        "input": row,
+        "tools": [],
+        "messages": [*row["prompt"], reply],
+        "extracted_output": str(i),
+        "ground_truth": {"target": i},
+        "score": 1.0,
+        "reached_max_turns": False,
+        "turn_record": {"interaction_turn_0": {"assistant_turns": 1, "tool_calls_executed": 0}},
+        "success": True,
+        "response_context": f"Assistant:\n<think>\n{LONG}\n</think>\n\n\\boxed{{{i}}}\n",
+        "evaluation_config": {"model": "Qwen/Qwen3-8B"},
+    }
+
+
 @pytest.mark.parametrize(
     ("name", "relative", "make"),
     [
@@ -162,8 +186,13 @@ def internbootcamp_line(i: int) -> dict[str, object]:
         ("qwen_math", "aime24/test_qwen25-math-cot_-1_seed0_t0.0_s0_e-1.jsonl", qwen_math_line),
         ("aisbench", "predictions/toy-api/toy_gsm8k.jsonl", aisbench_line),
         ("internbootcamp", "details/game24.jsonl", internbootcamp_line),
+        (
+            "internbootcamp_eval",
+            "Qwen-Qwen3-8B/eval_results_2025-11-03-10-21-07_482913.jsonl",
+            internbootcamp_eval_line,
+        ),
     ],
-    ids=["lm_eval", "qwen_math", "aisbench", "internbootcamp"],
+    ids=["lm_eval", "qwen_math", "aisbench", "internbootcamp", "internbootcamp_eval"],
 )
 def test_each_tools_long_records_are_detected_and_read(
     tmp_path: Path, name: str, relative: str, make: Callable[[int], dict[str, object]]

@@ -619,3 +619,50 @@ def test_a_metric_that_picked_a_plain_dicts_key_changed_something(tmp_path: Path
         read = ReadOptions(metric=metric)
         result = load([path], LoadOptions(tokenize=False, use_cache=False, read=read))
         assert any("changed nothing" in note for note in result.notes) is said, result.notes
+
+
+def test_completion_objects_are_read_as_their_text(tmp_path: Path) -> None:
+    """A script that keeps what the engine returned: vLLM's ``RequestOutput.outputs`` as dicts
+    (``CompletionOutput``: index, text, token_ids, cumulative_logprob, finish_reason), an OpenAI
+    completion choice (text, finish_reason), a chat choice (message) or an assistant message.
+    Each generation was the object's JSON (its token ids and log-probabilities counted as its
+    length, its finish_reason not read)."""
+    vllm = [
+        {
+            "index": 0,
+            "text": "4",
+            "token_ids": [19],
+            "cumulative_logprob": -0.1,
+            "finish_reason": "stop",
+        },
+        {
+            "index": 1,
+            "text": "5 and",
+            "token_ids": [20, 21],
+            "cumulative_logprob": -2.0,
+            "finish_reason": "length",
+        },
+    ]
+    path = write_jsonl(
+        tmp_path / "m" / "a.jsonl",
+        [
+            {"prompt": "2+2?", "outputs": vllm, "answer": "4"},
+            {"prompt": "3+3?", "response": {"text": "6", "finish_reason": "stop"}, "answer": "6"},
+            {
+                "prompt": "4+4?",
+                "response": {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": "8"},
+                    "finish_reason": "length",
+                },
+                "answer": "8",
+            },
+            {"prompt": "5+5?", "response": {"role": "assistant", "content": "10"}, "answer": "10"},
+        ],
+    )
+    frame, errors = read(path)
+    assert errors == []
+    assert frame["gen"].to_list() == ["4", "5 and", "6", "8", "10"]
+    # Each sample's own finish_reason says whether it was cut; a message says nothing.
+    assert frame["truncated"].to_list() == [False, True, False, True, None]
+    assert frame["prompt"].to_list() == ["2+2?", "2+2?", "3+3?", "4+4?", "5+5?"]

@@ -20,8 +20,9 @@ from evaltui.data.formats.base import (
     Window,
     json_error,
 )
+from evaltui.data.formats.fastchat import FastChatJudgeReader
 from evaltui.data.formats.inspect_ai import InspectReader
-from evaltui.data.formats.internbootcamp import InternBootcampReader
+from evaltui.data.formats.internbootcamp import InternBootcampEvalReader, InternBootcampReader
 from evaltui.data.formats.lighteval import LightevalReader
 from evaltui.data.formats.lm_eval import LmEvalReader
 from evaltui.data.formats.lm_eval_write_out import LmEvalWriteOutReader
@@ -59,9 +60,11 @@ READERS: list[Reader] = [
     LmEvalWriteOutReader(),
     SkyThoughtReader(),
     InternBootcampReader(),
+    InternBootcampEvalReader(),
     AISBenchReader(),
     OpenCompassReader(),
     QwenMathReader(),
+    FastChatJudgeReader(),
     PlainReader(),
     PlainDocumentReader(),
 ]

@@ -30,15 +30,21 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 from evaltui.data.formats.base import (
+    USER_ROLES,
     Reader,
     ReadOptions,
     ReadResult,
     Rows,
+    chat_message_text,
+    chat_text,
     companion_json,
+    prompt_hash,
     stringify,
     to_score,
+    turns_text,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
@@ -248,18 +254,185 @@ class InternBootcampReader(Reader):
                     accuracy=score,
                     extracted=stringify(extracted),
                 )
-        if non_finite:
-            first = first_few(non_finite)
-            notes.append(
-                f"{source}: {plural(len(non_finite), 'score')} NaN or infinite"
-                f" ({'line' if len(non_finite) == 1 else 'lines'} {first}):"
-                " the bootcamp's check gave a non-finite number, which verify_score returns and"
-                " run_eval.py writes as is: unscored"
+        notes.extend(
+            _score_notes(
+                source,
+                non_finite,
+                with_reasoning,
+                "run_eval.py",
+                "reasoning_content, a line break and output (the thinking the server returned"
+                " apart), as run_eval.py scored them",
             )
-        if with_reasoning:
-            notes.append(
-                f"{source}: {plural(with_reasoning, 'generation')} shown as reasoning_content,"
-                " a line break and output (the thinking the server returned apart), as"
-                " run_eval.py scored them"
+        )
+        return ReadResult(rows.frame(), errors, notes)
+
+
+def _score_notes(
+    source: str, non_finite: list[int], with_reasoning: int, script: str, shown: str
+) -> list[str]:
+    """The notes on a file's NaN or infinite scores (the lines) and on its generations that open
+    with the thinking the server returned apart (``reasoning_content``)."""
+    notes = []
+    if non_finite:
+        first = first_few(non_finite)
+        notes.append(
+            f"{source}: {plural(len(non_finite), 'score')} NaN or infinite"
+            f" ({'line' if len(non_finite) == 1 else 'lines'} {first}):"
+            f" the bootcamp's check gave a non-finite number, which verify_score returns and"
+            f" {script} writes as is: unscored"
+        )
+    if with_reasoning:
+        notes.append(f"{source}: {plural(with_reasoning, 'generation')} shown as {shown}")
+    return notes
+
+
+#: Keys every line of ``BaseEvaluator``'s ``eval_results_*.jsonl`` has, scored or failed.
+EVAL_KEYS = {"input", "messages", "score", "success", "turn_record"}
+#: How ``BaseEvaluator`` starts a line (``json.dumps`` of its result, ``input`` first), for
+#: lines longer than the detector's head.
+EVAL_LINE_START = re.compile(r'\{"input":\s*\{')
+EVAL_FILE = re.compile(r"eval_results_.*\.jsonl")
+
+
+def _eval_text(message: dict[str, Any]) -> tuple[str, bool]:
+    """A response message as text, with the thinking the server returned apart
+    (``reasoning_content``) before its content, as :func:`_score_notes` tells; and whether it
+    had such thinking."""
+    text = chat_message_text(message)
+    reasoning = message.get("reasoning_content")
+    if isinstance(reasoning, str) and reasoning.strip():
+        return reasoning + "\n" + text, True
+    return text, False
+
+
+class InternBootcampEvalReader(Reader):
+    """InternBootcamp's evaluator (``internbootcamp/utils/run_evaluation.py``, ``BaseEvaluator``):
+    ``<output dir>/<model, "/" as "-">/eval_results_<time>_<random>.jsonl``, one line per
+    dataset row in completion order.
+
+    A line holds the row as given (``input``: verl's shape, ``prompt`` or ``messages`` the chat
+    sent, ``reward_model.ground_truth``, ``data_source``, ``extra_info``), the whole conversation
+    after it (``messages``: the prompt's messages, then every assistant turn, tool result and
+    interaction reply), ``score`` (``reward_calculator.verify_score`` of ``response_context``,
+    the messages after the prompt as text; ``null`` without a reward calculator),
+    ``extracted_output``, ``ground_truth``, ``success`` and ``evaluation_config.model`` (the
+    model's name as given). The prompt is the row's chat; the generation is every message after
+    it (one assistant turn its text alone, more turns ``role: text`` each: what was scored), the
+    thinking a server returned apart first. A failed row (``success`` false: the request or a
+    tool raised) has no response and its score 0 is no verdict (the evaluator leaves it out of
+    its average): it is an error entry with its ``error``. Rows carry no id: a prompt is its
+    text, as plain records are (a dataset's repeated rows are its samples). The run is
+    ``evaluation_config.model``, else the folder's name.
+    """
+
+    name = "internbootcamp_eval"
+    own_answers = True
+    description = "InternBootcamp run_evaluation.py <model>/eval_results_<time>.jsonl"
+    extensions = (".jsonl",)
+    appendable = True
+
+    def sniff(self, path: Path, head: bytes) -> int:
+        first = first_record(head)
+        if first is not None:
+            return 92 if set(first) >= EVAL_KEYS else 0
+        text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+        # A first line longer than the head (a reasoning trace, kept thrice: messages,
+        # full_context, response_context): trust the file's name and the line's start.
+        return 75 if EVAL_FILE.fullmatch(path.name) and EVAL_LINE_START.match(text) else 0
+
+    def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        parsed, errors, notes = parse_json_lines(path, source, options.window)
+        rows = Rows()
+        with_reasoning = 0
+        non_finite: list[int] = []
+        for line, offset, record in parsed:
+            with rows.entry(errors, source, line):
+                if not isinstance(record, dict) or not set(record) >= EVAL_KEYS:
+                    missing = sorted(EVAL_KEYS - set(record)) if isinstance(record, dict) else []
+                    errors.append(
+                        LoadError(
+                            source,
+                            line,
+                            "not an InternBootcamp evaluator record"
+                            + (f" (missing {', '.join(missing)})" if missing else ""),
+                        )
+                    )
+                    continue
+                if record["success"] is not True:
+                    error = stringify(record.get("error")) or "no error given"
+                    errors.append(
+                        LoadError(
+                            source,
+                            line,
+                            f"the row failed (success false), no response to read: {error}",
+                        )
+                    )
+                    continue
+                row = record["input"]
+                if not isinstance(row, dict):
+                    errors.append(LoadError(source, line, "input is not an object"))
+                    continue
+                # As BaseEvaluator: the chat sent is the row's messages, else its prompt; the
+                # response is what follows the row's prompt, else its messages.
+                sent = row["messages"] if "messages" in row else row.get("prompt")
+                asked = row["prompt"] if "prompt" in row else row.get("messages")
+                conversation = record["messages"]
+                if not isinstance(sent, list) or not isinstance(asked, list):
+                    errors.append(LoadError(source, line, "input has no chat (prompt or messages)"))
+                    continue
+                if not isinstance(conversation, list):
+                    errors.append(LoadError(source, line, "messages is not a list"))
+                    continue
+                try:
+                    score = to_score(record["score"], non_finite=True)
+                except ValueError as exc:
+                    errors.append(LoadError(source, line, str(exc)))
+                    continue
+                if score is not None and not math.isfinite(score):
+                    non_finite.append(line)
+                    score = None
+                turns: list[tuple[str | None, str]] = []
+                thought = False
+                for message in conversation[len(asked) :]:
+                    if not isinstance(message, dict):
+                        turns.append((None, stringify(message) or ""))
+                        continue
+                    text, had = _eval_text(message)
+                    thought = thought or had
+                    turns.append((stringify(message.get("role")), text))
+                with_reasoning += thought
+                if len(turns) == 1 and turns[0][0] == "assistant":
+                    gen = turns[0][1]
+                else:
+                    gen = turns_text(turns, USER_ROLES) or ""
+                prompt = chat_text(sent) or stringify(sent) or ""
+                config = record.get("evaluation_config")
+                model = config.get("model") if isinstance(config, dict) else None
+                reference = record.get("ground_truth")
+                if reference is None and isinstance(row.get("reward_model"), dict):
+                    reference = row["reward_model"].get("ground_truth")
+                rows.add(
+                    run=options.label
+                    or (model if isinstance(model, str) and model else None)
+                    or path.parent.name,
+                    source=source,
+                    line=line,
+                    offset=offset,
+                    prompt_id=prompt_hash(prompt),
+                    prompt=prompt,
+                    answer=stringify(reference),
+                    gen=gen,
+                    accuracy=score,
+                    extracted=stringify(record.get("extracted_output")),
+                )
+        notes.extend(
+            _score_notes(
+                source,
+                non_finite,
+                with_reasoning,
+                "the evaluator",
+                "reasoning_content, a line break and content (the thinking the server returned"
+                " apart; the response_context the evaluator scores holds it too)",
             )
+        )
         return ReadResult(rows.frame(), errors, notes)

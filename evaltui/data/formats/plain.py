@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from evaltui.data.formats.base import (
+    CALL_FIELDS,
     HEAD_BYTES,
     EntryError,
     Reader,
@@ -600,6 +601,27 @@ def takes(record: Any, options: ReadOptions) -> bool:
     )
 
 
+def completion_text(value: Any) -> tuple[str, bool | None]:
+    """A generation as text, and whether it says it was cut at the length limit (None: it does
+    not say). A string is itself; a completion object its text: vLLM's ``CompletionOutput``
+    and an OpenAI completion choice (``text``, ``finish_reason``), an OpenAI chat choice
+    (``message``, ``finish_reason``) or a chat message (``role``, ``content`` or tool calls:
+    :func:`chat_message_text`). A script that dumps ``outputs`` as vLLM returns them keeps
+    token ids and log-probabilities beside the text; the generation was that object's JSON.
+    Anything else is its JSON."""
+    if isinstance(value, dict):
+        finish = value.get("finish_reason")
+        cut = finish == "length" if isinstance(finish, str) else None
+        message = value.get("message")
+        if isinstance(value.get("text"), str):
+            return value["text"], cut
+        if isinstance(message, dict) and "role" in message:
+            return chat_message_text(message), cut
+        if "role" in value and any(f in value for f in ("content", *CALL_FIELDS)):
+            return chat_message_text(value), cut
+    return (value if isinstance(value, str) else stringify(value) or ""), None
+
+
 class PlainReader(Reader):
     """``{"prompt", "gen", "answer", "accuracy"}`` JSON lines, and the generic field-name fallback."""
 
@@ -906,12 +928,14 @@ class PlainReader(Reader):
             step = None
 
         def one(
-            text: str,
+            generation: Any,
             score: float | None,
             extracted_text: str | None,
             prompt_score: float | None = None,
         ) -> None:
-            """One generation of this record (its step, line, prompt, answer, truncation)."""
+            """One generation of this record (its step, line, prompt, answer, truncation): a
+            completion object's text, and its own finish_reason before the record's."""
+            text, own_truncation = completion_text(generation)
             add(
                 step,
                 line_no,
@@ -921,7 +945,7 @@ class PlainReader(Reader):
                 text,
                 score,
                 extracted_text,
-                truncated,
+                truncated if own_truncation is None else own_truncation,
                 prompt_score,
                 metric,
                 aliases,
@@ -930,7 +954,7 @@ class PlainReader(Reader):
         if isinstance(gen, list):
             if not gen:
                 raise ValueError(f"'{gen_key}' is an empty list")
-            parts = [g if isinstance(g, str) else stringify(g) or "" for g in gen]
+            parts = gen
             if any(g is None for g in gen):
                 nulls.append(line_no)
             if isinstance(raw_score, list):
@@ -958,10 +982,9 @@ class PlainReader(Reader):
                     f"'{gen_key}' holds several samples per line and '{score_key}' one number: "
                     "kept as the prompt's score, the samples unscored",
                 )
-            one(GEN_JOIN.join(parts), score_of(raw_score), extracted)
+            one(GEN_JOIN.join(completion_text(g)[0] for g in parts), score_of(raw_score), extracted)
             return told
         if isinstance(raw_score, list):
             raise ValueError(f"'{score_key}' is a list but '{gen_key}' is not")
-        text = gen if isinstance(gen, str) else stringify(gen) or ""
-        one(text, score_of(raw_score), extracted)
+        one(gen, score_of(raw_score), extracted)
         return told
