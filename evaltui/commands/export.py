@@ -30,8 +30,10 @@ from evaltui.cli import (
     report_problems,
     shown_path,
     stderr_mark,
+    text_encoding,
 )
 from evaltui.data.sanitize import (
+    as_written,
     cell_width,
     head_cells,
     one_line,
@@ -136,8 +138,11 @@ def caret_lines(text: str, position: int | None, width: int = 72) -> str:
     mark = stderr_mark()
     lead = mark if start else ""
     tail = mark if start + len(window) < len(text) else ""
-    before = visible(text[start:position], multiline=False)
-    shown = visible(window, multiline=False)
+    # The expression (input) as stderr writes it, measured so: on an ASCII one '≥' is
+    # '\u2265', six cells, and a caret after it stood five cells short
+    encoding = text_encoding("-")
+    before = as_written(visible(text[start:position], multiline=False), encoding)
+    shown = as_written(visible(window, multiline=False), encoding)
     return f"\n  {lead}{shown}{tail}\n  {' ' * (cell_width(lead + before))}^"
 
 
