@@ -38,7 +38,8 @@ def exit_status(*, follow: bool = False) -> str:
         "the rest of standard output is dropped quietly, any -o FILE is still written; 1 the "
         "output could not be written (a named pipe whose reader went away too, standard output "
         "full or closed); 2 nothing "
-        "written: a usage error (a bad flag or value, an empty path or name, a path that does not "
+        "written: a usage error (a bad flag or value, an empty path, name or filter, a path that "
+        "does not "
         "exist, an output that "
         "is an input file) or nothing to read (no eval file found, none readable); 130, 143, 129 "
         "stopped by Ctrl-C, SIGTERM, SIGHUP, the output left as it was."
@@ -130,6 +131,15 @@ def name_value(text: str) -> str:
     ''`` looked for the default fields, ``export --run ''`` wrote every run's prompts."""
     if not text:
         raise argparse.ArgumentTypeError("an empty name: give one, or leave the flag out")
+    return text
+
+
+def filter_value(text: str) -> str:
+    """A filter flag's value (``export --where``, ``--text``): an empty one (an unset ``$WHERE``
+    in a script) is a usage error, as :func:`name_value`'s. It was taken as no filter, without
+    a word: ``export --where "$WHERE" -o hard.jsonl`` wrote every prompt."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty filter: give one, or leave the flag out")
     return text
 
 

@@ -18,6 +18,7 @@ from evaltui.cli import (
     cannot_write,
     exit_status,
     fail,
+    filter_value,
     folder_output,
     headless_load,
     is_standard_output,
@@ -59,7 +60,8 @@ def export_parser() -> argparse.ArgumentParser:
     add_load_args(parser)
     parser.add_argument(
         "--where",
-        default="",
+        default=None,
+        type=filter_value,
         metavar="EXPR",
         help="filter over the per-prompt stats, by the names on screen or the combined JSON's "
         "keys, e.g. 'accuracy < 0.2 and n >= 8', 'prompt ~ \"triangle\"' (smart case)",
@@ -74,7 +76,8 @@ def export_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--text",
-        default="",
+        default=None,
+        type=filter_value,
         help="substring of the prompt or answer (smart case: a capital letter makes it exact)",
     )
     parser.add_argument(
@@ -190,7 +193,7 @@ def cmd_export(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     # A folder's undecodable byte in a run label is '\\xff'; the shell passes it as '\\udcff',
     # which no value holds: --where 'run == "'"$name"'"' matched nothing.
-    args.where, args.text = clean_text(args.where), clean_text(args.text)
+    args.where, args.text = clean_text(args.where or ""), clean_text(args.text or "")
     if args.records and args.kind not in (None, "records"):
         # Two answers to "what to write": one was ignored without a word.
         parser.error(f"--records and --as {args.kind} ask for different outputs: give one")
