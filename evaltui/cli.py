@@ -835,6 +835,7 @@ def print_summary(
     read = result.read_files
     # Every cut in the summary (a label, a note, a count of the rest) as stderr can write it.
     mark = stderr_mark()
+    encoding = text_encoding("-")  # run labels as written there (written_label)
     skipped = [f for f in result.skipped_files if not f.companion]
     companions = [f for f in result.skipped_files if f.companion]
     lines = [
@@ -883,7 +884,6 @@ def print_summary(
         # Each measured as stderr writes it: in ASCII a label '模型甲' (6 cells) is written
         # '\\u6a21\\u578b\\u7532' (18), and its value stood 12 cells right of the others'; a
         # cut is '...' there, not '…' written '\\u2026'.
-        encoding = text_encoding("-")
         labels = {
             # a label's ' · ' as the score line writes it (' - '), other characters escaped
             run: written_label(one_line_middle(run, 60, mark), encoding)
@@ -906,13 +906,15 @@ def print_summary(
         lines.append(f"score        {next(iter(described.values()))} (every run)")
     else:
         for run, text in list(described.items())[:10]:
-            lines.append(f"score        {one_line_middle(run, 60, mark)}: {text}")
+            lines.append(
+                f"score        {written_label(one_line_middle(run, 60, mark), encoding)}: {text}"
+            )
         if len(described) > 10:
             lines.append(f"  {mark} and {len(described) - 10:,} more runs")
     from evaltui.data.triage import render_triage
 
     runs = result.run_triage()
-    triage = render_triage(runs[:SUMMARY_RUNS], mark=mark)
+    triage = render_triage(runs[:SUMMARY_RUNS], mark=mark, encoding=encoding)
     for index, line in enumerate(triage):
         lines.append(("triage       " if index == 0 else "             ") + line)
     if len(runs) > SUMMARY_RUNS:

@@ -95,3 +95,22 @@ def test_written_label_and_written_apart() -> None:
 @pytest.mark.parametrize(("name", "run"), [(SHOWN[0], FOLDERS[0]), ("u22652", FOLDERS[1])])
 def test_a_label_as_escaped_on_ascii_names_the_run(name: str, run: str) -> None:
     assert resolve_run(list(FOLDERS), name) == run
+
+
+def test_a_long_label_cut_in_the_summary_stays_escaped(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A label too long for the score and triage lines is cut there: its cut form is no name
+    the load knows, and its '≥' was written '>='."""
+    long = "run≥1 " + "y" * 90 + " end"
+    folder = tmp_path / "evals" / long
+    folder.mkdir(parents=True)
+    rows = [{"prompt": "p", "gen": "1", "answer": "1", "score": 0.5}]
+    (folder / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    argv = ["summarize", str(tmp_path / "evals"), "-o", str(tmp_path / "s.json")]
+    proc = ascii_evaltui([*argv, *common(tmp_path, word_tokenizer)])
+    assert proc.returncode == 0, proc.stderr
+    assert "run>=" not in proc.stderr
+    for start in ("score        ", "triage       "):
+        line = next(line for line in proc.stderr.splitlines() if line.startswith(start))
+        assert line.startswith(f"{start}run\\u22651 yyy") and "y...y" in line, line
