@@ -114,3 +114,24 @@ def test_a_long_label_cut_in_the_summary_stays_escaped(
     for start in ("score        ", "triage       "):
         line = next(line for line in proc.stderr.splitlines() if line.startswith(start))
         assert line.startswith(f"{start}run\\u22651 yyy") and "y...y" in line, line
+
+
+def test_long_labels_cut_in_compare_and_rescore_stay_escaped(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """compare's report and rescore's run lines cut a long label too ('run>=1 yyy...')."""
+    for run in (1, 2):
+        folder = tmp_path / "evals" / f"run≥{run} {'y' * 80} end"
+        folder.mkdir(parents=True)
+        rows = [{"prompt": f"p{i}", "gen": "1", "answer": "1", "accuracy": i} for i in (0, 1)]
+        (folder / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    evals, opts = str(tmp_path / "evals"), common(tmp_path, word_tokenizer)
+    compare = ascii_evaltui(["compare", evals, "-o", str(tmp_path / "c.csv"), *opts])
+    rescore = ascii_evaltui(
+        ["rescore", evals, "--scorer", "exact", "-o", str(tmp_path / "r.json"), *opts]
+    )
+    assert compare.returncode == 0 and rescore.returncode == 0, compare.stderr + rescore.stderr
+    assert compare.stdout.startswith("run\\u22652 yyy"), compare.stdout
+    assert "run>=" not in compare.stdout + rescore.stderr
+    runs = [line for line in rescore.stderr.splitlines() if line.startswith("run ")]
+    assert [line[:23] for line in runs] == ["run          run\\u22651", "run          run\\u22652"]
