@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,8 @@ def exit_status(*, follow: bool = False) -> str:
         "the rest of standard output is dropped quietly, any -o FILE is still written; 1 the "
         "output could not be written (a named pipe whose reader went away too, standard output "
         "full or closed); 2 nothing "
-        "written: a usage error (a bad flag or value, an empty path or name, a path that does not "
+        "written: a usage error (a bad flag or value, an empty path, name or filter, a path that "
+        "does not "
         "exist, an output that "
         "is an input file) or nothing to read (no eval file found, none readable); 130, 143, 129 "
         "stopped by Ctrl-C, SIGTERM, SIGHUP, the output left as it was."
@@ -130,6 +131,15 @@ def name_value(text: str) -> str:
     ''`` looked for the default fields, ``export --run ''`` wrote every run's prompts."""
     if not text:
         raise argparse.ArgumentTypeError("an empty name: give one, or leave the flag out")
+    return text
+
+
+def filter_value(text: str) -> str:
+    """A filter flag's value (``export --where``, ``--text``): an empty one (an unset ``$WHERE``
+    in a script) is a usage error, as :func:`name_value`'s. It was taken as no filter, without
+    a word: ``export --where "$WHERE" -o hard.jsonl`` wrote every prompt."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty filter: give one, or leave the flag out")
     return text
 
 
@@ -458,6 +468,14 @@ def refused_output(result: Any, *outputs: str | os.PathLike[str] | None) -> int 
 
 def run_load(paths: list[str], options: Any, *, quiet: bool = False) -> Any:
     """Load with a rich progress bar on stderr when it is a terminal; returns the LoadResult."""
+    input_names(paths)
+    result = progress_load(paths, options, quiet=quiet)
+    remember_input(result)
+    return result
+
+
+def progress_load(paths: list[str], options: Any, *, quiet: bool) -> Any:
+    """:func:`run_load`'s load, with its progress bar when stderr is a terminal."""
     from evaltui.data.loader import load
 
     if quiet or not sys.stderr.isatty():
@@ -609,10 +627,46 @@ def load_failed(exc: Any, bad_lines: Path | None) -> int:
 
 
 def shown_path(path: str | os.PathLike[str]) -> str:
-    """A path typed by the user, on one line of a message (a newline in it shows as ␊)."""
+    """A path typed by the user, on one line of a message (a newline in it shows as ␊); its
+    characters as every message writes input text (:func:`input_names`)."""
     from evaltui.data.sanitize import visible
 
-    return visible(os.fspath(path), multiline=False)
+    shown = visible(os.fspath(path), multiline=False)
+    input_names([shown])
+    return shown
+
+
+#: Names from the input that hold one of evaltui's glyphs (:data:`~evaltui.data.sanitize.
+#: PLAIN_GLYPHS`), as messages show them: where a stream lacks the glyph, they are written
+#: escaped, as the stream writes a file's other characters, and only evaltui's own glyphs in
+#: ASCII (:func:`~evaltui.data.sanitize.written_apart`). A folder ``run≥1 é`` was
+#: ``run>=1 \xe9`` in the end summary's bad lines and ``run\u22651 \xe9`` in compare's report.
+INPUT_NAMES: set[str] = set()
+
+
+def input_names(names: Iterable[str], *, labels: bool = False) -> None:
+    """Remember ``names`` from the input (paths, words typed; ``labels``: run labels, whose
+    parts are, evaltui joined them with ' · ') for :data:`INPUT_NAMES`, as a message shows them
+    (visible, on one line)."""
+    from evaltui.data.sanitize import LABEL_SEPARATOR, PLAIN_GLYPHS, visible
+
+    for name in names:
+        if name.isascii():
+            continue
+        name = storable(name)
+        for part in name.split(LABEL_SEPARATOR) if labels else [name]:
+            shown = visible(part, multiline=False)
+            if any(char in PLAIN_GLYPHS for char in shown):
+                INPUT_NAMES.add(shown)
+
+
+def remember_input(result: Any) -> None:
+    """:func:`input_names` of a load: its files, its bad lines' and its notes' sources, its run
+    labels."""
+    input_names(report.source for report in result.files)
+    input_names(error.source for error in result.errors)
+    if result.stats.height:
+        input_names(result.stats["run"].unique().to_list(), labels=True)
 
 
 def stderr_mark() -> str:
@@ -774,19 +828,14 @@ def print_summary(
 ) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import means_word, run_accuracies, run_kinds, run_means
-    from evaltui.data.sanitize import (
-        as_written,
-        cell_width,
-        one_line,
-        one_line_middle,
-        plain_glyphs,
-    )
+    from evaltui.data.sanitize import cell_width, one_line, one_line_middle, written_label
     from evaltui.data.wording import plural
 
     head = result.headline()
     read = result.read_files
     # Every cut in the summary (a label, a note, a count of the rest) as stderr can write it.
     mark = stderr_mark()
+    encoding = text_encoding("-")  # run labels as written there (written_label)
     skipped = [f for f in result.skipped_files if not f.companion]
     companions = [f for f in result.skipped_files if f.companion]
     lines = [
@@ -835,10 +884,9 @@ def print_summary(
         # Each measured as stderr writes it: in ASCII a label '模型甲' (6 cells) is written
         # '\\u6a21\\u578b\\u7532' (18), and its value stood 12 cells right of the others'; a
         # cut is '...' there, not '…' written '\\u2026'.
-        encoding = text_encoding("-")
         labels = {
             # a label's ' · ' as the score line writes it (' - '), other characters escaped
-            run: as_written(plain_glyphs(one_line_middle(run, 60, mark), encoding), encoding)
+            run: written_label(one_line_middle(run, 60, mark), encoding)
             for run in list(by_run)[:SUMMARY_RUNS]
         }
         width = max(cell_width(label) for label in labels.values())
@@ -858,13 +906,15 @@ def print_summary(
         lines.append(f"score        {next(iter(described.values()))} (every run)")
     else:
         for run, text in list(described.items())[:10]:
-            lines.append(f"score        {one_line_middle(run, 60, mark)}: {text}")
+            lines.append(
+                f"score        {written_label(one_line_middle(run, 60, mark), encoding)}: {text}"
+            )
         if len(described) > 10:
             lines.append(f"  {mark} and {len(described) - 10:,} more runs")
     from evaltui.data.triage import render_triage
 
     runs = result.run_triage()
-    triage = render_triage(runs[:SUMMARY_RUNS], mark=mark)
+    triage = render_triage(runs[:SUMMARY_RUNS], mark=mark, encoding=encoding)
     for index, line in enumerate(triage):
         lines.append(("triage       " if index == 0 else "             ") + line)
     if len(runs) > SUMMARY_RUNS:
@@ -1187,9 +1237,9 @@ class VisibleStream:
         self.unsanitized = stream if stream is not None else open(os.devnull, "w")  # noqa: SIM115
 
     def write(self, text: str) -> int:
-        from evaltui.data.sanitize import plain_glyphs, visible
+        from evaltui.data.sanitize import visible, written_apart
 
-        shown = plain_glyphs(visible(storable(text)), self.written_in())
+        shown = written_apart(visible(storable(text)), self.written_in(), INPUT_NAMES)
         try:
             written: int = self.unsanitized.write(shown)
         except BrokenPipeError:
@@ -1253,7 +1303,7 @@ def say(
     (``--help``), written as it is. ``data``: text for a program (``--table csv``), UTF-8
     whatever the locale's encoding, as ``-o -`` writes (in ASCII a CJK run label's cell read
     ``\u6a21\u578b``: a label no other output of the load has)."""
-    from evaltui.data.sanitize import plain_glyphs, visible
+    from evaltui.data.sanitize import visible, written_apart
     from evaltui.data.stdout import StandardOutputFailed
 
     if is_standard_output(beside):
@@ -1264,7 +1314,7 @@ def say(
     shown = visible(storable(text)) if sanitize else text
     if not data:
         # evaltui's '→', '…', '×' as '->', '...', 'x' where stdout cannot write them
-        shown = plain_glyphs(shown, text_encoding())
+        shown = written_apart(shown, text_encoding(), INPUT_NAMES)
     try:
         try:
             if data and not shown.isascii() and hasattr(sys.stdout, "buffer"):
@@ -1436,6 +1486,12 @@ def run_command(argv: Sequence[str] | None = None) -> int:
         sys.stderr = VisibleStream(saved)
     try:
         args = list(sys.argv[1:] if argv is None else argv)
+        # Words typed are input too (a --runs name a message quotes back)
+        INPUT_NAMES.clear()
+        typed = [arg.partition("=")[2] if arg.startswith("-") else arg for arg in args]
+        # ... and one character of them as a message quotes it (--where's "unexpected
+        # character '≥'")
+        input_names([*typed, *(repr(char) for word in typed for char in word)])
         bound_pools(args)
         return_freed_pages(args)
         with stopped_as_interrupted(args):

@@ -18,6 +18,7 @@ from evaltui.cli import (
     cannot_write,
     exit_status,
     fail,
+    filter_value,
     folder_output,
     headless_load,
     is_standard_output,
@@ -30,8 +31,10 @@ from evaltui.cli import (
     report_problems,
     shown_path,
     stderr_mark,
+    text_encoding,
 )
 from evaltui.data.sanitize import (
+    as_written,
     cell_width,
     head_cells,
     one_line,
@@ -57,7 +60,8 @@ def export_parser() -> argparse.ArgumentParser:
     add_load_args(parser)
     parser.add_argument(
         "--where",
-        default="",
+        default=None,
+        type=filter_value,
         metavar="EXPR",
         help="filter over the per-prompt stats, by the names on screen or the combined JSON's "
         "keys, e.g. 'accuracy < 0.2 and n >= 8', 'prompt ~ \"triangle\"' (smart case)",
@@ -72,7 +76,8 @@ def export_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--text",
-        default="",
+        default=None,
+        type=filter_value,
         help="substring of the prompt or answer (smart case: a capital letter makes it exact)",
     )
     parser.add_argument(
@@ -136,8 +141,11 @@ def caret_lines(text: str, position: int | None, width: int = 72) -> str:
     mark = stderr_mark()
     lead = mark if start else ""
     tail = mark if start + len(window) < len(text) else ""
-    before = visible(text[start:position], multiline=False)
-    shown = visible(window, multiline=False)
+    # The expression (input) as stderr writes it, measured so: on an ASCII one '≥' is
+    # '\u2265', six cells, and a caret after it stood five cells short
+    encoding = text_encoding("-")
+    before = as_written(visible(text[start:position], multiline=False), encoding)
+    shown = as_written(visible(window, multiline=False), encoding)
     return f"\n  {lead}{shown}{tail}\n  {' ' * (cell_width(lead + before))}^"
 
 
@@ -185,7 +193,7 @@ def cmd_export(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     # A folder's undecodable byte in a run label is '\\xff'; the shell passes it as '\\udcff',
     # which no value holds: --where 'run == "'"$name"'"' matched nothing.
-    args.where, args.text = clean_text(args.where), clean_text(args.text)
+    args.where, args.text = clean_text(args.where or ""), clean_text(args.text or "")
     if args.records and args.kind not in (None, "records"):
         # Two answers to "what to write": one was ignored without a word.
         parser.error(f"--records and --as {args.kind} ask for different outputs: give one")

@@ -24,6 +24,7 @@ from evaltui.cli import (
     loaded_prompts,
     more_words,
     refused_output,
+    remember_input,
     shown_path,
     stderr_mark,
     summary_notes,
@@ -63,6 +64,7 @@ def follow_summarize(
 
     def write(result: LoadResult) -> bool:
         nonlocal last_written
+        remember_input(result)  # files and runs that appeared since, written as the first's
         target = output
         try:
             with all_or_none():  # the summary and --bad-lines of one moment: both or neither

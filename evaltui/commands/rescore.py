@@ -212,11 +212,13 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str], read: 
     ``read``: how many were read (the cache's hits are of those, as summarize counts them)."""
     from evaltui.data.notes import fold_notes
     from evaltui.data.rescore import from_answer_words, per_run_comparison, unscored_words
-    from evaltui.data.sanitize import one_line, one_line_middle
+    from evaltui.data.sanitize import one_line, one_line_middle, written_label
     from evaltui.data.wording import plural
 
-    # Every cut as stderr can write it: '...' on an ASCII one, where '…' was '\\u2026'.
+    # Every cut as stderr can write it: '...' on an ASCII one, where '…' was '\\u2026'; a
+    # label's own characters escaped there, cut or not (written_label)
     mark = stderr_mark()
+    encoding = text_encoding("-")
     lines = [f"scorer       {rescored.scorer}"]
     measures = _measures(stats)
     for row in per_run_comparison(stats).iter_rows(named=True):
@@ -228,7 +230,8 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str], read: 
         text += " stored → " + now + ("–" if new is None else f"{new:.4f}") + " new"
         text += unscored_words(row)
         lines.append(
-            f"run          {one_line_middle(str(row['run']), 60, mark)}: {text}; "
+            f"run          {written_label(one_line_middle(str(row['run']), 60, mark), encoding)}"
+            f": {text}; "
             f"{plural(row['flipped'], 'verdict')} flipped ({row['to_correct']:,} to correct, "
             f"{row['to_wrong']:,} to wrong) in {plural(row['prompts_flipped'], 'prompt')}"
         )

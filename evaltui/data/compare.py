@@ -33,6 +33,7 @@ from evaltui.data.sanitize import (
     one_line,
     pad_cells,
     visible,
+    written_label,
 )
 from evaltui.data.summary import bootstrap_ci
 from evaltui.data.wording import plural, signed_fixed
@@ -158,7 +159,7 @@ class Comparison:
             return math.nan, math.nan
         return float(kept["rate_a"].mean()), float(kept["rate_b"].mean())  # type: ignore[arg-type]
 
-    def levels_line(self, mark: str = "…") -> str:
+    def levels_line(self, mark: str = "…", encoding: str | None = None) -> str:
         """``pass rate on those 24 prompts: a 51.7% → b 49.0%`` ("" when there is no delta)."""
         if self.no_delta:
             return ""
@@ -169,7 +170,7 @@ class Comparison:
             shown = (f"{100 * a:.1f}%", f"{100 * b:.1f}%")
         else:
             shown = (format_score(a), format_score(b))
-        name_a, name_b = self.names(mark=mark)
+        name_a, name_b = self.names(mark=mark, encoding=encoding)
         return (
             f"{what} on those {plural(self.finite_deltas, 'prompt')}: "
             f"{name_a} {shown[0]} → {name_b} {shown[1]}"
@@ -187,16 +188,21 @@ class Comparison:
             return "no delta: the runs have no prompt in common (joined on prompt id)"
         return "no delta: no prompt is scored in both runs"
 
-    def names(self, limit: int = 60, mark: str = "…") -> tuple[str, str]:
+    def names(
+        self, limit: int = 60, mark: str = "…", encoding: str | None = None
+    ) -> tuple[str, str]:
         """Run A's and B's labels as the report shows them: one safe line each, cut in the
         middle as the app cuts them (cut at the end, two runs of one model with different
-        dates read the same), told apart where they differ; ``mark`` marks a cut."""
+        dates read the same), told apart where they differ; ``mark`` marks a cut; as written
+        in ``encoding`` (:func:`~evaltui.data.sanitize.written_label`)."""
         names = distinct_middle([self.run_a, self.run_b], limit, mark)
-        return names[self.run_a], names[self.run_b]
+        return written_label(names[self.run_a], encoding), written_label(
+            names[self.run_b], encoding
+        )
 
-    def headline(self, mark: str = "…") -> str:
+    def headline(self, mark: str = "…", encoding: str | None = None) -> str:
         both = f"{plural(self.joined.height, 'prompt')} in both runs"
-        name_a, name_b = self.names(mark=mark)
+        name_a, name_b = self.names(mark=mark, encoding=encoding)
         if self.no_delta:
             counted = f" ({both})" if self.joined.height else ""
             return f"{name_b} vs {name_a}: {self.no_delta}{counted}"
@@ -348,10 +354,10 @@ class Comparison:
         # read 'toy_math_inspect:proble\\u2026', as if the escape were part of it, and a run
         # label 'model-alpha-very-long-name-Qwe\\u20265-72B-…'.
         mark = cut_mark(encoding)
-        names = self.names(mark=mark)
-        lines = [self.headline(mark)]
-        if self.levels_line(mark):
-            lines.append(self.levels_line(mark))
+        names = self.names(mark=mark, encoding=encoding)
+        lines = [self.headline(mark, encoding)]
+        if self.levels_line(mark, encoding):
+            lines.append(self.levels_line(mark, encoding))
         kinds = [kind for kind in (self.kind_a, self.kind_b) if kind is not None]
         # Both runs' scores once either is no accuracy: rescore --compare of a stored reward
         # said 'score of m1 (stored): continuous 0.01-2.95' and nothing of what re-scored it.

@@ -1382,6 +1382,7 @@ class _Load:
                 continue
             # the first of the fullest, of those the best copy
             kept = max(states, key=lambda s: (s.frame.height, s.run.copy_rank if s.run else 0))
+            what = (kept.run.copies if kept.run else "") or f"id {document}"
             for state in states:
                 if state is kept:
                     continue
@@ -1390,8 +1391,8 @@ class _Load:
                 self.errors = [e for e in self.errors if e.source != source]
                 self.notes = [n for n in self.notes if not n.startswith(f"{source}: ")]
                 self.notes.append(
-                    f"{source}: the same run as {kept.input.source} (id"
-                    f" {document}, saved twice), read once from there"
+                    f"{source}: the same run as {kept.input.source} ({what}, saved twice),"
+                    " read once from there"
                 )
                 self.generations -= state.frame.height
                 state.errors = 0

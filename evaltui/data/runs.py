@@ -32,7 +32,7 @@ from pathlib import PurePosixPath
 import polars as pl
 
 from evaltui.data.formats.base import RunIdentity
-from evaltui.data.sanitize import one_line, plain_glyphs
+from evaltui.data.sanitize import one_line, written_label
 from evaltui.data.schema import clean_text
 
 #: Between a label and what tells its runs apart.
@@ -344,13 +344,14 @@ def resolve_run(runs: Sequence[str], name: str) -> str:
 
     ``name`` as a label holds it: a folder's undecodable byte, passed as the shell has it
     (``--run "$(basename "$d")"``), reaches Python as ``\\udcff`` and labels hold ``\\xff``.
-    A label is also named as an ASCII standard error wrote it (:func:`plain_glyphs`):
-    ``'openai/o1-mini - winrate'``, typed back from a message, named no run."""
+    A label is also named as an ASCII standard error writes it (:func:`written_label`):
+    ``'openai/o1-mini - winrate'``, typed back from a message, named no run; a folder's
+    ``run≥1 é`` is ``run\\u22651 \\xe9`` there."""
     name = clean_text(name)
     if name in runs:
         return name
     wanted = name.casefold()
-    forms = {run: {run.casefold(), plain_glyphs(run, "ascii").casefold()} for run in runs}
+    forms = {run: {run.casefold(), written_label(run, "ascii").casefold()} for run in runs}
     matches = [run for run in runs if any(wanted in form for form in forms[run])]
     if len(matches) == 1:
         return matches[0]

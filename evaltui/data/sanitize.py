@@ -334,6 +334,37 @@ def plain_glyphs(text: str, encoding: str | None) -> str:
     return text.translate(_plain_table(encoding))
 
 
+#: What evaltui joins a run label's parts with (``openai/o1-mini · winrate``: a model and its
+#: scorer; :data:`evaltui.data.runs.PART_SEPARATOR`): its own text, the parts the input's.
+LABEL_SEPARATOR = " · "
+
+
+def written_label(label: str, encoding: str | None) -> str:
+    """A run label as a stream in ``encoding`` writes it: each part (a model's, a folder's, a
+    scorer's name: input) escaped as :func:`as_written` escapes a file's text, and the
+    :data:`LABEL_SEPARATOR` evaltui joined them with in its plain glyphs (``openai/o1-mini -
+    winrate``; a folder ``run≥1 é`` as ``run\\u22651 \\xe9``, as every other message writes it,
+    not ``run>=1 \\xe9``, a folder that may exist too). None (UTF-8): as it is."""
+    if encoding is None:
+        return label
+    separator = plain_glyphs(LABEL_SEPARATOR, encoding)
+    return separator.join(as_written(part, encoding) for part in label.split(LABEL_SEPARATOR))
+
+
+def written_apart(text: str, encoding: str | None, names: Iterable[str] = ()) -> str:
+    """A message ``text`` as a stream in ``encoding`` writes it: evaltui's own glyphs in ASCII
+    (:func:`plain_glyphs`), but the ``names`` from the input it holds (file and folder names,
+    run labels' parts) escaped as :func:`as_written` escapes a file's text, so that a folder
+    ``run≥1 é`` is ``run\\u22651 \\xe9`` in every message, never ``run>=1 \\xe9``. None
+    (UTF-8): as it is."""
+    if encoding is None or text.isascii():
+        return text
+    for name in sorted(names, key=len, reverse=True):
+        if name in text:
+            text = text.replace(name, as_written(name, encoding))
+    return plain_glyphs(text, encoding)
+
+
 def cut_mark(encoding: str | None) -> str:
     """The mark of a cut in text written in ``encoding``: ``…``, or ``...`` where the encoding
     lacks it (an ASCII standard output writes ``…`` as ``\\u2026``, six cells that read as

@@ -39,6 +39,7 @@ from evaltui.data.sanitize import (
     plain_glyphs,
     spreadsheet_safe,
     wrap_cells,
+    written_label,
 )
 
 BOOTSTRAP_SAMPLES = 1000
@@ -551,11 +552,14 @@ def _text_table(
         per_block = max(1, (width - first_width) // (body + 2))
         label = min(TEXT_LABEL, max(body, (width - first_width) // per_block - 2))
     labels = distinct_middle([s.run for s in summaries], label, mark)
+    # A label's own characters escaped as a file's text is (a folder 'run≥1 é' as
+    # 'run\u22651 \xe9', not 'run>=1 \xe9'), the ' · ' evaltui joined its parts with as ' - '
+    labels = {run: written_label(text, encoding) for run, text in labels.items()}
     columns = [[labels[s.run], *cells] for s, cells in zip(summaries, bodies, strict=True)]
 
     def written(text: str) -> str:
-        # evaltui's '–', '…' and a label's ' · ' as written ('-', '...', ' - '), other
-        # characters escaped ('模型' as '\\u6a21\\u578b')
+        # evaltui's '–' and '…' as written ('-', '...'), other characters escaped ('模型' as
+        # '\\u6a21\\u578b'; the labels are already)
         return as_written(plain_glyphs(text, encoding), encoding)
 
     if encoding is not None:

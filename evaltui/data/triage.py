@@ -81,7 +81,7 @@ from evaltui.data.metrics import (
     format_score,
     run_kinds,
 )
-from evaltui.data.sanitize import one_line, one_line_middle
+from evaltui.data.sanitize import one_line, one_line_middle, written_label
 from evaltui.data.schema import elementwise, set_columns, take_rows
 from evaltui.data.wording import plural
 
@@ -821,12 +821,19 @@ def run_triage(
     return out
 
 
-def render_triage(runs: list[RunTriage], *, fractions: bool = False, mark: str = "…") -> list[str]:
+def render_triage(
+    runs: list[RunTriage],
+    *,
+    fractions: bool = False,
+    mark: str = "…",
+    encoding: str | None = None,
+) -> list[str]:
     """Summary lines, one per run: flag counts and accuracy on completed vs truncated.
 
     Rates in percent, as summarize's table gives them, or with ``fractions`` as three-decimal
     fractions, as the app's run summary does (its "5.2%" stood under "avg@1 0.052"). ``mark``:
-    what marks a cut label (:func:`evaltui.data.sanitize.cut_mark` for a stream)."""
+    what marks a cut label (:func:`evaltui.data.sanitize.cut_mark` for a stream); ``encoding``:
+    the stream's, its labels as written there (:func:`~evaltui.data.sanitize.written_label`)."""
     lines = []
     for r in runs:
         f = r.flagged
@@ -840,7 +847,7 @@ def render_triage(runs: list[RunTriage], *, fractions: bool = False, mark: str =
 
         cap = f"{f['length_cap']:,}" if r.truncated_known else "? (lengths not counted)"
         lines.append(
-            f"{one_line_middle(r.run, 80, mark)}: length cap {cap}, no answer {f['no_answer']:,}, loop {f['repetition']:,}, "
+            f"{written_label(one_line_middle(r.run, 80, mark), encoding)}: length cap {cap}, no answer {f['no_answer']:,}, loop {f['repetition']:,}, "
             f"empty {f['empty']:,} of {plural(r.generations, 'generation')}; "
             f"{one_line(r.score, 40, mark)} completed "
             f"{pct(r.accuracy_completed)} vs truncated {pct(r.accuracy_truncated)}; prompts: "

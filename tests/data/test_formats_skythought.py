@@ -1169,10 +1169,13 @@ def test_a_convert_format_copy_beside_its_original_is_one_run_read_from_the_copy
     assert result.generations["run"].unique().to_list() == ["Sky-T1-32B-Preview"]
     assert result.generations["source"].unique().to_list() == [converted.name]
     assert result.generations["accuracy"].to_list() == [1.0, 1.0]
+    # named as the input names the files, as every other note does (it gave the folder's
+    # absolute path: 'id Sky-T1….json in /home/…/results')
     assert (
-        f"{JAN.name}: the same run as {converted.name} (id {JAN.name} in {tmp_path}, saved"
-        " twice), read once from there"
+        f"{JAN.name}: the same run as {converted.name} (a legacy file and its convert_format.py"
+        " copy, saved twice), read once from there"
     ) in result.notes
+    assert not any(str(tmp_path) in note for note in result.notes)
     # Each alone is read as before; so are two such pairs in two folders (two runs).
     alone = load([tmp_path / JAN.name], LoadOptions(tokenize=False, use_cache=False))
     assert alone.generations.height == 2

@@ -113,6 +113,26 @@ def test_an_empty_name_is_a_usage_error_before_the_load(
 
 
 @pytest.mark.parametrize(
+    "flag", [["--where", ""], ["--where", "  "], ["--text", ""], ["--where=", "--records"]]
+)
+def test_an_empty_filter_is_a_usage_error_before_the_load(
+    flag: list[str],
+    evals: Path,
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`export --where "$WHERE" -o hard.jsonl` with WHERE unset wrote every prompt, exit 0,
+    where an empty --run is a usage error."""
+    out = tmp_path / "e.json"
+    with pytest.raises(SystemExit) as exited:
+        main(["export", str(evals), "-o", str(out), *flag, *common(tmp_path, word_tokenizer)])
+    assert exited.value.code == 2
+    assert "an empty filter: give one, or leave the flag out" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
     "argv",
     [
         ["summarize", "-o", "{tmp}/out.json"],

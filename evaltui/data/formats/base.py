@@ -134,6 +134,10 @@ class RunIdentity:
     """Of files of one ``document`` that hold as many rows, which is read: the highest (a
     SkyThought ``converted_`` copy, its original's responses with each one's processed_content
     and the correctness --check wrote on it, is 1)."""
+    copies: str = ""
+    """What the note on files of one ``document`` calls them, "" for ``id <document>`` (an
+    Inspect log's eval id); a SkyThought ``document`` holds its folder's absolute path, and the
+    note named it where every other note names files as the input does."""
 
 
 class Reader(ABC):

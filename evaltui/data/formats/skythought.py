@@ -485,6 +485,7 @@ class SkyThoughtReader(ContainerReader):
             match["task"] if match else _unconverted(stem),
             document=f"{original.name} in {path.parent}",
             copy_rank=int(original != path),
+            copies="a legacy file and its convert_format.py copy",
             name=stem,
         )
 
