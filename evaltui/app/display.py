@@ -14,7 +14,13 @@ from rich.console import Console
 from rich.text import Text
 
 from evaltui.data.columns import MEAN_SCORE, STORED_MEAN_SCORE, display_name
-from evaltui.data.distinct import distinct_expr, shared_starts
+from evaltui.data.distinct import (
+    Ends,
+    distinct_expr,
+    merge_ends,
+    prompt_ends,
+    starts_from_ends,
+)
 from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
 from evaltui.data.metrics import ACCURACY_KINDS, format_score
@@ -272,6 +278,10 @@ class TableLayout:
     :mod:`evaltui.data.distinct`); the header or the status line names them."""
     prompt_after: dict[str | None, str] = dataclasses.field(default_factory=dict)
     """Those starts as a line shows them (markup left out, one line)."""
+    prompt_ends: Ends = dataclasses.field(default_factory=dict)
+    """By run: the smallest and the largest prompt (:func:`~evaltui.data.distinct.prompt_ends`),
+    which the starts are found from; a followed update whose new rows come after these adds
+    its own to them."""
 
     @property
     def prompt_start(self) -> str | None:
@@ -589,7 +599,8 @@ def table_layout(
     ``keep``: a column shown within ``fit`` whatever else is (the one the rows are sorted by:
     see :func:`keep_in_view`). ``steady``: the layout on screen, when these rows are a followed
     update of its view: no column is made narrower than there, and a number column that grows
-    takes a digit of room more (:func:`steady_widths`)."""
+    takes a digit of room more (:func:`steady_widths`); when its rows are the first of these (an
+    append), only the rows after them are measured (:func:`_followed_tail`)."""
     columns = table_columns(rows)
     present = rows["run"].unique().to_list() if "run" in rows.columns else []
     runs = distinct_middle(present, run_width)
@@ -598,12 +609,23 @@ def table_layout(
         for column, _label, kind in columns
         if kind == "text" and column != "run"
     }
-    starts = shared_starts(rows) if "prompt" in rows.columns else {}
+    if not (
+        steady is not None
+        and _cuts(steady.limits) == _cuts(limits)
+        and all(steady.runs.get(run, label) == label for run, label in runs.items())
+    ):  # (a run label cut otherwise: the screen's width changed, its widths are not kept)
+        steady = None
+    tail = _followed_tail(rows, columns, fit, steady)
+    measure = rows if tail is None else tail
+    ends = prompt_ends(measure) if "prompt" in rows.columns else {}
+    if tail is not None and steady is not None:
+        ends = merge_ends(steady.prompt_ends, ends)
+    starts = starts_from_ends(ends)
     cut = {run: start[0] for run, start in starts.items()}
     after = {run: start[1] for run, start in starts.items()}
     measured = _column_widths(
         # measured as shown (a fitted prompt column is not measured)
-        rows.with_columns(distinct_expr("prompt", cut)) if cut and fit is None else rows,
+        measure.with_columns(distinct_expr("prompt", cut)) if cut and fit is None else measure,
         [c for c, _l, kind in columns if kind not in ("text", "fraction")],
         [c for c, _l, kind in columns if kind == "fraction"],
         {c: limit for c, limit in limits.items() if c != "prompt" or fit is None},
@@ -616,14 +638,18 @@ def table_layout(
             widths.append(0)  # fit_prompt sets it (a fitted prompt is padded to its width)
         else:
             widths.append(measured[column])
-    if (
-        steady is not None
-        and _cuts(steady.limits) == _cuts(limits)
-        and all(steady.runs.get(run, label) == label for run, label in runs.items())
-    ):  # (a run label cut otherwise: the screen's width changed, its widths are not kept)
+    if steady is not None:
         widths = steady_widths(columns, widths, steady)
     layout = TableLayout(
-        rows, columns, widths, limits, runs, pad_prompt=False, prompt_cut=cut, prompt_after=after
+        rows,
+        columns,
+        widths,
+        limits,
+        runs,
+        pad_prompt=False,
+        prompt_cut=cut,
+        prompt_after=after,
+        prompt_ends=ends,
     )
     if fit is not None:
         scrolls = fit_rows is not None and rows.height > fit_rows
@@ -633,6 +659,34 @@ def table_layout(
             layout = keep_in_view(layout, keep, fit, width, chrome)
         layout = fit_prompt(layout, fit, width, chrome)
     return _name_cut(layout)
+
+
+def _followed_tail(
+    rows: pl.DataFrame,
+    columns: list[tuple[str, str, str]],
+    fit: int | None,
+    steady: TableLayout | None,
+) -> pl.DataFrame | None:
+    """The rows after ``steady``'s when they are the first rows of ``rows`` with the same values
+    in every column shown (a followed append: new prompts after the others), the same columns
+    (of the same kinds) and a fitted prompt column; else None. Each of those first rows'
+    cells is at most as wide as ``steady``'s column (its widths were measured from them, or
+    kept steady above that), so :func:`steady_widths` of the widths of the rows after them
+    alone are those of every row: the layout of a followed view costs what the new rows do,
+    not what all do (~3 ms a second update at 1,600 prompts, ~38 ms at 105,000)."""
+    if steady is None or fit is None or not steady.rows.height:
+        return None
+    old = steady.rows.height
+    if rows.height < old or {(c, k) for c, _l, k in columns} != {
+        (c, k) for c, _l, k in steady.columns
+    }:
+        return None
+    shown = [column for column, _l, _k in columns]
+    if "prompt" in rows.columns and "prompt" not in shown:  # (the starts are found from it)
+        shown.append("prompt")
+    if not rows.head(old).select(shown).equals(steady.rows.select(shown)):
+        return None
+    return rows.slice(old)
 
 
 def steady_widths(

@@ -77,13 +77,44 @@ def shared_starts(
     several tasks: each run's prompts share their own start), the groups with one only; without
     a ``by`` column, the whole column's under ``None``. One query (smallest and largest of each
     group), then Python per group."""
-    if by is None or by not in rows.columns:
-        cut = shared_start(rows.get_column(column), at_least)
-        return {None: cut} if cut[0] else {}
+    return starts_from_ends(prompt_ends(rows, column, by), at_least)
+
+
+Ends = dict[str | None, tuple[str | None, str | None]]
+"""By group (``None``: the whole column): the smallest and the largest value (None: no value)."""
+
+
+def prompt_ends(rows: pl.DataFrame, column: str = "prompt", by: str | None = "run") -> Ends:
+    """The smallest and largest value of ``column`` for each value of ``by`` (the whole
+    column's under ``None`` without a ``by`` column), in one query: what :func:`shared_starts`
+    is made of. Those of more rows are :func:`merge_ends` of their parts'."""
     text = pl.col(column).cast(pl.String)
+    if by is None or by not in rows.columns:
+        low, high = rows.select(text.min(), text.max().alias("high")).row(0)
+        return {None: (low, high)}
     ends = rows.group_by(by).agg(text.min().alias("low"), text.max().alias("high"))
-    found = {}
-    for group, low, high in ends.iter_rows():
+    return {group: (low, high) for group, low, high in ends.iter_rows()}
+
+
+def merge_ends(first: Ends, second: Ends) -> Ends:
+    """:func:`prompt_ends` of two sets of rows together, from each one's (polars orders text by
+    its UTF-8 bytes, as Python does by code point)."""
+    merged = dict(first)
+    for group, (low, high) in second.items():
+        was_low, was_high = merged.get(group, (None, None))
+        merged[group] = (
+            low if was_low is None or (low is not None and low < was_low) else was_low,
+            high if was_high is None or (high is not None and high > was_high) else was_high,
+        )
+    return merged
+
+
+def starts_from_ends(
+    ends: Ends, at_least: int = SHARED_AT_LEAST
+) -> dict[str | None, tuple[int, str]]:
+    """:func:`shared_starts` from the values' :func:`prompt_ends`."""
+    found: dict[str | None, tuple[int, str]] = {}
+    for group, (low, high) in ends.items():
         start = _start_of(low, high, at_least)
         if start[0]:
             found[group] = start

@@ -165,7 +165,9 @@ def take_rows(series: pl.Series, rows: Sequence[int] | np.ndarray) -> pl.Series:
 
 def byte_sizes(texts: pl.Series) -> np.ndarray:
     """Each text's size in UTF-8 bytes (a null text: 0), as int64."""
-    sizes = elementwise(texts, lambda s: s.str.len_bytes().fill_null(0))
+    sizes = elementwise(texts, lambda s: s.str.len_bytes())
+    if sizes.null_count():  # (known without a pass; a ``fill_null`` is a query of its own)
+        sizes = sizes.fill_null(0)
     return sizes.to_numpy().astype(np.int64)
 
 
