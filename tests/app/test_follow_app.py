@@ -36,6 +36,12 @@ def line(prompt: int, correct: bool) -> str:
     )
 
 
+def long_line(prompt: int) -> str:
+    """A generation of 16 tokens (the word tokenizer's): the length columns take two digits."""
+    gen = "so " * 12 + f"the answer is {prompt}"
+    return json.dumps({"prompt": f"Problem {prompt}", "gen": gen, "answer": str(prompt)}) + "\n"
+
+
 async def wait_until(pilot: Pilot[int], condition: Callable[[], bool], seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -72,6 +78,53 @@ def count_main_layouts(app: EvalApp, monkeypatch: pytest.MonkeyPatch) -> list[bo
 
     monkeypatch.setattr(Screen, "_refresh_layout", counted)
     return layouts
+
+
+async def until_counted(pilot: Pilot[int], app: EvalApp) -> None:
+    """The complete load's table, every length counted (a partial load's table, without lengths,
+    has other widths), focused."""
+    await wait_until(
+        pilot,
+        lambda: (
+            app.result is not None
+            and app.result.complete
+            and app.rows is not None
+            and app.rows["max_gen_length"].null_count() == 0
+        ),
+    )
+    await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+
+
+def drawn(app: EvalApp, fresh: bool) -> list[list[object]]:
+    """The screen's lines as the compositor has them; ``fresh``: the table and its scrollbars
+    drawn again from scratch first (what an update left must equal that)."""
+    table = app.main.current_table()
+    assert table is not None
+    if fresh:
+        table._clear_caches()
+        table._update_count += 1
+        table.refresh()
+        table.vertical_scrollbar.refresh()
+        table.horizontal_scrollbar.refresh()
+        app.screen._compositor.update_widgets({table})
+    return [list(strip) for strip in app.screen._compositor.render_strips()]
+
+
+def count_cells_made(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """From now on, the (row, column) of every table cell made (the header's row is -1)."""
+    from evaltui.app.tables import DataTable
+
+    made: list[tuple[int, int]] = []
+    make = DataTable._get_cell_renderable
+
+    def counted(
+        table: DataTable, row_index: int, column_index: int, *args: object, **kwargs: object
+    ) -> object:
+        made.append((row_index, column_index))
+        return make(table, row_index, column_index, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DataTable, "_get_cell_renderable", counted)
+    return made
 
 
 async def cursor_on_the_third_row_of_the_view(
@@ -535,16 +588,7 @@ async def test_an_update_keeps_the_tables_columns_unless_their_labels_or_widths_
         await wait_until(pilot, lambda: len(counts(app)) == 5)
         await until_following(pilot, app)
         # The table of the complete load (a partial one, without lengths, has other widths).
-        await wait_until(
-            pilot,
-            lambda: (
-                app.result is not None
-                and app.result.complete
-                and app.rows is not None
-                and app.rows["max_gen_length"].null_count() == 0
-            ),
-        )
-        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        await until_counted(pilot, app)
         table = app.main.current_table()
         assert table is not None
         columns = table.ordered_columns
@@ -815,26 +859,10 @@ async def test_a_wider_column_draws_the_table_again_without_a_layout(
     width laid out and drew every widget again). The screen then shows what drawing it from
     scratch shows, and the horizontal scrollbar knows the new width."""
 
-    def long_line(prompt: int) -> str:
-        gen = "so " * 12 + f"the answer is {prompt}"
-        return json.dumps({"prompt": f"Problem {prompt}", "gen": gen, "answer": str(prompt)}) + "\n"
-
     first = "".join(line(p, p % 2 == 0) for p in range(1, 61))
     data, out = one_run(tmp_path, line(1, False) + first + first)
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
-
-    def screen(fresh: bool) -> list[list[object]]:
-        table = app.main.current_table()
-        assert table is not None
-        if fresh:
-            table._clear_caches()
-            table._update_count += 1
-            table.refresh()
-            table.vertical_scrollbar.refresh()
-            table.horizontal_scrollbar.refresh()
-            app.screen._compositor.update_widgets({table})
-        return [list(strip) for strip in app.screen._compositor.render_strips()]
 
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: len(counts(app)) == 60)
@@ -864,7 +892,7 @@ async def test_a_wider_column_draws_the_table_again_without_a_layout(
         assert layouts == []
         assert table.horizontal_scrollbar.window_virtual_size == table.virtual_size.width
         assert table.virtual_size.width == sum(c.render_width for c in table.ordered_columns)
-        assert screen(fresh=False) == screen(fresh=True)
+        assert drawn(app, fresh=False) == drawn(app, fresh=True)
         await pilot.press("ctrl+q")
 
 
@@ -876,37 +904,11 @@ async def test_an_update_makes_again_only_the_cells_on_screen_that_changed(
     table again making only the cells that changed: the widened columns' cells (their header's
     too), then Problem 2's changed cells (each update made every cell on screen anew, ~0.1 ms
     each). The screen is what drawing it from scratch shows, every time."""
-    from evaltui.app.tables import DataTable
-
-    def long_line(prompt: int) -> str:
-        gen = "so " * 12 + f"the answer is {prompt}"
-        return json.dumps({"prompt": f"Problem {prompt}", "gen": gen, "answer": str(prompt)}) + "\n"
 
     first = "".join(line(p, p % 2 == 0) for p in range(1, 61))
     data, out = one_run(tmp_path, line(1, False) + first + first)
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
-    made: list[tuple[int, int]] = []
-    make = DataTable._get_cell_renderable
-
-    def counted(
-        table: DataTable, row_index: int, column_index: int, *args: object, **kwargs: object
-    ) -> object:
-        made.append((row_index, column_index))
-        return make(table, row_index, column_index, *args, **kwargs)  # type: ignore[arg-type]
-
-    def screen(fresh: bool) -> list[list[object]]:
-        table = app.main.current_table()
-        assert table is not None
-        if fresh:
-            table._clear_caches()
-            table._update_count += 1
-            table.refresh()
-            table.vertical_scrollbar.refresh()
-            table.horizontal_scrollbar.refresh()
-            app.screen._compositor.update_widgets({table})
-        return [list(strip) for strip in app.screen._compositor.render_strips()]
-
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: len(counts(app)) == 60)
         await until_following(pilot, app)
@@ -927,7 +929,7 @@ async def test_an_update_makes_again_only_the_cells_on_screen_that_changed(
         # stale after it was drawn (the library counts a resize as a change of every cell).
         table.refresh()
         await pilot.pause(0.3)
-        monkeypatch.setattr(DataTable, "_get_cell_renderable", counted)
+        made = count_cells_made(monkeypatch)
         with out.open("a", encoding="utf-8") as handle:
             handle.write(long_line(61))
         await wait_until(pilot, lambda: "Problem 61" in counts(app))
@@ -943,11 +945,10 @@ async def test_an_update_makes_again_only_the_cells_on_screen_that_changed(
         assert made and {column for _row, column in made} <= changed
         assert {row for row, _column in made} >= {-1, 0, 1}  # the header and the rows on screen
         monkeypatch.undo()
-        assert screen(fresh=False) == screen(fresh=True)
-        made.clear()
+        assert drawn(app, fresh=False) == drawn(app, fresh=True)
 
         # A prompt on screen gains a generation: its changed cells only (count, accuracy, …).
-        monkeypatch.setattr(DataTable, "_get_cell_renderable", counted)
+        made = count_cells_made(monkeypatch)
         shown = app.shown_layout
         with out.open("a", encoding="utf-8") as handle:
             handle.write(line(2, True))
@@ -958,7 +959,7 @@ async def test_an_update_makes_again_only_the_cells_on_screen_that_changed(
         assert len(made) < len(names)  # not its prompt, its run, …
         assert names.index("prompt") not in {column for _row, column in made}
         monkeypatch.undo()
-        assert screen(fresh=False) == screen(fresh=True)
+        assert drawn(app, fresh=False) == drawn(app, fresh=True)
         fresh = load([data], options)
         assert app.result is not None and app.result.stats.equals(fresh.stats)
         await pilot.press("ctrl+q")

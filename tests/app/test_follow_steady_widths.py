@@ -14,7 +14,17 @@ from textual.widgets import Static
 from evaltui.app.app import EvalApp
 from evaltui.app.display import column_widths, table_layout
 from evaltui.data.loader import LoadOptions
-from tests.app.test_follow_app import SIZE, counts, line, one_run, until_following, wait_until
+from tests.app.test_follow_app import (
+    SIZE,
+    count_cells_made,
+    counts,
+    drawn,
+    line,
+    one_run,
+    until_counted,
+    until_following,
+    wait_until,
+)
 from tests.app.test_screens import screen_text
 
 
@@ -41,16 +51,7 @@ async def test_a_followed_number_column_grows_with_room_for_a_digit_and_never_na
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: len(counts(app)) == 5)
         await until_following(pilot, app)
-        await wait_until(
-            pilot,
-            lambda: (
-                app.result is not None
-                and app.result.complete
-                and app.rows is not None
-                and app.rows["max_gen_length"].null_count() == 0
-            ),
-        )
-        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        await until_counted(pilot, app)
         assert width_of(app, "max_gen_length") == 1  # "the answer is 3": 4 tokens
 
         # 16 tokens: two digits, and one of room (a table made afresh has two).
@@ -99,44 +100,14 @@ async def test_a_run_folder_that_comes_while_following_leaves_the_other_runs_cel
     of the runs on screen keep their cells (their labels are the same), and only the new run's
     row is made; every run cell on screen was made again. The screen is what drawing it from
     scratch shows."""
-    from evaltui.app.tables import DataTable
-
     first = "".join(line(p, p % 2 == 0) for p in range(1, 6))
     data, _out = one_run(tmp_path, first + first)
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
-    made: list[tuple[int, int]] = []
-    make = DataTable._get_cell_renderable
-
-    def counted(
-        table: DataTable, row_index: int, column_index: int, *args: object, **kwargs: object
-    ) -> object:
-        made.append((row_index, column_index))
-        return make(table, row_index, column_index, *args, **kwargs)  # type: ignore[arg-type]
-
-    def screen(fresh: bool) -> list[list[object]]:
-        table = app.main.current_table()
-        assert table is not None
-        if fresh:
-            table._clear_caches()
-            table._update_count += 1
-            table.refresh()
-            app.screen._compositor.update_widgets({table})
-        return [list(strip) for strip in app.screen._compositor.render_strips()]
-
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: len(counts(app)) == 5)
         await until_following(pilot, app)
-        await wait_until(
-            pilot,
-            lambda: (
-                app.result is not None
-                and app.result.complete
-                and app.rows is not None
-                and app.rows["max_gen_length"].null_count() == 0
-            ),
-        )
-        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
+        await until_counted(pilot, app)
         progress = app.main.query_one("#progress", Static)
         await wait_until(pilot, lambda: "following" in str(progress.render()))
         await pilot.pause(0.5)
@@ -145,7 +116,7 @@ async def test_a_run_folder_that_comes_while_following_leaves_the_other_runs_cel
         table.refresh()
         await pilot.pause(0.3)
         before = app.shown_layout
-        monkeypatch.setattr(DataTable, "_get_cell_renderable", counted)
+        made = count_cells_made(monkeypatch)
         (data / "n").mkdir()
         (data / "n" / "out.jsonl").write_text(line(1, True), encoding="utf-8")
         await wait_until(pilot, lambda: app.rows is not None and app.rows["run"].n_unique() == 2)
@@ -155,7 +126,7 @@ async def test_a_run_folder_that_comes_while_following_leaves_the_other_runs_cel
         assert app.rows is not None and app.rows.height == 6
         assert made and {row for row, _column in made} == {5}  # the new run's row
         monkeypatch.undo()
-        assert screen(fresh=False) == screen(fresh=True)
+        assert drawn(app, fresh=False) == drawn(app, fresh=True)
         await pilot.press("ctrl+q")
 
 
