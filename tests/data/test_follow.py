@@ -925,6 +925,31 @@ def test_a_write_stamped_in_the_future_is_not_always_just_now(
     assert follower.status().endswith(" · last write 0 s ago"), follower.status()
 
 
+def test_a_line_appended_to_a_file_under_two_names_comes_once(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """An eval's ``latest.jsonl`` linked to the file it writes: each line appended was two new
+    generations, one in a run of its own ("latest"), and re-pointed to the next file, that
+    file's lines came twice too."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "inference_0.jsonl", [record(0, 0)])
+    (data / "m" / "latest.jsonl").symlink_to("inference_0.jsonl")
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    assert follower.load().generations.height == 1
+    append(out, line(1, 0))
+    update = follower.poll()
+    assert update is not None and update.new_generations == 1
+    assert update.result.generations.height == 2
+    following = write_jsonl(data / "m" / "inference_1.jsonl", [record(2, 0)])
+    (data / "m" / "latest.jsonl").unlink()
+    (data / "m" / "latest.jsonl").symlink_to(following.name)
+    update = follower.poll()
+    assert update is not None and update.new_generations == 1
+    assert update.result.generations.height == 3
+    assert_same(update.result, [data], opts)
+
+
 def test_wait_returns_on_a_change(tmp_path: Path, word_tokenizer: Path) -> None:
     """With watchfiles, a write wakes the follower well before the timeout."""
     pytest.importorskip("watchfiles")
