@@ -191,11 +191,13 @@ def discover(
         for item in matched:
             found.setdefault(item.path, item)
             given.setdefault(item.path, at)
-    if unreadable is not None:
-        unreadable.extend(problems)
     # In the order the PATHs were given, each one's files in natural order: the runs are in
     # that order (compare's A and B: 'compare r_mae2 r_mae' compared r_mae with r_mae2).
-    files = sorted(found.values(), key=lambda f: (given[f.path], _natural_key(f.source)))
+    files = _once_each(
+        sorted(found.values(), key=lambda f: (given[f.path], _natural_key(f.source))), problems
+    )
+    if unreadable is not None:
+        unreadable.extend(problems)
     if not files:
         detail = "; ".join(f"{where}: {why}" for where, why in problems[:3])
         raise NoInputFile(
@@ -204,6 +206,29 @@ def discover(
             + (f" ({detail})" if detail else "")
         )
     return files
+
+
+def _once_each(files: list[InputFile], problems: list[tuple[str, str]]) -> list[InputFile]:
+    """``files`` with each file once: a second name of one (``latest.jsonl`` linked to
+    ``inference_3.jsonl`` beside it, a hard link) is left out, said in ``problems``. Its
+    generations were read twice, as a run of their own, and a line appended while followed
+    came twice. The name kept is the file's own (not a symbolic link), else the first."""
+    names: dict[tuple[int, int], list[InputFile]] = {}
+    for item in files:
+        if item.identity is not None:
+            names.setdefault((item.identity.device, item.identity.inode), []).append(item)
+    left_out: set[Path] = set()
+    for same in names.values():
+        if len(same) < 2:
+            continue
+        kept = next((f for f in same if not os.path.islink(f.path)), same[0])
+        for other in same:
+            if other is not kept:
+                left_out.add(other.path)
+                problems.append(
+                    (other.source, f"the same file as {kept.source} (a link to it): read once")
+                )
+    return [f for f in files if f.path not in left_out]
 
 
 def _of_stat(info: os.stat_result) -> FileIdentity:

@@ -596,7 +596,7 @@ class Follower:
         # writing an hour ago said no more than "following · 0 new generations in the last
         # minute" until a file changed, as it says of one that wrote a second ago.
         written = [s.mtime_ns for s in before.values() if s is not None]
-        self.last_write = max(written) / 1e9 if written else None
+        self.last_write = _written(max(written)) if written else None
         result = load(
             self.paths,
             # a followed eval may have written no sample yet: later polls bring them
@@ -910,7 +910,7 @@ class Follower:
             ):
                 continue
             if tracked is not None and not beside and self._appended(tracked):
-                self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
+                self.last_write = max(self.last_write or 0.0, _written(stamp.mtime_ns))
                 changed = True
                 new = self._read_appended(tracked, stamp)
                 if new:  # the last rows of its frame
@@ -931,7 +931,7 @@ class Follower:
                 continue
             if whole.reader is not None or (tracked is not None and tracked.reader is not None):
                 # a file read (evaltui's own output or manifest beside the inputs is none)
-                self.last_write = max(self.last_write or 0.0, stamp.mtime_ns / 1e9)
+                self.last_write = max(self.last_write or 0.0, _written(stamp.mtime_ns))
             if self._unsettled_read(whole, tracked):
                 continue
             changed = True
@@ -1501,7 +1501,7 @@ class Follower:
                 mtime = companion.stat().st_mtime_ns
             except OSError:
                 continue
-            self.last_write = max(self.last_write or 0.0, mtime / 1e9)
+            self.last_write = max(self.last_write or 0.0, _written(mtime))
 
     def _ordered(self) -> list[Path]:
         """Tracked files in the order a fresh load lists them (as of the last directory listing:
@@ -1612,6 +1612,14 @@ def _waiting(tracked: Iterable[_Tracked]) -> list[str]:
         if t.reader is not None
         and (t.cut or (t.reader.appendable and t.stamp is not None and t.stamp.size > t.consumed))
     ]
+
+
+def _written(mtime_ns: int) -> float:
+    """A file's last write (seconds since the epoch) as the status line counts it: never
+    later than now. A file server whose clock runs ahead stamps writes in the future, and the
+    line said "last write 0 s ago" until the local clock caught up (an hour ahead: an eval
+    that had stopped looked still writing for an hour)."""
+    return min(mtime_ns / 1e9, time.time())
 
 
 def _ago(seconds: float) -> str:

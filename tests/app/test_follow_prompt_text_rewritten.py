@@ -52,3 +52,35 @@ async def test_a_rewritten_generation_text_is_shown_though_its_scores_are_the_sa
         )
         await wait_until(pilot, lambda: "GEN number 1 " in str(text.render()))
         assert app.screen is screen
+
+
+async def test_the_search_box_keeps_the_keys_typed_across_a_followed_update(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """In tmux: "/" and "Check" typed in the prompt's search, then a line of the prompt
+    appended: the update moved the focus to the generation list, so the next letters were
+    commands ("j" went to the next generation) and never reached the box."""
+    from textual.widgets import Input, OptionList
+
+    data, out = one_run(tmp_path, "".join(record("gen", s) for s in range(4)))
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), use_cache=False), follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_following(pilot, app)
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        await pilot.press("slash", "n", "u")
+        box = screen.query_one("#gen-search", Input)
+        await wait_until(pilot, lambda: box.value == "nu")
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(record("gen", 4))
+        await wait_until(
+            pilot, lambda: screen.query_one("#generations", OptionList).option_count == 5
+        )
+        await pilot.pause(0.2)
+        await pilot.press("m", "j")
+        await wait_until(pilot, lambda: box.value == "numj")
+        assert screen.focused is box
+        assert screen.query_one("#generations", OptionList).highlighted == 0

@@ -78,3 +78,32 @@ async def test_runs_of_one_accuracy_are_one_value_not_a_range(
         shown = " ".join(str(app.main.query_one("#summary", Static).render()).split())
         assert "0.333–0.333" not in shown, shown
         assert "accuracy 0.333 (t)" in shown, shown
+
+
+async def test_the_header_in_full_is_shown_over_a_view_of_no_prompt(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """A filter that matches no prompt (or a followed folder with no file yet) leaves the
+    header's "+N more (t)": t said only "no prompts in view", the tokenizer and the files it
+    promised readable nowhere."""
+    from textual.widgets import Input
+
+    app = make_app(write_long_runs(tmp_path / "evals"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.result is not None
+        await pilot.press("slash")
+        app.screen.query_one("#filter", Input).value = "accuracy > 2"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.rows is not None and app.rows.height == 0
+        last = str(app.main.query_one("#summary", Static).render()).splitlines()[-1]
+        assert re.search(r" · \+\d+(?: more)? \(t\)$", last), last
+        await pilot.press("t")
+        await settle(pilot)
+        console = Console(width=1000, file=io.StringIO(), record=True)
+        console.print(app.screen.report)  # type: ignore[attr-defined]
+        report = " ".join(console.export_text().split())
+        whole = header_text(app.result, 10**6, whole=True)
+        assert "tokenizer " in whole
+        assert f"loaded (the header in full): {whole}" in report

@@ -902,6 +902,54 @@ def test_status_line_tells_the_last_write_from_the_load_on(
     assert follower.status().endswith(" · last write 0 s ago")
 
 
+def test_a_write_stamped_in_the_future_is_not_always_just_now(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file server whose clock runs an hour ahead stamps each write an hour from now: the
+    line said "last write 0 s ago" for that hour, an eval that had stopped looking as if it
+    still wrote. Such a write counts as made when it is seen."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    ahead = time.time() + 3600
+    os.utime(out, (ahead, ahead))
+    follower = Follower([data], options(tmp_path, word_tokenizer))
+    follower.load()
+    assert follower.status().endswith(" · last write 0 s ago")
+    now = time.time()
+    monkeypatch.setattr(follow_module.time, "time", lambda: now + 130)
+    assert follower.poll() is None
+    assert follower.status().endswith(" · last write 2 min ago"), follower.status()
+    append(out, line(1, 0))  # written again, stamped ahead again: now
+    os.utime(out, (ahead + 130, ahead + 130))
+    follower.poll()
+    assert follower.status().endswith(" · last write 0 s ago"), follower.status()
+
+
+def test_a_line_appended_to_a_file_under_two_names_comes_once(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """An eval's ``latest.jsonl`` linked to the file it writes: each line appended was two new
+    generations, one in a run of its own ("latest"), and re-pointed to the next file, that
+    file's lines came twice too."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "inference_0.jsonl", [record(0, 0)])
+    (data / "m" / "latest.jsonl").symlink_to("inference_0.jsonl")
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    assert follower.load().generations.height == 1
+    append(out, line(1, 0))
+    update = follower.poll()
+    assert update is not None and update.new_generations == 1
+    assert update.result.generations.height == 2
+    following = write_jsonl(data / "m" / "inference_1.jsonl", [record(2, 0)])
+    (data / "m" / "latest.jsonl").unlink()
+    (data / "m" / "latest.jsonl").symlink_to(following.name)
+    update = follower.poll()
+    assert update is not None and update.new_generations == 1
+    assert update.result.generations.height == 3
+    assert_same(update.result, [data], opts)
+
+
 def test_wait_returns_on_a_change(tmp_path: Path, word_tokenizer: Path) -> None:
     """With watchfiles, a write wakes the follower well before the timeout."""
     pytest.importorskip("watchfiles")

@@ -305,6 +305,34 @@ def test_symlinked_run_directories_are_followed_once(tmp_path: Path) -> None:
     assert result.generations.height == 5
 
 
+def test_a_file_under_two_names_is_read_once(tmp_path: Path) -> None:
+    """``latest.jsonl`` linked to the file beside it (and a hard link of it): its generations
+    were read twice, as two runs (``inference`` and ``latest``), without a word. Read once,
+    under the file's own name; each other name is said skipped, and why."""
+    root = tmp_path / "runs" / "model_a"
+    real = _write(root / "inference_0.jsonl", _records(3, "a"))
+    (root / "latest.jsonl").symlink_to("inference_0.jsonl")
+    os.link(real, root / "inference_copy.jsonl")
+    elsewhere = _write(tmp_path / "elsewhere" / "out.jsonl", _records(2, "b"))
+    (root.parent / "model_b.jsonl").symlink_to(elsewhere)  # its only name here: read
+    result = _load([root.parent], tmp_path)
+    assert sorted(result.generations["source"].unique().to_list()) == [
+        "model_a/inference_0.jsonl",
+        "model_b.jsonl",
+    ]
+    assert result.generations.height == 5
+    assert sorted((f.source, f.skipped) for f in result.skipped_files) == [
+        (
+            "model_a/inference_copy.jsonl",
+            "the same file as model_a/inference_0.jsonl (a link to it): read once",
+        ),
+        (
+            "model_a/latest.jsonl",
+            "the same file as model_a/inference_0.jsonl (a link to it): read once",
+        ),
+    ]
+
+
 def test_a_directory_that_cannot_be_listed_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -422,7 +422,10 @@ class PromptScreen(Screen[None]):
                 "opened: a file rewritten, cut short or deleted)."
             )
             self.query_one("#generation-text", Static).update(Text(empty))
-        options.focus()
+        if self.focused is not self.query_one("#gen-search", Input):
+            # The search being typed keeps the keys: a followed update (data_changed) moved
+            # them to the list, where "j" went to the next generation.
+            options.focus()
 
     def show_title(self) -> None:
         """The title, its labels cut to the screen's width as it is now (a resize lays it out

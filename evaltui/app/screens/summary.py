@@ -326,8 +326,15 @@ class SummaryScreen(Screen[None]):
     def compute(self) -> None:
         app = cast("EvalApp", self.app)
         rows = app.rows
+        load: list[str] = []
+        if app.result is not None:
+            from evaltui.app.screens.main import header_text
+
+            # Also over no prompt (a filter that matches none, a followed folder with no file
+            # yet): the header's "+N more (t)" sent here, which said only "no prompts in view".
+            load = [header_text(app.result, 0, whole=True)]
         if rows is None or rows.height == 0:
-            self.post_message(self.Ready("no prompts in view", []))
+            self.post_message(self.Ready("no prompts in view", [], load=load))
             return
         summaries = summarize_runs(rows)
         # "fractions" only when every value is a rate: a mean mae is in its own units.
@@ -348,11 +355,6 @@ class SummaryScreen(Screen[None]):
                 shown, rows, result.triage, longest_by_run(result.stats, result.triage)
             )
             triage = render_triage(runs, fractions=True)  # as the table above
-        load: list[str] = []
-        if result is not None:
-            from evaltui.app.screens.main import header_text
-
-            load = [header_text(result, 0, whole=True)]
         self.post_message(self.Ready(heading, summaries, triage, rescore_lines(rows, app), load))
 
     def on_summary_screen_ready(self, message: Ready) -> None:
