@@ -36,8 +36,12 @@ def terminal_input(app: EvalApp) -> Iterator[Callable[[bytes], None]]:
     driver.fileno = slave
     thread = threading.Thread(target=driver.run_input_thread, daemon=True)
     thread.start()
+
+    def write(data: bytes) -> None:
+        os.write(master, data)
+
     try:
-        yield lambda data: None if os.write(master, data) else None
+        yield write
     finally:
         driver.exit_event.set()
         thread.join(5)
