@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
@@ -30,6 +32,11 @@ RECHECK = 0.5
 FOLD_FROM = 3
 #: Places a folded kind names (its first lines, or files); the rest are counted.
 PLACES_NAMED = 5
+#: The header's words when some bad lines are alike: said once, or each listed.
+SAID_ONCE = " · the lines alike said once (a lists every line)"
+EACH_LISTED = " · every line (a says the lines alike once)"
+_NUMBERS = re.compile(f"({_NUMBER.pattern})")
+"""A reason's numbers (as notes are folded, :mod:`evaltui.data.notes`), kept by ``split``."""
 
 
 class ProblemsScreen(Screen[None]):
@@ -78,7 +85,7 @@ class ProblemsScreen(Screen[None]):
             return
         self.shown_result, self.shown = result, now
         lines = problem_lines(app.result, app.load_error, app.loading, every_line=self.every_line)
-        alike = result is not None and len(fold_errors(result.errors)) < len(result.errors)
+        alike = lines[0].endswith((SAID_ONCE, EACH_LISTED))
         if alike != self.alike:
             self.alike = alike
             self.refresh_bindings()
@@ -111,12 +118,12 @@ def problem_lines(
     kinds = fold_errors(errors)
     folded = len(kinds) < len(errors)
     if every_line or not folded:
-        told = " · every line (a says the lines alike once)" if folded else ""
+        told = EACH_LISTED if folded else ""
         entries = [str(e) for e in errors]
     else:
         # An Inspect log whose 27 samples all failed on one TypeError said it 27 times, a
         # screen and a half of the same words: once now, with where.
-        told = " · the lines alike said once (a lists every line)"
+        told = SAID_ONCE
         entries = [kind_line(kind) for kind in kinds]
     lines = [f"{plural(len(result.errors), 'bad line')} (counted, not used){so_far}{told}"]
     lines.extend(one_line(entry, LINE_LIMIT) for entry in entries[:MAX_LISTED])
@@ -141,7 +148,7 @@ def fold_errors(errors: Sequence[LoadError]) -> list[list[LoadError]]:
     same, numbers aside (as notes are folded, :mod:`evaltui.data.notes`), are one kind, said
     where its first is, when there are :data:`FOLD_FROM` or more of them; every other bad line
     is a kind of its own, in its place."""
-    keys = [_NUMBER.sub("#", error.reason) for error in errors]
+    keys = [_kind_of(error.reason) for error in errors]
     kinds: dict[str, list[LoadError]] = {}
     for key, error in zip(keys, errors, strict=True):
         kinds.setdefault(key, []).append(error)
@@ -166,17 +173,23 @@ def kind_line(kind: Sequence[LoadError]) -> str:
     a2ui.eval: # = 10, 11, 12, 13, 14 and 22 more``"""
     if len(kind) == 1:
         return str(kind[0])
-    numbers = [_NUMBER.findall(error.reason) for error in kind]
-    differ = [i for i, values in enumerate(zip(*numbers, strict=True)) if len(set(values)) > 1]
-    reason = iter(_NUMBER.split(kind[0].reason))
-    said = next(reason) + "".join(
-        ("#" if i in differ else number) + text
-        for i, (number, text) in enumerate(zip(numbers[0], reason, strict=True))
-    )
+    reasons = list(dict.fromkeys(error.reason for error in kind))  # (most are one)
+    numbers = [_split(reason)[1::2] for reason in reasons]
+    differ = [i for i, value in enumerate(numbers[0]) if any(n[i] != value for n in numbers)]
+    parts = list(_split(reasons[0]))
+    for i in differ:
+        parts[2 * i + 1] = "#"
+    said = "".join(parts)
     named: dict[str, list[str]] = {}  # file: the marks of its lines named
     covered = 0
-    for error, values in zip(kind, numbers, strict=True):
-        mark = str(error.line) if error.line is not None else values[differ[0]] if differ else ""
+    for error in kind:
+        mark = (
+            str(error.line)
+            if error.line is not None
+            else _split(error.reason)[2 * differ[0] + 1]
+            if differ
+            else ""
+        )
         if not mark and error.source in named:
             covered += 1  # the file is named: it says where this one is
             continue
@@ -192,3 +205,16 @@ def kind_line(kind: Sequence[LoadError]) -> str:
     rest = f" and {len(kind) - covered:,} more" if covered < len(kind) else ""
     where = ("; " if any(named.values()) else ", ").join(places)
     return f"{plural(len(kind), 'bad line')}: {said} — in {where}{rest}"
+
+
+@lru_cache(maxsize=1 << 16)
+def _kind_of(reason: str) -> str:
+    """``reason`` with its numbers as ``#``: the bad lines of one kind say the same."""
+    return _NUMBER.sub("#", reason)
+
+
+@lru_cache(maxsize=1 << 10)
+def _split(reason: str) -> tuple[str, ...]:
+    """``reason``'s text and numbers, alternating (text first and last): its kind is the text
+    (:func:`fold_errors`). Many bad lines have one reason: split once."""
+    return tuple(_NUMBERS.split(reason))
