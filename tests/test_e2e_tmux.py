@@ -270,5 +270,5 @@ def test_escape_and_a_key_sent_in_one_write_are_both_keys(
         tmux("send-keys", "-t", name, "Enter")
         wait_for(name, "reference: 0")
         tmux("send-keys", "-t", name, "Escape", "/")
-        shown = wait_for(name, "editing the filter")
+        shown = wait_for(name, "enter applies the filter, esc leaves")
         assert "search this generation" not in shown
