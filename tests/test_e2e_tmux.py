@@ -251,3 +251,24 @@ def test_keys_typed_ahead_act_as_typed(
         time.sleep(1.0)  # the keys held for the table are acted on as it is shown
         screen_now = wait_for(name, shown)
         assert gone not in screen_now, screen_now
+
+
+def test_escape_and_a_key_sent_in_one_write_are_both_keys(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """tmux ``send-keys Escape s`` writes both at once: Textual read them as Alt+s (the help
+    stayed open, nothing sorted), and Escape, '/' on a prompt as '/' alone (its search)."""
+    data = write_evals(tmp_path / "evals")
+    with terminal(checkout_command(data, word_tokenizer, tmp_path / "cache")) as name:
+        wait_for(name, "Showing 13 of 13 rows (run × prompt)")
+        tmux("send-keys", "-t", name, "?")
+        wait_for(name, "Everywhere")
+        tmux("send-keys", "-t", name, "Escape", "s")
+        wait_for(name, "Sort by (enter; the same column again flips")
+        tmux("send-keys", "-t", name, "Escape")
+        wait_for(name, "Showing 13 of 13 rows (run × prompt)")
+        tmux("send-keys", "-t", name, "Enter")
+        wait_for(name, "reference: 0")
+        tmux("send-keys", "-t", name, "Escape", "/")
+        shown = wait_for(name, "enter applies the filter, esc leaves")
+        assert "search this generation" not in shown

@@ -322,6 +322,21 @@ class EvalApp(App[int]):
                 # filter box had the keys yet) and was lost, the filter applied empty.
                 self.held_keys.append(event)
                 return
+        if (
+            isinstance(event, events.Key)
+            and event.key == "escape"
+            and not event.is_forwarded
+            and self.screen_stack  # (none while the app closes)
+            and not isinstance(self.focused, Input)
+            and self.screen.maximized is None
+            and await self._check_bindings("escape")  # exact textual pin (pyproject.toml)
+        ):
+            # Acted on as it is read, before the keys behind it: Textual hands it to the focused
+            # widget, its binding runs once it has come back up to the screen, and a priority
+            # key sent with it ran first, where the escape was to leave: Escape, '/' on a
+            # prompt searched its generation rather than filter the table. (A text box keeps
+            # its escape in order with the characters typed before it: OrderedInput.)
+            return
         await super().on_event(event)
 
     def on_mount(self) -> None:

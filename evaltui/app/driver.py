@@ -7,9 +7,14 @@ import fcntl
 import os
 import re
 import select
+import selectors
 import struct
 import termios
+from codecs import getincrementaldecoder
+from collections.abc import Iterable
 
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+from textual._parser import ParseError
 from textual._xterm_parser import XTermParser  # exact textual pin (pyproject.toml)
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
@@ -60,9 +65,55 @@ def read_typed_ahead(fileno: int) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-_AFTER_LONE_ESCAPE = re.compile(r"(?<=\x1b)(?=[^\x1b\[O])")
-"""Just after an escape typed ahead before a key that starts no escape sequence (the keys'
-sequences start ``ESC [`` or ``ESC O``)."""
+_ALT_KEYS = "".join(sorted({k[1] for k in ANSI_SEQUENCES_KEYS if len(k) == 2 and k[0] == "\x1b"}))
+"""The keys after an escape that Textual reads as one key of their own: Alt+Backspace
+(``ctrl+w``), Alt+Tab, Alt+b and Alt+f (a word left and right), a Mac's Option digits."""
+_AFTER_LONE_ESCAPE = re.compile(rf"(?<=\x1b)(?=[^{re.escape(_ALT_KEYS)}\[O])")
+"""Just after an escape followed by a key that starts no escape sequence (the keys' sequences,
+and the terminal's answers to Textual's questions, start ``ESC [`` or ``ESC O``) and makes no
+Alt key of Textual's with it (:data:`_ALT_KEYS`)."""
+
+
+class EscapeThenKeyParser(XTermParser):
+    """Textual's parser of the terminal's input, but for an escape followed at once by a key
+    that starts no escape sequence: the escape key, then that key.
+
+    Textual tells an Alt key from the escape key by the pause after an escape (100 ms); with no
+    pause, it read Alt with the key: an Alt letter nothing is bound to, and after any other
+    key (``/ ? [ . ,`` space) the escape was dropped. Keys come with no pause when they are
+    typed ahead, sent in one write (tmux ``send-keys Escape s``, a paste) or typed fast over a
+    slow link: Escape, ``s`` in the help left the help open and sorted nothing; Escape, ``/``
+    on a prompt searched its generation rather than going back to filter the table; in the
+    filter box the escape was lost and the ``s`` typed in. Nothing in evaltui is bound to an
+    Alt letter. The Alt keys Textual reads as keys of their own stay so (:data:`_ALT_KEYS`:
+    Alt+Backspace deletes a word in a text box; Escape then ``b``, ``f`` or a digit in one
+    write are still these), as does every Alt key of a terminal that reports keys
+    unambiguously (kitty's protocol)."""
+
+    def __init__(self, debug: bool = False) -> None:
+        super().__init__(debug)
+        self._escape_last = False
+        """The data fed last ended with an escape (the parser waits for what follows)."""
+
+    def feed(self, data: str) -> Iterable[Message]:
+        if not data:  # the end: an escape left waiting is the escape key (Textual's own)
+            yield from super().feed(data)
+            return
+        if self._escape_last and _AFTER_LONE_ESCAPE.match("\x1b" + data[0], 1):
+            yield from self._escape_now()
+        *parts, last = _AFTER_LONE_ESCAPE.split(data)
+        for part in parts:  # each ends with an escape a key follows
+            yield from super().feed(part)
+            yield from self._escape_now()
+        yield from super().feed(last)
+        self._escape_last = data.endswith("\x1b")
+
+    def _escape_now(self) -> Iterable[Message]:
+        """The escape the parser waits after, read as the escape key now: as its wait for
+        what follows had run out (Textual's :meth:`tick`)."""
+        if self._timeout_time is not None:
+            self._timeout_time = 0.0
+            yield from self.tick()
 
 
 def typed_ahead_events(typed: str) -> list[Message]:
@@ -73,17 +124,13 @@ def typed_ahead_events(typed: str) -> list[Message]:
     acted on, the second opened the first prompt of a table never seen. An Enter after other
     keys ("j j" Enter, a filter and its Enter) is kept.
 
-    Typed ahead, the keys come in one read with no time between them, and an escape before a
-    key read as Alt with that key (Textual tells the two apart by the pause after an escape):
-    '?', Escape, 's' left the help open, the 's' lost as alt+s; in the filter box the escape
-    was lost and the 's' typed into the filter. Nothing here is bound to an Alt key: typed
-    ahead, it is the escape key, then the key."""
-    events: list[Message] = []
-    for part in _AFTER_LONE_ESCAPE.split(typed.lstrip("\r\n")):
-        parser = XTermParser()
-        events.extend(parser.feed(part))
-        with contextlib.suppress(Exception):
-            events.extend(parser.feed(""))  # an escape at the end is the escape key
+    Typed ahead, the keys come in one read with no time between them: an escape before a key
+    is the escape key, then the key (:class:`EscapeThenKeyParser`); read as Alt with the key,
+    '?', Escape, 's' left the help open, the 's' lost as alt+s."""
+    parser = EscapeThenKeyParser()
+    events = list(parser.feed(typed.lstrip("\r\n"))) if typed.lstrip("\r\n") else []
+    with contextlib.suppress(ParseError):
+        events.extend(parser.feed(""))  # an escape at the end is the escape key
     return events
 
 
@@ -107,3 +154,37 @@ class TypeaheadDriver(LinuxDriver):
             for event in events:
                 self.process_message(event)
         super().start_application_mode()  # type: ignore[no-untyped-call]
+
+    def run_input_thread(self) -> None:
+        """Textual's (``LinuxDriver.run_input_thread`` of the pinned version), reading the keys
+        with :class:`EscapeThenKeyParser`: an escape sent with the key after it is the escape
+        key, then the key, not Alt with the key."""
+        selector = selectors.SelectSelector()
+        selector.register(self.fileno, selectors.EVENT_READ)
+        parser = EscapeThenKeyParser(self._debug)
+        decode = getincrementaldecoder("utf-8")().decode
+
+        def process_selector_events(
+            selector_events: list[tuple[selectors.SelectorKey, int]], final: bool = False
+        ) -> None:
+            for index, (_key, mask) in enumerate(selector_events):
+                if mask & selectors.EVENT_READ:
+                    last = index == len(selector_events) - 1
+                    data = decode(os.read(self.fileno, 1024 * 4), final=final and last)
+                    if not data:  # (stdin piped)
+                        break
+                    for event in parser.feed(data):
+                        self.process_message(event)
+            for event in parser.tick():
+                self.process_message(event)
+
+        try:
+            while not self.exit_event.is_set():
+                process_selector_events(selector.select(0.1))
+            selector.unregister(self.fileno)
+            process_selector_events(selector.select(0.1), final=True)
+        finally:
+            selector.close()
+            with contextlib.suppress(EOFError, ParseError):
+                for _event in parser.feed(""):
+                    pass

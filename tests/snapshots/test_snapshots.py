@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -99,5 +100,56 @@ def test_other_screens(snap_compare: Any, snapshot_app: EvalApp, key: str) -> No
         _steady(pilot.app)
         await pilot.press(key)
         await pilot.pause()
+
+    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_bad_lines_alike_said_once(
+    snap_compare: Any, tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The A2UI Inspect log: one TypeError on 25 samples, said once (was 25 times)."""
+    logs = Path(__file__).parents[1] / "fixtures" / "real_world" / "inspect_ai" / "A2UI" / "logs"
+    monkeypatch.chdir(tmp_path)
+    app = EvalApp([str(logs)], LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "cache"))
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_filter_typed_and_a_long_generation(
+    snap_compare: Any, tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The filter typed (the count whole after the hint), then a long generation's rule."""
+    data = write_evals(tmp_path / "evals")
+    trace = "\n".join(f"step {i}: still thinking" for i in range(40)) + "\n\\boxed{4}"
+    record = {"prompt": "What is 2 + 2?", "gen": trace, "answer": "4", "accuracy": 1.0}
+    (data / "model_b" / "long.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "cache"))
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        _steady(pilot.app)
+        await pilot.press("slash", *'prompt~"^What"')
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_filter_being_typed(snap_compare: Any, snapshot_app: EvalApp) -> None:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        _steady(pilot.app)
+        await pilot.press("slash", *"n>=4")
+        await settle(pilot)
+        await pilot.pause(0.5)
 
     assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=run_before)

@@ -63,6 +63,15 @@ if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
 
 FILTER_DEBOUNCE = 0.3
+EDITING_HINTS = (
+    "editing the filter: enter applies, esc returns to the table · ",
+    "editing the filter: enter applies, esc leaves · ",
+    "enter applies the filter, esc leaves · ",
+    "enter applies, esc leaves · ",
+    "",
+)
+"""The status line's words while the filter is typed, longest first: the longest that leaves
+the count whole."""
 EMPTY_REASON_LINES = 4
 """Lines of the width the reason a load found no generation may fill (word wrapping may take
 one more: ``#empty-reason`` is at most one line higher)."""
@@ -954,9 +963,14 @@ class MainScreen(Screen[None]):
 
     def _show_status(self) -> None:
         editing = self.query_one("#filter", Input).has_focus
-        hint = "editing the filter: enter applies, esc returns to the table · " if editing else ""
-        text, end = hint + self._status, self._status_end
         room = self.size.width - 2
+        hint = ""
+        if editing:
+            # As much of it as leaves the count whole: at 80 columns the whole hint cut the
+            # count the filter being typed changes ("Showing 41 of 1…").
+            head = self._status.partition(" · ")[0]
+            hint = first_fitting(EDITING_HINTS, room - cell_width(head + self._status_end))
+        text, end = hint + self._status, self._status_end
         if end and cell_width(text + end) > room:
             # The count ("Showing 0 of 13 rows (run × prompt)") kept whole too, the view's
             # words after it cut to the room left; on a narrow line the count is cut as well.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
@@ -12,18 +15,28 @@ from textual.widgets import Static
 
 from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.help import HangingText
-from evaltui.data.notes import note_lines
+from evaltui.data.notes import _NUMBER, note_lines
 from evaltui.data.sanitize import one_line
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
     from evaltui.data.loader import LoadResult
+    from evaltui.data.schema import LoadError
 
 MAX_LISTED = 5000
 LINE_LIMIT = 2000
 #: Seconds between looks at the app's result (a load or a followed update may bring more).
 RECHECK = 0.5
+#: Bad lines of one kind said once from this many on (two said as they are are no longer).
+FOLD_FROM = 3
+#: Places a folded kind names (its first lines, or files); the rest are counted.
+PLACES_NAMED = 5
+#: The header's words when some bad lines are alike: said once, or each listed.
+SAID_ONCE = " · the lines alike said once (a lists every line)"
+EACH_LISTED = " · every line (a says the lines alike once)"
+_NUMBERS = re.compile(f"({_NUMBER.pattern})")
+"""A reason's numbers (as notes are folded, :mod:`evaltui.data.notes`), kept by ``split``."""
 
 
 class ProblemsScreen(Screen[None]):
@@ -33,14 +46,27 @@ class ProblemsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="problems_back"),
         Binding("q", "app.pop_screen", "Back", id="problems_back_q"),
+        Binding(
+            "a",
+            "every_line",
+            "Every line",
+            id="problems_every_line",
+            tooltip="again: the lines alike said once",
+        ),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.shown_result: LoadResult | None = None
-        self.shown: tuple[int, str | None, bool] | None = None
+        self.shown: tuple[int, str | None, bool, bool] | None = None
         """What the text was made from, beside :attr:`shown_result`: how many bad lines, the
-        load error, whether the load was still running."""
+        load error, whether the load was still running, whether every line was listed."""
+        self.every_line = False
+        """True lists every bad line; False says a kind of bad line said on many lines once
+        (``a`` toggles)."""
+        self.alike = False
+        """Whether some bad lines are alike (said once unless :attr:`every_line`): ``a`` is
+        offered only then."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="problems"):
@@ -54,29 +80,55 @@ class ProblemsScreen(Screen[None]):
     def show_news(self) -> None:
         app = cast("EvalApp", self.app)
         result = app.result
-        now = (len(result.errors) if result else 0, app.load_error, app.loading)
+        now = (len(result.errors) if result else 0, app.load_error, app.loading, self.every_line)
         if result is self.shown_result and now == self.shown:
             return
         self.shown_result, self.shown = result, now
-        text = "\n".join(problem_lines(app.result, app.load_error, app.loading))
+        lines = problem_lines(app.result, app.load_error, app.loading, every_line=self.every_line)
+        alike = lines[0].endswith((SAID_ONCE, EACH_LISTED))
+        if alike != self.alike:
+            self.alike = alike
+            self.refresh_bindings()
+        text = "\n".join(lines)
         # An entry too long for the screen goes on two cells in: at 60 columns each bad line
         # went on at the left edge, read as the next entry ('value at column 12').
         self.query_one("#problems-text", Static).update(HangingText(text, paragraph=2))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.alike or action != "every_line"
 
-def problem_lines(result: LoadResult | None, error: str | None, loading: bool) -> list[str]:
+    def action_every_line(self) -> None:
+        """``a``: every bad line listed, or each kind said on many lines once (as at first)."""
+        self.every_line = not self.every_line
+        self.show_news()
+
+
+def problem_lines(
+    result: LoadResult | None, error: str | None, loading: bool, *, every_line: bool = False
+) -> list[str]:
     """Bad lines in file order, then skipped files, then notes; what is known so far while
-    ``loading``."""
+    ``loading``. A kind of bad line on many lines is said once (:func:`fold_errors`) unless
+    ``every_line``."""
     if result is None:  # the load's reason names files: one safe line, as every line here
         return [one_line(error, LINE_LIMIT) if error else "still loading: nothing read yet"]
     so_far = " so far (still loading)" if loading else ""
-    lines = [f"{plural(len(result.errors), 'bad line')} (counted, not used){so_far}"]
     # In file order, line by line (readers and threads report them in any order); each whole,
     # wrapped at the screen's width.
     errors = sorted(result.errors, key=lambda e: (e.source, e.line or 0))
-    lines.extend(one_line(str(e), LINE_LIMIT) for e in errors[:MAX_LISTED])
-    if len(result.errors) > MAX_LISTED:
-        lines.append(f"… and {len(result.errors) - MAX_LISTED:,} more")
+    kinds = fold_errors(errors)
+    folded = len(kinds) < len(errors)
+    if every_line or not folded:
+        told = EACH_LISTED if folded else ""
+        entries = [str(e) for e in errors]
+    else:
+        # An Inspect log whose 27 samples all failed on one TypeError said it 27 times, a
+        # screen and a half of the same words: once now, with where.
+        told = SAID_ONCE
+        entries = [kind_line(kind) for kind in kinds]
+    lines = [f"{plural(len(result.errors), 'bad line')} (counted, not used){so_far}{told}"]
+    lines.extend(one_line(entry, LINE_LIMIT) for entry in entries[:MAX_LISTED])
+    if len(entries) > MAX_LISTED:
+        lines.append(f"… and {len(entries) - MAX_LISTED:,} more")
     skipped = result.skipped_files
     lines.append("")
     lines.append(f"{plural(len(skipped), 'file')} skipped")
@@ -89,3 +141,80 @@ def problem_lines(result: LoadResult | None, error: str | None, loading: bool) -
         groups = result.note_groups()
         lines.extend(note_lines(groups, listed=MAX_LISTED, limit=LINE_LIMIT))
     return lines
+
+
+def fold_errors(errors: Sequence[LoadError]) -> list[list[LoadError]]:
+    """``errors`` (in file order) by kind, in that order: the bad lines whose reasons are the
+    same, numbers aside (as notes are folded, :mod:`evaltui.data.notes`), are one kind, said
+    where its first is, when there are :data:`FOLD_FROM` or more of them; every other bad line
+    is a kind of its own, in its place."""
+    keys = [_kind_of(error.reason) for error in errors]
+    kinds: dict[str, list[LoadError]] = {}
+    for key, error in zip(keys, errors, strict=True):
+        kinds.setdefault(key, []).append(error)
+    folded: list[list[LoadError]] = []
+    said: set[str] = set()
+    for key, error in zip(keys, errors, strict=True):
+        if len(kinds[key]) < FOLD_FROM:
+            folded.append([error])
+        elif key not in said:
+            said.add(key)
+            folded.append(kinds[key])
+    return folded
+
+
+def kind_line(kind: Sequence[LoadError]) -> str:
+    """One kind of bad line (:func:`fold_errors`) said once: a single bad line as it is;
+    several as how many, their reason with ``#`` for each number that differs between them,
+    and where: the files, each with its first few lines (in a file without lines, the values
+    of the first number that differs: the samples'), the rest counted.
+
+    ``27 bad lines: samples/#_epoch_1.json: sample # (epoch 1) errored: TypeError(…) — in
+    a2ui.eval: # = 10, 11, 12, 13, 14 and 22 more``"""
+    if len(kind) == 1:
+        return str(kind[0])
+    reasons = list(dict.fromkeys(error.reason for error in kind))  # (most are one)
+    numbers = [_split(reason)[1::2] for reason in reasons]
+    differ = [i for i, value in enumerate(numbers[0]) if any(n[i] != value for n in numbers)]
+    parts = list(_split(reasons[0]))
+    for i in differ:
+        parts[2 * i + 1] = "#"
+    said = "".join(parts)
+    named: dict[str, list[str]] = {}  # file: the marks of its lines named
+    covered = 0
+    for error in kind:
+        mark = (
+            str(error.line)
+            if error.line is not None
+            else _split(error.reason)[2 * differ[0] + 1]
+            if differ
+            else ""
+        )
+        if not mark and error.source in named:
+            covered += 1  # the file is named: it says where this one is
+            continue
+        if len(named) + sum(max(0, len(m) - 1) for m in named.values()) >= PLACES_NAMED:
+            break
+        named.setdefault(error.source, []).extend([mark] if mark else [])
+        covered += 1
+    places = []
+    for source, marks in named.items():
+        lines = next(e.line for e in kind if e.source == source) is not None
+        what = (" line" if len(marks) == 1 else " lines") if lines else ": # ="
+        places.append(f"{source}{what} {', '.join(marks)}" if marks else source)
+    rest = f" and {len(kind) - covered:,} more" if covered < len(kind) else ""
+    where = ("; " if any(named.values()) else ", ").join(places)
+    return f"{plural(len(kind), 'bad line')}: {said} — in {where}{rest}"
+
+
+@lru_cache(maxsize=1 << 16)
+def _kind_of(reason: str) -> str:
+    """``reason`` with its numbers as ``#``: the bad lines of one kind say the same."""
+    return _NUMBER.sub("#", reason)
+
+
+@lru_cache(maxsize=1 << 10)
+def _split(reason: str) -> tuple[str, ...]:
+    """``reason``'s text and numbers, alternating (text first and last): its kind is the text
+    (:func:`fold_errors`). Many bad lines have one reason: split once."""
+    return tuple(_NUMBERS.split(reason))

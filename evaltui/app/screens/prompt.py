@@ -74,6 +74,31 @@ def flipped_summary(gens: pl.DataFrame, most: int = 6) -> str:
     return f"{flipped.height} flipped (stored→new): {', '.join(shown)}{more}"
 
 
+class GenerationBox(VerticalScroll):
+    """The shown generation's box. On its top rule, while the text is longer than the box: how
+    many lines are below, and the keys that page and search it (the generation list has the
+    focus, its arrows move in the list: nothing said the text scrolls, nor how)."""
+
+    def on_resize(self) -> None:  # (the search box shown, the terminal's size)
+        self.mark()
+
+    def watch_virtual_size(self) -> None:  # (a new text)
+        self.mark()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.mark()
+
+    def mark(self) -> None:
+        hidden = self.max_scroll_y
+        below = max(0, hidden - round(self.scroll_y))
+        if not hidden:
+            self.border_title = None
+            return
+        where = f"▼ {plural(below, 'more line')}" if below else "▲ the end"
+        self.border_title = Text(f" {where} · space/b page · / search ", no_wrap=True)
+
+
 class PromptScreen(Screen[None]):
     """Inspect every generation of one prompt (of one run)."""
 
@@ -94,6 +119,10 @@ class PromptScreen(Screen[None]):
         # not focused, the generation list is.
         Binding("J", "scroll_prompt(1)", "Prompt ↓", id="prompt_scroll_down", show=False),
         Binding("K", "scroll_prompt(-1)", "Prompt ↑", id="prompt_scroll_up", show=False),
+        # The generation list has the focus: a long generation was scrolled only by Tab to its
+        # box, then the arrows, and nothing said so. Space and b page it, as in less.
+        Binding("space", "scroll_generation(1)", "Gen page ↓", id="gen_page_down", show=False),
+        Binding("b", "scroll_generation(-1)", "Gen page ↑", id="gen_page_up", show=False),
         Binding("y", "copy", "Copy", id="copy"),
         Binding("p", "plot", "Plot", id="prompt_plot"),
     ]
@@ -199,7 +228,7 @@ class PromptScreen(Screen[None]):
         yield Static("", id="prompt-more")
         yield Static("", id="prompt-answer")
         yield OptionList(id="generations")
-        with VerticalScroll(id="generation-box"):
+        with GenerationBox(id="generation-box"):
             yield Static("", id="generation-text")
         yield OrderedInput(
             placeholder="/ search this generation (enter: next match, esc: back)",
@@ -599,6 +628,12 @@ class PromptScreen(Screen[None]):
             text = Text.assemble((note, "italic"), "\n\n", text)
         self.query_one("#generation-text", Static).update(text)
         return text
+
+    def action_scroll_generation(self, pages: int) -> None:
+        """``space``/``b``: the generation a page down/up (less one line, kept for context)."""
+        box = self.query_one("#generation-box", VerticalScroll)
+        step = max(1, box.scrollable_content_region.height - 1)
+        box.scroll_relative(y=pages * step, animate=False)
 
     def show_prompt_text(self) -> None:
         """The prompt; with ``v`` (whole), the whole reference under it when its line cuts it
