@@ -5,6 +5,7 @@ Pure numpy; the plot and summary screens call these from their workers and only 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -94,6 +95,27 @@ def spaced_ticks(
         return ticks, labels
     picked = range(0, len(ticks), every)
     return [ticks[i] for i in picked], [labels[i] for i in picked]
+
+
+def row_spaced_ticks(
+    ticks: list[float], labels: list[str], rows: int, low: float, high: float
+) -> tuple[list[float], list[str]]:
+    """Every k-th of ``ticks`` (from the first), k the least that leaves a blank row between
+    two labels up an axis of ``rows`` rows from ``low`` to ``high``, each tick on the row
+    plotext puts it (``floor(0.5 + (rows - 1) * (tick - low) / (high - low))``). Five count
+    ticks (0, 20, … 80) on a panel of five rows at 80x24 met on rows, plotext dropped one, and
+    the axis read 80, 60, 40, 0 on consecutive rows (a step of 20 a row, then of 40)."""
+    if len(ticks) < 2 or rows <= 1 or not high > low:
+        return ticks, labels
+
+    def row(tick: float) -> int:
+        return math.floor(round(0.5 + (rows - 1) * (tick - low) / (high - low), 8))
+
+    for every in range(1, len(ticks)):
+        kept = range(0, len(ticks), every)
+        if all(row(ticks[b]) - row(ticks[a]) >= 2 for a, b in itertools.pairwise(kept)):
+            return [ticks[i] for i in kept], [labels[i] for i in kept]
+    return ticks[:1], labels[:1]
 
 
 @dataclass(frozen=True, slots=True)

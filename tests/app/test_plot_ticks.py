@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -65,3 +66,66 @@ def test_spaced_ticks_keep_every_kth_round_tick() -> None:
     )
     assert spaced_ticks(ticks, labels, 76) == (ticks, labels)  # 8 labels of 5 + 3 fit
     assert spaced_ticks(ticks[:2], labels[:2], 5) == (ticks[:2], labels[:2])
+
+
+def write_two_runs_of_many_lengths(root: Path) -> Path:
+    """Two runs of 240 generations of 5 to 1,200 words: count axes up to ~30-80 a bin."""
+    for run, shift in (("deepseek-ai__DeepSeek-R1-Distill-Qwen-32B", 0), ("qwen", 7)):
+        folder = root / "evals" / run
+        folder.mkdir(parents=True)
+        lines = [
+            json.dumps(
+                {
+                    "prompt": f"p{i % 40}",
+                    "gen": " ".join(["w"] * (5 + ((i * 37 + shift) % 97) ** 2 // 8)),
+                    "answer": "1",
+                    "accuracy": (i + shift) % 3 == 0,
+                }
+            )
+            + "\n"
+            for i in range(240)
+        ]
+        (folder / "out.jsonl").write_text("".join(lines), encoding="utf-8")
+    return root / "evals"
+
+
+def count_axes(lines: list[str]) -> list[list[tuple[int, float]]]:
+    """Each panel's y tick labels: (row on screen, value), top to bottom."""
+    panels: list[list[tuple[int, float]]] = []
+    for row, line in enumerate(lines):
+        if "┌" in line:
+            panels.append([])
+        found = re.match(r"^\s*([\d,.]+k?)┤", line)
+        if found and panels:
+            panels[-1].append((row, float(found.group(1).replace(",", "").replace("k", "e3"))))
+    return panels
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 35)])
+@pytest.mark.parametrize("plot", ["1", "2"])
+async def test_count_axis_labels_stand_a_row_apart_and_evenly(
+    tmp_path: Path, make_app: Any, size: tuple[int, int], plot: str
+) -> None:
+    """At 80x24 the correct-vs-wrong plot of two runs has two panels of five rows: five count
+    ticks (0, 20, … 80) met on them, plotext dropped one, and the axis read 80, 60, 40, 0 on
+    consecutive rows (a step of 20 a row, then of 40). Now as many as leave a blank row
+    between labels, at one value step."""
+    app = make_app(write_two_runs_of_many_lengths(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PlotScreen)
+        await pilot.press(plot)
+        await settle(pilot)
+        await pilot.pause()
+        lines = screen_lines(app)
+        shown = "\n".join(lines)
+        panels = count_axes(lines)
+        assert len(panels) == (2 if plot == "2" else 1), shown
+        for ticks in panels:
+            assert len(ticks) >= 2, shown
+            rows = [row for row, _value in ticks]
+            values = [value for _row, value in ticks]
+            assert min(b - a for a, b in itertools.pairwise(rows)) >= 2, shown
+            assert len({round(a - b, 6) for a, b in itertools.pairwise(values)}) == 1, shown

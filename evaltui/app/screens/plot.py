@@ -33,6 +33,7 @@ from evaltui.data.bins import (
     length_bins,
     nice_ticks,
     rate_bins,
+    row_spaced_ticks,
     spaced_ticks,
     tick_label,
     tick_labels,
@@ -855,17 +856,21 @@ class PlotScreen(Screen[None]):
             plt.subplots(len(figure.panels), 1)
         for index, panel in enumerate(figure.panels):
             target = plt.subplot(index + 1, 1) if len(figure.panels) > 1 else plt
+            last = index == len(figure.panels) - 1
             # The x axis's cells: the plot's width less the y ticks' labels and the frame.
             ylabels = max((len(label) for label in panel.yticks[1]), default=0)
             cells = widget.size.width - ylabels - 2
-            self.draw_panel(
-                target, figure, panel, last=index == len(figure.panels) - 1, cells=cells
-            )
+            # The y axis's rows (plotext gives each panel an equal share of the height, the
+            # last the rest): the share less the frame, the title, the x ticks' line and the
+            # line of the axes' labels.
+            label_line = bool(figure.ylabel or (last and figure.xlabel))
+            rows = widget.size.height // len(figure.panels) - 3 - bool(panel.title) - label_line
+            self.draw_panel(target, figure, panel, last=last, cells=cells, rows=rows)
         widget.refresh()
 
     @staticmethod
     def draw_panel(
-        target: Any, figure: Figure, panel: Panel, *, last: bool, cells: int = 0
+        target: Any, figure: Figure, panel: Panel, *, last: bool, cells: int = 0, rows: int = 0
     ) -> None:
         """Draw one panel on plotext's figure or one of its subplots (untyped plotext API)."""
         if panel.title:
@@ -899,9 +904,9 @@ class PlotScreen(Screen[None]):
             target.xlim(xs[0] - 1.5, xs[0] + 1.5)
         if panel.xticks[0]:
             target.xticks(*spaced_ticks(*panel.xticks, cells))
+        low, high = (0.0, panel.ymax * 1.05 if panel.ymax else 1.0)
+        if figure.scatter:
+            low, high = -0.02, 1.02
         if panel.yticks[0]:
-            target.yticks(*panel.yticks)
-        if not figure.scatter:
-            target.ylim(0, panel.ymax * 1.05 if panel.ymax else 1)
-        else:
-            target.ylim(-0.02, 1.02)
+            target.yticks(*row_spaced_ticks(*panel.yticks, rows, low, high))
+        target.ylim(low, high)
