@@ -81,6 +81,10 @@ FROM_ANSWER = (
 """The message of a generation whose text is not the model's but whose format gave the answer
 its scorer extracted (an Inspect sample read from its summary: the scorer's ``answer``):
 ``exact`` and ``math-verify``, which read only the answer, score that answer."""
+FOUND_NONE = "no answer: the format's scorer found none in the text it scored"
+"""The message of an `exact` verdict on a generation whose format's scorer looked and found no
+answer (an Inspect scorer's ``answer`` "", lighteval's post-processed text with none): scored
+as no answer, never one read from the shown text (``scored_text`` holds what it read)."""
 ANSWER_SCORERS = frozenset({"exact", "math-verify"})
 """The scorers that read only a generation's answer: they score a format's extracted answer when
 the text is not the model's (:data:`FROM_ANSWER`). A user scorer reads the text: it gets none."""
@@ -267,6 +271,9 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
     # The format's extracted answer (an Inspect summary's scorer answer) is scored as it is.
     absent = pl.when(pl.col("extracted").is_null()).then(reason)
     given = pl.when(reason.is_not_null()).then(pl.lit(FROM_ANSWER))
+    if "scored_text" in generations.columns:
+        found_none = pl.col("extracted").is_null() & pl.col("scored_text").is_not_null()
+        given = given.when(found_none).then(pl.lit(FOUND_NONE))
     return generations.select(
         pl.when(pl.col("answer").is_null() | absent.is_not_null())
         .then(None)
@@ -1604,14 +1611,22 @@ def per_run_comparison(stats: pl.DataFrame) -> pl.DataFrame:
 
 def from_answer_words(rescored: Rescored) -> str:
     """How many generations were scored from their format's extracted answer, their text not
-    being the model's (:data:`FROM_ANSWER`), in words; "" when none."""
-    n = int((rescored.scores["score_message"] == FROM_ANSWER).sum())
-    if not n:
-        return ""
-    return (
-        f"{plural(n, 'generation')} scored from the answer their format's scorer extracted "
-        "(the text is not the model's output: an Inspect sample read from its summary)"
-    )
+    being the model's (:data:`FROM_ANSWER`), and how many as no answer, their format's scorer
+    having found none (:data:`FOUND_NONE`), in words; "" when neither."""
+    messages = rescored.scores["score_message"]
+    n, none = int((messages == FROM_ANSWER).sum()), int((messages == FOUND_NONE).sum())
+    told = []
+    if n:
+        told.append(
+            f"{plural(n, 'generation')} scored from the answer their format's scorer extracted "
+            "(the text is not the model's output: an Inspect sample read from its summary)"
+        )
+    if none:
+        told.append(
+            f"{plural(none, 'generation')} scored as no answer: their format's scorer found"
+            ' none (an Inspect answer "") and none is read from the text (math-verify reads it)'
+        )
+    return "; ".join(told)
 
 
 def unscored_words(row: dict[str, Any]) -> str:
