@@ -120,16 +120,17 @@ def rescore_parts(
     part after those counts (3), then fewer words ("stored 0.417–0.920", "8 flipped (d)", 4).
     After a re-score of the five published lm_eval runs the one part beside the accuracy took
     100+ cells: the header dropped it with " …" at 60 columns and at 120 alike. The last (5)
-    is 4's with the stored accuracies after the unscored count, as a part the header may leave
-    off (:func:`header_text` uses it when no other keeps every part it must show)."""
+    is 4's with the flipped count beside the accuracy and the stored accuracies after the
+    unscored count, as a part the header may leave off (:func:`header_text` uses it when no
+    other keeps every part it must show, the flipped count among them)."""
     if numbers is None:
         return "", []
     every, rows = numbers.every, numbers.accuracies
     flipped_count = sum(int(r["flipped"]) for r in every)
     flipped = (
-        f"{flipped_count:,} flipped (d)"
+        f"{flipped_count:,}{_FLIPPED}"
         if spelling >= 4
-        else f"{plural(flipped_count, 'verdict')} flipped (d)"
+        else f"{plural(flipped_count, 'verdict')}{_FLIPPED}"
     )
     if not rows:
         return flipped, []
@@ -151,7 +152,9 @@ def rescore_parts(
     new = f"new {over}" if over else ""
     stored_part = f"{'stored' if spelling >= 4 else 'stored accuracy'} {values}"
     if spelling >= RESCORE_SPELLINGS - 1:
-        return "", [p for p in (stored_part, new, flipped) if p]
+        # The flipped count beside the accuracy, the stored accuracies after the counts (they
+        # may be left off): after them at 80 columns it went into "+7 (t)" with them.
+        return flipped, [p for p in (stored_part, new) if p]
     if spelling >= 3:
         return stored_part, [p for p in (new, flipped) if p]
     return " · ".join(p for p in (stored_part, new, flipped) if p), []
@@ -429,6 +432,8 @@ def _header_parts(
 
 _STORED = "stored "
 """How the re-score's stored accuracies part starts (:func:`rescore_parts`)."""
+_FLIPPED = " flipped (d)"
+"""How the re-score's flipped count ends (:func:`rescore_parts`)."""
 
 
 def _must(part: str, optional: str = "") -> bool:
@@ -439,6 +444,9 @@ def _must(part: str, optional: str = "") -> bool:
     kept = ("accuracy ", "mean ", "correct ", _STORED, "unscored ", "notes ", "generations loading")
     return (
         part.startswith(kept)
+        # The re-score's flipped count: the one number the user just asked for (at 80 columns
+        # after a re-score of two runs it went into "+7 (t)").
+        or part.endswith(_FLIPPED)
         or part in {"lengths pending", "lengths incomplete"}
         or (part.startswith("bad lines ") and part != "bad lines 0")
     )
