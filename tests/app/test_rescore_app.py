@@ -398,6 +398,11 @@ async def test_summary_screen_says_a_continuous_stored_score_is_a_mean(
         console.print(app.screen.report)  # type: ignore[attr-defined]
         shown = console.export_text()
         assert "graded: mean score 40 stored → accuracy 0.500 new" in shown, shown
+        # The stored 0-100 score has no "correct": no verdict could flip ("0 verdicts flipped
+        # (0 to correct, 0 to wrong)" was no count), here and in the header.
+        assert "new · no stored verdicts to flip (the stored score has no 'correct'" in shown
+        assert "verdicts flipped" not in shown, shown
+        assert "no stored verdicts to flip" in header(app) and "flipped" not in header(app)
 
 
 def write_acc_and_bleu_runs(evals: Path, acc_scores: list[int]) -> None:

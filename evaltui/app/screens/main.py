@@ -132,6 +132,9 @@ def rescore_parts(
         if spelling >= 4
         else f"{plural(flipped_count, 'verdict')}{_FLIPPED}"
     )
+    if not any(r.get("stored_verdicts", True) for r in every):
+        # A stored mae with no threshold has no verdict to flip: "0 verdicts flipped" was no count.
+        flipped = _NO_VERDICTS + ("" if spelling >= 4 else " to flip")
     if not rows:
         return flipped, []
     label = max(8, min(20, (width - 60) // max(1, len(rows)))) if spelling == 0 else 8
@@ -434,6 +437,8 @@ _STORED = "stored "
 """How the re-score's stored accuracies part starts (:func:`rescore_parts`)."""
 _FLIPPED = " flipped (d)"
 """How the re-score's flipped count ends (:func:`rescore_parts`)."""
+_NO_VERDICTS = "no stored verdicts"
+"""How it starts in place of a count when no stored score has a "correct"."""
 
 
 def _must(part: str, optional: str = "") -> bool:
@@ -447,6 +452,7 @@ def _must(part: str, optional: str = "") -> bool:
         # The re-score's flipped count: the one number the user just asked for (at 80 columns
         # after a re-score of two runs it went into "+7 (t)").
         or part.endswith(_FLIPPED)
+        or part.startswith(_NO_VERDICTS)
         or part in {"lengths pending", "lengths incomplete"}
         or (part.startswith("bad lines ") and part != "bad lines 0")
     )
