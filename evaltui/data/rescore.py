@@ -276,10 +276,19 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
     reason = _no_answer_expr(generations)
     # The format's extracted answer (an Inspect summary's scorer answer) is scored as it is.
     absent = pl.when(pl.col("extracted").is_null()).then(reason)
-    given = pl.when(reason.is_not_null()).then(pl.lit(FROM_ANSWER))
-    if "scored_text" in generations.columns:
-        found_none = pl.col("extracted").is_null() & pl.col("scored_text").is_not_null()
-        given = given.when(found_none).then(pl.lit(FOUND_NONE))
+    # A row whose format's scorer found no answer in the text it scored (``scored_text``, no
+    # extracted answer) is scored as no answer: wrong, with the message saying why.
+    found_none = (
+        pl.col("extracted").is_null() & pl.col("scored_text").is_not_null()
+        if "scored_text" in generations.columns
+        else pl.lit(False)
+    )
+    given = (
+        pl.when(reason.is_not_null())
+        .then(pl.lit(FROM_ANSWER))
+        .when(found_none)
+        .then(pl.lit(FOUND_NONE))
+    )
     return generations.select(
         pl.when(pl.col("answer").is_null() | absent.is_not_null())
         .then(None)
