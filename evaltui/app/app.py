@@ -709,15 +709,17 @@ class EvalApp(App[int]):
         # its notes came again with grown counts ('4 prompts', then '6 prompts').
         for note in self.untold(message.rescored.notes)[:3]:
             self.notify(note, title="not re-scored", severity="warning", markup=False)
-        for note in self.untold(message.rescored.prompt_notes)[:2]:  # the prompt scores now
-            self.notify(note, title="prompt scores", markup=False)
-        self.tell_doubts(message.rescored, message.base)
         from evaltui.data.rescore import from_answer_words
 
+        # Before the prompt scores' note: a plain message replaces the one shown, and what
+        # became of the prompts' own scores is the one to leave (t's summary has both).
         told = from_answer_words(message.rescored)
         if told and told_key(told) not in self.doubts_told:
             self.doubts_told.add(told_key(told))
             self.notify(told, title="re-scored answers", markup=False)
+        for note in self.untold(message.rescored.prompt_notes)[:2]:  # the prompt scores now
+            self.notify(note, title="prompt scores", markup=False)
+        self.tell_doubts(message.rescored, message.base)
         newer = held is not None and held is not message.base and held is self.loaded
         if not (newer and self.known_shown is held):
             # Else the newer update is on screen already (with the verdicts known then); the

@@ -211,7 +211,12 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str], read: 
     """The end summary on stderr. ``sources``: every file of the load, as its notes name them;
     ``read``: how many were read (the cache's hits are of those, as summarize counts them)."""
     from evaltui.data.notes import fold_notes
-    from evaltui.data.rescore import from_answer_words, per_run_comparison, unscored_words
+    from evaltui.data.rescore import (
+        flipped_words,
+        from_answer_words,
+        per_run_comparison,
+        unscored_words,
+    )
     from evaltui.data.sanitize import one_line, one_line_middle, written_label
     from evaltui.data.wording import plural
 
@@ -231,9 +236,7 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str], read: 
         text += unscored_words(row)
         lines.append(
             f"run          {written_label(one_line_middle(str(row['run']), 60, mark), encoding)}"
-            f": {text}; "
-            f"{plural(row['flipped'], 'verdict')} flipped ({row['to_correct']:,} to correct, "
-            f"{row['to_wrong']:,} to wrong) in {plural(row['prompts_flipped'], 'prompt')}"
+            f": {text}; " + flipped_words(row)
         )
     counts = ", ".join(f"{n:,} {status}" for status, n in sorted(rescored.counts.items()))
     lines.append(f"generations  {counts}")

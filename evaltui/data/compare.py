@@ -153,14 +153,37 @@ class Comparison:
 
     def levels(self) -> tuple[float, float]:
         """Run A's and B's mean score over the prompts the mean change is over (those with a
-        finite change): B's minus A's is :attr:`delta`. NaN when there are none."""
-        kept = self.joined.filter(pl.col("delta").is_finite())
+        finite change): B's minus A's is :attr:`delta`. Of two different measures (no delta),
+        each run's own mean over the prompts with a finite score in both, in its own units.
+        NaN when there are none."""
+        kept = self.joined.filter(self._level_rows())
         if not kept.height:
             return math.nan, math.nan
         return float(kept["rate_a"].mean()), float(kept["rate_b"].mean())  # type: ignore[arg-type]
 
+    def _level_rows(self) -> pl.Expr:
+        """The joined prompts :meth:`levels` is over."""
+        if self.different_measures:
+            return pl.col("rate_a").is_finite() & pl.col("rate_b").is_finite()
+        return pl.col("delta").is_finite()
+
+    @property
+    def level_count(self) -> int:
+        """How many prompts :meth:`levels` is over."""
+        return int(self.joined.select(self._level_rows().sum()).item() or 0)
+
     def levels_line(self, mark: str = "…", encoding: str | None = None) -> str:
-        """``pass rate on those 24 prompts: a 51.7% → b 49.0%`` ("" when there is no delta)."""
+        """``pass rate on those 24 prompts: a 51.7% → b 49.0%``; of two different measures
+        each run's own mean (``not comparable: mean score on the 20 prompts scored in both:
+        a 61.5 · b 0.1815``); "" when there is no delta otherwise."""
+        if self.different_measures and self.level_count:
+            a, b = self.levels()
+            name_a, name_b = self.names(mark=mark, encoding=encoding)
+            what = f"the {plural(self.level_count, 'prompt')} with a finite score in both"
+            return (
+                f"not comparable: each run's mean in its own units on {what}: "
+                f"{name_a} {format_score(a)} · {name_b} {format_score(b)}"
+            )
         if self.no_delta:
             return ""
         a, b = self.levels()
@@ -482,7 +505,9 @@ class Comparison:
         ``metric`` is the runs' one metric, null when they differ (``metric_a``, ``metric_b``)."""
         no_delta = bool(self.no_delta)
         low, high = self.ci
-        mean_a, mean_b = (None, None) if no_delta else self.levels()
+        # Two different measures: no delta, but each run's own mean (its own units).
+        own = no_delta and bool(self.different_measures) and bool(self.level_count)
+        mean_a, mean_b = self.levels() if own or not no_delta else (None, None)
         judged = self.judged
         return {
             "run_a": self.run_a,
@@ -501,7 +526,7 @@ class Comparison:
             else visible(self.kind_b.describe(), multiline=False),
             "prompts_in_common": self.joined.height,
             "scored_in_both": self.scored_in_both,
-            "mean_over": None if no_delta else self.finite_deltas,
+            "mean_over": self.level_count if own else None if no_delta else self.finite_deltas,
             "only_in_a": self.only_a.height,
             "only_in_b": self.only_b.height,
             "delta": None if no_delta else self.delta,
@@ -581,6 +606,15 @@ def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
         # gave "+41.41 in mean score, improved 3". An accuracy made continuous by a NaN or an
         # infinity keeps its finite scores in 0-1 and is compared (with a warning).
         other = b if a.accuracy else a if b.accuracy else None
+        if other is None and not a.metric and _other_scales(a, b):
+            # Two unnamed continuous scores, one within -1…1 (a reward) and one ten times as
+            # wide beyond it (a 0-100 judge): '-61.32 in mean score, lower 20' said nothing.
+            return (
+                "the runs' scores are on different scales "
+                f"({format_score(a.low)}–{format_score(a.high)} vs "
+                f"{format_score(b.low)}–{format_score(b.high)}, neither named): "
+                "B's minus A's says nothing"
+            )
         if other is None or not _leaves_unit(other):
             return ""
         words = {
@@ -596,6 +630,21 @@ def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
         f"the runs' scores are different measures ({one_line(a.short(), 40)} vs "
         f"{one_line(b.short(), 40)}): B's minus A's says nothing"
     )
+
+
+def _other_scales(a: ScoreKind, b: ScoreKind) -> bool:
+    """Two scores on scales no subtraction joins: one run's finite scores all within -1…1 (a
+    reward, a correlation) and the other's beyond 1 and at least ten times as large (a 0-100
+    or 1-10 judge). Two scores both beyond (0-100 against 0-10) are not told apart: a weak
+    model's 0-100 judge scores can all be below 10."""
+    size = [
+        max(abs(k.low), abs(k.high)) if k.low is not None and k.high is not None else None
+        for k in (a, b)
+    ]
+    if size[0] is None or size[1] is None:
+        return False
+    small, large = sorted((size[0], size[1]))
+    return small <= 1.0 < large and large >= 10.0 * small
 
 
 def _leaves_unit(kind: ScoreKind) -> bool:

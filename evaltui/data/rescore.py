@@ -55,6 +55,7 @@ from evaltui.data.wording import plural
 __all__ = [
     "ERROR",
     "NO_ANSWER",
+    "NO_STORED_VERDICTS",
     "OK",
     "OUT_OF_SCOPE",
     "PENDING",
@@ -81,6 +82,15 @@ FROM_ANSWER = (
 """The message of a generation whose text is not the model's but whose format gave the answer
 its scorer extracted (an Inspect sample read from its summary: the scorer's ``answer``):
 ``exact`` and ``math-verify``, which read only the answer, score that answer."""
+NO_STORED_VERDICTS = (
+    "no stored verdicts to flip (the stored score has no 'correct': --correct-threshold gives one)"
+)
+"""What a run whose stored score has no "correct" (an mae without a threshold) says in place of
+its flipped count, which is no count ("0 verdicts flipped")."""
+FOUND_NONE = "no answer: the format's scorer found none in the text it scored"
+"""The message of an `exact` verdict on a generation whose format's scorer looked and found no
+answer (an Inspect scorer's ``answer`` "", lighteval's post-processed text with none): scored
+as no answer, never one read from the shown text (``scored_text`` holds what it read)."""
 ANSWER_SCORERS = frozenset({"exact", "math-verify"})
 """The scorers that read only a generation's answer: they score a format's extracted answer when
 the text is not the model's (:data:`FROM_ANSWER`). A user scorer reads the text: it gets none."""
@@ -266,7 +276,19 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
     reason = _no_answer_expr(generations)
     # The format's extracted answer (an Inspect summary's scorer answer) is scored as it is.
     absent = pl.when(pl.col("extracted").is_null()).then(reason)
-    given = pl.when(reason.is_not_null()).then(pl.lit(FROM_ANSWER))
+    # A row whose format's scorer found no answer in the text it scored (``scored_text``, no
+    # extracted answer) is scored as no answer: wrong, with the message saying why.
+    found_none = (
+        pl.col("extracted").is_null() & pl.col("scored_text").is_not_null()
+        if "scored_text" in generations.columns
+        else pl.lit(False)
+    )
+    given = (
+        pl.when(reason.is_not_null())
+        .then(pl.lit(FROM_ANSWER))
+        .when(found_none)
+        .then(pl.lit(FOUND_NONE))
+    )
     return generations.select(
         pl.when(pl.col("answer").is_null() | absent.is_not_null())
         .then(None)
@@ -1582,7 +1604,8 @@ def stored_accuracy_rows(stats: pl.DataFrame) -> pl.Expr:
 def per_run_comparison(stats: pl.DataFrame) -> pl.DataFrame:
     """Per run of re-scored stats: accuracy under the stored and the new scores (mean over scored
     generations, null when none), verdicts flipped (to correct, to wrong) and the prompts where
-    any did."""
+    any did, and whether the stored scores had verdicts at all (``stored_verdicts``: False for
+    a stored score with no "correct", whose flips are no count)."""
     per_run = stats.group_by("run", maintain_order=True).agg(
         pl.col("stored_total_accuracy_count").sum().alias("stored_total"),
         pl.col("stored_n_scored").sum().alias("stored_n"),
@@ -1593,6 +1616,13 @@ def per_run_comparison(stats: pl.DataFrame) -> pl.DataFrame:
         pl.col("n_flipped_to_correct").sum().alias("to_correct"),
         pl.col("n_flipped_to_wrong").sum().alias("to_wrong"),
         pl.col("n_scorer_errors").sum().alias("scorer_errors"),
+        # A stored score with no "correct" (an mae with no threshold) has no verdict to flip:
+        # its "0 verdicts flipped" was no count.
+        (
+            pl.col("stored_n_correct").is_not_null().any()
+            if "stored_n_correct" in stats.columns
+            else pl.lit(True)
+        ).alias("stored_verdicts"),
     )
     return per_run.with_columns(
         pl.when(pl.col("stored_n") > 0)
@@ -1604,13 +1634,33 @@ def per_run_comparison(stats: pl.DataFrame) -> pl.DataFrame:
 
 def from_answer_words(rescored: Rescored) -> str:
     """How many generations were scored from their format's extracted answer, their text not
-    being the model's (:data:`FROM_ANSWER`), in words; "" when none."""
-    n = int((rescored.scores["score_message"] == FROM_ANSWER).sum())
-    if not n:
-        return ""
+    being the model's (:data:`FROM_ANSWER`), and how many as no answer, their format's scorer
+    having found none (:data:`FOUND_NONE`), in words; "" when neither."""
+    messages = rescored.scores["score_message"]
+    n, none = int((messages == FROM_ANSWER).sum()), int((messages == FOUND_NONE).sum())
+    told = []
+    if n:
+        told.append(
+            f"{plural(n, 'generation')} scored from the answer their format's scorer extracted "
+            "(the text is not the model's output: an Inspect sample read from its summary)"
+        )
+    if none:
+        told.append(
+            f"{plural(none, 'generation')} scored as no answer: their format's scorer found"
+            ' none (an Inspect answer "") and none is read from the text (math-verify reads it)'
+        )
+    return "; ".join(told)
+
+
+def flipped_words(row: dict[str, Any]) -> str:
+    """For a row of :func:`per_run_comparison`: ``3 verdicts flipped (2 to correct, 1 to
+    wrong) in 2 prompts``, or :data:`NO_STORED_VERDICTS` when its stored score has no
+    "correct" (no verdict could flip: "0 verdicts flipped" was no count)."""
+    if not row.get("stored_verdicts", True):
+        return NO_STORED_VERDICTS
     return (
-        f"{plural(n, 'generation')} scored from the answer their format's scorer extracted "
-        "(the text is not the model's output: an Inspect sample read from its summary)"
+        f"{plural(row['flipped'], 'verdict')} flipped ({row['to_correct']:,} to correct, "
+        f"{row['to_wrong']:,} to wrong) in {plural(row['prompts_flipped'], 'prompt')}"
     )
 
 

@@ -398,6 +398,11 @@ async def test_summary_screen_says_a_continuous_stored_score_is_a_mean(
         console.print(app.screen.report)  # type: ignore[attr-defined]
         shown = console.export_text()
         assert "graded: mean score 40 stored → accuracy 0.500 new" in shown, shown
+        # The stored 0-100 score has no "correct": no verdict could flip ("0 verdicts flipped
+        # (0 to correct, 0 to wrong)" was no count), here and in the header.
+        assert "new · no stored verdicts to flip (the stored score has no 'correct'" in shown
+        assert "verdicts flipped" not in shown, shown
+        assert "no stored verdicts to flip" in header(app) and "flipped" not in header(app)
 
 
 def write_acc_and_bleu_runs(evals: Path, acc_scores: list[int]) -> None:
@@ -508,3 +513,25 @@ async def test_a_generation_the_re_score_gave_no_verdict_keeps_its_stored_one_be
         assert "scorer error" in lines[1]
         # 0.25 is the new score of a stored ✗: the verdicts agree, no arrow
         assert "0.250 ✗" in lines[2] and "→" not in lines[2]
+
+
+async def test_the_flipped_count_stays_in_the_header_at_80_columns(
+    tmp_path: Path, rescore_app: Any
+) -> None:
+    """Two runs of long real model names re-scored by exact, at 80x24: the header's flipped
+    count (the one number the re-score was asked for) was left off: "runs 2 · prompts 3 ·
+    accuracy 0.667 (t) · stored accuracy 0.583 by run · …" (sample_data's two runs: "… ·
+    stored 0.619–0.625 · +7 (t)"). Now it stays on the line beside the accuracy; the stored
+    accuracies may give way (t lists them)."""
+    root = tmp_path / "evals"
+    root.mkdir()
+    for name in ("Meta-Llama-3.1-70B-Instruct", "DeepSeek-R1-Distill-Qwen-32B"):
+        (write_graded(tmp_path / "made" / name) / "graded").rename(root / name)
+    app = rescore_app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.rows is not None and app.rows["run"].n_unique() == 2
+        shown = header(app)
+        assert "6 verdicts flipped (d)" in shown or "6 flipped (d)" in shown, shown
+        assert all(cell_width(line) <= 80 for line in shown.splitlines()), shown
+        await pilot.press("ctrl+q")

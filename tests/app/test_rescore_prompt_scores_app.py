@@ -17,6 +17,7 @@ from tests.data.test_formats_inspect_reducers import (
     reduction,
     write_eval_with_reductions,
 )
+from tests.data.test_rescore_prompt_scores import grader_missed
 
 
 async def test_the_prompt_scores_note_is_not_a_not_rescored_warning(
@@ -25,7 +26,9 @@ async def test_the_prompt_scores_note_is_not_a_not_rescored_warning(
     monkeypatch.chdir(tmp_path)
     logs = tmp_path / "logs"
     logs.mkdir()
-    data = reduced_log([reduction("at_least_2", {3: 1, "p0": 0, "p1": 0})], ["at_least_2"])
+    data = grader_missed(
+        reduced_log([reduction("at_least_2", {3: 1, "p0": 0, "p1": 0})], ["at_least_2"])
+    )
     write_eval_with_reductions(logs / "x_AAA.eval", data)
     options = LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "cache")
     rescore = RescoreOptions("exact", cache_dir=tmp_path / "cache")

@@ -465,6 +465,31 @@ async def test_comparing_a_bleu_max_run_with_a_bleu_acc_run_gives_no_delta(
         assert "regressed only (g): 0 prompts" in text_of(app, "#compare-status")
 
 
+async def test_comparing_a_judge_with_a_reward_gives_each_runs_mean_not_a_delta(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """A 0-100 judge against a -1…1 reward (both an unnamed score), m at 80x24: the headline
+    read "B − A mean score: -58.138 · 95% CI …"; now no delta, both scales named, and each
+    run's own mean under the counts."""
+    from evaltui.app.screens.compare import CompareScreen
+    from tests.data.test_cli_compare_summary import judge_and_reward
+
+    app = make_app(*judge_and_reward(tmp_path / "evals"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen) and app.screen.comparison is not None
+        head = " ".join(text_of(app, "#compare-headline").split())
+        assert head.startswith("no delta: the runs' scores are on different scales"), head
+        assert "(10–100 vs -0.9–0.8, neither named)" in head, head
+        details = " ".join(text_of(app, "#compare-details").split())
+        assert "each run's own mean (not comparable) over 8 prompts: A 58.125 · B -0.012" in (
+            details
+        ), details
+        await pilot.press("ctrl+q")
+
+
 async def test_never_solved_of_a_run_without_correct_is_said_not_shown_empty(
     tmp_path: Path, make_app: Any
 ) -> None:

@@ -186,8 +186,11 @@ def test_different_measures_give_nulls_where_the_report_says_no_delta(
     summary = strict(out.read_text())
     assert "no delta: the runs' scores are different measures" in report[0]
     assert report[0].endswith(f"({summary['prompts_in_common']} prompts in both runs)")
-    for key in ("delta", "ci_95", "p_value", "test", "mean_a", "mean_b", "mean_over", "counts"):
+    for key in ("delta", "ci_95", "p_value", "test", "counts"):
         assert summary[key] is None, key
+    # Each run's own mean instead, over the prompts with a finite score in both (report line 2).
+    assert summary["mean_over"] == summary["scored_in_both"]
+    assert report[1].startswith("not comparable: each run's mean in its own units on the ")
     assert summary["no_delta"] == report[0].split(": ", 1)[1].rsplit(" (", 1)[0]
     assert summary["warnings"] == [summary["no_delta"]]
     assert summary["prompts_in_common"] == summary["scored_in_both"] > 0
@@ -274,3 +277,67 @@ def test_the_summary_names_both_metrics_when_the_runs_differ(tmp_path: Path) -> 
     same = compare_runs(prompt_stats(generations(rows, metric=["acc"] * len(rows))), "a", "b")
     summary = same.summary()
     assert (summary["metric"], summary["metric_a"], summary["metric_b"]) == ("acc",) * 3
+
+
+def judge_and_reward(folder: Path) -> tuple[Path, Path]:
+    """Two unnamed continuous scores of the same 8 prompts: a 0-100 judge (10-100) and a -1…1
+    reward (-0.9-0.8): `score` in each, neither naming its scale."""
+    judge = [10, 40, 70, 90, 100, 55, 20, 80]
+    reward = [-0.9, 0.1, 0.8, -0.3, 0.5, -0.5, 0.2, 0.0]
+
+    def records(scores: list[float]) -> list[dict[str, object]]:
+        return [
+            {"id": i, "prompt": f"q{i}", "gen": "x", "answer": "a", "score": s}
+            for i, s in enumerate(scores)
+        ]
+
+    return (
+        write_jsonl(folder / "judge.jsonl", records(judge)),
+        write_jsonl(folder / "reward.jsonl", records(reward)),
+    )
+
+
+def test_unnamed_scores_on_other_scales_give_each_runs_mean_and_no_delta(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 0-100 judge against a -1…1 reward, both an unnamed `score`: the report said "reward vs
+    judge in mean score: -58.00 … lower 8", a change across scales. Now no delta, both scales
+    named, and each run's own mean instead (in the summary too: mean_a, mean_b, mean_over)."""
+    judge, reward = judge_and_reward(tmp_path)
+    out = tmp_path / "summary.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["compare", str(judge), str(reward), "--summary-json", str(out), *common]) == 0
+    report = capsys.readouterr().out.splitlines()
+    summary = strict(out.read_text())
+    assert report[0].startswith("reward vs judge: no delta: the runs' scores are on different")
+    assert "(10–100 vs -0.9–0.8, neither named)" in report[0]
+    assert report[1] == (
+        "not comparable: each run's mean in its own units on the 8 prompts with a finite score"
+        " in both: judge 58.12 · reward -0.0125"
+    )
+    for key in ("delta", "ci_95", "p_value", "test", "counts"):
+        assert summary[key] is None, key
+    assert summary["mean_over"] == 8
+    assert (summary["mean_a"], summary["mean_b"]) == pytest.approx((58.125, -0.0125))
+    assert summary["no_delta"].startswith("no delta: the runs' scores are on different scales")
+
+
+def test_unnamed_scores_on_one_scale_keep_their_delta(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two -1…1 rewards (unnamed) stay comparable: a delta and the means it is between."""
+    _judge, reward = judge_and_reward(tmp_path)
+    other = write_jsonl(
+        tmp_path / "other" / "reward2.jsonl",
+        [
+            {"id": i, "prompt": f"q{i}", "gen": "x", "answer": "a", "score": s}
+            for i, s in enumerate([-0.8, 0.2, 0.9, -0.2, 0.6, -0.4, 0.3, 0.1])
+        ],
+    )
+    out = tmp_path / "summary.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["compare", str(reward), str(other), "--summary-json", str(out), *common]) == 0
+    summary = strict(out.read_text())
+    assert summary["no_delta"] is None
+    assert summary["delta"] == pytest.approx(0.1)
+    assert summary["mean_b"] - summary["mean_a"] == pytest.approx(summary["delta"])

@@ -50,12 +50,50 @@ def test_a_log_not_scored_reads_short_replies_as_their_answers(tmp_path: Path) -
 
 
 def test_a_scorers_empty_answer_is_no_answer(tmp_path: Path) -> None:
-    # match() found no number in "答案：42" (answer ""): that sample states no answer for it
-    # (its last number is still its vote).
+    # match() found no number in "答案：42" (answer ""): that sample states no answer, and
+    # none is read from its text (the last number, 42, was its answer: a re-score by exact
+    # then called it right against the stored wrong).
     write_json(tmp_path / "x_AAA.json", LOG)
     got = generations(tmp_path)
-    assert got[(f"{TASK}:p1", 1)] == ("42", False)
+    assert got[(f"{TASK}:p1", 1)] == (None, False)
     assert got[(f"{TASK}:p0", 1)] == ("6", True)  # match's own answer
+
+
+def test_exact_re_scores_a_scorers_empty_answer_as_no_answer(tmp_path: Path) -> None:
+    """rescore --scorer exact of the toy log flipped p1's second epoch (match found no number
+    in "答案：42", stored I) to correct: the loader had read 42 from the text. Now it stays
+    wrong, unflipped; math-verify, which reads the text itself, is still sent the output."""
+    from evaltui.data.loader import LoadOptions
+    from evaltui.data.rescore import (
+        FOUND_NONE,
+        OK,
+        RescoreOptions,
+        from_answer_words,
+        rescore,
+        rescored_load,
+    )
+
+    write_json(tmp_path / "x_AAA.json", LOG)
+    result = load_dir(tmp_path)
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False))
+    scores = pl.concat(
+        [result.generations.select("prompt_id", "sample"), rescored.scores], how="horizontal"
+    )
+    row = scores.filter((pl.col("prompt_id") == f"{TASK}:p1") & (pl.col("sample") == 1))
+    assert row.select("new_accuracy", "score_status", "score_message").row(0) == (
+        0.0,
+        OK,
+        FOUND_NONE,
+    )
+    # Said once, in the re-score's "answers" line (the app's notice, rescore's summary).
+    assert from_answer_words(rescored).startswith("1 generation scored as no answer")
+    shown = rescored_load(result, rescored, LoadOptions(tokenize=False, use_cache=False))
+    assert shown.stats["n_flipped"].sum() == 0  # was 1, "to correct"
+    # The text a scorer reading the output is sent: the output the log's scorer read.
+    texts = result.generations.filter(pl.col("scored_text").is_not_null())
+    assert texts.select("prompt_id", "sample", "scored_text").rows() == [
+        (f"{TASK}:p1", 1, "答案：42")
+    ]
 
 
 def test_a_scorer_without_answers_beside_one_with_them(tmp_path: Path) -> None:
@@ -72,7 +110,7 @@ def test_a_scorer_without_answers_beside_one_with_them(tmp_path: Path) -> None:
     assert dict(
         zip(p1["metric"], zip(p1["extracted"], p1["has_answer"], strict=True), strict=True)
     ) == {
-        "match": ("42", False),
+        "match": (None, False),  # match looked and found none
         "judge": ("42", True),
     }
 

@@ -147,7 +147,8 @@ def test_doubts_judge_the_stored_scores_as_the_load_does(
         == 0
     )
     err = capsys.readouterr().err
-    assert "0 verdicts flipped" in err and "\ndoubt " not in err, err
+    # No threshold: the stored scores have no verdicts to flip ("0 verdicts flipped" was no count).
+    assert "no stored verdicts to flip" in err and "\ndoubt " not in err, err
     lower = Thresholds().with_directions(["lower"])
     result = load([path], LoadOptions(use_cache=False, tokenize=False, correct_threshold=lower))
     for told in (lower, Thresholds.parse(["0.5"]).with_directions(["lower"])):
@@ -251,3 +252,23 @@ def test_the_rescore_run_line_names_a_continuous_stored_mean(
     err = capsys.readouterr().err
     (line,) = [line for line in err.splitlines() if line.startswith("run ")]
     assert "r: mean mae 1.2500 stored → accuracy 0.5000 new;" in line, line
+
+
+def test_a_stored_score_without_correct_has_no_flips_to_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`evaltui rescore` of an mae run (no threshold) by exact said '0 verdicts flipped (0 to
+    correct, 0 to wrong) in 0 prompts': the stored mae has no verdicts, so none could flip.
+    Given a threshold it has them, and its flips are counted."""
+    source = write_distances(tmp_path / "r" / "d.jsonl", "mae")
+    out = tmp_path / "out.json"
+    argv = ["rescore", str(source), "--scorer", "exact", "-o", str(out), "--no-cache"]
+    assert main([*argv, "--score-field", "mae"]) == 0
+    (line,) = [x for x in capsys.readouterr().err.splitlines() if x.startswith("run ")]
+    assert line.endswith(
+        "; no stored verdicts to flip (the stored score has no 'correct':"
+        " --correct-threshold gives one)"
+    ), line
+    assert main([*argv, "--score-field", "mae", "--correct-threshold", "1"]) == 0
+    (line,) = [x for x in capsys.readouterr().err.splitlines() if x.startswith("run ")]
+    assert " flipped (" in line, line

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -27,11 +28,22 @@ from tests.data.test_formats_inspect_reducers import (
 OPTS = LoadOptions(tokenize=False, use_cache=False)
 
 
+def grader_missed(data: dict[str, Any]) -> dict[str, Any]:
+    """The toy log with match's answer "" (it found no number in "答案：42", scored I) made
+    "42": a grader's miss, its answer right by exact."""
+    for sample in data["samples"]:
+        score = sample["scores"]["match"]
+        if score.get("answer") == "":
+            score["answer"] = "42"
+    return data
+
+
 def reduced_eval(tmp_path: Path, reducer: str, stored: dict[str, float]) -> LoadResult:
     # The toy log: ids 3, p0, p1, two epochs each; stored match C C C then C I I; the epochs'
-    # extracted answers 6 6 / 5 6 / 42 42 against references 6, 5, 42: exact scores 1 1 / 1 0 /
-    # 1 1 (p1's second epoch, scored I, is right by exact).
-    data = reduced_log([reduction(reducer, stored)], [reducer])
+    # extracted answers 6 6 / 5 6 / 42 42 (the last a grader's miss: grader_missed) against
+    # references 6, 5, 42: exact scores 1 1 / 1 0 / 1 1 (p1's second epoch, scored I, is right
+    # by exact).
+    data = grader_missed(reduced_log([reduction(reducer, stored)], [reducer]))
     write_eval_with_reductions(tmp_path / "x_AAA.eval", data)
     return load([tmp_path], OPTS)
 

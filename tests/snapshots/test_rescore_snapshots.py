@@ -66,3 +66,28 @@ def test_rescore_dialog(
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_main_screen_rescored_two_runs(
+    snap_compare: Any, tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two runs of long real model names after --rescore exact: the header keeps the flipped
+    count on its line (it went off the line with the stored accuracies)."""
+    root = tmp_path / "evals"
+    root.mkdir()
+    for name in ("Meta-Llama-3.1-70B-Instruct", "DeepSeek-R1-Distill-Qwen-32B"):
+        (write_graded(tmp_path / "made" / name) / "graded").rename(root / name)
+    monkeypatch.chdir(tmp_path)
+    cache = tmp_path / "cache"
+    app = EvalApp(
+        [str(root)],
+        LoadOptions(model=str(word_tokenizer), cache_dir=cache),
+        rescore=RescoreOptions("exact", cache_dir=cache),
+    )
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        _steady(pilot.app)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

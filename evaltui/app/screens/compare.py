@@ -263,6 +263,21 @@ def counts_text(comparison: Comparison, width: int = 0, test: bool = True) -> st
                 width,
             )
         )
+    elif comparison.different_measures and comparison.level_count:
+        # No delta of two different measures (a 0-100 judge and a -1…1 reward): each run's
+        # own mean, in its own units, is still what the user compares them by.
+        a, b = (f"{x:.{FRACTION_DECIMALS}f}" for x in comparison.levels())
+        lines.append(
+            fill(
+                [
+                    f"each run's own mean (not comparable) over "
+                    f"{plural(comparison.level_count, 'prompt')}:",
+                    f"A {a} ·",
+                    f"B {b}",
+                ],
+                width,
+            )
+        )
     if rule := comparison.correct_words(("A", "B")):
         # What puts a prompt among never/flaky/always (the matrix, the solved columns) when it
         # is not plain 0/1: a prompt scored 0.5 read 'always' beside its 0.500, unexplained.

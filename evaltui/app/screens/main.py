@@ -88,7 +88,7 @@ def _seconds(value: float | None) -> str:
     return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
 
 
-RESCORE_SPELLINGS = 6
+RESCORE_SPELLINGS = 7
 """How many spellings of the re-score's parts :func:`rescore_parts` has, longest first."""
 
 
@@ -128,18 +128,23 @@ def rescore_parts(
     ``width`` (0), of 8 cells (1), the stored accuracies' range (2), the flipped count in its own
     part after those counts (3), then fewer words ("stored 0.417–0.920", "8 flipped (d)", 4).
     After a re-score of the five published lm_eval runs the one part beside the accuracy took
-    100+ cells: the header dropped it with " …" at 60 columns and at 120 alike. The last (5)
-    is 4's with the stored accuracies after the unscored count, as a part the header may leave
-    off (:func:`header_text` uses it when no other keeps every part it must show)."""
+    100+ cells: the header dropped it with " …" at 60 columns and at 120 alike. Then (5) 4's
+    with the flipped count beside the accuracy and the stored accuracies after the unscored
+    count, as a part the header may leave off; the last (6) has both after that count, both
+    parts the header may leave off (:func:`header_text` uses the first that keeps every part it
+    must show: the flipped count gives way last, to the unscored, bad-line and note counts)."""
     if numbers is None:
         return "", []
     every, rows = numbers.every, numbers.accuracies
     flipped_count = sum(int(r["flipped"]) for r in every)
     flipped = (
-        f"{flipped_count:,} flipped (d)"
+        f"{flipped_count:,}{_FLIPPED}"
         if spelling >= 4
-        else f"{plural(flipped_count, 'verdict')} flipped (d)"
+        else f"{plural(flipped_count, 'verdict')}{_FLIPPED}"
     )
+    if not any(r.get("stored_verdicts", True) for r in every):
+        # A stored mae with no threshold has no verdict to flip: "0 verdicts flipped" was no count.
+        flipped = _NO_VERDICTS + ("" if spelling >= 4 else " to flip")
     if not rows:
         return flipped, []
     label = max(8, min(20, (width - 60) // max(1, len(rows)))) if spelling == 0 else 8
@@ -159,6 +164,10 @@ def rescore_parts(
     over = numbers.over if len(every) > 1 else ""
     new = f"new {over}" if over else ""
     stored_part = f"{'stored' if spelling >= 4 else 'stored accuracy'} {values}"
+    if spelling == RESCORE_SPELLINGS - 2:
+        # The flipped count beside the accuracy, the stored accuracies after the counts (they
+        # may be left off): after them at 80 columns it went into "+7 (t)" with them.
+        return flipped, [p for p in (stored_part, new) if p]
     if spelling >= RESCORE_SPELLINGS - 1:
         return "", [p for p in (stored_part, new, flipped) if p]
     if spelling >= 3:
@@ -341,10 +350,17 @@ def header_text(result: LoadResult, width: int, *, whole: bool = False) -> str:
     spellings = RESCORE_SPELLINGS if numbers is not None else 1
     for spelling in range(spellings):
         parts = _header_parts(result, counts, numbers, width - 1, spelling=spelling)
-        # The last spelling's stored accuracies may be left off (counted in "+N more (t)"):
+        # The last spellings' stored accuracies may be left off (counted in "+N more (t)"):
         # at 60 columns after a re-score of the 17 published runs, "stored 0.000–1.000" took
-        # the unscored count's place, which the line then left off without a word.
-        optional = _STORED if spelling == RESCORE_SPELLINGS - 1 else ""
+        # the unscored count's place, which the line then left off without a word; in the
+        # last, the flipped count too (14 runs at 60 columns: it and the counts do not fit).
+        optional: tuple[str, ...] = (
+            (_STORED,)
+            if spelling == RESCORE_SPELLINGS - 2
+            else (_STORED, _FLIPPED, _NO_VERDICTS)
+            if spelling == RESCORE_SPELLINGS - 1
+            else ()
+        )
         text = _lines(parts, width, optional)[0]
         # The re-score's parts shorter until none the header must show is left off.
         if all(part in text for part in parts if _must(part, optional)):
@@ -438,22 +454,30 @@ def _header_parts(
 
 _STORED = "stored "
 """How the re-score's stored accuracies part starts (:func:`rescore_parts`)."""
+_FLIPPED = " flipped (d)"
+"""How the re-score's flipped count ends (:func:`rescore_parts`)."""
+_NO_VERDICTS = "no stored verdicts"
+"""How it starts in place of a count when no stored score has a "correct"."""
 
 
-def _must(part: str, optional: str = "") -> bool:
-    """Whether the header must show ``part`` (:func:`_must_show`); a part starting with
-    ``optional`` (when given) need not be shown."""
-    if optional and part.startswith(optional):
+def _must(part: str, optional: tuple[str, ...] = ()) -> bool:
+    """Whether the header must show ``part`` (:func:`_must_show`); a part starting or ending
+    with one of ``optional`` need not be shown."""
+    if any(part.startswith(mark) or part.endswith(mark) for mark in optional):
         return False
     kept = ("accuracy ", "mean ", "correct ", _STORED, "unscored ", "notes ", "generations loading")
     return (
         part.startswith(kept)
+        # The re-score's flipped count: the one number the user just asked for (at 80 columns
+        # after a re-score of two runs it went into "+7 (t)").
+        or part.endswith(_FLIPPED)
+        or part.startswith(_NO_VERDICTS)
         or part in {"lengths pending", "lengths incomplete"}
         or (part.startswith("bad lines ") and part != "bad lines 0")
     )
 
 
-def _must_show(parts: list[str], optional: str = "") -> int:
+def _must_show(parts: list[str], optional: tuple[str, ...] = ()) -> int:
     """How many of a line's ``parts``, from the first, the line must keep whole: through the
     accuracy (the stored one too, after a re-score), the unscored, bad-line and note counts
     (when not 0) and the load's state (generations loading, lengths pending or incomplete)."""
@@ -461,7 +485,9 @@ def _must_show(parts: list[str], optional: str = "") -> int:
     return max(must, default=0) + 1
 
 
-def _fit_line(parts: list[str], width: int, *, last: bool, optional: str = "") -> tuple[str, int]:
+def _fit_line(
+    parts: list[str], width: int, *, last: bool, optional: tuple[str, ...] = ()
+) -> tuple[str, int]:
     """``parts`` joined on one line of ``width`` cells, and how many were left off: the parts
     that fit, whole, then on the header's last line "+N more (t)" for those left off (t shows
     the header in full), or "+N (t)" when only that fits. The line was cut at its width, which
@@ -494,7 +520,7 @@ def _fit_line(parts: list[str], width: int, *, last: bool, optional: str = "") -
     return one_line(line, width), len(parts)
 
 
-def _lines(parts: list[str], width: int, optional: str = "") -> tuple[str, int]:
+def _lines(parts: list[str], width: int, optional: tuple[str, ...] = ()) -> tuple[str, int]:
     """The parts on one line; on two when the bad-line and note counts (when not 0) would not fit
     on the first even after the shorter spellings (many runs, unscored generations, a narrow
     terminal): a malformed line is counted where it is seen, at any width."""

@@ -27,7 +27,12 @@ from evaltui.app.footer import KeysFooter
 from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
-from evaltui.data.rescore import per_run_comparison, stored_kinds, unscored_words
+from evaltui.data.rescore import (
+    flipped_words,
+    per_run_comparison,
+    stored_kinds,
+    unscored_words,
+)
 from evaltui.data.sanitize import distinct_middle, one_line, one_line_middle
 from evaltui.data.summary import (
     Metric,
@@ -210,9 +215,7 @@ def rescore_lines(rows: pl.DataFrame, app: EvalApp) -> list[str]:
             new = new.rpartition(" ")[2]  # the same measure: its value alone
         lines.append(
             f"  {one_line_middle(run, 60)}: {stored} stored → {new} new{unscored_words(row)}"
-            f" · {plural(row['flipped'], 'verdict')} "
-            f"flipped ({row['to_correct']:,} to correct, {row['to_wrong']:,} to wrong) in "
-            f"{plural(row['prompts_flipped'], 'prompt')}"
+            f" · {flipped_words(row)}"
             + (f" · {plural(row['scorer_errors'], 'scorer error')}" if row["scorer_errors"] else "")
         )
     if app.rescored is not None and app.result is not None:

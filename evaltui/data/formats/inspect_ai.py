@@ -1235,6 +1235,17 @@ class InspectReader(Reader):
                     )
                     if origin is None and answer is not None and answer.strip() == gen.strip():
                         answer, extracted_by_scorer = None, False
+                    # The scorer's "" (match() of a number finding none, choice() of no letter):
+                    # it read the output and found no answer. That is the answer shown (none),
+                    # never one read from the text here, which a re-score by `exact` then
+                    # scored right against the stored wrong; the text it read is `scored_text`
+                    # (what math-verify or a user scorer, which read the text, are sent).
+                    found_none = (
+                        no_text is None
+                        and origin is None
+                        and extracted_by_scorer
+                        and not (answer or "").strip()
+                    )
                     if unusable is not None:
                         unscored.setdefault(unusable, set()).add(index)
                     if value == PARTIAL and ref is not None:
@@ -1267,7 +1278,9 @@ class InspectReader(Reader):
                         short_replies=not extracted_by_scorer,
                         answer_unknown=no_text,
                         # What its scorer read: the empty completion, not the reasoning shown.
-                        scored_text="" if origin == FROM_REASONING else None,
+                        scored_text=(
+                            "" if origin == FROM_REASONING else gen if found_none else None
+                        ),
                     )
         for origin, count in fallbacks.items():
             samples_word = "sample has" if count == 1 else "samples have"
