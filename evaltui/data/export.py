@@ -1444,7 +1444,7 @@ def write_records(
                     # whether evaltui reads this source's records back as its format
                     "reads_back": reader.records_read_back(Path(report.path)),
                     # what the file's header or name said its task is (read back, see readback)
-                    "task": _task(reader, Path(report.path)),
+                    "task": reader.records_task(Path(report.path)),
                 }
                 if form is None:
                     # The export is one UTF-8 JSONL file of LF-ended lines: what of the source's
@@ -1526,17 +1526,6 @@ def _invalid_utf8(path: str | os.PathLike[str], offset: int | None) -> bool:
     except UnicodeDecodeError:
         return True
     return False
-
-
-def _task(reader: Any, path: Path) -> str | None:
-    """The task ``path``'s run identity names (None: its format does not say)."""
-    from evaltui.data.formats import ReadOptions
-
-    try:
-        identity = reader.run_identity(path, ReadOptions())
-    except Exception:  # an odd header: the manifest just does not say
-        return None
-    return None if identity is None else str(identity.task)
 
 
 def _new_scores(generations: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame | None:
