@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -169,6 +170,7 @@ def cmd_export(argv: Sequence[str]) -> int:
     from evaltui.data.export import (
         KIND_CONTENTS,
         SUFFIX_KINDS,
+        OutputAppeared,
         OutputIsInput,
         all_or_none,
         export_view,
@@ -295,14 +297,27 @@ def cmd_export(argv: Sequence[str]) -> int:
     # `-o - | head -1`: the reader leaving cuts the export short (the other outputs are still
     # written); the summary line said of it was unset then, a traceback (exit 1).
     summary: ExportSummary | str = "stopped writing to standard output: its reader left"
+    # Without --force they are put only where no file is, also one another export to the same
+    # -o wrote while this one loaded (both saw none at the check above; the later replaced it).
+    new = [
+        p
+        for p in (args.output, args.bad_lines)
+        if p is not None and not args.force and not is_standard_output(p)
+    ]
     try:
-        with all_or_none():  # the export and --bad-lines: both or neither
+        with all_or_none(new):  # the export and --bad-lines: both or neither
             with reader_may_leave(target):
                 summary = export_view(kind, view_stats, result.generations, result.files, target)
             if args.bad_lines is not None:
                 target = args.bad_lines
                 with reader_may_leave(target):
                     write_problems(result.errors, result.files, target, result.notes)
+    except OutputAppeared as exc:
+        there = [p for p in new if os.path.realpath(p) == exc.filename] or [exc.filename]
+        return fail(
+            f"{shown_path(there[0])} exists: written while this export ran (another evaltui?);"
+            " kept as it is, nothing written (use --force to overwrite)"
+        )
     except OSError as exc:
         return cannot_write(target, exc)
     except OutputIsInput as exc:  # export_view refuses it before writing: a usage error

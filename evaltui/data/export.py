@@ -223,14 +223,20 @@ _STAGED: contextvars.ContextVar[list[tuple[str, Path]] | None] = contextvars.Con
 
 
 @contextlib.contextmanager
-def all_or_none() -> Iterator[None]:
+def all_or_none(new: Iterable[str | os.PathLike[str]] = ()) -> Iterator[None]:
     """Outputs of one command written all, or none of them: every file :func:`atomic_open`
     writes inside this block is kept as its temp file, and they replace their targets (in the
     order written: a manifest announced before its output still goes first) only once the
     block has ended without an error; an error removes them all and leaves every target as it
     was. ``compare -o big.parquet --summary-json s.json`` on a full disk replaced s.json and
     failed on the other, exit 1: a script's two files then told two comparisons. Standard
-    output and devices are written at once, as outside it."""
+    output and devices are written at once, as outside it.
+
+    ``new``: outputs that must not replace a file (``export`` without ``--force``). They are
+    put in place first, each only where no file is (a hard link, which fails when one is), so
+    a file another process wrote there meanwhile (two exports to one ``-o`` at once; each saw
+    none when it began) is kept: :class:`OutputAppeared` naming it, every output left as it
+    was. Before, the second export replaced the first's, both saying they wrote it."""
     staged: list[tuple[str, Path]] = []
     token = _STAGED.set(staged)
     try:
@@ -242,7 +248,25 @@ def all_or_none() -> Iterator[None]:
         raise
     finally:
         _STAGED.reset(token)
+    fresh = {Path(os.path.realpath(path)) for path in new}
+    claimed: dict[Path, str] = {}  # target -> the temp file now linked there
+    try:
+        for tmp, target in staged:
+            if target in fresh and target not in claimed and _claim(tmp, target):
+                claimed[target] = tmp
+    except BaseException:
+        for target in claimed:  # ours, made a moment ago
+            with contextlib.suppress(OSError):
+                os.unlink(target)
+        for tmp, _target in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
     for done, (tmp, target) in enumerate(staged):
+        if claimed.get(target) == tmp:  # in place already: the temp is its second name
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            continue
         try:
             os.replace(tmp, target)
         except BaseException:  # the rest are not put in place: no temp file left behind
@@ -250,6 +274,26 @@ def all_or_none() -> Iterator[None]:
                 with contextlib.suppress(OSError):
                     os.unlink(rest)
             raise
+
+
+def _claim(tmp: str, target: Path) -> bool:
+    """Give ``target`` the content of ``tmp`` only when no file is at ``target``: a hard link,
+    which the system refuses (EEXIST) when a file is there, however it came. True: linked;
+    False: a file system without hard links, where the check alone is made (the rename
+    follows, a small window as before)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise OutputAppeared(errno.EEXIST, "written meanwhile", str(target)) from None
+    except OSError:
+        if os.path.lexists(target):
+            raise OutputAppeared(errno.EEXIST, "written meanwhile", str(target)) from None
+        return False
+    return True
+
+
+class OutputAppeared(FileExistsError):
+    """A file came to be at an output that was to be new (see :func:`all_or_none`)."""
 
 
 def staged_path(path: str | os.PathLike[str]) -> Path:
@@ -1400,7 +1444,7 @@ def write_records(
                     # whether evaltui reads this source's records back as its format
                     "reads_back": reader.records_read_back(Path(report.path)),
                     # what the file's header or name said its task is (read back, see readback)
-                    "task": _task(reader, Path(report.path)),
+                    "task": reader.records_task(Path(report.path)),
                 }
                 if form is None:
                     # The export is one UTF-8 JSONL file of LF-ended lines: what of the source's
@@ -1482,17 +1526,6 @@ def _invalid_utf8(path: str | os.PathLike[str], offset: int | None) -> bool:
     except UnicodeDecodeError:
         return True
     return False
-
-
-def _task(reader: Any, path: Path) -> str | None:
-    """The task ``path``'s run identity names (None: its format does not say)."""
-    from evaltui.data.formats import ReadOptions
-
-    try:
-        identity = reader.run_identity(path, ReadOptions())
-    except Exception:  # an odd header: the manifest just does not say
-        return None
-    return None if identity is None else str(identity.task)
 
 
 def _new_scores(generations: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame | None:

@@ -427,6 +427,48 @@ async def test_the_export_dialogs_messages_leave_its_buttons_in_view(
         assert existing.read_text() == "x"
 
 
+async def test_an_export_keeps_a_file_written_at_its_path_while_it_ran(
+    evals: Path, make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dialog checks that the path has no file, then writes in the background; another
+    evaltui exporting to the same name meanwhile had its file replaced without a word, and
+    this one said "exported". Now that file is kept (nothing of this export written, no temp
+    file) and the dialog offers to overwrite it, which Export again does."""
+    import evaltui.app.screens.export as screen_module
+
+    target = tmp_path / "hard.json"
+    real = screen_module.export_view
+
+    def another_program_writes_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        summary = real(*args, **kwargs)
+        if not target.exists():  # the first write only
+            target.write_text("theirs\n", encoding="utf-8")
+        return summary
+
+    monkeypatch.setattr(screen_module, "export_view", another_program_writes_meanwhile)
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        message = static_text(app, "#export-message")
+        assert message.startswith("written meanwhile by another program: kept;")
+        assert message.endswith("press Export again to overwrite it")
+        assert target.read_text(encoding="utf-8") == "theirs\n"
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+        dialog = app.screen.query_one("#export-dialog")
+        assert dialog.max_scroll_y == 0  # the buttons stay in view at 80x24
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+    rows = json.loads(target.read_text(encoding="utf-8"))  # this export's combined JSON
+    assert rows and all("prompt" in row and "average_accuracy" in row for row in rows)
+
+
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
 async def test_an_export_that_cannot_be_written_names_the_file_asked_for(
     evals: Path, make_app: Any

@@ -752,3 +752,47 @@ def test_cli_export_refuses_an_existing_bad_lines_file_as_it_refuses_its_output(
     assert main([*argv, "--force"]) == 0
     assert json.loads(bad.read_text(encoding="utf-8").splitlines()[0])["kind"] == "bad line"
     assert len(json.loads(out.read_text(encoding="utf-8"))) == 2
+
+
+@pytest.mark.parametrize("which", ["output", "bad_lines"])
+def test_cli_export_keeps_a_file_another_export_wrote_while_it_ran(
+    tmp_path: Path, word_tokenizer: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch, which: str
+) -> None:
+    """Two `export -o hard.jsonl` at once (no --force): each found no hard.jsonl when it
+    began, and the later one replaced the other's file, both exit 0 and "wrote". Now the one
+    that finds a file there at the end keeps it (exit 2, nothing of its own written, no temp
+    file, the other's manifest untouched); with --force it replaces it, as before."""
+    import evaltui.data.export as export_module
+
+    folder = tmp_path / "d" / "run"
+    folder.mkdir(parents=True)
+    (folder / "a.jsonl").write_text("\n".join(LINES) + "\n{bad\n", encoding="utf-8")
+    out, bad = tmp_path / "hard.jsonl", tmp_path / "bad.jsonl"
+    theirs = out if which == "output" else bad
+    real = export_module.export_view
+
+    def another_process_writes_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        summary = real(*args, **kwargs)
+        theirs.write_text("theirs\n", encoding="utf-8")
+        (tmp_path / "hard.jsonl.evaltui.json").write_text("their manifest\n", encoding="utf-8")
+        return summary
+
+    monkeypatch.setattr(export_module, "export_view", another_process_writes_meanwhile)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["export", str(tmp_path / "d"), "--records", "-o", str(out), *common]
+    argv += ["--bad-lines", str(bad)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"evaltui: error: {theirs} exists: written while this export ran" in err
+    assert "(use --force to overwrite)" in err
+    assert theirs.read_text(encoding="utf-8") == "theirs\n"
+    other = bad if theirs == out else out
+    assert not other.exists()  # both or neither
+    manifest = tmp_path / "hard.jsonl.evaltui.json"
+    assert manifest.read_text(encoding="utf-8") == "their manifest\n"
+    files = sorted(p.name for p in tmp_path.iterdir() if p.is_file())  # no temp file left
+    assert files == sorted([theirs.name, "hard.jsonl.evaltui.json"])
+    assert main([*argv, "--force"]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines == LINES and json.loads(bad.read_text(encoding="utf-8").splitlines()[0])
+    assert json.loads(manifest.read_text(encoding="utf-8"))["evaltui"]["records"] == len(LINES)

@@ -10,6 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from evaltui.data.formats import ReadOptions, detect
@@ -482,3 +483,51 @@ def test_evaluator_results_load_as_one_run(tmp_path: Path) -> None:
     assert generations["run"].unique().to_list() == ["Qwen/Qwen3-8B"]
     assert generations["prompt_id"].n_unique() == 2
     assert [e.line for e in result.errors] == [3]
+
+
+def test_an_export_of_two_test_dirs_reads_back_with_their_prompt_ids(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """The test dir in a prompt id is eval_args.json's, beside the details file, not in the
+    records: an export of the hard prompts read back lost it ('game24:1' for
+    'test_dir/game24:1'), and two test dirs' game24.jsonl made one prompt of two, counted as
+    two samples. The manifest's ``task`` now keeps it, and the export reads back as loaded."""
+    from evaltui.cli import main
+
+    for test in ("easy", "hard"):
+        out = tmp_path / "evals" / f"m_{test}_20250101_000000"
+        (out / "details").mkdir(parents=True)
+        args = {"model_name": "m", "test_dir": f"examples/data/{test}/"}
+        (out / "eval_args.json").write_text(json.dumps(args), encoding="utf-8")
+        lines = [
+            json.dumps(
+                {
+                    "id": i,
+                    "prompt": f"{test} puzzle {i}",
+                    "output_len": 1,
+                    "score": float(i % 2),
+                    "extracted_output": "x",
+                    "ground_truth": {"puzzle": test},
+                    "output": "x",
+                }
+            )
+            for i in range(3)
+        ]
+        (out / "details" / "game24.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    export = tmp_path / "hard.jsonl"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    where = ["--where", "average_accuracy < 0.5", "--records"]
+    assert main(["export", str(tmp_path / "evals"), *where, "-o", str(export), *common]) == 0
+    manifest = json.loads(Path(f"{export}.evaltui.json").read_text(encoding="utf-8"))
+    assert [s["task"] for s in manifest["evaltui"]["sources"]] == ["easy/game24", "hard/game24"]
+    options = LoadOptions(tokenize=False, use_cache=False)
+    original = load([tmp_path / "evals"], options).stats.filter(pl.col("average_accuracy") < 0.5)
+    back = load([export], options).stats
+    columns = ["run", "prompt_id", "prompt", "count", "average_accuracy"]
+    assert sorted(back.select(columns).rows()) == sorted(original.select(columns).rows())
+    assert sorted(back["prompt_id"].to_list()) == [
+        "easy/game24:0",
+        "easy/game24:2",
+        "hard/game24:0",
+        "hard/game24:2",
+    ]

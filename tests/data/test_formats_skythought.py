@@ -1252,3 +1252,33 @@ def test_a_non_finite_correctness_names_what_skythought_writes(tmp_path: Path) -
         "entry '1', response 0: score nan is not a finite number (SkyThought writes correctness"
         " as a boolean)"
     ]
+
+
+def test_an_export_of_two_tasks_reads_back_with_their_prompt_ids(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A result dir's prompt ids start with its task (``toy_math500:0``), which summary.json
+    beside results.json says, not the entries: an export read back gave ``0``, and two tasks'
+    entries of one model (``toy_math500:0`` and ``toy_aime:0``) became one prompt, counted
+    twice. The manifest's ``task`` is the prompt ids' and is given back."""
+    from evaltui.cli import main
+
+    evals = tmp_path / "evals"
+    for task, folder in (
+        ("toy_math500", CLI_DIR.name),
+        ("toy_aime", "toy-org_toy-reasoner-7b_toy_aime_9f1c2d"),
+    ):
+        shutil.copytree(CLI_DIR, evals / folder)
+        summary = json.loads((CLI_DIR / "summary.json").read_text(encoding="utf-8"))
+        summary["configuration"]["task"]["name"] = task
+        (evals / folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    export = tmp_path / "all.jsonl"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["export", str(evals), "--records", "-o", str(export), *common]) == 0
+    manifest = json.loads(Path(f"{export}.evaltui.json").read_text(encoding="utf-8"))
+    assert sorted(s["task"] for s in manifest["evaltui"]["sources"]) == ["toy_aime", "toy_math500"]
+    options = LoadOptions(tokenize=False, use_cache=False)
+    columns = ["run", "prompt_id", "prompt", "count", "average_accuracy"]
+    original = sorted(load([evals], options).stats.select(columns).rows())
+    assert len(original) == 6 and original[0][1] == "toy_aime:0"
+    assert sorted(load([export], options).stats.select(columns).rows()) == original

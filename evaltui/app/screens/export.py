@@ -26,7 +26,9 @@ from evaltui.data.export import (
     EXPORT_KINDS,
     ExportKind,
     ExportSummary,
+    OutputAppeared,
     SourceChanged,
+    all_or_none,
     export_view,
     input_at,
     is_stdout,
@@ -92,6 +94,8 @@ class ExportScreen(Dialog[ExportSummary | None]):
         changed: str | None = None
         """The file the write found rewritten or gone since the rows were made (nothing
         written), as the load names it."""
+        appeared: Path | None = None
+        """The export's path, where a file came to be while it was written (nothing written)."""
 
     def __init__(
         self,
@@ -454,10 +458,22 @@ class ExportScreen(Dialog[ExportSummary | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def write(self, kind: ExportKind, path: Path, rows: pl.DataFrame, result: LoadResult) -> None:
         app = self.evalapp
+        # A path that had no file is written only where none is still: a file another
+        # process (another evaltui's export) wrote there meanwhile was replaced without a word.
+        new = () if self.confirm_overwrite == path else (path,)
         try:
-            summary = export_view(
-                kind, rows, result.generations, result.files, path, rescored_with=self.rescored_with
-            )
+            with all_or_none(new):
+                summary = export_view(
+                    kind,
+                    rows,
+                    result.generations,
+                    result.files,
+                    path,
+                    rescored_with=self.rescored_with,
+                )
+        except OutputAppeared:
+            words = "written meanwhile by another program: kept;"
+            done = self.Done(None, f"{words} press Export again to overwrite it", appeared=path)
         except SourceChanged as exc:
             done = self.Done(None, visible(f"cannot write {path}: {exc}"), exc.source)
         except (OSError, ValueError) as exc:
@@ -502,6 +518,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
             )
             return
         if message.error is not None:
+            self.confirm_overwrite = message.appeared or self.confirm_overwrite
             self.query_one("#export-message", Static).update(Text(message.error))
             return
         assert message.summary is not None

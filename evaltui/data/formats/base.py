@@ -223,6 +223,16 @@ class Reader(ABC):
         not say how its rows split into runs (an Inspect log's reported scores, in its header)."""
         return self.read(path, source, options)
 
+    def records_task(self, path: Path) -> str | None:
+        """What ``path``'s name, header or the files beside it said its task is, for the
+        export's manifest (``task``), given back to :meth:`read_records`: the task of
+        :meth:`run_identity` (None: its format does not say)."""
+        try:
+            identity = self.run_identity(path, ReadOptions())
+        except Exception:  # an odd header: the manifest just does not say
+            return None
+        return None if identity is None else str(identity.task)
+
     def records_name(self, name: str, task: str | None) -> str:
         """The file name under which exported records of a source file named ``name`` (whose
         :meth:`run_identity` gave ``task``) read back as that file's, source by source

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -185,7 +186,31 @@ class InternBootcampReader(Reader):
         # dir's own version changes when that sheet is written.
         return (args,) if args.is_file() else (args, _output_dir(path))
 
+    def records_task(self, path: Path) -> str | None:
+        """The prompt ids' ``<test dir>/<stem>``: what eval_args.json beside the file said,
+        which its records read back alone (an export) lack."""
+        test_set = _test_set(path)
+        return f"{test_set}/{path.stem}" if test_set else None
+
+    def read_records(
+        self,
+        path: Path,
+        source: str,
+        options: ReadOptions,
+        lines: Sequence[int] | None,
+        task: str | None = None,
+        runs: Sequence[str] = (),
+    ) -> ReadResult:
+        """Exported records read back with their ids' ``<test dir>/<stem>`` as the source's
+        (the manifest's ``task``): the test dir was eval_args.json's, not the records'."""
+        return self._read(path, source, options, task)
+
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        return self._read(path, source, options, None)
+
+    def _read(
+        self, path: Path, source: str, options: ReadOptions, prefix: str | None
+    ) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source, options.window)
         run = options.label or _model(path)
         if not options.label and not _eval_args(path) and run != _folder_model(path):
@@ -202,8 +227,7 @@ class InternBootcampReader(Reader):
                     f" labelled {run!r}, its output folder's '<model>_<test dir>' without the"
                     " time, as the model's name cannot be told from the test dir's"
                 )
-        test_set = _test_set(path)
-        prefix = f"{test_set}/{path.stem}" if test_set else path.stem
+        prefix = prefix or self.records_task(path) or path.stem
         rows = Rows()
         with_reasoning = 0
         non_finite: list[int] = []  # lines whose score is NaN or infinite

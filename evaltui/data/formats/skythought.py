@@ -26,7 +26,7 @@ one task are told apart (``model @ <folder or file>``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -489,7 +489,38 @@ class SkyThoughtReader(ContainerReader):
             name=stem,
         )
 
+    def records_task(self, path: Path) -> str | None:
+        """A result dir's task, which its prompt ids start with (``math500:0``): summary.json's,
+        else the dir name's; None when neither says (the ids are bare). A legacy file: the
+        task its name says."""
+        if path.name != "results.json":
+            return super().records_task(path)
+        configuration = _as_dict(_summary(path).get("configuration"))
+        task_name = _as_dict(configuration.get("task")).get("name")
+        if isinstance(task_name, str) and task_name:
+            return task_name
+        return _result_dir(path)[1]
+
+    def read_records(
+        self,
+        path: Path,
+        source: str,
+        options: ReadOptions,
+        lines: Sequence[int] | None,
+        task: str | None = None,
+        runs: Sequence[str] = (),
+    ) -> ReadResult:
+        """A result dir's exported entries read back with their prompt ids' task (the
+        manifest's ``task``): it was summary.json's or the dir name's, beside results.json,
+        not the entries'. Two tasks' "0"s of one model stay two prompts."""
+        return self._read(path, source, options, task if path.stem == "results" else None)
+
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+        return self._read(path, source, options, None)
+
+    def _read(
+        self, path: Path, source: str, options: ReadOptions, exported_task: str | None
+    ) -> ReadResult:
         rows = Rows()
         errors: list[LoadError] = []
         # (line, byte offset, key, entry, keyed): a document's entries are numbered from 1
@@ -527,6 +558,7 @@ class SkyThoughtReader(ContainerReader):
         model_name = _as_dict(configuration.get("model")).get("name")
         task = _as_dict(configuration.get("task"))
         task_name = task.get("name") if isinstance(task.get("name"), str) else None
+        task_name = task_name or exported_task
         notes: list[str] = []
         if not task_name and not lines and path.name == "results.json":
             # no summary.json: the result dir's name says it
