@@ -35,7 +35,9 @@ _ANSWER_IS = (
 _ANSWER_LINE = (
     r"(?im)^[ \t*#>_-]*answer[*_]*[ \t]*:[*_]*[ \t]*\$?([^\n$]{1,60}?)\$?[ \t]*\.?[ \t*]*$"
 )
-_NUMBER = r"(-?\d[\d,]*(?:\.\d+)?)"
+# A number, or an integer fraction whole: a reply "1/2" or "... so it is 5/6" says 1/2 and 5/6,
+# not 2 and 6.
+_NUMBER = r"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)"
 # Every match of _ANSWER_LINE holds a match of this (the same letters under the same (?i)):
 # a text without one has no "Answer:" line.
 _ANSWER_COLON = r"(?i)answer[*_]*[ \t]*:"
@@ -266,8 +268,8 @@ def short_replies(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
 #: Characters at a text's end that :func:`last_numbers` searches first.
 NUMBER_WINDOW = 200
 #: The characters a match of ``_NUMBER`` is made of, and the others.
-_IN_NUMBER = r"[-,.\d]"
-_NOT_IN_NUMBER = r"[^-,.\d]"
+_IN_NUMBER = r"[-,./\d]"
+_NOT_IN_NUMBER = r"[^-,./\d]"
 
 
 #: The column of :func:`answer_probes`: the rows whose last number is searched for in the

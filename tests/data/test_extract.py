@@ -43,6 +43,11 @@ from evaltui.data.extract import (
         ("a reply in words with no number and no stated answer", None),
         ("  Paris. \n", "Paris."),  # a short reply is its own answer
         ("x = 5", "5"),  # ... its last number when it has one, as any text's
+        # a fraction is a number whole, not its denominator
+        ("1/2", "1/2"),
+        ("-3/4", "-3/4"),
+        ("adding the parts gives 5/6 of the cake", "5/6"),
+        ("3/4 of 12 is 9", "9"),
         ("two\nlines", None),
         ("", None),
     ],
@@ -303,12 +308,13 @@ def test_the_last_number_searched_in_the_window_first_is_the_whole_tails(
 ) -> None:
     """``last_numbers`` (the last number of each text's tail, searched in its last characters
     first, from after a character no number holds) finds what the scan of the whole tail finds:
-    numbers across the window's edge, signs, grouping commas and decimal points at it, windows
+    numbers across the window's edge, signs, grouping commas, decimal points and fraction bars at
+    it, windows
     made only of number characters, other scripts' digits, texts around the window's and the
     tail's lengths, no number at all, and no text."""
     monkeypatch.setattr(extract, "NUMBER_WINDOW", window)
     rng = random.Random(11)
-    alphabet = ["1", "2", "0", "-", ",", ".", " ", "a", "\n", "٣", "１", "é", "x"]
+    alphabet = ["1", "2", "0", "-", ",", ".", "/", " ", "a", "\n", "٣", "１", "é", "x"]
     texts: list[str | None] = [None, "", "7", "-", "1,2", "12.5", "a" * 50, "1" * 5000]
     texts += ["".join(rng.choices(alphabet, k=rng.randint(0, 40))) for _ in range(1500)]
     texts += [
