@@ -35,7 +35,9 @@ _ANSWER_IS = (
 _ANSWER_LINE = (
     r"(?im)^[ \t*#>_-]*answer[*_]*[ \t]*:[*_]*[ \t]*\$?([^\n$]{1,60}?)\$?[ \t]*\.?[ \t*]*$"
 )
-_NUMBER = r"(-?\d[\d,]*(?:\.\d+)?)"
+# A number, or an integer fraction whole: a reply "1/2" or "... so it is 5/6" says 1/2 and 5/6,
+# not 2 and 6.
+_NUMBER = r"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)"
 # Every match of _ANSWER_LINE holds a match of this (the same letters under the same (?i)):
 # a text without one has no "Answer:" line.
 _ANSWER_COLON = r"(?i)answer[*_]*[ \t]*:"
@@ -266,8 +268,8 @@ def short_replies(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
 #: Characters at a text's end that :func:`last_numbers` searches first.
 NUMBER_WINDOW = 200
 #: The characters a match of ``_NUMBER`` is made of, and the others.
-_IN_NUMBER = r"[-,.\d]"
-_NOT_IN_NUMBER = r"[^-,.\d]"
+_IN_NUMBER = r"[-,./\d]"
+_NOT_IN_NUMBER = r"[^-,./\d]"
 
 
 #: The column of :func:`answer_probes`: the rows whose last number is searched for in the
@@ -601,10 +603,15 @@ def extract_answer(text: str) -> str | None:
 
 def _cleaned(expr: pl.Expr) -> pl.Expr:
     """Spacing, ``$`` (and ``\\$``), ``\\left``/``\\right``, ``\\!``, ``\\dfrac``, a degree sign
-    (``^\\circ``), an outer brace pair and a trailing period removed; ``\\text{…}`` (``\\mbox``,
-    ``\\mathrm``, ``\\textbf``) unwrapped, and the brace-less one-digit arguments LaTeX allows
-    braced (``\\frac43``, ``\\frac 59``, ``\\frac{270}7``, ``\\sqrt2``), as MATH's references
-    write them and models do not."""
+    (``^\\circ``), an outer brace pair, a trailing period and a trailing percent sign (``10\\%``
+    is 10, as MATH's graders read it) removed; ``\\text{…}`` (``\\mbox``, ``\\mathrm``,
+    ``\\textbf``) unwrapped, the brace-less one-digit arguments LaTeX allows braced
+    (``\\frac43``, ``\\frac 59``, ``\\frac{270}7``, ``\\sqrt2``) braced and a sub- or
+    superscript's one braced character unbraced (``4210_{5}`` is ``4210_5``, ``x^{2}`` is
+    ``x^2``), as MATH's references write them and models do not; a choice letter in parentheses
+    is the letter (``\\text{(C)}``, ``(C)``: ``C``), a one-letter variable's value the value
+    (``x=5``: ``5``), and a decimal point opens with its zero (``.0000672``: ``0.0000672``, past
+    the six places a plain number's spelling is evened out to)."""
     return (
         expr.str.replace_all(r"\\left|\\right|\\!|\\?\$|\s|\^\{?\\circ\}?", "")
         .str.replace_all(r"\\(?:text|textbf|mbox|mathrm)\{([^{}]*)\}", "$1")
@@ -613,8 +620,13 @@ def _cleaned(expr: pl.Expr) -> pl.Expr:
         .str.replace_all(r"\\frac(\d)\{", r"\frac{$1}{")
         .str.replace_all(r"\\frac\{([^{}]*)\}(\d)", r"\frac{$1}{$2}")
         .str.replace_all(r"\\sqrt(\d)", r"\sqrt{$1}")
+        .str.replace_all(r"([_^])\{([^{}\\])\}", "$1$2")
         .str.replace_all(r"^\{(.*)\}$", "$1")
         .str.strip_chars_end(".")
+        .str.replace(r"\\?%$", "")
+        .str.replace(r"^\(([A-Z])\)$", "$1")
+        .str.replace(r"^[A-Za-z]=([^=]+)$", "$1")
+        .str.replace(r"^(-?)\.(\d)", "${1}0.$2")
     )
 
 
@@ -651,21 +663,26 @@ def _number_text(
     exact_ratio = pl.when((denominator != 0) & ((scaled - scaled.round()).abs() < 1e-6)).then(ratio)
     value = pl.coalesce(exact_ratio, decimal).round(6) + 0.0  # + 0.0 turns -0.0 into 0.0
     text = value.cast(pl.String).str.replace(r"\.0$", "")
-    return pl.coalesce(text, expr)
+    # Any other integer fraction in LaTeX's spelling: 5/6 is \frac{5}{6}.
+    latex = expr.str.replace(r"^(-?)(\d{1,9})/(\d{1,9})$", r"$1\frac{$2}{$3}")
+    return pl.coalesce(text, latex)
 
 
 def _canonical_number(expr: pl.Expr) -> pl.Expr:
     """Plain numbers in one spelling: ``0.50``, ``.5``, ``1/2``, ``\\frac{1}{2}`` → ``0.5``; ``2.0`` → ``2``.
 
     Safe by construction: only integers (≤ 12 digits), decimals (≤ 6 places) and integer fractions
-    whose value is a decimal of at most 6 places are rewritten; ``1/3`` stays ``1/3``.
+    whose value is a decimal of at most 6 places are rewritten to it; any other integer fraction
+    to LaTeX's spelling (``1/3`` → ``\\frac{1}{3}``, its value unchanged).
     """
     return _number_text(expr, *_number_parts(_fraction(expr)))
 
 
 def normalize_expr(expr: pl.Expr) -> pl.Expr:
     """Answers that differ only in spacing, ``$``, ``\\left``/``\\right``, ``\\!``, ``\\dfrac``,
-    thousands separators, a trailing period or the spelling of a plain number vote together.
+    thousands separators, a trailing period or percent sign, a choice letter's parentheses, a
+    one-letter variable or the spelling of a plain number or fraction vote together (see
+    :func:`_cleaned`).
 
     As one expression each intermediate value is written out wherever it is used (~100 regex
     steps, each compiled when evaluated: ~6 ms whatever the rows); :func:`normalize_values`

@@ -43,6 +43,11 @@ from evaltui.data.extract import (
         ("a reply in words with no number and no stated answer", None),
         ("  Paris. \n", "Paris."),  # a short reply is its own answer
         ("x = 5", "5"),  # ... its last number when it has one, as any text's
+        # a fraction is a number whole, not its denominator
+        ("1/2", "1/2"),
+        ("-3/4", "-3/4"),
+        ("adding the parts gives 5/6 of the cake", "5/6"),
+        ("3/4 of 12 is 9", "9"),
         ("two\nlines", None),
         ("", None),
     ],
@@ -109,7 +114,7 @@ def test_fill_extracted_keeps_the_formats_answer_and_leaves_null_when_nothing_fo
         ("\\frac{5}{6}", "\\frac{5}{6}"),  # not a terminating decimal: kept as written
         ("2.0", "2"),
         ("-0", "0"),
-        ("1/3", "1/3"),  # not a terminating decimal: kept as written
+        ("1/3", "\\frac{1}{3}"),  # not a terminating decimal: LaTeX's spelling, as \frac{1}{3}
         ("(1,2)", "(1,2)"),  # a tuple, not a thousands separator
         ("x^2+1", "x^2+1"),
         # as MATH's references write answers (published MATH500: exact re-scored these wrong)
@@ -132,6 +137,56 @@ def test_fill_extracted_keeps_the_formats_answer_and_leaves_null_when_nothing_fo
 )
 def test_normalize(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        # an integer fraction that is no terminating decimal, in LaTeX's spelling or with a slash
+        ("\\frac{5}{6}", "5/6"),
+        ("-\\dfrac{7}{3}", "-7/3"),
+        ("\\frac{270}7", "270/7"),
+        # a choice letter, as MATH's references write it and as models answer it
+        ("\\text{(C)}", "C"),
+        ("(B)", "\\textbf{B}"),
+        # a trailing percent sign, as MATH's graders read it
+        ("10\\%", "10"),
+        ("12.5%", "12.5"),
+        # a one-letter variable's value
+        ("x=5", "5"),
+        ("y = -\\frac{2}{3}", "-2/3"),
+        # a sub- or superscript's one character, braced or not
+        ("4210_{5}", "4210_5"),
+        ("x^{2}+1", "x^2+1"),
+        # a decimal of more places than a plain number's spelling is evened out to
+        (".0000672", "0.0000672"),
+        ("-.1234567", "-0.1234567"),
+    ],
+)
+def test_answers_that_differ_only_in_spelling_normalize_alike(one: str, other: str) -> None:
+    """Published MATH500 (SkyThought): exact called wrong what MATH's grader had right,
+    ``\\text{(C)}`` for ``C``, ``10\\%`` for ``10``, ``x=5`` for ``5``, ``4210_{5}`` for ``4210_5``,
+    ``.0000672`` for ``0.0000672``; and a model's ``\\boxed{5/6}`` did not vote with
+    ``\\frac{5}{6}``. The pairs are the shapes of those, not their text."""
+    assert normalize(one) == normalize(other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("\\frac{5}{6}", "6/5"),
+        ("\\frac{26}{36}", "\\frac{13}{18}"),  # equal in value: math-verify's to say
+        ("10\\%", "0.1"),
+        ("x=5", "x=6"),
+        ("(C)", "(D)"),
+        ("(1,2)", "(2,1)"),
+        ("x=1,y=2", "1,y=2"),  # two variables: not one's value
+        ("4210_{5}", "4210_6"),
+        ("0.0000672", "0.0000671"),
+    ],
+)
+def test_answers_that_differ_stay_apart(one: str, other: str) -> None:
+    assert normalize(one) != normalize(other)
 
 
 def test_vote_answers_and_references_are_filled_together_and_only_where_missing() -> None:
@@ -253,12 +308,13 @@ def test_the_last_number_searched_in_the_window_first_is_the_whole_tails(
 ) -> None:
     """``last_numbers`` (the last number of each text's tail, searched in its last characters
     first, from after a character no number holds) finds what the scan of the whole tail finds:
-    numbers across the window's edge, signs, grouping commas and decimal points at it, windows
+    numbers across the window's edge, signs, grouping commas, decimal points and fraction bars at
+    it, windows
     made only of number characters, other scripts' digits, texts around the window's and the
     tail's lengths, no number at all, and no text."""
     monkeypatch.setattr(extract, "NUMBER_WINDOW", window)
     rng = random.Random(11)
-    alphabet = ["1", "2", "0", "-", ",", ".", " ", "a", "\n", "٣", "１", "é", "x"]
+    alphabet = ["1", "2", "0", "-", ",", ".", "/", " ", "a", "\n", "٣", "１", "é", "x"]
     texts: list[str | None] = [None, "", "7", "-", "1,2", "12.5", "a" * 50, "1" * 5000]
     texts += ["".join(rng.choices(alphabet, k=rng.randint(0, 40))) for _ in range(1500)]
     texts += [

@@ -245,11 +245,15 @@ def test_exact_scorer_is_the_extractor_and_normalisation(tmp_path: Path) -> None
             {"prompt": "s", "answer": "90^\\circ", "accuracy": 1, "gen": "\\boxed{90}"},
             {"prompt": "t", "answer": "\\frac43", "accuracy": 1, "gen": "\\boxed{\\frac{4}{3}}"},
             {"prompt": "u", "answer": "\\text{Evelyn}", "accuracy": 1, "gen": "\\boxed{Evelyn}"},
+            {"prompt": "v", "answer": "\\text{(E)}", "accuracy": 1, "gen": "\\boxed{E}"},
+            {"prompt": "w", "answer": "x=5", "accuracy": 1, "gen": "so \\boxed{5}"},
+            {"prompt": "y", "answer": "10", "accuracy": 1, "gen": "The answer is 10\\%."},
+            {"prompt": "z", "answer": "\\frac{5}{6}", "accuracy": 1, "gen": "\\boxed{5/6}"},
         ],
     )
     got = rescore(result, RescoreOptions("exact"))
-    assert got.scores["new_accuracy"].to_list() == [1.0, 0.0, 1.0, None, 1.0, 1.0, 1.0, 1.0, 1.0]
-    assert statuses(got) == [OK, OK, OK, NO_REFERENCE, OK, OK, OK, OK, OK]
+    assert got.scores["new_accuracy"].to_list() == [1.0, 0.0, 1.0, None] + [1.0] * 9
+    assert statuses(got) == [OK, OK, OK, NO_REFERENCE] + [OK] * 9
 
 
 def test_results_are_cached_per_file_and_keyed_by_the_scorer_version(tmp_path: Path) -> None:
