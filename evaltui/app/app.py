@@ -150,9 +150,7 @@ class EvalApp(App[int]):
         new files and rewrites flow into the view. Read by the load worker's thread."""
         if follow:
             self.following.set()
-        self.follow_after_count = False
-        """Following was asked for (``--follow``, ``F``) and the load stopped (``x``) before it
-        could start: it starts once ``x`` again has counted the token lengths left."""
+        self._follow_after_count = False
         self.follower: Follower | None = None
         """The finished load's follower (None until the load is done)."""
         self.follow_lock = threading.Lock()
@@ -448,6 +446,20 @@ class EvalApp(App[int]):
             )
         elif not result.cancelled:
             self.call_from_thread(self.follow_after_counting)
+
+    @property
+    def follow_after_count(self) -> bool:
+        """Following was asked for (``--follow``, ``F``) and the load stopped (``x``) before it
+        could start: it starts once ``x`` again has counted the token lengths left. The stopped
+        load's line says so while it is asked for (once the toast that told it had gone, the
+        line read as if the inputs were followed, or as if they would never be)."""
+        return self._follow_after_count
+
+    @follow_after_count.setter
+    def follow_after_count(self, asked: bool) -> None:
+        self._follow_after_count = asked
+        if hasattr(self, "main"):
+            self.main.show_stopped_load()
 
     def follow_not_started(self) -> None:
         """The load asked to be followed (F, --follow) was stopped (x): nothing is followed

@@ -21,12 +21,13 @@ from textual.widgets._footer import FooterKey
 from evaltui.app.app import EvalApp
 from evaltui.app.messages import LoadUpdated
 from evaltui.app.screens.export import ExportScreen
-from evaltui.app.screens.main import MainScreen
+from evaltui.app.screens.main import STOPPED, STOPPED_THEN_FOLLOWED, MainScreen
 from evaltui.app.screens.problems import ProblemsScreen
 from evaltui.app.screens.prompt import PromptScreen
 from evaltui.data.formats import ReadOptions
 from evaltui.data.loader import LoadOptions, load
 from evaltui.data.rescore import RescoreOptions
+from evaltui.data.sanitize import cell_width
 from evaltui.data.schema import LoadError
 from tests.app.conftest import settle
 
@@ -893,16 +894,20 @@ async def test_f_then_x_while_loading_says_the_inputs_are_not_followed(
             "lengths left, then they are followed (F: not then)"
         ]
         assert not app.following.is_set()
+        # The stopped load's line says so too, once the toast has gone.
+        assert text_of(app, "#progress") == STOPPED_THEN_FOLLOWED
         await pilot.press("F")  # not then
         await pilot.pause()
         said = [n.message for n in app._notifications]
         assert "the inputs will not be followed once the token lengths are counted" in said
         assert "stopped following the inputs" not in said
+        assert text_of(app, "#progress") == STOPPED
         await pilot.press("F")  # then after all
         await pilot.pause()
         said = [n.message for n in app._notifications]
         assert any(text.startswith("loading was stopped, so there is nothing") for text in said)
         assert not app.following.is_set() and app.follow_after_count
+        assert text_of(app, "#progress") == STOPPED_THEN_FOLLOWED
 
 
 async def test_follow_asked_before_x_starts_once_x_again_has_counted_the_lengths(
@@ -925,6 +930,8 @@ async def test_follow_asked_before_x_starts_once_x_again_has_counted_the_lengths
         await settle(pilot)
         assert app.result is not None and app.result.cancelled
         assert not app.following.is_set()
+        assert text_of(app, "#progress") == STOPPED_THEN_FOLLOWED  # (--follow's, as the toast)
+        assert cell_width(STOPPED_THEN_FOLLOWED) <= 78
 
         await pilot.press("x")  # count the lengths left
         deadline = time.monotonic() + 30

@@ -77,6 +77,12 @@ EMPTY_REASON_LINES = 4
 one more: ``#empty-reason`` is at most one line higher)."""
 PROGRESS_LINES = ("load", "follow", "rescore")
 """The lines of ``#progress``, top to bottom (see ``MainScreen._progress_lines``)."""
+#: The load line of a load stopped by x; of one whose inputs are followed once x again counted
+#: the lengths left (74 cells: whole at 80 columns).
+STOPPED = "loading stopped: token lengths are incomplete (x counts the rest)"
+STOPPED_THEN_FOLLOWED = (
+    "loading stopped: token lengths incomplete · x counts the rest, then follows"
+)
 QUICK = Binding.Group("Quick filter", compact=True)
 SORT_COLUMN = Binding.Group("Sort column", compact=True)
 
@@ -722,14 +728,19 @@ class MainScreen(Screen[None]):
             widget.styles.height = height
         widget.update(Text(joined, no_wrap=True, overflow="ellipsis"), layout=False)
 
+    def show_stopped_load(self) -> None:
+        """The line of a stopped load (x), once it shows: it says whether the inputs are
+        followed once x again has counted the lengths left (``--follow`` or F before the
+        stop)."""
+        if self._progress_lines.get("load") not in (STOPPED, STOPPED_THEN_FOLLOWED):
+            return
+        follows = self.evalapp.follow_after_count
+        self._show_progress_line("load", STOPPED_THEN_FOLLOWED if follows else STOPPED)
+
     def show_progress(self, progress: LoadProgress, eta: float | None) -> None:
         if progress.stage in {"done", "cancelled"}:
-            self._show_progress_line(
-                "load",
-                "loading stopped: token lengths are incomplete (x counts the rest)"
-                if progress.stage == "cancelled"
-                else "",
-            )
+            self._show_progress_line("load", STOPPED if progress.stage == "cancelled" else "")
+            self.show_stopped_load()
             self.refresh_bindings()
             return
         if progress.stage == "reading":
