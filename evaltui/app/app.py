@@ -6,7 +6,7 @@ import dataclasses
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -120,6 +120,10 @@ class EvalApp(App[int]):
         """The filters and sort of the rows shown (the last good view)."""
         self.wanted = View()
         """The view asked for last (may still be computing); keys build on this one."""
+        self.view_computing = False
+        """True from a view's request until it (or the one shown for it) is on the table."""
+        self._after_view: list[Callable[[], None]] = []
+        """What keys asked for while a view was computing (:meth:`after_view`)."""
         self.rows: pl.DataFrame | None = None
         """The Stats rows the current view shows, in order."""
         self.said_until_prompts: set[str] = set()
@@ -1069,6 +1073,8 @@ class EvalApp(App[int]):
                 self.post_message(RescoreFailed(failed, self.rescore_serial))
             else:
                 self.notify(reason, title="error", severity="error", markup=False)
+            if event.worker.group == "view":
+                self.view_shown()  # no view is coming: what waited for it acts on the table
 
     # --- views --------------------------------------------------------------------------------
 
@@ -1077,6 +1083,7 @@ class EvalApp(App[int]):
         self.wanted = view
         if self.result is None:
             return
+        self.view_computing = True
         self.view_width = self.size.width
         self.view_rows = self.main.table_rows()
         prompt, run = column_widths(self.size.width)
@@ -1193,6 +1200,7 @@ class EvalApp(App[int]):
             now = time.monotonic()
             self._next_refresh = now + max(self.MIN_REFRESH, now - self._building_since)
             self.table_built()
+        self.view_shown()
 
     def on_view_invalid(self, message: ViewInvalid) -> None:
         if message.view != self.wanted:
@@ -1218,11 +1226,40 @@ class EvalApp(App[int]):
         if fallback != view:
             self.request_view(fallback)
             return
+        self.view_shown()
         if self.header_pending is not None:
             self.show_header_now(self.header_pending)
         self.table_shown.set()
         if self._building_since is not None:
             self.table_built()
+
+    def after_view(self, act: Callable[[], None]) -> bool:
+        """True when the view asked for is on the table; else False, and ``act`` runs once it
+        is (if the table's screen is still the one shown then).
+
+        A key typed right behind one that changes the view (tmux's send-keys, a paste, keys
+        read in one go over SSH) was acted on against the table still shown: 'l' then enter
+        opened the prompt under the cursor before the filter, 'prompt 180 of 500', not the one
+        prompt the filter left; 'u' then 'R' offered to re-score 'the current view's 500
+        prompts · all prompts' over a table of 6."""
+        if not self.view_computing:
+            return True
+        self._after_view.append(act)
+        return False
+
+    def view_shown(self) -> None:
+        """The view asked for (or the one shown in its place) is on the table: what waited for
+        it acts now, on the new table."""
+        self.view_computing = False
+        waiting, self._after_view = self._after_view, []
+        for act in waiting:
+            self.call_after_refresh(self._act_on_table, act)
+
+    def _act_on_table(self, act: Callable[[], None]) -> None:
+        if self.screen is self.main and not self.view_computing:
+            act()
+        elif self.view_computing:
+            self._after_view.append(act)
 
     # --- screens ------------------------------------------------------------------------------
 

@@ -179,6 +179,9 @@ def cmd_compare(argv: Sequence[str]) -> int:
         run_a, run_b = args.runs if args.runs else default_runs(result.stats)
         comparison = compare_runs(result.stats, run_a, run_b)
     except ValueError as exc:
+        # What the load left out first: a run's files skipped (a second name of a folder, a
+        # file that cannot be read) may be why the run is not there ('only 1 run loaded').
+        report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
         return fail(str(exc))
     # Each row names its two runs (the _a / _b fields alone did not say which run is A), and
     # the manifests name each run's files: a script reading -o tells them apart.

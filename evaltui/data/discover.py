@@ -6,7 +6,7 @@ import errno
 import fnmatch
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISFIFO, S_ISSOCK
@@ -273,22 +273,8 @@ def _walk(
 
     # Plain strings in the loop, not pathlib: thousands of small files are walked per load.
     matched: list[InputFile] = []
-    seen: set[tuple[int, int]] = set()
     top = str(root)
-    for dirpath, dirnames, filenames in os.walk(top, onerror=cannot_list, followlinks=True):
-        try:
-            stat = os.stat(dirpath)
-        except OSError as exc:
-            problems.append(
-                (source(dirpath) + "/", f"cannot read directory: {exc.strerror or exc}")
-            )
-            dirnames[:] = []
-            continue
-        if (stat.st_dev, stat.st_ino) in seen:  # a symlink back to a directory already walked
-            dirnames[:] = []
-            continue
-        seen.add((stat.st_dev, stat.st_ino))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+    for dirpath, filenames in _directories(top, cannot_list, source, problems):
         failed: list[tuple[str, str]] = []  # (file name, why it cannot be looked at)
         below = os.path.relpath(dirpath, top)
         rel_dir = "" if below == "." else below.replace(os.sep, "/") + "/"
@@ -324,6 +310,46 @@ def _walk(
                 )
             )
     return matched
+
+
+def _directories(
+    top: str,
+    cannot_list: Callable[[OSError], None],
+    source: Callable[[Path | str], str],
+    problems: list[tuple[str, str]],
+) -> Iterator[tuple[str, list[str]]]:
+    """Each directory under ``top`` once, with its file names: ``(dirpath, filenames)``.
+
+    Symbolic links to directories are followed, after the directories themselves: a directory
+    under two names (two run folders linked to one, a link back up) is walked under its own
+    name when it has one here, as a file is (:func:`_once_each`), and each other name goes to
+    ``problems``. It was left out without a word: 'compare' of two such names said only that
+    one run was loaded."""
+    walked: dict[tuple[int, int], str] = {}  # each directory walked: the name it was walked as
+    starts = [top]
+    while starts:
+        for dirpath, dirnames, filenames in os.walk(
+            starts.pop(0), onerror=cannot_list, followlinks=False
+        ):
+            try:
+                stat = os.stat(dirpath)
+            except OSError as exc:
+                problems.append(
+                    (source(dirpath) + "/", f"cannot read directory: {exc.strerror or exc}")
+                )
+                dirnames[:] = []
+                continue
+            shown = source(dirpath) + "/"
+            first = walked.setdefault((stat.st_dev, stat.st_ino), shown)
+            if first != shown:
+                problems.append((shown, f"the same folder as {first} (a link to it): read once"))
+                dirnames[:] = []
+                continue
+            names = sorted(d for d in dirnames if not d.startswith("."))
+            links = [d for d in names if os.path.islink(os.path.join(dirpath, d))]
+            starts.extend(os.path.join(dirpath, d) for d in links)
+            dirnames[:] = [d for d in names if d not in links]
+            yield dirpath, filenames
 
 
 def _why_not(path: str, exc: OSError) -> str:

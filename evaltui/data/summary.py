@@ -250,11 +250,15 @@ def partial_lines(summaries: list[RunSummary], labels: dict[str, str] | None = N
 
 
 def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]:
-    """One :class:`RunSummary` per run, in order of first appearance."""
+    """One :class:`RunSummary` per run, in order of first appearance. A run's numbers, its
+    intervals too, do not depend on the order of its rows: the app's summary of a table sorted
+    by accuracy gave other intervals than the same prompts unsorted, and than ``summarize``."""
     out = []
     maj = maj_column(stats)
     kinds = run_kinds(stats)
     for (run,), frame in stats.group_by("run", maintain_order=True):
+        # The bootstrap's resamples are drawn by row: the rows in one order, whatever the view's.
+        frame = frame.sort("prompt_id", maintain_order=True)
         n = frame["n_scored"].to_numpy().astype(np.int64)
         c = frame["n_correct"].fill_null(0).to_numpy().astype(np.int64)
         scored = n > 0

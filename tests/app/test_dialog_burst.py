@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import events
-from textual.widgets import Input, RadioSet
+from textual.widgets import Input, RadioButton, RadioSet
 
 from evaltui.app.app import EvalApp
 from evaltui.app.screens.export import ExportScreen
@@ -149,3 +149,50 @@ async def test_a_double_e_does_not_type_its_second_e_into_the_export_path(
         driver.send_message(key_at(app, "e", shown + 0.8))
         await settle(pilot)
         assert path.value == "e"
+
+
+async def test_keys_right_behind_a_quick_filter_act_on_the_rows_it_shows(
+    evals: Path, make_app: Any
+) -> None:
+    """'n' then enter in one write (tmux send-keys, a paste, keys read in one go over SSH):
+    the enter opened the prompt under the cursor of the table before the filter ('prompt 3 of
+    13', a prompt the filter leaves out). It opens once the view is on the table."""
+    from evaltui.app.screens.prompt import PromptScreen
+
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        before = app.rows
+        assert before is not None
+        send_together(app, ("n", "n"), ("enter", "\r"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        never = app.rows
+        assert never is not None and 0 < never.height < before.height
+        assert screen.keys.rows() == never.select("run", "prompt_id").rows()
+        assert (screen.run, screen.prompt_id) in never.select("run", "prompt_id").rows()
+
+
+async def test_r_right_behind_a_quick_filter_offers_the_rows_it_shows(
+    evals: Path, make_app: Any
+) -> None:
+    """'n' then 'R' in one write offered to re-score 'the current view's 13 rows · all
+    prompts' over a table of 2 (and chose all of them): the dialog opens once the view is on
+    the table."""
+    from evaltui.app.screens.rescore import RescoreScreen
+
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        send_together(app, ("n", "n"), ("R", "R"))
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RescoreScreen)
+        never = app.rows
+        assert never is not None and never.height == 2
+        label = str(dialog.query_one("#scope-view", RadioButton).label)
+        assert label.startswith(f"the current view's {never.height} ")
+        assert "all prompts" not in label

@@ -187,7 +187,7 @@ async def test_summary_of_three_runs_fits_80_columns(make_app: Any) -> None:
         spectrum = next(line for line in lines if line.startswith("never/flaky/always"))
         assert spectrum.split()[1:] == ["35/0/25", "35/0/25"]
         assert any(line.split() == ["metric", "gpt-4o-mini"] for line in lines)
-        assert any(line.endswith("186.9*[142.5, 230.7]") for line in lines)
+        assert any(line.endswith("186.9*[141.7, 232.5]") for line in lines)
         assert all(len(line.rstrip()) <= view.scrollable_content_region.width for line in lines)
 
 

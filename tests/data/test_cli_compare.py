@@ -166,6 +166,29 @@ def test_a_parquet_output_is_parquet(tmp_path: Path, word_tokenizer: Path) -> No
     assert manifest["kind"] == "compare" and manifest["prompts"] == 3
 
 
+def test_two_links_to_one_run_folder_say_why_one_run_is_loaded(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two run folders linked to one (a slip of ``ln -s``): 'only 1 run loaded (run_17)'
+    with no word of the other name, read once and left out; the skipped name comes first."""
+    write_jsonl(tmp_path / "data" / "run_17" / "r.jsonl", [rec(f"p{i}", True) for i in range(3)])
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B").symlink_to(tmp_path / "data" / "run_17")
+    (runs / "meta-llama__Meta-Llama-3.1-70B-Instruct").symlink_to(tmp_path / "data" / "run_17")
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main(["compare", str(runs), *common]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "meta-llama__Meta-Llama-3.1-70B-Instruct/: the same folder as "
+        "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B/ (a link to it): read once\n"
+    ) in err
+    assert err.endswith(
+        "only 1 run loaded (run_17): a comparison needs two (load another run's"
+        " files, or give the folder that holds both)\n"
+    )
+
+
 def test_one_run_is_told_it_needs_another_and_stdout_is_named_as_such(
     tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -256,3 +256,30 @@ def test_a_first_line_past_the_bound_is_judged_by_its_keys_wherever_they_fall(
     assert len(detection_head(path)) == HEAD_BYTES + 1024
     found = detect(path)
     assert found.reader is not None and found.reader.name == name, found.reason
+
+
+def test_a_first_line_longer_than_detection_reads_says_so_and_how_to_read_it(
+    tmp_path: Path,
+) -> None:
+    """A first record longer than all detection reads (a 20 MB context, an image inlined as
+    base64) said only "no reader recognises this file", as of a file of another kind, though
+    --format plain reads it: the reason says why, and how."""
+    huge = json.dumps(
+        {
+            "prompt": "x" * (HEAD_BYTES + FIRST_LINES_BYTES),
+            "gen": "\\boxed{1}",
+            "answer": "1",
+            "accuracy": 1,
+        }
+    )
+    path = write(tmp_path / "long.jsonl", [huge, rollout(1)])
+    found = detect(path)
+    assert found.reader is None
+    assert found.reason == (
+        "no reader recognises this file (its first line is longer than the 8 MB detection"
+        " reads of it: name its reader with --format, e.g. --format plain, or its fields with"
+        " --prompt-field, --gen-field, --answer-field, --score-field)"
+    )
+    assert detect(path, forced="plain").reader is not None
+    options = LoadOptions(cache_dir=tmp_path / "cache", tokenize=False, format="plain")
+    assert load([path], options).generations.height == 2

@@ -333,6 +333,31 @@ def test_a_file_under_two_names_is_read_once(tmp_path: Path) -> None:
     ]
 
 
+def test_a_folder_under_two_names_is_read_once_and_said(tmp_path: Path) -> None:
+    """Run folders made by linking (``ln -s /data/run_17 runs/meta-llama__Llama-3.1-70B``):
+    a second name of a folder already walked was left out without a word, so 'compare' of
+    two links to one folder said only 'only 1 run loaded'. Each other name is said skipped,
+    and why; the folder's own name is kept when it has one, whatever the names' order."""
+    root = tmp_path / "runs"
+    _write(root / "model_a" / "out.jsonl", _records(3, "a"))
+    (root / "a_link").symlink_to(root / "model_a", target_is_directory=True)  # sorts first
+    _write(tmp_path / "elsewhere" / "out.jsonl", _records(2, "b"))
+    (root / "x1").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (root / "x2").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (root / "model_a" / "up").symlink_to(root, target_is_directory=True)  # a loop
+    result = _load([root], tmp_path)
+    assert sorted(result.generations["source"].unique().to_list()) == [
+        "model_a/out.jsonl",
+        "x1/out.jsonl",
+    ]
+    assert result.generations.height == 5
+    assert sorted((f.source, f.skipped) for f in result.skipped_files) == [
+        ("a_link/", "the same folder as model_a/ (a link to it): read once"),
+        ("model_a/up/", "the same folder as ./ (a link to it): read once"),
+        ("x2/", "the same folder as x1/ (a link to it): read once"),
+    ]
+
+
 def test_a_directory_that_cannot_be_listed_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

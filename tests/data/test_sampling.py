@@ -306,3 +306,34 @@ def test_metrics_over_each_prompts_own_samples_say_the_samples_vary(tmp_path: Pa
     assert not any(
         "samples a prompt" in line for line in partial_lines(summarize_runs(stats.stats))
     )
+
+
+def test_a_runs_intervals_do_not_depend_on_the_order_of_its_rows(tmp_path: Path) -> None:
+    """The app's summary (t) of a table sorted by accuracy gave other 95% intervals than the
+    same prompts unsorted, and than ``summarize --table`` (Qwen3-8B's avg@1 [0.283, 0.534]
+    sorted, [0.300, 0.550] not): the bootstrap drew its resamples by row position."""
+    from evaltui.data.summary import summarize_runs
+
+    records = [
+        {"prompt": f"Q{p}", "gen": str(i), "answer": "0", "accuracy": int((p * 7 + i) % 5 < 2)}
+        for p in range(40)
+        for i in range(4)
+    ]
+    write_jsonl(tmp_path / "a" / "s.jsonl", records)
+    write_jsonl(tmp_path / "b" / "s.jsonl", records[::-1])
+    stats = load([tmp_path], LoadOptions(tokenize=False, use_cache=False)).stats
+
+    def intervals(frame: pl.DataFrame) -> dict[str, list[tuple[str, float, float, float]]]:
+        return {
+            s.run: [(m.name, m.value, m.low, m.high) for m in s.metrics]
+            for s in summarize_runs(frame)
+        }
+
+    loaded = intervals(stats)
+    assert set(loaded) == {"a", "b"}
+    for order in (
+        stats.sort("average_accuracy", maintain_order=True),
+        stats.sort("average_accuracy", descending=True, maintain_order=True),
+        stats.reverse(),
+    ):
+        assert intervals(order) == loaded

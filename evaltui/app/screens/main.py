@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -1418,8 +1418,16 @@ class MainScreen(Screen[None]):
         )
         return False
 
+    def on_view(self, act: Callable[[], None]) -> bool:
+        """True when the view asked for is on the table (or no table is yet); else ``act``
+        runs once it is: a key typed right behind a filter, a sort or a run picked acts on the
+        rows they show (:meth:`EvalApp.after_view`)."""
+        return self.evalapp.rows is None or self.evalapp.after_view(act)
+
     def action_open_prompt(self) -> None:
         if self.query_one("#filter", Input).has_focus:
+            return
+        if not self.on_view(self.action_open_prompt):
             return
         key = self.cursor_key()
         if key is None:
@@ -1449,6 +1457,8 @@ class MainScreen(Screen[None]):
         self.action_open_prompt()  # says why nothing opens
 
     def action_plot(self) -> None:
+        if not self.on_view(self.action_plot):
+            return
         if not self.generations_loaded("the plots open"):
             return
         from evaltui.app.screens.plot import PlotScreen
@@ -1456,6 +1466,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(PlotScreen())
 
     def action_export(self) -> None:
+        if not self.on_view(self.action_export):
+            return
         if not self.generations_loaded("export opens"):
             return
         from evaltui.app.screens.export import ExportScreen
@@ -1468,6 +1480,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(ProblemsScreen())
 
     def action_summary(self) -> None:
+        if not self.on_view(self.action_summary):
+            return
         if not self.generations_loaded("the summary opens"):
             return
         from evaltui.app.screens.summary import SummaryScreen
@@ -1476,6 +1490,8 @@ class MainScreen(Screen[None]):
 
     def action_compare(self) -> None:
         """Compare two runs: the two loaded (the run picker's as A), or a pair the user picks."""
+        if not self.on_view(self.action_compare):
+            return
         runs = self.runs()
         if not runs:
             self.prompts_shown("compare opens")
@@ -1491,6 +1507,8 @@ class MainScreen(Screen[None]):
     def action_rescore(self) -> None:
         """``R``: the re-score dialog (scorer; the current view's prompts or all)."""
         app = self.evalapp
+        if not self.on_view(self.action_rescore):
+            return
         if not self.generations_loaded("re-scoring opens"):
             return
         from evaltui.app.screens.rescore import RescoreRequest, RescoreScreen

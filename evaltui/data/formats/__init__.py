@@ -297,7 +297,24 @@ def detect(
     if no_json is not None:
         return Detection(None, reason=no_json)
     lone = _lone_object_hint(head) if suffix == ".json" else ""
-    return Detection(None, reason="no reader recognises this file" + (lone or _fields_hint(head)))
+    hint = lone or _fields_hint(head) or _long_line_hint(head)
+    return Detection(None, reason="no reader recognises this file" + hint)
+
+
+def _long_line_hint(head: bytes) -> str:
+    """For a file whose first line is longer than all detection reads of it (a record of 20 MB:
+    a long context, an image inlined as base64): that this is why, and how to read it anyway.
+    It said only "no reader recognises this file", as of a file of another kind. "" when
+    ``head`` holds a whole line, or is not as long as detection reads."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if b"\n" in text or len(head) < HEAD_BYTES + FIRST_LINES_BYTES:
+        return ""
+    read = (HEAD_BYTES + FIRST_LINES_BYTES) / (1 << 20)
+    return (
+        f" (its first line is longer than the {read:.0f} MB detection reads of it: name its"
+        " reader with --format, e.g. --format plain, or its fields with --prompt-field,"
+        " --gen-field, --answer-field, --score-field)"
+    )
 
 
 def _objects(head: bytes) -> list[object] | None:
