@@ -32,7 +32,8 @@ the log's start time (``model @ created``; see evaltui.data.runs); their samples
 beside ``X.json``) is read once, with a note; the finished, fuller, ``.eval`` copy is the one read.
 A log that did not finish and its retry in the folder (``inspect eval-retry``: the same task id,
 a new eval id) are one run, read from the retry that succeeded (else the latest), with a note,
-as Inspect counts them (``retryable_eval_logs``). A log's status other
+as Inspect counts them (``retryable_eval_logs``); in another folder (the retry's own log dir,
+``./logs`` by default) the loader does the same (``RunIdentity.retry``). A log's status other
 than ``success`` is told in a note, and errored samples are error entries, not empty generations.
 Eval-set bookkeeping (``logs.json``, ``eval-set.json``) is a companion. An ``.eval`` sample
 with no ``samples/`` member (``--no-log-samples``, or taken out) is read from the archive's sample
@@ -327,10 +328,15 @@ def _copy_note(source: str, own: LogId, kept: LogId) -> str:
             f"{source}: the same Inspect log as {kept.name} (same eval id or name, saved"
             " twice), read once from there"
         )
+    return f"{source}: retried as {kept.name} ({_retried(own)}), read from there"
+
+
+def _retried(own: LogId) -> str:
+    """Why a log is read from its retry (same task id) instead of itself."""
     status = f"status '{own.status}'" if own.status else "unfinished"
     return (
-        f"{source}: retried as {kept.name} (same task id, {status} here; a retry keeps the"
-        " samples this log completed and runs the others again), read from there"
+        f"same task id, {status} here; a retry keeps the samples this log completed and runs"
+        " the others again"
     )
 
 
@@ -1433,7 +1439,18 @@ class InspectReader(Reader):
         if own is None or options.label:
             return None
         document = own.key if own.key != "None/None" else ""  # eval id, else run/task id
-        return RunIdentity(own.model or path.parent.name, own.key, own.task, own.created, document)
+        return RunIdentity(
+            own.model or path.parent.name,
+            own.key,
+            own.task,
+            own.created,
+            document,
+            # a log and its retry in another folder (eval-retry writes to its own --log-dir):
+            # one run, as in one folder (_same_log)
+            retry=json.dumps([own.task, own.model, own.task_id]) if own.task_id else "",
+            finished=own.status == SUCCESS,
+            retried=_retried(own),
+        )
 
     @staticmethod
     def _own_id(path: Path) -> LogId | None:
