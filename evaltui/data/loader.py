@@ -1403,7 +1403,8 @@ class _Load:
         a note."""
         chains: dict[tuple[str, str], list[_FileState]] = {}
         for state in self.states:
-            if state.run is not None and state.run.retry and state.frame.height:
+            # with no rows too: a log whose every sample errored is retried as much
+            if state.run is not None and state.run.retry:
                 chains.setdefault((state.reader.name, state.run.retry), []).append(state)
         for states in chains.values():
             if len(states) < 2 or all(s.run is None or s.run.finished for s in states):

@@ -127,6 +127,18 @@ def test_a_log_and_its_retry_in_another_folder_are_one_run_read_from_the_retry(
         "run1/2026-01-01T10-00-00+00-00_toy_TID.eval": 0,
         "2026-01-01T10-05-00+00-00_toy_TID.json": 6,
     }
+    # A log whose every sample errored (no rows, each sample a bad line) is retried as much.
+    every = errored_log("DDD", "2026-01-01T09:00:00+00:00")
+    for sample in every["samples"]:
+        sample["error"] = {"message": "RateLimitError: 429"}
+    write_eval(tmp_path / "logs" / "run0" / "2026-01-01T09-00-00+00-00_toy_TID.eval", every)
+    again = load_dir(tmp_path / "logs")
+    assert run_table(again) == {MODEL: ONE_LOG}
+    assert again.errors == []
+    assert [n.split(": retried as ")[0] for n in again.notes] == [
+        "run0/2026-01-01T09-00-00+00-00_toy_TID.eval",
+        "run1/2026-01-01T10-00-00+00-00_toy_TID.eval",
+    ]
     # Two finished logs of one task id (an eval set run twice keeps its tasks' ids) are two runs.
     done = log("CCC", "2026-01-01T10:00:00+00:00")
     write_eval(tmp_path / "sets" / "a" / "x.eval", done)

@@ -1446,8 +1446,12 @@ class InspectReader(Reader):
             own.created,
             document,
             # a log and its retry in another folder (eval-retry writes to its own --log-dir):
-            # one run, as in one folder (_same_log)
-            retry=json.dumps([own.task, own.model, own.task_id]) if own.task_id else "",
+            # one run, as in one folder (_same_log), where the log read stands for its folder
+            retry=(
+                json.dumps([own.task, own.model, own.task_id])
+                if own.task_id and place_in_folder(path, own) is None
+                else ""
+            ),
             finished=own.status == SUCCESS,
             retried=_retried(own),
         )
