@@ -303,6 +303,27 @@ def _scan_folder(folder: str, _mtime_ns: int) -> tuple[LogId, ...]:
     return tuple(logs)
 
 
+def _shared_task_ids(folder: Path) -> frozenset[str]:
+    """The task ids more than one log of ``folder`` has (a log and its retry, or copies)."""
+    try:
+        mtime = folder.stat().st_mtime_ns
+    except OSError:
+        return frozenset()
+    return _scan_task_ids(str(folder), mtime)
+
+
+@functools.lru_cache(maxsize=64)
+def _scan_task_ids(folder: str, _mtime_ns: int) -> frozenset[str]:
+    # Once per folder version: a log asking whether its folder reads it is then O(1) unless
+    # its task id is shared (place_in_folder compares it with every log of the folder).
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for log in _folder_logs(Path(folder)):
+        if log.task_id:
+            (shared if log.task_id in seen else seen).add(log.task_id)
+    return frozenset(shared)
+
+
 def _same_log(a: LogId, b: LogId) -> bool:
     """One log saved twice: the same eval id, or ``X.eval`` beside ``X.json`` of the same task and
     model (``--log-format`` both ways; ``inspect log convert`` keeps the id). Or one task run
@@ -1449,7 +1470,11 @@ class InspectReader(Reader):
             # one run, as in one folder (_same_log), where the log read stands for its folder
             retry=(
                 json.dumps([own.task, own.model, own.task_id])
-                if own.task_id and place_in_folder(path, own) is None
+                if own.task_id
+                and (
+                    own.task_id not in _shared_task_ids(path.parent)
+                    or place_in_folder(path, own) is None
+                )
                 else ""
             ),
             finished=own.status == SUCCESS,
