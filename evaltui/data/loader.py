@@ -1302,6 +1302,7 @@ class _Load:
                 _release_freed_memory()
 
         self.drop_copies()
+        self.drop_retried()
         if not self.states and not self.cancel.is_set() and not options.allow_no_file:
             skipped = list(self.skipped.values())
             detail = "; ".join(f"{r.source}: {r.skipped}" for r in skipped[:3])
@@ -1387,18 +1388,54 @@ class _Load:
                 if state is kept:
                     continue
                 # Its bad lines and notes are the kept copy's too: told once.
-                source = state.input.source
-                self.errors = [e for e in self.errors if e.source != source]
-                self.notes = [n for n in self.notes if not n.startswith(f"{source}: ")]
-                self.notes.append(
-                    f"{source}: the same run as {kept.input.source} ({what}, saved twice),"
-                    " read once from there"
+                self.drop_state(
+                    state,
+                    f"the same run as {kept.input.source} ({what}, saved twice), read once from"
+                    " there",
                 )
-                self.generations -= state.frame.height
-                state.errors = 0
-                state.frame = state.frame.clear()
-                if state.lengths is not None:
-                    state.lengths = state.lengths[:0]
+
+    def drop_retried(self) -> None:
+        """A run that stopped before it finished and its retry in another folder (an Inspect log
+        and its ``inspect eval-retry``, which writes to its own log dir and keeps what the
+        first completed) are one run, read from the retry (:attr:`RunIdentity.retry`): a
+        finished one, else the fullest, latest; finished runs of one key stay apart. (In one
+        folder the reader reads one of them.) The others' rows, bad lines and notes go, with
+        a note."""
+        chains: dict[tuple[str, str], list[_FileState]] = {}
+        for state in self.states:
+            # with no rows too: a log whose every sample errored is retried as much
+            if state.run is not None and state.run.retry:
+                chains.setdefault((state.reader.name, state.run.retry), []).append(state)
+        for states in chains.values():
+            if len(states) < 2 or all(s.run is None or s.run.finished for s in states):
+                continue
+            kept = max(
+                states,
+                key=lambda s: (
+                    s.run is not None and s.run.finished,
+                    s.frame.height,
+                    s.run.started if s.run else "",
+                ),
+            )
+            for state in states:
+                if state is kept or state.run is None or state.run.finished:
+                    continue
+                self.drop_state(
+                    state, f"retried as {kept.input.source} ({state.run.retried}), read from there"
+                )
+
+    def drop_state(self, state: _FileState, why: str) -> None:
+        """A file read from another instead: its rows, bad lines and notes go (they are the
+        other's to tell), and a note on it says ``why``."""
+        source = state.input.source
+        self.errors = [e for e in self.errors if e.source != source]
+        self.notes = [n for n in self.notes if not n.startswith(f"{source}: ")]
+        self.notes.append(f"{source}: {why}")
+        self.generations -= state.frame.height
+        state.errors = 0
+        state.frame = state.frame.clear()
+        if state.lengths is not None:
+            state.lengths = state.lengths[:0]
 
     def lengths_stopped(self) -> bool:
         """True once no more token lengths are wanted (cancelled, or lengths skipped)."""

@@ -82,7 +82,7 @@ def test_one_log_saved_as_eval_and_json_is_read_once(tmp_path: Path) -> None:
     ]
 
 
-def _errored(eval_id: str, created: str) -> dict[str, Any]:
+def errored_log(eval_id: str, created: str) -> dict[str, Any]:
     """A log stopped by an error (status 'error'): p1 epoch 2 errored, its other samples done."""
     data = log(eval_id, created, status="error", error={"message": "RateLimitError"})
     data.pop("results", None)  # Inspect writes no results for a log that errored
@@ -98,7 +98,7 @@ def test_a_log_and_its_retry_are_one_run_read_from_the_retry(tmp_path: Path) -> 
     # others run again; Inspect counts the errored log as retried once a log of its task id
     # succeeds (log/_retry.py retryable_eval_logs; TaskLogger.reinit: eval_id=uuid()). Both
     # were two runs, 'mockllm/model @ …', the errored sample a bad line of a log no one reads.
-    first = _errored("AAA", "2026-01-01T10:00:00+00:00")
+    first = errored_log("AAA", "2026-01-01T10:00:00+00:00")
     retry = log("BBB", "2026-01-01T10:05:00+00:00")
     assert first["eval"]["task_id"] == retry["eval"]["task_id"]
     write_eval(tmp_path / "2026-01-01T10-00-00+00-00_toy_TID.eval", first)
@@ -117,8 +117,8 @@ def test_a_log_and_its_retry_are_one_run_read_from_the_retry(tmp_path: Path) -> 
 def test_of_unfinished_logs_of_one_task_id_the_latest_is_read(tmp_path: Path) -> None:
     # A retry that errored again: Inspect retries the latest (retryable_eval_logs keeps the most
     # recent log of a task id); it holds what the first completed.
-    first = _errored("AAA", "2026-01-01T10:00:00+00:00")
-    second = _errored("BBB", "2026-01-01T11:00:00+00:00")
+    first = errored_log("AAA", "2026-01-01T10:00:00+00:00")
+    second = errored_log("BBB", "2026-01-01T11:00:00+00:00")
     second["samples"] = [s for s in second["samples"] if "error" not in s]
     second["status"], second["error"] = "cancelled", None
     write_json(tmp_path / "2026-01-01T10-00-00+00-00_toy_TID.json", first)

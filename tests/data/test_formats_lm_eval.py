@@ -1573,3 +1573,73 @@ def test_repeats_reduced_to_one_answer_read_each_repeats_answer_from_its_text(
         "maj@4: exact_match scores the whole document" in n and "read from its text" in n
         for n in result.notes
     )
+
+
+def test_a_constant_doc_to_target_of_a_task_scored_by_its_own_function_is_no_reference(
+    tmp_path: Path,
+) -> None:
+    # lm-eval's ifeval (and leaderboard_ifeval) says `doc_to_target: 0` and scores each reply by
+    # its own `process_results` (the instructions it was given): every doc's target is that 0,
+    # no reference (lm_eval/tasks/ifeval/ifeval.yaml; the results file's configs keep both).
+    # Was: every prompt's reference was '0' (an exact re-score called every reply wrong).
+    # A task whose doc_to_target reads the doc keeps its targets, as does one without configs.
+    date = "2025-01-25T04-48-43.622918"
+    folder = tmp_path / "meta-llama__Llama-3.1-8B-Instruct"
+    folder.mkdir()
+    ifeval = {
+        "doc_id": 0,
+        "doc": {"key": 1000, "prompt": "Write a haiku without commas.", "kwargs": [{}]},
+        "target": 0,
+        "arguments": {"gen_args_0": {"arg_0": "Write a haiku without commas.", "arg_1": {}}},
+        "resps": [["Leaves fall, softly"]],
+        "filtered_resps": ["Leaves fall, softly"],
+        "filter": "none",
+        "metrics": ["prompt_level_strict_acc", "inst_level_strict_acc"],
+        "doc_hash": "a",
+        "prompt_hash": "b",
+        "target_hash": "c",
+        "prompt_level_strict_acc": False,
+        "inst_level_strict_acc": [False],
+    }
+    gsm = {
+        **ifeval,
+        "doc": {"question": "2+2?", "answer": "4"},
+        "target": "4",
+        "metrics": ["exact_match"],
+        "exact_match": 1.0,
+        "resps": [["4"]],
+        "filtered_resps": ["4"],
+    }
+    for task, record in (("leaderboard_ifeval", ifeval), ("gsm", gsm)):
+        (folder / f"samples_{task}_{date}.jsonl").write_text(json.dumps(record) + "\n")
+    config = {
+        "output_type": "generate_until",
+        "doc_to_text": "prompt",
+        "doc_to_target": 0,
+        "process_results": "def process_results(doc, results):\n    ...\n",
+    }
+    results = {
+        "results": {},
+        "configs": {
+            "leaderboard_ifeval": config,
+            "gsm": {**config, "doc_to_target": "{{answer}}", "process_results": None},
+        },
+        "model_name": "meta-llama/Llama-3.1-8B-Instruct",
+    }
+    (folder / f"results_{date}.json").write_text(json.dumps(results))
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "answer", "accuracy").rows() == [
+        ("gsm:0", "4", 1.0),
+        ("leaderboard_ifeval:0", None, 0.0),
+    ]
+    assert [n for n in result.notes if "doc_to_target" in n] == [
+        f"meta-llama__Llama-3.1-8B-Instruct/samples_leaderboard_ifeval_{date}.jsonl:"
+        " leaderboard_ifeval: every doc's target is the task's constant doc_to_target (0),"
+        " no reference: its process_results scores each reply on its own"
+    ]
+    # Without the results file nothing says the 0 is a placeholder: it stays the target.
+    (folder / f"results_{date}.json").unlink()
+    alone = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert alone.generations.sort("prompt_id")["answer"].to_list() == ["4", "0"]

@@ -599,6 +599,48 @@ def test_opencompass_multi_turn_conversations_are_one_prompt_per_turn(tmp_path: 
     ]
 
 
+def test_opencompass_every_mode_golds_that_are_the_outputs_are_no_reference(
+    tmp_path: Path,
+) -> None:
+    # ChatInferencer.infer_every writes each turn's output into the chat before saving the turn
+    # (``chat[i]['content'] = output``, then ``save_multiround_results(..., gold=chat[i]
+    # ['content'])``; opencompass/openicl/icl_inferencer/icl_chat_inferencer.py), so every
+    # turn's gold is the model's own reply: SciCode's predictions as OpenCompass writes them.
+    # Was: each turn's reference was the reply itself (an exact re-score called all of them
+    # right). A file whose turns' golds differ from the replies (infer_mode 'every_with_gt',
+    # the dataset's turns) keeps them, even where one reply matches its gold.
+    preds = tmp_path / "predictions" / "m"
+    _dump(
+        preds / "SciCode.json",
+        {
+            "0": {
+                "gold": ["def f(x):\n    return x", "print(f(2))"],
+                "prediction": ["def f(x):\n    return x", "print(f(2))"],
+                "origin_prompt": ["Write f", "Call f on 2"],
+            },
+            "1": {"gold": ["import math"], "prediction": ["import math"], "origin_prompt": ["r"]},
+        },
+    )
+    _dump(
+        preds / "gt.json",
+        {"0": {"gold": ["A", "g2"], "prediction": ["A", "a2"], "origin_prompt": ["q1", "q2"]}},
+    )
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "prompt", "answer").rows() == [
+        ("SciCode:0:t1", "Write f", None),
+        ("SciCode:0:t2", "Call f on 2", None),
+        ("SciCode:1", "r", None),
+        ("gt:0:t1", "q1", "A"),
+        ("gt:0:t2", "q2", "g2"),
+    ]
+    assert [n for n in result.notes if "own reply" in n] == [
+        "predictions/m/SciCode.json: each turn's gold is the model's own reply (ChatInferencer"
+        " infer_mode 'every' saves the turn's output as its gold): no reference"
+    ]
+
+
 def test_opencompass_verdicts_of_other_evaluators(tmp_path: Path) -> None:
     # OpenCompass' BaseEvaluator.evaluate takes a sample's verdict from `correct`, else
     # `is_correct`, else `cascade_correct` (CascadeEvaluator: rule-based, then an LLM judge for

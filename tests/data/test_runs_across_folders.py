@@ -20,7 +20,14 @@ from evaltui.cli import main
 from evaltui.data.formats.base import RunIdentity
 from evaltui.data.loader import LoadOptions, load
 from evaltui.data.runs import run_tags, short_folders
-from tests.data.test_formats_inspect_runs import MODEL, load_dir, log, write_eval, write_json
+from tests.data.test_formats_inspect_runs import (
+    MODEL,
+    errored_log,
+    load_dir,
+    log,
+    write_eval,
+    write_json,
+)
 from tests.data.test_formats_lm_eval import LLAMA, MID_2024, MID_DATES
 from tests.data.test_real_world import run_table
 
@@ -91,6 +98,52 @@ def test_a_log_copied_into_another_folder_is_read_once(tmp_path: Path) -> None:
     write_eval(tmp_path / "more" / "b" / "y.eval", errored)
     again = load_dir(tmp_path / "more")
     assert len(again.errors) == 1 and run_table(again) == {MODEL: (3, 5, 5, 0.6)}
+
+
+def test_a_log_and_its_retry_in_another_folder_are_one_run_read_from_the_retry(
+    tmp_path: Path,
+) -> None:
+    # `inspect eval-retry logs/run1/x.eval` writes the retry to its own --log-dir, by default
+    # ./logs (INSPECT_LOG_DIR), not the errored log's folder (eval_retry_async passes its
+    # log_dir on): the same task id under a new eval id, holding the samples the errored log
+    # completed and the others run again. Both were two runs ('mockllm/model @ 10:00' with
+    # 5 generations, '@ 10:05' with 6), the completed samples counted in each, and the
+    # errored sample a bad line of a log no one reads; in one folder they were one run already.
+    first = errored_log("AAA", "2026-01-01T10:00:00+00:00")
+    retry = log("BBB", "2026-01-01T10:05:00+00:00")
+    assert first["eval"]["task_id"] == retry["eval"]["task_id"]
+    write_eval(tmp_path / "logs" / "run1" / "2026-01-01T10-00-00+00-00_toy_TID.eval", first)
+    write_json(tmp_path / "logs" / "2026-01-01T10-05-00+00-00_toy_TID.json", retry)
+    result = load_dir(tmp_path / "logs")
+    # the retry alone: 3 ids x 2 epochs, C C C + C I I = 4 of 6
+    assert run_table(result) == {MODEL: ONE_LOG}
+    assert result.errors == []
+    assert result.notes == [
+        "run1/2026-01-01T10-00-00+00-00_toy_TID.eval: retried as"
+        " 2026-01-01T10-05-00+00-00_toy_TID.json (same task id, status 'error' here; a retry"
+        " keeps the samples this log completed and runs the others again), read from there"
+    ]
+    assert {f.source: f.generations for f in result.read_files} == {
+        "run1/2026-01-01T10-00-00+00-00_toy_TID.eval": 0,
+        "2026-01-01T10-05-00+00-00_toy_TID.json": 6,
+    }
+    # A log whose every sample errored (no rows, each sample a bad line) is retried as much.
+    every = errored_log("DDD", "2026-01-01T09:00:00+00:00")
+    for sample in every["samples"]:
+        sample["error"] = {"message": "RateLimitError: 429"}
+    write_eval(tmp_path / "logs" / "run0" / "2026-01-01T09-00-00+00-00_toy_TID.eval", every)
+    again = load_dir(tmp_path / "logs")
+    assert run_table(again) == {MODEL: ONE_LOG}
+    assert again.errors == []
+    assert [n.split(": retried as ")[0] for n in again.notes] == [
+        "run0/2026-01-01T09-00-00+00-00_toy_TID.eval",
+        "run1/2026-01-01T10-00-00+00-00_toy_TID.eval",
+    ]
+    # Two finished logs of one task id (an eval set run twice keeps its tasks' ids) are two runs.
+    done = log("CCC", "2026-01-01T10:00:00+00:00")
+    write_eval(tmp_path / "sets" / "a" / "x.eval", done)
+    write_eval(tmp_path / "sets" / "b" / "y.eval", retry)
+    assert len(run_table(load_dir(tmp_path / "sets"))) == 2
 
 
 def test_inspect_logs_of_other_tasks_in_two_folders_stay_one_run(tmp_path: Path) -> None:

@@ -138,6 +138,16 @@ class RunIdentity:
     """What the note on files of one ``document`` calls them, "" for ``id <document>`` (an
     Inspect log's eval id); a SkyThought ``document`` holds its folder's absolute path, and the
     note named it where every other note names files as the input does."""
+    retry: str = ""
+    """For formats whose run, stopped before it finished, is run again into another file that
+    keeps what it completed (an Inspect log and its ``inspect eval-retry``: the same task id):
+    the key they share. Of files of one ``retry`` in different folders, those not ``finished``
+    are read from the best of them (a finished one, else the fullest, latest), as the reader
+    reads one of them in one folder. "" = no such run."""
+    finished: bool = True
+    """False: the run stopped before it finished (an error, a cancel), so a retry replaces it."""
+    retried: str = ""
+    """The note's words on a file read from its retry instead: why the retry holds its run."""
 
 
 class Reader(ABC):

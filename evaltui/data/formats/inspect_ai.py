@@ -32,7 +32,8 @@ the log's start time (``model @ created``; see evaltui.data.runs); their samples
 beside ``X.json``) is read once, with a note; the finished, fuller, ``.eval`` copy is the one read.
 A log that did not finish and its retry in the folder (``inspect eval-retry``: the same task id,
 a new eval id) are one run, read from the retry that succeeded (else the latest), with a note,
-as Inspect counts them (``retryable_eval_logs``). A log's status other
+as Inspect counts them (``retryable_eval_logs``); in another folder (the retry's own log dir,
+``./logs`` by default) the loader does the same (``RunIdentity.retry``). A log's status other
 than ``success`` is told in a note, and errored samples are error entries, not empty generations.
 Eval-set bookkeeping (``logs.json``, ``eval-set.json``) is a companion. An ``.eval`` sample
 with no ``samples/`` member (``--no-log-samples``, or taken out) is read from the archive's sample
@@ -302,6 +303,27 @@ def _scan_folder(folder: str, _mtime_ns: int) -> tuple[LogId, ...]:
     return tuple(logs)
 
 
+def _shared_task_ids(folder: Path) -> frozenset[str]:
+    """The task ids more than one log of ``folder`` has (a log and its retry, or copies)."""
+    try:
+        mtime = folder.stat().st_mtime_ns
+    except OSError:
+        return frozenset()
+    return _scan_task_ids(str(folder), mtime)
+
+
+@functools.lru_cache(maxsize=64)
+def _scan_task_ids(folder: str, _mtime_ns: int) -> frozenset[str]:
+    # Once per folder version: a log asking whether its folder reads it is then O(1) unless
+    # its task id is shared (place_in_folder compares it with every log of the folder).
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for log in _folder_logs(Path(folder)):
+        if log.task_id:
+            (shared if log.task_id in seen else seen).add(log.task_id)
+    return frozenset(shared)
+
+
 def _same_log(a: LogId, b: LogId) -> bool:
     """One log saved twice: the same eval id, or ``X.eval`` beside ``X.json`` of the same task and
     model (``--log-format`` both ways; ``inspect log convert`` keeps the id). Or one task run
@@ -327,10 +349,15 @@ def _copy_note(source: str, own: LogId, kept: LogId) -> str:
             f"{source}: the same Inspect log as {kept.name} (same eval id or name, saved"
             " twice), read once from there"
         )
+    return f"{source}: retried as {kept.name} ({_retried(own)}), read from there"
+
+
+def _retried(own: LogId) -> str:
+    """Why a log is read from its retry (same task id) instead of itself."""
     status = f"status '{own.status}'" if own.status else "unfinished"
     return (
-        f"{source}: retried as {kept.name} (same task id, {status} here; a retry keeps the"
-        " samples this log completed and runs the others again), read from there"
+        f"same task id, {status} here; a retry keeps the samples this log completed and runs"
+        " the others again"
     )
 
 
@@ -1433,7 +1460,26 @@ class InspectReader(Reader):
         if own is None or options.label:
             return None
         document = own.key if own.key != "None/None" else ""  # eval id, else run/task id
-        return RunIdentity(own.model or path.parent.name, own.key, own.task, own.created, document)
+        return RunIdentity(
+            own.model or path.parent.name,
+            own.key,
+            own.task,
+            own.created,
+            document,
+            # a log and its retry in another folder (eval-retry writes to its own --log-dir):
+            # one run, as in one folder (_same_log), where the log read stands for its folder
+            retry=(
+                json.dumps([own.task, own.model, own.task_id])
+                if own.task_id
+                and (
+                    own.task_id not in _shared_task_ids(path.parent)
+                    or place_in_folder(path, own) is None
+                )
+                else ""
+            ),
+            finished=own.status == SUCCESS,
+            retried=_retried(own),
+        )
 
     @staticmethod
     def _own_id(path: Path) -> LogId | None:

@@ -263,6 +263,19 @@ def _task_name(path: Path, results: dict[str, Any] | None) -> str:
     return stem
 
 
+def _constant_target(config: Any) -> int | None:
+    """The task's ``doc_to_target`` when it is a number that reads nothing of the doc, in a
+    generative task its own ``process_results`` scores (ifeval's ``doc_to_target: 0``): every
+    doc's target is that placeholder, no reference. None for any other task (a template or a
+    field names the doc's reference; a multiple-choice index is a choice)."""
+    if not isinstance(config, dict) or config.get("output_type") != "generate_until":
+        return None
+    target = config.get("doc_to_target")
+    if isinstance(target, bool) or not isinstance(target, int) or not config.get("process_results"):
+        return None
+    return target
+
+
 def _directions(results: dict[str, Any] | None, task: str) -> dict[str, bool]:
     """metric -> higher is better, as the results file states it for ``task`` (top-level
     ``higher_is_better``, else the task config's ``metric_list``); empty without a results file."""
@@ -925,6 +938,7 @@ class LmEvalReader(Reader):
                     LoadError(source, line, f"not an lm-eval sample record (missing {missing})")
                 )
         directions = _directions(results, task)
+        constant = _constant_target(config)
         unnamed = self._unnamed_filters(records, filter_names)
         rows = Rows()
         doc_level: dict[str, str] = {}  # "filter: metric" -> how per-generation scores were found
@@ -949,7 +963,9 @@ class LmEvalReader(Reader):
                     filter_name = unnamed.get(line)
                 run = model if filter_name in (None, "none") else f"{model} · {filter_name}"
                 try:
-                    found = self._rows(record, task, directions, options.metric)
+                    found = self._rows(
+                        record, task, directions, options.metric, constant is not None
+                    )
                 except RECORD_ERRORS as exc:
                     errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
                     continue
@@ -990,6 +1006,11 @@ class LmEvalReader(Reader):
                         values["extracted"] = None
                         no_match += 1
                     rows.add(run=run, source=source, line=line, offset=offset, **values)
+        if constant is not None and records:
+            notes.append(
+                f"{source}: {task}: every doc's target is the task's constant doc_to_target"
+                f" ({constant}), no reference: its process_results scores each reply on its own"
+            )
         for item, how in sorted(doc_level.items()):
             notes.append(f"{source}: {task} / {item} scores the whole document: {how}")
         if no_match:
@@ -1127,9 +1148,14 @@ class LmEvalReader(Reader):
 
     @staticmethod
     def _rows(
-        record: dict[str, Any], task: str, directions: dict[str, bool], wanted: str | None
+        record: dict[str, Any],
+        task: str,
+        directions: dict[str, bool],
+        wanted: str | None,
+        no_reference: bool = False,
     ) -> tuple[list[dict[str, Any]], str | None, str | None]:
-        """The record's generation rows, and (when its metric is doc-level) how that was handled."""
+        """The record's generation rows, and (when its metric is doc-level) how that was handled.
+        ``no_reference``: the target is a placeholder (:func:`_constant_target`)."""
         metric, value = _metric(record, wanted)
         generated = _generations(record, metric, value)
         if not generated:
@@ -1143,8 +1169,9 @@ class LmEvalReader(Reader):
         # A list target (TriviaQA's aliases) arrives as its str() since 0.4.3: see reference_aliases.
         aliases = reference_aliases(record.get("target"))
         answer = reference_text(record.get("target"), aliases)
-        if _is_rolling(record) and answer == prompt:
-            # A perplexity task's target is the text scored, the prompt itself: no reference.
+        if (_is_rolling(record) and answer == prompt) or no_reference:
+            # A perplexity task's target is the text scored, the prompt itself; a constant
+            # doc_to_target is a placeholder: no reference.
             answer, aliases = None, None
         partial = (
             _partial_choices(requests)

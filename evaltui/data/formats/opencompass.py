@@ -395,6 +395,33 @@ def _turns(entry: dict[str, Any]) -> list[tuple[str, str | None, str]] | None:
     return None
 
 
+#: The note on a file whose conversations' golds are the replies (:func:`_golds_are_outputs`).
+GOLDS_ARE_OUTPUTS = (
+    "each turn's gold is the model's own reply (ChatInferencer infer_mode 'every' saves the"
+    " turn's output as its gold): no reference"
+)
+
+
+def _golds_are_outputs(entries: Iterable[tuple[str, Any]]) -> bool:
+    """True when a file's conversations (:func:`_turns`, turns with golds) all have each turn's
+    gold equal to its prediction: ChatInferencer's ``infer_every`` puts the model's reply into
+    the chat before saving the turn (``chat[i]['content'] = output``, then
+    ``save_multiround_results(..., gold=chat[i]['content'])``), so its golds are the replies,
+    no reference. ``every_with_gt`` saves the dataset's turns, which a reply matches rarely:
+    the whole file decides, never one entry."""
+    found = False
+    for _key, entry in entries:
+        if not isinstance(entry, dict) or isinstance(entry, Unreadable):
+            continue
+        golds, predictions = entry.get("gold"), entry.get("prediction")
+        if _turns(entry) is None or not isinstance(golds, list):
+            continue
+        if golds != predictions:
+            return False
+        found = True
+    return found
+
+
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
@@ -1028,6 +1055,7 @@ class OpenCompassReader(ContainerReader):
         rows = Rows()
         scored = False
         conversations = turn_rows = entry_scored = 0
+        no_gold = _golds_are_outputs(entries)
         seen: dict[int, int] = {}
         for earlier_index in range(offset):  # replicas of an item in the shards before
             seen[earlier_index % n_items] = seen.get(earlier_index % n_items, 0) + 1
@@ -1045,6 +1073,7 @@ class OpenCompassReader(ContainerReader):
                     seen,
                     detail,
                     whole=whole if details is not None else None,
+                    no_gold=no_gold,
                     run=run,
                     source=source,
                     line=index,
@@ -1092,6 +1121,8 @@ class OpenCompassReader(ContainerReader):
                 " details (of the list as a whole, or its majority vote): kept as prompt_score;"
                 " the samples are unscored"
             )
+        if no_gold:
+            notes.append(f"{source}: {GOLDS_ARE_OUTPUTS}")
         if conversations:
             notes.append(
                 f"{source}: {plural(conversations, 'entry', 'entries')}"
@@ -1227,6 +1258,7 @@ class OpenCompassReader(ContainerReader):
                 continue
             entries.append((line, offset, *found))
         items = _items([(key, entry) for _l, _o, key, entry in entries])
+        no_gold = _golds_are_outputs([(key, entry) for _l, _o, key, entry in entries])
         rows = Rows()
         unscored = 0
         seen: dict[int, int] = {}
@@ -1245,7 +1277,11 @@ class OpenCompassReader(ContainerReader):
                 if not _has_prediction(entry):
                     errors.append(LoadError(source, line, f"entry {key!r} has no prediction"))
                     continue
-                unscored += _add_prediction(rows, entry, dataset, item, seen, None, **where)[2]
+                unscored += _add_prediction(
+                    rows, entry, dataset, item, seen, None, no_gold=no_gold, **where
+                )[2]
+        if no_gold:
+            notes.append(f"{source}: {GOLDS_ARE_OUTPUTS}")
         if unscored:
             notes.append(
                 f"{source}: exported OpenCompass predictions: their scores are in the run's"
@@ -1352,6 +1388,7 @@ def _add_prediction(
     detail: Detail | None,
     *,
     whole: Callable[[int], float | None] | None = None,
+    no_gold: bool = False,
     **where: Any,
 ) -> tuple[int, int, int, int]:
     """The rows of one predictions entry, item ``item`` of ``dataset``: a conversation's turns,
@@ -1363,7 +1400,8 @@ def _add_prediction(
     one verdict (``whole(item)``: the evaluator judged the list, or its majority vote) gets it
     as every sample's ``prompt_score``, the samples unscored: it is no sample's own. ``where``:
     the rows' run, source, line (and offset). Returns the rows added as turns, scored,
-    unscored and scored as a whole."""
+    unscored and scored as a whole. ``no_gold``: a conversation's golds are no reference
+    (:func:`_golds_are_outputs`)."""
     turns = _turns(entry)
     if turns is not None:
         for turn, (prompt, gold, text) in enumerate(turns, start=1):
@@ -1371,7 +1409,7 @@ def _add_prediction(
                 **where,
                 prompt_id=f"{dataset}:{item}" + (f":t{turn}" if len(turns) > 1 else ""),
                 prompt=prompt,
-                answer=gold,
+                answer=None if no_gold else gold,
                 gen=text,
                 sample=0,
             )
