@@ -249,6 +249,46 @@ def all_or_none(new: Iterable[str | os.PathLike[str]] = ()) -> Iterator[None]:
     finally:
         _STAGED.reset(token)
     fresh = {Path(os.path.realpath(path)) for path in new}
+    try:
+        with _folders_locked(target for _tmp, target in staged):
+            _put_in_place(staged, fresh)
+    except BaseException:  # no temp file left behind, whatever was put in place
+        for tmp, _target in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _folders_locked(targets: Iterable[Path]) -> Iterator[None]:
+    """Hold an exclusive lock (``flock``) on each folder ``targets`` are in while they are put
+    in place, so two commands writing one output at once (``export --force -o x.jsonl`` twice)
+    put their files in place one after the other: ``x.jsonl`` and its manifest are always one
+    writer's pair. They were renamed back to back without one, and the other's renames could
+    come between: one export's records beside the other's manifest, whose ``sources`` name
+    other lines (the same size, so nothing told them apart). The folders are locked in one
+    order (no two writers wait on each other); where a lock cannot be had (no ``flock``, a
+    file system without it) the files are put in place as before."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    with contextlib.ExitStack() as held:
+        for folder in sorted({target.parent for target in targets}):
+            try:
+                fd = os.open(folder, os.O_RDONLY)
+            except OSError:
+                continue
+            held.callback(os.close, fd)  # closing it releases the lock
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+
+
+def _put_in_place(staged: list[tuple[str, Path]], fresh: set[Path]) -> None:
+    """Replace each target of ``staged`` with its temp file, in order; those in ``fresh`` only
+    where no file is (:func:`_claim`). An error leaves the targets not reached as they were."""
     claimed: dict[Path, str] = {}  # target -> the temp file now linked there
     try:
         for tmp, target in staged:
@@ -258,22 +298,13 @@ def all_or_none(new: Iterable[str | os.PathLike[str]] = ()) -> Iterator[None]:
         for target in claimed:  # ours, made a moment ago
             with contextlib.suppress(OSError):
                 os.unlink(target)
-        for tmp, _target in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
         raise
-    for done, (tmp, target) in enumerate(staged):
+    for tmp, target in staged:
         if claimed.get(target) == tmp:  # in place already: the temp is its second name
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             continue
-        try:
-            os.replace(tmp, target)
-        except BaseException:  # the rest are not put in place: no temp file left behind
-            for rest, _target in staged[done:]:
-                with contextlib.suppress(OSError):
-                    os.unlink(rest)
-            raise
+        os.replace(tmp, target)
 
 
 def _claim(tmp: str, target: Path) -> bool:

@@ -796,3 +796,66 @@ def test_cli_export_keeps_a_file_another_export_wrote_while_it_ran(
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines == LINES and json.loads(bad.read_text(encoding="utf-8").splitlines()[0])
     assert json.loads(manifest.read_text(encoding="utf-8"))["evaltui"]["records"] == len(LINES)
+
+
+def test_two_forced_exports_to_one_file_at_once_leave_one_writers_records_and_manifest(
+    loaded: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`export --force -o x.jsonl` twice at once: each put its records and then its manifest in
+    place, and the other's could come between, leaving one's records beside the other's
+    manifest (its size, its sources: another export's lines). Now the second waits until the
+    first has put both in place. The first stops just after its records are in place; the
+    second runs then, to its end (before) or until it waits for the first (now)."""
+    import fcntl
+    import os
+    import threading
+
+    from evaltui.data import export
+    from evaltui.data.marks import manifest_of
+
+    out = tmp_path / "x.jsonl"
+    first_records_in_place, second_got_on = threading.Event(), threading.Event()
+    real_replace, real_flock = os.replace, fcntl.flock
+
+    def replace(src: Any, dst: Any) -> None:
+        real_replace(src, dst)
+        if threading.current_thread().name == "first" and Path(dst) == out:
+            first_records_in_place.set()
+            assert second_got_on.wait(10)
+
+    def flock(fd: int, operation: int) -> None:
+        if threading.current_thread().name == "second":
+            second_got_on.set()  # about to wait for the first's lock
+        real_flock(fd, operation)
+
+    monkeypatch.setattr(export.os, "replace", replace)
+    monkeypatch.setattr(fcntl, "flock", flock)
+    failed: list[BaseException] = []
+
+    def write(where: str) -> None:
+        try:
+            if where == "easy":
+                assert first_records_in_place.wait(10)
+            view = View(where=f'prompt == "{where}"').apply(loaded.stats)
+            with export.all_or_none():
+                export_view("records", view, loaded.generations, loaded.files, out)
+        except BaseException as exc:
+            failed.append(exc)
+        finally:
+            second_got_on.set()
+
+    threads = [
+        threading.Thread(target=write, args=(where,), name=name)
+        for where, name in (("hard", "first"), ("easy", "second"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert not failed
+    mark = manifest_of(out)
+    assert mark is not None and mark["bytes"] == out.stat().st_size
+    assert out.read_bytes().decode().splitlines() == [LINES[1], LINES[3]]  # the second's
+    # Line 2 of out_0.jsonl and line 2 of out_1.jsonl: the "easy" ones
+    assert [source["source_lines"] for source in mark["sources"]] == [[[2, 2]], [[2, 2]]]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
