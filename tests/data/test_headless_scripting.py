@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -465,3 +466,36 @@ def test_one_more_note_is_said_in_the_singular() -> None:
     assert more_words(1, "note", "bad.jsonl") == "  … and 1 more note (every one in bad.jsonl)"
     assert more_words(2, "skipped file", None).startswith("  … and 2 more skipped files (")
     assert more_words(3, "", "-") == "  … and 3 more (every one on standard output)"
+
+
+def test_export_of_a_load_that_fails_keeps_a_bad_lines_file_written_meanwhile(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any
+) -> None:
+    """`export -o x.csv --bad-lines bad.jsonl` whose load finds only bad lines (exit 2) wrote
+    them over a bad.jsonl another process wrote during the load, without --force: the export's
+    own outputs are put only where no file is, this one was not. Now it is kept (said, as the
+    export says it), and --force replaces it."""
+    from evaltui.data import loader
+
+    write_jsonl(tmp_path / "evals" / "m" / "r.jsonl", [{"prompt": "p", "gen": None}] * 3)
+    bad = tmp_path / "bad.jsonl"
+    real = loader.load
+
+    def another_process_writes_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        bad.write_text("theirs\n", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "load", another_process_writes_meanwhile)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["export", str(tmp_path / "evals"), "-o", str(tmp_path / "x.csv"), *common]
+    argv += ["--bad-lines", str(bad)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"evaltui: error: {bad} exists: written while this export ran" in err
+    assert "3 bad lines, the first m/r.jsonl:1" in err and "(every one in" not in err
+    assert bad.read_text(encoding="utf-8") == "theirs\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["bad.jsonl"]
+    assert main([*argv, "--force"]) == 2
+    assert capsys.readouterr().err.rstrip().endswith(f"(every one in {bad})")
+    rows = [json.loads(line) for line in bad.read_text(encoding="utf-8").splitlines()]
+    assert [(r["kind"], r["line"]) for r in rows] == [("bad line", n) for n in (1, 2, 3)]
