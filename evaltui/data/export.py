@@ -89,8 +89,13 @@ def _umask() -> int:
     return mask
 
 
-def _mode_for(target: Path) -> int:
-    """What a new file gets from ``open()``: 0666 minus the umask; an existing file keeps its own."""
+def _mode_for(target: Path, like: Path | None = None) -> int:
+    """What a new file gets from ``open()``: 0666 minus the umask; an existing file keeps its own.
+    ``like``: a file whose mode it takes instead while that file is there (not its execute bits),
+    as a manifest takes its output's: it names the output's sources and lines."""
+    if like is not None:
+        with contextlib.suppress(OSError):
+            return stat.S_IMODE(like.stat().st_mode) & 0o666
     try:
         return stat.S_IMODE(target.stat().st_mode)
     except OSError:
@@ -167,13 +172,16 @@ def _make_folder(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
+def atomic_open(
+    path: str | os.PathLike[str], mode: str = "w", like: Path | None = None
+) -> Iterator[IO[Any]]:
     """Open a temp file beside ``path``; on success it replaces ``path`` in one ``os.replace``.
 
     On any exception the temp file is removed and ``path`` is untouched: an existing file is never
     half-overwritten, and a failed export leaves nothing behind. The file gets the mode ``open()``
     would give it (the umask; an existing file keeps its mode); a symlink is written through (its
     target is replaced, the link stays); temp files a killed earlier write left are removed.
+    ``like``: a file whose mode the new one takes, when it is there (see :func:`_mode_for`).
     A FIFO or a device (``/dev/null``, ``/dev/stdout``) is written into, not replaced.
     """
     if _not_a_file(path):
@@ -198,7 +206,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     staged = _STAGED.get()
     try:
-        os.fchmod(fd, _mode_for(target))
+        os.fchmod(fd, _mode_for(target, like))
         encoding = None if "b" in mode else "utf-8"
         newline = None if "b" in mode else "\n"
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
@@ -339,10 +347,12 @@ def staged_path(path: str | os.PathLike[str]) -> Path:
 
 
 @contextlib.contextmanager
-def open_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
+def open_output(
+    path: str | os.PathLike[str], mode: str = "w", like: Path | None = None
+) -> Iterator[IO[Any]]:
     """:func:`atomic_open`, or standard output when ``path`` is ``-``."""
     if not is_stdout(path):
-        with atomic_open(path, mode) as handle:
+        with atomic_open(path, mode, like) as handle:
             yield handle
         return
     if sys.stdout is None:
@@ -396,10 +406,14 @@ _RUST_EPIPE = f"(os error {errno.EPIPE})"
 
 
 def write_with(
-    path: str | os.PathLike[str], writer: Callable[[IO[Any]], None], mode: str = "w"
+    path: str | os.PathLike[str],
+    writer: Callable[[IO[Any]], None],
+    mode: str = "w",
+    like: Path | None = None,
 ) -> Path:
-    """Run ``writer`` on an atomically replaced file at ``path`` (or stdout for ``-``)."""
-    with open_output(path, mode) as handle:
+    """Run ``writer`` on an atomically replaced file at ``path`` (or stdout for ``-``); ``like``:
+    see :func:`atomic_open`."""
+    with open_output(path, mode, like) as handle:
         writer(handle)
     return Path(path)
 
@@ -1084,7 +1098,10 @@ def marked(path: str | os.PathLike[str], kind: str) -> Iterator[None]:
     except OSError:
         before = None
     data = pending_manifest(path, kind)
-    write_with(target, lambda h: json.dump(json_safe(data), h, indent=2))
+    # Readable by whom the output is (an existing one's mode; 0600 kept it private, and its
+    # manifest, which names its sources and their lines, was 0644)
+    output = Path(os.path.realpath(path))
+    write_with(target, lambda h: json.dump(json_safe(data), h, indent=2), like=output)
     try:
         yield
     except BaseException:
@@ -1159,7 +1176,9 @@ def mark_output(path: str | os.PathLike[str], kind: str, **details: Any) -> None
     if is_stdout(path) or not written.is_file():  # stdout, a device: nothing on disk to mark
         return
     data = manifest(target, kind, size=written.stat().st_size, **details)
-    write_with(manifest_path(target), lambda h: json.dump(json_safe(data), h, indent=2))
+    write_with(
+        manifest_path(target), lambda h: json.dump(json_safe(data), h, indent=2), like=written
+    )
 
 
 def write_problems(

@@ -859,3 +859,36 @@ def test_two_forced_exports_to_one_file_at_once_leave_one_writers_records_and_ma
     # Line 2 of out_0.jsonl and line 2 of out_1.jsonl: the "easy" ones
     assert [source["source_lines"] for source in mark["sources"]] == [[[2, 2]], [[2, 2]]]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+@pytest.mark.parametrize("kind", ["records", "combined", "csv"])
+def test_the_manifest_of_a_private_output_is_as_private(
+    loaded: Any, tmp_path: Path, kind: Any
+) -> None:
+    """An output the user keeps 0600 (its mode is kept when it is written again) got a manifest
+    readable by all (0644 under the usual umask), which names the output's source files and
+    the lines taken from them. The manifest now takes the output's mode, new or existing."""
+    import os
+    import stat
+
+    from evaltui.data.marks import manifest_path
+
+    out = tmp_path / f"private.{kind}"
+    out.write_text("old\n", encoding="utf-8")
+    out.chmod(0o600)
+    manifest_path(out).write_text("{}\n", encoding="utf-8")  # an older one, readable by all
+    manifest_path(out).chmod(0o644)
+    mask = os.umask(0o022)
+    try:
+        export_view(kind, loaded.stats, loaded.generations, loaded.files, out)
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+        assert stat.S_IMODE(manifest_path(out).stat().st_mode) == 0o600
+        manifest_path(out).unlink()
+        export_view(kind, loaded.stats, loaded.generations, loaded.files, out)
+        assert stat.S_IMODE(manifest_path(out).stat().st_mode) == 0o600
+        fresh = tmp_path / f"fresh.{kind}"
+        export_view(kind, loaded.stats, loaded.generations, loaded.files, fresh)
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644  # a new one: the umask's, as before
+        assert stat.S_IMODE(manifest_path(fresh).stat().st_mode) == 0o644
+    finally:
+        os.umask(mask)
