@@ -14,6 +14,7 @@ import math
 import mmap
 import os
 import queue
+import secrets
 import stat
 import sys
 import tempfile
@@ -295,24 +296,58 @@ def _folders_locked(targets: Iterable[Path]) -> Iterator[None]:
 
 
 def _put_in_place(staged: list[tuple[str, Path]], fresh: set[Path]) -> None:
-    """Replace each target of ``staged`` with its temp file, in order; those in ``fresh`` only
-    where no file is (:func:`_claim`). An error leaves the targets not reached as they were."""
-    claimed: dict[Path, str] = {}  # target -> the temp file now linked there
+    """Replace each target of ``staged`` with its temp file, in order (a manifest announced
+    before its output goes first); those in ``fresh`` only where no file is (:func:`_claim`).
+    An error puts back what each target already replaced held (or nothing, where it was
+    new): every output is left as it was. A fresh output was linked in place before its
+    manifest came, so a folder followed then read an export of records as eval data."""
+    for _tmp, target in staged:
+        if target in fresh and os.path.lexists(target):
+            raise OutputAppeared(errno.EEXIST, "written meanwhile", str(target))
+    done: list[tuple[Path, str | None, bool]] = []  # target, a second name of its old file, new
     try:
         for tmp, target in staged:
-            if target in fresh and target not in claimed and _claim(tmp, target):
-                claimed[target] = tmp
+            first = all(target != t for t, _old, _new in done)
+            if target in fresh and first and _claim(tmp, target):
+                done.append((target, None, True))
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)  # in place already: the temp is its second name
+                continue
+            old, new = _keep_old(target)
+            done.append((target, old, new))
+            os.replace(tmp, target)
     except BaseException:
-        for target in claimed:  # ours, made a moment ago
+        for target, old, new in reversed(done):
             with contextlib.suppress(OSError):
-                os.unlink(target)
+                if new:
+                    os.unlink(target)
+                elif old is not None:
+                    os.replace(old, target)
         raise
-    for tmp, target in staged:
-        if claimed.get(target) == tmp:  # in place already: the temp is its second name
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    finally:
+        for _target, old, _new in done:
+            if old is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(old)
+
+
+def _keep_old(target: Path) -> tuple[str | None, bool]:
+    """A second name (a hard link, named as our temp files are) for the file at ``target``, so
+    it can be put back, and whether no file is there; (None, False) where no link can be made."""
+    if not os.path.lexists(target):
+        return None, True
+    for _attempt in range(8):
+        old = target.with_name(
+            f"{_temp_stem(target)}.{_TEMP_TAG}{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        )
+        try:
+            os.link(target, old, follow_symlinks=False)
+        except FileExistsError:
             continue
-        os.replace(tmp, target)
+        except OSError:
+            break
+        return str(old), False
+    return None, False
 
 
 def _claim(tmp: str, target: Path) -> bool:

@@ -892,3 +892,41 @@ def test_the_manifest_of_a_private_output_is_as_private(
         assert stat.S_IMODE(manifest_path(fresh).stat().st_mode) == 0o644
     finally:
         os.umask(mask)
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_new_export_is_never_seen_without_its_mark(
+    loaded: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, force: bool
+) -> None:
+    """Without --force the records were put in place (linked, where no file is) before their
+    manifest, so a folder followed at that moment (summarize --follow, the app's F) read an
+    export of its own records as eval data, counted twice: the file does not change when its
+    manifest comes, so it was not read again. Now the manifest comes first, also so."""
+    import os
+
+    from evaltui.data import export
+    from evaltui.data.marks import written_by_evaltui
+
+    out = tmp_path / "d" / "run" / "hard.jsonl"  # in the folder read
+    seen: list[str | None] = []
+    real_replace, real_link = os.replace, os.link
+
+    def look() -> None:
+        if out.exists():
+            seen.append(written_by_evaltui(out))
+
+    def replace(src: Any, dst: Any) -> None:
+        real_replace(src, dst)
+        look()
+
+    def link(src: Any, dst: Any, **kwargs: Any) -> None:
+        real_link(src, dst, **kwargs)
+        look()
+
+    monkeypatch.setattr(export.os, "replace", replace)
+    monkeypatch.setattr(export.os, "link", link)
+    view = View(where='prompt == "hard"').apply(loaded.stats)
+    with export.all_or_none([] if force else [out]):
+        export_view("records", view, loaded.generations, loaded.files, out)
+    assert seen and all(why is not None and "written by evaltui" in why for why in seen), seen
+    assert out.read_bytes().decode().splitlines() == [LINES[0], LINES[2]]

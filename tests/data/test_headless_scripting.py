@@ -337,14 +337,20 @@ def test_outputs_held_back_leave_no_temp_file_when_one_cannot_be_put_in_place(
             raise OSError(5, "I/O error")
         real(src, dst)
 
+    (tmp_path / "a.json").write_text("old\n", encoding="utf-8")
     with pytest.raises(OSError), export.all_or_none():
         export.write_json({"a": 1}, tmp_path / "a.json")
         export.write_json({"b": 1}, tmp_path / "b.json")
         export.write_json({"c": 1}, tmp_path / "c.json")
-        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == []
+        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+            "a.json"
+        ]
         monkeypatch.setattr(export.os, "replace", replace)
-    assert len(calls) == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]  # no .tmp left
+    assert calls[:2] == [str(tmp_path / "a.json"), str(tmp_path / "b.json")]
+    # a.json, replaced before b.json failed, is put back as it was (it was left replaced:
+    # the outputs told two commands); no .tmp left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
+    assert (tmp_path / "a.json").read_text(encoding="utf-8") == "old\n"
 
 
 def test_an_output_named_near_the_file_name_limit_is_written_and_marked(
