@@ -379,6 +379,12 @@ def cannot_write(target: str | os.PathLike[str], exc: OSError) -> int:
     away (``evaltui export … -o - | head``) is not one: it took what it wanted, and :func:`main`
     ends quietly with 0. A named pipe's reader that went away (``-o fifo``, ``-o >(gzip …)``)
     is: what it was to get is lost."""
+    from evaltui.data.export import NotPutInPlace
+
+    if isinstance(exc, NotPutInPlace) and exc.filename:
+        # The outputs are put in place together at the end: the one that failed, not the
+        # last one written ('cannot write bad.jsonl: Is a directory' for -o x.jsonl)
+        target = exc.filename
     if isinstance(exc, BrokenPipeError):
         if is_standard_output(target):
             raise exc

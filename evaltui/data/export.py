@@ -315,7 +315,10 @@ def _put_in_place(staged: list[tuple[str, Path]], fresh: set[Path]) -> None:
                 continue
             old, new = _keep_old(target)
             done.append((target, old, new))
-            os.replace(tmp, target)
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise NotPutInPlace(exc.errno, exc.strerror, str(target)) from exc
     except BaseException:
         for target, old, new in reversed(done):
             with contextlib.suppress(OSError):
@@ -364,6 +367,12 @@ def _claim(tmp: str, target: Path) -> bool:
             raise OutputAppeared(errno.EEXIST, "written meanwhile", str(target)) from None
         return False
     return True
+
+
+class NotPutInPlace(OSError):
+    """An output written whole that could not replace its target (``filename``: a folder made
+    there meanwhile, a file system made read-only): the error names that output, not the
+    command's last one."""
 
 
 class OutputAppeared(FileExistsError):

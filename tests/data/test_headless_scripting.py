@@ -505,3 +505,36 @@ def test_export_of_a_load_that_fails_keeps_a_bad_lines_file_written_meanwhile(
     assert capsys.readouterr().err.rstrip().endswith(f"(every one in {bad})")
     rows = [json.loads(line) for line in bad.read_text(encoding="utf-8").splitlines()]
     assert [(r["kind"], r["line"]) for r in rows] == [("bad line", n) for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("command", ["export", "compare"])
+def test_an_output_that_cannot_be_put_in_place_is_the_one_named(
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: Any,
+    command: str,
+) -> None:
+    """The outputs are put in place together once all are written; a folder made at -o
+    meanwhile failed that, and the error named the command's last output: 'cannot write
+    bad.jsonl: Is a directory', where bad.jsonl was fine (and is left as it was)."""
+    from evaltui.data import export
+
+    write_jsonl(tmp_path / "evals" / "a" / "r.jsonl", [rec("p0", True), rec("p1", False)])
+    write_jsonl(tmp_path / "evals" / "b" / "r.jsonl", [rec("p0", False), {"prompt": "x"}])
+    out, bad = tmp_path / "x.json", tmp_path / "bad.jsonl"
+    real = export.write_problems
+
+    def a_folder_is_made_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        written = real(*args, **kwargs)  # the last output, held back with the others
+        out.mkdir()
+        return written
+
+    monkeypatch.setattr(export, "write_problems", a_folder_is_made_meanwhile)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = [command, str(tmp_path / "evals"), "-o", str(out), "--bad-lines", str(bad), *common]
+    assert main([*argv, "--force"] if command == "export" else argv) == 1
+    err = capsys.readouterr().err
+    assert f"evaltui: error: cannot write {out}: Is a directory" in err, err
+    assert out.is_dir() and not bad.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == []  # no temp file, no manifest
