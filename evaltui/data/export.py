@@ -172,6 +172,33 @@ def _make_folder(folder: Path) -> None:
         raise
 
 
+def _refuse_planted_link(path: str | os.PathLike[str]) -> None:
+    """Refuse to write through a symlink another user made in a folder anyone may write to
+    and only its owner's files may be removed from (``/tmp``): the system's own rule for
+    following such links (``fs.protected_symlinks``). evaltui resolves a link itself and
+    renames onto its target, which that rule does not see: ``summarize -o /tmp/s.json``
+    replaced whatever file another user pointed ``/tmp/s.json`` (or its manifest's name) at."""
+    link = os.fspath(path)
+    for _depth in range(40):  # a loop of links ends as the system's lookup does
+        try:
+            if not stat.S_ISLNK(os.lstat(link).st_mode):
+                return
+            owner = os.lstat(link).st_uid
+            folder = os.stat(os.path.dirname(link) or ".")
+            target = os.readlink(link)
+        except OSError:
+            return  # nothing there, or unreadable: the write says what is wrong
+        shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+        if shared and owner not in (os.geteuid(), folder.st_uid):
+            raise PermissionError(
+                errno.EACCES,
+                f"{os.path.basename(link)} is a symlink another user made in a shared folder"
+                " (sticky, writable by all): not written through",
+                os.fspath(path),
+            )
+        link = os.path.join(os.path.dirname(link), target)
+
+
 @contextlib.contextmanager
 def atomic_open(
     path: str | os.PathLike[str], mode: str = "w", like: Path | None = None
@@ -185,6 +212,7 @@ def atomic_open(
     ``like``: a file whose mode the new one takes, when it is there (see :func:`_mode_for`).
     A FIFO or a device (``/dev/null``, ``/dev/stdout``) is written into, not replaced.
     """
+    _refuse_planted_link(path)
     if _not_a_file(path):
         # A FIFO (``-o >(gzip > x)``), a device (``-o /dev/null``), ``/dev/stdout``: written
         # into, as a shell's ``>`` does. A temp file renamed over it would replace the device

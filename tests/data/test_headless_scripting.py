@@ -538,3 +538,34 @@ def test_an_output_that_cannot_be_put_in_place_is_the_one_named(
     assert f"evaltui: error: cannot write {out}: Is a directory" in err, err
     assert out.is_dir() and not bad.exists()
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == []  # no temp file, no manifest
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a link another user owns needs root")
+@pytest.mark.parametrize("planted", ["output", "manifest"])
+def test_a_symlink_another_user_planted_in_a_shared_folder_is_not_written_through(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str], planted: str
+) -> None:
+    """`summarize -o /tmp/s.json` where another user had made /tmp/s.json (or its manifest's
+    name, s.json.evaltui.json) a link to a file of yours: evaltui resolved the link itself and
+    replaced that file, which the system's rule for such links (fs.protected_symlinks) would
+    not have let an open() do. A link of your own there is still written through."""
+    write_jsonl(tmp_path / "evals" / "m" / "r.jsonl", [rec("p0", True), rec("p1", False)])
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    victim = tmp_path / "yours.txt"
+    victim.write_text("yours\n", encoding="utf-8")
+    out = shared / "s.json"
+    link = out if planted == "output" else shared / "s.json.evaltui.json"
+    link.symlink_to(victim)
+    os.lchown(link, 54321, 54321)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["summarize", str(tmp_path / "evals"), "-o", str(out), *common]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert f"{link.name} is a symlink another user made in a shared folder" in err, err
+    assert victim.read_text(encoding="utf-8") == "yours\n"
+    assert sorted(p.name for p in shared.iterdir()) == [link.name]  # nothing else written
+    os.lchown(link, os.geteuid(), os.getegid())  # your own link: written through, as before
+    assert main(argv) == 0
+    assert victim.read_text(encoding="utf-8") != "yours\n"
