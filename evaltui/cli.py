@@ -379,6 +379,12 @@ def cannot_write(target: str | os.PathLike[str], exc: OSError) -> int:
     away (``evaltui export … -o - | head``) is not one: it took what it wanted, and :func:`main`
     ends quietly with 0. A named pipe's reader that went away (``-o fifo``, ``-o >(gzip …)``)
     is: what it was to get is lost."""
+    from evaltui.data.export import NotPutInPlace
+
+    if isinstance(exc, NotPutInPlace) and exc.filename:
+        # The outputs are put in place together at the end: the one that failed, not the
+        # last one written ('cannot write bad.jsonl: Is a directory' for -o x.jsonl)
+        target = exc.filename
     if isinstance(exc, BrokenPipeError):
         if is_standard_output(target):
             raise exc
@@ -597,21 +603,33 @@ def bad_lines_clash(
         manifest_clash(parser, output, bad_lines)
 
 
-def load_failed(exc: Any, bad_lines: Path | None) -> int:
+def load_failed(exc: Any, bad_lines: Path | None, *, force: bool = True) -> int:
     """The error of a load that found nothing to use (exit 2). Its message names the first bad
     line; with ``--bad-lines`` every bad line, skipped file and note is written there first
-    (a file of 10,000 broken lines said the first alone), else the flag is named."""
-    from evaltui.data.export import OutputIsInput, refuse_input, write_problems
+    (a file of 10,000 broken lines said the first alone), else the flag is named. Without
+    ``force`` (``export`` without ``--force``) the file is put only where no file is still, as
+    the export's own outputs are: one another process wrote there during the load is kept."""
+    from evaltui.data.export import (
+        OutputAppeared,
+        OutputIsInput,
+        all_or_none,
+        refuse_input,
+        write_problems,
+    )
 
     errors, files, notes = exc.errors, exc.files, exc.notes
     skipped = [f for f in files if f.skipped is not None and not f.companion]
     told = ""
     if bad_lines is not None and (errors or skipped or notes):
+        new = [] if force or is_standard_output(bad_lines) else [bad_lines]
         try:
             refuse_input(bad_lines, files)
-            write_problems(errors, files, bad_lines, notes)
+            with all_or_none(new):
+                write_problems(errors, files, bad_lines, notes)
         except OutputIsInput as refused:
             fail(str(refused))
+        except OutputAppeared:
+            output_appeared(bad_lines)
         except OSError as failed:
             cannot_write(bad_lines, failed)
         else:
@@ -624,6 +642,15 @@ def load_failed(exc: Any, bad_lines: Path | None) -> int:
     elif len(errors) > 1 or len(skipped) > 3:
         told = " (every one: --bad-lines FILE)"
     return fail(f"{exc}{told}")
+
+
+def output_appeared(path: str | os.PathLike[str]) -> int:
+    """The error (exit 2) for an output that was to be new but where another process wrote a
+    file while the command ran (:class:`~evaltui.data.export.OutputAppeared`)."""
+    return fail(
+        f"{shown_path(path)} exists: written while this export ran (another evaltui?);"
+        " kept as it is, nothing written (use --force to overwrite)"
+    )
 
 
 def shown_path(path: str | os.PathLike[str]) -> str:

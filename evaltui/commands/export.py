@@ -26,6 +26,7 @@ from evaltui.cli import (
     load_failed,
     loaded_prompts,
     name_value,
+    output_appeared,
     output_path,
     reader_may_leave,
     refused_output,
@@ -240,7 +241,7 @@ def cmd_export(argv: Sequence[str]) -> int:
     try:
         result = headless_load(args, parser)
     except LoadFailure as exc:
-        return load_failed(exc, args.bad_lines)
+        return load_failed(exc, args.bad_lines, force=args.force)
     refused = refused_output(result, args.bad_lines)
     if refused is not None:
         return refused
@@ -314,10 +315,7 @@ def cmd_export(argv: Sequence[str]) -> int:
                     write_problems(result.errors, result.files, target, result.notes)
     except OutputAppeared as exc:
         there = [p for p in new if os.path.realpath(p) == exc.filename] or [exc.filename]
-        return fail(
-            f"{shown_path(there[0])} exists: written while this export ran (another evaltui?);"
-            " kept as it is, nothing written (use --force to overwrite)"
-        )
+        return output_appeared(there[0])
     except OSError as exc:
         return cannot_write(target, exc)
     except OutputIsInput as exc:  # export_view refuses it before writing: a usage error

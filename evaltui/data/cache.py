@@ -157,12 +157,16 @@ class Cache:
             with os.fdopen(fd, "wb") as handle:
                 write(handle)
             os.replace(tmp, target)
-        except OSError as exc:
-            if not self.write_errors:
-                self.write_errors.append(exc.strerror or str(exc))
+        except BaseException as exc:
+            # Ctrl+C during a load (which writes the cache as it goes) left a tmpXXXX.tmp in
+            # the cache folder on every interrupt, never removed by anything
             if tmp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+            if not isinstance(exc, OSError):
+                raise
+            if not self.write_errors:
+                self.write_errors.append(exc.strerror or str(exc))
 
     # Token lengths, in the reader's row order.
 

@@ -14,6 +14,7 @@ import math
 import mmap
 import os
 import queue
+import secrets
 import stat
 import sys
 import tempfile
@@ -89,8 +90,13 @@ def _umask() -> int:
     return mask
 
 
-def _mode_for(target: Path) -> int:
-    """What a new file gets from ``open()``: 0666 minus the umask; an existing file keeps its own."""
+def _mode_for(target: Path, like: Path | None = None) -> int:
+    """What a new file gets from ``open()``: 0666 minus the umask; an existing file keeps its own.
+    ``like``: a file whose mode it takes instead while that file is there (not its execute bits),
+    as a manifest takes its output's: it names the output's sources and lines."""
+    if like is not None:
+        with contextlib.suppress(OSError):
+            return stat.S_IMODE(like.stat().st_mode) & 0o666
     try:
         return stat.S_IMODE(target.stat().st_mode)
     except OSError:
@@ -166,16 +172,47 @@ def _make_folder(folder: Path) -> None:
         raise
 
 
+def _refuse_planted_link(path: str | os.PathLike[str]) -> None:
+    """Refuse to write through a symlink another user made in a folder anyone may write to
+    and only its owner's files may be removed from (``/tmp``): the system's own rule for
+    following such links (``fs.protected_symlinks``). evaltui resolves a link itself and
+    renames onto its target, which that rule does not see: ``summarize -o /tmp/s.json``
+    replaced whatever file another user pointed ``/tmp/s.json`` (or its manifest's name) at."""
+    link = os.fspath(path)
+    for _depth in range(40):  # a loop of links ends as the system's lookup does
+        try:
+            if not stat.S_ISLNK(os.lstat(link).st_mode):
+                return
+            owner = os.lstat(link).st_uid
+            folder = os.stat(os.path.dirname(link) or ".")
+            target = os.readlink(link)
+        except OSError:
+            return  # nothing there, or unreadable: the write says what is wrong
+        shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+        if shared and owner not in (os.geteuid(), folder.st_uid):
+            raise PermissionError(
+                errno.EACCES,
+                f"{os.path.basename(link)} is a symlink another user made in a shared folder"
+                " (sticky, writable by all): not written through",
+                os.fspath(path),
+            )
+        link = os.path.join(os.path.dirname(link), target)
+
+
 @contextlib.contextmanager
-def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
+def atomic_open(
+    path: str | os.PathLike[str], mode: str = "w", like: Path | None = None
+) -> Iterator[IO[Any]]:
     """Open a temp file beside ``path``; on success it replaces ``path`` in one ``os.replace``.
 
     On any exception the temp file is removed and ``path`` is untouched: an existing file is never
     half-overwritten, and a failed export leaves nothing behind. The file gets the mode ``open()``
     would give it (the umask; an existing file keeps its mode); a symlink is written through (its
     target is replaced, the link stays); temp files a killed earlier write left are removed.
+    ``like``: a file whose mode the new one takes, when it is there (see :func:`_mode_for`).
     A FIFO or a device (``/dev/null``, ``/dev/stdout``) is written into, not replaced.
     """
+    _refuse_planted_link(path)
     if _not_a_file(path):
         # A FIFO (``-o >(gzip > x)``), a device (``-o /dev/null``), ``/dev/stdout``: written
         # into, as a shell's ``>`` does. A temp file renamed over it would replace the device
@@ -198,7 +235,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     staged = _STAGED.get()
     try:
-        os.fchmod(fd, _mode_for(target))
+        os.fchmod(fd, _mode_for(target, like))
         encoding = None if "b" in mode else "utf-8"
         newline = None if "b" in mode else "\n"
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
@@ -249,31 +286,99 @@ def all_or_none(new: Iterable[str | os.PathLike[str]] = ()) -> Iterator[None]:
     finally:
         _STAGED.reset(token)
     fresh = {Path(os.path.realpath(path)) for path in new}
-    claimed: dict[Path, str] = {}  # target -> the temp file now linked there
     try:
-        for tmp, target in staged:
-            if target in fresh and target not in claimed and _claim(tmp, target):
-                claimed[target] = tmp
-    except BaseException:
-        for target in claimed:  # ours, made a moment ago
-            with contextlib.suppress(OSError):
-                os.unlink(target)
+        with _folders_locked(target for _tmp, target in staged):
+            _put_in_place(staged, fresh)
+    except BaseException:  # no temp file left behind, whatever was put in place
         for tmp, _target in staged:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         raise
-    for done, (tmp, target) in enumerate(staged):
-        if claimed.get(target) == tmp:  # in place already: the temp is its second name
+
+
+@contextlib.contextmanager
+def _folders_locked(targets: Iterable[Path]) -> Iterator[None]:
+    """Hold an exclusive lock (``flock``) on each folder ``targets`` are in while they are put
+    in place, so two commands writing one output at once (``export --force -o x.jsonl`` twice)
+    put their files in place one after the other: ``x.jsonl`` and its manifest are always one
+    writer's pair. They were renamed back to back without one, and the other's renames could
+    come between: one export's records beside the other's manifest, whose ``sources`` name
+    other lines (the same size, so nothing told them apart). The folders are locked in one
+    order (no two writers wait on each other); where a lock cannot be had (no ``flock``, a
+    file system without it) the files are put in place as before."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    with contextlib.ExitStack() as held:
+        for folder in sorted({target.parent for target in targets}):
+            try:
+                fd = os.open(folder, os.O_RDONLY)
+            except OSError:
+                continue
+            held.callback(os.close, fd)  # closing it releases the lock
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            continue
-        try:
-            os.replace(tmp, target)
-        except BaseException:  # the rest are not put in place: no temp file left behind
-            for rest, _target in staged[done:]:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+
+
+def _put_in_place(staged: list[tuple[str, Path]], fresh: set[Path]) -> None:
+    """Replace each target of ``staged`` with its temp file, in order (a manifest announced
+    before its output goes first); those in ``fresh`` only where no file is (:func:`_claim`).
+    An error puts back what each target already replaced held (or nothing, where it was
+    new): every output is left as it was. A fresh output was linked in place before its
+    manifest came, so a folder followed then read an export of records as eval data."""
+    for _tmp, target in staged:
+        if target in fresh and os.path.lexists(target):
+            raise OutputAppeared(errno.EEXIST, "written meanwhile", str(target))
+    done: list[tuple[Path, str | None, bool]] = []  # target, a second name of its old file, new
+    try:
+        for tmp, target in staged:
+            first = all(target != t for t, _old, _new in done)
+            if target in fresh and first and _claim(tmp, target):
+                done.append((target, None, True))
                 with contextlib.suppress(OSError):
-                    os.unlink(rest)
-            raise
+                    os.unlink(tmp)  # in place already: the temp is its second name
+                continue
+            old, new = _keep_old(target)
+            done.append((target, old, new))
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise NotPutInPlace(exc.errno, exc.strerror, str(target)) from exc
+    except BaseException:
+        for target, old, new in reversed(done):
+            with contextlib.suppress(OSError):
+                if new:
+                    os.unlink(target)
+                elif old is not None:
+                    os.replace(old, target)
+        raise
+    finally:
+        for _target, old, _new in done:
+            if old is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(old)
+
+
+def _keep_old(target: Path) -> tuple[str | None, bool]:
+    """A second name (a hard link, named as our temp files are) for the file at ``target``, so
+    it can be put back, and whether no file is there; (None, False) where no link can be made."""
+    if not os.path.lexists(target):
+        return None, True
+    for _attempt in range(8):
+        old = target.with_name(
+            f"{_temp_stem(target)}.{_TEMP_TAG}{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        )
+        try:
+            os.link(target, old, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        except OSError:
+            break
+        return str(old), False
+    return None, False
 
 
 def _claim(tmp: str, target: Path) -> bool:
@@ -292,6 +397,12 @@ def _claim(tmp: str, target: Path) -> bool:
     return True
 
 
+class NotPutInPlace(OSError):
+    """An output written whole that could not replace its target (``filename``: a folder made
+    there meanwhile, a file system made read-only): the error names that output, not the
+    command's last one."""
+
+
 class OutputAppeared(FileExistsError):
     """A file came to be at an output that was to be new (see :func:`all_or_none`)."""
 
@@ -308,10 +419,12 @@ def staged_path(path: str | os.PathLike[str]) -> Path:
 
 
 @contextlib.contextmanager
-def open_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
+def open_output(
+    path: str | os.PathLike[str], mode: str = "w", like: Path | None = None
+) -> Iterator[IO[Any]]:
     """:func:`atomic_open`, or standard output when ``path`` is ``-``."""
     if not is_stdout(path):
-        with atomic_open(path, mode) as handle:
+        with atomic_open(path, mode, like) as handle:
             yield handle
         return
     if sys.stdout is None:
@@ -365,10 +478,14 @@ _RUST_EPIPE = f"(os error {errno.EPIPE})"
 
 
 def write_with(
-    path: str | os.PathLike[str], writer: Callable[[IO[Any]], None], mode: str = "w"
+    path: str | os.PathLike[str],
+    writer: Callable[[IO[Any]], None],
+    mode: str = "w",
+    like: Path | None = None,
 ) -> Path:
-    """Run ``writer`` on an atomically replaced file at ``path`` (or stdout for ``-``)."""
-    with open_output(path, mode) as handle:
+    """Run ``writer`` on an atomically replaced file at ``path`` (or stdout for ``-``); ``like``:
+    see :func:`atomic_open`."""
+    with open_output(path, mode, like) as handle:
         writer(handle)
     return Path(path)
 
@@ -1053,7 +1170,10 @@ def marked(path: str | os.PathLike[str], kind: str) -> Iterator[None]:
     except OSError:
         before = None
     data = pending_manifest(path, kind)
-    write_with(target, lambda h: json.dump(json_safe(data), h, indent=2))
+    # Readable by whom the output is (an existing one's mode; 0600 kept it private, and its
+    # manifest, which names its sources and their lines, was 0644)
+    output = Path(os.path.realpath(path))
+    write_with(target, lambda h: json.dump(json_safe(data), h, indent=2), like=output)
     try:
         yield
     except BaseException:
@@ -1128,7 +1248,9 @@ def mark_output(path: str | os.PathLike[str], kind: str, **details: Any) -> None
     if is_stdout(path) or not written.is_file():  # stdout, a device: nothing on disk to mark
         return
     data = manifest(target, kind, size=written.stat().st_size, **details)
-    write_with(manifest_path(target), lambda h: json.dump(json_safe(data), h, indent=2))
+    write_with(
+        manifest_path(target), lambda h: json.dump(json_safe(data), h, indent=2), like=written
+    )
 
 
 def write_problems(

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -203,3 +204,29 @@ def test_opencompass_results_written_after_the_predictions(
         unscored.generations["accuracy"].null_count() > fresh.generations["accuracy"].null_count()
     )
     assert warm.generations["accuracy"].to_list() == fresh.generations["accuracy"].to_list()
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, OSError(28, "No space left on device")])
+def test_a_cache_write_stopped_midway_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException | type[BaseException]
+) -> None:
+    """Ctrl+C during a load, which writes the cache as it goes, left a tmpXXXX.tmp in the
+    cache folder each time, which nothing removed. Ctrl+C still stops the load; a full disk is
+    still said once and the load goes on."""
+    import numpy as np
+
+    from evaltui.data import cache as cache_module
+
+    def save(handle: Any, *args: Any, **kwargs: Any) -> None:
+        handle.write(b"half")
+        raise error
+
+    cache = cache_module.Cache(tmp_path / "cache")
+    monkeypatch.setattr(cache_module.np, "save", save)
+    if isinstance(error, OSError):
+        cache.put_lengths("ab" * 32, np.arange(3, dtype=np.uint32))
+        assert cache.write_errors == ["No space left on device"]
+    else:
+        with pytest.raises(KeyboardInterrupt):
+            cache.put_lengths("ab" * 32, np.arange(3, dtype=np.uint32))
+    assert [p.name for p in (tmp_path / "cache").rglob("*") if p.is_file()] == []

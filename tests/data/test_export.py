@@ -796,3 +796,137 @@ def test_cli_export_keeps_a_file_another_export_wrote_while_it_ran(
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines == LINES and json.loads(bad.read_text(encoding="utf-8").splitlines()[0])
     assert json.loads(manifest.read_text(encoding="utf-8"))["evaltui"]["records"] == len(LINES)
+
+
+def test_two_forced_exports_to_one_file_at_once_leave_one_writers_records_and_manifest(
+    loaded: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`export --force -o x.jsonl` twice at once: each put its records and then its manifest in
+    place, and the other's could come between, leaving one's records beside the other's
+    manifest (its size, its sources: another export's lines). Now the second waits until the
+    first has put both in place. The first stops just after its records are in place; the
+    second runs then, to its end (before) or until it waits for the first (now)."""
+    import fcntl
+    import os
+    import threading
+
+    from evaltui.data import export
+    from evaltui.data.marks import manifest_of
+
+    out = tmp_path / "x.jsonl"
+    first_records_in_place, second_got_on = threading.Event(), threading.Event()
+    real_replace, real_flock = os.replace, fcntl.flock
+
+    def replace(src: Any, dst: Any) -> None:
+        real_replace(src, dst)
+        if threading.current_thread().name == "first" and Path(dst) == out:
+            first_records_in_place.set()
+            assert second_got_on.wait(10)
+
+    def flock(fd: int, operation: int) -> None:
+        if threading.current_thread().name == "second":
+            second_got_on.set()  # about to wait for the first's lock
+        real_flock(fd, operation)
+
+    monkeypatch.setattr(export.os, "replace", replace)
+    monkeypatch.setattr(fcntl, "flock", flock)
+    failed: list[BaseException] = []
+
+    def write(where: str) -> None:
+        try:
+            if where == "easy":
+                assert first_records_in_place.wait(10)
+            view = View(where=f'prompt == "{where}"').apply(loaded.stats)
+            with export.all_or_none():
+                export_view("records", view, loaded.generations, loaded.files, out)
+        except BaseException as exc:
+            failed.append(exc)
+        finally:
+            second_got_on.set()
+
+    threads = [
+        threading.Thread(target=write, args=(where,), name=name)
+        for where, name in (("hard", "first"), ("easy", "second"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert not failed
+    mark = manifest_of(out)
+    assert mark is not None and mark["bytes"] == out.stat().st_size
+    assert out.read_bytes().decode().splitlines() == [LINES[1], LINES[3]]  # the second's
+    # Line 2 of out_0.jsonl and line 2 of out_1.jsonl: the "easy" ones
+    assert [source["source_lines"] for source in mark["sources"]] == [[[2, 2]], [[2, 2]]]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+@pytest.mark.parametrize("kind", ["records", "combined", "csv"])
+def test_the_manifest_of_a_private_output_is_as_private(
+    loaded: Any, tmp_path: Path, kind: Any
+) -> None:
+    """An output the user keeps 0600 (its mode is kept when it is written again) got a manifest
+    readable by all (0644 under the usual umask), which names the output's source files and
+    the lines taken from them. The manifest now takes the output's mode, new or existing."""
+    import os
+    import stat
+
+    from evaltui.data.marks import manifest_path
+
+    out = tmp_path / f"private.{kind}"
+    out.write_text("old\n", encoding="utf-8")
+    out.chmod(0o600)
+    manifest_path(out).write_text("{}\n", encoding="utf-8")  # an older one, readable by all
+    manifest_path(out).chmod(0o644)
+    mask = os.umask(0o022)
+    try:
+        export_view(kind, loaded.stats, loaded.generations, loaded.files, out)
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+        assert stat.S_IMODE(manifest_path(out).stat().st_mode) == 0o600
+        manifest_path(out).unlink()
+        export_view(kind, loaded.stats, loaded.generations, loaded.files, out)
+        assert stat.S_IMODE(manifest_path(out).stat().st_mode) == 0o600
+        fresh = tmp_path / f"fresh.{kind}"
+        export_view(kind, loaded.stats, loaded.generations, loaded.files, fresh)
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644  # a new one: the umask's, as before
+        assert stat.S_IMODE(manifest_path(fresh).stat().st_mode) == 0o644
+    finally:
+        os.umask(mask)
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_new_export_is_never_seen_without_its_mark(
+    loaded: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, force: bool
+) -> None:
+    """Without --force the records were put in place (linked, where no file is) before their
+    manifest, so a folder followed at that moment (summarize --follow, the app's F) read an
+    export of its own records as eval data, counted twice: the file does not change when its
+    manifest comes, so it was not read again. Now the manifest comes first, also so."""
+    import os
+
+    from evaltui.data import export
+    from evaltui.data.marks import written_by_evaltui
+
+    out = tmp_path / "d" / "run" / "hard.jsonl"  # in the folder read
+    seen: list[str | None] = []
+    real_replace, real_link = os.replace, os.link
+
+    def look() -> None:
+        if out.exists():
+            seen.append(written_by_evaltui(out))
+
+    def replace(src: Any, dst: Any) -> None:
+        real_replace(src, dst)
+        look()
+
+    def link(src: Any, dst: Any, **kwargs: Any) -> None:
+        real_link(src, dst, **kwargs)
+        look()
+
+    monkeypatch.setattr(export.os, "replace", replace)
+    monkeypatch.setattr(export.os, "link", link)
+    view = View(where='prompt == "hard"').apply(loaded.stats)
+    with export.all_or_none([] if force else [out]):
+        export_view("records", view, loaded.generations, loaded.files, out)
+    assert seen and all(why is not None and "written by evaltui" in why for why in seen), seen
+    assert out.read_bytes().decode().splitlines() == [LINES[0], LINES[2]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -336,14 +337,20 @@ def test_outputs_held_back_leave_no_temp_file_when_one_cannot_be_put_in_place(
             raise OSError(5, "I/O error")
         real(src, dst)
 
+    (tmp_path / "a.json").write_text("old\n", encoding="utf-8")
     with pytest.raises(OSError), export.all_or_none():
         export.write_json({"a": 1}, tmp_path / "a.json")
         export.write_json({"b": 1}, tmp_path / "b.json")
         export.write_json({"c": 1}, tmp_path / "c.json")
-        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == []
+        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+            "a.json"
+        ]
         monkeypatch.setattr(export.os, "replace", replace)
-    assert len(calls) == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]  # no .tmp left
+    assert calls[:2] == [str(tmp_path / "a.json"), str(tmp_path / "b.json")]
+    # a.json, replaced before b.json failed, is put back as it was (it was left replaced:
+    # the outputs told two commands); no .tmp left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
+    assert (tmp_path / "a.json").read_text(encoding="utf-8") == "old\n"
 
 
 def test_an_output_named_near_the_file_name_limit_is_written_and_marked(
@@ -465,3 +472,100 @@ def test_one_more_note_is_said_in_the_singular() -> None:
     assert more_words(1, "note", "bad.jsonl") == "  … and 1 more note (every one in bad.jsonl)"
     assert more_words(2, "skipped file", None).startswith("  … and 2 more skipped files (")
     assert more_words(3, "", "-") == "  … and 3 more (every one on standard output)"
+
+
+def test_export_of_a_load_that_fails_keeps_a_bad_lines_file_written_meanwhile(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any
+) -> None:
+    """`export -o x.csv --bad-lines bad.jsonl` whose load finds only bad lines (exit 2) wrote
+    them over a bad.jsonl another process wrote during the load, without --force: the export's
+    own outputs are put only where no file is, this one was not. Now it is kept (said, as the
+    export says it), and --force replaces it."""
+    from evaltui.data import loader
+
+    write_jsonl(tmp_path / "evals" / "m" / "r.jsonl", [{"prompt": "p", "gen": None}] * 3)
+    bad = tmp_path / "bad.jsonl"
+    real = loader.load
+
+    def another_process_writes_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        bad.write_text("theirs\n", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "load", another_process_writes_meanwhile)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["export", str(tmp_path / "evals"), "-o", str(tmp_path / "x.csv"), *common]
+    argv += ["--bad-lines", str(bad)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"evaltui: error: {bad} exists: written while this export ran" in err
+    assert "3 bad lines, the first m/r.jsonl:1" in err and "(every one in" not in err
+    assert bad.read_text(encoding="utf-8") == "theirs\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["bad.jsonl"]
+    assert main([*argv, "--force"]) == 2
+    assert capsys.readouterr().err.rstrip().endswith(f"(every one in {bad})")
+    rows = [json.loads(line) for line in bad.read_text(encoding="utf-8").splitlines()]
+    assert [(r["kind"], r["line"]) for r in rows] == [("bad line", n) for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("command", ["export", "compare"])
+def test_an_output_that_cannot_be_put_in_place_is_the_one_named(
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: Any,
+    command: str,
+) -> None:
+    """The outputs are put in place together once all are written; a folder made at -o
+    meanwhile failed that, and the error named the command's last output: 'cannot write
+    bad.jsonl: Is a directory', where bad.jsonl was fine (and is left as it was)."""
+    from evaltui.data import export
+
+    write_jsonl(tmp_path / "evals" / "a" / "r.jsonl", [rec("p0", True), rec("p1", False)])
+    write_jsonl(tmp_path / "evals" / "b" / "r.jsonl", [rec("p0", False), {"prompt": "x"}])
+    out, bad = tmp_path / "x.json", tmp_path / "bad.jsonl"
+    real = export.write_problems
+
+    def a_folder_is_made_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        written = real(*args, **kwargs)  # the last output, held back with the others
+        out.mkdir()
+        return written
+
+    monkeypatch.setattr(export, "write_problems", a_folder_is_made_meanwhile)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = [command, str(tmp_path / "evals"), "-o", str(out), "--bad-lines", str(bad), *common]
+    assert main([*argv, "--force"] if command == "export" else argv) == 1
+    err = capsys.readouterr().err
+    assert f"evaltui: error: cannot write {out}: Is a directory" in err, err
+    assert out.is_dir() and not bad.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == []  # no temp file, no manifest
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a link another user owns needs root")
+@pytest.mark.parametrize("planted", ["output", "manifest"])
+def test_a_symlink_another_user_planted_in_a_shared_folder_is_not_written_through(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str], planted: str
+) -> None:
+    """`summarize -o /tmp/s.json` where another user had made /tmp/s.json (or its manifest's
+    name, s.json.evaltui.json) a link to a file of yours: evaltui resolved the link itself and
+    replaced that file, which the system's rule for such links (fs.protected_symlinks) would
+    not have let an open() do. A link of your own there is still written through."""
+    write_jsonl(tmp_path / "evals" / "m" / "r.jsonl", [rec("p0", True), rec("p1", False)])
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    victim = tmp_path / "yours.txt"
+    victim.write_text("yours\n", encoding="utf-8")
+    out = shared / "s.json"
+    link = out if planted == "output" else shared / "s.json.evaltui.json"
+    link.symlink_to(victim)
+    os.lchown(link, 54321, 54321)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    argv = ["summarize", str(tmp_path / "evals"), "-o", str(out), *common]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert f"{link.name} is a symlink another user made in a shared folder" in err, err
+    assert victim.read_text(encoding="utf-8") == "yours\n"
+    assert sorted(p.name for p in shared.iterdir()) == [link.name]  # nothing else written
+    os.lchown(link, os.geteuid(), os.getegid())  # your own link: written through, as before
+    assert main(argv) == 0
+    assert victim.read_text(encoding="utf-8") != "yours\n"
