@@ -55,7 +55,7 @@ async def test_many_bad_lines_are_read_off_the_ui_thread_and_esc_leaves_at_once(
         assert isinstance(screen, ProblemsScreen)
         reading = screen.query_one("#problems-reading", Static)
         assert reading.display
-        assert str(reading.render()) == f"reading {BAD:,} bad lines and notes… (esc: back)"
+        assert str(reading.render()) == f"reading {BAD:,} bad lines… (esc: back)"
         assert not gate.is_set()  # the screen answered while the build is still held
         gate.set()
         text = screen.query_one("#problems-text", Static)

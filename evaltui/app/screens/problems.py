@@ -118,7 +118,10 @@ class ProblemsScreen(Screen[None]):
             return
         self.building = True
         reading = self.query_one("#problems-reading", Static)
-        reading.update(f"reading {plural(many, 'bad line')} and notes… (esc: back)")
+        assert result is not None  # (none: nothing to read, said at once)
+        # The bad lines counted as the header counts them (notes are not bad lines: 120,027 of
+        # them and a note were said as "reading 120,028 bad lines").
+        reading.update(f"reading {plural(len(result.errors), 'bad line')}… (esc: back)")
         reading.display = True
         scroll = self.query_one("#problems", VerticalScroll)
         # The widths the text is wrapped to: the screen's, and beside a scrollbar.
