@@ -40,10 +40,16 @@ async def test_many_bad_lines_are_read_off_the_ui_thread_and_esc_leaves_at_once(
     threads: list[threading.Thread] = []
     real = problems.problem_lines
 
+    stopped: list[bool] = []
+
     def held(*args: Any, **kwargs: Any) -> list[str]:
         threads.append(threading.current_thread())
         gate.wait(5)  # a long build, for as long as the test needs (on the UI thread: frozen)
-        return real(*args, **kwargs)
+        try:
+            return real(*args, **kwargs)
+        except problems.BuildStopped:
+            stopped.append(True)
+            raise
 
     monkeypatch.setattr(problems, "problem_lines", held)
     app = make_app(write_bad_run(tmp_path / "data"))
@@ -76,4 +82,7 @@ async def test_many_bad_lines_are_read_off_the_ui_thread_and_esc_leaves_at_once(
         gate.set()
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
+        # The build left behind stopped at its first look rather than sort and say it all
+        # (in a thread it still held Python's lock: the table came back only after it).
+        assert stopped == [True]
     assert app.return_code in (None, 0)

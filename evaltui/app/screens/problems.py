@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -142,7 +143,11 @@ class ProblemsScreen(Screen[None]):
         """Runs in a thread: the text of many bad lines, wrapped to ``widths`` ahead (both the
         sorting and the wrapping of 5,000 lines took long); only posts it. Leaving the screen
         cancels it (its text is then never shown)."""
-        lines = problem_lines(result, error, loading, every_line=every_line)
+        stop = get_current_worker().cancelled_event
+        try:
+            lines = problem_lines(result, error, loading, every_line=every_line, stop=stop)
+        except BuildStopped:
+            return  # the screen was left: its text is not wanted
         text = HangingText("\n".join(lines), paragraph=2)
         for width in widths:
             if width > 0 and not get_current_worker().is_cancelled:
@@ -175,32 +180,53 @@ class ProblemsScreen(Screen[None]):
         self.show_news()
 
 
+class BuildStopped(Exception):
+    """:func:`problem_lines` was stopped (its screen was left while it ran)."""
+
+
 def problem_lines(
-    result: LoadResult | None, error: str | None, loading: bool, *, every_line: bool = False
+    result: LoadResult | None,
+    error: str | None,
+    loading: bool,
+    *,
+    every_line: bool = False,
+    stop: threading.Event | None = None,
 ) -> list[str]:
     """Bad lines in file order, then skipped files, then notes; what is known so far while
     ``loading``. A kind of bad line on many lines is said once (:func:`fold_errors`) unless
-    ``every_line``."""
+    ``every_line``. ``stop`` set: :class:`BuildStopped` raised soon (a worker's work for a
+    screen left: in a thread it still held Python's lock, and the table behind, esc pressed,
+    came back only once the 120,000 bad lines were sorted and said, 1-3 s on a busy machine)."""
+
+    def check() -> None:
+        if stop is not None and stop.is_set():
+            raise BuildStopped
+
     if result is None:  # the load's reason names files: one safe line, as every line here
         return [one_line(error, LINE_LIMIT) if error else "still loading: nothing read yet"]
     so_far = " so far (still loading)" if loading else ""
     # In file order, line by line (readers and threads report them in any order); each whole,
     # wrapped at the screen's width.
-    errors = sorted(result.errors, key=_place_key())
+    errors = sorted(result.errors, key=_place_key(check))
+    check()
     kinds = fold_errors(errors)
+    check()
     folded = len(kinds) < len(errors)
     if every_line or not folded:
         told = EACH_LISTED if folded else ""
-        entries = [str(e) for e in errors]
+        entries, listed = [str(e) for e in errors[:MAX_LISTED]], len(errors)
     else:
         # An Inspect log whose 27 samples all failed on one TypeError said it 27 times, a
         # screen and a half of the same words: once now, with where.
         told = SAID_ONCE
-        entries = [kind_line(kind) for kind in kinds]
+        entries, listed = [], len(kinds)
+        for kind in kinds[:MAX_LISTED]:
+            check()
+            entries.append(kind_line(kind))
     lines = [f"{plural(len(result.errors), 'bad line')} (counted, not used){so_far}{told}"]
-    lines.extend(one_line(entry, LINE_LIMIT) for entry in entries[:MAX_LISTED])
-    if len(entries) > MAX_LISTED:
-        lines.append(f"… and {len(entries) - MAX_LISTED:,} more")
+    lines.extend(one_line(entry, LINE_LIMIT) for entry in entries)
+    if listed > MAX_LISTED:
+        lines.append(f"… and {listed - MAX_LISTED:,} more")
     skipped = result.skipped_files
     lines.append("")
     lines.append(f"{plural(len(skipped), 'file')} skipped")
@@ -279,14 +305,16 @@ def kind_line(kind: Sequence[LoadError]) -> str:
     return f"{plural(len(kind), 'bad line')}: {said} — in {where}{rest}"
 
 
-def _place_key() -> Callable[[LoadError], tuple[object, ...]]:
+def _place_key(check: Callable[[], None]) -> Callable[[LoadError], tuple[object, ...]]:
     """The order bad lines are listed in: the files as the runs list them (natural order:
     run_2 before run_10), each file's lines in order, then a file without lines (an archive)
     by the member the reason names, in natural order too: an Inspect log's errored samples were
-    listed as the zip holds them, ``# = 10, 11, 12, 13, 14`` for samples 1 to 25."""
+    listed as the zip holds them, ``# = 10, 11, 12, 13, 14`` for samples 1 to 25. ``check``
+    is called for each (it raises to stop the sort)."""
     files: dict[str, object] = {}
 
     def key(error: LoadError) -> tuple[object, ...]:
+        check()
         source = files.get(error.source)
         if source is None:
             source = files[error.source] = natural_key(error.source)
