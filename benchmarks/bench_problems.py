@@ -5,8 +5,9 @@
 Loads ``--data`` in the app (headless, 80×24, no token counts), then opens the bad lines screen
 ``--repeat`` times, each time pressing ``a`` (every line) and ``a`` again (the lines alike said
 once). A 5 ms ticker on the UI thread records its longest gap from each key until the screen
-shows the text for it: the longest the app could not answer a key. Reported: the medians over
-the repeats, per key. ``--code TREE`` imports evaltui from another checkout (the baseline's).
+shows the text for it: the longest the app could not answer a key; and the UI thread's CPU
+seconds over the same stretch (less at the mercy of a busy machine than the gap). Reported: the
+medians over the repeats, per key. ``--code TREE`` imports evaltui from another checkout (the baseline's).
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ def _text(app: EvalApp) -> str:
     return str(screen.query_one("#problems-text", Static).render())
 
 
-async def _run(data: str, repeat: int) -> dict[str, list[float]]:
+async def _run(data: str, repeat: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     app = EvalApp([data], LoadOptions(tokenize=False))
     stalls: dict[str, list[float]] = {"b": [], "a": [], "a again": []}
+    cpu: dict[str, list[float]] = {"b": [], "a": [], "a again": []}
     async with app.run_test(size=(80, 24)) as pilot:
         while app.result is None or app.loading:
             await asyncio.sleep(0.05)
@@ -59,14 +61,16 @@ async def _run(data: str, repeat: int) -> dict[str, list[float]]:
             ):
                 await pilot.pause(0.1)
                 last[0], gap[0] = time.perf_counter(), 0.0
+                started = time.thread_time()  # (the app runs on this thread)
                 await pilot.press(key)
                 while word not in _text(app).split("\n", 1)[0]:
                     await asyncio.sleep(0.005)
                 await pilot.pause(0.05)  # the frame drawn after it
                 stalls[label].append(gap[0])
+                cpu[label].append(time.thread_time() - started)
             await pilot.press("escape")
             await pilot.pause(0.1)
-    return stalls
+    return stalls, cpu
 
 
 def main() -> None:
@@ -75,11 +79,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--code")
     args = parser.parse_args()
-    stalls = asyncio.run(_run(args.data, args.repeat))
+    stalls, cpu = asyncio.run(_run(args.data, args.repeat))
     for label, values in stalls.items():
         print(
             f"{label:8} longest UI stall median {statistics.median(values):.3f} s "
-            f"({', '.join(f'{v:.3f}' for v in values)})"
+            f"({', '.join(f'{v:.3f}' for v in values)}) · UI thread CPU median "
+            f"{statistics.median(cpu[label]):.3f} s"
         )
 
 
