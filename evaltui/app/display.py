@@ -31,8 +31,10 @@ from evaltui.data.sanitize import (
     distinct_middle,
     first_fitting,
     max_cells,
+    name_line,
     one_line,
     one_line_expr,
+    one_line_middle,
     visible,
 )
 from evaltui.data.wording import plural
@@ -68,6 +70,40 @@ ANSWER_WIDTH = 24
 FRACTION_DECIMALS = 3
 """Every rate on every screen is a fraction in [0, 1] with three decimals (0.750), as the filter
 language writes it (``accuracy < 0.2``); no screen shows percentages."""
+
+
+TOAST_CHROME = 4
+"""Cells of a toast that are not its text: its coloured edge, its padding and a margin."""
+
+
+def toast_width(screen_width: int) -> int:
+    """The cells of text on a toast's line: Textual's toast is 60 cells wide, half the screen
+    at most (36 cells of text at 80 columns)."""
+    return max(12, min(60, screen_width // 2) - TOAST_CHROME)
+
+
+def path_lines(path: str, width: int) -> list[str]:
+    """``path`` on lines of ``width`` cells, each broken after a ``/``: a folder name longer
+    than a line cut in the middle (``deepseek-ai__DeepSe…ampling-t0.6/``), the file name kept
+    whole (on its own line(s) when it does not fit). A toast wraps at spaces only: a path was
+    broken anywhere ('…DeepSeek-R1-Distill-Qwen-32B-long-contex' / 't-sampling-t0.6/…')."""
+    shown = name_line(path)
+    *folders, name = re.findall(r"[^/]*/|[^/]+$", shown) or [shown]
+    if name.endswith("/"):  # (a folder's path)
+        folders, name = [*folders, name], ""
+    lines: list[str] = []
+    line = ""
+    for folder in folders:
+        if cell_width(folder) > width:
+            folder = one_line_middle(folder[:-1], width - 1) + "/"
+        if line and cell_width(line + folder) > width:
+            lines.append(line)
+            line = ""
+        line += folder
+    if line and cell_width(line + name) > width:
+        lines.append(line)
+        line = ""
+    return [*lines, line + name]
 
 
 def fraction(value: float | None) -> str:

@@ -79,7 +79,7 @@ class InputFile:
     read as the eval data it is (see :func:`evaltui.data.marks.written_by_evaltui`)."""
 
 
-def _natural_key(source: str) -> tuple[list[list[object]], str]:
+def natural_key(source: str) -> tuple[list[list[object]], str]:
     # shard_2 before shard_10 (people name files with unpadded numbers), and out.jsonl before
     # out2.jsonl: the extension is compared last. Each folder of the path is compared apart:
     # compared as one text, 'r_mae/d.jsonl' came after 'r_mae2/d.jsonl' ('r_mae' then 2 beside
@@ -194,7 +194,7 @@ def discover(
     # In the order the PATHs were given, each one's files in natural order: the runs are in
     # that order (compare's A and B: 'compare r_mae2 r_mae' compared r_mae with r_mae2).
     files = _once_each(
-        sorted(found.values(), key=lambda f: (given[f.path], _natural_key(f.source))), problems
+        sorted(found.values(), key=lambda f: (given[f.path], natural_key(f.source))), problems
     )
     if unreadable is not None:
         unreadable.extend(problems)

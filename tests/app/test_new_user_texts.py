@@ -249,7 +249,7 @@ async def test_an_empty_view_of_two_runs_is_exported_as_the_table_counts_it(
         await pilot.press("ctrl+s")
         await settle(pilot)
         said = [n.message for n in app._notifications]
-        assert said[-1].startswith("wrote 0 rows (run × prompt) to "), said
+        assert said[-1].startswith("wrote 0 rows (run × prompt) to"), said
         assert json.loads((tmp_path / "evaltui_view.json").read_text(encoding="utf-8")) == []
 
 

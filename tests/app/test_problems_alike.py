@@ -54,7 +54,8 @@ async def test_a_sample_error_repeated_27_times_is_said_once_at_80x24(
             "25 bad lines: samples/#_epoch_1.json: sample # (epoch 1) errored: " + TYPE_ERROR
         ), folded
         log = "2026-07-22T16-51-18-00-00_a2ui-v1-0-eval_nXpB6sZohVsmQgnyUD8nuj.eval"
-        assert folded.endswith(f" — in {log}: # = 10, 11, 12, 13, 14 and 20 more"), folded
+        # The samples in their order (1, 2, …), not as the zip holds them (10, 11, …, 19, 1, …).
+        assert folded.endswith(f" — in {log}: # = 1, 2, 3, 4, 5 and 20 more"), folded
         # The two cancelled samples, each its own line, in file order after it.
         assert "samples/26_epoch_1.json: sample 26 (epoch 1) errored: CancelledError" in lines[2]
         assert "samples/27_epoch_1.json" in lines[3]
@@ -71,6 +72,8 @@ async def test_a_sample_error_repeated_27_times_is_said_once_at_80x24(
             assert f"{log}: samples/{sample}_epoch_1.json: sample {sample} (epoch 1) errored: " in (
                 every
             )
+        listed = [int(line.split("sample ")[1].split(" ")[0]) for line in every.splitlines()[1:28]]
+        assert listed == list(range(1, 28)), listed
         await pilot.press("a")
         assert written(screen) == text
 
@@ -100,3 +103,35 @@ def test_lines_alike_name_their_lines_and_files() -> None:
     ]
     every = problem_lines(result, None, loading=False, every_line=True)
     assert every[1 : 1 + len(errors)] == [str(e) for e in errors]
+
+
+def test_bad_lines_are_listed_in_file_order_then_line_order() -> None:
+    """The files as the runs list them (run_2 before run_10, as people number them), each
+    file's lines in order; a file without lines (an archive) by the member its reason names,
+    sample 2 before sample 10: said once too, the places are named in that order."""
+    errors = [
+        LoadError("run_10/out.jsonl", 4, "record 4: no prompt"),
+        LoadError("run_2/out.jsonl", 12, "record 12: no prompt"),
+        LoadError("run_2/out.jsonl", 3, "record 3: no prompt"),
+    ]
+    errors += [
+        LoadError("log.eval", None, f"samples/{n}_epoch_1.json: sample {n} (epoch 1) errored: X")
+        for n in (10, 11, 1, 2, 20, 3)
+    ]
+    result = LoadResult(pl.DataFrame(), pl.DataFrame(), errors, [], [], "", 0, 0.0, True)
+    every = problem_lines(result, None, loading=False, every_line=True)
+    assert [line.split(":")[1] for line in every[1:7]] == [
+        f" samples/{n}_epoch_1.json" for n in (1, 2, 3, 10, 11, 20)
+    ]
+    assert every[7:10] == [
+        "run_2/out.jsonl:3: record 3: no prompt",
+        "run_2/out.jsonl:12: record 12: no prompt",
+        "run_10/out.jsonl:4: record 4: no prompt",
+    ]
+    said = problem_lines(result, None, loading=False)
+    assert said[1:3] == [
+        "6 bad lines: samples/#_epoch_1.json: sample # (epoch 1) errored: X — in log.eval: "
+        "# = 1, 2, 3, 10, 11 and 1 more",
+        "3 bad lines: record #: no prompt — in run_2/out.jsonl lines 3, 12; run_10/out.jsonl"
+        " line 4",
+    ]

@@ -64,9 +64,11 @@ class Dialog(ModalScreen[T]):
 
 
 def show_more(options: OptionList) -> None:
-    """How many of ``options`` are out of sight above and below, on the list's top border (its
-    bottom border reads as a blank line): a list cut to the dialog's room showed only its
-    scrollbar's thumb, too small to be drawn at 50x15, of the options below."""
+    """How many of ``options`` are out of sight above and below: ``↑ N more`` on the list's top
+    border, ``↓ N more`` on its bottom one, each beside the options it counts. A list cut to the
+    dialog's room showed only its scrollbar's thumb, too small to be drawn at 50x15, of the
+    options below; then both counts on the top border, drawn over its thin line (``▔ ↓ 7 more
+    ▔▔▔`` at 80x24), the options they counted at the other end."""
     seen = options.scrollable_content_region.height
     tallest = options.styles.max_height
     if tallest is not None and tallest.is_cells:
@@ -74,9 +76,8 @@ def show_more(options: OptionList) -> None:
         seen = int(tallest.value) - options.styles.gutter.height
     above = round(options.scroll_y)
     below = max(0, options.option_count - above - seen) if seen > 0 else 0
-    parts = [f"↑ {above} more"] if above > 0 else []
-    parts += [f"↓ {below} more"] if below > 0 else []
-    options.border_title = " · ".join(parts)
+    options.border_title = f"↑ {above} more" if above > 0 else ""
+    options.border_subtitle = f"↓ {below} more" if below > 0 else ""
 
 
 def refill(options: OptionList, new: list[Option], keep: str | None) -> None:

@@ -18,7 +18,13 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from evaltui.app.choices import ChoiceButton, ChoiceSet
-from evaltui.app.display import of_several_runs, view_words, wrapped_lines
+from evaltui.app.display import (
+    of_several_runs,
+    path_lines,
+    toast_width,
+    view_words,
+    wrapped_lines,
+)
 from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
 from evaltui.app.screens.dialog import Dialog
@@ -311,6 +317,9 @@ class ExportScreen(Dialog[ExportSummary | None]):
             what = f"{plural(summary.records, 'record')} of {what}"
         where = "standard output" if is_stdout(summary.path) else str(summary.path)
         text = f"wrote {what} to {where}"
+        width = toast_width(self.app.size.width)
+        if cell_width(where) > width:  # on lines of its own, broken at its folders
+            text = f"wrote {what} to\n" + "\n".join(path_lines(where, width))
         if self.rescored_with is not None:
             text += f" · scores re-scored with {one_line(self.rescored_with, 60)}"
         return text

@@ -91,7 +91,8 @@ class HangingText(Visual):
         return max(Content(line).cell_length for line in self.text.split("\n"))
 
     def get_height(self, rules: RulesMap, width: int) -> int:
-        return len(self.wrapped(width).split("\n")) if width > 0 else 0
+        # Counted in the plain text: split, 5,000 bad lines made 5,000 Contents (0.1 s).
+        return self.wrapped(width).plain.count("\n") + 1 if width > 0 else 0
 
 
 def _bindings_text(

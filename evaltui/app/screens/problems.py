@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.help import HangingText
+from evaltui.data.discover import natural_key
 from evaltui.data.notes import _NUMBER, note_lines
 from evaltui.data.sanitize import one_line
 from evaltui.data.wording import plural
@@ -35,6 +40,10 @@ PLACES_NAMED = 5
 #: The header's words when some bad lines are alike: said once, or each listed.
 SAID_ONCE = " · the lines alike said once (a lists every line)"
 EACH_LISTED = " · every line (a says the lines alike once)"
+BUILT_APART_FROM = 2000
+"""Bad lines and notes from this many on are put in words by a worker, the screen saying it is
+reading them meanwhile: 120,000 bad lines took the UI thread 0.3-0.9 s (every line listed), the
+keys unanswered, ``esc`` too. Fewer are shown at once (no "reading" line flashed)."""
 _NUMBERS = re.compile(f"({_NUMBER.pattern})")
 """A reason's numbers (as notes are folded, :mod:`evaltui.data.notes`), kept by ``split``."""
 
@@ -55,6 +64,15 @@ class ProblemsScreen(Screen[None]):
         ),
     ]
 
+    class Built(Message):
+        """The text of build ``ticket`` (:meth:`ProblemsScreen.build`), made off the UI thread."""
+
+        def __init__(self, ticket: int, lines: list[str], text: HangingText) -> None:
+            super().__init__()
+            self.ticket = ticket
+            self.lines = lines
+            self.text = text
+
     def __init__(self) -> None:
         super().__init__()
         self.shown_result: LoadResult | None = None
@@ -67,32 +85,91 @@ class ProblemsScreen(Screen[None]):
         self.alike = False
         """Whether some bad lines are alike (said once unless :attr:`every_line`): ``a`` is
         offered only then."""
+        self.ticket = 0
+        """The last build's number: the text of an earlier one (superseded) is not shown."""
+        self.building = False
+        """Whether a worker is putting the bad lines in words (:data:`BUILT_APART_FROM`)."""
 
     def compose(self) -> ComposeResult:
+        yield Static(id="problems-reading", markup=False)
         with VerticalScroll(id="problems"):
             yield Static(id="problems-text")
         yield KeysFooter(compact=False)
 
     def on_mount(self) -> None:
+        self.query_one("#problems-reading", Static).display = False
         self.show_news()
         self.set_interval(RECHECK, self.show_news)
 
     def show_news(self) -> None:
+        if self.building:
+            return  # looked at again once the build in hand is shown
         app = cast("EvalApp", self.app)
         result = app.result
         now = (len(result.errors) if result else 0, app.load_error, app.loading, self.every_line)
         if result is self.shown_result and now == self.shown:
             return
         self.shown_result, self.shown = result, now
-        lines = problem_lines(app.result, app.load_error, app.loading, every_line=self.every_line)
+        self.ticket += 1
+        error, loading, every_line = app.load_error, app.loading, self.every_line
+        many = len(result.errors) + len(result.notes) if result is not None else 0
+        if many < BUILT_APART_FROM:
+            lines = problem_lines(result, error, loading, every_line=every_line)
+            self.show_lines(lines, HangingText("\n".join(lines), paragraph=2))
+            return
+        self.building = True
+        reading = self.query_one("#problems-reading", Static)
+        assert result is not None  # (none: nothing to read, said at once)
+        # The bad lines counted as the header counts them (notes are not bad lines: 120,027 of
+        # them and a note were said as "reading 120,028 bad lines").
+        reading.update(f"reading {plural(len(result.errors), 'bad line')}… (esc: back)")
+        reading.display = True
+        scroll = self.query_one("#problems", VerticalScroll)
+        # The widths the text is wrapped to: the screen's, and beside a scrollbar.
+        width = scroll.content_region.width or self.size.width
+        widths = (width, width - scroll.styles.scrollbar_size_vertical)
+        self.build(self.ticket, result, error, loading, every_line, widths)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="problems")
+    def build(
+        self,
+        ticket: int,
+        result: LoadResult | None,
+        error: str | None,
+        loading: bool,
+        every_line: bool,
+        widths: tuple[int, int],
+    ) -> None:
+        """Runs in a thread: the text of many bad lines, wrapped to ``widths`` ahead (both the
+        sorting and the wrapping of 5,000 lines took long); only posts it. Leaving the screen
+        cancels it (its text is then never shown)."""
+        stop = get_current_worker().cancelled_event
+        try:
+            lines = problem_lines(result, error, loading, every_line=every_line, stop=stop)
+        except BuildStopped:
+            return  # the screen was left: its text is not wanted
+        text = HangingText("\n".join(lines), paragraph=2)
+        for width in widths:
+            if width > 0 and not get_current_worker().is_cancelled:
+                text.wrapped(width)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Built(ticket, lines, text))
+
+    def on_problems_screen_built(self, message: Built) -> None:
+        self.building = False
+        self.query_one("#problems-reading", Static).display = False
+        if message.ticket == self.ticket:
+            self.show_lines(message.lines, message.text)
+        self.show_news()  # what came meanwhile (a load's new lines, a pressed)
+
+    def show_lines(self, lines: list[str], text: HangingText) -> None:
         alike = lines[0].endswith((SAID_ONCE, EACH_LISTED))
         if alike != self.alike:
             self.alike = alike
             self.refresh_bindings()
-        text = "\n".join(lines)
         # An entry too long for the screen goes on two cells in: at 60 columns each bad line
         # went on at the left edge, read as the next entry ('value at column 12').
-        self.query_one("#problems-text", Static).update(HangingText(text, paragraph=2))
+        self.query_one("#problems-text", Static).update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.alike or action != "every_line"
@@ -103,32 +180,53 @@ class ProblemsScreen(Screen[None]):
         self.show_news()
 
 
+class BuildStopped(Exception):
+    """:func:`problem_lines` was stopped (its screen was left while it ran)."""
+
+
 def problem_lines(
-    result: LoadResult | None, error: str | None, loading: bool, *, every_line: bool = False
+    result: LoadResult | None,
+    error: str | None,
+    loading: bool,
+    *,
+    every_line: bool = False,
+    stop: threading.Event | None = None,
 ) -> list[str]:
     """Bad lines in file order, then skipped files, then notes; what is known so far while
     ``loading``. A kind of bad line on many lines is said once (:func:`fold_errors`) unless
-    ``every_line``."""
+    ``every_line``. ``stop`` set: :class:`BuildStopped` raised soon (a worker's work for a
+    screen left: in a thread it still held Python's lock, and the table behind, esc pressed,
+    came back only once the 120,000 bad lines were sorted and said, 1-3 s on a busy machine)."""
+
+    def check() -> None:
+        if stop is not None and stop.is_set():
+            raise BuildStopped
+
     if result is None:  # the load's reason names files: one safe line, as every line here
         return [one_line(error, LINE_LIMIT) if error else "still loading: nothing read yet"]
     so_far = " so far (still loading)" if loading else ""
     # In file order, line by line (readers and threads report them in any order); each whole,
     # wrapped at the screen's width.
-    errors = sorted(result.errors, key=lambda e: (e.source, e.line or 0))
+    errors = sorted(result.errors, key=_place_key(check))
+    check()
     kinds = fold_errors(errors)
+    check()
     folded = len(kinds) < len(errors)
     if every_line or not folded:
         told = EACH_LISTED if folded else ""
-        entries = [str(e) for e in errors]
+        entries, listed = [str(e) for e in errors[:MAX_LISTED]], len(errors)
     else:
         # An Inspect log whose 27 samples all failed on one TypeError said it 27 times, a
         # screen and a half of the same words: once now, with where.
         told = SAID_ONCE
-        entries = [kind_line(kind) for kind in kinds]
+        entries, listed = [], len(kinds)
+        for kind in kinds[:MAX_LISTED]:
+            check()
+            entries.append(kind_line(kind))
     lines = [f"{plural(len(result.errors), 'bad line')} (counted, not used){so_far}{told}"]
-    lines.extend(one_line(entry, LINE_LIMIT) for entry in entries[:MAX_LISTED])
-    if len(entries) > MAX_LISTED:
-        lines.append(f"… and {len(entries) - MAX_LISTED:,} more")
+    lines.extend(one_line(entry, LINE_LIMIT) for entry in entries)
+    if listed > MAX_LISTED:
+        lines.append(f"… and {listed - MAX_LISTED:,} more")
     skipped = result.skipped_files
     lines.append("")
     lines.append(f"{plural(len(skipped), 'file')} skipped")
@@ -205,6 +303,30 @@ def kind_line(kind: Sequence[LoadError]) -> str:
     rest = f" and {len(kind) - covered:,} more" if covered < len(kind) else ""
     where = ("; " if any(named.values()) else ", ").join(places)
     return f"{plural(len(kind), 'bad line')}: {said} — in {where}{rest}"
+
+
+def _place_key(check: Callable[[], None]) -> Callable[[LoadError], tuple[object, ...]]:
+    """The order bad lines are listed in: the files as the runs list them (natural order:
+    run_2 before run_10), each file's lines in order, then a file without lines (an archive)
+    by the member the reason names, in natural order too: an Inspect log's errored samples were
+    listed as the zip holds them, ``# = 10, 11, 12, 13, 14`` for samples 1 to 25. ``check``
+    is called for each (it raises to stop the sort)."""
+    files: dict[str, object] = {}
+
+    def key(error: LoadError) -> tuple[object, ...]:
+        check()
+        source = files.get(error.source)
+        if source is None:
+            source = files[error.source] = natural_key(error.source)
+        if error.line is not None:
+            return (source, error.line, [])
+        return (source, 0, [int(p) if p.isdigit() else p for p in _DIGITS.split(error.reason)])
+
+    return key
+
+
+_DIGITS = re.compile(r"(\d+)")
+"""Splits a text into its words and whole numbers (kept), alternating, words first."""
 
 
 @lru_cache(maxsize=1 << 16)
