@@ -11,13 +11,15 @@ import selectors
 import struct
 import termios
 from codecs import getincrementaldecoder
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._parser import ParseError
 from textual._xterm_parser import XTermParser  # exact textual pin (pyproject.toml)
+from textual.app import ScreenStackError, UnknownModeError
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
+from textual.widgets import Input, TextArea
 
 _READ_LIMIT = 1 << 16
 """Bytes at most taken from the terminal's queue at start (typed ahead: a few)."""
@@ -68,10 +70,24 @@ def read_typed_ahead(fileno: int) -> str:
 _ALT_KEYS = "".join(sorted({k[1] for k in ANSI_SEQUENCES_KEYS if len(k) == 2 and k[0] == "\x1b"}))
 """The keys after an escape that Textual reads as one key of their own: Alt+Backspace
 (``ctrl+w``), Alt+Tab, Alt+b and Alt+f (a word left and right), a Mac's Option digits."""
-_AFTER_LONE_ESCAPE = re.compile(rf"(?<=\x1b)(?=[^{re.escape(_ALT_KEYS)}\[O])")
-"""Just after an escape followed by a key that starts no escape sequence (the keys' sequences,
-and the terminal's answers to Textual's questions, start ``ESC [`` or ``ESC O``) and makes no
-Alt key of Textual's with it (:data:`_ALT_KEYS`)."""
+_TEXT_ALT_KEYS = "".join(k for k in _ALT_KEYS if k.isprintable())
+"""Of those, the ones that only mean something in a text box: Alt+b and Alt+f move its cursor a
+word, the Option digits and signs type a character (``¡``, ``–``)."""
+
+
+def _after_lone_escape(alt_keys: str) -> re.Pattern[str]:
+    """Just after an escape followed by a key that starts no escape sequence (the keys'
+    sequences, and the terminal's answers to Textual's questions, start ``ESC [`` or ``ESC O``)
+    and makes none of the Alt keys ``alt_keys`` with it."""
+    return re.compile(rf"(?<=\x1b)(?=[^{re.escape(alt_keys)}\[O])")
+
+
+_AFTER_LONE_ESCAPE = _after_lone_escape(_ALT_KEYS)
+"""In a text box: every Alt key of Textual's stays one."""
+_AFTER_LONE_ESCAPE_OUTSIDE_TEXT = _after_lone_escape(
+    "".join(k for k in _ALT_KEYS if k not in _TEXT_ALT_KEYS)
+)
+"""Elsewhere: an escape then ``b``, ``f`` or a digit is the escape key, then that key."""
 
 
 class EscapeThenKeyParser(XTermParser):
@@ -86,22 +102,30 @@ class EscapeThenKeyParser(XTermParser):
     on a prompt searched its generation rather than going back to filter the table; in the
     filter box the escape was lost and the ``s`` typed in. Nothing in evaltui is bound to an
     Alt letter. The Alt keys Textual reads as keys of their own stay so (:data:`_ALT_KEYS`:
-    Alt+Backspace deletes a word in a text box; Escape then ``b``, ``f`` or a digit in one
-    write are still these), as does every Alt key of a terminal that reports keys
-    unambiguously (kitty's protocol)."""
+    Alt+Backspace deletes a word in a text box), as does every Alt key of a terminal that
+    reports keys unambiguously (kitty's protocol). Escape then ``b``, ``f`` or a digit in one
+    write stay Alt keys (a word left or right, an Option character) only while
+    ``in_text_box()`` says a text box has the focus: elsewhere they mean nothing, and tmux
+    (``escape-time``, 500 ms before 3.5) sends Escape then ``b`` pressed quickly in one write:
+    leaving a prompt with Escape then ``b`` for the bad lines, ``f`` for the flaky prompts or a
+    digit on the plot did nothing. With no ``in_text_box``, Textual's reading is kept."""
 
-    def __init__(self, debug: bool = False) -> None:
+    def __init__(self, debug: bool = False, in_text_box: Callable[[], bool] | None = None) -> None:
         super().__init__(debug)
         self._escape_last = False
         """The data fed last ended with an escape (the parser waits for what follows)."""
+        self._in_text_box = in_text_box or (lambda: True)
 
     def feed(self, data: str) -> Iterable[Message]:
         if not data:  # the end: an escape left waiting is the escape key (Textual's own)
             yield from super().feed(data)
             return
-        if self._escape_last and _AFTER_LONE_ESCAPE.match("\x1b" + data[0], 1):
+        after_lone_escape = (
+            _AFTER_LONE_ESCAPE if self._in_text_box() else _AFTER_LONE_ESCAPE_OUTSIDE_TEXT
+        )
+        if self._escape_last and after_lone_escape.match("\x1b" + data[0], 1):
             yield from self._escape_now()
-        *parts, last = _AFTER_LONE_ESCAPE.split(data)
+        *parts, last = after_lone_escape.split(data)
         for part in parts:  # each ends with an escape a key follows
             yield from super().feed(part)
             yield from self._escape_now()
@@ -155,13 +179,21 @@ class TypeaheadDriver(LinuxDriver):
                 self.process_message(event)
         super().start_application_mode()  # type: ignore[no-untyped-call]
 
+    def _in_text_box(self) -> bool:
+        """Whether a text box (the filter, a search, a dialog's field) has the focus: asked from
+        the input thread, as the keys come (:class:`EscapeThenKeyParser`)."""
+        try:
+            return isinstance(self._app.focused, (Input, TextArea))
+        except (ScreenStackError, UnknownModeError):  # no screen yet: Textual's reading
+            return True
+
     def run_input_thread(self) -> None:
         """Textual's (``LinuxDriver.run_input_thread`` of the pinned version), reading the keys
         with :class:`EscapeThenKeyParser`: an escape sent with the key after it is the escape
         key, then the key, not Alt with the key."""
         selector = selectors.SelectSelector()
         selector.register(self.fileno, selectors.EVENT_READ)
-        parser = EscapeThenKeyParser(self._debug)
+        parser = EscapeThenKeyParser(self._debug, self._in_text_box)
         decode = getincrementaldecoder("utf-8")().decode
 
         def process_selector_events(

@@ -20,6 +20,8 @@ from evaltui.app.app import EvalApp
 from evaltui.app.driver import TypeaheadDriver
 from evaltui.app.screens.help import HelpScreen
 from evaltui.app.screens.main import MainScreen
+from evaltui.app.screens.plot import PlotScreen
+from evaltui.app.screens.problems import ProblemsScreen
 from evaltui.app.screens.prompt import PromptScreen
 from evaltui.app.screens.sort import SortScreen
 from tests.app.conftest import settle
@@ -81,6 +83,19 @@ def filter_box(app: EvalApp) -> Input:
         ),
         # Escape, Escape, s: both escapes, then s (was escape, alt+s).
         (["question_mark"], b"\x1b\x1bs", lambda app: isinstance(app.screen, SortScreen)),
+        # Out of a text box, Escape then b, f or a digit (tmux sends them in one write when
+        # pressed within its escape-time) were Textual's Alt+b, Alt+f, an Option digit: nothing.
+        (["enter"], b"\x1bb", lambda app: isinstance(app.screen, ProblemsScreen)),
+        (
+            ["enter"],
+            b"\x1bf",
+            lambda app: isinstance(app.screen, MainScreen) and app.view.quick == "flaky",
+        ),
+        (
+            ["p", "question_mark"],
+            b"\x1b2",
+            lambda app: isinstance(app.screen, PlotScreen) and app.screen.kind == "split",
+        ),
     ],
 )
 async def test_escape_and_a_key_in_one_write_are_both_acted_on(
