@@ -661,3 +661,25 @@ def test_a_re_score_of_runs_that_name_no_metric_names_none(
     assert "not the same metric" not in capsys.readouterr().out
     rows = json.loads(out.read_text(encoding="utf-8"))
     assert {(r["score_kind"], r["score_metric"]) for r in rows} == {("binary", None)}
+
+
+def test_exact_on_published_math500_drops_the_units_skythought_dropped(tmp_path: Path) -> None:
+    """exact called wrong 4 answers SkyThought's grader had right, each a unit on the right of
+    MATH's reference (\\frac{270}7\\text{ degrees}, 864 \\mbox{ inches}^2, 5.4\\text{ cents},
+    15\\mbox{ cm}^2) that every MATH grader drops. The flips left are a grader's leniency
+    exact has not (an interval's fractions as 3/5, 26/36 for 13/18, a list's order, a vector's
+    16/49 for \\frac{16}{49}) or the stored grader missing an equal answer (10,\\!080; identical
+    strings)."""
+    out, per_gen = tmp_path / "r.json", tmp_path / "g.jsonl"
+    argv = ["rescore", str(MATH500), "--scorer", "exact", "-o", str(out), "-q"]
+    argv += ["--generations", str(per_gen), "--no-cache"]
+    assert main(argv) == 0
+    rows = pl.read_ndjson(per_gen)
+    by_line = {r["line"]: r for r in rows.iter_rows(named=True)}
+    for line in (150, 232, 271, 437):
+        assert by_line[line]["stored_accuracy"] == by_line[line]["new_accuracy"] == 1.0
+    flipped = rows.filter(pl.col("stored_accuracy") != pl.col("new_accuracy"))
+    to_wrong = flipped.filter(pl.col("new_accuracy") == 0.0)["line"].to_list()
+    to_correct = flipped.filter(pl.col("new_accuracy") == 1.0)["line"].to_list()
+    assert sorted(to_wrong) == [300, 329, 427, 476]
+    assert sorted(to_correct) == [180, 200, 474, 493, 495, 496]
