@@ -1744,7 +1744,8 @@ def from_answer_words(rescored: Rescored) -> str:
     if none:
         told.append(
             f"{plural(none, 'generation')} scored as no answer: their format's scorer found"
-            ' none (an Inspect answer "") and none is read from the text (math-verify reads it)'
+            ' none (an Inspect answer "", an lm-eval filter\'s [invalid]) and none is read from'
+            " the text (math-verify reads it)"
         )
     if own:
         told.append(

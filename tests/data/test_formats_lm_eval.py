@@ -1573,3 +1573,38 @@ def test_repeats_reduced_to_one_answer_read_each_repeats_answer_from_its_text(
         "maj@4: exact_match scores the whole document" in n and "read from its text" in n
         for n in result.notes
     )
+
+
+def test_exact_keeps_a_filters_invalid_as_no_answer_and_reextract_reads_the_text(
+    tmp_path: Path,
+) -> None:
+    """toy_math_passk's fourth repeat of doc 1 is " 42": its regex filter found no "The answer
+    is" and wrote "[invalid]", scored 0. The loader read 42 from the text, and rescore --scorer
+    exact flipped it to correct, a verdict lm-eval's own filter never gives. Now it stays no
+    answer, as Inspect's "", saying the reply's own answer is the reference; --reextract reads
+    it."""
+    from evaltui.data.rescore import FOUND_NONE, TEXT_ANSWER_IS_REFERENCE, RescoreOptions, rescore
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    shutil.copy(samples("toy_math_passk"), folder)
+    result = load([folder], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations
+    row = gens.with_row_index().filter(
+        (pl.col("prompt_id") == "toy_math_passk:1") & (pl.col("sample") == 3)
+    )
+    assert row.select("gen", "extracted", "has_answer", "accuracy").row(0) == (
+        " 42",
+        None,
+        False,
+        0.0,
+    )
+    at = int(row["index"][0])
+    scores = rescore(result, RescoreOptions("exact", use_cache=False)).scores
+    assert scores.select("new_accuracy", "score_status", "score_message").row(at) == (
+        0.0,
+        "ok",
+        f"{FOUND_NONE}; {TEXT_ANSWER_IS_REFERENCE}",
+    )
+    reread = rescore(result, RescoreOptions("exact", use_cache=False, reextract=True)).scores
+    assert reread["new_accuracy"][at] == 1.0
