@@ -341,9 +341,14 @@ def _exact_scores(generations: pl.DataFrame, *, reextract: bool = False) -> pl.D
             pl.DataFrame([own, pl.Series("vote_answer", [None] * len(own), dtype=pl.String)])
         )["vote_answer"]
         was = generations["vote_answer"]
-        reread = (read & ((own_voted != was) | (own_voted.is_null() != was.is_null()))).fill_null(
-            False
-        )
+        # The text's answer where it found one, and it is not a part of the format's (an
+        # lm-eval choice "1: Mars" for the text "Mars": the format's is the fuller form);
+        # where it found none, the format's answer stands.
+        part = pl.select(
+            pl.lit(was).str.contains(pl.lit(own_voted), literal=True).fill_null(False)
+        ).to_series()
+        read = (read & own_voted.is_not_null() & ~part).fill_null(False)
+        reread = (read & (own_voted != was).fill_null(True)).fill_null(False)
         generations = generations.with_columns(
             pl.when(read).then(own).otherwise(pl.col("extracted")).alias("extracted"),
             pl.when(read).then(own_voted).otherwise(pl.col("vote_answer")).alias("vote_answer"),

@@ -1608,3 +1608,21 @@ def test_exact_keeps_a_filters_invalid_as_no_answer_and_reextract_reads_the_text
     )
     reread = rescore(result, RescoreOptions("exact", use_cache=False, reextract=True)).scores
     assert reread["new_accuracy"][at] == 1.0
+
+
+def test_exact_reextract_keeps_a_choice_the_text_is_part_of(tmp_path: Path) -> None:
+    """A multiple-choice doc's answer is its choice, "1: Mars", its text "Mars": read from the
+    text, "Mars" is not the reference, and --reextract called both right choices wrong. The
+    text's answer, a part of the format's, leaves the format's standing."""
+    from evaltui.data.rescore import RescoreOptions, rescore
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    shutil.copy(samples("toy_mc"), folder)
+    result = load([folder], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations.select("gen", "extracted").rows() == [
+        ("Mars", "1: Mars"),
+        ("Rome", "0: Rome"),
+    ]
+    reread = rescore(result, RescoreOptions("exact", use_cache=False, reextract=True)).scores
+    assert reread.select("new_accuracy", "score_message").rows() == [(1.0, None), (1.0, None)]
