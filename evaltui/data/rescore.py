@@ -1756,8 +1756,8 @@ def from_answer_words(rescored: Rescored) -> str:
         told.append(
             f"{plural(own, 'generation')} scored wrong on the answer their format's scorer"
             " extracted (or found none) where the reply's own final answer is the reference"
-            " (1,000 read as 000): exact reading the answers from the text (rescore --reextract,"
-            " the R dialog's exact from the text) scores them right"
+            " (1,000 read as 000): exact reading the answers from the text (rescore --reextract;"
+            " in the R dialog, 'exact, answers read from the text') scores them right"
         )
     if reread:
         told.append(

@@ -101,7 +101,7 @@ def test_exact_re_scores_a_scorers_empty_answer_as_no_answer(tmp_path: Path) -> 
 
 def test_exact_reextract_reads_the_answer_the_scorer_found_none_in(tmp_path: Path) -> None:
     """A user who wants the answer match() found none in ("答案：42") asks for it
-    (``--reextract``, the R dialog's exact from the text): read from the text, 42 is the
+    (``--reextract``; the R dialog's 'exact, answers read from the text'): read from the text, 42 is the
     reference. By default exact keeps the scorer's none (above); the other rows, whose answer
     the text gives as match() did, are scored alike either way."""
     from evaltui.data.rescore import READ_FROM_TEXT, RescoreOptions, from_answer_words, rescore
