@@ -312,7 +312,9 @@ async def test_comparing_scores_of_no_direction_says_rises_and_falls(
     from evaltui.app.screens.compare import CompareScreen
     from tests.conftest import write_jsonl
 
-    for run, scores in (("a", [60, 20, 1.5]), ("b", [0, 5, 2.5])):
+    # (b's scores reach 25: all within 0-5 against a's 60, they read as another scale, a 1-10
+    # judge's, which compare tells apart: no delta)
+    for run, scores in (("a", [60, 20, 1.5]), ("b", [0, 5, 25])):
         write_jsonl(
             tmp_path / run / "r.jsonl",
             [
