@@ -328,15 +328,33 @@ def _matches_reference(generations: pl.DataFrame, answers: pl.Series) -> pl.Seri
     ).to_series()
 
 
-def _exact_scores(generations: pl.DataFrame, *, reextract: bool = False) -> pl.DataFrame:
+def _own_answer_rows(generations: pl.DataFrame, files: Sequence[Any]) -> pl.Series:
+    """Per row: whether its file's reader keeps its format's own answers
+    (``Reader.own_answers``: OpenCompass's ``pred``, Inspect's, lm-eval's filters'). Another
+    format's answers are the extractor's own: reading its text again gives the same."""
+    own = []
+    for f in files:
+        with contextlib.suppress(ValueError):
+            if f.format is not None and get_reader(str(f.format)).own_answers:
+                own.append(f.source)
+    return generations.select(pl.col("source").cast(pl.String).is_in(own)).to_series()
+
+
+def _exact_scores(
+    generations: pl.DataFrame, *, reextract: bool = False, own_answers: pl.Series | None = None
+) -> pl.DataFrame:
     """The extracted answer equals the reference, or any of its aliases, after the vote's
     normalisation: 1, else 0. ``reextract``: the answer read from each text that is the
-    model's, not the one its format's scorer extracted (:attr:`RescoreOptions.reextract`)."""
+    model's, not the one its format's scorer extracted (:attr:`RescoreOptions.reextract`).
+    ``own_answers``: the rows whose format keeps its own answers (:func:`_own_answer_rows`),
+    the only ones whose text is read again (None: every row)."""
     # vote_answer and vote_reference as the loader made them (a list reference's aliases)
     generations = fill_vote_answers(generations)
+    if own_answers is None:
+        own_answers = pl.Series([True] * generations.height)
     reread = pl.Series("reread", [False] * generations.height)
     if reextract and generations.height:
-        own, read = _text_answers(generations, pl.Series([True] * generations.height))
+        own, read = _text_answers(generations, own_answers)
         own_voted = fill_vote_answers(
             pl.DataFrame([own, pl.Series("vote_answer", [None] * len(own), dtype=pl.String)])
         )["vote_answer"]
@@ -373,6 +391,7 @@ def _exact_scores(generations: pl.DataFrame, *, reextract: bool = False) -> pl.D
             & ~match.fill_null(False)
             & (pl.col("extracted").is_not_null() | found_none)
         ).to_series()
+        wrong = wrong & own_answers
         if bool(wrong.any()):
             own, read = _text_answers(generations, wrong)
             own_right = read & _matches_reference(generations, own)
@@ -842,7 +861,8 @@ def _rescore(
     name = options.scorer.strip()
     total = generations.height
     if name == "exact":
-        scores = _exact_scores(generations, reextract=options.reextract)
+        own = _own_answer_rows(generations, result.files)
+        scores = _exact_scores(generations, reextract=options.reextract, own_answers=own)
         return _finish(scores, name, started, 0, cancelled=False)
     if name == "lm-eval" or name.startswith("lm-eval:"):
         return _lm_eval(
