@@ -601,20 +601,24 @@ class EvalApp(App[int]):
         self.main.refresh_bindings()
         self.rescore_data(result, self.rescore_options, self.rescore_scope, self.rescore_serial)
 
-    def rescore_from_dialog(self, scorer: str, only: pl.DataFrame | None) -> None:
+    def rescore_from_dialog(
+        self, scorer: str, only: pl.DataFrame | None, *, reextract: bool = False
+    ) -> None:
         """The re-score dialog's request: ``scorer`` on the prompts of ``only`` (None: all),
-        now, or once the load is done when it is still going."""
+        now, or once the load is done when it is still going (``reextract``: ``exact`` reads
+        each answer from the text, :attr:`RescoreOptions.reextract`)."""
         from evaltui.data.rescore import prepare_workers
 
         base = self.rescore_options
         self.rescore_options = (
-            dataclasses.replace(base, scorer=scorer)
+            dataclasses.replace(base, scorer=scorer, reextract=reextract)
             if base is not None
             else RescoreOptions(
                 scorer,
                 workers=self.options.num_proc,
                 cache_dir=self.options.cache_dir,
                 use_cache=self.options.use_cache,
+                reextract=reextract,
             )
         )
         self.rescore_scope = only
@@ -647,7 +651,10 @@ class EvalApp(App[int]):
         options = dataclasses.replace(options, thresholds=self.options.correct_threshold)
         scored = result
         gens = result.generations
-        needs_text = options.scorer.strip() != "exact" and not options.scorer.startswith("lm-eval")
+        # exact reads the stored answers, unless asked to read them from the text
+        needs_text = (
+            options.scorer.strip() != "exact" or options.reextract
+        ) and not options.scorer.startswith("lm-eval")
         if needs_text and gens.height and gens["gen"].null_count():
             # A warm load keeps no generation text (its rows come from the cache): the scorer
             # reads it, so it is read back from the files (the prompts re-scored only), for

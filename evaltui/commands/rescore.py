@@ -89,6 +89,15 @@ def rescore_parser() -> argparse.ArgumentParser:
         "scorer(generation, reference, record) -> float|bool",
     )
     parser.add_argument(
+        "--reextract",
+        action="store_true",
+        help="exact: read each generation's answer from its text (evaltui's extractor) over the "
+        "one its format's scorer extracted (OpenCompass's and AISBench's pred, which reads "
+        '1,000 as 000; an Inspect scorer\'s answer, or its "" for none found). Default: the '
+        "format's answer, as the format scored it; a verdict of wrong whose reply's own answer "
+        "is the reference says so",
+    )
+    parser.add_argument(
         "--include-path",
         type=folder_path,
         default=None,
@@ -207,7 +216,9 @@ def _measures(stats: Any) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _summary(stats: Any, rescored: Any, output: Path, sources: list[str], read: int) -> str:
+def _summary(
+    stats: Any, rescored: Any, output: Path, sources: list[str], read: int, reextract: bool = False
+) -> str:
     """The end summary on stderr. ``sources``: every file of the load, as its notes name them;
     ``read``: how many were read (the cache's hits are of those, as summarize counts them)."""
     from evaltui.data.notes import fold_notes
@@ -224,7 +235,8 @@ def _summary(stats: Any, rescored: Any, output: Path, sources: list[str], read: 
     # label's own characters escaped there, cut or not (written_label)
     mark = stderr_mark()
     encoding = text_encoding("-")
-    lines = [f"scorer       {rescored.scorer}"]
+    reread = " (answers read from the text: --reextract)" if reextract else ""
+    lines = [f"scorer       {rescored.scorer}{reread}"]
     measures = _measures(stats)
     for row in per_run_comparison(stats).iter_rows(named=True):
         stored, new = row["stored_accuracy"], row["accuracy"]
@@ -319,6 +331,11 @@ def cmd_rescore(argv: Sequence[str]) -> int:
     problem = name_problem(args.scorer)
     if problem is not None:  # before the load, not once every file was read
         return fail(problem)
+    if args.reextract and args.scorer.strip() != "exact":
+        parser.error(
+            "--reextract is for --scorer exact (math-verify and your own scorer read the text, "
+            "lm-eval its task's filters)"
+        )
     bad_lines_clash(parser, args.bad_lines, args.output, args.generations)
     folder = folder_output(args.output, args.generations, args.bad_lines)
     if folder is not None:
@@ -341,6 +358,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         use_cache=not args.no_cache,
         include_path=args.include_path,
         thresholds=options.correct_threshold,
+        reextract=args.reextract,
     )
     bounded = rescore_options.workers_note()
     if bounded is not None and not args.quiet:
@@ -384,6 +402,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
                 args.output,
                 [f.source for f in result.files],
                 len(result.read_files),
+                reextract=args.reextract,
             ),
             file=sys.stderr,
         )

@@ -607,8 +607,9 @@ def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
         # infinity keeps its finite scores in 0-1 and is compared (with a warning).
         other = b if a.accuracy else a if b.accuracy else None
         if other is None and not a.metric and _other_scales(a, b):
-            # Two unnamed continuous scores, one within -1…1 (a reward) and one ten times as
-            # wide beyond it (a 0-100 judge): '-61.32 in mean score, lower 20' said nothing.
+            # Two unnamed continuous scores, one within -1…1 (a reward) or 0-10 (a 1-10
+            # judge) and one several times as wide beyond it (a 0-100 judge): '-61.32 in mean
+            # score, lower 20' said nothing.
             return (
                 "the runs' scores are on different scales "
                 f"({format_score(a.low)}–{format_score(a.high)} vs "
@@ -633,10 +634,12 @@ def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
 
 
 def _other_scales(a: ScoreKind, b: ScoreKind) -> bool:
-    """Two scores on scales no subtraction joins: one run's finite scores all within -1…1 (a
-    reward, a correlation) and the other's beyond 1 and at least ten times as large (a 0-100
-    or 1-10 judge). Two scores both beyond (0-100 against 0-10) are not told apart: a weak
-    model's 0-100 judge scores can all be below 10."""
+    """Two scores on scales no subtraction joins: the runs' largest finite scores (in size) in
+    different decades (one within -1…1, -10…10, …; the other beyond it) and one at least
+    :data:`SCALE_RATIO` times the other: a -1…1 reward against a 0-100 judge, a 1-10 judge
+    against a 0-100 one (0–10 against 0–95). Two runs of one scale whose largest scores are a
+    decade apart but close (10 against 11: two 0-100 runs) stay comparable; a 0-100 judge's
+    very weak run, all its scores below a tenth of the other's, is told apart too."""
     size = [
         max(abs(k.low), abs(k.high)) if k.low is not None and k.high is not None else None
         for k in (a, b)
@@ -644,7 +647,13 @@ def _other_scales(a: ScoreKind, b: ScoreKind) -> bool:
     if size[0] is None or size[1] is None:
         return False
     small, large = sorted((size[0], size[1]))
-    return small <= 1.0 < large and large >= 10.0 * small
+    decade = 10.0 ** max(0, math.ceil(math.log10(small))) if small > 0 else 1.0
+    return large > decade and large >= SCALE_RATIO * small
+
+
+SCALE_RATIO = 5.0
+"""How many times as wide as the other one run's scores must be, beyond its decade, to be on
+another scale (:func:`_other_scales`)."""
 
 
 def _leaves_unit(kind: ScoreKind) -> bool:

@@ -601,6 +601,20 @@ def extract_answer(text: str) -> str | None:
     return extract_answers(pl.Series("gen", [text], dtype=pl.String))[0]  # type: ignore[no-any-return]
 
 
+_UNIT_GAP = r"(?:\s|\\[,;: ])*"
+#: A unit on the right of an answer, as MATH writes it: ``5.4\text{ cents}``,
+#: ``15\mbox{ cm}^2``, ``\frac{270}7\text{ degrees}``: a ``\text{}``/``\mbox{}`` of words
+#: (a square or cube after it) ending the answer, after a digit or opening with a space (MATH's
+#: convention for a unit: Hendrycks' ``_remove_right_units`` drops what follows ``\text{ ``,
+#: SkyThought's and Qwen2.5-Math's ``strip_answer_string`` a trailing ``\text{…}`` and every
+#: ``\mbox{…}``). A word alone (``\text{Evelyn}``) is the answer, and one after a word
+#: without the space (``\text{A}\text{B}``) is kept.
+_RIGHT_UNIT = (
+    rf"(?:(\d){_UNIT_GAP}\\(?:text|mbox)\{{\s*|(\S){_UNIT_GAP}\\(?:text|mbox)\{{\s+)"
+    r"[A-Za-z][A-Za-z .]*\}(?:\^\{?[23]\}?)?[\s$.]*$"
+)
+
+
 def _cleaned(expr: pl.Expr) -> pl.Expr:
     """Spacing, ``$`` (and ``\\$``), ``\\left``/``\\right``, ``\\!``, ``\\dfrac``, a degree sign
     (``^\\circ``), an outer brace pair, a trailing period and a trailing percent sign (``10\\%``
@@ -611,9 +625,11 @@ def _cleaned(expr: pl.Expr) -> pl.Expr:
     ``x^2``), as MATH's references write them and models do not; a choice letter in parentheses
     is the letter (``\\text{(C)}``, ``(C)``: ``C``), a one-letter variable's value the value
     (``x=5``: ``5``), and a decimal point opens with its zero (``.0000672``: ``0.0000672``, past
-    the six places a plain number's spelling is evened out to)."""
+    the six places a plain number's spelling is evened out to); a unit on the right dropped
+    (:data:`_RIGHT_UNIT`)."""
     return (
-        expr.str.replace_all(r"\\left|\\right|\\!|\\?\$|\s|\^\{?\\circ\}?", "")
+        expr.str.replace(_RIGHT_UNIT, "${1}${2}")
+        .str.replace_all(r"\\left|\\right|\\!|\\?\$|\s|\^\{?\\circ\}?", "")
         .str.replace_all(r"\\(?:text|textbf|mbox|mathrm)\{([^{}]*)\}", "$1")
         .str.replace_all(r"\\[dt]frac", r"\frac")
         .str.replace_all(r"\\frac(\d)(\d)", r"\frac{$1}{$2}")
@@ -692,7 +708,7 @@ def normalize_expr(expr: pl.Expr) -> pl.Expr:
 
 def normalize_values(values: pl.Series) -> pl.Series:
     """:func:`normalize_expr` of ``values`` (same values), each intermediate column computed
-    once: 11 regexes compiled per call instead of ~100 (what a followed update's few new
+    once: 12 regexes compiled per call instead of ~100 (what a followed update's few new
     answers paid most of their normalizing for)."""
     v, c, f, n, d, x = "_v", "_c", "_f", "_n", "_d", "_x"
     numerator, denominator, decimal = _number_parts(pl.col(f))
@@ -736,7 +752,7 @@ def _normalized(values: pl.Series) -> pl.Series:
     """:func:`normalize_values` of ``values`` (distinct, not null): a small call's values seen
     before are taken from a memory rather than normalized again. A followed update's answers
     and references are mostly values met in earlier updates ("0", a prompt's reference on each
-    of its generations), and the 11 regexes' query costs ~2 ms of CPU whatever the rows."""
+    of its generations), and the 12 regexes' query costs ~2 ms of CPU whatever the rows."""
     if len(values) > MEMO_CALL_VALUES:
         return normalize_values(values)
     memo = _memo[0]

@@ -34,7 +34,13 @@ import polars as pl
 
 from evaltui.data.cache import Cache, companion_version, default_cache_dir
 from evaltui.data.cores import bounded, bounded_note
-from evaltui.data.extract import fill_vote_answers, normalized_each, reference_match_expr
+from evaltui.data.extract import (
+    answer_possible,
+    extract_answers,
+    fill_vote_answers,
+    normalized_each,
+    reference_match_expr,
+)
 from evaltui.data.formats import get_reader
 from evaltui.data.formats.base import ALIAS_SEPARATOR, ALIASES, VOTE_ALIAS_SEPARATOR
 from evaltui.data.metrics import ScoreKind, Thresholds, correct_expr, run_kinds, score_kinds
@@ -91,6 +97,21 @@ FOUND_NONE = "no answer: the format's scorer found none in the text it scored"
 """The message of an `exact` verdict on a generation whose format's scorer looked and found no
 answer (an Inspect scorer's ``answer`` "", lighteval's post-processed text with none): scored
 as no answer, never one read from the shown text (``scored_text`` holds what it read)."""
+TEXT_ANSWER_IS_REFERENCE = (
+    "the reply's own final answer, read from its text, is the reference: exact reading the"
+    " answers from the text scores it right"
+)
+"""What an `exact` verdict of wrong on the answer a format's scorer extracted (OpenCompass's and
+AISBench's ``pred``, an Inspect scorer's ``answer``) adds when the reply's own final answer, read
+from its text by evaltui's extractor, is the reference: the tool's extraction lost a right
+answer (``1,000`` read as ``000``), which a re-score that reads the text (``--reextract``)
+scores."""
+SCORED_ON_FORMAT_ANSWER = (
+    f"wrong on the answer the format's scorer extracted; {TEXT_ANSWER_IS_REFERENCE}"
+)
+READ_FROM_TEXT = "the answer read from the text, not the one the format's scorer extracted"
+"""The message of an `exact` verdict under ``--reextract`` on a generation whose answer read
+from its text differs from the one its format's scorer extracted (or found none where it had)."""
 ANSWER_SCORERS = frozenset({"exact", "math-verify"})
 """The scorers that read only a generation's answer: they score a format's extracted answer when
 the text is not the model's (:data:`FROM_ANSWER`). A user scorer reads the text: it gets none."""
@@ -131,6 +152,11 @@ class RescoreOptions:
     thresholds: Thresholds = field(default_factory=Thresholds)
     """The load's ``--correct-threshold`` and ``--score-direction``: how the stored scores are
     judged, which the doubts compare the new verdicts with (:func:`with_doubts`)."""
+    reextract: bool = False
+    """``exact``: each generation's answer read from its text by evaltui's extractor, over the
+    one its format's scorer extracted (OpenCompass's and AISBench's ``pred``, an Inspect
+    scorer's ``answer``, or its ``""`` for none found). False scores the format's answer, as
+    the format did. A text that is not the model's (an Inspect summary's) keeps its format's."""
 
     def worker_count(self) -> int:
         """Scorer processes: ``workers`` bounded by the machine's cores, as ``--num-proc`` is
@@ -267,11 +293,84 @@ ProgressCallback = Callable[[RescoreProgress], object]
 # --- the scorers that need no worker -------------------------------------------------------------
 
 
-def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
+def _text_answers(generations: pl.DataFrame, rows: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Evaltui's extractor's answer from the text of each of the ``rows`` (a boolean mask) that
+    holds the model's (the text its format scored, ``scored_text``, where it scored another:
+    lighteval's with the reasoning removed, an Inspect scorer's that found none), and the mask
+    of the rows read (null answers elsewhere). A text not kept (a warm load in the app) is not
+    read."""
+    text = pl.col("gen")
+    if "scored_text" in generations.columns:
+        text = pl.coalesce(pl.col("scored_text"), text)
+    texts = generations.select(text.alias("gen")).to_series()
+    read = (rows & answer_possible(generations) & texts.is_not_null()).alias("read")
+    found = pl.Series("extracted", [None] * generations.height, dtype=pl.String)
+    if bool(read.any()):
+        at = read.arg_true()
+        found = found.scatter(at, extract_answers(texts.gather(at)))
+    return found, read
+
+
+def _matches_reference(generations: pl.DataFrame, answers: pl.Series) -> pl.Series:
+    """Per row: whether ``answers`` (null: none) is the row's reference, or one of its aliases,
+    after the vote's normalisation (as :func:`_exact_scores` matches)."""
+    frame = fill_vote_answers(
+        pl.DataFrame(
+            [
+                answers.alias("extracted"),
+                pl.Series("vote_answer", [None] * len(answers), dtype=pl.String),
+                generations["vote_reference"],
+            ]
+        )
+    )
+    return frame.select(
+        reference_match_expr("vote_answer", "vote_reference").fill_null(False)
+    ).to_series()
+
+
+def _own_answer_rows(generations: pl.DataFrame, files: Sequence[Any]) -> pl.Series:
+    """Per row: whether its file's reader keeps its format's own answers
+    (``Reader.own_answers``: OpenCompass's ``pred``, Inspect's, lm-eval's filters'). Another
+    format's answers are the extractor's own: reading its text again gives the same."""
+    own = []
+    for f in files:
+        with contextlib.suppress(ValueError):
+            if f.format is not None and get_reader(str(f.format)).own_answers:
+                own.append(f.source)
+    return generations.select(pl.col("source").cast(pl.String).is_in(own)).to_series()
+
+
+def _exact_scores(
+    generations: pl.DataFrame, *, reextract: bool = False, own_answers: pl.Series | None = None
+) -> pl.DataFrame:
     """The extracted answer equals the reference, or any of its aliases, after the vote's
-    normalisation: 1, else 0."""
+    normalisation: 1, else 0. ``reextract``: the answer read from each text that is the
+    model's, not the one its format's scorer extracted (:attr:`RescoreOptions.reextract`).
+    ``own_answers``: the rows whose format keeps its own answers (:func:`_own_answer_rows`),
+    the only ones whose text is read again (None: every row)."""
     # vote_answer and vote_reference as the loader made them (a list reference's aliases)
     generations = fill_vote_answers(generations)
+    if own_answers is None:
+        own_answers = pl.Series([True] * generations.height)
+    reread = pl.Series("reread", [False] * generations.height)
+    if reextract and generations.height:
+        own, read = _text_answers(generations, own_answers)
+        own_voted = fill_vote_answers(
+            pl.DataFrame([own, pl.Series("vote_answer", [None] * len(own), dtype=pl.String)])
+        )["vote_answer"]
+        was = generations["vote_answer"]
+        # The text's answer where it found one, and it is not a part of the format's (an
+        # lm-eval choice "1: Mars" for the text "Mars": the format's is the fuller form);
+        # where it found none, the format's answer stands.
+        part = pl.select(
+            pl.lit(was).str.contains(pl.lit(own_voted), literal=True).fill_null(False)
+        ).to_series()
+        read = (read & own_voted.is_not_null() & ~part).fill_null(False)
+        reread = (read & (own_voted != was).fill_null(True)).fill_null(False)
+        generations = generations.with_columns(
+            pl.when(read).then(own).otherwise(pl.col("extracted")).alias("extracted"),
+            pl.when(read).then(own_voted).otherwise(pl.col("vote_answer")).alias("vote_answer"),
+        )
     match = reference_match_expr("vote_answer", "vote_reference")
     reason = _no_answer_expr(generations)
     # The format's extracted answer (an Inspect summary's scorer answer) is scored as it is.
@@ -280,14 +379,33 @@ def _exact_scores(generations: pl.DataFrame) -> pl.DataFrame:
     # extracted answer) is scored as no answer: wrong, with the message saying why.
     found_none = (
         pl.col("extracted").is_null() & pl.col("scored_text").is_not_null()
-        if "scored_text" in generations.columns
+        if "scored_text" in generations.columns and not reextract
         else pl.lit(False)
     )
+    # Wrong on the format's answer, where the reply's own final answer is the reference: said.
+    own_right = pl.Series("own_right", [False] * generations.height)
+    if not reextract and generations.height:
+        wrong = generations.select(
+            pl.col("answer").is_not_null()
+            & absent.is_null()
+            & ~match.fill_null(False)
+            & (pl.col("extracted").is_not_null() | found_none)
+        ).to_series()
+        wrong = wrong & own_answers
+        if bool(wrong.any()):
+            own, read = _text_answers(generations, wrong)
+            own_right = read & _matches_reference(generations, own)
     given = (
         pl.when(reason.is_not_null())
         .then(pl.lit(FROM_ANSWER))
+        .when(found_none & own_right)
+        .then(pl.lit(f"{FOUND_NONE}; {TEXT_ANSWER_IS_REFERENCE}"))
         .when(found_none)
         .then(pl.lit(FOUND_NONE))
+        .when(own_right)
+        .then(pl.lit(SCORED_ON_FORMAT_ANSWER))
+        .when(reread)
+        .then(pl.lit(READ_FROM_TEXT))
     )
     return generations.select(
         pl.when(pl.col("answer").is_null() | absent.is_not_null())
@@ -743,7 +861,8 @@ def _rescore(
     name = options.scorer.strip()
     total = generations.height
     if name == "exact":
-        scores = _exact_scores(generations)
+        own = _own_answer_rows(generations, result.files)
+        scores = _exact_scores(generations, reextract=options.reextract, own_answers=own)
         return _finish(scores, name, started, 0, cancelled=False)
     if name == "lm-eval" or name.startswith("lm-eval:"):
         return _lm_eval(
@@ -1637,7 +1756,10 @@ def from_answer_words(rescored: Rescored) -> str:
     being the model's (:data:`FROM_ANSWER`), and how many as no answer, their format's scorer
     having found none (:data:`FOUND_NONE`), in words; "" when neither."""
     messages = rescored.scores["score_message"]
-    n, none = int((messages == FROM_ANSWER).sum()), int((messages == FOUND_NONE).sum())
+    n = int((messages == FROM_ANSWER).sum())
+    none = int(messages.str.starts_with(FOUND_NONE).sum())
+    own = int(messages.str.ends_with(TEXT_ANSWER_IS_REFERENCE).sum())
+    reread = int((messages == READ_FROM_TEXT).sum())
     told = []
     if n:
         told.append(
@@ -1647,7 +1769,20 @@ def from_answer_words(rescored: Rescored) -> str:
     if none:
         told.append(
             f"{plural(none, 'generation')} scored as no answer: their format's scorer found"
-            ' none (an Inspect answer "") and none is read from the text (math-verify reads it)'
+            ' none (an Inspect answer "", an lm-eval filter\'s [invalid]) and none is read from'
+            " the text (math-verify reads it)"
+        )
+    if own:
+        told.append(
+            f"{plural(own, 'generation')} scored wrong on the answer their format's scorer"
+            " extracted (or found none) where the reply's own final answer is the reference"
+            " (1,000 read as 000): exact reading the answers from the text (rescore --reextract;"
+            " in the R dialog, 'exact, answers read from the text') scores them right"
+        )
+    if reread:
+        told.append(
+            f"{plural(reread, 'generation')} scored on the answer read from the text, not"
+            " the one their format's scorer extracted"
         )
     return "; ".join(told)
 

@@ -379,7 +379,8 @@ async def test_lm_eval_files_offer_their_task_and_reproduce_it(
         screen = app.screen
         assert isinstance(screen, RescoreScreen)
         names = [name for name, _label in screen.choices]
-        assert names == ["math-verify", "exact", "lm-eval:asdiv", "lm-eval"]
+        # lm-eval keeps its filters' answers: exact may read the text instead
+        assert names == ["math-verify", "exact", "exact --reextract", "lm-eval:asdiv", "lm-eval"]
         await pilot.press("escape")
         await ask(pilot, "lm-eval:asdiv", "all")
         await settle(pilot)
@@ -638,3 +639,56 @@ async def test_several_runs_header_says_the_new_accuracies_are_over_fewer(
         assert app.rescored.counts.get("no answer") == 4
         text = header(app)
         assert f" · new over {generations - 4} of {generations} · " in text, text
+
+
+async def test_exact_reading_the_answers_from_the_text_is_offered_for_a_tools_own_answers(
+    tmp_path: Path, plain_app: Any
+) -> None:
+    """OpenCompass's own answer to "1,200 - 200 = 1,000 dollars." is its pred 000: exact
+    scores it wrong, as OpenCompass did, and its notice says the reply's own answer is the
+    reference. The dialog offers exact reading the answers from the text (rescore
+    --reextract), which scores 1,000 right; asked again, the dialog keeps that choice."""
+    import shutil
+
+    from evaltui.app.screens.rescore import REEXTRACT
+
+    source = Path(__file__).resolve().parents[1] / "fixtures" / "formats" / "opencompass"
+    shutil.copytree(source / "outputs", tmp_path / "oc")
+    app = plain_app(tmp_path / "oc")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await ask(pilot, "exact", "all")
+        await settle(pilot)
+        assert app.rescored is not None and app.rows is not None, messages(app)
+        assert app.rows["n_flipped"].sum() == 0
+        assert any(
+            "where the reply's own final answer is the reference" in m for m in messages(app)
+        )
+        await ask(pilot, REEXTRACT, "all")
+        await settle(pilot)
+        assert app.rescored is not None and app.rescore_options is not None, messages(app)
+        assert app.rescore_options.reextract
+        assert app.rows["n_flipped"].sum() == 1
+        assert app.rows["n_flipped_to_correct"].sum() == 1
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RescoreScreen)
+        names = [name for name, _label in screen.choices]
+        assert names == ["math-verify", "exact", REEXTRACT]
+        assert screen.query_one(f"#scorer-{names.index(REEXTRACT)}", RadioButton).value
+        await pilot.press("escape")
+
+
+async def test_a_format_without_its_own_answers_offers_no_reextract(
+    graded: Path, plain_app: Any
+) -> None:
+    app = plain_app(graded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RescoreScreen)
+        assert [name for name, _label in screen.choices] == ["math-verify", "exact"]
+        await pilot.press("escape")

@@ -217,7 +217,8 @@ async def test_the_scatter_leaves_out_runs_whose_score_is_no_accuracy(
 async def test_comparing_runs_whose_mean_mae_is_infinite(tmp_path: Path, make_app: Any) -> None:
     """tgpred twice (a third of the second run's Infinity maes made 123): the comparison's
     table cast each mean and change to a fixed-scale Decimal, which cannot hold inf or NaN;
-    the cast raised and the app ended on m. They show as inf/-inf/nan, three decimals else."""
+    the cast raised and the app ended on m. They show as inf/-inf, three decimals else; a
+    change that is no number (inf in both runs) is n/c, as the counts call it (it read nan)."""
     import json
     import re
     import shutil
@@ -244,18 +245,20 @@ async def test_comparing_runs_whose_mean_mae_is_infinite(tmp_path: Path, make_ap
         start = next(i for i, line in enumerate(lines) if "A mean" in line and "B mean" in line)
         # (the prompt cells start after what every polymer prompt shares: rows are the lines
         # that start with the delta)
-        table = [line for line in lines[start + 1 :] if re.match(r"\s*-?(\d|inf|nan)", line)]
+        table = [line for line in lines[start + 1 :] if re.match(r"\s*-?(\d|inf|n/c)", line)]
         rows = [line.split()[:3] for line in table]
         # Sorted by the change, the largest regression first (an mae's largest rise, Δ ↓: none
         # here, 0.000), as an accuracy's comparison opens; inf -> 123, the largest gain, is the
-        # last comparable change, the not comparable (inf in both: Δ nan) after it, not first.
+        # last comparable change, the not comparable (inf in both: Δ n/c) after it, not first.
         assert rows[0][0] == "0.000"
-        comparable = [r for r in rows if r[0] != "nan"]
+        comparable = [r for r in rows if r[0] != "n/c"]
         assert comparable[-1] == ["-inf", "inf", "123.000"]
-        assert rows[len(comparable) :] and all(r[0] == "nan" for r in rows[len(comparable) :])
+        assert rows[len(comparable) :] and all(r[0] == "n/c" for r in rows[len(comparable) :])
+        assert all(r[1:] == ["inf", "inf"] for r in rows[len(comparable) :])
         assert "sorted by Δ B−A ↓ (largest drop first)" in screen_text(app)
         assert any(re.fullmatch(r"0\.000", r[0]) and r[1] == r[2] != "inf" for r in rows)
-        assert all(re.fullmatch(r"-?(\d+\.\d{3}|inf|nan)", cell) for r in rows for cell in r)
+        assert all(re.fullmatch(r"-?(\d+\.\d{3}|inf)", c) for r in comparable for c in r)
+        assert "nan" not in "\n".join(table)
         # An mae is no accuracy and has no "correct": the headline names it, and no matrix of
         # never/flaky/always (it called every prompt flaky).
         head = str(screen.query_one("#compare-headline", Static).render())
@@ -309,7 +312,9 @@ async def test_comparing_scores_of_no_direction_says_rises_and_falls(
     from evaltui.app.screens.compare import CompareScreen
     from tests.conftest import write_jsonl
 
-    for run, scores in (("a", [60, 20, 1.5]), ("b", [0, 5, 2.5])):
+    # (b's scores reach 25: all within 0-5 against a's 60, they read as another scale, a 1-10
+    # judge's, which compare tells apart: no delta)
+    for run, scores in (("a", [60, 20, 1.5]), ("b", [0, 5, 25])):
         write_jsonl(
             tmp_path / run / "r.jsonl",
             [

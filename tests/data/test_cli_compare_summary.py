@@ -341,3 +341,51 @@ def test_unnamed_scores_on_one_scale_keep_their_delta(
     assert summary["no_delta"] is None
     assert summary["delta"] == pytest.approx(0.1)
     assert summary["mean_b"] - summary["mean_a"] == pytest.approx(summary["delta"])
+
+
+def unnamed_scores(path: Path, scores: list[float]) -> Path:
+    return write_jsonl(
+        path,
+        [
+            {"id": i, "prompt": f"q{i}", "gen": "x", "answer": "a", "score": s}
+            for i, s in enumerate(scores)
+        ],
+    )
+
+
+def test_unnamed_scores_both_beyond_one_on_other_scales_give_no_delta(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 1-10 judge against a 0-100 judge, both an unnamed `score`: the report said
+    "judge100 vs judge10 in mean score: +55.0 … higher 8", B's minus A's across scales. Now
+    no delta, both ranges named, each run's own mean (text and summary JSON alike)."""
+    ten = unnamed_scores(tmp_path / "judge10.jsonl", [2, 5, 7, 9, 10, 6, 3, 8])
+    hundred = unnamed_scores(tmp_path / "judge100.jsonl", [10, 40, 70, 90, 95, 55, 20, 80])
+    out = tmp_path / "summary.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["compare", str(ten), str(hundred), "--summary-json", str(out), *common]) == 0
+    report = capsys.readouterr().out.splitlines()
+    summary = strict(out.read_text())
+    assert report[0].startswith("judge100 vs judge10: no delta: the runs' scores are on different")
+    assert "(2–10 vs 10–95, neither named)" in report[0]
+    assert report[1].startswith("not comparable: each run's mean in its own units")
+    for key in ("delta", "ci_95", "p_value", "test", "counts"):
+        assert summary[key] is None, key
+    assert summary["no_delta"].startswith("no delta: the runs' scores are on different scales")
+
+
+def test_two_runs_of_one_wide_scale_keep_their_delta(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two 0-100 judges' runs keep their delta: one reaching 95 against one reaching 90, and
+    against a weak one whose largest score, 11, is beyond any 1-10 scale."""
+    strong = unnamed_scores(tmp_path / "strong.jsonl", [10, 40, 70, 90, 95, 55, 20, 80])
+    again = unnamed_scores(tmp_path / "a" / "again.jsonl", [12, 35, 75, 85, 90, 60, 25, 70])
+    weak = unnamed_scores(tmp_path / "b" / "weak.jsonl", [1, 4, 7, 9, 11, 5, 2, 8])
+    out = tmp_path / "summary.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    for other in (again, weak):
+        argv = ["compare", str(strong), str(other), "--summary-json", str(out), *common]
+        assert main(argv) == 0
+        assert strict(out.read_text())["no_delta"] is None, other
+        capsys.readouterr()

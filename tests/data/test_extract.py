@@ -132,7 +132,17 @@ def test_fill_extracted_keeps_the_formats_answer_and_leaves_null_when_nothing_fo
         (".35625", "0.35625"),
         ("-.5", "-0.5"),
         ("\\frac{12}{34}", "\\frac{12}{34}"),  # braced arguments are left as they are
-        ("5.4\\text{ cents}", "5.4cents"),  # a unit is kept: 5.4 cents is not 5.4
+        # a unit on the right is dropped, as MATH's graders drop it (Hendrycks'
+        # _remove_right_units, SkyThought's strip_answer_string): \boxed{5.4} for 5.4\text{ cents}
+        ("5.4\\text{ cents}", "5.4"),
+        ("864 \\mbox{ inches}^2", "864"),
+        ("15\\mbox{ cm}^2", "15"),
+        ("\\frac{270}7\\text{ degrees}", "\\frac{270}{7}"),
+        ("5\\,\\text{cm}", "5"),
+        # a word that is the answer is no unit: alone, or after a word with no space
+        ("\\text{(C)}", "C"),
+        ("\\text{A}\\text{B}", "AB"),
+        ("2\\text{ and }3", "2and3"),
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:

@@ -67,6 +67,7 @@ def test_exact_re_scores_a_scorers_empty_answer_as_no_answer(tmp_path: Path) -> 
     from evaltui.data.rescore import (
         FOUND_NONE,
         OK,
+        TEXT_ANSWER_IS_REFERENCE,
         RescoreOptions,
         from_answer_words,
         rescore,
@@ -80,10 +81,12 @@ def test_exact_re_scores_a_scorers_empty_answer_as_no_answer(tmp_path: Path) -> 
         [result.generations.select("prompt_id", "sample"), rescored.scores], how="horizontal"
     )
     row = scores.filter((pl.col("prompt_id") == f"{TASK}:p1") & (pl.col("sample") == 1))
+    # ... and its message says the reply's own answer (42) is the reference: --reextract
+    # reads it (test_exact_reextract_reads_the_answer_the_scorer_found_none_in).
     assert row.select("new_accuracy", "score_status", "score_message").row(0) == (
         0.0,
         OK,
-        FOUND_NONE,
+        f"{FOUND_NONE}; {TEXT_ANSWER_IS_REFERENCE}",
     )
     # Said once, in the re-score's "answers" line (the app's notice, rescore's summary).
     assert from_answer_words(rescored).startswith("1 generation scored as no answer")
@@ -94,6 +97,32 @@ def test_exact_re_scores_a_scorers_empty_answer_as_no_answer(tmp_path: Path) -> 
     assert texts.select("prompt_id", "sample", "scored_text").rows() == [
         (f"{TASK}:p1", 1, "答案：42")
     ]
+
+
+def test_exact_reextract_reads_the_answer_the_scorer_found_none_in(tmp_path: Path) -> None:
+    """A user who wants the answer match() found none in ("答案：42") asks for it
+    (``--reextract``; the R dialog's 'exact, answers read from the text'): read from the text, 42 is the
+    reference. By default exact keeps the scorer's none (above); the other rows, whose answer
+    the text gives as match() did, are scored alike either way."""
+    from evaltui.data.rescore import READ_FROM_TEXT, RescoreOptions, from_answer_words, rescore
+
+    write_json(tmp_path / "x_AAA.json", LOG)
+    result = load_dir(tmp_path)
+    keys = result.generations.select("prompt_id", "sample")
+    default = rescore(result, RescoreOptions("exact", use_cache=False)).scores
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False, reextract=True))
+    both = pl.concat([keys, rescored.scores], how="horizontal")
+    p1 = (pl.col("prompt_id") == f"{TASK}:p1") & (pl.col("sample") == 1)
+    assert both.filter(p1).select("new_accuracy", "score_message").row(0) == (
+        1.0,
+        READ_FROM_TEXT,
+    )
+    others = ~keys.select(p1).to_series()
+    assert (
+        rescored.scores.filter(others)["new_accuracy"].to_list()
+        == default.filter(others)["new_accuracy"].to_list()
+    )
+    assert "1 generation scored on the answer read from the text" in from_answer_words(rescored)
 
 
 def test_a_scorer_without_answers_beside_one_with_them(tmp_path: Path) -> None:

@@ -1643,3 +1643,56 @@ def test_a_constant_doc_to_target_of_a_task_scored_by_its_own_function_is_no_ref
     (folder / f"results_{date}.json").unlink()
     alone = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
     assert alone.generations.sort("prompt_id")["answer"].to_list() == ["4", "0"]
+
+
+def test_exact_keeps_a_filters_invalid_as_no_answer_and_reextract_reads_the_text(
+    tmp_path: Path,
+) -> None:
+    """toy_math_passk's fourth repeat of doc 1 is " 42": its regex filter found no "The answer
+    is" and wrote "[invalid]", scored 0. The loader read 42 from the text, and rescore --scorer
+    exact flipped it to correct, a verdict lm-eval's own filter never gives. Now it stays no
+    answer, as Inspect's "", saying the reply's own answer is the reference; --reextract reads
+    it."""
+    from evaltui.data.rescore import FOUND_NONE, TEXT_ANSWER_IS_REFERENCE, RescoreOptions, rescore
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    shutil.copy(samples("toy_math_passk"), folder)
+    result = load([folder], LoadOptions(tokenize=False, use_cache=False))
+    gens = result.generations
+    row = gens.with_row_index().filter(
+        (pl.col("prompt_id") == "toy_math_passk:1") & (pl.col("sample") == 3)
+    )
+    assert row.select("gen", "extracted", "has_answer", "accuracy").row(0) == (
+        " 42",
+        None,
+        False,
+        0.0,
+    )
+    at = int(row["index"][0])
+    scores = rescore(result, RescoreOptions("exact", use_cache=False)).scores
+    assert scores.select("new_accuracy", "score_status", "score_message").row(at) == (
+        0.0,
+        "ok",
+        f"{FOUND_NONE}; {TEXT_ANSWER_IS_REFERENCE}",
+    )
+    reread = rescore(result, RescoreOptions("exact", use_cache=False, reextract=True)).scores
+    assert reread["new_accuracy"][at] == 1.0
+
+
+def test_exact_reextract_keeps_a_choice_the_text_is_part_of(tmp_path: Path) -> None:
+    """A multiple-choice doc's answer is its choice, "1: Mars", its text "Mars": read from the
+    text, "Mars" is not the reference, and --reextract called both right choices wrong. The
+    text's answer, a part of the format's, leaves the format's standing."""
+    from evaltui.data.rescore import RescoreOptions, rescore
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    shutil.copy(samples("toy_mc"), folder)
+    result = load([folder], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations.select("gen", "extracted").rows() == [
+        ("Mars", "1: Mars"),
+        ("Rome", "0: Rome"),
+    ]
+    reread = rescore(result, RescoreOptions("exact", use_cache=False, reextract=True)).scores
+    assert reread.select("new_accuracy", "score_message").rows() == [(1.0, None), (1.0, None)]

@@ -23,6 +23,8 @@ from evaltui.data.rescore import (
     ERROR,
     NO_REFERENCE,
     OK,
+    READ_FROM_TEXT,
+    SCORED_ON_FORMAT_ANSWER,
     TIMEOUT,
     Rescored,
     RescoreOptions,
@@ -661,3 +663,64 @@ def test_a_re_score_of_runs_that_name_no_metric_names_none(
     assert "not the same metric" not in capsys.readouterr().out
     rows = json.loads(out.read_text(encoding="utf-8"))
     assert {(r["score_kind"], r["score_metric"]) for r in rows} == {("binary", None)}
+
+
+def test_exact_on_published_math500_drops_the_units_skythought_dropped(tmp_path: Path) -> None:
+    """exact called wrong 4 answers SkyThought's grader had right, each a unit on the right of
+    MATH's reference (\\frac{270}7\\text{ degrees}, 864 \\mbox{ inches}^2, 5.4\\text{ cents},
+    15\\mbox{ cm}^2) that every MATH grader drops. The flips left are a grader's leniency
+    exact has not (an interval's fractions as 3/5, 26/36 for 13/18, a list's order, a vector's
+    16/49 for \\frac{16}{49}) or the stored grader missing an equal answer (10,\\!080; identical
+    strings)."""
+    out, per_gen = tmp_path / "r.json", tmp_path / "g.jsonl"
+    argv = ["rescore", str(MATH500), "--scorer", "exact", "-o", str(out), "-q"]
+    argv += ["--generations", str(per_gen), "--no-cache"]
+    assert main(argv) == 0
+    rows = pl.read_ndjson(per_gen)
+    by_line = {r["line"]: r for r in rows.iter_rows(named=True)}
+    for line in (150, 232, 271, 437):
+        assert by_line[line]["stored_accuracy"] == by_line[line]["new_accuracy"] == 1.0
+    flipped = rows.filter(pl.col("stored_accuracy") != pl.col("new_accuracy"))
+    to_wrong = flipped.filter(pl.col("new_accuracy") == 0.0)["line"].to_list()
+    to_correct = flipped.filter(pl.col("new_accuracy") == 1.0)["line"].to_list()
+    assert sorted(to_wrong) == [300, 329, 427, 476]
+    assert sorted(to_correct) == [180, 200, 474, 493, 495, 496]
+
+
+OPENCOMPASS = ROOT / "tests" / "fixtures" / "formats" / "opencompass" / "outputs"
+
+
+def test_exact_says_where_the_tools_own_answer_lost_the_replys_and_reextract_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """OpenCompass's gsm8k postprocessor read "1,200 - 200 = 1,000 dollars." as 000 (its last
+    run of digits): exact scored that 000 against 1000, wrong, and nothing said the reply's own
+    answer was 1,000. Now the verdict stays the tool's, its message and the summary say so,
+    and --reextract scores the answer read from the text."""
+    out, per_gen = tmp_path / "r.json", tmp_path / "g.jsonl"
+    argv = ["rescore", str(OPENCOMPASS), "--scorer", "exact", "-o", str(out)]
+    argv += ["--generations", str(per_gen), "--no-cache"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    rows = pl.read_ndjson(per_gen).sort("line")
+    assert rows.select("extracted", "new_accuracy").rows() == [
+        ("5", 1.0),
+        ("42", 1.0),
+        ("000", 0.0),
+    ]
+    assert rows["score_message"].to_list() == [None, None, SCORED_ON_FORMAT_ANSWER]
+    assert "1 generation scored wrong on the answer their format's scorer extracted" in err
+    assert "--reextract" in err
+
+    assert main([*argv, "--reextract"]) == 0
+    err = capsys.readouterr().err
+    rows = pl.read_ndjson(per_gen).sort("line")
+    assert rows["new_accuracy"].to_list() == [1.0, 1.0, 1.0]
+    assert rows["score_message"].to_list() == [None, None, READ_FROM_TEXT]
+    assert "scorer       exact (answers read from the text: --reextract)" in err
+    assert "1 verdict flipped (1 to correct, 0 to wrong)" in err
+
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--scorer", "math-verify", "--reextract"])
+    assert exited.value.code == 2
+    assert "--reextract is for --scorer exact" in capsys.readouterr().err

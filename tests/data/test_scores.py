@@ -423,17 +423,19 @@ def test_compare_continuous_follows_direction_and_never_counts_nan(tmp_path: Pat
 
 
 def test_compare_calls_no_change_better_when_neither_score_has_a_direction(tmp_path: Path) -> None:
-    """Two plain runs of an unnamed score outside 0-1 (a bleu 0-100 and a score of -2 to 3: no
-    metric name, so no direction): the report said "improved 1 · regressed 2" and listed "largest
-    regressions", higher taken for better, though each run's line said "direction unknown" (a
-    loss or an error count would have read backwards). The change is a rise or a fall now."""
+    """Two plain runs of an unnamed score outside 0-1 (a bleu 0-100: no metric name, so no
+    direction): the report said "improved 1 · regressed 2" and listed "largest regressions",
+    higher taken for better, though each run's line said "direction unknown" (a loss or an
+    error count would have read backwards). The change is a rise or a fall now. (Run b's
+    scores once stayed within -2…2, another scale than a's 60: compare tells those apart now,
+    test_unnamed_scores_both_beyond_one_on_other_scales_give_no_delta.)"""
     rows = [
         ("a", "1", 60.0),
         ("b", "1", 0.0),  # fell
         ("a", "2", 20.0),
-        ("b", "2", -1.5),  # fell
+        ("b", "2", 5.0),  # fell
         ("a", "3", 1.667),
-        ("b", "3", 2.0),  # rose
+        ("b", "3", 12.0),  # rose
     ]
     comparison = compare_runs(prompt_stats(generations(rows)), "a", "b")
     report = comparison.report()
@@ -450,7 +452,7 @@ def test_compare_calls_no_change_better_when_neither_score_has_a_direction(tmp_p
     assert (summary["counts"]["improved"], summary["counts"]["regressed"]) == (1, 2)
     # A known direction (lm-eval's mae, an accuracy) is still improved/regressed.
     assert not compare_runs(mae_runs(), "a", "b").direction_unknown
-    binary = [(r, i, float(s > 10)) for r, i, s in rows]
+    binary = [(r, i, float(s > 15)) for r, i, s in rows]
     kept = compare_runs(prompt_stats(generations(binary)), "a", "b")
     assert not kept.direction_unknown and "improved 0 · regressed 2" in kept.report()
     assert kept.summary()["direction_unknown"] is False

@@ -102,15 +102,24 @@ FRACTION_DECIMALS = 3
 """Rates are fractions with three decimals on every screen (0.750), as filters write them."""
 
 
+NOT_COMPARABLE_CELL = "n/c"
+"""The Δ cell of a prompt whose change is not a number (counted "not comparable")."""
+
+
 def fraction_column(rows: pl.DataFrame, column: str, header: str) -> pl.Series:
     """A rate (0–1), a mean score or a change of them as text with exactly three decimals, right-
     aligned under ``header`` (as the prompt table's: :func:`~evaltui.app.display.fraction_text`).
 
     ``0.750`` beside ``0.625`` (a float showed ``0.75``), and ``inf``/``nan`` for a continuous
     score's non-finite means (an mae of Infinity): a fixed-scale Decimal cannot hold those, and
-    the cast raised, which ended the app on opening the comparison.
+    the cast raised, which ended the app on opening the comparison. A change that is not a
+    number is :data:`NOT_COMPARABLE_CELL`.
     """
     text = rows.select(fraction_text(column)).to_series()
+    if column == "delta":
+        # B − A where both runs are Infinity (an mae's unparsable answer in each), or a NaN
+        # score: no change to show, as the counts above call it ("not comparable"), not "nan".
+        text = text.replace("nan", NOT_COMPARABLE_CELL)
     width = max(len(header), int(text.str.len_chars().max() or 0))  # type: ignore[arg-type]
     return text.str.pad_start(width).alias(header)
 

@@ -1520,7 +1520,7 @@ class MainScreen(Screen[None]):
             only = None
             if request.scope == "view" and rows is not None:
                 only = rows.select("run", "prompt_id")
-            app.rescore_from_dialog(request.scorer, only)
+            app.rescore_from_dialog(request.scorer, only, reextract=request.reextract)
 
         self.app.push_screen(RescoreScreen(), chosen)
 

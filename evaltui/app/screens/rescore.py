@@ -29,6 +29,9 @@ MAX_TASKS = 4
 """lm-eval tasks offered one by one; with more loaded, ``lm-eval`` (each file's own task)."""
 OWN = "own"
 """The radio button of a user's module:function (typed into the box)."""
+REEXTRACT = "exact --reextract"
+"""The choice of ``exact`` reading each answer from the text (``rescore --reextract``), offered
+when a loaded format keeps its own scorer's answers (OpenCompass's ``pred``, Inspect's)."""
 
 Scope = Literal["view", "all"]
 
@@ -39,6 +42,26 @@ class RescoreRequest:
     """A scorer name as ``evaltui rescore --scorer`` takes it."""
     scope: Scope
     """The current view's prompts or every prompt."""
+    reextract: bool = False
+    """``exact`` reads each answer from the text, not its format's scorer's (``--reextract``)."""
+
+
+def keeps_own_answers(app: EvalApp) -> bool:
+    """Whether a loaded file's format keeps its own scorer's answers (``Reader.own_answers``),
+    which ``exact`` scores unless asked to read the text (:data:`REEXTRACT`)."""
+    from evaltui.data.formats import get_reader
+
+    result = app.loaded or app.result
+    if result is None:
+        return False
+    names = {f.format for f in result.files if f.format}
+    for name in names:
+        try:
+            if get_reader(name).own_answers:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def lm_eval_tasks(app: EvalApp) -> list[str]:
@@ -60,6 +83,8 @@ def scorer_choices(app: EvalApp) -> list[tuple[str, str]]:
         ("math-verify", "math-verify: parse + verify (\\frac12 = 0.5, sets, intervals)"),
         ("exact", "exact: the extracted answer equals the reference"),
     ]
+    if keeps_own_answers(app):
+        choices.append((REEXTRACT, "exact, answers read from the text (not the format's)"))
     tasks = lm_eval_tasks(app)
     if tasks:
         if len(tasks) <= MAX_TASKS:
@@ -108,7 +133,10 @@ class RescoreScreen(Dialog[RescoreRequest | None]):
     def compose(self) -> ComposeResult:
         app = self.evalapp
         self.choices = scorer_choices(app)
-        previous = app.rescore_options.scorer if app.rescore_options is not None else None
+        options = app.rescore_options
+        previous = options.scorer if options is not None else None
+        if options is not None and options.reextract and previous == "exact":
+            previous = REEXTRACT
         known = [name for name, _label in self.choices]
         own = previous if previous is not None and previous not in known else ""
         chosen = previous if previous in known else ("" if own else known[0])
@@ -228,6 +256,9 @@ class RescoreScreen(Dialog[RescoreRequest | None]):
             self.query_one("#rescore-message", Static).update(
                 Text("the current view has no prompts: choose all, or change the view")
             )
+            return
+        if scorer == REEXTRACT:
+            self.close(RescoreRequest("exact", self.scope(), reextract=True))
             return
         self.close(RescoreRequest(scorer, self.scope()))
 

@@ -1004,6 +1004,12 @@ class LmEvalReader(Reader):
                     not_greedy += values["answer_unknown"] == NOT_GREEDY
                     if values["extracted"] == NO_MATCH:
                         values["extracted"] = None
+                        # The filter read the text and found no answer: that is the answer
+                        # (none), never one read from the text here, which `exact` then scored
+                        # right against the stored wrong (" 42" under a regex filter's
+                        # "[invalid]"); the text it read is `scored_text`, as for Inspect's "".
+                        if values.get("answer_unknown") is None:
+                            values["scored_text"] = values["gen"]
                         no_match += 1
                     rows.add(run=run, source=source, line=line, offset=offset, **values)
         if constant is not None and records:
