@@ -184,7 +184,8 @@ def test_two_links_to_one_run_folder_say_why_one_run_is_loaded(
         "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B/ (a link to it): read once\n"
     ) in err
     assert err.endswith(
-        "only 1 run loaded (run_17): a comparison needs two (load another run's"
+        "only 1 run loaded (deepseek-ai__DeepSeek-R1-Distill-Qwen-32B): a comparison needs two"
+        " (load another run's"
         " files, or give the folder that holds both)\n"
     )
 

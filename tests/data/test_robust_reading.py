@@ -305,6 +305,28 @@ def test_symlinked_run_directories_are_followed_once(tmp_path: Path) -> None:
     assert result.generations.height == 5
 
 
+def test_a_run_folder_linked_under_a_models_name_is_labelled_by_the_link(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Runs labelled by linking their output folders under the models' names (the data left
+    where the jobs wrote it): each run was labelled by the folder the link points to, ``out @
+    <link>`` (the two targets share a name); alone, only ``out``. From the cache as cold."""
+    a = _write(tmp_path / "jobs" / "4411" / "out" / "samples.jsonl", _records(3, "a"))
+    b = _write(tmp_path / "jobs" / "4412" / "out" / "samples.jsonl", _records(2, "b"))
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "meta-llama__Meta-Llama-3.1-70B-Instruct").symlink_to(a.parent)
+    (runs / "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B").symlink_to(b.parent)
+    options = LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "cache")
+    for _run in range(2):  # cold, then from the cache
+        result = load([runs], options)
+        assert sorted(result.stats["run"].unique().to_list()) == [
+            "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B",
+            "meta-llama__Meta-Llama-3.1-70B-Instruct",
+        ]
+    assert result.cache_hits == 2
+
+
 def test_a_file_under_two_names_is_read_once(tmp_path: Path) -> None:
     """``latest.jsonl`` linked to the file beside it (and a hard link of it): its generations
     were read twice, as two runs (``inference`` and ``latest``), without a word. Read once,

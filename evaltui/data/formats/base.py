@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import json
 import math
+import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -386,6 +387,13 @@ _PARTIAL = {"p", "partial"}
 #: A folder name that only says when: digits and date/time separators (``2025-02-01T09-00-00``,
 #: ``20250201_090000``, ``2025-01-20T12-33-01.123456``).
 _TIME_ONLY = re.compile(r"^(?=(?:\D*\d){4})[\d_.:T\-+Z]+$")
+
+
+def found_in(path: Path) -> Path:
+    """The folder ``path`` was found in, as the user names it: a link to a run's folder
+    (``runs/meta-llama__Meta-Llama-3.1-70B-Instruct`` → ``/data/job-4411/out``), the name given to
+    label the run, is kept, not resolved to where it points."""
+    return Path(os.path.abspath(path)).parent
 
 
 def folder_label(folder: Path) -> str:

@@ -34,6 +34,7 @@ from evaltui.data.formats.base import (
     chat_message_text,
     chat_text,
     folder_label,
+    found_in,
     json_error,
     parse_json,
     prompt_hash,
@@ -660,7 +661,7 @@ class PlainReader(Reader):
         file is that one label."""
         if options.label:
             return None
-        folder = path.resolve().parent
+        folder = found_in(path)
         return RunIdentity(folder_label(folder), str(folder), path.name, name=run_name(path.name))
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
@@ -680,7 +681,7 @@ class PlainReader(Reader):
     ) -> ReadResult:
         """The rows of ``parsed``'s ``(line, offset, record)`` (JSON lines, or the records of
         one JSON document); ``errors`` and ``notes`` are the parse's and gain the records'."""
-        run = options.label or folder_label(path.resolve().parent)
+        run = options.label or folder_label(found_in(path))
         rows = Rows()
 
         def add(

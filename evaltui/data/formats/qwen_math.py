@@ -31,6 +31,7 @@ from evaltui.data.formats.base import (
     ReadResult,
     Rows,
     RunIdentity,
+    found_in,
     stringify,
     to_score,
 )
@@ -70,7 +71,7 @@ def _label(path: Path) -> str:
     ``<model>/math_eval``, SkyThought's runs ``<model>/<dataset>_eval``) is named by the model
     folder above it, its last two parts as the harness names a model: ``Qwen/Qwen2.5-14B-Instruct``
     (it was ``Qwen/Qwen2.5-14B-Instruct/aime24_eval``, one run per dataset of one model)."""
-    output_dir = path.resolve().parent.parent
+    output_dir = found_in(path).parent
     if output_dir.name in (EVAL_FOLDER, f"{path.parent.name}_eval"):
         model = _below_outputs(output_dir.parent, MODEL_DEPTH)
         if model:
