@@ -402,3 +402,48 @@ def test_a_json_document_of_records_is_read_as_plain_records(tmp_path: Path) -> 
         "no reader recognises this file (one JSON object, not per-sample records; its keys:"
         " lr, steps)"
     )
+
+
+def test_trl_completions_table_steps_as_strings_are_separate_runs(tmp_path: Path) -> None:
+    """TRL's GRPOTrainer logs its ``completions`` table (``trl/trainer/grpo_trainer.py``,
+    ``log_completions``) as ``{"step": str(global_step), "prompt", "completion", "reward"}`` rows;
+    saved as JSONL, every logged step is in one file. The string step was no step: steps 10 and 20
+    were one run, each prompt counted 4 times with both steps' rewards averaged."""
+    path = tmp_path / "grpo" / "completions.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"step": str(step), "prompt": prompt, "completion": completion, "reward": reward + step}
+        for step in (10, 20)
+        for prompt in ("What is 2+2?", "What is 3+3?")
+        for completion, reward in (("4", 0.5), ("5", -1.5))
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = load([path], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert result.errors == []
+    stats = result.stats.sort("run", "prompt")
+    assert stats["run"].to_list() == [
+        "grpo · step 10",
+        "grpo · step 10",
+        "grpo · step 20",
+        "grpo · step 20",
+    ]
+    assert stats["count"].to_list() == [2, 2, 2, 2]
+    # Each step's own rewards: the mean of (0.5, -1.5) plus the step.
+    assert stats["average_accuracy"].to_list() == [9.5, 9.5, 19.5, 19.5]
+    assert set(stats["score_kind"].to_list()) == {"continuous"}
+
+
+def test_a_whole_float_step_is_a_step(tmp_path: Path) -> None:
+    """pandas writes an integer column with a gap as floats (``"step": 50.0``): still step 50."""
+    path = tmp_path / "rollout_data" / "rollouts.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"input": "Q", "output": "4", "gts": "4", "score": 1.0, "step": 50.0},
+        {"input": "Q", "output": "5", "gts": "4", "score": 0.0, "step": 60.0},
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    frame = PlainReader().read(path, path.name, ReadOptions()).frame
+    assert sorted(frame["run"].unique().to_list()) == [
+        "rollout_data · step 50",
+        "rollout_data · step 60",
+    ]

@@ -6,7 +6,7 @@ newline -- unless ``accuracy`` is a list of the same length, then each element i
 with its own score. A list under a plural name (``responses``, ``outputs``, ...) is the prompt's
 n samples, each its own generation (one score for all of them is the prompt's). Field names can be overridden, and a generic fallback maps the names other
 tools use (question/input, output/response/completion, gold/target, score/correct, ...).
-A record's integer ``step`` (verl's per-step ``<step>.jsonl`` dumps) makes each step its own run
+A record's ``step`` (verl's per-step ``<step>.jsonl`` dumps; TRL's ``"10"``) makes each step its own run
 (``val_generations · step 50``). A score field holding a dict of per-metric scores is read by one
 of its keys (``--metric``'s, else its first score), the others told once.
 """
@@ -588,6 +588,19 @@ def _dict_score(field: str, value: dict[Any, Any], wanted: str | None) -> tuple[
     return chosen, value[by_name[chosen]], how
 
 
+def record_step(value: Any) -> int | None:
+    """A record's training step: verl's integer, or TRL's ``str(global_step)`` (its
+    ``log_completions`` table, every step's rows in one file), or a whole float (pandas writing
+    an integer column that has a gap); anything else is no step."""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
 def takes(record: Any, options: ReadOptions) -> bool:
     """Whether ``record`` has the prompt and generation fields the plain reader reads (named by
     the field flags, or under the names it knows)."""
@@ -923,9 +936,7 @@ class PlainReader(Reader):
         elif isinstance(record.get("finish_reason"), str):
             truncated = record["finish_reason"] == "length"
 
-        step = record.get("step")
-        if not isinstance(step, int) or isinstance(step, bool):
-            step = None
+        step = record_step(record.get("step"))
 
         def one(
             generation: Any,
