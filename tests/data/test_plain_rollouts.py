@@ -69,9 +69,21 @@ def test_verl_steps_of_one_folder_are_separate_runs(tmp_path: Path) -> None:
 
 
 def test_an_explicit_label_still_names_every_step(tmp_path: Path) -> None:
-    path = write_verl_step(tmp_path / "val_generations", 7, True)
+    """``--label`` names the run, not the checkpoint: a folder of verl step files (or one file of
+    several steps) under ``--label mine`` was one run ``mine``, each prompt's samples of step 0
+    and step 50 pooled with no note."""
+    folder = tmp_path / "val_generations"
+    write_verl_step(folder, 0, False)
+    path = write_verl_step(folder, 50, True)
     result = PlainReader().read(path, path.name, ReadOptions(label="mine"))
-    assert result.frame["run"].unique().to_list() == ["mine"]
+    assert result.frame["run"].unique().to_list() == ["mine · step 50"]
+    loaded = load(
+        [folder], LoadOptions(cache_dir=tmp_path / "cache", read=ReadOptions(label="mine"))
+    )
+    assert loaded.errors == []
+    stats = loaded.stats.sort("run", "prompt")
+    assert stats["run"].unique(maintain_order=True).to_list() == ["mine · step 0", "mine · step 50"]
+    assert stats["count"].to_list() == [1] * 6
 
 
 def test_a_correctness_field_scores_before_a_reward_with_a_note(tmp_path: Path) -> None:

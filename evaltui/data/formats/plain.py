@@ -711,7 +711,9 @@ class PlainReader(Reader):
             aliases: list[str] | None = None,
         ) -> None:
             rows.add(
-                run=run if step is None or options.label else f"{run}{STEP_SEPARATOR}{step}",
+                # A step stays apart under --label too: the label names the experiment, the
+                # step its checkpoint (pooling them averaged step 0's samples with step 500's).
+                run=run if step is None else f"{run}{STEP_SEPARATOR}{step}",
                 source=source,
                 line=line_no,
                 offset=offset,
