@@ -459,3 +459,44 @@ def test_a_whole_float_step_is_a_step(tmp_path: Path) -> None:
         "rollout_data · step 50",
         "rollout_data · step 60",
     ]
+
+
+def test_a_reward_is_higher_is_better_a_bare_score_unknown(tmp_path: Path) -> None:
+    """OpenRLHF's and TRL's ``reward`` (any real number: -0.5, 1.9) is what training maximises:
+    its direction was unknown, as an unnamed ``score``'s still is, so a continuous reward had no
+    direction and ``compare`` could not tell a rise from a fall. A dict of named rewards reads as
+    one of them, still higher-is-better unless its key's name says lower (a ``loss``)."""
+    folder = tmp_path / "openrlhf"
+    folder.mkdir()
+    rows = {
+        "reward.jsonl": [
+            {"prompt": "Q1", "output": "a", "reward": 0.73},
+            {"prompt": "Q1", "output": "b", "reward": -0.2},
+            {"prompt": "Q2", "output": "c", "reward": 1.9},
+        ],
+        "named.jsonl": [
+            {"prompt": "Q1", "response": "a", "rewards": {"format": -1.0, "answer": 2.0}},
+            {"prompt": "Q2", "response": "b", "rewards": {"format": 0.5, "answer": -2.0}},
+        ],
+        "loss.jsonl": [
+            {"prompt": "Q1", "response": "a", "rewards": {"loss": 3.0}},
+            {"prompt": "Q2", "response": "b", "rewards": {"loss": 2.0}},
+        ],
+        "score.jsonl": [
+            {"prompt": "Q1", "output": "a", "score": 3.5},
+            {"prompt": "Q2", "output": "b", "score": -2.0},
+        ],
+    }
+    directions = {}
+    for name, records in rows.items():
+        path = folder / name
+        path.write_text("".join(json.dumps(r) + "\n" for r in records))
+        frame = PlainReader().read(path, name, ReadOptions()).frame
+        assert frame.height == len(records)
+        directions[name] = frame["higher_is_better"].unique().to_list()
+    assert directions == {
+        "reward.jsonl": [True],
+        "named.jsonl": [True],
+        "loss.jsonl": [None],
+        "score.jsonl": [None],
+    }

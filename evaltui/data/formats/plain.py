@@ -133,6 +133,9 @@ LIST_ONLY_FIELDS = frozenset({"outputs", "generations", "completions", "scores",
 #: ... but for the scores' names, a dict: per-metric scores (``"scores": {"math": 1.0}``), read
 #: as one of its keys (see :func:`_dict_score`).
 DICT_SCORE_FIELDS = frozenset({"scores", "rewards"})
+#: Score names that say higher is better: a reward is what RL maximises (TRL's and OpenRLHF's
+#: ``reward``); ``score`` says nothing of a direction (a distance is a score too).
+REWARD_FIELDS = frozenset({"reward", "rewards"})
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
 #: Every name a record's own fields go by (a list under one is a record's, not a document's).
 RECORD_FIELDS = frozenset(PROMPT_FIELDS + GEN_FIELDS + ANSWER_FIELDS + SCORE_FIELDS)
@@ -709,6 +712,7 @@ class PlainReader(Reader):
             prompt_score: float | None = None,
             metric: str | None = None,
             aliases: list[str] | None = None,
+            higher: bool | None = None,
         ) -> None:
             rows.add(
                 # A step stays apart under --label too: the label names the experiment, the
@@ -726,6 +730,7 @@ class PlainReader(Reader):
                 truncated=truncated,
                 prompt_score=prompt_score,
                 metric=metric,
+                higher_is_better=higher,
                 reference_aliases=aliases,
             )
 
@@ -939,6 +944,13 @@ class PlainReader(Reader):
             truncated = record["finish_reason"] == "length"
 
         step = record_step(record.get("step"))
+        # A reward (or a named reward of a dict of them) is higher-is-better, unless the key
+        # read says otherwise (``"rewards": {"loss": …}``).
+        higher = (
+            True
+            if score_key in REWARD_FIELDS and not (metric and LOWER_IS_BETTER_NAME.search(metric))
+            else None
+        )
 
         def one(
             generation: Any,
@@ -962,6 +974,7 @@ class PlainReader(Reader):
                 prompt_score,
                 metric,
                 aliases,
+                higher,
             )
 
         if isinstance(gen, list):
