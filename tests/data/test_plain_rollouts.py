@@ -69,9 +69,21 @@ def test_verl_steps_of_one_folder_are_separate_runs(tmp_path: Path) -> None:
 
 
 def test_an_explicit_label_still_names_every_step(tmp_path: Path) -> None:
-    path = write_verl_step(tmp_path / "val_generations", 7, True)
+    """``--label`` names the run, not the checkpoint: a folder of verl step files (or one file of
+    several steps) under ``--label mine`` was one run ``mine``, each prompt's samples of step 0
+    and step 50 pooled with no note."""
+    folder = tmp_path / "val_generations"
+    write_verl_step(folder, 0, False)
+    path = write_verl_step(folder, 50, True)
     result = PlainReader().read(path, path.name, ReadOptions(label="mine"))
-    assert result.frame["run"].unique().to_list() == ["mine"]
+    assert result.frame["run"].unique().to_list() == ["mine · step 50"]
+    loaded = load(
+        [folder], LoadOptions(cache_dir=tmp_path / "cache", read=ReadOptions(label="mine"))
+    )
+    assert loaded.errors == []
+    stats = loaded.stats.sort("run", "prompt")
+    assert stats["run"].unique(maintain_order=True).to_list() == ["mine · step 0", "mine · step 50"]
+    assert stats["count"].to_list() == [1] * 6
 
 
 def test_a_correctness_field_scores_before_a_reward_with_a_note(tmp_path: Path) -> None:
@@ -402,3 +414,89 @@ def test_a_json_document_of_records_is_read_as_plain_records(tmp_path: Path) -> 
         "no reader recognises this file (one JSON object, not per-sample records; its keys:"
         " lr, steps)"
     )
+
+
+def test_trl_completions_table_steps_as_strings_are_separate_runs(tmp_path: Path) -> None:
+    """TRL's GRPOTrainer logs its ``completions`` table (``trl/trainer/grpo_trainer.py``,
+    ``log_completions``) as ``{"step": str(global_step), "prompt", "completion", "reward"}`` rows;
+    saved as JSONL, every logged step is in one file. The string step was no step: steps 10 and 20
+    were one run, each prompt counted 4 times with both steps' rewards averaged."""
+    path = tmp_path / "grpo" / "completions.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"step": str(step), "prompt": prompt, "completion": completion, "reward": reward + step}
+        for step in (10, 20)
+        for prompt in ("What is 2+2?", "What is 3+3?")
+        for completion, reward in (("4", 0.5), ("5", -1.5))
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = load([path], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert result.errors == []
+    stats = result.stats.sort("run", "prompt")
+    assert stats["run"].to_list() == [
+        "grpo · step 10",
+        "grpo · step 10",
+        "grpo · step 20",
+        "grpo · step 20",
+    ]
+    assert stats["count"].to_list() == [2, 2, 2, 2]
+    # Each step's own rewards: the mean of (0.5, -1.5) plus the step.
+    assert stats["average_accuracy"].to_list() == [9.5, 9.5, 19.5, 19.5]
+    assert set(stats["score_kind"].to_list()) == {"continuous"}
+
+
+def test_a_whole_float_step_is_a_step(tmp_path: Path) -> None:
+    """pandas writes an integer column with a gap as floats (``"step": 50.0``): still step 50."""
+    path = tmp_path / "rollout_data" / "rollouts.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"input": "Q", "output": "4", "gts": "4", "score": 1.0, "step": 50.0},
+        {"input": "Q", "output": "5", "gts": "4", "score": 0.0, "step": 60.0},
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    frame = PlainReader().read(path, path.name, ReadOptions()).frame
+    assert sorted(frame["run"].unique().to_list()) == [
+        "rollout_data · step 50",
+        "rollout_data · step 60",
+    ]
+
+
+def test_a_reward_is_higher_is_better_a_bare_score_unknown(tmp_path: Path) -> None:
+    """OpenRLHF's and TRL's ``reward`` (any real number: -0.5, 1.9) is what training maximises:
+    its direction was unknown, as an unnamed ``score``'s still is, so a continuous reward had no
+    direction and ``compare`` could not tell a rise from a fall. A dict of named rewards reads as
+    one of them, still higher-is-better unless its key's name says lower (a ``loss``)."""
+    folder = tmp_path / "openrlhf"
+    folder.mkdir()
+    rows = {
+        "reward.jsonl": [
+            {"prompt": "Q1", "output": "a", "reward": 0.73},
+            {"prompt": "Q1", "output": "b", "reward": -0.2},
+            {"prompt": "Q2", "output": "c", "reward": 1.9},
+        ],
+        "named.jsonl": [
+            {"prompt": "Q1", "response": "a", "rewards": {"format": -1.0, "answer": 2.0}},
+            {"prompt": "Q2", "response": "b", "rewards": {"format": 0.5, "answer": -2.0}},
+        ],
+        "loss.jsonl": [
+            {"prompt": "Q1", "response": "a", "rewards": {"loss": 3.0}},
+            {"prompt": "Q2", "response": "b", "rewards": {"loss": 2.0}},
+        ],
+        "score.jsonl": [
+            {"prompt": "Q1", "output": "a", "score": 3.5},
+            {"prompt": "Q2", "output": "b", "score": -2.0},
+        ],
+    }
+    directions = {}
+    for name, records in rows.items():
+        path = folder / name
+        path.write_text("".join(json.dumps(r) + "\n" for r in records))
+        frame = PlainReader().read(path, name, ReadOptions()).frame
+        assert frame.height == len(records)
+        directions[name] = frame["higher_is_better"].unique().to_list()
+    assert directions == {
+        "reward.jsonl": [True],
+        "named.jsonl": [True],
+        "loss.jsonl": [None],
+        "score.jsonl": [None],
+    }

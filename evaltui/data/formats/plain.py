@@ -6,7 +6,7 @@ newline -- unless ``accuracy`` is a list of the same length, then each element i
 with its own score. A list under a plural name (``responses``, ``outputs``, ...) is the prompt's
 n samples, each its own generation (one score for all of them is the prompt's). Field names can be overridden, and a generic fallback maps the names other
 tools use (question/input, output/response/completion, gold/target, score/correct, ...).
-A record's integer ``step`` (verl's per-step ``<step>.jsonl`` dumps) makes each step its own run
+A record's ``step`` (verl's per-step ``<step>.jsonl`` dumps; TRL's ``"10"``) makes each step its own run
 (``val_generations · step 50``). A score field holding a dict of per-metric scores is read by one
 of its keys (``--metric``'s, else its first score), the others told once.
 """
@@ -134,6 +134,9 @@ LIST_ONLY_FIELDS = frozenset({"outputs", "generations", "completions", "scores",
 #: ... but for the scores' names, a dict: per-metric scores (``"scores": {"math": 1.0}``), read
 #: as one of its keys (see :func:`_dict_score`).
 DICT_SCORE_FIELDS = frozenset({"scores", "rewards"})
+#: Score names that say higher is better: a reward is what RL maximises (TRL's and OpenRLHF's
+#: ``reward``); ``score`` says nothing of a direction (a distance is a score too).
+REWARD_FIELDS = frozenset({"reward", "rewards"})
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
 #: Every name a record's own fields go by (a list under one is a record's, not a document's).
 RECORD_FIELDS = frozenset(PROMPT_FIELDS + GEN_FIELDS + ANSWER_FIELDS + SCORE_FIELDS)
@@ -589,6 +592,19 @@ def _dict_score(field: str, value: dict[Any, Any], wanted: str | None) -> tuple[
     return chosen, value[by_name[chosen]], how
 
 
+def record_step(value: Any) -> int | None:
+    """A record's training step: verl's integer, or TRL's ``str(global_step)`` (its
+    ``log_completions`` table, every step's rows in one file), or a whole float (pandas writing
+    an integer column that has a gap); anything else is no step."""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
 def takes(record: Any, options: ReadOptions) -> bool:
     """Whether ``record`` has the prompt and generation fields the plain reader reads (named by
     the field flags, or under the names it knows)."""
@@ -697,9 +713,12 @@ class PlainReader(Reader):
             prompt_score: float | None = None,
             metric: str | None = None,
             aliases: list[str] | None = None,
+            higher: bool | None = None,
         ) -> None:
             rows.add(
-                run=run if step is None or options.label else f"{run}{STEP_SEPARATOR}{step}",
+                # A step stays apart under --label too: the label names the experiment, the
+                # step its checkpoint (pooling them averaged step 0's samples with step 500's).
+                run=run if step is None else f"{run}{STEP_SEPARATOR}{step}",
                 source=source,
                 line=line_no,
                 offset=offset,
@@ -712,6 +731,7 @@ class PlainReader(Reader):
                 truncated=truncated,
                 prompt_score=prompt_score,
                 metric=metric,
+                higher_is_better=higher,
                 reference_aliases=aliases,
             )
 
@@ -924,9 +944,14 @@ class PlainReader(Reader):
         elif isinstance(record.get("finish_reason"), str):
             truncated = record["finish_reason"] == "length"
 
-        step = record.get("step")
-        if not isinstance(step, int) or isinstance(step, bool):
-            step = None
+        step = record_step(record.get("step"))
+        # A reward (or a named reward of a dict of them) is higher-is-better, unless the key
+        # read says otherwise (``"rewards": {"loss": …}``).
+        higher = (
+            True
+            if score_key in REWARD_FIELDS and not (metric and LOWER_IS_BETTER_NAME.search(metric))
+            else None
+        )
 
         def one(
             generation: Any,
@@ -950,6 +975,7 @@ class PlainReader(Reader):
                 prompt_score,
                 metric,
                 aliases,
+                higher,
             )
 
         if isinstance(gen, list):
