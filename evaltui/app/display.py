@@ -146,7 +146,13 @@ def view_words(
     apart)`` when the runs' scores have several scales). ``scales``: :func:`score_scales` of
     ``stats`` when the caller has it (counted here otherwise, a pass over the table);
     ``run_width``: the cells the run label is cut to (in the middle, as the table cuts it)."""
-    names = None if stats is None else {c: header for c, header, _k in table_columns(stats)}
+    # The headers name the sort's column only (each followed update's status line made them,
+    # a pass over every row, for a view with no sort).
+    names = (
+        None
+        if stats is None or view.sort is None
+        else {c: header for c, header, _k in table_columns(stats)}
+    )
     scaled = stats is not None and view.sort is not None and view.sort.column in SCALED_COLUMNS
     if scales is None:
         scales = score_scales(stats) if scaled and stats is not None else 1
@@ -598,6 +604,7 @@ def table_layout(
     fit_rows: int | None = None,
     keep: str | None = None,
     steady: TableLayout | None = None,
+    grown: bool = False,
 ) -> TableLayout:
     """The layout of the prompt table for ``rows`` (see :class:`TableLayout`): the prompt cut to
     ``width`` cells (more with ``fit``: the screen's width), run labels to ``run_width``.
@@ -606,7 +613,9 @@ def table_layout(
     see :func:`keep_in_view`). ``steady``: the layout on screen, when these rows are a followed
     update of its view: no column is made narrower than there, and a number column that grows
     takes a digit of room more (:func:`steady_widths`); when its rows are the first of these (an
-    append), only the rows after them are measured (:func:`_followed_tail`)."""
+    append), only the rows after them are measured (:func:`_followed_tail`); ``grown``: the
+    caller knows they are (a followed update that appended new prompts), so they are not
+    compared."""
     columns = table_columns(rows)
     present = rows["run"].unique().to_list() if "run" in rows.columns else []
     runs = distinct_middle(present, run_width)
@@ -621,7 +630,7 @@ def table_layout(
         and all(steady.runs.get(run, label) == label for run, label in runs.items())
     ):  # (a run label cut otherwise: the screen's width changed, its widths are not kept)
         steady = None
-    tail = _followed_tail(rows, columns, fit, steady)
+    tail = _followed_tail(rows, columns, fit, steady, grown)
     measure = rows if tail is None else tail
     ends = prompt_ends(measure) if "prompt" in rows.columns else {}
     if tail is not None and steady is not None:
@@ -672,6 +681,7 @@ def _followed_tail(
     columns: list[tuple[str, str, str]],
     fit: int | None,
     steady: TableLayout | None,
+    grown: bool = False,
 ) -> pl.DataFrame | None:
     """The rows after ``steady``'s when they are the first rows of ``rows`` with the same values
     in every column shown (a followed append: new prompts after the others), the same columns
@@ -679,7 +689,9 @@ def _followed_tail(
     cells is at most as wide as ``steady``'s column (its widths were measured from them, or
     kept steady above that), so :func:`steady_widths` of the widths of the rows after them
     alone are those of every row: the layout of a followed view costs what the new rows do,
-    not what all do (~3 ms a second update at 1,600 prompts, ~38 ms at 105,000)."""
+    not what all do (~3 ms a second update at 1,600 prompts, ~38 ms at 105,000). ``grown``:
+    those first rows are known to hold ``steady``'s values (a followed append), so they are not
+    compared (the comparison was O(rows): ~4-6 ms at 100,000)."""
     if steady is None or fit is None or not steady.rows.height:
         return None
     old = steady.rows.height
@@ -690,7 +702,7 @@ def _followed_tail(
     shown = [column for column, _l, _k in columns]
     if "prompt" in rows.columns and "prompt" not in shown:  # (the starts are found from it)
         shown.append("prompt")
-    if not rows.head(old).select(shown).equals(steady.rows.select(shown)):
+    if not grown and not rows.head(old).select(shown).equals(steady.rows.select(shown)):
         return None
     return rows.slice(old)
 
