@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
 from textual import events, work
@@ -42,11 +42,18 @@ from evaltui.data.rescore import Rescored, RescoreOptions, ScoreMemo, is_rescore
 from evaltui.data.sanitize import visible
 from evaltui.data.texts import TextSource, TextUnavailable
 
+if TYPE_CHECKING:
+    from evaltui.app.screens.main import HeaderCounts
+
 FOLLOW_MIN_INTERVAL = 1.0
 """Seconds between two followed updates at the most often. Each costs ~0.1-0.2 s of CPU whatever
 its size (the stats, the view, the table), so at 2 a second following a busy eval took a third of
 a core before any new line was counted; a line waits 0.5 s for its poll on average, and then
 ~0.2-0.3 s to be on screen (the target is 1 s)."""
+
+GROWN_KEPT = 4
+"""Followed updates whose rows :meth:`EvalApp.rows_kept` can tell kept (the updates a view
+takes to show are one or two: the others wait, the newest replacing them)."""
 
 FOLLOW_HOLD_MAX = 5.0
 """Seconds at most a followed update waits for the table of the one before it to be built."""
@@ -235,6 +242,12 @@ class EvalApp(App[int]):
         self._follow_line: tuple[str, ...] | None = None
         """The follow line's newest wordings (longest first), held while a header waits (shown
         with it)."""
+        self._grown: list[tuple[pl.DataFrame, pl.DataFrame]] = []
+        """The last few followed updates' (Stats table, the one it grew from): see
+        :meth:`rows_kept`."""
+        self._header_counts: tuple[pl.DataFrame, HeaderCounts] | None = None
+        """The Stats table whose header was made last, and its counts: a followed update that
+        grew from it counts its new rows only."""
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal; on Linux and macOS, one that keeps the keys typed
@@ -536,11 +549,18 @@ class EvalApp(App[int]):
     def _follow(self, follower: Follower, stop: threading.Event) -> None:
         """The follow worker's loop (:meth:`follow_inputs`), holding ``follow_lock``."""
         status: tuple[str, ...] = ()
+        last: pl.DataFrame | None = None  # the Stats table of the last update posted
         while not stop.is_set() and self.following.is_set():
             started = time.monotonic()
             update = follower.poll()
             if update is not None:
-                self.post_message(LoadUpdated(update.result))  # the stats are built here
+                appended = follower.live.appended
+                result = update.result  # the stats are built here
+                # Only new prompts' rows after the last update's (LiveStats' append): said, so
+                # that the header and the layout count and measure those rows alone.
+                grown = last if follower.live.appended == appended + 1 else None
+                self.post_message(LoadUpdated(result, grown))
+                last = result.stats
                 for note in update.notes:
                     self.post_message(FollowStatus(note, note=True))
             took = time.monotonic() - started
@@ -849,7 +869,24 @@ class EvalApp(App[int]):
         self.stage = progress.stage
         self.main.show_progress(progress, self.eta.update(progress, time.monotonic()))
 
+    def rows_kept(self, stats: pl.DataFrame, before: pl.DataFrame) -> bool:
+        """Whether ``stats`` has ``before``'s rows first, with the same values in the columns
+        both have, then only new prompts' rows: ``before`` itself, or a Stats table followed
+        updates grew from it by appending (through updates not shown, too)."""
+        frame = stats
+        for new, old in reversed(self._grown):
+            if frame is before:
+                return True
+            if new is frame:
+                frame = old
+        return frame is before
+
     def on_load_updated(self, message: LoadUpdated) -> None:
+        if message.grown_from is not None:
+            self._grown = [
+                *self._grown[-(GROWN_KEPT - 1) :],
+                (message.result.stats, message.grown_from),
+            ]
         if self.resuming:
             if not (message.result.complete or message.result.cancelled):
                 # The files read again, fewer than the table shows: it stays as it is (its
@@ -1097,7 +1134,10 @@ class EvalApp(App[int]):
         pending = self.header_pending
         header = None
         if pending is not None and pending is self.result:
-            header = (pending, self.main.header_width())
+            counted = self._header_counts
+            if counted is not None and not self.rows_kept(pending.stats, counted[0]):
+                counted = None
+            header = (pending, self.main.header_width(), counted)
         # A followed update of the view on screen keeps its columns' widths (no shrinking, a
         # digit of room for a growing number): each width change draws the whole table again.
         steady = self.shown_layout if self.following.is_set() and view == self.view else None
@@ -1111,6 +1151,7 @@ class EvalApp(App[int]):
             header,
             self.main.table_rows(),
             steady,
+            steady is not None and self.rows_kept(self.result.stats, steady.rows),
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="view", name="view")
@@ -1122,13 +1163,15 @@ class EvalApp(App[int]):
         width: int,
         run_width: int,
         fit: int | None = None,
-        header: tuple[LoadResult, int] | None = None,
+        header: tuple[LoadResult, int, tuple[pl.DataFrame, HeaderCounts] | None] | None = None,
         fit_rows: int | None = None,
         steady: TableLayout | None = None,
+        kept: bool = False,
     ) -> None:
-        """``header``: a result and a width to make the header line of, with the view;
-        ``fit_rows``: the rows the table shows, ``steady``: the layout whose widths to keep (see
-        :func:`table_layout`)."""
+        """``header``: a result and a width to make the header line of, with the view, and the
+        counts of a Stats table it grew from (:meth:`rows_kept`); ``fit_rows``: the rows the
+        table shows, ``steady``: the layout whose widths to keep (see :func:`table_layout`),
+        ``kept``: ``stats`` has ``steady``'s rows first, unchanged (:meth:`rows_kept`)."""
         # exclusive: a newer request cancels this worker, and the cancel stops the polars query
         # itself (a monster filter must not keep a core busy after the next keystroke).
         cancelled = get_current_worker().cancelled_event
@@ -1142,14 +1185,21 @@ class EvalApp(App[int]):
         if not cancelled.is_set():
             # The columns' widths and cuts only: the table makes the cells of the rows it shows.
             keep = view.sort.column if view.sort is not None else None
-            layout = table_layout(rows, width, run_width, fit, fit_rows, keep, steady)
-            text = of = None
+            # The default view's rows are the Stats table itself: kept rows are its first.
+            grown = kept and rows is stats
+            layout = table_layout(rows, width, run_width, fit, fit_rows, keep, steady, grown)
+            text = of = counts = None
             if header is not None:
-                from evaltui.app.screens.main import header_text
+                from evaltui.app.screens.main import grown_header_counts, header_counts, header_text
 
-                of = header[0]
-                text = header_text(of, header[1])
-            self.post_message(ViewReady(view, rows, layout, generation, text, of))
+                of, header_width, counted = header
+                counts = (
+                    grown_header_counts(counted[1], of.stats.slice(counted[0].height))
+                    if counted is not None
+                    else header_counts(of.stats)
+                )
+                text = header_text(of, header_width, counts=counts)
+            self.post_message(ViewReady(view, rows, layout, generation, text, of, counts))
 
     def on_view_ready(self, message: ViewReady) -> None:
         if message.generation != self.result_generation:
@@ -1175,6 +1225,8 @@ class EvalApp(App[int]):
             # The header with the table, in the same repaint (made with this view when it was
             # asked for with the result shown now; else here).
             if message.header is not None and message.header_of is pending:
+                if message.header_counts is not None:
+                    self._header_counts = (pending.stats, message.header_counts)
                 self.header_pending = None
                 self.main.show_header(message.header)
                 self._show_follow_line()

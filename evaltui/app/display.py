@@ -182,7 +182,13 @@ def view_words(
     apart)`` when the runs' scores have several scales). ``scales``: :func:`score_scales` of
     ``stats`` when the caller has it (counted here otherwise, a pass over the table);
     ``run_width``: the cells the run label is cut to (in the middle, as the table cuts it)."""
-    names = None if stats is None else {c: header for c, header, _k in table_columns(stats)}
+    # The headers name the sort's column only (each followed update's status line made them,
+    # a pass over every row, for a view with no sort).
+    names = (
+        None
+        if stats is None or view.sort is None
+        else {c: header for c, header, _k in table_columns(stats)}
+    )
     scaled = stats is not None and view.sort is not None and view.sort.column in SCALED_COLUMNS
     if scales is None:
         scales = score_scales(stats) if scaled and stats is not None else 1
@@ -449,11 +455,17 @@ def _number_width(ends: list[object]) -> int:
     return max((len(f"{int(v):n}") for v in ends if isinstance(v, int | float)), default=0)
 
 
-PLAIN_TEXT = r"^(?:[!-~]+(?: [!-~]+)*)?$"
-"""Printable ASCII words one space apart (or nothing): :func:`one_line_expr` leaves such a text as
-it is (no whitespace to fold, no control to show, one cell a character) and cuts it to ``limit``
-cells, so its cell is ``min(length, limit)`` cells wide (for ``limit >= 1``). Answers, ids and
-triage flags are almost always plain: their width needs no cell made."""
+_PLAIN_CHAR = "[!-~\u00a1-\u00ac\u00ae-\u02ff]"
+"""A printable character of one cell that :func:`one_line_expr` leaves as it is: ASCII but the
+space, and Latin-1 and the Latin extensions up to the combining marks (U+0300) but the no-break
+space and the soft hyphen (``×``, ``é``, ``½``, ``°``); the C1 controls and DEL are not in it."""
+PLAIN_TEXT = f"^(?:{_PLAIN_CHAR}+(?: {_PLAIN_CHAR}+)*)?$"
+"""Words of :data:`_PLAIN_CHAR` one space apart (or nothing): :func:`one_line_expr` leaves such a
+text as it is (no whitespace to fold, no control to show, one cell a character) and cuts it to
+``limit`` cells, so its cell is ``min(length, limit)`` cells wide (for ``limit >= 1``). Answers,
+ids and triage flags are almost always plain: their width needs no cell made. (ASCII alone left
+out every flag, ``cut×3 loop×1``: a followed update whose new rows had one cut its column in a
+query of their own, ~2-4 ms of the view worker.)"""
 
 
 def _column_widths(
@@ -628,6 +640,7 @@ def table_layout(
     fit_rows: int | None = None,
     keep: str | None = None,
     steady: TableLayout | None = None,
+    grown: bool = False,
 ) -> TableLayout:
     """The layout of the prompt table for ``rows`` (see :class:`TableLayout`): the prompt cut to
     ``width`` cells (more with ``fit``: the screen's width), run labels to ``run_width``.
@@ -636,7 +649,9 @@ def table_layout(
     see :func:`keep_in_view`). ``steady``: the layout on screen, when these rows are a followed
     update of its view: no column is made narrower than there, and a number column that grows
     takes a digit of room more (:func:`steady_widths`); when its rows are the first of these (an
-    append), only the rows after them are measured (:func:`_followed_tail`)."""
+    append), only the rows after them are measured (:func:`_followed_tail`); ``grown``: the
+    caller knows they are (a followed update that appended new prompts), so they are not
+    compared."""
     columns = table_columns(rows)
     present = rows["run"].unique().to_list() if "run" in rows.columns else []
     runs = distinct_middle(present, run_width)
@@ -651,7 +666,7 @@ def table_layout(
         and all(steady.runs.get(run, label) == label for run, label in runs.items())
     ):  # (a run label cut otherwise: the screen's width changed, its widths are not kept)
         steady = None
-    tail = _followed_tail(rows, columns, fit, steady)
+    tail = _followed_tail(rows, columns, fit, steady, grown)
     measure = rows if tail is None else tail
     ends = prompt_ends(measure) if "prompt" in rows.columns else {}
     if tail is not None and steady is not None:
@@ -702,6 +717,7 @@ def _followed_tail(
     columns: list[tuple[str, str, str]],
     fit: int | None,
     steady: TableLayout | None,
+    grown: bool = False,
 ) -> pl.DataFrame | None:
     """The rows after ``steady``'s when they are the first rows of ``rows`` with the same values
     in every column shown (a followed append: new prompts after the others), the same columns
@@ -709,7 +725,9 @@ def _followed_tail(
     cells is at most as wide as ``steady``'s column (its widths were measured from them, or
     kept steady above that), so :func:`steady_widths` of the widths of the rows after them
     alone are those of every row: the layout of a followed view costs what the new rows do,
-    not what all do (~3 ms a second update at 1,600 prompts, ~38 ms at 105,000)."""
+    not what all do (~3 ms a second update at 1,600 prompts, ~38 ms at 105,000). ``grown``:
+    those first rows are known to hold ``steady``'s values (a followed append), so they are not
+    compared (the comparison was O(rows): ~4-6 ms at 100,000)."""
     if steady is None or fit is None or not steady.rows.height:
         return None
     old = steady.rows.height
@@ -720,7 +738,7 @@ def _followed_tail(
     shown = [column for column, _l, _k in columns]
     if "prompt" in rows.columns and "prompt" not in shown:  # (the starts are found from it)
         shown.append("prompt")
-    if not rows.head(old).select(shown).equals(steady.rows.select(shown)):
+    if not grown and not rows.head(old).select(shown).equals(steady.rows.select(shown)):
         return None
     return rows.slice(old)
 

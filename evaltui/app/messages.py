@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 from textual.message import Message
@@ -11,6 +12,9 @@ from evaltui.app.display import TableLayout
 from evaltui.data.loader import LoadProgress, LoadResult
 from evaltui.data.query import View
 from evaltui.data.rescore import Rescored, RescoreProgress
+
+if TYPE_CHECKING:
+    from evaltui.app.screens.main import HeaderCounts
 
 
 @dataclass
@@ -28,6 +32,10 @@ class LoadUpdated(Message):
     """A (partial or final) load result to show."""
 
     result: LoadResult
+    grown_from: pl.DataFrame | None = None
+    """A followed update's: the Stats table of the update before it, when this result's Stats
+    table has its rows first, with the same values in the columns both have, and then only new
+    prompts' rows (lines of new prompts appended); None otherwise."""
 
 
 @dataclass
@@ -63,6 +71,8 @@ class ViewReady(Message):
     """The header line of ``header_of``, made with the view (a followed update's: see
     :attr:`~evaltui.app.app.EvalApp.header_pending`); None when the header is shown otherwise."""
     header_of: LoadResult | None = None
+    header_counts: HeaderCounts | None = None
+    """The counts ``header`` was made from (what the next followed update's header grows from)."""
 
 
 @dataclass

@@ -26,7 +26,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -678,19 +678,21 @@ def run_kind_aggregates() -> list[pl.Expr]:
 
 def kinds_of_runs(runs: pl.DataFrame) -> dict[str, ScoreKind]:
     """Each run's :class:`ScoreKind` from a frame of :func:`run_kind_aggregates` by run."""
-    return {
-        str(row["run"]): ScoreKind(
-            str(row["run"]),
-            row["score_kind"] or "unscored",
-            row["score_metric"],
-            row["higher_is_better"],
-            row["correct_threshold"],
-            row["low"],
-            row["high"],
-            int(row["nonfinite"] or 0),
-        )
-        for row in runs.iter_rows(named=True)
-    }
+    return {str(row["run"]): kind_of_run(row) for row in runs.iter_rows(named=True)}
+
+
+def kind_of_run(row: Mapping[str, Any]) -> ScoreKind:
+    """A run's :class:`ScoreKind` from its row of :func:`run_kind_aggregates` (and ``run``)."""
+    return ScoreKind(
+        str(row["run"]),
+        row["score_kind"] or "unscored",
+        row["score_metric"],
+        row["higher_is_better"],
+        row["correct_threshold"],
+        row["low"],
+        row["high"],
+        int(row["nonfinite"] or 0),
+    )
 
 
 def empty_stats() -> pl.DataFrame:

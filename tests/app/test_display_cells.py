@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 import polars as pl
+import pytest
 
 from evaltui.app.display import TextCells, display_frame
 
@@ -113,6 +114,13 @@ PLAIN_AND_NOT = [
     "三角形" * 9,
     "ab\u0301\u0301\u0301\u0301\u0301cd",
     "–12",  # en dash: not ASCII
+    "cut×3 loop×1",  # a triage flag: one cell a character
+    "é" * 30,
+    "½ ± 3°",
+    "no\xa0break",  # a no-break space is folded to a space
+    "soft\xadhyphen",  # a soft hyphen is shown as U+FFFD
+    "c1 \x85 control",
+    "Ωmega",  # Greek: past the Latin letters
     "",
     None,
 ]
@@ -243,3 +251,55 @@ def test_widths_of_frames_with_the_same_columns_reuse_their_expressions() -> Non
         if step % 3:
             assert got == fresh[step], step
     assert _width_exprs.cache_info().misses == 2  # one per set of columns (and cuts)
+
+
+def test_texts_of_one_cell_latin_characters_are_measured_without_cutting_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A triage flag (``cut×3 loop×1``) or an answer in Latin letters (``é``, ``½``) is as many
+    cells as characters, and one_line leaves it as it is: its width is its length, cut to the
+    column's, with no cell made for it (a followed update whose new rows had a flag cut them in
+    queries of their own, ~2-4 ms of the view worker each time). Every character of U+0021 to
+    U+02FF whose text is taken as plain keeps its length as one_line's cells."""
+    from evaltui.app import display
+    from evaltui.app.display import PLAIN_TEXT, table_columns, table_layout
+    from evaltui.data.sanitize import max_cells, one_line_expr
+
+    cut: list[int] = []
+    original = display._text_width
+
+    def counted(values: pl.Series, limit: int, at_least: int = 0) -> int:
+        cut.append(len(values))
+        return original(values, limit, at_least)
+
+    monkeypatch.setattr(display, "_text_width", counted)
+    flags = ["cut×3 loop×1", "loop×8", "", "ref? cut×12 loop×2 empty×1", None]
+    answers = ["é", "½", "12°", "x" * 30, "Ω"]
+    frame = pl.DataFrame(
+        {
+            "prompt": [f"p {i}" for i in range(5)],
+            "run": ["model-a"] * 5,
+            "count": [1] * 5,
+            "answer": answers,
+            "triage": flags,
+            "prompt_id": ["ïd"] * 5,
+        },
+        schema_overrides={"count": pl.UInt32},
+    )
+    layout = table_layout(frame, 20, 12, 120)
+    cells = layout.frame()
+    widths = dict(zip([c for c, _l, _k in table_columns(frame)], layout.widths, strict=True))
+    assert widths["triage"] == 24 and widths["prompt_id"] == 2
+    assert widths["answer"] == max_cells(cells.get_column("answer")) == 24
+    # Only the answers' "Ω" (past U+02FF) was cut to be measured.
+    assert cut == [1]
+
+    texts = [t for c in range(0x21, 0x300) for t in (chr(c) * 3, f"a{chr(c)} b", chr(c) * 30)]
+    column = pl.DataFrame({"t": texts})
+    plain = column.select(pl.col("t").str.contains(PLAIN_TEXT)).to_series().to_list()
+    assert sum(plain) > 2000
+    for limit in (1, 5, 24):
+        shown = column.select(one_line_expr("t", limit)).to_series().to_list()
+        for text, cell, is_plain in zip(texts, shown, plain, strict=True):
+            if is_plain:
+                assert max_cells(pl.Series([cell])) == min(len(text), limit), repr(text)
