@@ -821,13 +821,13 @@ class PlainReader(Reader):
                 unread_count += 1
                 if len(unread_lines) <= 5:
                     unread_lines.append(line_no)
-                written = stringify(raw_step) or ""
+                written = (stringify(raw_step) or "")[:60]  # a long value, cut
                 if len(unread_steps) < 5 and written not in unread_steps:
                     unread_steps.append(written)
             elif parts is not None and parts[1]:
-                names = step_names.setdefault(parts[0], {})
-                if len(names) < 4:
-                    names.setdefault(parts[1], str(raw_step).strip())
+                spelled = step_names.setdefault(parts[0], {})
+                if len(spelled) < 4:
+                    spelled.setdefault(parts[1], str(raw_step).strip())
             step = None if parts is None else parts[0]
             with rows.entry(errors, source, line_no):
                 for how in self._emit(
@@ -844,10 +844,10 @@ class PlainReader(Reader):
                 " their records one run (a number, or a checkpoint name ending in one such as"
                 " global_step_100, is a step of its own)"
             )
-        for number, names in step_names.items():
-            if len(names) > 1:
+        for number, spelled in step_names.items():
+            if len(spelled) > 1:
                 notes.append(
-                    f"{source}: {_quoted(list(names.values()), 3)} are one step, {number} (a"
+                    f"{source}: {_quoted(list(spelled.values()), 3)} are one step, {number} (a"
                     " checkpoint name's ending number is its step): their records one run"
                 )
                 break
