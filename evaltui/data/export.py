@@ -1519,12 +1519,14 @@ def write_records(
     for source, _group in groups:  # all checked before anything is written
         check_unchanged(source, by_source.get(source))
     keys = view_stats.select("run", "prompt_id").unique()
-    runs = dict(
-        generations.join(keys, on=["run", "prompt_id"], how="semi")
+    # per source: its runs, and whether the load gave any of its rows a reference answer
+    loaded = {
+        source: (runs, answered)
+        for source, runs, answered in generations.join(keys, on=["run", "prompt_id"], how="semi")
         .group_by("source")
-        .agg(pl.col("run").unique().sort())
+        .agg(pl.col("run").unique().sort(), pl.col("answer").is_not_null().any())
         .iter_rows()
-    )
+    }
     count = 0
     tty = to_terminal(path)
     beside = _new_scores(generations, keys)
@@ -1556,7 +1558,7 @@ def write_records(
                     "source": str(source),
                     "path": str(report.path),
                     "format": report.format,
-                    "runs": runs.get(source, []),
+                    "runs": loaded.get(source, ([], True))[0],
                     "first_line": first,
                     "last_line": count,
                     "source_lines": line_ranges(lines),
@@ -1567,6 +1569,9 @@ def write_records(
                     "reads_back": reader.records_read_back(Path(report.path)),
                     # what the file's header or name said its task is (read back, see readback)
                     "task": reader.records_task(Path(report.path)),
+                    # false: the load gave its rows no reference answer, as a file beside it
+                    # decided (an lm-eval task's constant doc_to_target): read back without one
+                    "references": loaded.get(source, ([], True))[1],
                 }
                 if form is None:
                     # The export is one UTF-8 JSONL file of LF-ended lines: what of the source's

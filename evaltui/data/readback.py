@@ -61,6 +61,9 @@ class Part:
     source_lines: tuple[int, ...] | None = None
     """Each of its lines' line or entry number in the source (``source_lines``), when the
     manifest gives one per line."""
+    references: bool = True
+    """False: the original load gave its rows no reference answer (``references``), as what
+    was beside the source decided (an lm-eval task's constant doc_to_target); read back so."""
 
 
 def export_parts(item: InputFile) -> list[Part] | None:
@@ -115,6 +118,7 @@ def _part(entry: Any, after: int) -> Part | None:
         format_ if isinstance(format_, str) else None,
         task if isinstance(task, str) and task else None,
         _source_lines(entry.get("source_lines"), last - first + 1),
+        entry.get("references") is not False,
     )
 
 
@@ -189,6 +193,17 @@ def read_parts(
             alone.unlink()  # one source's copy at a time
             shift = part.first_line - 1
             frame = _placed(conform(result.frame), source, shift, begin, part, options)
+            if not part.references and frame.get_column("answer").is_not_null().any():
+                # the records alone give what the load read as none (ifeval's target 0)
+                frame = set_columns(
+                    frame,
+                    frame.get_column("answer").clear(frame.height),
+                    frame.get_column("vote_reference").clear(frame.height),
+                )
+                notes.append(
+                    f"{source}: {part.name}: no reference answer, as its original load gave"
+                    f" none (see {manifest_path(path).name})"
+                )
             frames.append(_folder_ids(frame, identity, part, options))
             errors += [
                 LoadError(e.source, None if e.line is None else e.line + shift, e.reason)

@@ -1575,17 +1575,16 @@ def test_repeats_reduced_to_one_answer_read_each_repeats_answer_from_its_text(
     )
 
 
-def test_a_constant_doc_to_target_of_a_task_scored_by_its_own_function_is_no_reference(
-    tmp_path: Path,
-) -> None:
-    # lm-eval's ifeval (and leaderboard_ifeval) says `doc_to_target: 0` and scores each reply by
-    # its own `process_results` (the instructions it was given): every doc's target is that 0,
-    # no reference (lm_eval/tasks/ifeval/ifeval.yaml; the results file's configs keep both).
-    # Was: every prompt's reference was '0' (an exact re-score called every reply wrong).
-    # A task whose doc_to_target reads the doc keeps its targets, as does one without configs.
-    date = "2025-01-25T04-48-43.622918"
+IFEVAL_DATE = "2025-01-25T04-48-43.622918"
+
+
+def ifeval_and_gsm(tmp_path: Path) -> Path:
+    """An lm-eval run folder of leaderboard_ifeval (constant ``doc_to_target: 0``, scored by its
+    own process_results) and gsm (doc_to_target reads the doc), one doc each, with the results
+    file whose configs say so."""
+    date = IFEVAL_DATE
     folder = tmp_path / "meta-llama__Llama-3.1-8B-Instruct"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     ifeval = {
         "doc_id": 0,
         "doc": {"key": 1000, "prompt": "Write a haiku without commas.", "kwargs": [{}]},
@@ -1627,6 +1626,19 @@ def test_a_constant_doc_to_target_of_a_task_scored_by_its_own_function_is_no_ref
         "model_name": "meta-llama/Llama-3.1-8B-Instruct",
     }
     (folder / f"results_{date}.json").write_text(json.dumps(results))
+    return folder
+
+
+def test_a_constant_doc_to_target_of_a_task_scored_by_its_own_function_is_no_reference(
+    tmp_path: Path,
+) -> None:
+    # lm-eval's ifeval (and leaderboard_ifeval) says `doc_to_target: 0` and scores each reply by
+    # its own `process_results` (the instructions it was given): every doc's target is that 0,
+    # no reference (lm_eval/tasks/ifeval/ifeval.yaml; the results file's configs keep both).
+    # Was: every prompt's reference was '0' (an exact re-score called every reply wrong).
+    # A task whose doc_to_target reads the doc keeps its targets, as does one without configs.
+    date = IFEVAL_DATE
+    folder = ifeval_and_gsm(tmp_path)
     result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
     assert result.errors == []
     gens = result.generations.sort("prompt_id")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
+
 from evaltui.data.formats import ReadOptions, detect
 from evaltui.data.formats.plain import PlainReader
 from evaltui.data.loader import LoadOptions, load
@@ -500,3 +502,54 @@ def test_a_reward_is_higher_is_better_a_bare_score_unknown(tmp_path: Path) -> No
         "loss.jsonl": [None],
         "score.jsonl": [None],
     }
+
+
+def test_a_checkpoint_name_step_is_its_trailing_number(tmp_path: Path) -> None:
+    """A script scoring several checkpoints writes the checkpoint's name as the step (verl's and
+    OpenRLHF's ``global_step_100`` folders, ``step-50``, ``ckpt_200``): it was no step, so every
+    checkpoint's samples of a prompt were pooled as one run with no note. The number ending the
+    name is the step; a step that is no number and differs between records is told, as is one
+    number written under two names."""
+    path = tmp_path / "ckpts" / "rollouts.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"prompt": "Q", "response": "4", "answer": "4", "reward": 1.0, "step": "global_step_100"},
+        {"prompt": "Q", "response": "5", "answer": "4", "reward": 0.0, "step": "global_step_200"},
+        {"prompt": "Q", "response": "4", "answer": "4", "reward": 0.5, "step": "step-50"},
+        {"prompt": "Q", "response": "4", "answer": "4", "reward": 0.25, "step": "ckpt_300"},
+        {"prompt": "Q", "response": "4", "answer": "4", "reward": 0.75, "step": "checkpoint-100"},
+        {"prompt": "Q", "response": "6", "answer": "4", "reward": 0.0, "step": "final"},
+        {"prompt": "Q", "response": "6", "answer": "4", "reward": 1.0, "step": "best"},
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    by_run = dict(result.frame.group_by("run").agg(pl.col("accuracy").mean()).iter_rows())
+    assert by_run == {
+        "ckpts · step 50": 0.5,
+        "ckpts · step 100": 0.875,  # global_step_100 and checkpoint-100: told below
+        "ckpts · step 200": 0.0,
+        "ckpts · step 300": 0.25,
+        "ckpts": 0.5,  # 'final' and 'best': told below
+    }
+    assert result.notes == [
+        "rollouts.jsonl: a 'step' that is no number on 2 lines (6, 7; 'final', 'best'): read as"
+        " no step, their records one run (a number, or a checkpoint name ending in one such as"
+        " global_step_100, is a step of its own)",
+        "rollouts.jsonl: 'global_step_100', 'checkpoint-100' are one step, 100 (a checkpoint"
+        " name's ending number is its step): their records one run",
+    ]
+
+
+def test_one_unread_step_for_every_record_is_not_told(tmp_path: Path) -> None:
+    """A step that is no number but the same on every record pools nothing: no note."""
+    path = tmp_path / "run" / "rollouts.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"prompt": f"Q{i}", "response": "4", "answer": "4", "reward": 1.0, "step": "final"}
+        for i in (1, 2)
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.frame["run"].unique().to_list() == ["run"]
+    assert result.notes == []

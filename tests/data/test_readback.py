@@ -517,3 +517,38 @@ def test_an_inspect_dict_score_reads_back_as_a_run_per_reported_key(tmp_path: Pa
     again = load_one(out)
     assert sorted(again.stats["run"].unique().to_list()) == runs
     assert per_prompt(again.stats) == per_prompt(before.stats)
+
+
+def test_a_constant_lm_eval_target_reads_back_as_no_reference(tmp_path: Path) -> None:
+    """ifeval's ``doc_to_target: 0`` is no reference, as its results file's config says; the
+    records export has no results file beside it, so read back every ifeval prompt's reference
+    was ``0`` again (an exact re-score called every reply wrong). The manifest says the load gave
+    the source no reference; a task whose targets are the docs' keeps them."""
+    from tests.data.test_formats_lm_eval import IFEVAL_DATE, ifeval_and_gsm
+
+    ifeval_and_gsm(tmp_path / "data")
+    before = load_one(tmp_path / "data")
+    out = tmp_path / "records.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    manifest = json.loads(out.with_name(out.name + MANIFEST_SUFFIX).read_text(encoding="utf-8"))
+    assert sorted((s["task"], s["references"]) for s in manifest["evaltui"]["sources"]) == [
+        ("gsm", True),
+        ("leaderboard_ifeval", False),
+    ]
+    again = load_one(out)
+    assert again.errors == []
+
+    def references(result: LoadResult) -> list[tuple[object, ...]]:
+        return sorted(result.generations.select("run", "prompt_id", "answer").rows())
+
+    assert references(again) == references(before)
+    assert references(again) == [
+        ("meta-llama/Llama-3.1-8B-Instruct", "gsm:0", "4"),
+        ("meta-llama/Llama-3.1-8B-Instruct", "leaderboard_ifeval:0", None),
+    ]
+    ifeval = again.generations.filter(pl.col("prompt_id") == "leaderboard_ifeval:0")
+    assert ifeval["vote_reference"].to_list() == [None]
+    assert [n for n in again.notes if "no reference answer" in n] == [
+        f"records.jsonl: samples_leaderboard_ifeval_{IFEVAL_DATE}.jsonl: no reference answer,"
+        f" as its original load gave none (see records.jsonl{MANIFEST_SUFFIX})"
+    ]

@@ -592,16 +592,28 @@ def _dict_score(field: str, value: dict[Any, Any], wanted: str | None) -> tuple[
     return chosen, value[by_name[chosen]], how
 
 
-def record_step(value: Any) -> int | None:
-    """A record's training step: verl's integer, or TRL's ``str(global_step)`` (its
-    ``log_completions`` table, every step's rows in one file), or a whole float (pandas writing
-    an integer column that has a gap); anything else is no step."""
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
+#: A checkpoint's name ending in its step, as RL trainers name their saves and a script copies
+#: into its records: verl's and OpenRLHF's ``global_step_100``, ``step-50``, ``ckpt_200``, the
+#: HF Trainer's ``checkpoint-500``, Megatron's ``iter_0001000``. The name is words; the step is
+#: the number that ends it.
+_CHECKPOINT_NAME = re.compile(r"([A-Za-z]+(?:[_\- ][A-Za-z]+)*)[_\- ]?(\d+)", re.ASCII)
+
+
+def step_parts(value: Any) -> tuple[int, str] | None:
+    """A record's training step and the checkpoint name it was written with ('' for a number):
+    verl's integer, TRL's ``str(global_step)`` (its ``log_completions`` table, every step's rows
+    in one file), a whole float (pandas writing an integer column that has a gap), or a
+    checkpoint's name ending in its step (``global_step_100``); anything else is no step."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit():
+            return int(text), ""
+        named = _CHECKPOINT_NAME.fullmatch(text)
+        return (int(named[2]), named[1]) if named else None
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        return int(value), ""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        return value, ""
     return None
 
 
@@ -745,6 +757,13 @@ class PlainReader(Reader):
         dict_fields: set[str] = set()  # the first record's fields holding a dict
         told: set[str] = set()
         score_choice_told = options.score_field is not None
+        # A 'step' that is no step (a float, a word) leaves its record in the run without one;
+        # two such values that differ are told, and one step written under two checkpoint names
+        # (``actor_100``, ``critic_100``), not silently pooled.
+        unread_steps: list[str] = []  # the first few distinct such values (a fifth: more)
+        unread_lines: list[int] = []  # the first few lines of them
+        unread_count = 0
+        step_names: dict[int, dict[str, str]] = {}  # a step's checkpoint names: the value read
         choices_told = False
         # Without a flag, a file none of whose records has a score (or reference) field under any
         # name evaltui knows is told, with the names looked for and the fields it has instead.
@@ -796,11 +815,42 @@ class PlainReader(Reader):
                     for flag, names in looked_for.items()
                     if not any(_has(record, name) for name in names)
                 }
+            raw_step = record.get("step")
+            parts = step_parts(raw_step)
+            if parts is None and raw_step is not None:
+                unread_count += 1
+                if len(unread_lines) <= 5:
+                    unread_lines.append(line_no)
+                written = (stringify(raw_step) or "")[:60]  # a long value, cut
+                if len(unread_steps) < 5 and written not in unread_steps:
+                    unread_steps.append(written)
+            elif parts is not None and parts[1]:
+                spelled = step_names.setdefault(parts[0], {})
+                if len(spelled) < 4:
+                    spelled.setdefault(parts[1], str(raw_step).strip())
+            step = None if parts is None else parts[0]
             with rows.entry(errors, source, line_no):
-                for how in self._emit(record, line_no, offset, options, add, non_finite, nulls):
+                for how in self._emit(
+                    record, step, line_no, offset, options, add, non_finite, nulls
+                ):
                     if how not in told:
                         told.add(how)
                         notes.append(f"{source}: {how}")
+        if len(unread_steps) > 1:
+            notes.append(
+                f"{source}: a 'step' that is no number on {plural(unread_count, 'line')}"
+                f" ({first_few(unread_lines)}; {_quoted(unread_steps[:4])}"
+                f"{', …' if len(unread_steps) > 4 else ''}): read as no step,"
+                " their records one run (a number, or a checkpoint name ending in one such as"
+                " global_step_100, is a step of its own)"
+            )
+        for number, spelled in step_names.items():
+            if len(spelled) > 1:
+                notes.append(
+                    f"{source}: {_quoted(list(spelled.values()), 3)} are one step, {number} (a"
+                    " checkpoint name's ending number is its step): their records one run"
+                )
+                break
         if nulls:
             notes.append(
                 f"{source}: a null in the list of generations on {plural(len(nulls), 'line')}"
@@ -853,6 +903,7 @@ class PlainReader(Reader):
     @staticmethod
     def _emit(
         record: dict[str, Any],
+        step: int | None,
         line_no: int,
         offset: int,
         options: ReadOptions,
@@ -860,7 +911,8 @@ class PlainReader(Reader):
         non_finite: list[int],
         nulls: list[int],
     ) -> tuple[str, ...]:
-        """Add the record's generations; returns what the file's notes say about how.
+        """Add the record's generations (of its training ``step``, or None); returns what the
+        file's notes say about how.
         A NaN or infinite score is the generation's no score (:func:`_plain_score`); its line
         goes into ``non_finite`` for the file's note, and a line whose list of generations holds
         a null (an empty generation) into ``nulls``."""
@@ -944,7 +996,6 @@ class PlainReader(Reader):
         elif isinstance(record.get("finish_reason"), str):
             truncated = record["finish_reason"] == "length"
 
-        step = record_step(record.get("step"))
         # A reward (or a named reward of a dict of them) is higher-is-better, unless the key
         # read says otherwise (``"rewards": {"loss": …}``).
         higher = (
