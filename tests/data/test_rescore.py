@@ -31,6 +31,8 @@ from evaltui.data.rescore import (
     ScorerUnavailable,
     rescore,
     rescored_stats,
+    verdict_columns,
+    with_new_scores,
 )
 from tests.conftest import write_jsonl
 
@@ -724,3 +726,31 @@ def test_exact_says_where_the_tools_own_answer_lost_the_replys_and_reextract_rea
         main([*argv, "--scorer", "math-verify", "--reextract"])
     assert exited.value.code == 2
     assert "--reextract is for --scorer exact" in capsys.readouterr().err
+
+
+def test_reextract_writes_the_answer_it_scored(tmp_path: Path) -> None:
+    """--reextract scored OpenCompass's third reply right on 1,000, read from its text, yet
+    --generations wrote the tool's 000 as its ``extracted`` beside new_accuracy 1.0, and the
+    re-scored generations (the app's, --compare's) kept it: an answer that did not match its
+    verdict. Now the answer scored is ``extracted``, the tool's beside as ``stored_extracted``."""
+    per_gen = tmp_path / "g.csv"
+    argv = ["rescore", str(OPENCOMPASS), "--scorer", "exact", "--reextract", "-q", "--no-cache"]
+    assert main([*argv, "-o", str(tmp_path / "r.json"), "--generations", str(per_gen)]) == 0
+    rows = pl.read_csv(per_gen, infer_schema=False).sort("line")
+    assert rows.select("extracted", "stored_extracted", "new_accuracy").rows() == [
+        ("5", "5", "1.0"),
+        ("42", "42", "1.0"),
+        ("1,000", "000", "1.0"),
+    ]
+    assert rows["score_message"].to_list() == [None, None, READ_FROM_TEXT]
+
+    result = load([OPENCOMPASS], OPTS)
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False, reextract=True))
+    shown = with_new_scores(result.generations, rescored).sort("line")
+    assert shown["extracted"].to_list() == ["5", "42", "1,000"]
+    assert shown["stored_extracted"].to_list() == ["5", "42", "000"]
+    assert shown["vote_answer"].to_list()[2] == "1000"  # voted (maj@n) on the answer scored
+    # Without --reextract the stored answer is the one scored: nothing beside it.
+    plain = rescore(result, RescoreOptions("exact", use_cache=False))
+    assert "stored_extracted" not in with_new_scores(result.generations, plain).columns
+    assert "stored_extracted" not in verdict_columns(result.generations, plain).columns
