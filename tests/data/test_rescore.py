@@ -754,3 +754,35 @@ def test_reextract_writes_the_answer_it_scored(tmp_path: Path) -> None:
     plain = rescore(result, RescoreOptions("exact", use_cache=False))
     assert "stored_extracted" not in with_new_scores(result.generations, plain).columns
     assert "stored_extracted" not in verdict_columns(result.generations, plain).columns
+
+
+def test_reextract_counts_the_answers_it_scored_in_the_combined_json(tmp_path: Path) -> None:
+    """Two samples of one OpenCompass prompt, the tool's answers 000 and 1000: --reextract
+    read 1,000 and 1000, both right, yet -o's JSON counted the tool's answers (2 unique,
+    agreement 0.5) beside an accuracy of 1.0. Now its answers are the ones scored: one."""
+    predictions = tmp_path / "outputs" / "t1" / "predictions" / "m" / "toy_gsm8k.json"
+    results = tmp_path / "outputs" / "t1" / "results" / "m" / "toy_gsm8k.json"
+    prompt = "Question: A book costs $1,200 and is discounted by $200. What is the new price?"
+    replies = ["1,200 - 200 = 1,000 dollars.", "The new price is 1000."]
+    for path, data in (
+        (predictions, {"0": {"origin_prompt": prompt, "prediction": replies, "gold": "1000"}}),
+        (
+            results,
+            {
+                "accuracy": 50.0,
+                "details": [
+                    {"pred": ["000", "1000"], "answer": ["1000"] * 2, "correct": [False, True]}
+                ],
+            },
+        ),
+    ):
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "r.json"
+    argv = ["rescore", str(tmp_path / "outputs"), "--scorer", "exact", "-q", "--no-cache"]
+    assert main([*argv, "-o", str(out)]) == 0
+    (row,) = json.loads(out.read_text(encoding="utf-8"))
+    assert (row["average_accuracy"], row["n_unique_answers"], row["agreement"]) == (0.5, 2, 0.5)
+    assert main([*argv, "--reextract", "-o", str(out)]) == 0
+    (row,) = json.loads(out.read_text(encoding="utf-8"))
+    assert (row["average_accuracy"], row["n_unique_answers"], row["agreement"]) == (1.0, 1, 1.0)
