@@ -112,6 +112,10 @@ SCORED_ON_FORMAT_ANSWER = (
 READ_FROM_TEXT = "the answer read from the text, not the one the format's scorer extracted"
 """The message of an `exact` verdict under ``--reextract`` on a generation whose answer read
 from its text differs from the one its format's scorer extracted (or found none where it had)."""
+NEW_EXTRACTED = "new_extracted"
+"""The column of a re-score's scores holding the answer each verdict was made on, where it is
+not the stored ``extracted`` (``exact --reextract``: the answer read from the text); absent
+otherwise. :func:`with_new_scores` and :func:`verdict_columns` show it as ``extracted``."""
 ANSWER_SCORERS = frozenset({"exact", "math-verify"})
 """The scorers that read only a generation's answer: they score a format's extracted answer when
 the text is not the model's (:data:`FROM_ANSWER`). A user scorer reads the text: it gets none."""
@@ -407,6 +411,9 @@ def _exact_scores(
         .when(reread)
         .then(pl.lit(READ_FROM_TEXT))
     )
+    # Under --reextract the answer each verdict was made on (read from the text, or the
+    # format's where the text held none): what a re-scored generation shows and is written with.
+    answers = [pl.col("extracted").alias(NEW_EXTRACTED)] if reextract else []
     return generations.select(
         pl.when(pl.col("answer").is_null() | absent.is_not_null())
         .then(None)
@@ -422,6 +429,7 @@ def _exact_scores(
         .then(pl.lit(None, dtype=pl.String))
         .otherwise(pl.coalesce(absent, given))
         .alias("score_message"),
+        *answers,
     )
 
 
@@ -833,6 +841,8 @@ def _widen(part: Rescored, generations: pl.DataFrame, inside: pl.Series) -> Resc
         "score_status": pl.repeat(OUT_OF_SCOPE, n, dtype=pl.String, eager=True),
         "score_message": pl.repeat(None, n, dtype=pl.String, eager=True),
     }
+    if NEW_EXTRACTED in part.scores.columns:  # out of scope: the stored answer, as its score
+        keep[NEW_EXTRACTED] = generations["extracted"].cast(pl.String)
     if "new_prompt_score" in part.scores.columns:
         keep["new_prompt_score"] = (
             generations["prompt_score"].cast(pl.Float64)
@@ -1398,6 +1408,16 @@ def with_new_scores(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFra
     )
     if "new_prompt_score" in rescored.scores.columns:  # lm-eval: the doc's own metric, re-applied
         new = new.with_columns(rescored.scores["new_prompt_score"].alias("prompt_score"))
+    if NEW_EXTRACTED in rescored.scores.columns:
+        # The answer each verdict was made on (--reextract: read from the text): shown, and
+        # voted on (maj@n), not the format's that no verdict read. The stored one is beside.
+        new = fill_vote_answers(
+            new.with_columns(
+                pl.col("extracted").alias("stored_extracted"),
+                rescored.scores[NEW_EXTRACTED].alias("extracted"),
+                pl.lit(None, dtype=pl.String).alias("vote_answer"),
+            )
+        )
     if not is_lm_eval_scorer(rescored.scorer) and "metric" in new.columns:
         # Any other scorer's score is its own measure, not the stored metric's: re-scored by
         # `exact`, an lm-eval `mae` run's 0/1 verdicts were read as mae values where lower is
@@ -1666,7 +1686,16 @@ def new_stats(
 
 
 def verdict_columns(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFrame:
-    """Per generation, for a per-generation export: where it came from, both scores, the status."""
+    """Per generation, for a per-generation export: where it came from, the answer scored, both
+    scores, the status. Where the re-score read its answers again (``exact --reextract``), the
+    answer scored is ``extracted`` and the format's is beside as ``stored_extracted`` (the
+    message says which verdicts read the text: :data:`READ_FROM_TEXT`)."""
+    answer: list[str | pl.Expr] = ["extracted"]
+    if NEW_EXTRACTED in rescored.scores.columns:
+        answer = [
+            pl.lit(rescored.scores[NEW_EXTRACTED]).alias("extracted"),
+            pl.col("extracted").alias("stored_extracted"),
+        ]
     return generations.select(
         "run",
         "source",
@@ -1674,7 +1703,7 @@ def verdict_columns(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFra
         "prompt_id",
         "sample",
         "answer",
-        "extracted",
+        *answer,
         pl.col("accuracy").alias("stored_accuracy"),
     ).with_columns(
         rescored.scores["new_accuracy"],

@@ -31,6 +31,8 @@ from evaltui.data.rescore import (
     ScorerUnavailable,
     rescore,
     rescored_stats,
+    verdict_columns,
+    with_new_scores,
 )
 from tests.conftest import write_jsonl
 
@@ -724,3 +726,63 @@ def test_exact_says_where_the_tools_own_answer_lost_the_replys_and_reextract_rea
         main([*argv, "--scorer", "math-verify", "--reextract"])
     assert exited.value.code == 2
     assert "--reextract is for --scorer exact" in capsys.readouterr().err
+
+
+def test_reextract_writes_the_answer_it_scored(tmp_path: Path) -> None:
+    """--reextract scored OpenCompass's third reply right on 1,000, read from its text, yet
+    --generations wrote the tool's 000 as its ``extracted`` beside new_accuracy 1.0, and the
+    re-scored generations (the app's, --compare's) kept it: an answer that did not match its
+    verdict. Now the answer scored is ``extracted``, the tool's beside as ``stored_extracted``."""
+    per_gen = tmp_path / "g.csv"
+    argv = ["rescore", str(OPENCOMPASS), "--scorer", "exact", "--reextract", "-q", "--no-cache"]
+    assert main([*argv, "-o", str(tmp_path / "r.json"), "--generations", str(per_gen)]) == 0
+    rows = pl.read_csv(per_gen, infer_schema=False).sort("line")
+    assert rows.select("extracted", "stored_extracted", "new_accuracy").rows() == [
+        ("5", "5", "1.0"),
+        ("42", "42", "1.0"),
+        ("1,000", "000", "1.0"),
+    ]
+    assert rows["score_message"].to_list() == [None, None, READ_FROM_TEXT]
+
+    result = load([OPENCOMPASS], OPTS)
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False, reextract=True))
+    shown = with_new_scores(result.generations, rescored).sort("line")
+    assert shown["extracted"].to_list() == ["5", "42", "1,000"]
+    assert shown["stored_extracted"].to_list() == ["5", "42", "000"]
+    assert shown["vote_answer"].to_list()[2] == "1000"  # voted (maj@n) on the answer scored
+    # Without --reextract the stored answer is the one scored: nothing beside it.
+    plain = rescore(result, RescoreOptions("exact", use_cache=False))
+    assert "stored_extracted" not in with_new_scores(result.generations, plain).columns
+    assert "stored_extracted" not in verdict_columns(result.generations, plain).columns
+
+
+def test_reextract_counts_the_answers_it_scored_in_the_combined_json(tmp_path: Path) -> None:
+    """Two samples of one OpenCompass prompt, the tool's answers 000 and 1000: --reextract
+    read 1,000 and 1000, both right, yet -o's JSON counted the tool's answers (2 unique,
+    agreement 0.5) beside an accuracy of 1.0. Now its answers are the ones scored: one."""
+    predictions = tmp_path / "outputs" / "t1" / "predictions" / "m" / "toy_gsm8k.json"
+    results = tmp_path / "outputs" / "t1" / "results" / "m" / "toy_gsm8k.json"
+    prompt = "Question: A book costs $1,200 and is discounted by $200. What is the new price?"
+    replies = ["1,200 - 200 = 1,000 dollars.", "The new price is 1000."]
+    for path, data in (
+        (predictions, {"0": {"origin_prompt": prompt, "prediction": replies, "gold": "1000"}}),
+        (
+            results,
+            {
+                "accuracy": 50.0,
+                "details": [
+                    {"pred": ["000", "1000"], "answer": ["1000"] * 2, "correct": [False, True]}
+                ],
+            },
+        ),
+    ):
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "r.json"
+    argv = ["rescore", str(tmp_path / "outputs"), "--scorer", "exact", "-q", "--no-cache"]
+    assert main([*argv, "-o", str(out)]) == 0
+    (row,) = json.loads(out.read_text(encoding="utf-8"))
+    assert (row["average_accuracy"], row["n_unique_answers"], row["agreement"]) == (0.5, 2, 0.5)
+    assert main([*argv, "--reextract", "-o", str(out)]) == 0
+    (row,) = json.loads(out.read_text(encoding="utf-8"))
+    assert (row["average_accuracy"], row["n_unique_answers"], row["agreement"]) == (1.0, 1, 1.0)

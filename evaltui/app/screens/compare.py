@@ -399,6 +399,7 @@ class CompareScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text("comparing…"), id="compare-headline")
         yield Static(self.labels_text(), id="compare-labels")
+        yield Static(Text(""), id="compare-warnings")
         with Horizontal(id="compare-top"):
             yield Static(Text(""), id="compare-details")
             yield Static(Text(""), id="compare-transitions")
@@ -429,6 +430,18 @@ class CompareScreen(Screen[None]):
             return
         self.post_message(self.Ready(comparison, None))
 
+    def show_warnings(self, width: int = 0) -> None:
+        """What ``evaltui compare`` warns of that nothing else here says, one line each cut to
+        the screen (``width``: its columns): the two runs' scores not the same metric, or of
+        different kinds (the headline gives why there is no delta, the counts the prompts in
+        both runs and the ids that disagree)."""
+        width = width or self.size.width or self.app.size.width
+        said = [self.comparison.kinds_warning()] if self.comparison is not None else []
+        lines = [one_line(line, max(8, width - 2)) for line in said if line]
+        warnings = self.query_one("#compare-warnings", Static)
+        warnings.update(Text("\n".join(lines)))
+        warnings.display = bool(lines)
+
     def on_compare_screen_ready(self, message: Ready) -> None:
         if not self.is_attached:
             # Compared again after a followed update, the app quitting meanwhile: nothing to
@@ -449,6 +462,7 @@ class CompareScreen(Screen[None]):
                     "runs, esc goes back"
                 )
                 self.comparison = None
+                self.show_warnings()
                 self.rows = self.rows.clear()
                 for selector in ("#compare-details", "#compare-transitions", "#compare-status"):
                     self.query_one(selector, Static).update(Text(""))
@@ -464,6 +478,7 @@ class CompareScreen(Screen[None]):
             self.sort = ("delta", lower)
         self.refresh_bindings()  # g/i say "Lower"/"Higher" when no direction is known
         self.query_one("#compare-headline", Static).update(Text(headline(message.comparison)))
+        self.show_warnings()
         self.query_one("#compare-details", Static).update(Text(counts_text(message.comparison)))
         self.query_one("#compare-transitions", Static).update(
             Text(transitions_text(message.comparison))
@@ -495,7 +510,12 @@ class CompareScreen(Screen[None]):
         # Above the table: the headline and labels (wrapped), the status line; below: the footer.
         chrome = sum(
             self.query_one(selector, Static).outer_size.height
-            for selector in ("#compare-headline", "#compare-labels", "#compare-status")
+            for selector in (
+                "#compare-headline",
+                "#compare-labels",
+                "#compare-warnings",
+                "#compare-status",
+            )
         )
         if self.comparison is not None:
             # Wrapped here, between whole items, to the room each has (less their padding).
@@ -687,6 +707,7 @@ class CompareScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         # The labels and the prompt column follow the terminal's width.
         self.query_one("#compare-labels", Static).update(self.labels_text(event.size.width))
+        self.show_warnings(event.size.width)
         self.show()
         self.call_after_refresh(self.fit_top)
 

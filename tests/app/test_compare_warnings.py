@@ -1,0 +1,74 @@
+"""The compare screen says what ``evaltui compare`` warns of: two runs scored by different
+metrics were compared on it with no word of it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from evaltui.app.screens.compare import CompareScreen
+from tests.app.conftest import settle, write_evals
+from tests.app.test_wide_text_cells import screen_lines
+
+LONG_A = "meta-llama__Meta-Llama-3.1-70B-Instruct"
+LONG_B = "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B"
+
+
+def two_metrics(root: Path) -> Path:
+    """Two runs of 6 prompts × 4 samples, one scored by exact_match, the other by f1 (0/1)."""
+    for run, metric in ((LONG_A, "exact_match"), (LONG_B, "f1[red]\x1b[31m")):
+        (root / run).mkdir(parents=True)
+        lines = [
+            json.dumps(
+                {
+                    "prompt": f"Problem {p}",
+                    "gen": "so \\boxed{1}",
+                    "answer": "1",
+                    "accuracy": {metric: float((p + s + len(metric)) % 2)},
+                }
+            )
+            for p in range(6)
+            for s in range(4)
+        ]
+        (root / run / "s.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+async def test_compare_screen_warns_of_two_metrics(tmp_path: Path, make_app: Any) -> None:
+    """At 80x24: the warning `evaltui compare` prints is one line on the screen, its metric's
+    name (untrusted) literal with its control character made visible; the table keeps rows."""
+    app = make_app(two_metrics(tmp_path / "runs"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.pause()
+        lines = [line.rstrip() for line in screen_lines(app)]
+        warned = [line for line in lines if "not the same metric" in line]
+        assert len(warned) == 1, lines
+        # Run A (the first in the app's order) is the f1 one: its name as written, made visible.
+        assert (
+            warned[0]
+            .strip()
+            .startswith(
+                "warning: the two runs' scores are not the same metric: f1[red]\u241b[31m: "
+            )
+        ), warned
+        assert warned[0].endswith("…") and len(warned[0]) <= 80, warned
+        assert sum("Problem " in line for line in lines) == 6, lines  # every row still shown
+
+
+async def test_compare_screen_of_one_metric_has_no_warning_line(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """Two runs of one score: no warning, and no line kept for one."""
+    app = make_app(write_evals(tmp_path / "evals"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        assert not app.screen.query_one("#compare-warnings").display
+        assert not any("warning:" in line for line in screen_lines(app))
