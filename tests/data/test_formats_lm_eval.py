@@ -1689,12 +1689,15 @@ def test_a_constant_text_doc_to_target_is_no_reference(tmp_path: Path) -> None:
         " target is blank (' '), no reference: a placeholder no reply could match"
         " (truthfulqa_gen's ' ': its process_results scores each reply from the doc)"
     ]
-    # A doc_to_target naming a doc field (gsm's "answer") or a template keeps the targets.
+    # A doc_to_target naming a doc field (gsm's "answer"), a template or a function (`!function
+    # utils.f`, written by lm-eval's serialize_function as its source or, failing that, str())
+    # keeps the targets.
     date = IFEVAL_DATE
     runs = ifeval_and_gsm(tmp_path / "named")
     results = runs / f"results_{date}.json"
     configs = json.loads(results.read_text())
-    for target in ("answer", "{{answer}}", " "):
+    function = "def doc_to_target(doc):\n    return doc['answer']\n"
+    for target in ("answer", "{{answer}}", function, "<function f at 0x7f>", " "):
         configs["configs"]["gsm"] = {**configs["configs"]["leaderboard_ifeval"]}
         configs["configs"]["gsm"]["doc_to_target"] = target
         results.write_text(json.dumps(configs))

@@ -280,14 +280,27 @@ def _constant_target(config: Any, docs: list[Any]) -> int | str | None:
         return None
     if isinstance(target, int):
         return target
+    docs = [doc for doc in docs if isinstance(doc, dict)]
     if (
         isinstance(target, str)
+        and docs  # the doc's fields are known
         and "{{" not in target
         and "{%" not in target
-        and not any(isinstance(doc, dict) and target in doc for doc in docs)
+        and not _serialized_callable(target)
+        and not any(target in doc for doc in docs)
     ):
         return target
     return None
+
+
+def _serialized_callable(text: str) -> bool:
+    """Whether a results config's value is a function as lm-eval's ``TaskConfig.to_dict``
+    writes one (``serialize_function``): its source (``inspect.getsource``: whole lines, ending
+    in a newline) or, where that fails, ``str(value)`` (``<function f at 0x…>``,
+    ``functools.partial(<function …>)``). A ``doc_to_target: !function utils.f`` is one."""
+    return bool(text.strip()) and (
+        text.endswith("\n") or text.startswith(("<function", "<bound method", "functools.partial("))
+    )
 
 
 def _directions(results: dict[str, Any] | None, task: str) -> dict[str, bool]:
