@@ -324,7 +324,9 @@ def test_metric_on_a_published_truthfulqa_gen_file(tmp_path: Path) -> None:
     assert len(found) == 1
     lines = [json.loads(line) for line in found[0].read_text(encoding="utf-8").splitlines()]
     result = READER.read(found[0], found[0].name, ReadOptions(metric="bleu_acc"))
-    assert result.errors == [] and result.notes == []
+    # Its results file beside it says doc_to_target " ": no reference, one note (readers36).
+    assert result.errors == [] and len(result.notes) == 1
+    assert "constant doc_to_target (' '), no reference" in result.notes[0]
     frame = result.frame
     assert frame["metric"].unique().to_list() == ["bleu_acc"]
     assert frame["accuracy"].to_list() == [float(r["bleu_acc"]) for r in lines]
@@ -1649,12 +1651,59 @@ def test_a_constant_doc_to_target_of_a_task_scored_by_its_own_function_is_no_ref
     assert [n for n in result.notes if "doc_to_target" in n] == [
         f"meta-llama__Llama-3.1-8B-Instruct/samples_leaderboard_ifeval_{date}.jsonl:"
         " leaderboard_ifeval: every doc's target is the task's constant doc_to_target (0),"
-        " no reference: its process_results scores each reply on its own"
+        " no reference: its process_results scores each reply from the doc, not from the target"
     ]
     # Without the results file nothing says the 0 is a placeholder: it stays the target.
     (folder / f"results_{date}.json").unlink()
     alone = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
     assert alone.generations.sort("prompt_id")["answer"].to_list() == ["4", "0"]
+
+
+def test_a_constant_text_doc_to_target_is_no_reference(tmp_path: Path) -> None:
+    # lm-eval's truthfulqa_gen says `doc_to_target: " "` and its process_results scores each
+    # reply against the doc's correct_answers and incorrect_answers (lm_eval/tasks/truthfulqa/
+    # truthfulqa_gen.yaml, utils.py): doc_to_target renders a text that names no doc field as a
+    # Jinja template, which " " is itself. Every prompt's reference was ' ' (the published
+    # 0.4.8 run, its results file beside it). A text that names a doc field, or a template,
+    # keeps its targets.
+    real = FIXTURES.parents[1] / "real_world" / "lm_eval" / "lm-evaluation-harness" / "results"
+    folder = tmp_path / "tq"
+    folder.mkdir()
+    for path in real.glob("*truthfulqa_gen_*"):
+        shutil.copy(path, folder)
+    result = load([folder], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations
+    assert gens.height == 20 and gens["answer"].null_count() == 20
+    assert [n for n in result.notes if "doc_to_target" in n] == [
+        "samples_truthfulqa_gen_2025-05-31T14-30-51.983293.jsonl: truthfulqa_gen: every doc's"
+        " target is the task's constant doc_to_target (' '), no reference: its process_results"
+        " scores each reply from the doc, not from the target"
+    ]
+    # Without its results file the blank target is no reference either (no reply matches it).
+    next(folder.glob("truthfulqa_gen_neo125_*.json")).unlink()
+    alone = load([folder], LoadOptions(tokenize=False, use_cache=False))
+    assert alone.errors == [] and alone.generations["answer"].null_count() == 20
+    assert [n for n in alone.notes if "blank" in n] == [
+        "samples_truthfulqa_gen_2025-05-31T14-30-51.983293.jsonl: truthfulqa_gen: 20 docs whose"
+        " target is blank (' '), no reference: a placeholder no reply could match"
+        " (truthfulqa_gen's ' ': its process_results scores each reply from the doc)"
+    ]
+    # A doc_to_target naming a doc field (gsm's "answer"), a template or a function (`!function
+    # utils.f`, written by lm-eval's serialize_function as its source or, failing that, str())
+    # keeps the targets.
+    date = IFEVAL_DATE
+    runs = ifeval_and_gsm(tmp_path / "named")
+    results = runs / f"results_{date}.json"
+    configs = json.loads(results.read_text())
+    function = "def doc_to_target(doc):\n    return doc['answer']\n"
+    for target in ("answer", "{{answer}}", function, "<function f at 0x7f>", " "):
+        configs["configs"]["gsm"] = {**configs["configs"]["leaderboard_ifeval"]}
+        configs["configs"]["gsm"]["doc_to_target"] = target
+        results.write_text(json.dumps(configs))
+        again = load([runs], LoadOptions(tokenize=False, use_cache=False))
+        answer = again.generations.filter(pl.col("prompt_id") == "gsm:0")["answer"].to_list()
+        assert answer == ([None] if target == " " else ["4"]), target
 
 
 def test_exact_keeps_a_filters_invalid_as_no_answer_and_reextract_reads_the_text(

@@ -1575,3 +1575,31 @@ def test_a_long_json_opening_like_clp_without_pred_label_is_not_claimed_when_who
     path.write_text(json.dumps({"0": {"testing input": "a", "other": 1}}), encoding="utf-8")
     found = detect(path).reader
     assert found is None or found.name != "opencompass"
+
+
+def test_aisbench_ppl_lines_are_the_labels_shared_prompt_scored_by_their_label() -> None:
+    # AISBench's PPLInferencer (after its 2025-12 refactoring) writes each item as one line:
+    # origin_prompt the list of every label's prompt (the question, then "Answer: A", …),
+    # ppl_list each label's perplexity, prediction the label of least (fixture README). The
+    # prompt read the four prompts joined, four copies of the question, and with no results/
+    # beside it the lines were 'generations unscored', while an OpenCompass PPL entry is scored
+    # by prediction == gold (AccEvaluator's verdict). Now the labels' shared beginning, the
+    # label the model's answer, scored by the gold, with a note.
+    folder = FIXTURES / "aisbench" / "ppl"
+    result = load([folder], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "gen", "extracted", "answer", "accuracy").rows() == [
+        ("ceval-toy:0", "B", "B", "B", 1.0),
+        ("ceval-toy:1", "B", "B", "A", 0.0),
+    ]
+    assert gens["prompt"].to_list() == [
+        "Question: Which number is 2+2?\nA. 3\nB. 4\nC. 5\nD. 22\nAnswer:",
+        "Question: Which city is the capital of France?\nA. Paris\nB. Lyon\nC. Nice\nD. Lille"
+        "\nAnswer:",
+    ]
+    assert [n.split(": ", 1)[1] for n in result.notes] == [
+        "2 PPL lines (PPLInferencer: each label's prompt scored by perplexity, the prediction"
+        " the label of least): the prompt shown is the beginning the labels' prompts share, up"
+        " to its last space or line break"
+    ]

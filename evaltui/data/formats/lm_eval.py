@@ -263,17 +263,44 @@ def _task_name(path: Path, results: dict[str, Any] | None) -> str:
     return stem
 
 
-def _constant_target(config: Any) -> int | None:
-    """The task's ``doc_to_target`` when it is a number that reads nothing of the doc, in a
-    generative task its own ``process_results`` scores (ifeval's ``doc_to_target: 0``): every
-    doc's target is that placeholder, no reference. None for any other task (a template or a
-    field names the doc's reference; a multiple-choice index is a choice)."""
+def _constant_target(config: Any, docs: list[Any]) -> int | str | None:
+    """The task's ``doc_to_target`` when it is a constant that reads nothing of the doc, in a
+    generative task its own ``process_results`` scores: every doc's target is that placeholder,
+    no reference. A number (ifeval's ``doc_to_target: 0``), or a text that is no template and
+    names no field of the doc (truthfulqa_gen's ``" "``, scored against the doc's
+    correct_answers): lm-eval's ``doc_to_target`` returns a number as it is, a doc field's
+    value, else the text rendered as a Jinja template, which a text without ``{{``/``{%`` is
+    itself. ``docs``: the records' docs (the task's features after process_docs). None for any
+    other task (a template or a field names the doc's reference; a multiple-choice index is a
+    choice)."""
     if not isinstance(config, dict) or config.get("output_type") != "generate_until":
         return None
     target = config.get("doc_to_target")
-    if isinstance(target, bool) or not isinstance(target, int) or not config.get("process_results"):
+    if not config.get("process_results") or isinstance(target, bool):
         return None
-    return target
+    if isinstance(target, int):
+        return target
+    docs = [doc for doc in docs if isinstance(doc, dict)]
+    if (
+        isinstance(target, str)
+        and docs  # the doc's fields are known
+        and "{{" not in target
+        and "{%" not in target
+        and not _serialized_callable(target)
+        and not any(target in doc for doc in docs)
+    ):
+        return target
+    return None
+
+
+def _serialized_callable(text: str) -> bool:
+    """Whether a results config's value is a function as lm-eval's ``TaskConfig.to_dict``
+    writes one (``serialize_function``): its source (``inspect.getsource``: whole lines, ending
+    in a newline) or, where that fails, ``str(value)`` (``<function f at 0x…>``,
+    ``functools.partial(<function …>)``). A ``doc_to_target: !function utils.f`` is one."""
+    return bool(text.strip()) and (
+        text.endswith("\n") or text.startswith(("<function", "<bound method", "functools.partial("))
+    )
 
 
 def _directions(results: dict[str, Any] | None, task: str) -> dict[str, bool]:
@@ -938,7 +965,7 @@ class LmEvalReader(Reader):
                     LoadError(source, line, f"not an lm-eval sample record (missing {missing})")
                 )
         directions = _directions(results, task)
-        constant = _constant_target(config)
+        constant = _constant_target(config, [r.get("doc") for _l, _o, r in records])
         unnamed = self._unnamed_filters(records, filter_names)
         rows = Rows()
         doc_level: dict[str, str] = {}  # "filter: metric" -> how per-generation scores were found
@@ -956,15 +983,27 @@ class LmEvalReader(Reader):
         labelled: dict[str, int] = {}  # the doc field labelling several true choices -> docs
         mass = 0  # ... of those docs whose score is a fraction (probability mass), no verdict
         no_gold = 0  # ... of them whose gold choice cannot be
+        blank: dict[str, int] = {}  # blank targets (repr) -> generated docs with it, no reference
         for line, offset, record in records:
             with rows.entry(errors, source, line):
                 filter_name = record.get("filter")
                 if not isinstance(filter_name, str):
                     filter_name = unnamed.get(line)
                 run = model if filter_name in (None, "none") else f"{model} · {filter_name}"
+                target = record.get("target")
+                # A blank target of a generated reply (truthfulqa_gen's " " read without its
+                # results file) is a placeholder too: no reply could match it.
+                is_blank = (
+                    isinstance(target, str)
+                    and not target.strip()
+                    and not _is_loglikelihood(record)
+                    and not _is_rolling(record)
+                )
+                if is_blank and constant is None:
+                    blank[repr(target)] = blank.get(repr(target), 0) + 1
                 try:
                     found = self._rows(
-                        record, task, directions, options.metric, constant is not None
+                        record, task, directions, options.metric, constant is not None or is_blank
                     )
                 except RECORD_ERRORS as exc:
                     errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
@@ -1015,7 +1054,14 @@ class LmEvalReader(Reader):
         if constant is not None and records:
             notes.append(
                 f"{source}: {task}: every doc's target is the task's constant doc_to_target"
-                f" ({constant}), no reference: its process_results scores each reply on its own"
+                f" ({constant!r}), no reference: its process_results scores each reply from the doc,"
+                " not from the target"
+            )
+        if blank:
+            notes.append(
+                f"{source}: {task}: {plural(sum(blank.values()), 'doc')} whose target is blank"
+                f" ({', '.join(blank)}), no reference: a placeholder no reply could match"
+                " (truthfulqa_gen's ' ': its process_results scores each reply from the doc)"
             )
         for item, how in sorted(doc_level.items()):
             notes.append(f"{source}: {task} / {item} scores the whole document: {how}")

@@ -63,7 +63,7 @@ def _metrics(record: dict[str, Any], wanted: str | None) -> Iterator[tuple[str, 
             yield name, score
 
 
-def _context(prompts: list[str], truth: Any) -> tuple[str, bool]:
+def common_context(prompts: list[str], truth: Any) -> tuple[str, bool]:
     """The context the prompts share, and whether it is exact (else a guess).
 
     The harness wrote each request's context and continuation joined (``"".join``), so where
@@ -136,7 +136,7 @@ class LmEvalWriteOutReader(ContainerReader):
                 elif len(set(prompts)) > 1 and all(_is_number(v) for v in logits):
                     # multiple choice: one log-likelihood per choice, the context shared
                     choices += 1
-                    prompt, exact = _context(prompts, truth)
+                    prompt, exact = common_context(prompts, truth)
                     guessed += not exact
                     options_text = [p[len(prompt) :] for p in prompts]
                     values = [float(v) for v in logits if isinstance(v, int | float)]

@@ -65,6 +65,7 @@ from evaltui.data.formats.base import (
     to_score,
     turns_text,
 )
+from evaltui.data.formats.lm_eval_write_out import common_context
 from evaltui.data.formats.plain import GEN_JOIN, first_record, parse_json_lines
 from evaltui.data.formats.plain_document import at_entry_lines
 from evaltui.data.schema import LoadError
@@ -320,6 +321,25 @@ def prompt_text(origin: Any) -> str:
         ]
         return turns_text(turns, _USER_ROLES) or ""
     return origin if isinstance(origin, str) else stringify(origin) or ""
+
+
+def _ppl_line(record: dict[str, Any]) -> bool:
+    """An AISBench PPLInferencer line (``PPLInferencerOutputHandler.get_prediction_result``):
+    ``origin_prompt`` the list of each label's prompt, ``ppl_list`` each label's perplexity
+    (``{label, ppl}``), ``prediction`` the label of least perplexity, ``gold`` the label."""
+    found = record.get("ppl_list")
+    return isinstance(found, list) and isinstance(record.get("origin_prompt"), list)
+
+
+def _ppl_prompt(record: dict[str, Any]) -> str:
+    """An AISBench PPL line's prompt: the beginning its labels' prompts share, up to its last
+    space or line break (:func:`common_context`: the question, each label's text after it); a
+    single prompt is itself."""
+    texts = [prompt_text(p) for p in record["origin_prompt"]]
+    if len(texts) < 2:
+        return texts[0] if texts else ""
+    context = common_context(texts, None)[0]
+    return context if context.strip() else texts[0]
 
 
 def _origin_prompt(entry: dict[str, Any]) -> Any:
@@ -732,7 +752,9 @@ class AISBenchReader(Reader):
                 else None
             )
             if by_position is None:
-                unscored.append(f"{abbr}" if complete else f"{abbr} (incomplete)")
+                if not all(_ppl_line(r) for m in members for _l, _o, r in samples[m]):
+                    # PPL lines are scored by their label, as without details (below).
+                    unscored.append(f"{abbr}" if complete else f"{abbr} (incomplete)")
                 continue
             for index, member in enumerate(members):
                 for replica in range(len(samples[member])):
@@ -754,6 +776,7 @@ class AISBenchReader(Reader):
                 )
             notes.append(f"{source}: {why}: generations unscored")
         conversations = 0
+        ppl_lines = 0  # PPLInferencer lines (each label's prompt scored by perplexity)
         for item in items:
             turns = turns_of[item]
             conversations += 1 if turns else 0
@@ -779,13 +802,23 @@ class AISBenchReader(Reader):
                     )
                     prediction = record["prediction"]
                     gold, aliases = _gold(record.get("gold"))
+                    prompt = prompt_text(record.get("origin_prompt"))
+                    if _ppl_line(record):
+                        # Each label's prompt scored by perplexity: the prompt is what they
+                        # share; the prediction, the label of least, is the model's answer,
+                        # scored by the gold without details, as an OpenCompass PPL entry is.
+                        prompt = _ppl_prompt(record)
+                        ppl_lines += 1
+                        pred = pred if pred is not None else stringify(prediction)
+                        if correct is None and gold is not None:
+                            correct = 1.0 if stringify(prediction) in (aliases or [gold]) else 0.0
                     rows.add(
                         run=run,
                         source=source,
                         line=line,
                         offset=offset,
                         prompt_id=f"{item[0]}:{item[1]}",
-                        prompt=prompt_text(record.get("origin_prompt")),
+                        prompt=prompt,
                         answer=answer if answer is not None else gold,
                         reference_aliases=aliases if answer is None else None,
                         gen=_output_text(prediction),
@@ -793,6 +826,12 @@ class AISBenchReader(Reader):
                         extracted=pred,
                         sample=replica,
                     )
+        if ppl_lines:
+            notes.append(
+                f"{source}: {plural(ppl_lines, 'PPL line')} (PPLInferencer: each label's prompt"
+                " scored by perplexity, the prediction the label of least): the prompt shown is"
+                " the beginning the labels' prompts share, up to its last space or line break"
+            )
         if conversations:
             notes.append(
                 f"{source}: {plural(conversations, 'conversation')} of several turns"
