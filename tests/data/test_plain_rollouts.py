@@ -553,3 +553,34 @@ def test_one_unread_step_for_every_record_is_not_told(tmp_path: Path) -> None:
     result = PlainReader().read(path, path.name, ReadOptions())
     assert result.frame["run"].unique().to_list() == ["run"]
     assert result.notes == []
+
+
+def test_only_a_checkpoint_name_is_a_step_not_a_version_or_an_epoch(tmp_path: Path) -> None:
+    """Any word ending in a number was a step: ``v2`` (a version) was step 2 and ``epoch_3``
+    step 3, shown ``· step 2`` as if a checkpoint. Only the names RL trainers give their
+    checkpoints are steps (verl's ``global_step_100``, DeepSpeed's ``global_step100``, TRL's
+    ``checkpoint-500``, NeMo-Aligner's ``step=100``); other values are no step, told when they
+    differ, and a path holding a checkpoint's name is told the same way (its records one run)."""
+    path = tmp_path / "evals" / "rollouts.jsonl"
+    path.parent.mkdir()
+    steps = ["v2", "epoch_3", "global_step100", "step=100", "checkpoint-500", "/ckpt/global_step_7/actor"]
+    rows = [
+        {"prompt": "Q", "response": "4", "answer": "4", "reward": float(i), "step": step}
+        for i, step in enumerate(steps)
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    by_run = dict(result.frame.group_by("run").agg(pl.col("accuracy").mean()).iter_rows())
+    assert by_run == {
+        "evals": (0 + 1 + 5) / 3,  # v2, epoch_3 and the path: no step, told below
+        "evals · step 100": 2.5,  # global_step100 and step=100: one step, told below
+        "evals · step 500": 4.0,
+    }
+    assert result.notes == [
+        "rollouts.jsonl: a 'step' that is no number on 3 lines (1, 2, 6; 'v2', 'epoch_3',"
+        " '/ckpt/global_step_7/actor'): read as no step, their records one run (a number, or a"
+        " checkpoint name ending in one such as global_step_100, is a step of its own)",
+        "rollouts.jsonl: 'global_step100', 'step=100' are one step, 100 (a checkpoint name's"
+        " ending number is its step): their records one run",
+    ]

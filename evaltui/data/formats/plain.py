@@ -406,8 +406,13 @@ def run_name(file_name: str) -> str:
     Seeds are passes: ``qwen_seed0`` and ``qwen_seed1`` are one run ``qwen``. Sampling one model
     under several seeds is how n samples per prompt are drawn when each call gives one (the
     mean over seeds is what is reported, avg@n), like ``inference_0`` … ``inference_9``; as two
-    runs, maj@n, pass@k and the length plots of one model would be cut in two."""
+    runs, maj@n, pass@k and the length plots of one model would be cut in two.
+
+    A checkpoint's number is no pass: ``step_100`` and ``step_200`` (``global_step_100``,
+    ``ckpt_300``) are two checkpoints' runs, kept apart by their whole names."""
     stem = file_name.rsplit(".", 1)[0]
+    if _CHECKPOINT_FILE.fullmatch(stem):
+        return stem  # a checkpoint's step (step_100, step_200): two checkpoints, never one run
     return _PASS_NUMBER.sub("", stem).rstrip("-_. ")
 
 
@@ -592,18 +597,32 @@ def _dict_score(field: str, value: dict[Any, Any], wanted: str | None) -> tuple[
     return chosen, value[by_name[chosen]], how
 
 
-#: A checkpoint's name ending in its step, as RL trainers name their saves and a script copies
-#: into its records: verl's and OpenRLHF's ``global_step_100``, ``step-50``, ``ckpt_200``, the
-#: HF Trainer's ``checkpoint-500``, Megatron's ``iter_0001000``. The name is words; the step is
-#: the number that ends it.
-_CHECKPOINT_NAME = re.compile(r"([A-Za-z]+(?:[_\- ][A-Za-z]+)*)[_\- ]?(\d+)", re.ASCII)
+#: The words a checkpoint's name says before its step, as RL trainers name their saves and a
+#: script copies into its records or its file's name: verl's ``global_step_100``, DeepSpeed's
+#: (OpenRLHF's) ``global_step100``, the HF Trainer's (TRL's) ``checkpoint-500``, NeMo-Aligner's
+#: ``step=100``, ``step-50``, ``ckpt_200``. Other words ending in a number are no step: a
+#: version (``v2``), an epoch (``epoch_3``), a model (``qwen3``).
+_STEP_WORDS = r"global[_\- ]?step|step|ckpt|checkpoint"
+_STEP_NUMBER = r"[_\-= ]?(\d+)"
+#: A checkpoint's name ending in its step (Megatron's ``iter_0001000`` too, as a record's step:
+#: in a file's name ``iter`` is a sampling pass's, see :data:`_PASS_WORDS`); the step is the
+#: number that ends it.
+_CHECKPOINT_NAME = re.compile(
+    rf"({_STEP_WORDS}|iter|iteration){_STEP_NUMBER}", re.ASCII | re.IGNORECASE
+)
+#: A file's name ending in a checkpoint's (``model_global_step_100``, ``step_200``): its number is
+#: the checkpoint's, not a pass's (:func:`run_name`).
+_CHECKPOINT_FILE = re.compile(
+    rf"(?:^|.*[-_. ])(?:{_STEP_WORDS}){_STEP_NUMBER}", re.ASCII | re.IGNORECASE
+)
 
 
 def step_parts(value: Any) -> tuple[int, str] | None:
     """A record's training step and the checkpoint name it was written with ('' for a number):
     verl's integer, TRL's ``str(global_step)`` (its ``log_completions`` table, every step's rows
     in one file), a whole float (pandas writing an integer column that has a gap), or a
-    checkpoint's name ending in its step (``global_step_100``); anything else is no step."""
+    checkpoint's name ending in its step (``global_step_100``, ``checkpoint-500``, ``step=100``:
+    :data:`_CHECKPOINT_NAME`); anything else is no step (``v2``, ``epoch_3``, a path)."""
     if isinstance(value, str):
         text = value.strip()
         if text.isascii() and text.isdigit():
