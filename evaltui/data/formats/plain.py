@@ -275,7 +275,7 @@ _BAD_UTF8 = re.compile(
 #: its "a null or empty score on …" note.
 _NON_FINITE = re.compile(
     r"(?P<head>.*: a (?:NaN or infinite|null or empty) score on )(?P<count>[\d,]+) lines? "
-    r"\((?P<lines>\d+(?:, \d+)*)(?P<more>…?)\)(?P<tail>, as a script's json\.dumps .*)",
+    r"\((?P<lines>\d+(?:, \d+)*)(?P<more>…?)\)(?P<tail>, as .*)",
     re.DOTALL,
 )
 _NONE_OF = re.compile(r"(?P<head>.* none of its )(?P<count>\d+)(?P<tail> records.*)", re.DOTALL)
