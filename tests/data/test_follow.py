@@ -1881,3 +1881,30 @@ def test_the_last_look_reads_a_new_or_whole_read_files_cut_last_line_as_a_fresh_
     update = follower.poll(last=True)  # the new file: first seen by the last look
     assert update is not None
     assert_same(update.result, [data], opts)
+
+
+def test_a_followed_plain_files_null_scores_are_one_note_as_a_fresh_read_tells(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A null score's note, as a NaN's: lines appended to a followed file gave a note of their
+    own ('on 1 line (3)' beside 'on 1 line (1)'), where a fresh read says 'on 2 lines (1, 3)'."""
+    data = tmp_path / "data"
+    out = data / "m" / "gen.jsonl"
+    out.parent.mkdir(parents=True)
+
+    def line(i: int, score: str) -> bytes:
+        return (f'{{"prompt": "p{i}", "gen": "g", "answer": "1", "accuracy": {score}}}\n').encode()
+
+    out.write_bytes(line(0, "null") + line(1, "1"))
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    with out.open("ab") as handle:
+        handle.write(line(2, '""') + line(3, "0"))
+    follower.poll()
+    notes = [n for n in follower.result().notes if "null" in n]
+    assert notes == [n for n in load([data], opts).notes if "null" in n]
+    assert notes == [
+        "m/gen.jsonl: a null or empty score on 2 lines (1, 3), as a grader that gave none (or a"
+        " reward function that does not apply) writes: shown unscored"
+    ]

@@ -258,28 +258,50 @@ def test_a_first_line_past_the_bound_is_judged_by_its_keys_wherever_they_fall(
     assert found.reader is not None and found.reader.name == name, found.reason
 
 
-def test_a_first_line_longer_than_detection_reads_says_so_and_how_to_read_it(
+def huge_record(size: int) -> str:
+    """A record whose prompt of ``size`` bytes comes before its other keys (a long context, an
+    image inlined as base64): the keys read of it say nothing."""
+    return json.dumps({"prompt": "x" * size, "gen": "\\boxed{1}", "answer": "1", "accuracy": 1})
+
+
+def test_a_first_line_longer_than_detection_reads_is_judged_by_the_lines_after_it(
     tmp_path: Path,
 ) -> None:
-    """A first record longer than all detection reads (a 20 MB context, an image inlined as
-    base64) said only "no reader recognises this file", as of a file of another kind, though
-    --format plain reads it: the reason says why, and how."""
-    huge = json.dumps(
-        {
-            "prompt": "x" * (HEAD_BYTES + FIRST_LINES_BYTES),
-            "gen": "\\boxed{1}",
-            "answer": "1",
-            "accuracy": 1,
-        }
-    )
-    path = write(tmp_path / "long.jsonl", [huge, rollout(1)])
+    """A first record longer than all detection reads (8 MB) was skipped ("its first line is
+    longer than … detection reads": only --format plain read it), though every line after it is
+    an ordinary record: the line is skipped in chunks, never held whole, and the file is judged
+    by the lines after it. The long record is read with the others."""
+    path = write(tmp_path / "long.jsonl", [huge_record(HEAD_BYTES + FIRST_LINES_BYTES), rollout(1)])
     found = detect(path)
-    assert found.reader is None
-    assert found.reason == (
-        "no reader recognises this file (its first line is longer than the 8 MB detection"
+    assert found.reader is not None and found.reader.name == "plain", found.reason
+    options = LoadOptions(cache_dir=tmp_path / "cache", tokenize=False)
+    result = load([path], options)
+    assert result.errors == []
+    assert result.generations.height == 2
+
+
+def test_a_first_line_past_every_bound_or_alone_says_so_and_how_to_read_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What still cannot be detected says why, and how to read it anyway: a file that is one
+    long line, and one whose first line does not end within the bound detection looks that far
+    for its end (a 2 GB one-line file is not scanned to its end)."""
+    monkeypatch.setattr(formats, "FIRST_LINES_BYTES", 1024)
+    monkeypatch.setattr(formats, "SKIP_CHUNK", 4096)
+    monkeypatch.setattr(formats, "SKIP_LINE_BYTES", 64 * 1024)
+    reason = (
+        "no reader recognises this file (its first line is longer than the 0 MB detection"
         " reads of it: name its reader with --format, e.g. --format plain, or its fields with"
         " --prompt-field, --gen-field, --answer-field, --score-field)"
     )
-    assert detect(path, forced="plain").reader is not None
-    options = LoadOptions(cache_dir=tmp_path / "cache", tokenize=False, format="plain")
-    assert load([path], options).generations.height == 2
+    alone = write(tmp_path / "alone.jsonl", [huge_record(HEAD_BYTES + 1024)])
+    past = write(tmp_path / "past.jsonl", [huge_record(HEAD_BYTES + 1024 + 65 * 1024), rollout(1)])
+    within = write(
+        tmp_path / "within.jsonl", [huge_record(HEAD_BYTES + 1024 + 60 * 1024), rollout(1)]
+    )
+    for path in (alone, past):
+        found = detect(path)
+        assert (found.reader, found.reason) == (None, reason)
+        assert detect(path, forced="plain").reader is not None
+    found = detect(within)
+    assert found.reader is not None and found.reader.name == "plain", found.reason

@@ -553,3 +553,124 @@ def test_one_unread_step_for_every_record_is_not_told(tmp_path: Path) -> None:
     result = PlainReader().read(path, path.name, ReadOptions())
     assert result.frame["run"].unique().to_list() == ["run"]
     assert result.notes == []
+
+
+def test_only_a_checkpoint_name_is_a_step_not_a_version_or_an_epoch(tmp_path: Path) -> None:
+    """Any word ending in a number was a step: ``v2`` (a version) was step 2 and ``epoch_3``
+    step 3, shown ``· step 2`` as if a checkpoint. Only the names RL trainers give their
+    checkpoints are steps (verl's ``global_step_100``, DeepSpeed's ``global_step100``, TRL's
+    ``checkpoint-500``, NeMo-Aligner's ``step=100``); other values are no step, told when they
+    differ, and a path holding a checkpoint's name is told the same way (its records one run)."""
+    path = tmp_path / "evals" / "rollouts.jsonl"
+    path.parent.mkdir()
+    steps = [
+        "v2",
+        "epoch_3",
+        "global_step100",
+        "step=100",
+        "checkpoint-500",
+        "/ckpt/global_step_7/actor",
+    ]
+    rows = [
+        {"prompt": "Q", "response": "4", "answer": "4", "reward": float(i), "step": step}
+        for i, step in enumerate(steps)
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    by_run = dict(result.frame.group_by("run").agg(pl.col("accuracy").mean()).iter_rows())
+    assert by_run == {
+        "evals": (0 + 1 + 5) / 3,  # v2, epoch_3 and the path: no step, told below
+        "evals · step 100": 2.5,  # global_step100 and step=100: one step, told below
+        "evals · step 500": 4.0,
+    }
+    assert result.notes == [
+        "rollouts.jsonl: a 'step' that is no number on 3 lines (1, 2, 6; 'v2', 'epoch_3',"
+        " '/ckpt/global_step_7/actor'): read as no step, their records one run (a number, or a"
+        " checkpoint name ending in one such as global_step_100, is a step of its own)",
+        "rollouts.jsonl: 'global_step100', 'step=100' are one step, 100 (a checkpoint name's"
+        " ending number is its step): their records one run",
+    ]
+
+
+def trl_table(path: Path, *, summed: bool) -> Path:
+    """TRL's ``completions`` table (``GRPOTrainer._log``) saved as JSONL: since TRL 0.16 one
+    column per reward function under its ``__name__`` (a None, where a function does not apply,
+    written as null) and the ``advantage``; TRL 0.14–0.15 wrote the weighted sum as ``reward``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for step in (10, 20):
+        for prompt in ("What is 2+2?", "What is 3+3?"):
+            for completion, accuracy, form in (("<think>…</think>4", 1.0, 1.0), ("5", 0.0, None)):
+                row: dict[str, object] = {"step": str(step), "prompt": prompt}
+                row["completion"] = completion
+                if summed:
+                    row["reward"] = accuracy + (form or 0.0)
+                row |= {"accuracy_reward": accuracy, "format_reward": form, "advantage": 0.7}
+                rows.append(row)
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path
+
+
+def test_trl_reward_function_columns_score_and_metric_picks_another(tmp_path: Path) -> None:
+    """A TRL completions table of ``accuracy_reward`` and ``format_reward`` columns was unscored
+    ("none of its records has a score under a name evaltui knows"): the first function is the
+    score (a reward: higher is better), ``--metric`` scores by another, and a null (a function
+    that does not apply) is shown unscored, told with its lines."""
+    path = trl_table(tmp_path / "grpo" / "completions.jsonl", summed=False)
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    frame = result.frame
+    assert frame["accuracy"].to_list() == [1.0, 0.0] * 4
+    assert set(frame["metric"].to_list()) == {"accuracy_reward"}
+    assert set(frame["higher_is_better"].to_list()) == {True}
+    assert result.notes[0] == (
+        "completions.jsonl: scored by the reward function 'accuracy_reward'; its records also"
+        " have 'format_reward' (--metric format_reward to score by that instead); the reward"
+        " trained on, their weighted sum, is not in the file"
+    )
+    # the table holds no reference answer (said); a score it has
+    assert not any("has a score" in note for note in result.notes)
+    assert len(result.notes) == 2
+    picked = PlainReader().read(path, path.name, ReadOptions(metric="format_reward"))
+    assert picked.frame["accuracy"].to_list() == [1.0, None] * 4
+    assert set(picked.frame["metric"].to_list()) == {"format_reward"}
+    assert picked.notes[1] == (
+        "completions.jsonl: a null or empty score on 4 lines (2, 4, 6, 8), as a grader that gave"
+        " none (or a reward function that does not apply) writes: shown unscored"
+    )
+
+
+def test_trl_summed_reward_scores_beside_its_functions_columns(tmp_path: Path) -> None:
+    """Older TRL's summed ``reward`` beside the functions' columns: the sum is the score (what
+    was trained on), each function a metric ``--metric`` reads."""
+    path = trl_table(tmp_path / "grpo" / "completions.jsonl", summed=True)
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.frame["accuracy"].to_list() == [2.0, 0.0] * 4
+    assert result.notes[0] == (
+        "completions.jsonl: scored by 'reward', the summed reward; its records also have reward"
+        " functions' 'accuracy_reward', 'format_reward' (--metric accuracy_reward to score by one)"
+    )
+    picked = PlainReader().read(path, path.name, ReadOptions(metric="accuracy_reward"))
+    assert picked.frame["accuracy"].to_list() == [1.0, 0.0] * 4
+    assert set(picked.frame["metric"].to_list()) == {"accuracy_reward"}
+
+
+def test_null_and_empty_scores_are_told_with_their_lines(tmp_path: Path) -> None:
+    """A null or empty score was silently unscored (the summary's accuracy over fewer
+    generations, nothing said); booleans and yes/no as strings read as what they say, a word
+    that is no score is the line's error naming it."""
+    path = tmp_path / "run" / "graded.jsonl"
+    path.parent.mkdir()
+    scores = [None, "True", "False", "", "yes", "no", 1, "N/A"]
+    rows = [{"prompt": f"Q{i}", "output": "a", "correct": s} for i, s in enumerate(scores)]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.frame["accuracy"].to_list() == [None, 1.0, 0.0, None, 1.0, 0.0, 1.0]
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (8, "score 'N/A' is not a number or boolean")
+    ]
+    assert (
+        "graded.jsonl: a null or empty score on 2 lines (1, 4), as a grader that gave none (or a"
+        " reward function that does not apply) writes: shown unscored"
+    ) in result.notes

@@ -275,6 +275,11 @@ def test_following_model_files_that_come_to_share_prompts(
         ("llama-3.jsonl", "llama-3"),
         ("m-2024-07-01.jsonl", "m-2024-07-01"),
         ("aime24.jsonl", "aime24"),
+        # a checkpoint's step is no pass: two checkpoints are two runs, never one pooled
+        ("step_100.jsonl", "step_100"),
+        ("global_step_200.jsonl", "global_step_200"),
+        ("qwen_ckpt_300.jsonl", "qwen_ckpt_300"),
+        ("v2.jsonl", "v2"),
         (
             "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B-temperature0.6-topp0.95.jsonl",
             "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B-temperature0.6-topp0.95",

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from evaltui.data.formats.base import (
     HEAD_BYTES,
@@ -149,29 +150,61 @@ def detection_head(path: Path) -> bytes:
     :data:`MORE_LINES` more. Cheap: files of short lines, pretty-printed JSON documents (a ``{``
     alone on the first line) and every other file are read no further than the head."""
     with path.open("rb") as handle:
-        head = handle.read(HEAD_BYTES)
-        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        first = text[: text.find(b"\n")].strip()
-        if len(head) < HEAD_BYTES or not first.startswith(b"{") or first == b"{":
-            return head
-        found = _json_lines(head)
-        more = bytearray(head)
-        budget, lines = FIRST_LINES_BYTES, MORE_LINES
-        while found < WANTED_LINES and budget > 0 and lines > 0:
-            lines -= 1
-            rest = handle.readline(budget)  # the rest of the line the head cut, then the next
-            if not rest:
-                if not more.endswith(b"\n"):
-                    more += b"\n"  # the file's last line is whole: its end is the file's
-                break
-            budget -= len(rest)
-            start = len(more)
-            more += rest
-            if rest.endswith(b"\n"):
-                line = bytes(more[more.rfind(b"\n", 0, start) + 1 :])
-                if line.strip() and _is_json(line):
-                    found += 1
-        return bytes(more)
+        return _read_head(handle)
+
+
+def _read_head(handle: BinaryIO) -> bytes:
+    """:func:`detection_head` of what ``handle`` reads from where it stands."""
+    head = handle.read(HEAD_BYTES)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    first = text[: text.find(b"\n")].strip()
+    if len(head) < HEAD_BYTES or not first.startswith(b"{") or first == b"{":
+        return head
+    found = _json_lines(head)
+    more = bytearray(head)
+    budget, lines = FIRST_LINES_BYTES, MORE_LINES
+    while found < WANTED_LINES and budget > 0 and lines > 0:
+        lines -= 1
+        rest = handle.readline(budget)  # the rest of the line the head cut, then the next
+        if not rest:
+            if not more.endswith(b"\n"):
+                more += b"\n"  # the file's last line is whole: its end is the file's
+            break
+        budget -= len(rest)
+        start = len(more)
+        more += rest
+        if rest.endswith(b"\n"):
+            line = bytes(more[more.rfind(b"\n", 0, start) + 1 :])
+            if line.strip() and _is_json(line):
+                found += 1
+    return bytes(more)
+
+
+#: How far past what :func:`detection_head` reads detection looks for the end of a first line
+#: longer than that (a 20 MB record: an inlined image, a long context), in chunks of
+#: :data:`SKIP_CHUNK` never held together, to judge the file by the lines after it.
+SKIP_LINE_BYTES = 256 << 20
+SKIP_CHUNK = 1 << 20
+
+
+def lines_after_first(path: Path, start: int) -> bytes | None:
+    """:func:`detection_head` of the lines after ``path``'s first line, which runs past ``start``
+    (the end of what detection read of it); None when the line does not end within
+    :data:`SKIP_LINE_BYTES` more, or nothing but blank lines follows it."""
+    with path.open("rb") as handle:
+        handle.seek(start)
+        skipped = 0
+        while skipped < SKIP_LINE_BYTES:
+            chunk = handle.read(SKIP_CHUNK)
+            if not chunk:
+                return None
+            end = chunk.find(b"\n")
+            if end >= 0:
+                handle.seek(start + skipped + end + 1)
+                after = _read_head(handle)
+                return after if after.strip() else None
+            skipped += len(chunk)
+    return None
 
 
 LFS_POINTER = re.compile(rb"\Aversion https://git-lfs\.github\.com/spec/v\d+\n(?:.*\n)*?size (\d+)")
@@ -287,6 +320,13 @@ def detect(
     if options is not None and options.fields_given() and suffix in plain.extensions:
         # the field flags name the fields of records in JSON lines, or in one JSON document
         return Detection(plain if _objects(head) is None else get_reader("plain_document"))
+    if _long_line_hint(head):
+        # A first line longer than all detection reads of it (a 20 MB record): the file is
+        # judged by the lines after it, the line skipped in chunks, never held whole.
+        after = lines_after_first(path, len(head))
+        best = None if after is None else _best(path, after, suffix)
+        if best is not None and not isinstance(best, PlainDocumentReader):
+            return Detection(best)
     misnamed = _suffix_hint(path, head, suffix)
     if misnamed:
         return Detection(None, reason="no reader recognises this file" + misnamed)

@@ -137,6 +137,12 @@ DICT_SCORE_FIELDS = frozenset({"scores", "rewards"})
 #: Score names that say higher is better: a reward is what RL maximises (TRL's and OpenRLHF's
 #: ``reward``); ``score`` says nothing of a direction (a distance is a score too).
 REWARD_FIELDS = frozenset({"reward", "rewards"})
+#: A field named for one reward function: TRL's GRPOTrainer logs its ``completions`` table with
+#: one column per reward function under the function's name (``accuracy_reward``,
+#: ``format_reward``; Unsloth's ``correctness_reward_func``), each that function's own reward
+#: (None, not applicable, written as NaN or null); the reward trained on is their weighted sum,
+#: whose weights the table does not hold (older TRL wrote that sum as ``reward``).
+_REWARD_FUNCTION = re.compile(r"(?:.*[_/\- ])?rewards?(?:[_/\- ].*)?", re.IGNORECASE)
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
 #: Every name a record's own fields go by (a list under one is a record's, not a document's).
 RECORD_FIELDS = frozenset(PROMPT_FIELDS + GEN_FIELDS + ANSWER_FIELDS + SCORE_FIELDS)
@@ -265,10 +271,11 @@ _BAD_UTF8 = re.compile(
     r"lines )(?P<lines>\d+(?:, \d+)*)(?P<more>…?)",
     re.DOTALL,
 )
-#: The plain reader's "<source>: a NaN or infinite score on N line(s) (a, b, …), as …" note.
+#: The plain reader's "<source>: a NaN or infinite score on N line(s) (a, b, …), as …" note, and
+#: its "a null or empty score on …" note.
 _NON_FINITE = re.compile(
-    r"(?P<head>.*: a NaN or infinite score on )(?P<count>[\d,]+) lines? "
-    r"\((?P<lines>\d+(?:, \d+)*)(?P<more>…?)\)(?P<tail>, as a script's json\.dumps .*)",
+    r"(?P<head>.*: a (?:NaN or infinite|null or empty) score on )(?P<count>[\d,]+) lines? "
+    r"\((?P<lines>\d+(?:, \d+)*)(?P<more>…?)\)(?P<tail>, as .*)",
     re.DOTALL,
 )
 _NONE_OF = re.compile(r"(?P<head>.* none of its )(?P<count>\d+)(?P<tail> records.*)", re.DOTALL)
@@ -406,8 +413,13 @@ def run_name(file_name: str) -> str:
     Seeds are passes: ``qwen_seed0`` and ``qwen_seed1`` are one run ``qwen``. Sampling one model
     under several seeds is how n samples per prompt are drawn when each call gives one (the
     mean over seeds is what is reported, avg@n), like ``inference_0`` … ``inference_9``; as two
-    runs, maj@n, pass@k and the length plots of one model would be cut in two."""
+    runs, maj@n, pass@k and the length plots of one model would be cut in two.
+
+    A checkpoint's number is no pass: ``step_100`` and ``step_200`` (``global_step_100``,
+    ``ckpt_300``) are two checkpoints' runs, kept apart by their whole names."""
     stem = file_name.rsplit(".", 1)[0]
+    if _CHECKPOINT_FILE.fullmatch(stem):
+        return stem  # a checkpoint's step (step_100, step_200): two checkpoints, never one run
     return _PASS_NUMBER.sub("", stem).rstrip("-_. ")
 
 
@@ -431,6 +443,49 @@ def _has(record: dict[str, Any], name: str) -> bool:
         or isinstance(value, list)
         or (name in DICT_SCORE_FIELDS and isinstance(value, dict))
     )
+
+
+def reward_columns(record: dict[str, Any]) -> list[str]:
+    """The record's reward functions' fields (:data:`_REWARD_FUNCTION`: ``accuracy_reward``,
+    ``format_reward``), in its order: a number, a boolean or a null under a name saying reward,
+    other than ``reward``/``rewards`` themselves (a score field)."""
+    return [
+        key
+        for key, value in record.items()
+        if key not in REWARD_FIELDS
+        and (value is None or isinstance(value, int | float))
+        and _REWARD_FUNCTION.fullmatch(key)
+    ]
+
+
+def _reward_score(
+    record: dict[str, Any], score_key: str | None, columns: list[str], wanted: str | None
+) -> tuple[str, Any, str]:
+    """The score of a record with reward functions' columns (TRL's completions table): ``reward``
+    (``score_key``, the summed reward older TRL wrote) when it has one, else the first function's
+    column; ``--metric`` picks another. Returns the field read, its value and the file's note.
+    The others are the rows' other metrics, each read with ``--metric``; the original records
+    (``evaltui export --as records``) keep them all."""
+    names = ([score_key] if score_key is not None else []) + columns
+    chosen = wanted if wanted in names else names[0]
+    others = [name for name in names if name != chosen]
+    if score_key is not None and chosen == score_key:
+        how = (
+            f"scored by {chosen!r}, the summed reward; its records also have reward functions'"
+            f" {_quoted(others)} (--metric {others[0]} to score by one)"
+        )
+    elif others:
+        how = (
+            f"scored by the reward function {chosen!r}; its records also have {_quoted(others)}"
+            f" (--metric {others[0]} to score by that instead)"
+        )
+        if score_key is None:  # TRL since 0.16: no column holds the reward trained on
+            how += "; the reward trained on, their weighted sum, is not in the file"
+    else:
+        how = f"scored by the reward function {chosen!r}"
+    if wanted is not None and wanted not in names:
+        how = f"--metric {wanted!r} is no reward in its records ({_quoted(names)}): " + how
+    return chosen, record[chosen], how
 
 
 def _chat_field(record: dict[str, Any]) -> str | None:
@@ -592,18 +647,32 @@ def _dict_score(field: str, value: dict[Any, Any], wanted: str | None) -> tuple[
     return chosen, value[by_name[chosen]], how
 
 
-#: A checkpoint's name ending in its step, as RL trainers name their saves and a script copies
-#: into its records: verl's and OpenRLHF's ``global_step_100``, ``step-50``, ``ckpt_200``, the
-#: HF Trainer's ``checkpoint-500``, Megatron's ``iter_0001000``. The name is words; the step is
-#: the number that ends it.
-_CHECKPOINT_NAME = re.compile(r"([A-Za-z]+(?:[_\- ][A-Za-z]+)*)[_\- ]?(\d+)", re.ASCII)
+#: The words a checkpoint's name says before its step, as RL trainers name their saves and a
+#: script copies into its records or its file's name: verl's ``global_step_100``, DeepSpeed's
+#: (OpenRLHF's) ``global_step100``, the HF Trainer's (TRL's) ``checkpoint-500``, NeMo-Aligner's
+#: ``step=100``, ``step-50``, ``ckpt_200``. Other words ending in a number are no step: a
+#: version (``v2``), an epoch (``epoch_3``), a model (``qwen3``).
+_STEP_WORDS = r"global[_\- ]?step|step|ckpt|checkpoint"
+_STEP_NUMBER = r"[_\-= ]?(\d+)"
+#: A checkpoint's name ending in its step (Megatron's ``iter_0001000`` too, as a record's step:
+#: in a file's name ``iter`` is a sampling pass's, see :data:`_PASS_WORDS`); the step is the
+#: number that ends it.
+_CHECKPOINT_NAME = re.compile(
+    rf"({_STEP_WORDS}|iter|iteration){_STEP_NUMBER}", re.ASCII | re.IGNORECASE
+)
+#: A file's name ending in a checkpoint's (``model_global_step_100``, ``step_200``): its number is
+#: the checkpoint's, not a pass's (:func:`run_name`).
+_CHECKPOINT_FILE = re.compile(
+    rf"(?:^|.*[-_. ])(?:{_STEP_WORDS}){_STEP_NUMBER}", re.ASCII | re.IGNORECASE
+)
 
 
 def step_parts(value: Any) -> tuple[int, str] | None:
     """A record's training step and the checkpoint name it was written with ('' for a number):
     verl's integer, TRL's ``str(global_step)`` (its ``log_completions`` table, every step's rows
     in one file), a whole float (pandas writing an integer column that has a gap), or a
-    checkpoint's name ending in its step (``global_step_100``); anything else is no step."""
+    checkpoint's name ending in its step (``global_step_100``, ``checkpoint-500``, ``step=100``:
+    :data:`_CHECKPOINT_NAME`); anything else is no step (``v2``, ``epoch_3``, a path)."""
     if isinstance(value, str):
         text = value.strip()
         if text.isascii() and text.isdigit():
@@ -752,6 +821,7 @@ class PlainReader(Reader):
         flags = {flag: given[flag] for flag in ("--score-field", "--answer-field") if flag in given}
         records = 0
         non_finite: list[int] = []  # lines with a NaN or infinite score
+        no_score: list[int] = []  # lines whose score field is there, null or empty
         nulls: list[int] = []  # lines whose list of generations holds a null
         first_keys: list[str] = []
         dict_fields: set[str] = set()  # the first record's fields holding a dict
@@ -814,6 +884,7 @@ class PlainReader(Reader):
                     flag: names
                     for flag, names in looked_for.items()
                     if not any(_has(record, name) for name in names)
+                    and not (flag == "--score-field" and reward_columns(record))
                 }
             raw_step = record.get("step")
             parts = step_parts(raw_step)
@@ -831,7 +902,7 @@ class PlainReader(Reader):
             step = None if parts is None else parts[0]
             with rows.entry(errors, source, line_no):
                 for how in self._emit(
-                    record, step, line_no, offset, options, add, non_finite, nulls
+                    record, step, line_no, offset, options, add, non_finite, nulls, no_score
                 ):
                     if how not in told:
                         told.add(how)
@@ -863,6 +934,12 @@ class PlainReader(Reader):
                 f"{source}: a NaN or infinite score on {plural(len(non_finite), 'line')}"
                 f" ({first}), as a script's json.dumps writes float('nan') or float('inf'):"
                 " shown unscored"
+            )
+        if no_score:
+            notes.append(
+                f"{source}: a null or empty score on {plural(len(no_score), 'line')}"
+                f" ({first_few(no_score)}), as a grader that gave none (or a reward function that"
+                " does not apply) writes: shown unscored"
             )
         fields = ", ".join(first_keys[:12]) + (", …" if len(first_keys) > 12 else "")
         for flag, name in flags.items() if records else ():
@@ -910,15 +987,23 @@ class PlainReader(Reader):
         add: Any,
         non_finite: list[int],
         nulls: list[int],
+        no_score: list[int],
     ) -> tuple[str, ...]:
         """Add the record's generations (of its training ``step``, or None); returns what the
         file's notes say about how.
         A NaN or infinite score is the generation's no score (:func:`_plain_score`); its line
         goes into ``non_finite`` for the file's note, and a line whose list of generations holds
-        a null (an empty generation) into ``nulls``."""
+        a null (an empty generation) into ``nulls``, and a line whose score field holds a null or
+        an empty string (no score, shown unscored) into ``no_score``."""
 
         def score_of(value: Any) -> float | None:
             score = _plain_score(value)
+            if (
+                score is None
+                and score_key is not None
+                and (not no_score or no_score[-1] != line_no)
+            ):
+                no_score.append(line_no)
             if score is not None and not math.isfinite(score):
                 if not non_finite or non_finite[-1] != line_no:
                     non_finite.append(line_no)
@@ -972,7 +1057,15 @@ class PlainReader(Reader):
         # correct at <= 1, not >= 1). Other names say nothing of a direction and stay unnamed.
         metric = score_key if score_key and LOWER_IS_BETTER_NAME.search(score_key) else None
         told: tuple[str, ...] = ()  # what the file's notes say of this record's score
-        if score_key is not None and isinstance(raw_score, dict):
+        columns = reward_columns(record) if options.score_field is None else []
+        if columns and (
+            score_key is None or (score_key == "reward" and not isinstance(raw_score, list | dict))
+        ):
+            # One column per reward function (TRL's completions table): one of them (or the
+            # summed 'reward') is the score, each of the others a metric --metric reads.
+            metric, raw_score, how = _reward_score(record, score_key, columns, options.metric)
+            score_key, told = metric, (how,)
+        elif score_key is not None and isinstance(raw_score, dict):
             # A dict of per-metric scores is read as lighteval's metrics dict is: one of its
             # keys (--metric's, else the first), named as the rows' metric, the others told.
             metric, raw_score, how = _dict_score(score_key, raw_score, options.metric)
@@ -997,10 +1090,12 @@ class PlainReader(Reader):
             truncated = record["finish_reason"] == "length"
 
         # A reward (or a named reward of a dict of them) is higher-is-better, unless the key
-        # read says otherwise (``"rewards": {"loss": …}``).
+        # read says otherwise (``"rewards": {"loss": …}``); a reward function's column always
+        # (TRL's ``repetition_penalty_reward`` is negative, still maximised).
         higher = (
             True
-            if score_key in REWARD_FIELDS and not (metric and LOWER_IS_BETTER_NAME.search(metric))
+            if (score_key in REWARD_FIELDS and not (metric and LOWER_IS_BETTER_NAME.search(metric)))
+            or score_key in columns  # a reward function's, whatever its name says
             else None
         )
 
