@@ -104,7 +104,12 @@ class LiveStats:
         """The current Stats table (empty before the first build)."""
         if self.table is None:
             return metrics.empty_stats()
-        return self.table.drop(_FILE, _POS)
+        # In place on a copy (which shares the columns): ``drop`` is a query (~0.5-0.8 ms of
+        # CPU on every followed update, whatever its rows).
+        stats = self.table.clone()
+        stats.drop_in_place(_FILE)
+        stats.drop_in_place(_POS)
+        return stats
 
     def rebuild(
         self, generations: pl.DataFrame, parts: Sequence[Part], mixed: list[str]
