@@ -368,9 +368,11 @@ class LiveStats:
         return pl.col(_FILE).replace_strict(where, return_dtype=pl.Int64) + pl.col(_POS)
 
 
-#: How many of the table's last rows are looked at for the prompts an append grew (doubling
-#: from :data:`_FIRST_LOOK`): past that, the general path (a pass over every row) costs as much.
-TAIL_ROWS = 4096
+#: How many of the table's last rows are looked at, at most, for the prompts an append grew
+#: (:data:`_FIRST_LOOK` first, four times as many at each next look): an eval's cut prompt is
+#: among the last few. One further back takes the general path (a pass over every row), which
+#: the look then adds ~1 ms to.
+TAIL_ROWS = 1024
 _FIRST_LOOK = 16
 
 
@@ -382,7 +384,7 @@ def _first_of(table: pl.DataFrame, keys: set[tuple[str, str]]) -> int | None:
         begin = max(0, table.height - look)
         tail = table.slice(begin).select(KEYS).rows()
         found = [i for i, key in enumerate(tail) if key in keys]
-        if len({tail[i] for i in found}) == len(keys):
+        if found and len({tail[i] for i in found}) == len(keys):
             return begin + found[0]
         if begin == 0 or look >= TAIL_ROWS:
             return None
