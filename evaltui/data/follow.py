@@ -1407,8 +1407,12 @@ class Follower:
             rows = split_mixed_metrics(pl.concat(new, how="vertical"), mixed)
             keys = ["run", "prompt_id"]
             place = pl.int_range(pl.len()).over(keys).cast(pl.Int64)
-            if self.live.has_any(rows):
-                before = stats.select(*keys, pl.col("count").cast(pl.Int64).alias("_before"))
+            known = self.live.known(rows)
+            if known:
+                # the prompts' rows so far (their row counts), looked for among the last rows
+                before = self.live.rows_of(known).select(
+                    *keys, pl.col("count").cast(pl.Int64).alias("_before")
+                )
                 numbered = (
                     rows.lazy()
                     .join(before.lazy(), on=keys, how="left", maintain_order="left")

@@ -91,6 +91,10 @@ class LiveStats:
         self.appended = 0
         """Updates whose rows were all new prompts' after the table's rows (computed from the
         new rows alone: no pass over the others, no sort)."""
+        self.grown = 0
+        """Updates whose new rows (after the table's rows) added lines to prompts among the
+        table's last rows: those prompts and the new ones were computed from the rows after
+        the first of them alone, and only the table's rows from there on were put in order."""
         self.parts: list[Part] = []
         """The files the table's rows came from at the last build."""
         self.keys: set[tuple[str, str]] | None = None
@@ -100,7 +104,12 @@ class LiveStats:
         """The current Stats table (empty before the first build)."""
         if self.table is None:
             return metrics.empty_stats()
-        return self.table.drop(_FILE, _POS)
+        # In place on a copy (which shares the columns): ``drop`` is a query (~0.5-0.8 ms of
+        # CPU on every followed update, whatever its rows).
+        stats = self.table.clone()
+        stats.drop_in_place(_FILE)
+        stats.drop_in_place(_POS)
+        return stats
 
     def rebuild(
         self, generations: pl.DataFrame, parts: Sequence[Part], mixed: list[str]
@@ -204,7 +213,7 @@ class LiveStats:
             else None
         )
         if start is not None and (others is None or others.height == 0):
-            fresh_stats = self._new_prompts(new_rows, start, parts, kinds, run_max)
+            fresh_stats = self._tail_update(generations, new_rows, start, parts, kinds, run_max)
             if fresh_stats is not None:
                 self.summaries, self.kinds, self.parts = merged, kinds, list(parts)
                 return fresh_stats
@@ -240,49 +249,87 @@ class LiveStats:
         self.recomputed = firsts.height
         return self.stats()
 
-    def _new_prompts(
+    def _tail_update(
         self,
+        generations: pl.DataFrame,
         rows: pl.DataFrame,
         start: int,
         parts: Sequence[Part],
         kinds: dict[str, metrics.ScoreKind],
         run_max: dict[str, int | None],
     ) -> pl.DataFrame | None:
-        """The update when ``rows`` (the table's rows from ``start`` on, all new) are all of
-        prompts the last build did not have: their stats are computed from them alone and go
-        after the others (whose first rows all lie before ``start``); None when some row is of
-        a prompt already there."""
-        assert self.table is not None
+        """The update when ``rows`` (``generations``' rows from ``start`` on, all new) are of
+        new prompts and of prompts among the table's last rows (an eval's lines of one prompt
+        cut by a poll, or written as its samples finish): only the prompts from the first such
+        row of the table on are looked at (their generations lie after that prompt's first
+        row), the grown and new ones computed from their rows alone. None when a grown prompt
+        lies further back than the rows looked at (:data:`TAIL_ROWS`): the general path."""
+        table = self.table
+        assert table is not None
         firsts = _first_rows(rows.with_row_index(_ROW, offset=start))
-        if self.has_any(firsts):
-            return None
+        known = self._keys()
         keys = firsts.select(KEYS).rows()
+        grown = {key for key in keys if key in known}
+        cut = table.height
+        if grown:
+            found = _first_of(table, grown)
+            if found is None:
+                return None
+            cut = found
+            # Every row of a grown prompt lies at or after its first one: the generations from
+            # the first grown prompt's first row on hold them all (and the new prompts').
+            begin = int(table.slice(cut, 1).select(self._order(parts)).item())
+            wanted = firsts.select(pl.struct(KEYS).alias("key")).get_column("key").implode()
+            rows = (
+                generations.slice(begin)
+                .with_row_index(_ROW, offset=begin)
+                .filter(pl.struct(KEYS).is_in(wanted))
+            )
+            firsts = _first_rows(rows)
+            rows = rows.drop(_ROW)
         max_n = max(self.max_n, _max(firsts["_scored"]))
-        table = _with_max_n(self.table, self.max_n, max_n)
+        head = _with_max_n(table.slice(0, cut), self.max_n, max_n)
         if rows.height:
             # Rows in the order of their prompts' first rows, as ``firsts``.
             stats = finish_stats(stats_frame(rows, self.options, kinds, run_max), max_n)
-            starts = np.cumsum([0] + [p.rows for p in parts])
-            ids = np.array([self._file_id(p.key) for p in parts] + [-1], dtype=np.int64)
             index = firsts[_ROW].to_numpy().astype(np.int64)
-            file = np.searchsorted(starts, index, side="right") - 1
-            stats = stats.with_columns(
-                pl.Series(_FILE, ids[file], dtype=pl.Int64),
-                pl.Series(_POS, index - starts[file], dtype=pl.Int64),
-            ).select(table.columns)
-            table = pl.concat([table, stats], how="vertical")
+            stats = self._at(stats, index, parts).select(head.columns)
+            if grown:
+                kept = _with_max_n(table.slice(cut), self.max_n, max_n).join(
+                    firsts.select(KEYS), on=KEYS, how="anti", maintain_order="left"
+                )
+                tail = pl.concat([kept, stats], how="vertical")
+                stats = tail.sort(self._order(parts), maintain_order=True)
+            table = pl.concat([head, stats], how="vertical")
             if table.n_chunks() > _MAX_CHUNKS:
                 table = table.rechunk()
+        else:
+            table = head
         self._keys().update(keys)
         self.table, self.max_n = table, max_n
-        self.recomputed = len(keys)
-        self.appended += 1
+        self.recomputed = firsts.height
+        if grown:
+            self.grown += 1
+        else:
+            self.appended += 1
         return self.stats()
 
     def has_any(self, rows: pl.DataFrame) -> bool:
         """Whether some of ``rows`` (generations) is of a prompt the table has."""
+        return bool(self.known(rows))
+
+    def known(self, rows: pl.DataFrame) -> set[tuple[str, str]]:
+        """The prompts of ``rows`` (generations) that the table has."""
         known = self._keys() if self.table is not None else set()
-        return any(key in known for key in rows.select(KEYS).iter_rows())
+        return {key for key in rows.select(KEYS).iter_rows() if key in known}
+
+    def rows_of(self, keys: set[tuple[str, str]]) -> pl.DataFrame:
+        """Rows of the table (with the hidden columns) holding those of ``keys`` (prompts it
+        has): its rows from the first of them on when they lie among its last rows (an eval's
+        lines of its last prompts), else every row."""
+        assert self.table is not None
+        cut = _first_of(self.table, keys) if keys else None
+        return self.table if cut is None else self.table.slice(cut)
 
     def _keys(self) -> set[tuple[str, str]]:
         """The prompts of the table, as (run, prompt_id)."""
@@ -300,10 +347,14 @@ class LiveStats:
         self, stats: pl.DataFrame, firsts: pl.DataFrame, parts: Sequence[Part]
     ) -> pl.DataFrame:
         """``stats`` with its prompts' first rows as (file id, position in the file)."""
+        first = firsts.join(stats.select(KEYS), on=KEYS, how="right", maintain_order="right")
+        return self._at(stats, first[_ROW].to_numpy().astype(np.int64), parts)
+
+    def _at(self, stats: pl.DataFrame, index: np.ndarray, parts: Sequence[Part]) -> pl.DataFrame:
+        """``stats`` with its rows' first generations (``index``, in the table ``parts`` make
+        up) as (file id, position in the file)."""
         starts = np.cumsum([0] + [p.rows for p in parts])
         ids = np.array([self._file_id(p.key) for p in parts] + [-1], dtype=np.int64)
-        first = firsts.join(stats.select(KEYS), on=KEYS, how="right", maintain_order="right")
-        index = first[_ROW].to_numpy().astype(np.int64)
         file = np.searchsorted(starts, index, side="right") - 1
         return stats.with_columns(
             pl.Series(_FILE, ids[file], dtype=pl.Int64),
@@ -315,6 +366,29 @@ class LiveStats:
         starts = np.cumsum([0] + [p.rows for p in parts])
         where = {self._file_id(p.key): int(start) for p, start in zip(parts, starts, strict=False)}
         return pl.col(_FILE).replace_strict(where, return_dtype=pl.Int64) + pl.col(_POS)
+
+
+#: How many of the table's last rows are looked at, at most, for the prompts an append grew
+#: (:data:`_FIRST_LOOK` first, four times as many at each next look): an eval's cut prompt is
+#: among the last few. One further back takes the general path (a pass over every row), which
+#: the look then adds ~1 ms to.
+TAIL_ROWS = 1024
+_FIRST_LOOK = 16
+
+
+def _first_of(table: pl.DataFrame, keys: set[tuple[str, str]]) -> int | None:
+    """The index of the first row of ``table`` that is one of ``keys``, when all of them lie in
+    its last :data:`TAIL_ROWS` rows (looked at from the end, a few rows first); else None."""
+    look = _FIRST_LOOK
+    while True:
+        begin = max(0, table.height - look)
+        tail = table.slice(begin).select(KEYS).rows()
+        found = [i for i, key in enumerate(tail) if key in keys]
+        if found and len({tail[i] for i in found}) == len(keys):
+            return begin + found[0]
+        if begin == 0 or look >= TAIL_ROWS:
+            return None
+        look *= 4
 
 
 def _tail_start(before: Sequence[Part], now: Sequence[Part]) -> int | None:

@@ -634,13 +634,16 @@ def finish_stats(frame: pl.DataFrame, max_n: int | None = None) -> pl.DataFrame:
     largest scored count; default: ``frame``'s), the majority vote named for it."""
     if max_n is None:
         max_n = int(frame["n_scored"].max() or 0)  # type: ignore[arg-type]
-    return frame.select(
-        *metrics.STATS_COLUMNS,
-        *pass_columns(frame, ks_for(max_n)),
-        pl.col(_MAJ).alias(maj_name(max_n)),
-        "n_unique_answers",
-        "agreement",
-        *STATS_FLAG_COLUMNS,
+    # Built from its columns, not by a ``select`` (a query: ~0.5 ms of each followed update).
+    return pl.DataFrame(
+        [
+            *(frame.get_column(name) for name in metrics.STATS_COLUMNS),
+            *pass_columns(frame, ks_for(max_n)),
+            frame.get_column(_MAJ).alias(maj_name(max_n)),
+            frame.get_column("n_unique_answers"),
+            frame.get_column("agreement"),
+            *(frame.get_column(name) for name in STATS_FLAG_COLUMNS),
+        ]
     )
 
 

@@ -89,8 +89,10 @@ def conform(frame: pl.DataFrame, *, with_lengths: bool = False) -> pl.DataFrame:
     :func:`set_columns`).
     """
     names = list(GENERATION_SCHEMA) if with_lengths else READER_COLUMNS
-    if frame.columns == names and all(frame.schema[n] == GENERATION_SCHEMA[n] for n in names):
-        return frame
+    if frame.columns == names:
+        schema = frame.schema  # made once (each ``frame.schema`` builds it: ~0.4 ms in all)
+        if all(schema[n] == GENERATION_SCHEMA[n] for n in names):
+            return frame
     columns = [frame.get_column(name) for name in frame.columns]  # see set_columns
     return conform_columns(columns, frame.height, with_lengths=with_lengths)
 

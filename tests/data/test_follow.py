@@ -1557,6 +1557,69 @@ def test_new_prompts_appended_to_the_last_file_are_computed_alone(
     assert follower.live.appended == 5 and follower.live.rebuilds == 0
 
 
+def sampled(i: int, j: int) -> str:
+    """Sample j of prompt i as a sampling eval writes it: a boxed answer that varies (so the
+    majority vote, its agreement and the distinct answers move as samples come), a score, and
+    now and then a text that loops and states no answer (triage's flags)."""
+    answer = (i * 7 + j * j) % 3
+    if (i + j) % 5 == 4:
+        gen = " ".join(["wait, let me check"] * (3 + j))
+    else:
+        gen = f"{' '.join(['step'] * (2 + (i + 3 * j) % 9))} so \\boxed{{{answer}}}"
+    row = {"prompt": f"problem {i}", "gen": gen, "answer": "1", "accuracy": float(answer == 1)}
+    return json.dumps(row) + "\n"
+
+
+def test_lines_added_to_the_last_prompts_are_computed_from_the_rows_after_them(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An eval whose samples of a prompt arrive over several polls (a poll cuts a prompt's
+    lines; samples written as they finish, two prompts' interleaved): each update computes the
+    prompts among the table's last rows that it grew, and the new ones, from the rows after the
+    first of them alone (LiveStats.grown), with no rebuild. Every update equals a fresh load:
+    counts, accuracy, pass@k (a column added when a prompt reaches more samples than any
+    before), the majority vote, agreement, the text measures and flags. A prompt grown further
+    back than the rows looked at takes the general path, with the same result."""
+    from evaltui.data import livestats
+
+    data = tmp_path / "data"
+    # problem 0's first generation is the longest: no update brings a longer one (a new
+    # longest is a run-level change, see LiveStats.update)
+    first = [json.dumps({"prompt": "problem 0", "gen": "long " * 60, "answer": "1"}) + "\n"]
+    first += [sampled(i, j) for i in range(4) for j in range(4)]
+    out = data / "model-a" / "out.jsonl"
+    out.parent.mkdir(parents=True)
+    out.write_text("".join(first), encoding="utf-8")
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    writes = [
+        [(3, 4), (3, 5), (4, 0), (4, 1)],  # the last prompt grows, a new one starts
+        [(4, 2), (4, 3), (4, 4), (5, 0)],
+        [(5, 1), (4, 5), (6, 0), (5, 2), (4, 6)],  # interleaved, as samples finish
+        [(6, 1), (5, 3), (6, 2), (4, 7), (4, 8), (4, 9)],  # prompt 4 passes 8 samples
+        [(6, 3), (7, 0), (7, 1)],
+    ]
+    for step, pairs in enumerate(writes):
+        append(out, "".join(sampled(i, j) for i, j in pairs))
+        assert follower.poll() is not None
+        assert_same(follower.result(), [data], opts)
+        assert follower.live.grown == step + 1, step
+        assert follower.live.rebuilds == 0
+    stats = follower.result().stats
+    assert "pass@8" in stats.columns and "maj@10" in stats.columns
+    assert stats.filter(pl.col("prompt") == "problem 4")["count"].item() == 10
+
+    # problem 1 lies further back than the rows looked at: every prompt is looked at.
+    monkeypatch.setattr(livestats, "TAIL_ROWS", 2)
+    monkeypatch.setattr(livestats, "_FIRST_LOOK", 2)
+    append(out, sampled(1, 4) + sampled(7, 2))
+    assert follower.poll() is not None
+    assert_same(follower.result(), [data], opts)
+    assert follower.live.grown == len(writes) and follower.live.rebuilds == 0
+    assert follower.live.recomputed == 2
+
+
 def test_summarize_follow_stopped_during_its_first_load_says_by_what(
     tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
