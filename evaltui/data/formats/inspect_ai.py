@@ -20,7 +20,8 @@ in current versions, which Python's zipfile cannot read: those members are decom
 ``zstandard``; older archives use deflate. Ids may be strings or ints in the same log.
 A task whose epochs reducer is not the mean (``max``, ``mode``, ``at_least_k``, ``pass_at_k``, …)
 has each sample's reduced score, the one Inspect's metrics are over, read from the log's
-reductions (``reductions.json``) as the prompt's ``prompt_score``, with a note naming the reducer.
+reductions (``reductions.json``; a .json log's ``reductions``, before 0.3.4x its
+``results.sample_reductions``) as the prompt's ``prompt_score``, with a note naming the reducer.
 Of several reducers the first is read (``results.scores`` leads with it); the mean first leaves
 the prompt's score the mean of its epochs, and a note names the reductions not shown.
 
@@ -692,8 +693,14 @@ def _reductions(header: dict[str, Any]) -> tuple[dict[str, Reduction], dict[str,
     first of ``results.scores``, the score Inspect's results lead with). A reduction
     without a reducer is the default mean: the mean of the epochs' own scores, which the samples
     already give (average_accuracy), so none is read. Second, per scorer whose first reducer is
-    the mean, its other reducers (``Epochs(n, ["mean", "max"])``: max), which are not read."""
+    the mean, its other reducers (``Epochs(n, ["mean", "max"])``: max), which are not read.
+    A log written before Inspect moved them there (0.3.4x and earlier) holds them in
+    ``results.sample_reductions``, where Inspect's own reading takes them from
+    (``EvalLog.resolve_sample_reductions``)."""
     entries = _plain(header.get("reductions"))
+    results = _plain(header.get("results"))
+    if "reductions" not in header and isinstance(results, dict):
+        entries = _plain(results.get("sample_reductions"))
     found: dict[str, tuple[str, dict[str, Any]]] = {}
     named: dict[str, list[str]] = {}
     for entry in entries if isinstance(entries, list) else ():
