@@ -1,0 +1,21 @@
+"""Inspect AI logs written before 0.3, read as Inspect's own EvalLog migrates them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.data.test_formats_inspect_runs import load_dir
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "formats" / "inspect_ai"
+
+
+def test_a_log_before_0_3_names_its_one_score_by_its_scorer() -> None:
+    # results.scorer (model_graded_fact) and a `score` per sample: Inspect names each sample's
+    # score after the scorer; it was called 'score', so --metric model_graded_fact, the label
+    # and the notes named a score the log does not have.
+    result = load_dir(FIXTURES / "scorer_before_0_3")
+    stats = result.stats.sort("prompt_id")
+    assert stats["score_metric"].to_list() == ["model_graded_fact"] * 3
+    assert stats["average_accuracy"].to_list() == [1.0, 0.0, 0.5]
+    assert len(result.notes) == 1
+    assert result.notes[0].split(": ")[1] == "model_graded_fact"
