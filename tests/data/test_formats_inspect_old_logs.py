@@ -19,3 +19,18 @@ def test_a_log_before_0_3_names_its_one_score_by_its_scorer() -> None:
     assert stats["average_accuracy"].to_list() == [1.0, 0.0, 0.5]
     assert len(result.notes) == 1
     assert result.notes[0].split(": ")[1] == "model_graded_fact"
+
+
+def test_a_message_reasoning_field_is_its_reasoning() -> None:
+    # Before ContentReasoning, an assistant message held its reasoning as its own `reasoning`
+    # text. A reply cut at max_tokens while thinking (content "") was an empty generation of 0
+    # tokens, its reasoning lost; now it is that reasoning, as a reasoning part's is. A reply
+    # with text is its text, as before.
+    folder = FIXTURES / "message_reasoning_field"
+    result = load_dir(folder)
+    gens = {r["prompt_id"]: r for r in result.generations.iter_rows(named=True)}
+    assert gens["squares:7"]["gen"].startswith("7 times 7: 7 times 5 is 35")
+    assert gens["squares:7"]["truncated"] is True
+    assert gens["squares:3"]["gen"] == "9"
+    assert len(result.notes) == 1
+    assert "1 sample has no answer text in the model output (reasoning only" in result.notes[0]

@@ -449,14 +449,18 @@ FROM_REASONING = "the model's reasoning (its reply holds no answer text)"
 ATTACHMENT = "attachment://"
 
 
-def _reasoning(value: Any, attachments: Any) -> str:
-    """The readable reasoning parts of message content, as Inspect displays them: a
+def _reasoning(message: dict[str, Any], attachments: Any) -> str:
+    """The readable reasoning parts of a message's content, as Inspect displays them: a
     ``redacted`` part's ``reasoning`` is encrypted, so its ``summary`` (when there is one); an
-    ``attachment://<hash>`` reference read from the sample's ``attachments``."""
-    if not isinstance(value, list):
-        return ""
+    ``attachment://<hash>`` reference read from the sample's ``attachments``. A log before
+    ``ContentReasoning`` (Inspect ~0.3.5x-0.3.6x) holds it as the message's own ``reasoning``
+    text, which Inspect reads as a first reasoning part (``ChatMessageAssistant.extract_reasoning``)."""
+    value = message.get("content")
+    old = message.get("reasoning")
+    parts = [{"type": "reasoning", "reasoning": old}] if isinstance(old, str) else []
+    parts += value if isinstance(value, list) else []
     texts = []
-    for part in value:
+    for part in parts:
         if not isinstance(part, dict) or part.get("type") != "reasoning":
             continue
         text = part.get("summary") if part.get("redacted") else part.get("reasoning")
@@ -489,11 +493,7 @@ def _generation(sample: dict[str, Any]) -> tuple[str, str | None]:
         return text, None
     # The model replied, with reasoning and no text: that reasoning is all it generated (its
     # length the model's), never an empty generation.
-    thought = (
-        _reasoning(message.get("content"), sample.get("attachments"))
-        if isinstance(message, dict)
-        else ""
-    )
+    thought = _reasoning(message, sample.get("attachments")) if isinstance(message, dict) else ""
     if thought:
         return thought, FROM_REASONING
     messages = sample.get("messages")
