@@ -224,3 +224,22 @@ def test_a_followed_log_keeps_its_reducer_and_takes_a_new_one(
     for _ in range(5):  # a changed document may be held one look to see it settle
         follower.poll()
     assert follower.result().reducers() == {("x_AAA.eval", "match"): "at_least_2"}
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "formats" / "inspect_ai"
+
+
+def test_a_log_before_0_3_4x_keeps_its_reductions_in_results(tmp_path: Path) -> None:
+    # Inspect ≤0.3.4x wrote the reductions as results.sample_reductions (log_formats.json of
+    # its tests, 0.3.41); its EvalLog reads them from there. The max reduction was lost: each
+    # prompt's score was the mean of its epochs (sample 1: 0.5) and nothing named the reducer.
+    folder = FIXTURES / "sample_reductions_0_3_4x"
+    scores, notes = prompt_scores(folder)
+    assert scores == {"addition:1": 1.0, "addition:2": 0.0}
+    assert load_dir(folder).stats.sort("prompt_id")["average_accuracy"].to_list() == [0.5, 0.0]
+    assert len(notes) == 1 and "match: Inspect reduced each sample's epochs to one" in notes[0]
+    # The same log with both keys (Inspect ≥0.3.4x writes them twice): read once, as before.
+    data = reduced_log([reduction("max", {3: "C", "p0": "C", "p1": "I"})], ["max"])
+    data["results"]["sample_reductions"] = data["reductions"]
+    write_json(tmp_path / "x_AAA.json", data)
+    assert prompt_scores(tmp_path)[0] == {f"{TASK}:3": 1.0, f"{TASK}:p0": 1.0, f"{TASK}:p1": 0.0}

@@ -1,7 +1,7 @@
 """Inspect AI logs: ``.json`` (EvalLog with inline ``samples``) and ``.eval`` zip archives.
 
 One EvalSample per (sample id, epoch): ``--epochs k`` gives k samples of the same id. Scores
-``scores.<scorer>.value`` are ``"C"``/``"I"``/``"P"``/``"N"`` (1, 0, 0.5, 0: Inspect's
+``scores.<scorer>.value`` (a log before 0.3: one ``score``, named by its ``results.scorer``) are ``"C"``/``"I"``/``"P"``/``"N"`` (1, 0, 0.5, 0: Inspect's
 ``value_to_float``, so the mean is its ``accuracy()``; a note tells when P, half right, counts
 as correct), numbers or bools (NaN, ``Score.unscored()``, which Inspect's metrics skip, and values
 Inspect cannot read, a lowercase ``c``, are unscored with a note); the scorer's ``answer`` is the
@@ -20,7 +20,8 @@ in current versions, which Python's zipfile cannot read: those members are decom
 ``zstandard``; older archives use deflate. Ids may be strings or ints in the same log.
 A task whose epochs reducer is not the mean (``max``, ``mode``, ``at_least_k``, ``pass_at_k``, …)
 has each sample's reduced score, the one Inspect's metrics are over, read from the log's
-reductions (``reductions.json``) as the prompt's ``prompt_score``, with a note naming the reducer.
+reductions (``reductions.json``; a .json log's ``reductions``, before 0.3.4x its
+``results.sample_reductions``) as the prompt's ``prompt_score``, with a note naming the reducer.
 Of several reducers the first is read (``results.scores`` leads with it); the mean first leaves
 the prompt's score the mean of its epochs, and a note names the reductions not shown.
 
@@ -448,14 +449,18 @@ FROM_REASONING = "the model's reasoning (its reply holds no answer text)"
 ATTACHMENT = "attachment://"
 
 
-def _reasoning(value: Any, attachments: Any) -> str:
-    """The readable reasoning parts of message content, as Inspect displays them: a
+def _reasoning(message: dict[str, Any], attachments: Any) -> str:
+    """The readable reasoning parts of a message's content, as Inspect displays them: a
     ``redacted`` part's ``reasoning`` is encrypted, so its ``summary`` (when there is one); an
-    ``attachment://<hash>`` reference read from the sample's ``attachments``."""
-    if not isinstance(value, list):
-        return ""
+    ``attachment://<hash>`` reference read from the sample's ``attachments``. A log before
+    ``ContentReasoning`` (Inspect ~0.3.5x-0.3.6x) holds it as the message's own ``reasoning``
+    text, which Inspect reads as a first reasoning part (``ChatMessageAssistant.extract_reasoning``)."""
+    value = message.get("content")
+    old = message.get("reasoning")
+    parts = [{"type": "reasoning", "reasoning": old}] if isinstance(old, str) else []
+    parts += value if isinstance(value, list) else []
     texts = []
-    for part in value:
+    for part in parts:
         if not isinstance(part, dict) or part.get("type") != "reasoning":
             continue
         text = part.get("summary") if part.get("redacted") else part.get("reasoning")
@@ -488,11 +493,7 @@ def _generation(sample: dict[str, Any]) -> tuple[str, str | None]:
         return text, None
     # The model replied, with reasoning and no text: that reasoning is all it generated (its
     # length the model's), never an empty generation.
-    thought = (
-        _reasoning(message.get("content"), sample.get("attachments"))
-        if isinstance(message, dict)
-        else ""
-    )
+    thought = _reasoning(message, sample.get("attachments")) if isinstance(message, dict) else ""
     if thought:
         return thought, FROM_REASONING
     messages = sample.get("messages")
@@ -536,21 +537,38 @@ class ScoreRef:
     """The score's name, as the log's results name it (the key, else the scorer)."""
 
 
-def _sample_scores(sample: Any) -> dict[str, Any]:
-    """A sample's ``scores`` (logs before 0.3: its one ``score``), {} when it has none."""
+#: The name of a sample's one ``score`` (logs before 0.3) when its log reports no score.
+OLD_SCORE = "score"
+
+
+def _sample_scores(sample: Any, old_name: str = OLD_SCORE) -> dict[str, Any]:
+    """A sample's ``scores`` (logs before 0.3: its one ``score``, named ``old_name``: see
+    :func:`_old_score_name`), {} when it has none."""
     if not isinstance(sample, dict):
         return {}
     scores = sample.get("scores")
     if scores is None and isinstance(sample.get("score"), dict):
-        scores = {"score": sample["score"]}  # logs before 0.3: one ``score``
+        scores = {old_name: sample["score"]}
     return scores if isinstance(scores, dict) else {}
+
+
+def _old_score_name(header: dict[str, Any]) -> str:
+    """The name Inspect gives a sample's one ``score`` of a log before 0.3: its results' first
+    score's (``EvalLog.populate_scorer_name_for_samples``; such a log's ``results.scorer``),
+    else ``score``."""
+    reported = _reported(header)
+    return reported[0].name if reported else OLD_SCORE
 
 
 def _reported(header: dict[str, Any]) -> list[ScoreRef]:
     """The scores the log's header reports (``results.scores``: one per scorer, or one per key
-    of a scorer's dict value), in its order; several reducers of one score are one score."""
+    of a scorer's dict value), in its order; several reducers of one score are one score.
+    A log before 0.3 reports its one scorer as ``results.scorer`` (its name, its metrics beside),
+    which Inspect reads as the one score (``EvalResults.convert_scorer_to_scorers``)."""
     results = _plain(header.get("results"))
     entries = _plain(results.get("scores")) if isinstance(results, dict) else None
+    if entries is None and isinstance(results, dict) and isinstance(results.get("scorer"), dict):
+        entries = [results["scorer"]]
     refs: dict[tuple[str, str | None], ScoreRef] = {}
     for entry in entries if isinstance(entries, list) else ():
         entry = _plain(entry)
@@ -605,10 +623,11 @@ def score_refs(
     the original load's runs carry, :func:`_named_scores`) when the samples hold them all."""
     found: dict[str, str | None] = {}  # scorer -> a dict value's first key, in order
     keys: dict[str, list[str]] = {}  # scorer -> its dict value's keys, in order
+    old_name = _old_score_name(header)
     for sample in samples:
         if isinstance(sample, Unreadable):
             continue  # its own error, where its row would be
-        for scorer, entry in _sample_scores(sample).items():
+        for scorer, entry in _sample_scores(sample, old_name).items():
             value = entry.get("value") if isinstance(entry, dict) else None
             seen = keys.setdefault(str(scorer), [])
             if isinstance(value, dict):
@@ -692,8 +711,14 @@ def _reductions(header: dict[str, Any]) -> tuple[dict[str, Reduction], dict[str,
     first of ``results.scores``, the score Inspect's results lead with). A reduction
     without a reducer is the default mean: the mean of the epochs' own scores, which the samples
     already give (average_accuracy), so none is read. Second, per scorer whose first reducer is
-    the mean, its other reducers (``Epochs(n, ["mean", "max"])``: max), which are not read."""
+    the mean, its other reducers (``Epochs(n, ["mean", "max"])``: max), which are not read.
+    A log written before Inspect moved them there (0.3.4x and earlier) holds them in
+    ``results.sample_reductions``, where Inspect's own reading takes them from
+    (``EvalLog.resolve_sample_reductions``)."""
     entries = _plain(header.get("reductions"))
+    results = _plain(header.get("results"))
+    if "reductions" not in header and isinstance(results, dict):
+        entries = _plain(results.get("sample_reductions"))
     found: dict[str, tuple[str, dict[str, Any]]] = {}
     named: dict[str, list[str]] = {}
     for entry in entries if isinstance(entries, list) else ():
@@ -1132,6 +1157,7 @@ class InspectReader(Reader):
         not_scored: dict[str, int] = {}  # score name -> its NaN values (Score.unscored())
         left_out: dict[str, None] = {}  # the names of the scores not read
         reductions, beside_mean = _reductions(header)
+        old_name = _old_score_name(header)  # a sample's one ``score`` (logs before 0.3)
         limits: dict[str, int] = {}  # limit type -> samples it halted
         media: dict[str, int] = {}  # media part kind (image, …) in inputs -> parts
         invalid = 0  # sample records invalidated after the run
@@ -1177,7 +1203,7 @@ class InspectReader(Reader):
                     where = f"{name}: " if name.endswith((".json", "]")) else ""
                     errors.append(LoadError(source, index, f"{where}sample without an id"))
                     continue
-                if sample.get("error") and score_on_error and _sample_scores(sample):
+                if sample.get("error") and score_on_error and _sample_scores(sample, old_name):
                     # The sample failed and was scored all the same (the log's config says
                     # score_on_error): Inspect's metrics count its score, so it is a row, and a
                     # note says it errored. Without it an errored sample was never scored.
@@ -1209,7 +1235,7 @@ class InspectReader(Reader):
                     fallbacks[origin] = fallbacks.get(origin, 0) + 1
                 if isinstance(choices, list) and len(choices) > 1 and origin is None:
                     other_choices[len(choices)] = other_choices.get(len(choices), 0) + 1
-                scores = _sample_scores(sample)
+                scores = _sample_scores(sample, old_name)
                 left_out.update(dict.fromkeys(_left_out(scores, [r for r in refs if r])))
                 target = sample.get("target")
                 # A list target is its acceptable answers (a str target is never parsed).
