@@ -1600,8 +1600,23 @@ def meant_command(word: str) -> str | None:
 
     if not word or word.startswith("-") or os.path.lexists(word):
         return None
+    if word.casefold() in MEANT_WORDS:
+        return MEANT_WORDS[word.casefold()]
     close = difflib.get_close_matches(word.casefold(), SUBCOMMANDS, n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+#: First words a new user tries that are no command, and what does it: ``evaltui help``,
+#: ``evaltui triage runs`` (the README's "triage flags") said only "help: no such file or
+#: directory".
+MEANT_WORDS = {
+    "help": "--help",
+    "version": "--version",
+    "triage": "export --quick suspect",
+    "diff": "compare",
+    "stats": "summarize",
+    "score": "rescore",
+}
 
 
 if __name__ == "__main__":
