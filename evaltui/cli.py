@@ -116,8 +116,9 @@ def compressed(text: str) -> None:
     which no evaltui output is."""
     suffix = Path(text).suffix
     if suffix.lower() in COMPRESSED_SUFFIXES:
-        # The readers take .jsonl.gz, so a script names its output so: plain text was written
-        # under the name, which zcat refused and evaltui itself read back as no known file.
+        # Published samples are .jsonl.gz, so a script names its output so: plain text was
+        # written under the name, which zcat refused and evaltui itself read back as no known
+        # file (evaltui reads no compressed input either: it is listed as such, not read).
         raise argparse.ArgumentTypeError(
             f"{text!r}: evaltui writes no compressed ({suffix}) file: name it without "
             f"{suffix} (and compress it after, or write to - and pipe it to the compressor)"
