@@ -116,8 +116,9 @@ def compressed(text: str) -> None:
     which no evaltui output is."""
     suffix = Path(text).suffix
     if suffix.lower() in COMPRESSED_SUFFIXES:
-        # The readers take .jsonl.gz, so a script names its output so: plain text was written
-        # under the name, which zcat refused and evaltui itself read back as no known file.
+        # Published samples are .jsonl.gz, so a script names its output so: plain text was
+        # written under the name, which zcat refused and evaltui itself read back as no known
+        # file (evaltui reads no compressed input either: it is listed as such, not read).
         raise argparse.ArgumentTypeError(
             f"{text!r}: evaltui writes no compressed ({suffix}) file: name it without "
             f"{suffix} (and compress it after, or write to - and pipe it to the compressor)"
@@ -1600,8 +1601,23 @@ def meant_command(word: str) -> str | None:
 
     if not word or word.startswith("-") or os.path.lexists(word):
         return None
+    if word.casefold() in MEANT_WORDS:
+        return MEANT_WORDS[word.casefold()]
     close = difflib.get_close_matches(word.casefold(), SUBCOMMANDS, n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+#: First words a new user tries that are no command, and what does it: ``evaltui help``,
+#: ``evaltui triage runs`` (the README's "triage flags") said only "help: no such file or
+#: directory".
+MEANT_WORDS = {
+    "help": "--help",
+    "version": "--version",
+    "triage": "export --quick suspect",
+    "diff": "compare",
+    "stats": "summarize",
+    "score": "rescore",
+}
 
 
 if __name__ == "__main__":

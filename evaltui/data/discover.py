@@ -177,10 +177,15 @@ def discover(
         others: list[str] = []
         matched = _walk(path, pattern, extensions, source, problems, others)
         if not matched and len(resolved) == 1:
+            from evaltui.data.formats import COMPRESSED_SUFFIXES
+
+            # The extensions read: a compressed copy (.jsonl.gz) is found only to be listed as
+            # skipped (not read), and named among the known ones it was taken to be read.
+            read = [e for e in extensions if not e.endswith(COMPRESSED_SUFFIXES)]
             what = (
                 f"matching {pattern!r}"
                 if pattern
-                else "with a known extension (" + ", ".join(extensions) + ")"
+                else "with a known extension (" + ", ".join(read or extensions) + ")"
             )
             detail = "; ".join(f"{where}: {why}" for where, why in problems[:3])
             raise NoInputFile(

@@ -111,6 +111,17 @@ LOWER_IS_BETTER_NAME = re.compile(
 )
 
 
+def names_run(name: str, run: str) -> bool:
+    """Whether the ``RUN`` of ``--correct-threshold RUN=X`` (or ``--score-direction``) names
+    ``run``: its label, or the label as every table and message shows it (a folder
+    ``new\\nline``'s run is ``new␊line``; so typed, it was "not loaded")."""
+    if name == run:
+        return True
+    from evaltui.data.sanitize import name_line
+
+    return name == name_line(run)
+
+
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     """``--correct-threshold``: one value for every run, and/or ``RUN=VALUE`` for one run.
@@ -145,7 +156,7 @@ class Thresholds:
     def direction_for(self, run: str) -> bool | None:
         """The user's word on ``run``'s direction (True: higher is better); None: unsaid."""
         for name, higher in self.directions:
-            if name == run:
+            if name is not None and names_run(name, run):
                 return higher
         return next((higher for name, higher in self.directions if name is None), None)
 
@@ -175,7 +186,7 @@ class Thresholds:
 
     def for_run(self, run: str, accuracy: bool) -> float | None:
         for name, value in self.per_run:
-            if name == run:
+            if names_run(name, run):
                 return value
         if self.default is not None:
             return self.default
@@ -184,17 +195,17 @@ class Thresholds:
     def unknown_runs(self, runs: Iterable[str], flag: str = "--correct-threshold") -> list[str]:
         """Runs named in ``RUN=VALUE`` of ``flag`` (``--correct-threshold`` or
         ``--score-direction``) that are not loaded (a typo the user should hear about)."""
-        known = set(runs)
+        known = list(runs)
         named = (
             [name for name, _value in self.per_run]
             if flag == "--correct-threshold"
             else [name for name, _higher in self.directions if name is not None]
         )
-        return [name for name in named if name not in known]
+        return [name for name in named if not any(names_run(name, run) for run in known)]
 
     def unknown_message(self, runs: Iterable[str]) -> str | None:
         """The user's message when ``RUN=X`` names runs that are not loaded (labels made safe)."""
-        from evaltui.data.sanitize import one_line
+        from evaltui.data.sanitize import one_line, one_line_middle
 
         loaded = [str(r) for r in runs]
         # Ten loaded runs named, the rest counted (100 verl steps were one 3,000-character line).
@@ -203,7 +214,7 @@ class Thresholds:
             f"{flag} names {len(unknown)} run(s) not loaded: "
             + ", ".join(repr(one_line(r, 60)) for r in unknown)
             + " (runs: "
-            + ", ".join(one_line(r, 60) for r in loaded[:10])
+            + ", ".join(one_line_middle(r, 60) for r in loaded[:10])
             + f"{more})"
             for flag in ("--correct-threshold", "--score-direction")
             if (unknown := self.unknown_runs(loaded, flag))

@@ -32,7 +32,7 @@ from pathlib import PurePosixPath
 import polars as pl
 
 from evaltui.data.formats.base import RunIdentity
-from evaltui.data.sanitize import one_line, written_label
+from evaltui.data.sanitize import name_line, one_line_middle, written_label
 from evaltui.data.schema import clean_text
 
 #: Between a label and what tells its runs apart.
@@ -331,8 +331,10 @@ def listed_runs(runs: Sequence[str], most: int = LISTED_RUNS) -> str:
     """``'a', 'b', … and 90 more``: the first ``most`` runs quoted, the rest counted (a message
     listing 100 verl steps' runs was one 3,500-character line)."""
     # One safe line each (a label can hold escape sequences), quoted as it reads: repr()
-    # doubled a backslash, and the label typed back from the message named no run.
-    shown = ", ".join(f"'{one_line(r, 200)}'" for r in runs[:most])
+    # doubled a backslash, and the label typed back from the message named no run. Its line
+    # breaks and tabs visible, as every other message shows them: a folder 'new\nline' was
+    # listed 'new line', a run no name typed back found.
+    shown = ", ".join(f"'{one_line_middle(r, 200)}'" for r in runs[:most])
     return shown + (f" and {len(runs) - most:,} more" if len(runs) > most else "")
 
 
@@ -346,12 +348,21 @@ def resolve_run(runs: Sequence[str], name: str) -> str:
     (``--run "$(basename "$d")"``), reaches Python as ``\\udcff`` and labels hold ``\\xff``.
     A label is also named as an ASCII standard error writes it (:func:`written_label`):
     ``'openai/o1-mini - winrate'``, typed back from a message, named no run; a folder's
-    ``run≥1 é`` is ``run\\u22651 \\xe9`` there."""
+    ``run≥1 é`` is ``run\\u22651 \\xe9`` there. And as every table and message shows it
+    (:func:`name_line`): a folder ``new\\nline``'s run is ``new␊line`` on screen, and that,
+    typed back, named no run."""
     name = clean_text(name)
     if name in runs:
         return name
     wanted = name.casefold()
-    forms = {run: {run.casefold(), written_label(run, "ascii").casefold()} for run in runs}
+    forms = {
+        run: {
+            form.casefold()
+            for shown in (run, name_line(run))
+            for form in (shown, written_label(shown, "ascii"))
+        }
+        for run in runs
+    }
     matches = [run for run in runs if any(wanted in form for form in forms[run])]
     if len(matches) == 1:
         return matches[0]

@@ -358,7 +358,9 @@ async def test_an_unscored_run_left_off_the_accuracy_axis_is_said_to_have_no_sco
     tmp_path: Path, make_app: Any
 ) -> None:
     """Beside a scored run, a run of no scores was left off plot 3 as 'score not an
-    accuracy': it has no score at all. Each left-out run is named under its own reason."""
+    accuracy': it has no score at all. Each left-out run is named under its own reason, the
+    counts first: at 80 columns the first reason's names took the line, and the second
+    reason's count was cut off it (explore36: 9 unscored runs left the plot unsaid)."""
     rows = {
         "scored": [{"prompt": "P0", "gen": "a", "answer": "a", "accuracy": 1}],
         "loss": [{"prompt": "P0", "gen": "a", "score": 30.0}],
@@ -379,5 +381,5 @@ async def test_an_unscored_run_left_off_the_accuracy_axis_is_said_to_have_no_sco
         await settle(pilot)
         assert screen.last is not None
         assert screen.last.note == (
-            "1 run not shown (score not an accuracy): loss; 1 run not shown (no score): bare"
+            "2 runs not shown (1 score not an accuracy, 1 no score): loss; no score: bare"
         ), screen.last.note

@@ -363,3 +363,27 @@ def test_app_rescore_num_proc_starts_no_more_scorer_processes_than_cores(
     assert main([str(evals), "--rescore", "exact", "--num-proc", "64", *flags]) == 0
     assert main([str(evals), "--rescore", "exact", *flags]) == 0
     assert seen == [2, None]
+
+
+@pytest.mark.parametrize(
+    ("word", "meant"),
+    [
+        ("help", "--help"),
+        ("triage", "export --quick suspect"),
+        ("diff", "compare"),
+        ("version", "--version"),
+    ],
+)
+def test_a_word_that_is_no_command_is_named_with_the_one_that_does_it(
+    evals: Path, word: str, meant: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``evaltui help`` and ``evaltui triage runs`` (the README's triage flags) said only
+    'help: no such file or directory' (explore36), naming nothing a new user could run."""
+    for argv in ([word], [word, str(evals)]):
+        assert main(argv) == 2
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err == (
+            f"evaltui: error: {word}: no such file or directory, nor a command: "
+            f"did you mean 'evaltui {meant}'?\n"
+        )

@@ -519,6 +519,31 @@ def test_an_inspect_dict_score_reads_back_as_a_run_per_reported_key(tmp_path: Pa
     assert per_prompt(again.stats) == per_prompt(before.stats)
 
 
+def test_one_key_of_an_inspect_dict_score_reads_back_with_its_own_scores(
+    tmp_path: Path,
+) -> None:
+    """The `· winrate_divided_by_optimal` run of a dict score exported alone (export --run, the
+    app's r then e) read back under its label with the scores of winrate, the dict's first key
+    (explore36, on the published sus-www logs: 0.00226 where it had 0.00324)."""
+    from tests.data.test_formats_inspect_runs import log, reported, write_eval
+
+    data = log("AAA", "2026-01-01T10:00:00")
+    for index, sample in enumerate(data["samples"]):
+        rate = index / 10
+        value = {"winrate": rate, "winrate_low": 0.0, "winrate_divided_by_optimal": 1 - rate}
+        sample["scores"] = {"winrate_scorer": {"value": value}}
+    data["results"]["scores"] = reported("winrate_scorer", "winrate", "winrate_divided_by_optimal")
+    write_eval(tmp_path / "data" / "x_AAA.eval", data)
+    before = load_one(tmp_path / "data")
+    divided = "mockllm/model · winrate_divided_by_optimal"
+    subset = before.stats.filter(pl.col("run") == divided)
+    out = tmp_path / "divided.jsonl"
+    export_view("records", subset, before.generations, before.files, out)
+    again = load_one(out)
+    assert again.stats["run"].unique().to_list() == [divided]
+    assert per_prompt(again.stats) == per_prompt(subset)
+
+
 def test_a_constant_lm_eval_target_reads_back_as_no_reference(tmp_path: Path) -> None:
     """ifeval's ``doc_to_target: 0`` is no reference, as its results file's config says; the
     records export has no results file beside it, so read back every ifeval prompt's reference

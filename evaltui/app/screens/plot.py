@@ -288,16 +288,27 @@ def not_accuracy_note(runs: list[str], kinds: dict[str, ScoreKind]) -> str:
     is not an accuracy, or none at all (an unscored run was said to have the first); empty:
     none."""
     shown = distinct_middle([str(run) for run in runs], LABEL_WIDTH)
-    parts = []
-    for why, group in (
-        ("score not an accuracy", [r for r in runs if kinds[r].kind != "unscored"]),
-        ("no score", [r for r in runs if kinds[r].kind == "unscored"]),
-    ):
-        if group:
-            # The count first: a narrow screen cuts the names, never how many runs are left out.
-            names = ", ".join(shown[str(run)] for run in group)
-            parts.append(f"{plural(len(group), 'run')} not shown ({why}): {names}")
-    return "; ".join(parts)
+    groups = [
+        (why, group)
+        for why, group in (
+            ("score not an accuracy", [r for r in runs if kinds[r].kind != "unscored"]),
+            ("no score", [r for r in runs if kinds[r].kind == "unscored"]),
+        )
+        if group
+    ]
+    if not groups:
+        return ""
+    # The counts first: a narrow screen cuts the names, never how many runs are left out (at
+    # 80 columns the first reason's names took the line, and "9 runs not shown (no score)"
+    # after them was cut off: the runs left the plot without a word).
+    names = [", ".join(shown[str(run)] for run in group) for _why, group in groups]
+    if len(groups) == 1:
+        ((why, group),) = groups
+        return f"{plural(len(group), 'run')} not shown ({why}): {names[0]}"
+    counts = ", ".join(f"{len(group)} {why}" for why, group in groups)
+    return (
+        f"{plural(len(runs), 'run')} not shown ({counts}): {names[0]}; {groups[1][0]}: {names[1]}"
+    )
 
 
 def rates_on_an_axis(

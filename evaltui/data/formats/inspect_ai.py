@@ -584,9 +584,11 @@ def _reported(header: dict[str, Any]) -> list[ScoreRef]:
 
 def _named_scores(runs: Sequence[str]) -> list[str]:
     """The score names in run labels of several scores (``model · winrate``, ``model ·
-    winrate_divided_by_optimal``: what follows the last separator); [] for one run, whose label
-    names no score."""
-    if len(runs) < 2 or not all(PART_SEPARATOR in run for run in runs):
+    winrate_divided_by_optimal``: what follows the last separator); [] for a run whose label
+    names no score. One run of them exported alone names its score too: ``model ·
+    winrate_divided_by_optimal`` read back by the dict's first key had winrate's scores under
+    its label (explore36); a name the samples lack names no score (:func:`_refs_named`)."""
+    if not runs or not all(PART_SEPARATOR in run for run in runs):
         return []
     return list(dict.fromkeys(run.rsplit(PART_SEPARATOR, 1)[1] for run in runs))
 
