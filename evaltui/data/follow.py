@@ -589,9 +589,10 @@ class Follower:
         polls read the files when they appear); False fails then, as a load does (the app
         not following, where an empty folder is a mistake)."""
         try:
-            before = {f.path: _stamp(f.path) for f in self._discover()}
+            listed = {f.path: f for f in self._discover()}
         except LoadFailure:
-            before = {}
+            listed = {}
+        before = {path: _stamp(path) for path in listed}
         # The inputs' last write is known from the start: following an eval that stopped
         # writing an hour ago said no more than "following · 0 new generations in the last
         # minute" until a file changed, as it says of one that wrote a second ago.
@@ -641,7 +642,10 @@ class Follower:
         for report in result.files:
             if report.path is None:
                 continue
-            item = InputFile(report.path, report.source, 0)
+            # As listed (a run folder given as a link keeps the name given: InputFile.renamed)
+            found = listed.get(report.path)
+            renamed = found.renamed if found is not None else None
+            item = InputFile(report.path, report.source, 0, renamed=renamed)
             stamp = before.get(report.path)
             if report.skipped is not None:
                 self._track(_Tracked(item, None, stamp, empty_generations(), [], [], report))
@@ -1243,7 +1247,7 @@ class Follower:
 
     def _read_whole(self, item: InputFile, stamp: FileIdentity) -> _Tracked:
         """``item`` read whole (a new or rewritten file), not followed yet (:meth:`_keep`)."""
-        item = InputFile(item.path, item.source, stamp.size, named=item.named)
+        item = InputFile(item.path, item.source, stamp.size, named=item.named, renamed=item.renamed)
         detection = detect(item.path, self.options.format, self.options.read, item.named)
         reader, reason, companion = detection.reader, detection.reason, detection.companion
         if reader is None:

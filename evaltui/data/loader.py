@@ -485,6 +485,7 @@ def read_apart(
     null row, and its text is never in a one-row frame here (~150 MB less for one 50 MB
     generation, whose measures built four such frames).
     """
+    options = file_options(item, options)
     try:
         # A records export named directly: read source by source, as the files it came from
         parts = export_parts(item)
@@ -523,13 +524,21 @@ def read_apart(
     return frame, texts, errors, notes, reducers
 
 
+def file_options(item: InputFile, options: ReadOptions) -> ReadOptions:
+    """``options`` for reading ``item``: with the name the user gave its folder (a run folder
+    given as a link: :attr:`ReadOptions.renamed`), which its runs are labelled by."""
+    if item.renamed is None or options.renamed == item.renamed:
+        return options
+    return dataclasses.replace(options, renamed=item.renamed)
+
+
 def run_identity(item: InputFile, reader: Reader, options: ReadOptions) -> RunIdentity | None:
     """The run ``item``'s rows belong to (None when its format does not say or cannot tell).
     A records export read source by source has its runs named by its manifest: None."""
     if export_parts(item) is not None:
         return None
     try:
-        return reader.run_identity(item.path, options)
+        return reader.run_identity(item.path, file_options(item, options))
     except Exception:  # an odd header: the file's rows keep their label, nothing is lost
         return None
 
@@ -856,7 +865,9 @@ class _Load:
         identity = _identity(item.path)
         for path in (FAST_PATH, HF_PATH):
             key = self.cache_key(item, reader, identity, path)
-            cached = self.cache.get_rows(rows_key(key, item.source)) if self.cache and key else None
+            if self.cache is None or key is None:
+                continue
+            cached = self.cache.get_rows(rows_key(key, item.source, item.renamed))
             if cached is None:
                 continue
             self.cached_paths.add(path)
@@ -895,7 +906,7 @@ class _Load:
             hit = self.cache.get_lengths(key, state.frame.height)
             if hit is not None:
                 self.cached_paths.add(path)
-                rows = rows_key(key, state.input.source)
+                rows = rows_key(key, state.input.source, state.input.renamed)
                 if self.options.text_on_demand and not self.cache.has_rows(rows):
                     self.store_rows(state, key, hit)  # lengths cached by an older load
                 self.finish_file(state, hit, cached=True)
@@ -980,7 +991,7 @@ class _Load:
             pl.Series("gen_length", lengths, dtype=pl.UInt32),
         )
         self.cache.put_rows(
-            rows_key(key, state.input.source),
+            rows_key(key, state.input.source, state.input.renamed),
             rows,
             self.file_errors.get(state.input.source, []),
             self.file_notes.get(state.input.source, []),
@@ -1018,7 +1029,7 @@ class _Load:
                 return False
             fast_key = self.state_key(state, FAST_PATH)
             if self.cache is not None and fast_key is not None:
-                self.cache.discard(fast_key, state.input.source)
+                self.cache.discard(fast_key, state.input.source, state.input.renamed)
             if len(lengths) != state.frame.height:
                 # The file changed since it was read: its old lengths stay, nothing is cached.
                 self.notes.append(f"{state.input.source}: changed while loading; not recounted")
@@ -1065,6 +1076,8 @@ class _Load:
             parts.append(
                 repr((str(item.path), item.source, identity.device, identity.inode))
                 + f"{identity.size}:{identity.mtime_ns}"
+                # its runs are named by the link it was given as (another link: other labels)
+                + repr(item.renamed)
                 # a records export is read source by source while its manifest says how
                 + repr(export_parts(item))
             )
