@@ -532,6 +532,65 @@ def file_options(item: InputFile, options: ReadOptions) -> ReadOptions:
     return dataclasses.replace(options, renamed=item.renamed)
 
 
+def read_elsewhere(files: Sequence[tuple[str, RunIdentity | None, int, str]]) -> dict[int, str]:
+    """Of the files read (reader name, run identity, rows, source), those whose run is read from
+    another of them: index -> why, the note's words after its source. (A load drops them; a
+    follower leaves them out of the table while the other is there.)
+
+    One run saved twice in different folders (an Inspect log copied or converted, same eval
+    id), or as a SkyThought legacy file and its ``converted_`` copy beside it, is read once,
+    from its fullest copy (of equal ones, the best: :attr:`RunIdentity.copy_rank`); its samples
+    are never counted twice. (Other copies in one folder are the reader's to tell: it reads one
+    of them.)
+
+    A run that stopped before it finished and its retry in another folder (an Inspect log and
+    its ``inspect eval-retry``, which writes to its own log dir and keeps what the first
+    completed) are one run, read from the retry (:attr:`RunIdentity.retry`): a finished one,
+    else the fullest, latest; finished runs of one key stay apart. (In one folder the reader
+    reads one of them.)"""
+    rows = [height for _reader, _run, height, _source in files]
+    drops: dict[int, str] = {}
+    copies: dict[tuple[str, str], list[int]] = {}
+    for i, (reader, run, height, _source) in enumerate(files):
+        if run is not None and run.document and height:
+            copies.setdefault((reader, run.document), []).append(i)
+    for (_reader, document), same in copies.items():
+        if len(same) < 2:
+            continue
+        # the first of the fullest, of those the best copy
+        kept = max(same, key=lambda i: (rows[i], _run_of(files[i]).copy_rank))
+        what = _run_of(files[kept]).copies or f"id {document}"
+        for i in same:
+            if i != kept:  # its bad lines and notes are the kept copy's too: told once
+                drops[i] = (
+                    f"the same run as {files[kept][3]} ({what}, saved twice), read once from there"
+                )
+                rows[i] = 0
+    chains: dict[tuple[str, str], list[int]] = {}
+    for i, (reader, run, _height, _source) in enumerate(files):
+        # with no rows too: a log whose every sample errored is retried as much
+        if run is not None and run.retry:
+            chains.setdefault((reader, run.retry), []).append(i)
+    for chain in chains.values():
+        if len(chain) < 2 or all(_run_of(files[i]).finished for i in chain):
+            continue
+        kept = max(
+            chain,
+            key=lambda i: (_run_of(files[i]).finished, rows[i], _run_of(files[i]).started),
+        )
+        for i in chain:
+            run = _run_of(files[i])
+            if i != kept and not run.finished:
+                drops[i] = f"retried as {files[kept][3]} ({run.retried}), read from there"
+    return drops
+
+
+def _run_of(file: tuple[str, RunIdentity | None, int, str]) -> RunIdentity:
+    run = file[1]
+    assert run is not None
+    return run
+
+
 def run_identity(item: InputFile, reader: Reader, options: ReadOptions) -> RunIdentity | None:
     """The run ``item``'s rows belong to (None when its format does not say or cannot tell).
     A records export read source by source has its runs named by its manifest: None."""
@@ -1325,8 +1384,7 @@ class _Load:
                 self.counter.close()
                 _release_freed_memory()
 
-        self.drop_copies()
-        self.drop_retried()
+        self.drop_read_elsewhere()
         if not self.states and not self.cancel.is_set() and not options.allow_no_file:
             skipped = list(self.skipped.values())
             detail = "; ".join(f"{r.source}: {r.skipped}" for r in skipped[:3])
@@ -1391,62 +1449,14 @@ class _Load:
             self.write_snapshot(result)
         return result
 
-    def drop_copies(self) -> None:
-        """One run saved twice in different folders (an Inspect log copied or converted, same
-        eval id), or as a SkyThought legacy file and its ``converted_`` copy beside it, is read
-        once, from its fullest copy (of equal ones, the best: :attr:`RunIdentity.copy_rank`),
-        with a note; its samples are never counted twice. (Other copies in one folder are the
-        reader's to tell: it reads one of them.)"""
-        copies: dict[tuple[str, str], list[_FileState]] = {}
-        for state in self.states:
-            if state.run is not None and state.run.document and state.frame.height:
-                key = (state.reader.name, state.run.document)
-                copies.setdefault(key, []).append(state)
-        for (_reader, document), states in copies.items():
-            if len(states) < 2:
-                continue
-            # the first of the fullest, of those the best copy
-            kept = max(states, key=lambda s: (s.frame.height, s.run.copy_rank if s.run else 0))
-            what = (kept.run.copies if kept.run else "") or f"id {document}"
-            for state in states:
-                if state is kept:
-                    continue
-                # Its bad lines and notes are the kept copy's too: told once.
-                self.drop_state(
-                    state,
-                    f"the same run as {kept.input.source} ({what}, saved twice), read once from"
-                    " there",
-                )
-
-    def drop_retried(self) -> None:
-        """A run that stopped before it finished and its retry in another folder (an Inspect log
-        and its ``inspect eval-retry``, which writes to its own log dir and keeps what the
-        first completed) are one run, read from the retry (:attr:`RunIdentity.retry`): a
-        finished one, else the fullest, latest; finished runs of one key stay apart. (In one
-        folder the reader reads one of them.) The others' rows, bad lines and notes go, with
-        a note."""
-        chains: dict[tuple[str, str], list[_FileState]] = {}
-        for state in self.states:
-            # with no rows too: a log whose every sample errored is retried as much
-            if state.run is not None and state.run.retry:
-                chains.setdefault((state.reader.name, state.run.retry), []).append(state)
-        for states in chains.values():
-            if len(states) < 2 or all(s.run is None or s.run.finished for s in states):
-                continue
-            kept = max(
-                states,
-                key=lambda s: (
-                    s.run is not None and s.run.finished,
-                    s.frame.height,
-                    s.run.started if s.run else "",
-                ),
-            )
-            for state in states:
-                if state is kept or state.run is None or state.run.finished:
-                    continue
-                self.drop_state(
-                    state, f"retried as {kept.input.source} ({state.run.retried}), read from there"
-                )
+    def drop_read_elsewhere(self) -> None:
+        """The files whose run is read from another file (:func:`read_elsewhere`): their rows,
+        bad lines and notes go, with a note."""
+        drops = read_elsewhere(
+            [(s.reader.name, s.run, s.frame.height, s.input.source) for s in self.states]
+        )
+        for i, why in drops.items():
+            self.drop_state(self.states[i], why)
 
     def drop_state(self, state: _FileState, why: str) -> None:
         """A file read from another instead: its rows, bad lines and notes go (they are the
