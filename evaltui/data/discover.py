@@ -7,7 +7,7 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISFIFO, S_ISSOCK
 from stat import S_ISREG as stat_is_file
@@ -195,7 +195,7 @@ def discover(
             found.setdefault(path, item)
             continue
         others: list[str] = []
-        matched = _walk(path, pattern, extensions, source, problems, others)
+        matched = _walk(path, pattern, extensions, source, problems, others, renames[at])
         if not matched and len(resolved) == 1:
             what = (
                 f"matching {pattern!r}"
@@ -209,7 +209,7 @@ def discover(
                 + _others_said(others, pattern)
             )
         for item in matched:
-            found.setdefault(item.path, replace(item, renamed=renames[at]))
+            found.setdefault(item.path, item)
             given.setdefault(item.path, at)
     # In the order the PATHs were given, each one's files in natural order: the runs are in
     # that order (compare's A and B: 'compare r_mae2 r_mae' compared r_mae with r_mae2).
@@ -313,9 +313,11 @@ def _walk(
     source: Callable[[Path | str], str],
     problems: list[tuple[str, str]],
     others: list[str] | None = None,
+    renamed: tuple[Path, Path] | None = None,
 ) -> list[InputFile]:
     """The matching files under ``root``; directories that cannot be read go to ``problems``,
-    the other files' names (relative to ``root``) to ``others`` when given."""
+    the other files' names (relative to ``root``) to ``others`` when given. ``renamed``: the
+    files' :attr:`InputFile.renamed`."""
 
     def cannot_list(exc: OSError) -> None:
         where = Path(exc.filename) if exc.filename else root
@@ -342,7 +344,11 @@ def _walk(
                 failed.append((filename, _why_not(full, exc)))
                 continue
             if stat_is_file(info.st_mode):
-                matched.append(InputFile(Path(full), source(full), info.st_size, _of_stat(info)))
+                matched.append(
+                    InputFile(
+                        Path(full), source(full), info.st_size, _of_stat(info), renamed=renamed
+                    )
+                )
             elif (why := not_a_file(info.st_mode)) is not None:
                 problems.append((source(full), why))
         if failed:
