@@ -1453,8 +1453,12 @@ class Follower:
                 ]
             ).items()
         }
-        if drops or drops.keys() != self._dropped:
-            self._full = True  # rows left out or back (and new rows of a file left out)
+        if drops.keys() != self._dropped:
+            self._full = True  # a file's rows left out, or back
+        elif drops:  # what changed in a file left out stays out
+            out = {self.files[path].item.source for path in drops}
+            self._added = [f for f in self._added if not _from(f, out)]
+            self._removed = [f for f in self._removed if not _from(f, out)]
         self._dropped = set(drops)
         kept = [t for t in read if t.item.path not in drops]
         self._retag(read, kept)
@@ -1618,6 +1622,11 @@ class Follower:
             f"following · {wrote}",
             wrote,
         )
+
+
+def _from(frame: pl.DataFrame, sources: set[str]) -> bool:
+    """Whether ``frame`` (rows of one file) holds rows of one of ``sources``."""
+    return bool(frame.height) and frame.get_column("source")[0] in sources
 
 
 def _partial_line(tracked: _Tracked) -> bool:

@@ -54,9 +54,16 @@ def test_a_retry_written_into_another_folder_while_followed_is_one_run(tmp_path:
     assert run_table(result) == {MODEL: (3, 6, 6, 0.6667)}
     assert result.errors == []
     assert {f.source: f.generations for f in result.read_files} == {ERRORED: 0, RETRY: 6}
+    # The errored log written again, with a sample fewer (a sync of another copy of it): read
+    # again, and still left out (its rows changed the table's while it was left out).
+    shorter = errored_log("AAA", "2026-01-01T10:00:00+00:00")
+    shorter["samples"] = shorter["samples"][1:]
+    write_eval(root / ERRORED, shorter)
+    result = _same_as_cold(follower, root, opts)
+    assert run_table(result) == {MODEL: (3, 6, 6, 0.6667)}
     (root / RETRY).unlink()
     result = _same_as_cold(follower, root, opts)
-    assert run_table(result) == {MODEL: (3, 5, 5, 0.8)}
+    assert run_table(result) == {MODEL: (3, 4, 4, 0.75)}  # the errored log's, a sample fewer
 
 
 def test_a_log_copied_into_another_folder_while_followed_is_read_once(tmp_path: Path) -> None:
