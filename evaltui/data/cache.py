@@ -43,12 +43,20 @@ CACHE_FORMAT = "10"
 ROW_CODE = ("formats", "schema.py", "extract.py", "triage.py", "sanitize.py", "runs.py")
 
 
-def rows_key(key: str, source: str) -> str:
+def rows_key(key: str, source: str, renamed: tuple[Path, Path] | None) -> str:
     """The entry of a file's rows beside its lengths' ``key``: the rows, their bad lines and
     notes name the file by ``source`` (its path from the load's common root), so a load of
     another folder holding the same file (``evaltui evals`` then ``evaltui evals/model_a``)
-    misses them, and takes the lengths only (a file's lengths do not depend on its name)."""
-    return hashlib.sha256(f"{key}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
+    misses them, and takes the lengths only (a file's lengths do not depend on its name).
+
+    ``renamed`` is the file's :attr:`~evaltui.data.discover.InputFile.renamed`: its run is
+    labelled by the name of the link it was given as (``runs/meta-llama__Meta-Llama-3.1-70B-
+    Instruct`` to ``/data/jobs/4411/out``), which neither the real path nor the source tells;
+    a load of another link to it took the first link's label from the cache."""
+    text = f"{key}\0{source}"
+    if renamed is not None:
+        text += "".join(f"\0{os.fspath(p)}" for p in renamed)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def code_version(root: Path, names: Sequence[str] = ROW_CODE) -> str:
@@ -187,10 +195,10 @@ class Cache:
     def has_lengths(self, key: str) -> bool:
         return self._path(key, ".npy").is_file()
 
-    def discard(self, key: str, source: str) -> None:
+    def discard(self, key: str, source: str, renamed: tuple[Path, Path] | None) -> None:
         """Remove an entry: its lengths and the rows of the file named ``source`` (see
         :func:`rows_key`), e.g. lengths a failed self-check no longer trusts."""
-        rows = rows_key(key, source)
+        rows = rows_key(key, source, renamed)
         for path in (
             self._path(key, ".npy"),
             self._path(rows, ".json"),
@@ -200,7 +208,7 @@ class Cache:
                 path.unlink()
 
     # Whole rows without text: a warm headless run need not parse the file at all. Their key is
-    # rows_key(the lengths' key, the file's source): the rows carry the source.
+    # rows_key(the lengths' key, the file's source): the rows carry the source (and labels).
 
     def get_rows(self, key: str) -> CachedRows | None:
         try:

@@ -77,6 +77,10 @@ class InputFile:
     named: bool = False
     """Named directly as an input (not found in a folder): an export of original records is then
     read as the eval data it is (see :func:`evaltui.data.marks.written_by_evaltui`)."""
+    renamed: tuple[Path, Path] | None = None
+    """The folder of the PATH the file was found under, as read and as the user named it, when
+    the two names differ (a PATH that is a link to a run's folder): see :func:`renamed_root`.
+    Readers label runs by the name given (:attr:`ReadOptions.renamed`)."""
 
 
 def natural_key(source: str) -> tuple[list[list[object]], str]:
@@ -137,6 +141,7 @@ def discover(
         raise InputError("no input path given")
     problems: list[tuple[str, str]] = []
     resolved: list[tuple[Path, bool]] = []
+    renames: list[tuple[Path, Path] | None] = []
     for raw in paths:
         path = Path(raw).expanduser()
         try:
@@ -150,6 +155,7 @@ def discover(
         if why is not None:  # a FIFO would be waited on for ever
             raise InputError(f"{_shown(raw)}: {why}")
         resolved.append((path.resolve(), path.is_dir()))
+        renames.append(renamed_root(path))
     roots = [p if is_dir else p.parent for p, is_dir in resolved]
     common = Path(os.path.commonpath([str(r) for r in roots]))
 
@@ -163,19 +169,33 @@ def discover(
 
     found: dict[Path, InputFile] = {}
     given: dict[Path, int] = {}  # the PATH each file was found under first, by its place
+    first_named: dict[Path, int] = {}  # each PATH read, by where it leads: the first naming it
     for at, (path, is_dir) in enumerate(resolved):
+        before = first_named.setdefault(path, at)
+        if before != at and renames[before] != renames[at]:
+            # Two names of one folder (two links to one run's output): read once, under the
+            # first name, and said; the second was dropped without a word ('only 1 run').
+            problems.append(
+                (
+                    _shown(paths[at]),
+                    f"the same {'folder' if is_dir else 'file'} as {_shown(paths[before])}"
+                    + f" ({_shown(path)}): read once",
+                )
+            )
+            continue
         if not is_dir:
             given.setdefault(path, at)
             try:
                 info = path.stat()
             except OSError as exc:
                 raise InputError(f"{_shown(path)}: cannot read: {exc.strerror or exc}") from None
-            found.setdefault(
-                path, InputFile(path, source(path), info.st_size, _of_stat(info), named=True)
+            item = InputFile(
+                path, source(path), info.st_size, _of_stat(info), named=True, renamed=renames[at]
             )
+            found.setdefault(path, item)
             continue
         others: list[str] = []
-        matched = _walk(path, pattern, extensions, source, problems, others)
+        matched = _walk(path, pattern, extensions, source, problems, others, renames[at])
         if not matched and len(resolved) == 1:
             from evaltui.data.formats import COMPRESSED_SUFFIXES
 
@@ -236,6 +256,36 @@ def _once_each(files: list[InputFile], problems: list[tuple[str, str]]) -> list[
     return [f for f in files if f.path not in left_out]
 
 
+def renamed_root(path: Path) -> tuple[Path, Path] | None:
+    """``(folder, named)`` when the input PATH ``path`` (a folder, or a file's folder) leads
+    through a link of another name: ``folder`` is the real folder the link names, ``named`` the
+    same place under the link's name (``/data/jobs/4411/out`` and ``/data/jobs/4411/meta-llama__
+    Meta-Llama-3.1-70B-Instruct`` for ``runs/meta-llama__Meta-Llama-3.1-70B-Instruct`` linked to
+    it). Files are read where they are (their companions and folders as the harness wrote them);
+    runs are labelled as if that folder bore the name the user gave it. None when the names
+    agree, for a PATH that is itself a link to a file (its target's folder is the one meant),
+    and for one whose ``..`` means another folder once its links are followed."""
+    named = Path(os.path.abspath(path))
+    real = path.resolve()
+    if not named.is_dir():
+        if os.path.islink(named):
+            return None
+        named, real = named.parent, real.parent
+    try:
+        if not os.path.samefile(named, real):
+            return None
+    except OSError:
+        return None
+    ours, theirs = named.parts, real.parts
+    same = 0  # the trailing names they share (runs/meta-llama__X/2025 -> out/2025)
+    while same < min(len(ours), len(theirs)) - 1 and ours[-1 - same] == theirs[-1 - same]:
+        same += 1
+    if same == min(len(ours), len(theirs)) - 1:
+        return None  # the same names, or a link above the root itself (/tmp -> /private/tmp)
+    folder = Path(*theirs[: len(theirs) - same])
+    return folder, folder.with_name(ours[-1 - same])
+
+
 def _of_stat(info: os.stat_result) -> FileIdentity:
     return FileIdentity(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
@@ -268,9 +318,11 @@ def _walk(
     source: Callable[[Path | str], str],
     problems: list[tuple[str, str]],
     others: list[str] | None = None,
+    renamed: tuple[Path, Path] | None = None,
 ) -> list[InputFile]:
     """The matching files under ``root``; directories that cannot be read go to ``problems``,
-    the other files' names (relative to ``root``) to ``others`` when given."""
+    the other files' names (relative to ``root``) to ``others`` when given. ``renamed``: the
+    files' :attr:`InputFile.renamed`."""
 
     def cannot_list(exc: OSError) -> None:
         where = Path(exc.filename) if exc.filename else root
@@ -297,7 +349,11 @@ def _walk(
                 failed.append((filename, _why_not(full, exc)))
                 continue
             if stat_is_file(info.st_mode):
-                matched.append(InputFile(Path(full), source(full), info.st_size, _of_stat(info)))
+                matched.append(
+                    InputFile(
+                        Path(full), source(full), info.st_size, _of_stat(info), renamed=renamed
+                    )
+                )
             elif (why := not_a_file(info.st_mode)) is not None:
                 problems.append((source(full), why))
         if failed:

@@ -50,6 +50,7 @@ from evaltui.data.loader import (
     length_counter,
     load,
     mixed_metric_runs,
+    read_elsewhere,
     read_input,
     run_identity,
     split_mixed_metrics,
@@ -557,6 +558,9 @@ class Follower:
         """The followed rows' labels where they are not their reader's (evaltui.data.runs: tags
         that tell separate runs of one label apart, model-named files of one folder): a new run
         that changes them relabels every file's rows."""
+        self._dropped: set[Path] = set()
+        """The files left out of the last build: their run is read from another file (a copy,
+        a retry: :func:`~evaltui.data.loader.read_elsewhere`)."""
         self._built: _Built | None = None
         """The last build's generations table and the files it was made of."""
         self._told: dict[Path, str] = {}
@@ -589,9 +593,10 @@ class Follower:
         polls read the files when they appear); False fails then, as a load does (the app
         not following, where an empty folder is a mistake)."""
         try:
-            before = {f.path: _stamp(f.path) for f in self._discover()}
+            listed = {f.path: f for f in self._discover()}
         except LoadFailure:
-            before = {}
+            listed = {}
+        before = {path: _stamp(path) for path in listed}
         # The inputs' last write is known from the start: following an eval that stopped
         # writing an hour ago said no more than "following · 0 new generations in the last
         # minute" until a file changed, as it says of one that wrote a second ago.
@@ -641,7 +646,10 @@ class Follower:
         for report in result.files:
             if report.path is None:
                 continue
-            item = InputFile(report.path, report.source, 0)
+            # As listed (a run folder given as a link keeps the name given: InputFile.renamed)
+            found = listed.get(report.path)
+            renamed = found.renamed if found is not None else None
+            item = InputFile(report.path, report.source, 0, renamed=renamed)
             stamp = before.get(report.path)
             if report.skipped is not None:
                 self._track(_Tracked(item, None, stamp, empty_generations(), [], [], report))
@@ -1243,7 +1251,7 @@ class Follower:
 
     def _read_whole(self, item: InputFile, stamp: FileIdentity) -> _Tracked:
         """``item`` read whole (a new or rewritten file), not followed yet (:meth:`_keep`)."""
-        item = InputFile(item.path, item.source, stamp.size, named=item.named)
+        item = InputFile(item.path, item.source, stamp.size, named=item.named, renamed=item.renamed)
         detection = detect(item.path, self.options.format, self.options.read, item.named)
         reader, reason, companion = detection.reader, detection.reason, detection.companion
         if reader is None:
@@ -1357,11 +1365,13 @@ class Follower:
             frame, tracked.run, None, self._labels.get(run_key(tracked.run, tracked.item.source))
         )
 
-    def _retag(self, read: list[_Tracked]) -> None:
+    def _retag(self, read: list[_Tracked], kept: list[_Tracked]) -> None:
         """Tell separate runs of one label apart as the files now followed require (a second
         run of a model arrived, or one went): each file whose tag changed is relabelled, and
-        the stats are computed afresh (every prompt of those runs changed its key)."""
-        labels = _run_labels([t for t in read if t.frame.height])
+        the stats are computed afresh (every prompt of those runs changed its key). The runs
+        are those of ``kept`` (in the table); the files of ``read`` left out take their labels
+        too, so that they are labelled as the table's when they come back."""
+        labels = _run_labels([t for t in kept if t.frame.height])
         if labels == self._labels:
             return
         for t in read:
@@ -1435,15 +1445,35 @@ class Follower:
     def _build(self) -> LoadResult:
         tracked = [self.files[p] for p in self._ordered()]
         read = [t for t in tracked if t.reader is not None]
-        self._retag(read)
-        mixed = self._mixed(read)
-        generations = self._generations(read, mixed)
+        # Files whose run another file holds (a copy, a log and its retry in another folder,
+        # either arriving while followed) are left out while it is there, as a load drops them:
+        # both were in the table, their samples counted twice.
+        drops = {
+            read[i].item.path: why
+            for i, why in read_elsewhere(
+                [
+                    (t.reader.name if t.reader else "", t.run, t.frame.height, t.item.source)
+                    for t in read
+                ]
+            ).items()
+        }
+        if drops.keys() != self._dropped:
+            self._full = True  # a file's rows left out, or back
+        elif drops:  # what changed in a file left out stays out
+            out = {self.files[path].item.source for path in drops}
+            self._added = [f for f in self._added if not _from(f, out)]
+            self._removed = [f for f in self._removed if not _from(f, out)]
+        self._dropped = set(drops)
+        kept = [t for t in read if t.item.path not in drops]
+        self._retag(read, kept)
+        mixed = self._mixed(kept)
+        generations = self._generations(kept, mixed)
         self.live.options = self.options
         if self._full:
-            stats = self.live.rebuild(generations, self._parts(read), mixed)
+            stats = self.live.rebuild(generations, self._parts(kept), mixed)
         else:
             stats = self.live.update(
-                generations, self._parts(read), mixed, self._added, self._removed
+                generations, self._parts(kept), mixed, self._added, self._removed
             )
         self._added, self._removed, self._full = [], [], False
         files = [FileReport(where, None, skipped=why) for where, why in self.unreadable] + [
@@ -1453,18 +1483,19 @@ class Follower:
                 t.item.source,
                 t.reader.name if t.reader else None,
                 t.item.path,
-                t.frame.height,
-                len(t.errors),
+                0 if t.item.path in drops else t.frame.height,
+                0 if t.item.path in drops else len(t.errors),
                 identity=t.identity(),
                 reducers=t.reducers,
             )
             for t in tracked
         ]
-        errors = [e for t in tracked for e in t.errors]
+        errors = [e for t in tracked if t.item.path not in drops for e in t.errors]
         notes = (
             self.notes
             + list(self._told.values())
-            + [n for t in tracked for n in t.notes]
+            + [n for t in tracked if t.item.path not in drops for n in t.notes]
+            + [f"{self.files[path].item.source}: {why}" for path, why in drops.items()]
             + _waiting(tracked)
         )
         return LoadResult(
@@ -1595,6 +1626,11 @@ class Follower:
             f"following · {wrote}",
             wrote,
         )
+
+
+def _from(frame: pl.DataFrame, sources: set[str]) -> bool:
+    """Whether ``frame`` (rows of one file) holds rows of one of ``sources``."""
+    return bool(frame.height) and frame.get_column("source")[0] in sources
 
 
 def _partial_line(tracked: _Tracked) -> bool:

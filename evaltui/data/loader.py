@@ -485,6 +485,7 @@ def read_apart(
     null row, and its text is never in a one-row frame here (~150 MB less for one 50 MB
     generation, whose measures built four such frames).
     """
+    options = file_options(item, options)
     try:
         # A records export named directly: read source by source, as the files it came from
         parts = export_parts(item)
@@ -523,13 +524,80 @@ def read_apart(
     return frame, texts, errors, notes, reducers
 
 
+def file_options(item: InputFile, options: ReadOptions) -> ReadOptions:
+    """``options`` for reading ``item``: with the name the user gave its folder (a run folder
+    given as a link: :attr:`ReadOptions.renamed`), which its runs are labelled by."""
+    if item.renamed is None or options.renamed == item.renamed:
+        return options
+    return dataclasses.replace(options, renamed=item.renamed)
+
+
+def read_elsewhere(files: Sequence[tuple[str, RunIdentity | None, int, str]]) -> dict[int, str]:
+    """Of the files read (reader name, run identity, rows, source), those whose run is read from
+    another of them: index -> why, the note's words after its source. (A load drops them; a
+    follower leaves them out of the table while the other is there.)
+
+    One run saved twice in different folders (an Inspect log copied or converted, same eval
+    id), or as a SkyThought legacy file and its ``converted_`` copy beside it, is read once,
+    from its fullest copy (of equal ones, the best: :attr:`RunIdentity.copy_rank`); its samples
+    are never counted twice. (Other copies in one folder are the reader's to tell: it reads one
+    of them.)
+
+    A run that stopped before it finished and its retry in another folder (an Inspect log and
+    its ``inspect eval-retry``, which writes to its own log dir and keeps what the first
+    completed) are one run, read from the retry (:attr:`RunIdentity.retry`): a finished one,
+    else the fullest, latest; finished runs of one key stay apart. (In one folder the reader
+    reads one of them.)"""
+    rows = [height for _reader, _run, height, _source in files]
+    drops: dict[int, str] = {}
+    copies: dict[tuple[str, str], list[int]] = {}
+    for i, (reader, run, height, _source) in enumerate(files):
+        if run is not None and run.document and height:
+            copies.setdefault((reader, run.document), []).append(i)
+    for (_reader, document), same in copies.items():
+        if len(same) < 2:
+            continue
+        # the first of the fullest, of those the best copy
+        kept = max(same, key=lambda i: (rows[i], _run_of(files[i]).copy_rank))
+        what = _run_of(files[kept]).copies or f"id {document}"
+        for i in same:
+            if i != kept:  # its bad lines and notes are the kept copy's too: told once
+                drops[i] = (
+                    f"the same run as {files[kept][3]} ({what}, saved twice), read once from there"
+                )
+                rows[i] = 0
+    chains: dict[tuple[str, str], list[int]] = {}
+    for i, (reader, run, _height, _source) in enumerate(files):
+        # with no rows too: a log whose every sample errored is retried as much
+        if run is not None and run.retry:
+            chains.setdefault((reader, run.retry), []).append(i)
+    for chain in chains.values():
+        if len(chain) < 2 or all(_run_of(files[i]).finished for i in chain):
+            continue
+        kept = max(
+            chain,
+            key=lambda i: (_run_of(files[i]).finished, rows[i], _run_of(files[i]).started),
+        )
+        for i in chain:
+            run = _run_of(files[i])
+            if i != kept and not run.finished:
+                drops[i] = f"retried as {files[kept][3]} ({run.retried}), read from there"
+    return drops
+
+
+def _run_of(file: tuple[str, RunIdentity | None, int, str]) -> RunIdentity:
+    run = file[1]
+    assert run is not None
+    return run
+
+
 def run_identity(item: InputFile, reader: Reader, options: ReadOptions) -> RunIdentity | None:
     """The run ``item``'s rows belong to (None when its format does not say or cannot tell).
     A records export read source by source has its runs named by its manifest: None."""
     if export_parts(item) is not None:
         return None
     try:
-        return reader.run_identity(item.path, options)
+        return reader.run_identity(item.path, file_options(item, options))
     except Exception:  # an odd header: the file's rows keep their label, nothing is lost
         return None
 
@@ -859,7 +927,9 @@ class _Load:
         identity = _identity(item.path)
         for path in (FAST_PATH, HF_PATH):
             key = self.cache_key(item, reader, identity, path)
-            cached = self.cache.get_rows(rows_key(key, item.source)) if self.cache and key else None
+            if self.cache is None or key is None:
+                continue
+            cached = self.cache.get_rows(rows_key(key, item.source, item.renamed))
             if cached is None:
                 continue
             self.cached_paths.add(path)
@@ -898,7 +968,7 @@ class _Load:
             hit = self.cache.get_lengths(key, state.frame.height)
             if hit is not None:
                 self.cached_paths.add(path)
-                rows = rows_key(key, state.input.source)
+                rows = rows_key(key, state.input.source, state.input.renamed)
                 if self.options.text_on_demand and not self.cache.has_rows(rows):
                     self.store_rows(state, key, hit)  # lengths cached by an older load
                 self.finish_file(state, hit, cached=True)
@@ -983,7 +1053,7 @@ class _Load:
             pl.Series("gen_length", lengths, dtype=pl.UInt32),
         )
         self.cache.put_rows(
-            rows_key(key, state.input.source),
+            rows_key(key, state.input.source, state.input.renamed),
             rows,
             self.file_errors.get(state.input.source, []),
             self.file_notes.get(state.input.source, []),
@@ -1021,7 +1091,7 @@ class _Load:
                 return False
             fast_key = self.state_key(state, FAST_PATH)
             if self.cache is not None and fast_key is not None:
-                self.cache.discard(fast_key, state.input.source)
+                self.cache.discard(fast_key, state.input.source, state.input.renamed)
             if len(lengths) != state.frame.height:
                 # The file changed since it was read: its old lengths stay, nothing is cached.
                 self.notes.append(f"{state.input.source}: changed while loading; not recounted")
@@ -1068,6 +1138,8 @@ class _Load:
             parts.append(
                 repr((str(item.path), item.source, identity.device, identity.inode))
                 + f"{identity.size}:{identity.mtime_ns}"
+                # its runs are named by the link it was given as (another link: other labels)
+                + repr(item.renamed)
                 # a records export is read source by source while its manifest says how
                 + repr(export_parts(item))
             )
@@ -1315,8 +1387,7 @@ class _Load:
                 self.counter.close()
                 _release_freed_memory()
 
-        self.drop_copies()
-        self.drop_retried()
+        self.drop_read_elsewhere()
         if not self.states and not self.cancel.is_set() and not options.allow_no_file:
             skipped = list(self.skipped.values())
             detail = "; ".join(f"{r.source}: {r.skipped}" for r in skipped[:3])
@@ -1381,62 +1452,14 @@ class _Load:
             self.write_snapshot(result)
         return result
 
-    def drop_copies(self) -> None:
-        """One run saved twice in different folders (an Inspect log copied or converted, same
-        eval id), or as a SkyThought legacy file and its ``converted_`` copy beside it, is read
-        once, from its fullest copy (of equal ones, the best: :attr:`RunIdentity.copy_rank`),
-        with a note; its samples are never counted twice. (Other copies in one folder are the
-        reader's to tell: it reads one of them.)"""
-        copies: dict[tuple[str, str], list[_FileState]] = {}
-        for state in self.states:
-            if state.run is not None and state.run.document and state.frame.height:
-                key = (state.reader.name, state.run.document)
-                copies.setdefault(key, []).append(state)
-        for (_reader, document), states in copies.items():
-            if len(states) < 2:
-                continue
-            # the first of the fullest, of those the best copy
-            kept = max(states, key=lambda s: (s.frame.height, s.run.copy_rank if s.run else 0))
-            what = (kept.run.copies if kept.run else "") or f"id {document}"
-            for state in states:
-                if state is kept:
-                    continue
-                # Its bad lines and notes are the kept copy's too: told once.
-                self.drop_state(
-                    state,
-                    f"the same run as {kept.input.source} ({what}, saved twice), read once from"
-                    " there",
-                )
-
-    def drop_retried(self) -> None:
-        """A run that stopped before it finished and its retry in another folder (an Inspect log
-        and its ``inspect eval-retry``, which writes to its own log dir and keeps what the
-        first completed) are one run, read from the retry (:attr:`RunIdentity.retry`): a
-        finished one, else the fullest, latest; finished runs of one key stay apart. (In one
-        folder the reader reads one of them.) The others' rows, bad lines and notes go, with
-        a note."""
-        chains: dict[tuple[str, str], list[_FileState]] = {}
-        for state in self.states:
-            # with no rows too: a log whose every sample errored is retried as much
-            if state.run is not None and state.run.retry:
-                chains.setdefault((state.reader.name, state.run.retry), []).append(state)
-        for states in chains.values():
-            if len(states) < 2 or all(s.run is None or s.run.finished for s in states):
-                continue
-            kept = max(
-                states,
-                key=lambda s: (
-                    s.run is not None and s.run.finished,
-                    s.frame.height,
-                    s.run.started if s.run else "",
-                ),
-            )
-            for state in states:
-                if state is kept or state.run is None or state.run.finished:
-                    continue
-                self.drop_state(
-                    state, f"retried as {kept.input.source} ({state.run.retried}), read from there"
-                )
+    def drop_read_elsewhere(self) -> None:
+        """The files whose run is read from another file (:func:`read_elsewhere`): their rows,
+        bad lines and notes go, with a note."""
+        drops = read_elsewhere(
+            [(s.reader.name, s.run, s.frame.height, s.input.source) for s in self.states]
+        )
+        for i, why in drops.items():
+            self.drop_state(self.states[i], why)
 
     def drop_state(self, state: _FileState, why: str) -> None:
         """A file read from another instead: its rows, bad lines and notes go (they are the

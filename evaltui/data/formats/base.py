@@ -55,6 +55,10 @@ class ReadOptions:
     None = the format's main one."""
     window: Window | None = None
     """Read only these lines (readers with ``appendable``); None = the whole file. Not cached."""
+    renamed: tuple[Path, Path] | None = None
+    """A folder above the file read, and the name the user gave it (a run folder given as a
+    link: :attr:`evaltui.data.discover.InputFile.renamed`): runs named by folders take that
+    name (:func:`named`). In the rows' cache key apart (the file's path and source are)."""
 
     def field_flags(self) -> dict[str, str]:
         """The field flags the user gave, by flag (``{"--score-field": "acc"}``)."""
@@ -394,6 +398,21 @@ def found_in(path: Path) -> Path:
     (``runs/meta-llama__Meta-Llama-3.1-70B-Instruct`` → ``/data/job-4411/out``), the name given to
     label the run, is kept, not resolved to where it points."""
     return Path(os.path.abspath(path)).parent
+
+
+def named(path: Path, options: ReadOptions) -> Path:
+    """``path`` as the user named its folders, for a run label taken from them: a run folder
+    given as a link (``runs/meta-llama__Meta-Llama-3.1-70B-Instruct`` -> ``/data/jobs/4411/out``)
+    is named by the link (``/data/jobs/4411/meta-llama__Meta-Llama-3.1-70B-Instruct/…``), the
+    folders around it as they are. Files are still read at ``path`` (their companions are beside
+    the folders the harness wrote); only names come from here."""
+    if options.renamed is None:
+        return path
+    folder, name = options.renamed
+    try:
+        return name / path.relative_to(folder)
+    except ValueError:  # a file outside that folder (another log read beside it)
+        return path
 
 
 def folder_label(folder: Path) -> str:

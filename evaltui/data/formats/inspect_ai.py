@@ -68,6 +68,7 @@ from evaltui.data.formats.base import (
     RunIdentity,
     Unreadable,
     json_document,
+    named,
     parse_json,
     parse_tolerant,
     stringify,
@@ -1148,7 +1149,7 @@ class InspectReader(Reader):
         # Samples without their log's header (JSON lines): the model that answered is in each
         # sample's output.
         model = model or _sample_model(samples)
-        run = options.label or model or path.parent.name
+        run = options.label or model or named(path, options).parent.name
         task = task or given_task or path.stem
         notes = self._status_notes(header, source, len(samples))
         rows = Rows()
@@ -1489,7 +1490,7 @@ class InspectReader(Reader):
             return None
         document = own.key if own.key != "None/None" else ""  # eval id, else run/task id
         return RunIdentity(
-            own.model or path.parent.name,
+            own.model or named(path, options).parent.name,
             own.key,
             own.task,
             own.created,

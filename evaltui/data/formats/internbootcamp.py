@@ -42,6 +42,7 @@ from evaltui.data.formats.base import (
     chat_message_text,
     chat_text,
     companion_json,
+    named,
     prompt_hash,
     stringify,
     to_score,
@@ -115,20 +116,22 @@ def _slashed(folder_form: str) -> str:
     return folder_form
 
 
-def _folder_model(path: Path) -> str:
-    """The model's name as the output folder spells it (no eval_args.json): see :func:`_model`."""
-    found = _from_folder(path)
+def _folder_model(path: Path, options: ReadOptions) -> str:
+    """The model's name as the output folder spells it (no eval_args.json): see :func:`_model`;
+    the name the user gave the folder, when given as a link (:func:`named`)."""
+    root = _output_dir(path)
+    shown = named(root, options)
+    found = _from_folder(path) if shown == root else None
     if found is not None:
         return found[0]
-    root = _output_dir(path)
-    return TIME_STAMP.sub("", root.name) or root.name
+    return TIME_STAMP.sub("", shown.name) or shown.name
 
 
-def _model(path: Path) -> str:
+def _model(path: Path, options: ReadOptions) -> str:
     model = _eval_args(path).get("model_name")
     if isinstance(model, str) and model:
         return model
-    return _slashed(_folder_model(path))
+    return _slashed(_folder_model(path, options))
 
 
 def _test_set(path: Path) -> str:
@@ -212,11 +215,11 @@ class InternBootcampReader(Reader):
         self, path: Path, source: str, options: ReadOptions, prefix: str | None
     ) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source, options.window)
-        run = options.label or _model(path)
-        if not options.label and not _eval_args(path) and run != _folder_model(path):
+        run = options.label or _model(path, options)
+        if not options.label and not _eval_args(path) and run != _folder_model(path, options):
             notes.append(
                 f"{source}: no eval_args.json beside it: the model's name"
-                f" {_folder_model(path)!r} of its output folder is read as {run!r}"
+                f" {_folder_model(path, options)!r} of its output folder is read as {run!r}"
                 " (run_eval.py writes a '/' of the name as '_' there)"
             )
         if not _eval_args(path) and _from_folder(path) is None:
@@ -438,7 +441,7 @@ class InternBootcampEvalReader(Reader):
                 rows.add(
                     run=options.label
                     or (model if isinstance(model, str) and model else None)
-                    or path.parent.name,
+                    or named(path, options).parent.name,
                     source=source,
                     line=line,
                     offset=offset,

@@ -57,6 +57,7 @@ from evaltui.data.formats.base import (
     Rows,
     RunIdentity,
     frame_from_rows,
+    named,
     stringify,
     to_score,
 )
@@ -619,7 +620,7 @@ class LightevalReader(Reader):
             return None
         date = path.parent.name
         started = date if DATE_ID.fullmatch(date) else ""
-        return RunIdentity(_model(path), date, _task(path), started)
+        return RunIdentity(_model(named(path, options)), date, _task(path), started)
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         return self.read_records(path, source, options, None)
@@ -657,7 +658,7 @@ class LightevalReader(Reader):
             # cannot hold costs that row, never the file.
             records = [(index, None, table) for index in range(1, table.height + 1)]
             as_text = [c for c in CONTAINER_COLUMNS if table.schema.get(c) == pl.String]
-        run = options.label or _model(path)
+        run = options.label or _model(named(path, options))
         rows = Rows()
         doc_level: dict[str, int] = {}  # metric -> docs whose samples it scores as a whole
         reasoning_only = 0  # samples whose text was empty, shown by their reasoning

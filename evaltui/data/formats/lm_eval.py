@@ -57,6 +57,7 @@ from evaltui.data.formats.base import (
     companion_json,
     entry_guard,
     json_document,
+    named,
     reference_aliases,
     reference_text,
     stringify,
@@ -940,7 +941,7 @@ class LmEvalReader(Reader):
         entries, document_errors, notes, starts = self._entries(path, source, options)
         errors: list[LoadError] = []
         results = _results_for(path)
-        model = options.label or _model_name(results, path)
+        model = options.label or _model_name(results, named(path, options))
         task = _task_name(path, results)
         configs = (results or {}).get("configs")
         config = configs.get(task) if isinstance(configs, dict) else None
@@ -1169,7 +1170,8 @@ class LmEvalReader(Reader):
         results = _results_for(path)
         match = SAMPLES_NAME.match(path.name)
         key = started = match["date"] if match else ""
-        return RunIdentity(_model_name(results, path), key, _task_name(path, results), started)
+        model = _model_name(results, named(path, options))
+        return RunIdentity(model, key, _task_name(path, results), started)
 
     @staticmethod
     def _unnamed_filters(

@@ -26,6 +26,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    named,
     stringify,
     to_score,
 )
@@ -104,7 +105,7 @@ class LmEvalWriteOutReader(ContainerReader):
         errors: list[LoadError] = []
         match = NAME.match(path.name)
         task = match["task"] if match else path.stem
-        run = options.label or path.parent.name or task
+        run = options.label or named(path, options).parent.name or task
         rows = Rows()
         generations = choices = continuations = rolling = 0
         guessed = 0  # multiple-choice docs whose context is the prompts' common beginning

@@ -59,6 +59,7 @@ from evaltui.data.formats.base import (
     entry_guard,
     frame_from_rows,
     json_document,
+    named,
     reference_aliases,
     reference_text,
     stringify,
@@ -122,7 +123,7 @@ def work_dir_run(path: Path, options: ReadOptions, dataset: str) -> RunIdentity 
         return None
     found = WORK_DIR_NAME.match(work.split("/", 1)[0])
     started = "{}-{}-{}T{}:{}:{}".format(*found.groups()) if found is not None else ""
-    return RunIdentity(path.parent.name, work, dataset, started, depth=depth)
+    return RunIdentity(named(path, options).parent.name, work, dataset, started, depth=depth)
 
 
 @dataclass(frozen=True, slots=True)
@@ -680,7 +681,8 @@ class AISBenchReader(Reader):
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source)
-        run = options.label or (path.parent.parent if _tmp_copy(path) else path.parent).name
+        folder = path.parent.parent if _tmp_copy(path) else path.parent
+        run = options.label or named(folder, options).name
         rows = Rows()
         # By (dataset, id): a working copy holds the records of every dataset of the run.
         samples: dict[tuple[str, Any], list[tuple[int, int, dict[str, Any]]]] = {}
@@ -1029,7 +1031,7 @@ class OpenCompassReader(ContainerReader):
             )
         ):
             return self._legacy_results(data, path, source, options)
-        run = options.label or path.parent.name
+        run = options.label or named(path, options).parent.name
         entries = self.entries(data)
         errors: list[LoadError] = []
         if not entries:
@@ -1240,7 +1242,7 @@ class OpenCompassReader(ContainerReader):
         """≤0.4.0 results: ``details`` object of scalars carrying prompt and prediction."""
         rows = Rows()
         errors: list[LoadError] = []
-        run = options.label or path.parent.name
+        run = options.label or named(path, options).parent.name
         entries = self.entries(data["details"])
         for index, (key, entry) in enumerate(entries, start=1):
             with rows.entry(errors, source, index):
@@ -1271,7 +1273,7 @@ class OpenCompassReader(ContainerReader):
         PPL entry is scored by ``prediction == gold``, as without results; a ≤0.4.0 results
         entry carries its own ``correct``). An item's replicas (dataset ``n``) share its prompt
         at keys ``item + r·N``: they are one prompt again, ``<dataset>:<item>``."""
-        run = options.label or path.parent.name
+        run = options.label or named(path, options).parent.name
         dataset = task or path.stem
         shard = SHARD_NAME.match(path.stem)
         if task is not None and shard is not None and shard["dataset"] == task:
@@ -1335,7 +1337,7 @@ class OpenCompassReader(ContainerReader):
         entry index is the item (dataset ``n`` replicas cannot be told apart before the run
         ends); there are no results yet, so the generations are unscored."""
         parsed, errors, notes = parse_json_lines(path, source)
-        run = options.label or path.parent.name
+        run = options.label or named(path, options).parent.name
         dataset = path.stem.removeprefix("tmp_")
         rows = Rows()
         for line, offset, record in parsed:

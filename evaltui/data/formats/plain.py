@@ -36,6 +36,7 @@ from evaltui.data.formats.base import (
     folder_label,
     found_in,
     json_error,
+    named,
     parse_json,
     prompt_hash,
     reference_aliases,
@@ -759,7 +760,8 @@ class PlainReader(Reader):
         if options.label:
             return None
         folder = found_in(path)
-        return RunIdentity(folder_label(folder), str(folder), path.name, name=run_name(path.name))
+        label = folder_label(found_in(named(path, options)))
+        return RunIdentity(label, str(folder), path.name, name=run_name(path.name))
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         errors: list[LoadError] = []
@@ -778,7 +780,7 @@ class PlainReader(Reader):
     ) -> ReadResult:
         """The rows of ``parsed``'s ``(line, offset, record)`` (JSON lines, or the records of
         one JSON document); ``errors`` and ``notes`` are the parse's and gain the records'."""
-        run = options.label or folder_label(found_in(path))
+        run = options.label or folder_label(found_in(named(path, options)))
         rows = Rows()
 
         def add(

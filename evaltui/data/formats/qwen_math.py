@@ -32,6 +32,7 @@ from evaltui.data.formats.base import (
     Rows,
     RunIdentity,
     found_in,
+    named,
     stringify,
     to_score,
 )
@@ -126,7 +127,7 @@ class QwenMathReader(Reader):
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source, options.window)
-        run = options.label or _label(path)
+        run = options.label or _label(named(path, options))
         dataset = path.parent.name
         rows = Rows()
         for line, offset, record in parsed:
@@ -180,7 +181,8 @@ class QwenMathReader(Reader):
         stem = path.name.rsplit(".", 1)[0]
         # The run's files are <output dir>/<dataset>/<name>: its folder is the output dir.
         dataset = path.parent.name
-        return RunIdentity(_label(path), stem, dataset, _started(stem), depth=1, name=dataset)
+        label = _label(named(path, options))
+        return RunIdentity(label, stem, dataset, _started(stem), depth=1, name=dataset)
 
     @staticmethod
     def _problem(record: dict[str, Any]) -> str | None:

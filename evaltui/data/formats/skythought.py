@@ -41,6 +41,7 @@ from evaltui.data.formats.base import (
     RunIdentity,
     companion_json,
     json_document,
+    named,
     prompt_hash,
     stringify,
     to_score,
@@ -386,13 +387,14 @@ def _summary_label(name: Any) -> str | None:
     return name.replace("/", "_") if LOCAL_PATH.fullmatch(name) else name
 
 
-def _model_from_path(path: Path) -> str:
+def _model_from_path(path: Path, options: ReadOptions) -> str:
     """A run label from the file's place: ``<model id>_<task>_<hash>/results.json`` or legacy names."""
     if path.name == "results.json":
-        model = _result_dir(path)[0]
         # Only a CLI result dir (its name ends in the hash) spells a model id; another folder
-        # (a copied results.json's) is a name of its own.
-        return _model_id(model) if HASH_SUFFIX.search(path.parent.name) else model
+        # (a copied results.json's) is a name of its own, the one the user gave it (named).
+        if HASH_SUFFIX.search(path.parent.name):
+            return _model_id(_result_dir(path)[0])
+        return _result_dir(named(path, options))[0]
     stem = _unconverted(path.name.rsplit(".", 1)[0])
     match = _legacy_name(stem)
     return match["model"] if match else stem
@@ -466,7 +468,7 @@ class SkyThoughtReader(ContainerReader):
             return None
         configuration = _as_dict(_summary(path).get("configuration"))
         model_name = _as_dict(configuration.get("model")).get("name")
-        label = _summary_label(model_name) or _model_from_path(path)
+        label = _summary_label(model_name) or _model_from_path(path, options)
         if path.name == "results.json":
             task_name = _as_dict(configuration.get("task")).get("name")
             if not isinstance(task_name, str) or not task_name:
@@ -573,7 +575,7 @@ class SkyThoughtReader(ContainerReader):
         question_key = _as_dict(task.get("config")).get("question_key")
         if not isinstance(question_key, str):
             question_key = None
-        model = options.label or _summary_label(model_name) or _model_from_path(path)
+        model = options.label or _summary_label(model_name) or _model_from_path(path, options)
         if not options.label and _summary_label(model_name) not in (None, model_name):
             notes.append(
                 f"{source}: the model was given as a local path ({model_name!r}): labelled"
