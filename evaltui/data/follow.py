@@ -1603,11 +1603,15 @@ def _partial_line(tracked: _Tracked) -> bool:
     )
 
 
+#: How the note of a followed file whose last line waits for its newline ends (:func:`_waiting`).
+WAITING_NOTE = "its last line is still being written (read once it ends)"
+
+
 def _waiting(tracked: Iterable[_Tracked]) -> list[str]:
     """A note for each followed file whose last line has no newline yet (it is read once it
     ends; a fresh load would call it a truncated last line)."""
     return [
-        f"{t.item.source}: its last line is still being written (read once it ends)"
+        f"{t.item.source}: {WAITING_NOTE}"
         for t in tracked
         if t.reader is not None
         and (t.cut or (t.reader.appendable and t.stamp is not None and t.stamp.size > t.consumed))
