@@ -612,6 +612,7 @@ class Follower:
             partial_interval=partial_interval,
             stop_lengths=stop_lengths,
         )
+        self.last_write = _newest_write(before, self.last_write)
         self.tokenizer_name, self.counting = result.tokenizer, result.counting
         self._checked = result.self_checked
         # A file's own notes (they start with its source, as the loader tells them) are kept
@@ -1643,11 +1644,15 @@ def _partial_line(tracked: _Tracked) -> bool:
     )
 
 
+#: How the note of a followed file whose last line waits for its newline ends (:func:`_waiting`).
+WAITING_NOTE = "its last line is still being written (read once it ends)"
+
+
 def _waiting(tracked: Iterable[_Tracked]) -> list[str]:
     """A note for each followed file whose last line has no newline yet (it is read once it
     ends; a fresh load would call it a truncated last line)."""
     return [
-        f"{t.item.source}: its last line is still being written (read once it ends)"
+        f"{t.item.source}: {WAITING_NOTE}"
         for t in tracked
         if t.reader is not None
         and (t.cut or (t.reader.appendable and t.stamp is not None and t.stamp.size > t.consumed))
@@ -1660,6 +1665,15 @@ def _written(mtime_ns: int) -> float:
     line said "last write 0 s ago" until the local clock caught up (an hour ahead: an eval
     that had stopped looked still writing for an hour)."""
     return min(mtime_ns / 1e9, time.time())
+
+
+def _newest_write(paths: Iterable[Path], known: float | None) -> float | None:
+    """The newest of ``known`` and ``paths``' writes now: a load reads for a while after its
+    stamps, and the eval writes on meanwhile (what it wrote is read at the next look). Taken
+    from the stamps alone, the first result's line (summarize --follow's first) said "inputs
+    last written 9 s ago" after a 9 s load of an eval that wrote every second."""
+    written = [s.mtime_ns for p in paths if (s := _stamp(p)) is not None]
+    return max([known or 0.0, _written(max(written))]) if written else known
 
 
 def _ago(seconds: float) -> str:

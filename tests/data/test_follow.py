@@ -902,6 +902,32 @@ def test_status_line_tells_the_last_write_from_the_load_on(
     assert follower.status().endswith(" · last write 0 s ago")
 
 
+def test_a_write_made_while_the_first_load_ran_is_the_last_write(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first result's line (summarize --follow prints it with its first write) gave the
+    inputs' newest write as it was before the load: a 9 s load of an eval writing every second
+    said "inputs last written 9 s ago", and a long one "2 min ago", as of an eval that stopped.
+    The lines written meanwhile are read by the next look; their write is known at once."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0)])
+    os.utime(out, (time.time() - 3600, time.time() - 3600))
+    real_load = follow_module.load
+
+    def written_during(*args: Any, **kwargs: Any) -> LoadResult:
+        append(out, line(1, 0))  # the eval writes on while the load reads
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(follow_module, "load", written_during)
+    follower = Follower([data], options(tmp_path, word_tokenizer))
+    follower.load()
+    assert follower.status(last_write="inputs last written").endswith(
+        " · inputs last written 0 s ago"
+    ), follower.status()
+    update = follower.poll()  # the line is read now, and new
+    assert update is not None and update.new_generations == 1
+
+
 def test_a_write_stamped_in_the_future_is_not_always_just_now(
     tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -28,6 +28,7 @@ from evaltui.app.display import (
 from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
 from evaltui.app.tables import DataTable, LayoutBackend
+from evaltui.data.follow import WAITING_NOTE
 from evaltui.data.loader import LoadProgress, LoadResult, empty_reason
 from evaltui.data.metrics import (
     ScoreKind,
@@ -482,8 +483,16 @@ def _header_parts(
     if unscored:
         parts.append(f"unscored {unscored:,}")
     parts.append(f"bad lines {len(result.errors):,}")
-    if result.notes:  # a note about each of 100 files is one note (b lists the files)
-        parts.append(f"notes {len(result.note_groups()):,} (b)")
+    # A note about each of 100 files is one note (b lists the files). A followed file's last
+    # line being written is no finding but a moment (b lists it): counted, "notes 1 (b)" came
+    # and went with every line a writer flushed in parts, and moved the header's layout.
+    notes = [
+        group
+        for group in (result.note_groups() if result.notes else [])
+        if not (group.notes and all(n.endswith(WAITING_NOTE) for n in group.notes))
+    ]
+    if notes:
+        parts.append(f"notes {len(notes):,} (b)")
     if len(runs) > 1 and values:
         _fit_run_accuracy(parts, runs, values, width, compact, word, metrics)
     if after:  # after the unscored count, or the bad-line and note counts
