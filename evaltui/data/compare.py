@@ -224,16 +224,18 @@ class Comparison:
         )
 
     def headline(self, mark: str = "…", encoding: str | None = None) -> str:
+        """``a → b: -0.6 pts, 95% CI …``: the runs in the order every later line names them
+        (A, the baseline, then B); it read "b vs a" above "pass rate …: a 62.5% → b 61.9%"."""
         both = f"{plural(self.joined.height, 'prompt')} in both runs"
         name_a, name_b = self.names(mark=mark, encoding=encoding)
         if self.no_delta:
             counted = f" ({both})" if self.joined.height else ""
-            return f"{name_b} vs {name_a}: {self.no_delta}{counted}"
+            return f"{name_a} → {name_b}: {self.no_delta}{counted}"
         low, high = self.ci
         unit = " pts" if self.accuracy else ""
         what = "" if self.accuracy else f" in mean {self.metric_words()}"
         return (
-            f"{name_b} vs {name_a}{what}: "
+            f"{name_a} → {name_b}{what}: "
             f"{self._amount(self.delta)}{unit}, 95% CI [{self._amount(low)}, {self._amount(high)}], "
             f"p = {self.p_value:.3g} ({self.test}; {both}{'; ' + self.over if self.over else ''})"
         )

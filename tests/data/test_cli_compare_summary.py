@@ -39,7 +39,7 @@ def test_the_summary_of_sample_data_is_what_the_report_says(
     # The headline, rebuilt from the summary's numbers (an accuracy: a fraction, shown as pts).
     low, high = summary["ci_95"]
     assert report[0] == (
-        f"{b} vs {a}: {100 * summary['delta']:+.1f} pts, 95% CI [{100 * low:+.1f}, "
+        f"{a} → {b}: {100 * summary['delta']:+.1f} pts, 95% CI [{100 * low:+.1f}, "
         f"{100 * high:+.1f}], p = {summary['p_value']:.3g} ({summary['test']}; "
         f"{summary['prompts_in_common']} prompts in both runs)"
     )
@@ -309,7 +309,7 @@ def test_unnamed_scores_on_other_scales_give_each_runs_mean_and_no_delta(
     assert main(["compare", str(judge), str(reward), "--summary-json", str(out), *common]) == 0
     report = capsys.readouterr().out.splitlines()
     summary = strict(out.read_text())
-    assert report[0].startswith("reward vs judge: no delta: the runs' scores are on different")
+    assert report[0].startswith("judge → reward: no delta: the runs' scores are on different")
     assert "(10–100 vs -0.9–0.8, neither named)" in report[0]
     assert report[1] == (
         "not comparable: each run's mean in its own units on the 8 prompts with a finite score"
@@ -366,7 +366,7 @@ def test_unnamed_scores_both_beyond_one_on_other_scales_give_no_delta(
     assert main(["compare", str(ten), str(hundred), "--summary-json", str(out), *common]) == 0
     report = capsys.readouterr().out.splitlines()
     summary = strict(out.read_text())
-    assert report[0].startswith("judge100 vs judge10: no delta: the runs' scores are on different")
+    assert report[0].startswith("judge10 → judge100: no delta: the runs' scores are on different")
     assert "(2–10 vs 10–95, neither named)" in report[0]
     assert report[1].startswith("not comparable: each run's mean in its own units")
     for key in ("delta", "ci_95", "p_value", "test", "counts"):

@@ -514,7 +514,7 @@ def test_compare_refuses_a_delta_between_different_measures() -> None:
     assert comparison.joined["delta"].null_count() == 3
     assert comparison.improvements().height == comparison.regressions().height == 0
     report = comparison.report()
-    assert report.splitlines()[0].startswith("b vs a: no delta: the runs' scores are different")
+    assert report.splitlines()[0].startswith("a → b: no delta: the runs' scores are different")
     assert "improved/regressed: none counted" in report and "p = " not in report
     assert "largest" not in report
     matrix = {row["from"]: row for row in comparison.transitions.iter_rows(named=True)}
@@ -664,7 +664,7 @@ def test_compare_cli_continuous_runs_strict_json_and_nan_deltas_not_improved(
     # comparable (they were all "improved" before). Mean of the 6 finite deltas: -38.413054 / 6.
     assert "improved 2 · regressed 1 · unchanged 5 · not comparable 16" in report
     first = report.splitlines()[0]
-    assert first.startswith("gpt-4o vs gpt-4o-mini in mean mae (lower is better): -6.402,")
+    assert first.startswith("gpt-4o-mini → gpt-4o in mean mae (lower is better): -6.402,")
     assert (
         "p = 1 (sign test on per-prompt mean scores; 24 prompts in both runs; mean over the 6"
         in first
