@@ -72,7 +72,7 @@ async def test_header_and_summary_screen_show_each_runs_score_kind(
         table = shown.split("What the metrics mean:")[0]
         rows = {line.split("  ")[0]: line for line in table.splitlines() if "  " in line}
         assert "mae continuous ↓" in rows["score"] and "bleu_max continuous ↑" in rows["score"]
-        assert "inf [–, –]" in rows["mean"] and "19.68 [" in rows["mean"]
+        assert "inf (17 of 24 infinite)" in rows["mean"] and "19.68 [" in rows["mean"]
         assert "186.9*[" in rows["mean of finite"]
         assert "pass@1" not in shown and "pass-rate spectrum" not in shown
         # The per-prompt accuracy histogram (0–1 axis) names the runs it cannot show.
