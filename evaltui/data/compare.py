@@ -612,11 +612,16 @@ def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
             # Two unnamed continuous scores, one within -1…1 (a reward) or 0-10 (a 1-10
             # judge) and one several times as wide beyond it (a 0-100 judge): '-61.32 in mean
             # score, lower 20' said nothing.
+            # A guess from the scores seen, and said to be one: a 0-100 judge's weak run (all
+            # its scores 10 or less) reads as a 1-10 judge, and its delta against a strong run
+            # of the same judge was refused as "on different scales", as if that were known.
             return (
-                "the runs' scores are on different scales "
+                "the runs' scores seem to be on different scales "
                 f"({format_score(a.low)}–{format_score(a.high)} vs "
-                f"{format_score(b.low)}–{format_score(b.high)}, neither named): "
-                "B's minus A's says nothing"
+                f"{format_score(b.low)}–{format_score(b.high)}; neither run names its score, "
+                "so the scales are judged from the scores seen, and a weak run of a wide scale "
+                "looks like a narrow one: a 0–100 judge's scores all 10 or less, like a 1–10 "
+                "judge's): B's minus A's is not given"
             )
         if other is None or not _leaves_unit(other):
             return ""
