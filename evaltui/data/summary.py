@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -262,10 +262,15 @@ def partial_lines(summaries: list[RunSummary], labels: dict[str, str] | None = N
     return lines
 
 
-def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]:
-    """One :class:`RunSummary` per run, in order of first appearance. A run's numbers, its
+def summarize_runs(
+    stats: pl.DataFrame, *, seed: int = SEED, order: Sequence[str] = ()
+) -> list[RunSummary]:
+    """One :class:`RunSummary` per run, in order of first appearance (or ``order``'s). A run's numbers, its
     intervals too, do not depend on the order of its rows: the app's summary of a table sorted
-    by accuracy gave other intervals than the same prompts unsorted, and than ``summarize``."""
+    by accuracy gave other intervals than the same prompts unsorted, and than ``summarize``.
+    ``order``: the runs as loaded, which the summaries follow (those not in it after them):
+    a view sorted by run, or by accuracy, put its first row's run first, so the app's summary
+    (t) swapped its columns with the table's sort, unlike ``summarize --table``."""
     out = []
     maj = maj_column(stats)
     kinds = run_kinds(stats)
@@ -342,7 +347,8 @@ def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]
         }
         summary.metrics = _metrics(pending, seed, frozenset(raw))
         out.append(summary)
-    return out
+    place = {run: index for index, run in enumerate(order)}
+    return sorted(out, key=lambda s: place.get(s.run, len(place)))
 
 
 def judged(summary: RunSummary) -> bool:

@@ -350,7 +350,12 @@ class SummaryScreen(Screen[None]):
         if rows is None or rows.height == 0:
             self.post_message(self.Ready("no prompts in view", [], load=load))
             return
-        summaries = summarize_runs(rows)
+        # The runs' columns in the order they were loaded, as `summarize --table` has them,
+        # whatever the table's sort (sorted by run or accuracy, the first row's run was first).
+        loaded: list[str] = []
+        if app.result is not None:
+            loaded = [str(r) for r in app.result.stats["run"].unique(maintain_order=True)]
+        summaries = summarize_runs(rows, order=loaded)
         # "fractions" only when every value is a rate: a mean mae is in its own units.
         raw = any(not m.percent for s in summaries for m in s.metrics)
         units = value_units(summaries, "as fractions") if raw else "fractions"
