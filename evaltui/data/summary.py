@@ -630,8 +630,10 @@ def _text_table(
     body = max(cell_width(cell) for column in bodies for cell in column)
     label = TEXT_LABEL
     if width is not None:
-        # As many runs beside each other as their values allow; the labels cut to that.
-        per_block = max(1, (width - first_width) // (body + 2))
+        # As many runs beside each other as their values allow; the labels cut to that. No
+        # more than there are runs: two runs at 80 columns had their labels cut to 18 cells
+        # ('deepseek-…Qwen-32B') as if a third shared the line, 22 cells of it left empty.
+        per_block = max(1, min(len(summaries), (width - first_width) // (body + 2)))
         label = min(TEXT_LABEL, max(body, (width - first_width) // per_block - 2))
     labels = distinct_middle([s.run for s in summaries], label, mark)
     # A label's own characters escaped as a file's text is (a folder 'run≥1 é' as

@@ -323,3 +323,23 @@ def test_every_line_of_the_report_names_the_baseline_first() -> None:
     # Each line that names both runs names old (A) first.
     both = [line for line in lines if "old" in line and "new" in line]
     assert len(both) >= 4 and all(line.index("old") < line.index("new") for line in both), both
+
+
+def test_the_text_table_gives_two_runs_the_width_there_is() -> None:
+    """`summarize --table` of two runs at 80 columns cut their labels to 18 cells
+    ('deepseek-…Qwen-32B', 'meta-llam…Instruct'), room kept for a third run that was not
+    there: the table was 58 cells wide. Two runs share the 80 columns now."""
+    a = "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B"
+    b = "meta-llama__Meta-Llama-3.1-70B-Instruct"
+    stats = stats_frame([(run, str(i), f"q{i}", i % 2, 1) for run in (a, b) for i in range(4)])
+    lines = render_table(summarize_runs(stats), width=80).splitlines()
+    labels = lines[0].split()[1:]
+    assert len(labels) == 2 and all(len(label) >= 28 for label in labels), lines[0]
+    assert labels[0].startswith("deepseek-ai__D") and labels[1].endswith("-70B-Instruct"), labels
+    assert max(len(line) for line in lines[:8]) <= 80, lines
+    # Three runs still share the line as before (their labels cut to fit).
+    three = stats_frame(
+        [(run, str(i), f"q{i}", i % 2, 1) for run in (a, b, a + "-v2") for i in range(4)]
+    )
+    table = render_table(summarize_runs(three), width=80).splitlines()
+    assert len(table[0].split()) == 4 and max(len(line) for line in table[:8]) <= 80, table
