@@ -23,6 +23,7 @@ from typing import Any
 
 import polars as pl
 
+from evaltui.data.distinct import CHAT_MARKUP
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
 from evaltui.data.runs import listed_runs, resolve_run
 from evaltui.data.sanitize import (
@@ -60,7 +61,16 @@ def difficulty_expr(suffix: str = "") -> pl.Expr:
 
 
 def _normalized(text: pl.Expr) -> pl.Expr:
-    return text.str.replace_all(r"\s+", " ").str.strip_chars().str.to_lowercase()
+    """A prompt's text as two runs' are matched: chat-template markup, spacing and case left
+    out. Two models' runs of one task wrap each question in their own template (OpenCompass's
+    Baichuan ``<reserved_106>…<reserved_107>`` and Qwen ``<|im_start|>user…``): all 8 prompts
+    of such a pair "share an id but not their text: check they are the same question"."""
+    return (
+        text.str.replace_all(CHAT_MARKUP, " ")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+        .str.to_lowercase()
+    )
 
 
 @dataclass(slots=True)

@@ -343,3 +343,33 @@ def test_the_text_table_gives_two_runs_the_width_there_is() -> None:
     )
     table = render_table(summarize_runs(three), width=80).splitlines()
     assert len(table[0].split()) == 4 and max(len(line) for line in table[:8]) <= 80, table
+
+
+def test_one_question_in_two_chat_templates_is_one_text() -> None:
+    """OpenCompass's subjective run of baichuan2 and qwen (published): each question wrapped
+    in its model's template, '<reserved_106>Q<reserved_107>' and '<|im_start|>user\\nQ
+    <|im_end|>\\n<|im_start|>assistant\\n'. compare said "8 prompts share an id but not their
+    text: check they are the same question" of 8 same questions; another question still is."""
+    stats = stats_frame(
+        [
+            ("baichuan", "1", "<reserved_106>如果我在空中垂直抛球？<reserved_107>", 1, 1),
+            ("baichuan", "2", "<reserved_106>What is 2+2?<reserved_107>", 1, 1),
+            (
+                "qwen",
+                "1",
+                "\n<|im_start|>user\n如果我在空中垂直抛球？<|im_end|>\n<|im_start|>assistant\n",
+                0,
+                1,
+            ),
+            (
+                "qwen",
+                "2",
+                "<|im_start|>user\nWhat is 3+3?<|im_end|>\n<|im_start|>assistant\n",
+                0,
+                1,
+            ),
+        ]
+    )
+    result = compare_runs(stats, "baichuan", "qwen")
+    assert result.text_differs["prompt_id"].to_list() == ["2"]
+    assert "1 prompt shares an id but not their text" in result.report()
