@@ -135,3 +135,37 @@ async def test_compare_screen_says_what_its_mean_is_over_as_the_report_does(
         lines = [line.strip() for line in screen_lines(app)]
         left = " ".join(line.split("   ")[0] for line in lines[2:12])
         assert f"{comparison.over}: A " in left, lines
+
+
+async def test_counts_take_the_lines_a_short_table_leaves(tmp_path: Path, make_app: Any) -> None:
+    """Four compared prompts at 80x24, the counts 9 lines (a prompt unscored in a run, one
+    only in a run, the load's bad lines): they were cut at 8 lines ('(the load has 2 bad
+    lines: a prompt whose …') above a table of 4 rows with 7 empty lines under it."""
+    root = tmp_path / "runs"
+    for run in (LONG_A, LONG_B):
+        rows: list[dict[str, object]] = [
+            {"prompt": f"Problem {p}", "gen": "1", "answer": "1", "accuracy": (p + len(run)) % 2}
+            for p in range(4)
+        ]
+        if run == LONG_B:
+            rows[0].pop("accuracy")
+            rows.append({"prompt": "Only in B", "gen": "1", "answer": "1", "accuracy": 1})
+        lines = [json.dumps(row) for row in rows] + ["{a bad line"]
+        (root / run).mkdir(parents=True)
+        (root / run / "s.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.pause()
+        await settle(pilot)
+        comparison = app.screen.comparison
+        assert comparison is not None
+        lines = [line.rstrip() for line in screen_lines(app)]
+        left = " ".join(line.strip().split("   ")[0] for line in lines[2:14])
+        assert f"({comparison.bad_lines_warning(2, below=False)})" in left, lines
+        assert f"{comparison.over}:" in left and "unscored in a run 1" in left, lines
+        assert not any(line.endswith("…") for line in lines[2:14]), lines
+        assert sum("Problem " in line for line in lines) == 4, lines  # every row in sight

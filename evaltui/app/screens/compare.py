@@ -84,6 +84,8 @@ PAIR_LIST_ROWS = 16
 """The run-pair picker's list at its tallest (with its border), room permitting."""
 MIN_TABLE_ROWS = 5
 """Rows of the table kept in sight: the counts and the matrix above give way first."""
+TOP_LINES = 8
+"""Lines the counts and the matrix take at most while the table has rows for the rest."""
 COUNTS_WIDTH = 24
 """Cells the counts need beside the matrix; narrower, the matrix goes under them."""
 MATRIX_LEFT_OUT = "never/flaky/always matrix: no room (a taller terminal shows it)"
@@ -522,14 +524,19 @@ class CompareScreen(Screen[None]):
             chrome += text.count("\n") + 1 - line.outer_size.height  # (its height once laid out)
         # The footer, the table's header and its horizontal scroll bar.
         room = height - chrome - 3 - MIN_TABLE_ROWS
+        # At most TOP_LINES lines, more when the table's rows leave the screen lines to spare:
+        # sus-www's 4 compared prompts left 7 lines empty under the table while the counts'
+        # last lines (the load's bad lines) were cut off at 8.
+        spare = height - chrome - 3 - self.rows.height
+        lines_up_to = min(max(TOP_LINES, spare), room)
         top.display = room > 0
-        top.styles.max_height = max(1, min(8, room))
+        top.styles.max_height = max(1, lines_up_to)
         # The matrix is shown whole or not at all: at 50x15 its header and 'never' row were
         # shown, its 'flaky' and 'always' rows cut off with no mark. Left out, the counts say so.
         matrix_lines = (
             transitions_text(self.comparison).count("\n") + 1 if self.comparison is not None else 0
         )
-        whole = min(8, room) >= matrix_lines + (0 if beside else 1)
+        whole = lines_up_to >= matrix_lines + (0 if beside else 1)
         transitions.display = whole
         if not whole:
             beside = False
@@ -538,7 +545,7 @@ class CompareScreen(Screen[None]):
             bad = self.bad_lines()
             counts_width = (width - matrix if beside else width) - 2
             lines = counts_text(self.comparison, counts_width, bad_lines=bad).split("\n")
-            shown = max(1, min(8, room) - (0 if beside or not whole else matrix_lines))
+            shown = max(1, lines_up_to - (0 if beside or not whole else matrix_lines))
             if not whole:
                 lines.append(one_line(MATRIX_LEFT_OUT, counts_width))
             if len(lines) > shown:  # the test's name first left out: the headline gives its p
