@@ -23,6 +23,7 @@ from typing import Any
 
 import polars as pl
 
+from evaltui.data.distinct import CHAT_MARKUP
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
 from evaltui.data.runs import listed_runs, resolve_run
 from evaltui.data.sanitize import (
@@ -60,7 +61,16 @@ def difficulty_expr(suffix: str = "") -> pl.Expr:
 
 
 def _normalized(text: pl.Expr) -> pl.Expr:
-    return text.str.replace_all(r"\s+", " ").str.strip_chars().str.to_lowercase()
+    """A prompt's text as two runs' are matched: chat-template markup, spacing and case left
+    out. Two models' runs of one task wrap each question in their own template (OpenCompass's
+    Baichuan ``<reserved_106>…<reserved_107>`` and Qwen ``<|im_start|>user…``): all 8 prompts
+    of such a pair "share an id but not their text: check they are the same question"."""
+    return (
+        text.str.replace_all(CHAT_MARKUP, " ")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+        .str.to_lowercase()
+    )
 
 
 @dataclass(slots=True)
@@ -224,16 +234,18 @@ class Comparison:
         )
 
     def headline(self, mark: str = "…", encoding: str | None = None) -> str:
+        """``a → b: -0.6 pts, 95% CI …``: the runs in the order every later line names them
+        (A, the baseline, then B); it read "b vs a" above "pass rate …: a 62.5% → b 61.9%"."""
         both = f"{plural(self.joined.height, 'prompt')} in both runs"
         name_a, name_b = self.names(mark=mark, encoding=encoding)
         if self.no_delta:
             counted = f" ({both})" if self.joined.height else ""
-            return f"{name_b} vs {name_a}: {self.no_delta}{counted}"
+            return f"{name_a} → {name_b}: {self.no_delta}{counted}"
         low, high = self.ci
         unit = " pts" if self.accuracy else ""
         what = "" if self.accuracy else f" in mean {self.metric_words()}"
         return (
-            f"{name_b} vs {name_a}{what}: "
+            f"{name_a} → {name_b}{what}: "
             f"{self._amount(self.delta)}{unit}, 95% CI [{self._amount(low)}, {self._amount(high)}], "
             f"p = {self.p_value:.3g} ({self.test}; {both}{'; ' + self.over if self.over else ''})"
         )
@@ -610,11 +622,16 @@ def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
             # Two unnamed continuous scores, one within -1…1 (a reward) or 0-10 (a 1-10
             # judge) and one several times as wide beyond it (a 0-100 judge): '-61.32 in mean
             # score, lower 20' said nothing.
+            # A guess from the scores seen, and said to be one: a 0-100 judge's weak run (all
+            # its scores 10 or less) reads as a 1-10 judge, and its delta against a strong run
+            # of the same judge was refused as "on different scales", as if that were known.
             return (
-                "the runs' scores are on different scales "
+                "the runs' scores seem to be on different scales "
                 f"({format_score(a.low)}–{format_score(a.high)} vs "
-                f"{format_score(b.low)}–{format_score(b.high)}, neither named): "
-                "B's minus A's says nothing"
+                f"{format_score(b.low)}–{format_score(b.high)}; neither run names its score, "
+                "so the scales are judged from the scores seen, and a weak run of a wide scale "
+                "looks like a narrow one: a 0–100 judge's scores all 10 or less, like a 1–10 "
+                "judge's): B's minus A's is not given"
             )
         if other is None or not _leaves_unit(other):
             return ""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -140,6 +140,9 @@ class Metric:
     """Prompts the metric is defined for (pass@k needs n >= k)."""
     percent: bool = True
     """A rate shown in percent; False for a score in its own units (a continuous mean)."""
+    infinite: int = 0
+    """Of its prompts, those whose value is infinite (an mae's unparsable answer): a mean
+    with any is infinite and has no interval."""
 
 
 @dataclass(slots=True)
@@ -178,7 +181,17 @@ def _metrics(
         value = float(defined.mean()) if len(defined) else math.nan
         if not math.isfinite(value):
             low = high = math.nan
-        out.append(Metric(name, value, float(low), float(high), len(defined), name not in raw))
+        out.append(
+            Metric(
+                name,
+                value,
+                float(low),
+                float(high),
+                len(defined),
+                name not in raw,
+                int(np.isinf(defined).sum()),
+            )
+        )
     return out
 
 
@@ -249,10 +262,15 @@ def partial_lines(summaries: list[RunSummary], labels: dict[str, str] | None = N
     return lines
 
 
-def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]:
-    """One :class:`RunSummary` per run, in order of first appearance. A run's numbers, its
+def summarize_runs(
+    stats: pl.DataFrame, *, seed: int = SEED, order: Sequence[str] = ()
+) -> list[RunSummary]:
+    """One :class:`RunSummary` per run, in order of first appearance (or ``order``'s). A run's numbers, its
     intervals too, do not depend on the order of its rows: the app's summary of a table sorted
-    by accuracy gave other intervals than the same prompts unsorted, and than ``summarize``."""
+    by accuracy gave other intervals than the same prompts unsorted, and than ``summarize``.
+    ``order``: the runs as loaded, which the summaries follow (those not in it after them):
+    a view sorted by run, or by accuracy, put its first row's run first, so the app's summary
+    (t) swapped its columns with the table's sort, unlike ``summarize --table``."""
     out = []
     maj = maj_column(stats)
     kinds = run_kinds(stats)
@@ -329,7 +347,8 @@ def summarize_runs(stats: pl.DataFrame, *, seed: int = SEED) -> list[RunSummary]
         }
         summary.metrics = _metrics(pending, seed, frozenset(raw))
         out.append(summary)
-    return out
+    place = {run: index for index, run in enumerate(order)}
+    return sorted(out, key=lambda s: place.get(s.run, len(place)))
 
 
 def judged(summary: RunSummary) -> bool:
@@ -341,11 +360,64 @@ def _pct(value: float) -> str:
     return "–" if math.isnan(value) else f"{100 * value:.1f}"
 
 
-def _value(metric: Metric, value: float) -> str:
-    """A metric's value: percent for rates, the score's own units (``inf`` as such) otherwise."""
+SCORE_DIGITS = 4
+"""Significant digits of a continuous metric's largest value in a summary table (its others
+get as many decimals)."""
+
+
+def score_decimals(summaries: list[RunSummary]) -> dict[str, int | None]:
+    """Per continuous metric (by name), the decimals every value of it is shown with, in every
+    run (value and interval): :data:`SCORE_DIGITS` significant digits of its largest finite
+    value. ``0.5`` beside ``0.25`` (4 significant digits each, trailing zeros dropped) read
+    ``0.5 [0.25, 0.75]``: a column's digits not aligned, a run's 0.5 shorter than the other's
+    0.25. None (4 significant digits each, as :func:`~evaltui.data.metrics.format_score`)
+    beyond a fixed point's reach: below 1e-4, from 1e7."""
+    largest: dict[str, float] = {}
+    for summary in summaries:
+        for m in summary.metrics:
+            if not m.percent:
+                finite = [abs(v) for v in (m.value, m.low, m.high) if math.isfinite(v)]
+                largest[m.name] = max([largest.get(m.name, 0.0), *finite])
+    decimals: dict[str, int | None] = {}
+    for name, size in largest.items():
+        if size == 0.0:
+            decimals[name] = SCORE_DIGITS - 1
+        elif 1e-4 <= size < 1e7:
+            decimals[name] = max(0, SCORE_DIGITS - 1 - math.floor(math.log10(size)))
+        else:
+            decimals[name] = None
+    return decimals
+
+
+def score_text(value: float, decimals: int | None) -> str:
+    """A continuous metric's value with ``decimals`` (:func:`score_decimals`); ``inf`` and
+    ``-inf`` as such, none (NaN) as ``–``."""
+    if math.isnan(value):
+        return "–"
+    if decimals is None or math.isinf(value):
+        return format_score(value)
+    return f"{value:.{decimals}f}"
+
+
+def infinite_words(metric: Metric) -> str:
+    """What stands for an infinite mean's interval: ``(17 of 24 infinite)``, the prompts
+    whose value is infinite (it read ``inf [–, –]``, as if its interval were missing)."""
+    return f"({metric.infinite:,} of {metric.prompts:,} infinite)"
+
+
+def _value(metric: Metric, value: float, decimals: int | None = None) -> str:
+    """A metric's value: percent for rates, the score's own units (``inf`` as such) otherwise,
+    with ``decimals`` (:func:`score_decimals`)."""
     if metric.percent:
         return _pct(value)
-    return "–" if math.isnan(value) else format_score(value)
+    return score_text(value, decimals)
+
+
+def _interval(metric: Metric, decimals: int | None = None) -> str:
+    """``[low, high]``, or for an infinite mean the prompts that make it so."""
+    if not metric.percent and math.isinf(metric.value) and metric.infinite:
+        return infinite_words(metric)
+    return f"[{_value(metric, metric.low, decimals)}, {_value(metric, metric.high, decimals)}]"
 
 
 def _csv_value(metric: Metric, value: float) -> str:
@@ -467,16 +539,17 @@ def _markdown_table(summaries: list[RunSummary], names: list[str]) -> str:
         ["prompts", *[f"{s.prompts:,}" for s in summaries]],
         ["generations", *[f"{s.generations:,}" for s in summaries]],
     ]
+    decimals = score_decimals(summaries)
     for name in names:
         cells = [name]
         for s in summaries:
             found = next((m for m in s.metrics if m.name == name), None)
             mark = PARTIAL if found is not None and partial(s, found) else ""
+            places = decimals.get(name)
             cells.append(
                 "–"
                 if found is None
-                else f"{_value(found, found.value)}{mark} "
-                f"[{_value(found, found.low)}, {_value(found, found.high)}]"
+                else f"{_value(found, found.value, places)}{mark} {_interval(found, places)}"
             )
         rows.append(cells)
     rows.append(["never/flaky/always", *[_spectrum(s) for s in summaries]])
@@ -493,13 +566,17 @@ def _markdown_table(summaries: list[RunSummary], names: list[str]) -> str:
 TEXT_LABEL = 40
 
 
-def _metric_column(summary: RunSummary, names: list[str]) -> list[str]:
+def _metric_column(
+    summary: RunSummary, names: list[str], decimals: dict[str, int | None] | None = None
+) -> list[str]:
     """One run's metric cells, ``value[*] [low, high]``, all of one width: the values
-    right-aligned on their digits, then ``*`` (or a space: the brackets line up too)."""
+    right-aligned on their digits, then ``*`` (or a space: the brackets line up too); a
+    continuous metric with the same ``decimals`` in every run (:func:`score_decimals`)."""
+    places = decimals or {}
     parts = {
         m.name: (
-            _value(m, m.value),
-            f"{PARTIAL if partial(summary, m) else ' '} [{_value(m, m.low)}, {_value(m, m.high)}]",
+            _value(m, m.value, places.get(m.name)),
+            f"{PARTIAL if partial(summary, m) else ' '} {_interval(m, places.get(m.name))}",
         )
         for m in summary.metrics
     }
@@ -528,8 +605,9 @@ def _text_table(
     side by side as ``width`` cells hold (at least one), the rest in further blocks below, each
     with the metric names; the lines under it wrapped at ``width`` between words."""
     first = ["metric", "score", "prompts", "generations", *names, "never/flaky/always"]
+    decimals = score_decimals(summaries)
     numbers = [
-        [f"{s.prompts:,}", f"{s.generations:,}", *_metric_column(s, names), _spectrum(s)]
+        [f"{s.prompts:,}", f"{s.generations:,}", *_metric_column(s, names, decimals), _spectrum(s)]
         for s in summaries
     ]
     numeric = max(cell_width(cell) for column in numbers for cell in column)
@@ -552,8 +630,10 @@ def _text_table(
     body = max(cell_width(cell) for column in bodies for cell in column)
     label = TEXT_LABEL
     if width is not None:
-        # As many runs beside each other as their values allow; the labels cut to that.
-        per_block = max(1, (width - first_width) // (body + 2))
+        # As many runs beside each other as their values allow; the labels cut to that. No
+        # more than there are runs: two runs at 80 columns had their labels cut to 18 cells
+        # ('deepseek-…Qwen-32B') as if a third shared the line, 22 cells of it left empty.
+        per_block = max(1, min(len(summaries), (width - first_width) // (body + 2)))
         label = min(TEXT_LABEL, max(body, (width - first_width) // per_block - 2))
     labels = distinct_middle([s.run for s in summaries], label, mark)
     # A label's own characters escaped as a file's text is (a folder 'run≥1 é' as

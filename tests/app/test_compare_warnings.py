@@ -72,3 +72,100 @@ async def test_compare_screen_of_one_metric_has_no_warning_line(
         assert isinstance(app.screen, CompareScreen)
         assert not app.screen.query_one("#compare-warnings").display
         assert not any("warning:" in line for line in screen_lines(app))
+
+
+async def test_compare_screen_says_the_bad_lines_as_the_report_does(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """At 80x24, under the prompt only in one run, the load's bad lines as `evaltui compare`
+    says them (a prompt whose lines are bad in a run is "only in" the other): the screen said
+    "only in A: 1 prompt" and no word of the two bad lines."""
+    from tests.app.test_compare_counts_wrap import long_named_runs
+
+    app = make_app(long_named_runs(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.pause()
+        comparison = app.screen.comparison
+        assert comparison is not None
+        lines = [line.strip() for line in screen_lines(app)]
+        # The counts beside the matrix: the left part of the top's lines.
+        left = " ".join(line.split("   ")[0] for line in lines[2:12])
+        warning = comparison.bad_lines_warning(2, below=False)
+        assert warning == (
+            "the load has 2 bad lines: a prompt whose lines are bad in one run counts as only "
+            "in the other"
+        )
+        assert "only in A: 1 prompt · only in B: 0 prompts" in left, lines
+        assert f"({warning})" in left, lines
+        # The report's words (it adds where they are listed).
+        assert f"({warning.replace('lines:', 'lines (see below):')})" in comparison.report(2)
+
+
+async def test_compare_screen_says_what_its_mean_is_over_as_the_report_does(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """A prompt unscored in one run: the report says its mean is over "the 3 prompts scored
+    in both"; the screen said "mean over 3 prompts" beside "4 prompts in both runs"."""
+    root = tmp_path / "runs"
+    for run in (LONG_A, LONG_B):
+        rows: list[dict[str, object]] = [
+            {"prompt": f"Problem {p}", "gen": "1", "answer": "1", "accuracy": (p + len(run)) % 2}
+            for p in range(4)
+        ]
+        if run == LONG_B:
+            rows[0].pop("accuracy")  # Problem 0 unscored in this run: not in the mean
+        (root / run).mkdir(parents=True)
+        text = "\n".join(json.dumps(row) for row in rows) + "\n"
+        (root / run / "s.jsonl").write_text(text, encoding="utf-8")
+    app = make_app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.pause()
+        comparison = app.screen.comparison
+        assert comparison is not None
+        assert comparison.over == "mean over the 3 prompts scored in both"
+        assert comparison.over in comparison.report()
+        lines = [line.strip() for line in screen_lines(app)]
+        left = " ".join(line.split("   ")[0] for line in lines[2:12])
+        assert f"{comparison.over}: A " in left, lines
+
+
+async def test_counts_take_the_lines_a_short_table_leaves(tmp_path: Path, make_app: Any) -> None:
+    """Four compared prompts at 80x24, the counts 9 lines (a prompt unscored in a run, one
+    only in a run, the load's bad lines): they were cut at 8 lines ('(the load has 2 bad
+    lines: a prompt whose …') above a table of 4 rows with 7 empty lines under it."""
+    root = tmp_path / "runs"
+    for run in (LONG_A, LONG_B):
+        rows: list[dict[str, object]] = [
+            {"prompt": f"Problem {p}", "gen": "1", "answer": "1", "accuracy": (p + len(run)) % 2}
+            for p in range(4)
+        ]
+        if run == LONG_B:
+            rows[0].pop("accuracy")
+            rows.append({"prompt": "Only in B", "gen": "1", "answer": "1", "accuracy": 1})
+        lines = [json.dumps(row) for row in rows] + ["{a bad line"]
+        (root / run).mkdir(parents=True)
+        (root / run / "s.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.pause()
+        await settle(pilot)
+        comparison = app.screen.comparison
+        assert comparison is not None
+        lines = [line.rstrip() for line in screen_lines(app)]
+        left = " ".join(line.strip().split("   ")[0] for line in lines[2:14])
+        assert f"({comparison.bad_lines_warning(2, below=False)})" in left, lines
+        assert f"{comparison.over}:" in left and "unscored in a run 1" in left, lines
+        assert not any(line.endswith("…") for line in lines[2:14]), lines
+        assert sum("Problem " in line for line in lines) == 4, lines  # every row in sight

@@ -170,10 +170,10 @@ async def test_a_summary_open_while_data_changes_is_made_again_once_at_a_time(
     calls: list[int] = []
     real = summary_module.summarize_runs
 
-    def slow(rows: Any) -> Any:
+    def slow(rows: Any, **options: Any) -> Any:  # options: the runs' order
         calls.append(rows.height)
         gate.wait(10)
-        return real(rows)
+        return real(rows, **options)
 
     monkeypatch.setattr(summary_module, "summarize_runs", slow)
     app = make_app(evals)

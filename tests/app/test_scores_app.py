@@ -72,7 +72,7 @@ async def test_header_and_summary_screen_show_each_runs_score_kind(
         table = shown.split("What the metrics mean:")[0]
         rows = {line.split("  ")[0]: line for line in table.splitlines() if "  " in line}
         assert "mae continuous ↓" in rows["score"] and "bleu_max continuous ↑" in rows["score"]
-        assert "inf [–, –]" in rows["mean"] and "19.68 [" in rows["mean"]
+        assert "inf (17 of 24 infinite)" in rows["mean"] and "19.68 [" in rows["mean"]
         assert "186.9*[" in rows["mean of finite"]
         assert "pass@1" not in shown and "pass-rate spectrum" not in shown
         # The per-prompt accuracy histogram (0–1 axis) names the runs it cannot show.
@@ -486,8 +486,8 @@ async def test_comparing_a_judge_with_a_reward_gives_each_runs_mean_not_a_delta(
         await settle(pilot)
         assert isinstance(app.screen, CompareScreen) and app.screen.comparison is not None
         head = " ".join(text_of(app, "#compare-headline").split())
-        assert head.startswith("no delta: the runs' scores are on different scales"), head
-        assert "(10–100 vs -0.9–0.8, neither named)" in head, head
+        assert head.startswith("no delta: the runs' scores seem to be on different scales"), head
+        assert "(10–100 vs -0.9–0.8; neither run names its score" in head, head
         details = " ".join(text_of(app, "#compare-details").split())
         assert "each run's own mean (not comparable) over 8 prompts: A 58.125 · B -0.012" in (
             details

@@ -62,7 +62,7 @@ def test_compare_takes_the_runs_as_its_messages_list_them(
     assert f"matches 2 runs ('{SHOWN[0]}', '{SHOWN[1]}')" in both.stderr
     typed = ascii_evaltui(["compare", str(glyph_runs), "--runs", *SHOWN, "-o", out, *opts])
     assert typed.returncode == 0, typed.stderr
-    assert typed.stdout.startswith(f"{SHOWN[1]} vs {SHOWN[0]}: "), typed.stdout
+    assert typed.stdout.startswith(f"{SHOWN[0]} -> {SHOWN[1]}: "), typed.stdout
     assert f"{SHOWN[0]} 50.0% -> {SHOWN[1]} 50.0%" in typed.stdout  # evaltui's '→' plain
 
 
@@ -131,7 +131,7 @@ def test_long_labels_cut_in_compare_and_rescore_stay_escaped(
         ["rescore", evals, "--scorer", "exact", "-o", str(tmp_path / "r.json"), *opts]
     )
     assert compare.returncode == 0 and rescore.returncode == 0, compare.stderr + rescore.stderr
-    assert compare.stdout.startswith("run\\u22652 yyy"), compare.stdout
+    assert compare.stdout.startswith("run\\u22651 yyy"), compare.stdout
     assert "run>=" not in compare.stdout + rescore.stderr
     runs = [line for line in rescore.stderr.splitlines() if line.startswith("run ")]
     assert [line[:23] for line in runs] == ["run          run\\u22651", "run          run\\u22652"]

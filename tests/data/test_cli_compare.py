@@ -83,7 +83,7 @@ def test_runs_are_named_by_a_unique_part_of_their_label(
     common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
     assert main(["compare", str(tmp_path), "--runs", "06-01", "06-02", *common]) == 0
     report = capsys.readouterr().out
-    assert "model-2024-06-02 vs model-2024-06-01: -50.0 pts" in report  # by hand: 1/4 - 3/4
+    assert "model-2024-06-01 → model-2024-06-02: -50.0 pts" in report  # by hand: 1/4 - 3/4
     assert main(["compare", str(tmp_path), "--runs", "model", "other", *common]) == 2
     assert "'model' matches 2 runs" in capsys.readouterr().err
     out = tmp_path / "one.jsonl"
@@ -125,7 +125,7 @@ def test_a_run_with_no_scores_gives_no_delta_rather_than_nan(
     first = report.splitlines()[0]
     assert (
         first
-        == "scored vs unscored: no delta: no prompt is scored in both runs (4 prompts in both runs)"
+        == "unscored → scored: no delta: no prompt is scored in both runs (4 prompts in both runs)"
     )
     assert "nan" not in report and "p = " not in report
     assert "unscored in a run 4" in report
@@ -144,7 +144,7 @@ def test_runs_with_no_prompt_in_common_say_so(
     assert main(["compare", str(tmp_path), "--runs", "math", "aime", *common]) == 0
     report = capsys.readouterr().out
     assert report.splitlines()[0] == (
-        "aime vs math: no delta: the runs have no prompt in common (joined on prompt id)"
+        "math → aime: no delta: the runs have no prompt in common (joined on prompt id)"
     )
     assert "only in math: 3 prompts · only in aime: 2 prompts" in report
 
@@ -383,7 +383,7 @@ def test_runs_with_no_prompt_scored_in_both_count_nothing(
     assert main([*argv, "--summary-json", str(tmp_path / "s.json")]) == 0
     report = capsys.readouterr().out.splitlines()
     assert report[0] == (
-        "new vs old: no delta: no prompt is scored in both runs (4 prompts in both runs)"
+        "old → new: no delta: no prompt is scored in both runs (4 prompts in both runs)"
     )
     assert (
         "improved/regressed: none counted (no prompt is scored in both runs; unscored in a run 4)"

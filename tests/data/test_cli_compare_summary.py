@@ -39,7 +39,7 @@ def test_the_summary_of_sample_data_is_what_the_report_says(
     # The headline, rebuilt from the summary's numbers (an accuracy: a fraction, shown as pts).
     low, high = summary["ci_95"]
     assert report[0] == (
-        f"{b} vs {a}: {100 * summary['delta']:+.1f} pts, 95% CI [{100 * low:+.1f}, "
+        f"{a} → {b}: {100 * summary['delta']:+.1f} pts, 95% CI [{100 * low:+.1f}, "
         f"{100 * high:+.1f}], p = {summary['p_value']:.3g} ({summary['test']}; "
         f"{summary['prompts_in_common']} prompts in both runs)"
     )
@@ -309,8 +309,8 @@ def test_unnamed_scores_on_other_scales_give_each_runs_mean_and_no_delta(
     assert main(["compare", str(judge), str(reward), "--summary-json", str(out), *common]) == 0
     report = capsys.readouterr().out.splitlines()
     summary = strict(out.read_text())
-    assert report[0].startswith("reward vs judge: no delta: the runs' scores are on different")
-    assert "(10–100 vs -0.9–0.8, neither named)" in report[0]
+    assert report[0].startswith("judge → reward: no delta: the runs' scores seem to be on")
+    assert "(10–100 vs -0.9–0.8; neither run names its score" in report[0]
     assert report[1] == (
         "not comparable: each run's mean in its own units on the 8 prompts with a finite score"
         " in both: judge 58.12 · reward -0.0125"
@@ -319,7 +319,9 @@ def test_unnamed_scores_on_other_scales_give_each_runs_mean_and_no_delta(
         assert summary[key] is None, key
     assert summary["mean_over"] == 8
     assert (summary["mean_a"], summary["mean_b"]) == pytest.approx((58.125, -0.0125))
-    assert summary["no_delta"].startswith("no delta: the runs' scores are on different scales")
+    assert summary["no_delta"].startswith(
+        "no delta: the runs' scores seem to be on different scales"
+    )
 
 
 def test_unnamed_scores_on_one_scale_keep_their_delta(
@@ -366,12 +368,39 @@ def test_unnamed_scores_both_beyond_one_on_other_scales_give_no_delta(
     assert main(["compare", str(ten), str(hundred), "--summary-json", str(out), *common]) == 0
     report = capsys.readouterr().out.splitlines()
     summary = strict(out.read_text())
-    assert report[0].startswith("judge100 vs judge10: no delta: the runs' scores are on different")
-    assert "(2–10 vs 10–95, neither named)" in report[0]
+    assert report[0].startswith("judge10 → judge100: no delta: the runs' scores seem to be on")
+    assert "(2–10 vs 10–95; neither run names its score" in report[0]
     assert report[1].startswith("not comparable: each run's mean in its own units")
     for key in ("delta", "ci_95", "p_value", "test", "counts"):
         assert summary[key] is None, key
-    assert summary["no_delta"].startswith("no delta: the runs' scores are on different scales")
+    assert summary["no_delta"].startswith(
+        "no delta: the runs' scores seem to be on different scales"
+    )
+
+
+def test_a_weak_run_of_a_wide_scale_is_said_to_be_a_guess(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two runs of one 0-100 judge, an unnamed `score`, the weak one's scores all 10 or less:
+    its range reads as a 1-10 judge's, and the report said as a fact "the runs' scores are on
+    different scales (10–95 vs 1–10, neither named)". Nothing in the files says which scale
+    either is: the report says its scales are judged from the scores seen, and what that
+    cannot tell apart (the app's headline and the summary JSON say the same words)."""
+    strong = unnamed_scores(tmp_path / "strong" / "s.jsonl", [10, 40, 70, 90, 95, 55, 20, 80])
+    weak = unnamed_scores(tmp_path / "weak" / "s.jsonl", [1, 4, 7, 9, 10, 5, 2, 8])
+    out = tmp_path / "summary.json"
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["compare", str(strong), str(weak), "--summary-json", str(out), *common]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    summary = strict(out.read_text())
+    assert first.startswith("strong → weak: no delta: the runs' scores seem to be on"), first
+    assert "are on different scales" not in first, first
+    assert "(10–95 vs 1–10; neither run names its score" in first, first
+    assert "judged from the scores seen" in first, first
+    assert "a 0–100 judge's scores all 10 or less, like a 1–10 judge's" in first, first
+    assert summary["no_delta"] == first.removeprefix("strong → weak: ").removesuffix(
+        " (8 prompts in both runs)"
+    )
 
 
 def test_two_runs_of_one_wide_scale_keep_their_delta(

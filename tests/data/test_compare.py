@@ -75,7 +75,7 @@ def test_join_on_id_not_position_with_missing_and_mismatched_prompts() -> None:
     assert sum(matrix[c][d] for c in matrix for d in ("never", "flaky", "always")) == 2
     assert result.delta == pytest.approx(0.25)
     assert result.test == "sign test on per-prompt pass rates" and result.p_value == 1.0
-    assert "b vs a: +25.0 pts" in result.headline()
+    assert "a → b: +25.0 pts" in result.headline()
     # One of each, counted in the singular (it said "1 prompts share an id…").
     report = result.report()
     assert "\n1 prompt shares an id but not their text: check" in report, report
@@ -179,7 +179,7 @@ def test_cli_compare_and_summarize_table(
         main(["compare", str(tmp_path / "d"), "--runs", "old", "new", "-o", str(out), *common]) == 0
     )
     report = capsys.readouterr().out
-    assert report.startswith("new vs old: +25.0 pts")
+    assert report.startswith("old → new: +25.0 pts")
     assert "improved 1 · regressed 0 · unchanged 1" in report
     rows = {r["prompt_a"]: r for r in json.loads(out.read_text())}
     assert (rows["p"]["rate_a"], rows["p"]["rate_b"], rows["p"]["class_b"]) == (0.5, 1.0, "always")
@@ -222,7 +222,7 @@ def test_the_report_names_two_long_runs_apart_and_safely() -> None:
     report = compare_runs(stats, a, b).report()
     assert "\x1b" not in report and "\x07" not in report, report
     first = report.splitlines()[0]
-    shown_b, shown_a = first.split(" vs ")[0], first.split(" vs ")[1].split(":")[0]
+    shown_a, shown_b = first.split(" → ")[0], first.split(" → ")[1].split(":")[0]
     assert shown_a != shown_b and shown_a.endswith("seed1"), first
     assert "only in " + shown_a + ":" in report, report
     assert f"({shown_a} → {shown_b}" in report, report
@@ -249,7 +249,7 @@ def test_changes_that_cancel_out_are_no_negative_zero() -> None:
     rows += [("b", str(p), f"p{p}", c, 3) for p, c in enumerate([2, 1, 1, 0, 2])]
     result = compare_runs(stats_frame(rows), "a", "b")
     assert result.delta < 0  # the float the formatting has to deal with
-    assert result.report().startswith("b vs a: +0.0 pts"), result.report()
+    assert result.report().startswith("a → b: +0.0 pts"), result.report()
     assert signed_fixed(result.delta, 3) == "+0.000"
     assert signed_fixed(-0.0004, 3) == "+0.000" and signed_fixed(-0.0005001, 3) == "-0.001"
     assert signed_fixed(0.25, 1) == "+0.2" and signed_fixed(-1.5, 1) == "-1.5"
@@ -302,3 +302,74 @@ def test_the_listed_prompts_start_in_one_column_whatever_their_scores(
     assert len(listed) == 5, report
     assert any("e+04" in line for line in listed) and any("e+" not in line for line in listed)
     assert len({cell_width(line[: line.index("question ")]) for line in listed}) == 1, report
+
+
+def test_every_line_of_the_report_names_the_baseline_first() -> None:
+    """`evaltui compare --runs old new` headed its report "new vs old: -50.0 pts" and the next
+    line "pass rate on those 2 prompts: old 75.0% → new 25.0%": one line B first, the next A
+    first, so a reader took the fall for B's over A or A's over B by which line they read."""
+    stats = stats_frame(
+        [
+            ("old", "1", "p1", 4, 4),
+            ("old", "2", "p2", 2, 4),
+            ("new", "1", "p1", 0, 4),
+            ("new", "2", "p2", 2, 4),
+        ]
+    )
+    lines = compare_runs(stats, "old", "new").report().splitlines()
+    assert lines[0].startswith("old → new: -50.0 pts"), lines[0]
+    assert lines[1] == "pass rate on those 2 prompts: old 75.0% → new 25.0%", lines[1]
+    assert lines[3] == "largest regressions (old → new pass rate):", lines
+    # Each line that names both runs names old (A) first.
+    both = [line for line in lines if "old" in line and "new" in line]
+    assert len(both) >= 4 and all(line.index("old") < line.index("new") for line in both), both
+
+
+def test_the_text_table_gives_two_runs_the_width_there_is() -> None:
+    """`summarize --table` of two runs at 80 columns cut their labels to 18 cells
+    ('deepseek-…Qwen-32B', 'meta-llam…Instruct'), room kept for a third run that was not
+    there: the table was 58 cells wide. Two runs share the 80 columns now."""
+    a = "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B"
+    b = "meta-llama__Meta-Llama-3.1-70B-Instruct"
+    stats = stats_frame([(run, str(i), f"q{i}", i % 2, 1) for run in (a, b) for i in range(4)])
+    lines = render_table(summarize_runs(stats), width=80).splitlines()
+    labels = lines[0].split()[1:]
+    assert len(labels) == 2 and all(len(label) >= 28 for label in labels), lines[0]
+    assert labels[0].startswith("deepseek-ai__D") and labels[1].endswith("-70B-Instruct"), labels
+    assert max(len(line) for line in lines[:8]) <= 80, lines
+    # Three runs still share the line as before (their labels cut to fit).
+    three = stats_frame(
+        [(run, str(i), f"q{i}", i % 2, 1) for run in (a, b, a + "-v2") for i in range(4)]
+    )
+    table = render_table(summarize_runs(three), width=80).splitlines()
+    assert len(table[0].split()) == 4 and max(len(line) for line in table[:8]) <= 80, table
+
+
+def test_one_question_in_two_chat_templates_is_one_text() -> None:
+    """OpenCompass's subjective run of baichuan2 and qwen (published): each question wrapped
+    in its model's template, '<reserved_106>Q<reserved_107>' and '<|im_start|>user\\nQ
+    <|im_end|>\\n<|im_start|>assistant\\n'. compare said "8 prompts share an id but not their
+    text: check they are the same question" of 8 same questions; another question still is."""
+    stats = stats_frame(
+        [
+            ("baichuan", "1", "<reserved_106>如果我在空中垂直抛球？<reserved_107>", 1, 1),
+            ("baichuan", "2", "<reserved_106>What is 2+2?<reserved_107>", 1, 1),
+            (
+                "qwen",
+                "1",
+                "\n<|im_start|>user\n如果我在空中垂直抛球？<|im_end|>\n<|im_start|>assistant\n",
+                0,
+                1,
+            ),
+            (
+                "qwen",
+                "2",
+                "<|im_start|>user\nWhat is 3+3?<|im_end|>\n<|im_start|>assistant\n",
+                0,
+                1,
+            ),
+        ]
+    )
+    result = compare_runs(stats, "baichuan", "qwen")
+    assert result.text_differs["prompt_id"].to_list() == ["2"]
+    assert "1 prompt shares an id but not their text" in result.report()

@@ -56,7 +56,7 @@ def test_paths_on_both_sides_of_a_flag_are_all_read(
     assert main(["export", a, "--where", "accuracy >= 0", b, "-o", str(exported), *flags]) == 0
     assert runs_in(exported) == {"model_a", "model_b"}
     assert main(["compare", a, *flags, b]) == 0
-    assert "model_b vs model_a: +50.0 pts" in capsys.readouterr().out
+    assert "model_a → model_b: +50.0 pts" in capsys.readouterr().out
 
 
 def test_a_path_after_double_dash_is_read_even_when_it_starts_with_a_dash(
@@ -180,7 +180,10 @@ def test_long_run_names_cut_on_an_ascii_standard_output_end_with_dots(
     assert max(len(line) for line in table[:16]) <= 80
     report = ascii_stdout(["compare", str(tmp_path / "evals"), "--runs", "12000", "24000", *flags])
     assert not any("\\u2026" in line for line in report), "\n".join(report)
-    assert report[0].startswith("model-alpha-very-long-name-Qw...-72B-Instruct-sft-step-24000 vs ")
+    assert report[0].startswith(
+        "model-alpha-very-long-name-Qw...-72B-Instruct-sft-step-12000 -> "
+        "model-alpha-very-long-name-Qw...-72B-Instruct-sft-step-24000: "
+    )
 
 
 def test_a_run_named_by_its_folders_undecodable_bytes_is_found(
@@ -204,7 +207,7 @@ def test_a_run_named_by_its_folders_undecodable_bytes_is_found(
     assert runs_in(out) == {"run\\xffz"}
     capsys.readouterr()
     assert main(["compare", str(root), "--runs", raw, "b", *flags]) == 0
-    assert capsys.readouterr().out.startswith("b vs run\\xffz: +50.0 pts")
+    assert capsys.readouterr().out.startswith("run\\xffz → b: +50.0 pts")
     # RUN=X: the threshold 0 calls every generation of that run correct.
     argv = ["summarize", str(root), "-o", str(out), "--correct-threshold", f"{raw}=0", *flags]
     assert main(argv) == 0

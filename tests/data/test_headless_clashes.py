@@ -63,7 +63,7 @@ def test_compare_prints_no_report_when_its_output_cannot_be_written(
     assert "cannot write" in captured.err and "a_file" in captured.err
     good = tmp_path / "c.json"
     assert main(["compare", str(evals), "-o", str(good), *common(tmp_path, word_tokenizer)]) == 0
-    assert "model_b vs model_a: +50.0 pts" in capsys.readouterr().out
+    assert "model_a → model_b: +50.0 pts" in capsys.readouterr().out
     assert good.exists()
 
 

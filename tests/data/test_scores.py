@@ -139,7 +139,8 @@ def test_tgpred_run_summary_mean_is_inf_and_mean_of_finite_is_hand_worked() -> N
     assert metrics["mean of finite"].prompts == 7
     text = render_table([summary])
     assert "mae continuous ↓" in text
-    assert "inf  [–, –]" in text and "186.9* [" in text  # over the 7 finite prompts, marked
+    assert "inf  (17 of 24 infinite)" in text  # no interval: the prompts that make it inf
+    assert "186.9* [" in text  # over the 7 finite prompts, marked
     assert "gpt-4o-mini: mean of finite over 7 of 24 prompts" in text
     assert "pass@1" not in text
     assert ["never/flaky/always", "–"] in [line.split() for line in text.splitlines()]
@@ -482,7 +483,9 @@ def test_compare_says_what_its_mean_is_over_and_where_a_nan_is() -> None:
     # Each run's mean over those 5 prompts, which B's minus A's is the change: 3/5 → 2/5.
     assert comparison.levels() == pytest.approx((0.6, 0.4))
     assert report.splitlines()[1] == "mean acc on those 5 prompts: a 0.6 → b 0.4"
-    assert "mean over 5 prompts: A 0.600 → B 0.400" in counts_text(comparison)
+    assert "mean over the 5 prompts with a finite change: A 0.600 → B 0.400" in counts_text(
+        comparison
+    )
     # All finite: nothing added.
     whole = compare_runs(prompt_stats(generations(rows[4:], metric=["acc"] * 10)), "a", "b")
     assert "mean over" not in whole.report()
@@ -514,7 +517,7 @@ def test_compare_refuses_a_delta_between_different_measures() -> None:
     assert comparison.joined["delta"].null_count() == 3
     assert comparison.improvements().height == comparison.regressions().height == 0
     report = comparison.report()
-    assert report.splitlines()[0].startswith("b vs a: no delta: the runs' scores are different")
+    assert report.splitlines()[0].startswith("a → b: no delta: the runs' scores are different")
     assert "improved/regressed: none counted" in report and "p = " not in report
     assert "largest" not in report
     matrix = {row["from"]: row for row in comparison.transitions.iter_rows(named=True)}
@@ -581,9 +584,10 @@ def test_summarize_cli_table_json_and_threshold_flag(
     # Runs in the order their PATHs are given: truthfulqa, then tgpred.
     assert lines["metric"].split()[1:] == ["EleutherAI/gpt-neo-125M", "gpt-4o-mini"]
     assert lines["score"].split()[1:] == ["bleu_max", "continuous", "↑", "mae", "continuous", "↓"]
-    # mean: 19.68 and inf (+ bootstrap CIs; none for inf); the finite mean only for tgpred.
+    # mean: 19.68 and inf (+ bootstrap CIs; none for inf: its infinite prompts are said
+    # instead); the finite mean only for tgpred.
     mean = lines["mean"].split()
-    assert mean[1] == "19.68" and mean[4:] == ["inf", "[–,", "–]"]
+    assert mean[1] == "19.68" and mean[4:] == ["inf", "(17", "of", "24", "infinite)"]
     assert lines["mean of finite"].split()[3:6] == ["–", "186.9*", "[141.7,"]
     assert not any(name.startswith(("avg@", "pass@", "maj@", "cons@")) for name in lines)
     words = " ".join(table.split())  # the lines under the table are wrapped at 80 columns
@@ -664,7 +668,7 @@ def test_compare_cli_continuous_runs_strict_json_and_nan_deltas_not_improved(
     # comparable (they were all "improved" before). Mean of the 6 finite deltas: -38.413054 / 6.
     assert "improved 2 · regressed 1 · unchanged 5 · not comparable 16" in report
     first = report.splitlines()[0]
-    assert first.startswith("gpt-4o vs gpt-4o-mini in mean mae (lower is better): -6.402,")
+    assert first.startswith("gpt-4o-mini → gpt-4o in mean mae (lower is better): -6.402,")
     assert (
         "p = 1 (sign test on per-prompt mean scores; 24 prompts in both runs; mean over the 6"
         in first
@@ -1063,3 +1067,32 @@ def test_a_loss_named_field_alone_is_named_with_the_flag_that_reads_it(tmp_path:
         "none of its 3 records has a score under a name evaltui knows; 'mae', named for a loss or "
         "an error, is not taken unasked: --score-field mae reads it as the score, lower is better"
     ) in note, note
+
+
+def test_summary_table_shows_a_continuous_metric_with_one_number_of_decimals() -> None:
+    """Two runs of an mae whose means are 0.5 and 0.25: the text table read '0.5 [0.25, 0.75]'
+    beside '0.25 [0, 0.5]' (4 significant digits, trailing zeros dropped), so a column's digits
+    did not line up and one run's mean was shorter than the other's; the app's summary (t) and
+    the markdown table alike. Every value of the metric has the decimals of its largest now."""
+    rows = [("a", str(i), float(s)) for i, s in enumerate([0.25, 0.75, 0.5, 0.5])]
+    rows += [("b", str(i), float(s)) for i, s in enumerate([0.0, 0.5, 0.25, 0.25])]
+    gens = generations(rows, metric=["mae"] * 8, higher_is_better=[False] * 8)
+    summaries = summarize_runs(prompt_stats(gens))
+    table = render_table(summaries).splitlines()
+    mean = next(line for line in table if line.startswith("mean "))
+    cells = mean.split("  ")
+    values = [cell.strip() for cell in cells[1:] if cell.strip()]
+    assert values[0] == "0.5000" and values[2] == "0.2500", mean
+    assert all(
+        v.count(".") == 1 and len(v.split(".")[1].rstrip(",]")) == 4 for v in mean.split()[1:]
+    ), mean
+    markdown = render_table(summaries, "markdown")
+    assert "| mean | 0.5000 [" in markdown and "| 0.2500 [" in markdown, markdown
+    from evaltui.app.screens.summary import metric_cell
+    from evaltui.data.summary import score_decimals
+
+    assert score_decimals(summaries) == {"mean": 4}  # 4 significant digits of 0.75
+    # The app's cells: as the CLI's.
+    by_run = {s.run: next(m for m in s.metrics if m.name == "mean") for s in summaries}
+    assert metric_cell(by_run["a"], " ", 4).startswith("0.5000 [0.")
+    assert metric_cell(by_run["b"], " ", 4).startswith("0.2500 [0.")

@@ -84,6 +84,8 @@ PAIR_LIST_ROWS = 16
 """The run-pair picker's list at its tallest (with its border), room permitting."""
 MIN_TABLE_ROWS = 5
 """Rows of the table kept in sight: the counts and the matrix above give way first."""
+TOP_LINES = 8
+"""Lines the counts and the matrix take at most while the table has rows for the rest."""
 COUNTS_WIDTH = 24
 """Cells the counts need beside the matrix; narrower, the matrix goes under them."""
 MATRIX_LEFT_OUT = "never/flaky/always matrix: no room (a taller terminal shows it)"
@@ -248,9 +250,12 @@ def short_test(test: str) -> str:
     return test.split(" on ", 1)[0]
 
 
-def counts_text(comparison: Comparison, width: int = 0, test: bool = True) -> str:
+def counts_text(
+    comparison: Comparison, width: int = 0, test: bool = True, bad_lines: int = 0
+) -> str:
     """The counts beside the matrix, in lines of ``width`` cells (0: a line each); without
-    the name of the test (``test`` False) when the room is short."""
+    the name of the test (``test`` False) when the room is short. ``bad_lines``: the load's,
+    said under the prompts only in one run as ``evaltui compare`` says them."""
     lines = [
         fill(
             [
@@ -266,12 +271,10 @@ def counts_text(comparison: Comparison, width: int = 0, test: bool = True) -> st
         # Each run's level on the prompts the change is over (B − A is the headline's change).
         # In the table's format (3 decimals for a mean score too: 0.444, as its rows show it).
         a, b = ("–" if math.isnan(x) else f"{x:.{FRACTION_DECIMALS}f}" for x in comparison.levels())
-        lines.append(
-            fill(
-                [f"mean over {plural(comparison.finite_deltas, 'prompt')}:", f"A {a}", f"→ B {b}"],
-                width,
-            )
-        )
+        # Why the mean is over fewer prompts than are in both runs, as the report says it
+        # ("mean over the 18 prompts with a finite change"): it said "mean over 18 prompts".
+        over = comparison.over or f"mean over {plural(comparison.finite_deltas, 'prompt')}"
+        lines.append(fill([f"{over}:", f"A {a}", f"→ B {b}"], width))
     elif comparison.different_measures and comparison.level_count:
         # No delta of two different measures (a 0-100 judge and a -1…1 reward): each run's
         # own mean, in its own units, is still what the user compares them by.
@@ -302,22 +305,12 @@ def counts_text(comparison: Comparison, width: int = 0, test: bool = True) -> st
                 width,
             )
         )
-    if comparison.text_differs.height:
-        lines.append(
-            fill(
-                f"{plural(comparison.text_differs.height, 'prompt')} share an id but not "
-                "their text".split(" "),
-                width,
-            )
-        )
-    if comparison.same_text_other_id.height:
-        lines.append(
-            fill(
-                f"{plural(comparison.same_text_other_id.height, 'prompt')} have the same text "
-                "under different ids (not joined)".split(" "),
-                width,
-            )
-        )
+        if warning := comparison.bad_lines_warning(bad_lines, below=False):
+            # A prompt whose lines are bad in one run is "only in" the other: the screen did
+            # not say the load had bad lines, the report did (b on the table lists them).
+            lines.append(fill(f"({warning})".split(" "), width))
+    # The ids that disagree, in the report's words.
+    lines += [fill(line.split(" "), width) for line in comparison.id_warnings()]
     return "\n".join(lines)
 
 
@@ -430,11 +423,16 @@ class CompareScreen(Screen[None]):
             return
         self.post_message(self.Ready(comparison, None))
 
+    def bad_lines(self) -> int:
+        """The load's bad lines (said beside the prompts only in one run)."""
+        result = cast("EvalApp", self.app).result
+        return len(result.errors) if result is not None else 0
+
     def show_warnings(self, width: int = 0) -> None:
         """What ``evaltui compare`` warns of that nothing else here says, one line each cut to
         the screen (``width``: its columns): the two runs' scores not the same metric, or of
         different kinds (the headline gives why there is no delta, the counts the prompts in
-        both runs and the ids that disagree)."""
+        both runs, what the mean is over, the bad lines and the ids that disagree)."""
         width = width or self.size.width or self.app.size.width
         said = [self.comparison.kinds_warning()] if self.comparison is not None else []
         lines = [one_line(line, max(8, width - 2)) for line in said if line]
@@ -479,7 +477,9 @@ class CompareScreen(Screen[None]):
         self.refresh_bindings()  # g/i say "Lower"/"Higher" when no direction is known
         self.query_one("#compare-headline", Static).update(Text(headline(message.comparison)))
         self.show_warnings()
-        self.query_one("#compare-details", Static).update(Text(counts_text(message.comparison)))
+        self.query_one("#compare-details", Static).update(
+            Text(counts_text(message.comparison, bad_lines=self.bad_lines()))
+        )
         self.query_one("#compare-transitions", Static).update(
             Text(transitions_text(message.comparison))
         )
@@ -524,26 +524,34 @@ class CompareScreen(Screen[None]):
             chrome += text.count("\n") + 1 - line.outer_size.height  # (its height once laid out)
         # The footer, the table's header and its horizontal scroll bar.
         room = height - chrome - 3 - MIN_TABLE_ROWS
+        # At most TOP_LINES lines, more when the table's rows leave the screen lines to spare:
+        # sus-www's 4 compared prompts left 7 lines empty under the table while the counts'
+        # last lines (the load's bad lines) were cut off at 8.
+        spare = height - chrome - 3 - self.rows.height
+        lines_up_to = min(max(TOP_LINES, spare), room)
         top.display = room > 0
-        top.styles.max_height = max(1, min(8, room))
+        top.styles.max_height = max(1, lines_up_to)
         # The matrix is shown whole or not at all: at 50x15 its header and 'never' row were
         # shown, its 'flaky' and 'always' rows cut off with no mark. Left out, the counts say so.
         matrix_lines = (
             transitions_text(self.comparison).count("\n") + 1 if self.comparison is not None else 0
         )
-        whole = min(8, room) >= matrix_lines + (0 if beside else 1)
+        whole = lines_up_to >= matrix_lines + (0 if beside else 1)
         transitions.display = whole
         if not whole:
             beside = False
             top.styles.layout = "vertical"
         if self.comparison is not None:
+            bad = self.bad_lines()
             counts_width = (width - matrix if beside else width) - 2
-            lines = counts_text(self.comparison, counts_width).split("\n")
-            shown = max(1, min(8, room) - (0 if beside or not whole else matrix_lines))
+            lines = counts_text(self.comparison, counts_width, bad_lines=bad).split("\n")
+            shown = max(1, lines_up_to - (0 if beside or not whole else matrix_lines))
             if not whole:
                 lines.append(one_line(MATRIX_LEFT_OUT, counts_width))
             if len(lines) > shown:  # the test's name first left out: the headline gives its p
-                lines = counts_text(self.comparison, counts_width, test=False).split("\n")
+                lines = counts_text(self.comparison, counts_width, test=False, bad_lines=bad).split(
+                    "\n"
+                )
                 if not whole:
                     lines.append(one_line(MATRIX_LEFT_OUT, counts_width))
                 # and names the test after it, when its last line has room: at 60x20 'p =

@@ -37,9 +37,12 @@ from evaltui.data.sanitize import distinct_middle, one_line, one_line_middle
 from evaltui.data.summary import (
     Metric,
     RunSummary,
+    infinite_words,
     judged,
     partial_lines,
     partial_mark,
+    score_decimals,
+    score_text,
     summarize_runs,
     value_units,
 )
@@ -60,14 +63,17 @@ def fraction(value: float) -> str:
     return "–" if math.isnan(value) else f"{value:.3f}"
 
 
-def metric_cell(metric: Metric, mark: str = " ") -> str:
+def metric_cell(metric: Metric, mark: str = " ", decimals: int | None = None) -> str:
     """``0.625 [0.527, 0.729]``: rates with three decimals, so a column lines up on its digits;
-    a continuous score (mae, bleu) in its own units, ``inf`` as such. ``mark`` goes between the
-    value and its interval (:func:`~evaltui.data.summary.partial_mark`)."""
+    a continuous score (mae, bleu) in its own units with ``decimals`` in every run
+    (:func:`~evaltui.data.summary.score_decimals`: ``0.5000`` beside ``0.2500``, never ``0.5``),
+    ``inf`` as such, its interval the prompts that make it so. ``mark`` goes between the value
+    and its interval (:func:`~evaltui.data.summary.partial_mark`)."""
     if not metric.percent:
-        low = "–" if math.isnan(metric.low) else format_score(metric.low)
-        high = "–" if math.isnan(metric.high) else format_score(metric.high)
-        return f"{format_score(metric.value)}{mark}[{low}, {high}]"
+        if math.isinf(metric.value) and metric.infinite:
+            return f"{score_text(metric.value, decimals)}{mark}{infinite_words(metric)}"
+        low, high = (score_text(v, decimals) for v in (metric.low, metric.high))
+        return f"{score_text(metric.value, decimals)}{mark}[{low}, {high}]"
     value, low, high = (fraction(v) for v in (metric.value, metric.low, metric.high))
     return f"{value:>5}{mark}[{low:>5}, {high:>5}]"
 
@@ -123,12 +129,17 @@ def metrics_table(summaries: list[RunSummary], width: int = 200) -> Table:
     names: list[str] = []
     for summary in summaries:
         names += [m.name for m in summary.metrics if m.name not in names]
+    decimals = score_decimals(summaries)
     for name in names:
         cells = []
         for summary in summaries:
             found = next((m for m in summary.metrics if m.name == name), None)
             cells.append(
-                Text("–" if found is None else metric_cell(found, partial_mark(summary, found)))
+                Text(
+                    "–"
+                    if found is None
+                    else metric_cell(found, partial_mark(summary, found), decimals.get(name))
+                )
             )
         table.add_row(Text(name), *cells)
     table.add_row(
@@ -339,7 +350,12 @@ class SummaryScreen(Screen[None]):
         if rows is None or rows.height == 0:
             self.post_message(self.Ready("no prompts in view", [], load=load))
             return
-        summaries = summarize_runs(rows)
+        # The runs' columns in the order they were loaded, as `summarize --table` has them,
+        # whatever the table's sort (sorted by run or accuracy, the first row's run was first).
+        loaded: list[str] = []
+        if app.result is not None:
+            loaded = [str(r) for r in app.result.stats["run"].unique(maintain_order=True)]
+        summaries = summarize_runs(rows, order=loaded)
         # "fractions" only when every value is a rate: a mean mae is in its own units.
         raw = any(not m.percent for s in summaries for m in s.metrics)
         units = value_units(summaries, "as fractions") if raw else "fractions"
