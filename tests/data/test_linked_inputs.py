@@ -172,7 +172,7 @@ def test_two_links_to_two_folders_are_compared_by_their_names(
     common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
     assert main(["compare", str(llama), str(deepseek), *common]) == 0
     first = capsys.readouterr().out.splitlines()[0]
-    assert first.startswith(f"{DEEPSEEK} vs {LLAMA}: "), first
+    assert first.startswith(f"{LLAMA} → {DEEPSEEK}: "), first
     summary = tmp_path / "s.json"
     assert main(["summarize", str(llama), str(deepseek), "-o", str(summary), *common]) == 0
     assert sorted({p["run"] for p in json.loads(summary.read_text())}) == [DEEPSEEK, LLAMA]
