@@ -208,6 +208,8 @@ class ExportScreen(Dialog[ExportSummary | None]):
         self.call_after_refresh(self.fit_title)
 
     def fit_title(self) -> None:
+        if not self.children:  # closed before this ran after the refresh: widgets gone
+            return
         title = self.query_one("#export-title", Label)
         text = self.title_text(title.content_region.width)
         if str(title.render()) != text:

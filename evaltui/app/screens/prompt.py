@@ -671,6 +671,8 @@ class PromptScreen(Screen[None]):
     def mark_cut_prompt(self) -> None:
         """Say when the prompt box does not show the whole prompt, or the reference's line the
         whole reference (never cut silently)."""
+        if not self.children:  # left (esc) before this ran after the refresh: widgets gone
+            return
         box = self.query_one("#prompt-text-box", VerticalScroll)
         hidden = max(0, box.virtual_size.height - box.scrollable_content_region.height)
         above = min(hidden, max(0, round(box.scroll_y)))
