@@ -34,7 +34,11 @@ def _text(app: EvalApp) -> str:
     screen = app.screen
     if not isinstance(screen, ProblemsScreen):
         return ""
-    return str(screen.query_one("#problems-text", Static).render())
+    try:  # (the baseline's: one Static)
+        from evaltui.app.screens.problems import WrappedLines
+    except ImportError:
+        return str(screen.query_one("#problems-text", Static).render())
+    return str(screen.query_one("#problems", WrappedLines).text)
 
 
 async def _run(data: str, repeat: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:

@@ -322,6 +322,10 @@ class EvalApp(App[int]):
     help)."""
 
     async def on_event(self, event: events.Event) -> None:
+        if self._exit and isinstance(event, (events.Key, events.Paste)):
+            # Quitting: a key read with the q (tmux 'q s', fast typing) opened its screen as
+            # the app closed, which crashed mounting it (a traceback, exit status 1).
+            return
         if id(event) in self._replayed:
             self._replayed.discard(id(event))
         elif self.held_keys is not None and not event.is_forwarded:

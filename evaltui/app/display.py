@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import os
 import re
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 from rich.console import Console
@@ -80,6 +82,21 @@ def toast_width(screen_width: int) -> int:
     """The cells of text on a toast's line: Textual's toast is 60 cells wide, half the screen
     at most (36 cells of text at 80 columns)."""
     return max(12, min(60, screen_width // 2) - TOAST_CHROME)
+
+
+def written_path(path: str | os.PathLike[str]) -> str:
+    """Where a file was written, as a message says it: absolute, the home folder as ``~``
+    (``./x.json`` and ``~/x.json`` were said as typed, nothing of where they went, while the
+    default path was a whole absolute one)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        home = Path.home()
+    except RuntimeError:  # (no home folder known)
+        return str(absolute)
+    if home == Path(home.anchor) or not absolute.is_relative_to(home):
+        return str(absolute)
+    rest = absolute.relative_to(home)
+    return "~" if rest == Path() else f"~/{rest.as_posix()}"
 
 
 def path_lines(path: str, width: int) -> list[str]:

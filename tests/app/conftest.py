@@ -103,3 +103,21 @@ async def open_first_prompt(pilot: Pilot[int]) -> PromptScreen:
     screen = pilot.app.screen
     assert isinstance(screen, PromptScreen)
     return screen
+
+
+def problems_text(app: EvalApp) -> str:
+    """The bad lines screen's text as written (a line per entry, unwrapped)."""
+    from evaltui.app.screens.problems import WrappedLines
+
+    return str(app.screen.query_one("#problems", WrappedLines).text)
+
+
+def problems_shown(app: EvalApp) -> list[str]:
+    """The bad lines screen's lines as drawn now (wrapped, scrolled), right spaces dropped."""
+    from textual.geometry import Region
+
+    from evaltui.app.screens.problems import WrappedLines
+
+    view = app.screen.query_one("#problems", WrappedLines)
+    strips = view.render_lines(Region(0, 0, *view.size))
+    return [strip.crop(view.gutter.left).text.rstrip() for strip in strips]

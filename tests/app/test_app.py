@@ -20,7 +20,7 @@ from evaltui.app.screens.plot import PlotScreen
 from evaltui.app.screens.problems import ProblemsScreen
 from evaltui.app.screens.prompt import PromptScreen
 from evaltui.app.screens.sort import SortScreen
-from tests.app.conftest import settle, write_evals
+from tests.app.conftest import problems_text, settle, write_evals
 from tests.app.test_screens import screen_text
 
 SIZE = (120, 36)
@@ -515,7 +515,7 @@ async def test_help_problems_and_quit(evals: Path, make_app: Any) -> None:
         await pilot.press("q")
         await pilot.press("b")
         assert isinstance(app.screen, ProblemsScreen)
-        problems = static_text(app, "#problems Static")
+        problems = problems_text(app)
         assert "2 bad lines" in problems and "model_a/samples.jsonl:25: not valid JSON" in problems
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

@@ -47,3 +47,44 @@ async def test_the_exported_toast_breaks_the_path_at_its_folders(
         drawn = [line.rstrip() for line in screen_lines(app)]
         for line in lines[1:]:
             assert any(shown.endswith(f" {line}") for shown in drawn), (line, drawn)
+
+
+@pytest.mark.parametrize(
+    ("typed", "written", "said"),
+    [
+        ("./x.json", "x.json", "{cwd}/x.json"),
+        ("x.json", "x.json", "{cwd}/x.json"),
+        ("~/x.json", "home/x.json", "~/x.json"),
+        ("{home}/out/x.json", "home/out/x.json", "~/out/x.json"),
+    ],
+)
+async def test_the_exported_toast_says_where_a_short_path_went(
+    tmp_path: Path,
+    make_app: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    typed: str,
+    written: str,
+    said: str,
+) -> None:
+    """A short path was said as typed ('wrote 13 prompts to x.json', '… to ./x.json' typed):
+    nothing of where it went, while the default path was said whole. Every path is said
+    absolute, the home folder as ~ (as a long one, broken at its folders)."""
+    home = tmp_path / "home"
+    (home / "out").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    app = make_app(write_evals(tmp_path / "evals"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        box = app.screen.query_one("#export-path", Input)
+        box.value = typed.format(home=home)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert (tmp_path / written).exists()
+        told = [n.message for n in app._notifications if n.title == "exported"]
+        assert len(told) == 1
+        where = told[0].split(" to", 1)[1]
+        assert where.replace("\n", "").strip() == said.format(cwd=tmp_path), told[0]

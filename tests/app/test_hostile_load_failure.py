@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
-
 from evaltui.app.app import EvalApp
 from evaltui.app.screens.problems import ProblemsScreen
 from evaltui.data.loader import LoadOptions
-from tests.app.conftest import settle
+from tests.app.conftest import problems_text, settle
 from tests.app.test_hostile_notifications import NAME, RAW, sent_to_terminal
 
 
@@ -31,7 +29,7 @@ async def test_the_bad_lines_screen_of_a_failed_load_shows_the_reason_inert(
         await pilot.press("b")
         await settle(pilot)
         assert isinstance(app.screen, ProblemsScreen)
-        text = str(app.screen.query_one("#problems-text", Static).render())
+        text = problems_text(app)
         # one line, as every line there: the CR folded to a space, controls made visible
         assert "m/x␛]0;PWNED␇␛[2J\ufffd31m\ufffd [@click=app.quit]x.jsonl" in text
         shown = sent_to_terminal(app)

@@ -29,7 +29,7 @@ from evaltui.data.loader import LoadOptions, load
 from evaltui.data.rescore import RescoreOptions
 from evaltui.data.sanitize import cell_width
 from evaltui.data.schema import LoadError
-from tests.app.conftest import settle
+from tests.app.conftest import problems_text, settle
 
 SMALL = (80, 24)
 LARGE = (120, 35)
@@ -468,7 +468,7 @@ async def test_bad_lines_in_order_and_whole(evals: Path, options: Any) -> None:
         ]
         await pilot.press("b")
         assert isinstance(app.screen, ProblemsScreen)
-        shown = text_of(app, "#problems Static")
+        shown = problems_text(app)
         order = [
             shown.index(s) for s in ("a.jsonl:9", "b.jsonl:1601", "b.jsonl:1602", "b.jsonl:1604")
         ]
@@ -486,11 +486,11 @@ async def test_bad_lines_opened_while_loading_fill_in(
         await pilot.pause()
         await pilot.press("b")
         assert isinstance(app.screen, ProblemsScreen)
-        assert text_of(app, "#problems Static") == "still loading: nothing read yet"
+        assert problems_text(app) == "still loading: nothing read yet"
         gate.set()
         await settle(pilot)
         await pilot.pause(0.6)  # the screen's next look
-        shown = text_of(app, "#problems Static")
+        shown = problems_text(app)
         assert shown.startswith("2 bad lines (counted, not used)\n")
         assert "model_a/samples.jsonl:25: not valid JSON" in shown and "so far" not in shown
 

@@ -6,10 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Static
-
 from evaltui.app.screens.problems import ProblemsScreen
-from tests.app.conftest import settle
+from tests.app.conftest import problems_text, settle
 from tests.app.test_screens import static
 from tests.data.test_notes import verl_folder
 
@@ -25,7 +23,7 @@ async def test_one_note_for_twelve_verl_steps_and_b_lists_the_files(
         await pilot.press("b")
         await settle(pilot)
         assert isinstance(app.screen, ProblemsScreen)
-        text = str(app.screen.query_one("#problems-text", Static).render())
+        text = problems_text(app)
         notes = text.split("\nnotes\n", 1)[1].splitlines()
         assert notes[0].startswith("12 files: scored by 'acc'")
         assert notes[1:] == [f"  val_generations/{step * 10}.jsonl" for step in range(12)]
@@ -68,7 +66,7 @@ async def test_b_names_the_eval_member_and_the_parquet_row(tmp_path: Path, make_
         await pilot.press("b")
         await settle(pilot)
         assert isinstance(app.screen, ProblemsScreen)
-        text = str(app.screen.query_one("#problems-text", Static).render())
+        text = problems_text(app)
         listed = text.split("\n\n", 1)[0].splitlines()
         assert listed == [
             "2 bad lines (counted, not used)",

@@ -6,13 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-from textual.geometry import Region
-from textual.widgets import Static
 
 from evaltui.app.app import EvalApp
 from evaltui.app.screens.problems import ProblemsScreen, problem_lines
 from evaltui.data.loader import LoadOptions, LoadResult
 from evaltui.data.schema import LoadError
+from tests.app.conftest import problems_shown, problems_text
 from tests.app.test_follow_app import wait_until
 
 A2UI = Path(__file__).parents[1] / "fixtures" / "real_world" / "inspect_ai" / "A2UI" / "logs"
@@ -22,12 +21,11 @@ TYPE_ERROR = (
 
 
 def written(screen: ProblemsScreen) -> str:
-    return str(screen.query_one("#problems-text", Static).render())
+    return problems_text(screen.app)
 
 
 def shown(screen: ProblemsScreen) -> list[str]:
-    static = screen.query_one("#problems-text", Static)
-    return [s.text.rstrip() for s in static.render_lines(Region(0, 0, *static.size))]
+    return problems_shown(screen.app)
 
 
 async def test_a_sample_error_repeated_27_times_is_said_once_at_80x24(

@@ -15,7 +15,7 @@ from textual.widgets import Static
 import evaltui.app.screens.problems as problems
 from evaltui.app.screens.main import MainScreen
 from evaltui.app.screens.problems import ProblemsScreen
-from tests.app.conftest import settle
+from tests.app.conftest import problems_text, settle
 from tests.app.test_follow_app import wait_until
 
 BAD = 2500
@@ -64,8 +64,7 @@ async def test_many_bad_lines_are_read_off_the_ui_thread_and_esc_leaves_at_once(
         assert str(reading.render()) == f"reading {BAD:,} bad lines… (esc: back)"
         assert not gate.is_set()  # the screen answered while the build is still held
         gate.set()
-        text = screen.query_one("#problems-text", Static)
-        await wait_until(pilot, lambda: str(text.render()).startswith(f"{BAD:,} bad lines"), 10)
+        await wait_until(pilot, lambda: problems_text(app).startswith(f"{BAD:,} bad lines"), 10)
         assert not reading.display
         assert threads and all(t is not threading.main_thread() for t in threads)
 

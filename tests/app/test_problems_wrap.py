@@ -8,11 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from textual.geometry import Region
-from textual.widgets import Static
-
 from evaltui.app.screens.problems import ProblemsScreen
-from tests.app.conftest import settle
+from tests.app.conftest import problems_shown, problems_text, settle
 
 
 async def test_a_long_bad_line_goes_on_indented(tmp_path: Path, make_app: Any) -> None:
@@ -28,9 +25,8 @@ async def test_a_long_bad_line_goes_on_indented(tmp_path: Path, make_app: Any) -
         await pilot.press("b")
         await settle(pilot)
         assert isinstance(app.screen, ProblemsScreen)
-        static = app.screen.query_one("#problems-text", Static)
-        shown = [s.text.rstrip() for s in static.render_lines(Region(0, 0, *static.size))]
-        written = str(static.render()).splitlines()
+        shown = problems_shown(app)
+        written = problems_text(app).splitlines()
     entries = [line for line in written if "inference_0.jsonl:" in line]
     assert len(entries) == 2 and all(len(line) > 58 for line in entries), written
     starts = [i for i, line in enumerate(shown) if "inference_0.jsonl:" in line]

@@ -90,15 +90,22 @@ async def test_a_long_reference_is_shown_whole_with_v(tmp_path: Path, make_app: 
 
 
 async def test_a_short_reference_is_not_said_cut(tmp_path: Path, make_app: Any) -> None:
+    """v on a short prompt and reference shows nothing more, and says so: it did nothing and
+    said nothing (a key that does nothing must say why)."""
     app = make_app(
         write_run(tmp_path, {"prompt": "2 + 2?", "gen": "4", "answer": "4", "accuracy": 1})
     )
     async with app.run_test(size=(60, 20)) as pilot:
         screen = await open_first_prompt(pilot)
         assert not screen.query_one("#prompt-more", Static).display
+        app.clear_notifications()
         await pilot.press("v")
         await settle(pilot)
         assert str(screen.query_one("#prompt-text", Static).render()) == "2 + 2?"
+        assert [n.message for n in app._notifications] == [
+            "the whole prompt and reference are shown already (v shows a long one whole)"
+        ]
+        assert not screen.whole_prompt  # nothing toggled: a long prompt next (.) is capped
 
 
 async def test_a_whole_prompt_longer_than_its_box_scrolls_with_j_and_k(

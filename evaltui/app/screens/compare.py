@@ -500,8 +500,8 @@ class CompareScreen(Screen[None]):
         counts stood two letters wide beside the matrix and three rows were left.
         """
         width, height = self.size
-        if not width or not height:
-            return
+        if not width or not height or not self.children:
+            return  # (left meanwhile: esc before this ran after the refresh, its widgets gone)
         top = self.query_one("#compare-top", Horizontal)
         transitions = self.query_one("#compare-transitions", Static)
         matrix = transitions.get_content_width(self.size, self.size) + 2
@@ -700,6 +700,8 @@ class CompareScreen(Screen[None]):
         (``fit_top``): at 60x20 the top's lines left the box too short for the rows, and the
         vertical scrollbar that came took the last column's two cells ('A solve' over 'alway',
         no mark)."""
+        if not self.children:  # left meanwhile (esc): a crash looking for its box
+            return
         if self.fitted is not None and self.table_room() != self.fitted:
             self.show()
 

@@ -24,6 +24,7 @@ from evaltui.app.display import (
     toast_width,
     view_words,
     wrapped_lines,
+    written_path,
 )
 from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
@@ -42,7 +43,7 @@ from evaltui.data.export import (
     names_folder,
     suffix_mismatch,
 )
-from evaltui.data.sanitize import cell_width, one_line, visible
+from evaltui.data.sanitize import cell_width, name_line, one_line, visible
 from evaltui.data.wording import plural, rows_words
 
 if TYPE_CHECKING:
@@ -207,6 +208,8 @@ class ExportScreen(Dialog[ExportSummary | None]):
         self.call_after_refresh(self.fit_title)
 
     def fit_title(self) -> None:
+        if not self.children:  # closed before this ran after the refresh: widgets gone
+            return
         title = self.query_one("#export-title", Label)
         text = self.title_text(title.content_region.width)
         if str(title.render()) != text:
@@ -315,7 +318,8 @@ class ExportScreen(Dialog[ExportSummary | None]):
         what = self.amount or rows_words(summary.prompts, self.several_runs(rows))
         if summary.kind == "records":
             what = f"{plural(summary.records, 'record')} of {what}"
-        where = "standard output" if is_stdout(summary.path) else str(summary.path)
+        where = "standard output" if is_stdout(summary.path) else written_path(summary.path)
+        where = name_line(where)
         text = f"wrote {what} to {where}"
         width = toast_width(self.app.size.width)
         if cell_width(where) > width:  # on lines of its own, broken at its folders
@@ -458,7 +462,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
             # file appeared without its "exported" line.
             self.left = True
             self.app.notify(
-                f"still writing {self.writing}: it is finished in the background, "
+                f"still writing {name_line(written_path(self.writing))}: it is finished in the background, "
                 "and you are told when it is done",
                 markup=False,
             )

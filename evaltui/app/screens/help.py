@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -38,6 +38,43 @@ _GAP = re.compile(r" *\S.*? {2,}(?=\S)")
 """A line's first column and the spaces after it: what it says starts after them."""
 
 
+_CHUNK = re.compile(r"\s+|\S+\s*")
+"""A line's words, each with the spaces after it (its leading spaces a chunk of their own)."""
+
+
+def wrap_cells(line: str, width: int) -> list[str]:
+    """``line`` in pieces of at most ``width`` cells, broken after spaces (dropped at the
+    break), a word longer than a line cut where the line ends. Made on plain text: a
+    Content for each of 5,000 bad lines took a second."""
+    width = max(1, width)
+    pieces: list[str] = []
+    piece, used = "", 0
+    for chunk in _CHUNK.findall(line):
+        word = cell_len(chunk.rstrip(" "))
+        if used + word <= width:
+            piece, used = piece + chunk, used + cell_len(chunk)
+            continue
+        if piece.strip(" "):  # on the next line
+            pieces.append(piece.rstrip(" "))
+            piece, used = "", 0
+        if word <= width:
+            piece, used = chunk, cell_len(chunk)
+            continue
+        # A word longer than a line: cut where each line ends.
+        while used + cell_len(chunk.rstrip(" ")) > width:
+            cut, taken = 0, used
+            while cut < len(chunk) and taken + cell_len(chunk[cut]) <= width:
+                taken += cell_len(chunk[cut])
+                cut += 1
+            if not cut and not piece:  # (a character wider than the line)
+                cut = 1
+            pieces.append((piece + chunk[:cut]).rstrip(" "))
+            piece, used, chunk = "", 0, chunk[cut:]
+        piece, used = chunk, cell_len(chunk)
+    pieces.append(piece.rstrip(" "))
+    return pieces
+
+
 def hang(line: str, paragraph: int = 0) -> int:
     """Where a line's continuation starts when it wraps: under what it says (a key's words, a
     column's meaning, an example's note) when it has columns, else two cells in from its own
@@ -61,26 +98,38 @@ class HangingText(Visual):
         self.paragraph = paragraph
         """Where a line written at the left edge goes on (0: a paragraph; 2: a list of
         entries, each told apart from the next, as the bad lines are)."""
+        self._wrapped: dict[int, tuple[str, ...]] = {}
+        """The lines wrapped at each width asked (:meth:`wrapped_lines`)."""
 
     def __str__(self) -> str:
         return self.text
 
-    @lru_cache(maxsize=4)  # noqa: B019 (a help screen's few widths; the screen is short-lived)
-    def wrapped(self, width: int) -> Content:
-        """The text as shown at ``width`` cells."""
+    def wrapped_lines(self, width: int, check: Callable[[], None] | None = None) -> tuple[str, ...]:
+        """The text's lines as shown at ``width`` cells (kept for the widths asked). ``check``
+        is called for each line written (it raises to stop: a worker's screen was left)."""
+        known = self._wrapped.get(width)
+        if known is not None:
+            return known
         lines: list[str] = []
         for line in self.text.split("\n"):
+            if check is not None:
+                check()
             indent = hang(line, self.paragraph)
             if indent > width // 2:  # an example's note far right: under the example instead
                 indent = len(line) - len(line.lstrip(" ")) + 4
-            if Content(line).cell_length <= width or width - indent < 8:
+            if cell_len(line) <= width or width - indent < 8:
                 lines.append(line)
                 continue
-            first = str(Content(line).wrap(width)[0])
+            first = wrap_cells(line, width)[0]
             rest = line[len(first) :].lstrip(" ")
             lines.append(first)
-            lines.extend(" " * indent + str(part) for part in Content(rest).wrap(width - indent))
-        return Content("\n".join(lines))
+            lines.extend(" " * indent + part for part in wrap_cells(rest, width - indent))
+        wrapped = self._wrapped[width] = tuple(lines)
+        return wrapped
+
+    def wrapped(self, width: int) -> Content:
+        """The text as shown at ``width`` cells."""
+        return Content("\n".join(self.wrapped_lines(width)))
 
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
@@ -91,8 +140,7 @@ class HangingText(Visual):
         return max(Content(line).cell_length for line in self.text.split("\n"))
 
     def get_height(self, rules: RulesMap, width: int) -> int:
-        # Counted in the plain text: split, 5,000 bad lines made 5,000 Contents (0.1 s).
-        return self.wrapped(width).plain.count("\n") + 1 if width > 0 else 0
+        return len(self.wrapped_lines(width)) if width > 0 else 0
 
 
 def _bindings_text(

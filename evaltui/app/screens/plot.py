@@ -831,7 +831,7 @@ class PlotScreen(Screen[None]):
 
     def draw(self) -> None:
         """Draw :attr:`last` to the screen's size as it is now."""
-        if self.last is None:
+        if self.last is None or not self.children:  # (left before this ran: widgets gone)
             return
         widget = self.query_one("#plot", PlotextPlot)
         empty = self.query_one("#plot-empty", Static)

@@ -8,12 +8,17 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.cache import LRUCache
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -46,6 +51,54 @@ reading them meanwhile: 120,000 bad lines took the UI thread 0.3-0.9 s (every li
 keys unanswered, ``esc`` too. Fewer are shown at once (no "reading" line flashed)."""
 _NUMBERS = re.compile(f"({_NUMBER.pattern})")
 """A reason's numbers (as notes are folded, :mod:`evaltui.data.notes`), kept by ``split``."""
+
+
+class WrappedLines(ScrollView, can_focus=True):
+    """A :class:`HangingText` wrapped to the width shown, drawn a line at a time as it is
+    scrolled into sight: in one Static, 5,000 bad lines (``a``) were all drawn at once, a
+    second of the UI thread (keys and ``esc`` unanswered). Always room for the scrollbar
+    (``scrollbar-gutter: stable``): its width, wrapped to, does not change with it."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = HangingText("", paragraph=2)
+        """The text shown, a line per line as written (``str``)."""
+        self._lines: tuple[str, ...] = ()
+        self._width = 0
+        self._line_cache: LRUCache[int, Strip] = LRUCache(1024)
+
+    def update(self, text: HangingText) -> None:
+        self.text = text
+        self._lines, self._width = (), 0
+        self._line_cache.clear()
+        self.fit()
+
+    def on_resize(self) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        """The text wrapped at the width shown now (a worker wrapped it ahead)."""
+        width = self.scrollable_content_region.width
+        if width <= 0 or width == self._width:
+            return
+        self._width = width
+        self._lines = self.text.wrapped_lines(width)
+        self.virtual_size = Size(width, len(self._lines))
+        self._line_cache.clear()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        if not 0 <= index < len(self._lines):
+            return Strip.blank(width, style)
+        strip = self._line_cache.get(index)
+        if strip is None:
+            line = self._lines[index]
+            strip = self._line_cache[index] = Strip([Segment(line, style)], cell_len(line))
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
 
 
 class ProblemsScreen(Screen[None]):
@@ -92,8 +145,7 @@ class ProblemsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="problems-reading", markup=False)
-        with VerticalScroll(id="problems"):
-            yield Static(id="problems-text")
+        yield WrappedLines(id="problems")
         yield KeysFooter(compact=False)
 
     def on_mount(self) -> None:
@@ -124,11 +176,13 @@ class ProblemsScreen(Screen[None]):
         # them and a note were said as "reading 120,028 bad lines").
         reading.update(f"reading {plural(len(result.errors), 'bad line')}… (esc: back)")
         reading.display = True
-        scroll = self.query_one("#problems", VerticalScroll)
-        # The widths the text is wrapped to: the screen's, and beside a scrollbar.
-        width = scroll.content_region.width or self.size.width
-        widths = (width, width - scroll.styles.scrollbar_size_vertical)
-        self.build(self.ticket, result, error, loading, every_line, widths)
+        # The width the text is wrapped to (beside the scrollbar's room); before the first
+        # layout, the screen's less the padding and the scrollbar.
+        view = self.query_one("#problems", WrappedLines)
+        width = view.scrollable_content_region.width or (
+            (self.size.width or self.app.size.width) - 2 - view.styles.scrollbar_size_vertical
+        )
+        self.build(self.ticket, result, error, loading, every_line, width)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="problems")
     def build(
@@ -138,21 +192,25 @@ class ProblemsScreen(Screen[None]):
         error: str | None,
         loading: bool,
         every_line: bool,
-        widths: tuple[int, int],
+        width: int,
     ) -> None:
-        """Runs in a thread: the text of many bad lines, wrapped to ``widths`` ahead (both the
+        """Runs in a thread: the text of many bad lines, wrapped to ``width`` ahead (both the
         sorting and the wrapping of 5,000 lines took long); only posts it. Leaving the screen
         cancels it (its text is then never shown)."""
         stop = get_current_worker().cancelled_event
+
+        def check() -> None:
+            if stop.is_set():
+                raise BuildStopped
+
         try:
             lines = problem_lines(result, error, loading, every_line=every_line, stop=stop)
+            text = HangingText("\n".join(lines), paragraph=2)
+            if width > 0:
+                text.wrapped_lines(width, check)
         except BuildStopped:
             return  # the screen was left: its text is not wanted
-        text = HangingText("\n".join(lines), paragraph=2)
-        for width in widths:
-            if width > 0 and not get_current_worker().is_cancelled:
-                text.wrapped(width)
-        if not get_current_worker().is_cancelled:
+        if not stop.is_set():
             self.post_message(self.Built(ticket, lines, text))
 
     def on_problems_screen_built(self, message: Built) -> None:
@@ -169,7 +227,7 @@ class ProblemsScreen(Screen[None]):
             self.refresh_bindings()
         # An entry too long for the screen goes on two cells in: at 60 columns each bad line
         # went on at the left edge, read as the next entry ('value at column 12').
-        self.query_one("#problems-text", Static).update(text)
+        self.query_one("#problems", WrappedLines).update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.alike or action != "every_line"

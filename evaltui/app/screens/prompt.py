@@ -663,9 +663,16 @@ class PromptScreen(Screen[None]):
         width = self.size.width or self.app.size.width
         return one_line(answer, self.reference_room(width)) != answer.strip()
 
+    def prompt_cut(self) -> bool:
+        """True when the prompt box, as laid out now, does not show all of the prompt."""
+        box = self.query_one("#prompt-text-box", VerticalScroll)
+        return box.virtual_size.height > box.scrollable_content_region.height
+
     def mark_cut_prompt(self) -> None:
         """Say when the prompt box does not show the whole prompt, or the reference's line the
         whole reference (never cut silently)."""
+        if not self.children:  # left (esc) before this ran after the refresh: widgets gone
+            return
         box = self.query_one("#prompt-text-box", VerticalScroll)
         hidden = max(0, box.virtual_size.height - box.scrollable_content_region.height)
         above = min(hidden, max(0, round(box.scroll_y)))
@@ -709,6 +716,13 @@ class PromptScreen(Screen[None]):
         self.call_after_refresh(self.mark_cut_prompt)
 
     def action_toggle_prompt(self) -> None:
+        if not self.whole_prompt and not self.prompt_cut() and not self.reference_cut():
+            # A short prompt and reference: v changed nothing and said nothing.
+            self.app.notify(
+                "the whole prompt and reference are shown already (v shows a long one whole)",
+                markup=False,
+            )
+            return
         self.whole_prompt = not self.whole_prompt
         self.query_one("#prompt-text-box").set_class(self.whole_prompt, "whole")
         self.show_prompt_text()
