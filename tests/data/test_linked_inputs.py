@@ -70,23 +70,28 @@ def test_a_run_folder_given_as_a_link_is_labelled_by_the_link_cold_and_warm(
     assert load([llama], opts).generations["source"].unique().to_list() == ["samples.jsonl"]
 
 
+@pytest.mark.parametrize("inside", [False, True], ids=["given", "inside"])
 def test_a_follower_of_a_linked_run_folder_keeps_its_name(
-    tmp_path: Path, word_tokenizer: Path
+    tmp_path: Path, word_tokenizer: Path, inside: bool
 ) -> None:
-    """Following ``runs/<model>`` (a link): the lines appended to the job's file are the run's
-    under the link's name, and the followed state is the cold load of the final files."""
+    """Following ``runs/<model>`` (a link), or ``runs`` that holds it: the lines appended to
+    the job's file are the run's under the link's name, and the followed state is the cold
+    load of the final files."""
     llama, _deepseek = _jobs(tmp_path)
+    given = llama.parent if inside else llama
+    labels = [DEEPSEEK, LLAMA] if inside else [LLAMA]
+    before = 3 + 3 if inside else 3
     target = llama.resolve() / "samples.jsonl"
     opts = options(tmp_path, word_tokenizer)
-    follower = Follower([llama], opts)
-    assert follower.load().stats["run"].unique().to_list() == [LLAMA]
+    follower = Follower([given], opts)
+    assert sorted(follower.load().stats["run"].unique().to_list()) == labels
     append(target, line(7, 0) + line(7, 1))
     write_jsonl(llama.resolve() / "more.jsonl", [record(8, 0)])
     assert follower.poll() is not None
     result = follower.result()
-    assert result.stats["run"].unique().to_list() == [LLAMA]
-    assert result.generations.height == 3 + 2 + 1
-    assert_same(result, [llama], opts)
+    assert sorted(result.stats["run"].unique().to_list()) == labels
+    assert result.generations.height == before + 2 + 1
+    assert_same(result, [given], opts)
 
 
 #: (fixture folder linked under LLAMA, the label of its runs): formats that name a run by its
