@@ -349,7 +349,7 @@ def _walk(
             except OSError as exc:  # not searchable directory, broken link, vanished
                 failed.append((filename, _why_not(full, exc)))
                 continue
-            shown = source(os.path.join(shown_dir, filename))
+            shown = source(full if shown_dir == dirpath else os.path.join(shown_dir, filename))
             if stat_is_file(info.st_mode):
                 matched.append(
                     InputFile(Path(full), shown, info.st_size, _of_stat(info), renamed=named)
