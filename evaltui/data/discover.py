@@ -322,18 +322,19 @@ def _walk(
 ) -> list[InputFile]:
     """The matching files under ``root``; directories that cannot be read go to ``problems``,
     the other files' names (relative to ``root``) to ``others`` when given. ``renamed``: the
-    files' :attr:`InputFile.renamed`."""
+    files' :attr:`InputFile.renamed` (a folder linked below ``root`` gives its own)."""
 
-    def cannot_list(exc: OSError) -> None:
-        where = Path(exc.filename) if exc.filename else root
+    def cannot_list(where: str, exc: OSError) -> None:
         problems.append((source(where) + "/", f"cannot list directory: {exc.strerror or exc}"))
 
     # Plain strings in the loop, not pathlib: thousands of small files are walked per load.
     matched: list[InputFile] = []
     top = str(root)
-    for dirpath, filenames in _directories(top, cannot_list, source, problems):
+    for dirpath, shown_dir, filenames, named in _directories(
+        top, cannot_list, source, problems, renamed
+    ):
         failed: list[tuple[str, str]] = []  # (file name, why it cannot be looked at)
-        below = os.path.relpath(dirpath, top)
+        below = os.path.relpath(shown_dir, top)
         rel_dir = "" if below == "." else below.replace(os.sep, "/") + "/"
         for filename in filenames:
             if filename.startswith("."):
@@ -348,14 +349,13 @@ def _walk(
             except OSError as exc:  # not searchable directory, broken link, vanished
                 failed.append((filename, _why_not(full, exc)))
                 continue
+            shown = source(full if shown_dir == dirpath else os.path.join(shown_dir, filename))
             if stat_is_file(info.st_mode):
                 matched.append(
-                    InputFile(
-                        Path(full), source(full), info.st_size, _of_stat(info), renamed=renamed
-                    )
+                    InputFile(Path(full), shown, info.st_size, _of_stat(info), renamed=named)
                 )
             elif (why := not_a_file(info.st_mode)) is not None:
-                problems.append((source(full), why))
+                problems.append((shown, why))
         if failed:
             # One line per directory (a directory that cannot be searched fails for every
             # file), naming its first files, so a broken link among good files can be found.
@@ -365,7 +365,7 @@ def _walk(
                 names += f" and {len(failed) - 3} more"
             problems.append(
                 (
-                    source(dirpath) + "/",
+                    source(shown_dir) + "/",
                     f"{len(failed)} matching file(s) here cannot be looked at ({names}): "
                     + failed[0][1],
                 )
@@ -375,32 +375,43 @@ def _walk(
 
 def _directories(
     top: str,
-    cannot_list: Callable[[OSError], None],
+    cannot_list: Callable[[str, OSError], None],
     source: Callable[[Path | str], str],
     problems: list[tuple[str, str]],
-) -> Iterator[tuple[str, list[str]]]:
-    """Each directory under ``top`` once, with its file names: ``(dirpath, filenames)``.
+    renamed: tuple[Path, Path] | None = None,
+) -> Iterator[tuple[str, str, list[str], tuple[Path, Path] | None]]:
+    """Each directory under ``top`` once: ``(dirpath, shown, filenames, renamed)``, ``dirpath``
+    where it is, ``shown`` the name it has below ``top``, ``renamed`` its files'
+    :attr:`InputFile.renamed`.
 
     Symbolic links to directories are followed, after the directories themselves: a directory
     under two names (two run folders linked to one, a link back up) is walked under its own
     name when it has one here, as a file is (:func:`_once_each`), and each other name goes to
     ``problems``. It was left out without a word: 'compare' of two such names said only that
-    one run was loaded."""
+    one run was loaded. A linked directory is walked where it is, as a PATH given as a link
+    is, for the files beside its files (OpenCompass's ``results/<model>`` beside a linked
+    ``predictions/<model>`` was looked for beside the link: the run had no score); its
+    files are shown by the link's path, their runs named by the link (:func:`renamed_root`)."""
     walked: dict[tuple[int, int], str] = {}  # each directory walked: the name it was walked as
-    starts = [top]
+    starts = [(top, top, renamed)]
     while starts:
-        for dirpath, dirnames, filenames in os.walk(
-            starts.pop(0), onerror=cannot_list, followlinks=False
-        ):
+        real, shown_top, named = starts.pop(0)
+
+        def failed(exc: OSError, real: str = real, shown_top: str = shown_top) -> None:
+            where = exc.filename if isinstance(exc.filename, str) else real
+            cannot_list(_shown_under(where, real, shown_top), exc)
+
+        for dirpath, dirnames, filenames in os.walk(real, onerror=failed, followlinks=False):
+            here = _shown_under(dirpath, real, shown_top)
             try:
                 stat = os.stat(dirpath)
             except OSError as exc:
                 problems.append(
-                    (source(dirpath) + "/", f"cannot read directory: {exc.strerror or exc}")
+                    (source(here) + "/", f"cannot read directory: {exc.strerror or exc}")
                 )
                 dirnames[:] = []
                 continue
-            shown = source(dirpath) + "/"
+            shown = source(here) + "/"
             first = walked.setdefault((stat.st_dev, stat.st_ino), shown)
             if first != shown:
                 problems.append((shown, f"the same folder as {first} (a link to it): read once"))
@@ -408,9 +419,23 @@ def _directories(
                 continue
             names = sorted(d for d in dirnames if not d.startswith("."))
             links = [d for d in names if os.path.islink(os.path.join(dirpath, d))]
-            starts.extend(os.path.join(dirpath, d) for d in links)
+            for d in links:
+                link = os.path.join(dirpath, d)
+                starts.append(
+                    (
+                        os.path.realpath(link),
+                        os.path.join(here, d),
+                        renamed_root(Path(link)) or named,
+                    )
+                )
             dirnames[:] = [d for d in names if d not in links]
-            yield dirpath, filenames
+            yield dirpath, here, filenames, named
+
+
+def _shown_under(path: str, real: str, shown: str) -> str:
+    """``path``, a folder below ``real`` (walked where a link leads), named below the link
+    ``shown``: os.walk joins names onto the path it was given, so ``real`` starts it."""
+    return path if real == shown else shown + path[len(real) :]
 
 
 def _why_not(path: str, exc: OSError) -> str:

@@ -70,23 +70,28 @@ def test_a_run_folder_given_as_a_link_is_labelled_by_the_link_cold_and_warm(
     assert load([llama], opts).generations["source"].unique().to_list() == ["samples.jsonl"]
 
 
+@pytest.mark.parametrize("inside", [False, True], ids=["given", "inside"])
 def test_a_follower_of_a_linked_run_folder_keeps_its_name(
-    tmp_path: Path, word_tokenizer: Path
+    tmp_path: Path, word_tokenizer: Path, inside: bool
 ) -> None:
-    """Following ``runs/<model>`` (a link): the lines appended to the job's file are the run's
-    under the link's name, and the followed state is the cold load of the final files."""
+    """Following ``runs/<model>`` (a link), or ``runs`` that holds it: the lines appended to
+    the job's file are the run's under the link's name, and the followed state is the cold
+    load of the final files."""
     llama, _deepseek = _jobs(tmp_path)
+    given = llama.parent if inside else llama
+    labels = [DEEPSEEK, LLAMA] if inside else [LLAMA]
+    before = 3 + 3 if inside else 3
     target = llama.resolve() / "samples.jsonl"
     opts = options(tmp_path, word_tokenizer)
-    follower = Follower([llama], opts)
-    assert follower.load().stats["run"].unique().to_list() == [LLAMA]
+    follower = Follower([given], opts)
+    assert sorted(follower.load().stats["run"].unique().to_list()) == labels
     append(target, line(7, 0) + line(7, 1))
     write_jsonl(llama.resolve() / "more.jsonl", [record(8, 0)])
     assert follower.poll() is not None
     result = follower.result()
-    assert result.stats["run"].unique().to_list() == [LLAMA]
-    assert result.generations.height == 3 + 2 + 1
-    assert_same(result, [llama], opts)
+    assert sorted(result.stats["run"].unique().to_list()) == labels
+    assert result.generations.height == before + 2 + 1
+    assert_same(result, [given], opts)
 
 
 #: (fixture folder linked under LLAMA, the label of its runs): formats that name a run by its
@@ -176,3 +181,36 @@ def test_two_links_to_two_folders_are_compared_by_their_names(
     summary = tmp_path / "s.json"
     assert main(["summarize", str(llama), str(deepseek), "-o", str(summary), *common]) == 0
     assert sorted({p["run"] for p in json.loads(summary.read_text())}) == [DEEPSEEK, LLAMA]
+
+
+def test_each_format_reads_a_run_folder_linked_inside_a_folder_given_where_it_is(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """The same links inside a folder given (``evaltui runs``): each run was read through the
+    link, so OpenCompass's ``results/<model>`` was looked for beside it (``runs/results``) and
+    the run had no score. Now read where it is, as a link given is: every score and note, the
+    files shown by the link's path, each run labelled as the link given names it, cold and
+    warm."""
+    shown: dict[str, str] = {}
+    for folder, _label in BY_FOLDER + BY_CONTENT:
+        top = folder.split("/")[0]
+        if not (tmp_path / "jobs" / top).exists():
+            shutil.copytree(FIXTURES / top, tmp_path / "jobs" / top)
+        real = tmp_path / "jobs" / folder
+        runs = tmp_path / "runs" / folder.replace("/", "_")
+        runs.mkdir(parents=True)
+        (runs / LLAMA).symlink_to(real, target_is_directory=True)
+        opts = LoadOptions(model=str(word_tokenizer), cache_dir=tmp_path / "cache" / runs.name)
+        cold = load([real], dataclasses.replace(opts, cache_dir=tmp_path / "c" / runs.name))
+        sources = [f"{LLAMA}/{s}" for s in cold.generations["source"].to_list()]
+        read = sum(f.skipped is None for f in cold.files)
+        for run in range(2):  # cold, then warm
+            linked = load([runs], opts)
+            assert linked.cache_hits == run * read, folder
+            labels = {r.split(" · ")[0] for r in linked.generations["run"].unique().to_list()}
+            shown[folder] = " ".join(sorted(labels))
+            scored = linked.generations["accuracy"].is_not_null().sum()
+            assert scored == cold.generations["accuracy"].is_not_null().sum(), folder
+            assert linked.generations["source"].to_list() == sources, folder
+            assert linked.notes == [f"{LLAMA}/{n}" for n in cold.notes], folder
+    assert shown == dict(BY_FOLDER + BY_CONTENT)
