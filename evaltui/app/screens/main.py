@@ -1649,25 +1649,31 @@ def row_of(rows: pl.DataFrame, key: tuple[str, str], hint: int | None = None) ->
     return int(hits["_row"][0]) if hits.height else None
 
 
-def nearest_kept(old: pl.DataFrame, new: pl.DataFrame, at: int) -> int | None:
+def nearest_kept(old: pl.DataFrame, new: pl.DataFrame, at: int, near: int = 1000) -> int | None:
     """Where in ``new`` the row that takes the cursor off ``old``'s row ``at`` (gone from
     ``new``) is: the same prompt in another run when ``new`` has it (its run's file was
-    deleted: the user was reading that prompt), else the nearest of ``old``'s rows ``new``
-    still has, the first after ``at``, else the last before it (a list whose row went away
-    shows the one that came next). It went to the row now at its place: the last row when
-    the run was the last one. None when ``new`` has none of ``old``'s rows. A join over the
-    rows' keys, done only when the cursor's row is gone."""
+    deleted: the user was reading that prompt), else the nearest of ``old``'s ``near`` rows
+    either side of ``at`` that ``new`` still has, the first after it, else the last before it
+    (a list whose row went away shows the one that came next). It went to the row now at its
+    place: the last row when the run was the last one. None when there is none of those.
+    Only the rows near ``at`` are looked up (all of them took 0.5 s at a million rows)."""
     keys = ["run", "prompt_id"]
+    if 0 <= at < old.height:
+        same = (
+            new.select(keys)
+            .with_row_index("_new")
+            .filter(pl.col("prompt_id") == old["prompt_id"][at])
+        )
+        if same.height:
+            return int(same["_new"][0])
+    start = max(0, at - near)
     kept = (
         old.select(keys)
-        .with_row_index("_old")
+        .slice(start, 2 * near + 1)
+        .with_row_index("_old", offset=start)
         .join(new.select(keys).with_row_index("_new"), on=keys, how="inner")
         .sort("_old")
     )
-    if 0 <= at < old.height:
-        same = kept.filter(pl.col("prompt_id") == old["prompt_id"][at])
-        if same.height:
-            kept = same
     after = kept.filter(pl.col("_old") > at)
     if after.height:
         return int(after["_new"][0])
