@@ -86,18 +86,19 @@ async def test_a_big_table_shows_each_rows_own_text(tmp_path: Path, make_app: An
         await settle(pilot)
         text = screen_text(app)
         assert "Q49998 [b]x[/b]" in text and "the answer is 49998 [i]not italic[/i]" in text
-        await pilot.press("escape")
+        await pilot.press("escape")  # back on the prompt last read: Q49998
         await settle(pilot)
+        assert app.main.current_table().cursor_row == PROMPTS - 2
+        key = app.main.cursor_key()
 
         # Sorted by accuracy, descending, then by the prompt id column's order: the rows
         # shown are those of the sorted Stats rows, each with its own text.
         app.main.sort_by("average_accuracy", descending=True)
         await settle(pilot)
         assert app.rows["average_accuracy"][0] == 1.0
-        # The cursor stays on its prompt (Q49999, still the last row: a stable sort) and on
-        # screen; then the first rows.
-        assert shown(PROMPTS - 1) in screen_text(app)
-        assert app.main.current_table().cursor_row == PROMPTS - 1
+        # The cursor stays on its prompt (Q49998) and on screen; then the first rows.
+        assert shown(PROMPTS - 2) in screen_text(app)
+        assert app.main.cursor_key() == key
         await pilot.press("ctrl+home")
         await settle(pilot)
         text = screen_text(app)

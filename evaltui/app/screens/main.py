@@ -62,6 +62,7 @@ from evaltui.data.wording import plural, rows_words
 
 if TYPE_CHECKING:
     from evaltui.app.app import EvalApp
+    from evaltui.app.screens.prompt import PromptScreen
 
 FILTER_DEBOUNCE = 0.3
 EDITING_HINTS = (
@@ -693,6 +694,9 @@ class MainScreen(Screen[None]):
         (" — showing …"); fitted to one line of the width (:meth:`_fit_view_error`)."""
         self._table: DataTable | None = None
         """The prompt table, once mounted."""
+        self._reading: PromptScreen | None = None
+        """The prompt screen opened from the table, until back on the table: the cursor is then
+        put on the prompt it shows last (`.`/`,` step it; see :meth:`_back_from_prompt`)."""
         self.failed = False
         """Nothing could be loaded: the failure message replaces the table."""
         self._keys_shown_for: tuple[bool, bool, bool, bool] | None = None
@@ -1135,8 +1139,10 @@ class MainScreen(Screen[None]):
         # rows go into that same table (a new widget per update restyled, relaid and redrew the
         # whole screen: following cost the app 99 % of a core). The cursor follows its prompt
         # (its key, not its row number), keeps its column by name and its line on screen; when
-        # the prompt left the view, the row now at its place takes it. ``from_top`` (a new
-        # sort or filter): a cursor on the first row stays on the first row.
+        # the prompt left the view, the nearest row of the old order still shown takes it (the
+        # row now at its place was another run's, or the last row, after a followed file was
+        # deleted). ``from_top`` (a new sort or filter): a cursor on the first row stays on the
+        # first row.
         old = self.current_table()
         key = self.cursor_key()
         column = self.cursor_column()
@@ -1149,6 +1155,8 @@ class MainScreen(Screen[None]):
             key = None
         if key is not None:
             found = row_of(rows, key, row_index)
+            if found is None and self.shown_rows is not None:
+                found = nearest_kept(self.shown_rows, rows, row_index)
             if found is not None:
                 row_index = found
         columns = [c for c, _l, _k in layout.columns]
@@ -1237,6 +1245,22 @@ class MainScreen(Screen[None]):
         # A layout asked for while a dialog was on top is not done then: after a resize under
         # the sort menu (60x20 -> 120x35) the header, one line now, kept its second line blank.
         self.query_one("#summary", Static).refresh(layout=True)
+        self._back_from_prompt()
+
+    def _back_from_prompt(self) -> None:
+        """Back from a prompt screen: the cursor on the prompt last read there, scrolled into
+        view (it went back to the row the prompt was opened from, though `.` had stepped five
+        prompts on). The table's rows may have changed meanwhile (a followed update, rows added
+        above): the prompt is found by its key. Gone from the table, the cursor stays."""
+        reading, self._reading = self._reading, None
+        table = self.current_table()
+        rows = self.shown_rows
+        if reading is None or table is None or rows is None:
+            return
+        hint = table.cursor_row if reading.position is None else reading.position
+        found = row_of(rows, (reading.run, reading.prompt_id), hint)
+        if found is not None and found != table.cursor_row:
+            table.move_cursor(row=found, column=table.cursor_column)
 
     def on_resize(self, _event: events.Resize) -> None:
         # Widths follow the terminal: the prompt and run columns are cut for the new width. The
@@ -1503,9 +1527,10 @@ class MainScreen(Screen[None]):
 
         table = self.current_table()
         position = None if table is None else table.cursor_row
-        self.app.push_screen(
-            PromptScreen(*key, keys=self.view_keys(), position=position, keys_of=self.view_keys)
+        self._reading = PromptScreen(
+            *key, keys=self.view_keys(), position=position, keys_of=self.view_keys
         )
+        self.app.push_screen(self._reading)
 
     def open_cursor_row(self) -> None:
         """Enter or a double click on the table (:class:`~evaltui.app.tables.OpensRows`)."""
@@ -1622,3 +1647,34 @@ def row_of(rows: pl.DataFrame, key: tuple[str, str], hint: int | None = None) ->
         .filter((pl.col("run") == run) & (pl.col("prompt_id") == prompt_id))
     )
     return int(hits["_row"][0]) if hits.height else None
+
+
+def nearest_kept(old: pl.DataFrame, new: pl.DataFrame, at: int, near: int = 1000) -> int | None:
+    """Where in ``new`` the row that takes the cursor off ``old``'s row ``at`` (gone from
+    ``new``) is: the same prompt in another run when ``new`` has it (its run's file was
+    deleted: the user was reading that prompt), else the nearest of ``old``'s ``near`` rows
+    either side of ``at`` that ``new`` still has, the first after it, else the last before it
+    (a list whose row went away shows the one that came next). It went to the row now at its
+    place: the last row when the run was the last one. None when there is none of those.
+    Only the rows near ``at`` are looked up (all of them took 0.5 s at a million rows)."""
+    keys = ["run", "prompt_id"]
+    if 0 <= at < old.height:
+        same = (
+            new.select(keys)
+            .with_row_index("_new")
+            .filter(pl.col("prompt_id") == old["prompt_id"][at])
+        )
+        if same.height:
+            return int(same["_new"][0])
+    start = max(0, at - near)
+    kept = (
+        old.select(keys)
+        .slice(start, 2 * near + 1)
+        .with_row_index("_old", offset=start)
+        .join(new.select(keys).with_row_index("_new"), on=keys, how="inner")
+        .sort("_old")
+    )
+    after = kept.filter(pl.col("_old") > at)
+    if after.height:
+        return int(after["_new"][0])
+    return int(kept["_new"][-1]) if kept.height else None
