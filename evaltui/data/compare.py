@@ -36,7 +36,7 @@ from evaltui.data.sanitize import (
     visible,
     written_label,
 )
-from evaltui.data.summary import bootstrap_ci
+from evaltui.data.summary import bootstrap_ci, decimals_of, score_text
 from evaltui.data.wording import plural, signed_fixed
 
 CLASSES = ("never", "flaky", "always")
@@ -129,11 +129,32 @@ class Comparison:
             and all(not k.accuracy and k.higher_is_better is None for k in kinds)
         )
 
-    def _amount(self, value: float, *, signed: bool = True) -> str:
+    def _amount(self, value: float) -> str:
+        """A change (the headline's delta and interval): points of an accuracy, else the
+        score's own units."""
         if self.accuracy:
-            return signed_fixed(100 * value, 1) if signed else f"{100 * value:5.1f}"
+            return signed_fixed(100 * value, 1)
         text = format_score(value)
-        return ("+" + text) if signed and not text.startswith(("-", "n")) else text
+        return ("+" + text) if not text.startswith(("-", "n")) else text
+
+    def _level(self, value: float, places: int | None) -> str:
+        """A run's mean on a prompt or on all (the levels line, the lists): an accuracy in %
+        (the lists printed '0.3 → 95.9' under 'mean winrate_divided_by_optimal', a 0–1 score
+        ×100 with no unit, beside the levels line's '8.2%'), else the score's own units with
+        ``places`` decimals (:meth:`places`)."""
+        if self.accuracy:
+            return f"{100 * value:.1f}%"
+        return score_text(value, places)
+
+    def places(self) -> int | None:
+        """The decimals of every continuous value the levels line and the lists show: the
+        summary's rule (:func:`~evaltui.data.summary.decimals_of`), those of the largest. The
+        report read 'a 0.6 → b 0.4' above a listed '0.25' (4 significant digits each, trailing
+        zeros dropped)."""
+        listed = pl.concat([self.regressions().head(LISTED), self.improvements().head(LISTED)])
+        values = [*self.levels(), *listed["rate_a"].to_list(), *listed["rate_b"].to_list()]
+        finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
+        return decimals_of(max(finite, default=0.0))
 
     @property
     def scored_in_both(self) -> int:
@@ -196,13 +217,10 @@ class Comparison:
             )
         if self.no_delta:
             return ""
-        a, b = self.levels()
         what = "pass rate" if self.binary else "accuracy"
         what = what if self.accuracy else f"mean {self.metric_words()}"
-        if self.accuracy:
-            shown = (f"{100 * a:.1f}%", f"{100 * b:.1f}%")
-        else:
-            shown = (format_score(a), format_score(b))
+        places = self.places()
+        shown = [self._level(value, places) for value in self.levels()]
         name_a, name_b = self.names(mark=mark, encoding=encoding)
         return (
             f"{what} on those {plural(self.finite_deltas, 'prompt')}: "
@@ -213,6 +231,13 @@ class Comparison:
     def no_delta(self) -> str:
         """Why there is no delta (scores that are different measures, no prompt in common, or
         none scored in both), else ""."""
+        if self.different_measures and not self.joined.height:
+            # Both said: the headline gave only "different measures" of two runs that had no
+            # prompt in common either (which the counts said, as if no other reason).
+            return (
+                "no delta: the runs have no prompt in common (joined on prompt id); "
+                f"{self.different_measures}"
+            )
         if self.different_measures:
             return f"no delta: {self.different_measures}"
         if self.scored_in_both:
@@ -430,11 +455,12 @@ class Comparison:
         # Amounts and ids padded to the widest listed, in both lists: lm-eval's doc ids (23-27
         # characters, cut at 24), a CJK id or a score of 1.852e+04 (wider than 5) left each
         # prompt's text starting elsewhere.
+        places = self.places()
         shown = [
             [
                 (
-                    self._amount(row["rate_a"], signed=False),
-                    self._amount(row["rate_b"], signed=False),
+                    self._level(row["rate_a"], places),
+                    self._level(row["rate_b"], places),
                     # As written: on an ASCII standard output '题目一' (6 cells) is written
                     # '\\u9898\\u76ee\\u4e00' (18), and its prompt started 12 cells right of
                     # the others'.
@@ -470,17 +496,23 @@ class Comparison:
     def id_warnings(self) -> list[str]:
         """Prompts that share an id but not their text, and the same text under two ids."""
         lines = []
+        # In the number of the count: "1 prompt shares an id but not their text" read as if
+        # the prompt had several.
         if self.text_differs.height:
             lines.append(
-                f"{plural(self.text_differs.height, 'prompt')} "
-                f"{'shares' if self.text_differs.height == 1 else 'share'} an id but not "
-                "their text: check they are the same question"
+                plural(
+                    self.text_differs.height,
+                    "prompt shares an id but not its text: check it is the same question",
+                    "prompts share an id but not their text: check they are the same question",
+                )
             )
         if self.same_text_other_id.height:
             lines.append(
-                f"{plural(self.same_text_other_id.height, 'prompt')} "
-                f"{'has' if self.same_text_other_id.height == 1 else 'have'} the same text "
-                "under different ids (not joined)"
+                plural(
+                    self.same_text_other_id.height,
+                    "prompt has the same text under different ids (not joined)",
+                    "prompts have the same text under different ids (not joined)",
+                )
             )
         return lines
 

@@ -378,15 +378,19 @@ def score_decimals(summaries: list[RunSummary]) -> dict[str, int | None]:
             if not m.percent:
                 finite = [abs(v) for v in (m.value, m.low, m.high) if math.isfinite(v)]
                 largest[m.name] = max([largest.get(m.name, 0.0), *finite])
-    decimals: dict[str, int | None] = {}
-    for name, size in largest.items():
-        if size == 0.0:
-            decimals[name] = SCORE_DIGITS - 1
-        elif 1e-4 <= size < 1e7:
-            decimals[name] = max(0, SCORE_DIGITS - 1 - math.floor(math.log10(size)))
-        else:
-            decimals[name] = None
-    return decimals
+    return {name: decimals_of(size) for name, size in largest.items()}
+
+
+def decimals_of(largest: float) -> int | None:
+    """The decimals every value of a continuous score is shown with when ``largest`` is the
+    largest of them in size (finite): :data:`SCORE_DIGITS` significant digits of it; None (4
+    significant digits each) below 1e-4 and from 1e7, beyond a fixed point's reach. Shared by
+    the summary (:func:`score_decimals`) and the comparison's levels and lists."""
+    if largest == 0.0:
+        return SCORE_DIGITS - 1
+    if 1e-4 <= largest < 1e7:
+        return max(0, SCORE_DIGITS - 1 - math.floor(math.log10(largest)))
+    return None
 
 
 def score_text(value: float, decimals: int | None) -> str:
@@ -580,6 +584,15 @@ def _metric_column(
         )
         for m in summary.metrics
     }
+    return aligned_cells(parts, names)
+
+
+def aligned_cells(parts: dict[str, tuple[str, str]], names: list[str]) -> list[str]:
+    """One run's cells of ``names``, each its ``(value, rest)`` parts, all of one width: the
+    values right-aligned on their digits, the rests (``* [low, high]``, ``(17 of 24
+    infinite)``) after them, left-aligned; ``–`` for a name without parts. Right-aligned whole,
+    an infinite mean's ``inf (17 of 24 infinite)`` put its ``inf`` 5 cells left of the digits
+    of ``186.9*[141.7, 232.5]`` under it."""
     value = max((cell_width(v) for v, _ in parts.values()), default=0)
     rest = max((cell_width(r) for _, r in parts.values()), default=0)
     return [

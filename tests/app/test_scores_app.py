@@ -187,7 +187,7 @@ async def test_summary_of_three_runs_fits_80_columns(make_app: Any) -> None:
         spectrum = next(line for line in lines if line.startswith("never/flaky/always"))
         assert spectrum.split()[1:] == ["35/0/25", "35/0/25"]
         assert any(line.split() == ["metric", "gpt-4o-mini"] for line in lines)
-        assert any(line.endswith("186.9*[141.7, 232.5]") for line in lines)
+        assert any(line.rstrip().endswith("186.9*[141.7, 232.5]") for line in lines)
         assert all(len(line.rstrip()) <= view.scrollable_content_region.width for line in lines)
 
 
@@ -728,3 +728,31 @@ async def test_the_means_of_two_metrics_are_no_range(tmp_path: Path, make_app: A
         await pilot.pause()
         line = screen_lines(app)[0]
         assert "mean scores of 2 metrics (t)" in line and "–inf" not in line, line
+
+
+async def test_an_infinite_mean_lines_up_on_its_value_as_the_text_table_does(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """t right-aligned each cell whole: tgpred's 'inf (17 of 24 infinite)' put its 'inf' 5
+    cells left of the digits of '186.9*[141.7, 232.5]' under it. The values line up now, as
+    in `summarize --table` (the interval after them)."""
+    from evaltui.data.summary import render_table, summarize_runs
+    from tests.data.test_scores import load_quick
+
+    def value_ends(lines: list[str]) -> tuple[int, int]:
+        mean = next(line for line in lines if line.lstrip().startswith("mean  "))
+        finite = next(line for line in lines if line.lstrip().startswith("mean of finite"))
+        return mean.index("inf") + 3, finite.index("186.9") + 5
+
+    app = make_app(TGPRED, truthfulqa(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        inf_end, digits_end = value_ends(screen_lines(app))
+        assert inf_end == digits_end, screen_lines(app)[:10]
+    # The headless table, laid out alike.
+    text = render_table(summarize_runs(load_quick([TGPRED]).stats)).splitlines()
+    inf_end, digits_end = value_ends(text)
+    assert inf_end == digits_end, text

@@ -58,7 +58,7 @@ def test_summarize_compare_export_write_their_glyphs_in_ascii(
     compare = ascii_evaltui(["compare", str(two_runs), "-o", str(tmp_path / "c.csv"), *opts])
     assert compare.returncode == 0, compare.stderr
     assert "improved 2 - regressed 1 - unchanged 1" in compare.stdout
-    assert "% -> " in compare.stdout and "0.0 -> 100.0" in compare.stdout
+    assert "% -> " in compare.stdout and "0.0% -> 100.0%" in compare.stdout
     own = (compare.stdout + compare.stderr).replace("3 \\xd7 4", "")  # the prompts' own
     assert not ESCAPED_GLYPH.search(own), compare.stdout
     # the prompts' own characters (the file's text, its '×' too) are still escaped, as before

@@ -422,7 +422,7 @@ def test_listed_prompts_line_up_on_an_ascii_standard_output(
     assert main(["compare", str(tmp_path), "--no-cache", "-q"]) == 0
     stdout.flush()
     lines = stdout.buffer.getvalue().decode("ascii").splitlines()  # type: ignore[attr-defined]
-    listed = [line for line in lines if line.startswith("   50.0 ->")]
+    listed = [line for line in lines if line.startswith("  50.0% ->")]
     assert len(listed) == 2, lines
     assert any(":\\u9898\\u76ee\\u4e00  Combien" in line for line in listed), listed
     # Both prompts' texts start in one column (after the ids, padded as written).

@@ -78,7 +78,7 @@ def test_join_on_id_not_position_with_missing_and_mismatched_prompts() -> None:
     assert "a → b: +25.0 pts" in result.headline()
     # One of each, counted in the singular (it said "1 prompts share an id…").
     report = result.report()
-    assert "\n1 prompt shares an id but not their text: check" in report, report
+    assert "\n1 prompt shares an id but not its text: check it is" in report, report
     assert "\n1 prompt has the same text under different ids (not joined)" in report, report
     with pytest.raises(ValueError, match="no run 'c'"):
         compare_runs(stats, "a", "c")
@@ -282,7 +282,8 @@ def test_the_listed_prompts_start_in_one_column_whatever_their_scores(
     tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Amounts were padded to 5: a mean score of 1.852e+04 beside 7407 pushed its prompt's
-    text 4 cells right of the others'."""
+    text 4 cells right of the others' (now 18518: every listed mean has the largest's
+    decimals)."""
     from evaltui.cli import main
     from evaltui.data.sanitize import cell_width
 
@@ -300,7 +301,9 @@ def test_the_listed_prompts_start_in_one_column_whatever_their_scores(
     report = capsys.readouterr().out
     listed = [line for line in report.splitlines() if "question " in line and "→" in line]
     assert len(listed) == 5, report
-    assert any("e+04" in line for line in listed) and any("e+" not in line for line in listed)
+    # Amounts of unlike widths (with 0 decimals, the largest's: 18518 beside 3704).
+    amounts = {len(line.split()[0]) for line in listed} | {len(line.split()[2]) for line in listed}
+    assert len(amounts) > 1 and "18518" in listed[0], report
     assert len({cell_width(line[: line.index("question ")]) for line in listed}) == 1, report
 
 
@@ -372,4 +375,91 @@ def test_one_question_in_two_chat_templates_is_one_text() -> None:
     )
     result = compare_runs(stats, "baichuan", "qwen")
     assert result.text_differs["prompt_id"].to_list() == ["2"]
-    assert "1 prompt shares an id but not their text" in result.report()
+    assert "1 prompt shares an id but not its text" in result.report()
+
+
+def test_an_id_warning_is_in_the_number_of_its_count() -> None:
+    """ "1 prompt shares an id but not their text: check they are the same question": one
+    prompt spoken of as several. The app's m shows the same words (``counts_text``)."""
+    from evaltui.app.screens.compare import counts_text
+
+    def warnings(differ: int) -> list[str]:
+        rows = [("a", str(i), f"q{i}", 1, 1) for i in range(3)]
+        rows += [("b", str(i), f"other {i}" if i < differ else f"q{i}", 0, 1) for i in range(3)]
+        comparison = compare_runs(stats_frame(rows), "a", "b")
+        assert comparison.id_warnings()[0] in counts_text(comparison)
+        return comparison.id_warnings()
+
+    assert warnings(1) == ["1 prompt shares an id but not its text: check it is the same question"]
+    assert warnings(2) == [
+        "2 prompts share an id but not their text: check they are the same question"
+    ]
+
+
+def test_no_prompt_in_common_and_different_measures_are_both_said() -> None:
+    """Two runs with no prompt in common whose scores are different measures (lm-eval's tgpred
+    mae and truthfulqa bleu_max): the headline gave only "different measures", as if the runs
+    had prompts to subtract on other scales; the counts alone said none is in common."""
+    from evaltui.app.screens.compare import headline
+    from evaltui.data.metrics import prompt_stats
+    from tests.data.test_scores import generations
+
+    gens = generations(
+        [("a", "1", 150.0), ("a", "2", 210.0), ("b", "3", 0.0), ("b", "4", 1.0)],
+        metric=["mae", "mae", "acc", "acc"],
+        higher_is_better=[False, False, True, True],
+    )
+    comparison = compare_runs(prompt_stats(gens), "a", "b")
+    first = comparison.report().splitlines()[0]
+    assert first.startswith("a → b: no delta: the runs have no prompt in common"), first
+    assert "different measures (mae continuous ↓ vs acc accuracy 0/1)" in first, first
+    assert comparison.summary()["no_delta"] == comparison.no_delta
+    assert headline(comparison) == comparison.no_delta  # the app's m says both too
+
+
+def test_listed_means_of_a_0_1_score_say_percent_as_the_levels_line_does() -> None:
+    """sus-www's Inspect logs (o1-mini → o3-mini, winrate_divided_by_optimal, 0–1): the lists
+    read '0.3 → 95.9' under 'mean winrate_divided_by_optimal', a 0–1 score ×100 with no unit,
+    under a levels line of '8.2% → 48.1%' and a headline in points."""
+    from evaltui.data.metrics import prompt_stats
+    from tests.data.test_scores import generations
+
+    rows = [
+        ("a", "1", 0.0031),
+        ("b", "1", 0.9590),
+        ("a", "2", 0.0350),
+        ("b", "2", 0.0080),
+    ]
+    gens = generations(rows, metric=["winrate"] * 4, higher_is_better=[True] * 4)
+    lines = compare_runs(prompt_stats(gens), "a", "b").report().splitlines()
+    assert lines[1] == "accuracy on those 2 prompts: a 1.9% → b 48.4%", lines
+    listed = [line for line in lines if line.endswith("q2") or line.endswith("q1")]
+    assert [line.split() for line in listed] == [
+        ["3.5%", "→", "0.8%", "2", "q2"],
+        ["0.3%", "→", "95.9%", "1", "q1"],
+    ], lines
+    # 0/1 scores' pass rates likewise.
+    binary = stats_frame([("a", "1", "p1", 1, 1), ("b", "1", "p1", 0, 1)])
+    report = compare_runs(binary, "a", "b").report()
+    assert "\n  100.0% →  0.0%  1  p1" in report, report
+
+
+def test_continuous_levels_and_lists_have_the_decimals_of_the_largest() -> None:
+    """A continuous score's levels and listed means in 4 significant digits each, trailing
+    zeros dropped: 'a 0.6 → b 0.4' over a listed '0.25' (and 'inf → 3', '10 → 5'). They
+    take the summary table's rule now: every value the decimals of the largest."""
+    from evaltui.data.metrics import prompt_stats
+    from tests.data.test_scores import generations, mae_runs
+
+    rows = [("a", "1", 6.0), ("b", "1", 4.0), ("a", "2", 6.0), ("b", "2", 2.5)]
+    rows += [("a", "3", 6.0), ("b", "3", 5.5)]
+    gens = generations(rows, metric=["bleu"] * 6, higher_is_better=[True] * 6)
+    lines = compare_runs(prompt_stats(gens), "a", "b").report().splitlines()
+    levels = next(line for line in lines if " on those " in line)
+    assert levels == "mean bleu on those 3 prompts: a 6.000 → b 4.000", lines
+    listed = [line.split()[:3] for line in lines if line.endswith(("q1", "q2", "q3"))]
+    assert listed == [["6.000", "→", "2.500"], ["6.000", "→", "4.000"], ["6.000", "→", "5.500"]]
+    # The largest sets the decimals (10: 2 of them); an infinity stays 'inf'.
+    report = compare_runs(mae_runs(), "a", "b").report()
+    assert "on those 3 prompts: a 5.00 → b 3.67" in report, report
+    assert "\n    inf →  3.00  4  q4\n  10.00 →  5.00  2  q2" in report, report

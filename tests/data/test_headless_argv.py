@@ -132,7 +132,7 @@ def test_a_cut_id_on_an_ascii_standard_output_ends_with_dots(
     assert main(["compare", str(tmp_path), "--no-cache", "-q"]) == 0
     stdout.flush()
     lines = stdout.buffer.getvalue().decode("ascii").splitlines()  # type: ignore[attr-defined]
-    listed = [line for line in lines if line.startswith("   50.0 ->")]
+    listed = [line for line in lines if line.startswith("  50.0% ->")]
     assert len(listed) == 2, lines
     assert not any("\\u2026" in line for line in listed), listed
     cut = next(line for line in listed if "Combien" in line)

@@ -482,7 +482,8 @@ def test_compare_says_what_its_mean_is_over_and_where_a_nan_is() -> None:
 
     # Each run's mean over those 5 prompts, which B's minus A's is the change: 3/5 → 2/5.
     assert comparison.levels() == pytest.approx((0.6, 0.4))
-    assert report.splitlines()[1] == "mean acc on those 5 prompts: a 0.6 → b 0.4"
+    # With the decimals of the largest, as the summary table and the app's m show them.
+    assert report.splitlines()[1] == "mean acc on those 5 prompts: a 0.600 → b 0.400"
     assert "mean over the 5 prompts with a finite change: A 0.600 → B 0.400" in counts_text(
         comparison
     )

@@ -33,10 +33,11 @@ from evaltui.data.rescore import (
     stored_kinds,
     unscored_words,
 )
-from evaltui.data.sanitize import distinct_middle, one_line, one_line_middle
+from evaltui.data.sanitize import cell_width, distinct_middle, one_line, one_line_middle
 from evaltui.data.summary import (
     Metric,
     RunSummary,
+    aligned_cells,
     infinite_words,
     judged,
     partial_lines,
@@ -69,13 +70,21 @@ def metric_cell(metric: Metric, mark: str = " ", decimals: int | None = None) ->
     (:func:`~evaltui.data.summary.score_decimals`: ``0.5000`` beside ``0.2500``, never ``0.5``),
     ``inf`` as such, its interval the prompts that make it so. ``mark`` goes between the value
     and its interval (:func:`~evaltui.data.summary.partial_mark`)."""
+    return "".join(metric_parts(metric, mark, decimals))
+
+
+def metric_parts(metric: Metric, mark: str = " ", decimals: int | None = None) -> tuple[str, str]:
+    """:func:`metric_cell` as its value and the rest (``mark`` and the interval, or the
+    infinite prompts), for a run's cells aligned on their values
+    (:func:`~evaltui.data.summary.aligned_cells`)."""
     if not metric.percent:
+        value = score_text(metric.value, decimals)
         if math.isinf(metric.value) and metric.infinite:
-            return f"{score_text(metric.value, decimals)}{mark}{infinite_words(metric)}"
+            return value, f"{mark}{infinite_words(metric)}"
         low, high = (score_text(v, decimals) for v in (metric.low, metric.high))
-        return f"{score_text(metric.value, decimals)}{mark}[{low}, {high}]"
+        return value, f"{mark}[{low}, {high}]"
     value, low, high = (fraction(v) for v in (metric.value, metric.low, metric.high))
-    return f"{value:>5}{mark}[{low:>5}, {high:>5}]"
+    return f"{value:>5}", f"{mark}[{low:>5}, {high:>5}]"
 
 
 def spectrum_lines(rates: np.ndarray, samples: np.ndarray | None = None) -> list[str]:
@@ -116,43 +125,56 @@ def metrics_table(summaries: list[RunSummary], width: int = 200) -> Table:
             no_wrap=True,
             min_width=CELL_WIDTH,
         )
-    table.add_row(
-        Text("score"),
-        *[Text(one_line(s.kind.short(), label) if s.kind else "accuracy") for s in summaries],
-    )
+    rows = [
+        ("score", [one_line(s.kind.short(), label) if s.kind else "accuracy" for s in summaries])
+    ]
     if any(s.kind is not None and s.kind.correct_rule() is not None for s in summaries):
         # In sight beside pass@k: a fraction's avg@1 0.500 beside pass@1 0.667 (a 0.5 counted
         # solved) read as a bug at 80x24, the rule only at the definitions' end, out of sight.
-        table.add_row(Text("correct"), *[Text(correct_cell(s.kind)) for s in summaries])
-    table.add_row(Text("prompts"), *[Text(f"{s.prompts:,}") for s in summaries])
-    table.add_row(Text("generations"), *[Text(f"{s.generations:,}") for s in summaries])
+        rows.append(("correct", [correct_cell(s.kind) for s in summaries]))
+    rows.append(("prompts", [f"{s.prompts:,}" for s in summaries]))
+    rows.append(("generations", [f"{s.generations:,}" for s in summaries]))
     names: list[str] = []
     for summary in summaries:
         names += [m.name for m in summary.metrics if m.name not in names]
     decimals = score_decimals(summaries)
-    for name in names:
-        cells = []
-        for summary in summaries:
-            found = next((m for m in summary.metrics if m.name == name), None)
-            cells.append(
-                Text(
-                    "–"
-                    if found is None
-                    else metric_cell(found, partial_mark(summary, found), decimals.get(name))
-                )
-            )
-        table.add_row(Text(name), *cells)
-    table.add_row(
-        Text(SPECTRUM),
-        *[
-            Text(
-                f"{s.spectrum['never']:,}/{s.spectrum['flaky']:,}/{s.spectrum['always']:,}"
-                if judged(s)
-                else "–"  # no notion of correct: not zero, not applicable
-            )
-            for s in summaries
-        ],
-    )
+    # Each run's cells aligned on their values, as `summarize --table` aligns them: an infinite
+    # mean's 'inf (17 of 24 infinite)', right-aligned whole, stood 5 cells left of the digits
+    # of '186.9*[141.7, 232.5]' under it.
+    columns = [
+        aligned_cells(
+            {
+                m.name: metric_parts(m, partial_mark(summary, m), decimals.get(m.name))
+                for m in summary.metrics
+            },
+            names,
+        )
+        for summary in summaries
+    ]
+    metrics = len(rows)
+    rows += [(name, [column[row] for column in columns]) for row, name in enumerate(names)]
+    spectra = [
+        f"{s.spectrum['never']:,}/{s.spectrum['flaky']:,}/{s.spectrum['always']:,}"
+        if judged(s)
+        else "–"  # no notion of correct: not zero, not applicable
+        for s in summaries
+    ]
+    rows.append((SPECTRUM, spectra))
+    # The aligned cells end in spaces (a short interval's): right-justified, they were
+    # stripped. Each is padded to its column's width here and laid out as it is.
+    widths = [
+        max(CELL_WIDTH, cell_width(headers[s.run]), *(cell_width(cells[i]) for _, cells in rows))
+        for i, s in enumerate(summaries)
+    ]
+    for at, (name, cells) in enumerate(rows):
+        aligned = metrics <= at < metrics + len(names)
+        table.add_row(
+            Text(name),
+            *[
+                Text(" " * (w - cell_width(cell)) + cell, justify="left") if aligned else Text(cell)
+                for w, cell in zip(widths, cells, strict=True)
+            ],
+        )
     return table
 
 
