@@ -107,3 +107,30 @@ async def test_the_header_in_full_is_shown_over_a_view_of_no_prompt(
         whole = header_text(app.result, 10**6, whole=True)
         assert "tokenizer " in whole
         assert f"loaded (the header in full): {whole}" in report
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_two_runs_cut_to_fit_still_read_apart(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """Two runs whose labels differ only inside (as ``Qwen2.5-32B-Instruct`` and
+    ``Qwen/Qwen2.5-14B-Instruct``, a SkyThought results file and a Qwen2.5-Math run folder, are
+    labelled): each cut in its own middle, the header read 'accuracy Qwen…ruct 0.740 /
+    Qwen…ruct 0.200' at 80 columns, which run is which not told."""
+    root = tmp_path / "evals"
+    for name, right in (("Qwen-Qwen2.5-32B-Instruct", 3), ("Qwen-Qwen2.5-14B-Instruct", 1)):
+        folder = root / name
+        folder.mkdir(parents=True)
+        lines = [
+            json.dumps({"prompt": f"Q{p}", "gen": "x", "answer": "1", "accuracy": int(p < right)})
+            for p in range(4)
+        ]
+        (folder / "samples.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(root)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        shown = " ".join(str(app.main.query_one("#summary", Static).render()).split())
+        found = re.search(r"accuracy (\S+) (0\.\d+) / (\S+) (0\.\d+)", shown)
+        assert found, shown
+        assert {found.group(2), found.group(4)} == {"0.750", "0.250"}, shown
+        assert found.group(1) != found.group(3), shown

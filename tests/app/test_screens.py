@@ -346,6 +346,39 @@ async def test_b_is_offered_with_its_prompts_in_common_with_a(
         assert (app.screen.run_a, app.screen.run_b) == ("A", "B")
 
 
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_the_pickers_runs_cut_to_fit_still_read_apart(
+    tmp_path: Path, make_app: Any, size: tuple[int, int]
+) -> None:
+    """Runs named alike but for a middle part (the model size): each cut in its own middle,
+    the picker listed them all as ``deepseek-ai__DeepSeek-R1-Dis…_topp0.95_n16_seed0`` at 60
+    columns, for A and for B: which to pick was not told."""
+    stem = "deepseek-ai__DeepSeek-R1-Distill-Qwen-{}B__temp0.6_topp0.95_n16_seed0"
+    runs = [stem.format(b) for b in (1.5, 7, 14, 32)]
+    for run in runs:
+        rows = [{"prompt": f"q{p}", "gen": "x", "answer": "1", "accuracy": 1.0} for p in range(3)]
+        write_jsonl(tmp_path / "runs" / run / "s.jsonl", rows)
+    app = make_app(tmp_path / "runs")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, RunPairScreen)
+        options = picker.query_one("#pair-options", OptionList)
+
+        def listed() -> list[str]:
+            return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+        names = listed()
+        assert len(names) == 4 and len(set(names)) == 4, names
+        assert any("…" in name for name in names), names  # (cut: what this is about)
+        await pilot.press("enter")
+        await settle(pilot)
+        offered = listed()
+        assert len(offered) == 3 and len(set(offered)) == 3, offered
+
+
 async def test_exporting_from_compare_counts_prompts_as_the_screen_does(
     tmp_path: Path, make_app: Any
 ) -> None:

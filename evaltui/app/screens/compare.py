@@ -894,19 +894,20 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
 
     def options(self) -> list[Option]:
         if self.first is None or self.stats is None:
-            room = self.name_room()
+            names = distinct_middle(self.runs, self.name_room())
             return [
-                Option(Text(one_line_middle(run, room)), id=f"run-{index}")
-                for index, run in enumerate(self.runs)
+                Option(Text(names[run]), id=f"run-{index}") for index, run in enumerate(self.runs)
             ]
         # B: the runs sharing most prompts with A first (one sharing none compares nothing).
         others = [(index, run) for index, run in enumerate(self.runs) if run != self.first]
         others.sort(key=lambda pair: -self.in_common.get(pair[1], 0))
         width = len(f"{max(self.in_common.values(), default=0):,}")
-        room = self.name_room(width + 3)
+        # Cut so they read apart (``Qwen-Qwen2.5-32B-Instruct`` and ``…-14B-…`` each cut in
+        # its middle read alike at 60 columns: which to pick not told).
+        names = distinct_middle([run for _, run in others], self.name_room(width + 3))
         return [
             Option(
-                Text(f"{self.in_common.get(run, 0):>{width},} · {one_line_middle(run, room)}"),
+                Text(f"{self.in_common.get(run, 0):>{width},} · {names[run]}"),
                 id=f"run-{index}",
             )
             for index, run in others

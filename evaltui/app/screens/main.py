@@ -52,6 +52,7 @@ from evaltui.data.query import (
 from evaltui.data.rescore import RescoreProgress, per_run_comparison, stored_accuracy_rows
 from evaltui.data.sanitize import (
     cell_width,
+    distinct_middle,
     first_fitting,
     leading_parts,
     one_line,
@@ -159,9 +160,9 @@ def rescore_parts(
     if len(every) == 1:
         values = fraction(rows[0]["stored_accuracy"])
     elif len(rows) <= 3 and spelling < 2:
+        names = distinct_middle([str(r["run"]) for r in rows], label)
         values = " / ".join(
-            f"{one_line_middle(str(r['run']), label)} {fraction(r['stored_accuracy'])}"
-            for r in rows
+            f"{names[str(r['run'])]} {fraction(r['stored_accuracy'])}" for r in rows
         )
     else:
         stored = [r["stored_accuracy"] for r in rows if r["stored_accuracy"] is not None]
@@ -248,8 +249,11 @@ def _fit_run_accuracy(
     # Shorter labels before a moved generation count, both before the range.
     for with_generations in (True, False) if len(runs) <= 3 else ():
         for label in range(40, 7, -1):
+            # Cut so they still read apart: ``Qwen2.5-32B-Instruct`` and
+            # ``Qwen/Qwen2.5-14B-Instruct`` each cut in its middle both read ``Qwen…ruct``.
+            names = distinct_middle([r for r in runs if r in values], label)
             parts[index] = f"{word} " + " / ".join(
-                f"{one_line_middle(r, label)} {fraction(values[r])}" for r in runs if r in values
+                f"{name} {fraction(values[r])}" for r, name in names.items()
             )
             if fits(with_generations=with_generations):
                 if not with_generations:
