@@ -590,12 +590,54 @@ def test_opencompass_multi_turn_conversations_are_one_prompt_per_turn(tmp_path: 
     ]
     turns = [n for n in result.notes if "multi-turn" in n]
     assert turns == [
-        "predictions/m/mt.json: 1 entry holds a multi-turn conversation (ChatInferencer"
-        " infer_mode 'every'): each turn is read as its own prompt (mt:<item>:t<turn>), unscored"
-        " (results details are per conversation, not per turn)",
-        "predictions/m/sci.json: 2 entries hold a multi-turn conversation (ChatInferencer"
-        " infer_mode 'every'): each turn is read as its own prompt (sci:<item>:t<turn>), unscored"
-        " (results details are per conversation, not per turn)",
+        "predictions/m/mt.json: 1 entry holds a multi-turn conversation (ChatInferencer or"
+        " AgentInferencer infer_mode 'every' or 'every_with_gt'): each turn is read as its own"
+        " prompt (mt:<item>:t<turn>), unscored (results details are per conversation, not per"
+        " turn)",
+        "predictions/m/sci.json: 2 entries hold a multi-turn conversation (ChatInferencer or"
+        " AgentInferencer infer_mode 'every' or 'every_with_gt'): each turn is read as its own"
+        " prompt (sci:<item>:t<turn>), unscored (results details are per conversation, not per"
+        " turn)",
+    ]
+
+
+def test_opencompass_agent_turns_of_messages_are_the_conversation_s_turns() -> None:
+    # AgentInferencer (GTA's configs, infer_mode 'every_with_gt') saves each turn's prompt as
+    # the chat so far (a list of messages), its prediction the agent's step and its gold the
+    # dataset's turn as messages; 'every' saves the user's message, the turn's steps and the
+    # dataset's messages of the turn (fixture README). Was: every_with_gt's two turns of item 0
+    # were two samples of one prompt, the prompt both chats' JSON joined and the reference the
+    # golds' JSON; 'every' showed each side as the messages' JSON. By hand from the fixture.
+    root = OC / "agent_multiround"
+    result = load([root], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "sample", "prompt", "answer", "gen").rows() == [
+        (
+            "gta_bench:0:t1",
+            0,
+            "What number is on the sign?",
+            'tool call: OCR({"image": "image/1.jpg"})',
+            'tool call: OCR({"image": "image/1.jpg"})',
+        ),
+        (
+            "gta_bench:0:t2",
+            0,
+            "user: What number is on the sign?\n\n"
+            'assistant: tool call: OCR({"image": "image/1.jpg"})\n\n'
+            "tool: (10, 10, 50, 30) 42",
+            "The sign says 42.",
+            "42",
+        ),
+        ("gta_bench:1", 0, "Capital of France?", "Paris", "Lyon"),
+        (
+            "gta_bench_end:0",
+            0,
+            "What is 6 times 7?",
+            'assistant: tool call: Calculator({"expression": "6*7"})\n\n'
+            "tool: 42\n\nassistant: 6 times 7 is 42.",
+            'assistant: tool call: Calculator({"expression": "6*7"})\n\ntool: 42\n\nassistant: 42',
+        ),
     ]
 
 
