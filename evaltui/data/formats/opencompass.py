@@ -464,6 +464,27 @@ def _golds_are_outputs(entries: Iterable[tuple[str, Any]]) -> bool:
     return found
 
 
+def _keyed_per_turn(entries: Iterable[tuple[str, Any]]) -> bool:
+    """True when a file's multi-turn entries are ChatInferencer's ``every_with_gt``: its
+    ``infer_every_with_gt`` counts the key on after each turn (``index += 1``), so conversation
+    i's turn t is saved under key i+t-1, beside the turns of the conversations after it: an
+    entry is no conversation. Such turns' prompts are the user's messages (strings), their golds
+    the dataset's turns (not the replies, as ``every``'s are: :func:`_golds_are_outputs`), and no
+    ``steps`` list is kept (AgentInferencer's, which saves a conversation under its own key)."""
+    found = False
+    for _key, entry in entries:
+        if not isinstance(entry, dict) or isinstance(entry, Unreadable):
+            continue
+        prompts, golds = entry.get("origin_prompt"), entry.get("gold")
+        if _turns(entry) is None or not isinstance(golds, list) or not isinstance(prompts, list):
+            continue
+        if "steps" in entry or not all(isinstance(p, str) for p in prompts):
+            return False
+        if golds != entry.get("prediction"):
+            found = True
+    return found
+
+
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
@@ -1185,7 +1206,16 @@ class OpenCompassReader(ContainerReader):
             )
         if no_gold:
             notes.append(f"{source}: {GOLDS_ARE_OUTPUTS}")
-        if conversations:
+        if conversations and _keyed_per_turn(entries):
+            notes.append(
+                f"{source}: {plural(conversations, 'entry', 'entries')} of turns saved by"
+                " ChatInferencer infer_mode 'every_with_gt', which puts a conversation's turn t"
+                " under the key t-1 after the conversation's own: an entry's turns are of several"
+                " conversations, not one; each turn is read as its own prompt"
+                f" ({dataset}:<key>:t<n>, the n-th turn saved under the key), unscored (results"
+                " details are per entry, not per turn)"
+            )
+        elif conversations:
             notes.append(
                 f"{source}: {plural(conversations, 'entry', 'entries')}"
                 f" {'holds' if conversations == 1 else 'hold'} a multi-turn conversation"
