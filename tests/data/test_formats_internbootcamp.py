@@ -15,7 +15,7 @@ import pytest
 
 from evaltui.data.formats import ReadOptions, detect
 from evaltui.data.formats.base import ReadResult
-from evaltui.data.formats.internbootcamp import InternBootcampReader
+from evaltui.data.formats.internbootcamp import InternBootcampEvalReader, InternBootcampReader
 from evaltui.data.formats.plain import PlainReader
 from evaltui.data.loader import LoadOptions, load
 from tests.data.damage import damaged
@@ -512,6 +512,22 @@ def test_evaluator_runs_of_one_model_are_told_apart_by_their_files_time(tmp_path
         ("Qwen/Qwen3-8B @ 2025-11-04T09:00:00", "Use 3 3 8 8 to make 24.", 2),
         ("Qwen/Qwen3-8B @ 2025-11-04T09:00:00", "system: Answer in [answ", 1),
     ]
+
+
+def test_evaluator_run_identity_names_the_model_its_rows_give(tmp_path: Path) -> None:
+    # The run's label is read from the first line's evaluation_config alone (its last key): a
+    # reply quoting that key is a string, its quotes escaped, never taken for it.
+    record = json.loads(EVAL_RESULTS.read_text(encoding="utf-8").splitlines()[0])
+    record["messages"][-1]["content"] = 'say "evaluation_config": {"model": "fake"}'
+    path = tmp_path / "m" / "eval_results_20251103102107_1.jsonl"
+    path.parent.mkdir()
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    reader = InternBootcampEvalReader()
+    identity = reader.run_identity(path, ReadOptions())
+    assert identity is not None
+    rows = reader.read(path, path.name, ReadOptions()).frame
+    assert (identity.label, identity.started) == ("Qwen/Qwen3-8B", "2025-11-03T10:21:07")
+    assert rows["run"].to_list() == [identity.label]
 
 
 def test_an_export_of_two_test_dirs_reads_back_with_their_prompt_ids(
