@@ -15,7 +15,7 @@ import pytest
 
 from evaltui.data.formats import ReadOptions, detect
 from evaltui.data.formats.base import ReadResult
-from evaltui.data.formats.internbootcamp import InternBootcampReader
+from evaltui.data.formats.internbootcamp import InternBootcampEvalReader, InternBootcampReader
 from evaltui.data.formats.plain import PlainReader
 from evaltui.data.loader import LoadOptions, load
 from tests.data.damage import damaged
@@ -483,6 +483,51 @@ def test_evaluator_results_load_as_one_run(tmp_path: Path) -> None:
     assert generations["run"].unique().to_list() == ["Qwen/Qwen3-8B"]
     assert generations["prompt_id"].n_unique() == 2
     assert [e.line for e in result.errors] == [3]
+
+
+def test_evaluator_runs_of_one_model_are_told_apart_by_their_files_time(tmp_path: Path) -> None:
+    # BaseEvaluator.run_evaluation writes a new <model>/eval_results_<format_time_now():
+    # %Y%m%d%H%M%S>_<random>.jsonl each time it runs (a resumed run appends to the file it
+    # resumes). Was: two runs of one model on one dataset were one run, each prompt's replies
+    # of both runs counted as its samples (Game24: 4, the pooled accuracy over both). Now two
+    # runs told apart by their times; a third file of another dataset stays the model's run.
+    folder = tmp_path / "outputs" / "Qwen-Qwen3-8B"
+    folder.mkdir(parents=True)
+    lines = EVAL_RESULTS.read_text(encoding="utf-8")
+    (folder / "eval_results_20251103102107_482913.jsonl").write_text(lines, encoding="utf-8")
+    (folder / "eval_results_20251104090000_111111.jsonl").write_text(lines, encoding="utf-8")
+    other = [json.loads(line) for line in lines.splitlines()][:1]
+    other[0]["input"]["prompt"] = [{"role": "user", "content": "Use 1 2 3 4 to make 24."}]
+    other[0]["messages"][0] = other[0]["input"]["prompt"][0]
+    (folder / "eval_results_20251105120000_222222.jsonl").write_text(
+        json.dumps(other[0]) + "\n", encoding="utf-8"
+    )
+    result = load([tmp_path / "outputs"], LoadOptions(tokenize=False, use_cache=False))
+    prompt = pl.col("prompt").str.slice(0, 23)
+    counts = result.stats.select("run", prompt, "count").sort("run", "prompt").rows()
+    assert counts == [
+        ("Qwen/Qwen3-8B", "Use 1 2 3 4 to make 24.", 1),
+        ("Qwen/Qwen3-8B @ 2025-11-03T10:21:07", "Use 3 3 8 8 to make 24.", 2),
+        ("Qwen/Qwen3-8B @ 2025-11-03T10:21:07", "system: Answer in [answ", 1),
+        ("Qwen/Qwen3-8B @ 2025-11-04T09:00:00", "Use 3 3 8 8 to make 24.", 2),
+        ("Qwen/Qwen3-8B @ 2025-11-04T09:00:00", "system: Answer in [answ", 1),
+    ]
+
+
+def test_evaluator_run_identity_names_the_model_its_rows_give(tmp_path: Path) -> None:
+    # The run's label is read from the first line's evaluation_config alone (its last key): a
+    # reply quoting that key is a string, its quotes escaped, never taken for it.
+    record = json.loads(EVAL_RESULTS.read_text(encoding="utf-8").splitlines()[0])
+    record["messages"][-1]["content"] = 'say "evaluation_config": {"model": "fake"}'
+    path = tmp_path / "m" / "eval_results_20251103102107_1.jsonl"
+    path.parent.mkdir()
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    reader = InternBootcampEvalReader()
+    identity = reader.run_identity(path, ReadOptions())
+    assert identity is not None
+    rows = reader.read(path, path.name, ReadOptions()).frame
+    assert (identity.label, identity.started) == ("Qwen/Qwen3-8B", "2025-11-03T10:21:07")
+    assert rows["run"].to_list() == [identity.label]
 
 
 def test_an_export_of_two_test_dirs_reads_back_with_their_prompt_ids(

@@ -588,14 +588,94 @@ def test_opencompass_multi_turn_conversations_are_one_prompt_per_turn(tmp_path: 
         ("sci:0:t2", 0, "q2", "a2", "g2"),
         ("sci:1", 0, "r1", "b1", "h1"),
     ]
-    turns = [n for n in result.notes if "multi-turn" in n]
+    # sci's golds are not its replies, so by ChatInferencer's source it is 'every_with_gt',
+    # whose keys are no conversations (test_opencompass_every_with_gt_keys_are_no_conversations).
+    turns = [n for n in result.notes if "multi-turn" in n or "every_with_gt'," in n]
     assert turns == [
-        "predictions/m/mt.json: 1 entry holds a multi-turn conversation (ChatInferencer"
-        " infer_mode 'every'): each turn is read as its own prompt (mt:<item>:t<turn>), unscored"
-        " (results details are per conversation, not per turn)",
-        "predictions/m/sci.json: 2 entries hold a multi-turn conversation (ChatInferencer"
-        " infer_mode 'every'): each turn is read as its own prompt (sci:<item>:t<turn>), unscored"
-        " (results details are per conversation, not per turn)",
+        "predictions/m/mt.json: 1 entry holds a multi-turn conversation (ChatInferencer or"
+        " AgentInferencer infer_mode 'every' or 'every_with_gt'): each turn is read as its own"
+        " prompt (mt:<item>:t<turn>), unscored (results details are per conversation, not per"
+        " turn)",
+        "predictions/m/sci.json: 2 entries of turns saved by ChatInferencer infer_mode"
+        " 'every_with_gt', which puts a conversation's turn t under the key t-1 after the"
+        " conversation's own: an entry's turns are of several conversations, not one; each turn"
+        " is read as its own prompt (sci:<key>:t<n>, the n-th turn saved under the key),"
+        " unscored (results details are per entry, not per turn)",
+    ]
+
+
+def test_opencompass_every_with_gt_keys_are_no_conversations(tmp_path: Path) -> None:
+    # ChatInferencer.infer_every_with_gt counts the key on after each turn (``index += 1`` in
+    # the loop; opencompass/openicl/icl_inferencer/icl_chat_inferencer.py) while inference()
+    # counts it on once per conversation, so conversation i's turn t is saved under key i+t-1:
+    # two conversations (q1, q2) and (r1, r2) give "0": [q1], "1": [q2, r1], "2": [r2]. Was: a
+    # note that each of the 3 entries holds a conversation, read as <item>:t<turn> (q2 shown
+    # as turn 1 of item 1). Each turn is still read as its own prompt, its gold kept; the note
+    # now says what the keys are.
+    preds = tmp_path / "predictions" / "m"
+    _dump(
+        preds / "chat.json",
+        {
+            "0": {"gold": ["g-q1"], "prediction": ["a-q1"], "origin_prompt": ["q1"]},
+            "1": {"gold": ["g-q2", "g-r1"], "prediction": ["a-q2", "a-r1"], "origin_prompt": ["q2", "r1"]},
+            "2": {"gold": ["g-r2"], "prediction": ["a-r2"], "origin_prompt": ["r2"]},
+        },
+    )  # fmt: skip
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "prompt", "answer", "gen").rows() == [
+        ("chat:0", "q1", "g-q1", "a-q1"),
+        ("chat:1:t1", "q2", "g-q2", "a-q2"),
+        ("chat:1:t2", "r1", "g-r1", "a-r1"),
+        ("chat:2", "r2", "g-r2", "a-r2"),
+    ]
+    assert [n for n in result.notes if "turn" in n] == [
+        "predictions/m/chat.json: 3 entries of turns saved by ChatInferencer infer_mode"
+        " 'every_with_gt', which puts a conversation's turn t under the key t-1 after the"
+        " conversation's own: an entry's turns are of several conversations, not one; each turn"
+        " is read as its own prompt (chat:<key>:t<n>, the n-th turn saved under the key),"
+        " unscored (results details are per entry, not per turn)"
+    ]
+
+
+def test_opencompass_agent_turns_of_messages_are_the_conversation_s_turns() -> None:
+    # AgentInferencer (GTA's configs, infer_mode 'every_with_gt') saves each turn's prompt as
+    # the chat so far (a list of messages), its prediction the agent's step and its gold the
+    # dataset's turn as messages; 'every' saves the user's message, the turn's steps and the
+    # dataset's messages of the turn (fixture README). Was: every_with_gt's two turns of item 0
+    # were two samples of one prompt, the prompt both chats' JSON joined and the reference the
+    # golds' JSON; 'every' showed each side as the messages' JSON. By hand from the fixture.
+    root = OC / "agent_multiround"
+    result = load([root], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("prompt_id", "sample", "prompt", "answer", "gen").rows() == [
+        (
+            "gta_bench:0:t1",
+            0,
+            "What number is on the sign?",
+            'tool call: OCR({"image": "image/1.jpg"})',
+            'tool call: OCR({"image": "image/1.jpg"})',
+        ),
+        (
+            "gta_bench:0:t2",
+            0,
+            "user: What number is on the sign?\n\n"
+            'assistant: tool call: OCR({"image": "image/1.jpg"})\n\n'
+            "tool: (10, 10, 50, 30) 42",
+            "The sign says 42.",
+            "42",
+        ),
+        ("gta_bench:1", 0, "Capital of France?", "Paris", "Lyon"),
+        (
+            "gta_bench_end:0",
+            0,
+            "What is 6 times 7?",
+            'assistant: tool call: Calculator({"expression": "6*7"})\n\n'
+            "tool: 42\n\nassistant: 6 times 7 is 42.",
+            'assistant: tool call: Calculator({"expression": "6*7"})\n\ntool: 42\n\nassistant: 42',
+        ),
     ]
 
 

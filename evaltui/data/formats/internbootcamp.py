@@ -27,6 +27,7 @@ lines become the k samples of each prompt.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
@@ -39,6 +40,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    RunIdentity,
     chat_message_text,
     chat_text,
     companion_json,
@@ -319,6 +321,12 @@ EVAL_KEYS = {"input", "messages", "score", "success", "turn_record"}
 #: lines longer than the detector's head.
 EVAL_LINE_START = re.compile(r'\{"input":\s*\{')
 EVAL_FILE = re.compile(r"eval_results_.*\.jsonl")
+#: ``BaseEvaluator.run_evaluation``'s file name: ``eval_results_{format_time_now()}_{random}``,
+#: the time as ``format_time_now`` writes it (``%Y%m%d%H%M%S``).
+EVAL_TIME = re.compile(r"eval_results_(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)_\d+\.jsonl")
+#: How much of a file's first line is read for its model's name (a line keeps the whole
+#: conversation three times: messages, full_context, response_context).
+FIRST_LINE_BYTES = 64 << 20
 
 
 def _eval_text(message: dict[str, Any]) -> tuple[str, bool]:
@@ -330,6 +338,30 @@ def _eval_text(message: dict[str, Any]) -> tuple[str, bool]:
     if isinstance(reasoning, str) and reasoning.strip():
         return reasoning + "\n" + text, True
     return text, False
+
+
+#: The key of a line's ``evaluation_config``, its last (``_evaluate_one``'s dict order); a
+#: string holding the name has its quotes escaped, so this finds the key alone.
+EVAL_CONFIG_KEY = b'"evaluation_config"'
+
+
+def _eval_model(path: Path) -> str | None:
+    """``evaluation_config.model`` of an evaluator file's first line (every line of a run has
+    it, failed rows too): the run's label, as :meth:`InternBootcampEvalReader.read` gives it.
+    Only the config is decoded (a line of a long conversation took 40 ms to decode whole)."""
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(FIRST_LINE_BYTES)
+        at = first.rfind(EVAL_CONFIG_KEY)
+        if at < 0:
+            return None
+        colon = first.index(b":", at + len(EVAL_CONFIG_KEY))
+        text = first[colon + 1 :].decode("utf-8", errors="replace").lstrip()
+        config, _end = json.JSONDecoder().raw_decode(text)
+    except (OSError, ValueError):
+        return None
+    model = config.get("model") if isinstance(config, dict) else None
+    return model if isinstance(model, str) and model else None
 
 
 class InternBootcampEvalReader(Reader):
@@ -349,7 +381,8 @@ class InternBootcampEvalReader(Reader):
     tool raised) has no response and its score 0 is no verdict (the evaluator leaves it out of
     its average): it is an error entry with its ``error``. Rows carry no id: a prompt is its
     text, as plain records are (a dataset's repeated rows are its samples). The run is
-    ``evaluation_config.model``, else the folder's name.
+    ``evaluation_config.model``, else the folder's name; each file is a run of its own
+    (:meth:`run_identity`: two files of one model that share prompts are told apart).
     """
 
     name = "internbootcamp_eval"
@@ -366,6 +399,21 @@ class InternBootcampEvalReader(Reader):
         # A first line longer than the head (a reasoning trace, kept thrice: messages,
         # full_context, response_context): trust the file's name and the line's start.
         return 75 if EVAL_FILE.fullmatch(path.name) and EVAL_LINE_START.match(text) else 0
+
+    def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
+        """One file is one run: ``run_evaluation`` writes a new ``eval_results_<time>_<random>
+        .jsonl`` each time it is run (a resumed run appends to the file it resumes), so two files
+        of one model that evaluated common prompts are two runs, told apart by the time in their
+        names (``model @ 2025-11-03T10:21:07``); files of other datasets stay the model's run."""
+        if options.label:
+            return None
+        found = EVAL_TIME.fullmatch(path.name)
+        started = "{}-{}-{}T{}:{}:{}".format(*found.groups()) if found else ""
+        label = _eval_model(path) or named(path, options).parent.name
+        return RunIdentity(label, path.name, path.name, started, name=path.stem)
+
+    def records_task(self, path: Path) -> str | None:
+        return None  # the rows say what they evaluated (data_source), the file's name does not
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         parsed, errors, notes = parse_json_lines(path, source, options.window)

@@ -56,6 +56,8 @@ from evaltui.data.formats.base import (
     Rows,
     RunIdentity,
     Unreadable,
+    chat_message_text,
+    chat_text,
     entry_guard,
     frame_from_rows,
     json_document,
@@ -390,8 +392,12 @@ def _turns(entry: dict[str, Any]) -> list[tuple[str, str | None, str]] | None:
     ``save_multiround_results`` lists each turn's user message (``origin_prompt``), reference
     (``gold``) and output (``prediction``) side by side (SciCode); for a ``dialogue`` dataset
     (MT-Bench) ``prediction`` is the list of ``{round, user, assistant}`` and ``origin_prompt``
-    null. A list ``prediction`` beside a string or chat ``origin_prompt`` is something else: the
-    k samples of ``num_return_sequences``.
+    null. AgentInferencer (lagent agents: GTA, CIBench) saves the same lists, each turn's
+    ``origin_prompt`` the user's message (``every``) or the chat so far (``every_with_gt``:
+    ``dialogs[:i]``), its ``prediction`` and ``gold`` the agent's step and the dataset's turn as
+    messages (``{role, content}`` or ``tool_calls``; ``every``: a list of them). A list
+    ``prediction`` beside a string or chat ``origin_prompt`` is something else: the k samples of
+    ``num_return_sequences``.
     """
     prediction = entry.get("prediction")
     if not isinstance(prediction, list) or not prediction:
@@ -407,13 +413,28 @@ def _turns(entry: dict[str, Any]) -> list[tuple[str, str | None, str]] | None:
         isinstance(prompts, list)
         and isinstance(golds, list)
         and len(prompts) == len(golds) == len(prediction)
-        and all(isinstance(p, str) or p is None for p in prompts)
+        and all(isinstance(p, str) or p is None or chat_text(p) is not None for p in prompts)
     ):
         return [
-            (p or "", stringify(g), t if isinstance(t, str) else stringify(t) or "")
+            (
+                p if isinstance(p, str) else chat_text(p) or "",
+                _turn_text(g),
+                _turn_text(t) or "",
+            )
             for p, g, t in zip(prompts, golds, prediction, strict=True)
         ]
     return None
+
+
+def _turn_text(value: Any) -> str | None:
+    """A turn's ``prediction`` or ``gold``: a string as it is; an agent's message (its content,
+    then its tool calls: :func:`~evaltui.data.formats.base.chat_message_text`) or messages
+    (``role: text`` each); anything else its JSON."""
+    if isinstance(value, str) or value is None:
+        return value
+    if isinstance(value, dict) and "role" in value:
+        return chat_message_text(value)
+    return chat_text(value) or stringify(value)
 
 
 #: The note on a file whose conversations' golds are the replies (:func:`_golds_are_outputs`).
@@ -440,6 +461,27 @@ def _golds_are_outputs(entries: Iterable[tuple[str, Any]]) -> bool:
         if golds != predictions:
             return False
         found = True
+    return found
+
+
+def _keyed_per_turn(entries: Iterable[tuple[str, Any]]) -> bool:
+    """True when a file's multi-turn entries are ChatInferencer's ``every_with_gt``: its
+    ``infer_every_with_gt`` counts the key on after each turn (``index += 1``), so conversation
+    i's turn t is saved under key i+t-1, beside the turns of the conversations after it: an
+    entry is no conversation. Such turns' prompts are the user's messages (strings), their golds
+    the dataset's turns (not the replies, as ``every``'s are: :func:`_golds_are_outputs`), and no
+    ``steps`` list is kept (AgentInferencer's, which saves a conversation under its own key)."""
+    found = False
+    for _key, entry in entries:
+        if not isinstance(entry, dict) or isinstance(entry, Unreadable):
+            continue
+        prompts, golds = entry.get("origin_prompt"), entry.get("gold")
+        if _turns(entry) is None or not isinstance(golds, list) or not isinstance(prompts, list):
+            continue
+        if "steps" in entry or not all(isinstance(p, str) for p in prompts):
+            return False
+        if golds != entry.get("prediction"):
+            found = True
     return found
 
 
@@ -1164,11 +1206,21 @@ class OpenCompassReader(ContainerReader):
             )
         if no_gold:
             notes.append(f"{source}: {GOLDS_ARE_OUTPUTS}")
-        if conversations:
+        if conversations and _keyed_per_turn(entries):
+            notes.append(
+                f"{source}: {plural(conversations, 'entry', 'entries')} of turns saved by"
+                " ChatInferencer infer_mode 'every_with_gt', which puts a conversation's turn t"
+                " under the key t-1 after the conversation's own: an entry's turns are of several"
+                " conversations, not one; each turn is read as its own prompt"
+                f" ({dataset}:<key>:t<n>, the n-th turn saved under the key), unscored (results"
+                " details are per entry, not per turn)"
+            )
+        elif conversations:
             notes.append(
                 f"{source}: {plural(conversations, 'entry', 'entries')}"
                 f" {'holds' if conversations == 1 else 'hold'} a multi-turn conversation"
-                " (ChatInferencer infer_mode 'every'): each turn is read as its own"
+                " (ChatInferencer or AgentInferencer infer_mode 'every' or 'every_with_gt'):"
+                " each turn is read as its own"
                 f" prompt ({dataset}:<item>:t<turn>), unscored (results details are per"
                 " conversation, not per turn)"
             )
