@@ -294,6 +294,53 @@ def _constant_target(config: Any, docs: list[Any]) -> int | str | None:
     return None
 
 
+#: A ``doc_to_choice`` template naming one field of the doc (``{{choices.text}}``): Jinja renders
+#: that list as its Python literal, which lm-eval reads back (``ast.literal_eval``) as the list.
+_FIELD_TEMPLATE = re.compile(r"\{\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\}\}")
+
+
+def _generative_choices(config: Any, doc: Any) -> list[str] | None:
+    """The choices a generative task's target indexes, as lm-eval's ``doc_to_choice`` gives them
+    for ``doc``: a ``generate_until`` task that sets doc_to_choice "assumes that doc_to_target
+    returns a number" and scores the reply against ``choices[gold]`` (ConfigurableTask.
+    process_results; super_glue's t5-prompt tasks: ``doc_to_target: label`` among
+    ``['entailment', 'contradiction', 'neutral']``), while the record's ``target`` is that
+    number. A list (or a dict's values), a doc field holding one, or a template naming one; None
+    for any other task, or a doc_to_choice that is a function or another template."""
+    if (
+        not isinstance(config, dict)
+        or config.get("output_type") != "generate_until"
+        or config.get("process_results")  # its own scoring, which need not index the choices
+    ):
+        return None
+    spec = config.get("doc_to_choice")
+    if isinstance(spec, dict):
+        spec = list(spec.values())
+    elif isinstance(spec, str) and isinstance(doc, dict):
+        field = _FIELD_TEMPLATE.fullmatch(spec.strip())
+        if spec in doc:
+            spec = doc[spec]
+        elif field:
+            spec = doc
+            for name in field.group(1).split("."):
+                spec = spec.get(name) if isinstance(spec, dict) else None
+    if not isinstance(spec, list) or not spec:
+        return None
+    return [_text(choice) for choice in spec]
+
+
+def _choice_target(target: Any, choices: list[str] | None) -> str | None:
+    """The choice a generative record's ``target`` (an index, or its ``str()`` since 0.4.3)
+    names among ``choices`` (:func:`_generative_choices`); None when it names none."""
+    if choices is None or isinstance(target, bool):
+        return None
+    if isinstance(target, str) and re.fullmatch(r"[0-9]{1,9}", target.strip()):
+        target = int(target)
+    if isinstance(target, int) and 0 <= target < len(choices):
+        return choices[target]
+    return None
+
+
 def _serialized_callable(text: str) -> bool:
     """Whether a results config's value is a function as lm-eval's ``TaskConfig.to_dict``
     writes one (``serialize_function``): its source (``inspect.getsource``: whole lines, ending
@@ -985,6 +1032,7 @@ class LmEvalReader(Reader):
         mass = 0  # ... of those docs whose score is a fraction (probability mass), no verdict
         no_gold = 0  # ... of them whose gold choice cannot be
         blank: dict[str, int] = {}  # blank targets (repr) -> generated docs with it, no reference
+        indexed = 0  # generated docs whose target is an index into the task's doc_to_choice
         for line, offset, record in records:
             with rows.entry(errors, source, line):
                 filter_name = record.get("filter")
@@ -1002,9 +1050,20 @@ class LmEvalReader(Reader):
                 )
                 if is_blank and constant is None:
                     blank[repr(target)] = blank.get(repr(target), 0) + 1
+                chosen = (
+                    None
+                    if _is_loglikelihood(record) or _is_rolling(record)
+                    else _choice_target(target, _generative_choices(config, record.get("doc")))
+                )
+                indexed += chosen is not None
                 try:
                     found = self._rows(
-                        record, task, directions, options.metric, constant is not None or is_blank
+                        record,
+                        task,
+                        directions,
+                        options.metric,
+                        constant is not None or is_blank,
+                        chosen,
                     )
                 except RECORD_ERRORS as exc:
                     errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
@@ -1052,6 +1111,12 @@ class LmEvalReader(Reader):
                             values["scored_text"] = values["gen"]
                         no_match += 1
                     rows.add(run=run, source=source, line=line, offset=offset, **values)
+        if indexed:
+            notes.append(
+                f"{source}: {task}: the target of {plural(indexed, 'doc')} is an index into the"
+                " task's doc_to_choice (lm-eval scores the reply against that choice): the reference"
+                " shown is the choice"
+            )
         if constant is not None and records:
             notes.append(
                 f"{source}: {task}: every doc's target is the task's constant doc_to_target"
@@ -1207,9 +1272,11 @@ class LmEvalReader(Reader):
         directions: dict[str, bool],
         wanted: str | None,
         no_reference: bool = False,
+        chosen: str | None = None,
     ) -> tuple[list[dict[str, Any]], str | None, str | None]:
         """The record's generation rows, and (when its metric is doc-level) how that was handled.
-        ``no_reference``: the target is a placeholder (:func:`_constant_target`)."""
+        ``no_reference``: the target is a placeholder (:func:`_constant_target`); ``chosen``: the
+        choice the target indexes (:func:`_choice_target`), the reference."""
         metric, value = _metric(record, wanted)
         generated = _generations(record, metric, value)
         if not generated:
@@ -1227,6 +1294,8 @@ class LmEvalReader(Reader):
             # A perplexity task's target is the text scored, the prompt itself; a constant
             # doc_to_target is a placeholder: no reference.
             answer, aliases = None, None
+        elif chosen is not None:
+            answer, aliases = chosen, None
         partial = (
             _partial_choices(requests)
             if _is_loglikelihood(record) and _multiple_choice(record)
