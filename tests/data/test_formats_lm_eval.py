@@ -1800,6 +1800,9 @@ def test_generative_choices_from_a_doc_field_or_its_template_and_not_a_function(
         "b",
         "c",
     ]
+    literal = {**gen, "doc_to_choice": "{{ ['no', 'yes'] }}"}
+    assert _generative_choices(literal, doc) == ["no", "yes"]
+    assert _generative_choices({**gen, "doc_to_choice": "{{ [label, 'x'] }}"}, doc) is None
     assert _generative_choices({**gen, "doc_to_choice": "def f(doc):\n    ...\n"}, doc) is None
     own = {**gen, "doc_to_choice": ["x", "y"], "process_results": "def p(doc, r):\n    ...\n"}
     assert _generative_choices(own, doc) is None

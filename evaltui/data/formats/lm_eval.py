@@ -36,6 +36,7 @@ apart and can be compared (see evaltui.data.runs).
 
 from __future__ import annotations
 
+import ast
 import functools
 import glob
 import json
@@ -294,9 +295,10 @@ def _constant_target(config: Any, docs: list[Any]) -> int | str | None:
     return None
 
 
-#: A ``doc_to_choice`` template naming one field of the doc (``{{choices.text}}``): Jinja renders
-#: that list as its Python literal, which lm-eval reads back (``ast.literal_eval``) as the list.
-_FIELD_TEMPLATE = re.compile(r"\{\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\}\}")
+#: A ``doc_to_choice`` template of one expression (``{{choices.text}}``, ``{{['no', 'yes']}}``):
+#: Jinja renders a list as its Python literal, which lm-eval reads back (``ast.literal_eval``).
+_TEMPLATE = re.compile(r"\{\{\s*(.+?)\s*\}\}", re.DOTALL)
+_FIELD_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 def _generative_choices(config: Any, doc: Any) -> list[str] | None:
@@ -317,13 +319,19 @@ def _generative_choices(config: Any, doc: Any) -> list[str] | None:
     if isinstance(spec, dict):
         spec = list(spec.values())
     elif isinstance(spec, str) and isinstance(doc, dict):
-        field = _FIELD_TEMPLATE.fullmatch(spec.strip())
+        template = _TEMPLATE.fullmatch(spec.strip())
+        expression = template.group(1) if template else None
         if spec in doc:
             spec = doc[spec]
-        elif field:
+        elif expression is not None and _FIELD_PATH.fullmatch(expression):
             spec = doc
-            for name in field.group(1).split("."):
+            for name in expression.split("."):
                 spec = spec.get(name) if isinstance(spec, dict) else None
+        elif expression is not None and expression.startswith("["):
+            try:
+                spec = ast.literal_eval(expression)  # a list of constants, no doc field
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                spec = None
     if not isinstance(spec, list) or not spec:
         return None
     return [_text(choice) for choice in spec]
