@@ -21,8 +21,10 @@ evaluation, winogrande's, the choices are the contexts before one continuation, 
 the gold choice is told by ``acc``; choices scored with no context, blimp's, are the prompt;
 true choices a doc labels, truthfulqa_mc2's, are the reference's aliases; a perplexity task's
 ``loglikelihood_rolling`` docs have no reference, their log-likelihood as the generation),
-chat-templated prompts (a list holding a JSON string of messages, or the text a model's chat
-template rendered: one user turn shown as its text, more turns with their roles), predict-only
+a generative task that sets ``doc_to_choice`` (super_glue's t5-prompt: ``doc_to_target: label``)
+has the choice its target indexes as the reference, as lm-eval scores it (the results file's
+config says the choices), chat-templated prompts (a list holding a JSON string of messages, or
+the text a model's chat template rendered: one user turn shown as its text, more turns with their roles), predict-only
 runs (no metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
 n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON array
 (``<model_args>_<task>.jsonl``, beside the ``--output_path`` results file of any name: the one
