@@ -303,6 +303,18 @@ _TEMPLATE = re.compile(r"\{\{\s*(.+?)\s*\}\}", re.DOTALL)
 _FIELD_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
+def _indexes_choices(config: Any) -> bool:
+    """Whether a task's config is of a generative task whose target indexes its doc_to_choice
+    (:func:`_generative_choices`): one that sets doc_to_choice and is scored by
+    ConfigurableTask.process_results (a task's own process_results need not index them)."""
+    return (
+        isinstance(config, dict)
+        and config.get("output_type") == "generate_until"
+        and config.get("doc_to_choice") is not None
+        and not config.get("process_results")
+    )
+
+
 def _generative_choices(config: Any, doc: Any) -> list[str] | None:
     """The choices a generative task's target indexes, as lm-eval's ``doc_to_choice`` gives them
     for ``doc``: a ``generate_until`` task that sets doc_to_choice "assumes that doc_to_target
@@ -311,13 +323,9 @@ def _generative_choices(config: Any, doc: Any) -> list[str] | None:
     ``['entailment', 'contradiction', 'neutral']``), while the record's ``target`` is that
     number. A list (or a dict's values), a doc field holding one, or a template naming one; None
     for any other task, or a doc_to_choice that is a function or another template."""
-    if (
-        not isinstance(config, dict)
-        or config.get("output_type") != "generate_until"
-        or config.get("process_results")  # its own scoring, which need not index the choices
-    ):
+    if not _indexes_choices(config):
         return None
-    spec = config.get("doc_to_choice")
+    spec = config["doc_to_choice"]
     if isinstance(spec, dict):
         spec = list(spec.values())
     elif isinstance(spec, str) and isinstance(doc, dict):
@@ -1404,6 +1412,21 @@ class LmEvalReader(Reader):
             for j, (text, extracted, _own) in enumerate(generated)
         ]
         return rows, how, metric
+
+    def records_companions(self, path: Path) -> dict[str, Any]:
+        """The task's doc_to_choice, in a results file of the run's date beside the records
+        read back, when its generated replies' targets index it (:func:`_generative_choices`):
+        the records alone give the index."""
+        results = _results_for(path)
+        task = _task_name(path, results)
+        configs = (results or {}).get("configs")
+        config = configs.get(task) if isinstance(configs, dict) else None
+        if not isinstance(config, dict) or not _indexes_choices(config):
+            return {}
+        match = SAMPLES_NAME.match(path.name)
+        name = f"results_{match['date']}.json" if match else "results.json"
+        kept = ("output_type", "doc_to_choice", "doc_to_target")
+        return {name: {"configs": {task: {k: config[k] for k in kept if k in config}}}}
 
     def records_form(self, path: Path) -> str | None:
         with path.open("rb") as handle:  # a ≤0.4.2 JSON array, not JSON lines
