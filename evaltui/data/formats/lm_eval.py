@@ -1032,6 +1032,7 @@ class LmEvalReader(Reader):
                 )
         directions = _directions(results, task)
         constant = _constant_target(config, [r.get("doc") for _l, _o, r in records])
+        indexes = _indexes_choices(config)  # generated replies' targets index doc_to_choice
         unnamed = self._unnamed_filters(records, filter_names)
         rows = Rows()
         doc_level: dict[str, str] = {}  # "filter: metric" -> how per-generation scores were found
@@ -1069,9 +1070,9 @@ class LmEvalReader(Reader):
                 if is_blank and constant is None:
                     blank[repr(target)] = blank.get(repr(target), 0) + 1
                 chosen = (
-                    None
-                    if _is_loglikelihood(record) or _is_rolling(record)
-                    else _choice_target(target, _generative_choices(config, record.get("doc")))
+                    _choice_target(target, _generative_choices(config, record.get("doc")))
+                    if indexes and not _is_loglikelihood(record) and not _is_rolling(record)
+                    else None
                 )
                 indexed += chosen is not None
                 try:
