@@ -1573,6 +1573,11 @@ def write_records(
                     # decided (an lm-eval task's constant doc_to_target): read back without one
                     "references": loaded.get(source, ([], True))[1],
                 }
+                companions = reader.records_companions(Path(report.path))
+                if companions:
+                    # what of the files beside it the source's rows need, written again beside
+                    # its records read back (an lm-eval task's doc_to_choice, in its results)
+                    entry["companions"] = companions
                 if form is None:
                     # The export is one UTF-8 JSONL file of LF-ended lines: what of the source's
                     # framing it does not keep, so its bytes can be told (see the README).

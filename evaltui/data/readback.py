@@ -19,6 +19,7 @@ line's number in the source (``source_lines``): lighteval ≤0.10 rows' ids are 
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from collections.abc import Sequence
@@ -64,6 +65,9 @@ class Part:
     references: bool = True
     """False: the original load gave its rows no reference answer (``references``), as what
     was beside the source decided (an lm-eval task's constant doc_to_target); read back so."""
+    companions: tuple[tuple[str, Any], ...] = ()
+    """The files beside the source its rows need (``companions``: name, JSON value), written
+    beside its lines read back (:meth:`Reader.records_companions`)."""
 
 
 def export_parts(item: InputFile) -> list[Part] | None:
@@ -119,7 +123,25 @@ def _part(entry: Any, after: int) -> Part | None:
         task if isinstance(task, str) and task else None,
         _source_lines(entry.get("source_lines"), last - first + 1),
         entry.get("references") is not False,
+        _companions(entry.get("companions")),
     )
+
+
+#: The most companion files a manifest's source entry is given back (a results file or two).
+COMPANIONS = 4
+
+
+def _companions(value: Any) -> tuple[tuple[str, Any], ...]:
+    """A source entry's ``companions`` as (file name, JSON value) pairs: JSON files of safe names
+    only, at most :data:`COMPANIONS`; none when the manifest gives no such thing."""
+    if not isinstance(value, dict):
+        return ()
+    pairs = [
+        (safe, data)
+        for name, data in value.items()
+        if isinstance(name, str) and (safe := _safe_name(name)).endswith(".json")
+    ]
+    return tuple(pairs[:COMPANIONS])
 
 
 def _source_lines(ranges: Any, count: int) -> tuple[int, ...] | None:
@@ -179,6 +201,9 @@ def read_parts(
             folder.mkdir(parents=True)
             own = _reader(part, reader)
             alone = folder / (_safe_name(own.records_name(part.name, part.task)) or part.name)
+            beside = [(folder / n, data) for n, data in part.companions if n != alone.name]
+            for companion, data in beside:
+                companion.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             with alone.open("wb") as out:
                 while line < part.last_line:
                     raw = handle.readline()
@@ -190,7 +215,8 @@ def read_parts(
                 alone, source, options, part.source_lines, part.task, part.runs
             )
             identity = own.run_identity(alone, options)
-            alone.unlink()  # one source's copy at a time
+            for copy in (alone, *(companion for companion, _data in beside)):
+                copy.unlink()  # one source's copy at a time
             shift = part.first_line - 1
             frame = _placed(conform(result.frame), source, shift, begin, part, options)
             if not part.references and frame.get_column("answer").is_not_null().any():

@@ -46,6 +46,11 @@ EXPECTED: dict[str, str | None] = {
     f"{LM_MID}/results_2024-06-01T10-00-00.000001.json": COMPANION,
     f"{LM_MID}/results_2024-06-02T11-30-00.000002.json": COMPANION,
     "lm_eval/mid2024_json/README.md": None,
+    # a generative task whose target indexes its doc_to_choice (super_glue t5-prompt), --limit 3
+    "lm_eval/t5_prompt/google__flan-t5-base/samples_super_glue-cb-t5-prompt_"
+    "2025-03-04T10-11-12.345678.jsonl": "lm_eval",
+    "lm_eval/t5_prompt/google__flan-t5-base/results_2025-03-04T10-11-12.345678.json": COMPANION,
+    "lm_eval/t5_prompt/README.md": None,
     # the task definitions the toy runs were made with (rescore's lm-eval scorer reads them)
     "lm_eval/tasks/toy_math_gen.yaml": None,
     "lm_eval/tasks/toy_math_maj.yaml": None,

@@ -1757,3 +1757,59 @@ def test_exact_reextract_keeps_a_choice_the_text_is_part_of(tmp_path: Path) -> N
     ]
     reread = rescore(result, RescoreOptions("exact", use_cache=False, reextract=True)).scores
     assert reread.select("new_accuracy", "score_message").rows() == [(1.0, None), (1.0, None)]
+
+
+def test_generative_target_indexing_doc_to_choice_is_that_choice() -> None:
+    """super_glue-cb-t5-prompt generates its label (doc_to_target: label, doc_to_choice
+    ['entailment', 'contradiction', 'neutral']): lm-eval scores the reply against
+    ``choices[label]`` but logs the label, the index. The reference was '0'/'1', so
+    `rescore --scorer exact` turned both right replies wrong; now it is the choice, with a note."""
+    from evaltui.data.rescore import RescoreOptions, rescore
+
+    folder = FIXTURES / "t5_prompt" / "google__flan-t5-base"
+    result = load([folder], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    rows = result.generations.select("prompt_id", "answer", "gen", "accuracy")
+    assert rows.rows() == [
+        ("super_glue-cb-t5-prompt:0", "entailment", "entailment", 1.0),
+        ("super_glue-cb-t5-prompt:1", "contradiction", "neutral", 0.0),
+        ("super_glue-cb-t5-prompt:2", "contradiction", "contradiction", 1.0),
+    ]
+    assert [n for n in result.notes if "doc_to_choice" in n] == [
+        "samples_super_glue-cb-t5-prompt_2025-03-04T10-11-12.345678.jsonl:"
+        " super_glue-cb-t5-prompt: the target of 3 docs is an index into the task's doc_to_choice"
+        " (lm-eval scores the reply against that choice): the reference shown is the choice"
+    ]
+    rescored = rescore(result, RescoreOptions("exact", use_cache=False)).scores
+    assert rescored["new_accuracy"].to_list() == [1.0, 0.0, 1.0]
+
+
+def test_generative_choices_from_a_doc_field_or_its_template_and_not_a_function() -> None:
+    """doc_to_choice as lm-eval reads it: a list, a dict's values, a doc field, a template naming
+    one (rendered and read back as the list); a function (its source) or a task scoring by its
+    own process_results gives none, as does a target that is no index of them."""
+    from evaltui.data.formats.lm_eval import _choice_target, _generative_choices
+
+    gen = {"output_type": "generate_until"}
+    doc = {"options": ["no", "yes"], "choices": {"text": ["a", "b", "c"]}, "label": 1}
+    assert _generative_choices({**gen, "doc_to_choice": ["x", "y"]}, doc) == ["x", "y"]
+    assert _generative_choices({**gen, "doc_to_choice": {"0": "x", "1": "y"}}, doc) == ["x", "y"]
+    assert _generative_choices({**gen, "doc_to_choice": "options"}, doc) == ["no", "yes"]
+    assert _generative_choices({**gen, "doc_to_choice": "{{ choices.text }}"}, doc) == [
+        "a",
+        "b",
+        "c",
+    ]
+    literal = {**gen, "doc_to_choice": "{{ ['no', 'yes'] }}"}
+    assert _generative_choices(literal, doc) == ["no", "yes"]
+    assert _generative_choices({**gen, "doc_to_choice": "{{ [label, 'x'] }}"}, doc) is None
+    assert _generative_choices({**gen, "doc_to_choice": "def f(doc):\n    ...\n"}, doc) is None
+    own = {**gen, "doc_to_choice": ["x", "y"], "process_results": "def p(doc, r):\n    ...\n"}
+    assert _generative_choices(own, doc) is None
+    mc = {"output_type": "multiple_choice", "doc_to_choice": ["x", "y"]}
+    assert _generative_choices(mc, doc) is None
+    assert _choice_target("1", ["x", "y"]) == "y"
+    assert _choice_target(0, ["x", "y"]) == "x"
+    assert _choice_target(2, ["x", "y"]) is None
+    assert _choice_target("y", ["x", "y"]) is None
+    assert _choice_target(True, ["x", "y"]) is None

@@ -577,3 +577,49 @@ def test_a_constant_lm_eval_target_reads_back_as_no_reference(tmp_path: Path) ->
         f"records.jsonl: samples_leaderboard_ifeval_{IFEVAL_DATE}.jsonl: no reference answer,"
         f" as its original load gave none (see records.jsonl{MANIFEST_SUFFIX})"
     ]
+
+
+def test_an_lm_eval_target_indexing_doc_to_choice_reads_back_as_that_choice(
+    tmp_path: Path,
+) -> None:
+    """super_glue-cb-t5-prompt's targets are indices into its doc_to_choice, which only the
+    results file beside the samples says: the records export read back alone showed '0'/'1'
+    where the load showed 'entailment'/'contradiction'. The manifest keeps the task's choices
+    (``companions``), written beside the records read back; a crafted entry's unsafe name is
+    made safe, and a name that is no JSON file's is not written."""
+    data = Path(__file__).parent.parent / "fixtures/formats/lm_eval/t5_prompt/google__flan-t5-base"
+    shutil.copytree(data, tmp_path / data.name)
+    before = load_one(tmp_path / data.name)
+    out = tmp_path / "records.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    again = load_one(out)
+    assert again.errors == []
+
+    def references(result: LoadResult) -> list[tuple[object, ...]]:
+        return sorted(result.generations.select("prompt_id", "answer").rows())
+
+    assert references(again) == references(before)
+    assert references(again) == [
+        ("super_glue-cb-t5-prompt:0", "entailment"),
+        ("super_glue-cb-t5-prompt:1", "contradiction"),
+        ("super_glue-cb-t5-prompt:2", "contradiction"),
+    ]
+    manifest = json.loads(out.with_name(out.name + MANIFEST_SUFFIX).read_text(encoding="utf-8"))
+    [source] = manifest["evaltui"]["sources"]
+    assert source["companions"] == {
+        "results_2025-03-04T10-11-12.345678.json": {
+            "configs": {
+                "super_glue-cb-t5-prompt": {
+                    "output_type": "generate_until",
+                    "doc_to_choice": ["entailment", "contradiction", "neutral"],
+                    "doc_to_target": "label",
+                }
+            }
+        }
+    }
+    from evaltui.data.readback import _companions
+
+    assert _companions({"../x/r.json": {}, "r.py": {}, "s.json": [1]}) == (
+        ("_x_r.json", {}),
+        ("s.json", [1]),
+    )

@@ -248,6 +248,13 @@ class Reader(ABC):
             return None
         return None if identity is None else str(identity.task)
 
+    def records_companions(self, path: Path) -> dict[str, Any]:
+        """What of the files beside ``path`` its rows need, for the export's manifest
+        (``companions``: a JSON file's name -> the part of its value kept), written again beside
+        the records read back (:mod:`evaltui.data.readback`) so they read as the source did. Empty
+        (the default): its records alone give its rows."""
+        return {}
+
     def records_name(self, name: str, task: str | None) -> str:
         """The file name under which exported records of a source file named ``name`` (whose
         :meth:`run_identity` gave ``task``) read back as that file's, source by source

@@ -21,8 +21,10 @@ evaluation, winogrande's, the choices are the contexts before one continuation, 
 the gold choice is told by ``acc``; choices scored with no context, blimp's, are the prompt;
 true choices a doc labels, truthfulqa_mc2's, are the reference's aliases; a perplexity task's
 ``loglikelihood_rolling`` docs have no reference, their log-likelihood as the generation),
-chat-templated prompts (a list holding a JSON string of messages, or the text a model's chat
-template rendered: one user turn shown as its text, more turns with their roles), predict-only
+a generative task that sets ``doc_to_choice`` (super_glue's t5-prompt: ``doc_to_target: label``)
+has the choice its target indexes as the reference, as lm-eval scores it (the results file's
+config says the choices), chat-templated prompts (a list holding a JSON string of messages, or
+the text a model's chat template rendered: one user turn shown as its text, more turns with their roles), predict-only
 runs (no metric: unscored), pre-0.4.7 files without ``filter``/``metrics`` (a doc's n-th line is the
 n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON array
 (``<model_args>_<task>.jsonl``, beside the ``--output_path`` results file of any name: the one
@@ -36,6 +38,7 @@ apart and can be compared (see evaltui.data.runs).
 
 from __future__ import annotations
 
+import ast
 import functools
 import glob
 import json
@@ -291,6 +294,68 @@ def _constant_target(config: Any, docs: list[Any]) -> int | str | None:
         and not any(target in doc for doc in docs)
     ):
         return target
+    return None
+
+
+#: A ``doc_to_choice`` template of one expression (``{{choices.text}}``, ``{{['no', 'yes']}}``):
+#: Jinja renders a list as its Python literal, which lm-eval reads back (``ast.literal_eval``).
+_TEMPLATE = re.compile(r"\{\{\s*(.+?)\s*\}\}", re.DOTALL)
+_FIELD_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+def _indexes_choices(config: Any) -> bool:
+    """Whether a task's config is of a generative task whose target indexes its doc_to_choice
+    (:func:`_generative_choices`): one that sets doc_to_choice and is scored by
+    ConfigurableTask.process_results (a task's own process_results need not index them)."""
+    return (
+        isinstance(config, dict)
+        and config.get("output_type") == "generate_until"
+        and config.get("doc_to_choice") is not None
+        and not config.get("process_results")
+    )
+
+
+def _generative_choices(config: Any, doc: Any) -> list[str] | None:
+    """The choices a generative task's target indexes, as lm-eval's ``doc_to_choice`` gives them
+    for ``doc``: a ``generate_until`` task that sets doc_to_choice "assumes that doc_to_target
+    returns a number" and scores the reply against ``choices[gold]`` (ConfigurableTask.
+    process_results; super_glue's t5-prompt tasks: ``doc_to_target: label`` among
+    ``['entailment', 'contradiction', 'neutral']``), while the record's ``target`` is that
+    number. A list (or a dict's values), a doc field holding one, or a template naming one; None
+    for any other task, or a doc_to_choice that is a function or another template."""
+    if not _indexes_choices(config):
+        return None
+    spec = config["doc_to_choice"]
+    if isinstance(spec, dict):
+        spec = list(spec.values())
+    elif isinstance(spec, str) and isinstance(doc, dict):
+        template = _TEMPLATE.fullmatch(spec.strip())
+        expression = template.group(1) if template else None
+        if spec in doc:
+            spec = doc[spec]
+        elif expression is not None and _FIELD_PATH.fullmatch(expression):
+            spec = doc
+            for name in expression.split("."):
+                spec = spec.get(name) if isinstance(spec, dict) else None
+        elif expression is not None and expression.startswith("["):
+            try:
+                spec = ast.literal_eval(expression)  # a list of constants, no doc field
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                spec = None
+    if not isinstance(spec, list) or not spec:
+        return None
+    return [_text(choice) for choice in spec]
+
+
+def _choice_target(target: Any, choices: list[str] | None) -> str | None:
+    """The choice a generative record's ``target`` (an index, or its ``str()`` since 0.4.3)
+    names among ``choices`` (:func:`_generative_choices`); None when it names none."""
+    if choices is None or isinstance(target, bool):
+        return None
+    if isinstance(target, str) and re.fullmatch(r"[0-9]{1,9}", target.strip()):
+        target = int(target)
+    if isinstance(target, int) and 0 <= target < len(choices):
+        return choices[target]
     return None
 
 
@@ -967,6 +1032,7 @@ class LmEvalReader(Reader):
                 )
         directions = _directions(results, task)
         constant = _constant_target(config, [r.get("doc") for _l, _o, r in records])
+        indexes = _indexes_choices(config)  # generated replies' targets index doc_to_choice
         unnamed = self._unnamed_filters(records, filter_names)
         rows = Rows()
         doc_level: dict[str, str] = {}  # "filter: metric" -> how per-generation scores were found
@@ -985,6 +1051,7 @@ class LmEvalReader(Reader):
         mass = 0  # ... of those docs whose score is a fraction (probability mass), no verdict
         no_gold = 0  # ... of them whose gold choice cannot be
         blank: dict[str, int] = {}  # blank targets (repr) -> generated docs with it, no reference
+        indexed = 0  # generated docs whose target is an index into the task's doc_to_choice
         for line, offset, record in records:
             with rows.entry(errors, source, line):
                 filter_name = record.get("filter")
@@ -1002,9 +1069,20 @@ class LmEvalReader(Reader):
                 )
                 if is_blank and constant is None:
                     blank[repr(target)] = blank.get(repr(target), 0) + 1
+                chosen = (
+                    _choice_target(target, _generative_choices(config, record.get("doc")))
+                    if indexes and not _is_loglikelihood(record) and not _is_rolling(record)
+                    else None
+                )
+                indexed += chosen is not None
                 try:
                     found = self._rows(
-                        record, task, directions, options.metric, constant is not None or is_blank
+                        record,
+                        task,
+                        directions,
+                        options.metric,
+                        constant is not None or is_blank,
+                        chosen,
                     )
                 except RECORD_ERRORS as exc:
                     errors.append(LoadError(source, line, f"unreadable lm-eval record: {exc}"))
@@ -1052,6 +1130,12 @@ class LmEvalReader(Reader):
                             values["scored_text"] = values["gen"]
                         no_match += 1
                     rows.add(run=run, source=source, line=line, offset=offset, **values)
+        if indexed:
+            notes.append(
+                f"{source}: {task}: the target of {plural(indexed, 'doc')} is an index into the"
+                " task's doc_to_choice (lm-eval scores the reply against that choice): the reference"
+                " shown is the choice"
+            )
         if constant is not None and records:
             notes.append(
                 f"{source}: {task}: every doc's target is the task's constant doc_to_target"
@@ -1207,9 +1291,11 @@ class LmEvalReader(Reader):
         directions: dict[str, bool],
         wanted: str | None,
         no_reference: bool = False,
+        chosen: str | None = None,
     ) -> tuple[list[dict[str, Any]], str | None, str | None]:
         """The record's generation rows, and (when its metric is doc-level) how that was handled.
-        ``no_reference``: the target is a placeholder (:func:`_constant_target`)."""
+        ``no_reference``: the target is a placeholder (:func:`_constant_target`); ``chosen``: the
+        choice the target indexes (:func:`_choice_target`), the reference."""
         metric, value = _metric(record, wanted)
         generated = _generations(record, metric, value)
         if not generated:
@@ -1227,6 +1313,8 @@ class LmEvalReader(Reader):
             # A perplexity task's target is the text scored, the prompt itself; a constant
             # doc_to_target is a placeholder: no reference.
             answer, aliases = None, None
+        elif chosen is not None:
+            answer, aliases = chosen, None
         partial = (
             _partial_choices(requests)
             if _is_loglikelihood(record) and _multiple_choice(record)
@@ -1325,6 +1413,21 @@ class LmEvalReader(Reader):
             for j, (text, extracted, _own) in enumerate(generated)
         ]
         return rows, how, metric
+
+    def records_companions(self, path: Path) -> dict[str, Any]:
+        """The task's doc_to_choice, in a results file of the run's date beside the records
+        read back, when its generated replies' targets index it (:func:`_generative_choices`):
+        the records alone give the index."""
+        results = _results_for(path)
+        task = _task_name(path, results)
+        configs = (results or {}).get("configs")
+        config = configs.get(task) if isinstance(configs, dict) else None
+        if not isinstance(config, dict) or not _indexes_choices(config):
+            return {}
+        match = SAMPLES_NAME.match(path.name)
+        name = f"results_{match['date']}.json" if match else "results.json"
+        kept = ("output_type", "doc_to_choice", "doc_to_target")
+        return {name: {"configs": {task: {k: config[k] for k in kept if k in config}}}}
 
     def records_form(self, path: Path) -> str | None:
         with path.open("rb") as handle:  # a ≤0.4.2 JSON array, not JSON lines
