@@ -674,3 +674,49 @@ def test_null_and_empty_scores_are_told_with_their_lines(tmp_path: Path) -> None
         "graded.jsonl: a null or empty score on 2 lines (1, 4), as a grader that gave none (or a"
         " reward function that does not apply) writes: shown unscored"
     ) in result.notes
+
+
+def test_group_statistics_named_for_the_reward_are_no_score(tmp_path: Path) -> None:
+    """A GRPO script's completions table with its group's ``reward_mean`` and ``reward_std`` on
+    each sample (and TRL's per-step ``rewards/<function>/mean`` names) was scored by
+    ``reward_std``, called "accuracy (0–1)": any reward-named number was a reward function's
+    column. A statistic over a group is no sample's score: the reward functions' columns score,
+    the statistics are told and stay in the records."""
+    path = tmp_path / "grpo" / "completions.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {
+            "step": 10,
+            "prompt": prompt,
+            "completion": completion,
+            "accuracy_reward": accuracy,
+            "reward_mean": 0.5,
+            "reward_std": 0.7071,
+            "rewards/accuracy_reward/mean": 0.5,
+            "frac_reward_zero_std": 0.0,
+            "advantage": accuracy - 0.5,
+        }
+        for prompt in ("What is 2+2?", "What is 3+3?")
+        for completion, accuracy in (("4", 1.0), ("5", 0.0))
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["accuracy"].to_list() == [1.0, 0.0, 1.0, 0.0]
+    assert set(result.frame["metric"].to_list()) == {"accuracy_reward"}
+    assert result.notes[0] == (
+        "completions.jsonl: 'reward_mean', 'reward_std', 'rewards/accuracy_reward/mean',"
+        " 'frac_reward_zero_std' are statistics over a group of samples (the same number on each"
+        " of the group's samples), not a sample's score: not read as one (the exported records"
+        " keep them; --score-field reward_mean reads it as the score)"
+    )
+    assert result.notes[1] == "completions.jsonl: scored by the reward function 'accuracy_reward'"
+    # only statistics: unscored, not scored by the first of them
+    for row in rows:
+        del row["accuracy_reward"]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    alone = PlainReader().read(path, path.name, ReadOptions())
+    assert alone.frame["accuracy"].to_list() == [None] * 4
+    assert any("none of its 4 records has a score" in note for note in alone.notes)
+    asked = PlainReader().read(path, path.name, ReadOptions(score_field="reward_std"))
+    assert asked.frame["accuracy"].to_list() == [0.7071] * 4

@@ -144,6 +144,17 @@ REWARD_FIELDS = frozenset({"reward", "rewards"})
 #: (None, not applicable, written as NaN or null); the reward trained on is their weighted sum,
 #: whose weights the table does not hold (older TRL wrote that sum as ``reward``).
 _REWARD_FUNCTION = re.compile(r"(?:.*[_/\- ])?rewards?(?:[_/\- ].*)?", re.IGNORECASE)
+#: A reward-named field that is a statistic over a group of samples, not one sample's reward: its
+#: first or last word says so. TRL logs ``reward_std``, ``frac_reward_zero_std`` and
+#: ``rewards/<function>/mean`` (``/std``) per step; GRPO scripts copy their group's
+#: ``reward_mean``/``reward_std`` (or a ``normalized_reward``, an advantage) onto each sample of
+#: the group. Every sample of a group holds the same number, which is no score of that sample.
+_GROUP_STATISTIC = re.compile(
+    r"(?:mean|avg|average|std|stdev|stddev|var|variance|min|max|median|frac|fraction|normalized"
+    r"|norm|zscore|baseline|advantages?)",
+    re.IGNORECASE,
+)
+_NAME_WORDS = re.compile(r"[_/\- ]+")
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
 #: Every name a record's own fields go by (a list under one is a record's, not a document's).
 RECORD_FIELDS = frozenset(PROMPT_FIELDS + GEN_FIELDS + ANSWER_FIELDS + SCORE_FIELDS)
@@ -456,6 +467,27 @@ def reward_columns(record: dict[str, Any]) -> list[str]:
         if key not in REWARD_FIELDS
         and (value is None or isinstance(value, int | float))
         and _REWARD_FUNCTION.fullmatch(key)
+        and not group_statistic(key)
+    ]
+
+
+def group_statistic(name: str) -> bool:
+    """Whether a reward-named field is a statistic over a group of samples
+    (:data:`_GROUP_STATISTIC`: ``reward_std``, ``rewards/accuracy_reward/mean``), no sample's own
+    reward."""
+    words = [w for w in _NAME_WORDS.split(name) if w]
+    return bool(words) and any(_GROUP_STATISTIC.fullmatch(w) for w in (words[0], words[-1]))
+
+
+def reward_statistics(record: dict[str, Any]) -> list[str]:
+    """The record's reward-named numeric fields that are group statistics
+    (:func:`group_statistic`), in its order: never read as a score unasked."""
+    return [
+        key
+        for key, value in record.items()
+        if (value is None or isinstance(value, int | float))
+        and _REWARD_FUNCTION.fullmatch(key)
+        and group_statistic(key)
     ]
 
 
@@ -852,6 +884,17 @@ class PlainReader(Reader):
                 continue
             if not score_choice_told:
                 score_choice_told = True
+                statistics = reward_statistics(record)
+                if statistics:
+                    many = len(statistics) > 1
+                    notes.append(
+                        f"{source}: {_quoted(statistics)}"
+                        f" {'are statistics' if many else 'is a statistic'} over a group of"
+                        " samples (the same number on each of the group's samples), not a"
+                        " sample's score: not read as one (the exported records keep"
+                        f" {'them' if many else 'it'}; --score-field {statistics[0]} reads it as"
+                        " the score)"
+                    )
                 candidates = [name for name in SCORE_FIELDS if _has(record, name)]
                 if len(candidates) > 1:
                     others = ", ".join(repr(name) for name in candidates[1:])
