@@ -720,3 +720,29 @@ def test_group_statistics_named_for_the_reward_are_no_score(tmp_path: Path) -> N
     assert any("none of its 4 records has a score" in note for note in alone.notes)
     asked = PlainReader().read(path, path.name, ReadOptions(score_field="reward_std"))
     assert asked.frame["accuracy"].to_list() == [0.7071] * 4
+
+
+def test_files_of_an_epoch_or_an_iteration_are_checkpoints_not_passes(tmp_path: Path) -> None:
+    """``epoch_1.jsonl`` … ``epoch_3.jsonl`` (a script evaluating each epoch's weights, as
+    torchtune saves ``epoch_<n>``) and Megatron's ``iter_0001000`` were read as sampling passes
+    of one run: every prompt "sampled 3 times", epoch 1's failures averaged with epoch 3's
+    successes. Each is another model's weights: a run of its own, named by the file."""
+    folder = tmp_path / "Qwen__Qwen2.5-7B-Instruct"
+    folder.mkdir()
+    for epoch, score in ((1, 0.0), (2, 0.0), (3, 1.0)):
+        rows = [{"prompt": f"Q{i}", "gen": "x", "answer": "x", "accuracy": score} for i in range(3)]
+        (folder / f"epoch_{epoch}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = load([folder], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert result.errors == []
+    stats = result.stats.sort("run", "prompt")
+    assert stats["count"].to_list() == [1] * 9
+    by_run = stats.group_by("run").agg(pl.col("average_accuracy").mean()).sort("run")
+    assert by_run.rows() == [("epoch_1", 0.0), ("epoch_2", 0.0), ("epoch_3", 1.0)]
+    iterations = tmp_path / "megatron"
+    iterations.mkdir()
+    for step in (1000, 2000):
+        (iterations / f"iter_{step:07d}.jsonl").write_text(
+            json.dumps({"prompt": "Q", "gen": "x", "answer": "x", "accuracy": 1}) + "\n"
+        )
+    loaded = load([iterations], LoadOptions(cache_dir=tmp_path / "cache2"))
+    assert sorted(loaded.stats["run"].to_list()) == ["iter_0001000", "iter_0002000"]

@@ -398,7 +398,7 @@ FIRST_RECORD_NOTES = ("scored by", "generations read from", "references read fro
 #: ``rank_0``, ``part-00001-of-00004``, ``qwen_seed1``).
 _PASS_WORDS = (
     "part|shard|rank|split|chunk|seed|pass|run|rep|repeat|trial|sample|samples|round|attempt"
-    "|proc|process|worker|gpu|node|device|batch|iter"
+    "|proc|process|worker|gpu|node|device|batch"
 )
 _PASS_NUMBER = re.compile(
     rf"""(?:^|(?<=[-_. ]))(?:
@@ -428,7 +428,10 @@ def run_name(file_name: str) -> str:
     runs, maj@n, pass@k and the length plots of one model would be cut in two.
 
     A checkpoint's number is no pass: ``step_100`` and ``step_200`` (``global_step_100``,
-    ``ckpt_300``) are two checkpoints' runs, kept apart by their whole names."""
+    ``ckpt_300``) are two checkpoints' runs, kept apart by their whole names; so are
+    ``epoch_1`` … ``epoch_3`` (torchtune saves ``epoch_<n>``, a script evaluates each epoch's
+    weights) and ``iter_0001000`` (Megatron's, slime's and NeMo's saves): each another model's
+    weights, whose samples pooled as passes made maj@n and pass@k of three models."""
     stem = file_name.rsplit(".", 1)[0]
     if _CHECKPOINT_FILE.fullmatch(stem):
         return stem  # a checkpoint's step (step_100, step_200): two checkpoints, never one run
@@ -687,16 +690,18 @@ def _dict_score(field: str, value: dict[Any, Any], wanted: str | None) -> tuple[
 #: version (``v2``), an epoch (``epoch_3``), a model (``qwen3``).
 _STEP_WORDS = r"global[_\- ]?step|step|ckpt|checkpoint"
 _STEP_NUMBER = r"[_\-= ]?(\d+)"
-#: A checkpoint's name ending in its step (Megatron's ``iter_0001000`` too, as a record's step:
-#: in a file's name ``iter`` is a sampling pass's, see :data:`_PASS_WORDS`); the step is the
+#: A checkpoint's name ending in its step (Megatron's ``iter_0001000`` too); the step is the
 #: number that ends it.
 _CHECKPOINT_NAME = re.compile(
     rf"({_STEP_WORDS}|iter|iteration){_STEP_NUMBER}", re.ASCII | re.IGNORECASE
 )
-#: A file's name ending in a checkpoint's (``model_global_step_100``, ``step_200``): its number is
-#: the checkpoint's, not a pass's (:func:`run_name`).
+#: A file's name ending in a checkpoint's (``model_global_step_100``, ``step_200``, an epoch's
+#: ``epoch_3``, an iteration's ``iter_0001000``): its number is the checkpoint's, not a pass's
+#: (:func:`run_name`). An epoch names weights in a file's name, though it is no step number in a
+#: record's (``"step": "epoch_3"``: :func:`step_parts`).
 _CHECKPOINT_FILE = re.compile(
-    rf"(?:^|.*[-_. ])(?:{_STEP_WORDS}){_STEP_NUMBER}", re.ASCII | re.IGNORECASE
+    rf"(?:^|.*[-_. ])(?:{_STEP_WORDS}|epoch|iter|iteration){_STEP_NUMBER}",
+    re.ASCII | re.IGNORECASE,
 )
 
 
