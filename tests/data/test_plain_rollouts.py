@@ -10,12 +10,14 @@ per validation/rollout step into one folder, each line
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import polars as pl
 
 from evaltui.data.formats import ReadOptions, detect
 from evaltui.data.formats.plain import PlainReader
+from evaltui.data.formats.plain_parquet import PlainParquetReader
 from evaltui.data.loader import LoadOptions, load
 
 
@@ -746,3 +748,73 @@ def test_files_of_an_epoch_or_an_iteration_are_checkpoints_not_passes(tmp_path: 
         )
     loaded = load([iterations], LoadOptions(cache_dir=tmp_path / "cache2"))
     assert sorted(loaded.stats["run"].to_list()) == ["iter_0001000", "iter_0002000"]
+
+
+def write_trl_parquet(output_dir: Path, step: int) -> Path:
+    """TRL's ``GRPOTrainer.log`` (``log_completions=True``, late 2025 on): the step's completions
+    table written with pandas to ``<output_dir>/completions/completions_{step:05d}.parquet`` --
+    ``step`` (int), ``prompt``, ``completion``, one column per reward function (NaN where the
+    function returned None), ``advantage``."""
+    folder = output_dir / "completions"
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = [
+        {
+            "step": step,
+            "prompt": f"<|im_start|>user\nWhat is {n}+{n}?<|im_end|>\n<|im_start|>assistant\n",
+            "completion": completion,
+            "accuracy_reward": accuracy if step > 10 else 0.0,
+            "format_reward": form,
+            "advantage": 0.5 if accuracy else -0.5,
+        }
+        for n in (2, 3)
+        for completion, accuracy, form in (("<think>…</think>4", 1.0, 1.0), ("5", 0.0, math.nan))
+    ]
+    path = folder / f"completions_{step:05d}.parquet"
+    pl.DataFrame(rows).write_parquet(path)
+    return path
+
+
+def test_trl_completions_parquet_is_read_as_its_table(tmp_path: Path) -> None:
+    """Newer TRL writes its completions tables as ``completions/completions_00010.parquet``: no
+    reader recognised them ("no readable samples file"). Each row is read as the plain reader
+    reads a line (a reward function's column scores, ``step`` makes the run), the run named by
+    the output folder, not ``completions``; a NaN reward (a function that does not apply) is
+    told as TRL's, unscored."""
+    output_dir = tmp_path / "Qwen2-0.5B-GRPO"
+    first = write_trl_parquet(output_dir, 10)
+    write_trl_parquet(output_dir, 20)
+    assert detect(first).reader is not None
+    assert detect(first).reader.name == "plain_parquet"
+    result = load([tmp_path], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert result.errors == []
+    stats = result.stats.sort("run", "prompt")
+    assert stats["run"].unique(maintain_order=True).to_list() == [
+        "Qwen2-0.5B-GRPO · step 10",
+        "Qwen2-0.5B-GRPO · step 20",
+    ]
+    assert stats["count"].to_list() == [2] * 4
+    assert stats["average_accuracy"].to_list() == [0.0, 0.0, 0.5, 0.5]
+    picked = PlainParquetReader().read(first, first.name, ReadOptions(metric="format_reward"))
+    assert picked.errors == []
+    assert picked.frame["accuracy"].to_list() == [1.0, None, 1.0, None]
+    assert (
+        "completions_00010.parquet: a NaN or infinite score on 2 lines (2, 4), as TRL writes a"
+        " reward function's None (the function does not apply to the sample): shown unscored"
+    ) in picked.notes
+    # --format plain on the table reads its rows, not its bytes as JSON lines
+    forced = detect(first, forced="plain")
+    assert forced.reader is not None and forced.reader.name == "plain_parquet"
+
+
+def test_a_parquet_table_of_other_columns_is_not_claimed(tmp_path: Path) -> None:
+    """A table with no prompt column (a metrics dump) is no plain table: left to the other
+    readers (none claims it), and read by naming its fields."""
+    path = tmp_path / "own.parquet"
+    pl.DataFrame({"q": ["a", "b"], "out": ["x", "y"], "ok": [True, False]}).write_parquet(path)
+    assert PlainParquetReader().sniff(path, path.read_bytes()[:64]) == 0
+    assert detect(path).reader is None
+    options = ReadOptions(prompt_field="q", gen_field="out", score_field="ok")
+    named_fields = detect(path, options=options)
+    assert named_fields.reader is not None
+    result = named_fields.reader.read(path, path.name, options)
+    assert result.frame["accuracy"].to_list() == [1.0, 0.0]

@@ -37,6 +37,7 @@ from evaltui.data.formats.plain import (
     iter_lines,
 )
 from evaltui.data.formats.plain_document import PlainDocumentReader, head_records
+from evaltui.data.formats.plain_parquet import PlainParquetReader
 from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.formats.skythought import SkyThoughtReader
 from evaltui.data.marks import is_manifest, written_by_evaltui
@@ -68,6 +69,7 @@ READERS: list[Reader] = [
     FastChatJudgeReader(),
     PlainReader(),
     PlainDocumentReader(),
+    PlainParquetReader(),
 ]
 
 
@@ -290,6 +292,8 @@ def detect(
     suffix = "".join(path.suffixes[-1:]).lower()
     if reader is not None and reader.name == "plain" and _objects(head) is not None:
         reader = get_reader("plain_document")  # --format plain on one JSON document of records
+    if reader is not None and reader.name == "plain" and head.startswith(b"PAR1"):
+        reader = get_reader("plain_parquet")  # --format plain on a table of records
     if reader is not None:
         if _sniff(reader, path, head) > 0 or _companion(path, head) is None:
             return Detection(reader)
@@ -317,6 +321,8 @@ def detect(
             if best is not None and not isinstance(best, PlainDocumentReader):
                 return Detection(best)
     plain = get_reader("plain")
+    if options is not None and options.fields_given() and head.startswith(b"PAR1"):
+        return Detection(get_reader("plain_parquet"))  # the fields of a table's rows
     if options is not None and options.fields_given() and suffix in plain.extensions:
         # the field flags name the fields of records in JSON lines, or in one JSON document
         return Detection(plain if _objects(head) is None else get_reader("plain_document"))

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from evaltui.data.formats.base import (
     CALL_FIELDS,
@@ -765,7 +765,9 @@ class PlainReader(Reader):
     description = (
         "JSONL with prompt/gen/answer/accuracy (or question/output/gold/score, ...) per line"
     )
-    extensions = (".jsonl", ".json")
+    extensions: ClassVar[tuple[str, ...]] = (".jsonl", ".json")
+    #: Who writes a NaN or infinite score in this form, for the note that tells them.
+    non_finite_why: ClassVar[str] = "as a script's json.dumps writes float('nan') or float('inf')"
     appendable = True
 
     def sniff(self, path: Path, head: bytes) -> int:
@@ -797,8 +799,12 @@ class PlainReader(Reader):
         if options.label:
             return None
         folder = found_in(path)
-        label = folder_label(found_in(named(path, options)))
+        label = self.folder_run(path, options)
         return RunIdentity(label, str(folder), path.name, name=run_name(path.name))
+
+    def folder_run(self, path: Path, options: ReadOptions) -> str:
+        """The run label a file's folder gives it (without ``--label``): the folder's name."""
+        return folder_label(found_in(named(path, options)))
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         errors: list[LoadError] = []
@@ -811,19 +817,20 @@ class PlainReader(Reader):
         path: Path,
         source: str,
         options: ReadOptions,
-        parsed: Iterator[tuple[int, int, Any]],
+        parsed: Iterator[tuple[int, int | None, Any]],
         errors: list[LoadError],
         notes: list[str],
     ) -> ReadResult:
-        """The rows of ``parsed``'s ``(line, offset, record)`` (JSON lines, or the records of
-        one JSON document); ``errors`` and ``notes`` are the parse's and gain the records'."""
-        run = options.label or folder_label(found_in(named(path, options)))
+        """The rows of ``parsed``'s ``(line, offset, record)`` (JSON lines, the records of one
+        JSON document, or a table's rows, which have no byte offset); ``errors`` and ``notes``
+        are the parse's and gain the records'."""
+        run = options.label or self.folder_run(path, options)
         rows = Rows()
 
         def add(
             step: int | None,
             line_no: int,
-            offset: int,
+            offset: int | None,
             prompt: str,
             answer: str | None,
             gen: str,
@@ -982,7 +989,7 @@ class PlainReader(Reader):
             first = first_few(non_finite)
             notes.append(
                 f"{source}: a NaN or infinite score on {plural(len(non_finite), 'line')}"
-                f" ({first}), as a script's json.dumps writes float('nan') or float('inf'):"
+                f" ({first}), {self.non_finite_why}:"
                 " shown unscored"
             )
         if no_score:
@@ -1032,7 +1039,7 @@ class PlainReader(Reader):
         record: dict[str, Any],
         step: int | None,
         line_no: int,
-        offset: int,
+        offset: int | None,
         options: ReadOptions,
         add: Any,
         non_finite: list[int],
