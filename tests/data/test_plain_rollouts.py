@@ -818,3 +818,33 @@ def test_a_parquet_table_of_other_columns_is_not_claimed(tmp_path: Path) -> None
     assert named_fields.reader is not None
     result = named_fields.reader.read(path, path.name, options)
     assert result.frame["accuracy"].to_list() == [1.0, 0.0]
+
+
+def test_a_reward_of_only_minus_one_and_one_says_how_to_make_it_pass_fail(
+    tmp_path: Path,
+) -> None:
+    """verl's DAPO reward without its ``acc`` (1 correct, -1 wrong) is a continuous score
+    -1–1 with no 'correct' (no pass@k), said with nothing about why or how: a note now says
+    it looks like a pass/fail reward and that ``--correct-threshold 0`` makes 1 correct. A
+    continuous reward that also holds other values gets no such note."""
+    folder = tmp_path / "dapo"
+    folder.mkdir()
+    rows = [
+        {"prompt": f"Q{i}", "output": "x", "score": score}
+        for i in range(3)
+        for score in (1.0, -1.0)
+    ]
+    (folder / "out.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = load([folder], LoadOptions(cache_dir=tmp_path / "cache"))
+    hint = (
+        "out.jsonl: every score is -1 or 1, as a pass/fail reward writes (verl's DAPO: 1"
+        " correct, -1 wrong): read as a continuous score, its mean in its own units;"
+        " --correct-threshold 0 makes 1 correct (pass@k, maj@k, solved)"
+    )
+    assert hint in result.notes
+    passed = load([folder], LoadOptions(cache_dir=tmp_path / "cache", correct_threshold=0.0))
+    assert passed.stats["n_correct"].to_list() == [1, 1, 1]
+    rows[0]["score"] = 0.5
+    (folder / "out.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    other = load([folder], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert not any("every score is -1 or 1" in note for note in other.notes)

@@ -826,6 +826,10 @@ class PlainReader(Reader):
         are the parse's and gain the records'."""
         run = options.label or self.folder_run(path, options)
         rows = Rows()
+        # The distinct scores while they are only -1 and 1 (a pass/fail reward: verl's DAPO
+        # writes 1 correct, -1 wrong), None once another is seen: such a file is told how to
+        # make 1 correct (a continuous score has no 'correct' unless a threshold is given).
+        signs: set[float] | None = set()
 
         def add(
             step: int | None,
@@ -842,6 +846,9 @@ class PlainReader(Reader):
             aliases: list[str] | None = None,
             higher: bool | None = None,
         ) -> None:
+            nonlocal signs
+            if signs is not None and score is not None:
+                signs = signs | {score} if score in (-1.0, 1.0) else None
             rows.add(
                 # A step stays apart under --label too: the label names the experiment, the
                 # step its checkpoint (pooling them averaged step 0's samples with step 500's).
@@ -991,6 +998,12 @@ class PlainReader(Reader):
                 f"{source}: a NaN or infinite score on {plural(len(non_finite), 'line')}"
                 f" ({first}), {self.non_finite_why}:"
                 " shown unscored"
+            )
+        if signs == {-1.0, 1.0}:
+            notes.append(
+                f"{source}: every score is -1 or 1, as a pass/fail reward writes (verl's DAPO:"
+                " 1 correct, -1 wrong): read as a continuous score, its mean in its own units;"
+                " --correct-threshold 0 makes 1 correct (pass@k, maj@k, solved)"
             )
         if no_score:
             notes.append(
