@@ -848,3 +848,30 @@ def test_a_reward_of_only_minus_one_and_one_says_how_to_make_it_pass_fail(
     (folder / "out.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     other = load([folder], LoadOptions(cache_dir=tmp_path / "cache"))
     assert not any("every score is -1 or 1" in note for note in other.notes)
+
+
+def test_trl_parquet_records_export_reads_back_as_its_runs(tmp_path: Path) -> None:
+    """A records export of TRL's parquet tables writes each row as a JSON line (every column
+    kept, a NaN reward too), which reads back as the same runs and scores."""
+    from evaltui.data.export import export_view
+
+    output_dir = tmp_path / "data" / "Qwen2-0.5B-GRPO"
+    write_trl_parquet(output_dir, 10)
+    write_trl_parquet(output_dir, 20)
+    before = load([tmp_path / "data"], LoadOptions(cache_dir=tmp_path / "cache"))
+    out = tmp_path / "out" / "records.jsonl"
+    summary = export_view("records", before.stats, before.generations, before.files, out)
+    assert "which evaltui reads back as plain JSON lines" in str(summary)
+    first = json.loads(out.read_text("utf-8").splitlines()[0])
+    assert list(first) == [
+        "step",
+        "prompt",
+        "completion",
+        "accuracy_reward",
+        "format_reward",
+        "advantage",
+    ]
+    again = load([out], LoadOptions(cache_dir=tmp_path / "cache2"))
+    assert again.errors == []
+    columns = ["run", "prompt", "count", "average_accuracy"]
+    assert sorted(again.stats.select(columns).rows()) == sorted(before.stats.select(columns).rows())
