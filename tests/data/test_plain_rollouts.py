@@ -798,8 +798,9 @@ def test_trl_completions_parquet_is_read_as_its_table(tmp_path: Path) -> None:
     assert picked.errors == []
     assert picked.frame["accuracy"].to_list() == [1.0, None, 1.0, None]
     assert (
-        "completions_00010.parquet: a NaN or infinite score on 2 lines (2, 4), as TRL writes a"
-        " reward function's None (the function does not apply to the sample): shown unscored"
+        "completions_00010.parquet: a NaN or infinite score on 2 rows counted from 0 (1, 3), as"
+        " TRL writes a reward function's None (the function does not apply to the sample):"
+        " shown unscored"
     ) in picked.notes
     # --format plain on the table reads its rows, not its bytes as JSON lines
     forced = detect(first, forced="plain")

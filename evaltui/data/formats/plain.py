@@ -802,6 +802,14 @@ class PlainReader(Reader):
         label = self.folder_run(path, options)
         return RunIdentity(label, str(folder), path.name, name=run_name(path.name))
 
+    def places(self, count: int) -> str:
+        """``count`` records' places, as the file's notes count them: ``2 lines``."""
+        return plural(count, "line")
+
+    def numbers(self, lines: list[int]) -> str:
+        """The first few of records' 1-based line numbers, as the file's notes name them."""
+        return first_few(lines)
+
     def folder_run(self, path: Path, options: ReadOptions) -> str:
         """The run label a file's folder gives it (without ``--label``): the folder's name."""
         return folder_label(found_in(named(path, options)))
@@ -973,8 +981,8 @@ class PlainReader(Reader):
                         notes.append(f"{source}: {how}")
         if len(unread_steps) > 1:
             notes.append(
-                f"{source}: a 'step' that is no number on {plural(unread_count, 'line')}"
-                f" ({first_few(unread_lines)}; {_quoted(unread_steps[:4])}"
+                f"{source}: a 'step' that is no number on {self.places(unread_count)}"
+                f" ({self.numbers(unread_lines)}; {_quoted(unread_steps[:4])}"
                 f"{', …' if len(unread_steps) > 4 else ''}): read as no step,"
                 " their records one run (a number, or a checkpoint name ending in one such as"
                 " global_step_100, is a step of its own)"
@@ -988,16 +996,14 @@ class PlainReader(Reader):
                 break
         if nulls:
             notes.append(
-                f"{source}: a null in the list of generations on {plural(len(nulls), 'line')}"
-                f" ({first_few(nulls)}; no text, as a failed request leaves): each read as empty"
+                f"{source}: a null in the list of generations on {self.places(len(nulls))}"
+                f" ({self.numbers(nulls)}; no text, as a failed request leaves): each read as empty"
                 " text, the score as written"
             )
         if non_finite:
-            first = first_few(non_finite)
             notes.append(
-                f"{source}: a NaN or infinite score on {plural(len(non_finite), 'line')}"
-                f" ({first}), {self.non_finite_why}:"
-                " shown unscored"
+                f"{source}: a NaN or infinite score on {self.places(len(non_finite))}"
+                f" ({self.numbers(non_finite)}), {self.non_finite_why}: shown unscored"
             )
         if signs == {-1.0, 1.0}:
             notes.append(
@@ -1007,8 +1013,8 @@ class PlainReader(Reader):
             )
         if no_score:
             notes.append(
-                f"{source}: a null or empty score on {plural(len(no_score), 'line')}"
-                f" ({first_few(no_score)}), as a grader that gave none (or a reward function that"
+                f"{source}: a null or empty score on {self.places(len(no_score))}"
+                f" ({self.numbers(no_score)}), as a grader that gave none (or a reward function that"
                 " does not apply) writes: shown unscored"
             )
         fields = ", ".join(first_keys[:12]) + (", …" if len(first_keys) > 12 else "")

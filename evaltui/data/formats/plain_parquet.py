@@ -38,6 +38,7 @@ from evaltui.data.formats.plain import (
     record_score,
 )
 from evaltui.data.schema import LoadError
+from evaltui.data.wording import first_few, plural
 
 #: The folder TRL writes its completions tables into, under the run's output folder (a fork
 #: writes ``completions/<train|eval>/``).
@@ -73,6 +74,13 @@ class PlainParquetReader(PlainReader):
             return 0
         shape = most_common_shape(first)
         return 0 if shape is None else record_score(shape)
+
+    def places(self, count: int) -> str:
+        """A table's rows, counted from 0 as its errors count them (a parquet has no lines)."""
+        return plural(count, "row") + " counted from 0"
+
+    def numbers(self, lines: list[int]) -> str:
+        return first_few([line - 1 for line in lines])
 
     def folder_run(self, path: Path, options: ReadOptions) -> str:
         """TRL's tables sit in ``<output_dir>/completions/``: the run is the output folder's."""
