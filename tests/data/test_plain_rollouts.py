@@ -876,3 +876,25 @@ def test_trl_parquet_records_export_reads_back_as_its_runs(tmp_path: Path) -> No
     assert again.errors == []
     columns = ["run", "prompt", "count", "average_accuracy"]
     assert sorted(again.stats.select(columns).rows()) == sorted(before.stats.select(columns).rows())
+
+
+def test_a_metrics_log_beside_the_samples_is_skipped_as_no_samples(tmp_path: Path) -> None:
+    """A training run's folder holds metrics logs beside its samples: a ``metrics.jsonl`` of
+    loss and reward per step, a trainer's ``trainer_state.json`` (``log_history``). They were
+    skipped as if samples under other names ("name the fields with --prompt-field, …"), which
+    reads nothing from them: their records hold no text. They are skipped saying so."""
+    metrics = tmp_path / "metrics.jsonl"
+    metrics.write_text(
+        "".join(json.dumps({"step": i, "loss": 0.5 / i, "reward": 0.1 * i}) + "\n" for i in (1, 2))
+    )
+    state = tmp_path / "trainer_state.json"
+    history = [{"loss": 0.3, "reward": 0.5, "reward_std": 0.2, "step": 10}]
+    state.write_text(json.dumps({"global_step": 10, "log_history": history}, indent=2))
+    for path in (metrics, state):
+        found = detect(path)
+        assert found.reader is None
+        assert "name the fields" not in found.reason
+        assert found.reason.endswith(
+            ": numbers only, no text, as a training or metrics log writes (a trainer's"
+            " log_history, a metrics.jsonl of loss and reward per step): no samples to read)"
+        )

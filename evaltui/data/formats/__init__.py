@@ -421,12 +421,27 @@ def _fields_hint(head: bytes) -> str:
                     " generation, as a test set's questions are; a field holding the model's"
                     " output is named with --gen-field)"
                 )
+            if _numbers_only(record):
+                return f" (its first record's keys: {', '.join(keys)}{more}{NUMBERS_ONLY})"
             return (
                 f" (its first record's keys: {', '.join(keys)}{more}; name the fields with"
                 " --prompt-field, --gen-field, --answer-field, --score-field)"
             )
         break
     return ""
+
+
+#: Why records of numbers alone are skipped: no field could be a prompt or a generation.
+NUMBERS_ONLY = (
+    ": numbers only, no text, as a training or metrics log writes (a trainer's log_history, a"
+    " metrics.jsonl of loss and reward per step): no samples to read"
+)
+
+
+def _numbers_only(record: dict[str, object]) -> bool:
+    """Whether a record holds no text at all (every value a number, a boolean or null): a
+    metrics log's record, where naming fields would find no prompt or generation to read."""
+    return all(value is None or isinstance(value, int | float) for value in record.values())
 
 
 def _lone_object_hint(head: bytes) -> str:
@@ -460,6 +475,11 @@ def _document_hint(head: bytes) -> str:
     first = records[0]
     keys = [one_line(str(key), 40) for key in list(first)[:8]]
     more = ", …" if len(first) > 8 else ""
+    if _numbers_only(first):
+        return (
+            f" (one JSON document of records; its first record's keys: {', '.join(keys)}{more}"
+            f"{NUMBERS_ONLY})"
+        )
     return (
         f" (one JSON document of records; its first record's keys: {', '.join(keys)}{more};"
         " name the fields with --prompt-field, --gen-field, --answer-field, --score-field)"
