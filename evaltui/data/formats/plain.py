@@ -856,7 +856,10 @@ class PlainReader(Reader):
         ) -> None:
             nonlocal signs
             if signs is not None and score is not None:
-                signs = signs | {score} if score in (-1.0, 1.0) else None
+                if score in (-1.0, 1.0):
+                    signs.add(score)
+                else:
+                    signs = None
             rows.add(
                 # A step stays apart under --label too: the label names the experiment, the
                 # step its checkpoint (pooling them averaged step 0's samples with step 500's).
