@@ -13,6 +13,7 @@ of its keys (``--metric``'s, else its first score), the others told once.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -474,6 +475,7 @@ def reward_columns(record: dict[str, Any]) -> list[str]:
     ]
 
 
+@functools.lru_cache(maxsize=1024)  # asked of every record's reward-named keys: a few names
 def group_statistic(name: str) -> bool:
     """Whether a reward-named field is a statistic over a group of samples
     (:data:`_GROUP_STATISTIC`: ``reward_std``, ``rewards/accuracy_reward/mean``), no sample's own
