@@ -10,12 +10,14 @@ per validation/rollout step into one folder, each line
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import polars as pl
 
 from evaltui.data.formats import ReadOptions, detect
 from evaltui.data.formats.plain import PlainReader
+from evaltui.data.formats.plain_parquet import PlainParquetReader
 from evaltui.data.loader import LoadOptions, load
 
 
@@ -674,3 +676,225 @@ def test_null_and_empty_scores_are_told_with_their_lines(tmp_path: Path) -> None
         "graded.jsonl: a null or empty score on 2 lines (1, 4), as a grader that gave none (or a"
         " reward function that does not apply) writes: shown unscored"
     ) in result.notes
+
+
+def test_group_statistics_named_for_the_reward_are_no_score(tmp_path: Path) -> None:
+    """A GRPO script's completions table with its group's ``reward_mean`` and ``reward_std`` on
+    each sample (and TRL's per-step ``rewards/<function>/mean`` names) was scored by
+    ``reward_std``, called "accuracy (0–1)": any reward-named number was a reward function's
+    column. A statistic over a group is no sample's score: the reward functions' columns score,
+    the statistics are told and stay in the records."""
+    path = tmp_path / "grpo" / "completions.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {
+            "step": 10,
+            "prompt": prompt,
+            "completion": completion,
+            "accuracy_reward": accuracy,
+            "reward_mean": 0.5,
+            "reward_std": 0.7071,
+            "rewards/accuracy_reward/mean": 0.5,
+            "frac_reward_zero_std": 0.0,
+            "advantage": accuracy - 0.5,
+        }
+        for prompt in ("What is 2+2?", "What is 3+3?")
+        for completion, accuracy in (("4", 1.0), ("5", 0.0))
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    assert result.frame["accuracy"].to_list() == [1.0, 0.0, 1.0, 0.0]
+    assert set(result.frame["metric"].to_list()) == {"accuracy_reward"}
+    assert result.notes[0] == (
+        "completions.jsonl: 'reward_mean', 'reward_std', 'rewards/accuracy_reward/mean',"
+        " 'frac_reward_zero_std' are statistics over a group of samples (the same number on each"
+        " of the group's samples), not a sample's score: not read as one (the exported records"
+        " keep them; --score-field reward_mean reads it as the score)"
+    )
+    assert result.notes[1] == "completions.jsonl: scored by the reward function 'accuracy_reward'"
+    # only statistics: unscored, not scored by the first of them
+    for row in rows:
+        del row["accuracy_reward"]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    alone = PlainReader().read(path, path.name, ReadOptions())
+    assert alone.frame["accuracy"].to_list() == [None] * 4
+    assert any("none of its 4 records has a score" in note for note in alone.notes)
+    asked = PlainReader().read(path, path.name, ReadOptions(score_field="reward_std"))
+    assert asked.frame["accuracy"].to_list() == [0.7071] * 4
+
+
+def test_files_of_an_epoch_or_an_iteration_are_checkpoints_not_passes(tmp_path: Path) -> None:
+    """``epoch_1.jsonl`` … ``epoch_3.jsonl`` (a script evaluating each epoch's weights, as
+    torchtune saves ``epoch_<n>``) and Megatron's ``iter_0001000`` were read as sampling passes
+    of one run: every prompt "sampled 3 times", epoch 1's failures averaged with epoch 3's
+    successes. Each is another model's weights: a run of its own, named by the file."""
+    folder = tmp_path / "Qwen__Qwen2.5-7B-Instruct"
+    folder.mkdir()
+    for epoch, score in ((1, 0.0), (2, 0.0), (3, 1.0)):
+        rows = [{"prompt": f"Q{i}", "gen": "x", "answer": "x", "accuracy": score} for i in range(3)]
+        (folder / f"epoch_{epoch}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = load([folder], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert result.errors == []
+    stats = result.stats.sort("run", "prompt")
+    assert stats["count"].to_list() == [1] * 9
+    by_run = stats.group_by("run").agg(pl.col("average_accuracy").mean()).sort("run")
+    assert by_run.rows() == [("epoch_1", 0.0), ("epoch_2", 0.0), ("epoch_3", 1.0)]
+    iterations = tmp_path / "megatron"
+    iterations.mkdir()
+    for step in (1000, 2000):
+        (iterations / f"iter_{step:07d}.jsonl").write_text(
+            json.dumps({"prompt": "Q", "gen": "x", "answer": "x", "accuracy": 1}) + "\n"
+        )
+    loaded = load([iterations], LoadOptions(cache_dir=tmp_path / "cache2"))
+    assert sorted(loaded.stats["run"].to_list()) == ["iter_0001000", "iter_0002000"]
+
+
+def write_trl_parquet(output_dir: Path, step: int) -> Path:
+    """TRL's ``GRPOTrainer.log`` (``log_completions=True``, late 2025 on): the step's completions
+    table written with pandas to ``<output_dir>/completions/completions_{step:05d}.parquet`` --
+    ``step`` (int), ``prompt``, ``completion``, one column per reward function (NaN where the
+    function returned None), ``advantage``."""
+    folder = output_dir / "completions"
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = [
+        {
+            "step": step,
+            "prompt": f"<|im_start|>user\nWhat is {n}+{n}?<|im_end|>\n<|im_start|>assistant\n",
+            "completion": completion,
+            "accuracy_reward": accuracy if step > 10 else 0.0,
+            "format_reward": form,
+            "advantage": 0.5 if accuracy else -0.5,
+        }
+        for n in (2, 3)
+        for completion, accuracy, form in (("<think>…</think>4", 1.0, 1.0), ("5", 0.0, math.nan))
+    ]
+    path = folder / f"completions_{step:05d}.parquet"
+    pl.DataFrame(rows).write_parquet(path)
+    return path
+
+
+def test_trl_completions_parquet_is_read_as_its_table(tmp_path: Path) -> None:
+    """Newer TRL writes its completions tables as ``completions/completions_00010.parquet``: no
+    reader recognised them ("no readable samples file"). Each row is read as the plain reader
+    reads a line (a reward function's column scores, ``step`` makes the run), the run named by
+    the output folder, not ``completions``; a NaN reward (a function that does not apply) is
+    told as TRL's, unscored."""
+    output_dir = tmp_path / "Qwen2-0.5B-GRPO"
+    first = write_trl_parquet(output_dir, 10)
+    write_trl_parquet(output_dir, 20)
+    assert detect(first).reader is not None
+    assert detect(first).reader.name == "plain_parquet"
+    result = load([tmp_path], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert result.errors == []
+    stats = result.stats.sort("run", "prompt")
+    assert stats["run"].unique(maintain_order=True).to_list() == [
+        "Qwen2-0.5B-GRPO · step 10",
+        "Qwen2-0.5B-GRPO · step 20",
+    ]
+    assert stats["count"].to_list() == [2] * 4
+    assert stats["average_accuracy"].to_list() == [0.0, 0.0, 0.5, 0.5]
+    picked = PlainParquetReader().read(first, first.name, ReadOptions(metric="format_reward"))
+    assert picked.errors == []
+    assert picked.frame["accuracy"].to_list() == [1.0, None, 1.0, None]
+    assert (
+        "completions_00010.parquet: a NaN or infinite score on 2 rows counted from 0 (1, 3), as"
+        " TRL writes a reward function's None (the function does not apply to the sample):"
+        " shown unscored"
+    ) in picked.notes
+    # --format plain on the table reads its rows, not its bytes as JSON lines
+    forced = detect(first, forced="plain")
+    assert forced.reader is not None and forced.reader.name == "plain_parquet"
+
+
+def test_a_parquet_table_of_other_columns_is_not_claimed(tmp_path: Path) -> None:
+    """A table with no prompt column (a metrics dump) is no plain table: left to the other
+    readers (none claims it), and read by naming its fields."""
+    path = tmp_path / "own.parquet"
+    pl.DataFrame({"q": ["a", "b"], "out": ["x", "y"], "ok": [True, False]}).write_parquet(path)
+    assert PlainParquetReader().sniff(path, path.read_bytes()[:64]) == 0
+    assert detect(path).reader is None
+    options = ReadOptions(prompt_field="q", gen_field="out", score_field="ok")
+    named_fields = detect(path, options=options)
+    assert named_fields.reader is not None
+    result = named_fields.reader.read(path, path.name, options)
+    assert result.frame["accuracy"].to_list() == [1.0, 0.0]
+
+
+def test_a_reward_of_only_minus_one_and_one_says_how_to_make_it_pass_fail(
+    tmp_path: Path,
+) -> None:
+    """verl's DAPO reward without its ``acc`` (1 correct, -1 wrong) is a continuous score
+    -1–1 with no 'correct' (no pass@k), said with nothing about why or how: a note now says
+    it looks like a pass/fail reward and that ``--correct-threshold 0`` makes 1 correct. A
+    continuous reward that also holds other values gets no such note."""
+    folder = tmp_path / "dapo"
+    folder.mkdir()
+    rows = [
+        {"prompt": f"Q{i}", "output": "x", "score": score}
+        for i in range(3)
+        for score in (1.0, -1.0)
+    ]
+    (folder / "out.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = load([folder], LoadOptions(cache_dir=tmp_path / "cache"))
+    hint = (
+        "out.jsonl: every score is -1 or 1, as a pass/fail reward writes (verl's DAPO: 1"
+        " correct, -1 wrong): read as a continuous score, its mean in its own units;"
+        " --correct-threshold 0 makes 1 correct (pass@k, maj@k, solved)"
+    )
+    assert hint in result.notes
+    passed = load([folder], LoadOptions(cache_dir=tmp_path / "cache", correct_threshold=0.0))
+    assert passed.stats["n_correct"].to_list() == [1, 1, 1]
+    rows[0]["score"] = 0.5
+    (folder / "out.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    other = load([folder], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert not any("every score is -1 or 1" in note for note in other.notes)
+
+
+def test_trl_parquet_records_export_reads_back_as_its_runs(tmp_path: Path) -> None:
+    """A records export of TRL's parquet tables writes each row as a JSON line (every column
+    kept, a NaN reward too), which reads back as the same runs and scores."""
+    from evaltui.data.export import export_view
+
+    output_dir = tmp_path / "data" / "Qwen2-0.5B-GRPO"
+    write_trl_parquet(output_dir, 10)
+    write_trl_parquet(output_dir, 20)
+    before = load([tmp_path / "data"], LoadOptions(cache_dir=tmp_path / "cache"))
+    out = tmp_path / "out" / "records.jsonl"
+    summary = export_view("records", before.stats, before.generations, before.files, out)
+    assert "which evaltui reads back as plain JSON lines" in str(summary)
+    first = json.loads(out.read_text("utf-8").splitlines()[0])
+    assert list(first) == [
+        "step",
+        "prompt",
+        "completion",
+        "accuracy_reward",
+        "format_reward",
+        "advantage",
+    ]
+    again = load([out], LoadOptions(cache_dir=tmp_path / "cache2"))
+    assert again.errors == []
+    columns = ["run", "prompt", "count", "average_accuracy"]
+    assert sorted(again.stats.select(columns).rows()) == sorted(before.stats.select(columns).rows())
+
+
+def test_a_metrics_log_beside_the_samples_is_skipped_as_no_samples(tmp_path: Path) -> None:
+    """A training run's folder holds metrics logs beside its samples: a ``metrics.jsonl`` of
+    loss and reward per step, a trainer's ``trainer_state.json`` (``log_history``). They were
+    skipped as if samples under other names ("name the fields with --prompt-field, …"), which
+    reads nothing from them: their records hold no text. They are skipped saying so."""
+    metrics = tmp_path / "metrics.jsonl"
+    metrics.write_text(
+        "".join(json.dumps({"step": i, "loss": 0.5 / i, "reward": 0.1 * i}) + "\n" for i in (1, 2))
+    )
+    state = tmp_path / "trainer_state.json"
+    history = [{"loss": 0.3, "reward": 0.5, "reward_std": 0.2, "step": 10}]
+    state.write_text(json.dumps({"global_step": 10, "log_history": history}, indent=2))
+    for path in (metrics, state):
+        found = detect(path)
+        assert found.reader is None
+        assert "name the fields" not in found.reason
+        assert found.reason.endswith(
+            ": numbers only, no text, as a training or metrics log writes (a trainer's"
+            " log_history, a metrics.jsonl of loss and reward per step): no samples to read)"
+        )

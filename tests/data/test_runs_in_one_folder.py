@@ -279,6 +279,10 @@ def test_following_model_files_that_come_to_share_prompts(
         ("step_100.jsonl", "step_100"),
         ("global_step_200.jsonl", "global_step_200"),
         ("qwen_ckpt_300.jsonl", "qwen_ckpt_300"),
+        # an epoch's or an iteration's weights are checkpoints too (torchtune, Megatron)
+        ("epoch_3.jsonl", "epoch_3"),
+        ("qwen-epoch2.jsonl", "qwen-epoch2"),
+        ("iter_0001000.jsonl", "iter_0001000"),
         ("v2.jsonl", "v2"),
         (
             "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B-temperature0.6-topp0.95.jsonl",

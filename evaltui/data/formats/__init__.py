@@ -37,6 +37,7 @@ from evaltui.data.formats.plain import (
     iter_lines,
 )
 from evaltui.data.formats.plain_document import PlainDocumentReader, head_records
+from evaltui.data.formats.plain_parquet import PlainParquetReader
 from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.formats.skythought import SkyThoughtReader
 from evaltui.data.marks import is_manifest, written_by_evaltui
@@ -68,6 +69,7 @@ READERS: list[Reader] = [
     FastChatJudgeReader(),
     PlainReader(),
     PlainDocumentReader(),
+    PlainParquetReader(),
 ]
 
 
@@ -290,6 +292,8 @@ def detect(
     suffix = "".join(path.suffixes[-1:]).lower()
     if reader is not None and reader.name == "plain" and _objects(head) is not None:
         reader = get_reader("plain_document")  # --format plain on one JSON document of records
+    if reader is not None and reader.name == "plain" and head.startswith(b"PAR1"):
+        reader = get_reader("plain_parquet")  # --format plain on a table of records
     if reader is not None:
         if _sniff(reader, path, head) > 0 or _companion(path, head) is None:
             return Detection(reader)
@@ -317,6 +321,8 @@ def detect(
             if best is not None and not isinstance(best, PlainDocumentReader):
                 return Detection(best)
     plain = get_reader("plain")
+    if options is not None and options.fields_given() and head.startswith(b"PAR1"):
+        return Detection(get_reader("plain_parquet"))  # the fields of a table's rows
     if options is not None and options.fields_given() and suffix in plain.extensions:
         # the field flags name the fields of records in JSON lines, or in one JSON document
         return Detection(plain if _objects(head) is None else get_reader("plain_document"))
@@ -415,12 +421,27 @@ def _fields_hint(head: bytes) -> str:
                     " generation, as a test set's questions are; a field holding the model's"
                     " output is named with --gen-field)"
                 )
+            if _numbers_only(record):
+                return f" (its first record's keys: {', '.join(keys)}{more}{NUMBERS_ONLY})"
             return (
                 f" (its first record's keys: {', '.join(keys)}{more}; name the fields with"
                 " --prompt-field, --gen-field, --answer-field, --score-field)"
             )
         break
     return ""
+
+
+#: Why records of numbers alone are skipped: no field could be a prompt or a generation.
+NUMBERS_ONLY = (
+    ": numbers only, no text, as a training or metrics log writes (a trainer's log_history, a"
+    " metrics.jsonl of loss and reward per step): no samples to read"
+)
+
+
+def _numbers_only(record: dict[str, object]) -> bool:
+    """Whether a record holds no text at all (every value a number, a boolean or null): a
+    metrics log's record, where naming fields would find no prompt or generation to read."""
+    return all(value is None or isinstance(value, int | float) for value in record.values())
 
 
 def _lone_object_hint(head: bytes) -> str:
@@ -454,6 +475,11 @@ def _document_hint(head: bytes) -> str:
     first = records[0]
     keys = [one_line(str(key), 40) for key in list(first)[:8]]
     more = ", …" if len(first) > 8 else ""
+    if _numbers_only(first):
+        return (
+            f" (one JSON document of records; its first record's keys: {', '.join(keys)}{more}"
+            f"{NUMBERS_ONLY})"
+        )
     return (
         f" (one JSON document of records; its first record's keys: {', '.join(keys)}{more};"
         " name the fields with --prompt-field, --gen-field, --answer-field, --score-field)"

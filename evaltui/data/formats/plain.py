@@ -13,13 +13,14 @@ of its keys (``--metric``'s, else its first score), the others told once.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from evaltui.data.formats.base import (
     CALL_FIELDS,
@@ -144,6 +145,17 @@ REWARD_FIELDS = frozenset({"reward", "rewards"})
 #: (None, not applicable, written as NaN or null); the reward trained on is their weighted sum,
 #: whose weights the table does not hold (older TRL wrote that sum as ``reward``).
 _REWARD_FUNCTION = re.compile(r"(?:.*[_/\- ])?rewards?(?:[_/\- ].*)?", re.IGNORECASE)
+#: A reward-named field that is a statistic over a group of samples, not one sample's reward: its
+#: first or last word says so. TRL logs ``reward_std``, ``frac_reward_zero_std`` and
+#: ``rewards/<function>/mean`` (``/std``) per step; GRPO scripts copy their group's
+#: ``reward_mean``/``reward_std`` (or a ``normalized_reward``, an advantage) onto each sample of
+#: the group. Every sample of a group holds the same number, which is no score of that sample.
+_GROUP_STATISTIC = re.compile(
+    r"(?:mean|avg|average|std|stdev|stddev|var|variance|min|max|median|frac|fraction|normalized"
+    r"|norm|zscore|baseline|advantages?)",
+    re.IGNORECASE,
+)
+_NAME_WORDS = re.compile(r"[_/\- ]+")
 EXTRACTED_FIELDS = ("extracted", "extracted_answer", "pred", "parsed_answer")
 #: Every name a record's own fields go by (a list under one is a record's, not a document's).
 RECORD_FIELDS = frozenset(PROMPT_FIELDS + GEN_FIELDS + ANSWER_FIELDS + SCORE_FIELDS)
@@ -387,7 +399,7 @@ FIRST_RECORD_NOTES = ("scored by", "generations read from", "references read fro
 #: ``rank_0``, ``part-00001-of-00004``, ``qwen_seed1``).
 _PASS_WORDS = (
     "part|shard|rank|split|chunk|seed|pass|run|rep|repeat|trial|sample|samples|round|attempt"
-    "|proc|process|worker|gpu|node|device|batch|iter"
+    "|proc|process|worker|gpu|node|device|batch"
 )
 _PASS_NUMBER = re.compile(
     rf"""(?:^|(?<=[-_. ]))(?:
@@ -417,7 +429,10 @@ def run_name(file_name: str) -> str:
     runs, maj@n, pass@k and the length plots of one model would be cut in two.
 
     A checkpoint's number is no pass: ``step_100`` and ``step_200`` (``global_step_100``,
-    ``ckpt_300``) are two checkpoints' runs, kept apart by their whole names."""
+    ``ckpt_300``) are two checkpoints' runs, kept apart by their whole names; so are
+    ``epoch_1`` … ``epoch_3`` (torchtune saves ``epoch_<n>``, a script evaluates each epoch's
+    weights) and ``iter_0001000`` (Megatron's, slime's and NeMo's saves): each another model's
+    weights, whose samples pooled as passes made maj@n and pass@k of three models."""
     stem = file_name.rsplit(".", 1)[0]
     if _CHECKPOINT_FILE.fullmatch(stem):
         return stem  # a checkpoint's step (step_100, step_200): two checkpoints, never one run
@@ -456,6 +471,28 @@ def reward_columns(record: dict[str, Any]) -> list[str]:
         if key not in REWARD_FIELDS
         and (value is None or isinstance(value, int | float))
         and _REWARD_FUNCTION.fullmatch(key)
+        and not group_statistic(key)
+    ]
+
+
+@functools.lru_cache(maxsize=1024)  # asked of every record's reward-named keys: a few names
+def group_statistic(name: str) -> bool:
+    """Whether a reward-named field is a statistic over a group of samples
+    (:data:`_GROUP_STATISTIC`: ``reward_std``, ``rewards/accuracy_reward/mean``), no sample's own
+    reward."""
+    words = [w for w in _NAME_WORDS.split(name) if w]
+    return bool(words) and any(_GROUP_STATISTIC.fullmatch(w) for w in (words[0], words[-1]))
+
+
+def reward_statistics(record: dict[str, Any]) -> list[str]:
+    """The record's reward-named numeric fields that are group statistics
+    (:func:`group_statistic`), in its order: never read as a score unasked."""
+    return [
+        key
+        for key, value in record.items()
+        if (value is None or isinstance(value, int | float))
+        and _REWARD_FUNCTION.fullmatch(key)
+        and group_statistic(key)
     ]
 
 
@@ -655,16 +692,18 @@ def _dict_score(field: str, value: dict[Any, Any], wanted: str | None) -> tuple[
 #: version (``v2``), an epoch (``epoch_3``), a model (``qwen3``).
 _STEP_WORDS = r"global[_\- ]?step|step|ckpt|checkpoint"
 _STEP_NUMBER = r"[_\-= ]?(\d+)"
-#: A checkpoint's name ending in its step (Megatron's ``iter_0001000`` too, as a record's step:
-#: in a file's name ``iter`` is a sampling pass's, see :data:`_PASS_WORDS`); the step is the
+#: A checkpoint's name ending in its step (Megatron's ``iter_0001000`` too); the step is the
 #: number that ends it.
 _CHECKPOINT_NAME = re.compile(
     rf"({_STEP_WORDS}|iter|iteration){_STEP_NUMBER}", re.ASCII | re.IGNORECASE
 )
-#: A file's name ending in a checkpoint's (``model_global_step_100``, ``step_200``): its number is
-#: the checkpoint's, not a pass's (:func:`run_name`).
+#: A file's name ending in a checkpoint's (``model_global_step_100``, ``step_200``, an epoch's
+#: ``epoch_3``, an iteration's ``iter_0001000``): its number is the checkpoint's, not a pass's
+#: (:func:`run_name`). An epoch names weights in a file's name, though it is no step number in a
+#: record's (``"step": "epoch_3"``: :func:`step_parts`).
 _CHECKPOINT_FILE = re.compile(
-    rf"(?:^|.*[-_. ])(?:{_STEP_WORDS}){_STEP_NUMBER}", re.ASCII | re.IGNORECASE
+    rf"(?:^|.*[-_. ])(?:{_STEP_WORDS}|epoch|iter|iteration){_STEP_NUMBER}",
+    re.ASCII | re.IGNORECASE,
 )
 
 
@@ -728,7 +767,9 @@ class PlainReader(Reader):
     description = (
         "JSONL with prompt/gen/answer/accuracy (or question/output/gold/score, ...) per line"
     )
-    extensions = (".jsonl", ".json")
+    extensions: ClassVar[tuple[str, ...]] = (".jsonl", ".json")
+    #: Who writes a NaN or infinite score in this form, for the note that tells them.
+    non_finite_why: ClassVar[str] = "as a script's json.dumps writes float('nan') or float('inf')"
     appendable = True
 
     def sniff(self, path: Path, head: bytes) -> int:
@@ -760,8 +801,20 @@ class PlainReader(Reader):
         if options.label:
             return None
         folder = found_in(path)
-        label = folder_label(found_in(named(path, options)))
+        label = self.folder_run(path, options)
         return RunIdentity(label, str(folder), path.name, name=run_name(path.name))
+
+    def places(self, count: int) -> str:
+        """``count`` records' places, as the file's notes count them: ``2 lines``."""
+        return plural(count, "line")
+
+    def numbers(self, lines: list[int]) -> str:
+        """The first few of records' 1-based line numbers, as the file's notes name them."""
+        return first_few(lines)
+
+    def folder_run(self, path: Path, options: ReadOptions) -> str:
+        """The run label a file's folder gives it (without ``--label``): the folder's name."""
+        return folder_label(found_in(named(path, options)))
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         errors: list[LoadError] = []
@@ -774,19 +827,24 @@ class PlainReader(Reader):
         path: Path,
         source: str,
         options: ReadOptions,
-        parsed: Iterator[tuple[int, int, Any]],
+        parsed: Iterator[tuple[int, int | None, Any]],
         errors: list[LoadError],
         notes: list[str],
     ) -> ReadResult:
-        """The rows of ``parsed``'s ``(line, offset, record)`` (JSON lines, or the records of
-        one JSON document); ``errors`` and ``notes`` are the parse's and gain the records'."""
-        run = options.label or folder_label(found_in(named(path, options)))
+        """The rows of ``parsed``'s ``(line, offset, record)`` (JSON lines, the records of one
+        JSON document, or a table's rows, which have no byte offset); ``errors`` and ``notes``
+        are the parse's and gain the records'."""
+        run = options.label or self.folder_run(path, options)
         rows = Rows()
+        # The distinct scores while they are only -1 and 1 (a pass/fail reward: verl's DAPO
+        # writes 1 correct, -1 wrong), None once another is seen: such a file is told how to
+        # make 1 correct (a continuous score has no 'correct' unless a threshold is given).
+        signs: set[float] | None = set()
 
         def add(
             step: int | None,
             line_no: int,
-            offset: int,
+            offset: int | None,
             prompt: str,
             answer: str | None,
             gen: str,
@@ -798,6 +856,12 @@ class PlainReader(Reader):
             aliases: list[str] | None = None,
             higher: bool | None = None,
         ) -> None:
+            nonlocal signs
+            if signs is not None and score is not None:
+                if score in (-1.0, 1.0):
+                    signs.add(score)
+                else:
+                    signs = None
             rows.add(
                 # A step stays apart under --label too: the label names the experiment, the
                 # step its checkpoint (pooling them averaged step 0's samples with step 500's).
@@ -852,6 +916,17 @@ class PlainReader(Reader):
                 continue
             if not score_choice_told:
                 score_choice_told = True
+                statistics = reward_statistics(record)
+                if statistics:
+                    many = len(statistics) > 1
+                    notes.append(
+                        f"{source}: {_quoted(statistics)}"
+                        f" {'are statistics' if many else 'is a statistic'} over a group of"
+                        " samples (the same number on each of the group's samples), not a"
+                        " sample's score: not read as one (the exported records keep"
+                        f" {'them' if many else 'it'}; --score-field {statistics[0]} reads it as"
+                        " the score)"
+                    )
                 candidates = [name for name in SCORE_FIELDS if _has(record, name)]
                 if len(candidates) > 1:
                     others = ", ".join(repr(name) for name in candidates[1:])
@@ -911,8 +986,8 @@ class PlainReader(Reader):
                         notes.append(f"{source}: {how}")
         if len(unread_steps) > 1:
             notes.append(
-                f"{source}: a 'step' that is no number on {plural(unread_count, 'line')}"
-                f" ({first_few(unread_lines)}; {_quoted(unread_steps[:4])}"
+                f"{source}: a 'step' that is no number on {self.places(unread_count)}"
+                f" ({self.numbers(unread_lines)}; {_quoted(unread_steps[:4])}"
                 f"{', …' if len(unread_steps) > 4 else ''}): read as no step,"
                 " their records one run (a number, or a checkpoint name ending in one such as"
                 " global_step_100, is a step of its own)"
@@ -926,21 +1001,25 @@ class PlainReader(Reader):
                 break
         if nulls:
             notes.append(
-                f"{source}: a null in the list of generations on {plural(len(nulls), 'line')}"
-                f" ({first_few(nulls)}; no text, as a failed request leaves): each read as empty"
+                f"{source}: a null in the list of generations on {self.places(len(nulls))}"
+                f" ({self.numbers(nulls)}; no text, as a failed request leaves): each read as empty"
                 " text, the score as written"
             )
         if non_finite:
-            first = first_few(non_finite)
             notes.append(
-                f"{source}: a NaN or infinite score on {plural(len(non_finite), 'line')}"
-                f" ({first}), as a script's json.dumps writes float('nan') or float('inf'):"
-                " shown unscored"
+                f"{source}: a NaN or infinite score on {self.places(len(non_finite))}"
+                f" ({self.numbers(non_finite)}), {self.non_finite_why}: shown unscored"
+            )
+        if signs == {-1.0, 1.0}:
+            notes.append(
+                f"{source}: every score is -1 or 1, as a pass/fail reward writes (verl's DAPO:"
+                " 1 correct, -1 wrong): read as a continuous score, its mean in its own units;"
+                " --correct-threshold 0 makes 1 correct (pass@k, maj@k, solved)"
             )
         if no_score:
             notes.append(
-                f"{source}: a null or empty score on {plural(len(no_score), 'line')}"
-                f" ({first_few(no_score)}), as a grader that gave none (or a reward function that"
+                f"{source}: a null or empty score on {self.places(len(no_score))}"
+                f" ({self.numbers(no_score)}), as a grader that gave none (or a reward function that"
                 " does not apply) writes: shown unscored"
             )
         fields = ", ".join(first_keys[:12]) + (", …" if len(first_keys) > 12 else "")
@@ -984,7 +1063,7 @@ class PlainReader(Reader):
         record: dict[str, Any],
         step: int | None,
         line_no: int,
-        offset: int,
+        offset: int | None,
         options: ReadOptions,
         add: Any,
         non_finite: list[int],
