@@ -272,6 +272,18 @@ class ScoreKind:
             return score <= self.threshold + slack
         return score >= self.threshold - slack
 
+    def span(self) -> str:
+        """`` low–high``, both with the decimals the summary shows the score's values with
+        (:func:`~evaltui.data.summary.decimals_of` of the larger in size): 4 significant digits
+        each read ``1037–1.585e+04`` beside a table's ``15850``; "" when unknown."""
+        if self.low is None or self.high is None:
+            return ""
+        from evaltui.data.summary import decimals_of, score_text  # summary imports this module
+
+        finite = [abs(v) for v in (self.low, self.high) if math.isfinite(v)]
+        places = decimals_of(max(finite, default=0.0))
+        return f" {score_text(self.low, places)}–{score_text(self.high, places)}"
+
     def describe(self) -> str:
         """A few words for headers and tables, e.g. ``mae: continuous 103.4–259.6 and 17
         non-finite, lower is better``. The metric name comes from input files: sanitize it."""
@@ -283,12 +295,7 @@ class ScoreKind:
         elif self.kind == "fraction":
             words = ["accuracy (0–1)"]
         else:
-            span = (
-                f" {format_score(self.low)}–{format_score(self.high)}"
-                if self.low is not None and self.high is not None
-                else ""
-            )
-            words = [f"continuous{span}"]
+            words = [f"continuous{self.span()}"]
         if self.nonfinite:
             words[-1] += f" and {self.nonfinite:,} non-finite"
         if not self.accuracy and self.metric and ", " in self.metric:
