@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 
 from evaltui.data.distinct import CHAT_MARKUP
-from evaltui.data.metrics import ScoreKind, format_score, run_kinds
+from evaltui.data.metrics import ScoreKind, compact_score, format_score, run_kinds
 from evaltui.data.runs import listed_runs, resolve_run
 from evaltui.data.sanitize import (
     as_written,
@@ -640,9 +640,9 @@ NONE_SCORED_IN_BOTH = "none (no prompt is scored in both runs)"
 
 
 def own_units(value: float) -> str:
-    """A run's mean in its own units, beside another run's of another measure: with the
+    """A run's mean in its own units, beside another run's of another measure: to the
     summary's decimals for it (:func:`~evaltui.data.summary.decimals_of`), never ``1.852e+04``."""
-    return score_text(value, decimals_of(abs(value)) if math.isfinite(value) else None)
+    return compact_score(value, decimals_of(abs(value)) if math.isfinite(value) else None)
 
 
 def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:

@@ -225,7 +225,7 @@ def test_kinds_from_values_when_the_format_says_nothing() -> None:
         ("continuous", None, None),  # direction unknown: said, not invented
         ("unscored", None, None),
     ]
-    assert kinds["pct"].describe() == "continuous 87.50–87.50, direction unknown"
+    assert kinds["pct"].describe() == "continuous 87.5–87.5, direction unknown"
     assert kinds["bin"].describe() == "accuracy (0/1)"
     # Partial credit: which scores count as correct (pass@k, maj@k) is said, the default too.
     assert kinds["frac"].describe() == "accuracy (0–1), correct ≥ 0.5"
@@ -249,7 +249,7 @@ def test_direction_from_a_well_known_metric_name_and_from_the_format() -> None:
         higher_is_better=[True, True],
     )
     assert score_kinds(mixed)["g"].describe() == (
-        "bleu_max, acc: continuous 1.00–19.50, several metrics in one mean (filter by task), "
+        "bleu_max, acc: continuous 1–19.5, several metrics in one mean (filter by task), "
         "higher is better"
     )
     stated = generations([("a", "1", 0.2)], metric=["mystery"], higher_is_better=[False])
@@ -545,7 +545,7 @@ def test_compare_refuses_a_delta_between_an_accuracy_and_an_unnamed_0_100_score(
     comparison = compare_runs(prompt_stats(generations(rows)), "a", "b")
     assert comparison.no_delta == (
         "no delta: the runs' scores are different measures (accuracy 0–1 vs continuous ? "
-        "0.0–100.0): B's minus A's says nothing"
+        "0–100): B's minus A's says nothing"
     )
     assert comparison.joined["delta"].null_count() == 4
     assert comparison.outcome_counts() is None
@@ -553,7 +553,7 @@ def test_compare_refuses_a_delta_between_an_accuracy_and_an_unnamed_0_100_score(
     assert summary["delta"] is None and summary["p_value"] is None
     # The other way round: the span is the 0-100 run's.
     back = compare_runs(prompt_stats(generations(rows)), "b", "a")
-    assert "(continuous ? 0.0–100.0 vs accuracy 0–1)" in back.no_delta
+    assert "(continuous ? 0–100 vs accuracy 0–1)" in back.no_delta
     # A negative score leaves 0-1 too.
     negative = [(r, i, -s if r == "b" else s) for r, i, s in rows]
     assert compare_runs(prompt_stats(generations(negative)), "a", "b").no_delta
