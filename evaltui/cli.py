@@ -434,16 +434,58 @@ def reader_left(fd: int) -> None:
         os.close(devnull)
 
 
+@dataclasses.dataclass
+class Written:
+    """One output as a command's last words tell of it: a file that was there before is said
+    ``replaced`` (summarize, compare and rescore replace one without --force, export with it:
+    it read 'wrote s.json' either way), and standard output whose reader left before its end
+    is said so (``-o - | head -1`` ended 'wrote (standard output)' over a cut output)."""
+
+    target: Path
+    replaced: bool = False
+    """A file was at ``target`` before the write (a device or named pipe is written into)."""
+    cut: bool = False
+    """``target`` is standard output, and its reader left before the end was written."""
+
+    def line(self) -> str:
+        """The end summary's last line (summarize, rescore): ``wrote        s.json``."""
+        if is_standard_output(self.target):
+            where = "(standard output, until its reader left)" if self.cut else "(standard output)"
+            return f"wrote        {where}"
+        verb = "replaced" if self.replaced else "wrote"
+        return f"{verb:<13}{shown_path(self.target)}"
+
+    def words(self, what: str) -> str:
+        """``wrote WHAT to FILE`` (compare's and export's last line), ``replaced FILE with
+        WHAT``, or ``stopped writing WHAT to standard output: its reader left``."""
+        if is_standard_output(self.target):
+            if self.cut:
+                return f"stopped writing {what} to standard output: its reader left"
+            return f"wrote {what} to standard output"
+        if self.replaced:
+            return f"replaced {shown_path(self.target)} with {what}"
+        return f"wrote {what} to {shown_path(self.target)}"
+
+
+def replaces_file(target: str | os.PathLike[str]) -> bool:
+    """Whether writing ``target`` replaces a file that is there (not standard output, a
+    device or a named pipe, which are written into)."""
+    return not is_standard_output(target) and os.path.isfile(target)
+
+
 @contextlib.contextmanager
-def reader_may_leave(target: Path) -> Iterator[None]:
+def reader_may_leave(target: Path) -> Iterator[Written]:
     """A write to standard output whose reader went away (``--summary-json - | head``) ends
     quietly and the other outputs are still written (the exit code stays 0, as the README
-    says); the broken pipe ended the command, and ``-o FILE`` after it was never written."""
+    says); the broken pipe ended the command, and ``-o FILE`` after it was never written.
+    Yields what the command then says of the output (:class:`Written`)."""
+    written = Written(target, replaced=replaces_file(target))
     try:
-        yield
+        yield written
     except BrokenPipeError:
         if not is_standard_output(target):
             raise
+        written.cut = True
         reader_left(sys.stdout.fileno())
 
 
@@ -852,7 +894,10 @@ def prompts_line(stats: Any) -> str:
 
 
 def print_summary(
-    result: Any, output: Path | None, listed_in: str | os.PathLike[str] | None = None
+    result: Any,
+    output: Path | None,
+    listed_in: str | os.PathLike[str] | None = None,
+    written: Written | None = None,
 ) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
     from evaltui.data.metrics import means_word, run_accuracies, run_kinds, run_means
@@ -963,9 +1008,7 @@ def print_summary(
     lines.append(f"cache hits   {result.cache_hits:,} of {plural(len(read), 'file')}")
     lines.append(f"seconds      {result.seconds:.2f}")
     if output is not None:
-        lines.append(
-            f"wrote        {'(standard output)' if str(output) == '-' else shown_path(output)}"
-        )
+        lines.append((written or Written(output)).line())
     print("\n".join(lines), file=sys.stderr)
 
 
@@ -1115,9 +1158,10 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     if refused is not None:
         return refused
     target = output
+    written: Written | None = None
     try:
         with all_or_none():  # the summary and --bad-lines: both or neither
-            with reader_may_leave(output):
+            with reader_may_leave(output) as written:
                 write_combined_json(result.stats, output)
             if args.bad_lines is not None:
                 target = args.bad_lines
@@ -1126,7 +1170,7 @@ def cmd_summarize(argv: Sequence[str]) -> int:
     except OSError as exc:
         return cannot_write(target, exc)
     if not args.quiet:
-        print_summary(result, output, args.bad_lines)
+        print_summary(result, output, args.bad_lines, written)
     else:
         report_problems(result, quiet=True, listed_in=args.bad_lines)
     if args.table is not None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from evaltui.cli import (
     EXIT_OK,
     Parser,
+    Written,
     add_bad_lines_arg,
     add_load_args,
     bad_lines_clash,
@@ -196,17 +197,21 @@ def cmd_compare(argv: Sequence[str]) -> int:
         "run_b": run_files(result, comparison.run_b),
     }
     target = None
+    summary_written: Written | None = None
+    output_written: Written | None = None
     try:
         # Written all or none: a failed write leaves every output as it was (see all_or_none).
         with all_or_none():
             if args.summary_json is not None:
                 target = args.summary_json
-                with marked(target, "compare-summary"), reader_may_leave(target):
+                with marked(target, "compare-summary"), reader_may_leave(target) as written:
+                    summary_written = written
                     write_json(comparison.summary(len(result.errors)), target)
                     mark_output(target, "compare-summary", runs=[run_a, run_b], **which)
             if args.output is not None:
                 target = args.output
-                with marked(target, "compare"), reader_may_leave(target):
+                with marked(target, "compare"), reader_may_leave(target) as written:
+                    output_written = written
                     suffix = target.suffix.lower()
                     if suffix == ".csv":
                         write_with(target, lambda h: csv_safe(frame).write_csv(h), "wb")
@@ -233,12 +238,12 @@ def cmd_compare(argv: Sequence[str]) -> int:
     say(comparison.report(len(result.errors), text_encoding(stdout)) + "\n", beside=stdout)
     if (
         not args.quiet
-        and args.summary_json is not None
-        and not is_standard_output(args.summary_json)
+        and summary_written is not None
+        and (summary_written.cut or not is_standard_output(args.summary_json))
     ):
-        print(f"evaltui: wrote the summary to {shown_path(args.summary_json)}", file=sys.stderr)
-    if not args.quiet and args.output is not None:
-        where = "standard output" if is_standard_output(args.output) else shown_path(args.output)
-        print(f"evaltui: wrote {frame.height:,} compared prompts to {where}", file=sys.stderr)
+        print(f"evaltui: {summary_written.words('the summary')}", file=sys.stderr)
+    if not args.quiet and output_written is not None:
+        what = f"{frame.height:,} compared prompts"
+        print(f"evaltui: {output_written.words(what)}", file=sys.stderr)
     report_problems(result, quiet=args.quiet, listed_in=args.bad_lines)
     return EXIT_OK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -307,8 +308,10 @@ def cmd_export(argv: Sequence[str]) -> int:
     ]
     try:
         with all_or_none(new):  # the export and --bad-lines: both or neither
-            with reader_may_leave(target):
+            with reader_may_leave(target) as written:
                 summary = export_view(kind, view_stats, result.generations, result.files, target)
+                if written.replaced:  # --force over a file: said so, not 'wrote'
+                    summary = dataclasses.replace(summary, replaced=True)
             if args.bad_lines is not None:
                 target = args.bad_lines
                 with reader_may_leave(target):

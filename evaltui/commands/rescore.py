@@ -19,6 +19,7 @@ from evaltui.cli import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     Parser,
+    Written,
     add_bad_lines_arg,
     add_load_args,
     bad_lines_clash,
@@ -217,7 +218,12 @@ def _measures(stats: Any) -> dict[str, tuple[str, str]]:
 
 
 def _summary(
-    stats: Any, rescored: Any, output: Path, sources: list[str], read: int, reextract: bool = False
+    stats: Any,
+    rescored: Any,
+    output: Written,
+    sources: list[str],
+    read: int,
+    reextract: bool = False,
 ) -> str:
     """The end summary on stderr. ``sources``: every file of the load, as its notes name them;
     ``read``: how many were read (the cache's hits are of those, as summarize counts them)."""
@@ -267,9 +273,7 @@ def _summary(
     # 'cache hits   1 files' (every count else says 'file' of one): now as summarize says it.
     lines.append(f"cache hits   {rescored.cached_files:,} of {plural(read, 'file')}")
     lines.append(f"seconds      {rescored.seconds:.2f} scoring")
-    lines.append(
-        f"wrote        {'(standard output)' if str(output) == '-' else shown_path(output)}"
-    )
+    lines.append(output.line())
     return "\n".join(lines)
 
 
@@ -380,7 +384,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
         with all_or_none():
             # `-o - --generations g.jsonl | head`: standard output's reader took what it
             # wanted; the other outputs are still written, and the summary still said.
-            with reader_may_leave(target):
+            with reader_may_leave(target) as written:
                 write_combined_json(stats, target, rescored.scorer)
             if args.generations is not None:
                 target = args.generations
@@ -399,7 +403,7 @@ def cmd_rescore(argv: Sequence[str]) -> int:
             _summary(
                 stats,
                 rescored,
-                args.output,
+                written,
                 [f.source for f in result.files],
                 len(result.read_files),
                 reextract=args.reextract,

@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 
 from evaltui.data.distinct import CHAT_MARKUP
-from evaltui.data.metrics import ScoreKind, format_score, run_kinds
+from evaltui.data.metrics import ScoreKind, compact_score, format_score, run_kinds
 from evaltui.data.runs import listed_runs, resolve_run
 from evaltui.data.sanitize import (
     as_written,
@@ -134,6 +134,11 @@ class Comparison:
         score's own units."""
         if self.accuracy:
             return signed_fixed(100 * value, 1)
+        # With the decimals of the levels and lists under it (:meth:`places`): 4 significant
+        # digits read '-523.8, 95% CI [-2319, +1040]' above 'a 9160 → b 8636'.
+        places = self.places()
+        if places is not None and math.isfinite(value):
+            return signed_fixed(value, places)
         text = format_score(value)
         return ("+" + text) if not text.startswith(("-", "n")) else text
 
@@ -213,7 +218,7 @@ class Comparison:
             what = f"the {plural(self.level_count, 'prompt')} with a finite score in both"
             return (
                 f"not comparable: each run's mean in its own units on {what}: "
-                f"{name_a} {format_score(a)} · {name_b} {format_score(b)}"
+                f"{name_a} {own_units(a)} · {name_b} {own_units(b)}"
             )
         if self.no_delta:
             return ""
@@ -222,10 +227,10 @@ class Comparison:
         places = self.places()
         shown = [self._level(value, places) for value in self.levels()]
         name_a, name_b = self.names(mark=mark, encoding=encoding)
-        return (
-            f"{what} on those {plural(self.finite_deltas, 'prompt')}: "
-            f"{name_a} {shown[0]} → {name_b} {shown[1]}"
-        )
+        # One prompt is 'that prompt': it read 'pass rate on those 1 prompt'.
+        over = f"those {plural(self.finite_deltas, 'prompt')}"
+        over = "that prompt" if self.finite_deltas == 1 else over
+        return f"{what} on {over}: {name_a} {shown[0]} → {name_b} {shown[1]}"
 
     @property
     def no_delta(self) -> str:
@@ -634,6 +639,12 @@ NO_PROMPT_IN_COMMON = "none (the runs have no prompt in common)"
 NONE_SCORED_IN_BOTH = "none (no prompt is scored in both runs)"
 
 
+def own_units(value: float) -> str:
+    """A run's mean in its own units, beside another run's of another measure: to the
+    summary's decimals for it (:func:`~evaltui.data.summary.decimals_of`), never ``1.852e+04``."""
+    return compact_score(value, decimals_of(abs(value)) if math.isfinite(value) else None)
+
+
 def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
     """Why the two runs' scores cannot be subtracted, else "": two metrics that are not both
     accuracies (bleu_max, 0–100, against bleu_acc, 0/1: a "-19 pts" change that is no change;
@@ -659,19 +670,14 @@ def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
             # of the same judge was refused as "on different scales", as if that were known.
             return (
                 "the runs' scores seem to be on different scales "
-                f"({format_score(a.low)}–{format_score(a.high)} vs "
-                f"{format_score(b.low)}–{format_score(b.high)}; neither run names its score, "
+                f"({a.span().strip()} vs {b.span().strip()}; neither run names its score, "
                 "so the scales are judged from the scores seen, and a weak run of a wide scale "
                 "looks like a narrow one: a 0–100 judge's scores all 10 or less, like a 1–10 "
                 "judge's): B's minus A's is not given"
             )
         if other is None or not _leaves_unit(other):
             return ""
-        words = {
-            k.run: one_line(k.short(), 40)
-            + (f" {format_score(k.low)}–{format_score(k.high)}" if k is other else "")
-            for k in (a, b)
-        }
+        words = {k.run: one_line(k.short(), 40) + (k.span() if k is other else "") for k in (a, b)}
         return (
             f"the runs' scores are different measures ({words[a.run]} vs {words[b.run]}): "
             "B's minus A's says nothing"

@@ -1347,6 +1347,8 @@ class ExportSummary:
     runs: int = 1
     """Runs among the exported stats rows: of several, ``prompts`` counts rows (run × prompt),
     as the app's table and export dialog count them, not distinct prompts."""
+    replaced: bool = False
+    """A file was at ``path`` before (``export --force``): said ``replaced PATH with …``."""
 
     def notes(self) -> list[str]:
         """What a records export holds beyond "the input lines unchanged": the sources whose
@@ -1404,7 +1406,8 @@ class ExportSummary:
         rows = rows_words(self.prompts, self.runs > 1)
         what = f"{plural(self.records, 'record')} of {rows}" if self.kind == "records" else rows
         where = "standard output" if is_stdout(self.path) else str(self.path)
-        return "; ".join([f"wrote {what} to {where}", *self.notes()])
+        said = f"replaced {where} with {what}" if self.replaced else f"wrote {what} to {where}"
+        return "; ".join([said, *self.notes()])
 
 
 def _line_places(sources: list[dict[str, Any]], key: str) -> tuple[int, str] | None:

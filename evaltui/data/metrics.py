@@ -272,6 +272,19 @@ class ScoreKind:
             return score <= self.threshold + slack
         return score >= self.threshold - slack
 
+    def span(self) -> str:
+        """`` low–high`` to the decimals the summary shows the score's values with
+        (:func:`~evaltui.data.summary.decimals_of` of the larger in size), trailing zeros
+        dropped (``10–100``): 4 significant digits each read ``1037–1.585e+04`` beside a
+        table's ``15848``; "" when unknown."""
+        if self.low is None or self.high is None:
+            return ""
+        from evaltui.data.summary import decimals_of  # summary imports this module
+
+        finite = [abs(v) for v in (self.low, self.high) if math.isfinite(v)]
+        places = decimals_of(max(finite, default=0.0))
+        return f" {compact_score(self.low, places)}–{compact_score(self.high, places)}"
+
     def describe(self) -> str:
         """A few words for headers and tables, e.g. ``mae: continuous 103.4–259.6 and 17
         non-finite, lower is better``. The metric name comes from input files: sanitize it."""
@@ -283,12 +296,7 @@ class ScoreKind:
         elif self.kind == "fraction":
             words = ["accuracy (0–1)"]
         else:
-            span = (
-                f" {format_score(self.low)}–{format_score(self.high)}"
-                if self.low is not None and self.high is not None
-                else ""
-            )
-            words = [f"continuous{span}"]
+            words = [f"continuous{self.span()}"]
         if self.nonfinite:
             words[-1] += f" and {self.nonfinite:,} non-finite"
         if not self.accuracy and self.metric and ", " in self.metric:
@@ -316,6 +324,19 @@ class ScoreKind:
             return None
         sign = "≤" if self.higher_is_better is False else "≥"
         return f"{sign} {format_score(self.threshold)}"
+
+
+def compact_score(value: float, places: int | None) -> str:
+    """A value in words (a range, a run's mean beside another measure's): ``places`` decimals
+    (:func:`~evaltui.data.summary.decimals_of`), trailing zeros dropped (``0–1.5``, not
+    ``0.000–1.500``); :func:`format_score` when ``places`` is None (beyond a fixed point's
+    reach) or the value is not finite."""
+    if places is None or not math.isfinite(value):
+        return format_score(value)
+    text = f"{value:.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def format_score(value: float | None) -> str:

@@ -187,6 +187,10 @@ def read_parts(
     errors: list[LoadError] = []
     notes: list[str] = []
     reducers: dict[str, str] = {}
+    # Whether each row's short reply is its own answer, as its source's reader said (an Inspect
+    # sample whose scorer extracted none: 'No' is its answer). Left out, the load took the
+    # export's reader's default for every row: such a reply read back as no answer.
+    short: list[bool] = []
     line = offset = 0  # lines read so far, and where the next one starts
     with path.open("rb") as handle, tempfile.TemporaryDirectory(prefix="evaltui-") as temp:
         for index, part in enumerate(parts):
@@ -231,6 +235,10 @@ def read_parts(
                     f" none (see {manifest_path(path).name})"
                 )
             frames.append(_folder_ids(frame, identity, part, options))
+            per_row = result.short_replies
+            if per_row is None or len(per_row) != frames[-1].height:
+                per_row = [not own.own_answers] * frames[-1].height
+            short += per_row
             errors += [
                 LoadError(e.source, None if e.line is None else e.line + shift, e.reason)
                 for e in result.errors
@@ -245,7 +253,7 @@ def read_parts(
         f"{source}: exported records of {plural(len(parts), 'source file')}, each read as that"
         f" file, with its runs (see {manifest_path(path).name})"
     )
-    return ReadResult(frame, errors, [said, *dict.fromkeys(notes)], reducers=reducers)
+    return ReadResult(frame, errors, [said, *dict.fromkeys(notes)], short, reducers)
 
 
 def _reader(part: Part, default: Reader) -> Reader:

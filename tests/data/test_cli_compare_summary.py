@@ -225,7 +225,8 @@ def test_a_lower_is_better_summary_counts_as_the_report_and_stays_strict_json(
     assert summary["lower_is_better"] is True and summary["metric"] == "mae"
     assert summary["delta"] == pytest.approx(-4 / 3) and summary["mean_over"] == 3
     assert summary["warnings"] == ["mean over the 3 prompts with a finite change"]
-    assert f"in mean mae (lower is better): {summary['delta']:+.3f}" in comparison.report()
+    # the headline has the levels' decimals (a 5.00 → b 3.67): 2 here
+    assert f"in mean mae (lower is better): {summary['delta']:+.2f}," in comparison.report()
     assert summary["transitions"] is None and "threshold" in summary["no_transitions"]
 
 

@@ -463,3 +463,31 @@ def test_continuous_levels_and_lists_have_the_decimals_of_the_largest() -> None:
     report = compare_runs(mae_runs(), "a", "b").report()
     assert "on those 3 prompts: a 5.00 → b 3.67" in report, report
     assert "\n    inf →  3.00  4  q4\n  10.00 →  5.00  2  q2" in report, report
+
+
+def test_a_wide_score_reads_in_one_set_of_decimals_from_headline_to_range() -> None:
+    """A reward of 1000-18000: the headline's change and interval had 4 significant digits each
+    ('-523.8, 95% CI [-2319, +1040]') above levels and lists in whole units ('a 9160 → b
+    8636'), and each run's range read '1037–1.585e+04'. Every value now has the decimals the
+    summary gives the largest (decimals_of), the range as the levels."""
+    from evaltui.data.metrics import prompt_stats
+    from tests.data.test_scores import generations
+
+    rows = [("a", "1", 11194.4), ("b", "1", 12070.2), ("a", "2", 9960.7), ("b", "2", 11873.1)]
+    rows += [("a", "3", 8574.3), ("b", "3", 4900.9), ("a", "4", 1037.26), ("b", "4", 1446.5)]
+    rows += [("a", "5", 15847.9), ("b", "5", 17561.0)]
+    gens = generations(rows, metric=["reward"] * 10, higher_is_better=[True] * 10)
+    comparison = compare_runs(prompt_stats(gens), "a", "b")
+    report = comparison.report()
+    assert "e+" not in report, report
+    headline, levels = report.splitlines()[:2]
+    delta = comparison.delta
+    low, high = comparison.ci
+    assert headline.startswith(
+        f"a → b in mean reward: {delta:+.0f}, 95% CI [{low:+.0f}, {high:+.0f}], p = "
+    ), headline
+    assert levels == "mean reward on those 5 prompts: a 9323 → b 9570", levels
+    assert "score of a: reward: continuous 1037–15848, higher is better" in report, report
+    # One prompt in both: 'those 1 prompt' read wrong.
+    one = compare_runs(prompt_stats(generations(rows[:2], metric=["r"] * 2)), "a", "b")
+    assert one.report().splitlines()[1] == "mean r on that prompt: a 11194 → b 12070"

@@ -274,7 +274,7 @@ def test_rescore_to_a_reader_that_left_still_says_its_summary(
     proc = run_with_closed("stdout", argv, tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "scorer       exact" in proc.stderr
-    assert "wrote        (standard output)" in proc.stderr
+    assert "wrote        (standard output, until its reader left)" in proc.stderr
     assert "model_a/inference_0.jsonl:41: not valid JSON" in proc.stderr
     quiet = run_with_closed("stdout", [*argv, "-q"], tmp_path)
     assert quiet.stderr == (

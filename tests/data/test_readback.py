@@ -623,3 +623,22 @@ def test_an_lm_eval_target_indexing_doc_to_choice_reads_back_as_that_choice(
         ("_x_r.json", {}),
         ("s.json", [1]),
     )
+
+
+@pytest.mark.parametrize(
+    "folder", ["repro_inspect_merge", "inspect_ai", "plain", "skythought", "lm_eval"]
+)
+def test_records_read_back_with_the_same_answers(folder: str, tmp_path: Path) -> None:
+    # An Inspect sample whose scorer extracted no answer of its own ('No' is all gpt-5 said)
+    # has its short reply as its answer; read back from the export, that reply was no answer
+    # (the export's reader's default: n_no_answer 0 → 1, no majority, triage 'noans×1').
+    before = load_one(REAL / folder)
+    out = tmp_path / "all.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    again = load_one(out)
+    keys = ["run", "prompt_id", "n_no_answer", "n_unique_answers", "agreement", "triage"]
+    assert sorted(again.stats.select(keys).rows()) == sorted(before.stats.select(keys).rows())
+    gens = ["run", "prompt_id", "sample", "extracted", "has_answer"]
+    assert sorted(again.generations.select(gens).rows(), key=str) == sorted(
+        before.generations.select(gens).rows(), key=str
+    )

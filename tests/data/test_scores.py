@@ -415,7 +415,7 @@ def test_compare_continuous_follows_direction_and_never_counts_nan(tmp_path: Pat
     from evaltui.app.screens.compare import counts_text
 
     assert "improved 2 · regressed 1 · unchanged 1 · not comparable 1" in counts_text(comparison)
-    assert "in mean mae (lower is better): -1.333" in report
+    assert "in mean mae (lower is better): -1.33," in report
     assert "transitions: none" in report
     out = write_json(comparison.joined.to_dicts(), tmp_path / "cmp.json")
     rows = json.loads(out.read_text(), parse_constant=lambda c: pytest.fail(c))
@@ -669,7 +669,7 @@ def test_compare_cli_continuous_runs_strict_json_and_nan_deltas_not_improved(
     # comparable (they were all "improved" before). Mean of the 6 finite deltas: -38.413054 / 6.
     assert "improved 2 · regressed 1 · unchanged 5 · not comparable 16" in report
     first = report.splitlines()[0]
-    assert first.startswith("gpt-4o-mini → gpt-4o in mean mae (lower is better): -6.402,")
+    assert first.startswith("gpt-4o-mini → gpt-4o in mean mae (lower is better): -6.4,")
     assert (
         "p = 1 (sign test on per-prompt mean scores; 24 prompts in both runs; mean over the 6"
         in first
