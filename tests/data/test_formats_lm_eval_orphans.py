@@ -88,11 +88,10 @@ def test_orphaned_samples_of_another_model_get_neither_its_config_nor_its_name(
         ("google/flan-t5-base", "contradiction", "contradiction"),
     ]
     assert [n for n in result.notes if "read without a results file" in n] == [
-        f"gathered/samples_{TASK}_{ORPHAN}.jsonl: read without a results file: none of its"
-        f" date (results_{ORPHAN}.json) is beside it, and results_{DATE}.json is another"
-        " run's (of the model google/flan-t5-base). Its task config (references, filters,"
-        " metric directions) is not taken from another run; the model is the folder's"
-        " (gathered)"
+        f"gathered/samples_{TASK}_{ORPHAN}.jsonl: read without a results file"
+        f" (results_{ORPHAN}.json is not beside it): results_{DATE}.json is another run's (of"
+        " the model google/flan-t5-base); the task config (references, filters, metric"
+        " directions) is not taken from it; model: the folder's (gathered)"
     ]
 
 
@@ -111,8 +110,8 @@ def test_orphaned_run_in_its_model_folder_is_not_read_by_the_other_runs_config(
     ]
     assert rows(result, DATE)[1] == (f"google/flan-t5-base @ {DATE}", "contradiction", "neutral")
     (note,) = [n for n in result.notes if "read without a results file" in n]
-    assert f"results_{DATE}.json is another run's (of {DATE}, whose samples are beside it)" in note
-    assert note.endswith("the model is the folder's (google/flan-t5-base)")
+    assert f"results_{DATE}.json is another run's (its samples are beside it)" in note
+    assert note.endswith("; model: the folder's (google/flan-t5-base)")
 
 
 def test_a_lone_results_file_is_used_only_when_it_provably_belongs(tmp_path: Path) -> None:
@@ -159,3 +158,26 @@ def test_the_note_shows_a_hostile_results_file_name_safely(tmp_path: Path) -> No
     for note in notes:
         assert "results_\u241b[2J\u240ax.json is another run's (of the model" in note
         assert "\x1b" not in note and "\n" not in note
+
+
+def test_orphaned_samples_beside_several_other_runs_results(tmp_path: Path) -> None:
+    # Three runs gathered in one folder, the orphan's results file missing: neither of the other
+    # two results files is its own (old code: the first by name, flan-t5's, was taken).
+    folder = make_runs(tmp_path, "gathered")
+    third = "2025-03-06T08-00-00.000002"
+    results = json.loads((folder / f"results_{DATE}.json").read_text(encoding="utf-8"))
+    results.update(model_name="Qwen/Qwen3-8B", model_name_sanitized="Qwen__Qwen3-8B")
+    (folder / f"results_{third}.json").write_text(json.dumps(results), encoding="utf-8")
+    shutil.copy(folder / f"samples_{TASK}_{DATE}.jsonl", folder / f"samples_{TASK}_{third}.jsonl")
+    result = read(tmp_path)
+    assert [(run, answer) for run, answer, _gen in rows(result, ORPHAN)] == [
+        ("gathered", "0"),
+        ("gathered", "1"),
+        ("gathered", "1"),
+    ]
+    assert [run for run, _answer, _gen in rows(result, third)] == ["Qwen/Qwen3-8B"] * 3
+    (note,) = [n for n in result.notes if "read without a results file" in n]
+    assert (
+        f": results_{DATE}.json, results_{third}.json are other runs' (none of its date);"
+        " the task config (references, filters, metric directions) is not taken from them;"
+    ) in note

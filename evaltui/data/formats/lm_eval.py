@@ -194,7 +194,7 @@ def _stray_results(
     if not found:
         return None, ()
     if len(found) > 1:
-        why = "another run's (one of several results files, none of its date)"
+        why = "other runs' (none of its date)"
         return None, tuple((candidate, why) for candidate, _data in found)
     ((candidate, data),) = found
     dated = RESULTS_NAME.match(candidate.name)
@@ -207,7 +207,7 @@ def _stray_results(
     elif dated and any(
         path.parent.glob(f"samples_{glob.escape(task)}_{glob.escape(dated['date'])}.json*")
     ):
-        why = f"another run's (of {dated['date']}, whose samples are beside it)"
+        why = "another run's (its samples are beside it)"
     else:
         return data, ()
     return None, ((candidate, why),)
@@ -256,10 +256,10 @@ def _passed_over(
         for reason, names in why.items()
     )
     return (
-        f"{source}: read without a results file: none of its date (results_{date}.json) is"
-        f" beside it, and {said}. Its task config (references, filters, metric directions)"
-        " is not taken from another run"
-        + (f"; the model is the folder's ({name_line(label)})" if label else "")
+        f"{source}: read without a results file (results_{date}.json is not beside it):"
+        f" {said}; the task config (references, filters, metric directions) is not taken"
+        f" from {'it' if len(passed) == 1 else 'them'}"
+        + (f"; model: the folder's ({name_line(label)})" if label else "")
     )
 
 
