@@ -31,7 +31,8 @@ n-th filter of the task's ``filter_list``), and the ≤0.4.2 pretty-printed JSON
 whose ``model_args`` name the samples file).
 
 The model is the results JSON's ``model_name`` (the results file of the same date id), else the
-folder. One run is one date id: when several runs of one task are loaded (in one folder or in
+folder. Without its own results file, a samples file is read without one (said in a note) unless
+the one results file beside it provably belongs: another run's config would misread it. One run is one date id: when several runs of one task are loaded (in one folder or in
 several), each of those runs gets its date id in the label (all its tasks), so the runs stay
 apart and can be compared (see evaltui.data.runs).
 """
@@ -69,6 +70,7 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.formats.plain_document import JsonDocument
+from evaltui.data.sanitize import name_line
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
@@ -126,42 +128,139 @@ def _parse_results(path: str, _mtime_ns: int, _size: int) -> dict[str, Any] | No
 
 
 def _results_for(path: Path) -> dict[str, Any] | None:
-    """The results JSON written by the same run (same date id), else any beside the samples file."""
+    """The results JSON written by the same run (:func:`_results_lookup`)."""
     return _results_lookup(path)[0]
 
 
-def _results_lookup(path: Path) -> tuple[dict[str, Any] | None, tuple[Path, ...]]:
-    """:func:`_results_for`, and the paths the answer depends on: the candidates tried up to the
-    one used; when none is, every candidate and the folder (a results file written later)."""
+def _results_lookup(
+    path: Path,
+) -> tuple[dict[str, Any] | None, tuple[Path, ...], tuple[tuple[Path, str], ...]]:
+    """:func:`_results_for`, the paths the answer depends on (the candidates tried up to the
+    one used; when none is, every candidate and the folder: a results file written later), and
+    the results files beside it passed over as another run's, each with why.
+
+    lm-eval writes a run's results and samples with one date id (EvaluationTracker:
+    ``results_<date>.json``, or ``X_<date>.json`` for ``--output_path X.json``, and
+    ``samples_<task>_<date>.jsonl``), so that file is the run's. Without it, another results
+    file is taken only when it provably belongs (:func:`_stray_results`): a folder of several
+    runs with one results file missing must not read one run's samples by another's task
+    config (references, filters, metric directions) nor under its model name."""
     match = SAMPLES_NAME.match(path.name)
     if not match:
-        return _old_results_lookup(path)
+        data, depends = _old_results_lookup(path)
+        return data, depends, ()
 
     def candidates() -> Iterator[Path]:
         # The folder is listed only when the run's own results file is not there (or not one):
         # the usual layout is answered by one stat, warm loads of many samples files included.
-        if match:
-            yield path.with_name(f"results_{match['date']}.json")
-            # --output_path X.json writes X_<date>.json beside the samples instead (the samples
-            # files of that date, named samples_*.json in mid 2024, are not results files).
-            yield from sorted(
-                p
-                for p in path.parent.glob(f"*_{glob.escape(match['date'])}.json")
-                if not p.name.startswith("samples_")
-            )
-        yield from sorted(path.parent.glob("results*.json"))
+        yield path.with_name(f"results_{match['date']}.json")
+        # --output_path X.json writes X_<date>.json beside the samples instead (the samples
+        # files of that date, named samples_*.json in mid 2024, are not results files).
+        yield from sorted(
+            p
+            for p in path.parent.glob(f"*_{glob.escape(match['date'])}.json")
+            if not p.name.startswith("samples_")
+        )
 
     tried: list[Path] = []
     for candidate in candidates():
         tried.append(candidate)
-        try:
-            stat = candidate.stat()
-        except OSError:
-            continue
-        data = _parse_results(str(candidate), stat.st_mtime_ns, stat.st_size)
+        data = _parsed_results(candidate)
         if data is not None:
-            return data, tuple(tried)
-    return None, (*tried, path.parent)
+            return data, tuple(tried), ()
+    others = sorted(path.parent.glob("results*.json"))
+    depends = (*tried, *others, path.parent)
+    found = [(p, data) for p in others if (data := _parsed_results(p)) is not None]
+    data, passed = _stray_results(path, match["task"], found)
+    return data, depends, passed
+
+
+def _parsed_results(candidate: Path) -> dict[str, Any] | None:
+    try:
+        stat = candidate.stat()
+    except OSError:
+        return None
+    return _parse_results(str(candidate), stat.st_mtime_ns, stat.st_size)
+
+
+def _stray_results(
+    path: Path, task: str, found: list[tuple[Path, dict[str, Any]]]
+) -> tuple[dict[str, Any] | None, tuple[tuple[Path, str], ...]]:
+    """The results file, not of the samples file's date, that belongs to its run anyway (a
+    renamed ``results.json``): the only one beside it, its ``configs``/``n-samples`` name the
+    task and its model is the folder's (lm-eval writes a run into ``<model_name_sanitized>/``),
+    and no samples file of the task carries its own date (then it is that run's). Else none,
+    and each file passed over with why."""
+    if not found:
+        return None, ()
+    if len(found) > 1:
+        why = "other runs' (none of its date)"
+        return None, tuple((candidate, why) for candidate, _data in found)
+    ((candidate, data),) = found
+    dated = RESULTS_NAME.match(candidate.name)
+    model = _sanitized_model(data)
+    if not any(isinstance(data.get(k), dict) and task in data[k] for k in ("configs", "n-samples")):
+        why = f"another run's (it does not name the task {name_line(task)})"
+    elif model != path.parent.name:
+        other = str(data.get("model_name") or model or "none named")
+        why = f"another run's (of the model {name_line(other)})"
+    elif dated and any(
+        path.parent.glob(f"samples_{glob.escape(task)}_{glob.escape(dated['date'])}.json*")
+    ):
+        why = "another run's (its samples are beside it)"
+    else:
+        return data, ()
+    return None, ((candidate, why),)
+
+
+def _sanitized_model(results: dict[str, Any]) -> str | None:
+    """The folder lm-eval wrote the run of ``results`` into: its ``model_name_sanitized``, else
+    its ``model_name`` (else the model argument ``GeneralConfigTracker._get_model_name`` takes,
+    in its order) as ``lm_eval.utils.sanitize_model_name`` sanitizes it."""
+    name = results.get("model_name_sanitized")
+    if isinstance(name, str) and name:
+        return name
+    name = results.get("model_name")
+    if not isinstance(name, str) or not name:
+        name = _model_argument(results, ("peft", "delta", "pretrained", "model", "path", "engine"))
+    return re.sub(r"[\"<>:/|\\?*\[\]]+", "__", name) if name else None
+
+
+def _model_argument(results: dict[str, Any], keys: Sequence[str]) -> str | None:
+    """The first of ``keys`` the results' ``config.model_args`` sets (a string
+    ``k=v,k2=v2``, or a dict in newer harnesses)."""
+    config = results.get("config")
+    args = config.get("model_args") if isinstance(config, dict) else None
+    for key in keys:
+        if isinstance(args, dict):
+            if isinstance(args.get(key), str) and args[key]:
+                return str(args[key])
+        elif isinstance(args, str):
+            found = re.search(rf"(?:^|,)\s*{key}=([^,]+)", args)
+            if found and found.group(1).strip():
+                return found.group(1).strip()
+    return None
+
+
+def _passed_over(
+    source: str, date: str, passed: Sequence[tuple[Path, str]], label: str | None
+) -> str:
+    """The note of a samples file read without a results file though one is beside it: each
+    passed over (by name, shown safely) and why, and what is read without one."""
+    why: dict[str, list[str]] = {}
+    for candidate, reason in passed:
+        why.setdefault(reason, []).append(name_line(candidate.name))
+    said = "; ".join(
+        f"{', '.join(names[:3])}{', …' if len(names) > 3 else ''}"
+        f" {'is' if len(names) == 1 else 'are'} {reason}"
+        for reason, names in why.items()
+    )
+    return (
+        f"{source}: read without a results file (results_{date}.json is not beside it):"
+        f" {said}; the task config (references, filters, metric directions) is not taken"
+        f" from {'it' if len(passed) == 1 else 'them'}"
+        + (f"; model: the folder's ({name_line(label)})" if label else "")
+    )
 
 
 def _old_results_lookup(path: Path) -> tuple[dict[str, Any] | None, tuple[Path, ...]]:
@@ -230,16 +329,9 @@ def _model_name(results: dict[str, Any] | None, path: Path) -> str:
     if results:
         if isinstance(results.get("model_name"), str) and results["model_name"]:
             return str(results["model_name"])
-        config = results.get("config")
-        args = config.get("model_args") if isinstance(config, dict) else None
-        if isinstance(args, dict):  # newer harnesses accept model_args as a dict
-            for key in ("pretrained", "model", "path", "engine"):
-                if isinstance(args.get(key), str) and args[key]:
-                    return str(args[key])
-        elif isinstance(args, str):
-            found = re.search(r"(?:^|,)\s*(?:pretrained|model|path|engine)=([^,]+)", args)
-            if found:
-                return found.group(1).strip()
+        found = _model_argument(results, ("pretrained", "model", "path", "engine"))
+        if found:
+            return found
     return _folder_model(path)
 
 
@@ -1005,9 +1097,12 @@ class LmEvalReader(Reader):
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
         entries, document_errors, notes, starts = self._entries(path, source, options)
         errors: list[LoadError] = []
-        results = _results_for(path)
+        results, _depends, passed = _results_lookup(path)
         model = options.label or _model_name(results, named(path, options))
         task = _task_name(path, results)
+        if passed and (match := SAMPLES_NAME.match(path.name)):
+            label = None if options.label else model
+            notes.append(_passed_over(source, match["date"], passed, label))
         configs = (results or {}).get("configs")
         config = configs.get(task) if isinstance(configs, dict) else None
         filter_list = config.get("filter_list") if isinstance(config, dict) else None
