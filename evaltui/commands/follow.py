@@ -23,6 +23,7 @@ from evaltui.cli import (
     load_options,
     loaded_prompts,
     more_words,
+    problem_line,
     refused_output,
     remember_input,
     shown_path,
@@ -249,10 +250,13 @@ def tell_problems(
     (the first write's, then each rewrite's new ones; a file read again tells its own again only
     when they differ). It said nothing of them: a line that is not JSON appended while following
     was left out silently. With ``-q``, one line for each write that found new ones."""
-    mark = stderr_mark()
-    bad = [f"bad line     {one_line(str(error), 300, mark)}" for error in result.errors]
+    # As the end summary says them (:func:`problem_line`): a file's newline shown as ␊.
+    bad = [
+        f"bad line     {problem_line(error.source, error.line, error.reason)}"
+        for error in result.errors
+    ]
     skipped = [
-        f"skipped      {one_line(f'{report.source}: {report.skipped}', 300, mark)}"
+        f"skipped      {problem_line(report.source, None, report.skipped or '')}"
         for report in result.skipped_files
         if not report.companion
     ]

@@ -14,6 +14,8 @@ from typing import TypeVar
 import numpy as np
 import polars as pl
 
+from evaltui.data.sanitize import name_line
+
 #: One row per generation. Column order is the order of this dict.
 GENERATION_SCHEMA: dict[str, pl.DataType] = {
     # model/run label: --label, the format's own model name, or the file's parent folder
@@ -198,7 +200,10 @@ class LoadError:
         object.__setattr__(self, "reason", clean_text(self.reason))
 
     def __str__(self) -> str:
-        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        # The file's name with its newlines and tabs visible, as notes name files: folded to
+        # spaces later, a file 'x\ny.jsonl' read as 'x y.jsonl'.
+        source = name_line(self.source)
+        where = source if self.line is None else f"{source}:{self.line}"
         return f"{where}: {self.reason}"
 
 

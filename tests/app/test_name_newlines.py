@@ -8,7 +8,7 @@ from typing import Any
 
 from evaltui.app.screens.compare import CompareScreen, RunPairScreen
 from evaltui.app.screens.summary import SummaryScreen
-from tests.app.conftest import settle
+from tests.app.conftest import problems_text, settle
 from tests.app.test_wide_text_cells import screen_lines
 
 
@@ -51,3 +51,22 @@ async def test_a_label_with_a_newline_reads_on_one_line_everywhere(
         await settle(pilot)
         assert isinstance(app.screen, CompareScreen)
         assert "A = short␊line" in seen(), seen()
+
+
+async def test_a_bad_lines_file_name_with_a_newline_reads_on_one_line(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """The bad lines screen (b) named a bad line's file 'new\\nline/out.jsonl' as 'new
+    line/out.jsonl' (the newline folded to a space), where its notes show 'new␊line'."""
+    folder = tmp_path / "evals" / "new\nline"
+    folder.mkdir(parents=True)
+    good = json.dumps({"prompt": "q", "gen": "a", "answer": "a", "accuracy": 1})
+    (folder / "out.jsonl").write_text(f"{good}\nnot json\n", encoding="utf-8")
+    app = make_app(tmp_path / "evals")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        shown = problems_text(app)
+        assert "new␊line/out.jsonl:2: not valid JSON" in shown, shown
+        assert "new line" not in shown

@@ -276,3 +276,24 @@ def test_run_labels_in_the_end_summaries_show_their_tabs_and_newlines(
     assert main([*argv, "-o", str(tmp_path / "r.json"), *common]) == 0
     err = capsys.readouterr().err
     assert "\nrun          tab␉here: " in err and "\nrun          new␊line: " in err
+
+
+def test_summarize_follow_names_a_bad_lines_file_as_the_end_summary_does(
+    tmp_path: Path, capsys: Any
+) -> None:
+    """``summarize --follow`` told a bad line of 'new\\nline/x.jsonl' as 'new line/x.jsonl:2'
+    (folded to a space), where the end summary, the app and the notes show 'new␊line'."""
+    import json
+
+    from evaltui.commands.follow import tell_problems
+    from evaltui.data.loader import LoadOptions, load
+
+    folder = tmp_path / "evals" / "new\nline"
+    folder.mkdir(parents=True)
+    good = json.dumps({"prompt": "p", "gen": "1", "answer": "1", "accuracy": 1})
+    (folder / "x.jsonl").write_text(f"{good}\nnot json\n", encoding="utf-8")
+    result = load([tmp_path / "evals"], LoadOptions(tokenize=False, use_cache=False))
+    tell_problems(result, set(), quiet=False)
+    err = capsys.readouterr().err
+    assert "bad line     new␊line/x.jsonl:2: not valid JSON" in err, err
+    assert "new line" not in err

@@ -26,7 +26,7 @@ from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.help import HangingText
 from evaltui.data.discover import natural_key
 from evaltui.data.notes import _NUMBER, note_lines
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import name_line, one_line
 from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
@@ -288,7 +288,7 @@ def problem_lines(
     skipped = result.skipped_files
     lines.append("")
     lines.append(f"{plural(len(skipped), 'file')} skipped")
-    lines.extend(one_line(f"{f.source}: {f.skipped}", LINE_LIMIT) for f in skipped)
+    lines.extend(one_line(f"{name_line(f.source)}: {f.skipped}", LINE_LIMIT) for f in skipped)
     if result.notes:
         # Each kind once, the files it is about listed under it (each file's own note when
         # their numbers differ).
