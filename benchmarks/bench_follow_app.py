@@ -13,7 +13,9 @@ Each appended prompt carries its write time; for each one this records when it w
 - in the rows of a view the app showed (``on_view_ready``, main thread),
 - painted (the first screen refresh after that view: ``call_after_refresh``),
 
-and reports the medians of each hop, the CPU of the whole process (all threads) per appended MB
+and reports the medians and 95th percentiles of each hop (whether a slow line waited for its poll,
+behind another view, or for the paint), how far apart the results were built (the follow worker's
+cadence), the CPU of the whole process (all threads) per appended MB
 and as a share of one core, the UI thread's CPU (the event loop's: Textual and the app's handlers) per
 view shown, and how many polls, builds and views there were. Window -1 is a
 short warm-up (the token counter is made and self-checks the first texts), not counted.
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import shutil
 import statistics
@@ -221,6 +224,10 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def _p95(values: list[float]) -> float:
+    return sorted(values)[int(0.95 * (len(values) - 1))] if values else float("nan")
+
+
 async def run(args: argparse.Namespace) -> list[dict[str, float]]:
     app = TimedApp([str(args.data)], LoadOptions(keep_text=False), follow=True)
     windows: list[dict[str, float]] = []
@@ -305,9 +312,11 @@ async def run(args: argparse.Namespace) -> list[dict[str, float]]:
                 "ui_share": ui / wall,
                 "ui_ms_per_view": 1000 * ui / max(1, TIMES.views),
                 **{f"{hop}_median": _median(v) for hop, v in hops.items()},
-                "painted_p95": sorted(hops["painted"])[int(0.95 * (len(hops["painted"]) - 1))]
-                if hops["painted"]
-                else float("nan"),
+                **{f"{hop}_p95": _p95(v) for hop, v in hops.items()},
+                # The follow worker's cadence: seconds between two results built.
+                "build_gap": _median(
+                    [b[0] - a[0] for a, b in itertools.pairwise(TIMES.build_marks)]
+                ),
             }
             print(
                 f"[{rep}] appended {appended:.1f} MB in {wall:.1f} s; CPU {cpu:.2f} s = "
@@ -317,7 +326,9 @@ async def run(args: argparse.Namespace) -> list[dict[str, float]]:
                 f"delay from the write, median: built {window['built_median']:.2f} s, "
                 f"viewed {window['viewed_median']:.2f} s, painted {window['painted_median']:.2f} s "
                 f"(p95 {window['painted_p95']:.2f} s; {len(hops['painted'])}/{len(written)} prompts); "
-                f"polls {TIMES.polls}, builds {TIMES.builds}, views {TIMES.views}; "
+                f"p95 built {window['built_p95']:.2f} s, viewed {window['viewed_p95']:.2f} s; "
+                f"polls {TIMES.polls}, builds {TIMES.builds} ({window['build_gap']:.2f} s apart), "
+                f"views {TIMES.views}; "
                 f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )

@@ -70,6 +70,11 @@ from evaltui.data.wording import plural
 #: watcher reported nothing else (a safety net for events a file system does not deliver).
 FULL_LOOK = 5.0
 
+#: Milliseconds between the watcher's looks at the events it gathered: it hands a batch over at
+#: the first look that finds none added since the look before (or the one after, ``debounce``), so
+#: events already there when :meth:`Follower.wait` asks are handed over two looks later.
+WATCH_STEP_MS = 50
+
 #: Bytes compared at a file's head and before the end of what was read, to tell an append
 #: (both unchanged) from a rewrite.
 _PROBE = 1024
@@ -791,6 +796,12 @@ class Follower:
             else:
                 time.sleep(remaining)
 
+    def handover(self) -> float:
+        """Seconds :meth:`wait` takes to return on events already gathered (an input changed
+        while the caller paused): the watcher's two looks; 0 without a watcher (polling: it
+        returns at once when ``timeout`` is 0)."""
+        return 2 * WATCH_STEP_MS / 1000 if self._watch is not None else 0.0
+
     def _note_events(self, changes: set[tuple[Any, str]]) -> None:
         """Remember which followed files the watcher saw change; anything else (a file added or
         deleted, a path not followed) makes the next poll look at every input."""
@@ -829,8 +840,8 @@ class Follower:
                 stop_event=stop,
                 rust_timeout=1000,
                 yield_on_timeout=True,
-                debounce=50,
-                step=50,
+                debounce=WATCH_STEP_MS,
+                step=WATCH_STEP_MS,
                 raise_interrupt=True,
             )
         )

@@ -487,6 +487,47 @@ async def test_a_fast_writer_gets_at_most_one_table_update_a_second(
         await pilot.press("ctrl+q")
 
 
+async def test_polling_without_file_system_events_polls_once_an_interval(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a watcher (a network file system, EVALTUI_FOLLOW_POLLING) the follow worker
+    polls FOLLOW_MIN_INTERVAL after the last poll began, not a second later as well: updates
+    came 2 s apart, and a line written just after a poll took ~2 s to be shown (the target
+    is 1 s). Never sooner than the interval either; every line is shown."""
+    from evaltui.data.follow import Follower
+
+    interval = 0.25
+    monkeypatch.setenv("EVALTUI_FOLLOW_POLLING", "1")
+    monkeypatch.setattr("evaltui.app.app.FOLLOW_MIN_INTERVAL", interval)
+    polls: list[float] = []
+    poll = Follower.poll
+
+    def timed_poll(follower: Follower) -> object:
+        polls.append(time.monotonic())
+        return poll(follower)
+
+    data, out = one_run(tmp_path, line(1, True))
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    thread, writing = appender(out, range(2, 42), lambda p: True, pause=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1})
+        await until_following(pilot, app)
+        monkeypatch.setattr(Follower, "poll", timed_poll)
+        thread.start()
+        while writing.is_set():
+            await pilot.pause(0.05)
+        thread.join()
+        await wait_until(pilot, lambda: len(counts(app)) == 41)
+        await wait_until(pilot, lambda: len(polls) >= 9)  # idle polls too: the same cadence
+        # (the first poll with lines makes the token counter: a longer poll, a longer pause)
+        gaps = [b - a for a, b in itertools.pairwise(polls[1:])]
+        assert min(gaps) >= 0.95 * interval, gaps
+        # A second wait of 1 s made every gap at least interval + 1 s.
+        assert sorted(gaps)[len(gaps) // 2] < interval + 0.5, gaps
+        await pilot.press("ctrl+q")
+
+
 async def test_an_update_off_screen_leaves_the_rows_drawn_and_drops_what_it_changed(
     tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
