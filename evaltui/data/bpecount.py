@@ -34,7 +34,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import polars as pl
@@ -170,16 +170,23 @@ class _Marking:
             found &= runs_mask
             if not found.any():
                 return texts  # the common case
-        series = pl.Series(texts, dtype=pl.String)
+        series = self.mark_series(pl.Series(texts, dtype=pl.String), marker)
+        if series is None:
+            return texts  # no captures needed
+        marked: list[str] = series.to_list()
+        return marked
+
+    def mark_series(self, series: pl.Series, marker: str) -> pl.Series | None:
+        """:meth:`mark` of each text of a String Series by polars' regexes, on the calling thread
+        (without the GIL); None when no rule applies (the common case)."""
         anywhere = "|".join(self.regexes)
         if not on_caller(series, _column().str.contains(anywhere)).any():
-            return texts  # no captures needed
+            return None
         for regex in self.regexes:
             series = on_caller(
                 series, _column().str.replace_all(regex, "${1}" + marker + "${2}${3}")
             )
-        marked: list[str] = series.to_list()
-        return marked
+        return series
 
 
 def _escape_class(chars: str) -> str:
@@ -917,34 +924,76 @@ class FastCounter:
         found = iter(counted)
         return [n if n is not None else next(found) for n in known]
 
-    def _encode_counts(self, chunks: list[str] | pl.Series) -> list[int]:
-        """Each chunk's token count by tiktoken: one call for the lot, joined by the separator
-        (the GIL is released for the whole call, not taken back after every chunk). A Series
-        of chunks (a counting thread's new ones) is joined by polars, without the GIL: no
-        Python string per chunk (~2.5 ms of GIL-held ``to_list`` per 8 MB of traces)."""
-        if not len(chunks):
-            return []
-        if isinstance(chunks, pl.Series):
-            joined: str = chunks.str.join(SEPARATOR).item()
-        else:
-            joined = SEPARATOR.join(chunks)
-        if joined.count(SEPARATOR) != len(chunks) - 1 or MARKER in joined:
-            # A chunk holds the separator or the marker itself: one by one (marked at once).
-            listed = chunks.to_list() if isinstance(chunks, pl.Series) else chunks
-            return list(map(len, self.encode_ordinary_many(listed, len(joined))))
-        return self._encode_joined(joined, len(chunks))
+    @overload
+    def _encode_counts(self, chunks: list[str]) -> list[int]: ...
 
-    def _encode_joined(self, joined: str, chunks: int) -> list[int]:
-        """The token count of each of ``chunks`` chunks joined by the separator (none of which
-        holds it or the marker)."""
+    @overload
+    def _encode_counts(self, chunks: pl.Series) -> np.ndarray: ...
+
+    def _encode_counts(self, chunks: list[str] | pl.Series) -> list[int] | np.ndarray:
+        """Each chunk's token count by tiktoken: one call for the lot, joined by the separator
+        (the GIL is released for the whole call, not taken back after every chunk).
+
+        A Series of chunks (a counting thread's new ones) is joined by polars (counts as an
+        array). A list of chunks (the Python path) is joined in Python (counts as a list)."""
+        if isinstance(chunks, pl.Series):
+            return self._encode_series(chunks)
         if not chunks:
             return []
+        joined = SEPARATOR.join(chunks)
+        if joined.count(SEPARATOR) != len(chunks) - 1 or MARKER in joined:
+            # A chunk holds the separator or the marker itself: one by one (marked at once).
+            return list(map(len, self.encode_ordinary_many(chunks, len(joined))))
+        counts: list[int] = self._encode_joined(joined, len(chunks)).tolist()
+        return counts
+
+    def _encode_series(self, chunks: pl.Series) -> np.ndarray:
+        """:meth:`_encode_counts` of a Series of chunks: joined by polars and made one Python
+        string. When that is not ASCII, polars (without the GIL) looks for the separator and
+        the marker in it and marks it: a multilingual mix's new chunks went polars -> Python ->
+        polars (to be marked) -> tiktoken, and each crossing of megabytes of text held the GIL
+        (the other counting thread waiting for it); the separator and marker were counted by
+        Python, under the GIL too. ASCII text is checked and marked in Python and numpy, as
+        cheaply (see :meth:`_Marking.mark_many`)."""
+        if not len(chunks):
+            return np.zeros(0, dtype=np.int64)
+        series = chunks.str.join(SEPARATOR)
+        joined: str = series.item()
+        if joined.isascii():
+            clean = joined.count(SEPARATOR) == len(chunks) - 1 and MARKER not in joined
+        else:
+            separators, marker = on_caller_frame(series, _JOINED_CHECKS).row(0)
+            clean = separators == len(chunks) - 1 and not marker
+        if not clean:
+            # A chunk holds the separator or the marker itself: one by one (marked at once).
+            listed: list[str] = chunks.to_list()
+            counted = self.encode_ordinary_many(listed, len(joined))
+            return np.fromiter(map(len, counted), dtype=np.int64, count=len(listed))
+        if joined.isascii():
+            del series  # (the text alone is held while tiktoken encodes it)
+            return self._encode_joined(joined, len(chunks))
+        marked = self._marking.mark_series(series, MARKER)
+        if marked is not None:
+            joined = marked.item()
+        del series, marked
+        return self._encode_joined(joined, len(chunks), marked=True)
+
+    def _encode_joined(self, joined: str, chunks: int, marked: bool = False) -> np.ndarray:
+        """The token count of each of ``chunks`` chunks joined by the separator (none of which
+        holds it or the marker); ``marked``: the markers are in already."""
+        if not chunks:
+            return np.zeros(0, dtype=np.int64)
         encoding = self._thread_encoding(len(joined))
-        marked = self._marking.mark(joined, MARKER)
-        tokens = encoding.encode_to_numpy(marked, allowed_special={SEPARATOR, MARKER})
-        separators = tokens == self._separator
-        chunk = np.cumsum(separators)[~separators & (tokens != self._separator + 1)]
-        counts: list[int] = np.bincount(chunk, minlength=chunks).tolist()
+        if not marked:
+            joined = self._marking.mark(joined, MARKER)
+        tokens = encoding.encode_to_numpy(joined, allowed_special={SEPARATOR, MARKER})
+        # The tokens between one separator and the next, less the markers among them.
+        ends = np.flatnonzero(tokens == self._separator)
+        bounds = np.concatenate(([-1], ends, [len(tokens)]))
+        counts: np.ndarray = np.diff(bounds) - 1
+        markers = np.flatnonzero(tokens == self._separator + 1)
+        if len(markers):
+            counts -= np.bincount(np.searchsorted(ends, markers), minlength=chunks)
         return counts
 
     def encode_ordinary(self, text: str) -> list[int]:
@@ -1078,7 +1127,7 @@ class _ChunkTable:
     def available() -> bool:
         return getattr(getattr(pl, "Categories", None), "random", None) is not None
 
-    def lengths_of(self, chunks: pl.Series, count: Callable[[pl.Series], list[int]]) -> np.ndarray:
+    def lengths_of(self, chunks: pl.Series, count: Callable[[pl.Series], np.ndarray]) -> np.ndarray:
         """Each chunk's token count; ``count`` counts the chunks met for the first time.
 
         The cast numbers chunks not met before in order of their first appearance, after every
@@ -1148,7 +1197,7 @@ class _SharedChunkTable:
         self.bound = threads
         self.lock = threading.Lock()
 
-    def lengths_of(self, chunks: pl.Series, count: Callable[[pl.Series], list[int]]) -> np.ndarray:
+    def lengths_of(self, chunks: pl.Series, count: Callable[[pl.Series], np.ndarray]) -> np.ndarray:
         """Each chunk's token count; ``count`` counts those not counted yet (one of each)."""
         coded = chunks.cast(self.dtype)  # holds the mapping while this unit uses it
         which = coded.to_physical().to_numpy()
@@ -1294,6 +1343,11 @@ _PAD: list[pl.Expr] | None = None
 _HOLDS, _CHARS, _CUT_COLUMN = "holds", "chars", "cut"
 #: Whether a text holds NUL.
 _HOLDS_SENTINEL = _column().str.contains(SENTINEL, literal=True)
+#: A counting thread's new chunks joined: how many separators, whether a marker.
+_JOINED_CHECKS = (
+    _column().str.count_matches(SEPARATOR, literal=True).alias("separators"),
+    _column().str.contains(MARKER, literal=True).alias("marker"),
+)
 
 
 def _cut_and_split(text: pl.Expr) -> pl.Expr:

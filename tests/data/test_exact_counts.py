@@ -874,6 +874,64 @@ def test_new_chunks_go_to_tiktoken_without_a_python_string_each(
     fast.reset()
 
 
+@pytest.mark.parametrize("model", TOKENIZERS)
+def test_new_chunks_not_ascii_are_checked_and_marked_by_polars(
+    model: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A counting thread's new chunks that are not ASCII (a multilingual mix's) are looked over
+    for the separator and the marker, and marked where a lookahead ends a piece early, by polars
+    on the joined Series: the joined text becomes one Python string for tiktoken and never a
+    polars Series again (that round trip, and Python's scans for the separator and the marker,
+    held the GIL over megabytes of a mix's text while the other counting thread waited for it).
+    Counts stay exact on 1 and 2 threads: runs that need a marker, chunks holding the marker
+    (encoded one by one), ASCII chunks beside them."""
+    info = info_for(model)
+    fast = info.fast
+    assert fast is not None
+    rng = random.Random(12)
+    pieces = ["中文", "日本語の", " é", "  \n  ", "\t\t", "\u3000\u3000", " x", "👍", "  ", "\n"]
+    pieces += [" word", " 12", "١٢", " λόγος", "\r\n"]
+    texts = ["".join(rng.choices(pieces, k=rng.randint(1, 40))) for _ in range(400)]
+    texts += [" plain ascii  words", ""]
+    chunks = [*pieces, *("".join(rng.choices(pieces, k=3)) for _ in range(200))]
+    # A chunk holding the marker sends its call's chunks one by one: called apart.
+    with_marker = [" a\x01中", "中\x01 \x01", " é\x01 é  \n  é"]
+    seen: list[str] = []
+    marked: list[pl.Series] = []
+    mark_many = bpecount._Marking.mark_many
+    mark_series = getattr(bpecount._Marking, "mark_series", None)
+
+    def spied_many(self: Any, texts: list[str], marker: str) -> list[str]:
+        if marker == bpecount.MARKER:  # (one by one, chunks are marked by another marker)
+            seen.extend(text for text in texts if not text.isascii())
+        return mark_many(self, texts, marker)
+
+    def spied_series(self: Any, series: pl.Series, marker: str) -> pl.Series | None:
+        assert mark_series is not None
+        out: pl.Series | None = mark_series(self, series, marker)
+        if out is not None:
+            marked.append(out)
+        return out
+
+    with monkeypatch.context() as patched:
+        patched.setattr(bpecount._Marking, "mark_many", spied_many)
+        patched.setattr(bpecount._Marking, "mark_series", spied_series, raising=False)
+        for threads in (1, 2):
+            fast.reset()
+            fast.set_threads(threads)
+            assert fast.count(pl.Series(texts)).tolist() == reference(info, texts)
+        fast.reset()
+        counted = fast._encode_counts(pl.Series(chunks))
+        assert [int(n) for n in counted] == reference(info, chunks)
+        counted = fast._encode_counts(pl.Series(with_marker))
+        assert [int(n) for n in counted] == reference(info, with_marker)
+        assert fast.count(pl.Series(with_marker)).tolist() == reference(info, with_marker)
+    fast.set_threads(1)
+    fast.reset()
+    assert not seen, f"{len(seen)} joined texts that are not ASCII went back to polars to be marked"
+    assert marked  # the texts hold runs a lookahead ends early: polars marked them
+
+
 def test_a_count_that_fails_midway_leaves_no_chunk_uncounted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
