@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label, prompt_takes
 from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.dialog import Dialog, refill, show_more
-from evaltui.app.tables import DataTable
+from evaltui.app.tables import DataTable, cursor_on_last_read
 from evaltui.data.compare import (
     CLASSES,
     Comparison,
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from evaltui.app.app import EvalApp
+    from evaltui.app.screens.prompt import PromptScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,6 +382,9 @@ class CompareScreen(Screen[None]):
         """The compared prompts the table shows, in its order (the keys behind its rows)."""
         self.keep_cursor_on: str | None = None
         """The prompt the cursor goes back to once the runs are compared again."""
+        self._reading: PromptScreen | None = None
+        """The prompt screen opened from the table, until back on it: the cursor is then put
+        on the prompt it shows last (`.`/`,` step it), as on the prompt table."""
 
     def labels_text(self, width: int = 200) -> Text:
         """Both labels on one line, each cut to half the width if need be."""
@@ -760,16 +764,26 @@ class CompareScreen(Screen[None]):
 
         table = self.current_table()
         position = None if table is None else table.cursor_row
-        self.app.push_screen(
-            PromptScreen(
-                self.run_a,
-                prompt_id,
-                other_run=self.run_b,
-                keys=self.prompt_keys(),
-                position=position,
-                keys_of=self.prompt_keys,
-            )
+        self._reading = PromptScreen(
+            self.run_a,
+            prompt_id,
+            other_run=self.run_b,
+            keys=self.prompt_keys(),
+            position=position,
+            keys_of=self.prompt_keys,
         )
+        self.app.push_screen(self._reading)
+
+    def on_screen_resume(self) -> None:
+        """Back from a prompt screen: the cursor on the prompt last read there (it went back
+        to the row the prompt was opened from), also once a comparison made again meanwhile
+        (a followed update) is shown."""
+        reading, self._reading = self._reading, None
+        if reading is None:
+            return
+        if self.keep_cursor_on is not None:  # compared again, not shown yet: it is placed then
+            self.keep_cursor_on = reading.prompt_id
+        cursor_on_last_read(self.current_table(), self.prompt_keys(), reading)
 
     def prompt_keys(self) -> pl.DataFrame:
         """The list `.`/`,` walk on a prompt opened from here: the compared prompts in the

@@ -27,7 +27,7 @@ from evaltui.app.display import (
 )
 from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
-from evaltui.app.tables import DataTable, LayoutBackend
+from evaltui.app.tables import DataTable, LayoutBackend, cursor_on_last_read, row_of
 from evaltui.data.follow import WAITING_NOTE
 from evaltui.data.loader import LoadProgress, LoadResult, empty_reason
 from evaltui.data.metrics import (
@@ -1248,19 +1248,11 @@ class MainScreen(Screen[None]):
         self._back_from_prompt()
 
     def _back_from_prompt(self) -> None:
-        """Back from a prompt screen: the cursor on the prompt last read there, scrolled into
-        view (it went back to the row the prompt was opened from, though `.` had stepped five
-        prompts on). The table's rows may have changed meanwhile (a followed update, rows added
-        above): the prompt is found by its key. Gone from the table, the cursor stays."""
+        """Back from a prompt screen: the cursor on the prompt last read there, in sight
+        (:func:`~evaltui.app.tables.cursor_on_last_read`)."""
         reading, self._reading = self._reading, None
-        table = self.current_table()
-        rows = self.shown_rows
-        if reading is None or table is None or rows is None:
-            return
-        hint = table.cursor_row if reading.position is None else reading.position
-        found = row_of(rows, (reading.run, reading.prompt_id), hint)
-        if found is not None and found != table.cursor_row:
-            table.move_cursor(row=found, column=table.cursor_column)
+        if reading is not None and self.shown_rows is not None:
+            cursor_on_last_read(self.current_table(), self.shown_rows, reading)
 
     def on_resize(self, _event: events.Resize) -> None:
         # Widths follow the terminal: the prompt and run columns are cut for the new width. The
@@ -1628,25 +1620,6 @@ class MainScreen(Screen[None]):
                 else "stopping: token lengths so far are kept"
             )
             self.refresh_bindings()
-
-
-def row_of(rows: pl.DataFrame, key: tuple[str, str], hint: int | None = None) -> int | None:
-    """The index of the row with this (run, prompt_id), if the frame has it; looked up at
-    ``hint`` first (where it was before a followed update: usually still there)."""
-    run, prompt_id = key
-    if (
-        hint is not None
-        and 0 <= hint < rows.height
-        and rows["prompt_id"][hint] == prompt_id
-        and rows["run"][hint] == run
-    ):
-        return hint
-    hits = (
-        rows.select(pl.col("run"), pl.col("prompt_id"))
-        .with_row_index("_row")
-        .filter((pl.col("run") == run) & (pl.col("prompt_id") == prompt_id))
-    )
-    return int(hits["_row"][0]) if hits.height else None
 
 
 def nearest_kept(old: pl.DataFrame, new: pl.DataFrame, at: int, near: int = 1000) -> int | None:
