@@ -122,6 +122,18 @@ class DataTable(_LibraryTable):
             return
         super().action_select_cursor()
 
+    def place_cursor(self, row: int, column: int) -> None:
+        """The cursor on (``row``, ``column``), scrolled into view also on a table just made:
+        the library measures its rows only when idle, and until the table is laid out with
+        that height it has no vertical scrollbar and does not scroll (the cursor of a compare
+        table made again for a sort stayed off screen, on row 56 of a view of rows 0-14).
+        Measured here, the cursor is placed again once laid out."""
+        self.move_cursor(row=row, column=column)
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            self._update_dimensions([])
+            self.call_after_refresh(self.move_cursor, row=row, column=column)
+
     def replace_data(self, backend: LayoutBackend) -> None:
         """Show ``backend``'s rows in this table, in place.
 

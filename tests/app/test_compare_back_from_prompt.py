@@ -172,3 +172,40 @@ async def test_back_on_the_prompt_last_read_after_followed_prompts_came_above_it
         assert screen.cursor_prompt_id() == read
         assert cursor_row(screen) == 2
         await pilot.press("ctrl+q")
+
+
+async def test_the_compare_cursor_stays_on_its_prompt_through_a_resize_and_a_sort(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """The cursor on the compare table's 30th row, the terminal widened (80 -> 100 columns):
+    the table is made again for the width and the cursor was on its first row. It stays on
+    its prompt, in sight, and a sort by prompt keeps it on that prompt (at its new row)."""
+    data = two_runs(tmp_path / "data")
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), use_cache=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 120)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen))
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        await wait_until(pilot, lambda: screen.cursor_prompt_id() is not None)
+        await pilot.pause(0.3)
+        table = screen.current_table()
+        assert table is not None
+        table.move_cursor(row=30, column=3)
+        await pilot.pause()
+        kept = screen.cursor_prompt_id()
+        await pilot.resize_terminal(100, 24)
+        await pilot.pause(0.5)
+        assert screen.current_table() is not table  # made again for the width
+        assert screen.cursor_prompt_id() == kept
+        assert cursor_row(screen) == 30
+        assert in_sight(screen)
+
+        await pilot.press("left_square_bracket")  # the cursor's column: the prompt
+        await pilot.pause(0.3)
+        assert screen.sort == ("prompt_a", False)
+        assert screen.cursor_prompt_id() == kept
+        assert screen.rows["prompt_id"][cursor_row(screen)] == kept
+        assert in_sight(screen)
+        await pilot.press("ctrl+q")

@@ -609,9 +609,16 @@ class CompareScreen(Screen[None]):
             line += long if cell_width(line + long) <= width else short
         return one_line(line, width)
 
-    def show(self) -> None:
+    def show(self, from_top: bool = False) -> None:
+        """The table made again (compared again, resized, refitted, sorted, g/i): the cursor
+        stays on its prompt where the rows still hold it (it went to the first row: a resize
+        lost the row read); ``from_top`` (a new sort or filter): a cursor on the first row
+        stays on the first row, as on the prompt table."""
         if self.comparison is None:
             return
+        keep = self.keep_cursor_on
+        if keep is None and not (from_top and self.cursor_row() == 0):
+            keep = self.cursor_prompt_id()
         rows = self.comparison.joined
         # Worse/better in the score's own direction (a lower mae is better); NaN deltas in neither.
         if self.only == "regressed":
@@ -647,13 +654,11 @@ class CompareScreen(Screen[None]):
         box.mount(table)
         if self.rows.height:
             row = 0
-            if self.keep_cursor_on is not None:  # compared again: the cursor stays on its prompt
-                found = self.rows.with_row_index("_at").filter(
-                    pl.col("prompt_id") == self.keep_cursor_on
-                )
+            if keep is not None:
+                found = self.rows.with_row_index("_at").filter(pl.col("prompt_id") == keep)
                 row = int(found["_at"][0]) if found.height else 0
-                self.keep_cursor_on = None
-            table.move_cursor(row=row, column=min(cursor_column, len(COLUMNS) - 1))
+            table.place_cursor(row, min(cursor_column, len(COLUMNS) - 1))
+        self.keep_cursor_on = None
         table.focus()
         # The columns out of sight, as the table scrolls sideways (the cursor's column is
         # scrolled into view) and once it is laid out.
@@ -740,14 +745,19 @@ class CompareScreen(Screen[None]):
             self.sort = ("delta", lower)
         elif self.only == "improved":
             self.sort = ("delta", not lower)
-        self.show()
+        self.show(from_top=True)
 
     def action_sort(self, descending: bool) -> None:
         table = self.current_table()
         if table is not None and 0 <= table.cursor_column < len(COLUMNS):
             self.sort = (COLUMNS[table.cursor_column].source, descending)
             self.sorted_by_user = True
-            self.show()
+            self.show(from_top=True)
+
+    def cursor_row(self) -> int | None:
+        """The table's cursor row (None: no table, or no row)."""
+        table = self.current_table()
+        return table.cursor_row if table is not None and table.row_count else None
 
     def cursor_prompt_id(self) -> str | None:
         """The prompt id behind the cursor's row: from the frame the table was built from."""
