@@ -1625,11 +1625,13 @@ class MainScreen(Screen[None]):
 def nearest_kept(old: pl.DataFrame, new: pl.DataFrame, at: int, near: int = 1000) -> int | None:
     """Where in ``new`` the row that takes the cursor off ``old``'s row ``at`` (gone from
     ``new``) is: the same prompt in another run when ``new`` has it (its run's file was
-    deleted: the user was reading that prompt), else the nearest of ``old``'s ``near`` rows
-    either side of ``at`` that ``new`` still has, the first after it, else the last before it
-    (a list whose row went away shows the one that came next). It went to the row now at its
-    place: the last row when the run was the last one. None when there is none of those.
-    Only the rows near ``at`` are looked up (all of them took 0.5 s at a million rows)."""
+    deleted: the user was reading that prompt), else the nearest of ``old``'s rows after
+    ``at`` that ``new`` still has, else the last before it (a list whose row went away shows
+    the one that came next; the last row when the rows after it all went). None when ``new``
+    has none of ``old``'s rows. The ``near`` rows either side of ``at`` are looked up first
+    (all of them took 0.5 s at a million rows); the rest only when no row after ``at`` among
+    them is kept: a run of 2,100 prompts deleted under the cursor on its 1,050th left it on
+    the 1,050th row of the list, or the last, not on the first row that came after the run."""
     keys = ["run", "prompt_id"]
     if 0 <= at < old.height:
         same = (
@@ -1640,14 +1642,19 @@ def nearest_kept(old: pl.DataFrame, new: pl.DataFrame, at: int, near: int = 1000
         if same.height:
             return int(same["_new"][0])
     start = max(0, at - near)
-    kept = (
-        old.select(keys)
-        .slice(start, 2 * near + 1)
-        .with_row_index("_old", offset=start)
-        .join(new.select(keys).with_row_index("_new"), on=keys, how="inner")
-        .sort("_old")
-    )
+    indexed = new.select(keys).with_row_index("_new")
+
+    def kept_of(start: int, length: int | None) -> pl.DataFrame:
+        rows = old.select(keys).slice(start, length).with_row_index("_old", offset=start)
+        return rows.join(indexed, on=keys, how="inner").sort("_old")
+
+    kept = kept_of(start, 2 * near + 1)
     after = kept.filter(pl.col("_old") > at)
+    if not after.height and start + 2 * near + 1 < old.height:
+        # None kept of the rows just after: the first kept further on, if any, is the next.
+        after = kept_of(start + 2 * near + 1, None).head(1)
     if after.height:
         return int(after["_new"][0])
+    if not kept.height and start > 0:
+        kept = kept_of(0, start)
     return int(kept["_new"][-1]) if kept.height else None
