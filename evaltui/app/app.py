@@ -164,6 +164,9 @@ class EvalApp(App[int]):
         self._follow_after_count = False
         self.follower: Follower | None = None
         """The finished load's follower (None until the load is done)."""
+        self.follow_catches_up = False
+        """Set by F turning following on after the load: the next poll's rows were written
+        while not followed (:meth:`~evaltui.data.follow.Follower.poll`'s ``catch_up``)."""
         self.follow_lock = threading.Lock()
         """Held by the follow worker that polls: F off and on again starts a new worker while
         the one stopped may still be in a poll, and two polls of one follower at once lost
@@ -556,7 +559,8 @@ class EvalApp(App[int]):
         last: pl.DataFrame | None = None  # the Stats table of the last update posted
         while not stop.is_set() and self.following.is_set():
             started = time.monotonic()
-            update = follower.poll()
+            catch_up, self.follow_catches_up = self.follow_catches_up, False
+            update = follower.poll(catch_up=catch_up)
             if update is not None:
                 appended = follower.live.appended
                 result = update.result  # the stats are built here
@@ -1076,6 +1080,9 @@ class EvalApp(App[int]):
             "following the inputs: new lines and files appear as they are written", markup=False
         )
         if self.follower is not None:  # the load is done; otherwise it starts following itself
+            # What was written since the load or since following stopped is read at once: a
+            # catch-up, not new generations seen arriving in the last minute.
+            self.follow_catches_up = True
             self.follow_inputs()
 
     def show_header_now(self, result: LoadResult) -> None:
