@@ -404,6 +404,7 @@ def header_text(
     # the parts after them (files, tokenizer, …) are left off then, and a "…" glued to the
     # accuracy read "0.619…", a number cut.
     spellings = RESCORE_SPELLINGS if numbers is not None else 1
+    kept: str | None = None
     for spelling in range(spellings):
         parts = _header_parts(result, counts, numbers, width - 1, spelling=spelling)
         # The last spellings' stored accuracies may be left off (counted in "+N more (t)"):
@@ -418,10 +419,17 @@ def header_text(
             else ()
         )
         text = _lines(parts, width, optional)[0]
-        # The re-score's parts shorter until none the header must show is left off.
+        # The re-score's parts shorter until none the header must show is left off, and then
+        # until the parts left off are counted ("+6 (t)"): at 120 columns after a re-score of
+        # the five published runs the line ended "unscored 24 · …", the parts after it left
+        # off without a word (in "8 flipped (d)" the count fits). Else the first that shows
+        # them all.
         if all(part in text for part in parts if _must(part, optional)):
-            break
-    return text
+            if kept is None:
+                kept = text
+            if not text.endswith("…") or optional:
+                break
+    return text if kept is None or not text.endswith("…") else kept
 
 
 def _header_parts(
