@@ -422,14 +422,14 @@ def header_text(
         # The re-score's parts shorter until none the header must show is left off, and then
         # until the parts left off are counted ("+6 (t)"): at 120 columns after a re-score of
         # the five published runs the line ended "unscored 24 · …", the parts after it left
-        # off without a word (in "8 flipped (d)" the count fits). Else the first that shows
-        # them all.
+        # off without a word. Else the first that shows them all (the last spellings, which
+        # may leave the stored accuracies off, are never preferred for a count).
         if all(part in text for part in parts if _must(part, optional)):
             if kept is None:
                 kept = text
-            if not text.endswith("…") or optional:
-                break
-    return text if kept is None or not text.endswith("…") else kept
+            if not optional and not text.endswith("…"):
+                return text
+    return text if kept is None else kept
 
 
 def _header_parts(
