@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
 from textual import events, work
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.notifications import Notify
@@ -165,6 +165,12 @@ class EvalApp(App[int]):
         self._follow_after_count = False
         self.follower: Follower | None = None
         """The finished load's follower (None until the load is done)."""
+        self.held_notes: list[tuple[str, str, dict[str, object]]] = []
+        """Toasts asked for while a dialog is open: (message, title, options), shown once it
+        closes (:meth:`notify`)."""
+        self.follow_catches_up = False
+        """Set by F turning following on after the load: the next poll's rows were written
+        while not followed (:meth:`~evaltui.data.follow.Follower.poll`'s ``catch_up``)."""
         self.follow_lock = threading.Lock()
         """Held by the follow worker that polls: F off and on again starts a new worker while
         the one stopped may still be in a poll, and two polls of one follower at once lost
@@ -371,17 +377,43 @@ class EvalApp(App[int]):
         (see :meth:`notify`): it showed "Press [b]q[/b] to quit the app"."""
         for key, active in self.active_bindings.items():
             if active.binding.action in ("quit", "app.quit"):
-                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
+                self.notify(f"Press {key} to quit the app", title="Do you want to quit?", now=True)
                 return
 
-    def notify(self, message: str, *, title: str = "", **kwargs: object) -> None:
+    def notify(self, message: str, *, title: str = "", now: bool = False, **kwargs: object) -> None:
         """Every toast is literal text with its control characters made visible, here for all
         of them: a message may quote a file name, a run label or a scorer's error (a followed
         file named with OSC 0 retitled the terminal from its "was rewritten" toast). Shown, it
-        replaces the plain messages (:meth:`_on_notify`)."""
+        replaces the plain messages (:meth:`_on_notify`).
+
+        While a dialog is open, a toast waits until it closes (:meth:`show_held_notes`), but an
+        error or one asked for ``now`` (the quit key's): at 80x24 a followed file's note and a
+        re-score's warning, stacked on the right half, covered the export dialog's formats and
+        the sort menu's columns being picked from."""
         message, title = visible(message), visible(title)
         kwargs["markup"] = False
+        if not now and kwargs.get("severity") != "error" and self._dialog_open():
+            self.held_notes.append((message, title, kwargs))
+            return
         super().notify(message, title=title, **kwargs)  # type: ignore[arg-type]
+
+    def _dialog_open(self) -> bool:
+        """Whether the screen on top is a dialog not closed yet."""
+        from evaltui.app.screens.dialog import Dialog
+
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            return False
+        return isinstance(screen, Dialog) and not screen.closed
+
+    def show_held_notes(self) -> None:
+        """The toasts asked for while a dialog was open, in order, once it is closed."""
+        if self._dialog_open():  # another dialog on top: they wait for that one
+            return
+        held, self.held_notes = self.held_notes, []
+        for message, title, kwargs in held:  # made visible when held
+            super().notify(message, title=title, **kwargs)  # type: ignore[arg-type]
 
     def _on_notify(self, event: Notify) -> None:
         """A new message replaces the plain messages shown (and any copy of itself); warnings
@@ -411,6 +443,7 @@ class EvalApp(App[int]):
 
     def take_down(self, messages: set[str]) -> None:
         """Take down the notifications showing any of ``messages``; the others stay."""
+        self.held_notes = [n for n in self.held_notes if n[0] not in messages]
         shown = [n for n in self._notifications if n.message in messages]
         for notification in shown:
             self._unnotify(notification, refresh=False)
@@ -557,7 +590,8 @@ class EvalApp(App[int]):
         last: pl.DataFrame | None = None  # the Stats table of the last update posted
         while not stop.is_set() and self.following.is_set():
             started = time.monotonic()
-            update = follower.poll()
+            catch_up, self.follow_catches_up = self.follow_catches_up, False
+            update = follower.poll(catch_up=catch_up)
             if update is not None:
                 appended = follower.live.appended
                 result = update.result  # the stats are built here
@@ -1082,6 +1116,9 @@ class EvalApp(App[int]):
             "following the inputs: new lines and files appear as they are written", markup=False
         )
         if self.follower is not None:  # the load is done; otherwise it starts following itself
+            # What was written since the load or since following stopped is read at once: a
+            # catch-up, not new generations seen arriving in the last minute.
+            self.follow_catches_up = True
             self.follow_inputs()
 
     def show_header_now(self, result: LoadResult) -> None:

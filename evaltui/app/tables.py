@@ -34,7 +34,7 @@ from textual_fastdatatable.format import cell_formatter as _library_formatter
 
 from evaltui.app.display import TableLayout
 
-__all__ = ["DataTable", "LayoutBackend"]
+__all__ = ["DataTable", "LayoutBackend", "cursor_on_last_read", "row_of"]
 
 
 def _literal_cell_formatter(obj: object, *args: Any, **kwargs: Any) -> RenderableType:
@@ -121,6 +121,18 @@ class DataTable(_LibraryTable):
             screen.open_cursor_row()
             return
         super().action_select_cursor()
+
+    def place_cursor(self, row: int, column: int) -> None:
+        """The cursor on (``row``, ``column``), scrolled into view also on a table just made:
+        the library measures its rows only when idle, and until the table is laid out with
+        that height it has no vertical scrollbar and does not scroll (the cursor of a compare
+        table made again for a sort stayed off screen, on row 56 of a view of rows 0-14).
+        Measured here, the cursor is placed again once laid out."""
+        self.move_cursor(row=row, column=column)
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            self._update_dimensions([])
+            self.call_after_refresh(self.move_cursor, row=row, column=column)
 
     def replace_data(self, backend: LayoutBackend) -> None:
         """Show ``backend``'s rows in this table, in place.
@@ -379,3 +391,46 @@ class LayoutBackend(DataTableBackend[pl.DataFrame]):
 
     def sort(self, by: list[tuple[str, Literal["ascending", "descending"]]] | str) -> None:
         self._read_only()
+
+
+def row_of(rows: pl.DataFrame, key: tuple[str, str], hint: int | None = None) -> int | None:
+    """The index of the row with this (run, prompt_id), if the frame has it; looked up at
+    ``hint`` first (where it was before a followed update: usually still there)."""
+    run, prompt_id = key
+    if (
+        hint is not None
+        and 0 <= hint < rows.height
+        and rows["prompt_id"][hint] == prompt_id
+        and rows["run"][hint] == run
+    ):
+        return hint
+    hits = (
+        rows.select(pl.col("run"), pl.col("prompt_id"))
+        .with_row_index("_row")
+        .filter((pl.col("run") == run) & (pl.col("prompt_id") == prompt_id))
+    )
+    return int(hits["_row"][0]) if hits.height else None
+
+
+class Reading(Protocol):
+    """A prompt screen opened from a table (:class:`~evaltui.app.screens.prompt.PromptScreen`):
+    the prompt it shows and where that is in the list `.`/`,` walk (None: not in it)."""
+
+    run: str
+    prompt_id: str
+    position: int | None
+
+
+def cursor_on_last_read(table: DataTable | None, rows: pl.DataFrame, reading: Reading) -> None:
+    """Back from a prompt screen opened on ``table`` (its rows' keys ``rows``: ``run`` and
+    ``prompt_id``, in its order): the cursor on the prompt last read there, scrolled into view.
+    It went back to the row the prompt was opened from, though `.` had stepped five prompts on
+    (on the prompt table, and on the compare table too). The rows may have changed meanwhile
+    (a followed update, rows added above): the prompt is found by its key. Gone from the
+    table, the cursor stays."""
+    if table is None:
+        return
+    hint = table.cursor_row if reading.position is None else reading.position
+    found = row_of(rows, (reading.run, reading.prompt_id), hint)
+    if found is not None and found != table.cursor_row:
+        table.move_cursor(row=found, column=table.cursor_column)

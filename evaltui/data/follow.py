@@ -332,6 +332,9 @@ class _Arrival:
     at: float
     """When they were read (monotonic seconds)."""
     n: int
+    caught_up: bool = False
+    """Read by the first look after following was turned on again (F): written while the
+    inputs were not followed, not seen arriving. Said as "N caught up", not as new."""
 
 
 def _count_of(keys: np.ndarray, within: np.ndarray) -> np.ndarray:
@@ -536,6 +539,8 @@ class Follower:
         """The new generations of each update, for "N new in the last minute"."""
         self._recent = _Recent()
         """Recent new generations that left the table (they are not in "N new" while away)."""
+        self._catching_up = False
+        """The poll under way is a catch-up (:meth:`poll`'s ``catch_up``)."""
         self._left = _Left()
         """Rows that left the table (a file gone, renamed, read again): one read again is not
         new in "N new generations" (a renamed file counted all its rows as new)."""
@@ -846,7 +851,7 @@ class Follower:
             )
         )
 
-    def poll(self, *, last: bool = False) -> FollowUpdate | None:
+    def poll(self, *, last: bool = False, catch_up: bool = False) -> FollowUpdate | None:
         """Look at the inputs again; a new result when anything changed, else None.
 
         After :meth:`wait` returned on file-system events that only modified followed files,
@@ -857,7 +862,14 @@ class Follower:
         ``last``: the last look before following stops (summarize --follow's last write):
         every input is looked at, since what changed after the last :meth:`wait` is not known
         from events (a line written just before Ctrl-C was missing from the last write), and
-        what a file holds is believed, unsettled or not (no later look will settle it)."""
+        what a file holds is believed, unsettled or not (no later look will settle it).
+
+        ``catch_up``: the first look after following was turned on again (F), after a while
+        not followed: what it reads was written meanwhile, not seen arriving, and is counted
+        as caught up (:meth:`caught_up`), not in "N new generations in the last minute"."""
+        self._catching_up = catch_up
+        if catch_up:  # every input looked at: what changed while not followed is not known
+            self._events = None
         events, self._events = self._events, None
         now = time.monotonic()
         self._settling = last
@@ -1035,7 +1047,7 @@ class Follower:
             for t in partial:  # each one's count, to take back if it shows itself a copy
                 counted.append((t, self._came(t, pending)))
                 added += counted[-1][1]
-        entry = _Arrival(now, added) if added else None
+        entry = _Arrival(now, added, self._catching_up) if added else None
         if entry is not None:
             self.arrivals.append(entry)
             for t, rows in pending:
@@ -1559,11 +1571,19 @@ class Follower:
     # --- activity, for a status line ------------------------------------------------------
 
     def recent(self, seconds: float = 60.0) -> int:
-        """Generations that arrived in the last ``seconds``."""
+        """Generations that arrived in the last ``seconds`` (not those caught up)."""
+        return sum(a.n for a in self._arrivals_since(seconds) if not a.caught_up)
+
+    def caught_up(self, seconds: float = 60.0) -> int:
+        """Generations read in the last ``seconds`` by the look that caught up on what was
+        written while the inputs were not followed (:meth:`poll`'s ``catch_up``)."""
+        return sum(a.n for a in self._arrivals_since(seconds) if a.caught_up)
+
+    def _arrivals_since(self, seconds: float) -> deque[_Arrival]:
         cutoff = time.monotonic() - seconds
         while self.arrivals and self.arrivals[0].at < cutoff:
             self.arrivals.popleft()
-        return sum(a.n for a in self.arrivals)
+        return self.arrivals
 
     def waiting(self) -> str | None:
         """``waiting for files to appear in out/``: while no followed file is read (an eval
@@ -1626,9 +1646,14 @@ class Follower:
                 else "following · waiting for files",
             )
         recent = self.recent()
+        # Read on following again (F), written meanwhile: they were not seen arriving (they
+        # counted as new in the last minute, 1,200 of them after an hour not followed).
+        caught = self.caught_up()
+        also = f" · {caught:,} caught up" if caught else ""
         arrivals = (
-            f"following · {plural(recent, 'new generation')} in the last minute",
-            f"following · {recent:,} new/min",
+            f"following · {plural(recent, 'new generation')} in the last minute{also}",
+            f"following · {recent:,} new/min{also}",
+            *((f"following · {recent:,} new/min",) if caught else ()),
         )
         if self.last_write is None:
             return (*arrivals, "following")

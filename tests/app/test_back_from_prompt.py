@@ -145,3 +145,39 @@ async def test_a_deleted_runs_row_leaves_the_cursor_on_the_same_prompt_of_anothe
         row = app.main.current_table().cursor_row  # type: ignore[union-attr]
         assert rows["prompt"][row] == "Problem 2"
         await pilot.press("ctrl+q")
+
+
+async def test_a_deleted_runs_block_of_rows_leaves_the_cursor_on_the_row_after_it(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """Following two runs of different prompts, the cursor on the 1,051st of run A's 2,100
+    rows, A's file deleted: the cursor went to the last row (B's 100th), the rows near it
+    looked up being all A's. It is on the row that came after A's: B's first."""
+    data, out_a = one_run(
+        tmp_path, "".join(line(p, True) for p in range(1, 2101)), "run-a-meta-llama"
+    )
+    (data / "run-b").mkdir()
+    out_b = data / "run-b" / "out.jsonl"
+    out_b.write_text("".join(line(p, False) for p in range(5001, 5101)), encoding="utf-8")
+    app = EvalApp([str(data)], LoadOptions(model=str(word_tokenizer), use_cache=False), follow=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 2200)
+        await until_following(pilot, app)
+        await pilot.pause(0.3)
+        rows = app.main.shown_rows
+        assert rows is not None and rows["run"][1050] == "run-a-meta-llama"
+        assert rows["run"][2100] == "run-b"
+        table = app.main.current_table()
+        assert table is not None
+        table.focus()
+        table.move_cursor(row=1050)
+        await pilot.pause()
+
+        out_a.unlink()
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 100)
+        await pilot.pause(0.3)
+        rows = app.main.shown_rows
+        assert rows is not None and rows["run"].to_list() == ["run-b"] * 100
+        assert app.main.current_table().cursor_row == 0  # type: ignore[union-attr]
+        assert app.main.cursor_key() == ("run-b", str(rows["prompt_id"][0]))
+        await pilot.press("ctrl+q")

@@ -457,9 +457,9 @@ async def test_a_fast_writer_gets_at_most_one_table_update_a_second(
     polls: list[float] = []
     poll = Follower.poll
 
-    def timed_poll(follower: Follower) -> object:
+    def timed_poll(follower: Follower, **kwargs: object) -> object:
         polls.append(time.monotonic())
-        return poll(follower)
+        return poll(follower, **kwargs)
 
     data, out = one_run(tmp_path, line(1, True))
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
@@ -1096,13 +1096,13 @@ async def test_follow_off_and_on_during_a_poll_polls_on_one_thread(
     at_once: list[int] = []
     poll = Follower.poll
 
-    def slow_poll(follower: Follower) -> object:
+    def slow_poll(follower: Follower, **kwargs: object) -> object:
         """A poll takes a while (a big append being read and tokenized)."""
         polling.append(threading.get_ident())
         at_once.append(len(polling))
         try:
             time.sleep(0.3)
-            return poll(follower)
+            return poll(follower, **kwargs)
         finally:
             polling.pop()
 

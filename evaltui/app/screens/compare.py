@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label, prompt_takes
 from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.dialog import Dialog, refill, show_more
-from evaltui.app.tables import DataTable
+from evaltui.app.tables import DataTable, cursor_on_last_read
 from evaltui.data.compare import (
     CLASSES,
     Comparison,
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from evaltui.app.app import EvalApp
+    from evaltui.app.screens.prompt import PromptScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,6 +382,9 @@ class CompareScreen(Screen[None]):
         """The compared prompts the table shows, in its order (the keys behind its rows)."""
         self.keep_cursor_on: str | None = None
         """The prompt the cursor goes back to once the runs are compared again."""
+        self._reading: PromptScreen | None = None
+        """The prompt screen opened from the table, until back on it: the cursor is then put
+        on the prompt it shows last (`.`/`,` step it), as on the prompt table."""
 
     def labels_text(self, width: int = 200) -> Text:
         """Both labels on one line, each cut to half the width if need be."""
@@ -605,9 +609,16 @@ class CompareScreen(Screen[None]):
             line += long if cell_width(line + long) <= width else short
         return one_line(line, width)
 
-    def show(self) -> None:
+    def show(self, from_top: bool = False) -> None:
+        """The table made again (compared again, resized, refitted, sorted, g/i): the cursor
+        stays on its prompt where the rows still hold it (it went to the first row: a resize
+        lost the row read); ``from_top`` (a new sort or filter): a cursor on the first row
+        stays on the first row, as on the prompt table."""
         if self.comparison is None:
             return
+        keep = self.keep_cursor_on
+        if keep is None and not (from_top and self.cursor_row() == 0):
+            keep = self.cursor_prompt_id()
         rows = self.comparison.joined
         # Worse/better in the score's own direction (a lower mae is better); NaN deltas in neither.
         if self.only == "regressed":
@@ -643,13 +654,11 @@ class CompareScreen(Screen[None]):
         box.mount(table)
         if self.rows.height:
             row = 0
-            if self.keep_cursor_on is not None:  # compared again: the cursor stays on its prompt
-                found = self.rows.with_row_index("_at").filter(
-                    pl.col("prompt_id") == self.keep_cursor_on
-                )
+            if keep is not None:
+                found = self.rows.with_row_index("_at").filter(pl.col("prompt_id") == keep)
                 row = int(found["_at"][0]) if found.height else 0
-                self.keep_cursor_on = None
-            table.move_cursor(row=row, column=min(cursor_column, len(COLUMNS) - 1))
+            table.place_cursor(row, min(cursor_column, len(COLUMNS) - 1))
+        self.keep_cursor_on = None
         table.focus()
         # The columns out of sight, as the table scrolls sideways (the cursor's column is
         # scrolled into view) and once it is laid out.
@@ -736,14 +745,19 @@ class CompareScreen(Screen[None]):
             self.sort = ("delta", lower)
         elif self.only == "improved":
             self.sort = ("delta", not lower)
-        self.show()
+        self.show(from_top=True)
 
     def action_sort(self, descending: bool) -> None:
         table = self.current_table()
         if table is not None and 0 <= table.cursor_column < len(COLUMNS):
             self.sort = (COLUMNS[table.cursor_column].source, descending)
             self.sorted_by_user = True
-            self.show()
+            self.show(from_top=True)
+
+    def cursor_row(self) -> int | None:
+        """The table's cursor row (None: no table, or no row)."""
+        table = self.current_table()
+        return table.cursor_row if table is not None and table.row_count else None
 
     def cursor_prompt_id(self) -> str | None:
         """The prompt id behind the cursor's row: from the frame the table was built from."""
@@ -760,16 +774,26 @@ class CompareScreen(Screen[None]):
 
         table = self.current_table()
         position = None if table is None else table.cursor_row
-        self.app.push_screen(
-            PromptScreen(
-                self.run_a,
-                prompt_id,
-                other_run=self.run_b,
-                keys=self.prompt_keys(),
-                position=position,
-                keys_of=self.prompt_keys,
-            )
+        self._reading = PromptScreen(
+            self.run_a,
+            prompt_id,
+            other_run=self.run_b,
+            keys=self.prompt_keys(),
+            position=position,
+            keys_of=self.prompt_keys,
         )
+        self.app.push_screen(self._reading)
+
+    def on_screen_resume(self) -> None:
+        """Back from a prompt screen: the cursor on the prompt last read there (it went back
+        to the row the prompt was opened from), also once a comparison made again meanwhile
+        (a followed update) is shown."""
+        reading, self._reading = self._reading, None
+        if reading is None:
+            return
+        if self.keep_cursor_on is not None:  # compared again, not shown yet: it is placed then
+            self.keep_cursor_on = reading.prompt_id
+        cursor_on_last_read(self.current_table(), self.prompt_keys(), reading)
 
     def prompt_keys(self) -> pl.DataFrame:
         """The list `.`/`,` walk on a prompt opened from here: the compared prompts in the

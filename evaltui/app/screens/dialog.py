@@ -35,6 +35,24 @@ class Dialog(ModalScreen[T]):
             return
         self._dialog_closed = True
         self.dismiss(result)
+        self.app.call_later(self._show_held_notes)
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` closed the dialog."""
+        return self._dialog_closed
+
+    def _show_held_notes(self) -> None:
+        """The toasts held while the dialog was open (:meth:`EvalApp.notify`), now on the
+        screen it went back to."""
+        show = getattr(self.app, "show_held_notes", None)
+        if callable(show):
+            show()
+
+    def on_unmount(self) -> None:
+        # Gone some other way than close (the app quitting, a screen switched): the held
+        # toasts do not wait for a close that will not come.
+        self._show_held_notes()
 
     def call_while_open(self, callback: Callable[[], object]) -> None:
         """``callback`` after the next refresh, unless the dialog is closed by then: s, Down and

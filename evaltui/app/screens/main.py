@@ -27,7 +27,7 @@ from evaltui.app.display import (
 )
 from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
-from evaltui.app.tables import DataTable, LayoutBackend
+from evaltui.app.tables import DataTable, LayoutBackend, cursor_on_last_read, row_of
 from evaltui.data.follow import WAITING_NOTE
 from evaltui.data.loader import LoadProgress, LoadResult, empty_reason
 from evaltui.data.metrics import (
@@ -408,6 +408,7 @@ def header_text(
     # the parts after them (files, tokenizer, …) are left off then, and a "…" glued to the
     # accuracy read "0.619…", a number cut.
     spellings = RESCORE_SPELLINGS if numbers is not None else 1
+    kept: str | None = None
     for spelling in range(spellings):
         parts = _header_parts(result, counts, numbers, width - 1, spelling=spelling)
         # The last spellings' stored accuracies may be left off (counted in "+N more (t)"):
@@ -422,10 +423,17 @@ def header_text(
             else ()
         )
         text = _lines(parts, width, optional)[0]
-        # The re-score's parts shorter until none the header must show is left off.
+        # The re-score's parts shorter until none the header must show is left off, and then
+        # until the parts left off are counted ("+6 (t)"): at 120 columns after a re-score of
+        # the five published runs the line ended "unscored 24 · …", the parts after it left
+        # off without a word. Else the first that shows them all (the last spellings, which
+        # may leave the stored accuracies off, are never preferred for a count).
         if all(part in text for part in parts if _must(part, optional)):
-            break
-    return text
+            if kept is None:
+                kept = text
+            if not optional and not text.endswith("…"):
+                return text
+    return text if kept is None else kept
 
 
 def _header_parts(
@@ -1252,19 +1260,11 @@ class MainScreen(Screen[None]):
         self._back_from_prompt()
 
     def _back_from_prompt(self) -> None:
-        """Back from a prompt screen: the cursor on the prompt last read there, scrolled into
-        view (it went back to the row the prompt was opened from, though `.` had stepped five
-        prompts on). The table's rows may have changed meanwhile (a followed update, rows added
-        above): the prompt is found by its key. Gone from the table, the cursor stays."""
+        """Back from a prompt screen: the cursor on the prompt last read there, in sight
+        (:func:`~evaltui.app.tables.cursor_on_last_read`)."""
         reading, self._reading = self._reading, None
-        table = self.current_table()
-        rows = self.shown_rows
-        if reading is None or table is None or rows is None:
-            return
-        hint = table.cursor_row if reading.position is None else reading.position
-        found = row_of(rows, (reading.run, reading.prompt_id), hint)
-        if found is not None and found != table.cursor_row:
-            table.move_cursor(row=found, column=table.cursor_column)
+        if reading is not None and self.shown_rows is not None:
+            cursor_on_last_read(self.current_table(), self.shown_rows, reading)
 
     def on_resize(self, _event: events.Resize) -> None:
         # Widths follow the terminal: the prompt and run columns are cut for the new width. The
@@ -1634,33 +1634,16 @@ class MainScreen(Screen[None]):
             self.refresh_bindings()
 
 
-def row_of(rows: pl.DataFrame, key: tuple[str, str], hint: int | None = None) -> int | None:
-    """The index of the row with this (run, prompt_id), if the frame has it; looked up at
-    ``hint`` first (where it was before a followed update: usually still there)."""
-    run, prompt_id = key
-    if (
-        hint is not None
-        and 0 <= hint < rows.height
-        and rows["prompt_id"][hint] == prompt_id
-        and rows["run"][hint] == run
-    ):
-        return hint
-    hits = (
-        rows.select(pl.col("run"), pl.col("prompt_id"))
-        .with_row_index("_row")
-        .filter((pl.col("run") == run) & (pl.col("prompt_id") == prompt_id))
-    )
-    return int(hits["_row"][0]) if hits.height else None
-
-
 def nearest_kept(old: pl.DataFrame, new: pl.DataFrame, at: int, near: int = 1000) -> int | None:
     """Where in ``new`` the row that takes the cursor off ``old``'s row ``at`` (gone from
     ``new``) is: the same prompt in another run when ``new`` has it (its run's file was
-    deleted: the user was reading that prompt), else the nearest of ``old``'s ``near`` rows
-    either side of ``at`` that ``new`` still has, the first after it, else the last before it
-    (a list whose row went away shows the one that came next). It went to the row now at its
-    place: the last row when the run was the last one. None when there is none of those.
-    Only the rows near ``at`` are looked up (all of them took 0.5 s at a million rows)."""
+    deleted: the user was reading that prompt), else the nearest of ``old``'s rows after
+    ``at`` that ``new`` still has, else the last before it (a list whose row went away shows
+    the one that came next; the last row when the rows after it all went). None when ``new``
+    has none of ``old``'s rows. The ``near`` rows either side of ``at`` are looked up first
+    (all of them took 0.5 s at a million rows); the rest only when no row after ``at`` among
+    them is kept: a run of 2,100 prompts deleted under the cursor on its 1,050th left it on
+    the 1,050th row of the list, or the last, not on the first row that came after the run."""
     keys = ["run", "prompt_id"]
     if 0 <= at < old.height:
         same = (
@@ -1671,14 +1654,19 @@ def nearest_kept(old: pl.DataFrame, new: pl.DataFrame, at: int, near: int = 1000
         if same.height:
             return int(same["_new"][0])
     start = max(0, at - near)
-    kept = (
-        old.select(keys)
-        .slice(start, 2 * near + 1)
-        .with_row_index("_old", offset=start)
-        .join(new.select(keys).with_row_index("_new"), on=keys, how="inner")
-        .sort("_old")
-    )
+    indexed = new.select(keys).with_row_index("_new")
+
+    def kept_of(start: int, length: int | None) -> pl.DataFrame:
+        rows = old.select(keys).slice(start, length).with_row_index("_old", offset=start)
+        return rows.join(indexed, on=keys, how="inner").sort("_old")
+
+    kept = kept_of(start, 2 * near + 1)
     after = kept.filter(pl.col("_old") > at)
+    if not after.height and start + 2 * near + 1 < old.height:
+        # None kept of the rows just after: the first kept further on, if any, is the next.
+        after = kept_of(start + 2 * near + 1, None).head(1)
     if after.height:
         return int(after["_new"][0])
+    if not kept.height and start > 0:
+        kept = kept_of(0, start)
     return int(kept["_new"][-1]) if kept.height else None
