@@ -1576,7 +1576,7 @@ def write_records(
                     # decided (an lm-eval task's constant doc_to_target): read back without one
                     "references": loaded.get(source, ([], True))[1],
                 }
-                companions = reader.records_companions(Path(report.path))
+                companions = reader.records_companions(Path(report.path), lines)
                 if companions:
                     # what of the files beside it the source's rows need, written again beside
                     # its records read back (an lm-eval task's doc_to_choice, in its results)

@@ -323,6 +323,10 @@ def test_opencompass_replicas_read_back_as_one_prompt_each_scored(tmp_path: Path
     assert gens["gen"].to_list() == ["a1-r0", "a1-r1"]
     assert gens["extracted"].to_list() == ["a1", "x"]
     assert not any("details" in note for note in again.notes)
+    # of the details, the exported items' only (2 and 3 of a file of 3 items)
+    manifest = json.loads(out.with_name(out.name + MANIFEST_SUFFIX).read_text(encoding="utf-8"))
+    kept = [s.get("companions") for s in manifest["evaltui"]["sources"]]
+    assert [list(c["../../results/m/ds.json"]["details"]) for c in kept if c] == [["1", "2"]]
 
 
 def lighteval_runs(root: Path) -> Path:
@@ -693,8 +697,14 @@ def test_opencompass_and_aisbench_records_read_back_with_their_results_details(
     assert "unscored" not in str(summary)
     manifest = json.loads(out.with_name(out.name + MANIFEST_SUFFIX).read_text(encoding="utf-8"))
     [source] = manifest["evaltui"]["sources"]
-    [kept] = source["companions"]
+    [(kept, value)] = source["companions"].items()
     assert kept == companion
+    results = (Path(source["path"]).parent / kept).resolve()
+    details = json.loads(results.read_text(encoding="utf-8"))["details"]
+    if tool.startswith("opencompass"):  # the hard prompts' items' only, keyed by item
+        assert value == {"details": {"2": details[2]}}
+    else:  # AISBench spreads an item's samples over several entries: all of them
+        assert value == {"details": details}
     shutil.rmtree(data)  # the export alone, as when it is sent elsewhere
     again = load_one(out)
     assert again.errors == []

@@ -743,9 +743,10 @@ class AISBenchReader(Reader):
         # No results of its own name: a --merge-ds file, scored by each dataset's results.
         return (found, found.parent, *sorted(found.parent.glob("*.json")))
 
-    def records_companions(self, path: Path) -> dict[str, Any]:
+    def records_companions(self, path: Path, lines: Sequence[int] = ()) -> dict[str, Any]:
         """The details of its results (its scores, extracted answers and references), when it
-        is one dataset's predictions (a --merge-ds file's datasets are not kept)."""
+        is one dataset's predictions (a --merge-ds file's datasets are not kept), all of them:
+        an item's n samples are spread over several entries (AISBench's own grouping)."""
         return {} if _tmp_copy(path) else results_companion(path)
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
@@ -1493,13 +1494,33 @@ class OpenCompassReader(ContainerReader):
             return f"{said}, scored by its results' details, which the manifest keeps"
         return f"{said}, unscored: the scores are in the run's results/ details, not in the entries"
 
-    def records_companions(self, path: Path) -> dict[str, Any]:
+    def records_companions(self, path: Path, lines: Sequence[int] = ()) -> dict[str, Any]:
         """The details of its results file (the entries' scores, extracted answers and
         references), for the predictions of a dataset in one file (a shard's entries are keyed
-        from 0 again: read back, their items are not the details')."""
+        from 0 again: read back, their items are not the details'); of the items of the
+        entries ``lines`` only, keyed by item (as ≤0.4.0 details were), when it says them."""
         if path.suffix != ".json" or shard_of(path) is not None:
             return {}
-        return results_companion(path)
+        kept = results_companion(path)
+        if not kept or not lines:
+            return kept
+        [(name, value)] = kept.items()
+        details = value["details"]
+        data, error = json_document(path, path.name)
+        if error is not None:
+            return kept
+        entries = self.entries(data)
+        n_items = self._period([_prompt_of(entry) for _key, entry in entries], details)
+        items = sorted(
+            {int(entries[line - 1][0]) % n_items for line in lines if 0 < line <= len(entries)}
+        )
+        if isinstance(details, list):
+            part = {str(i): details[i] for i in items if i < len(details)}
+        elif isinstance(details, dict):
+            part = {str(i): details[str(i)] for i in items if str(i) in details}
+        else:
+            return kept
+        return {name: {"details": part}}
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         if path.suffix == ".jsonl":
