@@ -716,3 +716,29 @@ def test_opencompass_and_aisbench_records_read_back_with_their_results_details(
     assert sorted(again.generations.select(gens).rows()) == sorted(hard_gens.select(gens).rows())
     assert again.generations["accuracy"].is_not_null().all()
     assert "1000" in again.generations["answer"].to_list()
+
+
+def test_opencompass_details_too_big_for_the_manifest_are_said_left_out(tmp_path: Path) -> None:
+    """Details of the exported items bigger than a manifest can be (one over 1 MB is not read:
+    the export of 1.2 MB of details read back as one file, its prompts all:0-all:5 of a run
+    named after its folder) are left out, and the export says so; read back source by source,
+    the predictions are unscored with the note that says why."""
+    work = oc_replicas(tmp_path / "data") / "20250101_000000"
+    results = work / "results" / "m" / "ds.json"
+    data = json.loads(results.read_text(encoding="utf-8"))
+    for entry in data["details"]:
+        entry["judge_prompt"] = "x" * 400_000  # a judge's prompt, kept in its details
+    results.write_text(json.dumps(data), encoding="utf-8")
+    before = load_one(tmp_path / "data")
+    out = tmp_path / "all.jsonl"
+    summary = export_view("records", before.stats, before.generations, before.files, out)
+    assert (
+        "opencompass (1 file): what the records need of the files beside them"
+        " (../../results/m/ds.json) is too big for the manifest to keep" in str(summary)
+    )
+    assert out.with_name(out.name + MANIFEST_SUFFIX).stat().st_size < 1_000_000
+    again = load_one(out)
+    assert again.errors == []
+    assert any("exported records of 2 source files" in note for note in again.notes)
+    assert any("results/<model>/ds.json details, which are not" in n for n in again.notes)
+    assert again.stats.filter(pl.col("prompt_id").str.starts_with("ds:"))["n_scored"].sum() == 0
