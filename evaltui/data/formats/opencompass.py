@@ -1366,9 +1366,10 @@ class OpenCompassReader(ContainerReader):
     ) -> ReadResult:
         """A records export of predictions (or ≤0.4.0 results): one ``{key: entry}`` line per
         entry, as :meth:`records` writes them. The per-sample verdicts of predictions are in
-        the results file's ``details``, not in the entries: those generations are unscored (a
-        PPL entry is scored by ``prediction == gold``, as without results; a ≤0.4.0 results
-        entry carries its own ``correct``). An item's replicas (dataset ``n``) share its prompt
+        the results file's ``details``, not in the entries: read back, the details the manifest
+        kept are where the load found them (:meth:`records_companions`); without them those
+        generations are unscored (a PPL entry is scored by ``prediction == gold``, as without
+        results; a ≤0.4.0 results entry carries its own ``correct``). An item's replicas (dataset ``n``) share its prompt
         at keys ``item + r·N``: they are one prompt again, ``<dataset>:<item>``."""
         run = options.label or named(path, options).parent.name
         dataset = task or path.stem
