@@ -634,8 +634,8 @@ def test_a_records_export_says_which_records_are_not_the_input_lines(tmp_path: P
     oc = load([FORMATS / "opencompass" / "outputs"], LoadOptions(tokenize=False, use_cache=False))
     summary = export_view("records", oc.stats, oc.generations, oc.files, tmp_path / "oc.jsonl")
     assert (
-        "which evaltui reads back as opencompass, scored by its results' details, which the"
-        " manifest keeps" in str(summary)
+        "which evaltui reads back as opencompass, scored by its results' details where the"
+        " manifest keeps them" in str(summary)
     )
 
     # JSON lines are copied byte for byte: nothing to say, and the manifest says so (null)

@@ -1492,7 +1492,7 @@ class OpenCompassReader(ContainerReader):
             " which evaltui reads back as opencompass"
         )
         if self.records_companions(path):
-            return f"{said}, scored by its results' details, which the manifest keeps for them"
+            return f"{said}, scored by its results' details where the manifest keeps them"
         return f"{said}, unscored: the scores are in the run's results/ details, not in the entries"
 
     def records_companions(self, path: Path, lines: Sequence[int] = ()) -> dict[str, Any]:
