@@ -1372,6 +1372,16 @@ class ExportSummary:
                 f"{plural(records, 'record')} with bytes that are not UTF-8 written with U+FFFD"
                 f" in their place ({shown}; the manifest's invalid_utf8_lines)"
             )
+        left = [entry for entry in self.sources if entry.get("companions_left")]
+        if left:
+            # Their results (OpenCompass's details) too big for the manifest: read back unscored.
+            kinds = "/".join(dict.fromkeys(str(entry["format"]) for entry in left))
+            names = ", ".join(dict.fromkeys(str(n) for e in left for n in e["companions_left"]))
+            notes.append(
+                f"{kinds} ({plural(len(left), 'file')}): what the records need of the files"
+                f" beside them ({names}) is too big for the manifest to keep: read back, they"
+                " lack it (their scores are in those files, not in the records)"
+            )
         nonstandard = _line_places(self.sources, "nonstandard_json_lines")
         if nonstandard:
             # Kept as the source wrote them (the records are the input's own), but said: a
@@ -1495,6 +1505,11 @@ def record_rows(view_stats: pl.DataFrame, generations: pl.DataFrame) -> pl.DataF
     )
 
 
+#: The most characters of the sources' ``companions`` a records export's manifest keeps: a
+#: manifest over 1 MB is not read (:mod:`evaltui.data.marks`), and so no source read back.
+COMPANION_CHARS = 500_000
+
+
 def write_records(
     view_stats: pl.DataFrame,
     generations: pl.DataFrame,
@@ -1531,6 +1546,7 @@ def write_records(
         .iter_rows()
     }
     count = 0
+    kept = 0  # characters of companions in the manifest
     tty = to_terminal(path)
     beside = _new_scores(generations, keys)
     with open_output(path) as handle:
@@ -1576,11 +1592,15 @@ def write_records(
                     # decided (an lm-eval task's constant doc_to_target): read back without one
                     "references": loaded.get(source, ([], True))[1],
                 }
-                companions = reader.records_companions(Path(report.path))
-                if companions:
+                companions = reader.records_companions(Path(report.path), lines)
+                size = len(json.dumps(companions)) if companions else 0
+                if companions and kept + size <= COMPANION_CHARS:
                     # what of the files beside it the source's rows need, written again beside
                     # its records read back (an lm-eval task's doc_to_choice, in its results)
                     entry["companions"] = companions
+                    kept += size
+                elif companions:  # a manifest too big is no manifest: said instead
+                    entry["companions_left"] = sorted(companions)
                 if form is None:
                     # The export is one UTF-8 JSONL file of LF-ended lines: what of the source's
                     # framing it does not keep, so its bytes can be told (see the README).

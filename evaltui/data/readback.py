@@ -20,6 +20,7 @@ line's number in the source (``source_lines``): lighteval ≤0.10 rows' ids are 
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 from collections.abc import Sequence
@@ -139,9 +140,21 @@ def _companions(value: Any) -> tuple[tuple[str, Any], ...]:
     pairs = [
         (safe, data)
         for name, data in value.items()
-        if isinstance(name, str) and (safe := _safe_name(name)).endswith(".json")
+        if isinstance(name, str) and (safe := _companion_name(name)).endswith(".json")
     ]
     return tuple(pairs[:COMPANIONS])
+
+
+def _companion_name(name: str) -> str:
+    """A companion's name made safe: a file's beside the records, or a path from their folder
+    up its source's folders and down again (``../../results/<model>/<dataset>.json``, the
+    results of OpenCompass's ``predictions/<model>/``), each part a safe name; "" for none."""
+    parts = name.replace("\\", "/").split("/")
+    ups = 0
+    while ups < min(FOLDERS, len(parts) - 1) and parts[ups] == "..":
+        ups += 1
+    rest = [_safe_name(part) for part in parts[ups:]]
+    return "/".join([".."] * ups + rest) if all(rest) else ""
 
 
 def _source_lines(ranges: Any, count: int) -> tuple[int, ...] | None:
@@ -205,8 +218,9 @@ def read_parts(
             folder.mkdir(parents=True)
             own = _reader(part, reader)
             alone = folder / (_safe_name(own.records_name(part.name, part.task)) or part.name)
-            beside = [(folder / n, data) for n, data in part.companions if n != alone.name]
+            beside = _beside(Path(temp, str(index)), folder, alone, part.companions)
             for companion, data in beside:
+                companion.parent.mkdir(parents=True, exist_ok=True)
                 companion.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             with alone.open("wb") as out:
                 while line < part.last_line:
@@ -254,6 +268,19 @@ def read_parts(
         f" file, with its runs (see {manifest_path(path).name})"
     )
     return ReadResult(frame, errors, [said, *dict.fromkeys(notes)], short, reducers)
+
+
+def _beside(
+    root: Path, folder: Path, alone: Path, companions: Sequence[tuple[str, Any]]
+) -> list[tuple[Path, Any]]:
+    """Where each of a part's companions is written: from ``folder`` (its records'), never
+    outside ``root`` (the source's own copy of its folders) nor over its records."""
+    out = []
+    for name, data in companions:
+        where = Path(os.path.normpath(folder / name))
+        if root in where.parents and where != alone:
+            out.append((where, data))
+    return out
 
 
 def _reader(part: Part, default: Reader) -> Reader:

@@ -630,10 +630,13 @@ def test_a_records_export_says_which_records_are_not_the_input_lines(tmp_path: P
     assert str(summary) == f"wrote 3 records of 3 prompts to {tmp_path / '2.jsonl'}"
     assert (tmp_path / "2.jsonl").read_bytes() == out.read_bytes()
 
-    # OpenCompass predictions: re-encoded too, read back unscored (their scores are elsewhere)
+    # OpenCompass predictions: re-encoded too, read back scored by the results' details kept
     oc = load([FORMATS / "opencompass" / "outputs"], LoadOptions(tokenize=False, use_cache=False))
     summary = export_view("records", oc.stats, oc.generations, oc.files, tmp_path / "oc.jsonl")
-    assert "which evaltui reads back as opencompass, unscored" in str(summary)
+    assert (
+        "which evaltui reads back as opencompass, scored by its results' details where the"
+        " manifest keeps them" in str(summary)
+    )
 
     # JSON lines are copied byte for byte: nothing to say, and the manifest says so (null)
     plain = load([FORMATS / "plain"], LoadOptions(tokenize=False, use_cache=False))

@@ -297,11 +297,11 @@ def oc_replicas(root: Path) -> Path:
     return root
 
 
-def test_opencompass_replicas_read_back_as_one_prompt_each_unscored(tmp_path: Path) -> None:
+def test_opencompass_replicas_read_back_as_one_prompt_each_scored(tmp_path: Path) -> None:
     """A subset of a dataset with n replicas (entry k is item k mod N): read back, an item's
     replicas are one prompt again, under its own id, with its samples; the PPL dataset's
-    scores (prediction == gold) come back; the predictions' verdicts, in results/ details,
-    do not (their prompts are unscored, and a note says why)."""
+    scores (prediction == gold) come back; so do the predictions' verdicts, in results/
+    details the manifest keeps (they were unscored, with a note)."""
     from evaltui.data.query import View
 
     before = load_one(oc_replicas(tmp_path / "data"))
@@ -314,16 +314,19 @@ def test_opencompass_replicas_read_back_as_one_prompt_each_unscored(tmp_path: Pa
     assert again.errors == []
     got = again.stats.select("run", "prompt_id", "count", "n_scored", "average_accuracy")
     assert sorted(got.rows()) == [
-        ("m", "ds:1", 2, 0, None),
-        ("m", "ds:2", 2, 0, None),
+        ("m", "ds:1", 2, 2, 1.0),
+        ("m", "ds:2", 2, 2, 0.5),
         ("m", "mc:1", 1, 1, 1.0),
     ]
-    assert sorted(view.select("run", "prompt_id", "count").rows()) == sorted(
-        again.stats.select("run", "prompt_id", "count").rows()
-    )
+    assert sorted(view.select(got.columns).rows()) == sorted(got.rows())
     gens = again.generations.filter(pl.col("prompt_id") == "ds:1").sort("sample")
     assert gens["gen"].to_list() == ["a1-r0", "a1-r1"]
-    assert any("results/<model>/ds.json details" in note for note in again.notes)
+    assert gens["extracted"].to_list() == ["a1", "x"]
+    assert not any("details" in note for note in again.notes)
+    # of the details, the exported items' only (2 and 3 of a file of 3 items)
+    manifest = json.loads(out.with_name(out.name + MANIFEST_SUFFIX).read_text(encoding="utf-8"))
+    kept = [s.get("companions") for s in manifest["evaltui"]["sources"]]
+    assert [list(c["../../results/m/ds.json"]["details"]) for c in kept if c] == [["1", "2"]]
 
 
 def lighteval_runs(root: Path) -> Path:
@@ -619,10 +622,21 @@ def test_an_lm_eval_target_indexing_doc_to_choice_reads_back_as_that_choice(
     }
     from evaltui.data.readback import _companions
 
-    assert _companions({"../x/r.json": {}, "r.py": {}, "s.json": [1]}) == (
-        ("_x_r.json", {}),
-        ("s.json", [1]),
-    )
+    # a path up the source's folders (two, as kept) and down again; never further up
+    crafted = {
+        "../x/r.json": {},
+        "r.py": {},
+        "s.json": [1],
+        "../../../t.json": {},
+        "a/../b.json": 1,
+    }
+    assert _companions(crafted) == (("../x/r.json", {}), ("s.json", [1]))
+    # written inside the source's own copy of its folders only, never over its records
+    from evaltui.data.readback import _beside
+
+    root, folder = tmp_path / "0", tmp_path / "0" / "predictions" / "m"
+    pairs = [("../../results/m/ds.json", 1), ("../../../up.json", 2), ("ds.jsonl", 3)]
+    assert _beside(root, folder, folder / "ds.jsonl", pairs) == [(root / "results/m/ds.json", 1)]
 
 
 @pytest.mark.parametrize(
@@ -642,3 +656,89 @@ def test_records_read_back_with_the_same_answers(folder: str, tmp_path: Path) ->
     assert sorted(again.generations.select(gens).rows(), key=str) == sorted(
         before.generations.select(gens).rows(), key=str
     )
+
+
+FORMATS = REAL.parent / "formats"
+
+
+@pytest.mark.parametrize(
+    ("tool", "hard", "companion"),
+    [
+        (
+            "opencompass/outputs",
+            ["toy_gsm8k:2"],
+            "../../results/toy-openai-sdk/toy_gsm8k.json",
+        ),
+        (
+            "aisbench/outputs_n3",
+            ["toy_gsm8k:2"],
+            "../../results/toy-vllm-api-chat-n3/toy_gsm8k.json",
+        ),
+    ],
+)
+def test_opencompass_and_aisbench_records_read_back_with_their_results_details(
+    tmp_path: Path, tool: str, hard: list[str], companion: str
+) -> None:
+    """The hard prompts of a real OpenCompass run (predictions/<model>/<ds>.json) and of a real
+    AISBench run of n = 3 (<ds>.jsonl lines): their verdicts, extracted answers and short
+    references are in results/<model>/<ds>.json details, which a records export did not keep:
+    read back, every prompt was unscored and its reference the whole gold text ('1200 - 200 =
+    1000\\n#### 1,000', not '1000'), and the AISBench export said nothing. The manifest keeps
+    the details ('companions', under the results' path from the predictions' folder), written
+    there again when read back: per prompt and per generation, what the load gave."""
+    data = tmp_path / "data"
+    shutil.copytree(FORMATS / tool, data)
+    before = load_one(data)
+    assert before.errors == []
+    view = before.stats.filter(pl.col("average_accuracy") < 0.5)
+    assert view["prompt_id"].to_list() == hard
+    out = tmp_path / "hard.jsonl"
+    summary = export_view("records", view, before.generations, before.files, out)
+    assert "unscored" not in str(summary)
+    manifest = json.loads(out.with_name(out.name + MANIFEST_SUFFIX).read_text(encoding="utf-8"))
+    [source] = manifest["evaltui"]["sources"]
+    [(kept, value)] = source["companions"].items()
+    assert kept == companion
+    results = (Path(source["path"]).parent / kept).resolve()
+    details = json.loads(results.read_text(encoding="utf-8"))["details"]
+    if tool.startswith("opencompass"):  # the hard prompts' items' only, keyed by item
+        assert value == {"details": {"2": details[2]}}
+    else:  # AISBench spreads an item's samples over several entries: all of them
+        assert value == {"details": details}
+    shutil.rmtree(data)  # the export alone, as when it is sent elsewhere
+    again = load_one(out)
+    assert again.errors == []
+    assert not any("unscored" in note for note in again.notes)
+    keys = ["run", "prompt_id", "count", "n_scored", "average_accuracy", "n_no_answer"]
+    assert sorted(again.stats.select(keys).rows()) == sorted(view.select(keys).rows())
+    gens = ["run", "prompt_id", "sample", "gen", "answer", "extracted", "accuracy"]
+    hard_gens = before.generations.join(view.select("run", "prompt_id"), on=["run", "prompt_id"])
+    assert sorted(again.generations.select(gens).rows()) == sorted(hard_gens.select(gens).rows())
+    assert again.generations["accuracy"].is_not_null().all()
+    assert "1000" in again.generations["answer"].to_list()
+
+
+def test_opencompass_details_too_big_for_the_manifest_are_said_left_out(tmp_path: Path) -> None:
+    """Details of the exported items bigger than a manifest can be (one over 1 MB is not read:
+    the export of 1.2 MB of details read back as one file, its prompts all:0-all:5 of a run
+    named after its folder) are left out, and the export says so; read back source by source,
+    the predictions are unscored with the note that says why."""
+    work = oc_replicas(tmp_path / "data") / "20250101_000000"
+    results = work / "results" / "m" / "ds.json"
+    data = json.loads(results.read_text(encoding="utf-8"))
+    for entry in data["details"]:
+        entry["judge_prompt"] = "x" * 400_000  # a judge's prompt, kept in its details
+    results.write_text(json.dumps(data), encoding="utf-8")
+    before = load_one(tmp_path / "data")
+    out = tmp_path / "all.jsonl"
+    summary = export_view("records", before.stats, before.generations, before.files, out)
+    assert (
+        "opencompass (1 file): what the records need of the files beside them"
+        " (../../results/m/ds.json) is too big for the manifest to keep" in str(summary)
+    )
+    assert out.with_name(out.name + MANIFEST_SUFFIX).stat().st_size < 1_000_000
+    again = load_one(out)
+    assert again.errors == []
+    assert any("exported records of 2 source files" in note for note in again.notes)
+    assert any("results/<model>/ds.json details, which are not" in n for n in again.notes)
+    assert again.stats.filter(pl.col("prompt_id").str.starts_with("ds:"))["n_scored"].sum() == 0

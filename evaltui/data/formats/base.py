@@ -248,11 +248,12 @@ class Reader(ABC):
             return None
         return None if identity is None else str(identity.task)
 
-    def records_companions(self, path: Path) -> dict[str, Any]:
+    def records_companions(self, path: Path, lines: Sequence[int] = ()) -> dict[str, Any]:
         """What of the files beside ``path`` its rows need, for the export's manifest
         (``companions``: a JSON file's name -> the part of its value kept), written again beside
         the records read back (:mod:`evaltui.data.readback`) so they read as the source did. Empty
-        (the default): its records alone give its rows."""
+        (the default): its records alone give its rows. ``lines``: the exported records' line
+        or entry numbers, so a big file's part for them alone is kept (empty: all of it)."""
         return {}
 
     def records_name(self, name: str, task: str | None) -> str:

@@ -1509,7 +1509,7 @@ class LmEvalReader(Reader):
         ]
         return rows, how, metric
 
-    def records_companions(self, path: Path) -> dict[str, Any]:
+    def records_companions(self, path: Path, lines: Sequence[int] = ()) -> dict[str, Any]:
         """The task's doc_to_choice, in a results file of the run's date beside the records
         read back, when its generated replies' targets index it (:func:`_generative_choices`):
         the records alone give the index."""

@@ -292,6 +292,33 @@ def _results(path: Path, dataset: str | None = None) -> dict[str, Any] | None:
     return data if error is None and isinstance(data, dict) else None
 
 
+def results_companion(path: Path, dataset: str | None = None) -> dict[str, Any]:
+    """What a records export's manifest keeps of the results file of predictions at
+    ``<work dir>/predictions/<model>/<file>`` (``companions``, :meth:`Reader.records_companions`):
+    its ``details``, where the scores, extracted answers and short references are, under the
+    results' path from the records' folder (``../../results/<model>/<dataset>.json``), where a
+    records export read back finds them as the load found these. Empty without details."""
+    found = results_path(path, dataset)
+    if found is None or path.parent.parent.name != "predictions":
+        return {}
+    try:
+        stat = found.stat()
+    except OSError:
+        return {}
+    details = _details_of(str(found), stat.st_mtime_ns, stat.st_size)
+    if details is None:
+        return {}
+    return {f"../../results/{path.parent.name}/{found.name}": {"details": details}}
+
+
+@functools.lru_cache(maxsize=4)
+def _details_of(path: str, _mtime_ns: int, _size: int) -> Any:
+    """A results file's ``details`` (None: none, or the file is unreadable); asked of each
+    exported source's for its form and its manifest entry."""
+    data, error = json_document(Path(path), Path(path).name)
+    return data.get("details") if error is None and isinstance(data, dict) else None
+
+
 def _body_text(body: Any) -> str:
     """A message's body: a string, or multimodal parts (``[{"type": "text", "text": …},
     {"type": "image_url", "image_url": {…}}]``, AISBench's LMM datasets) as their text, each
@@ -716,6 +743,12 @@ class AISBenchReader(Reader):
         # No results of its own name: a --merge-ds file, scored by each dataset's results.
         return (found, found.parent, *sorted(found.parent.glob("*.json")))
 
+    def records_companions(self, path: Path, lines: Sequence[int] = ()) -> dict[str, Any]:
+        """The details of its results (its scores, extracted answers and references), when it
+        is one dataset's predictions (a --merge-ds file's datasets are not kept), all of them:
+        an item's n samples are spread over several entries (AISBench's own grouping)."""
+        return {} if _tmp_copy(path) else results_companion(path)
+
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
         if _tmp_copy(path):  # one run's records, the model folder's
             return work_dir_run(path.parent.parent / path.name, options, path.stem)
@@ -1105,36 +1138,12 @@ class OpenCompassReader(ContainerReader):
         n_items = self._period(prompts, details)
         found = results_path(path, dataset)
         detail_name = _shown(found) if found is not None else ""
-        detail: Detail | None = None
-        if details is not None:
-            # The model's own prompt per item: a details record holding the same prompt is the
-            # model's, not an LLM judge's (whose prompt is the grading instruction). A judge's
-            # records are read one per prediction entry: with replicas (dataset n) or several
-            # predictions per entry, which record is which sample's is not known.
-            own_prompts = {
-                (offset + int(key)) % n_items: _origin_prompt(entry)
-                for key, entry in entries
-                if key.isdecimal()
-                and isinstance(entry, dict)
-                and not isinstance(entry, Unreadable)
-                and not isinstance(entry.get("prediction"), list)
-            }
-            judged_one_to_one = n_items == len(prompts) == len(details)
-
-            def detail(item: int, sample: int) -> tuple[float | None, str | None, str | None]:
-                return self._detail(
-                    details,
-                    detail_name,
-                    item,
-                    sample,
-                    own_prompts.get(item, JUDGELESS)
-                    if judged_one_to_one and sample == 0
-                    else JUDGELESS,
-                )
-
-            def whole(item: int) -> float | None:
-                return self._whole(details, detail_name, item)
-
+        detail, whole = self._verdicts_of(
+            details,
+            detail_name,
+            {(offset + int(key)) % n_items: entry for key, entry in entries if key.isdecimal()},
+            n_items == len(prompts) == (len(details) if details is not None else -1),
+        )
         rows = Rows()
         scored = False
         conversations = turn_rows = entry_scored = 0
@@ -1155,7 +1164,7 @@ class OpenCompassReader(ContainerReader):
                     item,
                     seen,
                     detail,
-                    whole=whole if details is not None else None,
+                    whole=whole,
                     no_gold=no_gold,
                     run=run,
                     source=source,
@@ -1225,6 +1234,42 @@ class OpenCompassReader(ContainerReader):
                 " conversation, not per turn)"
             )
         return ReadResult(rows.frame(), errors, notes)
+
+    def _verdicts_of(
+        self, details: Any, where: str, entries: dict[int, Any], judged_one_to_one: bool
+    ) -> tuple[Detail | None, Callable[[int], float | None] | None]:
+        """(a sample's verdict, an item's whole verdict) from results ``details`` (None: no
+        details) for the prediction ``entries`` by item. ``judged_one_to_one``: each entry has
+        one details record (no replicas), an LLM judge's verdict on it (:func:`_judge_verdict`)."""
+        if details is None:
+            return None, None
+        # The model's own prompt per item: a details record holding the same prompt is the
+        # model's, not an LLM judge's (whose prompt is the grading instruction). A judge's
+        # records are read one per prediction entry: with replicas (dataset n) or several
+        # predictions per entry, which record is which sample's is not known.
+        own_prompts = {
+            item: _origin_prompt(entry)
+            for item, entry in entries.items()
+            if isinstance(entry, dict)
+            and not isinstance(entry, Unreadable)
+            and not isinstance(entry.get("prediction"), list)
+        }
+
+        def detail(item: int, sample: int) -> tuple[float | None, str | None, str | None]:
+            return self._detail(
+                details,
+                where,
+                item,
+                sample,
+                own_prompts.get(item, JUDGELESS)
+                if judged_one_to_one and sample == 0
+                else JUDGELESS,
+            )
+
+        def whole(item: int) -> float | None:
+            return self._whole(details, where, item)
+
+        return detail, whole
 
     @staticmethod
     def _period(prompts: list[str], details: Any = None) -> int:
@@ -1321,9 +1366,10 @@ class OpenCompassReader(ContainerReader):
     ) -> ReadResult:
         """A records export of predictions (or ≤0.4.0 results): one ``{key: entry}`` line per
         entry, as :meth:`records` writes them. The per-sample verdicts of predictions are in
-        the results file's ``details``, not in the entries: those generations are unscored (a
-        PPL entry is scored by ``prediction == gold``, as without results; a ≤0.4.0 results
-        entry carries its own ``correct``). An item's replicas (dataset ``n``) share its prompt
+        the results file's ``details``, not in the entries: read back, the details the manifest
+        kept are where the load found them (:meth:`records_companions`); without them those
+        generations are unscored (a PPL entry is scored by ``prediction == gold``, as without
+        results; a ≤0.4.0 results entry carries its own ``correct``). An item's replicas (dataset ``n``) share its prompt
         at keys ``item + r·N``: they are one prompt again, ``<dataset>:<item>``."""
         run = options.label or named(path, options).parent.name
         dataset = task or path.stem
@@ -1352,6 +1398,16 @@ class OpenCompassReader(ContainerReader):
             entries.append((line, offset, *found))
         items = _items([(key, entry) for _l, _o, key, entry in entries])
         no_gold = _golds_are_outputs([(key, entry) for _l, _o, key, entry in entries])
+        # The results' details the export's manifest kept (its ``companions``), written where
+        # the load found them: the verdicts, extracted answers and references of the entries.
+        kept = results_path(path, dataset)
+        details = (_results(path, dataset) or {}).get("details")
+        detail, whole = self._verdicts_of(
+            details,
+            _shown(kept) if kept is not None else "",
+            {items[key]: entry for _l, _o, key, entry in entries},
+            all(items[key] == int(key) for _l, _o, key, _e in entries),
+        )
         rows = Rows()
         unscored = 0
         seen: dict[int, int] = {}
@@ -1371,11 +1427,11 @@ class OpenCompassReader(ContainerReader):
                     errors.append(LoadError(source, line, f"entry {key!r} has no prediction"))
                     continue
                 unscored += _add_prediction(
-                    rows, entry, dataset, item, seen, None, no_gold=no_gold, **where
+                    rows, entry, dataset, item, seen, detail, whole=whole, no_gold=no_gold, **where
                 )[2]
         if no_gold:
             notes.append(f"{source}: {GOLDS_ARE_OUTPUTS}")
-        if unscored:
+        if unscored and details is None:
             notes.append(
                 f"{source}: exported OpenCompass predictions: their scores are in the run's"
                 f" results/<model>/{dataset}.json details, which are not in the records:"
@@ -1431,11 +1487,41 @@ class OpenCompassReader(ContainerReader):
     def records_form(self, path: Path) -> str | None:
         if path.suffix == ".jsonl":
             return None
-        return (
+        said = (
             "each entry of the file's one JSON document re-encoded as a JSON line ({key: entry}),"
-            " which evaltui reads back as opencompass, unscored: the scores are in the run's"
-            " results/ details, not in the entries"
+            " which evaltui reads back as opencompass"
         )
+        if self.records_companions(path):
+            return f"{said}, scored by its results' details where the manifest keeps them"
+        return f"{said}, unscored: the scores are in the run's results/ details, not in the entries"
+
+    def records_companions(self, path: Path, lines: Sequence[int] = ()) -> dict[str, Any]:
+        """The details of its results file (the entries' scores, extracted answers and
+        references), for the predictions of a dataset in one file (a shard's entries are keyed
+        from 0 again: read back, their items are not the details'); of the items of the
+        entries ``lines`` only, keyed by item (as ≤0.4.0 details were), when it says them."""
+        if path.suffix != ".json" or shard_of(path) is not None:
+            return {}
+        kept = results_companion(path)
+        if not kept or not lines:
+            return kept
+        [(name, value)] = kept.items()
+        details = value["details"]
+        data, error = json_document(path, path.name)
+        if error is not None:
+            return kept
+        entries = self.entries(data)
+        n_items = self._period([_prompt_of(entry) for _key, entry in entries], details)
+        items = sorted(
+            {int(entries[line - 1][0]) % n_items for line in lines if 0 < line <= len(entries)}
+        )
+        if isinstance(details, list):
+            part = {str(i): details[i] for i in items if i < len(details)}
+        elif isinstance(details, dict):
+            part = {str(i): details[str(i)] for i in items if str(i) in details}
+        else:
+            return kept
+        return {name: {"details": part}}
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         if path.suffix == ".jsonl":
