@@ -88,10 +88,12 @@ def natural_key(source: str) -> tuple[list[list[object]], str]:
     # out2.jsonl: the extension is compared last. Each folder of the path is compared apart:
     # compared as one text, 'r_mae/d.jsonl' came after 'r_mae2/d.jsonl' ('r_mae' then 2 beside
     # 'r_mae/d'), the run r_mae2 before r_mae. re.split with a group keeps str/int
-    # alternating, so two keys never compare a str with an int.
+    # alternating, so two keys never compare a str with an int. Decimal digits only: ``²`` is
+    # a digit to ``str.isdigit`` but no number to ``int`` (a file run1².jsonl stopped the load).
     stem = source.rsplit(".", 1)[0] if "." in source.rsplit("/", 1)[-1] else source
     return [
-        [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", part)] for part in stem.split("/")
+        [int(p) if p.isdecimal() else p for p in re.split(r"(\d+)", part)]
+        for part in stem.split("/")
     ], source
 
 

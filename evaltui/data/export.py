@@ -123,7 +123,7 @@ def _clean_stale_temps(target: Path) -> None:
             middle.split(".", 1)[0].removeprefix(_TEMP_TAG) if middle.startswith(_TEMP_TAG) else ""
         )
         try:
-            if pid.isdigit():
+            if pid.isascii() and pid.isdigit():
                 if _alive(int(pid)):
                     continue
             elif time.time() - temp.stat().st_mtime < STALE_SECONDS:

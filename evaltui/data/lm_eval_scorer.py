@@ -236,7 +236,9 @@ def _response(task: Any, value: Any) -> Any:
 def _requests(record: dict[str, Any]) -> list[tuple[Any, ...]]:
     arguments = record.get("arguments")
     if isinstance(arguments, dict):
-        keys = sorted(arguments, key=lambda k: int(k.rsplit("_", 1)[-1]) if k[-1:].isdigit() else 0)
+        from evaltui.data.formats.lm_eval import argument_index
+
+        keys = sorted(arguments, key=argument_index)
         out = []
         for key in keys:
             args = arguments[key]

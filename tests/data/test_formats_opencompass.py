@@ -1438,6 +1438,23 @@ def test_an_entry_under_a_key_that_is_no_number_is_told_not_dropped(tmp_path: Pa
     assert result.errors[0].line == 7
 
 
+def test_an_entry_under_a_digit_that_is_no_number_is_told_not_a_crash(tmp_path: Path) -> None:
+    # '²' is a digit to str.isdigit but no number to int: the whole file failed ("opencompass
+    # reader failed: ValueError: invalid literal for int()").
+    data: dict[str, Any] = {
+        "0": {"origin_prompt": "Q0", "prediction": "A0", "gold": "0"},
+        "\u00b2": {"origin_prompt": "Q?", "prediction": "A?", "gold": "?"},
+        "1": {"origin_prompt": "Q1", "prediction": "A1", "gold": "1"},
+    }
+    path = tmp_path / "predictions" / "m" / "ds.json"
+    _dump(path, data)
+    result = OpenCompassReader().read(path, "ds.json", ReadOptions())
+    assert result.frame["prompt_id"].to_list() == ["ds:0", "ds:1"]
+    assert [e.reason for e in result.errors] == [
+        "entry '\u00b2' is not numbered (OpenCompass keys its entries '0', '1', …): not read"
+    ]
+
+
 def test_clp_predictions_are_the_choice_of_highest_probability(tmp_path: Path) -> None:
     """CLPInferencer (conditional log probability: civilcomments_clp, jigsaw's) writes each
     entry as its in-context examples, ``testing input``, ``prompt``, ``choices``,

@@ -383,3 +383,20 @@ def test_cached_rows_are_keyed_by_the_code_that_read_them(
         patch.setattr(cache, "rows_code_version", lambda: "other code")
         assert store.key("fp", sample, "plain", "") != key
     assert store.key("fp", sample, "plain", "") == key
+
+
+def test_a_file_named_with_a_superscript_digit_loads(tmp_path: Path) -> None:
+    """'²' is a digit to str.isdigit but no number to int: a file run1².jsonl stopped the whole
+    load (ValueError in the files' natural order), and a bad line whose reason held '10²' the
+    bad lines screen's order."""
+    from evaltui.app.screens.problems import _place_key
+    from evaltui.data.schema import LoadError
+
+    record = {"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}
+    write_jsonl(tmp_path / "evals" / "run1².jsonl", [record])
+    write_jsonl(tmp_path / "evals" / "run2.jsonl", [record])
+    result = load([tmp_path / "evals"], LoadOptions(tokenize=False, use_cache=False))
+    assert sorted(f.source for f in result.read_files) == ["run1².jsonl", "run2.jsonl"]
+    errors = [LoadError("a.eval", None, f"sample {n}² failed") for n in (10, 2)]
+    ordered = sorted(errors, key=_place_key(lambda: None))
+    assert [e.reason for e in ordered] == ["sample 2² failed", "sample 10² failed"]

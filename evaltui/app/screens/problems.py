@@ -378,7 +378,7 @@ def _place_key(check: Callable[[], None]) -> Callable[[LoadError], tuple[object,
             source = files[error.source] = natural_key(error.source)
         if error.line is not None:
             return (source, error.line, [])
-        return (source, 0, [int(p) if p.isdigit() else p for p in _DIGITS.split(error.reason)])
+        return (source, 0, [int(p) if p.isdecimal() else p for p in _DIGITS.split(error.reason)])
 
     return key
 

@@ -635,6 +635,13 @@ def _prompt_text(arg: Any) -> str:
     return text
 
 
+def argument_index(key: str) -> int:
+    """Where a request of ``arguments`` (``{"gen_args_0": …, "gen_args_1": …}``) comes: its key's
+    number, ASCII digits only (``str.isdigit`` is true of ``²``, which ``int`` cannot read)."""
+    end = key.rsplit("_", 1)[-1]
+    return int(end) if end.isascii() and end.isdigit() else 0
+
+
 def _requests(record: dict[str, Any]) -> list[tuple[Any, Any]]:
     """(arg_0, arg_1) of each request: ``gen_args_i`` objects (≥0.4.3), a list of tuples (≤0.4.2),
     or, in the first 0.4 development versions (mid 2023), the first request's own arguments
@@ -643,10 +650,7 @@ def _requests(record: dict[str, Any]) -> list[tuple[Any, Any]]:
     if isinstance(arguments, list) and arguments and isinstance(arguments[0], str):
         return [(arguments[0], arguments[1] if len(arguments) > 1 else None)]
     if isinstance(arguments, dict):
-        keys = sorted(
-            arguments,
-            key=lambda k: int(k.rsplit("_", 1)[-1]) if k.rsplit("_", 1)[-1].isdigit() else 0,
-        )
+        keys = sorted(arguments, key=argument_index)
         return [
             (arguments[k].get("arg_0"), arguments[k].get("arg_1"))
             for k in keys

@@ -1058,7 +1058,7 @@ class OpenCompassReader(ContainerReader):
 
     def entries(self, data: Any) -> list[tuple[str, Any]]:
         pairs = super().entries(data)
-        numeric = [(k, v) for k, v in pairs if k.isdigit()]
+        numeric = [(k, v) for k, v in pairs if numbered(k)]
         return sorted(numeric, key=lambda kv: int(kv[0]))
 
     def read(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
@@ -1193,7 +1193,7 @@ class OpenCompassReader(ContainerReader):
         # An entry under a key that is no number (OpenCompass keys its entries str(index)) has
         # no place among the items: not read, and told, never dropped without a word.
         unnumbered = (
-            [str(k) for k in data if not str(k).isdigit()] if isinstance(data, dict) else []
+            [str(k) for k in data if not numbered(str(k))] if isinstance(data, dict) else []
         )
         errors += [
             LoadError(
@@ -1720,7 +1720,7 @@ def _exported_entry(record: Any) -> tuple[str, Any] | None:
     if not isinstance(record, dict) or len(record) != 1:
         return None
     key, entry = next(iter(record.items()))
-    if not (isinstance(key, str) and key.isdigit() and isinstance(entry, dict)):
+    if not (isinstance(key, str) and numbered(key) and isinstance(entry, dict)):
         return None
     if any(str(k).startswith("label: ") for k in entry) or (
         ("origin_prompt" in entry or "testing input" in entry) and "prediction" in entry
@@ -1753,10 +1753,17 @@ def _items(entries: list[tuple[str, Any]]) -> dict[str, int]:
     return {str(k): keys[0] for keys in groups.values() for k in keys}
 
 
+def numbered(key: str) -> bool:
+    """Whether ``key`` is an entry's number as OpenCompass writes it (``str(index)``): ASCII
+    digits only. ``str.isdigit`` is true of ``²`` too, which ``int`` cannot read: a file with
+    such a key failed whole ("opencompass reader failed: ValueError")."""
+    return key.isascii() and key.isdigit()
+
+
 def _is_legacy_results(data: Any) -> bool:
     """≤0.4.0 results: metrics plus a ``details`` object (no numbered prediction entries at the top)."""
     return (
         isinstance(data, dict)
         and isinstance(data.get("details"), dict)
-        and not any(k.isdigit() for k in data)
+        and not any(numbered(str(k)) for k in data)
     )
