@@ -688,7 +688,16 @@ class Follower:
             if stamp is not None and reader.appendable:
                 # Keep only what lies before the snapshot's last newline: a partial last line,
                 # or lines appended while the load ran, are read on the first poll.
-                end, newlines = _complete_lines(report.path, 0, stamp.size)
+                try:
+                    end, newlines = _complete_lines(report.path, 0, stamp.size)
+                    head, tail = _probe(report.path, end)
+                except OSError:
+                    # Gone (or unreadable) since the load read it: a run's file deleted while
+                    # the load counted its tokens lost the whole load ("Could not load:
+                    # FileNotFoundError"). Its rows stay as read; the first poll finds the file
+                    # gone and says so, as of a file deleted later.
+                    self._track(tracked)
+                    continue
                 tracked.consumed, tracked.next_line = end, newlines + 1
                 tracked.frame = frame.filter(pl.col("offset") < end)
                 waits = [
@@ -696,7 +705,7 @@ class Follower:
                 ]
                 held.update(id(e) for e in waits)
                 tracked.errors = [e for e in tracked.errors if id(e) not in held]
-                tracked.head, tracked.tail = _probe(report.path, end)
+                tracked.head, tracked.tail = head, tail
             held.update(id(e) for e in _hold_cut_line(tracked))
             self._track(tracked)
         # The load's labels already carry these tags; later rows get the same.

@@ -24,7 +24,7 @@ import pytest
 from evaltui.data import follow as follow_module
 from evaltui.data.follow import Follower
 from evaltui.data.formats import plain
-from evaltui.data.loader import LoadOptions, LoadResult, load
+from evaltui.data.loader import LoadOptions, LoadProgress, LoadResult, load
 from tests.conftest import write_jsonl
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
@@ -1488,6 +1488,31 @@ def test_a_file_deleted_while_its_new_lines_are_read(
     monkeypatch.setattr(follow_module, "_probe", probe)
     update = follower.poll()
     assert update is not None and any("is gone" in note for note in update.notes)
+    assert_same(update.result, [tmp_path], opts)
+
+
+def test_a_file_deleted_while_the_first_load_counts_its_tokens(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A run's file deleted while the first load still counted tokens (the app following): the
+    follower's look at the file after the load raised FileNotFoundError and the whole load was
+    lost ("Could not load: FileNotFoundError", nothing shown). Now the load keeps what it read,
+    and the first poll drops the file with a note: a fresh load's result."""
+    opts = options(tmp_path, word_tokenizer)
+    keep = write_jsonl(tmp_path / "a" / "out.jsonl", [record(1, 0), record(1, 1)])
+    gone = write_jsonl(tmp_path / "b" / "out.jsonl", [record(2, 0)])
+    follower = Follower([tmp_path], opts)
+
+    def delete_while_counting(progress: LoadProgress) -> None:
+        if progress.stage == "tokenizing" and gone.exists():
+            gone.unlink()
+
+    first = follower.load(on_progress=delete_while_counting)
+    assert not gone.exists() and keep.exists()
+    assert sorted(first.stats["count"].to_list()) == [1, 2]  # as read
+    update = follower.poll()
+    assert update is not None
+    assert update.notes == ["b/out.jsonl is gone: its rows were removed"]
     assert_same(update.result, [tmp_path], opts)
 
 
