@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import polars as pl
 from textual import events, work
@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from evaltui.app.commands import AppCommands
+from evaltui.app.commands import AppCommands, Palette
 from evaltui.app.display import Eta, TableLayout, column_widths, table_layout
 from evaltui.app.messages import (
     FollowStatus,
@@ -371,6 +371,11 @@ class EvalApp(App[int]):
         self.main = MainScreen()
         self.push_screen(self.main)
         self.start_load()
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: the command palette, one that closes once (:class:`Palette`)."""
+        if self.use_command_palette and not Palette.is_open(cast("App[object]", self)):
+            self.push_screen(Palette(id="--command-palette"))
 
     def action_help_quit(self) -> None:
         """ctrl+c: how to quit. Textual's own words are markup, and every toast here is literal

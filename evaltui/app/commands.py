@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.await_complete import AwaitComplete
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.widgets import Input, OptionList
 
 from evaltui.data.sanitize import one_line_middle
 
@@ -111,3 +113,31 @@ class AppCommands(Provider):
                 for offset in offsets:
                     display = display.stylize("bold reverse", offset, offset + 1)
                 yield Hit(score, display, callback, text=title, help=help_text)
+
+
+class Palette(CommandPalette):
+    """Textual's command palette, closed once and its command run once.
+
+    Its ``dismiss`` pops whatever screen is on top, and a key handled after the choice (two
+    enters typed together, ctrl+p 'sort' enter enter) chose again: the second enter popped the
+    prompt table itself and ran the command on a screen taken down ("No nodes match '#filter'
+    on MainScreen()", a traceback, exit status 1). As :class:`evaltui.app.screens.dialog.Dialog`:
+    it closes only while it is the screen on top, once, and a choice after that is nothing."""
+
+    _palette_closed = False
+
+    def dismiss(self, result: None = None) -> AwaitComplete:
+        if self._palette_closed or not self.is_active:
+            return AwaitComplete()
+        self._palette_closed = True
+        return super().dismiss(result)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._palette_closed:  # (its handlers, Textual's, are not called)
+            event.prevent_default()
+            event.stop()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if self._palette_closed:
+            event.prevent_default()
+            event.stop()

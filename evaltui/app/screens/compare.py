@@ -666,6 +666,8 @@ class CompareScreen(Screen[None]):
         table.call_after_refresh(self.show_status)
 
     def show_status(self) -> None:
+        if not self.children:  # closed before this ran after the refresh (a command, ctrl+p)
+            return
         width = self.size.width or self.app.size.width
         status = self.query_one("#compare-status", Static)
         text = self.status_text(max(20, width - 2), self.hidden_columns())  # less its padding
