@@ -502,9 +502,9 @@ async def test_polling_without_file_system_events_polls_once_an_interval(
     polls: list[float] = []
     poll = Follower.poll
 
-    def timed_poll(follower: Follower) -> object:
+    def timed_poll(follower: Follower, **kwargs: object) -> object:
         polls.append(time.monotonic())
-        return poll(follower)
+        return poll(follower, **kwargs)
 
     data, out = one_run(tmp_path, line(1, True))
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
