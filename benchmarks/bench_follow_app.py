@@ -137,10 +137,10 @@ def _instrument() -> None:
             TIMES.build_marks.append((time.time(), built.stats))
         return built
 
-    def poll(self: follow.Follower) -> follow.FollowUpdate | None:
+    def poll(self: follow.Follower, **kwargs: bool) -> follow.FollowUpdate | None:
         TIMES.polls += 1
         FOLLOW_THREADS.add(threading.get_native_id())
-        return original_poll(self)
+        return original_poll(self, **kwargs)  # (F on again: catch_up=True)
 
     follow.Follower.load = load  # type: ignore[method-assign]
     follow.Follower.result = result  # type: ignore[method-assign]
