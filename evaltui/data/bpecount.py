@@ -959,7 +959,8 @@ class FastCounter:
             return np.zeros(0, dtype=np.int64)
         series = chunks.str.join(SEPARATOR)
         joined: str = series.item()
-        if joined.isascii():
+        ascii_only = joined.isascii()  # (a pass over megabytes: asked once)
+        if ascii_only:
             clean = joined.count(SEPARATOR) == len(chunks) - 1 and MARKER not in joined
         else:
             separators, marker = on_caller_frame(series, _JOINED_CHECKS).row(0)
@@ -969,7 +970,7 @@ class FastCounter:
             listed: list[str] = chunks.to_list()
             counted = self.encode_ordinary_many(listed, len(joined))
             return np.fromiter(map(len, counted), dtype=np.int64, count=len(listed))
-        if joined.isascii():
+        if ascii_only:
             del series  # (the text alone is held while tiktoken encodes it)
             return self._encode_joined(joined, len(chunks))
         marked = self._marking.mark_series(series, MARKER)
