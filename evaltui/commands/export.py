@@ -63,11 +63,14 @@ def export_parser() -> argparse.ArgumentParser:
     add_load_args(parser)
     parser.add_argument(
         "--where",
+        "--filter",
+        dest="where",
         default=None,
         type=filter_value,
         metavar="EXPR",
         help="filter over the per-prompt stats, by the names on screen or the combined JSON's "
-        "keys, e.g. 'accuracy < 0.2 and n >= 8', 'prompt ~ \"triangle\"' (smart case)",
+        "keys, e.g. 'accuracy < 0.2 and n >= 8', 'prompt ~ \"triangle\"' (smart case); "
+        "--filter is the same (the app's filter bar, /, takes the same text)",
     )
     parser.add_argument(
         "--quick",

@@ -390,3 +390,29 @@ def test_a_word_that_is_no_command_is_named_with_the_one_that_does_it(
             f"evaltui: error: {word}: no such file or directory, nor a command: "
             f"did you mean 'evaltui {meant}'?\n"
         )
+
+
+def test_export_takes_the_apps_word_filter_for_where(
+    evals: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app's bar is the "filter" (``/ filter: accuracy < 0.2 and max_len > 8000``): a user
+    who typed ``evaltui export runs --filter "accuracy < 0.5" -o hard.json`` got "unrecognized
+    arguments: --filter accuracy < 0.5", exit 2. ``--filter`` is ``--where``: the same prompts."""
+    flags = common(tmp_path, word_tokenizer)
+    written = {}
+    for flag in ("--where", "--filter"):
+        out = tmp_path / f"{flag.strip('-')}.json"
+        assert main(["export", str(evals), flag, "accuracy < 0.5", "-o", str(out), *flags]) == 0
+        written[flag] = json.loads(out.read_text(encoding="utf-8"))
+    assert sorted((row["run"], row["prompt"]) for row in written["--filter"]) == [
+        ("model_a", "prompt 1"),
+        ("model_a", "prompt 2"),
+        ("model_a", "prompt 3"),
+        ("model_b", "prompt 3"),
+    ]
+    assert written["--filter"] == written["--where"]
+    assert (
+        main(["export", str(evals), "--filter", "bogus > 1", "-o", str(tmp_path / "x"), *flags])
+        == 2
+    )
+    assert "--where: " in capsys.readouterr().err
