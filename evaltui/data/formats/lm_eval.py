@@ -204,7 +204,9 @@ def _stray_results(
     dated = RESULTS_NAME.match(candidate.name)
     model = _sanitized_model(data)
     if not any(isinstance(data.get(k), dict) and task in data[k] for k in ("configs", "n-samples")):
-        why = f"another run's (it does not name the task {name_line(task)})"
+        # (not naming the task, which the file's name says: the note of each of a run's
+        # samples files, mmlu's 57, is then one note, said once for them all)
+        why = "another run's (it does not name the samples file's task)"
     elif model != path.parent.name:
         other = str(data.get("model_name") or model or "none named")
         why = f"another run's (of the model {name_line(other)})"
