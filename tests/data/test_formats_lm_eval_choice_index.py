@@ -113,3 +113,35 @@ def test_a_greedy_until_task_of_the_first_0_4_versions_indexes_its_choices(
     assert any(
         "the target of 3 docs is an index into the task's doc_to_choice" in n for n in result.notes
     )
+
+
+def test_a_predict_only_run_still_shows_the_choice_its_target_indexes(tmp_path: Path) -> None:
+    # --log_samples --predict_only: simple_evaluate's override_metric("bypass") leaves the
+    # config process_results: "process_results" (a text, no function) and metric_list bypass;
+    # ConfigurableTask.process_results still took choices[label] as the reference and the
+    # records hold bypass: null. Old code took that text for the task's own process_results:
+    # references '0', '1', '1' (a later rescore --scorer exact scored against them).
+    results, records = fixture()
+    config = results["configs"][TASK]
+    config.update(metric_list=[{"metric": "bypass"}], process_results="process_results")
+    for record in records:
+        del record["exact_match"], record["mean_3class_f1"]
+        record.update(metrics=["bypass"], bypass=None)
+    folder = tmp_path / "google__flan-t5-base"
+    folder.mkdir()
+    (folder / f"results_{DATE}.json").write_text(json.dumps(results), encoding="utf-8")
+    (folder / f"samples_{TASK}_{DATE}.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8"
+    )
+    result = load_clean(tmp_path)
+    assert result.generations.select("answer", "gen", "accuracy").rows() == [
+        ("entailment", "entailment", None),
+        ("contradiction", "neutral", None),
+        ("contradiction", "contradiction", None),
+    ]
+    assert any("a --predict_only run (metric 'bypass')" in n for n in result.notes)
+    # A task's own process_results (a function's source) still need not index the choices.
+    config["process_results"] = "def process_results(doc, results):\n    ...\n"
+    (folder / f"results_{DATE}.json").write_text(json.dumps(results), encoding="utf-8")
+    again = load_clean(tmp_path)
+    assert again.generations["answer"].to_list() == ["0", "1", "1"]

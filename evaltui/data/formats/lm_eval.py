@@ -401,15 +401,25 @@ _TEMPLATE = re.compile(r"\{\{\s*(.+?)\s*\}\}", re.DOTALL)
 _FIELD_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
+#: The ``process_results`` a ``--predict_only`` run's config holds (``Task.override_metric``
+#: sets this text, no function, beside ``metric_list: [{metric: bypass}]``): the task's own
+#: function is gone and ConfigurableTask.process_results scored every doc.
+PREDICT_ONLY_RESULTS = "process_results"
+
+
 def _indexes_choices(config: Any) -> bool:
     """Whether a task's config is of a generative task whose target indexes its doc_to_choice
     (:func:`_generative_choices`): one that sets doc_to_choice and is scored by
-    ConfigurableTask.process_results (a task's own process_results need not index them)."""
+    ConfigurableTask.process_results (a task's own process_results need not index them; a
+    --predict_only run's has none left, :data:`PREDICT_ONLY_RESULTS`)."""
     return (
         isinstance(config, dict)
         and config.get("output_type") in GENERATIVE
         and config.get("doc_to_choice") is not None
-        and not config.get("process_results")
+        and (
+            not config.get("process_results")
+            or config.get("process_results") == PREDICT_ONLY_RESULTS
+        )
     )
 
 
