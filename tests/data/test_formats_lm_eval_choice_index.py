@@ -145,3 +145,31 @@ def test_a_predict_only_run_still_shows_the_choice_its_target_indexes(tmp_path: 
     (folder / f"results_{DATE}.json").write_text(json.dumps(results), encoding="utf-8")
     again = load_clean(tmp_path)
     assert again.generations["answer"].to_list() == ["0", "1", "1"]
+
+
+def test_a_multiple_choice_target_that_indexes_no_choice_is_said(tmp_path: Path) -> None:
+    # toy_mc's two docs (three choices each) with the targets -1 (an unlabelled doc) and 7:
+    # lm-eval's process_results compares the model's index with -1 (or the -100 it makes of
+    # 7), so acc is 0 whatever the model chose. The number stays the reference (no choice is
+    # picked for it); old code said nothing of it.
+    source = next(
+        (FIXTURE.parents[1] / "outputs" / "run_scripted").glob("*/samples_toy_mc_*.jsonl")
+    )
+    records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()]
+    records[0].update(target="-1", acc=0.0, acc_norm=0.0)
+    records[1].update(target="7", acc=0.0, acc_norm=0.0)
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / source.name).write_text(
+        "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8"
+    )
+    result = load_clean(tmp_path)
+    assert result.generations.select("answer", "extracted", "accuracy").rows() == [
+        ("-1", "1: Mars", 0.0),
+        ("7", "0: Rome", 0.0),
+    ]
+    assert [n for n in result.notes if "no index" in n] == [
+        f"m/{source.name}: toy_mc: the target of 2 docs (-1, 7) is no index of the doc's"
+        " choices (a dataset's -1 marks a doc without a label): the reference shown is that"
+        " number, no choice, and lm-eval scored no choice right for it (acc and acc_norm 0)"
+    ]

@@ -907,6 +907,23 @@ def _gold_indices(
     return None if any(g is None for g in found) else [g for g in found if g is not None]
 
 
+def _no_choice_target(record: dict[str, Any], requests: list[tuple[Any, Any]]) -> int | None:
+    """A multiple-choice record's integer target that indexes none of its choices (a dataset's
+    -1 label of an unlabelled doc, or an index past them) and is no choice's text either: the
+    reference is no choice, and lm-eval's process_results scored no choice right for it
+    (``acc``/``acc_norm``: the model's index never equals -1, nor the -100 it makes of an index
+    past the choices). None for any other record."""
+    if not (_is_loglikelihood(record) and _multiple_choice(record)):
+        return None
+    if _partial_choices(requests) is not None:
+        return None
+    index = _target_index(record.get("target"))
+    count = _conditional_choices(record, requests, len(record["resps"]))
+    if index is None or 0 <= index < count:
+        return None
+    return index if _choice_index(str(index), requests) is None else None
+
+
 def _without_context(record: dict[str, Any], requests: list[tuple[Any, Any]]) -> bool:
     """A multiple-choice record whose choices were scored after an empty context (blimp:
     ``doc_to_text: ""``, the choices are the two sentences): its prompt would be blank."""
@@ -1180,6 +1197,7 @@ class LmEvalReader(Reader):
         negative: dict[int, int] = {}  # ... of those, by a negative index -> docs
         unindexed: dict[int, int] = {}  # integer targets no choice has (out of range) -> docs
         choice_count: set[int] = set()  # how many choices those docs' doc_to_choice had
+        no_choice: dict[int, int] = {}  # multiple-choice targets indexing no choice -> docs
         for line, offset, record in records:
             with rows.entry(errors, source, line):
                 filter_name = record.get("filter")
@@ -1225,6 +1243,9 @@ class LmEvalReader(Reader):
                 generated, how, metric = found
                 rolling += _is_rolling(record)
                 no_context += _without_context(record, _requests(record))
+                off = _no_choice_target(record, _requests(record))
+                if off is not None:
+                    no_choice[off] = no_choice.get(off, 0) + 1
                 if _is_loglikelihood(record) and _multiple_choice(record):
                     golds = _labelled_golds(record, _requests(record))
                     if golds is not None:
@@ -1287,6 +1308,14 @@ class LmEvalReader(Reader):
                 f" doc_to_choice ({counts} choices; lm-eval's choices[target] would have"
                 " failed, so the results file's config may not be this run's): the reference"
                 " shown is the target as the file holds it, no choice"
+            )
+        if no_choice:
+            notes.append(
+                f"{source}: {task}: the target of {plural(sum(no_choice.values()), 'doc')}"
+                f" ({', '.join(map(str, sorted(no_choice)))}) is no index of the doc's choices (a"
+                " dataset's -1 marks a doc without a label): the reference shown is that"
+                " number, no choice, and lm-eval scored no choice right for it (acc and"
+                " acc_norm 0)"
             )
         if constant is not None and records:
             notes.append(
