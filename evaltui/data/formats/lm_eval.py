@@ -114,8 +114,9 @@ ACC_MUTUAL_INFO = "acc_mutual_info"
 #: exp(-mean) over the corpus. (word_perplexity & co. log pairs, which are no number anyway.)
 CORPUS_PARTS = frozenset({"perplexity"})
 #: A generative task's ``output_type``: ``generate_until`` since lm-eval 0.4.0, ``greedy_until``
-#: in the 0.4 development versions before (mid 2023, the ≤0.4.2 JSON-array files' era), which
-#: scored a reply the same way (ConfigurableTask.process_results).
+#: in the 0.4 development versions before (mid 2023, the ≤0.4.2 JSON-array files' era): the
+#: super_glue t5-prompt tasks were written then as greedy_until with doc_to_choice, and the
+#: scores their README compares with T5x's are of replies scored against ``choices[label]``.
 GENERATIVE = ("generate_until", "greedy_until")
 #: Exceptions a malformed (but JSON-valid) record can raise while being taken apart.
 RECORD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
