@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 
 from evaltui.data.loader import LoadOptions, LoadResult, load
+from evaltui.data.notes import fold_notes
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "lm_eval" / "t5_prompt"
 TASK = "super_glue-cb-t5-prompt"
@@ -181,3 +182,28 @@ def test_orphaned_samples_beside_several_other_runs_results(tmp_path: Path) -> N
         f": results_{DATE}.json, results_{third}.json are other runs' (none of its date);"
         " the task config (references, filters, metric directions) is not taken from them;"
     ) in note
+
+
+def test_every_task_file_of_an_orphaned_run_is_said_in_one_note(tmp_path: Path) -> None:
+    # An orphaned run of a group task writes one samples file per subtask (mmlu: 57). Each
+    # was passed over with its own task named in the why, so the note was said once per file,
+    # listing the folder's results file again and again; now the files share one note.
+    folder = make_runs(tmp_path, "gathered")
+    orphan = folder / f"samples_{TASK}_{ORPHAN}.jsonl"
+    subtasks = [f"mmlu_{name}" for name in ("anatomy", "astronomy", "virology", "world_religions")]
+    for subtask in subtasks:
+        shutil.copy(orphan, folder / f"samples_{subtask}_{ORPHAN}.jsonl")
+    orphan.unlink()
+    result = read(tmp_path)
+    passed = [n for n in result.notes if "read without a results file" in n]
+    assert len(passed) == 4
+    sources = result.generations["source"].unique().to_list()
+    folded = [g.text for g in fold_notes(result.notes, sources) if "results file" in g.text]
+    assert folded == [
+        "4 files: read without a results file (results_2025-03-05T09-00-00.000001.json is not"
+        f" beside it): results_{DATE}.json is another run's (it does not name the samples"
+        " file's task); the task config (references, filters, metric directions) is not taken"
+        " from it; model: the folder's (gathered) (in gathered/samples_mmlu_anatomy_"
+        f"{ORPHAN}.jsonl, gathered/samples_mmlu_astronomy_{ORPHAN}.jsonl,"
+        f" gathered/samples_mmlu_virology_{ORPHAN}.jsonl and 1 more)"
+    ]

@@ -113,6 +113,11 @@ ACC_MUTUAL_INFO = "acc_mutual_info"
 #: ``acc``) logs each doc's log-likelihood, which its ``perplexity`` aggregation turns into
 #: exp(-mean) over the corpus. (word_perplexity & co. log pairs, which are no number anyway.)
 CORPUS_PARTS = frozenset({"perplexity"})
+#: A generative task's ``output_type``: ``generate_until`` since lm-eval 0.4.0, ``greedy_until``
+#: in the 0.4 development versions before (mid 2023, the ≤0.4.2 JSON-array files' era): the
+#: super_glue t5-prompt tasks were written then as greedy_until with doc_to_choice, and the
+#: scores their README compares with T5x's are of replies scored against ``choices[label]``.
+GENERATIVE = ("generate_until", "greedy_until")
 #: Exceptions a malformed (but JSON-valid) record can raise while being taken apart.
 RECORD_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
@@ -200,7 +205,9 @@ def _stray_results(
     dated = RESULTS_NAME.match(candidate.name)
     model = _sanitized_model(data)
     if not any(isinstance(data.get(k), dict) and task in data[k] for k in ("configs", "n-samples")):
-        why = f"another run's (it does not name the task {name_line(task)})"
+        # (not naming the task, which the file's name says: the note of each of a run's
+        # samples files, mmlu's 57, is then one note, said once for them all)
+        why = "another run's (it does not name the samples file's task)"
     elif model != path.parent.name:
         other = str(data.get("model_name") or model or "none named")
         why = f"another run's (of the model {name_line(other)})"
@@ -369,7 +376,7 @@ def _constant_target(config: Any, docs: list[Any]) -> int | str | None:
     itself. ``docs``: the records' docs (the task's features after process_docs). None for any
     other task (a template or a field names the doc's reference; a multiple-choice index is a
     choice)."""
-    if not isinstance(config, dict) or config.get("output_type") != "generate_until":
+    if not isinstance(config, dict) or config.get("output_type") not in GENERATIVE:
         return None
     target = config.get("doc_to_target")
     if not config.get("process_results") or isinstance(target, bool):
@@ -395,15 +402,25 @@ _TEMPLATE = re.compile(r"\{\{\s*(.+?)\s*\}\}", re.DOTALL)
 _FIELD_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
+#: The ``process_results`` a ``--predict_only`` run's config holds (``Task.override_metric``
+#: sets this text, no function, beside ``metric_list: [{metric: bypass}]``): the task's own
+#: function is gone and ConfigurableTask.process_results scored every doc.
+PREDICT_ONLY_RESULTS = "process_results"
+
+
 def _indexes_choices(config: Any) -> bool:
     """Whether a task's config is of a generative task whose target indexes its doc_to_choice
     (:func:`_generative_choices`): one that sets doc_to_choice and is scored by
-    ConfigurableTask.process_results (a task's own process_results need not index them)."""
+    ConfigurableTask.process_results (a task's own process_results need not index them; a
+    --predict_only run's has none left, :data:`PREDICT_ONLY_RESULTS`)."""
     return (
         isinstance(config, dict)
-        and config.get("output_type") == "generate_until"
+        and config.get("output_type") in GENERATIVE
         and config.get("doc_to_choice") is not None
-        and not config.get("process_results")
+        and (
+            not config.get("process_results")
+            or config.get("process_results") == PREDICT_ONLY_RESULTS
+        )
     )
 
 
@@ -439,16 +456,26 @@ def _generative_choices(config: Any, doc: Any) -> list[str] | None:
     return [_text(choice) for choice in spec]
 
 
+def _target_index(target: Any) -> int | None:
+    """A record's ``target`` as the integer ``doc_to_target`` returned (an int up to 0.4.2, its
+    ``str()`` since 0.4.3), negative ones included (a dataset's ``-1`` label of an unlabelled
+    doc); None for any other target."""
+    if isinstance(target, bool):
+        return None
+    if isinstance(target, str) and re.fullmatch(r"-?[0-9]{1,9}", target.strip()):
+        return int(target)
+    return target if isinstance(target, int) else None
+
+
 def _choice_target(target: Any, choices: list[str] | None) -> str | None:
     """The choice a generative record's ``target`` (an index, or its ``str()`` since 0.4.3)
-    names among ``choices`` (:func:`_generative_choices`); None when it names none."""
-    if choices is None or isinstance(target, bool):
+    names among ``choices`` (:func:`_generative_choices`), as lm-eval takes it
+    (``choices[gold]``: a negative index counts from the end, ``-1`` is the last choice); None
+    when it names none (lm-eval's ``choices[gold]`` would have raised)."""
+    index = _target_index(target)
+    if choices is None or index is None or not -len(choices) <= index < len(choices):
         return None
-    if isinstance(target, str) and re.fullmatch(r"[0-9]{1,9}", target.strip()):
-        target = int(target)
-    if isinstance(target, int) and 0 <= target < len(choices):
-        return choices[target]
-    return None
+    return choices[index]
 
 
 def _serialized_callable(text: str) -> bool:
@@ -881,6 +908,23 @@ def _gold_indices(
     return None if any(g is None for g in found) else [g for g in found if g is not None]
 
 
+def _no_choice_target(record: dict[str, Any], requests: list[tuple[Any, Any]]) -> int | None:
+    """A multiple-choice record's integer target that indexes none of its choices (a dataset's
+    -1 label of an unlabelled doc, or an index past them) and is no choice's text either: the
+    reference is no choice, and lm-eval's process_results scored no choice right for it
+    (``acc``/``acc_norm``: the model's index never equals -1, nor the -100 it makes of an index
+    past the choices). None for any other record."""
+    if not (_is_loglikelihood(record) and _multiple_choice(record)):
+        return None
+    if _partial_choices(requests) is not None:
+        return None
+    index = _target_index(record.get("target"))
+    count = _conditional_choices(record, requests, len(record["resps"]))
+    if index is None or 0 <= index < count:
+        return None
+    return index if _choice_index(str(index), requests) is None else None
+
+
 def _without_context(record: dict[str, Any], requests: list[tuple[Any, Any]]) -> bool:
     """A multiple-choice record whose choices were scored after an empty context (blimp:
     ``doc_to_text: ""``, the choices are the two sentences): its prompt would be blank."""
@@ -1151,6 +1195,10 @@ class LmEvalReader(Reader):
         no_gold = 0  # ... of them whose gold choice cannot be
         blank: dict[str, int] = {}  # blank targets (repr) -> generated docs with it, no reference
         indexed = 0  # generated docs whose target is an index into the task's doc_to_choice
+        negative: dict[int, int] = {}  # ... of those, by a negative index -> docs
+        unindexed: dict[int, int] = {}  # integer targets no choice has (out of range) -> docs
+        choice_count: set[int] = set()  # how many choices those docs' doc_to_choice had
+        no_choice: dict[int, int] = {}  # multiple-choice targets indexing no choice -> docs
         for line, offset, record in records:
             with rows.entry(errors, source, line):
                 filter_name = record.get("filter")
@@ -1168,12 +1216,19 @@ class LmEvalReader(Reader):
                 )
                 if is_blank and constant is None:
                     blank[repr(target)] = blank.get(repr(target), 0) + 1
-                chosen = (
-                    _choice_target(target, _generative_choices(config, record.get("doc")))
+                choices = (
+                    _generative_choices(config, record.get("doc"))
                     if indexes and not _is_loglikelihood(record) and not _is_rolling(record)
                     else None
                 )
+                chosen = _choice_target(target, choices)
                 indexed += chosen is not None
+                index = _target_index(target) if choices is not None else None
+                if index is not None and chosen is not None and index < 0:
+                    negative[index] = negative.get(index, 0) + 1
+                elif index is not None and chosen is None and choices is not None:
+                    unindexed[index] = unindexed.get(index, 0) + 1
+                    choice_count.add(len(choices))
                 try:
                     found = self._rows(
                         record,
@@ -1189,6 +1244,9 @@ class LmEvalReader(Reader):
                 generated, how, metric = found
                 rolling += _is_rolling(record)
                 no_context += _without_context(record, _requests(record))
+                off = _no_choice_target(record, _requests(record))
+                if off is not None:
+                    no_choice[off] = no_choice.get(off, 0) + 1
                 if _is_loglikelihood(record) and _multiple_choice(record):
                     golds = _labelled_golds(record, _requests(record))
                     if golds is not None:
@@ -1234,6 +1292,31 @@ class LmEvalReader(Reader):
                 f"{source}: {task}: the target of {plural(indexed, 'doc')} is an index into the"
                 " task's doc_to_choice (lm-eval scores the reply against that choice): the reference"
                 " shown is the choice"
+            )
+        if negative:
+            notes.append(
+                f"{source}: {task}: the target of {plural(sum(negative.values()), 'doc')} is a"
+                f" negative index ({', '.join(map(str, sorted(negative)))}): lm-eval's"
+                " choices[target] counts it from the end (-1: the last choice), the reference"
+                " shown and scored against; a dataset's -1 label usually marks a doc without"
+                " one (a test split), scored against the last choice, not a label"
+            )
+        if unindexed:
+            counts = " or ".join(map(str, sorted(choice_count)))
+            notes.append(
+                f"{source}: {task}: the target of {plural(sum(unindexed.values()), 'doc')}"
+                f" ({', '.join(map(str, sorted(unindexed)))}) is no index of the task's"
+                f" doc_to_choice ({counts} choices; lm-eval's choices[target] would have"
+                " failed, so the results file's config may not be this run's): the reference"
+                " shown is the target as the file holds it, no choice"
+            )
+        if no_choice:
+            notes.append(
+                f"{source}: {task}: the target of {plural(sum(no_choice.values()), 'doc')}"
+                f" ({', '.join(map(str, sorted(no_choice)))}) is no index of the doc's choices (a"
+                " dataset's -1 marks a doc without a label): the reference shown is that"
+                " number, no choice, and lm-eval scored no choice right for it (acc and"
+                " acc_norm 0)"
             )
         if constant is not None and records:
             notes.append(
