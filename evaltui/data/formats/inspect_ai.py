@@ -39,7 +39,11 @@ than ``success`` is told in a note, and errored samples are error entries, not e
 Eval-set bookkeeping (``logs.json``, ``eval-set.json``) is a companion. An ``.eval`` sample
 with no ``samples/`` member (``--no-log-samples``, or taken out) is read from the archive's sample
 summaries (``summaries.json``; ``_journal/summaries/<n>.json`` while it runs): prompt, target and
-scores, no generation text, with a note naming the member.
+scores, no generation text, with a note naming the member. A chunked sample (log version 3:
+``inspect log convert``'s per-sample folder ``samples/<id>_epoch_<n>/``, a ``sample.json`` shell
+beside chunks of its messages, events and attachments) is read as the sample it stands for: its
+conversation from its ``message_refs``, its ``attachment://<index>`` texts put back; its chunks
+are no samples.
 """
 
 from __future__ import annotations
@@ -888,7 +892,117 @@ SUMMARY_ONLY = (
 #: flush, while it runs (``_journal/summaries/<n>.json``).
 SUMMARIES = "summaries.json"
 JOURNAL_SUMMARIES = re.compile(r"^_journal/summaries/(\d+)\.json$")
-SAMPLE_MEMBER = re.compile(r"^samples/(.+)_epoch_(\d+)\.json$")
+SAMPLE_MEMBER = re.compile(r"^samples/(.+)_epoch_(\d+)(?:\.json|/sample\.json)$")
+#: A chunked sample's shell (log version 3, ``inspect log convert``'s chunked samples): the
+#: EvalSample without its messages, events, attachments and metadata, which are members beside
+#: it under ``samples/<id>_epoch_<n>/`` (``messages/<first index>.json``, …, ``metadata.json``).
+CHUNKED_SHELL = "/sample.json"
+CHUNKED_PREFIX = re.compile(r"^samples/.+_epoch_\d+$")
+#: A chunked sample's reference to its attachments sequence: the whole string, by index.
+ATTACHMENT_INDEX = re.compile(r"attachment://(\d+)")
+
+
+def _chunk_members(names: Iterable[str]) -> tuple[list[str], dict[str, dict[str, list[str]]]]:
+    """The archive's samples, each by the member that holds it (a monolith's own member, a
+    chunked sample's shell), in name order; and each chunked sample's other members, by its
+    prefix and then by their folder (``messages``, ``attachments``, …; ``""`` for its own
+    files). Only a member under a shell's folder is a chunk: a monolith sample whose id holds
+    a '/' is still a sample."""
+    names = sorted(n for n in names if n.startswith("samples/") and n.endswith(".json"))
+    # (a monolith's name ends in its epoch's digits and .json, never in /sample.json)
+    prefixes = {
+        n.removesuffix(CHUNKED_SHELL)
+        for n in names
+        if n.endswith(CHUNKED_SHELL) and CHUNKED_PREFIX.match(n.removesuffix(CHUNKED_SHELL))
+    }
+    samples: list[str] = []
+    chunks: dict[str, dict[str, list[str]]] = {prefix: {} for prefix in prefixes}
+    for name in names:
+        cut = name.find("/", len("samples/"))
+        while cut != -1 and name[:cut] not in prefixes:
+            cut = name.find("/", cut + 1)
+        if cut == -1:
+            samples.append(name)  # a monolith sample
+        elif name == name[:cut] + CHUNKED_SHELL:
+            samples.append(name)
+        else:
+            folder = name[cut + 1 :].rpartition("/")[0]
+            chunks[name[:cut]].setdefault(folder, []).append(name)
+    return samples, chunks
+
+
+def _chunked_sample(
+    archive: zipfile.ZipFile,
+    path: Path,
+    infos: dict[str, zipfile.ZipInfo],
+    shell_name: str,
+    members: dict[str, list[str]],
+) -> Any:
+    """A chunked sample read back as the EvalSample its monolith holds (``chunked/read.py``):
+    its shell, its final conversation expanded from ``message_refs`` (``[start, end)`` ranges
+    into the messages sequence, read from the chunks that hold them), its metadata, and the
+    ``attachment://<index>`` references of its input, messages and output replaced by the text
+    they stand for (an image's data stays a reference). Raises :class:`EntryError` when a
+    reference points nowhere."""
+    prefix = shell_name.removesuffix(CHUNKED_SHELL)
+    sample = _member_json(archive, path, infos[shell_name])
+    if not isinstance(sample, dict) or isinstance(sample, Unreadable):
+        return sample
+
+    def sequence(folder: str) -> list[tuple[int, str]]:
+        """The folder's chunks as (first index, member), in order."""
+        found = []
+        for name in members.get(folder, ()):
+            stem = name.rpartition("/")[2].removesuffix(".json")
+            if stem.isdigit():
+                found.append((int(stem), name))
+        return sorted(found)
+
+    loaded: dict[str, list[Any]] = {}
+
+    def item(chunks: list[tuple[int, str]], index: int, what: str) -> Any:
+        at = next((k for k in range(len(chunks) - 1, -1, -1) if chunks[k][0] <= index), None)
+        if at is not None and chunks[at][1] not in loaded:
+            chunk = _member_json(archive, path, infos[chunks[at][1]])
+            loaded[chunks[at][1]] = chunk if isinstance(chunk, list) else []
+        items = loaded[chunks[at][1]] if at is not None else []
+        offset = index - chunks[at][0] if at is not None else 0
+        if not 0 <= offset < len(items):
+            raise EntryError(f"{prefix}/: its {what} {index} is in none of its {what} chunks")
+        return items[offset]
+
+    refs = sample.pop("message_refs", None)
+    sample.pop("sequences", None)
+    if isinstance(refs, list):
+        pool = sequence("messages")
+        sample["messages"] = [
+            item(pool, index, "message")
+            for ref in refs
+            if isinstance(ref, list) and len(ref) == 2
+            for index in range(int(ref[0]), int(ref[1]))
+        ]
+    metadata = f"{prefix}/metadata.json"
+    if metadata in infos:
+        sample["metadata"] = _member_json(archive, path, infos[metadata])
+    attachments = sequence("attachments")
+
+    def resolve(value: Any) -> Any:
+        if isinstance(value, str):
+            found = ATTACHMENT_INDEX.fullmatch(value)
+            if found is None:
+                return value
+            text = item(attachments, int(found.group(1)), "attachment")
+            return value if not isinstance(text, str) or text.startswith("data:") else text
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        if isinstance(value, dict):
+            return {k: resolve(v) for k, v in value.items()}
+        return value
+
+    for field in ("input", "messages", "output"):
+        if field in sample:
+            sample[field] = resolve(sample[field])
+    return sample
 
 
 def is_summary(name: str) -> bool:
@@ -1048,11 +1162,14 @@ class InspectReader(Reader):
                             # has not ended, which Inspect reads as status "started".
                             header.setdefault("status", "started")
                     samples: list[tuple[str, Any]] = []
-                    for name in sorted(
-                        n for n in infos if n.startswith("samples/") and n.endswith(".json")
-                    ):
+                    names, chunks = _chunk_members(infos)
+                    for name in names:
                         try:
-                            sample = _member_json(archive, path, infos[name])
+                            prefix = name.removesuffix(CHUNKED_SHELL)
+                            if prefix in chunks:
+                                sample = _chunked_sample(archive, path, infos, name, chunks[prefix])
+                            else:
+                                sample = _member_json(archive, path, infos[name])
                         except EntryError as exc:
                             sample = Unreadable(str(exc))
                         except Exception as exc:  # corrupt member: its entry's error, in place
