@@ -202,3 +202,21 @@ def test_a_chunked_log_in_the_summary_has_every_sample(tmp_path: Path) -> None:
     counts = result.generations.group_by("prompt_id").len().sort("prompt_id")
     assert counts["len"].to_list() == [2, 2, 2]  # 3 ids x 2 epochs, nothing more
     assert pl.Series(result.generations["accuracy"]).drop_nulls().len() == 6
+
+
+def test_a_chunked_sample_whose_reference_points_nowhere_is_its_own_error(tmp_path: Path) -> None:
+    # A shell whose conversation refers past its messages chunks (a chunk lost in a copy): that
+    # sample is an error naming its member; the log's other samples are read.
+    path = write_chunked_eval(tmp_path / "2026-11-23T19-59-31_toy_AAA.eval", _log())
+    damaged = tmp_path / "damaged" / path.name
+    damaged.parent.mkdir()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            if info.filename != "samples/p0_epoch_2/messages/0.json":
+                target.writestr(info, source.read(info))
+    result = load_dir(damaged.parent)
+    assert [e.reason for e in result.errors] == [
+        "samples/p0_epoch_2/sample.json: message 0 is in none of the sample's"
+        " samples/p0_epoch_2/messages/ chunks"
+    ]
+    assert result.generations.height == 5

@@ -48,6 +48,7 @@ are no samples.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import io
 import json
@@ -961,15 +962,21 @@ def _chunked_sample(
     loaded: dict[str, list[Any]] = {}
 
     def item(chunks: list[tuple[int, str]], index: int, what: str) -> Any:
-        at = next((k for k in range(len(chunks) - 1, -1, -1) if chunks[k][0] <= index), None)
-        if at is not None and chunks[at][1] not in loaded:
-            chunk = _member_json(archive, path, infos[chunks[at][1]])
-            loaded[chunks[at][1]] = chunk if isinstance(chunk, list) else []
-        items = loaded[chunks[at][1]] if at is not None else []
-        offset = index - chunks[at][0] if at is not None else 0
-        if not 0 <= offset < len(items):
-            raise EntryError(f"{prefix}/: its {what} {index} is in none of its {what} chunks")
-        return items[offset]
+        # the chunk holding an index: the one of the greatest start <= index
+        at = bisect.bisect_right(chunks, index, key=lambda chunk: chunk[0]) - 1
+        items: list[Any] = []
+        if at >= 0:
+            start, member = chunks[at]
+            if member not in loaded:
+                chunk = _member_json(archive, path, infos[member])
+                loaded[member] = chunk if isinstance(chunk, list) else []
+            items, index = loaded[member], index - start
+        if at < 0 or not 0 <= index < len(items):
+            raise EntryError(
+                f"{what} {index if at < 0 else index + start} is in none of the sample's"
+                f" {prefix}/{what}s/ chunks"
+            )
+        return items[index]
 
     refs = sample.pop("message_refs", None)
     sample.pop("sequences", None)
