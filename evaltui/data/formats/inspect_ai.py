@@ -1044,7 +1044,9 @@ def _summaries_without_samples(
     """The sample summaries (EvalSampleSummary: id, epoch, input, choices, target, scores,
     error, limit, …; no output) of the samples the archive holds no ``samples/`` member of: a
     log written with ``--no-log-samples``, or whose sample members were taken out, keeps its
-    summaries, the only per-sample record left. Each is named ``<member>[<index>]``."""
+    summaries, the only per-sample record left. Each is named ``<member>[<index>]``. A sample
+    summarised twice (requeued and run again: its superseded attempt first) is its last row,
+    as Inspect keeps it."""
     members = [SUMMARIES] if SUMMARIES in infos else []
     if not members:
         parts = [(int(m.group(1)), n) for n in infos if (m := JOURNAL_SUMMARIES.match(n))]
@@ -1057,6 +1059,9 @@ def _summaries_without_samples(
             have.add(_sample_key(sample))
         elif found := SAMPLE_MEMBER.match(name):
             have.add((found.group(1), int(found.group(2))))
+    # (id, epoch) -> its place in ``out``: a sample summarised twice (requeued and run again)
+    # is its last row, the current one, as Inspect reads them (_dedupe_summaries)
+    placed: dict[tuple[str, int], int] = {}
     out: list[tuple[str, Any]] = []
     for member in members:
         try:
@@ -1068,6 +1073,7 @@ def _summaries_without_samples(
             errors.append(LoadError(source, None, f"{member} is not a list of sample summaries"))
             continue
         for index, summary in enumerate(data):
+            entry = (f"{member}[{index}]", summary)
             if (
                 isinstance(summary, dict)
                 and not isinstance(summary, Unreadable)
@@ -1076,8 +1082,11 @@ def _summaries_without_samples(
                 key = _sample_key(summary)
                 if key in have:
                     continue  # its sample member holds all of it
-                have.add(key)
-            out.append((f"{member}[{index}]", summary))
+                if key in placed:
+                    out[placed[key]] = entry  # its earlier attempt, superseded
+                    continue
+                placed[key] = len(out)
+            out.append(entry)
     return out
 
 
