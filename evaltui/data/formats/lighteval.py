@@ -6,9 +6,9 @@
 every one of them as text, ``str(value)`` (``"[' 5']"``, ``"{'em': 1.0}"``), read back here as the
 values they were. The reference is
 ``doc.choices[doc.gold_index]`` (≤0.10: the ``gold`` list). The chat messages an API model is
-sent (≤0.10's ``full_prompt``, ≥0.11's ``model_response.input``) are shown as turns. A sample whose text is empty and
-whose ``model_response.reasonings`` holds the model's thinking (litellm, a reasoning model cut at
-its token limit) is shown by that reasoning, with a note. A sample whose
+sent (≤0.10's ``full_prompt``, ≥0.11's ``model_response.input``) are shown as turns. A sample
+whose text is empty and whose ``model_response.reasonings`` holds the model's thinking (litellm,
+a reasoning model cut at its token limit) is shown by that reasoning, with a note. A sample whose
 ``model_response.text_post_processed`` (what lighteval scores: its ``final_text``, reasoning tags'
 content removed) differs from its text shows the text, with the answer found in the
 post-processed one (which a re-score scores: ``scored_text``), and a note. A log-likelihood
