@@ -43,7 +43,8 @@ scores, no generation text, with a note naming the member. A chunked sample (log
 ``inspect log convert``'s per-sample folder ``samples/<id>_epoch_<n>/``, a ``sample.json`` shell
 beside chunks of its messages, events and attachments) is read as the sample it stands for: its
 conversation from its ``message_refs``, its ``attachment://<index>`` texts put back; its chunks
-are no samples.
+are no samples. A .json log cut off while written (Inspect rewrites it whole, in place, at each
+flush) is read as far as it goes: the samples whole before the cut, and an error at its line.
 """
 
 from __future__ import annotations
@@ -1090,6 +1091,50 @@ def _summaries_without_samples(
     return out
 
 
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _cut_log(path: Path) -> tuple[dict[str, Any], list[Any]] | None:
+    """A JSON log cut off while it was written, read as far as it goes: its header fields and
+    the samples whole before the cut. Inspect rewrites a .json log whole, in place, at each
+    flush (JSONRecorder.write_log): a run killed then, or a copy taken then, leaves the file
+    cut. None when the text is no log's start, or the cut comes before its samples (the header
+    is not whole)."""
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+    except OSError:
+        return None
+    if not JSON_LOG_START.match(text):
+        return None
+    header: dict[str, Any] = {}
+    samples: list[Any] = []
+    pos = text.index("{") + 1
+    try:
+        while True:
+            pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if text[pos] == ",":
+                pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+            key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
+            pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]  # past ':'
+            if key != "samples" or text[pos] != "[":
+                end = value_end(text, pos)
+                header[key] = parse_tolerant(text[pos:end])
+                pos = end
+                continue
+            pos += 1
+            while True:  # the samples, each whole, up to the cut
+                pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+                if text[pos] == ",":
+                    pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+                end = value_end(text, pos)
+                samples.append(parse_tolerant(text[pos:end]))
+                pos = end
+    except (json.JSONDecodeError, IndexError, ValueError, RecursionError):
+        pass  # the cut
+    return (header, samples) if "eval" in header else None
+
+
 def _at_members(errors: Sequence[LoadError], names: Sequence[str]) -> list[LoadError]:
     """An archive's entry errors told by the member that holds the entry (``samples/3_epoch_1.json``,
     or a summary's ``summaries.json[2]``), with no line: a zip has no lines, and the entry's
@@ -1220,7 +1265,22 @@ class InspectReader(Reader):
             return {}, [(f"{no}:{offset}", value) for no, offset, value in parsed], line_errors
         data, error = json_document(path, source)
         if error is not None:
-            return {}, [], [error]
+            cut = _cut_log(path) if error.reason.startswith("not valid JSON") else None
+            if cut is None:
+                return {}, [], [error]
+            header, whole = cut
+            read = (
+                f"the {plural(len(whole), 'sample')} before it {'is' if len(whole) == 1 else 'are'}"
+                " read, none after"
+                if whole
+                else "no sample is read"
+            )
+            reason = (
+                "not valid JSON (cut short: still being written? Inspect rewrites a .json log"
+                f" whole at each flush, and a run killed then leaves it cut): {read}"
+            )
+            errors.append(LoadError(source, error.line, reason))
+            return header, [(str(i), s) for i, s in enumerate(whole)], errors
         if (
             isinstance(data, dict)
             and data.get("samples") is None
