@@ -931,6 +931,13 @@ def test_a_json_log_cut_off_while_written_is_read_as_far_as_it_goes(tmp_path: Pa
         (errored, "sample p0 (epoch 1) errored: RuntimeError('boom')"),
     ]
     assert any("still running (or killed)" in note for note in result.notes)
+    # cut after the samples, in the next key's name: every sample is whole
+    path.write_text(text[: text.index('"reductions"') + 5], encoding="utf-8")
+    assert load_dir(tmp_path).generations.height == 5  # p0's epoch 1 errored
+    # a syntax error before the end is no cut: the file's error, nothing read as if cut
+    path.write_text(text.replace('"epoch": 2', '"epoch" 2', 1), encoding="utf-8")
+    with pytest.raises(LoadFailure, match=r"not valid JSON \(truncated\?\)"):
+        load_dir(tmp_path)
     # cut inside its eval header (who the run is, unknown): the file's error as it was
     path.write_text(text[: text.index('"model"')], encoding="utf-8")
     with pytest.raises(LoadFailure, match=r"not valid JSON \(truncated\?\)"):

@@ -1098,8 +1098,8 @@ def _cut_log(path: Path) -> tuple[dict[str, Any], list[Any]] | None:
     """A JSON log cut off while it was written, read as far as it goes: its header fields and
     the samples whole before the cut. Inspect rewrites a .json log whole, in place, at each
     flush (JSONRecorder.write_log): a run killed then, or a copy taken then, leaves the file
-    cut. None when the text is no log's start, or the cut comes before its samples (the header
-    is not whole)."""
+    cut. None when the text is no log's start, the cut comes inside its ``eval`` header (whose
+    run it is, unknown), or the file breaks before its end (bad syntax, not a cut)."""
     try:
         text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
     except OSError:
@@ -1108,31 +1108,52 @@ def _cut_log(path: Path) -> tuple[dict[str, Any], list[Any]] | None:
         return None
     header: dict[str, Any] = {}
     samples: list[Any] = []
+
+    def space(at: int) -> int:
+        return _SPACE.match(text, at).end()  # type: ignore[union-attr]
+
+    def whole(at: int) -> tuple[Any, int]:
+        """The value at ``at`` and its end; IndexError when the text ends inside it."""
+        try:
+            end = value_end(text, at)
+        except json.JSONDecodeError:
+            raise IndexError from None  # unterminated: the cut
+        if end >= len(text):
+            raise IndexError  # a number or word the cut may have shortened
+        return parse_tolerant(text[at:end]), end
+
     pos = text.index("{") + 1
     try:
         while True:
-            pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            pos = space(pos)
             if text[pos] == ",":
-                pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
-            key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
-            pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
-            pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]  # past ':'
+                pos = space(pos + 1)
+            if text[pos] == "}":
+                return None  # the log is whole: its error is no cut
+            try:
+                key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
+            except json.JSONDecodeError:
+                raise IndexError from None  # a key the cut ends in
+            pos = space(pos)
+            if text[pos] != ":":
+                return None
+            pos = space(pos + 1)
             if key != "samples" or text[pos] != "[":
-                end = value_end(text, pos)
-                header[key] = parse_tolerant(text[pos:end])
-                pos = end
+                header[key], pos = whole(pos)
                 continue
-            pos += 1
-            while True:  # the samples, each whole, up to the cut
-                pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            pos = space(pos + 1)
+            while text[pos] != "]":  # the samples, each whole, up to the cut
+                sample, pos = whole(pos)
+                samples.append(sample)
+                pos = space(pos)
                 if text[pos] == ",":
-                    pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
-                end = value_end(text, pos)
-                samples.append(parse_tolerant(text[pos:end]))
-                pos = end
-    except (json.JSONDecodeError, IndexError, ValueError, RecursionError):
+                    pos = space(pos + 1)
+            pos += 1
+    except IndexError:
         pass  # the cut
-    return (header, samples) if "eval" in header else None
+    except (json.JSONDecodeError, ValueError, RecursionError):
+        return None  # bad syntax before the end: no cut
+    return (header, samples) if isinstance(header.get("eval"), dict) else None
 
 
 def _at_members(errors: Sequence[LoadError], names: Sequence[str]) -> list[LoadError]:
