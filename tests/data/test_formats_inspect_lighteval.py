@@ -1427,3 +1427,50 @@ def test_lighteval_metric_null_on_every_doc_says_the_docs_are_unscored(tmp_path:
     result = LightevalReader().read(empty, "e.parquet", ReadOptions())
     assert result.frame["accuracy"].to_list() == [None]
     assert result.notes == ["e.parquet: 1 doc unscored: no metric value is logged for it"]
+
+
+def test_lighteval_chat_messages_sent_to_an_api_model_are_shown_as_turns(tmp_path: Path) -> None:
+    # ≤0.10 with an API model (LiteLLMClient, InferenceProvidersClient): the prompt manager
+    # returns the chat messages themselves as the doc's context (system prompt and
+    # instruction, few-shot turns, the question), which the details log as full_prompt: a list
+    # of {role, content} structs, or its str() in details written as text. The prompt was
+    # their JSON ('[{"role": "system", …}]'); it reads as other formats' chat prompts do.
+    import polars as pl
+
+    date = "2025-03-01T10-00-00.123456"
+    folder = tmp_path / "details" / "openai" / "gpt-4o" / date
+    folder.mkdir(parents=True)
+    messages = [
+        {"role": "system", "content": "Answer with a number."},
+        {"role": "user", "content": "What is 1+1?"},
+        {"role": "assistant", "content": "2"},
+        {"role": "user", "content": "What is 2+3?"},
+    ]
+    shown = (
+        "system: Answer with a number.\n\nuser: What is 1+1?\n\nassistant: 2\n\nuser: What is 2+3?"
+    )
+
+    def detail(full_prompt: object) -> dict[str, Any]:
+        return {
+            "example": "What is 2+3?",
+            "instruction": "",
+            "full_prompt": full_prompt,
+            "predictions": ["5"],
+            "gold": ["5"],
+            "metrics": {"em": 1.0},
+        }
+
+    pl.DataFrame([detail(messages)]).write_parquet(
+        folder / f"details_lighteval|gsm8k|1_{date}.parquet"
+    )
+    as_text = [{k: str(v) for k, v in detail(messages[3:]).items()}]
+    as_text.append({**as_text[0], "full_prompt": "[{not a literal} What is 2+3?"})
+    pl.DataFrame(as_text).write_parquet(folder / f"details_lighteval|gsm8k|0_{date}.parquet")
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    got = result.generations.sort("prompt_id").select("prompt_id", "prompt", "accuracy").rows()
+    assert got == [
+        ("lighteval|gsm8k|0:0", "What is 2+3?", 1.0),  # one user turn: its text alone
+        ("lighteval|gsm8k|0:1", "[{not a literal} What is 2+3?", 1.0),  # a text: as it is
+        ("lighteval|gsm8k|1:0", shown, 1.0),
+    ]

@@ -901,3 +901,44 @@ def test_a_multiple_choice_sample_shows_its_choices_under_the_question(tmp_path:
     gens = load_dir(tmp_path).generations
     assert gens["prompt"].unique().to_list() == ["Which is prime?\n\nA) 4\nB) 7\nC) 9"]
     assert gens["answer"].unique().to_list() == ["B"]
+
+
+def test_a_json_log_cut_off_while_written_is_read_as_far_as_it_goes(tmp_path: Path) -> None:
+    # Inspect rewrites a .json log whole, in place, at each flush (JSONRecorder.write_log, the
+    # header first, then the samples): a run killed then, or a copy taken then, leaves the file
+    # cut. Nothing of it was read ('not valid JSON (truncated?)'); now the samples whole before
+    # the cut are, with an error saying where it is cut. Cut inside the 4th sample (p0, epoch
+    # 2); the 2nd (p0, epoch 1) errored: its error is told at its line, as in a whole log.
+    data = log("AAA", "2026-01-01T10:00:00", status="started", results=None)
+    data["samples"][1]["error"] = {"message": "RuntimeError('boom')", "traceback": ""}
+    text = json.dumps(data, indent=2)
+    samples_at = text.index('"samples": [')
+    starts = [i for i in range(samples_at, len(text)) if text.startswith("\n    {\n", i)]
+    cut_at = starts[3] + 200  # inside the 4th sample
+    path = tmp_path / "2026-01-01T10-00-00_toy_AAA.json"
+    path.write_text(text[:cut_at], encoding="utf-8")
+    result = load_dir(tmp_path)
+    rows = result.generations.sort("sample", "prompt_id").select("prompt_id", "sample").rows()
+    assert rows == [("toy_math_inspect:3", 0), ("toy_math_inspect:p1", 0)]  # p0's errored
+    errored = text[: starts[1]].count("\n") + 2  # the line its sample starts on
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (
+            text[:cut_at].count("\n") + 1,  # the line it is cut on
+            "not valid JSON (cut short: still being written? Inspect rewrites a .json log whole"
+            " at each flush, and a run killed then leaves it cut): the 3 samples before it are"
+            " read, none after",
+        ),
+        (errored, "sample p0 (epoch 1) errored: RuntimeError('boom')"),
+    ]
+    assert any("still running (or killed)" in note for note in result.notes)
+    # cut after the samples, in the next key's name: every sample is whole
+    path.write_text(text[: text.index('"reductions"') + 5], encoding="utf-8")
+    assert load_dir(tmp_path).generations.height == 5  # p0's epoch 1 errored
+    # a syntax error before the end is no cut: the file's error, nothing read as if cut
+    path.write_text(text.replace('"epoch": 2', '"epoch" 2', 1), encoding="utf-8")
+    with pytest.raises(LoadFailure, match=r"not valid JSON \(truncated\?\)"):
+        load_dir(tmp_path)
+    # cut inside its eval header (who the run is, unknown): the file's error as it was
+    path.write_text(text[: text.index('"model"')], encoding="utf-8")
+    with pytest.raises(LoadFailure, match=r"not valid JSON \(truncated\?\)"):
+        load_dir(tmp_path)

@@ -265,3 +265,32 @@ def test_the_rescore_command_says_how_many_were_scored_from_the_scorer_s_answer(
         "answers      5 generations scored from the answer their format's scorer extracted (the "
         "text is not the model's output: an Inspect sample read from its summary)"
     ) in lines
+
+
+def test_a_requeued_samples_last_summary_is_the_one_read(tmp_path: Path) -> None:
+    # A sample requeued and run again is summarised twice, its superseded attempt first:
+    # Inspect keeps the last row per (id, epoch) (_dedupe_summaries: "a requeued sample's re-run
+    # is recorded after its superseded prior attempt, so the later row is the current one"), in
+    # summaries.json of a log written before superseding-on-buffer existed, and in the journal
+    # parts of a running log. The first row was read: p0's epoch 2 an error ('… errored:
+    # sandbox lost') though its re-run was scored, and p1's epoch 2 'not completed', dropped.
+    samples = LOG["samples"]
+    first = {**summary(samples[4]), "scores": None, "error": "RuntimeError('sandbox lost')"}
+    unfinished = {**summary(samples[5]), "scores": None, "completed": False}
+    rows = [summary(s) for s in samples[:4]] + [first, unfinished]
+    rows += [summary(samples[4]), summary(samples[5])]
+    write(tmp_path / "a" / NAME, {"header.json": header(), "summaries.json": rows})
+    start = {k: LOG[k] for k in ("version", "eval", "plan")}
+    parts = {
+        "_journal/start.json": start,
+        "_journal/summaries/1.json": rows[:6],
+        "_journal/summaries/2.json": rows[6:],
+    }
+    write(tmp_path / "b" / NAME, parts)
+    for folder in ("a", "b"):
+        result = load_dir(tmp_path / folder)
+        assert result.errors == []
+        gens = result.generations.sort("prompt_id", "sample")
+        # 3 ids x 2 epochs: C C C + C I I, the re-runs' scores
+        assert gens["accuracy"].to_list() == [1.0, 1.0, 1.0, 0.0, 1.0, 0.0]
+        assert not any("not completed" in note for note in result.notes)

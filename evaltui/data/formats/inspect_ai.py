@@ -39,11 +39,17 @@ than ``success`` is told in a note, and errored samples are error entries, not e
 Eval-set bookkeeping (``logs.json``, ``eval-set.json``) is a companion. An ``.eval`` sample
 with no ``samples/`` member (``--no-log-samples``, or taken out) is read from the archive's sample
 summaries (``summaries.json``; ``_journal/summaries/<n>.json`` while it runs): prompt, target and
-scores, no generation text, with a note naming the member.
+scores, no generation text, with a note naming the member. A chunked sample (log version 3:
+``inspect log convert``'s per-sample folder ``samples/<id>_epoch_<n>/``, a ``sample.json`` shell
+beside chunks of its messages, events and attachments) is read as the sample it stands for: its
+conversation from its ``message_refs``, its ``attachment://<index>`` texts put back; its chunks
+are no samples. A .json log cut off while written (Inspect rewrites it whole, in place, at each
+flush) is read as far as it goes: the samples whole before the cut, and an error at its line.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import io
 import json
@@ -888,7 +894,123 @@ SUMMARY_ONLY = (
 #: flush, while it runs (``_journal/summaries/<n>.json``).
 SUMMARIES = "summaries.json"
 JOURNAL_SUMMARIES = re.compile(r"^_journal/summaries/(\d+)\.json$")
-SAMPLE_MEMBER = re.compile(r"^samples/(.+)_epoch_(\d+)\.json$")
+SAMPLE_MEMBER = re.compile(r"^samples/(.+)_epoch_(\d+)(?:\.json|/sample\.json)$")
+#: A chunked sample's shell (log version 3, ``inspect log convert``'s chunked samples): the
+#: EvalSample without its messages, events, attachments and metadata, which are members beside
+#: it under ``samples/<id>_epoch_<n>/`` (``messages/<first index>.json``, …, ``metadata.json``).
+CHUNKED_SHELL = "/sample.json"
+CHUNKED_PREFIX = re.compile(r"^samples/.+_epoch_\d+$")
+#: A chunked sample's reference to its attachments sequence: the whole string, by index.
+ATTACHMENT_INDEX = re.compile(r"attachment://(\d+)")
+
+
+def _chunk_members(names: Iterable[str]) -> tuple[list[str], dict[str, dict[str, list[str]]]]:
+    """The archive's samples, each by the member that holds it (a monolith's own member, a
+    chunked sample's shell), in name order; and each chunked sample's other members, by its
+    prefix and then by their folder (``messages``, ``attachments``, …; ``""`` for its own
+    files). Only a member under a shell's folder is a chunk: a monolith sample whose id holds
+    a '/' is still a sample."""
+    names = sorted(n for n in names if n.startswith("samples/") and n.endswith(".json"))
+    # (a monolith's name ends in its epoch's digits and .json, never in /sample.json)
+    prefixes = {
+        n.removesuffix(CHUNKED_SHELL)
+        for n in names
+        if n.endswith(CHUNKED_SHELL) and CHUNKED_PREFIX.match(n.removesuffix(CHUNKED_SHELL))
+    }
+    samples: list[str] = []
+    chunks: dict[str, dict[str, list[str]]] = {prefix: {} for prefix in prefixes}
+    for name in names:
+        cut = name.find("/", len("samples/"))
+        while cut != -1 and name[:cut] not in prefixes:
+            cut = name.find("/", cut + 1)
+        if cut == -1:
+            samples.append(name)  # a monolith sample
+        elif name == name[:cut] + CHUNKED_SHELL:
+            samples.append(name)
+        else:
+            folder = name[cut + 1 :].rpartition("/")[0]
+            chunks[name[:cut]].setdefault(folder, []).append(name)
+    return samples, chunks
+
+
+def _chunked_sample(
+    archive: zipfile.ZipFile,
+    path: Path,
+    infos: dict[str, zipfile.ZipInfo],
+    shell_name: str,
+    members: dict[str, list[str]],
+) -> Any:
+    """A chunked sample read back as the EvalSample its monolith holds (``chunked/read.py``):
+    its shell, its final conversation expanded from ``message_refs`` (``[start, end)`` ranges
+    into the messages sequence, read from the chunks that hold them), its metadata, and the
+    ``attachment://<index>`` references of its input, messages and output replaced by the text
+    they stand for (an image's data stays a reference). Raises :class:`EntryError` when a
+    reference points nowhere."""
+    prefix = shell_name.removesuffix(CHUNKED_SHELL)
+    sample = _member_json(archive, path, infos[shell_name])
+    if not isinstance(sample, dict) or isinstance(sample, Unreadable):
+        return sample
+
+    def sequence(folder: str) -> list[tuple[int, str]]:
+        """The folder's chunks as (first index, member), in order."""
+        found = []
+        for name in members.get(folder, ()):
+            stem = name.rpartition("/")[2].removesuffix(".json")
+            if stem.isdigit():
+                found.append((int(stem), name))
+        return sorted(found)
+
+    loaded: dict[str, list[Any]] = {}
+
+    def item(chunks: list[tuple[int, str]], index: int, what: str) -> Any:
+        # the chunk holding an index: the one of the greatest start <= index
+        at = bisect.bisect_right(chunks, index, key=lambda chunk: chunk[0]) - 1
+        items: list[Any] = []
+        if at >= 0:
+            start, member = chunks[at]
+            if member not in loaded:
+                chunk = _member_json(archive, path, infos[member])
+                loaded[member] = chunk if isinstance(chunk, list) else []
+            items, index = loaded[member], index - start
+        if at < 0 or not 0 <= index < len(items):
+            raise EntryError(
+                f"{what} {index if at < 0 else index + start} is in none of the sample's"
+                f" {prefix}/{what}s/ chunks"
+            )
+        return items[index]
+
+    refs = sample.pop("message_refs", None)
+    sample.pop("sequences", None)
+    if isinstance(refs, list):
+        pool = sequence("messages")
+        sample["messages"] = [
+            item(pool, index, "message")
+            for ref in refs
+            if isinstance(ref, list) and len(ref) == 2
+            for index in range(int(ref[0]), int(ref[1]))
+        ]
+    metadata = f"{prefix}/metadata.json"
+    if metadata in infos:
+        sample["metadata"] = _member_json(archive, path, infos[metadata])
+    attachments = sequence("attachments")
+
+    def resolve(value: Any) -> Any:
+        if isinstance(value, str):
+            found = ATTACHMENT_INDEX.fullmatch(value)
+            if found is None:
+                return value
+            text = item(attachments, int(found.group(1)), "attachment")
+            return value if not isinstance(text, str) or text.startswith("data:") else text
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        if isinstance(value, dict):
+            return {k: resolve(v) for k, v in value.items()}
+        return value
+
+    for field in ("input", "messages", "output"):
+        if field in sample:
+            sample[field] = resolve(sample[field])
+    return sample
 
 
 def is_summary(name: str) -> bool:
@@ -923,7 +1045,9 @@ def _summaries_without_samples(
     """The sample summaries (EvalSampleSummary: id, epoch, input, choices, target, scores,
     error, limit, …; no output) of the samples the archive holds no ``samples/`` member of: a
     log written with ``--no-log-samples``, or whose sample members were taken out, keeps its
-    summaries, the only per-sample record left. Each is named ``<member>[<index>]``."""
+    summaries, the only per-sample record left. Each is named ``<member>[<index>]``. A sample
+    summarised twice (requeued and run again: its superseded attempt first) is its last row,
+    as Inspect keeps it."""
     members = [SUMMARIES] if SUMMARIES in infos else []
     if not members:
         parts = [(int(m.group(1)), n) for n in infos if (m := JOURNAL_SUMMARIES.match(n))]
@@ -936,6 +1060,9 @@ def _summaries_without_samples(
             have.add(_sample_key(sample))
         elif found := SAMPLE_MEMBER.match(name):
             have.add((found.group(1), int(found.group(2))))
+    # (id, epoch) -> its place in ``out``: a sample summarised twice (requeued and run again)
+    # is its last row, the current one, as Inspect reads them (_dedupe_summaries)
+    placed: dict[tuple[str, int], int] = {}
     out: list[tuple[str, Any]] = []
     for member in members:
         try:
@@ -947,6 +1074,7 @@ def _summaries_without_samples(
             errors.append(LoadError(source, None, f"{member} is not a list of sample summaries"))
             continue
         for index, summary in enumerate(data):
+            entry = (f"{member}[{index}]", summary)
             if (
                 isinstance(summary, dict)
                 and not isinstance(summary, Unreadable)
@@ -955,9 +1083,77 @@ def _summaries_without_samples(
                 key = _sample_key(summary)
                 if key in have:
                     continue  # its sample member holds all of it
-                have.add(key)
-            out.append((f"{member}[{index}]", summary))
+                if key in placed:
+                    out[placed[key]] = entry  # its earlier attempt, superseded
+                    continue
+                placed[key] = len(out)
+            out.append(entry)
     return out
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _cut_log(path: Path) -> tuple[dict[str, Any], list[Any]] | None:
+    """A JSON log cut off while it was written, read as far as it goes: its header fields and
+    the samples whole before the cut. Inspect rewrites a .json log whole, in place, at each
+    flush (JSONRecorder.write_log): a run killed then, or a copy taken then, leaves the file
+    cut. None when the text is no log's start, the cut comes inside its ``eval`` header (whose
+    run it is, unknown), or the file breaks before its end (bad syntax, not a cut)."""
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+    except OSError:
+        return None
+    if not JSON_LOG_START.match(text):
+        return None
+    header: dict[str, Any] = {}
+    samples: list[Any] = []
+
+    def space(at: int) -> int:
+        return _SPACE.match(text, at).end()  # type: ignore[union-attr]
+
+    def whole(at: int) -> tuple[Any, int]:
+        """The value at ``at`` and its end; IndexError when the text ends inside it."""
+        try:
+            end = value_end(text, at)
+        except json.JSONDecodeError:
+            raise IndexError from None  # unterminated: the cut
+        if end >= len(text):
+            raise IndexError  # a number or word the cut may have shortened
+        return parse_tolerant(text[at:end]), end
+
+    pos = text.index("{") + 1
+    try:
+        while True:
+            pos = space(pos)
+            if text[pos] == ",":
+                pos = space(pos + 1)
+            if text[pos] == "}":
+                return None  # the log is whole: its error is no cut
+            try:
+                key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
+            except json.JSONDecodeError:
+                raise IndexError from None  # a key the cut ends in
+            pos = space(pos)
+            if text[pos] != ":":
+                return None
+            pos = space(pos + 1)
+            if key != "samples" or text[pos] != "[":
+                header[key], pos = whole(pos)
+                continue
+            pos = space(pos + 1)
+            while text[pos] != "]":  # the samples, each whole, up to the cut
+                sample, pos = whole(pos)
+                samples.append(sample)
+                pos = space(pos)
+                if text[pos] == ",":
+                    pos = space(pos + 1)
+            pos += 1
+    except IndexError:
+        pass  # the cut
+    except (json.JSONDecodeError, ValueError, RecursionError):
+        return None  # bad syntax before the end: no cut
+    return (header, samples) if isinstance(header.get("eval"), dict) else None
 
 
 def _at_members(errors: Sequence[LoadError], names: Sequence[str]) -> list[LoadError]:
@@ -1048,11 +1244,14 @@ class InspectReader(Reader):
                             # has not ended, which Inspect reads as status "started".
                             header.setdefault("status", "started")
                     samples: list[tuple[str, Any]] = []
-                    for name in sorted(
-                        n for n in infos if n.startswith("samples/") and n.endswith(".json")
-                    ):
+                    names, chunks = _chunk_members(infos)
+                    for name in names:
                         try:
-                            sample = _member_json(archive, path, infos[name])
+                            prefix = name.removesuffix(CHUNKED_SHELL)
+                            if prefix in chunks:
+                                sample = _chunked_sample(archive, path, infos, name, chunks[prefix])
+                            else:
+                                sample = _member_json(archive, path, infos[name])
                         except EntryError as exc:
                             sample = Unreadable(str(exc))
                         except Exception as exc:  # corrupt member: its entry's error, in place
@@ -1087,7 +1286,22 @@ class InspectReader(Reader):
             return {}, [(f"{no}:{offset}", value) for no, offset, value in parsed], line_errors
         data, error = json_document(path, source)
         if error is not None:
-            return {}, [], [error]
+            cut = _cut_log(path) if error.reason.startswith("not valid JSON") else None
+            if cut is None:
+                return {}, [], [error]
+            header, whole = cut
+            read = (
+                f"the {plural(len(whole), 'sample')} before it {'is' if len(whole) == 1 else 'are'}"
+                " read, none after"
+                if whole
+                else "no sample is read"
+            )
+            reason = (
+                "not valid JSON (cut short: still being written? Inspect rewrites a .json log"
+                f" whole at each flush, and a run killed then leaves it cut): {read}"
+            )
+            errors.append(LoadError(source, error.line, reason))
+            return header, [(str(i), s) for i, s in enumerate(whole)], errors
         if (
             isinstance(data, dict)
             and data.get("samples") is None

@@ -5,9 +5,10 @@
 (``example``/``full_prompt``, ``predictions``, ``gold``, ``metrics``); mid-2024 versions wrote
 every one of them as text, ``str(value)`` (``"[' 5']"``, ``"{'em': 1.0}"``), read back here as the
 values they were. The reference is
-``doc.choices[doc.gold_index]`` (≤0.10: the ``gold`` list). A sample whose text is empty and
-whose ``model_response.reasonings`` holds the model's thinking (litellm, a reasoning model cut at
-its token limit) is shown by that reasoning, with a note. A sample whose
+``doc.choices[doc.gold_index]`` (≤0.10: the ``gold`` list). The chat messages an API model is
+sent (≤0.10's ``full_prompt``, ≥0.11's ``model_response.input``) are shown as turns. A sample
+whose text is empty and whose ``model_response.reasonings`` holds the model's thinking (litellm,
+a reasoning model cut at its token limit) is shown by that reasoning, with a note. A sample whose
 ``model_response.text_post_processed`` (what lighteval scores: its ``final_text``, reasoning tags'
 content removed) differs from its text shows the text, with the answer found in the
 post-processed one (which a re-score scores: ``scored_text``), and a note. A log-likelihood
@@ -56,6 +57,7 @@ from evaltui.data.formats.base import (
     ReadResult,
     Rows,
     RunIdentity,
+    chat_text,
     frame_from_rows,
     named,
     stringify,
@@ -107,6 +109,20 @@ def _from_text(value: Any, column: str) -> Any:
     raise EntryError(
         f"{column}: {shown!r} is not a value lighteval wrote as text (str of a list or dict)"
     )
+
+
+def _prompt(value: Any) -> str | None:
+    """A prompt as shown. lighteval sends an API model (LiteLLM, inference providers) chat
+    messages, ``[{"role", "content"}]``, which ≤0.10 logs as the doc's ``full_prompt`` (its
+    ``doc.ctx``; ≥0.11 as ``model_response.input``): shown as turns, as other formats' chat
+    prompts are (:func:`~evaltui.data.formats.base.chat_text`), not as their JSON. A ``str()``
+    of such messages (the details written as text) likewise; any other text as it is."""
+    if isinstance(value, str) and value.startswith("[{"):
+        try:
+            return chat_text(_from_text(value, "full_prompt")) or value
+        except EntryError:
+            return value  # a prompt that only starts like a list: its text
+    return chat_text(value) or stringify(value)
 
 
 def _columns(path: Path) -> set[str]:
@@ -710,7 +726,7 @@ class LightevalReader(Reader):
                     doc = row.get("doc") or {}
                     response = row.get("model_response") or {}
                     texts = response.get("text") or []
-                    prompt = stringify(doc.get("query")) or stringify(response.get("input")) or ""
+                    prompt = stringify(doc.get("query")) or _prompt(response.get("input")) or ""
                     golds = _reference(doc.get("choices"), doc.get("gold_index"))
                     # Doc.id defaults to "": a prompt function that sets none leaves every doc
                     # that id, and the doc is then known by its row, as a ≤0.10 doc is.
@@ -720,7 +736,7 @@ class LightevalReader(Reader):
                     metric, score = _first_metric(row.get("metric"), options.metric, doc_others)
                 else:
                     texts = row.get("predictions") or []
-                    prompt = stringify(row.get("full_prompt") or row.get("example")) or ""
+                    prompt = _prompt(row.get("full_prompt") or row.get("example")) or ""
                     golds = _golds(row.get("gold"))
                     ident = f"{task}:{number}"
                     metric, score = _first_metric(row.get("metrics"), options.metric, doc_others)

@@ -543,7 +543,8 @@ def entry_lines(data: bytes, under: str | None = None) -> tuple[list[int], dict[
     Inspect log's ``samples``, OpenCompass' ≤0.4.0 ``details``). Returns the lines in file
     order and, for an object, each key's line (the key's, where its entry starts; a key written
     twice, its last, whose value ``json`` keeps). Found by brackets and strings alone; None when
-    there is no such container or the document breaks before its end."""
+    there is no such container or the document breaks before it; cut inside it, the entries
+    that start before the cut."""
     lines = _Lines(data)
     try:
         pos = _skip(data, 3 if data.startswith(_BOM) else 0)
@@ -570,15 +571,20 @@ def entry_lines(data: bytes, under: str | None = None) -> tuple[list[int], dict[
         pos = _skip(data, pos + 1)
         if _at(data, pos) == closing:
             return starts, keys
-        while True:
-            line = lines.line_of(pos)
-            starts.append(line)
-            if opener == b"{":
-                key, pos = _key(data, pos)
-                keys[key] = line
-            pos, closed = _after(data, value_end(data, pos), closing)
-            if closed:
-                return starts, keys
+        try:
+            while True:
+                line = lines.line_of(pos)
+                starts.append(line)
+                if opener == b"{":
+                    key, pos = _key(data, pos)
+                    keys[key] = line
+                pos, closed = _after(data, value_end(data, pos), closing)
+                if closed:
+                    return starts, keys
+        except _Broken:
+            # cut inside its container (an Inspect .json log cut while written, read as far
+            # as it goes): the entries that start before the cut
+            return starts, keys
     except _Broken:
         return None
 
