@@ -424,33 +424,80 @@ def test_inspect_samples_of_a_task_named_with_a_slash_read_back_under_that_task(
     assert per_prompt(again.stats) == per_prompt(before.stats)
 
 
-def test_opencompass_shards_read_back_apart_not_merged(tmp_path: Path) -> None:
-    """A dataset in shards (gsm8k_0.json items 0-1, gsm8k_1.json item 2 keyed "0" again):
-    read back, shard 1's "0" was named gsm8k:0 like shard 0's item 0, and the two prompts
-    (Q0, Q2) merged into one. Each shard's prompts are now named after it."""
-    preds = tmp_path / "data" / "20240101_000000" / "predictions" / "m"
+def _shards(root: Path) -> Path:
+    """A dataset in shards as OpenCompass's partitioner splits it (``<abbr>_0.json`` items
+    0-1, ``<abbr>_1.json`` item 2 keyed "0" again, no ``gsm8k.json``), and the one results
+    file its eval task writes for the shards read as one: details indexed 0, 1, 2."""
+    work = root / "20240101_000000"
+    preds = work / "predictions" / "m"
     preds.mkdir(parents=True)
-    (preds / "gsm8k_0.json").write_text(
-        json.dumps(
-            {
-                "0": {"origin_prompt": "Q0", "prediction": "5", "gold": "5"},
-                "1": {"origin_prompt": "Q1", "prediction": "7", "gold": "6"},
-            }
-        ),
-        encoding="utf-8",
+    entries = [("Q0", "5", "5"), ("Q1", "7", "6"), ("Q2", "8", "8")]
+    for name, part in (("gsm8k_0.json", entries[:2]), ("gsm8k_1.json", entries[2:])):
+        shard = {
+            str(k): {"origin_prompt": q, "prediction": p, "gold": g}
+            for k, (q, p, g) in enumerate(part)
+        }
+        (preds / name).write_text(json.dumps(shard, indent=4), encoding="utf-8")
+    details = [
+        {"example_abbr": f"gsm8k_test_{i}", "pred": [p], "answer": [g], "correct": [p == g]}
+        for i, (_q, p, g) in enumerate(entries)
+    ]
+    (work / "results" / "m").mkdir(parents=True)
+    (work / "results" / "m" / "gsm8k.json").write_text(
+        json.dumps({"accuracy": 66.67, "details": details}), encoding="utf-8"
     )
-    (preds / "gsm8k_1.json").write_text(
-        json.dumps({"0": {"origin_prompt": "Q2", "prediction": "8", "gold": "8"}}),
-        encoding="utf-8",
-    )
-    before = load_one(tmp_path / "data")
-    assert sorted(before.stats["prompt_id"].to_list()) == ["gsm8k:0", "gsm8k:1", "gsm8k:2"]
+    return root
+
+
+def test_opencompass_shards_read_back_as_their_dataset_scored(tmp_path: Path) -> None:
+    """Read back, a shard's records were unscored (the manifest kept no details: the results
+    file is its dataset's, indexed across the shards) and named after the shard (gsm8k_1:0 for
+    gsm8k:2): a compare with the original load joined none of shard 1's prompts. Its entries
+    are numbered on through the dataset, as OpenCompass's eval task reads shards, and the
+    details of its items kept: read back, each prompt is as the load had it."""
+    before = load_one(_shards(tmp_path / "data"))
+    assert sorted(before.stats.select("prompt_id", "average_accuracy").rows()) == [
+        ("gsm8k:0", 1.0),
+        ("gsm8k:1", 0.0),
+        ("gsm8k:2", 1.0),
+    ]
     out = tmp_path / "shards.jsonl"
     export_view("records", before.stats, before.generations, before.files, out)
     again = load_one(out)
     assert again.errors == []
+    assert per_prompt(again.stats) == per_prompt(before.stats)
+    assert not any("a shard of" in note or "unscored" in note for note in again.notes)
+    # One prompt of shard 1: its records and the details of its item alone.
+    one = before.stats.filter(pl.col("prompt_id") == "gsm8k:2")
+    out = tmp_path / "one.jsonl"
+    export_view("records", one, before.generations, before.files, out)
+    assert out.read_text("utf-8").splitlines() == [
+        json.dumps({"2": {"origin_prompt": "Q2", "prediction": "8", "gold": "8"}})
+    ]
+    manifest = json.loads(out.with_name(out.name + MANIFEST_SUFFIX).read_text("utf-8"))
+    [source] = manifest["evaltui"]["sources"]
+    assert "numbered on through its dataset" in source["form"]
+    [(name, kept)] = source["companions"].items()
+    assert name == "../../results/m/gsm8k.json"
+    assert list(kept["details"]) == ["2"]
+    assert per_prompt(load_one(out).stats) == per_prompt(one)
+
+
+def test_an_export_of_a_shard_keyed_from_zero_reads_back_apart(tmp_path: Path) -> None:
+    """An export written before shards were numbered on (shard 1's item 2 under its own key
+    "0"): read back under the dataset's name, it was gsm8k:0 like shard 0's item 0, two prompts
+    merged into one. Such records stay apart, named after their shard, and say why."""
+    before = load_one(_shards(tmp_path / "data"))
+    out = tmp_path / "shards.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    lines = out.read_text("utf-8").splitlines()
+    assert lines[2].startswith('{"2": ')
+    lines[2] = '{"0": ' + lines[2].removeprefix('{"2": ')  # same size: the manifest still fits
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    again = load_one(out)
+    assert again.errors == []
     rows = sorted(again.stats.select("prompt_id", "prompt", "count").rows())
-    assert rows == [("gsm8k_0:0", "Q0", 1), ("gsm8k_0:1", "Q1", 1), ("gsm8k_1:0", "Q2", 1)]
+    assert rows == [("gsm8k:0", "Q0", 1), ("gsm8k:1", "Q1", 1), ("gsm8k_1:0", "Q2", 1)]
     assert any("a shard of gsm8k" in note for note in again.notes)
 
 

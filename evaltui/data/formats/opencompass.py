@@ -192,6 +192,18 @@ def _prompts_of(paths: Iterable[Path]) -> list[str]:
     return out
 
 
+def _dataset_prompts(path: Path, own: list[str]) -> tuple[_Shard | None, int, list[str]]:
+    """(its shard, where its entries start in their dataset, the whole dataset's entries'
+    prompts) of predictions at ``path`` whose own entries' prompts are ``own``: a shard's
+    entry k is entry ``start + k`` of its dataset, as OpenCompass's eval task numbers the
+    shards' entries on (``_load_predictions``); a whole file starts at 0 and is its dataset."""
+    shard = shard_of(path) if path.suffix == ".json" else None
+    if shard is None:
+        return None, 0, own
+    earlier = _prompts_of(shard.before)
+    return shard, len(earlier), earlier + own + _prompts_of(shard.after)
+
+
 def _finished(tmp: Path) -> Path | None:
     """The finished predictions file (or its first shard) of a running ``tmp_<ds>.jsonl``."""
     dataset = tmp.stem.removeprefix("tmp_")
@@ -1078,7 +1090,9 @@ class OpenCompassReader(ContainerReader):
         if path.suffix == ".jsonl":
             parsed, line_errors, line_notes = parse_json_lines(path, source)
             if any(_exported_entry(record) is not None for _l, _o, record in parsed[:16]):
-                return self._exported(parsed, line_errors, line_notes, path, source, options, task)
+                return self._exported(
+                    parsed, line_errors, line_notes, path, source, options, task, lines
+                )
             return self._running(path, source, options)
         data, error = json_document(path, source)
         if error is not None:
@@ -1125,15 +1139,11 @@ class OpenCompassReader(ContainerReader):
                 " origin_prompt and its perplexity 'ppl'): no generation to read"
             )
             return ReadResult(frame_from_rows({}), [LoadError(source, None, why)])
-        prompts = [_prompt_of(entry) for _key, entry in entries]
-        shard = shard_of(path)
+        # One dataset in shards: entry k of this shard is entry offset + k of the whole.
+        shard, offset, prompts = _dataset_prompts(
+            path, [_prompt_of(entry) for _key, entry in entries]
+        )
         dataset = shard.dataset if shard is not None else path.stem
-        offset = 0
-        if shard is not None:
-            # One dataset in shards: entry k of this shard is entry offset + k of the whole.
-            earlier = _prompts_of(shard.before)
-            offset = len(earlier)
-            prompts = earlier + prompts + _prompts_of(shard.after)
         details = (_results(path, dataset) or {}).get("details")
         n_items = self._period(prompts, details)
         found = results_path(path, dataset)
@@ -1363,26 +1373,17 @@ class OpenCompassReader(ContainerReader):
         source: str,
         options: ReadOptions,
         task: str | None,
+        lines: Sequence[int] | None = None,
     ) -> ReadResult:
         """A records export of predictions (or ≤0.4.0 results): one ``{key: entry}`` line per
-        entry, as :meth:`records` writes them. The per-sample verdicts of predictions are in
+        entry, as :meth:`records` writes them (``lines``: each record's entry number in its
+        source, from the export's manifest). The per-sample verdicts of predictions are in
         the results file's ``details``, not in the entries: read back, the details the manifest
         kept are where the load found them (:meth:`records_companions`); without them those
         generations are unscored (a PPL entry is scored by ``prediction == gold``, as without
         results; a ≤0.4.0 results entry carries its own ``correct``). An item's replicas (dataset ``n``) share its prompt
         at keys ``item + r·N``: they are one prompt again, ``<dataset>:<item>``."""
         run = options.label or named(path, options).parent.name
-        dataset = task or path.stem
-        shard = SHARD_NAME.match(path.stem)
-        if task is not None and shard is not None and shard["dataset"] == task:
-            # A shard's entries are keyed from 0 again, and where it starts in its dataset is
-            # not in the records: under the dataset's name, shard 1's "0" was shard 0's item 0,
-            # two prompts merged into one. Named after the shard, each stays its own.
-            dataset = path.stem
-            notes.append(
-                f"{source}: exported entries of {path.stem}, a shard of {task}: where it starts"
-                f" in {task} is not in the records, so its prompts are {path.stem}:<key>"
-            )
         entries: list[tuple[int, int, str, Any]] = []
         for line, offset, record in parsed:
             found = _exported_entry(record)
@@ -1396,6 +1397,23 @@ class OpenCompassReader(ContainerReader):
                 )
                 continue
             entries.append((line, offset, *found))
+        dataset = task or path.stem
+        shard = SHARD_NAME.match(path.stem)
+        if (
+            task is not None
+            and shard is not None
+            and shard["dataset"] == task
+            and not _numbered_on([key for _l, _o, key, _e in entries], lines, shard["index"])
+        ):
+            # A shard's entries keyed from 0 again (exported before evaltui numbered them on
+            # through the dataset): where it starts in its dataset is not in the records, and
+            # under the dataset's name shard 1's "0" was shard 0's item 0, two prompts merged
+            # into one. Named after the shard, each stays its own.
+            dataset = path.stem
+            notes.append(
+                f"{source}: exported entries of {path.stem}, a shard of {task}: where it starts"
+                f" in {task} is not in the records, so its prompts are {path.stem}:<key>"
+            )
         items = _items([(key, entry) for _l, _o, key, entry in entries])
         no_gold = _golds_are_outputs([(key, entry) for _l, _o, key, entry in entries])
         # The results' details the export's manifest kept (its ``companions``), written where
@@ -1491,36 +1509,49 @@ class OpenCompassReader(ContainerReader):
             "each entry of the file's one JSON document re-encoded as a JSON line ({key: entry}),"
             " which evaltui reads back as opencompass"
         )
+        if shard_of(path) is not None:
+            said += (
+                " (this shard's keys numbered on through its dataset, as OpenCompass's eval task"
+                " reads its shards)"
+            )
         if self.records_companions(path):
             return f"{said}, scored by its results' details where the manifest keeps them"
         return f"{said}, unscored: the scores are in the run's results/ details, not in the entries"
 
     def records_companions(self, path: Path, lines: Sequence[int] = ()) -> dict[str, Any]:
         """The details of its results file (the entries' scores, extracted answers and
-        references), for the predictions of a dataset in one file (a shard's entries are keyed
-        from 0 again: read back, their items are not the details'); of the items of the
-        entries ``lines`` only, keyed by item (as ≤0.4.0 details were), when it says them."""
-        if path.suffix != ".json" or shard_of(path) is not None:
+        references): of the items of the entries ``lines`` only (all of a shard's: its
+        dataset's results hold every shard's), keyed by item (as ≤0.4.0 details were), when
+        it says them. A shard's records are numbered on through its dataset (:meth:`records`),
+        so its items are the details' items."""
+        if path.suffix != ".json":
             return {}
-        kept = results_companion(path)
-        if not kept or not lines:
+        shard = shard_of(path)
+        kept = results_companion(path, shard.dataset if shard is not None else None)
+        if not kept or (not lines and shard is None):
             return kept
         [(name, value)] = kept.items()
         details = value["details"]
         data, error = json_document(path, path.name)
         if error is not None:
-            return kept
+            return kept if shard is None else {}
         entries = self.entries(data)
-        n_items = self._period([_prompt_of(entry) for _key, entry in entries], details)
+        _shard, start, prompts = _dataset_prompts(path, [_prompt_of(e) for _k, e in entries])
+        n_items = self._period(prompts, details)
+        chosen = lines or range(1, len(entries) + 1)
         items = sorted(
-            {int(entries[line - 1][0]) % n_items for line in lines if 0 < line <= len(entries)}
+            {
+                (start + int(entries[line - 1][0])) % n_items
+                for line in chosen
+                if 0 < line <= len(entries)
+            }
         )
         if isinstance(details, list):
             part = {str(i): details[i] for i in items if i < len(details)}
         elif isinstance(details, dict):
             part = {str(i): details[str(i)] for i in items if str(i) in details}
         else:
-            return kept
+            return kept if shard is None else {}
         return {name: {"details": part}}
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
@@ -1530,10 +1561,16 @@ class OpenCompassReader(ContainerReader):
         data, error = json_document(path, path.name)
         if error is not None:
             raise ValueError(f"{path}: {error.reason}")
-        entries = self.entries(data["details"] if _is_legacy_results(data) else data)
+        legacy = _is_legacy_results(data)
+        entries = self.entries(data["details"] if legacy else data)
+        shard = None if legacy else shard_of(path)
+        # A shard's entries numbered on through its dataset, as OpenCompass's eval task numbers
+        # them when it reads the shards as one (and as the details index them): read back, each
+        # is its item of the dataset again, scored by the details the manifest keeps.
+        start = len(_prompts_of(shard.before)) if shard is not None else 0
         for line, _offset in rows:
             key, entry = entries[line - 1]
-            yield json.dumps({key: entry}, ensure_ascii=False)
+            yield json.dumps({str(start + int(key)) if start else key: entry}, ensure_ascii=False)
 
 
 def _output_text(prediction: Any) -> str:
@@ -1727,6 +1764,19 @@ def _exported_entry(record: Any) -> tuple[str, Any] | None:
     ):
         return key, entry
     return (key, entry) if "origin_prediction" in entry else None
+
+
+def _numbered_on(keys: Sequence[str], lines: Sequence[int] | None, index: str) -> bool:
+    """Whether a shard's exported entries (``keys``, at entry numbers ``lines`` of the shard)
+    are numbered on through its dataset (:meth:`OpenCompassReader.records`): each key is its
+    entry number's place plus one start, the same for all (a shard's own keys are its entry
+    numbers' places, 0, 1, …). The first shard starts at 0 either way."""
+    if index == "0":
+        return True
+    if not lines or len(lines) != len(keys):
+        return False
+    starts = {int(key) - (line - 1) for key, line in zip(keys, lines, strict=True)}
+    return len(starts) == 1 and next(iter(starts)) > 0
 
 
 def _items(entries: list[tuple[str, Any]]) -> dict[str, int]:
