@@ -756,10 +756,61 @@ class AISBenchReader(Reader):
         return (found, found.parent, *sorted(found.parent.glob("*.json")))
 
     def records_companions(self, path: Path, lines: Sequence[int] = ()) -> dict[str, Any]:
-        """The details of its results (its scores, extracted answers and references), when it
-        is one dataset's predictions (a --merge-ds file's datasets are not kept), all of them:
-        an item's n samples are spread over several entries (AISBench's own grouping)."""
-        return {} if _tmp_copy(path) else results_companion(path)
+        """The details of its results (its scores, extracted answers and references): of each
+        dataset its lines hold (a --merge-ds file's, each in its own results), under the
+        results' path from the records' folder. With ``lines``, of their items only, each item's
+        samples' values regrouped under its id (``{"<id>": {"correct": [..n..], "predictions":
+        …, "references": …}}``, as :meth:`_scores` reads AISBench's n = 1 details): AISBench's
+        own grouping spreads an item's samples over several entries, each of other items too,
+        so no entry of its can be kept alone. Where the details are not read per item (ids no
+        dataset index, an entry that could not be read), all of them, as they are."""
+        if _tmp_copy(path) or path.parent.parent.name != "predictions":
+            return {}
+        if not lines:
+            whole = results_companion(path)
+            if whole or results_path(path) is not None:
+                return whole
+        parsed = parse_json_lines(path, path.name)[0]
+        wanted = set(lines)
+        counts: dict[str, dict[Any, int]] = {}  # per dataset, each id's samples
+        chosen: dict[str, set[Any]] = {}  # per dataset, the ids of the lines exported
+        for line, _offset, record in parsed:
+            if not _sample_line(record):
+                continue
+            abbr = record.get("data_abbr")
+            dataset = abbr if isinstance(abbr, str) and abbr else path.stem
+            ids = counts.setdefault(dataset, {})
+            ids[record["id"]] = ids.get(record["id"], 0) + 1
+            if not wanted or line in wanted:
+                chosen.setdefault(dataset, set()).add(record["id"])
+        out: dict[str, Any] = {}
+        for dataset in sorted(chosen):
+            found = results_path(path, None if dataset == path.stem else dataset)
+            if found is None or "/" in dataset or dataset in (".", ".."):
+                continue
+            name = f"../../results/{path.parent.name}/{found.name}"
+            kept = results_companion(path, None if dataset == path.stem else dataset)
+            if not kept:
+                continue
+            ids = counts[dataset]
+            if not all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in ids):
+                out.update(kept)  # matched by position over the whole file: all of them
+                continue
+            replicas = max(ids.values())
+            details = self._scores({"details": kept[name]["details"]}, "", None, replicas, max(ids))
+            if details is None or any(d.problem is not None for d in details.values()):
+                out.update(kept)
+                continue
+            part: dict[str, Any] = {}
+            for item in sorted(chosen[dataset]):
+                samples = [details.get((item, r)) for r in range(ids[item])]
+                part[str(item)] = {
+                    "correct": [d.correct if d is not None else None for d in samples],
+                    "predictions": [d.pred if d is not None else None for d in samples],
+                    "references": [d.ref if d is not None else None for d in samples],
+                }
+            out[name] = {"details": part}
+        return out
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
         if _tmp_copy(path):  # one run's records, the model folder's
@@ -961,16 +1012,20 @@ class AISBenchReader(Reader):
                     why = entry.reason if isinstance(entry, Unreadable) else "not an object"
                     out[(int(key), 0)] = _Detail(at, problem=why)
                     continue
-                picked: list[Any] = []
-                problem = None
-                for name in ("correct", "predictions", "references"):
-                    values = _as_list(entry[name]) if name in entry else [None]
-                    if not values:
-                        problem = f"{name} is an empty list"
-                    picked.append(values[0] if values else None)
-                correct, pred, ref = picked
-                out[(int(key), 0)] = _Detail(at, correct, pred, ref, problem)
-            if n_items is None and last_item >= len(out):
+                # One sample's one-element lists (n = 1), or an item's samples' values in
+                # order, as a records export's manifest regroups AISBench's n > 1 details.
+                count = len(entry["correct"]) if isinstance(entry.get("correct"), list) else 1
+                for replica in range(max(count, 1)):
+                    picked: list[Any] = []
+                    problem = None
+                    for name in ("correct", "predictions", "references"):
+                        values = _as_list(entry[name]) if name in entry else [None]
+                        if not values:
+                            problem = f"{name} is an empty list"
+                        picked.append(values[replica] if replica < len(values) else None)
+                    correct, pred, ref = picked
+                    out[(int(key), replica)] = _Detail(at, correct, pred, ref, problem)
+            if n_items is None and str(last_item) not in details:
                 return None  # ids beyond the details: another run's (or another dataset's)
             return out
         if isinstance(details, list):
@@ -1677,6 +1732,17 @@ def _add_prediction(
         )
         scored, unscored = (scored, unscored + 1) if correct is None else (scored + 1, unscored)
     return 0, scored, unscored, len(texts) if entry_score is not None else 0
+
+
+def _sample_line(record: Any) -> bool:
+    """An AISBench predictions line of a generation: an id and a prediction, its request not
+    failed (:meth:`AISBenchReader.read` tells the others)."""
+    return (
+        isinstance(record, dict)
+        and "id" in record
+        and "prediction" in record
+        and record.get("success") is not False
+    )
 
 
 def _conversation(lines: list[tuple[int, int, dict[str, Any]]]) -> int:
