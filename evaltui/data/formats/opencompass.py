@@ -378,10 +378,32 @@ def _ppl_prompt(record: dict[str, Any]) -> str:
     space or line break (:func:`common_context`: the question, each label's text after it); a
     single prompt is itself."""
     texts = [prompt_text(p) for p in record["origin_prompt"]]
-    if len(texts) < 2:
-        return texts[0] if texts else ""
+    return _shared_beginning(texts) or (texts[0] if texts else "")
+
+
+def _shared_beginning(texts: list[str]) -> str | None:
+    """The question of prompts that are one question with each label's text after it: their
+    common beginning up to its last space or line break (:func:`common_context`); None when
+    they are one text (no label's text in them) or share nothing."""
+    if len(texts) < 2 or len(set(texts)) == 1:
+        return None
     context = common_context(texts, None)[0]
-    return context if context.strip() else texts[0]
+    return context if context.strip() else None
+
+
+def _labels_prompt(entry: dict[str, Any]) -> str | None:
+    """An OpenCompass PPL or LL entry's question (``label: X`` entries, each label's prompt its
+    ``testing input``): what the labels' inputs share (:func:`_shared_beginning`). Its
+    ``origin_prompt`` (PPLInferencer's) is the first label's input, that label's text after the
+    question ("…Answer: Venus" when the model chose Mars), and LLInferencer writes none."""
+    texts = [
+        value.get("testing input")
+        for key, value in entry.items()
+        if isinstance(key, str) and key.startswith("label: ") and isinstance(value, dict)
+    ]
+    if not all(isinstance(text, str) for text in texts):
+        return None
+    return _shared_beginning([str(text) for text in texts])
 
 
 def _origin_prompt(entry: dict[str, Any]) -> Any:
@@ -1693,6 +1715,7 @@ def _add_prediction(
     answer, aliases = _gold(entry.get("gold", entry.get(REFR)))
     ppl = clp is not None or any(k.startswith("label: ") for k in entry)
     scored = unscored = 0
+    prompt = (_labels_prompt(entry) if ppl else None) or prompt_text(_origin_prompt(entry))
     texts = _as_list(entry.get("prediction"))
     entry_score = whole(item) if whole is not None and len(texts) > 1 and item not in seen else None
     for text in texts:
@@ -1702,7 +1725,7 @@ def _add_prediction(
             rows.add(
                 **where,
                 prompt_id=f"{dataset}:{item}",
-                prompt=prompt_text(_origin_prompt(entry)),
+                prompt=prompt,
                 answer=answer,
                 reference_aliases=aliases,
                 gen=text if isinstance(text, str) else stringify(text) or "",
@@ -1722,7 +1745,7 @@ def _add_prediction(
         rows.add(
             **where,
             prompt_id=f"{dataset}:{item}",
-            prompt=prompt_text(_origin_prompt(entry)),
+            prompt=prompt,
             answer=ref if ref is not None else answer,
             reference_aliases=aliases if ref is None else None,
             gen=text if isinstance(text, str) else stringify(text) or "",
