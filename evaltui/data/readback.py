@@ -128,8 +128,10 @@ def _part(entry: Any, after: int) -> Part | None:
     )
 
 
-#: The most companion files a manifest's source entry is given back (a results file or two).
-COMPANIONS = 4
+#: The most companion files a manifest's source entry is given back: a results file or two, or
+#: one per dataset of an AISBench ``--merge-ds`` file (ceval's 52 subsets, mmlu's 57). The
+#: manifest's size bounds what they hold (:data:`evaltui.data.export.COMPANION_CHARS`).
+COMPANIONS = 128
 
 
 def _companions(value: Any) -> tuple[tuple[str, Any], ...]:

@@ -1343,7 +1343,8 @@ def test_ppl_predictions_without_origin_prompt_are_read(
     # variant) kept no origin_prompt: an entry is its in-context examples (save_ice, first),
     # "label: <label>" -> {testing input, prompt, PPL} per label, prediction (the label, an int
     # for hellaswag) and gold. Such a file was "no reader recognises this file"; later versions
-    # write the first label's testing input as origin_prompt, which the prompt is here too.
+    # write the first label's testing input as origin_prompt. The prompt shown is what the
+    # labels' inputs share (the context without any ending: the first one's was shown).
     def entry(stem: str, endings: list[str], ppls: list[float], gold: int) -> dict[str, Any]:
         out: dict[str, Any] = {"in-context examples": "Q: a, b, c\nA: d\n"} if with_examples else {}
         for label, (ending, ppl) in enumerate(zip(endings, ppls, strict=True)):
@@ -1368,8 +1369,8 @@ def test_ppl_predictions_without_origin_prompt_are_read(
     assert result.generations.select(
         "run", "prompt_id", "prompt", "gen", "answer", "accuracy"
     ).rows() == [
-        ("hf-m", "hellaswag:0", "A man is on a roof. he wraps skis.", "1", "1", 1.0),
-        ("hf-m", "hellaswag:1", "A cat sits. it sleeps.", "1", "0", 0.0),
+        ("hf-m", "hellaswag:0", "A man is on a roof. he", "1", "1", 1.0),
+        ("hf-m", "hellaswag:1", "A cat sits. it", "1", "0", 0.0),
     ]
 
 
@@ -1700,3 +1701,48 @@ def test_aisbench_ppl_lines_are_the_labels_shared_prompt_scored_by_their_label()
         " the label of least): the prompt shown is the beginning the labels' prompts share, up"
         " to its last space or line break"
     ]
+
+
+def _labelled_entry(
+    question: str, labels: dict[str, str], key: str, prediction: str, gold: str, origin: bool
+) -> dict[str, Any]:
+    """An entry as PPLInferencerOutputHandler (``origin``: its first label's input as
+    ``origin_prompt``) or LLInferencerOutputHandler (none) writes it: in-context examples, each
+    label's ``testing input`` (the label's prompt without them: the question, then the
+    label's text), its prompt and score, the label chosen, the gold."""
+    entry: dict[str, Any] = {"in-context examples": ""}
+    for label, text in labels.items():
+        scored = {"testing input": f"{question}{text}", "prompt": f"{question}{text}", key: -1.5}
+        if origin and "origin_prompt" not in entry:
+            entry["origin_prompt"] = scored["testing input"]
+        entry[f"label: {label}"] = scored
+    return {**entry, "prediction": prediction, "gold": gold}
+
+
+def test_ppl_and_ll_entries_show_the_question_their_labels_share(tmp_path: Path) -> None:
+    # PPLInferencer's origin_prompt is its first label's input, LLInferencer writes none (the
+    # first label's input was read): the prompt shown ended with label A's answer ("…Answer:
+    # Venus") whatever the model chose. By hand: each prompt is the question up to "Answer:".
+    labels = {"A": " Venus", "B": " Mars"}
+    for name, key, origin in (("ppl", "PPL", True), ("ll", "Loglikelihood", False)):
+        entries = {
+            str(i): _labelled_entry(
+                f"Q{i}: Which planet is red?\nAnswer:", labels, key, p, "B", origin
+            )
+            for i, p in enumerate(["B", "A"])
+        }
+        _dump(tmp_path / name / "predictions" / "m" / "planets.json", entries)
+        result = load([tmp_path / name], LoadOptions(tokenize=False, use_cache=False))
+        assert result.errors == []
+        assert result.generations.select("prompt", "gen", "accuracy").rows() == [
+            ("Q0: Which planet is red?\nAnswer:", "B", 1.0),
+            ("Q1: Which planet is red?\nAnswer:", "A", 0.0),
+        ]
+    # Labels' inputs without their label's text (one input for all): the input as it is.
+    same = {"A": "", "B": ""}
+    _dump(
+        tmp_path / "same" / "predictions" / "m" / "planets.json",
+        {"0": _labelled_entry("Q: Which planet is red?\nAnswer:", same, "PPL", "B", "B", True)},
+    )
+    result = load([tmp_path / "same"], LoadOptions(tokenize=False, use_cache=False))
+    assert result.generations["prompt"].to_list() == ["Q: Which planet is red?\nAnswer:"]

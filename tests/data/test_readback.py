@@ -424,33 +424,80 @@ def test_inspect_samples_of_a_task_named_with_a_slash_read_back_under_that_task(
     assert per_prompt(again.stats) == per_prompt(before.stats)
 
 
-def test_opencompass_shards_read_back_apart_not_merged(tmp_path: Path) -> None:
-    """A dataset in shards (gsm8k_0.json items 0-1, gsm8k_1.json item 2 keyed "0" again):
-    read back, shard 1's "0" was named gsm8k:0 like shard 0's item 0, and the two prompts
-    (Q0, Q2) merged into one. Each shard's prompts are now named after it."""
-    preds = tmp_path / "data" / "20240101_000000" / "predictions" / "m"
+def _shards(root: Path) -> Path:
+    """A dataset in shards as OpenCompass's partitioner splits it (``<abbr>_0.json`` items
+    0-1, ``<abbr>_1.json`` item 2 keyed "0" again, no ``gsm8k.json``), and the one results
+    file its eval task writes for the shards read as one: details indexed 0, 1, 2."""
+    work = root / "20240101_000000"
+    preds = work / "predictions" / "m"
     preds.mkdir(parents=True)
-    (preds / "gsm8k_0.json").write_text(
-        json.dumps(
-            {
-                "0": {"origin_prompt": "Q0", "prediction": "5", "gold": "5"},
-                "1": {"origin_prompt": "Q1", "prediction": "7", "gold": "6"},
-            }
-        ),
-        encoding="utf-8",
+    entries = [("Q0", "5", "5"), ("Q1", "7", "6"), ("Q2", "8", "8")]
+    for name, part in (("gsm8k_0.json", entries[:2]), ("gsm8k_1.json", entries[2:])):
+        shard = {
+            str(k): {"origin_prompt": q, "prediction": p, "gold": g}
+            for k, (q, p, g) in enumerate(part)
+        }
+        (preds / name).write_text(json.dumps(shard, indent=4), encoding="utf-8")
+    details = [
+        {"example_abbr": f"gsm8k_test_{i}", "pred": [p], "answer": [g], "correct": [p == g]}
+        for i, (_q, p, g) in enumerate(entries)
+    ]
+    (work / "results" / "m").mkdir(parents=True)
+    (work / "results" / "m" / "gsm8k.json").write_text(
+        json.dumps({"accuracy": 66.67, "details": details}), encoding="utf-8"
     )
-    (preds / "gsm8k_1.json").write_text(
-        json.dumps({"0": {"origin_prompt": "Q2", "prediction": "8", "gold": "8"}}),
-        encoding="utf-8",
-    )
-    before = load_one(tmp_path / "data")
-    assert sorted(before.stats["prompt_id"].to_list()) == ["gsm8k:0", "gsm8k:1", "gsm8k:2"]
+    return root
+
+
+def test_opencompass_shards_read_back_as_their_dataset_scored(tmp_path: Path) -> None:
+    """Read back, a shard's records were unscored (the manifest kept no details: the results
+    file is its dataset's, indexed across the shards) and named after the shard (gsm8k_1:0 for
+    gsm8k:2): a compare with the original load joined none of shard 1's prompts. Its entries
+    are numbered on through the dataset, as OpenCompass's eval task reads shards, and the
+    details of its items kept: read back, each prompt is as the load had it."""
+    before = load_one(_shards(tmp_path / "data"))
+    assert sorted(before.stats.select("prompt_id", "average_accuracy").rows()) == [
+        ("gsm8k:0", 1.0),
+        ("gsm8k:1", 0.0),
+        ("gsm8k:2", 1.0),
+    ]
     out = tmp_path / "shards.jsonl"
     export_view("records", before.stats, before.generations, before.files, out)
     again = load_one(out)
     assert again.errors == []
+    assert per_prompt(again.stats) == per_prompt(before.stats)
+    assert not any("a shard of" in note or "unscored" in note for note in again.notes)
+    # One prompt of shard 1: its records and the details of its item alone.
+    one = before.stats.filter(pl.col("prompt_id") == "gsm8k:2")
+    out = tmp_path / "one.jsonl"
+    export_view("records", one, before.generations, before.files, out)
+    assert out.read_text("utf-8").splitlines() == [
+        json.dumps({"2": {"origin_prompt": "Q2", "prediction": "8", "gold": "8"}})
+    ]
+    manifest = json.loads(out.with_name(out.name + MANIFEST_SUFFIX).read_text("utf-8"))
+    [source] = manifest["evaltui"]["sources"]
+    assert "numbered on through its dataset" in source["form"]
+    [(name, kept)] = source["companions"].items()
+    assert name == "../../results/m/gsm8k.json"
+    assert list(kept["details"]) == ["2"]
+    assert per_prompt(load_one(out).stats) == per_prompt(one)
+
+
+def test_an_export_of_a_shard_keyed_from_zero_reads_back_apart(tmp_path: Path) -> None:
+    """An export written before shards were numbered on (shard 1's item 2 under its own key
+    "0"): read back under the dataset's name, it was gsm8k:0 like shard 0's item 0, two prompts
+    merged into one. Such records stay apart, named after their shard, and say why."""
+    before = load_one(_shards(tmp_path / "data"))
+    out = tmp_path / "shards.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    lines = out.read_text("utf-8").splitlines()
+    assert lines[2].startswith('{"2": ')
+    lines[2] = '{"0": ' + lines[2].removeprefix('{"2": ')  # same size: the manifest still fits
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    again = load_one(out)
+    assert again.errors == []
     rows = sorted(again.stats.select("prompt_id", "prompt", "count").rows())
-    assert rows == [("gsm8k_0:0", "Q0", 1), ("gsm8k_0:1", "Q1", 1), ("gsm8k_1:0", "Q2", 1)]
+    assert rows == [("gsm8k:0", "Q0", 1), ("gsm8k:1", "Q1", 1), ("gsm8k_1:0", "Q2", 1)]
     assert any("a shard of gsm8k" in note for note in again.notes)
 
 
@@ -703,8 +750,23 @@ def test_opencompass_and_aisbench_records_read_back_with_their_results_details(
     details = json.loads(results.read_text(encoding="utf-8"))["details"]
     if tool.startswith("opencompass"):  # the hard prompts' items' only, keyed by item
         assert value == {"details": {"2": details[2]}}
-    else:  # AISBench spreads an item's samples over several entries: all of them
-        assert value == {"details": details}
+    else:  # AISBench spreads an item's samples over several entries (replica-major when
+        # flattened, 3 items a replica): item 2's, regrouped under its id
+        flat = [
+            (c, p, a)
+            for entry in details
+            for c, p, a in zip(entry["correct"], entry["pred"], entry["answer"], strict=True)
+        ]
+        mine = flat[2::3]
+        assert value == {
+            "details": {
+                "2": {
+                    "correct": [c for c, _p, _a in mine],
+                    "predictions": [p for _c, p, _a in mine],
+                    "references": [a for _c, _p, a in mine],
+                }
+            }
+        }
     shutil.rmtree(data)  # the export alone, as when it is sent elsewhere
     again = load_one(out)
     assert again.errors == []
@@ -742,3 +804,129 @@ def test_opencompass_details_too_big_for_the_manifest_are_said_left_out(tmp_path
     assert any("exported records of 2 source files" in note for note in again.notes)
     assert any("results/<model>/ds.json details, which are not" in n for n in again.notes)
     assert again.stats.filter(pl.col("prompt_id").str.starts_with("ds:"))["n_scored"].sum() == 0
+
+
+def test_aisbench_export_of_some_prompts_keeps_their_details_alone(tmp_path: Path) -> None:
+    """AISBench (n = 3, the real run): the manifest kept the whole results details for a
+    records export of one prompt, whose grouping spreads each item's samples over entries of
+    other items (FORMATS §5.1). Only the exported item's samples' values are kept, regrouped
+    under its id; read back, the prompt is as the load had it."""
+    from tests.data.test_formats_opencompass import AIS_N3
+
+    before = load_one(AIS_N3)
+    one = before.stats.filter(pl.col("prompt_id") == "toy_gsm8k:1")
+    out = tmp_path / "one.jsonl"
+    export_view("records", one, before.generations, before.files, out)
+    manifest = json.loads(out.with_name(out.name + MANIFEST_SUFFIX).read_text("utf-8"))
+    [source] = manifest["evaltui"]["sources"]
+    [(name, kept)] = source["companions"].items()
+    assert name == "../../results/toy-vllm-api-chat-n3/toy_gsm8k.json"
+    # item 1's three samples (the 2nd of each replica's block in the flattened details)
+    generations = before.generations.filter(pl.col("prompt_id") == "toy_gsm8k:1").sort("sample")
+    assert kept["details"] == {
+        "1": {
+            "correct": [a == 1.0 for a in generations["accuracy"]],
+            "predictions": generations["extracted"].to_list(),
+            "references": generations["answer"].to_list(),
+        }
+    }
+    again = load_one(out)
+    assert again.errors == []
+    assert per_prompt(again.stats) == per_prompt(one)
+
+
+def test_aisbench_export_of_one_prompt_of_a_big_dataset_reads_back_scored(tmp_path: Path) -> None:
+    """A big dataset's AISBench details (3000 items × 2 samples) are more than a manifest keeps
+    (``companions_left``): one prompt exported read back unscored. Its own details fit."""
+    work = tmp_path / "data" / "outputs" / "default" / "20250101_000000"
+    items, replicas = 3000, 2
+    reply = "The answer is {}; " + "working " * 8
+    lines = [
+        {"data_abbr": "ds", "id": i, "success": True, "uuid": f"{i:06d}{r:02d}" * 4,
+         "origin_prompt": f"Question {i}?", "prediction": reply.format(i + r), "gold": str(i)}
+        for i in range(items)
+        for r in range(replicas)
+    ]  # fmt: skip
+    write_jsonl(work / "predictions" / "m" / "ds.jsonl", lines)
+    # replica-major, as AISBench's evaluate() produced them; sample r of item i is right when
+    # r == 0 (its answer i + r is i)
+    flat = [(reply.format(i + r), str(i + r), str(i), r == 0) for r in range(replicas)
+            for i in range(items)]  # fmt: skip
+    details = [
+        {"example_abbr": f"ds_test_{j}",
+         "origin_prediction": [f[0] for f in flat[j * replicas : (j + 1) * replicas]],
+         "pred": [f[1] for f in flat[j * replicas : (j + 1) * replicas]],
+         "answer": [f[2] for f in flat[j * replicas : (j + 1) * replicas]],
+         "correct": [f[3] for f in flat[j * replicas : (j + 1) * replicas]]}
+        for j in range(items)
+    ]  # fmt: skip
+    (work / "results" / "m").mkdir(parents=True)
+    (work / "results" / "m" / "ds.json").write_text(
+        json.dumps({"accuracy (2 runs average)": 50.0, "details": details}), encoding="utf-8"
+    )
+    assert len(json.dumps(details)) > 500_000
+    before = load_one(tmp_path / "data")
+    one = before.stats.filter(pl.col("prompt_id") == "ds:1234")
+    assert one.select("count", "n_correct").rows() == [(2, 1)]
+    out = tmp_path / "one.jsonl"
+    export_view("records", one, before.generations, before.files, out)
+    again = load_one(out)
+    assert again.errors == []
+    assert not any("unscored" in note for note in again.notes)
+    assert per_prompt(again.stats) == per_prompt(one)
+    assert again.generations.sort("sample")["extracted"].to_list() == ["1234", "1235"]
+
+
+def test_aisbench_merged_datasets_export_reads_back_scored(tmp_path: Path) -> None:
+    """A ``--merge-ds`` file (``cevaldataset.jsonl``, each line's data_abbr its dataset, each
+    dataset's own results): its records' manifest kept no details (there is no
+    ``results/<model>/cevaldataset.json``), so read back every generation was unscored.
+    Each dataset's details of the exported items are kept under its own results' name."""
+    from tests.data.test_formats_opencompass import _merged_ds_work_dir
+
+    before = load_one(_merged_ds_work_dir(tmp_path / "data"))
+    assert before.generations["accuracy"].to_list() == [1.0, 0.0, 0.0]
+    out = tmp_path / "merged.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    manifest = json.loads(out.with_name(out.name + MANIFEST_SUFFIX).read_text("utf-8"))
+    [source] = manifest["evaltui"]["sources"]
+    assert sorted(source["companions"]) == [
+        "../../results/vllm-api-general-chat/ceval-art.json",
+        "../../results/vllm-api-general-chat/ceval-law.json",
+    ]
+    again = load_one(out)
+    assert again.errors == []
+    assert per_prompt(again.stats) == per_prompt(before.stats)
+    keys = ["prompt_id", "accuracy", "extracted", "answer"]
+    assert sorted(again.generations.select(keys).rows()) == sorted(
+        before.generations.select(keys).rows()
+    )
+
+
+def test_aisbench_merged_file_of_many_datasets_reads_back_each_scored(tmp_path: Path) -> None:
+    """ceval merged (``--merge-ds``) is 52 datasets in one file, each with its results: read
+    back, only the first 4 results kept in the manifest were written again (a cap of a results
+    file or two per source), the other datasets' generations unscored."""
+    work = tmp_path / "data" / "outputs" / "default" / "20250101_000000"
+    subsets = [f"ceval-s{k}" for k in range(6)]
+    write_jsonl(
+        work / "predictions" / "m" / "cevaldataset.jsonl",
+        [
+            {"data_abbr": abbr, "id": 0, "success": True, "uuid": f"{k:032x}",
+             "origin_prompt": f"{abbr} Q0", "prediction": "Answer: A", "gold": "A"}
+            for k, abbr in enumerate(subsets)
+        ],
+    )  # fmt: skip
+    for k, abbr in enumerate(subsets):
+        path = work / "results" / "m" / f"{abbr}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ok = k % 2 == 0
+        entry = {"predictions": ["A"], "references": ["A" if ok else "B"], "correct": [ok]}
+        path.write_text(json.dumps({"accuracy": 100.0 * ok, "details": {"0": entry}}), "utf-8")
+    before = load_one(tmp_path / "data")
+    assert before.generations["accuracy"].to_list() == [1.0, 0.0] * 3
+    out = tmp_path / "ceval.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    again = load_one(out)
+    assert again.errors == []
+    assert per_prompt(again.stats) == per_prompt(before.stats)

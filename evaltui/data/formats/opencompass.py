@@ -192,6 +192,18 @@ def _prompts_of(paths: Iterable[Path]) -> list[str]:
     return out
 
 
+def _dataset_prompts(path: Path, own: list[str]) -> tuple[_Shard | None, int, list[str]]:
+    """(its shard, where its entries start in their dataset, the whole dataset's entries'
+    prompts) of predictions at ``path`` whose own entries' prompts are ``own``: a shard's
+    entry k is entry ``start + k`` of its dataset, as OpenCompass's eval task numbers the
+    shards' entries on (``_load_predictions``); a whole file starts at 0 and is its dataset."""
+    shard = shard_of(path) if path.suffix == ".json" else None
+    if shard is None:
+        return None, 0, own
+    earlier = _prompts_of(shard.before)
+    return shard, len(earlier), earlier + own + _prompts_of(shard.after)
+
+
 def _finished(tmp: Path) -> Path | None:
     """The finished predictions file (or its first shard) of a running ``tmp_<ds>.jsonl``."""
     dataset = tmp.stem.removeprefix("tmp_")
@@ -366,10 +378,32 @@ def _ppl_prompt(record: dict[str, Any]) -> str:
     space or line break (:func:`common_context`: the question, each label's text after it); a
     single prompt is itself."""
     texts = [prompt_text(p) for p in record["origin_prompt"]]
-    if len(texts) < 2:
-        return texts[0] if texts else ""
+    return _shared_beginning(texts) or (texts[0] if texts else "")
+
+
+def _shared_beginning(texts: list[str]) -> str | None:
+    """The question of prompts that are one question with each label's text after it: their
+    common beginning up to its last space or line break (:func:`common_context`); None when
+    they are one text (no label's text in them) or share nothing."""
+    if len(texts) < 2 or len(set(texts)) == 1:
+        return None
     context = common_context(texts, None)[0]
-    return context if context.strip() else texts[0]
+    return context if context.strip() else None
+
+
+def _labels_prompt(entry: dict[str, Any]) -> str | None:
+    """An OpenCompass PPL or LL entry's question (``label: X`` entries, each label's prompt its
+    ``testing input``): what the labels' inputs share (:func:`_shared_beginning`). Its
+    ``origin_prompt`` (PPLInferencer's) is the first label's input, that label's text after the
+    question ("…Answer: Venus" when the model chose Mars), and LLInferencer writes none."""
+    texts = [
+        value.get("testing input")
+        for key, value in entry.items()
+        if isinstance(key, str) and key.startswith("label: ") and isinstance(value, dict)
+    ]
+    if not all(isinstance(text, str) for text in texts):
+        return None
+    return _shared_beginning([str(text) for text in texts])
 
 
 def _origin_prompt(entry: dict[str, Any]) -> Any:
@@ -744,10 +778,61 @@ class AISBenchReader(Reader):
         return (found, found.parent, *sorted(found.parent.glob("*.json")))
 
     def records_companions(self, path: Path, lines: Sequence[int] = ()) -> dict[str, Any]:
-        """The details of its results (its scores, extracted answers and references), when it
-        is one dataset's predictions (a --merge-ds file's datasets are not kept), all of them:
-        an item's n samples are spread over several entries (AISBench's own grouping)."""
-        return {} if _tmp_copy(path) else results_companion(path)
+        """The details of its results (its scores, extracted answers and references): of each
+        dataset its lines hold (a --merge-ds file's, each in its own results), under the
+        results' path from the records' folder. With ``lines``, of their items only, each item's
+        samples' values regrouped under its id (``{"<id>": {"correct": [..n..], "predictions":
+        …, "references": …}}``, as :meth:`_scores` reads AISBench's n = 1 details): AISBench's
+        own grouping spreads an item's samples over several entries, each of other items too,
+        so no entry of its can be kept alone. Where the details are not read per item (ids no
+        dataset index, an entry that could not be read), all of them, as they are."""
+        if _tmp_copy(path) or path.parent.parent.name != "predictions":
+            return {}
+        if not lines:
+            whole = results_companion(path)
+            if whole or results_path(path) is not None:
+                return whole
+        parsed = parse_json_lines(path, path.name)[0]
+        wanted = set(lines)
+        counts: dict[str, dict[Any, int]] = {}  # per dataset, each id's samples
+        chosen: dict[str, set[Any]] = {}  # per dataset, the ids of the lines exported
+        for line, _offset, record in parsed:
+            if not _sample_line(record):
+                continue
+            abbr = record.get("data_abbr")
+            dataset = abbr if isinstance(abbr, str) and abbr else path.stem
+            ids = counts.setdefault(dataset, {})
+            ids[record["id"]] = ids.get(record["id"], 0) + 1
+            if not wanted or line in wanted:
+                chosen.setdefault(dataset, set()).add(record["id"])
+        out: dict[str, Any] = {}
+        for dataset in sorted(chosen):
+            found = results_path(path, None if dataset == path.stem else dataset)
+            if found is None or "/" in dataset or dataset in (".", ".."):
+                continue
+            name = f"../../results/{path.parent.name}/{found.name}"
+            kept = results_companion(path, None if dataset == path.stem else dataset)
+            if not kept:
+                continue
+            ids = counts[dataset]
+            if not all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in ids):
+                out.update(kept)  # matched by position over the whole file: all of them
+                continue
+            replicas = max(ids.values())
+            details = self._scores({"details": kept[name]["details"]}, "", None, replicas, max(ids))
+            if details is None or any(d.problem is not None for d in details.values()):
+                out.update(kept)
+                continue
+            part: dict[str, Any] = {}
+            for item in sorted(chosen[dataset]):
+                samples = [details.get((item, r)) for r in range(ids[item])]
+                part[str(item)] = {
+                    "correct": [d.correct if d is not None else None for d in samples],
+                    "predictions": [d.pred if d is not None else None for d in samples],
+                    "references": [d.ref if d is not None else None for d in samples],
+                }
+            out[name] = {"details": part}
+        return out
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
         if _tmp_copy(path):  # one run's records, the model folder's
@@ -949,16 +1034,20 @@ class AISBenchReader(Reader):
                     why = entry.reason if isinstance(entry, Unreadable) else "not an object"
                     out[(int(key), 0)] = _Detail(at, problem=why)
                     continue
-                picked: list[Any] = []
-                problem = None
-                for name in ("correct", "predictions", "references"):
-                    values = _as_list(entry[name]) if name in entry else [None]
-                    if not values:
-                        problem = f"{name} is an empty list"
-                    picked.append(values[0] if values else None)
-                correct, pred, ref = picked
-                out[(int(key), 0)] = _Detail(at, correct, pred, ref, problem)
-            if n_items is None and last_item >= len(out):
+                # One sample's one-element lists (n = 1), or an item's samples' values in
+                # order, as a records export's manifest regroups AISBench's n > 1 details.
+                count = len(entry["correct"]) if isinstance(entry.get("correct"), list) else 1
+                for replica in range(max(count, 1)):
+                    picked: list[Any] = []
+                    problem = None
+                    for name in ("correct", "predictions", "references"):
+                        values = _as_list(entry[name]) if name in entry else [None]
+                        if not values:
+                            problem = f"{name} is an empty list"
+                        picked.append(values[replica] if replica < len(values) else None)
+                    correct, pred, ref = picked
+                    out[(int(key), replica)] = _Detail(at, correct, pred, ref, problem)
+            if n_items is None and str(last_item) not in details:
                 return None  # ids beyond the details: another run's (or another dataset's)
             return out
         if isinstance(details, list):
@@ -1078,7 +1167,9 @@ class OpenCompassReader(ContainerReader):
         if path.suffix == ".jsonl":
             parsed, line_errors, line_notes = parse_json_lines(path, source)
             if any(_exported_entry(record) is not None for _l, _o, record in parsed[:16]):
-                return self._exported(parsed, line_errors, line_notes, path, source, options, task)
+                return self._exported(
+                    parsed, line_errors, line_notes, path, source, options, task, lines
+                )
             return self._running(path, source, options)
         data, error = json_document(path, source)
         if error is not None:
@@ -1125,15 +1216,11 @@ class OpenCompassReader(ContainerReader):
                 " origin_prompt and its perplexity 'ppl'): no generation to read"
             )
             return ReadResult(frame_from_rows({}), [LoadError(source, None, why)])
-        prompts = [_prompt_of(entry) for _key, entry in entries]
-        shard = shard_of(path)
+        # One dataset in shards: entry k of this shard is entry offset + k of the whole.
+        shard, offset, prompts = _dataset_prompts(
+            path, [_prompt_of(entry) for _key, entry in entries]
+        )
         dataset = shard.dataset if shard is not None else path.stem
-        offset = 0
-        if shard is not None:
-            # One dataset in shards: entry k of this shard is entry offset + k of the whole.
-            earlier = _prompts_of(shard.before)
-            offset = len(earlier)
-            prompts = earlier + prompts + _prompts_of(shard.after)
         details = (_results(path, dataset) or {}).get("details")
         n_items = self._period(prompts, details)
         found = results_path(path, dataset)
@@ -1363,26 +1450,17 @@ class OpenCompassReader(ContainerReader):
         source: str,
         options: ReadOptions,
         task: str | None,
+        lines: Sequence[int] | None = None,
     ) -> ReadResult:
         """A records export of predictions (or ≤0.4.0 results): one ``{key: entry}`` line per
-        entry, as :meth:`records` writes them. The per-sample verdicts of predictions are in
+        entry, as :meth:`records` writes them (``lines``: each record's entry number in its
+        source, from the export's manifest). The per-sample verdicts of predictions are in
         the results file's ``details``, not in the entries: read back, the details the manifest
         kept are where the load found them (:meth:`records_companions`); without them those
         generations are unscored (a PPL entry is scored by ``prediction == gold``, as without
         results; a ≤0.4.0 results entry carries its own ``correct``). An item's replicas (dataset ``n``) share its prompt
         at keys ``item + r·N``: they are one prompt again, ``<dataset>:<item>``."""
         run = options.label or named(path, options).parent.name
-        dataset = task or path.stem
-        shard = SHARD_NAME.match(path.stem)
-        if task is not None and shard is not None and shard["dataset"] == task:
-            # A shard's entries are keyed from 0 again, and where it starts in its dataset is
-            # not in the records: under the dataset's name, shard 1's "0" was shard 0's item 0,
-            # two prompts merged into one. Named after the shard, each stays its own.
-            dataset = path.stem
-            notes.append(
-                f"{source}: exported entries of {path.stem}, a shard of {task}: where it starts"
-                f" in {task} is not in the records, so its prompts are {path.stem}:<key>"
-            )
         entries: list[tuple[int, int, str, Any]] = []
         for line, offset, record in parsed:
             found = _exported_entry(record)
@@ -1396,6 +1474,23 @@ class OpenCompassReader(ContainerReader):
                 )
                 continue
             entries.append((line, offset, *found))
+        dataset = task or path.stem
+        shard = SHARD_NAME.match(path.stem)
+        if (
+            task is not None
+            and shard is not None
+            and shard["dataset"] == task
+            and not _numbered_on([key for _l, _o, key, _e in entries], lines, shard["index"])
+        ):
+            # A shard's entries keyed from 0 again (exported before evaltui numbered them on
+            # through the dataset): where it starts in its dataset is not in the records, and
+            # under the dataset's name shard 1's "0" was shard 0's item 0, two prompts merged
+            # into one. Named after the shard, each stays its own.
+            dataset = path.stem
+            notes.append(
+                f"{source}: exported entries of {path.stem}, a shard of {task}: where it starts"
+                f" in {task} is not in the records, so its prompts are {path.stem}:<key>"
+            )
         items = _items([(key, entry) for _l, _o, key, entry in entries])
         no_gold = _golds_are_outputs([(key, entry) for _l, _o, key, entry in entries])
         # The results' details the export's manifest kept (its ``companions``), written where
@@ -1491,36 +1586,49 @@ class OpenCompassReader(ContainerReader):
             "each entry of the file's one JSON document re-encoded as a JSON line ({key: entry}),"
             " which evaltui reads back as opencompass"
         )
+        if shard_of(path) is not None:
+            said += (
+                " (this shard's keys numbered on through its dataset, as OpenCompass's eval task"
+                " reads its shards)"
+            )
         if self.records_companions(path):
             return f"{said}, scored by its results' details where the manifest keeps them"
         return f"{said}, unscored: the scores are in the run's results/ details, not in the entries"
 
     def records_companions(self, path: Path, lines: Sequence[int] = ()) -> dict[str, Any]:
         """The details of its results file (the entries' scores, extracted answers and
-        references), for the predictions of a dataset in one file (a shard's entries are keyed
-        from 0 again: read back, their items are not the details'); of the items of the
-        entries ``lines`` only, keyed by item (as ≤0.4.0 details were), when it says them."""
-        if path.suffix != ".json" or shard_of(path) is not None:
+        references): of the items of the entries ``lines`` only (all of a shard's: its
+        dataset's results hold every shard's), keyed by item (as ≤0.4.0 details were), when
+        it says them. A shard's records are numbered on through its dataset (:meth:`records`),
+        so its items are the details' items."""
+        if path.suffix != ".json":
             return {}
-        kept = results_companion(path)
-        if not kept or not lines:
+        shard = shard_of(path)
+        kept = results_companion(path, shard.dataset if shard is not None else None)
+        if not kept or (not lines and shard is None):
             return kept
         [(name, value)] = kept.items()
         details = value["details"]
         data, error = json_document(path, path.name)
         if error is not None:
-            return kept
+            return kept if shard is None else {}
         entries = self.entries(data)
-        n_items = self._period([_prompt_of(entry) for _key, entry in entries], details)
+        _shard, start, prompts = _dataset_prompts(path, [_prompt_of(e) for _k, e in entries])
+        n_items = self._period(prompts, details)
+        chosen = lines or range(1, len(entries) + 1)
         items = sorted(
-            {int(entries[line - 1][0]) % n_items for line in lines if 0 < line <= len(entries)}
+            {
+                (start + int(entries[line - 1][0])) % n_items
+                for line in chosen
+                if 0 < line <= len(entries)
+            }
         )
         if isinstance(details, list):
             part = {str(i): details[i] for i in items if i < len(details)}
         elif isinstance(details, dict):
             part = {str(i): details[str(i)] for i in items if str(i) in details}
         else:
-            return kept
+            return kept if shard is None else {}
         return {name: {"details": part}}
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
@@ -1530,10 +1638,16 @@ class OpenCompassReader(ContainerReader):
         data, error = json_document(path, path.name)
         if error is not None:
             raise ValueError(f"{path}: {error.reason}")
-        entries = self.entries(data["details"] if _is_legacy_results(data) else data)
+        legacy = _is_legacy_results(data)
+        entries = self.entries(data["details"] if legacy else data)
+        shard = None if legacy else shard_of(path)
+        # A shard's entries numbered on through its dataset, as OpenCompass's eval task numbers
+        # them when it reads the shards as one (and as the details index them): read back, each
+        # is its item of the dataset again, scored by the details the manifest keeps.
+        start = len(_prompts_of(shard.before)) if shard is not None else 0
         for line, _offset in rows:
             key, entry = entries[line - 1]
-            yield json.dumps({key: entry}, ensure_ascii=False)
+            yield json.dumps({str(start + int(key)) if start else key: entry}, ensure_ascii=False)
 
 
 def _output_text(prediction: Any) -> str:
@@ -1601,6 +1715,7 @@ def _add_prediction(
     answer, aliases = _gold(entry.get("gold", entry.get(REFR)))
     ppl = clp is not None or any(k.startswith("label: ") for k in entry)
     scored = unscored = 0
+    prompt = (_labels_prompt(entry) if ppl else None) or prompt_text(_origin_prompt(entry))
     texts = _as_list(entry.get("prediction"))
     entry_score = whole(item) if whole is not None and len(texts) > 1 and item not in seen else None
     for text in texts:
@@ -1610,7 +1725,7 @@ def _add_prediction(
             rows.add(
                 **where,
                 prompt_id=f"{dataset}:{item}",
-                prompt=prompt_text(_origin_prompt(entry)),
+                prompt=prompt,
                 answer=answer,
                 reference_aliases=aliases,
                 gen=text if isinstance(text, str) else stringify(text) or "",
@@ -1630,7 +1745,7 @@ def _add_prediction(
         rows.add(
             **where,
             prompt_id=f"{dataset}:{item}",
-            prompt=prompt_text(_origin_prompt(entry)),
+            prompt=prompt,
             answer=ref if ref is not None else answer,
             reference_aliases=aliases if ref is None else None,
             gen=text if isinstance(text, str) else stringify(text) or "",
@@ -1640,6 +1755,17 @@ def _add_prediction(
         )
         scored, unscored = (scored, unscored + 1) if correct is None else (scored + 1, unscored)
     return 0, scored, unscored, len(texts) if entry_score is not None else 0
+
+
+def _sample_line(record: Any) -> bool:
+    """An AISBench predictions line of a generation: an id and a prediction, its request not
+    failed (:meth:`AISBenchReader.read` tells the others)."""
+    return (
+        isinstance(record, dict)
+        and "id" in record
+        and "prediction" in record
+        and record.get("success") is not False
+    )
 
 
 def _conversation(lines: list[tuple[int, int, dict[str, Any]]]) -> int:
@@ -1727,6 +1853,19 @@ def _exported_entry(record: Any) -> tuple[str, Any] | None:
     ):
         return key, entry
     return (key, entry) if "origin_prediction" in entry else None
+
+
+def _numbered_on(keys: Sequence[str], lines: Sequence[int] | None, index: str) -> bool:
+    """Whether a shard's exported entries (``keys``, at entry numbers ``lines`` of the shard)
+    are numbered on through its dataset (:meth:`OpenCompassReader.records`): each key is its
+    entry number's place plus one start, the same for all (a shard's own keys are its entry
+    numbers' places, 0, 1, …). The first shard starts at 0 either way."""
+    if index == "0":
+        return True
+    if not lines or len(lines) != len(keys):
+        return False
+    starts = {int(key) - (line - 1) for key, line in zip(keys, lines, strict=True)}
+    return len(starts) == 1 and next(iter(starts)) > 0
 
 
 def _items(entries: list[tuple[str, Any]]) -> dict[str, int]:
