@@ -1,0 +1,112 @@
+"""RL trainers' rollout and validation dumps, built as their writers write them (no downloads).
+
+Each fixture follows the writer's source, read at a pinned commit:
+
+- NeMo-RL (``NVIDIA-NeMo/RL``): ``nemo_rl/algorithms/grpo.py`` ``validate`` (002cdc27b801)
+  logs ``{"content": all_message_logs, "rewards": total_rewards}`` through
+  ``Logger.log_batched_dict_as_jsonl`` (``nemo_rl/utils/logger.py``, 0e5354862f0c) as
+  ``<log_dir>/val_data_step{step}.jsonl``: one line per sample from
+  ``make_microbatch_iterator(1)``, so every batched value is a list of one
+  (``"content": [[turns]]``, ``"rewards": [1.0]``), plus ``"idx": i``. The turns are
+  ``{"role", "content"}`` (``get_keys_from_message_log``): the user's chat-templated prompt, the
+  model's reply, and the environment's observation appended after it
+  (``nemo_rl/experience/rollouts.py`` ``run_multi_turn_rollout``, 00617d3dcdde; the math
+  environment's ``Environment: correct``/``incorrect``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from evaltui.data.formats import ReadOptions, detect
+from evaltui.data.formats.plain import PlainReader
+from evaltui.data.loader import LoadOptions, load
+
+TEMPLATE = "<|im_start|>user\n{}<|im_end|>\n<|im_start|>assistant\n"
+
+
+def write_nemo_rl_validation(folder: Path, step: int, replies: list[tuple[str, float]]) -> Path:
+    """NeMo-RL's ``val_data_step{step}.jsonl``: the i-th line the i-th prompt's rollout."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"val_data_step{step}.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for i, (reply, reward) in enumerate(replies):
+            log = [
+                {"role": "user", "content": TEMPLATE.format(f"What is {i}+{i}?")},
+                {"role": "assistant", "content": reply},
+                {
+                    "role": "environment",
+                    "content": "Environment: correct" if reward else "Environment: incorrect",
+                },
+            ]
+            handle.write(json.dumps({"content": [log], "rewards": [reward], "idx": i}) + "\n")
+    return path
+
+
+def test_nemo_rl_validation_dumps_are_read_each_step_a_run(tmp_path: Path) -> None:
+    """NeMo-RL's validation dumps were no readable file ("no reader recognises this file (its
+    first record's keys: content, rewards, idx …)"). Each line is read as the rollout it is:
+    the prompt the turns before the model's, the generation the model's turn (not the
+    environment's verdict after it), the reward the score; each file's step (from its name, its
+    lines hold none) a run of its own, never pooled with another step's samples."""
+    logs = tmp_path / "logs" / "exp_001"
+    write_nemo_rl_validation(logs, 0, [("\\boxed{7}", 0.0), ("\\boxed{2}", 1.0)])
+    last = write_nemo_rl_validation(logs, 10, [("\\boxed{0}", 1.0), ("\\boxed{2}", 1.0)])
+    found = detect(last)
+    assert found.reader is not None and found.reader.name == "plain"
+    result = PlainReader().read(last, last.name, ReadOptions())
+    assert result.errors == []
+    frame = result.frame
+    assert frame["prompt"].to_list() == [
+        TEMPLATE.format("What is 0+0?"),
+        TEMPLATE.format("What is 1+1?"),
+    ]
+    assert frame["gen"].to_list() == ["\\boxed{0}", "\\boxed{2}"]
+    assert frame["accuracy"].to_list() == [1.0, 1.0]
+    assert frame["run"].to_list() == ["exp_001 · step 10"] * 2
+    # the dump holds no reference answer: said, naming the file
+    assert any(
+        note.startswith("val_data_step10.jsonl: none of its 2 records has a reference answer")
+        for note in result.notes
+    )
+    loaded = load([tmp_path / "logs"], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert loaded.errors == []
+    stats = loaded.stats.sort("run", "prompt")
+    assert stats.select("run", "count", "average_accuracy").rows() == [
+        ("exp_001 · step 0", 1, 0.0),
+        ("exp_001 · step 0", 1, 1.0),
+        ("exp_001 · step 10", 1, 1.0),
+        ("exp_001 · step 10", 1, 1.0),
+    ]
+
+
+def test_a_nemo_rl_multi_turn_rollout_is_the_models_turns(tmp_path: Path) -> None:
+    """A multi-turn rollout (a game's environment answering between the model's turns): the
+    generation is the model's turns with the environment's between them, the last verdict
+    left out; a log with no model turn is that line's error, not a silent skip."""
+    path = tmp_path / "logs" / "val_data_step5.jsonl"
+    path.parent.mkdir()
+    turns = [
+        {"role": "system", "content": "Solve the puzzle."},
+        {"role": "user", "content": "Start."},
+        {"role": "assistant", "content": "up"},
+        {"role": "environment", "content": "moved up"},
+        {"role": "assistant", "content": "left"},
+        {"role": "environment", "content": "solved"},
+    ]
+    no_reply = [{"role": "user", "content": "Start."}]
+    lines = [
+        {"content": [turns], "rewards": [1.0], "idx": 0},
+        {"content": [no_reply], "rewards": [0.0], "idx": 1},
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.frame["prompt"].to_list() == ["system: Solve the puzzle.\n\nuser: Start."]
+    assert result.frame["gen"].to_list() == [
+        "assistant: up\n\nenvironment: moved up\n\nassistant: left"
+    ]
+    assert result.frame["run"].to_list() == ["logs · step 5"]
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (2, "'content' is a chat with no model turn (assistant) after a prompt turn")
+    ]
