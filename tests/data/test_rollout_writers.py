@@ -12,6 +12,12 @@ Each fixture follows the writer's source, read at a pinned commit:
   model's reply, and the environment's observation appended after it
   (``nemo_rl/experience/rollouts.py`` ``run_multi_turn_rollout``, 00617d3dcdde; the math
   environment's ``Environment: correct``/``incorrect``).
+- TRL (``huggingface/trl``): ``trl/trainer/grpo_trainer.py`` (d2b69d769dab) names each reward
+  function's column by ``reward_func.__name__`` (a reward model by the last part of its
+  ``_name_or_path``), and ``log`` builds the completions table as ``{"step":
+  [str(global_step)] * n, "prompt", "completion", **rewards, "advantage"}`` (the parquet
+  writer since late 2025 writes the same columns, ``step`` an int, the user's ``log_extra``
+  columns before ``advantage``).
 """
 
 from __future__ import annotations
@@ -19,8 +25,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
+
 from evaltui.data.formats import ReadOptions, detect
 from evaltui.data.formats.plain import PlainReader
+from evaltui.data.formats.plain_parquet import PlainParquetReader
 from evaltui.data.loader import LoadOptions, load
 
 TEMPLATE = "<|im_start|>user\n{}<|im_end|>\n<|im_start|>assistant\n"
@@ -110,3 +119,58 @@ def test_a_nemo_rl_multi_turn_rollout_is_the_models_turns(tmp_path: Path) -> Non
     assert [(e.line, e.reason) for e in result.errors] == [
         (2, "'content' is a chat with no model turn (assistant) after a prompt turn")
     ]
+
+
+def trl_rows(step: int) -> list[dict[str, object]]:
+    """TRL's completions table for reward functions named ``correctness`` and ``think_format``
+    (a ``def correctness(completions, answer, **kwargs)`` of the user's) and a reward model."""
+    return [
+        {
+            "step": str(step),
+            "prompt": f"What is {n}+{n}?",
+            "completion": completion,
+            "correctness": correct,
+            "think_format": form,
+            "Skywork-Reward-V2-Qwen3-0.6B": 3.5 * correct - 1.0,
+            "advantage": correct - 0.5,
+        }
+        for n in (2, 3)
+        for completion, correct, form in (("<think>…</think>4", 1.0, 1.0), ("5", 0.0, None))
+    ]
+
+
+def test_trl_reward_functions_of_any_name_score_by_their_place(tmp_path: Path) -> None:
+    """TRL names a reward function's column by the function's ``__name__``: a table whose
+    functions' names do not say reward (``correctness``, ``think_format``) was unscored ("none
+    of its 8 records has a score under a name evaltui knows"). The columns between
+    ``completion`` and ``advantage`` are the reward functions': the first scores (higher is
+    better), ``--metric`` picks another, a reward model's column among them."""
+    path = tmp_path / "Qwen2-0.5B-GRPO" / "completions.jsonl"
+    path.parent.mkdir()
+    rows = trl_rows(10) + trl_rows(20)
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    result = PlainReader().read(path, path.name, ReadOptions())
+    assert result.errors == []
+    frame = result.frame
+    assert frame["accuracy"].to_list() == [1.0, 0.0] * 4
+    assert set(frame["metric"].to_list()) == {"correctness"}
+    assert set(frame["higher_is_better"].to_list()) == {True}
+    assert sorted(set(frame["run"].to_list())) == [
+        "Qwen2-0.5B-GRPO · step 10",
+        "Qwen2-0.5B-GRPO · step 20",
+    ]
+    assert result.notes[0] == (
+        "completions.jsonl: scored by the reward function 'correctness'; its records also have"
+        " 'think_format', 'Skywork-Reward-V2-Qwen3-0.6B' (--metric think_format to score by"
+        " that instead); the reward trained on, their weighted sum, is not in the file"
+    )
+    assert not any("has a score" in note for note in result.notes)
+    model = PlainReader().read(path, path.name, ReadOptions(metric="Skywork-Reward-V2-Qwen3-0.6B"))
+    assert model.frame["accuracy"].to_list() == [2.5, -1.0] * 4
+    # the same table as TRL's parquet (step an int): read alike
+    table = tmp_path / "out" / "completions" / "completions_00010.parquet"
+    table.parent.mkdir(parents=True)
+    pl.DataFrame([{**row, "step": 10} for row in trl_rows(10)]).write_parquet(table)
+    parquet = PlainParquetReader().read(table, table.name, ReadOptions())
+    assert parquet.frame["accuracy"].to_list() == [1.0, 0.0] * 2
+    assert set(parquet.frame["run"].to_list()) == {"out · step 10"}

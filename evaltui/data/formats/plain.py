@@ -482,15 +482,42 @@ def _has(record: dict[str, Any], name: str) -> bool:
 
 
 def reward_columns(record: dict[str, Any]) -> list[str]:
-    """The record's reward functions' fields (:data:`_REWARD_FUNCTION`: ``accuracy_reward``,
-    ``format_reward``), in its order: a number, a boolean or a null under a name saying reward,
-    other than ``reward``/``rewards`` themselves (a score field)."""
-    return [
+    """The record's reward functions' fields, in its order: a number, a boolean or a null under a
+    name saying reward (:data:`_REWARD_FUNCTION`: ``accuracy_reward``, ``format_reward``), other
+    than ``reward``/``rewards`` themselves (a score field); in a row of TRL's completions table,
+    also each such value between ``completion`` and ``advantage`` whatever its name
+    (:func:`_trl_reward_columns`)."""
+    named = [
         key
         for key, value in record.items()
         if key not in REWARD_FIELDS
         and (value is None or isinstance(value, int | float))
         and _REWARD_FUNCTION.fullmatch(key)
+        and not group_statistic(key)
+    ]
+    placed = _trl_reward_columns(record)
+    return placed + [key for key in named if key not in placed] if placed else named
+
+
+#: TRL's completions table (``GRPOTrainer.log``): ``step``, ``prompt``, ``completion``, a column
+#: per reward function, the user's ``log_extra`` columns, then ``advantage``.
+_TRL_TABLE = ("prompt", "completion", "advantage")
+
+
+def _trl_reward_columns(record: dict[str, Any]) -> list[str]:
+    """In a row of TRL's completions table, the numbers (or nulls) between ``completion`` and
+    ``advantage``: the reward functions' columns. TRL names each by the function's ``__name__``
+    (``check_answer``, ``correctness``: no word says reward) or a reward model's name, so they
+    are known by their place; a group statistic (``reward_std``) is none. [] for other records."""
+    keys = list(record)
+    if not all(key in record for key in _TRL_TABLE):
+        return []
+    start, end = keys.index("completion"), keys.index("advantage")
+    return [
+        key
+        for key in keys[start + 1 : end]
+        if key not in REWARD_FIELDS
+        and (record[key] is None or isinstance(record[key], int | float))
         and not group_statistic(key)
     ]
 
@@ -1229,11 +1256,14 @@ class PlainReader(Reader):
         told: tuple[str, ...] = ()  # what the file's notes say of this record's score
         columns = reward_columns(record) if options.score_field is None else []
         if columns and (
-            score_key is None or (score_key == "reward" and not isinstance(raw_score, list | dict))
+            score_key is None
+            or score_key in columns  # a reward function named like a score (``correctness``)
+            or (score_key == "reward" and not isinstance(raw_score, list | dict))
         ):
             # One column per reward function (TRL's completions table): one of them (or the
             # summed 'reward') is the score, each of the others a metric --metric reads.
-            metric, raw_score, how = _reward_score(record, score_key, columns, options.metric)
+            summed = None if score_key in columns else score_key
+            metric, raw_score, how = _reward_score(record, summed, columns, options.metric)
             score_key, told = metric, (how,)
         elif score_key is not None and isinstance(raw_score, dict):
             # A dict of per-metric scores is read as lighteval's metrics dict is: one of its
