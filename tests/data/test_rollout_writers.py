@@ -18,11 +18,17 @@ Each fixture follows the writer's source, read at a pinned commit:
   [str(global_step)] * n, "prompt", "completion", **rewards, "advantage"}`` (the parquet
   writer since late 2025 writes the same columns, ``step`` an int, the user's ``log_extra``
   columns before ``advantage``).
+- wandb (``wandb/wandb``): ``wandb/sdk/data_types/table.py`` (4304c4d3f4f6) ``Table.bind_to_run``
+  writes a run's logged table as ``{"columns": [...], "data": [[...]]}`` (``_to_table_json``,
+  NaN written as ``NaN``) at ``files/media/table/<key>_<step>_<sha256[:20]>.table.json``; an
+  artifact's table file is ``{"_type": "table", "columns", "data", "ncols", "nrows",
+  "column_types"}``.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import polars as pl
@@ -174,3 +180,101 @@ def test_trl_reward_functions_of_any_name_score_by_their_place(tmp_path: Path) -
     parquet = PlainParquetReader().read(table, table.name, ReadOptions())
     assert parquet.frame["accuracy"].to_list() == [1.0, 0.0] * 2
     assert set(parquet.frame["run"].to_list()) == {"out · step 10"}
+
+
+WANDB_RUN = "run-20250601_101500-3xk2p9ab"
+
+
+def write_wandb_table(run_dir: Path, step: int, wandb_step: int) -> Path:
+    """TRL's ``completions`` table as wandb writes it into the run's files (``log`` at
+    ``global_step`` = ``step``; wandb's own step in the name): a reward function's None (NaN
+    in the dataframe) written as ``NaN``."""
+    folder = run_dir / "files" / "media" / "table"
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = trl_rows(step)
+    columns = list(rows[0])
+    data = [[math.nan if v is None else v for v in row.values()] for row in rows]
+    path = folder / f"completions_{wandb_step}_{step:020x}.table.json"
+    path.write_text(json.dumps({"columns": columns, "data": data}), encoding="utf-8")
+    return path
+
+
+def test_wandb_table_files_are_read_each_logged_step_a_run(tmp_path: Path) -> None:
+    """A wandb run's logged tables (``media/table/completions_<n>_<hash>.table.json``) were
+    skipped ("no reader recognises this file"): their rows are read as records of their
+    columns, the run named by the wandb run's folder, each TRL step its own run, a NaN reward
+    told as wandb's."""
+    run_dir = tmp_path / "wandb" / WANDB_RUN
+    first = write_wandb_table(run_dir, 10, 21)
+    write_wandb_table(run_dir, 20, 41)
+    found = detect(first)
+    assert found.reader is not None and found.reader.name == "plain_wandb_table"
+    result = found.reader.read(first, first.name, ReadOptions(metric="think_format"))
+    assert result.errors == []
+    assert result.frame["gen"].to_list() == ["<think>…</think>4", "5"] * 2
+    assert result.frame["accuracy"].to_list() == [1.0, None] * 2
+    assert (
+        f"{first.name}: a NaN or infinite score on 2 rows counted from 0 (1, 3), as wandb writes"
+        " a NaN cell (TRL: a reward function's None, the function does not apply to the"
+        " sample): shown unscored"
+    ) in result.notes
+    loaded = load([tmp_path / "wandb"], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert loaded.errors == []
+    stats = loaded.stats.sort("run", "prompt")
+    assert stats.select("run", "count", "average_accuracy").rows() == [
+        (f"{WANDB_RUN} · step 10", 2, 0.5),
+        (f"{WANDB_RUN} · step 10", 2, 0.5),
+        (f"{WANDB_RUN} · step 20", 2, 0.5),
+        (f"{WANDB_RUN} · step 20", 2, 0.5),
+    ]
+
+
+def test_a_wandb_artifact_table_and_broken_tables_say_what_is_wrong(tmp_path: Path) -> None:
+    """An artifact's table (``"_type": "table"``, ``column_types`` after ``data``) reads as a
+    run's; a row of the wrong width is that row's error, a table without ``data`` one error
+    naming what it needs, and the records export reads back as the same runs."""
+    from evaltui.data.export import export_view
+
+    rows = trl_rows(10)
+    columns = list(rows[0])
+    data = [list(row.values()) for row in rows]
+    data[1] = data[1][:2]
+    artifact = tmp_path / "artifacts" / "completions.table.json"
+    artifact.parent.mkdir()
+    artifact.write_text(
+        json.dumps(
+            {
+                "_type": "table",
+                "columns": columns,
+                "data": data,
+                "ncols": len(columns),
+                "nrows": len(data),
+                "column_types": {"params": {"type_map": {}}, "wb_type": "typedDict"},
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    result = load([artifact.parent], LoadOptions(cache_dir=tmp_path / "cache"))
+    assert [str(e) for e in result.errors] == [
+        "completions.table.json: row 1 (counted from 0): 2 cells for 7 columns"
+    ]
+    assert result.generations.height == 3
+    assert set(result.stats["run"].to_list()) == {"artifacts · step 10"}
+    out = tmp_path / "out" / "records.jsonl"
+    export_view("records", result.stats, result.generations, result.files, out)
+    first = json.loads(out.read_text("utf-8").splitlines()[0])
+    assert list(first) == columns
+    again = load([out], LoadOptions(cache_dir=tmp_path / "cache2"))
+    picked = ["prompt", "count", "average_accuracy"]
+    assert sorted(again.stats.select(picked).rows()) == sorted(result.stats.select(picked).rows())
+    broken = tmp_path / "broken" / "completions.table.json"
+    broken.parent.mkdir()
+    broken.write_text(json.dumps({"columns": columns, "rows": data}), encoding="utf-8")
+    reader = detect(artifact).reader
+    assert reader is not None
+    told = reader.read(broken, broken.name, ReadOptions())
+    assert [str(e) for e in told.errors] == [
+        "completions.table.json: not a wandb table: it needs 'columns' (a list of names) and"
+        " 'data' (a list of rows)"
+    ]

@@ -38,6 +38,7 @@ from evaltui.data.formats.plain import (
 )
 from evaltui.data.formats.plain_document import PlainDocumentReader, head_records
 from evaltui.data.formats.plain_parquet import PlainParquetReader
+from evaltui.data.formats.plain_wandb import PlainWandbTableReader
 from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.formats.skythought import SkyThoughtReader
 from evaltui.data.marks import is_manifest, written_by_evaltui
@@ -70,6 +71,7 @@ READERS: list[Reader] = [
     PlainReader(),
     PlainDocumentReader(),
     PlainParquetReader(),
+    PlainWandbTableReader(),
 ]
 
 
