@@ -23,6 +23,9 @@ Each fixture follows the writer's source, read at a pinned commit:
   NaN written as ``NaN``) at ``files/media/table/<key>_<step>_<sha256[:20]>.table.json``; an
   artifact's table file is ``{"_type": "table", "columns", "data", "ncols", "nrows",
   "column_types"}``.
+- OpenRLHF (``OpenRLHF/OpenRLHF``): ``openrlhf/trainer/ppo_utils/loggers.py`` (82c060e61b2a)
+  writes no per-sample file; its ``WandbLogger`` logs a ``train/generated_samples`` table of
+  ``global_step``, ``text`` (the prompt and the response decoded as one) and ``reward``.
 """
 
 from __future__ import annotations
@@ -278,3 +281,30 @@ def test_a_wandb_artifact_table_and_broken_tables_say_what_is_wrong(tmp_path: Pa
         "completions.table.json: not a wandb table: it needs 'columns' (a list of names) and"
         " 'data' (a list of rows)"
     ]
+
+
+def test_a_wandb_table_without_prompt_and_generation_columns_says_so(tmp_path: Path) -> None:
+    """OpenRLHF's ``train/generated_samples`` table (``global_step``, ``text``, ``reward``: the
+    prompt and the response one text) was skipped as "one JSON object, not per-sample records",
+    which it is not: the reason says it is a wandb table, names its columns and the flags; named,
+    its rows are read, the run the wandb run's folder."""
+    run = tmp_path / "wandb" / "run-20250601_120000-abcd1234"
+    folder = run / "files" / "media" / "table" / "train"
+    folder.mkdir(parents=True)
+    path = folder / "generated_samples_30_0123456789abcdef0123.table.json"
+    rows = [[1, "user\nWhat is 2+2?\nassistant\n4", 0.7], [2, "user\nHi\nassistant\nHello", -0.2]]
+    path.write_text(json.dumps({"columns": ["global_step", "text", "reward"], "data": rows}))
+    found = detect(path)
+    assert found.reader is None
+    assert found.reason == (
+        "no reader recognises this file (a wandb table, a row per sample, of columns"
+        " global_step, text, reward: none holds a prompt or none a generation under a name"
+        " evaltui knows; name them with --prompt-field, --gen-field, --answer-field,"
+        " --score-field)"
+    )
+    options = ReadOptions(prompt_field="text", gen_field="text")
+    named = detect(path, options=options)
+    assert named.reader is not None and named.reader.name == "plain_wandb_table"
+    result = named.reader.read(path, path.name, options)
+    assert result.frame["accuracy"].to_list() == [0.7, -0.2]
+    assert set(result.frame["run"].to_list()) == {"run-20250601_120000-abcd1234"}

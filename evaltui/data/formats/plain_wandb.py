@@ -51,7 +51,7 @@ DATA = "data"
 _MEDIA_NAME = re.compile(r"(?P<key>.+)_\d+_[0-9a-f]{8,}\.table\.json", re.ASCII)
 
 
-def _head_table(head: bytes) -> tuple[list[str], list[Any]] | None:
+def head_table(head: bytes) -> tuple[list[str], list[Any]] | None:
     """The columns and first rows of the wandb table whose file starts with ``head`` (rows cut
     off by the head's end left out); None when ``head`` is no such table's start."""
     pos = _skip(head, 3 if head.startswith(b"\xef\xbb\xbf") else 0)
@@ -101,7 +101,7 @@ class PlainWandbTableReader(PlainParquetReader):
     )
 
     def sniff(self, path: Path, head: bytes) -> int:
-        table = _head_table(head)
+        table = head_table(head)
         if table is None:
             return 0
         columns, rows = table
@@ -109,12 +109,15 @@ class PlainWandbTableReader(PlainParquetReader):
         return record_score(first)
 
     def folder_run(self, path: Path, options: ReadOptions) -> str:
-        """A run's tables sit in ``<run dir>/files/media/table/``: the run is the run's folder."""
+        """A run's tables sit in ``<run dir>/files/media/table/`` (a key with a ``/`` in a
+        folder under it: OpenRLHF's ``train/generated_samples``): the run is the run's folder."""
         folder = found_in(named(path, options))
-        if folder.name == "table" and folder.parent.name == "media":
-            folder = folder.parent.parent
-            if folder.name == "files" and folder.parent.name:
-                folder = folder.parent
+        for above in (folder, *folder.parents):
+            if above.name == "table" and above.parent.name == "media":
+                folder = above.parent.parent
+                if folder.name == "files" and folder.parent.name:
+                    folder = folder.parent
+                break
         return folder_label(folder)
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
