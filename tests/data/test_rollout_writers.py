@@ -11,7 +11,11 @@ Each fixture follows the writer's source, read at a pinned commit:
   ``{"role", "content"}`` (``get_keys_from_message_log``): the user's chat-templated prompt, the
   model's reply, and the environment's observation appended after it
   (``nemo_rl/experience/rollouts.py`` ``run_multi_turn_rollout``, 00617d3dcdde; the math
-  environment's ``Environment: correct``/``incorrect``).
+  environment's ``Environment: correct``/``incorrect``). Each training step ``grpo_train`` logs
+  the flattened batch as ``train_data_step{N}.jsonl`` the same way: ``content`` each turn's text
+  without its role (``batched_message_log_to_flat_message``, ``nemo_rl/data/llm_message_utils.py``,
+  37b1837ca2b5), ``rewards``, ``input_lengths``, ``token_ids``, ``token_loss_mask``,
+  ``sample_loss_mask``, ``advantages``, ``generation_logprobs``, ``prev_logprobs``.
 - TRL (``huggingface/trl``): ``trl/trainer/grpo_trainer.py`` (d2b69d769dab) names each reward
   function's column by ``reward_func.__name__`` (a reward model by the last part of its
   ``_name_or_path``), and ``log`` builds the completions table as ``{"step":
@@ -97,6 +101,35 @@ def test_nemo_rl_validation_dumps_are_read_each_step_a_run(tmp_path: Path) -> No
         ("exp_001 · step 10", 1, 1.0),
         ("exp_001 · step 10", 1, 1.0),
     ]
+
+
+def test_a_nemo_rl_training_batch_dump_says_what_it_lacks(tmp_path: Path) -> None:
+    """NeMo-RL's ``train_data_step{N}.jsonl`` holds each turn's text without its role: it was
+    skipped with "name the fields with --prompt-field, …", which cannot tell the prompt from
+    the reply. The reason says what is missing and which files are read."""
+    path = tmp_path / "logs" / "exp_001" / "train_data_step3.jsonl"
+    path.parent.mkdir(parents=True)
+    sample = {
+        "content": [[TEMPLATE.format("What is 1+1?"), "\\boxed{2}", "Environment: correct"]],
+        "rewards": [1.0],
+        "input_lengths": [19],
+        "token_ids": [[151644, 872, 198] + [0] * 16],
+        "token_loss_mask": [[0] * 12 + [1] * 7],
+        "sample_loss_mask": [1.0],
+        "advantages": [[0.5] * 19],
+        "generation_logprobs": [[0.0] * 19],
+        "prev_logprobs": [[0.0] * 19],
+        "idx": 0,
+    }
+    path.write_text(json.dumps(sample) + "\n", encoding="utf-8")
+    found = detect(path)
+    assert found.reader is None
+    assert found.reason == (
+        "no reader recognises this file (NeMo-RL's training batch dump: its 'content' is each"
+        " turn's text without its role, so which is the prompt and which the model's reply is"
+        " not in the file; its val_data_step*.jsonl files, the validation rollouts with their"
+        " turns' roles, are read)"
+    )
 
 
 def test_a_nemo_rl_multi_turn_rollout_is_the_models_turns(tmp_path: Path) -> None:

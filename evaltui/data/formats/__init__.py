@@ -34,7 +34,9 @@ from evaltui.data.formats.plain import (
     HEAD_RECORDS,
     PROMPT_FIELDS,
     PlainReader,
+    first_record,
     iter_lines,
+    unbatched,
 )
 from evaltui.data.formats.plain_document import PlainDocumentReader, head_records
 from evaltui.data.formats.plain_parquet import PlainParquetReader
@@ -348,7 +350,11 @@ def detect(
     no_json = _no_json_line(head) if suffix == ".jsonl" else None
     if no_json is not None:
         return Detection(None, reason=no_json)
-    lone = _table_hint(head) or (_lone_object_hint(head) if suffix == ".json" else "")
+    lone = (
+        _table_hint(head)
+        or _batch_dump_hint(head)
+        or (_lone_object_hint(head) if suffix == ".json" else "")
+    )
     hint = lone or _fields_hint(head) or _long_line_hint(head)
     return Detection(None, reason="no reader recognises this file" + hint)
 
@@ -448,6 +454,25 @@ def _numbers_only(record: dict[str, object]) -> bool:
     """Whether a record holds no text at all (every value a number, a boolean or null): a
     metrics log's record, where naming fields would find no prompt or generation to read."""
     return all(value is None or isinstance(value, int | float) for value in record.values())
+
+
+def _batch_dump_hint(head: bytes) -> str:
+    """For NeMo-RL's training batch dumps (``train_data_step{N}.jsonl``: ``grpo_train`` logs the
+    flattened batch, ``content`` each turn's text without its role, beside ``token_ids`` and
+    ``advantages``): what is missing, and which of its files hold it. It said "name the fields
+    with --prompt-field, …", which cannot tell the prompt from the model's turn. "" for any
+    other file."""
+    record = unbatched(first_record(head))
+    if not isinstance(record, dict) or not {"content", "token_ids", "advantages"} <= set(record):
+        return ""
+    content = record["content"]
+    if not isinstance(content, list) or not all(isinstance(turn, str) for turn in content):
+        return ""
+    return (
+        " (NeMo-RL's training batch dump: its 'content' is each turn's text without its role,"
+        " so which is the prompt and which the model's reply is not in the file; its"
+        " val_data_step*.jsonl files, the validation rollouts with their turns' roles, are read)"
+    )
 
 
 def _table_hint(head: bytes) -> str:
