@@ -499,19 +499,16 @@ def reward_columns(record: dict[str, Any]) -> list[str]:
     return placed + [key for key in named if key not in placed] if placed else named
 
 
-#: TRL's completions table (``GRPOTrainer.log``): ``step``, ``prompt``, ``completion``, a column
-#: per reward function, the user's ``log_extra`` columns, then ``advantage``.
-_TRL_TABLE = ("prompt", "completion", "advantage")
-
-
 def _trl_reward_columns(record: dict[str, Any]) -> list[str]:
-    """In a row of TRL's completions table, the numbers (or nulls) between ``completion`` and
-    ``advantage``: the reward functions' columns. TRL names each by the function's ``__name__``
-    (``check_answer``, ``correctness``: no word says reward) or a reward model's name, so they
-    are known by their place; a group statistic (``reward_std``) is none. [] for other records."""
+    """In a row of TRL's completions table (``GRPOTrainer.log``: ``step``, ``prompt``,
+    ``completion``, a column per reward function, the user's ``log_extra`` columns, then
+    ``advantage``), the numbers (or nulls) between ``completion`` and ``advantage``: the reward
+    functions' columns. TRL names each by the function's ``__name__`` (``check_answer``,
+    ``correctness``: no word says reward) or a reward model's name, so they are known by their
+    place; a group statistic (``reward_std``) is none. [] for other records."""
+    if "advantage" not in record or "completion" not in record or "prompt" not in record:
+        return []  # (each record asks: no generator for the common case)
     keys = list(record)
-    if not all(key in record for key in _TRL_TABLE):
-        return []
     start, end = keys.index("completion"), keys.index("advantage")
     return [
         key
