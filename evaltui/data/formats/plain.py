@@ -7,7 +7,8 @@ with its own score. A list under a plural name (``responses``, ``outputs``, ...)
 n samples, each its own generation (one score for all of them is the prompt's). Field names can be overridden, and a generic fallback maps the names other
 tools use (question/input, output/response/completion, gold/target, score/correct, ...).
 A record's ``step`` (verl's per-step ``<step>.jsonl`` dumps; TRL's ``"10"``) makes each step its own run
-(``val_generations · step 50``). A score field holding a dict of per-metric scores is read by one
+(``val_generations · step 50``); NeMo-RL's ``val_data_step{N}.jsonl`` say their step in their name,
+each line a batch of one (``unbatched``) whose ``content`` message log is the rollout. A score field holding a dict of per-metric scores is read by one
 of its keys (``--metric``'s, else its first score), the others told once.
 """
 
