@@ -187,9 +187,9 @@ def test_formats_command_lists_every_reader(capsys: pytest.CaptureFixture[str]) 
     assert main(["formats"]) == 0
     listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
     assert listed == [r.name for r in READERS]
-    # the generic fallbacks come last: plain records as JSON lines, in one JSON document, or
-    # as a Parquet table's rows
-    assert listed[-3:] == ["plain", "plain_document", "plain_parquet"]
+    # the generic fallbacks come last: plain records as JSON lines, in one JSON document, as a
+    # Parquet table's rows or a wandb table file's
+    assert listed[-4:] == ["plain", "plain_document", "plain_parquet", "plain_wandb_table"]
     assert {
         "inspect",
         "lighteval",

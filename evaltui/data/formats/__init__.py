@@ -34,10 +34,13 @@ from evaltui.data.formats.plain import (
     HEAD_RECORDS,
     PROMPT_FIELDS,
     PlainReader,
+    first_record,
     iter_lines,
+    unbatched,
 )
 from evaltui.data.formats.plain_document import PlainDocumentReader, head_records
 from evaltui.data.formats.plain_parquet import PlainParquetReader
+from evaltui.data.formats.plain_wandb import PlainWandbTableReader, head_table
 from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.formats.skythought import SkyThoughtReader
 from evaltui.data.marks import is_manifest, written_by_evaltui
@@ -70,6 +73,7 @@ READERS: list[Reader] = [
     PlainReader(),
     PlainDocumentReader(),
     PlainParquetReader(),
+    PlainWandbTableReader(),
 ]
 
 
@@ -294,6 +298,8 @@ def detect(
         reader = get_reader("plain_document")  # --format plain on one JSON document of records
     if reader is not None and reader.name == "plain" and head.startswith(b"PAR1"):
         reader = get_reader("plain_parquet")  # --format plain on a table of records
+    if reader is not None and reader.name == "plain" and head_table(head) is not None:
+        reader = get_reader("plain_wandb_table")  # --format plain on a wandb table
     if reader is not None:
         if _sniff(reader, path, head) > 0 or _companion(path, head) is None:
             return Detection(reader)
@@ -323,6 +329,8 @@ def detect(
     plain = get_reader("plain")
     if options is not None and options.fields_given() and head.startswith(b"PAR1"):
         return Detection(get_reader("plain_parquet"))  # the fields of a table's rows
+    if options is not None and options.fields_given() and head_table(head) is not None:
+        return Detection(get_reader("plain_wandb_table"))  # the fields of a wandb table's rows
     if options is not None and options.fields_given() and suffix in plain.extensions:
         # the field flags name the fields of records in JSON lines, or in one JSON document
         return Detection(plain if _objects(head) is None else get_reader("plain_document"))
@@ -342,7 +350,11 @@ def detect(
     no_json = _no_json_line(head) if suffix == ".jsonl" else None
     if no_json is not None:
         return Detection(None, reason=no_json)
-    lone = _lone_object_hint(head) if suffix == ".json" else ""
+    lone = (
+        _table_hint(head)
+        or _batch_dump_hint(head)
+        or (_lone_object_hint(head) if suffix == ".json" else "")
+    )
     hint = lone or _fields_hint(head) or _long_line_hint(head)
     return Detection(None, reason="no reader recognises this file" + hint)
 
@@ -442,6 +454,43 @@ def _numbers_only(record: dict[str, object]) -> bool:
     """Whether a record holds no text at all (every value a number, a boolean or null): a
     metrics log's record, where naming fields would find no prompt or generation to read."""
     return all(value is None or isinstance(value, int | float) for value in record.values())
+
+
+def _batch_dump_hint(head: bytes) -> str:
+    """For NeMo-RL's training batch dumps (``train_data_step{N}.jsonl``: ``grpo_train`` logs the
+    flattened batch, ``content`` each turn's text without its role, beside ``token_ids`` and
+    ``advantages``): what is missing, and which of its files hold it. It said "name the fields
+    with --prompt-field, …", which cannot tell the prompt from the model's turn. "" for any
+    other file."""
+    record = unbatched(first_record(head))
+    if not isinstance(record, dict) or not {"content", "token_ids", "advantages"} <= set(record):
+        return ""
+    content = record["content"]
+    if not isinstance(content, list) or not all(isinstance(turn, str) for turn in content):
+        return ""
+    return (
+        " (NeMo-RL's training batch dump: its 'content' is each turn's text without its role,"
+        " so which is the prompt and which the model's reply is not in the file; its"
+        " val_data_step*.jsonl files, the validation rollouts with their turns' roles, are read)"
+    )
+
+
+def _table_hint(head: bytes) -> str:
+    """For a wandb table file (``{"columns", "data"}``) whose columns hold no prompt and
+    generation under names evaltui knows (OpenRLHF's ``generated_samples``: ``global_step``,
+    ``text``, ``reward``, the prompt and the response one ``text``): its columns, and the flags
+    that name them. It was called "one JSON object, not per-sample records"; "" for any other
+    file."""
+    table = head_table(head)
+    if table is None:
+        return ""
+    columns = [one_line(column, 40) for column in table[0][:8]]
+    more = ", …" if len(table[0]) > 8 else ""
+    return (
+        f" (a wandb table, a row per sample, of columns {', '.join(columns)}{more}: none holds a"
+        " prompt or none a generation under a name evaltui knows; name them with"
+        " --prompt-field, --gen-field, --answer-field, --score-field)"
+    )
 
 
 def _lone_object_hint(head: bytes) -> str:

@@ -7,7 +7,8 @@ with its own score. A list under a plural name (``responses``, ``outputs``, ...)
 n samples, each its own generation (one score for all of them is the prompt's). Field names can be overridden, and a generic fallback maps the names other
 tools use (question/input, output/response/completion, gold/target, score/correct, ...).
 A record's ``step`` (verl's per-step ``<step>.jsonl`` dumps; TRL's ``"10"``) makes each step its own run
-(``val_generations · step 50``). A score field holding a dict of per-metric scores is read by one
+(``val_generations · step 50``); NeMo-RL's ``val_data_step{N}.jsonl`` say their step in their name,
+each line a batch of one (``unbatched``) whose ``content`` message log is the rollout. A score field holding a dict of per-metric scores is read by one
 of its keys (``--metric``'s, else its first score), the others told once.
 """
 
@@ -74,9 +75,18 @@ PROMPT_FIELDS = (
 MESSAGES = "messages"
 CONVERSATIONS = "conversations"
 ASSISTANT = "assistant"
+#: NeMo-RL's validation dumps (``val_data_step{N}.jsonl``): each line's ``content`` is the
+#: rollout's message log, ``[{"role", "content"}]`` turns of the user's (chat-templated) prompt,
+#: the model's reply and the environment's verdict after it (``Environment: correct``). Only a
+#: list of such turns under ``content`` is a chat: any other ``content`` is no prompt.
+CONTENT = "content"
+#: The role of the turns an environment answers with (NeMo-RL's): feedback on the model's reply,
+#: no part of it.
+ENVIRONMENT = "environment"
 CHAT_REPLY_ROLES = {
     MESSAGES: (ASSISTANT,),
     CONVERSATIONS: ("gpt", "function_call", "chatgpt", ASSISTANT),
+    CONTENT: (ASSISTANT,),
 }
 GEN_FIELDS = (
     "gen",
@@ -133,6 +143,14 @@ SAMPLE_LISTS = frozenset({"responses", "outputs", "generations", "completions"})
 #: generation, as vLLM's ``outputs`` of n samples are dumped); any other value under them
 #: (``"outputs": "text"``) is not taken for one...
 LIST_ONLY_FIELDS = frozenset({"outputs", "generations", "completions", "scores", "rewards"})
+#: NeMo-RL's ``Logger.log_batched_dict_as_jsonl`` writes each sample of a batch as one line, every
+#: batched value a list of that one sample's (``"content": [[turns]]``, ``"rewards": [1.0]``)
+#: beside the line's ``idx``: :func:`unbatched` takes them out of those lists.
+BATCH_INDEX = "idx"
+#: NeMo-RL's dump files, one per step (``val_data_step{N}.jsonl`` at each validation,
+#: ``train_data_step{N}.jsonl`` at each training step): their lines hold no step, the file's name
+#: does. The steps of one experiment's folder are one run's checkpoints (``exp_001 · step 10``).
+_NEMO_RL_FILE = re.compile(r"(?P<name>(?:val|train)_data)_step(?P<step>\d+)\.jsonl", re.ASCII)
 #: ... but for the scores' names, a dict: per-metric scores (``"scores": {"math": 1.0}``), read
 #: as one of its keys (see :func:`_dict_score`).
 DICT_SCORE_FIELDS = frozenset({"scores", "rewards"})
@@ -433,6 +451,9 @@ def run_name(file_name: str) -> str:
     ``epoch_1`` … ``epoch_3`` (torchtune saves ``epoch_<n>``, a script evaluates each epoch's
     weights) and ``iter_0001000`` (Megatron's, slime's and NeMo's saves): each another model's
     weights, whose samples pooled as passes made maj@n and pass@k of three models."""
+    nemo_rl = _NEMO_RL_FILE.fullmatch(file_name)
+    if nemo_rl is not None:
+        return nemo_rl["name"]  # each step's file: the record's step keeps them apart
     stem = file_name.rsplit(".", 1)[0]
     if _CHECKPOINT_FILE.fullmatch(stem):
         return stem  # a checkpoint's step (step_100, step_200): two checkpoints, never one run
@@ -457,20 +478,44 @@ def _has(record: dict[str, Any], name: str) -> bool:
     return (
         name not in LIST_ONLY_FIELDS
         or isinstance(value, list)
-        or (name in DICT_SCORE_FIELDS and isinstance(value, dict))
+        or (name in DICT_SCORE_FIELDS and isinstance(value, dict | int | float))
     )
 
 
 def reward_columns(record: dict[str, Any]) -> list[str]:
-    """The record's reward functions' fields (:data:`_REWARD_FUNCTION`: ``accuracy_reward``,
-    ``format_reward``), in its order: a number, a boolean or a null under a name saying reward,
-    other than ``reward``/``rewards`` themselves (a score field)."""
-    return [
+    """The record's reward functions' fields, in its order: a number, a boolean or a null under a
+    name saying reward (:data:`_REWARD_FUNCTION`: ``accuracy_reward``, ``format_reward``), other
+    than ``reward``/``rewards`` themselves (a score field); in a row of TRL's completions table,
+    also each such value between ``completion`` and ``advantage`` whatever its name
+    (:func:`_trl_reward_columns`)."""
+    named = [
         key
         for key, value in record.items()
         if key not in REWARD_FIELDS
         and (value is None or isinstance(value, int | float))
         and _REWARD_FUNCTION.fullmatch(key)
+        and not group_statistic(key)
+    ]
+    placed = _trl_reward_columns(record)
+    return placed + [key for key in named if key not in placed] if placed else named
+
+
+def _trl_reward_columns(record: dict[str, Any]) -> list[str]:
+    """In a row of TRL's completions table (``GRPOTrainer.log``: ``step``, ``prompt``,
+    ``completion``, a column per reward function, the user's ``log_extra`` columns, then
+    ``advantage``), the numbers (or nulls) between ``completion`` and ``advantage``: the reward
+    functions' columns. TRL names each by the function's ``__name__`` (``check_answer``,
+    ``correctness``: no word says reward) or a reward model's name, so they are known by their
+    place; a group statistic (``reward_std``) is none. [] for other records."""
+    if "advantage" not in record or "completion" not in record or "prompt" not in record:
+        return []  # (each record asks: no generator for the common case)
+    keys = list(record)
+    start, end = keys.index("completion"), keys.index("advantage")
+    return [
+        key
+        for key in keys[start + 1 : end]
+        if key not in REWARD_FIELDS
+        and (record[key] is None or isinstance(record[key], int | float))
         and not group_statistic(key)
     ]
 
@@ -549,10 +594,17 @@ def _reply(record: dict[str, Any], key: str | None = None) -> tuple[list[Any], s
     ``gpt`` or ``function_call``): a script that appended the model's reply to its request, a
     ShareGPT dump; else None. A reply that called a tool is the call
     (:func:`chat_message_text`). ``key``: the chat field to read (the one the prompt is read
-    from), else the record's first."""
+    from), else the record's first.
+
+    NeMo-RL's message log (``content``) is a rollout: the prompt is the turns before the model's
+    first, the reply its turns from there to its last (one turn: its text; a multi-turn rollout
+    with the environment's turns between them: one ``role: content`` paragraph each), and the
+    environment's turns after it, its verdict, are no part of it."""
     key = key if key is not None else _chat_field(record)
     if key is None or key not in record:
         return None
+    if key == CONTENT:
+        return _rollout(record[key])
     turns = record[key] if key == MESSAGES else _chat_turns(record[key])
     if (
         isinstance(turns, list)
@@ -562,6 +614,58 @@ def _reply(record: dict[str, Any], key: str | None = None) -> tuple[list[Any], s
     ):
         return turns[:-1], chat_message_text(turns[-1]), str(turns[-1]["role"])
     return None
+
+
+def _rollout(turns: Any) -> tuple[list[Any], str, str] | None:
+    """A NeMo-RL message log's prompt turns, the model's reply and its role (see :func:`_reply`);
+    None when ``turns`` is no chat with a prompt before the model's first turn, or has turns
+    other than the environment's after the model's last."""
+    if not isinstance(turns, list) or chat_text(turns) is None:
+        return None
+    roles = [turn.get("role") for turn in turns]
+    if ASSISTANT not in roles or roles[0] == ASSISTANT:
+        return None
+    first = roles.index(ASSISTANT)
+    last = len(roles) - 1 - roles[::-1].index(ASSISTANT)
+    if any(role != ENVIRONMENT for role in roles[last + 1 :]):
+        return None
+    reply = turns[first : last + 1]
+    text = chat_message_text(reply[0]) if len(reply) == 1 else chat_text(reply) or ""
+    return turns[:first], text, ASSISTANT
+
+
+def unbatched(record: Any) -> Any:
+    """A line NeMo-RL's batch logger wrote (:data:`BATCH_INDEX`: an ``idx`` beside values that
+    are each a list of one) as the sample it is, each value out of its list; any other value as
+    it is."""
+    if (
+        isinstance(record, dict)
+        and isinstance(record.get(BATCH_INDEX), int)
+        and len(record) > 1
+        and all(
+            isinstance(value, list) and len(value) == 1
+            for key, value in record.items()
+            if key != BATCH_INDEX
+        )
+    ):
+        return {key: value if key == BATCH_INDEX else value[0] for key, value in record.items()}
+    return record
+
+
+def file_step(file_name: str) -> int | None:
+    """The training step a dump file's name gives its records (NeMo-RL's
+    ``val_data_step{N}.jsonl``), None for any other name."""
+    match = _NEMO_RL_FILE.fullmatch(file_name)
+    return None if match is None else int(match["step"])
+
+
+def _prompt_key(record: dict[str, Any], options: ReadOptions) -> str | None:
+    """The field a record's prompt is read from: the flag's or a known name's, else a NeMo-RL
+    message log's ``content`` holding a prompt and the model's reply (:func:`_rollout`)."""
+    key = _pick(record, options.prompt_field, PROMPT_FIELDS)
+    if key is None and options.prompt_field is None and _reply(record, CONTENT) is not None:
+        return CONTENT
+    return key
 
 
 def _looked_for(override: str | None, candidates: tuple[str, ...]) -> str:
@@ -627,6 +731,8 @@ def record_score(first: dict[str, Any]) -> int:
         any(_has(first, k) for k in GEN_FIELDS) or _reply(first) is not None
     ):
         return GENERIC_GUESS
+    if _reply(unbatched(first), CONTENT) is not None:
+        return GENERIC_GUESS  # NeMo-RL's message log: its prompt and the model's reply
     return 0
 
 
@@ -729,9 +835,10 @@ def step_parts(value: Any) -> tuple[int, str] | None:
 def takes(record: Any, options: ReadOptions) -> bool:
     """Whether ``record`` has the prompt and generation fields the plain reader reads (named by
     the field flags, or under the names it knows)."""
+    record = unbatched(record)
     return (
         isinstance(record, dict)
-        and _pick(record, options.prompt_field, PROMPT_FIELDS) is not None
+        and _prompt_key(record, options) is not None
         and (
             _pick(record, options.gen_field, GEN_FIELDS) is not None
             or (options.gen_field is None and _reply(record) is not None)
@@ -908,7 +1015,9 @@ class PlainReader(Reader):
             for flag, names in (("--score-field", SCORE_FIELDS), ("--answer-field", ANSWER_FIELDS))
             if flag not in given
         }
+        own_step = file_step(path.name)  # NeMo-RL's: the file's name says its records' step
         for line_no, offset, record in parsed:
+            record = unbatched(record)
             if not isinstance(record, dict):
                 errors.append(
                     LoadError(source, line_no, f"not a JSON object ({type(record).__name__})")
@@ -976,7 +1085,7 @@ class PlainReader(Reader):
                 spelled = step_names.setdefault(parts[0], {})
                 if len(spelled) < 4:
                     spelled.setdefault(parts[1], str(raw_step).strip())
-            step = None if parts is None else parts[0]
+            step = own_step if parts is None else parts[0]
             with rows.entry(errors, source, line_no):
                 for how in self._emit(
                     record, step, line_no, offset, options, add, non_finite, nulls, no_score
@@ -1091,8 +1200,13 @@ class PlainReader(Reader):
                 return None
             return score
 
-        prompt_key = _pick(record, options.prompt_field, PROMPT_FIELDS)
+        prompt_key = _prompt_key(record, options)
         gen_key = _pick(record, options.gen_field, GEN_FIELDS)
+        if prompt_key is None and options.prompt_field is None and chat_text(record.get(CONTENT)):
+            # NeMo-RL's message log without a model turn after a prompt: nothing to read
+            raise ValueError(
+                f"'{CONTENT}' is a chat with no model turn ({ASSISTANT}) after a prompt turn"
+            )
         if prompt_key is None:
             raise ValueError(
                 f"no prompt field ({_looked_for(options.prompt_field, PROMPT_FIELDS)})"
@@ -1140,11 +1254,14 @@ class PlainReader(Reader):
         told: tuple[str, ...] = ()  # what the file's notes say of this record's score
         columns = reward_columns(record) if options.score_field is None else []
         if columns and (
-            score_key is None or (score_key == "reward" and not isinstance(raw_score, list | dict))
+            score_key is None
+            or score_key in columns  # a reward function named like a score (``correctness``)
+            or (score_key == "reward" and not isinstance(raw_score, list | dict))
         ):
             # One column per reward function (TRL's completions table): one of them (or the
             # summed 'reward') is the score, each of the others a metric --metric reads.
-            metric, raw_score, how = _reward_score(record, score_key, columns, options.metric)
+            summed = None if score_key in columns else score_key
+            metric, raw_score, how = _reward_score(record, summed, columns, options.metric)
             score_key, told = metric, (how,)
         elif score_key is not None and isinstance(raw_score, dict):
             # A dict of per-metric scores is read as lighteval's metrics dict is: one of its
