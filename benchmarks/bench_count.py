@@ -444,7 +444,7 @@ def report(
     )
     print(
         f"{'config':<8} {'threads':>7} {'wall s (median)':>15} {'x hf2':>6} {'CPU s':>6} "
-        f"{'CPU/wall':>8} {'CPU ms/MB':>9} {'OS thr':>6} {'load':>5}  walls"
+        f"{'CPU/wall':>8} {'CPU ms/MB':>9} {'OS thr':>6} {'load':>5}  walls (CPU s) per run"
     )
     for config, rs in results.items():
         m = med[config]
@@ -454,6 +454,9 @@ def report(
             f"{med['hf2']['wall'] / m['wall']:>6.2f} {m['cpu']:>6.2f} {busy:>8.2f} "
             f"{1e3 * m['cpu'] / mb:>9.0f} {rs[-1]['os_threads']:>6} {m['load']:>5.1f}  "
             + ", ".join(f"{r['wall']:.3f}" for r in rs)
+            + " (CPU "
+            + ", ".join(f"{r['cpu']:.3f}" for r in rs)
+            + ")"
         )
     if "count1" in med and "count2" in med:
         print(
