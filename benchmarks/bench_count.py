@@ -164,7 +164,14 @@ CONFIGS = {
 
 
 def child(
-    config: str, corpus: Path, out: Path, call_kb: float, warmup: int, passes: int, first: int
+    config: str,
+    corpus: Path,
+    out: Path,
+    call_kb: float,
+    warmup: int,
+    passes: int,
+    first: int,
+    settle: int,
 ) -> None:
     """One timed count of ``corpus`` in this process (its pools sized by the parent's env);
     ``count12``: 1 and 2 counting threads in turn, starting with ``first``."""
@@ -197,7 +204,7 @@ def child(
             return np.concatenate([fast.count(call) for call in calls]).astype(np.int64)
 
     if config == "count12":
-        alternate(fast, run, out, passes, warmup, first)
+        alternate(fast, run, out, passes, warmup, first, settle)
         return
     # Warm-up: the whole corpus once, untimed (pools started, regexes compiled, the allocators'
     # memory mapped: the steady state of a long load), then the chunk cache emptied.
@@ -239,11 +246,23 @@ def timed(walls: list[float], cpus: list[float], load: float) -> dict[str, Any]:
 
 
 def alternate(
-    fast: Any, run: Callable[[], Any], out: Path, passes: int, warmup: int, first: int
+    fast: Any,
+    run: Callable[[], Any],
+    out: Path,
+    passes: int,
+    warmup: int,
+    first: int,
+    settle: int,
 ) -> None:
     """``count12``: ``passes`` timed passes on each of 1 and 2 counting threads, interleaved
     (``first``, the other, ``first``, ...), each after the chunk cache is emptied; one JSON line
-    per thread count, and each thread count's counts saved beside ``out``."""
+    per thread count, and each thread count's counts saved beside ``out``.
+
+    Each timed pass follows ``settle`` untimed passes on its own thread count: in passes
+    1, 1, 2, 2, ... a pass right after one on the other thread count took 4-20 % longer, on both
+    thread counts but not by the same share (benchmarks/RESULTS.md, perf11k), so timed passes
+    straight after each other would bias the ratio.
+    """
     import numpy as np
 
     order = [first, 3 - first]
@@ -258,6 +277,9 @@ def alternate(
     for _ in range(passes):
         for threads in order:
             fast.set_threads(threads)
+            for _ in range(settle):
+                fast.reset()
+                run()
             fast.reset()  # a fresh load: no chunk counted yet
             start, cpu_start = time.perf_counter(), time.process_time()
             counts[threads] = run()
@@ -274,7 +296,14 @@ def alternate_out(out: Path, threads: int) -> Path:
 
 
 def spawn(
-    config: str, corpus: Path, out: Path, call_kb: float, warmup: int, passes: int, first: int = 1
+    config: str,
+    corpus: Path,
+    out: Path,
+    call_kb: float,
+    warmup: int,
+    passes: int,
+    first: int = 1,
+    settle: int = 0,
 ) -> list[dict[str, Any]]:
     """The child's results: one per thread count it timed (two for ``count12``)."""
     threads = str(CONFIGS[config][0])
@@ -300,6 +329,7 @@ def spawn(
             str(warmup),
             str(passes),
             str(first),
+            str(settle),
         ],
         env=env,
         capture_output=True,
@@ -322,6 +352,7 @@ def main() -> None:
             int(sys.argv[6]),
             int(sys.argv[7]),
             int(sys.argv[8]),
+            int(sys.argv[9]),
         )
         return
     import numpy as np
@@ -370,6 +401,13 @@ def main() -> None:
         help="count1 and count2 in the same processes (configuration count12): passes on 1 and "
         "2 counting threads interleaved, every other process starting with 2; --runs processes",
     )
+    parser.add_argument(
+        "--settle",
+        type=int,
+        default=1,
+        help="with --alternate: untimed passes on a thread count before each of its timed passes "
+        "(a pass right after one on the other thread count is slower, 0: none)",
+    )
     args = parser.parse_args()
     reference_only = "hf2" not in args.configs.split(",")
     configs = [c for c in args.configs.split(",") if c]
@@ -408,7 +446,14 @@ def main() -> None:
                         first = 1 + run % 2  # every other process starts with 2 threads
                         firsts.append(first)
                         one, two = spawn(
-                            config, corpus, out, args.call_kb, args.warmup, passes, first
+                            config,
+                            corpus,
+                            out,
+                            args.call_kb,
+                            args.warmup,
+                            passes,
+                            first,
+                            args.settle,
                         )
                         for shown_as, result, threads in (("count1", one, 1), ("count2", two, 2)):
                             results[shown_as].append(result)
@@ -482,6 +527,13 @@ def report_alternating(
         f"{statistics.median(a['wall'] for a in ones) / statistics.median(b['wall'] for b in twos):.2f}x); "
         "2-thread CPU / 1-thread CPU " + ", ".join(f"{c:.3f}" for c in cpu)
     )
+    busy = statistics.median(b["cpu"] / b["wall"] for b in twos)
+    if busy < 1.5:
+        print(
+            f"{name}: WARNING count2 used {busy:.2f} CPU per wall second: in a process that also "
+            "counted on one thread, 2-thread passes over the traces have run one thread at a "
+            "time (cause not found, benchmarks/RESULTS.md, perf11k); do not read this ratio"
+        )
     for first in (1, 2):
         picked = [r for r, f in zip(ratios, firsts, strict=True) if f == first]
         if picked:
