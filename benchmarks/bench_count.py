@@ -530,9 +530,10 @@ def report_alternating(
     busy = statistics.median(b["cpu"] / b["wall"] for b in twos)
     if busy < 1.5:
         print(
-            f"{name}: WARNING count2 used {busy:.2f} CPU per wall second: in a process that also "
-            "counted on one thread, 2-thread passes over the traces have run one thread at a "
-            "time (cause not found, benchmarks/RESULTS.md, perf11k); do not read this ratio"
+            f"{name}: WARNING count2 used {busy:.2f} CPU per wall second: a busy machine, or "
+            "the 2-thread passes run one thread at a time seen on the traces in processes that "
+            "also counted on one thread (cause not found, benchmarks/RESULTS.md, perf11k); do "
+            "not read this ratio"
         )
     for first in (1, 2):
         picked = [r for r, f in zip(ratios, firsts, strict=True) if f == first]
