@@ -13,7 +13,17 @@ polars' own pool:
 - ``count1`` / ``count2``: the count path with ``POLARS_MAX_THREADS``, ``RAYON_NUM_THREADS`` and
   the counter's threads at 1 / 2;
 - ``calls``: the traces on 1 core in calls of ``--call-kb`` KB (how following a file counts
-  appended text: one counter, its chunk cache kept between calls).
+  appended text: one counter, its chunk cache kept between calls);
+- ``count12`` (what ``--alternate`` runs instead of ``count1`` and ``count2``): **both thread
+  counts in one process**, polars' pool and Rayon at 2, the counter set to 1 and 2 threads in
+  turn, its timed passes interleaved (1, 2, 1, 2, ...; every other process starts with 2), with
+  the same warmed tokenizer and loaded texts. A count never uses polars' pool, so its second
+  pool thread idles in the 1-thread passes. Separate processes of one configuration read up to
+  ~15 % apart on this machine (the multilingual mix: tiktoken's rate per process), as much as
+  the 1 -> 2 gap itself; passes interleaved in one process see the same process and the same
+  moments of the machine. Reported: each process's ratio of its medians, their median, and the
+  ratio of the processes' medians; by which thread count a process started with (an order
+  effect would show there).
 
 Per run the configurations alternate (hf1, hf2, count1, count2, calls, then again), so all see
 the same machine load. In each process, ``--warmup`` untimed passes over the whole corpus come
@@ -41,7 +51,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def traces(data: Path, max_mb: float) -> list[str]:
@@ -147,11 +159,22 @@ CONFIGS = {
     "count1": (1, "count"),
     "count2": (2, "count"),
     "calls": (1, "calls"),
+    "count12": (2, "count"),  # 1 and 2 counting threads, passes alternating (--alternate)
 }
 
 
-def child(config: str, corpus: Path, out: Path, call_kb: float, warmup: int, passes: int) -> None:
-    """One timed count of ``corpus`` in this process (its pools sized by the parent's env)."""
+def child(
+    config: str,
+    corpus: Path,
+    out: Path,
+    call_kb: float,
+    warmup: int,
+    passes: int,
+    first: int,
+    settle: int,
+) -> None:
+    """One timed count of ``corpus`` in this process (its pools sized by the parent's env);
+    ``count12``: 1 and 2 counting threads in turn, starting with ``first``."""
     import numpy as np
     import polars as pl
 
@@ -180,6 +203,9 @@ def child(config: str, corpus: Path, out: Path, call_kb: float, warmup: int, pas
         def run() -> np.ndarray:
             return np.concatenate([fast.count(call) for call in calls]).astype(np.int64)
 
+    if config == "count12":
+        alternate(fast, run, out, passes, warmup, first, settle)
+        return
     # Warm-up: the whole corpus once, untimed (pools started, regexes compiled, the allocators'
     # memory mapped: the steady state of a long load), then the chunk cache emptied.
     for _ in range(warmup):
@@ -194,25 +220,92 @@ def child(config: str, corpus: Path, out: Path, call_kb: float, warmup: int, pas
         walls.append(time.perf_counter() - start)
         cpus.append(time.process_time() - cpu_start)
     np.save(out, counts)
-    print(
-        json.dumps(
-            {
-                "wall": statistics.median(walls),
-                "cpu": statistics.median(cpus),
-                "load": load,
-                "os_threads": len(os.listdir("/proc/self/task")),
-                "polars_threads": pl.thread_pool_size(),
-                "counter_threads": fast.threads if what != "hf" else None,
-                "rayon": os.environ.get("RAYON_NUM_THREADS"),
-                "tokenizers_parallelism": os.environ.get("TOKENIZERS_PARALLELISM"),
-            }
-        )
-    )
+    print(json.dumps({**facts(fast if what != "hf" else None), **timed(walls, cpus, load)}))
+
+
+def facts(fast: Any) -> dict[str, Any]:
+    import polars as pl
+
+    return {
+        "os_threads": len(os.listdir("/proc/self/task")),
+        "polars_threads": pl.thread_pool_size(),
+        "counter_threads": fast.threads if fast is not None else None,
+        "rayon": os.environ.get("RAYON_NUM_THREADS"),
+        "tokenizers_parallelism": os.environ.get("TOKENIZERS_PARALLELISM"),
+    }
+
+
+def timed(walls: list[float], cpus: list[float], load: float) -> dict[str, Any]:
+    return {
+        "wall": statistics.median(walls),
+        "cpu": statistics.median(cpus),
+        "load": load,
+        "walls": walls,
+        "cpus": cpus,
+    }
+
+
+def alternate(
+    fast: Any,
+    run: Callable[[], Any],
+    out: Path,
+    passes: int,
+    warmup: int,
+    first: int,
+    settle: int,
+) -> None:
+    """``count12``: ``passes`` timed passes on each of 1 and 2 counting threads, interleaved
+    (``first``, the other, ``first``, ...), each after the chunk cache is emptied; one JSON line
+    per thread count, and each thread count's counts saved beside ``out``.
+
+    Each timed pass follows ``settle`` untimed passes on its own thread count: in passes
+    1, 1, 2, 2, ... a pass right after one on the other thread count took 4-20 % longer, on both
+    thread counts but not by the same share (benchmarks/RESULTS.md, perf11k), so timed passes
+    straight after each other would bias the ratio.
+    """
+    import numpy as np
+
+    order = [first, 3 - first]
+    for _ in range(warmup):  # both thread counts warmed (the 2-thread pool started)
+        for threads in order:
+            fast.set_threads(threads)
+            run()
+    load = os.getloadavg()[0]
+    walls: dict[int, list[float]] = {1: [], 2: []}
+    cpus: dict[int, list[float]] = {1: [], 2: []}
+    counts: dict[int, Any] = {}
+    for _ in range(passes):
+        for threads in order:
+            fast.set_threads(threads)
+            for _ in range(settle):
+                fast.reset()
+                run()
+            fast.reset()  # a fresh load: no chunk counted yet
+            start, cpu_start = time.perf_counter(), time.process_time()
+            counts[threads] = run()
+            walls[threads].append(time.perf_counter() - start)
+            cpus[threads].append(time.process_time() - cpu_start)
+    for threads in (1, 2):
+        np.save(alternate_out(out, threads), counts[threads])
+        fast.set_threads(threads)
+        print(json.dumps({**facts(fast), **timed(walls[threads], cpus[threads], load)}))
+
+
+def alternate_out(out: Path, threads: int) -> Path:
+    return out.with_name(f"{out.stem}-{threads}{out.suffix}")
 
 
 def spawn(
-    config: str, corpus: Path, out: Path, call_kb: float, warmup: int, passes: int
-) -> dict[str, float]:
+    config: str,
+    corpus: Path,
+    out: Path,
+    call_kb: float,
+    warmup: int,
+    passes: int,
+    first: int = 1,
+    settle: int = 0,
+) -> list[dict[str, Any]]:
+    """The child's results: one per thread count it timed (two for ``count12``)."""
     threads = str(CONFIGS[config][0])
     env = dict(os.environ)
     env.update(
@@ -235,6 +328,8 @@ def spawn(
             str(call_kb),
             str(warmup),
             str(passes),
+            str(first),
+            str(settle),
         ],
         env=env,
         capture_output=True,
@@ -243,8 +338,8 @@ def spawn(
     )
     if done.returncode:
         raise SystemExit(f"{config} failed:\n{done.stderr}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    lines = done.stdout.strip().splitlines()
+    return [json.loads(line) for line in lines[-2 if config == "count12" else -1 :]]
 
 
 def main() -> None:
@@ -256,6 +351,8 @@ def main() -> None:
             float(sys.argv[5]),
             int(sys.argv[6]),
             int(sys.argv[7]),
+            int(sys.argv[8]),
+            int(sys.argv[9]),
         )
         return
     import numpy as np
@@ -298,10 +395,30 @@ def main() -> None:
         "--configs), each of one timed pass: HF takes ~10x the count path, so the whole 'small' "
         "corpus is measured in minutes (default: --runs, --passes as the others)",
     )
+    parser.add_argument(
+        "--alternate",
+        action="store_true",
+        help="count1 and count2 in the same processes (configuration count12): passes on 1 and "
+        "2 counting threads interleaved, every other process starting with 2; --runs processes",
+    )
+    parser.add_argument(
+        "--settle",
+        type=int,
+        default=1,
+        help="with --alternate: untimed passes on a thread count before each of its timed passes "
+        "(a pass right after one on the other thread count is slower, 0: none)",
+    )
     args = parser.parse_args()
     reference_only = "hf2" not in args.configs.split(",")
     configs = [c for c in args.configs.split(",") if c]
     assert all(c in CONFIGS for c in configs), f"unknown configuration in {configs}"
+    if args.alternate:
+        assert "count1" in configs and "count2" in configs, "--alternate needs count1,count2"
+        at = configs.index("count1")
+        configs = [c for c in configs if c not in ("count1", "count2")]
+        configs.insert(at, "count12")
+    elif "count12" in configs:
+        raise SystemExit("count12 is what --alternate runs (with count1,count2 in --configs)")
     if "hf2" not in configs:
         configs.insert(0, "hf2")  # the counts every configuration is compared with
     corpora = {"traces": traces(args.data, args.max_mb), "multilingual": multilingual(args.mix_mb)}
@@ -313,7 +430,9 @@ def main() -> None:
             pl.DataFrame({"text": texts}, schema={"text": pl.String}).write_ipc(corpus)
             del texts
             here = [c for c in configs if c != "calls" or name == "traces"]
-            results: dict[str, list[dict[str, float]]] = {c: [] for c in here}
+            shown = [d for c in here for d in (("count1", "count2") if c == "count12" else (c,))]
+            results: dict[str, list[dict[str, Any]]] = {c: [] for c in shown}
+            firsts: list[int] = []
             counted: list[tuple[str, np.ndarray]] = []
             for run in range(args.runs):
                 for config in here:
@@ -323,9 +442,25 @@ def main() -> None:
                             continue
                         passes = 1
                     out = Path(scratch) / f"{config}.npy"
-                    results[config].append(
-                        spawn(config, corpus, out, args.call_kb, args.warmup, passes)
-                    )
+                    if config == "count12":
+                        first = 1 + run % 2  # every other process starts with 2 threads
+                        firsts.append(first)
+                        one, two = spawn(
+                            config,
+                            corpus,
+                            out,
+                            args.call_kb,
+                            args.warmup,
+                            passes,
+                            first,
+                            args.settle,
+                        )
+                        for shown_as, result, threads in (("count1", one, 1), ("count2", two, 2)):
+                            results[shown_as].append(result)
+                            counted.append((shown_as, np.load(alternate_out(out, threads))))
+                        continue
+                    (result,) = spawn(config, corpus, out, args.call_kb, args.warmup, passes)
+                    results[config].append(result)
                     counted.append((config, np.load(out)))
             reference = next(counts for config, counts in counted if config == "hf2")
             for config, counts in counted:
@@ -335,13 +470,15 @@ def main() -> None:
                     f"first text {differ[0]}: {counts[differ[0]]} vs {reference[differ[0]]}"
                 )
             report(name, mb, len(reference), results, args.runs)
+            if args.alternate:
+                report_alternating(name, results, firsts)
             if reference_only and args.hf_runs is not None:
                 print(f"({name}: hf2 only the reference: {args.hf_runs} run(s) of one pass)")
     print(f"load average {os.getloadavg()[0]:.1f} at end")
 
 
 def report(
-    name: str, mb: float, n: int, results: dict[str, list[dict[str, float]]], runs: int
+    name: str, mb: float, n: int, results: dict[str, list[dict[str, Any]]], runs: int
 ) -> None:
     med = {
         c: {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "load")}
@@ -352,7 +489,7 @@ def report(
     )
     print(
         f"{'config':<8} {'threads':>7} {'wall s (median)':>15} {'x hf2':>6} {'CPU s':>6} "
-        f"{'CPU/wall':>8} {'CPU ms/MB':>9} {'OS thr':>6} {'load':>5}  walls"
+        f"{'CPU/wall':>8} {'CPU ms/MB':>9} {'OS thr':>6} {'load':>5}  walls (CPU s) per run"
     )
     for config, rs in results.items():
         m = med[config]
@@ -362,6 +499,9 @@ def report(
             f"{med['hf2']['wall'] / m['wall']:>6.2f} {m['cpu']:>6.2f} {busy:>8.2f} "
             f"{1e3 * m['cpu'] / mb:>9.0f} {rs[-1]['os_threads']:>6} {m['load']:>5.1f}  "
             + ", ".join(f"{r['wall']:.3f}" for r in rs)
+            + " (CPU "
+            + ", ".join(f"{r['cpu']:.3f}" for r in rs)
+            + ")"
         )
     if "count1" in med and "count2" in med:
         print(
@@ -370,6 +510,38 @@ def report(
         )
     if "hf1" in med and "hf2" in med:
         print(f"{name}: HF 1 -> 2 threads {med['hf1']['wall'] / med['hf2']['wall']:.2f}x")
+
+
+def report_alternating(
+    name: str, results: dict[str, list[dict[str, Any]]], firsts: list[int]
+) -> None:
+    """count12's processes: each one's 1 -> 2 ratio (of its medians), the ratios' median, the
+    ratio of the processes' medians, and the same by the thread count a process started with."""
+    ones, twos = results["count1"], results["count2"]
+    ratios = [a["wall"] / b["wall"] for a, b in zip(ones, twos, strict=True)]
+    cpu = [b["cpu"] / a["cpu"] for a, b in zip(ones, twos, strict=True)]
+    print(
+        f"{name}: count1 and count2 alternating in {len(ratios)} processes: 1 -> 2 threads "
+        f"per process " + ", ".join(f"{r:.2f}" for r in ratios) + f" (median "
+        f"{statistics.median(ratios):.2f}x; ratio of the medians "
+        f"{statistics.median(a['wall'] for a in ones) / statistics.median(b['wall'] for b in twos):.2f}x); "
+        "2-thread CPU / 1-thread CPU " + ", ".join(f"{c:.3f}" for c in cpu)
+    )
+    busy = statistics.median(b["cpu"] / b["wall"] for b in twos)
+    if busy < 1.5:
+        print(
+            f"{name}: WARNING count2 used {busy:.2f} CPU per wall second: a busy machine, or "
+            "the 2-thread passes run one thread at a time seen on the traces in processes that "
+            "also counted on one thread (cause not found, benchmarks/RESULTS.md, perf11k); do "
+            "not read this ratio"
+        )
+    for first in (1, 2):
+        picked = [r for r, f in zip(ratios, firsts, strict=True) if f == first]
+        if picked:
+            print(
+                f"{name}:   processes starting with {first} thread(s): "
+                f"{statistics.median(picked):.2f}x (median of {len(picked)})"
+            )
 
 
 if __name__ == "__main__":
