@@ -107,6 +107,12 @@ class Comparison:
         return all(k is None or k.accuracy for k in (self.kind_a, self.kind_b))
 
     @property
+    def rate(self) -> bool:
+        """Both runs' means are accuracies (:attr:`~evaltui.data.metrics.ScoreKind.rate`): not
+        a 0–1 f1 or reward, whose mean is a mean f1 (in % and points all the same)."""
+        return all(k is None or k.rate for k in (self.kind_a, self.kind_b))
+
+    @property
     def binary(self) -> bool:
         """Both scores are 0/1: a prompt's mean is a pass rate (else a mean credit or score)."""
         return _binary(self.kind_a, self.kind_b)
@@ -223,7 +229,7 @@ class Comparison:
         if self.no_delta:
             return ""
         what = "pass rate" if self.binary else "accuracy"
-        what = what if self.accuracy else f"mean {self.metric_words()}"
+        what = what if self.accuracy and self.rate else f"mean {self.metric_words()}"
         places = self.places()
         shown = [self._level(value, places) for value in self.levels()]
         name_a, name_b = self.names(mark=mark, encoding=encoding)
@@ -273,7 +279,7 @@ class Comparison:
             return f"{name_a} → {name_b}: {self.no_delta}{counted}"
         low, high = self.ci
         unit = " pts" if self.accuracy else ""
-        what = "" if self.accuracy else f" in mean {self.metric_words()}"
+        what = "" if self.accuracy and self.rate else f" in mean {self.metric_words()}"
         return (
             f"{name_a} → {name_b}{what}: "
             f"{self._amount(self.delta)}{unit}, 95% CI [{self._amount(low)}, {self._amount(high)}], "

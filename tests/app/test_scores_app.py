@@ -432,7 +432,7 @@ async def test_a_fraction_score_says_what_counts_as_correct(
     app = EvalApp([str(tmp_path / "evals")], options)
     async with app.run_test(size=(200, 40)) as pilot:
         await settle(pilot)
-        assert "accuracy (0–1), correct ≥ 0.5" in whole_header(app)
+        assert "accuracy (0–1, partial credit), correct ≥ 0.5" in whole_header(app)
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)

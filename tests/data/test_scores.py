@@ -228,7 +228,7 @@ def test_kinds_from_values_when_the_format_says_nothing() -> None:
     assert kinds["pct"].describe() == "continuous 87.5–87.5, direction unknown"
     assert kinds["bin"].describe() == "accuracy (0/1)"
     # Partial credit: which scores count as correct (pass@k, maj@k) is said, the default too.
-    assert kinds["frac"].describe() == "accuracy (0–1), correct ≥ 0.5"
+    assert kinds["frac"].describe() == "accuracy (0–1, partial credit), correct ≥ 0.5"
 
 
 def test_direction_from_a_well_known_metric_name_and_from_the_format() -> None:

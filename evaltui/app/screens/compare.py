@@ -236,7 +236,8 @@ def headline(comparison: Comparison, width: int = 0) -> str:
     if comparison.no_delta:
         return comparison.no_delta
     low, high = comparison.ci
-    what = "accuracy" if comparison.accuracy else f"mean {comparison.metric_words()}"
+    rate = comparison.accuracy and comparison.rate
+    what = "accuracy" if rate else f"mean {comparison.metric_words()}"
     return fill(
         listed(
             f"B − A {what}: {signed(comparison.delta)} · 95% CI [{signed(low)}, {signed(high)}] · "
@@ -592,7 +593,7 @@ class CompareScreen(Screen[None]):
                 return f"{self.status_text(max(1, width - cell_width(mark) - 3))} · {mark}"
             return f"{line}\n{one_line(mark, width)}"
         column, descending = self.sort
-        accuracy = self.comparison is None or self.comparison.accuracy
+        accuracy = self.comparison is None or (self.comparison.accuracy and self.comparison.rate)
         header = next((header_of(c, accuracy) for c in COLUMNS if c.source == column), column)
         order = "↓" if descending else "↑"
         shown = plural(self.rows.height, "prompt")
@@ -639,7 +640,8 @@ class CompareScreen(Screen[None]):
             data=display_frame(
                 self.rows,
                 prompt_width(self.size.width or self.app.size.width),
-                self.comparison.accuracy,
+                # A 0–1 f1 or reward's columns are "A mean", as its headline's "mean f1".
+                self.comparison.accuracy and self.comparison.rate,
                 fit=self.fitted_room(),
             ),
             render_markup=False,
