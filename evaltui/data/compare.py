@@ -157,6 +157,23 @@ class Comparison:
             return f"{100 * value:.1f}%"
         return score_text(value, places)
 
+    def change_text(self, value: float, unit: bool = True) -> str:
+        """A change (the delta, an end of its interval) as the report writes it: ``+5.3 pts``
+        of a 0–1 score (``+5.3`` without its ``unit``, as an interval's ends are), else in the
+        score's own units with the levels' decimals; ``–`` for none (NaN). The app's
+        comparison says it so too (it said ``+0.053``)."""
+        if math.isnan(value):
+            return "–"
+        return self._amount(value) + (" pts" if unit and self.accuracy else "")
+
+    def level_texts(self) -> tuple[str, str]:
+        """Run A's and B's :meth:`levels` as the report's levels line writes them (``48.8%``
+        of a 0–1 score, else the score's own units with :meth:`places` decimals; ``–`` for
+        none)."""
+        places = self.places()
+        a, b = ("–" if math.isnan(v) else self._level(v, places) for v in self.levels())
+        return a, b
+
     def places(self) -> int | None:
         """The decimals of every continuous value the levels line and the lists show: the
         summary's rule (:func:`~evaltui.data.summary.decimals_of`), those of the largest. The

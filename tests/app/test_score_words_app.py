@@ -9,11 +9,14 @@ column "accuracy"; the comparison said "B − A accuracy: +0.053" and "A 0.488 �
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from textual.widgets import Static
 
+from evaltui.app.screens.compare import CompareScreen
+from evaltui.data.compare import compare_runs
 from tests.app.conftest import settle
 
 ROUGE = {
@@ -54,4 +57,34 @@ async def test_a_rouge1_run_is_a_mean_rouge1_with_its_rule(tmp_path: Path, make_
         # The table's mean column is a mean score, as a continuous metric's is.
         headers = [str(c.label) for c in app.main.query_one("DataTable").ordered_columns]
         assert "mean score" in headers and "accuracy" not in headers, headers
+        await pilot.press("ctrl+q")
+
+
+async def test_the_comparison_reads_points_and_percent_as_the_report(
+    tmp_path: Path, make_app: Any
+) -> None:
+    app = make_app(write_rouge_runs(tmp_path / "evals"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        headline = " ".join(text_of(app, "#compare-headline").split())
+        counts = " ".join(text_of(app, "#compare-details").split())
+        report = compare_runs(app.result.stats, "base", "tuned").report().splitlines()
+        # The report's numbers, in its units: points and percent, read the same here.
+        change = re.fullmatch(
+            r"base → tuned in mean rouge1: (\S+ pts), 95% CI \[(.*?)\].*", report[0]
+        )
+        levels = re.fullmatch(
+            r"mean rouge1 on those 4 prompts: base (\S+%) → tuned (\S+%)", report[1]
+        )
+        assert change is not None and levels is not None, report
+        assert headline.startswith(
+            f"B − A mean rouge1: {change[1]} · 95% CI [{change[2]}] · p = "
+        ), (headline, report)
+        assert f"A {levels[1]} → B {levels[2]}" in counts, (counts, report)
+        assert "pts" in headline and "%" in counts
+        assert "correct: score ≥ 0.5" in counts, counts
         await pilot.press("ctrl+q")
