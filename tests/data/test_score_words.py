@@ -125,3 +125,25 @@ def test_summarize_says_mean_f1_and_keeps_an_accuracys_numbers(
     assert {r["correct_threshold"] for r in records} == {0.5}
     assert [r["n_correct"] for r in records] == [0, 0, 1, 1, 0, 1]
     assert [r["average_accuracy"] for r in records] == [0.0, 0.4, 0.67, 1.0, 0.25, 0.5]
+
+
+def test_a_rollouts_reward_is_a_mean_reward(tmp_path: Path, word_tokenizer: Path) -> None:
+    """A TRL/OpenRLHF-style rollout dump with a reward model's 0–1 ``reward`` per completion:
+    "accuracy (0–1)" in every view, its field's name dropped (a TRL table's summed ``reward``
+    beside reward functions' columns was named already). The numbers stay an accuracy's."""
+    from evaltui.data.loader import LoadOptions, load
+    from evaltui.data.metrics import run_kinds
+
+    folder = tmp_path / "grpo"
+    folder.mkdir()
+    rewards = [0.23, 0.81, 0.07, 0.64, 0.5, 0.12]
+    records = [
+        {"prompt": f"Q{i // 2}", "completion": f"c{i}", "reward": r} for i, r in enumerate(rewards)
+    ]
+    (folder / "rollouts.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    result = load([folder], LoadOptions(model=str(word_tokenizer), use_cache=False))
+    kind = run_kinds(result.stats)["grpo"]
+    assert (kind.kind, kind.metric, kind.threshold) == ("fraction", "reward", 0.5)
+    assert kind.describe() == "reward: 0–1 score 0.07–0.81, not an accuracy, correct ≥ 0.5"
+    assert result.stats["n_correct"].to_list() == [1, 1, 1]
+    assert result.stats["average_accuracy"].to_list() == pytest.approx([0.52, 0.355, 0.31])
