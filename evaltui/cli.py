@@ -900,7 +900,7 @@ def print_summary(
     written: Written | None = None,
 ) -> None:
     """The one-screen end summary, on stderr (stdout stays free for data)."""
-    from evaltui.data.metrics import means_word, run_accuracies, run_kinds, run_means
+    from evaltui.data.metrics import means_word, rates_word, run_accuracies, run_kinds, run_means
     from evaltui.data.sanitize import cell_width, one_line, one_line_middle, written_label
     from evaltui.data.wording import plural
 
@@ -948,8 +948,10 @@ def print_summary(
             )
         else:
             # Pooled over runs of different sizes it is no run's accuracy: each run's follows.
+            # A 0–1 f1 or reward is a mean f1, no accuracy (the score lines say its "correct").
+            word = rates_word(kinds, by_run)
             lines.append(
-                f"accuracy     {head['accuracy']:.4f} pooled over every run's scored"
+                f"{word:<12} {head['accuracy']:.4f} pooled over every run's scored"
                 " generations; by run:"
             )
         # Run labels (folder names, model names) whole on one line, a newline or tab in one
@@ -970,9 +972,14 @@ def print_summary(
                 f"  {mark} and {len(by_run) - SUMMARY_RUNS:,} more runs (summarize --table)"
             )
     elif head["accuracy"] is not None:
+        word = rates_word(kinds, by_run)
         lines.append(
-            f"accuracy     {head['accuracy']:.4f} mean score over scored generations"
-            " (runs whose score is an accuracy)"
+            f"{word:<12} {head['accuracy']:.4f} mean score over scored generations"
+            + (
+                " (runs whose score is an accuracy)"
+                if word == "accuracy"
+                else " (runs whose score is within 0–1)"
+            )
         )
     described = {run: one_line(kind.describe(), 120, mark) for run, kind in kinds.items()}
     if len(set(described.values())) == 1 and len(described) > 1:

@@ -25,7 +25,7 @@ from evaltui.data.distinct import (
 )
 from evaltui.data.extract import box_spans
 from evaltui.data.loader import LoadProgress
-from evaltui.data.metrics import ACCURACY_KINDS, format_score
+from evaltui.data.metrics import ACCURACY_KINDS, format_score, measure_named
 from evaltui.data.query import SCALED_COLUMNS, View, score_scales
 from evaltui.data.rescore import stored_accuracy_rows
 from evaltui.data.sanitize import (
@@ -130,15 +130,20 @@ def fraction(value: float | None) -> str:
 
 def mean_header(stats: pl.DataFrame) -> str:
     """What the per-prompt mean score column is called for these rows: ``accuracy`` only when
-    every scored run's score is an accuracy (0/1 or a 0–1 fraction); ``mean score`` when a run's
-    is a continuous metric (a mean mae of 186.9 is no accuracy), whose name the header line says.
-    """
+    every scored run's score is an accuracy (0/1 or a 0–1 credit); ``mean score`` when a run's
+    is a continuous metric (a mean mae of 186.9 is no accuracy) or a 0–1 measure named for what
+    it is (a mean f1 or reward: :func:`~evaltui.data.metrics.measure_named`), whose name the
+    header line says."""
     if "score_kind" not in stats.columns or stats.height == 0:
         return display_name("average_accuracy")
     kinds = set(stats["score_kind"].unique().to_list())
-    if kinds <= {*ACCURACY_KINDS, "unscored", None}:
-        return display_name("average_accuracy")
-    return MEAN_SCORE
+    if not kinds <= {*ACCURACY_KINDS, "unscored", None}:
+        return MEAN_SCORE
+    if "fraction" in kinds and "score_metric" in stats.columns:
+        named = stats.filter(pl.col("score_kind") == "fraction")["score_metric"].unique()
+        if any(measure_named(name) for name in named.to_list()):
+            return MEAN_SCORE
+    return display_name("average_accuracy")
 
 
 def stored_mean_header(stats: pl.DataFrame) -> str:

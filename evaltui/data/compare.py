@@ -107,6 +107,12 @@ class Comparison:
         return all(k is None or k.accuracy for k in (self.kind_a, self.kind_b))
 
     @property
+    def rate(self) -> bool:
+        """Both runs' means are accuracies (:attr:`~evaltui.data.metrics.ScoreKind.rate`): not
+        a 0–1 f1 or reward, whose mean is a mean f1 (in % and points all the same)."""
+        return all(k is None or k.rate for k in (self.kind_a, self.kind_b))
+
+    @property
     def binary(self) -> bool:
         """Both scores are 0/1: a prompt's mean is a pass rate (else a mean credit or score)."""
         return _binary(self.kind_a, self.kind_b)
@@ -150,6 +156,23 @@ class Comparison:
         if self.accuracy:
             return f"{100 * value:.1f}%"
         return score_text(value, places)
+
+    def change_text(self, value: float, unit: bool = True) -> str:
+        """A change (the delta, an end of its interval) as the report writes it: ``+5.3 pts``
+        of a 0–1 score (``+5.3`` without its ``unit``, as an interval's ends are), else in the
+        score's own units with the levels' decimals; ``–`` for none (NaN). The app's
+        comparison says it so too (it said ``+0.053``)."""
+        if math.isnan(value):
+            return "–"
+        return self._amount(value) + (" pts" if unit and self.accuracy else "")
+
+    def level_texts(self) -> tuple[str, str]:
+        """Run A's and B's :meth:`levels` as the report's levels line writes them (``48.8%``
+        of a 0–1 score, else the score's own units with :meth:`places` decimals; ``–`` for
+        none)."""
+        places = self.places()
+        a, b = ("–" if math.isnan(v) else self._level(v, places) for v in self.levels())
+        return a, b
 
     def places(self) -> int | None:
         """The decimals of every continuous value the levels line and the lists show: the
@@ -223,7 +246,7 @@ class Comparison:
         if self.no_delta:
             return ""
         what = "pass rate" if self.binary else "accuracy"
-        what = what if self.accuracy else f"mean {self.metric_words()}"
+        what = what if self.accuracy and self.rate else f"mean {self.metric_words()}"
         places = self.places()
         shown = [self._level(value, places) for value in self.levels()]
         name_a, name_b = self.names(mark=mark, encoding=encoding)
@@ -273,7 +296,7 @@ class Comparison:
             return f"{name_a} → {name_b}: {self.no_delta}{counted}"
         low, high = self.ci
         unit = " pts" if self.accuracy else ""
-        what = "" if self.accuracy else f" in mean {self.metric_words()}"
+        what = "" if self.accuracy and self.rate else f" in mean {self.metric_words()}"
         return (
             f"{name_a} → {name_b}{what}: "
             f"{self._amount(self.delta)}{unit}, 95% CI [{self._amount(low)}, {self._amount(high)}], "

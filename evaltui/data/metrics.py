@@ -111,6 +111,31 @@ LOWER_IS_BETTER_NAME = re.compile(
 )
 
 
+#: Metric names that say what a 0–1 score measures when it is no accuracy (word-bounded): an
+#: overlap or similarity (lm-eval's drop/coqa/squad ``f1``, a summary's ``rouge1``/``rougeL``,
+#: ``bleu``, ``meteor``, ``chrf``, ``bertscore``), a precision or recall, a reward (TRL's and
+#: verl's ``reward``, a GRPO reward model's 0.23), a win rate, a probability. Their mean is a mean
+#: f1 or a mean reward, not a share of samples answered right; "correct" is their threshold.
+#: An accuracy's own names (``acc``, ``exact_match``, an Inspect scorer's C/I/P ``match``, a plain
+#: file's ``accuracy`` 0/0.5/1) and an unnamed score stay an accuracy.
+MEASURE_NAME = re.compile(
+    r"(?:^|[_\-\s/,@.])(?:rewards?|f1|f1_score|rouge\w*|bleu\w*|meteor|chrf\w*|bert_?score|"
+    r"similarity|cosine|precision|recall|win_?rate\w*|prob|probability|likelihood)"
+    r"(?:$|[_\-\s/,@.])",
+    re.IGNORECASE,
+)
+
+
+def measure_named(metric: str | None) -> bool:
+    """Whether ``metric`` names a measure that is no accuracy though it lies within 0–1
+    (:data:`MEASURE_NAME`: ``f1``, ``rouge1``, ``reward``, ``accuracy_reward``; every name of
+    several joined by ", ")."""
+    if not metric:
+        return False
+    names = [name for name in metric.split(", ") if name]
+    return bool(names) and all(MEASURE_NAME.search(name) for name in names)
+
+
 def names_run(name: str, run: str) -> bool:
     """Whether the ``RUN`` of ``--correct-threshold RUN=X`` (or ``--score-direction``) names
     ``run``: its label, or the label as every table and message shows it (a folder
@@ -249,13 +274,32 @@ class ScoreKind:
 
     @property
     def accuracy(self) -> bool:
+        """The score is within 0–1 with a "correct" (pass@k, maj@k, never/flaky/always): an
+        accuracy or a 0–1 measure (:attr:`rate` says which its mean is)."""
         return self.kind in ACCURACY_KINDS
 
+    @property
+    def rate(self) -> bool:
+        """Its mean is an accuracy: a 0/1 score, or a 0–1 credit not named for another measure
+        (a plain file's ``accuracy`` 0/0.5/1, Inspect's partial credit, lm-eval's ``acc``). A
+        0–1 ``f1``, ``rouge1`` or ``reward`` (:func:`measure_named`) is a score whose mean is a
+        mean f1: :attr:`accuracy` still (its "correct" is a threshold on it), never called one."""
+        return self.kind == "binary" or (self.kind == "fraction" and not measure_named(self.metric))
+
+    def mean_word(self) -> str:
+        """What this run's mean is called: ``accuracy``, ``mean f1`` (a 0–1 measure), ``mean
+        mae`` (a continuous named metric) or ``mean score``. The name comes from input files:
+        made one safe line."""
+        return means_word({self.run: self}, {self.run: 0.0}) if not self.rate else "accuracy"
+
     def short(self) -> str:
-        """A table cell: ``accuracy 0/1``, ``mae continuous ↓`` (↑ higher is better, ? unknown)."""
+        """A table cell: ``accuracy 0/1``, ``f1 0–1 score`` (a 0–1 measure, no accuracy), ``mae
+        continuous ↓`` (↑ higher is better, ? unknown)."""
         prefix = f"{self.metric} " if self.metric else ""
         if self.kind == "unscored":
             return prefix + "unscored"
+        if self.accuracy and not self.rate:
+            return prefix + "0–1 score"
         if self.accuracy:
             return prefix + ("accuracy 0/1" if self.kind == "binary" else "accuracy 0–1")
         arrow = {True: "↑", False: "↓", None: "?"}[self.higher_is_better]
@@ -293,8 +337,14 @@ class ScoreKind:
             return prefix + "unscored"
         if self.kind == "binary":
             words = ["accuracy (0/1)"]
+        elif self.kind == "fraction" and not self.rate:
+            # A 0–1 f1 or reward: its mean is a mean f1, and "correct" (pass@k, maj@k) a
+            # threshold on it, said below.
+            words = [f"0–1 score{self.span()}, not an accuracy"]
         elif self.kind == "fraction":
-            words = ["accuracy (0–1)"]
+            # Partial credit (0.5 for half right): its mean is an accuracy, "correct" a
+            # threshold on the credit, said below.
+            words = ["accuracy (0–1, partial credit)"]
         else:
             words = [f"continuous{self.span()}"]
         if self.nonfinite:
@@ -782,6 +832,17 @@ def means_word(kinds: Mapping[str, ScoreKind], means: Mapping[str, float]) -> st
     if not name or ", " in name:
         return "mean score"
     return f"mean {one_line(name, 24)}"
+
+
+def rates_word(kinds: Mapping[str, ScoreKind], runs: Iterable[str]) -> str:
+    """What the means of ``runs`` (runs whose score is within 0–1, :func:`run_accuracies`)
+    are called: ``accuracy`` when each is an accuracy (:attr:`ScoreKind.rate`), else as
+    :func:`means_word` calls a mean (``mean f1``, ``mean reward``; ``mean score`` for several
+    names): a run's mean f1 of 0.62 read "accuracy 0.620"."""
+    shown = [run for run in runs if run in kinds]
+    if all(kinds[run].rate for run in shown):
+        return "accuracy"
+    return means_word(kinds, dict.fromkeys(shown, 0.0))
 
 
 def _pooled_means(stats: pl.DataFrame, runs: list[str]) -> dict[str, float]:

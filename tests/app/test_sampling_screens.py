@@ -57,7 +57,7 @@ async def test_compare_screen(evals: Path, make_app: Any) -> None:
         screen = app.screen
         assert isinstance(screen, CompareScreen) and screen.comparison is not None
         # model_b is one sample better on prompts 0-3 and 5, equal on 4: +5/24 points on average over 6
-        assert text_of(app, "#compare-headline").startswith("B − A accuracy: +0.208")
+        assert text_of(app, "#compare-headline").startswith("B − A accuracy: +20.8 pts")
         assert text_of(app, "#compare-labels") == "A = model_a   B = model_b"
         # the hostile prompt, in words that agree with the count
         assert "only in A: 1 prompt · only in B: 0 prompts" in text_of(app, "#compare-details")
@@ -95,7 +95,7 @@ async def test_hostile_run_names_render_literally(tmp_path: Path, make_app: Any)
         assert "[bold]a[red]" in shown and "\x1b" not in shown and "b␛[2Jx" in shown
         await pilot.press("q", "m")
         await settle(pilot)
-        assert text_of(app, "#compare-headline").startswith("B − A accuracy: -1.000")
+        assert text_of(app, "#compare-headline").startswith("B − A accuracy: -100.0 pts")
         assert text_of(app, "#compare-labels") == "A = [bold]a[red]   B = b␛[2Jx"
         assert "\x1b" not in text_of(app, "#compare-details")
 

@@ -432,7 +432,7 @@ async def test_a_fraction_score_says_what_counts_as_correct(
     app = EvalApp([str(tmp_path / "evals")], options)
     async with app.run_test(size=(200, 40)) as pilot:
         await settle(pilot)
-        assert "accuracy (0–1), correct ≥ 0.5" in whole_header(app)
+        assert "accuracy (0–1, partial credit), correct ≥ 0.5" in whole_header(app)
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
@@ -489,7 +489,7 @@ async def test_comparing_a_judge_with_a_reward_gives_each_runs_mean_not_a_delta(
         assert head.startswith("no delta: the runs' scores seem to be on different scales"), head
         assert "(10–100 vs -0.9–0.8; neither run names its score" in head, head
         details = " ".join(text_of(app, "#compare-details").split())
-        assert "each run's own mean (not comparable) over 8 prompts: A 58.125 · B -0.012" in (
+        assert "each run's own mean (not comparable) over 8 prompts: A 58.12 · B -0.0125" in (
             details
         ), details
         await pilot.press("ctrl+q")

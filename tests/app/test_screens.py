@@ -177,7 +177,7 @@ async def test_compare_numbers_have_one_format(
         for row in rows:
             # Δ, A and B: always three decimals (never -0.62 beside -0.625, or 1 beside 0.750).
             assert re.match(r"\s*-?\d\.\d{3}\s+\d\.\d{3}\s+\d\.\d{3}\s", row), row
-        assert static(app, "#compare-headline").startswith("B − A accuracy: +0.075 · 95% CI [")
+        assert static(app, "#compare-headline").startswith("B − A accuracy: +7.5 pts · 95% CI [")
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)])

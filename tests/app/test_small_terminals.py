@@ -29,7 +29,7 @@ async def test_compare_shows_its_headline_and_rows_in_a_small_terminal(
         await settle(pilot)
         assert screen.max_scroll_y == 0  # the screen fits: nothing above the first line
         lines = screen_text(app).splitlines()
-        assert lines[0].startswith(" B − A accuracy: +0.075")
+        assert lines[0].startswith(" B − A accuracy: +7.5 pts")
         # The counts read as words, never a column of letter pairs.
         assert "improved 4" in " ".join(lines)
         assert not any(re.match(r"^ [a-z]{2}  ", line) for line in lines), lines

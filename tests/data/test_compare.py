@@ -432,7 +432,7 @@ def test_listed_means_of_a_0_1_score_say_percent_as_the_levels_line_does() -> No
     ]
     gens = generations(rows, metric=["winrate"] * 4, higher_is_better=[True] * 4)
     lines = compare_runs(prompt_stats(gens), "a", "b").report().splitlines()
-    assert lines[1] == "accuracy on those 2 prompts: a 1.9% → b 48.4%", lines
+    assert lines[1] == "mean winrate on those 2 prompts: a 1.9% → b 48.4%", lines
     listed = [line for line in lines if line.endswith("q2") or line.endswith("q1")]
     assert [line.split() for line in listed] == [
         ["3.5%", "→", "0.8%", "2", "q2"],

@@ -35,6 +35,6 @@ def test_rescore_compare_says_the_stored_and_the_new_score(
     assert proc.returncode == 0, proc.stderr
     said = [line for line in proc.stdout.splitlines() if line.startswith("score of ")]
     assert said == [
-        "score of m1 (stored): continuous 0–1.5, higher is better",
+        "score of m1 (stored): reward: continuous 0–1.5, higher is better",
         "score of m1 (exact): exact: accuracy (0/1)",
     ], proc.stdout

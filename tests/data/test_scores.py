@@ -228,7 +228,7 @@ def test_kinds_from_values_when_the_format_says_nothing() -> None:
     assert kinds["pct"].describe() == "continuous 87.5–87.5, direction unknown"
     assert kinds["bin"].describe() == "accuracy (0/1)"
     # Partial credit: which scores count as correct (pass@k, maj@k) is said, the default too.
-    assert kinds["frac"].describe() == "accuracy (0–1), correct ≥ 0.5"
+    assert kinds["frac"].describe() == "accuracy (0–1, partial credit), correct ≥ 0.5"
 
 
 def test_direction_from_a_well_known_metric_name_and_from_the_format() -> None:
@@ -491,7 +491,8 @@ def test_compare_says_what_its_mean_is_over_and_where_a_nan_is() -> None:
     whole = compare_runs(prompt_stats(generations(rows[4:], metric=["acc"] * 10)), "a", "b")
     assert "mean over" not in whole.report()
     assert "pass rate on those 5 prompts: a 60.0% → b 40.0%" in whole.report()
-    assert "mean over 5 prompts: A 0.600 → B 0.400" in counts_text(whole)
+    # A 0/1 score's levels as the report's: in percent (the app said 0.600 beside 60.0%).
+    assert "mean over 5 prompts: A 60.0% → B 40.0%" in counts_text(whole)
     # A prompt unscored in run b: in both runs, not in the mean (nor in the test).
     unscored = compare_runs(
         prompt_stats(generations([*rows[4:], ("a", "8", 1.0), ("b", "8", None)])), "a", "b"

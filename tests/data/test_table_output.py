@@ -189,4 +189,8 @@ def test_a_long_score_name_is_cut_to_the_width(columns: int) -> None:
     assert max(cell_width(line) for line in table.splitlines()) <= columns, table
     score = next(line for line in table.splitlines() if line.startswith("score "))
     assert "winrate_di" in score and ("…" in score) == (columns < 60)  # cut, with a mark
-    assert "score: winrate_divided_by_optimal: accuracy (0–1)" in " ".join(table.split())
+    # A win rate is no accuracy: its words say so, and the threshold pass@k counts at.
+    assert (
+        "score: winrate_divided_by_optimal: 0–1 score 0–0.75, not an accuracy, correct ≥ 0.5"
+        in " ".join(table.split())
+    )

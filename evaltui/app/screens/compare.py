@@ -7,7 +7,6 @@ Every string from the input (run labels, prompt text, prompt ids) reaches the sc
 
 from __future__ import annotations
 
-import math
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -31,6 +30,7 @@ from evaltui.data.compare import (
     CLASSES,
     Comparison,
     compare_runs,
+    own_units,
     prompts_in_common,
 )
 from evaltui.data.distinct import distinct_expr, shared_starts
@@ -43,7 +43,7 @@ from evaltui.data.sanitize import (
     one_line_middle,
     wrap_cells,
 )
-from evaltui.data.wording import plural, signed_fixed
+from evaltui.data.wording import plural
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -101,10 +101,6 @@ UNKNOWN_ONLY = ONLY | {"regressed": "lower only (g)", "improved": "higher only (
 """The filters' words when neither run's score has a direction: a change is a rise or a fall."""
 
 
-FRACTION_DECIMALS = 3
-"""Rates are fractions with three decimals on every screen (0.750), as filters write them."""
-
-
 NOT_COMPARABLE_CELL = "n/c"
 """The Δ cell of a prompt whose change is not a number (counted "not comparable")."""
 
@@ -125,10 +121,6 @@ def fraction_column(rows: pl.DataFrame, column: str, header: str) -> pl.Series:
         text = text.replace("nan", NOT_COMPARABLE_CELL)
     width = max(len(header), int(text.str.len_chars().max() or 0))  # type: ignore[arg-type]
     return text.str.pad_start(width).alias(header)
-
-
-def signed(value: float) -> str:
-    return "–" if math.isnan(value) else signed_fixed(value, FRACTION_DECIMALS)
 
 
 def prompt_width(terminal_width: int) -> int:
@@ -236,10 +228,15 @@ def headline(comparison: Comparison, width: int = 0) -> str:
     if comparison.no_delta:
         return comparison.no_delta
     low, high = comparison.ci
-    what = "accuracy" if comparison.accuracy else f"mean {comparison.metric_words()}"
+    rate = comparison.accuracy and comparison.rate
+    what = "accuracy" if rate else f"mean {comparison.metric_words()}"
+    # As `evaltui compare` says it: points of a 0–1 score (+5.3 pts), else its own units to
+    # the levels' decimals; it read "+0.053" here beside the report's "+5.3 pts".
+    change = comparison.change_text
     return fill(
         listed(
-            f"B − A {what}: {signed(comparison.delta)} · 95% CI [{signed(low)}, {signed(high)}] · "
+            f"B − A {what}: {change(comparison.delta)} · 95% CI "
+            f"[{change(low, unit=False)}, {change(high, unit=False)}] · "
             f"p = {comparison.p_value:.3g}"
         ),
         width,
@@ -269,9 +266,10 @@ def counts_text(
     if not comparison.no_delta:  # else no test was run: the headline says why
         if test:
             lines.append(fill(f"p: {comparison.test}".split(" "), width))
-        # Each run's level on the prompts the change is over (B − A is the headline's change).
-        # In the table's format (3 decimals for a mean score too: 0.444, as its rows show it).
-        a, b = ("–" if math.isnan(x) else f"{x:.{FRACTION_DECIMALS}f}" for x in comparison.levels())
+        # Each run's level on the prompts the change is over (B − A is the headline's change),
+        # as `evaltui compare`'s levels line writes it (48.8% of a 0–1 score; a mean score to
+        # the summary's decimals): it read 0.488 here beside the report's 48.8%.
+        a, b = comparison.level_texts()
         # Why the mean is over fewer prompts than are in both runs, as the report says it
         # ("mean over the 18 prompts with a finite change"): it said "mean over 18 prompts".
         over = comparison.over or f"mean over {plural(comparison.finite_deltas, 'prompt')}"
@@ -279,7 +277,7 @@ def counts_text(
     elif comparison.different_measures and comparison.level_count:
         # No delta of two different measures (a 0-100 judge and a -1…1 reward): each run's
         # own mean, in its own units, is still what the user compares them by.
-        a, b = (f"{x:.{FRACTION_DECIMALS}f}" for x in comparison.levels())
+        a, b = (own_units(x) for x in comparison.levels())
         lines.append(
             fill(
                 [
@@ -592,7 +590,7 @@ class CompareScreen(Screen[None]):
                 return f"{self.status_text(max(1, width - cell_width(mark) - 3))} · {mark}"
             return f"{line}\n{one_line(mark, width)}"
         column, descending = self.sort
-        accuracy = self.comparison is None or self.comparison.accuracy
+        accuracy = self.comparison is None or (self.comparison.accuracy and self.comparison.rate)
         header = next((header_of(c, accuracy) for c in COLUMNS if c.source == column), column)
         order = "↓" if descending else "↑"
         shown = plural(self.rows.height, "prompt")
@@ -639,7 +637,8 @@ class CompareScreen(Screen[None]):
             data=display_frame(
                 self.rows,
                 prompt_width(self.size.width or self.app.size.width),
-                self.comparison.accuracy,
+                # A 0–1 f1 or reward's columns are "A mean", as its headline's "mean f1".
+                self.comparison.accuracy and self.comparison.rate,
                 fit=self.fitted_room(),
             ),
             render_markup=False,

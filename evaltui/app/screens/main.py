@@ -36,6 +36,7 @@ from evaltui.data.metrics import (
     kind_of_run,
     kinds_summary,
     means_word,
+    rates_word,
     run_kind_aggregates,
 )
 from evaltui.data.query import (
@@ -450,7 +451,9 @@ def _header_parts(
     ``spelling`` (:func:`rescore_parts`)."""
     stats = result.stats
     kinds, values, runs = counts.kinds, counts.accuracies, counts.runs
-    word, metrics = "accuracy", 1
+    # A 0–1 f1 or reward is no accuracy: its runs' means are "mean f1" (their "correct" part
+    # says the threshold pass@k and the solved counts are over).
+    word, metrics = rates_word(kinds, values), 1
     if not values and counts.means:
         # No accuracy: the continuous runs' means in their own units, as "accuracy 0.62" is
         # (a bleu 0-100 run's header had no score at all); "mean mae" for one named metric.
@@ -465,7 +468,7 @@ def _header_parts(
         if any(k.accuracy for k in kinds.values()):
             over = numbers.over if numbers is not None else ""
             parts.append(
-                f"accuracy {fraction(values.get(runs[0]) if runs else None)}"
+                f"{word} {fraction(values.get(runs[0]) if runs else None)}"
                 + (f" {over}" if over else "")
             )
         elif values and runs:

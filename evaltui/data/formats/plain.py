@@ -1249,8 +1249,14 @@ class PlainReader(Reader):
         raw_score = record[score_key] if score_key else None
         # A score field whose name says lower is better (--score-field mae, loss, wer, error) is
         # that metric: its direction is then known (a loss under --correct-threshold 1 is
-        # correct at <= 1, not >= 1). Other names say nothing of a direction and stay unnamed.
-        metric = score_key if score_key and LOWER_IS_BETTER_NAME.search(score_key) else None
+        # correct at <= 1, not >= 1). A ``reward`` is named too, as a reward function's column
+        # is: a GRPO reward model's 0.23 is a mean reward, no accuracy (metrics.MEASURE_NAME).
+        # Other names say nothing of a direction and stay unnamed.
+        metric = (
+            score_key
+            if score_key and (LOWER_IS_BETTER_NAME.search(score_key) or score_key in REWARD_FIELDS)
+            else None
+        )
         told: tuple[str, ...] = ()  # what the file's notes say of this record's score
         columns = reward_columns(record) if options.score_field is None else []
         if columns and (
