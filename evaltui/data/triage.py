@@ -25,7 +25,8 @@ Per prompt (``flag_<name>``, booleans):
 
 - ``suspect_reference``: the majority answer agrees with itself (at least ``consensus`` of the
   answering generations give it, and at least ``min_votes`` of them) but is scored wrong on most of
-  its generations: the reference or the grader is suspect, not the model.
+  its generations: the reference or the grader is suspect, not the model. A prompt without a
+  reference is never flagged.
 - ``grader_mismatch``: some generation's extracted answer equals the reference, or any of its
   aliases when it is a list of acceptable answers (after the vote's normalisation), yet is scored
   wrong by the grader: a full miss (0 or less). A score above 0 is partial credit, the grader's
@@ -684,6 +685,9 @@ def flag_columns(
         )
         .any()
         .alias("flag_grader_mismatch"),
+        # A prompt without a reference (an RL rollout scored by a reward model) has none to
+        # suspect: its consensus scored wrong is the model's usual failure, not a bad reference.
+        (pl.col("_reference").fill_null("") != "").any().alias("_has_reference"),
     )
     answered = flagged.filter(
         pl.col("accuracy").is_not_null()
@@ -720,7 +724,7 @@ def flag_columns(
     table = (
         counts.join(per_prompt, on=keys, how="left", maintain_order="left")
         .with_columns(
-            pl.col("flag_suspect_reference").fill_null(False),
+            (pl.col("flag_suspect_reference").fill_null(False) & pl.col("_has_reference")),
             pl.col("flag_inconsistent_scores").fill_null(False),
             pl.col("flag_grader_mismatch").fill_null(False),
             # all_truncated is null only while lengths are unknown; an empty count is never "all"

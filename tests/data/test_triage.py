@@ -771,3 +771,15 @@ def test_grader_mismatch_reads_partial_credit_on_the_runs_own_scale(tmp_path: Pa
         for run in ("judge", "unit", "reward")
     }
     assert flagged == {"judge": ["Q2"], "unit": ["Q2"], "reward": ["Q0", "Q2"]}
+
+
+def test_a_prompt_without_a_reference_has_none_to_suspect() -> None:
+    """An RL rollout scored by a reward model has no reference (NeMo-RL's validation dumps,
+    a TRL completions table): eight samples agreeing on an answer the reward scored low are the
+    model's usual failure, and were flagged "ref?" (a suspect reference that does not exist);
+    ``--quick suspect`` exported them. A consensus scored wrong against a reference still is."""
+    agreed = [boxed("7", 0)] * 8
+    assert prompt_table(agreed)["flag_suspect_reference"] is True
+    for missing in (None, ""):
+        rows = [{**row, "answer": missing} for row in agreed]
+        assert prompt_table(rows)["flag_suspect_reference"] is False
