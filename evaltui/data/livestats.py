@@ -168,7 +168,7 @@ class LiveStats:
         # gained rows lying before old ones and name several metrics (the names are listed in
         # the order the whole run first gives them), summarised from their rows.
         old = self.summaries
-        merged = metrics.merge_run_summaries(old, metrics.run_score_summaries(new_rows))
+        merged = metrics.grown_run_summaries(old, new_rows)
         redo = set(gone_rows["run"].unique().to_list()) if gone_rows.height else set()
         if start is None:
             grown = set(new_rows["run"].unique().to_list())
