@@ -379,8 +379,8 @@ class TableLayout:
         ):
             return False
         shown = [column for column, _l, _k in self.columns]
-        mine = self.rows.slice(start, length).select(shown)
-        theirs = other.rows.slice(start, length).select(shown)
+        mine = self.rows.slice(start, length)[shown]
+        theirs = other.rows.slice(start, length)[shown]
         return mine.height == theirs.height and mine.equals(theirs)
 
     def unchanged_cells(self, other: TableLayout, start: int, length: int) -> list[set[int]]:
@@ -409,8 +409,8 @@ class TableLayout:
             )
         ]
         shown = [self.columns[index][0] for index in same_columns]
-        mine_rows = self.rows.slice(start, length).select(shown)
-        theirs_rows = other.rows.slice(start, length).select(shown)
+        mine_rows = self.rows.slice(start, length)[shown]
+        theirs_rows = other.rows.slice(start, length)[shown]
         height = min(mine_rows.height, theirs_rows.height)
         if not shown:
             return [set() for _ in range(height)]
