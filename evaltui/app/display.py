@@ -384,8 +384,8 @@ class TableLayout:
         ):
             return False
         shown = [column for column, _l, _k in self.columns]
-        mine = self.rows.slice(start, length).select(shown)
-        theirs = other.rows.slice(start, length).select(shown)
+        mine = self.rows.slice(start, length)[shown]
+        theirs = other.rows.slice(start, length)[shown]
         return mine.height == theirs.height and mine.equals(theirs)
 
     def unchanged_cells(self, other: TableLayout, start: int, length: int) -> list[set[int]]:
@@ -414,8 +414,8 @@ class TableLayout:
             )
         ]
         shown = [self.columns[index][0] for index in same_columns]
-        mine_rows = self.rows.slice(start, length).select(shown)
-        theirs_rows = other.rows.slice(start, length).select(shown)
+        mine_rows = self.rows.slice(start, length)[shown]
+        theirs_rows = other.rows.slice(start, length)[shown]
         height = min(mine_rows.height, theirs_rows.height)
         if not shown:
             return [set() for _ in range(height)]
@@ -555,11 +555,7 @@ def _column_widths(
             values.append(float("nan"))
         probes += values
         owners += [(column, True)] * len(values)
-    made = (
-        pl.DataFrame({"v": pl.Series(probes, dtype=pl.Float64)}).select(_probe_exprs()).rows()
-        if probes
-        else []
-    )
+    made = _probe_cells(probes)
     for column in numbers:
         if column not in floats:
             widths[column] = _number_width(ends[column])
@@ -609,6 +605,35 @@ def _width_exprs(
             (~plain[column]).any().alias(f"t{i}other"),
         ]
     return tuple(exprs), plain
+
+
+_PROBE_CELLS: dict[str | None, tuple[str | None, object]] = {}
+""":func:`_probe_cells`' memo: a probe value's bits (``float.hex``) -> its two cells."""
+_PROBE_CELLS_MAX = 4096
+
+
+def _probe_cells(probes: list[float | None]) -> list[tuple[str | None, object]]:
+    """The cells (:func:`_probe_exprs`) of each probe value, made in one query for the values
+    not made before: a followed update's extremes (a rate of 0.125, a count of 8) mostly are,
+    and the query cost ~0.3 ms of each update's view."""
+    keys = [None if value is None else value.hex() for value in probes]
+    cells: dict[str | None, tuple[str | None, object]] = {}
+    missing: dict[str | None, float | None] = {}
+    for key, value in zip(keys, probes, strict=True):
+        cell = _PROBE_CELLS.get(key)
+        if cell is None:
+            missing[key] = value
+        else:
+            cells[key] = cell
+    if missing:
+        values = pl.Series(list(missing.values()), dtype=pl.Float64)
+        rows = pl.DataFrame({"v": values}).select(_probe_exprs()).rows()
+        made = dict(zip(missing, rows, strict=True))
+        cells.update(made)
+        if len(_PROBE_CELLS) + len(made) > _PROBE_CELLS_MAX:
+            _PROBE_CELLS.clear()
+        _PROBE_CELLS.update(made)
+    return [cells[key] for key in keys]
 
 
 @functools.cache

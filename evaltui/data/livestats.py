@@ -168,7 +168,7 @@ class LiveStats:
         # gained rows lying before old ones and name several metrics (the names are listed in
         # the order the whole run first gives them), summarised from their rows.
         old = self.summaries
-        merged = metrics.merge_run_summaries(old, metrics.run_score_summaries(new_rows))
+        merged = metrics.grown_run_summaries(old, new_rows)
         redo = set(gone_rows["run"].unique().to_list()) if gone_rows.height else set()
         if start is None:
             grown = set(new_rows["run"].unique().to_list())
@@ -268,7 +268,7 @@ class LiveStats:
         assert table is not None
         firsts = _first_rows(rows.with_row_index(_ROW, offset=start))
         known = self._keys()
-        keys = firsts.select(KEYS).rows()
+        keys = firsts[KEYS].rows()
         grown = {key for key in keys if key in known}
         cut = table.height
         if grown:
@@ -321,7 +321,7 @@ class LiveStats:
     def known(self, rows: pl.DataFrame) -> set[tuple[str, str]]:
         """The prompts of ``rows`` (generations) that the table has."""
         known = self._keys() if self.table is not None else set()
-        return {key for key in rows.select(KEYS).iter_rows() if key in known}
+        return {key for key in rows[KEYS].iter_rows() if key in known}
 
     def rows_of(self, keys: set[tuple[str, str]]) -> pl.DataFrame:
         """Rows of the table (with the hidden columns) holding those of ``keys`` (prompts it
@@ -382,7 +382,7 @@ def _first_of(table: pl.DataFrame, keys: set[tuple[str, str]]) -> int | None:
     look = _FIRST_LOOK
     while True:
         begin = max(0, table.height - look)
-        tail = table.slice(begin).select(KEYS).rows()
+        tail = table.slice(begin)[KEYS].rows()
         found = [i for i, key in enumerate(tail) if key in keys]
         if found and len({tail[i] for i in found}) == len(keys):
             return begin + found[0]

@@ -430,6 +430,12 @@ def run_score_summaries(generations: pl.DataFrame | pl.LazyFrame) -> pl.DataFram
     while lengths are unknown) and how many generations state an answer (triage's cap needs
     some: :func:`evaltui.data.triage.cap_reference`; null without the text measures). Summaries of two parts of a run merge
     (:func:`merge_run_summaries`), so a growing run is never summarised again from scratch."""
+    # One in-memory query (a followed update summarises its new rows with it).
+    return _summaries(generations).collect(engine="in-memory")
+
+
+def _summaries(generations: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """:func:`run_score_summaries`' query."""
     score = pl.col("accuracy")
     finite = score.filter(score.is_finite())
     schema = generations.collect_schema()
@@ -459,13 +465,11 @@ def run_score_summaries(generations: pl.DataFrame | pl.LazyFrame) -> pl.DataFram
             pl.lit([], dtype=pl.List(pl.String())).first().alias("metrics"),
             pl.lit([], dtype=pl.List(pl.Boolean())).first().alias("stated"),
         ]
-    # One in-memory query (a followed update summarises its new rows with it).
     return (
         generations.lazy()
         .group_by("run", maintain_order=True)
         .agg(aggs)
         .select([pl.col(c).cast(t) for c, t in RUN_SUMMARY_SCHEMA.items()])
-        .collect(engine="in-memory")
     )
 
 
@@ -473,10 +477,19 @@ def merge_run_summaries(old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
     """The summaries of runs whose rows are ``old``'s followed by ``new``'s (run order: old's,
     then runs only ``new`` has). The metric and direction lists keep old's order then new's
     additions: the order a fresh summary has when the new rows come after the old ones."""
-    both = pl.concat([old, new], how="vertical")
+    return _merged(pl.concat([old.lazy(), new.lazy()], how="vertical"))
+
+
+def grown_run_summaries(old: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """``merge_run_summaries(old, run_score_summaries(rows))`` in one query (a followed update's
+    new rows: each query's own cost counts there)."""
+    return _merged(pl.concat([old.lazy(), _summaries(rows)], how="vertical"))
+
+
+def _merged(both: pl.LazyFrame) -> pl.DataFrame:
+    """Run summaries (parts of a run in order) merged per run."""
     return (
-        both.lazy()
-        .group_by("run", maintain_order=True)
+        both.group_by("run", maintain_order=True)
         .agg(
             pl.col("scored").sum(),
             pl.col("nonfinite").sum(),

@@ -253,6 +253,56 @@ def test_widths_of_frames_with_the_same_columns_reuse_their_expressions() -> Non
     assert _width_exprs.cache_info().misses == 2  # one per set of columns (and cuts)
 
 
+def test_widths_make_cells_only_for_extremes_not_made_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A followed update's extremes (a rate of 0.125, a count of 8) are mostly those of the
+    last update: their cells are made once (a query of each update's layout, ~0.3 ms), and the
+    widths stay those of each frame's own cells — 0.0 and -0.0, NaN, infinities, nulls."""
+    from evaltui.app import display
+    from evaltui.app.display import _column_widths
+
+    inf, nan = float("inf"), float("nan")
+    rng = random.Random(5)
+    made: list[int] = []
+    original = display._probe_exprs
+
+    def counting() -> tuple[pl.Expr, pl.Expr]:
+        made.append(1)
+        return original()
+
+    def frame(height: int) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "avg_gen_length": [
+                    rng.choice([12.5, -0.4, 0.0, -0.0, 99_999.5, inf, nan, None])
+                    for _ in range(height)
+                ],
+                "pass@1": [
+                    rng.choice([0.125, 1.0, 0.0, -0.0, -inf, nan, None]) for _ in range(height)
+                ],
+            },
+            schema_overrides={"avg_gen_length": pl.Float64, "pass@1": pl.Float64},
+        )
+
+    def widths(rows: pl.DataFrame) -> dict[str, int]:
+        return _column_widths(rows, ["avg_gen_length"], ["pass@1"], {})
+
+    frames = [frame(rng.choice([1, 2, 7, 30])) for _ in range(40)]
+    memo: dict[object, object] = getattr(display, "_PROBE_CELLS", {})  # the cells made so far
+    fresh = []
+    for rows in frames:
+        memo.clear()
+        fresh.append(widths(rows))
+    memo.clear()
+    monkeypatch.setattr(display, "_probe_exprs", counting)
+    assert [widths(rows) for rows in frames] == fresh
+    assert len(made) < 10  # 40 frames' extremes, of a few values
+    made.clear()
+    assert [widths(rows) for rows in frames] == fresh
+    assert made == []
+
+
 def test_texts_of_one_cell_latin_characters_are_measured_without_cutting_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -19,7 +19,16 @@ from evaltui.data.loader import (
     mixed_metric_runs,
     split_mixed_metrics,
 )
-from evaltui.data.metrics import Thresholds, prompt_stats, run_accuracies, run_kinds, score_kinds
+from evaltui.data.metrics import (
+    Thresholds,
+    grown_run_summaries,
+    merge_run_summaries,
+    prompt_stats,
+    run_accuracies,
+    run_kinds,
+    run_score_summaries,
+    score_kinds,
+)
 from evaltui.data.schema import conform
 from evaltui.data.triage import longest_by_run, prompt_flags, with_text_measures
 
@@ -390,3 +399,17 @@ def test_the_stats_query_gives_the_same_table_with_and_without_the_optimizer(
     assert tables[0][0].equals(tables[1][0])
     assert tables[0][1].equals(tables[1][1])
     assert tables[0][0].height > 8 and tables[0][1].height >= 3
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_run_summaries_grown_by_rows_in_one_query_equal_those_of_every_row(seed: int) -> None:
+    rng = random.Random(seed)
+    generations = grown_world(seed, 14, metrics=seed % 2 == 0)
+    cuts = sorted(rng.sample(range(1, generations.height), min(3, generations.height - 1)))
+    summaries = run_score_summaries(generations.slice(0, cuts[0]))
+    for start, end in zip(cuts, [*cuts[1:], generations.height], strict=True):
+        new = generations.slice(start, end - start)
+        grown = grown_run_summaries(summaries, new)
+        assert grown.equals(merge_run_summaries(summaries, run_score_summaries(new)))
+        summaries = grown
+    assert summaries.equals(run_score_summaries(generations))
