@@ -17,6 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from evaltui.app.choices import Options
 from evaltui.app.display import MAX_SHOWN_CHARS, fraction, generation_text, score_mark
 from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
@@ -227,7 +228,7 @@ class PromptScreen(Screen[None]):
             yield Static("", id="prompt-text")
         yield Static("", id="prompt-more")
         yield Static("", id="prompt-answer")
-        yield OptionList(id="generations")
+        yield Options(id="generations")
         with GenerationBox(id="generation-box"):
             yield Static("", id="generation-text")
         yield OrderedInput(
